@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SpotifyEtl.Lake;
+
+/// <summary>
+/// Where one Spotify response lands, and everything the transformation learns from that place:
+/// <c>raw/{source}/snapshot_date={yyyy-MM-dd}/{subject}/{run}-p{page:0000}.json</c>, for example
+/// <c>raw/playlist_items/snapshot_date=2026-11-21/3cEYpjA9oz9GiPac4AsH4n/20261121T060000Z-p0002.json</c>.
+/// Keys sort by source, date, subject, run and page; they hold no spaces or colons.
+/// </summary>
+/// <param name="Subject">The playlist id, the time range of a top list, or <c>me</c>.</param>
+/// <param name="RunId">The extraction run's start, UTC, as <c>yyyyMMddTHHmmssZ</c>.</param>
+public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDate, string Subject, string RunId, int Page)
+{
+    public const string Prefix = "raw/";
+    public const string Extension = ".json";
+
+    public static string FormatRunId(DateTimeOffset startedAt) =>
+        startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    public override string ToString() =>
+        $"{Prefix}{Source.ToKeySegment()}/snapshot_date={SnapshotDate:yyyy-MM-dd}/{Subject}/{RunId}-p{Page:0000}{Extension}";
+
+    /// <summary>A name unique to this raw object, used for every file derived from it.</summary>
+    public string DerivedName => $"{Source.ToKeySegment()}.{Subject}.{RunId}.p{Page:0000}";
+
+    public static RawObjectKey Parse(string key) =>
+        TryParse(key, out var parsed, out var reason)
+            ? parsed
+            : throw new FormatException($"'{key}' is not a raw object key: {reason}. Expected raw/{{source}}/snapshot_date=YYYY-MM-DD/{{subject}}/{{run}}-pNNNN.json.");
+
+    public static bool TryParse(string key, out RawObjectKey parsed, out string reason)
+    {
+        parsed = null!;
+        var match = KeyPattern().Match(key);
+        if (!match.Success)
+        {
+            reason = "its path does not have the raw layout";
+            return false;
+        }
+        if (!RawSourceNames.TryParse(match.Groups["source"].Value, out var source))
+        {
+            reason = $"'{match.Groups["source"].Value}' is not a known source ({string.Join(", ", RawSourceNames.All)})";
+            return false;
+        }
+        if (!DateOnly.TryParseExact(match.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            reason = $"'{match.Groups["date"].Value}' is not a calendar date";
+            return false;
+        }
+        parsed = new RawObjectKey(source, date, match.Groups["subject"].Value, match.Groups["run"].Value,
+            int.Parse(match.Groups["page"].Value, CultureInfo.InvariantCulture));
+        reason = "";
+        return true;
+    }
+
+    [GeneratedRegex(@"^raw/(?<source>[a-z_]+)/snapshot_date=(?<date>\d{4}-\d{2}-\d{2})/(?<subject>[A-Za-z0-9_\-]+)/(?<run>\d{8}T\d{6}Z)-p(?<page>\d{4})\.json$", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyPattern();
+}

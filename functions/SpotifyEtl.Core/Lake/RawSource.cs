@@ -1,0 +1,50 @@
+namespace SpotifyEtl.Lake;
+
+/// <summary>What a raw object holds: one kind of Spotify response. The name is the key segment.</summary>
+public enum RawSource
+{
+    /// <summary><c>GET /v1/playlists/{id}</c>: name, owner and <c>snapshot_id</c>.</summary>
+    Playlist,
+    /// <summary>One page of <c>GET /v1/playlists/{id}/items</c>.</summary>
+    PlaylistItems,
+    /// <summary>One page of <c>GET /v1/me/player/recently-played</c>.</summary>
+    RecentlyPlayed,
+    /// <summary>One page of <c>GET /v1/me/top/tracks</c>; the subject is the time range.</summary>
+    TopTracks,
+    /// <summary>One page of <c>GET /v1/me/top/artists</c>; the subject is the time range.</summary>
+    TopArtists,
+    /// <summary>One page of <c>GET /v1/me/tracks</c>.</summary>
+    SavedTracks,
+}
+
+public static class RawSourceNames
+{
+    private static readonly (RawSource Source, string Name)[] Names =
+    [
+        (RawSource.Playlist, "playlist"),
+        (RawSource.PlaylistItems, "playlist_items"),
+        (RawSource.RecentlyPlayed, "recently_played"),
+        (RawSource.TopTracks, "top_tracks"),
+        (RawSource.TopArtists, "top_artists"),
+        (RawSource.SavedTracks, "saved_tracks"),
+    ];
+
+    public static string ToKeySegment(this RawSource source) =>
+        Names.First(entry => entry.Source == source).Name;
+
+    public static bool TryParse(string segment, out RawSource source)
+    {
+        foreach (var (candidate, name) in Names)
+        {
+            if (string.Equals(name, segment, StringComparison.Ordinal))
+            {
+                source = candidate;
+                return true;
+            }
+        }
+        source = default;
+        return false;
+    }
+
+    public static IEnumerable<string> All => Names.Select(entry => entry.Name);
+}

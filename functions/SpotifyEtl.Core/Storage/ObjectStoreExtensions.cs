@@ -1,0 +1,29 @@
+using System.Text;
+
+namespace SpotifyEtl.Storage;
+
+public static class ObjectStoreExtensions
+{
+    public static async Task PutBytesAsync(this IObjectStore store, string key, ReadOnlyMemory<byte> bytes, string contentType, CancellationToken cancellationToken = default)
+    {
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        await store.PutAsync(key, stream, contentType, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static Task PutTextAsync(this IObjectStore store, string key, string text, string contentType, CancellationToken cancellationToken = default) =>
+        store.PutBytesAsync(key, Encoding.UTF8.GetBytes(text), contentType, cancellationToken);
+
+    public static async Task<byte[]> ReadAllBytesAsync(this IObjectStore store, string key, CancellationToken cancellationToken = default)
+    {
+        var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+    }
+
+    public static async Task<string> ReadAllTextAsync(this IObjectStore store, string key, CancellationToken cancellationToken = default) =>
+        Encoding.UTF8.GetString(await store.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false));
+}

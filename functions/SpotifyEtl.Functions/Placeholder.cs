@@ -1,0 +1,1 @@
+namespace SpotifyEtl.Functions; internal static class Placeholder { }
