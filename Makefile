@@ -1,0 +1,39 @@
+# Spotify Stack: the two commands a fresh machine needs.
+#   make demo   restore, build, and run the whole pipeline on a local lake (no AWS, no Spotify)
+#   make test   restore, build, and run every C# and TypeScript test; ends with "N passed, N failed"
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+CONFIGURATION ?= Release
+LAKE ?= .lake/demo
+NPM_STAMP := infra/node_modules/.package-lock.json
+
+.PHONY: demo test build restore typecheck bench clean
+
+demo: build
+	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake $(LAKE)
+
+test: build
+	bash scripts/test.sh $(CONFIGURATION)
+
+build: restore
+	dotnet build SpotifyStack.sln -c $(CONFIGURATION) --no-restore -nologo -clp:ErrorsOnly
+
+restore: $(NPM_STAMP)
+	dotnet restore SpotifyStack.sln -nologo
+
+# npm writes this file on every install: re-install only when the lockfile changed.
+$(NPM_STAMP): infra/package-lock.json
+	npm ci --prefix infra --no-audit --no-fund --loglevel=error
+
+typecheck: $(NPM_STAMP)
+	npm run --prefix infra --silent typecheck
+
+bench: restore
+	dotnet run --project benchmarks/SpotifyEtl.Benchmarks -c Release -- --filter '*'
+
+clean:
+	rm -rf .lake artifacts functions/*/bin functions/*/obj tests/*/bin tests/*/obj infra/node_modules

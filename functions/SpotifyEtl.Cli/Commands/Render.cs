@@ -1,0 +1,88 @@
+using Spectre.Console;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Cli.Commands;
+
+/// <summary>What a person reads: tables, not dumps. Plain text when the output is not a terminal.</summary>
+internal static class Render
+{
+    private static readonly IAnsiConsole Out = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        Out = new AnsiConsoleOutput(Console.Out),
+    });
+
+    static Render()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            Out.Profile.Width = 160;
+        }
+    }
+
+    public static void Heading(string text)
+    {
+        Out.WriteLine();
+        Out.Write(new Rule(Markup.Escape(text)).LeftJustified());
+    }
+
+    /// <returns>The exit code: 0 when every object was transformed, 1 when some were quarantined.</returns>
+    public static int Transform(TransformBatchReport report, string lake)
+    {
+        var tables = new Table().Border(TableBorder.Rounded).Title("Tables").AddColumn("table").AddColumn("partitions").AddColumn(new TableColumn("rows").RightAligned());
+        foreach (var table in TableNames.Published)
+        {
+            var partitions = report.MergedRows.Where(p => p.Key.StartsWith(table + "/", StringComparison.Ordinal)).ToList();
+            tables.AddRow(table, partitions.Count.ToString("N0"), partitions.Sum(p => p.Value).ToString("N0"));
+        }
+        Out.Write(tables);
+
+        var objects = report.Objects;
+        var summary = new Table().Border(TableBorder.Rounded).Title("Raw objects").AddColumn("outcome").AddColumn(new TableColumn("count").RightAligned());
+        summary.AddRow("transformed", report.Transformed.ToString("N0"));
+        summary.AddRow("quarantined", report.Quarantined.ToString("N0"));
+        summary.AddRow("items read", objects.Sum(o => o.ItemsRead).ToString("N0"));
+        summary.AddRow("skipped: local files", objects.Sum(o => o.Skipped.LocalFiles).ToString("N0"));
+        summary.AddRow("skipped: podcast episodes", objects.Sum(o => o.Skipped.Episodes).ToString("N0"));
+        summary.AddRow("skipped: unavailable tracks", objects.Sum(o => o.Skipped.Unavailable).ToString("N0"));
+        Out.Write(summary);
+
+        var quarantined = objects.Where(o => o.Status == TransformStatus.Quarantined).ToList();
+        if (quarantined.Count > 0)
+        {
+            var bad = new Table().Border(TableBorder.Rounded).Title("Quarantined (copied with a .reason.txt; the raw object is kept)")
+                .AddColumn("raw object").AddColumn("reason");
+            foreach (var item in quarantined)
+            {
+                bad.AddRow(Markup.Escape(item.RawKey), Markup.Escape(item.Reason ?? ""));
+            }
+            Out.Write(bad);
+        }
+        Out.WriteLine($"Lake: {lake}");
+        return quarantined.Count == 0 ? 0 : 1;
+    }
+
+    public static void Queries(IReadOnlyList<QueryResult> results)
+    {
+        foreach (var result in results)
+        {
+            Out.WriteLine();
+            Out.WriteLine($"{result.Name}: {result.Question}");
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in result.Columns)
+            {
+                table.AddColumn(Markup.Escape(column));
+            }
+            foreach (var row in result.Rows)
+            {
+                table.AddRow(row.Select(value => Markup.Escape(value ?? "")).ToArray());
+            }
+            if (result.Rows.Count == 0)
+            {
+                table.Caption("(no rows)");
+            }
+            Out.Write(table);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// How values are written so that Athena's OpenCSVSerDe and DuckDB read them the same way.
+/// OpenCSVSerDe cannot read a line break inside a quoted value, so text fields never contain one.
+/// </summary>
+public static class AthenaValues
+{
+    /// <summary>Replaces each line break (CR, LF, CRLF, NEL, LS, PS) with one space.</summary>
+    public static string? Text(string? value)
+    {
+        if (value is null || value.AsSpan().IndexOfAny('\r', '\n', '\u0085') < 0 && value.AsSpan().IndexOfAny('\u2028', '\u2029') < 0)
+        {
+            return value;
+        }
+        var builder = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '\r' && i + 1 < value.Length && value[i + 1] == '\n')
+            {
+                continue; // the LF that follows becomes the space
+            }
+            builder.Append(c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029' ? ' ' : c);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>An instant as <c>yyyy-MM-ddTHH:mm:ssZ</c> (UTC); null when absent or unreadable.</summary>
+    public static string? Timestamp(string? iso) =>
+        TryParseInstant(iso, out var instant) ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null;
+
+    /// <summary>An instant with milliseconds, <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>: plays are told apart by them.</summary>
+    public static string? TimestampWithMilliseconds(string? iso) =>
+        TryParseInstant(iso, out var instant) ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : null;
+
+    private static bool TryParseInstant(string? iso, out DateTime instant)
+    {
+        instant = default;
+        if (string.IsNullOrWhiteSpace(iso)
+            || !DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return false;
+        }
+        instant = parsed.UtcDateTime;
+        return true;
+    }
+}
+
+/// <summary>
+/// A release date as Spotify gives it: <c>"1981"</c>, <c>"1981-12"</c> or <c>"1981-12-15"</c> with a
+/// precision of year, month or day. Stored as the first day of the period plus the precision, so
+/// year-only and month releases are kept, not dropped.
+/// </summary>
+public readonly record struct ReleaseDate(DateOnly FirstDay, string Precision)
+{
+    public static ReleaseDate? Parse(string? value, string? precision)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        var effective = precision?.ToLowerInvariant() switch
+        {
+            "year" or "month" or "day" => precision.ToLowerInvariant(),
+            _ => value.Length switch { 4 => "year", 7 => "month", _ => "day" },
+        };
+        var text = effective switch
+        {
+            "year" when value.Length >= 4 => value[..4] + "-01-01",
+            "month" when value.Length >= 7 => value[..7] + "-01",
+            _ => value,
+        };
+        // Spotify writes "0000" for some old recordings: no usable date, so none is stored.
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year > 1
+            ? new ReleaseDate(day, effective)
+            : null;
+    }
+
+    public string Iso => FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

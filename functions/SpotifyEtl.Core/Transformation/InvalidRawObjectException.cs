@@ -1,0 +1,12 @@
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// A raw object the transformation cannot read. The message names the object and the reason; the
+/// pipeline sets the object aside in quarantine instead of retrying it.
+/// </summary>
+public sealed class InvalidRawObjectException(string key, string reason, Exception? inner = null)
+    : Exception($"Raw object '{key}' cannot be transformed: {reason}. It was copied to quarantine; fix or re-extract it, then replay it (see README, Operations).", inner)
+{
+    public string Key { get; } = key;
+    public string Reason { get; } = reason;
+}

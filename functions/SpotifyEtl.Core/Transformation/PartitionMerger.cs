@@ -1,0 +1,170 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// Rebuilds <c>transformed/{table}/snapshot_date={date}/{table}.csv</c> from every staging file of that
+/// partition. The result depends only on the set of staging files, never on the order in which raw
+/// objects arrived:
+/// <list type="bullet">
+/// <item>songs, albums, artists, song_artists: one row per key; a later run's row wins.</item>
+/// <item>playlist_entries: per playlist, the entries of its latest run that day, named from that run's metadata.</item>
+/// <item>plays: one row per (played_at, song_id).</item>
+/// </list>
+/// Concurrent transformations (S3 events arrive in parallel and more than once) converge without
+/// locks: after writing, the merger lists the staging files again and merges again if the set
+/// changed, so the last writer always wrote a merge of every staging file.
+/// </summary>
+public sealed class PartitionMerger(IObjectStore lake)
+{
+    private const int MaxRounds = 5;
+
+    public static string OutputKey(string table, DateOnly snapshotDate) =>
+        $"{LakeLayout.Transformed}{LakeLayout.Partition(table, snapshotDate)}{table}.csv";
+
+    /// <returns>The number of rows in the merged file.</returns>
+    public async Task<int> MergeAsync(string table, DateOnly snapshotDate, CancellationToken cancellationToken = default)
+    {
+        var inputs = await ListInputsAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
+        for (var round = 1; ; round++)
+        {
+            var rows = await WriteMergedAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
+            var now = await ListInputsAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
+            if (now.SequenceEqual(inputs, StringComparer.Ordinal))
+            {
+                return rows;
+            }
+            if (round == MaxRounds)
+            {
+                throw new IOException($"The staging files of {table}/snapshot_date={snapshotDate:yyyy-MM-dd} kept changing during {MaxRounds} merges; the invocation fails so that Lambda retries it.");
+            }
+            inputs = now;
+        }
+    }
+
+    private async Task<List<string>> ListInputsAsync(string table, DateOnly snapshotDate, CancellationToken cancellationToken)
+    {
+        var keys = await ListAsync(StagingKey.PartitionPrefix(table, snapshotDate), cancellationToken).ConfigureAwait(false);
+        if (table == TableNames.PlaylistEntries)
+        {
+            keys.AddRange(await ListAsync(StagingKey.PartitionPrefix(TableNames.PlaylistVersions, snapshotDate), cancellationToken).ConfigureAwait(false));
+        }
+        return keys;
+    }
+
+    private async Task<List<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await foreach (var key in lake.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    private async Task<int> WriteMergedAsync(string table, DateOnly snapshotDate, CancellationToken cancellationToken)
+    {
+        var staged = await StagedAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
+        if (staged.Count == 0)
+        {
+            return 0;
+        }
+        return table switch
+        {
+            TableNames.Songs => await WriteAsync(table, snapshotDate, LatestPerKey<SongRow>(staged, row => row.SongId), cancellationToken).ConfigureAwait(false),
+            TableNames.Albums => await WriteAsync(table, snapshotDate, LatestPerKey<AlbumRow>(staged, row => row.AlbumId), cancellationToken).ConfigureAwait(false),
+            TableNames.Artists => await WriteAsync(table, snapshotDate, LatestPerKey<ArtistRow>(staged, row => row.ArtistId), cancellationToken).ConfigureAwait(false),
+            TableNames.SongArtists => await WriteAsync(table, snapshotDate,
+                LatestPerKey<SongArtistRow>(staged, row => $"{row.SongId}\u001f{row.ArtistPosition:D6}"), cancellationToken).ConfigureAwait(false),
+            TableNames.PlaylistEntries => await WriteAsync(table, snapshotDate,
+                LatestRunPerPlaylist(staged, await StagedAsync(TableNames.PlaylistVersions, snapshotDate, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false),
+            TableNames.Plays => await WriteAsync(table, snapshotDate, DistinctPlays(staged), cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentException($"'{table}' is not a table of the lake.", nameof(table)),
+        };
+    }
+
+    private async Task<List<StagingKey>> StagedAsync(string table, DateOnly snapshotDate, CancellationToken cancellationToken)
+    {
+        var staged = new List<StagingKey>();
+        foreach (var key in await ListAsync(StagingKey.PartitionPrefix(table, snapshotDate), cancellationToken).ConfigureAwait(false))
+        {
+            if (StagingKey.TryParse(key, table, snapshotDate, out var parsed))
+            {
+                staged.Add(parsed);
+            }
+        }
+        staged.Sort(StagingKey.OldestFirst);
+        return staged;
+    }
+
+    private IEnumerable<T> ReadRows<T>(StagingKey key) =>
+        CsvTable.Read<T>(lake.OpenReadAsync(key.ToString()).GetAwaiter().GetResult());
+
+    private SortedDictionary<string, T>.ValueCollection LatestPerKey<T>(List<StagingKey> oldestFirst, Func<T, string> keyOf)
+    {
+        var latest = new SortedDictionary<string, T>(StringComparer.Ordinal);
+        foreach (var file in oldestFirst)
+        {
+            foreach (var row in ReadRows<T>(file))
+            {
+                latest[keyOf(row)] = row;
+            }
+        }
+        return latest.Values;
+    }
+
+    private IEnumerable<PlaylistEntryRow> LatestRunPerPlaylist(List<StagingKey> entryFiles, List<StagingKey> versionFiles)
+    {
+        var versions = new Dictionary<(string Playlist, string Run), PlaylistVersionRow>();
+        var latestVersion = new Dictionary<string, PlaylistVersionRow>(StringComparer.Ordinal);
+        foreach (var file in versionFiles)
+        {
+            foreach (var row in ReadRows<PlaylistVersionRow>(file))
+            {
+                versions[(row.PlaylistId, file.RunId)] = row;
+                latestVersion[row.PlaylistId] = row;
+            }
+        }
+
+        foreach (var playlist in entryFiles.GroupBy(file => file.Subject).OrderBy(group => group.Key, StringComparer.Ordinal))
+        {
+            var run = playlist.Max(file => file.RunId)!;
+            var version = versions.GetValueOrDefault((playlist.Key, run)) ?? latestVersion.GetValueOrDefault(playlist.Key);
+            // Rows are streamed file by file, page by page: a long playlist is never held in memory.
+            foreach (var file in playlist.Where(file => file.RunId == run).OrderBy(file => file.Page))
+            {
+                foreach (var row in ReadRows<PlaylistEntryRow>(file))
+                {
+                    yield return row with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId };
+                }
+            }
+        }
+    }
+
+    private SortedDictionary<(string PlayedAt, string SongId), PlayRow>.ValueCollection DistinctPlays(List<StagingKey> files)
+    {
+        var plays = new SortedDictionary<(string PlayedAt, string SongId), PlayRow>();
+        foreach (var file in files)
+        {
+            foreach (var row in ReadRows<PlayRow>(file))
+            {
+                plays.TryAdd((row.PlayedAt, row.SongId), row);
+            }
+        }
+        return plays.Values;
+    }
+
+    private async Task<int> WriteAsync<T>(string table, DateOnly snapshotDate, IEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var buffer = new MemoryStream();
+        await using (buffer.ConfigureAwait(false))
+        {
+            CsvTable.Write(buffer, rows.Select(row => { count++; return row; }));
+            buffer.Position = 0;
+            await lake.PutAsync(OutputKey(table, snapshotDate), buffer, "text/csv; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        }
+        return count;
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test runner of the project, then prints one line that adds them up:
+# "N passed, N failed". Exits non-zero when any runner or check failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+configuration="${1:-Release}"
+logs="$(mktemp -d)"
+passed=0 failed=0 status=0
+
+echo "== C#: dotnet test (xunit)"
+dotnet test SpotifyStack.sln -c "$configuration" --no-build --nologo 2>&1 | tee "$logs/dotnet.log" || status=1
+# VSTest prints, per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+while read -r f p; do passed=$((passed + p)); failed=$((failed + f)); done < <(
+  sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+),.*/\1 \2/p' "$logs/dotnet.log")
+if ! grep -qE 'Passed:[[:space:]]*[0-9]+' "$logs/dotnet.log"; then
+  echo "dotnet test printed no summary: counting it as one failure"; failed=$((failed + 1)); status=1
+fi
+
+echo "== TypeScript: tsc --noEmit (strict)"
+npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed"; }
+
+echo "== TypeScript: node --test"
+npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || status=1
+node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
+node_fail=$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
+if [[ -z "$node_pass" ]]; then
+  echo "node --test printed no summary: counting it as one failure"; node_fail=$(( ${node_fail:-0} + 1 )); node_pass=0; status=1
+fi
+passed=$((passed + node_pass)); failed=$((failed + ${node_fail:-0}))
+
+rm -rf "$logs"
+if (( failed > 0 )); then status=1; fi
+echo "$passed passed, $failed failed"
+exit "$status"
