@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
-using CsvHelper.TypeConversion;
 
 namespace SpotifyEtl.Transformation;
 
 /// <summary>
-/// Athena-safe CSV: UTF-8 without a byte-order mark, a header row, RFC 4180 quoting only where a
-/// value needs it, LF line ends, <c>true</c>/<c>false</c> booleans and an empty field for null.
+/// Athena-safe CSV written and read with CsvHelper: UTF-8 without a byte-order mark, a header row,
+/// RFC 4180 quoting only where a value needs it, LF line ends, and an empty field for null.
 /// </summary>
 public static class CsvTable
 {
@@ -18,45 +17,47 @@ public static class CsvTable
     {
         NewLine = "\n",
         HasHeaderRecord = true,
-        // Headers are snake_case, record parameters PascalCase: compare them without '_' and case.
-        PrepareHeaderForMatch = args => args.Header.Replace("_", "", StringComparison.Ordinal).ToUpperInvariant(),
     };
 
-    public static void Write<T>(Stream destination, IEnumerable<T> rows)
+    public static void Write<T>(Stream destination, IEnumerable<T> rows) where T : ITableRow<T>
     {
         using var writer = new StreamWriter(destination, Utf8, bufferSize: 64 * 1024, leaveOpen: true);
         using var csv = new CsvWriter(writer, Configuration);
-        csv.Context.TypeConverterCache.AddConverter<bool>(new LowercaseBooleanConverter());
-        csv.WriteHeader<T>();
+        foreach (var column in T.Columns)
+        {
+            csv.WriteField(column);
+        }
         csv.NextRecord();
         foreach (var row in rows)
         {
-            csv.WriteRecord(row);
+            foreach (var field in row.ToFields())
+            {
+                csv.WriteField(field);
+            }
             csv.NextRecord();
         }
     }
 
-    public static byte[] ToBytes<T>(IEnumerable<T> rows)
+    public static byte[] ToBytes<T>(IEnumerable<T> rows) where T : ITableRow<T>
     {
         using var buffer = new MemoryStream();
         Write(buffer, rows);
         return buffer.ToArray();
     }
 
-    /// <summary>Reads rows lazily; the stream is disposed when the enumeration ends.</summary>
-    public static IEnumerable<T> Read<T>(Stream source)
+    /// <summary>Reads rows lazily and checks the header; the stream is disposed when the enumeration ends.</summary>
+    public static IEnumerable<T> Read<T>(Stream source, string name) where T : ITableRow<T>
     {
         using var reader = new StreamReader(source, Utf8);
-        using var csv = new CsvReader(reader, Configuration);
-        foreach (var row in csv.GetRecords<T>())
+        using var csv = new CsvParser(reader, Configuration);
+        if (!csv.Read() || !csv.Record!.SequenceEqual(T.Columns))
         {
-            yield return row;
+            throw new InvalidDataException($"{name} does not start with the header {string.Join(',', T.Columns)}: it was not written by this version of the transformation.");
         }
-    }
-
-    private sealed class LowercaseBooleanConverter : BooleanConverter
-    {
-        public override string? ConvertToString(object? value, IWriterRow row, MemberMapData memberMapData) =>
-            value is bool flag ? (flag ? "true" : "false") : base.ConvertToString(value, row, memberMapData);
+        while (csv.Read())
+        {
+            var record = csv.Record!;
+            yield return T.FromFields(Array.ConvertAll(record, field => field.Length == 0 ? null : field));
+        }
     }
 }

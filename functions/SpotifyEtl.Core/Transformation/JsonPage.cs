@@ -53,7 +53,7 @@ internal static class JsonPage
                     reader.Skip();
                 }
             }
-            ExpectEnd(key, ref reader);
+            ExpectEnd(ref reader);
             if (!sawItems)
             {
                 var found = properties.Count == 0 ? "an empty object" : "properties " + string.Join(", ", properties.Select(p => $"\"{p}\""));
@@ -74,7 +74,7 @@ internal static class JsonPage
         {
             ExpectTopLevelObject(key, ref reader);
             var value = JsonSerializer.Deserialize(ref reader, type);
-            ExpectEnd(key, ref reader);
+            ExpectEnd(ref reader);
             return value!;
         }
         catch (JsonException exception)
@@ -95,14 +95,11 @@ internal static class JsonPage
         }
     }
 
-    private static void ExpectEnd(string key, ref Utf8JsonReader reader)
-    {
-        // Reading past the closing brace throws on trailing garbage, as a truncated or doubled upload would leave.
-        if (reader.Read())
-        {
-            throw new InvalidRawObjectException(key, $"there is more after the JSON object (at byte {reader.TokenStartIndex})");
-        }
-    }
+    /// <summary>
+    /// Reads past the closing brace, which makes the reader check the rest of the bytes: a second
+    /// document or trailing garbage (a doubled or mangled upload) is reported as invalid JSON.
+    /// </summary>
+    private static void ExpectEnd(ref Utf8JsonReader reader) => _ = reader.Read();
 
     private static string Invalid(ReadOnlySpan<byte> json, JsonException exception) =>
         json.Length == 0 || json.Trim(" \t\r\n"u8).IsEmpty

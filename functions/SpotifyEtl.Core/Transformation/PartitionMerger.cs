@@ -18,7 +18,11 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 public sealed class PartitionMerger(IObjectStore lake)
 {
-    private const int MaxRounds = 5;
+    /// <summary>
+    /// Staging files are only ever added, so each extra round has seen strictly more of them and the
+    /// loop ends once arrivals pause. The cap only bounds a burst of arrivals that never pauses.
+    /// </summary>
+    private const int MaxRounds = 50;
 
     public static string OutputKey(string table, DateOnly snapshotDate) =>
         $"{LakeLayout.Transformed}{LakeLayout.Partition(table, snapshotDate)}{table}.csv";
@@ -98,10 +102,10 @@ public sealed class PartitionMerger(IObjectStore lake)
         return staged;
     }
 
-    private IEnumerable<T> ReadRows<T>(StagingKey key) =>
-        CsvTable.Read<T>(lake.OpenReadAsync(key.ToString()).GetAwaiter().GetResult());
+    private IEnumerable<T> ReadRows<T>(StagingKey key) where T : ITableRow<T> =>
+        CsvTable.Read<T>(lake.OpenReadAsync(key.ToString()).GetAwaiter().GetResult(), key.ToString());
 
-    private SortedDictionary<string, T>.ValueCollection LatestPerKey<T>(List<StagingKey> oldestFirst, Func<T, string> keyOf)
+    private SortedDictionary<string, T>.ValueCollection LatestPerKey<T>(List<StagingKey> oldestFirst, Func<T, string> keyOf) where T : ITableRow<T>
     {
         var latest = new SortedDictionary<string, T>(StringComparer.Ordinal);
         foreach (var file in oldestFirst)
@@ -155,7 +159,7 @@ public sealed class PartitionMerger(IObjectStore lake)
         return plays.Values;
     }
 
-    private async Task<int> WriteAsync<T>(string table, DateOnly snapshotDate, IEnumerable<T> rows, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync<T>(string table, DateOnly snapshotDate, IEnumerable<T> rows, CancellationToken cancellationToken) where T : ITableRow<T>
     {
         var count = 0;
         var buffer = new MemoryStream();

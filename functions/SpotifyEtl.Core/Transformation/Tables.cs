@@ -1,67 +1,110 @@
-using CsvHelper.Configuration.Attributes;
+using System.Globalization;
 
 namespace SpotifyEtl.Transformation;
 
-// The tables of the lake, one record per row. Column names and order are a contract with the Glue
-// catalog and the named queries (infra/catalog); a test compares the two.
+// The tables of the lake, one record per row. Each row lists its columns explicitly: the names and
+// order are a contract with the Glue catalog and the named queries (infra/catalog/tables.ts), and a
+// test compares the two. Explicit columns also spare CsvHelper its per-file reflection.
 
-public sealed record SongRow(
-    [property: Name("song_id"), Index(0)] string SongId,
-    [property: Name("song_name"), Index(1)] string? SongName,
-    [property: Name("duration_ms"), Index(2)] int? DurationMs,
-    [property: Name("explicit"), Index(3)] bool? Explicit,
-    [property: Name("isrc"), Index(4)] string? Isrc,
-    [property: Name("popularity"), Index(5)] int? Popularity,
-    [property: Name("track_number"), Index(6)] int? TrackNumber,
-    [property: Name("disc_number"), Index(7)] int? DiscNumber,
-    [property: Name("album_id"), Index(8)] string? AlbumId,
-    [property: Name("primary_artist_id"), Index(9)] string? PrimaryArtistId,
-    [property: Name("song_url"), Index(10)] string? SongUrl);
+/// <summary>A row of a lake table: its header, its fields as CSV text, and back.</summary>
+public interface ITableRow<TSelf> where TSelf : ITableRow<TSelf>
+{
+    static abstract IReadOnlyList<string> Columns { get; }
 
-public sealed record AlbumRow(
-    [property: Name("album_id"), Index(0)] string AlbumId,
-    [property: Name("album_name"), Index(1)] string? AlbumName,
-    [property: Name("album_type"), Index(2)] string? AlbumType,
-    [property: Name("release_date"), Index(3)] string? ReleaseDate,
-    [property: Name("release_date_precision"), Index(4)] string? ReleaseDatePrecision,
-    [property: Name("release_year"), Index(5)] int? ReleaseYear,
-    [property: Name("total_tracks"), Index(6)] int? TotalTracks,
-    [property: Name("album_url"), Index(7)] string? AlbumUrl);
+    /// <summary>Field values as written (null for an empty field).</summary>
+    string?[] ToFields();
 
-public sealed record ArtistRow(
-    [property: Name("artist_id"), Index(0)] string ArtistId,
-    [property: Name("artist_name"), Index(1)] string? ArtistName,
-    [property: Name("artist_url"), Index(2)] string? ArtistUrl);
+    static abstract TSelf FromFields(IReadOnlyList<string?> fields);
+}
 
-public sealed record SongArtistRow(
-    [property: Name("song_id"), Index(0)] string SongId,
-    [property: Name("artist_id"), Index(1)] string ArtistId,
-    [property: Name("artist_position"), Index(2)] int ArtistPosition);
+public sealed record SongRow(string SongId, string? SongName, int? DurationMs, bool? Explicit, string? Isrc, int? Popularity,
+    int? TrackNumber, int? DiscNumber, string? AlbumId, string? PrimaryArtistId, string? SongUrl) : ITableRow<SongRow>
+{
+    public static IReadOnlyList<string> Columns { get; } =
+        ["song_id", "song_name", "duration_ms", "explicit", "isrc", "popularity", "track_number", "disc_number", "album_id", "primary_artist_id", "song_url"];
 
-public sealed record PlaylistEntryRow(
-    [property: Name("playlist_id"), Index(0)] string PlaylistId,
-    [property: Name("playlist_name"), Index(1)] string? PlaylistName,
-    [property: Name("playlist_snapshot_id"), Index(2)] string? PlaylistSnapshotId,
-    [property: Name("position"), Index(3)] int Position,
-    [property: Name("song_id"), Index(4)] string SongId,
-    [property: Name("added_at"), Index(5)] string? AddedAt,
-    [property: Name("added_by"), Index(6)] string? AddedBy);
+    public string?[] ToFields() =>
+        [SongId, SongName, Field.Of(DurationMs), Field.Of(Explicit), Isrc, Field.Of(Popularity), Field.Of(TrackNumber), Field.Of(DiscNumber), AlbumId, PrimaryArtistId, SongUrl];
 
-public sealed record PlayRow(
-    [property: Name("played_at"), Index(0)] string PlayedAt,
-    [property: Name("song_id"), Index(1)] string SongId,
-    [property: Name("context_type"), Index(2)] string? ContextType,
-    [property: Name("context_uri"), Index(3)] string? ContextUri);
+    public static SongRow FromFields(IReadOnlyList<string?> fields) =>
+        new(fields[0]!, fields[1], Field.Int(fields[2]), Field.Bool(fields[3]), fields[4], Field.Int(fields[5]), Field.Int(fields[6]), Field.Int(fields[7]), fields[8], fields[9], fields[10]);
+}
+
+public sealed record AlbumRow(string AlbumId, string? AlbumName, string? AlbumType, string? ReleaseDate, string? ReleaseDatePrecision,
+    int? ReleaseYear, int? TotalTracks, string? AlbumUrl) : ITableRow<AlbumRow>
+{
+    public static IReadOnlyList<string> Columns { get; } =
+        ["album_id", "album_name", "album_type", "release_date", "release_date_precision", "release_year", "total_tracks", "album_url"];
+
+    public string?[] ToFields() =>
+        [AlbumId, AlbumName, AlbumType, ReleaseDate, ReleaseDatePrecision, Field.Of(ReleaseYear), Field.Of(TotalTracks), AlbumUrl];
+
+    public static AlbumRow FromFields(IReadOnlyList<string?> fields) =>
+        new(fields[0]!, fields[1], fields[2], fields[3], fields[4], Field.Int(fields[5]), Field.Int(fields[6]), fields[7]);
+}
+
+public sealed record ArtistRow(string ArtistId, string? ArtistName, string? ArtistUrl) : ITableRow<ArtistRow>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["artist_id", "artist_name", "artist_url"];
+
+    public string?[] ToFields() => [ArtistId, ArtistName, ArtistUrl];
+
+    public static ArtistRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2]);
+}
+
+public sealed record SongArtistRow(string SongId, string ArtistId, int ArtistPosition) : ITableRow<SongArtistRow>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["song_id", "artist_id", "artist_position"];
+
+    public string?[] ToFields() => [SongId, ArtistId, Field.Of(ArtistPosition)];
+
+    public static SongArtistRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1]!, Field.Int(fields[2]) ?? 0);
+}
+
+public sealed record PlaylistEntryRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, int Position, string SongId,
+    string? AddedAt, string? AddedBy) : ITableRow<PlaylistEntryRow>
+{
+    public static IReadOnlyList<string> Columns { get; } =
+        ["playlist_id", "playlist_name", "playlist_snapshot_id", "position", "song_id", "added_at", "added_by"];
+
+    public string?[] ToFields() => [PlaylistId, PlaylistName, PlaylistSnapshotId, Field.Of(Position), SongId, AddedAt, AddedBy];
+
+    public static PlaylistEntryRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2], Field.Int(fields[3]) ?? 0, fields[4]!, fields[5], fields[6]);
+}
+
+public sealed record PlayRow(string PlayedAt, string SongId, string? ContextType, string? ContextUri) : ITableRow<PlayRow>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["played_at", "song_id", "context_type", "context_uri"];
+
+    public string?[] ToFields() => [PlayedAt, SongId, ContextType, ContextUri];
+
+    public static PlayRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1]!, fields[2], fields[3]);
+}
 
 /// <summary>
 /// Staging only: which version of a playlist a run saw. The merge copies name and snapshot id onto
 /// that playlist's entries, because the pages of <c>/items</c> carry neither.
 /// </summary>
-public sealed record PlaylistVersionRow(
-    [property: Name("playlist_id"), Index(0)] string PlaylistId,
-    [property: Name("playlist_name"), Index(1)] string? PlaylistName,
-    [property: Name("playlist_snapshot_id"), Index(2)] string? PlaylistSnapshotId,
-    [property: Name("owner_id"), Index(3)] string? OwnerId);
+public sealed record PlaylistVersionRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, string? OwnerId) : ITableRow<PlaylistVersionRow>
+{
+    public static IReadOnlyList<string> Columns { get; } = ["playlist_id", "playlist_name", "playlist_snapshot_id", "owner_id"];
+
+    public string?[] ToFields() => [PlaylistId, PlaylistName, PlaylistSnapshotId, OwnerId];
+
+    public static PlaylistVersionRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2], fields[3]);
+}
+
+/// <summary>Field text as Athena's OpenCSVSerDe and DuckDB read it: invariant numbers, true/false, empty for null.</summary>
+internal static class Field
+{
+    public static string? Of(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    public static string? Of(bool? value) => value switch { true => "true", false => "false", null => null };
+
+    public static int? Int(string? text) => string.IsNullOrEmpty(text) ? null : int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    public static bool? Bool(string? text) => string.IsNullOrEmpty(text) ? null : bool.Parse(text);
+}
 
 public static class TableNames
 {
@@ -75,4 +118,15 @@ public static class TableNames
 
     /// <summary>The tables analysts query, in the order reports list them.</summary>
     public static readonly IReadOnlyList<string> Published = [Songs, Albums, Artists, SongArtists, PlaylistEntries, Plays];
+
+    /// <summary>Each published table's columns, in order: the contract with the Glue catalog.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Columns = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [Songs] = SongRow.Columns,
+        [Albums] = AlbumRow.Columns,
+        [Artists] = ArtistRow.Columns,
+        [SongArtists] = SongArtistRow.Columns,
+        [PlaylistEntries] = PlaylistEntryRow.Columns,
+        [Plays] = PlayRow.Columns,
+    };
 }

@@ -81,7 +81,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake)
     private async Task<List<string>> WriteStagingAsync(RawObjectKey key, TransformedObject rows, CancellationToken cancellationToken)
     {
         var written = new List<string>();
-        async Task Stage<T>(string table, IReadOnlyCollection<T> tableRows)
+        async Task Stage<T>(string table, IReadOnlyCollection<T> tableRows) where T : ITableRow<T>
         {
             if (tableRows.Count == 0)
             {

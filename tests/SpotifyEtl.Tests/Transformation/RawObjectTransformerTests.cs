@@ -1,0 +1,167 @@
+using System.Text;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Transformation;
+using Xunit;
+using static SpotifyEtl.Tests.Transformation.SpotifyJson;
+
+namespace SpotifyEtl.Tests.Transformation;
+
+public class RawObjectTransformerTests
+{
+    private static readonly string AlbumA = Album("alb1", "Bzrp Music Sessions, Vol. 53", "2023-01-11", "day");
+    private static readonly string Bizarrap = Artist("art1", "Bizarrap");
+    private static readonly string Shakira = Artist("art2", "Shakira");
+
+    private static RawObjectKey Key(RawSource source, string subject = "pl1", int page = 1) =>
+        new(source, new DateOnly(2026, 11, 20), subject, "20261120T060000Z", page);
+
+    private static TransformedObject Transform(RawSource source, string json, string subject = "pl1") =>
+        RawObjectTransformer.Transform(Key(source, subject), Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Transform_reads_playlist_items_under_item_or_under_the_deprecated_track_field()
+    {
+        var rows = Transform(RawSource.PlaylistItems, Page(0,
+            Entry(Track("t1", "New shape", AlbumA, Bizarrap), field: "item"),
+            Entry(Track("t2", "Old shape", AlbumA, Bizarrap), field: "track"),
+            Entry(Track("t3", "Both", AlbumA, Bizarrap), field: "both")));
+
+        Assert.Equal(["t1", "t2", "t3"], rows.PlaylistEntries.Select(e => e.SongId));
+        Assert.Equal(["Both", "New shape", "Old shape"], rows.Songs.Values.Select(s => s.SongName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Transform_keeps_every_artist_of_a_multi_artist_song_in_order()
+    {
+        var rows = Transform(RawSource.PlaylistItems, Page(0,
+            Entry(Track("t1", "Shakira: Bzrp Music Sessions, Vol. 53", AlbumA, Bizarrap, Shakira))));
+
+        Assert.Equal([("art1", 1), ("art2", 2)], rows.SongArtists.Values.Select(a => (a.ArtistId, a.ArtistPosition)));
+        Assert.Equal("art1", rows.Songs["t1"].PrimaryArtistId);
+        Assert.Equal(["art1", "art2"], rows.Artists.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("2004", "year", "2004-01-01", 2004)]
+    [InlineData("2004-03", "month", "2004-03-01", 2004)]
+    [InlineData("2004-03-15", "day", "2004-03-15", 2004)]
+    public void Transform_keeps_release_dates_of_every_precision(string released, string precision, string firstDay, int year)
+    {
+        var rows = Transform(RawSource.TopTracks, Page(0, Track("t1", "Song", Album("alb1", "Album", released, precision), Bizarrap)));
+
+        var album = Assert.Single(rows.Albums.Values);
+        Assert.Equal((firstDay, precision, year), (album.ReleaseDate, album.ReleaseDatePrecision, album.ReleaseYear));
+    }
+
+    [Fact]
+    public void Transform_stores_no_date_for_the_0000_release_date_Spotify_sends_for_some_old_recordings()
+    {
+        var rows = Transform(RawSource.TopTracks, Page(0, Track("t1", "Song", Album("alb1", "Old", "0000", "year"), Bizarrap)));
+
+        var album = Assert.Single(rows.Albums.Values);
+        Assert.Null(album.ReleaseDate);
+        Assert.Null(album.ReleaseYear);
+        Assert.Equal("Old", album.AlbumName);
+    }
+
+    [Fact]
+    public void Transform_skips_and_counts_local_files_episodes_and_unavailable_tracks_without_shifting_positions()
+    {
+        var rows = Transform(RawSource.PlaylistItems, Page(100,
+            Entry(LocalFile),
+            Entry(Episode),
+            Entry("null"),
+            Entry(Track("t1", "Real", AlbumA, Bizarrap))));
+
+        Assert.Equal((1, 1, 1), (rows.SkippedLocalFiles, rows.SkippedEpisodes, rows.SkippedUnavailable));
+        Assert.Equal(4, rows.ItemsRead);
+        var entry = Assert.Single(rows.PlaylistEntries);
+        Assert.Equal(104, entry.Position); // 1-based, absolute: offset 100, fourth entry
+        Assert.Single(rows.Songs);
+    }
+
+    [Fact]
+    public void Transform_leaves_popularity_empty_when_a_Development_Mode_response_omits_it()
+    {
+        var rows = Transform(RawSource.TopTracks, Page(0, Track("t1", "Song", AlbumA, Bizarrap)));
+
+        Assert.Null(rows.Songs["t1"].Popularity);
+        Assert.Equal(200000, rows.Songs["t1"].DurationMs);
+    }
+
+    [Fact]
+    public void Transform_replaces_line_breaks_in_names_with_a_space()
+    {
+        var rows = Transform(RawSource.TopTracks, Page(0, Track("t1", "Intro\r\n(Live)\nat\u2028home", AlbumA, Bizarrap)));
+
+        Assert.Equal("Intro (Live) at home", rows.Songs["t1"].SongName);
+    }
+
+    [Fact]
+    public void Transform_deduplicates_songs_albums_and_artists_within_an_object()
+    {
+        var rows = Transform(RawSource.PlaylistItems, Page(0,
+            Entry(Track("t1", "Same", AlbumA, Bizarrap)),
+            Entry(Track("t1", "Same", AlbumA, Bizarrap)),
+            Entry(Track("t2", "Other", AlbumA, Bizarrap))));
+
+        Assert.Equal(3, rows.PlaylistEntries.Count); // a song may sit twice in a playlist
+        Assert.Equal(2, rows.Songs.Count);
+        Assert.Single(rows.Albums);
+        Assert.Single(rows.Artists);
+    }
+
+    [Fact]
+    public void Transform_turns_recently_played_into_plays_with_milliseconds_and_context()
+    {
+        var rows = Transform(RawSource.RecentlyPlayed, Page(0,
+            Play(Track("t1", "Song", AlbumA, Bizarrap), "2026-11-20T05:59:58.123Z"),
+            Play(Track("t1", "Song", AlbumA, Bizarrap), "2026-11-20T05:56:00Z")), subject: "me");
+
+        Assert.Equal(["2026-11-20T05:59:58.123Z", "2026-11-20T05:56:00.000Z"], rows.Plays.Select(p => p.PlayedAt));
+        Assert.All(rows.Plays, play => Assert.Equal(("playlist", "spotify:playlist:p1"), (play.ContextType, play.ContextUri)));
+    }
+
+    [Fact]
+    public void Transform_reads_a_playlist_version_from_the_playlist_metadata()
+    {
+        var rows = Transform(RawSource.Playlist, Playlist("pl1", "Road Trip, 2026", "snap-1"));
+
+        var version = Assert.Single(rows.PlaylistVersions);
+        Assert.Equal(("pl1", "Road Trip, 2026", "snap-1"), (version.PlaylistId, version.PlaylistName, version.PlaylistSnapshotId));
+    }
+
+    [Fact]
+    public void Transform_reads_top_artists_and_saved_tracks()
+    {
+        var artists = Transform(RawSource.TopArtists, Page(0, Bizarrap, Shakira), subject: "short_term");
+        var saved = Transform(RawSource.SavedTracks, Page(0, $$"""{"added_at":"2026-01-01T00:00:00Z","track":{{Track("t1", "Saved", AlbumA, Shakira)}}}"""), subject: "me");
+
+        Assert.Equal(["art1", "art2"], artists.Artists.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Saved", Assert.Single(saved.Songs.Values).SongName);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "empty")]
+    [InlineData("""{"href":"x","items":[{"added_at":"2026""", "not valid JSON")]
+    [InlineData("""{"hello":"world"}""", "no \"items\" array")]
+    [InlineData("""[1,2,3]""", "not the JSON object")]
+    [InlineData("""{"items":"nope"}""", "not an array")]
+    [InlineData("""{"items":[]} {"items":[]}""", "not valid JSON")]
+    public void Transform_rejects_bad_input_with_a_reason_naming_the_object(string json, string reason)
+    {
+        var error = Assert.Throws<InvalidRawObjectException>(() => Transform(RawSource.PlaylistItems, json));
+
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+        Assert.Contains("raw/playlist_items/snapshot_date=2026-11-20/pl1/20261120T060000Z-p0001.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transform_rejects_a_playlist_object_without_a_snapshot_id()
+    {
+        var error = Assert.Throws<InvalidRawObjectException>(() => Transform(RawSource.Playlist, """{"id":"pl1","name":"x"}"""));
+
+        Assert.Contains("snapshot_id", error.Reason, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Text;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Sample;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+using static SpotifyEtl.Tests.Transformation.SpotifyJson;
+
+namespace SpotifyEtl.Tests.Transformation;
+
+public sealed class TransformPipelineTests : IDisposable
+{
+    private static readonly DateOnly Day = new(2026, 11, 20);
+    private static readonly string AlbumA = Album("alb1", "Album", "2020-01-01", "day");
+    private static readonly string ArtistA = Artist("art1", "Artist");
+    private readonly TempFolder _folder = new();
+    private readonly LocalFolderStore _lake;
+
+    public TransformPipelineTests() => _lake = new LocalFolderStore(_folder.Path);
+
+    public void Dispose() => _folder.Dispose();
+
+    private async Task<string> LandAsync(RawSource source, string subject, string json, string run = "20261120T060000Z", int page = 1)
+    {
+        var key = new RawObjectKey(source, Day, subject, run, page).ToString();
+        await _lake.PutTextAsync(key, json, "application/json");
+        return key;
+    }
+
+    private Task<TransformBatchReport> TransformAsync(params string[] keys) => new TransformPipeline(_lake, _lake).TransformAsync(keys);
+
+    private string Table(string table) => File.ReadAllText(_folder[PartitionMerger.OutputKey(table, Day)]);
+
+    private static string[] Lines(string csv) => csv.TrimEnd('\n').Split('\n');
+
+    [Fact]
+    public async Task Transforming_the_same_input_twice_gives_byte_identical_files()
+    {
+        await new SampleGenerator(_lake).WriteAsync(new SampleOptions(Days: 3, Items: 70));
+        var keys = await _lake.ListAsync(LakeLayout.Raw).ToListAsync();
+
+        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        var first = _folder.Files();
+        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        var second = _folder.Files();
+
+        Assert.Equal(first.Keys, second.Keys);
+        Assert.All(first, file => Assert.Equal(file.Value, second[file.Key]));
+        Assert.Contains(first.Keys, key => key.StartsWith("transformed/playlist_entries/snapshot_date=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_partition_does_not_depend_on_the_order_in_which_raw_objects_arrive()
+    {
+        using var other = new TempFolder();
+        var otherLake = new LocalFolderStore(other.Path);
+        await new SampleGenerator(_lake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
+        await new SampleGenerator(otherLake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
+        var keys = await _lake.ListAsync(LakeLayout.Raw).ToListAsync();
+
+        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        // One object per batch, newest first: every merge sees a different partial set.
+        foreach (var key in Enumerable.Reverse(keys))
+        {
+            await new TransformPipeline(otherLake, otherLake).TransformAsync([key]);
+        }
+
+        var inOrder = _folder.Files(LakeLayout.Transformed);
+        var reversed = other.Files(LakeLayout.Transformed);
+        Assert.Equal(inOrder.Keys, reversed.Keys);
+        Assert.All(inOrder, file => Assert.Equal(Encoding.UTF8.GetString(file.Value), Encoding.UTF8.GetString(reversed[file.Key])));
+    }
+
+    [Fact]
+    public async Task A_song_on_two_playlists_on_the_same_day_is_one_row_of_songs()
+    {
+        var song = Track("t1", "Shared song", AlbumA, ArtistA);
+        var first = await LandAsync(RawSource.PlaylistItems, "plA", Page(0, Entry(song)));
+        var second = await LandAsync(RawSource.PlaylistItems, "plB", Page(0, Entry(song)));
+
+        await TransformAsync(first, second);
+
+        Assert.Equal(2, Lines(Table(TableNames.Songs)).Length); // header + one song
+        Assert.Equal(2, Lines(Table(TableNames.Albums)).Length);
+        Assert.Equal(2, Lines(Table(TableNames.Artists)).Length);
+        Assert.Equal(3, Lines(Table(TableNames.PlaylistEntries)).Length); // one entry per playlist
+    }
+
+    [Fact]
+    public async Task Reprocessing_a_raw_object_delivered_twice_adds_no_rows()
+    {
+        var key = await LandAsync(RawSource.RecentlyPlayed, "me", Page(0,
+            Play(Track("t1", "Song", AlbumA, ArtistA), "2026-11-20T05:00:00.000Z"),
+            Play(Track("t2", "Other", AlbumA, ArtistA), "2026-11-20T04:00:00.000Z")));
+
+        await TransformAsync(key);
+        var once = Table(TableNames.Plays);
+        await TransformAsync(key);
+        await TransformAsync(key, key);
+
+        Assert.Equal(once, Table(TableNames.Plays));
+        Assert.Equal(3, Lines(once).Length);
+    }
+
+    [Fact]
+    public async Task The_same_play_landed_by_two_runs_of_a_day_is_counted_once()
+    {
+        var play = Play(Track("t1", "Song", AlbumA, ArtistA), "2026-11-20T05:00:00.000Z");
+        var morning = await LandAsync(RawSource.RecentlyPlayed, "me", Page(0, play), run: "20261120T060000Z");
+        var evening = await LandAsync(RawSource.RecentlyPlayed, "me", Page(0, play), run: "20261120T180000Z");
+
+        await TransformAsync(morning, evening);
+
+        Assert.Equal(2, Lines(Table(TableNames.Plays)).Length);
+    }
+
+    [Fact]
+    public async Task A_playlist_extracted_twice_in_a_day_shows_only_its_latest_version()
+    {
+        var morning = await LandAsync(RawSource.PlaylistItems, "pl1", Page(0,
+            Entry(Track("t1", "One", AlbumA, ArtistA)), Entry(Track("t2", "Two", AlbumA, ArtistA))), run: "20261120T060000Z");
+        var evening = await LandAsync(RawSource.PlaylistItems, "pl1", Page(0,
+            Entry(Track("t2", "Two", AlbumA, ArtistA))), run: "20261120T180000Z");
+        var eveningName = await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "Evening, \"renamed\"", "snap-2"), run: "20261120T180000Z");
+        var morningName = await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "Morning", "snap-1"), run: "20261120T060000Z");
+
+        await TransformAsync(evening, morning, eveningName, morningName);
+
+        var entries = Lines(Table(TableNames.PlaylistEntries));
+        Assert.Equal(2, entries.Length);
+        Assert.Equal("pl1,\"Evening, \"\"renamed\"\"\",snap-2,1,t2,2026-11-20T08:00:00Z,owner", entries[1]);
+    }
+
+    [Fact]
+    public async Task Playlist_metadata_transformed_after_the_items_still_names_the_entries()
+    {
+        var items = await LandAsync(RawSource.PlaylistItems, "pl1", Page(0, Entry(Track("t1", "One", AlbumA, ArtistA))));
+        await TransformAsync(items);
+        Assert.StartsWith("pl1,,,1,t1", Lines(Table(TableNames.PlaylistEntries))[1], StringComparison.Ordinal);
+
+        var metadata = await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "Road Trip", "snap-1"));
+        await TransformAsync(metadata);
+
+        Assert.StartsWith("pl1,Road Trip,snap-1,1,t1", Lines(Table(TableNames.PlaylistEntries))[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_object_is_quarantined_with_its_reason_and_the_rest_of_the_batch_goes_through()
+    {
+        var good = await LandAsync(RawSource.PlaylistItems, "pl1", Page(0, Entry(Track("t1", "One", AlbumA, ArtistA))));
+        var truncated = await LandAsync(RawSource.PlaylistItems, "pl2", """{"href":"x","items":[{"added_at":""");
+        var notSpotify = await LandAsync(RawSource.TopTracks, "short_term", """{"message":"hello"}""");
+
+        var report = await TransformAsync(truncated, good, notSpotify);
+
+        Assert.Equal((1, 2), (report.Transformed, report.Quarantined));
+        Assert.Equal(2, Lines(Table(TableNames.Songs)).Length);
+        foreach (var bad in new[] { truncated, notSpotify })
+        {
+            var quarantined = TransformPipeline.QuarantineKey(bad);
+            Assert.Equal(await _lake.ReadAllBytesAsync(bad), await _lake.ReadAllBytesAsync(quarantined));
+            var reason = await _lake.ReadAllTextAsync(quarantined + ".reason.txt");
+            Assert.Contains(bad, reason, StringComparison.Ordinal);
+            Assert.True(await _lake.ExistsAsync(bad), "the raw object must never be deleted");
+        }
+        Assert.Contains("not valid JSON", await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Contains("no \"items\" array", await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(notSpotify) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Contains("\"status\": \"Quarantined\"", await _lake.ReadAllTextAsync(TransformPipeline.ReportKey(truncated)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_raw_key_that_does_not_follow_the_layout_is_quarantined_and_keys_outside_raw_are_ignored()
+    {
+        await _lake.PutTextAsync("raw/some folder/file.json", "{}", "application/json");
+        await _lake.PutTextAsync("manifests/run.json", "{}", "application/json");
+
+        var report = await TransformAsync("raw/some folder/file.json", "manifests/run.json");
+
+        Assert.Equal((0, 1, 1), (report.Transformed, report.Quarantined, report.Ignored));
+        Assert.Contains("raw layout", report.Objects[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Concurrent_transformations_of_one_partition_converge_on_every_row()
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            keys.Add(await LandAsync(RawSource.PlaylistItems, $"pl{i:00}", Page(0, Entry(Track($"t{i:00}", $"Song {i}", AlbumA, ArtistA)))));
+        }
+
+        // As S3 events would: many invocations at once, each with one object of the same partition.
+        await Task.WhenAll(keys.Select(key => Task.Run(() => new TransformPipeline(_lake, _lake).TransformAsync([key]))));
+
+        Assert.Equal(25, Lines(Table(TableNames.Songs)).Length);
+        Assert.Equal(25, Lines(Table(TableNames.PlaylistEntries)).Length);
+    }
+
+    [Fact]
+    public async Task Tables_are_csv_with_a_header_lowercase_booleans_and_empty_fields_for_missing_values()
+    {
+        var key = await LandAsync(RawSource.TopTracks, "short_term", Page(0, Track("t1", "Song", AlbumA, ArtistA)));
+
+        await TransformAsync(key);
+
+        Assert.Equal(
+            "song_id,song_name,duration_ms,explicit,isrc,popularity,track_number,disc_number,album_id,primary_artist_id,song_url\n" +
+            "t1,Song,200000,false,ISRCt1,,3,1,alb1,art1,https://open.spotify.com/track/t1\n",
+            Table(TableNames.Songs));
+    }
+}
