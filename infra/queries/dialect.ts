@@ -93,3 +93,22 @@ export function checkCommonDialect(sql: string): DialectReport {
     }
     return { functions: [...functions].sort(), castTypes: [...castTypes].sort(), problems };
 }
+
+/** The tables a query reads (CTE names excluded), as the Glue catalog must provide them. */
+export function referencedTables(sql: string): string[] {
+    const parser = new Parser();
+    const body = stripComments(sql);
+    const ast = parser.astify(body, { database: "trino" });
+    const statements = Array.isArray(ast) ? ast : [ast];
+    const cteNames = new Set<string>();
+    for (const statement of statements) {
+        const withClause = (statement as { with?: { name?: { value?: unknown } }[] | null }).with ?? [];
+        for (const cte of withClause) {
+            cteNames.add(String(cte.name?.value).toLowerCase());
+        }
+    }
+    const names = parser.tableList(body, { database: "trino" })
+        .map(entry => (entry.split("::").pop() ?? "").toLowerCase())
+        .filter(table => !cteNames.has(table));
+    return [...new Set(names)].sort();
+}
