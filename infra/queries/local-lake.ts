@@ -44,6 +44,34 @@ export function tableFiles(lake: string, table: TableDefinition): string[] {
         .sort();
 }
 
+/** The header line of a CSV file (BOM and line ending removed). */
+export function readHeader(file: string): string {
+    const handle = fs.openSync(file, "r");
+    try {
+        const buffer = Buffer.alloc(64 * 1024);
+        const length = fs.readSync(handle, buffer, 0, buffer.length, 0);
+        const text = buffer.subarray(0, length).toString("utf8").replace(/^\uFEFF/, "");
+        return (text.split("\n")[0] ?? "").replace(/\r$/, "");
+    } finally {
+        fs.closeSync(handle);
+    }
+}
+
+/**
+ * Athena maps CSV fields to columns by position and skips the header unread, so a writer that
+ * reorders or renames columns would shift values silently. Refuse such files here, loudly.
+ */
+export function checkHeaders(lake: string, table: TableDefinition): void {
+    const expected = table.columns.map(c => c.name).join(",");
+    for (const file of tableFiles(lake, table)) {
+        const header = readHeader(file);
+        if (header !== expected) {
+            throw new Error(`${file}: header '${header}' does not match the catalog's columns for table `
+                + `'${table.name}' ('${expected}', infra/catalog/tables.ts). Athena would read these values into the wrong columns.`);
+        }
+    }
+}
+
 /** The statement creating the view of one table; an empty view with the same columns when no file exists yet. */
 export function createViewSql(lake: string, table: TableDefinition): string {
     const files = tableFiles(lake, table);
@@ -75,8 +103,15 @@ export class LocalLake {
         }
         const instance = await DuckDBInstance.create(":memory:");
         const connection = await instance.connect();
-        for (const table of tables) {
-            await connection.run(createViewSql(lake, table));
+        try {
+            for (const table of tables) {
+                checkHeaders(lake, table);
+                await connection.run(createViewSql(lake, table));
+            }
+        } catch (error) {
+            connection.closeSync();
+            instance.closeSync();
+            throw error;
         }
         return new LocalLake(instance, connection);
     }

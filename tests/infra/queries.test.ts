@@ -193,6 +193,18 @@ describe("local views match the catalog", () => {
         }
     });
 
+    it("refuses a CSV whose header differs from the catalog, since Athena maps fields by position", async () => {
+        const badLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
+        const folder = path.join(badLake, "transformed", "artists", "snapshot_date=2026-11-20");
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, "artists.csv"), "artist_name,artist_id,artist_url\r\nQueen,artist_queen,u\r\n");
+        try {
+            await assert.rejects(LocalLake.open(badLake), /artists\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'/);
+        } finally {
+            fs.rmSync(badLake, { recursive: true, force: true });
+        }
+    });
+
     it("a table folder without files yet gives an empty view with the right columns", async () => {
         const emptyLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
         fs.mkdirSync(path.join(emptyLake, "transformed", "plays"), { recursive: true });
