@@ -87,9 +87,11 @@ export function createViewSql(lake: string, table: TableDefinition): string {
         .map(c => `${sqlString(c.name)}: ${sqlString(duckDbTypes[c.type])}`)
         .join(", ");
     const fileList = files.map(sqlString).join(", ");
+    // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
+    const textColumns = table.columns.filter(c => c.type === "string").map(c => sqlString(c.name)).join(", ");
     return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${selectList} FROM read_csv([${fileList}], `
         + `header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, `
-        + `columns = {${columnTypes}}, hive_partitioning = true, `
+        + `columns = {${columnTypes}}, force_not_null = [${textColumns}], hive_partitioning = true, `
         + `hive_types = {${sqlString(partitionColumn.name)}: ${sqlString(duckDbTypes[partitionColumn.type])}})`;
 }
 
