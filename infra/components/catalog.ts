@@ -1,0 +1,235 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GlueColumnType, TableDefinition, partitionColumn, tables, transformedPrefix } from "../catalog/tables";
+
+/**
+ * The Glue Data Catalog over the transformed bucket.
+ *
+ * The tables are declared here, not left to the crawler: Athena reads them with OpenCSVSerDe
+ * (quoted commas stay in their column), skips the header row, and finds every snapshot_date
+ * partition through partition projection, so every named query is right from the first run on,
+ * before any crawler has run and whatever the crawler infers. The crawler only adds partitions
+ * (for Glue consumers that do not use projection) and logs schema drift; its role cannot create,
+ * change or delete tables. See docs/analytics.md.
+ */
+export interface CatalogArgs {
+    /** Name of the transformed bucket (tables live under `transformed/<table>/`). */
+    transformedBucketName: pulumi.Input<string>;
+    /** ARN of the transformed bucket, to scope the crawler role. */
+    transformedBucketArn: pulumi.Input<string>;
+    /** Glue database name (lower case, digits, underscores). Default: the component name, sanitized. */
+    databaseName?: string;
+    /** Glue cron expression for the crawler, after the daily extraction, e.g. `cron(30 6 * * ? *)`. */
+    crawlerSchedule?: pulumi.Input<string>;
+    /** First snapshot date partition projection considers (yyyy-MM-dd). Default 2025-01-01. */
+    firstSnapshotDate?: string;
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
+export const defaultCrawlerSchedule = "cron(30 6 * * ? *)";
+export const defaultFirstSnapshotDate = "2025-01-01";
+
+/** The crawler's `Configuration` JSON: one table per include path, partitions typed like their table. */
+export const crawlerConfiguration = {
+    Version: 1.0,
+    Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
+    CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+};
+
+export function glueDatabaseName(name: string): string {
+    const sanitized = name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    if (!/^[a-z0-9_]{1,255}$/.test(sanitized)) {
+        throw new Error(`Cannot derive a Glue database name from '${name}'.`);
+    }
+    return sanitized;
+}
+
+/** `s3://<bucket>/transformed/<table>/`: the table's root, where its snapshot_date folders are. */
+export const tableLocation = (bucket: pulumi.Input<string>, table: TableDefinition): pulumi.Output<string> =>
+    pulumi.interpolate`s3://${bucket}/${transformedPrefix}/${table.name}/`;
+
+/** Glue table parameters: header skipped, empty numbers read as NULL, snapshot_date projected. */
+export function tableParameters(location: string, firstSnapshotDate: string): Record<string, string> {
+    const p = partitionColumn.name;
+    return {
+        classification: "csv",
+        "skip.header.line.count": "1",
+        // An empty field means NULL in the contract (popularity is always empty in Development
+        // Mode). OpenCSVSerDe cannot read '' as a number and would fail the whole query.
+        "use.null.for.invalid.data": "TRUE",
+        "projection.enabled": "true",
+        [`projection.${p}.type`]: "date",
+        [`projection.${p}.format`]: "yyyy-MM-dd",
+        [`projection.${p}.range`]: `${firstSnapshotDate},NOW`,
+        [`projection.${p}.interval`]: "1",
+        [`projection.${p}.interval.unit`]: "DAYS",
+        "storage.location.template": `${location}${p}=\${${p}}/`,
+    };
+}
+
+const glueType = (type: GlueColumnType): string => type;
+
+export class Catalog extends pulumi.ComponentResource {
+    readonly database: aws.glue.CatalogDatabase;
+    readonly databaseName: pulumi.Output<string>;
+    readonly tables: Record<string, aws.glue.CatalogTable>;
+    readonly classifier: aws.glue.Classifier;
+    readonly crawlerRole: aws.iam.Role;
+    readonly crawlerPolicy: aws.iam.RolePolicy;
+    readonly crawler: aws.glue.Crawler;
+    readonly crawlerName: pulumi.Output<string>;
+
+    constructor(name: string, args: CatalogArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spotify:etl:Catalog", name, {}, opts);
+        const firstSnapshotDate = args.firstSnapshotDate ?? defaultFirstSnapshotDate;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(firstSnapshotDate)) {
+            throw new Error(`firstSnapshotDate must be yyyy-MM-dd, not '${firstSnapshotDate}'.`);
+        }
+        const child = { parent: this };
+        const tags = args.tags ?? {};
+
+        this.database = new aws.glue.CatalogDatabase(`${name}-database`, {
+            name: args.databaseName ?? glueDatabaseName(name),
+            description: "Spotify Stack: the transformed lake (CSV, partitioned by snapshot_date)",
+            tags,
+        }, child);
+        this.databaseName = this.database.name;
+
+        this.tables = {};
+        for (const table of tables) {
+            const location = tableLocation(args.transformedBucketName, table);
+            this.tables[table.name] = new aws.glue.CatalogTable(`${name}-${table.name}`, {
+                name: table.name,
+                databaseName: this.database.name,
+                description: table.description,
+                tableType: "EXTERNAL_TABLE",
+                parameters: location.apply(l => tableParameters(l, firstSnapshotDate)),
+                partitionKeys: [{ name: partitionColumn.name, type: glueType(partitionColumn.type), comment: partitionColumn.comment }],
+                storageDescriptor: {
+                    location,
+                    inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+                    outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serDeInfo: {
+                        name: "OpenCSVSerDe",
+                        serializationLibrary: openCsvSerDe,
+                        parameters: { separatorChar: ",", quoteChar: "\"", escapeChar: "\\" },
+                    },
+                    columns: table.columns.map(c => ({ name: c.name, type: glueType(c.type), comment: c.comment })),
+                },
+            }, child);
+        }
+
+        this.classifier = new aws.glue.Classifier(`${name}-csv`, {
+            csvClassifier: {
+                delimiter: ",",
+                quoteSymbol: "\"",
+                containsHeader: "PRESENT",
+                serde: "OpenCSVSerDe",
+                allowSingleColumn: false,
+            },
+        }, child);
+
+        this.crawlerRole = new aws.iam.Role(`${name}-crawler`, {
+            description: "Glue crawler of the transformed lake: reads transformed/, adds partitions",
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Principal: { Service: "glue.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                }],
+            }),
+            tags,
+        }, child);
+
+        // ARNs in the database's account, region and partition: arn:<partition>:glue:<region>:<account>:database/<name>.
+        const arnParts = this.database.arn.apply(arn => {
+            const [, partition, , region, account] = arn.split(":");
+            return { partition, region, account };
+        });
+        const glueArn = (resource: pulumi.Input<string>) =>
+            pulumi.interpolate`arn:${arnParts.partition}:glue:${arnParts.region}:${arnParts.account}:${resource}`;
+
+        this.crawlerPolicy = new aws.iam.RolePolicy(`${name}-crawler`, {
+            role: this.crawlerRole.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "ReadTransformedTables",
+                        Effect: "Allow",
+                        Action: ["s3:GetObject"],
+                        Resource: [pulumi.interpolate`${args.transformedBucketArn}/${transformedPrefix}/*`],
+                    },
+                    {
+                        Sid: "ListTransformedTables",
+                        Effect: "Allow",
+                        Action: ["s3:ListBucket"],
+                        Resource: [args.transformedBucketArn],
+                        Condition: { StringLike: { "s3:prefix": [`${transformedPrefix}/`, `${transformedPrefix}/*`] } },
+                    },
+                    {
+                        Sid: "LocateTransformedBucket",
+                        Effect: "Allow",
+                        Action: ["s3:GetBucketLocation"],
+                        Resource: [args.transformedBucketArn],
+                    },
+                    {
+                        Sid: "ReadCatalogTables",
+                        Effect: "Allow",
+                        Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables"],
+                        Resource: [
+                            glueArn("catalog"),
+                            glueArn(pulumi.interpolate`database/${this.database.name}`),
+                            glueArn(pulumi.interpolate`table/${this.database.name}/*`),
+                        ],
+                    },
+                    {
+                        Sid: "AddPartitions",
+                        Effect: "Allow",
+                        Action: [
+                            "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+                            "glue:CreatePartition", "glue:BatchCreatePartition",
+                            "glue:UpdatePartition", "glue:BatchUpdatePartition",
+                        ],
+                        Resource: [
+                            glueArn("catalog"),
+                            glueArn(pulumi.interpolate`database/${this.database.name}`),
+                            glueArn(pulumi.interpolate`table/${this.database.name}/*`),
+                        ],
+                    },
+                    {
+                        Sid: "WriteCrawlerLogs",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: [
+                            pulumi.interpolate`arn:${arnParts.partition}:logs:${arnParts.region}:${arnParts.account}:log-group:/aws-glue/crawlers`,
+                            pulumi.interpolate`arn:${arnParts.partition}:logs:${arnParts.region}:${arnParts.account}:log-group:/aws-glue/crawlers:*`,
+                        ],
+                    },
+                ],
+            }),
+        }, child);
+
+        this.crawler = new aws.glue.Crawler(`${name}-crawler`, {
+            description: "Adds the new snapshot_date partitions of the declared tables; logs schema changes, never applies them",
+            databaseName: this.database.name,
+            role: this.crawlerRole.arn,
+            classifiers: [this.classifier.name],
+            s3Targets: tables.map(t => ({ path: tableLocation(args.transformedBucketName, t) })),
+            configuration: JSON.stringify(crawlerConfiguration),
+            schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
+            recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
+            schedule: args.crawlerSchedule ?? defaultCrawlerSchedule,
+            tags,
+        }, { parent: this, dependsOn: [this.crawlerPolicy, ...Object.values(this.tables)] });
+        this.crawlerName = this.crawler.name;
+
+        this.registerOutputs({
+            databaseName: this.databaseName,
+            tableNames: tables.map(t => t.name),
+            crawlerName: this.crawlerName,
+        });
+    }
+}

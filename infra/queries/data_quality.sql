@@ -1,0 +1,28 @@
+-- Question: How many rows does each table hold per snapshot date, and are keys unique?
+-- One row per table and snapshot date: the row count and the number of distinct keys. A
+-- difference between the two means duplicate rows in that day's files; a missing day means the
+-- extraction or transformation did not run.
+SELECT snapshot_date, 'albums' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT album_id) AS distinct_keys
+FROM albums GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'artists' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT artist_id) AS distinct_keys
+FROM artists GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'playlist_entries' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT playlist_id || '/' || CAST(position AS VARCHAR)) AS distinct_keys
+FROM playlist_entries GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'plays' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT played_at) AS distinct_keys
+FROM plays GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'song_artists' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT song_id || '/' || artist_id) AS distinct_keys
+FROM song_artists GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'songs' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT song_id) AS distinct_keys
+FROM songs GROUP BY snapshot_date
+ORDER BY snapshot_date, table_name

@@ -1,0 +1,154 @@
+/**
+ * A local lake seen through DuckDB exactly as Athena sees the transformed bucket: one view per
+ * Glue table, same name, same columns in the same order with the declared types, plus the
+ * `snapshot_date` partition column read from the Hive-style folder names.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { GlueColumnType, TableDefinition, partitionColumn, tables, transformedPrefix } from "../catalog/tables";
+import { NamedQuerySource } from "./named-queries";
+
+/** What one named query returned, every value as text (or null) so any client can print it. */
+export interface QueryResult {
+    readonly name: string;
+    readonly question: string;
+    readonly columns: string[];
+    readonly rows: (string | null)[][];
+}
+
+const duckDbTypes: Record<GlueColumnType, string> = {
+    string: "VARCHAR",
+    int: "INTEGER",
+    bigint: "BIGINT",
+    boolean: "BOOLEAN",
+    double: "DOUBLE",
+};
+
+const partitionFolder = new RegExp(`^${partitionColumn.name}=\\d{4}-\\d{2}-\\d{2}$`);
+
+const sqlString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+const identifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** The table's CSV files: `<lake>/transformed/<table>/snapshot_date=YYYY-MM-DD/*.csv`, sorted. */
+export function tableFiles(lake: string, table: TableDefinition): string[] {
+    const root = path.join(lake, transformedPrefix, table.name);
+    if (!fs.existsSync(root)) {
+        return [];
+    }
+    return fs.readdirSync(root, { withFileTypes: true })
+        .filter(d => d.isDirectory() && partitionFolder.test(d.name))
+        .flatMap(d => fs.readdirSync(path.join(root, d.name))
+            .filter(f => f.endsWith(".csv"))
+            .map(f => path.join(root, d.name, f)))
+        .sort();
+}
+
+/** The header line of a CSV file (BOM and line ending removed). */
+export function readHeader(file: string): string {
+    const handle = fs.openSync(file, "r");
+    try {
+        const buffer = Buffer.alloc(64 * 1024);
+        const length = fs.readSync(handle, buffer, 0, buffer.length, 0);
+        const text = buffer.subarray(0, length).toString("utf8").replace(/^\uFEFF/, "");
+        return (text.split("\n")[0] ?? "").replace(/\r$/, "");
+    } finally {
+        fs.closeSync(handle);
+    }
+}
+
+/**
+ * Athena maps CSV fields to columns by position and skips the header unread, so a writer that
+ * reorders or renames columns would shift values silently. Refuse such files here, loudly.
+ */
+export function checkHeaders(lake: string, table: TableDefinition): void {
+    const expected = table.columns.map(c => c.name).join(",");
+    for (const file of tableFiles(lake, table)) {
+        const header = readHeader(file);
+        if (header !== expected) {
+            throw new Error(`${file}: header '${header}' does not match the catalog's columns for table `
+                + `'${table.name}' ('${expected}', infra/catalog/tables.ts). Athena would read these values into the wrong columns.`);
+        }
+    }
+}
+
+/** The statement creating the view of one table; an empty view with the same columns when no file exists yet. */
+export function createViewSql(lake: string, table: TableDefinition): string {
+    const files = tableFiles(lake, table);
+    const allColumns = [...table.columns, partitionColumn];
+    const selectList = allColumns.map(c => identifier(c.name)).join(", ");
+    if (files.length === 0) {
+        const nulls = allColumns
+            .map(c => `CAST(NULL AS ${duckDbTypes[c.type]}) AS ${identifier(c.name)}`)
+            .join(", ");
+        return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${nulls} WHERE false`;
+    }
+    const columnTypes = table.columns
+        .map(c => `${sqlString(c.name)}: ${sqlString(duckDbTypes[c.type])}`)
+        .join(", ");
+    const fileList = files.map(sqlString).join(", ");
+    // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
+    const textColumns = table.columns.filter(c => c.type === "string").map(c => sqlString(c.name)).join(", ");
+    return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${selectList} FROM read_csv([${fileList}], `
+        + `header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, `
+        + `columns = {${columnTypes}}, force_not_null = [${textColumns}], hive_partitioning = true, `
+        + `hive_types = {${sqlString(partitionColumn.name)}: ${sqlString(duckDbTypes[partitionColumn.type])}})`;
+}
+
+/** An in-memory DuckDB database with one view per table of the lake. Close it when done. */
+export class LocalLake {
+    private constructor(private readonly instance: DuckDBInstance, readonly connection: DuckDBConnection) {}
+
+    static async open(lake: string): Promise<LocalLake> {
+        if (!fs.existsSync(lake) || !fs.statSync(lake).isDirectory()) {
+            throw new LakeNotFoundError(lake);
+        }
+        const instance = await DuckDBInstance.create(":memory:");
+        const connection = await instance.connect();
+        try {
+            for (const table of tables) {
+                checkHeaders(lake, table);
+                await connection.run(createViewSql(lake, table));
+            }
+        } catch (error) {
+            connection.closeSync();
+            instance.closeSync();
+            throw error;
+        }
+        return new LocalLake(instance, connection);
+    }
+
+    async run(query: NamedQuerySource): Promise<QueryResult> {
+        let reader;
+        try {
+            reader = await this.connection.runAndReadAll(query.sql);
+        } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new Error(`Query '${query.name}' (${query.file}) failed on DuckDB: ${reason}`);
+        }
+        const rows = reader.getRows().map(row => row.map(value => value === null ? null : String(value)));
+        return { name: query.name, question: query.question, columns: reader.columnNames(), rows };
+    }
+
+    async runAll(queries: readonly NamedQuerySource[]): Promise<QueryResult[]> {
+        const results: QueryResult[] = [];
+        for (const query of queries) {
+            results.push(await this.run(query));
+        }
+        return results;
+    }
+
+    close(): void {
+        this.connection.closeSync();
+        this.instance.closeSync();
+    }
+}
+
+export class LakeNotFoundError extends Error {
+    constructor(readonly lake: string) {
+        super(`The lake folder '${lake}' does not exist. Point --lake at the folder the pipeline writes to `
+            + `(it holds ${transformedPrefix}/<table>/${partitionColumn.name}=YYYY-MM-DD/<table>.csv), `
+            + `for example after 'spotify-etl transform'.`);
+        this.name = "LakeNotFoundError";
+    }
+}

@@ -1,0 +1,29 @@
+-- Question: In which years were the songs in the lake released?
+-- Distinct songs (and their albums) per album release year, over every song seen in any snapshot.
+-- Year- and month-precision release dates count in their year; songs whose album is unknown fall
+-- under a null year, listed last.
+WITH song AS (
+    SELECT song_id, album_id
+    FROM (
+        SELECT song_id, album_id,
+               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
+        FROM songs
+    ) AS versions
+    WHERE recency = 1
+),
+album AS (
+    SELECT album_id, release_year
+    FROM (
+        SELECT album_id, release_year,
+               ROW_NUMBER() OVER (PARTITION BY album_id ORDER BY snapshot_date DESC) AS recency
+        FROM albums
+    ) AS versions
+    WHERE recency = 1
+)
+SELECT al.release_year,
+       COUNT(DISTINCT s.song_id) AS song_count,
+       COUNT(DISTINCT al.album_id) AS album_count
+FROM song AS s
+LEFT JOIN album AS al ON al.album_id = s.album_id
+GROUP BY al.release_year
+ORDER BY al.release_year NULLS LAST

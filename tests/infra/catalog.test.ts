@@ -1,0 +1,296 @@
+/**
+ * The Glue catalog reads the transformation's CSV right, and the Athena side is locked down:
+ * checked on the Catalog and Analytics components with Pulumi's mocks (no AWS needed).
+ */
+import { before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+// The same module instance the components use (they resolve it from infra/node_modules).
+import * as pulumi from "../../infra/node_modules/@pulumi/pulumi";
+import { loadNamedQueries } from "../../infra/queries/named-queries";
+import { referencedTables } from "../../infra/queries/dialect";
+
+interface Recorded {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+}
+
+const recorded: Recorded[] = [];
+const account = "123456789012";
+const region = "eu-west-1";
+
+pulumi.runtime.setMocks({
+    newResource(args) {
+        const state: Record<string, any> = { ...args.inputs };
+        const physicalName = args.inputs.name ?? `${args.name}-abc1234`;
+        state.name = physicalName;
+        switch (args.type) {
+            case "aws:glue/catalogDatabase:CatalogDatabase":
+                state.arn = `arn:aws:glue:${region}:${account}:database/${physicalName}`;
+                break;
+            case "aws:athena/workgroup:Workgroup":
+                state.arn = `arn:aws:athena:${region}:${account}:workgroup/${physicalName}`;
+                break;
+            case "aws:iam/role:Role":
+                state.arn = `arn:aws:iam::${account}:role/${physicalName}`;
+                break;
+        }
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state };
+    },
+    call(args) {
+        return args.inputs;
+    },
+}, "spotify-stack", "test", false);
+
+const value = <T>(output: pulumi.Output<T>): Promise<T> => new Promise(resolve => output.apply(resolve));
+const ofType = (type: string) => recorded.filter(r => r.type === type);
+
+// The table contract (/work/briefs/contracts.md, "Tables"), written out here on purpose: the
+// catalog must match the contract, not merely its own definitions.
+const contract: Record<string, [string, string][]> = {
+    songs: [["song_id", "string"], ["song_name", "string"], ["duration_ms", "int"], ["explicit", "boolean"],
+        ["isrc", "string"], ["popularity", "int"], ["track_number", "int"], ["disc_number", "int"],
+        ["album_id", "string"], ["primary_artist_id", "string"], ["song_url", "string"]],
+    albums: [["album_id", "string"], ["album_name", "string"], ["album_type", "string"], ["release_date", "string"],
+        ["release_date_precision", "string"], ["release_year", "int"], ["total_tracks", "int"], ["album_url", "string"]],
+    artists: [["artist_id", "string"], ["artist_name", "string"], ["artist_url", "string"]],
+    song_artists: [["song_id", "string"], ["artist_id", "string"], ["artist_position", "int"]],
+    playlist_entries: [["playlist_id", "string"], ["playlist_name", "string"], ["playlist_snapshot_id", "string"],
+        ["position", "int"], ["song_id", "string"], ["added_at", "string"], ["added_by", "string"]],
+    plays: [["played_at", "string"], ["song_id", "string"], ["context_type", "string"], ["context_uri", "string"]],
+};
+
+describe("Catalog and Analytics components", () => {
+    const bucket = "spotify-transformed-bucket";
+    const schedule = "cron(45 6 * * ? *)";
+    const cutoff = 100 * 1024 * 1024;
+    let databaseName = "";
+    let workgroupName = "";
+    let urns: string[] = [];
+
+    before(async () => {
+        const { Catalog } = await import("../../infra/components/catalog");
+        const { Analytics } = await import("../../infra/components/analytics");
+        const catalog = new Catalog("lake", {
+            transformedBucketName: bucket,
+            transformedBucketArn: `arn:aws:s3:::${bucket}`,
+            crawlerSchedule: schedule,
+            tags: { project: "spotify-stack" },
+        });
+        const analytics = new Analytics("analytics", {
+            databaseName: catalog.databaseName,
+            resultsBucketName: "spotify-athena-results",
+            bytesScannedCutoffPerQuery: cutoff,
+        });
+        databaseName = await value(catalog.databaseName);
+        workgroupName = await value(analytics.workgroupName);
+        await value(analytics.namedQueryIds);
+        urns = await value(pulumi.all([
+            catalog.database.urn, catalog.crawler.urn, catalog.crawlerRole.urn, catalog.crawlerPolicy.urn,
+            catalog.classifier.urn, ...Object.values(catalog.tables).map(t => t.urn),
+            analytics.workgroup.urn, ...Object.values(analytics.namedQueries).map(q => q.urn),
+        ]));
+        await value(catalog.crawler.configuration);
+    });
+
+    describe("Glue tables", () => {
+        const tablesByName = () => new Map(ofType("aws:glue/catalogTable:CatalogTable").map(t => [t.inputs.name as string, t.inputs]));
+
+        it("declares exactly the contract's tables, in the catalog database", () => {
+            const declared = tablesByName();
+            assert.deepEqual([...declared.keys()].sort(), Object.keys(contract).sort());
+            for (const inputs of declared.values()) {
+                assert.equal(inputs.databaseName, databaseName);
+                assert.equal(inputs.tableType, "EXTERNAL_TABLE");
+            }
+        });
+
+        it("Glue columns equal the contract's columns, in order, with their types", () => {
+            for (const [name, inputs] of tablesByName()) {
+                const columns = (inputs.storageDescriptor.columns as { name: string; type: string }[]).map(c => [c.name, c.type]);
+                assert.deepEqual(columns, contract[name], name);
+            }
+        });
+
+        it("every table reads CSV with OpenCSVSerDe: comma, double-quote, header row skipped", () => {
+            for (const [name, inputs] of tablesByName()) {
+                const serDe = inputs.storageDescriptor.serDeInfo;
+                assert.equal(serDe.serializationLibrary, "org.apache.hadoop.hive.serde2.OpenCSVSerde", name);
+                assert.equal(serDe.parameters.separatorChar, ",", name);
+                assert.equal(serDe.parameters.quoteChar, "\"", name);
+                assert.equal(inputs.parameters["skip.header.line.count"], "1", name);
+                assert.equal(inputs.storageDescriptor.inputFormat, "org.apache.hadoop.mapred.TextInputFormat", name);
+            }
+        });
+
+        it("empty numeric fields read as NULL instead of failing the query", () => {
+            for (const [name, inputs] of tablesByName()) {
+                assert.equal(inputs.parameters["use.null.for.invalid.data"], "TRUE", name);
+            }
+        });
+
+        it("every table lives at its own root and is partitioned by snapshot_date", () => {
+            for (const [name, inputs] of tablesByName()) {
+                assert.equal(inputs.storageDescriptor.location, `s3://${bucket}/transformed/${name}/`);
+                assert.deepEqual((inputs.partitionKeys as { name: string; type: string }[]).map(k => [k.name, k.type]),
+                    [["snapshot_date", "string"]], name);
+            }
+        });
+
+        it("partition projection finds every snapshot_date folder without a crawler run", () => {
+            for (const [name, inputs] of tablesByName()) {
+                const p = inputs.parameters as Record<string, string>;
+                assert.equal(p["projection.enabled"], "true", name);
+                assert.equal(p["projection.snapshot_date.type"], "date", name);
+                assert.equal(p["projection.snapshot_date.format"], "yyyy-MM-dd", name);
+                assert.match(p["projection.snapshot_date.range"] ?? "", /^\d{4}-\d{2}-\d{2},NOW$/, name);
+                assert.equal(p["storage.location.template"],
+                    `s3://${bucket}/transformed/${name}/snapshot_date=\${snapshot_date}/`, name);
+            }
+        });
+
+        it("the tables the catalog declares are exactly the tables the named queries read", () => {
+            const used = new Set(loadNamedQueries().flatMap(q => referencedTables(q.sql)));
+            assert.deepEqual([...used].sort(), [...tablesByName().keys()].sort());
+        });
+    });
+
+    describe("crawler", () => {
+        const crawler = () => {
+            const crawlers = ofType("aws:glue/crawler:Crawler");
+            assert.equal(crawlers.length, 1);
+            return crawlers[0]!.inputs;
+        };
+
+        it("has one include path per table root", () => {
+            const paths = (crawler().s3Targets as { path: string }[]).map(t => t.path).sort();
+            assert.deepEqual(paths, Object.keys(contract).map(t => `s3://${bucket}/transformed/${t}/`).sort());
+        });
+
+        it("combines compatible schemas and lets partitions inherit the table's schema", () => {
+            const configuration = JSON.parse(crawler().configuration as string);
+            assert.equal(configuration.Version, 1);
+            assert.equal(configuration.Grouping.TableGroupingPolicy, "CombineCompatibleSchemas");
+            assert.equal(configuration.CrawlerOutput.Partitions.AddOrUpdateBehavior, "InheritFromTable");
+        });
+
+        it("never changes or deletes the declared tables: schema changes and deletions are only logged", () => {
+            assert.deepEqual(crawler().schemaChangePolicy, { updateBehavior: "LOG", deleteBehavior: "LOG" });
+            assert.deepEqual(crawler().recrawlPolicy, { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
+            assert.equal(crawler().databaseName, databaseName);
+        });
+
+        it("uses a CSV classifier forcing OpenCSVSerDe, double-quote and a header row", () => {
+            const classifiers = ofType("aws:glue/classifier:Classifier");
+            assert.equal(classifiers.length, 1);
+            const csv = classifiers[0]!.inputs.csvClassifier;
+            assert.equal(csv.serde, "OpenCSVSerDe");
+            assert.equal(csv.quoteSymbol, "\"");
+            assert.equal(csv.containsHeader, "PRESENT");
+            assert.equal(csv.delimiter, ",");
+            assert.equal((crawler().classifiers as string[]).length, 1);
+        });
+
+        it("runs on the configured schedule, after the daily extraction", () => {
+            assert.equal(crawler().schedule, schedule);
+        });
+    });
+
+    describe("crawler role", () => {
+        const policy = () => {
+            const policies = ofType("aws:iam/rolePolicy:RolePolicy");
+            assert.equal(policies.length, 1);
+            return JSON.parse(policies[0]!.inputs.policy as string) as {
+                Statement: { Action: string[]; Resource: string[]; Condition?: unknown }[];
+            };
+        };
+
+        it("is assumed by Glue only", () => {
+            const role = ofType("aws:iam/role:Role")[0]!;
+            const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
+            assert.deepEqual(trust.Statement.map((s: { Principal: unknown }) => s.Principal), [{ Service: "glue.amazonaws.com" }]);
+        });
+
+        it("has no wildcard action or resource", () => {
+            for (const statement of policy().Statement) {
+                for (const action of statement.Action) {
+                    assert.doesNotMatch(action, /\*/, `action ${action}`);
+                }
+                for (const resource of statement.Resource) {
+                    assert.match(resource, /^arn:aws:[a-z0-9-]+:/, `resource ${resource} is an ARN`);
+                    // A trailing /* or :* under a named bucket, database or log group is scoped; any other * is not.
+                    assert.doesNotMatch(resource.replace(/[/:]\*$/, ""), /\*/, `resource ${resource}`);
+                }
+            }
+        });
+
+        it("reads only the transformed/ prefix of the transformed bucket", () => {
+            const s3Resources = policy().Statement
+                .filter(s => s.Action.some(a => a.startsWith("s3:")))
+                .flatMap(s => s.Resource);
+            assert.deepEqual([...new Set(s3Resources)].sort(), [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/transformed/*`]);
+            const list = policy().Statement.find(s => s.Action.includes("s3:ListBucket"));
+            assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": ["transformed/", "transformed/*"] } });
+            const actions = policy().Statement.flatMap(s => s.Action);
+            assert.ok(!actions.some(a => /^s3:(Put|Delete)/.test(a)), "no S3 write");
+        });
+
+        it("may add partitions but cannot create, change or delete tables or databases", () => {
+            const actions = policy().Statement.flatMap(s => s.Action);
+            assert.ok(actions.includes("glue:BatchCreatePartition"));
+            for (const forbidden of ["glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:DeleteDatabase", "glue:UpdateDatabase"]) {
+                assert.ok(!actions.includes(forbidden), forbidden);
+            }
+            const glueResources = policy().Statement.filter(s => s.Action.some(a => a.startsWith("glue:"))).flatMap(s => s.Resource);
+            for (const resource of glueResources) {
+                assert.match(resource, new RegExp(`^arn:aws:glue:${region}:${account}:(catalog|database/${databaseName}|table/${databaseName}/\\*)$`));
+            }
+        });
+    });
+
+    describe("Athena", () => {
+        it("the workgroup enforces its configuration: encrypted results in the results bucket, a scan cutoff, metrics", () => {
+            const workgroups = ofType("aws:athena/workgroup:Workgroup");
+            assert.equal(workgroups.length, 1);
+            const configuration = workgroups[0]!.inputs.configuration;
+            assert.equal(configuration.enforceWorkgroupConfiguration, true);
+            assert.equal(configuration.bytesScannedCutoffPerQuery, cutoff);
+            assert.equal(configuration.publishCloudwatchMetricsEnabled, true);
+            assert.equal(configuration.resultConfiguration.outputLocation, "s3://spotify-athena-results/athena-results/");
+            assert.equal(configuration.resultConfiguration.encryptionConfiguration.encryptionOption, "SSE_S3");
+        });
+
+        it("saves one named query per .sql file, in the workgroup and the catalog database, with the file's text", () => {
+            const saved = ofType("aws:athena/namedQuery:NamedQuery").map(q => q.inputs);
+            const files = loadNamedQueries();
+            assert.deepEqual(saved.map(q => q.name).sort(), files.map(f => f.name).sort());
+            for (const file of files) {
+                const query = saved.find(q => q.name === file.name)!;
+                assert.equal(query.query, file.sql);
+                assert.equal(query.workgroup, workgroupName);
+                assert.equal(query.database, databaseName);
+                assert.ok((query.description as string).startsWith(file.question));
+                assert.ok((query.description as string).length <= 1024);
+            }
+        });
+
+        it("refuses a scan cutoff below Athena's 10 MB minimum", async () => {
+            const { Analytics } = await import("../../infra/components/analytics");
+            assert.throws(() => new Analytics("too-small", {
+                databaseName: "db", resultsBucketName: "results", bytesScannedCutoffPerQuery: 1024,
+            }), /at least 10485760/);
+        });
+    });
+
+    describe("component hygiene", () => {
+        it("every child is parented to its component and named after it", () => {
+            for (const urn of urns) {
+                assert.match(urn, /::spotify:etl:(Catalog|Analytics)\$/, urn);
+            }
+            for (const resource of recorded.filter(r => !r.type.startsWith("spotify:"))) {
+                assert.match(resource.name, /^(lake|analytics)-/, resource.name);
+            }
+        });
+    });
+});

@@ -1,0 +1,333 @@
+/**
+ * The named queries answer their questions correctly on a small, hand-readable lake
+ * (fixtures/lake), stay in the SQL subset Athena (Trino) and DuckDB share, and the local runner
+ * behaves like the Glue catalog (same tables, same columns, same types).
+ *
+ * Fixture, three snapshot dates (2026-11-18, -19, -20):
+ *   Morning Mix   18: Bohemian, Bzrp53, KICK BACK   19: Bzrp53, Bohemian, KICK BACK, Bohemian (listed twice)
+ *                 20: Bzrp53, Say "Cheese", Bohemian, Love of My Life
+ *   日本のヒット   18: KICK BACK, Love of My Life     20: KICK BACK, Bzrp53          (no snapshot on the 19th)
+ *   Bzrp53 is by Bizarrap and Shakira; albums have day, month (1975) and year (2004) precision;
+ *   the 2026-11-17T08:03:30.500Z play of Bohemian Rhapsody is stored under two snapshot dates.
+ */
+import { after, before, describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { tables, partitionColumn } from "../../infra/catalog/tables";
+import { loadNamedQueries, parseNamedQuery } from "../../infra/queries/named-queries";
+import { LocalLake, QueryResult } from "../../infra/queries/local-lake";
+import { formatResults } from "../../infra/queries/run-local";
+import { checkCommonDialect } from "../../infra/queries/dialect";
+
+const infraDirectory = path.resolve(__dirname, "../../infra");
+const fixtureLake = path.resolve(__dirname, "fixtures/lake");
+const queries = loadNamedQueries();
+
+describe("named queries on the sample lake", () => {
+    let lake: LocalLake;
+    const results = new Map<string, QueryResult>();
+
+    before(async () => {
+        lake = await LocalLake.open(fixtureLake);
+        for (const result of await lake.runAll(queries)) {
+            results.set(result.name, result);
+        }
+    });
+    after(() => lake.close());
+
+    const answer = (name: string): QueryResult => {
+        const result = results.get(name);
+        assert.ok(result, `query ${name} exists and ran`);
+        return result;
+    };
+
+    it("the questions the issue asks for all exist, each stated in its header", () => {
+        assert.deepEqual(queries.map(q => q.name), [
+            "artists_with_most_songs",
+            "data_quality",
+            "days_on_playlist",
+            "playlist_changes",
+            "playlist_top_songs",
+            "plays_per_artist_week",
+            "release_year_distribution",
+        ]);
+        for (const query of queries) {
+            assert.match(query.question, /\?$/, `${query.name} states its question`);
+            assert.ok(query.description.length > 40, `${query.name} describes how it answers`);
+        }
+    });
+
+    it("current top songs come from each playlist's latest snapshot, ranked by position", () => {
+        const result = answer("playlist_top_songs");
+        assert.deepEqual(result.columns, ["playlist_name", "playlist_rank", "song_name", "artist_name", "snapshot_date"]);
+        assert.deepEqual(result.rows, [
+            ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20"],
+            ["Morning Mix", "2", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20"],
+            ["Morning Mix", "3", "Bohemian Rhapsody", "Queen", "2026-11-20"],
+            ["Morning Mix", "4", "Love of My Life", "Queen", "2026-11-20"],
+            ["日本のヒット", "1", "KICK BACK", "米津玄師", "2026-11-20"],
+            ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20"],
+        ]);
+    });
+
+    it("artists are credited once per distinct current song, every artist of a multi-artist song included", () => {
+        const result = answer("artists_with_most_songs");
+        assert.deepEqual(result.columns, ["artist_name", "song_count", "playlist_count"]);
+        // Current songs: Morning Mix {Bzrp53, Say "Cheese", Bohemian, Love of My Life}, 日本のヒット {KICK BACK, Bzrp53}.
+        assert.deepEqual(result.rows, [
+            ["Queen", "2", "1"],
+            ["Bizarrap", "1", "2"],
+            ["Shakira", "1", "2"],
+            ["Tyler, The Creator", "1", "1"],
+            ["米津玄師", "1", "1"],
+        ]);
+    });
+
+    it("days on a playlist count distinct snapshot dates, not rows", () => {
+        const result = answer("days_on_playlist");
+        assert.deepEqual(result.columns, ["playlist_name", "song_name", "days_on_playlist", "first_seen", "last_seen"]);
+        assert.deepEqual(result.rows, [
+            // Bohemian Rhapsody is listed twice on the 19th: still 3 days, not 4.
+            ["Morning Mix", "Bohemian Rhapsody", "3", "2026-11-18", "2026-11-20"],
+            ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-20"],
+            ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
+            ["日本のヒット", "KICK BACK", "2", "2026-11-18", "2026-11-20"],
+            ["Morning Mix", "Love of My Life", "1", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20"],
+            ["日本のヒット", "Love of My Life", "1", "2026-11-18", "2026-11-18"],
+            ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "1", "2026-11-20", "2026-11-20"],
+        ]);
+    });
+
+    it("changes compare each playlist's own two latest snapshots", () => {
+        const result = answer("playlist_changes");
+        assert.deepEqual(result.columns, [
+            "playlist_name", "change_type", "position", "song_name", "artist_name",
+            "previous_snapshot_date", "latest_snapshot_date",
+        ]);
+        assert.deepEqual(result.rows, [
+            ["Morning Mix", "drop_out", "2", "KICK BACK", "米津玄師", "2026-11-19", "2026-11-20"],
+            ["Morning Mix", "new_entry", "1", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-19", "2026-11-20"],
+            ["Morning Mix", "new_entry", "3", "Love of My Life", "Queen", "2026-11-19", "2026-11-20"],
+            // 日本のヒット has no snapshot on the 19th: its previous one is the 18th.
+            ["日本のヒット", "drop_out", "1", "Love of My Life", "Queen", "2026-11-18", "2026-11-20"],
+            ["日本のヒット", "new_entry", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-18", "2026-11-20"],
+        ]);
+    });
+
+    it("plays per artist per week count a play stored under two snapshot dates once", () => {
+        const result = answer("plays_per_artist_week");
+        assert.deepEqual(result.columns, ["week_start", "artist_name", "play_count"]);
+        // Week of Monday 2026-11-16: Bzrp53 x2 (both artists), Bohemian (once, despite two snapshots),
+        // Love of My Life, Say "Cheese", KICK BACK. Sunday 2026-11-15 belongs to the week of the 9th.
+        assert.deepEqual(result.rows, [
+            ["2026-11-16", "Bizarrap", "2"],
+            ["2026-11-16", "Queen", "2"],
+            ["2026-11-16", "Shakira", "2"],
+            ["2026-11-16", "Tyler, The Creator", "1"],
+            ["2026-11-16", "米津玄師", "1"],
+            ["2026-11-09", "Bizarrap", "1"],
+            ["2026-11-09", "Shakira", "1"],
+        ]);
+    });
+
+    it("release years keep year- and month-precision albums and count each song once", () => {
+        const result = answer("release_year_distribution");
+        assert.deepEqual(result.columns, ["release_year", "song_count", "album_count"]);
+        assert.deepEqual(result.rows, [
+            ["1975", "2", "1"], // A Night at the Opera, month precision, two songs
+            ["2004", "1", "1"], // Greatest "Takes", Vol. 1, year precision
+            ["2022", "1", "1"],
+            ["2023", "1", "1"],
+        ]);
+    });
+
+    it("data quality lists rows and distinct keys per table per snapshot date", () => {
+        const result = answer("data_quality");
+        assert.deepEqual(result.columns, ["snapshot_date", "table_name", "row_count", "distinct_keys"]);
+        const counts: Record<string, [number, number, number]> = {
+            albums: [3, 3, 4],
+            artists: [4, 4, 5],
+            playlist_entries: [5, 4, 6],
+            plays: [3, 3, 2],
+            song_artists: [5, 4, 6],
+            songs: [4, 3, 5],
+        };
+        const expected = ["2026-11-18", "2026-11-19", "2026-11-20"].flatMap((date, day) =>
+            Object.entries(counts).map(([table, perDay]) => [date, table, String(perDay[day]), String(perDay[day])]));
+        assert.deepEqual(result.rows, expected);
+    });
+
+    it("quoted commas, quotes and non-Latin text come back as single values", async () => {
+        const reader = await lake.connection.runAndReadAll(
+            "SELECT album_name FROM albums WHERE snapshot_date = '2026-11-20' ORDER BY album_id");
+        assert.deepEqual(reader.getRows().map(r => r[0]), [
+            "Shakira: Bzrp Music Sessions, Vol. 53", "KICK BACK", "A Night at the Opera", "Greatest \"Takes\", Vol. 1",
+        ]);
+        const header = await lake.connection.runAndReadAll("SELECT count(*) FROM songs WHERE song_id = 'song_id'");
+        assert.equal(String(header.getRows()[0]?.[0]), "0", "the header row is not read as data");
+    });
+});
+
+describe("no query double counts across snapshot dates", () => {
+    it("another day repeating the latest dimensions and plays changes no answer but data_quality", async () => {
+        // What a rerun or an overlapping extraction produces: the same songs, albums, artists and
+        // plays again under a new snapshot date (no playlist was extracted that day).
+        const lakeCopy = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
+        fs.cpSync(fixtureLake, lakeCopy, { recursive: true });
+        for (const table of ["songs", "albums", "artists", "song_artists", "plays"]) {
+            const from = path.join(lakeCopy, "transformed", table, "snapshot_date=2026-11-20");
+            const to = path.join(lakeCopy, "transformed", table, "snapshot_date=2026-11-21");
+            fs.cpSync(from, to, { recursive: true });
+        }
+        const original = await LocalLake.open(fixtureLake);
+        const repeated = await LocalLake.open(lakeCopy);
+        try {
+            for (const query of queries.filter(q => q.name !== "data_quality")) {
+                assert.deepEqual((await repeated.run(query)).rows, (await original.run(query)).rows, query.name);
+            }
+            const quality = await repeated.run(queries.find(q => q.name === "data_quality")!);
+            assert.deepEqual(quality.rows.filter(r => r[0] === "2026-11-21").map(r => r[1]),
+                ["albums", "artists", "plays", "song_artists", "songs"]);
+        } finally {
+            original.close();
+            repeated.close();
+            fs.rmSync(lakeCopy, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("local views match the catalog", () => {
+    it("every view has the contract's columns in order, typed as declared, plus snapshot_date", async () => {
+        const lake = await LocalLake.open(fixtureLake);
+        try {
+            const duckTypes: Record<string, string> = {
+                string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN", double: "DOUBLE",
+            };
+            for (const table of tables) {
+                const reader = await lake.connection.runAndReadAll(`DESCRIBE ${table.name}`);
+                const described = reader.getRows().map(r => [String(r[0]), String(r[1])]);
+                const expected = [...table.columns, partitionColumn].map(c => [c.name, duckTypes[c.type]]);
+                assert.deepEqual(described, expected, table.name);
+            }
+            const typed = await lake.connection.runAndReadAll(
+                "SELECT explicit, popularity, duration_ms FROM songs WHERE song_id = 'song_saycheese' AND snapshot_date = '2026-11-20'");
+            assert.deepEqual(typed.getRows()[0], [true, null, 181500], "boolean, empty int as NULL, int");
+            const text = await lake.connection.runAndReadAll(
+                "SELECT isrc FROM songs WHERE song_id = 'song_loveofmylife' AND snapshot_date = '2026-11-20'");
+            assert.deepEqual(text.getRows()[0], [""], "an empty text field is '' as in Athena, not NULL");
+        } finally {
+            lake.close();
+        }
+    });
+
+    it("refuses a CSV whose header differs from the catalog, since Athena maps fields by position", async () => {
+        const badLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
+        const folder = path.join(badLake, "transformed", "artists", "snapshot_date=2026-11-20");
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, "artists.csv"), "artist_name,artist_id,artist_url\r\nQueen,artist_queen,u\r\n");
+        try {
+            await assert.rejects(LocalLake.open(badLake), /artists\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'/);
+        } finally {
+            fs.rmSync(badLake, { recursive: true, force: true });
+        }
+    });
+
+    it("a table folder without files yet gives an empty view with the right columns", async () => {
+        const emptyLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
+        fs.mkdirSync(path.join(emptyLake, "transformed", "plays"), { recursive: true });
+        const lake = await LocalLake.open(emptyLake);
+        try {
+            for (const result of await lake.runAll(queries)) {
+                assert.deepEqual(result.rows, [], `${result.name} answers nothing on an empty lake`);
+                assert.ok(result.columns.length > 0);
+            }
+            const reader = await lake.connection.runAndReadAll("DESCRIBE plays");
+            assert.deepEqual(reader.getRows().map(r => String(r[0])),
+                ["played_at", "song_id", "context_type", "context_uri", "snapshot_date"]);
+        } finally {
+            lake.close();
+            fs.rmSync(emptyLake, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("queries stay in the SQL that Athena (Trino) and DuckDB share", () => {
+    for (const query of queries) {
+        it(`${query.name} parses as Trino SQL and uses only functions and types both engines share`, () => {
+            const report = checkCommonDialect(query.sql);
+            assert.deepEqual(report.problems, [], query.file);
+            assert.ok(report.functions.length > 0, "the check saw the query's functions");
+        });
+    }
+
+    it("the check refuses dialect-only SQL", () => {
+        const problems = (sql: string) => checkCommonDialect(sql).problems.join("\n");
+        assert.match(problems("SELECT a FROM t QUALIFY row_number() OVER (ORDER BY a) = 1"), /Trino|QUALIFY/);
+        assert.match(problems("SELECT a::int FROM t"), /'::' casts/);
+        assert.match(problems("SELECT from_iso8601_timestamp(played_at) FROM plays"), /from_iso8601_timestamp\(\)/);
+        assert.match(problems("SELECT strftime(x, '%Y') FROM t"), /strftime/);
+        assert.match(problems("SELECT CAST(x AS TIMESTAMP) FROM t"), /casts to TIMESTAMP/);
+        assert.match(problems("SELECT 1;"), /semicolon/);
+        assert.deepEqual(checkCommonDialect("SELECT count(*) FROM t -- a comment; with ::").problems, []);
+    });
+
+    it("a query file without a question header is refused", () => {
+        assert.throws(() => parseNamedQuery("x/untitled.sql", "SELECT 1"), /-- Question:/);
+        assert.throws(() => parseNamedQuery("x/Bad-Name.sql", "-- Question: Why?\nSELECT 1"), /snake case/);
+    });
+});
+
+describe("run-local command", () => {
+    const runLocal = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "queries/run-local.ts", ...args], {
+        cwd: infraDirectory, encoding: "utf8",
+    });
+
+    it("prints the JSON contract spotify-etl demo reads: name, question, columns, string-or-null rows", () => {
+        const output = execFileSync(process.execPath,
+            ["--import", "tsx", "queries/run-local.ts", "--lake", fixtureLake, "--format", "json"],
+            { cwd: infraDirectory, encoding: "utf8" });
+        const parsed = JSON.parse(output) as { name: string; question: string; columns: string[]; rows: unknown[][] }[];
+        assert.deepEqual(parsed.map(r => r.name), queries.map(q => q.name));
+        for (const result of parsed) {
+            assert.deepEqual(Object.keys(result), ["name", "question", "columns", "rows"]);
+            for (const row of result.rows) {
+                assert.equal(row.length, result.columns.length);
+                for (const value of row) {
+                    assert.ok(value === null || typeof value === "string", `${result.name}: ${String(value)}`);
+                }
+            }
+        }
+    });
+
+    it("prints one readable table for one query", () => {
+        const run = runLocal("--lake", fixtureLake, "--query", "release_year_distribution");
+        assert.equal(run.status, 0, run.stderr);
+        const lines = run.stdout.trimEnd().split("\n");
+        assert.equal(lines[0], "release_year_distribution: In which years were the songs in the lake released?");
+        assert.match(lines[1] ?? "", /^release_year\s+song_count\s+album_count$/);
+        assert.match(lines[3] ?? "", /^1975\s+2\s+1$/);
+        assert.equal(lines.length, 7);
+    });
+
+    it("fails with a clear message when the lake folder is missing", () => {
+        const missing = path.join(os.tmpdir(), "no-such-lake-" + process.pid);
+        const run = runLocal("--lake", missing);
+        assert.equal(run.status, 2);
+        assert.match(run.stderr, /lake folder .* does not exist/);
+    });
+
+    it("names the known queries when asked for an unknown one", () => {
+        const run = runLocal("--lake", fixtureLake, "--query", "nope");
+        assert.equal(run.status, 2);
+        assert.match(run.stderr, /No query named 'nope'.*playlist_top_songs/);
+    });
+
+    it("formats nulls as JSON null", () => {
+        const output = formatResults([{ name: "q", question: "Q?", columns: ["a", "b"], rows: [["x", null]] }], "json");
+        assert.equal(output, '[{"name":"q","question":"Q?","columns":["a","b"],"rows":[["x",null]]}]');
+    });
+});
