@@ -76,7 +76,6 @@ export function checkHeaders(lake: string, table: TableDefinition): void {
 export function createViewSql(lake: string, table: TableDefinition): string {
     const files = tableFiles(lake, table);
     const allColumns = [...table.columns, partitionColumn];
-    const selectList = allColumns.map(c => identifier(c.name)).join(", ");
     if (files.length === 0) {
         const nulls = allColumns
             .map(c => `CAST(NULL AS ${duckDbTypes[c.type]}) AS ${identifier(c.name)}`)
@@ -88,10 +87,16 @@ export function createViewSql(lake: string, table: TableDefinition): string {
         .join(", ");
     const fileList = files.map(sqlString).join(", ");
     // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
-    const textColumns = table.columns.filter(c => c.type === "string").map(c => sqlString(c.name)).join(", ");
-    return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${selectList} FROM read_csv([${fileList}], `
+    // (coalesce rather than read_csv's force_not_null, which DuckDB 1.5 applies to the wrong column
+    // when a query reads only some columns of several files.)
+    const readList = allColumns
+        .map(c => c.type === "string" && c !== partitionColumn
+            ? `coalesce(${identifier(c.name)}, '') AS ${identifier(c.name)}`
+            : identifier(c.name))
+        .join(", ");
+    return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${readList} FROM read_csv([${fileList}], `
         + `header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, `
-        + `columns = {${columnTypes}}, force_not_null = [${textColumns}], hive_partitioning = true, `
+        + `columns = {${columnTypes}}, hive_partitioning = true, `
         + `hive_types = {${sqlString(partitionColumn.name)}: ${sqlString(duckDbTypes[partitionColumn.type])}})`;
 }
 

@@ -39,7 +39,10 @@ public sealed class SampleGenerator(IObjectStore destination)
         };
         foreach (var playlist in playlists)
         {
-            playlist.Entries.AddRange(Enumerable.Range(0, options.Items).Select(_ => catalog.NewEntry(random, OwnerId)));
+            for (var i = 0; i < options.Items; i++)
+            {
+                playlist.Entries.Add(catalog.NewEntry(random, OwnerId, playlist));
+            }
         }
 
         var lastDay = options.LastDay ?? SampleOptions.DefaultLastDay;

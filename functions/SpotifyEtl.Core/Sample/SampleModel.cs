@@ -152,7 +152,7 @@ internal sealed class SamplePlaylist(string id, string name, bool UsesDeprecated
         }
         for (var i = 0; i < dropOuts + random.Next(0, 2); i++)
         {
-            Entries.Insert(random.Next(Entries.Count + 1), catalog.NewEntry(random, ownerId, now.AddMinutes(-random.Next(1, 600))));
+            Entries.Insert(random.Next(Entries.Count + 1), catalog.NewEntry(random, ownerId, this, now.AddMinutes(-random.Next(1, 600))));
         }
         if (Entries.Count > 2)
         {
@@ -197,8 +197,11 @@ internal sealed class Catalog
         }
     }
 
-    /// <summary>Mostly catalogue songs; now and then a local file, an episode or an unavailable track.</summary>
-    public PlaylistEntry NewEntry(Random random, string ownerId, DateTimeOffset? addedAt = null)
+    /// <summary>
+    /// Mostly catalogue songs not yet on the playlist (as people curate them); now and then a local
+    /// file, an episode or an unavailable track.
+    /// </summary>
+    public PlaylistEntry NewEntry(Random random, string ownerId, SamplePlaylist playlist, DateTimeOffset? addedAt = null)
     {
         var roll = random.Next(100);
         EntryContent content = roll switch
@@ -206,9 +209,16 @@ internal sealed class Catalog
             < 3 => new LocalFile("Home Recording", $"Demo {random.Next(1, 99)}", random.Next(60, 300)),
             < 5 => new Episode(SampleGenerator.Id(random), "Episode " + random.Next(1, 300).ToString(CultureInfo.InvariantCulture)),
             < 7 => new Unavailable(),
-            _ => Tracks[random.Next(Tracks.Count)],
+            _ => NotOn(playlist, random),
         };
         return new PlaylistEntry(content, addedAt ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 400_000)), ownerId);
+    }
+
+    private SampleTrack NotOn(SamplePlaylist playlist, Random random)
+    {
+        var onPlaylist = playlist.Entries.Select(entry => entry.Content).OfType<SampleTrack>().ToHashSet();
+        var candidates = Tracks.Where(track => !onPlaylist.Contains(track)).ToList();
+        return candidates.Count > 0 ? candidates[random.Next(candidates.Count)] : Tracks[random.Next(Tracks.Count)];
     }
 
     private static string Word(Random random) => SampleCatalog.SongWords[random.Next(SampleCatalog.SongWords.Length)];

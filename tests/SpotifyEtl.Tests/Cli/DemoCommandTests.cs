@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>The main job on a fresh machine, run as a user runs it: the built spotify-etl, twice.</summary>
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    internal static (int ExitCode, string Output, string Errors) RunCli(params string[] arguments)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "spotify-etl.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
+        start.ArgumentList.Add(cli);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors);
+    }
+
+    [Fact]
+    public void Demo_prints_every_named_query_and_prints_the_same_tables_when_run_again()
+    {
+        var lake = _folder["lake"];
+
+        var first = RunCli("demo", "--lake", lake, "--days", "3", "--items", "55");
+        var second = RunCli("demo", "--lake", lake, "--days", "3", "--items", "55");
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Errors);
+        foreach (var query in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Infra, "queries"), "*.sql"))
+        {
+            Assert.Contains(Path.GetFileNameWithoutExtension(query) + ": ", first.Output, StringComparison.Ordinal);
+        }
+        Assert.Contains("Road Trip, 2026", first.Output, StringComparison.Ordinal);
+        Assert.Equal(first.Output, second.Output);
+    }
+
+    [Fact]
+    public void Demo_refuses_to_empty_a_folder_it_did_not_make()
+    {
+        File.WriteAllText(_folder["precious.txt"], "keep me");
+
+        var run = RunCli("demo", "--lake", _folder.Path);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("not empty", run.Errors, StringComparison.Ordinal);
+        Assert.True(File.Exists(_folder["precious.txt"]));
+    }
+
+    [Fact]
+    public void Transform_reports_a_quarantined_object_and_exits_non_zero()
+    {
+        var raw = _folder["in/raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json"];
+        Directory.CreateDirectory(Path.GetDirectoryName(raw)!);
+        File.WriteAllText(raw, "{\"items\": [");
+
+        var run = RunCli("transform", "--input", _folder["in"], "--lake", _folder["lake"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("not valid JSON", run.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(_folder["lake/quarantine/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json.reason.txt"]));
+    }
+}
