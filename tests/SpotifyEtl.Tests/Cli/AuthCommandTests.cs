@@ -61,7 +61,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
     private static async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
     {
-        for (var attempt = 0; attempt < 500 && cli.AuthorizePages.Count == 0; attempt++)
+        for (var attempt = 0; attempt < 500 && cli.AuthorizePages.IsEmpty; attempt++)
         {
             await Task.Delay(10);
         }
