@@ -25,6 +25,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     public RecordingTokenStore RotatedTokens { get; } = new();
     public SpotifyClientOptions ClientOptions { get; set; } = new() { MaxRetryAttempts = 3 };
     public TimeSpan Budget { get; set; } = TimeSpan.FromMinutes(14);
+    public int MaxConcurrency { get; set; } = 2;
 
     public static async Task<ExtractionHarness> StartAsync() => new(await SpotifyDouble.StartAsync());
 
@@ -32,7 +33,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     {
         using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
             ClientOptions with { TimeProvider = Clock }, RotatedTokens, RunBudget.Starting(Clock, Budget));
-        var extractor = new SpotifyExtractor(client, Store, new ExtractorOptions { TimeProvider = Clock, Log = LogLines.Enqueue });
+        var extractor = new SpotifyExtractor(client, Store, new ExtractorOptions { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
         return await extractor.RunAsync(sources, CancellationToken.None);
     }
 

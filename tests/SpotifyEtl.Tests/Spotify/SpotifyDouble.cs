@@ -30,6 +30,8 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TokenInfo> _accessTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
     private int _tokenCounter;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private SpotifyDouble(WebApplication app) => _app = app;
 
@@ -106,6 +108,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         return playlist;
     }
 
+    /// <summary>The most Web API requests the double was answering at the same time.</summary>
+    public int MaxApiRequestsInFlight => Volatile.Read(ref _maxInFlight);
+
     public int ApiRequestsTo(string pathPrefix) => ApiRequests.Count(path => path.StartsWith(pathPrefix, StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
@@ -124,7 +129,19 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         }
         if (path.StartsWith("/v1/", StringComparison.Ordinal))
         {
-            await ApiAsync(context, path["/v1/".Length..]);
+            var inFlight = Interlocked.Increment(ref _inFlight);
+            for (var max = Volatile.Read(ref _maxInFlight); inFlight > max; max = Volatile.Read(ref _maxInFlight))
+            {
+                Interlocked.CompareExchange(ref _maxInFlight, inFlight, max);
+            }
+            try
+            {
+                await ApiAsync(context, path["/v1/".Length..]);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
             return;
         }
         context.Response.StatusCode = 404;
@@ -201,7 +218,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             await ApiError(context, 401, "The access token expired");
             return;
         }
-        if (TakeFault(path) is { } fault && await ApplyFaultAsync(context, fault))
+        if (TakeFault(path + query) is { } fault && await ApplyFaultAsync(context, fault))
         {
             return;
         }

@@ -209,11 +209,12 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     public async Task Extract_ends_the_run_cleanly_with_state_saved_when_Retry_After_exceeds_the_remaining_time()
     {
         _h.Budget = TimeSpan.FromMinutes(5);
+        _h.MaxConcurrency = 1; // one source after the other, so which ones ran before the stop is certain
         _h.Spotify.AddPlaylist(Mine, items: 2);
         _h.Spotify.Plays.Add(1_763_700_000_000);
         _h.Spotify.Inject("me/tracks", Fault.TooManyRequests(3600));
 
-        var run = await new Func<Task<ExtractionRun>>(() => _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed()))();
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
 
         Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
         Assert.False(run.Manifest.QuotaExceeded);
@@ -370,6 +371,21 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
             Assert.Equal("source_extracted", parsed.RootElement.GetProperty("event").GetString());
             AssertNoSecret(line);
         }
+    }
+
+    [Fact]
+    public async Task Extract_never_has_more_sources_in_flight_than_the_concurrency_bound()
+    {
+        foreach (var range in ExtractionSource.TimeRanges)
+        {
+            _h.Spotify.Inject($"me/top/tracks?time_range={range}", Fault.Slow(TimeSpan.FromMilliseconds(30)));
+            _h.Spotify.Inject($"me/top/artists?time_range={range}", Fault.Slow(TimeSpan.FromMilliseconds(30)));
+        }
+
+        var run = await _h.RunAsync(ExtractionSource.TimeRanges.SelectMany(range => new[] { ExtractionSource.TopTracks(range), ExtractionSource.TopArtists(range) }).ToArray());
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.InRange(_h.Spotify.MaxApiRequestsInFlight, 1, 2);
     }
 
     internal static void AssertNoSecret(string text)
