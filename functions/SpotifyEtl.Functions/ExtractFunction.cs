@@ -28,6 +28,9 @@ public sealed class ExtractFunction
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
     private readonly SpotifyClientOptions _clientOptions;
+    // Lambda keeps one handler instance per execution environment. The secrets extension caches the secret
+    // (up to 300 s), so a warm invocation right after a rotation may still read the revoked token: remember the swap.
+    private readonly RotationMemory _rotations = new();
 
     public ExtractFunction()
         : this(Environment.GetEnvironmentVariable, Console.Out.WriteLine, CreateRawStore, SharedHttp, TimeProvider.System, new SpotifyClientOptions())
@@ -57,13 +60,13 @@ public sealed class ExtractFunction
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
 
         var secretString = await SecretsExtensionClient.FromEnvironment(_http, _getVariable).GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false);
-        var secret = ParseSecret(secretString, secretId);
+        var secret = _rotations.Apply(secretId, ParseSecret(secretString, secretId));
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken);
         credentials.Validate($"secret {secretId}");
-        var tokenStore = new SecretRefreshTokenStore(SecretsManagerClient.FromEnvironment(_http, _getVariable, _timeProvider), secretId, secret);
+        var tokenStore = new SecretRefreshTokenStore(SecretsManagerClient.FromEnvironment(_http, _getVariable, _timeProvider), secretId, secret, _rotations);
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
-            _clientOptions with { Market = _getVariable("SPOTIFY_MARKET") }, tokenStore, budget);
+            _clientOptions, tokenStore, budget);
         var extractor = new SpotifyExtractor(client, _createRawStore(bucket), new ExtractorOptions
         {
             Market = _getVariable("SPOTIFY_MARKET"),
@@ -177,11 +180,27 @@ public sealed class ExtractFunction
             : throw new SpotifyConfigurationException($"The environment variable {name} is not set; the stack sets it on the extract function.");
 
     /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
-    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current) : IRefreshTokenStore
+    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, RotationMemory rotations) : IRefreshTokenStore
     {
-        public Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
-            secrets.PutSecretValueAsync(secretId,
-                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken);
+        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
+        {
+            rotations.Remember(secretId, current.RefreshToken, refreshToken);
+            await secrets.PutSecretValueAsync(secretId,
+                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Refresh tokens this instance rotated away from, per secret, and what replaced them.</summary>
+    private sealed class RotationMemory
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? Old, string New)> _swaps = new(StringComparer.Ordinal);
+
+        public void Remember(string secretId, string? old, string replacement) => _swaps[secretId] = (old, replacement);
+
+        public SpotifySecretValue Apply(string secretId, SpotifySecretValue secret) =>
+            _swaps.TryGetValue(secretId, out var swap) && swap.Old is not null && string.Equals(secret.RefreshToken, swap.Old, StringComparison.Ordinal)
+                ? secret with { RefreshToken = swap.New }
+                : secret;
     }
 }
 

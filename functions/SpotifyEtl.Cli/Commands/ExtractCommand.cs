@@ -57,7 +57,7 @@ public static class ExtractCommand
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
-                new SpotifyClientOptions { Market = market }, tokenStore);
+                new SpotifyClientOptions(), tokenStore);
             var extractor = new SpotifyExtractor(client, new LocalFolderStore(lake.FullName), new ExtractorOptions { Market = market });
 
             var run = await extractor.RunAsync(sources, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,4 @@ public sealed record SpotifyClientOptions
 
     /// <summary>Waits (Retry-After, backoff) go through this clock, so tests do not sleep.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
-    /// <summary>Optional <c>market</c> parameter (an ISO 3166-1 alpha-2 code or <c>from_token</c>).</summary>
-    public string? Market { get; init; }
 }

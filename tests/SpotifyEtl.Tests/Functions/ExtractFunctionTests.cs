@@ -139,6 +139,21 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handler_uses_the_rotated_token_on_a_warm_invocation_while_the_extension_still_serves_the_cached_secret()
+    {
+        _aws.ServeCachedSecrets = true;
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+        var function = Function();
+        function.Handler(Event()).Dispose();
+        _clock.Advance(TimeSpan.FromMinutes(2));
+
+        using var second = await JsonDocument.ParseAsync(function.Handler(Event()));
+
+        Assert.Equal("succeeded", second.RootElement.GetProperty("outcome").GetString());
+        Assert.DoesNotContain(_log, line => line.Contains("spotify_reauthorization_required", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Handler_logs_the_reauthorization_event_and_fails_the_invocation_on_invalid_grant()
     {
         _spotify.RefuseRefreshTokens = true;

@@ -32,6 +32,11 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     public ConcurrentQueue<string> PutAuthorizations { get; } = new();
 
+    /// <summary>Like the extension's cache: reads keep answering the value first read, whatever was put since.</summary>
+    public bool ServeCachedSecrets { get; set; }
+
+    private readonly ConcurrentDictionary<string, string> _cache = new(StringComparer.Ordinal);
+
     public static async Task<FakeAwsServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -59,6 +64,10 @@ public sealed class FakeAwsServer : IAsyncDisposable
             {
                 context.Response.StatusCode = 400;
                 return;
+            }
+            if (ServeCachedSecrets)
+            {
+                value = _cache.GetOrAdd(id, value);
             }
             await context.Response.WriteAsync(new JsonObject { ["ARN"] = id, ["Name"] = "spotify", ["SecretString"] = value }.ToJsonString());
             return;
