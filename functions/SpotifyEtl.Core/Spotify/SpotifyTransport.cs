@@ -49,19 +49,40 @@ internal sealed class SpotifyTransport
         Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken)
     {
         var attempts = 0;
-        var result = await _pipeline.ExecuteAsync(async token =>
+        try
         {
-            attempts++;
-            using var request = await createRequest(token).ConfigureAwait(false);
-            return await SendOnceAsync(request, token).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        return (result, attempts);
+            var result = await _pipeline.ExecuteAsync(async token =>
+            {
+                EnsureTimeLeft();
+                attempts++;
+                using var request = await createRequest(token).ConfigureAwait(false);
+                return await SendOnceAsync(request, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return (result, attempts);
+        }
+        catch (TimeoutException) when (_budget.Remaining == TimeSpan.Zero)
+        {
+            EnsureTimeLeft();
+            throw;
+        }
+    }
+
+    /// <summary>A run whose time is up ends cleanly before Lambda's timeout cuts it, state and manifest saved.</summary>
+    private void EnsureTimeLeft()
+    {
+        if (_budget.Remaining == TimeSpan.Zero)
+        {
+            throw new SpotifyRunStoppedException(
+                "The run's time budget is used up; it ended with its state saved and the next run continues.", quotaExceeded: false, retryAfter: null);
+        }
     }
 
     private async Task<SpotifyHttpResult> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(_options.RequestTimeout);
+        // Never let one attempt run past the budget: the run must still save its state.
+        var remaining = _budget.Remaining;
+        attempt.CancelAfter(remaining < _options.RequestTimeout ? remaining : _options.RequestTimeout);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
@@ -78,7 +99,7 @@ internal sealed class SpotifyTransport
     {
         if (outcome.Exception is not null)
         {
-            return outcome.Exception is HttpRequestException or TimeoutException;
+            return outcome.Exception is HttpRequestException or TimeoutException && _budget.Remaining > TimeSpan.Zero;
         }
         var result = outcome.Result!;
         return result.Status switch

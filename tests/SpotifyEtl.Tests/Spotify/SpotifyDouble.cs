@@ -62,6 +62,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
 
     public ConcurrentQueue<string> ApiRequests { get; } = new();
 
+    /// <summary>Called with each Web API path and query as it arrives (for example to move a test clock).</summary>
+    public Action<string>? OnApiRequest { get; set; }
+
     public ConcurrentDictionary<string, DoublePlaylist> Playlists { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Plays as Unix milliseconds with a track number; the newest are served first.</summary>
@@ -210,6 +213,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     {
         var query = context.Request.QueryString.Value ?? "";
         ApiRequests.Enqueue(path + query);
+        OnApiRequest?.Invoke(path + query);
         var authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal)
             || !_accessTokens.TryGetValue(authorization["Bearer ".Length..], out var token)

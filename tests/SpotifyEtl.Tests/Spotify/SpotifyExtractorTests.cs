@@ -228,6 +228,30 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_ends_the_run_cleanly_when_its_time_budget_is_used_up()
+    {
+        _h.Budget = TimeSpan.FromSeconds(60);
+        _h.MaxConcurrency = 1;
+        _h.Spotify.SavedTrackCount = 120;
+        // Spotify is slow today: the second page takes the rest of the run's time.
+        _h.Spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith("me/tracks?offset=50", StringComparison.Ordinal))
+            {
+                _h.Clock.Advance(TimeSpan.FromSeconds(61));
+            }
+        };
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.Contains("time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Equal(2, run.Manifest.Sources[0].Pages);
+        Assert.Equal(SourceStatuses.NotRun, run.Manifest.Sources[1].Status);
+        Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
+    }
+
+    [Fact]
     public async Task Extract_reports_QUOTA_EXCEEDED_as_such_and_does_not_wait_for_it()
     {
         _h.Spotify.Inject("me/top/tracks", Fault.QuotaExceeded());
@@ -294,6 +318,17 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         var manifestKey = Assert.Single(await _h.KeysAsync("manifests/"));
         using var manifest = await _h.ReadJsonAsync(manifestKey);
         Assert.Equal(ExtractionOutcomes.Failed, manifest.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Extract_fails_with_an_authentication_error_naming_the_dashboard_when_the_client_secret_is_wrong()
+    {
+        var error = await Assert.ThrowsAsync<SpotifyAuthenticationException>(() =>
+            _h.RunAsync(new SpotifyCredentials(SpotifyDouble.ClientId, "wrong-secret", SpotifyDouble.InitialRefreshToken), ExtractionSource.SavedTracks()));
+
+        Assert.Contains("invalid_client", error.Message, StringComparison.Ordinal);
+        Assert.Contains("developer.spotify.com/dashboard", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
