@@ -37,19 +37,20 @@ public static class AuthCommand
         login.Options.Add(timeout);
         sources.AddTo(login);
         login.SetAction((parsed, cancellationToken) => LoginAsync(context, parsed.GetValue(port), parsed.GetValue(credentials)?.FullName,
-            sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancellationToken));
+            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancellationToken));
 
         var auth = new Command("auth", "Spotify authorization for the extraction.");
         auth.Subcommands.Add(login);
         return auth;
     }
 
-    private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, IReadOnlyList<ExtractionSource> sources,
+    private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
         TimeSpan timeout, CancellationToken cancellationToken)
     {
         var console = context.Console;
         try
         {
+            var sources = readSources();
             var app = credentialsPath is not null ? CredentialsFile.Load(credentialsPath) : CredentialsFile.Resolve(null, context.GetVariable);
             app.Validate(credentialsPath ?? "SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET");
             var scopes = sources.Count > 0 ? SpotifyAuthorization.ScopesFor(sources) : SpotifyAuthorization.AllScopes;
@@ -74,7 +75,7 @@ public static class AuthCommand
             console.WriteLine();
             console.MarkupLine("Store it for the stack (from the repository root):");
             console.WriteLine($"  pulumi config set --secret {StackRefreshTokenKey} {refreshToken}");
-            console.WriteLine($"  pulumi config set spotifyClientId {app.ClientId}");
+            console.WriteLine("  pulumi config set --secret spotifyClientId <client id>");
             console.WriteLine("  pulumi config set --secret spotifyClientSecret <client secret>");
             console.WriteLine("  pulumi up");
             if (credentialsPath is not null)

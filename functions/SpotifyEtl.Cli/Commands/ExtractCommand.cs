@@ -22,7 +22,7 @@ public static class ExtractCommand
         {
             Description = "The local lake folder (raw/, state/ and manifests/ go there).",
             HelpName = "DIR",
-            DefaultValueFactory = _ => new DirectoryInfo(".lake"),
+            Required = true,
         };
         var credentials = new Option<FileInfo?>("--credentials")
         {
@@ -37,17 +37,18 @@ public static class ExtractCommand
         sources.AddTo(command);
         command.Options.Add(credentials);
         command.Options.Add(market);
-        command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, sources.Read(parsed),
+        command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed),
             parsed.GetValue(credentials)?.FullName, parsed.GetValue(market), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, IReadOnlyList<ExtractionSource> sources,
+    private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources,
         string? credentialsPath, string? market, CancellationToken cancellationToken)
     {
         var console = context.Console;
         try
         {
+            var sources = readSources();
             if (sources.Count == 0)
             {
                 console.MarkupLine("[red]No sources.[/] Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");

@@ -100,6 +100,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Contains("No sources", cli.Output, StringComparison.Ordinal);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
         Assert.Contains("SPOTIFY_CLIENT_ID", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--top-tracks", "forever"]).InvokeAsync());
+        Assert.Contains("not a time range", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
