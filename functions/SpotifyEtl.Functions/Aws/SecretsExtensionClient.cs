@@ -24,14 +24,16 @@ public sealed class SecretsExtensionClient(HttpClient http, Uri extensionBase, s
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(extensionBase, $"secretsmanager/get?secretId={Uri.EscapeDataString(secretId)}"));
         request.Headers.TryAddWithoutValidation("X-Aws-Parameters-Secrets-Token", sessionToken);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException(
                 $"The Parameters and Secrets extension answered {(int)response.StatusCode} for secret {secretId}. " +
                 "Check that the extension layer is attached and that the role may secretsmanager:GetSecretValue on it.");
         }
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
         var value = JsonSerializer.Deserialize(body, AwsJsonContext.Default.GetSecretValueResponse);
         return value?.SecretString ?? throw new InvalidOperationException($"Secret {secretId} has no SecretString; store the Spotify credentials as a JSON string.");
     }

@@ -26,10 +26,12 @@ public sealed class SecretsManagerClient(HttpClient http, Uri endpoint, string r
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager.PutSecretValue");
         AwsSigV4Signer.Sign(request, payload, credentials, region, "secretsmanager", timeProvider.GetUtcNow());
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             AwsErrorResponse? error = null;
             try
             {
