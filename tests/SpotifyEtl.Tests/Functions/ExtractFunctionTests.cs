@@ -181,6 +181,17 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Handler_uses_client_credentials_when_the_secret_has_no_refresh_token()
+    {
+        _aws.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""";
+
+        using var output = Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"top_tracks","time_range":"short_term"}]""" }).Handler(Event());
+
+        Assert.Equal(["client_credentials"], _spotify.TokenGrants);
+        Assert.Contains(_log, line => line.Contains("Endpoints under /me need a user token", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Handler_says_which_environment_variable_is_missing()
     {
         var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SOURCES"] = "" }).Handler(Event()));
