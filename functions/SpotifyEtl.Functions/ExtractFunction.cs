@@ -81,7 +81,7 @@ public sealed class ExtractFunction
         }
         catch (SpotifyReauthorizationRequiredException exception)
         {
-            _log(JsonSerializer.Serialize(new ReauthorizationLogLine("error", "spotify_reauthorization_required", secretId, exception.Message), FunctionJsonContext.Default.ReauthorizationLogLine));
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_reauthorization_required", secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
             throw;
         }
 
@@ -89,6 +89,15 @@ public sealed class ExtractFunction
         _log(JsonSerializer.Serialize(new RunLogLine(
             manifest.Outcome == ExtractionOutcomes.Succeeded ? "info" : "warn", "extraction_finished", manifest.RunId, manifest.Outcome,
             manifest.StopReason, manifest.QuotaExceeded, run.ManifestKey, scheduled?.Id), FunctionJsonContext.Default.RunLogLine));
+        if (manifest.RefreshTokenSaveError is { } saveError)
+        {
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_refresh_token_not_saved", secretId,
+                "Spotify rotated the refresh token but it could not be written back to the secret: " + saveError +
+                " The next run will likely need `spotify-etl auth login`."), FunctionJsonContext.Default.SecretEventLogLine));
+            throw new InvalidOperationException(
+                $"The rotated Spotify refresh token could not be saved to {secretId} ({saveError}). This run's data landed (manifest {run.ManifestKey}); " +
+                "fix the secret's permissions, then re-authorize with `spotify-etl auth login` if the next run reports invalid_grant.");
+        }
         if (run.Succeeded)
         {
             _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow()));
@@ -215,11 +224,11 @@ internal sealed record ExtractResult(string RunId, string Outcome, string Manife
 
 internal sealed record RunLogLine(string Level, string Event, string RunId, string Outcome, string? StopReason, bool QuotaExceeded, string ManifestKey, string? EventId);
 
-internal sealed record ReauthorizationLogLine(string Level, string Event, string SecretId, string Message);
+internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ScheduledEvent))]
 [JsonSerializable(typeof(ExtractResult))]
 [JsonSerializable(typeof(RunLogLine))]
-[JsonSerializable(typeof(ReauthorizationLogLine))]
+[JsonSerializable(typeof(SecretEventLogLine))]
 internal sealed partial class FunctionJsonContext : JsonSerializerContext;

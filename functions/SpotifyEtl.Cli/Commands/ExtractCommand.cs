@@ -77,6 +77,11 @@ public static class ExtractCommand
                         $"Spotify rotated the refresh token; the old one may stop working. The new credentials were saved to {context.DefaultCredentialsPath} (owner-readable only): run with --credentials {context.DefaultCredentialsPath} from now on. The token is not shown.");
                 }
             }
+            if (run.Manifest.RefreshTokenSaveError is { } saveError)
+            {
+                console.MarkupLineInterpolated($"[red]Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.[/]");
+                return 1;
+            }
             if (run.Manifest.StopReason is { } reason)
             {
                 console.MarkupLineInterpolated($"[yellow]{reason}[/]");

@@ -14,6 +14,7 @@ public sealed record ExtractionManifest(
     bool QuotaExceeded,
     string GrantType,
     bool RefreshTokenRotated,
+    string? RefreshTokenSaveError,
     IReadOnlyList<SourceReport> Sources)
 {
     public static string KeyFor(string runId) => $"{LakeLayout.Manifests}{runId}.json";

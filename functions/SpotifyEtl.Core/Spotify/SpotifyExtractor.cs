@@ -26,7 +26,8 @@ public sealed record ExtractorOptions
 /// <summary>The result of a run: its manifest and where it was written.</summary>
 public sealed record ExtractionRun(ExtractionManifest Manifest, string ManifestKey, string? RotatedRefreshToken)
 {
-    public bool Succeeded => Manifest.Outcome == ExtractionOutcomes.Succeeded;
+    /// <summary>Every source landed or was unchanged, and a rotated refresh token (if any) was saved.</summary>
+    public bool Succeeded => Manifest.Outcome == ExtractionOutcomes.Succeeded && Manifest.RefreshTokenSaveError is null;
 }
 
 /// <summary>
@@ -77,7 +78,7 @@ public sealed class SpotifyExtractor(SpotifyApiClient client, IObjectStore store
             : ExtractionOutcomes.Partial;
         var manifest = new ExtractionManifest(run.RunId, startedAt, finishedAt, (long)(finishedAt - startedAt).TotalMilliseconds, outcome,
             run.Fatal?.Message ?? run.Stop?.Message, run.Stop?.QuotaExceeded ?? false, client.Tokens.GrantType,
-            client.Tokens.RotatedRefreshToken is not null, reports);
+            client.Tokens.RotatedRefreshToken is not null, client.Tokens.RotationSaveFailure?.Message, reports);
         var manifestKey = ExtractionManifest.KeyFor(run.RunId);
         await store.PutBytesAsync(manifestKey, JsonSerializer.SerializeToUtf8Bytes(manifest, ExtractionJsonContext.Default.ExtractionManifest),
             "application/json", cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,9 @@ public sealed class SpotifyTokenProvider : IDisposable
     /// <summary>The refresh token Spotify rotated to during this run, if it did.</summary>
     public string? RotatedRefreshToken { get; private set; }
 
+    /// <summary>Why a rotated refresh token could not be saved, if it could not: the next run will likely need a new login.</summary>
+    public Exception? RotationSaveFailure { get; private set; }
+
     /// <summary>Token requests sent in this run (a reused token costs none).</summary>
     public int TokenRequests { get; private set; }
 
@@ -141,7 +144,15 @@ public sealed class SpotifyTokenProvider : IDisposable
             RotatedRefreshToken = token.RefreshToken;
             if (_rotatedTokenStore is not null)
             {
-                await _rotatedTokenStore.SaveAsync(token.RefreshToken, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _rotatedTokenStore.SaveAsync(token.RefreshToken, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The run goes on (its data is worth landing); the caller fails it afterwards, loudly.
+                    RotationSaveFailure = exception;
+                }
             }
         }
     }

@@ -154,6 +154,22 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handler_lands_the_run_then_fails_loudly_when_a_rotated_token_cannot_be_saved()
+    {
+        _aws.DenyPuts = true;
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+
+        var error = Assert.Throws<InvalidOperationException>(() => Function().Handler(Event()));
+
+        Assert.Contains("AccessDeniedException", error.Message, StringComparison.Ordinal);
+        Assert.True(await new LocalFolderStore(_lake).ExistsAsync("manifests/20261121T060000Z.json"));
+        Assert.Contains(_log, line => line.Contains("spotify_refresh_token_not_saved", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log, line => line.Contains("\"_aws\"", StringComparison.Ordinal));
+        Assert.All(_log, SpotifyExtractorTests.AssertNoSecret);
+        Assert.DoesNotContain("double-refresh-token", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Handler_logs_the_reauthorization_event_and_fails_the_invocation_on_invalid_grant()
     {
         _spotify.RefuseRefreshTokens = true;

@@ -32,6 +32,9 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     public ConcurrentQueue<string> PutAuthorizations { get; } = new();
 
+    /// <summary>PutSecretValue answers AccessDeniedException (the role lacks the permission).</summary>
+    public bool DenyPuts { get; set; }
+
     /// <summary>Like the extension's cache: reads keep answering the value first read, whatever was put since.</summary>
     public bool ServeCachedSecrets { get; set; }
 
@@ -77,7 +80,7 @@ public sealed class FakeAwsServer : IAsyncDisposable
         {
             var authorization = context.Request.Headers.Authorization.ToString();
             PutAuthorizations.Enqueue(authorization);
-            if (!authorization.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal)
+            if (DenyPuts || !authorization.StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal)
                 || context.Request.Headers["x-amz-security-token"] != SessionToken)
             {
                 context.Response.StatusCode = 403;
