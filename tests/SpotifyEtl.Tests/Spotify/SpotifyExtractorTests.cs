@@ -195,14 +195,16 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     [Fact]
     public async Task Extract_retries_a_response_slower_than_the_request_timeout()
     {
-        _h.ClientOptions = _h.ClientOptions with { RequestTimeout = TimeSpan.FromMilliseconds(300) };
+        _h.ClientOptions = _h.ClientOptions with { RequestTimeout = TimeSpan.FromMilliseconds(500) };
         _h.Spotify.AddPlaylist(Mine, items: 2);
-        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.Slow(TimeSpan.FromSeconds(20)));
+        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.Slow(TimeSpan.FromSeconds(30)));
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
         Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
-        Assert.Equal(3, run.Manifest.Sources.Single().Requests);
+        // At least: metadata, the slow attempt, its retry (a loaded machine may time out more).
+        Assert.True(run.Manifest.Sources.Single().Requests >= 3);
+        Assert.True(_h.Spotify.ApiRequestsTo($"playlists/{Mine}/items") >= 2);
     }
 
     [Fact]
