@@ -8,4 +8,6 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(SampleCommand.Create());
 root.Subcommands.Add(TransformCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
+root.Subcommands.Add(ExtractCommand.Create());
+root.Subcommands.Add(AuthCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

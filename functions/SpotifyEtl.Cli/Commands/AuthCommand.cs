@@ -1,0 +1,108 @@
+using System.CommandLine;
+using SpotifyEtl.Cli.Spotify;
+using SpotifyEtl.Spotify;
+using Spectre.Console;
+
+namespace SpotifyEtl.Cli.Commands;
+
+/// <summary>
+/// `spotify-etl auth login`: the one manual step of a Development Mode app. Runs the Authorization Code
+/// flow with a loopback redirect, asks for exactly the scopes of the named sources, and prints the
+/// refresh token once with the commands that store it (Pulumi secret, local credentials).
+/// </summary>
+public static class AuthCommand
+{
+    public const string StackRefreshTokenKey = "spotifyRefreshToken";
+
+    public static Command Create() => Create(CliContext.FromMachine());
+
+    internal static Command Create(CliContext context)
+    {
+        var port = new Option<int>("--port")
+        {
+            Description = "Loopback port of the redirect http://127.0.0.1:PORT/callback (register exactly this URI in the app's settings).",
+            HelpName = "PORT",
+            DefaultValueFactory = _ => 8888,
+        };
+        var credentials = new Option<FileInfo?>("--credentials")
+        {
+            Description = "A credentials file outside the repository with client_id and client_secret; the refresh token is saved into it. Default: SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.",
+            HelpName = "FILE",
+        };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the browser.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
+        var sources = new SourceOptions();
+        var login = new Command("login", "Authorize this app for your Spotify account and print the refresh token the unattended extraction uses.");
+        login.Options.Add(port);
+        login.Options.Add(credentials);
+        login.Options.Add(timeout);
+        sources.AddTo(login);
+        login.SetAction((parsed, cancellationToken) => LoginAsync(context, parsed.GetValue(port), parsed.GetValue(credentials)?.FullName,
+            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancellationToken));
+
+        var auth = new Command("auth", "Spotify authorization for the extraction.");
+        auth.Subcommands.Add(login);
+        return auth;
+    }
+
+    private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var console = context.Console;
+        try
+        {
+            var sources = readSources();
+            var app = credentialsPath is not null ? CredentialsFile.Load(credentialsPath) : CredentialsFile.Resolve(null, context.GetVariable);
+            app.Validate(credentialsPath ?? "SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET");
+            var scopes = sources.Count > 0 ? SpotifyAuthorization.ScopesFor(sources) : SpotifyAuthorization.AllScopes;
+            var endpoints = SpotifyEndpoints.FromEnvironment(context.GetVariable);
+            var state = SpotifyAuthorization.NewState();
+
+            using var listener = new LoopbackCallbackListener(port);
+            var authorizeUri = SpotifyAuthorization.AuthorizeUri(endpoints, app.ClientId, listener.RedirectUri, scopes, state);
+            console.MarkupLineInterpolated($"Scopes requested: [bold]{string.Join(' ', scopes)}[/]{(sources.Count == 0 ? " (every source type; name sources to ask for fewer)" : "")}");
+            console.MarkupLineInterpolated($"Redirect URI (must be registered in the app's settings): [bold]{listener.RedirectUri}[/]");
+            var waiting = listener.WaitForCodeAsync(state, CancelAfter(timeout, cancellationToken));
+            context.ShowAuthorizePage(authorizeUri);
+            var code = await waiting.ConfigureAwait(false);
+
+            using var http = new HttpClient();
+            var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
+
+            console.WriteLine();
+            console.MarkupLine("[green]Authorized.[/] The refresh token is shown once, here; it expires 6 months from now (log in again then):");
+            console.WriteLine();
+            console.WriteLine(refreshToken);
+            console.WriteLine();
+            console.MarkupLine("Store it for the stack (from the repository root):");
+            console.WriteLine($"  pulumi config set --secret {StackRefreshTokenKey} {refreshToken}");
+            console.WriteLine("  pulumi config set --secret spotifyClientId <client id>");
+            console.WriteLine("  pulumi config set --secret spotifyClientSecret <client secret>");
+            console.WriteLine("  pulumi up");
+            if (credentialsPath is not null)
+            {
+                CredentialsFile.Save(credentialsPath, app with { RefreshToken = refreshToken });
+                console.MarkupLineInterpolated($"For local runs it was also saved to {credentialsPath}: spotify-etl extract --credentials {credentialsPath} ...");
+            }
+            else
+            {
+                console.WriteLine("For local runs: export SPOTIFY_REFRESH_TOKEN=<the token above> (or keep it in a --credentials file outside the repository).");
+            }
+            return 0;
+        }
+        catch (Exception exception) when (exception is SpotifyConfigurationException or SpotifyAuthenticationException or InvalidOperationException or TimeoutException)
+        {
+            console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+            return exception is SpotifyConfigurationException ? 64 : 1;
+        }
+    }
+
+    private static CancellationToken CancelAfter(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Lives as long as the login; the process ends with it.
+#pragma warning disable CA2000
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+#pragma warning restore CA2000
+        source.CancelAfter(timeout);
+        return source.Token;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SpotifyEtl.Spotify;
+
+namespace SpotifyEtl.Cli.Spotify;
+
+/// <summary>
+/// Spotify credentials for local runs: a JSON file shaped like the AWS secret
+/// (<c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>), kept outside any git repository,
+/// or the variables SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and SPOTIFY_REFRESH_TOKEN.
+/// </summary>
+internal static class CredentialsFile
+{
+    public static SpotifyCredentials Resolve(string? path, Func<string, string?> getVariable)
+    {
+        if (path is not null)
+        {
+            var fromFile = Load(path);
+            fromFile.Validate(path);
+            return fromFile;
+        }
+        var credentials = new SpotifyCredentials(getVariable("SPOTIFY_CLIENT_ID") ?? "", getVariable("SPOTIFY_CLIENT_SECRET") ?? "",
+            getVariable("SPOTIFY_REFRESH_TOKEN") is { Length: > 0 } token ? token : null);
+        credentials.Validate("SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET (or --credentials FILE)");
+        return credentials;
+    }
+
+    public static SpotifyCredentials Load(string path)
+    {
+        RefuseInsideRepository(path);
+        if (!File.Exists(path))
+        {
+            throw new SpotifyConfigurationException($"No credentials file at {path}. Create it with {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+        }
+        try
+        {
+            var content = JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent);
+            return new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken);
+        }
+        catch (JsonException)
+        {
+            throw new SpotifyConfigurationException($"{path} is not JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+        }
+    }
+
+    /// <summary>Writes the credentials readable by the owner only.</summary>
+    public static void Save(string path, SpotifyCredentials credentials)
+    {
+        RefuseInsideRepository(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken),
+            CliJsonContext.Default.CredentialsFileContent);
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>A credentials file inside a git work tree is one `git add .` away from being published.</summary>
+    private static void RefuseInsideRepository(string path)
+    {
+        for (var folder = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(path))!); folder is not null; folder = folder.Parent)
+        {
+            if (Directory.Exists(Path.Combine(folder.FullName, ".git")) || File.Exists(Path.Combine(folder.FullName, ".git")))
+            {
+                throw new SpotifyConfigurationException(
+                    $"{path} is inside the git repository at {folder.FullName}. Keep Spotify credentials outside any repository, for example in ~/.config/spotify-etl/credentials.json.");
+            }
+        }
+    }
+}
+
+/// <summary>Keeps a rotated refresh token in a credentials file so the next local run uses it.</summary>
+internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials current) : IRefreshTokenStore
+{
+    public Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        CredentialsFile.Save(path, current with { RefreshToken = refreshToken });
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed record CredentialsFileContent(
+    [property: JsonPropertyName("client_id")] string? ClientId,
+    [property: JsonPropertyName("client_secret")] string? ClientSecret,
+    [property: JsonPropertyName("refresh_token")] string? RefreshToken);
+
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CredentialsFileContent))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text;
+
+namespace SpotifyEtl.Cli.Spotify;
+
+/// <summary>
+/// Waits for the browser to come back to <c>http://127.0.0.1:PORT/callback</c> after the user allowed
+/// access, checks the <c>state</c> parameter, and returns the authorization code.
+/// </summary>
+internal sealed class LoopbackCallbackListener : IDisposable
+{
+    private readonly HttpListener _listener = new();
+
+    public LoopbackCallbackListener(int port)
+    {
+        RedirectUri = new Uri($"http://127.0.0.1:{port}/callback");
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/callback/");
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException exception)
+        {
+            throw new InvalidOperationException($"Cannot listen on {RedirectUri} ({exception.Message}). Choose another --port, and register that redirect URI in the app's settings.", exception);
+        }
+    }
+
+    public Uri RedirectUri { get; }
+
+    public async Task<string> WaitForCodeAsync(string expectedState, CancellationToken cancellationToken)
+    {
+        using var registration = cancellationToken.Register(_listener.Stop);
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException("No answer came back from the browser in time; run `spotify-etl auth login` again.", exception);
+            }
+            var query = context.Request.QueryString;
+            if (query["state"] is null && query["code"] is null && query["error"] is null)
+            {
+                // A favicon or a stray request: not the callback.
+                await RespondAsync(context, 404, "Not the callback.").ConfigureAwait(false);
+                continue;
+            }
+            if (!string.Equals(query["state"], expectedState, StringComparison.Ordinal))
+            {
+                await RespondAsync(context, 400, "The state parameter does not match this login. Start again with spotify-etl auth login.").ConfigureAwait(false);
+                throw new InvalidOperationException("The callback's state parameter does not match the one this login sent; the answer was refused (possible cross-site request). Run `spotify-etl auth login` again.");
+            }
+            if (query["error"] is { } error)
+            {
+                await RespondAsync(context, 400, $"Spotify reported: {error}.").ConfigureAwait(false);
+                throw new InvalidOperationException($"Spotify did not authorize the app ({error}). If you pressed Cancel, run the login again; if the user is not on the app's allow-list, add them in the dashboard (Development Mode: at most 5 users).");
+            }
+            if (query["code"] is not { Length: > 0 } code)
+            {
+                await RespondAsync(context, 400, "No code in the callback.").ConfigureAwait(false);
+                throw new InvalidOperationException("The callback carried no authorization code. Run `spotify-etl auth login` again.");
+            }
+            await RespondAsync(context, 200, "spotify-etl is authorized. You can close this tab and return to the terminal.").ConfigureAwait(false);
+            return code;
+        }
+    }
+
+    private static async Task RespondAsync(HttpListenerContext context, int status, string message)
+    {
+        var body = Encoding.UTF8.GetBytes($"<!doctype html><meta charset=\"utf-8\"><title>spotify-etl</title><p>{WebUtility.HtmlEncode(message)}</p>");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.ContentLength64 = body.Length;
+        await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        context.Response.Close();
+    }
+
+    public void Dispose() => ((IDisposable)_listener).Dispose();
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using SpotifyEtl.Spotify;
+
+namespace SpotifyEtl.Cli.Spotify;
+
+/// <summary>The options that name sources, shared by `extract` (what to extract) and `auth login` (which scopes to ask for).</summary>
+internal sealed class SourceOptions
+{
+    public Option<string[]> Playlists { get; } = new("--playlist")
+    {
+        Description = "A playlist id (or share link) you own or collaborate on; repeat for several.",
+        HelpName = "ID",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool> RecentlyPlayed { get; } = new("--recently-played") { Description = "Your recently played tracks (resumes from the saved cursor)." };
+
+    public Option<string[]> TopTracks { get; } = new("--top-tracks")
+    {
+        Description = "Your top tracks for a time range: short_term, medium_term or long_term; repeatable.",
+        HelpName = "RANGE",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> TopArtists { get; } = new("--top-artists")
+    {
+        Description = "Your top artists for a time range: short_term, medium_term or long_term; repeatable.",
+        HelpName = "RANGE",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool> SavedTracks { get; } = new("--saved-tracks") { Description = "Your saved (liked) tracks." };
+
+    public Option<FileInfo?> Config { get; } = new("--config")
+    {
+        Description = "A JSON file with more sources, in the SPOTIFY_SOURCES format: [{\"type\":\"playlist\",\"id\":\"…\"},{\"type\":\"recently_played\"}].",
+        HelpName = "FILE",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Playlists);
+        command.Options.Add(RecentlyPlayed);
+        command.Options.Add(TopTracks);
+        command.Options.Add(TopArtists);
+        command.Options.Add(SavedTracks);
+        command.Options.Add(Config);
+    }
+
+    public IReadOnlyList<ExtractionSource> Read(ParseResult parsed)
+    {
+        var sources = new List<ExtractionSource>();
+        sources.AddRange((parsed.GetValue(Playlists) ?? []).Select(ExtractionSource.Playlist));
+        if (parsed.GetValue(RecentlyPlayed))
+        {
+            sources.Add(ExtractionSource.RecentlyPlayed());
+        }
+        sources.AddRange((parsed.GetValue(TopTracks) ?? []).Select(ExtractionSource.TopTracks));
+        sources.AddRange((parsed.GetValue(TopArtists) ?? []).Select(ExtractionSource.TopArtists));
+        if (parsed.GetValue(SavedTracks))
+        {
+            sources.Add(ExtractionSource.SavedTracks());
+        }
+        if (parsed.GetValue(Config) is { } file)
+        {
+            if (!file.Exists)
+            {
+                throw new SpotifyConfigurationException($"No sources file at {file.FullName}.");
+            }
+            sources.AddRange(ExtractionSource.ParseList(File.ReadAllText(file.FullName), file.FullName));
+        }
+        return sources.Distinct().ToList();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using SpotifyEtl.Lake;
+
+namespace SpotifyEtl.Spotify;
+
+public enum SourceKind
+{
+    Playlist,
+    RecentlyPlayed,
+    TopTracks,
+    TopArtists,
+    SavedTracks,
+}
+
+/// <summary>
+/// One thing to extract, as configured in <c>SPOTIFY_SOURCES</c> or on the command line:
+/// a playlist by id, recently played, top tracks or artists for a time range, saved tracks.
+/// </summary>
+public sealed partial record ExtractionSource
+{
+    public static readonly IReadOnlyList<string> TimeRanges = ["short_term", "medium_term", "long_term"];
+
+    private ExtractionSource(SourceKind kind, string subject)
+    {
+        Kind = kind;
+        Subject = subject;
+    }
+
+    public SourceKind Kind { get; }
+
+    /// <summary>The key segment after the date: a playlist id, a time range or <c>me</c>.</summary>
+    public string Subject { get; }
+
+    /// <summary>The configuration name: <c>playlist</c>, <c>recently_played</c>, ...</summary>
+    public string Type => Kind switch
+    {
+        SourceKind.Playlist => "playlist",
+        SourceKind.RecentlyPlayed => "recently_played",
+        SourceKind.TopTracks => "top_tracks",
+        SourceKind.TopArtists => "top_artists",
+        SourceKind.SavedTracks => "saved_tracks",
+        _ => throw new InvalidOperationException($"Unknown source kind {Kind}."),
+    };
+
+    /// <summary>A short unique name for logs, the manifest and the summary table: <c>playlist:ID</c>, <c>top_tracks:short_term</c>.</summary>
+    public string Name => Kind is SourceKind.RecentlyPlayed or SourceKind.SavedTracks ? Type : $"{Type}:{Subject}";
+
+    /// <summary>The OAuth scopes a user token needs for this source.</summary>
+    public IReadOnlyList<string> Scopes => Kind switch
+    {
+        SourceKind.Playlist => [SpotifyScopes.PlaylistReadPrivate, SpotifyScopes.PlaylistReadCollaborative],
+        SourceKind.RecentlyPlayed => [SpotifyScopes.RecentlyPlayed],
+        SourceKind.TopTracks or SourceKind.TopArtists => [SpotifyScopes.Top],
+        SourceKind.SavedTracks => [SpotifyScopes.Library],
+        _ => [],
+    };
+
+    /// <summary>The raw source of the pages this source lands (playlists also land one <see cref="RawSource.Playlist"/> object).</summary>
+    public RawSource PageSource => Kind switch
+    {
+        SourceKind.Playlist => RawSource.PlaylistItems,
+        SourceKind.RecentlyPlayed => RawSource.RecentlyPlayed,
+        SourceKind.TopTracks => RawSource.TopTracks,
+        SourceKind.TopArtists => RawSource.TopArtists,
+        _ => RawSource.SavedTracks,
+    };
+
+    public override string ToString() => Name;
+
+    public static ExtractionSource Playlist(string id)
+    {
+        var trimmed = PlaylistIdFrom(id);
+        if (!PlaylistIdPattern().IsMatch(trimmed))
+        {
+            throw new SpotifyConfigurationException(
+                $"'{id}' is not a Spotify playlist id: expected 22 letters and digits, as in https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n.");
+        }
+        return new ExtractionSource(SourceKind.Playlist, trimmed);
+    }
+
+    public static ExtractionSource RecentlyPlayed() => new(SourceKind.RecentlyPlayed, "me");
+
+    public static ExtractionSource SavedTracks() => new(SourceKind.SavedTracks, "me");
+
+    public static ExtractionSource TopTracks(string timeRange) => new(SourceKind.TopTracks, CheckTimeRange(timeRange));
+
+    public static ExtractionSource TopArtists(string timeRange) => new(SourceKind.TopArtists, CheckTimeRange(timeRange));
+
+    /// <summary>Parses <c>SPOTIFY_SOURCES</c>: a JSON array such as <c>[{"type":"playlist","id":"..."},{"type":"recently_played"}]</c>.</summary>
+    public static IReadOnlyList<ExtractionSource> ParseList(string json, string origin)
+    {
+        SourceConfigEntry[]? entries;
+        try
+        {
+            entries = JsonSerializer.Deserialize(json, SourceConfigJsonContext.Default.SourceConfigEntryArray);
+        }
+        catch (JsonException exception)
+        {
+            throw new SpotifyConfigurationException(
+                $"{origin} is not a JSON array of sources ({exception.Message}). Example: [{{\"type\":\"playlist\",\"id\":\"3cEYpjA9oz9GiPac4AsH4n\"}},{{\"type\":\"recently_played\"}}]");
+        }
+        return (entries ?? []).Select((entry, index) => FromEntry(entry, $"{origin}[{index}]")).Distinct().ToList();
+    }
+
+    private static ExtractionSource FromEntry(SourceConfigEntry entry, string origin) => entry.Type switch
+    {
+        "playlist" when !string.IsNullOrWhiteSpace(entry.Id) => Playlist(entry.Id),
+        "playlist" => throw new SpotifyConfigurationException($"{origin}: a playlist source needs an \"id\"."),
+        "recently_played" => RecentlyPlayed(),
+        "saved_tracks" => SavedTracks(),
+        "top_tracks" => TopTracks(entry.TimeRange ?? "medium_term"),
+        "top_artists" => TopArtists(entry.TimeRange ?? "medium_term"),
+        _ => throw new SpotifyConfigurationException(
+            $"{origin}: unknown source type '{entry.Type}'. Known types: playlist, recently_played, top_tracks, top_artists, saved_tracks."),
+    };
+
+    private static string PlaylistIdFrom(string value)
+    {
+        var text = value.Trim();
+        // Accept a share link or a URI as well as a bare id.
+        if (text.StartsWith("spotify:playlist:", StringComparison.Ordinal))
+        {
+            return text["spotify:playlist:".Length..];
+        }
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath.StartsWith("/playlist/", StringComparison.Ordinal))
+        {
+            return uri.AbsolutePath["/playlist/".Length..].TrimEnd('/');
+        }
+        return text;
+    }
+
+    private static string CheckTimeRange(string timeRange) =>
+        TimeRanges.Contains(timeRange)
+            ? timeRange
+            : throw new SpotifyConfigurationException($"'{timeRange}' is not a time range: use short_term (~4 weeks), medium_term (~6 months) or long_term (~1 year).");
+
+    [GeneratedRegex("^[A-Za-z0-9]{22}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaylistIdPattern();
+}
+
+internal sealed record SourceConfigEntry(string? Type, string? Id, string? TimeRange);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSerializable(typeof(SourceConfigEntry[]))]
+internal sealed partial class SourceConfigJsonContext : JsonSerializerContext;

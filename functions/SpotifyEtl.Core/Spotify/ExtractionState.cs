@@ -1,0 +1,49 @@
+using System.Text.Json;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>
+/// What one run leaves for the next, under <c>state/</c>: each playlist's last extracted
+/// <c>snapshot_id</c> and the recently-played <c>after</c> cursor. Never a token or a secret.
+/// </summary>
+public sealed record ExtractionState
+{
+    public const string Key = LakeLayout.State + "extraction-state.json";
+
+    public Dictionary<string, PlaylistState> Playlists { get; init; } = new(StringComparer.Ordinal);
+
+    public RecentlyPlayedState? RecentlyPlayed { get; set; }
+
+    public static async Task<ExtractionState> LoadAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await store.ReadAllBytesAsync(Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return new ExtractionState();
+        }
+        try
+        {
+            var state = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionState) ?? new ExtractionState();
+            return state with { Playlists = new Dictionary<string, PlaylistState>(state.Playlists, StringComparer.Ordinal) };
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException(
+                $"The extraction state {store.Description}/{Key} is not valid JSON ({exception.Message}). Fix or delete it; deleting it re-extracts every playlist and restarts the recently-played cursor.", exception);
+        }
+    }
+
+    public Task SaveAsync(IObjectStore store, CancellationToken cancellationToken) =>
+        store.PutBytesAsync(Key, JsonSerializer.SerializeToUtf8Bytes(this, ExtractionJsonContext.Default.ExtractionState), "application/json", cancellationToken);
+}
+
+public sealed record PlaylistState(string SnapshotId, string? Name, string RunId);
+
+/// <summary>The <c>after</c> cursor (Unix milliseconds of the newest play landed) for <c>/me/player/recently-played</c>.</summary>
+public sealed record RecentlyPlayedState(string After, string RunId);

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>One successful Web API answer: the body exactly as received.</summary>
+public sealed record SpotifyResponse(string Path, byte[] Body, int Attempts);
+
+/// <summary>
+/// GET requests against the Web API, authenticated by <see cref="SpotifyTokenProvider"/>, made polite by
+/// <see cref="SpotifyTransport"/>. A 401 (token expired mid-run) fetches a new token and tries once more.
+/// </summary>
+public sealed class SpotifyApiClient : IDisposable
+{
+    private readonly SpotifyTransport _transport;
+    private readonly SpotifyTokenProvider _tokens;
+    private readonly SpotifyEndpoints _endpoints;
+
+    internal SpotifyApiClient(SpotifyTransport transport, SpotifyTokenProvider tokens, SpotifyEndpoints endpoints)
+    {
+        _transport = transport;
+        _tokens = tokens;
+        _endpoints = endpoints;
+    }
+
+    public SpotifyTokenProvider Tokens => _tokens;
+
+    public void Dispose() => _tokens.Dispose();
+
+    /// <summary>
+    /// Creates a client. <paramref name="rotatedTokenStore"/> receives a rotated refresh token as soon as
+    /// Spotify hands one out; <paramref name="budget"/> bounds every wait (unlimited when null).
+    /// </summary>
+    public static SpotifyApiClient Create(HttpClient http, SpotifyEndpoints endpoints, SpotifyCredentials credentials,
+        SpotifyClientOptions? options = null, IRefreshTokenStore? rotatedTokenStore = null, RunBudget? budget = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(credentials);
+        options ??= new SpotifyClientOptions();
+        var transport = new SpotifyTransport(http, options, budget ?? RunBudget.Unlimited(options.TimeProvider));
+        var tokens = new SpotifyTokenProvider(transport, endpoints, credentials, rotatedTokenStore, options.TimeProvider);
+        return new SpotifyApiClient(transport, tokens, endpoints);
+    }
+
+    /// <summary>
+    /// GETs <paramref name="pathOrUrl"/>: a path relative to the API base (<c>playlists/{id}</c>) or a
+    /// <c>next</c> link from a previous page. Errors become <see cref="SpotifyApiException"/> (this source
+    /// fails) or <see cref="SpotifyRunStoppedException"/> (the whole run ends cleanly).
+    /// </summary>
+    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, CancellationToken cancellationToken)
+    {
+        var uri = Resolve(pathOrUrl);
+        var path = RelativePath(uri);
+        var attempts = 0;
+        for (var authorization = 1; ; authorization++)
+        {
+            string? usedToken = null;
+            SpotifyHttpResult result;
+            try
+            {
+                (result, var sent) = await _transport.SendAsync(async token =>
+                {
+                    usedToken = await _tokens.GetAccessTokenAsync(token).ConfigureAwait(false);
+                    var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", usedToken);
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    return request;
+                }, cancellationToken).ConfigureAwait(false);
+                attempts += sent;
+            }
+            catch (TimeoutException exception)
+            {
+                throw new SpotifyApiException(HttpStatusCode.GatewayTimeout, path, exception.Message, null,
+                    "Spotify stayed too slow through every retry; the next run tries again.");
+            }
+            catch (HttpRequestException exception)
+            {
+                throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
+                    "Spotify could not be reached through every retry; the next run tries again.");
+            }
+
+            if (result.IsSuccess)
+            {
+                return new SpotifyResponse(path, result.Body, attempts);
+            }
+            if (result.Status == HttpStatusCode.Unauthorized && authorization == 1 && usedToken is not null)
+            {
+                _tokens.Invalidate(usedToken);
+                continue;
+            }
+            var error = SpotifyErrors.ReadApiError(result.Body);
+            if (result.Status == HttpStatusCode.TooManyRequests)
+            {
+                throw RunStopped(path, result, error);
+            }
+            throw new SpotifyApiException(result.Status, path, error?.Message, error?.Reason,
+                SpotifyErrors.Explain(result.Status, path, _tokens.IsUserToken));
+        }
+    }
+
+    private SpotifyRunStoppedException RunStopped(string path, SpotifyHttpResult result, ApiError? error)
+    {
+        var wait = result.RetryAfter is { } retryAfter ? $"{retryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s" : "an unspecified time";
+        if (string.Equals(error?.Reason, SpotifyErrors.QuotaExceededReason, StringComparison.OrdinalIgnoreCase))
+        {
+            return new SpotifyRunStoppedException(
+                $"QUOTA_EXCEEDED: Spotify says this app's quota is spent (GET {path}, Retry-After {wait}). The run ended with its state saved; " +
+                "runs resume once the quota resets. Fewer or less frequent sources use less quota.", quotaExceeded: true, result.RetryAfter);
+        }
+        var remaining = _transport.Budget.Remaining;
+        return new SpotifyRunStoppedException(
+            $"Rate limited: GET {path} asked for a wait of {wait}, longer than the run has left " +
+            $"({(remaining == TimeSpan.MaxValue ? "unlimited" : remaining.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s")}) or beyond the retries allowed. " +
+            "The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter);
+    }
+
+    private Uri Resolve(string pathOrUrl)
+    {
+        if (!Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) || absolute.Scheme is not ("http" or "https"))
+        {
+            return new Uri(_endpoints.ApiBase, pathOrUrl.TrimStart('/'));
+        }
+        if (_endpoints.ApiBase.IsBaseOf(absolute))
+        {
+            return absolute;
+        }
+        // A `next` link names Spotify's host; behind a proxy or a double, follow it on the configured base.
+        var apiPath = _endpoints.ApiBase.AbsolutePath;
+        var path = absolute.AbsolutePath.StartsWith(apiPath, StringComparison.Ordinal) ? absolute.AbsolutePath[apiPath.Length..]
+            : absolute.AbsolutePath.StartsWith("/v1/", StringComparison.Ordinal) ? absolute.AbsolutePath["/v1/".Length..]
+            : absolute.AbsolutePath.TrimStart('/');
+        return new Uri(_endpoints.ApiBase, path + absolute.Query);
+    }
+
+    private string RelativePath(Uri uri)
+    {
+        var relative = _endpoints.ApiBase.MakeRelativeUri(uri).ToString();
+        return Uri.UnescapeDataString(relative);
+    }
+}

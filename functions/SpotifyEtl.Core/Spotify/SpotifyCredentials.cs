@@ -1,0 +1,29 @@
+namespace SpotifyEtl.Spotify;
+
+/// <summary>
+/// An app's client id and secret, and the owner's refresh token when the app reads user data
+/// (Development Mode). Without a refresh token the client-credentials grant is used (extended quota).
+/// <see cref="ToString"/> never shows the secret or the token, so a credentials object in a log is harmless.
+/// </summary>
+public sealed record SpotifyCredentials(string ClientId, string ClientSecret, string? RefreshToken)
+{
+    public bool HasRefreshToken => !string.IsNullOrWhiteSpace(RefreshToken);
+
+    public override string ToString() =>
+        $"SpotifyCredentials {{ ClientId = {ClientId}, ClientSecret = ***, RefreshToken = {(HasRefreshToken ? "***" : "none")} }}";
+
+    public void Validate(string origin)
+    {
+        if (string.IsNullOrWhiteSpace(ClientId) || string.IsNullOrWhiteSpace(ClientSecret))
+        {
+            throw new SpotifyConfigurationException(
+                $"The Spotify credentials from {origin} lack a client id or client secret. Copy both from your app's page on https://developer.spotify.com/dashboard.");
+        }
+    }
+}
+
+/// <summary>Where a rotated refresh token goes so that the next run uses it.</summary>
+public interface IRefreshTokenStore
+{
+    Task SaveAsync(string refreshToken, CancellationToken cancellationToken);
+}

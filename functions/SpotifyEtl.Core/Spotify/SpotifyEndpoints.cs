@@ -1,0 +1,36 @@
+namespace SpotifyEtl.Spotify;
+
+/// <summary>
+/// Where the Web API and the accounts service live. Spotify's by default; a proxy or the test double
+/// through <c>SPOTIFY_API_BASE_URL</c> and <c>SPOTIFY_ACCOUNTS_BASE_URL</c>.
+/// </summary>
+/// <param name="ApiBase">The Web API root including <c>/v1/</c>, for example <c>https://api.spotify.com/v1/</c>.</param>
+/// <param name="AccountsBase">The accounts root, for example <c>https://accounts.spotify.com/</c>.</param>
+public sealed record SpotifyEndpoints(Uri ApiBase, Uri AccountsBase)
+{
+    public const string ApiBaseVariable = "SPOTIFY_API_BASE_URL";
+    public const string AccountsBaseVariable = "SPOTIFY_ACCOUNTS_BASE_URL";
+
+    public static SpotifyEndpoints Spotify { get; } = new(new Uri("https://api.spotify.com/v1/"), new Uri("https://accounts.spotify.com/"));
+
+    public Uri TokenUri => new(AccountsBase, "api/token");
+
+    public Uri AuthorizeUri => new(AccountsBase, "authorize");
+
+    public static SpotifyEndpoints Create(string? apiBase, string? accountsBase) => new(
+        string.IsNullOrWhiteSpace(apiBase) ? Spotify.ApiBase : WithTrailingSlash(apiBase, ApiBaseVariable),
+        string.IsNullOrWhiteSpace(accountsBase) ? Spotify.AccountsBase : WithTrailingSlash(accountsBase, AccountsBaseVariable));
+
+    /// <summary>Reads the two overrides; unset means Spotify's own addresses.</summary>
+    public static SpotifyEndpoints FromEnvironment(Func<string, string?> getVariable) =>
+        Create(getVariable(ApiBaseVariable), getVariable(AccountsBaseVariable));
+
+    private static Uri WithTrailingSlash(string value, string variable)
+    {
+        if (!Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"{variable}='{value}' is not an absolute http(s) URL. Example: https://api.spotify.com/v1/");
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>Reads Spotify's error bodies and says, in words a person can act on, why a call failed.</summary>
+internal static class SpotifyErrors
+{
+    public const string QuotaExceededReason = "QUOTA_EXCEEDED";
+
+    /// <summary>Spotify's editorial and algorithmic playlists ("Top 50 - Global", "Discover Weekly") have ids starting like this.</summary>
+    public const string SpotifyOwnedPlaylistPrefix = "37i9dQZ";
+
+    public static ApiError? ReadApiError(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.ApiErrorResponse)?.Error;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static AuthErrorResponse? ReadAuthError(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.AuthErrorResponse);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static bool IsQuotaExceeded(byte[] body) =>
+        string.Equals(ReadApiError(body)?.Reason, QuotaExceededReason, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Why a 401, 403 or 404 happened for this request, and what to do about it.</summary>
+    public static string Explain(HttpStatusCode status, string path, bool userToken)
+    {
+        var playlistId = PlaylistIdIn(path);
+        var spotifyOwned = playlistId?.StartsWith(SpotifyOwnedPlaylistPrefix, StringComparison.Ordinal) == true;
+        return status switch
+        {
+            HttpStatusCode.NotFound or HttpStatusCode.Forbidden when spotifyOwned =>
+                $"Playlist {playlistId} is a Spotify-owned editorial or algorithmic playlist; since 2024-11-27 Spotify closes these to apps in Development Mode. " +
+                "Use a playlist you own or collaborate on instead (copy the songs into one of your playlists if needed).",
+            HttpStatusCode.Forbidden when path.Contains("/tracks", StringComparison.Ordinal) && playlistId is not null =>
+                "The old /playlists/{id}/tracks path is closed to Development Mode apps since 2026-03; this client reads /playlists/{id}/items.",
+            HttpStatusCode.Forbidden when playlistId is not null && !userToken =>
+                "Playlist items need a user token in Development Mode: configure the owner's refresh token (`spotify-etl auth login`).",
+            HttpStatusCode.Forbidden when playlistId is not null =>
+                "In Development Mode an app reads the items of playlists its user owns or collaborates on only; this playlist belongs to someone else. " +
+                "Follow or copy it into a playlist of yours, or remove it from the sources.",
+            HttpStatusCode.Forbidden when path.StartsWith("me/", StringComparison.Ordinal) && !userToken =>
+                "Endpoints under /me need a user token: configure the owner's refresh token (`spotify-etl auth login`); client credentials cannot read user data.",
+            HttpStatusCode.Forbidden when path.StartsWith("me/", StringComparison.Ordinal) =>
+                $"The token lacks the scope this endpoint needs ({ScopeFor(path)}), or the user is not on the app's allow-list (Development Mode: at most 5 users, added in the dashboard). " +
+                "Re-authorize with `spotify-etl auth login` for the configured sources.",
+            HttpStatusCode.Forbidden =>
+                "Spotify refuses this call for this app; Development Mode apps lost many endpoints (see docs/extraction.md). The app owner also needs an active Premium subscription.",
+            HttpStatusCode.NotFound when playlistId is not null =>
+                $"No playlist {playlistId} is visible to this app: check the id (the part after /playlist/ in its share link) and that it is not private to another user.",
+            HttpStatusCode.NotFound => "Spotify does not know this resource, or removed the endpoint for Development Mode apps.",
+            HttpStatusCode.Unauthorized => "The access token was refused even after a fresh one was fetched; check the app's credentials.",
+            _ => "Spotify answered with an error; the next run tries again.",
+        };
+    }
+
+    private static string ScopeFor(string path) => path switch
+    {
+        _ when path.StartsWith("me/player/recently-played", StringComparison.Ordinal) => SpotifyScopes.RecentlyPlayed,
+        _ when path.StartsWith("me/top/", StringComparison.Ordinal) => SpotifyScopes.Top,
+        _ when path.StartsWith("me/tracks", StringComparison.Ordinal) => SpotifyScopes.Library,
+        _ => "see docs/extraction.md",
+    };
+
+    private static string? PlaylistIdIn(string path)
+    {
+        const string prefix = "playlists/";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = path[prefix.Length..];
+        var end = rest.IndexOfAny(['/', '?']);
+        return end < 0 ? rest : rest[..end];
+    }
+}
+
+/// <summary>The OAuth scopes the sources need.</summary>
+public static class SpotifyScopes
+{
+    public const string PlaylistReadPrivate = "playlist-read-private";
+    public const string PlaylistReadCollaborative = "playlist-read-collaborative";
+    public const string RecentlyPlayed = "user-read-recently-played";
+    public const string Top = "user-top-read";
+    public const string Library = "user-library-read";
+}

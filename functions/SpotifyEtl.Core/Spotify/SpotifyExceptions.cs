@@ -1,0 +1,52 @@
+using System.Net;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>Configuration that cannot work: missing credentials, an unknown source type, a bad URL.</summary>
+public sealed class SpotifyConfigurationException(string message) : Exception(message);
+
+/// <summary>
+/// The refresh token was refused (<c>invalid_grant</c>): it expired (6 months after authorization),
+/// was revoked, or belongs to another app. Retrying cannot help; the owner must authorize again.
+/// </summary>
+public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescription)
+    : Exception(
+        "Spotify refused the refresh token (invalid_grant" + (string.IsNullOrWhiteSpace(spotifyDescription) ? "" : $": {spotifyDescription}") + "). " +
+        "Refresh tokens expire 6 months after authorization and when access is revoked. " +
+        "Re-authorize with `spotify-etl auth login`, then store the new token with " +
+        "`pulumi config set --secret spotifyRefreshToken <token>` and `pulumi up` (or update SPOTIFY_REFRESH_TOKEN locally).")
+{
+    public string? SpotifyDescription { get; } = spotifyDescription;
+}
+
+/// <summary>The token endpoint answered with an error other than <c>invalid_grant</c>.</summary>
+public sealed class SpotifyAuthenticationException(HttpStatusCode status, string? error, string? description)
+    : Exception($"Spotify's token endpoint answered {(int)status} ({error ?? "no error code"}{(description is null ? "" : ": " + description)}). " +
+                "Check the client id and secret of the app (https://developer.spotify.com/dashboard).")
+{
+    public HttpStatusCode Status { get; } = status;
+    public string? Error { get; } = error;
+}
+
+/// <summary>The Web API answered with an error status after any retries that made sense.</summary>
+public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation)
+    : Exception($"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
+{
+    public HttpStatusCode Status { get; } = status;
+    public string Path { get; } = path;
+    public string? Reason { get; } = reason;
+}
+
+/// <summary>
+/// The run must end now, cleanly, with its state saved: Spotify asked for a wait longer than the
+/// time left, or the daily quota is spent (<c>QUOTA_EXCEEDED</c>).
+/// </summary>
+public sealed class SpotifyRunStoppedException(string message, bool quotaExceeded, TimeSpan? retryAfter) : Exception(message)
+{
+    public bool QuotaExceeded { get; } = quotaExceeded;
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>A 2xx response whose body is not the JSON the source needs to go on paging.</summary>
+public sealed class SpotifyMalformedResponseException(string path, string detail)
+    : Exception($"GET {path} answered 200 with a body that is not the expected JSON ({detail}). The body was landed unchanged; the transformation will quarantine it.");

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>
+/// Access tokens for the Web API: the refresh-token grant when the owner's refresh token is configured
+/// (Development Mode), client credentials otherwise (extended quota). A token is reused until shortly
+/// before it expires; a rotated refresh token is handed to <see cref="IRefreshTokenStore"/> at once and
+/// used from then on. <c>invalid_grant</c> becomes <see cref="SpotifyReauthorizationRequiredException"/>,
+/// remembered, so concurrent sources do not hammer the token endpoint with a dead token.
+/// </summary>
+public sealed class SpotifyTokenProvider : IDisposable
+{
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(60);
+
+    private readonly SpotifyTransport _transport;
+    private readonly SpotifyEndpoints _endpoints;
+    private readonly SpotifyCredentials _credentials;
+    private readonly IRefreshTokenStore? _rotatedTokenStore;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _refreshToken;
+    private string? _accessToken;
+    private DateTimeOffset _expiresAt;
+    private SpotifyReauthorizationRequiredException? _reauthorization;
+
+    internal SpotifyTokenProvider(SpotifyTransport transport, SpotifyEndpoints endpoints, SpotifyCredentials credentials,
+        IRefreshTokenStore? rotatedTokenStore, TimeProvider timeProvider)
+    {
+        _transport = transport;
+        _endpoints = endpoints;
+        _credentials = credentials;
+        _rotatedTokenStore = rotatedTokenStore;
+        _timeProvider = timeProvider;
+        _refreshToken = credentials.HasRefreshToken ? credentials.RefreshToken : null;
+    }
+
+    /// <summary>True when tokens act for a user (refresh-token grant), false for client credentials.</summary>
+    public bool IsUserToken => _refreshToken is not null;
+
+    public string GrantType => IsUserToken ? "refresh_token" : "client_credentials";
+
+    /// <summary>The refresh token Spotify rotated to during this run, if it did.</summary>
+    public string? RotatedRefreshToken { get; private set; }
+
+    /// <summary>Why a rotated refresh token could not be saved, if it could not: the next run will likely need a new login.</summary>
+    public Exception? RotationSaveFailure { get; private set; }
+
+    /// <summary>Token requests sent in this run (a reused token costs none).</summary>
+    public int TokenRequests { get; private set; }
+
+    public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_reauthorization is not null)
+            {
+                throw _reauthorization;
+            }
+            if (_accessToken is not null && _timeProvider.GetUtcNow() < _expiresAt)
+            {
+                return _accessToken;
+            }
+            await RequestTokenAsync(cancellationToken).ConfigureAwait(false);
+            return _accessToken!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forgets <paramref name="rejected"/> after the API answered 401 with it (expired early or revoked).</summary>
+    public void Invalidate(string rejected)
+    {
+        _gate.Wait();
+        try
+        {
+            if (string.Equals(_accessToken, rejected, StringComparison.Ordinal))
+            {
+                _accessToken = null;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RequestTokenAsync(CancellationToken cancellationToken)
+    {
+        var form = _refreshToken is null
+            ? new Dictionary<string, string> { ["grant_type"] = "client_credentials" }
+            : new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = _refreshToken };
+        TokenRequests++;
+        var (result, _) = await _transport.SendAsync(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.TokenUri) { Content = new FormUrlEncodedContent(form) };
+            request.Headers.Authorization = BasicAuthorization(_credentials);
+            return Task.FromResult(request);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (!result.IsSuccess)
+        {
+            var error = SpotifyErrors.ReadAuthError(result.Body);
+            if (string.Equals(error?.Error, "invalid_grant", StringComparison.Ordinal) && _refreshToken is not null)
+            {
+                _reauthorization = new SpotifyReauthorizationRequiredException(error?.ErrorDescription);
+                throw _reauthorization;
+            }
+            if (result.Status == HttpStatusCode.TooManyRequests)
+            {
+                throw new SpotifyRunStoppedException(
+                    $"Spotify's token endpoint is rate limiting (Retry-After {result.RetryAfter?.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} s); the run ends and the next one retries.",
+                    SpotifyErrors.IsQuotaExceeded(result.Body), result.RetryAfter);
+            }
+            throw new SpotifyAuthenticationException(result.Status, error?.Error, error?.ErrorDescription);
+        }
+
+        TokenResponse? token;
+        try
+        {
+            token = JsonSerializer.Deserialize(result.Body, SpotifyWireJsonContext.Default.TokenResponse);
+        }
+        catch (JsonException exception)
+        {
+            throw new SpotifyAuthenticationException(result.Status, "malformed_response", $"the token response is not JSON ({exception.Message})");
+        }
+        if (string.IsNullOrEmpty(token?.AccessToken))
+        {
+            throw new SpotifyAuthenticationException(result.Status, "malformed_response", "the token response has no access_token");
+        }
+        _accessToken = token.AccessToken;
+        var lifetime = TimeSpan.FromSeconds(token.ExpiresIn is > 0 ? token.ExpiresIn.Value : 3600);
+        _expiresAt = _timeProvider.GetUtcNow() + (lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2);
+
+        if (_refreshToken is not null && !string.IsNullOrEmpty(token.RefreshToken) && !string.Equals(token.RefreshToken, _refreshToken, StringComparison.Ordinal))
+        {
+            _refreshToken = token.RefreshToken;
+            RotatedRefreshToken = token.RefreshToken;
+            if (_rotatedTokenStore is not null)
+            {
+                try
+                {
+                    await _rotatedTokenStore.SaveAsync(token.RefreshToken, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The run goes on (its data is worth landing); the caller fails it afterwards, loudly.
+                    RotationSaveFailure = exception;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    internal static AuthenticationHeaderValue BasicAuthorization(SpotifyCredentials credentials) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}")));
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using Polly;
+using Polly.Retry;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>One HTTP answer, fully read: the body is kept byte for byte, as Spotify sent it.</summary>
+internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, string? ContentType)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+}
+
+/// <summary>
+/// Sends requests with the politeness rules: a per-attempt timeout, backoff with jitter on 5xx,
+/// timeouts and network errors, <c>Retry-After</c> honoured on 429 (and 503) as long as the wait fits
+/// the run's budget. A 429 that cannot be waited out is returned to the caller, which ends the run.
+/// </summary>
+internal sealed class SpotifyTransport
+{
+    private readonly HttpClient _http;
+    private readonly SpotifyClientOptions _options;
+    private readonly RunBudget _budget;
+    private readonly ResiliencePipeline<SpotifyHttpResult> _pipeline;
+
+    public SpotifyTransport(HttpClient http, SpotifyClientOptions options, RunBudget budget)
+    {
+        _http = http;
+        _options = options;
+        _budget = budget;
+        _pipeline = new ResiliencePipelineBuilder<SpotifyHttpResult> { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions<SpotifyHttpResult>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BackoffDelay,
+                MaxDelay = TimeSpan.FromSeconds(60),
+                ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(arguments.Outcome)),
+                // Spotify's Retry-After wins over our own backoff.
+                DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter),
+            })
+            .Build();
+    }
+
+    public RunBudget Budget => _budget;
+
+    /// <summary>Sends the request built by <paramref name="createRequest"/> (once per attempt).</summary>
+    public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
+        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        try
+        {
+            var result = await _pipeline.ExecuteAsync(async token =>
+            {
+                EnsureTimeLeft();
+                attempts++;
+                using var request = await createRequest(token).ConfigureAwait(false);
+                return await SendOnceAsync(request, token).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return (result, attempts);
+        }
+        catch (TimeoutException) when (_budget.Remaining == TimeSpan.Zero)
+        {
+            EnsureTimeLeft();
+            throw;
+        }
+    }
+
+    /// <summary>A run whose time is up ends cleanly before Lambda's timeout cuts it, state and manifest saved.</summary>
+    private void EnsureTimeLeft()
+    {
+        if (_budget.Remaining == TimeSpan.Zero)
+        {
+            throw new SpotifyRunStoppedException(
+                "The run's time budget is used up; it ended with its state saved and the next run continues.", quotaExceeded: false, retryAfter: null);
+        }
+    }
+
+    private async Task<SpotifyHttpResult> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Never let one attempt run past the budget: the run must still save its state.
+        var remaining = _budget.Remaining;
+        attempt.CancelAfter(remaining < _options.RequestTimeout ? remaining : _options.RequestTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
+            return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{request.Method} {request.RequestUri?.AbsolutePath} gave no complete answer within {_options.RequestTimeout.TotalSeconds:0.###} s.");
+        }
+    }
+
+    private bool ShouldRetry(Outcome<SpotifyHttpResult> outcome)
+    {
+        if (outcome.Exception is not null)
+        {
+            return outcome.Exception is HttpRequestException or TimeoutException && _budget.Remaining > TimeSpan.Zero;
+        }
+        var result = outcome.Result!;
+        return result.Status switch
+        {
+            HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && _budget.Allows(result.RetryAfter ?? _options.BackoffDelay),
+            HttpStatusCode.ServiceUnavailable when result.RetryAfter is { } wait => _budget.Allows(wait),
+            _ => (int)result.Status >= 500,
+        };
+    }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+}

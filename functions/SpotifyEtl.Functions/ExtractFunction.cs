@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Amazon.S3;
+using SpotifyEtl.Functions.Aws;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Functions;
+
+/// <summary>
+/// The scheduled extraction (EventBridge rule, handler <c>SpotifyEtl.Functions::SpotifyEtl.Functions.ExtractFunction::Handler</c>).
+/// Reads the Spotify credentials through the Parameters and Secrets extension, runs the configured sources
+/// into the raw bucket, writes a rotated refresh token back to the secret, and reports: one JSON line per
+/// source, an EMF <c>ExtractionSucceeded</c> metric when every source landed, and a
+/// <c>spotify_reauthorization_required</c> event (and a failed invocation) on <c>invalid_grant</c>.
+/// </summary>
+public sealed class ExtractFunction
+{
+    /// <summary>Lambda stops at 15 minutes at most; the handler cannot see its deadline, so it keeps a budget below it.</summary>
+    public const string TimeBudgetVariable = "EXTRACT_TIME_BUDGET_SECONDS";
+    private static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(840);
+    private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+
+    private readonly Func<string, string?> _getVariable;
+    private readonly Action<string> _log;
+    private readonly Func<string, IObjectStore> _createRawStore;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _timeProvider;
+    private readonly SpotifyClientOptions _clientOptions;
+    // Lambda keeps one handler instance per execution environment. The secrets extension caches the secret
+    // (up to 300 s), so a warm invocation right after a rotation may still read the revoked token: remember the swap.
+    private readonly RotationMemory _rotations = new();
+
+    public ExtractFunction()
+        : this(Environment.GetEnvironmentVariable, Console.Out.WriteLine, CreateRawStore, SharedHttp, TimeProvider.System, new SpotifyClientOptions())
+    {
+    }
+
+    internal ExtractFunction(Func<string, string?> getVariable, Action<string> log, Func<string, IObjectStore> createRawStore,
+        HttpClient http, TimeProvider timeProvider, SpotifyClientOptions clientOptions)
+    {
+        _getVariable = getVariable;
+        _log = log;
+        _createRawStore = createRawStore;
+        _http = http;
+        _timeProvider = timeProvider;
+        _clientOptions = clientOptions with { TimeProvider = timeProvider };
+    }
+
+    public Stream Handler(Stream input) => HandleAsync(input, CancellationToken.None).GetAwaiter().GetResult();
+
+    internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
+    {
+        var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
+        var budget = RunBudget.Starting(_timeProvider, Budget());
+        var bucket = Required("RAW_BUCKET");
+        var secretId = Required("SPOTIFY_SECRET_ID");
+        var sources = ExtractionSource.ParseList(Required("SPOTIFY_SOURCES"), "SPOTIFY_SOURCES");
+        var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
+
+        var secretString = await SecretsExtensionClient.FromEnvironment(_http, _getVariable).GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false);
+        var secret = _rotations.Apply(secretId, ParseSecret(secretString, secretId));
+        var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken);
+        credentials.Validate($"secret {secretId}");
+        var tokenStore = new SecretRefreshTokenStore(SecretsManagerClient.FromEnvironment(_http, _getVariable, _timeProvider), secretId, secret, _rotations);
+
+        using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
+            _clientOptions, tokenStore, budget);
+        var extractor = new SpotifyExtractor(client, _createRawStore(bucket), new ExtractorOptions
+        {
+            Market = _getVariable("SPOTIFY_MARKET"),
+            TimeProvider = _timeProvider,
+            Log = _log,
+        });
+
+        ExtractionRun run;
+        try
+        {
+            run = await extractor.RunAsync(sources, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SpotifyReauthorizationRequiredException exception)
+        {
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_reauthorization_required", secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
+            throw;
+        }
+
+        var manifest = run.Manifest;
+        _log(JsonSerializer.Serialize(new RunLogLine(
+            manifest.Outcome == ExtractionOutcomes.Succeeded ? "info" : "warn", "extraction_finished", manifest.RunId, manifest.Outcome,
+            manifest.StopReason, manifest.QuotaExceeded, run.ManifestKey, scheduled?.Id), FunctionJsonContext.Default.RunLogLine));
+        if (manifest.RefreshTokenSaveError is { } saveError)
+        {
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_refresh_token_not_saved", secretId,
+                "Spotify rotated the refresh token but it could not be written back to the secret: " + saveError +
+                " The next run will likely need `spotify-etl auth login`."), FunctionJsonContext.Default.SecretEventLogLine));
+            throw new InvalidOperationException(
+                $"The rotated Spotify refresh token could not be saved to {secretId} ({saveError}). This run's data landed (manifest {run.ManifestKey}); " +
+                "fix the secret's permissions, then re-authorize with `spotify-etl auth login` if the next run reports invalid_grant.");
+        }
+        if (run.Succeeded)
+        {
+            _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow()));
+        }
+        var output = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(
+            new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatuses.Failed)),
+            FunctionJsonContext.Default.ExtractResult));
+        return output;
+    }
+
+    /// <summary>The CloudWatch Embedded Metric Format line the stack's "no successful extraction" alarm watches.</summary>
+    internal static string SuccessMetricLine(string functionName, DateTimeOffset now)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("_aws");
+            writer.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
+            writer.WriteStartArray("CloudWatchMetrics");
+            writer.WriteStartObject();
+            writer.WriteString("Namespace", "SpotifyStack");
+            writer.WriteStartArray("Dimensions");
+            writer.WriteStartArray();
+            writer.WriteStringValue("FunctionName");
+            writer.WriteEndArray();
+            writer.WriteEndArray();
+            writer.WriteStartArray("Metrics");
+            writer.WriteStartObject();
+            writer.WriteString("Name", "ExtractionSucceeded");
+            writer.WriteString("Unit", "Count");
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteString("FunctionName", functionName);
+            writer.WriteNumber("ExtractionSucceeded", 1);
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The one place that knows the raw store on AWS is S3.</summary>
+    private static IObjectStore CreateRawStore(string bucket) => new S3ObjectStore(new AmazonS3Client(), bucket);
+
+    private static async Task<ScheduledEvent?> ReadEventAsync(Stream input, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await input.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.ToArray(), FunctionJsonContext.Default.ScheduledEvent);
+        }
+        catch (JsonException)
+        {
+            // A manual test invocation with another payload still runs the extraction.
+            return null;
+        }
+    }
+
+    private static SpotifySecretValue ParseSecret(string secretString, string secretId)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(secretString, AwsJsonContext.Default.SpotifySecretValue)
+                ?? throw new SpotifyConfigurationException($"Secret {secretId} is empty.");
+        }
+        catch (JsonException)
+        {
+            // Never echo the secret's content: it holds the credentials.
+            throw new SpotifyConfigurationException(
+                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; set it with `pulumi config set --secret` and `pulumi up`.");
+        }
+    }
+
+    private TimeSpan Budget() =>
+        _getVariable(TimeBudgetVariable) is { Length: > 0 } value && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultBudget;
+
+    private string Required(string name) =>
+        _getVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new SpotifyConfigurationException($"The environment variable {name} is not set; the stack sets it on the extract function.");
+
+    /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
+    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, RotationMemory rotations) : IRefreshTokenStore
+    {
+        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
+        {
+            rotations.Remember(secretId, current.RefreshToken, refreshToken);
+            await secrets.PutSecretValueAsync(secretId,
+                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Refresh tokens this instance rotated away from, per secret, and what replaced them.</summary>
+    private sealed class RotationMemory
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? Old, string New)> _swaps = new(StringComparer.Ordinal);
+
+        public void Remember(string secretId, string? old, string replacement) => _swaps[secretId] = (old, replacement);
+
+        public SpotifySecretValue Apply(string secretId, SpotifySecretValue secret) =>
+            _swaps.TryGetValue(secretId, out var swap) && swap.Old is not null && string.Equals(secret.RefreshToken, swap.Old, StringComparison.Ordinal)
+                ? secret with { RefreshToken = swap.New }
+                : secret;
+    }
+}
+
+/// <summary>The fields of an EventBridge scheduled event the handler reads (only for the logs).</summary>
+internal sealed record ScheduledEvent(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("detail-type")] string? DetailType,
+    [property: JsonPropertyName("source")] string? Source,
+    [property: JsonPropertyName("time")] DateTimeOffset? Time);
+
+internal sealed record ExtractResult(string RunId, string Outcome, string ManifestKey, int Sources, int FailedSources);
+
+internal sealed record RunLogLine(string Level, string Event, string RunId, string Outcome, string? StopReason, bool QuotaExceeded, string ManifestKey, string? EventId);
+
+internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ScheduledEvent))]
+[JsonSerializable(typeof(ExtractResult))]
+[JsonSerializable(typeof(RunLogLine))]
+[JsonSerializable(typeof(SecretEventLogLine))]
+internal sealed partial class FunctionJsonContext : JsonSerializerContext;

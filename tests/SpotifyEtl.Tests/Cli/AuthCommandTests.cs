@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Web;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Tests.Spotify;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+public sealed class AuthCommandTests : IAsyncLifetime
+{
+    private static readonly HttpClient Browser = new();
+    private SpotifyDouble _spotify = null!;
+
+    public async Task InitializeAsync() => _spotify = await SpotifyDouble.StartAsync();
+
+    public async Task DisposeAsync() => await _spotify.DisposeAsync();
+
+    private static Dictionary<string, string> AppCredentials => new()
+    {
+        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+    };
+
+    [Fact]
+    public async Task Auth_login_asks_for_exactly_the_scopes_of_the_sources_and_prints_the_refresh_token_with_the_pulumi_command()
+    {
+        using var cli = new CliTestContext(_spotify, AppCredentials);
+        var port = FreePort();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--recently-played", "--top-tracks", "short_term"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={_spotify.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+
+        Assert.Equal(0, await login);
+        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
+        Assert.Equal("user-read-recently-played user-top-read", query["scope"]);
+        Assert.Equal($"http://127.0.0.1:{port}/callback", query["redirect_uri"]);
+        Assert.Equal("code", query["response_type"]);
+        Assert.Contains(_spotify.AuthorizedRefreshToken, cli.Output, StringComparison.Ordinal);
+        Assert.Contains($"pulumi config set --secret spotifyRefreshToken {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auth_login_refuses_a_callback_whose_state_does_not_match()
+    {
+        using var cli = new CliTestContext(_spotify, AppCredentials);
+        var port = FreePort();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var callback = await Browser.GetAsync(new Uri($"http://127.0.0.1:{port}/callback?code={_spotify.AuthorizationCode}&state=forged"));
+
+        Assert.Equal(1, await login);
+        Assert.Equal(HttpStatusCode.BadRequest, callback.StatusCode);
+        Assert.Contains("state parameter does not match", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("authorization_code", _spotify.TokenGrants);
+        Assert.NotNull(authorize);
+    }
+
+    private static async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
+    {
+        for (var attempt = 0; attempt < 500 && cli.AuthorizePages.IsEmpty; attempt++)
+        {
+            await Task.Delay(10);
+        }
+        return Assert.Single(cli.AuthorizePages);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

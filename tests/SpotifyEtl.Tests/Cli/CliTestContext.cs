@@ -1,0 +1,50 @@
+using SpotifyEtl.Cli.Spotify;
+using SpotifyEtl.Tests.Spotify;
+using Spectre.Console;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>A CLI context with captured console output, its own environment and a temporary config folder.</summary>
+internal sealed class CliTestContext : IDisposable
+{
+    private readonly StringWriter _output = new();
+
+    public CliTestContext(SpotifyDouble spotify, Dictionary<string, string>? variables = null)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "spotify-etl-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Folder);
+        Variables = new Dictionary<string, string>
+        {
+            ["SPOTIFY_API_BASE_URL"] = spotify.Endpoints.ApiBase.ToString(),
+            ["SPOTIFY_ACCOUNTS_BASE_URL"] = spotify.Endpoints.AccountsBase.ToString(),
+        };
+        foreach (var (name, value) in variables ?? [])
+        {
+            Variables[name] = value;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(_output),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 400;
+        Context = new CliContext(name => Variables.GetValueOrDefault(name), console, Path.Combine(Folder, "config"), AuthorizePages.Enqueue);
+    }
+
+    public string Folder { get; }
+    public Dictionary<string, string> Variables { get; }
+    public CliContext Context { get; }
+    public System.Collections.Concurrent.ConcurrentQueue<Uri> AuthorizePages { get; } = new();
+    public string Output => _output.ToString();
+
+    public void Dispose()
+    {
+        _output.Dispose();
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+}

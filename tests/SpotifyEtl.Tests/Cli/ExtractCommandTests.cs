@@ -1,0 +1,120 @@
+using System.Text.Json;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Tests.Spotify;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+public sealed class ExtractCommandTests : IAsyncLifetime
+{
+    private const string Playlist = "3cEYpjA9oz9GiPac4AsH4n";
+    private SpotifyDouble _spotify = null!;
+
+    public async Task InitializeAsync()
+    {
+        _spotify = await SpotifyDouble.StartAsync();
+        _spotify.AddPlaylist(Playlist, items: 60);
+    }
+
+    public async Task DisposeAsync() => await _spotify.DisposeAsync();
+
+    private static Dictionary<string, string> EnvironmentCredentials => new()
+    {
+        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
+    };
+
+    [Fact]
+    public async Task Extract_command_lands_the_sources_named_by_options_and_a_config_file_into_the_lake_and_prints_a_summary()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        var config = Path.Combine(cli.Folder, "sources.json");
+        await File.WriteAllTextAsync(config, """[{"type":"top_artists","time_range":"long_term"}]""");
+
+        var exit = await ExtractCommand.Create(cli.Context)
+            .Parse(["--lake", lake, "--playlist", Playlist, "--saved-tracks", "--top-tracks", "short_term", "--config", config])
+            .InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(lake, "raw", "playlist_items"), "*.json", SearchOption.AllDirectories).Length);
+        Assert.Single(Directory.GetFiles(Path.Combine(lake, "raw", "top_artists"), "*.json", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(Path.Combine(lake, "manifests")));
+        Assert.Contains($"playlist:{Playlist}", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("top_artists:long_term", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("landed", cli.Output, StringComparison.Ordinal);
+        SpotifyExtractorTests.AssertNoSecret(cli.Output);
+    }
+
+    [Fact]
+    public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
+    {
+        using var cli = new CliTestContext(_spotify);
+        var credentials = Path.Combine(cli.Folder, "credentials.json");
+        await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"}""");
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+
+        var exit = await ExtractCommand.Create(cli.Context)
+            .Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", credentials]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(credentials));
+        Assert.Equal("double-refresh-token-NEW", saved.RootElement.GetProperty("refresh_token").GetString());
+        Assert.Equal(SpotifyDouble.ClientSecret, saved.RootElement.GetProperty("client_secret").GetString());
+        SpotifyExtractorTests.AssertNoSecret(cli.Output);
+    }
+
+    [Fact]
+    public async Task Extract_command_keeps_a_rotated_token_from_environment_credentials_in_the_config_folder_without_printing_it()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("double-refresh-token-NEW", await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
+        Assert.Contains("--credentials", cli.Output, StringComparison.Ordinal);
+        SpotifyExtractorTests.AssertNoSecret(cli.Output);
+    }
+
+    [Fact]
+    public async Task Extract_command_exits_3_with_the_reauthorization_message_on_invalid_grant()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        _spotify.RefuseRefreshTokens = true;
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--recently-played"]).InvokeAsync();
+
+        Assert.Equal(3, exit);
+        Assert.Contains("spotify-etl auth login", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_command_without_sources_or_credentials_says_what_is_missing()
+    {
+        using var cli = new CliTestContext(_spotify);
+
+        Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder]).InvokeAsync());
+        Assert.Contains("No sources", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
+        Assert.Contains("SPOTIFY_CLIENT_ID", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--top-tracks", "forever"]).InvokeAsync());
+        Assert.Contains("not a time range", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_command_refuses_a_credentials_file_inside_a_git_repository()
+    {
+        using var cli = new CliTestContext(_spotify);
+        Directory.CreateDirectory(Path.Combine(cli.Folder, "repo", ".git"));
+        var credentials = Path.Combine(cli.Folder, "repo", "credentials.json");
+        await File.WriteAllTextAsync(credentials, "{}");
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks", "--credentials", credentials]).InvokeAsync();
+
+        Assert.Equal(64, exit);
+        Assert.Contains("outside any repository", cli.Output, StringComparison.Ordinal);
+    }
+}

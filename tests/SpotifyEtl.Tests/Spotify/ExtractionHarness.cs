@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>The double, a temporary local lake, an instant clock and captured log lines, wired the way the CLI and handler wire them.</summary>
+public sealed class ExtractionHarness : IAsyncDisposable
+{
+    private readonly HttpClient _http = new();
+
+    private ExtractionHarness(SpotifyDouble spotify)
+    {
+        Spotify = spotify;
+        LakeFolder = Path.Combine(Path.GetTempPath(), "spotify-etl-tests", Guid.NewGuid().ToString("N"));
+        Store = new LocalFolderStore(LakeFolder);
+    }
+
+    public SpotifyDouble Spotify { get; }
+    public string LakeFolder { get; }
+    public LocalFolderStore Store { get; }
+    public InstantTimeProvider Clock { get; } = new();
+    public ConcurrentQueue<string> LogLines { get; } = new();
+    public RecordingTokenStore RotatedTokens { get; } = new();
+    public SpotifyClientOptions ClientOptions { get; set; } = new() { MaxRetryAttempts = 3 };
+    public TimeSpan Budget { get; set; } = TimeSpan.FromMinutes(14);
+    public int MaxConcurrency { get; set; } = 2;
+
+    public static async Task<ExtractionHarness> StartAsync() => new(await SpotifyDouble.StartAsync());
+
+    public async Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, params ExtractionSource[] sources)
+    {
+        using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
+            ClientOptions with { TimeProvider = Clock }, RotatedTokens, RunBudget.Starting(Clock, Budget));
+        var extractor = new SpotifyExtractor(client, Store, new ExtractorOptions { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
+        return await extractor.RunAsync(sources, CancellationToken.None);
+    }
+
+    public Task<ExtractionRun> RunAsync(params ExtractionSource[] sources) => RunAsync(Spotify.Credentials(), sources);
+
+    public async Task<List<string>> KeysAsync(string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in Store.ListAsync(prefix))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    public async Task<JsonDocument> ReadJsonAsync(string key) => JsonDocument.Parse(await Store.ReadAllBytesAsync(key));
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await Spotify.DisposeAsync();
+        if (Directory.Exists(LakeFolder))
+        {
+            Directory.Delete(LakeFolder, recursive: true);
+        }
+    }
+}
+
+public sealed class RecordingTokenStore : IRefreshTokenStore
+{
+    public ConcurrentQueue<string> Saved { get; } = new();
+
+    public Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        Saved.Enqueue(refreshToken);
+        return Task.CompletedTask;
+    }
+}

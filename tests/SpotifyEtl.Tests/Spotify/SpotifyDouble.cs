@@ -1,0 +1,478 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SpotifyEtl.Spotify;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// A stand-in for Spotify's accounts service and Web API: a real Kestrel server on 127.0.0.1 with a
+/// random port. It pages, serves both playlist item shapes, rotates refresh tokens, refuses dead ones
+/// with invalid_grant, expires access tokens mid-run, and injects 403/404/429/5xx, slow and malformed
+/// answers on request.
+/// </summary>
+public sealed partial class SpotifyDouble : IAsyncDisposable
+{
+    public const string ClientId = "double-client-id";
+    public const string ClientSecret = "double-client-secret-XYZ";
+    public const string InitialRefreshToken = "double-refresh-token-AAA";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, TokenInfo> _accessTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new(StringComparer.Ordinal);
+    private int _tokenCounter;
+    private int _inFlight;
+    private int _maxInFlight;
+
+    private SpotifyDouble(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public SpotifyEndpoints Endpoints => new(new Uri(BaseAddress, "v1/"), BaseAddress);
+
+    /// <summary>When set, `next` links name this base instead of the double (as Spotify's name api.spotify.com).</summary>
+    public Uri? NextLinkBase { get; set; }
+
+    public HashSet<string> ValidRefreshTokens { get; } = new(StringComparer.Ordinal) { InitialRefreshToken };
+
+    /// <summary>The refresh token the next refresh grant hands out (the old one stops working).</summary>
+    public string? RotateRefreshTokenTo { get; set; }
+
+    /// <summary>Every refresh grant answers invalid_grant (the token expired six months after authorization).</summary>
+    public bool RefuseRefreshTokens { get; set; }
+
+    /// <summary>Each access token answers 401 after this many API requests (the token expired mid-run).</summary>
+    public int? ExpireAccessTokensAfterRequests { get; set; }
+
+    /// <summary>The authorization code the loopback flow exchanges, and the refresh token it yields.</summary>
+    public string AuthorizationCode { get; set; } = "double-authorization-code";
+
+    public string AuthorizedRefreshToken { get; set; } = "double-refresh-token-from-login";
+
+    public ConcurrentQueue<string> TokenGrants { get; } = new();
+
+    public ConcurrentQueue<string> ApiRequests { get; } = new();
+
+    /// <summary>Called with each Web API path and query as it arrives (for example to move a test clock).</summary>
+    public Action<string>? OnApiRequest { get; set; }
+
+    public ConcurrentDictionary<string, DoublePlaylist> Playlists { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Plays as Unix milliseconds with a track number; the newest are served first.</summary>
+    public List<long> Plays { get; } = [];
+
+    public int TopTrackCount { get; set; } = 3;
+
+    public int TopArtistCount { get; set; } = 2;
+
+    public int SavedTrackCount { get; set; } = 3;
+
+    public static async Task<SpotifyDouble> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var spotify = new SpotifyDouble(app);
+        app.Run(spotify.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        spotify.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return spotify;
+    }
+
+#pragma warning disable CA1822 // An instance member reads naturally in tests: spotify.Credentials().
+    public SpotifyCredentials Credentials(string? refreshToken = InitialRefreshToken) => new(ClientId, ClientSecret, refreshToken);
+
+#pragma warning restore CA1822
+    /// <summary>The next requests whose path (after /v1/) starts with <paramref name="pathPrefix"/> get these faults, one each.</summary>
+    public void Inject(string pathPrefix, params Fault[] faults)
+    {
+        var queue = _faults.GetOrAdd(pathPrefix, _ => new ConcurrentQueue<Fault>());
+        foreach (var fault in faults)
+        {
+            queue.Enqueue(fault);
+        }
+    }
+
+    public DoublePlaylist AddPlaylist(string id, int items, string snapshotId = "snapshot-1", bool deprecatedTrackShape = false, bool ownedByUser = true)
+    {
+        var playlist = new DoublePlaylist(id, $"Playlist {id[..4]}", snapshotId, items, deprecatedTrackShape, ownedByUser);
+        Playlists[id] = playlist;
+        return playlist;
+    }
+
+    /// <summary>The most Web API requests the double was answering at the same time.</summary>
+    public int MaxApiRequestsInFlight => Volatile.Read(ref _maxInFlight);
+
+    public int ApiRequestsTo(string pathPrefix) => ApiRequests.Count(path => path.StartsWith(pathPrefix, StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (path == "/api/token" && HttpMethods.IsPost(context.Request.Method))
+        {
+            await TokenAsync(context);
+            return;
+        }
+        if (path.StartsWith("/v1/", StringComparison.Ordinal))
+        {
+            var inFlight = Interlocked.Increment(ref _inFlight);
+            for (var max = Volatile.Read(ref _maxInFlight); inFlight > max; max = Volatile.Read(ref _maxInFlight))
+            {
+                Interlocked.CompareExchange(ref _maxInFlight, inFlight, max);
+            }
+            try
+            {
+                await ApiAsync(context, path["/v1/".Length..]);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+            return;
+        }
+        context.Response.StatusCode = 404;
+    }
+
+    private async Task TokenAsync(HttpContext context)
+    {
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{ClientSecret}"));
+        if (!string.Equals(context.Request.Headers.Authorization.ToString(), expected, StringComparison.Ordinal))
+        {
+            await Json(context, 400, new JsonObject { ["error"] = "invalid_client", ["error_description"] = "Invalid client" });
+            return;
+        }
+        var form = await context.Request.ReadFormAsync();
+        var grant = form["grant_type"].ToString();
+        TokenGrants.Enqueue(grant);
+        if (TakeFault("token") is { } fault && await ApplyFaultAsync(context, fault))
+        {
+            return;
+        }
+        switch (grant)
+        {
+            case "client_credentials":
+                await Json(context, 200, IssueToken(user: false, refreshToken: null));
+                return;
+            case "refresh_token":
+                var presented = form["refresh_token"].ToString();
+                if (RefuseRefreshTokens || !ValidRefreshTokens.Contains(presented))
+                {
+                    await Json(context, 400, new JsonObject { ["error"] = "invalid_grant", ["error_description"] = "Refresh token revoked" });
+                    return;
+                }
+                string? rotated = null;
+                if (RotateRefreshTokenTo is { } next)
+                {
+                    ValidRefreshTokens.Remove(presented);
+                    ValidRefreshTokens.Add(next);
+                    rotated = next;
+                    RotateRefreshTokenTo = null;
+                }
+                await Json(context, 200, IssueToken(user: true, rotated));
+                return;
+            case "authorization_code" when form["code"] == AuthorizationCode:
+                ValidRefreshTokens.Add(AuthorizedRefreshToken);
+                await Json(context, 200, IssueToken(user: true, AuthorizedRefreshToken));
+                return;
+            default:
+                await Json(context, 400, new JsonObject { ["error"] = "invalid_grant", ["error_description"] = "Invalid authorization code" });
+                return;
+        }
+    }
+
+    private JsonObject IssueToken(bool user, string? refreshToken)
+    {
+        var token = $"access-{Interlocked.Increment(ref _tokenCounter)}-{Guid.NewGuid():N}";
+        _accessTokens[token] = new TokenInfo(user);
+        var body = new JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 };
+        if (refreshToken is not null)
+        {
+            body["refresh_token"] = refreshToken;
+        }
+        return body;
+    }
+
+    private async Task ApiAsync(HttpContext context, string path)
+    {
+        var query = context.Request.QueryString.Value ?? "";
+        ApiRequests.Enqueue(path + query);
+        OnApiRequest?.Invoke(path + query);
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            || !_accessTokens.TryGetValue(authorization["Bearer ".Length..], out var token)
+            || (ExpireAccessTokensAfterRequests is { } limit && Interlocked.Increment(ref token.Requests) > limit))
+        {
+            await ApiError(context, 401, "The access token expired");
+            return;
+        }
+        if (TakeFault(path + query) is { } fault && await ApplyFaultAsync(context, fault))
+        {
+            return;
+        }
+        var segments = path.Split('/');
+        switch (segments)
+        {
+            case ["playlists", var id]:
+                await PlaylistAsync(context, id);
+                return;
+            case ["playlists", _, "tracks"]:
+                await ApiError(context, 403, "Forbidden");
+                return;
+            case ["playlists", var id, "items"]:
+                await PlaylistItemsAsync(context, id);
+                return;
+            case ["me", ..] when !token.User:
+                await ApiError(context, 403, "Forbidden: this endpoint needs a user");
+                return;
+            case ["me", "player", "recently-played"]:
+                await RecentlyPlayedAsync(context);
+                return;
+            case ["me", "top", "tracks"]:
+                await Page(context, $"me/top/tracks", TopTrackCount, index => Track($"top{context.Request.Query["time_range"]}{index}"));
+                return;
+            case ["me", "top", "artists"]:
+                await Page(context, $"me/top/artists", TopArtistCount, index => Artist($"topartist{index}"));
+                return;
+            case ["me", "tracks"]:
+                await Page(context, "me/tracks", SavedTrackCount, index => new JsonObject { ["added_at"] = "2026-11-01T10:00:00Z", ["track"] = Track($"saved{index}") });
+                return;
+            default:
+                await ApiError(context, 404, "Service not found");
+                return;
+        }
+    }
+
+    private async Task PlaylistAsync(HttpContext context, string id)
+    {
+        if (id.StartsWith("37i9dQZ", StringComparison.Ordinal) || !Playlists.TryGetValue(id, out var playlist))
+        {
+            await ApiError(context, 404, "Resource not found");
+            return;
+        }
+        await Json(context, 200, new JsonObject
+        {
+            ["id"] = playlist.Id,
+            ["name"] = playlist.Name,
+            ["snapshot_id"] = playlist.SnapshotId,
+            ["owner"] = new JsonObject { ["id"] = playlist.OwnedByUser ? "owner" : "someone-else", ["type"] = "user" },
+            ["items"] = new JsonObject { ["href"] = Link($"playlists/{id}/items"), ["total"] = playlist.ItemCount },
+        });
+    }
+
+    private async Task PlaylistItemsAsync(HttpContext context, string id)
+    {
+        if (!Playlists.TryGetValue(id, out var playlist))
+        {
+            await ApiError(context, 404, "Resource not found");
+            return;
+        }
+        if (!playlist.OwnedByUser)
+        {
+            await ApiError(context, 403, "Forbidden");
+            return;
+        }
+        await Page(context, $"playlists/{id}/items", playlist.ItemCount, index =>
+        {
+            var entry = new JsonObject
+            {
+                ["added_at"] = "2026-11-02T08:00:00Z",
+                ["added_by"] = new JsonObject { ["id"] = "owner", ["type"] = "user" },
+                ["is_local"] = false,
+            };
+            entry[playlist.DeprecatedTrackShape ? "track" : "item"] = Track($"{id[..4]}{index}");
+            return entry;
+        });
+    }
+
+    private async Task RecentlyPlayedAsync(HttpContext context)
+    {
+        var limit = Math.Min(50, int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture));
+        long[] plays;
+        string? next = null;
+        lock (Plays)
+        {
+            if (context.Request.Query.TryGetValue("after", out var afterValue))
+            {
+                // After a cursor: the oldest `limit` plays newer than it, newest first within the page.
+                var after = long.Parse(afterValue.ToString(), CultureInfo.InvariantCulture);
+                var newer = Plays.Where(play => play > after).Order().ToArray();
+                plays = newer.Take(limit).OrderDescending().ToArray();
+                if (newer.Length > limit)
+                {
+                    next = Link($"me/player/recently-played?limit={limit}&after={plays.Max()}");
+                }
+            }
+            else
+            {
+                plays = Plays.OrderDescending().Take(limit).ToArray();
+            }
+        }
+        var items = new JsonArray(plays.Select(play => (JsonNode)new JsonObject
+        {
+            ["track"] = Track($"play{play}"),
+            ["played_at"] = DateTimeOffset.FromUnixTimeMilliseconds(play).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["context"] = null,
+        }).ToArray());
+        await Json(context, 200, new JsonObject
+        {
+            ["href"] = Link("me/player/recently-played" + context.Request.QueryString.Value),
+            ["limit"] = limit,
+            ["next"] = next,
+            ["cursors"] = plays.Length == 0 ? null : new JsonObject
+            {
+                ["after"] = plays.Max().ToString(CultureInfo.InvariantCulture),
+                ["before"] = plays.Min().ToString(CultureInfo.InvariantCulture),
+            },
+            ["items"] = items,
+        });
+    }
+
+    private async Task Page(HttpContext context, string path, int total, Func<int, JsonNode> item)
+    {
+        var offset = int.Parse(context.Request.Query["offset"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
+        var limit = Math.Min(50, int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture));
+        var extra = string.Concat(context.Request.Query
+            .Where(parameter => parameter.Key is not ("offset" or "limit"))
+            .Select(parameter => $"&{parameter.Key}={parameter.Value}"));
+        var end = Math.Min(total, offset + limit);
+        await Json(context, 200, new JsonObject
+        {
+            ["href"] = Link($"{path}?offset={offset}&limit={limit}{extra}"),
+            ["limit"] = limit,
+            ["offset"] = offset,
+            ["total"] = total,
+            ["previous"] = offset == 0 ? null : Link($"{path}?offset={Math.Max(0, offset - limit)}&limit={limit}{extra}"),
+            ["next"] = end < total ? Link($"{path}?offset={end}&limit={limit}{extra}") : null,
+            ["items"] = new JsonArray(Enumerable.Range(offset, end - offset).Select(item).ToArray()),
+        });
+    }
+
+    private string Link(string pathAndQuery) => new Uri(NextLinkBase ?? new Uri(BaseAddress, "v1/"), pathAndQuery).ToString();
+
+    private static JsonObject Track(string id) => new()
+    {
+        ["id"] = id,
+        ["name"] = $"Song {id}",
+        ["uri"] = $"spotify:track:{id}",
+        ["duration_ms"] = 180000,
+        ["explicit"] = false,
+        ["track_number"] = 1,
+        ["disc_number"] = 1,
+        ["is_local"] = false,
+        ["external_ids"] = new JsonObject { ["isrc"] = "USABC2600001" },
+        ["external_urls"] = new JsonObject { ["spotify"] = $"https://open.spotify.com/track/{id}" },
+        ["album"] = new JsonObject
+        {
+            ["id"] = "album1", ["name"] = "Album, Vol. 1", ["album_type"] = "album", ["total_tracks"] = 10,
+            ["release_date"] = "2004", ["release_date_precision"] = "year",
+            ["external_urls"] = new JsonObject { ["spotify"] = "https://open.spotify.com/album/album1" },
+            ["artists"] = new JsonArray(Artist("artist1")),
+        },
+        ["artists"] = new JsonArray(Artist("artist1"), Artist("artist2")),
+    };
+
+    private static JsonObject Artist(string id) => new()
+    {
+        ["id"] = id,
+        ["name"] = $"Artist {id}",
+        ["uri"] = $"spotify:artist:{id}",
+        ["external_urls"] = new JsonObject { ["spotify"] = $"https://open.spotify.com/artist/{id}" },
+    };
+
+    private Fault? TakeFault(string path)
+    {
+        foreach (var (prefix, queue) in _faults)
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal) && queue.TryDequeue(out var fault))
+            {
+                return fault;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Returns true when the fault answered the request; a slow fault delays and lets it proceed.</summary>
+    private static async Task<bool> ApplyFaultAsync(HttpContext context, Fault fault)
+    {
+        switch (fault)
+        {
+            case Fault.SlowFault slow:
+                await Task.Delay(slow.Delay, context.RequestAborted);
+                return false;
+            case Fault.MalformedFault:
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"items\": [ {\"track\": ", context.RequestAborted);
+                return true;
+            case Fault.StatusFault status:
+                if (status.RetryAfterSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                }
+                await ApiError(context, status.Status, status.Message, status.Reason);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static Task ApiError(HttpContext context, int status, string message, string? reason = null)
+    {
+        var error = new JsonObject { ["status"] = status, ["message"] = message };
+        if (reason is not null)
+        {
+            error["reason"] = reason;
+        }
+        return Json(context, status, new JsonObject { ["error"] = error });
+    }
+
+    private static async Task Json(HttpContext context, int status, JsonNode body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    private sealed class TokenInfo(bool user)
+    {
+        public bool User { get; } = user;
+        public int Requests;
+    }
+}
+
+public sealed record DoublePlaylist(string Id, string Name, string SnapshotId, int ItemCount, bool DeprecatedTrackShape, bool OwnedByUser)
+{
+    public string SnapshotId { get; set; } = SnapshotId;
+}
+
+/// <summary>A misbehaviour the double shows once, on the next matching request.</summary>
+public abstract record Fault
+{
+    public static Fault ServerError(int status = 500) => new StatusFault(status, "Server error", null, null);
+    public static Fault TooManyRequests(int retryAfterSeconds) => new StatusFault(429, "API rate limit exceeded", null, retryAfterSeconds);
+    public static Fault QuotaExceeded() => new StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", 86400);
+    public static Fault Forbidden() => new StatusFault(403, "Forbidden", null, null);
+    public static Fault Slow(TimeSpan delay) => new SlowFault(delay);
+    public static Fault Malformed() => new MalformedFault();
+
+    public sealed record StatusFault(int Status, string Message, string? Reason, int? RetryAfterSeconds) : Fault;
+    public sealed record SlowFault(TimeSpan Delay) : Fault;
+    public sealed record MalformedFault : Fault;
+}

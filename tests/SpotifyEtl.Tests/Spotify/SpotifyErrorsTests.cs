@@ -1,0 +1,34 @@
+using System.Net;
+using SpotifyEtl.Spotify;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+public sealed class SpotifyErrorsTests
+{
+    [Fact]
+    public void A_403_on_the_old_tracks_path_says_it_is_closed_and_that_items_is_read_instead()
+    {
+        var explanation = SpotifyErrors.Explain(HttpStatusCode.Forbidden, "playlists/3cEYpjA9oz9GiPac4AsH4n/tracks", userToken: true);
+
+        Assert.Contains("/items", explanation, StringComparison.Ordinal);
+        Assert.Contains("2026-03", explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_403_under_me_names_the_missing_scope_and_the_login_command()
+    {
+        var explanation = SpotifyErrors.Explain(HttpStatusCode.Forbidden, "me/top/tracks?time_range=short_term", userToken: true);
+
+        Assert.Contains("user-top-read", explanation, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl auth login", explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quota_exhaustion_is_recognised_from_the_error_reason()
+    {
+        Assert.True(SpotifyErrors.IsQuotaExceeded("""{"error":{"status":429,"message":"Quota exceeded","reason":"QUOTA_EXCEEDED"}}"""u8.ToArray()));
+        Assert.False(SpotifyErrors.IsQuotaExceeded("""{"error":{"status":429,"message":"API rate limit exceeded"}}"""u8.ToArray()));
+        Assert.False(SpotifyErrors.IsQuotaExceeded("not json"u8.ToArray()));
+    }
+}

@@ -1,0 +1,449 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Storage;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+public sealed class SpotifyExtractorTests : IAsyncLifetime
+{
+    private const string Mine = "3cEYpjA9oz9GiPac4AsH4n";
+    private const string Other = "1aBcDeFgHiJkLmNoPqRsTu";
+    private const string TopFiftyGlobal = "37i9dQZEVXbMDoHDwVN2tF";
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await ExtractionHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task Extract_lands_every_page_of_a_playlist_byte_for_byte_under_raw_keys()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 120);
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        var keys = await _h.KeysAsync("raw/");
+        Assert.Equal(
+        [
+            $"raw/playlist/snapshot_date=2026-11-21/{Mine}/20261121T060000Z-p0000.json",
+            $"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T060000Z-p0000.json",
+            $"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T060000Z-p0001.json",
+            $"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T060000Z-p0002.json",
+        ], keys);
+        Assert.All(keys, key => RawObjectKey.Parse(key));
+        Assert.Equal(120, run.Manifest.Sources.Single().Items);
+
+        // The landed bytes are exactly what the API answered for the same request.
+        using var http = new HttpClient();
+        var token = await TokenAsync(http);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_h.Spotify.Endpoints.ApiBase, $"playlists/{Mine}/items?offset=50&limit=50&additional_types=track,episode"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var direct = await (await http.SendAsync(request)).Content.ReadAsByteArrayAsync();
+        Assert.Equal(direct, await _h.Store.ReadAllBytesAsync(keys[2]));
+    }
+
+    [Fact]
+    public async Task Extract_lands_playlist_items_in_the_deprecated_track_shape_unchanged()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 3, deprecatedTrackShape: true);
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(3, run.Manifest.Sources.Single().Items);
+        using var page = await _h.ReadJsonAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T060000Z-p0000.json");
+        var first = page.RootElement.GetProperty("items")[0];
+        Assert.True(first.TryGetProperty("track", out _));
+        Assert.False(first.TryGetProperty("item", out _));
+    }
+
+    [Fact]
+    public async Task Extract_skips_a_playlist_whose_snapshot_id_is_unchanged()
+    {
+        var playlist = _h.Spotify.AddPlaylist(Mine, items: 60);
+        await _h.RunAsync(ExtractionSource.Playlist(Mine));
+        var itemRequestsAfterFirstRun = _h.Spotify.ApiRequestsTo($"playlists/{Mine}/items");
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+
+        var second = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(SourceStatuses.Unchanged, second.Manifest.Sources.Single().Status);
+        Assert.Equal(ExtractionOutcomes.Succeeded, second.Manifest.Outcome);
+        Assert.Equal(itemRequestsAfterFirstRun, _h.Spotify.ApiRequestsTo($"playlists/{Mine}/items"));
+        Assert.Empty(await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
+
+        playlist.SnapshotId = "snapshot-2";
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var third = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+        Assert.Equal(SourceStatuses.Landed, third.Manifest.Sources.Single().Status);
+        Assert.Equal(2, (await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T080000Z")).Count);
+    }
+
+    [Fact]
+    public async Task Extract_resumes_recently_played_from_the_saved_cursor_without_losing_or_repeating_a_play()
+    {
+        var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => start + index * 200_000L));
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        var state = await _h.ReadJsonAsync(ExtractionState.Key);
+        Assert.Equal((start + 29 * 200_000L).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            state.RootElement.GetProperty("recently_played").GetProperty("after").GetString());
+
+        // 70 more plays happen before the next run: more than one page after the cursor.
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 70).Select(index => start + index * 200_000L));
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var third = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(70, second.Manifest.Sources.Single().Items);
+        Assert.Equal(0, third.Manifest.Sources.Single().Items);
+        var playedAt = new List<string>();
+        foreach (var key in await _h.KeysAsync("raw/recently_played/"))
+        {
+            using var page = await _h.ReadJsonAsync(key);
+            playedAt.AddRange(page.RootElement.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("played_at").GetString()!));
+        }
+        Assert.Equal(100, playedAt.Count);
+        Assert.Equal(100, playedAt.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Extract_lands_top_tracks_and_artists_per_time_range_and_saved_tracks()
+    {
+        _h.Spotify.SavedTrackCount = 75;
+
+        var run = await _h.RunAsync(ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("long_term"), ExtractionSource.SavedTracks());
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Single(await _h.KeysAsync("raw/top_tracks/snapshot_date=2026-11-21/short_term/"));
+        Assert.Single(await _h.KeysAsync("raw/top_artists/snapshot_date=2026-11-21/long_term/"));
+        Assert.Equal(2, (await _h.KeysAsync("raw/saved_tracks/snapshot_date=2026-11-21/me/")).Count);
+        Assert.Equal([3, 2, 75], run.Manifest.Sources.Select(source => source.Items));
+    }
+
+    [Fact]
+    public async Task Extract_explains_that_spotify_owned_editorial_playlists_are_closed_and_still_runs_the_other_sources()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(TopFiftyGlobal), ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcomes.Partial, run.Manifest.Outcome);
+        var editorial = run.Manifest.Sources[0];
+        Assert.Equal(SourceStatuses.Failed, editorial.Status);
+        Assert.Equal(404, editorial.HttpStatus);
+        Assert.Contains("Spotify-owned editorial", editorial.Error, StringComparison.Ordinal);
+        Assert.Contains("Development Mode", editorial.Error, StringComparison.Ordinal);
+        Assert.Equal(SourceStatuses.Landed, run.Manifest.Sources[1].Status);
+    }
+
+    [Fact]
+    public async Task Extract_explains_a_403_on_the_items_of_a_playlist_the_user_does_not_own()
+    {
+        _h.Spotify.AddPlaylist(Other, items: 2, ownedByUser: false);
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Other));
+
+        var report = run.Manifest.Sources.Single();
+        Assert.Equal(403, report.HttpStatus);
+        Assert.Contains("owns or collaborates on", report.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_waits_as_long_as_Retry_After_says_on_429_and_then_lands_the_page()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.TooManyRequests(7));
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Contains(TimeSpan.FromSeconds(7), _h.Clock.Waits);
+        Assert.Equal(3, run.Manifest.Sources.Single().Requests);
+    }
+
+    [Fact]
+    public async Task Extract_retries_server_errors_with_growing_jittered_backoff()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.ServerError(500), Fault.ServerError(502), Fault.ServerError(503));
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(3, _h.Clock.Waits.Count);
+        Assert.All(_h.Clock.Waits, wait => Assert.True(wait > TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Extract_fails_only_that_source_when_server_errors_outlast_the_retries()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}", Enumerable.Repeat(Fault.ServerError(), 10).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks());
+
+        Assert.Equal(500, run.Manifest.Sources[0].HttpStatus);
+        Assert.Equal(SourceStatuses.Landed, run.Manifest.Sources[1].Status);
+        Assert.Equal(ExtractionOutcomes.Partial, run.Manifest.Outcome);
+    }
+
+    [Fact]
+    public async Task Extract_retries_a_response_slower_than_the_request_timeout()
+    {
+        _h.ClientOptions = _h.ClientOptions with { RequestTimeout = TimeSpan.FromMilliseconds(500) };
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.Slow(TimeSpan.FromSeconds(30)));
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        // At least: metadata, the slow attempt, its retry (a loaded machine may time out more).
+        Assert.True(run.Manifest.Sources.Single().Requests >= 3);
+        Assert.True(_h.Spotify.ApiRequestsTo($"playlists/{Mine}/items") >= 2);
+    }
+
+    [Fact]
+    public async Task Extract_ends_the_run_cleanly_with_state_saved_when_Retry_After_exceeds_the_remaining_time()
+    {
+        _h.Budget = TimeSpan.FromMinutes(5);
+        _h.MaxConcurrency = 1; // one source after the other, so which ones ran before the stop is certain
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Plays.Add(1_763_700_000_000);
+        _h.Spotify.Inject("me/tracks", Fault.TooManyRequests(3600));
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.False(run.Manifest.QuotaExceeded);
+        Assert.Contains("3600 s", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(TimeSpan.FromSeconds(3600), _h.Clock.Waits);
+        Assert.Equal(SourceStatuses.Stopped, run.Manifest.Sources[1].Status);
+        Assert.Equal(SourceStatuses.NotRun, run.Manifest.Sources[2].Status);
+        using var state = await _h.ReadJsonAsync(ExtractionState.Key);
+        Assert.Equal("snapshot-1", state.RootElement.GetProperty("playlists").GetProperty(Mine).GetProperty("snapshot_id").GetString());
+        Assert.True(await _h.Store.ExistsAsync(run.ManifestKey));
+    }
+
+    [Fact]
+    public async Task Extract_ends_the_run_cleanly_when_its_time_budget_is_used_up()
+    {
+        _h.Budget = TimeSpan.FromSeconds(60);
+        _h.MaxConcurrency = 1;
+        _h.Spotify.SavedTrackCount = 120;
+        // Spotify is slow today: the second page takes the rest of the run's time.
+        _h.Spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith("me/tracks?offset=50", StringComparison.Ordinal))
+            {
+                _h.Clock.Advance(TimeSpan.FromSeconds(61));
+            }
+        };
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.Contains("time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Equal(2, run.Manifest.Sources[0].Pages);
+        Assert.Equal(SourceStatuses.NotRun, run.Manifest.Sources[1].Status);
+        Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
+    }
+
+    [Fact]
+    public async Task Extract_reports_QUOTA_EXCEEDED_as_such_and_does_not_wait_for_it()
+    {
+        _h.Spotify.Inject("me/top/tracks", Fault.QuotaExceeded());
+
+        var run = await _h.RunAsync(ExtractionSource.TopTracks("medium_term"));
+
+        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.True(run.Manifest.QuotaExceeded);
+        Assert.StartsWith("QUOTA_EXCEEDED", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Empty(_h.Clock.Waits);
+    }
+
+    [Fact]
+    public async Task Extract_gets_a_new_access_token_when_the_current_one_expires_mid_run()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 120);
+        _h.Spotify.ExpireAccessTokensAfterRequests = 2;
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(4, run.Manifest.Sources.Single().Pages);
+        Assert.Equal(2, _h.Spotify.TokenGrants.Count);
+    }
+
+    [Fact]
+    public async Task Extract_reuses_one_access_token_across_sources_until_it_expires()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+
+        await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks(), ExtractionSource.TopTracks("short_term"));
+
+        Assert.Equal(["refresh_token"], _h.Spotify.TokenGrants);
+    }
+
+    [Fact]
+    public async Task Extract_hands_a_rotated_refresh_token_to_the_token_store_and_reports_it_without_the_token()
+    {
+        _h.Spotify.RotateRefreshTokenTo = "double-refresh-token-BBB";
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks());
+
+        Assert.Equal(["double-refresh-token-BBB"], _h.RotatedTokens.Saved);
+        Assert.Equal("double-refresh-token-BBB", run.RotatedRefreshToken);
+        Assert.True(run.Manifest.RefreshTokenRotated);
+        Assert.DoesNotContain("double-refresh-token-BBB", await _h.Store.ReadAllTextAsync(run.ManifestKey), StringComparison.Ordinal);
+
+        // The old token no longer works; the next run uses the rotated one.
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var next = await _h.RunAsync(_h.Spotify.Credentials("double-refresh-token-BBB"), ExtractionSource.SavedTracks());
+        Assert.Equal(ExtractionOutcomes.Succeeded, next.Manifest.Outcome);
+    }
+
+    [Fact]
+    public async Task Extract_fails_with_a_reauthorization_message_on_invalid_grant_after_writing_its_manifest()
+    {
+        _h.Spotify.RefuseRefreshTokens = true;
+
+        var error = await Assert.ThrowsAsync<SpotifyReauthorizationRequiredException>(() =>
+            _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed(), ExtractionSource.TopArtists("short_term")));
+
+        Assert.Contains("spotify-etl auth login", error.Message, StringComparison.Ordinal);
+        Assert.Single(_h.Spotify.TokenGrants);
+        var manifestKey = Assert.Single(await _h.KeysAsync("manifests/"));
+        using var manifest = await _h.ReadJsonAsync(manifestKey);
+        Assert.Equal(ExtractionOutcomes.Failed, manifest.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Extract_fails_with_an_authentication_error_naming_the_dashboard_when_the_client_secret_is_wrong()
+    {
+        var error = await Assert.ThrowsAsync<SpotifyAuthenticationException>(() =>
+            _h.RunAsync(new SpotifyCredentials(SpotifyDouble.ClientId, "wrong-secret", SpotifyDouble.InitialRefreshToken), ExtractionSource.SavedTracks()));
+
+        Assert.Contains("invalid_client", error.Message, StringComparison.Ordinal);
+        Assert.Contains("developer.spotify.com/dashboard", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_lands_a_malformed_body_for_quarantine_and_fails_only_that_source()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject("me/tracks", Fault.Malformed());
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.Playlist(Mine));
+
+        var saved = run.Manifest.Sources[0];
+        Assert.Equal(SourceStatuses.Failed, saved.Status);
+        Assert.Contains("not the expected JSON", saved.Error, StringComparison.Ordinal);
+        Assert.Single(saved.Objects);
+        Assert.Equal(SourceStatuses.Landed, run.Manifest.Sources[1].Status);
+    }
+
+    [Fact]
+    public async Task Extract_uses_client_credentials_without_a_refresh_token_and_explains_that_me_endpoints_need_a_user()
+    {
+        var run = await _h.RunAsync(_h.Spotify.Credentials(refreshToken: null), ExtractionSource.SavedTracks());
+
+        Assert.Equal(["client_credentials"], _h.Spotify.TokenGrants);
+        Assert.Equal("client_credentials", run.Manifest.GrantType);
+        Assert.Contains("need a user token", run.Manifest.Sources.Single().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_follows_next_links_that_name_spotifys_host_on_the_configured_base()
+    {
+        _h.Spotify.NextLinkBase = new Uri("https://api.spotify.com/v1/");
+        _h.Spotify.SavedTrackCount = 120;
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks());
+
+        Assert.Equal(120, run.Manifest.Sources.Single().Items);
+        Assert.Equal(3, run.Manifest.Sources.Single().Pages);
+    }
+
+    [Fact]
+    public async Task Extract_writes_a_manifest_with_sources_pages_items_errors_and_durations()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 51);
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.Playlist(TopFiftyGlobal));
+
+        Assert.Equal("manifests/20261121T060000Z.json", run.ManifestKey);
+        using var manifest = await _h.ReadJsonAsync(run.ManifestKey);
+        var root = manifest.RootElement;
+        Assert.Equal("20261121T060000Z", root.GetProperty("run_id").GetString());
+        Assert.True(root.TryGetProperty("duration_ms", out _));
+        var sources = root.GetProperty("sources");
+        Assert.Equal($"playlist:{Mine}", sources[0].GetProperty("source").GetString());
+        Assert.Equal(3, sources[0].GetProperty("pages").GetInt32());
+        Assert.Equal(51, sources[0].GetProperty("items").GetInt32());
+        Assert.Equal(3, sources[0].GetProperty("objects").GetArrayLength());
+        Assert.True(sources[1].TryGetProperty("error", out _));
+        Assert.True(sources[1].TryGetProperty("duration_ms", out _));
+    }
+
+    [Fact]
+    public async Task Extract_writes_one_json_log_line_per_source_and_no_secret_in_any()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+        _h.Spotify.ExpireAccessTokensAfterRequests = 1;
+        _h.Spotify.Inject("me/tracks", Fault.Forbidden());
+
+        await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks(), ExtractionSource.Playlist(TopFiftyGlobal));
+
+        Assert.Equal(3, _h.LogLines.Count);
+        foreach (var line in _h.LogLines)
+        {
+            using var parsed = JsonDocument.Parse(line);
+            Assert.Equal("source_extracted", parsed.RootElement.GetProperty("event").GetString());
+            AssertNoSecret(line);
+        }
+    }
+
+    [Fact]
+    public async Task Extract_never_has_more_sources_in_flight_than_the_concurrency_bound()
+    {
+        foreach (var range in ExtractionSource.TimeRanges)
+        {
+            _h.Spotify.Inject($"me/top/tracks?time_range={range}", Fault.Slow(TimeSpan.FromMilliseconds(30)));
+            _h.Spotify.Inject($"me/top/artists?time_range={range}", Fault.Slow(TimeSpan.FromMilliseconds(30)));
+        }
+
+        var run = await _h.RunAsync(ExtractionSource.TimeRanges.SelectMany(range => new[] { ExtractionSource.TopTracks(range), ExtractionSource.TopArtists(range) }).ToArray());
+
+        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.InRange(_h.Spotify.MaxApiRequestsInFlight, 1, 2);
+    }
+
+    internal static void AssertNoSecret(string text)
+    {
+        Assert.DoesNotContain(SpotifyDouble.ClientSecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("double-refresh-token", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("access-", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Basic ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer ", text, StringComparison.Ordinal);
+    }
+
+    private async Task<string> TokenAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _h.Spotify.Endpoints.TokenUri)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{SpotifyDouble.ClientId}:{SpotifyDouble.ClientSecret}")));
+        using var response = await http.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
+}
