@@ -19,7 +19,13 @@ export interface PublishOptions {
     readonly packagePath: string;
     readonly project?: string;
     readonly output?: string;
+    /** Runs a command; defaults to execFileSync. Tests pass a recorder so no test runs dotnet. */
+    readonly run?: (file: string, args: readonly string[]) => void;
 }
+
+const runCommand = (file: string, args: readonly string[]): void => {
+    execFileSync(file, [...args], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+};
 
 /** Returns the folder to zip into the functions' code: the given package, or a fresh `dotnet publish`. */
 export function functionsPackage(options: PublishOptions): string {
@@ -30,7 +36,7 @@ export function functionsPackage(options: PublishOptions): string {
     fs.rmSync(output, { recursive: true, force: true });
     // Framework-dependent and without a runtime identifier: the same package runs on x86_64 and arm64.
     try {
-        execFileSync("dotnet", [
+        (options.run ?? runCommand)("dotnet", [
             "publish", options.project ?? functionsProject,
             "--configuration", "Release",
             "--output", output,
@@ -39,7 +45,7 @@ export function functionsPackage(options: PublishOptions): string {
             "-p:DebugSymbols=false",
             "-p:GenerateDocumentationFile=false",
             "-p:ContinuousIntegrationBuild=true",
-        ], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        ]);
     } catch (error) {
         // dotnet reports build errors on stdout; show them instead of a bare exit code.
         const failure = error as { stdout?: string; stderr?: string; message: string };
