@@ -27,12 +27,16 @@ const runCommand = (file: string, args: readonly string[]): void => {
     execFileSync(file, [...args], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 };
 
-/** Returns the folder to zip into the functions' code: the given package, or a fresh `dotnet publish`. */
+/**
+ * Returns the folder to zip into the functions' code: the given package, or a fresh `dotnet publish`. The path
+ * is returned as given (relative to infra/ by default), so the archive's recorded path is the same on every
+ * machine that runs `pulumi preview`.
+ */
 export function functionsPackage(options: PublishOptions): string {
     if (options.packagePath !== "") {
-        return checkedPackage(path.resolve(options.packagePath), "functionsPackagePath");
+        return checkedPackage(options.packagePath, "functionsPackagePath");
     }
-    const output = path.resolve(options.output ?? defaultOutput);
+    const output = options.output ?? defaultOutput;
     fs.rmSync(output, { recursive: true, force: true });
     // Framework-dependent and without a runtime identifier: the same package runs on x86_64 and arm64.
     try {
@@ -55,9 +59,9 @@ export function functionsPackage(options: PublishOptions): string {
 }
 
 function checkedPackage(folder: string, what: string): string {
-    const missing = requiredPackageFiles.filter((f) => !fs.existsSync(path.join(folder, f)));
+    const missing = requiredPackageFiles.filter((f) => !fs.existsSync(path.resolve(folder, f)));
     if (missing.length > 0) {
-        throw new Error(`${what} ${folder} is not a publish of SpotifyEtl.Functions: missing ${missing.join(", ")}`);
+        throw new Error(`${what} ${path.resolve(folder)} is not a publish of SpotifyEtl.Functions: missing ${missing.join(", ")}`);
     }
     return folder;
 }
