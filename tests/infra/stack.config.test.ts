@@ -82,6 +82,21 @@ describe("Pulumi.yaml", () => {
     });
 });
 
+describe("docs/stack.md", () => {
+    test("documents every config key with its type and default", () => {
+        const doc = fs.readFileSync(path.join(repoRoot, "docs", "stack.md"), "utf8");
+        for (const spec of configKeys) {
+            const row = doc.split("\n").find((line) => line.startsWith(`| \`${spec.key}\` |`));
+            assert.ok(row, `docs/stack.md has no row for ${spec.key}`);
+            assert.ok(row.includes(`| ${spec.type}`), `${spec.key}: type`);
+            if (spec.default !== undefined && spec.default !== "") {
+                const shown = Array.isArray(spec.default) ? JSON.stringify(spec.default) : String(spec.default);
+                assert.ok(row.includes(`\`${shown}\``), `${spec.key}: default ${shown}`);
+            }
+        }
+    });
+});
+
 describe("Pulumi.dev.yaml", () => {
     test("sets only declared keys and the provider region, and no secrets in plain text", () => {
         const dev = stackConfigFile("dev");
