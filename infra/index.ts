@@ -11,7 +11,7 @@ import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
 import { loadConfig } from "./config";
 import * as links from "./consoleLinks";
-import handlers from "./handlers.json";
+import { handlers } from "./lambdaHandlers";
 import { extensionHttpPort, parametersSecretsExtensionLayer } from "./layers";
 import { extractStatements, transformStatements } from "./permissions";
 
