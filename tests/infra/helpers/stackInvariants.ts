@@ -225,6 +225,14 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             });
 
             test("environment variables carry names and ARNs only, as the runtime contract lists them", () => {
+                for (const fn of stack.all(types.function)) {
+                    // A secret here would be masked in Pulumi's state yet readable in the Lambda console.
+                    const environment = fn.inputs["environment"];
+                    assert.ok(!isSecretValue(environment), `${fn.name}: environment holds a secret`);
+                    for (const value of Object.values((environment as { variables: Record<string, unknown> }).variables)) {
+                        assert.equal(typeof value, "string", `${fn.name}: environment value ${JSON.stringify(value)} is not plain text`);
+                    }
+                }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"];
