@@ -56,6 +56,6 @@ test("dev log groups keep 14 days and raw objects never move to a colder class",
     }
     const raw = stack.bucketNamed("raw");
     const rules = stack.where(types.lifecycle, "bucket", raw.state["bucket"])[0]!.inputs["rules"] as { transitions?: unknown[]; expiration?: { days?: number }; filter?: { prefix?: string } }[];
-    assert.ok(rules.every((r) => r.transitions === undefined));
-    assert.ok(rules.some((r) => r.filter?.prefix === "raw/" && r.expiration?.days === 90));
+    assert.ok(rules.every((r) => r.transitions === undefined), "dev raw objects have no transition");
+    assert.ok(rules.some((r) => r.filter?.prefix === "raw/" && r.expiration?.days === 90), "raw/ expires after 90 days");
 });

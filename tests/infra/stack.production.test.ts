@@ -55,11 +55,11 @@ before(async () => {
 
 test("production names follow namePrefix and the stack name", () => {
     assert.equal(stack.functionNamed("extract").inputs["name"], "listening-production-extract");
-    assert.ok(stack.all(types.bucket).every((b) => b.name.startsWith("listening-production-lake-")));
+    assert.ok(stack.all(types.bucket).every((b) => b.name.startsWith("listening-production-lake-")), "bucket names do not follow namePrefix");
 });
 
 test("production buckets survive pulumi destroy while they hold data, and the secret has a recovery window", () => {
-    assert.ok(stack.all(types.bucket).every((b) => b.inputs["forceDestroy"] === false));
+    assert.ok(stack.all(types.bucket).every((b) => b.inputs["forceDestroy"] === false), "a production bucket is force-destroyable");
     assert.equal(stack.one(types.secret).inputs["recoveryWindowInDays"], 30);
 });
 
@@ -91,7 +91,7 @@ test("functions follow the configured architecture, memory, timeout and retries"
     const retries = (fn: string) => stack.one(types.invokeConfig, (r) => r.inputs["functionName"] === fn).inputs["maximumRetryAttempts"];
     assert.equal(retries("listening-production-extract"), 0);
     assert.equal(retries("listening-production-transform"), 2);
-    assert.ok(stack.all(types.logGroup).every((g) => g.inputs["retentionInDays"] === 365));
+    assert.ok(stack.all(types.logGroup).every((g) => g.inputs["retentionInDays"] === 365), "log retention is not 365 days");
 });
 
 test("a pinned extension layer ARN is used as configured", () => {

@@ -115,7 +115,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const lifecycle = stack.where(types.lifecycle, "bucket", raw.state["bucket"]);
                 assert.equal(lifecycle.length, 1);
                 const rules = lifecycle[0]!.inputs["rules"] as { status: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
-                assert.ok(rules.some((r) => r.status === "Enabled" && (r.noncurrentVersionExpiration?.noncurrentDays ?? 0) > 0));
+                assert.ok(rules.some((r) => r.status === "Enabled" && (r.noncurrentVersionExpiration?.noncurrentDays ?? 0) > 0), "noncurrent versions never expire");
                 assert.ok(stack.dependsOn(lifecycle[0]!, versioning[0]!), "lifecycle is applied after versioning");
             });
 
@@ -124,7 +124,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const lifecycle = stack.where(types.lifecycle, "bucket", results.state["bucket"]);
                 assert.equal(lifecycle.length, 1);
                 const rules = lifecycle[0]!.inputs["rules"] as { status: string; expiration?: { days?: number } }[];
-                assert.ok(rules.some((r) => r.status === "Enabled" && (r.expiration?.days ?? 0) > 0));
+                assert.ok(rules.some((r) => r.status === "Enabled" && (r.expiration?.days ?? 0) > 0), "query results never expire");
             });
 
             test("force-destroy follows the stack config", () => {
@@ -168,7 +168,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("no role policy allows a * action or, unless AWS requires it, a * resource", () => {
                 for (const fn of stack.all(types.function)) {
                     const statements = stack.statementsOf(fn);
-                    assert.ok(statements.length > 0);
+                    assert.ok(statements.length > 0, `${fn.name} has no policy`);
                     for (const s of statements) {
                         for (const action of asList(s.Action)) {
                             assert.ok(!action.includes("*"), `${fn.name} ${s.Sid}: action ${action}`);
@@ -243,7 +243,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(extractEnv["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], "2773");
                 assert.equal(transformEnv["TRANSFORMED_BUCKET"], stack.bucketNamed("transformed").state["bucket"]);
                 const sources = JSON.parse(extractEnv["SPOTIFY_SOURCES"] ?? "") as { type: string }[];
-                assert.ok(sources.length > 0 && sources.every((s) => typeof s.type === "string"));
+                assert.ok(sources.length > 0 && sources.every((s) => typeof s.type === "string"), "SPOTIFY_SOURCES is not a list of sources");
             });
 
             test("extract uses the Parameters and Secrets extension layer of its region", () => {
@@ -258,7 +258,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     assert.equal(recursion.inputs["recursiveLoop"], "Terminate");
                     const invoke = stack.one(types.invokeConfig, (r) => r.inputs["functionName"] === fn.inputs["name"]);
                     const retries = Number(invoke.inputs["maximumRetryAttempts"]);
-                    assert.ok(retries >= 0 && retries <= 2);
+                    assert.ok(retries >= 0 && retries <= 2, `${fn.name}: ${retries} retries`);
                     const destination = (invoke.inputs["destinationConfig"] as { onFailure: { destination: string } }).onFailure.destination;
                     const queue = stack.queueByArn(destination);
                     assert.ok(stack.statementsOf(fn).some((s) => asList(s.Action).includes("sqs:SendMessage") && asList(s.Resource).includes(destination)),
@@ -275,7 +275,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const target = stack.one(types.target);
                 assert.equal(target.inputs["rule"], rule.state["name"]);
                 assert.equal(target.inputs["arn"], extract.state["arn"]);
-                assert.ok(target.inputs["retryPolicy"]);
+                assert.ok(target.inputs["retryPolicy"], "the schedule target has no retry policy");
                 const dlqArn = (target.inputs["deadLetterConfig"] as { arn: string }).arn;
                 const dlq = stack.queueByArn(dlqArn);
                 const queuePolicy = stack.one(types.queuePolicy, (p) => p.inputs["queueUrl"] === dlq.state["url"]);
@@ -293,7 +293,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(permission.inputs["principal"], "events.amazonaws.com");
                 assert.equal(permission.inputs["action"], "lambda:InvokeFunction");
                 assert.equal(permission.inputs["sourceArn"], rule.state["arn"]);
-                assert.ok(stack.dependsOn(stack.one(types.target), permission));
+                assert.ok(stack.dependsOn(stack.one(types.target), permission), "the target is created before extract allows the rule to invoke it");
             });
 
             test("the raw bucket's one notification sends raw/*.json objects to transform", () => {
@@ -318,7 +318,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(permission.inputs["principal"], "s3.amazonaws.com");
                 assert.equal(permission.inputs["sourceArn"], raw.state["arn"]);
                 assert.match(String(permission.inputs["sourceAccount"]), /^\d{12}$/);
-                assert.ok(stack.dependsOn(stack.one(types.notification), permission));
+                assert.ok(stack.dependsOn(stack.one(types.notification), permission), "the notification does not depend on the invoke permission");
             });
         });
 
@@ -413,7 +413,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 for (const link of Object.values(links)) {
                     assert.match(link, /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\//);
                 }
-                assert.ok(links["extractFunction"]?.endsWith(String(o["extractFunctionName"])));
+                assert.ok(links["extractFunction"]?.endsWith(String(o["extractFunctionName"])), "the extract link does not name the function");
             });
         });
     });
