@@ -1,8 +1,131 @@
+// Spotify Stack: Spotify Web API -> extract (Lambda, on a schedule) -> raw bucket -> transform (Lambda, per
+// raw object) -> transformed bucket -> Glue catalog -> Athena. Each line below is one box of that diagram.
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { functionsPackage } from "./build/publishFunctions";
+import { Alarms } from "./components/alarms";
+import { LambdaFunction } from "./components/lambdaFunction";
+import { Schedule } from "./components/schedule";
+import { SpotifySecret } from "./components/secret";
+import { Storage } from "./components/storage";
+import { Trigger } from "./components/trigger";
+import { loadConfig } from "./config";
+import * as links from "./consoleLinks";
+import { handlers } from "./lambdaHandlers";
+import { extensionHttpPort, parametersSecretsExtensionLayer } from "./layers";
+import { extractStatements, transformStatements } from "./permissions";
 
-// Walking skeleton: the two buckets of the lake. The stack issue declares the rest.
-const raw = new aws.s3.Bucket("raw", {});
-const transformed = new aws.s3.Bucket("transformed", {});
+const config = loadConfig();
+const base = `${config.namePrefix}-${config.stack}`;
 
-export const rawBucket = raw.bucket;
-export const transformedBucket = transformed.bucket;
+// Every resource gets the project, stack and owner tags through this provider's default tags.
+const provider = new aws.Provider("aws", {
+    region: config.region as aws.Region,
+    defaultTags: { tags: { project: config.project, stack: config.stack, owner: config.owner } },
+});
+const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+const account = aws.getCallerIdentityOutput({}, { provider });
+
+const storage = new Storage(`${base}-lake`, { config: config.storage }, opts);
+
+const credentials = new SpotifySecret(`${base}-spotify-credentials`, {
+    clientId: config.spotify.clientId,
+    clientSecret: config.spotify.clientSecret,
+    refreshToken: config.spotify.refreshToken,
+    recoveryWindowInDays: config.spotify.secretRecoveryWindowDays,
+}, opts);
+
+const code = new pulumi.asset.FileArchive(functionsPackage({ packagePath: config.functions.packagePath }));
+
+const extract = new LambdaFunction(`${base}-extract`, {
+    functionName: `${base}-extract`,
+    description: "Reads the configured Spotify sources and lands every response page under raw/",
+    handler: handlers.extract,
+    code,
+    architecture: config.functions.architecture,
+    memoryMb: config.functions.extract.memoryMb,
+    timeoutSeconds: config.functions.extract.timeoutSeconds,
+    retryAttempts: config.functions.extract.retryAttempts,
+    logRetentionDays: config.functions.logRetentionDays,
+    layers: [parametersSecretsExtensionLayer(config.functions.parametersSecretsExtensionLayerArn, config.functions.architecture, provider)],
+    environment: {
+        RAW_BUCKET: storage.raw.name,
+        SPOTIFY_SECRET_ID: credentials.arn,
+        SPOTIFY_SOURCES: JSON.stringify(config.spotify.sources),
+        ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: extensionHttpPort,
+    },
+    statements: extractStatements(storage.raw.arn, credentials.arn),
+}, opts);
+
+const transform = new LambdaFunction(`${base}-transform`, {
+    functionName: `${base}-transform`,
+    description: "Turns one raw Spotify response into table rows under transformed/",
+    handler: handlers.transform,
+    code,
+    architecture: config.functions.architecture,
+    memoryMb: config.functions.transform.memoryMb,
+    timeoutSeconds: config.functions.transform.timeoutSeconds,
+    retryAttempts: config.functions.transform.retryAttempts,
+    logRetentionDays: config.functions.logRetentionDays,
+    environment: {
+        RAW_BUCKET: storage.raw.name,
+        TRANSFORMED_BUCKET: storage.transformed.name,
+    },
+    statements: transformStatements(storage.raw.arn, storage.transformed.arn),
+}, opts);
+
+const schedule = new Schedule(`${base}-schedule`, { config: config.schedule, target: extract }, opts);
+
+new Trigger(`${base}-raw-objects`, { bucket: storage.raw, accountId: account.accountId, target: transform }, opts);
+
+// ── Catalog and analytics (issue 6: components/catalog.ts, components/analytics.ts) ─────────────────────
+// Wire them here with `opts` (the tagged provider) and config.catalog (see CatalogConfig in config.ts):
+//   const catalog = new Catalog(`${base}-catalog`, {
+//       transformedBucket: { name: storage.transformed.name, arn: storage.transformed.arn },
+//       crawlerSchedule: config.catalog.crawlerSchedule,
+//   }, opts);
+//   const analytics = new Analytics(`${base}-analytics`, {
+//       resultsBucket: { name: storage.athenaResults.name, arn: storage.athenaResults.arn },
+//       database: catalog.databaseName,
+//       bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
+//   }, opts);
+// and export `athenaWorkgroup` and `namedQueryIds` below.
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const alarms = new Alarms(`${base}-alarms`, {
+    email: config.alarms.email,
+    functions: { extract, transform },
+    extract,
+    deadLetterQueues: {
+        extract: extract.deadLetterQueue,
+        transform: transform.deadLetterQueue,
+        schedule: schedule.deadLetterQueue,
+    },
+}, opts);
+
+export const rawBucketName = storage.raw.name;
+export const transformedBucketName = storage.transformed.name;
+export const athenaResultsBucketName = storage.athenaResults.name;
+export const extractFunctionName = extract.name;
+export const transformFunctionName = transform.name;
+export const spotifySecretArn = credentials.arn;
+export const alarmTopicArn = alarms.topic.arn;
+export const deadLetterQueueUrls = {
+    extract: extract.deadLetterQueue.url,
+    transform: transform.deadLetterQueue.url,
+    schedule: schedule.deadLetterQueue.url,
+};
+// Issue 6 replaces these with analytics.workgroupName and analytics.namedQueryIds.
+export const athenaWorkgroup: pulumi.Output<string> | undefined = undefined;
+export const namedQueryIds: Record<string, pulumi.Output<string>> = {};
+export const consoleLinks = {
+    extractFunction: links.functionLink(config.region, extract.name),
+    transformFunction: links.functionLink(config.region, transform.name),
+    extractLogs: links.logGroupLink(config.region, extract.name),
+    transformLogs: links.logGroupLink(config.region, transform.name),
+    rawBucket: links.bucketLink(config.region, storage.raw.name),
+    transformedBucket: links.bucketLink(config.region, storage.transformed.name),
+    alarms: links.alarmsLink(config.region, base),
+    athena: links.athenaLink(config.region),
+};

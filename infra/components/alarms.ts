@@ -1,0 +1,118 @@
+// What tells a person the pipeline needs them: errors and throttles of each function, any message in a
+// dead-letter queue, no successful extraction for 26 hours, and Spotify asking for re-authorization.
+// Every alarm notifies one SNS topic; an e-mail subscription is optional per stack.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { LambdaFunction } from "./lambdaFunction";
+
+/** Observability contract of the extract function (contracts.md). */
+export const metricNamespace = "SpotifyStack";
+export const extractionSucceededMetric = "ExtractionSucceeded";
+export const reauthorizationRequiredMetric = "ReauthorizationRequired";
+export const reauthorizationRequiredEvent = "spotify_reauthorization_required";
+/** A daily schedule plus two hours of slack. */
+export const extractionSilenceHours = 26;
+
+export interface AlarmsArgs {
+    /** Email for the alarm topic; empty = no subscription. */
+    readonly email: string;
+    /** Every function, by a short label used in alarm names. */
+    readonly functions: Readonly<Record<string, LambdaFunction>>;
+    readonly extract: LambdaFunction;
+    /** Every dead-letter queue, by a short label used in alarm names. */
+    readonly deadLetterQueues: Readonly<Record<string, aws.sqs.Queue>>;
+}
+
+export class Alarms extends pulumi.ComponentResource {
+    readonly topic: aws.sns.Topic;
+    readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+
+    constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spotify:etl:Alarms", name, {}, opts);
+        const child = { parent: this };
+
+        this.topic = new aws.sns.Topic(name, {}, child);
+        if (args.email !== "") {
+            new aws.sns.TopicSubscription(`${name}-email`, {
+                topic: this.topic.arn,
+                protocol: "email",
+                endpoint: args.email,
+            }, child);
+        }
+        const notify = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
+        const alarm = (alarmName: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs): void => {
+            this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`, { ...notify, ...alarmArgs }, child));
+        };
+
+        for (const [label, fn] of Object.entries(args.functions)) {
+            for (const metricName of ["Errors", "Throttles"]) {
+                alarm(`${label}-${metricName.toLowerCase()}`, {
+                    alarmDescription: pulumi.interpolate`${fn.name}: ${metricName} in the last 5 minutes. Logs: /aws/lambda/${fn.name}`,
+                    namespace: "AWS/Lambda",
+                    metricName,
+                    dimensions: { FunctionName: fn.name },
+                    statistic: "Sum",
+                    period: 300,
+                    evaluationPeriods: 1,
+                    threshold: 0,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                });
+            }
+        }
+
+        for (const [label, queue] of Object.entries(args.deadLetterQueues)) {
+            alarm(`${label}-dlq-depth`, {
+                alarmDescription: pulumi.interpolate`Dead-letter queue ${queue.name} holds failed events: inspect and replay them.`,
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: queue.name },
+                statistic: "Maximum",
+                period: 300,
+                evaluationPeriods: 1,
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+            });
+        }
+
+        // Hourly periods, all 26 below one success: missing data is breaching, since silence is the failure.
+        alarm("no-successful-extraction", {
+            alarmDescription: pulumi.interpolate`No ${extractionSucceededMetric} from ${args.extract.name} in ${extractionSilenceHours} hours.`,
+            namespace: metricNamespace,
+            metricName: extractionSucceededMetric,
+            dimensions: { FunctionName: args.extract.name },
+            statistic: "Sum",
+            period: 3600,
+            evaluationPeriods: extractionSilenceHours,
+            datapointsToAlarm: extractionSilenceHours,
+            threshold: 1,
+            comparisonOperator: "LessThanThreshold",
+            treatMissingData: "breaching",
+        });
+
+        new aws.cloudwatch.LogMetricFilter(`${name}-reauthorization-required`, {
+            logGroupName: args.extract.logGroup.name,
+            pattern: `{ $.event = "${reauthorizationRequiredEvent}" }`,
+            metricTransformation: {
+                namespace: metricNamespace,
+                name: reauthorizationRequiredMetric,
+                value: "1",
+                unit: "Count",
+            },
+        }, child);
+        alarm("reauthorization-required", {
+            alarmDescription: "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.",
+            namespace: metricNamespace,
+            metricName: reauthorizationRequiredMetric,
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+
+        this.registerOutputs({ topicArn: this.topic.arn });
+    }
+}

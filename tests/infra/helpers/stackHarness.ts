@@ -1,0 +1,214 @@
+// Runs the Pulumi program against Pulumi's mocks and records every resource: its type, name, inputs (secrets
+// still wrapped as secrets), provider, and the URNs it depends on. One program run per test process: node's
+// test runner starts each *.test.ts file in its own process.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+
+export const repoRoot = path.resolve(__dirname, "..", "..", "..");
+export const infraDir = path.join(repoRoot, "infra");
+export const fakeAccountId = "123456789012";
+export const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly inputs: Record<string, unknown>;
+    /** What the mock answered: inputs plus computed names and ARNs. */
+    readonly state: Record<string, unknown>;
+    readonly provider: string | undefined;
+    readonly dependencies: readonly string[];
+}
+
+export interface StackRun {
+    readonly stack: string;
+    readonly resources: readonly RecordedResource[];
+    readonly outputs: Readonly<Record<string, unknown>>;
+    readonly config: Readonly<Record<string, string>>;
+}
+
+/** Reads a stack settings file (Pulumi.<stack>.yaml) into the string map the engine hands the program. */
+export function stackConfigFile(stack: string): Record<string, string> {
+    const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+    const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed.config ?? {})) {
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return config;
+}
+
+/** A folder that looks like a `dotnet publish` of the functions, so no test runs dotnet. */
+export function fakeFunctionsPackage(): string {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-functions-"));
+    for (const file of ["SpotifyEtl.Functions.dll", "SpotifyEtl.Functions.runtimeconfig.json", "SpotifyEtl.Functions.deps.json"]) {
+        fs.writeFileSync(path.join(folder, file), "stand-in for the published handlers\n");
+    }
+    return folder;
+}
+
+function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
+    const own = (key: string, fallback: string): string => (typeof inputs[key] === "string" ? (inputs[key] as string) : fallback);
+    const physical = `${name}-0a1b2c3`;
+    switch (type) {
+        case "aws:s3/bucket:Bucket": {
+            const bucket = own("bucket", physical);
+            return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
+        }
+        case "aws:sqs/queue:Queue": {
+            const queue = own("name", physical);
+            const url = `https://sqs.${region}.amazonaws.com/${fakeAccountId}/${queue}`;
+            return { id: url, state: { ...inputs, name: queue, url, arn: `arn:aws:sqs:${region}:${fakeAccountId}:${queue}` } };
+        }
+        case "aws:lambda/function:Function": {
+            const fn = own("name", physical);
+            return { id: fn, state: { ...inputs, name: fn, arn: `arn:aws:lambda:${region}:${fakeAccountId}:function:${fn}` } };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            const group = own("name", physical);
+            return { id: group, state: { ...inputs, name: group, arn: `arn:aws:logs:${region}:${fakeAccountId}:log-group:${group}` } };
+        }
+        case "aws:iam/role:Role": {
+            const role = own("name", physical);
+            return { id: role, state: { ...inputs, name: role, arn: `arn:aws:iam::${fakeAccountId}:role/${role}` } };
+        }
+        case "aws:secretsmanager/secret:Secret": {
+            const secret = own("name", physical);
+            const arn = `arn:aws:secretsmanager:${region}:${fakeAccountId}:secret:${secret}-AbCdEf`;
+            return { id: arn, state: { ...inputs, name: secret, arn } };
+        }
+        case "aws:cloudwatch/eventRule:EventRule": {
+            const rule = own("name", physical);
+            return { id: rule, state: { ...inputs, name: rule, arn: `arn:aws:events:${region}:${fakeAccountId}:rule/${rule}` } };
+        }
+        case "aws:sns/topic:Topic": {
+            const topic = own("name", physical);
+            const arn = `arn:aws:sns:${region}:${fakeAccountId}:${topic}`;
+            return { id: arn, state: { ...inputs, name: topic, arn } };
+        }
+        default:
+            return { id: `${name}-id`, state: { ...inputs, arn: `arn:aws:mock:${region}:${fakeAccountId}:${type}/${name}` } };
+    }
+}
+
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getDependenciesList(): string[];
+}
+interface MonitorResponse {
+    getUrn(): string;
+}
+interface Monitor {
+    registerResource(req: MonitorRequest, callback: (err: unknown, response: MonitorResponse | undefined) => void): Promise<void>;
+}
+
+export const extensionLayerFromSsm = (region: string): string =>
+    `arn:aws:lambda:${region}:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-from-ssm:1`;
+
+/**
+ * Runs infra/index.ts with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
+ * returns every resource it declared and its resolved stack outputs.
+ */
+export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[]): Promise<StackRun> {
+    const region = config["aws:region"] ?? "eu-north-1";
+    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies">>();
+    const dependencies = new Map<string, string[]>();
+    const urns = new Map<string, string>();
+    let sequence = 0;
+
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            const { id, state } = computedState(args.type, args.name, args.inputs as Record<string, unknown>, region);
+            recorded.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, state, provider: args.provider });
+            sequence += 1;
+            return { id, state };
+        },
+        call(args) {
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
+                case "aws:ssm/getParameter:getParameter":
+                    return { ...args.inputs, value: extensionLayerFromSsm(region), type: "String" };
+                default:
+                    throw new Error(`unexpected call ${args.token}`);
+            }
+        },
+    }, "spotify-stack", stack, false);
+
+    // Record what each resource depends on (dependsOn and inputs), which the mocks API does not pass on.
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => register(req, (err, response) => {
+        if (response !== undefined) {
+            const key = `${req.getType()}::${req.getName()}`;
+            urns.set(key, response.getUrn());
+            dependencies.set(key, req.getDependenciesList());
+        }
+        callback(err, response);
+    });
+
+    pulumi.runtime.setAllConfig(config, [...secretKeys]);
+
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(path.join(infraDir, "index.ts")) as Record<string, unknown>;
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(program)) {
+        outputs[key] = await resolved(value);
+    }
+    // Wait until no resource registration is in flight.
+    let seen = -1;
+    while (seen !== sequence) {
+        seen = sequence;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    const resources = [...recorded.entries()].map(([key, r]) => ({
+        ...r,
+        urn: urns.get(key) ?? "",
+        dependencies: dependencies.get(key) ?? [],
+    }));
+    return { stack, resources, outputs, config };
+}
+
+/** The plain value of an output (or a structure holding outputs). */
+export function resolved<T>(value: T): Promise<unknown> {
+    return new Promise((resolve) => {
+        pulumi.output(value).apply((v) => {
+            resolve(v);
+            return v;
+        });
+    });
+}
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null
+        && (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === secretSignature;
+}
+
+/** Every plaintext string in a recorded input tree, leaving out values wrapped as Pulumi secrets. */
+export function plaintextStrings(value: unknown, found: string[] = []): string[] {
+    if (typeof value === "string") {
+        found.push(value);
+    } else if (isSecretValue(value)) {
+        // Encrypted in state and masked in previews.
+    } else if (Array.isArray(value)) {
+        for (const element of value) {
+            plaintextStrings(element, found);
+        }
+    } else if (typeof value === "object" && value !== null && !(value instanceof Promise)) {
+        for (const [key, element] of Object.entries(value)) {
+            found.push(key);
+            plaintextStrings(element, found);
+        }
+    }
+    return found;
+}
+
+/** Unwraps a secret-wrapped input (for assertions about what a secret holds). */
+export function unwrapSecret(value: unknown): unknown {
+    return isSecretValue(value) ? value.value : value;
+}

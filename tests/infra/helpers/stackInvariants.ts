@@ -1,0 +1,420 @@
+// The invariants every stack of this program must keep, whatever its config. Each stack test file runs the
+// program once with its config and registers these tests against the recorded resources.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { before, describe, test } from "node:test";
+import { infraDir, isSecretValue, plaintextStrings, type StackRun } from "./stackHarness";
+import { actionsOn, asList, Stack, types } from "./stackQueries";
+
+/** Resources for which AWS accepts no narrower scope than `*`. This stack needs none of them (it publishes
+ *  metrics through Embedded Metric Format log lines, not cloudwatch:PutMetricData, and enables no X-Ray). */
+export const actionsThatRequireStarResource: readonly string[] = [];
+
+export interface SpotifyCredentials {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly refreshToken: string;
+}
+
+const handlers = JSON.parse(fs.readFileSync(path.join(infraDir, "handlers.json"), "utf8")) as Record<string, string>;
+
+export function describeStackInvariants(label: string, load: () => Promise<StackRun>, credentials: SpotifyCredentials): void {
+    describe(`${label}: stack invariants`, () => {
+        let stack: Stack;
+        before(async () => {
+            stack = new Stack(await load());
+        });
+
+        describe("topology", () => {
+            test("declares the full pipeline: three buckets, two functions, one schedule, one trigger, one secret, one alarm topic", () => {
+                assert.equal(stack.all(types.bucket).length, 3);
+                assert.equal(stack.all(types.function).length, 2);
+                assert.equal(stack.all(types.rule).length, 1);
+                assert.equal(stack.all(types.target).length, 1);
+                assert.equal(stack.all(types.notification).length, 1);
+                assert.equal(stack.all(types.secret).length, 1);
+                assert.equal(stack.all(types.secretVersion).length, 1);
+                assert.equal(stack.all(types.topic).length, 1);
+                assert.equal(stack.all(types.queue).length, 3, "a dead-letter queue per function and one for the schedule");
+            });
+
+            test("components are grouped under spotify:etl type tokens", () => {
+                const componentTypes = new Set(stack.run.resources.filter((r) => r.type.startsWith("spotify:")).map((r) => r.type));
+                for (const t of ["Storage", "SecureBucket", "SpotifySecret", "LambdaFunction", "Schedule", "Trigger", "Alarms"]) {
+                    assert.ok(componentTypes.has(`spotify:etl:${t}`), `missing component spotify:etl:${t}`);
+                }
+            });
+
+            test("every AWS resource is created through the one explicit provider", () => {
+                const provider = stack.one(types.provider);
+                for (const r of stack.run.resources.filter((x) => x.type.startsWith("aws:"))) {
+                    assert.ok(r.provider?.startsWith(provider.urn), `${r.type} ${r.name} uses provider ${r.provider}`);
+                }
+            });
+
+            test("the provider tags everything with project, stack and owner", () => {
+                const provider = stack.one(types.provider);
+                const raw = provider.inputs["defaultTags"];
+                const defaultTags = (typeof raw === "string" ? JSON.parse(raw) : raw) as { tags: Record<string, string> };
+                assert.deepEqual(Object.keys(defaultTags.tags).sort(), ["owner", "project", "stack"]);
+                assert.equal(defaultTags.tags["project"], "spotify-stack");
+                assert.equal(defaultTags.tags["stack"], stack.run.stack);
+                assert.equal(defaultTags.tags["owner"], stack.run.config["spotify-stack:owner"] ?? "data-platform");
+                assert.equal(provider.inputs["region"], stack.run.config["aws:region"]);
+            });
+        });
+
+        describe("storage", () => {
+            test("every bucket blocks all public access", () => {
+                for (const bucket of stack.all(types.bucket)) {
+                    const block = stack.where(types.publicAccessBlock, "bucket", bucket.state["bucket"]);
+                    assert.equal(block.length, 1, `${bucket.name} has no public access block`);
+                    for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+                        assert.equal(block[0]!.inputs[flag], true, `${bucket.name}: ${flag}`);
+                    }
+                }
+            });
+
+            test("every bucket encrypts objects by default", () => {
+                for (const bucket of stack.all(types.bucket)) {
+                    const sse = stack.where(types.encryption, "bucket", bucket.state["bucket"]);
+                    assert.equal(sse.length, 1, `${bucket.name} has no default encryption`);
+                    const rules = sse[0]!.inputs["rules"] as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+                    assert.ok(rules.length > 0 && rules.every((r) => ["AES256", "aws:kms"].includes(r.applyServerSideEncryptionByDefault.sseAlgorithm)));
+                }
+            });
+
+            test("every bucket denies plain HTTP on the bucket and on its objects", () => {
+                for (const bucket of stack.all(types.bucket)) {
+                    const arn = String(bucket.state["arn"]);
+                    const policies = stack.where(types.bucketPolicy, "bucket", bucket.state["bucket"]);
+                    assert.equal(policies.length, 1, `${bucket.name} has no bucket policy`);
+                    const deny = stack.policy(policies[0]!).Statement.find((s) =>
+                        s.Effect === "Deny" && asList(s.Action).includes("s3:*")
+                        && s.Condition?.["Bool"]?.["aws:SecureTransport"] === "false");
+                    assert.ok(deny, `${bucket.name} does not deny insecure transport`);
+                    assert.deepEqual(asList(deny.Resource).sort(), [arn, `${arn}/*`].sort());
+                    assert.equal(deny.Principal, "*");
+                }
+            });
+
+            test("every bucket enforces bucket-owner object ownership (no ACLs)", () => {
+                for (const bucket of stack.all(types.bucket)) {
+                    const controls = stack.where(types.ownership, "bucket", bucket.state["bucket"]);
+                    assert.equal(controls.length, 1, `${bucket.name} has no ownership controls`);
+                    assert.deepEqual(controls[0]!.inputs["rule"], { objectOwnership: "BucketOwnerEnforced" });
+                }
+            });
+
+            test("the raw bucket is versioned and its old versions expire", () => {
+                const raw = stack.bucketNamed("raw");
+                const versioning = stack.where(types.versioning, "bucket", raw.state["bucket"]);
+                assert.equal(versioning.length, 1);
+                assert.deepEqual(versioning[0]!.inputs["versioningConfiguration"], { status: "Enabled" });
+                const lifecycle = stack.where(types.lifecycle, "bucket", raw.state["bucket"]);
+                assert.equal(lifecycle.length, 1);
+                const rules = lifecycle[0]!.inputs["rules"] as { status: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
+                assert.ok(rules.some((r) => r.status === "Enabled" && (r.noncurrentVersionExpiration?.noncurrentDays ?? 0) > 0), "noncurrent versions never expire");
+                assert.ok(stack.dependsOn(lifecycle[0]!, versioning[0]!), "lifecycle is applied after versioning");
+            });
+
+            test("Athena query results expire", () => {
+                const results = stack.bucketNamed("athena-results");
+                const lifecycle = stack.where(types.lifecycle, "bucket", results.state["bucket"]);
+                assert.equal(lifecycle.length, 1);
+                const rules = lifecycle[0]!.inputs["rules"] as { status: string; expiration?: { days?: number } }[];
+                assert.ok(rules.some((r) => r.status === "Enabled" && (r.expiration?.days ?? 0) > 0), "query results never expire");
+            });
+
+            test("force-destroy follows the stack config", () => {
+                const expected = stack.run.config["spotify-stack:forceDestroy"] === "true";
+                for (const bucket of stack.all(types.bucket)) {
+                    assert.equal(bucket.inputs["forceDestroy"], expected, bucket.name);
+                }
+            });
+        });
+
+        describe("functions", () => {
+            test("every function runs dotnet10 with a handler named in infra/handlers.json", () => {
+                for (const fn of stack.all(types.function)) {
+                    assert.equal(fn.inputs["runtime"], "dotnet10");
+                    assert.ok(Object.values(handlers).includes(String(fn.inputs["handler"])), `${fn.name}: ${String(fn.inputs["handler"])}`);
+                }
+                assert.equal(stack.functionNamed("extract").inputs["handler"], handlers["extract"]);
+                assert.equal(stack.functionNamed("transform").inputs["handler"], handlers["transform"]);
+            });
+
+            test("every function has its /aws/lambda/<name> log group with retention, created before it", () => {
+                for (const fn of stack.all(types.function)) {
+                    const group = stack.one(types.logGroup, (g) => g.inputs["name"] === `/aws/lambda/${String(fn.inputs["name"])}`);
+                    assert.ok(Number(group.inputs["retentionInDays"]) > 0, `${group.name} never expires`);
+                    assert.ok(stack.dependsOn(fn, group), `${fn.name} does not wait for its log group`);
+                    assert.equal((fn.inputs["loggingConfig"] as { logGroup: string }).logGroup, group.inputs["name"]);
+                }
+            });
+
+            test("every function has its own role, assumable only by Lambda", () => {
+                const roles = stack.all(types.function).map((fn) => stack.roleOf(fn));
+                assert.equal(new Set(roles.map((r) => r.name)).size, roles.length);
+                for (const role of roles) {
+                    const trust = JSON.parse(String(role.inputs["assumeRolePolicy"])) as { Statement: { Principal: unknown; Action: string }[] };
+                    assert.deepEqual(trust.Statement.map((s) => s.Principal), [{ Service: "lambda.amazonaws.com" }]);
+                    assert.equal(stack.where("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", role.state["name"]).length, 0,
+                        "no managed policies: their resources are *");
+                }
+            });
+
+            test("no role policy allows a * action or, unless AWS requires it, a * resource", () => {
+                for (const fn of stack.all(types.function)) {
+                    const statements = stack.statementsOf(fn);
+                    assert.ok(statements.length > 0, `${fn.name} has no policy`);
+                    for (const s of statements) {
+                        for (const action of asList(s.Action)) {
+                            assert.ok(!action.includes("*"), `${fn.name} ${s.Sid}: action ${action}`);
+                        }
+                        for (const resource of asList(s.Resource)) {
+                            assert.ok(resource.startsWith("arn:aws:"), `${fn.name} ${s.Sid}: resource ${resource}`);
+                            if (resource === "*") {
+                                assert.ok(asList(s.Action).every((a) => actionsThatRequireStarResource.includes(a)), `${fn.name} ${s.Sid}`);
+                            }
+                        }
+                    }
+                }
+            });
+
+            test("no role may delete anything", () => {
+                for (const fn of stack.all(types.function)) {
+                    for (const action of stack.statementsOf(fn).flatMap((s) => asList(s.Action))) {
+                        assert.ok(!/Delete/i.test(action), `${fn.name}: ${action}`);
+                    }
+                }
+            });
+
+            test("extract may reach the raw bucket's raw/, state/ and manifests/ prefixes and the one secret", () => {
+                const extract = stack.functionNamed("extract");
+                const statements = stack.statementsOf(extract);
+                const raw = String(stack.bucketNamed("raw").state["arn"]);
+                const transformed = String(stack.bucketNamed("transformed").state["arn"]);
+                const secret = String(stack.one(types.secret).state["arn"]);
+                for (const prefix of ["raw/", "state/", "manifests/"]) {
+                    assert.deepEqual(actionsOn(statements, `${raw}/${prefix}x.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
+                }
+                assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), []);
+                assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x.csv`), []);
+                assert.deepEqual(actionsOn(statements, secret).sort(), ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]);
+                const list = statements.find((s) => asList(s.Action).includes("s3:ListBucket"));
+                assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": "state/*" } });
+            });
+
+            test("transform may read raw/, quarantine into the raw bucket and write the transformed prefixes, never the secret", () => {
+                const transform = stack.functionNamed("transform");
+                const statements = stack.statementsOf(transform);
+                const raw = String(stack.bucketNamed("raw").state["arn"]);
+                const transformed = String(stack.bucketNamed("transformed").state["arn"]);
+                const secret = String(stack.one(types.secret).state["arn"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/raw/x.json`), ["s3:GetObject"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), ["s3:PutObject"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`), []);
+                for (const prefix of ["staging/", "transformed/", "reports/"]) {
+                    assert.deepEqual(actionsOn(statements, `${transformed}/${prefix}x`).sort(), ["s3:GetObject", "s3:PutObject"]);
+                }
+                assert.deepEqual(actionsOn(statements, secret), []);
+                const list = statements.find((s) => asList(s.Action).includes("s3:ListBucket"));
+                assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": "staging/*" } });
+            });
+
+            test("environment variables carry names and ARNs only, as the runtime contract lists them", () => {
+                for (const fn of stack.all(types.function)) {
+                    // A secret here would be masked in Pulumi's state yet readable in the Lambda console.
+                    const environment = fn.inputs["environment"];
+                    assert.ok(!isSecretValue(environment), `${fn.name}: environment holds a secret`);
+                    for (const value of Object.values((environment as { variables: Record<string, unknown> }).variables)) {
+                        assert.equal(typeof value, "string", `${fn.name}: environment value ${JSON.stringify(value)} is not plain text`);
+                    }
+                }
+                const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
+                const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"];
+                assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
+                assert.deepEqual(Object.keys(transformEnv).sort(), ["RAW_BUCKET", "TRANSFORMED_BUCKET"]);
+                assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
+                assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
+                assert.equal(extractEnv["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], "2773");
+                assert.equal(transformEnv["TRANSFORMED_BUCKET"], stack.bucketNamed("transformed").state["bucket"]);
+                const sources = JSON.parse(extractEnv["SPOTIFY_SOURCES"] ?? "") as { type: string }[];
+                assert.ok(sources.length > 0 && sources.every((s) => typeof s.type === "string"), "SPOTIFY_SOURCES is not a list of sources");
+            });
+
+            test("extract uses the Parameters and Secrets extension layer of its region", () => {
+                const layers = stack.functionNamed("extract").inputs["layers"] as string[];
+                assert.equal(layers.length, 1);
+                assert.match(layers[0]!, new RegExp(`^arn:aws:lambda:${stack.run.config["aws:region"]}:\\d{12}:layer:`));
+            });
+
+            test("every function detects recursive loops and sends failed async events to its dead-letter queue after bounded retries", () => {
+                for (const fn of stack.all(types.function)) {
+                    const recursion = stack.one(types.recursion, (r) => r.inputs["functionName"] === fn.inputs["name"]);
+                    assert.equal(recursion.inputs["recursiveLoop"], "Terminate");
+                    const invoke = stack.one(types.invokeConfig, (r) => r.inputs["functionName"] === fn.inputs["name"]);
+                    const retries = Number(invoke.inputs["maximumRetryAttempts"]);
+                    assert.ok(retries >= 0 && retries <= 2, `${fn.name}: ${retries} retries`);
+                    const destination = (invoke.inputs["destinationConfig"] as { onFailure: { destination: string } }).onFailure.destination;
+                    const queue = stack.queueByArn(destination);
+                    assert.ok(stack.statementsOf(fn).some((s) => asList(s.Action).includes("sqs:SendMessage") && asList(s.Resource).includes(destination)),
+                        `${fn.name} may not send to ${queue.name}`);
+                }
+            });
+        });
+
+        describe("schedule and trigger", () => {
+            test("the schedule targets extract, retries, and dead-letters undeliverable events", () => {
+                const extract = stack.functionNamed("extract");
+                const rule = stack.one(types.rule);
+                assert.equal(rule.inputs["scheduleExpression"], stack.run.config["spotify-stack:extractSchedule"] ?? "cron(0 6 * * ? *)");
+                const target = stack.one(types.target);
+                assert.equal(target.inputs["rule"], rule.state["name"]);
+                assert.equal(target.inputs["arn"], extract.state["arn"]);
+                assert.ok(target.inputs["retryPolicy"], "the schedule target has no retry policy");
+                const dlqArn = (target.inputs["deadLetterConfig"] as { arn: string }).arn;
+                const dlq = stack.queueByArn(dlqArn);
+                const queuePolicy = stack.one(types.queuePolicy, (p) => p.inputs["queueUrl"] === dlq.state["url"]);
+                const statement = stack.policy(queuePolicy).Statement[0]!;
+                assert.deepEqual(statement.Principal, { Service: "events.amazonaws.com" });
+                assert.equal(statement.Action, "sqs:SendMessage");
+                assert.equal(statement.Resource, dlqArn);
+                assert.equal(statement.Condition?.["ArnEquals"]?.["aws:SourceArn"], rule.state["arn"]);
+            });
+
+            test("only the schedule rule may invoke extract", () => {
+                const extract = stack.functionNamed("extract");
+                const rule = stack.one(types.rule);
+                const permission = stack.one(types.permission, (p) => p.inputs["function"] === extract.inputs["name"]);
+                assert.equal(permission.inputs["principal"], "events.amazonaws.com");
+                assert.equal(permission.inputs["action"], "lambda:InvokeFunction");
+                assert.equal(permission.inputs["sourceArn"], rule.state["arn"]);
+                assert.ok(stack.dependsOn(stack.one(types.target), permission), "the target is created before extract allows the rule to invoke it");
+            });
+
+            test("the raw bucket's one notification sends raw/*.json objects to transform", () => {
+                const raw = stack.bucketNamed("raw");
+                const transform = stack.functionNamed("transform");
+                const notification = stack.one(types.notification);
+                assert.equal(notification.inputs["bucket"], raw.state["bucket"]);
+                const targets = notification.inputs["lambdaFunctions"] as { lambdaFunctionArn: string; events: string[]; filterPrefix: string; filterSuffix: string }[];
+                assert.equal(targets.length, 1);
+                assert.equal(targets[0]!.lambdaFunctionArn, transform.state["arn"]);
+                assert.equal(targets[0]!.filterPrefix, "raw/");
+                assert.equal(targets[0]!.filterSuffix, ".json");
+                assert.deepEqual(targets[0]!.events, ["s3:ObjectCreated:*"]);
+                assert.equal(notification.inputs["queues"], undefined);
+                assert.equal(notification.inputs["topics"], undefined);
+            });
+
+            test("only the raw bucket in this account may invoke transform, and the notification waits for that permission", () => {
+                const raw = stack.bucketNamed("raw");
+                const transform = stack.functionNamed("transform");
+                const permission = stack.one(types.permission, (p) => p.inputs["function"] === transform.inputs["name"]);
+                assert.equal(permission.inputs["principal"], "s3.amazonaws.com");
+                assert.equal(permission.inputs["sourceArn"], raw.state["arn"]);
+                assert.match(String(permission.inputs["sourceAccount"]), /^\d{12}$/);
+                assert.ok(stack.dependsOn(stack.one(types.notification), permission), "the notification does not depend on the invoke permission");
+            });
+        });
+
+        describe("alarms", () => {
+            const alarmsOn = (metric: string, dimension: string, value: unknown) =>
+                stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric
+                    && (a.inputs["dimensions"] as Record<string, unknown> | undefined)?.[dimension] === value);
+
+            test("errors and throttles of every function raise an alarm", () => {
+                for (const fn of stack.all(types.function)) {
+                    for (const metric of ["Errors", "Throttles"]) {
+                        const alarms = alarmsOn(metric, "FunctionName", fn.inputs["name"]);
+                        assert.equal(alarms.length, 1, `${fn.name} ${metric}`);
+                        assert.equal(alarms[0]!.inputs["namespace"], "AWS/Lambda");
+                    }
+                }
+            });
+
+            test("a message in any dead-letter queue raises an alarm", () => {
+                for (const queue of stack.all(types.queue)) {
+                    const alarms = alarmsOn("ApproximateNumberOfMessagesVisible", "QueueName", queue.state["name"]);
+                    assert.equal(alarms.length, 1, queue.name);
+                    assert.equal(alarms[0]!.inputs["threshold"], 0);
+                    assert.equal(alarms[0]!.inputs["comparisonOperator"], "GreaterThanThreshold");
+                }
+            });
+
+            test("no ExtractionSucceeded from extract for 26 hours raises an alarm, silence counting as failure", () => {
+                const extract = stack.functionNamed("extract");
+                const alarm = alarmsOn("ExtractionSucceeded", "FunctionName", extract.inputs["name"]);
+                assert.equal(alarm.length, 1);
+                const a = alarm[0]!.inputs;
+                assert.equal(a["namespace"], "SpotifyStack");
+                assert.equal(a["treatMissingData"], "breaching");
+                assert.equal(Number(a["period"]) * Number(a["evaluationPeriods"]), 26 * 3600);
+                assert.equal(a["datapointsToAlarm"], a["evaluationPeriods"]);
+                assert.equal(a["comparisonOperator"], "LessThanThreshold");
+                assert.equal(a["threshold"], 1);
+            });
+
+            test("a Spotify re-authorization request in extract's logs raises an alarm", () => {
+                const extract = stack.functionNamed("extract");
+                const filter = stack.one(types.metricFilter);
+                assert.equal(filter.inputs["logGroupName"], `/aws/lambda/${String(extract.inputs["name"])}`);
+                assert.match(String(filter.inputs["pattern"]), /spotify_reauthorization_required/);
+                const transformation = filter.inputs["metricTransformation"] as { namespace: string; name: string };
+                const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === transformation.name && a.inputs["namespace"] === transformation.namespace);
+                assert.equal(alarms.length, 1);
+            });
+
+            test("every alarm notifies the alarm topic", () => {
+                const topic = stack.one(types.topic);
+                for (const alarm of stack.all(types.alarm)) {
+                    assert.deepEqual(alarm.inputs["alarmActions"], [topic.state["arn"]], alarm.name);
+                }
+            });
+        });
+
+        describe("secrets", () => {
+            test("the Spotify credentials are stored as a secret JSON with the contract's keys", () => {
+                const version = stack.one(types.secretVersion);
+                const value = version.inputs["secretString"];
+                assert.ok(isSecretValue(value), "secretString must be a Pulumi secret");
+                const parsed = JSON.parse(String(value.value)) as Record<string, string>;
+                assert.equal(parsed["client_id"], credentials.clientId);
+                assert.equal(parsed["client_secret"], credentials.clientSecret);
+                assert.equal(parsed["refresh_token"], credentials.refreshToken === "" ? undefined : credentials.refreshToken);
+                assert.equal(version.inputs["secretId"], stack.one(types.secret).state["id"] ?? stack.one(types.secret).state["arn"]);
+            });
+
+            test("no secret value appears in any plaintext resource input", () => {
+                const needles = [credentials.clientId, credentials.clientSecret, credentials.refreshToken].filter((s) => s !== "");
+                for (const r of stack.run.resources) {
+                    for (const text of plaintextStrings(r.inputs)) {
+                        for (const needle of needles) {
+                            assert.ok(!text.includes(needle), `${r.type} ${r.name} holds a secret in plain text`);
+                        }
+                    }
+                }
+            });
+        });
+
+        describe("outputs", () => {
+            test("the stack outputs bucket names, function names and console links", () => {
+                const o = stack.run.outputs;
+                assert.equal(o["rawBucketName"], stack.bucketNamed("raw").state["bucket"]);
+                assert.equal(o["transformedBucketName"], stack.bucketNamed("transformed").state["bucket"]);
+                assert.equal(o["athenaResultsBucketName"], stack.bucketNamed("athena-results").state["bucket"]);
+                assert.equal(o["extractFunctionName"], stack.functionNamed("extract").inputs["name"]);
+                assert.equal(o["transformFunctionName"], stack.functionNamed("transform").inputs["name"]);
+                const links = o["consoleLinks"] as Record<string, string>;
+                for (const link of Object.values(links)) {
+                    assert.match(link, /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\//);
+                }
+                assert.ok(links["extractFunction"]?.endsWith(String(o["extractFunctionName"])), "the extract link does not name the function");
+            });
+        });
+    });
+}

@@ -1,0 +1,225 @@
+// The stack's configuration: Pulumi.yaml and infra/config.ts agree on every key, the dev file sets only
+// declared keys, and an invalid value stops the program with a message naming the key.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { ConfigValidationError, configKeys, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
+import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
+import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
+
+interface DeclaredKey {
+    type: string;
+    description?: string;
+    default?: unknown;
+    secret?: boolean;
+    items?: { type: string };
+}
+const project = yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    runtime: { name: string; options?: Record<string, unknown> };
+    main: string;
+    config: Record<string, DeclaredKey>;
+};
+
+const validConfig = (): Record<string, string> => ({
+    ...stackConfigFile("dev"),
+    ...secretConfig(sentinelCredentials),
+});
+
+function load(config: Record<string, string>) {
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    return loadConfig();
+}
+
+function problemsOf(config: Record<string, string>): string {
+    try {
+        load(config);
+    } catch (error) {
+        assert.ok(error instanceof ConfigValidationError, String(error));
+        return error.message;
+    }
+    assert.fail("expected the configuration to be rejected");
+}
+
+before(async () => {
+    await pulumi.runtime.setMocks({
+        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as Record<string, unknown> }),
+        call: (args) => args.inputs as Record<string, unknown>,
+    }, projectName, "dev", false);
+});
+
+describe("Pulumi.yaml", () => {
+    test("is the spotify-stack TypeScript project whose program lives in infra/", () => {
+        assert.equal(project.name, projectName);
+        assert.equal(project.runtime.name, "nodejs");
+        assert.equal(project.runtime.options?.["typescript"], true);
+        assert.equal(project.main, "infra/");
+    });
+
+    test("declares exactly the keys infra/config.ts reads, with the same type, default and secrecy", () => {
+        assert.deepEqual(Object.keys(project.config).sort(), configKeys.map((k) => k.key).sort());
+        for (const spec of configKeys) {
+            const declared = project.config[spec.key]!;
+            assert.equal(declared.type, spec.type, spec.key);
+            assert.deepEqual(declared.default, spec.default, spec.key);
+            assert.equal(declared.secret ?? false, spec.secret ?? false, spec.key);
+            assert.equal(declared.description, spec.description, spec.key);
+            if (spec.type === "array") {
+                assert.deepEqual(declared.items, { type: "string" }, spec.key);
+            }
+        }
+    });
+
+    test("secret keys have no default, so no secret is ever written in plain text", () => {
+        for (const [key, declared] of Object.entries(project.config)) {
+            if (declared.secret === true) {
+                assert.equal(declared.default, undefined, key);
+            }
+        }
+    });
+});
+
+describe("docs/stack.md", () => {
+    test("documents every config key with its type and default", () => {
+        const doc = fs.readFileSync(path.join(repoRoot, "docs", "stack.md"), "utf8");
+        for (const spec of configKeys) {
+            const row = doc.split("\n").find((line) => line.startsWith(`| \`${spec.key}\` |`));
+            assert.ok(row, `docs/stack.md has no row for ${spec.key}`);
+            assert.ok(row.includes(`| ${spec.type}`), `${spec.key}: type`);
+            if (spec.default !== undefined && spec.default !== "") {
+                const shown = Array.isArray(spec.default) ? JSON.stringify(spec.default) : String(spec.default);
+                assert.ok(row.includes(`\`${shown}\``), `${spec.key}: default ${shown}`);
+            }
+        }
+    });
+});
+
+describe("Pulumi.dev.yaml", () => {
+    test("sets only declared keys and the provider region, and no secrets in plain text", () => {
+        const dev = stackConfigFile("dev");
+        for (const key of Object.keys(dev)) {
+            if (key === "aws:region") {
+                continue;
+            }
+            assert.ok(key.startsWith(`${projectName}:`), `${key} is outside the project namespace`);
+            const spec = configKeys.find((k) => `${projectName}:${k.key}` === key);
+            assert.ok(spec, `${key} is not declared in Pulumi.yaml`);
+            assert.ok(!spec.secret, `${key} is a secret: set it with pulumi config set --secret`);
+        }
+    });
+
+    test("with the secrets set, yields a valid configuration", () => {
+        const config = load(validConfig());
+        assert.equal(config.region, "eu-north-1");
+        assert.equal(config.stack, "dev");
+        assert.equal(config.storage.forceDestroy, true);
+        assert.equal(config.functions.architecture, "arm64");
+        assert.equal(config.spotify.sources.length, 5);
+        assert.equal(config.catalog.athenaBytesScannedCutoffPerQuery, 104857600);
+    });
+});
+
+describe("defaults", () => {
+    test("a stack that sets only its region and secrets gets the documented defaults", () => {
+        const config = load({ "aws:region": "eu-west-1", ...secretConfig(sentinelCredentials) });
+        for (const spec of configKeys) {
+            assert.ok(spec.secret === true || spec.default !== undefined, `${spec.key} has no default`);
+        }
+        assert.equal(config.functions.extract.timeoutSeconds, 900);
+        assert.equal(config.functions.transform.timeoutSeconds, 120);
+        assert.equal(config.storage.encryption, "AES256");
+        assert.equal(config.storage.forceDestroy, false);
+        assert.equal(config.schedule.expression, "cron(0 6 * * ? *)");
+        assert.equal(config.alarms.email, "");
+        assert.deepEqual(config.spotify.sources.map((s) => s.type), ["recently_played", "top_tracks", "top_artists", "saved_tracks"]);
+    });
+});
+
+describe("an invalid value fails naming its key", () => {
+    const cases: [string, string, RegExp][] = [
+        ["extractTimeoutSeconds", "1200", /spotify-stack:extractTimeoutSeconds must be between 1 and 900/],
+        ["extractMemoryMb", "12.5", /spotify-stack:extractMemoryMb must be an integer/],
+        ["transformRetryAttempts", "3", /spotify-stack:transformRetryAttempts must be between 0 and 2/],
+        ["functionArchitecture", "arm", /spotify-stack:functionArchitecture must be one of x86_64, arm64/],
+        ["logRetentionDays", "10", /spotify-stack:logRetentionDays must be one of/],
+        ["spotifySources", JSON.stringify(["top_tracks:forever"]), /spotify-stack:spotifySources needs a time range/],
+        ["spotifySources", JSON.stringify(["playlist:short"]), /spotify-stack:spotifySources needs a 22-character playlist id/],
+        ["spotifySources", "recently_played", /spotify-stack:spotifySources must be a list of strings/],
+        ["spotifySources", "[]", /spotify-stack:spotifySources must name at least one source/],
+        ["extractSchedule", "every day", /spotify-stack:extractSchedule must be an EventBridge schedule expression/],
+        ["rawTransitionDays", "10", /spotify-stack:rawTransitionDays must be 0 or at least 30 for STANDARD_IA/],
+        ["alarmEmail", "not-an-address", /spotify-stack:alarmEmail must be an e-mail address/],
+        ["bucketEncryption", "KMS", /spotify-stack:bucketEncryption must be one of AES256, aws:kms/],
+        ["forceDestroy", "yes", /spotify-stack:forceDestroy must be true or false/],
+        ["secretRecoveryWindowDays", "3", /spotify-stack:secretRecoveryWindowDays must be 0 or 7-30/],
+        ["namePrefix", "Spotify_Dev", /spotify-stack:namePrefix must be 1-20 lowercase letters/],
+        ["spotifyMarket", "usa", /spotify-stack:spotifyMarket must be an ISO 3166-1 alpha-2 code/],
+        ["parametersSecretsExtensionLayerArn", "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:17",
+            /spotify-stack:parametersSecretsExtensionLayerArn must be a layer in the stack's region eu-north-1/],
+        ["parametersSecretsExtensionLayerArn", "layer-17", /spotify-stack:parametersSecretsExtensionLayerArn must be a Lambda layer version ARN/],
+        ["catalogCrawlerSchedule", "rate(1 day)", /spotify-stack:catalogCrawlerSchedule must be cron/],
+        ["athenaBytesScannedCutoffPerQuery", "1000", /spotify-stack:athenaBytesScannedCutoffPerQuery must be between 10485760/],
+    ];
+    for (const [key, value, expected] of cases) {
+        test(`${key} = ${value}`, () => {
+            assert.match(problemsOf({ ...validConfig(), [`${projectName}:${key}`]: value }), expected);
+        });
+    }
+
+    test("raw objects may not expire before they move to the colder class", () => {
+        assert.match(problemsOf({ ...validConfig(), "spotify-stack:rawTransitionDays": "30", "spotify-stack:rawExpirationDays": "20" }),
+            /spotify-stack:rawExpirationDays must be greater than rawTransitionDays \(30\)/);
+    });
+
+    test("a missing region names aws:region", () => {
+        const config = validConfig();
+        delete config["aws:region"];
+        assert.match(problemsOf(config), /aws:region must be set/);
+    });
+
+    test("missing Spotify credentials name each key and how to set it", () => {
+        const config = stackConfigFile("dev");
+        const message = problemsOf(config);
+        assert.match(message, /spotify-stack:spotifyClientId is required: pulumi config set --secret spotifyClientId/);
+        assert.match(message, /spotify-stack:spotifyClientSecret is required/);
+        assert.doesNotMatch(message, /spotifyRefreshToken/);
+    });
+
+    test("several invalid values are reported together", () => {
+        const message = problemsOf({
+            ...validConfig(),
+            "spotify-stack:extractMemoryMb": "64",
+            "spotify-stack:alarmEmail": "nobody",
+        });
+        assert.match(message, /extractMemoryMb/);
+        assert.match(message, /alarmEmail/);
+    });
+
+    test("the program itself stops before declaring resources when a value is invalid", () => {
+        pulumi.runtime.setAllConfig({
+            ...validConfig(),
+            "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
+            "spotify-stack:transformTimeoutSeconds": "0",
+        }, secretKeys);
+        assert.throws(() => require(path.join(infraDir, "index.ts")), /spotify-stack:transformTimeoutSeconds must be between 1 and 900/);
+    });
+});
+
+describe("Spotify sources", () => {
+    test("each source kind parses into the extract function's SPOTIFY_SOURCES shape", () => {
+        assert.deepEqual(parseSpotifySource("playlist:3cEYpjA9oz9GiPac4AsH4n"), { type: "playlist", id: "3cEYpjA9oz9GiPac4AsH4n" });
+        assert.deepEqual(parseSpotifySource("recently_played"), { type: "recently_played" });
+        assert.deepEqual(parseSpotifySource("saved_tracks"), { type: "saved_tracks" });
+        assert.deepEqual(parseSpotifySource("top_tracks:short_term"), { type: "top_tracks", time_range: "short_term" });
+        assert.deepEqual(parseSpotifySource("top_artists:long_term"), { type: "top_artists", time_range: "long_term" });
+    });
+
+    test("malformed sources are explained", () => {
+        assert.match(String(parseSpotifySource("recently_played:50")), /takes no argument/);
+        assert.match(String(parseSpotifySource("charts")), /unknown source/);
+        assert.match(String(parseSpotifySource("playlist:a:b")), /too many ':'/);
+    });
+});

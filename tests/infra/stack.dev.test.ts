@@ -1,0 +1,61 @@
+// The dev stack exactly as Pulumi.dev.yaml configures it (plus the secrets a user sets with --secret).
+import * as assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
+import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { describeStackInvariants } from "./helpers/stackInvariants";
+import { Stack, types } from "./helpers/stackQueries";
+
+const config = {
+    ...stackConfigFile("dev"),
+    ...secretConfig(sentinelCredentials),
+    "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
+};
+const run: Promise<StackRun> = runStack("dev", config, secretKeys);
+
+describeStackInvariants("Pulumi.dev.yaml", () => run, sentinelCredentials);
+
+let stack: Stack;
+before(async () => {
+    stack = new Stack(await run);
+});
+
+test("the dev stack names its resources spotify-dev-* and can be torn down", () => {
+    assert.equal(stack.functionNamed("extract").inputs["name"], "spotify-dev-extract");
+    assert.equal(stack.functionNamed("transform").inputs["name"], "spotify-dev-transform");
+    for (const bucket of stack.all(types.bucket)) {
+        assert.equal(bucket.inputs["forceDestroy"], true);
+    }
+    assert.equal(stack.one(types.secret).inputs["recoveryWindowInDays"], 0);
+});
+
+test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order", () => {
+    const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
+        { type: "playlist", id: "3cEYpjA9oz9GiPac4AsH4n" },
+        { type: "recently_played" },
+        { type: "top_tracks", time_range: "short_term" },
+        { type: "top_artists", time_range: "long_term" },
+        { type: "saved_tracks" },
+    ]);
+    assert.equal(env["SPOTIFY_MARKET"], undefined);
+});
+
+test("without a pinned layer ARN the stack takes the extension layer from AWS's public SSM parameter", () => {
+    const layers = stack.functionNamed("extract").inputs["layers"] as string[];
+    assert.match(layers[0] ?? "", /from-ssm/);
+});
+
+test("with no alarm e-mail the topic has no subscription", () => {
+    assert.equal(stack.all(types.subscription).length, 0);
+});
+
+test("dev log groups keep 14 days and raw objects never move to a colder class", () => {
+    for (const group of stack.all(types.logGroup)) {
+        assert.equal(group.inputs["retentionInDays"], 14);
+    }
+    const raw = stack.bucketNamed("raw");
+    const rules = stack.where(types.lifecycle, "bucket", raw.state["bucket"])[0]!.inputs["rules"] as { transitions?: unknown[]; expiration?: { days?: number }; filter?: { prefix?: string } }[];
+    assert.ok(rules.every((r) => r.transitions === undefined), "dev raw objects have no transition");
+    assert.ok(rules.some((r) => r.filter?.prefix === "raw/" && r.expiration?.days === 90), "raw/ expires after 90 days");
+});

@@ -1,0 +1,127 @@
+// A production-like stack: x86_64, KMS-encrypted buckets, a pinned extension layer, an alarm e-mail, longer
+// retention, protected buckets and secret. The same invariants hold; the config's choices show up.
+import * as assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { secretConfig, secretKeys } from "./helpers/credentials";
+import { fakeFunctionsPackage, runStack, type StackRun } from "./helpers/stackHarness";
+import { describeStackInvariants, type SpotifyCredentials } from "./helpers/stackInvariants";
+import { Stack, types } from "./helpers/stackQueries";
+
+const pinnedLayer = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:17";
+// A client-credentials-only app: no refresh token.
+const credentials: SpotifyCredentials = { clientId: "PRODSENTINEL-id-c0ffee", clientSecret: "PRODSENTINEL-secret-decade", refreshToken: "" };
+
+const config: Record<string, string> = {
+    "aws:region": "us-east-1",
+    "spotify-stack:owner": "music-analytics",
+    "spotify-stack:namePrefix": "listening",
+    "spotify-stack:forceDestroy": "false",
+    "spotify-stack:bucketEncryption": "aws:kms",
+    "spotify-stack:rawTransitionDays": "30",
+    "spotify-stack:rawTransitionStorageClass": "GLACIER_IR",
+    "spotify-stack:rawExpirationDays": "0",
+    "spotify-stack:rawNoncurrentVersionExpirationDays": "90",
+    "spotify-stack:athenaResultsExpirationDays": "30",
+    "spotify-stack:functionArchitecture": "x86_64",
+    "spotify-stack:extractMemoryMb": "1024",
+    "spotify-stack:extractTimeoutSeconds": "900",
+    "spotify-stack:extractRetryAttempts": "0",
+    "spotify-stack:transformMemoryMb": "2048",
+    "spotify-stack:transformTimeoutSeconds": "300",
+    "spotify-stack:transformRetryAttempts": "2",
+    "spotify-stack:logRetentionDays": "365",
+    "spotify-stack:parametersSecretsExtensionLayerArn": pinnedLayer,
+    "spotify-stack:spotifySources": JSON.stringify(["playlist:37i9dQZF1DXcBWIGoYBM5M", "top_tracks:medium_term", "top_artists:short_term"]),
+    "spotify-stack:spotifyMarket": "US",
+    "spotify-stack:secretRecoveryWindowDays": "30",
+    "spotify-stack:extractSchedule": "rate(6 hours)",
+    "spotify-stack:scheduleEnabled": "true",
+    "spotify-stack:scheduleRetryAttempts": "5",
+    "spotify-stack:scheduleMaximumEventAgeSeconds": "7200",
+    "spotify-stack:alarmEmail": "oncall@example.com",
+    "spotify-stack:catalogCrawlerSchedule": "cron(30 7 * * ? *)",
+    "spotify-stack:athenaBytesScannedCutoffPerQuery": "10737418240",
+    "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
+    ...secretConfig(credentials),
+};
+const run: Promise<StackRun> = runStack("production", config, secretKeys);
+
+describeStackInvariants("production-like config", () => run, credentials);
+
+let stack: Stack;
+before(async () => {
+    stack = new Stack(await run);
+});
+
+test("production names follow namePrefix and the stack name", () => {
+    assert.equal(stack.functionNamed("extract").inputs["name"], "listening-production-extract");
+    assert.ok(stack.all(types.bucket).every((b) => b.name.startsWith("listening-production-lake-")), "bucket names do not follow namePrefix");
+});
+
+test("production buckets survive pulumi destroy while they hold data, and the secret has a recovery window", () => {
+    assert.ok(stack.all(types.bucket).every((b) => b.inputs["forceDestroy"] === false), "a production bucket is force-destroyable");
+    assert.equal(stack.one(types.secret).inputs["recoveryWindowInDays"], 30);
+});
+
+test("aws:kms encryption uses an S3 Bucket Key on every bucket", () => {
+    for (const sse of stack.all(types.encryption)) {
+        const [rule] = sse.inputs["rules"] as { applyServerSideEncryptionByDefault: { sseAlgorithm: string }; bucketKeyEnabled: boolean }[];
+        assert.equal(rule?.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+        assert.equal(rule?.bucketKeyEnabled, true);
+    }
+});
+
+test("raw objects move to the configured storage class and, with expiration 0, are kept", () => {
+    const raw = stack.bucketNamed("raw");
+    const rules = stack.where(types.lifecycle, "bucket", raw.state["bucket"])[0]!.inputs["rules"] as { filter?: { prefix?: string }; transitions?: { days: number; storageClass: string }[]; expiration?: { days?: number } }[];
+    const rawRule = rules.find((r) => r.filter?.prefix === "raw/");
+    assert.deepEqual(rawRule?.transitions, [{ days: 30, storageClass: "GLACIER_IR" }]);
+    assert.equal(rawRule?.expiration, undefined);
+});
+
+test("functions follow the configured architecture, memory, timeout and retries", () => {
+    const extract = stack.functionNamed("extract");
+    const transform = stack.functionNamed("transform");
+    assert.deepEqual(extract.inputs["architectures"], ["x86_64"]);
+    assert.deepEqual(transform.inputs["architectures"], ["x86_64"]);
+    assert.equal(extract.inputs["memorySize"], 1024);
+    assert.equal(extract.inputs["timeout"], 900);
+    assert.equal(transform.inputs["memorySize"], 2048);
+    assert.equal(transform.inputs["timeout"], 300);
+    const retries = (fn: string) => stack.one(types.invokeConfig, (r) => r.inputs["functionName"] === fn).inputs["maximumRetryAttempts"];
+    assert.equal(retries("listening-production-extract"), 0);
+    assert.equal(retries("listening-production-transform"), 2);
+    assert.ok(stack.all(types.logGroup).every((g) => g.inputs["retentionInDays"] === 365), "log retention is not 365 days");
+});
+
+test("a pinned extension layer ARN is used as configured", () => {
+    assert.deepEqual(stack.functionNamed("extract").inputs["layers"], [pinnedLayer]);
+});
+
+test("the market and sources reach the extract function's environment", () => {
+    const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.equal(env["SPOTIFY_MARKET"], "US");
+    assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
+        { type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" },
+        { type: "top_tracks", time_range: "medium_term" },
+        { type: "top_artists", time_range: "short_term" },
+    ]);
+});
+
+test("the schedule uses the configured expression and delivery retries", () => {
+    const target = stack.one(types.target);
+    assert.deepEqual(target.inputs["retryPolicy"], { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 7200 });
+    assert.equal(stack.one(types.rule).inputs["state"], "ENABLED");
+});
+
+test("the alarm e-mail is subscribed to the alarm topic", () => {
+    const subscription = stack.one(types.subscription);
+    assert.equal(subscription.inputs["protocol"], "email");
+    assert.equal(subscription.inputs["endpoint"], "oncall@example.com");
+    assert.equal(subscription.inputs["topic"], stack.one(types.topic).state["arn"]);
+});
+
+test("a client-credentials-only secret leaves refresh_token out", () => {
+    const value = stack.one(types.secretVersion).inputs["secretString"] as { value: string };
+    assert.deepEqual(Object.keys(JSON.parse(value.value) as object).sort(), ["client_id", "client_secret"]);
+});
