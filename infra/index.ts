@@ -4,6 +4,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionsPackage } from "./build/publishFunctions";
 import { Alarms } from "./components/alarms";
+import { Analytics } from "./components/analytics";
+import { Catalog, glueDatabaseName } from "./components/catalog";
 import { LambdaFunction } from "./components/lambdaFunction";
 import { Schedule } from "./components/schedule";
 import { SpotifySecret } from "./components/secret";
@@ -79,19 +81,20 @@ const schedule = new Schedule(`${base}-schedule`, { config: config.schedule, tar
 
 new Trigger(`${base}-raw-objects`, { bucket: storage.raw, accountId: account.accountId, target: transform }, opts);
 
-// ── Catalog and analytics (issue 6: components/catalog.ts, components/analytics.ts) ─────────────────────
-// Wire them here with `opts` (the tagged provider) and config.catalog (see CatalogConfig in config.ts):
-//   const catalog = new Catalog(`${base}-catalog`, {
-//       transformedBucket: { name: storage.transformed.name, arn: storage.transformed.arn },
-//       crawlerSchedule: config.catalog.crawlerSchedule,
-//   }, opts);
-//   const analytics = new Analytics(`${base}-analytics`, {
-//       resultsBucket: { name: storage.athenaResults.name, arn: storage.athenaResults.arn },
-//       database: catalog.databaseName,
-//       bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
-//   }, opts);
-// and export `athenaWorkgroup` and `namedQueryIds` below.
-// ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+// The Glue tables over transformed/ (declared, partition projection) and the Athena workgroup with one
+// named query per infra/queries/*.sql file.
+const catalog = new Catalog(`${base}-catalog`, {
+    transformedBucketName: storage.transformed.name,
+    transformedBucketArn: storage.transformed.arn,
+    databaseName: glueDatabaseName(base),
+    crawlerSchedule: config.catalog.crawlerSchedule,
+}, opts);
+
+const analytics = new Analytics(`${base}-analytics`, {
+    databaseName: catalog.databaseName,
+    resultsBucketName: storage.athenaResults.name,
+    bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
+}, opts);
 
 const alarms = new Alarms(`${base}-alarms`, {
     email: config.alarms.email,
@@ -116,9 +119,9 @@ export const deadLetterQueueUrls = {
     transform: transform.deadLetterQueue.url,
     schedule: schedule.deadLetterQueue.url,
 };
-// Issue 6 replaces these with analytics.workgroupName and analytics.namedQueryIds.
-export const athenaWorkgroup: pulumi.Output<string> | undefined = undefined;
-export const namedQueryIds: Record<string, pulumi.Output<string>> = {};
+export const glueDatabase = catalog.databaseName;
+export const athenaWorkgroup = analytics.workgroupName;
+export const namedQueryIds = analytics.namedQueryIds;
 export const consoleLinks = {
     extractFunction: links.functionLink(config.region, extract.name),
     transformFunction: links.functionLink(config.region, transform.name),
@@ -127,5 +130,5 @@ export const consoleLinks = {
     rawBucket: links.bucketLink(config.region, storage.raw.name),
     transformedBucket: links.bucketLink(config.region, storage.transformed.name),
     alarms: links.alarmsLink(config.region, base),
-    athena: links.athenaLink(config.region),
+    athena: analytics.consoleUrl,
 };

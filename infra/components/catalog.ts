@@ -19,7 +19,7 @@ export interface CatalogArgs {
     transformedBucketArn: pulumi.Input<string>;
     /** Glue database name (lower case, digits, underscores). Default: the component name, sanitized. */
     databaseName?: string;
-    /** Glue cron expression for the crawler, after the daily extraction, e.g. `cron(30 6 * * ? *)`. */
+    /** Glue cron expression for the crawler, after the daily extraction, e.g. `cron(30 6 * * ? *)`; "" runs it on demand only. */
     crawlerSchedule?: pulumi.Input<string>;
     /** First snapshot date partition projection considers (yyyy-MM-dd). Default 2025-01-01. */
     firstSnapshotDate?: string;
@@ -221,7 +221,7 @@ export class Catalog extends pulumi.ComponentResource {
             configuration: JSON.stringify(crawlerConfiguration),
             schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
             recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
-            schedule: args.crawlerSchedule ?? defaultCrawlerSchedule,
+            schedule: args.crawlerSchedule === "" ? undefined : args.crawlerSchedule ?? defaultCrawlerSchedule,
             tags,
         }, { parent: this, dependsOn: [this.crawlerPolicy, ...Object.values(this.tables)] });
         this.crawlerName = this.crawler.name;

@@ -39,9 +39,21 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(stack.all(types.queue).length, 3, "a dead-letter queue per function and one for the schedule");
             });
 
+            test("declares the catalog and analytics: a Glue table per lake table, a crawler, a workgroup and a named query per .sql file", () => {
+                const sqlFiles = fs.readdirSync(path.join(infraDir, "queries")).filter((f) => f.endsWith(".sql"));
+                const tables = stack.all("aws:glue/catalogTable:CatalogTable").map((t) => String(t.inputs["name"])).sort();
+                assert.deepEqual(tables, ["albums", "artists", "playlist_entries", "plays", "song_artists", "songs"]);
+                assert.equal(stack.all("aws:glue/catalogDatabase:CatalogDatabase").length, 1);
+                assert.equal(stack.all("aws:glue/crawler:Crawler").length, 1);
+                assert.equal(stack.all("aws:athena/workgroup:Workgroup").length, 1);
+                assert.deepEqual(stack.all("aws:athena/namedQuery:NamedQuery").map((q) => `${String(q.inputs["name"])}.sql`).sort(), sqlFiles.sort());
+                const ids = stack.run.outputs["namedQueryIds"] as Record<string, string>;
+                assert.deepEqual(Object.keys(ids).sort(), sqlFiles.map((f) => f.replace(/\.sql$/, "")).sort());
+            });
+
             test("components are grouped under spotify:etl type tokens", () => {
                 const componentTypes = new Set(stack.run.resources.filter((r) => r.type.startsWith("spotify:")).map((r) => r.type));
-                for (const t of ["Storage", "SecureBucket", "SpotifySecret", "LambdaFunction", "Schedule", "Trigger", "Alarms"]) {
+                for (const t of ["Storage", "SecureBucket", "SpotifySecret", "LambdaFunction", "Schedule", "Trigger", "Alarms", "Catalog", "Analytics"]) {
                     assert.ok(componentTypes.has(`spotify:etl:${t}`), `missing component spotify:etl:${t}`);
                 }
             });
@@ -178,6 +190,23 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                             if (resource === "*") {
                                 assert.ok(asList(s.Action).every((a) => actionsThatRequireStarResource.includes(a)), `${fn.name} ${s.Sid}`);
                             }
+                        }
+                    }
+                }
+            });
+
+            test("no role policy in the stack, the Glue crawler's included, allows a * action or a * resource", () => {
+                const policies = stack.all(types.rolePolicy);
+                assert.ok(policies.length >= 3, "the two functions and the crawler each have a policy");
+                for (const policy of policies) {
+                    const raw = policy.inputs["policy"];
+                    const document = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Statement: { Sid?: string; Action: string | string[]; Resource: string | string[] }[] };
+                    for (const s of document.Statement) {
+                        for (const action of asList(s.Action)) {
+                            assert.ok(!action.includes("*"), `${policy.name} ${s.Sid}: action ${action}`);
+                        }
+                        for (const resource of asList(s.Resource)) {
+                            assert.notEqual(resource, "*", `${policy.name} ${s.Sid}`);
                         }
                     }
                 }
