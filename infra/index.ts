@@ -37,6 +37,11 @@ const credentials = new SpotifySecret(`${base}-spotify-credentials`, {
     recoveryWindowInDays: config.spotify.secretRecoveryWindowDays,
 }, opts);
 
+/** The extraction's own time limit: the function timeout less a minute to save state and the manifest. */
+function extractTimeBudgetSeconds(timeoutSeconds: number): number {
+    return Math.max(30, timeoutSeconds - 60);
+}
+
 const code = new pulumi.asset.FileArchive(functionsPackage({ packagePath: config.functions.packagePath }));
 
 const extract = new LambdaFunction(`${base}-extract`, {
@@ -56,6 +61,8 @@ const extract = new LambdaFunction(`${base}-extract`, {
         SPOTIFY_SOURCES: JSON.stringify(config.spotify.sources),
         ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
         PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: extensionHttpPort,
+        // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
+        EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
     },
     statements: extractStatements(storage.raw.arn, credentials.arn),
 }, opts);
