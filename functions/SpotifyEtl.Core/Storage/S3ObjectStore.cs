@@ -1,0 +1,136 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace SpotifyEtl.Storage;
+
+/// <summary>
+/// One S3 bucket as an <see cref="IObjectStore"/>: the raw or the transformed bucket on AWS, or a
+/// bucket of an S3-protocol emulator in the tests. The client is shared (one per Lambda container);
+/// the store owns nothing and disposes nothing.
+/// </summary>
+public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
+{
+    private readonly IAmazonS3 _client = client ?? throw new ArgumentNullException(nameof(client));
+    private readonly string _bucket = string.IsNullOrWhiteSpace(bucket)
+        ? throw new ArgumentException("A bucket name is required.", nameof(bucket))
+        : bucket;
+
+    public string Description => $"s3://{_bucket}";
+
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            return response.ResponseStream;
+        }
+        catch (AmazonS3Exception exception) when (IsNotFound(exception))
+        {
+            throw new ObjectNotFoundException(Description, key);
+        }
+    }
+
+    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        // PutObject signs a body of known length (the SDK's default aws-chunked upload carries
+        // x-amz-decoded-content-length). A stream that cannot seek has no length to give, and a
+        // seekable stream not at its start would be rewound by the SDK: both are copied from their
+        // current position into memory first, which writes what LocalFolderStore writes. Objects of
+        // this lake are single response pages and partition files, a few MB at most.
+        var body = content;
+        MemoryStream? buffer = null;
+        if (!content.CanSeek || content.Position != 0)
+        {
+            buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            buffer.Position = 0;
+            body = buffer;
+        }
+        try
+        {
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = _bucket,
+                Key = key,
+                InputStream = body,
+                ContentType = contentType,
+                AutoCloseStream = false, // the caller owns its stream
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                await buffer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // S3 returns at most 1,000 keys per call: follow the continuation token to the last page.
+        // Its order is UTF-8 byte order, which differs from ordinal (UTF-16) order for some characters,
+        // and emulators use yet other collations; sorting here keeps the promise of IObjectStore.
+        // The lake lists partitions of staging files: thousands of keys at most, held as strings.
+        var keys = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
+        while (true)
+        {
+            var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            // AWSSDK v4 leaves collections null when a response holds none.
+            keys.AddRange((page.S3Objects ?? []).Select(entry => entry.Key));
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+            {
+                break;
+            }
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        keys.Sort(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            yield return key;
+        }
+    }
+
+    public async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _client.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = _bucket,
+                SourceKey = sourceKey,
+                DestinationBucket = _bucket,
+                DestinationKey = destinationKey,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception exception) when (IsNotFound(exception))
+        {
+            throw new ObjectNotFoundException(Description, sourceKey);
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception exception) when (IsNotFound(exception))
+        {
+            return false;
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+
+    // A missing bucket is also a 404 (NoSuchBucket) but is a configuration error, not a missing object.
+    private static bool IsNotFound(AmazonS3Exception exception) =>
+        exception.ErrorCode is "NoSuchKey" or "NotFound"
+        || (exception.StatusCode == HttpStatusCode.NotFound && exception.ErrorCode is not "NoSuchBucket");
+}
