@@ -1,1 +1,0 @@
-namespace SpotifyEtl.Functions; internal static class Placeholder { }
