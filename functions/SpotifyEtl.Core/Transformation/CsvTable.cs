@@ -30,7 +30,9 @@ public static class CsvTable
 
     public static void Write<T>(Stream destination, IEnumerable<T> rows)
     {
-        using var writer = new StreamWriter(destination, Utf8, bufferSize: 64 * 1024, leaveOpen: true);
+        // 16 K characters: a 64 K buffer (128 KB of chars plus its byte buffer) lands on the large-object
+        // heap, for every staging file of every raw object.
+        using var writer = new StreamWriter(destination, Utf8, bufferSize: 16 * 1024, leaveOpen: true);
         using var csv = new CsvWriter(writer, Configuration);
         foreach (var name in RowFormat<T>.Header)
         {
