@@ -8,7 +8,7 @@ namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
 /// The whole transformation with both buckets on an S3-protocol server gives, byte for byte, the
-/// lake it gives on a laptop: the Lambda and <c>spotify-etl transform</c> publish the same tables.
+/// lake it gives on a laptop, quarantine included: the Lambda and <c>spotify-etl transform</c> publish the same tables.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposable
@@ -28,6 +28,7 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
         var local = await GenerateAndTransformAsync(localRaw, localLake);
         var s3 = await GenerateAndTransformAsync(s3Raw, s3Lake);
 
+        Assert.Equal(1, s3.Quarantined);
         Assert.Equal(local.Transformed, s3.Transformed);
         Assert.True(s3.Transformed > 10, $"only {s3.Transformed} raw objects were transformed");
         Assert.Equal(local.MergedRows, s3.MergedRows);
@@ -47,15 +48,25 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
         {
             Assert.Contains(await ListAsync(s3Lake, LakeLayout.Transformed + table + "/"), key => key.EndsWith($"/{table}.csv", StringComparison.Ordinal));
         }
+        var quarantined = await ListAsync(localRaw, LakeLayout.Quarantine);
+        Assert.Equal([TransformPipeline.QuarantineKey(Truncated), TransformPipeline.QuarantineKey(Truncated) + ".reason.txt"], quarantined);
+        Assert.Equal(quarantined, await ListAsync(s3Raw, LakeLayout.Quarantine));
+        foreach (var key in quarantined)
+        {
+            Assert.Equal(await localRaw.ReadAllTextAsync(key), await s3Raw.ReadAllTextAsync(key));
+        }
+        Assert.Equal(await ListAsync(localRaw, LakeLayout.Raw), await ListAsync(s3Raw, LakeLayout.Raw));
     }
+
+    private static readonly string Truncated =
+        new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "truncated", "20261120T060000Z", 3).ToString();
 
     private static async Task<TransformBatchReport> GenerateAndTransformAsync(IObjectStore raw, IObjectStore lake)
     {
         await new SampleGenerator(raw).WriteAsync(Sample);
+        await raw.PutTextAsync(Truncated, "{\"href\":\"https://api.spotify.com/v1/playlists/truncated/items\",\"items\":[{\"added_at\":", "application/json");
         var keys = await ListAsync(raw, LakeLayout.Raw);
-        var report = await new TransformPipeline(raw, lake).TransformAsync(keys);
-        Assert.Equal(0, report.Quarantined);
-        return report;
+        return await new TransformPipeline(raw, lake).TransformAsync(keys);
     }
 
     private static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
