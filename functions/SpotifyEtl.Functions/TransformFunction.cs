@@ -30,12 +30,13 @@ public sealed class TransformFunction
 
     /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET and AWS_REGION.</summary>
     public TransformFunction()
-        : this(SharedClient.Value, TransformSettings.FromEnvironment(Environment.GetEnvironmentVariable), Console.Out)
+        : this(TransformSettings.FromEnvironment(Environment.GetEnvironmentVariable), SharedClient.Value, Console.Out)
     {
     }
 
     /// <summary>The real S3 path with another client, such as one pointed at an S3 emulator.</summary>
-    internal TransformFunction(IAmazonS3 client, TransformSettings settings, TextWriter log)
+    /// <remarks>Settings come first so that a missing variable is reported before the client is built.</remarks>
+    internal TransformFunction(TransformSettings settings, IAmazonS3 client, TextWriter log)
         : this(new S3ObjectStore(client, settings.RawBucket), new S3ObjectStore(client, settings.TransformedBucket), settings.RawBucket, log)
     {
     }

@@ -312,7 +312,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         var bad = new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "broken", "20261120T060000Z", 1).ToString();
         await raw.PutTextAsync(bad, "[1,2,3]", "application/json");
         using var log = new StringWriter();
-        var function = new TransformFunction(_client, settings, log);
+        var function = new TransformFunction(settings, _client, log);
 
         using var output = function.Handler(TransformFunctionTests.ToStream(
             TransformFunctionTests.S3Event(keys.Append(bad).Select(key => (settings.RawBucket, TransformFunctionTests.Encode(key))))));
