@@ -92,7 +92,13 @@ public sealed class LocalFolderStore : IObjectStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        File.Delete(PathOf(key));
+        // As with S3, deleting a key that does not exist is not an error, even when its folder does not exist
+        // (File.Delete throws DirectoryNotFoundException then).
+        var path = PathOf(key);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,334 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SpotifyEtl.Functions;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Sample;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Storage;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Functions;
+
+public sealed class TransformFunctionTests : IDisposable
+{
+    private const string RawBucket = "spotify-stack-raw";
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "spotify-etl-function-" + Guid.NewGuid().ToString("N"));
+    private readonly LocalFolderStore _raw;
+    private readonly LocalFolderStore _lake;
+    private readonly StringWriter _log = new();
+
+    public TransformFunctionTests()
+    {
+        _raw = new LocalFolderStore(Path.Combine(_root, "raw-bucket"));
+        _lake = new LocalFolderStore(Path.Combine(_root, "transformed-bucket"));
+    }
+
+    [Fact]
+    public async Task Handler_transforms_every_record_with_url_encoded_keys()
+    {
+        var keys = await LandSampleAsync();
+
+        var summary = Invoke(S3Event(keys.Select(key => (RawBucket, Encode(key)))));
+
+        Assert.Equal(keys.Count, summary.GetProperty("records").GetInt32());
+        Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
+        Assert.Equal(0, summary.GetProperty("quarantined").GetInt32());
+        foreach (var table in TableNames.Published)
+        {
+            Assert.True(await _lake.ExistsAsync(PartitionMerger.OutputKey(table, SampleOptions.DefaultLastDay)), $"no {table} table");
+        }
+        foreach (var key in keys)
+        {
+            Assert.True(await _lake.ExistsAsync(TransformPipeline.ReportKey(key)), $"no report for {key}");
+        }
+    }
+
+    [Fact]
+    public void Event_keys_are_decoded_as_S3_encodes_them()
+    {
+        Assert.Equal("raw/playlist/snapshot_date=2026-11-20/a b+c/ü.json",
+            S3EventKeys.Decode("raw/playlist/snapshot_date%3D2026-11-20/a+b%2Bc/%C3%BC.json"));
+    }
+
+    [Fact]
+    public async Task A_plus_sign_in_an_event_key_is_a_space_in_the_object_key()
+    {
+        // Not the raw layout (a subject never has a space), so the object is quarantined; reading it
+        // under its decoded name proves the '+' was decoded, or the copy would find nothing.
+        const string key = "raw/playlist/snapshot_date=2026-11-20/My Playlist/20261120T060000Z-p0001.json";
+        await _raw.PutTextAsync(key, "{}", "application/json");
+
+        var summary = Invoke(S3Event([(RawBucket, "raw/playlist/snapshot_date%3D2026-11-20/My+Playlist/20261120T060000Z-p0001.json")]));
+
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
+        Assert.True(await _raw.ExistsAsync(TransformPipeline.QuarantineKey(key)));
+        Assert.Contains("does not follow the raw layout", await _raw.ReadAllTextAsync(TransformPipeline.QuarantineKey(key) + ".reason.txt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Records_outside_raw_of_other_buckets_or_not_creations_are_ignored_and_logged()
+    {
+        var keys = await LandSampleAsync();
+        await _raw.PutTextAsync("state/recently_played.json", "{}", "application/json");
+        var record = keys[0];
+
+        var summary = Invoke(S3Event(
+        [
+            (RawBucket, Encode(record)),
+            (RawBucket, "state/recently_played.json"),
+            (RawBucket, "quarantine/" + Encode(record["raw/".Length..])),
+            ("someone-elses-bucket", Encode(record)),
+        ], extra: new JsonObject
+        {
+            ["eventName"] = "ObjectRemoved:Delete",
+            ["s3"] = new JsonObject { ["bucket"] = new JsonObject { ["name"] = RawBucket }, ["object"] = new JsonObject { ["key"] = Encode(keys[1]) } },
+        }));
+
+        Assert.Equal(5, summary.GetProperty("records").GetInt32());
+        Assert.Equal(1, summary.GetProperty("transformed").GetInt32());
+        Assert.Equal(4, summary.GetProperty("ignored").GetInt32());
+        var ignored = LogLines().Where(line => line.GetProperty("event").GetString() == "transform_record_ignored").ToList();
+        Assert.Equal(4, ignored.Count);
+        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("outside 'raw/'", StringComparison.Ordinal)
+                                         && line.GetProperty("key").GetString() == "state/recently_played.json");
+        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("someone-elses-bucket", StringComparison.Ordinal));
+        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("ObjectRemoved:Delete", StringComparison.Ordinal));
+        Assert.Empty(await ListAsync(_raw, LakeLayout.Quarantine));
+    }
+
+    [Fact]
+    public async Task A_bad_object_is_quarantined_the_others_are_transformed_and_nothing_raw_is_deleted()
+    {
+        var keys = await LandSampleAsync();
+        var bad = new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "truncated1", "20261120T060000Z", 1).ToString();
+        await _raw.PutTextAsync(bad, "{\"items\":[{\"track\":{\"id\":\"abc\"", "application/json");
+        var before = await SnapshotAsync(_raw, LakeLayout.Raw);
+
+        var summary = Invoke(S3Event(keys.Append(bad).Select(key => (RawBucket, Encode(key)))));
+
+        Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
+        Assert.Equal(before, await SnapshotAsync(_raw, LakeLayout.Raw));
+        Assert.Equal(await _raw.ReadAllBytesAsync(bad), await _raw.ReadAllBytesAsync(TransformPipeline.QuarantineKey(bad)));
+        Assert.Contains("not valid JSON", await _raw.ReadAllTextAsync(TransformPipeline.QuarantineKey(bad) + ".reason.txt"), StringComparison.Ordinal);
+        var line = Assert.Single(LogLines(), line => line.TryGetProperty("key", out var key) && key.GetString() == bad);
+        Assert.Equal("quarantined", line.GetProperty("status").GetString());
+        Assert.Equal(TransformPipeline.QuarantineKey(bad), line.GetProperty("quarantine_key").GetString());
+    }
+
+    [Fact]
+    public async Task Handling_the_same_event_twice_writes_byte_identical_files()
+    {
+        var keys = await LandSampleAsync();
+        var bad = new RawObjectKey(RawSource.RecentlyPlayed, SampleOptions.DefaultLastDay, "me", "20261120T070000Z", 1).ToString();
+        await _raw.PutTextAsync(bad, "", "application/json");
+        var notification = S3Event(keys.Append(bad).Select(key => (RawBucket, Encode(key))));
+
+        var first = Invoke(notification).GetRawText();
+        var lakeAfterFirst = await SnapshotAsync(_lake, "");
+        var quarantineAfterFirst = await SnapshotAsync(_raw, LakeLayout.Quarantine);
+        var second = Invoke(notification).GetRawText();
+
+        Assert.Equal(first, second);
+        Assert.Equal(lakeAfterFirst, await SnapshotAsync(_lake, ""));
+        Assert.Equal(quarantineAfterFirst, await SnapshotAsync(_raw, LakeLayout.Quarantine));
+        Assert.Contains(lakeAfterFirst.Keys, key => key.StartsWith(LakeLayout.Transformed, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_raw_object_gets_one_json_log_line()
+    {
+        var keys = await LandSampleAsync();
+
+        Invoke(S3Event(keys.Select(key => (RawBucket, Encode(key)))));
+
+        var objectLines = LogLines().Where(line => line.GetProperty("event").GetString() == "transform_object").ToList();
+        Assert.Equal(keys, objectLines.Select(line => line.GetProperty("key").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(objectLines, line =>
+        {
+            Assert.Equal(RawBucket, line.GetProperty("bucket").GetString());
+            Assert.Equal("transformed", line.GetProperty("status").GetString());
+            Assert.Equal(TransformPipeline.ReportKey(line.GetProperty("key").GetString()!), line.GetProperty("report_key").GetString());
+        });
+        Assert.Equal("transform_completed", LogLines().Last().GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public void The_S3_test_event_without_records_is_a_successful_no_op()
+    {
+        var summary = Invoke("""{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-21T06:00:00.000Z","Bucket":"spotify-stack-raw","RequestId":"R","HostId":"H"}""");
+
+        Assert.Equal(0, summary.GetProperty("records").GetInt32());
+        Assert.Equal(0, summary.GetProperty("transformed").GetInt32());
+    }
+
+    [Fact]
+    public void An_input_that_is_not_json_fails_the_invocation_with_a_clear_message()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Invoke("not an event"));
+
+        Assert.Contains("not an S3 event notification", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_infrastructure_error_fails_the_invocation_so_that_Lambda_retries_it()
+    {
+        var keys = await LandSampleAsync();
+        var function = new TransformFunction(new UnavailableStore(_raw), _lake, RawBucket, _log);
+
+        var error = Assert.Throws<IOException>(() => function.Handler(ToStream(S3Event([(RawBucket, Encode(keys[0]))]))));
+
+        Assert.Contains("SlowDown", error.Message, StringComparison.Ordinal);
+        var failure = LogLines().Single(line => line.GetProperty("event").GetString() == "transform_failed");
+        Assert.Equal("error", failure.GetProperty("level").GetString());
+        Assert.Empty(await ListAsync(_raw, LakeLayout.Quarantine));
+    }
+
+    [Fact]
+    public void Settings_name_the_missing_variable()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            TransformSettings.FromEnvironment(name => name == TransformSettings.RawBucketVariable ? "raw" : null));
+
+        Assert.Contains("TRANSFORMED_BUCKET", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new TransformSettings("raw", "out"),
+            TransformSettings.FromEnvironment(name => name == TransformSettings.RawBucketVariable ? "raw" : "out"));
+    }
+
+    /// <summary>The raw objects of a small sample, as the extractor lands them: keys hold '='.</summary>
+    private async Task<List<string>> LandSampleAsync()
+    {
+        await new SampleGenerator(_raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
+        return await ListAsync(_raw, LakeLayout.Raw);
+    }
+
+    private JsonElement Invoke(string notification)
+    {
+        var function = new TransformFunction(_raw, _lake, RawBucket, _log);
+        using var output = function.Handler(ToStream(notification));
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private List<JsonElement> LogLines() =>
+        _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+
+    internal static Stream ToStream(string text) => new MemoryStream(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A key as S3 puts it into an event: form-URL-encoded ('=' as %3D, space as '+').</summary>
+    internal static string Encode(string key) => string.Join('/', key.Split('/').Select(System.Net.WebUtility.UrlEncode));
+
+    internal static string S3Event(IEnumerable<(string Bucket, string EncodedKey)> records, JsonObject? extra = null)
+    {
+        var array = new JsonArray();
+        foreach (var (bucket, key) in records)
+        {
+            array.Add(new JsonObject
+            {
+                ["eventVersion"] = "2.1",
+                ["eventSource"] = "aws:s3",
+                ["awsRegion"] = "eu-west-1",
+                ["eventTime"] = "2026-11-21T06:00:01.000Z",
+                ["eventName"] = "ObjectCreated:Put",
+                ["s3"] = new JsonObject
+                {
+                    ["s3SchemaVersion"] = "1.0",
+                    ["bucket"] = new JsonObject { ["name"] = bucket, ["arn"] = $"arn:aws:s3:::{bucket}" },
+                    ["object"] = new JsonObject { ["key"] = key, ["size"] = 1234, ["sequencer"] = "0055AED6DCD90281E5" },
+                },
+            });
+        }
+        if (extra is not null)
+        {
+            array.Add(extra);
+        }
+        return new JsonObject { ["Records"] = array }.ToJsonString();
+    }
+
+    internal static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync(prefix))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    internal static async Task<SortedDictionary<string, string>> SnapshotAsync(IObjectStore store, string prefix)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in await ListAsync(store, prefix))
+        {
+            files[key] = Convert.ToHexString(await store.ReadAllBytesAsync(key));
+        }
+        return files;
+    }
+
+    public void Dispose()
+    {
+        _log.Dispose();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    /// <summary>A raw bucket that throttles every read, as S3 does under load.</summary>
+    private sealed class UnavailableStore(IObjectStore inner) : IObjectStore
+    {
+        public string Description => inner.Description;
+        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+            throw new IOException($"SlowDown: please reduce your request rate ({key}).");
+        public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
+            inner.PutAsync(key, content, contentType, cancellationToken);
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
+            inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    }
+}
+
+/// <summary>The handler's real S3 path: the client it builds its stores from, against an S3 server.</summary>
+[Collection(FauxqsTests.Name)]
+public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposable
+{
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+
+    [Fact]
+    public async Task Handler_reads_the_raw_bucket_and_writes_the_transformed_bucket_through_S3()
+    {
+        var settings = TransformSettings.FromEnvironment(new Dictionary<string, string?>
+        {
+            [TransformSettings.RawBucketVariable] = await server.CreateBucketAsync("raw"),
+            [TransformSettings.TransformedBucketVariable] = await server.CreateBucketAsync("transformed"),
+        }.GetValueOrDefault);
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
+        var keys = await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw);
+        var bad = new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "broken", "20261120T060000Z", 1).ToString();
+        await raw.PutTextAsync(bad, "[1,2,3]", "application/json");
+        using var log = new StringWriter();
+        var function = new TransformFunction(settings, _client, log);
+
+        using var output = function.Handler(TransformFunctionTests.ToStream(
+            TransformFunctionTests.S3Event(keys.Append(bad).Select(key => (settings.RawBucket, TransformFunctionTests.Encode(key))))));
+
+        var summary = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
+        Assert.True(await raw.ExistsAsync(TransformPipeline.QuarantineKey(bad) + ".reason.txt"));
+        Assert.True(await raw.ExistsAsync(bad));
+        Assert.Empty(await TransformFunctionTests.ListAsync(lake, LakeLayout.Quarantine));
+        foreach (var table in TableNames.Published)
+        {
+            Assert.True(await lake.ExistsAsync(PartitionMerger.OutputKey(table, SampleOptions.DefaultLastDay)), $"no {table} table in the transformed bucket");
+        }
+        Assert.Contains("song_id", await lake.ReadAllTextAsync(PartitionMerger.OutputKey(TableNames.Songs, SampleOptions.DefaultLastDay)), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _client.Dispose();
+}

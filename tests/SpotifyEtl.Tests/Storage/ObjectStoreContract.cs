@@ -1,0 +1,306 @@
+using System.Text;
+using SpotifyEtl.Storage;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="IObjectStore"/> promises, run against each implementation: the local lake
+/// and S3 (through a real S3-protocol server). Extraction and transformation rely on nothing else.
+/// </summary>
+public abstract class ObjectStoreContract
+{
+    /// <summary>An empty store of the implementation under test.</summary>
+    protected abstract Task<IObjectStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task Put_then_read_returns_the_same_bytes()
+    {
+        var store = await CreateStoreAsync();
+        var bytes = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray();
+
+        await store.PutBytesAsync("raw/a/b.json", bytes, "application/json");
+
+        Assert.Equal(bytes, await store.ReadAllBytesAsync("raw/a/b.json"));
+    }
+
+    [Fact]
+    public async Task Put_overwrites_an_existing_object_with_shorter_content()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("transformed/songs/songs.csv", "a long first version\n", "text/csv");
+
+        await store.PutTextAsync("transformed/songs/songs.csv", "short\n", "text/csv");
+
+        Assert.Equal("short\n", await store.ReadAllTextAsync("transformed/songs/songs.csv"));
+        Assert.Equal(["transformed/songs/songs.csv"], await ListAsync(store, "transformed/"));
+    }
+
+    [Fact]
+    public async Task Put_accepts_a_stream_of_unknown_length()
+    {
+        var store = await CreateStoreAsync();
+        var bytes = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("forward only, ", 10_000)));
+
+        await using (var forwardOnly = new ForwardOnlyStream(bytes))
+        {
+            await store.PutAsync("staging/forward.csv", forwardOnly, "text/csv");
+        }
+
+        Assert.Equal(bytes, await store.ReadAllBytesAsync("staging/forward.csv"));
+    }
+
+    [Fact]
+    public async Task Put_writes_a_seekable_stream_from_its_current_position()
+    {
+        var store = await CreateStoreAsync();
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes("skip-this|keep this"));
+        stream.Position = "skip-this|".Length;
+
+        await store.PutAsync("staging/rest.txt", stream, "text/plain");
+
+        Assert.Equal("keep this", await store.ReadAllTextAsync("staging/rest.txt"));
+    }
+
+    [Fact]
+    public async Task Put_leaves_the_callers_stream_open()
+    {
+        var store = await CreateStoreAsync();
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes("still mine"));
+
+        await store.PutAsync("a.txt", stream, "text/plain");
+
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public async Task Reading_a_missing_key_throws_ObjectNotFoundException_naming_the_key()
+    {
+        var store = await CreateStoreAsync();
+
+        var error = await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync("raw/missing.json"));
+
+        Assert.Equal("raw/missing.json", error.Key);
+        Assert.Contains(store.Description, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exists_tells_present_from_absent_keys()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("state/cursor.json", "{}", "application/json");
+
+        Assert.True(await store.ExistsAsync("state/cursor.json"));
+        Assert.False(await store.ExistsAsync("state/cursor.jso"));
+        Assert.False(await store.ExistsAsync("state/other/cursor.json"));
+    }
+
+    [Fact]
+    public async Task Copy_duplicates_an_object_and_keeps_the_source()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("raw/x/1.json", "{\"items\":[]}", "application/json");
+
+        await store.CopyAsync("raw/x/1.json", "quarantine/x/1.json");
+
+        Assert.Equal("{\"items\":[]}", await store.ReadAllTextAsync("quarantine/x/1.json"));
+        Assert.Equal("{\"items\":[]}", await store.ReadAllTextAsync("raw/x/1.json"));
+    }
+
+    [Fact]
+    public async Task Copy_overwrites_the_destination()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("raw/new.json", "new", "application/json");
+        await store.PutTextAsync("quarantine/new.json", "old and longer", "application/json");
+
+        await store.CopyAsync("raw/new.json", "quarantine/new.json");
+
+        Assert.Equal("new", await store.ReadAllTextAsync("quarantine/new.json"));
+    }
+
+    [Fact]
+    public async Task Copying_a_missing_key_throws_ObjectNotFoundException_naming_the_source()
+    {
+        var store = await CreateStoreAsync();
+
+        var error = await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.CopyAsync("raw/none.json", "quarantine/none.json"));
+
+        Assert.Equal("raw/none.json", error.Key);
+        Assert.False(await store.ExistsAsync("quarantine/none.json"));
+    }
+
+    [Fact]
+    public async Task Delete_removes_an_object_and_a_missing_key_is_not_an_error()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("staging/a/b.csv", "x", "text/csv");
+
+        await store.DeleteAsync("staging/a/b.csv");
+        await store.DeleteAsync("staging/a/b.csv");
+        await store.DeleteAsync("nowhere/at/all.csv");
+
+        Assert.False(await store.ExistsAsync("staging/a/b.csv"));
+        Assert.Empty(await ListAsync(store, "staging/"));
+    }
+
+    [Fact]
+    public async Task List_of_an_empty_or_unknown_prefix_is_empty()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Empty(await ListAsync(store, ""));
+        Assert.Empty(await ListAsync(store, "raw/"));
+
+        await store.PutTextAsync("raw/a.json", "{}", "application/json");
+
+        Assert.Empty(await ListAsync(store, "staging/"));
+        Assert.Empty(await ListAsync(store, "raw/a.json/"));
+    }
+
+    [Fact]
+    public async Task List_treats_a_prefix_as_a_string_not_a_folder()
+    {
+        var store = await CreateStoreAsync();
+        string[] keys =
+        [
+            "raw/playlist/snapshot_date=2026-11-20/p1/20261120t060000z-p0001.json",
+            "raw/playlist_items/snapshot_date=2026-11-20/p1/20261120t060000z-p0001.json",
+            "raw/playlist_items/snapshot_date=2026-11-21/p1/20261121t060000z-p0001.json",
+            "raw/plays.json",
+            "rawer/playlist.json",
+        ];
+        foreach (var key in keys)
+        {
+            await store.PutTextAsync(key, key, "application/json");
+        }
+
+        Assert.Equal(keys[..4], await ListAsync(store, "raw/pl"));
+        Assert.Equal(keys[1..3], await ListAsync(store, "raw/playlist_"));
+        Assert.Equal(keys[..1], await ListAsync(store, "raw/playlist/"));
+        Assert.Equal(keys[1..2], await ListAsync(store, "raw/playlist_items/snapshot_date=2026-11-20"));
+        Assert.Equal(keys[3..4], await ListAsync(store, "raw/plays.json"));
+        Assert.Equal(keys, await ListAsync(store, "raw"));
+        Assert.Equal(keys, await ListAsync(store, ""));
+    }
+
+    [Fact]
+    public async Task List_follows_every_page_past_one_thousand_keys_in_ordinal_order()
+    {
+        var store = await CreateStoreAsync();
+        // S3 answers at most 1,000 keys per call; 2,345 keys need three pages. These keys sort the same
+        // by bytes and by fauxqs's collation, which it uses to page (with a byte-wise "start after").
+        var keys = Enumerable.Range(0, 2_345).Select(i => $"staging/songs/snapshot_date=2026-11-20/p{i:00000}.csv").ToArray();
+        var outside = Enumerable.Range(0, 20).Select(i => $"staging/songsx/{i:00}.csv").ToArray();
+        await Parallel.ForEachAsync(keys.Concat(outside).Reverse(), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (key, cancellationToken) => await store.PutTextAsync(key, "song_id\n", "text/csv", cancellationToken));
+
+        var listed = await ListAsync(store, "staging/songs/");
+
+        Assert.Equal(keys.Length, listed.Count);
+        Assert.Equal(keys, listed);
+        Assert.Equal(keys.Length + outside.Length, (await ListAsync(store, "staging/")).Count);
+    }
+
+    [Theory]
+    [InlineData("raw/odd/a b+c.json")]
+    [InlineData("raw/odd/夜のドライブ \"Night Drive\"/ü ñ.json")]
+    [InlineData("raw/odd/50%25 off=yes&more.json")]
+    [InlineData("raw/odd/snapshot_date=2026-11-20/a+b/🎵.json")]
+    public async Task Keys_with_spaces_plus_signs_percent_signs_and_non_latin_text_round_trip(string key)
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync(key, "κλειδί " + key, "application/json");
+
+        Assert.True(await store.ExistsAsync(key));
+        Assert.Equal("κλειδί " + key, await store.ReadAllTextAsync(key));
+        Assert.Equal([key], await ListAsync(store, "raw/odd/"));
+
+        await store.CopyAsync(key, "quarantine/" + key["raw/".Length..]);
+        Assert.Equal("κλειδί " + key, await store.ReadAllTextAsync("quarantine/" + key["raw/".Length..]));
+        if (key.Contains('+', StringComparison.Ordinal))
+        {
+            Assert.False(await store.ExistsAsync(key.Replace('+', ' '))); // '+' is a plus sign in a key, not an encoded space
+        }
+    }
+
+    protected static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync(prefix))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    /// <summary>A stream that cannot seek and has no length, like a decompressing or network stream.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 1000));
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
+
+public sealed class LocalFolderStoreContractTests : ObjectStoreContract, IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "spotify-etl-store-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<IObjectStore> CreateStoreAsync() => Task.FromResult<IObjectStore>(new LocalFolderStore(_root));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}
+
+[Collection(FauxqsTests.Name)]
+public sealed class S3ObjectStoreContractTests(FauxqsServer server) : ObjectStoreContract, IDisposable
+{
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+
+    protected override async Task<IObjectStore> CreateStoreAsync() =>
+        new S3ObjectStore(_client, await server.CreateBucketAsync("contract"));
+
+    [Fact]
+    public async Task Put_stores_the_content_type_and_Description_names_the_bucket()
+    {
+        var bucket = await server.CreateBucketAsync("type");
+        var store = new S3ObjectStore(_client, bucket);
+
+        await store.PutTextAsync("transformed/songs/songs.csv", "song_id\n", "text/csv; charset=utf-8");
+
+        var head = await _client.GetObjectMetadataAsync(bucket, "transformed/songs/songs.csv");
+        Assert.Equal("text/csv; charset=utf-8", head.Headers.ContentType);
+        Assert.Equal($"s3://{bucket}", store.Description);
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_is_an_infrastructure_error_not_a_missing_object()
+    {
+        var store = new S3ObjectStore(_client, "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8]);
+
+        await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => store.OpenReadAsync("raw/a.json"));
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,90 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Sample;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Storage;
+
+/// <summary>
+/// The whole transformation with both buckets on an S3-protocol server gives, byte for byte, the
+/// lake it gives on a laptop, quarantine included: the Lambda and <c>spotify-etl transform</c> publish the same tables.
+/// </summary>
+[Collection(FauxqsTests.Name)]
+public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposable
+{
+    private static readonly SampleOptions Sample = new(Days: 2, Items: 120, Seed: 7);
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-s3-parity-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Transforming_a_sample_on_S3_writes_the_same_bytes_as_on_the_local_lake()
+    {
+        var localRaw = new LocalFolderStore(Path.Combine(_local, "raw-bucket"));
+        var localLake = new LocalFolderStore(Path.Combine(_local, "transformed-bucket"));
+        var s3Raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
+        var s3Lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
+
+        var local = await GenerateAndTransformAsync(localRaw, localLake);
+        var s3 = await GenerateAndTransformAsync(s3Raw, s3Lake);
+
+        Assert.Equal(1, s3.Quarantined);
+        Assert.Equal(local.Transformed, s3.Transformed);
+        Assert.True(s3.Transformed > 10, $"only {s3.Transformed} raw objects were transformed");
+        Assert.Equal(local.MergedRows, s3.MergedRows);
+        foreach (var prefix in new[] { LakeLayout.Transformed, LakeLayout.Staging, LakeLayout.Reports })
+        {
+            var localKeys = await ListAsync(localLake, prefix);
+            Assert.NotEmpty(localKeys);
+            Assert.Equal(localKeys, await ListAsync(s3Lake, prefix));
+            foreach (var key in localKeys)
+            {
+                var expected = await localLake.ReadAllBytesAsync(key);
+                var actual = await s3Lake.ReadAllBytesAsync(key);
+                Assert.True(expected.SequenceEqual(actual), $"{key} differs between the local lake and S3");
+            }
+        }
+        foreach (var table in TableNames.Published)
+        {
+            Assert.Contains(await ListAsync(s3Lake, LakeLayout.Transformed + table + "/"), key => key.EndsWith($"/{table}.csv", StringComparison.Ordinal));
+        }
+        var quarantined = await ListAsync(localRaw, LakeLayout.Quarantine);
+        Assert.Equal([TransformPipeline.QuarantineKey(Truncated), TransformPipeline.QuarantineKey(Truncated) + ".reason.txt"], quarantined);
+        Assert.Equal(quarantined, await ListAsync(s3Raw, LakeLayout.Quarantine));
+        foreach (var key in quarantined)
+        {
+            Assert.Equal(await localRaw.ReadAllTextAsync(key), await s3Raw.ReadAllTextAsync(key));
+        }
+        Assert.Equal(await ListAsync(localRaw, LakeLayout.Raw), await ListAsync(s3Raw, LakeLayout.Raw));
+    }
+
+    private static readonly string Truncated =
+        new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "truncated", "20261120T060000Z", 3).ToString();
+
+    private static async Task<TransformBatchReport> GenerateAndTransformAsync(IObjectStore raw, IObjectStore lake)
+    {
+        await new SampleGenerator(raw).WriteAsync(Sample);
+        await raw.PutTextAsync(Truncated, "{\"href\":\"https://api.spotify.com/v1/playlists/truncated/items\",\"items\":[{\"added_at\":", "application/json");
+        var keys = await ListAsync(raw, LakeLayout.Raw);
+        return await new TransformPipeline(raw, lake).TransformAsync(keys);
+    }
+
+    private static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync(prefix))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        if (Directory.Exists(_local))
+        {
+            Directory.Delete(_local, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Transformation;
+
+public sealed class CsvTableTests
+{
+    private static readonly string[] Texts =
+    [
+        "plain", "Bzrp Music Sessions, Vol. 53", "She said \"hi\"", " leading space", "trailing space ",
+        "夜のドライブ", "Beyoncé", "🎵 emoji", "semi;colon", "a,\"b\",c", "'single'", "tab\there",
+    ];
+
+    [Fact]
+    public void Rows_read_back_exactly_as_written_whatever_the_text_holds()
+    {
+        var rows = Texts.Select((text, i) => new SongRow($"id{i}", text, i % 3 == 0 ? null : i * 1000, i % 4 == 0 ? null : i % 2 == 0,
+            i % 5 == 0 ? null : text, i % 2 == 0 ? null : -i, i, 1, "album," + text, null, "https://open.spotify.com/track/" + i)).ToList();
+
+        var read = CsvTable.Read<SongRow>(new MemoryStream(CsvTable.ToBytes(rows)), "songs.csv").ToList();
+
+        Assert.Equal(rows, read);
+    }
+
+    [Fact]
+    public void Fields_are_quoted_only_when_they_need_it_and_null_is_an_empty_field()
+    {
+        var csv = Encoding.UTF8.GetString(CsvTable.ToBytes([new ArtistRow("a1", "Tyler, The Creator", null), new ArtistRow("a2", "Plain", "u")]));
+
+        Assert.Equal("artist_id,artist_name,artist_url\na1,\"Tyler, The Creator\",\na2,Plain,u\n", csv);
+    }
+
+    [Fact]
+    public void A_file_with_another_header_is_refused_with_its_name()
+    {
+        var error = Assert.Throws<InvalidDataException>(() =>
+            CsvTable.Read<ArtistRow>(new MemoryStream("artist_name,artist_id\nx,y\n"u8.ToArray()), "staging/artists/x.csv").ToList());
+
+        Assert.Contains("staging/artists/x.csv", error.Message, StringComparison.Ordinal);
+    }
+}
