@@ -3,10 +3,17 @@
  * (fixtures/lake), stay in the SQL subset Athena (Trino) and DuckDB share, and the local runner
  * behaves like the Glue catalog (same tables, same columns, same types).
  *
- * Fixture, three snapshot dates (2026-11-18, -19, -20):
- *   Morning Mix   18: Bohemian, Bzrp53, KICK BACK   19: Bzrp53, Bohemian, KICK BACK, Bohemian (listed twice)
- *                 20: Bzrp53, Say "Cheese", Bohemian, Love of My Life
- *   日本のヒット   18: KICK BACK, Love of My Life     20: KICK BACK, Bzrp53          (no snapshot on the 19th)
+ * Fixture, three snapshot dates (2026-11-18, -19, -20). Playlists are versioned: `playlists` has one
+ * row per playlist per day it was extracted, naming that day's version (snapshot id);
+ * `playlist_entries` holds a version's items only on the day(s) they were landed.
+ *   Morning Mix  (a new version every day)
+ *     18 snap_m1: Bohemian, Bzrp53, KICK BACK   19 snap_m2: Bzrp53, Bohemian, KICK BACK, Bohemian (listed twice)
+ *     20 snap_m3: Bzrp53, Say "Cheese", Bohemian, Love of My Life
+ *   日本のヒット  18 snap_j1: KICK BACK, Love of My Life
+ *                19 snap_j1 UNCHANGED: a playlists row, no entries that day
+ *                20 snap_j2: KICK BACK, Bzrp53
+ *   Quiet Hours  18 snap_q0: Bohemian        19 snap_q1: KICK BACK, Bohemian
+ *                20 snap_q1 again, its entries landed a second time (identical): must not double
  *   Bzrp53 is by Bizarrap and Shakira; albums have day, month (1975) and year (2004) precision;
  *   the 2026-11-17T08:03:30.500Z play of Bohemian Rhapsody is stored under two snapshot dates.
  */
@@ -60,59 +67,74 @@ describe("named queries on the sample lake", () => {
         }
     });
 
-    it("current top songs come from each playlist's latest snapshot, ranked by position", () => {
+    it("current top songs come from each playlist's current version, ranked by position, a version landed twice listed once", () => {
         const result = answer("playlist_top_songs");
-        assert.deepEqual(result.columns, ["playlist_name", "playlist_rank", "song_name", "artist_name", "snapshot_date"]);
+        assert.deepEqual(result.columns, [
+            "playlist_name", "playlist_rank", "song_name", "artist_name", "version_first_seen", "snapshot_date",
+        ]);
         assert.deepEqual(result.rows, [
-            ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20"],
-            ["Morning Mix", "2", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20"],
-            ["Morning Mix", "3", "Bohemian Rhapsody", "Queen", "2026-11-20"],
-            ["Morning Mix", "4", "Love of My Life", "Queen", "2026-11-20"],
-            ["日本のヒット", "1", "KICK BACK", "米津玄師", "2026-11-20"],
-            ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20"],
+            ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "2", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "3", "Bohemian Rhapsody", "Queen", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "4", "Love of My Life", "Queen", "2026-11-20", "2026-11-20"],
+            // snap_q1, first seen on the 19th; its entries exist on the 19th and the 20th: two rows, not four.
+            ["Quiet Hours", "1", "KICK BACK", "米津玄師", "2026-11-19", "2026-11-20"],
+            ["Quiet Hours", "2", "Bohemian Rhapsody", "Queen", "2026-11-19", "2026-11-20"],
+            ["日本のヒット", "1", "KICK BACK", "米津玄師", "2026-11-20", "2026-11-20"],
+            ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20", "2026-11-20"],
         ]);
     });
 
     it("artists are credited once per distinct current song, every artist of a multi-artist song included", () => {
         const result = answer("artists_with_most_songs");
         assert.deepEqual(result.columns, ["artist_name", "song_count", "playlist_count"]);
-        // Current songs: Morning Mix {Bzrp53, Say "Cheese", Bohemian, Love of My Life}, 日本のヒット {KICK BACK, Bzrp53}.
+        // Current versions: Morning Mix snap_m3 {Bzrp53, Say "Cheese", Bohemian, Love of My Life},
+        // Quiet Hours snap_q1 {KICK BACK, Bohemian} (landed twice, counted once), 日本のヒット snap_j2 {KICK BACK, Bzrp53}.
+        // Queen: Bohemian (Morning Mix, Quiet Hours) and Love of My Life (Morning Mix): 2 songs, 2 playlists.
         assert.deepEqual(result.rows, [
-            ["Queen", "2", "1"],
+            ["Queen", "2", "2"],
             ["Bizarrap", "1", "2"],
             ["Shakira", "1", "2"],
+            ["米津玄師", "1", "2"],
             ["Tyler, The Creator", "1", "1"],
-            ["米津玄師", "1", "1"],
         ]);
     });
 
-    it("days on a playlist count distinct snapshot dates, not rows", () => {
+    it("days on a playlist count the days whose version held the song, unchanged days included, never rows", () => {
         const result = answer("days_on_playlist");
         assert.deepEqual(result.columns, ["playlist_name", "song_name", "days_on_playlist", "first_seen", "last_seen"]);
         assert.deepEqual(result.rows, [
             // Bohemian Rhapsody is listed twice on the 19th: still 3 days, not 4.
             ["Morning Mix", "Bohemian Rhapsody", "3", "2026-11-18", "2026-11-20"],
             ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-20"],
+            // snap_q0 on the 18th, snap_q1 on the 19th and 20th (its entries landed on both): 3 days, not 4.
+            ["Quiet Hours", "Bohemian Rhapsody", "3", "2026-11-18", "2026-11-20"],
+            // The 19th counts although 日本のヒット landed no entries that day (unchanged, snap_j1).
+            ["日本のヒット", "KICK BACK", "3", "2026-11-18", "2026-11-20"],
             ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
-            ["日本のヒット", "KICK BACK", "2", "2026-11-18", "2026-11-20"],
+            ["Quiet Hours", "KICK BACK", "2", "2026-11-19", "2026-11-20"],
+            // snap_j1 on the 18th and, unchanged, on the 19th.
+            ["日本のヒット", "Love of My Life", "2", "2026-11-18", "2026-11-19"],
             ["Morning Mix", "Love of My Life", "1", "2026-11-20", "2026-11-20"],
             ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20"],
-            ["日本のヒット", "Love of My Life", "1", "2026-11-18", "2026-11-18"],
             ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "1", "2026-11-20", "2026-11-20"],
         ]);
     });
 
-    it("changes compare each playlist's own two latest snapshots", () => {
+    it("changes compare each playlist's two latest distinct versions, not its two latest days", () => {
         const result = answer("playlist_changes");
         assert.deepEqual(result.columns, [
             "playlist_name", "change_type", "position", "song_name", "artist_name",
-            "previous_snapshot_date", "latest_snapshot_date",
+            "previous_version_first_seen", "latest_version_first_seen",
         ]);
         assert.deepEqual(result.rows, [
+            // snap_m2 (first seen 19th) -> snap_m3 (20th).
             ["Morning Mix", "drop_out", "2", "KICK BACK", "米津玄師", "2026-11-19", "2026-11-20"],
             ["Morning Mix", "new_entry", "1", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-19", "2026-11-20"],
             ["Morning Mix", "new_entry", "3", "Love of My Life", "Queen", "2026-11-19", "2026-11-20"],
-            // 日本のヒット has no snapshot on the 19th: its previous one is the 18th.
+            // The 19th and 20th both hold snap_q1 (identical entries): the comparison is with snap_q0 of the 18th.
+            ["Quiet Hours", "new_entry", "0", "KICK BACK", "米津玄師", "2026-11-18", "2026-11-19"],
+            // The 19th holds snap_j1 unchanged: snap_j2 is compared with snap_j1, first seen on the 18th.
             ["日本のヒット", "drop_out", "1", "Love of My Life", "Queen", "2026-11-18", "2026-11-20"],
             ["日本のヒット", "new_entry", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-18", "2026-11-20"],
         ]);
@@ -151,7 +173,9 @@ describe("named queries on the sample lake", () => {
         const counts: Record<string, [number, number, number]> = {
             albums: [3, 3, 4],
             artists: [4, 4, 5],
-            playlist_entries: [5, 4, 6],
+            // 18: m1 3 + j1 2 + q0 1; 19: m2 4 + q1 2 (j1 unchanged, none); 20: m3 4 + j2 2 + q1 2 (landed again).
+            playlist_entries: [6, 6, 8],
+            playlists: [3, 3, 3],
             plays: [3, 3, 2],
             song_artists: [5, 4, 6],
             songs: [4, 3, 5],
