@@ -224,6 +224,110 @@ describe("no query double counts across snapshot dates", () => {
     });
 });
 
+describe("playlists are read by version, whatever day their entries were landed", () => {
+    const playlistsHeader = "playlist_id,playlist_name,playlist_snapshot_id,owner_id";
+    const entriesHeader = "playlist_id,playlist_name,playlist_snapshot_id,position,song_id,added_at,added_by";
+
+    /** A copy of the fixture lake plus one more day, 2026-11-21, of playlists (and optionally entries) rows. */
+    async function withExtraDay(playlists: string[], entries: string[], check: (lake: LocalLake) => Promise<void>): Promise<void> {
+        const lakeCopy = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
+        fs.cpSync(fixtureLake, lakeCopy, { recursive: true });
+        const write = (table: string, lines: string[]) => {
+            const folder = path.join(lakeCopy, "transformed", table, "snapshot_date=2026-11-21");
+            fs.mkdirSync(folder, { recursive: true });
+            fs.writeFileSync(path.join(folder, `${table}.csv`), lines.map(l => l + "\r\n").join(""));
+        };
+        write("playlists", [playlistsHeader, ...playlists]);
+        if (entries.length > 0) {
+            write("playlist_entries", [entriesHeader, ...entries]);
+        }
+        const lake = await LocalLake.open(lakeCopy);
+        try {
+            await check(lake);
+        } finally {
+            lake.close();
+            fs.rmSync(lakeCopy, { recursive: true, force: true });
+        }
+    }
+    const run = (lake: LocalLake, name: string) => lake.run(queries.find(q => q.name === name)!);
+
+    it("a day on which every playlist was extracted unchanged adds a day on the playlist and changes nothing else", async () => {
+        // 2026-11-21: the three current versions again (snap_m3, snap_j2, snap_q1), no entries landed.
+        await withExtraDay([
+            "playlist_morning,Morning Mix,snap_m3,user_ana",
+            "playlist_japan,日本のヒット,snap_j2,user_kenji",
+            "playlist_quiet,Quiet Hours,snap_q1,user_ana",
+        ], [], async lake => {
+            assert.deepEqual((await run(lake, "days_on_playlist")).rows, [
+                // Every song of a current version gains the 21st; the others keep their days.
+                ["Morning Mix", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "4", "2026-11-18", "2026-11-21"],
+                ["Quiet Hours", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-21"],
+                ["日本のヒット", "KICK BACK", "4", "2026-11-18", "2026-11-21"],
+                ["Quiet Hours", "KICK BACK", "3", "2026-11-19", "2026-11-21"],
+                ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
+                ["Morning Mix", "Love of My Life", "2", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "Say \"Cheese\"", "2", "2026-11-20", "2026-11-21"],
+                ["日本のヒット", "Love of My Life", "2", "2026-11-18", "2026-11-19"],
+                ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "2", "2026-11-20", "2026-11-21"],
+            ]);
+            // The current versions' entries were landed on earlier days; the top songs still come from them.
+            const top = await run(lake, "playlist_top_songs");
+            assert.deepEqual(top.rows.map(r => [r[0], r[1], r[2], r[4], r[5]]), [
+                ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "2", "Say \"Cheese\"", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "3", "Bohemian Rhapsody", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "4", "Love of My Life", "2026-11-20", "2026-11-21"],
+                ["Quiet Hours", "1", "KICK BACK", "2026-11-19", "2026-11-21"],
+                ["Quiet Hours", "2", "Bohemian Rhapsody", "2026-11-19", "2026-11-21"],
+                ["日本のヒット", "1", "KICK BACK", "2026-11-20", "2026-11-21"],
+                ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "2026-11-20", "2026-11-21"],
+            ]);
+            const original = await LocalLake.open(fixtureLake);
+            try {
+                for (const name of ["artists_with_most_songs", "playlist_changes"]) {
+                    assert.deepEqual((await run(lake, name)).rows, (await run(original, name)).rows,
+                        `${name}: an unchanged day is no new version`);
+                }
+            } finally {
+                original.close();
+            }
+        });
+    });
+
+    it("when two runs of one day saw two versions, the day's playlists row decides which one counts", async () => {
+        // 2026-11-21: an early run landed snap_m4 (Bohemian), a later one snap_m5 (Love of My Life,
+        // Bohemian); the playlists row names snap_m5, the version the day's latest run saw.
+        await withExtraDay([
+            "playlist_morning,Morning Mix,snap_m5,user_ana",
+        ], [
+            "playlist_morning,Morning Mix,snap_m4,0,song_bohemian,2026-11-18T00:00:00Z,user_ana",
+            "playlist_morning,Morning Mix,snap_m5,0,song_loveofmylife,2026-11-21T05:00:00Z,user_ana",
+            "playlist_morning,Morning Mix,snap_m5,1,song_bohemian,2026-11-18T00:00:00Z,user_ana",
+        ], async lake => {
+            const top = await run(lake, "playlist_top_songs");
+            assert.deepEqual(top.rows.filter(r => r[0] === "Morning Mix"), [
+                ["Morning Mix", "1", "Love of My Life", "Queen", "2026-11-21", "2026-11-21"],
+                ["Morning Mix", "2", "Bohemian Rhapsody", "Queen", "2026-11-21", "2026-11-21"],
+            ]);
+            // snap_m5 against snap_m3 (20th): snap_m4 was never a day's version.
+            const changes = await run(lake, "playlist_changes");
+            assert.deepEqual(changes.rows.filter(r => r[0] === "Morning Mix"), [
+                ["Morning Mix", "drop_out", "0", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "drop_out", "1", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20", "2026-11-21"],
+            ]);
+            const days = await run(lake, "days_on_playlist");
+            assert.deepEqual(days.rows.filter(r => r[0] === "Morning Mix"), [
+                ["Morning Mix", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-20"],
+                ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
+                ["Morning Mix", "Love of My Life", "2", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20"],
+            ]);
+        });
+    });
+});
+
 describe("local views match the catalog", () => {
     it("every view has the contract's columns in order, typed as declared, plus snapshot_date", async () => {
         const lake = await LocalLake.open(fixtureLake);
