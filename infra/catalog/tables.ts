@@ -8,8 +8,8 @@
  * timestamps stay ISO-8601 strings, which sort and compare correctly as text.
  *
  * Playlists are versioned: the extraction skips a playlist whose Spotify snapshot_id has not changed
- * since its last run, so `playlist_entries` holds a version's items once (on the day it was first
- * extracted), while `playlists` has a row for every day the playlist was extracted. A playlist's
+ * since its last run, so `playlist_entries` holds a version's items under the day they were landed
+ * (normally once), while `playlists` has a row for every day the playlist was extracted. A playlist's
  * items on day D are the entries of the version its `playlists` row of D names (docs/analytics.md).
  */
 
@@ -92,20 +92,17 @@ export const tables: readonly TableDefinition[] = [
     },
     {
         name: "playlists",
-        description: "One row per followed playlist per day it was extracted, changed or not: the version "
-            + "(snapshot id) that day's latest run saw. Join playlist_entries on (playlist_id, playlist_snapshot_id) "
-            + "for its items",
+        description: "One row per playlist per day it was extracted, changed or not: the version (snapshot id) that day's latest run saw",
         columns: [
             column("playlist_id", "string", "Spotify playlist id"),
             column("playlist_name", "string", "Playlist name in this version"),
-            column("playlist_snapshot_id", "string", "Spotify's version id of the playlist on the snapshot day"),
+            column("playlist_snapshot_id", "string", "Spotify's version id seen that day; its items are the playlist_entries rows with this id"),
             column("owner_id", "string", "Spotify user id of the playlist's owner"),
         ],
     },
     {
         name: "playlist_entries",
-        description: "The items of each playlist version, landed only on the day(s) the version was extracted: an "
-            + "unchanged playlist (same snapshot id) lands no entries. Use playlists for the version of each day",
+        description: "The items of each playlist version, stored when the version was extracted; join playlists by snapshot id for each day",
         columns: [
             column("playlist_id", "string", "Spotify playlist id"),
             column("playlist_name", "string", "Playlist name in this version"),
