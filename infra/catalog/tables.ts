@@ -6,6 +6,11 @@
  * (`transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.csv`, header row, RFC 4180 quoting).
  * Types are the ones OpenCSVSerDe can read (string, int, bigint, boolean, double): dates and
  * timestamps stay ISO-8601 strings, which sort and compare correctly as text.
+ *
+ * Playlists are versioned: the extraction skips a playlist whose Spotify snapshot_id has not changed
+ * since its last run, so `playlist_entries` holds a version's items under the day they were landed
+ * (normally once), while `playlists` has a row for every day the playlist was extracted. A playlist's
+ * items on day D are the entries of the version its `playlists` row of D names (docs/analytics.md).
  */
 
 /** A Glue/Athena column type that OpenCSVSerDe deserializes. */
@@ -86,12 +91,22 @@ export const tables: readonly TableDefinition[] = [
         ],
     },
     {
-        name: "playlist_entries",
-        description: "The items of each followed playlist, as they were on the snapshot day",
+        name: "playlists",
+        description: "One row per playlist per day it was extracted, changed or not: the version (snapshot id) that day's latest run saw",
         columns: [
             column("playlist_id", "string", "Spotify playlist id"),
-            column("playlist_name", "string", "Playlist name on the snapshot day"),
-            column("playlist_snapshot_id", "string", "Spotify's version id of the playlist"),
+            column("playlist_name", "string", "Playlist name in this version"),
+            column("playlist_snapshot_id", "string", "Spotify's version id seen that day; its items are the playlist_entries rows with this id"),
+            column("owner_id", "string", "Spotify user id of the playlist's owner"),
+        ],
+    },
+    {
+        name: "playlist_entries",
+        description: "The items of each playlist version, stored when the version was extracted; join playlists by snapshot id for each day",
+        columns: [
+            column("playlist_id", "string", "Spotify playlist id"),
+            column("playlist_name", "string", "Playlist name in this version"),
+            column("playlist_snapshot_id", "string", "Spotify's version id of the playlist these items belong to"),
             column("position", "int", "Position of the item in the playlist"),
             column("song_id", "string", "Spotify track id"),
             column("added_at", "string", "ISO-8601 UTC time the item was added, empty when unknown"),

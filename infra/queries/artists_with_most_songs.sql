@@ -1,16 +1,22 @@
 -- Question: Which artists have the most songs across the playlists?
--- Counts distinct songs per artist over the latest snapshot of every playlist, crediting every
--- artist of a multi-artist song. A song on two playlists counts once for its artists, and the
--- number of playlists it reaches is shown beside it.
-WITH entry AS (
-    SELECT playlist_id, song_id, snapshot_date,
-           MAX(snapshot_date) OVER (PARTITION BY playlist_id) AS latest_snapshot_date
-    FROM playlist_entries
+-- Counts distinct songs per artist over the current version of every playlist (the version its
+-- playlists row names on its latest extraction day, items joined from playlist_entries by snapshot
+-- id), crediting every artist of a multi-artist song. A song on two playlists counts once for its
+-- artists, and the number of playlists it reaches is shown beside it.
+WITH current_version AS (
+    SELECT playlist_id, playlist_snapshot_id
+    FROM (
+        SELECT playlist_id, playlist_snapshot_id,
+               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
+        FROM playlists
+    ) AS days
+    WHERE recency = 1
 ),
 current_song AS (
-    SELECT DISTINCT playlist_id, song_id
-    FROM entry
-    WHERE snapshot_date = latest_snapshot_date
+    SELECT DISTINCT c.playlist_id, e.song_id
+    FROM current_version AS c
+    JOIN playlist_entries AS e
+      ON e.playlist_id = c.playlist_id AND e.playlist_snapshot_id = c.playlist_snapshot_id
 ),
 song_artist AS (
     SELECT DISTINCT song_id, artist_id

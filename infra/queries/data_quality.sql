@@ -1,7 +1,9 @@
 -- Question: How many rows does each table hold per snapshot date, and are keys unique?
--- One row per table and snapshot date: the row count and the number of distinct keys. A
--- difference between the two means duplicate rows in that day's files; a missing day means the
--- extraction or transformation did not run.
+-- One row per table and snapshot date: the row count and the number of distinct keys (playlists:
+-- playlist_id; playlist_entries: playlist_id/playlist_snapshot_id/position). A difference between
+-- the two means duplicate rows in that day's files; a missing day means the extraction or
+-- transformation did not run. playlist_entries has rows only on days a playlist changed, playlists
+-- on every day it was extracted.
 SELECT snapshot_date, 'albums' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT album_id) AS distinct_keys
 FROM albums GROUP BY snapshot_date
@@ -11,8 +13,12 @@ SELECT snapshot_date, 'artists' AS table_name, COUNT(*) AS row_count,
 FROM artists GROUP BY snapshot_date
 UNION ALL
 SELECT snapshot_date, 'playlist_entries' AS table_name, COUNT(*) AS row_count,
-       COUNT(DISTINCT playlist_id || '/' || CAST(position AS VARCHAR)) AS distinct_keys
+       COUNT(DISTINCT playlist_id || '/' || playlist_snapshot_id || '/' || CAST(position AS VARCHAR)) AS distinct_keys
 FROM playlist_entries GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'playlists' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT playlist_id) AS distinct_keys
+FROM playlists GROUP BY snapshot_date
 UNION ALL
 SELECT snapshot_date, 'plays' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT played_at) AS distinct_keys

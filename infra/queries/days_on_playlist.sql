@@ -1,26 +1,34 @@
 -- Question: Which songs have stayed longest on their playlists?
--- Days on a playlist = distinct snapshot dates on which the song was in it (a song listed twice in
--- one snapshot still counts one day), with the first and last day it was seen. Days without an
--- extraction are not counted. Playlist and song names come from their latest snapshot.
-WITH entry AS (
-    SELECT DISTINCT playlist_id, song_id, snapshot_date
+-- Days on a playlist = distinct snapshot dates D whose playlists row names a version containing
+-- the song, with the first and last such day. A playlist extracted unchanged lands no entries that
+-- day, yet its version (same snapshot id) still counts the day; a song listed twice, or a version
+-- landed on several days, still counts each day once. Days without an extraction are not counted.
+-- Playlist names come from each playlist's latest row, song names from their latest snapshot.
+WITH version_song AS (
+    SELECT DISTINCT playlist_id, playlist_snapshot_id, song_id
     FROM playlist_entries
+),
+song_day AS (
+    SELECT DISTINCT p.playlist_id, vs.song_id, p.snapshot_date
+    FROM playlists AS p
+    JOIN version_song AS vs
+      ON vs.playlist_id = p.playlist_id AND vs.playlist_snapshot_id = p.playlist_snapshot_id
 ),
 stay AS (
     SELECT playlist_id, song_id,
            COUNT(*) AS days_on_playlist,
            MIN(snapshot_date) AS first_seen,
            MAX(snapshot_date) AS last_seen
-    FROM entry
+    FROM song_day
     GROUP BY playlist_id, song_id
 ),
 playlist AS (
     SELECT playlist_id, playlist_name
     FROM (
         SELECT playlist_id, playlist_name,
-               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC, position) AS recency
-        FROM playlist_entries
-    ) AS versions
+               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
+        FROM playlists
+    ) AS days
     WHERE recency = 1
 ),
 song AS (

@@ -1,37 +1,45 @@
--- Question: Which songs entered or dropped out of each playlist since its previous snapshot?
--- Compares the two latest snapshot dates of each playlist (its own, so a playlist extracted on
--- different days is still compared with its previous version). A playlist with a single snapshot
--- has no changes yet. Position is where the song stands in the snapshot it appears in.
-WITH snapshot AS (
-    SELECT DISTINCT playlist_id, snapshot_date
-    FROM playlist_entries
+-- Question: Which songs entered or dropped out of each playlist since its previous version?
+-- Compares each playlist's two latest distinct versions (snapshot ids in its playlists rows,
+-- ordered by the last day each was seen), not its two latest days: a playlist extracted unchanged,
+-- or whose version was landed twice, is still compared with the version before. Items come from
+-- playlist_entries by snapshot id. A playlist with a single version has no changes yet. Position is
+-- where the song stands in the version it appears in; the dates are the days each version was
+-- first seen.
+WITH version AS (
+    SELECT playlist_id, playlist_snapshot_id,
+           MIN(snapshot_date) AS first_seen,
+           MAX(snapshot_date) AS last_seen
+    FROM playlists
+    GROUP BY playlist_id, playlist_snapshot_id
 ),
-ranked_snapshot AS (
-    SELECT playlist_id, snapshot_date,
-           ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
-    FROM snapshot
+ranked_version AS (
+    SELECT playlist_id, playlist_snapshot_id, first_seen,
+           ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY last_seen DESC) AS recency
+    FROM version
 ),
-snapshot_pair AS (
+version_pair AS (
     SELECT latest.playlist_id,
-           latest.snapshot_date AS latest_snapshot_date,
-           previous.snapshot_date AS previous_snapshot_date
-    FROM ranked_snapshot AS latest
-    JOIN ranked_snapshot AS previous
+           latest.playlist_snapshot_id AS latest_snapshot_id,
+           latest.first_seen AS latest_version_first_seen,
+           previous.playlist_snapshot_id AS previous_snapshot_id,
+           previous.first_seen AS previous_version_first_seen
+    FROM ranked_version AS latest
+    JOIN ranked_version AS previous
       ON previous.playlist_id = latest.playlist_id AND previous.recency = 2
     WHERE latest.recency = 1
 ),
 latest_song AS (
     SELECT e.playlist_id, e.song_id, MIN(e.position) AS position
     FROM playlist_entries AS e
-    JOIN snapshot_pair AS sp
-      ON sp.playlist_id = e.playlist_id AND e.snapshot_date = sp.latest_snapshot_date
+    JOIN version_pair AS vp
+      ON vp.playlist_id = e.playlist_id AND e.playlist_snapshot_id = vp.latest_snapshot_id
     GROUP BY e.playlist_id, e.song_id
 ),
 previous_song AS (
     SELECT e.playlist_id, e.song_id, MIN(e.position) AS position
     FROM playlist_entries AS e
-    JOIN snapshot_pair AS sp
-      ON sp.playlist_id = e.playlist_id AND e.snapshot_date = sp.previous_snapshot_date
+    JOIN version_pair AS vp
+      ON vp.playlist_id = e.playlist_id AND e.playlist_snapshot_id = vp.previous_snapshot_id
     GROUP BY e.playlist_id, e.song_id
 ),
 movement AS (
@@ -49,9 +57,9 @@ playlist AS (
     SELECT playlist_id, playlist_name
     FROM (
         SELECT playlist_id, playlist_name,
-               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC, position) AS recency
-        FROM playlist_entries
-    ) AS versions
+               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
+        FROM playlists
+    ) AS days
     WHERE recency = 1
 ),
 song AS (
@@ -77,10 +85,10 @@ SELECT pl.playlist_name,
        m.position,
        COALESCE(s.song_name, m.song_id) AS song_name,
        a.artist_name,
-       sp.previous_snapshot_date,
-       sp.latest_snapshot_date
+       vp.previous_version_first_seen,
+       vp.latest_version_first_seen
 FROM movement AS m
-JOIN snapshot_pair AS sp ON sp.playlist_id = m.playlist_id
+JOIN version_pair AS vp ON vp.playlist_id = m.playlist_id
 JOIN playlist AS pl ON pl.playlist_id = m.playlist_id
 LEFT JOIN song AS s ON s.song_id = m.song_id
 LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id

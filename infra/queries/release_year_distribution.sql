@@ -1,7 +1,9 @@
 -- Question: In which years were the songs in the lake released?
--- Distinct songs (and their albums) per album release year, over every song seen in any snapshot.
--- Year- and month-precision release dates count in their year; songs whose album is unknown fall
--- under a null year, listed last.
+-- Distinct songs (and their albums) per album release year, over every song the lake has seen in
+-- any snapshot and from any source (playlist versions, plays, top and saved tracks), not only the
+-- current playlists. Each song counts once, with its latest songs row; each album once, with its
+-- latest albums row, however many days repeat them. Year- and month-precision release dates count
+-- in their year; songs whose album is unknown fall under a null year, listed last.
 WITH song AS (
     SELECT song_id, album_id
     FROM (

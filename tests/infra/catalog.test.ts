@@ -56,6 +56,8 @@ const contract: Record<string, [string, string][]> = {
         ["release_date_precision", "string"], ["release_year", "int"], ["total_tracks", "int"], ["album_url", "string"]],
     artists: [["artist_id", "string"], ["artist_name", "string"], ["artist_url", "string"]],
     song_artists: [["song_id", "string"], ["artist_id", "string"], ["artist_position", "int"]],
+    playlists: [["playlist_id", "string"], ["playlist_name", "string"], ["playlist_snapshot_id", "string"],
+        ["owner_id", "string"]],
     playlist_entries: [["playlist_id", "string"], ["playlist_name", "string"], ["playlist_snapshot_id", "string"],
         ["position", "int"], ["song_id", "string"], ["added_at", "string"], ["added_by", "string"]],
     plays: [["played_at", "string"], ["song_id", "string"], ["context_type", "string"], ["context_uri", "string"]],

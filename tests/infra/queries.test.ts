@@ -3,10 +3,17 @@
  * (fixtures/lake), stay in the SQL subset Athena (Trino) and DuckDB share, and the local runner
  * behaves like the Glue catalog (same tables, same columns, same types).
  *
- * Fixture, three snapshot dates (2026-11-18, -19, -20):
- *   Morning Mix   18: Bohemian, Bzrp53, KICK BACK   19: Bzrp53, Bohemian, KICK BACK, Bohemian (listed twice)
- *                 20: Bzrp53, Say "Cheese", Bohemian, Love of My Life
- *   日本のヒット   18: KICK BACK, Love of My Life     20: KICK BACK, Bzrp53          (no snapshot on the 19th)
+ * Fixture, three snapshot dates (2026-11-18, -19, -20). Playlists are versioned: `playlists` has one
+ * row per playlist per day it was extracted, naming that day's version (snapshot id);
+ * `playlist_entries` holds a version's items only on the day(s) they were landed.
+ *   Morning Mix  (a new version every day)
+ *     18 snap_m1: Bohemian, Bzrp53, KICK BACK   19 snap_m2: Bzrp53, Bohemian, KICK BACK, Bohemian (listed twice)
+ *     20 snap_m3: Bzrp53, Say "Cheese", Bohemian, Love of My Life
+ *   日本のヒット  18 snap_j1: KICK BACK, Love of My Life
+ *                19 snap_j1 UNCHANGED: a playlists row, no entries that day
+ *                20 snap_j2: KICK BACK, Bzrp53
+ *   Quiet Hours  18 snap_q0: Bohemian        19 snap_q1: KICK BACK, Bohemian
+ *                20 snap_q1 again, its entries landed a second time (identical): must not double
  *   Bzrp53 is by Bizarrap and Shakira; albums have day, month (1975) and year (2004) precision;
  *   the 2026-11-17T08:03:30.500Z play of Bohemian Rhapsody is stored under two snapshot dates.
  */
@@ -60,59 +67,74 @@ describe("named queries on the sample lake", () => {
         }
     });
 
-    it("current top songs come from each playlist's latest snapshot, ranked by position", () => {
+    it("current top songs come from each playlist's current version, ranked by position, a version landed twice listed once", () => {
         const result = answer("playlist_top_songs");
-        assert.deepEqual(result.columns, ["playlist_name", "playlist_rank", "song_name", "artist_name", "snapshot_date"]);
+        assert.deepEqual(result.columns, [
+            "playlist_name", "playlist_rank", "song_name", "artist_name", "version_first_seen", "snapshot_date",
+        ]);
         assert.deepEqual(result.rows, [
-            ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20"],
-            ["Morning Mix", "2", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20"],
-            ["Morning Mix", "3", "Bohemian Rhapsody", "Queen", "2026-11-20"],
-            ["Morning Mix", "4", "Love of My Life", "Queen", "2026-11-20"],
-            ["日本のヒット", "1", "KICK BACK", "米津玄師", "2026-11-20"],
-            ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20"],
+            ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "2", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "3", "Bohemian Rhapsody", "Queen", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "4", "Love of My Life", "Queen", "2026-11-20", "2026-11-20"],
+            // snap_q1, first seen on the 19th; its entries exist on the 19th and the 20th: two rows, not four.
+            ["Quiet Hours", "1", "KICK BACK", "米津玄師", "2026-11-19", "2026-11-20"],
+            ["Quiet Hours", "2", "Bohemian Rhapsody", "Queen", "2026-11-19", "2026-11-20"],
+            ["日本のヒット", "1", "KICK BACK", "米津玄師", "2026-11-20", "2026-11-20"],
+            ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20", "2026-11-20"],
         ]);
     });
 
     it("artists are credited once per distinct current song, every artist of a multi-artist song included", () => {
         const result = answer("artists_with_most_songs");
         assert.deepEqual(result.columns, ["artist_name", "song_count", "playlist_count"]);
-        // Current songs: Morning Mix {Bzrp53, Say "Cheese", Bohemian, Love of My Life}, 日本のヒット {KICK BACK, Bzrp53}.
+        // Current versions: Morning Mix snap_m3 {Bzrp53, Say "Cheese", Bohemian, Love of My Life},
+        // Quiet Hours snap_q1 {KICK BACK, Bohemian} (landed twice, counted once), 日本のヒット snap_j2 {KICK BACK, Bzrp53}.
+        // Queen: Bohemian (Morning Mix, Quiet Hours) and Love of My Life (Morning Mix): 2 songs, 2 playlists.
         assert.deepEqual(result.rows, [
-            ["Queen", "2", "1"],
+            ["Queen", "2", "2"],
             ["Bizarrap", "1", "2"],
             ["Shakira", "1", "2"],
+            ["米津玄師", "1", "2"],
             ["Tyler, The Creator", "1", "1"],
-            ["米津玄師", "1", "1"],
         ]);
     });
 
-    it("days on a playlist count distinct snapshot dates, not rows", () => {
+    it("days on a playlist count the days whose version held the song, unchanged days included, never rows", () => {
         const result = answer("days_on_playlist");
         assert.deepEqual(result.columns, ["playlist_name", "song_name", "days_on_playlist", "first_seen", "last_seen"]);
         assert.deepEqual(result.rows, [
             // Bohemian Rhapsody is listed twice on the 19th: still 3 days, not 4.
             ["Morning Mix", "Bohemian Rhapsody", "3", "2026-11-18", "2026-11-20"],
             ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-20"],
+            // snap_q0 on the 18th, snap_q1 on the 19th and 20th (its entries landed on both): 3 days, not 4.
+            ["Quiet Hours", "Bohemian Rhapsody", "3", "2026-11-18", "2026-11-20"],
+            // The 19th counts although 日本のヒット landed no entries that day (unchanged, snap_j1).
+            ["日本のヒット", "KICK BACK", "3", "2026-11-18", "2026-11-20"],
             ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
-            ["日本のヒット", "KICK BACK", "2", "2026-11-18", "2026-11-20"],
+            ["Quiet Hours", "KICK BACK", "2", "2026-11-19", "2026-11-20"],
+            // snap_j1 on the 18th and, unchanged, on the 19th.
+            ["日本のヒット", "Love of My Life", "2", "2026-11-18", "2026-11-19"],
             ["Morning Mix", "Love of My Life", "1", "2026-11-20", "2026-11-20"],
             ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20"],
-            ["日本のヒット", "Love of My Life", "1", "2026-11-18", "2026-11-18"],
             ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "1", "2026-11-20", "2026-11-20"],
         ]);
     });
 
-    it("changes compare each playlist's own two latest snapshots", () => {
+    it("changes compare each playlist's two latest distinct versions, not its two latest days", () => {
         const result = answer("playlist_changes");
         assert.deepEqual(result.columns, [
             "playlist_name", "change_type", "position", "song_name", "artist_name",
-            "previous_snapshot_date", "latest_snapshot_date",
+            "previous_version_first_seen", "latest_version_first_seen",
         ]);
         assert.deepEqual(result.rows, [
+            // snap_m2 (first seen 19th) -> snap_m3 (20th).
             ["Morning Mix", "drop_out", "2", "KICK BACK", "米津玄師", "2026-11-19", "2026-11-20"],
             ["Morning Mix", "new_entry", "1", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-19", "2026-11-20"],
             ["Morning Mix", "new_entry", "3", "Love of My Life", "Queen", "2026-11-19", "2026-11-20"],
-            // 日本のヒット has no snapshot on the 19th: its previous one is the 18th.
+            // The 19th and 20th both hold snap_q1 (identical entries): the comparison is with snap_q0 of the 18th.
+            ["Quiet Hours", "new_entry", "0", "KICK BACK", "米津玄師", "2026-11-18", "2026-11-19"],
+            // The 19th holds snap_j1 unchanged: snap_j2 is compared with snap_j1, first seen on the 18th.
             ["日本のヒット", "drop_out", "1", "Love of My Life", "Queen", "2026-11-18", "2026-11-20"],
             ["日本のヒット", "new_entry", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-18", "2026-11-20"],
         ]);
@@ -151,7 +173,9 @@ describe("named queries on the sample lake", () => {
         const counts: Record<string, [number, number, number]> = {
             albums: [3, 3, 4],
             artists: [4, 4, 5],
-            playlist_entries: [5, 4, 6],
+            // 18: m1 3 + j1 2 + q0 1; 19: m2 4 + q1 2 (j1 unchanged, none); 20: m3 4 + j2 2 + q1 2 (landed again).
+            playlist_entries: [6, 6, 8],
+            playlists: [3, 3, 3],
             plays: [3, 3, 2],
             song_artists: [5, 4, 6],
             songs: [4, 3, 5],
@@ -197,6 +221,110 @@ describe("no query double counts across snapshot dates", () => {
             repeated.close();
             fs.rmSync(lakeCopy, { recursive: true, force: true });
         }
+    });
+});
+
+describe("playlists are read by version, whatever day their entries were landed", () => {
+    const playlistsHeader = "playlist_id,playlist_name,playlist_snapshot_id,owner_id";
+    const entriesHeader = "playlist_id,playlist_name,playlist_snapshot_id,position,song_id,added_at,added_by";
+
+    /** A copy of the fixture lake plus one more day, 2026-11-21, of playlists (and optionally entries) rows. */
+    async function withExtraDay(playlists: string[], entries: string[], check: (lake: LocalLake) => Promise<void>): Promise<void> {
+        const lakeCopy = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
+        fs.cpSync(fixtureLake, lakeCopy, { recursive: true });
+        const write = (table: string, lines: string[]) => {
+            const folder = path.join(lakeCopy, "transformed", table, "snapshot_date=2026-11-21");
+            fs.mkdirSync(folder, { recursive: true });
+            fs.writeFileSync(path.join(folder, `${table}.csv`), lines.map(l => l + "\r\n").join(""));
+        };
+        write("playlists", [playlistsHeader, ...playlists]);
+        if (entries.length > 0) {
+            write("playlist_entries", [entriesHeader, ...entries]);
+        }
+        const lake = await LocalLake.open(lakeCopy);
+        try {
+            await check(lake);
+        } finally {
+            lake.close();
+            fs.rmSync(lakeCopy, { recursive: true, force: true });
+        }
+    }
+    const run = (lake: LocalLake, name: string) => lake.run(queries.find(q => q.name === name)!);
+
+    it("a day on which every playlist was extracted unchanged adds a day on the playlist and changes nothing else", async () => {
+        // 2026-11-21: the three current versions again (snap_m3, snap_j2, snap_q1), no entries landed.
+        await withExtraDay([
+            "playlist_morning,Morning Mix,snap_m3,user_ana",
+            "playlist_japan,日本のヒット,snap_j2,user_kenji",
+            "playlist_quiet,Quiet Hours,snap_q1,user_ana",
+        ], [], async lake => {
+            assert.deepEqual((await run(lake, "days_on_playlist")).rows, [
+                // Every song of a current version gains the 21st; the others keep their days.
+                ["Morning Mix", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "4", "2026-11-18", "2026-11-21"],
+                ["Quiet Hours", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-21"],
+                ["日本のヒット", "KICK BACK", "4", "2026-11-18", "2026-11-21"],
+                ["Quiet Hours", "KICK BACK", "3", "2026-11-19", "2026-11-21"],
+                ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
+                ["Morning Mix", "Love of My Life", "2", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "Say \"Cheese\"", "2", "2026-11-20", "2026-11-21"],
+                ["日本のヒット", "Love of My Life", "2", "2026-11-18", "2026-11-19"],
+                ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "2", "2026-11-20", "2026-11-21"],
+            ]);
+            // The current versions' entries were landed on earlier days; the top songs still come from them.
+            const top = await run(lake, "playlist_top_songs");
+            assert.deepEqual(top.rows.map(r => [r[0], r[1], r[2], r[4], r[5]]), [
+                ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "2", "Say \"Cheese\"", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "3", "Bohemian Rhapsody", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "4", "Love of My Life", "2026-11-20", "2026-11-21"],
+                ["Quiet Hours", "1", "KICK BACK", "2026-11-19", "2026-11-21"],
+                ["Quiet Hours", "2", "Bohemian Rhapsody", "2026-11-19", "2026-11-21"],
+                ["日本のヒット", "1", "KICK BACK", "2026-11-20", "2026-11-21"],
+                ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "2026-11-20", "2026-11-21"],
+            ]);
+            const original = await LocalLake.open(fixtureLake);
+            try {
+                for (const name of ["artists_with_most_songs", "playlist_changes"]) {
+                    assert.deepEqual((await run(lake, name)).rows, (await run(original, name)).rows,
+                        `${name}: an unchanged day is no new version`);
+                }
+            } finally {
+                original.close();
+            }
+        });
+    });
+
+    it("when two runs of one day saw two versions, the day's playlists row decides which one counts", async () => {
+        // 2026-11-21: an early run landed snap_m4 (Bohemian), a later one snap_m5 (Love of My Life,
+        // Bohemian); the playlists row names snap_m5, the version the day's latest run saw.
+        await withExtraDay([
+            "playlist_morning,Morning Mix,snap_m5,user_ana",
+        ], [
+            "playlist_morning,Morning Mix,snap_m4,0,song_bohemian,2026-11-18T00:00:00Z,user_ana",
+            "playlist_morning,Morning Mix,snap_m5,0,song_loveofmylife,2026-11-21T05:00:00Z,user_ana",
+            "playlist_morning,Morning Mix,snap_m5,1,song_bohemian,2026-11-18T00:00:00Z,user_ana",
+        ], async lake => {
+            const top = await run(lake, "playlist_top_songs");
+            assert.deepEqual(top.rows.filter(r => r[0] === "Morning Mix"), [
+                ["Morning Mix", "1", "Love of My Life", "Queen", "2026-11-21", "2026-11-21"],
+                ["Morning Mix", "2", "Bohemian Rhapsody", "Queen", "2026-11-21", "2026-11-21"],
+            ]);
+            // snap_m5 against snap_m3 (20th): snap_m4 was never a day's version.
+            const changes = await run(lake, "playlist_changes");
+            assert.deepEqual(changes.rows.filter(r => r[0] === "Morning Mix"), [
+                ["Morning Mix", "drop_out", "0", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "drop_out", "1", "Say \"Cheese\"", "Tyler, The Creator", "2026-11-20", "2026-11-21"],
+            ]);
+            const days = await run(lake, "days_on_playlist");
+            assert.deepEqual(days.rows.filter(r => r[0] === "Morning Mix"), [
+                ["Morning Mix", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-20"],
+                ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-19"],
+                ["Morning Mix", "Love of My Life", "2", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20"],
+            ]);
+        });
     });
 });
 
