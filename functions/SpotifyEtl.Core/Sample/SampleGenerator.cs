@@ -15,9 +15,10 @@ public sealed record SampleOptions(int Days = 7, int Items = 60, int Seed = 42, 
 public sealed record SampleSummary(int Objects, int Playlists, int Days, long Bytes);
 
 /// <summary>
-/// Writes raw Spotify responses as the extractor would land them, for a Development Mode app:
-/// daily snapshots of two playlists (metadata plus every page of <c>/items</c>, 50 per page) and a
-/// page of recently played tracks per day. The same options give the same bytes.
+/// Writes raw Spotify responses as the extractor would land them, for a Development Mode app: two
+/// playlists, one changing every day and one every other day (metadata every day, every page of
+/// <c>/items</c>, 50 per page, on the days it changed), and a page of recently played tracks per day.
+/// The same options give the same bytes.
 /// </summary>
 public sealed class SampleGenerator(IObjectStore destination)
 {
@@ -34,8 +35,8 @@ public sealed class SampleGenerator(IObjectStore destination)
         var catalog = new Catalog(random, trackCount: Math.Max(options.Items * 3, 40));
         var playlists = new[]
         {
-            new SamplePlaylist(Id(random), "Road Trip, 2026", UsesDeprecatedTrackField: true),
-            new SamplePlaylist(Id(random), "夜のドライブ \"Night Drive\"", UsesDeprecatedTrackField: false),
+            new SamplePlaylist(Id(random), "Road Trip, 2026", UsesDeprecatedTrackField: true, ChangesEveryDays: 1),
+            new SamplePlaylist(Id(random), "夜のドライブ \"Night Drive\"", UsesDeprecatedTrackField: false, ChangesEveryDays: 2),
         };
         foreach (var playlist in playlists)
         {
@@ -48,24 +49,31 @@ public sealed class SampleGenerator(IObjectStore destination)
         var lastDay = options.LastDay ?? SampleOptions.DefaultLastDay;
         var objects = 0;
         long bytes = 0;
-        for (var day = lastDay.AddDays(1 - options.Days); day <= lastDay; day = day.AddDays(1))
+        var firstDay = lastDay.AddDays(1 - options.Days);
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
             var runStart = new DateTimeOffset(day.ToDateTime(new TimeOnly(6, 0)), TimeSpan.Zero);
             var runId = RawObjectKey.FormatRunId(runStart);
+            var dayNumber = day.DayNumber - firstDay.DayNumber;
             foreach (var playlist in playlists)
             {
-                if (day != lastDay.AddDays(1 - options.Days))
+                // As the extractor does: metadata every run; the items only when the snapshot id changed.
+                var changed = dayNumber == 0 || dayNumber % playlist.ChangesEveryDays == 0;
+                if (changed && dayNumber > 0)
                 {
                     playlist.Evolve(random, catalog, runStart, OwnerId);
                 }
-                var snapshotId = SnapshotId(playlist, day);
-                bytes += await LandAsync(new RawObjectKey(RawSource.Playlist, day, playlist.Id, runId, 1), PlaylistMetadata(playlist, snapshotId), cancellationToken).ConfigureAwait(false);
+                bytes += await LandAsync(new RawObjectKey(RawSource.Playlist, day, playlist.Id, runId, 0), PlaylistMetadata(playlist, SnapshotId(playlist)), cancellationToken).ConfigureAwait(false);
                 objects++;
+                if (!changed)
+                {
+                    continue;
+                }
                 var pages = (playlist.Entries.Count + PageSize - 1) / PageSize;
                 for (var page = 0; page < pages; page++)
                 {
                     bytes += await LandAsync(new RawObjectKey(RawSource.PlaylistItems, day, playlist.Id, runId, page + 1),
-                        ItemsPage(playlist, page * PageSize, pages), cancellationToken).ConfigureAwait(false);
+                        ItemsPage(playlist, page * PageSize), cancellationToken).ConfigureAwait(false);
                     objects++;
                 }
             }
@@ -120,7 +128,7 @@ public sealed class SampleGenerator(IObjectStore destination)
         w.WriteEndObject();
     });
 
-    private static byte[] ItemsPage(SamplePlaylist playlist, int offset, int pages) => Json(w =>
+    private static byte[] ItemsPage(SamplePlaylist playlist, int offset) => Json(w =>
     {
         var href = $"{Api}/playlists/{playlist.Id}/items";
         w.WriteStartObject();
@@ -167,7 +175,6 @@ public sealed class SampleGenerator(IObjectStore destination)
         }
         w.WriteNumber("total", playlist.Entries.Count);
         w.WriteEndObject();
-        _ = pages;
     });
 
     private static byte[] RecentlyPlayed(Random random, Catalog catalog, SamplePlaylist[] playlists, DateTimeOffset runStart) => Json(w =>
@@ -214,8 +221,9 @@ public sealed class SampleGenerator(IObjectStore destination)
         w.WriteEndObject();
     }
 
-    private static string SnapshotId(SamplePlaylist playlist, DateOnly day) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{playlist.Id}:{day:yyyyMMdd}:{playlist.Version}"));
+    /// <summary>Like Spotify's: opaque, and the same for as long as the playlist does not change.</summary>
+    private static string SnapshotId(SamplePlaylist playlist) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{playlist.Id}:{playlist.Version:D8}"));
 
     internal static string Id(Random random)
     {

@@ -133,11 +133,12 @@ internal sealed class Unavailable : EntryContent
 
 internal sealed record PlaylistEntry(EntryContent Content, DateTimeOffset AddedAt, string AddedBy);
 
-internal sealed class SamplePlaylist(string id, string name, bool UsesDeprecatedTrackField)
+internal sealed class SamplePlaylist(string id, string name, bool UsesDeprecatedTrackField, int ChangesEveryDays)
 {
     public string Id { get; } = id;
     public string Name { get; } = name;
     public bool UsesDeprecatedTrackField { get; } = UsesDeprecatedTrackField;
+    public int ChangesEveryDays { get; } = ChangesEveryDays;
     public List<PlaylistEntry> Entries { get; } = [];
     public int Version { get; private set; }
 

@@ -143,12 +143,14 @@ public sealed class SpotifyExtractor(SpotifyApiClient client, IObjectStore store
         {
             previous = run.State.Playlists.GetValueOrDefault(source.Subject);
         }
+        // The metadata lands on every run, so the lake knows which version was current each day (the
+        // playlists table); the items land only when the version changed.
+        await LandAsync(new RawObjectKey(RawSource.Playlist, run.SnapshotDate, source.Subject, run.RunId, 0), metadata, progress, cancellationToken).ConfigureAwait(false);
         if (previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal))
         {
             return SourceStatuses.Unchanged;
         }
 
-        await LandAsync(new RawObjectKey(RawSource.Playlist, run.SnapshotDate, source.Subject, run.RunId, 0), metadata, progress, cancellationToken).ConfigureAwait(false);
         var itemsPath = $"playlists/{source.Subject}/items?limit={PageSize}&additional_types=track,episode" +
             (_options.Market is { Length: > 0 } market ? $"&market={Uri.EscapeDataString(market)}" : "");
         var status = await LandPagesAsync(source, itemsPath, run, progress, null, cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,7 @@ namespace SpotifyEtl.Transformation;
 /// objects arrived:
 /// <list type="bullet">
 /// <item>songs, albums, artists, song_artists: one row per key; a later run's row wins.</item>
+/// <item>playlists: per playlist, the version the day's latest run saw.</item>
 /// <item>playlist_entries: per playlist, the entries of its latest run that day, named from that run's metadata.</item>
 /// <item>plays: one row per (played_at, song_id).</item>
 /// </list>
@@ -52,7 +53,7 @@ public sealed class PartitionMerger(IObjectStore lake)
         var keys = await ListAsync(StagingKey.PartitionPrefix(table, snapshotDate), cancellationToken).ConfigureAwait(false);
         if (table == TableNames.PlaylistEntries)
         {
-            keys.AddRange(await ListAsync(StagingKey.PartitionPrefix(TableNames.PlaylistVersions, snapshotDate), cancellationToken).ConfigureAwait(false));
+            keys.AddRange(await ListAsync(StagingKey.PartitionPrefix(TableNames.Playlists, snapshotDate), cancellationToken).ConfigureAwait(false));
         }
         return keys;
     }
@@ -81,8 +82,9 @@ public sealed class PartitionMerger(IObjectStore lake)
             TableNames.Artists => await WriteAsync(table, snapshotDate, LatestPerKey<ArtistRow>(staged, row => row.ArtistId), cancellationToken).ConfigureAwait(false),
             TableNames.SongArtists => await WriteAsync(table, snapshotDate,
                 LatestPerKey<SongArtistRow>(staged, row => $"{row.SongId}\u001f{row.ArtistPosition:D6}"), cancellationToken).ConfigureAwait(false),
+            TableNames.Playlists => await WriteAsync(table, snapshotDate, LatestPerKey<PlaylistRow>(staged, row => row.PlaylistId), cancellationToken).ConfigureAwait(false),
             TableNames.PlaylistEntries => await WriteAsync(table, snapshotDate,
-                LatestRunPerPlaylist(staged, await StagedAsync(TableNames.PlaylistVersions, snapshotDate, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false),
+                LatestRunPerPlaylist(staged, await StagedAsync(TableNames.Playlists, snapshotDate, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false),
             TableNames.Plays => await WriteAsync(table, snapshotDate, DistinctPlays(staged), cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentException($"'{table}' is not a table of the lake.", nameof(table)),
         };
@@ -120,11 +122,11 @@ public sealed class PartitionMerger(IObjectStore lake)
 
     private IEnumerable<PlaylistEntryRow> LatestRunPerPlaylist(List<StagingKey> entryFiles, List<StagingKey> versionFiles)
     {
-        var versions = new Dictionary<(string Playlist, string Run), PlaylistVersionRow>();
-        var latestVersion = new Dictionary<string, PlaylistVersionRow>(StringComparer.Ordinal);
+        var versions = new Dictionary<(string Playlist, string Run), PlaylistRow>();
+        var latestVersion = new Dictionary<string, PlaylistRow>(StringComparer.Ordinal);
         foreach (var file in versionFiles)
         {
-            foreach (var row in ReadRows<PlaylistVersionRow>(file))
+            foreach (var row in ReadRows<PlaylistRow>(file))
             {
                 versions[(row.PlaylistId, file.RunId)] = row;
                 latestVersion[row.PlaylistId] = row;

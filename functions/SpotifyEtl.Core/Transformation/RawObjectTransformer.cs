@@ -20,7 +20,7 @@ public static class RawObjectTransformer
                 {
                     throw new InvalidRawObjectException(name, "it is not a Spotify playlist: \"id\" or \"snapshot_id\" is missing");
                 }
-                output.PlaylistVersions.Add(new PlaylistVersionRow(playlist.Id, AthenaValues.Text(playlist.Name), playlist.SnapshotId, playlist.Owner?.Id));
+                output.Playlists.Add(new PlaylistRow(playlist.Id, AthenaValues.Text(playlist.Name), playlist.SnapshotId, playlist.Owner?.Id));
                 output.ItemsRead = 1;
                 break;
 

@@ -82,16 +82,18 @@ public sealed record PlayRow(string PlayedAt, string SongId, string? ContextType
 }
 
 /// <summary>
-/// Staging only: which version of a playlist a run saw. The merge copies name and snapshot id onto
-/// that playlist's entries, because the pages of <c>/items</c> carry neither.
+/// Which version of a playlist a day's extraction saw. Extraction lands a playlist's items only when
+/// its snapshot id changed, but its metadata on every run: this table says what was on the playlist
+/// each day (join <see cref="PlaylistEntryRow"/> on playlist id and snapshot id). The merge also copies
+/// name and snapshot id onto that run's entries, because the pages of <c>/items</c> carry neither.
 /// </summary>
-public sealed record PlaylistVersionRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, string? OwnerId) : ITableRow<PlaylistVersionRow>
+public sealed record PlaylistRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, string? OwnerId) : ITableRow<PlaylistRow>
 {
     public static IReadOnlyList<string> Columns { get; } = ["playlist_id", "playlist_name", "playlist_snapshot_id", "owner_id"];
 
     public string?[] ToFields() => [PlaylistId, PlaylistName, PlaylistSnapshotId, OwnerId];
 
-    public static PlaylistVersionRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2], fields[3]);
+    public static PlaylistRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2], fields[3]);
 }
 
 /// <summary>Field text as Athena's OpenCSVSerDe and DuckDB read it: invariant numbers, true/false, empty for null.</summary>
@@ -114,10 +116,10 @@ public static class TableNames
     public const string SongArtists = "song_artists";
     public const string PlaylistEntries = "playlist_entries";
     public const string Plays = "plays";
-    public const string PlaylistVersions = "playlist_versions";
+    public const string Playlists = "playlists";
 
     /// <summary>The tables analysts query, in the order reports list them.</summary>
-    public static readonly IReadOnlyList<string> Published = [Songs, Albums, Artists, SongArtists, PlaylistEntries, Plays];
+    public static readonly IReadOnlyList<string> Published = [Songs, Albums, Artists, SongArtists, Playlists, PlaylistEntries, Plays];
 
     /// <summary>Each published table's columns, in order: the contract with the Glue catalog.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Columns = new Dictionary<string, IReadOnlyList<string>>
@@ -126,6 +128,7 @@ public static class TableNames
         [Albums] = AlbumRow.Columns,
         [Artists] = ArtistRow.Columns,
         [SongArtists] = SongArtistRow.Columns,
+        [Playlists] = PlaylistRow.Columns,
         [PlaylistEntries] = PlaylistEntryRow.Columns,
         [Plays] = PlayRow.Columns,
     };

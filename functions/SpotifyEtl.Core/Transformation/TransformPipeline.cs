@@ -95,14 +95,13 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake)
         await Stage(TableNames.Albums, rows.Albums.Values).ConfigureAwait(false);
         await Stage(TableNames.Artists, rows.Artists.Values).ConfigureAwait(false);
         await Stage(TableNames.SongArtists, rows.SongArtists.Values).ConfigureAwait(false);
+        await Stage(TableNames.Playlists, rows.Playlists).ConfigureAwait(false);
         await Stage(TableNames.PlaylistEntries, rows.PlaylistEntries).ConfigureAwait(false);
         await Stage(TableNames.Plays, rows.Plays).ConfigureAwait(false);
-        await Stage(TableNames.PlaylistVersions, rows.PlaylistVersions).ConfigureAwait(false);
-        if (rows.PlaylistVersions.Count > 0)
+        if (rows.Playlists.Count > 0 && !written.Contains(TableNames.PlaylistEntries))
         {
-            written.Add(TableNames.PlaylistEntries); // the entries take their playlist's name from this version
+            written.Add(TableNames.PlaylistEntries); // that day's entries take their playlist's name from this version
         }
-        written.Remove(TableNames.PlaylistVersions);
         return written;
     }
 

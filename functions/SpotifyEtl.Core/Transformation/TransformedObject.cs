@@ -12,7 +12,7 @@ public sealed class TransformedObject
     public Dictionary<(string SongId, int Position), SongArtistRow> SongArtists { get; } = [];
     public List<PlaylistEntryRow> PlaylistEntries { get; } = [];
     public List<PlayRow> Plays { get; } = [];
-    public List<PlaylistVersionRow> PlaylistVersions { get; } = [];
+    public List<PlaylistRow> Playlists { get; } = [];
 
     /// <summary>Entries read from the response, whether or not they became rows.</summary>
     public int ItemsRead { get; internal set; }
@@ -27,6 +27,7 @@ public sealed class TransformedObject
         [TableNames.Albums] = Albums.Count,
         [TableNames.Artists] = Artists.Count,
         [TableNames.SongArtists] = SongArtists.Count,
+        [TableNames.Playlists] = Playlists.Count,
         [TableNames.PlaylistEntries] = PlaylistEntries.Count,
         [TableNames.Plays] = Plays.Count,
     };

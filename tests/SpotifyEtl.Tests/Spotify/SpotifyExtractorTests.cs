@@ -61,7 +61,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Extract_skips_a_playlist_whose_snapshot_id_is_unchanged()
+    public async Task Extract_skips_the_items_of_a_playlist_whose_snapshot_id_is_unchanged_but_lands_its_metadata()
     {
         var playlist = _h.Spotify.AddPlaylist(Mine, items: 60);
         await _h.RunAsync(ExtractionSource.Playlist(Mine));
@@ -74,6 +74,8 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcomes.Succeeded, second.Manifest.Outcome);
         Assert.Equal(itemRequestsAfterFirstRun, _h.Spotify.ApiRequestsTo($"playlists/{Mine}/items"));
         Assert.Empty(await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
+        // The version seen that run still lands: the playlists table records what was current each day.
+        Assert.Single(await _h.KeysAsync($"raw/playlist/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
 
         playlist.SnapshotId = "snapshot-2";
         _h.Clock.Advance(TimeSpan.FromHours(1));

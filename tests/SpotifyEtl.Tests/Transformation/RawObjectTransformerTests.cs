@@ -127,7 +127,7 @@ public class RawObjectTransformerTests
     {
         var rows = Transform(RawSource.Playlist, Playlist("pl1", "Road Trip, 2026", "snap-1"));
 
-        var version = Assert.Single(rows.PlaylistVersions);
+        var version = Assert.Single(rows.Playlists);
         Assert.Equal(("pl1", "Road Trip, 2026", "snap-1"), (version.PlaylistId, version.PlaylistName, version.PlaylistSnapshotId));
     }
 

@@ -21,9 +21,9 @@ public sealed class TransformPipelineTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<string> LandAsync(RawSource source, string subject, string json, string run = "20261120T060000Z", int page = 1)
+    private async Task<string> LandAsync(RawSource source, string subject, string json, string run = "20261120T060000Z", int page = 1, DateOnly? day = null)
     {
-        var key = new RawObjectKey(source, Day, subject, run, page).ToString();
+        var key = new RawObjectKey(source, day ?? Day, subject, run, page).ToString();
         await _lake.PutTextAsync(key, json, "application/json");
         return key;
     }
@@ -143,6 +143,22 @@ public sealed class TransformPipelineTests : IDisposable
         await TransformAsync(metadata);
 
         Assert.StartsWith("pl1,Road Trip,snap-1,1,t1", Lines(Table(TableNames.PlaylistEntries))[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_playlist_unchanged_on_a_day_has_that_days_version_in_playlists_while_its_entries_stay_on_the_day_they_landed()
+    {
+        var nextDay = Day.AddDays(1);
+        var items = await LandAsync(RawSource.PlaylistItems, "pl1", Page(0, Entry(Track("t1", "One", AlbumA, ArtistA))));
+        var monday = await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "Road Trip", "snap-1"));
+        var tuesday = await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "Road Trip", "snap-1"), run: "20261121T060000Z", page: 0, day: nextDay);
+
+        await TransformAsync(tuesday, items, monday);
+
+        Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(Table(TableNames.Playlists))[1]);
+        Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(File.ReadAllText(_folder[PartitionMerger.OutputKey(TableNames.Playlists, nextDay)]))[1]);
+        Assert.Equal("pl1,Road Trip,snap-1,1,t1,2026-11-20T08:00:00Z,owner", Lines(Table(TableNames.PlaylistEntries))[1]);
+        Assert.False(File.Exists(_folder[PartitionMerger.OutputKey(TableNames.PlaylistEntries, nextDay)]));
     }
 
     [Fact]
