@@ -25,6 +25,9 @@ public sealed class PartitionMerger(IObjectStore lake)
     /// </summary>
     private const int MaxRounds = 50;
 
+    /// <summary>Staging files read concurrently ahead of the merge.</summary>
+    private const int ReadAhead = 16;
+
     public static string OutputKey(string table, DateOnly snapshotDate) =>
         $"{LakeLayout.Transformed}{LakeLayout.Partition(table, snapshotDate)}{table}.csv";
 
@@ -104,15 +107,32 @@ public sealed class PartitionMerger(IObjectStore lake)
         return staged;
     }
 
-    private IEnumerable<T> ReadRows<T>(StagingKey key) where T : ITableRow<T> =>
-        CsvTable.Read<T>(lake.OpenReadAsync(key.ToString()).GetAwaiter().GetResult(), key.ToString());
+    /// <summary>
+    /// The rows of each file, file after file in the given order. On S3 each file is a GET, so up to
+    /// <see cref="ReadAhead"/> of them are in flight ahead of the reader: a partition of hundreds of
+    /// staging files costs a few round trips, not hundreds, and memory holds at most that many files.
+    /// </summary>
+    private IEnumerable<(StagingKey File, IEnumerable<T> Rows)> ReadInOrder<T>(List<StagingKey> files) where T : ITableRow<T>
+    {
+        var inFlight = new Queue<Task<byte[]>>();
+        var next = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            for (; next < files.Count && next < i + ReadAhead; next++)
+            {
+                inFlight.Enqueue(lake.ReadAllBytesAsync(files[next].ToString()));
+            }
+            var bytes = inFlight.Dequeue().GetAwaiter().GetResult();
+            yield return (files[i], CsvTable.Read<T>(new MemoryStream(bytes, writable: false), files[i].ToString()));
+        }
+    }
 
     private SortedDictionary<string, T>.ValueCollection LatestPerKey<T>(List<StagingKey> oldestFirst, Func<T, string> keyOf) where T : ITableRow<T>
     {
         var latest = new SortedDictionary<string, T>(StringComparer.Ordinal);
-        foreach (var file in oldestFirst)
+        foreach (var (_, rows) in ReadInOrder<T>(oldestFirst))
         {
-            foreach (var row in ReadRows<T>(file))
+            foreach (var row in rows)
             {
                 latest[keyOf(row)] = row;
             }
@@ -124,26 +144,30 @@ public sealed class PartitionMerger(IObjectStore lake)
     {
         var versions = new Dictionary<(string Playlist, string Run), PlaylistRow>();
         var latestVersion = new Dictionary<string, PlaylistRow>(StringComparer.Ordinal);
-        foreach (var file in versionFiles)
+        foreach (var (file, rows) in ReadInOrder<PlaylistRow>(versionFiles))
         {
-            foreach (var row in ReadRows<PlaylistRow>(file))
+            foreach (var row in rows)
             {
                 versions[(row.PlaylistId, file.RunId)] = row;
                 latestVersion[row.PlaylistId] = row;
             }
         }
 
-        foreach (var playlist in entryFiles.GroupBy(file => file.Subject).OrderBy(group => group.Key, StringComparer.Ordinal))
-        {
-            var run = playlist.Max(file => file.RunId)!;
-            var version = versions.GetValueOrDefault((playlist.Key, run)) ?? latestVersion.GetValueOrDefault(playlist.Key);
-            // Rows are streamed file by file, page by page: a long playlist is never held in memory.
-            foreach (var file in playlist.Where(file => file.RunId == run).OrderBy(file => file.Page))
+        // Each playlist's latest run that day, page by page; rows are streamed, so a long playlist is never held in memory.
+        var latestRunFiles = entryFiles.GroupBy(file => file.Subject)
+            .OrderBy(group => group.Key, StringComparer.Ordinal)
+            .SelectMany(playlist =>
             {
-                foreach (var row in ReadRows<PlaylistEntryRow>(file))
-                {
-                    yield return row with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId };
-                }
+                var run = playlist.Max(file => file.RunId)!;
+                return playlist.Where(file => file.RunId == run).OrderBy(file => file.Page);
+            })
+            .ToList();
+        foreach (var (file, rows) in ReadInOrder<PlaylistEntryRow>(latestRunFiles))
+        {
+            var version = versions.GetValueOrDefault((file.Subject, file.RunId)) ?? latestVersion.GetValueOrDefault(file.Subject);
+            foreach (var row in rows)
+            {
+                yield return row with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId };
             }
         }
     }
@@ -151,9 +175,9 @@ public sealed class PartitionMerger(IObjectStore lake)
     private SortedDictionary<(string PlayedAt, string SongId), PlayRow>.ValueCollection DistinctPlays(List<StagingKey> files)
     {
         var plays = new SortedDictionary<(string PlayedAt, string SongId), PlayRow>();
-        foreach (var file in files)
+        foreach (var (_, rows) in ReadInOrder<PlayRow>(files))
         {
-            foreach (var row in ReadRows<PlayRow>(file))
+            foreach (var row in rows)
             {
                 plays.TryAdd((row.PlayedAt, row.SongId), row);
             }
