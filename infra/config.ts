@@ -130,7 +130,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "spotifyClientSecret", type: "string", secret: true, description: "Spotify app client secret (secret config; stored only in Secrets Manager)." },
     { key: "spotifyRefreshToken", type: "string", secret: true, description: "Spotify user refresh token from the authorization-code flow (secret config); set to an empty secret for client-credentials-only apps." },
     { key: "secretRecoveryWindowDays", type: "integer", default: 30, description: "Days Secrets Manager keeps the deleted credentials secret: 0 (delete at once) or 7-30." },
-    { key: "extractSchedule", type: "string", default: "cron(0 6 * * ? *)", description: "EventBridge schedule expression of the extract run: `rate(...)` or `cron(...)` (UTC)." },
+    { key: "extractSchedule", type: "string", default: "rate(1 hour)", description: "EventBridge schedule expression of the extract run: `rate(...)` or `cron(...)` (UTC). Spotify keeps only about the last 50 plays, so run at least as often as 50 plays take." },
     { key: "scheduleEnabled", type: "boolean", default: true, description: "Whether the schedule rule is enabled." },
     { key: "scheduleRetryAttempts", type: "integer", default: 2, description: "Times EventBridge retries delivering the scheduled event to extract (0-185) before its dead-letter queue." },
     { key: "scheduleMaximumEventAgeSeconds", type: "integer", default: 3600, description: "How long EventBridge keeps retrying delivery, in seconds (60-86400)." },

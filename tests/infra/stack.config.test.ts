@@ -82,12 +82,12 @@ describe("Pulumi.yaml", () => {
     });
 });
 
-describe("docs/stack.md", () => {
+describe("README.md", () => {
     test("documents every config key with its type and default", () => {
-        const doc = fs.readFileSync(path.join(repoRoot, "docs", "stack.md"), "utf8");
+        const doc = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
         for (const spec of configKeys) {
             const row = doc.split("\n").find((line) => line.startsWith(`| \`${spec.key}\` |`));
-            assert.ok(row, `docs/stack.md has no row for ${spec.key}`);
+            assert.ok(row, `README.md has no row for ${spec.key}`);
             assert.ok(row.includes(`| ${spec.type}`), `${spec.key}: type`);
             if (spec.default !== undefined && spec.default !== "") {
                 const shown = Array.isArray(spec.default) ? JSON.stringify(spec.default) : String(spec.default);
@@ -132,7 +132,7 @@ describe("defaults", () => {
         assert.equal(config.functions.transform.timeoutSeconds, 120);
         assert.equal(config.storage.encryption, "AES256");
         assert.equal(config.storage.forceDestroy, false);
-        assert.equal(config.schedule.expression, "cron(0 6 * * ? *)");
+        assert.equal(config.schedule.expression, "rate(1 hour)");
         assert.equal(config.alarms.email, "");
         assert.deepEqual(config.spotify.sources.map((s) => s.type), ["recently_played", "top_tracks", "top_artists", "saved_tracks"]);
     });

@@ -21,7 +21,8 @@ public static class CsvTable
 
     public static void Write<T>(Stream destination, IEnumerable<T> rows) where T : ITableRow<T>
     {
-        using var writer = new StreamWriter(destination, Utf8, bufferSize: 64 * 1024, leaveOpen: true);
+        // A small buffer: a 64K-character one would land on the large-object heap once per file written.
+        using var writer = new StreamWriter(destination, Utf8, bufferSize: 4096, leaveOpen: true);
         using var csv = new CsvWriter(writer, Configuration);
         foreach (var column in T.Columns)
         {

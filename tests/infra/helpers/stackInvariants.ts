@@ -303,7 +303,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("the schedule targets extract, retries, and dead-letters undeliverable events", () => {
                 const extract = stack.functionNamed("extract");
                 const rule = stack.one(types.rule);
-                assert.equal(rule.inputs["scheduleExpression"], stack.run.config["spotify-stack:extractSchedule"] ?? "cron(0 6 * * ? *)");
+                assert.equal(rule.inputs["scheduleExpression"], stack.run.config["spotify-stack:extractSchedule"] ?? "rate(1 hour)");
                 const target = stack.one(types.target);
                 assert.equal(target.inputs["rule"], rule.state["name"]);
                 assert.equal(target.inputs["arn"], extract.state["arn"]);
