@@ -11,10 +11,18 @@ public sealed class DemoCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    internal static (int ExitCode, string Output, string Errors) RunCli(params string[] arguments)
+    internal static (int ExitCode, string Output, string Errors) RunCli(params string[] arguments) =>
+        RunCli(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs the built spotify-etl in its own process, as a user would, with extra environment variables.</summary>
+    internal static (int ExitCode, string Output, string Errors) RunCli(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "spotify-etl.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(cli);
         foreach (var argument in arguments)
         {

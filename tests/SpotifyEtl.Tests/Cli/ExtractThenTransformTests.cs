@@ -1,0 +1,59 @@
+using SpotifyEtl.Tests.Spotify;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// The two halves meet only through raw storage: `spotify-etl extract` against the Spotify double (a real
+/// HTTP server) lands files that `spotify-etl transform` turns into the tables an analyst queries.
+/// </summary>
+public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
+{
+    private const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
+    private readonly TempFolder _folder = new();
+    private SpotifyDouble _spotify = null!;
+
+    public async Task InitializeAsync()
+    {
+        _spotify = await SpotifyDouble.StartAsync();
+        _spotify.AddPlaylist(PlaylistId, items: 60);
+        _spotify.Plays.AddRange([1_763_700_000_000, 1_763_700_300_000, 1_763_700_600_000]);
+    }
+
+    public async Task DisposeAsync() => await _spotify.DisposeAsync();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Extracted_responses_become_tables_with_every_page_every_play_and_every_artist()
+    {
+        var lake = _folder["lake"];
+        var environment = new Dictionary<string, string>
+        {
+            ["SPOTIFY_API_BASE_URL"] = _spotify.Endpoints.ApiBase.ToString(),
+            ["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString(),
+            ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+            ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+            ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
+            ["HOME"] = _folder.Path,
+        };
+
+        var extract = DemoCommandTests.RunCli(environment, "extract", "--lake", lake, "--playlist", PlaylistId, "--recently-played", "--saved-tracks");
+        var transform = DemoCommandTests.RunCli("transform", "--input", Path.Combine(lake, "raw"), "--lake", lake);
+
+        Assert.True(extract.ExitCode == 0, extract.Output + extract.Errors);
+        Assert.True(transform.ExitCode == 0, transform.Output + transform.Errors);
+        SpotifyExtractorTests.AssertNoSecret(extract.Output + extract.Errors);
+        using var duck = new DuckDb();
+        string Count(string table, string where = "true") =>
+            duck.Query($"SELECT count(*) FROM read_csv('{Path.Combine(lake, "transformed", table)}/*/*.csv', header = true) WHERE {where}").Rows[0][0]!;
+        Assert.Equal("60", Count("playlist_entries", $"playlist_id = '{PlaylistId}' AND playlist_snapshot_id = 'snapshot-1'"));
+        Assert.Equal("1", Count("playlists"));
+        Assert.Equal("3", Count("plays"));
+        // 60 playlist songs, 3 played and 3 saved, each credited to two artists: the second artist is kept for every one.
+        Assert.Equal("66", Count("songs"));
+        Assert.Equal("66", Count("song_artists", "artist_position = 2"));
+        Assert.Equal("1", Count("albums", "release_date = '2004-01-01' AND release_date_precision = 'year'"));
+    }
+}
