@@ -1,14 +1,9 @@
+using SpotifyEtl.Tests.Support;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SpotifyEtl.Tests.Functions;
 
@@ -42,14 +37,8 @@ public sealed class FakeAwsServer : IAsyncDisposable
 
     public static async Task<FakeAwsServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeAwsServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var (server, address) = await LoopbackServer.StartAsync(app => new FakeAwsServer(app), server => server.HandleAsync);
+        server.Port = address.Port;
         return server;
     }
 

@@ -1,15 +1,10 @@
+using SpotifyEtl.Tests.Support;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SpotifyEtl.Spotify;
 
 namespace SpotifyEtl.Tests.Spotify;
@@ -78,15 +73,8 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
 
     public static async Task<SpotifyDouble> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var spotify = new SpotifyDouble(app);
-        app.Run(spotify.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        spotify.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var (spotify, address) = await LoopbackServer.StartAsync(app => new SpotifyDouble(app), spotify => spotify.HandleAsync);
+        spotify.BaseAddress = address;
         return spotify;
     }
 
