@@ -18,6 +18,12 @@ public sealed record ExtractionState
 
     public static async Task<ExtractionState> LoadAsync(IObjectStore store, CancellationToken cancellationToken)
     {
+        // First run: no state yet. On S3 a read of a missing key answers 403, not 404, unless the role may
+        // list the bucket without a prefix; the extract role may list state/ only, so look there first.
+        if (!await ExistsByListingAsync(store, cancellationToken).ConfigureAwait(false))
+        {
+            return new ExtractionState();
+        }
         byte[] bytes;
         try
         {
@@ -37,6 +43,18 @@ public sealed record ExtractionState
             throw new InvalidDataException(
                 $"The extraction state {store.Description}/{Key} is not valid JSON ({exception.Message}). Fix or delete it; deleting it re-extracts every playlist and restarts the recently-played cursor.", exception);
         }
+    }
+
+    private static async Task<bool> ExistsByListingAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        await foreach (var key in store.ListAsync(Key, cancellationToken).ConfigureAwait(false))
+        {
+            if (key == Key)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Task SaveAsync(IObjectStore store, CancellationToken cancellationToken) =>
