@@ -14,8 +14,9 @@ internal static class SampleCommand
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
 
         var command = new Command("sample",
-            "Write raw Spotify responses as the extractor lands them: a playlist's metadata and every page of its items, " +
-            "for two playlists per day, plus a page of recently played tracks per day. Deterministic for a seed.")
+            "Write raw Spotify responses as the extractor lands them: two playlists, one changing every day and one every other day " +
+            "(metadata every day, every page of the items on days the playlist changed), plus a page of recently played tracks per day. " +
+            "Deterministic for a seed.")
         {
             output, days, items, seed,
         };
