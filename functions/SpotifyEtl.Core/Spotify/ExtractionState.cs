@@ -16,6 +16,13 @@ public sealed record ExtractionState
 
     public RecentlyPlayedState? RecentlyPlayed { get; set; }
 
+    /// <summary>
+    /// The snapshot date (<c>yyyy-MM-dd</c>) each once-a-day response last landed on, by name: top lists,
+    /// saved tracks (<c>top_tracks:short_term</c>, <c>saved_tracks</c>) and an unchanged playlist's
+    /// metadata (<c>playlist:{id}</c>). Hourly runs land them once per day, not 24 times.
+    /// </summary>
+    public Dictionary<string, string> LandedOn { get; init; } = new(StringComparer.Ordinal);
+
     public static async Task<ExtractionState> LoadAsync(IObjectStore store, CancellationToken cancellationToken)
     {
         // First run: no state yet. On S3 a read of a missing key answers 403, not 404, unless the role may
@@ -36,7 +43,11 @@ public sealed record ExtractionState
         try
         {
             var state = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionState) ?? new ExtractionState();
-            return state with { Playlists = new Dictionary<string, PlaylistState>(state.Playlists, StringComparer.Ordinal) };
+            return state with
+            {
+                Playlists = new Dictionary<string, PlaylistState>(state.Playlists, StringComparer.Ordinal),
+                LandedOn = new Dictionary<string, string>(state.LandedOn, StringComparer.Ordinal),
+            };
         }
         catch (JsonException exception)
         {

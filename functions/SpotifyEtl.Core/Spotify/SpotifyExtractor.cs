@@ -102,9 +102,9 @@ public sealed class SpotifyExtractor(SpotifyApiClient client, IObjectStore store
             {
                 SourceKind.Playlist => await ExtractPlaylistAsync(source, run, progress, cancellationToken).ConfigureAwait(false),
                 SourceKind.RecentlyPlayed => await ExtractRecentlyPlayedAsync(source, run, progress, cancellationToken).ConfigureAwait(false),
-                SourceKind.TopTracks => await LandPagesAsync(source, $"me/top/tracks?time_range={source.Subject}&limit={PageSize}", run, progress, null, cancellationToken).ConfigureAwait(false),
-                SourceKind.TopArtists => await LandPagesAsync(source, $"me/top/artists?time_range={source.Subject}&limit={PageSize}", run, progress, null, cancellationToken).ConfigureAwait(false),
-                SourceKind.SavedTracks => await LandPagesAsync(source, $"me/tracks?limit={PageSize}", run, progress, null, cancellationToken).ConfigureAwait(false),
+                SourceKind.TopTracks => await OncePerDayAsync(source, $"me/top/tracks?time_range={source.Subject}&limit={PageSize}", run, progress, cancellationToken).ConfigureAwait(false),
+                SourceKind.TopArtists => await OncePerDayAsync(source, $"me/top/artists?time_range={source.Subject}&limit={PageSize}", run, progress, cancellationToken).ConfigureAwait(false),
+                SourceKind.SavedTracks => await OncePerDayAsync(source, $"me/tracks?limit={PageSize}", run, progress, cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"No extraction for {source.Kind}."),
             };
             return progress.Report(status);
@@ -143,10 +143,16 @@ public sealed class SpotifyExtractor(SpotifyApiClient client, IObjectStore store
         {
             previous = run.State.Playlists.GetValueOrDefault(source.Subject);
         }
-        // The metadata lands on every run, so the lake knows which version was current each day (the
-        // playlists table); the items land only when the version changed.
+        // The items land only when the version changed; the metadata lands at least once a day whatever
+        // happened, so the lake knows which version was current each day (the playlists table).
+        var unchanged = previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal);
+        if (unchanged && LandedToday(run, source))
+        {
+            return SourceStatuses.Unchanged;
+        }
         await LandAsync(new RawObjectKey(RawSource.Playlist, run.SnapshotDate, source.Subject, run.RunId, 0), metadata, progress, cancellationToken).ConfigureAwait(false);
-        if (previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal))
+        RecordLandedToday(run, source);
+        if (unchanged)
         {
             return SourceStatuses.Unchanged;
         }
@@ -160,6 +166,40 @@ public sealed class SpotifyExtractor(SpotifyApiClient client, IObjectStore store
             run.State.Playlists[source.Subject] = new PlaylistState(header.SnapshotId, header.Name, run.RunId);
         }
         return status;
+    }
+
+    /// <summary>
+    /// Top lists and saved tracks change slowly and have no cursor: with an hourly schedule they would land
+    /// (and be merged) 24 times a day. They land on the day's first run only.
+    /// </summary>
+    private async Task<string> OncePerDayAsync(ExtractionSource source, string path, RunContext run, SourceProgress progress, CancellationToken cancellationToken)
+    {
+        if (LandedToday(run, source))
+        {
+            return SourceStatuses.Unchanged;
+        }
+        var status = await LandPagesAsync(source, path, run, progress, null, cancellationToken).ConfigureAwait(false);
+        if (status == SourceStatuses.Landed)
+        {
+            RecordLandedToday(run, source);
+        }
+        return status;
+    }
+
+    private bool LandedToday(RunContext run, ExtractionSource source)
+    {
+        lock (_stateLock)
+        {
+            return run.State.LandedOn.GetValueOrDefault(source.Name) == run.SnapshotDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+    }
+
+    private void RecordLandedToday(RunContext run, ExtractionSource source)
+    {
+        lock (_stateLock)
+        {
+            run.State.LandedOn[source.Name] = run.SnapshotDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
     }
 
     private async Task<string> ExtractRecentlyPlayedAsync(ExtractionSource source, RunContext run, SourceProgress progress, CancellationToken cancellationToken)

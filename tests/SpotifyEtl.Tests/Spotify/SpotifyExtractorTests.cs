@@ -61,7 +61,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Extract_skips_the_items_of_a_playlist_whose_snapshot_id_is_unchanged_but_lands_its_metadata()
+    public async Task Extract_skips_the_items_of_a_playlist_whose_snapshot_id_is_unchanged_and_lands_its_metadata_once_a_day()
     {
         var playlist = _h.Spotify.AddPlaylist(Mine, items: 60);
         await _h.RunAsync(ExtractionSource.Playlist(Mine));
@@ -74,14 +74,37 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcomes.Succeeded, second.Manifest.Outcome);
         Assert.Equal(itemRequestsAfterFirstRun, _h.Spotify.ApiRequestsTo($"playlists/{Mine}/items"));
         Assert.Empty(await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
-        // The version seen that run still lands: the playlists table records what was current each day.
-        Assert.Single(await _h.KeysAsync($"raw/playlist/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
+        Assert.Empty(await _h.KeysAsync($"raw/playlist/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
+
+        // The next day, still unchanged: the version lands again (the playlists table records each day), the items do not.
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+        var nextDay = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+        Assert.Equal(SourceStatuses.Unchanged, nextDay.Manifest.Sources.Single().Status);
+        Assert.Single(await _h.KeysAsync($"raw/playlist/snapshot_date=2026-11-22/{Mine}/20261122T070000Z"));
+        Assert.Empty(await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-22/{Mine}"));
 
         playlist.SnapshotId = "snapshot-2";
         _h.Clock.Advance(TimeSpan.FromHours(1));
-        var third = await _h.RunAsync(ExtractionSource.Playlist(Mine));
-        Assert.Equal(SourceStatuses.Landed, third.Manifest.Sources.Single().Status);
-        Assert.Equal(2, (await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T080000Z")).Count);
+        var changed = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+        Assert.Equal(SourceStatuses.Landed, changed.Manifest.Sources.Single().Status);
+        Assert.Equal(2, (await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-22/{Mine}/20261122T080000Z")).Count);
+    }
+
+    [Fact]
+    public async Task Extract_lands_top_lists_and_saved_tracks_on_the_first_run_of_a_day_only()
+    {
+        ExtractionSource[] sources = [ExtractionSource.TopTracks("short_term"), ExtractionSource.SavedTracks()];
+        await _h.RunAsync(sources);
+        var requests = _h.Spotify.ApiRequests.Count;
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+
+        var laterThatDay = await _h.RunAsync(sources);
+
+        Assert.All(laterThatDay.Manifest.Sources, source => Assert.Equal(SourceStatuses.Unchanged, source.Status));
+        Assert.Equal(requests, _h.Spotify.ApiRequests.Count);
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+        var nextDay = await _h.RunAsync(sources);
+        Assert.All(nextDay.Manifest.Sources, source => Assert.Equal(SourceStatuses.Landed, source.Status));
     }
 
     [Fact]
