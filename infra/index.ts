@@ -37,9 +37,9 @@ const credentials = new SpotifySecret(`${base}-spotify-credentials`, {
     recoveryWindowInDays: config.spotify.secretRecoveryWindowDays,
 }, opts);
 
-/** The extraction's own time limit: the function timeout less a minute to save state and the manifest. */
+/** The extraction's own time limit: the function timeout less up to a minute (a quarter of a short one) to save state and the manifest. */
 function extractTimeBudgetSeconds(timeoutSeconds: number): number {
-    return Math.max(30, timeoutSeconds - 60);
+    return Math.max(1, timeoutSeconds - Math.min(60, Math.ceil(timeoutSeconds / 4)));
 }
 
 const code = new pulumi.asset.FileArchive(functionsPackage({ packagePath: config.functions.packagePath }));

@@ -141,8 +141,11 @@ public sealed class ExtractFunction
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>One S3 client per execution environment: warm invocations reuse its connections.</summary>
+    private static readonly Lazy<AmazonS3Client> S3 = new(() => new AmazonS3Client());
+
     /// <summary>The one place that knows the raw store on AWS is S3.</summary>
-    private static IObjectStore CreateRawStore(string bucket) => new S3ObjectStore(new AmazonS3Client(), bucket);
+    private static IObjectStore CreateRawStore(string bucket) => new S3ObjectStore(S3.Value, bucket);
 
     private static async Task<ScheduledEvent?> ReadEventAsync(Stream input, CancellationToken cancellationToken)
     {

@@ -102,7 +102,9 @@ export class LambdaFunction extends pulumi.ComponentResource {
             timeout: args.timeoutSeconds,
             role: this.role.arn,
             layers: args.layers === undefined ? undefined : [...args.layers],
-            environment: { variables: args.environment },
+            // The .NET runtime prefixes each console line with time, request id and level unless told not to;
+            // the JSON log lines must stay pure JSON for the metric filters and Embedded Metric Format.
+            environment: { variables: { ...args.environment, AWS_LAMBDA_HANDLER_LOG_FORMAT: "Unformatted" } },
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, { parent: this, dependsOn: [this.logGroup, policy] });
 

@@ -148,6 +148,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
         });
 
         describe("functions", () => {
+            test("every function writes its JSON log lines unprefixed, so metric filters and EMF can read them", () => {
+                for (const fn of stack.all(types.function)) {
+                    const variables = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+                    assert.equal(variables["AWS_LAMBDA_HANDLER_LOG_FORMAT"], "Unformatted", fn.name);
+                }
+            });
+
             test("every function runs dotnet10 with a handler named in infra/handlers.json", () => {
                 for (const fn of stack.all(types.function)) {
                     assert.equal(fn.inputs["runtime"], "dotnet10");
@@ -264,9 +271,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
-                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS"];
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
-                assert.deepEqual(Object.keys(transformEnv).sort(), ["RAW_BUCKET", "TRANSFORMED_BUCKET"]);
+                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TRANSFORMED_BUCKET"]);
                 assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
                 assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
                 assert.equal(extractEnv["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], "2773");
