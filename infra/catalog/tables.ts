@@ -87,7 +87,7 @@ export const tables: readonly TableDefinition[] = [
         columns: [
             column("song_id", "string", "Spotify track id"),
             column("artist_id", "string", "Spotify artist id"),
-            column("artist_position", "int", "Position of the artist in the track's credits, 0 first"),
+            column("artist_position", "int", "Position of the artist in the track's credits, 1 = primary artist"),
         ],
     },
     {

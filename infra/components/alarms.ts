@@ -10,7 +10,7 @@ export const metricNamespace = "SpotifyStack";
 export const extractionSucceededMetric = "ExtractionSucceeded";
 export const reauthorizationRequiredMetric = "ReauthorizationRequired";
 export const reauthorizationRequiredEvent = "spotify_reauthorization_required";
-/** A daily schedule plus two hours of slack. */
+/** A day plus two hours of slack: even a daily schedule succeeds within it (the default is hourly). */
 export const extractionSilenceHours = 26;
 
 export interface AlarmsArgs {

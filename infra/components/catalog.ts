@@ -27,7 +27,7 @@ export interface CatalogArgs {
 }
 
 export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
-export const defaultCrawlerSchedule = "cron(30 6 * * ? *)";
+export const defaultCrawlerSchedule = "cron(0 7 * * ? *)";
 export const defaultFirstSnapshotDate = "2025-01-01";
 
 /** The crawler's `Configuration` JSON: one table per include path, partitions typed like their table. */

@@ -117,7 +117,7 @@ describe("Pulumi.dev.yaml", () => {
         assert.equal(config.stack, "dev");
         assert.equal(config.storage.forceDestroy, true);
         assert.equal(config.functions.architecture, "arm64");
-        assert.equal(config.spotify.sources.length, 5);
+        assert.equal(config.spotify.sources.length, 4);
         assert.equal(config.catalog.athenaBytesScannedCutoffPerQuery, 104857600);
     });
 });

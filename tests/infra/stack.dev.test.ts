@@ -32,7 +32,6 @@ test("the dev stack names its resources spotify-dev-* and can be torn down", () 
 test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
-        { type: "playlist", id: "3cEYpjA9oz9GiPac4AsH4n" },
         { type: "recently_played" },
         { type: "top_tracks", time_range: "short_term" },
         { type: "top_artists", time_range: "long_term" },
