@@ -91,6 +91,24 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_key_an_extraction_lands_is_a_raw_object_key_without_spaces_or_colons()
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 120);
+        _h.Spotify.Plays.Add(1_763_700_600_000);
+
+        await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.RecentlyPlayed(), ExtractionSource.TopTracks("long_term"),
+            ExtractionSource.TopArtists("short_term"), ExtractionSource.SavedTracks());
+
+        var keys = await _h.KeysAsync("raw/");
+        Assert.Equal(8, keys.Count); // playlist metadata + 3 item pages, plays, top tracks, top artists, saved tracks
+        Assert.All(keys, key =>
+        {
+            Assert.DoesNotMatch("[ :]", key);
+            Assert.True(SpotifyEtl.Lake.RawObjectKey.TryParse(key, out _, out var reason), $"{key}: {reason}");
+        });
+    }
+
+    [Fact]
     public async Task Extract_lands_top_lists_and_saved_tracks_on_the_first_run_of_a_day_only()
     {
         ExtractionSource[] sources = [ExtractionSource.TopTracks("short_term"), ExtractionSource.SavedTracks()];
