@@ -4,9 +4,9 @@ namespace SpotifyEtl.Storage;
 
 public static class ObjectStoreExtensions
 {
-    public static async Task PutBytesAsync(this IObjectStore store, string key, ReadOnlyMemory<byte> bytes, string contentType, CancellationToken cancellationToken = default)
+    public static async Task PutBytesAsync(this IObjectStore store, string key, byte[] bytes, string contentType, CancellationToken cancellationToken = default)
     {
-        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        using var stream = new MemoryStream(bytes, writable: false);
         await store.PutAsync(key, stream, contentType, cancellationToken).ConfigureAwait(false);
     }
 

@@ -37,7 +37,8 @@ public sealed class PartitionMerger(IObjectStore lake)
         var inputs = await ListInputsAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var rows = await WriteMergedAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
+            // Merge exactly the files listed; the listing after the write says whether they were all of them.
+            var rows = await WriteMergedAsync(table, snapshotDate, inputs, cancellationToken).ConfigureAwait(false);
             var now = await ListInputsAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
             if (now.SequenceEqual(inputs, StringComparer.Ordinal))
             {
@@ -71,9 +72,9 @@ public sealed class PartitionMerger(IObjectStore lake)
         return keys;
     }
 
-    private async Task<int> WriteMergedAsync(string table, DateOnly snapshotDate, CancellationToken cancellationToken)
+    private async Task<int> WriteMergedAsync(string table, DateOnly snapshotDate, List<string> inputs, CancellationToken cancellationToken)
     {
-        var staged = await StagedAsync(table, snapshotDate, cancellationToken).ConfigureAwait(false);
+        var staged = Staged(inputs, table, snapshotDate);
         if (staged.Count == 0)
         {
             return 0;
@@ -87,16 +88,17 @@ public sealed class PartitionMerger(IObjectStore lake)
                 LatestPerKey<SongArtistRow>(staged, row => $"{row.SongId}\u001f{row.ArtistPosition:D6}"), cancellationToken).ConfigureAwait(false),
             TableNames.Playlists => await WriteAsync(table, snapshotDate, LatestPerKey<PlaylistRow>(staged, row => row.PlaylistId), cancellationToken).ConfigureAwait(false),
             TableNames.PlaylistEntries => await WriteAsync(table, snapshotDate,
-                LatestRunPerPlaylist(staged, await StagedAsync(TableNames.Playlists, snapshotDate, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false),
+                LatestRunPerPlaylist(staged, Staged(inputs, TableNames.Playlists, snapshotDate)), cancellationToken).ConfigureAwait(false),
             TableNames.Plays => await WriteAsync(table, snapshotDate, DistinctPlays(staged), cancellationToken).ConfigureAwait(false),
             _ => throw new ArgumentException($"'{table}' is not a table of the lake.", nameof(table)),
         };
     }
 
-    private async Task<List<StagingKey>> StagedAsync(string table, DateOnly snapshotDate, CancellationToken cancellationToken)
+    /// <summary>The staging files of one table among the listed keys, oldest run first.</summary>
+    private static List<StagingKey> Staged(List<string> keys, string table, DateOnly snapshotDate)
     {
         var staged = new List<StagingKey>();
-        foreach (var key in await ListAsync(StagingKey.PartitionPrefix(table, snapshotDate), cancellationToken).ConfigureAwait(false))
+        foreach (var key in keys)
         {
             if (StagingKey.TryParse(key, table, snapshotDate, out var parsed))
             {
