@@ -81,8 +81,12 @@ export interface AlarmsConfig {
     readonly email: string;
 }
 
-/** Settings of the catalog and analytics components (issue 6); that issue may add keys here. */
+export type TableFormat = "parquet" | "csv";
+
+/** Settings of the catalog and analytics components. */
 export interface CatalogConfig {
+    /** The file format the transformation writes and the Glue tables declare. */
+    readonly tableFormat: TableFormat;
     /** EventBridge-style cron for the Glue crawler; empty = run on demand only. */
     readonly crawlerSchedule: string;
     readonly athenaBytesScannedCutoffPerQuery: number;
@@ -136,6 +140,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "scheduleMaximumEventAgeSeconds", type: "integer", default: 3600, description: "How long EventBridge keeps retrying delivery, in seconds (60-86400)." },
     { key: "alarmEmail", type: "string", default: "", description: "E-mail subscribed to the alarm topic (confirm the subscription mail); empty = no subscription." },
     { key: "catalogCrawlerSchedule", type: "string", default: "cron(0 7 * * ? *)", description: "Schedule of the Glue crawler over transformed/ (`cron(...)`); empty = on demand only." },
+    { key: "tableFormat", type: "string", default: "parquet", description: "File format of the lake's tables under transformed/: `parquet` (typed, snappy-compressed; the default) or `csv` (OpenCSVSerDe)." },
     { key: "athenaBytesScannedCutoffPerQuery", type: "integer", default: 1073741824, description: "Athena workgroup limit of bytes scanned per query (at least 10485760)." },
 ];
 
@@ -361,6 +366,7 @@ export function loadConfig(): StackConfig {
     };
 
     const catalog: CatalogConfig = {
+        tableFormat: r.oneOf<TableFormat>("tableFormat", ["parquet", "csv"]),
         crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" || /^cron\(\S+( \S+){5}\)$/.test(v) ? undefined : "must be cron(<6 fields>) or empty")),
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
