@@ -52,8 +52,6 @@ export interface FunctionsConfig {
     readonly extract: FunctionSizing;
     readonly transform: FunctionSizing;
     readonly logRetentionDays: number;
-    /** Empty = look the layer up in the region's SSM public parameter at deployment. */
-    readonly parametersSecretsExtensionLayerArn: string;
     /** Empty = the program runs `dotnet publish`; otherwise an existing publish folder. */
     readonly packagePath: string;
 }
@@ -126,7 +124,6 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one raw object." },
     { key: "transformRetryAttempts", type: "integer", default: 2, description: "Asynchronous retries (0-2) of a failed transform before the S3 event goes to its dead-letter queue." },
     { key: "logRetentionDays", type: "integer", default: 30, description: "Retention of both functions' log groups; one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)." },
-    { key: "parametersSecretsExtensionLayerArn", type: "string", default: "", description: "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture; empty = read the SSM public parameter /aws/service/aws-parameters-and-secrets-lambda-extension/{x86|arm64}/latest at deployment." },
     { key: "functionsPackagePath", type: "string", default: "", description: "Folder holding a `dotnet publish` output of functions/SpotifyEtl.Functions (relative to infra/); empty = the program publishes it." },
     { key: "spotifySources", type: "array", default: ["recently_played", "top_tracks:short_term", "top_artists:long_term", "saved_tracks"], description: "What extract reads: `playlist:<id>`, `recently_played`, `top_tracks:<time_range>`, `top_artists:<time_range>`, `saved_tracks` (time_range: short_term, medium_term, long_term)." },
     { key: "spotifyMarket", type: "string", default: "", description: "ISO 3166-1 alpha-2 market for track relinking (e.g. `SE`); empty = the user's own market." },
@@ -319,16 +316,6 @@ export function loadConfig(): StackConfig {
         },
         logRetentionDays: r.integer("logRetentionDays", 1, 3653, (v) =>
             logRetentionValues.includes(v) ? undefined : `must be one of ${logRetentionValues.join(", ")}`),
-        parametersSecretsExtensionLayerArn: r.string("parametersSecretsExtensionLayerArn", (v) => {
-            if (v === "") {
-                return undefined;
-            }
-            const match = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:layer:[A-Za-z0-9_-]+:\d+$/.exec(v);
-            if (match === null) {
-                return "must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>) or empty";
-            }
-            return match[1] === region ? undefined : `must be a layer in the stack's region ${region}`;
-        }),
         packagePath: r.string("functionsPackagePath"),
     };
 

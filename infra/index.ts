@@ -14,7 +14,6 @@ import { Trigger } from "./components/trigger";
 import { loadConfig } from "./config";
 import * as links from "./consoleLinks";
 import { handlers } from "./lambdaHandlers";
-import { extensionHttpPort, parametersSecretsExtensionLayer } from "./layers";
 import { extractStatements, transformStatements } from "./permissions";
 
 const config = loadConfig();
@@ -54,13 +53,11 @@ const extract = new LambdaFunction(`${base}-extract`, {
     timeoutSeconds: config.functions.extract.timeoutSeconds,
     retryAttempts: config.functions.extract.retryAttempts,
     logRetentionDays: config.functions.logRetentionDays,
-    layers: [parametersSecretsExtensionLayer(config.functions.parametersSecretsExtensionLayerArn, config.functions.architecture, provider)],
     environment: {
         RAW_BUCKET: storage.raw.name,
         SPOTIFY_SECRET_ID: credentials.arn,
         SPOTIFY_SOURCES: JSON.stringify(config.spotify.sources),
         ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
-        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: extensionHttpPort,
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
     },

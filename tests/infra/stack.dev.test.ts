@@ -40,11 +40,6 @@ test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order",
     assert.equal(env["SPOTIFY_MARKET"], undefined);
 });
 
-test("without a pinned layer ARN the stack takes the extension layer from AWS's public SSM parameter", () => {
-    const layers = stack.functionNamed("extract").inputs["layers"] as string[];
-    assert.match(layers[0] ?? "", /from-ssm/);
-});
-
 test("with no alarm e-mail the topic has no subscription", () => {
     assert.equal(stack.all(types.subscription).length, 0);
 });

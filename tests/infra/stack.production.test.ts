@@ -1,4 +1,4 @@
-// A production-like stack: x86_64, KMS-encrypted buckets, a pinned extension layer, an alarm e-mail, longer
+// A production-like stack: x86_64, KMS-encrypted buckets, an alarm e-mail, longer
 // retention, protected buckets and secret. The same invariants hold; the config's choices show up.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
@@ -7,7 +7,6 @@ import { fakeFunctionsPackage, runStack, type StackRun } from "./helpers/stackHa
 import { describeStackInvariants, type SpotifyCredentials } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
 
-const pinnedLayer = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:17";
 // A client-credentials-only app: no refresh token.
 const credentials: SpotifyCredentials = { clientId: "PRODSENTINEL-id-c0ffee", clientSecret: "PRODSENTINEL-secret-decade", refreshToken: "" };
 
@@ -30,7 +29,6 @@ const config: Record<string, string> = {
     "spotify-stack:transformTimeoutSeconds": "300",
     "spotify-stack:transformRetryAttempts": "2",
     "spotify-stack:logRetentionDays": "365",
-    "spotify-stack:parametersSecretsExtensionLayerArn": pinnedLayer,
     "spotify-stack:spotifySources": JSON.stringify(["playlist:37i9dQZF1DXcBWIGoYBM5M", "top_tracks:medium_term", "top_artists:short_term"]),
     "spotify-stack:spotifyMarket": "US",
     "spotify-stack:secretRecoveryWindowDays": "30",
@@ -92,10 +90,6 @@ test("functions follow the configured architecture, memory, timeout and retries"
     assert.equal(retries("listening-production-extract"), 0);
     assert.equal(retries("listening-production-transform"), 2);
     assert.ok(stack.all(types.logGroup).every((g) => g.inputs["retentionInDays"] === 365), "log retention is not 365 days");
-});
-
-test("a pinned extension layer ARN is used as configured", () => {
-    assert.deepEqual(stack.functionNamed("extract").inputs["layers"], [pinnedLayer]);
 });
 
 test("the market and sources reach the extract function's environment", () => {

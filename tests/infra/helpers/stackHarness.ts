@@ -106,9 +106,6 @@ interface Monitor {
     registerResource(req: MonitorRequest, callback: (err: unknown, response: MonitorResponse | undefined) => void): Promise<void>;
 }
 
-export const extensionLayerFromSsm = (region: string): string =>
-    `arn:aws:lambda:${region}:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-from-ssm:1`;
-
 /**
  * Runs infra/index.ts with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
  * returns every resource it declared and its resolved stack outputs.
@@ -131,8 +128,6 @@ export async function runStack(stack: string, config: Record<string, string>, se
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
-                case "aws:ssm/getParameter:getParameter":
-                    return { ...args.inputs, value: extensionLayerFromSsm(region), type: "String" };
                 default:
                     throw new Error(`unexpected call ${args.token}`);
             }

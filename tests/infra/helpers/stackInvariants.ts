@@ -271,12 +271,11 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
-                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
                 assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TRANSFORMED_BUCKET"]);
                 assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
                 assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
-                assert.equal(extractEnv["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], "2773");
                 const timeout = Number(stack.functionNamed("extract").inputs["timeout"]);
                 assert.ok(Number(extractEnv["EXTRACT_TIME_BUDGET_SECONDS"]) < timeout,
                     "the extraction stops cleanly before Lambda's timeout kills it");
@@ -285,10 +284,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.ok(sources.length > 0 && sources.every((s) => typeof s.type === "string"), "SPOTIFY_SOURCES is not a list of sources");
             });
 
-            test("extract uses the Parameters and Secrets extension layer of its region", () => {
-                const layers = stack.functionNamed("extract").inputs["layers"] as string[];
-                assert.equal(layers.length, 1);
-                assert.match(layers[0]!, new RegExp(`^arn:aws:lambda:${stack.run.config["aws:region"]}:\\d{12}:layer:`));
+            test("no function carries a layer: extract reads its secret from Secrets Manager itself", () => {
+                for (const fn of stack.all(types.function)) {
+                    assert.equal(fn.inputs["layers"], undefined, `${fn.name} has layers`);
+                }
             });
 
             test("every function detects recursive loops and sends failed async events to its dead-letter queue after bounded retries", () => {
