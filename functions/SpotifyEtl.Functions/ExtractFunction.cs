@@ -146,9 +146,11 @@ public sealed class ExtractFunction
 
     /// <summary>
     /// The function role's credentials through the SDK's default chain (on Lambda: AWS_ACCESS_KEY_ID,
-    /// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), resolved once per execution environment, at the first invocation.
+    /// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), resolved once per execution environment, at the first invocation;
+    /// a failed resolution is not cached, so the next invocation tries again.
     /// </summary>
-    private static readonly Lazy<AWSCredentials> RoleCredentials = new(() => new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null));
+    private static readonly Lazy<AWSCredentials> RoleCredentials =
+        new(() => new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null), LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>One S3 client per execution environment: warm invocations reuse its connections.</summary>
     private static readonly Lazy<AmazonS3Client> S3 = new(() => new AmazonS3Client());
