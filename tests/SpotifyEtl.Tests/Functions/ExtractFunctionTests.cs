@@ -210,6 +210,19 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handler_fails_before_any_Spotify_call_naming_the_secret_when_it_does_not_exist()
+    {
+        _aws.Secrets.Clear();
+
+        var error = Assert.Throws<SpotifyEtl.Functions.Aws.SecretsManagerException>(() => Function().Handler(Event()));
+
+        Assert.Equal("ResourceNotFoundException", error.ErrorCode);
+        Assert.Contains(SecretId, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_spotify.TokenGrants);
+        Assert.False(await new LocalFolderStore(_lake).ExistsAsync("manifests/20261121T060000Z.json"));
+    }
+
+    [Fact]
     public void Handler_says_which_environment_variable_is_missing()
     {
         var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SOURCES"] = "" }).Handler(Event()));
