@@ -50,3 +50,14 @@ public sealed class SpotifyRunStoppedException(string message, bool quotaExceede
 /// <summary>A 2xx response whose body is not the JSON the source needs to go on paging.</summary>
 public sealed class SpotifyMalformedResponseException(string path, string detail)
     : Exception($"GET {path} answered 200 with a body that is not the expected JSON ({detail}). The body was landed unchanged; the transformation will quarantine it.");
+
+/// <summary>
+/// A source kept handing out <c>next</c> links past the page limit: the extractor stopped following
+/// them rather than loop. What landed stays; the source fails.
+/// </summary>
+public sealed class SpotifyPagingLoopException(string source, string path, int maxPages)
+    : Exception($"{source} has more than {maxPages} pages (last link GET {path}); stopped following `next` to avoid a paging loop. " +
+                "The pages before it landed; if the source really is this large, raise the page limit.")
+{
+    public string Path { get; } = path;
+}
