@@ -105,6 +105,38 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_reads_as_many_top_items_as_asked_and_refuses_a_limit_out_of_range()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        _spotify.TopTrackCount = 300;
+        var lake = Path.Combine(cli.Folder, "lake");
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--top-tracks", "short_term", "--top-items-limit", "120"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories).Length);
+        Assert.Equal(64, await ExtractCommand.Create(cli.Context)
+            .Parse(["--lake", lake, "--saved-tracks", "--saved-tracks-full-pass-days", "0"]).InvokeAsync());
+        Assert.Contains("between 1 and 365", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_command_shows_the_saved_tracks_pass_and_the_304s_in_its_summary()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks"]).InvokeAsync();
+        Assert.Contains("full pass", cli.Output, StringComparison.Ordinal);
+
+        // The same day again: saved tracks were read today already, so nothing is asked.
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Not modified", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("unchanged", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_command_refuses_a_credentials_file_inside_a_git_repository()
     {
         using var cli = new CliTestContext(_spotify);
