@@ -121,19 +121,22 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Extract_command_shows_the_saved_tracks_pass_and_the_304s_in_its_summary()
+    public async Task Extract_command_keeps_its_etags_in_the_lake_so_a_second_run_asks_conditionally_and_says_so()
     {
         using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
         var lake = Path.Combine(cli.Folder, "lake");
-        await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks"]).InvokeAsync();
+        await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
         Assert.Contains("full pass", cli.Output, StringComparison.Ordinal);
 
-        // The same day again: saved tracks were read today already, so nothing is asked.
+        // The same day again: the playlist's metadata is asked conditionally (304); saved tracks were read today already.
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
 
         Assert.Equal(0, exit);
-        Assert.Contains("Not modified", cli.Output, StringComparison.Ordinal);
-        Assert.Contains("unchanged", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(1, _spotify.NotModifiedAnswers);
+        Assert.Contains("Spotify requests: 1, not modified: 1", cli.Output, StringComparison.Ordinal);
+        var manifests = Directory.GetFiles(Path.Combine(lake, "manifests")).Order().ToArray();
+        using var second = JsonDocument.Parse(await File.ReadAllTextAsync(manifests[^1]));
+        Assert.Equal(1, second.RootElement.GetProperty("not_modified").GetInt32());
     }
 
     [Fact]
