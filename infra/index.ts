@@ -60,6 +60,8 @@ const extract = new LambdaFunction(`${base}-extract`, {
         SPOTIFY_SECRET_ID: credentials.arn,
         SPOTIFY_SOURCES: JSON.stringify(config.spotify.sources),
         ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
+        SPOTIFY_TOP_ITEMS_LIMIT: String(config.spotify.topItemsLimit),
+        SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS: String(config.spotify.savedTracksFullPassDays),
         PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: extensionHttpPort,
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),

@@ -285,7 +285,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
-                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
                 assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET"]);
                 assert.ok(["parquet", "csv"].includes(transformEnv["TABLE_FORMAT"] ?? ""), "TABLE_FORMAT is the stack's tableFormat");
