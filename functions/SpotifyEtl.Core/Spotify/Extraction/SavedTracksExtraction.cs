@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Spotify.Extraction;
 
@@ -13,7 +14,7 @@ namespace SpotifyEtl.Spotify.Extraction;
 internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrategy
 {
     /// <summary>The subject of an incremental pass's pages; a full pass's pages keep the source's subject, <c>me</c>.</summary>
-    public const string RecentSubject = "recent";
+    public const string RecentSubject = SavedTracksSubjects.Incremental;
 
     private static readonly string FirstPage = $"me/tracks?limit={SpotifyPaging.PageSize}";
 
