@@ -127,7 +127,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "extractTimeoutSeconds", type: "integer", default: 900, description: "Timeout of the extract function in seconds (1-900); a run pages through every source." },
     { key: "extractRetryAttempts", type: "integer", default: 1, description: "Asynchronous retries (0-2) of a failed extract run before the event goes to its dead-letter queue." },
     { key: "transformMemoryMb", type: "integer", default: 1024, description: "Memory of the transform function in MB (128-10240)." },
-    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one raw object." },
+    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one extraction run, or the days of a replay." },
     { key: "transformRetryAttempts", type: "integer", default: 2, description: "Asynchronous retries (0-2) of a failed transform before the S3 event goes to its dead-letter queue." },
     { key: "logRetentionDays", type: "integer", default: 30, description: "Retention of both functions' log groups; one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)." },
     { key: "parametersSecretsExtensionLayerArn", type: "string", default: "", description: "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture; empty = read the SSM public parameter /aws/service/aws-parameters-and-secrets-lambda-extension/{x86|arm64}/latest at deployment." },
