@@ -157,6 +157,8 @@ describe("an invalid value fails naming its key", () => {
         ["secretRecoveryWindowDays", "3", /spotify-stack:secretRecoveryWindowDays must be 0 or 7-30/],
         ["namePrefix", "Spotify_Dev", /spotify-stack:namePrefix must be 1-20 lowercase letters/],
         ["spotifyMarket", "usa", /spotify-stack:spotifyMarket must be an ISO 3166-1 alpha-2 code/],
+        ["topItemsLimit", "0", /spotify-stack:topItemsLimit must be between 1 and 1000/],
+        ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
         ["catalogCrawlerSchedule", "rate(1 day)", /spotify-stack:catalogCrawlerSchedule must be cron/],
         ["athenaBytesScannedCutoffPerQuery", "1000", /spotify-stack:athenaBytesScannedCutoffPerQuery must be between 10485760/],
     ];

@@ -31,6 +31,8 @@ const config: Record<string, string> = {
     "spotify-stack:logRetentionDays": "365",
     "spotify-stack:spotifySources": JSON.stringify(["playlist:37i9dQZF1DXcBWIGoYBM5M", "top_tracks:medium_term", "top_artists:short_term"]),
     "spotify-stack:spotifyMarket": "US",
+    "spotify-stack:topItemsLimit": "120",
+    "spotify-stack:savedTracksFullPassDays": "14",
     "spotify-stack:secretRecoveryWindowDays": "30",
     "spotify-stack:extractSchedule": "rate(6 hours)",
     "spotify-stack:scheduleEnabled": "true",
@@ -92,9 +94,11 @@ test("functions follow the configured architecture, memory, timeout and retries"
     assert.ok(stack.all(types.logGroup).every((g) => g.inputs["retentionInDays"] === 365), "log retention is not 365 days");
 });
 
-test("the market and sources reach the extract function's environment", () => {
+test("the market, sources and extraction settings reach the extract function's environment", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.equal(env["SPOTIFY_MARKET"], "US");
+    assert.equal(env["SPOTIFY_TOP_ITEMS_LIMIT"], "120");
+    assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "14");
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
         { type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" },
         { type: "top_tracks", time_range: "medium_term" },
