@@ -1,6 +1,6 @@
 // Least-privilege permissions of the two functions, as policy statements a test can read. Resources are the
-// contract's bucket prefixes and the one secret (contracts.md, "Runtime configuration contract"); no delete
-// anywhere. Logs and dead-letter-queue permissions are added by the LambdaFunction component.
+// lake's bucket prefixes and the one secret; the only delete is of table files under transformed/ (a day whose
+// table became empty). Logs and dead-letter-queue permissions are added by the LambdaFunction component.
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "./components/lambdaFunction";
 
