@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpotifyEtl.Lake;
-using SpotifyEtl.Sample;
+using SpotifyEtl.SampleLibrary;
 
 namespace SpotifyEtl.Benchmarks;
 
