@@ -31,12 +31,18 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 SECTIONS = ["compare", "growth", "memory", "package", "startup", "lambda", "settings"]
 
 MB = 1_000_000
-lines = []  # the markdown written to docs/benchmarks.md
+lines = []  # the markdown of the section being measured
 
 
 def say(text=""):
     print(text, flush=True)
     lines.append(text)
+
+
+def take_lines():
+    text = "\n".join(lines).strip()
+    lines.clear()
+    return text
 
 
 def verdict(met):
@@ -237,10 +243,14 @@ def startup(runs):
         folder = os.path.join(WORK, "publish", "cli-r2r" if r2r else "cli")
         publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), folder, r2r)
         clis[label] = os.path.join(folder, "spotify-etl")
-    times = {label: [] for label in clis}
+    variants = [(label, cli, {}) for label, cli in clis.items()]
+    ready_to_run = clis["ReadyToRun, linux-x64"]
+    variants += [("ReadyToRun, DOTNET_TieredPGO=1", ready_to_run, {"DOTNET_TieredPGO": "1"}),
+                 ("ReadyToRun, DOTNET_TieredCompilation=0", ready_to_run, {"DOTNET_TieredCompilation": "0"})]
+    times = {label: [] for label, _, _ in variants}
     for _ in range(runs):
-        for label, cli in clis.items():
-            times[label].append(transform(lake, cli=cli)[0])
+        for label, cli, env in variants:
+            times[label].append(transform(lake, cli=cli, env=env)[0])
     for label, values in times.items():
         say(f"| {label} | {statistics.median(values):.2f} | {', '.join(f'{t:.2f}' for t in values)} |")
     say()
@@ -284,7 +294,8 @@ def lambda_path():
 
 
 SETTINGS = [
-    ("defaults (as built)", {}),
+    ("as built (the project's runtimeconfig)", {}),
+    ("DOTNET_TieredPGO=1", {"DOTNET_TieredPGO": "1"}),
     ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}),
     ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}),
     ("DOTNET_TC_QuickJitForLoops=0", {"DOTNET_TC_QuickJitForLoops": "0"}),
@@ -293,7 +304,6 @@ SETTINGS = [
     ("DOTNET_gcServer=0", {"DOTNET_gcServer": "0"}),
     ("DOTNET_gcConcurrent=0", {"DOTNET_gcConcurrent": "0"}),
     ("DOTNET_GCgen0size=0x4000000 (64 MB)", {"DOTNET_GCgen0size": "0x4000000"}),
-    ("TieredPGO=0, gcConcurrent=0", {"DOTNET_TieredPGO": "0", "DOTNET_gcConcurrent": "0"}),
 ]
 
 
@@ -337,17 +347,20 @@ def machine():
             f"load average at the start {load[0]:.1f}")
 
 
-def write_doc(sections):
+def write_doc(measured):
+    """Replaces, in the block between the markers, the sections just measured; keeps the others."""
     with open(DOC, encoding="utf-8") as handle:
         text = handle.read()
     if START not in text or END not in text:
         raise SystemExit(f"{DOC} has no {START} ... {END} block to write the figures into")
     head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    body = "\n".join(lines).strip()
-    if set(sections) != set(SECTIONS):
-        body = (f"_Sections measured in the last run: {', '.join(sections)}; the others are as measured before._\n\n"
-                + body)
+    block, tail = rest.split(END, 1)
+    kept = {}
+    for chunk in block.split("\n<!-- section:")[1:]:
+        name, _, body = chunk.partition(" -->\n")
+        kept[name.strip()] = body.strip()
+    kept.update(measured)
+    body = "\n\n".join(f"<!-- section: {name} -->\n{kept[name]}" for name in ["machine", *SECTIONS] if name in kept)
     with open(DOC, "w", encoding="utf-8") as handle:
         handle.write(f"{head}{START}\n{body}\n{END}{tail}")
 
@@ -368,8 +381,11 @@ def main():
             raise SystemExit(f"{tool} is missing: build Release first (benchmarks/bench.sh does)")
     os.makedirs(WORK, exist_ok=True)
 
-    say(f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()}.")
-    say()
+    measured = {}
+    stamp = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    say(f"Last measured {stamp} on {machine()}. Sections measured then: {', '.join(sections)}; each section below "
+        "names its own date.")
+    measured["machine"] = take_lines()
     for section in SECTIONS:
         if section not in sections:
             continue
@@ -387,8 +403,11 @@ def main():
             lambda_path()
         elif section == "settings":
             settings(args.runs)
+        body = take_lines()
+        title, _, rest = body.partition("\n")
+        measured[section] = f"{title}\n\n_Measured {stamp}._\n{rest}"
     if not args.no_doc:
-        write_doc(sections)
+        write_doc(measured)
         print(f"Figures written to {os.path.relpath(DOC, ROOT)}.")
 
 
