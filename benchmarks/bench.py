@@ -253,7 +253,9 @@ def startup(runs):
     variants = [(label, cli, {}) for label, cli in clis.items()]
     ready_to_run = clis["ReadyToRun, linux-x64"]
     variants += [("ReadyToRun, DOTNET_TieredPGO=1", ready_to_run, {"DOTNET_TieredPGO": "1"}),
-                 ("ReadyToRun, DOTNET_TieredCompilation=0", ready_to_run, {"DOTNET_TieredCompilation": "0"})]
+                 ("ReadyToRun, DOTNET_TieredCompilation=0", ready_to_run, {"DOTNET_TieredCompilation": "0"}),
+                 ("ReadyToRun, DOTNET_TC_QuickJitForLoops=0", ready_to_run, {"DOTNET_TC_QuickJitForLoops": "0"}),
+                 ("ReadyToRun, DOTNET_TC_QuickJitForLoops=1", ready_to_run, {"DOTNET_TC_QuickJitForLoops": "1"})]
     times = {label: [] for label, _, _ in variants}
     for _ in range(runs):
         for label, cli, env in variants:
@@ -282,14 +284,18 @@ def lambda_path():
                 raise SystemExit("the S3 counting proxy exited before it listened (run npm ci --prefix infra)")
             key, _, value = line.strip().partition("=")
             urls[key] = value
-        for scenario in ("one-playlist", "twenty-playlists"):
+        per_page = {}
+        for scenario, items, label in (("one-playlist", 2500, "1 playlist of 2,500 items"),
+                                       ("one-playlist", 10000, "1 playlist of 10,000 items"),
+                                       ("twenty-playlists", 500, "20 playlists of 500 items")):
             for mode in ("manifest", "per-object"):
                 _, _, out = run_measured([LAMBDA_BENCH, "--emulator", urls["EMULATOR"], "--proxy", urls["PROXY"],
-                                          "--scenario", scenario, "--mode", mode])
+                                          "--scenario", scenario, "--mode", mode, "--items", str(items)])
                 result = json.loads(out.strip().splitlines()[-1])
                 counts = result["requests"]
                 total = counts.get("total", 0)
-                label = "1 playlist of 10,000 items" if scenario == "one-playlist" else "20 playlists of 500 items"
+                if scenario == "one-playlist":
+                    per_page.setdefault(mode, []).append(total / result["pages"])
                 note = verdict(total <= 300) if total > 0 else "**not met** (no request: the event was ignored)"
                 say(f"| {label} | {mode} | {result['pages']} | {result['invocations']} | {counts.get('GET', 0):,} | "
                     f"{counts.get('PUT', 0):,} | {counts.get('LIST', 0):,} | {counts.get('HEAD', 0):,} | {counts.get('COPY', 0):,} | "
@@ -297,6 +303,11 @@ def lambda_path():
     finally:
         proxy.stdin.close()
         proxy.wait(timeout=10)
+    say()
+    for mode, (small, large) in per_page.items():
+        linear = small > 0 and large / small <= 1.5
+        say(f"- {mode}: requests per page at 200 pages / at 50 pages = {large / small if small else float('nan'):.2f} "
+            f"(linear in pages: at most 1.5): {verdict(linear)}")
     say()
 
 
@@ -306,6 +317,7 @@ SETTINGS = [
     ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}),
     ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}),
     ("DOTNET_TC_QuickJitForLoops=0", {"DOTNET_TC_QuickJitForLoops": "0"}),
+    ("DOTNET_TC_QuickJitForLoops=1", {"DOTNET_TC_QuickJitForLoops": "1"}),
     ("DOTNET_ReadyToRun=0", {"DOTNET_ReadyToRun": "0"}),
     ("DOTNET_gcServer=1", {"DOTNET_gcServer": "1"}),
     ("DOTNET_gcServer=0", {"DOTNET_gcServer": "0"}),

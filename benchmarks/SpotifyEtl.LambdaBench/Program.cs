@@ -12,12 +12,13 @@ using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 
-// usage: SpotifyEtl.LambdaBench --emulator URL --proxy URL --scenario one-playlist|twenty-playlists --mode manifest|per-object
+// usage: SpotifyEtl.LambdaBench --emulator URL --proxy URL --scenario one-playlist|twenty-playlists --mode manifest|per-object [--items N]
 // The emulator URL takes the set-up traffic (buckets, landing the run); the proxy URL counts the handler's.
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: SpotifyEtl.LambdaBench --emulator URL --proxy URL --scenario one-playlist|twenty-playlists --mode manifest|per-object");
+    Console.Error.WriteLine("usage: SpotifyEtl.LambdaBench --emulator URL --proxy URL --scenario one-playlist|twenty-playlists --mode manifest|per-object [--items N]\n" +
+        "  one-playlist: one playlist of N items (10,000 by default) in pages of 50; twenty-playlists: 20 playlists of N items (500 by default)");
     return 2;
 }
 
@@ -39,8 +40,8 @@ var sample = Directory.CreateTempSubdirectory("spotify-etl-lambda-bench-");
 try
 {
     var samples = options.Scenario == "one-playlist"
-        ? new[] { new SampleOptions(Days: 1, Items: 10_000, Seed: 3) }
-        : Enumerable.Range(1, 10).Select(seed => new SampleOptions(Days: 1, Items: 500, Seed: seed)).ToArray();
+        ? new[] { new SampleOptions(Days: 1, Items: options.Items ?? 10_000, Seed: 3) }
+        : Enumerable.Range(1, 10).Select(seed => new SampleOptions(Days: 1, Items: options.Items ?? 500, Seed: seed)).ToArray();
     var reports = new List<SourceReport>();
     var keys = new List<string>();
     foreach (var (sampleOptions, index) in samples.Select((s, i) => (s, i)))
@@ -171,7 +172,7 @@ static MemoryStream Notification(string bucket, string key)
     return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(notification));
 }
 
-internal sealed record Options(string Emulator, string Proxy, string Scenario, string Mode)
+internal sealed record Options(string Emulator, string Proxy, string Scenario, string Mode, int? Items)
 {
     public static Options? Parse(string[] args)
     {
@@ -186,6 +187,15 @@ internal sealed record Options(string Emulator, string Proxy, string Scenario, s
         {
             return null;
         }
-        return new Options(emulator, proxy, scenario, mode);
+        int? items = null;
+        if (values.TryGetValue("--items", out var text))
+        {
+            if (!int.TryParse(text, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+            {
+                return null;
+            }
+            items = parsed;
+        }
+        return new Options(emulator, proxy, scenario, mode, items);
     }
 }
