@@ -30,6 +30,8 @@ export interface SpotifySource {
 
 export interface StorageConfig {
     readonly forceDestroy: boolean;
+    /** Protect the raw and transformed buckets (and the secret) from deletion and keep them if deleted anyway. */
+    readonly protectData: boolean;
     readonly encryption: BucketEncryption;
     /** 0 = no transition. */
     readonly rawTransitionDays: number;
@@ -112,6 +114,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "owner", type: "string", default: "data-platform", description: "Team or person that owns the stack; the `owner` default tag on every resource." },
     { key: "namePrefix", type: "string", default: "spotify", description: "Prefix of physical names (`<namePrefix>-<stack>-extract`); lowercase letters, digits and hyphens, at most 20 characters." },
     { key: "forceDestroy", type: "boolean", default: false, description: "Let `pulumi destroy` delete buckets that still hold objects (dev stacks only)." },
+    { key: "protectData", type: "boolean", default: false, description: "Production stacks: Pulumi protects the raw and transformed buckets and the credentials secret (`pulumi destroy` and replacements stop with an error) and retains them in AWS if they are deleted from the stack anyway." },
     { key: "bucketEncryption", type: "string", default: "AES256", description: "Default encryption of every bucket: `AES256` (SSE-S3) or `aws:kms` (SSE-KMS with the AWS managed key aws/s3 and an S3 Bucket Key)." },
     { key: "rawTransitionDays", type: "integer", default: 30, description: "Days after which objects under raw/ move to rawTransitionStorageClass; 0 = never (at least 30 for STANDARD_IA)." },
     { key: "rawTransitionStorageClass", type: "string", default: "STANDARD_IA", description: "Storage class raw/ objects move to: STANDARD_IA, INTELLIGENT_TIERING or GLACIER_IR." },
@@ -296,6 +299,7 @@ export function loadConfig(): StackConfig {
         v > 0 && rawTransitionDays > 0 && v <= rawTransitionDays ? `must be greater than rawTransitionDays (${rawTransitionDays}) or 0` : undefined);
     const storage: StorageConfig = {
         forceDestroy: r.boolean("forceDestroy"),
+        protectData: r.boolean("protectData"),
         encryption: r.oneOf<BucketEncryption>("bucketEncryption", ["AES256", "aws:kms"]),
         rawTransitionDays,
         rawTransitionStorageClass,

@@ -21,6 +21,9 @@ export interface RecordedResource {
     readonly state: Record<string, unknown>;
     readonly provider: string | undefined;
     readonly dependencies: readonly string[];
+    /** The resource options `protect` and `retainOnDelete` as the program registered them. */
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
 }
 
 export interface StackRun {
@@ -98,6 +101,8 @@ interface MonitorRequest {
     getType(): string;
     getName(): string;
     getDependenciesList(): string[];
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -117,6 +122,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
     const region = config["aws:region"] ?? "eu-north-1";
     const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies">>();
     const dependencies = new Map<string, string[]>();
+    const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
     const urns = new Map<string, string>();
     let sequence = 0;
 
@@ -147,6 +153,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
             const key = `${req.getType()}::${req.getName()}`;
             urns.set(key, response.getUrn());
             dependencies.set(key, req.getDependenciesList());
+            options.set(key, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
         }
         callback(err, response);
     });
@@ -170,6 +177,8 @@ export async function runStack(stack: string, config: Record<string, string>, se
         ...r,
         urn: urns.get(key) ?? "",
         dependencies: dependencies.get(key) ?? [],
+        protect: options.get(key)?.protect ?? false,
+        retainOnDelete: options.get(key)?.retainOnDelete ?? false,
     }));
     return { stack, resources, outputs, config };
 }
