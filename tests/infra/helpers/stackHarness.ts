@@ -120,7 +120,7 @@ export const extensionLayerFromSsm = (region: string): string =>
  */
 export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[]): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
-    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies">>();
+    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete">>();
     const dependencies = new Map<string, string[]>();
     const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
     const urns = new Map<string, string>();
