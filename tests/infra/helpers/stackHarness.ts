@@ -115,10 +115,11 @@ export const extensionLayerFromSsm = (region: string): string =>
     `arn:aws:lambda:${region}:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-from-ssm:1`;
 
 /**
- * Runs infra/index.ts with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
+ * Runs a Pulumi program (infra/index.ts unless told) with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
  * returns every resource it declared and its resolved stack outputs.
  */
-export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[]): Promise<StackRun> {
+export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[],
+    program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") }): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
     const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete">>();
     const dependencies = new Map<string, string[]>();
@@ -143,7 +144,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
                     throw new Error(`unexpected call ${args.token}`);
             }
         },
-    }, "spotify-stack", stack, false);
+    }, program.project, stack, false);
 
     // Record what each resource depends on (dependsOn and inputs), which the mocks API does not pass on.
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -161,9 +162,9 @@ export async function runStack(stack: string, config: Record<string, string>, se
     pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(path.join(infraDir, "index.ts")) as Record<string, unknown>;
+    const exported = require(program.entry) as Record<string, unknown>;
     const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) {
+    for (const [key, value] of Object.entries(exported)) {
         outputs[key] = await resolved(value);
     }
     // Wait until no resource registration is in flight.
