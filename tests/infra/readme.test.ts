@@ -59,7 +59,8 @@ test("no README command puts a secret on the command line", () => {
 });
 
 /** The built spotify-etl, asked for the help of a verb path. */
-const cli = path.join(repoRoot, "functions", "SpotifyEtl.Cli", "bin", "Release", "net10.0", "SpotifyEtl.Cli.dll");
+const cli = ["Release", "Debug"].map((c) => path.join(repoRoot, "functions", "SpotifyEtl.Cli", "bin", c, "net10.0", "SpotifyEtl.Cli.dll"))
+    .find((f) => fs.existsSync(f)) ?? "functions/SpotifyEtl.Cli/bin/<configuration>/net10.0/SpotifyEtl.Cli.dll";
 const helpCache = new Map<string, string>();
 function help(verbs: readonly string[]): string {
     const key = verbs.join(" ");
