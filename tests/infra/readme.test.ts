@@ -20,7 +20,7 @@ test("every make target the README runs is a target of the Makefile", () => {
     const makefile = fs.readFileSync(path.join(repoRoot, "Makefile"), "utf8");
     const targets = new Set([...makefile.matchAll(/^([a-z][\w-]*):/gm)].map((m) => m[1]));
     const used = blocks.flat().flatMap((line) => [...line.matchAll(/(?:^|&&|;)\s*make ([a-z][\w-]*)/g)].map((m) => m[1]!));
-    assert.ok(used.includes("demo") && used.includes("test") && used.includes("build"));
+    assert.ok(used.length >= 3, `found only make ${used.join(", ")}`);
     for (const target of used) {
         assert.ok(targets.has(target), `make ${target}: no such target`);
     }
@@ -59,8 +59,8 @@ test("no README command puts a secret on the command line", () => {
 });
 
 /** The built spotify-etl, asked for the help of a verb path. */
-const cli = ["Release", "Debug"].map((c) => path.join(repoRoot, "functions", "SpotifyEtl.Cli", "bin", c, "net10.0", "SpotifyEtl.Cli.dll"))
-    .find((f) => fs.existsSync(f)) ?? "functions/SpotifyEtl.Cli/bin/<configuration>/net10.0/SpotifyEtl.Cli.dll";
+const cli = ["Release", "Debug"].map((c) => path.join(repoRoot, "functions", "SpotifyEtl.Cli", "bin", c, "net10.0", "spotify-etl.dll"))
+    .find((f) => fs.existsSync(f)) ?? "functions/SpotifyEtl.Cli/bin/<configuration>/net10.0/spotify-etl.dll";
 const helpCache = new Map<string, string>();
 function help(verbs: readonly string[]): string {
     const key = verbs.join(" ");
@@ -72,17 +72,17 @@ function help(verbs: readonly string[]): string {
 /** Names listed in a help section ("Commands:" or "Options:"). */
 function listed(text: string, section: "Commands" | "Options"): string[] {
     const body = text.split(new RegExp(`^${section}:\\s*$`, "m"))[1]?.split(/^\S.*:\s*$/m)[0] ?? "";
-    return [...body.matchAll(/^\s{2}(\S[^\s<]*(?:, \S+)*)/gm)].flatMap((m) => m[1]!.split(", "));
+    return [...body.matchAll(/^\s{2}(\S[^\s<,]*(?:, \S[^\s<,]*)*)/gm)].flatMap((m) => m[1]!.split(", "));
 }
 
 test("every spotify-etl verb and option the README uses is in the tool's --help", () => {
     assert.ok(fs.existsSync(cli), `${cli} is missing: run make build first`);
     const invocations = blocks.flat().flatMap((line) => {
         const m = /(?:dotnet run --project functions\/SpotifyEtl\.Cli\b.*? -- |^spotify-etl )(.*)$/.exec(line);
-        return m === null ? [] : [m[1]!.split(/\s+/)];
+        return m === null ? [] : [m[1]!.split(/\s+/).filter((w) => w !== "")];
     });
     // The verb table of "The `spotify-etl` tool" section.
-    for (const row of readme.matchAll(/^\| `((?:demo|sample|transform|query|extract|auth)[^`]*)` \|/gm)) {
+    for (const row of readme.matchAll(/^\| `((?:demo|sample|transform|query|extract|auth)(?: [^`]*)?)` \|/gm)) {
         invocations.push(row[1]!.replace(/[[\]]/g, "").split(/\s+/));
     }
     assert.ok(invocations.length >= 8, `found ${invocations.length} invocations`);
@@ -101,6 +101,6 @@ test("every spotify-etl verb and option the README uses is in the tool's --help"
                 assert.fail(`spotify-etl has no verb ${word}`);
             }
         }
-        assert.ok(verbs.length > 0, `no verb in: ${words.join(" ")}`);
+        assert.ok(verbs.length > 0 || words.join(" ") === "--help", `no verb in: ${words.join(" ")}`);
     }
 });
