@@ -2,11 +2,12 @@
 // under CI=true (a CI runner), and published from a copy where a `dotnet build` (as `make build` runs it) left
 // its obj/ and bin/ with symbols. Runs the real dotnet publish (about a minute).
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
+import { promisify } from "node:util";
 import { functionsPackage, functionsProject, packageInputs } from "../../infra/build/publishFunctions";
 import { repoRoot } from "./helpers/stackHarness";
 
@@ -26,7 +27,12 @@ function contents(folder: string): Map<string, Buffer> {
     return new Map(fs.readdirSync(folder).sort().map((f) => [f, fs.readFileSync(path.join(folder, f))]));
 }
 
-test("the package is byte-identical from a fresh checkout in CI and from a checkout after make build", () => {
+test("the package is byte-identical from a fresh checkout in CI and from a checkout after make build", { timeout: 900_000 }, async () => {
+    // The laptop's `make build` runs beside the CI publish: two processes for two cores.
+    const laptop = freshCopy();
+    const build = promisify(execFile)("dotnet", ["build", path.join(laptop, functionsProject), "-c", "Release", "--nologo", "-clp:ErrorsOnly"],
+        { env: { ...process.env, CI: "" } });
+
     const ci = freshCopy();
     const previous = process.env["CI"];
     process.env["CI"] = "true";
@@ -41,8 +47,7 @@ test("the package is byte-identical from a fresh checkout in CI and from a check
         }
     }
 
-    const laptop = freshCopy();
-    execFileSync("dotnet", ["build", path.join(laptop, functionsProject), "-c", "Release", "--nologo", "-clp:ErrorsOnly"], { stdio: "pipe", env: { ...process.env, CI: "" } });
+    await build;
     const built = path.join(laptop, "functions", "SpotifyEtl.Core", "bin", "Release", "net10.0");
     assert.ok(fs.readdirSync(built).some((f) => f.endsWith(".pdb")), "the build left symbols next to the assemblies");
     const afterBuild = contents(functionsPackage({ packagePath: "", architecture: "arm64", repositoryRoot: laptop, output: path.join(laptop, "package"), log: () => undefined }));
