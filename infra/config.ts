@@ -245,7 +245,7 @@ class Reader {
         const value = this.config.getSecret(key);
         // Presence only, read without the secret-access warning of Config.get.
         if (required && pulumi.runtime.getConfig(`${projectName}:${key}`) === undefined) {
-            this.fail(key, `is required: pulumi config set --secret ${key} <value>`);
+            this.fail(key, `is required: pulumi config set --secret ${key} (it prompts for the value or reads it from standard input; never put it on the command line)`);
         }
         return value ?? pulumi.secret("");
     }
