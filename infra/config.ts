@@ -64,6 +64,10 @@ export interface SpotifyConfig {
     readonly sources: readonly SpotifySource[];
     /** ISO 3166-1 alpha-2, or empty for the user's own market. */
     readonly market: string;
+    /** Items read per top list (pages of at most 50). */
+    readonly topItemsLimit: number;
+    /** Days between full passes over saved tracks; incremental passes in between. */
+    readonly savedTracksFullPassDays: number;
     readonly clientId: pulumi.Output<string>;
     readonly clientSecret: pulumi.Output<string>;
     /** Empty = client-credentials only (extended-quota apps). */
@@ -126,13 +130,15 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "extractTimeoutSeconds", type: "integer", default: 900, description: "Timeout of the extract function in seconds (1-900); a run pages through every source." },
     { key: "extractRetryAttempts", type: "integer", default: 1, description: "Asynchronous retries (0-2) of a failed extract run before the event goes to its dead-letter queue." },
     { key: "transformMemoryMb", type: "integer", default: 1024, description: "Memory of the transform function in MB (128-10240)." },
-    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one raw object." },
+    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one extraction run, or the days of a replay." },
     { key: "transformRetryAttempts", type: "integer", default: 2, description: "Asynchronous retries (0-2) of a failed transform before the S3 event goes to its dead-letter queue." },
     { key: "logRetentionDays", type: "integer", default: 30, description: "Retention of both functions' log groups; one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)." },
     { key: "parametersSecretsExtensionLayerArn", type: "string", default: "", description: "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture; empty = read the SSM public parameter /aws/service/aws-parameters-and-secrets-lambda-extension/{x86|arm64}/latest at deployment." },
     { key: "functionsPackagePath", type: "string", default: "", description: "Folder holding a `dotnet publish` output of functions/SpotifyEtl.Functions (relative to infra/); empty = the program publishes it." },
     { key: "spotifySources", type: "array", default: ["recently_played", "top_tracks:short_term", "top_artists:long_term", "saved_tracks"], description: "What extract reads: `playlist:<id>`, `recently_played`, `top_tracks:<time_range>`, `top_artists:<time_range>`, `saved_tracks` (time_range: short_term, medium_term, long_term)." },
     { key: "spotifyMarket", type: "string", default: "", description: "ISO 3166-1 alpha-2 market for track relinking (e.g. `SE`); empty = the user's own market." },
+    { key: "topItemsLimit", type: "integer", default: 50, description: "How many items of each top list extract reads (1-1000), in pages of at most 50; Spotify's list may end sooner." },
+    { key: "savedTracksFullPassDays", type: "integer", default: 7, description: "Days between full passes over saved tracks (1-365), which notice removed songs; the runs in between read only the songs saved since." },
     { key: "spotifyClientId", type: "string", secret: true, description: "Spotify app client id (secret config; stored only in Secrets Manager)." },
     { key: "spotifyClientSecret", type: "string", secret: true, description: "Spotify app client secret (secret config; stored only in Secrets Manager)." },
     { key: "spotifyRefreshToken", type: "string", secret: true, description: "Spotify user refresh token from the authorization-code flow (secret config); set to an empty secret for client-credentials-only apps." },
@@ -352,6 +358,8 @@ export function loadConfig(): StackConfig {
     const spotify: SpotifyConfig = {
         sources,
         market: r.string("spotifyMarket", (v) => (v === "" || /^[A-Z]{2}$/.test(v) ? undefined : "must be an ISO 3166-1 alpha-2 code such as SE, or empty")),
+        topItemsLimit: r.integer("topItemsLimit", 1, 1000),
+        savedTracksFullPassDays: r.integer("savedTracksFullPassDays", 1, 365),
         clientId: r.secret("spotifyClientId", true),
         clientSecret: r.secret("spotifyClientSecret", true),
         refreshToken: r.secret("spotifyRefreshToken", false),

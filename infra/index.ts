@@ -1,5 +1,5 @@
 // Spotify Stack: Spotify Web API -> extract (Lambda, on a schedule) -> raw bucket -> transform (Lambda, per
-// raw object) -> transformed bucket -> Glue catalog -> Athena. Each line below is one box of that diagram.
+// extraction run) -> transformed bucket -> Glue catalog -> Athena. Each line below is one box of that diagram.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionsPackage } from "./build/publishFunctions";
@@ -65,6 +65,8 @@ const extract = new LambdaFunction(`${base}-extract`, {
         SPOTIFY_SECRET_ID: credentials.arn,
         SPOTIFY_SOURCES: JSON.stringify(config.spotify.sources),
         ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
+        SPOTIFY_TOP_ITEMS_LIMIT: String(config.spotify.topItemsLimit),
+        SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS: String(config.spotify.savedTracksFullPassDays),
         PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: extensionHttpPort,
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
@@ -74,7 +76,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
 
 const transform = new LambdaFunction(`${base}-transform`, {
     functionName: `${base}-transform`,
-    description: "Turns one raw Spotify response into table rows under transformed/",
+    description: "Turns each extraction run's raw responses into the tables under transformed/",
     handler: handlers.transform,
     code,
     architecture: config.functions.architecture,
@@ -85,6 +87,7 @@ const transform = new LambdaFunction(`${base}-transform`, {
     environment: {
         RAW_BUCKET: storage.raw.name,
         TRANSFORMED_BUCKET: storage.transformed.name,
+        TABLE_FORMAT: config.catalog.tableFormat,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),
 }, opts);
@@ -100,6 +103,7 @@ const catalog = new Catalog(`${base}-catalog`, {
     transformedBucketArn: storage.transformed.arn,
     databaseName: glueDatabaseName(base),
     crawlerSchedule: config.catalog.crawlerSchedule,
+    tableFormat: config.catalog.tableFormat,
 }, opts);
 
 const analytics = new Analytics(`${base}-analytics`, {

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Amazon.S3;
 using SpotifyEtl.Functions.Aws;
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Functions;
@@ -58,6 +59,7 @@ public sealed class ExtractFunction
         var secretId = Required("SPOTIFY_SECRET_ID");
         var sources = ExtractionSource.ParseList(Required("SPOTIFY_SOURCES"), "SPOTIFY_SOURCES");
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
+        var options = ExtractorOptions.FromEnvironment(_getVariable);
 
         var secretString = await SecretsExtensionClient.FromEnvironment(_http, _getVariable).GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false);
         var secret = _rotations.Apply(secretId, ParseSecret(secretString, secretId));
@@ -67,12 +69,7 @@ public sealed class ExtractFunction
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
             _clientOptions, tokenStore, budget);
-        var extractor = new SpotifyExtractor(client, _createRawStore(bucket), new ExtractorOptions
-        {
-            Market = _getVariable("SPOTIFY_MARKET"),
-            TimeProvider = _timeProvider,
-            Log = _log,
-        });
+        var extractor = new SpotifyExtractor(client, _createRawStore(bucket), options with { TimeProvider = _timeProvider, Log = _log });
 
         ExtractionRun run;
         try
@@ -87,7 +84,7 @@ public sealed class ExtractFunction
 
         var manifest = run.Manifest;
         _log(JsonSerializer.Serialize(new RunLogLine(
-            manifest.Outcome == ExtractionOutcomes.Succeeded ? "info" : "warn", "extraction_finished", manifest.RunId, manifest.Outcome,
+            manifest.Outcome == ExtractionOutcome.Succeeded ? "info" : "warn", "extraction_finished", manifest.RunId, manifest.Outcome,
             manifest.StopReason, manifest.QuotaExceeded, run.ManifestKey, scheduled?.Id), FunctionJsonContext.Default.RunLogLine));
         if (manifest.RefreshTokenSaveError is { } saveError)
         {
@@ -103,7 +100,7 @@ public sealed class ExtractFunction
             _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow()));
         }
         var output = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(
-            new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatuses.Failed)),
+            new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatus.Failed)),
             FunctionJsonContext.Default.ExtractResult));
         return output;
     }
@@ -223,9 +220,9 @@ internal sealed record ScheduledEvent(
     [property: JsonPropertyName("source")] string? Source,
     [property: JsonPropertyName("time")] DateTimeOffset? Time);
 
-internal sealed record ExtractResult(string RunId, string Outcome, string ManifestKey, int Sources, int FailedSources);
+internal sealed record ExtractResult(string RunId, ExtractionOutcome Outcome, string ManifestKey, int Sources, int FailedSources);
 
-internal sealed record RunLogLine(string Level, string Event, string RunId, string Outcome, string? StopReason, bool QuotaExceeded, string ManifestKey, string? EventId);
+internal sealed record RunLogLine(string Level, string Event, string RunId, ExtractionOutcome Outcome, string? StopReason, bool QuotaExceeded, string ManifestKey, string? EventId);
 
 internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
 

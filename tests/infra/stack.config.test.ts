@@ -165,6 +165,8 @@ describe("an invalid value fails naming its key", () => {
         ["secretRecoveryWindowDays", "3", /spotify-stack:secretRecoveryWindowDays must be 0 or 7-30/],
         ["namePrefix", "Spotify_Dev", /spotify-stack:namePrefix must be 1-20 lowercase letters/],
         ["spotifyMarket", "usa", /spotify-stack:spotifyMarket must be an ISO 3166-1 alpha-2 code/],
+        ["topItemsLimit", "0", /spotify-stack:topItemsLimit must be between 1 and 1000/],
+        ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
         ["parametersSecretsExtensionLayerArn", "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:17",
             /spotify-stack:parametersSecretsExtensionLayerArn must be a layer in the stack's region eu-north-1/],
         ["parametersSecretsExtensionLayerArn", "layer-17", /spotify-stack:parametersSecretsExtensionLayerArn must be a Lambda layer version ARN/],

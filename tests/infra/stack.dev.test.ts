@@ -38,6 +38,8 @@ test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order",
         { type: "saved_tracks" },
     ]);
     assert.equal(env["SPOTIFY_MARKET"], undefined);
+    assert.equal(env["SPOTIFY_TOP_ITEMS_LIMIT"], "50");
+    assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "7");
 });
 
 test("without a pinned layer ARN the stack takes the extension layer from AWS's public SSM parameter", () => {

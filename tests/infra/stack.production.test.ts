@@ -80,9 +80,11 @@ test("a pinned extension layer ARN is used as configured", () => {
     assert.deepEqual(stack.functionNamed("extract").inputs["layers"], [pinnedLayer]);
 });
 
-test("the market and sources reach the extract function's environment", () => {
+test("the market, sources and extraction settings reach the extract function's environment", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.equal(env["SPOTIFY_MARKET"], "US");
+    assert.equal(env["SPOTIFY_TOP_ITEMS_LIMIT"], "120");
+    assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "14");
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
         { type: "recently_played" },
         { type: "top_tracks", time_range: "medium_term" },

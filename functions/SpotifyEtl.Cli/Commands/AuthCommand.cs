@@ -69,7 +69,7 @@ public static class AuthCommand
             var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 
             console.WriteLine();
-            console.MarkupLine("[green]Authorized.[/] The refresh token is shown once, here; it expires 6 months from now (log in again then):");
+            console.MarkupLine("[green]Authorized.[/] The refresh token is shown once, here; it expires six months from now, however often it is refreshed (log in again then):");
             console.WriteLine();
             console.WriteLine(refreshToken);
             console.WriteLine();

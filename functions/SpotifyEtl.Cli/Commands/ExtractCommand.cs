@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SpotifyEtl.Cli.Spotify;
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Storage;
 using Spectre.Console;
 
@@ -31,23 +32,43 @@ public static class ExtractCommand
             HelpName = "FILE",
         };
         var market = new Option<string?>("--market") { Description = "Market for playlist items (ISO 3166-1 alpha-2 or from_token).", HelpName = "CODE" };
+        var topItemsLimit = new Option<int>("--top-items-limit")
+        {
+            Description = $"How many items of each top list to read, in pages of 50 (1-{ExtractorOptions.MaxTopItemsLimit}).",
+            HelpName = "N",
+            DefaultValueFactory = _ => ExtractorOptions.DefaultTopItemsLimit,
+        };
+        var fullPassDays = new Option<int>("--saved-tracks-full-pass-days")
+        {
+            Description = $"Days between full passes over saved tracks, which notice removals; in between only new saves are read (1-{ExtractorOptions.MaxSavedTracksFullPassDays}).",
+            HelpName = "DAYS",
+            DefaultValueFactory = _ => ExtractorOptions.DefaultSavedTracksFullPassDays,
+        };
         var sources = new SourceOptions();
         var command = new Command("extract", "Extract the configured Spotify sources into the local lake, incrementally and politely.");
         command.Options.Add(lake);
         sources.AddTo(command);
         command.Options.Add(credentials);
         command.Options.Add(market);
+        command.Options.Add(topItemsLimit);
+        command.Options.Add(fullPassDays);
         command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed),
-            parsed.GetValue(credentials)?.FullName, parsed.GetValue(market), cancellationToken));
+            parsed.GetValue(credentials)?.FullName, new ExtractorOptions
+            {
+                Market = parsed.GetValue(market),
+                TopItemsLimit = parsed.GetValue(topItemsLimit),
+                SavedTracksFullPassDays = parsed.GetValue(fullPassDays),
+            }, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources,
-        string? credentialsPath, string? market, CancellationToken cancellationToken)
+        string? credentialsPath, ExtractorOptions options, CancellationToken cancellationToken)
     {
         var console = context.Console;
         try
         {
+            options.Validated();
             var sources = readSources();
             if (sources.Count == 0)
             {
@@ -59,7 +80,7 @@ public static class ExtractCommand
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
                 new SpotifyClientOptions(), tokenStore);
-            var extractor = new SpotifyExtractor(client, new LocalFolderStore(lake.FullName), new ExtractorOptions { Market = market });
+            var extractor = new SpotifyExtractor(client, new LocalFolderStore(lake.FullName), options);
 
             var run = await extractor.RunAsync(sources, cancellationToken).ConfigureAwait(false);
 
@@ -88,8 +109,8 @@ public static class ExtractCommand
             }
             return run.Manifest.Outcome switch
             {
-                ExtractionOutcomes.Succeeded => 0,
-                ExtractionOutcomes.Stopped => 2,
+                ExtractionOutcome.Succeeded => 0,
+                ExtractionOutcome.Stopped => 2,
                 _ => 1,
             };
         }
@@ -107,16 +128,16 @@ public static class ExtractCommand
 
     internal static Table SummaryTable(ExtractionManifest manifest)
     {
-        var table = new Table().Title($"Extraction {manifest.RunId}: {manifest.Outcome}");
-        table.AddColumns("Source", "Status", "Pages", "Items", "Requests", "Seconds", "Note");
+        var table = new Table().Title($"Extraction {manifest.RunId}: {manifest.Outcome.ToWireName()} (Spotify requests: {manifest.Requests}, not modified: {manifest.NotModified})");
+        table.AddColumns("Source", "Status", "Pages", "Items", "Requests", "Not modified", "Seconds", "Note");
         foreach (var source in manifest.Sources)
         {
             var status = source.Status switch
             {
-                SourceStatuses.Landed => "[green]landed[/]",
-                SourceStatuses.Unchanged => "[grey]unchanged[/]",
-                SourceStatuses.Failed => "[red]failed[/]",
-                _ => $"[yellow]{source.Status}[/]",
+                SourceStatus.Landed => "[green]landed[/]",
+                SourceStatus.Unchanged => "[grey]unchanged[/]",
+                SourceStatus.Failed => "[red]failed[/]",
+                _ => $"[yellow]{source.Status.ToWireName()}[/]",
             };
             table.AddRow(
                 Markup.Escape(source.Source),
@@ -124,8 +145,14 @@ public static class ExtractCommand
                 source.Pages.ToString(CultureInfo.InvariantCulture),
                 source.Items.ToString(CultureInfo.InvariantCulture),
                 source.Requests.ToString(CultureInfo.InvariantCulture),
+                source.NotModified.ToString(CultureInfo.InvariantCulture),
                 (source.DurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture),
-                Markup.Escape(source.Error ?? ""));
+                Markup.Escape(source.Error ?? source.Pass switch
+                {
+                    ExtractionPass.Full => "full pass",
+                    ExtractionPass.Incremental => "incremental pass",
+                    _ => "",
+                }));
         }
         return table;
     }

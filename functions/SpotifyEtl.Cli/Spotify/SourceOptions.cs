@@ -18,7 +18,7 @@ internal sealed class SourceOptions
 
     public Option<string[]> TopTracks { get; } = new("--top-tracks")
     {
-        Description = "Your top tracks for a time range: short_term, medium_term or long_term; repeatable.",
+        Description = "Your top tracks for a time range: short_term (~4 weeks), medium_term (~6 months) or long_term (several years); repeatable.",
         HelpName = "RANGE",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
@@ -26,13 +26,13 @@ internal sealed class SourceOptions
 
     public Option<string[]> TopArtists { get; } = new("--top-artists")
     {
-        Description = "Your top artists for a time range: short_term, medium_term or long_term; repeatable.",
+        Description = "Your top artists for a time range: short_term (~4 weeks), medium_term (~6 months) or long_term (several years); repeatable.",
         HelpName = "RANGE",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<bool> SavedTracks { get; } = new("--saved-tracks") { Description = "Your saved (liked) tracks." };
+    public Option<bool> SavedTracks { get; } = new("--saved-tracks") { Description = "Your saved (liked) tracks: new saves since the last run, with a full pass every --saved-tracks-full-pass-days." };
 
     public Option<FileInfo?> Config { get; } = new("--config")
     {

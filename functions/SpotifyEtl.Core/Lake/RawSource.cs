@@ -48,3 +48,12 @@ public static class RawSourceNames
 
     public static IEnumerable<string> All => Names.Select(entry => entry.Name);
 }
+
+/// <summary>The raw subjects of saved-tracks pages: which kind of pass over the library landed them.</summary>
+public static class SavedTracksSubjects
+{
+    /// <summary>A full pass over the library: every saved song.</summary>
+    public const string Full = "me";
+    /// <summary>An incremental pass: only the songs saved since the last run.</summary>
+    public const string Incremental = "recent";
+}

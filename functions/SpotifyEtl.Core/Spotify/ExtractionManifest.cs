@@ -1,59 +1,99 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Spotify;
 
-/// <summary>What one run did, written to <c>manifests/{runId}.json</c>.</summary>
+/// <summary>What one run did, written last, to <c>manifests/{runId}.json</c>.</summary>
+/// <param name="Requests">HTTP requests the run sent to the Web API, retries and 304s included (token requests excluded).</param>
+/// <param name="NotModified">Of those, the conditional requests Spotify answered 304 Not Modified.</param>
 public sealed record ExtractionManifest(
     string RunId,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
     long DurationMs,
-    string Outcome,
+    ExtractionOutcome Outcome,
     string? StopReason,
     bool QuotaExceeded,
     string GrantType,
     bool RefreshTokenRotated,
     string? RefreshTokenSaveError,
+    int Requests,
+    int NotModified,
     IReadOnlyList<SourceReport> Sources)
 {
     public static string KeyFor(string runId) => $"{LakeLayout.Manifests}{runId}.json";
 }
 
 /// <summary>One source's part of a run.</summary>
-/// <param name="Status">landed, unchanged, failed, stopped, or not_run (the run stopped before it).</param>
+/// <param name="Requests">Web API requests this source sent, retries and 304s included.</param>
+/// <param name="NotModified">Conditional requests answered 304: nothing landed for them.</param>
+/// <param name="Pass">For saved tracks: a full pass (pages under <c>me</c>) or an incremental one (under <c>recent</c>).</param>
+/// <param name="Objects">Every raw key this source landed in this run.</param>
 public sealed record SourceReport(
     string Source,
     string Type,
     string Subject,
-    string Status,
+    SourceStatus Status,
     int Pages,
     int Items,
     int Requests,
+    int NotModified,
+    ExtractionPass? Pass,
     long DurationMs,
     int? HttpStatus,
     string? Error,
     IReadOnlyList<string> Objects);
 
-public static class ExtractionOutcomes
+/// <summary>How a run ended, as the manifest, the log lines and the CLI's exit code say it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ExtractionOutcome>))]
+public enum ExtractionOutcome
 {
     /// <summary>Every source landed or was unchanged.</summary>
-    public const string Succeeded = "succeeded";
+    [JsonStringEnumMemberName("succeeded")] Succeeded,
     /// <summary>Some sources failed (403, 404, persistent 5xx); the others landed.</summary>
-    public const string Partial = "partial";
-    /// <summary>Rate limit or quota ended the run early, cleanly, with state saved.</summary>
-    public const string Stopped = "stopped";
+    [JsonStringEnumMemberName("partial")] Partial,
+    /// <summary>Rate limit, quota or time budget ended the run early, cleanly, with state saved.</summary>
+    [JsonStringEnumMemberName("stopped")] Stopped,
     /// <summary>Authentication failed (for example <c>invalid_grant</c>): nothing more could run.</summary>
-    public const string Failed = "failed";
+    [JsonStringEnumMemberName("failed")] Failed,
 }
 
-public static class SourceStatuses
+/// <summary>What happened to one source in a run.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SourceStatus>))]
+public enum SourceStatus
 {
-    public const string Landed = "landed";
-    public const string Unchanged = "unchanged";
-    public const string Failed = "failed";
-    public const string Stopped = "stopped";
-    public const string NotRun = "not_run";
+    /// <summary>New responses landed.</summary>
+    [JsonStringEnumMemberName("landed")] Landed,
+    /// <summary>Nothing new: same playlist snapshot, 304 Not Modified, or already extracted today.</summary>
+    [JsonStringEnumMemberName("unchanged")] Unchanged,
+    /// <summary>Spotify refused or kept failing (403, 404, persistent 5xx, a body that is not a page).</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>Rate limit, quota or time budget stopped the run during this source.</summary>
+    [JsonStringEnumMemberName("stopped")] Stopped,
+    /// <summary>The run stopped before this source started.</summary>
+    [JsonStringEnumMemberName("not_run")] NotRun,
+}
+
+/// <summary>Which kind of pass a saved-tracks extraction made.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ExtractionPass>))]
+public enum ExtractionPass
+{
+    /// <summary>Every page of the library, landed under the subject <c>me</c>: removals show.</summary>
+    [JsonStringEnumMemberName("full")] Full,
+    /// <summary>Only the pages saved since the last landing, under the subject <c>recent</c>.</summary>
+    [JsonStringEnumMemberName("incremental")] Incremental,
+}
+
+public static class ExtractionEnumNames
+{
+    /// <summary>The wire name of an outcome (<c>succeeded</c>, <c>partial</c>, ...), exactly as the manifest writes it.</summary>
+    public static string ToWireName(this ExtractionOutcome outcome) =>
+        JsonSerializer.Serialize(outcome, ExtractionJsonContext.Default.ExtractionOutcome).Trim('"');
+
+    /// <summary>The wire name of a status (<c>landed</c>, <c>not_run</c>, ...), exactly as the manifest writes it.</summary>
+    public static string ToWireName(this SourceStatus status) =>
+        JsonSerializer.Serialize(status, ExtractionJsonContext.Default.SourceStatus).Trim('"');
 }
 
 /// <summary>The structured log line written once per source.</summary>
@@ -62,10 +102,11 @@ public sealed record SourceLogLine(
     string Event,
     string RunId,
     string Source,
-    string Status,
+    SourceStatus Status,
     int Pages,
     int Items,
     int Requests,
+    int NotModified,
     long DurationMs,
     int? HttpStatus,
     string? Error);
@@ -75,4 +116,6 @@ public sealed record SourceLogLine(
 [JsonSerializable(typeof(ExtractionState))]
 [JsonSerializable(typeof(ExtractionManifest))]
 [JsonSerializable(typeof(SourceLogLine))]
+[JsonSerializable(typeof(ExtractionOutcome))]
+[JsonSerializable(typeof(SourceStatus))]
 public sealed partial class ExtractionJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 
@@ -6,7 +7,8 @@ namespace SpotifyEtl.Spotify;
 
 /// <summary>
 /// What one run leaves for the next, under <c>state/</c>: each playlist's last extracted
-/// <c>snapshot_id</c> and the recently-played <c>after</c> cursor. Never a token or a secret.
+/// <c>snapshot_id</c>, the recently-played <c>after</c> cursor, how far saved tracks were landed, and the
+/// ETags of conditional requests. Never a token or a secret.
 /// </summary>
 public sealed record ExtractionState
 {
@@ -22,6 +24,16 @@ public sealed record ExtractionState
     /// metadata (<c>playlist:{id}</c>). Hourly runs land them once per day, not 24 times.
     /// </summary>
     public Dictionary<string, string> LandedOn { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>How far saved tracks were landed, and when the last full pass was.</summary>
+    public SavedTracksState? SavedTracks { get; set; }
+
+    /// <summary>
+    /// The ETag Spotify sent with each response the extractor may ask for conditionally, by request path
+    /// (relative to the API base, query included): the next request sends it as <c>If-None-Match</c>.
+    /// </summary>
+    [JsonPropertyName("etags")]
+    public Dictionary<string, EntityTagState> ETags { get; init; } = new(StringComparer.Ordinal);
 
     public static async Task<ExtractionState> LoadAsync(IObjectStore store, CancellationToken cancellationToken)
     {
@@ -47,12 +59,13 @@ public sealed record ExtractionState
             {
                 Playlists = new Dictionary<string, PlaylistState>(state.Playlists, StringComparer.Ordinal),
                 LandedOn = new Dictionary<string, string>(state.LandedOn, StringComparer.Ordinal),
+                ETags = new Dictionary<string, EntityTagState>(state.ETags, StringComparer.Ordinal),
             };
         }
         catch (JsonException exception)
         {
             throw new InvalidDataException(
-                $"The extraction state {store.Description}/{Key} is not valid JSON ({exception.Message}). Fix or delete it; deleting it re-extracts every playlist and restarts the recently-played cursor.", exception);
+                $"The extraction state {store.Description}/{Key} is not valid JSON ({exception.Message}). Fix or delete it; deleting it re-extracts every playlist and saved track and restarts the recently-played cursor.", exception);
         }
     }
 
@@ -76,3 +89,9 @@ public sealed record PlaylistState(string SnapshotId, string? Name, string RunId
 
 /// <summary>The <c>after</c> cursor (Unix milliseconds of the newest play landed) for <c>/me/player/recently-played</c>.</summary>
 public sealed record RecentlyPlayedState(string After, string RunId);
+
+/// <summary>Saved tracks: the newest <c>added_at</c> landed (ISO 8601, as Spotify wrote it) and the day of the last full pass.</summary>
+public sealed record SavedTracksState(string? NewestAddedAt, string LastFullPass, string RunId);
+
+/// <summary>An ETag and whether the response it tags had a <c>next</c> page (a 304 does not say).</summary>
+public sealed record EntityTagState([property: JsonPropertyName("etag")] string ETag, bool HasNext);

@@ -4,8 +4,11 @@ using System.Net.Http.Headers;
 
 namespace SpotifyEtl.Spotify;
 
-/// <summary>One successful Web API answer: the body exactly as received.</summary>
-public sealed record SpotifyResponse(string Path, byte[] Body, int Attempts);
+/// <summary>
+/// One successful Web API answer: the body exactly as received and its ETag, or, for a conditional
+/// request, <see cref="NotModified"/> (304) with an empty body.
+/// </summary>
+public sealed record SpotifyResponse(string Path, byte[] Body, int Attempts, string? ETag = null, bool NotModified = false);
 
 /// <summary>
 /// GET requests against the Web API, authenticated by <see cref="SpotifyTokenProvider"/>, made polite by
@@ -44,11 +47,17 @@ public sealed class SpotifyApiClient : IDisposable
     }
 
     /// <summary>
-    /// GETs <paramref name="pathOrUrl"/>: a path relative to the API base (<c>playlists/{id}</c>) or a
+    /// GETs <paramref name="pathOrUrl"/> unconditionally: a path relative to the API base (<c>playlists/{id}</c>) or a
     /// <c>next</c> link from a previous page. Errors become <see cref="SpotifyApiException"/> (this source
     /// fails) or <see cref="SpotifyRunStoppedException"/> (the whole run ends cleanly).
     /// </summary>
-    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, CancellationToken cancellationToken)
+    public Task<SpotifyResponse> GetAsync(string pathOrUrl, CancellationToken cancellationToken) => GetAsync(pathOrUrl, null, cancellationToken);
+
+    /// <summary>
+    /// GETs <paramref name="pathOrUrl"/>, conditionally when <paramref name="ifNoneMatch"/> holds an ETag
+    /// from an earlier answer: Spotify then answers 304 Not Modified, without a body, if nothing changed.
+    /// </summary>
+    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, CancellationToken cancellationToken)
     {
         var uri = Resolve(pathOrUrl);
         var path = RelativePath(uri);
@@ -65,6 +74,10 @@ public sealed class SpotifyApiClient : IDisposable
                     var request = new HttpRequestMessage(HttpMethod.Get, uri);
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", usedToken);
                     request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    if (ifNoneMatch is { Length: > 0 })
+                    {
+                        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+                    }
                     return request;
                 }, cancellationToken).ConfigureAwait(false);
                 attempts += sent;
@@ -82,7 +95,11 @@ public sealed class SpotifyApiClient : IDisposable
 
             if (result.IsSuccess)
             {
-                return new SpotifyResponse(path, result.Body, attempts);
+                return new SpotifyResponse(path, result.Body, attempts, result.ETag);
+            }
+            if (result.Status == HttpStatusCode.NotModified && ifNoneMatch is not null)
+            {
+                return new SpotifyResponse(path, [], attempts, result.ETag ?? ifNoneMatch, NotModified: true);
             }
             if (result.Status == HttpStatusCode.Unauthorized && authorization == 1 && usedToken is not null)
             {

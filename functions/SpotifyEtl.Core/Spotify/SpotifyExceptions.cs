@@ -6,13 +6,15 @@ namespace SpotifyEtl.Spotify;
 public sealed class SpotifyConfigurationException(string message) : Exception(message);
 
 /// <summary>
-/// The refresh token was refused (<c>invalid_grant</c>): it expired (6 months after authorization),
-/// was revoked, or belongs to another app. Retrying cannot help; the owner must authorize again.
+/// The refresh token was refused (<c>invalid_grant</c>): it expired (six months after authorization, for apps
+/// created from 2026-06-18 and for older apps from 2026-07-20), was revoked, or belongs to another app.
+/// Retrying cannot help; the owner must authorize again.
 /// </summary>
 public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescription)
     : Exception(
         "Spotify refused the refresh token (invalid_grant" + (string.IsNullOrWhiteSpace(spotifyDescription) ? "" : $": {spotifyDescription}") + "). " +
-        "Refresh tokens expire 6 months after authorization and when access is revoked. " +
+        "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
+        "older apps from 2026-07-20) and when access is revoked. " +
         "Re-authorize with `spotify-etl auth login`, then store the new token with " +
         "`pulumi config set --secret spotifyRefreshToken <token>` and `pulumi up` (or update SPOTIFY_REFRESH_TOKEN locally).")
 {
@@ -50,3 +52,14 @@ public sealed class SpotifyRunStoppedException(string message, bool quotaExceede
 /// <summary>A 2xx response whose body is not the JSON the source needs to go on paging.</summary>
 public sealed class SpotifyMalformedResponseException(string path, string detail)
     : Exception($"GET {path} answered 200 with a body that is not the expected JSON ({detail}). The body was landed unchanged; the transformation will quarantine it.");
+
+/// <summary>
+/// A source kept handing out <c>next</c> links past the page limit: the extractor stopped following
+/// them rather than loop. What landed stays; the source fails.
+/// </summary>
+public sealed class SpotifyPagingLoopException(string source, string path, int maxPages)
+    : Exception($"{source} has more than {maxPages} pages (last link GET {path}); stopped following `next` to avoid a paging loop. " +
+                "The pages before it landed; if the source really is this large, raise the page limit.")
+{
+    public string Path { get; } = path;
+}

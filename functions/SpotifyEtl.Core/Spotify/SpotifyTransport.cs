@@ -5,7 +5,7 @@ using Polly.Retry;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>One HTTP answer, fully read: the body is kept byte for byte, as Spotify sent it.</summary>
-internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, string? ContentType)
+internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, string? ContentType, string? ETag = null)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
@@ -87,7 +87,8 @@ internal sealed class SpotifyTransport
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
-            return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType);
+            return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType,
+                response.Headers.ETag?.ToString());
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

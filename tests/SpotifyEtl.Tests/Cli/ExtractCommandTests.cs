@@ -105,6 +105,41 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_reads_as_many_top_items_as_asked_and_refuses_a_limit_out_of_range()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        _spotify.TopTrackCount = 300;
+        var lake = Path.Combine(cli.Folder, "lake");
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--top-tracks", "short_term", "--top-items-limit", "120"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories).Length);
+        Assert.Equal(64, await ExtractCommand.Create(cli.Context)
+            .Parse(["--lake", lake, "--saved-tracks", "--saved-tracks-full-pass-days", "0"]).InvokeAsync());
+        Assert.Contains("between 1 and 365", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_command_keeps_its_etags_in_the_lake_so_a_second_run_asks_conditionally_and_says_so()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
+        Assert.Contains("full pass", cli.Output, StringComparison.Ordinal);
+
+        // The same day again: the playlist's metadata is asked conditionally (304); saved tracks were read today already.
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(1, _spotify.NotModifiedAnswers);
+        Assert.Contains("Spotify requests: 1, not modified: 1", cli.Output, StringComparison.Ordinal);
+        var manifests = Directory.GetFiles(Path.Combine(lake, "manifests")).Order().ToArray();
+        using var second = JsonDocument.Parse(await File.ReadAllTextAsync(manifests[^1]));
+        Assert.Equal(1, second.RootElement.GetProperty("not_modified").GetInt32());
+    }
+
+    [Fact]
     public async Task Extract_command_refuses_a_credentials_file_inside_a_git_repository()
     {
         using var cli = new CliTestContext(_spotify);

@@ -216,6 +216,19 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Handler_reads_the_top_items_limit_and_refuses_one_out_of_range_before_calling_Spotify()
+    {
+        _spotify.TopTrackCount = 300;
+        Function(new() { ["SPOTIFY_TOP_ITEMS_LIMIT"] = "120" }).Handler(Event()).Dispose();
+
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(_lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories).Length);
+        var requests = _spotify.ApiRequests.Count;
+        var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"] = "0" }).Handler(Event()));
+        Assert.Contains("SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", error.Message, StringComparison.Ordinal);
+        Assert.Equal(requests, _spotify.ApiRequests.Count);
+    }
+
+    [Fact]
     public void No_log_line_of_the_handler_holds_a_secret_or_token()
     {
         _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";

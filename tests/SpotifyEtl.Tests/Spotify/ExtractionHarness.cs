@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Tests.Spotify;
@@ -26,6 +27,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     public SpotifyClientOptions ClientOptions { get; set; } = new() { MaxRetryAttempts = 3 };
     public TimeSpan Budget { get; set; } = TimeSpan.FromMinutes(14);
     public int MaxConcurrency { get; set; } = 2;
+    public ExtractorOptions Options { get; set; } = new();
 
     public static async Task<ExtractionHarness> StartAsync() => new(await SpotifyDouble.StartAsync());
 
@@ -33,7 +35,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     {
         using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
             ClientOptions with { TimeProvider = Clock }, RotatedTokens, RunBudget.Starting(Clock, Budget));
-        var extractor = new SpotifyExtractor(client, Store, new ExtractorOptions { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
+        var extractor = new SpotifyExtractor(client, Store, Options with { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
         return await extractor.RunAsync(sources, CancellationToken.None);
     }
 

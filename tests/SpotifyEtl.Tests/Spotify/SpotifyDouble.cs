@@ -1,6 +1,7 @@
 using SpotifyEtl.Tests.Support;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -11,8 +12,9 @@ namespace SpotifyEtl.Tests.Spotify;
 
 /// <summary>
 /// A stand-in for Spotify's accounts service and Web API: a real Kestrel server on 127.0.0.1 with a
-/// random port. It pages, serves both playlist item shapes, rotates refresh tokens, refuses dead ones
-/// with invalid_grant, expires access tokens mid-run, and injects 403/404/429/5xx, slow and malformed
+/// random port. It pages, serves both playlist item shapes, tags every answer with an ETag and answers
+/// 304 Not Modified to an <c>If-None-Match</c> that still matches, rotates refresh tokens, refuses dead
+/// ones with invalid_grant, expires access tokens mid-run, and injects 403/404/429/5xx, slow and malformed
 /// answers on request.
 /// </summary>
 public sealed partial class SpotifyDouble : IAsyncDisposable
@@ -28,7 +30,15 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
 
-    private SpotifyDouble(WebApplication app) => _app = app;
+    private static readonly DateTimeOffset LibraryStart = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
+    private int _notModified;
+    private int _savedCounter;
+
+    private SpotifyDouble(WebApplication app)
+    {
+        _app = app;
+        SavedTrackCount = 3;
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -69,7 +79,36 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
 
     public int TopArtistCount { get; set; } = 2;
 
-    public int SavedTrackCount { get; set; } = 3;
+    /// <summary>Ranks (0-based) of the top tracks whose song changed since the list was last read.</summary>
+    public HashSet<int> ReplacedTopTracks { get; } = [];
+
+    /// <summary>The saved tracks, newest first as Spotify serves them.</summary>
+    public List<DoubleSavedTrack> SavedTracks { get; } = [];
+
+    /// <summary>Replaces the library with this many tracks, saved a minute apart before 2026-11-01T10:00Z.</summary>
+    public int SavedTrackCount
+    {
+        get => SavedTracks.Count;
+        set
+        {
+            SavedTracks.Clear();
+            SavedTracks.AddRange(Enumerable.Range(0, value).Select(index => new DoubleSavedTrack($"saved{index}", LibraryStart.AddMinutes(-index))));
+        }
+    }
+
+    /// <summary>Saves <paramref name="count"/> new tracks at <paramref name="at"/> (they come first).</summary>
+    public IReadOnlyList<DoubleSavedTrack> SaveTracks(int count, DateTimeOffset at)
+    {
+        var saved = Enumerable.Range(0, count).Select(_ => new DoubleSavedTrack($"new{Interlocked.Increment(ref _savedCounter)}", at)).ToList();
+        SavedTracks.InsertRange(0, saved);
+        return saved;
+    }
+
+    /// <summary>Conditional requests answered 304 Not Modified.</summary>
+    public int NotModifiedAnswers => Volatile.Read(ref _notModified);
+
+    /// <summary>When false, answers carry no ETag (as some endpoints, or a proxy, may do).</summary>
+    public bool ServeETags { get; set; } = true;
 
     public static async Task<SpotifyDouble> StartAsync()
     {
@@ -233,13 +272,18 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 await RecentlyPlayedAsync(context);
                 return;
             case ["me", "top", "tracks"]:
-                await Page(context, $"me/top/tracks", TopTrackCount, index => Track($"top{context.Request.Query["time_range"]}{index}"));
+                await Page(context, $"me/top/tracks", TopTrackCount, index => Track($"top{context.Request.Query["time_range"]}{(ReplacedTopTracks.Contains(index) ? "replaced" : "")}{index}"));
                 return;
             case ["me", "top", "artists"]:
                 await Page(context, $"me/top/artists", TopArtistCount, index => Artist($"topartist{index}"));
                 return;
             case ["me", "tracks"]:
-                await Page(context, "me/tracks", SavedTrackCount, index => new JsonObject { ["added_at"] = "2026-11-01T10:00:00Z", ["track"] = Track($"saved{index}") });
+                var library = SavedTracks.ToArray();
+                await Page(context, "me/tracks", library.Length, index => new JsonObject
+                {
+                    ["added_at"] = library[index].AddedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    ["track"] = Track(library[index].Id),
+                });
                 return;
             default:
                 await ApiError(context, 404, "Service not found");
@@ -254,7 +298,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             await ApiError(context, 404, "Resource not found");
             return;
         }
-        await Json(context, 200, new JsonObject
+        await Answer(context, new JsonObject
         {
             ["id"] = playlist.Id,
             ["name"] = playlist.Name,
@@ -318,7 +362,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             ["played_at"] = DateTimeOffset.FromUnixTimeMilliseconds(play).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["context"] = null,
         }).ToArray());
-        await Json(context, 200, new JsonObject
+        await Answer(context, new JsonObject
         {
             ["href"] = Link("me/player/recently-played" + context.Request.QueryString.Value),
             ["limit"] = limit,
@@ -340,7 +384,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             .Where(parameter => parameter.Key is not ("offset" or "limit"))
             .Select(parameter => $"&{parameter.Key}={parameter.Value}"));
         var end = Math.Min(total, offset + limit);
-        await Json(context, 200, new JsonObject
+        await Answer(context, new JsonObject
         {
             ["href"] = Link($"{path}?offset={offset}&limit={limit}{extra}"),
             ["limit"] = limit,
@@ -350,6 +394,26 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             ["next"] = end < total ? Link($"{path}?offset={end}&limit={limit}{extra}") : null,
             ["items"] = new JsonArray(Enumerable.Range(offset, end - offset).Select(item).ToArray()),
         });
+    }
+
+    /// <summary>A 200 with a strong ETag over the body, or a bodiless 304 when the request's If-None-Match names it.</summary>
+    private async Task Answer(HttpContext context, JsonNode body)
+    {
+        var text = body.ToJsonString();
+        if (!ServeETags)
+        {
+            await Json(context, 200, body);
+            return;
+        }
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20]}\"";
+        context.Response.Headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch.Any(value => value is not null && value.Split(',').Any(tag => tag.Trim() == etag)))
+        {
+            Interlocked.Increment(ref _notModified);
+            context.Response.StatusCode = 304;
+            return;
+        }
+        await Json(context, 200, body);
     }
 
     private string Link(string pathAndQuery) => new Uri(NextLinkBase ?? new Uri(BaseAddress, "v1/"), pathAndQuery).ToString();
@@ -444,6 +508,8 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         public int Requests;
     }
 }
+
+public sealed record DoubleSavedTrack(string Id, DateTimeOffset AddedAt);
 
 public sealed record DoublePlaylist(string Id, string Name, string SnapshotId, int ItemCount, bool DeprecatedTrackShape, bool OwnedByUser)
 {

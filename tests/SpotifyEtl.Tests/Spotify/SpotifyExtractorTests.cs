@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Storage;
 using Xunit;
 
@@ -25,7 +26,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         var keys = await _h.KeysAsync("raw/");
         Assert.Equal(
         [
@@ -70,8 +71,8 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var second = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(SourceStatuses.Unchanged, second.Manifest.Sources.Single().Status);
-        Assert.Equal(ExtractionOutcomes.Succeeded, second.Manifest.Outcome);
+        Assert.Equal(SourceStatus.Unchanged, second.Manifest.Sources.Single().Status);
+        Assert.Equal(ExtractionOutcome.Succeeded, second.Manifest.Outcome);
         Assert.Equal(itemRequestsAfterFirstRun, _h.Spotify.ApiRequestsTo($"playlists/{Mine}/items"));
         Assert.Empty(await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
         Assert.Empty(await _h.KeysAsync($"raw/playlist/snapshot_date=2026-11-21/{Mine}/20261121T070000Z"));
@@ -79,14 +80,14 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         // The next day, still unchanged: the version lands again (the playlists table records each day), the items do not.
         _h.Clock.Advance(TimeSpan.FromDays(1));
         var nextDay = await _h.RunAsync(ExtractionSource.Playlist(Mine));
-        Assert.Equal(SourceStatuses.Unchanged, nextDay.Manifest.Sources.Single().Status);
+        Assert.Equal(SourceStatus.Unchanged, nextDay.Manifest.Sources.Single().Status);
         Assert.Single(await _h.KeysAsync($"raw/playlist/snapshot_date=2026-11-22/{Mine}/20261122T070000Z"));
         Assert.Empty(await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-22/{Mine}"));
 
         playlist.SnapshotId = "snapshot-2";
         _h.Clock.Advance(TimeSpan.FromHours(1));
         var changed = await _h.RunAsync(ExtractionSource.Playlist(Mine));
-        Assert.Equal(SourceStatuses.Landed, changed.Manifest.Sources.Single().Status);
+        Assert.Equal(SourceStatus.Landed, changed.Manifest.Sources.Single().Status);
         Assert.Equal(2, (await _h.KeysAsync($"raw/playlist_items/snapshot_date=2026-11-22/{Mine}/20261122T080000Z")).Count);
     }
 
@@ -109,7 +110,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Extract_lands_top_lists_and_saved_tracks_on_the_first_run_of_a_day_only()
+    public async Task Extract_reads_top_lists_and_saved_tracks_on_the_first_run_of_a_day_only()
     {
         ExtractionSource[] sources = [ExtractionSource.TopTracks("short_term"), ExtractionSource.SavedTracks()];
         await _h.RunAsync(sources);
@@ -118,11 +119,25 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var laterThatDay = await _h.RunAsync(sources);
 
-        Assert.All(laterThatDay.Manifest.Sources, source => Assert.Equal(SourceStatuses.Unchanged, source.Status));
+        Assert.All(laterThatDay.Manifest.Sources, source => Assert.Equal(SourceStatus.Unchanged, source.Status));
         Assert.Equal(requests, _h.Spotify.ApiRequests.Count);
+        Assert.Equal(0, laterThatDay.Manifest.Requests);
+
+        // The next day both are asked again, conditionally: nothing changed, so two bodiless 304s and nothing lands.
         _h.Clock.Advance(TimeSpan.FromDays(1));
         var nextDay = await _h.RunAsync(sources);
-        Assert.All(nextDay.Manifest.Sources, source => Assert.Equal(SourceStatuses.Landed, source.Status));
+        Assert.All(nextDay.Manifest.Sources, source => Assert.Equal(SourceStatus.Unchanged, source.Status));
+        Assert.Equal(2, nextDay.Manifest.Requests);
+        Assert.Equal(2, nextDay.Manifest.NotModified);
+        Assert.Empty(await _h.KeysAsync("raw/top_tracks/snapshot_date=2026-11-22/"));
+
+        // The day after, both changed: both land.
+        _h.Spotify.ReplacedTopTracks.Add(0);
+        _h.Spotify.SaveTracks(1, new DateTimeOffset(2026, 11, 22, 20, 0, 0, TimeSpan.Zero));
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+        var changed = await _h.RunAsync(sources);
+        Assert.All(changed.Manifest.Sources, source => Assert.Equal(SourceStatus.Landed, source.Status));
+        Assert.Equal(0, changed.Manifest.NotModified);
     }
 
     [Fact]
@@ -161,7 +176,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("long_term"), ExtractionSource.SavedTracks());
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         Assert.Single(await _h.KeysAsync("raw/top_tracks/snapshot_date=2026-11-21/short_term/"));
         Assert.Single(await _h.KeysAsync("raw/top_artists/snapshot_date=2026-11-21/long_term/"));
         Assert.Equal(2, (await _h.KeysAsync("raw/saved_tracks/snapshot_date=2026-11-21/me/")).Count);
@@ -175,13 +190,13 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(TopFiftyGlobal), ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(ExtractionOutcomes.Partial, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Partial, run.Manifest.Outcome);
         var editorial = run.Manifest.Sources[0];
-        Assert.Equal(SourceStatuses.Failed, editorial.Status);
+        Assert.Equal(SourceStatus.Failed, editorial.Status);
         Assert.Equal(404, editorial.HttpStatus);
         Assert.Contains("Spotify-owned editorial", editorial.Error, StringComparison.Ordinal);
         Assert.Contains("Development Mode", editorial.Error, StringComparison.Ordinal);
-        Assert.Equal(SourceStatuses.Landed, run.Manifest.Sources[1].Status);
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources[1].Status);
     }
 
     [Fact]
@@ -204,7 +219,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         Assert.Contains(TimeSpan.FromSeconds(7), _h.Clock.Waits);
         Assert.Equal(3, run.Manifest.Sources.Single().Requests);
     }
@@ -217,7 +232,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         Assert.Equal(3, _h.Clock.Waits.Count);
         Assert.All(_h.Clock.Waits, wait => Assert.True(wait > TimeSpan.Zero));
     }
@@ -231,8 +246,8 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks());
 
         Assert.Equal(500, run.Manifest.Sources[0].HttpStatus);
-        Assert.Equal(SourceStatuses.Landed, run.Manifest.Sources[1].Status);
-        Assert.Equal(ExtractionOutcomes.Partial, run.Manifest.Outcome);
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources[1].Status);
+        Assert.Equal(ExtractionOutcome.Partial, run.Manifest.Outcome);
     }
 
     [Fact]
@@ -244,7 +259,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         // At least: metadata, the slow attempt, its retry (a loaded machine may time out more).
         Assert.True(run.Manifest.Sources.Single().Requests >= 3);
         Assert.True(_h.Spotify.ApiRequestsTo($"playlists/{Mine}/items") >= 2);
@@ -261,12 +276,12 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
 
-        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
         Assert.False(run.Manifest.QuotaExceeded);
         Assert.Contains("3600 s", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.DoesNotContain(TimeSpan.FromSeconds(3600), _h.Clock.Waits);
-        Assert.Equal(SourceStatuses.Stopped, run.Manifest.Sources[1].Status);
-        Assert.Equal(SourceStatuses.NotRun, run.Manifest.Sources[2].Status);
+        Assert.Equal(SourceStatus.Stopped, run.Manifest.Sources[1].Status);
+        Assert.Equal(SourceStatus.NotRun, run.Manifest.Sources[2].Status);
         using var state = await _h.ReadJsonAsync(ExtractionState.Key);
         Assert.Equal("snapshot-1", state.RootElement.GetProperty("playlists").GetProperty(Mine).GetProperty("snapshot_id").GetString());
         Assert.True(await _h.Store.ExistsAsync(run.ManifestKey));
@@ -289,10 +304,10 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
 
-        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
         Assert.Contains("time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.Equal(2, run.Manifest.Sources[0].Pages);
-        Assert.Equal(SourceStatuses.NotRun, run.Manifest.Sources[1].Status);
+        Assert.Equal(SourceStatus.NotRun, run.Manifest.Sources[1].Status);
         Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
     }
 
@@ -303,7 +318,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.TopTracks("medium_term"));
 
-        Assert.Equal(ExtractionOutcomes.Stopped, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
         Assert.True(run.Manifest.QuotaExceeded);
         Assert.StartsWith("QUOTA_EXCEEDED", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.Empty(_h.Clock.Waits);
@@ -317,7 +332,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         Assert.Equal(4, run.Manifest.Sources.Single().Pages);
         Assert.Equal(2, _h.Spotify.TokenGrants.Count);
     }
@@ -347,7 +362,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         // The old token no longer works; the next run uses the rotated one.
         _h.Clock.Advance(TimeSpan.FromHours(1));
         var next = await _h.RunAsync(_h.Spotify.Credentials("double-refresh-token-BBB"), ExtractionSource.SavedTracks());
-        Assert.Equal(ExtractionOutcomes.Succeeded, next.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
     }
 
     [Fact]
@@ -362,7 +377,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Single(_h.Spotify.TokenGrants);
         var manifestKey = Assert.Single(await _h.KeysAsync("manifests/"));
         using var manifest = await _h.ReadJsonAsync(manifestKey);
-        Assert.Equal(ExtractionOutcomes.Failed, manifest.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("failed", manifest.RootElement.GetProperty("outcome").GetString());
     }
 
     [Fact]
@@ -385,10 +400,10 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.Playlist(Mine));
 
         var saved = run.Manifest.Sources[0];
-        Assert.Equal(SourceStatuses.Failed, saved.Status);
+        Assert.Equal(SourceStatus.Failed, saved.Status);
         Assert.Contains("not the expected JSON", saved.Error, StringComparison.Ordinal);
         Assert.Single(saved.Objects);
-        Assert.Equal(SourceStatuses.Landed, run.Manifest.Sources[1].Status);
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources[1].Status);
     }
 
     [Fact]
@@ -464,7 +479,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         var run = await _h.RunAsync(ExtractionSource.TimeRanges.SelectMany(range => new[] { ExtractionSource.TopTracks(range), ExtractionSource.TopArtists(range) }).ToArray());
 
-        Assert.Equal(ExtractionOutcomes.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
         Assert.InRange(_h.Spotify.MaxApiRequestsInFlight, 1, 2);
     }
 

@@ -1,0 +1,70 @@
+using System.Globalization;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Spotify.Extraction;
+
+/// <summary>
+/// What the sources of one run share: its id and snapshot date, the extraction state (read and written
+/// under one lock, since sources run concurrently) and how the run ended, if it ended early.
+/// </summary>
+internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, ExtractionState state)
+{
+    private readonly Lock _lock = new();
+    private SpotifyRunStoppedException? _stop;
+    private Exception? _fatal;
+
+    public string RunId { get; } = runId;
+
+    public DateOnly SnapshotDate { get; } = snapshotDate;
+
+    /// <summary>The snapshot date as the state writes it, <c>yyyy-MM-dd</c>.</summary>
+    public string Today => SnapshotDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Rate limit, quota or time budget: the run ends cleanly; sources not started are not run.</summary>
+    public SpotifyRunStoppedException? Stop => Volatile.Read(ref _stop);
+
+    /// <summary>No token can be had: the run fails after saving state and manifest.</summary>
+    public Exception? Fatal => Volatile.Read(ref _fatal);
+
+    public void Stopped(SpotifyRunStoppedException reason) => Interlocked.CompareExchange(ref _stop, reason, null);
+
+    public void Failed(Exception reason) => Interlocked.CompareExchange(ref _fatal, reason, null);
+
+    public T Read<T>(Func<ExtractionState, T> read)
+    {
+        lock (_lock)
+        {
+            return read(state);
+        }
+    }
+
+    public void Update(Action<ExtractionState> update)
+    {
+        lock (_lock)
+        {
+            update(state);
+        }
+    }
+
+    /// <summary>Whether a once-a-day response named <paramref name="name"/> was already extracted on this snapshot date.</summary>
+    public bool LandedToday(string name) => Read(s => s.LandedOn.GetValueOrDefault(name) == Today);
+
+    public void RecordLandedToday(string name) => Update(s => s.LandedOn[name] = Today);
+
+    /// <summary>Whether the number of whole days since <paramref name="day"/> (<c>yyyy-MM-dd</c>) reaches <paramref name="days"/>.</summary>
+    public bool AtLeastDaysSince(string day, int days) =>
+        !DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var then)
+        || SnapshotDate.DayNumber - then.DayNumber >= days;
+
+    public EntityTagState? ETagFor(string path) => Read(s => s.ETags.GetValueOrDefault(path));
+
+    public void RememberETag(string path, string etag, bool hasNext) => Update(s => s.ETags[path] = new EntityTagState(etag, hasNext));
+
+    public Task SaveAsync(IObjectStore store, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return state.SaveAsync(store, cancellationToken);
+        }
+    }
+}

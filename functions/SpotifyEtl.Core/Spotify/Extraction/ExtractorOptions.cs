@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace SpotifyEtl.Spotify.Extraction;
+
+public sealed record ExtractorOptions
+{
+    /// <summary>Environment variable (and config key <c>topItemsLimit</c>) for <see cref="TopItemsLimit"/>.</summary>
+    public const string TopItemsLimitVariable = "SPOTIFY_TOP_ITEMS_LIMIT";
+
+    /// <summary>Environment variable (and config key <c>savedTracksFullPassDays</c>) for <see cref="SavedTracksFullPassDays"/>.</summary>
+    public const string SavedTracksFullPassDaysVariable = "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS";
+
+    /// <summary>Environment variable for <see cref="Market"/>.</summary>
+    public const string MarketVariable = "SPOTIFY_MARKET";
+
+    public const int DefaultTopItemsLimit = 50;
+    public const int MaxTopItemsLimit = 1000;
+    public const int DefaultSavedTracksFullPassDays = 7;
+    public const int MaxSavedTracksFullPassDays = 365;
+
+    /// <summary>Sources extracted at the same time; Spotify's rate limit is per app, so keep it small.</summary>
+    public int MaxConcurrency { get; init; } = 2;
+
+    /// <summary>A guard against a paging loop; 1,000 pages of 50 is far beyond any real playlist or library.</summary>
+    public int MaxPagesPerSource { get; init; } = 1000;
+
+    /// <summary>Optional <c>market</c> parameter for playlist items.</summary>
+    public string? Market { get; init; }
+
+    /// <summary>How many items of each top list to read (Spotify serves at most 50 a page).</summary>
+    public int TopItemsLimit { get; init; } = DefaultTopItemsLimit;
+
+    /// <summary>Days between full passes over saved tracks (they notice removals); the days between page only the new saves.</summary>
+    public int SavedTracksFullPassDays { get; init; } = DefaultSavedTracksFullPassDays;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Receives one JSON line per source (stdout on Lambda). Never given a token or a secret.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Throws <see cref="SpotifyConfigurationException"/> naming the first setting out of range.</summary>
+    public ExtractorOptions Validated()
+    {
+        CheckRange(TopItemsLimitVariable, TopItemsLimit, 1, MaxTopItemsLimit);
+        CheckRange(SavedTracksFullPassDaysVariable, SavedTracksFullPassDays, 1, MaxSavedTracksFullPassDays);
+        return this;
+    }
+
+    /// <summary>
+    /// The settings the stack passes to the extract function (<c>SPOTIFY_MARKET</c>, <c>SPOTIFY_TOP_ITEMS_LIMIT</c>,
+    /// <c>SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS</c>); unset means the default. A value that is not a whole
+    /// number in range throws <see cref="SpotifyConfigurationException"/> naming the variable.
+    /// </summary>
+    public static ExtractorOptions FromEnvironment(Func<string, string?> getVariable) => new()
+    {
+        Market = getVariable(MarketVariable) is { Length: > 0 } market ? market : null,
+        TopItemsLimit = ReadSetting(getVariable, TopItemsLimitVariable, DefaultTopItemsLimit, 1, MaxTopItemsLimit),
+        SavedTracksFullPassDays = ReadSetting(getVariable, SavedTracksFullPassDaysVariable, DefaultSavedTracksFullPassDays, 1, MaxSavedTracksFullPassDays),
+    };
+
+    private static int ReadSetting(Func<string, string?> getVariable, string variable, int fallback, int min, int max)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        var text = getVariable(variable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new SpotifyConfigurationException($"{variable}='{text}' is not a whole number; set it to one between {min} and {max}.");
+        }
+        CheckRange(variable, value, min, max);
+        return value;
+    }
+
+    private static void CheckRange(string name, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new SpotifyConfigurationException($"{name} is {value}; it must be between {min} and {max}.");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Spotify.Extraction;
+
+/// <summary>
+/// One source's extraction within a run: the requests it sends (counted, conditional where asked), the
+/// pages it lands unchanged under their <see cref="RawObjectKey"/>, and the report it ends with.
+/// </summary>
+internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunContext run, SpotifyApiClient client, IObjectStore store, int maxPages)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _objects = [];
+    private readonly Dictionary<(RawSource, string), int> _pages = [];
+    private int _items;
+    private int _requests;
+    private int _notModified;
+
+    public ExtractionSource Source { get; } = source;
+
+    public ExtractionRunContext Run { get; } = run;
+
+    /// <summary>Saved tracks say which pass they made; other sources leave it unset.</summary>
+    public ExtractionPass? Pass { get; set; }
+
+    private int Pages => _pages.Values.Sum();
+
+    /// <summary>
+    /// GETs <paramref name="pathOrUrl"/>. When <paramref name="conditional"/> and an ETag is remembered for
+    /// this path, sends it as <c>If-None-Match</c>; a 304 comes back as <see cref="SpotifyResponse.NotModified"/>.
+    /// </summary>
+    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, bool conditional, CancellationToken cancellationToken)
+    {
+        var etag = conditional ? Run.ETagFor(pathOrUrl)?.ETag : null;
+        try
+        {
+            var response = await client.GetAsync(pathOrUrl, etag, cancellationToken).ConfigureAwait(false);
+            _requests += response.Attempts;
+            if (response.NotModified)
+            {
+                _notModified++;
+            }
+            return response;
+        }
+        catch (SpotifyApiException)
+        {
+            _requests++;
+            throw;
+        }
+    }
+
+    /// <summary>Remembers the ETag of a response that landed, so the next conditional request for <paramref name="path"/> may answer 304.</summary>
+    public void RememberETag(string path, SpotifyResponse response, bool hasNext)
+    {
+        if (response.ETag is { Length: > 0 } etag)
+        {
+            Run.RememberETag(path, etag, hasNext);
+        }
+    }
+
+    /// <summary>Lands one response unchanged as the next page of <paramref name="rawSource"/> under <paramref name="subject"/>.</summary>
+    public async Task LandAsync(RawSource rawSource, string subject, SpotifyResponse response, CancellationToken cancellationToken)
+    {
+        var page = _pages.GetValueOrDefault((rawSource, subject));
+        var key = new RawObjectKey(rawSource, Run.SnapshotDate, subject, Run.RunId, page).ToString();
+        await store.PutBytesAsync(key, response.Body, "application/json", cancellationToken).ConfigureAwait(false);
+        _pages[(rawSource, subject)] = page + 1;
+        _objects.Add(key);
+    }
+
+    /// <summary>Lands one page unchanged, then reads what paging needs; a body that is not a page still lands, then fails the source.</summary>
+    public async Task<PageHeader> LandPageAsync(SpotifyResponse response, string subject, CancellationToken cancellationToken)
+    {
+        await LandAsync(Source.PageSource, subject, response, cancellationToken).ConfigureAwait(false);
+        var header = Parse(response, SpotifyWireJsonContext.Default.PageHeader);
+        if (header?.Items is not { ValueKind: JsonValueKind.Array } items)
+        {
+            throw new SpotifyMalformedResponseException(response.Path, "no \"items\" array");
+        }
+        _items += items.GetArrayLength();
+        return header;
+    }
+
+    /// <summary>
+    /// Lands <paramref name="first"/> and the pages its <c>next</c> links lead to, while
+    /// <paramref name="goOn"/> (given each landed page) says so. Stops at a link already followed;
+    /// fails with <see cref="SpotifyPagingLoopException"/> past the page limit.
+    /// </summary>
+    public async Task LandPagesAsync(SpotifyResponse first, string subject, Func<PageHeader, bool> goOn, CancellationToken cancellationToken)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal) { first.Path };
+        var response = first;
+        while (true)
+        {
+            var header = await LandPageAsync(response, subject, cancellationToken).ConfigureAwait(false);
+            if (!goOn(header) || header.Next is not { } next || !visited.Add(next))
+            {
+                return;
+            }
+            if (Pages >= maxPages)
+            {
+                throw new SpotifyPagingLoopException(Source.Name, next, maxPages);
+            }
+            response = await GetAsync(next, conditional: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
+        new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,
+            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray());
+
+    public static T? Parse<T>(SpotifyResponse response, JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(response.Body, type);
+        }
+        catch (JsonException exception)
+        {
+            throw new SpotifyMalformedResponseException(response.Path, exception.Message);
+        }
+    }
+
+    public static int ItemCount(PageHeader header) =>
+        header.Items is { ValueKind: JsonValueKind.Array } items ? items.GetArrayLength() : 0;
+}

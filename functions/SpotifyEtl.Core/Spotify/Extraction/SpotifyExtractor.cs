@@ -1,0 +1,144 @@
+using System.Text.Json;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Spotify.Extraction;
+
+/// <summary>
+/// Runs the configured sources against the Web API, each by its <see cref="IExtractionStrategy"/>, and lands
+/// every response body unchanged under its <see cref="RawObjectKey"/>; bounded in concurrency, sparing with
+/// requests (unchanged playlists skipped, conditional requests, once-a-day sources, incremental saved tracks),
+/// and ending cleanly with its state saved when Spotify says stop. The manifest is written last.
+/// The same code serves the Lambda handler and <c>spotify-etl extract</c>.
+/// </summary>
+public sealed class SpotifyExtractor
+{
+    private readonly SpotifyApiClient _client;
+    private readonly IObjectStore _store;
+    private readonly ExtractorOptions _options;
+    private readonly IExtractionStrategy _playlists;
+    private readonly IExtractionStrategy _recentlyPlayed;
+    private readonly IExtractionStrategy _topItems;
+    private readonly IExtractionStrategy _savedTracks;
+
+    public SpotifyExtractor(SpotifyApiClient client, IObjectStore store, ExtractorOptions? options = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = (options ?? new ExtractorOptions()).Validated();
+        _playlists = new PlaylistExtraction(_options.Market);
+        _recentlyPlayed = new RecentlyPlayedExtraction(_options.MaxPagesPerSource);
+        _topItems = new OncePerDay(new TopItemsExtraction(_options.TopItemsLimit));
+        _savedTracks = new OncePerDay(new SavedTracksExtraction(_options.SavedTracksFullPassDays));
+    }
+
+    /// <summary>
+    /// Extracts <paramref name="sources"/>. Source failures (403, 404, persistent 5xx) are reported in the
+    /// manifest and the other sources still run. Throws <see cref="SpotifyReauthorizationRequiredException"/>
+    /// or <see cref="SpotifyAuthenticationException"/> after saving state and manifest when no token can be had.
+    /// </summary>
+    public async Task<ExtractionRun> RunAsync(IReadOnlyList<ExtractionSource> sources, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var time = _options.TimeProvider;
+        var startedAt = time.GetUtcNow();
+        var run = new ExtractionRunContext(RawObjectKey.FormatRunId(startedAt), DateOnly.FromDateTime(startedAt.UtcDateTime),
+            await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false));
+        var reports = new SourceReport[sources.Count];
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrency), CancellationToken = cancellationToken },
+                async (index, token) =>
+                {
+                    reports[index] = await ExtractSourceAsync(sources[index], run, token).ConfigureAwait(false);
+                    Log(run.RunId, reports[index]);
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever happened, what landed is recorded, so the next run neither loses nor repeats it.
+            await run.SaveAsync(_store, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var finishedAt = time.GetUtcNow();
+        var outcome = run.Fatal is not null ? ExtractionOutcome.Failed
+            : run.Stop is not null ? ExtractionOutcome.Stopped
+            : reports.All(report => report.Status is SourceStatus.Landed or SourceStatus.Unchanged) ? ExtractionOutcome.Succeeded
+            : ExtractionOutcome.Partial;
+        var tokens = _client.Tokens;
+        var manifest = new ExtractionManifest(run.RunId, startedAt, finishedAt, (long)(finishedAt - startedAt).TotalMilliseconds, outcome,
+            run.Fatal?.Message ?? run.Stop?.Message, run.Stop?.QuotaExceeded ?? false, tokens.GrantType,
+            tokens.RotatedRefreshToken is not null, tokens.RotationSaveFailure?.Message,
+            reports.Sum(report => report.Requests), reports.Sum(report => report.NotModified), reports);
+        var manifestKey = ExtractionManifest.KeyFor(run.RunId);
+        await _store.PutBytesAsync(manifestKey, JsonSerializer.SerializeToUtf8Bytes(manifest, ExtractionJsonContext.Default.ExtractionManifest),
+            "application/json", cancellationToken).ConfigureAwait(false);
+        if (run.Fatal is not null)
+        {
+            throw run.Fatal;
+        }
+        return new ExtractionRun(manifest, manifestKey, tokens.RotatedRefreshToken);
+    }
+
+    private IExtractionStrategy StrategyFor(ExtractionSource source) => source.Kind switch
+    {
+        SourceKind.Playlist => _playlists,
+        SourceKind.RecentlyPlayed => _recentlyPlayed,
+        SourceKind.TopTracks or SourceKind.TopArtists => _topItems,
+        SourceKind.SavedTracks => _savedTracks,
+        _ => throw new InvalidOperationException($"No extraction for {source.Kind}."),
+    };
+
+    private async Task<SourceReport> ExtractSourceAsync(ExtractionSource source, ExtractionRunContext run, CancellationToken cancellationToken)
+    {
+        var extraction = new SourceExtraction(source, run, _client, _store, _options.MaxPagesPerSource);
+        if ((run.Fatal ?? run.Stop) is { } ended)
+        {
+            return extraction.Report(SourceStatus.NotRun, error: "The run stopped before this source: " + ended.Message);
+        }
+        try
+        {
+            return extraction.Report(await StrategyFor(source).ExtractAsync(extraction, cancellationToken).ConfigureAwait(false));
+        }
+        catch (SpotifyApiException exception)
+        {
+            return extraction.Report(SourceStatus.Failed, (int)exception.Status, exception.Message);
+        }
+        catch (SpotifyMalformedResponseException exception)
+        {
+            return extraction.Report(SourceStatus.Failed, 200, exception.Message);
+        }
+        catch (SpotifyPagingLoopException exception)
+        {
+            return extraction.Report(SourceStatus.Failed, error: exception.Message);
+        }
+        catch (SpotifyRunStoppedException exception)
+        {
+            run.Stopped(exception);
+            return extraction.Report(SourceStatus.Stopped, 429, exception.Message);
+        }
+        catch (Exception exception) when (exception is SpotifyReauthorizationRequiredException or SpotifyAuthenticationException)
+        {
+            run.Failed(exception);
+            return extraction.Report(SourceStatus.Failed, null, exception.Message);
+        }
+    }
+
+    private void Log(string runId, SourceReport report)
+    {
+        if (_options.Log is null)
+        {
+            return;
+        }
+        var level = report.Status switch
+        {
+            SourceStatus.Landed or SourceStatus.Unchanged => "info",
+            SourceStatus.Failed => "error",
+            _ => "warn",
+        };
+        var line = new SourceLogLine(level, "source_extracted", runId, report.Source, report.Status, report.Pages, report.Items,
+            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error);
+        _options.Log(JsonSerializer.Serialize(line, ExtractionJsonContext.Default.SourceLogLine));
+    }
+}

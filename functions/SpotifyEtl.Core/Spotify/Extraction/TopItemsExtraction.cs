@@ -1,0 +1,62 @@
+namespace SpotifyEtl.Spotify.Extraction;
+
+/// <summary>
+/// A top list (tracks or artists for one time range): the first <c>limit</c> items, in pages of at most
+/// 50 asked for by offset, never past <c>limit</c>. Each page is asked for conditionally; when every page
+/// answers 304 the list is unchanged and nothing lands. When any page changed, the pages that answered 304
+/// are fetched again, so each landing holds the whole list with its ranks.
+/// </summary>
+internal sealed class TopItemsExtraction(int limit) : IExtractionStrategy
+{
+    public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
+    {
+        var source = extraction.Source;
+        var endpoint = source.Kind == SourceKind.TopArtists ? "me/top/artists" : "me/top/tracks";
+        var notModified = new List<string>();
+        var landed = new List<(string Path, SpotifyResponse Response, bool HasNext)>();
+        var changed = false;
+        for (var offset = 0; offset < limit; offset += SpotifyPaging.PageSize)
+        {
+            var path = $"{endpoint}?time_range={source.Subject}&limit={Math.Min(SpotifyPaging.PageSize, limit - offset)}&offset={offset}";
+            // Once something changed, every page is needed in full: no point asking conditionally.
+            var response = await extraction.GetAsync(path, conditional: !changed, cancellationToken).ConfigureAwait(false);
+            bool hasNext;
+            if (response.NotModified)
+            {
+                notModified.Add(path);
+                hasNext = extraction.Run.ETagFor(path)?.HasNext ?? false;
+            }
+            else
+            {
+                if (!changed)
+                {
+                    changed = true;
+                    foreach (var earlier in notModified)
+                    {
+                        var again = await extraction.GetAsync(earlier, conditional: false, cancellationToken).ConfigureAwait(false);
+                        landed.Add((earlier, again, await LandAsync(extraction, again, cancellationToken).ConfigureAwait(false)));
+                    }
+                }
+                hasNext = await LandAsync(extraction, response, cancellationToken).ConfigureAwait(false);
+                landed.Add((path, response, hasNext));
+            }
+            if (!hasNext)
+            {
+                break;
+            }
+        }
+        // Remembered only once the whole list landed: a 304 must never stand for a page a failed run did not land.
+        foreach (var (path, response, hasNext) in landed)
+        {
+            extraction.RememberETag(path, response, hasNext);
+        }
+        return changed ? SourceStatus.Landed : SourceStatus.Unchanged;
+    }
+
+    /// <summary>Lands a page; returns whether Spotify has more after it.</summary>
+    private static async Task<bool> LandAsync(SourceExtraction extraction, SpotifyResponse response, CancellationToken cancellationToken)
+    {
+        var header = await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
+        return header.Next is not null && SourceExtraction.ItemCount(header) > 0;
+    }
+}
