@@ -125,7 +125,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "rawExpirationDays", type: "integer", default: 730, description: "Days after which objects under raw/ expire; 0 = keep forever. Must exceed rawTransitionDays." },
     { key: "rawNoncurrentVersionExpirationDays", type: "integer", default: 30, description: "Days a noncurrent (overwritten or deleted) version in the raw bucket is kept." },
     { key: "athenaResultsExpirationDays", type: "integer", default: 7, description: "Days Athena query results are kept." },
-    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` or `x86_64` (the package is framework-dependent, so both work)." },
+    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` (a portable, framework-dependent package) or `x86_64` (the package precompiled ReadyToRun for linux-x64)." },
     { key: "extractMemoryMb", type: "integer", default: 512, description: "Memory of the extract function in MB (128-10240)." },
     { key: "extractTimeoutSeconds", type: "integer", default: 900, description: "Timeout of the extract function in seconds (1-900); a run pages through every source." },
     { key: "extractRetryAttempts", type: "integer", default: 1, description: "Asynchronous retries (0-2) of a failed extract run before the event goes to its dead-letter queue." },
