@@ -12,6 +12,7 @@ import { SpotifySecret } from "./components/secret";
 import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
 import { loadConfig } from "./config";
+import { contract } from "./lakeContract";
 import * as links from "./consoleLinks";
 import { handlers } from "./lambdaHandlers";
 import { extensionHttpPort, parametersSecretsExtensionLayer } from "./layers";
@@ -85,9 +86,9 @@ const transform = new LambdaFunction(`${base}-transform`, {
     retryAttempts: config.functions.transform.retryAttempts,
     logRetentionDays: config.functions.logRetentionDays,
     environment: {
-        RAW_BUCKET: storage.raw.name,
-        TRANSFORMED_BUCKET: storage.transformed.name,
-        TABLE_FORMAT: config.catalog.tableFormat,
+        [contract.environment.transform.rawBucket]: storage.raw.name,
+        [contract.environment.transform.transformedBucket]: storage.transformed.name,
+        [contract.environment.transform.tableFormat]: config.catalog.tableFormat,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),
 }, opts);
