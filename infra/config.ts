@@ -30,6 +30,8 @@ export interface SpotifySource {
 
 export interface StorageConfig {
     readonly forceDestroy: boolean;
+    /** Protect the raw and transformed buckets (and the secret) from deletion and keep them if deleted anyway. */
+    readonly protectData: boolean;
     readonly encryption: BucketEncryption;
     /** 0 = no transition. */
     readonly rawTransitionDays: number;
@@ -114,13 +116,14 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "owner", type: "string", default: "data-platform", description: "Team or person that owns the stack; the `owner` default tag on every resource." },
     { key: "namePrefix", type: "string", default: "spotify", description: "Prefix of physical names (`<namePrefix>-<stack>-extract`); lowercase letters, digits and hyphens, at most 20 characters." },
     { key: "forceDestroy", type: "boolean", default: false, description: "Let `pulumi destroy` delete buckets that still hold objects (dev stacks only)." },
+    { key: "protectData", type: "boolean", default: false, description: "Production stacks: Pulumi protects the raw and transformed buckets and the credentials secret (`pulumi destroy` and replacements stop with an error) and retains them in AWS if they are deleted from the stack anyway." },
     { key: "bucketEncryption", type: "string", default: "AES256", description: "Default encryption of every bucket: `AES256` (SSE-S3) or `aws:kms` (SSE-KMS with the AWS managed key aws/s3 and an S3 Bucket Key)." },
     { key: "rawTransitionDays", type: "integer", default: 30, description: "Days after which objects under raw/ move to rawTransitionStorageClass; 0 = never (at least 30 for STANDARD_IA)." },
     { key: "rawTransitionStorageClass", type: "string", default: "STANDARD_IA", description: "Storage class raw/ objects move to: STANDARD_IA, INTELLIGENT_TIERING or GLACIER_IR." },
     { key: "rawExpirationDays", type: "integer", default: 730, description: "Days after which objects under raw/ expire; 0 = keep forever. Must exceed rawTransitionDays." },
     { key: "rawNoncurrentVersionExpirationDays", type: "integer", default: 30, description: "Days a noncurrent (overwritten or deleted) version in the raw bucket is kept." },
     { key: "athenaResultsExpirationDays", type: "integer", default: 7, description: "Days Athena query results are kept." },
-    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` or `x86_64` (the package is framework-dependent, so both work)." },
+    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` (a portable, framework-dependent package) or `x86_64` (the package precompiled ReadyToRun for linux-x64)." },
     { key: "extractMemoryMb", type: "integer", default: 512, description: "Memory of the extract function in MB (128-10240)." },
     { key: "extractTimeoutSeconds", type: "integer", default: 900, description: "Timeout of the extract function in seconds (1-900); a run pages through every source." },
     { key: "extractRetryAttempts", type: "integer", default: 1, description: "Asynchronous retries (0-2) of a failed extract run before the event goes to its dead-letter queue." },
@@ -245,7 +248,7 @@ class Reader {
         const value = this.config.getSecret(key);
         // Presence only, read without the secret-access warning of Config.get.
         if (required && pulumi.runtime.getConfig(`${projectName}:${key}`) === undefined) {
-            this.fail(key, `is required: pulumi config set --secret ${key} <value>`);
+            this.fail(key, `is required: pulumi config set --secret ${key} (it prompts for the value or reads it from standard input; never put it on the command line)`);
         }
         return value ?? pulumi.secret("");
     }
@@ -299,6 +302,7 @@ export function loadConfig(): StackConfig {
         v > 0 && rawTransitionDays > 0 && v <= rawTransitionDays ? `must be greater than rawTransitionDays (${rawTransitionDays}) or 0` : undefined);
     const storage: StorageConfig = {
         forceDestroy: r.boolean("forceDestroy"),
+        protectData: r.boolean("protectData"),
         encryption: r.oneOf<BucketEncryption>("bucketEncryption", ["AES256", "aws:kms"]),
         rawTransitionDays,
         rawTransitionStorageClass,

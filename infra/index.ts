@@ -35,6 +35,7 @@ const credentials = new SpotifySecret(`${base}-spotify-credentials`, {
     clientSecret: config.spotify.clientSecret,
     refreshToken: config.spotify.refreshToken,
     recoveryWindowInDays: config.spotify.secretRecoveryWindowDays,
+    protect: config.storage.protectData,
 }, opts);
 
 /** The extraction's own time limit: the function timeout less up to a minute (a quarter of a short one) to save state and the manifest. */
@@ -42,7 +43,11 @@ function extractTimeBudgetSeconds(timeoutSeconds: number): number {
     return Math.max(1, timeoutSeconds - Math.min(60, Math.ceil(timeoutSeconds / 4)));
 }
 
-const code = new pulumi.asset.FileArchive(functionsPackage({ packagePath: config.functions.packagePath }));
+const code = new pulumi.asset.FileArchive(functionsPackage({
+    packagePath: config.functions.packagePath,
+    architecture: config.functions.architecture,
+    log: (message) => pulumi.log.info(message),
+}));
 
 const extract = new LambdaFunction(`${base}-extract`, {
     functionName: `${base}-extract`,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
 import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
+import { stackNames } from "../../infra/build/ci";
 import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
 
 interface DeclaredKey {
@@ -97,20 +98,26 @@ describe("README.md", () => {
     });
 });
 
-describe("Pulumi.dev.yaml", () => {
-    test("sets only declared keys and the provider region, and no secrets in plain text", () => {
-        const dev = stackConfigFile("dev");
-        for (const key of Object.keys(dev)) {
+for (const stackName of stackNames(repoRoot)) {
+    test(`Pulumi.${stackName}.yaml sets only declared keys and the provider region, and secrets only encrypted`, () => {
+        for (const key of Object.keys(stackConfigFile(stackName))) {
             if (key === "aws:region") {
                 continue;
             }
             assert.ok(key.startsWith(`${projectName}:`), `${key} is outside the project namespace`);
             const spec = configKeys.find((k) => `${projectName}:${k.key}` === key);
             assert.ok(spec, `${key} is not declared in Pulumi.yaml`);
-            assert.ok(!spec.secret, `${key} is a secret: set it with pulumi config set --secret`);
+            if (spec.secret === true) {
+                // Set with `pulumi config set --secret`, the file holds only ciphertext: {"secure": "..."}.
+                const value = JSON.parse(stackConfigFile(stackName)[key]!) as unknown;
+                assert.ok(typeof value === "object" && value !== null && Object.keys(value).join() === "secure",
+                    `${key} is a secret in plain text: set it with pulumi config set --secret`);
+            }
         }
     });
+}
 
+describe("Pulumi.dev.yaml", () => {
     test("with the secrets set, yields a valid configuration", () => {
         const config = load(validConfig());
         assert.equal(config.region, "eu-north-1");
@@ -154,6 +161,7 @@ describe("an invalid value fails naming its key", () => {
         ["alarmEmail", "not-an-address", /spotify-stack:alarmEmail must be an e-mail address/],
         ["bucketEncryption", "KMS", /spotify-stack:bucketEncryption must be one of AES256, aws:kms/],
         ["forceDestroy", "yes", /spotify-stack:forceDestroy must be true or false/],
+        ["protectData", "on", /spotify-stack:protectData must be true or false/],
         ["secretRecoveryWindowDays", "3", /spotify-stack:secretRecoveryWindowDays must be 0 or 7-30/],
         ["namePrefix", "Spotify_Dev", /spotify-stack:namePrefix must be 1-20 lowercase letters/],
         ["spotifyMarket", "usa", /spotify-stack:spotifyMarket must be an ISO 3166-1 alpha-2 code/],
@@ -180,7 +188,9 @@ describe("an invalid value fails naming its key", () => {
     });
 
     test("missing Spotify credentials name each key and how to set it", () => {
-        const config = stackConfigFile("dev");
+        // The dev settings without any secret a clone may have committed (encrypted).
+        const config = Object.fromEntries(Object.entries(stackConfigFile("dev"))
+            .filter(([key]) => !configKeys.some((k) => k.secret === true && `${projectName}:${k.key}` === key)));
         const message = problemsOf(config);
         assert.match(message, /spotify-stack:spotifyClientId is required: pulumi config set --secret spotifyClientId/);
         assert.match(message, /spotify-stack:spotifyClientSecret is required/);

@@ -21,6 +21,9 @@ export interface RecordedResource {
     readonly state: Record<string, unknown>;
     readonly provider: string | undefined;
     readonly dependencies: readonly string[];
+    /** The resource options `protect` and `retainOnDelete` as the program registered them. */
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
 }
 
 export interface StackRun {
@@ -98,6 +101,8 @@ interface MonitorRequest {
     getType(): string;
     getName(): string;
     getDependenciesList(): string[];
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -107,13 +112,15 @@ interface Monitor {
 }
 
 /**
- * Runs infra/index.ts with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
+ * Runs a Pulumi program (infra/index.ts unless told) with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
  * returns every resource it declared and its resolved stack outputs.
  */
-export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[]): Promise<StackRun> {
+export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[],
+    program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") }): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
-    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies">>();
+    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete">>();
     const dependencies = new Map<string, string[]>();
+    const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
     const urns = new Map<string, string>();
     let sequence = 0;
 
@@ -132,7 +139,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
                     throw new Error(`unexpected call ${args.token}`);
             }
         },
-    }, "spotify-stack", stack, false);
+    }, program.project, stack, false);
 
     // Record what each resource depends on (dependsOn and inputs), which the mocks API does not pass on.
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -142,6 +149,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
             const key = `${req.getType()}::${req.getName()}`;
             urns.set(key, response.getUrn());
             dependencies.set(key, req.getDependenciesList());
+            options.set(key, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
         }
         callback(err, response);
     });
@@ -149,9 +157,9 @@ export async function runStack(stack: string, config: Record<string, string>, se
     pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(path.join(infraDir, "index.ts")) as Record<string, unknown>;
+    const exported = require(program.entry) as Record<string, unknown>;
     const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) {
+    for (const [key, value] of Object.entries(exported)) {
         outputs[key] = await resolved(value);
     }
     // Wait until no resource registration is in flight.
@@ -165,6 +173,8 @@ export async function runStack(stack: string, config: Record<string, string>, se
         ...r,
         urn: urns.get(key) ?? "",
         dependencies: dependencies.get(key) ?? [],
+        protect: options.get(key)?.protect ?? false,
+        retainOnDelete: options.get(key)?.retainOnDelete ?? false,
     }));
     return { stack, resources, outputs, config };
 }

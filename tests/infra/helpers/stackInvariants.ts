@@ -150,6 +150,17 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     assert.equal(bucket.inputs["forceDestroy"], expected, bucket.name);
                 }
             });
+
+            test("protectData protects and retains the lake's buckets and the secret, never the Athena results", () => {
+                const expected = stack.run.config["spotify-stack:protectData"] === "true";
+                const data = [stack.bucketNamed("raw"), stack.bucketNamed("transformed"), stack.one(types.secret)];
+                for (const resource of data) {
+                    assert.equal(resource.protect, expected, `${resource.name}: protect`);
+                    assert.equal(resource.retainOnDelete, expected, `${resource.name}: retainOnDelete`);
+                }
+                const results = stack.bucketNamed("athena-results");
+                assert.equal(results.protect || results.retainOnDelete, false, "Athena results are disposable");
+            });
         });
 
         describe("functions", () => {
