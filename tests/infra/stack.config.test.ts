@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
 import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
+import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
 import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
 
 interface DeclaredKey {
@@ -212,16 +213,9 @@ describe("an invalid value fails naming its key", () => {
 });
 
 describe("Snowflake", () => {
-    const snowflakeOn = (extra: Record<string, string>) => ({
-        ...validConfig(),
-        "spotify-stack:snowflakeEnabled": "true",
-        "spotify-stack:snowflakeOrganization": "MYORG",
-        "spotify-stack:snowflakeAccount": "MYACCOUNT",
-        "spotify-stack:snowflakeUser": "PULUMI_DEPLOY",
-        ...extra,
-    });
+    const snowflakeOn = devWithSnowflake;
     const loadWithSecrets = (config: Record<string, string>) => {
-        pulumi.runtime.setAllConfig(config, [...secretKeys, "spotify-stack:snowflakePrivateKey", "spotify-stack:snowflakePassword"]);
+        pulumi.runtime.setAllConfig(config, snowflakeSecretKeys);
         return loadConfig();
     };
 

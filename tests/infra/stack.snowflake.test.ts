@@ -7,39 +7,19 @@ import { tables } from "../../infra/catalog/tables";
 import { previewFeatures } from "../../infra/components/snowflake";
 import { loadNamedQueries } from "../../infra/queries/named-queries";
 import { loadsTableColumns } from "../../infra/snowflake/loading";
-import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
+import { devWithSnowflake, snowflakeSecretKeys, snowflakeTypes as sf } from "./helpers/snowflake";
 import {
-    fakeFunctionsPackage, fakeSnowflakeExternalId, fakeSnowflakeIamUserArn, fakeSnowpipeQueueArn, isSecretValue,
-    plaintextStrings, runStack, stackConfigFile, type RecordedResource, type StackRun,
+    fakeSnowflakeExternalId, fakeSnowflakeIamUserArn, fakeSnowpipeQueueArn, isSecretValue, plaintextStrings, runStack,
+    type RecordedResource, type StackRun,
 } from "./helpers/stackHarness";
 import { actionsOn, asList, Stack, types } from "./helpers/stackQueries";
 
 const privateKey = "-----BEGIN PRIVATE KEY-----\nSNOWSENTINEL-4f1e2d\n-----END PRIVATE KEY-----";
-const config = {
-    ...stackConfigFile("dev"),
-    ...secretConfig(sentinelCredentials),
-    "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
-    "spotify-stack:snowflakeEnabled": "true",
-    "spotify-stack:snowflakeOrganization": "MYORG",
-    "spotify-stack:snowflakeAccount": "MYACCOUNT",
-    "spotify-stack:snowflakeUser": "PULUMI_DEPLOY",
+const config = devWithSnowflake({
     "spotify-stack:snowflakeRole": "ACCOUNTADMIN",
     "spotify-stack:snowflakePrivateKey": privateKey,
-};
-const run: Promise<StackRun> = runStack("dev", config, [...secretKeys, "spotify-stack:snowflakePrivateKey"]);
-
-const sf = {
-    provider: "pulumi:providers:snowflake",
-    integration: "snowflake:index/storageIntegration:StorageIntegration",
-    database: "snowflake:index/database:Database",
-    schema: "snowflake:index/schema:Schema",
-    fileFormat: "snowflake:index/fileFormat:FileFormat",
-    stage: "snowflake:index/stage:Stage",
-    table: "snowflake:index/table:Table",
-    pipe: "snowflake:index/pipe:Pipe",
-    task: "snowflake:index/task:Task",
-    view: "snowflake:index/view:View",
-} as const;
+});
+const run: Promise<StackRun> = runStack("dev", config, snowflakeSecretKeys);
 
 let stack: Stack;
 let integration: RecordedResource;
