@@ -165,7 +165,7 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "snowflakeOrganization", type: "string", default: "", description: "Snowflake organization name (the first half of `<organization>-<account>`); required when snowflakeEnabled." },
     { key: "snowflakeAccount", type: "string", default: "", description: "Snowflake account name (the second half of `<organization>-<account>`); required when snowflakeEnabled." },
     { key: "snowflakeUser", type: "string", default: "", description: "Snowflake user the program connects as; required when snowflakeEnabled." },
-    { key: "snowflakeRole", type: "string", default: "", description: "Role of the program's Snowflake session (needs CREATE INTEGRATION, CREATE DATABASE, EXECUTE MANAGED TASK); empty = the user's default role." },
+    { key: "snowflakeRole", type: "string", default: "", description: "Role of the program's Snowflake session (needs CREATE INTEGRATION, CREATE DATABASE, EXECUTE TASK, EXECUTE MANAGED TASK); empty = the user's default role." },
     { key: "snowflakeDatabase", type: "string", default: "", description: "Snowflake database the program creates for the lake; empty = `<NAMEPREFIX>_<STACK>` in upper case." },
     { key: "snowflakeSchema", type: "string", default: "LAKE", description: "Schema inside snowflakeDatabase holding the stage, tables, pipes and views." },
     { key: "snowflakeReloadSchedule", type: "string", default: "0 8 * * * UTC", description: "Cron (`<min> <hour> <day> <month> <weekday> <time zone>`) of the tasks that reload partitions rewritten by a replay; empty = no reload tasks." },
