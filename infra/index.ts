@@ -1,5 +1,5 @@
 // Spotify Stack: Spotify Web API -> extract (Lambda, on a schedule) -> raw bucket -> transform (Lambda, per
-// raw object) -> transformed bucket -> Glue catalog -> Athena. Each line below is one box of that diagram.
+// extraction run) -> transformed bucket -> Glue catalog -> Athena. Each line below is one box of that diagram.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionsPackage } from "./build/publishFunctions";
@@ -70,7 +70,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
 
 const transform = new LambdaFunction(`${base}-transform`, {
     functionName: `${base}-transform`,
-    description: "Turns one raw Spotify response into table rows under transformed/",
+    description: "Turns each extraction run's raw responses into the tables under transformed/",
     handler: handlers.transform,
     code,
     architecture: config.functions.architecture,
@@ -81,6 +81,7 @@ const transform = new LambdaFunction(`${base}-transform`, {
     environment: {
         RAW_BUCKET: storage.raw.name,
         TRANSFORMED_BUCKET: storage.transformed.name,
+        TABLE_FORMAT: config.catalog.tableFormat,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),
 }, opts);
@@ -96,6 +97,7 @@ const catalog = new Catalog(`${base}-catalog`, {
     transformedBucketArn: storage.transformed.arn,
     databaseName: glueDatabaseName(base),
     crawlerSchedule: config.catalog.crawlerSchedule,
+    tableFormat: config.catalog.tableFormat,
 }, opts);
 
 const analytics = new Analytics(`${base}-analytics`, {

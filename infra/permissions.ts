@@ -35,10 +35,17 @@ export function extractStatements(rawBucketArn: pulumi.Input<string>, secretArn:
 export function transformStatements(rawBucketArn: pulumi.Input<string>, transformedBucketArn: pulumi.Input<string>): PolicyStatement[] {
     return [
         {
-            Sid: "ReadRawResponses",
+            Sid: "ReadRunsAndRawResponses",
             Effect: "Allow",
             Action: "s3:GetObject",
-            Resource: objects(rawBucketArn, "raw/"),
+            Resource: [objects(rawBucketArn, "manifests/"), objects(rawBucketArn, "raw/")],
+        },
+        {
+            Sid: "ListRawResponsesOfADay",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: rawBucketArn,
+            Condition: { StringLike: { "s3:prefix": "raw/*" } },
         },
         {
             Sid: "QuarantineBadRawObjects",
@@ -47,17 +54,20 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(rawBucketArn, "quarantine/"),
         },
         {
-            Sid: "WriteTablesAndReports",
+            Sid: "WriteFragmentsAndReports",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject"],
-            Resource: [
-                objects(transformedBucketArn, "staging/"),
-                objects(transformedBucketArn, "transformed/"),
-                objects(transformedBucketArn, "reports/"),
-            ],
+            Resource: [objects(transformedBucketArn, "staging/"), objects(transformedBucketArn, "reports/")],
         },
         {
-            Sid: "ListStagedRows",
+            // A day whose table becomes empty (an emptied playlist) loses its old file.
+            Sid: "PublishTables",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: objects(transformedBucketArn, "transformed/"),
+        },
+        {
+            Sid: "ListRunFragments",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: transformedBucketArn,

@@ -8,7 +8,12 @@ namespace SpotifyEtl.Functions;
 /// (docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
 /// S3's one-off <c>s3:TestEvent</c>, sent when a notification is configured, has no <c>Records</c>.
 /// </summary>
-internal sealed record S3EventNotification([property: JsonPropertyName("Records")] IReadOnlyList<S3EventRecord>? Records);
+internal sealed record S3EventNotification([property: JsonPropertyName("Records")] IReadOnlyList<S3EventRecord>? Records)
+{
+    /// <summary>A direct invocation that rebuilds whole days from their raw objects: <c>{"replay_dates": ["2026-11-20"]}</c>.</summary>
+    [JsonPropertyName("replay_dates")]
+    public IReadOnlyList<string>? ReplayDates { get; init; }
+}
 
 internal sealed record S3EventRecord(string? EventSource, string? EventName, S3EventEntity? S3);
 

@@ -1,21 +1,26 @@
+using System.Globalization;
 using System.Text.Json;
 using Amazon;
 using Amazon.S3;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Functions;
 
 /// <summary>
-/// The transform Lambda (<c>SpotifyEtl.Functions::SpotifyEtl.Functions.TransformFunction::Handler</c>),
-/// invoked by the raw bucket's notifications for <c>raw/*.json</c>. It transforms the objects named by
-/// every record of the event, and only those: it never lists the raw prefix. Events arrive at least
-/// once and in parallel; the pipeline is idempotent, so a repeated event rewrites the same files.
+/// The transform Lambda (<c>SpotifyEtl.Functions::SpotifyEtl.Functions.TransformFunction::Handler</c>).
+/// The raw bucket notifies it of each extraction run's manifest (<c>manifests/{run}.json</c>, written
+/// last): it transforms the raw objects the manifest lists, stores the run's tables as one fragment
+/// and publishes every table partition of the run's day once. Two other inputs serve operators: an
+/// S3 event for a <c>raw/</c> object (a manual upload; its run is transformed) and
+/// <c>{"replay_dates": ["yyyy-MM-dd", ...]}</c>, which rebuilds whole days from their raw objects.
+/// Events arrive at least once and in parallel: the result never depends on their order.
 /// <para>
 /// A bad raw object is quarantined and the invocation succeeds: retrying cannot fix it. Any other
-/// error (S3 unavailable, throttled, access denied, a merge that kept changing) fails the invocation,
-/// so that Lambda retries it and finally hands it to the on-failure destination.
+/// error (S3 unavailable, throttled, access denied) fails the invocation, so that Lambda retries it
+/// and finally hands it to the on-failure destination.
 /// </para>
 /// </summary>
 public sealed class TransformFunction
@@ -26,9 +31,10 @@ public sealed class TransformFunction
     private readonly IObjectStore _raw;
     private readonly IObjectStore _lake;
     private readonly string _rawBucket;
+    private readonly TableFormat _format;
     private readonly TextWriter _log;
 
-    /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET and AWS_REGION.</summary>
+    /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET, TABLE_FORMAT and AWS_REGION.</summary>
     public TransformFunction()
         : this(TransformSettings.FromEnvironment(Environment.GetEnvironmentVariable), SharedClient.Value, Console.Out)
     {
@@ -37,45 +43,59 @@ public sealed class TransformFunction
     /// <summary>The real S3 path with another client, such as one pointed at an S3 emulator.</summary>
     /// <remarks>Settings come first so that a missing variable is reported before the client is built.</remarks>
     internal TransformFunction(TransformSettings settings, IAmazonS3 client, TextWriter log)
-        : this(new S3ObjectStore(client, settings.RawBucket), new S3ObjectStore(client, settings.TransformedBucket), settings.RawBucket, log)
+        : this(new S3ObjectStore(client, settings.RawBucket), new S3ObjectStore(client, settings.TransformedBucket), settings.RawBucket, log, settings.Format)
     {
     }
 
     /// <summary>Any stores: the raw bucket named <paramref name="rawBucket"/> in events, and the transformed bucket.</summary>
-    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log)
+    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormat.Parquet)
     {
         _raw = raw;
         _lake = lake;
         _rawBucket = rawBucket;
         _log = log;
+        _format = format;
     }
 
     public Stream Handler(Stream input) => HandleAsync(input, CancellationToken.None).GetAwaiter().GetResult();
 
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        var records = (await ReadEventAsync(input, cancellationToken).ConfigureAwait(false)).Records ?? [];
+        var invocation = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
+        var records = invocation.Records ?? [];
+        var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true });
         var keys = new List<string>();
         var ignored = 0;
-        foreach (var record in records)
-        {
-            var bucket = record.S3?.Bucket?.Name;
-            var encodedKey = record.S3?.Object?.Key;
-            var key = encodedKey is null ? null : S3EventKeys.Decode(encodedKey);
-            var reason = IgnoreReason(record, bucket, key);
-            if (reason is not null)
-            {
-                ignored++;
-                Log(new IgnoredRecordLogLine("transform_record_ignored", "warn", bucket, key, record.EventName, reason), TransformLogContext.Default.IgnoredRecordLogLine);
-                continue;
-            }
-            keys.Add(key!);
-        }
-
+        var manifests = 0;
         TransformBatchReport batch;
         try
         {
-            batch = await new TransformPipeline(_raw, _lake).TransformAsync(keys, progress: null, cancellationToken).ConfigureAwait(false);
+            foreach (var date in ReplayDates(invocation))
+            {
+                keys.AddRange((await pipeline.ListDayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
+            }
+            foreach (var record in records)
+            {
+                var bucket = record.S3?.Bucket?.Name;
+                var encodedKey = record.S3?.Object?.Key;
+                var key = encodedKey is null ? null : S3EventKeys.Decode(encodedKey);
+                var reason = IgnoreReason(record, bucket, key);
+                if (reason is not null)
+                {
+                    ignored++;
+                    Log(new IgnoredRecordLogLine("transform_record_ignored", "warn", bucket, key, record.EventName, reason), TransformLogContext.Default.IgnoredRecordLogLine);
+                }
+                else if (key!.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
+                {
+                    manifests++;
+                    keys.AddRange(await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false));
+                }
+                else
+                {
+                    keys.Add(key);
+                }
+            }
+            batch = await pipeline.TransformAsync(keys, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -83,17 +103,48 @@ public sealed class TransformFunction
             throw;
         }
 
-        foreach (var report in batch.Objects)
+        foreach (var report in batch.Objects.Where(r => r.Status != TransformStatus.Transformed || r.Skipped.Unreadable > 0))
         {
-            Log(new ObjectLogLine("transform_object", report.Status == TransformStatus.Transformed ? "info" : "warn", _rawBucket, report.RawKey,
-                report.Status.ToString().ToLowerInvariant(), report.Source, report.SnapshotDate, report.ItemsRead,
-                report.Status == TransformStatus.Transformed ? report.Rows : null, report.Skipped.Total, report.Reason, report.QuarantineKey,
-                report.Status == TransformStatus.Ignored ? null : TransformPipeline.ReportKey(report.RawKey)), TransformLogContext.Default.ObjectLogLine);
+            Log(new ObjectLogLine("transform_object", "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),
+                report.ItemsRead, report.Skipped.Unreadable, report.Reason, report.QuarantineKey), TransformLogContext.Default.ObjectLogLine);
         }
 
-        var summary = new TransformSummary("transform_completed", records.Count, batch.Transformed, batch.Quarantined, batch.Ignored + ignored, batch.MergedRows);
+        var summary = new TransformSummary("transform_completed", records.Count, manifests, batch.Transformed, batch.Quarantined,
+            batch.Ignored + ignored, batch.UnreadableItems, batch.Partitions, TransformMetrics.Emf(batch));
         Log(summary, TransformLogContext.Default.TransformSummary);
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(summary, TransformLogContext.Default.TransformSummary), writable: false);
+    }
+
+    private static IEnumerable<DateOnly> ReplayDates(S3EventNotification invocation)
+    {
+        foreach (var text in invocation.ReplayDates ?? [])
+        {
+            yield return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? date
+                : throw new InvalidDataException($"replay_dates holds '{text}', which is not a yyyy-MM-dd date.");
+        }
+    }
+
+    /// <summary>The raw keys a run's manifest lists; a manifest that cannot be read is quarantined (a retry cannot fix it).</summary>
+    private async Task<IEnumerable<string>> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
+    {
+        var bytes = await _raw.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var manifest = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionManifest)
+                ?? throw new JsonException("the manifest is null");
+            return (manifest.Sources ?? []).SelectMany(source => source.Objects ?? []);
+        }
+        catch (JsonException exception)
+        {
+            var quarantine = TransformPipeline.QuarantineKey(key);
+            await _raw.PutTextAsync(quarantine + TransformPipeline.ReasonSuffix,
+                $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.\n",
+                "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+            await _raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
+            Log(new ObjectLogLine("transform_object", "warn", _rawBucket, key, "quarantined", 0, 0, exception.Message, quarantine), TransformLogContext.Default.ObjectLogLine);
+            return [];
+        }
     }
 
     private string? IgnoreReason(S3EventRecord record, string? bucket, string? key)
@@ -104,15 +155,19 @@ public sealed class TransformFunction
         }
         if (record.EventName is { } name && !name.StartsWith("ObjectCreated:", StringComparison.Ordinal))
         {
-            return $"'{name}' is not an ObjectCreated event: only new raw objects are transformed";
+            return $"'{name}' is not an ObjectCreated event: only new manifests and raw objects are transformed";
         }
         if (!string.Equals(bucket, _rawBucket, StringComparison.Ordinal))
         {
             return $"the object is in bucket '{bucket}', not in the raw bucket '{_rawBucket}' ({TransformSettings.RawBucketVariable})";
         }
-        if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal))
+        if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) && !key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
         {
-            return $"the key is outside '{LakeLayout.Raw}': only raw Spotify responses are transformed (quarantine/, state/ and manifests/ never are)";
+            return $"the key is outside '{LakeLayout.Manifests}' and '{LakeLayout.Raw}': only extraction runs and raw Spotify responses are transformed";
+        }
+        if (!key.EndsWith(".json", StringComparison.Ordinal))
+        {
+            return "the key does not end in .json";
         }
         return null;
     }
@@ -126,7 +181,7 @@ public sealed class TransformFunction
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). It is invoked by the raw bucket's notifications; to replay an object, copy it onto itself or run 'spotify-etl transform --input'.", exception);
+            throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). It is invoked by the raw bucket's notifications of manifests/, or directly with {{\"replay_dates\": [\"yyyy-MM-dd\"]}} to rebuild whole days.", exception);
         }
     }
 

@@ -5,21 +5,17 @@ namespace SpotifyEtl.Functions;
 // The transform function's output: one JSON log line per raw object and per record it ignores,
 // and the summary it returns. Keys, buckets, counts and reasons only: nothing secret is ever read.
 
-/// <summary>What happened to one raw object of the event.</summary>
+/// <summary>A raw object that was quarantined, or that held items of a shape this version could not read.</summary>
 internal sealed record ObjectLogLine(
     string Event,
     string Level,
     string Bucket,
     string Key,
     string Status,
-    string? Source,
-    string? SnapshotDate,
     int ItemsRead,
-    IReadOnlyDictionary<string, int>? Rows,
-    int SkippedItems,
+    int UnreadableItems,
     string? Reason,
-    string? QuarantineKey,
-    string? ReportKey);
+    string? QuarantineKey);
 
 /// <summary>A record of the event that is not this function's to transform, and why.</summary>
 internal sealed record IgnoredRecordLogLine(string Event, string Level, string? Bucket, string? Key, string? EventName, string Reason);
@@ -27,14 +23,45 @@ internal sealed record IgnoredRecordLogLine(string Event, string Level, string? 
 /// <summary>The invocation failed on an error a retry may cure (S3 unavailable, throttling, a timeout).</summary>
 internal sealed record FailureLogLine(string Event, string Level, int Records, string Error, string Message);
 
-/// <summary>The invocation's result, returned to Lambda and logged.</summary>
+/// <summary>
+/// The invocation's result, returned to Lambda and logged. Its <c>_aws</c> member makes the line an
+/// Embedded Metric Format record: CloudWatch turns the counts into metrics that alarms watch.
+/// </summary>
 internal sealed record TransformSummary(
     string Event,
     int Records,
+    int Manifests,
     int Transformed,
     int Quarantined,
     int Ignored,
-    IReadOnlyDictionary<string, int> Partitions);
+    int UnreadableItems,
+    IReadOnlyDictionary<string, int> Partitions,
+    [property: JsonPropertyName("_aws")] EmfMetadata Aws);
+
+// EMF spells its own members in PascalCase, whatever the naming policy of the line around them.
+internal sealed record EmfMetadata(
+    [property: JsonPropertyName("Timestamp")] long Timestamp,
+    [property: JsonPropertyName("CloudWatchMetrics")] IReadOnlyList<EmfDirective> CloudWatchMetrics);
+
+internal sealed record EmfDirective(
+    [property: JsonPropertyName("Namespace")] string Namespace,
+    [property: JsonPropertyName("Dimensions")] IReadOnlyList<IReadOnlyList<string>> Dimensions,
+    [property: JsonPropertyName("Metrics")] IReadOnlyList<EmfMetric> Metrics);
+
+internal sealed record EmfMetric([property: JsonPropertyName("Name")] string Name, [property: JsonPropertyName("Unit")] string Unit);
+
+internal static class TransformMetrics
+{
+    public const string Namespace = "SpotifyStack";
+    public const string Transformed = "transformed";
+    public const string Quarantined = "quarantined";
+    public const string UnreadableItems = "unreadable_items";
+
+    /// <summary>The metric names are the summary's own snake_case members, which EMF reads from the same line.</summary>
+    public static EmfMetadata Emf(Transformation.TransformBatchReport batch) => new(
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        [new EmfDirective(Namespace, [[]], [new(Transformed, "Count"), new(Quarantined, "Count"), new(UnreadableItems, "Count")])]);
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

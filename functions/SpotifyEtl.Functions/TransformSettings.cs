@@ -1,16 +1,28 @@
+using SpotifyEtl.Transformation;
+
 namespace SpotifyEtl.Functions;
 
 /// <summary>
 /// The transform function's configuration: bucket names from its Lambda environment (set by the
 /// stack), never secrets.
 /// </summary>
-internal sealed record TransformSettings(string RawBucket, string TransformedBucket)
+internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormat.Parquet)
 {
     public const string RawBucketVariable = "RAW_BUCKET";
     public const string TransformedBucketVariable = "TRANSFORMED_BUCKET";
+    public const string TableFormatVariable = "TABLE_FORMAT";
 
-    public static TransformSettings FromEnvironment(Func<string, string?> variable) =>
-        new(Required(variable, RawBucketVariable), Required(variable, TransformedBucketVariable));
+    public static TransformSettings FromEnvironment(Func<string, string?> variable)
+    {
+        var raw = Required(variable, RawBucketVariable);
+        var transformed = Required(variable, TransformedBucketVariable);
+        var formatText = variable(TableFormatVariable);
+        var format = string.IsNullOrWhiteSpace(formatText)
+            ? TableFormat.Parquet
+            : TableFormats.Parse(formatText)
+              ?? throw new InvalidOperationException($"The environment variable {TableFormatVariable} is '{formatText}': it must be parquet or csv (the stack's tableFormat).");
+        return new(raw, transformed, format);
+    }
 
     private static string Required(Func<string, string?> variable, string name)
     {

@@ -2,10 +2,12 @@
  * The lake's tables: one source of truth for the Glue tables (infra/components/catalog.ts) and the
  * DuckDB views the local query runner builds (infra/queries/run-local.ts).
  *
- * Column names, order and types follow the transformation's CSV files
- * (`transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.csv`, header row, RFC 4180 quoting).
- * Types are the ones OpenCSVSerDe can read (string, int, bigint, boolean, double): dates and
- * timestamps stay ISO-8601 strings, which sort and compare correctly as text.
+ * Column names, order and types follow the transformation's files, one per table and snapshot date:
+ * `transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet` (the default: typed columns,
+ * snappy-compressed) or `<table>.csv` (the `tableFormat` config key; header row, RFC 4180 quoting).
+ * Types are the ones both formats carry and OpenCSVSerDe can read (string, int, boolean): dates and
+ * timestamps stay ISO-8601 strings, which sort and compare correctly as text, so one set of named
+ * queries serves both formats. Empty text is NULL in Parquet and '' in CSV; no query tells them apart.
  *
  * Playlists are versioned: the extraction skips a playlist whose Spotify snapshot_id has not changed
  * since its last run, so `playlist_entries` holds a version's items under the day they were landed
@@ -13,7 +15,7 @@
  * items on day D are the entries of the version its `playlists` row of D names (docs/analytics.md).
  */
 
-/** A Glue/Athena column type that OpenCSVSerDe deserializes. */
+/** A Glue/Athena column type that both table formats carry. */
 export type GlueColumnType = "string" | "int" | "bigint" | "boolean" | "double";
 
 export interface ColumnDefinition {
@@ -49,7 +51,7 @@ export const tables: readonly TableDefinition[] = [
             column("song_name", "string", "Track name (line breaks normalized to spaces)"),
             column("duration_ms", "int", "Duration in milliseconds"),
             column("explicit", "boolean", "true when the track has explicit lyrics"),
-            column("isrc", "string", "International Standard Recording Code, empty when unknown"),
+            column("isrc", "string", "International Standard Recording Code; always empty for Development Mode apps, whose responses carry no external_ids"),
             column("popularity", "int", "0-100; empty when the API omits it (Development Mode)"),
             column("track_number", "int", "Position on its disc"),
             column("disc_number", "int", "Disc of the album"),
@@ -121,6 +123,25 @@ export const tables: readonly TableDefinition[] = [
             column("song_id", "string", "Spotify track id"),
             column("context_type", "string", "playlist, album, artist or empty"),
             column("context_uri", "string", "Spotify URI of the context, empty when none"),
+        ],
+    },
+    {
+        name: "saved_tracks",
+        description: "Songs in the user's library and when each was saved; full_pass rows list the whole library that day",
+        columns: [
+            column("song_id", "string", "Spotify track id"),
+            column("saved_at", "string", "ISO-8601 UTC time the song was saved"),
+            column("full_pass", "boolean", "true when a full pass over the library listed it that day; false for an incremental pass (newest saves only)"),
+        ],
+    },
+    {
+        name: "top_items",
+        description: "The user's top tracks and artists per time range, as ranked by the day's latest extraction",
+        columns: [
+            column("item_type", "string", "track or artist"),
+            column("time_range", "string", "short_term (about 4 weeks), medium_term (about 6 months) or long_term (several years)"),
+            column("rank", "int", "1 = the top item"),
+            column("item_id", "string", "Spotify track id or artist id"),
         ],
     },
 ];

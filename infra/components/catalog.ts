@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GlueColumnType, TableDefinition, partitionColumn, tables, transformedPrefix } from "../catalog/tables";
+import type { TableFormat } from "../config";
 
 /**
  * The Glue Data Catalog over the transformed bucket.
  *
- * The tables are declared here, not left to the crawler: Athena reads them with OpenCSVSerDe
- * (quoted commas stay in their column), skips the header row, and finds every snapshot_date
- * partition through partition projection, so every named query is right from the first run on,
+ * The tables are declared here, not left to the crawler: Athena reads them as Parquet (the
+ * default) or with OpenCSVSerDe (quoted commas stay in their column, the header row skipped), and
+ * finds every snapshot_date partition through partition projection, so every named query is right from the first run on,
  * before any crawler has run and whatever the crawler infers. The crawler only adds partitions
  * (for Glue consumers that do not use projection) and logs schema drift; its role cannot create,
  * change or delete tables. See docs/analytics.md.
@@ -21,12 +22,15 @@ export interface CatalogArgs {
     databaseName?: string;
     /** Glue cron expression for the crawler, after the daily extraction, e.g. `cron(30 6 * * ? *)`; "" runs it on demand only. */
     crawlerSchedule?: pulumi.Input<string>;
+    /** The file format the transformation writes: `parquet` (default) or `csv`. */
+    tableFormat?: TableFormat;
     /** First snapshot date partition projection considers (yyyy-MM-dd). Default 2025-01-01. */
     firstSnapshotDate?: string;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
+export const parquetSerDe = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
 export const defaultCrawlerSchedule = "cron(0 7 * * ? *)";
 export const defaultFirstSnapshotDate = "2025-01-01";
 
@@ -50,14 +54,19 @@ export const tableLocation = (bucket: pulumi.Input<string>, table: TableDefiniti
     pulumi.interpolate`s3://${bucket}/${transformedPrefix}/${table.name}/`;
 
 /** Glue table parameters: header skipped, empty numbers read as NULL, snapshot_date projected. */
-export function tableParameters(location: string, firstSnapshotDate: string): Record<string, string> {
+export function tableParameters(location: string, firstSnapshotDate: string, format: TableFormat = "parquet"): Record<string, string> {
     const p = partitionColumn.name;
+    const formatParameters: Record<string, string> = format === "csv"
+        ? {
+            classification: "csv",
+            "skip.header.line.count": "1",
+            // An empty field means NULL in the contract (popularity is always empty in Development
+            // Mode). OpenCSVSerDe cannot read '' as a number and would fail the whole query.
+            "use.null.for.invalid.data": "TRUE",
+        }
+        : { classification: "parquet", "parquet.compression": "SNAPPY" };
     return {
-        classification: "csv",
-        "skip.header.line.count": "1",
-        // An empty field means NULL in the contract (popularity is always empty in Development
-        // Mode). OpenCSVSerDe cannot read '' as a number and would fail the whole query.
-        "use.null.for.invalid.data": "TRUE",
+        ...formatParameters,
         "projection.enabled": "true",
         [`projection.${p}.type`]: "date",
         [`projection.${p}.format`]: "yyyy-MM-dd",
@@ -70,11 +79,35 @@ export function tableParameters(location: string, firstSnapshotDate: string): Re
 
 const glueType = (type: GlueColumnType): string => type;
 
+/** How Glue and Athena read each format's files. */
+export function storageFormat(format: TableFormat): Pick<aws.types.input.glue.CatalogTableStorageDescriptor, "inputFormat" | "outputFormat" | "serDeInfo"> {
+    return format === "csv"
+        ? {
+            inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+            outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+            serDeInfo: {
+                name: "OpenCSVSerDe",
+                serializationLibrary: openCsvSerDe,
+                parameters: { separatorChar: ",", quoteChar: "\"", escapeChar: "\\" },
+            },
+        }
+        : {
+            inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            serDeInfo: {
+                name: "ParquetHiveSerDe",
+                serializationLibrary: parquetSerDe,
+                parameters: { "serialization.format": "1" },
+            },
+        };
+}
+
 export class Catalog extends pulumi.ComponentResource {
     readonly database: aws.glue.CatalogDatabase;
     readonly databaseName: pulumi.Output<string>;
     readonly tables: Record<string, aws.glue.CatalogTable>;
-    readonly classifier: aws.glue.Classifier;
+    /** The CSV classifier the crawler uses for a CSV lake; Parquet needs none. */
+    readonly classifier?: aws.glue.Classifier;
     readonly crawlerRole: aws.iam.Role;
     readonly crawlerPolicy: aws.iam.RolePolicy;
     readonly crawler: aws.glue.Crawler;
@@ -83,6 +116,7 @@ export class Catalog extends pulumi.ComponentResource {
     constructor(name: string, args: CatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:Catalog", name, {}, opts);
         const firstSnapshotDate = args.firstSnapshotDate ?? defaultFirstSnapshotDate;
+        const format = args.tableFormat ?? "parquet";
         if (!/^\d{4}-\d{2}-\d{2}$/.test(firstSnapshotDate)) {
             throw new Error(`firstSnapshotDate must be yyyy-MM-dd, not '${firstSnapshotDate}'.`);
         }
@@ -91,7 +125,7 @@ export class Catalog extends pulumi.ComponentResource {
 
         this.database = new aws.glue.CatalogDatabase(`${name}-database`, {
             name: args.databaseName ?? glueDatabaseName(name),
-            description: "Spotify Stack: the transformed lake (CSV, partitioned by snapshot_date)",
+            description: `Spotify Stack: the transformed lake (${format === "csv" ? "CSV" : "Parquet"}, partitioned by snapshot_date)`,
             tags,
         }, child);
         this.databaseName = this.database.name;
@@ -104,31 +138,27 @@ export class Catalog extends pulumi.ComponentResource {
                 databaseName: this.database.name,
                 description: table.description,
                 tableType: "EXTERNAL_TABLE",
-                parameters: location.apply(l => tableParameters(l, firstSnapshotDate)),
+                parameters: location.apply(l => tableParameters(l, firstSnapshotDate, format)),
                 partitionKeys: [{ name: partitionColumn.name, type: glueType(partitionColumn.type), comment: partitionColumn.comment }],
                 storageDescriptor: {
                     location,
-                    inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
-                    outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                    serDeInfo: {
-                        name: "OpenCSVSerDe",
-                        serializationLibrary: openCsvSerDe,
-                        parameters: { separatorChar: ",", quoteChar: "\"", escapeChar: "\\" },
-                    },
+                    ...storageFormat(format),
                     columns: table.columns.map(c => ({ name: c.name, type: glueType(c.type), comment: c.comment })),
                 },
             }, child);
         }
 
-        this.classifier = new aws.glue.Classifier(`${name}-csv`, {
-            csvClassifier: {
-                delimiter: ",",
-                quoteSymbol: "\"",
-                containsHeader: "PRESENT",
-                serde: "OpenCSVSerDe",
-                allowSingleColumn: false,
-            },
-        }, child);
+        if (format === "csv") {
+            this.classifier = new aws.glue.Classifier(`${name}-csv`, {
+                csvClassifier: {
+                    delimiter: ",",
+                    quoteSymbol: "\"",
+                    containsHeader: "PRESENT",
+                    serde: "OpenCSVSerDe",
+                    allowSingleColumn: false,
+                },
+            }, child);
+        }
 
         this.crawlerRole = new aws.iam.Role(`${name}-crawler`, {
             description: "Glue crawler of the transformed lake: reads transformed/, adds partitions",
@@ -216,7 +246,7 @@ export class Catalog extends pulumi.ComponentResource {
             description: "Adds the new snapshot_date partitions of the declared tables; logs schema changes, never applies them",
             databaseName: this.database.name,
             role: this.crawlerRole.arn,
-            classifiers: [this.classifier.name],
+            classifiers: this.classifier === undefined ? [] : [this.classifier.name],
             s3Targets: tables.map(t => ({ path: tableLocation(args.transformedBucketName, t) })),
             configuration: JSON.stringify(crawlerConfiguration),
             schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },

@@ -1,12 +1,13 @@
-// Raw objects trigger the transform: the raw bucket's one notification configuration (S3 allows one per
-// bucket), filtered to raw/*.json so the transform's own writes (quarantine/, state/, manifests/) never
-// re-trigger it, and an invoke permission scoped to this bucket in this account.
+// Extraction runs trigger the transform: the raw bucket's one notification configuration (S3 allows one
+// per bucket), filtered to manifests/*.json, the object each run writes last, listing every raw object it
+// landed. One invocation per run, never one per page; the transform's own writes (quarantine/) never
+// re-trigger it. An invoke permission scoped to this bucket in this account.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunction } from "./lambdaFunction";
 
-export const rawObjectPrefix = "raw/";
-export const rawObjectSuffix = ".json";
+export const manifestPrefix = "manifests/";
+export const manifestSuffix = ".json";
 
 export interface TriggerArgs {
     readonly bucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
@@ -34,8 +35,8 @@ export class Trigger extends pulumi.ComponentResource {
             lambdaFunctions: [{
                 lambdaFunctionArn: args.target.arn,
                 events: ["s3:ObjectCreated:*"],
-                filterPrefix: rawObjectPrefix,
-                filterSuffix: rawObjectSuffix,
+                filterPrefix: manifestPrefix,
+                filterSuffix: manifestSuffix,
             }],
         }, { parent: this, dependsOn: [permission] });
 

@@ -30,7 +30,7 @@ const partitionFolder = new RegExp(`^${partitionColumn.name}=\\d{4}-\\d{2}-\\d{2
 const sqlString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 const identifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-/** The table's CSV files: `<lake>/transformed/<table>/snapshot_date=YYYY-MM-DD/*.csv`, sorted. */
+/** The table's files: `<lake>/transformed/<table>/snapshot_date=YYYY-MM-DD/*.parquet` or `*.csv`, sorted. */
 export function tableFiles(lake: string, table: TableDefinition): string[] {
     const root = path.join(lake, transformedPrefix, table.name);
     if (!fs.existsSync(root)) {
@@ -39,7 +39,7 @@ export function tableFiles(lake: string, table: TableDefinition): string[] {
     return fs.readdirSync(root, { withFileTypes: true })
         .filter(d => d.isDirectory() && partitionFolder.test(d.name))
         .flatMap(d => fs.readdirSync(path.join(root, d.name))
-            .filter(f => f.endsWith(".csv"))
+            .filter(f => f.endsWith(".csv") || f.endsWith(".parquet"))
             .map(f => path.join(root, d.name, f)))
         .sort();
 }
@@ -63,7 +63,7 @@ export function readHeader(file: string): string {
  */
 export function checkHeaders(lake: string, table: TableDefinition): void {
     const expected = table.columns.map(c => c.name).join(",");
-    for (const file of tableFiles(lake, table)) {
+    for (const file of tableFiles(lake, table).filter(f => f.endsWith(".csv"))) {
         const header = readHeader(file);
         if (header !== expected) {
             throw new Error(`${file}: header '${header}' does not match the catalog's columns for table `
@@ -82,10 +82,25 @@ export function createViewSql(lake: string, table: TableDefinition): string {
             .join(", ");
         return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${nulls} WHERE false`;
     }
+    const fileList = files.map(sqlString).join(", ");
+    const hiveTypes = `hive_types = {${sqlString(partitionColumn.name)}: ${sqlString(duckDbTypes[partitionColumn.type])}}`;
+    const parquet = files.filter(f => f.endsWith(".parquet")).length;
+    if (parquet > 0 && parquet < files.length) {
+        throw new Error(`Table '${table.name}' holds both Parquet and CSV files under ${path.join(lake, transformedPrefix, table.name)}: `
+            + "a lake has one format. Delete the table's folder and transform again with one --format.");
+    }
+    if (parquet > 0) {
+        // Athena reads Parquet columns by name: so does this view, cast to the catalog's types.
+        const columns = table.columns
+            .map(c => `CAST(${identifier(c.name)} AS ${duckDbTypes[c.type]}) AS ${identifier(c.name)}`)
+            .concat(identifier(partitionColumn.name))
+            .join(", ");
+        return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${columns} FROM read_parquet([${fileList}], `
+            + `hive_partitioning = true, ${hiveTypes})`;
+    }
     const columnTypes = table.columns
         .map(c => `${sqlString(c.name)}: ${sqlString(duckDbTypes[c.type])}`)
         .join(", ");
-    const fileList = files.map(sqlString).join(", ");
     // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
     // (coalesce rather than read_csv's force_not_null, which DuckDB 1.5 applies to the wrong column
     // when a query reads only some columns of several files.)
@@ -96,8 +111,7 @@ export function createViewSql(lake: string, table: TableDefinition): string {
         .join(", ");
     return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${readList} FROM read_csv([${fileList}], `
         + `header = true, delim = ',', quote = '"', escape = '"', auto_detect = false, `
-        + `columns = {${columnTypes}}, hive_partitioning = true, `
-        + `hive_types = {${sqlString(partitionColumn.name)}: ${sqlString(duckDbTypes[partitionColumn.type])}})`;
+        + `columns = {${columnTypes}}, hive_partitioning = true, ${hiveTypes})`;
 }
 
 /** An in-memory DuckDB database with one view per table of the lake. Close it when done. */
@@ -152,7 +166,7 @@ export class LocalLake {
 export class LakeNotFoundError extends Error {
     constructor(readonly lake: string) {
         super(`The lake folder '${lake}' does not exist. Point --lake at the folder the pipeline writes to `
-            + `(it holds ${transformedPrefix}/<table>/${partitionColumn.name}=YYYY-MM-DD/<table>.csv), `
+            + `(it holds ${transformedPrefix}/<table>/${partitionColumn.name}=YYYY-MM-DD/<table>.parquet or .csv), `
             + `for example after 'spotify-etl transform'.`);
         this.name = "LakeNotFoundError";
     }

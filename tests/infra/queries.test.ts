@@ -51,7 +51,7 @@ describe("named queries on the sample lake", () => {
         return result;
     };
 
-    it("the questions the issue asks for all exist, each stated in its header", () => {
+    it("every question the product answers exists, each stated in its header", () => {
         assert.deepEqual(queries.map(q => q.name), [
             "artists_with_most_songs",
             "data_quality",
@@ -60,11 +60,33 @@ describe("named queries on the sample lake", () => {
             "playlist_top_songs",
             "plays_per_artist_week",
             "release_year_distribution",
+            "saved_tracks_per_week",
+            "top_tracks_movement",
         ]);
         for (const query of queries) {
             assert.match(query.question, /\?$/, `${query.name} states its question`);
             assert.ok(query.description.length > 40, `${query.name} describes how it answers`);
         }
+    });
+
+    it("saves are counted once per week however many passes listed them, with the week's first save named", () => {
+        const result = answer("saved_tracks_per_week");
+        assert.deepEqual(result.columns, ["week_start", "songs_saved", "first_saved_at", "first_song_saved"]);
+        assert.deepEqual(result.rows, [
+            ["2026-11-16", "3", "2026-11-16T08:30:00Z", "KICK BACK"],
+            ["2026-11-02", "2", "2026-11-02T09:00:00Z", "Bohemian Rhapsody"],
+        ]);
+    });
+
+    it("top tracks move between the two latest rankings: climbs, falls, new entries and drop-outs", () => {
+        const result = answer("top_tracks_movement");
+        assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name"]);
+        assert.deepEqual(result.rows, [
+            ["short_term", "1", "2", "1", "KICK BACK"],
+            ["short_term", "2", "1", "-1", "Bohemian Rhapsody"],
+            ["short_term", "3", null, "new", "Shakira: Bzrp Music Sessions, Vol. 53"],
+            ["short_term", null, "3", "dropped", "Love of My Life"],
+        ]);
     });
 
     it("current top songs come from each playlist's current version, ranked by position, a version landed twice listed once", () => {

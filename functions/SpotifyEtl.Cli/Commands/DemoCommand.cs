@@ -14,11 +14,12 @@ internal static class DemoCommand
         var days = CliOptions.Positive("--days", "Daily snapshots in the sample.", 7);
         var items = CliOptions.Positive("--items", "Entries per playlist.", 60);
         var seed = new Option<int>("--seed") { Description = "Seed of the sample.", DefaultValueFactory = _ => 42 };
+        var format = TransformCommand.Format();
         var command = new Command("demo",
             "The whole pipeline on this machine: make a sample of raw Spotify responses, transform it into a fresh local lake, " +
             "and run every named query against it with DuckDB. No Spotify account or AWS needed.")
         {
-            lake, days, items, seed,
+            lake, days, items, seed, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,7 +34,7 @@ internal static class DemoCommand
             Console.WriteLine($"{sample.Objects} raw objects, {sample.Bytes / 1024.0:N0} KiB: {sample.Playlists} playlists and recently played, {sample.Days} days");
 
             Render.Heading("2. Transform: raw JSON into the lake's tables");
-            var report = await TransformCommand.RunAsync(new DirectoryInfo(Path.Combine(folder.FullName, "raw")), folder, cancellationToken).ConfigureAwait(false);
+            var report = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
             if (report is null || Render.Transform(report, folder.FullName) != 0)
             {
                 return 1;

@@ -33,7 +33,7 @@ internal static class Render
         var tables = new Table().Border(TableBorder.Rounded).Title("Tables").AddColumn("table").AddColumn("partitions").AddColumn(new TableColumn("rows").RightAligned());
         foreach (var table in TableNames.Published)
         {
-            var partitions = report.MergedRows.Where(p => p.Key.StartsWith(table + "/", StringComparison.Ordinal)).ToList();
+            var partitions = report.Partitions.Where(p => p.Key.StartsWith(table + "/", StringComparison.Ordinal)).ToList();
             tables.AddRow(table, partitions.Count.ToString("N0"), partitions.Sum(p => p.Value).ToString("N0"));
         }
         Out.Write(tables);
@@ -46,6 +46,7 @@ internal static class Render
         summary.AddRow("skipped: local files", objects.Sum(o => o.Skipped.LocalFiles).ToString("N0"));
         summary.AddRow("skipped: podcast episodes", objects.Sum(o => o.Skipped.Episodes).ToString("N0"));
         summary.AddRow("skipped: unavailable tracks", objects.Sum(o => o.Skipped.Unavailable).ToString("N0"));
+        summary.AddRow("unreadable items (unknown shape)", objects.Sum(o => o.Skipped.Unreadable).ToString("N0"));
         Out.Write(summary);
 
         var quarantined = objects.Where(o => o.Status == TransformStatus.Quarantined).ToList();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SpotifyEtl.Storage;
 
 /// <summary>
@@ -18,6 +20,19 @@ public interface IObjectStore
     /// <summary>Keys under a prefix, in ordinal order, following every page.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Keys under a prefix with a tag that changes whenever an object is rewritten (S3's ETag), in
+    /// ordinal order. The transformation compares two listings to know whether its inputs changed
+    /// while it worked. A store that cannot tell versions apart returns empty tags.
+    /// </summary>
+    async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var key in ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new ObjectVersion(key, "");
+        }
+    }
+
     /// <summary>Copies an object within this store.</summary>
     Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default);
 
@@ -25,6 +40,9 @@ public interface IObjectStore
 
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A key and the tag of its current content.</summary>
+public readonly record struct ObjectVersion(string Key, string Tag);
 
 public sealed class ObjectNotFoundException(string store, string key)
     : Exception($"No object '{key}' in {store}.")

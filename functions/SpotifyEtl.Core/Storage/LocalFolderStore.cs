@@ -74,6 +74,19 @@ public sealed class LocalFolderStore : IObjectStore
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    public async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A rewrite replaces the file (a new temporary file moved into place): its time or length changes.
+        await foreach (var key in ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            var file = new FileInfo(PathOf(key));
+            if (file.Exists)
+            {
+                yield return new ObjectVersion(key, $"{file.Length}-{file.LastWriteTimeUtc.Ticks}");
+            }
+        }
+    }
+
     public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
     {
         var source = PathOf(sourceKey);

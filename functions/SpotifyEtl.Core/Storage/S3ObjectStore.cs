@@ -71,24 +71,32 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var version in ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            yield return version.Key;
+        }
+    }
+
+    public async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         // S3 returns at most 1,000 keys per call: follow the continuation token to the last page.
         // Its order is UTF-8 byte order, which differs from ordinal (UTF-16) order for some characters,
         // and emulators use yet other collations; sorting here keeps the promise of IObjectStore.
-        // The lake lists partitions of staging files: thousands of keys at most, held as strings.
-        var keys = new List<string>();
+        // The lake lists one day's raw objects or one day's run fragments: thousands of keys at most.
+        var keys = new List<ObjectVersion>();
         var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
         while (true)
         {
             var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
             // AWSSDK v4 leaves collections null when a response holds none.
-            keys.AddRange((page.S3Objects ?? []).Select(entry => entry.Key));
+            keys.AddRange((page.S3Objects ?? []).Select(entry => new ObjectVersion(entry.Key, entry.ETag ?? "")));
             if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
             {
                 break;
             }
             request.ContinuationToken = page.NextContinuationToken;
         }
-        keys.Sort(StringComparer.Ordinal);
+        keys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         foreach (var key in keys)
         {
             yield return key;

@@ -1,86 +1,294 @@
+using System.Text.Json;
 using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Transformation;
 
 /// <summary>
 /// Turns one raw Spotify response into table rows: a pure function of the key and the bytes, so
-/// the Lambda handler, the command-line tool and the tests all get the same rows.
+/// the Lambda handler, the command-line tool and the tests all get the same rows. Throws
+/// <see cref="InvalidRawObjectException"/> for bytes that are not JSON, JSON of an unexpected
+/// shape, and a page none of whose items could be read.
 /// </summary>
 public static class RawObjectTransformer
 {
+    private delegate void ItemReader(ref Utf8JsonReader reader, int index);
+
     public static TransformedObject Transform(RawObjectKey key, ReadOnlySpan<byte> json)
     {
         var output = new TransformedObject();
         var name = key.ToString();
-        switch (key.Source)
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
         {
-            case RawSource.Playlist:
-                var playlist = JsonPage.ReadObject(name, json, SpotifyShapesContext.Default.PlaylistMetadata);
-                if (string.IsNullOrEmpty(playlist.Id) || string.IsNullOrEmpty(playlist.SnapshotId))
+            if (!reader.Read())
+            {
+                throw new InvalidRawObjectException(name, "the object is empty (0 bytes of JSON)");
+            }
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new InvalidRawObjectException(name,
+                    $"it has an unexpected shape: it is {SpotifyReader.Describe(reader.TokenType)}, not the JSON object every Spotify response is");
+            }
+            switch (key.Source)
+            {
+                case RawSource.Playlist:
+                    ReadPlaylist(ref reader, name, output);
+                    break;
+                case RawSource.PlaylistItems:
+                    ReadPlaylistItems(ref reader, key, name, output);
+                    break;
+                case RawSource.RecentlyPlayed:
+                    ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int _) => ReadPlay(ref r, output));
+                    break;
+                case RawSource.TopTracks:
+                    ReadTopTracks(ref reader, key, name, output);
+                    break;
+                case RawSource.TopArtists:
+                    ReadTopArtists(ref reader, key, name, output);
+                    break;
+                case RawSource.SavedTracks:
+                    var fullPass = !string.Equals(key.Subject, SavedTracksSubjects.Incremental, StringComparison.Ordinal);
+                    ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int _) => ReadSaved(ref r, output, fullPass));
+                    break;
+                default:
+                    throw new InvalidRawObjectException(name, $"source '{key.Source}' has no transformation");
+            }
+            // Reading past the closing brace makes the reader check the rest: a second document or
+            // trailing garbage (a doubled or mangled upload) is invalid JSON.
+            _ = reader.Read();
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidRawObjectException(name, json.Trim(" \t\r\n"u8).IsEmpty
+                ? "the object is empty (no JSON at all)"
+                : $"it is not valid JSON ({exception.Message}); a truncated or mangled upload looks like this", exception);
+        }
+        catch (UnexpectedShapeException exception)
+        {
+            throw new InvalidRawObjectException(name, $"it is valid JSON of an unexpected shape: {exception.Message}", exception);
+        }
+
+        if (output.ItemsRead > 0 && output.Unreadable > 0 && output.RowCount == 0)
+        {
+            throw new InvalidRawObjectException(name,
+                $"it is valid JSON of an unexpected shape: none of its {output.ItemsRead} items holds a track or artist with an \"id\" " +
+                "(a renamed field?), so it yields no rows");
+        }
+        return output;
+    }
+
+    private static void ReadPlaylist(ref Utf8JsonReader reader, string name, TransformedObject output)
+    {
+        string? id = null, playlistName = null, snapshot = null, owner = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8)) { id = SpotifyReader.String(ref reader, "id"); }
+            else if (reader.ValueTextEquals("name"u8)) { playlistName = SpotifyReader.String(ref reader, "name"); }
+            else if (reader.ValueTextEquals("snapshot_id"u8)) { snapshot = SpotifyReader.String(ref reader, "snapshot_id"); }
+            else if (reader.ValueTextEquals("owner"u8)) { owner = SpotifyReader.IdOf(ref reader, "owner"); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(snapshot))
+        {
+            throw new UnexpectedShapeException("it is not a Spotify playlist: \"id\" or \"snapshot_id\" is missing");
+        }
+        output.Playlists.Add(new PlaylistRow(id, AthenaValues.Text(playlistName), snapshot, owner));
+        output.ItemsRead = 1;
+    }
+
+    private static void ReadPlaylistItems(ref Utf8JsonReader reader, RawObjectKey key, string name, TransformedObject output)
+    {
+        var entries = new List<(int Index, string SongId, string? AddedAt, string? AddedBy)>();
+        var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
+        {
+            string? addedAt = null, addedBy = null;
+            bool? isLocal = null;
+            SpotifyTrack? item = null, track = null;
+            var hasContent = false;
+            var path = $"items[{index}]";
+            SpotifyReader.Expect(ref r, JsonTokenType.StartObject, path, "an object");
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                if (r.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref r, path + ".added_at"); }
+                else if (r.ValueTextEquals("added_by"u8)) { addedBy = SpotifyReader.IdOf(ref r, path + ".added_by"); }
+                else if (r.ValueTextEquals("is_local"u8)) { isLocal = SpotifyReader.Boolean(ref r, path + ".is_local"); }
+                else if (r.ValueTextEquals("item"u8)) { hasContent = true; item = SpotifyReader.Track(ref r, path + ".item"); }
+                else if (r.ValueTextEquals("track"u8)) { hasContent = true; track = SpotifyReader.Track(ref r, path + ".track"); }
+                else { r.Read(); r.Skip(); }
+            }
+            if (!hasContent)
+            {
+                output.Unreadable++;
+                return;
+            }
+            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, item ?? track);
+            if (songId is not null)
+            {
+                entries.Add((index, songId, addedAt, addedBy));
+            }
+        });
+        // Positions are 1-based and absolute in the playlist; "offset" may follow "items" in the page.
+        foreach (var (index, songId, addedAt, addedBy) in entries)
+        {
+            output.PlaylistEntries.Add(new PlaylistEntryRow(key.Subject, null, null, offset + index + 1, songId,
+                AthenaValues.Timestamp(addedAt), addedBy));
+        }
+    }
+
+    private static void ReadPlay(ref Utf8JsonReader reader, TransformedObject output)
+    {
+        string? playedAt = null, contextType = null, contextUri = null;
+        SpotifyTrack? track = null;
+        var hasTrack = false;
+        SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("played_at"u8)) { playedAt = SpotifyReader.String(ref reader, "items[].played_at"); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, "items[].track"); }
+            else if (reader.ValueTextEquals("context"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
                 {
-                    throw new InvalidRawObjectException(name, "it is not a Spotify playlist: \"id\" or \"snapshot_id\" is missing");
+                    continue;
                 }
-                output.Playlists.Add(new PlaylistRow(playlist.Id, AthenaValues.Text(playlist.Name), playlist.SnapshotId, playlist.Owner?.Id));
-                output.ItemsRead = 1;
-                break;
-
-            case RawSource.PlaylistItems:
-                var entries = new List<(int Index, string SongId, PlaylistItem Item)>();
-                var page = JsonPage.ForEachItem(name, json, SpotifyShapesContext.Default.PlaylistItem, (item, index) =>
+                SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[].context", "an object");
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var songId = item is { IsLocal: true } ? SkipLocal(output) : AddTrack(output, item?.Content);
-                    if (songId is not null)
-                    {
-                        entries.Add((index, songId, item!));
-                    }
-                });
-                // Positions are 1-based and absolute in the playlist; "offset" may follow "items" in the page.
-                foreach (var (index, songId, item) in entries)
-                {
-                    output.PlaylistEntries.Add(new PlaylistEntryRow(key.Subject, null, null, page.Offset + index + 1, songId,
-                        AthenaValues.Timestamp(item.AddedAt), item.AddedBy?.Id));
+                    if (reader.ValueTextEquals("type"u8)) { contextType = SpotifyReader.String(ref reader, "items[].context.type"); }
+                    else if (reader.ValueTextEquals("uri"u8)) { contextUri = SpotifyReader.String(ref reader, "items[].context.uri"); }
+                    else { reader.Read(); reader.Skip(); }
                 }
-                output.ItemsRead = page.ItemCount;
-                break;
+            }
+            else { reader.Read(); reader.Skip(); }
+        }
+        if (!hasTrack)
+        {
+            output.Unreadable++;
+            return;
+        }
+        var songId = AddTrack(output, track);
+        var at = AthenaValues.TimestampWithMilliseconds(playedAt);
+        if (songId is not null && at is not null)
+        {
+            output.Plays.Add(new PlayRow(at, songId, contextType, contextUri));
+        }
+    }
 
-            case RawSource.RecentlyPlayed:
-                output.ItemsRead = JsonPage.ForEachItem(name, json, SpotifyShapesContext.Default.PlayHistoryItem, (item, _) =>
+    private static void ReadSaved(ref Utf8JsonReader reader, TransformedObject output, bool fullPass)
+    {
+        string? addedAt = null;
+        SpotifyTrack? track = null;
+        var hasTrack = false;
+        SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref reader, "items[].added_at"); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, "items[].track"); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        if (!hasTrack)
+        {
+            output.Unreadable++;
+            return;
+        }
+        var songId = AddTrack(output, track);
+        var savedAt = AthenaValues.Timestamp(addedAt);
+        if (songId is not null && savedAt is not null)
+        {
+            output.SavedTracks.Add(new SavedTrackRow(songId, savedAt, fullPass));
+        }
+    }
+
+    private static void ReadTopTracks(ref Utf8JsonReader reader, RawObjectKey key, string name, TransformedObject output)
+    {
+        var ranked = new List<(int Index, string Id)>();
+        var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
+        {
+            var id = AddTrack(output, SpotifyReader.TrackValue(ref r, $"items[{index}]"));
+            if (id is not null)
+            {
+                ranked.Add((index, id));
+            }
+        });
+        foreach (var (index, id) in ranked)
+        {
+            output.TopItems.Add(new TopItemRow("track", key.Subject, offset + index + 1, id));
+        }
+    }
+
+    private static void ReadTopArtists(ref Utf8JsonReader reader, RawObjectKey key, string name, TransformedObject output)
+    {
+        var ranked = new List<(int Index, string Id)>();
+        var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
+        {
+            var artist = SpotifyReader.ArtistValue(ref r, $"items[{index}]")!;
+            if (!artist.HasId)
+            {
+                output.Unreadable++;
+            }
+            else if (AddArtist(output, artist))
+            {
+                ranked.Add((index, artist.Id!));
+            }
+        });
+        foreach (var (index, id) in ranked)
+        {
+            output.TopItems.Add(new TopItemRow("artist", key.Subject, offset + index + 1, id));
+        }
+    }
+
+    /// <summary>
+    /// Reads a list page: every element of the top-level "items" array (null elements count as
+    /// unavailable), and "offset" wherever it stands. Returns the page's offset.
+    /// </summary>
+    private static int ReadPage(ref Utf8JsonReader reader, string name, TransformedObject output, ItemReader onItem)
+    {
+        var count = 0;
+        var offset = 0;
+        var sawItems = false;
+        var properties = new List<string>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (properties.Count < 8)
+            {
+                properties.Add(reader.GetString()!);
+            }
+            if (reader.ValueTextEquals("items"u8))
+            {
+                reader.Read();
+                SpotifyReader.Expect(ref reader, JsonTokenType.StartArray, "items", "an array");
+                sawItems = true;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    var songId = AddTrack(output, item?.Track);
-                    var playedAt = AthenaValues.TimestampWithMilliseconds(item?.PlayedAt);
-                    if (songId is not null && playedAt is not null)
-                    {
-                        output.Plays.Add(new PlayRow(playedAt, songId, item!.Context?.Type, item.Context?.Uri));
-                    }
-                }).ItemCount;
-                break;
-
-            case RawSource.TopTracks:
-                output.ItemsRead = JsonPage.ForEachItem(name, json, SpotifyShapesContext.Default.SpotifyTrack, (track, _) => AddTrack(output, track)).ItemCount;
-                break;
-
-            case RawSource.TopArtists:
-                output.ItemsRead = JsonPage.ForEachItem(name, json, SpotifyShapesContext.Default.SpotifyArtist, (artist, _) =>
-                {
-                    if (artist is null)
+                    if (reader.TokenType == JsonTokenType.Null)
                     {
                         output.SkippedUnavailable++;
                     }
                     else
                     {
-                        AddArtist(output, artist);
+                        onItem(ref reader, count);
                     }
-                }).ItemCount;
-                break;
-
-            case RawSource.SavedTracks:
-                output.ItemsRead = JsonPage.ForEachItem(name, json, SpotifyShapesContext.Default.SavedTrackItem, (item, _) => AddTrack(output, item?.Track)).ItemCount;
-                break;
-
-            default:
-                throw new InvalidRawObjectException(name, $"source '{key.Source}' has no transformation");
+                    count++;
+                }
+            }
+            else if (reader.ValueTextEquals("offset"u8))
+            {
+                offset = SpotifyReader.Integer(ref reader, "offset") ?? 0;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
         }
-        return output;
+        if (!sawItems)
+        {
+            var found = properties.Count == 0 ? "an empty object" : "properties " + string.Join(", ", properties.Select(p => $"\"{p}\""));
+            throw new UnexpectedShapeException($"it is not a page of a Spotify list response: it has no \"items\" array at the top level (found {found})");
+        }
+        output.ItemsRead = count;
+        return offset;
     }
 
     /// <summary>Adds a track with its album and every artist; returns its id, or null when it is skipped.</summary>
@@ -96,8 +304,17 @@ public static class RawObjectTransformer
             output.SkippedEpisodes++;
             return null;
         }
-        if (track.IsLocal == true || string.IsNullOrEmpty(track.Id))
+        if (track.IsLocal == true)
         {
+            return SkipLocal(output);
+        }
+        if (string.IsNullOrEmpty(track.Id))
+        {
+            if (!track.HasId)
+            {
+                output.Unreadable++;
+                return null;
+            }
             return SkipLocal(output);
         }
 
@@ -106,25 +323,23 @@ public static class RawObjectTransformer
         {
             var released = ReleaseDate.Parse(album.ReleaseDate, album.ReleaseDatePrecision);
             output.Albums[albumId] = new AlbumRow(albumId, AthenaValues.Text(album.Name), album.AlbumType, released?.Iso,
-                released?.Precision, released?.FirstDay.Year, album.TotalTracks, album.ExternalUrls?.Spotify);
+                released?.Precision, released?.FirstDay.Year, album.TotalTracks, album.Url);
         }
 
         string? primaryArtist = null;
-        var position = 0;
+        var credits = new List<SongArtistRow>(track.Artists?.Count ?? 0);
         foreach (var artist in track.Artists ?? [])
         {
-            if (artist is null || !AddArtist(output, artist))
+            if (!AddArtist(output, artist))
             {
                 continue;
             }
-            position++;
             primaryArtist ??= artist.Id;
-            output.SongArtists.TryAdd((track.Id, position), new SongArtistRow(track.Id, artist.Id!, position));
+            credits.Add(new SongArtistRow(track.Id, artist.Id!, credits.Count + 1));
         }
-
+        output.SongArtists.TryAdd(track.Id, [.. credits]);
         output.Songs.TryAdd(track.Id, new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
-            track.ExternalIds?.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist,
-            track.ExternalUrls?.Spotify));
+            track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.Url));
         return track.Id;
     }
 
@@ -134,7 +349,7 @@ public static class RawObjectTransformer
         {
             return false; // the artist of a local file
         }
-        output.Artists.TryAdd(artist.Id, new ArtistRow(artist.Id, AthenaValues.Text(artist.Name), artist.ExternalUrls?.Spotify));
+        output.Artists.TryAdd(artist.Id, new ArtistRow(artist.Id, AthenaValues.Text(artist.Name), artist.Url));
         return true;
     }
 
@@ -143,4 +358,13 @@ public static class RawObjectTransformer
         output.SkippedLocalFiles++;
         return null;
     }
+}
+
+/// <summary>The raw subjects of saved-tracks pages: which kind of pass over the library landed them.</summary>
+public static class SavedTracksSubjects
+{
+    /// <summary>A full pass over the library: every saved song.</summary>
+    public const string Full = "me";
+    /// <summary>An incremental pass: only the songs saved since the last run.</summary>
+    public const string Incremental = "recent";
 }

@@ -2,110 +2,204 @@ using System.Globalization;
 
 namespace SpotifyEtl.Transformation;
 
-// The tables of the lake, one record per row. Each row lists its columns explicitly: the names and
-// order are a contract with the Glue catalog and the named queries (infra/catalog/tables.ts), and a
-// test compares the two. Explicit columns also spare CsvHelper its per-file reflection.
+// The tables of the lake, one record per row. Each row type lists its columns explicitly, with the
+// type each has in Parquet and in the Glue catalog: the names, order and types are a contract with
+// the catalog and the named queries (infra/catalog/tables.ts), and a test compares the two.
 
-/// <summary>A row of a lake table: its header, its fields as CSV text, and back.</summary>
+/// <summary>A row of a lake table: the table's name and its typed columns.</summary>
 public interface ITableRow<TSelf> where TSelf : ITableRow<TSelf>
 {
-    static abstract IReadOnlyList<string> Columns { get; }
+    static abstract string Table { get; }
 
-    /// <summary>Field values as written (null for an empty field).</summary>
-    string?[] ToFields();
+    static abstract IReadOnlyList<TableColumn<TSelf>> Schema { get; }
+}
 
-    static abstract TSelf FromFields(IReadOnlyList<string?> fields);
+/// <summary>The types a lake column has, in Parquet and in Glue (string, int, boolean: Text, WholeNumber as int32, Boolean).</summary>
+public enum ColumnType
+{
+    Text,
+    WholeNumber,
+    Boolean,
+}
+
+/// <summary>One column of a table: its name, type and how to read it from a row.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
+    Justification = "The factories read as the schema they declare: TableColumn<SongRow>.Text(\"song_id\", ...).")]
+public sealed class TableColumn<T>
+{
+    private TableColumn(string name, ColumnType type, Func<T, string?>? text, Func<T, int?>? integer, Func<T, bool?>? boolean)
+    {
+        Name = name;
+        Type = type;
+        TextOf = text;
+        IntOf = integer;
+        BooleanOf = boolean;
+    }
+
+    public string Name { get; }
+    public ColumnType Type { get; }
+    internal Func<T, string?>? TextOf { get; }
+    internal Func<T, int?>? IntOf { get; }
+    internal Func<T, bool?>? BooleanOf { get; }
+
+    public static TableColumn<T> Text(string name, Func<T, string?> value) => new(name, ColumnType.Text, value, null, null);
+
+    public static TableColumn<T> Number(string name, Func<T, int?> value) => new(name, ColumnType.WholeNumber, null, value, null);
+
+    public static TableColumn<T> Boolean(string name, Func<T, bool?> value) => new(name, ColumnType.Boolean, null, null, value);
+
+    /// <summary>The field as CSV text: invariant digits, true/false, null for an empty field.</summary>
+    public string? Format(T row) => Type switch
+    {
+        ColumnType.WholeNumber => IntOf!(row)?.ToString(CultureInfo.InvariantCulture),
+        ColumnType.Boolean => BooleanOf!(row) switch { true => "true", false => "false", null => null },
+        _ => TextOf!(row),
+    };
 }
 
 public sealed record SongRow(string SongId, string? SongName, int? DurationMs, bool? Explicit, string? Isrc, int? Popularity,
     int? TrackNumber, int? DiscNumber, string? AlbumId, string? PrimaryArtistId, string? SongUrl) : ITableRow<SongRow>
 {
-    public static IReadOnlyList<string> Columns { get; } =
-        ["song_id", "song_name", "duration_ms", "explicit", "isrc", "popularity", "track_number", "disc_number", "album_id", "primary_artist_id", "song_url"];
+    public static string Table => TableNames.Songs;
 
-    public string?[] ToFields() =>
-        [SongId, SongName, Field.Of(DurationMs), Field.Of(Explicit), Isrc, Field.Of(Popularity), Field.Of(TrackNumber), Field.Of(DiscNumber), AlbumId, PrimaryArtistId, SongUrl];
-
-    public static SongRow FromFields(IReadOnlyList<string?> fields) =>
-        new(fields[0]!, fields[1], Field.Int(fields[2]), Field.Bool(fields[3]), fields[4], Field.Int(fields[5]), Field.Int(fields[6]), Field.Int(fields[7]), fields[8], fields[9], fields[10]);
+    public static IReadOnlyList<TableColumn<SongRow>> Schema { get; } =
+    [
+        TableColumn<SongRow>.Text("song_id", r => r.SongId),
+        TableColumn<SongRow>.Text("song_name", r => r.SongName),
+        TableColumn<SongRow>.Number("duration_ms", r => r.DurationMs),
+        TableColumn<SongRow>.Boolean("explicit", r => r.Explicit),
+        TableColumn<SongRow>.Text("isrc", r => r.Isrc),
+        TableColumn<SongRow>.Number("popularity", r => r.Popularity),
+        TableColumn<SongRow>.Number("track_number", r => r.TrackNumber),
+        TableColumn<SongRow>.Number("disc_number", r => r.DiscNumber),
+        TableColumn<SongRow>.Text("album_id", r => r.AlbumId),
+        TableColumn<SongRow>.Text("primary_artist_id", r => r.PrimaryArtistId),
+        TableColumn<SongRow>.Text("song_url", r => r.SongUrl),
+    ];
 }
 
 public sealed record AlbumRow(string AlbumId, string? AlbumName, string? AlbumType, string? ReleaseDate, string? ReleaseDatePrecision,
     int? ReleaseYear, int? TotalTracks, string? AlbumUrl) : ITableRow<AlbumRow>
 {
-    public static IReadOnlyList<string> Columns { get; } =
-        ["album_id", "album_name", "album_type", "release_date", "release_date_precision", "release_year", "total_tracks", "album_url"];
+    public static string Table => TableNames.Albums;
 
-    public string?[] ToFields() =>
-        [AlbumId, AlbumName, AlbumType, ReleaseDate, ReleaseDatePrecision, Field.Of(ReleaseYear), Field.Of(TotalTracks), AlbumUrl];
-
-    public static AlbumRow FromFields(IReadOnlyList<string?> fields) =>
-        new(fields[0]!, fields[1], fields[2], fields[3], fields[4], Field.Int(fields[5]), Field.Int(fields[6]), fields[7]);
+    public static IReadOnlyList<TableColumn<AlbumRow>> Schema { get; } =
+    [
+        TableColumn<AlbumRow>.Text("album_id", r => r.AlbumId),
+        TableColumn<AlbumRow>.Text("album_name", r => r.AlbumName),
+        TableColumn<AlbumRow>.Text("album_type", r => r.AlbumType),
+        TableColumn<AlbumRow>.Text("release_date", r => r.ReleaseDate),
+        TableColumn<AlbumRow>.Text("release_date_precision", r => r.ReleaseDatePrecision),
+        TableColumn<AlbumRow>.Number("release_year", r => r.ReleaseYear),
+        TableColumn<AlbumRow>.Number("total_tracks", r => r.TotalTracks),
+        TableColumn<AlbumRow>.Text("album_url", r => r.AlbumUrl),
+    ];
 }
 
 public sealed record ArtistRow(string ArtistId, string? ArtistName, string? ArtistUrl) : ITableRow<ArtistRow>
 {
-    public static IReadOnlyList<string> Columns { get; } = ["artist_id", "artist_name", "artist_url"];
+    public static string Table => TableNames.Artists;
 
-    public string?[] ToFields() => [ArtistId, ArtistName, ArtistUrl];
-
-    public static ArtistRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2]);
+    public static IReadOnlyList<TableColumn<ArtistRow>> Schema { get; } =
+    [
+        TableColumn<ArtistRow>.Text("artist_id", r => r.ArtistId),
+        TableColumn<ArtistRow>.Text("artist_name", r => r.ArtistName),
+        TableColumn<ArtistRow>.Text("artist_url", r => r.ArtistUrl),
+    ];
 }
 
 public sealed record SongArtistRow(string SongId, string ArtistId, int ArtistPosition) : ITableRow<SongArtistRow>
 {
-    public static IReadOnlyList<string> Columns { get; } = ["song_id", "artist_id", "artist_position"];
+    public static string Table => TableNames.SongArtists;
 
-    public string?[] ToFields() => [SongId, ArtistId, Field.Of(ArtistPosition)];
-
-    public static SongArtistRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1]!, Field.Int(fields[2]) ?? 0);
-}
-
-public sealed record PlaylistEntryRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, int Position, string SongId,
-    string? AddedAt, string? AddedBy) : ITableRow<PlaylistEntryRow>
-{
-    public static IReadOnlyList<string> Columns { get; } =
-        ["playlist_id", "playlist_name", "playlist_snapshot_id", "position", "song_id", "added_at", "added_by"];
-
-    public string?[] ToFields() => [PlaylistId, PlaylistName, PlaylistSnapshotId, Field.Of(Position), SongId, AddedAt, AddedBy];
-
-    public static PlaylistEntryRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2], Field.Int(fields[3]) ?? 0, fields[4]!, fields[5], fields[6]);
-}
-
-public sealed record PlayRow(string PlayedAt, string SongId, string? ContextType, string? ContextUri) : ITableRow<PlayRow>
-{
-    public static IReadOnlyList<string> Columns { get; } = ["played_at", "song_id", "context_type", "context_uri"];
-
-    public string?[] ToFields() => [PlayedAt, SongId, ContextType, ContextUri];
-
-    public static PlayRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1]!, fields[2], fields[3]);
+    public static IReadOnlyList<TableColumn<SongArtistRow>> Schema { get; } =
+    [
+        TableColumn<SongArtistRow>.Text("song_id", r => r.SongId),
+        TableColumn<SongArtistRow>.Text("artist_id", r => r.ArtistId),
+        TableColumn<SongArtistRow>.Number("artist_position", r => r.ArtistPosition),
+    ];
 }
 
 /// <summary>
 /// Which version of a playlist a day's extraction saw. Extraction lands a playlist's items only when
 /// its snapshot id changed, but its metadata on every run: this table says what was on the playlist
-/// each day (join <see cref="PlaylistEntryRow"/> on playlist id and snapshot id). The merge also copies
-/// name and snapshot id onto that run's entries, because the pages of <c>/items</c> carry neither.
+/// each day (join <see cref="PlaylistEntryRow"/> on playlist id and snapshot id).
 /// </summary>
 public sealed record PlaylistRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, string? OwnerId) : ITableRow<PlaylistRow>
 {
-    public static IReadOnlyList<string> Columns { get; } = ["playlist_id", "playlist_name", "playlist_snapshot_id", "owner_id"];
+    public static string Table => TableNames.Playlists;
 
-    public string?[] ToFields() => [PlaylistId, PlaylistName, PlaylistSnapshotId, OwnerId];
-
-    public static PlaylistRow FromFields(IReadOnlyList<string?> fields) => new(fields[0]!, fields[1], fields[2], fields[3]);
+    public static IReadOnlyList<TableColumn<PlaylistRow>> Schema { get; } =
+    [
+        TableColumn<PlaylistRow>.Text("playlist_id", r => r.PlaylistId),
+        TableColumn<PlaylistRow>.Text("playlist_name", r => r.PlaylistName),
+        TableColumn<PlaylistRow>.Text("playlist_snapshot_id", r => r.PlaylistSnapshotId),
+        TableColumn<PlaylistRow>.Text("owner_id", r => r.OwnerId),
+    ];
 }
 
-/// <summary>Field text as Athena's OpenCSVSerDe and DuckDB read it: invariant numbers, true/false, empty for null.</summary>
-internal static class Field
+/// <summary>
+/// An item of a playlist version. The pages of <c>/items</c> carry neither the playlist's name nor
+/// its snapshot id: the day's tables copy them from the metadata the same run landed.
+/// </summary>
+public sealed record PlaylistEntryRow(string PlaylistId, string? PlaylistName, string? PlaylistSnapshotId, int Position, string SongId,
+    string? AddedAt, string? AddedBy) : ITableRow<PlaylistEntryRow>
 {
-    public static string? Of(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+    public static string Table => TableNames.PlaylistEntries;
 
-    public static string? Of(bool? value) => value switch { true => "true", false => "false", null => null };
+    public static IReadOnlyList<TableColumn<PlaylistEntryRow>> Schema { get; } =
+    [
+        TableColumn<PlaylistEntryRow>.Text("playlist_id", r => r.PlaylistId),
+        TableColumn<PlaylistEntryRow>.Text("playlist_name", r => r.PlaylistName),
+        TableColumn<PlaylistEntryRow>.Text("playlist_snapshot_id", r => r.PlaylistSnapshotId),
+        TableColumn<PlaylistEntryRow>.Number("position", r => r.Position),
+        TableColumn<PlaylistEntryRow>.Text("song_id", r => r.SongId),
+        TableColumn<PlaylistEntryRow>.Text("added_at", r => r.AddedAt),
+        TableColumn<PlaylistEntryRow>.Text("added_by", r => r.AddedBy),
+    ];
+}
 
-    public static int? Int(string? text) => string.IsNullOrEmpty(text) ? null : int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+public sealed record PlayRow(string PlayedAt, string SongId, string? ContextType, string? ContextUri) : ITableRow<PlayRow>
+{
+    public static string Table => TableNames.Plays;
 
-    public static bool? Bool(string? text) => string.IsNullOrEmpty(text) ? null : bool.Parse(text);
+    public static IReadOnlyList<TableColumn<PlayRow>> Schema { get; } =
+    [
+        TableColumn<PlayRow>.Text("played_at", r => r.PlayedAt),
+        TableColumn<PlayRow>.Text("song_id", r => r.SongId),
+        TableColumn<PlayRow>.Text("context_type", r => r.ContextType),
+        TableColumn<PlayRow>.Text("context_uri", r => r.ContextUri),
+    ];
+}
+
+/// <summary>
+/// A song in the user's library and when it was saved. A full pass over the library (raw subject
+/// <c>me</c>) lists every saved song; an incremental pass (subject <c>recent</c>) only the newest.
+/// </summary>
+public sealed record SavedTrackRow(string SongId, string SavedAt, bool FullPass) : ITableRow<SavedTrackRow>
+{
+    public static string Table => TableNames.SavedTracks;
+
+    public static IReadOnlyList<TableColumn<SavedTrackRow>> Schema { get; } =
+    [
+        TableColumn<SavedTrackRow>.Text("song_id", r => r.SongId),
+        TableColumn<SavedTrackRow>.Text("saved_at", r => r.SavedAt),
+        TableColumn<SavedTrackRow>.Boolean("full_pass", r => r.FullPass),
+    ];
+}
+
+/// <summary>One place of a top list: a track or an artist, its rank in a time range.</summary>
+public sealed record TopItemRow(string ItemType, string TimeRange, int Rank, string ItemId) : ITableRow<TopItemRow>
+{
+    public static string Table => TableNames.TopItems;
+
+    public static IReadOnlyList<TableColumn<TopItemRow>> Schema { get; } =
+    [
+        TableColumn<TopItemRow>.Text("item_type", r => r.ItemType),
+        TableColumn<TopItemRow>.Text("time_range", r => r.TimeRange),
+        TableColumn<TopItemRow>.Number("rank", r => r.Rank),
+        TableColumn<TopItemRow>.Text("item_id", r => r.ItemId),
+    ];
 }
 
 public static class TableNames
@@ -117,19 +211,28 @@ public static class TableNames
     public const string PlaylistEntries = "playlist_entries";
     public const string Plays = "plays";
     public const string Playlists = "playlists";
+    public const string SavedTracks = "saved_tracks";
+    public const string TopItems = "top_items";
 
     /// <summary>The tables analysts query, in the order reports list them.</summary>
-    public static readonly IReadOnlyList<string> Published = [Songs, Albums, Artists, SongArtists, Playlists, PlaylistEntries, Plays];
+    public static readonly IReadOnlyList<string> Published =
+        [Songs, Albums, Artists, SongArtists, Playlists, PlaylistEntries, Plays, SavedTracks, TopItems];
 
-    /// <summary>Each published table's columns, in order: the contract with the Glue catalog.</summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Columns = new Dictionary<string, IReadOnlyList<string>>
-    {
-        [Songs] = SongRow.Columns,
-        [Albums] = AlbumRow.Columns,
-        [Artists] = ArtistRow.Columns,
-        [SongArtists] = SongArtistRow.Columns,
-        [Playlists] = PlaylistRow.Columns,
-        [PlaylistEntries] = PlaylistEntryRow.Columns,
-        [Plays] = PlayRow.Columns,
-    };
+    /// <summary>Each published table's columns and types, in order: the contract with the Glue catalog.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> Columns =
+        new Dictionary<string, IReadOnlyList<(string, ColumnType)>>
+        {
+            [Songs] = Describe(SongRow.Schema),
+            [Albums] = Describe(AlbumRow.Schema),
+            [Artists] = Describe(ArtistRow.Schema),
+            [SongArtists] = Describe(SongArtistRow.Schema),
+            [Playlists] = Describe(PlaylistRow.Schema),
+            [PlaylistEntries] = Describe(PlaylistEntryRow.Schema),
+            [Plays] = Describe(PlayRow.Schema),
+            [SavedTracks] = Describe(SavedTrackRow.Schema),
+            [TopItems] = Describe(TopItemRow.Schema),
+        };
+
+    private static (string, ColumnType)[] Describe<T>(IReadOnlyList<TableColumn<T>> schema) =>
+        schema.Select(column => (column.Name, column.Type)).ToArray();
 }

@@ -1,109 +1,331 @@
+using System.IO.Compression;
 using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation;
 
+public sealed record TransformOptions
+{
+    public TableFormat Format { get; init; } = TableFormat.Parquet;
+
+    /// <summary>
+    /// The S3 path: each run's tables are saved as one fragment under <c>staging/</c>, and a day's tables
+    /// are published from every fragment of the day, so a run reads only its own raw objects. Off (the
+    /// local lake), a day's tables are rebuilt from all of its raw objects and nothing is staged.
+    /// </summary>
+    public bool StageRuns { get; init; }
+
+    /// <summary>Raw objects read and parsed at once.</summary>
+    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Told after each raw object is parsed.</summary>
+    public IProgress<TransformProgress>? Progress { get; init; }
+}
+
+/// <summary>How far a transformation is: raw objects parsed of those it has to read.</summary>
+public readonly record struct TransformProgress(int Done, int Total, long Bytes);
+
 /// <summary>
-/// Transforms raw objects into the lake: each object's rows go to staging files named after it,
-/// then every partition it touched is merged. A bad object is copied to quarantine with its reason
-/// and the rest of the batch goes on. Nothing raw is ever deleted or moved.
+/// Transforms raw objects into the lake's tables, one snapshot date at a time. Raw objects are parsed
+/// in parallel and folded into the day's tables (<see cref="SnapshotTables"/>), and each table
+/// partition is written once, as one file. A bad object is copied to quarantine with its reason and
+/// the rest go on. Nothing raw is ever deleted or moved.
+/// <para>
+/// Correct under any order of events: a day's tables are a function of the day's inputs (raw objects,
+/// or run fragments on S3), and publication ends only when a listing of those inputs, with their
+/// ETags, is unchanged from the listing the tables were built from. A concurrent replay that rewrites
+/// an input in place therefore makes the slower invocation publish again; the last write is always
+/// built from the newest inputs.
+/// </para>
 /// </summary>
 /// <param name="raw">Holds <c>raw/</c> and receives <c>quarantine/</c> (the raw bucket).</param>
-/// <param name="lake">Receives <c>staging/</c>, <c>transformed/</c> and <c>reports/</c> (the transformed bucket).</param>
-public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake)
+/// <param name="lake">Receives <c>transformed/</c>, <c>staging/</c> and <c>reports/</c> (the transformed bucket).</param>
+public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, TransformOptions? options = null)
 {
-    private readonly PartitionMerger _merger = new(lake);
+    /// <summary>A publication repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
+    private const int MaxRounds = 20;
 
-    public async Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, IProgress<TransformReport>? progress = null,
-        CancellationToken cancellationToken = default)
+    private readonly TransformOptions _options = options ?? new TransformOptions();
+
+    public TableFormat Format => _options.Format;
+
+    /// <summary>Transforms the snapshot dates (and, staging runs, the runs) of the given raw keys.</summary>
+    public async Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, CancellationToken cancellationToken = default)
     {
         var reports = new List<TransformReport>();
-        var touched = new SortedSet<(string Table, DateOnly Date)>();
+        var runsByDate = new SortedDictionary<DateOnly, SortedSet<string>>();
         foreach (var key in rawKeys.Distinct(StringComparer.Ordinal))
         {
-            var (report, tables) = await StageAsync(key, cancellationToken).ConfigureAwait(false);
-            reports.Add(report);
-            touched.UnionWith(tables);
+            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) || !key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+            {
+                reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw} or not {RawObjectKey.Extension}"));
+            }
+            else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
+            {
+                reports.Add(await QuarantineAsync(key, new InvalidRawObjectException(key, $"its key does not follow the raw layout ({problem})"),
+                    cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                if (!runsByDate.TryGetValue(parsed.SnapshotDate, out var runs))
+                {
+                    runsByDate[parsed.SnapshotDate] = runs = new SortedSet<string>(StringComparer.Ordinal);
+                }
+                runs.Add(parsed.RunId);
+            }
         }
 
-        var merged = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (table, date) in touched)
+        var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (date, runs) in runsByDate)
         {
-            merged[$"{table}/snapshot_date={date:yyyy-MM-dd}"] = await _merger.MergeAsync(table, date, cancellationToken).ConfigureAwait(false);
+            var day = _options.StageRuns
+                ? await TransformStagedAsync(date, runs, cancellationToken).ConfigureAwait(false)
+                : await TransformDirectAsync(date, cancellationToken).ConfigureAwait(false);
+            reports.AddRange(day.Objects);
+            foreach (var (partition, rows) in day.Partitions)
+            {
+                partitions[partition] = rows;
+            }
         }
-
-        // Reports are written once the merges succeeded: a report says the rows are queryable.
-        foreach (var report in reports.Where(r => r.Status != TransformStatus.Ignored))
-        {
-            await lake.PutBytesAsync(ReportKey(report.RawKey), JsonSerializer.SerializeToUtf8Bytes(report, TransformReportContext.Default.TransformReport),
-                "application/json", cancellationToken).ConfigureAwait(false);
-            progress?.Report(report);
-        }
-        return new TransformBatchReport(reports, merged);
+        return new TransformBatchReport(reports, partitions);
     }
 
-    public static string ReportKey(string rawKey) =>
-        LakeLayout.Reports + (rawKey.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) ? rawKey[LakeLayout.Raw.Length..] : rawKey);
-
-    public static string QuarantineKey(string rawKey) =>
-        LakeLayout.Quarantine + rawKey[LakeLayout.Raw.Length..];
-
-    private async Task<(TransformReport Report, IEnumerable<(string, DateOnly)> Tables)> StageAsync(string key, CancellationToken cancellationToken)
+    /// <summary>Every raw object of one day, from every source, with its version tag.</summary>
+    public async Task<List<ObjectVersion>> ListDayAsync(DateOnly date, CancellationToken cancellationToken = default)
     {
-        if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) || !key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+        var day = new List<ObjectVersion>();
+        foreach (var source in Enum.GetValues<RawSource>())
         {
-            return (new TransformReport(key, TransformStatus.Ignored, null, null, 0, Empty, new SkippedItems(0, 0, 0),
-                $"not under {LakeLayout.Raw} or not {RawObjectKey.Extension}", null), []);
+            var prefix = $"{LakeLayout.Raw}{source.ToKeySegment()}/snapshot_date={date:yyyy-MM-dd}/";
+            await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (version.Key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+                {
+                    day.Add(version);
+                }
+            }
         }
+        day.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return day;
+    }
+
+    /// <summary>The local lake: the day's tables from all of the day's raw objects; nothing staged.</summary>
+    private async Task<DayResult> TransformDirectAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var inputs = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+        for (var round = 1; ; round++)
+        {
+            var (tables, objects) = await FoldAsync(date, inputs.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
+            var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
+            var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+            if (now.SequenceEqual(inputs))
+            {
+                await WriteReportsAsync(date, objects, cancellationToken).ConfigureAwait(false);
+                return new DayResult(objects, partitions);
+            }
+            CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
+            inputs = now;
+        }
+    }
+
+    /// <summary>The S3 path: each touched run's fragment rebuilt from its own raw objects, then the day published from every fragment.</summary>
+    private async Task<DayResult> TransformStagedAsync(DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
+    {
+        var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+        var objects = new List<TransformReport>();
+        foreach (var run in runs)
+        {
+            var keys = day.Where(v => RunOf(v.Key) == run).Select(v => v.Key).ToList();
+            var (tables, reports) = await FoldAsync(date, keys, cancellationToken).ConfigureAwait(false);
+            await lake.PutBytesAsync(FragmentKey(date, run), Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
+            await WriteReportsAsync(date, reports, cancellationToken).ConfigureAwait(false);
+            objects.AddRange(reports);
+        }
+
+        var prefix = FragmentPrefix(date);
+        var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
+        for (var round = 1; ; round++)
+        {
+            var tables = new SnapshotTables(date);
+            foreach (var fragment in await ReadFragmentsAsync(fragments, cancellationToken).ConfigureAwait(false))
+            {
+                tables.Absorb(fragment);
+            }
+            var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
+            var now = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
+            if (now.SequenceEqual(fragments))
+            {
+                return new DayResult(objects, partitions);
+            }
+            CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
+            fragments = now;
+        }
+    }
+
+    private static void CheckRounds(int round, string what)
+    {
+        if (round >= MaxRounds)
+        {
+            throw new IOException($"{what} kept changing during {MaxRounds} publications; the invocation fails so that it is retried once writes pause.");
+        }
+    }
+
+    /// <summary>Reads and parses the objects in parallel and folds each into the day's tables as it is parsed.</summary>
+    private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(DateOnly date, List<string> keys, CancellationToken cancellationToken)
+    {
+        var tables = new SnapshotTables(date);
+        var reports = new TransformReport[keys.Count];
+        var done = 0;
+        long bytesRead = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = _options.Parallelism,
+            CancellationToken = cancellationToken,
+        }, async (index, token) =>
+        {
+            var key = RawObjectKey.Parse(keys[index]);
+            TransformReport report;
+            using (var bytes = await raw.ReadPooledAsync(keys[index], token).ConfigureAwait(false))
+            {
+                Interlocked.Add(ref bytesRead, bytes.Length);
+                try
+                {
+                    var rows = RawObjectTransformer.Transform(key, bytes.Span);
+                    lock (tables)
+                    {
+                        tables.Add(key, rows);
+                    }
+                    report = TransformReport.Transformed(key, rows);
+                }
+                catch (InvalidRawObjectException invalid)
+                {
+                    report = await QuarantineAsync(keys[index], invalid, token).ConfigureAwait(false);
+                }
+            }
+            reports[index] = report;
+            _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
+        }).ConfigureAwait(false);
+        return (tables, [.. reports]);
+    }
+
+    /// <summary>Writes each table of the day as one file; a table with no rows that day has no file.</summary>
+    private async Task<Dictionary<string, int>> PublishAsync(SnapshotTables tables, CancellationToken cancellationToken)
+    {
+        var publisher = new Publisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
+        await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
+        await Task.WhenAll(publisher.Writes).ConfigureAwait(false);
+        return publisher.Partitions;
+    }
+
+    private sealed class Publisher(IObjectStore lake, TableFormat format, DateOnly date, CancellationToken cancellationToken) : ITableVisitor
+    {
+        public List<Task> Writes { get; } = [];
+        public Dictionary<string, int> Partitions { get; } = new(StringComparer.Ordinal);
+
+        public Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>
+        {
+            var key = format.PartitionKey(T.Table, date);
+            if (rows.Count == 0)
+            {
+                // A replay that empties a table (an emptied playlist) must not leave the old file behind.
+                Writes.Add(lake.DeleteAsync(key, cancellationToken));
+                return Task.CompletedTask;
+            }
+            Partitions[$"{T.Table}/snapshot_date={date:yyyy-MM-dd}"] = rows.Count;
+            Writes.Add(Task.Run(async () =>
+            {
+                using var buffer = new MemoryStream();
+                format.Write(buffer, rows);
+                buffer.Position = 0;
+                await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
+            }, cancellationToken));
+            return Task.CompletedTask;
+        }
+    }
+
+    private async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
+    {
+        var quarantine = QuarantineKey(key);
+        // The reason lands first: a quarantined copy is never without it, and a retry rewrites both.
+        await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
+        return TransformReport.Quarantined(key, invalid.Reason, quarantine);
+    }
+
+    private async Task WriteReportsAsync(DateOnly date, IReadOnlyList<TransformReport> objects, CancellationToken cancellationToken)
+    {
+        foreach (var run in objects.GroupBy(o => RunOf(o.RawKey)).Where(g => g.Key is not null))
+        {
+            var report = new RunReport(run.Key!, $"{date:yyyy-MM-dd}", run.OrderBy(o => o.RawKey, StringComparer.Ordinal).ToList());
+            await lake.PutBytesAsync(ReportKey(date, run.Key!), JsonSerializer.SerializeToUtf8Bytes(report, TransformReportContext.Default.RunReport),
+                "application/json", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SnapshotTables[]> ReadFragmentsAsync(List<ObjectVersion> fragments, CancellationToken cancellationToken)
+    {
+        var tables = new SnapshotTables[fragments.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, fragments.Count), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = 16,
+            CancellationToken = cancellationToken,
+        }, async (index, token) =>
+        {
+            var bytes = await lake.ReadAllBytesAsync(fragments[index].Key, token).ConfigureAwait(false);
+            tables[index] = SnapshotTables.FromFragment(Decompress(bytes, fragments[index].Key));
+        }).ConfigureAwait(false);
+        return tables;
+    }
+
+    private static async Task<List<ObjectVersion>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken)
+    {
+        var versions = new List<ObjectVersion>();
+        await foreach (var version in store.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(version);
+        }
+        return versions;
+    }
+
+    private static byte[] Compress(SnapshotFragment fragment)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(gzip, fragment, SnapshotFragmentContext.Default.SnapshotFragment);
+        }
+        return buffer.ToArray();
+    }
+
+    private static SnapshotFragment Decompress(byte[] bytes, string key)
+    {
         try
         {
-            if (!RawObjectKey.TryParse(key, out var rawKey, out var keyProblem))
-            {
-                throw new InvalidRawObjectException(key, $"its key does not follow the raw layout ({keyProblem})");
-            }
-            var bytes = await raw.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
-            var rows = RawObjectTransformer.Transform(rawKey, bytes);
-            var tables = await WriteStagingAsync(rawKey, rows, cancellationToken).ConfigureAwait(false);
-            var report = new TransformReport(key, TransformStatus.Transformed, rawKey.Source.ToKeySegment(), $"{rawKey.SnapshotDate:yyyy-MM-dd}",
-                rows.ItemsRead, rows.RowCounts, new SkippedItems(rows.SkippedLocalFiles, rows.SkippedEpisodes, rows.SkippedUnavailable), null, null);
-            return (report, tables.Select(table => (table, rawKey.SnapshotDate)));
+            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+            return JsonSerializer.Deserialize(gzip, SnapshotFragmentContext.Default.SnapshotFragment)
+                ?? throw new InvalidDataException($"The run fragment {key} is empty.");
         }
-        catch (InvalidRawObjectException invalid)
+        catch (Exception exception) when (exception is JsonException or InvalidDataException)
         {
-            var quarantine = QuarantineKey(key);
-            await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
-            await raw.PutTextAsync(quarantine + ".reason.txt", invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
-            return (new TransformReport(key, TransformStatus.Quarantined, null, null, 0, Empty, new SkippedItems(0, 0, 0), invalid.Reason, quarantine), []);
+            throw new InvalidDataException($"The run fragment {key} cannot be read ({exception.Message}). Delete it and replay its day: it is rebuilt from the raw objects.", exception);
         }
     }
 
-    private async Task<List<string>> WriteStagingAsync(RawObjectKey key, TransformedObject rows, CancellationToken cancellationToken)
-    {
-        var written = new List<string>();
-        async Task Stage<T>(string table, IReadOnlyCollection<T> tableRows) where T : ITableRow<T>
-        {
-            if (tableRows.Count == 0)
-            {
-                return;
-            }
-            await lake.PutBytesAsync(StagingKey.For(table, key).ToString(), CsvTable.ToBytes(tableRows), "text/csv; charset=utf-8", cancellationToken).ConfigureAwait(false);
-            written.Add(table);
-        }
+    private static string? RunOf(string rawKey) => RawObjectKey.TryParse(rawKey, out var parsed, out _) ? parsed.RunId : null;
 
-        await Stage(TableNames.Songs, rows.Songs.Values).ConfigureAwait(false);
-        await Stage(TableNames.Albums, rows.Albums.Values).ConfigureAwait(false);
-        await Stage(TableNames.Artists, rows.Artists.Values).ConfigureAwait(false);
-        await Stage(TableNames.SongArtists, rows.SongArtists.Values).ConfigureAwait(false);
-        await Stage(TableNames.Playlists, rows.Playlists).ConfigureAwait(false);
-        await Stage(TableNames.PlaylistEntries, rows.PlaylistEntries).ConfigureAwait(false);
-        await Stage(TableNames.Plays, rows.Plays).ConfigureAwait(false);
-        if (rows.Playlists.Count > 0 && !written.Contains(TableNames.PlaylistEntries))
-        {
-            written.Add(TableNames.PlaylistEntries); // that day's entries take their playlist's name from this version
-        }
-        return written;
-    }
+    public const string ReasonSuffix = ".reason.txt";
 
-    private static readonly IReadOnlyDictionary<string, int> Empty = new Dictionary<string, int>();
+    public static string QuarantineKey(string rawKey) =>
+        LakeLayout.Quarantine + (rawKey.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) ? rawKey[LakeLayout.Raw.Length..] : rawKey);
+
+    /// <summary><c>staging/snapshot_date={date}/</c>: the run fragments of one day (S3 only).</summary>
+    public static string FragmentPrefix(DateOnly date) => $"{LakeLayout.Staging}snapshot_date={date:yyyy-MM-dd}/";
+
+    public static string FragmentKey(DateOnly date, string runId) => $"{FragmentPrefix(date)}{runId}.json.gz";
+
+    /// <summary><c>reports/snapshot_date={date}/{run}.json</c>: what happened to each raw object of a run.</summary>
+    public static string ReportKey(DateOnly date, string runId) => $"{LakeLayout.Reports}snapshot_date={date:yyyy-MM-dd}/{runId}.json";
+
+    private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions);
 }

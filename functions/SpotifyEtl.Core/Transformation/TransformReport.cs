@@ -1,20 +1,21 @@
 using System.Text.Json.Serialization;
+using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Transformation;
 
 public enum TransformStatus
 {
-    /// <summary>Rows were staged and their partitions merged.</summary>
+    /// <summary>Rows were folded into the day's tables.</summary>
     Transformed,
     /// <summary>The object could not be read; it was copied to quarantine with the reason beside it.</summary>
     Quarantined,
-    /// <summary>The key is outside <c>raw/</c>: not this function's object.</summary>
+    /// <summary>The key is outside <c>raw/</c>: not the transformation's object.</summary>
     Ignored,
 }
 
 /// <summary>
-/// What happened to one raw object, written to <c>reports/</c> as JSON. It holds no clock reading,
-/// so transforming the same object again writes the same report.
+/// What happened to one raw object. It holds no clock reading, so transforming the same object
+/// again gives the same report.
 /// </summary>
 public sealed record TransformReport(
     string RawKey,
@@ -22,26 +23,46 @@ public sealed record TransformReport(
     string? Source,
     string? SnapshotDate,
     int ItemsRead,
-    IReadOnlyDictionary<string, int> Rows,
+    int Rows,
     SkippedItems Skipped,
     string? Reason,
-    string? QuarantineKey);
-
-public sealed record SkippedItems(int LocalFiles, int Episodes, int Unavailable)
+    string? QuarantineKey)
 {
-    public int Total => LocalFiles + Episodes + Unavailable;
+    private static readonly SkippedItems None = new(0, 0, 0, 0);
+
+    public static TransformReport Transformed(RawObjectKey key, TransformedObject rows) =>
+        new(key.ToString(), TransformStatus.Transformed, key.Source.ToKeySegment(), $"{key.SnapshotDate:yyyy-MM-dd}", rows.ItemsRead, rows.RowCount,
+            new SkippedItems(rows.SkippedLocalFiles, rows.SkippedEpisodes, rows.SkippedUnavailable, rows.Unreadable), null, null);
+
+    public static TransformReport Quarantined(string key, string reason, string quarantineKey) =>
+        new(key, TransformStatus.Quarantined, null, null, 0, 0, None, reason, quarantineKey);
+
+    public static TransformReport Ignored(string key, string reason) =>
+        new(key, TransformStatus.Ignored, null, null, 0, 0, None, reason, null);
 }
 
-/// <summary>The outcome of one batch: an S3 event's records, or a folder on a laptop.</summary>
-public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects, IReadOnlyDictionary<string, int> MergedRows)
+/// <param name="Unreadable">Items with no track at all, or a track without an id: a shape this version does not know.</param>
+public sealed record SkippedItems(int LocalFiles, int Episodes, int Unavailable, int Unreadable)
+{
+    public int Total => LocalFiles + Episodes + Unavailable + Unreadable;
+}
+
+/// <summary>The objects of one run on one day, as written to <c>reports/snapshot_date={date}/{run}.json</c>.</summary>
+public sealed record RunReport(string RunId, string SnapshotDate, IReadOnlyList<TransformReport> Objects);
+
+/// <summary>The outcome of one transformation: the objects it read and the partitions it published with their row counts.</summary>
+public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects, IReadOnlyDictionary<string, int> Partitions)
 {
     public int Transformed => Objects.Count(o => o.Status == TransformStatus.Transformed);
     public int Quarantined => Objects.Count(o => o.Status == TransformStatus.Quarantined);
     public int Ignored => Objects.Count(o => o.Status == TransformStatus.Ignored);
+    /// <summary>Items whose shape this version could not read, in objects that still yielded rows.</summary>
+    public int UnreadableItems => Objects.Sum(o => o.Skipped.Unreadable);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(TransformReport))]
+[JsonSerializable(typeof(RunReport))]
 [JsonSerializable(typeof(TransformBatchReport))]
 public sealed partial class TransformReportContext : JsonSerializerContext;

@@ -9,26 +9,23 @@ public sealed class TransformedObject
     public Dictionary<string, SongRow> Songs { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, AlbumRow> Albums { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, ArtistRow> Artists { get; } = new(StringComparer.Ordinal);
-    public Dictionary<(string SongId, int Position), SongArtistRow> SongArtists { get; } = [];
+    /// <summary>Every artist of each song, in credit order.</summary>
+    public Dictionary<string, SongArtistRow[]> SongArtists { get; } = new(StringComparer.Ordinal);
     public List<PlaylistEntryRow> PlaylistEntries { get; } = [];
     public List<PlayRow> Plays { get; } = [];
     public List<PlaylistRow> Playlists { get; } = [];
+    public List<SavedTrackRow> SavedTracks { get; } = [];
+    public List<TopItemRow> TopItems { get; } = [];
 
     /// <summary>Entries read from the response, whether or not they became rows.</summary>
     public int ItemsRead { get; internal set; }
     public int SkippedLocalFiles { get; internal set; }
     public int SkippedEpisodes { get; internal set; }
-    /// <summary>Entries whose track is null: removed from Spotify or unavailable.</summary>
+    /// <summary>Entries whose track is null: removed from Spotify or unavailable in the market.</summary>
     public int SkippedUnavailable { get; internal set; }
+    /// <summary>Entries with no track field at all, or a track without an id: a shape this version does not know.</summary>
+    public int Unreadable { get; internal set; }
 
-    public IReadOnlyDictionary<string, int> RowCounts => new Dictionary<string, int>
-    {
-        [TableNames.Songs] = Songs.Count,
-        [TableNames.Albums] = Albums.Count,
-        [TableNames.Artists] = Artists.Count,
-        [TableNames.SongArtists] = SongArtists.Count,
-        [TableNames.Playlists] = Playlists.Count,
-        [TableNames.PlaylistEntries] = PlaylistEntries.Count,
-        [TableNames.Plays] = Plays.Count,
-    };
+    public int RowCount => Songs.Count + Albums.Count + Artists.Count + PlaylistEntries.Count + Plays.Count + Playlists.Count
+        + SavedTracks.Count + TopItems.Count;
 }

@@ -42,7 +42,12 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("declares the catalog and analytics: a Glue table per lake table, a crawler, a workgroup and a named query per .sql file", () => {
                 const sqlFiles = fs.readdirSync(path.join(infraDir, "queries")).filter((f) => f.endsWith(".sql"));
                 const tables = stack.all("aws:glue/catalogTable:CatalogTable").map((t) => String(t.inputs["name"])).sort();
-                assert.deepEqual(tables, ["albums", "artists", "playlist_entries", "playlists", "plays", "song_artists", "songs"]);
+                assert.deepEqual(tables, ["albums", "artists", "playlist_entries", "playlists", "plays", "saved_tracks", "song_artists", "songs", "top_items"]);
+                const format = stack.run.config["spotify-stack:tableFormat"] ?? "parquet";
+                for (const table of stack.all("aws:glue/catalogTable:CatalogTable")) {
+                    const library = (table.inputs["storageDescriptor"] as { serDeInfo: { serializationLibrary: string } }).serDeInfo.serializationLibrary;
+                    assert.match(library, format === "csv" ? /OpenCSVSerde$/ : /ParquetHiveSerDe$/, `${String(table.inputs["name"])} is declared in the stack's tableFormat`);
+                }
                 assert.equal(stack.all("aws:glue/catalogDatabase:CatalogDatabase").length, 1);
                 assert.equal(stack.all("aws:glue/crawler:Crawler").length, 1);
                 assert.equal(stack.all("aws:athena/workgroup:Workgroup").length, 1);
@@ -219,10 +224,14 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("no role may delete anything", () => {
+            test("no role may delete anything but a table file under transformed/ (an emptied table loses its file)", () => {
+                const transformed = String(stack.bucketNamed("transformed").state["arn"]);
                 for (const fn of stack.all(types.function)) {
-                    for (const action of stack.statementsOf(fn).flatMap((s) => asList(s.Action))) {
-                        assert.ok(!/Delete/i.test(action), `${fn.name}: ${action}`);
+                    for (const statement of stack.statementsOf(fn)) {
+                        for (const action of asList(statement.Action).filter((a) => /Delete/i.test(a))) {
+                            assert.equal(action, "s3:DeleteObject", `${fn.name}: ${action}`);
+                            assert.deepEqual(asList(statement.Resource), [`${transformed}/transformed/*`], `${fn.name}: ${action} beyond transformed/`);
+                        }
                     }
                 }
             });
@@ -243,21 +252,26 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": "state/*" } });
             });
 
-            test("transform may read raw/, quarantine into the raw bucket and write the transformed prefixes, never the secret", () => {
+            test("transform may read manifests/ and raw/, quarantine into the raw bucket and write the transformed prefixes, never the secret", () => {
                 const transform = stack.functionNamed("transform");
                 const statements = stack.statementsOf(transform);
                 const raw = String(stack.bucketNamed("raw").state["arn"]);
                 const transformed = String(stack.bucketNamed("transformed").state["arn"]);
                 const secret = String(stack.one(types.secret).state["arn"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/raw/x.json`), ["s3:GetObject"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/manifests/x.json`), ["s3:GetObject"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), ["s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`), []);
-                for (const prefix of ["staging/", "transformed/", "reports/"]) {
+                for (const prefix of ["staging/", "reports/"]) {
                     assert.deepEqual(actionsOn(statements, `${transformed}/${prefix}x`).sort(), ["s3:GetObject", "s3:PutObject"]);
                 }
+                assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x`).sort(), ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, secret), []);
-                const list = statements.find((s) => asList(s.Action).includes("s3:ListBucket"));
-                assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": "staging/*" } });
+                const lists = statements.filter((s) => asList(s.Action).includes("s3:ListBucket"));
+                assert.deepEqual(lists.map((s) => [s.Resource, s.Condition]), [
+                    [raw, { StringLike: { "s3:prefix": "raw/*" } }],
+                    [transformed, { StringLike: { "s3:prefix": "staging/*" } }],
+                ]);
             });
 
             test("environment variables carry names and ARNs only, as the runtime contract lists them", () => {
@@ -273,7 +287,8 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
-                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TRANSFORMED_BUCKET"]);
+                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET"]);
+                assert.ok(["parquet", "csv"].includes(transformEnv["TABLE_FORMAT"] ?? ""), "TABLE_FORMAT is the stack's tableFormat");
                 assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
                 assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
                 assert.equal(extractEnv["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], "2773");
@@ -335,7 +350,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.ok(stack.dependsOn(stack.one(types.target), permission), "the target is created before extract allows the rule to invoke it");
             });
 
-            test("the raw bucket's one notification sends raw/*.json objects to transform", () => {
+            test("the raw bucket's one notification sends each run's manifests/*.json to transform, never raw pages", () => {
                 const raw = stack.bucketNamed("raw");
                 const transform = stack.functionNamed("transform");
                 const notification = stack.one(types.notification);
@@ -343,7 +358,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const targets = notification.inputs["lambdaFunctions"] as { lambdaFunctionArn: string; events: string[]; filterPrefix: string; filterSuffix: string }[];
                 assert.equal(targets.length, 1);
                 assert.equal(targets[0]!.lambdaFunctionArn, transform.state["arn"]);
-                assert.equal(targets[0]!.filterPrefix, "raw/");
+                assert.equal(targets[0]!.filterPrefix, "manifests/");
                 assert.equal(targets[0]!.filterSuffix, ".json");
                 assert.deepEqual(targets[0]!.events, ["s3:ObjectCreated:*"]);
                 assert.equal(notification.inputs["queues"], undefined);

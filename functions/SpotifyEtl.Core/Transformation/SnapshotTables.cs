@@ -1,0 +1,255 @@
+using System.Text.Json.Serialization;
+using SpotifyEtl.Lake;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// The tables of one snapshot date, folded from raw objects by the merge rules. The result depends
+/// only on which raw objects of the day were folded, never on the order of folding:
+/// <list type="bullet">
+/// <item>songs, albums, artists, song_artists: one row per id; a later run's row wins (within a run, the later key).</item>
+/// <item>playlists: per playlist, the version the day's latest run saw.</item>
+/// <item>playlist_entries: per playlist, the items of the latest run that landed its items, even when that run found none
+/// (an emptied playlist has no entries), named from that run's metadata.</item>
+/// <item>plays: one row per (played_at, song_id).</item>
+/// <item>saved_tracks: one row per (song_id, saved_at); full_pass when any full pass that day listed it.</item>
+/// <item>top_items: per item type and time range, the ranking of the day's latest run.</item>
+/// </list>
+/// </summary>
+public sealed class SnapshotTables
+{
+    private readonly Dictionary<string, Versioned<SongRow>> _songs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Versioned<AlbumRow>> _albums = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Versioned<ArtistRow>> _artists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Versioned<SongArtistRow[]>> _songArtists = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Playlist, string Run), PlaylistRow> _versions = [];
+    private readonly Dictionary<string, RunList<PlaylistEntryRow>> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string PlayedAt, string SongId), PlayRow> _plays = [];
+    private readonly Dictionary<(string SongId, string SavedAt), SavedTrackRow> _saved = [];
+    private readonly Dictionary<(string Type, string Range), RunList<TopItemRow>> _top = [];
+
+    public SnapshotTables(DateOnly snapshotDate) => SnapshotDate = snapshotDate;
+
+    public DateOnly SnapshotDate { get; }
+
+    /// <summary>Folds one raw object's rows in. Objects of the date may come in any order.</summary>
+    public void Add(RawObjectKey key, TransformedObject rows)
+    {
+        if (key.SnapshotDate != SnapshotDate)
+        {
+            throw new ArgumentException($"{key} belongs to {key.SnapshotDate:yyyy-MM-dd}, not to {SnapshotDate:yyyy-MM-dd}.", nameof(key));
+        }
+        var order = new FoldOrder(key.RunId, key.ToString());
+        foreach (var (id, row) in rows.Songs) { Latest(_songs, id, new(order, row)); }
+        foreach (var (id, row) in rows.Albums) { Latest(_albums, id, new(order, row)); }
+        foreach (var (id, row) in rows.Artists) { Latest(_artists, id, new(order, row)); }
+        foreach (var (id, row) in rows.SongArtists) { Latest(_songArtists, id, new(order, row)); }
+        foreach (var row in rows.Playlists) { _versions[(row.PlaylistId, key.RunId)] = row; }
+        foreach (var row in rows.Plays) { Play(_plays, row); }
+        foreach (var row in rows.SavedTracks) { Saved(row); }
+        if (key.Source == RawSource.PlaylistItems)
+        {
+            // Every items page counts, even one with no rows: it says what the version held.
+            AddRun(_entries, key.Subject, key.RunId, rows.PlaylistEntries);
+        }
+        if (key.Source is RawSource.TopTracks or RawSource.TopArtists)
+        {
+            var type = key.Source == RawSource.TopTracks ? "track" : "artist";
+            AddRun(_top, (type, key.Subject), key.RunId, rows.TopItems);
+        }
+    }
+
+    /// <summary>Folds another set of the same date in (a run's fragment, in the S3 path).</summary>
+    public void Absorb(SnapshotTables other)
+    {
+        if (other.SnapshotDate != SnapshotDate)
+        {
+            throw new ArgumentException($"Tables of {other.SnapshotDate:yyyy-MM-dd} cannot fold into {SnapshotDate:yyyy-MM-dd}.", nameof(other));
+        }
+        foreach (var (id, row) in other._songs) { Latest(_songs, id, row); }
+        foreach (var (id, row) in other._albums) { Latest(_albums, id, row); }
+        foreach (var (id, row) in other._artists) { Latest(_artists, id, row); }
+        foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); }
+        foreach (var (version, row) in other._versions) { _versions[version] = row; }
+        foreach (var row in other._plays.Values) { Play(_plays, row); }
+        foreach (var row in other._saved.Values) { Saved(row); }
+        foreach (var (playlist, list) in other._entries) { AddRun(_entries, playlist, list.Run, list.Rows); }
+        foreach (var (ranking, list) in other._top) { AddRun(_top, ranking, list.Run, list.Rows); }
+    }
+
+    public IReadOnlyList<SongRow> Songs => Sorted(_songs.Values.Select(v => v.Row), r => r.SongId);
+    public IReadOnlyList<AlbumRow> Albums => Sorted(_albums.Values.Select(v => v.Row), r => r.AlbumId);
+    public IReadOnlyList<ArtistRow> Artists => Sorted(_artists.Values.Select(v => v.Row), r => r.ArtistId);
+
+    public IReadOnlyList<SongArtistRow> SongArtists =>
+        _songArtists.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value.Row).ToList();
+
+    /// <summary>Per playlist, the version its latest run that day saw.</summary>
+    public IReadOnlyList<PlaylistRow> Playlists =>
+        _versions.GroupBy(v => v.Key.Playlist, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(v => v.Key.Run, StringComparer.Ordinal).Value)
+            .ToList();
+
+    public IReadOnlyList<PlaylistEntryRow> PlaylistEntries
+    {
+        get
+        {
+            var rows = new List<PlaylistEntryRow>();
+            foreach (var (playlist, list) in _entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                // The version the same run landed; a run that landed items but no metadata takes the day's latest.
+                var version = _versions.GetValueOrDefault((playlist, list.Run))
+                    ?? Playlists.FirstOrDefault(p => string.Equals(p.PlaylistId, playlist, StringComparison.Ordinal));
+                rows.AddRange(list.Rows.OrderBy(r => r.Position)
+                    .Select(r => r with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId }));
+            }
+            return rows;
+        }
+    }
+
+    public IReadOnlyList<PlayRow> Plays =>
+        _plays.OrderBy(p => p.Key.PlayedAt, StringComparer.Ordinal).ThenBy(p => p.Key.SongId, StringComparer.Ordinal).Select(p => p.Value).ToList();
+
+    public IReadOnlyList<SavedTrackRow> SavedTracks =>
+        _saved.OrderBy(p => p.Key.SavedAt, StringComparer.Ordinal).ThenBy(p => p.Key.SongId, StringComparer.Ordinal).Select(p => p.Value).ToList();
+
+    public IReadOnlyList<TopItemRow> TopItems =>
+        _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
+            .SelectMany(t => t.Value.Rows.OrderBy(r => r.Rank)).ToList();
+
+    /// <summary>Writes every table of the day: the callback gets each table's name and rows, empty ones included.</summary>
+    public async Task ForEachTableAsync(ITableVisitor visitor)
+    {
+        await visitor.VisitAsync(Songs).ConfigureAwait(false);
+        await visitor.VisitAsync(Albums).ConfigureAwait(false);
+        await visitor.VisitAsync(Artists).ConfigureAwait(false);
+        await visitor.VisitAsync(SongArtists).ConfigureAwait(false);
+        await visitor.VisitAsync(Playlists).ConfigureAwait(false);
+        await visitor.VisitAsync(PlaylistEntries).ConfigureAwait(false);
+        await visitor.VisitAsync(Plays).ConfigureAwait(false);
+        await visitor.VisitAsync(SavedTracks).ConfigureAwait(false);
+        await visitor.VisitAsync(TopItems).ConfigureAwait(false);
+    }
+
+    private void Saved(SavedTrackRow row)
+    {
+        var key = (row.SongId, row.SavedAt);
+        _saved[key] = _saved.TryGetValue(key, out var known) && known.FullPass ? known : row;
+    }
+
+    private static void Latest<TKey, TRow>(Dictionary<TKey, Versioned<TRow>> rows, TKey id, Versioned<TRow> candidate) where TKey : notnull
+    {
+        if (!rows.TryGetValue(id, out var known) || known.Order.CompareTo(candidate.Order) <= 0)
+        {
+            rows[id] = candidate;
+        }
+    }
+
+    /// <summary>A play seen by two runs is one play; should their contexts differ, the same one is kept whatever the order.</summary>
+    private static void Play(Dictionary<(string PlayedAt, string SongId), PlayRow> plays, PlayRow row)
+    {
+        var key = (row.PlayedAt, row.SongId);
+        if (!plays.TryGetValue(key, out var known)
+            || string.CompareOrdinal($"{row.ContextType}\u001f{row.ContextUri}", $"{known.ContextType}\u001f{known.ContextUri}") < 0)
+        {
+            plays[key] = row;
+        }
+    }
+
+    private static void AddRun<TKey, TRow>(Dictionary<TKey, RunList<TRow>> lists, TKey id, string run, IEnumerable<TRow> rows) where TKey : notnull
+    {
+        if (!lists.TryGetValue(id, out var known) || string.CompareOrdinal(known.Run, run) < 0)
+        {
+            known = new RunList<TRow>(run);
+            lists[id] = known;
+        }
+        if (string.Equals(known.Run, run, StringComparison.Ordinal))
+        {
+            // Pages of one run are disjoint; a page folded twice (a repeated event) must not repeat its rows.
+            foreach (var row in rows)
+            {
+                if (known.Seen.Add(row))
+                {
+                    known.Rows.Add(row);
+                }
+            }
+        }
+    }
+
+    private static List<T> Sorted<T>(IEnumerable<T> rows, Func<T, string> key) => rows.OrderBy(key, StringComparer.Ordinal).ToList();
+
+    // ---- the fragment form: one run's tables, saved between invocations in the S3 path ----
+
+    internal SnapshotFragment ToFragment() => new(
+        SnapshotDate,
+        _songs.Values.ToList(), _albums.Values.ToList(), _artists.Values.ToList(), _songArtists.Values.ToList(),
+        _versions.Select(v => new RunVersion(v.Key.Run, v.Value)).ToList(),
+        _entries.Select(e => new PlaylistRun(e.Key, e.Value.Run, e.Value.Rows)).ToList(),
+        _plays.Values.ToList(), _saved.Values.ToList(),
+        _top.Select(t => new TopRun(t.Key.Type, t.Key.Range, t.Value.Run, t.Value.Rows)).ToList());
+
+    internal static SnapshotTables FromFragment(SnapshotFragment fragment)
+    {
+        var tables = new SnapshotTables(fragment.SnapshotDate);
+        foreach (var row in fragment.Songs) { Latest(tables._songs, row.Row.SongId, row); }
+        foreach (var row in fragment.Albums) { Latest(tables._albums, row.Row.AlbumId, row); }
+        foreach (var row in fragment.Artists) { Latest(tables._artists, row.Row.ArtistId, row); }
+        foreach (var row in fragment.SongArtists.Where(r => r.Row.Length > 0)) { Latest(tables._songArtists, row.Row[0].SongId, row); }
+        foreach (var version in fragment.Versions) { tables._versions[(version.Row.PlaylistId, version.Run)] = version.Row; }
+        foreach (var list in fragment.Entries) { AddRun(tables._entries, list.PlaylistId, list.Run, list.Rows); }
+        foreach (var row in fragment.Plays) { Play(tables._plays, row); }
+        foreach (var row in fragment.SavedTracks) { tables.Saved(row); }
+        foreach (var list in fragment.Top) { AddRun(tables._top, (list.ItemType, list.TimeRange), list.Run, list.Rows); }
+        return tables;
+    }
+}
+
+/// <summary>Receives each table of a day in turn (a generic callback over the row types).</summary>
+public interface ITableVisitor
+{
+    Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>;
+}
+
+/// <summary>Where a row came from, for "the later run wins": the run, then the raw key.</summary>
+internal readonly record struct FoldOrder(string Run, string Key) : IComparable<FoldOrder>
+{
+    public int CompareTo(FoldOrder other)
+    {
+        var byRun = string.CompareOrdinal(Run, other.Run);
+        return byRun != 0 ? byRun : string.CompareOrdinal(Key, other.Key);
+    }
+}
+
+internal sealed record Versioned<TRow>(FoldOrder Order, TRow Row);
+
+internal sealed class RunList<TRow>(string run)
+{
+    public string Run { get; } = run;
+    public List<TRow> Rows { get; } = [];
+    public HashSet<TRow> Seen { get; } = [];
+}
+
+internal sealed record RunVersion(string Run, PlaylistRow Row);
+
+internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistEntryRow> Rows);
+
+internal sealed record TopRun(string ItemType, string TimeRange, string Run, List<TopItemRow> Rows);
+
+/// <summary>One run's tables of one day, as the S3 path stores them under <c>staging/</c>.</summary>
+internal sealed record SnapshotFragment(
+    DateOnly SnapshotDate,
+    List<Versioned<SongRow>> Songs,
+    List<Versioned<AlbumRow>> Albums,
+    List<Versioned<ArtistRow>> Artists,
+    List<Versioned<SongArtistRow[]>> SongArtists,
+    List<RunVersion> Versions,
+    List<PlaylistRun> Entries,
+    List<PlayRow> Plays,
+    List<SavedTrackRow> SavedTracks,
+    List<TopRun> Top);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SnapshotFragment))]
+internal sealed partial class SnapshotFragmentContext : JsonSerializerContext;

@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SpotifyEtl.Transformation;
+
+// The parts of Spotify's responses the transformation reads, read straight from UTF-8 with
+// Utf8JsonReader: no document tree, no reflection, one pass. Every field is optional (Development
+// Mode omits popularity and external_ids, local files have null ids, episodes replace album and
+// artists with a show), unknown fields are skipped, and numbers are read in every shape Spotify has
+// served: 204053, 204053.0 and {"totalMilliseconds": 204053}. A value of the wrong kind (a string
+// where an object belongs) is an unexpected shape, reported with its path, never a crash.
+
+internal sealed class SpotifyArtist
+{
+    public bool HasId;
+    public string? Id;
+    public string? Name;
+    public string? Url;
+}
+
+internal sealed class SpotifyAlbum
+{
+    public string? Id;
+    public string? Name;
+    public string? AlbumType;
+    public int? TotalTracks;
+    public string? ReleaseDate;
+    public string? ReleaseDatePrecision;
+    public string? Url;
+}
+
+internal sealed class SpotifyTrack
+{
+    /// <summary>False when the object has no "id" at all: not a track as Spotify serves one.</summary>
+    public bool HasId;
+    public string? Id;
+    public string? Name;
+    public string? Type;
+    public int? DurationMs;
+    public int? TrackNumber;
+    public int? DiscNumber;
+    public bool? Explicit;
+    public bool? IsLocal;
+    public int? Popularity;
+    public string? Isrc;
+    public string? Url;
+    public SpotifyAlbum? Album;
+    public List<SpotifyArtist>? Artists;
+}
+
+/// <summary>A raw object whose JSON is well formed but not shaped as the source promises.</summary>
+public sealed class UnexpectedShapeException(string message) : Exception(message);
+
+/// <summary>Reading primitives over <see cref="Utf8JsonReader"/> positioned on a value.</summary>
+internal static class SpotifyReader
+{
+    public static string? String(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            _ => throw Shape(path, reader.TokenType, "a string"),
+        };
+    }
+
+    public static bool? Boolean(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.Null => null,
+            _ => throw Shape(path, reader.TokenType, "true or false"),
+        };
+    }
+
+    /// <summary>An integer served as 42, 42.0, "42" or {"totalMilliseconds": 42}; fractions are rounded.</summary>
+    public static int? Integer(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number:
+                return reader.TryGetInt32(out var whole) ? whole : Round(reader.GetDouble(), path);
+            case JsonTokenType.String:
+                return double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+                    ? Round(parsed, path)
+                    : throw new UnexpectedShapeException($"{path} is the string \"{Truncate(reader.GetString())}\", not a number");
+            case JsonTokenType.StartObject:
+                int? value = null;
+                var sawNumber = false;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("totalMilliseconds"u8) || reader.ValueTextEquals("total_milliseconds"u8))
+                    {
+                        value = Integer(ref reader, path + ".totalMilliseconds");
+                        sawNumber = true;
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                return sawNumber ? value : throw new UnexpectedShapeException($"{path} is an object without \"totalMilliseconds\", not a number");
+            default:
+                throw Shape(path, reader.TokenType, "a number");
+        }
+    }
+
+    private static int Round(double value, string path) =>
+        double.IsFinite(value) && value is >= int.MinValue and <= int.MaxValue
+            ? (int)Math.Round(value, MidpointRounding.AwayFromZero)
+            : throw new UnexpectedShapeException($"{path} is {value.ToString(CultureInfo.InvariantCulture)}, out of range for a whole number");
+
+    /// <summary>Reads <c>{"spotify": "..."}</c> (external_urls) or <c>{"isrc": "..."}</c> (external_ids).</summary>
+    public static string? Nested(ref Utf8JsonReader reader, string path, ReadOnlySpan<byte> name)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        Expect(ref reader, JsonTokenType.StartObject, path, "an object");
+        string? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                value = String(ref reader, path);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        return value;
+    }
+
+    /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
+    public static string? IdOf(ref Utf8JsonReader reader, string path) => Nested(ref reader, path, "id"u8);
+
+    public static SpotifyTrack? Track(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return TrackValue(ref reader, path);
+    }
+
+    /// <summary>A track (or null) whose first token the reader is on.</summary>
+    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        var track = new SpotifyTrack();
+        Expect(ref reader, JsonTokenType.StartObject, path, "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8)) { track.HasId = true; track.Id = String(ref reader, path + ".id"); }
+            else if (reader.ValueTextEquals("name"u8)) { track.Name = String(ref reader, path + ".name"); }
+            else if (reader.ValueTextEquals("type"u8)) { track.Type = String(ref reader, path + ".type"); }
+            else if (reader.ValueTextEquals("duration_ms"u8)) { track.DurationMs = Integer(ref reader, path + ".duration_ms"); }
+            else if (reader.ValueTextEquals("track_number"u8)) { track.TrackNumber = Integer(ref reader, path + ".track_number"); }
+            else if (reader.ValueTextEquals("disc_number"u8)) { track.DiscNumber = Integer(ref reader, path + ".disc_number"); }
+            else if (reader.ValueTextEquals("explicit"u8)) { track.Explicit = Boolean(ref reader, path + ".explicit"); }
+            else if (reader.ValueTextEquals("is_local"u8)) { track.IsLocal = Boolean(ref reader, path + ".is_local"); }
+            else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, path + ".popularity"); }
+            else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, path + ".external_ids", "isrc"u8); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, path + ".external_urls", "spotify"u8); }
+            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path + ".album"); }
+            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path + ".artists"); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        return track;
+    }
+
+    /// <summary>An artist (or null) whose first token the reader is on.</summary>
+    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, string path)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        var artist = new SpotifyArtist();
+        Expect(ref reader, JsonTokenType.StartObject, path, "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = String(ref reader, path + ".id"); }
+            else if (reader.ValueTextEquals("name"u8)) { artist.Name = String(ref reader, path + ".name"); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, path + ".external_urls", "spotify"u8); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        return artist;
+    }
+
+    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        Expect(ref reader, JsonTokenType.StartArray, path, "an array");
+        var artists = new List<SpotifyArtist>(2);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var artist = ArtistValue(ref reader, path);
+            if (artist is not null)
+            {
+                artists.Add(artist);
+            }
+        }
+        return artists;
+    }
+
+    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        var album = new SpotifyAlbum();
+        Expect(ref reader, JsonTokenType.StartObject, path, "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8)) { album.Id = String(ref reader, path + ".id"); }
+            else if (reader.ValueTextEquals("name"u8)) { album.Name = String(ref reader, path + ".name"); }
+            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = String(ref reader, path + ".album_type"); }
+            else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, path + ".total_tracks"); }
+            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = String(ref reader, path + ".release_date"); }
+            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = String(ref reader, path + ".release_date_precision"); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, path + ".external_urls", "spotify"u8); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        return album;
+    }
+
+    public static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, string path, string what)
+    {
+        if (reader.TokenType != expected)
+        {
+            throw Shape(path, reader.TokenType, what);
+        }
+    }
+
+    public static UnexpectedShapeException Shape(string path, JsonTokenType found, string expected) =>
+        new($"{path} is {Describe(found)}, not {expected}");
+
+    public static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    private static string? Truncate(string? text) => text is { Length: > 40 } ? text[..40] + "…" : text;
+}
