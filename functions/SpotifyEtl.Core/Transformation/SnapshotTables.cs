@@ -181,13 +181,21 @@ public sealed class SnapshotTables
 
     // ---- the fragment form: one run's tables, saved between invocations in the S3 path ----
 
+    /// <summary>The fragment form, sorted throughout: the same rows always give the same bytes, whatever the fold order.</summary>
     internal SnapshotFragment ToFragment() => new(
         SnapshotDate,
-        _songs.Values.ToList(), _albums.Values.ToList(), _artists.Values.ToList(), _songArtists.Values.ToList(),
-        _versions.Select(v => new RunVersion(v.Key.Run, v.Value)).ToList(),
-        _entries.Select(e => new PlaylistRun(e.Key, e.Value.Run, e.Value.Rows)).ToList(),
-        _plays.Values.ToList(), _saved.Values.ToList(),
-        _top.Select(t => new TopRun(t.Key.Type, t.Key.Range, t.Value.Run, t.Value.Rows)).ToList());
+        _songs.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
+        _albums.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
+        _artists.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
+        _songArtists.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
+        _versions.OrderBy(v => v.Key.Playlist, StringComparer.Ordinal).ThenBy(v => v.Key.Run, StringComparer.Ordinal)
+            .Select(v => new RunVersion(v.Key.Run, v.Value)).ToList(),
+        _entries.OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => new PlaylistRun(e.Key, e.Value.Run, e.Value.Rows.OrderBy(r => r.Position).ThenBy(r => r.SongId, StringComparer.Ordinal).ToList())).ToList(),
+        [.. Plays],
+        [.. SavedTracks],
+        _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
+            .Select(t => new TopRun(t.Key.Type, t.Key.Range, t.Value.Run, t.Value.Rows.OrderBy(r => r.Rank).ToList())).ToList());
 
     internal static SnapshotTables FromFragment(SnapshotFragment fragment)
     {

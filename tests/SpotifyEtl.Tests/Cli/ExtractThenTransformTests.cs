@@ -47,7 +47,7 @@ public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
         SpotifyExtractorTests.AssertNoSecret(extract.Output + extract.Errors);
         using var duck = new DuckDb();
         string Count(string table, string where = "true") =>
-            duck.Query($"SELECT count(*) FROM read_csv('{Path.Combine(lake, "transformed", table)}/*/*.csv', header = true) WHERE {where}").Rows[0][0]!;
+            duck.Query($"SELECT count(*) FROM read_parquet('{Path.Combine(lake, "transformed", table)}/*/*.parquet') WHERE {where}").Rows[0][0]!;
         Assert.Equal("60", Count("playlist_entries", $"playlist_id = '{PlaylistId}' AND playlist_snapshot_id = 'snapshot-1'"));
         Assert.Equal("1", Count("playlists"));
         Assert.Equal("3", Count("plays"));

@@ -35,14 +35,72 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Equal(keys.Count, summary.GetProperty("records").GetInt32());
         Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
         Assert.Equal(0, summary.GetProperty("quarantined").GetInt32());
-        foreach (var table in TableNames.Published)
+        foreach (var table in TableNames.Published.Except([TableNames.SavedTracks, TableNames.TopItems]))
         {
-            Assert.True(await _lake.ExistsAsync(PartitionMerger.OutputKey(table, SampleOptions.DefaultLastDay)), $"no {table} table");
+            Assert.True(await _lake.ExistsAsync(TableFormat.Parquet.PartitionKey(table, SampleOptions.DefaultLastDay)), $"no {table} table");
         }
-        foreach (var key in keys)
+        foreach (var run in keys.Select(key => RawObjectKey.Parse(key)).Select(key => (key.SnapshotDate, key.RunId)).Distinct())
         {
-            Assert.True(await _lake.ExistsAsync(TransformPipeline.ReportKey(key)), $"no report for {key}");
+            Assert.True(await _lake.ExistsAsync(TransformPipeline.ReportKey(run.SnapshotDate, run.RunId)), $"no report for run {run.RunId}");
         }
+    }
+
+    [Fact]
+    public async Task A_manifest_event_transforms_the_runs_raw_objects_once_and_publishes_each_table_once()
+    {
+        var keys = await LandSampleAsync();
+        var run = RawObjectKey.Parse(keys[0]).RunId;
+        var manifest = await LandManifestAsync(run, keys);
+
+        var summary = Invoke(S3Event([(RawBucket, Encode(manifest))]));
+
+        Assert.Equal(1, summary.GetProperty("manifests").GetInt32());
+        Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
+        var partitions = summary.GetProperty("partitions").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains($"songs/snapshot_date={SampleOptions.DefaultLastDay:yyyy-MM-dd}", partitions);
+        Assert.True(await _lake.ExistsAsync(TransformPipeline.FragmentKey(SampleOptions.DefaultLastDay, run)), "the run's tables are kept as one fragment");
+        Assert.Single(await ListAsync(_lake, LakeLayout.Staging));
+    }
+
+    [Fact]
+    public async Task A_replay_invocation_rebuilds_whole_days_from_their_raw_objects()
+    {
+        var keys = await LandSampleAsync();
+        var day = SampleOptions.DefaultLastDay;
+
+        var summary = Invoke($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""");
+
+        Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
+        Assert.True(await _lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Songs, day)));
+        var error = Assert.Throws<InvalidDataException>(() => Invoke("""{"replay_dates": ["yesterday"]}"""));
+        Assert.Contains("'yesterday', which is not a yyyy-MM-dd date", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreadable_manifest_is_quarantined_with_its_reason_instead_of_failing_forever()
+    {
+        await _raw.PutTextAsync("manifests/20261120T060000Z.json", "{\"run_id\": ", "application/json");
+
+        var summary = Invoke(S3Event([(RawBucket, "manifests/20261120T060000Z.json")]));
+
+        Assert.Equal(0, summary.GetProperty("transformed").GetInt32());
+        var reason = await _raw.ReadAllTextAsync("quarantine/manifests/20261120T060000Z.json.reason.txt");
+        Assert.Contains("replay their day", reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>A run's manifest as the extractor writes it last: every raw key it landed, per source.</summary>
+    private async Task<string> LandManifestAsync(string run, IEnumerable<string> keys)
+    {
+        var objects = new JsonArray(keys.Select(key => (JsonNode)JsonValue.Create(key)!).ToArray());
+        var manifest = new JsonObject
+        {
+            ["run_id"] = run,
+            ["outcome"] = "succeeded",
+            ["sources"] = new JsonArray(new JsonObject { ["source"] = "sample", ["objects"] = objects }),
+        };
+        var key = $"manifests/{run}.json";
+        await _raw.PutTextAsync(key, manifest.ToJsonString(), "application/json");
+        return key;
     }
 
     [Fact]
@@ -87,11 +145,13 @@ public sealed class TransformFunctionTests : IDisposable
         }));
 
         Assert.Equal(5, summary.GetProperty("records").GetInt32());
-        Assert.Equal(1, summary.GetProperty("transformed").GetInt32());
+        // A raw object's event (a manual upload) transforms its whole run, so the run's fragment stays complete.
+        var run = RawObjectKey.Parse(record).RunId;
+        Assert.Equal(keys.Count(key => RawObjectKey.Parse(key).RunId == run), summary.GetProperty("transformed").GetInt32());
         Assert.Equal(4, summary.GetProperty("ignored").GetInt32());
         var ignored = LogLines().Where(line => line.GetProperty("event").GetString() == "transform_record_ignored").ToList();
         Assert.Equal(4, ignored.Count);
-        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("outside 'raw/'", StringComparison.Ordinal)
+        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("outside 'manifests/' and 'raw/'", StringComparison.Ordinal)
                                          && line.GetProperty("key").GetString() == "state/recently_played.json");
         Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("someone-elses-bucket", StringComparison.Ordinal));
         Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("ObjectRemoved:Delete", StringComparison.Ordinal));
@@ -126,10 +186,10 @@ public sealed class TransformFunctionTests : IDisposable
         await _raw.PutTextAsync(bad, "", "application/json");
         var notification = S3Event(keys.Append(bad).Select(key => (RawBucket, Encode(key))));
 
-        var first = Invoke(notification).GetRawText();
+        var first = WithoutMetricTimestamp(Invoke(notification));
         var lakeAfterFirst = await SnapshotAsync(_lake, "");
         var quarantineAfterFirst = await SnapshotAsync(_raw, LakeLayout.Quarantine);
-        var second = Invoke(notification).GetRawText();
+        var second = WithoutMetricTimestamp(Invoke(notification));
 
         Assert.Equal(first, second);
         Assert.Equal(lakeAfterFirst, await SnapshotAsync(_lake, ""));
@@ -138,21 +198,26 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     [Fact]
-    public async Task Every_raw_object_gets_one_json_log_line()
+    public async Task A_quarantined_object_gets_a_json_log_line_with_its_reason_and_transformed_ones_only_the_summary()
     {
         var keys = await LandSampleAsync();
+        var bad = new RawObjectKey(RawSource.RecentlyPlayed, SampleOptions.DefaultLastDay, "me", "20261120T070000Z", 1).ToString();
+        await _raw.PutTextAsync(bad, "{\"items\": 42}", "application/json");
 
-        Invoke(S3Event(keys.Select(key => (RawBucket, Encode(key)))));
+        Invoke(S3Event(keys.Append(bad).Select(key => (RawBucket, Encode(key)))));
 
         var objectLines = LogLines().Where(line => line.GetProperty("event").GetString() == "transform_object").ToList();
-        Assert.Equal(keys, objectLines.Select(line => line.GetProperty("key").GetString()!).Order(StringComparer.Ordinal));
-        Assert.All(objectLines, line =>
-        {
-            Assert.Equal(RawBucket, line.GetProperty("bucket").GetString());
-            Assert.Equal("transformed", line.GetProperty("status").GetString());
-            Assert.Equal(TransformPipeline.ReportKey(line.GetProperty("key").GetString()!), line.GetProperty("report_key").GetString());
-        });
-        Assert.Equal("transform_completed", LogLines().Last().GetProperty("event").GetString());
+        var line = Assert.Single(objectLines);
+        Assert.Equal(bad, line.GetProperty("key").GetString());
+        Assert.Equal("quarantined", line.GetProperty("status").GetString());
+        Assert.Contains("unexpected shape", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var summary = LogLines().Last();
+        Assert.Equal("transform_completed", summary.GetProperty("event").GetString());
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
+        // The summary is an Embedded Metric Format record: CloudWatch makes the counts metrics an alarm can watch.
+        var metrics = summary.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        Assert.Equal("SpotifyStack", metrics.GetProperty("Namespace").GetString());
+        Assert.Contains(metrics.GetProperty("Metrics").EnumerateArray(), m => m.GetProperty("Name").GetString() == "quarantined");
     }
 
     [Fact]
@@ -193,8 +258,24 @@ public sealed class TransformFunctionTests : IDisposable
             TransformSettings.FromEnvironment(name => name == TransformSettings.RawBucketVariable ? "raw" : null));
 
         Assert.Contains("TRANSFORMED_BUCKET", error.Message, StringComparison.Ordinal);
-        Assert.Equal(new TransformSettings("raw", "out"),
-            TransformSettings.FromEnvironment(name => name == TransformSettings.RawBucketVariable ? "raw" : "out"));
+        var variables = new Dictionary<string, string?>
+        {
+            [TransformSettings.RawBucketVariable] = "raw",
+            [TransformSettings.TransformedBucketVariable] = "out",
+        };
+        Assert.Equal(new TransformSettings("raw", "out", TableFormat.Parquet), TransformSettings.FromEnvironment(variables.GetValueOrDefault));
+        variables[TransformSettings.TableFormatVariable] = "CSV";
+        Assert.Equal(TableFormat.Csv, TransformSettings.FromEnvironment(variables.GetValueOrDefault).Format);
+        variables[TransformSettings.TableFormatVariable] = "orc";
+        var format = Assert.Throws<InvalidOperationException>(() => TransformSettings.FromEnvironment(variables.GetValueOrDefault));
+        Assert.Contains("TABLE_FORMAT is 'orc': it must be parquet or csv", format.Message, StringComparison.Ordinal);
+    }
+
+    private static string WithoutMetricTimestamp(JsonElement summary)
+    {
+        var node = JsonNode.Parse(summary.GetRawText())!.AsObject();
+        node.Remove("_aws");
+        return node.ToJsonString();
     }
 
     /// <summary>The raw objects of a small sample, as the extractor lands them: keys hold '='.</summary>
@@ -323,11 +404,11 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         Assert.True(await raw.ExistsAsync(TransformPipeline.QuarantineKey(bad) + ".reason.txt"));
         Assert.True(await raw.ExistsAsync(bad));
         Assert.Empty(await TransformFunctionTests.ListAsync(lake, LakeLayout.Quarantine));
-        foreach (var table in TableNames.Published)
+        foreach (var table in TableNames.Published.Except([TableNames.SavedTracks, TableNames.TopItems]))
         {
-            Assert.True(await lake.ExistsAsync(PartitionMerger.OutputKey(table, SampleOptions.DefaultLastDay)), $"no {table} table in the transformed bucket");
+            Assert.True(await lake.ExistsAsync(TableFormat.Parquet.PartitionKey(table, SampleOptions.DefaultLastDay)), $"no {table} table in the transformed bucket");
         }
-        Assert.Contains("song_id", await lake.ReadAllTextAsync(PartitionMerger.OutputKey(TableNames.Songs, SampleOptions.DefaultLastDay)), StringComparison.Ordinal);
+        Assert.Contains("song_id", await lake.ReadAllTextAsync(TableFormat.Parquet.PartitionKey(TableNames.Songs, SampleOptions.DefaultLastDay)), StringComparison.Ordinal);
     }
 
     public void Dispose() => _client.Dispose();

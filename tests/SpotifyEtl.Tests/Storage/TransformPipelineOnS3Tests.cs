@@ -7,8 +7,9 @@ using Xunit;
 namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
-/// The whole transformation with both buckets on an S3-protocol server gives, byte for byte, the
-/// lake it gives on a laptop, quarantine included: the Lambda and <c>spotify-etl transform</c> publish the same tables.
+/// The whole transformation with both buckets on an S3-protocol server, through run fragments as the
+/// Lambda does it, gives, byte for byte, the tables it gives on a laptop, quarantine included: the
+/// Lambda and <c>spotify-etl transform</c> publish the same tables.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposable
@@ -25,14 +26,16 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
         var s3Raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
         var s3Lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
 
-        var local = await GenerateAndTransformAsync(localRaw, localLake);
-        var s3 = await GenerateAndTransformAsync(s3Raw, s3Lake);
+        var local = await GenerateAndTransformAsync(localRaw, localLake, stageRuns: false);
+        var s3 = await GenerateAndTransformAsync(s3Raw, s3Lake, stageRuns: true);
 
         Assert.Equal(1, s3.Quarantined);
         Assert.Equal(local.Transformed, s3.Transformed);
         Assert.True(s3.Transformed > 10, $"only {s3.Transformed} raw objects were transformed");
-        Assert.Equal(local.MergedRows, s3.MergedRows);
-        foreach (var prefix in new[] { LakeLayout.Transformed, LakeLayout.Staging, LakeLayout.Reports })
+        Assert.Equal(local.Partitions, s3.Partitions);
+        Assert.Empty(await ListAsync(localLake, LakeLayout.Staging));
+        Assert.NotEmpty(await ListAsync(s3Lake, LakeLayout.Staging));
+        foreach (var prefix in new[] { LakeLayout.Transformed, LakeLayout.Reports })
         {
             var localKeys = await ListAsync(localLake, prefix);
             Assert.NotEmpty(localKeys);
@@ -44,9 +47,9 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
                 Assert.True(expected.SequenceEqual(actual), $"{key} differs between the local lake and S3");
             }
         }
-        foreach (var table in TableNames.Published)
+        foreach (var table in new[] { TableNames.Songs, TableNames.Plays, TableNames.PlaylistEntries })
         {
-            Assert.Contains(await ListAsync(s3Lake, LakeLayout.Transformed + table + "/"), key => key.EndsWith($"/{table}.csv", StringComparison.Ordinal));
+            Assert.Contains(await ListAsync(s3Lake, LakeLayout.Transformed + table + "/"), key => key.EndsWith($"/{table}.parquet", StringComparison.Ordinal));
         }
         var quarantined = await ListAsync(localRaw, LakeLayout.Quarantine);
         Assert.Equal([TransformPipeline.QuarantineKey(Truncated), TransformPipeline.QuarantineKey(Truncated) + ".reason.txt"], quarantined);
@@ -61,12 +64,12 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
     private static readonly string Truncated =
         new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "truncated", "20261120T060000Z", 3).ToString();
 
-    private static async Task<TransformBatchReport> GenerateAndTransformAsync(IObjectStore raw, IObjectStore lake)
+    private static async Task<TransformBatchReport> GenerateAndTransformAsync(IObjectStore raw, IObjectStore lake, bool stageRuns)
     {
         await new SampleGenerator(raw).WriteAsync(Sample);
         await raw.PutTextAsync(Truncated, "{\"href\":\"https://api.spotify.com/v1/playlists/truncated/items\",\"items\":[{\"added_at\":", "application/json");
         var keys = await ListAsync(raw, LakeLayout.Raw);
-        return await new TransformPipeline(raw, lake).TransformAsync(keys);
+        return await new TransformPipeline(raw, lake, new TransformOptions { StageRuns = stageRuns }).TransformAsync(keys);
     }
 
     private static async Task<List<string>> ListAsync(IObjectStore store, string prefix)

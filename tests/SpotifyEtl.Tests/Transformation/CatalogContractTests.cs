@@ -6,20 +6,21 @@ using Xunit;
 namespace SpotifyEtl.Tests.Transformation;
 
 /// <summary>
-/// Athena maps CSV fields to columns by position: the columns the C# transformation writes must be
-/// the columns the stack declares in Glue (infra/catalog/tables.ts), in the same order.
+/// Athena maps CSV fields to columns by position and Parquet columns by name and type: the columns
+/// the C# transformation writes must be the columns the stack declares in Glue
+/// (infra/catalog/tables.ts), in the same order, with the same types.
 /// </summary>
 public partial class CatalogContractTests
 {
     [Fact]
-    public void Every_table_the_transformation_writes_has_the_columns_the_Glue_catalog_declares_in_order()
+    public void Every_table_the_transformation_writes_has_the_columns_and_types_the_Glue_catalog_declares_in_order()
     {
         var declared = GlueTables(File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "catalog", "tables.ts")));
 
         Assert.Equal(TableNames.Published.Order(StringComparer.Ordinal), declared.Keys.Order(StringComparer.Ordinal));
         foreach (var table in TableNames.Published)
         {
-            Assert.Equal(TableNames.Columns[table], declared[table]);
+            Assert.Equal(TableNames.Columns[table].Select(c => $"{c.Name}:{GlueType(c.Type)}"), declared[table]);
         }
     }
 
@@ -29,7 +30,8 @@ public partial class CatalogContractTests
         var tables = new Dictionary<string, List<string>>();
         foreach (Match table in TablePattern().Matches(source))
         {
-            tables[table.Groups["name"].Value] = ColumnPattern().Matches(table.Groups["columns"].Value).Select(c => c.Groups[1].Value).ToList();
+            tables[table.Groups["name"].Value] = ColumnPattern().Matches(table.Groups["columns"].Value)
+                .Select(c => $"{c.Groups[1].Value}:{c.Groups[2].Value}").ToList();
         }
         return tables;
     }
@@ -37,6 +39,13 @@ public partial class CatalogContractTests
     [GeneratedRegex("""name:\s*"(?<name>[a-z_]+)",[^\[]*?columns:\s*\[(?<columns>.*?)\n\s*\]""", RegexOptions.Singleline)]
     private static partial Regex TablePattern();
 
-    [GeneratedRegex("""column\("([a-z_]+)""")]
+    private static string GlueType(ColumnType type) => type switch
+    {
+        ColumnType.WholeNumber => "int",
+        ColumnType.Boolean => "boolean",
+        _ => "string",
+    };
+
+    [GeneratedRegex("""column\("([a-z_]+)",\s*"([a-z]+)""")]
     private static partial Regex ColumnPattern();
 }

@@ -35,14 +35,14 @@ public sealed class CsvRoundTripThroughDuckDbTests : IDisposable
         var key = new RawObjectKey(RawSource.TopTracks, new DateOnly(2026, 11, 20), "short_term", "20261120T060000Z", 1).ToString();
         await lake.PutTextAsync(key, Page(0, tracks), "application/json");
 
-        await new TransformPipeline(lake, lake).TransformAsync([key]);
+        await new TransformPipeline(lake, lake, new TransformOptions { Format = TableFormat.Csv }).TransformAsync([key]);
 
         using var duck = new DuckDb();
-        var songs = duck.Query($"SELECT song_id, song_name FROM {ReadCsv(_folder[PartitionMerger.OutputKey(TableNames.Songs, new DateOnly(2026, 11, 20))])} ORDER BY song_id");
+        var songs = duck.Query($"SELECT song_id, song_name FROM {ReadCsv(_folder[TableFormat.Csv.PartitionKey(TableNames.Songs, new DateOnly(2026, 11, 20))])} ORDER BY song_id");
         var expected = names.Select(name => AthenaValues.Text(name)).ToArray();
         Assert.Equal(expected, songs.Rows.Select(row => row[1]));
         Assert.Equal("Intro (Live at the Roundhouse)", songs.Rows[2][1]);
-        var albums = duck.Query($"SELECT album_name, release_date, release_year FROM {ReadCsv(_folder[PartitionMerger.OutputKey(TableNames.Albums, new DateOnly(2026, 11, 20))])}");
+        var albums = duck.Query($"SELECT album_name, release_date, release_year FROM {ReadCsv(_folder[TableFormat.Csv.PartitionKey(TableNames.Albums, new DateOnly(2026, 11, 20))])}");
         Assert.Equal("Album, \"the\" one|1999-12-01|1999", string.Join('|', Assert.Single(albums.Rows)));
     }
 
@@ -53,10 +53,10 @@ public sealed class CsvRoundTripThroughDuckDbTests : IDisposable
         var key = new RawObjectKey(RawSource.TopTracks, new DateOnly(2026, 11, 20), "short_term", "20261120T060000Z", 1).ToString();
         await lake.PutTextAsync(key, Page(0, Track("t1", "Song", Album("alb1", "A", "2001", "year"), Artist("a1", "A"))), "application/json");
 
-        await new TransformPipeline(lake, lake).TransformAsync([key]);
+        await new TransformPipeline(lake, lake, new TransformOptions { Format = TableFormat.Csv }).TransformAsync([key]);
 
         using var duck = new DuckDb();
-        var path = _folder[PartitionMerger.OutputKey(TableNames.Songs, new DateOnly(2026, 11, 20))];
+        var path = _folder[TableFormat.Csv.PartitionKey(TableNames.Songs, new DateOnly(2026, 11, 20))];
         var types = duck.Query($"SELECT typeof(duration_ms), typeof(explicit), popularity IS NULL, duration_ms + 1 FROM {ReadCsv(path)}");
         Assert.Equal("BIGINT|BOOLEAN|true|200001", string.Join('|', Assert.Single(types.Rows)));
     }

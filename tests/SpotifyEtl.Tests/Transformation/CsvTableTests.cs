@@ -18,9 +18,16 @@ public sealed class CsvTableTests
         var rows = Texts.Select((text, i) => new SongRow($"id{i}", text, i % 3 == 0 ? null : i * 1000, i % 4 == 0 ? null : i % 2 == 0,
             i % 5 == 0 ? null : text, i % 2 == 0 ? null : -i, i, 1, "album," + text, null, "https://open.spotify.com/track/" + i)).ToList();
 
-        var read = CsvTable.Read<SongRow>(new MemoryStream(CsvTable.ToBytes(rows)), "songs.csv").ToList();
-
-        Assert.Equal(rows, read);
+        using var reader = new StreamReader(new MemoryStream(CsvTable.ToBytes(rows)));
+        using var csv = new CsvHelper.CsvParser(reader, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(csv.Read());
+        Assert.Equal(SongRow.Schema.Select(c => c.Name), csv.Record!);
+        foreach (var row in rows)
+        {
+            Assert.True(csv.Read());
+            Assert.Equal(SongRow.Schema.Select(c => c.Format(row) ?? ""), csv.Record!);
+        }
+        Assert.False(csv.Read());
     }
 
     [Fact]
@@ -29,14 +36,5 @@ public sealed class CsvTableTests
         var csv = Encoding.UTF8.GetString(CsvTable.ToBytes([new ArtistRow("a1", "Tyler, The Creator", null), new ArtistRow("a2", "Plain", "u")]));
 
         Assert.Equal("artist_id,artist_name,artist_url\na1,\"Tyler, The Creator\",\na2,Plain,u\n", csv);
-    }
-
-    [Fact]
-    public void A_file_with_another_header_is_refused_with_its_name()
-    {
-        var error = Assert.Throws<InvalidDataException>(() =>
-            CsvTable.Read<ArtistRow>(new MemoryStream("artist_name,artist_id\nx,y\n"u8.ToArray()), "staging/artists/x.csv").ToList());
-
-        Assert.Contains("staging/artists/x.csv", error.Message, StringComparison.Ordinal);
     }
 }

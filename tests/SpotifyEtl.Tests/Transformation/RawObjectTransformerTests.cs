@@ -36,7 +36,7 @@ public class RawObjectTransformerTests
         var rows = Transform(RawSource.PlaylistItems, Page(0,
             Entry(Track("t1", "Shakira: Bzrp Music Sessions, Vol. 53", AlbumA, Bizarrap, Shakira))));
 
-        Assert.Equal([("art1", 1), ("art2", 2)], rows.SongArtists.Values.Select(a => (a.ArtistId, a.ArtistPosition)));
+        Assert.Equal([("art1", 1), ("art2", 2)], rows.SongArtists["t1"].Select(a => (a.ArtistId, a.ArtistPosition)));
         Assert.Equal("art1", rows.Songs["t1"].PrimaryArtistId);
         Assert.Equal(["art1", "art2"], rows.Artists.Keys.Order(StringComparer.Ordinal));
     }

@@ -28,9 +28,11 @@ public sealed class TransformPipelineTests : IDisposable
         return key;
     }
 
-    private Task<TransformBatchReport> TransformAsync(params string[] keys) => new TransformPipeline(_lake, _lake).TransformAsync(keys);
+    private static readonly TransformOptions Csv = new() { Format = TableFormat.Csv };
 
-    private string Table(string table) => File.ReadAllText(_folder[PartitionMerger.OutputKey(table, Day)]);
+    private Task<TransformBatchReport> TransformAsync(params string[] keys) => new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
+
+    private string Table(string table, DateOnly? day = null) => File.ReadAllText(_folder[TableFormat.Csv.PartitionKey(table, day ?? Day)]);
 
     private static string[] Lines(string csv) => csv.TrimEnd('\n').Split('\n');
 
@@ -40,9 +42,9 @@ public sealed class TransformPipelineTests : IDisposable
         await new SampleGenerator(_lake).WriteAsync(new SampleOptions(Days: 3, Items: 70));
         var keys = await _lake.ListAsync(LakeLayout.Raw).ToListAsync();
 
-        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        await new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
         var first = _folder.Files();
-        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        await new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
         var second = _folder.Files();
 
         Assert.Equal(first.Keys, second.Keys);
@@ -59,11 +61,11 @@ public sealed class TransformPipelineTests : IDisposable
         await new SampleGenerator(otherLake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
         var keys = await _lake.ListAsync(LakeLayout.Raw).ToListAsync();
 
-        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        await new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
         // One object per batch, newest first: every merge sees a different partial set.
         foreach (var key in Enumerable.Reverse(keys))
         {
-            await new TransformPipeline(otherLake, otherLake).TransformAsync([key]);
+            await new TransformPipeline(otherLake, otherLake, Csv).TransformAsync([key]);
         }
 
         var inOrder = _folder.Files(LakeLayout.Transformed);
@@ -156,9 +158,9 @@ public sealed class TransformPipelineTests : IDisposable
         await TransformAsync(tuesday, items, monday);
 
         Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(Table(TableNames.Playlists))[1]);
-        Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(File.ReadAllText(_folder[PartitionMerger.OutputKey(TableNames.Playlists, nextDay)]))[1]);
+        Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(Table(TableNames.Playlists, nextDay))[1]);
         Assert.Equal("pl1,Road Trip,snap-1,1,t1,2026-11-20T08:00:00Z,owner", Lines(Table(TableNames.PlaylistEntries))[1]);
-        Assert.False(File.Exists(_folder[PartitionMerger.OutputKey(TableNames.PlaylistEntries, nextDay)]));
+        Assert.False(File.Exists(_folder[TableFormat.Csv.PartitionKey(TableNames.PlaylistEntries, nextDay)]));
     }
 
     [Fact]
@@ -182,7 +184,9 @@ public sealed class TransformPipelineTests : IDisposable
         }
         Assert.Contains("not valid JSON", await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt"), StringComparison.Ordinal);
         Assert.Contains("no \"items\" array", await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(notSpotify) + ".reason.txt"), StringComparison.Ordinal);
-        Assert.Contains("\"status\": \"Quarantined\"", await _lake.ReadAllTextAsync(TransformPipeline.ReportKey(truncated)), StringComparison.Ordinal);
+        var runReport = await _lake.ReadAllTextAsync(TransformPipeline.ReportKey(Day, "20261120T060000Z"));
+        Assert.Contains("\"status\": \"Quarantined\"", runReport, StringComparison.Ordinal);
+        Assert.Contains(truncated, runReport, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -207,7 +211,7 @@ public sealed class TransformPipelineTests : IDisposable
         }
 
         // As S3 events would: many invocations at once, each with one object of the same partition.
-        await Task.WhenAll(keys.Select(key => Task.Run(() => new TransformPipeline(_lake, _lake).TransformAsync([key]))));
+        await Task.WhenAll(keys.Select(key => Task.Run(() => new TransformPipeline(_lake, _lake, Csv).TransformAsync([key]))));
 
         Assert.Equal(25, Lines(Table(TableNames.Songs)).Length);
         Assert.Equal(25, Lines(Table(TableNames.PlaylistEntries)).Length);
