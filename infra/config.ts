@@ -96,6 +96,25 @@ export interface CatalogConfig {
     readonly athenaBytesScannedCutoffPerQuery: number;
 }
 
+/** Connection to Snowflake and where the lake's tables land there; `enabled: false` declares nothing of Snowflake. */
+export interface SnowflakeConfig {
+    readonly enabled: boolean;
+    readonly organization: string;
+    readonly account: string;
+    readonly user: string;
+    /** Empty = the user's default role. */
+    readonly role: string;
+    /** Upper-case Snowflake identifiers, created by the program. */
+    readonly database: string;
+    readonly schema: string;
+    /** `<minute> <hour> <day> <month> <weekday> <time zone>` of the reload tasks; empty = no reload tasks. */
+    readonly reloadSchedule: string;
+    /** Exactly one of the two is non-empty when enabled (secret config). */
+    readonly privateKey: pulumi.Output<string>;
+    readonly password: pulumi.Output<string>;
+    readonly authentication: "privateKey" | "password";
+}
+
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
@@ -109,6 +128,7 @@ export interface StackConfig {
     readonly schedule: ScheduleConfig;
     readonly alarms: AlarmsConfig;
     readonly catalog: CatalogConfig;
+    readonly snowflake: SnowflakeConfig;
 }
 
 /** Every project config key. Pulumi.yaml must declare exactly these, with the same type and default. */
@@ -147,6 +167,16 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "alarmEmail", type: "string", default: "", description: "E-mail subscribed to the alarm topic (confirm the subscription mail); empty = no subscription." },
     { key: "catalogCrawlerSchedule", type: "string", default: "cron(0 7 * * ? *)", description: "Schedule of the Glue crawler over transformed/ (`cron(...)`); empty = on demand only." },
     { key: "tableFormat", type: "string", default: "parquet", description: "File format of the lake's tables under transformed/: `parquet` (typed, snappy-compressed; the default) or `csv` (OpenCSVSerDe)." },
+    { key: "snowflakeEnabled", type: "boolean", default: false, description: "Load the lake's tables into Snowflake (storage integration, stage, a table, pipe and view per table; docs/snowflake.md); false = nothing of Snowflake is declared." },
+    { key: "snowflakeOrganization", type: "string", default: "", description: "Snowflake organization name (the first half of `<organization>-<account>`); required when snowflakeEnabled." },
+    { key: "snowflakeAccount", type: "string", default: "", description: "Snowflake account name (the second half of `<organization>-<account>`); required when snowflakeEnabled." },
+    { key: "snowflakeUser", type: "string", default: "", description: "Snowflake user the program connects as; required when snowflakeEnabled." },
+    { key: "snowflakeRole", type: "string", default: "", description: "Role of the program's Snowflake session (needs CREATE INTEGRATION, CREATE DATABASE, EXECUTE TASK, EXECUTE MANAGED TASK); empty = the user's default role." },
+    { key: "snowflakeDatabase", type: "string", default: "", description: "Snowflake database the program creates for the lake; empty = `<NAMEPREFIX>_<STACK>` in upper case." },
+    { key: "snowflakeSchema", type: "string", default: "LAKE", description: "Schema inside snowflakeDatabase holding the stage, tables, pipes and views." },
+    { key: "snowflakeReloadSchedule", type: "string", default: "0 8 * * * UTC", description: "Cron (`<min> <hour> <day> <month> <weekday> <time zone>`) of the tasks that reload partitions rewritten by a replay; empty = no reload tasks." },
+    { key: "snowflakePrivateKey", type: "string", secret: true, description: "PEM private key of snowflakeUser (key-pair authentication; secret config). Set this or snowflakePassword when snowflakeEnabled." },
+    { key: "snowflakePassword", type: "string", secret: true, description: "Password of snowflakeUser (secret config), when it has no key pair. Set this or snowflakePrivateKey when snowflakeEnabled." },
     { key: "athenaBytesScannedCutoffPerQuery", type: "integer", default: 1073741824, description: "Athena workgroup limit of bytes scanned per query (at least 10485760)." },
 ];
 
@@ -242,6 +272,12 @@ class Reader {
             return [];
         }
         return parsed;
+    }
+
+    /** Whether the stack sets the key at all (read without the secret-access warning of Config.get). */
+    isSet(key: string): boolean {
+        this.spec(key);
+        return pulumi.runtime.getConfig(`${projectName}:${key}`) !== undefined;
     }
 
     secret(key: string, required: boolean): pulumi.Output<string> {
@@ -370,6 +406,8 @@ export function loadConfig(): StackConfig {
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
 
+    const snowflake = readSnowflakeConfig(r, namePrefix);
+
     if (r.problems.length > 0) {
         throw new ConfigValidationError(r.problems);
     }
@@ -385,5 +423,47 @@ export function loadConfig(): StackConfig {
         schedule,
         alarms,
         catalog,
+        snowflake,
+    };
+}
+
+/** `spotify-dev` -> `SPOTIFY_DEV`: a Snowflake identifier that needs no quotes. */
+export function snowflakeIdentifier(text: string): string {
+    return text.toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/^([^A-Z_])/, "_$1");
+}
+
+const snowflakeIdentifierProblem = (v: string): string | undefined =>
+    v === "" || /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v) ? undefined : "must be a Snowflake identifier (letters, digits, underscores; not starting with a digit)";
+
+function readSnowflakeConfig(r: Reader, namePrefix: string): SnowflakeConfig {
+    const enabled = r.boolean("snowflakeEnabled");
+    const required = (key: string) => (v: string) => (enabled && v === "" ? `is required when snowflakeEnabled is true: pulumi config set ${key} <value>` : undefined);
+    const organization = r.string("snowflakeOrganization", required("snowflakeOrganization"));
+    const account = r.string("snowflakeAccount", required("snowflakeAccount"));
+    const user = r.string("snowflakeUser", required("snowflakeUser"));
+    const role = r.string("snowflakeRole", snowflakeIdentifierProblem);
+    const database = r.string("snowflakeDatabase", snowflakeIdentifierProblem);
+    const schema = r.string("snowflakeSchema", (v) => (v === "" ? "must name a schema" : snowflakeIdentifierProblem(v)));
+    const reloadSchedule = r.string("snowflakeReloadSchedule", (v) =>
+        v === "" || /^\S+( \S+){4} [A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 0 8 * * * UTC, or empty");
+    const hasKey = r.isSet("snowflakePrivateKey");
+    const hasPassword = r.isSet("snowflakePassword");
+    if (enabled && hasKey === hasPassword) {
+        r.fail("snowflakePrivateKey", hasKey
+            ? "and snowflakePassword are both set: keep one (pulumi config rm snowflakePassword)"
+            : "or snowflakePassword is required when snowflakeEnabled is true: pulumi config set --secret snowflakePrivateKey < key.p8");
+    }
+    return {
+        enabled,
+        organization,
+        account,
+        user,
+        role: role.toUpperCase(),
+        database: database === "" ? snowflakeIdentifier(`${namePrefix}_${pulumi.getStack()}`) : database.toUpperCase(),
+        schema: schema.toUpperCase(),
+        reloadSchedule,
+        privateKey: r.secret("snowflakePrivateKey", false),
+        password: r.secret("snowflakePassword", false),
+        authentication: hasKey ? "privateKey" : "password",
     };
 }

@@ -9,6 +9,7 @@ import { Catalog, glueDatabaseName } from "./components/catalog";
 import { LambdaFunction } from "./components/lambdaFunction";
 import { Schedule } from "./components/schedule";
 import { SpotifySecret } from "./components/secret";
+import { SnowflakeLoad } from "./components/snowflake";
 import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
 import { loadConfig } from "./config";
@@ -109,6 +110,16 @@ const analytics = new Analytics(`${base}-analytics`, {
     resultsBucketName: storage.athenaResults.name,
     bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
 }, opts);
+
+// Optional (snowflakeEnabled): the lake's tables loaded continuously into Snowflake (docs/snowflake.md).
+if (config.snowflake.enabled) {
+    new SnowflakeLoad(`${base}-snowflake`, {
+        config: config.snowflake,
+        tableFormat: config.catalog.tableFormat,
+        transformedBucket: storage.transformed,
+        accountId: account.accountId,
+    }, opts);
+}
 
 const alarms = new Alarms(`${base}-alarms`, {
     email: config.alarms.email,

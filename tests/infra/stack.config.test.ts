@@ -9,6 +9,7 @@ import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
 import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
 import { stackNames } from "../../infra/build/ci";
+import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
 import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
 
 interface DeclaredKey {
@@ -169,6 +170,9 @@ describe("an invalid value fails naming its key", () => {
         ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
         ["catalogCrawlerSchedule", "rate(1 day)", /spotify-stack:catalogCrawlerSchedule must be cron/],
         ["athenaBytesScannedCutoffPerQuery", "1000", /spotify-stack:athenaBytesScannedCutoffPerQuery must be between 10485760/],
+        ["snowflakeEnabled", "on", /spotify-stack:snowflakeEnabled must be true or false/],
+        ["snowflakeDatabase", "spotify-lake", /spotify-stack:snowflakeDatabase must be a Snowflake identifier/],
+        ["snowflakeReloadSchedule", "daily", /spotify-stack:snowflakeReloadSchedule must be five cron fields and a time zone/],
     ];
     for (const [key, value, expected] of cases) {
         test(`${key} = ${value}`, () => {
@@ -214,6 +218,44 @@ describe("an invalid value fails naming its key", () => {
             "spotify-stack:transformTimeoutSeconds": "0",
         }, secretKeys);
         assert.throws(() => require(path.join(infraDir, "index.ts")), /spotify-stack:transformTimeoutSeconds must be between 1 and 900/);
+    });
+});
+
+describe("Snowflake", () => {
+    const snowflakeOn = devWithSnowflake;
+    const loadWithSecrets = (config: Record<string, string>) => {
+        pulumi.runtime.setAllConfig(config, snowflakeSecretKeys);
+        return loadConfig();
+    };
+
+    test("is off by default and then needs no account, user or credentials", () => {
+        const config = load(validConfig());
+        assert.equal(config.snowflake.enabled, false);
+        assert.equal(config.snowflake.database, "SPOTIFY_DEV");
+        assert.equal(config.snowflake.schema, "LAKE");
+    });
+
+    test("turned on without account, user or credentials names each missing key and how to set it", () => {
+        const message = problemsOf({ ...validConfig(), "spotify-stack:snowflakeEnabled": "true" });
+        assert.match(message, /spotify-stack:snowflakeOrganization is required when snowflakeEnabled is true: pulumi config set snowflakeOrganization/);
+        assert.match(message, /spotify-stack:snowflakeAccount is required/);
+        assert.match(message, /spotify-stack:snowflakeUser is required/);
+        assert.match(message, /spotify-stack:snowflakePrivateKey or snowflakePassword is required when snowflakeEnabled is true: pulumi config set --secret/);
+    });
+
+    test("takes a private key or a password, not both", () => {
+        const both = snowflakeOn({ "spotify-stack:snowflakePrivateKey": "key", "spotify-stack:snowflakePassword": "pw" });
+        assert.throws(() => loadWithSecrets(both), /snowflakePrivateKey and snowflakePassword are both set: keep one/);
+        const withPassword = loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakePassword": "pw", "spotify-stack:snowflakeDatabase": "analytics" }));
+        assert.equal(withPassword.snowflake.authentication, "password");
+        assert.equal(withPassword.snowflake.database, "ANALYTICS");
+        const withKey = loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakePrivateKey": "key" }));
+        assert.equal(withKey.snowflake.authentication, "privateKey");
+    });
+
+    test("credentials are declared secret in Pulumi.yaml, so pulumi config set refuses them in plain text", () => {
+        assert.equal(project.config["snowflakePrivateKey"]?.secret, true);
+        assert.equal(project.config["snowflakePassword"]?.secret, true);
     });
 });
 

@@ -55,3 +55,10 @@ test("dev log groups keep 14 days and raw objects never move to a colder class",
     assert.ok(rules.every((r) => r.transitions === undefined), "dev raw objects have no transition");
     assert.ok(rules.some((r) => r.filter?.prefix === "raw/" && r.expiration?.days === 90), "raw/ expires after 90 days");
 });
+
+test("with snowflakeEnabled off (the default) nothing of Snowflake is declared and the transformed bucket has no notification", () => {
+    const snowflake = stack.run.resources.filter((r) => r.type.startsWith("snowflake:") || r.type === "pulumi:providers:snowflake" || r.type === "spotify:etl:SnowflakeLoad");
+    assert.deepEqual(snowflake.map((r) => `${r.type} ${r.name}`), []);
+    assert.equal(stack.where(types.notification, "bucket", stack.bucketNamed("transformed").state["bucket"]).length, 0);
+    assert.ok(stack.all(types.role).every((r) => !String(r.inputs["assumeRolePolicy"]).includes("sts:ExternalId")), "a role trusts an external account");
+});

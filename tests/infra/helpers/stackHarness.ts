@@ -10,6 +10,9 @@ import * as yaml from "js-yaml";
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 export const infraDir = path.join(repoRoot, "infra");
 export const fakeAccountId = "123456789012";
+export const fakeSnowflakeIamUserArn = "arn:aws:iam::999988887777:user/abc1-s-v2st0000";
+export const fakeSnowflakeExternalId = "MYORG-MYACCOUNT_SFCRole=2_abcdefghijklmnopqrstuvwxyz0=";
+export const fakeSnowpipeQueueArn = (region: string): string => `arn:aws:sqs:${region}:999988887777:sf-snowpipe-AIDAEXAMPLE-abcdefghij`;
 export const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
 
 export interface RecordedResource {
@@ -92,6 +95,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             const arn = `arn:aws:sns:${region}:${fakeAccountId}:${topic}`;
             return { id: arn, state: { ...inputs, name: topic, arn } };
         }
+        // What Snowflake answers once the integration and the pipes exist: the IAM user and external id of
+        // the handshake, and the account's Snowpipe queue.
+        case "snowflake:index/storageIntegration:StorageIntegration":
+            return { id: own("name", physical), state: { ...inputs, storageAwsIamUserArn: fakeSnowflakeIamUserArn, storageAwsExternalId: fakeSnowflakeExternalId } };
+        case "snowflake:index/pipe:Pipe":
+            return { id: own("name", physical), state: { ...inputs, notificationChannel: fakeSnowpipeQueueArn(region) } };
         default:
             return { id: `${name}-id`, state: { ...inputs, arn: `arn:aws:mock:${region}:${fakeAccountId}:${type}/${name}` } };
     }
