@@ -17,7 +17,8 @@ public sealed record SampleSummary(int Objects, int Playlists, int Days, long By
 /// <summary>
 /// Writes raw Spotify responses as the extractor would land them, for a Development Mode app: two
 /// playlists, one changing every day and one every other day (metadata every day, every page of
-/// <c>/items</c>, 50 per page, on the days it changed), and a page of recently played tracks per day.
+/// <c>/items</c>, 50 per page, on the days it changed), a page of recently played tracks per day, the
+/// saved tracks (a full pass the first day, then incremental pages) and the top tracks and artists.
 /// The same options give the same bytes.
 /// </summary>
 public sealed class SampleGenerator(IObjectStore destination)
@@ -46,6 +47,10 @@ public sealed class SampleGenerator(IObjectStore destination)
             }
         }
 
+        // Saved tracks and top lists draw from a random sequence of their own, and only songs already on a
+        // playlist: every other table of a seed stays as it was before they were added.
+        var listener = new SampleListener(new Random(unchecked(options.Seed * 31 + 7)),
+            playlists.SelectMany(p => p.Entries).Select(e => e.Content).OfType<SampleTrack>().DistinctBy(t => t.Id).ToList());
         var lastDay = options.LastDay ?? SampleOptions.DefaultLastDay;
         var objects = 0;
         long bytes = 0;
@@ -80,6 +85,11 @@ public sealed class SampleGenerator(IObjectStore destination)
             bytes += await LandAsync(new RawObjectKey(RawSource.RecentlyPlayed, day, "me", runId, 1),
                 RecentlyPlayed(random, library, playlists, runStart), cancellationToken).ConfigureAwait(false);
             objects++;
+            foreach (var (source, subject, body) in listener.Day(dayNumber, runStart))
+            {
+                bytes += await LandAsync(new RawObjectKey(source, day, subject, runId, 1), body, cancellationToken).ConfigureAwait(false);
+                objects++;
+            }
         }
         return new SampleSummary(objects, playlists.Length, options.Days, bytes);
     }

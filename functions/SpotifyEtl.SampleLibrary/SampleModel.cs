@@ -19,6 +19,7 @@ internal sealed class SampleTrack(int index, string id, string name, SampleAlbum
     public int Index { get; } = index;
     public string Id { get; } = id;
     public SampleAlbum Album { get; } = album;
+    public IReadOnlyList<SampleArtist> Artists { get; } = artists;
 
     public override void Write(Utf8JsonWriter w)
     {
@@ -39,7 +40,7 @@ internal sealed class SampleTrack(int index, string id, string name, SampleAlbum
         w.WriteString("type", "album");
         w.WriteString("uri", $"spotify:album:{Album.Id}");
         w.WriteEndObject();
-        WriteArtists(w, artists);
+        WriteArtists(w, Artists);
         w.WriteNumber("disc_number", 1);
         w.WriteNumber("duration_ms", durationMs);
         w.WriteBoolean("explicit", isExplicit);

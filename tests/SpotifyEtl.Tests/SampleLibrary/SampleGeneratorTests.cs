@@ -3,6 +3,7 @@ using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
 using Xunit;
 
 namespace SpotifyEtl.Tests.SampleLibrary;
@@ -30,8 +31,31 @@ public sealed class SampleGeneratorTests : IDisposable
             Assert.Equal(items, playlist.Sum(page => page.Items.Count));
             Assert.All(playlist, page => Assert.Equal(items, page.Total));
         }
-        // Two metadata objects, the pages of both playlists, and a page of recently played tracks.
-        Assert.Equal(2 + (2 * ((items + 49) / 50)) + 1, summary.Objects);
+        // Two metadata objects, the pages of both playlists, a page of recently played tracks, the saved
+        // tracks' full pass, and the top tracks and artists.
+        Assert.Equal(2 + (2 * ((items + 49) / 50)) + 1 + 3, summary.Objects);
+    }
+
+    [Fact]
+    public async Task Later_days_land_incremental_saved_tracks_and_a_moving_top_list_from_songs_on_the_playlists()
+    {
+        var lake = new LocalFolderStore(_folder.Path);
+        await new SampleGenerator(lake).WriteAsync(new SampleOptions(Days: 3, Items: 60, Seed: 3));
+        var keys = new List<string>();
+        await foreach (var key in lake.ListAsync("raw/"))
+        {
+            keys.Add(key);
+        }
+        var saved = keys.Where(k => k.StartsWith("raw/saved_tracks/", StringComparison.Ordinal)).Select(RawObjectKey.Parse).ToList();
+        Assert.Equal([SavedTracksSubjects.Full, SavedTracksSubjects.Incremental, SavedTracksSubjects.Incremental],
+            saved.OrderBy(k => k.SnapshotDate).Select(k => k.Subject));
+        Assert.Equal(3, keys.Count(k => k.StartsWith("raw/top_tracks/", StringComparison.Ordinal)));
+        Assert.Equal(3, keys.Count(k => k.StartsWith("raw/top_artists/", StringComparison.Ordinal)));
+
+        var report = await new TransformPipeline(lake, lake, new TransformOptions { Format = TableFormat.Csv }).TransformAsync(keys);
+        Assert.Equal(0, report.Quarantined);
+        Assert.Contains(report.Partitions.Keys, p => p.StartsWith("saved_tracks/", StringComparison.Ordinal));
+        Assert.Contains(report.Partitions.Keys, p => p.StartsWith("top_items/", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using SpotifyEtl.Lake;
+
+namespace SpotifyEtl.SampleLibrary;
+
+/// <summary>
+/// The sample's library and top lists: the first day a full pass over the saved tracks (raw subject
+/// <c>me</c>) and later days an incremental page of the newest saves (<c>recent</c>), as the
+/// extractor lands them; every day the top 10 tracks (short term), which move a little from day to
+/// day, and the top artists (long term).
+/// </summary>
+internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> tracks)
+{
+    private const string Api = "https://api.spotify.com/v1";
+    private const int TopCount = 10;
+    private readonly List<(SampleTrack Track, DateTimeOffset SavedAt)> _saved = [];
+    private List<SampleTrack> _top = [];
+
+    public IEnumerable<(RawSource Source, string Subject, byte[] Body)> Day(int dayNumber, DateTimeOffset runStart)
+    {
+        if (tracks.Count == 0)
+        {
+            yield break;
+        }
+        if (dayNumber == 0)
+        {
+            // A library built over the weeks before the first day, newest first as Spotify lists it.
+            var count = Math.Min(tracks.Count / 2, 45);
+            for (var i = 0; i < count; i++)
+            {
+                _saved.Add((tracks[i], runStart.AddHours(-random.Next(12, 24 * 35))));
+            }
+            yield return (RawSource.SavedTracks, SavedTracksSubjects.Full, SavedPage(_saved));
+            _top = tracks.Take(Math.Min(TopCount, tracks.Count)).ToList();
+        }
+        else
+        {
+            var fresh = new List<(SampleTrack, DateTimeOffset)>();
+            for (var n = random.Next(0, 3); n > 0 && _saved.Count < tracks.Count; n--)
+            {
+                fresh.Add((tracks[_saved.Count], runStart.AddMinutes(-random.Next(30, 23 * 60))));
+                _saved.Add(fresh[^1]);
+            }
+            yield return (RawSource.SavedTracks, SavedTracksSubjects.Incremental, SavedPage(fresh));
+            // Two neighbours trade places, and now and then a newcomer replaces the last.
+            var swap = random.Next(_top.Count - 1);
+            (_top[swap], _top[swap + 1]) = (_top[swap + 1], _top[swap]);
+            if (random.Next(2) == 0 && tracks.Count > _top.Count)
+            {
+                _top[^1] = tracks.Where(t => !_top.Contains(t)).ElementAt(random.Next(tracks.Count - _top.Count));
+            }
+        }
+        yield return (RawSource.TopTracks, "short_term", Page("me/top/tracks?time_range=short_term", _top, (w, t) => t.Write(w)));
+        var artists = _top.SelectMany(t => t.Artists).DistinctBy(a => a.Id).ToList();
+        yield return (RawSource.TopArtists, "long_term", Page("me/top/artists?time_range=long_term", artists, WriteArtist));
+    }
+
+    private static byte[] SavedPage(IEnumerable<(SampleTrack Track, DateTimeOffset SavedAt)> saved) =>
+        Page("me/tracks", saved.OrderByDescending(s => s.SavedAt).ToList(), (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("added_at", s.SavedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WritePropertyName("track");
+            s.Track.Write(w);
+            w.WriteEndObject();
+        });
+
+    private static void WriteArtist(Utf8JsonWriter w, SampleArtist artist)
+    {
+        w.WriteStartObject();
+        SampleGenerator.ExternalUrls(w, "artist", artist.Id);
+        w.WriteStartArray("genres");
+        w.WriteEndArray();
+        w.WriteString("href", $"{Api}/artists/{artist.Id}");
+        w.WriteString("id", artist.Id);
+        w.WriteString("name", artist.Name);
+        w.WriteString("type", "artist");
+        w.WriteString("uri", $"spotify:artist:{artist.Id}");
+        w.WriteEndObject();
+    }
+
+    private static byte[] Page<T>(string path, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("href", $"{Api}/{path}");
+            w.WriteStartArray("items");
+            foreach (var item in items)
+            {
+                write(w, item);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("limit", 50);
+            w.WriteNull("next");
+            w.WriteNumber("offset", 0);
+            w.WriteNull("previous");
+            w.WriteNumber("total", items.Count);
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}
