@@ -18,7 +18,7 @@ internal static class ExitCodes
     /// <summary>The command line is wrong: an unknown option, a missing or out-of-range value, no sources named.</summary>
     public const int Usage = 64;
 
-    /// <summary>An input file exists but cannot be used: a malformed sources or credentials file, no raw objects in --input.</summary>
+    /// <summary>An input exists but cannot be used: a credentials file that is not JSON, no raw objects in --input.</summary>
     public const int DataError = 65;
 
     /// <summary>An input named on the command line does not exist.</summary>
@@ -42,8 +42,8 @@ internal static class ExitCodes
         (Failure, "failure: a source failed, a query failed, or an unexpected error"),
         (Partial, "partial success: objects quarantined, inputs skipped, or extraction stopped early (state saved; run again later)"),
         (Usage, "usage: unknown option, missing or out-of-range value, no sources"),
-        (DataError, "bad input data: malformed sources/credentials file, no raw objects found"),
-        (NoInput, "an input file or folder does not exist"),
+        (DataError, "bad input data: a credentials file that is not JSON, no raw objects found"),
+        (NoInput, "an input (--input, --config, --credentials) does not exist"),
         (Unavailable, "a tool is missing: Node.js or 'npm ci --prefix infra'"),
         (IoError, "the lake cannot be written (permissions, full disk)"),
         (NoPermission, "Spotify refused the credentials: run 'spotify-etl auth login'"),

@@ -64,6 +64,18 @@ public sealed class CliProbeTests : IDisposable
     }
 
     [Fact]
+    public void Missing_or_malformed_input_files_exit_66_and_65()
+    {
+        File.WriteAllText(_folder["credentials.json"], "{not json");
+        Directory.CreateDirectory(_folder["empty"]);
+
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["nothere.json"]), 66, $"No sources file at {_folder["nothere.json"]}");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]), 66, "No credentials file at");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "is not JSON of the form");
+        AssertCleanError(Run("transform", "--input", _folder["empty"], "--lake", _folder["lake"]), 65, "No raw objects found in");
+    }
+
+    [Fact]
     public void Transform_into_a_lake_that_cannot_be_written_exits_74_and_names_the_lake()
     {
         WriteSample("in", days: 1);
