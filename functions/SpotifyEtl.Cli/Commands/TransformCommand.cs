@@ -121,15 +121,35 @@ internal static class TransformCommand
             new TransformPipeline(lake, lake, new TransformOptions
             {
                 Format = format,
-                Progress = new Progress(p => progress(p.Done, p.Total, p.Bytes)),
+                Progress = new BatchProgress(keys.Count, progress),
             }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
         return new Run(report, skipped);
     }
 
-    /// <summary>Reports synchronously, on the thread that parsed the object (<see cref="Progress{T}"/> would post to the thread pool out of order).</summary>
-    private sealed class Progress(Action<TransformProgress> report) : IProgress<TransformProgress>
+    /// <summary>
+    /// The pipeline reports per day (it reads one day at a time, the day's every raw object); this adds
+    /// the days up. Reported synchronously on the parsing thread (<see cref="Progress{T}"/> would post
+    /// to the thread pool, out of order).
+    /// </summary>
+    private sealed class BatchProgress(int keys, Action<long, long?, long> report) : IProgress<TransformProgress>
     {
-        public void Report(TransformProgress value) => report(value);
+        private readonly Lock _lock = new();
+        private long _done;
+        private long _finishedBytes;
+
+        public void Report(TransformProgress value)
+        {
+            lock (_lock)
+            {
+                _done++;
+                var bytes = _finishedBytes + value.Bytes;
+                if (value.Done == value.Total)
+                {
+                    _finishedBytes += value.Bytes;
+                }
+                report(_done, Math.Max(keys, _done), bytes);
+            }
+        }
     }
 
     /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
