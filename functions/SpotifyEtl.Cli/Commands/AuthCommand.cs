@@ -33,7 +33,7 @@ public static class AuthCommand
         login.Options.Add(timeout);
         sources.AddTo(login);
         login.SetAction((parsed, cancellationToken) => LoginAsync(context, parsed.GetValue(port), parsed.GetValue(credentials)?.FullName,
-            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancellationToken));
+            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), CliOptions.IsVerbose(parsed), cancellationToken));
 
         var auth = new Command("auth", "Spotify authorization for the extraction.");
         auth.Subcommands.Add(login);
@@ -41,7 +41,7 @@ public static class AuthCommand
     }
 
     private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
     {
         var console = context.Console;
         try
@@ -88,11 +88,11 @@ public static class AuthCommand
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
         {
             // The browser's answer was wrong (state mismatch, access denied) or never came: try again.
-            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message.TrimEnd('.')}. Run 'spotify-etl auth login' again."), context.Errors);
+            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message.TrimEnd('.')}. Run 'spotify-etl auth login' again."), context.Errors, verbose);
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {
-            return CliErrors.Report(exception, context.Errors);
+            return CliErrors.Report(exception, context.Errors, verbose);
         }
     }
 

@@ -26,6 +26,9 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    /// <summary>Whether --verbose was given; false for a verb parsed on its own (as tests do), without the root's option.</summary>
+    public static bool IsVerbose(ParseResult parsed) => parsed.GetResult(Verbose)?.GetValueOrDefault<bool>() == true;
+
     /// <summary>--json: one JSON object on stdout instead of the tables, for scripts.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout instead of the tables (for scripts)." };
 

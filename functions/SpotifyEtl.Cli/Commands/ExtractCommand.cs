@@ -56,7 +56,7 @@ public static class ExtractCommand
         command.Options.Add(topItemsLimit);
         command.Options.Add(fullPassDays);
         command.Options.Add(json);
-        command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed), parsed.GetValue(json),
+        command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed), parsed.GetValue(json), CliOptions.IsVerbose(parsed),
             parsed.GetValue(credentials)?.FullName, new ExtractorOptions
             {
                 Market = parsed.GetValue(market),
@@ -66,7 +66,7 @@ public static class ExtractCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources, bool json,
+    private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources, bool json, bool verbose,
         string? credentialsPath, ExtractorOptions options, CancellationToken cancellationToken)
     {
         var console = context.Console;
@@ -128,7 +128,7 @@ public static class ExtractCommand
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {
-            return CliErrors.Report(exception, context.Errors);
+            return CliErrors.Report(exception, context.Errors, verbose);
         }
     }
 

@@ -94,6 +94,9 @@ public sealed class CliProbeTests : IDisposable
 
         Assert.Equal(74, run.ExitCode);
         Assert.Contains("   at ", run.Errors, StringComparison.Ordinal);
+        var extract = Run("extract", "--verbose", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]);
+        Assert.Equal(66, extract.ExitCode);
+        Assert.Contains("   at ", extract.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
