@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Cli.Spotify;
 using SpotifyEtl.Spotify;
 using Spectre.Console;
@@ -18,18 +19,13 @@ public static class AuthCommand
 
     internal static Command Create(CliContext context)
     {
-        var port = new Option<int>("--port")
-        {
-            Description = "Loopback port of the redirect http://127.0.0.1:PORT/callback (register exactly this URI in the app's settings).",
-            HelpName = "PORT",
-            DefaultValueFactory = _ => 8888,
-        };
+        var port = CliOptions.Bounded("--port", "Loopback port of the redirect http://127.0.0.1:PORT/callback (register exactly this URI in the app's settings).", 8888, 1, 65535);
         var credentials = new Option<FileInfo?>("--credentials")
         {
             Description = "A credentials file outside the repository with client_id and client_secret; the refresh token is saved into it. Default: SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.",
             HelpName = "FILE",
         };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the browser.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
+        var timeout = CliOptions.Bounded("--timeout", "Seconds to wait for the browser.", 300, 1, 3600);
         var sources = new SourceOptions();
         var login = new Command("login", "Authorize this app for your Spotify account and print the refresh token the unattended extraction uses.");
         login.Options.Add(port);
@@ -37,7 +33,7 @@ public static class AuthCommand
         login.Options.Add(timeout);
         sources.AddTo(login);
         login.SetAction((parsed, cancellationToken) => LoginAsync(context, parsed.GetValue(port), parsed.GetValue(credentials)?.FullName,
-            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), cancellationToken));
+            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), CliOptions.IsVerbose(parsed), cancellationToken));
 
         var auth = new Command("auth", "Spotify authorization for the extraction.");
         auth.Subcommands.Add(login);
@@ -45,7 +41,7 @@ public static class AuthCommand
     }
 
     private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
     {
         var console = context.Console;
         try
@@ -87,12 +83,16 @@ public static class AuthCommand
             {
                 console.WriteLine("For local runs: export SPOTIFY_REFRESH_TOKEN=<the token above> (or keep it in a --credentials file outside the repository).");
             }
-            return 0;
+            return ExitCodes.Success;
         }
-        catch (Exception exception) when (exception is SpotifyConfigurationException or SpotifyAuthenticationException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
         {
-            console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            return exception is SpotifyConfigurationException ? 64 : 1;
+            // The browser's answer was wrong (state mismatch, access denied) or never came: try again.
+            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message.TrimEnd('.')}. Run 'spotify-etl auth login' again."), context.Errors, verbose);
+        }
+        catch (Exception exception) when (CliErrors.IsExpected(exception))
+        {
+            return CliErrors.Report(exception, context.Errors, verbose);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Spectre.Console;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 
@@ -11,8 +13,8 @@ internal static class DemoCommand
     public static Command Create()
     {
         var lake = CliOptions.Lake(defaultPath: Path.Combine(".lake", "demo"));
-        var days = CliOptions.Positive("--days", "Daily snapshots in the sample.", 7);
-        var items = CliOptions.Positive("--items", "Entries per playlist.", 60);
+        var days = CliOptions.SampleDays("Daily snapshots in the sample.");
+        var items = CliOptions.SampleItems("Entries per playlist.");
         var seed = new Option<int>("--seed") { Description = "Seed of the sample.", DefaultValueFactory = _ => 42 };
         var format = TransformCommand.Format();
         var command = new Command("demo",
@@ -24,43 +26,39 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
-            if (!PrepareFreshLake(folder))
-            {
-                return 2;
-            }
+            PrepareFreshLake(folder);
             Render.Heading($"1. Sample: raw Spotify responses into {Path.Combine(folder.FullName, "raw")}");
             var sample = await new SampleGenerator(new LocalFolderStore(folder.FullName))
                 .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"{sample.Objects} raw objects, {sample.Bytes / 1024.0:N0} KiB: {sample.Playlists} playlists and recently played, {sample.Days} days");
+            Consoles.Output.WriteLine($"{sample.Objects} raw objects, {sample.Bytes / 1024.0:N0} KiB: {sample.Playlists} playlists and recently played, {sample.Days} days");
 
             Render.Heading("2. Transform: raw JSON into the lake's tables");
-            var report = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
-            if (report is null || Render.Transform(report, folder.FullName) != 0)
+            var run = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            Render.Transform(run.Report, folder.FullName);
+            if (run.Report.Quarantined > 0)
             {
-                return 1;
+                return ExitCodes.Partial;
             }
 
             Render.Heading("3. Queries: the Athena named queries, run by DuckDB on the local lake");
             Render.Queries(await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false));
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }
 
     /// <summary>The demo starts from an empty lake, but never empties a folder it did not make.</summary>
-    private static bool PrepareFreshLake(DirectoryInfo folder)
+    private static void PrepareFreshLake(DirectoryInfo folder)
     {
         if (folder.Exists && folder.EnumerateFileSystemInfos().Any())
         {
             if (!File.Exists(Path.Combine(folder.FullName, Marker)))
             {
-                Console.Error.WriteLine($"{folder.FullName} is not empty and was not made by 'spotify-etl demo': choose another --lake, or empty it yourself.");
-                return false;
+                throw new CliException(ExitCodes.Usage, $"{folder.FullName} is not empty and was not made by 'spotify-etl demo': choose another --lake, or empty it yourself.");
             }
             folder.Delete(recursive: true);
         }
-        folder.Create();
+        LocalLake.Open(folder);
         File.WriteAllText(Path.Combine(folder.FullName, Marker), "Made by spotify-etl demo; the next demo run empties this folder.\n");
-        return true;
     }
 }

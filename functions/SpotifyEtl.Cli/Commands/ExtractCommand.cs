@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Cli.Spotify;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Spotify.Extraction;
@@ -10,8 +12,8 @@ namespace SpotifyEtl.Cli.Commands;
 
 /// <summary>
 /// `spotify-etl extract`: the same extraction as the Lambda function, into the local lake.
-/// Exit codes: 0 every source landed or was unchanged; 1 some sources failed; 2 the run stopped early
-/// (rate limit or QUOTA_EXCEEDED, state saved); 3 Spotify refused the credentials (re-authorize); 64 bad usage.
+/// Exit codes (<see cref="ExitCodes"/>): 0 every source landed or was unchanged; 1 some sources failed; 3 the run
+/// stopped early (rate limit or QUOTA_EXCEEDED, state saved); 77 Spotify refused the credentials (re-authorize); 64 bad usage.
 /// </summary>
 public static class ExtractCommand
 {
@@ -44,6 +46,7 @@ public static class ExtractCommand
             HelpName = "DAYS",
             DefaultValueFactory = _ => ExtractorOptions.DefaultSavedTracksFullPassDays,
         };
+        var json = CliOptions.Json();
         var sources = new SourceOptions();
         var command = new Command("extract", "Extract the configured Spotify sources into the local lake, incrementally and politely.");
         command.Options.Add(lake);
@@ -52,7 +55,8 @@ public static class ExtractCommand
         command.Options.Add(market);
         command.Options.Add(topItemsLimit);
         command.Options.Add(fullPassDays);
-        command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed),
+        command.Options.Add(json);
+        command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed), parsed.GetValue(json), CliOptions.IsVerbose(parsed),
             parsed.GetValue(credentials)?.FullName, new ExtractorOptions
             {
                 Market = parsed.GetValue(market),
@@ -62,7 +66,7 @@ public static class ExtractCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources,
+    private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources, bool json, bool verbose,
         string? credentialsPath, ExtractorOptions options, CancellationToken cancellationToken)
     {
         var console = context.Console;
@@ -72,57 +76,59 @@ public static class ExtractCommand
             var sources = readSources();
             if (sources.Count == 0)
             {
-                console.MarkupLine("[red]No sources.[/] Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
-                return 64;
+                throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
             }
             var credentials = CredentialsFile.Resolve(credentialsPath, context.GetVariable);
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
                 new SpotifyClientOptions(), tokenStore);
-            var extractor = new SpotifyExtractor(client, new LocalFolderStore(lake.FullName), options);
+            var store = LocalLake.Open(lake);
 
-            var run = await extractor.RunAsync(sources, cancellationToken).ConfigureAwait(false);
+            var run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
+                new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options)
+                    .RunAsync(sources, cancellationToken)).ConfigureAwait(false);
 
-            console.Write(SummaryTable(run.Manifest));
-            console.MarkupLineInterpolated($"Manifest: [bold]{Path.Combine(lake.FullName, run.ManifestKey)}[/]");
+            if (json)
+            {
+                System.Console.Out.WriteLine(JsonSerializer.Serialize(run.Manifest, ExtractionJsonContext.Default.ExtractionManifest));
+            }
+            else
+            {
+                console.Write(SummaryTable(run.Manifest));
+                console.MarkupLineInterpolated($"Manifest: [bold]{Path.Combine(lake.FullName, run.ManifestKey)}[/]");
+            }
             if (run.RotatedRefreshToken is not null)
             {
                 if (credentialsPath is not null)
                 {
-                    console.MarkupLineInterpolated($"Spotify rotated the refresh token; the new one was saved to {credentialsPath}.");
+                    context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {credentialsPath}.");
                 }
                 else
                 {
-                    console.MarkupLineInterpolated(
+                    context.Errors.WriteLine(
                         $"Spotify rotated the refresh token; the old one may stop working. The new credentials were saved to {context.DefaultCredentialsPath} (owner-readable only): run with --credentials {context.DefaultCredentialsPath} from now on. The token is not shown.");
                 }
             }
             if (run.Manifest.RefreshTokenSaveError is { } saveError)
             {
-                console.MarkupLineInterpolated($"[red]Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.[/]");
-                return 1;
+                context.Errors.WriteLine($"{CliErrors.Program}: Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.");
+                return ExitCodes.Failure;
             }
             if (run.Manifest.StopReason is { } reason)
             {
-                console.MarkupLineInterpolated($"[yellow]{reason}[/]");
+                CliErrors.Warn(context.Errors, $"{reason} The state is saved: run again later to go on.");
             }
             return run.Manifest.Outcome switch
             {
-                ExtractionOutcome.Succeeded => 0,
-                ExtractionOutcome.Stopped => 2,
-                _ => 1,
+                ExtractionOutcome.Succeeded => ExitCodes.Success,
+                ExtractionOutcome.Stopped => ExitCodes.Partial,
+                _ => ExitCodes.Failure,
             };
         }
-        catch (Exception exception) when (exception is SpotifyReauthorizationRequiredException or SpotifyAuthenticationException)
+        catch (Exception exception) when (CliErrors.IsExpected(exception))
         {
-            console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            return 3;
-        }
-        catch (SpotifyConfigurationException exception)
-        {
-            console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            return 64;
+            return CliErrors.Report(exception, context.Errors, verbose);
         }
     }
 

@@ -18,7 +18,7 @@ internal static class QueryCommand
         {
             var results = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken).ConfigureAwait(false);
             Render.Queries(results);
-            return 0;
+            return Shell.ExitCodes.Success;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
@@ -6,20 +7,7 @@ namespace SpotifyEtl.Cli.Commands;
 /// <summary>What a person reads: tables, not dumps. Plain text when the output is not a terminal.</summary>
 internal static class Render
 {
-    private static readonly IAnsiConsole Out = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-        ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        Out = new AnsiConsoleOutput(Console.Out),
-    });
-
-    static Render()
-    {
-        if (Console.IsOutputRedirected)
-        {
-            Out.Profile.Width = 160;
-        }
-    }
+    private static IAnsiConsole Out => Consoles.Output;
 
     public static void Heading(string text)
     {
@@ -27,8 +15,7 @@ internal static class Render
         Out.Write(new Rule(Markup.Escape(text)).LeftJustified());
     }
 
-    /// <returns>The exit code: 0 when every object was transformed, 1 when some were quarantined.</returns>
-    public static int Transform(TransformBatchReport report, string lake)
+    public static void Transform(TransformBatchReport report, string lake)
     {
         var tables = new Table().Border(TableBorder.Rounded).Title("Tables").AddColumn("table").AddColumn("partitions").AddColumn(new TableColumn("rows").RightAligned());
         foreach (var table in TableNames.Published)
@@ -61,7 +48,6 @@ internal static class Render
             Out.Write(bad);
         }
         Out.WriteLine($"Lake: {lake}");
-        return quarantined.Count == 0 ? 0 : 1;
     }
 
     public static void Queries(IReadOnlyList<QueryResult> results)

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 
@@ -9,24 +11,35 @@ internal static class SampleCommand
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write raw/... into (a lake or any folder).", Required = true };
-        var days = CliOptions.Positive("--days", "Daily snapshots to make, ending on 2026-11-20.", 7);
-        var items = CliOptions.Positive("--items", "Entries per playlist (pages of 50 as the API sends them).", 60);
+        var days = CliOptions.SampleDays("Daily snapshots to make, ending on 2026-11-20.");
+        var items = CliOptions.SampleItems("Entries per playlist (pages of 50 as the API sends them).");
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
+        var json = CliOptions.Json();
 
         var command = new Command("sample",
             "Write raw Spotify responses as the extractor lands them: two playlists, one changing every day and one every other day " +
             "(metadata every day, every page of the items on days the playlist changed), plus a page of recently played tracks per day. " +
             "Deterministic for a seed.")
         {
-            output, days, items, seed,
+            output, days, items, seed, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(output)!;
-            var summary = await new SampleGenerator(new LocalFolderStore(folder.FullName))
-                .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Wrote {summary.Objects} raw objects ({summary.Bytes / 1024.0:N0} KiB): {summary.Playlists} playlists over {summary.Days} days, under {Path.Combine(folder.FullName, "raw")}");
-            return 0;
+            var lake = LocalLake.Open(folder);
+            var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
+                new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
+                    .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken)).ConfigureAwait(false);
+            var raw = Path.Combine(folder.FullName, "raw");
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new SampleJson(summary.Objects, summary.Bytes, summary.Playlists, summary.Days, raw), SummaryJsonContext.Default.SampleJson));
+            }
+            else
+            {
+                Console.WriteLine($"Wrote {summary.Objects} raw objects ({summary.Bytes / 1024.0:N0} KiB): {summary.Playlists} playlists over {summary.Days} days, under {raw}");
+            }
+            return ExitCodes.Success;
         });
         return command;
     }

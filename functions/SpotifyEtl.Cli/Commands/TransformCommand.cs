@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -16,17 +18,31 @@ internal static class TransformCommand
         };
         var lake = CliOptions.Lake();
         var format = Format();
+        var json = CliOptions.Json();
         var command = new Command("transform",
             "Transform raw Spotify responses into the lake's tables, one file per table and snapshot date, rebuilt from every raw " +
-            "object of each date the input touches. Bad objects are copied to <lake>/quarantine/ with a .reason.txt; the rest go on.")
+            "object of each date the input touches. Bad objects are copied to <lake>/quarantine/ with a .reason.txt and the rest go on " +
+            $"(exit {ExitCodes.Partial}); unreadable inputs (a dangling symbolic link, a loop) are skipped with a warning (exit {ExitCodes.Partial}).")
         {
-            input, lake, format,
+            input, lake, format, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var lakeFolder = parse.GetValue(lake)!;
-            var report = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
-            return report is null ? 2 : Render.Transform(report, lakeFolder.FullName);
+            var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            var exit = run.Report.Quarantined > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new TransformJson(lakeFolder.FullName, run.Report.Transformed, run.Report.Quarantined,
+                    run.Report.Objects.Sum(o => o.ItemsRead), run.Report.UnreadableItems, run.Report.Partitions,
+                    run.Report.Objects.Where(o => o.Status == TransformStatus.Quarantined).Select(o => new QuarantinedJson(o.RawKey, o.Reason, o.QuarantineKey)).ToList(),
+                    run.Skipped, exit), SummaryJsonContext.Default.TransformJson));
+            }
+            else
+            {
+                Render.Transform(run.Report, lakeFolder.FullName);
+            }
+            return exit;
         });
         return command;
     }
@@ -44,11 +60,18 @@ internal static class TransformCommand
         return TableFormat.Parquet;
     }
 
-    /// <returns>The batch report, or null when there was no raw object to transform (the error is printed).</returns>
-    public static async Task<TransformBatchReport?> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
+    /// <summary>What a transformation did, and the inputs it had to skip (already warned about on stderr).</summary>
+    public sealed record Run(TransformBatchReport Report, IReadOnlyList<string> Skipped);
+
+    public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
     {
-        var lake = new LocalFolderStore(lakeFolder.FullName);
+        if (input is { Exists: false })
+        {
+            throw new CliException(ExitCodes.NoInput, $"--input {input.FullName} does not exist: name a .json file or a folder holding raw/... (such as the --out of 'spotify-etl sample').");
+        }
+        var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
+        var skipped = new List<string>();
         if (input is null)
         {
             await foreach (var key in lake.ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
@@ -58,18 +81,29 @@ internal static class TransformCommand
         }
         else
         {
-            foreach (var file in RawFiles(input))
+            foreach (var file in RawInputs.Files(input, skipped).ToList())
             {
                 var key = KeyOf(file);
                 if (key is null)
                 {
-                    await Console.Error.WriteLineAsync($"Skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.").ConfigureAwait(false);
+                    CliErrors.Warn(Console.Error, $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.");
+                    skipped.Add(file);
                     continue;
                 }
                 var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
                 if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(landed), StringComparison.Ordinal))
                 {
-                    var stream = File.OpenRead(file);
+                    Stream stream;
+                    try
+                    {
+                        stream = File.OpenRead(file);
+                    }
+                    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                    {
+                        CliErrors.Warn(Console.Error, $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.");
+                        skipped.Add(file);
+                        continue;
+                    }
                     await using (stream.ConfigureAwait(false))
                     {
                         await lake.PutAsync(key, stream, "application/json", cancellationToken).ConfigureAwait(false);
@@ -81,20 +115,42 @@ internal static class TransformCommand
         if (keys.Count == 0)
         {
             var where = input?.FullName ?? Path.Combine(lakeFolder.FullName, "raw");
-            await Console.Error.WriteLineAsync($"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.").ConfigureAwait(false);
-            return null;
+            throw new CliException(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
         }
-        return await new TransformPipeline(lake, lake, new TransformOptions { Format = format })
-            .TransformAsync(keys, cancellationToken).ConfigureAwait(false);
+        var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
+            new TransformPipeline(lake, lake, new TransformOptions
+            {
+                Format = format,
+                Progress = new BatchProgress(keys.Count, progress),
+            }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
+        return new Run(report, skipped);
     }
 
-    private static IEnumerable<string> RawFiles(FileSystemInfo input) => input switch
+    /// <summary>
+    /// The pipeline reports per day (it reads one day at a time, the day's every raw object); this adds
+    /// the days up. Reported synchronously on the parsing thread (<see cref="Progress{T}"/> would post
+    /// to the thread pool, out of order).
+    /// </summary>
+    private sealed class BatchProgress(int keys, Action<long, long?, long> report) : IProgress<TransformProgress>
     {
-        FileInfo { Exists: true } file => [file.FullName],
-        DirectoryInfo { Exists: true } folder => Directory.EnumerateFiles(folder.FullName, "*.json", SearchOption.AllDirectories)
-            .Where(path => KeyOf(path) is not null),
-        _ => throw new FileNotFoundException($"--input {input.FullName} does not exist."),
-    };
+        private readonly Lock _lock = new();
+        private long _done;
+        private long _finishedBytes;
+
+        public void Report(TransformProgress value)
+        {
+            lock (_lock)
+            {
+                _done++;
+                var bytes = _finishedBytes + value.Bytes;
+                if (value.Done == value.Total)
+                {
+                    _finishedBytes += value.Bytes;
+                }
+                report(_done, Math.Max(keys, _done), bytes);
+            }
+        }
+    }
 
     /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
     private static string? KeyOf(string path)

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SpotifyEtl.Cli.Shell;
 
 namespace SpotifyEtl.Cli.Spotify;
 
@@ -6,13 +7,16 @@ namespace SpotifyEtl.Cli.Spotify;
 /// What the commands take from the machine: environment variables, the console, where a rotated
 /// refresh token is kept, and how the authorization page is shown. Tests pass their own.
 /// </summary>
-internal sealed record CliContext(Func<string, string?> GetVariable, IAnsiConsole Console, string ConfigDirectory, Action<Uri> ShowAuthorizePage)
+/// <param name="Console">stdout: results, tables and instructions.</param>
+/// <param name="Errors">stderr: errors and warnings, plain text.</param>
+internal sealed record CliContext(Func<string, string?> GetVariable, IAnsiConsole Console, TextWriter Errors, string ConfigDirectory, Action<Uri> ShowAuthorizePage)
 {
     public static CliContext FromMachine() => new(
         Environment.GetEnvironmentVariable,
-        AnsiConsole.Console,
+        Consoles.Output,
+        System.Console.Error,
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "spotify-etl"),
-        uri => AnsiConsole.Console.WriteLine($"Open this address in a browser and allow access:{Environment.NewLine}{uri}"));
+        uri => System.Console.Out.WriteLine($"Open this address in a browser and allow access:{Environment.NewLine}{uri}"));
 
     /// <summary>Where a rotated refresh token goes when the credentials came from environment variables.</summary>
     public string DefaultCredentialsPath => Path.Combine(ConfigDirectory, "credentials.json");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Spotify;
 
 namespace SpotifyEtl.Cli.Spotify;
@@ -30,7 +31,7 @@ internal static class CredentialsFile
         RefuseInsideRepository(path);
         if (!File.Exists(path))
         {
-            throw new SpotifyConfigurationException($"No credentials file at {path}. Create it with {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+            throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it with {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
         }
         try
         {
@@ -39,7 +40,7 @@ internal static class CredentialsFile
         }
         catch (JsonException)
         {
-            throw new SpotifyConfigurationException($"{path} is not JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+            throw new CliException(ExitCodes.DataError, $"{path} is not JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Spotify;
 
 namespace SpotifyEtl.Cli.Spotify;
@@ -68,7 +69,7 @@ internal sealed class SourceOptions
         {
             if (!file.Exists)
             {
-                throw new SpotifyConfigurationException($"No sources file at {file.FullName}.");
+                throw new CliException(ExitCodes.NoInput, $"No sources file at {file.FullName}: name an existing --config file.");
             }
             sources.AddRange(ExtractionSource.ParseList(File.ReadAllText(file.FullName), file.FullName));
         }

@@ -3,11 +3,18 @@ using System.Runtime.CompilerServices;
 namespace SpotifyEtl.Storage;
 
 /// <summary>
-/// A folder that behaves like a bucket: the local lake. Writes go to a temporary file first and are
-/// moved into place, so a reader never sees half an object, as with S3.
+/// A folder that behaves like a bucket: the local lake. Writes and copies go to a temporary file under
+/// the hidden <c>.tmp/</c> folder of the root first (the same file system, so the rename is atomic) and
+/// are moved into place: a reader never sees half an object, as with S3, and no temporary file ever
+/// appears beside the objects (<c>aws s3 sync</c> of a folder uploads only objects). A temporary file
+/// is named after the process writing it; <see cref="RemoveStaleTemporaryFiles"/> removes those of
+/// processes that are gone.
 /// </summary>
 public sealed class LocalFolderStore : IObjectStore
 {
+    /// <summary>The folder of temporary files, under the root. Never listed; not a valid key segment.</summary>
+    public const string TemporaryFolder = ".tmp";
+
     private readonly string _root;
 
     public LocalFolderStore(string root)
@@ -31,8 +38,7 @@ public sealed class LocalFolderStore : IObjectStore
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var temporary = NewTemporaryPath();
         try
         {
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
@@ -40,6 +46,7 @@ public sealed class LocalFolderStore : IObjectStore
             {
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
             }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -49,6 +56,74 @@ public sealed class LocalFolderStore : IObjectStore
                 File.Delete(temporary);
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the temporary files a killed process left: those under <c>.tmp/</c> of processes no longer
+    /// running, and the <c>name.GUID.tmp</c> files that earlier versions wrote beside their objects.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public int RemoveStaleTemporaryFiles()
+    {
+        if (!Directory.Exists(_root))
+        {
+            return 0;
+        }
+        var removed = 0;
+        var temporaryFolder = Path.Combine(_root, TemporaryFolder);
+        if (Directory.Exists(temporaryFolder))
+        {
+            foreach (var file in Directory.EnumerateFiles(temporaryFolder))
+            {
+                var name = Path.GetFileName(file);
+                var dash = name.IndexOf('-', StringComparison.Ordinal);
+                if (dash > 0 && int.TryParse(name.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && IsRunning(pid))
+                {
+                    continue;
+                }
+                File.Delete(file);
+                removed++;
+            }
+        }
+        foreach (var file in Directory.EnumerateFiles(_root, "*.tmp", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var dot = name.LastIndexOf('.');
+            if (dot > 0 && name.Length - dot - 1 == 32 && Guid.TryParseExact(name[(dot + 1)..], "N", out _))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private string NewTemporaryPath()
+    {
+        var folder = Path.Combine(_root, TemporaryFolder);
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, $"{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -64,6 +139,7 @@ public sealed class LocalFolderStore : IObjectStore
         var keys = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal))
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(key => !key.StartsWith(TemporaryFolder + "/", StringComparison.Ordinal))
             .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (var key in keys)
@@ -94,9 +170,22 @@ public sealed class LocalFolderStore : IObjectStore
         {
             throw new ObjectNotFoundException(Description, sourceKey);
         }
+        // Copied to a temporary file and moved into place: a full disk leaves no truncated copy.
         var destination = PathOf(destinationKey);
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        File.Copy(source, destination, overwrite: true);
+        var temporary = NewTemporaryPath();
+        try
+        {
+            File.Copy(source, temporary, overwrite: false);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Move(temporary, destination, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
         return Task.CompletedTask;
     }
 
@@ -117,7 +206,8 @@ public sealed class LocalFolderStore : IObjectStore
 
     private string PathOf(string key)
     {
-        if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or ".."))
+        if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or "..")
+            || key.Split('/')[0] == TemporaryFolder)
         {
             throw new ArgumentException($"'{key}' is not a valid object key: keys are relative, '/'-separated and contain no empty, '.' or '..' segments.", nameof(key));
         }

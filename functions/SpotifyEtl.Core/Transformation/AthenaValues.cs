@@ -8,10 +8,14 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 public static class AthenaValues
 {
-    /// <summary>Replaces each line break (CR, LF, CRLF, NEL, LS, PS) with one space.</summary>
+    /// <summary>
+    /// Text as the tables keep it, the same in CSV and Parquet: each line break (CR, LF, CRLF, NEL, LS,
+    /// PS) becomes one space, and every other control character (C0 but tab, DEL, C1; NUL included) is
+    /// removed: no reader shows them, and many cut a string at a NUL.
+    /// </summary>
     public static string? Text(string? value)
     {
-        if (value is null || value.AsSpan().IndexOfAny('\r', '\n', '\u0085') < 0 && value.AsSpan().IndexOfAny('\u2028', '\u2029') < 0)
+        if (value is null || !value.AsSpan().ContainsAny(Rewritten))
         {
             return value;
         }
@@ -23,10 +27,21 @@ public static class AthenaValues
             {
                 continue; // the LF that follows becomes the space
             }
-            builder.Append(c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029' ? ' ' : c);
+            if (c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029')
+            {
+                builder.Append(' ');
+            }
+            else if (c == '\t' || !char.IsControl(c))
+            {
+                builder.Append(c);
+            }
         }
         return builder.ToString();
     }
+
+    /// <summary>The characters <see cref="Text"/> rewrites: the controls but tab, and the Unicode line and paragraph separators.</summary>
+    private static readonly System.Buffers.SearchValues<char> Rewritten = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(c => c != '\t' && char.IsControl(c)).Concat(['\u2028', '\u2029']).ToArray());
 
     /// <summary>An instant as <c>yyyy-MM-ddTHH:mm:ssZ</c> (UTC); null when absent or unreadable.</summary>
     public static string? Timestamp(string? iso) =>

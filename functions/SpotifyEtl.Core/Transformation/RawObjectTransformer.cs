@@ -63,6 +63,11 @@ public static class RawObjectTransformer
                 ? "the object is empty (no JSON at all)"
                 : $"it is not valid JSON ({exception.Message}); a truncated or mangled upload looks like this", exception);
         }
+        catch (InvalidOperationException exception) when (exception.InnerException is System.Text.DecoderFallbackException)
+        {
+            // Utf8JsonReader checks UTF-8 only when a string is read: a mangled byte inside a name lands here.
+            throw new InvalidRawObjectException(name, $"it is not valid UTF-8 ({exception.InnerException.Message}); a mangled upload looks like this", exception);
+        }
         catch (UnexpectedShapeException exception)
         {
             throw new InvalidRawObjectException(name, $"it is valid JSON of an unexpected shape: {exception.Message}", exception);

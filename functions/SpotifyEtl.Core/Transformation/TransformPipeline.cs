@@ -247,9 +247,19 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     private async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
     {
         var quarantine = QuarantineKey(key);
-        // The reason lands first: a quarantined copy is never without it, and a retry rewrites both.
+        // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
+        // quarantined copy is never without its reason. A copy that fails takes its reason back; a retry
+        // rewrites both, and the CLI removes a reason left alone by a killed process.
         await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
-        await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await raw.DeleteAsync(quarantine + ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
         return TransformReport.Quarantined(key, invalid.Reason, quarantine);
     }
 

@@ -54,7 +54,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
         Assert.Equal(1, await login);
         Assert.Equal(HttpStatusCode.BadRequest, callback.StatusCode);
-        Assert.Contains("state parameter does not match", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("state parameter does not match", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("authorization_code", _spotify.TokenGrants);
         Assert.NotNull(authorize);
     }

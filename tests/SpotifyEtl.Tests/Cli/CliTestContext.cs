@@ -8,6 +8,7 @@ namespace SpotifyEtl.Tests.Cli;
 internal sealed class CliTestContext : IDisposable
 {
     private readonly StringWriter _output = new();
+    private readonly StringWriter _errors = new();
 
     public CliTestContext(SpotifyDouble spotify, Dictionary<string, string>? variables = null)
     {
@@ -30,7 +31,7 @@ internal sealed class CliTestContext : IDisposable
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 400;
-        Context = new CliContext(name => Variables.GetValueOrDefault(name), console, Path.Combine(Folder, "config"), AuthorizePages.Enqueue);
+        Context = new CliContext(name => Variables.GetValueOrDefault(name), console, _errors, Path.Combine(Folder, "config"), AuthorizePages.Enqueue);
     }
 
     public string Folder { get; }
@@ -39,9 +40,13 @@ internal sealed class CliTestContext : IDisposable
     public System.Collections.Concurrent.ConcurrentQueue<Uri> AuthorizePages { get; } = new();
     public string Output => _output.ToString();
 
+    /// <summary>What the command wrote to stderr.</summary>
+    public string Errors => _errors.ToString();
+
     public void Dispose()
     {
         _output.Dispose();
+        _errors.Dispose();
         if (Directory.Exists(Folder))
         {
             Directory.Delete(Folder, recursive: true);

@@ -59,13 +59,13 @@ public sealed class DemoCommandTests : IDisposable
 
         var run = RunCli("demo", "--lake", _folder.Path);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(64, run.ExitCode);
         Assert.Contains("not empty", run.Errors, StringComparison.Ordinal);
         Assert.True(File.Exists(_folder["precious.txt"]));
     }
 
     [Fact]
-    public void Transform_reports_a_quarantined_object_and_exits_non_zero()
+    public void Transform_reports_a_quarantined_object_and_exits_3_for_partial_success()
     {
         var raw = _folder["in/raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json"];
         Directory.CreateDirectory(Path.GetDirectoryName(raw)!);
@@ -73,7 +73,7 @@ public sealed class DemoCommandTests : IDisposable
 
         var run = RunCli("transform", "--input", _folder["in"], "--lake", _folder["lake"]);
 
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(3, run.ExitCode);
         Assert.Contains("not valid JSON", run.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(_folder["lake/quarantine/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json.reason.txt"]));
     }

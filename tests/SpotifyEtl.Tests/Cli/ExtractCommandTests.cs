@@ -75,20 +75,21 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         Assert.Contains("double-refresh-token-NEW", await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
-        Assert.Contains("--credentials", cli.Output, StringComparison.Ordinal);
-        SpotifyExtractorTests.AssertNoSecret(cli.Output);
+        Assert.Contains("--credentials", cli.Errors, StringComparison.Ordinal);
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
     [Fact]
-    public async Task Extract_command_exits_3_with_the_reauthorization_message_on_invalid_grant()
+    public async Task Extract_command_exits_77_with_the_reauthorization_message_on_stderr_on_invalid_grant()
     {
         using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
         _spotify.RefuseRefreshTokens = true;
 
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--recently-played"]).InvokeAsync();
 
-        Assert.Equal(3, exit);
-        Assert.Contains("spotify-etl auth login", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(77, exit);
+        Assert.Contains("spotify-etl auth login", cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(cli.Output);
     }
 
     [Fact]
@@ -97,11 +98,11 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         using var cli = new CliTestContext(_spotify);
 
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder]).InvokeAsync());
-        Assert.Contains("No sources", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("No sources", cli.Errors, StringComparison.Ordinal);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
-        Assert.Contains("SPOTIFY_CLIENT_ID", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("SPOTIFY_CLIENT_ID", cli.Errors, StringComparison.Ordinal);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--top-tracks", "forever"]).InvokeAsync());
-        Assert.Contains("not a time range", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("not a time range", cli.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Equal(3, Directory.GetFiles(Path.Combine(lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories).Length);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context)
             .Parse(["--lake", lake, "--saved-tracks", "--saved-tracks-full-pass-days", "0"]).InvokeAsync());
-        Assert.Contains("between 1 and 365", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("between 1 and 365", cli.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,6 +151,6 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks", "--credentials", credentials]).InvokeAsync();
 
         Assert.Equal(64, exit);
-        Assert.Contains("outside any repository", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("outside any repository", cli.Errors, StringComparison.Ordinal);
     }
 }

@@ -25,19 +25,48 @@ public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private Dictionary<string, string> Environment => new()
+    {
+        ["SPOTIFY_API_BASE_URL"] = _spotify.Endpoints.ApiBase.ToString(),
+        ["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString(),
+        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
+        ["HOME"] = _folder.Path,
+    };
+
+    [Fact]
+    public void Extract_json_prints_the_runs_manifest_alone_on_stdout()
+    {
+        var run = DemoCommandTests.RunCli(Environment, "extract", "--lake", _folder["lake"], "--playlist", PlaylistId, "--json");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        using var manifest = System.Text.Json.JsonDocument.Parse(run.Output);
+        Assert.Equal("succeeded", manifest.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(File.ReadAllText(Assert.Single(Directory.GetFiles(_folder["lake/manifests"], "*", SearchOption.AllDirectories))).Trim(), run.Output.Trim());
+    }
+
+    [Fact]
+    public void Refused_credentials_exit_77_with_the_reason_on_stderr_in_plain_text_and_nothing_on_stdout()
+    {
+        _spotify.RefuseRefreshTokens = true;
+
+        var run = DemoCommandTests.RunCli(Environment, "extract", "--lake", _folder["lake"], "--recently-played");
+
+        Assert.Equal(77, run.ExitCode);
+        Assert.Empty(run.Output);
+        Assert.StartsWith("spotify-etl: ", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl auth login", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
+        Assert.Single(run.Errors.TrimEnd().Split('\n'));
+    }
+
     [Fact]
     public void Extracted_responses_become_tables_with_every_page_every_play_and_every_artist()
     {
         var lake = _folder["lake"];
-        var environment = new Dictionary<string, string>
-        {
-            ["SPOTIFY_API_BASE_URL"] = _spotify.Endpoints.ApiBase.ToString(),
-            ["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString(),
-            ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
-            ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
-            ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
-            ["HOME"] = _folder.Path,
-        };
+        var environment = Environment;
 
         var extract = DemoCommandTests.RunCli(environment, "extract", "--lake", lake, "--playlist", PlaylistId, "--recently-played", "--saved-tracks");
         var transform = DemoCommandTests.RunCli("transform", "--input", Path.Combine(lake, "raw"), "--lake", lake);

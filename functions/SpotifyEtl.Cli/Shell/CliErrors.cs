@@ -1,0 +1,40 @@
+using SpotifyEtl.Spotify;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// Turns an exception into what a person reads on stderr, one line saying what was wrong and what to
+/// do, and into its exit code. The stack trace is printed only with --verbose.
+/// </summary>
+internal static class CliErrors
+{
+    public const string Program = "spotify-etl";
+
+    /// <summary>Writes the error to <paramref name="errors"/> and returns its exit code.</summary>
+    public static int Report(Exception exception, TextWriter errors, bool verbose = false)
+    {
+        var (code, message) = Describe(exception);
+        errors.WriteLine($"{Program}: {message}");
+        if (verbose)
+        {
+            errors.WriteLine(exception.ToString());
+        }
+        return code;
+    }
+
+    public static void Warn(TextWriter errors, string message) => errors.WriteLine($"{Program}: warning: {message}");
+
+    /// <summary>True for the mistakes a command reports itself; anything else is left to the top level.</summary>
+    public static bool IsExpected(Exception exception) => Describe(exception).Code != ExitCodes.Failure || exception is CliException;
+
+    private static (int Code, string Message) Describe(Exception exception) => exception switch
+    {
+        CliException cli => (cli.ExitCode, cli.Message),
+        SpotifyConfigurationException => (ExitCodes.Usage, exception.Message),
+        SpotifyReauthorizationRequiredException or SpotifyAuthenticationException => (ExitCodes.NoPermission, exception.Message),
+        OperationCanceledException => (ExitCodes.Interrupted, "Interrupted. Whatever was written is complete; run the command again to finish."),
+        UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make the folder writable by this user, or choose another --lake."),
+        IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check the disk has space and the lake folder is writable, or choose another --lake."),
+        _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),
+    };
+}

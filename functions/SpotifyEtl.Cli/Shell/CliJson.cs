@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>`sample --json`.</summary>
+internal sealed record SampleJson(int Objects, long Bytes, int Playlists, int Days, string Raw);
+
+/// <summary>`transform --json`: the counts of the tables, the partitions written, and what needs a person.</summary>
+internal sealed record TransformJson(
+    string Lake,
+    int Transformed,
+    int Quarantined,
+    int ItemsRead,
+    int UnreadableItems,
+    IReadOnlyDictionary<string, int> Partitions,
+    IReadOnlyList<QuarantinedJson> QuarantinedObjects,
+    IReadOnlyList<string> SkippedInputs,
+    int ExitCode);
+
+internal sealed record QuarantinedJson(string RawKey, string? Reason, string? QuarantineKey);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(SampleJson))]
+[JsonSerializable(typeof(TransformJson))]
+internal sealed partial class SummaryJsonContext : JsonSerializerContext;

@@ -1,0 +1,58 @@
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// The exit codes of every verb, one meaning each (the BSD sysexits numbers where one fits). The README
+/// and <c>spotify-etl --help</c> print this table.
+/// </summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything asked for was done.</summary>
+    public const int Success = 0;
+
+    /// <summary>The run failed: a source failed to extract, a query failed, or an unexpected error.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Done, with something left for a person: objects quarantined, inputs skipped, or an extraction stopped early with its state saved.</summary>
+    public const int Partial = 3;
+
+    /// <summary>The command line is wrong: an unknown option, a missing or out-of-range value, no sources named.</summary>
+    public const int Usage = 64;
+
+    /// <summary>An input exists but cannot be used: a credentials file that is not JSON, no raw objects in --input.</summary>
+    public const int DataError = 65;
+
+    /// <summary>An input named on the command line does not exist.</summary>
+    public const int NoInput = 66;
+
+    /// <summary>Something this machine needs is missing: Node.js or the query runner's packages.</summary>
+    public const int Unavailable = 69;
+
+    /// <summary>The lake or another output cannot be written: permissions, a full disk, a path that is a file.</summary>
+    public const int IoError = 74;
+
+    /// <summary>Spotify refused the credentials: authorize again with 'spotify-etl auth login'.</summary>
+    public const int NoPermission = 77;
+
+    /// <summary>Interrupted (Ctrl-C); what was written is complete, the rest is redone by the next run.</summary>
+    public const int Interrupted = 130;
+
+    public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
+    [
+        (Success, "success"),
+        (Failure, "failure: a source failed, a query failed, or an unexpected error"),
+        (Partial, "partial success: objects quarantined, inputs skipped, or extraction stopped early (state saved; run again later)"),
+        (Usage, "usage: unknown option, missing or out-of-range value, no sources"),
+        (DataError, "bad input data: a credentials file that is not JSON, no raw objects found"),
+        (NoInput, "an input (--input, --config, --credentials) does not exist"),
+        (Unavailable, "a tool is missing: Node.js or 'npm ci --prefix infra'"),
+        (IoError, "the lake cannot be written (permissions, full disk)"),
+        (NoPermission, "Spotify refused the credentials: run 'spotify-etl auth login'"),
+        (Interrupted, "interrupted"),
+    ];
+}
+
+/// <summary>A mistake the user can fix: its message says what was wrong and what to do, and it ends the command with <see cref="ExitCode"/>.</summary>
+internal sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,47 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// Opens a local lake for a verb that writes to it: the folder must be writable (else exit 74 with the
+/// folder named), and what a killed run left behind is tidied first: temporary files of processes that
+/// are gone, and quarantine reasons whose copy never landed (the next transformation of that day
+/// quarantines the object again, reason and copy).
+/// </summary>
+internal static class LocalLake
+{
+    public static LocalFolderStore Open(DirectoryInfo folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder.FullName);
+            var store = new LocalFolderStore(folder.FullName);
+            store.RemoveStaleTemporaryFiles();
+            RemoveUnfinishedQuarantines(folder.FullName);
+            return store;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.IoError,
+                $"Cannot write to the lake {folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another --lake.");
+        }
+    }
+
+    private static void RemoveUnfinishedQuarantines(string root)
+    {
+        var quarantine = Path.Combine(root, LakeLayout.Quarantine.TrimEnd('/'));
+        if (!Directory.Exists(quarantine))
+        {
+            return;
+        }
+        foreach (var reason in Directory.EnumerateFiles(quarantine, "*" + TransformPipeline.ReasonSuffix, SearchOption.AllDirectories))
+        {
+            if (!File.Exists(reason[..^TransformPipeline.ReasonSuffix.Length]))
+            {
+                File.Delete(reason);
+            }
+        }
+    }
+}

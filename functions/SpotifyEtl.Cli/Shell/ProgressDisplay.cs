@@ -1,0 +1,60 @@
+using Spectre.Console;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>How far long work is, on stderr when it is a terminal; nothing at all otherwise.</summary>
+internal static class ProgressDisplay
+{
+    /// <summary>Runs <paramref name="work"/>, which reports (done, total or null when unknown, bytes).</summary>
+    public static async Task<T> RunAsync<T>(string description, Func<Action<long, long?, long>, Task<T>> work)
+    {
+        if (!Consoles.ShowProgress)
+        {
+            return await work((_, _, _) => { }).ConfigureAwait(false);
+        }
+        return await Consoles.Progress.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(description);
+                task.IsIndeterminate = true;
+                return await work((done, total, bytes) =>
+                {
+                    task.IsIndeterminate = total is null;
+                    task.MaxValue = Math.Max(1, total ?? done);
+                    task.Value = done;
+                    task.Description = $"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)";
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A store that tells each object written: the progress of work that only writes (sample, extract).</summary>
+internal sealed class CountingStore(IObjectStore inner, Action<long, long> written) : IObjectStore
+{
+    private long _objects;
+    private long _bytes;
+
+    public string Description => inner.Description;
+
+    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+    {
+        var length = content.CanSeek ? content.Length - content.Position : 0;
+        await inner.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
+        written(Interlocked.Increment(ref _objects), Interlocked.Add(ref _bytes, length));
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
+
+    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+    public IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(prefix, cancellationToken);
+
+    public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) => inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+}

@@ -1,0 +1,90 @@
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// The .json files of an --input, walked by hand so that one bad entry does not end the walk: a
+/// dangling symbolic link, a link loop or a folder that cannot be read is skipped with a warning on
+/// stderr, and the rest go on. Linked folders are followed once each.
+/// </summary>
+internal static class RawInputs
+{
+    public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped)
+    {
+        if (input is FileInfo file)
+        {
+            if (Usable(file, skipped) is not null)
+            {
+                yield return file.FullName;
+            }
+            yield break;
+        }
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new Stack<DirectoryInfo>();
+        folders.Push((DirectoryInfo)input);
+        while (folders.Count > 0)
+        {
+            var folder = folders.Pop();
+            var real = Usable(folder, skipped);
+            if (real is null)
+            {
+                continue;
+            }
+            if (!visited.Add(real))
+            {
+                Skip(folder.FullName, "it leads to a folder already read (a symbolic link loop, or a second link to the same folder)", skipped);
+                continue;
+            }
+            FileSystemInfo[] entries;
+            try
+            {
+                entries = folder.GetFileSystemInfos();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                Skip(folder.FullName, $"the folder cannot be read ({exception.Message.TrimEnd('.')})", skipped);
+                continue;
+            }
+            foreach (var entry in entries.OrderByDescending(e => e.Name, StringComparer.Ordinal))
+            {
+                if (entry is DirectoryInfo child)
+                {
+                    folders.Push(child);
+                }
+                else if (entry.Name.EndsWith(".json", StringComparison.Ordinal) && Usable(entry, skipped) is not null)
+                {
+                    yield return entry.FullName;
+                }
+            }
+        }
+    }
+
+    /// <summary>The real path of an entry, following symbolic links; null (and a warning) when a link dangles or loops.</summary>
+    private static string? Usable(FileSystemInfo entry, List<string> skipped)
+    {
+        if (entry.LinkTarget is null)
+        {
+            return entry.FullName;
+        }
+        FileSystemInfo? target;
+        try
+        {
+            target = entry.ResolveLinkTarget(returnFinalTarget: true);
+        }
+        catch (IOException exception)
+        {
+            Skip(entry.FullName, $"it is a symbolic link that cannot be followed, a loop of links ({exception.Message.TrimEnd('.')})", skipped);
+            return null;
+        }
+        if (target is null || !target.Exists)
+        {
+            Skip(entry.FullName, $"it is a dangling symbolic link (its target {entry.LinkTarget} does not exist)", skipped);
+            return null;
+        }
+        return target.FullName;
+    }
+
+    private static void Skip(string path, string why, List<string> skipped)
+    {
+        CliErrors.Warn(Console.Error, $"skipped {path}: {why}. Fix or remove it and run again; the other inputs were read.");
+        skipped.Add(path);
+    }
+}

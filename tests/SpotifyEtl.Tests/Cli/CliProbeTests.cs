@@ -1,0 +1,189 @@
+using System.Text.Json;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// The built spotify-etl run as a user runs it, with the mistakes users make: each gets one line on
+/// stderr saying what was wrong and what to do, the documented exit code, nothing on stdout, no stack
+/// trace and no ANSI escape (the output is redirected here).
+/// </summary>
+public sealed class CliProbeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static (int ExitCode, string Output, string Errors) Run(params string[] arguments) => DemoCommandTests.RunCli(arguments);
+
+    private static void AssertCleanError((int ExitCode, string Output, string Errors) run, int exitCode, string message)
+    {
+        Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}, expected {exitCode}: {run.Errors}");
+        Assert.Contains(message, run.Errors, StringComparison.Ordinal);
+        Assert.StartsWith("spotify-etl: ", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+        AssertNoTraceNorAnsi(run);
+    }
+
+    private static void AssertNoTraceNorAnsi((int ExitCode, string Output, string Errors) run)
+    {
+        Assert.DoesNotContain("Unhandled exception", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", run.Output + run.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("100000")]
+    [InlineData("0")]
+    public void Sample_refuses_a_number_of_days_out_of_range_and_writes_nothing(string days)
+    {
+        var run = Run("sample", "--out", _folder["sample"], "--days", days);
+
+        AssertCleanError(run, 64, $"--days must be a whole number from 1 to 366, not '{days}'.");
+        Assert.Contains("spotify-etl sample --help", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder["sample"]));
+    }
+
+    [Fact]
+    public void Usage_errors_exit_64_in_every_verb()
+    {
+        AssertCleanError(Run("transform", "--input"), 64, "--input");
+        AssertCleanError(Run("sample"), 64, "'--out' is required");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--top-items-limit", "x"), 64, "Cannot parse");
+        AssertCleanError(Run("auth", "login", "--port", "70000"), 64, "--port must be a whole number from 1 to 65535");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"]), 64, "No sources");
+        AssertCleanError(Run("nosuch"), 64, "'nosuch'");
+    }
+
+    [Fact]
+    public void Transform_with_a_missing_input_exits_66_and_names_it()
+    {
+        AssertCleanError(Run("transform", "--input", _folder["nothere"], "--lake", _folder["lake"]), 66, $"--input {_folder["nothere"]} does not exist");
+    }
+
+    [Fact]
+    public void Missing_or_malformed_input_files_exit_66_and_65()
+    {
+        File.WriteAllText(_folder["credentials.json"], "{not json");
+        Directory.CreateDirectory(_folder["empty"]);
+
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["nothere.json"]), 66, $"No sources file at {_folder["nothere.json"]}");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]), 66, "No credentials file at");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "is not JSON of the form");
+        AssertCleanError(Run("transform", "--input", _folder["empty"], "--lake", _folder["lake"]), 65, "No raw objects found in");
+    }
+
+    [Fact]
+    public void Transform_into_a_lake_that_cannot_be_written_exits_74_and_names_the_lake()
+    {
+        WriteSample("in", days: 1);
+        File.WriteAllText(_folder["file"], "not a folder");
+
+        AssertCleanError(Run("transform", "--input", _folder["in"], "--lake", _folder["file/lake"]), 74, $"Cannot write to the lake {_folder["file/lake"]}");
+    }
+
+    [Fact]
+    public void Verbose_adds_the_stack_trace()
+    {
+        File.WriteAllText(_folder["file"], "not a folder");
+        WriteSample("in", days: 1);
+
+        var run = Run("transform", "--verbose", "--input", _folder["in"], "--lake", _folder["file/lake"]);
+
+        Assert.Equal(74, run.ExitCode);
+        Assert.Contains("   at ", run.Errors, StringComparison.Ordinal);
+        var extract = Run("extract", "--verbose", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]);
+        Assert.Equal(66, extract.ExitCode);
+        Assert.Contains("   at ", extract.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Query_with_an_unknown_name_exits_64_and_lists_the_names()
+    {
+        AssertCleanError(Run("query", "--lake", _folder["lake"], "--query", "nosuch"), 64, "No named query 'nosuch'. Choose one of: ");
+        Assert.Contains("playlist_top_songs", Run("query", "--lake", _folder["lake"], "--query", "nosuch").Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_links_in_the_input_are_skipped_with_a_warning_and_the_rest_is_transformed_with_exit_3()
+    {
+        WriteSample("in", days: 1);
+        File.CreateSymbolicLink(_folder["in/raw/dangling.json"], _folder["nowhere.json"]);
+        File.CreateSymbolicLink(_folder["in/raw/self.json"], _folder["in/raw/self.json"]);
+        Directory.CreateDirectory(_folder["in/raw/loop"]);
+        Directory.CreateSymbolicLink(_folder["in/raw/loop/back"], _folder["in"]);
+
+        var run = Run("transform", "--input", _folder["in"], "--lake", _folder["lake"], "--format", "csv");
+
+        Assert.True(run.ExitCode == 3, run.Errors);
+        Assert.Contains($"warning: skipped {_folder["in/raw/dangling.json"]}: it is a dangling symbolic link", run.Errors, StringComparison.Ordinal);
+        Assert.Contains($"warning: skipped {_folder["in/raw/self.json"]}: it is a symbolic link that cannot be followed", run.Errors, StringComparison.Ordinal);
+        Assert.Contains($"warning: skipped {_folder["in/raw/loop/back"]}: it leads to a folder already read", run.Errors, StringComparison.Ordinal);
+        AssertNoTraceNorAnsi(run);
+        Assert.NotEmpty(Directory.GetFiles(_folder["lake/transformed/songs"], "*.csv", SearchOption.AllDirectories));
+        Assert.Contains("transformed", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_summaries_are_one_object_on_stdout_that_agrees_with_the_lake()
+    {
+        var sample = Run("sample", "--out", _folder["in"], "--days", "2", "--json");
+        var transform = Run("transform", "--input", _folder["in"], "--lake", _folder["lake"], "--json");
+
+        Assert.Equal(0, sample.ExitCode);
+        Assert.Equal(0, transform.ExitCode);
+        Assert.Empty(sample.Errors + transform.Errors);
+        using var written = JsonDocument.Parse(sample.Output);
+        Assert.Equal(Directory.GetFiles(_folder["in/raw"], "*.json", SearchOption.AllDirectories).Length, written.RootElement.GetProperty("objects").GetInt32());
+        using var summary = JsonDocument.Parse(transform.Output);
+        Assert.Equal(written.RootElement.GetProperty("objects").GetInt32(), summary.RootElement.GetProperty("transformed").GetInt32());
+        foreach (var partition in summary.RootElement.GetProperty("partitions").EnumerateObject())
+        {
+            var table = partition.Name.Split('/')[0];
+            Assert.True(File.Exists(_folder[$"lake/transformed/{partition.Name}/{table}.parquet"]), partition.Name);
+        }
+        Assert.DoesNotContain("╭", transform.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_killed_runs_leftovers_are_removed_at_the_next_start_and_temporary_files_never_appear_among_the_objects()
+    {
+        WriteSample("in", days: 1);
+        var dead = _folder["lake/.tmp/999999999-0123456789abcdef0123456789abcdef.tmp"];
+        var legacy = _folder["lake/transformed/songs/snapshot_date=2026-11-20/songs.parquet.0123456789abcdef0123456789abcdef.tmp"];
+        var orphanReason = _folder["lake/quarantine/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json.reason.txt"];
+        foreach (var path in new[] { dead, legacy, orphanReason })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "left by a killed run");
+        }
+
+        var run = Run("transform", "--input", _folder["in"], "--lake", _folder["lake"]);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.False(File.Exists(dead));
+        Assert.False(File.Exists(legacy));
+        Assert.False(File.Exists(orphanReason));
+        Assert.Empty(Directory.GetFiles(_folder["lake"], "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Help_documents_the_exit_codes()
+    {
+        var run = Run("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var code in new[] { "  0  success", "  3  partial success", " 64  usage", " 65  bad input data", " 66  ", " 69  ", " 74  ", " 77  " })
+        {
+            Assert.Contains(code, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    private void WriteSample(string folder, int days)
+    {
+        var run = Run("sample", "--out", _folder[folder], "--days", $"{days}", "--items", "10");
+        Assert.True(run.ExitCode == 0, run.Errors);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Storage;
+
+/// <summary>
+/// The local lake never shows a temporary file among its objects, tidies what a killed process left,
+/// and lands a quarantine copy and its reason together or not at all.
+/// </summary>
+public sealed class LocalLakeAtomicityTests : IDisposable
+{
+    private const string Table = "transformed/songs/snapshot_date=2026-11-20/songs.parquet";
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task While_an_object_is_being_written_its_bytes_are_under_the_hidden_tmp_folder_and_nothing_is_beside_the_object()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        await store.PutTextAsync(Table, "old", "text/plain");
+        string[] beside = [];
+        string[] hidden = [];
+        using var content = new WatchedStream(Encoding.UTF8.GetBytes("new bytes"), () =>
+        {
+            beside = Directory.GetFiles(Path.GetDirectoryName(_folder[Table])!);
+            hidden = Directory.GetFiles(_folder[LocalFolderStore.TemporaryFolder]);
+        });
+
+        await store.PutAsync(Table, content, "application/octet-stream");
+
+        Assert.Equal([_folder[Table]], beside);
+        Assert.Single(hidden);
+        Assert.StartsWith($"{Environment.ProcessId}-", Path.GetFileName(hidden[0]), StringComparison.Ordinal);
+        Assert.Equal("new bytes", await store.ReadAllTextAsync(Table));
+        Assert.Empty(Directory.GetFiles(_folder[LocalFolderStore.TemporaryFolder]));
+        Assert.Equal([Table], await ListAsync(store, ""));
+    }
+
+    [Fact]
+    public async Task Stale_temporary_files_of_gone_processes_are_removed_and_those_of_running_ones_are_kept()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        await store.PutTextAsync(Table, "table", "text/plain");
+        var gone = _folder[$".tmp/999999999-{Guid.NewGuid():N}.tmp"];
+        var running = _folder[$".tmp/{Environment.ProcessId}-{Guid.NewGuid():N}.tmp"];
+        var beside = _folder[$"{Table}.{Guid.NewGuid():N}.tmp"];
+        foreach (var path in new[] { gone, running, beside })
+        {
+            await File.WriteAllTextAsync(path, "partial");
+        }
+
+        Assert.Equal(2, store.RemoveStaleTemporaryFiles());
+
+        Assert.False(File.Exists(gone));
+        Assert.False(File.Exists(beside));
+        Assert.True(File.Exists(running), "a running process's file is still being written");
+        Assert.Equal("table", await store.ReadAllTextAsync(Table));
+    }
+
+    [Fact]
+    public async Task The_tmp_folder_is_no_key()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.PutTextAsync(".tmp/x.json", "{}", "application/json"));
+    }
+
+    [Fact]
+    public async Task A_quarantine_whose_copy_fails_leaves_neither_the_copy_nor_its_reason()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        var key = new RawObjectKey(RawSource.TopTracks, new DateOnly(2026, 11, 20), "short_term", "20261120T060000Z", 1).ToString();
+        await store.PutTextAsync(key, "{\"items\": [", "application/json");
+        var full = new FullDiskStore(store);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => new TransformPipeline(full, store).TransformAsync([key]));
+
+        Assert.Contains("No space left", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder[TransformPipeline.QuarantineKey(key)]));
+        Assert.False(File.Exists(_folder[TransformPipeline.QuarantineKey(key) + TransformPipeline.ReasonSuffix]));
+        Assert.Empty(await ListAsync(store, LakeLayout.Quarantine));
+
+        // Once there is room again the same object is quarantined whole.
+        var report = await new TransformPipeline(store, store).TransformAsync([key]);
+        Assert.Equal(1, report.Quarantined);
+        Assert.Equal(await store.ReadAllBytesAsync(key), await store.ReadAllBytesAsync(TransformPipeline.QuarantineKey(key)));
+        Assert.Contains("not valid JSON", await store.ReadAllTextAsync(TransformPipeline.QuarantineKey(key) + TransformPipeline.ReasonSuffix), StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> ListAsync(LocalFolderStore store, string prefix)
+    {
+        var keys = new List<string>();
+        await foreach (var key in store.ListAsync(prefix))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    /// <summary>A lake whose disk fills up during a copy: the copy fails as the file system fails it.</summary>
+    private sealed class FullDiskStore(IObjectStore inner) : IObjectStore
+    {
+        public string Description => inner.Description;
+
+        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
+            throw new IOException("No space left on device");
+
+        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
+
+        public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, contentType, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    }
+
+    /// <summary>Bytes that call back once, in the middle of being read: what the folder looks like mid-write.</summary>
+    private sealed class WatchedStream(byte[] bytes, Action midway) : MemoryStream(bytes)
+    {
+        private bool _called;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            if (!_called && read > 0)
+            {
+                _called = true;
+                midway();
+            }
+            return read;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = base.Read(buffer, offset, count);
+            if (!_called && read > 0)
+            {
+                _called = true;
+                midway();
+            }
+            return read;
+        }
+    }
+}
