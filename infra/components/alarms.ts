@@ -1,5 +1,6 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction for 26 hours, and Spotify asking for re-authorization.
+// dead-letter queue, no successful extraction for 26 hours, Spotify asking for re-authorization, a
+// quarantined raw object, and pages whose items this version cannot read. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,6 +11,15 @@ export const metricNamespace = "SpotifyStack";
 export const extractionSucceededMetric = "ExtractionSucceeded";
 export const reauthorizationRequiredMetric = "ReauthorizationRequired";
 export const reauthorizationRequiredEvent = "spotify_reauthorization_required";
+/**
+ * Metrics of the transform function's summary line (an Embedded Metric Format record without dimensions,
+ * TransformLog.cs): raw objects transformed, raw objects quarantined, and items skipped as unreadable.
+ */
+export const transformedMetric = "transformed";
+export const quarantinedMetric = "quarantined";
+export const unreadableItemsMetric = "unreadable_items";
+/** Every metric a function publishes in the SpotifyStack namespace (the log metric filter's included). */
+export const publishedMetrics = [extractionSucceededMetric, reauthorizationRequiredMetric, transformedMetric, quarantinedMetric, unreadableItemsMetric] as const;
 /** A day plus two hours of slack: even a daily schedule succeeds within it (the default is hourly). */
 export const extractionSilenceHours = 26;
 
@@ -105,6 +115,30 @@ export class Alarms extends pulumi.ComponentResource {
             alarmDescription: "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.",
             namespace: metricNamespace,
             metricName: reauthorizationRequiredMetric,
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+
+        // Retrying cannot fix a quarantined object or an unreadable item: each needs a person, once.
+        alarm("quarantined-objects", {
+            alarmDescription: "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".",
+            namespace: metricNamespace,
+            metricName: quarantinedMetric,
+            statistic: "Sum",
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+        alarm("unreadable-items", {
+            alarmDescription: "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".",
+            namespace: metricNamespace,
+            metricName: unreadableItemsMetric,
             statistic: "Sum",
             period: 300,
             evaluationPeriods: 1,
