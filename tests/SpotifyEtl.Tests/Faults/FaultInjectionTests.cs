@@ -48,7 +48,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         pipeline.Spotify.Inject($"playlists/{FaultPipeline.LongPlaylist}/items", Fault.Malformed());
 
         var failed = await pipeline.ExtractAsync(day: 1);
-        await pipeline.TransformAsync(pipeline.ManifestEvent(failed));
+        var first = await pipeline.TransformAsync(pipeline.ManifestEvent(failed));
         var rerun = await pipeline.ExtractAsync(day: 1, later: AnHourLater);
         await pipeline.TransformAsync(pipeline.ManifestEvent(rerun));
         for (var day = 2; day <= FaultPipeline.Days; day++)
@@ -64,6 +64,13 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         Assert.Equal("failed", source.GetProperty("status").GetString());
         Assert.False(string.IsNullOrWhiteSpace(source.GetProperty("error").GetString()));
         Assert.Contains(pipeline.ExtractLog, line => line.Contains("\"level\":\"error\"", StringComparison.Ordinal) && line.Contains(FaultPipeline.LongPlaylist, StringComparison.Ordinal));
+        // The truncated body was landed as Spotify sent it; the transform quarantined it with its reason.
+        Assert.Equal(1, first.GetProperty("quarantined").GetInt32());
+        var quarantined = (await TransformFunctionTests.ListAsync(pipeline.Raw, LakeLayout.Quarantine)).ToList();
+        var reason = Assert.Single(quarantined, key => key.EndsWith(TransformPipeline.ReasonSuffix, StringComparison.Ordinal));
+        Assert.Contains("not valid JSON", await pipeline.Raw.ReadAllTextAsync(reason), StringComparison.Ordinal);
+        Assert.Contains(pipeline.TransformLogLines, line => line.GetProperty("event").GetString() == "transform_object"
+            && line.GetProperty("status").GetString() == "quarantined");
     }
 
     [Fact]
