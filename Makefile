@@ -1,6 +1,7 @@
-# Spotify Stack: the two commands a fresh machine needs.
+# Spotify Stack: the commands a fresh machine needs.
 #   make demo   restore, build, and run the whole pipeline on a local lake (no AWS, no Spotify)
 #   make test   restore, build, and run every C# and TypeScript test; ends with "N passed, N failed"
+#   make bench  whole-process benchmarks against the tutorials' pandas transform (never part of make test)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
@@ -32,8 +33,10 @@ $(NPM_STAMP): infra/package-lock.json
 typecheck: $(NPM_STAMP)
 	npm run --prefix infra --silent typecheck
 
+# Whole-process benchmarks (about half an hour): figures and targets printed, written to docs/benchmarks.md.
 bench: restore
-	dotnet run --project benchmarks/SpotifyEtl.Benchmarks -c Release -- --filter '*'
+	bash benchmarks/bench.sh
 
+# The BenchmarkDotNet micro-benchmarks of the transformation's parts.
 clean:
 	rm -rf .lake artifacts functions/*/bin functions/*/obj tests/*/bin tests/*/obj infra/node_modules

@@ -30,6 +30,8 @@ export interface SpotifySource {
 
 export interface StorageConfig {
     readonly forceDestroy: boolean;
+    /** Protect the raw and transformed buckets (and the secret) from deletion and keep them if deleted anyway. */
+    readonly protectData: boolean;
     readonly encryption: BucketEncryption;
     /** 0 = no transition. */
     readonly rawTransitionDays: number;
@@ -52,8 +54,6 @@ export interface FunctionsConfig {
     readonly extract: FunctionSizing;
     readonly transform: FunctionSizing;
     readonly logRetentionDays: number;
-    /** Empty = look the layer up in the region's SSM public parameter at deployment. */
-    readonly parametersSecretsExtensionLayerArn: string;
     /** Empty = the program runs `dotnet publish`; otherwise an existing publish folder. */
     readonly packagePath: string;
 }
@@ -96,6 +96,25 @@ export interface CatalogConfig {
     readonly athenaBytesScannedCutoffPerQuery: number;
 }
 
+/** Connection to Snowflake and where the lake's tables land there; `enabled: false` declares nothing of Snowflake. */
+export interface SnowflakeConfig {
+    readonly enabled: boolean;
+    readonly organization: string;
+    readonly account: string;
+    readonly user: string;
+    /** Empty = the user's default role. */
+    readonly role: string;
+    /** Upper-case Snowflake identifiers, created by the program. */
+    readonly database: string;
+    readonly schema: string;
+    /** `<minute> <hour> <day> <month> <weekday> <time zone>` of the reload tasks; empty = no reload tasks. */
+    readonly reloadSchedule: string;
+    /** Exactly one of the two is non-empty when enabled (secret config). */
+    readonly privateKey: pulumi.Output<string>;
+    readonly password: pulumi.Output<string>;
+    readonly authentication: "privateKey" | "password";
+}
+
 export interface StackConfig {
     readonly project: string;
     readonly stack: string;
@@ -109,6 +128,7 @@ export interface StackConfig {
     readonly schedule: ScheduleConfig;
     readonly alarms: AlarmsConfig;
     readonly catalog: CatalogConfig;
+    readonly snowflake: SnowflakeConfig;
 }
 
 /** Every project config key. Pulumi.yaml must declare exactly these, with the same type and default. */
@@ -116,21 +136,21 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "owner", type: "string", default: "data-platform", description: "Team or person that owns the stack; the `owner` default tag on every resource." },
     { key: "namePrefix", type: "string", default: "spotify", description: "Prefix of physical names (`<namePrefix>-<stack>-extract`); lowercase letters, digits and hyphens, at most 20 characters." },
     { key: "forceDestroy", type: "boolean", default: false, description: "Let `pulumi destroy` delete buckets that still hold objects (dev stacks only)." },
+    { key: "protectData", type: "boolean", default: false, description: "Production stacks: Pulumi protects the raw and transformed buckets and the credentials secret (`pulumi destroy` and replacements stop with an error) and retains them in AWS if they are deleted from the stack anyway." },
     { key: "bucketEncryption", type: "string", default: "AES256", description: "Default encryption of every bucket: `AES256` (SSE-S3) or `aws:kms` (SSE-KMS with the AWS managed key aws/s3 and an S3 Bucket Key)." },
     { key: "rawTransitionDays", type: "integer", default: 30, description: "Days after which objects under raw/ move to rawTransitionStorageClass; 0 = never (at least 30 for STANDARD_IA)." },
     { key: "rawTransitionStorageClass", type: "string", default: "STANDARD_IA", description: "Storage class raw/ objects move to: STANDARD_IA, INTELLIGENT_TIERING or GLACIER_IR." },
     { key: "rawExpirationDays", type: "integer", default: 730, description: "Days after which objects under raw/ expire; 0 = keep forever. Must exceed rawTransitionDays." },
     { key: "rawNoncurrentVersionExpirationDays", type: "integer", default: 30, description: "Days a noncurrent (overwritten or deleted) version in the raw bucket is kept." },
     { key: "athenaResultsExpirationDays", type: "integer", default: 7, description: "Days Athena query results are kept." },
-    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` or `x86_64` (the package is framework-dependent, so both work)." },
+    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` (a portable, framework-dependent package) or `x86_64` (the package precompiled ReadyToRun for linux-x64)." },
     { key: "extractMemoryMb", type: "integer", default: 512, description: "Memory of the extract function in MB (128-10240)." },
     { key: "extractTimeoutSeconds", type: "integer", default: 900, description: "Timeout of the extract function in seconds (1-900); a run pages through every source." },
     { key: "extractRetryAttempts", type: "integer", default: 1, description: "Asynchronous retries (0-2) of a failed extract run before the event goes to its dead-letter queue." },
     { key: "transformMemoryMb", type: "integer", default: 1024, description: "Memory of the transform function in MB (128-10240)." },
-    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one raw object." },
+    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one extraction run, or the days of a replay." },
     { key: "transformRetryAttempts", type: "integer", default: 2, description: "Asynchronous retries (0-2) of a failed transform before the S3 event goes to its dead-letter queue." },
     { key: "logRetentionDays", type: "integer", default: 30, description: "Retention of both functions' log groups; one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)." },
-    { key: "parametersSecretsExtensionLayerArn", type: "string", default: "", description: "ARN of the AWS Parameters and Secrets Lambda Extension layer for the region and architecture; empty = read the SSM public parameter /aws/service/aws-parameters-and-secrets-lambda-extension/{x86|arm64}/latest at deployment." },
     { key: "functionsPackagePath", type: "string", default: "", description: "Folder holding a `dotnet publish` output of functions/SpotifyEtl.Functions (relative to infra/); empty = the program publishes it." },
     { key: "spotifySources", type: "array", default: ["recently_played", "top_tracks:short_term", "top_artists:long_term", "saved_tracks"], description: "What extract reads: `playlist:<id>`, `recently_played`, `top_tracks:<time_range>`, `top_artists:<time_range>`, `saved_tracks` (time_range: short_term, medium_term, long_term)." },
     { key: "spotifyMarket", type: "string", default: "", description: "ISO 3166-1 alpha-2 market for track relinking (e.g. `SE`); empty = the user's own market." },
@@ -147,6 +167,16 @@ export const configKeys: readonly ConfigKeySpec[] = [
     { key: "alarmEmail", type: "string", default: "", description: "E-mail subscribed to the alarm topic (confirm the subscription mail); empty = no subscription." },
     { key: "catalogCrawlerSchedule", type: "string", default: "cron(0 7 * * ? *)", description: "Schedule of the Glue crawler over transformed/ (`cron(...)`); empty = on demand only." },
     { key: "tableFormat", type: "string", default: "parquet", description: "File format of the lake's tables under transformed/: `parquet` (typed, snappy-compressed; the default) or `csv` (OpenCSVSerDe)." },
+    { key: "snowflakeEnabled", type: "boolean", default: false, description: "Load the lake's tables into Snowflake (storage integration, stage, a table, pipe and view per table; docs/snowflake.md); false = nothing of Snowflake is declared." },
+    { key: "snowflakeOrganization", type: "string", default: "", description: "Snowflake organization name (the first half of `<organization>-<account>`); required when snowflakeEnabled." },
+    { key: "snowflakeAccount", type: "string", default: "", description: "Snowflake account name (the second half of `<organization>-<account>`); required when snowflakeEnabled." },
+    { key: "snowflakeUser", type: "string", default: "", description: "Snowflake user the program connects as; required when snowflakeEnabled." },
+    { key: "snowflakeRole", type: "string", default: "", description: "Role of the program's Snowflake session (needs CREATE INTEGRATION, CREATE DATABASE, EXECUTE TASK, EXECUTE MANAGED TASK); empty = the user's default role." },
+    { key: "snowflakeDatabase", type: "string", default: "", description: "Snowflake database the program creates for the lake; empty = `<NAMEPREFIX>_<STACK>` in upper case." },
+    { key: "snowflakeSchema", type: "string", default: "LAKE", description: "Schema inside snowflakeDatabase holding the stage, tables, pipes and views." },
+    { key: "snowflakeReloadSchedule", type: "string", default: "0 8 * * * UTC", description: "Cron (`<min> <hour> <day> <month> <weekday> <time zone>`) of the tasks that reload partitions rewritten by a replay; empty = no reload tasks." },
+    { key: "snowflakePrivateKey", type: "string", secret: true, description: "PEM private key of snowflakeUser (key-pair authentication; secret config). Set this or snowflakePassword when snowflakeEnabled." },
+    { key: "snowflakePassword", type: "string", secret: true, description: "Password of snowflakeUser (secret config), when it has no key pair. Set this or snowflakePrivateKey when snowflakeEnabled." },
     { key: "athenaBytesScannedCutoffPerQuery", type: "integer", default: 1073741824, description: "Athena workgroup limit of bytes scanned per query (at least 10485760)." },
 ];
 
@@ -244,11 +274,17 @@ class Reader {
         return parsed;
     }
 
+    /** Whether the stack sets the key at all (read without the secret-access warning of Config.get). */
+    isSet(key: string): boolean {
+        this.spec(key);
+        return pulumi.runtime.getConfig(`${projectName}:${key}`) !== undefined;
+    }
+
     secret(key: string, required: boolean): pulumi.Output<string> {
         const value = this.config.getSecret(key);
         // Presence only, read without the secret-access warning of Config.get.
         if (required && pulumi.runtime.getConfig(`${projectName}:${key}`) === undefined) {
-            this.fail(key, `is required: pulumi config set --secret ${key} <value>`);
+            this.fail(key, `is required: pulumi config set --secret ${key} (it prompts for the value or reads it from standard input; never put it on the command line)`);
         }
         return value ?? pulumi.secret("");
     }
@@ -302,6 +338,7 @@ export function loadConfig(): StackConfig {
         v > 0 && rawTransitionDays > 0 && v <= rawTransitionDays ? `must be greater than rawTransitionDays (${rawTransitionDays}) or 0` : undefined);
     const storage: StorageConfig = {
         forceDestroy: r.boolean("forceDestroy"),
+        protectData: r.boolean("protectData"),
         encryption: r.oneOf<BucketEncryption>("bucketEncryption", ["AES256", "aws:kms"]),
         rawTransitionDays,
         rawTransitionStorageClass,
@@ -325,16 +362,6 @@ export function loadConfig(): StackConfig {
         },
         logRetentionDays: r.integer("logRetentionDays", 1, 3653, (v) =>
             logRetentionValues.includes(v) ? undefined : `must be one of ${logRetentionValues.join(", ")}`),
-        parametersSecretsExtensionLayerArn: r.string("parametersSecretsExtensionLayerArn", (v) => {
-            if (v === "") {
-                return undefined;
-            }
-            const match = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:layer:[A-Za-z0-9_-]+:\d+$/.exec(v);
-            if (match === null) {
-                return "must be a Lambda layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>) or empty";
-            }
-            return match[1] === region ? undefined : `must be a layer in the stack's region ${region}`;
-        }),
         packagePath: r.string("functionsPackagePath"),
     };
 
@@ -379,6 +406,8 @@ export function loadConfig(): StackConfig {
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
 
+    const snowflake = readSnowflakeConfig(r, namePrefix);
+
     if (r.problems.length > 0) {
         throw new ConfigValidationError(r.problems);
     }
@@ -394,5 +423,47 @@ export function loadConfig(): StackConfig {
         schedule,
         alarms,
         catalog,
+        snowflake,
+    };
+}
+
+/** `spotify-dev` -> `SPOTIFY_DEV`: a Snowflake identifier that needs no quotes. */
+export function snowflakeIdentifier(text: string): string {
+    return text.toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/^([^A-Z_])/, "_$1");
+}
+
+const snowflakeIdentifierProblem = (v: string): string | undefined =>
+    v === "" || /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v) ? undefined : "must be a Snowflake identifier (letters, digits, underscores; not starting with a digit)";
+
+function readSnowflakeConfig(r: Reader, namePrefix: string): SnowflakeConfig {
+    const enabled = r.boolean("snowflakeEnabled");
+    const required = (key: string) => (v: string) => (enabled && v === "" ? `is required when snowflakeEnabled is true: pulumi config set ${key} <value>` : undefined);
+    const organization = r.string("snowflakeOrganization", required("snowflakeOrganization"));
+    const account = r.string("snowflakeAccount", required("snowflakeAccount"));
+    const user = r.string("snowflakeUser", required("snowflakeUser"));
+    const role = r.string("snowflakeRole", snowflakeIdentifierProblem);
+    const database = r.string("snowflakeDatabase", snowflakeIdentifierProblem);
+    const schema = r.string("snowflakeSchema", (v) => (v === "" ? "must name a schema" : snowflakeIdentifierProblem(v)));
+    const reloadSchedule = r.string("snowflakeReloadSchedule", (v) =>
+        v === "" || /^\S+( \S+){4} [A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 0 8 * * * UTC, or empty");
+    const hasKey = r.isSet("snowflakePrivateKey");
+    const hasPassword = r.isSet("snowflakePassword");
+    if (enabled && hasKey === hasPassword) {
+        r.fail("snowflakePrivateKey", hasKey
+            ? "and snowflakePassword are both set: keep one (pulumi config rm snowflakePassword)"
+            : "or snowflakePassword is required when snowflakeEnabled is true: pulumi config set --secret snowflakePrivateKey < key.p8");
+    }
+    return {
+        enabled,
+        organization,
+        account,
+        user,
+        role: role.toUpperCase(),
+        database: database === "" ? snowflakeIdentifier(`${namePrefix}_${pulumi.getStack()}`) : database.toUpperCase(),
+        schema: schema.toUpperCase(),
+        reloadSchedule,
+        privateKey: r.secret("snowflakePrivateKey", false),
+        password: r.secret("snowflakePassword", false),
+        authentication: hasKey ? "privateKey" : "password",
     };
 }

@@ -10,12 +10,13 @@ import { Dashboard } from "./components/dashboard";
 import { LambdaFunction } from "./components/lambdaFunction";
 import { Schedule } from "./components/schedule";
 import { SpotifySecret } from "./components/secret";
+import { SnowflakeLoad } from "./components/snowflake";
 import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
 import { loadConfig } from "./config";
+import { contract } from "./lakeContract";
 import * as links from "./consoleLinks";
 import { handlers } from "./lambdaHandlers";
-import { extensionHttpPort, parametersSecretsExtensionLayer } from "./layers";
 import { extractStatements, transformStatements } from "./permissions";
 
 const config = loadConfig();
@@ -36,6 +37,7 @@ const credentials = new SpotifySecret(`${base}-spotify-credentials`, {
     clientSecret: config.spotify.clientSecret,
     refreshToken: config.spotify.refreshToken,
     recoveryWindowInDays: config.spotify.secretRecoveryWindowDays,
+    protect: config.storage.protectData,
 }, opts);
 
 /** The extraction's own time limit: the function timeout less up to a minute (a quarter of a short one) to save state and the manifest. */
@@ -43,7 +45,11 @@ function extractTimeBudgetSeconds(timeoutSeconds: number): number {
     return Math.max(1, timeoutSeconds - Math.min(60, Math.ceil(timeoutSeconds / 4)));
 }
 
-const code = new pulumi.asset.FileArchive(functionsPackage({ packagePath: config.functions.packagePath }));
+const code = new pulumi.asset.FileArchive(functionsPackage({
+    packagePath: config.functions.packagePath,
+    architecture: config.functions.architecture,
+    log: (message) => pulumi.log.info(message),
+}));
 
 const extract = new LambdaFunction(`${base}-extract`, {
     functionName: `${base}-extract`,
@@ -55,7 +61,6 @@ const extract = new LambdaFunction(`${base}-extract`, {
     timeoutSeconds: config.functions.extract.timeoutSeconds,
     retryAttempts: config.functions.extract.retryAttempts,
     logRetentionDays: config.functions.logRetentionDays,
-    layers: [parametersSecretsExtensionLayer(config.functions.parametersSecretsExtensionLayerArn, config.functions.architecture, provider)],
     environment: {
         RAW_BUCKET: storage.raw.name,
         SPOTIFY_SECRET_ID: credentials.arn,
@@ -63,7 +68,6 @@ const extract = new LambdaFunction(`${base}-extract`, {
         ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
         SPOTIFY_TOP_ITEMS_LIMIT: String(config.spotify.topItemsLimit),
         SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS: String(config.spotify.savedTracksFullPassDays),
-        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: extensionHttpPort,
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
     },
@@ -81,9 +85,9 @@ const transform = new LambdaFunction(`${base}-transform`, {
     retryAttempts: config.functions.transform.retryAttempts,
     logRetentionDays: config.functions.logRetentionDays,
     environment: {
-        RAW_BUCKET: storage.raw.name,
-        TRANSFORMED_BUCKET: storage.transformed.name,
-        TABLE_FORMAT: config.catalog.tableFormat,
+        [contract.environment.transform.rawBucket]: storage.raw.name,
+        [contract.environment.transform.transformedBucket]: storage.transformed.name,
+        [contract.environment.transform.tableFormat]: config.catalog.tableFormat,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),
 }, opts);
@@ -107,6 +111,16 @@ const analytics = new Analytics(`${base}-analytics`, {
     resultsBucketName: storage.athenaResults.name,
     bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
 }, opts);
+
+// Optional (snowflakeEnabled): the lake's tables loaded continuously into Snowflake (docs/snowflake.md).
+if (config.snowflake.enabled) {
+    new SnowflakeLoad(`${base}-snowflake`, {
+        config: config.snowflake,
+        tableFormat: config.catalog.tableFormat,
+        transformedBucket: storage.transformed,
+        accountId: account.accountId,
+    }, opts);
+}
 
 const alarms = new Alarms(`${base}-alarms`, {
     email: config.alarms.email,

@@ -1,7 +1,10 @@
 // Least-privilege permissions of the two functions, as policy statements a test can read. Resources are the
-// contract's bucket prefixes and the one secret (contracts.md, "Runtime configuration contract"); no delete
-// anywhere. Logs and dead-letter-queue permissions are added by the LambdaFunction component.
+// lake's bucket prefixes and the one secret; the only delete is of table files under transformed/ (a day whose
+// table became empty). Logs and dead-letter-queue permissions are added by the LambdaFunction component.
 import * as pulumi from "@pulumi/pulumi";
+import { contract } from "./lakeContract";
+
+const lake = contract.lake;
 import type { PolicyStatement } from "./components/lambdaFunction";
 
 const objects = (bucketArn: pulumi.Input<string>, prefix: string): pulumi.Output<string> =>
@@ -13,14 +16,14 @@ export function extractStatements(rawBucketArn: pulumi.Input<string>, secretArn:
             Sid: "LandRawResponsesStateAndManifests",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject"],
-            Resource: [objects(rawBucketArn, "raw/"), objects(rawBucketArn, "state/"), objects(rawBucketArn, "manifests/")],
+            Resource: [objects(rawBucketArn, lake.raw), objects(rawBucketArn, lake.state), objects(rawBucketArn, lake.manifests)],
         },
         {
             Sid: "ListExtractionState",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: rawBucketArn,
-            Condition: { StringLike: { "s3:prefix": "state/*" } },
+            Condition: { StringLike: { "s3:prefix": `${lake.state}*` } },
         },
         {
             // PutSecretValue stores a refresh token Spotify rotated.
@@ -38,40 +41,40 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Sid: "ReadRunsAndRawResponses",
             Effect: "Allow",
             Action: "s3:GetObject",
-            Resource: [objects(rawBucketArn, "manifests/"), objects(rawBucketArn, "raw/")],
+            Resource: [objects(rawBucketArn, lake.manifests), objects(rawBucketArn, lake.raw)],
         },
         {
             Sid: "ListRawResponsesOfADay",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: rawBucketArn,
-            Condition: { StringLike: { "s3:prefix": "raw/*" } },
+            Condition: { StringLike: { "s3:prefix": `${lake.raw}*` } },
         },
         {
             Sid: "QuarantineBadRawObjects",
             Effect: "Allow",
             Action: "s3:PutObject",
-            Resource: objects(rawBucketArn, "quarantine/"),
+            Resource: objects(rawBucketArn, lake.quarantine),
         },
         {
             Sid: "WriteFragmentsAndReports",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject"],
-            Resource: [objects(transformedBucketArn, "staging/"), objects(transformedBucketArn, "reports/")],
+            Resource: [objects(transformedBucketArn, lake.staging), objects(transformedBucketArn, lake.reports)],
         },
         {
             // A day whose table becomes empty (an emptied playlist) loses its old file.
             Sid: "PublishTables",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: objects(transformedBucketArn, "transformed/"),
+            Resource: objects(transformedBucketArn, lake.transformed),
         },
         {
             Sid: "ListRunFragments",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: transformedBucketArn,
-            Condition: { StringLike: { "s3:prefix": "staging/*" } },
+            Condition: { StringLike: { "s3:prefix": `${lake.staging}*` } },
         },
     ];
 }

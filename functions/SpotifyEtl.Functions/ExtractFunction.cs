@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
 using Amazon.S3;
 using SpotifyEtl.Functions.Aws;
 using SpotifyEtl.Spotify;
@@ -11,8 +13,8 @@ namespace SpotifyEtl.Functions;
 
 /// <summary>
 /// The scheduled extraction (EventBridge rule, handler <c>SpotifyEtl.Functions::SpotifyEtl.Functions.ExtractFunction::Handler</c>).
-/// Reads the Spotify credentials through the Parameters and Secrets extension, runs the configured sources
-/// into the raw bucket, writes a rotated refresh token back to the secret, and reports: one JSON line per
+/// Reads the Spotify credentials from Secrets Manager, runs the configured sources into the raw bucket,
+/// writes a rotated refresh token back to the secret, and reports: one JSON line per
 /// source, an EMF <c>ExtractionSucceeded</c> metric when every source landed, and a
 /// <c>spotify_reauthorization_required</c> event (and a failed invocation) on <c>invalid_grant</c>.
 /// </summary>
@@ -29,17 +31,16 @@ public sealed class ExtractFunction
     private readonly HttpClient _http;
     private readonly TimeProvider _timeProvider;
     private readonly SpotifyClientOptions _clientOptions;
-    // Lambda keeps one handler instance per execution environment. The secrets extension caches the secret
-    // (up to 300 s), so a warm invocation right after a rotation may still read the revoked token: remember the swap.
-    private readonly RotationMemory _rotations = new();
+    private readonly Func<AWSCredentials> _awsCredentials;
 
     public ExtractFunction()
-        : this(Environment.GetEnvironmentVariable, Console.Out.WriteLine, CreateRawStore, SharedHttp, TimeProvider.System, new SpotifyClientOptions())
+        : this(Environment.GetEnvironmentVariable, Console.Out.WriteLine, CreateRawStore, SharedHttp, TimeProvider.System, new SpotifyClientOptions(),
+            () => RoleCredentials.Value)
     {
     }
 
     internal ExtractFunction(Func<string, string?> getVariable, Action<string> log, Func<string, IObjectStore> createRawStore,
-        HttpClient http, TimeProvider timeProvider, SpotifyClientOptions clientOptions)
+        HttpClient http, TimeProvider timeProvider, SpotifyClientOptions clientOptions, Func<AWSCredentials> awsCredentials)
     {
         _getVariable = getVariable;
         _log = log;
@@ -47,6 +48,7 @@ public sealed class ExtractFunction
         _http = http;
         _timeProvider = timeProvider;
         _clientOptions = clientOptions with { TimeProvider = timeProvider };
+        _awsCredentials = awsCredentials;
     }
 
     public Stream Handler(Stream input) => HandleAsync(input, CancellationToken.None).GetAwaiter().GetResult();
@@ -61,11 +63,12 @@ public sealed class ExtractFunction
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
         var options = ExtractorOptions.FromEnvironment(_getVariable);
 
-        var secretString = await SecretsExtensionClient.FromEnvironment(_http, _getVariable).GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false);
-        var secret = _rotations.Apply(secretId, ParseSecret(secretString, secretId));
+        // Read on every invocation, straight from Secrets Manager: a refresh token rotated by the previous run is what this one gets.
+        var secrets = SecretsManagerClient.FromEnvironment(_http, _getVariable, _awsCredentials(), _timeProvider);
+        var secret = ParseSecret(await secrets.GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false), secretId);
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken);
         credentials.Validate($"secret {secretId}");
-        var tokenStore = new SecretRefreshTokenStore(SecretsManagerClient.FromEnvironment(_http, _getVariable, _timeProvider), secretId, secret, _rotations);
+        var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret);
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
             _clientOptions, tokenStore, budget);
@@ -138,6 +141,14 @@ public sealed class ExtractFunction
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>
+    /// The function role's credentials through the SDK's default chain (on Lambda: AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN), resolved once per execution environment, at the first invocation;
+    /// a failed resolution is not cached, so the next invocation tries again.
+    /// </summary>
+    private static readonly Lazy<AWSCredentials> RoleCredentials =
+        new(() => new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null), LazyThreadSafetyMode.PublicationOnly);
+
     /// <summary>One S3 client per execution environment: warm invocations reuse its connections.</summary>
     private static readonly Lazy<AmazonS3Client> S3 = new(() => new AmazonS3Client());
 
@@ -189,27 +200,11 @@ public sealed class ExtractFunction
             : throw new SpotifyConfigurationException($"The environment variable {name} is not set; the stack sets it on the extract function.");
 
     /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
-    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, RotationMemory rotations) : IRefreshTokenStore
+    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current) : IRefreshTokenStore
     {
-        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
-        {
-            rotations.Remember(secretId, current.RefreshToken, refreshToken);
-            await secrets.PutSecretValueAsync(secretId,
-                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Refresh tokens this instance rotated away from, per secret, and what replaced them.</summary>
-    private sealed class RotationMemory
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? Old, string New)> _swaps = new(StringComparer.Ordinal);
-
-        public void Remember(string secretId, string? old, string replacement) => _swaps[secretId] = (old, replacement);
-
-        public SpotifySecretValue Apply(string secretId, SpotifySecretValue secret) =>
-            _swaps.TryGetValue(secretId, out var swap) && swap.Old is not null && string.Equals(secret.RefreshToken, swap.Old, StringComparison.Ordinal)
-                ? secret with { RefreshToken = swap.New }
-                : secret;
+        public Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
+            secrets.PutSecretStringAsync(secretId,
+                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken);
     }
 }
 

@@ -83,7 +83,7 @@ public sealed class TransformFunction
                 if (reason is not null)
                 {
                     ignored++;
-                    Log(new IgnoredRecordLogLine("transform_record_ignored", "warn", bucket, key, record.EventName, reason), TransformLogContext.Default.IgnoredRecordLogLine);
+                    Log(new IgnoredRecordLogLine(TransformEvents.RecordIgnored, "warn", bucket, key, record.EventName, reason), TransformLogContext.Default.IgnoredRecordLogLine);
                 }
                 else if (key!.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
@@ -99,17 +99,17 @@ public sealed class TransformFunction
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log(new FailureLogLine("transform_failed", "error", records.Count, exception.GetType().Name, exception.Message), TransformLogContext.Default.FailureLogLine);
+            Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, exception.GetType().Name, exception.Message), TransformLogContext.Default.FailureLogLine);
             throw;
         }
 
         foreach (var report in batch.Objects.Where(r => r.Status != TransformStatus.Transformed || r.Skipped.Unreadable > 0))
         {
-            Log(new ObjectLogLine("transform_object", "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),
+            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),
                 report.ItemsRead, report.Skipped.Unreadable, report.Reason, report.QuarantineKey), TransformLogContext.Default.ObjectLogLine);
         }
 
-        var summary = new TransformSummary("transform_completed", records.Count, manifests, batch.Transformed, batch.Quarantined,
+        var summary = new TransformSummary(TransformEvents.Completed, records.Count, manifests, batch.Transformed, batch.Quarantined,
             batch.Ignored + ignored, batch.UnreadableItems, batch.Partitions, TransformMetrics.Emf(batch));
         Log(summary, TransformLogContext.Default.TransformSummary);
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(summary, TransformLogContext.Default.TransformSummary), writable: false);
@@ -142,7 +142,7 @@ public sealed class TransformFunction
                 $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.\n",
                 "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
             await _raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
-            Log(new ObjectLogLine("transform_object", "warn", _rawBucket, key, "quarantined", 0, 0, exception.Message, quarantine), TransformLogContext.Default.ObjectLogLine);
+            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, "quarantined", 0, 0, exception.Message, quarantine), TransformLogContext.Default.ObjectLogLine);
             return [];
         }
     }

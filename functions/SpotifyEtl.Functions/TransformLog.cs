@@ -50,6 +50,15 @@ internal sealed record EmfDirective(
 
 internal sealed record EmfMetric([property: JsonPropertyName("Name")] string Name, [property: JsonPropertyName("Unit")] string Unit);
 
+/// <summary>The <c>event</c> of each log line the transform writes (infra/contract.json, "logEvents").</summary>
+internal static class TransformEvents
+{
+    public const string Completed = "transform_completed";
+    public const string Failed = "transform_failed";
+    public const string Object = "transform_object";
+    public const string RecordIgnored = "transform_record_ignored";
+}
+
 internal static class TransformMetrics
 {
     public const string Namespace = "SpotifyStack";

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunction } from "./lambdaFunction";
 
-/** Observability contract of the extract function (contracts.md). */
+/** What the extract function publishes and logs, which the alarms watch. */
 export const metricNamespace = "SpotifyStack";
 export const extractionSucceededMetric = "ExtractionSucceeded";
 export const reauthorizationRequiredMetric = "ReauthorizationRequired";

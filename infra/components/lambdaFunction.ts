@@ -29,7 +29,6 @@ export interface LambdaFunctionArgs {
     readonly environment: Record<string, pulumi.Input<string>>;
     /** The function's own permissions, beyond writing its logs and its dead-letter queue. */
     readonly statements: readonly PolicyStatement[];
-    readonly layers?: readonly pulumi.Input<string>[];
     readonly logRetentionDays: number;
     /** Asynchronous invocation retries (0-2) before the event goes to the dead-letter queue. */
     readonly retryAttempts: number;
@@ -101,7 +100,6 @@ export class LambdaFunction extends pulumi.ComponentResource {
             memorySize: args.memoryMb,
             timeout: args.timeoutSeconds,
             role: this.role.arn,
-            layers: args.layers === undefined ? undefined : [...args.layers],
             // The .NET runtime prefixes each console line with time, request id and level unless told not to;
             // the JSON log lines must stay pure JSON for the metric filters and Embedded Metric Format.
             environment: { variables: { ...args.environment, AWS_LAMBDA_HANDLER_LOG_FORMAT: "Unformatted" } },

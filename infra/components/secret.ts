@@ -9,6 +9,8 @@ export interface SpotifySecretArgs {
     /** Empty = client-credentials only: the key is left out of the JSON. */
     readonly refreshToken: pulumi.Input<string>;
     readonly recoveryWindowInDays: number;
+    /** Protect and retain the secret (production): it holds the only copy of a rotated refresh token. */
+    readonly protect?: boolean;
 }
 
 export class SpotifySecret extends pulumi.ComponentResource {
@@ -21,7 +23,7 @@ export class SpotifySecret extends pulumi.ComponentResource {
         const secret = new aws.secretsmanager.Secret(name, {
             description: "Spotify app credentials of the extract function: JSON {client_id, client_secret, refresh_token}. The function writes rotated refresh tokens back.",
             recoveryWindowInDays: args.recoveryWindowInDays,
-        }, { parent: this });
+        }, { parent: this, protect: args.protect === true, retainOnDelete: args.protect === true });
 
         // Contract shape: {"client_id":"…","client_secret":"…","refresh_token":"…"}; refresh_token absent when empty.
         const value = pulumi.secret(pulumi.all([args.clientId, args.clientSecret, args.refreshToken])

@@ -8,17 +8,30 @@ export interface StorageArgs {
     readonly config: StorageConfig;
 }
 
+export interface SecureBucketArgs {
+    readonly forceDestroy: boolean;
+    readonly encryption: StorageConfig["encryption"];
+    /** Protect and retain the bucket: it holds data that cannot be recreated. */
+    readonly protect?: boolean;
+}
+
 /** One private, encrypted, TLS-only bucket with enforced object ownership. */
 export class SecureBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
     readonly name: pulumi.Output<string>;
     readonly arn: pulumi.Output<string>;
 
-    constructor(name: string, args: { forceDestroy: boolean; encryption: StorageConfig["encryption"] }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:SecureBucket", name, {}, opts);
         const child = { parent: this };
 
-        this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, child);
+        // A protected bucket stops `pulumi destroy` and any replacement with an error; retained, it stays in
+        // AWS (with its objects) if it leaves the stack anyway.
+        this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, {
+            parent: this,
+            protect: args.protect === true,
+            retainOnDelete: args.protect === true,
+        });
         this.name = this.bucket.bucket;
         this.arn = this.bucket.arn;
 
@@ -82,7 +95,9 @@ export class Storage extends pulumi.ComponentResource {
         const c = args.config;
         const bucketArgs = { forceDestroy: c.forceDestroy, encryption: c.encryption };
 
-        this.raw = new SecureBucket(`${name}-raw`, bucketArgs, { parent: this });
+        // The raw responses and the tables are the lake; Athena's results are disposable and never protected.
+        const dataBucketArgs = { ...bucketArgs, protect: c.protectData };
+        this.raw = new SecureBucket(`${name}-raw`, dataBucketArgs, { parent: this });
         const versioning = new aws.s3.BucketVersioning(`${name}-raw-versioning`, {
             bucket: this.raw.bucket.id,
             versioningConfiguration: { status: "Enabled" },
@@ -116,7 +131,7 @@ export class Storage extends pulumi.ComponentResource {
             rules,
         }, { parent: this, dependsOn: [versioning] });
 
-        this.transformed = new SecureBucket(`${name}-transformed`, bucketArgs, { parent: this });
+        this.transformed = new SecureBucket(`${name}-transformed`, dataBucketArgs, { parent: this });
 
         this.athenaResults = new SecureBucket(`${name}-athena-results`, bucketArgs, { parent: this });
         new aws.s3.BucketLifecycleConfiguration(`${name}-athena-results-lifecycle`, {

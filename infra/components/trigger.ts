@@ -4,9 +4,10 @@
 // re-trigger it. An invoke permission scoped to this bucket in this account.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { contract } from "../lakeContract";
 import type { LambdaFunction } from "./lambdaFunction";
 
-export const manifestPrefix = "manifests/";
+export const manifestPrefix = contract.lake.manifests;
 export const manifestSuffix = ".json";
 
 export interface TriggerArgs {

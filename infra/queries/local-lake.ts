@@ -20,9 +20,7 @@ export interface QueryResult {
 const duckDbTypes: Record<GlueColumnType, string> = {
     string: "VARCHAR",
     int: "INTEGER",
-    bigint: "BIGINT",
     boolean: "BOOLEAN",
-    double: "DOUBLE",
 };
 
 const partitionFolder = new RegExp(`^${partitionColumn.name}=\\d{4}-\\d{2}-\\d{2}$`);

@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
 import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
+import { stackNames } from "../../infra/build/ci";
+import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
 import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
 
 interface DeclaredKey {
@@ -97,20 +99,26 @@ describe("README.md", () => {
     });
 });
 
-describe("Pulumi.dev.yaml", () => {
-    test("sets only declared keys and the provider region, and no secrets in plain text", () => {
-        const dev = stackConfigFile("dev");
-        for (const key of Object.keys(dev)) {
+for (const stackName of stackNames(repoRoot)) {
+    test(`Pulumi.${stackName}.yaml sets only declared keys and the provider region, and secrets only encrypted`, () => {
+        for (const key of Object.keys(stackConfigFile(stackName))) {
             if (key === "aws:region") {
                 continue;
             }
             assert.ok(key.startsWith(`${projectName}:`), `${key} is outside the project namespace`);
             const spec = configKeys.find((k) => `${projectName}:${k.key}` === key);
             assert.ok(spec, `${key} is not declared in Pulumi.yaml`);
-            assert.ok(!spec.secret, `${key} is a secret: set it with pulumi config set --secret`);
+            if (spec.secret === true) {
+                // Set with `pulumi config set --secret`, the file holds only ciphertext: {"secure": "..."}.
+                const value = JSON.parse(stackConfigFile(stackName)[key]!) as unknown;
+                assert.ok(typeof value === "object" && value !== null && Object.keys(value).join() === "secure",
+                    `${key} is a secret in plain text: set it with pulumi config set --secret`);
+            }
         }
     });
+}
 
+describe("Pulumi.dev.yaml", () => {
     test("with the secrets set, yields a valid configuration", () => {
         const config = load(validConfig());
         assert.equal(config.region, "eu-north-1");
@@ -154,16 +162,17 @@ describe("an invalid value fails naming its key", () => {
         ["alarmEmail", "not-an-address", /spotify-stack:alarmEmail must be an e-mail address/],
         ["bucketEncryption", "KMS", /spotify-stack:bucketEncryption must be one of AES256, aws:kms/],
         ["forceDestroy", "yes", /spotify-stack:forceDestroy must be true or false/],
+        ["protectData", "on", /spotify-stack:protectData must be true or false/],
         ["secretRecoveryWindowDays", "3", /spotify-stack:secretRecoveryWindowDays must be 0 or 7-30/],
         ["namePrefix", "Spotify_Dev", /spotify-stack:namePrefix must be 1-20 lowercase letters/],
         ["spotifyMarket", "usa", /spotify-stack:spotifyMarket must be an ISO 3166-1 alpha-2 code/],
         ["topItemsLimit", "0", /spotify-stack:topItemsLimit must be between 1 and 1000/],
         ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
-        ["parametersSecretsExtensionLayerArn", "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:17",
-            /spotify-stack:parametersSecretsExtensionLayerArn must be a layer in the stack's region eu-north-1/],
-        ["parametersSecretsExtensionLayerArn", "layer-17", /spotify-stack:parametersSecretsExtensionLayerArn must be a Lambda layer version ARN/],
         ["catalogCrawlerSchedule", "rate(1 day)", /spotify-stack:catalogCrawlerSchedule must be cron/],
         ["athenaBytesScannedCutoffPerQuery", "1000", /spotify-stack:athenaBytesScannedCutoffPerQuery must be between 10485760/],
+        ["snowflakeEnabled", "on", /spotify-stack:snowflakeEnabled must be true or false/],
+        ["snowflakeDatabase", "spotify-lake", /spotify-stack:snowflakeDatabase must be a Snowflake identifier/],
+        ["snowflakeReloadSchedule", "daily", /spotify-stack:snowflakeReloadSchedule must be five cron fields and a time zone/],
     ];
     for (const [key, value, expected] of cases) {
         test(`${key} = ${value}`, () => {
@@ -183,7 +192,9 @@ describe("an invalid value fails naming its key", () => {
     });
 
     test("missing Spotify credentials name each key and how to set it", () => {
-        const config = stackConfigFile("dev");
+        // The dev settings without any secret a clone may have committed (encrypted).
+        const config = Object.fromEntries(Object.entries(stackConfigFile("dev"))
+            .filter(([key]) => !configKeys.some((k) => k.secret === true && `${projectName}:${k.key}` === key)));
         const message = problemsOf(config);
         assert.match(message, /spotify-stack:spotifyClientId is required: pulumi config set --secret spotifyClientId/);
         assert.match(message, /spotify-stack:spotifyClientSecret is required/);
@@ -207,6 +218,44 @@ describe("an invalid value fails naming its key", () => {
             "spotify-stack:transformTimeoutSeconds": "0",
         }, secretKeys);
         assert.throws(() => require(path.join(infraDir, "index.ts")), /spotify-stack:transformTimeoutSeconds must be between 1 and 900/);
+    });
+});
+
+describe("Snowflake", () => {
+    const snowflakeOn = devWithSnowflake;
+    const loadWithSecrets = (config: Record<string, string>) => {
+        pulumi.runtime.setAllConfig(config, snowflakeSecretKeys);
+        return loadConfig();
+    };
+
+    test("is off by default and then needs no account, user or credentials", () => {
+        const config = load(validConfig());
+        assert.equal(config.snowflake.enabled, false);
+        assert.equal(config.snowflake.database, "SPOTIFY_DEV");
+        assert.equal(config.snowflake.schema, "LAKE");
+    });
+
+    test("turned on without account, user or credentials names each missing key and how to set it", () => {
+        const message = problemsOf({ ...validConfig(), "spotify-stack:snowflakeEnabled": "true" });
+        assert.match(message, /spotify-stack:snowflakeOrganization is required when snowflakeEnabled is true: pulumi config set snowflakeOrganization/);
+        assert.match(message, /spotify-stack:snowflakeAccount is required/);
+        assert.match(message, /spotify-stack:snowflakeUser is required/);
+        assert.match(message, /spotify-stack:snowflakePrivateKey or snowflakePassword is required when snowflakeEnabled is true: pulumi config set --secret/);
+    });
+
+    test("takes a private key or a password, not both", () => {
+        const both = snowflakeOn({ "spotify-stack:snowflakePrivateKey": "key", "spotify-stack:snowflakePassword": "pw" });
+        assert.throws(() => loadWithSecrets(both), /snowflakePrivateKey and snowflakePassword are both set: keep one/);
+        const withPassword = loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakePassword": "pw", "spotify-stack:snowflakeDatabase": "analytics" }));
+        assert.equal(withPassword.snowflake.authentication, "password");
+        assert.equal(withPassword.snowflake.database, "ANALYTICS");
+        const withKey = loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakePrivateKey": "key" }));
+        assert.equal(withKey.snowflake.authentication, "privateKey");
+    });
+
+    test("credentials are declared secret in Pulumi.yaml, so pulumi config set refuses them in plain text", () => {
+        assert.equal(project.config["snowflakePrivateKey"]?.secret, true);
+        assert.equal(project.config["snowflakePassword"]?.secret, true);
     });
 });
 

@@ -42,11 +42,6 @@ test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order",
     assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "7");
 });
 
-test("without a pinned layer ARN the stack takes the extension layer from AWS's public SSM parameter", () => {
-    const layers = stack.functionNamed("extract").inputs["layers"] as string[];
-    assert.match(layers[0] ?? "", /from-ssm/);
-});
-
 test("with no alarm e-mail the topic has no subscription", () => {
     assert.equal(stack.all(types.subscription).length, 0);
 });
@@ -59,4 +54,11 @@ test("dev log groups keep 14 days and raw objects never move to a colder class",
     const rules = stack.where(types.lifecycle, "bucket", raw.state["bucket"])[0]!.inputs["rules"] as { transitions?: unknown[]; expiration?: { days?: number }; filter?: { prefix?: string } }[];
     assert.ok(rules.every((r) => r.transitions === undefined), "dev raw objects have no transition");
     assert.ok(rules.some((r) => r.filter?.prefix === "raw/" && r.expiration?.days === 90), "raw/ expires after 90 days");
+});
+
+test("with snowflakeEnabled off (the default) nothing of Snowflake is declared and the transformed bucket has no notification", () => {
+    const snowflake = stack.run.resources.filter((r) => r.type.startsWith("snowflake:") || r.type === "pulumi:providers:snowflake" || r.type === "spotify:etl:SnowflakeLoad");
+    assert.deepEqual(snowflake.map((r) => `${r.type} ${r.name}`), []);
+    assert.equal(stack.where(types.notification, "bucket", stack.bucketNamed("transformed").state["bucket"]).length, 0);
+    assert.ok(stack.all(types.role).every((r) => !String(r.inputs["assumeRolePolicy"]).includes("sts:ExternalId")), "a role trusts an external account");
 });

@@ -1,48 +1,20 @@
-// A production-like stack: x86_64, KMS-encrypted buckets, a pinned extension layer, an alarm e-mail, longer
+// The example production stack (Pulumi.production.yaml): x86_64, KMS-encrypted buckets, an alarm e-mail, longer
 // retention, protected buckets and secret. The same invariants hold; the config's choices show up.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { secretConfig, secretKeys } from "./helpers/credentials";
-import { fakeFunctionsPackage, runStack, type StackRun } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
 import { describeStackInvariants, type SpotifyCredentials } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
 
-const pinnedLayer = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:17";
 // A client-credentials-only app: no refresh token.
 const credentials: SpotifyCredentials = { clientId: "PRODSENTINEL-id-c0ffee", clientSecret: "PRODSENTINEL-secret-decade", refreshToken: "" };
 
+// The committed Pulumi.production.yaml, with a stand-in package, the secrets a stack sets, and two choices the
+// example file leaves at its defaults: another name prefix.
 const config: Record<string, string> = {
-    "aws:region": "us-east-1",
-    "spotify-stack:owner": "music-analytics",
+    ...stackConfigFile("production"),
     "spotify-stack:namePrefix": "listening",
-    "spotify-stack:forceDestroy": "false",
-    "spotify-stack:bucketEncryption": "aws:kms",
-    "spotify-stack:rawTransitionDays": "30",
-    "spotify-stack:rawTransitionStorageClass": "GLACIER_IR",
-    "spotify-stack:rawExpirationDays": "0",
-    "spotify-stack:rawNoncurrentVersionExpirationDays": "90",
-    "spotify-stack:athenaResultsExpirationDays": "30",
-    "spotify-stack:functionArchitecture": "x86_64",
-    "spotify-stack:extractMemoryMb": "1024",
-    "spotify-stack:extractTimeoutSeconds": "900",
-    "spotify-stack:extractRetryAttempts": "0",
-    "spotify-stack:transformMemoryMb": "2048",
-    "spotify-stack:transformTimeoutSeconds": "300",
-    "spotify-stack:transformRetryAttempts": "2",
-    "spotify-stack:logRetentionDays": "365",
-    "spotify-stack:parametersSecretsExtensionLayerArn": pinnedLayer,
-    "spotify-stack:spotifySources": JSON.stringify(["playlist:37i9dQZF1DXcBWIGoYBM5M", "top_tracks:medium_term", "top_artists:short_term"]),
-    "spotify-stack:spotifyMarket": "US",
-    "spotify-stack:topItemsLimit": "120",
-    "spotify-stack:savedTracksFullPassDays": "14",
-    "spotify-stack:secretRecoveryWindowDays": "30",
-    "spotify-stack:extractSchedule": "rate(6 hours)",
-    "spotify-stack:scheduleEnabled": "true",
-    "spotify-stack:scheduleRetryAttempts": "5",
-    "spotify-stack:scheduleMaximumEventAgeSeconds": "7200",
-    "spotify-stack:alarmEmail": "oncall@example.com",
-    "spotify-stack:catalogCrawlerSchedule": "cron(30 7 * * ? *)",
-    "spotify-stack:athenaBytesScannedCutoffPerQuery": "10737418240",
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
     ...secretConfig(credentials),
 };
@@ -63,6 +35,12 @@ test("production names follow namePrefix and the stack name", () => {
 test("production buckets survive pulumi destroy while they hold data, and the secret has a recovery window", () => {
     assert.ok(stack.all(types.bucket).every((b) => b.inputs["forceDestroy"] === false), "a production bucket is force-destroyable");
     assert.equal(stack.one(types.secret).inputs["recoveryWindowInDays"], 30);
+});
+
+test("the production stack protects and retains the raw and transformed buckets and the secret", () => {
+    for (const resource of [stack.bucketNamed("raw"), stack.bucketNamed("transformed"), stack.one(types.secret)]) {
+        assert.ok(resource.protect && resource.retainOnDelete, `${resource.name} is not protected and retained`);
+    }
 });
 
 test("aws:kms encryption uses an S3 Bucket Key on every bucket", () => {
@@ -96,19 +74,16 @@ test("functions follow the configured architecture, memory, timeout and retries"
     assert.ok(stack.all(types.logGroup).every((g) => g.inputs["retentionInDays"] === 365), "log retention is not 365 days");
 });
 
-test("a pinned extension layer ARN is used as configured", () => {
-    assert.deepEqual(stack.functionNamed("extract").inputs["layers"], [pinnedLayer]);
-});
-
 test("the market, sources and extraction settings reach the extract function's environment", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.equal(env["SPOTIFY_MARKET"], "US");
     assert.equal(env["SPOTIFY_TOP_ITEMS_LIMIT"], "120");
     assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "14");
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
-        { type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" },
+        { type: "recently_played" },
         { type: "top_tracks", time_range: "medium_term" },
         { type: "top_artists", time_range: "short_term" },
+        { type: "saved_tracks" },
     ]);
 });
 

@@ -1,68 +1,132 @@
-// How the program packages the functions: `dotnet publish` of functions/SpotifyEtl.Functions, framework-
-// dependent (so one package serves x86_64 and arm64), into a folder emptied first. No test runs dotnet.
+// How the program packages the functions: `dotnet publish` of functions/SpotifyEtl.Functions into a folder per
+// architecture, skipped while the inputs' hash matches the last publish. A recorder stands in for dotnet here;
+// tests/infra/publish.determinism.test.ts runs the real one.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { functionsPackage, functionsProject, requiredPackageFiles } from "../../infra/build/publishFunctions";
-import { fakeFunctionsPackage, infraDir } from "./helpers/stackHarness";
+import { functionsPackage, functionsProject, packageInputs, requiredPackageFiles } from "../../infra/build/publishFunctions";
+import { fakeFunctionsPackage, infraDir, repoRoot } from "./helpers/stackHarness";
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "spotify-publish-"));
 
-test("the functions project path is relative to infra/, the program's working directory", () => {
-    assert.ok(fs.existsSync(path.join(infraDir, functionsProject)), functionsProject);
+/** A repository with the package's inputs (a stand-in project) and a recorder that "publishes" into --output. */
+function fixture() {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, "functions", "SpotifyEtl.Functions", "obj"), { recursive: true });
+    fs.writeFileSync(path.join(root, functionsProject), "<Project Sdk=\"Microsoft.NET.Sdk\" />\n");
+    fs.writeFileSync(path.join(root, "functions", "SpotifyEtl.Functions", "Handler.cs"), "class Handler {}\n");
+    fs.writeFileSync(path.join(root, "global.json"), "{\"sdk\":{\"version\":\"10.0.401\"}}\n");
+    fs.writeFileSync(path.join(root, "Directory.Build.props"), "<Project />\n");
+    const calls: string[][] = [];
+    const run = (file: string, args: readonly string[]): void => {
+        calls.push([file, ...args]);
+        const output = args[args.indexOf("--output") + 1]!;
+        fs.mkdirSync(output, { recursive: true });
+        for (const f of requiredPackageFiles) {
+            fs.writeFileSync(path.join(output, f), `published ${calls.length}`);
+        }
+    };
+    const output = path.join(root, "out", "arm64");
+    const publish = (architecture: "arm64" | "x86_64" = "arm64") =>
+        functionsPackage({ packagePath: "", architecture, repositoryRoot: root, output, run, log: () => undefined });
+    return { root, calls, output, publish };
+}
+
+const argsOf = (call: string[]) => call.slice(1);
+const valueAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+test("the functions project path is relative to the repository root, itself .. from infra/", () => {
+    assert.ok(fs.existsSync(path.join(infraDir, "..", functionsProject)), functionsProject);
+    assert.equal(path.resolve(infraDir, ".."), repoRoot);
 });
 
 test("a configured package folder is used as it is, without building", () => {
     const folder = fakeFunctionsPackage();
     const calls: string[][] = [];
-    const used = functionsPackage({ packagePath: folder, run: (file, args) => calls.push([file, ...args]) });
+    const used = functionsPackage({ packagePath: folder, architecture: "arm64", run: (file, args) => calls.push([file, ...args]) });
     assert.equal(used, folder);
     assert.deepEqual(calls, []);
 });
 
 test("a configured folder that is not a publish of the handlers is refused, naming what is missing", () => {
     const folder = tempDir();
-    assert.throws(() => functionsPackage({ packagePath: folder }),
+    assert.throws(() => functionsPackage({ packagePath: folder, architecture: "arm64" }),
         new RegExp(`functionsPackagePath .* missing ${requiredPackageFiles.join(", ").replace(/\./g, "\\.")}`));
 });
 
-test("without a package the program publishes Release, framework-dependent, into an emptied folder", () => {
-    const output = path.join(tempDir(), "functions");
-    fs.mkdirSync(output);
-    fs.writeFileSync(path.join(output, "Stale.dll"), "left over from an older build");
-    const calls: string[][] = [];
-    const used = functionsPackage({
-        packagePath: "",
-        output,
-        run: (file, args) => {
-            calls.push([file, ...args]);
-            fs.mkdirSync(output, { recursive: true });
-            for (const f of requiredPackageFiles) {
-                fs.writeFileSync(path.join(output, f), "published");
-            }
-        },
-    });
-    assert.equal(used, output);
-    assert.equal(calls.length, 1);
-    const [file, ...args] = calls[0]!;
-    assert.equal(file, "dotnet");
+test("arm64 publishes Release, framework-dependent and portable, in its own build folders, without symbols", () => {
+    const { calls, output, publish } = fixture();
+    assert.equal(publish("arm64"), output);
+    const args = argsOf(calls[0]!);
+    assert.equal(calls[0]![0], "dotnet");
     assert.equal(args[0], "publish");
-    assert.equal(args[1], functionsProject);
-    assert.equal(args[args.indexOf("--configuration") + 1], "Release");
-    assert.equal(args[args.indexOf("--output") + 1], output);
-    assert.ok(!args.some((a) => a === "-r" || a === "--runtime" || a.startsWith("-p:RuntimeIdentifier")), "no runtime identifier");
-    assert.ok(!args.includes("--self-contained"), "framework-dependent");
+    assert.equal(valueAfter(args, "--configuration"), "Release");
+    assert.equal(valueAfter(args, "--output"), path.resolve(output));
+    assert.ok(!args.includes("--runtime"), "no runtime identifier: linux-arm64 packs do not restore");
+    assert.ok(!args.some((a) => a.includes("ReadyToRun")), "no ReadyToRun");
+    for (const property of ["-p:LambdaPackage=true", "-p:DebugType=none", "-p:DebugSymbols=false", "-p:ContinuousIntegrationBuild=true"]) {
+        assert.ok(args.includes(property), property);
+    }
+});
+
+test("x86_64 publishes ReadyToRun for linux-x64, still framework-dependent", () => {
+    const { calls, publish } = fixture();
+    publish("x86_64");
+    const args = argsOf(calls[0]!);
+    assert.equal(valueAfter(args, "--runtime"), "linux-x64");
+    assert.equal(valueAfter(args, "--self-contained"), "false");
+    assert.ok(args.includes("-p:PublishReadyToRun=true"));
+});
+
+test("an unchanged tree is not published again; the same folder is returned", () => {
+    const { calls, output, publish } = fixture();
+    publish();
+    assert.equal(publish(), output);
+    assert.equal(calls.length, 1);
+});
+
+test("a changed source, props file or architecture publishes again; build output under obj/ does not", () => {
+    const { root, calls, publish } = fixture();
+    publish();
+    fs.writeFileSync(path.join(root, "functions", "SpotifyEtl.Functions", "obj", "project.assets.json"), "{}");
+    publish();
+    assert.equal(calls.length, 1, "obj/ is not an input");
+    fs.appendFileSync(path.join(root, "functions", "SpotifyEtl.Functions", "Handler.cs"), "// changed\n");
+    publish();
+    assert.equal(calls.length, 2, "a source changed");
+    fs.writeFileSync(path.join(root, "Directory.Build.props"), "<Project><PropertyGroup /></Project>\n");
+    publish();
+    assert.equal(calls.length, 3, "Directory.Build.props changed");
+    publish("x86_64");
+    assert.equal(calls.length, 4, "another architecture");
+});
+
+test("a package folder changed since its publish is rebuilt, and stale files are removed", () => {
+    const { calls, output, publish } = fixture();
+    publish();
+    fs.writeFileSync(path.join(output, "Stale.dll"), "left over from an older build");
+    publish();
+    assert.equal(calls.length, 2);
     assert.ok(!fs.existsSync(path.join(output, "Stale.dll")), "stale files would change the archive");
 });
 
-test("a failed publish reports dotnet's own output", () => {
-    assert.throws(() => functionsPackage({
-        packagePath: "",
-        output: path.join(tempDir(), "functions"),
+test("the hashed inputs include every folder and file of the build that exists in the repository", () => {
+    for (const input of ["functions", "global.json", "Directory.Build.props", "Directory.Packages.props"]) {
+        assert.ok(packageInputs.includes(input), input);
+        assert.ok(fs.existsSync(path.join(repoRoot, input)), input);
+    }
+});
+
+test("a failed publish reports dotnet's own output and leaves no stamp that would skip the next one", () => {
+    const { root, output } = fixture();
+    const failing = () => functionsPackage({
+        packagePath: "", architecture: "arm64", repositoryRoot: root, output, log: () => undefined,
         run: () => {
             throw Object.assign(new Error("Command failed: dotnet publish"), { stdout: "Program.cs(1,1): error CS1002: ; expected", stderr: "" });
         },
-    }), /dotnet publish of .* failed:\nProgram\.cs\(1,1\): error CS1002/);
+    });
+    assert.throws(failing, /dotnet publish of .* failed:\nProgram\.cs\(1,1\): error CS1002/);
+    assert.throws(failing, /failed/);
 });

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SpotifyEtl.Sample;
+using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Commands;

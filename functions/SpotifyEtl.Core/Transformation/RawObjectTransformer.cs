@@ -105,15 +105,15 @@ public static class RawObjectTransformer
             bool? isLocal = null;
             SpotifyTrack? item = null, track = null;
             var hasContent = false;
-            var path = $"items[{index}]";
+            const string path = "items[]";
             SpotifyReader.Expect(ref r, JsonTokenType.StartObject, path, "an object");
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
-                if (r.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref r, path + ".added_at"); }
-                else if (r.ValueTextEquals("added_by"u8)) { addedBy = SpotifyReader.IdOf(ref r, path + ".added_by"); }
-                else if (r.ValueTextEquals("is_local"u8)) { isLocal = SpotifyReader.Boolean(ref r, path + ".is_local"); }
-                else if (r.ValueTextEquals("item"u8)) { hasContent = true; item = SpotifyReader.Track(ref r, path + ".item"); }
-                else if (r.ValueTextEquals("track"u8)) { hasContent = true; track = SpotifyReader.Track(ref r, path + ".track"); }
+                if (r.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref r, new JsonPath(path, "added_at")); }
+                else if (r.ValueTextEquals("added_by"u8)) { addedBy = SpotifyReader.IdOf(ref r, new JsonPath(path, "added_by")); }
+                else if (r.ValueTextEquals("is_local"u8)) { isLocal = SpotifyReader.Boolean(ref r, new JsonPath(path, "is_local")); }
+                else if (r.ValueTextEquals("item"u8)) { hasContent = true; item = SpotifyReader.Track(ref r, new JsonPath(path, "item")); }
+                else if (r.ValueTextEquals("track"u8)) { hasContent = true; track = SpotifyReader.Track(ref r, new JsonPath(path, "track")); }
                 else { r.Read(); r.Skip(); }
             }
             if (!hasContent)
@@ -143,8 +143,8 @@ public static class RawObjectTransformer
         SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("played_at"u8)) { playedAt = SpotifyReader.String(ref reader, "items[].played_at"); }
-            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, "items[].track"); }
+            if (reader.ValueTextEquals("played_at"u8)) { playedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "played_at")); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
             else if (reader.ValueTextEquals("context"u8))
             {
                 reader.Read();
@@ -155,8 +155,8 @@ public static class RawObjectTransformer
                 SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[].context", "an object");
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals("type"u8)) { contextType = SpotifyReader.String(ref reader, "items[].context.type"); }
-                    else if (reader.ValueTextEquals("uri"u8)) { contextUri = SpotifyReader.String(ref reader, "items[].context.uri"); }
+                    if (reader.ValueTextEquals("type"u8)) { contextType = SpotifyReader.String(ref reader, new JsonPath("items[]", "context.type")); }
+                    else if (reader.ValueTextEquals("uri"u8)) { contextUri = SpotifyReader.String(ref reader, new JsonPath("items[]", "context.uri")); }
                     else { reader.Read(); reader.Skip(); }
                 }
             }
@@ -183,8 +183,8 @@ public static class RawObjectTransformer
         SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref reader, "items[].added_at"); }
-            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, "items[].track"); }
+            if (reader.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "added_at")); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
             else { reader.Read(); reader.Skip(); }
         }
         if (!hasTrack)
@@ -205,7 +205,7 @@ public static class RawObjectTransformer
         var ranked = new List<(int Index, string Id)>();
         var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
         {
-            var id = AddTrack(output, SpotifyReader.TrackValue(ref r, $"items[{index}]"));
+            var id = AddTrack(output, SpotifyReader.TrackValue(ref r, "items[]"));
             if (id is not null)
             {
                 ranked.Add((index, id));
@@ -222,7 +222,7 @@ public static class RawObjectTransformer
         var ranked = new List<(int Index, string Id)>();
         var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
         {
-            var artist = SpotifyReader.ArtistValue(ref r, $"items[{index}]")!;
+            var artist = SpotifyReader.ArtistValue(ref r, "items[]")!;
             if (!artist.HasId)
             {
                 output.Unreadable++;

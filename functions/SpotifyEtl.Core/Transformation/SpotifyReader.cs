@@ -48,13 +48,24 @@ internal sealed class SpotifyTrack
     public List<SpotifyArtist>? Artists;
 }
 
+/// <summary>
+/// Where a value sits (<c>items[].track.duration_ms</c>), joined only when a message needs it: the
+/// reader names every value it reads, and building those strings eagerly would cost more than parsing.
+/// </summary>
+internal readonly struct JsonPath(string parent, string? field = null)
+{
+    public override string ToString() => field is null ? parent : parent + "." + field;
+
+    public static implicit operator JsonPath(string path) => new(path);
+}
+
 /// <summary>A raw object whose JSON is well formed but not shaped as the source promises.</summary>
 public sealed class UnexpectedShapeException(string message) : Exception(message);
 
 /// <summary>Reading primitives over <see cref="Utf8JsonReader"/> positioned on a value.</summary>
 internal static class SpotifyReader
 {
-    public static string? String(ref Utf8JsonReader reader, string path)
+    public static string? String(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
         return reader.TokenType switch
@@ -65,7 +76,7 @@ internal static class SpotifyReader
         };
     }
 
-    public static bool? Boolean(ref Utf8JsonReader reader, string path)
+    public static bool? Boolean(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
         return reader.TokenType switch
@@ -78,7 +89,7 @@ internal static class SpotifyReader
     }
 
     /// <summary>An integer served as 42, 42.0, "42" or {"totalMilliseconds": 42}; fractions are rounded.</summary>
-    public static int? Integer(ref Utf8JsonReader reader, string path)
+    public static int? Integer(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
         switch (reader.TokenType)
@@ -98,7 +109,7 @@ internal static class SpotifyReader
                 {
                     if (reader.ValueTextEquals("totalMilliseconds"u8) || reader.ValueTextEquals("total_milliseconds"u8))
                     {
-                        value = Integer(ref reader, path + ".totalMilliseconds");
+                        value = Integer(ref reader, path);
                         sawNumber = true;
                     }
                     else
@@ -113,13 +124,13 @@ internal static class SpotifyReader
         }
     }
 
-    private static int Round(double value, string path) =>
+    private static int Round(double value, JsonPath path) =>
         double.IsFinite(value) && value is >= int.MinValue and <= int.MaxValue
             ? (int)Math.Round(value, MidpointRounding.AwayFromZero)
             : throw new UnexpectedShapeException($"{path} is {value.ToString(CultureInfo.InvariantCulture)}, out of range for a whole number");
 
     /// <summary>Reads <c>{"spotify": "..."}</c> (external_urls) or <c>{"isrc": "..."}</c> (external_ids).</summary>
-    public static string? Nested(ref Utf8JsonReader reader, string path, ReadOnlySpan<byte> name)
+    public static string? Nested(ref Utf8JsonReader reader, JsonPath path, ReadOnlySpan<byte> name)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -144,17 +155,18 @@ internal static class SpotifyReader
     }
 
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
-    public static string? IdOf(ref Utf8JsonReader reader, string path) => Nested(ref reader, path, "id"u8);
+    public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8);
 
-    public static SpotifyTrack? Track(ref Utf8JsonReader reader, string path)
+    public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath at)
     {
         reader.Read();
-        return TrackValue(ref reader, path);
+        return TrackValue(ref reader, at);
     }
 
     /// <summary>A track (or null) whose first token the reader is on.</summary>
-    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, string path)
+    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath at)
     {
+        var path = at.ToString();
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -163,27 +175,28 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { track.HasId = true; track.Id = String(ref reader, path + ".id"); }
-            else if (reader.ValueTextEquals("name"u8)) { track.Name = String(ref reader, path + ".name"); }
-            else if (reader.ValueTextEquals("type"u8)) { track.Type = String(ref reader, path + ".type"); }
-            else if (reader.ValueTextEquals("duration_ms"u8)) { track.DurationMs = Integer(ref reader, path + ".duration_ms"); }
-            else if (reader.ValueTextEquals("track_number"u8)) { track.TrackNumber = Integer(ref reader, path + ".track_number"); }
-            else if (reader.ValueTextEquals("disc_number"u8)) { track.DiscNumber = Integer(ref reader, path + ".disc_number"); }
-            else if (reader.ValueTextEquals("explicit"u8)) { track.Explicit = Boolean(ref reader, path + ".explicit"); }
-            else if (reader.ValueTextEquals("is_local"u8)) { track.IsLocal = Boolean(ref reader, path + ".is_local"); }
-            else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, path + ".popularity"); }
-            else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, path + ".external_ids", "isrc"u8); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, path + ".external_urls", "spotify"u8); }
-            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path + ".album"); }
-            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path + ".artists"); }
+            if (reader.ValueTextEquals("id"u8)) { track.HasId = true; track.Id = String(ref reader, new JsonPath(path, "id")); }
+            else if (reader.ValueTextEquals("name"u8)) { track.Name = String(ref reader, new JsonPath(path, "name")); }
+            else if (reader.ValueTextEquals("type"u8)) { track.Type = String(ref reader, new JsonPath(path, "type")); }
+            else if (reader.ValueTextEquals("duration_ms"u8)) { track.DurationMs = Integer(ref reader, new JsonPath(path, "duration_ms")); }
+            else if (reader.ValueTextEquals("track_number"u8)) { track.TrackNumber = Integer(ref reader, new JsonPath(path, "track_number")); }
+            else if (reader.ValueTextEquals("disc_number"u8)) { track.DiscNumber = Integer(ref reader, new JsonPath(path, "disc_number")); }
+            else if (reader.ValueTextEquals("explicit"u8)) { track.Explicit = Boolean(ref reader, new JsonPath(path, "explicit")); }
+            else if (reader.ValueTextEquals("is_local"u8)) { track.IsLocal = Boolean(ref reader, new JsonPath(path, "is_local")); }
+            else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, new JsonPath(path, "popularity")); }
+            else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, new JsonPath(path, "external_ids"), "isrc"u8); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, new JsonPath(path, "external_urls"), "spotify"u8); }
+            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, new JsonPath(path, "album")); }
+            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, new JsonPath(path, "artists")); }
             else { reader.Read(); reader.Skip(); }
         }
         return track;
     }
 
     /// <summary>An artist (or null) whose first token the reader is on.</summary>
-    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, string path)
+    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath at)
     {
+        var path = at.ToString();
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -192,16 +205,17 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = String(ref reader, path + ".id"); }
-            else if (reader.ValueTextEquals("name"u8)) { artist.Name = String(ref reader, path + ".name"); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, path + ".external_urls", "spotify"u8); }
+            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = String(ref reader, new JsonPath(path, "id")); }
+            else if (reader.ValueTextEquals("name"u8)) { artist.Name = String(ref reader, new JsonPath(path, "name")); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, new JsonPath(path, "external_urls"), "spotify"u8); }
             else { reader.Read(); reader.Skip(); }
         }
         return artist;
     }
 
-    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, string path)
+    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath at)
     {
+        var path = at.ToString();
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -220,8 +234,9 @@ internal static class SpotifyReader
         return artists;
     }
 
-    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, string path)
+    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath at)
     {
+        var path = at.ToString();
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -231,19 +246,19 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { album.Id = String(ref reader, path + ".id"); }
-            else if (reader.ValueTextEquals("name"u8)) { album.Name = String(ref reader, path + ".name"); }
-            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = String(ref reader, path + ".album_type"); }
-            else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, path + ".total_tracks"); }
-            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = String(ref reader, path + ".release_date"); }
-            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = String(ref reader, path + ".release_date_precision"); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, path + ".external_urls", "spotify"u8); }
+            if (reader.ValueTextEquals("id"u8)) { album.Id = String(ref reader, new JsonPath(path, "id")); }
+            else if (reader.ValueTextEquals("name"u8)) { album.Name = String(ref reader, new JsonPath(path, "name")); }
+            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = String(ref reader, new JsonPath(path, "album_type")); }
+            else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, new JsonPath(path, "total_tracks")); }
+            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = String(ref reader, new JsonPath(path, "release_date")); }
+            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = String(ref reader, new JsonPath(path, "release_date_precision")); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, new JsonPath(path, "external_urls"), "spotify"u8); }
             else { reader.Read(); reader.Skip(); }
         }
         return album;
     }
 
-    public static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, string path, string what)
+    public static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, JsonPath path, string what)
     {
         if (reader.TokenType != expected)
         {
@@ -251,7 +266,7 @@ internal static class SpotifyReader
         }
     }
 
-    public static UnexpectedShapeException Shape(string path, JsonTokenType found, string expected) =>
+    public static UnexpectedShapeException Shape(JsonPath path, JsonTokenType found, string expected) =>
         new($"{path} is {Describe(found)}, not {expected}");
 
     public static string Describe(JsonTokenType token) => token switch

@@ -1,48 +1,151 @@
-using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Signing;
 
 namespace SpotifyEtl.Functions.Aws;
 
 /// <summary>
-/// secretsmanager:PutSecretValue as one SigV4-signed HTTPS POST (AWSSDK.SecretsManager is not available).
-/// The endpoint is <c>https://secretsmanager.{region}.amazonaws.com/</c>, or <c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c> when set.
+/// Secrets Manager's GetSecretValue and PutSecretValue: one HTTPS POST each in the JSON 1.1 protocol
+/// (<c>X-Amz-Target: secretsmanager.*</c>), signed with AWSSDK.Core's SigV4 signer. The endpoint is
+/// <c>https://secretsmanager.{region}.{partition suffix}/</c>, or <c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c> when set.
+/// Throttling and server errors are retried twice; every attempt has its own timeout.
 /// </summary>
-public sealed class SecretsManagerClient(HttpClient http, Uri endpoint, string region, AwsCredentials credentials, TimeProvider timeProvider)
+public sealed class SecretsManagerClient
 {
-    public static SecretsManagerClient FromEnvironment(HttpClient http, Func<string, string?> getVariable, TimeProvider timeProvider)
+    public const string EndpointVariable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
+    private const string Service = "secretsmanager";
+    private const int Attempts = 3;
+    private static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
+
+    private readonly HttpClient _http;
+    private readonly RegionEndpoint _region;
+    private readonly AWSCredentials _credentials;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _attemptTimeout;
+
+    public SecretsManagerClient(HttpClient http, Uri endpoint, RegionEndpoint region, AWSCredentials credentials, TimeProvider timeProvider, TimeSpan? attemptTimeout = null)
     {
-        var region = getVariable("AWS_REGION") ?? getVariable("AWS_DEFAULT_REGION")
-            ?? throw new InvalidOperationException("AWS_REGION is not set; Lambda sets it.");
-        var endpoint = getVariable("AWS_ENDPOINT_URL_SECRETS_MANAGER") is { Length: > 0 } custom
-            ? new Uri(custom.EndsWith('/') ? custom : custom + "/")
-            : new Uri($"https://secretsmanager.{region}.amazonaws.com/");
-        return new SecretsManagerClient(http, endpoint, region, AwsCredentials.FromEnvironment(getVariable), timeProvider);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _http = http;
+        Endpoint = endpoint;
+        _region = region;
+        _credentials = credentials;
+        _timeProvider = timeProvider;
+        _attemptTimeout = attemptTimeout ?? DefaultAttemptTimeout;
     }
 
-    public async Task PutSecretValueAsync(string secretId, string secretString, CancellationToken cancellationToken)
+    public Uri Endpoint { get; }
+
+    /// <summary>The client for the function's region (<c>AWS_REGION</c>, which Lambda sets) and the given credentials.</summary>
+    public static SecretsManagerClient FromEnvironment(HttpClient http, Func<string, string?> getVariable, AWSCredentials credentials, TimeProvider timeProvider)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new PutSecretValueRequest(secretId, secretString, Guid.NewGuid().ToString()), AwsJsonContext.Default.PutSecretValueRequest);
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(payload) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager.PutSecretValue");
-        AwsSigV4Signer.Sign(request, payload, credentials, region, "secretsmanager", timeProvider.GetUtcNow());
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        ArgumentNullException.ThrowIfNull(getVariable);
+        var regionName = getVariable("AWS_REGION") is { Length: > 0 } configured ? configured
+            : getVariable("AWS_DEFAULT_REGION") is { Length: > 0 } fallback ? fallback
+            : throw new InvalidOperationException("AWS_REGION is not set; Lambda sets it, and on a laptop `export AWS_REGION=<the stack's region>` does.");
+        var region = RegionEndpoint.GetBySystemName(regionName);
+        Uri endpoint;
+        if (getVariable(EndpointVariable) is { Length: > 0 } custom)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            AwsErrorResponse? error = null;
-            try
+            if (!Uri.TryCreate(custom.EndsWith('/') ? custom : custom + "/", UriKind.Absolute, out endpoint!) || endpoint.Scheme is not ("https" or "http"))
             {
-                error = JsonSerializer.Deserialize(body, AwsJsonContext.Default.AwsErrorResponse);
+                throw new InvalidOperationException($"{EndpointVariable} is '{custom}', not an http(s) URL; unset it to use Secrets Manager in {regionName}.");
             }
-            catch (JsonException)
+        }
+        else
+        {
+            endpoint = new Uri($"https://{Service}.{regionName}.{region.PartitionDnsSuffix}/");
+        }
+        return new SecretsManagerClient(http, endpoint, region, credentials, timeProvider);
+    }
+
+    /// <summary>The secret's current <c>SecretString</c>, read from Secrets Manager itself (no cache in between).</summary>
+    public async Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new GetSecretValueRequest(secretId), AwsJsonContext.Default.GetSecretValueRequest);
+        var body = await CallAsync("GetSecretValue", secretId, payload, cancellationToken).ConfigureAwait(false);
+        GetSecretValueResponse? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(body, AwsJsonContext.Default.GetSecretValueResponse);
+        }
+        catch (JsonException)
+        {
+            throw new SecretsManagerException("GetSecretValue", secretId, null, null,
+                $"Secrets Manager's answer to GetSecretValue on {secretId} is not the JSON it documents; check {EndpointVariable} if it is set.");
+        }
+        return value?.SecretString ?? throw new SecretsManagerException("GetSecretValue", secretId, null, null,
+            $"Secret {secretId} has no SecretString (a binary secret?); store the Spotify credentials as a JSON string with `pulumi up`.");
+    }
+
+    /// <summary>Stores <paramref name="secretString"/> as the secret's new current version.</summary>
+    public async Task PutSecretStringAsync(string secretId, string secretString, CancellationToken cancellationToken)
+    {
+        // One token for every attempt: a retried request that had in fact succeeded does not create a second version.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new PutSecretValueRequest(secretId, secretString, Guid.NewGuid().ToString()), AwsJsonContext.Default.PutSecretValueRequest);
+        await CallAsync("PutSecretValue", secretId, payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> CallAsync(string operation, string secretId, byte[] payload, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (status, body) = await SendAsync(operation, secretId, payload, cancellationToken).ConfigureAwait(false);
+            if (status == HttpStatusCode.OK)
             {
+                return body;
             }
-            throw new InvalidOperationException(
-                $"secretsmanager:PutSecretValue on {secretId} answered {(int)response.StatusCode} ({error?.Type ?? "no error type"}: {error?.Message ?? error?.MessageUpper ?? "no message"}). " +
-                "The rotated Spotify refresh token was not saved; check that the role may secretsmanager:PutSecretValue on this secret.");
+            var error = SecretsManagerException.FromResponse(operation, secretId, _region.SystemName, status, body, attempt);
+            if (!error.IsRetryable || attempt == Attempts)
+            {
+                throw error;
+            }
+            await Task.Delay(FirstBackoff * Math.Pow(2, attempt - 1), _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(string operation, string secretId, byte[] payload, CancellationToken cancellationToken)
+    {
+        var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = Endpoint, Content = payload };
+        signing.Headers["Content-Type"] = "application/x-amz-json-1.1";
+        signing.Headers["X-Amz-Target"] = $"secretsmanager.{operation}";
+        var signed = await AWSSigV4Signer.SignAsync(signing, new AWSSigV4Parameters
+        {
+            Credentials = _credentials,
+            Region = _region,
+            Service = Service,
+            SignPayload = true,
+            SignedAt = _timeProvider.GetUtcNow().UtcDateTime,
+        }, cancellationToken).ConfigureAwait(false);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(payload) };
+        foreach (var (name, value) in signing.Headers.Concat(signed.Headers))
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_attemptTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SecretsManagerException(operation, secretId, null, null,
+                $"Secrets Manager did not answer {operation} on {secretId} within {_attemptTimeout.TotalSeconds:0.#} s ({Endpoint.Host}). " +
+                "Check that the function can reach it: outside a VPC it can; inside one it needs a Secrets Manager interface endpoint or a NAT gateway.");
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new SecretsManagerException(operation, secretId, null, null,
+                $"{operation} on {secretId} could not reach Secrets Manager at {Endpoint.Host}: {exception.Message}");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Amazon.Runtime;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
@@ -20,7 +21,7 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
         """;
 
     private SpotifyDouble _spotify = null!;
-    private FakeAwsServer _aws = null!;
+    private SecretsManagerDouble _aws = null!;
     private readonly string _lake = Path.Combine(Path.GetTempPath(), "spotify-etl-tests", Guid.NewGuid().ToString("N"));
     private readonly ConcurrentQueue<string> _log = new();
     private static readonly HttpClient Http = new();
@@ -29,7 +30,7 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _spotify = await SpotifyDouble.StartAsync();
-        _aws = await FakeAwsServer.StartAsync();
+        _aws = await SecretsManagerDouble.StartAsync();
         _aws.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"}""";
         _spotify.AddPlaylist(Playlist, items: 70);
         _spotify.Plays.AddRange([1_763_700_000_000, 1_763_700_300_000]);
@@ -54,12 +55,8 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
             ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"},{"type":"recently_played"},{"type":"top_tracks","time_range":"short_term"},{"type":"saved_tracks"}]""",
             ["SPOTIFY_API_BASE_URL"] = _spotify.Endpoints.ApiBase.ToString(),
             ["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString(),
-            ["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = _aws.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = _aws.BaseAddress.ToString(),
-            ["AWS_REGION"] = "eu-west-1",
-            ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
-            ["AWS_SECRET_ACCESS_KEY"] = "aws-secret-access-key-SECRET",
-            ["AWS_SESSION_TOKEN"] = FakeAwsServer.SessionToken,
+            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = _aws.Endpoint.ToString(),
+            ["AWS_REGION"] = SecretsManagerDouble.Region,
             ["AWS_LAMBDA_FUNCTION_NAME"] = "spotify-extract",
         };
         foreach (var (name, value) in overrides ?? [])
@@ -67,7 +64,8 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
             environment[name] = value;
         }
         return new ExtractFunction(name => environment.GetValueOrDefault(name), _log.Enqueue, bucket => new LocalFolderStore(_lake),
-            Http, _clock, new SpotifyClientOptions { MaxRetryAttempts = 2 });
+            Http, _clock, new SpotifyClientOptions { MaxRetryAttempts = 2 },
+            () => new SessionAWSCredentials(SecretsManagerDouble.AccessKeyId, SecretsManagerDouble.SecretAccessKey, SecretsManagerDouble.SessionToken));
     }
 
     private static MemoryStream Event() => new MemoryStream(Encoding.UTF8.GetBytes(ScheduledEvent));
@@ -120,36 +118,40 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Handler_writes_a_rotated_refresh_token_back_to_the_secret_with_a_signed_PutSecretValue()
+    public async Task Handler_reads_the_secret_from_Secrets_Manager_with_a_signed_request_on_every_invocation()
     {
-        _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+        var function = Function();
 
-        Function().Handler(Event()).Dispose();
-
-        using var secret = JsonDocument.Parse(_aws.Secrets[SecretId]);
-        Assert.Equal("double-refresh-token-ROTATED", secret.RootElement.GetProperty("refresh_token").GetString());
-        Assert.Equal(SpotifyDouble.ClientSecret, secret.RootElement.GetProperty("client_secret").GetString());
-        Assert.Contains("/eu-west-1/secretsmanager/aws4_request", Assert.Single(_aws.PutAuthorizations), StringComparison.Ordinal);
-
-        // The next run reads the rotated token from the secret (the old one was revoked by the rotation).
+        function.Handler(Event()).Dispose();
         _clock.Advance(TimeSpan.FromHours(1));
-        using var next = await JsonDocument.ParseAsync(Function().Handler(Event()));
-        Assert.Equal("succeeded", next.RootElement.GetProperty("outcome").GetString());
-        await Task.CompletedTask;
+        function.Handler(Event()).Dispose();
+
+        Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue"], _aws.Calls.Select(call => call.Target));
+        Assert.All(_aws.Calls, call => Assert.Equal(SecretId, call.SecretId));
+        Assert.Empty(_aws.Rejections);
     }
 
     [Fact]
-    public async Task Handler_uses_the_rotated_token_on_a_warm_invocation_while_the_extension_still_serves_the_cached_secret()
+    public async Task Handler_writes_a_rotated_refresh_token_back_and_the_next_warm_invocation_uses_it()
     {
-        _aws.ServeCachedSecrets = true;
         _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
         var function = Function();
-        function.Handler(Event()).Dispose();
-        _clock.Advance(TimeSpan.FromMinutes(2));
 
+        function.Handler(Event()).Dispose();
+
+        using (var secret = JsonDocument.Parse(_aws.Secrets[SecretId]))
+        {
+            Assert.Equal("double-refresh-token-ROTATED", secret.RootElement.GetProperty("refresh_token").GetString());
+            Assert.Equal(SpotifyDouble.ClientSecret, secret.RootElement.GetProperty("client_secret").GetString());
+        }
+        Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue"], _aws.Calls.Select(call => call.Target));
+
+        // The double revoked the first token when it rotated it: the same instance, two minutes later, succeeds only with the new one.
+        _clock.Advance(TimeSpan.FromMinutes(2));
         using var second = await JsonDocument.ParseAsync(function.Handler(Event()));
 
         Assert.Equal("succeeded", second.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("secretsmanager.GetSecretValue", _aws.Calls.Last().Target);
         Assert.DoesNotContain(_log, line => line.Contains("spotify_reauthorization_required", StringComparison.Ordinal));
     }
 
@@ -208,6 +210,19 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handler_fails_before_any_Spotify_call_naming_the_secret_when_it_does_not_exist()
+    {
+        _aws.Secrets.Clear();
+
+        var error = Assert.Throws<SpotifyEtl.Functions.Aws.SecretsManagerException>(() => Function().Handler(Event()));
+
+        Assert.Equal("ResourceNotFoundException", error.ErrorCode);
+        Assert.Contains(SecretId, error.Message, StringComparison.Ordinal);
+        Assert.Empty(_spotify.TokenGrants);
+        Assert.False(await new LocalFolderStore(_lake).ExistsAsync("manifests/20261121T060000Z.json"));
+    }
+
+    [Fact]
     public void Handler_says_which_environment_variable_is_missing()
     {
         var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SOURCES"] = "" }).Handler(Event()));
@@ -241,8 +256,8 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
         foreach (var line in _log)
         {
             SpotifyExtractorTests.AssertNoSecret(line);
-            Assert.DoesNotContain(FakeAwsServer.SessionToken, line, StringComparison.Ordinal);
-            Assert.DoesNotContain("aws-secret-access-key", line, StringComparison.Ordinal);
+            Assert.DoesNotContain(SecretsManagerDouble.SessionToken, line, StringComparison.Ordinal);
+            Assert.DoesNotContain(SecretsManagerDouble.SecretAccessKey, line, StringComparison.Ordinal);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Lake;
-using SpotifyEtl.Sample;
+using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Storage;
 using SpotifyEtl.Transformation;

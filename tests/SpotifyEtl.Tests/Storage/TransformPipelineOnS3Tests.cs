@@ -1,5 +1,5 @@
 using SpotifyEtl.Lake;
-using SpotifyEtl.Sample;
+using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 using Xunit;

@@ -1,6 +1,6 @@
 using System.Text;
 using SpotifyEtl.Lake;
-using SpotifyEtl.Sample;
+using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;

@@ -10,6 +10,9 @@ import * as yaml from "js-yaml";
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 export const infraDir = path.join(repoRoot, "infra");
 export const fakeAccountId = "123456789012";
+export const fakeSnowflakeIamUserArn = "arn:aws:iam::999988887777:user/abc1-s-v2st0000";
+export const fakeSnowflakeExternalId = "MYORG-MYACCOUNT_SFCRole=2_abcdefghijklmnopqrstuvwxyz0=";
+export const fakeSnowpipeQueueArn = (region: string): string => `arn:aws:sqs:${region}:999988887777:sf-snowpipe-AIDAEXAMPLE-abcdefghij`;
 export const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
 
 export interface RecordedResource {
@@ -21,6 +24,9 @@ export interface RecordedResource {
     readonly state: Record<string, unknown>;
     readonly provider: string | undefined;
     readonly dependencies: readonly string[];
+    /** The resource options `protect` and `retainOnDelete` as the program registered them. */
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
 }
 
 export interface StackRun {
@@ -89,6 +95,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             const arn = `arn:aws:sns:${region}:${fakeAccountId}:${topic}`;
             return { id: arn, state: { ...inputs, name: topic, arn } };
         }
+        // What Snowflake answers once the integration and the pipes exist: the IAM user and external id of
+        // the handshake, and the account's Snowpipe queue.
+        case "snowflake:index/storageIntegration:StorageIntegration":
+            return { id: own("name", physical), state: { ...inputs, storageAwsIamUserArn: fakeSnowflakeIamUserArn, storageAwsExternalId: fakeSnowflakeExternalId } };
+        case "snowflake:index/pipe:Pipe":
+            return { id: own("name", physical), state: { ...inputs, notificationChannel: fakeSnowpipeQueueArn(region) } };
         default:
             return { id: `${name}-id`, state: { ...inputs, arn: `arn:aws:mock:${region}:${fakeAccountId}:${type}/${name}` } };
     }
@@ -98,6 +110,8 @@ interface MonitorRequest {
     getType(): string;
     getName(): string;
     getDependenciesList(): string[];
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -106,17 +120,16 @@ interface Monitor {
     registerResource(req: MonitorRequest, callback: (err: unknown, response: MonitorResponse | undefined) => void): Promise<void>;
 }
 
-export const extensionLayerFromSsm = (region: string): string =>
-    `arn:aws:lambda:${region}:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-from-ssm:1`;
-
 /**
- * Runs infra/index.ts with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
+ * Runs a Pulumi program (infra/index.ts unless told) with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
  * returns every resource it declared and its resolved stack outputs.
  */
-export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[]): Promise<StackRun> {
+export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[],
+    program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") }): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
-    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies">>();
+    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete">>();
     const dependencies = new Map<string, string[]>();
+    const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
     const urns = new Map<string, string>();
     let sequence = 0;
 
@@ -131,13 +144,11 @@ export async function runStack(stack: string, config: Record<string, string>, se
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
-                case "aws:ssm/getParameter:getParameter":
-                    return { ...args.inputs, value: extensionLayerFromSsm(region), type: "String" };
                 default:
                     throw new Error(`unexpected call ${args.token}`);
             }
         },
-    }, "spotify-stack", stack, false);
+    }, program.project, stack, false);
 
     // Record what each resource depends on (dependsOn and inputs), which the mocks API does not pass on.
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -147,6 +158,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
             const key = `${req.getType()}::${req.getName()}`;
             urns.set(key, response.getUrn());
             dependencies.set(key, req.getDependenciesList());
+            options.set(key, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
         }
         callback(err, response);
     });
@@ -154,9 +166,9 @@ export async function runStack(stack: string, config: Record<string, string>, se
     pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(path.join(infraDir, "index.ts")) as Record<string, unknown>;
+    const exported = require(program.entry) as Record<string, unknown>;
     const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) {
+    for (const [key, value] of Object.entries(exported)) {
         outputs[key] = await resolved(value);
     }
     // Wait until no resource registration is in flight.
@@ -170,6 +182,8 @@ export async function runStack(stack: string, config: Record<string, string>, se
         ...r,
         urn: urns.get(key) ?? "",
         dependencies: dependencies.get(key) ?? [],
+        protect: options.get(key)?.protect ?? false,
+        retainOnDelete: options.get(key)?.retainOnDelete ?? false,
     }));
     return { stack, resources, outputs, config };
 }

@@ -165,6 +165,17 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     assert.equal(bucket.inputs["forceDestroy"], expected, bucket.name);
                 }
             });
+
+            test("protectData protects and retains the lake's buckets and the secret, never the Athena results", () => {
+                const expected = stack.run.config["spotify-stack:protectData"] === "true";
+                const data = [stack.bucketNamed("raw"), stack.bucketNamed("transformed"), stack.one(types.secret)];
+                for (const resource of data) {
+                    assert.equal(resource.protect, expected, `${resource.name}: protect`);
+                    assert.equal(resource.retainOnDelete, expected, `${resource.name}: retainOnDelete`);
+                }
+                const results = stack.bucketNamed("athena-results");
+                assert.equal(results.protect || results.retainOnDelete, false, "Athena results are disposable");
+            });
         });
 
         describe("functions", () => {
@@ -300,13 +311,12 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
-                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
                 assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET"]);
                 assert.ok(["parquet", "csv"].includes(transformEnv["TABLE_FORMAT"] ?? ""), "TABLE_FORMAT is the stack's tableFormat");
                 assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
                 assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
-                assert.equal(extractEnv["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"], "2773");
                 const timeout = Number(stack.functionNamed("extract").inputs["timeout"]);
                 assert.ok(Number(extractEnv["EXTRACT_TIME_BUDGET_SECONDS"]) < timeout,
                     "the extraction stops cleanly before Lambda's timeout kills it");
@@ -315,10 +325,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.ok(sources.length > 0 && sources.every((s) => typeof s.type === "string"), "SPOTIFY_SOURCES is not a list of sources");
             });
 
-            test("extract uses the Parameters and Secrets extension layer of its region", () => {
-                const layers = stack.functionNamed("extract").inputs["layers"] as string[];
-                assert.equal(layers.length, 1);
-                assert.match(layers[0]!, new RegExp(`^arn:aws:lambda:${stack.run.config["aws:region"]}:\\d{12}:layer:`));
+            test("no function carries a layer: extract reads its secret from Secrets Manager itself", () => {
+                for (const fn of stack.all(types.function)) {
+                    assert.equal(fn.inputs["layers"], undefined, `${fn.name} has layers`);
+                }
             });
 
             test("every function detects recursive loops and sends failed async events to its dead-letter queue after bounded retries", () => {

@@ -4,7 +4,7 @@ using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 
-namespace SpotifyEtl.Sample;
+namespace SpotifyEtl.SampleLibrary;
 
 public sealed record SampleOptions(int Days = 7, int Items = 60, int Seed = 42, DateOnly? LastDay = null)
 {
@@ -32,17 +32,17 @@ public sealed class SampleGenerator(IObjectStore destination)
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Days, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Items, 1);
         var random = new Random(options.Seed);
-        var catalog = new Catalog(random, trackCount: Math.Max(options.Items * 3, 40));
+        var library = new TrackLibrary(random, trackCount: Math.Max(options.Items * 3, 40));
         var playlists = new[]
         {
-            new SamplePlaylist(Id(random), "Road Trip, 2026", UsesDeprecatedTrackField: true, ChangesEveryDays: 1),
-            new SamplePlaylist(Id(random), "夜のドライブ \"Night Drive\"", UsesDeprecatedTrackField: false, ChangesEveryDays: 2),
+            new SamplePlaylist(Id(random), "Road Trip, 2026", usesDeprecatedTrackField: true, changesEveryDays: 1, library.Tracks.Count),
+            new SamplePlaylist(Id(random), "夜のドライブ \"Night Drive\"", usesDeprecatedTrackField: false, changesEveryDays: 2, library.Tracks.Count),
         };
         foreach (var playlist in playlists)
         {
             for (var i = 0; i < options.Items; i++)
             {
-                playlist.Entries.Add(catalog.NewEntry(random, OwnerId, playlist));
+                playlist.Add(library.NewEntry(random, OwnerId, playlist));
             }
         }
 
@@ -61,7 +61,7 @@ public sealed class SampleGenerator(IObjectStore destination)
                 var changed = dayNumber == 0 || dayNumber % playlist.ChangesEveryDays == 0;
                 if (changed && dayNumber > 0)
                 {
-                    playlist.Evolve(random, catalog, runStart, OwnerId);
+                    playlist.Evolve(random, library, runStart, OwnerId);
                 }
                 bytes += await LandAsync(new RawObjectKey(RawSource.Playlist, day, playlist.Id, runId, 0), PlaylistMetadata(playlist, SnapshotId(playlist)), cancellationToken).ConfigureAwait(false);
                 objects++;
@@ -78,7 +78,7 @@ public sealed class SampleGenerator(IObjectStore destination)
                 }
             }
             bytes += await LandAsync(new RawObjectKey(RawSource.RecentlyPlayed, day, "me", runId, 1),
-                RecentlyPlayed(random, catalog, playlists, runStart), cancellationToken).ConfigureAwait(false);
+                RecentlyPlayed(random, library, playlists, runStart), cancellationToken).ConfigureAwait(false);
             objects++;
         }
         return new SampleSummary(objects, playlists.Length, options.Days, bytes);
@@ -134,8 +134,10 @@ public sealed class SampleGenerator(IObjectStore destination)
         w.WriteStartObject();
         w.WriteString("href", $"{href}?offset={offset}&limit={PageSize}");
         w.WriteStartArray("items");
-        foreach (var entry in playlist.Entries.Skip(offset).Take(PageSize))
+        var end = Math.Min(offset + PageSize, playlist.Entries.Count);
+        for (var index = offset; index < end; index++)
         {
+            var entry = playlist.Entries[index];
             w.WriteStartObject();
             w.WriteString("added_at", entry.AddedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             w.WriteStartObject("added_by");
@@ -177,7 +179,7 @@ public sealed class SampleGenerator(IObjectStore destination)
         w.WriteEndObject();
     });
 
-    private static byte[] RecentlyPlayed(Random random, Catalog catalog, SamplePlaylist[] playlists, DateTimeOffset runStart) => Json(w =>
+    private static byte[] RecentlyPlayed(Random random, TrackLibrary library, SamplePlaylist[] playlists, DateTimeOffset runStart) => Json(w =>
     {
         // Plays of the 24 hours before the run, newest first, as Spotify lists them.
         var count = random.Next(20, 41);
@@ -189,7 +191,7 @@ public sealed class SampleGenerator(IObjectStore destination)
         foreach (var playedAt in plays)
         {
             var fromPlaylist = random.Next(3) > 0 ? playlists[random.Next(playlists.Length)] : null;
-            var track = fromPlaylist?.Entries.Select(e => e.Content).OfType<SampleTrack>().ElementAtOrDefault(random.Next(20)) ?? catalog.Tracks[random.Next(catalog.Tracks.Count)];
+            var track = fromPlaylist?.Entries.Select(e => e.Content).OfType<SampleTrack>().ElementAtOrDefault(random.Next(20)) ?? library.Tracks[random.Next(library.Tracks.Count)];
             w.WriteStartObject();
             w.WritePropertyName("track");
             track.Write(w);

@@ -1,10 +1,10 @@
-namespace SpotifyEtl.Sample;
+namespace SpotifyEtl.SampleLibrary;
 
 /// <summary>
 /// The music the sample is made of. Names are chosen to break naive pipelines: commas and quotes
 /// inside names, non-Latin scripts, a line break, year- and month-precision release dates.
 /// </summary>
-internal static class SampleCatalog
+internal static class SampleNames
 {
     public static readonly string[] ArtistNames =
     [

@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""`make bench`: whole-process benchmarks of the transformation, each figure printed with its target,
+and written with the machine and the date into docs/benchmarks.md (between the bench markers).
+
+Run by benchmarks/bench.sh, which installs the tools and builds Release first. Sections can be chosen:
+    benchmarks/bench.sh --only compare,growth
+Sections: compare, growth, memory, package, startup, lambda, settings.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+WORK = os.path.join(ROOT, ".lake", "bench")
+CLI = os.path.join(ROOT, "functions", "SpotifyEtl.Cli", "bin", "Release", "net10.0", "spotify-etl")
+FLOOR = os.path.join(ROOT, "benchmarks", "SpotifyEtl.Floor", "bin", "Release", "net10.0", "SpotifyEtl.Floor")
+LAMBDA_BENCH = os.path.join(ROOT, "benchmarks", "SpotifyEtl.LambdaBench", "bin", "Release", "net10.0", "SpotifyEtl.LambdaBench")
+PANDAS = os.path.join(ROOT, "benchmarks", "tutorial-pandas", "transform.py")
+PROXY = os.path.join(ROOT, "benchmarks", "s3-counting-proxy.mjs")
+FAUXQS = os.path.join(ROOT, "infra", "node_modules", "fauxqs", "dist", "app.js")
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+SECTIONS = ["compare", "growth", "memory", "package", "startup", "lambda", "settings"]
+
+MB = 1_000_000
+lines = []  # the markdown of the section being measured
+
+
+def say(text=""):
+    print(text, flush=True)
+    lines.append(text)
+
+
+def take_lines():
+    text = "\n".join(lines).strip()
+    lines.clear()
+    return text
+
+
+def verdict(met):
+    return "**met**" if met else "**not met**"
+
+
+def run(command):
+    """Runs a tool (dotnet publish) whose time is not measured; stops the benchmark when it fails."""
+    result = subprocess.run(command, capture_output=True, text=True,
+                            env=dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1"))
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+def run_measured(command, env=None):
+    """Runs a whole process; returns (seconds, its peak resident set in bytes, its standard output)."""
+    full_env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
+    full_env.update(env or {})
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=full_env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{out.read()}\n{err.read()}")
+        return seconds, usage.ru_maxrss * 1024, out.read()
+
+
+def sample_lake(name, days, items, seed=3):
+    """A lake folder holding only raw/ from `spotify-etl sample` (made once, then reused)."""
+    lake = os.path.join(WORK, name)
+    stamp = os.path.join(lake, ".sample")
+    wanted = f"days={days} items={items} seed={seed}"
+    if not (os.path.exists(stamp) and open(stamp).read() == wanted):
+        shutil.rmtree(lake, ignore_errors=True)
+        run_measured([CLI, "sample", "--out", lake, "--days", str(days), "--items", str(items), "--seed", str(seed)])
+        with open(stamp, "w") as handle:
+            handle.write(wanted)
+    return lake
+
+
+def raw_size(lake):
+    """Bytes, files, and playlist entries plus plays (one "added_at" or "played_at" each) under raw/."""
+    total = files = items = 0
+    for folder, _, names in os.walk(os.path.join(lake, "raw")):
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as handle:
+                body = handle.read()
+            total += len(body)
+            files += 1
+            items += body.count(b'"added_at"') + body.count(b'"played_at"')
+    return total, files, items
+
+
+def reset(lake):
+    """Everything but raw/: each transform starts from a lake with no output."""
+    for entry in os.listdir(lake):
+        if entry not in ("raw", ".sample"):
+            path = os.path.join(lake, entry)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+
+
+def transform(lake, env=None, cli=CLI):
+    reset(lake)
+    return run_measured([cli, "transform", "--input", lake, "--lake", lake], env=env)
+
+
+def pandas(lake):
+    out = os.path.join(WORK, "pandas-out")
+    shutil.rmtree(out, ignore_errors=True)
+    return run_measured(["/usr/bin/python3", PANDAS, os.path.join(lake, "raw"), out])
+
+
+def floor(lake):
+    return run_measured([FLOOR, os.path.join(lake, "raw")])
+
+
+def compare(pairs):
+    say("## The tutorials' pandas transform, and the floor")
+    say()
+    lake = sample_lake("items-20000", days=1, items=20000)
+    size, files, items = raw_size(lake)
+    ours_times, pandas_times, floor_times, ratios = [], [], [], []
+    for _ in range(pairs):
+        ours_times.append(transform(lake)[0])
+        pandas_times.append(pandas(lake)[0])
+        floor_times.append(floor(lake)[0])
+        ratios.append(pandas_times[-1] / ours_times[-1])
+    ratio = statistics.median(ratios)
+    to_floor = statistics.median(ours_times) / statistics.median(floor_times)
+    say(f"`spotify-etl sample --days 1 --items 20000 --seed 3`: {files} raw objects, {size / MB:.1f} MB, {items:,} items. "
+        f"Whole processes, {pairs} rounds of spotify-etl transform, the pandas script, the floor; medians.")
+    say()
+    say("| process | median s | runs (s) |")
+    say("|---|---:|---|")
+    for name, times in (("spotify-etl transform", ours_times), ("pandas (benchmarks/tutorial-pandas)", pandas_times),
+                        ("floor (read + Utf8JsonReader pass)", floor_times)):
+        say(f"| {name} | {statistics.median(times):.2f} | {', '.join(f'{t:.2f}' for t in times)} |")
+    say()
+    say(f"- pandas / ours, median of the {pairs} pairs: **{ratio:.2f}x** (target at least 8x): {verdict(ratio >= 8)}")
+    say(f"- ours / floor: **{to_floor:.2f}x** (target within 4x): {verdict(to_floor <= 4)}")
+    say()
+
+
+def growth(runs):
+    say("## Growth")
+    say()
+    say(f"Median of {runs} transforms each, one fresh process per run, from a lake with no output.")
+    say()
+    say("| sample | raw objects | MB | items | median s | µs per item | ms per MB |")
+    say("|---|---:|---:|---:|---:|---:|---:|")
+    one_day = []
+    for label, days, items in (("1 day, 1k", 1, 1000), ("1 day, 5k", 1, 5000), ("1 day, 20k", 1, 20000),
+                               ("1 day, 50k", 1, 50000), ("7 days, 2k", 7, 2000)):
+        lake = sample_lake(f"days-{days}-items-{items}", days=days, items=items)
+        size, files, count = raw_size(lake)
+        seconds = statistics.median(transform(lake)[0] for _ in range(runs))
+        if days == 1:
+            one_day.append((label, count, seconds))
+        say(f"| {label} | {files} | {size / MB:.1f} | {count:,} | {seconds:.2f} | {seconds / count * 1e6:.1f} | {seconds / (size / MB) * 1000:.1f} |")
+    # Per item including start-up falls as samples grow; the cost of each further item is what must stay flat.
+    steps = [(f"{a[0].split(', ')[1]} to {b[0].split(', ')[1]}", (b[2] - a[2]) / (b[1] - a[1]) * 1e6)
+             for a, b in zip(one_day, one_day[1:])]
+    say()
+    say("Cost of each further item between one-day samples: "
+        + ", ".join(f"{span}: {value:.1f} µs" for span, value in steps) + ".")
+    growth_ratio = steps[-1][1] / steps[0][1] if steps[0][1] > 0 else float("inf")
+    say()
+    say(f"- cost per further item at {steps[-1][0]} / at {steps[0][0]}: {growth_ratio:.2f} "
+        f"(flat or falling, not growing with the input: at most 1.5): {verdict(growth_ratio <= 1.5)}")
+    say()
+
+
+def memory():
+    say("## Peak memory")
+    say()
+    lake = sample_lake("items-100000", days=1, items=100000)
+    size, files, items = raw_size(lake)
+    seconds, peak, _ = transform(lake)
+    say(f"`sample --days 1 --items 100000`: {files} raw objects, {size / MB:.0f} MB, {items:,} items. "
+        f"Transform: {seconds:.1f} s, peak resident memory (max RSS) **{peak / MB:.0f} MB**, "
+        f"{peak / size:.2f} times the input (target below 3x): {verdict(peak < 3 * size)}")
+    say()
+
+
+def publish(project, output, ready_to_run, extra=()):
+    shutil.rmtree(output, ignore_errors=True)
+    command = ["dotnet", "publish", project, "--configuration", "Release", "--output", output, "--nologo",
+               "-p:DebugType=None", "-p:DebugSymbols=false", "-p:GenerateDocumentationFile=false",
+               "-p:ContinuousIntegrationBuild=true", *extra]
+    if ready_to_run:
+        command += ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"]
+    run(command)
+
+
+def zip_size(folder):
+    archive = shutil.make_archive(folder, "zip", folder)
+    size = os.path.getsize(archive)
+    os.remove(archive)
+    return size
+
+
+def package():
+    say("## The Lambda package")
+    say()
+    say("`dotnet publish functions/SpotifyEtl.Functions` as the Pulumi program does (Release, no symbols), zipped.")
+    say()
+    say("| package | files | unzipped MB | zip MB | under 10 MB |")
+    say("|---|---:|---:|---:|---|")
+    for label, r2r in (("framework-dependent, portable", False), ("ReadyToRun, linux-x64", True)):
+        folder = os.path.join(WORK, "publish", "functions-r2r" if r2r else "functions")
+        publish(os.path.join(ROOT, "functions", "SpotifyEtl.Functions"), folder, r2r)
+        names = [os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs]
+        unzipped = sum(os.path.getsize(n) for n in names)
+        zipped = zip_size(folder)
+        say(f"| {label} | {len(names)} | {unzipped / MB:.1f} | {zipped / MB:.1f} | {verdict(zipped < 10 * MB)} |")
+    sample_dll = [n for n in os.listdir(os.path.join(WORK, "publish", "functions")) if "Sample" in n]
+    say()
+    say(f"- the package holds the sample generator: {'yes (' + ', '.join(sample_dll) + ')' if sample_dll else 'no'}")
+    say()
+
+
+def startup(runs):
+    say("## A fresh process transforming one page")
+    say()
+    source = sample_lake("items-50", days=1, items=50)
+    lake = os.path.join(WORK, "one-page")
+    shutil.rmtree(lake, ignore_errors=True)
+    page = next(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(source, "raw")) for f in sorted(fs)
+                if "playlist_items" in d)
+    relative = os.path.relpath(page, source)
+    os.makedirs(os.path.dirname(os.path.join(lake, relative)))
+    shutil.copy(page, os.path.join(lake, relative))
+    say(f"One 50-item page (`{relative}`), `spotify-etl transform` published framework-dependent, with and without "
+        f"ReadyToRun; median of {runs} fresh processes.")
+    say()
+    say("| publish | median s | runs (s) |")
+    say("|---|---:|---|")
+    clis = {}
+    for label, r2r in (("portable (the project's assemblies JIT-compiled)", False), ("ReadyToRun, linux-x64", True)):
+        folder = os.path.join(WORK, "publish", "cli-r2r" if r2r else "cli")
+        publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), folder, r2r)
+        clis[label] = os.path.join(folder, "spotify-etl")
+    variants = [(label, cli, {}) for label, cli in clis.items()]
+    ready_to_run = clis["ReadyToRun, linux-x64"]
+    variants += [("ReadyToRun, DOTNET_TieredPGO=1", ready_to_run, {"DOTNET_TieredPGO": "1"}),
+                 ("ReadyToRun, DOTNET_TieredCompilation=0", ready_to_run, {"DOTNET_TieredCompilation": "0"}),
+                 ("ReadyToRun, DOTNET_TC_QuickJitForLoops=0", ready_to_run, {"DOTNET_TC_QuickJitForLoops": "0"}),
+                 ("ReadyToRun, DOTNET_TC_QuickJitForLoops=1", ready_to_run, {"DOTNET_TC_QuickJitForLoops": "1"})]
+    times = {label: [] for label, _, _ in variants}
+    for _ in range(runs):
+        for label, cli, env in variants:
+            times[label].append(transform(lake, cli=cli, env=env)[0])
+    for label, values in times.items():
+        say(f"| {label} | {statistics.median(values):.2f} | {', '.join(f'{t:.2f}' for t in values)} |")
+    say()
+
+
+def lambda_path():
+    say("## The Lambda path on the S3 emulator")
+    say()
+    say("`benchmarks/SpotifyEtl.LambdaBench` lands one run in fauxqs (the raw objects, then `manifests/{runId}.json`) and "
+        "invokes `TransformFunction` in one warm process, its S3 client pointed at `benchmarks/s3-counting-proxy.mjs`, "
+        "which counts the handler's requests by operation. Modes: one event for the run's manifest; or one event per raw "
+        "object, as the raw bucket's notifications for `raw/` deliver them.")
+    say()
+    say("| run | mode | pages | invocations | GET | PUT | LIST | HEAD | COPY | DELETE | requests | per page | seconds | target (at most 300) |")
+    say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    proxy = subprocess.Popen(["node", PROXY, FAUXQS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        urls = {}
+        while len(urls) < 2:
+            line = proxy.stdout.readline()
+            if not line:
+                raise SystemExit("the S3 counting proxy exited before it listened (run npm ci --prefix infra)")
+            key, _, value = line.strip().partition("=")
+            urls[key] = value
+        per_page = {}
+        for scenario, items, label in (("one-playlist", 2500, "1 playlist of 2,500 items"),
+                                       ("one-playlist", 10000, "1 playlist of 10,000 items"),
+                                       ("twenty-playlists", 500, "20 playlists of 500 items")):
+            for mode in ("manifest", "per-object"):
+                _, _, out = run_measured([LAMBDA_BENCH, "--emulator", urls["EMULATOR"], "--proxy", urls["PROXY"],
+                                          "--scenario", scenario, "--mode", mode, "--items", str(items)])
+                result = json.loads(out.strip().splitlines()[-1])
+                counts = result["requests"]
+                total = counts.get("total", 0)
+                if scenario == "one-playlist":
+                    per_page.setdefault(mode, []).append(total / result["pages"])
+                note = verdict(total <= 300) if total > 0 else "**not met** (no request: the event was ignored)"
+                say(f"| {label} | {mode} | {result['pages']} | {result['invocations']} | {counts.get('GET', 0):,} | "
+                    f"{counts.get('PUT', 0):,} | {counts.get('LIST', 0):,} | {counts.get('HEAD', 0):,} | {counts.get('COPY', 0):,} | "
+                    f"{counts.get('DELETE', 0):,} | {total:,} | {total / result['pages']:.1f} | {result['seconds']:.1f} | {note} |")
+    finally:
+        proxy.stdin.close()
+        proxy.wait(timeout=10)
+    say()
+    for mode, (small, large) in per_page.items():
+        if small == 0:
+            say(f"- {mode}: no requests at 50 pages (the event was ignored): **not met**")
+            continue
+        say(f"- {mode}: requests per page at 200 pages / at 50 pages = {large / small:.2f} "
+            f"(linear in pages: at most 1.5): {verdict(large / small <= 1.5)}")
+    say()
+
+
+SETTINGS = [
+    ("as built (the project's runtimeconfig)", {}),
+    ("DOTNET_TieredPGO=1", {"DOTNET_TieredPGO": "1"}),
+    ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}),
+    ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}),
+    ("DOTNET_TC_QuickJitForLoops=0", {"DOTNET_TC_QuickJitForLoops": "0"}),
+    ("DOTNET_TC_QuickJitForLoops=1", {"DOTNET_TC_QuickJitForLoops": "1"}),
+    ("DOTNET_ReadyToRun=0", {"DOTNET_ReadyToRun": "0"}),
+    ("DOTNET_gcServer=1", {"DOTNET_gcServer": "1"}),
+    ("DOTNET_gcServer=0", {"DOTNET_gcServer": "0"}),
+    ("DOTNET_gcConcurrent=0", {"DOTNET_gcConcurrent": "0"}),
+    ("DOTNET_GCgen0size=0x4000000 (64 MB)", {"DOTNET_GCgen0size": "0x4000000"}),
+]
+
+
+def settings(runs):
+    say("## Runtime settings")
+    say()
+    lake = sample_lake("items-20000", days=1, items=20000)
+    say(f"The 20k-item transform under each setting (environment variables override the runtimeconfig); "
+        f"{runs} rounds, settings alternating within a round; medians.")
+    say()
+    say("| setting | median s | vs as built | peak MB | runs (s) |")
+    say("|---|---:|---:|---:|---|")
+    times = {label: [] for label, _ in SETTINGS}
+    peaks = {label: [] for label, _ in SETTINGS}
+    for _ in range(runs):
+        for label, env in SETTINGS:
+            seconds, peak, _ = transform(lake, env=env)
+            times[label].append(seconds)
+            peaks[label].append(peak)
+    base = statistics.median(times[SETTINGS[0][0]])
+    for label, _ in SETTINGS:
+        median = statistics.median(times[label])
+        say(f"| {label} | {median:.2f} | {median / base:.2f} | {statistics.median(peaks[label]) / MB:.0f} | "
+            f"{', '.join(f'{t:.2f}' for t in times[label])} |")
+    say()
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
+    python = subprocess.run(["/usr/bin/python3", "-c", "import pandas, sys; print(sys.version.split()[0], pandas.__version__)"],
+                            capture_output=True, text=True).stdout.split()
+    load = os.getloadavg()
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores; .NET SDK {dotnet}; "
+            f"Python {python[0] if python else '?'} with pandas {python[1] if len(python) > 1 else '?'}; "
+            f"load average at the start {load[0]:.1f}")
+
+
+def write_doc(measured):
+    """Replaces, in the block between the markers, the sections just measured; keeps the others."""
+    with open(DOC, encoding="utf-8") as handle:
+        text = handle.read()
+    if START not in text or END not in text:
+        raise SystemExit(f"{DOC} has no {START} ... {END} block to write the figures into")
+    head, rest = text.split(START, 1)
+    block, tail = rest.split(END, 1)
+    kept = {}
+    for chunk in block.split("\n<!-- section:")[1:]:
+        name, _, body = chunk.partition(" -->\n")
+        kept[name.strip()] = body.strip()
+    kept.update(measured)
+    body = "\n\n".join(f"<!-- section: {name} -->\n{kept[name]}" for name in ["machine", *SECTIONS] if name in kept)
+    with open(DOC, "w", encoding="utf-8") as handle:
+        handle.write(f"{head}{START}\n{body}\n{END}{tail}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--pairs", type=int, default=5, help="alternating rounds for the comparison")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure elsewhere")
+    parser.add_argument("--no-doc", action="store_true", help=f"print only, do not write {os.path.relpath(DOC, ROOT)}")
+    args = parser.parse_args()
+    sections = [s for s in args.only.split(",") if s]
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}: choose from {', '.join(SECTIONS)}")
+    for tool in (CLI, FLOOR, LAMBDA_BENCH):
+        if not os.path.exists(tool):
+            raise SystemExit(f"{tool} is missing: build Release first (benchmarks/bench.sh does)")
+    os.makedirs(WORK, exist_ok=True)
+
+    measured = {}
+    stamp = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    say(f"Last measured {stamp} on {machine()}. Sections measured then: {', '.join(sections)}; each section below "
+        "names its own date.")
+    measured["machine"] = take_lines()
+    for section in SECTIONS:
+        if section not in sections:
+            continue
+        if section == "compare":
+            compare(args.pairs)
+        elif section == "growth":
+            growth(args.runs)
+        elif section == "memory":
+            memory()
+        elif section == "package":
+            package()
+        elif section == "startup":
+            startup(max(args.runs, 5))
+        elif section == "lambda":
+            lambda_path()
+        elif section == "settings":
+            settings(args.runs)
+        body = take_lines()
+        title, _, rest = body.partition("\n")
+        measured[section] = f"{title}\n\n_Measured {stamp}._\n{rest}"
+    if not args.no_doc:
+        write_doc(measured)
+        print(f"Figures written to {os.path.relpath(DOC, ROOT)}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make bench: installs the tools the benchmarks need (Debian packages), builds Release, then runs
+# benchmarks/bench.py, which prints every figure with its target and writes them to docs/benchmarks.md.
+# Arguments go to bench.py, e.g. `benchmarks/bench.sh --only compare,lambda`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+/usr/bin/python3 -c "import pandas" 2>/dev/null || missing+=(python3-pandas)
+if (( ${#missing[@]} > 0 )); then
+  echo "== installing ${missing[*]} (Debian packages)"
+  if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get install -y "${missing[@]}" || { $sudo apt-get update && $sudo apt-get install -y "${missing[@]}"; }
+fi
+command -v node >/dev/null || { echo "node is missing: the Lambda benchmark runs the fauxqs S3 emulator on Node.js" >&2; exit 1; }
+[[ -f infra/node_modules/fauxqs/dist/app.js ]] || npm ci --prefix infra --no-audit --no-fund --loglevel=error
+
+echo "== building Release"
+for project in functions/SpotifyEtl.Cli benchmarks/SpotifyEtl.Floor benchmarks/SpotifyEtl.LambdaBench; do
+  dotnet build "$project" -c Release -nologo -clp:ErrorsOnly
+done
+
+/usr/bin/python3 benchmarks/bench.py "$@"

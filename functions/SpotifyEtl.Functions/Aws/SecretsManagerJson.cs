@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace SpotifyEtl.Functions.Aws;
+
+internal sealed record GetSecretValueRequest(
+    [property: JsonPropertyName("SecretId")] string SecretId);
+
+internal sealed record GetSecretValueResponse(
+    [property: JsonPropertyName("ARN")] string? Arn,
+    [property: JsonPropertyName("Name")] string? Name,
+    [property: JsonPropertyName("SecretString")] string? SecretString);
+
+internal sealed record PutSecretValueRequest(
+    [property: JsonPropertyName("SecretId")] string SecretId,
+    [property: JsonPropertyName("SecretString")] string SecretString,
+    [property: JsonPropertyName("ClientRequestToken")] string ClientRequestToken);
+
+internal sealed record AwsErrorResponse(
+    [property: JsonPropertyName("__type")] string? Type,
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("Message")] string? MessageUpper);
+
+/// <summary>The secret's JSON value: <c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>.</summary>
+internal sealed record SpotifySecretValue(
+    [property: JsonPropertyName("client_id")] string? ClientId,
+    [property: JsonPropertyName("client_secret")] string? ClientSecret,
+    [property: JsonPropertyName("refresh_token")] string? RefreshToken);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(GetSecretValueRequest))]
+[JsonSerializable(typeof(GetSecretValueResponse))]
+[JsonSerializable(typeof(PutSecretValueRequest))]
+[JsonSerializable(typeof(AwsErrorResponse))]
+[JsonSerializable(typeof(SpotifySecretValue))]
+internal sealed partial class AwsJsonContext : JsonSerializerContext;

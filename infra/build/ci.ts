@@ -1,0 +1,71 @@
+// The workflows' view of the stacks (run from infra/: `npm run --prefix infra --silent ci -- <command>`).
+//   publish         publishes the functions once for every architecture a Pulumi.<stack>.yaml uses, into
+//                   .build/functions/<architecture>: the job that builds hands these folders to every stack job
+//   stack <name>    prints `package-path=...` and `region=...` for $GITHUB_OUTPUT: the folder to pass as
+//                   functionsPackagePath and the stack's aws:region
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { configKeys, projectName, type Architecture } from "../config";
+import { defaultOutputRoot, functionsPackage } from "./publishFunctions";
+
+const repositoryRoot = "..";
+
+/** The stacks of the repository: one Pulumi.<stack>.yaml each at the root. */
+export function stackNames(root: string = repositoryRoot): string[] {
+    return fs.readdirSync(root)
+        .map((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+export interface StackSettings {
+    readonly architecture: Architecture;
+    readonly region: string;
+}
+
+/** What a stack's settings file says (or the project default) about its functions' architecture and region. */
+export function stackSettings(stack: string, root: string = repositoryRoot): StackSettings {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`${file} does not exist: the stacks are ${stackNames(root).join(", ")}`);
+    }
+    const config = (yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+    const declared = configKeys.find((k) => k.key === "functionArchitecture")?.default;
+    const architecture = config[`${projectName}:functionArchitecture`] ?? declared;
+    if (architecture !== "arm64" && architecture !== "x86_64") {
+        throw new Error(`${file}: ${projectName}:functionArchitecture must be arm64 or x86_64 (got ${String(architecture)})`);
+    }
+    const region = config["aws:region"];
+    if (typeof region !== "string" || region === "") {
+        throw new Error(`${file} sets no aws:region: the workflow needs it to request AWS credentials`);
+    }
+    return { architecture, region };
+}
+
+function main(argv: readonly string[]): void {
+    const [command, stack] = argv;
+    if (command === "publish") {
+        const architectures = [...new Set(stackNames().map((s) => stackSettings(s).architecture))];
+        for (const architecture of architectures) {
+            const folder = functionsPackage({ packagePath: "", architecture, log: (m) => console.error(m) });
+            console.log(`${architecture}: ${folder}`);
+        }
+    } else if (command === "stack" && stack !== undefined) {
+        const settings = stackSettings(stack);
+        console.log(`package-path=${path.join(defaultOutputRoot, settings.architecture)}`);
+        console.log(`region=${settings.region}`);
+    } else {
+        console.error("usage: npm run --prefix infra --silent ci -- publish | stack <name>");
+        process.exitCode = 64;
+    }
+}
+
+if (require.main === module) {
+    try {
+        main(process.argv.slice(2));
+    } catch (error) {
+        console.error((error as Error).message);
+        process.exitCode = 1;
+    }
+}

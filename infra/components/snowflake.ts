@@ -1,0 +1,224 @@
+// The lake's tables loaded continuously into Snowflake (docs/snowflake.md): a storage integration and the
+// IAM role it assumes (read-only on transformed/), an external stage over transformed/ in the lake's file
+// format, and per lake table an append-only <TABLE>_LOADS table, an auto-ingest pipe fed by the transformed
+// bucket's S3 notifications, a reload task for partitions a replay rewrote, and the <TABLE> view of each
+// file's latest load. The questions of infra/snowflake/queries/ become views beside them.
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as snowflake from "@pulumi/snowflake";
+import { tables, transformedPrefix } from "../catalog/tables";
+import { type SnowflakeConfig, type TableFormat, snowflakeIdentifier } from "../config";
+import { loadNamedQueries } from "../queries/named-queries";
+import * as loading from "../snowflake/loading";
+
+/** Folder of the questions' Snowflake counterparts: one file per infra/queries/*.sql, same name. */
+export const snowflakeQueriesDirectory = path.join(__dirname, "..", "snowflake", "queries");
+
+/** Resources of @pulumi/snowflake 1.x that are preview features and must be named in the provider. */
+export const previewFeatures = [
+    "snowflake_storage_integration_resource",
+    "snowflake_file_format_resource",
+    "snowflake_stage_resource",
+    "snowflake_table_resource",
+    "snowflake_pipe_resource",
+];
+
+export interface SnowflakeLoadArgs {
+    readonly config: SnowflakeConfig;
+    readonly tableFormat: TableFormat;
+    readonly transformedBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+    /** The AWS account of the bucket, where the role Snowflake assumes lives. */
+    readonly accountId: pulumi.Input<string>;
+}
+
+export class SnowflakeLoad extends pulumi.ComponentResource {
+    readonly provider: snowflake.Provider;
+    readonly role: aws.iam.Role;
+    readonly integration: snowflake.StorageIntegration;
+    readonly stage: snowflake.Stage;
+    readonly tables: Record<string, snowflake.Table> = {};
+    readonly pipes: Record<string, snowflake.Pipe> = {};
+    readonly notification: aws.s3.BucketNotification;
+    readonly databaseName: string;
+
+    constructor(name: string, args: SnowflakeLoadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("spotify:etl:SnowflakeLoad", name, {}, opts);
+        const config = args.config;
+        const child = { parent: this };
+
+        // The credentials reach the provider only as secrets: encrypted in state, masked in every log.
+        this.provider = new snowflake.Provider(`${name}-provider`, {
+            organizationName: config.organization,
+            accountName: config.account,
+            user: config.user,
+            role: config.role === "" ? undefined : config.role,
+            ...(config.authentication === "privateKey"
+                ? { authenticator: "SNOWFLAKE_JWT", privateKey: pulumi.secret(config.privateKey) }
+                : { password: pulumi.secret(config.password) }),
+            previewFeaturesEnabled: previewFeatures,
+        }, child);
+        const inSnowflake = { parent: this, provider: this.provider };
+
+        // The handshake without a manual step: the role's ARN is known before the role exists (account and
+        // name), so the integration is created first and the role, trusting the integration's IAM user and
+        // external id, right after it; the stage (Snowflake's first use of the role) waits for both.
+        const bucketArn = pulumi.output(args.transformedBucket.arn);
+        const partition = bucketArn.apply(arn => arn.split(":")[1] ?? "aws");
+        const roleName = name;
+        const roleArn = pulumi.interpolate`arn:${partition}:iam::${args.accountId}:role/${roleName}`;
+        const stageUrl = pulumi.interpolate`s3://${args.transformedBucket.name}/${transformedPrefix}/`;
+
+        this.integration = new snowflake.StorageIntegration(`${name}-integration`, {
+            name: snowflakeIdentifier(name),
+            comment: "Spotify Stack: reads the transformed lake",
+            type: "EXTERNAL_STAGE",
+            enabled: true,
+            storageProvider: "S3",
+            storageAwsRoleArn: roleArn,
+            storageAllowedLocations: [stageUrl],
+        }, inSnowflake);
+
+        this.role = new aws.iam.Role(`${name}-access`, {
+            name: roleName,
+            description: "Assumed by the Snowflake storage integration: reads transformed/ of the lake",
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "SnowflakeStorageIntegration",
+                    Effect: "Allow",
+                    Principal: { AWS: this.integration.storageAwsIamUserArn },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "sts:ExternalId": this.integration.storageAwsExternalId } },
+                }],
+            }),
+        }, child);
+
+        const access = new aws.iam.RolePolicy(`${name}-access`, {
+            role: this.role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "ReadTransformedTables",
+                        Effect: "Allow",
+                        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                        Resource: [pulumi.interpolate`${bucketArn}/${transformedPrefix}/*`],
+                    },
+                    {
+                        Sid: "ListTransformedTables",
+                        Effect: "Allow",
+                        Action: ["s3:ListBucket"],
+                        Resource: [bucketArn],
+                        Condition: { StringLike: { "s3:prefix": [`${transformedPrefix}/`, `${transformedPrefix}/*`] } },
+                    },
+                    {
+                        Sid: "LocateTransformedBucket",
+                        Effect: "Allow",
+                        Action: ["s3:GetBucketLocation"],
+                        Resource: [bucketArn],
+                    },
+                ],
+            }),
+        }, child);
+
+        const database = new snowflake.Database(`${name}-database`, {
+            name: config.database,
+            comment: "Spotify Stack: the lake's tables, loaded from S3 by Snowpipe",
+        }, inSnowflake);
+        const schema = new snowflake.Schema(`${name}-schema`, {
+            database: database.name,
+            name: config.schema,
+            comment: "Stage, load tables, pipes, reload tasks and the lake's views",
+        }, inSnowflake);
+        this.databaseName = config.database;
+        const qualifiedSchema = `${config.database}.${config.schema}`;
+        const inSchema = { database: database.name, schema: schema.name };
+
+        const fileFormat = new snowflake.FileFormat(`${name}-format`, {
+            ...inSchema,
+            name: `LAKE_${args.tableFormat.toUpperCase()}`,
+            comment: `The lake's ${args.tableFormat} files`,
+            ...(args.tableFormat === "parquet"
+                ? { formatType: "PARQUET" }
+                // The transformation's CSV: header row, RFC 4180 quotes (doubled inside a value), empty = NULL.
+                : { formatType: "CSV", skipHeader: 1, fieldOptionallyEnclosedBy: "\"", emptyFieldAsNull: true }),
+        }, inSnowflake);
+
+        this.stage = new snowflake.Stage(`${name}-stage`, {
+            ...inSchema,
+            name: "LAKE_STAGE",
+            comment: "transformed/ of the lake's bucket",
+            url: stageUrl,
+            storageIntegration: this.integration.name,
+            fileFormat: `FORMAT_NAME = ${qualifiedSchema}.LAKE_${args.tableFormat.toUpperCase()}`,
+        }, { ...inSnowflake, dependsOn: [this.role, access, fileFormat] });
+
+        const target: loading.CopyTarget = { schema: qualifiedSchema, stage: `${qualifiedSchema}.LAKE_STAGE`, format: args.tableFormat };
+        const views: snowflake.View[] = [];
+        for (const table of tables) {
+            const loads = new snowflake.Table(`${name}-${table.name}-loads`, {
+                ...inSchema,
+                name: loading.loadsTableName(table),
+                comment: `Every load of every ${table.name} file; read the ${loading.viewName(table)} view instead`,
+                columns: loading.loadsTableColumns(table).map(c => ({ name: c.name, type: c.type, comment: c.comment })),
+            }, inSnowflake);
+            this.tables[table.name] = loads;
+
+            this.pipes[table.name] = new snowflake.Pipe(`${name}-${table.name}-pipe`, {
+                ...inSchema,
+                name: loading.pipeName(table),
+                comment: `Loads each new ${table.name} partition file as S3 announces it`,
+                autoIngest: true,
+                copyStatement: loading.copyStatement(table, target),
+            }, { ...inSnowflake, dependsOn: [loads, this.stage] });
+
+            if (config.reloadSchedule !== "") {
+                new snowflake.Task(`${name}-${table.name}-reload`, {
+                    ...inSchema,
+                    name: loading.reloadTaskName(table),
+                    comment: `Loads ${table.name} files rewritten by a replay, which the pipe ignores (serverless)`,
+                    started: true,
+                    schedule: { usingCron: config.reloadSchedule },
+                    userTaskManagedInitialWarehouseSize: "XSMALL",
+                    sqlStatement: loading.copyStatement(table, target),
+                }, { ...inSnowflake, dependsOn: [loads, this.stage] });
+            }
+
+            views.push(new snowflake.View(`${name}-${table.name}`, {
+                ...inSchema,
+                name: loading.viewName(table),
+                comment: table.description,
+                statement: loading.latestLoadView(table, qualifiedSchema),
+            }, { ...inSnowflake, dependsOn: [loads] }));
+        }
+
+        for (const query of loadNamedQueries(snowflakeQueriesDirectory)) {
+            new snowflake.View(`${name}-question-${query.name}`, {
+                ...inSchema,
+                name: query.name.toUpperCase(),
+                comment: query.question,
+                statement: query.sql,
+            }, { ...inSnowflake, dependsOn: [...views, ...Object.values(this.tables)] });
+        }
+
+        // The transformed bucket's one notification configuration: each table's folder to its pipe's queue.
+        // Prefixes end in '/', so no two overlap (S3 refuses overlapping filters for the same event).
+        this.notification = new aws.s3.BucketNotification(`${name}-notification`, {
+            bucket: args.transformedBucket.name,
+            queues: tables.map(table => ({
+                id: `snowflake-${table.name}`,
+                queueArn: this.pipes[table.name]!.notificationChannel,
+                events: ["s3:ObjectCreated:*"],
+                filterPrefix: `${transformedPrefix}/${table.name}/`,
+                filterSuffix: `.${loading.fileExtension(args.tableFormat)}`,
+            })),
+        }, { parent: this, dependsOn: Object.values(this.pipes) });
+
+        this.registerOutputs({
+            databaseName: this.databaseName,
+            storageIntegrationName: this.integration.name,
+            roleArn: this.role.arn,
+        });
+    }
+}

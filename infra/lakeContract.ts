@@ -1,0 +1,64 @@
+// The names the program shares with the C# functions, read from contract.json: environment variable
+// names, lake prefixes, metric and log event names, and the table schemas. The C# tests read the same
+// file (tests/SpotifyEtl.Tests/Stack/ContractTests.cs) and check the functions' constants and row
+// types against it, so changing a name on one side only fails a test. Like lambdaHandlers.ts, this
+// module is not named contract.ts: under Pulumi's ts-node, require("./contract") would find the JSON first.
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** A Glue/Athena column type that both table formats carry. */
+export type GlueColumnType = "string" | "int" | "boolean";
+
+export interface ColumnDefinition {
+    readonly name: string;
+    readonly type: GlueColumnType;
+    readonly comment: string;
+}
+
+export interface TableDefinition {
+    readonly name: string;
+    readonly description: string;
+    readonly columns: readonly ColumnDefinition[];
+}
+
+export interface Contract {
+    readonly lake: Readonly<Record<"raw" | "quarantine" | "state" | "manifests" | "staging" | "transformed" | "reports", string>>;
+    readonly environment: {
+        readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays", string>>;
+        readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat", string>>;
+    };
+    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "transformed" | "quarantined" | "unreadableItems", string>>;
+    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
+    readonly partitionColumn: ColumnDefinition;
+    readonly tables: readonly TableDefinition[];
+}
+
+const columnTypes: readonly string[] = ["string", "int", "boolean"];
+
+function checkColumn(column: ColumnDefinition, where: string): void {
+    if (!/^[a-z][a-z0-9_]*$/.test(column.name) || !columnTypes.includes(column.type) || typeof column.comment !== "string") {
+        throw new Error(`${where}: column ${JSON.stringify(column)} needs a snake_case name, a type (${columnTypes.join(", ")}) and a comment`);
+    }
+}
+
+function readContract(): Contract {
+    const file = path.join(__dirname, "contract.json");
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Contract;
+    for (const [group, names] of Object.entries({ lake: parsed.lake, metrics: parsed.metrics, logEvents: parsed.logEvents, ...parsed.environment })) {
+        for (const [key, value] of Object.entries(names ?? {})) {
+            if (typeof value !== "string" || value === "") {
+                throw new Error(`${file}: ${group}.${key} must be a non-empty string`);
+            }
+        }
+    }
+    checkColumn(parsed.partitionColumn, `${file}: partitionColumn`);
+    for (const table of parsed.tables) {
+        if (!/^[a-z][a-z0-9_]*$/.test(table.name) || table.columns.length === 0) {
+            throw new Error(`${file}: table ${JSON.stringify(table.name)} needs a snake_case name and columns`);
+        }
+        table.columns.forEach(c => checkColumn(c, `${file}: table ${table.name}`));
+    }
+    return parsed;
+}
+
+export const contract: Contract = readContract();

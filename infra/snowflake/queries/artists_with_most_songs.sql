@@ -1,0 +1,36 @@
+-- Question: Which artists have the most songs across the playlists?
+-- Counts distinct songs per artist over the current version of every playlist (the version its
+-- playlists row names on its latest extraction day, items joined from playlist_entries by snapshot
+-- id), crediting every artist of a multi-artist song. A song on two playlists counts once for its
+-- artists, and the number of playlists it reaches is shown beside it.
+-- Snowflake: reads the latest-load views (one version of each partition file); QUALIFY keeps each
+-- artist's latest row.
+WITH current_version AS (
+    SELECT playlist_id, playlist_snapshot_id
+    FROM playlists
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) = 1
+),
+current_song AS (
+    SELECT DISTINCT c.playlist_id, e.song_id
+    FROM current_version AS c
+    JOIN playlist_entries AS e
+      ON e.playlist_id = c.playlist_id AND e.playlist_snapshot_id = c.playlist_snapshot_id
+),
+song_artist AS (
+    SELECT DISTINCT song_id, artist_id
+    FROM song_artists
+),
+artist AS (
+    SELECT artist_id, artist_name
+    FROM artists
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) = 1
+)
+SELECT COALESCE(a.artist_name, sa.artist_id) AS artist_name,
+       COUNT(DISTINCT c.song_id) AS song_count,
+       COUNT(DISTINCT c.playlist_id) AS playlist_count
+FROM current_song AS c
+JOIN song_artist AS sa ON sa.song_id = c.song_id
+LEFT JOIN artist AS a ON a.artist_id = sa.artist_id
+GROUP BY sa.artist_id, a.artist_name
+ORDER BY song_count DESC, playlist_count DESC, artist_name
+LIMIT 20

@@ -1,0 +1,60 @@
+-- Question: What are the current top songs of each playlist?
+-- The first 10 songs by position in each playlist's current version: the version (snapshot id) its
+-- playlists row names on the latest day it was extracted. The version's items come from
+-- playlist_entries by (playlist_id, playlist_snapshot_id), whatever day they were landed on (an
+-- unchanged playlist lands none), read from one landing day only so a version landed twice is
+-- not listed twice. version_first_seen is the first day that version was seen.
+-- Snowflake: reads the latest-load views (one version of each partition file); QUALIFY keeps each
+-- song's and artist's latest row.
+WITH playlist_day AS (
+    SELECT playlist_id, playlist_name, playlist_snapshot_id, snapshot_date,
+           ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency,
+           MIN(snapshot_date) OVER (PARTITION BY playlist_id, playlist_snapshot_id) AS version_first_seen
+    FROM playlists
+),
+current_version AS (
+    SELECT playlist_id, playlist_name, playlist_snapshot_id, snapshot_date, version_first_seen
+    FROM playlist_day
+    WHERE recency = 1
+),
+version_landing AS (
+    SELECT playlist_id, playlist_snapshot_id, MAX(snapshot_date) AS landed_on
+    FROM playlist_entries
+    GROUP BY playlist_id, playlist_snapshot_id
+),
+version_entry AS (
+    SELECT DISTINCT e.playlist_id, e.playlist_snapshot_id, e.position, e.song_id
+    FROM playlist_entries AS e
+    JOIN version_landing AS l
+      ON l.playlist_id = e.playlist_id
+     AND l.playlist_snapshot_id = e.playlist_snapshot_id
+     AND l.landed_on = e.snapshot_date
+),
+current_entry AS (
+    SELECT c.playlist_name, c.version_first_seen, c.snapshot_date, ve.song_id,
+           ROW_NUMBER() OVER (PARTITION BY c.playlist_id ORDER BY ve.position) AS playlist_rank
+    FROM current_version AS c
+    JOIN version_entry AS ve
+      ON ve.playlist_id = c.playlist_id AND ve.playlist_snapshot_id = c.playlist_snapshot_id
+),
+song AS (
+    SELECT song_id, song_name, primary_artist_id
+    FROM songs
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) = 1
+),
+artist AS (
+    SELECT artist_id, artist_name
+    FROM artists
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) = 1
+)
+SELECT e.playlist_name,
+       e.playlist_rank,
+       COALESCE(s.song_name, e.song_id) AS song_name,
+       a.artist_name,
+       e.version_first_seen,
+       e.snapshot_date
+FROM current_entry AS e
+LEFT JOIN song AS s ON s.song_id = e.song_id
+LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
+WHERE e.playlist_rank <= 10
+ORDER BY e.playlist_name, e.playlist_rank

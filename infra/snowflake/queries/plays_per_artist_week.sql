@@ -1,0 +1,34 @@
+-- Question: How many plays did each artist get per week?
+-- Weeks start on Monday (UTC). A play is one (played_at, song_id) pair, counted once even when
+-- overlapping extractions stored it under several snapshot dates. A multi-artist song counts as a
+-- play for each of its artists.
+-- Snowflake: DATE_TRUNC('week') starts weeks on Monday under the default WEEK_START = 0; an
+-- account that changed WEEK_START shifts the weeks.
+WITH play AS (
+    SELECT DISTINCT played_at, song_id
+    FROM plays
+),
+song_artist AS (
+    SELECT DISTINCT song_id, artist_id
+    FROM song_artists
+),
+artist AS (
+    SELECT artist_id, artist_name
+    FROM artists
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) = 1
+),
+artist_play AS (
+    SELECT CAST(DATE_TRUNC('week', TO_DATE(SUBSTR(p.played_at, 1, 10))) AS VARCHAR) AS week_start,
+           sa.artist_id,
+           p.played_at,
+           p.song_id
+    FROM play AS p
+    JOIN song_artist AS sa ON sa.song_id = p.song_id
+)
+SELECT ap.week_start,
+       COALESCE(a.artist_name, ap.artist_id) AS artist_name,
+       COUNT(*) AS play_count
+FROM artist_play AS ap
+LEFT JOIN artist AS a ON a.artist_id = ap.artist_id
+GROUP BY ap.week_start, ap.artist_id, a.artist_name
+ORDER BY ap.week_start DESC, play_count DESC, artist_name

@@ -1,0 +1,48 @@
+-- Question: How did my top tracks move between extractions?
+-- For each time range, each track's rank at the latest snapshot that has a ranking and at the
+-- snapshot before it: rank_change > 0 means it climbed, "new" means it was not ranked before.
+-- Tracks that dropped out of the list appear with a NULL current rank.
+-- Snowflake: reads the latest-load views (one version of each partition file); QUALIFY keeps each
+-- song's latest row.
+WITH snapshot AS (
+    SELECT time_range, snapshot_date,
+           DENSE_RANK() OVER (PARTITION BY time_range ORDER BY snapshot_date DESC) AS recency
+    FROM (SELECT DISTINCT time_range, snapshot_date FROM top_items WHERE item_type = 'track') AS dated
+),
+current_rank AS (
+    SELECT t.time_range, t.item_id, t.rank
+    FROM top_items AS t
+    JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 1
+    WHERE t.item_type = 'track'
+),
+previous_rank AS (
+    SELECT t.time_range, t.item_id, t.rank
+    FROM top_items AS t
+    JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 2
+    WHERE t.item_type = 'track'
+),
+song AS (
+    SELECT song_id, song_name
+    FROM songs
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) = 1
+),
+moves AS (
+    SELECT COALESCE(c.time_range, p.time_range) AS time_range,
+           COALESCE(c.item_id, p.item_id) AS song_id,
+           c.rank AS current_rank,
+           p.rank AS previous_rank
+    FROM current_rank AS c
+    FULL OUTER JOIN previous_rank AS p ON p.time_range = c.time_range AND p.item_id = c.item_id
+)
+SELECT m.time_range,
+       m.current_rank,
+       m.previous_rank,
+       CASE
+           WHEN m.previous_rank IS NULL THEN 'new'
+           WHEN m.current_rank IS NULL THEN 'dropped'
+           ELSE CAST(m.previous_rank - m.current_rank AS VARCHAR)
+       END AS rank_change,
+       COALESCE(s.song_name, m.song_id) AS song_name
+FROM moves AS m
+LEFT JOIN song AS s ON s.song_id = m.song_id
+ORDER BY m.time_range, m.current_rank NULLS LAST, m.previous_rank

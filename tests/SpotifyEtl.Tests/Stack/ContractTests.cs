@@ -1,0 +1,82 @@
+using System.Text.Json;
+using SpotifyEtl.Functions;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify.Extraction;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Stack;
+
+/// <summary>
+/// infra/contract.json holds the names the Pulumi program and the functions share. The program
+/// imports it; these tests hold the C# side to it, so a name changed on one side only fails here:
+/// lake prefixes, environment variables, metric and log event names, and every table's columns and
+/// types (Athena maps CSV fields by position and Parquet columns by name and type).
+/// </summary>
+public sealed class ContractTests
+{
+    private static readonly JsonElement Contract =
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "contract.json"))).RootElement;
+
+    private static string Name(params string[] path) =>
+        path.Aggregate(Contract, (node, key) => node.GetProperty(key)).GetString()!;
+
+    [Fact]
+    public void The_lake_prefixes_are_the_contracts()
+    {
+        Assert.Equal(LakeLayout.Raw, Name("lake", "raw"));
+        Assert.Equal(LakeLayout.Quarantine, Name("lake", "quarantine"));
+        Assert.Equal(LakeLayout.State, Name("lake", "state"));
+        Assert.Equal(LakeLayout.Manifests, Name("lake", "manifests"));
+        Assert.Equal(LakeLayout.Staging, Name("lake", "staging"));
+        Assert.Equal(LakeLayout.Transformed, Name("lake", "transformed"));
+        Assert.Equal(LakeLayout.Reports, Name("lake", "reports"));
+    }
+
+    [Fact]
+    public void The_functions_read_the_environment_variables_the_program_sets()
+    {
+        Assert.Equal(TransformSettings.RawBucketVariable, Name("environment", "transform", "rawBucket"));
+        Assert.Equal(TransformSettings.TransformedBucketVariable, Name("environment", "transform", "transformedBucket"));
+        Assert.Equal(TransformSettings.TableFormatVariable, Name("environment", "transform", "tableFormat"));
+        Assert.Equal(ExtractFunction.TimeBudgetVariable, Name("environment", "extract", "timeBudgetSeconds"));
+        Assert.Equal(ExtractorOptions.MarketVariable, Name("environment", "extract", "market"));
+        Assert.Equal(ExtractorOptions.TopItemsLimitVariable, Name("environment", "extract", "topItemsLimit"));
+        Assert.Equal(ExtractorOptions.SavedTracksFullPassDaysVariable, Name("environment", "extract", "savedTracksFullPassDays"));
+    }
+
+    [Fact]
+    public void The_transform_publishes_the_metrics_and_events_the_alarms_watch()
+    {
+        Assert.Equal(TransformMetrics.Namespace, Name("metrics", "namespace"));
+        Assert.Equal(TransformMetrics.Transformed, Name("metrics", "transformed"));
+        Assert.Equal(TransformMetrics.Quarantined, Name("metrics", "quarantined"));
+        Assert.Equal(TransformMetrics.UnreadableItems, Name("metrics", "unreadableItems"));
+        Assert.Equal(TransformEvents.Completed, Name("logEvents", "transformCompleted"));
+        Assert.Equal(TransformEvents.Failed, Name("logEvents", "transformFailed"));
+        Assert.Equal(TransformEvents.Object, Name("logEvents", "transformObject"));
+    }
+
+    [Fact]
+    public void Every_table_the_transformation_writes_has_the_contracts_columns_and_types_in_order()
+    {
+        var declared = Contract.GetProperty("tables").EnumerateArray().ToDictionary(
+            table => table.GetProperty("name").GetString()!,
+            table => table.GetProperty("columns").EnumerateArray()
+                .Select(c => $"{c.GetProperty("name").GetString()}:{c.GetProperty("type").GetString()}").ToList());
+
+        Assert.Equal(TableNames.Published.Order(StringComparer.Ordinal), declared.Keys.Order(StringComparer.Ordinal));
+        foreach (var table in TableNames.Published)
+        {
+            Assert.Equal(declared[table], TableNames.Columns[table].Select(c => $"{c.Name}:{GlueType(c.Type)}"));
+        }
+    }
+
+    private static string GlueType(ColumnType type) => type switch
+    {
+        ColumnType.WholeNumber => "int",
+        ColumnType.Boolean => "boolean",
+        _ => "string",
+    };
+}

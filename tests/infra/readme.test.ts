@@ -1,0 +1,106 @@
+// Every command the README shows exists: make targets in the Makefile, `spotify-etl` verbs and options in the
+// built tool's own --help, and the config keys `pulumi config set` names in the project (or bootstrap) file.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import * as yaml from "js-yaml";
+import { repoRoot } from "./helpers/stackHarness";
+
+const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+/** The shell blocks, with continuation lines joined and comments dropped. */
+const blocks = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) =>
+    m[1]!.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "" && !l.startsWith("#")));
+
+const declaredKeys = (file: string): string[] =>
+    Object.keys((yaml.load(fs.readFileSync(path.join(repoRoot, file), "utf8")) as { config: Record<string, unknown> }).config);
+
+test("every make target the README runs is a target of the Makefile", () => {
+    const makefile = fs.readFileSync(path.join(repoRoot, "Makefile"), "utf8");
+    const targets = new Set([...makefile.matchAll(/^([a-z][\w-]*):/gm)].map((m) => m[1]));
+    const used = blocks.flat().flatMap((line) => [...line.matchAll(/(?:^|&&|;)\s*make ([a-z][\w-]*)/g)].map((m) => m[1]!));
+    assert.ok(used.length >= 3, `found only make ${used.join(", ")}`);
+    for (const target of used) {
+        assert.ok(targets.has(target), `make ${target}: no such target`);
+    }
+});
+
+test("every key `pulumi config set` names is declared by the program it runs in", () => {
+    const stackKeys = declaredKeys("Pulumi.yaml");
+    const bootstrapKeys = declaredKeys(path.join("infra", "bootstrap", "Pulumi.yaml"));
+    let checked = 0;
+    for (const block of blocks) {
+        let keys = stackKeys;
+        for (const line of block) {
+            if (/\bcd infra\/bootstrap\b/.test(line)) {
+                keys = bootstrapKeys;
+            }
+            for (const m of line.matchAll(/pulumi config set (?:--secret |--path )*([\w:.-]+)/g)) {
+                const key = m[1]!;
+                checked += 1;
+                assert.ok(key.startsWith("aws:") || keys.includes(key), `pulumi config set ${key}: not a declared key`);
+            }
+        }
+    }
+    // Prose and tables name commands too.
+    for (const m of readme.matchAll(/`pulumi config set (?:--secret )?(\w+)/g)) {
+        assert.ok(stackKeys.includes(m[1]!), `pulumi config set ${m[1]}: not a declared key`);
+    }
+    assert.ok(checked >= 5, "the README sets the secrets and the bootstrap keys");
+});
+
+test("no README command puts a secret on the command line", () => {
+    for (const line of blocks.flat()) {
+        for (const m of line.matchAll(/pulumi config set --secret \w+\s+([^|;&\s]+)/g)) {
+            assert.fail(`a secret value on the command line: ${m[0]} (pipe it in or let pulumi prompt)`);
+        }
+    }
+});
+
+/** The built spotify-etl, asked for the help of a verb path. */
+const cli = ["Release", "Debug"].map((c) => path.join(repoRoot, "functions", "SpotifyEtl.Cli", "bin", c, "net10.0", "spotify-etl.dll"))
+    .find((f) => fs.existsSync(f)) ?? "functions/SpotifyEtl.Cli/bin/<configuration>/net10.0/spotify-etl.dll";
+const helpCache = new Map<string, string>();
+function help(verbs: readonly string[]): string {
+    const key = verbs.join(" ");
+    if (!helpCache.has(key)) {
+        helpCache.set(key, execFileSync("dotnet", [cli, ...verbs, "--help"], { encoding: "utf8" }));
+    }
+    return helpCache.get(key)!;
+}
+/** Names listed in a help section ("Commands:" or "Options:"). */
+function listed(text: string, section: "Commands" | "Options"): string[] {
+    const body = text.split(new RegExp(`^${section}:\\s*$`, "m"))[1]?.split(/^\S.*:\s*$/m)[0] ?? "";
+    return [...body.matchAll(/^\s{2}(\S[^\s<,]*(?:, \S[^\s<,]*)*)/gm)].flatMap((m) => m[1]!.split(", "));
+}
+
+test("every spotify-etl verb and option the README uses is in the tool's --help", () => {
+    assert.ok(fs.existsSync(cli), `${cli} is missing: run make build first`);
+    const invocations = blocks.flat().flatMap((line) => {
+        const m = /(?:dotnet run --project functions\/SpotifyEtl\.Cli\b.*? -- |^spotify-etl )(.*)$/.exec(line);
+        return m === null ? [] : [m[1]!.split(/\s+/).filter((w) => w !== "")];
+    });
+    // The verb table of "The `spotify-etl` tool" section.
+    for (const row of readme.matchAll(/^\| `((?:demo|sample|transform|query|extract|auth)(?: [^`]*)?)` \|/gm)) {
+        invocations.push(row[1]!.replace(/[[\]]/g, "").split(/\s+/));
+    }
+    assert.ok(invocations.length >= 8, `found ${invocations.length} invocations`);
+    for (const words of invocations) {
+        const verbs: string[] = [];
+        for (const word of words) {
+            if (word.startsWith("--")) {
+                if (word === "--help") {
+                    continue;
+                }
+                const options = listed(help(verbs), "Options");
+                assert.ok(options.includes(word.split("=")[0]!), `spotify-etl ${verbs.join(" ")} has no option ${word} (has ${options.join(" ")})`);
+            } else if (listed(help(verbs), "Commands").includes(word)) {
+                verbs.push(word);
+            } else if (verbs.length === 0) {
+                assert.fail(`spotify-etl has no verb ${word}`);
+            }
+        }
+        assert.ok(verbs.length > 0 || words.join(" ") === "--help", `no verb in: ${words.join(" ")}`);
+    }
+});

@@ -1,0 +1,155 @@
+// The SQL the Snowflake load runs, without Snowflake: the questions' counterparts parse in Snowflake's
+// dialect and read only what the load declares; the latest-load view, run on DuckDB, shows a replayed
+// partition's new rows only; the COPY reads the lake's columns and the partition date from the path.
+import * as assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { Parser } from "node-sql-parser";
+import { type TableDefinition, tableNamed, tables } from "../../infra/catalog/tables";
+import { snowflakeQueriesDirectory } from "../../infra/components/snowflake";
+import { loadNamedQueries } from "../../infra/queries/named-queries";
+import {
+    copyStatement, latestLoadView, loadsTableColumns, loadsTableName, partitionFilePattern, snapshotDateFromPath, viewName,
+} from "../../infra/snowflake/loading";
+
+const snowflakeDialect = { database: "snowflake" };
+const parser = new Parser();
+
+describe("the questions in Snowflake", () => {
+    const athena = loadNamedQueries();
+    const counterparts = loadNamedQueries(snowflakeQueriesDirectory);
+
+    test("every named query has a Snowflake counterpart asking the same question, and no counterpart is orphaned", () => {
+        assert.ok(athena.length > 0);
+        assert.deepEqual(counterparts.map((q) => q.name), athena.map((q) => q.name),
+            `add infra/snowflake/queries/<name>.sql for each infra/queries/<name>.sql (missing: ${athena.filter((a) => !counterparts.some((c) => c.name === a.name)).map((a) => a.name).join(", ") || "none"})`);
+        for (const query of athena) {
+            assert.equal(counterparts.find((c) => c.name === query.name)?.question, query.question, query.name);
+        }
+    });
+
+    const readable = new Set([...tables.map((t) => viewName(t)), ...tables.map((t) => loadsTableName(t))]);
+    for (const query of loadNamedQueries(snowflakeQueriesDirectory)) {
+        test(`${query.name}: one SELECT in Snowflake's dialect, reading only the lake's views and load tables`, () => {
+            const ast = parser.astify(query.sql, snowflakeDialect);
+            const statements = Array.isArray(ast) ? ast : [ast];
+            assert.equal(statements.length, 1, "one statement per file");
+            assert.equal(statements[0]?.type, "select");
+            const ctes = new Set(((statements[0] as { with?: { name: { value: string } }[] }).with ?? []).map((w) => w.name.value.toUpperCase()));
+            const read = parser.tableList(query.sql, snowflakeDialect).map((t) => t.split("::")[2]!.toUpperCase()).filter((t) => !ctes.has(t));
+            assert.ok(read.length > 0);
+            for (const name of read) {
+                assert.ok(readable.has(name), `${query.name} reads ${name}, which the Snowflake load does not declare`);
+            }
+        });
+    }
+});
+
+describe("the latest-load view", () => {
+    test("parses in Snowflake's dialect for every lake table", () => {
+        for (const table of tables) {
+            const ast = parser.astify(latestLoadView(table, "SPOTIFY_DEV.LAKE"), snowflakeDialect);
+            assert.equal((Array.isArray(ast) ? ast[0] : ast)?.type, "select", table.name);
+        }
+    });
+
+    let instance: DuckDBInstance;
+    let db: DuckDBConnection;
+    before(async () => {
+        instance = await DuckDBInstance.create(":memory:");
+        db = await instance.connect();
+        await db.run("ATTACH ':memory:' AS spotify_dev");
+        await db.run("CREATE SCHEMA spotify_dev.lake");
+    });
+    after(() => {
+        db.closeSync();
+        instance.closeSync();
+    });
+
+    const duckType = (type: string): string => (type.startsWith("NUMBER") ? "BIGINT" : type.startsWith("TIMESTAMP") ? "TIMESTAMP" : type === "FLOAT" ? "DOUBLE" : type);
+
+    async function loadHistory(table: TableDefinition, rows: (string | number)[][]): Promise<string[][]> {
+        const columns = loadsTableColumns(table);
+        await db.run(`CREATE OR REPLACE TABLE spotify_dev.lake.${loadsTableName(table)} (${columns.map((c) => `${c.name} ${duckType(c.type)}`).join(", ")})`);
+        for (const row of rows) {
+            await db.run(`INSERT INTO spotify_dev.lake.${loadsTableName(table)} VALUES (${row.map((v) => (typeof v === "number" ? String(v) : `'${v}'`)).join(", ")})`);
+        }
+        const reader = await db.runAndReadAll(`SELECT * FROM (${latestLoadView(table, "spotify_dev.lake")}) ORDER BY ALL`);
+        return reader.getRows().map((r) => r.map((v) => String(v)));
+    }
+
+    test("a partition rewritten by a replay shows only its new rows; a file loaded twice shows its rows once", async () => {
+        const artists = tableNamed("artists");
+        const day19 = "artists/snapshot_date=2026-11-19/artists.parquet";
+        const day20 = "artists/snapshot_date=2026-11-20/artists.parquet";
+        // artist_id, artist_name, artist_url, snapshot_date, LOAD_FILE, LOAD_FILE_ROW, LOAD_FILE_MODIFIED, LOAD_FILE_CHECKSUM, LOADED_AT
+        const rows = await loadHistory(artists, [
+            // 19th: one version, loaded by the pipe and again by the first reload task run; two equal rows in the file.
+            ["a1", "Ana", "u1", "2026-11-19", day19, 1, "2026-11-19 06:00:00", "c19", "2026-11-19 06:01:00"],
+            ["a2", "Bo", "u2", "2026-11-19", day19, 2, "2026-11-19 06:00:00", "c19", "2026-11-19 06:01:00"],
+            ["a2", "Bo", "u2", "2026-11-19", day19, 3, "2026-11-19 06:00:00", "c19", "2026-11-19 06:01:00"],
+            ["a1", "Ana", "u1", "2026-11-19", day19, 1, "2026-11-19 06:00:00", "c19", "2026-11-20 08:00:00"],
+            ["a2", "Bo", "u2", "2026-11-19", day19, 2, "2026-11-19 06:00:00", "c19", "2026-11-20 08:00:00"],
+            ["a2", "Bo", "u2", "2026-11-19", day19, 3, "2026-11-19 06:00:00", "c19", "2026-11-20 08:00:00"],
+            // 20th: three rows first, then a replay rewrote the file with two corrected rows.
+            ["b1", "Cy", "u3", "2026-11-20", day20, 1, "2026-11-20 06:00:00", "c20a", "2026-11-20 06:01:00"],
+            ["b2", "Di", "u4", "2026-11-20", day20, 2, "2026-11-20 06:00:00", "c20a", "2026-11-20 06:01:00"],
+            ["b3", "Ed", "u5", "2026-11-20", day20, 3, "2026-11-20 06:00:00", "c20a", "2026-11-20 06:01:00"],
+            ["b1", "Cy (fixed)", "u3", "2026-11-20", day20, 1, "2026-11-21 09:00:00", "c20b", "2026-11-22 08:00:00"],
+            ["b2", "Di (fixed)", "u4", "2026-11-20", day20, 2, "2026-11-21 09:00:00", "c20b", "2026-11-22 08:00:00"],
+        ]);
+        assert.deepEqual(rows, [
+            ["a1", "Ana", "u1", "2026-11-19"],
+            ["a2", "Bo", "u2", "2026-11-19"],
+            ["a2", "Bo", "u2", "2026-11-19"],
+            ["b1", "Cy (fixed)", "u3", "2026-11-20"],
+            ["b2", "Di (fixed)", "u4", "2026-11-20"],
+        ]);
+    });
+
+    test("the partition date comes from the file's path, whatever precedes it", async () => {
+        for (const file of ["songs/snapshot_date=2026-11-20/songs.parquet", "s3://bucket/transformed/songs/snapshot_date=2026-11-20/songs.csv"]) {
+            const reader = await db.runAndReadAll(`SELECT ${snapshotDateFromPath(`'${file}'`)}`);
+            assert.equal(String(reader.getRows()[0]?.[0]), "2026-11-20", file);
+        }
+    });
+});
+
+describe("the COPY of pipes and reload tasks", () => {
+    const target = { schema: "DB.LAKE", stage: "DB.LAKE.LAKE_STAGE" };
+
+    test("loads every column of the load table, in order, from the table's folder of the stage", () => {
+        for (const table of tables) {
+            const copy = copyStatement(table, { ...target, format: "parquet" });
+            const columns = loadsTableColumns(table).map((c) => c.name);
+            assert.ok(copy.startsWith(`COPY INTO DB.LAKE.${loadsTableName(table)} (${columns.join(", ")})\n`), table.name);
+            assert.ok(copy.includes(`FROM @DB.LAKE.LAKE_STAGE/${table.name}/)`), table.name);
+            assert.ok(copy.includes(`, ${snapshotDateFromPath("METADATA$FILENAME")}, METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, METADATA$FILE_LAST_MODIFIED, METADATA$FILE_CONTENT_KEY, METADATA$START_SCAN_TIME FROM @`), table.name);
+        }
+    });
+
+    test("reads Parquet columns by name and CSV columns by position, cast to the table's types", () => {
+        const songs = tableNamed("songs");
+        const parquet = copyStatement(songs, { ...target, format: "parquet" });
+        const csv = copyStatement(songs, { ...target, format: "csv" });
+        assert.ok(parquet.includes("SELECT $1:song_id::VARCHAR, $1:song_name::VARCHAR, $1:duration_ms::NUMBER(38,0), $1:explicit::BOOLEAN,"));
+        assert.ok(csv.includes("SELECT $1::VARCHAR, $2::VARCHAR, $3::NUMBER(38,0), $4::BOOLEAN,"));
+        assert.ok(csv.includes(`$${songs.columns.length}::VARCHAR, SPLIT_PART(`), "the last CSV column is the last catalog column");
+    });
+
+    test("the file pattern takes each day's partition file of the table and nothing else", () => {
+        const matches = (table: string, format: "parquet" | "csv", file: string) =>
+            new RegExp(`^${partitionFilePattern(tableNamed(table), format)}$`).test(file);
+        assert.ok(matches("songs", "parquet", "songs/snapshot_date=2026-11-20/songs.parquet"));
+        assert.ok(matches("songs", "csv", "snapshot_date=2026-11-20/songs.csv"));
+        assert.ok(!matches("songs", "parquet", "songs/snapshot_date=2026-11-20/songs.csv"));
+        assert.ok(!matches("songs", "parquet", "songs/snapshot_date=latest/songs.parquet"));
+        assert.ok(!matches("songs", "parquet", "songs/snapshot_date=2026-11-20/songs.parquet.tmp"));
+        assert.ok(!matches("songs", "parquet", "song_artists/snapshot_date=2026-11-20/song_artists.parquet"));
+    });
+
+    test("a lake column named like a load-metadata column is refused with the column's name", () => {
+        const clash: TableDefinition = { name: "odd", description: "", columns: [{ name: "load_file", type: "string", comment: "" }] };
+        assert.throws(() => loadsTableColumns(clash), /Table odd has a column LOAD_FILE, which is reserved for load metadata/);
+    });
+});

@@ -1,0 +1,167 @@
+// The dev stack with Snowflake turned on (key-pair authentication): the handshake between the storage
+// integration and the IAM role, the stage over transformed/, a table, pipe, reload task and view per lake
+// table, the transformed bucket's notification to the pipes, and the credentials only ever as secrets.
+import * as assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { tables } from "../../infra/catalog/tables";
+import { previewFeatures } from "../../infra/components/snowflake";
+import { loadNamedQueries } from "../../infra/queries/named-queries";
+import { loadsTableColumns } from "../../infra/snowflake/loading";
+import { devWithSnowflake, snowflakeSecretKeys, snowflakeTypes as sf } from "./helpers/snowflake";
+import {
+    fakeSnowflakeExternalId, fakeSnowflakeIamUserArn, fakeSnowpipeQueueArn, isSecretValue, plaintextStrings, runStack,
+    type RecordedResource, type StackRun,
+} from "./helpers/stackHarness";
+import { actionsOn, asList, Stack, types } from "./helpers/stackQueries";
+
+const privateKey = "-----BEGIN PRIVATE KEY-----\nSNOWSENTINEL-4f1e2d\n-----END PRIVATE KEY-----";
+const config = devWithSnowflake({
+    "spotify-stack:snowflakeRole": "ACCOUNTADMIN",
+    "spotify-stack:snowflakePrivateKey": privateKey,
+});
+const run: Promise<StackRun> = runStack("dev", config, snowflakeSecretKeys);
+
+let stack: Stack;
+let integration: RecordedResource;
+let role: RecordedResource;
+let transformedBucket: string;
+before(async () => {
+    stack = new Stack(await run);
+    integration = stack.one(sf.integration);
+    role = stack.one(types.role, (r) => r.state["arn"] === integration.inputs["storageAwsRoleArn"]);
+    transformedBucket = String(stack.bucketNamed("transformed").state["bucket"]);
+});
+
+test("the component is a spotify:etl:SnowflakeLoad and its Snowflake resources use its own Snowflake provider", () => {
+    assert.equal(stack.run.resources.filter((r) => r.type === "spotify:etl:SnowflakeLoad").length, 1);
+    const provider = stack.one(sf.provider);
+    const snowflakeResources = stack.run.resources.filter((r) => r.type.startsWith("snowflake:"));
+    assert.ok(snowflakeResources.length > 0);
+    for (const r of snowflakeResources) {
+        assert.ok(r.provider?.startsWith(provider.urn), `${r.type} ${r.name} does not use the stack's Snowflake provider`);
+    }
+    assert.equal(provider.inputs["organizationName"], "MYORG");
+    assert.equal(provider.inputs["accountName"], "MYACCOUNT");
+    assert.equal(provider.inputs["user"], "PULUMI_DEPLOY");
+    assert.equal(provider.inputs["authenticator"], "SNOWFLAKE_JWT");
+    assert.deepEqual(JSON.parse(String(provider.inputs["previewFeaturesEnabled"])), previewFeatures);
+});
+
+test("the private key reaches the provider only as a secret, and nowhere in plain text", () => {
+    const provider = stack.one(sf.provider);
+    assert.ok(isSecretValue(provider.inputs["privateKey"]), "privateKey must be a Pulumi secret");
+    assert.equal(provider.inputs["privateKey"].value, privateKey);
+    assert.equal(provider.inputs["password"], undefined);
+    for (const r of stack.run.resources) {
+        for (const text of [...plaintextStrings(r.inputs), ...plaintextStrings(r.state)]) {
+            assert.ok(!text.includes("SNOWSENTINEL"), `${r.type} ${r.name} holds the private key in plain text`);
+        }
+    }
+    assert.ok(!JSON.stringify(stack.run.outputs).includes("SNOWSENTINEL"), "a stack output holds the private key");
+});
+
+test("the storage integration may read only the transformed prefix, through the role named in it", () => {
+    assert.equal(integration.inputs["storageProvider"], "S3");
+    assert.equal(integration.inputs["enabled"], true);
+    assert.deepEqual(integration.inputs["storageAllowedLocations"], [`s3://${transformedBucket}/transformed/`]);
+    assert.equal(role.state["arn"], `arn:aws:iam::123456789012:role/${String(role.inputs["name"])}`);
+});
+
+test("the role trusts only the integration's IAM user, with the integration's external id", () => {
+    const trust = JSON.parse(String(role.inputs["assumeRolePolicy"])) as { Statement: { Effect: string; Principal: { AWS: string }; Action: string; Condition: Record<string, Record<string, string>> }[] };
+    assert.equal(trust.Statement.length, 1);
+    const [statement] = trust.Statement;
+    assert.equal(statement?.Effect, "Allow");
+    assert.equal(statement?.Action, "sts:AssumeRole");
+    assert.deepEqual(statement?.Principal, { AWS: fakeSnowflakeIamUserArn });
+    assert.deepEqual(statement?.Condition, { StringEquals: { "sts:ExternalId": fakeSnowflakeExternalId } });
+    assert.ok(stack.dependsOn(role, integration), "the role is declared from the integration's outputs");
+});
+
+test("the role reads transformed/ and nothing else: no write, no other prefix", () => {
+    const statements = stack.policiesOf(role).flatMap((d) => d.Statement);
+    const bucketArn = `arn:aws:s3:::${transformedBucket}`;
+    assert.deepEqual(actionsOn(statements, `${bucketArn}/transformed/songs/snapshot_date=2026-11-20/songs.parquet`).sort(), ["s3:GetObject", "s3:GetObjectVersion"]);
+    for (const other of ["raw/x.json", "quarantine/x", "state/x"]) {
+        assert.deepEqual(actionsOn(statements, `${bucketArn}/${other}`), [], other);
+    }
+    const list = statements.find((s) => asList(s.Action).includes("s3:ListBucket"));
+    assert.deepEqual(list?.Condition, { StringLike: { "s3:prefix": ["transformed/", "transformed/*"] } });
+    const actions = statements.flatMap((s) => asList(s.Action));
+    assert.ok(actions.every((a) => /^s3:(Get|List)/.test(a)), `unexpected actions ${actions.join(", ")}`);
+});
+
+test("the stage reads the bucket's transformed prefix through the integration, in the lake's file format, once the role exists", () => {
+    const stage = stack.one(sf.stage);
+    assert.equal(stage.inputs["url"], `s3://${transformedBucket}/transformed/`);
+    assert.equal(stage.inputs["storageIntegration"], integration.inputs["name"]);
+    const format = stack.one(sf.fileFormat);
+    assert.equal(format.inputs["formatType"], "PARQUET");
+    assert.equal(stage.inputs["fileFormat"], `FORMAT_NAME = SPOTIFY_DEV.LAKE.${String(format.inputs["name"])}`);
+    assert.ok(stack.dependsOn(stage, role), "the stage waits for the role");
+    assert.ok(stack.dependsOn(stage, stack.one(types.rolePolicy, (p) => p.inputs["role"] === role.state["name"])), "the stage waits for the role's policy");
+});
+
+test("every lake table has a load table with the catalog's columns, snapshot_date and the load metadata", () => {
+    const declared = stack.all(sf.table);
+    assert.equal(declared.length, tables.length);
+    for (const table of tables) {
+        const loads = stack.one(sf.table, (t) => t.inputs["name"] === `${table.name.toUpperCase()}_LOADS`);
+        const columns = (loads.inputs["columns"] as { name: string; type: string }[]).map((c) => c.name);
+        assert.deepEqual(columns.slice(0, table.columns.length), table.columns.map((c) => c.name.toUpperCase()), table.name);
+        assert.deepEqual(columns, loadsTableColumns(table).map((c) => c.name), table.name);
+        assert.ok(columns.includes("SNAPSHOT_DATE") && columns.includes("LOAD_FILE"), table.name);
+        assert.equal(loads.inputs["database"], "SPOTIFY_DEV");
+        assert.equal(loads.inputs["schema"], "LAKE");
+    }
+});
+
+test("every lake table has an auto-ingest pipe copying its folder of the stage into its load table", () => {
+    assert.equal(stack.all(sf.pipe).length, tables.length);
+    for (const table of tables) {
+        const pipe = stack.one(sf.pipe, (p) => p.inputs["name"] === `${table.name.toUpperCase()}_PIPE`);
+        assert.equal(pipe.inputs["autoIngest"], true, table.name);
+        const copy = String(pipe.inputs["copyStatement"]);
+        assert.match(copy, new RegExp(`^COPY INTO SPOTIFY_DEV\\.LAKE\\.${table.name.toUpperCase()}_LOADS \\(`), table.name);
+        assert.ok(copy.includes(`FROM @SPOTIFY_DEV.LAKE.LAKE_STAGE/${table.name}/)`), table.name);
+        assert.ok(copy.includes(`${table.name}[.]parquet'`), table.name);
+        assert.ok(stack.dependsOn(pipe, stack.one(sf.stage)), `${table.name}: the pipe waits for the stage`);
+    }
+});
+
+test("every lake table has a reload task on the default schedule and a view of its latest loads; every question a view", () => {
+    const tasks = stack.all(sf.task);
+    assert.equal(tasks.length, tables.length);
+    for (const task of tasks) {
+        assert.equal(task.inputs["started"], true);
+        assert.deepEqual(task.inputs["schedule"], { usingCron: "0 8 * * * UTC" });
+        assert.match(String(task.inputs["sqlStatement"]), /^COPY INTO /);
+        assert.equal(task.inputs["warehouse"], undefined, "reload tasks are serverless");
+    }
+    const views = stack.all(sf.view).map((v) => String(v.inputs["name"])).sort();
+    const questions = loadNamedQueries().map((q) => q.name.toUpperCase());
+    assert.deepEqual(views, [...tables.map((t) => t.name.toUpperCase()), ...questions].sort());
+});
+
+test("the transformed bucket announces each table's new files to that table's pipe; the raw bucket's trigger is untouched", () => {
+    const notifications = stack.all(types.notification);
+    assert.equal(notifications.length, 2, "one notification configuration per bucket");
+    const raw = stack.one(types.notification, (n) => n.inputs["bucket"] === stack.bucketNamed("raw").state["bucket"]);
+    assert.ok(raw.urn.includes("spotify:etl:Trigger$aws:s3/bucketNotification"), "the raw bucket's notification is the transform trigger's");
+    assert.equal(raw.inputs["queues"], undefined);
+    const lambdas = raw.inputs["lambdaFunctions"] as { lambdaFunctionArn: string }[];
+    assert.deepEqual(lambdas.map((l) => l.lambdaFunctionArn), [stack.functionNamed("transform").state["arn"]]);
+
+    const transformed = stack.one(types.notification, (n) => n.inputs["bucket"] === transformedBucket);
+    assert.equal(transformed.inputs["lambdaFunctions"], undefined);
+    const queues = transformed.inputs["queues"] as { queueArn: string; events: string[]; filterPrefix: string; filterSuffix: string }[];
+    assert.deepEqual(queues.map((q) => q.filterPrefix).sort(), tables.map((t) => `transformed/${t.name}/`).sort());
+    for (const queue of queues) {
+        assert.equal(queue.queueArn, fakeSnowpipeQueueArn("eu-north-1"));
+        assert.deepEqual(queue.events, ["s3:ObjectCreated:*"]);
+        assert.equal(queue.filterSuffix, ".parquet");
+    }
+    for (const pipe of stack.all(sf.pipe)) {
+        assert.ok(stack.dependsOn(transformed, pipe), `the notification waits for ${pipe.name}`);
+    }
+});
