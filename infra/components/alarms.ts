@@ -4,22 +4,22 @@
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { contract } from "../lakeContract";
 import type { LambdaFunction } from "./lambdaFunction";
 
-/** What the extract function publishes and logs, which the alarms watch. */
-export const metricNamespace = "SpotifyStack";
-export const extractionSucceededMetric = "ExtractionSucceeded";
-export const reauthorizationRequiredMetric = "ReauthorizationRequired";
-export const reauthorizationRequiredEvent = "spotify_reauthorization_required";
 /**
- * Metrics of the transform function's summary line (an Embedded Metric Format record without dimensions,
- * TransformLog.cs): raw objects transformed, raw objects quarantined, and items skipped as unreadable.
+ * What the functions publish and log, which the alarms watch (contract.json, shared with the C# code):
+ * the extract function's success metric, the re-authorization log event the metric filter counts, and
+ * the transform summary's metrics (an Embedded Metric Format record without dimensions): raw objects
+ * transformed, raw objects quarantined, and items skipped as unreadable.
  */
-export const transformedMetric = "transformed";
-export const quarantinedMetric = "quarantined";
-export const unreadableItemsMetric = "unreadable_items";
-/** Every metric a function publishes in the SpotifyStack namespace (the log metric filter's included). */
-export const publishedMetrics = [extractionSucceededMetric, reauthorizationRequiredMetric, transformedMetric, quarantinedMetric, unreadableItemsMetric] as const;
+export const metricNamespace = contract.metrics.namespace;
+export const extractionSucceededMetric = contract.metrics.extractionSucceeded;
+export const reauthorizationRequiredMetric = contract.metrics.reauthorizationRequired;
+export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
+export const transformedMetric = contract.metrics.transformed;
+export const quarantinedMetric = contract.metrics.quarantined;
+export const unreadableItemsMetric = contract.metrics.unreadableItems;
 /** A day plus two hours of slack: even a daily schedule succeeds within it (the default is hourly). */
 export const extractionSilenceHours = 26;
 

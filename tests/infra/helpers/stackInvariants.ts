@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { infraDir, isSecretValue, plaintextStrings, repoRoot, type StackRun } from "./stackHarness";
+import { contract } from "../../../infra/lakeContract";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 
 /** Resources for which AWS accepts no narrower scope than `*`. This stack needs none of them (it publishes
@@ -18,18 +19,17 @@ export interface SpotifyCredentials {
 }
 
 /**
- * The metrics the functions publish in the SpotifyStack namespace, read from their C# source: the
- * transform's EMF constants (TransformLog.cs) and the extract function's EMF metric (ExtractFunction.cs).
- * Log metric filters the stack declares add theirs in the test.
+ * The metrics the functions publish in the SpotifyStack namespace: contract.json's, which the C# tests
+ * hold the functions to (ContractTests), plus those of the log metric filters the stack declares.
  */
-export function metricsPublishedByFunctions(): Set<string> {
-    const source = (file: string) => fs.readFileSync(path.join(repoRoot, "functions", "SpotifyEtl.Functions", file), "utf8");
-    const transformMetrics = /class TransformMetrics\s*\{([\s\S]*?)\n\}/.exec(source("TransformLog.cs"))?.[1] ?? "";
-    const names = [...transformMetrics.matchAll(/public const string (\w+) = "([^"]+)";/g)]
-        .filter((m) => m[1] !== "Namespace")
-        .map((m) => m[2]!);
-    names.push(...[...source("ExtractFunction.cs").matchAll(/WriteString\("Name", "([^"]+)"\)/g)].map((m) => m[1]!));
-    return new Set(names);
+function publishedMetrics(stack: Stack): Set<string> {
+    const { namespace, ...metrics } = contract.metrics;
+    assert.equal(namespace, "SpotifyStack");
+    const names = new Set<string>(Object.values(metrics));
+    for (const filter of stack.all(types.metricFilter)) {
+        names.add((filter.inputs["metricTransformation"] as { name: string }).name);
+    }
+    return names;
 }
 
 const handlers = JSON.parse(fs.readFileSync(path.join(infraDir, "handlers.json"), "utf8")) as Record<string, string>;
@@ -465,11 +465,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             });
 
             test("every metric an alarm watches in the SpotifyStack namespace is one a function publishes", () => {
-                const published = metricsPublishedByFunctions();
-                assert.ok(published.has("quarantined") && published.has("ExtractionSucceeded"), `read from the C# source: ${[...published].join(", ")}`);
-                for (const filter of stack.all(types.metricFilter)) {
-                    published.add((filter.inputs["metricTransformation"] as { name: string }).name);
-                }
+                const published = publishedMetrics(stack);
                 const watched = stack.all(types.alarm).filter((a) => a.inputs["namespace"] === "SpotifyStack");
                 assert.ok(watched.length >= 4);
                 for (const alarm of watched) {
@@ -507,10 +503,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             });
 
             test("every SpotifyStack metric on the dashboard is one a function publishes", () => {
-                const published = metricsPublishedByFunctions();
-                for (const filter of stack.all(types.metricFilter)) {
-                    published.add((filter.inputs["metricTransformation"] as { name: string }).name);
-                }
+                const published = publishedMetrics(stack);
                 const shown = metricLines().filter((l) => l[0] === "SpotifyStack").map((l) => String(l[1]));
                 assert.deepEqual(new Set(shown), published);
             });
