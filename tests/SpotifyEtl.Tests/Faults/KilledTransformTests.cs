@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SpotifyEtl.Sample;
+using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Cli;
 using SpotifyEtl.Tests.Support;
