@@ -54,6 +54,23 @@ export class Alarms extends pulumi.ComponentResource {
             this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`, { ...notify, ...alarmArgs }, child));
         };
 
+        // Any occurrence in five minutes; no data means nothing happened.
+        const anyInFiveMinutes = {
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        } as const;
+        // Any count of a SpotifyStack metric without dimensions.
+        const countAlarm = (alarmName: string, metricName: string, alarmDescription: string): void => alarm(alarmName, {
+            alarmDescription,
+            namespace: metricNamespace,
+            metricName,
+            statistic: "Sum",
+            ...anyInFiveMinutes,
+        });
+
         for (const [label, fn] of Object.entries(args.functions)) {
             for (const metricName of ["Errors", "Throttles"]) {
                 alarm(`${label}-${metricName.toLowerCase()}`, {
@@ -62,11 +79,7 @@ export class Alarms extends pulumi.ComponentResource {
                     metricName,
                     dimensions: { FunctionName: fn.name },
                     statistic: "Sum",
-                    period: 300,
-                    evaluationPeriods: 1,
-                    threshold: 0,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
+                    ...anyInFiveMinutes,
                 });
             }
         }
@@ -78,11 +91,7 @@ export class Alarms extends pulumi.ComponentResource {
                 metricName: "ApproximateNumberOfMessagesVisible",
                 dimensions: { QueueName: queue.name },
                 statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
+                ...anyInFiveMinutes,
             });
         }
 
@@ -111,41 +120,14 @@ export class Alarms extends pulumi.ComponentResource {
                 unit: "Count",
             },
         }, child);
-        alarm("reauthorization-required", {
-            alarmDescription: "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.",
-            namespace: metricNamespace,
-            metricName: reauthorizationRequiredMetric,
-            statistic: "Sum",
-            period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-        });
+        countAlarm("reauthorization-required", reauthorizationRequiredMetric,
+            "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.");
 
         // Retrying cannot fix a quarantined object or an unreadable item: each needs a person, once.
-        alarm("quarantined-objects", {
-            alarmDescription: "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".",
-            namespace: metricNamespace,
-            metricName: quarantinedMetric,
-            statistic: "Sum",
-            period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-        });
-        alarm("unreadable-items", {
-            alarmDescription: "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".",
-            namespace: metricNamespace,
-            metricName: unreadableItemsMetric,
-            statistic: "Sum",
-            period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-        });
+        countAlarm("quarantined-objects", quarantinedMetric,
+            "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
+        countAlarm("unreadable-items", unreadableItemsMetric,
+            "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
 
         this.registerOutputs({ topicArn: this.topic.arn });
     }

@@ -3,6 +3,7 @@ using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Functions;
 using SpotifyEtl.Tests.Spotify;
+using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
 using Xunit;
 
@@ -151,11 +152,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
     public async Task The_emulator_stopped_mid_transformation_fails_the_invocation_and_its_retry_publishes_the_fault_free_lake()
     {
         await using var pipeline = await FaultPipeline.StartAsync(suite.Server);
-        var manifests = new List<string>();
-        for (var day = 1; day <= FaultPipeline.Days; day++)
-        {
-            manifests.Add(await pipeline.ExtractAsync(day));
-        }
+        var manifests = await pipeline.ExtractAllDaysAsync();
         await pipeline.TransformAsync(pipeline.ManifestEvent(manifests[0]));
         var outage = new OutageAfterReads(pipeline.Raw, reads: 3, pipeline.StartOutageAsync);
 
@@ -177,11 +174,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
     public async Task Duplicate_out_of_order_and_concurrent_manifest_events_publish_the_fault_free_lake()
     {
         await using var pipeline = await FaultPipeline.StartAsync(suite.Server);
-        var manifests = new List<string>();
-        for (var day = 1; day <= FaultPipeline.Days; day++)
-        {
-            manifests.Add(await pipeline.ExtractAsync(day));
-        }
+        var manifests = await pipeline.ExtractAllDaysAsync();
 
         await pipeline.TransformAsync(pipeline.ManifestEvent(manifests[2]));
         await Task.WhenAll(pipeline.TransformAsync(pipeline.ManifestEvent(manifests[0])), pipeline.TransformAsync(pipeline.ManifestEvent(manifests[0])));
@@ -258,15 +251,14 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         manifest.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("subject").GetString() == subject);
 
     /// <summary>The raw bucket, until the emulator goes down on the given read, as an outage mid-transformation.</summary>
-    private sealed class OutageAfterReads(IObjectStore inner, int reads, Func<Task<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>>> stop) : IObjectStore
+    private sealed class OutageAfterReads(IObjectStore inner, int reads, Func<Task<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>>> stop)
+        : ForwardingStore(inner)
     {
         private int _reads;
 
         public TaskCompletionSource<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>> Kept { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Description => inner.Description;
-
-        public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+        public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
         {
             var read = Interlocked.Increment(ref _reads);
             if (read == reads)
@@ -277,19 +269,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
             {
                 await Kept.Task;
             }
-            return await inner.OpenReadAsync(key, cancellationToken);
+            return await base.OpenReadAsync(key, cancellationToken);
         }
-
-        public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(key, content, contentType, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
-            inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
-
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
     }
 }
