@@ -6,6 +6,7 @@ import { functionsPackage } from "./build/publishFunctions";
 import { Alarms } from "./components/alarms";
 import { Analytics } from "./components/analytics";
 import { Catalog, glueDatabaseName } from "./components/catalog";
+import { Dashboard } from "./components/dashboard";
 import { LambdaFunction } from "./components/lambdaFunction";
 import { Schedule } from "./components/schedule";
 import { SpotifySecret } from "./components/secret";
@@ -132,6 +133,13 @@ const alarms = new Alarms(`${base}-alarms`, {
     },
 }, opts);
 
+const dashboard = new Dashboard(`${base}-pipeline`, {
+    region: config.region,
+    extract,
+    transform,
+    deadLetterQueues: { extract: extract.deadLetterQueue, transform: transform.deadLetterQueue, schedule: schedule.deadLetterQueue },
+}, opts);
+
 export const rawBucketName = storage.raw.name;
 export const transformedBucketName = storage.transformed.name;
 export const athenaResultsBucketName = storage.athenaResults.name;
@@ -139,6 +147,7 @@ export const extractFunctionName = extract.name;
 export const transformFunctionName = transform.name;
 export const spotifySecretArn = credentials.arn;
 export const alarmTopicArn = alarms.topic.arn;
+export const dashboardName = dashboard.dashboard.dashboardName;
 export const deadLetterQueueUrls = {
     extract: extract.deadLetterQueue.url,
     transform: transform.deadLetterQueue.url,

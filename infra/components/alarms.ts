@@ -1,15 +1,25 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction for 26 hours, and Spotify asking for re-authorization.
+// dead-letter queue, no successful extraction for 26 hours, Spotify asking for re-authorization, a
+// quarantined raw object, and pages whose items this version cannot read. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { contract } from "../lakeContract";
 import type { LambdaFunction } from "./lambdaFunction";
 
-/** What the extract function publishes and logs, which the alarms watch. */
-export const metricNamespace = "SpotifyStack";
-export const extractionSucceededMetric = "ExtractionSucceeded";
-export const reauthorizationRequiredMetric = "ReauthorizationRequired";
-export const reauthorizationRequiredEvent = "spotify_reauthorization_required";
+/**
+ * What the functions publish and log, which the alarms watch (contract.json, shared with the C# code):
+ * the extract function's success metric, the re-authorization log event the metric filter counts, and
+ * the transform summary's metrics (an Embedded Metric Format record without dimensions): raw objects
+ * transformed, raw objects quarantined, and items skipped as unreadable.
+ */
+export const metricNamespace = contract.metrics.namespace;
+export const extractionSucceededMetric = contract.metrics.extractionSucceeded;
+export const reauthorizationRequiredMetric = contract.metrics.reauthorizationRequired;
+export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
+export const transformedMetric = contract.metrics.transformed;
+export const quarantinedMetric = contract.metrics.quarantined;
+export const unreadableItemsMetric = contract.metrics.unreadableItems;
 /** A day plus two hours of slack: even a daily schedule succeeds within it (the default is hourly). */
 export const extractionSilenceHours = 26;
 
@@ -44,6 +54,23 @@ export class Alarms extends pulumi.ComponentResource {
             this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`, { ...notify, ...alarmArgs }, child));
         };
 
+        // Any occurrence in five minutes; no data means nothing happened.
+        const anyInFiveMinutes = {
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        } as const;
+        // Any count of a SpotifyStack metric without dimensions.
+        const countAlarm = (alarmName: string, metricName: string, alarmDescription: string): void => alarm(alarmName, {
+            alarmDescription,
+            namespace: metricNamespace,
+            metricName,
+            statistic: "Sum",
+            ...anyInFiveMinutes,
+        });
+
         for (const [label, fn] of Object.entries(args.functions)) {
             for (const metricName of ["Errors", "Throttles"]) {
                 alarm(`${label}-${metricName.toLowerCase()}`, {
@@ -52,11 +79,7 @@ export class Alarms extends pulumi.ComponentResource {
                     metricName,
                     dimensions: { FunctionName: fn.name },
                     statistic: "Sum",
-                    period: 300,
-                    evaluationPeriods: 1,
-                    threshold: 0,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
+                    ...anyInFiveMinutes,
                 });
             }
         }
@@ -68,11 +91,7 @@ export class Alarms extends pulumi.ComponentResource {
                 metricName: "ApproximateNumberOfMessagesVisible",
                 dimensions: { QueueName: queue.name },
                 statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
+                ...anyInFiveMinutes,
             });
         }
 
@@ -101,17 +120,14 @@ export class Alarms extends pulumi.ComponentResource {
                 unit: "Count",
             },
         }, child);
-        alarm("reauthorization-required", {
-            alarmDescription: "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.",
-            namespace: metricNamespace,
-            metricName: reauthorizationRequiredMetric,
-            statistic: "Sum",
-            period: 300,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-        });
+        countAlarm("reauthorization-required", reauthorizationRequiredMetric,
+            "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.");
+
+        // Retrying cannot fix a quarantined object or an unreadable item: each needs a person, once.
+        countAlarm("quarantined-objects", quarantinedMetric,
+            "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
+        countAlarm("unreadable-items", unreadableItemsMetric,
+            "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
 
         this.registerOutputs({ topicArn: this.topic.arn });
     }

@@ -357,18 +357,10 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     /// <summary>A raw bucket that throttles every read, as S3 does under load.</summary>
-    private sealed class UnavailableStore(IObjectStore inner) : IObjectStore
+    private sealed class UnavailableStore(IObjectStore inner) : Support.ForwardingStore(inner)
     {
-        public string Description => inner.Description;
-        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        public override Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
             throw new IOException($"SlowDown: please reduce your request rate ({key}).");
-        public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(key, content, contentType, cancellationToken);
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
-            inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
     }
 }
 

@@ -20,7 +20,27 @@ public sealed partial class FauxqsServer : IAsyncLifetime
 
     public Uri ServiceUrl { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync(port: 0);
+
+    /// <summary>
+    /// Kills the server, as a crash or an outage would: every request fails until <see cref="RestartAsync"/>.
+    /// The emulator keeps objects in memory only, so they go with it.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts a new server on the same port, so clients built before the outage reach it again.</summary>
+    public Task RestartAsync() => StartAsync(ServiceUrl.Port);
+
+    private async Task StartAsync(int port)
     {
         var root = RepositoryRoot();
         var app = Path.Combine(root, "infra", "node_modules", "fauxqs", "dist", "app.js");
@@ -32,7 +52,7 @@ public sealed partial class FauxqsServer : IAsyncLifetime
         // The server exits when its stdin closes, so it never outlives a test host that crashed.
         var script = $$"""
             import { startFauxqs } from {{System.Text.Json.JsonSerializer.Serialize(new Uri(app).AbsoluteUri)}};
-            const server = await startFauxqs({ port: 0, logger: false });
+            const server = await startFauxqs({ port: {{port}}, logger: false });
             console.log("FAUXQS_PORT=" + server.port);
             process.stdin.resume();
             process.stdin.on("end", () => process.exit(0));
@@ -52,8 +72,8 @@ public sealed partial class FauxqsServer : IAsyncLifetime
 
         var stderr = _process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        int? port = null;
-        while (port is null)
+        int? listening = null;
+        while (listening is null)
         {
             var line = await _process.StandardOutput.ReadLineAsync(timeout.Token);
             if (line is null)
@@ -63,10 +83,10 @@ public sealed partial class FauxqsServer : IAsyncLifetime
             var match = PortLine().Match(line);
             if (match.Success)
             {
-                port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                listening = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             }
         }
-        ServiceUrl = new Uri($"http://127.0.0.1:{port}");
+        ServiceUrl = new Uri($"http://127.0.0.1:{listening}");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (true)

@@ -4,7 +4,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { infraDir, isSecretValue, plaintextStrings, type StackRun } from "./stackHarness";
+import { infraDir, isSecretValue, plaintextStrings, repoRoot, type StackRun } from "./stackHarness";
+import { contract } from "../../../infra/lakeContract";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 
 /** Resources for which AWS accepts no narrower scope than `*`. This stack needs none of them (it publishes
@@ -15,6 +16,20 @@ export interface SpotifyCredentials {
     readonly clientId: string;
     readonly clientSecret: string;
     readonly refreshToken: string;
+}
+
+/**
+ * The metrics the functions publish in the SpotifyStack namespace: contract.json's, which the C# tests
+ * hold the functions to (ContractTests), plus those of the log metric filters the stack declares.
+ */
+function publishedMetrics(stack: Stack): Set<string> {
+    const { namespace, ...metrics } = contract.metrics;
+    assert.equal(namespace, "SpotifyStack");
+    const names = new Set<string>(Object.values(metrics));
+    for (const filter of stack.all(types.metricFilter)) {
+        names.add((filter.inputs["metricTransformation"] as { name: string }).name);
+    }
+    return names;
 }
 
 const handlers = JSON.parse(fs.readFileSync(path.join(infraDir, "handlers.json"), "utf8")) as Record<string, string>;
@@ -58,7 +73,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
 
             test("components are grouped under spotify:etl type tokens", () => {
                 const componentTypes = new Set(stack.run.resources.filter((r) => r.type.startsWith("spotify:")).map((r) => r.type));
-                for (const t of ["Storage", "SecureBucket", "SpotifySecret", "LambdaFunction", "Schedule", "Trigger", "Alarms", "Catalog", "Analytics"]) {
+                for (const t of ["Storage", "SecureBucket", "SpotifySecret", "LambdaFunction", "Schedule", "Trigger", "Alarms", "Dashboard", "Catalog", "Analytics"]) {
                     assert.ok(componentTypes.has(`spotify:etl:${t}`), `missing component spotify:etl:${t}`);
                 }
             });
@@ -433,10 +448,81 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(alarms.length, 1);
             });
 
+            test("a quarantined raw object and a page with unreadable items each raise an alarm, silence not breaching", () => {
+                for (const metric of ["quarantined", "unreadable_items"]) {
+                    const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric);
+                    assert.equal(alarms.length, 1, metric);
+                    const a = alarms[0]!.inputs;
+                    assert.equal(a["namespace"], "SpotifyStack");
+                    // The transform's EMF line has no dimensions: an alarm with any would watch a metric nobody publishes.
+                    assert.equal(a["dimensions"], undefined, metric);
+                    assert.equal(a["statistic"], "Sum");
+                    assert.equal(a["threshold"], 0);
+                    assert.equal(a["comparisonOperator"], "GreaterThanThreshold");
+                    assert.equal(a["treatMissingData"], "notBreaching");
+                    assert.match(String(a["alarmDescription"]), /docs\/guarantees\.md/);
+                }
+            });
+
+            test("every metric an alarm watches in the SpotifyStack namespace is one a function publishes", () => {
+                const published = publishedMetrics(stack);
+                const watched = stack.all(types.alarm).filter((a) => a.inputs["namespace"] === "SpotifyStack");
+                assert.ok(watched.length >= 4);
+                for (const alarm of watched) {
+                    assert.ok(published.has(String(alarm.inputs["metricName"])), `${alarm.name} watches ${String(alarm.inputs["metricName"])}, which no function publishes`);
+                }
+            });
+
             test("every alarm notifies the alarm topic", () => {
                 const topic = stack.one(types.topic);
                 for (const alarm of stack.all(types.alarm)) {
                     assert.deepEqual(alarm.inputs["alarmActions"], [topic.state["arn"]], alarm.name);
+                }
+            });
+        });
+
+        describe("dashboard", () => {
+            type Widget = { type: string; properties: { title: string; metrics?: unknown[][]; query?: string } };
+            const widgets = (): Widget[] => (JSON.parse(String(stack.one(types.dashboard).inputs["dashboardBody"])) as { widgets: Widget[] }).widgets;
+            const metricLines = (): unknown[][] => widgets().flatMap((w) => w.properties.metrics ?? []);
+
+            test("one dashboard shows runs, Spotify requests, items, quarantined and unreadable items, durations and errors", () => {
+                const titles = widgets().map((w) => w.properties.title.toLowerCase()).join(" | ");
+                for (const subject of ["runs", "requests to spotify", "items", "quarantined", "unreadable", "durations", "errors"]) {
+                    assert.match(titles, new RegExp(subject), `no widget about ${subject}`);
+                }
+                const lines = metricLines();
+                for (const fn of stack.all(types.function)) {
+                    for (const metric of ["Invocations", "Duration", "Errors"]) {
+                        assert.ok(lines.some((l) => l[0] === "AWS/Lambda" && l[1] === metric && l[3] === fn.inputs["name"]), `${fn.name}: no ${metric}`);
+                    }
+                }
+                for (const queue of stack.all(types.queue)) {
+                    assert.ok(lines.some((l) => l[1] === "ApproximateNumberOfMessagesVisible" && l[3] === queue.state["name"]), `${queue.name}: no depth`);
+                }
+            });
+
+            test("every SpotifyStack metric on the dashboard is one a function publishes", () => {
+                const published = publishedMetrics(stack);
+                const shown = metricLines().filter((l) => l[0] === "SpotifyStack").map((l) => String(l[1]));
+                assert.deepEqual(new Set(shown), published);
+            });
+
+            test("the request and item widgets query the extract function's per-source log lines", () => {
+                const extract = stack.functionNamed("extract");
+                const queries = widgets().filter((w) => w.type === "log").map((w) => w.properties.query ?? "");
+                assert.equal(queries.length, 2);
+                for (const query of queries) {
+                    assert.ok(query.startsWith(`SOURCE '/aws/lambda/${String(extract.inputs["name"])}'`), query);
+                    assert.match(query, /event = 'source_extracted'/);
+                }
+                assert.ok(queries.some((q) => q.includes("sum(requests)")));
+                assert.ok(queries.some((q) => q.includes("sum(items)")));
+                // The fields the queries sum are the ones the extractor logs (SourceLogLine, snake_case).
+                const logLine = fs.readFileSync(path.join(repoRoot, "functions", "SpotifyEtl.Core", "Spotify", "ExtractionManifest.cs"), "utf8");
+                const record = /record SourceLogLine\(([\s\S]*?)\);/.exec(logLine)?.[1] ?? "";
+                for (const field of ["Requests", "NotModified", "Items", "Pages"]) {
+                    assert.match(record, new RegExp(`\\b${field}\\b`), `SourceLogLine has no ${field}`);
                 }
             });
         });

@@ -19,6 +19,7 @@ export const types = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     metricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
     rule: "aws:cloudwatch/eventRule:EventRule",
     target: "aws:cloudwatch/eventTarget:EventTarget",
     role: "aws:iam/role:Role",

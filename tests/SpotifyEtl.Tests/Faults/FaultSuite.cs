@@ -1,0 +1,41 @@
+using System.Text.Json;
+using SpotifyEtl.Tests.Storage;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Faults;
+
+/// <summary>
+/// What every fault scenario is held to: the fault-free pipeline's lake, built once. The suite runs its
+/// own S3 emulator, since one scenario stops and restarts it, and it must not take other tests' objects down.
+/// </summary>
+public sealed class FaultSuite : IAsyncLifetime
+{
+    public FauxqsServer Server { get; } = new();
+
+    /// <summary>The fault-free lake's published tables, by key.</summary>
+    public SortedDictionary<string, string> Tables { get; private set; } = null!;
+
+    /// <summary>The fault-free raw objects, by key.</summary>
+    public SortedDictionary<string, string> RawObjects { get; private set; } = null!;
+
+    /// <summary>The fault-free runs' manifests, by key.</summary>
+    public Dictionary<string, JsonElement> Manifests { get; } = new(StringComparer.Ordinal);
+
+    public async Task InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        await using var pipeline = await FaultPipeline.StartAsync(Server);
+        foreach (var manifest in await pipeline.RunAllDaysAsync())
+        {
+            Manifests[manifest] = await pipeline.ManifestAsync(manifest);
+        }
+        Tables = await pipeline.TablesAsync();
+        RawObjects = await pipeline.RawObjectsAsync();
+        if (!pipeline.FailedInvocations.IsEmpty || Tables.Count == 0)
+        {
+            throw new InvalidOperationException("The fault-free pipeline failed or published nothing: the fault scenarios have no reference.");
+        }
+    }
+
+    public Task DisposeAsync() => Server.DisposeAsync();
+}

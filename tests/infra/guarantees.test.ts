@@ -1,0 +1,44 @@
+// docs/guarantees.md names the test behind each promise: every name must be a test that exists, so a
+// renamed or deleted test cannot leave a promise standing without its proof.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { repoRoot } from "./helpers/stackHarness";
+
+const doc = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8").replace(/\s*\n\s*/g, " ");
+
+function filesUnder(folder: string, extension: string): string[] {
+    return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+        const full = path.join(folder, entry.name);
+        if (entry.isDirectory()) {
+            return entry.name === "bin" || entry.name === "obj" || entry.name === "node_modules" ? [] : filesUnder(full, extension);
+        }
+        return entry.name.endsWith(extension) ? [full] : [];
+    });
+}
+
+const csharpTests = new Set(filesUnder(path.join(repoRoot, "tests", "SpotifyEtl.Tests"), ".cs")
+    .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\[Fact[^\]]*\]\s*public (?:async Task|void) (\w+)\(/g)].map((m) => m[1]!)));
+const stackTests = new Set(filesUnder(path.join(repoRoot, "tests", "infra"), ".ts")
+    .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\btest\("([^"]+)"/g)].map((m) => m[1]!)));
+
+test("every C# test docs/guarantees.md names exists", () => {
+    const named = [...new Set([...doc.matchAll(/`([A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+){2,})`/g)].map((m) => m[1]!))];
+    assert.ok(named.length >= 20, `only ${named.length} test names found in docs/guarantees.md`);
+    const missing = named.filter((name) => !csharpTests.has(name));
+    assert.deepEqual(missing, [], "named in docs/guarantees.md but no such [Fact]");
+});
+
+test("every stack test docs/guarantees.md quotes exists", () => {
+    const quoted = [...doc.matchAll(/[Ss]tack tests?:? "([^"]+)"/g), ...doc.matchAll(/[(,] ?"([^"]+)"(?=[,)])/g)].map((m) => m[1]!);
+    assert.ok(quoted.length >= 8, `only ${quoted.length} stack test titles found in docs/guarantees.md`);
+    const missing = quoted.filter((title) => !stackTests.has(title));
+    assert.deepEqual(missing, [], "quoted in docs/guarantees.md but no such stack test");
+});
+
+test("the README links docs/guarantees.md from its Operations section", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const operations = readme.slice(readme.indexOf("## Operations"));
+    assert.match(operations.slice(0, operations.indexOf("\n## ", 5) === -1 ? undefined : operations.indexOf("\n## ", 5)), /\]\(docs\/guarantees\.md\)/);
+});
