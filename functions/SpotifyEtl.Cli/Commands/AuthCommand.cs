@@ -69,11 +69,10 @@ public static class AuthCommand
             console.WriteLine();
             console.WriteLine(refreshToken);
             console.WriteLine();
-            console.MarkupLine("Store it for the stack (from the repository root):");
-            console.WriteLine($"  pulumi config set --secret {StackRefreshTokenKey} {refreshToken}");
-            console.WriteLine("  pulumi config set --secret spotifyClientId <client id>");
-            console.WriteLine("  pulumi config set --secret spotifyClientSecret <client secret>");
-            console.WriteLine("  pulumi up");
+            console.MarkupLine("Store it for the stack (from the repository root), without putting it on a command line: run");
+            console.WriteLine($"  pulumi config set --secret {StackRefreshTokenKey}");
+            console.WriteLine("and paste it at the prompt (or pipe it in, e.g. from a --credentials file with jq); likewise");
+            console.WriteLine("spotifyClientId and spotifyClientSecret; then pulumi up.");
             if (credentialsPath is not null)
             {
                 CredentialsFile.Save(credentialsPath, app with { RefreshToken = refreshToken });

@@ -16,7 +16,8 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
         "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
         "older apps from 2026-07-20) and when access is revoked. " +
         "Re-authorize with `spotify-etl auth login`, then store the new token with " +
-        "`pulumi config set --secret spotifyRefreshToken <token>` and `pulumi up` (or update SPOTIFY_REFRESH_TOKEN locally).")
+        "`pulumi config set --secret spotifyRefreshToken` (paste it at the prompt, never on the command line) and `pulumi up` " +
+        "(or update SPOTIFY_REFRESH_TOKEN locally).")
 {
     public string? SpotifyDescription { get; } = spotifyDescription;
 }

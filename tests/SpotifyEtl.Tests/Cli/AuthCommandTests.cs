@@ -39,7 +39,8 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal($"http://127.0.0.1:{port}/callback", query["redirect_uri"]);
         Assert.Equal("code", query["response_type"]);
         Assert.Contains(_spotify.AuthorizedRefreshToken, cli.Output, StringComparison.Ordinal);
-        Assert.Contains($"pulumi config set --secret spotifyRefreshToken {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("pulumi config set --secret spotifyRefreshToken\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain($"spotifyRefreshToken {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
