@@ -53,7 +53,7 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
         }
         yield return (RawSource.TopTracks, "short_term", Page("me/top/tracks?time_range=short_term", _top, (w, t) => t.Write(w)));
         var artists = _top.SelectMany(t => t.Artists).DistinctBy(a => a.Id).ToList();
-        yield return (RawSource.TopArtists, "long_term", Page("me/top/artists?time_range=long_term", artists, WriteArtist));
+        yield return (RawSource.TopArtists, "long_term", Page("me/top/artists?time_range=long_term", artists, SampleArtistJson.WriteArtist));
     }
 
     private static byte[] SavedPage(IEnumerable<(SampleTrack Track, DateTimeOffset SavedAt)> saved) =>
@@ -65,20 +65,6 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
             s.Track.Write(w);
             w.WriteEndObject();
         });
-
-    private static void WriteArtist(Utf8JsonWriter w, SampleArtist artist)
-    {
-        w.WriteStartObject();
-        SampleGenerator.ExternalUrls(w, "artist", artist.Id);
-        w.WriteStartArray("genres");
-        w.WriteEndArray();
-        w.WriteString("href", $"{Api}/artists/{artist.Id}");
-        w.WriteString("id", artist.Id);
-        w.WriteString("name", artist.Name);
-        w.WriteString("type", "artist");
-        w.WriteString("uri", $"spotify:artist:{artist.Id}");
-        w.WriteEndObject();
-    }
 
     private static byte[] Page<T>(string path, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write)
     {

@@ -11,6 +11,22 @@ internal abstract class EntryContent
 
 internal sealed record SampleArtist(string Id, string Name);
 
+internal static class SampleArtistJson
+{
+    /// <summary>A simplified artist object, as tracks and top lists carry it.</summary>
+    public static void WriteArtist(Utf8JsonWriter w, SampleArtist artist)
+    {
+        w.WriteStartObject();
+        SampleGenerator.ExternalUrls(w, "artist", artist.Id);
+        w.WriteString("href", $"https://api.spotify.com/v1/artists/{artist.Id}");
+        w.WriteString("id", artist.Id);
+        w.WriteString("name", artist.Name);
+        w.WriteString("type", "artist");
+        w.WriteString("uri", $"spotify:artist:{artist.Id}");
+        w.WriteEndObject();
+    }
+}
+
 internal sealed record SampleAlbum(string Id, string Name, string AlbumType, string ReleaseDate, string Precision, int TotalTracks, IReadOnlyList<SampleArtist> Artists);
 
 internal sealed class SampleTrack(int index, string id, string name, SampleAlbum album, IReadOnlyList<SampleArtist> artists, int durationMs, bool isExplicit, int trackNumber, string isrc) : EntryContent
@@ -64,14 +80,7 @@ internal sealed class SampleTrack(int index, string id, string name, SampleAlbum
         w.WriteStartArray("artists");
         foreach (var artist in artists)
         {
-            w.WriteStartObject();
-            SampleGenerator.ExternalUrls(w, "artist", artist.Id);
-            w.WriteString("href", $"https://api.spotify.com/v1/artists/{artist.Id}");
-            w.WriteString("id", artist.Id);
-            w.WriteString("name", artist.Name);
-            w.WriteString("type", "artist");
-            w.WriteString("uri", $"spotify:artist:{artist.Id}");
-            w.WriteEndObject();
+            SampleArtistJson.WriteArtist(w, artist);
         }
         w.WriteEndArray();
     }

@@ -9,31 +9,14 @@ using static SpotifyEtl.Tests.Transformation.SpotifyJson;
 namespace SpotifyEtl.Tests.Transformation;
 
 /// <summary>What the engine promises beyond one object: versions, shapes Spotify has served, drift, formats, cost.</summary>
-public sealed class LakeEngineTests : IDisposable
+public sealed class LakeEngineTests : RawTestLake
 {
-    private static readonly DateOnly Day = new(2026, 11, 20);
-    private static readonly string AlbumA = Album("alb1", "Album", "2020-01-01", "day");
-    private static readonly string ArtistA = Artist("art1", "Artist");
-    private readonly TempFolder _folder = new();
-    private readonly LocalFolderStore _lake;
-
-    public LakeEngineTests() => _lake = new LocalFolderStore(_folder.Path);
-
-    public void Dispose() => _folder.Dispose();
-
-    private async Task<string> LandAsync(RawSource source, string subject, string json, string run = "20261120T060000Z", int page = 1, DateOnly? day = null)
-    {
-        var key = new RawObjectKey(source, day ?? Day, subject, run, page).ToString();
-        await _lake.PutTextAsync(key, json, "application/json");
-        return key;
-    }
-
     private Task<TransformBatchReport> TransformAsync(params string[] keys) =>
-        new TransformPipeline(_lake, _lake, new TransformOptions { Format = TableFormat.Csv }).TransformAsync(keys);
+        new TransformPipeline(Lake, Lake, new TransformOptions { Format = TableFormat.Csv }).TransformAsync(keys);
 
     private string[] Rows(string table, DateOnly? day = null)
     {
-        var path = _folder[TableFormat.Csv.PartitionKey(table, day ?? Day)];
+        var path = Folder[TableFormat.Csv.PartitionKey(table, day ?? Day)];
         return File.Exists(path) ? File.ReadAllText(path).TrimEnd('\n').Split('\n')[1..] : [];
     }
 
@@ -49,7 +32,7 @@ public sealed class LakeEngineTests : IDisposable
 
         Assert.Equal(["pl1,Mix,v2,owner"], Rows(TableNames.Playlists));
         Assert.Empty(Rows(TableNames.PlaylistEntries));
-        Assert.False(File.Exists(_folder[TableFormat.Csv.PartitionKey(TableNames.PlaylistEntries, Day)]), "yesterday's file must not stay behind");
+        Assert.False(File.Exists(Folder[TableFormat.Csv.PartitionKey(TableNames.PlaylistEntries, Day)]), "yesterday's file must not stay behind");
     }
 
     [Fact]
@@ -79,8 +62,8 @@ public sealed class LakeEngineTests : IDisposable
         var report = await TransformAsync(truncated, wrongType);
 
         Assert.Equal(2, report.Quarantined);
-        var invalid = await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt");
-        var shape = await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(wrongType) + ".reason.txt");
+        var invalid = await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt");
+        var shape = await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(wrongType) + ".reason.txt");
         Assert.Contains("not valid JSON", invalid, StringComparison.Ordinal);
         Assert.Contains("valid JSON of an unexpected shape: items[].track.duration_ms is the string \"long\", not a number", shape, StringComparison.Ordinal);
         Assert.DoesNotContain("truncated", shape, StringComparison.Ordinal);
@@ -122,7 +105,7 @@ public sealed class LakeEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Parquet_and_csv_lakes_hold_the_same_rows_and_parquet_bytes_do_not_depend_on_arrival_order()
+    public async Task Parquet_and_csvLakes_hold_the_same_rows_and_parquet_bytes_do_not_depend_on_arrival_order()
     {
         var keys = new List<string>();
         for (var page = 1; page <= 6; page++)
@@ -134,22 +117,22 @@ public sealed class LakeEngineTests : IDisposable
         var secondLake = new LocalFolderStore(second.Path);
         foreach (var key in keys)
         {
-            await secondLake.PutBytesAsync(key, await _lake.ReadAllBytesAsync(key), "application/json");
+            await secondLake.PutBytesAsync(key, await Lake.ReadAllBytesAsync(key), "application/json");
         }
 
-        await new TransformPipeline(_lake, _lake).TransformAsync(keys);
+        await new TransformPipeline(Lake, Lake).TransformAsync(keys);
         await new TransformPipeline(secondLake, secondLake, new TransformOptions { Parallelism = 1 }).TransformAsync(Enumerable.Reverse(keys));
         await TransformAsync(keys.ToArray());
 
-        var parquet = _folder.Files(LakeLayout.Transformed).Where(f => f.Key.EndsWith(".parquet", StringComparison.Ordinal)).ToList();
+        var parquet = Folder.Files(LakeLayout.Transformed).Where(f => f.Key.EndsWith(".parquet", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(parquet);
         Assert.All(parquet, file => Assert.Equal(file.Value, second.Files(LakeLayout.Transformed)[file.Key]));
         using var duck = new DuckDb();
         foreach (var table in new[] { TableNames.Songs, TableNames.PlaylistEntries, TableNames.SongArtists })
         {
-            var fromParquet = duck.Query($"SELECT * FROM read_parquet('{_folder[TableFormat.Parquet.PartitionKey(table, Day)]}')").Rows
+            var fromParquet = duck.Query($"SELECT * FROM read_parquet('{Folder[TableFormat.Parquet.PartitionKey(table, Day)]}')").Rows
                 .Select(row => string.Join('|', row.Select(v => v ?? ""))).ToList();
-            var fromCsv = duck.Query($"SELECT * FROM read_csv('{_folder[TableFormat.Csv.PartitionKey(table, Day)]}', header = true, all_varchar = true)").Rows
+            var fromCsv = duck.Query($"SELECT * FROM read_csv('{Folder[TableFormat.Csv.PartitionKey(table, Day)]}', header = true, all_varchar = true)").Rows
                 .Select(row => string.Join('|', row.Select(v => v ?? ""))).ToList();
             Assert.Equal(fromCsv, fromParquet);
             Assert.Equal(table == TableNames.Songs ? 12 : fromCsv.Count, fromParquet.Count);

@@ -9,43 +9,26 @@ using static SpotifyEtl.Tests.Transformation.SpotifyJson;
 
 namespace SpotifyEtl.Tests.Transformation;
 
-public sealed class TransformPipelineTests : IDisposable
+public sealed class TransformPipelineTests : RawTestLake
 {
-    private static readonly DateOnly Day = new(2026, 11, 20);
-    private static readonly string AlbumA = Album("alb1", "Album", "2020-01-01", "day");
-    private static readonly string ArtistA = Artist("art1", "Artist");
-    private readonly TempFolder _folder = new();
-    private readonly LocalFolderStore _lake;
-
-    public TransformPipelineTests() => _lake = new LocalFolderStore(_folder.Path);
-
-    public void Dispose() => _folder.Dispose();
-
-    private async Task<string> LandAsync(RawSource source, string subject, string json, string run = "20261120T060000Z", int page = 1, DateOnly? day = null)
-    {
-        var key = new RawObjectKey(source, day ?? Day, subject, run, page).ToString();
-        await _lake.PutTextAsync(key, json, "application/json");
-        return key;
-    }
-
     private static readonly TransformOptions Csv = new() { Format = TableFormat.Csv };
 
-    private Task<TransformBatchReport> TransformAsync(params string[] keys) => new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
+    private Task<TransformBatchReport> TransformAsync(params string[] keys) => new TransformPipeline(Lake, Lake, Csv).TransformAsync(keys);
 
-    private string Table(string table, DateOnly? day = null) => File.ReadAllText(_folder[TableFormat.Csv.PartitionKey(table, day ?? Day)]);
+    private string Table(string table, DateOnly? day = null) => File.ReadAllText(Folder[TableFormat.Csv.PartitionKey(table, day ?? Day)]);
 
     private static string[] Lines(string csv) => csv.TrimEnd('\n').Split('\n');
 
     [Fact]
     public async Task Transforming_the_same_input_twice_gives_byte_identical_files()
     {
-        await new SampleGenerator(_lake).WriteAsync(new SampleOptions(Days: 3, Items: 70));
-        var keys = await _lake.ListAsync(LakeLayout.Raw).ToListAsync();
+        await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 3, Items: 70));
+        var keys = await Lake.ListAsync(LakeLayout.Raw).ToListAsync();
 
-        await new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
-        var first = _folder.Files();
-        await new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
-        var second = _folder.Files();
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(keys);
+        var first = Folder.Files();
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(keys);
+        var second = Folder.Files();
 
         Assert.Equal(first.Keys, second.Keys);
         Assert.All(first, file => Assert.Equal(file.Value, second[file.Key]));
@@ -57,18 +40,18 @@ public sealed class TransformPipelineTests : IDisposable
     {
         using var other = new TempFolder();
         var otherLake = new LocalFolderStore(other.Path);
-        await new SampleGenerator(_lake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
+        await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
         await new SampleGenerator(otherLake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
-        var keys = await _lake.ListAsync(LakeLayout.Raw).ToListAsync();
+        var keys = await Lake.ListAsync(LakeLayout.Raw).ToListAsync();
 
-        await new TransformPipeline(_lake, _lake, Csv).TransformAsync(keys);
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(keys);
         // One object per batch, newest first: every merge sees a different partial set.
         foreach (var key in Enumerable.Reverse(keys))
         {
             await new TransformPipeline(otherLake, otherLake, Csv).TransformAsync([key]);
         }
 
-        var inOrder = _folder.Files(LakeLayout.Transformed);
+        var inOrder = Folder.Files(LakeLayout.Transformed);
         var reversed = other.Files(LakeLayout.Transformed);
         Assert.Equal(inOrder.Keys, reversed.Keys);
         Assert.All(inOrder, file => Assert.Equal(Encoding.UTF8.GetString(file.Value), Encoding.UTF8.GetString(reversed[file.Key])));
@@ -160,7 +143,7 @@ public sealed class TransformPipelineTests : IDisposable
         Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(Table(TableNames.Playlists))[1]);
         Assert.Equal("pl1,Road Trip,snap-1,owner", Lines(Table(TableNames.Playlists, nextDay))[1]);
         Assert.Equal("pl1,Road Trip,snap-1,1,t1,2026-11-20T08:00:00Z,owner", Lines(Table(TableNames.PlaylistEntries))[1]);
-        Assert.False(File.Exists(_folder[TableFormat.Csv.PartitionKey(TableNames.PlaylistEntries, nextDay)]));
+        Assert.False(File.Exists(Folder[TableFormat.Csv.PartitionKey(TableNames.PlaylistEntries, nextDay)]));
     }
 
     [Fact]
@@ -177,14 +160,14 @@ public sealed class TransformPipelineTests : IDisposable
         foreach (var bad in new[] { truncated, notSpotify })
         {
             var quarantined = TransformPipeline.QuarantineKey(bad);
-            Assert.Equal(await _lake.ReadAllBytesAsync(bad), await _lake.ReadAllBytesAsync(quarantined));
-            var reason = await _lake.ReadAllTextAsync(quarantined + ".reason.txt");
+            Assert.Equal(await Lake.ReadAllBytesAsync(bad), await Lake.ReadAllBytesAsync(quarantined));
+            var reason = await Lake.ReadAllTextAsync(quarantined + ".reason.txt");
             Assert.Contains(bad, reason, StringComparison.Ordinal);
-            Assert.True(await _lake.ExistsAsync(bad), "the raw object must never be deleted");
+            Assert.True(await Lake.ExistsAsync(bad), "the raw object must never be deleted");
         }
-        Assert.Contains("not valid JSON", await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt"), StringComparison.Ordinal);
-        Assert.Contains("no \"items\" array", await _lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(notSpotify) + ".reason.txt"), StringComparison.Ordinal);
-        var runReport = await _lake.ReadAllTextAsync(TransformPipeline.ReportKey(Day, "20261120T060000Z"));
+        Assert.Contains("not valid JSON", await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Contains("no \"items\" array", await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(notSpotify) + ".reason.txt"), StringComparison.Ordinal);
+        var runReport = await Lake.ReadAllTextAsync(TransformPipeline.ReportKey(Day, "20261120T060000Z"));
         Assert.Contains("\"status\": \"Quarantined\"", runReport, StringComparison.Ordinal);
         Assert.Contains(truncated, runReport, StringComparison.Ordinal);
     }
@@ -192,8 +175,8 @@ public sealed class TransformPipelineTests : IDisposable
     [Fact]
     public async Task A_raw_key_that_does_not_follow_the_layout_is_quarantined_and_keys_outside_raw_are_ignored()
     {
-        await _lake.PutTextAsync("raw/some folder/file.json", "{}", "application/json");
-        await _lake.PutTextAsync("manifests/run.json", "{}", "application/json");
+        await Lake.PutTextAsync("raw/some folder/file.json", "{}", "application/json");
+        await Lake.PutTextAsync("manifests/run.json", "{}", "application/json");
 
         var report = await TransformAsync("raw/some folder/file.json", "manifests/run.json");
 
@@ -211,7 +194,7 @@ public sealed class TransformPipelineTests : IDisposable
         }
 
         // As S3 events would: many invocations at once, each with one object of the same partition.
-        await Task.WhenAll(keys.Select(key => Task.Run(() => new TransformPipeline(_lake, _lake, Csv).TransformAsync([key]))));
+        await Task.WhenAll(keys.Select(key => Task.Run(() => new TransformPipeline(Lake, Lake, Csv).TransformAsync([key]))));
 
         Assert.Equal(25, Lines(Table(TableNames.Songs)).Length);
         Assert.Equal(25, Lines(Table(TableNames.PlaylistEntries)).Length);
