@@ -1,7 +1,10 @@
 // The stack's configuration: every key, its type, default and meaning, read and validated in one place.
-// Pulumi.yaml declares the same keys (a stack test keeps the two in step); Pulumi.<stack>.yaml sets them.
+// Pulumi.yaml declares the keys, their types and defaults; Pulumi.<stack>.yaml sets them.
 // An invalid value fails the program before any resource is declared, with a message naming the key.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
 
 export const projectName = "spotify-stack";
 
@@ -131,54 +134,31 @@ export interface StackConfig {
     readonly snowflake: SnowflakeConfig;
 }
 
-/** Every project config key. Pulumi.yaml must declare exactly these, with the same type and default. */
-export const configKeys: readonly ConfigKeySpec[] = [
-    { key: "owner", type: "string", default: "data-platform", description: "Team or person that owns the stack; the `owner` default tag on every resource." },
-    { key: "namePrefix", type: "string", default: "spotify", description: "Prefix of physical names (`<namePrefix>-<stack>-extract`); lowercase letters, digits and hyphens, at most 20 characters." },
-    { key: "forceDestroy", type: "boolean", default: false, description: "Let `pulumi destroy` delete buckets that still hold objects (dev stacks only)." },
-    { key: "protectData", type: "boolean", default: false, description: "Production stacks: Pulumi protects the raw and transformed buckets and the credentials secret (`pulumi destroy` and replacements stop with an error) and retains them in AWS if they are deleted from the stack anyway." },
-    { key: "bucketEncryption", type: "string", default: "AES256", description: "Default encryption of every bucket: `AES256` (SSE-S3) or `aws:kms` (SSE-KMS with the AWS managed key aws/s3 and an S3 Bucket Key)." },
-    { key: "rawTransitionDays", type: "integer", default: 30, description: "Days after which objects under raw/ move to rawTransitionStorageClass; 0 = never (at least 30 for STANDARD_IA)." },
-    { key: "rawTransitionStorageClass", type: "string", default: "STANDARD_IA", description: "Storage class raw/ objects move to: STANDARD_IA, INTELLIGENT_TIERING or GLACIER_IR." },
-    { key: "rawExpirationDays", type: "integer", default: 730, description: "Days after which objects under raw/ expire; 0 = keep forever. Must exceed rawTransitionDays." },
-    { key: "rawNoncurrentVersionExpirationDays", type: "integer", default: 30, description: "Days a noncurrent (overwritten or deleted) version in the raw bucket is kept." },
-    { key: "athenaResultsExpirationDays", type: "integer", default: 7, description: "Days Athena query results are kept." },
-    { key: "functionArchitecture", type: "string", default: "arm64", description: "Instruction set of both functions: `arm64` (a portable, framework-dependent package) or `x86_64` (the package precompiled ReadyToRun for linux-x64)." },
-    { key: "extractMemoryMb", type: "integer", default: 512, description: "Memory of the extract function in MB (128-10240)." },
-    { key: "extractTimeoutSeconds", type: "integer", default: 900, description: "Timeout of the extract function in seconds (1-900); a run pages through every source." },
-    { key: "extractRetryAttempts", type: "integer", default: 1, description: "Asynchronous retries (0-2) of a failed extract run before the event goes to its dead-letter queue." },
-    { key: "transformMemoryMb", type: "integer", default: 1024, description: "Memory of the transform function in MB (128-10240)." },
-    { key: "transformTimeoutSeconds", type: "integer", default: 120, description: "Timeout of the transform function in seconds (1-900); it handles one extraction run, or the days of a replay." },
-    { key: "transformRetryAttempts", type: "integer", default: 2, description: "Asynchronous retries (0-2) of a failed transform before the S3 event goes to its dead-letter queue." },
-    { key: "logRetentionDays", type: "integer", default: 30, description: "Retention of both functions' log groups; one of CloudWatch's allowed values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)." },
-    { key: "functionsPackagePath", type: "string", default: "", description: "Folder holding a `dotnet publish` output of functions/SpotifyEtl.Functions (relative to infra/); empty = the program publishes it." },
-    { key: "spotifySources", type: "array", default: ["recently_played", "top_tracks:short_term", "top_artists:long_term", "saved_tracks"], description: "What extract reads: `playlist:<id>`, `recently_played`, `top_tracks:<time_range>`, `top_artists:<time_range>`, `saved_tracks` (time_range: short_term, medium_term, long_term)." },
-    { key: "spotifyMarket", type: "string", default: "", description: "ISO 3166-1 alpha-2 market for track relinking (e.g. `SE`); empty = the user's own market." },
-    { key: "topItemsLimit", type: "integer", default: 50, description: "How many items of each top list extract reads (1-1000), in pages of at most 50; Spotify's list may end sooner." },
-    { key: "savedTracksFullPassDays", type: "integer", default: 7, description: "Days between full passes over saved tracks (1-365), which notice removed songs; the runs in between read only the songs saved since." },
-    { key: "spotifyClientId", type: "string", secret: true, description: "Spotify app client id (secret config; stored only in Secrets Manager)." },
-    { key: "spotifyClientSecret", type: "string", secret: true, description: "Spotify app client secret (secret config; stored only in Secrets Manager)." },
-    { key: "spotifyRefreshToken", type: "string", secret: true, description: "Spotify user refresh token from the authorization-code flow (secret config); set to an empty secret for client-credentials-only apps." },
-    { key: "secretRecoveryWindowDays", type: "integer", default: 30, description: "Days Secrets Manager keeps the deleted credentials secret: 0 (delete at once) or 7-30." },
-    { key: "extractSchedule", type: "string", default: "rate(1 hour)", description: "EventBridge schedule expression of the extract run: `rate(...)` or `cron(...)` (UTC). Spotify keeps only about the last 50 plays, so run at least as often as 50 plays take." },
-    { key: "scheduleEnabled", type: "boolean", default: true, description: "Whether the schedule rule is enabled." },
-    { key: "scheduleRetryAttempts", type: "integer", default: 2, description: "Times EventBridge retries delivering the scheduled event to extract (0-185) before its dead-letter queue." },
-    { key: "scheduleMaximumEventAgeSeconds", type: "integer", default: 3600, description: "How long EventBridge keeps retrying delivery, in seconds (60-86400)." },
-    { key: "alarmEmail", type: "string", default: "", description: "E-mail subscribed to the alarm topic (confirm the subscription mail); empty = no subscription." },
-    { key: "catalogCrawlerSchedule", type: "string", default: "cron(0 7 * * ? *)", description: "Schedule of the Glue crawler over transformed/ (`cron(...)`); empty = on demand only." },
-    { key: "tableFormat", type: "string", default: "parquet", description: "File format of the lake's tables under transformed/: `parquet` (typed, snappy-compressed; the default) or `csv` (OpenCSVSerDe)." },
-    { key: "snowflakeEnabled", type: "boolean", default: false, description: "Load the lake's tables into Snowflake (storage integration, stage, a table, pipe and view per table; docs/snowflake.md); false = nothing of Snowflake is declared." },
-    { key: "snowflakeOrganization", type: "string", default: "", description: "Snowflake organization name (the first half of `<organization>-<account>`); required when snowflakeEnabled." },
-    { key: "snowflakeAccount", type: "string", default: "", description: "Snowflake account name (the second half of `<organization>-<account>`); required when snowflakeEnabled." },
-    { key: "snowflakeUser", type: "string", default: "", description: "Snowflake user the program connects as; required when snowflakeEnabled." },
-    { key: "snowflakeRole", type: "string", default: "", description: "Role of the program's Snowflake session (needs CREATE INTEGRATION, CREATE DATABASE, EXECUTE TASK, EXECUTE MANAGED TASK); empty = the user's default role." },
-    { key: "snowflakeDatabase", type: "string", default: "", description: "Snowflake database the program creates for the lake; empty = `<NAMEPREFIX>_<STACK>` in upper case." },
-    { key: "snowflakeSchema", type: "string", default: "LAKE", description: "Schema inside snowflakeDatabase holding the stage, tables, pipes and views." },
-    { key: "snowflakeReloadSchedule", type: "string", default: "0 8 * * * UTC", description: "Cron (`<min> <hour> <day> <month> <weekday> <time zone>`) of the tasks that reload partitions rewritten by a replay; empty = no reload tasks." },
-    { key: "snowflakePrivateKey", type: "string", secret: true, description: "PEM private key of snowflakeUser (key-pair authentication; secret config). Set this or snowflakePassword when snowflakeEnabled." },
-    { key: "snowflakePassword", type: "string", secret: true, description: "Password of snowflakeUser (secret config), when it has no key pair. Set this or snowflakePrivateKey when snowflakeEnabled." },
-    { key: "athenaBytesScannedCutoffPerQuery", type: "integer", default: 1073741824, description: "Athena workgroup limit of bytes scanned per query (at least 10485760)." },
-];
+/**
+ * Every project config key, as Pulumi.yaml declares it: its `config:` block is the one declaration of
+ * each key's type, default, secrecy and description. This module adds only the validation; the README's
+ * table is checked against the same file.
+ */
+export const configKeys: readonly ConfigKeySpec[] = readProjectConfig(path.join(__dirname, "..", "Pulumi.yaml"));
+
+function readProjectConfig(file: string): ConfigKeySpec[] {
+    const project = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, Partial<ConfigKeySpec> & { items?: unknown }> };
+    return Object.entries(project.config ?? {}).map(([key, declared]) => {
+        if (!["string", "integer", "boolean", "array"].includes(String(declared.type)) || typeof declared.description !== "string") {
+            throw new Error(`${file}: config key ${key} needs a type (string, integer, boolean or array) and a description`);
+        }
+        return {
+            key,
+            type: declared.type as ConfigKeyType,
+            description: declared.description,
+            ...(declared.default === undefined ? {} : { default: declared.default }),
+            ...(declared.secret === true ? { secret: true } : {}),
+        };
+    });
+}
+
+/** The keys the last loadConfig() read: every declared key must be one of them. */
+export const keysRead = new Set<string>();
 
 const logRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const timeRanges = ["short_term", "medium_term", "long_term"] as const;
@@ -197,9 +177,10 @@ class Reader {
     private readonly config = new pulumi.Config(projectName);
 
     private spec(key: string): ConfigKeySpec {
+        keysRead.add(key);
         const spec = configKeys.find((k) => k.key === key);
         if (spec === undefined) {
-            throw new Error(`config key ${key} is not declared in configKeys`);
+            throw new Error(`config key ${key} is read but not declared in Pulumi.yaml`);
         }
         return spec;
     }
@@ -281,6 +262,7 @@ class Reader {
     }
 
     secret(key: string, required: boolean): pulumi.Output<string> {
+        this.spec(key);
         const value = this.config.getSecret(key);
         // Presence only, read without the secret-access warning of Config.get.
         if (required && pulumi.runtime.getConfig(`${projectName}:${key}`) === undefined) {
@@ -322,6 +304,7 @@ function scheduleProblem(expression: string): string | undefined {
 
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
 export function loadConfig(): StackConfig {
+    keysRead.clear();
     const r = new Reader();
     const region = new pulumi.Config("aws").get("region") ?? "";
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
