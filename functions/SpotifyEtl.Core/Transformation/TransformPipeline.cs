@@ -184,8 +184,15 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             CancellationToken = cancellationToken,
         }, async (index, token) =>
         {
-            var key = RawObjectKey.Parse(keys[index]);
             TransformReport report;
+            if (!RawObjectKey.TryParse(keys[index], out var key, out var problem))
+            {
+                // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
+                reports[index] = await QuarantineAsync(keys[index],
+                    new InvalidRawObjectException(keys[index], $"its key does not follow the raw layout ({problem})"), token).ConfigureAwait(false);
+                _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
+                return;
+            }
             using (var bytes = await raw.ReadPooledAsync(keys[index], token).ConfigureAwait(false))
             {
                 Interlocked.Add(ref bytesRead, bytes.Length);

@@ -70,6 +70,20 @@ public sealed class LakeEngineTests : RawTestLake
     }
 
     [Fact]
+    public async Task A_stray_file_in_a_days_folder_is_quarantined_and_the_day_still_transforms()
+    {
+        var good = await LandAsync(RawSource.RecentlyPlayed, "me", Page(0, Play(Track("t1", "One", AlbumA, ArtistA), "2026-11-20T05:00:00.000Z")));
+        const string stray = "raw/recently_played/snapshot_date=2026-11-20/me/copy of page.json";
+        await Lake.PutTextAsync(stray, "{}", "application/json");
+
+        var report = await TransformAsync(good);
+
+        Assert.Equal((1, 1), (report.Transformed, report.Quarantined));
+        Assert.Contains("does not follow the raw layout", await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(stray) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Single(Rows(TableNames.Plays));
+    }
+
+    [Fact]
     public async Task A_page_whose_items_all_lost_their_track_field_is_quarantined_not_counted_as_normal()
     {
         // A renamed field: every entry has "song" where "item"/"track" belongs. Nothing reads, nothing is unavailable.
