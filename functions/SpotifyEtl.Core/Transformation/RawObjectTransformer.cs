@@ -32,23 +32,23 @@ public static class RawObjectTransformer
             switch (key.Source)
             {
                 case RawSource.Playlist:
-                    ReadPlaylist(ref reader, name, output);
+                    ReadPlaylist(ref reader, output);
                     break;
                 case RawSource.PlaylistItems:
-                    ReadPlaylistItems(ref reader, key, name, output);
+                    ReadPlaylistItems(ref reader, key, output);
                     break;
                 case RawSource.RecentlyPlayed:
-                    ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int _) => ReadPlay(ref r, output));
+                    ReadPage(ref reader, output, (ref Utf8JsonReader r, int _) => ReadPlay(ref r, output));
                     break;
                 case RawSource.TopTracks:
-                    ReadTopTracks(ref reader, key, name, output);
+                    ReadTopTracks(ref reader, key, output);
                     break;
                 case RawSource.TopArtists:
-                    ReadTopArtists(ref reader, key, name, output);
+                    ReadTopArtists(ref reader, key, output);
                     break;
                 case RawSource.SavedTracks:
                     var fullPass = !string.Equals(key.Subject, SavedTracksSubjects.Incremental, StringComparison.Ordinal);
-                    ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int _) => ReadSaved(ref r, output, fullPass));
+                    ReadPage(ref reader, output, (ref Utf8JsonReader r, int _) => ReadSaved(ref r, output, fullPass));
                     break;
                 default:
                     throw new InvalidRawObjectException(name, $"source '{key.Source}' has no transformation");
@@ -82,7 +82,7 @@ public static class RawObjectTransformer
         return output;
     }
 
-    private static void ReadPlaylist(ref Utf8JsonReader reader, string name, TransformedObject output)
+    private static void ReadPlaylist(ref Utf8JsonReader reader, TransformedObject output)
     {
         string? id = null, playlistName = null, snapshot = null, owner = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -101,10 +101,10 @@ public static class RawObjectTransformer
         output.ItemsRead = 1;
     }
 
-    private static void ReadPlaylistItems(ref Utf8JsonReader reader, RawObjectKey key, string name, TransformedObject output)
+    private static void ReadPlaylistItems(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
     {
         var entries = new List<(int Index, string SongId, string? AddedAt, string? AddedBy)>();
-        var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
+        var offset = ReadPage(ref reader, output, (ref Utf8JsonReader r, int index) =>
         {
             string? addedAt = null, addedBy = null;
             bool? isLocal = null;
@@ -205,10 +205,10 @@ public static class RawObjectTransformer
         }
     }
 
-    private static void ReadTopTracks(ref Utf8JsonReader reader, RawObjectKey key, string name, TransformedObject output)
+    private static void ReadTopTracks(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
     {
         var ranked = new List<(int Index, string Id)>();
-        var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
+        var offset = ReadPage(ref reader, output, (ref Utf8JsonReader r, int index) =>
         {
             var id = AddTrack(output, SpotifyReader.TrackValue(ref r, "items[]"));
             if (id is not null)
@@ -222,10 +222,10 @@ public static class RawObjectTransformer
         }
     }
 
-    private static void ReadTopArtists(ref Utf8JsonReader reader, RawObjectKey key, string name, TransformedObject output)
+    private static void ReadTopArtists(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
     {
         var ranked = new List<(int Index, string Id)>();
-        var offset = ReadPage(ref reader, name, output, (ref Utf8JsonReader r, int index) =>
+        var offset = ReadPage(ref reader, output, (ref Utf8JsonReader r, int index) =>
         {
             var artist = SpotifyReader.ArtistValue(ref r, "items[]")!;
             if (!artist.HasId)
@@ -247,7 +247,7 @@ public static class RawObjectTransformer
     /// Reads a list page: every element of the top-level "items" array (null elements count as
     /// unavailable), and "offset" wherever it stands. Returns the page's offset.
     /// </summary>
-    private static int ReadPage(ref Utf8JsonReader reader, string name, TransformedObject output, ItemReader onItem)
+    private static int ReadPage(ref Utf8JsonReader reader, TransformedObject output, ItemReader onItem)
     {
         var count = 0;
         var offset = 0;

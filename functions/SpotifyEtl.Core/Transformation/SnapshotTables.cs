@@ -96,11 +96,11 @@ public sealed class SnapshotTables
         get
         {
             var rows = new List<PlaylistEntryRow>();
+            var latest = Playlists.ToDictionary(p => p.PlaylistId, StringComparer.Ordinal);
             foreach (var (playlist, list) in _entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 // The version the same run landed; a run that landed items but no metadata takes the day's latest.
-                var version = _versions.GetValueOrDefault((playlist, list.Run))
-                    ?? Playlists.FirstOrDefault(p => string.Equals(p.PlaylistId, playlist, StringComparison.Ordinal));
+                var version = _versions.GetValueOrDefault((playlist, list.Run)) ?? latest.GetValueOrDefault(playlist);
                 rows.AddRange(list.Rows.OrderBy(r => r.Position)
                     .Select(r => r with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId }));
             }
