@@ -118,7 +118,20 @@ public static class RawObjectTransformer
                 else if (r.ValueTextEquals("added_by"u8)) { addedBy = SpotifyReader.IdOf(ref r, new JsonPath(path, "added_by")); }
                 else if (r.ValueTextEquals("is_local"u8)) { isLocal = SpotifyReader.Boolean(ref r, new JsonPath(path, "is_local")); }
                 else if (r.ValueTextEquals("item"u8)) { hasContent = true; item = SpotifyReader.Track(ref r, new JsonPath(path, "item")); }
-                else if (r.ValueTextEquals("track"u8)) { hasContent = true; track = SpotifyReader.Track(ref r, new JsonPath(path, "track")); }
+                else if (r.ValueTextEquals("track"u8))
+                {
+                    hasContent = true;
+                    if (item is null)
+                    {
+                        track = SpotifyReader.Track(ref r, new JsonPath(path, "track"));
+                    }
+                    else
+                    {
+                        // "track" is the deprecated alias of an "item" already read: the same object twice.
+                        r.Read();
+                        r.Skip();
+                    }
+                }
                 else { r.Read(); r.Skip(); }
             }
             if (!hasContent)

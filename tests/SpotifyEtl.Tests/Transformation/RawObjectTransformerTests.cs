@@ -31,6 +31,23 @@ public class RawObjectTransformerTests
     }
 
     [Fact]
+    public void Transform_takes_item_over_its_deprecated_track_alias_and_does_not_read_the_alias_twice()
+    {
+        // "item" wins when both are served, in either order; an alias of an odd shape beside a good
+        // "item" does not cost the page, while an odd "track" alone still does.
+        var item = Track("t1", "From item", AlbumA, Bizarrap);
+        var alias = Track("t1", "From track", AlbumA, Bizarrap);
+        var itemFirst = $$"""{"added_at":"2026-11-20T08:00:00Z","item":{{item}},"track":"not a track"}""";
+        var trackFirst = $$"""{"added_at":"2026-11-20T08:00:00Z","track":{{alias}},"item":{{item}} }""";
+
+        Assert.Equal("From item", Transform(RawSource.PlaylistItems, Page(0, itemFirst)).Songs["t1"].SongName);
+        Assert.Equal("From item", Transform(RawSource.PlaylistItems, Page(0, trackFirst)).Songs["t1"].SongName);
+        var odd = Assert.Throws<InvalidRawObjectException>(() =>
+            Transform(RawSource.PlaylistItems, Page(0, """{"added_at":"2026-11-20T08:00:00Z","track":"not a track"}""")));
+        Assert.Contains("items[].track is a string, not an object", odd.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Transform_keeps_every_artist_of_a_multi_artist_song_in_order()
     {
         var rows = Transform(RawSource.PlaylistItems, Page(0,
