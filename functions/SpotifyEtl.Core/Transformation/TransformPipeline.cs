@@ -171,49 +171,64 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
     }
 
-    /// <summary>Reads and parses the objects in parallel and folds each into the day's tables as it is parsed.</summary>
+    /// <summary>
+    /// Reads and parses the objects on every worker at once. Each worker folds what it parses into tables
+    /// of its own, with no lock between them, and the workers' tables are folded together at the end: the
+    /// fold does not depend on order, so neither does the result.
+    /// </summary>
     private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(DateOnly date, List<string> keys, CancellationToken cancellationToken)
     {
-        var tables = new SnapshotTables(date);
         var reports = new TransformReport[keys.Count];
+        var next = -1;
         var done = 0;
         long bytesRead = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions
+
+        async Task<SnapshotTables> WorkAsync()
         {
-            MaxDegreeOfParallelism = _options.Parallelism,
-            CancellationToken = cancellationToken,
-        }, async (index, token) =>
-        {
-            TransformReport report;
-            if (!RawObjectKey.TryParse(keys[index], out var key, out var problem))
+            var tables = new SnapshotTables(date);
+            for (var index = Interlocked.Increment(ref next); index < keys.Count; index = Interlocked.Increment(ref next))
             {
-                // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
-                reports[index] = await QuarantineAsync(keys[index],
-                    new InvalidRawObjectException(keys[index], $"its key does not follow the raw layout ({problem})"), token).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                reports[index] = await FoldOneAsync(tables, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
                 _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
-                return;
             }
-            using (var bytes = await raw.ReadPooledAsync(keys[index], token).ConfigureAwait(false))
+            return tables;
+        }
+
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, _options.Parallelism))).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToList();
+        var folded = await Task.WhenAll(workers).ConfigureAwait(false);
+        for (var i = 1; i < folded.Length; i++)
+        {
+            folded[0].Absorb(folded[i]);
+        }
+        return (folded[0], [.. reports]);
+    }
+
+    /// <summary>Reads, parses and folds one raw object; a bad one is quarantined instead.</summary>
+    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, string rawKey, Action<long> read, CancellationToken cancellationToken)
+    {
+        if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
+        {
+            // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
+            return await QuarantineAsync(rawKey, new InvalidRawObjectException(rawKey, $"its key does not follow the raw layout ({problem})"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        InvalidRawObjectException invalid;
+        using (var bytes = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false))
+        {
+            read(bytes.Length);
+            try
             {
-                Interlocked.Add(ref bytesRead, bytes.Length);
-                try
-                {
-                    var rows = RawObjectTransformer.Transform(key, bytes.Span);
-                    lock (tables)
-                    {
-                        tables.Add(key, rows);
-                    }
-                    report = TransformReport.Transformed(key, rows);
-                }
-                catch (InvalidRawObjectException invalid)
-                {
-                    report = await QuarantineAsync(keys[index], invalid, token).ConfigureAwait(false);
-                }
+                var rows = RawObjectTransformer.Transform(key, bytes.Span);
+                tables.Add(key, rows);
+                return TransformReport.Transformed(key, rows);
             }
-            reports[index] = report;
-            _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
-        }).ConfigureAwait(false);
-        return (tables, [.. reports]);
+            catch (InvalidRawObjectException exception)
+            {
+                invalid = exception;
+            }
+        }
+        return await QuarantineAsync(rawKey, invalid, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes each table of the day as one file; a table with no rows that day has no file.</summary>
