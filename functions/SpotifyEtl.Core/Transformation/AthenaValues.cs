@@ -45,11 +45,46 @@ public static class AthenaValues
 
     /// <summary>An instant as <c>yyyy-MM-ddTHH:mm:ssZ</c> (UTC); null when absent or unreadable.</summary>
     public static string? Timestamp(string? iso) =>
-        TryParseInstant(iso, out var instant) ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null;
+        IsCanonical(iso, withMilliseconds: false) ? iso
+        : TryParseInstant(iso, out var instant) ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : null;
 
     /// <summary>An instant with milliseconds, <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>: plays are told apart by them.</summary>
     public static string? TimestampWithMilliseconds(string? iso) =>
-        TryParseInstant(iso, out var instant) ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : null;
+        IsCanonical(iso, withMilliseconds: true) ? iso
+        : TryParseInstant(iso, out var instant) ? instant.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : null;
+
+    /// <summary>
+    /// Whether the text already is the form written (Spotify's own form, almost always): a valid UTC
+    /// instant <c>yyyy-MM-ddTHH:mm:ssZ</c>, or <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>. It is then kept as it is,
+    /// with no parse and no new string.
+    /// </summary>
+    private static bool IsCanonical(string? text, bool withMilliseconds)
+    {
+        if (text is null || text.Length != (withMilliseconds ? 24 : 20) || text[^1] != 'Z'
+            || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
+            || (withMilliseconds && (text[19] != '.' || !Digits(text, 20, 3, out _))))
+        {
+            return false;
+        }
+        return Digits(text, 0, 4, out var year) && Digits(text, 5, 2, out var month) && Digits(text, 8, 2, out var day)
+            && Digits(text, 11, 2, out var hour) && Digits(text, 14, 2, out var minute) && Digits(text, 17, 2, out var second)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            && hour <= 23 && minute <= 59 && second <= 59;
+    }
+
+    private static bool Digits(string text, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(text[i]))
+            {
+                return false;
+            }
+            value = value * 10 + (text[i] - '0');
+        }
+        return true;
+    }
 
     private static bool TryParseInstant(string? iso, out DateTime instant)
     {

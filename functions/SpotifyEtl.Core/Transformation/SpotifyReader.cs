@@ -49,12 +49,39 @@ internal sealed class SpotifyTrack
 }
 
 /// <summary>
-/// Where a value sits (<c>items[].track.duration_ms</c>), joined only when a message needs it: the
-/// reader names every value it reads, and building those strings eagerly would cost more than parsing.
+/// Where a value sits (<c>items[].track.album.id</c>), joined only when a message needs it: the reader
+/// names every value it reads, and building those strings eagerly would cost more than parsing. Up to
+/// four segments are held apart; a deeper path joins its first ones.
 /// </summary>
-internal readonly struct JsonPath(string parent, string? field = null)
+internal readonly struct JsonPath
 {
-    public override string ToString() => field is null ? parent : parent + "." + field;
+    private readonly string _root;
+    private readonly string? _first;
+    private readonly string? _second;
+    private readonly string? _third;
+
+    public JsonPath(string root, string? field = null)
+    {
+        _root = root;
+        _first = field;
+    }
+
+    private JsonPath(string root, string? first, string? second, string? third)
+    {
+        _root = root;
+        _first = first;
+        _second = second;
+        _third = third;
+    }
+
+    /// <summary>The path of a field of the value here.</summary>
+    public JsonPath Then(string field) =>
+        _first is null ? new(_root, field, null, null)
+        : _second is null ? new(_root, _first, field, null)
+        : _third is null ? new(_root, _first, _second, field)
+        : new(ToString(), field, null, null);
+
+    public override string ToString() => string.Join('.', new[] { _root, _first, _second, _third }.Where(s => s is not null));
 
     public static implicit operator JsonPath(string path) => new(path);
 }
@@ -166,7 +193,7 @@ internal static class SpotifyReader
     /// <summary>A track (or null) whose first token the reader is on.</summary>
     public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath at)
     {
-        var path = at.ToString();
+        var path = at;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -175,19 +202,19 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { track.HasId = true; track.Id = String(ref reader, new JsonPath(path, "id")); }
-            else if (reader.ValueTextEquals("name"u8)) { track.Name = String(ref reader, new JsonPath(path, "name")); }
-            else if (reader.ValueTextEquals("type"u8)) { track.Type = String(ref reader, new JsonPath(path, "type")); }
-            else if (reader.ValueTextEquals("duration_ms"u8)) { track.DurationMs = Integer(ref reader, new JsonPath(path, "duration_ms")); }
-            else if (reader.ValueTextEquals("track_number"u8)) { track.TrackNumber = Integer(ref reader, new JsonPath(path, "track_number")); }
-            else if (reader.ValueTextEquals("disc_number"u8)) { track.DiscNumber = Integer(ref reader, new JsonPath(path, "disc_number")); }
-            else if (reader.ValueTextEquals("explicit"u8)) { track.Explicit = Boolean(ref reader, new JsonPath(path, "explicit")); }
-            else if (reader.ValueTextEquals("is_local"u8)) { track.IsLocal = Boolean(ref reader, new JsonPath(path, "is_local")); }
-            else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, new JsonPath(path, "popularity")); }
-            else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, new JsonPath(path, "external_ids"), "isrc"u8); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, new JsonPath(path, "external_urls"), "spotify"u8); }
-            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, new JsonPath(path, "album")); }
-            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, new JsonPath(path, "artists")); }
+            if (reader.ValueTextEquals("id"u8)) { track.HasId = true; track.Id = String(ref reader, path.Then("id")); }
+            else if (reader.ValueTextEquals("name"u8)) { track.Name = String(ref reader, path.Then("name")); }
+            else if (reader.ValueTextEquals("type"u8)) { track.Type = String(ref reader, path.Then("type")); }
+            else if (reader.ValueTextEquals("duration_ms"u8)) { track.DurationMs = Integer(ref reader, path.Then("duration_ms")); }
+            else if (reader.ValueTextEquals("track_number"u8)) { track.TrackNumber = Integer(ref reader, path.Then("track_number")); }
+            else if (reader.ValueTextEquals("disc_number"u8)) { track.DiscNumber = Integer(ref reader, path.Then("disc_number")); }
+            else if (reader.ValueTextEquals("explicit"u8)) { track.Explicit = Boolean(ref reader, path.Then("explicit")); }
+            else if (reader.ValueTextEquals("is_local"u8)) { track.IsLocal = Boolean(ref reader, path.Then("is_local")); }
+            else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, path.Then("popularity")); }
+            else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, path.Then("external_ids"), "isrc"u8); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
+            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path.Then("album")); }
+            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path.Then("artists")); }
             else { reader.Read(); reader.Skip(); }
         }
         return track;
@@ -196,7 +223,7 @@ internal static class SpotifyReader
     /// <summary>An artist (or null) whose first token the reader is on.</summary>
     public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath at)
     {
-        var path = at.ToString();
+        var path = at;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -205,9 +232,9 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = String(ref reader, new JsonPath(path, "id")); }
-            else if (reader.ValueTextEquals("name"u8)) { artist.Name = String(ref reader, new JsonPath(path, "name")); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, new JsonPath(path, "external_urls"), "spotify"u8); }
+            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = String(ref reader, path.Then("id")); }
+            else if (reader.ValueTextEquals("name"u8)) { artist.Name = String(ref reader, path.Then("name")); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
             else { reader.Read(); reader.Skip(); }
         }
         return artist;
@@ -215,7 +242,7 @@ internal static class SpotifyReader
 
     private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath at)
     {
-        var path = at.ToString();
+        var path = at;
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -236,7 +263,7 @@ internal static class SpotifyReader
 
     private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath at)
     {
-        var path = at.ToString();
+        var path = at;
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -246,13 +273,13 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { album.Id = String(ref reader, new JsonPath(path, "id")); }
-            else if (reader.ValueTextEquals("name"u8)) { album.Name = String(ref reader, new JsonPath(path, "name")); }
-            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = String(ref reader, new JsonPath(path, "album_type")); }
-            else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, new JsonPath(path, "total_tracks")); }
-            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = String(ref reader, new JsonPath(path, "release_date")); }
-            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = String(ref reader, new JsonPath(path, "release_date_precision")); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, new JsonPath(path, "external_urls"), "spotify"u8); }
+            if (reader.ValueTextEquals("id"u8)) { album.Id = String(ref reader, path.Then("id")); }
+            else if (reader.ValueTextEquals("name"u8)) { album.Name = String(ref reader, path.Then("name")); }
+            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = String(ref reader, path.Then("album_type")); }
+            else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, path.Then("total_tracks")); }
+            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = String(ref reader, path.Then("release_date")); }
+            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = String(ref reader, path.Then("release_date_precision")); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
             else { reader.Read(); reader.Skip(); }
         }
         return album;
