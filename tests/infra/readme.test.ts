@@ -78,7 +78,7 @@ function listed(text: string, section: "Commands" | "Options"): string[] {
 test("every spotify-etl verb and option the README uses is in the tool's --help", () => {
     assert.ok(fs.existsSync(cli), `${cli} is missing: run make build first`);
     const invocations = blocks.flat().flatMap((line) => {
-        const m = /(?:dotnet run --project functions\/SpotifyEtl\.Cli\b.*? -- |^spotify-etl )(.*)$/.exec(line);
+        const m = /(?:dotnet run --project functions\/SpotifyEtl\.Cli\b.*? -- |^(?:artifacts\/cli\/)?spotify-etl )(.*)$/.exec(line);
         return m === null ? [] : [m[1]!.split(/\s+/).filter((w) => w !== "")];
     });
     // The verb table of "The `spotify-etl` tool" section.
