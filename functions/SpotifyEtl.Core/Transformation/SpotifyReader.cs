@@ -184,16 +184,15 @@ internal static class SpotifyReader
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
     public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8);
 
-    public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath at)
+    public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
-        return TrackValue(ref reader, at);
+        return TrackValue(ref reader, path);
     }
 
     /// <summary>A track (or null) whose first token the reader is on.</summary>
-    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath at)
+    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath path)
     {
-        var path = at;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -221,9 +220,8 @@ internal static class SpotifyReader
     }
 
     /// <summary>An artist (or null) whose first token the reader is on.</summary>
-    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath at)
+    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath path)
     {
-        var path = at;
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -240,9 +238,8 @@ internal static class SpotifyReader
         return artist;
     }
 
-    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath at)
+    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath path)
     {
-        var path = at;
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -261,9 +258,8 @@ internal static class SpotifyReader
         return artists;
     }
 
-    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath at)
+    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath path)
     {
-        var path = at;
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
