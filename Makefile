@@ -40,7 +40,7 @@ $(NPM_STAMP): infra/package-lock.json
 typecheck: $(NPM_STAMP)
 	npm run --prefix infra --silent typecheck
 
-# Whole-process benchmarks (about half an hour): figures and targets printed, written to docs/benchmarks.md.
+# Whole-process benchmarks (about ten minutes on two cores): figures and targets printed, written to docs/benchmarks.md.
 bench: restore
 	bash benchmarks/bench.sh
 
