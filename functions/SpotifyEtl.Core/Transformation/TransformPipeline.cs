@@ -182,15 +182,26 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         var next = -1;
         var done = 0;
         long bytesRead = 0;
+        var failed = 0;
 
         async Task<SnapshotTables> WorkAsync()
         {
             var tables = new SnapshotTables(date);
-            for (var index = Interlocked.Increment(ref next); index < keys.Count; index = Interlocked.Increment(ref next))
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                reports[index] = await FoldOneAsync(tables, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
-                _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
+                for (var index = Interlocked.Increment(ref next); index < keys.Count && Volatile.Read(ref failed) == 0; index = Interlocked.Increment(ref next))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    reports[index] = await FoldOneAsync(tables, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
+                    _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
+                }
+            }
+            catch
+            {
+                // A failure that is not the object's own (storage unreachable, say) fails the whole fold:
+                // the other workers stop after the object they are on, and the invocation is retried.
+                Volatile.Write(ref failed, 1);
+                throw;
             }
             return tables;
         }
