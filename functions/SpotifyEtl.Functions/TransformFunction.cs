@@ -28,6 +28,14 @@ public sealed class TransformFunction
     // One client per container: it holds the connection pool and the credentials cache.
     private static readonly Lazy<AmazonS3Client> SharedClient = new(CreateClient);
 
+    /// <summary>
+    /// Raw objects read and parsed at once. A GET from S3 takes tens of milliseconds and the function has
+    /// one or two vCPUs: with only as many in flight as cores, it mostly waits on the network. A 200-page
+    /// run with each request held 20 ms took 3.8 s with two in flight and 1.8 s with sixteen
+    /// (docs/benchmarks.md, the Lambda path).
+    /// </summary>
+    internal const int ObjectsInFlight = 16;
+
     private readonly IObjectStore _raw;
     private readonly IObjectStore _lake;
     private readonly string _rawBucket;
@@ -63,7 +71,7 @@ public sealed class TransformFunction
     {
         var invocation = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
         var records = invocation.Records ?? [];
-        var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true });
+        var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
         var ignored = 0;
         var manifests = 0;
