@@ -40,21 +40,11 @@ public sealed class ExtractionStateTests : IDisposable
     /// S3 answers a read of a missing key with 403 Access Denied, not 404, when the role may not list the
     /// whole bucket, as the extract role may list state/ only.
     /// </summary>
-    private sealed class DeniesMissingKeys(IObjectStore inner) : IObjectStore
+    private sealed class DeniesMissingKeys(IObjectStore inner) : ForwardingStore(inner)
     {
-        public string Description => inner.Description;
+        public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+            await base.ExistsAsync(key, cancellationToken) ? await base.OpenReadAsync(key, cancellationToken) : throw new UnauthorizedAccessException("Access Denied");
 
-        public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
-            await inner.ExistsAsync(key, cancellationToken) ? await inner.OpenReadAsync(key, cancellationToken) : throw new UnauthorizedAccessException("Access Denied");
-
-        public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, contentType, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) => inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
-
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => throw new UnauthorizedAccessException("Access Denied");
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+        public override Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => throw new UnauthorizedAccessException("Access Denied");
     }
 }

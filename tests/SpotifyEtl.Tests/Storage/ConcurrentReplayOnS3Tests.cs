@@ -1,5 +1,6 @@
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
 using Xunit;
 using static SpotifyEtl.Tests.Transformation.SpotifyJson;
@@ -47,7 +48,7 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
     }
 
     /// <summary>Holds the first write of one key until released; everything else passes straight through.</summary>
-    private sealed class HeldStore(IObjectStore inner, string heldKey) : IObjectStore
+    private sealed class HeldStore(IObjectStore inner, string heldKey) : ForwardingStore(inner)
     {
         private int _songsWrites;
 
@@ -55,24 +56,15 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int SongsWrites => _songsWrites;
 
-        public string Description => inner.Description;
-
-        public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
         {
             if (key == heldKey && Interlocked.Increment(ref _songsWrites) == 1)
             {
                 Reached.SetResult();
                 await Release.Task.ConfigureAwait(false);
             }
-            await inner.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
+            await base.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
         }
-
-        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-        public IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListVersionsAsync(prefix, cancellationToken);
-        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) => inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
     }
 
     public void Dispose() => _client.Dispose();

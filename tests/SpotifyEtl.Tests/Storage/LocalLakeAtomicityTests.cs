@@ -103,22 +103,10 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     }
 
     /// <summary>A lake whose disk fills up during a copy: the copy fails as the file system fails it.</summary>
-    private sealed class FullDiskStore(IObjectStore inner) : IObjectStore
+    private sealed class FullDiskStore(IObjectStore inner) : ForwardingStore(inner)
     {
-        public string Description => inner.Description;
-
-        public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
+        public override Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
             throw new IOException("No space left on device");
-
-        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
-
-        public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, contentType, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
     }
 
     /// <summary>Bytes that call back once, in the middle of being read: what the folder looks like mid-write.</summary>
