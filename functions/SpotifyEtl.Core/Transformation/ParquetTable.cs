@@ -13,7 +13,7 @@ public static class ParquetTable
 
     public static void Write<T>(Stream destination, IReadOnlyList<T> rows) where T : ITableRow<T>
     {
-        var writer = new ParquetFileWriter(destination, rows.Count);
+        using var writer = new ParquetFileWriter(destination, rows.Count);
         foreach (var column in T.Schema)
         {
             switch (column.Type)

@@ -12,7 +12,7 @@ namespace SpotifyEtl.Transformation.Parquet;
 /// (strings, int32, booleans), and encoding them directly from the rows is several times faster than
 /// a general-purpose library. The same rows always give the same bytes.
 /// </summary>
-internal sealed class ParquetFileWriter
+internal sealed class ParquetFileWriter : IDisposable
 {
     /// <summary>Uncompressed values per page before a new page starts; readers expect pages of about this size.</summary>
     internal const int PageSize = 1 << 20;
@@ -29,10 +29,10 @@ internal sealed class ParquetFileWriter
     private readonly Stream _destination;
     private readonly int _rowCount;
     private readonly List<ChunkInfo> _chunks = [];
-    private readonly ArrayBufferWriter<byte> _values = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> _levels = new(1024);
-    private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
-    private readonly ArrayBufferWriter<byte> _header = new(64);
+    private readonly PooledBufferWriter _values = new(PageSize + 64 * 1024);
+    private readonly PooledBufferWriter _levels = new(4 * 1024);
+    private readonly PooledBufferWriter _body = new(PageSize + 64 * 1024);
+    private readonly PooledBufferWriter _header = new(1024);
     private byte[] _compressed = [];
     private bool[] _defined = [];
     private long _offset;
@@ -124,7 +124,7 @@ internal sealed class ParquetFileWriter
     /// <summary>Writes the footer: the schema, the row group and where each column chunk starts.</summary>
     public void Finish(string createdBy)
     {
-        _header.ResetWrittenCount();
+        _header.Clear();
         var thrift = new ThriftCompactWriter(_header);
         thrift.I32(1, 1);
         thrift.StructList(2, _chunks.Count + 1);
@@ -202,9 +202,10 @@ internal sealed class ParquetFileWriter
         }
         if (_defined.Length < count)
         {
-            _defined = new bool[count];
+            Return(_defined);
+            _defined = ArrayPool<bool>.Shared.Rent(count);
         }
-        _values.ResetWrittenCount();
+        _values.Clear();
         var chunk = new ChunkInfo(name, type, _offset);
         _chunks.Add(chunk);
         return chunk;
@@ -222,24 +223,25 @@ internal sealed class ParquetFileWriter
     private void FlushPage(ChunkInfo chunk, int start, int end)
     {
         var defined = _defined.AsSpan(0, end - start);
-        _levels.ResetWrittenCount();
+        _levels.Clear();
         WriteLevels(_levels, defined);
-        _body.ResetWrittenCount();
+        _body.Clear();
         BinaryPrimitives.WriteInt32LittleEndian(_body.GetSpan(4), _levels.WrittenCount);
         _body.Advance(4);
         _body.Write(_levels.WrittenSpan);
         _body.Write(_values.WrittenSpan);
-        _values.ResetWrittenCount();
+        _values.Clear();
 
         var body = _body.WrittenSpan;
         var bound = Snappy.GetMaxCompressedLength(body.Length);
         if (_compressed.Length < bound)
         {
-            _compressed = new byte[Math.Max(bound, _compressed.Length * 2)];
+            Return(_compressed);
+            _compressed = ArrayPool<byte>.Shared.Rent(bound);
         }
         var compressed = Snappy.Compress(body, _compressed);
 
-        _header.ResetWrittenCount();
+        _header.Clear();
         var thrift = new ThriftCompactWriter(_header);
         thrift.I32(1, DataPage);
         thrift.I32(2, body.Length);
@@ -318,6 +320,26 @@ internal sealed class ParquetFileWriter
         return length;
     }
 
+
+    public void Dispose()
+    {
+        _values.Dispose();
+        _levels.Dispose();
+        _body.Dispose();
+        _header.Dispose();
+        Return(_compressed);
+        Return(_defined);
+        _compressed = [];
+        _defined = [];
+    }
+
+    private static void Return<T>(T[] array)
+    {
+        if (array.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(array);
+        }
+    }
 
     private void Write(ReadOnlySpan<byte> bytes)
     {

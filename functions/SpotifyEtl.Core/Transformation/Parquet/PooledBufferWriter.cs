@@ -1,0 +1,63 @@
+using System.Buffers;
+
+namespace SpotifyEtl.Transformation.Parquet;
+
+/// <summary>
+/// A growable byte buffer rented from the shared pool. Writing a day's tables reuses a few buffers
+/// instead of allocating large arrays per column, which the GC would have to zero and collect.
+/// </summary>
+internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+
+    public int WrittenCount { get; private set; }
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, WrittenCount);
+
+    /// <summary>Starts over, keeping the buffer (without clearing it: every byte handed out is written first).</summary>
+    public void Clear() => WrittenCount = 0;
+
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (WrittenCount + count > _buffer.Length)
+        {
+            throw new InvalidOperationException("Advanced past the end of the buffer.");
+        }
+        WrittenCount += count;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsMemory(WrittenCount);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Reserve(sizeHint);
+        return _buffer.AsSpan(WrittenCount);
+    }
+
+    private void Reserve(int sizeHint)
+    {
+        var needed = WrittenCount + Math.Max(sizeHint, 1);
+        if (needed > _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            WrittenSpan.CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+        _buffer = [];
+        WrittenCount = 0;
+    }
+}
