@@ -77,12 +77,22 @@ public sealed class SnapshotTables
         foreach (var (ranking, list) in other._top) { AddRun(_top, ranking, list.Run, list.Rows); }
     }
 
-    public IReadOnlyList<SongRow> Songs => Sorted(_songs.Values.Select(v => v.Row), r => r.SongId);
-    public IReadOnlyList<AlbumRow> Albums => Sorted(_albums.Values.Select(v => v.Row), r => r.AlbumId);
-    public IReadOnlyList<ArtistRow> Artists => Sorted(_artists.Values.Select(v => v.Row), r => r.ArtistId);
+    public IReadOnlyList<SongRow> Songs => ById(_songs);
+    public IReadOnlyList<AlbumRow> Albums => ById(_albums);
+    public IReadOnlyList<ArtistRow> Artists => ById(_artists);
 
-    public IReadOnlyList<SongArtistRow> SongArtists =>
-        _songArtists.OrderBy(e => e.Key, StringComparer.Ordinal).SelectMany(e => e.Value.Row).ToList();
+    public IReadOnlyList<SongArtistRow> SongArtists
+    {
+        get
+        {
+            var rows = new List<SongArtistRow>(_songArtists.Count * 2);
+            foreach (var credits in ById(_songArtists))
+            {
+                rows.AddRange(credits);
+            }
+            return rows;
+        }
+    }
 
     /// <summary>Per playlist, the version its latest run that day saw.</summary>
     public IReadOnlyList<PlaylistRow> Playlists =>
@@ -97,12 +107,17 @@ public sealed class SnapshotTables
         {
             var rows = new List<PlaylistEntryRow>();
             var latest = Playlists.ToDictionary(p => p.PlaylistId, StringComparer.Ordinal);
-            foreach (var (playlist, list) in _entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            var playlists = _entries.Keys.ToArray();
+            Array.Sort(playlists, StringComparer.Ordinal);
+            foreach (var playlist in playlists)
             {
+                var list = _entries[playlist];
                 // The version the same run landed; a run that landed items but no metadata takes the day's latest.
                 var version = _versions.GetValueOrDefault((playlist, list.Run)) ?? latest.GetValueOrDefault(playlist);
-                rows.AddRange(list.Rows.OrderBy(r => r.Position)
-                    .Select(r => r with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId }));
+                foreach (var entry in InPositionOrder(list.Rows))
+                {
+                    rows.Add(entry with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId });
+                }
             }
             return rows;
         }
@@ -118,19 +133,20 @@ public sealed class SnapshotTables
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
             .SelectMany(t => t.Value.Rows.OrderBy(r => r.Rank)).ToList();
 
-    /// <summary>Writes every table of the day: the callback gets each table's name and rows, empty ones included.</summary>
-    public async Task ForEachTableAsync(ITableVisitor visitor)
-    {
-        await visitor.VisitAsync(Songs).ConfigureAwait(false);
-        await visitor.VisitAsync(Albums).ConfigureAwait(false);
-        await visitor.VisitAsync(Artists).ConfigureAwait(false);
-        await visitor.VisitAsync(SongArtists).ConfigureAwait(false);
-        await visitor.VisitAsync(Playlists).ConfigureAwait(false);
-        await visitor.VisitAsync(PlaylistEntries).ConfigureAwait(false);
-        await visitor.VisitAsync(Plays).ConfigureAwait(false);
-        await visitor.VisitAsync(SavedTracks).ConfigureAwait(false);
-        await visitor.VisitAsync(TopItems).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Hands every table of the day to the visitor, empty ones included. The tables are sorted and
+    /// visited in parallel, largest first, so the visitor must take calls from several threads.
+    /// </summary>
+    public Task ForEachTableAsync(ITableVisitor visitor) => Task.WhenAll(
+        Task.Run(() => visitor.VisitAsync(Songs)),
+        Task.Run(() => visitor.VisitAsync(PlaylistEntries)),
+        Task.Run(() => visitor.VisitAsync(SongArtists)),
+        Task.Run(() => visitor.VisitAsync(Albums)),
+        Task.Run(() => visitor.VisitAsync(Artists)),
+        Task.Run(() => visitor.VisitAsync(Playlists)),
+        Task.Run(() => visitor.VisitAsync(Plays)),
+        Task.Run(() => visitor.VisitAsync(SavedTracks)),
+        Task.Run(() => visitor.VisitAsync(TopItems)));
 
     private void Saved(SavedTrackRow row)
     {
@@ -177,7 +193,37 @@ public sealed class SnapshotTables
         }
     }
 
-    private static List<T> Sorted<T>(IEnumerable<T> rows, Func<T, string> key) => rows.OrderBy(key, StringComparer.Ordinal).ToList();
+    /// <summary>The rows in the ordinal order of their ids (unique: they are the dictionary's keys).</summary>
+    private static TRow[] ById<TRow>(Dictionary<string, Versioned<TRow>> rows)
+    {
+        var ids = new string[rows.Count];
+        var values = new TRow[rows.Count];
+        var i = 0;
+        foreach (var (id, row) in rows)
+        {
+            ids[i] = id;
+            values[i++] = row.Row;
+        }
+        Array.Sort(ids, values, StringComparer.Ordinal);
+        return values;
+    }
+
+    /// <summary>
+    /// By position, then by every other field: a total order, so that two rows at one position (pages of
+    /// a run that overlap) come out the same whatever order they were folded in.
+    /// </summary>
+    private static PlaylistEntryRow[] InPositionOrder(List<PlaylistEntryRow> rows)
+    {
+        var sorted = rows.ToArray();
+        Array.Sort(sorted, static (a, b) =>
+        {
+            var order = a.Position.CompareTo(b.Position);
+            if (order == 0) { order = string.CompareOrdinal(a.SongId, b.SongId); }
+            if (order == 0) { order = string.CompareOrdinal(a.AddedAt, b.AddedAt); }
+            return order != 0 ? order : string.CompareOrdinal(a.AddedBy, b.AddedBy);
+        });
+        return sorted;
+    }
 
     // ---- the fragment form: one run's tables, saved between invocations in the S3 path ----
 
@@ -191,7 +237,7 @@ public sealed class SnapshotTables
         _versions.OrderBy(v => v.Key.Playlist, StringComparer.Ordinal).ThenBy(v => v.Key.Run, StringComparer.Ordinal)
             .Select(v => new RunVersion(v.Key.Run, v.Value)).ToList(),
         _entries.OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new PlaylistRun(e.Key, e.Value.Run, e.Value.Rows.OrderBy(r => r.Position).ThenBy(r => r.SongId, StringComparer.Ordinal).ToList())).ToList(),
+            .Select(e => new PlaylistRun(e.Key, e.Value.Run, [.. InPositionOrder(e.Value.Rows)])).ToList(),
         [.. Plays],
         [.. SavedTracks],
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text.Json;
 using SpotifyEtl.Lake;
@@ -117,11 +118,13 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         for (var round = 1; ; round++)
         {
             var (tables, objects) = await FoldAsync(date, inputs.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
+            // The run reports are serialized while the tables are written, and saved once the tables stand.
+            var reports = Task.Run(() => SerializeReports(date, objects), cancellationToken);
             var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
             var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
             if (now.SequenceEqual(inputs))
             {
-                await WriteReportsAsync(date, objects, cancellationToken).ConfigureAwait(false);
+                await SaveReportsAsync(await reports.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 return new DayResult(objects, partitions);
             }
             CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
@@ -139,7 +142,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             var keys = day.Where(v => RunOf(v.Key) == run).Select(v => v.Key).ToList();
             var (tables, reports) = await FoldAsync(date, keys, cancellationToken).ConfigureAwait(false);
             await lake.PutBytesAsync(FragmentKey(date, run), Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
-            await WriteReportsAsync(date, reports, cancellationToken).ConfigureAwait(false);
+            await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
             objects.AddRange(reports);
         }
 
@@ -247,33 +250,28 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     {
         var publisher = new Publisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
         await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
-        await Task.WhenAll(publisher.Writes).ConfigureAwait(false);
-        return publisher.Partitions;
+        return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
     }
 
+    /// <summary>Writes each table it is handed as its partition's file; called from several threads at once.</summary>
     private sealed class Publisher(IObjectStore lake, TableFormat format, DateOnly date, CancellationToken cancellationToken) : ITableVisitor
     {
-        public List<Task> Writes { get; } = [];
-        public Dictionary<string, int> Partitions { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, int> Partitions { get; } = new(StringComparer.Ordinal);
 
-        public Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>
+        public async Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>
         {
             var key = format.PartitionKey(T.Table, date);
             if (rows.Count == 0)
             {
                 // A replay that empties a table (an emptied playlist) must not leave the old file behind.
-                Writes.Add(lake.DeleteAsync(key, cancellationToken));
-                return Task.CompletedTask;
+                await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                return;
             }
             Partitions[$"{T.Table}/snapshot_date={date:yyyy-MM-dd}"] = rows.Count;
-            Writes.Add(Task.Run(async () =>
-            {
-                using var buffer = new MemoryStream();
-                format.Write(buffer, rows);
-                buffer.Position = 0;
-                await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
-            }, cancellationToken));
-            return Task.CompletedTask;
+            using var buffer = new MemoryStream();
+            format.Write(buffer, rows);
+            buffer.Position = 0;
+            await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -296,13 +294,19 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         return TransformReport.Quarantined(key, invalid.Reason, quarantine);
     }
 
-    private async Task WriteReportsAsync(DateOnly date, IReadOnlyList<TransformReport> objects, CancellationToken cancellationToken)
+    /// <summary>One report per run of the day: where it is saved and its JSON.</summary>
+    private static List<(string Key, byte[] Json)> SerializeReports(DateOnly date, IReadOnlyList<TransformReport> objects) =>
+        objects.GroupBy(o => RunOf(o.RawKey)).Where(g => g.Key is not null)
+            .Select(run => (ReportKey(date, run.Key!), JsonSerializer.SerializeToUtf8Bytes(
+                new RunReport(run.Key!, $"{date:yyyy-MM-dd}", run.OrderBy(o => o.RawKey, StringComparer.Ordinal).ToList()),
+                TransformReportContext.Default.RunReport)))
+            .ToList();
+
+    private async Task SaveReportsAsync(List<(string Key, byte[] Json)> reports, CancellationToken cancellationToken)
     {
-        foreach (var run in objects.GroupBy(o => RunOf(o.RawKey)).Where(g => g.Key is not null))
+        foreach (var (key, json) in reports)
         {
-            var report = new RunReport(run.Key!, $"{date:yyyy-MM-dd}", run.OrderBy(o => o.RawKey, StringComparer.Ordinal).ToList());
-            await lake.PutBytesAsync(ReportKey(date, run.Key!), JsonSerializer.SerializeToUtf8Bytes(report, TransformReportContext.Default.RunReport),
-                "application/json", cancellationToken).ConfigureAwait(false);
+            await lake.PutBytesAsync(key, json, "application/json", cancellationToken).ConfigureAwait(false);
         }
     }
 
