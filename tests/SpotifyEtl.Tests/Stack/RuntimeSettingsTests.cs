@@ -11,11 +11,12 @@ namespace SpotifyEtl.Tests.Stack;
 public sealed class RuntimeSettingsTests
 {
     [Fact]
-    public void The_command_line_tool_runs_with_server_gc_and_without_dynamic_pgo()
+    public void The_command_line_tool_runs_with_blocking_server_gc_and_without_dynamic_pgo()
     {
         var settings = Settings(Path.Combine(AppContext.BaseDirectory, "spotify-etl.runtimeconfig.json"));
 
         Assert.True(settings["System.GC.Server"]);
+        Assert.False(settings["System.GC.Concurrent"]);
         Assert.False(settings["System.Runtime.TieredPGO"]);
         Assert.False(settings["System.Runtime.TieredCompilation.QuickJitForLoops"]);
     }
