@@ -1,6 +1,7 @@
 -- Question: How many rows does each table hold per snapshot date, and are keys unique?
 -- One row per table and snapshot date: the row count and the number of distinct keys (playlists:
--- playlist_id; playlist_entries: playlist_id/playlist_snapshot_id/position). A difference between
+-- playlist_id; playlist_entries: playlist_id/playlist_snapshot_id/position; saved_tracks:
+-- song_id/saved_at; top_items: item_type/time_range/rank). A difference between
 -- the two means duplicate rows in that day's files; a missing day means the extraction or
 -- transformation did not run. playlist_entries has rows only on days a playlist changed, playlists
 -- on every day it was extracted.
@@ -24,6 +25,10 @@ SELECT snapshot_date, 'plays' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT played_at) AS distinct_keys
 FROM plays GROUP BY snapshot_date
 UNION ALL
+SELECT snapshot_date, 'saved_tracks' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT song_id || '/' || saved_at) AS distinct_keys
+FROM saved_tracks GROUP BY snapshot_date
+UNION ALL
 SELECT snapshot_date, 'song_artists' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT song_id || '/' || artist_id) AS distinct_keys
 FROM song_artists GROUP BY snapshot_date
@@ -31,4 +36,8 @@ UNION ALL
 SELECT snapshot_date, 'songs' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT song_id) AS distinct_keys
 FROM songs GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'top_items' AS table_name, COUNT(*) AS row_count,
+       COUNT(DISTINCT item_type || '/' || time_range || '/' || CAST(rank AS VARCHAR)) AS distinct_keys
+FROM top_items GROUP BY snapshot_date
 ORDER BY snapshot_date, table_name

@@ -192,18 +192,24 @@ describe("named queries on the sample lake", () => {
     it("data quality lists rows and distinct keys per table per snapshot date", () => {
         const result = answer("data_quality");
         assert.deepEqual(result.columns, ["snapshot_date", "table_name", "row_count", "distinct_keys"]);
-        const counts: Record<string, [number, number, number]> = {
+        // Per day; null where the day has no file for the table.
+        const counts: Record<string, [number | null, number | null, number | null]> = {
             albums: [3, 3, 4],
             artists: [4, 4, 5],
             // 18: m1 3 + j1 2 + q0 1; 19: m2 4 + q1 2 (j1 unchanged, none); 20: m3 4 + j2 2 + q1 2 (landed again).
             playlist_entries: [6, 6, 8],
             playlists: [3, 3, 3],
             plays: [3, 3, 2],
+            // 18: a full pass of three saves; 19 and 20: incremental passes of the newest.
+            saved_tracks: [3, 1, 2],
             song_artists: [5, 4, 6],
             songs: [4, 3, 5],
+            // One artist and three tracks ranked on the 18th and 19th; no ranking landed on the 20th.
+            top_items: [4, 4, null],
         };
         const expected = ["2026-11-18", "2026-11-19", "2026-11-20"].flatMap((date, day) =>
-            Object.entries(counts).map(([table, perDay]) => [date, table, String(perDay[day]), String(perDay[day])]));
+            Object.entries(counts).filter(([, perDay]) => perDay[day] !== null)
+                .map(([table, perDay]) => [date, table, String(perDay[day]), String(perDay[day])]));
         assert.deepEqual(result.rows, expected);
     });
 
