@@ -117,6 +117,7 @@ internal static class TransformCommand
             var where = input?.FullName ?? Path.Combine(lakeFolder.FullName, "raw");
             throw new CliException(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
         }
+        using var budget = CollectionBudget.Start(keys.Sum(key => SizeOf(lakeFolder, key)));
         var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
             new TransformPipeline(lake, lake, new TransformOptions
             {
@@ -150,6 +151,12 @@ internal static class TransformCommand
                 report(_done, Math.Max(keys, _done), bytes);
             }
         }
+    }
+
+    private static long SizeOf(DirectoryInfo lakeFolder, string key)
+    {
+        var file = new FileInfo(Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar)));
+        return file.Exists ? file.Length : 0;
     }
 
     /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
