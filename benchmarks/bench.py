@@ -340,7 +340,7 @@ SETTINGS = [
     ("DOTNET_ReadyToRun=0", {"DOTNET_ReadyToRun": "0"}),
     ("DOTNET_gcServer=1", {"DOTNET_gcServer": "1"}),
     ("DOTNET_gcServer=0", {"DOTNET_gcServer": "0"}),
-    ("DOTNET_gcConcurrent=0", {"DOTNET_gcConcurrent": "0"}),
+    ("DOTNET_gcConcurrent=1", {"DOTNET_gcConcurrent": "1"}),
     ("DOTNET_GCgen0size=0x4000000 (64 MB)", {"DOTNET_GCgen0size": "0x4000000"}),
 ]
 
