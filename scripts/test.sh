@@ -8,6 +8,11 @@ logs="$(mktemp -d)"
 passed=0 failed=0 status=0
 
 echo "== C#: dotnet test (xunit)"
+# The tests that run spotify-etl as a process run the native build of `make cli` when there is one.
+if [[ -x artifacts/cli/spotify-etl ]]; then
+  export SPOTIFY_ETL_CLI="$PWD/artifacts/cli/spotify-etl"
+  echo "process tests run $SPOTIFY_ETL_CLI"
+fi
 dotnet test SpotifyStack.sln -c "$configuration" --no-build --nologo 2>&1 | tee "$logs/dotnet.log" || status=1
 # VSTest prints, per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 while read -r f p; do passed=$((passed + p)); failed=$((failed + f)); done < <(

@@ -47,13 +47,7 @@ public sealed class KilledTransformTests : IDisposable
     /// </summary>
     private int RunUntilItWritesThenKill(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryPaths.Root };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "spotify-etl.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

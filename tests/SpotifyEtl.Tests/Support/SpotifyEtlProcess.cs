@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace SpotifyEtl.Tests.Support;
+
+/// <summary>
+/// How the tests start spotify-etl in a process of its own, as a user runs it. By default that is the
+/// tests' own build (<c>dotnet spotify-etl.dll</c>); with <c>SPOTIFY_ETL_CLI</c> naming an executable
+/// (<c>make test</c> sets it to the native build of <c>make cli</c>), that executable, so the binary
+/// users run is the one the process tests check.
+/// </summary>
+internal static class SpotifyEtlProcess
+{
+    public const string Variable = "SPOTIFY_ETL_CLI";
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        var executable = Environment.GetEnvironmentVariable(Variable);
+        ProcessStartInfo start;
+        if (string.IsNullOrEmpty(executable))
+        {
+            start = new ProcessStartInfo("dotnet");
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "spotify-etl.dll"));
+        }
+        else
+        {
+            start = File.Exists(executable)
+                ? new ProcessStartInfo(Path.GetFullPath(executable))
+                : throw new FileNotFoundException($"{Variable} names {executable}, which does not exist: run 'make cli' or unset it.");
+        }
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = RepositoryPaths.Root;
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
+    }
+}
