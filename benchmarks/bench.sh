@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: installs the tools the benchmarks need (Debian packages), builds Release and `make cli`, then runs
+# make bench: installs the tools the benchmarks need (Debian packages), builds Release and `make cli` (NativeAOT), then runs
 # benchmarks/bench.py, which prints every figure with its target and writes them to docs/benchmarks.md.
 # Arguments go to bench.py, e.g. `benchmarks/bench.sh --only compare,lambda`.
 set -euo pipefail
@@ -15,7 +15,7 @@ fi
 command -v node >/dev/null || { echo "node is missing: the Lambda benchmark runs the fauxqs S3 emulator on Node.js" >&2; exit 1; }
 [[ -f infra/node_modules/fauxqs/dist/app.js ]] || npm ci --prefix infra --no-audit --no-fund --loglevel=error
 
-echo "== building Release, and spotify-etl as make cli publishes it (ReadyToRun)"
+echo "== building Release, and spotify-etl as make cli publishes it (NativeAOT)"
 for project in functions/SpotifyEtl.Cli benchmarks/SpotifyEtl.Floor benchmarks/SpotifyEtl.LambdaBench; do
   dotnet build "$project" -c Release -nologo -clp:ErrorsOnly
 done
