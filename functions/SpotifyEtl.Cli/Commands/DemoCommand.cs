@@ -33,11 +33,13 @@ internal static class DemoCommand
             Consoles.Output.WriteLine($"{sample.Objects} raw objects, {sample.Bytes / 1024.0:N0} KiB: {sample.Playlists} playlists and recently played, {sample.Days} days");
 
             Render.Heading("2. Transform: raw JSON into the lake's tables");
-            var run = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
-            Render.Transform(run.Report, folder.FullName);
-            if (run.Report.Quarantined > 0)
+            using (var run = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false))
             {
-                return ExitCodes.Partial;
+                Render.Transform(run.Report, folder.FullName);
+                if (run.Report.Quarantined > 0)
+                {
+                    return ExitCodes.Partial;
+                }
             }
 
             Render.Heading("3. Queries: the Athena named queries, run by DuckDB on the local lake");

@@ -29,7 +29,7 @@ internal static class TransformCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var lakeFolder = parse.GetValue(lake)!;
-            var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            using var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
             var exit = run.Report.Quarantined > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -60,8 +60,15 @@ internal static class TransformCommand
         return TableFormat.Parquet;
     }
 
-    /// <summary>What a transformation did, and the inputs it had to skip (already warned about on stderr).</summary>
-    public sealed record Run(TransformBatchReport Report, IReadOnlyList<string> Skipped);
+    /// <summary>
+    /// What a transformation did, and the inputs it had to skip (already warned about on stderr). It holds
+    /// garbage collection off (<see cref="CollectionBudget"/>) until it is disposed: dispose it once its summary
+    /// is printed, so that the collection the run put off does not fall on the summary instead.
+    /// </summary>
+    public sealed record Run(TransformBatchReport Report, IReadOnlyList<string> Skipped, CollectionBudget Collections) : IDisposable
+    {
+        public void Dispose() => Collections.Dispose();
+    }
 
     public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
     {
@@ -117,14 +124,22 @@ internal static class TransformCommand
             var where = input?.FullName ?? Path.Combine(lakeFolder.FullName, "raw");
             throw new CliException(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
         }
-        using var budget = CollectionBudget.Start(keys.Sum(key => SizeOf(lakeFolder, key)));
-        var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
-            new TransformPipeline(lake, lake, new TransformOptions
-            {
-                Format = format,
-                Progress = new BatchProgress(keys.Count, progress),
-            }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
-        return new Run(report, skipped);
+        var budget = CollectionBudget.Start(keys.Sum(key => SizeOf(lakeFolder, key)));
+        try
+        {
+            var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
+                new TransformPipeline(lake, lake, new TransformOptions
+                {
+                    Format = format,
+                    Progress = new BatchProgress(keys.Count, progress),
+                }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
+            return new Run(report, skipped, budget);
+        }
+        catch
+        {
+            budget.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
