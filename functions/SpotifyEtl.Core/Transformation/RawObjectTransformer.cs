@@ -11,13 +11,14 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 public static class RawObjectTransformer
 {
-    private delegate void ItemReader(ref Utf8JsonReader reader, int index);
+    private delegate void ItemReader(ref JsonCursor cursor, int index);
 
     public static TransformedObject Transform(RawObjectKey key, ReadOnlySpan<byte> json)
     {
         var output = new TransformedObject();
         var name = key.ToString();
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        var cursor = new JsonCursor(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        ref var reader = ref cursor.Reader;
         try
         {
             if (!reader.Read())
@@ -35,20 +36,20 @@ public static class RawObjectTransformer
                     ReadPlaylist(ref reader, output);
                     break;
                 case RawSource.PlaylistItems:
-                    ReadPlaylistItems(ref reader, key, output);
+                    ReadPlaylistItems(ref cursor, key, output);
                     break;
                 case RawSource.RecentlyPlayed:
-                    ReadPage(ref reader, output, (ref Utf8JsonReader r, int _) => ReadPlay(ref r, output));
+                    ReadPage(ref cursor, output, (ref JsonCursor c, int _) => ReadPlay(ref c.Reader, output));
                     break;
                 case RawSource.TopTracks:
-                    ReadTopTracks(ref reader, key, output);
+                    ReadTopTracks(ref cursor, key, output);
                     break;
                 case RawSource.TopArtists:
-                    ReadTopArtists(ref reader, key, output);
+                    ReadTopArtists(ref cursor, key, output);
                     break;
                 case RawSource.SavedTracks:
                     var fullPass = !string.Equals(key.Subject, SavedTracksSubjects.Incremental, StringComparison.Ordinal);
-                    ReadPage(ref reader, output, (ref Utf8JsonReader r, int _) => ReadSaved(ref r, output, fullPass));
+                    ReadPage(ref cursor, output, (ref JsonCursor c, int _) => ReadSaved(ref c.Reader, output, fullPass));
                     break;
                 default:
                     throw new InvalidRawObjectException(name, $"source '{key.Source}' has no transformation");
@@ -101,23 +102,32 @@ public static class RawObjectTransformer
         output.ItemsRead = 1;
     }
 
-    private static void ReadPlaylistItems(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
+    private static void ReadPlaylistItems(ref JsonCursor cursor, RawObjectKey key, TransformedObject output)
     {
         var entries = new List<(int Index, string SongId, string? AddedAt, string? AddedBy)>();
-        var offset = ReadPage(ref reader, output, (ref Utf8JsonReader r, int index) =>
+        var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
+            ref var r = ref c.Reader;
             string? addedAt = null, addedBy = null;
             bool? isLocal = null;
             SpotifyTrack? item = null, track = null;
+            Range itemBytes = default;
             var hasContent = false;
             const string path = "items[]";
             SpotifyReader.Expect(ref r, JsonTokenType.StartObject, path, "an object");
-            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            var beforeProperty = c.Here;
+            for (; r.Read() && r.TokenType == JsonTokenType.PropertyName; beforeProperty = c.Here)
             {
                 if (r.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref r, new JsonPath(path, "added_at")); }
                 else if (r.ValueTextEquals("added_by"u8)) { addedBy = SpotifyReader.IdOf(ref r, new JsonPath(path, "added_by")); }
                 else if (r.ValueTextEquals("is_local"u8)) { isLocal = SpotifyReader.Boolean(ref r, new JsonPath(path, "is_local")); }
-                else if (r.ValueTextEquals("item"u8)) { hasContent = true; item = SpotifyReader.Track(ref r, new JsonPath(path, "item")); }
+                else if (r.ValueTextEquals("item"u8))
+                {
+                    hasContent = true;
+                    var from = c.Position;
+                    item = SpotifyReader.Track(ref r, new JsonPath(path, "item"));
+                    itemBytes = from..c.Position;
+                }
                 else if (r.ValueTextEquals("track"u8))
                 {
                     hasContent = true;
@@ -125,9 +135,10 @@ public static class RawObjectTransformer
                     {
                         track = SpotifyReader.Track(ref r, new JsonPath(path, "track"));
                     }
-                    else
+                    else if (!c.SkipPropertyAfter(beforeProperty, copyOf: itemBytes))
                     {
-                        // "track" is the deprecated alias of an "item" already read: the same object twice.
+                        // "track" is the deprecated alias of an "item" already read: the same object twice,
+                        // stepped over unread; here it does not close, which the reader reports.
                         r.Read();
                         r.Skip();
                     }
@@ -218,12 +229,12 @@ public static class RawObjectTransformer
         }
     }
 
-    private static void ReadTopTracks(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
+    private static void ReadTopTracks(ref JsonCursor cursor, RawObjectKey key, TransformedObject output)
     {
         var ranked = new List<(int Index, string Id)>();
-        var offset = ReadPage(ref reader, output, (ref Utf8JsonReader r, int index) =>
+        var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
-            var id = AddTrack(output, SpotifyReader.TrackValue(ref r, "items[]"));
+            var id = AddTrack(output, SpotifyReader.TrackValue(ref c.Reader, "items[]"));
             if (id is not null)
             {
                 ranked.Add((index, id));
@@ -235,12 +246,12 @@ public static class RawObjectTransformer
         }
     }
 
-    private static void ReadTopArtists(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
+    private static void ReadTopArtists(ref JsonCursor cursor, RawObjectKey key, TransformedObject output)
     {
         var ranked = new List<(int Index, string Id)>();
-        var offset = ReadPage(ref reader, output, (ref Utf8JsonReader r, int index) =>
+        var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
-            var artist = SpotifyReader.ArtistValue(ref r, "items[]")!;
+            var artist = SpotifyReader.ArtistValue(ref c.Reader, "items[]")!;
             if (!artist.HasId)
             {
                 output.Unreadable++;
@@ -260,8 +271,9 @@ public static class RawObjectTransformer
     /// Reads a list page: every element of the top-level "items" array (null elements count as
     /// unavailable), and "offset" wherever it stands. Returns the page's offset.
     /// </summary>
-    private static int ReadPage(ref Utf8JsonReader reader, TransformedObject output, ItemReader onItem)
+    private static int ReadPage(ref JsonCursor cursor, TransformedObject output, ItemReader onItem)
     {
+        ref var reader = ref cursor.Reader;
         var count = 0;
         var offset = 0;
         var sawItems = false;
@@ -285,7 +297,7 @@ public static class RawObjectTransformer
                     }
                     else
                     {
-                        onItem(ref reader, count);
+                        onItem(ref cursor, count);
                     }
                     count++;
                 }

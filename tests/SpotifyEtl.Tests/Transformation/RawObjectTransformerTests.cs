@@ -47,6 +47,41 @@ public class RawObjectTransformerTests
         Assert.Contains("items[].track is a string, not an object", odd.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("a copy of the item")]
+    [InlineData("the same track, laid out differently")]
+    [InlineData("braces and escaped quotes inside its strings")]
+    [InlineData("null")]
+    public void An_alias_stepped_over_leaves_every_property_after_it_read(string alias)
+    {
+        var item = Track("t1", "From item", AlbumA, Bizarrap);
+        var track = alias switch
+        {
+            "a copy of the item" => item,
+            "the same track, laid out differently" => item.Replace(",", ", ", StringComparison.Ordinal),
+            "braces and escaped quotes inside its strings" => Track("t1", "}]\\\"{[ \"odd\" }", AlbumA, Bizarrap),
+            _ => "null",
+        };
+        var entry = $$"""{"added_at":"2026-11-20T08:00:00Z","item":{{item}},"track":{{track}},"added_by":{"id":"after","type":"user"},"is_local":false}""";
+
+        var rows = Transform(RawSource.PlaylistItems, Page(0, entry, Entry(Track("t2", "Next entry", AlbumA, Shakira), field: "both")));
+
+        Assert.Equal([("t1", "after"), ("t2", "owner")], rows.PlaylistEntries.Select(e => (e.SongId, e.AddedBy)));
+        Assert.Equal("From item", rows.Songs["t1"].SongName);
+    }
+
+    [Theory]
+    [InlineData("""{"added_at":"2026-11-20T08:00:00Z","item":{"id":"t1","name":"x"},"track":{"id":"t1","name":"x" """)]
+    [InlineData("""{"added_at":"2026-11-20T08:00:00Z","item":{"id":"t1","name":"x"},"track":{"id":"t1","name":"unclosed}""")]
+    public void An_alias_that_never_closes_is_invalid_JSON(string truncated)
+    {
+        var json = $$"""{"items":[{{truncated}}""";
+
+        var error = Assert.Throws<InvalidRawObjectException>(() => Transform(RawSource.PlaylistItems, json));
+
+        Assert.Contains("it is not valid JSON", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Transform_keeps_every_artist_of_a_multi_artist_song_in_order()
     {

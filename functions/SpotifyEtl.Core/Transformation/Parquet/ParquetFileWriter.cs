@@ -59,10 +59,10 @@ internal sealed class ParquetFileWriter : IDisposable
             else
             {
                 _defined[row - start] = true;
-                var length = Encoding.UTF8.GetByteCount(value);
-                var span = _values.GetSpan(4 + length);
+                // One pass: room for the longest encoding, then the length of the actual one before it.
+                var span = _values.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(value.Length));
+                var length = Encoding.UTF8.GetBytes(value, span[4..]);
                 BinaryPrimitives.WriteInt32LittleEndian(span, length);
-                Encoding.UTF8.GetBytes(value, span[4..]);
                 _values.Advance(4 + length);
             }
             if (_values.WrittenCount >= PageSize)
