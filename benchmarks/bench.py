@@ -25,7 +25,11 @@ CLI = os.path.join(ROOT, "artifacts", "cli", "spotify-etl")  # as `make cli` pub
 # `make cli` falls back to ReadyToRun where the C toolchain NativeAOT links with is missing: then a .dll sits beside it.
 CLI_KIND = "ReadyToRun, NativeAOT failed" if os.path.exists(CLI + ".dll") else "NativeAOT"
 BUILT_CLI = os.path.join(ROOT, "functions", "SpotifyEtl.Cli", "bin", "Release", "net10.0", "spotify-etl")  # `dotnet build` output
-FLOOR = os.path.join(ROOT, "benchmarks", "SpotifyEtl.Floor", "bin", "Release", "net10.0", "SpotifyEtl.Floor")
+# The floor compiled as `make cli` compiles spotify-etl (bench.sh), or its JIT-compiled build output.
+NATIVE_FLOOR = os.path.join(ROOT, "artifacts", "bench-floor", "SpotifyEtl.Floor")
+FLOOR = NATIVE_FLOOR if os.path.exists(NATIVE_FLOOR) else os.path.join(
+    ROOT, "benchmarks", "SpotifyEtl.Floor", "bin", "Release", "net10.0", "SpotifyEtl.Floor")
+FLOOR_KIND = "NativeAOT" if FLOOR == NATIVE_FLOOR else "JIT-compiled"
 LAMBDA_BENCH = os.path.join(ROOT, "benchmarks", "SpotifyEtl.LambdaBench", "bin", "Release", "net10.0", "SpotifyEtl.LambdaBench")
 PANDAS = os.path.join(ROOT, "benchmarks", "tutorial-pandas", "transform.py")
 PROXY = os.path.join(ROOT, "benchmarks", "s3-counting-proxy.mjs")
@@ -151,8 +155,8 @@ def compare(pairs):
         "spotify-etl transform (ReadyToRun)": lambda: transform(lake, cli=ready_to_run),
         "spotify-etl transform (`dotnet build` output)": lambda: transform(lake, cli=BUILT_CLI),
         "pandas (benchmarks/tutorial-pandas)": lambda: pandas(lake),
-        "floor, one core (read + Utf8JsonReader pass)": lambda: floor(lake),
-        "floor, every core": lambda: floor(lake, parallel=True),
+        f"floor, one core (read + Utf8JsonReader pass, {FLOOR_KIND})": lambda: floor(lake),
+        f"floor, every core ({FLOOR_KIND})": lambda: floor(lake, parallel=True),
     }
     times = {name: [] for name in processes}
     for _ in range(pairs):
