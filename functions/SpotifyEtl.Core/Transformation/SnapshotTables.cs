@@ -204,8 +204,7 @@ public sealed class SnapshotTables
             ids[i] = id;
             values[i++] = row.Row;
         }
-        Array.Sort(ids, values, StringComparer.Ordinal);
-        return values;
+        return OrdinalSort.ByKey(ids, values);
     }
 
     /// <summary>
@@ -214,15 +213,14 @@ public sealed class SnapshotTables
     /// </summary>
     private static PlaylistEntryRow[] InPositionOrder(List<PlaylistEntryRow> rows)
     {
-        var sorted = rows.ToArray();
-        Array.Sort(sorted, static (a, b) =>
+        var order = OrdinalSort.Order(rows, row => (ulong)((long)row.Position - int.MinValue), (x, y) =>
         {
-            var order = a.Position.CompareTo(b.Position);
-            if (order == 0) { order = string.CompareOrdinal(a.SongId, b.SongId); }
-            if (order == 0) { order = string.CompareOrdinal(a.AddedAt, b.AddedAt); }
-            return order != 0 ? order : string.CompareOrdinal(a.AddedBy, b.AddedBy);
+            var (a, b) = (rows[x], rows[y]);
+            var byField = string.CompareOrdinal(a.SongId, b.SongId);
+            if (byField == 0) { byField = string.CompareOrdinal(a.AddedAt, b.AddedAt); }
+            return byField != 0 ? byField : string.CompareOrdinal(a.AddedBy, b.AddedBy);
         });
-        return sorted;
+        return Array.ConvertAll(order, i => rows[i]);
     }
 
     // ---- the fragment form: one run's tables, saved between invocations in the S3 path ----

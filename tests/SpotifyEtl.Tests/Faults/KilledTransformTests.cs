@@ -19,8 +19,8 @@ public sealed class KilledTransformTests : IDisposable
     [Fact]
     public async Task A_transform_process_killed_mid_write_loses_nothing_and_its_rerun_equals_the_uninterrupted_lake()
     {
-        await new SampleGenerator(new LocalFolderStore(_killed["lake"])).WriteAsync(new SampleOptions(Days: 5, Items: 400, Seed: 11));
-        await new SampleGenerator(new LocalFolderStore(_reference["lake"])).WriteAsync(new SampleOptions(Days: 5, Items: 400, Seed: 11));
+        await new SampleGenerator(new LocalFolderStore(_killed["lake"])).WriteAsync(new SampleOptions(Days: 12, Items: 400, Seed: 11));
+        await new SampleGenerator(new LocalFolderStore(_reference["lake"])).WriteAsync(new SampleOptions(Days: 12, Items: 400, Seed: 11));
         var reference = DemoCommandTests.RunCli("transform", "--input", _reference["lake/raw"], "--lake", _reference["lake"]);
         Assert.True(reference.ExitCode == 0, reference.Output + reference.Errors);
         var rawBefore = _killed.Files("lake/raw");
