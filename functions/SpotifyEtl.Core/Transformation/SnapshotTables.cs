@@ -59,22 +59,29 @@ public sealed class SnapshotTables
         }
     }
 
-    /// <summary>Folds another set of the same date in (a run's fragment, in the S3 path).</summary>
+    /// <summary>
+    /// Folds another set of the same date in (another worker's tables, or a run's fragment in the S3
+    /// path). Each table folds into its own dictionary, so the large ones fold in parallel.
+    /// </summary>
     public void Absorb(SnapshotTables other)
     {
         if (other.SnapshotDate != SnapshotDate)
         {
             throw new ArgumentException($"Tables of {other.SnapshotDate:yyyy-MM-dd} cannot fold into {SnapshotDate:yyyy-MM-dd}.", nameof(other));
         }
-        foreach (var (id, row) in other._songs) { Latest(_songs, id, row); }
-        foreach (var (id, row) in other._albums) { Latest(_albums, id, row); }
-        foreach (var (id, row) in other._artists) { Latest(_artists, id, row); }
-        foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); }
-        foreach (var (version, row) in other._versions) { _versions[version] = row; }
-        foreach (var row in other._plays.Values) { Play(_plays, row); }
-        foreach (var row in other._saved.Values) { Saved(row); }
-        foreach (var (playlist, list) in other._entries) { AddRun(_entries, playlist, list.Run, list.Rows); }
-        foreach (var (ranking, list) in other._top) { AddRun(_top, ranking, list.Run, list.Rows); }
+        Parallel.Invoke(
+            () => { foreach (var (id, row) in other._songs) { Latest(_songs, id, row); } },
+            () => { foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); } },
+            () => { foreach (var (playlist, list) in other._entries) { AddRun(_entries, playlist, list.Run, list.Rows); } },
+            () =>
+            {
+                foreach (var (id, row) in other._albums) { Latest(_albums, id, row); }
+                foreach (var (id, row) in other._artists) { Latest(_artists, id, row); }
+                foreach (var (version, row) in other._versions) { _versions[version] = row; }
+                foreach (var row in other._plays.Values) { Play(_plays, row); }
+                foreach (var row in other._saved.Values) { Saved(row); }
+                foreach (var (ranking, list) in other._top) { AddRun(_top, ranking, list.Run, list.Rows); }
+            });
     }
 
     public IReadOnlyList<SongRow> Songs => ById(_songs);
