@@ -14,6 +14,46 @@ public interface IObjectStore
     /// <summary>Opens an object for reading. Throws <see cref="ObjectNotFoundException"/> when it is absent.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads a whole object into a buffer rented from the shared pool (dispose the result to return it):
+    /// reading hundreds of response pages reuses a few buffers instead of allocating one large array per
+    /// page. Throws <see cref="ObjectNotFoundException"/> when it is absent.
+    /// </summary>
+    async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var pool = System.Buffers.ArrayPool<byte>.Shared;
+            var buffer = pool.Rent(stream.CanSeek ? (int)Math.Max(stream.Length + 1, 4096) : 256 * 1024);
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = pool.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        pool.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return new PooledBytes(buffer, length);
+                    }
+                    length += read;
+                }
+            }
+            catch
+            {
+                pool.Return(buffer);
+                throw;
+            }
+        }
+    }
+
     /// <summary>Writes (or overwrites) an object with the whole content of <paramref name="content"/>.</summary>
     Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default);
 

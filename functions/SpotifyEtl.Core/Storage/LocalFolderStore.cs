@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SpotifyEtl.Storage;
 
@@ -24,6 +26,47 @@ public sealed class LocalFolderStore : IObjectStore
     }
 
     public string Description => _root;
+
+    /// <summary>
+    /// Reads the file on the calling thread, with positional reads: on Linux every asynchronous file read
+    /// hops through the thread pool, which cost a 20,000-item transform (806 files) about 4 % of its time.
+    /// </summary>
+    public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(PathOf(key));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(Description, key);
+        }
+        using (handle)
+        {
+            var length = RandomAccess.GetLength(handle);
+            if (length > Array.MaxLength)
+            {
+                throw new IOException($"{PathOf(key)} is {length:N0} bytes, more than one object can be read into memory.");
+            }
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+            var read = 0;
+            try
+            {
+                for (int chunk; read < length && (chunk = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read)) > 0;)
+                {
+                    read += chunk;
+                }
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+            return Task.FromResult(new PooledBytes(buffer, read));
+        }
+    }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {

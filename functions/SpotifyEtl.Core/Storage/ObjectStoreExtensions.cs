@@ -24,45 +24,6 @@ public static class ObjectStoreExtensions
         }
     }
 
-    /// <summary>
-    /// Reads a whole object into a buffer rented from the shared pool: reading hundreds of response pages
-    /// reuses a few buffers instead of allocating (and collecting) one large array per page.
-    /// </summary>
-    public static async Task<PooledBytes> ReadPooledAsync(this IObjectStore store, string key, CancellationToken cancellationToken = default)
-    {
-        var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var pool = System.Buffers.ArrayPool<byte>.Shared;
-            var buffer = pool.Rent(stream.CanSeek ? (int)Math.Max(stream.Length + 1, 4096) : 256 * 1024);
-            var length = 0;
-            try
-            {
-                while (true)
-                {
-                    if (length == buffer.Length)
-                    {
-                        var larger = pool.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        pool.Return(buffer);
-                        buffer = larger;
-                    }
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return new PooledBytes(buffer, length);
-                    }
-                    length += read;
-                }
-            }
-            catch
-            {
-                pool.Return(buffer);
-                throw;
-            }
-        }
-    }
-
     public static async Task<string> ReadAllTextAsync(this IObjectStore store, string key, CancellationToken cancellationToken = default) =>
         Encoding.UTF8.GetString(await store.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false));
 }

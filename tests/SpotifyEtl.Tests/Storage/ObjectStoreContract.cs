@@ -84,6 +84,32 @@ public abstract class ObjectStoreContract
         Assert.Contains(store.Description, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(70_000)]
+    [InlineData(600_000)]
+    public async Task Reading_into_a_pooled_buffer_returns_the_same_bytes(int size)
+    {
+        var store = await CreateStoreAsync();
+        var bytes = Enumerable.Range(0, size).Select(i => (byte)(i * 13)).ToArray();
+        await store.PutBytesAsync("raw/pooled.json", bytes, "application/json");
+
+        using var read = await store.ReadPooledAsync("raw/pooled.json");
+
+        Assert.Equal(bytes, read.Span.ToArray());
+    }
+
+    [Fact]
+    public async Task Reading_a_missing_key_into_a_pooled_buffer_throws_ObjectNotFoundException()
+    {
+        var store = await CreateStoreAsync();
+
+        var error = await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.ReadPooledAsync("raw/missing/page.json"));
+
+        Assert.Equal("raw/missing/page.json", error.Key);
+    }
+
     [Fact]
     public async Task Exists_tells_present_from_absent_keys()
     {
