@@ -8,6 +8,7 @@ Sections: compare, growth, memory, package, startup, lambda, settings.
 """
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -117,16 +118,12 @@ def reset(lake):
             shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
 
 
-_ready_to_run = []
-
-
+@functools.cache
 def ready_to_run_cli():
     """spotify-etl published ReadyToRun (framework-dependent, linux-x64), once per benchmark run."""
-    if not _ready_to_run:
-        folder = os.path.join(WORK, "publish", "cli-r2r")
-        publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), folder, True)
-        _ready_to_run.append(os.path.join(folder, "spotify-etl"))
-    return _ready_to_run[0]
+    folder = os.path.join(WORK, "publish", "cli-r2r")
+    publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), folder, True)
+    return os.path.join(folder, "spotify-etl")
 
 
 def transform(lake, env=None, cli=CLI):

@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation.Parquet;
 using SpotifyEtl.Transformation;
 using Xunit;
 
@@ -66,6 +67,13 @@ public sealed class ParquetTableTests : IDisposable
         return rows;
     }
 
+    private static async Task<long> UncompressedSizeOfColumnAsync(byte[] file, int column)
+    {
+        await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
+        using var rowGroup = reader.OpenRowGroupReader(0);
+        return rowGroup.RowGroup.Columns[column].MetaData!.TotalUncompressedSize;
+    }
+
     private List<Sample> ReadWithDuckDb(byte[] file)
     {
         var path = _folder[$"{Guid.NewGuid():N}.parquet"];
@@ -100,7 +108,7 @@ public sealed class ParquetTableTests : IDisposable
 
         var file = Bytes(rows);
 
-        Assert.True(file.Length > 0);
+        Assert.True(await UncompressedSizeOfColumnAsync(file, 0) > 2L * ParquetFileWriter.PageSize, "the text column spans several pages");
         Assert.Equal(rows, await ReadWithParquetNetAsync(file));
         Assert.Equal(rows, ReadWithDuckDb(file));
     }

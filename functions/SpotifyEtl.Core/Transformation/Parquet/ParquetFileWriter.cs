@@ -65,11 +65,7 @@ internal sealed class ParquetFileWriter : IDisposable
                 BinaryPrimitives.WriteInt32LittleEndian(span, length);
                 _values.Advance(4 + length);
             }
-            if (_values.WrittenCount >= PageSize)
-            {
-                FlushPage(chunk, start, row + 1);
-                start = row + 1;
-            }
+            EndPageIfFull(chunk, ref start, row);
         }
         EndChunk(chunk, start, count);
     }
@@ -87,11 +83,7 @@ internal sealed class ParquetFileWriter : IDisposable
             {
                 BinaryPrimitives.WriteInt32LittleEndian(_values.GetSpan(4), value.Value);
                 _values.Advance(4);
-                if (_values.WrittenCount >= PageSize)
-                {
-                    FlushPage(chunk, start, row + 1);
-                    start = row + 1;
-                }
+                EndPageIfFull(chunk, ref start, row);
             }
         }
         EndChunk(chunk, start, count);
@@ -209,6 +201,16 @@ internal sealed class ParquetFileWriter : IDisposable
         var chunk = new ChunkInfo(name, type, _offset);
         _chunks.Add(chunk);
         return chunk;
+    }
+
+    /// <summary>Once the page begun at <paramref name="start"/> holds a page's worth of values, writes it with this row as its last.</summary>
+    private void EndPageIfFull(ChunkInfo chunk, ref int start, int row)
+    {
+        if (_values.WrittenCount >= PageSize)
+        {
+            FlushPage(chunk, start, row + 1);
+            start = row + 1;
+        }
     }
 
     private void EndChunk(ChunkInfo chunk, int start, int count)
