@@ -12,7 +12,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { permissionsBoundaryName } from "../boundary";
 import {
-    boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubject, stateBucketPolicy,
+    boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubject, secretsKeyPolicy, stateBucketPolicy,
     stsAudience, subjectClaimKeys, trustPolicy,
 } from "./policies";
 
@@ -90,6 +90,7 @@ for (const stack of stacks) {
         description: `Secrets provider of the ${stack} stack of ${repository} (awskms://)`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
+        policy: accountId.apply((id) => JSON.stringify(secretsKeyPolicy(id))),
     }, { protect: true });
     const alias = new aws.kms.Alias(`${stack}-secrets`, { name: `alias/${namePrefix}-${stack}-pulumi-secrets`, targetKeyId: key.keyId });
 

@@ -31,8 +31,8 @@ type ConditionBlock = Record<string, Record<string, string | readonly string[]>>
 export interface Statement {
     readonly Sid: string;
     readonly Effect: "Allow" | "Deny";
-    /** Resource policies only (the state bucket's). */
-    readonly Principal?: "*";
+    /** Resource policies only (the state bucket's, the keys'). */
+    readonly Principal?: "*" | { readonly AWS: string };
     readonly Action: readonly string[];
     readonly Resource?: readonly string[];
     readonly NotResource?: readonly string[];
@@ -101,7 +101,16 @@ export function trustPolicy(providerArn: string, subject: string): TrustPolicy {
 /** Reads AWS authorizes only on resources broader than the stack's names, and why. */
 export const previewReadsWithoutResourceScope: Readonly<Record<string, string>> = {
     "glue:GetClassifier": "Glue classifiers have no ARN: AWS authorizes classifier actions on Resource \"*\" only.",
-    "logs:DescribeLogGroups": "Authorized on the account's log-group:* (it lists groups by name prefix); it returns names and settings, no log events.",
+    "logs:DescribeLogGroups": "Authorized on Resource \"*\" only (it lists groups by name prefix); it returns names and settings, no log events.",
+};
+
+/** Writes of the deploy role AWS authorizes only on Resource "*", and why. */
+export const deployActionsWithoutResourceScope: Readonly<Record<string, string>> = {
+    ...previewReadsWithoutResourceScope,
+    "glue:CreateClassifier": "Glue classifiers have no ARN.",
+    "glue:UpdateClassifier": "Glue classifiers have no ARN.",
+    "glue:DeleteClassifier": "Glue classifiers have no ARN.",
+    "glue:CreateCrawler": "Glue authorizes creating a crawler on Resource \"*\" only; its later changes are scoped to the crawler's ARN.",
 };
 
 /** Service wildcards of the deploy role, and why each is needed. */
@@ -130,7 +139,6 @@ export function stackArns(s: Pick<StackScope, "accountId" | "namePrefix" | "stac
         functions: [`arn:aws:lambda:*:${a}:function:${p}-*`],
         roles: [`arn:aws:iam::${a}:role/${p}-*`],
         logGroups: [`arn:aws:logs:*:${a}:log-group:/aws/lambda/${p}-*`],
-        accountLogGroups: [`arn:aws:logs:*:${a}:log-group:*`],
         crawlerLogGroups: [`arn:aws:logs:*:${a}:log-group:/aws-glue/crawlers`, `arn:aws:logs:*:${a}:log-group:/aws-glue/crawlers:*`],
         queues: [`arn:aws:sqs:*:${a}:${p}-*`],
         topics: [`arn:aws:sns:*:${a}:${p}-*`],
@@ -199,7 +207,7 @@ export function previewPolicy(s: StackScope): PolicyDocument {
         Version: "2012-10-17",
         Statement: [
             allow("ReadBucketConfiguration", [
-                "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
+                "s3:ListBucket", "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
                 "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
                 "s3:GetBucketPolicyStatus", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment", "s3:GetBucketTagging",
                 "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
@@ -212,7 +220,7 @@ export function previewPolicy(s: StackScope): PolicyDocument {
             ], r.functions),
             allow("ReadRoles", ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"], r.roles),
             allow("ReadLogGroups", ["logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], r.logGroups),
-            allow("ListLogGroups", ["logs:DescribeLogGroups"], r.accountLogGroups),
+            allow("ListLogGroups", ["logs:DescribeLogGroups"], ["*"]),
             allow("ReadQueues", ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"], r.queues),
             allow("ReadTopics", ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"], r.topics),
             allow("ReadRules", ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"], r.rules),
@@ -241,22 +249,24 @@ export function deployPolicy(s: StackScope): PolicyDocument {
             allow("ManageBuckets", ["s3:*"], [...r.buckets, ...r.objects]),
             allow("ManageFunctions", ["lambda:*"], r.functions),
             allow("ManageLogGroups", ["logs:*"], r.logGroups),
-            allow("ListLogGroups", ["logs:DescribeLogGroups"], r.accountLogGroups),
             allow("ManageQueues", ["sqs:*"], r.queues),
             allow("ManageTopics", ["sns:*"], r.topics),
             allow("ManageRules", ["events:*"], r.rules),
             allow("ManageSecretMetadata", ["secretsmanager:*"], r.secrets),
             allow("ManageCatalog", ["glue:*"], r.glue),
-            allow("ManageClassifiers", ["glue:CreateClassifier", "glue:DeleteClassifier", "glue:GetClassifier", "glue:UpdateClassifier"], ["*"]),
+            allow("ActionsWithoutResourceScope", Object.keys(deployActionsWithoutResourceScope), ["*"]),
             allow("ManageWorkgroups", ["athena:*"], r.workgroups),
             allow("ManageAlarmsAndDashboard", ["cloudwatch:*"], r.cloudwatch),
-            allow("ManageStackRoles", [
-                "iam:DeleteRole", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
-                "iam:ListRolePolicies", "iam:ListRoleTags", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
-                "iam:UpdateRoleDescription",
+            allow("ReadStackRoles", [
+                "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies",
+                "iam:ListRoleTags", "iam:TagRole", "iam:UntagRole",
             ], r.roles),
-            // A role, and any policy put on it, only with the stack's boundary: nothing the stack creates can exceed it.
-            allow("BoundedStackRoles", ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"], r.roles, withBoundary),
+            // A role is created, changed, given a policy or deleted only with the stack's boundary on it: nothing the
+            // stack creates can exceed the boundary, and no role without it can be touched.
+            allow("BoundedStackRoles", [
+                "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole",
+            ], r.roles, withBoundary),
             allow("PassStackRoles", ["iam:PassRole"], r.roles, { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } }),
             secretsKeyStatement(s),
             ...stateStatements(s, "write"),
@@ -312,6 +322,14 @@ export function boundaryPolicy(s: Pick<StackScope, "accountId" | "namePrefix" | 
                 Resource: glue,
             },
         ],
+    };
+}
+
+/** The key policy of a stack's secrets key: the account's IAM policies decide who uses it (the roles' own policies). */
+export function secretsKeyPolicy(accountId: string): PolicyDocument & { Statement: readonly (Statement & { Principal: { AWS: string } })[] } {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "AccountIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: ["kms:*"], Resource: ["*"] }],
     };
 }
 
