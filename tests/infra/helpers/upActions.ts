@@ -172,7 +172,7 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
         read: ["glue:GetDatabase"],
         write: ["glue:CreateDatabase", "glue:UpdateDatabase", "glue:DeleteDatabase"],
         arn: (r, at) => glue(at, `database/${physical(r)}`),
-        extra: (r, at) => ["glue:GetDatabase", "glue:CreateDatabase", "glue:DeleteDatabase"].map((action) => ({ action, resource: glue(at, "catalog") })),
+        extra: (_r, at) => ["glue:GetDatabase", "glue:CreateDatabase", "glue:DeleteDatabase"].map((action) => ({ action, resource: glue(at, "catalog") })),
     },
     "aws:glue/catalogTable:CatalogTable": {
         read: ["glue:GetTable"],
