@@ -12,7 +12,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { permissionsBoundaryName } from "../boundary";
 import {
-    boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubject, secretsKeyPolicy, stateBucketPolicy,
+    boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
     stsAudience, subjectClaimKeys, trustPolicy,
 } from "./policies";
 
@@ -104,7 +104,7 @@ for (const stack of stacks) {
     const preview = new aws.iam.Role(`${stack}-preview`, {
         name: roleName(stack, "preview"),
         description: `pulumi preview of the ${stack} stack from pull requests of ${repository}: read-only`,
-        assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, previewSubject(repository, stack)))),
+        assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, previewSubjects(repository, stack)))),
         maxSessionDuration: 3600,
     });
     new aws.iam.RolePolicy(`${stack}-preview-read`, { role: preview.name, policy: scope.apply((s) => JSON.stringify(previewPolicy(s))) });
@@ -152,7 +152,7 @@ if (manageGitHub) {
             repository: name, environment: environment.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.deployRoleArn,
         }, inGitHub);
 
-        // Pull requests' jobs: no branch rule (their ref is refs/pull/N/merge), no reviewers, the read-only role.
+        // Previews of pull requests (ref refs/pull/N/merge, so no branch rule) and of main: no reviewers, the read-only role.
         const preview = new github.RepositoryEnvironment(`${stack}-preview`, {
             repository: name, environment: previewEnvironment(stack), canAdminsBypass: true,
         }, inGitHub);

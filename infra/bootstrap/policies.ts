@@ -5,7 +5,7 @@
 // Trust: GitHub's OIDC token for this repository only, audience sts.amazonaws.com, with the subject the
 // repository's customisation (repo, context, ref) gives it: a stack's deploy role trusts only jobs of the stack's
 // environment running on main; its preview role trusts only jobs of the `<stack>-preview` environment running
-// on a pull request's merge ref.
+// on a pull request's merge ref or on main.
 //
 // Preview: reads what the stack declares (no wildcard action, no secret value), reads the stack's state and
 // decrypts with the stack's KMS key (Pulumi opens the stack's data key before any preview; the stack holds no
@@ -63,9 +63,14 @@ export const boundaryArn = (s: Pick<StackScope, "accountId" | "namePrefix" | "st
 export const deploySubject = (repository: string, stack: string): string =>
     `repo:${repository}:environment:${stack}:ref:refs/heads/main`;
 
-/** The OIDC subject pattern of a stack's preview jobs: the `<stack>-preview` environment, on a pull request. */
-export const previewSubject = (repository: string, stack: string): string =>
-    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/pull/*/merge`;
+/**
+ * The OIDC subjects of a stack's preview jobs, in the `<stack>-preview` environment: a pull request's merge ref,
+ * and main, where the deploy workflow previews a reviewed stack before its reviewers approve.
+ */
+export const previewSubjects = (repository: string, stack: string): string[] => [
+    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/pull/*/merge`,
+    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/heads/main`,
+];
 
 export const previewEnvironment = (stack: string): string => `${stack}-preview`;
 
@@ -80,12 +85,12 @@ export interface TrustPolicy {
     }[];
 }
 
-/** Exact subjects match with StringEquals; a subject with `*` (the pull request's number) with StringLike. */
-export function trustPolicy(providerArn: string, subject: string): TrustPolicy {
-    const match = subject.includes("*") ? "StringLike" : "StringEquals";
-    const condition: ConditionBlock = match === "StringEquals"
-        ? { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience, [`${githubOidcHost}:sub`]: subject } }
-        : { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience }, StringLike: { [`${githubOidcHost}:sub`]: subject } };
+/** Exact subjects match with StringEquals; subjects with `*` (a pull request's number) with StringLike. */
+export function trustPolicy(providerArn: string, subjects: string | readonly string[]): TrustPolicy {
+    const list = [subjects].flat();
+    const condition: ConditionBlock = list.every((s) => !s.includes("*"))
+        ? { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience, [`${githubOidcHost}:sub`]: list.length === 1 ? list[0]! : list } }
+        : { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience }, StringLike: { [`${githubOidcHost}:sub`]: list } };
     return {
         Version: "2012-10-17",
         Statement: [{

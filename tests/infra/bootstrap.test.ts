@@ -73,12 +73,15 @@ for (const stack of stacks) {
             `repo:${repository}:environment:${stack}:ref:refs/heads/main`);
     });
 
-    test(`the ${stack} preview role trusts only pull-request jobs of the ${stack}-preview environment`, () => {
+    test(`the ${stack} preview role trusts only jobs of the ${stack}-preview environment, on a pull request or main`, () => {
         const [statement, ...rest] = trust(stack, "preview");
         assert.equal(rest.length, 0);
         assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
         const sub = statement!.Condition!["StringLike"]!["token.actions.githubusercontent.com:sub"];
-        assert.equal(sub, `repo:${repository}:environment:${stack}-preview:ref:refs/pull/*/merge`);
+        assert.deepEqual(sub, [
+            `repo:${repository}:environment:${stack}-preview:ref:refs/pull/*/merge`,
+            `repo:${repository}:environment:${stack}-preview:ref:refs/heads/main`,
+        ]);
     });
 
     test(`the ${stack} stack's secrets provider is its own rotating KMS key, and its boundary is declared`, () => {
