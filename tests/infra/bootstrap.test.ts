@@ -175,3 +175,41 @@ test("the program's config keys are declared in its Pulumi.yaml", () => {
     const read = [...source.matchAll(/config\.(?:require|get|getObject|getBoolean)(?:<[^>]+>)?\("([A-Za-z]+)"\)/g)].map((m) => m[1]).sort();
     assert.deepEqual(read, Object.keys(project.config).sort());
 });
+
+/** AWS's matching of the trust's `sub` condition: StringEquals exact, StringLike with `*` and `?` as globs. */
+function trusts(statements: Statement[], subject: string, audience = "sts.amazonaws.com"): boolean {
+    return statements.some((s) => {
+        const equals = s.Condition?.["StringEquals"] ?? {};
+        const like = s.Condition?.["StringLike"] ?? {};
+        if (list(equals["token.actions.githubusercontent.com:aud"]).join() !== audience) {
+            return false;
+        }
+        const exact = list(equals["token.actions.githubusercontent.com:sub"]);
+        const globs = list(like["token.actions.githubusercontent.com:sub"]).map((g) =>
+            new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`));
+        return exact.includes(subject) || globs.some((g) => g.test(subject));
+    });
+}
+
+test("of every subject a GitHub job can present, each role accepts exactly its stack's environment on its refs", () => {
+    const repositories = [repository, "octo-org/spotify-stack-fork", "evil/spotify-stack", "octo-org/spotify"];
+    const contexts = ["pull_request", ...stacks.flatMap((s) => [`environment:${s}`, `environment:${s}-preview`, `environment:${s}-previewx`]), "environment:staging"];
+    const refs = ["refs/heads/main", "refs/heads/feature", "refs/heads/main-old", "refs/pull/12/merge", "refs/pull/7/head", "refs/tags/v1"];
+    let accepted = 0;
+    for (const stack of stacks) {
+        for (const repo of repositories) {
+            for (const context of contexts) {
+                for (const ref of refs) {
+                    const subject = `repo:${repo}:${context}:ref:${ref}`;
+                    const ours = repo === repository;
+                    assert.equal(trusts(trust(stack, "deploy"), subject), ours && context === `environment:${stack}` && ref === "refs/heads/main", `deploy ${stack}: ${subject}`);
+                    const preview = ours && context === `environment:${stack}-preview` && (ref === "refs/heads/main" || /^refs\/pull\/\d+\/merge$/.test(ref));
+                    assert.equal(trusts(trust(stack, "preview"), subject), preview, `preview ${stack}: ${subject}`);
+                    accepted += preview ? 1 : 0;
+                }
+            }
+        }
+        assert.equal(trusts(trust(stack, "deploy"), `repo:${repository}:environment:${stack}:ref:refs/heads/main`, "sigstore"), false, "another audience");
+    }
+    assert.equal(accepted, 4);
+});
