@@ -211,6 +211,9 @@ test("the Pulumi token reaches the jobs from the environment's secrets, the back
             assert.equal(job.env?.["PULUMI_BACKEND_URL"], "${{ vars.PULUMI_BACKEND_URL }}");
             assert.equal(job.env?.["PULUMI_ORGANIZATION"], "${{ vars.PULUMI_ORGANIZATION }}");
             assert.ok(job.steps.every((s) => !(s.run ?? "").includes("secrets.")), "a secret on a command line");
+            // Snowflake's key reaches only the jobs that apply, never a preview.
+            const applies = job.steps.some((s) => s.uses === "./.github/actions/stack" && s.with?.["command"] === "up");
+            assert.equal(job.env?.["SNOWFLAKE_PRIVATE_KEY"], applies ? "${{ secrets.SNOWFLAKE_PRIVATE_KEY }}" : undefined);
         }
     }
     for (const file of [...workflowFiles.map((f) => path.join(workflowsDir, f)), ...actionFiles]) {
