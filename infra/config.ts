@@ -69,10 +69,6 @@ export interface SpotifyConfig {
     readonly topItemsLimit: number;
     /** Days between full passes over saved tracks; incremental passes in between. */
     readonly savedTracksFullPassDays: number;
-    readonly clientId: pulumi.Output<string>;
-    readonly clientSecret: pulumi.Output<string>;
-    /** Empty = client-credentials only (extended-quota apps). */
-    readonly refreshToken: pulumi.Output<string>;
     readonly secretRecoveryWindowDays: number;
 }
 
@@ -112,10 +108,13 @@ export interface SnowflakeConfig {
     readonly schema: string;
     /** `<minute> <hour> <day> <month> <weekday> <time zone>` of the reload tasks; empty = no reload tasks. */
     readonly reloadSchedule: string;
-    /** Exactly one of the two is non-empty when enabled (secret config). */
+    /** AWS region of the Snowflake account; empty = unknown until the pipes exist. */
+    readonly awsRegion: string;
+    /** At most one of the two is non-empty when enabled (secret config). */
     readonly privateKey: pulumi.Output<string>;
     readonly password: pulumi.Output<string>;
-    readonly authentication: "privateKey" | "password";
+    /** `environment`: the provider reads SNOWFLAKE_PRIVATE_KEY from the deploying job, so no credential enters the state. */
+    readonly authentication: "privateKey" | "password" | "environment";
 }
 
 export interface StackConfig {
@@ -125,6 +124,8 @@ export interface StackConfig {
     readonly owner: string;
     /** Prefix of physical names: `<namePrefix>-<stack>-...`. */
     readonly namePrefix: string;
+    /** Every role the stack creates carries the bootstrap's permissions boundary of this stack. */
+    readonly permissionsBoundary: boolean;
     readonly storage: StorageConfig;
     readonly functions: FunctionsConfig;
     readonly spotify: SpotifyConfig;
@@ -261,14 +262,9 @@ class Reader {
         return pulumi.runtime.getConfig(`${projectName}:${key}`) !== undefined;
     }
 
-    secret(key: string, required: boolean): pulumi.Output<string> {
+    secret(key: string): pulumi.Output<string> {
         this.spec(key);
-        const value = this.config.getSecret(key);
-        // Presence only, read without the secret-access warning of Config.get.
-        if (required && pulumi.runtime.getConfig(`${projectName}:${key}`) === undefined) {
-            this.fail(key, `is required: pulumi config set --secret ${key} (it prompts for the value or reads it from standard input; never put it on the command line)`);
-        }
-        return value ?? pulumi.secret("");
+        return this.config.getSecret(key) ?? pulumi.secret("");
     }
 }
 
@@ -366,9 +362,6 @@ export function loadConfig(): StackConfig {
         market: r.string("spotifyMarket", (v) => (v === "" || /^[A-Z]{2}$/.test(v) ? undefined : "must be an ISO 3166-1 alpha-2 code such as SE, or empty")),
         topItemsLimit: r.integer("topItemsLimit", 1, 1000),
         savedTracksFullPassDays: r.integer("savedTracksFullPassDays", 1, 365),
-        clientId: r.secret("spotifyClientId", true),
-        clientSecret: r.secret("spotifyClientSecret", true),
-        refreshToken: r.secret("spotifyRefreshToken", false),
         secretRecoveryWindowDays: r.integer("secretRecoveryWindowDays", 0, 30, (v) => (v === 0 || v >= 7 ? undefined : "must be 0 or 7-30")),
     };
 
@@ -389,7 +382,16 @@ export function loadConfig(): StackConfig {
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
 
-    const snowflake = readSnowflakeConfig(r, namePrefix);
+    for (const key of ["spotifyClientId", "spotifyClientSecret", "spotifyRefreshToken"]) {
+        // Presence only, read without the secret-access warning of Config.get.
+        if (pulumi.runtime.getConfig(`${projectName}:${key}`) !== undefined) {
+            r.problems.push(`${projectName}:${key} is no longer stack config: the Spotify credentials live only in Secrets Manager, out of the state. `
+                + `Put them there (aws secretsmanager put-secret-value --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>), `
+                + `then pulumi config rm ${key}`);
+        }
+    }
+    const snowflake = readSnowflakeConfig(r, namePrefix, region);
+    const permissionsBoundary = r.boolean("permissionsBoundary");
 
     if (r.problems.length > 0) {
         throw new ConfigValidationError(r.problems);
@@ -400,6 +402,7 @@ export function loadConfig(): StackConfig {
         region,
         owner,
         namePrefix,
+        permissionsBoundary,
         storage,
         functions,
         spotify,
@@ -418,7 +421,7 @@ export function snowflakeIdentifier(text: string): string {
 const snowflakeIdentifierProblem = (v: string): string | undefined =>
     v === "" || /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v) ? undefined : "must be a Snowflake identifier (letters, digits, underscores; not starting with a digit)";
 
-function readSnowflakeConfig(r: Reader, namePrefix: string): SnowflakeConfig {
+function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): SnowflakeConfig {
     const enabled = r.boolean("snowflakeEnabled");
     const required = (key: string) => (v: string) => (enabled && v === "" ? `is required when snowflakeEnabled is true: pulumi config set ${key} <value>` : undefined);
     const organization = r.string("snowflakeOrganization", required("snowflakeOrganization"));
@@ -429,12 +432,18 @@ function readSnowflakeConfig(r: Reader, namePrefix: string): SnowflakeConfig {
     const schema = r.string("snowflakeSchema", (v) => (v === "" ? "must name a schema" : snowflakeIdentifierProblem(v)));
     const reloadSchedule = r.string("snowflakeReloadSchedule", (v) =>
         v === "" || /^\S+( \S+){4} [A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 0 8 * * * UTC, or empty");
+    // S3 sends event notifications only to a queue in the bucket's region, and Snowpipe's queue lives in the
+    // Snowflake account's region: a mismatch would fail at the notification, after the pipes were created.
+    const awsRegion = r.string("snowflakeAwsRegion", (v) =>
+        v === "" || /^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : "must be an AWS region such as us-east-1, or empty");
+    if (enabled && awsRegion !== "" && region !== "" && awsRegion !== region) {
+        r.fail("snowflakeAwsRegion", `is ${awsRegion} but the stack's aws:region is ${region}: S3 notifies only a queue in the bucket's own region, ` +
+            "so Snowpipe cannot load this lake; use a Snowflake account in the stack's region, or deploy the stack there");
+    }
     const hasKey = r.isSet("snowflakePrivateKey");
     const hasPassword = r.isSet("snowflakePassword");
-    if (enabled && hasKey === hasPassword) {
-        r.fail("snowflakePrivateKey", hasKey
-            ? "and snowflakePassword are both set: keep one (pulumi config rm snowflakePassword)"
-            : "or snowflakePassword is required when snowflakeEnabled is true: pulumi config set --secret snowflakePrivateKey < key.p8");
+    if (enabled && hasKey && hasPassword) {
+        r.fail("snowflakePrivateKey", "and snowflakePassword are both set: keep one (pulumi config rm snowflakePassword)");
     }
     return {
         enabled,
@@ -445,8 +454,9 @@ function readSnowflakeConfig(r: Reader, namePrefix: string): SnowflakeConfig {
         database: database === "" ? snowflakeIdentifier(`${namePrefix}_${pulumi.getStack()}`) : database.toUpperCase(),
         schema: schema.toUpperCase(),
         reloadSchedule,
-        privateKey: r.secret("snowflakePrivateKey", false),
-        password: r.secret("snowflakePassword", false),
-        authentication: hasKey ? "privateKey" : "password",
+        awsRegion,
+        privateKey: r.secret("snowflakePrivateKey"),
+        password: r.secret("snowflakePassword"),
+        authentication: hasKey ? "privateKey" : hasPassword ? "password" : "environment",
     };
 }

@@ -13,6 +13,7 @@ import { SpotifySecret } from "./components/secret";
 import { SnowflakeLoad } from "./components/snowflake";
 import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
+import { permissionsBoundaryArn } from "./boundary";
 import { loadConfig } from "./config";
 import { contract } from "./lakeContract";
 import * as links from "./consoleLinks";
@@ -29,13 +30,16 @@ const provider = new aws.Provider("aws", {
 });
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 const account = aws.getCallerIdentityOutput({}, { provider });
+const partition = aws.getPartitionOutput({}, { provider }).partition;
+// The bootstrap's boundary of this stack: its deploy role creates no role without it.
+const permissionsBoundary = config.permissionsBoundary
+    ? pulumi.all([partition, account.accountId]).apply(([p, id]) => permissionsBoundaryArn(p, id, config.namePrefix, config.stack))
+    : undefined;
 
 const storage = new Storage(`${base}-lake`, { config: config.storage }, opts);
 
+// Declared without its value, which never enters the state (docs/stack.md, "Who can do what").
 const credentials = new SpotifySecret(`${base}-spotify-credentials`, {
-    clientId: config.spotify.clientId,
-    clientSecret: config.spotify.clientSecret,
-    refreshToken: config.spotify.refreshToken,
     recoveryWindowInDays: config.spotify.secretRecoveryWindowDays,
     protect: config.storage.protectData,
 }, opts);
@@ -72,6 +76,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
         EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
     },
     statements: extractStatements(storage.raw.arn, credentials.arn),
+    permissionsBoundary,
 }, opts);
 
 const transform = new LambdaFunction(`${base}-transform`, {
@@ -90,6 +95,7 @@ const transform = new LambdaFunction(`${base}-transform`, {
         [contract.environment.transform.tableFormat]: config.catalog.tableFormat,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),
+    permissionsBoundary,
 }, opts);
 
 const schedule = new Schedule(`${base}-schedule`, { config: config.schedule, target: extract }, opts);
@@ -104,6 +110,7 @@ const catalog = new Catalog(`${base}-catalog`, {
     databaseName: glueDatabaseName(base),
     crawlerSchedule: config.catalog.crawlerSchedule,
     tableFormat: config.catalog.tableFormat,
+    permissionsBoundary,
 }, opts);
 
 const analytics = new Analytics(`${base}-analytics`, {
@@ -119,6 +126,8 @@ if (config.snowflake.enabled) {
         tableFormat: config.catalog.tableFormat,
         transformedBucket: storage.transformed,
         accountId: account.accountId,
+        region: config.region,
+        permissionsBoundary,
     }, opts);
 }
 

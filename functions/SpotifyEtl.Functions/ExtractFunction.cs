@@ -185,7 +185,7 @@ public sealed class ExtractFunction
         {
             // Never echo the secret's content: it holds the credentials.
             throw new SpotifyConfigurationException(
-                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; set it with `pulumi config set --secret` and `pulumi up`.");
+                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: aws secretsmanager put-secret-value --secret-id <stack output spotifySecretArn> --secret-string file://<credentials file>.");
         }
     }
 

@@ -1,59 +1,183 @@
-// Spotify Stack's CI in AWS: GitHub's OIDC provider and the two roles the workflows assume. Run once per AWS
-// account, with credentials allowed to manage IAM (an administrator), from this folder:
-//   npm ci --prefix ..            (the program uses infra/'s packages)
-//   pulumi stack init ci && pulumi config set githubRepository <owner>/<name> && pulumi up
-// Then store the outputs previewRoleArn and deployRoleArn as the repository secrets AWS_PREVIEW_ROLE_ARN and
-// AWS_DEPLOY_ROLE_ARN (README, "Continuous delivery").
+// Spotify Stack's delivery in AWS and GitHub, once per AWS account, with administrator credentials (and a GitHub
+// token allowed to administer the repository, unless manageGitHub is false). It declares:
+//   - the state bucket of a self-managed backend (versioned, encrypted, public access blocked, TLS only),
+//   - per stack: a KMS key for the stack's secrets provider, the permissions boundary of every role the stack
+//     creates, a preview role and a deploy role, each trusting only its GitHub environment,
+//   - in GitHub: the repository's OIDC subject (repo, context, ref), per stack the `<stack>` environment (main
+//     only, reviewers where asked) and the `<stack>-preview` environment, their AWS_ROLE_ARN variables, the
+//     backend URL variable, and a ruleset on main.
+// Steps: docs/deploying.md.
 import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { deployPolicy, deploySubjects, githubOidcUrl, previewPolicy, previewSubjects, stsAudience, trustPolicy } from "./policies";
+import { permissionsBoundaryName } from "../boundary";
+import {
+    boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
+    stsAudience, subjectClaimKeys, trustPolicy,
+} from "./policies";
 
 const config = new pulumi.Config();
+const problems: string[] = [];
 const repository = config.require("githubRepository");
 if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new pulumi.RunError(`spotify-stack-ci:githubRepository must be owner/name, e.g. octo-org/spotify-stack (got "${repository}")`);
+    problems.push(`githubRepository must be owner/name, e.g. octo-org/spotify-stack (got "${repository}")`);
 }
-const environments = config.getObject<string[]>("deployEnvironments") ?? ["dev", "production"];
-if (environments.length === 0 || !environments.every((e) => /^[A-Za-z0-9_.-]+$/.test(e))) {
-    throw new pulumi.RunError(`spotify-stack-ci:deployEnvironments must list GitHub environment names (got ${JSON.stringify(environments)})`);
+const stacks = config.getObject<string[]>("stacks") ?? ["dev", "production"];
+// Letters and digits only: `<namePrefix>-dev-*` then never matches another stack's names.
+if (stacks.length === 0 || !stacks.every((s) => /^[a-z][a-z0-9]{0,19}$/.test(s))) {
+    problems.push(`stacks must list the stack names, lowercase letters and digits (got ${JSON.stringify(stacks)})`);
 }
 const namePrefix = config.get("namePrefix") ?? "spotify";
 if (!/^[a-z][a-z0-9-]{0,19}$/.test(namePrefix)) {
-    throw new pulumi.RunError(`spotify-stack-ci:namePrefix must be the stacks' namePrefix: 1-20 lowercase letters, digits or hyphens (got "${namePrefix}")`);
+    problems.push(`namePrefix must be the stacks' namePrefix: 1-20 lowercase letters, digits or hyphens (got "${namePrefix}")`);
 }
 const stateBucket = config.get("stateBucket") ?? "";
+if (stateBucket !== "" && (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket) || stacks.some((s) => stateBucket.startsWith(`${namePrefix}-${s}-`)))) {
+    problems.push(`stateBucket must be an S3 bucket name outside every stack's names (<namePrefix>-<stack>-...) (got "${stateBucket}")`);
+}
 const existingProvider = config.get("oidcProviderArn") ?? "";
+const manageGitHub = config.getBoolean("manageGitHub") ?? true;
+const reviewedStacks = config.getObject<string[]>("reviewedStacks") ?? ["production"];
+const reviewerUserIds = config.getObject<number[]>("reviewerUserIds") ?? [];
+const reviewerTeamIds = config.getObject<number[]>("reviewerTeamIds") ?? [];
+if (manageGitHub && reviewedStacks.length > 0 && reviewerUserIds.length + reviewerTeamIds.length === 0) {
+    problems.push("reviewerUserIds or reviewerTeamIds must name who approves deployments of "
+        + `${reviewedStacks.join(", ")} (GitHub ids: gh api users/<login> --jq .id), or set reviewedStacks to []`);
+}
+if (!reviewedStacks.every((s) => stacks.includes(s))) {
+    problems.push(`reviewedStacks must be among stacks (${stacks.join(", ")}) (got ${JSON.stringify(reviewedStacks)})`);
+}
+if (problems.length > 0) {
+    throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - ${problems.map((p) => `spotify-stack-ci:${p}`).join("\n  - ")}`);
+}
 
+const region = aws.getRegionOutput().name;
+const accountId = aws.getCallerIdentityOutput({}).accountId;
 const provider = existingProvider !== ""
     ? pulumi.output(existingProvider)
     : new aws.iam.OpenIdConnectProvider("github-actions", { url: githubOidcUrl, clientIdLists: [stsAudience] }).arn;
-const accountId = aws.getCallerIdentityOutput({}).accountId;
 
-// Outside `<namePrefix>-*`, so the deploy role, which manages the stacks' roles, cannot change these two.
-const roleName = (purpose: string) => `github-actions-${namePrefix}-${purpose}`;
+// The state bucket: every write kept (versions), encrypted, never public, reachable over TLS only.
+let backendUrl: pulumi.Output<string> | undefined;
+if (stateBucket !== "") {
+    const bucket = new aws.s3.Bucket("state", { bucket: stateBucket }, { protect: true });
+    new aws.s3.BucketVersioning("state", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    new aws.s3.BucketServerSideEncryptionConfiguration("state", {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+    });
+    new aws.s3.BucketPublicAccessBlock("state", {
+        bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    });
+    new aws.s3.BucketOwnershipControls("state", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new aws.s3.BucketPolicy("state-tls-only", { bucket: bucket.id, policy: JSON.stringify(stateBucketPolicy(stateBucket)) });
+    backendUrl = pulumi.interpolate`s3://${stateBucket}?region=${region}`;
+}
 
-const preview = new aws.iam.Role("preview", {
-    name: roleName("preview"),
-    description: `pulumi preview from pull requests of ${repository}: read-only`,
-    assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, previewSubjects(repository)))),
-    maxSessionDuration: 3600,
-});
-new aws.iam.RolePolicy("preview-read", {
-    role: preview.name,
-    policy: accountId.apply((id) => JSON.stringify(previewPolicy({ accountId: id, namePrefix, stateBucket }))),
-});
+// Outside `<namePrefix>-<stack>-*`, so no deploy role, which manages its stack's roles, can change these.
+const roleName = (stack: string, purpose: string) => `github-actions-${namePrefix}-${stack}-${purpose}`;
 
-const deploy = new aws.iam.Role("deploy", {
-    name: roleName("deploy"),
-    description: `pulumi up from the ${environments.join(", ")} environments of ${repository}`,
-    assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, deploySubjects(repository, environments)))),
-    maxSessionDuration: 3600,
-});
-new aws.iam.RolePolicy("deploy-manage", {
-    role: deploy.name,
-    policy: accountId.apply((id) => JSON.stringify(deployPolicy({ accountId: id, namePrefix, stateBucket }))),
-});
+interface StackAccess {
+    readonly previewRoleArn: pulumi.Output<string>;
+    readonly deployRoleArn: pulumi.Output<string>;
+    readonly secretsProvider: pulumi.Output<string>;
+    readonly permissionsBoundaryArn: pulumi.Output<string>;
+}
+
+const access: Record<string, StackAccess> = {};
+for (const stack of stacks) {
+    const key = new aws.kms.Key(`${stack}-secrets`, {
+        description: `Secrets provider of the ${stack} stack of ${repository} (awskms://)`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: accountId.apply((id) => JSON.stringify(secretsKeyPolicy(id))),
+    }, { protect: true });
+    const alias = new aws.kms.Alias(`${stack}-secrets`, { name: `alias/${namePrefix}-${stack}-pulumi-secrets`, targetKeyId: key.keyId });
+
+    const boundary = new aws.iam.Policy(`${stack}-boundary`, {
+        name: permissionsBoundaryName(namePrefix, stack),
+        description: `The most any role of the ${stack} stack may do`,
+        policy: accountId.apply((id) => JSON.stringify(boundaryPolicy({ accountId: id, namePrefix, stack }))),
+    });
+
+    const scope = pulumi.all([accountId, key.arn]).apply(([id, keyArn]) => ({ accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn }));
+    const preview = new aws.iam.Role(`${stack}-preview`, {
+        name: roleName(stack, "preview"),
+        description: `pulumi preview of the ${stack} stack from pull requests of ${repository}: read-only`,
+        assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, previewSubjects(repository, stack)))),
+        maxSessionDuration: 3600,
+    });
+    new aws.iam.RolePolicy(`${stack}-preview-read`, { role: preview.name, policy: scope.apply((s) => JSON.stringify(previewPolicy(s))) });
+
+    const deploy = new aws.iam.Role(`${stack}-deploy`, {
+        name: roleName(stack, "deploy"),
+        description: `pulumi up of the ${stack} stack from the ${stack} environment of ${repository}, on main`,
+        assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, deploySubject(repository, stack)))),
+        maxSessionDuration: 3600,
+    });
+    new aws.iam.RolePolicy(`${stack}-deploy-manage`, { role: deploy.name, policy: scope.apply((s) => JSON.stringify(deployPolicy(s))) });
+
+    access[stack] = {
+        previewRoleArn: preview.arn,
+        deployRoleArn: deploy.arn,
+        secretsProvider: pulumi.interpolate`awskms://${alias.name}?region=${region}`,
+        permissionsBoundaryArn: boundary.arn,
+    };
+}
+
+if (manageGitHub) {
+    const [owner, name] = repository.split("/") as [string, string];
+    const gh = new github.Provider("github", { owner });
+    const inGitHub = { provider: gh };
+
+    // The subject AWS matches carries the ref: a deploy role trusts its environment on main only.
+    new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate("oidc-subject", {
+        repository: name, useDefault: false, includeClaimKeys: [...subjectClaimKeys],
+    }, inGitHub);
+
+    for (const stack of stacks) {
+        const reviewed = reviewedStacks.includes(stack);
+        const environment = new github.RepositoryEnvironment(stack, {
+            repository: name,
+            environment: stack,
+            deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+            preventSelfReview: reviewed,
+            canAdminsBypass: false,
+            ...(reviewed ? { reviewers: [{ users: reviewerUserIds, teams: reviewerTeamIds }] } : {}),
+        }, inGitHub);
+        new github.RepositoryEnvironmentDeploymentPolicy(`${stack}-main`, {
+            repository: name, environment: environment.environment, branchPattern: "main",
+        }, inGitHub);
+        new github.ActionsEnvironmentVariable(`${stack}-role`, {
+            repository: name, environment: environment.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.deployRoleArn,
+        }, inGitHub);
+
+        // Previews of pull requests (ref refs/pull/N/merge, so no branch rule) and of main: no reviewers, the read-only role.
+        const preview = new github.RepositoryEnvironment(`${stack}-preview`, {
+            repository: name, environment: previewEnvironment(stack), canAdminsBypass: true,
+        }, inGitHub);
+        new github.ActionsEnvironmentVariable(`${stack}-preview-role`, {
+            repository: name, environment: preview.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.previewRoleArn,
+        }, inGitHub);
+    }
+    if (backendUrl !== undefined) {
+        new github.ActionsVariable("backend-url", { repository: name, variableName: "PULUMI_BACKEND_URL", value: backendUrl }, inGitHub);
+    }
+    new github.RepositoryRuleset("main", {
+        repository: name,
+        name: "main",
+        target: "branch",
+        enforcement: "active",
+        conditions: { refName: { includes: ["~DEFAULT_BRANCH"], excludes: [] } },
+        rules: {
+            deletion: true,
+            nonFastForward: true,
+            pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
+            requiredStatusChecks: { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true },
+        },
+    }, inGitHub);
+}
 
 export const oidcProviderArn = provider;
-export const previewRoleArn = preview.arn;
-export const deployRoleArn = deploy.arn;
+export const backend = backendUrl ?? "Pulumi Cloud (no stateBucket)";
+export const stackAccess = access;

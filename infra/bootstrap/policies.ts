@@ -1,31 +1,42 @@
-// The IAM documents of the workflows' roles, as pure functions a test can read.
+// The IAM documents of the workflows' roles and of the stacks' permissions boundaries, as pure functions a test
+// can evaluate. Every stack has its own two roles and its own boundary, each scoped to that stack's names
+// (`<namePrefix>-<stack>-...`), so a job of one environment can change nothing of another.
 //
-// Trust: GitHub's OIDC token for this repository only, audience sts.amazonaws.com, and a `sub` naming the event or
-// environment: `repo:<owner>/<name>:pull_request` for previews, `repo:<owner>/<name>:environment:<env>` for
-// deployments (a job that names an environment gets that subject, so the environment's protection rules,
-// required reviewers and the main-only branch policy, gate the role).
+// Trust: GitHub's OIDC token for this repository only, audience sts.amazonaws.com, with the subject the
+// repository's customisation (repo, context, ref) gives it: a stack's deploy role trusts only jobs of the stack's
+// environment running on main; its preview role trusts only jobs of the `<stack>-preview` environment running
+// on a pull request's merge ref or on main.
 //
-// Preview: read-only, no wildcard action. Every resource is scoped to names that start with the stacks'
-// namePrefix, except the two reads AWS authorizes on broader resources only (listed in
-// `previewReadsWithoutResourceScope` with the reason). The secret's value is not readable: previews run
-// without --refresh.
+// Preview: reads what the stack declares (no wildcard action, no secret value), reads the stack's state and
+// decrypts with the stack's KMS key (Pulumi opens the stack's data key before any preview; the stack holds no
+// secret value to decrypt). It takes no lock: Pulumi's self-managed backend takes none for a preview.
 //
-// Deploy: creates, updates and deletes what the stack declares. Its actions are service wildcards (`s3:*`, ...)
-// because a deployment of a changing program needs whatever actions its resources' create, update and delete
-// use; each is listed in `deployServiceWildcards` with its reason, and every such statement is scoped to
-// the stacks' resource names. IAM is not a wildcard: role management on the stacks' roles only, PassRole only
-// to Lambda and Glue.
+// Deploy: creates, updates and deletes what the stack declares. Its actions are service wildcards, each listed
+// in `deployServiceWildcards` with its reason and scoped to the stack's names; IAM is not a wildcard. Every
+// role it creates must carry the stack's permissions boundary, which it can neither remove nor change. It may
+// not read or write a secret's value, use KMS beyond decrypting its stack's data key, or assume any role.
+
+import { permissionsBoundaryArn } from "../boundary";
 
 export const githubOidcUrl = "https://token.actions.githubusercontent.com";
 export const githubOidcHost = "token.actions.githubusercontent.com";
 export const stsAudience = "sts.amazonaws.com";
+/** The claims the repository's OIDC subject carries (set by the bootstrap, or scripted: docs/deploying.md). */
+export const subjectClaimKeys = ["repo", "context", "ref"] as const;
+/** The Pulumi project whose stacks the roles deploy (Pulumi.yaml at the repository root). */
+export const stackProject = "spotify-stack";
+
+type ConditionBlock = Record<string, Record<string, string | readonly string[]>>;
 
 export interface Statement {
     readonly Sid: string;
     readonly Effect: "Allow" | "Deny";
+    /** Resource policies only (the state bucket's, the keys'). */
+    readonly Principal?: "*" | { readonly AWS: string };
     readonly Action: readonly string[];
-    readonly Resource: readonly string[];
-    readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
+    readonly Resource?: readonly string[];
+    readonly NotResource?: readonly string[];
+    readonly Condition?: ConditionBlock;
 }
 
 export interface PolicyDocument {
@@ -33,20 +44,35 @@ export interface PolicyDocument {
     readonly Statement: readonly Statement[];
 }
 
-export interface Scope {
+export interface StackScope {
     readonly accountId: string;
-    /** The stacks' namePrefix: their physical names start with `<namePrefix>-`, Glue databases with `<namePrefix>_`. */
+    /** The stacks' namePrefix: a stack's physical names start with `<namePrefix>-<stack>-`. */
     readonly namePrefix: string;
+    readonly stack: string;
     /** A self-managed backend's bucket; empty for Pulumi Cloud. */
     readonly stateBucket: string;
+    /** The KMS key of the stack's secrets provider (awskms://...). */
+    readonly secretsKeyArn: string;
 }
 
-/** Subjects of the OIDC token that may assume the preview role. */
-export const previewSubjects = (repository: string): string[] => [`repo:${repository}:pull_request`];
+/** The ARN of a stack's permissions boundary, which the bootstrap creates and the stack's roles carry. */
+export const boundaryArn = (s: Pick<StackScope, "accountId" | "namePrefix" | "stack">): string =>
+    permissionsBoundaryArn("aws", s.accountId, s.namePrefix, s.stack);
 
-/** Subjects of the OIDC token that may assume the deploy role. */
-export const deploySubjects = (repository: string, environments: readonly string[]): string[] =>
-    environments.map((e) => `repo:${repository}:environment:${e}`);
+/** The OIDC subject of a stack's deploy jobs: its environment, on main. */
+export const deploySubject = (repository: string, stack: string): string =>
+    `repo:${repository}:environment:${stack}:ref:refs/heads/main`;
+
+/**
+ * The OIDC subjects of a stack's preview jobs, in the `<stack>-preview` environment: a pull request's merge ref,
+ * and main, where the deploy workflow previews a reviewed stack before its reviewers approve.
+ */
+export const previewSubjects = (repository: string, stack: string): string[] => [
+    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/pull/*/merge`,
+    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/heads/main`,
+];
+
+export const previewEnvironment = (stack: string): string => `${stack}-preview`;
 
 export interface TrustPolicy {
     readonly Version: "2012-10-17";
@@ -55,11 +81,16 @@ export interface TrustPolicy {
         readonly Effect: "Allow";
         readonly Principal: { readonly Federated: string };
         readonly Action: "sts:AssumeRoleWithWebIdentity";
-        readonly Condition: { readonly StringEquals: Record<string, string | readonly string[]> };
+        readonly Condition: ConditionBlock;
     }[];
 }
 
-export function trustPolicy(providerArn: string, subjects: readonly string[]): TrustPolicy {
+/** Exact subjects match with StringEquals; subjects with `*` (a pull request's number) with StringLike. */
+export function trustPolicy(providerArn: string, subjects: string | readonly string[]): TrustPolicy {
+    const list = [subjects].flat();
+    const condition: ConditionBlock = list.every((s) => !s.includes("*"))
+        ? { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience, [`${githubOidcHost}:sub`]: list.length === 1 ? list[0]! : list } }
+        : { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience }, StringLike: { [`${githubOidcHost}:sub`]: list } };
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -67,20 +98,24 @@ export function trustPolicy(providerArn: string, subjects: readonly string[]): T
             Effect: "Allow",
             Principal: { Federated: providerArn },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${githubOidcHost}:aud`]: stsAudience,
-                    [`${githubOidcHost}:sub`]: subjects,
-                },
-            },
+            Condition: condition,
         }],
     };
 }
 
-/** Reads AWS authorizes only on resources broader than the stacks' names, and why. */
+/** Reads AWS authorizes only on resources broader than the stack's names, and why. */
 export const previewReadsWithoutResourceScope: Readonly<Record<string, string>> = {
     "glue:GetClassifier": "Glue classifiers have no ARN: AWS authorizes classifier actions on Resource \"*\" only.",
-    "logs:DescribeLogGroups": "Authorized on the account's log-group:* (it lists groups by name prefix); it returns names and settings, no log events.",
+    "logs:DescribeLogGroups": "Authorized on Resource \"*\" only (it lists groups by name prefix); it returns names and settings, no log events.",
+};
+
+/** Writes of the deploy role AWS authorizes only on Resource "*", and why. */
+export const deployActionsWithoutResourceScope: Readonly<Record<string, string>> = {
+    ...previewReadsWithoutResourceScope,
+    "glue:CreateClassifier": "Glue classifiers have no ARN.",
+    "glue:UpdateClassifier": "Glue classifiers have no ARN.",
+    "glue:DeleteClassifier": "Glue classifiers have no ARN.",
+    "glue:CreateCrawler": "Glue authorizes creating a crawler on Resource \"*\" only; its later changes are scoped to the crawler's ARN.",
 };
 
 /** Service wildcards of the deploy role, and why each is needed. */
@@ -91,65 +126,93 @@ export const deployServiceWildcards: Readonly<Record<string, string>> = {
     "sqs:*": "dead-letter queues and their policies",
     "sns:*": "the alarm topic and its e-mail subscription",
     "events:*": "the schedule rule and its target",
-    "secretsmanager:*": "the credentials secret and its versions",
-    "glue:*": "the database, tables, classifier and crawler",
+    "secretsmanager:*": "the credentials secret's metadata (its value is denied)",
+    "glue:*": "the database, tables and crawler",
     "athena:*": "the workgroup and its named queries",
-    "cloudwatch:*": "the alarms",
+    "cloudwatch:*": "the alarms and the dashboard",
 };
 
-const arns = (s: Scope) => {
-    const p = s.namePrefix;
-    const glueName = p.replace(/-/g, "_");
+/** A stack's resources, by the names the program gives them. */
+export function stackArns(s: Pick<StackScope, "accountId" | "namePrefix" | "stack">) {
+    const p = `${s.namePrefix}-${s.stack}`;
+    const glueName = p.toLowerCase().replace(/[^a-z0-9_]/g, "_");
     const a = s.accountId;
     return {
+        prefix: p,
         buckets: [`arn:aws:s3:::${p}-*`],
         objects: [`arn:aws:s3:::${p}-*/*`],
         functions: [`arn:aws:lambda:*:${a}:function:${p}-*`],
         roles: [`arn:aws:iam::${a}:role/${p}-*`],
-        rolePolicies: [`arn:aws:iam::${a}:role/${p}-*`],
         logGroups: [`arn:aws:logs:*:${a}:log-group:/aws/lambda/${p}-*`],
-        accountLogGroups: [`arn:aws:logs:*:${a}:log-group:*`],
+        crawlerLogGroups: [`arn:aws:logs:*:${a}:log-group:/aws-glue/crawlers`, `arn:aws:logs:*:${a}:log-group:/aws-glue/crawlers:*`],
         queues: [`arn:aws:sqs:*:${a}:${p}-*`],
         topics: [`arn:aws:sns:*:${a}:${p}-*`],
         rules: [`arn:aws:events:*:${a}:rule/${p}-*`],
         secrets: [`arn:aws:secretsmanager:*:${a}:secret:${p}-*`],
         glue: [
             `arn:aws:glue:*:${a}:catalog`,
-            `arn:aws:glue:*:${a}:database/${glueName}_*`,
-            `arn:aws:glue:*:${a}:table/${glueName}_*/*`,
+            `arn:aws:glue:*:${a}:database/${glueName}`,
+            `arn:aws:glue:*:${a}:table/${glueName}/*`,
             `arn:aws:glue:*:${a}:crawler/${p}-*`,
         ],
         workgroups: [`arn:aws:athena:*:${a}:workgroup/${p}-*`],
-        alarms: [`arn:aws:cloudwatch:*:${a}:alarm:${p}-*`],
+        cloudwatch: [`arn:aws:cloudwatch:*:${a}:alarm:${p}-*`, `arn:aws:cloudwatch::${a}:dashboard/${p}-*`],
     };
-};
+}
 
-function stateStatements(s: Scope, write: "locks" | "all"): Statement[] {
+/**
+ * The stack's objects in a self-managed backend (project-scoped layout): its checkpoint, history, backups and
+ * locks, under .pulumi/ of the state bucket.
+ */
+export function stateObjects(bucket: string, stack: string): { checkpoint: string[]; all: string[]; meta: string[] } {
+    const root = `arn:aws:s3:::${bucket}/.pulumi`;
+    return {
+        checkpoint: [`${root}/stacks/${stackProject}/${stack}.json`],
+        all: [
+            `${root}/stacks/${stackProject}/${stack}.json`,
+            `${root}/stacks/${stackProject}/${stack}.json.*`,
+            `${root}/history/${stackProject}/${stack}/*`,
+            `${root}/backups/${stackProject}/${stack}/*`,
+            `${root}/locks/${stackProject}/${stack}/*`,
+        ],
+        meta: [`${root}/meta.yaml`],
+    };
+}
+
+function stateStatements(s: StackScope, access: "read" | "write"): Statement[] {
     if (s.stateBucket === "") {
         return [];
     }
-    const bucket = `arn:aws:s3:::${s.stateBucket}`;
+    const objects = stateObjects(s.stateBucket, s.stack);
     return [
-        { Sid: "StateList", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [bucket] },
-        { Sid: "StateRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucket}/.pulumi/*`] },
         {
-            Sid: write === "locks" ? "StateLocks" : "StateWrite",
+            Sid: "StateList",
             Effect: "Allow",
-            Action: ["s3:PutObject", "s3:DeleteObject"],
-            Resource: [write === "locks" ? `${bucket}/.pulumi/locks/*` : `${bucket}/.pulumi/*`],
+            Action: ["s3:ListBucket"],
+            Resource: [`arn:aws:s3:::${s.stateBucket}`],
+            Condition: { StringLike: { "s3:prefix": [".pulumi/*", `.pulumi/stacks/${stackProject}/${s.stack}*`] } },
         },
+        { Sid: "StateLocate", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:aws:s3:::${s.stateBucket}`] },
+        { Sid: "StateRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...objects.meta, ...(access === "read" ? objects.checkpoint : objects.all)] },
+        ...(access === "write"
+            ? [{ Sid: "StateWrite", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: objects.all }]
+            : []),
     ];
 }
 
-/** The preview role: reads the configuration of what the stacks contain, nothing else. */
-export function previewPolicy(s: Scope): PolicyDocument {
-    const r = arns(s);
+/** Decrypting the stack's data key: what `pulumi preview` and `pulumi up` of a KMS-encrypted stack need of KMS. */
+const secretsKeyStatement = (s: StackScope): Statement =>
+    ({ Sid: "OpenStackSecretsProvider", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [s.secretsKeyArn] });
+
+/** The preview role of one stack: reads the configuration of what the stack contains, nothing else. */
+export function previewPolicy(s: StackScope): PolicyDocument {
+    const r = stackArns(s);
     const allow = (Sid: string, Action: string[], Resource: string[]): Statement => ({ Sid, Effect: "Allow", Action, Resource });
     return {
         Version: "2012-10-17",
         Statement: [
             allow("ReadBucketConfiguration", [
-                "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
+                "s3:ListBucket", "s3:GetAccelerateConfiguration", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
                 "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
                 "s3:GetBucketPolicyStatus", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment", "s3:GetBucketTagging",
                 "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
@@ -162,7 +225,7 @@ export function previewPolicy(s: Scope): PolicyDocument {
             ], r.functions),
             allow("ReadRoles", ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"], r.roles),
             allow("ReadLogGroups", ["logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], r.logGroups),
-            allow("ListLogGroups", ["logs:DescribeLogGroups"], r.accountLogGroups),
+            allow("ListLogGroups", ["logs:DescribeLogGroups"], ["*"]),
             allow("ReadQueues", ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"], r.queues),
             allow("ReadTopics", ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"], r.topics),
             allow("ReadRules", ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"], r.rules),
@@ -171,39 +234,121 @@ export function previewPolicy(s: Scope): PolicyDocument {
             allow("ReadCatalog", ["glue:GetCrawler", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetTags"], r.glue),
             allow("ReadClassifiers", ["glue:GetClassifier"], ["*"]),
             allow("ReadWorkgroups", ["athena:BatchGetNamedQuery", "athena:GetNamedQuery", "athena:GetWorkGroup", "athena:ListTagsForResource"], r.workgroups),
-            allow("ReadAlarms", ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"], r.alarms),
-            ...stateStatements(s, "locks"),
+            allow("ReadAlarmsAndDashboard", ["cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"], r.cloudwatch),
+            secretsKeyStatement(s),
+            ...stateStatements(s, "read"),
         ],
     };
 }
 
-/** The deploy role: manages what the stacks declare, under their names. */
-export function deployPolicy(s: Scope): PolicyDocument {
-    const r = arns(s);
-    const allow = (Sid: string, Action: string[], Resource: string[], Condition?: Statement["Condition"]): Statement =>
+/** The deploy role of one stack: manages what the stack declares, under its names. */
+export function deployPolicy(s: StackScope): PolicyDocument {
+    const r = stackArns(s);
+    const boundary = boundaryArn(s);
+    const allow = (Sid: string, Action: string[], Resource: string[], Condition?: ConditionBlock): Statement =>
         Condition === undefined ? { Sid, Effect: "Allow", Action, Resource } : { Sid, Effect: "Allow", Action, Resource, Condition };
+    const withBoundary: ConditionBlock = { StringEquals: { "iam:PermissionsBoundary": boundary } };
     return {
         Version: "2012-10-17",
         Statement: [
             allow("ManageBuckets", ["s3:*"], [...r.buckets, ...r.objects]),
             allow("ManageFunctions", ["lambda:*"], r.functions),
             allow("ManageLogGroups", ["logs:*"], r.logGroups),
-            allow("ListLogGroups", ["logs:DescribeLogGroups"], r.accountLogGroups),
             allow("ManageQueues", ["sqs:*"], r.queues),
             allow("ManageTopics", ["sns:*"], r.topics),
             allow("ManageRules", ["events:*"], r.rules),
-            allow("ManageSecret", ["secretsmanager:*"], r.secrets),
+            allow("ManageSecretMetadata", ["secretsmanager:*"], r.secrets),
             allow("ManageCatalog", ["glue:*"], r.glue),
-            allow("ManageClassifiers", ["glue:CreateClassifier", "glue:DeleteClassifier", "glue:GetClassifier", "glue:UpdateClassifier"], ["*"]),
+            allow("ActionsWithoutResourceScope", Object.keys(deployActionsWithoutResourceScope), ["*"]),
             allow("ManageWorkgroups", ["athena:*"], r.workgroups),
-            allow("ManageAlarms", ["cloudwatch:*"], r.alarms),
-            allow("ManageStackRoles", [
-                "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
-                "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags", "iam:PutRolePolicy", "iam:TagRole",
-                "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
+            allow("ManageAlarmsAndDashboard", ["cloudwatch:*"], r.cloudwatch),
+            allow("ReadStackRoles", [
+                "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies",
+                "iam:ListRoleTags", "iam:TagRole", "iam:UntagRole",
             ], r.roles),
+            // A role is created, changed, given a policy or deleted only with the stack's boundary on it: nothing the
+            // stack creates can exceed the boundary, and no role without it can be touched.
+            allow("BoundedStackRoles", [
+                "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole",
+            ], r.roles, withBoundary),
             allow("PassStackRoles", ["iam:PassRole"], r.roles, { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } }),
-            ...stateStatements(s, "all"),
+            secretsKeyStatement(s),
+            ...stateStatements(s, "write"),
+            {
+                Sid: "NoRoleWithoutTheBoundary",
+                Effect: "Deny",
+                Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+                Resource: ["*"],
+                Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
+            },
+            {
+                Sid: "BoundariesStay",
+                Effect: "Deny",
+                Action: [
+                    "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+                    "iam:SetDefaultPolicyVersion", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+                ],
+                Resource: ["*"],
+            },
+            { Sid: "NoSecretValues", Effect: "Deny", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue"], Resource: ["*"] },
+            { Sid: "NoAssumedRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"], Resource: ["*"] },
         ],
+    };
+}
+
+/**
+ * The most any role of the stack may do: the functions', the crawler's and Snowflake's roles, whatever inline
+ * policy the deploy role puts on them. The stack's buckets, secret, queues, catalog and log groups, nothing else.
+ */
+export function boundaryPolicy(s: Pick<StackScope, "accountId" | "namePrefix" | "stack">): PolicyDocument {
+    const r = stackArns(s);
+    const glue = r.glue.filter((arn) => !arn.includes(":crawler/"));
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "LakeObjects",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetBucketLocation"],
+                Resource: [...r.buckets, ...r.objects],
+            },
+            { Sid: "SpotifyCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], Resource: r.secrets },
+            { Sid: "DeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: r.queues },
+            { Sid: "FunctionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: r.logGroups },
+            { Sid: "CrawlerLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: r.crawlerLogGroups },
+            {
+                Sid: "CatalogPartitions",
+                Effect: "Allow",
+                Action: [
+                    "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
+                    "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
+                ],
+                Resource: glue,
+            },
+        ],
+    };
+}
+
+/** The key policy of a stack's secrets key: the account's IAM policies decide who uses it (the roles' own policies). */
+export function secretsKeyPolicy(accountId: string): PolicyDocument & { Statement: readonly (Statement & { Principal: { AWS: string } })[] } {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "AccountIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: ["kms:*"], Resource: ["*"] }],
+    };
+}
+
+/** The state bucket's policy: TLS only. */
+export function stateBucketPolicy(bucket: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:*"],
+            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
     };
 }

@@ -1,8 +1,9 @@
 // The workflows' view of the stacks (run from infra/: `npm run --prefix infra --silent ci -- <command>`).
 //   publish         publishes the functions once for every architecture a Pulumi.<stack>.yaml uses, into
 //                   .build/functions/<architecture>: the job that builds hands these folders to every stack job
-//   stack <name>    prints `package-path=...` and `region=...` for $GITHUB_OUTPUT: the folder to pass as
-//                   functionsPackagePath and the stack's aws:region
+//   stack <name>    prints `package-path=...`, `region=...` and `stack-name=...` for $GITHUB_OUTPUT: the folder
+//                   to pass as functionsPackagePath, the stack's aws:region, and the stack's name as the backend
+//                   wants it (org-qualified on Pulumi Cloud, from PULUMI_ORGANIZATION)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
@@ -43,6 +44,26 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
     return { architecture, region };
 }
 
+/**
+ * The stack's name for `pulumi --stack`: on Pulumi Cloud (no PULUMI_BACKEND_URL) `<organization>/<project>/<stack>`,
+ * since an unqualified name means the token owner's default organization; on an S3 backend the plain name, once
+ * the URL names the bucket's region (without it, a stack in another region cannot reach its state).
+ */
+export function qualifiedStackName(stack: string, backendUrl: string, organization: string): string {
+    if (backendUrl !== "") {
+        if (backendUrl.startsWith("s3://") && !/[?&]region=[a-z]{2}(-[a-z]+)+-\d(&|$)/.test(backendUrl)) {
+            throw new Error(`PULUMI_BACKEND_URL ${backendUrl.replace(/\?.*$/, "")} names no region: use s3://<bucket>?region=<the bucket's region> `
+                + "(the bootstrap's output `backend`), or the stacks in other regions cannot reach their state");
+        }
+        return stack;
+    }
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(organization)) {
+        throw new Error("PULUMI_ORGANIZATION is not set: with Pulumi Cloud as the backend, set the repository variable PULUMI_ORGANIZATION "
+            + "to the organization that owns the stacks (or set PULUMI_BACKEND_URL for a self-managed backend)");
+    }
+    return `${organization}/${projectName}/${stack}`;
+}
+
 function main(argv: readonly string[]): void {
     const [command, stack] = argv;
     if (command === "publish") {
@@ -55,6 +76,7 @@ function main(argv: readonly string[]): void {
         const settings = stackSettings(stack);
         console.log(`package-path=${path.join(defaultOutputRoot, settings.architecture)}`);
         console.log(`region=${settings.region}`);
+        console.log(`stack-name=${qualifiedStackName(stack, process.env["PULUMI_BACKEND_URL"] ?? "", process.env["PULUMI_ORGANIZATION"] ?? "")}`);
     } else {
         console.error("usage: npm run --prefix infra --silent ci -- publish | stack <name>");
         process.exitCode = 64;

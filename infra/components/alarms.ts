@@ -121,7 +121,7 @@ export class Alarms extends pulumi.ComponentResource {
             },
         }, child);
         countAlarm("reauthorization-required", reauthorizationRequiredMetric,
-            "Spotify rejected the refresh token (invalid_grant): authorize again and pulumi config set --secret spotifyRefreshToken, then pulumi up.");
+            "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then aws secretsmanager put-secret-value --secret-id <spotifySecretArn> --secret-string file://<file>.");
 
         // Retrying cannot fix a quarantined object or an unreadable item: each needs a person, once.
         countAlarm("quarantined-objects", quarantinedMetric,

@@ -27,6 +27,8 @@ export interface CatalogArgs {
     /** First snapshot date partition projection considers (yyyy-MM-dd). Default 2025-01-01. */
     firstSnapshotDate?: string;
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** ARN of the managed policy that bounds the crawler role's permissions. */
+    permissionsBoundary?: pulumi.Input<string>;
 }
 
 export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
@@ -162,6 +164,7 @@ export class Catalog extends pulumi.ComponentResource {
 
         this.crawlerRole = new aws.iam.Role(`${name}-crawler`, {
             description: "Glue crawler of the transformed lake: reads transformed/, adds partitions",
+            permissionsBoundary: args.permissionsBoundary,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{

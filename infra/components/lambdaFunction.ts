@@ -33,6 +33,8 @@ export interface LambdaFunctionArgs {
     /** Asynchronous invocation retries (0-2) before the event goes to the dead-letter queue. */
     readonly retryAttempts: number;
     readonly maximumEventAgeSeconds?: number;
+    /** ARN of the managed policy that bounds the execution role's permissions. */
+    readonly permissionsBoundary?: pulumi.Input<string>;
 }
 
 export class LambdaFunction extends pulumi.ComponentResource {
@@ -60,6 +62,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
 
         this.role = new aws.iam.Role(`${name}-role`, {
             description: `Execution role of ${args.functionName}`,
+            permissionsBoundary: args.permissionsBoundary,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{

@@ -1,13 +1,11 @@
-// The Spotify credentials, held only in Secrets Manager. The value comes from Pulumi secret config and stays
-// a Pulumi secret throughout, so it is encrypted in the state file and masked in previews.
+// The Spotify credentials, held only in Secrets Manager. The stack declares the secret and never its value: the
+// value is put there by whoever holds the credentials (`aws secretsmanager put-secret-value --secret-string
+// file://<credentials file>`, or the console), and the extract function stores rotated refresh tokens in it. So
+// the credentials are in no Pulumi config, state or preview, and a role that runs the program cannot read them.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface SpotifySecretArgs {
-    readonly clientId: pulumi.Input<string>;
-    readonly clientSecret: pulumi.Input<string>;
-    /** Empty = client-credentials only: the key is left out of the JSON. */
-    readonly refreshToken: pulumi.Input<string>;
     readonly recoveryWindowInDays: number;
     /** Protect and retain the secret (production): it holds the only copy of a rotated refresh token. */
     readonly protect?: boolean;
@@ -21,26 +19,10 @@ export class SpotifySecret extends pulumi.ComponentResource {
         super("spotify:etl:SpotifySecret", name, {}, opts);
 
         const secret = new aws.secretsmanager.Secret(name, {
-            description: "Spotify app credentials of the extract function: JSON {client_id, client_secret, refresh_token}. The function writes rotated refresh tokens back.",
+            description: "Spotify app credentials of the extract function: JSON {client_id, client_secret, refresh_token}, "
+                + "put by its owner (aws secretsmanager put-secret-value). The function writes rotated refresh tokens back.",
             recoveryWindowInDays: args.recoveryWindowInDays,
         }, { parent: this, protect: args.protect === true, retainOnDelete: args.protect === true });
-
-        // Contract shape: {"client_id":"…","client_secret":"…","refresh_token":"…"}; refresh_token absent when empty.
-        const value = pulumi.secret(pulumi.all([args.clientId, args.clientSecret, args.refreshToken])
-            .apply(([clientId, clientSecret, refreshToken]) => JSON.stringify(
-                refreshToken === ""
-                    ? { client_id: clientId, client_secret: clientSecret }
-                    : { client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken })));
-
-        new aws.secretsmanager.SecretVersion(`${name}-value`, {
-            secretId: secret.id,
-            secretString: value,
-        }, {
-            parent: this,
-            // The extract function stores rotated refresh tokens as new versions (PutSecretValue); Pulumi must not
-            // treat the moved AWSCURRENT label as drift to undo.
-            ignoreChanges: ["versionStages"],
-        });
 
         this.arn = secret.arn;
         this.name = secret.name;

@@ -30,6 +30,23 @@ export interface SnowflakeLoadArgs {
     readonly transformedBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
     /** The AWS account of the bucket, where the role Snowflake assumes lives. */
     readonly accountId: pulumi.Input<string>;
+    /** ARN of the managed policy that bounds the role Snowflake assumes. */
+    readonly permissionsBoundary?: pulumi.Input<string>;
+    /** The stack's AWS region: the bucket's, where S3 can send notifications to a queue. */
+    readonly region: string;
+}
+
+/**
+ * The pipe's queue, if it is in the bucket's region; otherwise an error that names both regions (S3 notifies only
+ * queues in its own region). Known at preview for existing pipes; snowflakeAwsRegion checks new ones earlier.
+ */
+export function sameRegionQueue(queueArn: string, region: string): string {
+    const queueRegion = queueArn.split(":")[3];
+    if (queueRegion !== undefined && queueRegion !== "" && queueRegion !== region) {
+        throw new pulumi.RunError(`Snowpipe's queue ${queueArn} is in ${queueRegion}, the lake's bucket in ${region}: S3 notifies only a queue in `
+            + "the bucket's own region. Use a Snowflake account in the stack's region (set snowflakeAwsRegion to check it before anything is created).");
+    }
+    return queueArn;
 }
 
 export class SnowflakeLoad extends pulumi.ComponentResource {
@@ -46,8 +63,13 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         super("spotify:etl:SnowflakeLoad", name, {}, opts);
         const config = args.config;
         const child = { parent: this };
+        if (config.authentication === "environment" && !pulumi.runtime.isDryRun() && (process.env["SNOWFLAKE_PRIVATE_KEY"] ?? "") === "") {
+            throw new pulumi.RunError("snowflakeEnabled: no Snowflake credential. Give the deploying job the key of snowflakeUser as "
+                + "SNOWFLAKE_PRIVATE_KEY (a secret of the deploy environment), or store it in the stack: pulumi config set --secret snowflakePrivateKey < key.p8");
+        }
 
-        // The credentials reach the provider only as secrets: encrypted in state, masked in every log.
+        // A credential from config reaches the provider only as a secret: encrypted in state, masked in every log.
+        // Without one, the provider reads SNOWFLAKE_PRIVATE_KEY from the deploying job, and the state holds none.
         this.provider = new snowflake.Provider(`${name}-provider`, {
             organizationName: config.organization,
             accountName: config.account,
@@ -55,7 +77,9 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             role: config.role === "" ? undefined : config.role,
             ...(config.authentication === "privateKey"
                 ? { authenticator: "SNOWFLAKE_JWT", privateKey: pulumi.secret(config.privateKey) }
-                : { password: pulumi.secret(config.password) }),
+                : config.authentication === "password"
+                    ? { password: pulumi.secret(config.password) }
+                    : { authenticator: "SNOWFLAKE_JWT" }),
             previewFeaturesEnabled: previewFeatures,
         }, child);
         const inSnowflake = { parent: this, provider: this.provider };
@@ -82,6 +106,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(`${name}-access`, {
             name: roleName,
             description: "Assumed by the Snowflake storage integration: reads transformed/ of the lake",
+            permissionsBoundary: args.permissionsBoundary,
             assumeRolePolicy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [{
@@ -208,7 +233,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             bucket: args.transformedBucket.name,
             queues: tables.map(table => ({
                 id: `snowflake-${table.name}`,
-                queueArn: this.pipes[table.name]!.notificationChannel,
+                queueArn: this.pipes[table.name]!.notificationChannel.apply(queue => sameRegionQueue(queue, args.region)),
                 events: ["s3:ObjectCreated:*"],
                 filterPrefix: `${transformedPrefix}/${table.name}/`,
                 filterSuffix: `.${loading.fileExtension(args.tableFormat)}`,

@@ -1,11 +1,11 @@
-// The bootstrap program (infra/bootstrap): GitHub's OIDC provider and the workflows' two roles. Run with Pulumi's
-// mocks; the assertions read the trust and permission documents as AWS would.
+// The bootstrap program (infra/bootstrap) under Pulumi's mocks: what it declares in AWS and GitHub, and the trust of
+// each role. What the roles' permissions allow is evaluated by an IAM policy simulator in access.*.test.ts.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import * as yaml from "js-yaml";
-import { deployServiceWildcards, previewReadsWithoutResourceScope } from "../../infra/bootstrap/policies";
+import { boundaryPolicy, deployServiceWildcards, previewReadsWithoutResourceScope } from "../../infra/bootstrap/policies";
 import { fakeAccountId, infraDir, runStack, type RecordedResource, type StackRun } from "./helpers/stackHarness";
 
 const bootstrapDir = path.join(infraDir, "bootstrap");
@@ -14,14 +14,16 @@ const config = {
     "aws:region": "eu-north-1",
     "spotify-stack-ci:githubRepository": repository,
     "spotify-stack-ci:stateBucket": "octo-pulumi-state",
+    "spotify-stack-ci:reviewerUserIds": "[4711]",
 };
+const stacks = ["dev", "production"] as const;
 
 interface Statement {
     Sid: string;
     Effect: string;
     Action: string | string[];
     Resource?: string | string[];
-    Principal?: { Federated?: string };
+    Principal?: { Federated?: string } | string;
     Condition?: Record<string, Record<string, string | string[]>>;
 }
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -31,108 +33,183 @@ before(async () => {
     run = await runStack("ci", config, [], { project: "spotify-stack-ci", entry: path.join(bootstrapDir, "index.ts") });
 });
 
-const role = (purpose: "preview" | "deploy"): RecordedResource => {
-    const found = run.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === purpose);
-    assert.ok(found, `no ${purpose} role`);
+const all = (type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+const one = (type: string, name: string): RecordedResource => {
+    const found = run.resources.find((r) => r.type === type && r.name === name);
+    assert.ok(found, `no ${type} ${name}`);
     return found;
 };
-const trust = (purpose: "preview" | "deploy"): Statement[] =>
-    (JSON.parse(role(purpose).inputs["assumeRolePolicy"] as string) as { Statement: Statement[] }).Statement;
-const permissions = (purpose: "preview" | "deploy"): Statement[] => {
-    const policies = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs["role"] === role(purpose).state["name"]);
-    assert.equal(policies.length, 1, `${purpose}: one inline policy`);
+const role = (stack: string, purpose: "preview" | "deploy") => one("aws:iam/role:Role", `${stack}-${purpose}`);
+const trust = (stack: string, purpose: "preview" | "deploy"): Statement[] =>
+    (JSON.parse(role(stack, purpose).inputs["assumeRolePolicy"] as string) as { Statement: Statement[] }).Statement;
+const permissions = (stack: string, purpose: "preview" | "deploy"): Statement[] => {
+    const policies = all("aws:iam/rolePolicy:RolePolicy").filter((r) => r.inputs["role"] === role(stack, purpose).state["name"]);
+    assert.equal(policies.length, 1, `${stack} ${purpose}: one inline policy`);
     return (JSON.parse(policies[0]!.inputs["policy"] as string) as { Statement: Statement[] }).Statement;
 };
 
 test("the program declares GitHub's OIDC provider with the STS audience", () => {
-    const provider = run.resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-    assert.ok(provider);
+    const provider = one("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "github-actions");
     assert.equal(provider.inputs["url"], "https://token.actions.githubusercontent.com");
     assert.deepEqual(provider.inputs["clientIdLists"], ["sts.amazonaws.com"]);
 });
 
-for (const [purpose, subjects] of [
-    ["preview", [`repo:${repository}:pull_request`]],
-    ["deploy", [`repo:${repository}:environment:dev`, `repo:${repository}:environment:production`]],
-] as const) {
-    test(`the ${purpose} role trusts only this repository's ${purpose === "preview" ? "pull requests" : "deployment environments"}, with aud sts.amazonaws.com`, () => {
-        const statements = trust(purpose);
-        assert.equal(statements.length, 1);
-        const [statement] = statements;
-        assert.equal(statement!.Effect, "Allow");
-        assert.deepEqual(list(statement!.Action), ["sts:AssumeRoleWithWebIdentity"]);
-        assert.match(statement!.Principal?.Federated ?? "", /openIdConnectProvider|oidc-provider|github-actions/);
-        assert.deepEqual(Object.keys(statement!.Condition ?? {}), ["StringEquals"], "exact matches only: no StringLike wildcards in sub");
-        const equals = statement!.Condition!["StringEquals"]!;
-        assert.equal(equals["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
-        assert.deepEqual(list(equals["token.actions.githubusercontent.com:sub"]), subjects);
-        assert.ok(list(equals["token.actions.githubusercontent.com:sub"]).every((s) => !s.includes("*")));
-    });
-}
-
-test("the preview role grants no wildcard action and never reads the secret's value or any object but the state", () => {
-    for (const statement of permissions("preview")) {
-        assert.equal(statement.Effect, "Allow");
-        for (const action of list(statement.Action)) {
-            assert.ok(!action.includes("*"), `${statement.Sid}: ${action}`);
-            assert.ok(/^[a-z0-9]+:(Get|List|Describe|BatchGet)/.test(action) || statement.Sid.startsWith("State"),
-                `${statement.Sid}: ${action} is not a read`);
-        }
-    }
-    const actions = permissions("preview").flatMap((s) => list(s.Action));
-    assert.ok(!actions.includes("secretsmanager:GetSecretValue"));
-    const objectReads = permissions("preview").filter((s) => list(s.Action).includes("s3:GetObject"));
-    assert.deepEqual(objectReads.flatMap((s) => list(s.Resource)), ["arn:aws:s3:::octo-pulumi-state/.pulumi/*"]);
+test("each stack has its own preview and deploy role, and no role serves two stacks", () => {
+    const roles = all("aws:iam/role:Role").map((r) => String(r.inputs["name"])).sort();
+    assert.deepEqual(roles, [
+        "github-actions-spotify-dev-deploy", "github-actions-spotify-dev-preview",
+        "github-actions-spotify-production-deploy", "github-actions-spotify-production-preview",
+    ]);
 });
 
-test("the preview role reads only resources named after the stacks, except the reads AWS scopes no further", () => {
-    for (const statement of permissions("preview")) {
-        for (const resource of list(statement.Resource)) {
-            const scoped = /(:|\/|:::)spotify[-_]/.test(resource) || resource.includes("octo-pulumi-state")
-                || resource === `arn:aws:glue:*:${fakeAccountId}:catalog`;
-            if (!scoped) {
-                for (const action of list(statement.Action)) {
-                    assert.ok(action in previewReadsWithoutResourceScope, `${statement.Sid}: ${action} on ${resource} is not a named exception`);
+for (const stack of stacks) {
+    test(`the ${stack} deploy role trusts only jobs of the ${stack} environment on main, with aud sts.amazonaws.com`, () => {
+        const [statement, ...rest] = trust(stack, "deploy");
+        assert.equal(rest.length, 0);
+        assert.deepEqual(list(statement!.Action), ["sts:AssumeRoleWithWebIdentity"]);
+        assert.deepEqual(Object.keys(statement!.Condition ?? {}), ["StringEquals"], "exact matches only");
+        assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+        assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:sub"],
+            `repo:${repository}:environment:${stack}:ref:refs/heads/main`);
+    });
+
+    test(`the ${stack} preview role trusts only jobs of the ${stack}-preview environment, on a pull request or main`, () => {
+        const [statement, ...rest] = trust(stack, "preview");
+        assert.equal(rest.length, 0);
+        assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+        const sub = statement!.Condition!["StringLike"]!["token.actions.githubusercontent.com:sub"];
+        assert.deepEqual(sub, [
+            `repo:${repository}:environment:${stack}-preview:ref:refs/pull/*/merge`,
+            `repo:${repository}:environment:${stack}-preview:ref:refs/heads/main`,
+        ]);
+    });
+
+    test(`the ${stack} stack's secrets provider is its own rotating KMS key, and its boundary is declared`, () => {
+        const key = one("aws:kms/key:Key", `${stack}-secrets`);
+        assert.equal(key.inputs["enableKeyRotation"], true);
+        assert.ok(key.protect, "the key is protected: losing it loses the stack's secrets");
+        assert.equal(one("aws:kms/alias:Alias", `${stack}-secrets`).inputs["name"], `alias/spotify-${stack}-pulumi-secrets`);
+        const boundary = one("aws:iam/policy:Policy", `${stack}-boundary`);
+        assert.equal(boundary.inputs["name"], `spotify-${stack}-boundary`);
+        assert.deepEqual(JSON.parse(boundary.inputs["policy"] as string), boundaryPolicy({ accountId: fakeAccountId, namePrefix: "spotify", stack }));
+        const outputs = run.outputs["stackAccess"] as Record<string, { secretsProvider: string }>;
+        assert.equal(outputs[stack]!.secretsProvider, `awskms://alias/spotify-${stack}-pulumi-secrets?region=eu-north-1`);
+    });
+
+    test(`the ${stack} preview role grants no wildcard action, no write and no secret value`, () => {
+        for (const statement of permissions(stack, "preview")) {
+            assert.equal(statement.Effect, "Allow");
+            for (const action of list(statement.Action)) {
+                assert.ok(!action.includes("*"), `${statement.Sid}: ${action}`);
+                assert.match(action, /^[a-z0-9]+:(Get|List|Describe|BatchGet)|^kms:Decrypt$/, `${statement.Sid}: ${action} is not a read`);
+                assert.notEqual(action, "secretsmanager:GetSecretValue");
+            }
+            for (const resource of list(statement.Resource)) {
+                const scoped = resource.includes(`spotify-${stack}-`) || resource.includes(`spotify_${stack}`) || resource.includes("octo-pulumi-state")
+                    || resource.endsWith(":catalog") || resource.includes(":key/");
+                if (!scoped) {
+                    for (const action of list(statement.Action)) {
+                        assert.ok(action in previewReadsWithoutResourceScope, `${statement.Sid}: ${action} on ${resource} is not a named exception`);
+                    }
                 }
             }
         }
-    }
-});
+    });
 
-test("the preview role may write the state backend's locks only", () => {
-    const writes = permissions("preview").filter((s) => list(s.Action).some((a) => /Put|Delete/.test(a)));
-    assert.deepEqual(writes.flatMap((s) => list(s.Resource)), ["arn:aws:s3:::octo-pulumi-state/.pulumi/locks/*"]);
-});
-
-test("the deploy role's wildcards are named service wildcards on the stacks' resources, never * or iam:*", () => {
-    for (const statement of permissions("deploy")) {
-        for (const action of list(statement.Action).filter((a) => a.includes("*"))) {
-            assert.ok(action in deployServiceWildcards, `${statement.Sid}: ${action} is not a named service wildcard`);
-            for (const resource of list(statement.Resource)) {
-                assert.ok(resource !== "*" && /(:|\/|:::)spotify[-_]|:catalog$/.test(resource), `${action} on ${resource}`);
+    test(`the ${stack} deploy role's wildcards are named service wildcards on the stack's own resources`, () => {
+        for (const statement of permissions(stack, "deploy").filter((s) => s.Effect === "Allow")) {
+            for (const action of list(statement.Action).filter((a) => a.includes("*"))) {
+                assert.ok(action in deployServiceWildcards, `${statement.Sid}: ${action} is not a named service wildcard`);
+                for (const resource of list(statement.Resource)) {
+                    assert.ok(resource !== "*" && new RegExp(`(:|/|:::)spotify[-_]${stack}([-_/]|$)|:catalog$`).test(resource), `${action} on ${resource}`);
+                }
             }
         }
+    });
+}
+
+test("the state bucket is versioned, KMS-encrypted, blocks public access, owns its objects and refuses plain HTTP", () => {
+    const bucket = one("aws:s3/bucket:Bucket", "state");
+    assert.equal(bucket.inputs["bucket"], "octo-pulumi-state");
+    assert.ok(bucket.protect);
+    assert.equal((one("aws:s3/bucketVersioning:BucketVersioning", "state").inputs["versioningConfiguration"] as { status: string }).status, "Enabled");
+    const rule = (one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "state").inputs["rules"] as
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[])[0];
+    assert.equal(rule?.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+    const block = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "state").inputs;
+    for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) {
+        assert.equal(block[setting], true, setting);
     }
+    const policy = JSON.parse(one("aws:s3/bucketPolicy:BucketPolicy", "state-tls-only").inputs["policy"] as string) as { Statement: Statement[] };
+    assert.deepEqual(policy.Statement.map((s) => [s.Effect, s.Condition]), [["Deny", { Bool: { "aws:SecureTransport": "false" } }]]);
+    assert.equal(run.outputs["backend"], "s3://octo-pulumi-state?region=eu-north-1");
 });
 
-test("the deploy role cannot change the workflows' own roles, and passes roles only to Lambda and Glue", () => {
-    const iam = permissions("deploy").filter((s) => list(s.Action).some((a) => a.startsWith("iam:")));
-    for (const statement of iam) {
-        for (const resource of list(statement.Resource)) {
-            assert.equal(resource, `arn:aws:iam::${fakeAccountId}:role/spotify-*`);
-        }
+test("GitHub: the OIDC subject carries the ref, each stack has a main-only environment with its role, production waits for a reviewer", () => {
+    const template = one("github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate", "oidc-subject");
+    assert.deepEqual(template.inputs["includeClaimKeys"], ["repo", "context", "ref"]);
+    assert.equal(template.inputs["repository"], "spotify-stack");
+    for (const stack of stacks) {
+        const environment = one("github:index/repositoryEnvironment:RepositoryEnvironment", stack);
+        assert.deepEqual(environment.inputs["deploymentBranchPolicy"], { protectedBranches: false, customBranchPolicies: true });
+        assert.equal(one("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", `${stack}-main`).inputs["branchPattern"], "main");
+        const reviewers = environment.inputs["reviewers"] as { users: number[] }[] | undefined;
+        assert.deepEqual(reviewers, stack === "production" ? [{ users: [4711], teams: [] }] : undefined);
+        const variable = one("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable", `${stack}-role`);
+        assert.equal(variable.inputs["variableName"], "AWS_ROLE_ARN");
+        assert.equal(variable.inputs["value"], role(stack, "deploy").state["arn"]);
+        const previewVariable = one("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable", `${stack}-preview-role`);
+        assert.equal(previewVariable.inputs["environment"], `${stack}-preview`);
+        assert.equal(previewVariable.inputs["value"], role(stack, "preview").state["arn"]);
     }
-    for (const purpose of ["preview", "deploy"] as const) {
-        assert.ok(!(role(purpose).inputs["name"] as string).startsWith("spotify-"), `${purpose} role is inside the stacks' IAM scope`);
-    }
-    const pass = iam.find((s) => list(s.Action).includes("iam:PassRole"));
-    assert.deepEqual(pass?.Condition, { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } });
+    assert.equal(one("github:index/actionsVariable:ActionsVariable", "backend-url").inputs["value"], "s3://octo-pulumi-state?region=eu-north-1");
+    const ruleset = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs["rules"] as Record<string, unknown>;
+    assert.equal(ruleset["nonFastForward"], true);
+    assert.deepEqual(ruleset["requiredStatusChecks"], { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true });
 });
 
 test("the program's config keys are declared in its Pulumi.yaml", () => {
     const project = yaml.load(fs.readFileSync(path.join(bootstrapDir, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, unknown> };
     assert.equal(project.name, "spotify-stack-ci");
     const source = fs.readFileSync(path.join(bootstrapDir, "index.ts"), "utf8");
-    const read = [...source.matchAll(/config\.(?:require|get|getObject)(?:<[^>]+>)?\("([A-Za-z]+)"\)/g)].map((m) => m[1]).sort();
+    const read = [...source.matchAll(/config\.(?:require|get|getObject|getBoolean)(?:<[^>]+>)?\("([A-Za-z]+)"\)/g)].map((m) => m[1]).sort();
     assert.deepEqual(read, Object.keys(project.config).sort());
+});
+
+/** AWS's matching of the trust's `sub` condition: StringEquals exact, StringLike with `*` and `?` as globs. */
+function trusts(statements: Statement[], subject: string, audience = "sts.amazonaws.com"): boolean {
+    return statements.some((s) => {
+        const equals = s.Condition?.["StringEquals"] ?? {};
+        const like = s.Condition?.["StringLike"] ?? {};
+        if (list(equals["token.actions.githubusercontent.com:aud"]).join() !== audience) {
+            return false;
+        }
+        const exact = list(equals["token.actions.githubusercontent.com:sub"]);
+        const globs = list(like["token.actions.githubusercontent.com:sub"]).map((g) =>
+            new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`));
+        return exact.includes(subject) || globs.some((g) => g.test(subject));
+    });
+}
+
+test("of every subject a GitHub job can present, each role accepts exactly its stack's environment on its refs", () => {
+    const repositories = [repository, "octo-org/spotify-stack-fork", "evil/spotify-stack", "octo-org/spotify"];
+    const contexts = ["pull_request", ...stacks.flatMap((s) => [`environment:${s}`, `environment:${s}-preview`, `environment:${s}-previewx`]), "environment:staging"];
+    const refs = ["refs/heads/main", "refs/heads/feature", "refs/heads/main-old", "refs/pull/12/merge", "refs/pull/7/head", "refs/tags/v1"];
+    let accepted = 0;
+    for (const stack of stacks) {
+        for (const repo of repositories) {
+            for (const context of contexts) {
+                for (const ref of refs) {
+                    const subject = `repo:${repo}:${context}:ref:${ref}`;
+                    const ours = repo === repository;
+                    assert.equal(trusts(trust(stack, "deploy"), subject), ours && context === `environment:${stack}` && ref === "refs/heads/main", `deploy ${stack}: ${subject}`);
+                    const preview = ours && context === `environment:${stack}-preview` && (ref === "refs/heads/main" || /^refs\/pull\/\d+\/merge$/.test(ref));
+                    assert.equal(trusts(trust(stack, "preview"), subject), preview, `preview ${stack}: ${subject}`);
+                    accepted += preview ? 1 : 0;
+                }
+            }
+        }
+        assert.equal(trusts(trust(stack, "deploy"), `repo:${repository}:environment:${stack}:ref:refs/heads/main`, "sigstore"), false, "another audience");
+    }
+    assert.equal(accepted, 4);
 });

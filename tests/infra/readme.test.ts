@@ -9,8 +9,10 @@ import * as yaml from "js-yaml";
 import { repoRoot } from "./helpers/stackHarness";
 
 const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+/** The README and the page it sends deployers to. */
+const shown = `${readme}\n${fs.readFileSync(path.join(repoRoot, "docs", "deploying.md"), "utf8")}`;
 /** The shell blocks, with continuation lines joined and comments dropped. */
-const blocks = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) =>
+const blocks = [...shown.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) =>
     m[1]!.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "" && !l.startsWith("#")));
 
 const declaredKeys = (file: string): string[] =>
@@ -44,7 +46,7 @@ test("every key `pulumi config set` names is declared by the program it runs in"
         }
     }
     // Prose and tables name commands too.
-    for (const m of readme.matchAll(/`pulumi config set (?:--secret )?(\w+)/g)) {
+    for (const m of shown.matchAll(/`pulumi config set (?:--secret )?(\w+)/g)) {
         assert.ok(stackKeys.includes(m[1]!), `pulumi config set ${m[1]}: not a declared key`);
     }
     assert.ok(checked >= 5, "the README sets the secrets and the bootstrap keys");

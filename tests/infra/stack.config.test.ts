@@ -7,8 +7,8 @@ import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, keysRead, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
-import { secretConfig, secretKeys, sentinelCredentials } from "./helpers/credentials";
 import { stackNames } from "../../infra/build/ci";
+import { retiredSpotifyKeys } from "./helpers/credentials";
 import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
 import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
 
@@ -28,11 +28,10 @@ const project = yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "u
 
 const validConfig = (): Record<string, string> => ({
     ...stackConfigFile("dev"),
-    ...secretConfig(sentinelCredentials),
 });
 
 function load(config: Record<string, string>) {
-    pulumi.runtime.setAllConfig(config, secretKeys);
+    pulumi.runtime.setAllConfig(config, Object.keys(config).filter((k) => /spotify(Client|Refresh)|snowflake(PrivateKey|Password)/.test(k)));
     return loadConfig();
 }
 
@@ -136,8 +135,8 @@ describe("Pulumi.dev.yaml", () => {
 });
 
 describe("defaults", () => {
-    test("a stack that sets only its region and secrets gets the documented defaults", () => {
-        const config = load({ "aws:region": "eu-west-1", ...secretConfig(sentinelCredentials) });
+    test("a stack that sets only its region gets the documented defaults", () => {
+        const config = load({ "aws:region": "eu-west-1" });
         for (const spec of configKeys) {
             assert.ok(spec.secret === true || spec.default !== undefined, `${spec.key} has no default`);
         }
@@ -196,14 +195,18 @@ describe("an invalid value fails naming its key", () => {
         assert.match(problemsOf(config), /aws:region must be set/);
     });
 
-    test("missing Spotify credentials name each key and how to set it", () => {
-        // The dev settings without any secret a clone may have committed (encrypted).
-        const config = Object.fromEntries(Object.entries(stackConfigFile("dev"))
-            .filter(([key]) => !configKeys.some((k) => k.secret === true && `${projectName}:${k.key}` === key)));
-        const message = problemsOf(config);
-        assert.match(message, /spotify-stack:spotifyClientId is required: pulumi config set --secret spotifyClientId/);
-        assert.match(message, /spotify-stack:spotifyClientSecret is required/);
-        assert.doesNotMatch(message, /spotifyRefreshToken/);
+    for (const key of retiredSpotifyKeys) {
+        test(`a stack that still sets ${key} is told to move the credential into Secrets Manager and remove the key`, () => {
+            const message = problemsOf({ ...validConfig(), [`spotify-stack:${key}`]: "SENTINEL-credential-5e1f" });
+            assert.match(message, new RegExp(`spotify-stack:${key} is no longer stack config`));
+            assert.match(message, /aws secretsmanager put-secret-value --secret-id "\$\(pulumi stack output spotifySecretArn\)" --secret-string file:\/\//);
+            assert.match(message, new RegExp(`pulumi config rm ${key}`));
+            assert.doesNotMatch(message, /SENTINEL/, "the message never echoes the value");
+        });
+    }
+
+    test("no Spotify credential is a declared config key", () => {
+        assert.deepEqual(configKeys.filter((k) => /spotify(Client|Refresh)/.test(k.key)), []);
     });
 
     test("several invalid values are reported together", () => {
@@ -221,7 +224,7 @@ describe("an invalid value fails naming its key", () => {
             ...validConfig(),
             "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
             "spotify-stack:transformTimeoutSeconds": "0",
-        }, secretKeys);
+        }, []);
         assert.throws(() => require(path.join(infraDir, "index.ts")), /spotify-stack:transformTimeoutSeconds must be between 1 and 900/);
     });
 });
@@ -245,7 +248,24 @@ describe("Snowflake", () => {
         assert.match(message, /spotify-stack:snowflakeOrganization is required when snowflakeEnabled is true: pulumi config set snowflakeOrganization/);
         assert.match(message, /spotify-stack:snowflakeAccount is required/);
         assert.match(message, /spotify-stack:snowflakeUser is required/);
-        assert.match(message, /spotify-stack:snowflakePrivateKey or snowflakePassword is required when snowflakeEnabled is true: pulumi config set --secret/);
+        assert.doesNotMatch(message, /snowflakePrivateKey/, "without a credential in config the provider reads SNOWFLAKE_PRIVATE_KEY from the deploying job");
+    });
+
+    test("without a credential in config the key comes from the deploying job's environment", () => {
+        const config = loadWithSecrets(snowflakeOn({}));
+        assert.equal(config.snowflake.authentication, "environment");
+    });
+
+    for (const [snowflakeRegion, stackRegion] of [["us-east-1", "eu-north-1"], ["eu-west-1", "eu-central-1"], ["ap-southeast-2", "us-west-2"]] as const) {
+        test(`a Snowflake account in ${snowflakeRegion} for a lake in ${stackRegion} is refused before anything is created, naming both regions`, () => {
+            const message = problemsOf(snowflakeOn({ "aws:region": stackRegion, "spotify-stack:snowflakeAwsRegion": snowflakeRegion }));
+            assert.match(message, new RegExp(`snowflakeAwsRegion is ${snowflakeRegion} but the stack's aws:region is ${stackRegion}: S3 notifies only a queue in the bucket's own region`));
+        });
+    }
+
+    test("a Snowflake account in the stack's own region passes, and a malformed region is named", () => {
+        assert.equal(loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakeAwsRegion": "eu-north-1" })).snowflake.awsRegion, "eu-north-1");
+        assert.match(problemsOf(snowflakeOn({ "spotify-stack:snowflakeAwsRegion": "Stockholm" })), /snowflakeAwsRegion must be an AWS region/);
     });
 
     test("takes a private key or a password, not both", () => {

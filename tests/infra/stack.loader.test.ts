@@ -22,8 +22,6 @@ process.stdout.write(JSON.stringify(Object.keys(program).sort()));
 test("the program compiles and loads under Pulumi's TypeScript loader (ts-node, type-checked)", () => {
     const config = {
         "aws:region": "eu-north-1",
-        "spotify-stack:spotifyClientId": "id",
-        "spotify-stack:spotifyClientSecret": "secret",
         "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
     };
     const result = spawnSync(process.execPath, ["-e", script], {

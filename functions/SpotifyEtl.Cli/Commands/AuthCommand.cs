@@ -13,7 +13,9 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 public static class AuthCommand
 {
-    public const string StackRefreshTokenKey = "spotifyRefreshToken";
+    /// <summary>How a stack gets the credentials: its secret in Secrets Manager holds the credentials file as it is.</summary>
+    public const string StackSecretCommand =
+        "aws secretsmanager put-secret-value --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://";
 
     public static Command Create() => Create(CliContext.FromMachine());
 
@@ -69,18 +71,18 @@ public static class AuthCommand
             console.WriteLine();
             console.WriteLine(refreshToken);
             console.WriteLine();
-            console.MarkupLine("Store it for the stack (from the repository root), without putting it on a command line: run");
-            console.WriteLine($"  pulumi config set --secret {StackRefreshTokenKey}");
-            console.WriteLine("and paste it at the prompt (or pipe it in, e.g. from a --credentials file with jq); likewise");
-            console.WriteLine("spotifyClientId and spotifyClientSecret; then pulumi up.");
             if (credentialsPath is not null)
             {
                 CredentialsFile.Save(credentialsPath, app with { RefreshToken = refreshToken });
-                console.MarkupLineInterpolated($"For local runs it was also saved to {credentialsPath}: spotify-etl extract --credentials {credentialsPath} ...");
+                console.MarkupLineInterpolated($"It was saved to {credentialsPath}: spotify-etl extract --credentials {credentialsPath} ... runs locally.");
+                console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
+                console.WriteLine($"  {StackSecretCommand}{credentialsPath}");
             }
             else
             {
                 console.WriteLine("For local runs: export SPOTIFY_REFRESH_TOKEN=<the token above> (or keep it in a --credentials file outside the repository).");
+                console.WriteLine("For a stack, write it into a credentials file {\"client_id\", \"client_secret\", \"refresh_token\"} outside the repository, then run");
+                console.WriteLine($"  {StackSecretCommand}<credentials file>");
             }
             return ExitCodes.Success;
         }

@@ -39,8 +39,9 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal($"http://127.0.0.1:{port}/callback", query["redirect_uri"]);
         Assert.Equal("code", query["response_type"]);
         Assert.Contains(_spotify.AuthorizedRefreshToken, cli.Output, StringComparison.Ordinal);
-        Assert.Contains("pulumi config set --secret spotifyRefreshToken\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.DoesNotContain($"spotifyRefreshToken {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
+        Assert.Contains($"{AuthCommand.StackSecretCommand}<credentials file>\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("pulumi config set", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"--secret-string {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 // A stack with Snowflake on: the dev stack's config plus a Snowflake account, user and one secret credential.
-import { secretConfig, secretKeys, sentinelCredentials } from "./credentials";
 import { fakeFunctionsPackage, stackConfigFile } from "./stackHarness";
 
 export const snowflakeTypes = {
@@ -13,14 +12,13 @@ export const snowflakeTypes = {
     view: "snowflake:index/view:View",
 } as const;
 
-export const snowflakeSecretKeys = [...secretKeys, "spotify-stack:snowflakePrivateKey", "spotify-stack:snowflakePassword"];
+export const snowflakeSecretKeys = ["spotify-stack:snowflakePrivateKey", "spotify-stack:snowflakePassword"];
 
 /** The dev stack with Snowflake on; `extra` adds the credential and any other key. */
 export function devWithSnowflake(extra: Record<string, string>): Record<string, string> {
     return {
         ...stackConfigFile("dev"),
-        ...secretConfig(sentinelCredentials),
-        "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
+            "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
         "spotify-stack:snowflakeEnabled": "true",
         "spotify-stack:snowflakeOrganization": "MYORG",
         "spotify-stack:snowflakeAccount": "MYACCOUNT",

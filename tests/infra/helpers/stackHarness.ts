@@ -101,8 +101,17 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { id: own("name", physical), state: { ...inputs, storageAwsIamUserArn: fakeSnowflakeIamUserArn, storageAwsExternalId: fakeSnowflakeExternalId } };
         case "snowflake:index/pipe:Pipe":
             return { id: own("name", physical), state: { ...inputs, notificationChannel: fakeSnowpipeQueueArn(region) } };
+        case "aws:kms/key:Key": {
+            const keyId = `0a1b2c3d-${name}`;
+            return { id: keyId, state: { ...inputs, keyId, arn: `arn:aws:kms:${region}:${fakeAccountId}:key/${keyId}` } };
+        }
+        case "aws:iam/policy:Policy": {
+            const policy = own("name", physical);
+            return { id: `arn:aws:iam::${fakeAccountId}:policy/${policy}`, state: { ...inputs, name: policy, arn: `arn:aws:iam::${fakeAccountId}:policy/${policy}` } };
+        }
         default:
-            return { id: `${name}-id`, state: { ...inputs, arn: `arn:aws:mock:${region}:${fakeAccountId}:${type}/${name}` } };
+            // Auto-named resources get a physical name like Pulumi's: the logical name and a random suffix.
+            return { id: `${name}-id`, state: { name: physical, ...inputs, arn: `arn:aws:mock:${region}:${fakeAccountId}:${type}/${name}` } };
     }
 }
 
@@ -144,6 +153,10 @@ export async function runStack(stack: string, config: Record<string, string>, se
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
+                case "aws:index/getRegion:getRegion":
+                    return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws", id: "aws" };
                 default:
                     throw new Error(`unexpected call ${args.token}`);
             }

@@ -4,19 +4,14 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { infraDir, isSecretValue, plaintextStrings, repoRoot, type StackRun } from "./stackHarness";
+import { fakeAccountId, infraDir, isSecretValue, repoRoot, type StackRun } from "./stackHarness";
+import { permissionsBoundaryName } from "../../../infra/boundary";
 import { contract } from "../../../infra/lakeContract";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 
 /** Resources for which AWS accepts no narrower scope than `*`. This stack needs none of them (it publishes
  *  metrics through Embedded Metric Format log lines, not cloudwatch:PutMetricData, and enables no X-Ray). */
 export const actionsThatRequireStarResource: readonly string[] = [];
-
-export interface SpotifyCredentials {
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly refreshToken: string;
-}
 
 /**
  * The metrics the functions publish in the SpotifyStack namespace: contract.json's, which the C# tests
@@ -34,7 +29,21 @@ function publishedMetrics(stack: Stack): Set<string> {
 
 const handlers = JSON.parse(fs.readFileSync(path.join(infraDir, "handlers.json"), "utf8")) as Record<string, string>;
 
-export function describeStackInvariants(label: string, load: () => Promise<StackRun>, credentials: SpotifyCredentials): void {
+/** Paths of every input wrapped as a Pulumi secret: what a preview of the stack would have to decrypt. */
+function secretInputPaths(value: unknown, at: string, found: string[] = []): string[] {
+    if (isSecretValue(value)) {
+        found.push(at);
+    } else if (Array.isArray(value)) {
+        value.forEach((element, i) => secretInputPaths(element, `${at}[${i}]`, found));
+    } else if (typeof value === "object" && value !== null && !(value instanceof Promise)) {
+        for (const [key, element] of Object.entries(value)) {
+            secretInputPaths(element, `${at}.${key}`, found);
+        }
+    }
+    return found;
+}
+
+export function describeStackInvariants(label: string, load: () => Promise<StackRun>): void {
     describe(`${label}: stack invariants`, () => {
         let stack: Stack;
         before(async () => {
@@ -49,7 +58,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(stack.all(types.target).length, 1);
                 assert.equal(stack.all(types.notification).length, 1);
                 assert.equal(stack.all(types.secret).length, 1);
-                assert.equal(stack.all(types.secretVersion).length, 1);
+                assert.equal(stack.all(types.secretVersion).length, 0, "the secret's value is not the stack's");
                 assert.equal(stack.all(types.topic).length, 1);
                 assert.equal(stack.all(types.queue).length, 3, "a dead-letter queue per function and one for the schedule");
             });
@@ -528,25 +537,27 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
         });
 
         describe("secrets", () => {
-            test("the Spotify credentials are stored as a secret JSON with the contract's keys", () => {
-                const version = stack.one(types.secretVersion);
-                const value = version.inputs["secretString"];
-                assert.ok(isSecretValue(value), "secretString must be a Pulumi secret");
-                const parsed = JSON.parse(String(value.value)) as Record<string, string>;
-                assert.equal(parsed["client_id"], credentials.clientId);
-                assert.equal(parsed["client_secret"], credentials.clientSecret);
-                assert.equal(parsed["refresh_token"], credentials.refreshToken === "" ? undefined : credentials.refreshToken);
-                assert.equal(version.inputs["secretId"], stack.one(types.secret).state["id"] ?? stack.one(types.secret).state["arn"]);
+            test("the Spotify secret is declared without a value, which never enters config, state or a preview", () => {
+                assert.equal(stack.all(types.secret).length, 1);
+                assert.equal(stack.all(types.secretVersion).length, 0);
+                assert.match(String(stack.one(types.secret).inputs["description"]), /put-secret-value/);
+                const keys = Object.keys(stack.run.config).filter((k) => /spotify(Client|Refresh)/.test(k));
+                assert.deepEqual(keys, [], "no Spotify credential is stack config");
             });
 
-            test("no secret value appears in any plaintext resource input", () => {
-                const needles = [credentials.clientId, credentials.clientSecret, credentials.refreshToken].filter((s) => s !== "");
-                for (const r of stack.run.resources) {
-                    for (const text of plaintextStrings(r.inputs)) {
-                        for (const needle of needles) {
-                            assert.ok(!text.includes(needle), `${r.type} ${r.name} holds a secret in plain text`);
-                        }
-                    }
+            test("no resource input is a Pulumi secret: a preview of the stack has nothing to decrypt", () => {
+                const found = stack.run.resources.flatMap((r) => secretInputPaths(r.inputs, `${r.type} ${r.name}`));
+                assert.deepEqual(found, []);
+            });
+        });
+
+        describe("permissions boundary", () => {
+            test("every IAM role the stack creates carries the stack's boundary, the one the bootstrap declares", () => {
+                const prefix = stack.run.config["spotify-stack:namePrefix"] ?? "spotify";
+                const roles = stack.all(types.role);
+                assert.ok(roles.length >= 3, "the two functions' roles and the crawler's");
+                for (const role of roles) {
+                    assert.equal(role.inputs["permissionsBoundary"], `arn:aws:iam::${fakeAccountId}:policy/${permissionsBoundaryName(prefix, stack.run.stack)}`, role.name);
                 }
             });
         });

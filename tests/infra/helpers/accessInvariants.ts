@@ -1,0 +1,216 @@
+// Who can do what, proved by simulation: the bootstrap's policies for a stack, evaluated by an IAM policy simulator
+// against every resource the stack declares under Pulumi's mocks. Each access.*.test.ts runs one stack and
+// registers these tests.
+import * as assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import {
+    boundaryArn, boundaryPolicy, deployPolicy, previewPolicy, secretsKeyPolicy, stateObjects, type PolicyDocument, type StackScope,
+} from "../../../infra/bootstrap/policies";
+import { allowed, decide, notApplicable, refused, useResourcePolicies, type Principal } from "./iamSimulation";
+import { fakeAccountId, type StackRun } from "./stackHarness";
+import { typesWithoutActions, upRequests, type Request, type Where } from "./upActions";
+
+export const stateBucket = "octo-pulumi-state";
+const keyArn = (stack: string): string => `arn:aws:kms:eu-north-1:${fakeAccountId}:key/0a1b2c3d-${stack}-secrets`;
+
+export function scopeOf(stack: string, namePrefix = "spotify"): StackScope {
+    return { accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack) };
+}
+
+export const rolePrincipal = (name: string, policy: PolicyDocument): Principal =>
+    ({ arn: `arn:aws:iam::${fakeAccountId}:role/${name}`, accountId: fakeAccountId, policies: [policy] });
+
+/** Runs the stack's inline role policies with the stack's boundary, as AWS evaluates the functions' requests. */
+function stackRolePrincipals(run: StackRun, boundary: PolicyDocument): { role: string; principal: Principal; policy: PolicyDocument }[] {
+    return run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => {
+        const policy = JSON.parse(String(r.inputs["policy"])) as PolicyDocument;
+        return {
+            role: String(r.inputs["role"]),
+            policy,
+            principal: { arn: `arn:aws:iam::${fakeAccountId}:role/${String(r.inputs["role"])}`, accountId: fakeAccountId, policies: [policy], boundary },
+        };
+    });
+}
+
+/** A concrete request for each action and resource of a statement: `*` in a resource becomes a sample name. */
+function statementRequests(policy: PolicyDocument): Request[] {
+    return policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => {
+        const actions = [s.Action].flat();
+        const resources = [s.Resource ?? []].flat();
+        const context: Record<string, string> = {};
+        for (const [, block] of Object.entries(s.Condition ?? {})) {
+            for (const [key, value] of Object.entries(block)) {
+                context[key] = String([value].flat()[0]).replace(/\*$/, "sample");
+            }
+        }
+        return actions.flatMap((action) => resources.map((resource) => ({
+            action,
+            // A log group's `:*` stands for its streams.
+            resource: resource.replace(/(:log-group:[^:*]+):\*$/, "$1:log-stream:sample").replace(/\*/g, "sample"),
+            ...(Object.keys(context).length === 0 ? {} : { context }),
+        })));
+    });
+}
+
+// Every stack's secrets key carries the key policy the bootstrap gives it.
+useResourcePolicies({ forResource: (arn) => (arn.startsWith("arn:aws:kms:") ? secretsKeyPolicy(fakeAccountId) : undefined) });
+
+export function describeAccess(label: string, load: () => Promise<StackRun>, otherStack: string): void {
+    describe(`${label}: who can do what, by IAM simulation`, () => {
+        let run: StackRun;
+        let where: Where;
+        let scope: StackScope;
+        let deploy: Principal;
+        let preview: Principal;
+        let otherDeploy: Principal;
+        let otherPreview: Principal;
+        before(async () => {
+            run = await load();
+            scope = scopeOf(run.stack, run.config["spotify-stack:namePrefix"] ?? "spotify");
+            const other = scopeOf(otherStack, scope.namePrefix);
+            where = { region: run.config["aws:region"] ?? "eu-north-1", accountId: fakeAccountId, boundary: boundaryArn(scope), resources: run.resources };
+            deploy = rolePrincipal(`github-actions-${scope.namePrefix}-${run.stack}-deploy`, deployPolicy(scope));
+            preview = rolePrincipal(`github-actions-${scope.namePrefix}-${run.stack}-preview`, previewPolicy(scope));
+            otherDeploy = rolePrincipal(`github-actions-${scope.namePrefix}-${otherStack}-deploy`, deployPolicy(other));
+            otherPreview = rolePrincipal(`github-actions-${scope.namePrefix}-${otherStack}-preview`, previewPolicy(other));
+        });
+
+        test("every resource type the stack declares has the actions pulumi up calls for it", () => {
+            assert.deepEqual(typesWithoutActions(run.resources), []);
+        });
+
+        test("the deploy role may do everything pulumi up of the stack calls, on every declared resource", async () => {
+            const requests = upRequests(run.resources, where, "all");
+            assert.ok(requests.length > 100, `${requests.length} requests`);
+            assert.deepEqual(await refused(deploy, requests), []);
+        });
+
+        test("the preview role may read every declared resource, and change none", async () => {
+            assert.deepEqual(await refused(preview, upRequests(run.resources, where, "read")), []);
+            const writes = upRequests(run.resources, where, "all").filter((r) => !/^[a-z0-9]+:(Get|List|Describe|BatchGet)/.test(r.action));
+            assert.ok(writes.length > 50);
+            assert.deepEqual(await allowed(preview, writes), []);
+        });
+
+        test(`the ${otherStack} stack's roles can neither change nor read this stack's resources`, async () => {
+            // The account-wide reads (Glue's catalog and classifiers, the list of log groups) name no stack.
+            const own = upRequests(run.resources, where, "all").filter((r) => r.resource !== "*" && !r.resource.endsWith(":catalog") && !r.resource.endsWith("log-group:*"));
+            assert.deepEqual(await allowed(otherDeploy, own), []);
+            assert.deepEqual(await allowed(otherPreview, own), []);
+        });
+
+        test("the deploy role creates no role without the stack's boundary, and cannot remove or rewrite the boundary", async () => {
+            const role = `arn:aws:iam::${fakeAccountId}:role/${scope.namePrefix}-${run.stack}-extract-role-new`;
+            const denied: Request[] = [
+                { action: "iam:CreateRole", resource: role },
+                { action: "iam:CreateRole", resource: role, context: { "iam:PermissionsBoundary": boundaryArn(scopeOf(otherStack, scope.namePrefix)) } },
+                { action: "iam:CreateRole", resource: role, context: { "iam:PermissionsBoundary": `arn:aws:iam::aws:policy/AdministratorAccess` } },
+                { action: "iam:PutRolePermissionsBoundary", resource: role, context: { "iam:PermissionsBoundary": `arn:aws:iam::aws:policy/AdministratorAccess` } },
+                { action: "iam:PutRolePolicy", resource: role },
+                { action: "iam:DeleteRolePermissionsBoundary", resource: role },
+                { action: "iam:AttachRolePolicy", resource: role, context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess", "iam:PermissionsBoundary": boundaryArn(scope) } },
+                { action: "iam:CreatePolicyVersion", resource: boundaryArn(scope) },
+                { action: "iam:DeletePolicy", resource: boundaryArn(scope) },
+                { action: "iam:SetDefaultPolicyVersion", resource: boundaryArn(scope) },
+                // The workflows' own roles are outside the stack's names.
+                { action: "iam:UpdateAssumeRolePolicy", resource: `arn:aws:iam::${fakeAccountId}:role/github-actions-${scope.namePrefix}-${run.stack}-deploy` },
+                { action: "iam:PassRole", resource: role, context: { "iam:PassedToService": "ec2.amazonaws.com" } },
+            ];
+            assert.deepEqual(await allowed(deploy, denied), []);
+            assert.deepEqual(await refused(deploy, [{ action: "iam:CreateRole", resource: role, context: { "iam:PermissionsBoundary": boundaryArn(scope) } }]), []);
+        });
+
+        test("no workflow role reads or writes a secret's value; only the extract function does", async () => {
+            const secret = String(run.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")?.state["arn"]);
+            const valueRequests: Request[] = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"].map((action) => ({ action, resource: secret }));
+            for (const principal of [deploy, preview, otherDeploy, otherPreview]) {
+                assert.deepEqual(await allowed(principal, valueRequests), [], principal.arn);
+            }
+            const functions = stackRolePrincipals(run, boundaryPolicy(scope)).filter((p) => p.role.includes("-extract-"));
+            assert.equal(functions.length, 1);
+            assert.deepEqual(await refused(functions[0]!.principal, valueRequests), []);
+        });
+
+        test("no workflow role assumes any role, in this account or another", async () => {
+            const requests: Request[] = [
+                { action: "sts:AssumeRole", resource: "arn:aws:iam::999988887777:role/anything" },
+                { action: "sts:AssumeRole", resource: `arn:aws:iam::${fakeAccountId}:role/OrganizationAccountAccessRole` },
+                { action: "sts:AssumeRole", resource: `arn:aws:iam::${fakeAccountId}:role/${scope.namePrefix}-${run.stack}-extract-role-0a1b2c3` },
+            ];
+            for (const principal of [deploy, preview]) {
+                assert.deepEqual(await allowed(principal, requests), [], principal.arn);
+            }
+        });
+
+        test("each role decrypts with its own stack's KMS key only, and encrypts with none", async () => {
+            for (const principal of [deploy, preview]) {
+                assert.deepEqual(await refused(principal, [{ action: "kms:Decrypt", resource: keyArn(run.stack) }]), []);
+                assert.deepEqual(await allowed(principal, [
+                    { action: "kms:Decrypt", resource: keyArn(otherStack) },
+                    { action: "kms:Encrypt", resource: keyArn(run.stack) },
+                    { action: "kms:ReEncryptFrom", resource: keyArn(run.stack) },
+                    { action: "kms:CreateGrant", resource: keyArn(run.stack) },
+                    { action: "kms:ScheduleKeyDeletion", resource: keyArn(run.stack) },
+                ]), []);
+            }
+        });
+
+        test("state: deploy writes its stack's checkpoint and locks, preview only reads its checkpoint, neither touches the other stack's", async () => {
+            const own = stateObjects(stateBucket, run.stack);
+            const other = stateObjects(stateBucket, otherStack);
+            const object = (arn: string) => arn.replace(/\*$/, "20261123T090000.json");
+            const lock = object(own.all.find((a) => a.includes("/locks/"))!);
+            assert.deepEqual(await refused(deploy, [
+                ...own.all.flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: object(arn) }))),
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:prefix": ".pulumi/stacks/" } },
+            ]), []);
+            assert.deepEqual(await refused(preview, [{ action: "s3:GetObject", resource: own.checkpoint[0]! }, { action: "s3:GetObject", resource: own.meta[0]! }]), []);
+            assert.deepEqual(await allowed(preview, [
+                { action: "s3:PutObject", resource: lock },
+                { action: "s3:DeleteObject", resource: lock },
+                { action: "s3:PutObject", resource: own.checkpoint[0]! },
+            ]), [], "a preview takes no lock, so it can delete none");
+            const others = other.all.flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: object(arn) })));
+            assert.deepEqual(await allowed(deploy, others), []);
+            assert.deepEqual(await allowed(preview, others), []);
+        });
+
+        test("every role the stack creates can do what its inline policy asks, inside the boundary", async () => {
+            const roles = stackRolePrincipals(run, boundaryPolicy(scope));
+            assert.ok(roles.length >= 3);
+            for (const { role, principal, policy } of roles) {
+                // A statement may list actions of several resource types; AWS applies each action to the types it knows.
+                const outcomes = await Promise.all(statementRequests(policy).map(async (request) => {
+                    try {
+                        return { request, decision: await decide(principal, request) };
+                    } catch (error) {
+                        if (notApplicable.test(String(error))) {
+                            return { request, decision: "NotApplicable" as const };
+                        }
+                        throw error;
+                    }
+                }));
+                const applicable = outcomes.filter((o) => o.decision !== "NotApplicable");
+                assert.deepEqual(applicable.filter((o) => o.decision !== "Allowed").map((o) => `${o.request.action} ${o.request.resource}: ${o.decision}`), [], role);
+                const actions = new Set(outcomes.map((o) => o.request.action));
+                assert.deepEqual([...actions].filter((a) => !applicable.some((o) => o.request.action === a)), [], `${role}: actions with no resource they apply to`);
+            }
+        });
+
+        test("the boundary holds a stack's role to the stack, whatever inline policy it is given", async () => {
+            const admin: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "All", Effect: "Allow", Action: ["*"], Resource: ["*"] }] };
+            const bounded: Principal = { arn: `arn:aws:iam::${fakeAccountId}:role/${scope.namePrefix}-${run.stack}-x`, accountId: fakeAccountId, policies: [admin], boundary: boundaryPolicy(scope) };
+            const other = scopeOf(otherStack, scope.namePrefix);
+            assert.deepEqual(await allowed(bounded, [
+                { action: "iam:CreateRole", resource: `arn:aws:iam::${fakeAccountId}:role/escalated` },
+                { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${fakeAccountId}:role/github-actions-${scope.namePrefix}-${run.stack}-deploy` },
+                { action: "s3:GetObject", resource: `arn:aws:s3:::${scope.namePrefix}-${otherStack}-lake-raw-0a1b2c3/raw/x.json` },
+                { action: "s3:GetObject", resource: `arn:aws:s3:::${stateBucket}/.pulumi/stacks/spotify-stack/${run.stack}.json` },
+                { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:eu-north-1:${fakeAccountId}:secret:${scope.namePrefix}-${otherStack}-spotify-credentials-AbCdEf` },
+                { action: "kms:Decrypt", resource: other.secretsKeyArn },
+                { action: "sts:AssumeRole", resource: "arn:aws:iam::999988887777:role/anything" },
+                { action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:eu-north-1:${fakeAccountId}:function:${scope.namePrefix}-${run.stack}-extract` },
+            ]), []);
+        });
+    });
+}
