@@ -1,7 +1,8 @@
 /**
  * The named queries answer their questions correctly on a small, hand-readable lake
- * (fixtures/lake), stay in the SQL subset Athena (Trino) and DuckDB share, and the local runner
- * behaves like the Glue catalog (same tables, same columns, same types).
+ * (fixtures/lake), answered by spotify-etl's in-process DuckDB, and stay in the SQL subset Athena
+ * (Trino) and DuckDB share. How the runner's views match the catalog is tested beside it, in C#
+ * (tests/SpotifyEtl.Tests/Queries).
  *
  * Fixture, three snapshot dates (2026-11-18, -19, -20). Playlists are versioned: `playlists` has one
  * row per playlist per day it was extracted, naming that day's version (snapshot id);
@@ -22,14 +23,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execFileSync, spawnSync } from "node:child_process";
-import { tables, partitionColumn } from "../../infra/catalog/tables";
-import { loadNamedQueries, parseNamedQuery } from "../../infra/queries/named-queries";
-import { LocalLake, QueryResult } from "../../infra/queries/local-lake";
-import { formatResults } from "../../infra/queries/run-local";
-import { checkCommonDialect } from "../../infra/queries/dialect";
+import { loadNamedQueries, parseNamedQuery } from "../../infra/catalog/namedQueries";
+import { LocalLake, QueryResult } from "./helpers/cliQueries";
+import { checkCommonDialect } from "./helpers/dialect";
 
-const infraDirectory = path.resolve(__dirname, "../../infra");
 const fixtureLake = path.resolve(__dirname, "fixtures/lake");
 const queries = loadNamedQueries();
 
@@ -212,16 +209,6 @@ describe("named queries on the sample lake", () => {
                 .map(([table, perDay]) => [date, table, String(perDay[day]), String(perDay[day])]));
         assert.deepEqual(result.rows, expected);
     });
-
-    it("quoted commas, quotes and non-Latin text come back as single values", async () => {
-        const reader = await lake.connection.runAndReadAll(
-            "SELECT album_name FROM albums WHERE snapshot_date = '2026-11-20' ORDER BY album_id");
-        assert.deepEqual(reader.getRows().map(r => r[0]), [
-            "Shakira: Bzrp Music Sessions, Vol. 53", "KICK BACK", "A Night at the Opera", "Greatest \"Takes\", Vol. 1",
-        ]);
-        const header = await lake.connection.runAndReadAll("SELECT count(*) FROM songs WHERE song_id = 'song_id'");
-        assert.equal(String(header.getRows()[0]?.[0]), "0", "the header row is not read as data");
-    });
 });
 
 describe("no query double counts across snapshot dates", () => {
@@ -356,61 +343,6 @@ describe("playlists are read by version, whatever day their entries were landed"
     });
 });
 
-describe("local views match the catalog", () => {
-    it("every view has the contract's columns in order, typed as declared, plus snapshot_date", async () => {
-        const lake = await LocalLake.open(fixtureLake);
-        try {
-            const duckTypes: Record<string, string> = {
-                string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN", double: "DOUBLE",
-            };
-            for (const table of tables) {
-                const reader = await lake.connection.runAndReadAll(`DESCRIBE ${table.name}`);
-                const described = reader.getRows().map(r => [String(r[0]), String(r[1])]);
-                const expected = [...table.columns, partitionColumn].map(c => [c.name, duckTypes[c.type]]);
-                assert.deepEqual(described, expected, table.name);
-            }
-            const typed = await lake.connection.runAndReadAll(
-                "SELECT explicit, popularity, duration_ms FROM songs WHERE song_id = 'song_saycheese' AND snapshot_date = '2026-11-20'");
-            assert.deepEqual(typed.getRows()[0], [true, null, 181500], "boolean, empty int as NULL, int");
-            const text = await lake.connection.runAndReadAll(
-                "SELECT isrc FROM songs WHERE song_id = 'song_loveofmylife' AND snapshot_date = '2026-11-20'");
-            assert.deepEqual(text.getRows()[0], [""], "an empty text field is '' as in Athena, not NULL");
-        } finally {
-            lake.close();
-        }
-    });
-
-    it("refuses a CSV whose header differs from the catalog, since Athena maps fields by position", async () => {
-        const badLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
-        const folder = path.join(badLake, "transformed", "artists", "snapshot_date=2026-11-20");
-        fs.mkdirSync(folder, { recursive: true });
-        fs.writeFileSync(path.join(folder, "artists.csv"), "artist_name,artist_id,artist_url\r\nQueen,artist_queen,u\r\n");
-        try {
-            await assert.rejects(LocalLake.open(badLake), /artists\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'/);
-        } finally {
-            fs.rmSync(badLake, { recursive: true, force: true });
-        }
-    });
-
-    it("a table folder without files yet gives an empty view with the right columns", async () => {
-        const emptyLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
-        fs.mkdirSync(path.join(emptyLake, "transformed", "plays"), { recursive: true });
-        const lake = await LocalLake.open(emptyLake);
-        try {
-            for (const result of await lake.runAll(queries)) {
-                assert.deepEqual(result.rows, [], `${result.name} answers nothing on an empty lake`);
-                assert.ok(result.columns.length > 0);
-            }
-            const reader = await lake.connection.runAndReadAll("DESCRIBE plays");
-            assert.deepEqual(reader.getRows().map(r => String(r[0])),
-                ["played_at", "song_id", "context_type", "context_uri", "snapshot_date"]);
-        } finally {
-            lake.close();
-            fs.rmSync(emptyLake, { recursive: true, force: true });
-        }
-    });
-});
-
 describe("queries stay in the SQL that Athena (Trino) and DuckDB share", () => {
     for (const query of queries) {
         it(`${query.name} parses as Trino SQL and uses only functions and types both engines share`, () => {
@@ -434,56 +366,5 @@ describe("queries stay in the SQL that Athena (Trino) and DuckDB share", () => {
     it("a query file without a question header is refused", () => {
         assert.throws(() => parseNamedQuery("x/untitled.sql", "SELECT 1"), /-- Question:/);
         assert.throws(() => parseNamedQuery("x/Bad-Name.sql", "-- Question: Why?\nSELECT 1"), /snake case/);
-    });
-});
-
-describe("run-local command", () => {
-    const runLocal = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "queries/run-local.ts", ...args], {
-        cwd: infraDirectory, encoding: "utf8",
-    });
-
-    it("prints the JSON contract spotify-etl demo reads: name, question, columns, string-or-null rows", () => {
-        const output = execFileSync(process.execPath,
-            ["--import", "tsx", "queries/run-local.ts", "--lake", fixtureLake, "--format", "json"],
-            { cwd: infraDirectory, encoding: "utf8" });
-        const parsed = JSON.parse(output) as { name: string; question: string; columns: string[]; rows: unknown[][] }[];
-        assert.deepEqual(parsed.map(r => r.name), queries.map(q => q.name));
-        for (const result of parsed) {
-            assert.deepEqual(Object.keys(result), ["name", "question", "columns", "rows"]);
-            for (const row of result.rows) {
-                assert.equal(row.length, result.columns.length);
-                for (const value of row) {
-                    assert.ok(value === null || typeof value === "string", `${result.name}: ${String(value)}`);
-                }
-            }
-        }
-    });
-
-    it("prints one readable table for one query", () => {
-        const run = runLocal("--lake", fixtureLake, "--query", "release_year_distribution");
-        assert.equal(run.status, 0, run.stderr);
-        const lines = run.stdout.trimEnd().split("\n");
-        assert.equal(lines[0], "release_year_distribution: In which years were the songs in the lake released?");
-        assert.match(lines[1] ?? "", /^release_year\s+song_count\s+album_count$/);
-        assert.match(lines[3] ?? "", /^1975\s+2\s+1$/);
-        assert.equal(lines.length, 7);
-    });
-
-    it("fails with a clear message when the lake folder is missing", () => {
-        const missing = path.join(os.tmpdir(), "no-such-lake-" + process.pid);
-        const run = runLocal("--lake", missing);
-        assert.equal(run.status, 2);
-        assert.match(run.stderr, /lake folder .* does not exist/);
-    });
-
-    it("names the known queries when asked for an unknown one", () => {
-        const run = runLocal("--lake", fixtureLake, "--query", "nope");
-        assert.equal(run.status, 2);
-        assert.match(run.stderr, /No query named 'nope'.*playlist_top_songs/);
-    });
-
-    it("formats nulls as JSON null", () => {
-        const output = formatResults([{ name: "q", question: "Q?", columns: ["a", "b"], rows: [["x", null]] }], "json");
-        assert.equal(output, '[{"name":"q","question":"Q?","columns":["a","b"],"rows":[["x",null]]}]');
     });
 });
