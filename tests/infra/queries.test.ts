@@ -53,11 +53,17 @@ describe("named queries on the sample lake", () => {
             "artists_with_most_songs",
             "data_quality",
             "days_on_playlist",
+            "listening_clock",
+            "listening_per_week",
             "playlist_changes",
             "playlist_top_songs",
             "plays_per_artist_week",
             "release_year_distribution",
             "saved_tracks_per_week",
+            "skip_rate",
+            "top_artists",
+            "top_items_now",
+            "top_tracks",
             "top_tracks_movement",
         ]);
         for (const query of queries) {

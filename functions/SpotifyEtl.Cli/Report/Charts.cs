@@ -112,7 +112,7 @@ internal static class Charts
             var share = Number(row[v]) / max;
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"mark heat\" x=\"{left + hour * cell + 1}\" y=\"{top + day * cell + 1}\" width=\"{cell - 2}\" height=\"{cell - 2}\" fill-opacity=\"{F(0.15 + 0.85 * share)}\" " +
-                $"data-label=\"{Escape(row[n])} {Escape(row[h])}:00\" data-value=\"{Escape(row[v])}\"><title>{Escape(row[n])} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} plays</title></rect>");
+                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(row[n])} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} plays</title></rect>");
         }
         for (var hour = 0; hour < 24; hour += 3)
         {

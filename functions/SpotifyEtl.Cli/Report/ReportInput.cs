@@ -15,12 +15,13 @@ internal static partial class ReportAnswers
     private static partial Regex MissingTable();
 
     /// <summary>Runs each query the sections name, once; a failure is kept as the section's note instead of ending the report.</summary>
-    public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections)
+    public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections, Func<string, NamedQuery?>? find = null)
     {
+        find ??= NamedQueries.Find;
         var answers = new Dictionary<string, QueryAnswer>(StringComparer.Ordinal);
         foreach (var name in sections.Select(s => s.Query).Distinct(StringComparer.Ordinal))
         {
-            var query = NamedQueries.Find(name);
+            var query = find(name);
             if (query is null)
             {
                 answers[name] = new QueryAnswer(null, $"This build of spotify-etl has no named query '{name}' (queries/{name}.sql).");
