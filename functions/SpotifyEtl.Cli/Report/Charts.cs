@@ -118,7 +118,7 @@ internal static class Charts
         {
             Text(svg, left + hour * cell + cell / 2.0, top + 7 * cell + 14, hour.ToString(CultureInfo.InvariantCulture));
         }
-        Text(svg, left + 12 * cell, height - 6, "Hour of the day (UTC); darker cells hold more plays", css: "axis-title");
+        Text(svg, left + 12 * cell, height - 6, "Hour of the day (UTC); the stronger the colour, the more plays", css: "axis-title");
         return svg.Append("</svg>").ToString();
     }
 
