@@ -81,6 +81,57 @@ describe("named queries on the sample lake", () => {
         ]);
     });
 
+    it("listening per week counts each play once with its song's full length, in Monday weeks", () => {
+        const result = answer("listening_per_week");
+        assert.deepEqual(result.columns, ["week_start", "play_count", "hours"]);
+        // Week of the 16th: KICK BACK 193.0 s, Bohemian 354.32 s (stored twice, counted once), Bzrp53 twice
+        // 218 s each, Love of My Life 219 s, Say "Cheese" 181.5 s = 1,383.82 s = 0.38 h.
+        assert.deepEqual(result.rows, [["2026-11-09", "1", "0.06"], ["2026-11-16", "6", "0.38"]]);
+    });
+
+    it("top artists per year credit every artist of a multi-artist song, ties by name, with the first play", () => {
+        const result = answer("top_artists");
+        assert.deepEqual(result.columns, ["play_year", "year_rank", "artist_name", "play_count", "first_heard"]);
+        assert.deepEqual(result.rows, [
+            ["2026", "1", "Bizarrap", "3", "2026-11-15"],
+            ["2026", "2", "Shakira", "3", "2026-11-15"],
+            ["2026", "3", "Queen", "2", "2026-11-17"],
+            ["2026", "4", "Tyler, The Creator", "1", "2026-11-19"],
+            ["2026", "5", "米津玄師", "1", "2026-11-17"],
+        ]);
+    });
+
+    it("top tracks per year name the primary artist and count a play stored twice once", () => {
+        const result = answer("top_tracks");
+        assert.deepEqual(result.rows.map(r => [r[1], r[2], r[3], r[4]]), [
+            ["1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "3"],
+            ["2", "Bohemian Rhapsody", "Queen", "1"],
+            ["3", "KICK BACK", "米津玄師", "1"],
+            ["4", "Love of My Life", "Queen", "1"],
+            ["5", "Say \"Cheese\"", "Tyler, The Creator", "1"],
+        ]);
+    });
+
+    it("the listening clock puts each play on its UTC weekday and hour", () => {
+        // 2026-11-15 is a Sunday; the 17th a Tuesday, the 18th a Wednesday, the 19th a Thursday.
+        assert.deepEqual(answer("listening_clock").rows, [
+            ["1", "Tue", "8", "2"], ["2", "Wed", "19", "2"], ["3", "Thu", "7", "2"], ["6", "Sun", "22", "1"],
+        ]);
+    });
+
+    it("the skip estimate leaves out the last play and counts none when every next play came after half the song", () => {
+        assert.deepEqual(answer("skip_rate").rows, [["2026-11-09", "1", "0", "0.0"], ["2026-11-16", "5", "0", "0.0"]]);
+    });
+
+    it("top items now are the latest ranking of each list, tracks named with their primary artist", () => {
+        assert.deepEqual(answer("top_items_now").rows, [
+            ["artist", "long_term", "1", "Queen", "", "2026-11-19"],
+            ["track", "short_term", "1", "KICK BACK", "米津玄師", "2026-11-19"],
+            ["track", "short_term", "2", "Bohemian Rhapsody", "Queen", "2026-11-19"],
+            ["track", "short_term", "3", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-19"],
+        ]);
+    });
+
     it("top tracks move between the two latest rankings: climbs, falls, new entries and drop-outs", () => {
         const result = answer("top_tracks_movement");
         assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name"]);
