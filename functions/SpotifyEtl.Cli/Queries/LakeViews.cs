@@ -92,6 +92,3 @@ internal static partial class LakeViews
 
     private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
-
-/// <summary>The lake cannot be read as its tables: mixed formats, a CSV header that differs from the contract.</summary>
-internal sealed class LakeException(string message) : Exception(message);

@@ -1,44 +1,4 @@
-using System.Text.RegularExpressions;
-using SpotifyEtl.Cli.Queries;
-
 namespace SpotifyEtl.Cli.Report;
 
 /// <summary>What a report shows: the answers of its sections' named queries (or why one is missing) and what the lake's folders tell.</summary>
 internal sealed record ReportInput(string Source, IReadOnlyDictionary<string, QueryAnswer> Answers, int? Quarantined);
-
-/// <summary>A named query's answer, or the reason the report cannot show it.</summary>
-internal sealed record QueryAnswer(QueryResult? Result, string? Unavailable);
-
-internal static partial class ReportAnswers
-{
-    [GeneratedRegex("Table with name (\\w+) does not exist")]
-    private static partial Regex MissingTable();
-
-    /// <summary>Runs each query the sections name, once; a failure is kept as the section's note instead of ending the report.</summary>
-    public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections, Func<string, NamedQuery?>? find = null)
-    {
-        find ??= NamedQueries.Find;
-        var answers = new Dictionary<string, QueryAnswer>(StringComparer.Ordinal);
-        foreach (var name in sections.Select(s => s.Query).Distinct(StringComparer.Ordinal))
-        {
-            var query = find(name);
-            if (query is null)
-            {
-                answers[name] = new QueryAnswer(null, $"This build of spotify-etl has no named query '{name}' (queries/{name}.sql).");
-                continue;
-            }
-            try
-            {
-                answers[name] = new QueryAnswer(database.Run(query), null);
-            }
-            catch (QueryFailedException exception)
-            {
-                var missing = MissingTable().Match(exception.Message);
-                answers[name] = new QueryAnswer(null, missing.Success
-                    ? $"Needs the {missing.Groups[1].Value} table, which this lake does not have yet."
-                    : exception.Message);
-            }
-        }
-        return answers;
-    }
-}
