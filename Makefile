@@ -1,5 +1,5 @@
 # Spotify Stack: the commands a fresh machine needs.
-#   make demo   restore, build, and run the whole pipeline on a local lake (no AWS, no Spotify)
+#   make demo   restore, build, run the whole pipeline on a local lake and write the listening report (no AWS, no Spotify)
 #   make test   restore, build (make cli too), and run every C# and TypeScript test; ends with "N passed, N failed"
 #   make cli    spotify-etl compiled to native code (NativeAOT) into artifacts/cli/: the fastest way to run it
 #   make bench  whole-process benchmarks against the tutorials' pandas transform (never part of make test)

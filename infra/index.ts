@@ -103,7 +103,7 @@ const schedule = new Schedule(`${base}-schedule`, { config: config.schedule, tar
 new Trigger(`${base}-raw-objects`, { bucket: storage.raw, accountId: account.accountId, target: transform }, opts);
 
 // The Glue tables over transformed/ (declared, partition projection) and the Athena workgroup with one
-// named query per infra/queries/*.sql file.
+// named query per queries/*.sql file.
 const catalog = new Catalog(`${base}-catalog`, {
     transformedBucketName: storage.transformed.name,
     transformedBucketArn: storage.transformed.arn,

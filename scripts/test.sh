@@ -7,6 +7,13 @@ configuration="${1:-Release}"
 logs="$(mktemp -d)"
 passed=0 failed=0 status=0
 
+# The report's browser tests drive Debian's chromium (no browser download reaches this machine).
+if ! command -v chromium > /dev/null; then
+  echo "== installing chromium for the browser tests (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; } \
+    || echo "could not install chromium: the report's browser tests will fail"
+fi
+
 echo "== C#: dotnet test (xunit)"
 # The tests that run spotify-etl as a process run the native build of `make cli` when there is one.
 if [[ -x artifacts/cli/spotify-etl ]]; then
@@ -32,6 +39,15 @@ if [[ -z "$node_pass" ]]; then
   echo "node --test printed no summary: counting it as one failure"; node_fail=$(( ${node_fail:-0} + 1 )); node_pass=0; status=1
 fi
 passed=$((passed + node_pass)); failed=$((failed + ${node_fail:-0}))
+
+echo "== spotify-etl alone: the native executable in an empty folder, without Node.js"
+if [[ -x artifacts/cli/spotify-etl ]]; then
+  bash scripts/cli-alone.sh artifacts/cli/spotify-etl 2>&1 | tee "$logs/alone.log" || status=1
+  read -r alone_pass alone_fail < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logs/alone.log" | tail -n 1)
+  passed=$((passed + ${alone_pass:-0})); failed=$((failed + ${alone_fail:-1}))
+else
+  echo "artifacts/cli/spotify-etl is missing: run 'make cli' (make test does)"; failed=$((failed + 1)); status=1
+fi
 
 rm -rf "$logs"
 if (( failed > 0 )); then status=1; fi

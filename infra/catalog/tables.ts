@@ -1,7 +1,7 @@
 /**
  * The lake's tables, declared in infra/contract.json: one source of truth for the Glue tables
  * (infra/components/catalog.ts), the DuckDB views the local query runner builds
- * (infra/queries/run-local.ts), and the C# row types (checked by a C# test).
+ * (spotify-etl query and report), and the C# row types (checked by a C# test).
  *
  * Column names, order and types follow the transformation's files, one per table and snapshot date:
  * `transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet` (the default: typed columns,

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NamedQuerySource, loadNamedQueries } from "../queries/named-queries";
+import { NamedQuerySource, loadNamedQueries } from "../catalog/namedQueries";
 
 /**
  * Athena for the lake: a workgroup whose settings users cannot override (results in the results
  * bucket, encrypted, a per-query scan cutoff, CloudWatch metrics), and one saved query per
- * `infra/queries/*.sql` file, the same text `make demo` runs locally on DuckDB.
+ * `queries/*.sql` file, the same text spotify-etl runs locally on DuckDB.
  */
 export interface AnalyticsArgs {
     /** The Glue database the named queries run against (Catalog.databaseName). */
@@ -18,7 +18,7 @@ export interface AnalyticsArgs {
     bytesScannedCutoffPerQuery: number;
     /** Delete the workgroup even if it holds query history. Default true (the history is not data). */
     forceDestroy?: boolean;
-    /** The queries to save. Default: every `.sql` file of infra/queries. */
+    /** The queries to save. Default: every `.sql` file of queries/. */
     queries?: readonly NamedQuerySource[];
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -53,7 +53,7 @@ export class Analytics extends pulumi.ComponentResource {
         }
         const queries = args.queries ?? loadNamedQueries();
         if (queries.length === 0) {
-            throw new Error("No named queries to save: infra/queries holds no .sql file.");
+            throw new Error("No named queries to save: queries/ holds no .sql file.");
         }
         const child = { parent: this };
 

@@ -2,18 +2,22 @@
 // IAM role it assumes (read-only on transformed/), an external stage over transformed/ in the lake's file
 // format, and per lake table an append-only <TABLE>_LOADS table, an auto-ingest pipe fed by the transformed
 // bucket's S3 notifications, a reload task for partitions a replay rewrote, and the <TABLE> view of each
-// file's latest load. The questions of infra/snowflake/queries/ become views beside them.
-import * as path from "node:path";
+// file's latest load. The questions of queries/ become views beside them.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
 import { tables, transformedPrefix } from "../catalog/tables";
 import { type SnowflakeConfig, type TableFormat, snowflakeIdentifier } from "../config";
-import { loadNamedQueries } from "../queries/named-queries";
+import { type NamedQuerySource, loadNamedQueries, snowflakeOnlyQueriesDirectory } from "../catalog/namedQueries";
 import * as loading from "../snowflake/loading";
 
-/** Folder of the questions' Snowflake counterparts: one file per infra/queries/*.sql, same name. */
-export const snowflakeQueriesDirectory = path.join(__dirname, "..", "snowflake", "queries");
+/**
+ * The questions as Snowflake views: every named query (queries/*.sql, portable SQL that reads the
+ * latest-load views by the tables' names) and the questions only Snowflake answers (queries/snowflake/).
+ */
+export function snowflakeQuestions(): NamedQuerySource[] {
+    return [...loadNamedQueries(), ...loadNamedQueries(snowflakeOnlyQueriesDirectory)];
+}
 
 /** Resources of @pulumi/snowflake 1.x that are preview features and must be named in the provider. */
 export const previewFeatures = [
@@ -218,7 +222,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             }, { ...inSnowflake, dependsOn: [loads] }));
         }
 
-        for (const query of loadNamedQueries(snowflakeQueriesDirectory)) {
+        for (const query of snowflakeQuestions()) {
             new snowflake.View(`${name}-question-${query.name}`, {
                 ...inSchema,
                 name: query.name.toUpperCase(),

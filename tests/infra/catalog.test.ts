@@ -7,8 +7,8 @@ import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 // The same module instance the components use (they resolve it from infra/node_modules).
 import * as pulumi from "../../infra/node_modules/@pulumi/pulumi";
-import { loadNamedQueries } from "../../infra/queries/named-queries";
-import { referencedTables } from "../../infra/queries/dialect";
+import { loadNamedQueries } from "../../infra/catalog/namedQueries";
+import { referencedTables } from "./helpers/dialect";
 import { contract } from "./helpers/tableContract";
 
 interface Recorded {

@@ -1,7 +1,8 @@
 /**
  * The named queries answer their questions correctly on a small, hand-readable lake
- * (fixtures/lake), stay in the SQL subset Athena (Trino) and DuckDB share, and the local runner
- * behaves like the Glue catalog (same tables, same columns, same types).
+ * (fixtures/lake), answered by spotify-etl's in-process DuckDB, and stay in the SQL subset Athena
+ * (Trino) and DuckDB share. How the runner's views match the catalog is tested beside it, in C#
+ * (tests/SpotifyEtl.Tests/Queries).
  *
  * Fixture, three snapshot dates (2026-11-18, -19, -20). Playlists are versioned: `playlists` has one
  * row per playlist per day it was extracted, naming that day's version (snapshot id);
@@ -22,14 +23,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execFileSync, spawnSync } from "node:child_process";
-import { tables, partitionColumn } from "../../infra/catalog/tables";
-import { loadNamedQueries, parseNamedQuery } from "../../infra/queries/named-queries";
-import { LocalLake, QueryResult } from "../../infra/queries/local-lake";
-import { formatResults } from "../../infra/queries/run-local";
-import { checkCommonDialect } from "../../infra/queries/dialect";
+import { loadNamedQueries, parseNamedQuery } from "../../infra/catalog/namedQueries";
+import { LocalLake, QueryResult } from "./helpers/cliQueries";
+import { checkCommonDialect } from "./helpers/dialect";
 
-const infraDirectory = path.resolve(__dirname, "../../infra");
 const fixtureLake = path.resolve(__dirname, "fixtures/lake");
 const queries = loadNamedQueries();
 
@@ -56,11 +53,17 @@ describe("named queries on the sample lake", () => {
             "artists_with_most_songs",
             "data_quality",
             "days_on_playlist",
+            "listening_clock",
+            "listening_per_week",
             "playlist_changes",
             "playlist_top_songs",
             "plays_per_artist_week",
             "release_year_distribution",
             "saved_tracks_per_week",
+            "skip_rate",
+            "top_artists",
+            "top_items_now",
+            "top_tracks",
             "top_tracks_movement",
         ]);
         for (const query of queries) {
@@ -75,6 +78,57 @@ describe("named queries on the sample lake", () => {
         assert.deepEqual(result.rows, [
             ["2026-11-16", "3", "2026-11-16T08:30:00Z", "KICK BACK"],
             ["2026-11-02", "2", "2026-11-02T09:00:00Z", "Bohemian Rhapsody"],
+        ]);
+    });
+
+    it("listening per week counts each play once with its song's full length, in Monday weeks", () => {
+        const result = answer("listening_per_week");
+        assert.deepEqual(result.columns, ["week_start", "play_count", "hours"]);
+        // Week of the 16th: KICK BACK 193.0 s, Bohemian 354.32 s (stored twice, counted once), Bzrp53 twice
+        // 218 s each, Love of My Life 219 s, Say "Cheese" 181.5 s = 1,383.82 s = 0.38 h.
+        assert.deepEqual(result.rows, [["2026-11-09", "1", "0.06"], ["2026-11-16", "6", "0.38"]]);
+    });
+
+    it("top artists per year credit every artist of a multi-artist song, ties by name, with the first play", () => {
+        const result = answer("top_artists");
+        assert.deepEqual(result.columns, ["play_year", "year_rank", "artist_name", "play_count", "first_heard"]);
+        assert.deepEqual(result.rows, [
+            ["2026", "1", "Bizarrap", "3", "2026-11-15"],
+            ["2026", "2", "Shakira", "3", "2026-11-15"],
+            ["2026", "3", "Queen", "2", "2026-11-17"],
+            ["2026", "4", "Tyler, The Creator", "1", "2026-11-19"],
+            ["2026", "5", "米津玄師", "1", "2026-11-17"],
+        ]);
+    });
+
+    it("top tracks per year name the primary artist and count a play stored twice once", () => {
+        const result = answer("top_tracks");
+        assert.deepEqual(result.rows.map(r => [r[1], r[2], r[3], r[4]]), [
+            ["1", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "3"],
+            ["2", "Bohemian Rhapsody", "Queen", "1"],
+            ["3", "KICK BACK", "米津玄師", "1"],
+            ["4", "Love of My Life", "Queen", "1"],
+            ["5", "Say \"Cheese\"", "Tyler, The Creator", "1"],
+        ]);
+    });
+
+    it("the listening clock puts each play on its UTC weekday and hour", () => {
+        // 2026-11-15 is a Sunday; the 17th a Tuesday, the 18th a Wednesday, the 19th a Thursday.
+        assert.deepEqual(answer("listening_clock").rows, [
+            ["1", "Tue", "8", "2"], ["2", "Wed", "19", "2"], ["3", "Thu", "7", "2"], ["6", "Sun", "22", "1"],
+        ]);
+    });
+
+    it("the skip estimate leaves out the last play and counts none when every next play came after half the song", () => {
+        assert.deepEqual(answer("skip_rate").rows, [["2026-11-09", "1", "0", "0.0"], ["2026-11-16", "5", "0", "0.0"]]);
+    });
+
+    it("top items now are the latest ranking of each list, tracks named with their primary artist", () => {
+        assert.deepEqual(answer("top_items_now").rows, [
+            ["artist", "long_term", "1", "Queen", "", "2026-11-19"],
+            ["track", "short_term", "1", "KICK BACK", "米津玄師", "2026-11-19"],
+            ["track", "short_term", "2", "Bohemian Rhapsody", "Queen", "2026-11-19"],
+            ["track", "short_term", "3", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap", "2026-11-19"],
         ]);
     });
 
@@ -212,16 +266,6 @@ describe("named queries on the sample lake", () => {
                 .map(([table, perDay]) => [date, table, String(perDay[day]), String(perDay[day])]));
         assert.deepEqual(result.rows, expected);
     });
-
-    it("quoted commas, quotes and non-Latin text come back as single values", async () => {
-        const reader = await lake.connection.runAndReadAll(
-            "SELECT album_name FROM albums WHERE snapshot_date = '2026-11-20' ORDER BY album_id");
-        assert.deepEqual(reader.getRows().map(r => r[0]), [
-            "Shakira: Bzrp Music Sessions, Vol. 53", "KICK BACK", "A Night at the Opera", "Greatest \"Takes\", Vol. 1",
-        ]);
-        const header = await lake.connection.runAndReadAll("SELECT count(*) FROM songs WHERE song_id = 'song_id'");
-        assert.equal(String(header.getRows()[0]?.[0]), "0", "the header row is not read as data");
-    });
 });
 
 describe("no query double counts across snapshot dates", () => {
@@ -356,61 +400,6 @@ describe("playlists are read by version, whatever day their entries were landed"
     });
 });
 
-describe("local views match the catalog", () => {
-    it("every view has the contract's columns in order, typed as declared, plus snapshot_date", async () => {
-        const lake = await LocalLake.open(fixtureLake);
-        try {
-            const duckTypes: Record<string, string> = {
-                string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", boolean: "BOOLEAN", double: "DOUBLE",
-            };
-            for (const table of tables) {
-                const reader = await lake.connection.runAndReadAll(`DESCRIBE ${table.name}`);
-                const described = reader.getRows().map(r => [String(r[0]), String(r[1])]);
-                const expected = [...table.columns, partitionColumn].map(c => [c.name, duckTypes[c.type]]);
-                assert.deepEqual(described, expected, table.name);
-            }
-            const typed = await lake.connection.runAndReadAll(
-                "SELECT explicit, popularity, duration_ms FROM songs WHERE song_id = 'song_saycheese' AND snapshot_date = '2026-11-20'");
-            assert.deepEqual(typed.getRows()[0], [true, null, 181500], "boolean, empty int as NULL, int");
-            const text = await lake.connection.runAndReadAll(
-                "SELECT isrc FROM songs WHERE song_id = 'song_loveofmylife' AND snapshot_date = '2026-11-20'");
-            assert.deepEqual(text.getRows()[0], [""], "an empty text field is '' as in Athena, not NULL");
-        } finally {
-            lake.close();
-        }
-    });
-
-    it("refuses a CSV whose header differs from the catalog, since Athena maps fields by position", async () => {
-        const badLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
-        const folder = path.join(badLake, "transformed", "artists", "snapshot_date=2026-11-20");
-        fs.mkdirSync(folder, { recursive: true });
-        fs.writeFileSync(path.join(folder, "artists.csv"), "artist_name,artist_id,artist_url\r\nQueen,artist_queen,u\r\n");
-        try {
-            await assert.rejects(LocalLake.open(badLake), /artists\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'/);
-        } finally {
-            fs.rmSync(badLake, { recursive: true, force: true });
-        }
-    });
-
-    it("a table folder without files yet gives an empty view with the right columns", async () => {
-        const emptyLake = fs.mkdtempSync(path.join(os.tmpdir(), "lake-"));
-        fs.mkdirSync(path.join(emptyLake, "transformed", "plays"), { recursive: true });
-        const lake = await LocalLake.open(emptyLake);
-        try {
-            for (const result of await lake.runAll(queries)) {
-                assert.deepEqual(result.rows, [], `${result.name} answers nothing on an empty lake`);
-                assert.ok(result.columns.length > 0);
-            }
-            const reader = await lake.connection.runAndReadAll("DESCRIBE plays");
-            assert.deepEqual(reader.getRows().map(r => String(r[0])),
-                ["played_at", "song_id", "context_type", "context_uri", "snapshot_date"]);
-        } finally {
-            lake.close();
-            fs.rmSync(emptyLake, { recursive: true, force: true });
-        }
-    });
-});
-
 describe("queries stay in the SQL that Athena (Trino) and DuckDB share", () => {
     for (const query of queries) {
         it(`${query.name} parses as Trino SQL and uses only functions and types both engines share`, () => {
@@ -434,56 +423,5 @@ describe("queries stay in the SQL that Athena (Trino) and DuckDB share", () => {
     it("a query file without a question header is refused", () => {
         assert.throws(() => parseNamedQuery("x/untitled.sql", "SELECT 1"), /-- Question:/);
         assert.throws(() => parseNamedQuery("x/Bad-Name.sql", "-- Question: Why?\nSELECT 1"), /snake case/);
-    });
-});
-
-describe("run-local command", () => {
-    const runLocal = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "queries/run-local.ts", ...args], {
-        cwd: infraDirectory, encoding: "utf8",
-    });
-
-    it("prints the JSON contract spotify-etl demo reads: name, question, columns, string-or-null rows", () => {
-        const output = execFileSync(process.execPath,
-            ["--import", "tsx", "queries/run-local.ts", "--lake", fixtureLake, "--format", "json"],
-            { cwd: infraDirectory, encoding: "utf8" });
-        const parsed = JSON.parse(output) as { name: string; question: string; columns: string[]; rows: unknown[][] }[];
-        assert.deepEqual(parsed.map(r => r.name), queries.map(q => q.name));
-        for (const result of parsed) {
-            assert.deepEqual(Object.keys(result), ["name", "question", "columns", "rows"]);
-            for (const row of result.rows) {
-                assert.equal(row.length, result.columns.length);
-                for (const value of row) {
-                    assert.ok(value === null || typeof value === "string", `${result.name}: ${String(value)}`);
-                }
-            }
-        }
-    });
-
-    it("prints one readable table for one query", () => {
-        const run = runLocal("--lake", fixtureLake, "--query", "release_year_distribution");
-        assert.equal(run.status, 0, run.stderr);
-        const lines = run.stdout.trimEnd().split("\n");
-        assert.equal(lines[0], "release_year_distribution: In which years were the songs in the lake released?");
-        assert.match(lines[1] ?? "", /^release_year\s+song_count\s+album_count$/);
-        assert.match(lines[3] ?? "", /^1975\s+2\s+1$/);
-        assert.equal(lines.length, 7);
-    });
-
-    it("fails with a clear message when the lake folder is missing", () => {
-        const missing = path.join(os.tmpdir(), "no-such-lake-" + process.pid);
-        const run = runLocal("--lake", missing);
-        assert.equal(run.status, 2);
-        assert.match(run.stderr, /lake folder .* does not exist/);
-    });
-
-    it("names the known queries when asked for an unknown one", () => {
-        const run = runLocal("--lake", fixtureLake, "--query", "nope");
-        assert.equal(run.status, 2);
-        assert.match(run.stderr, /No query named 'nope'.*playlist_top_songs/);
-    });
-
-    it("formats nulls as JSON null", () => {
-        const output = formatResults([{ name: "q", question: "Q?", columns: ["a", "b"], rows: [["x", null]] }], "json");
-        assert.equal(output, '[{"name":"q","question":"Q?","columns":["a","b"],"rows":[["x",null]]}]');
     });
 });

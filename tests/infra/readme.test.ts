@@ -84,7 +84,7 @@ test("every spotify-etl verb and option the README uses is in the tool's --help"
         return m === null ? [] : [m[1]!.split(/\s+/).filter((w) => w !== "")];
     });
     // The verb table of "The `spotify-etl` tool" section.
-    for (const row of readme.matchAll(/^\| `((?:demo|sample|transform|query|extract|auth)(?: [^`]*)?)` \|/gm)) {
+    for (const row of readme.matchAll(/^\| `((?:demo|sample|transform|query|report|extract|auth)(?: [^`]*)?)` \|/gm)) {
         invocations.push(row[1]!.replace(/[[\]]/g, "").split(/\s+/));
     }
     assert.ok(invocations.length >= 8, `found ${invocations.length} invocations`);

@@ -6,8 +6,8 @@ import { after, before, describe, test } from "node:test";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { Parser } from "node-sql-parser";
 import { type TableDefinition, tableNamed, tables } from "../../infra/catalog/tables";
-import { snowflakeQueriesDirectory } from "../../infra/components/snowflake";
-import { loadNamedQueries } from "../../infra/queries/named-queries";
+import { snowflakeQuestions } from "../../infra/components/snowflake";
+import { loadNamedQueries } from "../../infra/catalog/namedQueries";
 import {
     copyStatement, latestLoadView, loadsTableColumns, loadsTableName, partitionFilePattern, snapshotDateFromPath, viewName,
 } from "../../infra/snowflake/loading";
@@ -17,19 +17,20 @@ const parser = new Parser();
 
 describe("the questions in Snowflake", () => {
     const athena = loadNamedQueries();
-    const counterparts = loadNamedQueries(snowflakeQueriesDirectory);
+    const questions = snowflakeQuestions();
 
-    test("every named query has a Snowflake counterpart asking the same question, and no counterpart is orphaned", () => {
+    test("every named query is a Snowflake view too, from the same file, with no second copy", () => {
         assert.ok(athena.length > 0);
-        assert.deepEqual(counterparts.map((q) => q.name), athena.map((q) => q.name),
-            `add infra/snowflake/queries/<name>.sql for each infra/queries/<name>.sql (missing: ${athena.filter((a) => !counterparts.some((c) => c.name === a.name)).map((a) => a.name).join(", ") || "none"})`);
         for (const query of athena) {
-            assert.equal(counterparts.find((c) => c.name === query.name)?.question, query.question, query.name);
+            const view = questions.find((c) => c.name === query.name);
+            assert.ok(view, `${query.name} has a Snowflake view`);
+            assert.equal(view.sql, query.sql, `${query.name}: Snowflake runs the same text`);
         }
+        assert.equal(new Set(questions.map((q) => q.name)).size, questions.length, "no question is declared twice");
     });
 
     const readable = new Set([...tables.map((t) => viewName(t)), ...tables.map((t) => loadsTableName(t))]);
-    for (const query of loadNamedQueries(snowflakeQueriesDirectory)) {
+    for (const query of questions) {
         test(`${query.name}: one SELECT in Snowflake's dialect, reading only the lake's views and load tables`, () => {
             const ast = parser.astify(query.sql, snowflakeDialect);
             const statements = Array.isArray(ast) ? ast : [ast];

@@ -4,8 +4,7 @@
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { tables } from "../../infra/catalog/tables";
-import { previewFeatures } from "../../infra/components/snowflake";
-import { loadNamedQueries } from "../../infra/queries/named-queries";
+import { previewFeatures, snowflakeQuestions } from "../../infra/components/snowflake";
 import { loadsTableColumns } from "../../infra/snowflake/loading";
 import { devWithSnowflake, snowflakeSecretKeys, snowflakeTypes as sf } from "./helpers/snowflake";
 import {
@@ -139,7 +138,7 @@ test("every lake table has a reload task on the default schedule and a view of i
         assert.equal(task.inputs["warehouse"], undefined, "reload tasks are serverless");
     }
     const views = stack.all(sf.view).map((v) => String(v.inputs["name"])).sort();
-    const questions = loadNamedQueries().map((q) => q.name.toUpperCase());
+    const questions = snowflakeQuestions().map((q) => q.name.toUpperCase());
     assert.deepEqual(views, [...tables.map((t) => t.name.toUpperCase()), ...questions].sort());
 });
 

@@ -19,7 +19,7 @@ internal static class DemoCommand
         var format = TransformCommand.Format();
         var command = new Command("demo",
             "The whole pipeline on this machine: make a sample of raw Spotify responses, transform it into a fresh local lake, " +
-            "and run every named query against it with DuckDB. No Spotify account or AWS needed.")
+            "run every named query against it with DuckDB, and write the listening report. No Spotify account or AWS needed.")
         {
             lake, days, items, seed, format,
         };
@@ -44,6 +44,10 @@ internal static class DemoCommand
 
             Render.Heading("3. Queries: the Athena named queries, run by DuckDB on the local lake");
             Render.Queries(await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false));
+
+            Render.Heading("4. Report: the same queries as charts and tables, in one HTML file");
+            var report = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+            Consoles.Output.WriteLine($"Report: {report}");
             return ExitCodes.Success;
         });
         return command;

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Text.Json;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Shell;
 
 namespace SpotifyEtl.Cli.Commands;
 
@@ -7,18 +10,26 @@ internal static class QueryCommand
     public static Command Create()
     {
         var lake = CliOptions.Lake();
-        var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in infra/queries without .sql)." };
+        var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql)." };
+        var json = CliOptions.Json();
         var command = new Command("query",
-            "Run the named queries (infra/queries/*.sql, the same files as the Athena named queries) against the lake with DuckDB, " +
-            "through views named like the Glue tables, and print each result as a table. Needs Node.js and 'npm ci --prefix infra'.")
+            "Run the named queries (queries/*.sql, carried inside this tool; the same files as the Athena named queries) against " +
+            "the lake with DuckDB in this process, through views named like the Glue tables, and print each result as a table.")
         {
-            lake, name,
+            lake, name, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var results = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken).ConfigureAwait(false);
-            Render.Queries(results);
-            return Shell.ExitCodes.Success;
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(results, QueryResultContext.Default.ListQueryResult));
+            }
+            else
+            {
+                Render.Queries(results);
+            }
+            return ExitCodes.Success;
         });
         return command;
     }

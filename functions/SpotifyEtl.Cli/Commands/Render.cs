@@ -1,4 +1,5 @@
 using Spectre.Console;
+using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Transformation;
 

@@ -24,7 +24,7 @@ internal static class ExitCodes
     /// <summary>An input named on the command line does not exist.</summary>
     public const int NoInput = 66;
 
-    /// <summary>Something this machine needs is missing: Node.js or the query runner's packages.</summary>
+    /// <summary>A service the command needs cannot be reached: the S3 bucket of <c>report --lake s3://...</c> (credentials, name, network).</summary>
     public const int Unavailable = 69;
 
     /// <summary>The lake or another output cannot be written: permissions, a full disk, a path that is a file.</summary>
@@ -44,7 +44,7 @@ internal static class ExitCodes
         (Usage, "usage: unknown option, missing or out-of-range value, no sources"),
         (DataError, "bad input data: a credentials file that is not JSON, no raw objects found"),
         (NoInput, "an input (--input, --config, --credentials) does not exist"),
-        (Unavailable, "a tool is missing: Node.js or 'npm ci --prefix infra'"),
+        (Unavailable, "a service cannot be reached: the S3 bucket of report --lake s3://..."),
         (IoError, "the lake cannot be written (permissions, full disk)"),
         (NoPermission, "Spotify refused the credentials: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted"),

@@ -42,7 +42,7 @@ public sealed class DemoCommandTests : IDisposable
         var second = RunCli("demo", "--lake", lake, "--days", "3", "--items", "55");
 
         Assert.True(first.ExitCode == 0, first.Output + first.Errors);
-        foreach (var query in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Infra, "queries"), "*.sql"))
+        foreach (var query in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "queries"), "*.sql"))
         {
             Assert.Contains(Path.GetFileNameWithoutExtension(query) + ": ", first.Output, StringComparison.Ordinal);
         }

@@ -15,7 +15,7 @@ namespace SpotifyEtl.Tests.Storage;
 /// </summary>
 public sealed partial class FauxqsServer : IAsyncLifetime
 {
-    private const string Region = "us-east-1";
+    internal const string Region = "us-east-1";
     private Process? _process;
 
     public Uri ServiceUrl { get; private set; } = null!;

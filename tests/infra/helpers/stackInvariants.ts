@@ -64,7 +64,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             });
 
             test("declares the catalog and analytics: a Glue table per lake table, a crawler, a workgroup and a named query per .sql file", () => {
-                const sqlFiles = fs.readdirSync(path.join(infraDir, "queries")).filter((f) => f.endsWith(".sql"));
+                const sqlFiles = fs.readdirSync(path.join(repoRoot, "queries")).filter((f) => f.endsWith(".sql"));
                 const tables = stack.all("aws:glue/catalogTable:CatalogTable").map((t) => String(t.inputs["name"])).sort();
                 assert.deepEqual(tables, ["albums", "artists", "playlist_entries", "playlists", "plays", "saved_tracks", "song_artists", "songs", "top_items"]);
                 const format = stack.run.config["spotify-stack:tableFormat"] ?? "parquet";

@@ -1,7 +1,9 @@
 /**
- * The analytics questions, read from the `*.sql` files beside this module: one file, one named
- * query. The same text becomes an Athena NamedQuery (infra/components/analytics.ts) and runs
- * locally on DuckDB (run-local.ts), so the two can never drift apart.
+ * The analytics questions, read from the repository's `queries/*.sql` files: one file, one named
+ * query. The same text becomes an Athena NamedQuery (infra/components/analytics.ts), a Snowflake
+ * view (infra/components/snowflake.ts), and runs on DuckDB inside spotify-etl (which embeds the
+ * files), so the three can never drift apart. `queries/snowflake/` holds questions only Snowflake
+ * can answer (its load history).
  *
  * Each file starts with a header comment:
  *   -- Question: <the question the query answers>
@@ -22,8 +24,11 @@ export interface NamedQuerySource {
     readonly file: string;
 }
 
-/** Folder of the `.sql` files: this module's own folder. */
-export const queriesDirectory = __dirname;
+/** Folder of the `.sql` files: `queries/` at the repository's root. */
+export const queriesDirectory = path.join(__dirname, "..", "..", "queries");
+
+/** Questions only Snowflake answers: they read its load history tables. */
+export const snowflakeOnlyQueriesDirectory = path.join(queriesDirectory, "snowflake");
 
 const questionPrefix = "-- Question:";
 

@@ -5,14 +5,15 @@
  * Three checks: the text parses with node-sql-parser's Trino grammar; every function and cast
  * type it uses is on a list known to exist with the same meaning in both engines; and no syntax
  * that the (lenient) grammar lets through but only one engine accepts appears in it.
- * DuckDB's side is checked by running the queries (tests/infra/queries.test.ts).
+ * DuckDB's side is checked by running the queries through spotify-etl (tests/infra/queries.test.ts);
+ * Snowflake's grammar parses the same files in tests/infra/snowflake.test.ts.
  */
 import { Parser } from "node-sql-parser";
 
-/** Functions with the same name and meaning in Trino and DuckDB. Extend with care. */
+/** Functions with the same name and meaning in Trino and DuckDB (and Snowflake). Extend with care. */
 export const commonFunctions: ReadonlySet<string> = new Set([
     "count", "min", "max", "sum", "avg", "row_number", "rank", "dense_rank", "lag", "lead",
-    "coalesce", "nullif", "date_trunc", "substr", "lower", "upper", "length", "round", "abs",
+    "coalesce", "nullif", "date_trunc", "substr", "lower", "upper", "length", "round", "abs", "floor",
 ]);
 
 export const commonCastTypes: ReadonlySet<string> = new Set(["DATE", "VARCHAR", "INTEGER", "BIGINT", "BOOLEAN", "DOUBLE"]);

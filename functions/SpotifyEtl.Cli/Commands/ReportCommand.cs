@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Amazon.S3;
+using Spectre.Console;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Report;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Cli.Commands;
+
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var lake = new Option<string>("--lake")
+        {
+            Description = "The lake: a local folder, or s3://BUCKET[/PREFIX] for the transformed bucket (read with the usual AWS credentials; " +
+                          "AWS_ENDPOINT_URL_S3 points at another S3 endpoint).",
+            Required = true,
+        };
+        var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write (default: report.html in the lake folder, or in the current folder for S3)." };
+        var command = new Command("report",
+            "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
+        {
+            lake, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = await WriteAsync(parse.GetValue(lake)!, parse.GetValue(output)?.FullName, cancellationToken).ConfigureAwait(false);
+            Consoles.Output.WriteLine($"Report: {path}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Writes the report of a local or S3 lake; returns the file's full path.</summary>
+    public static async Task<string> WriteAsync(string lake, string? output, CancellationToken cancellationToken)
+    {
+        if (!lake.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            QueryRunner.Open(lake).Dispose();
+            var localHtml = Build(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake));
+            return Save(localHtml, output ?? Path.Combine(lake, "report.html"));
+        }
+        var (bucket, prefix) = ParseS3(lake);
+        using var client = CreateS3Client();
+        var copy = Directory.CreateTempSubdirectory("spotify-etl-report-");
+        try
+        {
+            int copied;
+            try
+            {
+                copied = await TransformedTables.CopyAsync(new S3ObjectStore(client, bucket), prefix, copy.FullName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception exception)
+            {
+                throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {exception.Message} Check the bucket name and your AWS credentials.");
+            }
+            if (copied == 0)
+            {
+                throw new CliException(ExitCodes.NoInput, $"{lake} holds no tables under transformed/: point --lake at the transformed bucket (and its prefix, if any).");
+            }
+            var html = Build(copy.FullName, lake, null);
+            return Save(html, output ?? "report.html");
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
+
+    private static string Build(string folder, string source, int? quarantined)
+    {
+        try
+        {
+            return ReportWriter.Build(folder, source, quarantined);
+        }
+        catch (LakeException exception)
+        {
+            throw new CliException(ExitCodes.DataError, exception.Message);
+        }
+    }
+
+    private static string Save(string html, string path)
+    {
+        try
+        {
+            ReportWriter.Save(html, path);
+            return Path.GetFullPath(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.IoError, $"Cannot write the report to {Path.GetFullPath(path)}: {exception.Message.TrimEnd('.')}. Choose another --out.");
+        }
+    }
+
+    internal static (string Bucket, string Prefix) ParseS3(string url)
+    {
+        var rest = url["s3://".Length..].Trim('/');
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var (bucket, prefix) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..] + "/");
+        return bucket.Length == 0
+            ? throw new CliException(ExitCodes.Usage, $"--lake {url}: name a bucket, as in s3://my-transformed-bucket or s3://bucket/prefix.")
+            : (bucket, prefix);
+    }
+
+    /// <summary>The default AWS credential and region chain; AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible endpoint, path-style.</summary>
+    private static AmazonS3Client CreateS3Client()
+    {
+        var config = new AmazonS3Config();
+        var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        if (!string.IsNullOrEmpty(endpoint))
+        {
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
+        }
+        return new AmazonS3Client(config);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Cli.Queries;
+
+/// <summary>
+/// A local lake seen through DuckDB as Athena sees the transformed bucket: one view per table, named like
+/// the Glue table, with the contract's columns in order and types, plus <c>snapshot_date</c> read from the
+/// Hive-style folder names. A table with no files yet is an empty view with the same columns.
+/// </summary>
+internal static partial class LakeViews
+{
+    private const string Partition = "snapshot_date";
+
+    [GeneratedRegex(@"^snapshot_date=\d{4}-\d{2}-\d{2}$")]
+    private static partial Regex PartitionFolder();
+
+    /// <summary>The table's files, <c>transformed/&lt;table&gt;/snapshot_date=YYYY-MM-DD/*.parquet|*.csv</c>, sorted.</summary>
+    public static List<string> TableFiles(string lake, string table)
+    {
+        var root = Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'), table);
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+        return Directory.EnumerateDirectories(root)
+            .Where(folder => PartitionFolder().IsMatch(Path.GetFileName(folder)))
+            .SelectMany(folder => Directory.EnumerateFiles(folder).Where(file => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The statement creating one table's view.</summary>
+    public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
+    {
+        var files = TableFiles(lake, table);
+        if (files.Count == 0)
+        {
+            var nulls = columns.Select(c => $"CAST(NULL AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append($"CAST(NULL AS VARCHAR) AS {Partition}");
+            return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", nulls)} WHERE false";
+        }
+        var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
+        if (parquet > 0 && parquet < files.Count)
+        {
+            throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {Path.GetDirectoryName(Path.GetDirectoryName(files[0]))}: " +
+                                    "a lake has one format. Delete the table's folder and transform again with one --format.");
+        }
+        var list = string.Join(", ", files.Select(SqlString));
+        const string hiveTypes = $"hive_types = {{'{Partition}': 'VARCHAR'}}";
+        if (parquet > 0)
+        {
+            // Athena reads Parquet columns by name: so does this view, cast to the contract's types.
+            var select = columns.Select(c => $"CAST({Identifier(c.Name)} AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append(Partition);
+            return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", select)} FROM read_parquet([{list}], hive_partitioning = true, {hiveTypes})";
+        }
+        foreach (var file in files)
+        {
+            CheckHeader(file, table, columns);
+        }
+        var types = string.Join(", ", columns.Select(c => $"{SqlString(c.Name)}: {SqlString(SqlType(c.Type))}"));
+        // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
+        var read = columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)).Append(Partition);
+        return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", read)} FROM read_csv([{list}], " +
+               $"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}}, hive_partitioning = true, {hiveTypes})";
+    }
+
+    /// <summary>
+    /// Athena maps CSV fields to columns by position and skips the header unread, so a file whose header
+    /// differs from the contract would shift values silently: refuse it, naming the file.
+    /// </summary>
+    private static void CheckHeader(string file, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
+    {
+        using var reader = new StreamReader(file);
+        var header = (reader.ReadLine() ?? "").TrimStart('\uFEFF');
+        var expected = string.Join(',', columns.Select(c => c.Name));
+        if (header != expected)
+        {
+            throw new LakeException($"{file}: header '{header}' does not match the columns of table '{table}' ('{expected}'). " +
+                                    "Athena would read these values into the wrong columns; transform the day again.");
+        }
+    }
+
+    private static string SqlType(ColumnType type) => type switch
+    {
+        ColumnType.WholeNumber => "INTEGER",
+        ColumnType.Boolean => "BOOLEAN",
+        _ => "VARCHAR",
+    };
+
+    private static string SqlString(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using SpotifyEtl.Cli.Queries;
+using static SpotifyEtl.Cli.Report.Svg;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The report as one self-contained HTML page: inline CSS and SVG, no script, no font or image to
+/// fetch (a Content-Security-Policy forbids any), light and dark schemes, readable on a phone.
+/// </summary>
+internal static class HtmlReport
+{
+    public static string Render(ReportInput input, IReadOnlyList<ReportSection> sections)
+    {
+        var html = new StringBuilder(64 * 1024);
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+            .Append("<meta name=\"color-scheme\" content=\"light dark\">")
+            .Append("<title>Spotify Stack: listening report</title><style>").Append(Style).Append("</style></head><body><main>")
+            .Append("<header><h1>Listening report</h1>")
+            .Append(CultureInfo.InvariantCulture, $"<p class=\"source\">From the lake <code>{Escape(input.Source)}</code>{Latest(input)}. Times are UTC.</p>");
+        html.Append("<nav aria-label=\"Sections\"><ul>");
+        foreach (var section in sections)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#{section.Id}\">{Escape(section.Title)}</a></li>");
+        }
+        html.Append("</ul></nav></header>");
+
+        string? group = null;
+        foreach (var section in sections)
+        {
+            if (section.Group != group)
+            {
+                group = section.Group;
+                html.Append(CultureInfo.InvariantCulture, $"<h2 class=\"group\">{Escape(group)}</h2>");
+                if (group == ReportSections.Quality)
+                {
+                    html.Append(QualityPanel.Render(input));
+                }
+            }
+            Section(html, section, input.Answers[section.Query]);
+        }
+        html.Append("<footer><p>Written by <code>spotify-etl report</code> from the named queries in <code>queries/</code>, ")
+            .Append("the same SQL as the Athena named queries and the Snowflake views.</p></footer></main></body></html>\n");
+        return html.ToString();
+    }
+
+    private static string Latest(ReportInput input)
+    {
+        var quality = input.Answers.GetValueOrDefault("data_quality")?.Result;
+        var latest = quality?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal);
+        return latest is null ? "" : $", latest snapshot {Escape(latest)}";
+    }
+
+    private static void Section(StringBuilder html, ReportSection section, QueryAnswer answer)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<section id=\"{section.Id}\" data-query=\"{section.Query}\"><h3>{Escape(section.Title)}</h3><p>{Escape(section.Intro)}</p>");
+        if (answer.Result is not { } result)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note unavailable\">Not available: {Escape(answer.Unavailable)}</p></section>");
+            return;
+        }
+        if (result.Rows.Count == 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note empty-answer\">{Escape(section.EmptyHint)}</p></section>");
+            return;
+        }
+        var chart = section.Chart?.Invoke(result);
+        if (chart is null)
+        {
+            Table(html, result);
+        }
+        else
+        {
+            html.Append("<figure>").Append(chart).Append("</figure>");
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary>The numbers as a table ({result.Rows.Count:N0} rows)</summary>");
+            Table(html, result);
+            html.Append("</details>");
+        }
+        html.Append("</section>");
+    }
+
+    /// <summary>A query's whole answer, every value as the query gave it.</summary>
+    public static void Table(StringBuilder html, QueryResult result)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"table-wrap\"><table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
+        foreach (var column in result.Columns)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{Escape(column)}</th>");
+        }
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in result.Rows)
+        {
+            html.Append("<tr>");
+            foreach (var value in row)
+            {
+                var numeric = value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+                html.Append(value is null ? "<td class=\"null\"></td>" : numeric ? $"<td class=\"num\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</tbody></table></div>");
+    }
+
+    private const string Style =
+        ":root{color-scheme:light dark;--bg:#fff;--fg:#191919;--muted:#5a5a5a;--accent:#17813f;--grid:#dcdcdc;--card:#f2f2f2;--link:#0b62c4}" +
+        "@media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#ececec;--muted:#a8a8a8;--accent:#1ed760;--grid:#353535;--card:#1f1f1f;--link:#7ab7ff}}" +
+        "*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
+        "main{max-width:800px;margin:0 auto;padding:16px}a{color:var(--link)}h1{margin:.2em 0}h2.group{margin-top:2em;border-bottom:2px solid var(--accent)}" +
+        "h3{margin:1.4em 0 .2em}.source,.note,caption{color:var(--muted)}nav ul{display:flex;flex-wrap:wrap;gap:.3em 1em;padding:0;list-style:none;font-size:14px}" +
+        "figure{margin:.5em 0}svg.chart{display:block;width:100%;height:auto}.mark{fill:var(--accent)}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
+        ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
+        ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
+        "table{border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;white-space:nowrap}" +
+        "td.num{text-align:right;font-variant-numeric:tabular-nums}.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:.6em 0}" +
+        ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}";
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text;
+using static SpotifyEtl.Cli.Report.Svg;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The data-quality summary: the latest snapshot, the objects set aside in quarantine, and per table
+/// the rows, days and duplicate rows that the data_quality query counts.
+/// </summary>
+internal static class QualityPanel
+{
+    public static string Render(ReportInput input)
+    {
+        var html = new StringBuilder();
+        var result = input.Answers.GetValueOrDefault("data_quality")?.Result;
+        var latest = result?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal) ?? "none";
+        html.Append("<div class=\"panel\" id=\"quality-summary\">")
+            .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"latest-snapshot\">{Escape(latest)}</b>latest snapshot</div>")
+            .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"quarantined\">{(input.Quarantined is { } q ? q.ToString(CultureInfo.InvariantCulture) : "n/a")}</b>{(input.Quarantined is null ? "quarantined objects (kept in the raw bucket, not read)" : "quarantined objects")}</div>")
+            .Append("</div>");
+        if (result is null || result.Rows.Count == 0)
+        {
+            return html.ToString();
+        }
+        var columns = result.Columns.ToList();
+        var (date, table, rows, keys) = (columns.IndexOf("snapshot_date"), columns.IndexOf("table_name"), columns.IndexOf("row_count"), columns.IndexOf("distinct_keys"));
+        html.Append("<div class=\"table-wrap\"><table id=\"quality-tables\"><caption>Rows per table, summed over its snapshot dates</caption><thead><tr>")
+            .Append("<th scope=\"col\">table</th><th scope=\"col\">snapshot dates</th><th scope=\"col\">rows</th><th scope=\"col\">duplicate rows</th><th scope=\"col\">latest date</th></tr></thead><tbody>");
+        foreach (var group in result.Rows.GroupBy(r => r[table] ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var total = group.Sum(r => (long)Number(r[rows]));
+            var duplicates = group.Sum(r => (long)Number(r[rows]) - (long)Number(r[keys]));
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Escape(group.Key)}</td><td class=\"num\">{group.Count()}</td><td class=\"num\">{total}</td><td class=\"num\">{duplicates}</td><td>{Escape(group.Max(r => r[date]))}</td></tr>");
+        }
+        return html.Append("</tbody></table></div>").ToString();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using SpotifyEtl.Cli.Queries;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>The answers a report shows: each section's named query run once on the lake.</summary>
+internal static partial class ReportAnswers
+{
+    [GeneratedRegex("Table with name (\\w+) does not exist")]
+    private static partial Regex MissingTable();
+
+    /// <summary>Runs each query the sections name, once; a failure is kept as the section's note instead of ending the report.</summary>
+    public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections, Func<string, NamedQuery?>? find = null)
+    {
+        find ??= NamedQueries.Find;
+        var answers = new Dictionary<string, QueryAnswer>(StringComparer.Ordinal);
+        foreach (var name in sections.Select(s => s.Query).Distinct(StringComparer.Ordinal))
+        {
+            var query = find(name);
+            if (query is null)
+            {
+                answers[name] = new QueryAnswer(null, $"This build of spotify-etl has no named query '{name}' (queries/{name}.sql).");
+                continue;
+            }
+            try
+            {
+                answers[name] = new QueryAnswer(database.Run(query), null);
+            }
+            catch (QueryFailedException exception)
+            {
+                var missing = MissingTable().Match(exception.Message);
+                answers[name] = new QueryAnswer(null, missing.Success
+                    ? $"Needs the {missing.Groups[1].Value} table, which this lake does not have yet."
+                    : exception.Message);
+            }
+        }
+        return answers;
+    }
+}

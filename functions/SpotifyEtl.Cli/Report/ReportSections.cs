@@ -1,0 +1,78 @@
+using SpotifyEtl.Cli.Queries;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The report's sections, in page order. To add one: write its question as a named query in
+/// queries/, then add an entry here (a chart is optional; the answer's table is always shown).
+/// </summary>
+internal static class ReportSections
+{
+    private const string Listening = "Listening";
+    private const string Playlists = "Playlists";
+    private const string Library = "Library and rankings";
+    public const string Quality = "Data quality";
+    private const string Week = "Week starting (Monday, UTC)";
+
+    public static IReadOnlyList<ReportSection> All { get; } =
+    [
+        new("listening-over-time", Listening, "Listening over time",
+            "Hours of music per week: each play counts its song's full length.",
+            "listening_per_week", r => Charts.Columns(r, "week_start", "hours", Week, "Listening", "hours"),
+            "No plays yet: extract recently played tracks, or import the listening history."),
+        new("top-artists", Listening, "Top artists",
+            "The most played artists of the latest year in the lake (every year in the table).",
+            "top_artists", r => LatestYear(r, "play_count", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year by plays")),
+        new("top-tracks", Listening, "Top tracks",
+            "The most played tracks of the latest year in the lake (every year in the table).",
+            "top_tracks", r => LatestYear(r, "play_count", row => $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays")),
+        new("first-heard", Listening, "When I first heard my top artists",
+            "The first play in the lake of each of the latest year's top artists.",
+            "top_artists", FirstHeard),
+        new("listening-clock", Listening, "When in the week I listen",
+            "Plays by weekday and hour of the day, in UTC.",
+            "listening_clock", Charts.Heatmap),
+        new("skip-rate", Listening, "Skip rate",
+            "Share of plays per week followed by the next play within half the song's length (an estimate: Spotify's recently played list does not say what was skipped).",
+            "skip_rate", r => Charts.Line(r, "week_start", "skip_percent", Week, "Skipped plays", "%"),
+            "Not enough plays yet: a week needs two plays in a row."),
+        new("playlist-top-songs", Playlists, "Top songs on each playlist now",
+            "Each playlist's current version, by position.",
+            "playlist_top_songs"),
+        new("playlist-changes", Playlists, "Movement between versions",
+            "What changed between each playlist's two latest versions: songs that climbed, fell, arrived or left.",
+            "playlist_changes", EmptyHint: "No playlist has two versions yet."),
+        new("days-on-playlist", Playlists, "Days on playlist",
+            "The songs that have stayed longest on their playlists (the top 15 in the chart).",
+            "days_on_playlist", r => Charts.Ranking(r.Rows.Take(15).ToList(), row => $"{row[1]} · {row[0]}", r.Columns.ToList().IndexOf("days_on_playlist"), "Days on the playlist", "days", "Songs with the most days on their playlists")),
+        new("saved-tracks", Library, "Saved tracks per week",
+            "Songs saved to the library each week.",
+            "saved_tracks_per_week", r => Charts.Columns(r, "week_start", "songs_saved", Week, "Songs saved", "songs")),
+        new("top-items", Library, "Top items by time range",
+            "Spotify's own rankings of tracks and artists: about four weeks (short_term), six months (medium_term) and a year (long_term).",
+            "top_items_now"),
+        new("top-tracks-movement", Library, "Top tracks: movement",
+            "How the top tracks moved between the two latest rankings.",
+            "top_tracks_movement"),
+        new("data-quality", Quality, "Rows per table and snapshot date",
+            "Rows and distinct keys per table and day: a difference means duplicate rows, a missing day a run that did not happen.",
+            "data_quality"),
+    ];
+
+    private static string? LatestYear(QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description)
+    {
+        var yearIndex = result.Columns.ToList().IndexOf("play_year");
+        var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
+        var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
+        return rows.Count == 0 ? null : Charts.Ranking(rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");
+    }
+
+    private static string? FirstHeard(QueryResult result)
+    {
+        var columns = result.Columns.ToList();
+        var yearIndex = columns.IndexOf("play_year");
+        var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
+        var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
+        return rows.Count == 0 ? null : Charts.Timeline(rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"), $"First play of the top artists of {latest}");
+    }
+}

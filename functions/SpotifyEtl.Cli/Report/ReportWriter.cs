@@ -1,0 +1,25 @@
+using SpotifyEtl.Cli.Queries;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>Builds the report of a local lake's tables: runs the sections' named queries in DuckDB and renders the page.</summary>
+internal static class ReportWriter
+{
+    public static string Build(string tablesFolder, string source, int? quarantined)
+    {
+        var sections = ReportSections.All;
+        using var database = LakeDatabase.Open(tablesFolder);
+        var input = new ReportInput(source, ReportAnswers.Collect(database, sections), quarantined);
+        return HtmlReport.Render(input, sections);
+    }
+
+    /// <summary>Writes the page next to its final name first, so a reader never opens half a report.</summary>
+    public static void Save(string html, string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllText(temporary, html);
+        File.Move(temporary, full, overwrite: true);
+    }
+}

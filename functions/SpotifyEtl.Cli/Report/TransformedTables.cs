@@ -1,0 +1,52 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The transformed tables of a lake in S3, copied through the project's object store into a local folder
+/// laid out like a local lake, so DuckDB reads them as it reads a laptop's lake. Only <c>transformed/</c>
+/// is read: never the raw objects.
+/// </summary>
+internal static class TransformedTables
+{
+    /// <summary>Copies every table file under <c>{prefix}transformed/</c> to <c>{folder}/transformed/</c>; returns how many.</summary>
+    public static async Task<int> CopyAsync(IObjectStore store, string prefix, string folder, CancellationToken cancellationToken)
+    {
+        var copied = 0;
+        await foreach (var key in store.ListAsync(prefix + LakeLayout.Transformed, cancellationToken).ConfigureAwait(false))
+        {
+            if (!key.EndsWith(".parquet", StringComparison.Ordinal) && !key.EndsWith(".csv", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var relative = key[prefix.Length..];
+            if (relative.Split('/').Any(part => part is "" or "." or ".."))
+            {
+                continue;
+            }
+            var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var source = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                var target = File.Create(path);
+                await using (target.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            copied++;
+        }
+        return copied;
+    }
+
+    /// <summary>Raw objects a local lake set aside in quarantine (each has a reason file beside it, not counted).</summary>
+    public static int CountQuarantined(string lake)
+    {
+        var folder = Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'));
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(Transformation.TransformPipeline.ReasonSuffix, StringComparison.Ordinal))
+            : 0;
+    }
+}

@@ -1,0 +1,29 @@
+-- Question: How much did I listen each week?
+-- Weeks start on Monday (UTC). A play is one (played_at, song_id) pair, counted once however many
+-- snapshot dates stored it; hours add up the songs' full lengths (Spotify's recently played list says
+-- when a track was played, not for how long, so a skipped track counts whole).
+WITH play AS (
+    SELECT DISTINCT played_at, song_id
+    FROM plays
+),
+song AS (
+    SELECT song_id, duration_ms
+    FROM (
+        SELECT song_id, duration_ms,
+               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
+        FROM songs
+    ) AS versions
+    WHERE recency = 1
+),
+weekly AS (
+    SELECT CAST(CAST(date_trunc('week', CAST(substr(p.played_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR) AS week_start,
+           COALESCE(s.duration_ms, 0) AS duration_ms
+    FROM play AS p
+    LEFT JOIN song AS s ON s.song_id = p.song_id
+)
+SELECT week_start,
+       COUNT(*) AS play_count,
+       ROUND(CAST(SUM(duration_ms) AS DOUBLE) / 3600000, 2) AS hours
+FROM weekly
+GROUP BY week_start
+ORDER BY week_start

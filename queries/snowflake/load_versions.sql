@@ -1,0 +1,23 @@
+-- Question: How many versions of each day's file has Snowflake loaded, per table?
+-- Snowflake only: it reads the load history tables (<table>_loads) that the Snowflake load keeps
+-- beside the latest-load views. file_versions above 1 means the day was replayed (the views read only
+-- the newest version); a missing day means the extraction, transformation or load did not run.
+SELECT snapshot_date, 'albums' AS table_name, COUNT(DISTINCT load_file_checksum) AS file_versions
+FROM albums_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'artists', COUNT(DISTINCT load_file_checksum) FROM artists_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'playlist_entries', COUNT(DISTINCT load_file_checksum) FROM playlist_entries_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'playlists', COUNT(DISTINCT load_file_checksum) FROM playlists_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'plays', COUNT(DISTINCT load_file_checksum) FROM plays_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'saved_tracks', COUNT(DISTINCT load_file_checksum) FROM saved_tracks_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'song_artists', COUNT(DISTINCT load_file_checksum) FROM song_artists_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'songs', COUNT(DISTINCT load_file_checksum) FROM songs_loads GROUP BY snapshot_date
+UNION ALL
+SELECT snapshot_date, 'top_items', COUNT(DISTINCT load_file_checksum) FROM top_items_loads GROUP BY snapshot_date
+ORDER BY snapshot_date, table_name

@@ -1,0 +1,47 @@
+-- Question: Who were my most played artists each year, and when did I first hear them?
+-- The ten artists with the most plays per year (UTC), a play counted once however many snapshot dates
+-- stored it and once for each artist of a multi-artist song; first_heard is the artist's earliest play
+-- in the lake, any year. Ties are ordered by name.
+WITH play AS (
+    SELECT DISTINCT played_at, song_id
+    FROM plays
+),
+song_artist AS (
+    SELECT DISTINCT song_id, artist_id
+    FROM song_artists
+),
+artist AS (
+    SELECT artist_id, artist_name
+    FROM (
+        SELECT artist_id, artist_name,
+               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
+        FROM artists
+    ) AS versions
+    WHERE recency = 1
+),
+artist_play AS (
+    SELECT sa.artist_id, COALESCE(a.artist_name, sa.artist_id) AS artist_name, p.played_at
+    FROM play AS p
+    JOIN song_artist AS sa ON sa.song_id = p.song_id
+    LEFT JOIN artist AS a ON a.artist_id = sa.artist_id
+),
+first_heard AS (
+    SELECT artist_id, MIN(played_at) AS first_played_at
+    FROM artist_play
+    GROUP BY artist_id
+),
+per_year AS (
+    SELECT substr(played_at, 1, 4) AS play_year, artist_id, artist_name, COUNT(*) AS play_count
+    FROM artist_play
+    GROUP BY substr(played_at, 1, 4), artist_id, artist_name
+),
+ranked AS (
+    SELECT play_year, artist_id, artist_name, play_count,
+           ROW_NUMBER() OVER (PARTITION BY play_year ORDER BY play_count DESC, artist_name, artist_id) AS year_rank
+    FROM per_year
+)
+SELECT r.play_year, r.year_rank, r.artist_name, r.play_count, substr(f.first_played_at, 1, 10) AS first_heard
+FROM ranked AS r
+JOIN first_heard AS f ON f.artist_id = r.artist_id
+WHERE r.year_rank <= 10
+ORDER BY r.play_year DESC, r.year_rank

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The native spotify-etl copied alone into an empty folder, with no Node.js, no repository and an empty
+# cache: demo, query and report must work. Prints "N passed, N failed" for scripts/test.sh to add up.
+#   bash scripts/cli-alone.sh artifacts/cli/spotify-etl
+set -uo pipefail
+executable="${1:?usage: cli-alone.sh PATH-TO-spotify-etl}"
+[[ -x "$executable" ]] || { echo "$executable is not an executable: run 'make cli'"; echo "0 passed, 1 failed"; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/alone" "$work/home" "$work/empty-path"
+cp "$executable" "$work/alone/spotify-etl"
+cd "$work/alone"
+passed=0 failed=0
+# PATH names an empty folder: no node, no dotnet; HOME is new, so DuckDB's library is unpacked afresh.
+run() { env -i HOME="$work/home" PATH="$work/empty-path" LANG=C.UTF-8 ./spotify-etl "$@"; }
+check() {
+  local name="$1"; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok: $name"; else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+demo() { run demo --lake lake --days 3 > demo.txt 2>&1 && grep -q "playlist_top_songs: " demo.txt && grep -q "^Report: $work/alone/lake/report.html" demo.txt; }
+query() { run query --lake lake --query top_artists --json > query.json && grep -q '"name":"top_artists"' query.json; }
+report() { run report --lake lake --out out/report.html > report.txt && grep -q "<svg class=\"chart\"" out/report.html && grep -q "Report: " report.txt; }
+check "demo runs alone, from sample to report" demo
+check "query answers alone" query
+check "report writes alone" report
+check "only the executable was in the folder it ran from" test "$(ls -A "$work/alone" | grep -v -e '^lake$' -e '^out$' -e '\.txt$' -e '\.json$')" = "spotify-etl"
+[[ $failed -eq 0 ]] || { echo "--- demo output"; cat demo.txt 2>/dev/null | tail -20; }
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,84 @@
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Queries;
+
+/// <summary>The views spotify-etl's in-process DuckDB builds over a local lake read it as Athena reads the Glue tables.</summary>
+public sealed class LakeDatabaseTests : IDisposable
+{
+    internal static string FixtureLake => Path.Combine(RepositoryPaths.Root, "tests", "infra", "fixtures", "lake");
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Every_view_has_the_contracts_columns_in_order_typed_as_declared_plus_snapshot_date()
+    {
+        using var database = LakeDatabase.Open(FixtureLake);
+        foreach (var (table, columns) in TableNames.Columns)
+        {
+            var (_, rows) = database.Read($"SELECT column_name, column_type FROM (DESCRIBE {table})", table);
+            var expected = columns.Select(c => new[] { c.Name, c.Type switch { ColumnType.WholeNumber => "INTEGER", ColumnType.Boolean => "BOOLEAN", _ => "VARCHAR" } })
+                .Append(["snapshot_date", "VARCHAR"]);
+            Assert.Equal(expected.Select(e => string.Join(' ', e)), rows.Select(r => $"{r[0]} {r[1]}"));
+        }
+    }
+
+    [Fact]
+    public void Values_keep_their_types_and_an_empty_text_field_is_empty_not_null_as_in_Athena()
+    {
+        using var database = LakeDatabase.Open(FixtureLake);
+        var typed = database.Read("SELECT explicit, popularity, duration_ms FROM songs WHERE song_id = 'song_saycheese' AND snapshot_date = '2026-11-20'", "typed").Rows.Single();
+        Assert.Equal(["true", null, "181500"], typed);
+        var text = database.Read("SELECT isrc FROM songs WHERE song_id = 'song_loveofmylife' AND snapshot_date = '2026-11-20'", "text").Rows.Single();
+        Assert.Equal([""], text);
+    }
+
+    [Fact]
+    public void Quoted_commas_quotes_and_non_Latin_text_come_back_as_single_values_and_the_header_is_not_data()
+    {
+        using var database = LakeDatabase.Open(FixtureLake);
+        var names = database.Read("SELECT album_name FROM albums WHERE snapshot_date = '2026-11-20' ORDER BY album_id", "albums").Rows.Select(r => r[0]);
+        Assert.Equal(["Shakira: Bzrp Music Sessions, Vol. 53", "KICK BACK", "A Night at the Opera", "Greatest \"Takes\", Vol. 1"], names);
+        Assert.Equal("0", database.Read("SELECT count(*) FROM songs WHERE song_id = 'song_id'", "header").Rows.Single()[0]);
+    }
+
+    [Fact]
+    public void A_CSV_whose_header_differs_from_the_contract_is_refused_with_the_file_named()
+    {
+        var folder = Directory.CreateDirectory(_folder["lake/transformed/artists/snapshot_date=2026-11-20"]);
+        File.WriteAllText(Path.Combine(folder.FullName, "artists.csv"), "artist_name,artist_id,artist_url\r\nQueen,artist_queen,u\r\n");
+
+        var refused = Assert.Throws<LakeException>(() => LakeDatabase.Open(_folder["lake"]));
+
+        Assert.Matches("artists\\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'", refused.Message);
+    }
+
+    [Fact]
+    public void A_table_without_files_is_an_empty_view_and_every_query_answers_nothing()
+    {
+        Directory.CreateDirectory(_folder["lake/transformed/plays"]);
+        using var database = LakeDatabase.Open(_folder["lake"]);
+
+        foreach (var query in NamedQueries.All)
+        {
+            var result = database.Run(query);
+            Assert.True(result.Rows.Count == 0, $"{query.Name} answers nothing on an empty lake");
+            Assert.NotEmpty(result.Columns);
+        }
+        Assert.Equal(["played_at", "song_id", "context_type", "context_uri", "snapshot_date"],
+            database.Read("SELECT column_name FROM (DESCRIBE plays)", "plays").Rows.Select(r => r[0]));
+    }
+
+    [Fact]
+    public void The_tool_carries_every_query_file_of_the_repository_and_nothing_else()
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "queries"), "*.sql").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+
+        Assert.Equal(files, NamedQueries.All.Select(q => q.Name));
+        Assert.All(NamedQueries.All, q => Assert.EndsWith("?", q.Question, StringComparison.Ordinal));
+    }
+}

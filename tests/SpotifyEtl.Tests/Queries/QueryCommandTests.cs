@@ -1,0 +1,54 @@
+using System.Text.Json;
+using SpotifyEtl.Tests.Cli;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Queries;
+
+/// <summary>`spotify-etl query`, run as a user runs it.</summary>
+public sealed class QueryCommandTests
+{
+    [Fact]
+    public void Json_output_has_name_question_columns_and_rows_of_text_or_null()
+    {
+        var run = DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--json");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        using var json = JsonDocument.Parse(run.Output);
+        var movement = json.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "top_tracks_movement");
+        Assert.Equal("How did my top tracks move between extractions?", movement.GetProperty("question").GetString());
+        var dropped = movement.GetProperty("rows").EnumerateArray().Last().EnumerateArray().ToList();
+        Assert.Equal(JsonValueKind.Null, dropped[1].ValueKind);
+        Assert.Equal("3", dropped[2].GetString());
+    }
+
+    [Fact]
+    public void One_query_prints_as_one_readable_table()
+    {
+        var run = DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--query", "saved_tracks_per_week");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.StartsWith("saved_tracks_per_week: What did I save to my library each week?", run.Output.Trim(), StringComparison.Ordinal);
+        Assert.Contains("KICK BACK", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("top_tracks_movement", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_query_is_a_usage_error_naming_the_known_ones()
+    {
+        var run = DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--query", "nope");
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains("No named query 'nope'", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("playlist_top_songs", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_lake_says_to_transform_first()
+    {
+        var run = DemoCommandTests.RunCli("query", "--lake", Path.Combine(Path.GetTempPath(), "no-such-lake-" + Guid.NewGuid().ToString("N")));
+
+        Assert.Equal(66, run.ExitCode);
+        Assert.Contains("spotify-etl transform", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+}

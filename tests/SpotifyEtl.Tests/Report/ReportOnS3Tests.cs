@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using Amazon.S3.Model;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Cli;
+using SpotifyEtl.Tests.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using SpotifyEtl.Lake;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>`report --lake s3://bucket/prefix` reads the transformed tables through the S3 store (the fauxqs emulator here).</summary>
+[Collection(FauxqsTests.Name)]
+public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [GeneratedRegex("<table data-query=.*?</table>", RegexOptions.Singleline)]
+    private static partial Regex QueryTable();
+
+    [Fact]
+    public async Task A_report_from_S3_shows_the_same_answers_as_the_report_of_the_same_lake_on_disk()
+    {
+        var local = new LocalFolderStore(_folder["lake"]);
+        await new SampleGenerator(local).WriteAsync(new SampleOptions(Days: 3, Items: 40, Seed: 5));
+        var keys = await local.ListAsync(LakeLayout.Raw).ToListAsync();
+        await new TransformPipeline(local, local, new TransformOptions()).TransformAsync(keys);
+        var bucket = await server.CreateBucketAsync("report");
+        using (var client = server.CreateClient())
+        {
+            var s3 = new S3ObjectStore(client, bucket);
+            foreach (var key in await local.ListAsync(LakeLayout.Transformed).ToListAsync())
+            {
+                await using var content = await local.OpenReadAsync(key);
+                await s3.PutAsync("team/" + key, content, "application/octet-stream");
+            }
+            // Raw objects beside the tables are never read: an unreadable one changes nothing.
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "team/raw/broken.json", ContentBody = "{" });
+        }
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_REGION"] = FauxqsServer.Region,
+        };
+
+        var fromS3 = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}/team", "--out", _folder["s3.html"]);
+        var fromDisk = DemoCommandTests.RunCli("report", "--lake", _folder["lake"], "--out", _folder["disk.html"]);
+
+        Assert.True(fromS3.ExitCode == 0, fromS3.Errors);
+        Assert.True(fromDisk.ExitCode == 0, fromDisk.Errors);
+        var s3Tables = QueryTable().Matches(File.ReadAllText(_folder["s3.html"])).Select(m => m.Value).ToList();
+        Assert.Equal(QueryTable().Matches(File.ReadAllText(_folder["disk.html"])).Select(m => m.Value), s3Tables);
+        Assert.True(s3Tables.Count >= 12);
+        Assert.Contains($"s3://{bucket}/team", File.ReadAllText(_folder["s3.html"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bucket_without_tables_is_named_with_what_to_point_at()
+    {
+        var bucket = await server.CreateBucketAsync("empty");
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_REGION"] = FauxqsServer.Region,
+        };
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
+
+        Assert.Equal(66, run.ExitCode);
+        Assert.Contains("no tables under transformed/", run.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder["r.html"]));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Report;
+using SpotifyEtl.Tests.Queries;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>The report's sections and the named queries behind them, on lakes made for the purpose.</summary>
+public sealed class ReportSectionsTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Every_section_names_a_query_the_tool_carries_and_no_two_sections_share_an_id()
+    {
+        Assert.All(ReportSections.All, s => Assert.NotNull(NamedQueries.Find(s.Query)));
+        Assert.Equal(ReportSections.All.Count, ReportSections.All.Select(s => s.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_section_whose_table_the_lake_lacks_says_so_and_the_rest_of_the_report_is_written()
+    {
+        var history = new NamedQuery("history_per_year", "How much per year?", "", "SELECT COUNT(*) AS plays FROM listening_history");
+        var sections = ReportSections.All.Append(new ReportSection("history", "Listening", "History", "From the imported history.", history.Name)).ToList();
+        using var database = LakeDatabase.Open(LakeDatabaseTests.FixtureLake);
+
+        var answers = ReportAnswers.Collect(database, sections, name => name == history.Name ? history : NamedQueries.Find(name));
+        var html = HtmlReport.Render(new ReportInput("fixture", answers, 0), sections);
+
+        Assert.Equal("Needs the listening_history table, which this lake does not have yet.", answers[history.Name].Unavailable);
+        Assert.Contains("Not available: Needs the listening_history table", html, StringComparison.Ordinal);
+        Assert.All(ReportSections.All, s => Assert.NotNull(answers[s.Query].Result));
+    }
+
+    [Fact]
+    public void The_weekday_and_hour_of_generated_plays_are_those_the_calendar_gives()
+    {
+        var random = new Random(7);
+        var plays = Enumerable.Range(0, 400)
+            .Select(_ => new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(random.NextInt64(0, (long)(new DateTime(2099, 12, 31, 0, 0, 0, DateTimeKind.Utc) - new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds)))
+            .ToList();
+        WritePlays(plays.Select(p => (p, "song_a")));
+        using var database = LakeDatabase.Open(_folder["lake"]);
+
+        var clock = database.Run(NamedQueries.Find("listening_clock")!);
+
+        var expected = plays.GroupBy(p => (Day: ((int)p.DayOfWeek + 6) % 7, p.Hour)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Hour)
+            .Select(g => $"{g.Key.Day} {g.Key.Hour} {g.Count()}");
+        Assert.Equal(expected, clock.Rows.Select(r => $"{r[0]} {r[2]} {r[3]}"));
+        Assert.All(clock.Rows, r => Assert.Equal(((DayOfWeek)((int.Parse(r[0]!, CultureInfo.InvariantCulture) + 1) % 7)).ToString()[..3], r[1]));
+    }
+
+    [Fact]
+    public void A_play_followed_within_half_its_length_counts_as_skipped_across_days_months_and_years()
+    {
+        // A three-minute song; gaps on both sides of 90 seconds, some crossing midnight, a month's or a year's end.
+        var random = new Random(3);
+        var at = new DateTime(2023, 12, 30, 22, 0, 0, DateTimeKind.Utc);
+        var plays = new List<DateTime>();
+        var skippedPerWeek = new Dictionary<string, int>();
+        var countedPerWeek = new Dictionary<string, int>();
+        for (var i = 0; i < 300; i++)
+        {
+            plays.Add(at);
+            var gap = random.Next(2) == 0 ? random.Next(1, 90) : random.Next(90, 4 * 3600);
+            if (i < 299)
+            {
+                var week = DateOnly.FromDateTime(at.AddDays(-(((int)at.DayOfWeek + 6) % 7))).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                countedPerWeek[week] = countedPerWeek.GetValueOrDefault(week) + 1;
+                skippedPerWeek[week] = skippedPerWeek.GetValueOrDefault(week) + (gap < 90 ? 1 : 0);
+            }
+            at = at.AddSeconds(gap);
+        }
+        WritePlays(plays.Select(p => (p, "song_a")));
+        using var database = LakeDatabase.Open(_folder["lake"]);
+
+        var skips = database.Run(NamedQueries.Find("skip_rate")!);
+
+        Assert.Equal(countedPerWeek.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key} {w.Value} {skippedPerWeek[w.Key]}"),
+            skips.Rows.Select(r => $"{r[0]} {r[1]} {r[2]}"));
+        Assert.True(plays[^1].Year == 2024 && skippedPerWeek.Values.Sum() > 50);
+    }
+
+    private void WritePlays(IEnumerable<(DateTime At, string Song)> plays)
+    {
+        var day = Directory.CreateDirectory(_folder["lake/transformed/plays/snapshot_date=2026-01-01"]).FullName;
+        var csv = new StringBuilder("played_at,song_id,context_type,context_uri\r\n");
+        foreach (var (at, song) in plays)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-ddTHH:mm:ss.fffZ},{song},,\r\n");
+        }
+        File.WriteAllText(Path.Combine(day, "plays.csv"), csv.ToString());
+        var songs = Directory.CreateDirectory(_folder["lake/transformed/songs/snapshot_date=2026-01-01"]).FullName;
+        File.WriteAllText(Path.Combine(songs, "songs.csv"),
+            "song_id,song_name,duration_ms,explicit,isrc,popularity,track_number,disc_number,album_id,primary_artist_id,song_url\r\n" +
+            "song_a,A,180000,false,,,1,1,album_a,artist_a,\r\n");
+    }
+}

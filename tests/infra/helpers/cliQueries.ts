@@ -1,0 +1,69 @@
+/**
+ * The named queries' answers on a lake, from spotify-etl itself (`query --json`, DuckDB inside the C#
+ * process): the one runner the product has, so these tests check what users and the report see.
+ * The executable is SPOTIFY_ETL_CLI (make test sets it to the native build), else the Release build.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { NamedQuerySource } from "../../../infra/catalog/namedQueries";
+
+export interface QueryResult {
+    readonly name: string;
+    readonly question: string;
+    readonly columns: string[];
+    readonly rows: (string | null)[][];
+}
+
+const root = path.resolve(__dirname, "../../..");
+
+/** The command that starts spotify-etl: the native build when make test names it, else `dotnet spotify-etl.dll`. */
+export function spotifyEtl(): { command: string; prefix: string[] } {
+    const native = process.env.SPOTIFY_ETL_CLI;
+    if (native !== undefined && native !== "") {
+        return { command: native, prefix: [] };
+    }
+    const dll = path.join(root, "functions/SpotifyEtl.Cli/bin/Release/net10.0/spotify-etl.dll");
+    if (!fs.existsSync(dll)) {
+        throw new Error(`${dll} is missing: run 'make build' (make test does) before these tests.`);
+    }
+    return { command: "dotnet", prefix: [dll] };
+}
+
+/** Runs spotify-etl with these arguments; returns its exit code and output. */
+export function runSpotifyEtl(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { status: number; stdout: string; stderr: string } {
+    const { command, prefix } = spotifyEtl();
+    const run = spawnSync(command, [...prefix, ...args], { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
+    if (run.error !== undefined) {
+        throw run.error;
+    }
+    return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A lake's answers: every named query is run once, when opened (a lake the runner refuses rejects here). */
+export class LocalLake {
+    private constructor(private readonly results: Map<string, QueryResult>) {}
+
+    static async open(lake: string): Promise<LocalLake> {
+        const run = runSpotifyEtl(["query", "--lake", lake, "--json"]);
+        if (run.status !== 0) {
+            throw new Error(`spotify-etl query exited ${run.status}: ${run.stderr.trim()}`);
+        }
+        const results = JSON.parse(run.stdout) as QueryResult[];
+        return new LocalLake(new Map(results.map(r => [r.name, r])));
+    }
+
+    async run(query: NamedQuerySource): Promise<QueryResult> {
+        const result = this.results.get(query.name);
+        if (result === undefined) {
+            throw new Error(`spotify-etl did not answer ${query.name}: is queries/${query.name}.sql embedded in the build?`);
+        }
+        return result;
+    }
+
+    async runAll(queries: readonly NamedQuerySource[]): Promise<QueryResult[]> {
+        return Promise.all(queries.map(q => this.run(q)));
+    }
+
+    close(): void {}
+}
