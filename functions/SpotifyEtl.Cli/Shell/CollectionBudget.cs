@@ -32,6 +32,14 @@ internal sealed class CollectionBudget : IDisposable
         return budget >= Minimum ? budget : 0;
     }
 
+    /// <summary>
+    /// The input a budget covers when days are transformed one after the other: the two largest days, so
+    /// that a run of one or two days (an extraction, a day's replay) never collects, while a backfill's
+    /// memory is bounded by its largest days instead of growing with their number.
+    /// </summary>
+    public static long TwoLargestDays(IEnumerable<long> bytesPerDay) =>
+        bytesPerDay.OrderDescending().Take(2).Sum();
+
     public static CollectionBudget Start(long inputBytes)
     {
         var budget = For(inputBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);

@@ -41,7 +41,7 @@ public sealed class CliProbeTests : IDisposable
     {
         var run = Run("sample", "--out", _folder["sample"], "--days", days);
 
-        AssertCleanError(run, 64, $"--days must be a whole number from 1 to 366, not '{days}'.");
+        AssertCleanError(run, 64, $"--days must be a whole number from 1 to 366 (to 3653 with --large), not '{days}'.");
         Assert.Contains("spotify-etl sample --help", run.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder["sample"]));
     }
