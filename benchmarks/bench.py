@@ -174,7 +174,7 @@ def land(sample, prefix=()):
     """With landing: `--input` copies the sample's raw files into an empty lake, then transforms them."""
     lake = os.path.join(WORK, "landed")
     shutil.rmtree(lake, ignore_errors=True)
-    return run_measured([*prefix, CLI, "transform", "--input", sample, "--lake", lake])
+    return run_measured([*prefix, CLI, "transform", "--input", os.path.join(sample, "raw"), "--lake", lake])
 
 
 def pandas(lake, prefix=()):
@@ -618,7 +618,7 @@ def run_section(section, pairs, runs):
     elif section == "package":
         package()
     elif section == "startup":
-        startup(max(runs, 5))
+        startup(runs if SMOKE else max(runs, 5))
     elif section == "lambda":
         lambda_path()
     elif section == "settings":
