@@ -10,7 +10,7 @@ FROM read_json('{raw}/playlist_items/*/*/*.json', hive_partitioning = true, file
 
 CREATE TEMP TABLE entries AS
 SELECT snapshot_date, playlist_id, run_id, "offset" + idx AS position,
-       coalesce(entry.item, entry.track) AS track, entry.added_at, entry.added_by.id AS added_by
+       entry.item AS track, entry.added_at, entry.added_by.id AS added_by
 FROM (SELECT snapshot_date, playlist_id, run_id, "offset", unnest(items) AS entry, generate_subscripts(items, 1) AS idx
       FROM item_pages);
 
