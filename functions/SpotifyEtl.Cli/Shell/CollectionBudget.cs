@@ -11,7 +11,8 @@ namespace SpotifyEtl.Cli.Shell;
 /// the memory a run touches grows by the garbage it leaves, about half of what it allocates.
 /// </para>
 /// <para>
-/// The budget is twice the input's size (a run allocates about 1.6 bytes per byte of JSON) and at
+/// The budget is twice the input's size (a run allocates about 1.6 bytes per byte of JSON; for a run of
+/// many days, twice its two largest days: see <see cref="TwoLargestDays"/>) and at
 /// most an eighth of the memory the process may use: a batch larger than that spends its budget, the
 /// runtime collects once and goes on as usual. Nothing here changes what the run produces.
 /// </para>
