@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# make bench: installs the tools the benchmarks need (Debian packages), builds Release and `make cli` (NativeAOT), then runs
+# make bench: installs the peers the benchmarks compare against, builds Release and `make cli` (NativeAOT), then runs
 # benchmarks/bench.py, which prints every figure with its target and writes them to docs/benchmarks.md.
 # Arguments go to bench.py, e.g. `benchmarks/bench.sh --only compare,lambda`.
+# Peers it installs when missing, saying so: python3-pandas (Debian, for the tutorials' pandas transform) and the npm
+# packages of infra/ (DuckDB's @duckdb/node-api for the DuckDB SQL peer and the named queries, fauxqs for the Lambda path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 /usr/bin/python3 -c "import pandas" 2>/dev/null || missing+=(python3-pandas)
+command -v taskset >/dev/null || missing+=(util-linux)
 if (( ${#missing[@]} > 0 )); then
-  echo "== installing ${missing[*]} (Debian packages)"
+  echo "== installing ${missing[*]} with apt-get (Debian packages): the pandas peer runs the tutorials' code, taskset pins one core"
   if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get install -y "${missing[@]}" || { $sudo apt-get update && $sudo apt-get install -y "${missing[@]}"; }
 fi
-command -v node >/dev/null || { echo "node is missing: the Lambda benchmark runs the fauxqs S3 emulator on Node.js" >&2; exit 1; }
-[[ -f infra/node_modules/fauxqs/dist/app.js ]] || npm ci --prefix infra --no-audit --no-fund --loglevel=error
+command -v node >/dev/null || { echo "node is missing: the DuckDB peer and the Lambda benchmark's S3 emulator run on Node.js" >&2; exit 1; }
+if [[ ! -f infra/node_modules/fauxqs/dist/app.js || ! -d infra/node_modules/@duckdb/node-api ]]; then
+  echo "== installing infra/'s npm packages (npm ci): DuckDB (@duckdb/node-api) for the DuckDB peer, fauxqs for the Lambda path"
+  npm ci --prefix infra --no-audit --no-fund --loglevel=error
+fi
 
 echo "== building Release, and spotify-etl as make cli publishes it (NativeAOT)"
 for project in functions/SpotifyEtl.Cli benchmarks/SpotifyEtl.Floor benchmarks/SpotifyEtl.LambdaBench; do

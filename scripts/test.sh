@@ -49,6 +49,16 @@ else
   echo "artifacts/cli/spotify-etl is missing: run 'make cli' (make test does)"; failed=$((failed + 1)); status=1
 fi
 
+echo "== Benchmarks: every section of make bench once, on tiny samples (bench.py --smoke)"
+# A smoke, not a measurement: it checks that every benchmark path still runs with the tool's current options.
+/usr/bin/python3 benchmarks/bench.py --smoke 2>&1 | tee "$logs/bench.log" || status=1
+bench_pass=$(sed -nE 's/^bench smoke: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$logs/bench.log" | tail -n 1)
+bench_fail=$(sed -nE 's/^bench smoke: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$logs/bench.log" | tail -n 1)
+if [[ -z "$bench_pass" ]]; then
+  echo "the benchmark smoke printed no summary: counting it as one failure"; bench_fail=$(( ${bench_fail:-0} + 1 )); bench_pass=0; status=1
+fi
+passed=$((passed + bench_pass)); failed=$((failed + ${bench_fail:-0}))
+
 rm -rf "$logs"
 if (( failed > 0 )); then status=1; fi
 echo "$passed passed, $failed failed"

@@ -32,23 +32,65 @@ internal static class CliOptions
     /// <summary>--json: one JSON object on stdout instead of the tables, for scripts.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout instead of the tables (for scripts)." };
 
-    /// <summary>Days of a sample: a year at most (a day of the default sample is about 80 KiB).</summary>
-    public static Option<int> SampleDays(string description) => Bounded("--days", description, 7, 1, 366);
+    /// <summary>Ten years of daily snapshots: the most days a sample made with --large has.</summary>
+    public const int LargeSampleDays = 3653;
 
-    /// <summary>Entries per playlist: Spotify's own limit on a playlist is 10,000.</summary>
-    public static Option<int> SampleItems(string description) => Bounded("--items", description, 60, 1, 10_000);
+    /// <summary>The most entries per playlist of a sample made with --large.</summary>
+    public const int LargeSampleItems = 100_000;
+
+    /// <summary>Days of a sample: a year at most (a day of the default sample is about 80 KiB), ten years with --large.</summary>
+    public static Option<int> SampleDays(string description, Option<bool>? large = null) =>
+        Bounded("--days", description, 7, 1, 366, large is null ? null : LargeSampleDays);
+
+    /// <summary>Entries per playlist: Spotify's own limit on a playlist is 10,000; 100,000 with --large.</summary>
+    public static Option<int> SampleItems(string description, Option<bool>? large = null) =>
+        Bounded("--items", description, 60, 1, 10_000, large is null ? null : LargeSampleItems);
+
+    /// <summary>--large: the explicit way past the sample's everyday bounds, for backfill rehearsals and benchmarks.</summary>
+    public static Option<bool> Large() => new("--large")
+    {
+        Description = $"Allow --days up to {LargeSampleDays:N0} (multi-year backfills) and --items up to {LargeSampleItems:N0} (benchmarks). " +
+                      "Such samples take gigabytes (about 3.5 KB per entry for each day its playlist changes); the size is checked against the free disk space first.",
+    };
+
+    /// <summary>Adds the check that values past an option's everyday bound come with --large.</summary>
+    public static void RequireLarge(Command command, Option<bool> large, params (Option<int> Option, int Max, int LargeMax)[] bounded)
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(large))
+            {
+                return;
+            }
+            foreach (var (option, max, largeMax) in bounded)
+            {
+                // Read from the tokens: a value that did not parse has its own error already.
+                var tokens = result.GetResult(option)?.Tokens;
+                if (tokens is [var token] && int.TryParse(token.Value, System.Globalization.NumberStyles.Integer,
+                        System.Globalization.CultureInfo.InvariantCulture, out var value) && value > max && value <= largeMax)
+                {
+                    result.AddError($"{option.Name} above {max:N0} needs --large, the explicit opt-in to a sample of gigabytes (see 'spotify-etl sample --help').");
+                }
+            }
+        });
+    }
 
     /// <summary>A whole number between <paramref name="min"/> and <paramref name="max"/>; anything else is a usage error that names the range.</summary>
-    public static Option<int> Bounded(string name, string description, int defaultValue, int min, int max) => new(name)
+    /// <param name="largeMax">Where given, values up to it parse, and <see cref="RequireLarge"/> asks for --large past <paramref name="max"/>.</param>
+    public static Option<int> Bounded(string name, string description, int defaultValue, int min, int max, int? largeMax = null) => new(name)
     {
-        Description = $"{description} ({min}-{max}, default {defaultValue})",
+        Description = largeMax is null
+            ? $"{description} ({min}-{max}, default {defaultValue})"
+            : $"{description} ({min}-{max}, up to {largeMax} with --large; default {defaultValue})",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-            if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > (largeMax ?? max))
             {
-                result.AddError($"{name} must be a whole number from {min} to {max}, not '{text}'.");
+                result.AddError(largeMax is null
+                    ? $"{name} must be a whole number from {min} to {max}, not '{text}'."
+                    : $"{name} must be a whole number from {min} to {max} (to {largeMax} with --large), not '{text}'.");
                 return defaultValue;
             }
             return value;

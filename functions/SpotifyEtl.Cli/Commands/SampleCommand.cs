@@ -11,8 +11,9 @@ internal static class SampleCommand
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write raw/... into (a lake or any folder).", Required = true };
-        var days = CliOptions.SampleDays("Daily snapshots to make, ending on 2026-11-20.");
-        var items = CliOptions.SampleItems("Entries per playlist (pages of 50 as the API sends them).");
+        var large = CliOptions.Large();
+        var days = CliOptions.SampleDays("Daily snapshots to make, ending on 2026-11-20.", large);
+        var items = CliOptions.SampleItems("Entries per playlist (pages of 50 as the API sends them).", large);
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
         var json = CliOptions.Json();
 
@@ -21,15 +22,18 @@ internal static class SampleCommand
             "(metadata every day, every page of the items on days the playlist changed), plus a page of recently played tracks per day. " +
             "Deterministic for a seed.")
         {
-            output, days, items, seed, json,
+            output, days, items, seed, large, json,
         };
+        CliOptions.RequireLarge(command, large, (days, 366, CliOptions.LargeSampleDays), (items, 10_000, CliOptions.LargeSampleItems));
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(output)!;
+            var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
+            CheckFreeSpace(folder, SampleGenerator.EstimateBytes(options));
             var lake = LocalLake.Open(folder);
             var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
                 new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
-                    .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken)).ConfigureAwait(false);
+                    .WriteAsync(options, cancellationToken)).ConfigureAwait(false);
             var raw = Path.Combine(folder.FullName, "raw");
             if (parse.GetValue(json))
             {
@@ -42,5 +46,33 @@ internal static class SampleCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>
+    private static void CheckFreeSpace(DirectoryInfo folder, long estimate)
+    {
+        var existing = folder;
+        while (existing is { Exists: false })
+        {
+            existing = existing.Parent;
+        }
+        if (existing is null)
+        {
+            return;
+        }
+        long free;
+        try
+        {
+            free = new DriveInfo(existing.FullName).AvailableFreeSpace;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // Free space unknown here: the write itself reports a full disk.
+        }
+        if (estimate > free)
+        {
+            throw new CliException(ExitCodes.IoError,
+                $"This sample takes about {estimate / 1e9:N1} GB and {existing.FullName} has {free / 1e9:N1} GB free: choose fewer --days or --items, or another --out.");
+        }
     }
 }

@@ -88,43 +88,17 @@ internal static class TransformCommand
         }
         else
         {
-            foreach (var file in RawInputs.Files(input, skipped).ToList())
-            {
-                var key = KeyOf(file);
-                if (key is null)
-                {
-                    CliErrors.Warn(Console.Error, $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.");
-                    skipped.Add(file);
-                    continue;
-                }
-                var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
-                if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(landed), StringComparison.Ordinal))
-                {
-                    Stream stream;
-                    try
-                    {
-                        stream = File.OpenRead(file);
-                    }
-                    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                    {
-                        CliErrors.Warn(Console.Error, $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.");
-                        skipped.Add(file);
-                        continue;
-                    }
-                    await using (stream.ConfigureAwait(false))
-                    {
-                        await lake.PutAsync(key, stream, "application/json", cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                keys.Add(key);
-            }
+            keys.AddRange(Land(input, lake, lakeFolder, skipped));
         }
         if (keys.Count == 0)
         {
             var where = input?.FullName ?? Path.Combine(lakeFolder.FullName, "raw");
             throw new CliException(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
         }
-        var budget = CollectionBudget.Start(keys.Sum(key => SizeOf(lakeFolder, key)));
+        // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
+        // input: a run of one or two days never collects, and a backfill spends the budget early and
+        // collects as usual, its memory that of its largest days, whatever their number.
+        var budget = CollectionBudget.Start(CollectionBudget.TwoLargestDays(BytesByDay(lakeFolder, keys).Values));
         try
         {
             var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
@@ -139,6 +113,74 @@ internal static class TransformCommand
         {
             budget.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Lands the input's raw files in the lake, on every core (<see cref="LocalFolderStore.Land"/>), and
+    /// returns their keys. A file outside a raw/ folder, or one that cannot be read, is skipped with a
+    /// warning, in the order of the walk.
+    /// </summary>
+    private static List<string> Land(FileSystemInfo input, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped)
+    {
+        var files = RawInputs.Files(input, skipped).ToList();
+        var keys = new string?[files.Count];
+        var problems = new string?[files.Count];
+        try
+        {
+            Parallel.For(0, files.Count, LandOne);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
+        {
+            // A failure of the lake's (a full disk): reported as itself, not as Parallel's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerExceptions[0]).Throw();
+        }
+
+        void LandOne(int index)
+        {
+            var file = files[index];
+            var key = KeyOf(file);
+            if (key is null)
+            {
+                problems[index] = $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.";
+                return;
+            }
+            var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
+            if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(landed), StringComparison.Ordinal))
+            {
+                try
+                {
+                    lake.Land(key, file);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !CanRead(file))
+                {
+                    problems[index] = $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.";
+                    return;
+                }
+            }
+            keys[index] = key;
+        }
+        for (var index = 0; index < files.Count; index++)
+        {
+            if (problems[index] is { } problem)
+            {
+                CliErrors.Warn(Console.Error, problem);
+                skipped.Add(files[index]);
+            }
+        }
+        return keys.OfType<string>().ToList();
+    }
+
+    private static bool CanRead(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -166,6 +208,20 @@ internal static class TransformCommand
                 report(_done, Math.Max(keys, _done), bytes);
             }
         }
+    }
+
+    /// <summary>The raw bytes of each snapshot date among the keys.</summary>
+    private static Dictionary<DateOnly, long> BytesByDay(DirectoryInfo lakeFolder, List<string> keys)
+    {
+        var days = new Dictionary<DateOnly, long>();
+        foreach (var key in keys)
+        {
+            if (RawObjectKey.TryParse(key, out var parsed, out _))
+            {
+                days[parsed.SnapshotDate] = days.GetValueOrDefault(parsed.SnapshotDate) + SizeOf(lakeFolder, key);
+            }
+        }
+        return days;
     }
 
     private static long SizeOf(DirectoryInfo lakeFolder, string key)

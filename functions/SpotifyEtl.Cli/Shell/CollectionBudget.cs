@@ -11,7 +11,8 @@ namespace SpotifyEtl.Cli.Shell;
 /// the memory a run touches grows by the garbage it leaves, about half of what it allocates.
 /// </para>
 /// <para>
-/// The budget is twice the input's size (a run allocates about 1.6 bytes per byte of JSON) and at
+/// The budget is twice the input's size (a run allocates about 1.6 bytes per byte of JSON; for a run of
+/// many days, twice its two largest days: see <see cref="TwoLargestDays"/>) and at
 /// most an eighth of the memory the process may use: a batch larger than that spends its budget, the
 /// runtime collects once and goes on as usual. Nothing here changes what the run produces.
 /// </para>
@@ -31,6 +32,14 @@ internal sealed class CollectionBudget : IDisposable
         var budget = Math.Min(Math.Max(inputBytes * AllocationPerInputByte, Minimum), availableMemoryBytes / 8);
         return budget >= Minimum ? budget : 0;
     }
+
+    /// <summary>
+    /// The input a budget covers when days are transformed one after the other: the two largest days, so
+    /// that a run of one or two days (an extraction, a day's replay) never collects, while a backfill's
+    /// memory is bounded by its largest days instead of growing with their number.
+    /// </summary>
+    public static long TwoLargestDays(IEnumerable<long> bytesPerDay) =>
+        bytesPerDay.OrderDescending().Take(2).Sum();
 
     public static CollectionBudget Start(long inputBytes)
     {

@@ -102,6 +102,37 @@ public sealed class LocalFolderStore : IObjectStore
     }
 
     /// <summary>
+    /// Lands a file as a raw object, read-only: a copy, made the file system's cheapest way (.NET's
+    /// <see cref="File.Copy(string, string)"/> clones the blocks where the file system can, as btrfs and
+    /// XFS do, and copies inside the kernel with <c>copy_file_range</c> elsewhere), moved into place as
+    /// every write is. Never a hard link: the input and the lake would share one file, so a write to the
+    /// input in place (an editor keeping links, a root process that ignores permissions) would change
+    /// the raw zone, which is never to change.
+    /// </summary>
+    public void Land(string key, string sourceFile)
+    {
+        var path = PathOf(key);
+        var temporary = NewTemporaryPath();
+        try
+        {
+            File.Copy(sourceFile, temporary, overwrite: false);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    /// <summary>
     /// Removes the temporary files a killed process left: those under <c>.tmp/</c> of processes no longer
     /// running, and the <c>name.GUID.tmp</c> files that earlier versions wrote beside their objects.
     /// </summary>

@@ -41,9 +41,41 @@ public sealed class CliProbeTests : IDisposable
     {
         var run = Run("sample", "--out", _folder["sample"], "--days", days);
 
-        AssertCleanError(run, 64, $"--days must be a whole number from 1 to 366, not '{days}'.");
+        AssertCleanError(run, 64, $"--days must be a whole number from 1 to 366 (to 3653 with --large), not '{days}'.");
         Assert.Contains("spotify-etl sample --help", run.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder["sample"]));
+    }
+
+    [Theory]
+    [InlineData("--days", "367")]
+    [InlineData("--days", "1096")]
+    [InlineData("--items", "10001")]
+    public void Sample_asks_for_large_past_its_everyday_bounds_and_writes_nothing(string option, string value)
+    {
+        var run = Run("sample", "--out", _folder["sample"], option, value);
+
+        AssertCleanError(run, 64, $"{option} above");
+        Assert.Contains("needs --large", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder["sample"]));
+    }
+
+    [Fact]
+    public void A_large_sample_bigger_than_the_free_disk_is_refused_before_anything_is_written()
+    {
+        // Ten years of 100,000-item playlists: terabytes, more than any disk this runs on has free.
+        var run = Run("sample", "--out", _folder["sample"], "--large", "--days", "3653", "--items", "100000");
+
+        AssertCleanError(run, 74, "GB free: choose fewer --days or --items, or another --out.");
+        Assert.False(Directory.Exists(_folder["sample"]));
+    }
+
+    [Fact]
+    public void A_large_sample_within_the_disk_is_written()
+    {
+        var run = Run("sample", "--out", _folder["sample"], "--large", "--days", "400", "--items", "1", "--json");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.Equal(400, Directory.GetDirectories(_folder["sample/raw/playlist"]).Length);
     }
 
     [Fact]

@@ -27,6 +27,20 @@ public sealed class CollectionBudgetTests
     }
 
     [Fact]
+    public void A_budget_covers_the_two_largest_days_whatever_the_number_of_days()
+    {
+        Assert.Equal(0, CollectionBudget.TwoLargestDays([]));
+        Assert.Equal(5 * MB, CollectionBudget.TwoLargestDays([5 * MB]));
+        Assert.Equal(9 * MB, CollectionBudget.TwoLargestDays([5 * MB, 4 * MB]));
+        var random = new Random(26);
+        foreach (var days in new[] { 3, 10, 100, 1_000 })
+        {
+            var sizes = Enumerable.Range(0, days).Select(_ => (long)random.Next(1, 8) * MB).Append(8 * MB).Append(8 * MB).ToList();
+            Assert.Equal(16 * MB, CollectionBudget.TwoLargestDays(sizes));
+        }
+    }
+
+    [Fact]
     public void A_budget_leaves_the_process_collecting_as_usual_once_disposed_even_when_it_was_spent()
     {
         using (CollectionBudget.Start(1 * MB))

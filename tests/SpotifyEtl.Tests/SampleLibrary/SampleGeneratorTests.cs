@@ -36,6 +36,22 @@ public sealed class SampleGeneratorTests : IDisposable
         Assert.Equal(2 + (2 * ((items + 49) / 50)) + 1 + 3, summary.Objects);
     }
 
+    [Theory]
+    [InlineData(1, 40)]
+    [InlineData(2, 120)]
+    [InlineData(5, 500)]
+    [InlineData(30, 60)]
+    [InlineData(3, 2_000)]
+    public async Task The_size_estimate_is_within_20_per_cent_of_the_sample(int days, int items)
+    {
+        var options = new SampleOptions(Days: days, Items: items, Seed: 3);
+
+        var summary = await new SampleGenerator(new LocalFolderStore(_folder.Path)).WriteAsync(options);
+
+        var estimate = SampleGenerator.EstimateBytes(options);
+        Assert.InRange(estimate, summary.Bytes * 0.8, summary.Bytes * 1.2);
+    }
+
     [Fact]
     public async Task Later_days_land_incremental_saved_tracks_and_a_moving_top_list_from_songs_on_the_playlists()
     {
