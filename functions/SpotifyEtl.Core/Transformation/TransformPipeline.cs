@@ -56,16 +56,21 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     {
         var reports = new List<TransformReport>();
         var runsByDate = new SortedDictionary<DateOnly, SortedSet<string>>();
+        var misnamed = new List<(string Key, string Reason)>();
         foreach (var key in rawKeys.Distinct(StringComparer.Ordinal))
         {
-            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) || !key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal))
             {
-                reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw} or not {RawObjectKey.Extension}"));
+                reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw}"));
+            }
+            else if (!key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+            {
+                // Under raw/, every entry is read or reported: a name the layout does not know is set aside, not passed over.
+                misnamed.Add((key, $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
             }
             else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
             {
-                reports.Add(await QuarantineAsync(key, new InvalidRawObjectException(key, $"its key does not follow the raw layout ({problem})"),
-                    cancellationToken).ConfigureAwait(false));
+                misnamed.Add((key, $"its key does not follow the raw layout ({problem})"));
             }
             else
             {
@@ -88,6 +93,12 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             {
                 partitions[partition] = rows;
             }
+        }
+        // A misnamed object in a day's folder was already set aside by that day's fold: each is reported once.
+        var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
+        {
+            reports.Add(await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false));
         }
         return new TransformBatchReport(reports, partitions);
     }
@@ -228,7 +239,16 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 cancellationToken).ConfigureAwait(false);
         }
         InvalidRawObjectException invalid;
-        using (var bytes = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false))
+        PooledBytes pooled;
+        try
+        {
+            pooled = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return TransformReport.Unread(rawKey, unreadable.Reason);
+        }
+        using (var bytes = pooled)
         {
             read(bytes.Length);
             try
@@ -286,9 +306,13 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         {
             await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception)
         {
             await raw.DeleteAsync(quarantine + ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
+            if (exception is UnreadableObjectException unreadable)
+            {
+                return TransformReport.Unread(key, $"{invalid.Reason}; {unreadable.Reason}, so it cannot be copied to quarantine");
+            }
             throw;
         }
         return TransformReport.Quarantined(key, invalid.Reason, quarantine);
