@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Runtime.InteropServices;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
@@ -15,6 +16,10 @@ root.Subcommands.Add(TransformCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(ExtractCommand.Create());
 root.Subcommands.Add(AuthCommand.Create());
+
+// A file-size limit (ulimit -f) ends a process that passes it with SIGXFSZ, silently. Handled, the write
+// fails instead, and the error says what happened.
+using var fileSizeLimit = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create((PosixSignal)FileSizeLimitSignal, context => context.Cancel = true);
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
@@ -34,4 +39,10 @@ try
 catch (Exception exception)
 {
     return CliErrors.Report(exception, Console.Error, parsed.GetValue(CliOptions.Verbose));
+}
+
+internal static partial class Program
+{
+    /// <summary>SIGXFSZ, the same number on Linux and macOS.</summary>
+    private const int FileSizeLimitSignal = 25;
 }

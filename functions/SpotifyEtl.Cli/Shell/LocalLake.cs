@@ -8,7 +8,7 @@ namespace SpotifyEtl.Cli.Shell;
 /// Opens a local lake for a verb that writes to it: the folder must be writable (else exit 74 with the
 /// folder named), and what a killed run left behind is tidied first: temporary files of processes that
 /// are gone, and quarantine reasons whose copy never landed (the next transformation of that day
-/// quarantines the object again, reason and copy).
+/// quarantines the object again, reason and copy), the latter only when no other process works on the lake.
 /// </summary>
 internal static class LocalLake
 {
@@ -19,7 +19,7 @@ internal static class LocalLake
             Directory.CreateDirectory(folder.FullName);
             var store = new LocalFolderStore(folder.FullName);
             store.RemoveStaleTemporaryFiles();
-            RemoveUnfinishedQuarantines(folder.FullName);
+            LakeLock.Enter(folder.FullName, () => RemoveUnfinishedQuarantines(folder.FullName));
             return store;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -17,6 +17,9 @@ public sealed class LocalFolderStore : IObjectStore
     /// <summary>The folder of temporary files, under the root. Never listed; not a valid key segment.</summary>
     public const string TemporaryFolder = ".tmp";
 
+    /// <summary>Under <see cref="TemporaryFolder"/>: the lock the processes working on the lake hold; never removed as a leftover.</summary>
+    public const string LockFile = "lake.lock";
+
     private readonly string _root;
 
     public LocalFolderStore(string root)
@@ -26,6 +29,9 @@ public sealed class LocalFolderStore : IObjectStore
     }
 
     public string Description => _root;
+
+    /// <summary>Why the entry at <paramref name="path"/> is no object to read (a FIFO, a dangling link, ...); null for a regular file or nothing.</summary>
+    public static string? EntryProblem(string path) => LocalEntry.Problem(path);
 
     /// <summary>
     /// Reads the file on the calling thread, with positional reads: on Linux every asynchronous file read

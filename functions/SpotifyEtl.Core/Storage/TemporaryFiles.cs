@@ -10,8 +10,6 @@ namespace SpotifyEtl.Storage;
 /// </summary>
 internal static class TemporaryFiles
 {
-    /// <summary>The lock file of the lake's processes (<see cref="LakeLock"/>): not a temporary file.</summary>
-    public const string LockName = "lake.lock";
 
     private static readonly string Owner = $"{Environment.ProcessId}.{StartOf(Environment.ProcessId)}";
 
@@ -27,7 +25,7 @@ internal static class TemporaryFiles
             {
                 var name = Path.GetFileName(file);
                 var dash = name.IndexOf('-', StringComparison.Ordinal);
-                if (name == LockName || (dash > 0 && IsRunning(name[..dash])))
+                if (name == LocalFolderStore.LockFile || (dash > 0 && IsRunning(name[..dash])))
                 {
                     continue;
                 }

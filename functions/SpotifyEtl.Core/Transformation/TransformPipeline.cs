@@ -311,7 +311,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             await raw.DeleteAsync(quarantine + ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
             if (exception is UnreadableObjectException unreadable)
             {
-                return TransformReport.Unread(key, $"{invalid.Reason}; {unreadable.Reason}, so it cannot be copied to quarantine");
+                return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {invalid.Reason}");
             }
             throw;
         }
