@@ -1,10 +1,12 @@
+using System.IO.Enumeration;
+
 namespace SpotifyEtl.Storage;
 
 /// <summary>
 /// Every entry under a folder of the local lake, each once: files, and also what is no file (a symbolic
 /// link, dangling or not, a FIFO, a socket), so that reading it reports it. Links to folders are entries,
 /// not followed: a link loop cannot make the walk endless or list one file under many names. A folder that
-/// cannot be listed is an entry too, reported when read.
+/// cannot be listed (permissions, a path past the system's limit) is an entry too, reported when read.
 /// </summary>
 internal static class LocalFolderWalk
 {
@@ -23,12 +25,13 @@ internal static class LocalFolderWalk
         while (folders.Count > 0)
         {
             var current = folders.Pop();
-            List<FileSystemInfo>? entries;
+            List<(string Path, bool Descend)>? entries;
             try
             {
-                entries = [.. new DirectoryInfo(current).EnumerateFileSystemInfos("*", OneLevel)];
+                entries = [.. new FileSystemEnumerable<(string, bool)>(current,
+                    (ref FileSystemEntry entry) => (Path.Join(current, entry.FileName), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0), OneLevel)];
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
             {
                 entries = null;
             }
@@ -40,15 +43,15 @@ internal static class LocalFolderWalk
                 }
                 continue;
             }
-            foreach (var entry in entries)
+            foreach (var (path, descend) in entries)
             {
-                if (entry is DirectoryInfo && entry.LinkTarget is null)
+                if (descend)
                 {
-                    folders.Push(entry.FullName);
+                    folders.Push(path);
                 }
                 else
                 {
-                    yield return entry.FullName;
+                    yield return path;
                 }
             }
         }

@@ -33,7 +33,8 @@ internal static class TemporaryFiles
                 removed++;
             }
         }
-        foreach (var file in Directory.EnumerateFiles(root, "*.tmp", SearchOption.AllDirectories))
+        // Walked as the lake is listed: a link loop or a path past the system's limit elsewhere in the lake stops nothing here.
+        foreach (var file in LocalFolderWalk.Entries(root).Where(path => path.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(path)))
         {
             var name = Path.GetFileNameWithoutExtension(file);
             var dot = name.LastIndexOf('.');

@@ -98,7 +98,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
         {
-            reports.Add(await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false));
+            reports.Add(await SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
         return new TransformBatchReport(reports, partitions);
     }
@@ -235,8 +235,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
             // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
-            return await QuarantineAsync(rawKey, new InvalidRawObjectException(rawKey, $"its key does not follow the raw layout ({problem})"),
-                cancellationToken).ConfigureAwait(false);
+            return await SetAsideAsync(rawKey, $"its key does not follow the raw layout ({problem})", cancellationToken).ConfigureAwait(false);
         }
         InvalidRawObjectException invalid;
         PooledBytes pooled;
@@ -295,13 +294,37 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
     }
 
+    /// <summary>
+    /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
+    /// (with both reasons) when it cannot, such as a FIFO or a folder; nothing is written for the latter.
+    /// </summary>
+    private async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false)).Dispose();
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
+        }
+        return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
     {
         var quarantine = QuarantineKey(key);
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
         // quarantined copy is never without its reason. A copy that fails takes its reason back; a retry
         // rewrites both, and the CLI removes a reason left alone by a killed process.
-        await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PathTooLongException)
+        {
+            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {invalid.Reason}");
+        }
         try
         {
             await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
