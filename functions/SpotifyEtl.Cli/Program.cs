@@ -24,11 +24,23 @@ using var fileSizeLimit = OperatingSystem.IsWindows() ? null : PosixSignalRegist
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {
-    foreach (var error in parsed.Errors)
+    // An unknown command also makes "Required command was not provided": the unknown word is the error to read first.
+    var errors = parsed.Errors.OrderBy(error => error.Message.StartsWith("Required command", StringComparison.Ordinal) ? 1 : 0).ToList();
+    if (errors.Count > 1)
+    {
+        errors.RemoveAll(error => error.Message.StartsWith("Required command", StringComparison.Ordinal));
+    }
+    foreach (var error in errors)
     {
         await Console.Error.WriteLineAsync($"{CliErrors.Program}: {error.Message}").ConfigureAwait(false);
     }
-    var command = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [CliErrors.Program] : [CliErrors.Program, parsed.CommandResult.Command.Name]);
+    // The whole path of the command, "spotify-etl auth login", not its last word.
+    var names = new List<string>();
+    for (System.CommandLine.Parsing.SymbolResult? result = parsed.CommandResult; result is System.CommandLine.Parsing.CommandResult { Command: var current }; result = result.Parent)
+    {
+        names.Insert(0, current is RootCommand ? CliErrors.Program : current.Name);
+    }
+    var command = string.Join(' ', names);
     await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.").ConfigureAwait(false);
     return ExitCodes.Usage;
 }

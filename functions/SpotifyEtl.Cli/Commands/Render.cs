@@ -12,6 +12,13 @@ internal static class Render
     public static void Heading(string text)
     {
         Out.WriteLine();
+        if (Consoles.OutputRedirected)
+        {
+            // A file or a pipe has no width: a rule as wide as the heading, not a 200-column one.
+            Out.WriteLine(text);
+            Out.WriteLine(new string('-', text.Length));
+            return;
+        }
         Out.Write(new Rule(Markup.Escape(text)).LeftJustified());
     }
 

@@ -26,7 +26,7 @@ internal static class SampleCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(output)!;
-            var lake = LocalLake.Open(folder);
+            var lake = LocalLake.Open(folder, "--out");
             var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
                 new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
                     .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken)).ConfigureAwait(false);
@@ -37,10 +37,12 @@ internal static class SampleCommand
             }
             else
             {
-                Console.WriteLine($"Wrote {summary.Objects} raw objects ({summary.Bytes / 1024.0:N0} KiB): {summary.Playlists} playlists over {summary.Days} days, under {raw}");
+                Console.WriteLine($"Wrote {Counted(summary.Objects, "raw object")} ({Sizes.Of(summary.Bytes)}): {Counted(summary.Playlists, "playlist")} over {Counted(summary.Days, "day")}, under {raw}");
             }
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static string Counted(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -12,8 +12,13 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class LocalLake
 {
-    public static LocalFolderStore Open(DirectoryInfo folder)
+    /// <param name="option">The option that named the folder, for the message when it cannot be used.</param>
+    public static LocalFolderStore Open(DirectoryInfo folder, string option = "--lake")
     {
+        if (File.Exists(folder.FullName))
+        {
+            throw new CliException(ExitCodes.IoError, $"{folder.FullName} is a file, not a folder: name a folder for {option} (it is made if it does not exist).");
+        }
         try
         {
             Directory.CreateDirectory(folder.FullName);
@@ -25,7 +30,7 @@ internal static class LocalLake
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new CliException(ExitCodes.IoError,
-                $"Cannot write to the lake {folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another --lake.");
+                $"Cannot write to {(option == "--lake" ? "the lake " : "")}{folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another {option}.");
         }
     }
 

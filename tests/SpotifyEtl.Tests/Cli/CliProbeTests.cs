@@ -51,7 +51,7 @@ public sealed class CliProbeTests : IDisposable
     {
         AssertCleanError(Run("transform", "--input"), 64, "--input");
         AssertCleanError(Run("sample"), 64, "'--out' is required");
-        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--top-items-limit", "x"), 64, "Cannot parse");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--top-items-limit", "x"), 64, "--top-items-limit must be a whole number");
         AssertCleanError(Run("auth", "login", "--port", "70000"), 64, "--port must be a whole number from 1 to 65535");
         AssertCleanError(Run("extract", "--lake", _folder["lake"]), 64, "No sources");
         AssertCleanError(Run("nosuch"), 64, "'nosuch'");
