@@ -79,7 +79,7 @@ internal static class TransformCommand
         {
             throw new CliException(ExitCodes.NoInput, $"--input {input.FullName} does not exist: name a .json file or a folder holding raw/... (such as the --out of 'spotify-etl sample').");
         }
-        if (input is null && !lakeFolder.Exists)
+        if (input is null && !Directory.Exists(lakeFolder.FullName))
         {
             // Nothing to transform in a folder that is not there: a mistyped --lake is named, not created empty.
             throw new CliException(ExitCodes.NoInput, $"The lake {lakeFolder.FullName} does not exist: name the folder 'sample' or 'extract' wrote to, or land raw files with --input.");

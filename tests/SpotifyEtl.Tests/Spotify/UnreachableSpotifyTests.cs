@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>Offline is not a server error: when nothing answers, the manifest says so instead of quoting a status no server sent.</summary>
+public sealed class UnreachableSpotifyTests
+{
+    [Theory]
+    [InlineData("closed-port")]
+    [InlineData("unknown-host")]
+    public async Task A_Web_API_that_nothing_answers_fails_the_source_saying_no_answer_came_not_that_Spotify_answered_502(string how)
+    {
+        await using var spotify = await SpotifyDouble.StartAsync();
+        var api = how == "closed-port" ? new Uri($"http://127.0.0.1:{ClosedPort()}/v1/") : new Uri("http://spotify-etl-offline.invalid/v1/");
+        using var http = new HttpClient();
+        var clock = new InstantTimeProvider();
+        using var client = SpotifyApiClient.Create(http, spotify.Endpoints with { ApiBase = api }, spotify.Credentials(),
+            new SpotifyClientOptions { MaxRetryAttempts = 2, TimeProvider = clock }, null, RunBudget.Starting(clock, TimeSpan.FromMinutes(14)));
+        var store = new SpotifyEtl.Storage.LocalFolderStore(Path.Combine(Path.GetTempPath(), "spotify-etl-tests", Guid.NewGuid().ToString("N")));
+        var extractor = new SpotifyExtractor(client, store, new ExtractorOptions { TimeProvider = clock, Log = _ => { } });
+
+        var run = await extractor.RunAsync([ExtractionSource.RecentlyPlayed()], CancellationToken.None);
+
+        var source = Assert.Single(run.Manifest.Sources);
+        Assert.Equal(SourceStatus.Failed, source.Status);
+        Assert.Contains("got no answer from Spotify", source.Error, StringComparison.Ordinal);
+        Assert.Contains("is this machine online?", source.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("answered 502", source.Error, StringComparison.Ordinal);
+        Directory.Delete(store.Description, recursive: true);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
