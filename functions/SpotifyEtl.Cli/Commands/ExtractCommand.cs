@@ -76,7 +76,11 @@ public static class ExtractCommand
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
-                new SpotifyClientOptions(), tokenStore);
+                new SpotifyClientOptions
+                {
+                    OnRetry = retry => CliErrors.Warn(context.Errors,
+                        $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
+                }, tokenStore);
             var store = LocalLake.Open(lake);
 
             var run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
