@@ -17,13 +17,7 @@ internal static class ReadFailure
             return $"it is valid JSON nested deeper than {RawObjectTransformer.MaxDepth} levels of arrays and objects, " +
                 "which no Spotify response is: not a response as Spotify sends it";
         }
-        var what = OneLine(exception.Message);
-        var cut = what.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        what = (cut >= 0 ? what[..cut] : what).TrimEnd('.', ' ');
-        var where = exception.LineNumber is { } line && exception.BytePositionInLine is { } column
-            ? $" at line {line + 1}, byte {column + 1}"
-            : "";
-        return $"it is not valid JSON ({what}{where}); a truncated or mangled upload looks like this";
+        return $"it is not valid JSON: {JsonErrorText.Of(exception)}; a truncated or mangled upload looks like this";
     }
 
     public static string Describe(Exception exception)

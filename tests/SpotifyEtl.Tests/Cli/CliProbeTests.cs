@@ -71,7 +71,7 @@ public sealed class CliProbeTests : IDisposable
 
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["nothere.json"]), 66, $"No sources file at {_folder["nothere.json"]}");
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]), 66, "No credentials file at");
-        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "is not JSON of the form");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "must be JSON of the form");
         AssertCleanError(Run("transform", "--input", _folder["empty"], "--lake", _folder["lake"]), 65, "No raw objects found in");
     }
 
