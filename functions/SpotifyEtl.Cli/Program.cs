@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Runtime.InteropServices;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
@@ -17,14 +18,30 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ExtractCommand.Create());
 root.Subcommands.Add(AuthCommand.Create());
 
+// A file-size limit (ulimit -f) ends a process that passes it with SIGXFSZ, silently. Handled, the write
+// fails instead, and the error says what happened.
+using var fileSizeLimit = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create((PosixSignal)FileSizeLimitSignal, context => context.Cancel = true);
+
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {
-    foreach (var error in parsed.Errors)
+    // An unknown command also makes "Required command was not provided": the unknown word is the error to read first.
+    var errors = parsed.Errors.OrderBy(error => error.Message.StartsWith("Required command", StringComparison.Ordinal) ? 1 : 0).ToList();
+    if (errors.Count > 1)
+    {
+        errors.RemoveAll(error => error.Message.StartsWith("Required command", StringComparison.Ordinal));
+    }
+    foreach (var error in errors)
     {
         await Console.Error.WriteLineAsync($"{CliErrors.Program}: {error.Message}").ConfigureAwait(false);
     }
-    var command = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [CliErrors.Program] : [CliErrors.Program, parsed.CommandResult.Command.Name]);
+    // The whole path of the command, "spotify-etl auth login", not its last word.
+    var names = new List<string>();
+    for (System.CommandLine.Parsing.SymbolResult? result = parsed.CommandResult; result is System.CommandLine.Parsing.CommandResult { Command: var current }; result = result.Parent)
+    {
+        names.Insert(0, current is RootCommand ? CliErrors.Program : current.Name);
+    }
+    var command = string.Join(' ', names);
     await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.").ConfigureAwait(false);
     return ExitCodes.Usage;
 }
@@ -35,4 +52,10 @@ try
 catch (Exception exception)
 {
     return CliErrors.Report(exception, Console.Error, parsed.GetValue(CliOptions.Verbose));
+}
+
+internal static partial class Program
+{
+    /// <summary>SIGXFSZ, the same number on Linux and macOS.</summary>
+    private const int FileSizeLimitSignal = 25;
 }

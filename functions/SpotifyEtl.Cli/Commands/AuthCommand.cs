@@ -86,10 +86,16 @@ public static class AuthCommand
             }
             return ExitCodes.Success;
         }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C while waiting for the browser is an interruption, not a timeout.
+            return CliErrors.Report(new OperationCanceledException(), context.Errors, verbose);
+        }
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
         {
             // The browser's answer was wrong (state mismatch, access denied) or never came: try again.
-            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message.TrimEnd('.')}. Run 'spotify-etl auth login' again."), context.Errors, verbose);
+            var advice = exception.Message.Contains("again", StringComparison.Ordinal) ? "" : " Run 'spotify-etl auth login' again.";
+            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message}{advice}"), context.Errors, verbose);
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {

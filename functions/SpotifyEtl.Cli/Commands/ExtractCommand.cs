@@ -34,18 +34,12 @@ public static class ExtractCommand
             HelpName = "FILE",
         };
         var market = new Option<string?>("--market") { Description = "Market for playlist items (ISO 3166-1 alpha-2 or from_token).", HelpName = "CODE" };
-        var topItemsLimit = new Option<int>("--top-items-limit")
-        {
-            Description = $"How many items of each top list to read, in pages of 50 (1-{ExtractorOptions.MaxTopItemsLimit}).",
-            HelpName = "N",
-            DefaultValueFactory = _ => ExtractorOptions.DefaultTopItemsLimit,
-        };
-        var fullPassDays = new Option<int>("--saved-tracks-full-pass-days")
-        {
-            Description = $"Days between full passes over saved tracks, which notice removals; in between only new saves are read (1-{ExtractorOptions.MaxSavedTracksFullPassDays}).",
-            HelpName = "DAYS",
-            DefaultValueFactory = _ => ExtractorOptions.DefaultSavedTracksFullPassDays,
-        };
+        // Checked here, so that a wrong value names the option typed, not the environment variable the function reads.
+        var topItemsLimit = CliOptions.Bounded("--top-items-limit", "How many items of each top list to read, in pages of 50.",
+            ExtractorOptions.DefaultTopItemsLimit, 1, ExtractorOptions.MaxTopItemsLimit);
+        var fullPassDays = CliOptions.Bounded("--saved-tracks-full-pass-days",
+            "Days between full passes over saved tracks, which notice removals; in between only new saves are read.",
+            ExtractorOptions.DefaultSavedTracksFullPassDays, 1, ExtractorOptions.MaxSavedTracksFullPassDays);
         var json = CliOptions.Json();
         var sources = new SourceOptions();
         var command = new Command("extract", "Extract the configured Spotify sources into the local lake, incrementally and politely.");
@@ -82,7 +76,11 @@ public static class ExtractCommand
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
-                new SpotifyClientOptions(), tokenStore);
+                new SpotifyClientOptions
+                {
+                    OnRetry = retry => CliErrors.Warn(context.Errors,
+                        $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
+                }, tokenStore);
             var store = LocalLake.Open(lake);
 
             var run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>

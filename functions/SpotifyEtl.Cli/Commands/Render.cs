@@ -13,6 +13,13 @@ internal static class Render
     public static void Heading(string text)
     {
         Out.WriteLine();
+        if (Consoles.OutputRedirected)
+        {
+            // A file or a pipe has no width: a rule as wide as the heading, not a 200-column one.
+            Out.WriteLine(text);
+            Out.WriteLine(new string('-', text.Length));
+            return;
+        }
         Out.Write(new Rule(Markup.Escape(text)).LeftJustified());
     }
 
@@ -30,6 +37,7 @@ internal static class Render
         var summary = new Table().Border(TableBorder.Rounded).Title("Raw objects").AddColumn("outcome").AddColumn(new TableColumn("count").RightAligned());
         summary.AddRow("transformed", report.Transformed.ToString("N0"));
         summary.AddRow("quarantined", report.Quarantined.ToString("N0"));
+        summary.AddRow("unreadable entries (not copied)", report.Unreadable.ToString("N0"));
         summary.AddRow("items read", objects.Sum(o => o.ItemsRead).ToString("N0"));
         summary.AddRow("skipped: local files", objects.Sum(o => o.Skipped.LocalFiles).ToString("N0"));
         summary.AddRow("skipped: podcast episodes", objects.Sum(o => o.Skipped.Episodes).ToString("N0"));
@@ -37,18 +45,24 @@ internal static class Render
         summary.AddRow("unreadable items (unknown shape)", objects.Sum(o => o.Skipped.Unreadable).ToString("N0"));
         Out.Write(summary);
 
-        var quarantined = objects.Where(o => o.Status == TransformStatus.Quarantined).ToList();
-        if (quarantined.Count > 0)
-        {
-            var bad = new Table().Border(TableBorder.Rounded).Title("Quarantined (copied with a .reason.txt; the raw object is kept)")
-                .AddColumn("raw object").AddColumn("reason");
-            foreach (var item in quarantined)
-            {
-                bad.AddRow(Markup.Escape(item.RawKey), Markup.Escape(item.Reason ?? ""));
-            }
-            Out.Write(bad);
-        }
+        SetAside(objects, TransformStatus.Quarantined, "Quarantined (copied with a .reason.txt; the raw object is kept)");
+        SetAside(objects, TransformStatus.Unreadable, "Unreadable entries under raw/ (left in place; fix or remove them)");
         Out.WriteLine($"Lake: {lake}");
+    }
+
+    private static void SetAside(IReadOnlyList<TransformReport> objects, TransformStatus status, string title)
+    {
+        var items = objects.Where(o => o.Status == status).ToList();
+        if (items.Count == 0)
+        {
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("raw object").AddColumn("reason");
+        foreach (var item in items)
+        {
+            table.AddRow(Markup.Escape(item.RawKey), Markup.Escape(item.Reason ?? ""));
+        }
+        Out.Write(table);
     }
 
     public static void Queries(IReadOnlyList<QueryResult> results)

@@ -30,7 +30,7 @@ internal static class SampleCommand
             var folder = parse.GetValue(output)!;
             var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
             CheckFreeSpace(folder, SampleGenerator.EstimateBytes(options));
-            var lake = LocalLake.Open(folder);
+            var lake = LocalLake.Open(folder, "--out");
             var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
                 new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
                     .WriteAsync(options, cancellationToken)).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal static class SampleCommand
             }
             else
             {
-                Console.WriteLine($"Wrote {summary.Objects} raw objects ({summary.Bytes / 1024.0:N0} KiB): {summary.Playlists} playlists over {summary.Days} days, under {raw}");
+                Console.WriteLine($"Wrote {Counted(summary.Objects, "raw object")} ({Sizes.Of(summary.Bytes)}): {Counted(summary.Playlists, "playlist")} over {Counted(summary.Days, "day")}, under {raw}");
             }
             return ExitCodes.Success;
         });
@@ -75,4 +75,6 @@ internal static class SampleCommand
                 $"This sample takes about {estimate / 1e9:N1} GB and {existing.FullName} has {free / 1e9:N1} GB free: choose fewer --days or --items, or another --out.");
         }
     }
+
+    private static string Counted(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -30,13 +30,16 @@ internal static class TransformCommand
         {
             var lakeFolder = parse.GetValue(lake)!;
             using var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
-            var exit = run.Report.Quarantined > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
+            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new TransformJson(lakeFolder.FullName, run.Report.Transformed, run.Report.Quarantined,
                     run.Report.Objects.Sum(o => o.ItemsRead), run.Report.UnreadableItems, run.Report.Partitions,
                     run.Report.Objects.Where(o => o.Status == TransformStatus.Quarantined).Select(o => new QuarantinedJson(o.RawKey, o.Reason, o.QuarantineKey)).ToList(),
-                    run.Skipped, exit), SummaryJsonContext.Default.TransformJson));
+                    run.Skipped, exit)
+                {
+                    UnreadableObjects = run.Report.Objects.Where(o => o.Status == TransformStatus.Unreadable).Select(o => new QuarantinedJson(o.RawKey, o.Reason, null)).ToList(),
+                }, SummaryJsonContext.Default.TransformJson));
             }
             else
             {
@@ -76,6 +79,12 @@ internal static class TransformCommand
         {
             throw new CliException(ExitCodes.NoInput, $"--input {input.FullName} does not exist: name a .json file or a folder holding raw/... (such as the --out of 'spotify-etl sample').");
         }
+        if (input is null && !Directory.Exists(lakeFolder.FullName))
+        {
+            // Nothing to transform in a folder that is not there: a mistyped --lake is named, not created empty.
+            throw new CliException(ExitCodes.NoInput, $"The lake {lakeFolder.FullName} does not exist: name the folder 'sample' or 'extract' wrote to, or land raw files with --input.");
+        }
+        LakeFormat.Check(lakeFolder, format);
         var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
         var skipped = new List<string>();
@@ -146,6 +155,11 @@ internal static class TransformCommand
                 return;
             }
             var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
+            if (LocalFolderStore.EntryProblem(file) is { } problem)
+            {
+                problems[index] = $"skipped {file}: {problem}. Fix or remove it and run again; the other inputs were read.";
+                return;
+            }
             if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(landed), StringComparison.Ordinal))
             {
                 try

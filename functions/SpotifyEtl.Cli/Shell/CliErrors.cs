@@ -33,6 +33,10 @@ internal static class CliErrors
         SpotifyConfigurationException => (ExitCodes.Usage, exception.Message),
         SpotifyReauthorizationRequiredException or SpotifyAuthenticationException => (ExitCodes.NoPermission, exception.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "Interrupted. Whatever was written is complete; run the command again to finish."),
+        // EFBIG: the write (or the file's preallocation, an ArgumentException) passed this process's file-size limit.
+        IOException or ArgumentException when exception.Message.Contains("File too large", StringComparison.Ordinal)
+            || exception.Message.Contains("too large for the file system", StringComparison.Ordinal) =>
+            (ExitCodes.IoError, "A file grew past this process's file-size limit (ulimit -f). Raise the limit (ulimit -f unlimited) and run again; nothing written is half a file."),
         UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make the folder writable by this user, or choose another --lake."),
         IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check the disk has space and the lake folder is writable, or choose another --lake."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),

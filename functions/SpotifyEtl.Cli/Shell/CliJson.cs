@@ -15,7 +15,11 @@ internal sealed record TransformJson(
     IReadOnlyDictionary<string, int> Partitions,
     IReadOnlyList<QuarantinedJson> QuarantinedObjects,
     IReadOnlyList<string> SkippedInputs,
-    int ExitCode);
+    int ExitCode)
+{
+    /// <summary>Entries under raw/ that could not be read as objects (a FIFO, a dangling link, ...), each with its reason.</summary>
+    public IReadOnlyList<QuarantinedJson> UnreadableObjects { get; init; } = [];
+}
 
 internal sealed record QuarantinedJson(string RawKey, string? Reason, string? QuarantineKey);
 

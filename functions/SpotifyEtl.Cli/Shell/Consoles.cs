@@ -19,6 +19,8 @@ internal static class Consoles
 
     public static bool ShowProgress => !Console.IsErrorRedirected;
 
+    public static bool OutputRedirected => Console.IsOutputRedirected;
+
     public static IAnsiConsole Create(TextWriter writer, bool redirected)
     {
         var plain = redirected || NoColor;

@@ -8,24 +8,29 @@ namespace SpotifyEtl.Cli.Shell;
 /// Opens a local lake for a verb that writes to it: the folder must be writable (else exit 74 with the
 /// folder named), and what a killed run left behind is tidied first: temporary files of processes that
 /// are gone, and quarantine reasons whose copy never landed (the next transformation of that day
-/// quarantines the object again, reason and copy).
+/// quarantines the object again, reason and copy), the latter only when no other process works on the lake.
 /// </summary>
 internal static class LocalLake
 {
-    public static LocalFolderStore Open(DirectoryInfo folder)
+    /// <param name="option">The option that named the folder, for the message when it cannot be used.</param>
+    public static LocalFolderStore Open(DirectoryInfo folder, string option = "--lake")
     {
+        if (File.Exists(folder.FullName))
+        {
+            throw new CliException(ExitCodes.IoError, $"{folder.FullName} is a file, not a folder: name a folder for {option} (it is made if it does not exist).");
+        }
         try
         {
             Directory.CreateDirectory(folder.FullName);
             var store = new LocalFolderStore(folder.FullName);
             store.RemoveStaleTemporaryFiles();
-            RemoveUnfinishedQuarantines(folder.FullName);
+            LakeLock.Enter(folder.FullName, () => RemoveUnfinishedQuarantines(folder.FullName));
             return store;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new CliException(ExitCodes.IoError,
-                $"Cannot write to the lake {folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another --lake.");
+                $"Cannot write to {(option == "--lake" ? "the lake " : "")}{folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another {option}.");
         }
     }
 

@@ -22,9 +22,13 @@ internal static class ProgressDisplay
                 task.IsIndeterminate = true;
                 return await work((done, total, bytes) =>
                 {
+                    // With no total there is no fraction: the bar stays indeterminate and the count tells the progress.
                     task.IsIndeterminate = total is null;
-                    task.MaxValue = Math.Max(1, total ?? done);
-                    task.Value = done;
+                    if (total is not null)
+                    {
+                        task.MaxValue = Math.Max(1, total.Value);
+                        task.Value = done;
+                    }
                     task.Description = $"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)";
                 }).ConfigureAwait(false);
             }).ConfigureAwait(false);

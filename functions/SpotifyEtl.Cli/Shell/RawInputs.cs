@@ -49,9 +49,17 @@ internal static class RawInputs
                 {
                     folders.Push(child);
                 }
-                else if (entry.Name.EndsWith(".json", StringComparison.Ordinal) && Usable(entry, skipped) is not null)
+                else if (entry.Name.EndsWith(".json", StringComparison.Ordinal))
                 {
-                    yield return entry.FullName;
+                    if (Usable(entry, skipped) is not null)
+                    {
+                        yield return entry.FullName;
+                    }
+                }
+                else if (UnderRaw(entry.FullName))
+                {
+                    // Under raw/ every file is an object or a mistake: a mistake is named, never passed over.
+                    Skip(entry.FullName, "its name does not end in .json, as every raw object's does", skipped);
                 }
             }
         }
@@ -81,6 +89,9 @@ internal static class RawInputs
         }
         return target.FullName;
     }
+
+    private static bool UnderRaw(string path) =>
+        path.Split(Path.DirectorySeparatorChar).Contains("raw", StringComparer.Ordinal);
 
     private static void Skip(string path, string why, List<string> skipped)
     {

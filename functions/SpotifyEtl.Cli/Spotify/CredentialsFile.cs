@@ -38,9 +38,9 @@ internal static class CredentialsFile
             var content = JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent);
             return new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken);
         }
-        catch (JsonException)
+        catch (JsonException exception)
         {
-            throw new CliException(ExitCodes.DataError, $"{path} is not JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+            throw new CliException(ExitCodes.DataError, $"{path} cannot be read: {JsonErrorText.Of(exception)}. It must be JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
         }
     }
 

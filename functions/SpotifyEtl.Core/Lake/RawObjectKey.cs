@@ -55,6 +55,8 @@ public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDat
         return true;
     }
 
-    [GeneratedRegex(@"^raw/(?<source>[a-z_]+)/snapshot_date=(?<date>\d{4}-\d{2}-\d{2})/(?<subject>[A-Za-z0-9_\-]+)/(?<run>\d{8}T\d{6}Z)-p(?<page>\d{4})\.json$", RegexOptions.CultureInvariant)]
+    // ASCII digits only (\d matches every Unicode digit, which int.Parse and the run order do not know), and \z, not
+    // $: $ also matches before a final line break, so "...-p0001.json\n" would pass as another object's key.
+    [GeneratedRegex(@"^raw/(?<source>[a-z_]+)/snapshot_date=(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})/(?<subject>[A-Za-z0-9_\-]+)/(?<run>[0-9]{8}T[0-9]{6}Z)-p(?<page>[0-9]{4})\.json\z", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
 }

@@ -99,7 +99,7 @@ public sealed partial record ExtractionSource
         catch (JsonException exception)
         {
             throw new SpotifyConfigurationException(
-                $"{origin} is not a JSON array of sources ({exception.Message}). Example: [{{\"type\":\"playlist\",\"id\":\"3cEYpjA9oz9GiPac4AsH4n\"}},{{\"type\":\"recently_played\"}}]");
+                $"{origin} is not a JSON array of sources ({JsonErrorText.Of(exception)}). Example: [{{\"type\":\"playlist\",\"id\":\"3cEYpjA9oz9GiPac4AsH4n\"}},{{\"type\":\"recently_played\"}}]");
         }
         return (entries ?? []).Select((entry, index) => FromEntry(entry, $"{origin}[{index}]")).Distinct().ToList();
     }

@@ -65,7 +65,7 @@ public sealed record ExtractionState
         catch (JsonException exception)
         {
             throw new InvalidDataException(
-                $"The extraction state {store.Description}/{Key} is not valid JSON ({exception.Message}). Fix or delete it; deleting it re-extracts every playlist and saved track and restarts the recently-played cursor.", exception);
+                $"The extraction state {store.Description}/{Key} is not valid JSON ({JsonErrorText.Of(exception)}). Fix or delete it; deleting it re-extracts every playlist and saved track and restarts the recently-played cursor.", exception);
         }
     }
 

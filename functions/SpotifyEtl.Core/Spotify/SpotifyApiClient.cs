@@ -90,7 +90,7 @@ public sealed class SpotifyApiClient : IDisposable
             catch (HttpRequestException exception)
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
-                    "Spotify could not be reached through every retry; the next run tries again.");
+                    "Spotify could not be reached through every retry (is this machine online?); the next run tries again.", unanswered: true);
             }
 
             if (result.IsSuccess)

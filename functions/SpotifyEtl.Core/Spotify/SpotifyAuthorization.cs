@@ -69,7 +69,7 @@ public static class SpotifyAuthorization
         }
         catch (JsonException exception)
         {
-            throw new SpotifyAuthenticationException(response.StatusCode, "malformed_response", exception.Message);
+            throw new SpotifyAuthenticationException(response.StatusCode, "malformed_response", JsonErrorText.Of(exception));
         }
         return token?.RefreshToken is { Length: > 0 } refreshToken
             ? refreshToken

@@ -12,6 +12,12 @@ public sealed record SpotifyClientOptions
     /// <summary>The first backoff delay; later ones grow exponentially, with jitter.</summary>
     public TimeSpan BackoffDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Told before each wait to retry, so that a person watching knows why nothing lands (offline, say).</summary>
+    public Action<SpotifyRetry>? OnRetry { get; init; }
+
     /// <summary>Waits (Retry-After, backoff) go through this clock, so tests do not sleep.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
+
+/// <summary>A retry about to wait: which one of how many, how long, and what failed.</summary>
+public readonly record struct SpotifyRetry(int Retry, int Of, TimeSpan Delay, string Failure);

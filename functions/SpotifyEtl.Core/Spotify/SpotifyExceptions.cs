@@ -32,8 +32,12 @@ public sealed class SpotifyAuthenticationException(HttpStatusCode status, string
 }
 
 /// <summary>The Web API answered with an error status after any retries that made sense.</summary>
-public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation)
-    : Exception($"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
+/// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
+/// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>
+public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation, bool unanswered = false)
+    : Exception(unanswered
+        ? $"GET {path} got no answer from Spotify ({spotifyMessage?.TrimEnd('.')}). {explanation}"
+        : $"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
 {
     public HttpStatusCode Status { get; } = status;
     public string Path { get; } = path;

@@ -128,7 +128,7 @@ public sealed class SpotifyTokenProvider : IDisposable
         }
         catch (JsonException exception)
         {
-            throw new SpotifyAuthenticationException(result.Status, "malformed_response", $"the token response is not JSON ({exception.Message})");
+            throw new SpotifyAuthenticationException(result.Status, "malformed_response", $"the token response is not JSON ({JsonErrorText.Of(exception)})");
         }
         if (string.IsNullOrEmpty(token?.AccessToken))
         {

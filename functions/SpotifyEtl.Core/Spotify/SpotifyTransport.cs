@@ -38,6 +38,12 @@ internal sealed class SpotifyTransport
                 ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(arguments.Outcome)),
                 // Spotify's Retry-After wins over our own backoff.
                 DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter),
+                OnRetry = arguments =>
+                {
+                    options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay,
+                        arguments.Outcome.Exception?.Message ?? $"answered {(int)arguments.Outcome.Result!.Status}"));
+                    return ValueTask.CompletedTask;
+                },
             })
             .Build();
     }

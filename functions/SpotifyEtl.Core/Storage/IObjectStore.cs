@@ -33,7 +33,11 @@ public interface IObjectStore
                 {
                     if (length == buffer.Length)
                     {
-                        var larger = pool.Rent(buffer.Length * 2);
+                        if (buffer.Length >= Array.MaxLength)
+                        {
+                            throw new UnreadableObjectException(Description, key, $"it is more than the {Array.MaxLength:N0} bytes one object may hold");
+                        }
+                        var larger = pool.Rent((int)Math.Min(buffer.Length * 2L, Array.MaxLength));
                         buffer.AsSpan(0, length).CopyTo(larger);
                         pool.Return(buffer);
                         buffer = larger;

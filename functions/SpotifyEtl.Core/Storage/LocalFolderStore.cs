@@ -17,6 +17,9 @@ public sealed class LocalFolderStore : IObjectStore
     /// <summary>The folder of temporary files, under the root. Never listed; not a valid key segment.</summary>
     public const string TemporaryFolder = ".tmp";
 
+    /// <summary>Under <see cref="TemporaryFolder"/>: the lock the processes working on the lake hold; never removed as a leftover.</summary>
+    public const string LockFile = "lake.lock";
+
     private readonly string _root;
 
     public LocalFolderStore(string root)
@@ -27,6 +30,9 @@ public sealed class LocalFolderStore : IObjectStore
 
     public string Description => _root;
 
+    /// <summary>Why the entry at <paramref name="path"/> is no object to read (a FIFO, a dangling link, ...); null for a regular file or nothing.</summary>
+    public static string? EntryProblem(string path) => LocalEntry.Problem(path);
+
     /// <summary>
     /// Reads the file on the calling thread, with positional reads: on Linux every asynchronous file read
     /// hops through the thread pool, which cost a 20,000-item transform (806 files) about 4 % of its time.
@@ -34,21 +40,26 @@ public sealed class LocalFolderStore : IObjectStore
     public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var path = CheckedPathOf(key);
         SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(PathOf(key));
+            handle = File.OpenHandle(path);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ObjectNotFoundException(Description, key);
         }
+        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
+        {
+            throw new UnreadableObjectException(Description, key, problem, exception);
+        }
         using (handle)
         {
             var length = RandomAccess.GetLength(handle);
-            if (length > Array.MaxLength)
+            if (length > LocalEntry.MaxObjectBytes)
             {
-                throw new IOException($"{PathOf(key)} is {length:N0} bytes, more than one object can be read into memory.");
+                throw new UnreadableObjectException(Description, key, $"it is {length:N0} bytes, more than the {LocalEntry.MaxObjectBytes:N0} one object may hold");
             }
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
             var read = 0;
@@ -70,12 +81,26 @@ public sealed class LocalFolderStore : IObjectStore
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {
-        var path = PathOf(key);
+        var path = CheckedPathOf(key);
         if (!File.Exists(path))
         {
             throw new ObjectNotFoundException(Description, key);
         }
-        return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
+        }
+        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
+        {
+            throw new UnreadableObjectException(Description, key, problem, exception);
+        }
+    }
+
+    /// <summary>The path of a key that holds a readable object, or absent; anything else throws <see cref="UnreadableObjectException"/>.</summary>
+    private string CheckedPathOf(string key)
+    {
+        var path = PathOf(key);
+        return LocalEntry.Problem(path) is { } problem ? throw new UnreadableObjectException(Description, key, problem) : path;
     }
 
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
@@ -137,67 +162,13 @@ public sealed class LocalFolderStore : IObjectStore
     /// running, and the <c>name.GUID.tmp</c> files that earlier versions wrote beside their objects.
     /// </summary>
     /// <returns>How many were removed.</returns>
-    public int RemoveStaleTemporaryFiles()
-    {
-        if (!Directory.Exists(_root))
-        {
-            return 0;
-        }
-        var removed = 0;
-        var temporaryFolder = Path.Combine(_root, TemporaryFolder);
-        if (Directory.Exists(temporaryFolder))
-        {
-            foreach (var file in Directory.EnumerateFiles(temporaryFolder))
-            {
-                var name = Path.GetFileName(file);
-                var dash = name.IndexOf('-', StringComparison.Ordinal);
-                if (dash > 0 && int.TryParse(name.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && IsRunning(pid))
-                {
-                    continue;
-                }
-                File.Delete(file);
-                removed++;
-            }
-        }
-        foreach (var file in Directory.EnumerateFiles(_root, "*.tmp", SearchOption.AllDirectories))
-        {
-            var name = Path.GetFileNameWithoutExtension(file);
-            var dot = name.LastIndexOf('.');
-            if (dot > 0 && name.Length - dot - 1 == 32 && Guid.TryParseExact(name[(dot + 1)..], "N", out _))
-            {
-                File.Delete(file);
-                removed++;
-            }
-        }
-        return removed;
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false; // no such process
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    public int RemoveStaleTemporaryFiles() => Directory.Exists(_root) ? TemporaryFiles.RemoveStale(_root, TemporaryFolder) : 0;
 
     private string NewTemporaryPath()
     {
         var folder = Path.Combine(_root, TemporaryFolder);
         Directory.CreateDirectory(folder);
-        return Path.Combine(folder, $"{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
+        return Path.Combine(folder, TemporaryFiles.NewName());
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -210,7 +181,7 @@ public sealed class LocalFolderStore : IObjectStore
         {
             yield break;
         }
-        var keys = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        var keys = LocalFolderWalk.Entries(folder)
             .Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal))
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(key => !key.StartsWith(TemporaryFolder + "/", StringComparison.Ordinal))
@@ -227,6 +198,7 @@ public sealed class LocalFolderStore : IObjectStore
     public async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // A rewrite replaces the file (a new temporary file moved into place): its time or length changes.
+        // An entry that is no readable file (a dangling link, a FIFO) is listed too, so that it is reported.
         await foreach (var key in ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             var file = new FileInfo(PathOf(key));
@@ -234,15 +206,28 @@ public sealed class LocalFolderStore : IObjectStore
             {
                 yield return new ObjectVersion(key, $"{file.Length}-{file.LastWriteTimeUtc.Ticks}");
             }
+            else if (file.LinkTarget is not null || Directory.Exists(file.FullName))
+            {
+                yield return new ObjectVersion(key, "entry");
+            }
         }
     }
 
     public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
     {
-        var source = PathOf(sourceKey);
+        var source = CheckedPathOf(sourceKey);
         if (!File.Exists(source))
         {
             throw new ObjectNotFoundException(Description, sourceKey);
+        }
+        try
+        {
+            // Opened first, so that a source this user may not read is told apart from a lake it may not write.
+            File.OpenHandle(source).Dispose();
+        }
+        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
+        {
+            throw new UnreadableObjectException(Description, sourceKey, problem, exception);
         }
         // Copied to a temporary file and moved into place: a full disk leaves no truncated copy.
         var destination = PathOf(destinationKey);

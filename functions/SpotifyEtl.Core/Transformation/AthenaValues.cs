@@ -86,17 +86,25 @@ public static class AthenaValues
         return true;
     }
 
+    /// <summary>
+    /// ISO 8601 only (a space allowed for the T), with or without fractions and with a zone (<c>Z</c> or an offset) or none (UTC): the
+    /// lenient parse would read "1/2/2026" or "Tuesday 3pm" as some instant, a guess no table should hold.
+    /// </summary>
     private static bool TryParseInstant(string? iso, out DateTime instant)
     {
         instant = default;
         if (string.IsNullOrWhiteSpace(iso)
-            || !DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            || !DateTimeOffset.TryParseExact(iso, InstantFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
             return false;
         }
         instant = parsed.UtcDateTime;
         return true;
     }
+
+    private static readonly string[] InstantFormats =
+        ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd HH:mmK"];
 }
 
 /// <summary>

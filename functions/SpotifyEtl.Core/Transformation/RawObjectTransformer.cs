@@ -9,15 +9,21 @@ namespace SpotifyEtl.Transformation;
 /// <see cref="InvalidRawObjectException"/> for bytes that are not JSON, JSON of an unexpected
 /// shape, and a page none of whose items could be read.
 /// </summary>
-public static class RawObjectTransformer
+public static partial class RawObjectTransformer
 {
     private delegate void ItemReader(ref JsonCursor cursor, int index);
+
+    /// <summary>
+    /// Nesting the reader follows: a Spotify response nests about six levels, so a document nested this deep
+    /// is not one; it is rejected for its depth, not called truncated.
+    /// </summary>
+    public const int MaxDepth = 64;
 
     public static TransformedObject Transform(RawObjectKey key, ReadOnlySpan<byte> json)
     {
         var output = new TransformedObject();
         var name = key.ToString();
-        var cursor = new JsonCursor(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        var cursor = new JsonCursor(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
         ref var reader = ref cursor.Reader;
         try
         {
@@ -39,7 +45,7 @@ public static class RawObjectTransformer
                     ReadPlaylistItems(ref cursor, key, output);
                     break;
                 case RawSource.RecentlyPlayed:
-                    ReadPage(ref cursor, output, (ref JsonCursor c, int _) => ReadPlay(ref c.Reader, output));
+                    ReadPage(ref cursor, output, (ref JsonCursor c, int index) => ReadPlay(ref c.Reader, output, index));
                     break;
                 case RawSource.TopTracks:
                     ReadTopTracks(ref cursor, key, output);
@@ -49,7 +55,7 @@ public static class RawObjectTransformer
                     break;
                 case RawSource.SavedTracks:
                     var fullPass = !string.Equals(key.Subject, SavedTracksSubjects.Incremental, StringComparison.Ordinal);
-                    ReadPage(ref cursor, output, (ref JsonCursor c, int _) => ReadSaved(ref c.Reader, output, fullPass));
+                    ReadPage(ref cursor, output, (ref JsonCursor c, int index) => ReadSaved(ref c.Reader, output, fullPass, index));
                     break;
                 default:
                     throw new InvalidRawObjectException(name, $"source '{key.Source}' has no transformation");
@@ -62,16 +68,17 @@ public static class RawObjectTransformer
         {
             throw new InvalidRawObjectException(name, json.Trim(" \t\r\n"u8).IsEmpty
                 ? "the object is empty (no JSON at all)"
-                : $"it is not valid JSON ({exception.Message}); a truncated or mangled upload looks like this", exception);
-        }
-        catch (InvalidOperationException exception) when (exception.InnerException is System.Text.DecoderFallbackException)
-        {
-            // Utf8JsonReader checks UTF-8 only when a string is read: a mangled byte inside a name lands here.
-            throw new InvalidRawObjectException(name, $"it is not valid UTF-8 ({exception.InnerException.Message}); a mangled upload looks like this", exception);
+                : ReadFailure.InvalidJson(exception), exception);
         }
         catch (UnexpectedShapeException exception)
         {
             throw new InvalidRawObjectException(name, $"it is valid JSON of an unexpected shape: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is not (InvalidRawObjectException or OperationCanceledException))
+        {
+            // Whatever else reading this one object raises (a string that is no text, a number out of range) is
+            // this object's failure, quarantined with its reason: never the whole lake's, which a retry repeats.
+            throw new InvalidRawObjectException(name, ReadFailure.Describe(exception), exception);
         }
 
         if (output.ItemsRead > 0 && output.Unreadable > 0 && output.RowCount == 0)
@@ -147,10 +154,10 @@ public static class RawObjectTransformer
             }
             if (!hasContent)
             {
-                output.Unreadable++;
+                output.Unread($"items[{index}] has no \"item\" or \"track\" field");
                 return;
             }
-            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, item ?? track);
+            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, item ?? track, index);
             if (songId is not null)
             {
                 entries.Add((index, songId, addedAt, addedBy));
@@ -164,77 +171,12 @@ public static class RawObjectTransformer
         }
     }
 
-    private static void ReadPlay(ref Utf8JsonReader reader, TransformedObject output)
-    {
-        string? playedAt = null, contextType = null, contextUri = null;
-        SpotifyTrack? track = null;
-        var hasTrack = false;
-        SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("played_at"u8)) { playedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "played_at")); }
-            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
-            else if (reader.ValueTextEquals("context"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    continue;
-                }
-                SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[].context", "an object");
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("type"u8)) { contextType = SpotifyReader.String(ref reader, new JsonPath("items[]", "context.type")); }
-                    else if (reader.ValueTextEquals("uri"u8)) { contextUri = SpotifyReader.String(ref reader, new JsonPath("items[]", "context.uri")); }
-                    else { reader.Read(); reader.Skip(); }
-                }
-            }
-            else { reader.Read(); reader.Skip(); }
-        }
-        if (!hasTrack)
-        {
-            output.Unreadable++;
-            return;
-        }
-        var songId = AddTrack(output, track);
-        var at = AthenaValues.TimestampWithMilliseconds(playedAt);
-        if (songId is not null && at is not null)
-        {
-            output.Plays.Add(new PlayRow(at, songId, contextType, contextUri));
-        }
-    }
-
-    private static void ReadSaved(ref Utf8JsonReader reader, TransformedObject output, bool fullPass)
-    {
-        string? addedAt = null;
-        SpotifyTrack? track = null;
-        var hasTrack = false;
-        SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "added_at")); }
-            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
-            else { reader.Read(); reader.Skip(); }
-        }
-        if (!hasTrack)
-        {
-            output.Unreadable++;
-            return;
-        }
-        var songId = AddTrack(output, track);
-        var savedAt = AthenaValues.Timestamp(addedAt);
-        if (songId is not null && savedAt is not null)
-        {
-            output.SavedTracks.Add(new SavedTrackRow(songId, savedAt, fullPass));
-        }
-    }
-
     private static void ReadTopTracks(ref JsonCursor cursor, RawObjectKey key, TransformedObject output)
     {
         var ranked = new List<(int Index, string Id)>();
         var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
-            var id = AddTrack(output, SpotifyReader.TrackValue(ref c.Reader, "items[]"));
+            var id = AddTrack(output, SpotifyReader.TrackValue(ref c.Reader, "items[]"), index);
             if (id is not null)
             {
                 ranked.Add((index, id));
@@ -254,7 +196,7 @@ public static class RawObjectTransformer
             var artist = SpotifyReader.ArtistValue(ref c.Reader, "items[]")!;
             if (!artist.HasId)
             {
-                output.Unreadable++;
+                output.Unread($"items[{index}] is an artist without an \"id\"");
             }
             else if (AddArtist(output, artist))
             {
@@ -277,6 +219,7 @@ public static class RawObjectTransformer
         var count = 0;
         var offset = 0;
         var sawItems = false;
+        var sawOffset = false;
         var properties = new List<string>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -286,6 +229,10 @@ public static class RawObjectTransformer
             }
             if (reader.ValueTextEquals("items"u8))
             {
+                if (sawItems)
+                {
+                    throw new UnexpectedShapeException("\"items\" appears twice at the top level; which list Spotify meant is unknown, so neither is used");
+                }
                 reader.Read();
                 SpotifyReader.Expect(ref reader, JsonTokenType.StartArray, "items", "an array");
                 sawItems = true;
@@ -304,6 +251,11 @@ public static class RawObjectTransformer
             }
             else if (reader.ValueTextEquals("offset"u8))
             {
+                if (sawOffset)
+                {
+                    throw new UnexpectedShapeException("\"offset\" appears twice at the top level; which position Spotify meant is unknown");
+                }
+                sawOffset = true;
                 offset = SpotifyReader.Integer(ref reader, "offset") ?? 0;
             }
             else
@@ -317,75 +269,14 @@ public static class RawObjectTransformer
             var found = properties.Count == 0 ? "an empty object" : "properties " + string.Join(", ", properties.Select(p => $"\"{p}\""));
             throw new UnexpectedShapeException($"it is not a page of a Spotify list response: it has no \"items\" array at the top level (found {found})");
         }
+        // The page's positions (offset + 1 to offset + items) become ranks and positions: they must be whole
+        // numbers from 1 that an int holds, never wrapped to negative.
+        if (offset < 0 || (long)offset + count > int.MaxValue)
+        {
+            throw new UnexpectedShapeException(
+                $"\"offset\" is {offset}, so its {count} items would stand at positions outside 1 to {int.MaxValue:N0}");
+        }
         output.ItemsRead = count;
         return offset;
-    }
-
-    /// <summary>Adds a track with its album and every artist; returns its id, or null when it is skipped.</summary>
-    private static string? AddTrack(TransformedObject output, SpotifyTrack? track)
-    {
-        if (track is null)
-        {
-            output.SkippedUnavailable++;
-            return null;
-        }
-        if (string.Equals(track.Type, "episode", StringComparison.Ordinal))
-        {
-            output.SkippedEpisodes++;
-            return null;
-        }
-        if (track.IsLocal == true)
-        {
-            return SkipLocal(output);
-        }
-        if (string.IsNullOrEmpty(track.Id))
-        {
-            if (!track.HasId)
-            {
-                output.Unreadable++;
-                return null;
-            }
-            return SkipLocal(output);
-        }
-
-        var album = track.Album;
-        if (album is { Id: { Length: > 0 } albumId } && !output.Albums.ContainsKey(albumId))
-        {
-            var released = ReleaseDate.Parse(album.ReleaseDate, album.ReleaseDatePrecision);
-            output.Albums[albumId] = new AlbumRow(albumId, AthenaValues.Text(album.Name), album.AlbumType, released?.Iso,
-                released?.Precision, released?.FirstDay.Year, album.TotalTracks, album.Url);
-        }
-
-        string? primaryArtist = null;
-        var credits = new List<SongArtistRow>(track.Artists?.Count ?? 0);
-        foreach (var artist in track.Artists ?? [])
-        {
-            if (!AddArtist(output, artist))
-            {
-                continue;
-            }
-            primaryArtist ??= artist.Id;
-            credits.Add(new SongArtistRow(track.Id, artist.Id!, credits.Count + 1));
-        }
-        output.SongArtists.TryAdd(track.Id, [.. credits]);
-        output.Songs.TryAdd(track.Id, new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
-            track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.Url));
-        return track.Id;
-    }
-
-    private static bool AddArtist(TransformedObject output, SpotifyArtist artist)
-    {
-        if (string.IsNullOrEmpty(artist.Id))
-        {
-            return false; // the artist of a local file
-        }
-        output.Artists.TryAdd(artist.Id, new ArtistRow(artist.Id, AthenaValues.Text(artist.Name), artist.Url));
-        return true;
-    }
-
-    private static string? SkipLocal(TransformedObject output)
-    {
-        output.SkippedLocalFiles++;
-        return null;
     }
 }

@@ -138,7 +138,7 @@ public sealed class SnapshotTables
 
     public IReadOnlyList<TopItemRow> TopItems =>
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.Rows.OrderBy(r => r.Rank)).ToList();
+            .SelectMany(t => t.Value.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
 
     /// <summary>
     /// Hands every table of the day to the visitor, empty ones included. The tables are sorted and

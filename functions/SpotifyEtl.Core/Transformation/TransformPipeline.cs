@@ -56,16 +56,21 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     {
         var reports = new List<TransformReport>();
         var runsByDate = new SortedDictionary<DateOnly, SortedSet<string>>();
+        var misnamed = new List<(string Key, string Reason)>();
         foreach (var key in rawKeys.Distinct(StringComparer.Ordinal))
         {
-            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) || !key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal))
             {
-                reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw} or not {RawObjectKey.Extension}"));
+                reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw}"));
+            }
+            else if (!key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+            {
+                // Under raw/, every entry is read or reported: a name the layout does not know is set aside, not passed over.
+                misnamed.Add((key, $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
             }
             else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
             {
-                reports.Add(await QuarantineAsync(key, new InvalidRawObjectException(key, $"its key does not follow the raw layout ({problem})"),
-                    cancellationToken).ConfigureAwait(false));
+                misnamed.Add((key, $"its key does not follow the raw layout ({problem})"));
             }
             else
             {
@@ -88,6 +93,12 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             {
                 partitions[partition] = rows;
             }
+        }
+        // A misnamed object in a day's folder was already set aside by that day's fold: each is reported once.
+        var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
+        {
+            reports.Add(await SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
         return new TransformBatchReport(reports, partitions);
     }
@@ -224,11 +235,19 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
             // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
-            return await QuarantineAsync(rawKey, new InvalidRawObjectException(rawKey, $"its key does not follow the raw layout ({problem})"),
-                cancellationToken).ConfigureAwait(false);
+            return await SetAsideAsync(rawKey, $"its key does not follow the raw layout ({problem})", cancellationToken).ConfigureAwait(false);
         }
         InvalidRawObjectException invalid;
-        using (var bytes = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false))
+        PooledBytes pooled;
+        try
+        {
+            pooled = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return TransformReport.Unread(rawKey, unreadable.Reason);
+        }
+        using (var bytes = pooled)
         {
             read(bytes.Length);
             try
@@ -275,20 +294,48 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
     }
 
+    /// <summary>
+    /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
+    /// (with both reasons) when it cannot, such as a FIFO or a folder; nothing is written for the latter.
+    /// </summary>
+    private async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false)).Dispose();
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
+        }
+        return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
     {
         var quarantine = QuarantineKey(key);
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
         // quarantined copy is never without its reason. A copy that fails takes its reason back; a retry
         // rewrites both, and the CLI removes a reason left alone by a killed process.
-        await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PathTooLongException)
+        {
+            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {invalid.Reason}");
+        }
         try
         {
             await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception)
         {
             await raw.DeleteAsync(quarantine + ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
+            if (exception is UnreadableObjectException unreadable)
+            {
+                return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {invalid.Reason}");
+            }
             throw;
         }
         return TransformReport.Quarantined(key, invalid.Reason, quarantine);

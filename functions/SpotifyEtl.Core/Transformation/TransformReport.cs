@@ -9,6 +9,11 @@ public enum TransformStatus
     Transformed,
     /// <summary>The object could not be read; it was copied to quarantine with the reason beside it.</summary>
     Quarantined,
+    /// <summary>
+    /// The store holds an entry it cannot read as an object (a dangling link, a FIFO, a file it may not read,
+    /// one too large): reported with its reason, and not copied, since a copy would have to read it.
+    /// </summary>
+    Unreadable,
     /// <summary>The key is outside <c>raw/</c>: not the transformation's object.</summary>
     Ignored,
 }
@@ -30,9 +35,18 @@ public sealed record TransformReport(
 {
     private static readonly SkippedItems None = new(0, 0, 0, 0);
 
+    /// <summary>Why items of a transformed object were unreadable (the first few); absent when none were.</summary>
+    public IReadOnlyList<string>? UnreadableReasons { get; init; }
+
     public static TransformReport Transformed(RawObjectKey key, TransformedObject rows) =>
         new(key.ToString(), TransformStatus.Transformed, key.Source.ToKeySegment(), $"{key.SnapshotDate:yyyy-MM-dd}", rows.ItemsRead, rows.RowCount,
-            new SkippedItems(rows.SkippedLocalFiles, rows.SkippedEpisodes, rows.SkippedUnavailable, rows.Unreadable), null, null);
+            new SkippedItems(rows.SkippedLocalFiles, rows.SkippedEpisodes, rows.SkippedUnavailable, rows.Unreadable), null, null)
+        {
+            UnreadableReasons = rows.UnreadableReasons.Count == 0 ? null : [.. rows.UnreadableReasons],
+        };
+
+    public static TransformReport Unread(string key, string reason) =>
+        new(key, TransformStatus.Unreadable, null, null, 0, 0, None, reason, null);
 
     public static TransformReport Quarantined(string key, string reason, string quarantineKey) =>
         new(key, TransformStatus.Quarantined, null, null, 0, 0, None, reason, quarantineKey);
@@ -56,6 +70,7 @@ public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects
     public int Transformed => Objects.Count(o => o.Status == TransformStatus.Transformed);
     public int Quarantined => Objects.Count(o => o.Status == TransformStatus.Quarantined);
     public int Ignored => Objects.Count(o => o.Status == TransformStatus.Ignored);
+    public int Unreadable => Objects.Count(o => o.Status == TransformStatus.Unreadable);
     /// <summary>Items whose shape this version could not read, in objects that still yielded rows.</summary>
     public int UnreadableItems => Objects.Sum(o => o.Skipped.Unreadable);
 }

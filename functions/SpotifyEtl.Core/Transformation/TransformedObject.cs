@@ -24,7 +24,22 @@ public sealed class TransformedObject
     /// <summary>Entries whose track is null: removed from Spotify or unavailable in the market.</summary>
     public int SkippedUnavailable { get; internal set; }
     /// <summary>Entries with no track field at all, or a track without an id: a shape this version does not know.</summary>
-    public int Unreadable { get; internal set; }
+    public int Unreadable { get; private set; }
+
+    /// <summary>Why items were unreadable: the first few distinct reasons, each naming its item.</summary>
+    public List<string> UnreadableReasons { get; } = [];
+
+    /// <summary>Counts an item that cannot become a row, with its reason.</summary>
+    internal void Unread(string reason)
+    {
+        Unreadable++;
+        if (UnreadableReasons.Count < MaxReasons)
+        {
+            UnreadableReasons.Add(reason);
+        }
+    }
+
+    private const int MaxReasons = 5;
 
     public int RowCount => Songs.Count + Albums.Count + Artists.Count + PlaylistEntries.Count + Plays.Count + Playlists.Count
         + SavedTracks.Count + TopItems.Count;

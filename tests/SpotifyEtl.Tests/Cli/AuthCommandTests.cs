@@ -45,6 +45,32 @@ public sealed class AuthCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ctrl_C_while_auth_login_waits_for_the_browser_exits_130_as_an_interruption_not_a_timeout()
+    {
+        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var interrupt = new CancellationTokenSource();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync(cancellationToken: interrupt.Token);
+        await WaitForAuthorizePageAsync(cli);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(130, await login);
+        Assert.Contains("Interrupted", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("in time", cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_login_that_times_out_gives_its_advice_once()
+    {
+        using var cli = new CliTestContext(_spotify, AppCredentials);
+
+        var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks", "--timeout", "1"]).InvokeAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(cli.Errors, "auth login"));
+    }
+
+    [Fact]
     public async Task Auth_login_refuses_a_callback_whose_state_does_not_match()
     {
         using var cli = new CliTestContext(_spotify, AppCredentials);

@@ -83,7 +83,7 @@ public sealed class CliProbeTests : IDisposable
     {
         AssertCleanError(Run("transform", "--input"), 64, "--input");
         AssertCleanError(Run("sample"), 64, "'--out' is required");
-        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--top-items-limit", "x"), 64, "Cannot parse");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--top-items-limit", "x"), 64, "--top-items-limit must be a whole number");
         AssertCleanError(Run("auth", "login", "--port", "70000"), 64, "--port must be a whole number from 1 to 65535");
         AssertCleanError(Run("extract", "--lake", _folder["lake"]), 64, "No sources");
         AssertCleanError(Run("nosuch"), 64, "'nosuch'");
@@ -103,7 +103,7 @@ public sealed class CliProbeTests : IDisposable
 
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["nothere.json"]), 66, $"No sources file at {_folder["nothere.json"]}");
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]), 66, "No credentials file at");
-        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "is not JSON of the form");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "must be JSON of the form");
         AssertCleanError(Run("transform", "--input", _folder["empty"], "--lake", _folder["lake"]), 65, "No raw objects found in");
     }
 

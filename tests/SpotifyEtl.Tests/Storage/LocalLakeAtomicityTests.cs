@@ -35,7 +35,7 @@ public sealed class LocalLakeAtomicityTests : IDisposable
 
         Assert.Equal([_folder[Table]], beside);
         Assert.Single(hidden);
-        Assert.StartsWith($"{Environment.ProcessId}-", Path.GetFileName(hidden[0]), StringComparison.Ordinal);
+        Assert.StartsWith($"{Environment.ProcessId}.", Path.GetFileName(hidden[0]), StringComparison.Ordinal);
         Assert.Equal("new bytes", await store.ReadAllTextAsync(Table));
         Assert.Empty(Directory.GetFiles(_folder[LocalFolderStore.TemporaryFolder]));
         Assert.Equal([Table], await ListAsync(store, ""));

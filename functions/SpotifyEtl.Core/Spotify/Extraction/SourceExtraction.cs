@@ -120,7 +120,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         }
         catch (JsonException exception)
         {
-            throw new SpotifyMalformedResponseException(response.Path, exception.Message);
+            throw new SpotifyMalformedResponseException(response.Path, JsonErrorText.Of(exception));
         }
     }
 

@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+
+namespace SpotifyEtl.Storage;
+
+/// <summary>
+/// What stands at a path of the local lake, checked before it is opened: opening a FIFO blocks until a
+/// writer comes, a device may never end, and a link may dangle or loop. Only a regular file (or a link to
+/// one) is an object; anything else is named for what it is.
+/// </summary>
+internal static partial class LocalEntry
+{
+    /// <summary>The largest object read: one buffer of bytes (about 2 GiB).</summary>
+    public static long MaxObjectBytes { get; } = Array.MaxLength;
+
+    /// <summary>Null when <paramref name="path"/> is a readable regular file (or a link to one) or does not exist; otherwise why it is no object.</summary>
+    public static string? Problem(string path)
+    {
+        FileSystemInfo entry = new FileInfo(path);
+        try
+        {
+            if (entry.LinkTarget is { } target)
+            {
+                FileSystemInfo? final;
+                try
+                {
+                    final = entry.ResolveLinkTarget(returnFinalTarget: true);
+                }
+                catch (IOException)
+                {
+                    return "it is a symbolic link that cannot be followed (a loop of links)";
+                }
+                if (final is null || !(final.Exists || Directory.Exists(final.FullName)))
+                {
+                    return $"it is a dangling symbolic link (its target {target} does not exist)";
+                }
+                entry = final;
+            }
+            if (Directory.Exists(entry.FullName))
+            {
+                if (!CanList(entry.FullName))
+                {
+                    return "it is a folder this user may not list (permission denied), so the objects in it cannot be read";
+                }
+                return "it is a folder (or a link to one) where an object's file is expected; the lake does not follow links to folders";
+            }
+            if (!entry.Exists)
+            {
+                return null;
+            }
+        }
+        catch (Exception exception) when (exception is PathTooLongException || (exception is IOException && exception.Message.Contains("too long", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "its path is longer than the system allows";
+        }
+        if (FileType(entry.FullName) is { } type and not RegularFile)
+        {
+            return $"it is {TypeName(type)}, not a regular file";
+        }
+        var length = ((FileInfo)entry).Length;
+        return length > MaxObjectBytes
+            ? $"it is {length:N0} bytes, more than the {MaxObjectBytes:N0} one object may hold (no Spotify response comes near)"
+            : null;
+    }
+
+    private static bool CanList(string folder)
+    {
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(folder).GetEnumerator();
+            entries.MoveNext();
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The reason an open or read of an entry failed, when the failure is the entry's own.</summary>
+    public static string? ReadProblem(Exception exception) => exception switch
+    {
+        UnauthorizedAccessException => "this user may not read it (permission denied)",
+        PathTooLongException => "its path is longer than the system allows",
+        IOException when exception.Message.Contains("too long", StringComparison.OrdinalIgnoreCase) => "its path is longer than the system allows",
+        IOException when exception.Message.Contains("symbolic links", StringComparison.OrdinalIgnoreCase) => "it is a symbolic link that cannot be followed (a loop of links)",
+        _ => null,
+    };
+
+    private const int RegularFile = 0x8000;
+
+    private static string TypeName(int type) => type switch
+    {
+        0x1000 => "a FIFO (named pipe)",
+        0xC000 => "a socket",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0x4000 => "a folder",
+        _ => "a special file",
+    };
+
+    /// <summary>The file type bits (S_IFMT) of the final target, from statx, whose layout is the same on every Linux architecture; null elsewhere.</summary>
+    private static int? FileType(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        var buffer = new byte[256];
+        try
+        {
+            // AT_FDCWD with an absolute path; flags 0 follows links; mask STATX_TYPE.
+            return Statx(-100, path, 0, 0x1, buffer) == 0 ? BitConverter.ToUInt16(buffer, 28) & 0xF000 : null;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
+}

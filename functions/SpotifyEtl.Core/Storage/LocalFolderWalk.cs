@@ -1,0 +1,59 @@
+using System.IO.Enumeration;
+
+namespace SpotifyEtl.Storage;
+
+/// <summary>
+/// Every entry under a folder of the local lake, each once: files, and also what is no file (a symbolic
+/// link, dangling or not, a FIFO, a socket), so that reading it reports it. Links to folders are entries,
+/// not followed: a link loop cannot make the walk endless or list one file under many names. A folder that
+/// cannot be listed (permissions, a path past the system's limit) is an entry too, reported when read.
+/// </summary>
+internal static class LocalFolderWalk
+{
+    private static readonly EnumerationOptions OneLevel = new()
+    {
+        RecurseSubdirectories = false,
+        IgnoreInaccessible = false,
+        AttributesToSkip = 0,
+        ReturnSpecialDirectories = false,
+    };
+
+    public static IEnumerable<string> Entries(string folder)
+    {
+        var folders = new Stack<string>();
+        folders.Push(folder);
+        while (folders.Count > 0)
+        {
+            var current = folders.Pop();
+            List<(string Path, bool Descend)>? entries;
+            try
+            {
+                entries = [.. new FileSystemEnumerable<(string, bool)>(current,
+                    (ref FileSystemEntry entry) => (Path.Join(current, entry.FileName), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0), OneLevel)];
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                entries = null;
+            }
+            if (entries is null)
+            {
+                if (!string.Equals(current, folder, StringComparison.Ordinal))
+                {
+                    yield return current;
+                }
+                continue;
+            }
+            foreach (var (path, descend) in entries)
+            {
+                if (descend)
+                {
+                    folders.Push(path);
+                }
+                else
+                {
+                    yield return path;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SpotifyEtl.Storage;
+
+/// <summary>
+/// The temporary files of the local lake, named <c>{pid}.{start}-{guid}.tmp</c> after the process that
+/// writes them and the instant it started: a process id alone may be reused by another process once the
+/// writer is gone, and a file of the dead writer would then be kept forever.
+/// </summary>
+internal static class TemporaryFiles
+{
+
+    private static readonly string Owner = $"{Environment.ProcessId}.{StartOf(Environment.ProcessId)}";
+
+    public static string NewName() => $"{Owner}-{Guid.NewGuid():N}.tmp";
+
+    public static int RemoveStale(string root, string temporaryFolder)
+    {
+        var removed = 0;
+        var folder = Path.Combine(root, temporaryFolder);
+        if (Directory.Exists(folder))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                var name = Path.GetFileName(file);
+                var dash = name.IndexOf('-', StringComparison.Ordinal);
+                if (name == LocalFolderStore.LockFile || (dash > 0 && IsRunning(name[..dash])))
+                {
+                    continue;
+                }
+                File.Delete(file);
+                removed++;
+            }
+        }
+        // Walked as the lake is listed: a link loop or a path past the system's limit elsewhere in the lake stops nothing here.
+        foreach (var file in LocalFolderWalk.Entries(root).Where(path => path.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(path)))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var dot = name.LastIndexOf('.');
+            if (dot > 0 && name.Length - dot - 1 == 32 && Guid.TryParseExact(name[(dot + 1)..], "N", out _))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>Whether the writer named <c>{pid}.{start}</c> (or a bare <c>{pid}</c>) still runs: the same id and the same start.</summary>
+    private static bool IsRunning(string owner)
+    {
+        var dot = owner.IndexOf('.', StringComparison.Ordinal);
+        if (!int.TryParse(dot < 0 ? owner : owner[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+        if (pid == Environment.ProcessId)
+        {
+            return string.Equals(owner, Owner, StringComparison.Ordinal) || dot < 0;
+        }
+        var start = StartOf(pid);
+        return start is not null && (dot < 0 || string.Equals(owner[(dot + 1)..], start, StringComparison.Ordinal));
+    }
+
+    /// <summary>When a process started, in ticks (UTC), as text; null when there is no such process.</summary>
+    private static string? StartOf(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : process.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

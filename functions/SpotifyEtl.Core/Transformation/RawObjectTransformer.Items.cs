@@ -1,0 +1,155 @@
+using System.Text.Json;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>The items of a page: a play, a saved track, and the track, album and artists each one holds.</summary>
+public static partial class RawObjectTransformer
+{
+    private static void ReadPlay(ref Utf8JsonReader reader, TransformedObject output, int index)
+    {
+        string? playedAt = null, contextType = null, contextUri = null;
+        SpotifyTrack? track = null;
+        var hasTrack = false;
+        SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("played_at"u8)) { playedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "played_at")); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
+            else if (reader.ValueTextEquals("context"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+                SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[].context", "an object");
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("type"u8)) { contextType = SpotifyReader.String(ref reader, new JsonPath("items[]", "context.type")); }
+                    else if (reader.ValueTextEquals("uri"u8)) { contextUri = SpotifyReader.String(ref reader, new JsonPath("items[]", "context.uri")); }
+                    else { reader.Read(); reader.Skip(); }
+                }
+            }
+            else { reader.Read(); reader.Skip(); }
+        }
+        if (!hasTrack)
+        {
+            output.Unread($"items[{index}] has no \"track\" field");
+            return;
+        }
+        var songId = AddTrack(output, track, index);
+        var at = AthenaValues.TimestampWithMilliseconds(playedAt);
+        if (songId is null)
+        {
+            return;
+        }
+        if (at is null)
+        {
+            // A play is the instant it was played: without one it cannot be a row, and it is counted, not dropped.
+            output.Unread($"items[{index}].played_at {Quoted(playedAt)} is not an ISO 8601 instant");
+            return;
+        }
+        output.Plays.Add(new PlayRow(at, songId, contextType, contextUri));
+    }
+
+    private static void ReadSaved(ref Utf8JsonReader reader, TransformedObject output, bool fullPass, int index)
+    {
+        string? addedAt = null;
+        SpotifyTrack? track = null;
+        var hasTrack = false;
+        SpotifyReader.Expect(ref reader, JsonTokenType.StartObject, "items[]", "an object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "added_at")); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
+            else { reader.Read(); reader.Skip(); }
+        }
+        if (!hasTrack)
+        {
+            output.Unread($"items[{index}] has no \"track\" field");
+            return;
+        }
+        var songId = AddTrack(output, track, index);
+        var savedAt = AthenaValues.Timestamp(addedAt);
+        if (songId is null)
+        {
+            return;
+        }
+        if (savedAt is null)
+        {
+            output.Unread($"items[{index}].added_at {Quoted(addedAt)} is not an ISO 8601 instant");
+            return;
+        }
+        output.SavedTracks.Add(new SavedTrackRow(songId, savedAt, fullPass));
+    }
+
+    /// <summary>Adds a track with its album and every artist; returns its id, or null when it is skipped.</summary>
+    private static string? AddTrack(TransformedObject output, SpotifyTrack? track, int index)
+    {
+        if (track is null)
+        {
+            output.SkippedUnavailable++;
+            return null;
+        }
+        if (string.Equals(track.Type, "episode", StringComparison.Ordinal))
+        {
+            output.SkippedEpisodes++;
+            return null;
+        }
+        if (track.IsLocal == true)
+        {
+            return SkipLocal(output);
+        }
+        if (string.IsNullOrEmpty(track.Id))
+        {
+            if (!track.HasId)
+            {
+                output.Unread($"items[{index}] holds a track without an \"id\"");
+                return null;
+            }
+            return SkipLocal(output);
+        }
+
+        var album = track.Album;
+        if (album is { Id: { Length: > 0 } albumId } && !output.Albums.ContainsKey(albumId))
+        {
+            var released = ReleaseDate.Parse(album.ReleaseDate, album.ReleaseDatePrecision);
+            output.Albums[albumId] = new AlbumRow(albumId, AthenaValues.Text(album.Name), album.AlbumType, released?.Iso,
+                released?.Precision, released?.FirstDay.Year, album.TotalTracks, album.Url);
+        }
+
+        string? primaryArtist = null;
+        var credits = new List<SongArtistRow>(track.Artists?.Count ?? 0);
+        foreach (var artist in track.Artists ?? [])
+        {
+            if (!AddArtist(output, artist))
+            {
+                continue;
+            }
+            primaryArtist ??= artist.Id;
+            credits.Add(new SongArtistRow(track.Id, artist.Id!, credits.Count + 1));
+        }
+        output.SongArtists.TryAdd(track.Id, [.. credits]);
+        output.Songs.TryAdd(track.Id, new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
+            track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.Url));
+        return track.Id;
+    }
+
+    private static bool AddArtist(TransformedObject output, SpotifyArtist artist)
+    {
+        if (string.IsNullOrEmpty(artist.Id))
+        {
+            return false; // the artist of a local file
+        }
+        output.Artists.TryAdd(artist.Id, new ArtistRow(artist.Id, AthenaValues.Text(artist.Name), artist.Url));
+        return true;
+    }
+
+    private static string Quoted(string? value) => value is null ? "(missing)" : $"'{(value.Length > 40 ? value[..40] + "..." : value)}'";
+
+    private static string? SkipLocal(TransformedObject output)
+    {
+        output.SkippedLocalFiles++;
+        return null;
+    }
+}

@@ -1,0 +1,103 @@
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>The rough edges a new user meets first, run as that user runs the tool: each message names what they typed.</summary>
+public sealed class NewUserProbeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static (int ExitCode, string Output, string Errors) Run(params string[] arguments) => DemoCommandTests.RunCli(arguments);
+
+    [Theory]
+    [InlineData("nosuch")]
+    [InlineData("transfrom")]
+    [InlineData("--lake")]
+    public void An_unknown_command_is_the_first_and_only_error_named(string word)
+    {
+        var run = Run(word);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.DoesNotContain("Required command was not provided", run.Errors, StringComparison.Ordinal);
+        Assert.StartsWith("spotify-etl: ", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("99999")]
+    public void A_usage_error_of_a_nested_command_suggests_its_whole_name(string port)
+    {
+        var run = Run("auth", "login", "--port", port);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains("'spotify-etl auth login --help'", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("100000")]
+    public void Extract_names_the_option_typed_not_an_environment_variable(string limit)
+    {
+        var run = Run("extract", "--lake", _folder["lake"], "--recently-played", "--top-items-limit", limit);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--top-items-limit must be a whole number from 1 to", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("SPOTIFY_", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Sample_says_its_size_in_a_readable_unit_and_counts_in_words_that_agree(int days)
+    {
+        var run = Run("sample", "--out", _folder[$"s{days}"], "--days", $"{days}", "--items", "10");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(days == 1 ? @"over 1 day," : $@"over {days} days,", run.Output);
+        Assert.Matches(@"\(\d+(\.\d)? (KiB|MiB)\)", run.Output);
+        Assert.DoesNotContain("1 days", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sample_into_a_file_names_out_as_the_option_to_change()
+    {
+        File.WriteAllText(_folder["file"], "x");
+
+        var run = Run("sample", "--out", _folder["file"]);
+
+        Assert.Equal(74, run.ExitCode);
+        Assert.Contains("--out", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("--lake", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transform_of_a_mistyped_lake_exits_66_and_creates_nothing()
+    {
+        var run = Run("transform", "--lake", _folder["no-such-lake"]);
+
+        Assert.Equal(66, run.ExitCode);
+        Assert.Contains("does not exist", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder["no-such-lake"]));
+    }
+
+    [Theory]
+    [InlineData("csv", "parquet")]
+    [InlineData("parquet", "csv")]
+    public void Transform_in_another_format_than_the_lake_holds_is_refused_and_writes_no_second_format(string first, string second)
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "1", "--items", "10").ExitCode);
+        Assert.Equal(0, Run("transform", "--lake", lake, "--format", first).ExitCode);
+
+        var run = Run("transform", "--lake", lake, "--format", second);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--format {first}", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(lake, "transformed"), "*." + second, SearchOption.AllDirectories));
+    }
+}

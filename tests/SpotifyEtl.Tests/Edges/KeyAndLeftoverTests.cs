@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Cli;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+using static SpotifyEtl.Tests.Transformation.SpotifyJson;
+
+namespace SpotifyEtl.Tests.Edges;
+
+/// <summary>Keys with digits that are not ASCII, and what a run leaves behind for the next one: each handled once, none forever.</summary>
+public sealed class KeyAndLeftoverTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Digits of several scripts: Arabic-Indic, Devanagari, fullwidth, Bengali, Thai, mathematical bold.</summary>
+    private static readonly int[] DigitZeros = [0x0660, 0x0966, 0xFF10, 0x09E6, 0x0E50, 0x1D7CE];
+
+    private static IEnumerable<string> KeysWithForeignDigits(int count, int seed)
+    {
+        var random = new Random(seed);
+        const string valid = "raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json";
+        var digitPositions = Enumerable.Range(0, valid.Length).Where(i => char.IsAsciiDigit(valid[i])).ToArray();
+        for (var n = 0; n < count; n++)
+        {
+            var chars = valid.Select(c => c.ToString()).ToArray();
+            var position = digitPositions[random.Next(digitPositions.Length)];
+            chars[position] = char.ConvertFromUtf32(DigitZeros[random.Next(DigitZeros.Length)] + (valid[position] - '0'));
+            yield return string.Concat(chars);
+        }
+    }
+
+    [Fact]
+    public async Task A_key_with_a_digit_that_is_not_ASCII_is_quarantined_once_and_never_taken_for_the_latest_run()
+    {
+        var lake = new LocalFolderStore(_folder.Path);
+        var album = Album("a1", "A", "2020", "year");
+        var good = new RawObjectKey(RawSource.TopTracks, HostileInputs.Day, "short_term", HostileInputs.Run, 1).ToString();
+        await lake.PutTextAsync(good, Page(0, Track("good", "Good", album, Artist("r1", "R"))), "application/json");
+        var foreign = KeysWithForeignDigits(40, seed: 5).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var key in foreign)
+        {
+            Assert.False(RawObjectKey.TryParse(key, out _, out _), key);
+            await lake.PutTextAsync(key, Page(0, Track("impostor", "Impostor", album, Artist("r1", "R"))), "application/json");
+        }
+        var keys = new List<string>();
+        await foreach (var key in lake.ListAsync(LakeLayout.Raw))
+        {
+            keys.Add(key);
+        }
+
+        var report = await new TransformPipeline(lake, lake, new TransformOptions { Format = TableFormat.Csv }).TransformAsync(keys);
+
+        Assert.Equal(foreign.Count + 1, report.Objects.Count);
+        Assert.Equal(foreign.Count, report.Quarantined);
+        Assert.All(report.Objects.Where(o => o.RawKey != good), o => Assert.Contains("raw layout", o.Reason, StringComparison.Ordinal));
+        var songs = await lake.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, HostileInputs.Day));
+        Assert.DoesNotContain("impostor", songs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_temporary_file_of_a_process_id_now_used_by_another_process_is_removed_and_a_live_writers_is_kept()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        var temporary = Directory.CreateDirectory(Path.Combine(_folder.Path, LocalFolderStore.TemporaryFolder)).FullName;
+        using var other = Process.Start(new ProcessStartInfo("sleep", "30"))!;
+        var start = other.StartTime.ToUniversalTime().Ticks;
+        var reused = new[] { $"{other.Id}.{start - 10_000_000}-{Guid.NewGuid():N}.tmp", $"{Environment.ProcessId}.1-{Guid.NewGuid():N}.tmp", $"{other.Id}.0-{Guid.NewGuid():N}.tmp" };
+        var live = $"{other.Id}.{start}-{Guid.NewGuid():N}.tmp";
+        foreach (var name in reused.Append(live).Append(LocalFolderStore.LockFile))
+        {
+            File.WriteAllText(Path.Combine(temporary, name), "x");
+        }
+
+        var removed = store.RemoveStaleTemporaryFiles();
+        other.Kill();
+
+        Assert.Equal(reused.Length, removed);
+        Assert.Equal([live, LocalFolderStore.LockFile], Directory.EnumerateFiles(temporary).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_quarantine_reason_without_its_copy_is_kept_while_another_process_works_on_the_lake_and_removed_once_it_is_alone()
+    {
+        var lake = _folder["lake"];
+        var good = new RawObjectKey(RawSource.TopTracks, HostileInputs.Day, "short_term", HostileInputs.Run, 1).ToString();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(lake, good))!);
+        File.WriteAllText(Path.Combine(lake, good), Page(0, Track("t1", "Song", Album("a1", "A", "2020", "year"), Artist("r1", "R"))));
+        var reasons = Enumerable.Range(0, 5).Select(i => Path.Combine(lake, "quarantine", "top_tracks", $"snapshot_date=2026-11-{10 + i}", "x", $"p{i}.json.reason.txt")).ToList();
+        foreach (var reason in reasons)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(reason)!);
+            File.WriteAllText(reason, "in progress");
+        }
+        var lockPath = Path.Combine(lake, LocalFolderStore.TemporaryFolder, LocalFolderStore.LockFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+
+        // Another transform runs: it holds the lake's lock shared, and its reasons wait for their copies.
+        using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var during = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", "csv");
+            Assert.True(during.ExitCode == 0, during.Errors);
+            Assert.All(reasons, reason => Assert.True(File.Exists(reason), reason));
+        }
+        var after = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", "csv");
+
+        Assert.True(after.ExitCode == 0, after.Errors);
+        Assert.All(reasons, reason => Assert.False(File.Exists(reason), reason));
+    }
+
+    [Fact]
+    public async Task A_file_size_limit_reached_mid_transform_ends_with_exit_74_and_a_message_not_a_silent_signal()
+    {
+        var lake = _folder["lake"];
+        var sample = DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "300");
+        Assert.True(sample.ExitCode == 0, sample.Errors);
+        var start = SpotifyEtlProcess.StartInfo(["transform", "--lake", lake]);
+        var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"ulimit -f 4 && exec {command}"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = start.WorkingDirectory,
+            // The runtime's executable memory is a file mapping the limit would also refuse; only the lake's files are to meet it.
+            Environment = { ["DOTNET_EnableWriteXorExecute"] = "0" },
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 74, $"exit {process.ExitCode}: {errors}");
+        Assert.Contains("file-size limit", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
+        Assert.NotNull(await output);
+    }
+}
