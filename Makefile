@@ -2,6 +2,7 @@
 #   make demo   restore, build, run the whole pipeline on a local lake and write the listening report (no AWS, no Spotify)
 #   make test   restore, build (make cli too), and run every C# and TypeScript test; ends with "N passed, N failed"
 #   make cli    spotify-etl compiled to native code (NativeAOT) into artifacts/cli/: the fastest way to run it
+#   make readme rewrite the README's demo output from a fresh demo run
 #   make bench  whole-process benchmarks against the tutorials' pandas transform (never part of make test)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -13,7 +14,7 @@ CONFIGURATION ?= Release
 LAKE ?= .lake/demo
 NPM_STAMP := infra/node_modules/.package-lock.json
 
-.PHONY: demo test build cli restore typecheck bench clean
+.PHONY: demo test build cli restore typecheck bench readme clean
 
 demo: build
 	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake $(LAKE)
@@ -43,6 +44,10 @@ restore: $(NPM_STAMP)
 # npm writes this file on every install: re-install only when the lockfile changed.
 $(NPM_STAMP): infra/package-lock.json
 	npm ci --prefix infra --no-audit --no-fund --loglevel=error
+
+# Rewrites what the README shows of `make demo` from a fresh demo run (a test compares the two).
+readme: build
+	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --import tsx --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts >/dev/null
 
 typecheck: $(NPM_STAMP)
 	npm run --prefix infra --silent typecheck

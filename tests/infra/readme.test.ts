@@ -1,16 +1,20 @@
-// Every command the README shows exists: make targets in the Makefile, `spotify-etl` verbs and options in the
-// built tool's own --help, and the config keys `pulumi config set` names in the project (or bootstrap) file.
+// Every command the README and the guides it links show exists: make targets in the Makefile, `spotify-etl` verbs
+// and options in the built tool's own --help, and the config keys `pulumi config set` names in the project (or
+// bootstrap) file. What the README shows of `make demo` is what the demo prints.
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import * as yaml from "js-yaml";
 import { repoRoot } from "./helpers/stackHarness";
 
-const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-/** The README and the page it sends deployers to. */
-const shown = `${readme}\n${fs.readFileSync(path.join(repoRoot, "docs", "deploying.md"), "utf8")}`;
+const readmePath = path.join(repoRoot, "README.md");
+const readme = fs.readFileSync(readmePath, "utf8");
+const cliGuide = fs.readFileSync(path.join(repoRoot, "docs", "cli.md"), "utf8");
+/** The README and the guides it sends users to for commands. */
+const shown = [readme, cliGuide, ...["deploying.md", "operations.md"].map((f) => fs.readFileSync(path.join(repoRoot, "docs", f), "utf8"))].join("\n");
 /** The shell blocks, with continuation lines joined and comments dropped. */
 const blocks = [...shown.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) =>
     m[1]!.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "" && !l.startsWith("#")));
@@ -83,8 +87,8 @@ test("every spotify-etl verb and option the README uses is in the tool's --help"
         const m = /(?:dotnet run --project functions\/SpotifyEtl\.Cli\b.*? -- |^(?:artifacts\/cli\/)?spotify-etl )(.*)$/.exec(line);
         return m === null ? [] : [m[1]!.split(/\s+/).filter((w) => w !== "")];
     });
-    // The verb table of "The `spotify-etl` tool" section.
-    for (const row of readme.matchAll(/^\| `((?:demo|sample|transform|query|report|extract|auth)(?: [^`]*)?)` \|/gm)) {
+    // The verb table of docs/cli.md.
+    for (const row of cliGuide.matchAll(/^\| `((?:demo|sample|transform|query|report|extract|auth)(?: [^`]*)?)` \|/gm)) {
         invocations.push(row[1]!.replace(/[[\]]/g, "").split(/\s+/));
     }
     assert.ok(invocations.length >= 8, `found ${invocations.length} invocations`);
@@ -104,5 +108,64 @@ test("every spotify-etl verb and option the README uses is in the tool's --help"
             }
         }
         assert.ok(verbs.length > 0 || words.join(" ") === "--help", `no verb in: ${words.join(" ")}`);
+    }
+});
+
+/** The README's generated block between <!-- NAME:begin --> and <!-- NAME:end -->. */
+function block(text: string, name: string): { start: number; end: number; body: string } {
+    const begin = `<!-- ${name}:begin -->\n`;
+    const start = text.indexOf(begin);
+    const end = text.indexOf(`<!-- ${name}:end -->`);
+    assert.ok(start >= 0 && end > start, `README.md has no <!-- ${name}:begin --> ... <!-- ${name}:end --> block`);
+    return { start: start + begin.length, end, body: text.slice(start + begin.length, end) };
+}
+
+/**
+ * The demo as `make demo` runs it, on a fresh lake: what it prints up to its queries, with the lake's path as
+ * `.lake/demo`, and the question each named query answers.
+ */
+function demoAsShown(): { opening: string; questions: string } {
+    const lake = fs.mkdtempSync(path.join(os.tmpdir(), "readme-demo-"));
+    try {
+        const output = execFileSync("dotnet", [cli, "demo", "--lake", lake], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+        const lines = output.split(lake).join(path.join(".lake", "demo")).split("\n").map((l) => l.trimEnd());
+        const queries = lines.findIndex((l) => /^3\. /.test(l));
+        assert.ok(queries > 0, "the demo printed no queries section");
+        const opening = lines.slice(0, queries).join("\n").trim();
+        const questions = lines.flatMap((l) => {
+            const m = /^([a-z][a-z0-9_]*): (.+\?)$/.exec(l);
+            return m === null ? [] : [`| \`${m[1]}\` | ${m[2]} |`];
+        });
+        assert.ok(questions.length >= 5, `the demo answered ${questions.length} questions`);
+        return {
+            opening: "```text\n" + opening + "\n```\n",
+            questions: ["| query | the question it answers |", "|---|---|", ...questions].join("\n") + "\n",
+        };
+    } finally {
+        fs.rmSync(lake, { recursive: true, force: true });
+    }
+}
+
+test("what the README shows of make demo is what the demo prints (UPDATE_README=1 rewrites it)", () => {
+    assert.ok(fs.existsSync(cli), `${cli} is missing: run make build first`);
+    const demo = demoAsShown();
+    let text = readme;
+    for (const [name, expected] of [["demo", demo.opening], ["questions", demo.questions]] as const) {
+        const shownBlock = block(text, name);
+        if (process.env.UPDATE_README === "1") {
+            text = text.slice(0, shownBlock.start) + expected + text.slice(shownBlock.end);
+            continue;
+        }
+        assert.equal(shownBlock.body, expected, `README.md's ${name} block is not what make demo prints: run make readme`);
+    }
+    if (text !== readme) {
+        fs.writeFileSync(readmePath, text);
+    }
+});
+
+test("the README stays a front door: at most 200 lines, and every page it links exists", () => {
+    assert.ok(readme.split("\n").length <= 200, `README.md has ${readme.split("\n").length} lines`);
+    for (const m of readme.matchAll(/\]\(((?:docs\/|queries|Pulumi)[^)#]*)(?:#[^)]*)?\)/g)) {
+        assert.ok(fs.existsSync(path.join(repoRoot, m[1]!)), `README.md links ${m[1]}, which does not exist`);
     }
 });
