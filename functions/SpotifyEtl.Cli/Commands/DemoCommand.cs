@@ -42,7 +42,12 @@ internal static class DemoCommand
                 }
             }
 
-            Render.Heading("3. Queries: the Athena named queries, run by DuckDB on the local lake");
+            Render.Heading("3. Import: a sample Spotify data export into listening_history");
+            var export = await SampleExportWriter.WriteAsync(folder, parse.GetValue(seed), cancellationToken).ConfigureAwait(false);
+            var imported = await ImportCommand.RunAsync(export, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            ImportRender.Report(imported, folder.FullName);
+
+            Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
             Render.Queries(await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Success;
         });

@@ -62,6 +62,10 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             {
                 reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw} or not {RawObjectKey.Extension}"));
             }
+            else if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
+            {
+                reports.Add(TransformReport.Ignored(key, "a file of the user's data export: the import turns it into listening_history"));
+            }
             else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
             {
                 reports.Add(await QuarantineAsync(key, new InvalidRawObjectException(key, $"its key does not follow the raw layout ({problem})"),
