@@ -12,7 +12,7 @@ import { Parser } from "node-sql-parser";
 /** Functions with the same name and meaning in Trino and DuckDB. Extend with care. */
 export const commonFunctions: ReadonlySet<string> = new Set([
     "count", "min", "max", "sum", "avg", "row_number", "rank", "dense_rank", "lag", "lead",
-    "coalesce", "nullif", "date_trunc", "substr", "lower", "upper", "length", "round", "abs",
+    "coalesce", "nullif", "date_trunc", "date_diff", "substr", "lower", "upper", "length", "round", "abs",
 ]);
 
 export const commonCastTypes: ReadonlySet<string> = new Set(["DATE", "VARCHAR", "INTEGER", "BIGINT", "BOOLEAN", "DOUBLE"]);

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { GlueColumnType, TableDefinition, partitionColumn, tables, transformedPrefix } from "../catalog/tables";
+import { GlueColumnType, TableDefinition, partitionColumn, partitionFormat, partitionOf, tables, transformedPrefix } from "../catalog/tables";
 import { NamedQuerySource } from "./named-queries";
 
 /** What one named query returned, every value as text (or null) so any client can print it. */
@@ -23,7 +23,9 @@ const duckDbTypes: Record<GlueColumnType, string> = {
     boolean: "BOOLEAN",
 };
 
-const partitionFolder = new RegExp(`^${partitionColumn.name}=\\d{4}-\\d{2}-\\d{2}$`);
+/** A table's partition folders: `snapshot_date=yyyy-MM-dd`, or the table's own (`ended_month=yyyy-MM`). */
+const partitionFolder = (table: TableDefinition): RegExp =>
+    new RegExp(`^${partitionOf(table).name}=${partitionFormat(partitionOf(table)).pattern}$`);
 
 const sqlString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 const identifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -35,7 +37,7 @@ export function tableFiles(lake: string, table: TableDefinition): string[] {
         return [];
     }
     return fs.readdirSync(root, { withFileTypes: true })
-        .filter(d => d.isDirectory() && partitionFolder.test(d.name))
+        .filter(d => d.isDirectory() && partitionFolder(table).test(d.name))
         .flatMap(d => fs.readdirSync(path.join(root, d.name))
             .filter(f => f.endsWith(".csv") || f.endsWith(".parquet"))
             .map(f => path.join(root, d.name, f)))
@@ -73,7 +75,8 @@ export function checkHeaders(lake: string, table: TableDefinition): void {
 /** The statement creating the view of one table; an empty view with the same columns when no file exists yet. */
 export function createViewSql(lake: string, table: TableDefinition): string {
     const files = tableFiles(lake, table);
-    const allColumns = [...table.columns, partitionColumn];
+    const partition = partitionOf(table);
+    const allColumns = [...table.columns, partition];
     if (files.length === 0) {
         const nulls = allColumns
             .map(c => `CAST(NULL AS ${duckDbTypes[c.type]}) AS ${identifier(c.name)}`)
@@ -81,7 +84,7 @@ export function createViewSql(lake: string, table: TableDefinition): string {
         return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${nulls} WHERE false`;
     }
     const fileList = files.map(sqlString).join(", ");
-    const hiveTypes = `hive_types = {${sqlString(partitionColumn.name)}: ${sqlString(duckDbTypes[partitionColumn.type])}}`;
+    const hiveTypes = `hive_types = {${sqlString(partition.name)}: ${sqlString(duckDbTypes[partition.type])}}`;
     const parquet = files.filter(f => f.endsWith(".parquet")).length;
     if (parquet > 0 && parquet < files.length) {
         throw new Error(`Table '${table.name}' holds both Parquet and CSV files under ${path.join(lake, transformedPrefix, table.name)}: `
@@ -91,7 +94,7 @@ export function createViewSql(lake: string, table: TableDefinition): string {
         // Athena reads Parquet columns by name: so does this view, cast to the catalog's types.
         const columns = table.columns
             .map(c => `CAST(${identifier(c.name)} AS ${duckDbTypes[c.type]}) AS ${identifier(c.name)}`)
-            .concat(identifier(partitionColumn.name))
+            .concat(identifier(partition.name))
             .join(", ");
         return `CREATE OR REPLACE VIEW ${identifier(table.name)} AS SELECT ${columns} FROM read_parquet([${fileList}], `
             + `hive_partitioning = true, ${hiveTypes})`;
@@ -103,7 +106,7 @@ export function createViewSql(lake: string, table: TableDefinition): string {
     // (coalesce rather than read_csv's force_not_null, which DuckDB 1.5 applies to the wrong column
     // when a query reads only some columns of several files.)
     const readList = allColumns
-        .map(c => c.type === "string" && c !== partitionColumn
+        .map(c => c.type === "string" && c !== partition
             ? `coalesce(${identifier(c.name)}, '') AS ${identifier(c.name)}`
             : identifier(c.name))
         .join(", ");

@@ -23,7 +23,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
-import { tables, partitionColumn } from "../../infra/catalog/tables";
+import { tables, partitionOf } from "../../infra/catalog/tables";
 import { loadNamedQueries, parseNamedQuery } from "../../infra/queries/named-queries";
 import { LocalLake, QueryResult } from "../../infra/queries/local-lake";
 import { formatResults } from "../../infra/queries/run-local";
@@ -56,6 +56,13 @@ describe("named queries on the sample lake", () => {
             "artists_with_most_songs",
             "data_quality",
             "days_on_playlist",
+            "history_first_heard",
+            "history_hours_per_month",
+            "history_hours_per_year",
+            "history_podcast_audiobook_time",
+            "history_skip_rate_by_hour",
+            "history_top_artists_per_year",
+            "history_top_tracks_per_year",
             "playlist_changes",
             "playlist_top_songs",
             "plays_per_artist_week",
@@ -366,7 +373,7 @@ describe("local views match the catalog", () => {
             for (const table of tables) {
                 const reader = await lake.connection.runAndReadAll(`DESCRIBE ${table.name}`);
                 const described = reader.getRows().map(r => [String(r[0]), String(r[1])]);
-                const expected = [...table.columns, partitionColumn].map(c => [c.name, duckTypes[c.type]]);
+                const expected = [...table.columns, partitionOf(table)].map(c => [c.name, duckTypes[c.type]]);
                 assert.deepEqual(described, expected, table.name);
             }
             const typed = await lake.connection.runAndReadAll(
