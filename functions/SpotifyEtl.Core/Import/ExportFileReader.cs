@@ -35,6 +35,10 @@ public static class ExportFileReader
         var rows = new List<ListeningRow>();
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0, extended = 0, account = 0;
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
+        }
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         string? problem = null;
         try
