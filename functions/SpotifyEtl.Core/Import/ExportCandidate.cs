@@ -31,20 +31,42 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
         var stream = await open(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream(Size is { } known ? (int)Math.Min(known, limits.MaxFileBytes) : 0);
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            if (Size is { } declared)
             {
-                // A declared size can lie (a crafted archive): the bound is on what is actually read.
-                if (buffer.Length + read > limits.MaxFileBytes)
+                // The usual case, a file or a zip entry of known size: one array of that size, then a check that nothing follows.
+                var exact = new byte[declared];
+                var read = await stream.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var probe = new byte[1];
+                if (read == exact.Length && await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0)
                 {
-                    return (null, TooLarge(limits));
+                    return (exact, null);
                 }
-                buffer.Write(chunk, 0, read);
+                if (read < exact.Length)
+                {
+                    return (exact[..read], null);
+                }
+                // A declared size can lie (a crafted archive): read on, within the bound.
+                return await ReadRestAsync(stream, [.. exact, probe[0]], limits, cancellationToken).ConfigureAwait(false);
             }
-            return (buffer.ToArray(), null);
+            return await ReadRestAsync(stream, [], limits, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<(byte[]? Bytes, string? Problem)> ReadRestAsync(Stream stream, byte[] start, ImportLimits limits, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(start);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limits.MaxFileBytes)
+            {
+                return (null, TooLarge(limits));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.Length > limits.MaxFileBytes ? (null, TooLarge(limits)) : (buffer.ToArray(), null);
     }
 
     private static string TooLarge(ImportLimits limits) =>

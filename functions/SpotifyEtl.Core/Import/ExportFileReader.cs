@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace SpotifyEtl.Import;
@@ -93,9 +92,9 @@ public static class ExportFileReader
         var fields = new StreamFields();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueSpan;
+            var key = KeyOf(ref reader);
             reader.Read();
-            switch (Encoding.UTF8.GetString(name))
+            switch (key)
             {
                 case "ts": fields.Ts = Text(ref reader, pool); fields.HasTs = true; break;
                 case "endTime": fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
@@ -125,6 +124,28 @@ public static class ExportFileReader
             }
         }
         return fields;
+    }
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys = new[]
+    {
+        "ts", "endTime", "ms_played", "msPlayed", "platform", "conn_country", "master_metadata_track_name", "trackName",
+        "master_metadata_album_artist_name", "artistName", "master_metadata_album_album_name", "spotify_track_uri", "episode_name",
+        "episodeName", "episode_show_name", "podcastName", "spotify_episode_uri", "audiobook_title", "audiobookName", "audiobook_uri",
+        "audiobook_chapter_uri", "audiobook_chapter_title", "chapterName", "authorName", "reason_start", "reason_end", "shuffle",
+        "skipped", "offline", "incognito_mode", "offline_timestamp",
+    }.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The known key a property names (the same string object each time), or "" for any other: no string per property.</summary>
+    private static string KeyOf(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > 64)
+        {
+            return "";
+        }
+        Span<char> name = stackalloc char[64];
+        var written = reader.CopyString(name);
+        return Keys.TryGetValue(name[..written], out var key) ? key : "";
     }
 
     /// <summary>A string value; "" and null are no value, and a value of another type is none (the row is kept).</summary>

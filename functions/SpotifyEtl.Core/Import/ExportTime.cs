@@ -24,7 +24,37 @@ public static class ExportTime
     private static readonly string[] EndTimeFormats = ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss'Z'"];
 
     /// <summary>An extended-history <c>ts</c>, as seconds since the epoch; null when it is not a UTC time.</summary>
-    public static long? ParseTs(string? text) => Parse(text, TsFormats);
+    public static long? ParseTs(string? text) => Exact(text) ?? Parse(text, TsFormats);
+
+    /// <summary>The export's own form, <c>yyyy-MM-ddTHH:mm:ssZ</c>, read digit by digit: a million rows spend no time in format matching.</summary>
+    private static long? Exact(string? text)
+    {
+        if (text is not { Length: 20 } || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        {
+            return null;
+        }
+        int Digits(int start, int count)
+        {
+            var value = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                var digit = text[i] - '0';
+                if (digit is < 0 or > 9)
+                {
+                    return -1;
+                }
+                value = value * 10 + digit;
+            }
+            return value;
+        }
+        int year = Digits(0, 4), month = Digits(5, 2), day = Digits(8, 2), hour = Digits(11, 2), minute = Digits(14, 2), second = Digits(17, 2);
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59)
+        {
+            return null;
+        }
+        var seconds = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero).ToUnixTimeSeconds();
+        return seconds >= Earliest && seconds < Latest ? seconds : null;
+    }
 
     /// <summary>An account-data <c>endTime</c> (UTC, cut to the minute), as seconds since the epoch.</summary>
     public static long? ParseEndTime(string? text) => Parse(text, EndTimeFormats);
