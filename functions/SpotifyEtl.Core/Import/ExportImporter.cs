@@ -30,7 +30,17 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            var (content, problem) = await candidate.ReadAsync(_options.Limits, cancellationToken).ConfigureAwait(false);
+            byte[]? content;
+            string? problem;
+            try
+            {
+                (content, problem) = await candidate.ReadAsync(_options.Limits, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException exception)
+            {
+                // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
+                (content, problem) = (null, $"its compressed data is damaged ({exception.Message.TrimEnd('.')}): download the export again");
+            }
             if (content is null)
             {
                 reports[candidate] = ImportFileReport.Skip(candidate.Name, problem!);

@@ -156,6 +156,24 @@ public sealed class ExportImporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_zip_entry_is_skipped_with_its_reason_and_the_other_entries_are_imported()
+    {
+        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
+        var big = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 2000).Select(i => $"{{\"ts\": \"2024-02-01T00:00:{i % 60:00}Z\", \"ms_played\": {i}}}")) + "]");
+        var zip = Zip(("endsong_0.json", history), ("endsong_1.json", big));
+        // Damage the second entry's compressed bytes, well inside its data.
+        var at = zip.AsSpan().IndexOf("endsong_1.json"u8) + 200;
+        for (var i = 0; i < 64; i++)
+        {
+            zip[at + i] ^= 0x5A;
+        }
+        var store = new LocalFolderStore(_folder["lake"]);
+        var report = await new ExportImporter(store, store).ImportAsync(Entries("my_spotify_data.zip", zip));
+        Assert.Contains("damaged", report.Files.Single(f => f.Input.EndsWith("endsong_1.json", StringComparison.Ordinal)).Skipped, StringComparison.Ordinal);
+        Assert.Equal(1, report.HistoryRows);
+    }
+
+    [Fact]
     public async Task A_file_read_from_a_stream_that_is_longer_than_it_declared_is_cut_off_with_a_reason()
     {
         var lying = new ExportCandidate("endsong_0.json", _ => Task.FromResult<Stream>(new MemoryStream(new byte[5000])), size: 10);
