@@ -15,21 +15,28 @@ export interface ColumnDefinition {
     readonly comment: string;
 }
 
+/** A partition column: its folder holds one day (`yyyy-MM-dd`, the default) or one month (`yyyy-MM`) of rows. */
+export interface PartitionDefinition extends ColumnDefinition {
+    readonly unit?: "day" | "month";
+}
+
 export interface TableDefinition {
     readonly name: string;
     readonly description: string;
     readonly columns: readonly ColumnDefinition[];
+    /** The table's own partition column; without one, the contract's `partitionColumn` (the snapshot day). */
+    readonly partitionColumn?: PartitionDefinition;
 }
 
 export interface Contract {
-    readonly lake: Readonly<Record<"raw" | "quarantine" | "state" | "manifests" | "staging" | "transformed" | "reports", string>>;
+    readonly lake: Readonly<Record<"raw" | "quarantine" | "state" | "manifests" | "staging" | "transformed" | "reports" | "import", string>>;
     readonly environment: {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat", string>>;
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "transformed" | "quarantined" | "unreadableItems", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
-    readonly partitionColumn: ColumnDefinition;
+    readonly partitionColumn: PartitionDefinition;
     readonly tables: readonly TableDefinition[];
 }
 
@@ -57,6 +64,12 @@ function readContract(): Contract {
             throw new Error(`${file}: table ${JSON.stringify(table.name)} needs a snake_case name and columns`);
         }
         table.columns.forEach(c => checkColumn(c, `${file}: table ${table.name}`));
+        if (table.partitionColumn !== undefined) {
+            checkColumn(table.partitionColumn, `${file}: table ${table.name} partitionColumn`);
+            if (!["day", "month", undefined].includes(table.partitionColumn.unit)) {
+                throw new Error(`${file}: table ${table.name}: partitionColumn.unit must be day or month`);
+            }
+        }
     }
     return parsed;
 }

@@ -70,6 +70,27 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(transformedBucketArn, lake.transformed),
         },
         {
+            // A data export dropped under import/: its streaming-history files land under raw/spotify_export/.
+            Sid: "ImportDataExports",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: objects(rawBucketArn, lake.import),
+        },
+        {
+            Sid: "LandDataExportFiles",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: objects(rawBucketArn, `${lake.raw}spotify_export/`),
+        },
+        {
+            // The listening history's months: one that no longer has rows loses its file.
+            Sid: "ListListeningHistoryMonths",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: transformedBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.transformed}listening_history/*` } },
+        },
+        {
             Sid: "ListRunFragments",
             Effect: "Allow",
             Action: "s3:ListBucket",

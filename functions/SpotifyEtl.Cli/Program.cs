@@ -13,6 +13,7 @@ root.Options.Add(CliOptions.Verbose);
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(SampleCommand.Create());
 root.Subcommands.Add(TransformCommand.Create());
+root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ExtractCommand.Create());

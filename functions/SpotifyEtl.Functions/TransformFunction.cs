@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Amazon;
 using Amazon.S3;
+using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
@@ -73,6 +74,7 @@ public sealed class TransformFunction
         var records = invocation.Records ?? [];
         var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
+        var exports = new List<string>();
         var ignored = 0;
         var manifests = 0;
         TransformBatchReport batch;
@@ -93,7 +95,11 @@ public sealed class TransformFunction
                     ignored++;
                     Log(new IgnoredRecordLogLine(TransformEvents.RecordIgnored, "warn", bucket, key, record.EventName, reason), TransformLogContext.Default.IgnoredRecordLogLine);
                 }
-                else if (key!.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
+                else if (key!.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
+                {
+                    exports.Add(key);
+                }
+                else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
                     manifests++;
                     keys.AddRange(await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false));
@@ -104,6 +110,12 @@ public sealed class TransformFunction
                 }
             }
             batch = await pipeline.TransformAsync(keys, cancellationToken).ConfigureAwait(false);
+            if (exports.Count > 0)
+            {
+                var imported = await new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight)
+                    .ImportAsync(exports.Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+                ImportLog.Write(_log, _rawBucket, imported);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -169,9 +181,14 @@ public sealed class TransformFunction
         {
             return $"the object is in bucket '{bucket}', not in the raw bucket '{_rawBucket}' ({TransformSettings.RawBucketVariable})";
         }
+        if (key.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
+        {
+            // A data export: its zip or any of its files, recognised by the import whatever its name.
+            return key.EndsWith('/') ? "the key is a folder marker, not a file of a data export" : null;
+        }
         if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) && !key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
         {
-            return $"the key is outside '{LakeLayout.Manifests}' and '{LakeLayout.Raw}': only extraction runs and raw Spotify responses are transformed";
+            return $"the key is outside '{LakeLayout.Manifests}', '{LakeLayout.Raw}' and '{LakeLayout.Import}': only extraction runs, raw Spotify responses and data exports are transformed";
         }
         if (!key.EndsWith(".json", StringComparison.Ordinal))
         {

@@ -16,12 +16,27 @@
  * items on day D are the entries of the version its `playlists` row of D names (docs/analytics.md).
  */
 
-import { TableDefinition, contract } from "../lakeContract";
+import { PartitionDefinition, TableDefinition, contract } from "../lakeContract";
 
-export type { ColumnDefinition, GlueColumnType, TableDefinition } from "../lakeContract";
+export type { ColumnDefinition, GlueColumnType, PartitionDefinition, TableDefinition } from "../lakeContract";
 
-/** Every table is partitioned by the day its snapshot was extracted (UTC), as a `yyyy-MM-dd` string. */
+/** The tables of the API's snapshots are partitioned by the day their snapshot was extracted (UTC), as a `yyyy-MM-dd` string. */
 export const partitionColumn = contract.partitionColumn;
+
+/**
+ * A table's partition column: its own (listening_history: the month a stream ended, `yyyy-MM`) or the
+ * snapshot day's.
+ */
+export function partitionOf(table: TableDefinition): PartitionDefinition {
+    return table.partitionColumn ?? partitionColumn;
+}
+
+/** How a partition's values look: Athena's projection format and unit, and a pattern of one value. */
+export function partitionFormat(partition: PartitionDefinition): { format: string; unit: "DAYS" | "MONTHS"; pattern: string } {
+    return partition.unit === "month"
+        ? { format: "yyyy-MM", unit: "MONTHS", pattern: "[0-9]{4}-[0-9]{2}" }
+        : { format: "yyyy-MM-dd", unit: "DAYS", pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2}" };
+}
 
 /** Folder of the transformed tables inside the transformed bucket (and inside a local lake). */
 export const transformedPrefix = contract.lake.transformed.replace(/\/$/, "");

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GlueColumnType, TableDefinition, partitionColumn, tables, transformedPrefix } from "../catalog/tables";
+import { GlueColumnType, PartitionDefinition, TableDefinition, partitionColumn, partitionFormat, partitionOf, tables, transformedPrefix } from "../catalog/tables";
 import type { TableFormat } from "../config";
 
 /**
@@ -35,6 +35,8 @@ export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
 export const parquetSerDe = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
 export const defaultCrawlerSchedule = "cron(0 7 * * ? *)";
 export const defaultFirstSnapshotDate = "2025-01-01";
+/** The first month a month-partitioned table (listening_history) projects: Spotify launched in 2008. */
+export const firstHistoryMonth = "2008-01";
 
 /** The crawler's `Configuration` JSON: one table per include path, partitions typed like their table. */
 export const crawlerConfiguration = {
@@ -55,9 +57,11 @@ export function glueDatabaseName(name: string): string {
 export const tableLocation = (bucket: pulumi.Input<string>, table: TableDefinition): pulumi.Output<string> =>
     pulumi.interpolate`s3://${bucket}/${transformedPrefix}/${table.name}/`;
 
-/** Glue table parameters: header skipped, empty numbers read as NULL, snapshot_date projected. */
-export function tableParameters(location: string, firstSnapshotDate: string, format: TableFormat = "parquet"): Record<string, string> {
-    const p = partitionColumn.name;
+/** Glue table parameters: header skipped, empty numbers read as NULL, the partition (snapshot_date unless the table has its own) projected. */
+export function tableParameters(location: string, firstSnapshotDate: string, format: TableFormat = "parquet",
+    partition: PartitionDefinition = partitionColumn): Record<string, string> {
+    const p = partition.name;
+    const { format: valueFormat, unit } = partitionFormat(partition);
     const formatParameters: Record<string, string> = format === "csv"
         ? {
             classification: "csv",
@@ -71,10 +75,10 @@ export function tableParameters(location: string, firstSnapshotDate: string, for
         ...formatParameters,
         "projection.enabled": "true",
         [`projection.${p}.type`]: "date",
-        [`projection.${p}.format`]: "yyyy-MM-dd",
-        [`projection.${p}.range`]: `${firstSnapshotDate},NOW`,
+        [`projection.${p}.format`]: valueFormat,
+        [`projection.${p}.range`]: `${unit === "MONTHS" ? firstHistoryMonth : firstSnapshotDate},NOW`,
         [`projection.${p}.interval`]: "1",
-        [`projection.${p}.interval.unit`]: "DAYS",
+        [`projection.${p}.interval.unit`]: unit,
         "storage.location.template": `${location}${p}=\${${p}}/`,
     };
 }
@@ -140,8 +144,8 @@ export class Catalog extends pulumi.ComponentResource {
                 databaseName: this.database.name,
                 description: table.description,
                 tableType: "EXTERNAL_TABLE",
-                parameters: location.apply(l => tableParameters(l, firstSnapshotDate, format)),
-                partitionKeys: [{ name: partitionColumn.name, type: glueType(partitionColumn.type), comment: partitionColumn.comment }],
+                parameters: location.apply(l => tableParameters(l, firstSnapshotDate, format, partitionOf(table))),
+                partitionKeys: [{ name: partitionOf(table).name, type: glueType(partitionOf(table).type), comment: partitionOf(table).comment }],
                 storageDescriptor: {
                     location,
                     ...storageFormat(format),

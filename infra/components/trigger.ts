@@ -1,7 +1,8 @@
 // Extraction runs trigger the transform: the raw bucket's one notification configuration (S3 allows one
 // per bucket), filtered to manifests/*.json, the object each run writes last, listing every raw object it
-// landed. One invocation per run, never one per page; the transform's own writes (quarantine/) never
-// re-trigger it. An invoke permission scoped to this bucket in this account.
+// landed. One invocation per run, never one per page. A Spotify data export dropped under import/ (its zip
+// or its files) triggers the same function, which imports it. The transform's own writes (quarantine/,
+// raw/spotify_export/) never re-trigger it. An invoke permission scoped to this bucket in this account.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
@@ -9,6 +10,7 @@ import type { LambdaFunction } from "./lambdaFunction";
 
 export const manifestPrefix = contract.lake.manifests;
 export const manifestSuffix = ".json";
+export const importPrefix = contract.lake.import;
 
 export interface TriggerArgs {
     readonly bucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
@@ -38,6 +40,10 @@ export class Trigger extends pulumi.ComponentResource {
                 events: ["s3:ObjectCreated:*"],
                 filterPrefix: manifestPrefix,
                 filterSuffix: manifestSuffix,
+            }, {
+                lambdaFunctionArn: args.target.arn,
+                events: ["s3:ObjectCreated:*"],
+                filterPrefix: importPrefix,
             }],
         }, { parent: this, dependsOn: [permission] });
 

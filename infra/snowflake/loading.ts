@@ -13,7 +13,7 @@
  * its rows. See docs/snowflake.md.
  */
 import type { TableFormat } from "../config";
-import { type GlueColumnType, type TableDefinition, partitionColumn } from "../catalog/tables";
+import { type GlueColumnType, type PartitionDefinition, type TableDefinition, partitionColumn, partitionFormat, partitionOf } from "../catalog/tables";
 
 /** The load-metadata columns every `<TABLE>_LOADS` table has after the lake's own columns. */
 export const loadColumns = [
@@ -45,12 +45,12 @@ export const reloadTaskName = (table: TableDefinition): string => `${snowflakeNa
 /** The view carries the lake table's own name, so a question reads `FROM songs` as it does in Athena. */
 export const viewName = (table: TableDefinition): string => snowflakeName(table.name);
 
-/** The lake's columns, then snapshot_date (from the file's path), as the view shows them. */
+/** The lake's columns, then the partition column (from the file's path: snapshot_date, or the table's own), as the view shows them. */
 export function lakeColumns(table: TableDefinition): SnowflakeColumn[] {
-    return [...table.columns, partitionColumn].map(c => ({ name: snowflakeName(c.name), type: snowflakeTypes[c.type], comment: c.comment }));
+    return [...table.columns, partitionOf(table)].map(c => ({ name: snowflakeName(c.name), type: snowflakeTypes[c.type], comment: c.comment }));
 }
 
-/** Every column of `<TABLE>_LOADS`: the lake's columns, snapshot_date, then the load metadata. */
+/** Every column of `<TABLE>_LOADS`: the lake's columns, the partition column, then the load metadata. */
 export function loadsTableColumns(table: TableDefinition): SnowflakeColumn[] {
     const own = lakeColumns(table);
     for (const meta of loadColumns) {
@@ -61,15 +61,15 @@ export function loadsTableColumns(table: TableDefinition): SnowflakeColumn[] {
     return [...own, ...loadColumns.map(c => ({ name: c.name, type: c.type, comment: c.comment }))];
 }
 
-/** snapshot_date is in the path (`<table>/snapshot_date=YYYY-MM-DD/<table>.<ext>`), not in the file. */
-export const snapshotDateFromPath = (pathExpression: string): string =>
-    `SPLIT_PART(SPLIT_PART(${pathExpression}, '${partitionColumn.name}=', 2), '/', 1)`;
+/** The partition is in the path (`<table>/snapshot_date=YYYY-MM-DD/<table>.<ext>`, `listening_history/ended_month=YYYY-MM/...`), not in the file. */
+export const snapshotDateFromPath = (pathExpression: string, partition: PartitionDefinition = partitionColumn): string =>
+    `SPLIT_PART(SPLIT_PART(${pathExpression}, '${partition.name}=', 2), '/', 1)`;
 
 export const fileExtension = (format: TableFormat): string => (format === "parquet" ? "parquet" : "csv");
 
 /** Regular expression of the table's partition files below `@stage/<table>/`. */
 export const partitionFilePattern = (table: TableDefinition, format: TableFormat): string =>
-    `.*${partitionColumn.name}=[0-9]{4}-[0-9]{2}-[0-9]{2}/${table.name}[.]${fileExtension(format)}`;
+    `.*${partitionOf(table).name}=${partitionFormat(partitionOf(table)).pattern}/${table.name}[.]${fileExtension(format)}`;
 
 /** How the n-th (0-based) lake column is read: by name from Parquet, by position from CSV. */
 function sourceValue(format: TableFormat, column: { name: string }, index: number): string {
@@ -90,7 +90,7 @@ export interface CopyTarget {
  */
 export function copyStatement(table: TableDefinition, target: CopyTarget): string {
     const values = table.columns.map((c, i) => `${sourceValue(target.format, c, i)}::${snowflakeTypes[c.type]}`);
-    values.push(snapshotDateFromPath("METADATA$FILENAME"));
+    values.push(snapshotDateFromPath("METADATA$FILENAME", partitionOf(table)));
     values.push(...loadColumns.map(c => c.source));
     const columns = loadsTableColumns(table).map(c => c.name);
     return [

@@ -119,16 +119,19 @@ describe("Catalog and Analytics components", () => {
             }
         });
 
-        it("every table lives at its own root and is partitioned by snapshot_date", () => {
+        it("every table lives at its own root, the snapshots' partitioned by snapshot_date and the history by ended_month", () => {
             for (const [name, inputs] of tablesByName()) {
                 assert.equal(inputs.storageDescriptor.location, `s3://${bucket}/transformed/${name}/`);
                 assert.deepEqual((inputs.partitionKeys as { name: string; type: string }[]).map(k => [k.name, k.type]),
-                    [["snapshot_date", "string"]], name);
+                    [[name === "listening_history" ? "ended_month" : "snapshot_date", "string"]], name);
             }
         });
 
         it("partition projection finds every snapshot_date folder without a crawler run", () => {
             for (const [name, inputs] of tablesByName()) {
+                if (name === "listening_history") {
+                    continue;
+                }
                 const p = inputs.parameters as Record<string, string>;
                 assert.equal(p["projection.enabled"], "true", name);
                 assert.equal(p["projection.snapshot_date.type"], "date", name);
@@ -137,6 +140,16 @@ describe("Catalog and Analytics components", () => {
                 assert.equal(p["storage.location.template"],
                     `s3://${bucket}/transformed/${name}/snapshot_date=\${snapshot_date}/`, name);
             }
+        });
+
+        it("partition projection finds every month of the listening history since Spotify began, without a crawler run", () => {
+            const p = tablesByName().get("listening_history")!.parameters as Record<string, string>;
+            assert.equal(p["projection.enabled"], "true");
+            assert.equal(p["projection.ended_month.type"], "date");
+            assert.equal(p["projection.ended_month.format"], "yyyy-MM");
+            assert.equal(p["projection.ended_month.range"], "2008-01,NOW");
+            assert.equal(p["projection.ended_month.interval.unit"], "MONTHS");
+            assert.equal(p["storage.location.template"], `s3://${bucket}/transformed/listening_history/ended_month=\${ended_month}/`);
         });
 
         it("the tables the catalog declares are exactly the tables the named queries read", () => {

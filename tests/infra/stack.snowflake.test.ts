@@ -3,7 +3,7 @@
 // table, the transformed bucket's notification to the pipes, and the credentials only ever as secrets.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { tables } from "../../infra/catalog/tables";
+import { partitionOf, tables } from "../../infra/catalog/tables";
 import { previewFeatures, snowflakeQuestions } from "../../infra/components/snowflake";
 import { loadsTableColumns } from "../../infra/snowflake/loading";
 import { devWithSnowflake, snowflakeSecretKeys, snowflakeTypes as sf } from "./helpers/snowflake";
@@ -101,7 +101,7 @@ test("the stage reads the bucket's transformed prefix through the integration, i
     assert.ok(stack.dependsOn(stage, stack.one(types.rolePolicy, (p) => p.inputs["role"] === role.state["name"])), "the stage waits for the role's policy");
 });
 
-test("every lake table has a load table with the catalog's columns, snapshot_date and the load metadata", () => {
+test("every lake table has a load table with the catalog's columns, its partition column and the load metadata", () => {
     const declared = stack.all(sf.table);
     assert.equal(declared.length, tables.length);
     for (const table of tables) {
@@ -109,7 +109,7 @@ test("every lake table has a load table with the catalog's columns, snapshot_dat
         const columns = (loads.inputs["columns"] as { name: string; type: string }[]).map((c) => c.name);
         assert.deepEqual(columns.slice(0, table.columns.length), table.columns.map((c) => c.name.toUpperCase()), table.name);
         assert.deepEqual(columns, loadsTableColumns(table).map((c) => c.name), table.name);
-        assert.ok(columns.includes("SNAPSHOT_DATE") && columns.includes("LOAD_FILE"), table.name);
+        assert.ok(columns.includes(partitionOf(table).name.toUpperCase()) && columns.includes("LOAD_FILE"), table.name);
         assert.equal(loads.inputs["database"], "SPOTIFY_DEV");
         assert.equal(loads.inputs["schema"], "LAKE");
     }
@@ -149,7 +149,8 @@ test("the transformed bucket announces each table's new files to that table's pi
     assert.ok(raw.urn.includes("spotify:etl:Trigger$aws:s3/bucketNotification"), "the raw bucket's notification is the transform trigger's");
     assert.equal(raw.inputs["queues"], undefined);
     const lambdas = raw.inputs["lambdaFunctions"] as { lambdaFunctionArn: string }[];
-    assert.deepEqual(lambdas.map((l) => l.lambdaFunctionArn), [stack.functionNamed("transform").state["arn"]]);
+    // Extraction manifests and dropped data exports.
+    assert.deepEqual(lambdas.map((l) => l.lambdaFunctionArn), [stack.functionNamed("transform").state["arn"], stack.functionNamed("transform").state["arn"]]);
 
     const transformed = stack.one(types.notification, (n) => n.inputs["bucket"] === transformedBucket);
     assert.equal(transformed.inputs["lambdaFunctions"], undefined);

@@ -42,10 +42,15 @@ internal static class DemoCommand
                 }
             }
 
-            Render.Heading("3. Queries: the Athena named queries, run by DuckDB on the local lake");
+            Render.Heading("3. Import: a sample Spotify data export into listening_history");
+            var export = await SampleExportWriter.WriteAsync(folder, parse.GetValue(seed), cancellationToken).ConfigureAwait(false);
+            var imported = await ImportCommand.RunAsync(export, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            ImportRender.Report(imported, folder.FullName);
+
+            Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
             Render.Queries(await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false));
 
-            Render.Heading("4. Report: the same queries as charts and tables, in one HTML file");
+            Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
             var report = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
             Consoles.Output.WriteLine($"Report: {report}");
             return ExitCodes.Success;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Transformation;
 
@@ -6,26 +7,33 @@ namespace SpotifyEtl.Cli.Queries;
 
 /// <summary>
 /// A local lake seen through DuckDB as Athena sees the transformed bucket: one view per table, named like
-/// the Glue table, with the contract's columns in order and types, plus <c>snapshot_date</c> read from the
-/// Hive-style folder names. A table with no files yet is an empty view with the same columns.
+/// the Glue table, with the contract's columns in order and types, plus the table's partition column
+/// (<c>snapshot_date</c>, or <c>ended_month</c> for the listening history) read from the Hive-style folder
+/// names. A table with no files yet is an empty view with the same columns.
 /// </summary>
 internal static partial class LakeViews
 {
-    private const string Partition = "snapshot_date";
-
     [GeneratedRegex(@"^snapshot_date=\d{4}-\d{2}-\d{2}$")]
-    private static partial Regex PartitionFolder();
+    private static partial Regex DayFolder();
 
-    /// <summary>The table's files, <c>transformed/&lt;table&gt;/snapshot_date=YYYY-MM-DD/*.parquet|*.csv</c>, sorted.</summary>
+    [GeneratedRegex(@"^ended_month=\d{4}-\d{2}$")]
+    private static partial Regex MonthFolder();
+
+    /// <summary>The column a table is partitioned by, and the folder names that hold its partitions.</summary>
+    private static (string Column, Regex Folder) PartitionOf(string table) =>
+        table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : ("snapshot_date", DayFolder());
+
+    /// <summary>The table's files, <c>transformed/&lt;table&gt;/&lt;partition&gt;=&lt;value&gt;/*.parquet|*.csv</c>, sorted.</summary>
     public static List<string> TableFiles(string lake, string table)
     {
+        var partitionFolder = PartitionOf(table).Folder;
         var root = Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'), table);
         if (!Directory.Exists(root))
         {
             return [];
         }
         return Directory.EnumerateDirectories(root)
-            .Where(folder => PartitionFolder().IsMatch(Path.GetFileName(folder)))
+            .Where(folder => partitionFolder.IsMatch(Path.GetFileName(folder)))
             .SelectMany(folder => Directory.EnumerateFiles(folder).Where(file => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -35,9 +43,10 @@ internal static partial class LakeViews
     public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
     {
         var files = TableFiles(lake, table);
+        var partition = PartitionOf(table).Column;
         if (files.Count == 0)
         {
-            var nulls = columns.Select(c => $"CAST(NULL AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append($"CAST(NULL AS VARCHAR) AS {Partition}");
+            var nulls = columns.Select(c => $"CAST(NULL AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append($"CAST(NULL AS VARCHAR) AS {partition}");
             return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", nulls)} WHERE false";
         }
         var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
@@ -47,11 +56,11 @@ internal static partial class LakeViews
                                     "a lake has one format. Delete the table's folder and transform again with one --format.");
         }
         var list = string.Join(", ", files.Select(SqlString));
-        const string hiveTypes = $"hive_types = {{'{Partition}': 'VARCHAR'}}";
+        var hiveTypes = $"hive_types = {{'{partition}': 'VARCHAR'}}";
         if (parquet > 0)
         {
             // Athena reads Parquet columns by name: so does this view, cast to the contract's types.
-            var select = columns.Select(c => $"CAST({Identifier(c.Name)} AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append(Partition);
+            var select = columns.Select(c => $"CAST({Identifier(c.Name)} AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append(partition);
             return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", select)} FROM read_parquet([{list}], hive_partitioning = true, {hiveTypes})";
         }
         foreach (var file in files)
@@ -60,7 +69,7 @@ internal static partial class LakeViews
         }
         var types = string.Join(", ", columns.Select(c => $"{SqlString(c.Name)}: {SqlString(SqlType(c.Type))}"));
         // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
-        var read = columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)).Append(Partition);
+        var read = columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)).Append(partition);
         return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", read)} FROM read_csv([{list}], " +
                $"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}}, hive_partitioning = true, {hiveTypes})";
     }

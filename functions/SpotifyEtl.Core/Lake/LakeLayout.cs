@@ -20,6 +20,8 @@ public static class LakeLayout
     public const string Transformed = "transformed/";
     /// <summary>One JSON run report per raw object transformed.</summary>
     public const string Reports = "reports/";
+    /// <summary>Where a user drops the Spotify data export (its zip or its files) in the raw bucket: the transform function imports it.</summary>
+    public const string Import = "import/";
 
     public static string Partition(string table, DateOnly snapshotDate) => $"{table}/snapshot_date={snapshotDate:yyyy-MM-dd}/";
 }

@@ -213,6 +213,8 @@ public static class TableNames
     public const string Playlists = "playlists";
     public const string SavedTracks = "saved_tracks";
     public const string TopItems = "top_items";
+    /// <summary>The lifetime listening history, built by the import of the user's data export (partitioned by month).</summary>
+    public const string ListeningHistory = "listening_history";
 
     /// <summary>The tables analysts query, in the order reports list them.</summary>
     public static readonly IReadOnlyList<string> Published =
@@ -231,6 +233,7 @@ public static class TableNames
             [Plays] = Describe(PlayRow.Schema),
             [SavedTracks] = Describe(SavedTrackRow.Schema),
             [TopItems] = Describe(TopItemRow.Schema),
+            [ListeningHistory] = Describe(Import.ListeningRow.Schema),
         };
 
     private static (string, ColumnType)[] Describe<T>(IReadOnlyList<TableColumn<T>> schema) =>

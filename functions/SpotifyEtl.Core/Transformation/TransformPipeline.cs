@@ -68,6 +68,10 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 // Under raw/, every entry is read or reported: a name the layout does not know is set aside, not passed over.
                 misnamed.Add((key, $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
             }
+            else if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
+            {
+                reports.Add(TransformReport.Ignored(key, "a file of the user's data export: the import turns it into listening_history"));
+            }
             else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
             {
                 misnamed.Add((key, $"its key does not follow the raw layout ({problem})"));

@@ -151,7 +151,7 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Equal(4, summary.GetProperty("ignored").GetInt32());
         var ignored = LogLines().Where(line => line.GetProperty("event").GetString() == "transform_record_ignored").ToList();
         Assert.Equal(4, ignored.Count);
-        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("outside 'manifests/' and 'raw/'", StringComparison.Ordinal)
+        Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("outside 'manifests/', 'raw/' and 'import/'", StringComparison.Ordinal)
                                          && line.GetProperty("key").GetString() == "state/recently_played.json");
         Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("someone-elses-bucket", StringComparison.Ordinal));
         Assert.Contains(ignored, line => line.GetProperty("reason").GetString()!.Contains("ObjectRemoved:Delete", StringComparison.Ordinal));

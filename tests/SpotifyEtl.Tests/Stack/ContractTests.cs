@@ -32,6 +32,7 @@ public sealed class ContractTests
         Assert.Equal(LakeLayout.Staging, Name("lake", "staging"));
         Assert.Equal(LakeLayout.Transformed, Name("lake", "transformed"));
         Assert.Equal(LakeLayout.Reports, Name("lake", "reports"));
+        Assert.Equal(LakeLayout.Import, Name("lake", "import"));
     }
 
     [Fact]
@@ -66,11 +67,20 @@ public sealed class ContractTests
             table => table.GetProperty("columns").EnumerateArray()
                 .Select(c => $"{c.GetProperty("name").GetString()}:{c.GetProperty("type").GetString()}").ToList());
 
-        Assert.Equal(TableNames.Published.Order(StringComparer.Ordinal), declared.Keys.Order(StringComparer.Ordinal));
-        foreach (var table in TableNames.Published)
+        var written = TableNames.Published.Append(TableNames.ListeningHistory).ToList();
+        Assert.Equal(written.Order(StringComparer.Ordinal), declared.Keys.Order(StringComparer.Ordinal));
+        foreach (var table in written)
         {
             Assert.Equal(declared[table], TableNames.Columns[table].Select(c => $"{c.Name}:{GlueType(c.Type)}"));
         }
+    }
+
+    [Fact]
+    public void The_listening_history_is_partitioned_by_the_month_the_import_writes()
+    {
+        var table = Contract.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == TableNames.ListeningHistory);
+        Assert.Equal(SpotifyEtl.Import.HistoryPublisher.PartitionColumn, table.GetProperty("partitionColumn").GetProperty("name").GetString());
+        Assert.Equal("month", table.GetProperty("partitionColumn").GetProperty("unit").GetString());
     }
 
     private static string GlueType(ColumnType type) => type switch

@@ -66,7 +66,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("declares the catalog and analytics: a Glue table per lake table, a crawler, a workgroup and a named query per .sql file", () => {
                 const sqlFiles = fs.readdirSync(path.join(repoRoot, "queries")).filter((f) => f.endsWith(".sql"));
                 const tables = stack.all("aws:glue/catalogTable:CatalogTable").map((t) => String(t.inputs["name"])).sort();
-                assert.deepEqual(tables, ["albums", "artists", "playlist_entries", "playlists", "plays", "saved_tracks", "song_artists", "songs", "top_items"]);
+                assert.deepEqual(tables, ["albums", "artists", "listening_history", "playlist_entries", "playlists", "plays", "saved_tracks", "song_artists", "songs", "top_items"]);
                 const format = stack.run.config["spotify-stack:tableFormat"] ?? "parquet";
                 for (const table of stack.all("aws:glue/catalogTable:CatalogTable")) {
                     const library = (table.inputs["storageDescriptor"] as { serDeInfo: { serializationLibrary: string } }).serDeInfo.serializationLibrary;
@@ -302,9 +302,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x`).sort(), ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, secret), []);
+                // A dropped data export is read, never changed or deleted; its history files land under raw/spotify_export/ only.
+                assert.deepEqual(actionsOn(statements, `${raw}/import/my_spotify_data.zip`), ["s3:GetObject"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/raw/spotify_export/extended_audio/ab.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
                 const lists = statements.filter((s) => asList(s.Action).includes("s3:ListBucket"));
                 assert.deepEqual(lists.map((s) => [s.Resource, s.Condition]), [
                     [raw, { StringLike: { "s3:prefix": "raw/*" } }],
+                    [transformed, { StringLike: { "s3:prefix": "transformed/listening_history/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "staging/*" } }],
                 ]);
             });
@@ -384,17 +388,21 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.ok(stack.dependsOn(stack.one(types.target), permission), "the target is created before extract allows the rule to invoke it");
             });
 
-            test("the raw bucket's one notification sends each run's manifests/*.json to transform, never raw pages", () => {
+            test("the raw bucket's one notification sends each run's manifests/*.json and each dropped data export to transform, never raw pages", () => {
                 const raw = stack.bucketNamed("raw");
                 const transform = stack.functionNamed("transform");
                 const notification = stack.one(types.notification);
                 assert.equal(notification.inputs["bucket"], raw.state["bucket"]);
-                const targets = notification.inputs["lambdaFunctions"] as { lambdaFunctionArn: string; events: string[]; filterPrefix: string; filterSuffix: string }[];
-                assert.equal(targets.length, 1);
-                assert.equal(targets[0]!.lambdaFunctionArn, transform.state["arn"]);
+                const targets = notification.inputs["lambdaFunctions"] as { lambdaFunctionArn: string; events: string[]; filterPrefix: string; filterSuffix?: string }[];
+                assert.equal(targets.length, 2);
+                assert.ok(targets.every(t => t.lambdaFunctionArn === transform.state["arn"]));
                 assert.equal(targets[0]!.filterPrefix, "manifests/");
                 assert.equal(targets[0]!.filterSuffix, ".json");
-                assert.deepEqual(targets[0]!.events, ["s3:ObjectCreated:*"]);
+                // The export's zip or any of its files: the function recognises what it is.
+                assert.equal(targets[1]!.filterPrefix, "import/");
+                assert.equal(targets[1]!.filterSuffix, undefined);
+                assert.ok(targets.every(t => !t.filterPrefix.startsWith("raw/") && !t.filterPrefix.startsWith("quarantine/")), "the function's own writes never trigger it");
+                assert.deepEqual(targets.map(t => t.events), [["s3:ObjectCreated:*"], ["s3:ObjectCreated:*"]]);
                 assert.equal(notification.inputs["queues"], undefined);
                 assert.equal(notification.inputs["topics"], undefined);
             });

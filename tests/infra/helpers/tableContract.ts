@@ -15,4 +15,11 @@ export const contract: Record<string, [string, string][]> = {
     plays: [["played_at", "string"], ["song_id", "string"], ["context_type", "string"], ["context_uri", "string"]],
     saved_tracks: [["song_id", "string"], ["saved_at", "string"], ["full_pass", "boolean"]],
     top_items: [["item_type", "string"], ["time_range", "string"], ["rank", "int"], ["item_id", "string"]],
+    listening_history: [["ended_at", "string"], ["started_at", "string"], ["ms_played", "int"], ["content_type", "string"],
+        ["spotify_track_uri", "string"], ["track_name", "string"], ["artist_name", "string"], ["album_name", "string"],
+        ["spotify_episode_uri", "string"], ["episode_name", "string"], ["show_name", "string"], ["audiobook_title", "string"],
+        ["audiobook_chapter_uri", "string"], ["audiobook_chapter_title", "string"], ["reason_start", "string"],
+        ["reason_end", "string"], ["shuffle", "boolean"], ["skipped", "boolean"], ["offline", "boolean"],
+        ["incognito_mode", "boolean"], ["offline_started_at", "string"], ["platform", "string"], ["conn_country", "string"],
+        ["source", "string"]],
 };

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Import;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Cli.Commands;
+
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var paths = new Argument<FileSystemInfo[]>("PATH")
+        {
+            Description = "The export's zip as downloaded (my_spotify_data.zip), the unzipped folder, or single .json files of it.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var lake = CliOptions.Lake();
+        var format = TransformCommand.Format();
+        var json = CliOptions.Json();
+        var command = new Command("import",
+            "Import your Spotify data export (account privacy page: 'Extended streaming history', and 'Account data'): each streaming-history " +
+            "file lands unchanged under <lake>/raw/spotify_export/, keyed by its content, and the listening_history table is rebuilt from " +
+            "every file landed and the API's plays, each stream counted once. Prints what became of every file and row. " +
+            $"Files that are not streaming history are skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows).")
+        {
+            paths, lake, format, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var inputs = parse.GetValue(paths)!;
+            foreach (var missing in inputs.Where(p => !p.Exists))
+            {
+                throw new CliException(ExitCodes.NoInput, $"{missing.FullName} does not exist: name the export's zip, its unzipped folder, or its .json files.");
+            }
+            var lakeFolder = parse.GetValue(lake)!;
+            var report = await RunAsync(inputs, lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
+                : report.SkippedFiles > 0 || report.UnreadableRows > 0 ? ExitCodes.Partial : ExitCodes.Success;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(report, ImportReportContext.Default.ImportReport));
+            }
+            else
+            {
+                ImportRender.Report(report, lakeFolder.FullName);
+            }
+            if (report.ImportedFiles == 0)
+            {
+                CliErrors.Warn(Console.Error, "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
+                    "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
+            }
+            return exit;
+        });
+        return command;
+    }
+
+    /// <summary>Imports the named files, folders and zips into the local lake, with progress on a terminal.</summary>
+    public static async Task<ImportReport> RunAsync(IEnumerable<FileSystemInfo> inputs, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
+    {
+        var store = LocalLake.Open(lakeFolder);
+        using var candidates = ExportInputs.Open(inputs, ImportLimits.Default);
+        return await ProgressDisplay.RunAsync("Importing the export", progress =>
+            new ExportImporter(store, store, new ImportOptions
+            {
+                Format = format,
+                Progress = new Reporter(progress),
+            }).ImportAsync(candidates.Candidates, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Reported synchronously on the importing thread, in order.</summary>
+    private sealed class Reporter(Action<long, long?, long> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value.Done, value.Total, value.Bytes);
+    }
+}

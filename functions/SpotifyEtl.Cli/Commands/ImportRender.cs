@@ -1,0 +1,44 @@
+using Spectre.Console;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Import;
+
+namespace SpotifyEtl.Cli.Commands;
+
+/// <summary>The import's report as a person reads it: a row per file, then the API's plays and the table.</summary>
+internal static class ImportRender
+{
+    public static void Report(ImportReport report, string lake)
+    {
+        var output = Consoles.Output;
+        var files = new Table().Border(TableBorder.Rounded).Title("Files")
+            .AddColumn("file").AddColumn("kind")
+            .AddColumn(new TableColumn("read").RightAligned()).AddColumn(new TableColumn("kept").RightAligned())
+            .AddColumn(new TableColumn("duplicates").RightAligned()).AddColumn(new TableColumn("covered").RightAligned())
+            .AddColumn(new TableColumn("unreadable").RightAligned()).AddColumn("note");
+        foreach (var file in report.Files)
+        {
+            var note = file.Skipped is not null ? $"skipped: {file.Skipped}"
+                : string.Join("; ", file.Reasons.Prepend(file.Landed ? "landed" : "already landed"));
+            files.AddRow(Markup.Escape(file.Input), Markup.Escape(file.Kind ?? "-"), N(file.RowsRead), N(file.RowsKept), N(file.Duplicates),
+                N(file.Covered), N(file.Unreadable), Markup.Escape(note));
+        }
+        output.Write(files);
+
+        var api = report.ApiPlays;
+        var summary = new Table().Border(TableBorder.Rounded).Title("listening_history")
+            .AddColumn("what").AddColumn(new TableColumn("count").RightAligned());
+        summary.AddRow("files landed now", N(report.LandedFiles));
+        summary.AddRow("files skipped", N(report.SkippedFiles));
+        summary.AddRow("rows unreadable", N(report.UnreadableRows));
+        summary.AddRow("API plays read (recently played)", N(api.RowsRead));
+        summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
+        summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
+        summary.AddRow("rows in the table", N(report.HistoryRows));
+        summary.AddRow("months (partitions)", N(report.Partitions.Count));
+        output.Write(summary);
+        output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history, API plays the export holds.");
+        output.WriteLine($"Lake: {lake}");
+    }
+
+    private static string N(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+}

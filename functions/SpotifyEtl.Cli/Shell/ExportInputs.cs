@@ -1,0 +1,111 @@
+using SpotifyEtl.Import;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// The files named on the import's command line, as candidates: a zip (the export as downloaded) yields its
+/// entries, a folder (the export unzipped) every file below it, a file itself. Holds the zips open until disposed.
+/// </summary>
+internal sealed class ExportInputs : IDisposable
+{
+    private readonly List<IDisposable> _open = [];
+
+    public List<ExportCandidate> Candidates { get; } = [];
+
+    public static ExportInputs Open(IEnumerable<FileSystemInfo> paths, ImportLimits limits)
+    {
+        var inputs = new ExportInputs();
+        try
+        {
+            foreach (var path in paths)
+            {
+                if (path is DirectoryInfo folder)
+                {
+                    foreach (var file in Files(folder, inputs.Candidates))
+                    {
+                        inputs.Add(file, Path.GetRelativePath(folder.Parent?.FullName ?? folder.FullName, file.FullName), limits);
+                    }
+                }
+                else
+                {
+                    inputs.Add((FileInfo)path, path.Name, limits);
+                }
+            }
+        }
+        catch
+        {
+            inputs.Dispose();
+            throw;
+        }
+        return inputs;
+    }
+
+    private void Add(FileInfo file, string name, ImportLimits limits)
+    {
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(file.FullName);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Candidates.Add(ExportCandidate.Unusable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})"));
+            return;
+        }
+        Span<byte> start = stackalloc byte[4];
+        var read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
+        stream.Position = 0;
+        if (ExportArchive.IsZip(start[..read]))
+        {
+            _open.Add(stream);
+            Candidates.AddRange(ExportArchive.Entries(name, stream, limits));
+            return;
+        }
+        stream.Dispose();
+        var path = file.FullName;
+        Candidates.Add(new ExportCandidate(name, _ => Task.FromResult<Stream>(File.OpenRead(path)), file.Length));
+    }
+
+    /// <summary>Every file below a folder, in name order; a folder that cannot be listed is a candidate that says so.</summary>
+    private static IEnumerable<FileInfo> Files(DirectoryInfo folder, List<ExportCandidate> problems)
+    {
+        FileSystemInfo[] entries;
+        try
+        {
+            entries = folder.GetFileSystemInfos();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(ExportCandidate.Unusable(folder.FullName, $"the folder cannot be read ({exception.Message.TrimEnd('.')})"));
+            yield break;
+        }
+        foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry is DirectoryInfo child)
+            {
+                if (child.LinkTarget is not null)
+                {
+                    problems.Add(ExportCandidate.Unusable(child.FullName, "it is a symbolic link to a folder, which the import does not follow: name its target instead"));
+                    continue;
+                }
+                foreach (var file in Files(child, problems))
+                {
+                    yield return file;
+                }
+            }
+            else if (entry is FileInfo file)
+            {
+                yield return file;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var open in _open)
+        {
+            open.Dispose();
+        }
+        _open.Clear();
+    }
+}

@@ -1,0 +1,60 @@
+using System.IO.Compression;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>
+/// The files inside the export's zip (<c>my_spotify_data.zip</c>), as candidates. Bounded: an archive with
+/// too many entries, or entries whose sizes or compression ratios no export has (a compressed bomb), yields
+/// those entries as unusable with the reason, and the rest are still offered.
+/// </summary>
+public static class ExportArchive
+{
+    private static ReadOnlySpan<byte> ZipMagic => "PK\u0003\u0004"u8;
+
+    /// <summary>Whether the bytes start like a zip archive.</summary>
+    public static bool IsZip(ReadOnlySpan<byte> start) => start.StartsWith(ZipMagic);
+
+    /// <summary>Opens a zip held in <paramref name="archive"/> (seekable; it is left open until the candidates are read).</summary>
+    public static IReadOnlyList<ExportCandidate> Entries(string archiveName, Stream archive, ImportLimits limits)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(archive, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException exception)
+        {
+            return [ExportCandidate.Unusable(archiveName, $"it is not a readable zip archive ({exception.Message.TrimEnd('.')})")];
+        }
+        var files = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
+        if (files.Count > limits.MaxArchiveEntries)
+        {
+            return [ExportCandidate.Unusable(archiveName, $"it holds {files.Count:N0} files, more than the {limits.MaxArchiveEntries:N0} an export could: nothing of it was read")];
+        }
+        var candidates = new List<ExportCandidate>(files.Count);
+        long total = 0;
+        foreach (var entry in files.OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            var name = $"{archiveName}!{entry.FullName}";
+            total += entry.Length;
+            if (total > limits.MaxArchiveBytes)
+            {
+                candidates.Add(ExportCandidate.Unusable(name, $"the archive unpacks to more than {ImportLimits.Size(limits.MaxArchiveBytes)}, more than any export: this file and the rest were not read"));
+            }
+            else if (entry.Length > 1 << 20 && entry.CompressedLength > 0 && entry.Length / entry.CompressedLength > limits.MaxCompressionRatio)
+            {
+                candidates.Add(ExportCandidate.Unusable(name, $"it unpacks to {entry.Length / entry.CompressedLength:N0} times its compressed size, which no JSON export does (a compressed bomb?): it was not read"));
+            }
+            else if (entry.Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            {
+                candidates.Add(ExportCandidate.Unusable(name, "it is a zip inside the zip: unzip it and import its files"));
+            }
+            else
+            {
+                var current = entry;
+                candidates.Add(new ExportCandidate(name, _ => Task.FromResult(current.Open()), current.Length));
+            }
+        }
+        return candidates;
+    }
+}

@@ -1,0 +1,74 @@
+namespace SpotifyEtl.Import;
+
+/// <summary>
+/// One file offered to the import: a file on disk, an entry of the export's zip, or an object in a bucket.
+/// <see cref="Problem"/> says why it cannot be read at all (too large, a compressed bomb); otherwise
+/// <see cref="ReadAsync"/> returns its bytes, at most <see cref="ImportLimits.MaxFileBytes"/> of them.
+/// </summary>
+public sealed class ExportCandidate(string name, Func<CancellationToken, Task<Stream>> open, long? size = null, string? problem = null)
+{
+    /// <summary>Where it came from, as the user knows it: <c>my_spotify_data.zip!Spotify Extended Streaming History/endsong_0.json</c>.</summary>
+    public string Name { get; } = name;
+
+    public long? Size { get; } = size;
+
+    public string? Problem { get; } = problem;
+
+    public static ExportCandidate Unusable(string name, string problem) =>
+        new(name, _ => throw new InvalidOperationException(problem), null, problem);
+
+    /// <summary>The whole content; null with a reason when it is larger than the limit.</summary>
+    public async Task<(byte[]? Bytes, string? Problem)> ReadAsync(ImportLimits limits, CancellationToken cancellationToken)
+    {
+        if (Problem is not null)
+        {
+            return (null, Problem);
+        }
+        if (Size > limits.MaxFileBytes)
+        {
+            return (null, TooLarge(limits));
+        }
+        var stream = await open(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (Size is { } declared)
+            {
+                // The usual case, a file or a zip entry of known size: one array of that size, then a check that nothing follows.
+                var exact = new byte[declared];
+                var read = await stream.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                var probe = new byte[1];
+                if (read == exact.Length && await stream.ReadAsync(probe, cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    return (exact, null);
+                }
+                if (read < exact.Length)
+                {
+                    return (exact[..read], null);
+                }
+                // A declared size can lie (a crafted archive): read on, within the bound.
+                return await ReadRestAsync(stream, [.. exact, probe[0]], limits, cancellationToken).ConfigureAwait(false);
+            }
+            return await ReadRestAsync(stream, [], limits, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<(byte[]? Bytes, string? Problem)> ReadRestAsync(Stream stream, byte[] start, ImportLimits limits, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(start);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limits.MaxFileBytes)
+            {
+                return (null, TooLarge(limits));
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.Length > limits.MaxFileBytes ? (null, TooLarge(limits)) : (buffer.ToArray(), null);
+    }
+
+    private static string TooLarge(ImportLimits limits) =>
+        $"it is larger than {ImportLimits.Size(limits.MaxFileBytes)} uncompressed, more than any file of a Spotify export: nothing of it was read";
+}

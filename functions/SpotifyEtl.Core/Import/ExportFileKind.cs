@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>The kinds of streaming-history file a Spotify data export holds; the name is the raw key segment.</summary>
+public enum ExportFileKind
+{
+    /// <summary><c>Streaming_History_Audio_2019-2021_0.json</c>: extended history since 2023 (tracks, episodes, audiobooks).</summary>
+    ExtendedAudio,
+    /// <summary><c>Streaming_History_Video_2020-2024.json</c>: extended history of video (episodes and tracks).</summary>
+    ExtendedVideo,
+    /// <summary><c>endsong_0.json</c>: extended history until about 2023.</summary>
+    ExtendedEndsong,
+    /// <summary>An extended-history file under another name, recognised by its keys.</summary>
+    ExtendedOther,
+    /// <summary><c>StreamingHistory_music_0.json</c>: account data, music.</summary>
+    AccountMusic,
+    /// <summary><c>StreamingHistory_podcast_0.json</c>: account data, podcasts.</summary>
+    AccountPodcast,
+    /// <summary><c>StreamingHistory_audiobook_0.json</c>: account data, audiobooks.</summary>
+    AccountAudiobook,
+    /// <summary><c>StreamingHistory0.json</c>: older account data, music and podcasts in one file.</summary>
+    AccountLegacy,
+    /// <summary>An account-data file under another name, recognised by its keys.</summary>
+    AccountOther,
+}
+
+public static partial class ExportFileKinds
+{
+    private static readonly (ExportFileKind Kind, string Segment, string Description)[] Names =
+    [
+        (ExportFileKind.ExtendedAudio, "extended_audio", "extended history, audio"),
+        (ExportFileKind.ExtendedVideo, "extended_video", "extended history, video"),
+        (ExportFileKind.ExtendedEndsong, "extended_endsong", "extended history (endsong)"),
+        (ExportFileKind.ExtendedOther, "extended_other", "extended history (by its keys)"),
+        (ExportFileKind.AccountMusic, "account_music", "account data, music"),
+        (ExportFileKind.AccountPodcast, "account_podcast", "account data, podcasts"),
+        (ExportFileKind.AccountAudiobook, "account_audiobook", "account data, audiobooks"),
+        (ExportFileKind.AccountLegacy, "account_legacy", "account data (StreamingHistoryN)"),
+        (ExportFileKind.AccountOther, "account_other", "account data (by its keys)"),
+    ];
+
+    public static string ToKeySegment(this ExportFileKind kind) => Names.First(n => n.Kind == kind).Segment;
+
+    public static string Describe(this ExportFileKind kind) => Names.First(n => n.Kind == kind).Description;
+
+    public static bool IsExtended(this ExportFileKind kind) => kind is ExportFileKind.ExtendedAudio or ExportFileKind.ExtendedVideo
+        or ExportFileKind.ExtendedEndsong or ExportFileKind.ExtendedOther;
+
+    public static bool TryParseSegment(string segment, out ExportFileKind kind)
+    {
+        foreach (var (candidate, name, _) in Names)
+        {
+            if (string.Equals(name, segment, StringComparison.Ordinal))
+            {
+                kind = candidate;
+                return true;
+            }
+        }
+        kind = default;
+        return false;
+    }
+
+    /// <summary>The kind a file's name says it is, whatever folder it is in; null for a name no export era uses.</summary>
+    public static ExportFileKind? FromName(string path)
+    {
+        var name = Path.GetFileName(path.Replace('\\', '/'));
+        if (EndsongName().IsMatch(name))
+        {
+            return ExportFileKind.ExtendedEndsong;
+        }
+        if (AudioName().IsMatch(name))
+        {
+            return ExportFileKind.ExtendedAudio;
+        }
+        if (VideoName().IsMatch(name))
+        {
+            return ExportFileKind.ExtendedVideo;
+        }
+        var account = AccountName().Match(name);
+        if (account.Success)
+        {
+            return account.Groups["kind"].Value.ToLowerInvariant() switch
+            {
+                "music_" => ExportFileKind.AccountMusic,
+                "podcast_" => ExportFileKind.AccountPodcast,
+                "audiobook_" => ExportFileKind.AccountAudiobook,
+                _ => ExportFileKind.AccountLegacy,
+            };
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^endsong_\d+\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EndsongName();
+
+    [GeneratedRegex(@"^Streaming_History_Audio_[0-9_\-]*\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AudioName();
+
+    [GeneratedRegex(@"^Streaming_History_Video_[0-9_\-]*\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex VideoName();
+
+    [GeneratedRegex(@"^StreamingHistory_?(?<kind>music_|podcast_|audiobook_)?\d+\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AccountName();
+}

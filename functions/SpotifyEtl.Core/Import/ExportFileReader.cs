@@ -1,0 +1,202 @@
+using System.Text.Json;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>What one streaming-history file holds: its rows, and what could not become a row and why.</summary>
+public sealed record ExportFileContent(
+    IReadOnlyList<ListeningRow> Rows,
+    int RowsRead,
+    int ExtendedRows,
+    int AccountRows,
+    IReadOnlyDictionary<string, int> Unreadable,
+    string? Problem)
+{
+    public int UnreadableCount => Unreadable.Values.Sum();
+}
+
+/// <summary>
+/// Reads a streaming-history file of any era: a JSON array of objects, one per stream (or per account-data
+/// row). Poison-proof: an element that is not an object, a missing or unparseable time, a value of the wrong
+/// type, an unknown key, or JSON that breaks off never ends the read silently. Each row that cannot be read is
+/// counted under its reason, and everything before a break in the JSON is kept. A pure function of the bytes.
+/// </summary>
+public static class ExportFileReader
+{
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
+    public static ExportFileContent Read(ReadOnlySpan<byte> json, StringPool? pool = null)
+    {
+        pool ??= new StringPool();
+        if (json.StartsWith(Bom))
+        {
+            json = json[Bom.Length..];
+        }
+        var rows = new List<ListeningRow>();
+        var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
+        int read = 0, extended = 0, account = 0;
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
+        }
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        string? problem = null;
+        try
+        {
+            if (!reader.Read())
+            {
+                problem = "the file is empty";
+            }
+            else if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                problem = $"it is a JSON {Describe(reader.TokenType)}, not an array of streams";
+            }
+            else
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    read++;
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        Count(unreadable, $"an element is a JSON {Describe(reader.TokenType)}, not an object");
+                        reader.Skip();
+                        continue;
+                    }
+                    var fields = ReadObject(ref reader, pool);
+                    var (row, why) = fields.ToRow();
+                    if (row is null)
+                    {
+                        Count(unreadable, why!);
+                        continue;
+                    }
+                    rows.Add(row);
+                    if (row.Source == HistorySource.Extended)
+                    {
+                        extended++;
+                    }
+                    else
+                    {
+                        account++;
+                    }
+                }
+            }
+        }
+        catch (JsonException exception)
+        {
+            problem = $"its JSON breaks off at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
+        }
+        return new ExportFileContent(rows, read, extended, account, unreadable, problem);
+    }
+
+    private static StreamFields ReadObject(ref Utf8JsonReader reader, StringPool pool)
+    {
+        var fields = new StreamFields();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = KeyOf(ref reader);
+            reader.Read();
+            switch (key)
+            {
+                case "ts": fields.Ts = Text(ref reader, pool); fields.HasTs = true; break;
+                case "endTime": fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
+                case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader); break;
+                case "platform": fields.Platform = Text(ref reader, pool); break;
+                case "conn_country": fields.ConnCountry = Text(ref reader, pool); break;
+                case "master_metadata_track_name" or "trackName": fields.TrackName = Text(ref reader, pool); break;
+                case "master_metadata_album_artist_name" or "artistName": fields.ArtistName = Text(ref reader, pool); break;
+                case "master_metadata_album_album_name": fields.AlbumName = Text(ref reader, pool); break;
+                case "spotify_track_uri": fields.TrackUri = Text(ref reader, pool); break;
+                case "episode_name" or "episodeName": fields.EpisodeName = Text(ref reader, pool); break;
+                case "episode_show_name" or "podcastName": fields.ShowName = Text(ref reader, pool); break;
+                case "spotify_episode_uri": fields.EpisodeUri = Text(ref reader, pool); break;
+                case "audiobook_title" or "audiobookName": fields.AudiobookTitle = Text(ref reader, pool); break;
+                case "audiobook_uri": fields.AudiobookUri = Text(ref reader, pool); break;
+                case "audiobook_chapter_uri": fields.ChapterUri = Text(ref reader, pool); break;
+                case "audiobook_chapter_title" or "chapterName": fields.ChapterTitle = Text(ref reader, pool); break;
+                case "authorName": fields.AuthorName = Text(ref reader, pool); break;
+                case "reason_start": fields.ReasonStart = Text(ref reader, pool); break;
+                case "reason_end": fields.ReasonEnd = Text(ref reader, pool); break;
+                case "shuffle": fields.Shuffle = Flag(ref reader); break;
+                case "skipped": fields.Skipped = Flag(ref reader); break;
+                case "offline": fields.Offline = Flag(ref reader); break;
+                case "incognito_mode": fields.Incognito = Flag(ref reader); break;
+                case "offline_timestamp": fields.OfflineTimestamp = Number(ref reader); break;
+                default: reader.Skip(); break; // ip_addr, username, user_agent_decrypted and keys of future eras
+            }
+        }
+        return fields;
+    }
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys = new[]
+    {
+        "ts", "endTime", "ms_played", "msPlayed", "platform", "conn_country", "master_metadata_track_name", "trackName",
+        "master_metadata_album_artist_name", "artistName", "master_metadata_album_album_name", "spotify_track_uri", "episode_name",
+        "episodeName", "episode_show_name", "podcastName", "spotify_episode_uri", "audiobook_title", "audiobookName", "audiobook_uri",
+        "audiobook_chapter_uri", "audiobook_chapter_title", "chapterName", "authorName", "reason_start", "reason_end", "shuffle",
+        "skipped", "offline", "incognito_mode", "offline_timestamp",
+    }.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The known key a property names (the same string object each time), or "" for any other: no string per property.</summary>
+    private static string KeyOf(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > 64)
+        {
+            return "";
+        }
+        Span<char> name = stackalloc char[64];
+        var written = reader.CopyString(name);
+        return Keys.TryGetValue(name[..written], out var key) ? key : "";
+    }
+
+    /// <summary>A string value; "" and null are no value, and a value of another type is none (the row is kept).</summary>
+    private static string? Text(ref Utf8JsonReader reader, StringPool pool)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            var text = reader.ValueSpan.Length == 0 && !reader.ValueIsEscaped ? "" : pool.Get(ref reader);
+            return text.Length == 0 ? null : text;
+        }
+        reader.Skip();
+        return null;
+    }
+
+    private static long? Number(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+        {
+            return value;
+        }
+        if (reader.TokenType == JsonTokenType.String && long.TryParse(reader.GetString(), System.Globalization.NumberStyles.Integer,
+                System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        {
+            return parsed;
+        }
+        reader.Skip();
+        return null;
+    }
+
+    private static bool? Flag(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True: return true;
+            case JsonTokenType.False: return false;
+            case JsonTokenType.String when reader.ValueTextEquals("true"u8): return true;
+            case JsonTokenType.String when reader.ValueTextEquals("false"u8): return false;
+            default: reader.Skip(); return null;
+        }
+    }
+
+    private static void Count(Dictionary<string, int> reasons, string reason) =>
+        reasons[reason] = reasons.TryGetValue(reason, out var count) ? count + 1 : 1;
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        _ => "null",
+    };
+}

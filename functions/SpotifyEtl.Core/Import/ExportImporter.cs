@@ -1,0 +1,115 @@
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Import;
+
+public sealed record ImportOptions
+{
+    public TableFormat Format { get; init; } = TableFormat.Parquet;
+    public ImportLimits Limits { get; init; } = ImportLimits.Default;
+    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
+    public IProgress<ImportProgress>? Progress { get; init; }
+}
+
+/// <summary>
+/// Imports a Spotify data export: recognises each offered file by its name (every era's names) or, failing
+/// that, by its keys; lands each streaming-history file unchanged under a key derived from its content; then
+/// rebuilds <c>listening_history</c> from everything landed and the API's plays. Anything else is skipped with
+/// its reason; nothing raw is ever deleted. The same code serves the command-line tool and the transform function.
+/// </summary>
+public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOptions? options = null)
+{
+    private readonly ImportOptions _options = options ?? new ImportOptions();
+
+    public async Task<ImportReport> ImportAsync(IReadOnlyList<ExportCandidate> candidates, CancellationToken cancellationToken = default)
+    {
+        var landed = new List<(ExportCandidate Candidate, ExportFileKind Kind, string Key, bool New)>();
+        var reports = new Dictionary<ExportCandidate, ImportFileReport>();
+        var firstInput = new Dictionary<string, string>(StringComparer.Ordinal);
+        long bytes = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            byte[]? content;
+            string? problem;
+            try
+            {
+                (content, problem) = await candidate.ReadAsync(_options.Limits, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException exception)
+            {
+                // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
+                (content, problem) = (null, $"its compressed data is damaged ({exception.Message.TrimEnd('.')}): download the export again");
+            }
+            if (content is null)
+            {
+                reports[candidate] = ImportFileReport.Skip(candidate.Name, problem!);
+            }
+            else if (Recognize(candidate.Name, content) is var (kind, why) && kind is null)
+            {
+                reports[candidate] = ImportFileReport.Skip(candidate.Name, why!);
+            }
+            else
+            {
+                var key = ExportRawKey.For(kind!.Value, content).ToString();
+                if (firstInput.TryGetValue(key, out var first))
+                {
+                    reports[candidate] = ImportFileReport.Skip(candidate.Name, $"it is the same file as {first} (identical content): read once");
+                }
+                else
+                {
+                    firstInput[key] = candidate.Name;
+                    var isNew = !await raw.ExistsAsync(key, cancellationToken).ConfigureAwait(false);
+                    if (isNew)
+                    {
+                        await raw.PutBytesAsync(key, content, "application/json", cancellationToken).ConfigureAwait(false);
+                    }
+                    landed.Add((candidate, kind.Value, key, isNew));
+                }
+                bytes += content.Length;
+            }
+            _options.Progress?.Report(new ImportProgress("Landing files", i + 1, candidates.Count, bytes));
+        }
+
+        var build = new HistoryBuild(new Dictionary<string, LandedFileOutcome>(), new ApiPlaysReport(0, 0, 0, 0, 0, 0), 0, new Dictionary<string, int>());
+        if (landed.Count > 0)
+        {
+            build = await new HistoryBuilder(raw, lake, _options.Format, _options.Parallelism, _options.Progress)
+                .RebuildAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var (candidate, kind, key, isNew) in landed)
+        {
+            var outcome = build.Files[key];
+            var content = outcome.Content;
+            var reasons = content.Unreadable.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
+                .Select(r => $"{r.Value:N0} {(r.Value == 1 ? "row" : "rows")}: {r.Key}").ToList();
+            if (content.Problem is not null)
+            {
+                reasons.Insert(0, content.Problem);
+            }
+            reports[candidate] = new ImportFileReport(candidate.Name, kind.Describe(), key, isNew, content.RowsRead, outcome.Counts.Kept,
+                outcome.Counts.Duplicates, outcome.Counts.Covered, content.UnreadableCount, reasons, null);
+        }
+        return new ImportReport(candidates.Select(c => reports[c]).ToList(), build.ApiPlays, landed.Count(l => l.New), build.Rows, build.Partitions);
+    }
+
+    /// <summary>The kind of a file by its name, else by its keys; or why it is not a streaming-history file.</summary>
+    public static (ExportFileKind? Kind, string? Reason) Recognize(string name, ReadOnlySpan<byte> content)
+    {
+        if (ExportFileKinds.FromName(name) is { } named)
+        {
+            return (named, null);
+        }
+        if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, "it is not a .json file, so not part of the streaming history (the export's other files are not imported)");
+        }
+        var sniffed = ExportFileReader.Read(content);
+        if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0)
+        {
+            var what = sniffed.Problem ?? (sniffed.RowsRead == 0 ? "it is an empty array" : $"none of its {sniffed.RowsRead:N0} elements has 'ts' or 'endTime'");
+            return (null, $"it is not a streaming-history file: {what} (the export's other files, such as playlists or search queries, are not imported)");
+        }
+        return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null);
+    }
+}

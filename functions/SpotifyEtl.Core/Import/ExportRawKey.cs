@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using SpotifyEtl.Lake;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>
+/// Where a streaming-history file of the export lands, unchanged: <c>raw/spotify_export/{kind}/{sha256}.json</c>.
+/// The key is derived from the content alone, so importing the same file again, under any name and from any
+/// zip, lands nothing new.
+/// </summary>
+public sealed partial record ExportRawKey(ExportFileKind Kind, string Hash)
+{
+    public const string Source = "spotify_export";
+    public const string Prefix = LakeLayout.Raw + Source + "/";
+
+    public override string ToString() => $"{Prefix}{Kind.ToKeySegment()}/{Hash}.json";
+
+    public static ExportRawKey For(ExportFileKind kind, ReadOnlySpan<byte> content) =>
+        new(kind, Convert.ToHexStringLower(SHA256.HashData(content)));
+
+    public static bool TryParse(string key, out ExportRawKey parsed)
+    {
+        parsed = null!;
+        var match = KeyPattern().Match(key);
+        if (!match.Success || !ExportFileKinds.TryParseSegment(match.Groups["kind"].Value, out var kind))
+        {
+            return false;
+        }
+        parsed = new ExportRawKey(kind, match.Groups["hash"].Value);
+        return true;
+    }
+
+    [GeneratedRegex(@"^raw/spotify_export/(?<kind>[a-z_]+)/(?<hash>[0-9a-f]{64})\.json$", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyPattern();
+}

@@ -1,0 +1,45 @@
+namespace SpotifyEtl.Import;
+
+/// <summary>
+/// What makes two rows the same stream. Extended history: the end to the second, the time played and the
+/// content (its URI, or its names where a row has none); the other fields may differ between export eras (an
+/// older export's <c>skipped</c> is often null) and the fuller row is kept. Account data: the minute, the time
+/// played and the names. API plays: the end to the second and the track.
+/// </summary>
+internal readonly record struct HistoryIdentity(HistorySource Source, long EndedAt, int? MsPlayed, string? Content, string? Name, string? Artist, string? Episode, string? Show)
+{
+    public static HistoryIdentity Of(ListeningRow row) => row.Source switch
+    {
+        HistorySource.Api => new(row.Source, row.EndedAt, null, row.TrackUri, null, null, null, null),
+        HistorySource.Account => new(row.Source, row.EndedAt, row.MsPlayed, null, row.TrackName ?? row.AudiobookChapterTitle,
+            row.ArtistName ?? row.AudiobookTitle, row.EpisodeName, row.ShowName),
+        _ => (row.TrackUri ?? row.EpisodeUri ?? row.AudiobookChapterUri) is { } uri
+            ? new(row.Source, row.EndedAt, row.MsPlayed, uri, null, null, null, null)
+            : new(row.Source, row.EndedAt, row.MsPlayed, null, row.TrackName ?? row.AudiobookChapterTitle ?? row.AudiobookTitle,
+                row.ArtistName, row.EpisodeName, row.ShowName),
+    };
+}
+
+/// <summary>The order of the table's rows: by end, then by every field, so the same set of rows is always written alike.</summary>
+internal sealed class HistoryOrder : IComparer<ListeningRow>
+{
+    public static readonly HistoryOrder Instance = new();
+
+    public int Compare(ListeningRow? x, ListeningRow? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+        var order = x.EndedAt.CompareTo(y.EndedAt);
+        if (order == 0) order = x.Source.CompareTo(y.Source);
+        if (order == 0) order = string.CompareOrdinal(x.TrackUri ?? x.EpisodeUri ?? x.AudiobookChapterUri, y.TrackUri ?? y.EpisodeUri ?? y.AudiobookChapterUri);
+        if (order == 0) order = Nullable.Compare(x.MsPlayed, y.MsPlayed);
+        if (order == 0) order = string.CompareOrdinal(x.TrackName ?? x.EpisodeName, y.TrackName ?? y.EpisodeName);
+        return order != 0 ? order : string.CompareOrdinal(x.Canonical(), y.Canonical());
+    }
+}

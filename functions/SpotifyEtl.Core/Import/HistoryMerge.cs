@@ -1,0 +1,170 @@
+namespace SpotifyEtl.Import;
+
+/// <summary>What became of the rows of one input (a landed file, or the API's plays).</summary>
+public sealed class OriginCounts
+{
+    public int Kept { get; internal set; }
+    /// <summary>Exact duplicates of a stream another row (of this input or another) already holds.</summary>
+    public int Duplicates { get; internal set; }
+    /// <summary>Streams another source holds more precisely: account rows within the extended history, API plays the export holds.</summary>
+    public int Covered { get; internal set; }
+}
+
+/// <summary>The listening history and what became of each input's rows.</summary>
+public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyList<OriginCounts> Origins);
+
+/// <summary>
+/// Makes one history of every input, each stream counted once. A pure function of the set of rows: the
+/// order of inputs, and of rows within them, changes nothing (inputs are numbered in the order of their
+/// content-derived keys, which only breaks ties between equal rows).
+/// <list type="number">
+/// <item>Exact duplicates (<see cref="HistoryIdentity"/>) are one row: the fullest version, then the first by text.</item>
+/// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream.</item>
+/// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
+/// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row).</item>
+/// </list>
+/// </summary>
+public static class HistoryMerge
+{
+    /// <summary>How far apart the API's <c>played_at</c> and the export's <c>ts</c> of one stream may be.</summary>
+    public static readonly TimeSpan ApiTolerance = TimeSpan.FromSeconds(15);
+
+    private sealed class Entry(ListeningRow row, int origin)
+    {
+        public ListeningRow Row { get; } = row;
+        public int Origin { get; } = origin;
+        public bool Covered { get; set; }
+    }
+
+    /// <param name="inputs">The rows of each input; an input's index is its origin in the result.</param>
+    public static MergedHistory Merge(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
+    {
+        var origins = inputs.Select(_ => new OriginCounts()).ToArray();
+        var kept = Deduplicate(inputs, origins);
+        var extended = kept.Where(e => e.Row.Source == HistorySource.Extended).ToList();
+        var account = kept.Where(e => e.Row.Source == HistorySource.Account).ToList();
+        var api = kept.Where(e => e.Row.Source == HistorySource.Api).OrderBy(e => e.Row, HistoryOrder.Instance).ToList();
+
+        if (extended.Count > 0)
+        {
+            var first = extended.Min(e => e.Row.EndedAt) / 60 * 60;
+            var last = extended.Max(e => e.Row.EndedAt);
+            foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= last))
+            {
+                row.Covered = true;
+            }
+        }
+        MatchApiPlays(api, extended, account);
+
+        var rows = new List<ListeningRow>(kept.Count);
+        foreach (var entry in kept)
+        {
+            if (entry.Covered)
+            {
+                origins[entry.Origin].Covered++;
+            }
+            else
+            {
+                origins[entry.Origin].Kept++;
+                rows.Add(entry.Row);
+            }
+        }
+        rows.Sort(HistoryOrder.Instance);
+        return new MergedHistory(rows, origins);
+    }
+
+    private static List<Entry> Deduplicate(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, OriginCounts[] origins)
+    {
+        var groups = new Dictionary<HistoryIdentity, Entry>(inputs.Sum(i => i.Count));
+        for (var origin = 0; origin < inputs.Count; origin++)
+        {
+            foreach (var row in inputs[origin])
+            {
+                var identity = HistoryIdentity.Of(row);
+                if (!groups.TryGetValue(identity, out var current))
+                {
+                    groups[identity] = new Entry(row, origin);
+                    continue;
+                }
+                var candidate = new Entry(row, origin);
+                if (Better(candidate, current))
+                {
+                    groups[identity] = candidate;
+                    origins[current.Origin].Duplicates++;
+                }
+                else
+                {
+                    origins[origin].Duplicates++;
+                }
+            }
+        }
+        return [.. groups.Values];
+    }
+
+    /// <summary>Of two versions of one stream: the fuller, then the first by text, then the first input.</summary>
+    private static bool Better(Entry candidate, Entry current)
+    {
+        var filled = candidate.Row.Filled().CompareTo(current.Row.Filled());
+        if (filled != 0)
+        {
+            return filled > 0;
+        }
+        var text = string.CompareOrdinal(candidate.Row.Canonical(), current.Row.Canonical());
+        return text != 0 ? text < 0 : candidate.Origin < current.Origin;
+    }
+
+    /// <summary>Pairs each API play, in time order, with the nearest unpaired export row of the same stream.</summary>
+    private static void MatchApiPlays(List<Entry> api, List<Entry> extended, List<Entry> account)
+    {
+        if (api.Count == 0)
+        {
+            return;
+        }
+        var tolerance = (long)ApiTolerance.TotalSeconds;
+        var byTrack = extended.Where(e => e.Row.TrackUri is not null).GroupBy(e => e.Row.TrackUri!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Row, HistoryOrder.Instance).ToList(), StringComparer.Ordinal);
+        var byName = account.Where(e => !e.Covered && e.Row.TrackName is not null)
+            .GroupBy(e => NameKey(e.Row.TrackName, e.Row.ArtistName), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Row, HistoryOrder.Instance).ToList(), StringComparer.Ordinal);
+        var paired = new HashSet<Entry>(ReferenceEqualityComparer.Instance);
+        foreach (var play in api)
+        {
+            var at = play.Row.EndedAt;
+            if (play.Row.TrackUri is { } uri && byTrack.TryGetValue(uri, out var streams)
+                && Nearest(streams, paired, e => Math.Abs(e.Row.EndedAt - at), tolerance) is { } stream)
+            {
+                paired.Add(stream);
+                play.Covered = true;
+            }
+            else if (byName.TryGetValue(NameKey(play.Row.TrackName, play.Row.ArtistName), out var minutes)
+                && Nearest(minutes, paired, e => Distance(e.Row.EndedAt, at), tolerance) is { } minute)
+            {
+                // The account row is cut to the minute its stream ended in: the API's play is the same stream, to the second.
+                paired.Add(minute);
+                minute.Covered = true;
+            }
+        }
+    }
+
+    private static Entry? Nearest(List<Entry> candidates, HashSet<Entry> paired, Func<Entry, long> distance, long tolerance)
+    {
+        Entry? best = null;
+        var bestDistance = long.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var d = distance(candidate);
+            if (d <= tolerance && d < bestDistance && !paired.Contains(candidate))
+            {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>How far an exact time is outside an account row's minute.</summary>
+    private static long Distance(long minute, long at) => at < minute ? minute - at : at >= minute + 60 ? at - (minute + 59) : 0;
+
+    private static string NameKey(string? track, string? artist) =>
+        $"{track?.Trim().ToUpperInvariant()}\u001f{artist?.Trim().ToUpperInvariant()}";
+}

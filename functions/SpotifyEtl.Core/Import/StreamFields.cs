@@ -1,0 +1,75 @@
+namespace SpotifyEtl.Import;
+
+/// <summary>
+/// The fields one object of a streaming-history file holds, whichever era wrote it. Keys this reader does not
+/// know are skipped; identifying keys (IP address, user name, user agent) are never read into it.
+/// </summary>
+internal struct StreamFields
+{
+    public string? Ts;
+    public string? EndTime;
+    public long? MsPlayed;
+    public string? Platform;
+    public string? ConnCountry;
+    public string? TrackName;
+    public string? ArtistName;
+    public string? AlbumName;
+    public string? TrackUri;
+    public string? EpisodeName;
+    public string? ShowName;
+    public string? EpisodeUri;
+    public string? AudiobookTitle;
+    public string? AudiobookUri;
+    public string? ChapterUri;
+    public string? ChapterTitle;
+    public string? AuthorName;
+    public string? ReasonStart;
+    public string? ReasonEnd;
+    public bool? Shuffle;
+    public bool? Skipped;
+    public bool? Offline;
+    public bool? Incognito;
+    public long? OfflineTimestamp;
+    public bool HasTs;
+    public bool HasEndTime;
+
+    /// <summary>The row these fields make, or the reason they make none.</summary>
+    public readonly (ListeningRow? Row, string? Problem) ToRow()
+    {
+        if (HasTs)
+        {
+            var ended = ExportTime.ParseTs(Ts);
+            if (ended is null)
+            {
+                return (null, Ts is null ? "'ts' is null" : "'ts' is not a UTC time such as 2021-03-04T05:06:07Z");
+            }
+            var content = TrackUri is not null || TrackName is not null ? ContentTypes.Track
+                : EpisodeUri is not null || EpisodeName is not null ? ContentTypes.Episode
+                : ChapterUri is not null || AudiobookUri is not null || AudiobookTitle is not null ? ContentTypes.Audiobook
+                : ContentTypes.Unknown;
+            return (new ListeningRow(ended.Value, Milliseconds(MsPlayed), content, TrackUri, TrackName, ArtistName, AlbumName,
+                EpisodeUri, EpisodeName, ShowName, AudiobookTitle, ChapterUri, ChapterTitle, ReasonStart, ReasonEnd,
+                Shuffle, Skipped, Offline, Incognito, ExportTime.Offline(OfflineTimestamp), PlatformFamily.Normalize(Platform), ConnCountry,
+                HistorySource.Extended), null);
+        }
+        if (HasEndTime)
+        {
+            var ended = ExportTime.ParseEndTime(EndTime);
+            if (ended is null)
+            {
+                return (null, EndTime is null ? "'endTime' is null" : "'endTime' is not a UTC time such as 2021-03-04 05:06");
+            }
+            var content = TrackName is not null ? ContentTypes.Track
+                : ShowName is not null || EpisodeName is not null ? ContentTypes.Episode
+                : AudiobookTitle is not null || ChapterTitle is not null ? ContentTypes.Audiobook
+                : ArtistName is not null ? ContentTypes.Track
+                : ContentTypes.Unknown;
+            return (new ListeningRow(ended.Value, Milliseconds(MsPlayed), content, null, TrackName, ArtistName ?? AuthorName, null,
+                null, EpisodeName, ShowName, AudiobookTitle, null, ChapterTitle, null, null,
+                null, null, null, null, null, null, null, HistorySource.Account), null);
+        }
+        return (null, "it has neither 'ts' (extended history) nor 'endTime' (account data)");
+    }
+
+    private static int? Milliseconds(long? value) => value is >= 0 and <= int.MaxValue ? (int)value.Value : null;
+}

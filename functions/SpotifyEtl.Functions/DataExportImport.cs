@@ -1,0 +1,74 @@
+using SpotifyEtl.Import;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Functions;
+
+/// <summary>
+/// The transform function's import of a Spotify data export dropped under <c>import/</c> in the raw bucket: the
+/// export's zip (its entries are read from a copy in the function's temporary storage, since a zip is read from
+/// its end) or any of its files. The same <see cref="ExportImporter"/> as <c>spotify-etl import</c>: the dropped
+/// object is never changed or deleted, its history files land under <c>raw/spotify_export/</c>, and
+/// <c>listening_history</c> is rebuilt. One invocation imports a whole export: reading a ten-year export of a
+/// million rows takes seconds (docs/benchmarks.md), far inside Lambda's fifteen minutes, so nothing fans out.
+/// </summary>
+internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, TableFormat format, ImportLimits limits, int parallelism)
+{
+    public async Task<ImportReport> ImportAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var open = new List<FileStream>();
+        try
+        {
+            var candidates = new List<ExportCandidate>();
+            foreach (var key in keys)
+            {
+                var zip = await CopyIfZipAsync(key, cancellationToken).ConfigureAwait(false);
+                if (zip is null)
+                {
+                    candidates.Add(new ExportCandidate(key, token => raw.OpenReadAsync(key, token)));
+                    continue;
+                }
+                open.Add(zip);
+                candidates.AddRange(ExportArchive.Entries(key, zip, limits));
+            }
+            return await new ExportImporter(raw, lake, new ImportOptions { Format = format, Limits = limits, Parallelism = parallelism })
+                .ImportAsync(candidates, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var stream in open)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A zip object as a temporary file deleted when closed; null when the object is not a zip.</summary>
+    private async Task<FileStream?> CopyIfZipAsync(string key, CancellationToken cancellationToken)
+    {
+        var source = await raw.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var start = new byte[4];
+            var read = await source.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (!ExportArchive.IsZip(start.AsSpan(0, read)))
+            {
+                return null;
+            }
+            var file = new FileStream(Path.Combine(Path.GetTempPath(), $"import-{Guid.NewGuid():N}.zip"), FileMode.CreateNew, FileAccess.ReadWrite,
+                FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                await file.WriteAsync(start.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                file.Position = 0;
+                return file;
+            }
+            catch
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SpotifyEtl.Import;
+
+namespace SpotifyEtl.Functions;
+
+/// <summary>A file of a dropped data export that was skipped, or whose rows were partly unreadable, and why.</summary>
+internal sealed record ImportFileLogLine(string Event, string Level, string Bucket, string Input, string? Kind, int RowsRead, int Unreadable, string Reason);
+
+/// <summary>What an import of a dropped data export did: files, rows and the table it rebuilt.</summary>
+internal sealed record ImportLogLine(string Event, string Level, int Files, int LandedFiles, int SkippedFiles, int UnreadableRows,
+    int ApiPlaysKept, int ApiPlaysCovered, int HistoryRows, int Months);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ImportFileLogLine))]
+[JsonSerializable(typeof(ImportLogLine))]
+internal sealed partial class ImportLogContext : JsonSerializerContext;
+
+internal static class ImportLog
+{
+    public const string FileEvent = "import_file";
+    public const string CompletedEvent = "import_completed";
+
+    public static void Write(TextWriter log, string bucket, ImportReport report)
+    {
+        foreach (var file in report.Files.Where(f => f.Skipped is not null || f.Unreadable > 0))
+        {
+            log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, file.Input, file.Kind, file.RowsRead, file.Unreadable,
+                file.Skipped ?? string.Join("; ", file.Reasons)), ImportLogContext.Default.ImportFileLogLine));
+        }
+        log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, report.ImportedFiles == 0 ? "warn" : "info", report.Files.Count,
+            report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays.RowsKept, report.ApiPlays.Covered, report.HistoryRows,
+            report.Partitions.Count), ImportLogContext.Default.ImportLogLine));
+        log.Flush();
+    }
+}

@@ -1,0 +1,34 @@
+-- Question: When did I first hear each of my most played artists?
+-- The twenty artists with the most plays (streams of at least min_play_ms, 30 s; the same setting
+-- in every history query) over the whole history, with their first stream of any length (UTC) and
+-- the track it was.
+WITH settings AS (
+    SELECT 30000 AS min_play_ms
+),
+top_artist AS (
+    SELECT h.artist_name, COUNT(*) AS plays
+    FROM listening_history AS h
+    CROSS JOIN settings AS s
+    WHERE h.content_type = 'track' AND h.artist_name IS NOT NULL AND h.ms_played >= s.min_play_ms
+    GROUP BY h.artist_name
+),
+first_stream AS (
+    SELECT artist_name, ended_at, track_name
+    FROM (
+        SELECT artist_name, ended_at, track_name,
+               row_number() OVER (PARTITION BY artist_name ORDER BY ended_at, track_name) AS nth
+        FROM listening_history
+        WHERE content_type = 'track' AND artist_name IS NOT NULL
+    ) AS streams
+    WHERE nth = 1
+),
+ranked AS (
+    SELECT t.artist_name, t.plays, f.ended_at AS first_heard, f.track_name AS first_track,
+           rank() OVER (ORDER BY t.plays DESC) AS play_rank
+    FROM top_artist AS t
+    JOIN first_stream AS f ON f.artist_name = t.artist_name
+)
+SELECT play_rank, artist_name, plays, first_heard, first_track
+FROM ranked
+WHERE play_rank <= 20
+ORDER BY play_rank, artist_name

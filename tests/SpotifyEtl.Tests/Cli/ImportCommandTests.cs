@@ -1,0 +1,85 @@
+using System.IO.Compression;
+using System.Text.Json;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>spotify-etl import as a user runs it: the export's zips, its unzipped folder, and inputs that are not an export.</summary>
+public sealed class ImportCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private List<string> WriteSample()
+    {
+        var paths = new List<string>();
+        foreach (var (name, zip) in SampleExport.Write(new SampleExportOptions(300, 5)).Zips)
+        {
+            paths.Add(_folder[name]);
+            File.WriteAllBytes(paths[^1], zip);
+        }
+        return paths;
+    }
+
+    [Fact]
+    public void Import_of_the_zips_reports_every_file_in_json_and_a_second_import_lands_nothing_and_gives_the_same_table()
+    {
+        var zips = WriteSample();
+        var lake = _folder["lake"];
+        var first = DemoCommandTests.RunCli(["import", .. zips, "--lake", lake, "--json"]);
+        // The sample holds files that are not history and rows that cannot be read: partial success, each with its reason.
+        Assert.Equal(3, first.ExitCode);
+        using var report = JsonDocument.Parse(first.Output);
+        var files = report.RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Contains(files, f => f.GetProperty("skipped").GetString()?.Contains("not a .json file", StringComparison.Ordinal) == true);
+        Assert.All(files.Where(f => f.GetProperty("skipped").ValueKind == JsonValueKind.Null), f =>
+            Assert.Equal(f.GetProperty("rows_read").GetInt32(), f.GetProperty("rows_kept").GetInt32() + f.GetProperty("duplicates").GetInt32()
+                + f.GetProperty("covered").GetInt32() + f.GetProperty("unreadable").GetInt32()));
+        var rows = report.RootElement.GetProperty("history_rows").GetInt32();
+        Assert.True(rows > 300);
+        var table = _folder.Files("lake/transformed/listening_history");
+
+        var second = DemoCommandTests.RunCli(["import", .. zips, "--lake", lake, "--json"]);
+        using var again = JsonDocument.Parse(second.Output);
+        Assert.Equal(0, again.RootElement.GetProperty("landed_files").GetInt32());
+        Assert.Equal(rows, again.RootElement.GetProperty("history_rows").GetInt32());
+        Assert.Equal(table.Keys, _folder.Files("lake/transformed/listening_history").Keys);
+        Assert.All(table, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
+    }
+
+    [Fact]
+    public void Import_of_the_unzipped_folder_prints_a_table_per_file_and_the_history()
+    {
+        var folder = _folder["unzipped"];
+        foreach (var zip in WriteSample())
+        {
+            ZipFile.ExtractToDirectory(zip, folder);
+        }
+        var run = DemoCommandTests.RunCli("import", folder, "--lake", _folder["lake"]);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("Streaming_History_Audio_2026_9.json", run.Output, StringComparison.Ordinal);
+        Assert.Contains("extended history (endsong)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("rows in the table", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Userdata.json", run.Output, StringComparison.Ordinal);
+        Assert.Contains("skipped: ", run.Output, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(_folder["lake/transformed/listening_history"], "*.parquet", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Import_of_a_missing_path_exits_66_and_of_no_history_exits_65_saying_where_to_get_the_export()
+    {
+        var missing = DemoCommandTests.RunCli("import", _folder["nope.zip"], "--lake", _folder["lake"]);
+        Assert.Equal(66, missing.ExitCode);
+        Assert.Contains("nope.zip does not exist", missing.Errors, StringComparison.Ordinal);
+
+        File.WriteAllText(_folder["Userdata.json"], "{\"username\": \"ana\"}");
+        var none = DemoCommandTests.RunCli("import", _folder["Userdata.json"], "--lake", _folder["lake"]);
+        Assert.Equal(65, none.ExitCode);
+        Assert.Contains("no streaming-history file was found", none.Errors, StringComparison.Ordinal);
+        Assert.Contains("Extended streaming history", none.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_folder["lake/raw/spotify_export"]));
+    }
+}

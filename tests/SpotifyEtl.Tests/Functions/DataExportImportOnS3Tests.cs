@@ -1,0 +1,90 @@
+using System.Text.Json;
+using SpotifyEtl.Functions;
+using SpotifyEtl.Import;
+using SpotifyEtl.Lake;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Storage;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Functions;
+
+/// <summary>
+/// A data export dropped under the raw bucket's <c>import/</c> on an S3-protocol server: the transform function imports
+/// it as <c>spotify-etl import</c> does on a laptop, byte for byte, keeps the dropped object, and sets bad files aside
+/// with a reason in its log while the invocation succeeds.
+/// </summary>
+[Collection(FauxqsTests.Name)]
+public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
+{
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-import-s3-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task A_dropped_export_zip_is_imported_as_on_a_laptop_and_an_event_delivered_twice_changes_nothing()
+    {
+        var settings = TransformSettings.FromEnvironment(new Dictionary<string, string?>
+        {
+            [TransformSettings.RawBucketVariable] = await server.CreateBucketAsync("raw"),
+            [TransformSettings.TransformedBucketVariable] = await server.CreateBucketAsync("transformed"),
+        }.GetValueOrDefault);
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var export = SampleExport.Write(new SampleExportOptions(300, 11));
+        var keys = new List<string>();
+        foreach (var (name, zip) in export.Zips)
+        {
+            keys.Add($"{LakeLayout.Import}exports 2026/{name}");
+            await raw.PutBytesAsync(keys[^1], zip, "application/zip");
+        }
+        keys.Add($"{LakeLayout.Import}notes.txt");
+        await raw.PutTextAsync(keys[^1], "not an export", "text/plain");
+
+        using var log = new StringWriter();
+        var notification = TransformFunctionTests.S3Event(keys.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+            Assert.Equal(0, JsonDocument.Parse(output).RootElement.GetProperty("ignored").GetInt32());
+        }
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var completed = lines.Where(l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).ToList();
+        Assert.Equal(2, completed.Count);
+        Assert.True(completed[0].GetProperty("landed_files").GetInt32() > 10);
+        Assert.Equal(0, completed[1].GetProperty("landed_files").GetInt32());
+        Assert.Equal(completed[0].GetProperty("history_rows").GetInt32(), completed[1].GetProperty("history_rows").GetInt32());
+        Assert.Contains(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent
+            && l.GetProperty("input").GetString() == $"{LakeLayout.Import}notes.txt" && l.GetProperty("reason").GetString()!.Contains("not a .json file", StringComparison.Ordinal));
+        foreach (var key in keys)
+        {
+            Assert.True(await raw.ExistsAsync(key), $"{key}: a dropped object is never deleted");
+        }
+
+        // The same export on a local lake, through spotify-etl's importer: the same raw keys and the same table files.
+        var local = new LocalFolderStore(_local);
+        var candidates = export.Zips.SelectMany(z => ExportArchive.Entries($"{LakeLayout.Import}exports 2026/{z.Name}", new MemoryStream(z.Zip), ImportLimits.Default)).ToList();
+        await new ExportImporter(local, local).ImportAsync(candidates);
+        Assert.Equal(await TransformFunctionTests.ListAsync(local, ExportRawKey.Prefix), await TransformFunctionTests.ListAsync(raw, ExportRawKey.Prefix));
+        var tables = await TransformFunctionTests.ListAsync(local, HistoryPublisher.TablePrefix);
+        Assert.NotEmpty(tables);
+        Assert.Equal(tables, await TransformFunctionTests.ListAsync(lake, HistoryPublisher.TablePrefix));
+        foreach (var key in tables)
+        {
+            var onLaptop = await local.ReadAllBytesAsync(key);
+            var onS3 = await lake.ReadAllBytesAsync(key);
+            Assert.True(onLaptop.AsSpan().SequenceEqual(onS3), $"{key} differs between the laptop and S3");
+        }
+        Assert.Empty(await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine));
+        Assert.Equal(TableFormat.Parquet.Extension(), Path.GetExtension(tables[0]));
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        if (Directory.Exists(_local))
+        {
+            Directory.Delete(_local, recursive: true);
+        }
+    }
+}

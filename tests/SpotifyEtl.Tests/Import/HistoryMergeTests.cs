@@ -1,0 +1,155 @@
+using SpotifyEtl.Import;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Import;
+
+/// <summary>Each stream counted once: exact duplicates, account rows the extended history covers, API plays the export holds.</summary>
+public sealed class HistoryMergeTests
+{
+    private static readonly long Base = new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    private static ListeningRow Extended(long at, string uri = "spotify:track:t1", int ms = 180_000, bool? skipped = false, string? platform = "ios") =>
+        new(at, ms, ContentTypes.Track, uri, "Song " + uri[^2..], "Artist", "Album", null, null, null, null, null, null, "clickrow", "trackdone",
+            false, skipped, false, false, null, platform, "SE", HistorySource.Extended);
+
+    private static ListeningRow Account(long at, string track = "Song t1", string artist = "Artist", int ms = 180_000) =>
+        new(at / 60 * 60, ms, ContentTypes.Track, null, track, artist, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, HistorySource.Account);
+
+    private static ListeningRow Api(long at, string uri = "spotify:track:t1", string name = "Song t1") =>
+        new(at, 200_000, ContentTypes.Track, uri, name, "Artist", "Album", null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, HistorySource.Api);
+
+    private static MergedHistory Merge(params ListeningRow[][] inputs) => HistoryMerge.Merge(inputs);
+
+    [Fact]
+    public void Exact_duplicates_within_a_file_and_across_files_are_one_row_and_counted_as_duplicates()
+    {
+        var row = Extended(Base);
+        var merged = Merge([row, row, Extended(Base + 600)], [row]);
+        Assert.Equal(2, merged.Rows.Count);
+        Assert.Equal((2, 1), (merged.Origins[0].Kept, merged.Origins[0].Duplicates));
+        Assert.Equal((0, 1), (merged.Origins[1].Kept, merged.Origins[1].Duplicates));
+    }
+
+    [Fact]
+    public void Real_repeats_of_one_track_and_rows_sharing_a_time_are_all_kept()
+    {
+        // The same track twice in a minute (a skip, then a full play) and three streams ending in the same second.
+        var merged = Merge([Extended(Base, ms: 5_000, skipped: true), Extended(Base + 40, ms: 40_000),
+            Extended(Base + 900, "spotify:track:t2"), Extended(Base + 900, "spotify:track:t3"), Extended(Base + 900, "spotify:track:t4", ms: 1)]);
+        Assert.Equal(5, merged.Rows.Count);
+    }
+
+    [Fact]
+    public void The_same_stream_from_an_older_and_a_newer_export_is_one_row_the_fuller_one()
+    {
+        // Older exports leave skipped null and name a device; the newer one says false and a family.
+        var older = Extended(Base, skipped: null, platform: "ios");
+        var newer = Extended(Base, skipped: false, platform: "ios");
+        foreach (var inputs in new[] { new[] { new[] { older }, [newer] }, [[newer], [older]] })
+        {
+            var merged = HistoryMerge.Merge(inputs);
+            Assert.False(Assert.Single(merged.Rows).Skipped);
+        }
+    }
+
+    [Fact]
+    public void Account_rows_only_fill_the_periods_the_extended_history_does_not_cover()
+    {
+        var extended = new[] { Extended(Base), Extended(Base + 86_400 * 30) };
+        var inside = Account(Base + 86_400 * 10, "Other");
+        var before = Account(Base - 86_400, "Before");
+        var after = Account(Base + 86_400 * 31, "After");
+        var sameMinuteAsFirst = Account(Base + 10);
+        var merged = Merge(extended, [inside, before, after, sameMinuteAsFirst]);
+        Assert.Equal(["Before", "Song t1", "Song t1", "After"], merged.Rows.Select(r => r.TrackName!).ToArray());
+        Assert.Equal((2, 2), (merged.Origins[1].Kept, merged.Origins[1].Covered));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(-15)]
+    [InlineData(15)]
+    public void An_api_play_and_the_exports_row_of_the_same_track_within_the_tolerance_are_one_row(int offset)
+    {
+        var merged = Merge([Extended(Base)], [Api(Base + offset)]);
+        Assert.Equal(HistorySource.Extended, Assert.Single(merged.Rows).Source);
+        Assert.Equal(1, merged.Origins[1].Covered);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(-120)]
+    public void An_api_play_further_than_the_tolerance_or_of_another_track_is_its_own_row(int offset)
+    {
+        Assert.Equal(2, Merge([Extended(Base)], [Api(Base + offset)]).Rows.Count);
+        Assert.Equal(2, Merge([Extended(Base)], [Api(Base, "spotify:track:zz")]).Rows.Count);
+    }
+
+    [Fact]
+    public void Two_api_plays_pair_with_two_export_rows_never_both_with_one()
+    {
+        // A track played twice in a row: each API play pairs with its own stream.
+        var merged = Merge([Extended(Base), Extended(Base + 200)], [Api(Base + 2), Api(Base + 199)]);
+        Assert.Equal(2, merged.Rows.Count);
+        Assert.All(merged.Rows, r => Assert.Equal(HistorySource.Extended, r.Source));
+        var unmatched = Merge([Extended(Base)], [Api(Base + 2), Api(Base + 5)]);
+        Assert.Equal(2, unmatched.Rows.Count);
+    }
+
+    [Fact]
+    public void An_api_play_in_an_account_rows_minute_replaces_that_row_which_knows_only_names()
+    {
+        var merged = Merge([Account(Base + 30)], [Api(Base + 30), Api(Base + 30, "spotify:track:t9", "Song t1")]);
+        // The second API play has the same names but the account row is already paired: it stays as well.
+        Assert.Equal(2, merged.Rows.Count);
+        Assert.All(merged.Rows, r => Assert.Equal(HistorySource.Api, r.Source));
+        Assert.Equal(1, merged.Origins[0].Covered);
+    }
+
+    [Fact]
+    public void Api_plays_landed_by_several_runs_are_one_row()
+    {
+        var merged = Merge([Api(Base), Api(Base)]);
+        Assert.Single(merged.Rows);
+        Assert.Equal(1, merged.Origins[0].Duplicates);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void The_history_is_the_same_whatever_the_order_of_inputs_and_of_rows(int seed)
+    {
+        var random = new Random(seed);
+        var rows = new List<ListeningRow>();
+        for (var i = 0; i < 300; i++)
+        {
+            var at = Base + random.Next(0, 86_400 * 60);
+            var uri = $"spotify:track:t{random.Next(10)}";
+            rows.Add(random.Next(10) switch
+            {
+                0 => Account(at, $"Song {uri[^2..]}"),
+                1 => Api(at, uri, $"Song {uri[^2..]}"),
+                _ => Extended(at, uri, ms: random.Next(0, 300_000), skipped: random.Next(3) == 0 ? null : random.Next(2) == 0),
+            });
+        }
+        rows.AddRange(rows.Take(40).ToList()); // duplicates
+        rows.AddRange(rows.Where(r => r.Source == HistorySource.Extended).Take(20).Select(r => Api(r.EndedAt + random.Next(-10, 11), r.TrackUri!, r.TrackName!)).ToList());
+        var expected = Texts(HistoryMerge.Merge(Split(rows, 4)));
+        for (var round = 0; round < 6; round++)
+        {
+            var shuffled = rows.OrderBy(_ => random.Next()).ToList();
+            Assert.Equal(expected, Texts(HistoryMerge.Merge(Split(shuffled, 1 + random.Next(6)))));
+        }
+    }
+
+    private static List<IReadOnlyList<ListeningRow>> Split(List<ListeningRow> rows, int parts) =>
+        Enumerable.Range(0, parts).Select(p => (IReadOnlyList<ListeningRow>)rows.Where((_, i) => i % parts == p).ToList()).ToList();
+
+    private static List<string> Texts(MergedHistory merged) => merged.Rows.Select(r => r.Canonical()).ToList();
+}
