@@ -21,7 +21,7 @@ namespace SpotifyEtl.Functions;
 public sealed class ExtractFunction
 {
     /// <summary>Lambda stops at 15 minutes at most; the handler cannot see its deadline, so it keeps a budget below it.</summary>
-    public const string TimeBudgetVariable = "EXTRACT_TIME_BUDGET_SECONDS";
+    public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
     private static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(840);
     private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -57,9 +57,9 @@ public sealed class ExtractFunction
     {
         var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
         var budget = RunBudget.Starting(_timeProvider, Budget());
-        var bucket = Required("RAW_BUCKET");
-        var secretId = Required("SPOTIFY_SECRET_ID");
-        var sources = ExtractionSource.ParseList(Required("SPOTIFY_SOURCES"), "SPOTIFY_SOURCES");
+        var bucket = Required(StackContract.ExtractEnvironment.RawBucket);
+        var secretId = Required(StackContract.ExtractEnvironment.SecretId);
+        var sources = ExtractionSource.ParseList(Required(StackContract.ExtractEnvironment.Sources), StackContract.ExtractEnvironment.Sources);
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
         var options = ExtractorOptions.FromEnvironment(_getVariable);
 
@@ -81,7 +81,7 @@ public sealed class ExtractFunction
         }
         catch (SpotifyReauthorizationRequiredException exception)
         {
-            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_reauthorization_required", secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
             throw;
         }
 
@@ -119,7 +119,7 @@ public sealed class ExtractFunction
             writer.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
             writer.WriteStartArray("CloudWatchMetrics");
             writer.WriteStartObject();
-            writer.WriteString("Namespace", "SpotifyStack");
+            writer.WriteString("Namespace", StackContract.Metrics.Namespace);
             writer.WriteStartArray("Dimensions");
             writer.WriteStartArray();
             writer.WriteStringValue("FunctionName");
@@ -127,7 +127,7 @@ public sealed class ExtractFunction
             writer.WriteEndArray();
             writer.WriteStartArray("Metrics");
             writer.WriteStartObject();
-            writer.WriteString("Name", "ExtractionSucceeded");
+            writer.WriteString("Name", StackContract.Metrics.ExtractionSucceeded);
             writer.WriteString("Unit", "Count");
             writer.WriteEndObject();
             writer.WriteEndArray();
@@ -135,7 +135,7 @@ public sealed class ExtractFunction
             writer.WriteEndArray();
             writer.WriteEndObject();
             writer.WriteString("FunctionName", functionName);
-            writer.WriteNumber("ExtractionSucceeded", 1);
+            writer.WriteNumber(StackContract.Metrics.ExtractionSucceeded, 1);
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -8,9 +8,9 @@ namespace SpotifyEtl.Functions;
 /// </summary>
 internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormat.Parquet)
 {
-    public const string RawBucketVariable = "RAW_BUCKET";
-    public const string TransformedBucketVariable = "TRANSFORMED_BUCKET";
-    public const string TableFormatVariable = "TABLE_FORMAT";
+    public const string RawBucketVariable = StackContract.TransformEnvironment.RawBucket;
+    public const string TransformedBucketVariable = StackContract.TransformEnvironment.TransformedBucket;
+    public const string TableFormatVariable = StackContract.TransformEnvironment.TableFormat;
 
     public static TransformSettings FromEnvironment(Func<string, string?> variable)
     {
