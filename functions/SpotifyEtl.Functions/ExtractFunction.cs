@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.Runtime;
@@ -22,7 +21,6 @@ public sealed class ExtractFunction
 {
     /// <summary>Lambda stops at 15 minutes at most; the handler cannot see its deadline, so it keeps a budget below it.</summary>
     public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
-    private static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(840);
     private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private readonly Func<string, string?> _getVariable;
@@ -56,12 +54,10 @@ public sealed class ExtractFunction
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
         var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
-        var budget = RunBudget.Starting(_timeProvider, Budget());
-        var bucket = Required(StackContract.ExtractEnvironment.RawBucket);
-        var secretId = Required(StackContract.ExtractEnvironment.SecretId);
-        var sources = ExtractionSource.ParseList(Required(StackContract.ExtractEnvironment.Sources), StackContract.ExtractEnvironment.Sources);
+        var settings = ExtractSettings.FromEnvironment(_getVariable);
+        var budget = RunBudget.Starting(_timeProvider, settings.TimeBudget);
+        var (bucket, secretId, sources, options) = (settings.RawBucket, settings.SecretId, settings.Sources, settings.Extractor);
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
-        var options = ExtractorOptions.FromEnvironment(_getVariable);
 
         // Read on every invocation, straight from Secrets Manager: a refresh token rotated by the previous run is what this one gets.
         var secrets = SecretsManagerClient.FromEnvironment(_http, _getVariable, _awsCredentials(), _timeProvider);
@@ -188,16 +184,6 @@ public sealed class ExtractFunction
                 $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; set it with `pulumi config set --secret` and `pulumi up`.");
         }
     }
-
-    private TimeSpan Budget() =>
-        _getVariable(TimeBudgetVariable) is { Length: > 0 } value && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : DefaultBudget;
-
-    private string Required(string name) =>
-        _getVariable(name) is { Length: > 0 } value
-            ? value
-            : throw new SpotifyConfigurationException($"The environment variable {name} is not set; the stack sets it on the extract function.");
 
     /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
     private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current) : IRefreshTokenStore
