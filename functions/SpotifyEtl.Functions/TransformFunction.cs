@@ -54,7 +54,7 @@ public sealed class TransformFunction
     }
 
     /// <summary>Any stores: the raw bucket named <paramref name="rawBucket"/> in events, and the transformed bucket.</summary>
-    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormat.Parquet)
+    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormats.Default)
     {
         _raw = raw;
         _lake = lake;

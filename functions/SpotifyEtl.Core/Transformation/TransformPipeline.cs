@@ -8,7 +8,7 @@ namespace SpotifyEtl.Transformation;
 
 public sealed record TransformOptions
 {
-    public TableFormat Format { get; init; } = TableFormat.Parquet;
+    public TableFormat Format { get; init; } = TableFormats.Default;
 
     /// <summary>
     /// The S3 path: each run's tables are saved as one fragment under <c>staging/</c>, and a day's tables
