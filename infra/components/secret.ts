@@ -2,6 +2,7 @@
 // a Pulumi secret throughout, so it is encrypted in the state file and masked in previews.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { contract } from "../lakeContract";
 
 export interface SpotifySecretArgs {
     readonly clientId: pulumi.Input<string>;
@@ -25,12 +26,13 @@ export class SpotifySecret extends pulumi.ComponentResource {
             recoveryWindowInDays: args.recoveryWindowInDays,
         }, { parent: this, protect: args.protect === true, retainOnDelete: args.protect === true });
 
-        // Contract shape: {"client_id":"…","client_secret":"…","refresh_token":"…"}; refresh_token absent when empty.
+        // Contract shape (contract.json "secret"): {"client_id":"…","client_secret":"…","refresh_token":"…"}; refresh_token absent when empty.
+        const keys = contract.secret;
         const value = pulumi.secret(pulumi.all([args.clientId, args.clientSecret, args.refreshToken])
             .apply(([clientId, clientSecret, refreshToken]) => JSON.stringify(
                 refreshToken === ""
-                    ? { client_id: clientId, client_secret: clientSecret }
-                    : { client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken })));
+                    ? { [keys.clientId]: clientId, [keys.clientSecret]: clientSecret }
+                    : { [keys.clientId]: clientId, [keys.clientSecret]: clientSecret, [keys.refreshToken]: refreshToken })));
 
         new aws.secretsmanager.SecretVersion(`${name}-value`, {
             secretId: secret.id,
