@@ -14,7 +14,7 @@ CONFIGURATION ?= Release
 LAKE ?= .lake/demo
 NPM_STAMP := infra/node_modules/.package-lock.json
 
-.PHONY: demo test build cli restore typecheck bench readme clean
+.PHONY: demo test build cli restore typecheck bench readme contract clean
 
 demo: build
 	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake $(LAKE)
@@ -37,6 +37,10 @@ cli:
 	$(CLI_PUBLISH) -p:PublishAot=true -p:IlcInstructionSet=native -p:OptimizationPreference=Speed || { \
 	  echo "make cli: the NativeAOT build failed (it needs clang or gcc: apt-get install clang); publishing ReadyToRun instead" >&2; \
 	  rm -rf artifacts/cli; $(CLI_PUBLISH) --self-contained false -p:PublishReadyToRun=true; }
+
+# The C# constants of infra/contract.json (functions/SpotifyEtl.Core/StackContract.g.cs); run after editing it.
+contract: $(NPM_STAMP)
+	npx --prefix infra tsx infra/build/generateContract.ts
 
 restore: $(NPM_STAMP)
 	dotnet restore SpotifyStack.sln -nologo

@@ -17,7 +17,6 @@ import { permissionsBoundaryArn } from "./boundary";
 import { loadConfig } from "./config";
 import { contract } from "./lakeContract";
 import * as links from "./consoleLinks";
-import { handlers } from "./lambdaHandlers";
 import { extractStatements, transformStatements } from "./permissions";
 
 const config = loadConfig();
@@ -58,7 +57,7 @@ const code = new pulumi.asset.FileArchive(functionsPackage({
 const extract = new LambdaFunction(`${base}-extract`, {
     functionName: `${base}-extract`,
     description: "Reads the configured Spotify sources and lands every response page under raw/",
-    handler: handlers.extract,
+    handler: contract.handlers.extract,
     code,
     architecture: config.functions.architecture,
     memoryMb: config.functions.extract.memoryMb,
@@ -66,14 +65,14 @@ const extract = new LambdaFunction(`${base}-extract`, {
     retryAttempts: config.functions.extract.retryAttempts,
     logRetentionDays: config.functions.logRetentionDays,
     environment: {
-        RAW_BUCKET: storage.raw.name,
-        SPOTIFY_SECRET_ID: credentials.arn,
-        SPOTIFY_SOURCES: JSON.stringify(config.spotify.sources),
-        ...(config.spotify.market === "" ? {} : { SPOTIFY_MARKET: config.spotify.market }),
-        SPOTIFY_TOP_ITEMS_LIMIT: String(config.spotify.topItemsLimit),
-        SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS: String(config.spotify.savedTracksFullPassDays),
+        [contract.environment.extract.rawBucket]: storage.raw.name,
+        [contract.environment.extract.secretId]: credentials.arn,
+        [contract.environment.extract.sources]: JSON.stringify(config.spotify.sources),
+        ...(config.spotify.market === "" ? {} : { [contract.environment.extract.market]: config.spotify.market }),
+        [contract.environment.extract.topItemsLimit]: String(config.spotify.topItemsLimit),
+        [contract.environment.extract.savedTracksFullPassDays]: String(config.spotify.savedTracksFullPassDays),
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
-        EXTRACT_TIME_BUDGET_SECONDS: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
+        [contract.environment.extract.timeBudgetSeconds]: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
     },
     statements: extractStatements(storage.raw.arn, credentials.arn),
     permissionsBoundary,
@@ -82,7 +81,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
 const transform = new LambdaFunction(`${base}-transform`, {
     functionName: `${base}-transform`,
     description: "Turns each extraction run's raw responses into the tables under transformed/",
-    handler: handlers.transform,
+    handler: contract.handlers.transform,
     code,
     architecture: config.functions.architecture,
     memoryMb: config.functions.transform.memoryMb,

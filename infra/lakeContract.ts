@@ -1,8 +1,8 @@
 // The names the program shares with the C# functions, read from contract.json: environment variable
-// names, lake prefixes, metric and log event names, and the table schemas. The C# tests read the same
-// file (tests/SpotifyEtl.Tests/Stack/ContractTests.cs) and check the functions' constants and row
-// types against it, so changing a name on one side only fails a test. Like lambdaHandlers.ts, this
-// module is not named contract.ts: under Pulumi's ts-node, require("./contract") would find the JSON first.
+// names, lake prefixes, metric and log event names, Lambda handlers, the secret's JSON keys and the table
+// schemas. The C# constants are generated from the same file (infra/build/generateContract.ts), so neither
+// side spells a shared name by hand. This module is not named contract.ts: under Pulumi's ts-node,
+// require("./contract") would find the JSON first.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -36,6 +36,10 @@ export interface Contract {
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "transformed" | "quarantined" | "unreadableItems", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
+    /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */
+    readonly handlers: Readonly<Record<"assembly" | "extract" | "transform", string>>;
+    /** The keys of the Spotify secret's JSON value: {client_id, client_secret, refresh_token}. */
+    readonly secret: Readonly<Record<"clientId" | "clientSecret" | "refreshToken", string>>;
     readonly partitionColumn: PartitionDefinition;
     readonly tables: readonly TableDefinition[];
 }
@@ -51,11 +55,17 @@ function checkColumn(column: ColumnDefinition, where: string): void {
 function readContract(): Contract {
     const file = path.join(__dirname, "contract.json");
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Contract;
-    for (const [group, names] of Object.entries({ lake: parsed.lake, metrics: parsed.metrics, logEvents: parsed.logEvents, ...parsed.environment })) {
+    for (const [group, names] of Object.entries({ lake: parsed.lake, metrics: parsed.metrics, logEvents: parsed.logEvents, handlers: parsed.handlers, secret: parsed.secret, ...parsed.environment })) {
         for (const [key, value] of Object.entries(names ?? {})) {
             if (typeof value !== "string" || value === "") {
                 throw new Error(`${file}: ${group}.${key} must be a non-empty string`);
             }
+        }
+    }
+    const assembly = parsed.handlers.assembly.replace(/\./g, "\\.");
+    for (const key of ["extract", "transform"] as const) {
+        if (!new RegExp(`^${assembly}::[\\w.]+::\\w+$`).test(parsed.handlers[key])) {
+            throw new Error(`${file}: handlers.${key} must be ${parsed.handlers.assembly}::<Namespace.Class>::<Method> (got ${parsed.handlers[key]})`);
         }
     }
     checkColumn(parsed.partitionColumn, `${file}: partitionColumn`);

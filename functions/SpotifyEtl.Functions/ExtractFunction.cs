@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.Runtime;
@@ -21,8 +20,7 @@ namespace SpotifyEtl.Functions;
 public sealed class ExtractFunction
 {
     /// <summary>Lambda stops at 15 minutes at most; the handler cannot see its deadline, so it keeps a budget below it.</summary>
-    public const string TimeBudgetVariable = "EXTRACT_TIME_BUDGET_SECONDS";
-    private static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(840);
+    public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
     private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private readonly Func<string, string?> _getVariable;
@@ -56,12 +54,10 @@ public sealed class ExtractFunction
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
         var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
-        var budget = RunBudget.Starting(_timeProvider, Budget());
-        var bucket = Required("RAW_BUCKET");
-        var secretId = Required("SPOTIFY_SECRET_ID");
-        var sources = ExtractionSource.ParseList(Required("SPOTIFY_SOURCES"), "SPOTIFY_SOURCES");
+        var settings = ExtractSettings.FromEnvironment(_getVariable);
+        var budget = RunBudget.Starting(_timeProvider, settings.TimeBudget);
+        var (bucket, secretId, sources, options) = (settings.RawBucket, settings.SecretId, settings.Sources, settings.Extractor);
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
-        var options = ExtractorOptions.FromEnvironment(_getVariable);
 
         // Read on every invocation, straight from Secrets Manager: a refresh token rotated by the previous run is what this one gets.
         var secrets = SecretsManagerClient.FromEnvironment(_http, _getVariable, _awsCredentials(), _timeProvider);
@@ -81,7 +77,7 @@ public sealed class ExtractFunction
         }
         catch (SpotifyReauthorizationRequiredException exception)
         {
-            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_reauthorization_required", secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
             throw;
         }
 
@@ -119,7 +115,7 @@ public sealed class ExtractFunction
             writer.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
             writer.WriteStartArray("CloudWatchMetrics");
             writer.WriteStartObject();
-            writer.WriteString("Namespace", "SpotifyStack");
+            writer.WriteString("Namespace", StackContract.Metrics.Namespace);
             writer.WriteStartArray("Dimensions");
             writer.WriteStartArray();
             writer.WriteStringValue("FunctionName");
@@ -127,7 +123,7 @@ public sealed class ExtractFunction
             writer.WriteEndArray();
             writer.WriteStartArray("Metrics");
             writer.WriteStartObject();
-            writer.WriteString("Name", "ExtractionSucceeded");
+            writer.WriteString("Name", StackContract.Metrics.ExtractionSucceeded);
             writer.WriteString("Unit", "Count");
             writer.WriteEndObject();
             writer.WriteEndArray();
@@ -135,7 +131,7 @@ public sealed class ExtractFunction
             writer.WriteEndArray();
             writer.WriteEndObject();
             writer.WriteString("FunctionName", functionName);
-            writer.WriteNumber("ExtractionSucceeded", 1);
+            writer.WriteNumber(StackContract.Metrics.ExtractionSucceeded, 1);
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -188,16 +184,6 @@ public sealed class ExtractFunction
                 $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: aws secretsmanager put-secret-value --secret-id <stack output spotifySecretArn> --secret-string file://<credentials file>.");
         }
     }
-
-    private TimeSpan Budget() =>
-        _getVariable(TimeBudgetVariable) is { Length: > 0 } value && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : DefaultBudget;
-
-    private string Required(string name) =>
-        _getVariable(name) is { Length: > 0 } value
-            ? value
-            : throw new SpotifyConfigurationException($"The environment variable {name} is not set; the stack sets it on the extract function.");
 
     /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
     private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current) : IRefreshTokenStore

@@ -30,10 +30,8 @@ public sealed class TransformFunction
     private static readonly Lazy<AmazonS3Client> SharedClient = new(CreateClient);
 
     /// <summary>
-    /// Raw objects read and parsed at once. A GET from S3 takes tens of milliseconds and the function has
-    /// one or two vCPUs: with only as many in flight as cores, it mostly waits on the network. A 200-page
-    /// run with each request held 20 ms took 3.8 s with two in flight and 1.8 s with sixteen
-    /// (docs/benchmarks.md, the Lambda path).
+    /// Raw objects read and parsed at once. A GET from S3 waits on the network far longer than the
+    /// function's one or two vCPUs take to parse it, so many in flight keep the cores busy (docs/benchmarks.md).
     /// </summary>
     internal const int ObjectsInFlight = 16;
 
@@ -57,7 +55,7 @@ public sealed class TransformFunction
     }
 
     /// <summary>Any stores: the raw bucket named <paramref name="rawBucket"/> in events, and the transformed bucket.</summary>
-    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormat.Parquet)
+    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormats.Default)
     {
         _raw = raw;
         _lake = lake;

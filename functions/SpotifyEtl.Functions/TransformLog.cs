@@ -53,18 +53,18 @@ internal sealed record EmfMetric([property: JsonPropertyName("Name")] string Nam
 /// <summary>The <c>event</c> of each log line the transform writes (infra/contract.json, "logEvents").</summary>
 internal static class TransformEvents
 {
-    public const string Completed = "transform_completed";
-    public const string Failed = "transform_failed";
-    public const string Object = "transform_object";
+    public const string Completed = StackContract.LogEvents.TransformCompleted;
+    public const string Failed = StackContract.LogEvents.TransformFailed;
+    public const string Object = StackContract.LogEvents.TransformObject;
     public const string RecordIgnored = "transform_record_ignored";
 }
 
 internal static class TransformMetrics
 {
-    public const string Namespace = "SpotifyStack";
-    public const string Transformed = "transformed";
-    public const string Quarantined = "quarantined";
-    public const string UnreadableItems = "unreadable_items";
+    public const string Namespace = StackContract.Metrics.Namespace;
+    public const string Transformed = StackContract.Metrics.Transformed;
+    public const string Quarantined = StackContract.Metrics.Quarantined;
+    public const string UnreadableItems = StackContract.Metrics.UnreadableItems;
 
     /// <summary>The metric names are the summary's own snake_case members, which EMF reads from the same line.</summary>
     public static EmfMetadata Emf(Transformation.TransformBatchReport batch) => new(

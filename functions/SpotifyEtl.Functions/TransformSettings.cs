@@ -6,11 +6,11 @@ namespace SpotifyEtl.Functions;
 /// The transform function's configuration: bucket names from its Lambda environment (set by the
 /// stack), never secrets.
 /// </summary>
-internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormat.Parquet)
+internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormats.Default)
 {
-    public const string RawBucketVariable = "RAW_BUCKET";
-    public const string TransformedBucketVariable = "TRANSFORMED_BUCKET";
-    public const string TableFormatVariable = "TABLE_FORMAT";
+    public const string RawBucketVariable = StackContract.TransformEnvironment.RawBucket;
+    public const string TransformedBucketVariable = StackContract.TransformEnvironment.TransformedBucket;
+    public const string TableFormatVariable = StackContract.TransformEnvironment.TableFormat;
 
     public static TransformSettings FromEnvironment(Func<string, string?> variable)
     {
@@ -18,7 +18,7 @@ internal sealed record TransformSettings(string RawBucket, string TransformedBuc
         var transformed = Required(variable, TransformedBucketVariable);
         var formatText = variable(TableFormatVariable);
         var format = string.IsNullOrWhiteSpace(formatText)
-            ? TableFormat.Parquet
+            ? TableFormats.Default
             : TableFormats.Parse(formatText)
               ?? throw new InvalidOperationException($"The environment variable {TableFormatVariable} is '{formatText}': it must be parquet or csv (the stack's tableFormat).");
         return new(raw, transformed, format);

@@ -18,11 +18,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Architecture } from "../config";
+import { contract } from "../lakeContract";
 
 /** The repository root, relative to infra/ (the program's working directory under `pulumi`: Pulumi.yaml `main: infra/`). */
 export const defaultRepositoryRoot = "..";
 /** The project, relative to the repository root. */
-export const functionsProject = path.join("functions", "SpotifyEtl.Functions", "SpotifyEtl.Functions.csproj");
+export const functionsProject = path.join("functions", contract.handlers.assembly, `${contract.handlers.assembly}.csproj`);
 /** Where the program publishes, relative to infra/: one folder per architecture, e.g. `.build/functions/arm64`. */
 export const defaultOutputRoot = path.join(".build", "functions");
 

@@ -19,7 +19,7 @@ export interface LambdaFunctionArgs {
     /** Physical function name; the log group is `/aws/lambda/<functionName>`. */
     readonly functionName: string;
     readonly description: string;
-    /** `Assembly::Namespace.Class::Method` (infra/handlers.json). */
+    /** `Assembly::Namespace.Class::Method` (infra/contract.json, "handlers"). */
     readonly handler: string;
     readonly code: pulumi.asset.Archive;
     readonly architecture: Architecture;

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config";
+import { contract } from "../lakeContract";
 
 export interface StorageArgs {
     readonly config: StorageConfig;
@@ -106,7 +107,7 @@ export class Storage extends pulumi.ComponentResource {
         const rawObjectRule: aws.types.input.s3.BucketLifecycleConfigurationRule = {
             id: "raw-responses-age-out",
             status: "Enabled",
-            filter: { prefix: "raw/" },
+            filter: { prefix: contract.lake.raw },
             transitions: c.rawTransitionDays > 0
                 ? [{ days: c.rawTransitionDays, storageClass: c.rawTransitionStorageClass }]
                 : undefined,

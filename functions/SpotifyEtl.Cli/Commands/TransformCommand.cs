@@ -53,14 +53,14 @@ internal static class TransformCommand
     public static Option<TableFormat> Format() => new("--format")
     {
         Description = "File format of the tables: parquet (the default, as on AWS) or csv. Use the same format for the whole lake.",
-        DefaultValueFactory = _ => TableFormat.Parquet,
+        DefaultValueFactory = _ => TableFormats.Default,
         CustomParser = result => TableFormats.Parse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value) ?? Invalid(result),
     };
 
     private static TableFormat Invalid(System.CommandLine.Parsing.ArgumentResult result)
     {
         result.AddError($"--format must be parquet or csv, not '{(result.Tokens.Count == 0 ? "" : result.Tokens[0].Value)}'.");
-        return TableFormat.Parquet;
+        return TableFormats.Default;
     }
 
     /// <summary>

@@ -6,12 +6,11 @@ namespace SpotifyEtl.Cli.Shell;
 /// Holds garbage collection off while the tool transforms a batch, up to a budget of allocations.
 /// <para>
 /// A transformation keeps every row of a day alive until the day's tables are written, so a
-/// collection during it mostly copies rows that survive anyway: in a 20,000-item run, eleven
-/// collections paused both cores for about 0.18 s of 0.85 s (docs/benchmarks.md). With no collection
-/// the memory a run touches grows by the garbage it leaves, about half of what it allocates.
+/// collection during it mostly copies rows that survive anyway and pauses every core (docs/benchmarks.md).
+/// With no collection the memory a run touches grows by the garbage it leaves.
 /// </para>
 /// <para>
-/// The budget is twice the input's size (a run allocates about 1.6 bytes per byte of JSON; for a run of
+/// The budget is twice the input's size (a little more than a run allocates per byte of JSON; for a run of
 /// many days, twice its two largest days: see <see cref="TwoLargestDays"/>) and at
 /// most an eighth of the memory the process may use: a batch larger than that spends its budget, the
 /// runtime collects once and goes on as usual. Nothing here changes what the run produces.

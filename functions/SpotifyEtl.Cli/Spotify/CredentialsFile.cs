@@ -85,9 +85,9 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
 }
 
 internal sealed record CredentialsFileContent(
-    [property: JsonPropertyName("client_id")] string? ClientId,
-    [property: JsonPropertyName("client_secret")] string? ClientSecret,
-    [property: JsonPropertyName("refresh_token")] string? RefreshToken);
+    [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
+    [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
+    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken);
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CredentialsFileContent))]

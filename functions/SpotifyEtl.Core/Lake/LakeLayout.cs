@@ -7,21 +7,24 @@ namespace SpotifyEtl.Lake;
 /// </summary>
 public static class LakeLayout
 {
-    public const string Raw = "raw/";
+    public const string Raw = StackContract.Lake.Raw;
     /// <summary>Raw objects the transformation could not read, each with a <c>.reason.txt</c> beside it.</summary>
-    public const string Quarantine = "quarantine/";
+    public const string Quarantine = StackContract.Lake.Quarantine;
     /// <summary>Extraction state between runs: cursors, snapshot ids, a rotated refresh token never.</summary>
-    public const string State = "state/";
+    public const string State = StackContract.Lake.State;
     /// <summary>Extraction manifests, one per run.</summary>
-    public const string Manifests = "manifests/";
+    public const string Manifests = StackContract.Lake.Manifests;
     /// <summary>Rows derived from one raw object each, merged into <see cref="Transformed"/>.</summary>
-    public const string Staging = "staging/";
+    public const string Staging = StackContract.Lake.Staging;
     /// <summary>The tables Athena and DuckDB read: <c>transformed/{table}/snapshot_date=.../{table}.csv</c>.</summary>
-    public const string Transformed = "transformed/";
+    public const string Transformed = StackContract.Lake.Transformed;
     /// <summary>One JSON run report per raw object transformed.</summary>
-    public const string Reports = "reports/";
+    public const string Reports = StackContract.Lake.Reports;
     /// <summary>Where a user drops the Spotify data export (its zip or its files) in the raw bucket: the transform function imports it.</summary>
-    public const string Import = "import/";
+    public const string Import = StackContract.Lake.Import;
 
-    public static string Partition(string table, DateOnly snapshotDate) => $"{table}/snapshot_date={snapshotDate:yyyy-MM-dd}/";
+    /// <summary>The key segment of one day's partition, <c>snapshot_date=yyyy-MM-dd</c>, in every raw, staging, table and report key.</summary>
+    public static string SnapshotSegment(DateOnly snapshotDate) => $"{StackContract.PartitionColumn}={snapshotDate:yyyy-MM-dd}";
+
+    public static string Partition(string table, DateOnly snapshotDate) => $"{table}/{SnapshotSegment(snapshotDate)}/";
 }

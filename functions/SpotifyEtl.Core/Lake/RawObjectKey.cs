@@ -13,14 +13,14 @@ namespace SpotifyEtl.Lake;
 /// <param name="RunId">The extraction run's start, UTC, as <c>yyyyMMddTHHmmssZ</c>.</param>
 public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDate, string Subject, string RunId, int Page)
 {
-    public const string Prefix = "raw/";
+    public const string Prefix = LakeLayout.Raw;
     public const string Extension = ".json";
 
     public static string FormatRunId(DateTimeOffset startedAt) =>
         startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     public override string ToString() =>
-        $"{Prefix}{Source.ToKeySegment()}/snapshot_date={SnapshotDate:yyyy-MM-dd}/{Subject}/{RunId}-p{Page:0000}{Extension}";
+        $"{Prefix}{Source.ToKeySegment()}/{LakeLayout.SnapshotSegment(SnapshotDate)}/{Subject}/{RunId}-p{Page:0000}{Extension}";
 
     /// <summary>A name unique to this raw object, used for every file derived from it.</summary>
     public string DerivedName => $"{Source.ToKeySegment()}.{Subject}.{RunId}.p{Page:0000}";

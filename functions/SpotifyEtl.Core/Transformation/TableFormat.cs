@@ -13,6 +13,9 @@ public enum TableFormat
 
 public static class TableFormats
 {
+    /// <summary>The format wherever none is chosen: the CLI, the transform function and the pipeline.</summary>
+    public const TableFormat Default = TableFormat.Parquet;
+
     public static string Extension(this TableFormat format) => format == TableFormat.Csv ? ".csv" : ".parquet";
 
     public static string ContentType(this TableFormat format) =>

@@ -8,7 +8,7 @@ namespace SpotifyEtl.Transformation;
 
 public sealed record TransformOptions
 {
-    public TableFormat Format { get; init; } = TableFormat.Parquet;
+    public TableFormat Format { get; init; } = TableFormats.Default;
 
     /// <summary>
     /// The S3 path: each run's tables are saved as one fragment under <c>staging/</c>, and a day's tables
@@ -113,7 +113,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         var day = new List<ObjectVersion>();
         foreach (var source in Enum.GetValues<RawSource>())
         {
-            var prefix = $"{LakeLayout.Raw}{source.ToKeySegment()}/snapshot_date={date:yyyy-MM-dd}/";
+            var prefix = $"{LakeLayout.Raw}{source.ToKeySegment()}/{LakeLayout.SnapshotSegment(date)}/";
             await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
                 if (version.Key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
@@ -290,7 +290,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            Partitions[$"{T.Table}/snapshot_date={date:yyyy-MM-dd}"] = rows.Count;
+            Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
             using var buffer = new MemoryStream();
             format.Write(buffer, rows);
             buffer.Position = 0;
@@ -418,12 +418,12 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         LakeLayout.Quarantine + (rawKey.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) ? rawKey[LakeLayout.Raw.Length..] : rawKey);
 
     /// <summary><c>staging/snapshot_date={date}/</c>: the run fragments of one day (S3 only).</summary>
-    public static string FragmentPrefix(DateOnly date) => $"{LakeLayout.Staging}snapshot_date={date:yyyy-MM-dd}/";
+    public static string FragmentPrefix(DateOnly date) => $"{LakeLayout.Staging}{LakeLayout.SnapshotSegment(date)}/";
 
     public static string FragmentKey(DateOnly date, string runId) => $"{FragmentPrefix(date)}{runId}.json.gz";
 
     /// <summary><c>reports/snapshot_date={date}/{run}.json</c>: what happened to each raw object of a run.</summary>
-    public static string ReportKey(DateOnly date, string runId) => $"{LakeLayout.Reports}snapshot_date={date:yyyy-MM-dd}/{runId}.json";
+    public static string ReportKey(DateOnly date, string runId) => $"{LakeLayout.Reports}{LakeLayout.SnapshotSegment(date)}/{runId}.json";
 
     private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions);
 }

@@ -22,9 +22,9 @@ internal sealed record AwsErrorResponse(
 
 /// <summary>The secret's JSON value: <c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>.</summary>
 internal sealed record SpotifySecretValue(
-    [property: JsonPropertyName("client_id")] string? ClientId,
-    [property: JsonPropertyName("client_secret")] string? ClientSecret,
-    [property: JsonPropertyName("refresh_token")] string? RefreshToken);
+    [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
+    [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
+    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GetSecretValueRequest))]

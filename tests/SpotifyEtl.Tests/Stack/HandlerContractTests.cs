@@ -5,7 +5,7 @@ using Xunit;
 namespace SpotifyEtl.Tests.Stack;
 
 /// <summary>
-/// The Pulumi program reads its Lambda handler strings from infra/handlers.json. These tests check, across the
+/// The Pulumi program reads its Lambda handler strings from infra/contract.json ("handlers"). These tests check, across the
 /// two languages, that each string names a public <c>Stream Handler(Stream)</c> the managed dotnet10 runtime
 /// can call in the assembly the program publishes.
 /// </summary>
@@ -64,9 +64,10 @@ public sealed class HandlerContractTests
 
     private static Dictionary<string, string> HandlersJson()
     {
-        var path = Path.Combine(RepositoryRoot(), "infra", "handlers.json");
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))
-            ?? throw new InvalidOperationException($"{path} is empty");
+        var path = Path.Combine(RepositoryRoot(), "infra", "contract.json");
+        using var contract = JsonDocument.Parse(File.ReadAllText(path));
+        return contract.RootElement.GetProperty("handlers").Deserialize<Dictionary<string, string>>()
+            ?? throw new InvalidOperationException($"{path} has no handlers");
     }
 
     private static string RepositoryRoot()

@@ -27,7 +27,7 @@ function publishedMetrics(stack: Stack): Set<string> {
     return names;
 }
 
-const handlers = JSON.parse(fs.readFileSync(path.join(infraDir, "handlers.json"), "utf8")) as Record<string, string>;
+const handlers = contract.handlers;
 
 /** Paths of every input wrapped as a Pulumi secret: what a preview of the stack would have to decrypt. */
 function secretInputPaths(value: unknown, at: string, found: string[] = []): string[] {
@@ -195,7 +195,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("every function runs dotnet10 with a handler named in infra/handlers.json", () => {
+            test("every function runs dotnet10 with a handler named in infra/contract.json", () => {
                 for (const fn of stack.all(types.function)) {
                     assert.equal(fn.inputs["runtime"], "dotnet10");
                     assert.ok(Object.values(handlers).includes(String(fn.inputs["handler"])), `${fn.name}: ${String(fn.inputs["handler"])}`);

@@ -5,13 +5,13 @@ namespace SpotifyEtl.Spotify.Extraction;
 public sealed record ExtractorOptions
 {
     /// <summary>Environment variable (and config key <c>topItemsLimit</c>) for <see cref="TopItemsLimit"/>.</summary>
-    public const string TopItemsLimitVariable = "SPOTIFY_TOP_ITEMS_LIMIT";
+    public const string TopItemsLimitVariable = StackContract.ExtractEnvironment.TopItemsLimit;
 
     /// <summary>Environment variable (and config key <c>savedTracksFullPassDays</c>) for <see cref="SavedTracksFullPassDays"/>.</summary>
-    public const string SavedTracksFullPassDaysVariable = "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS";
+    public const string SavedTracksFullPassDaysVariable = StackContract.ExtractEnvironment.SavedTracksFullPassDays;
 
     /// <summary>Environment variable for <see cref="Market"/>.</summary>
-    public const string MarketVariable = "SPOTIFY_MARKET";
+    public const string MarketVariable = StackContract.ExtractEnvironment.Market;
 
     public const int DefaultTopItemsLimit = 50;
     public const int MaxTopItemsLimit = 1000;
