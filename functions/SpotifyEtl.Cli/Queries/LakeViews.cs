@@ -21,7 +21,7 @@ internal static partial class LakeViews
 
     /// <summary>The column a table is partitioned by, and the folder names that hold its partitions.</summary>
     private static (string Column, Regex Folder) PartitionOf(string table) =>
-        table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : ("snapshot_date", DayFolder());
+        table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
 
     /// <summary>The table's files, <c>transformed/&lt;table&gt;/&lt;partition&gt;=&lt;value&gt;/*.parquet|*.csv</c>, sorted.</summary>
     public static List<string> TableFiles(string lake, string table)

@@ -24,7 +24,7 @@ internal static class QualityPanel
             return html.ToString();
         }
         var columns = result.Columns.ToList();
-        var (date, table, rows, keys) = (columns.IndexOf("snapshot_date"), columns.IndexOf("table_name"), columns.IndexOf("row_count"), columns.IndexOf("distinct_keys"));
+        var (date, table, rows, keys) = (columns.IndexOf(StackContract.PartitionColumn), columns.IndexOf("table_name"), columns.IndexOf("row_count"), columns.IndexOf("distinct_keys"));
         html.Append("<div class=\"table-wrap\"><table id=\"quality-tables\"><caption>Rows per table, summed over its snapshot dates</caption><thead><tr>")
             .Append("<th scope=\"col\">table</th><th scope=\"col\">snapshot dates</th><th scope=\"col\">rows</th><th scope=\"col\">duplicate rows</th><th scope=\"col\">latest date</th></tr></thead><tbody>");
         foreach (var group in result.Rows.GroupBy(r => r[table] ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -9,6 +9,8 @@ namespace SpotifyEtl.Cli.Report;
 internal static class ReportSections
 {
     private const string Listening = "Listening";
+    private const string History = "Lifetime history";
+    private const string NoHistory = "No listening history yet: import your Spotify data export (spotify-etl import).";
     private const string Playlists = "Playlists";
     private const string Library = "Library and rankings";
     public const string Quality = "Data quality";
@@ -36,6 +38,18 @@ internal static class ReportSections
             "Share of plays per week followed by the next play within half the song's length (an estimate: Spotify's recently played list does not say what was skipped).",
             "skip_rate", r => Charts.Line(r, "week_start", "skip_percent", Week, "Skipped plays", "%"),
             "Not enough plays yet: a week needs two plays in a row."),
+        new("history-hours-per-month", History, "Hours per month, since the account began",
+            "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC).",
+            "history_hours_per_month", r => Charts.Columns(r, "month", "hours", "Month (UTC)", "Listening", "hours"), NoHistory),
+        new("history-top-artists", History, "Top artists per year, since the account began",
+            "The most played artists of the history's latest year (every year in the table): streams of at least 30 s.",
+            "history_top_artists_per_year", r => LatestYear(r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"), NoHistory),
+        new("history-podcasts-audiobooks", History, "Podcasts and audiobooks",
+            "Hours of podcast episodes and audiobook chapters per year.",
+            "history_podcast_audiobook_time", EmptyHint: NoHistory),
+        new("history-skips", History, "When I skip",
+            "Skip rate by weekday and hour of the day (UTC): a stream marked skipped, or ended with the forward or back button.",
+            "history_skip_rate_by_hour", EmptyHint: NoHistory),
         new("playlist-top-songs", Playlists, "Top songs on each playlist now",
             "Each playlist's current version, by position.",
             "playlist_top_songs"),
@@ -59,9 +73,10 @@ internal static class ReportSections
             "data_quality"),
     ];
 
-    private static string? LatestYear(QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description)
+    private static string? LatestYear(QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,
+        string yearColumn = "play_year")
     {
-        var yearIndex = result.Columns.ToList().IndexOf("play_year");
+        var yearIndex = result.Columns.ToList().IndexOf(yearColumn);
         var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
         var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
         return rows.Count == 0 ? null : Charts.Ranking(rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");

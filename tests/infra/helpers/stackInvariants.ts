@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { fakeAccountId, infraDir, isSecretValue, repoRoot, type StackRun } from "./stackHarness";
+import { fakeAccountId, isSecretValue, repoRoot, type StackRun } from "./stackHarness";
 import { permissionsBoundaryName } from "../../../infra/boundary";
 import { contract } from "../../../infra/lakeContract";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
