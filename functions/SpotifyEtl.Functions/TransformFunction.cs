@@ -155,8 +155,8 @@ public sealed class TransformFunction
         }
         catch (JsonException exception)
         {
-            var quarantine = TransformPipeline.QuarantineKey(key);
-            await _raw.PutTextAsync(quarantine + TransformPipeline.ReasonSuffix,
+            var quarantine = LakeLayout.QuarantineKey(key);
+            await _raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix,
                 $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.\n",
                 "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
             await _raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);

@@ -46,7 +46,7 @@ internal static class TransformedTables
     {
         var folder = Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'));
         return Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(Transformation.TransformPipeline.ReasonSuffix, StringComparison.Ordinal))
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal))
             : 0;
     }
 }

@@ -41,9 +41,9 @@ internal static class LocalLake
         {
             return;
         }
-        foreach (var reason in Directory.EnumerateFiles(quarantine, "*" + TransformPipeline.ReasonSuffix, SearchOption.AllDirectories))
+        foreach (var reason in Directory.EnumerateFiles(quarantine, "*" + LakeLayout.ReasonSuffix, SearchOption.AllDirectories))
         {
-            if (!File.Exists(reason[..^TransformPipeline.ReasonSuffix.Length]))
+            if (!File.Exists(reason[..^LakeLayout.ReasonSuffix.Length]))
             {
                 File.Delete(reason);
             }

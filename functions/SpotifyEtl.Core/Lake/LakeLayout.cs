@@ -16,7 +16,7 @@ public static class LakeLayout
     public const string Manifests = StackContract.Lake.Manifests;
     /// <summary>Rows derived from one raw object each, merged into <see cref="Transformed"/>.</summary>
     public const string Staging = StackContract.Lake.Staging;
-    /// <summary>The tables Athena and DuckDB read: <c>transformed/{table}/snapshot_date=.../{table}.csv</c>.</summary>
+    /// <summary>The tables Athena and DuckDB read: <c>transformed/{table}/snapshot_date=.../{table}.parquet</c> (or <c>.csv</c>).</summary>
     public const string Transformed = StackContract.Lake.Transformed;
     /// <summary>One JSON run report per raw object transformed.</summary>
     public const string Reports = StackContract.Lake.Reports;
@@ -27,4 +27,19 @@ public static class LakeLayout
     public static string SnapshotSegment(DateOnly snapshotDate) => $"{StackContract.PartitionColumn}={snapshotDate:yyyy-MM-dd}";
 
     public static string Partition(string table, DateOnly snapshotDate) => $"{table}/{SnapshotSegment(snapshotDate)}/";
+
+    /// <summary>Beside each quarantined copy: <c>{copy}.reason.txt</c>, what was wrong with it.</summary>
+    public const string ReasonSuffix = ".reason.txt";
+
+    /// <summary><c>quarantine/{key without raw/}</c>: where a raw object the transformation cannot read is copied.</summary>
+    public static string QuarantineKey(string rawKey) =>
+        Quarantine + (rawKey.StartsWith(Raw, StringComparison.Ordinal) ? rawKey[Raw.Length..] : rawKey);
+
+    /// <summary><c>staging/snapshot_date={date}/</c>: the run fragments of one day (S3 only).</summary>
+    public static string FragmentPrefix(DateOnly date) => $"{Staging}{SnapshotSegment(date)}/";
+
+    public static string FragmentKey(DateOnly date, string runId) => $"{FragmentPrefix(date)}{runId}.json.gz";
+
+    /// <summary><c>reports/snapshot_date={date}/{run}.json</c>: what happened to each raw object of a run.</summary>
+    public static string ReportKey(DateOnly date, string runId) => $"{Reports}{SnapshotSegment(date)}/{runId}.json";
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Transformation;
@@ -263,52 +262,3 @@ public sealed class SnapshotTables
         return tables;
     }
 }
-
-/// <summary>Receives each table of a day in turn (a generic callback over the row types).</summary>
-public interface ITableVisitor
-{
-    Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>;
-}
-
-/// <summary>Where a row came from, for "the later run wins": the run, then the raw key.</summary>
-internal readonly record struct FoldOrder(string Run, string Key) : IComparable<FoldOrder>
-{
-    public int CompareTo(FoldOrder other)
-    {
-        var byRun = string.CompareOrdinal(Run, other.Run);
-        return byRun != 0 ? byRun : string.CompareOrdinal(Key, other.Key);
-    }
-}
-
-internal sealed record Versioned<TRow>(FoldOrder Order, TRow Row);
-
-internal sealed class RunList<TRow>(string run)
-{
-    public string Run { get; } = run;
-    public List<TRow> Rows { get; } = [];
-    public HashSet<TRow> Seen { get; } = [];
-}
-
-internal sealed record RunVersion(string Run, PlaylistRow Row);
-
-internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistEntryRow> Rows);
-
-internal sealed record TopRun(string ItemType, string TimeRange, string Run, List<TopItemRow> Rows);
-
-/// <summary>One run's tables of one day, as the S3 path stores them under <c>staging/</c>.</summary>
-internal sealed record SnapshotFragment(
-    DateOnly SnapshotDate,
-    List<Versioned<SongRow>> Songs,
-    List<Versioned<AlbumRow>> Albums,
-    List<Versioned<ArtistRow>> Artists,
-    List<Versioned<SongArtistRow[]>> SongArtists,
-    List<RunVersion> Versions,
-    List<PlaylistRun> Entries,
-    List<PlayRow> Plays,
-    List<SavedTrackRow> SavedTracks,
-    List<TopRun> Top);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SnapshotFragment))]
-internal sealed partial class SnapshotFragmentContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ namespace SpotifyEtl.Transformation;
 
 // The tables of the lake, one record per row. Each row type lists its columns explicitly, with the
 // type each has in Parquet and in the Glue catalog: the names, order and types are a contract with
-// the catalog and the named queries (infra/catalog/tables.ts), and a test compares the two.
+// the catalog and the named queries, declared in infra/contract.json, and a test compares the two.
 
 /// <summary>A row of a lake table: the table's name and its typed columns.</summary>
 public interface ITableRow<TSelf> where TSelf : ITableRow<TSelf>
@@ -204,17 +204,17 @@ public sealed record TopItemRow(string ItemType, string TimeRange, int Rank, str
 
 public static class TableNames
 {
-    public const string Songs = "songs";
-    public const string Albums = "albums";
-    public const string Artists = "artists";
-    public const string SongArtists = "song_artists";
-    public const string PlaylistEntries = "playlist_entries";
-    public const string Plays = "plays";
-    public const string Playlists = "playlists";
-    public const string SavedTracks = "saved_tracks";
-    public const string TopItems = "top_items";
+    public const string Songs = StackContract.Tables.Songs;
+    public const string Albums = StackContract.Tables.Albums;
+    public const string Artists = StackContract.Tables.Artists;
+    public const string SongArtists = StackContract.Tables.SongArtists;
+    public const string PlaylistEntries = StackContract.Tables.PlaylistEntries;
+    public const string Plays = StackContract.Tables.Plays;
+    public const string Playlists = StackContract.Tables.Playlists;
+    public const string SavedTracks = StackContract.Tables.SavedTracks;
+    public const string TopItems = StackContract.Tables.TopItems;
     /// <summary>The lifetime listening history, built by the import of the user's data export (partitioned by month).</summary>
-    public const string ListeningHistory = "listening_history";
+    public const string ListeningHistory = StackContract.Tables.ListeningHistory;
 
     /// <summary>The tables analysts query, in the order reports list them.</summary>
     public static readonly IReadOnlyList<string> Published =

@@ -1,31 +1,8 @@
-using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation;
-
-public sealed record TransformOptions
-{
-    public TableFormat Format { get; init; } = TableFormats.Default;
-
-    /// <summary>
-    /// The S3 path: each run's tables are saved as one fragment under <c>staging/</c>, and a day's tables
-    /// are published from every fragment of the day, so a run reads only its own raw objects. Off (the
-    /// local lake), a day's tables are rebuilt from all of its raw objects and nothing is staged.
-    /// </summary>
-    public bool StageRuns { get; init; }
-
-    /// <summary>Raw objects read and parsed at once.</summary>
-    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
-
-    /// <summary>Told after each raw object is parsed.</summary>
-    public IProgress<TransformProgress>? Progress { get; init; }
-}
-
-/// <summary>How far a transformation is: raw objects parsed of those it has to read.</summary>
-public readonly record struct TransformProgress(int Done, int Total, long Bytes);
 
 /// <summary>
 /// Transforms raw objects into the lake's tables, one snapshot date at a time. Raw objects are parsed
@@ -48,6 +25,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     private const int MaxRounds = 20;
 
     private readonly TransformOptions _options = options ?? new TransformOptions();
+    private readonly RawQuarantine _quarantine = new(raw);
 
     public TableFormat Format => _options.Format;
 
@@ -102,7 +80,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
         {
-            reports.Add(await SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
+            reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
         return new TransformBatchReport(reports, partitions);
     }
@@ -156,17 +134,17 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         {
             var keys = day.Where(v => RunOf(v.Key) == run).Select(v => v.Key).ToList();
             var (tables, reports) = await FoldAsync(date, keys, cancellationToken).ConfigureAwait(false);
-            await lake.PutBytesAsync(FragmentKey(date, run), Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
+            await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
             await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
             objects.AddRange(reports);
         }
 
-        var prefix = FragmentPrefix(date);
+        var prefix = LakeLayout.FragmentPrefix(date);
         var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
             var tables = new SnapshotTables(date);
-            foreach (var fragment in await ReadFragmentsAsync(fragments, cancellationToken).ConfigureAwait(false))
+            foreach (var fragment in await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false))
             {
                 tables.Absorb(fragment);
             }
@@ -239,7 +217,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
             // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
-            return await SetAsideAsync(rawKey, $"its key does not follow the raw layout ({problem})", cancellationToken).ConfigureAwait(false);
+            return await _quarantine.SetAsideAsync(rawKey, $"its key does not follow the raw layout ({problem})", cancellationToken).ConfigureAwait(false);
         }
         InvalidRawObjectException invalid;
         PooledBytes pooled;
@@ -265,90 +243,21 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 invalid = exception;
             }
         }
-        return await QuarantineAsync(rawKey, invalid, cancellationToken).ConfigureAwait(false);
+        return await _quarantine.QuarantineAsync(rawKey, invalid, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes each table of the day as one file; a table with no rows that day has no file.</summary>
     private async Task<Dictionary<string, int>> PublishAsync(SnapshotTables tables, CancellationToken cancellationToken)
     {
-        var publisher = new Publisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
+        var publisher = new TablePublisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
         await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
         return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
-    }
-
-    /// <summary>Writes each table it is handed as its partition's file; called from several threads at once.</summary>
-    private sealed class Publisher(IObjectStore lake, TableFormat format, DateOnly date, CancellationToken cancellationToken) : ITableVisitor
-    {
-        public ConcurrentDictionary<string, int> Partitions { get; } = new(StringComparer.Ordinal);
-
-        public async Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>
-        {
-            var key = format.PartitionKey(T.Table, date);
-            if (rows.Count == 0)
-            {
-                // A replay that empties a table (an emptied playlist) must not leave the old file behind.
-                await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
-            using var buffer = new MemoryStream();
-            format.Write(buffer, rows);
-            buffer.Position = 0;
-            await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
-    /// (with both reasons) when it cannot, such as a FIFO or a folder; nothing is written for the latter.
-    /// </summary>
-    private async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            (await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false)).Dispose();
-        }
-        catch (UnreadableObjectException unreadable)
-        {
-            return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
-        }
-        return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
-    {
-        var quarantine = QuarantineKey(key);
-        // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
-        // quarantined copy is never without its reason. A copy that fails takes its reason back; a retry
-        // rewrites both, and the CLI removes a reason left alone by a killed process.
-        try
-        {
-            await raw.PutTextAsync(quarantine + ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
-        }
-        catch (PathTooLongException)
-        {
-            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {invalid.Reason}");
-        }
-        try
-        {
-            await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            await raw.DeleteAsync(quarantine + ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
-            if (exception is UnreadableObjectException unreadable)
-            {
-                return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {invalid.Reason}");
-            }
-            throw;
-        }
-        return TransformReport.Quarantined(key, invalid.Reason, quarantine);
     }
 
     /// <summary>One report per run of the day: where it is saved and its JSON.</summary>
     private static List<(string Key, byte[] Json)> SerializeReports(DateOnly date, IReadOnlyList<TransformReport> objects) =>
         objects.GroupBy(o => RunOf(o.RawKey)).Where(g => g.Key is not null)
-            .Select(run => (ReportKey(date, run.Key!), JsonSerializer.SerializeToUtf8Bytes(
+            .Select(run => (LakeLayout.ReportKey(date, run.Key!), JsonSerializer.SerializeToUtf8Bytes(
                 new RunReport(run.Key!, $"{date:yyyy-MM-dd}", run.OrderBy(o => o.RawKey, StringComparer.Ordinal).ToList()),
                 TransformReportContext.Default.RunReport)))
             .ToList();
@@ -361,21 +270,6 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
     }
 
-    private async Task<SnapshotTables[]> ReadFragmentsAsync(List<ObjectVersion> fragments, CancellationToken cancellationToken)
-    {
-        var tables = new SnapshotTables[fragments.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, fragments.Count), new ParallelOptions
-        {
-            MaxDegreeOfParallelism = 16,
-            CancellationToken = cancellationToken,
-        }, async (index, token) =>
-        {
-            var bytes = await lake.ReadAllBytesAsync(fragments[index].Key, token).ConfigureAwait(false);
-            tables[index] = SnapshotTables.FromFragment(Decompress(bytes, fragments[index].Key));
-        }).ConfigureAwait(false);
-        return tables;
-    }
-
     private static async Task<List<ObjectVersion>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken)
     {
         var versions = new List<ObjectVersion>();
@@ -386,44 +280,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         return versions;
     }
 
-    private static byte[] Compress(SnapshotFragment fragment)
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            JsonSerializer.Serialize(gzip, fragment, SnapshotFragmentContext.Default.SnapshotFragment);
-        }
-        return buffer.ToArray();
-    }
-
-    private static SnapshotFragment Decompress(byte[] bytes, string key)
-    {
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
-            return JsonSerializer.Deserialize(gzip, SnapshotFragmentContext.Default.SnapshotFragment)
-                ?? throw new InvalidDataException($"The run fragment {key} is empty.");
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidDataException)
-        {
-            throw new InvalidDataException($"The run fragment {key} cannot be read ({exception.Message}). Delete it and replay its day: it is rebuilt from the raw objects.", exception);
-        }
-    }
-
     private static string? RunOf(string rawKey) => RawObjectKey.TryParse(rawKey, out var parsed, out _) ? parsed.RunId : null;
-
-    public const string ReasonSuffix = ".reason.txt";
-
-    public static string QuarantineKey(string rawKey) =>
-        LakeLayout.Quarantine + (rawKey.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) ? rawKey[LakeLayout.Raw.Length..] : rawKey);
-
-    /// <summary><c>staging/snapshot_date={date}/</c>: the run fragments of one day (S3 only).</summary>
-    public static string FragmentPrefix(DateOnly date) => $"{LakeLayout.Staging}{LakeLayout.SnapshotSegment(date)}/";
-
-    public static string FragmentKey(DateOnly date, string runId) => $"{FragmentPrefix(date)}{runId}.json.gz";
-
-    /// <summary><c>reports/snapshot_date={date}/{run}.json</c>: what happened to each raw object of a run.</summary>
-    public static string ReportKey(DateOnly date, string runId) => $"{LakeLayout.Reports}{LakeLayout.SnapshotSegment(date)}/{runId}.json";
 
     private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions);
 }

@@ -49,7 +49,7 @@ internal static class HostileAssertions
                 Assert.True(outcome.Status == TransformStatus.Quarantined, $"{input.Key} was {outcome.Status}, expected quarantined for \"{input.Reason}\"");
                 Assert.Contains(input.Reason, outcome.Reason, StringComparison.Ordinal);
                 AssertPlainReason(outcome.Reason!);
-                var reason = await raw.ReadAllTextAsync(outcome.QuarantineKey + TransformPipeline.ReasonSuffix);
+                var reason = await raw.ReadAllTextAsync(outcome.QuarantineKey + LakeLayout.ReasonSuffix);
                 Assert.Contains(input.Reason, reason, StringComparison.Ordinal);
                 Assert.Equal(input.Json, await raw.ReadAllTextAsync(outcome.QuarantineKey!));
                 Assert.Equal(input.Json, await raw.ReadAllTextAsync(input.Key));

@@ -68,7 +68,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         // The truncated body was landed as Spotify sent it; the transform quarantined it with its reason.
         Assert.Equal(1, first.GetProperty("quarantined").GetInt32());
         var quarantined = (await TransformFunctionTests.ListAsync(pipeline.Raw, LakeLayout.Quarantine)).ToList();
-        var reason = Assert.Single(quarantined, key => key.EndsWith(TransformPipeline.ReasonSuffix, StringComparison.Ordinal));
+        var reason = Assert.Single(quarantined, key => key.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal));
         Assert.Contains("not valid JSON", await pipeline.Raw.ReadAllTextAsync(reason), StringComparison.Ordinal);
         Assert.Contains(pipeline.TransformLogLines, line => line.GetProperty("event").GetString() == "transform_object"
             && line.GetProperty("status").GetString() == "quarantined");

@@ -41,7 +41,7 @@ public sealed class TransformFunctionTests : IDisposable
         }
         foreach (var run in keys.Select(key => RawObjectKey.Parse(key)).Select(key => (key.SnapshotDate, key.RunId)).Distinct())
         {
-            Assert.True(await _lake.ExistsAsync(TransformPipeline.ReportKey(run.SnapshotDate, run.RunId)), $"no report for run {run.RunId}");
+            Assert.True(await _lake.ExistsAsync(LakeLayout.ReportKey(run.SnapshotDate, run.RunId)), $"no report for run {run.RunId}");
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
         var partitions = summary.GetProperty("partitions").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains($"songs/snapshot_date={SampleOptions.DefaultLastDay:yyyy-MM-dd}", partitions);
-        Assert.True(await _lake.ExistsAsync(TransformPipeline.FragmentKey(SampleOptions.DefaultLastDay, run)), "the run's tables are kept as one fragment");
+        Assert.True(await _lake.ExistsAsync(LakeLayout.FragmentKey(SampleOptions.DefaultLastDay, run)), "the run's tables are kept as one fragment");
         Assert.Single(await ListAsync(_lake, LakeLayout.Staging));
     }
 
@@ -121,8 +121,8 @@ public sealed class TransformFunctionTests : IDisposable
         var summary = Invoke(S3Event([(RawBucket, "raw/playlist/snapshot_date%3D2026-11-20/My+Playlist/20261120T060000Z-p0001.json")]));
 
         Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
-        Assert.True(await _raw.ExistsAsync(TransformPipeline.QuarantineKey(key)));
-        Assert.Contains("does not follow the raw layout", await _raw.ReadAllTextAsync(TransformPipeline.QuarantineKey(key) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.True(await _raw.ExistsAsync(LakeLayout.QuarantineKey(key)));
+        Assert.Contains("does not follow the raw layout", await _raw.ReadAllTextAsync(LakeLayout.QuarantineKey(key) + ".reason.txt"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,11 +171,11 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
         Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
         Assert.Equal(before, await SnapshotAsync(_raw, LakeLayout.Raw));
-        Assert.Equal(await _raw.ReadAllBytesAsync(bad), await _raw.ReadAllBytesAsync(TransformPipeline.QuarantineKey(bad)));
-        Assert.Contains("not valid JSON", await _raw.ReadAllTextAsync(TransformPipeline.QuarantineKey(bad) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Equal(await _raw.ReadAllBytesAsync(bad), await _raw.ReadAllBytesAsync(LakeLayout.QuarantineKey(bad)));
+        Assert.Contains("not valid JSON", await _raw.ReadAllTextAsync(LakeLayout.QuarantineKey(bad) + ".reason.txt"), StringComparison.Ordinal);
         var line = Assert.Single(LogLines(), line => line.TryGetProperty("key", out var key) && key.GetString() == bad);
         Assert.Equal("quarantined", line.GetProperty("status").GetString());
-        Assert.Equal(TransformPipeline.QuarantineKey(bad), line.GetProperty("quarantine_key").GetString());
+        Assert.Equal(LakeLayout.QuarantineKey(bad), line.GetProperty("quarantine_key").GetString());
     }
 
     [Fact]
@@ -393,7 +393,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         var summary = JsonDocument.Parse(output).RootElement;
         Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
         Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
-        Assert.True(await raw.ExistsAsync(TransformPipeline.QuarantineKey(bad) + ".reason.txt"));
+        Assert.True(await raw.ExistsAsync(LakeLayout.QuarantineKey(bad) + ".reason.txt"));
         Assert.True(await raw.ExistsAsync(bad));
         Assert.Empty(await TransformFunctionTests.ListAsync(lake, LakeLayout.Quarantine));
         foreach (var table in TableNames.Published.Except([TableNames.SavedTracks, TableNames.TopItems]))

@@ -81,15 +81,15 @@ public sealed class LocalLakeAtomicityTests : IDisposable
         var error = await Assert.ThrowsAsync<IOException>(() => new TransformPipeline(full, store).TransformAsync([key]));
 
         Assert.Contains("No space left", error.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(_folder[TransformPipeline.QuarantineKey(key)]));
-        Assert.False(File.Exists(_folder[TransformPipeline.QuarantineKey(key) + TransformPipeline.ReasonSuffix]));
+        Assert.False(File.Exists(_folder[LakeLayout.QuarantineKey(key)]));
+        Assert.False(File.Exists(_folder[LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix]));
         Assert.Empty(await ListAsync(store, LakeLayout.Quarantine));
 
         // Once there is room again the same object is quarantined whole.
         var report = await new TransformPipeline(store, store).TransformAsync([key]);
         Assert.Equal(1, report.Quarantined);
-        Assert.Equal(await store.ReadAllBytesAsync(key), await store.ReadAllBytesAsync(TransformPipeline.QuarantineKey(key)));
-        Assert.Contains("not valid JSON", await store.ReadAllTextAsync(TransformPipeline.QuarantineKey(key) + TransformPipeline.ReasonSuffix), StringComparison.Ordinal);
+        Assert.Equal(await store.ReadAllBytesAsync(key), await store.ReadAllBytesAsync(LakeLayout.QuarantineKey(key)));
+        Assert.Contains("not valid JSON", await store.ReadAllTextAsync(LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix), StringComparison.Ordinal);
     }
 
     private static async Task<List<string>> ListAsync(LocalFolderStore store, string prefix)

@@ -52,7 +52,7 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
             Assert.Contains(await ListAsync(s3Lake, LakeLayout.Transformed + table + "/"), key => key.EndsWith($"/{table}.parquet", StringComparison.Ordinal));
         }
         var quarantined = await ListAsync(localRaw, LakeLayout.Quarantine);
-        Assert.Equal([TransformPipeline.QuarantineKey(Truncated), TransformPipeline.QuarantineKey(Truncated) + ".reason.txt"], quarantined);
+        Assert.Equal([LakeLayout.QuarantineKey(Truncated), LakeLayout.QuarantineKey(Truncated) + ".reason.txt"], quarantined);
         Assert.Equal(quarantined, await ListAsync(s3Raw, LakeLayout.Quarantine));
         foreach (var key in quarantined)
         {

@@ -99,9 +99,9 @@ public sealed class GeneratedInputTests : IDisposable
         Assert.Equal(valid.Order(StringComparer.Ordinal), report.Objects.Where(o => o.Status == TransformStatus.Transformed).Select(o => o.RawKey).Order(StringComparer.Ordinal));
         foreach (var key in corrupted)
         {
-            var quarantined = TransformPipeline.QuarantineKey(key);
+            var quarantined = LakeLayout.QuarantineKey(key);
             Assert.Equal(await lake.ReadAllBytesAsync(key), await lake.ReadAllBytesAsync(quarantined));
-            Assert.False(string.IsNullOrWhiteSpace(await lake.ReadAllTextAsync(quarantined + TransformPipeline.ReasonSuffix)));
+            Assert.False(string.IsNullOrWhiteSpace(await lake.ReadAllTextAsync(quarantined + LakeLayout.ReasonSuffix)));
         }
 
         using var duck = new DuckDb();

@@ -62,8 +62,8 @@ public sealed class LakeEngineTests : RawTestLake
         var report = await TransformAsync(truncated, wrongType);
 
         Assert.Equal(2, report.Quarantined);
-        var invalid = await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt");
-        var shape = await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(wrongType) + ".reason.txt");
+        var invalid = await Lake.ReadAllTextAsync(LakeLayout.QuarantineKey(truncated) + ".reason.txt");
+        var shape = await Lake.ReadAllTextAsync(LakeLayout.QuarantineKey(wrongType) + ".reason.txt");
         Assert.Contains("not valid JSON", invalid, StringComparison.Ordinal);
         Assert.Contains("valid JSON of an unexpected shape: items[].track.duration_ms is the string \"long\", not a number", shape, StringComparison.Ordinal);
         Assert.DoesNotContain("truncated", shape, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class LakeEngineTests : RawTestLake
         var report = await TransformAsync(good);
 
         Assert.Equal((1, 1), (report.Transformed, report.Quarantined));
-        Assert.Contains("does not follow the raw layout", await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(stray) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Contains("does not follow the raw layout", await Lake.ReadAllTextAsync(LakeLayout.QuarantineKey(stray) + ".reason.txt"), StringComparison.Ordinal);
         Assert.Single(Rows(TableNames.Plays));
     }
 

@@ -159,15 +159,15 @@ public sealed class TransformPipelineTests : RawTestLake
         Assert.Equal(2, Lines(Table(TableNames.Songs)).Length);
         foreach (var bad in new[] { truncated, notSpotify })
         {
-            var quarantined = TransformPipeline.QuarantineKey(bad);
+            var quarantined = LakeLayout.QuarantineKey(bad);
             Assert.Equal(await Lake.ReadAllBytesAsync(bad), await Lake.ReadAllBytesAsync(quarantined));
             var reason = await Lake.ReadAllTextAsync(quarantined + ".reason.txt");
             Assert.Contains(bad, reason, StringComparison.Ordinal);
             Assert.True(await Lake.ExistsAsync(bad), "the raw object must never be deleted");
         }
-        Assert.Contains("not valid JSON", await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(truncated) + ".reason.txt"), StringComparison.Ordinal);
-        Assert.Contains("no \"items\" array", await Lake.ReadAllTextAsync(TransformPipeline.QuarantineKey(notSpotify) + ".reason.txt"), StringComparison.Ordinal);
-        var runReport = await Lake.ReadAllTextAsync(TransformPipeline.ReportKey(Day, "20261120T060000Z"));
+        Assert.Contains("not valid JSON", await Lake.ReadAllTextAsync(LakeLayout.QuarantineKey(truncated) + ".reason.txt"), StringComparison.Ordinal);
+        Assert.Contains("no \"items\" array", await Lake.ReadAllTextAsync(LakeLayout.QuarantineKey(notSpotify) + ".reason.txt"), StringComparison.Ordinal);
+        var runReport = await Lake.ReadAllTextAsync(LakeLayout.ReportKey(Day, "20261120T060000Z"));
         Assert.Contains("\"status\": \"Quarantined\"", runReport, StringComparison.Ordinal);
         Assert.Contains(truncated, runReport, StringComparison.Ordinal);
     }

@@ -226,7 +226,7 @@ internal sealed class ParquetFileWriter : IDisposable
     {
         var defined = _defined.AsSpan(0, end - start);
         _levels.Clear();
-        WriteLevels(_levels, defined);
+        DefinitionLevels.Write(_levels, defined);
         _body.Clear();
         BinaryPrimitives.WriteInt32LittleEndian(_body.GetSpan(4), _levels.WrittenCount);
         _body.Advance(4);
@@ -265,64 +265,6 @@ internal sealed class ParquetFileWriter : IDisposable
         chunk.Compressed += _header.WrittenCount + compressed;
     }
 
-    /// <summary>
-    /// Definition levels (bit width 1) in the RLE/bit-packed hybrid: as runs when the values come in
-    /// long runs (a column without nulls is one run), otherwise bit-packed, whichever is shorter.
-    /// </summary>
-    internal static void WriteLevels(IBufferWriter<byte> output, ReadOnlySpan<bool> defined)
-    {
-        var runBytes = 0;
-        for (var i = 0; i < defined.Length;)
-        {
-            var run = RunLength(defined, i);
-            runBytes += VarintLength((ulong)run << 1) + 1;
-            i += run;
-        }
-        var groups = (defined.Length + 7) / 8;
-        var packedBytes = VarintLength(((ulong)groups << 1) | 1) + groups;
-        if (runBytes <= packedBytes)
-        {
-            for (var i = 0; i < defined.Length;)
-            {
-                var run = RunLength(defined, i);
-                ThriftCompactWriter.WriteVarint(output, (ulong)run << 1);
-                output.GetSpan(1)[0] = defined[i] ? (byte)1 : (byte)0; // the run's value, in one byte at bit width 1
-                output.Advance(1);
-                i += run;
-            }
-            return;
-        }
-        ThriftCompactWriter.WriteVarint(output, ((ulong)groups << 1) | 1);
-        var span = output.GetSpan(groups)[..groups];
-        span.Clear();
-        for (var i = 0; i < defined.Length; i++)
-        {
-            if (defined[i])
-            {
-                span[i / 8] |= (byte)(1 << (i % 8));
-            }
-        }
-        output.Advance(groups);
-    }
-
-    private static int RunLength(ReadOnlySpan<bool> values, int start)
-    {
-        var other = values[start..].IndexOf(!values[start]);
-        return other < 0 ? values.Length - start : other;
-    }
-
-    private static int VarintLength(ulong value)
-    {
-        var length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-        return length;
-    }
-
-
     public void Dispose()
     {
         _values.Dispose();
@@ -347,23 +289,5 @@ internal sealed class ParquetFileWriter : IDisposable
     {
         _destination.Write(bytes);
         _offset += bytes.Length;
-    }
-
-    private enum PhysicalType
-    {
-        Boolean = 0,
-        Int32 = 1,
-        ByteArray = 6,
-    }
-
-    private sealed class ChunkInfo(string name, PhysicalType type, long start)
-    {
-        public string Name { get; } = name;
-        public PhysicalType Type { get; } = type;
-        public long Start { get; } = start;
-        public long Values { get; set; }
-        public long Nulls { get; set; }
-        public long Uncompressed { get; set; }
-        public long Compressed { get; set; }
     }
 }

@@ -1,0 +1,59 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// Sets a raw object the transformation cannot read aside: a copy under <c>quarantine/</c> with its reason
+/// beside it, the raw object left where it is.
+/// </summary>
+/// <param name="raw">The raw bucket (or the local lake), which holds both <c>raw/</c> and <c>quarantine/</c>.</param>
+internal sealed class RawQuarantine(IObjectStore raw)
+{
+    /// <summary>
+    /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
+    /// (with both reasons) when it cannot, such as a FIFO or a folder; nothing is written for the latter.
+    /// </summary>
+    public async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false)).Dispose();
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
+        }
+        return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
+    {
+        var quarantine = LakeLayout.QuarantineKey(key);
+        // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
+        // quarantined copy is never without its reason. A copy that fails takes its reason back; a retry
+        // rewrites both, and the CLI removes a reason left alone by a killed process.
+        try
+        {
+            await raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PathTooLongException)
+        {
+            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {invalid.Reason}");
+        }
+        try
+        {
+            await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await raw.DeleteAsync(quarantine + LakeLayout.ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
+            if (exception is UnreadableObjectException unreadable)
+            {
+                return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {invalid.Reason}");
+            }
+            throw;
+        }
+        return TransformReport.Quarantined(key, invalid.Reason, quarantine);
+    }
+}

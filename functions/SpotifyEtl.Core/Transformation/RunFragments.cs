@@ -1,0 +1,52 @@
+using System.IO.Compression;
+using System.Text.Json;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// A run's tables saved under <c>staging/</c> on the S3 path, as gzip-compressed JSON: a day is published
+/// from its runs' fragments, so a run reads only its own raw objects.
+/// </summary>
+internal static class RunFragments
+{
+    /// <summary>Reads a day's run fragments, sixteen at a time (S3 round trips, not the CPU, bound it).</summary>
+    public static async Task<SnapshotTables[]> ReadAsync(IObjectStore lake, List<ObjectVersion> fragments, CancellationToken cancellationToken)
+    {
+        var tables = new SnapshotTables[fragments.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, fragments.Count), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = 16,
+            CancellationToken = cancellationToken,
+        }, async (index, token) =>
+        {
+            var bytes = await lake.ReadAllBytesAsync(fragments[index].Key, token).ConfigureAwait(false);
+            tables[index] = SnapshotTables.FromFragment(Decompress(bytes, fragments[index].Key));
+        }).ConfigureAwait(false);
+        return tables;
+    }
+
+    public static byte[] Compress(SnapshotFragment fragment)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(gzip, fragment, SnapshotFragmentContext.Default.SnapshotFragment);
+        }
+        return buffer.ToArray();
+    }
+
+    private static SnapshotFragment Decompress(byte[] bytes, string key)
+    {
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+            return JsonSerializer.Deserialize(gzip, SnapshotFragmentContext.Default.SnapshotFragment)
+                ?? throw new InvalidDataException($"The run fragment {key} is empty.");
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"The run fragment {key} cannot be read ({exception.Message}). Delete it and replay its day: it is rebuilt from the raw objects.", exception);
+        }
+    }
+}

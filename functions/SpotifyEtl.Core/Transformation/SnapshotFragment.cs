@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace SpotifyEtl.Transformation;
+
+internal sealed record RunVersion(string Run, PlaylistRow Row);
+
+internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistEntryRow> Rows);
+
+internal sealed record TopRun(string ItemType, string TimeRange, string Run, List<TopItemRow> Rows);
+
+/// <summary>One run's tables of one day, as the S3 path stores them under <c>staging/</c>.</summary>
+internal sealed record SnapshotFragment(
+    DateOnly SnapshotDate,
+    List<Versioned<SongRow>> Songs,
+    List<Versioned<AlbumRow>> Albums,
+    List<Versioned<ArtistRow>> Artists,
+    List<Versioned<SongArtistRow[]>> SongArtists,
+    List<RunVersion> Versions,
+    List<PlaylistRun> Entries,
+    List<PlayRow> Plays,
+    List<SavedTrackRow> SavedTracks,
+    List<TopRun> Top);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SnapshotFragment))]
+internal sealed partial class SnapshotFragmentContext : JsonSerializerContext;

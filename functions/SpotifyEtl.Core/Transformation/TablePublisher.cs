@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>Writes each table it is handed as its partition's file; called from several threads at once.</summary>
+internal sealed class TablePublisher(IObjectStore lake, TableFormat format, DateOnly date, CancellationToken cancellationToken) : ITableVisitor
+{
+    public ConcurrentDictionary<string, int> Partitions { get; } = new(StringComparer.Ordinal);
+
+    public async Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>
+    {
+        var key = format.PartitionKey(T.Table, date);
+        if (rows.Count == 0)
+        {
+            // A replay that empties a table (an emptied playlist) must not leave the old file behind.
+            await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
+        using var buffer = new MemoryStream();
+        format.Write(buffer, rows);
+        buffer.Position = 0;
+        await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,23 @@
+namespace SpotifyEtl.Transformation;
+
+/// <summary>How a <see cref="TransformPipeline"/> runs: the table format, staging, parallelism, progress.</summary>
+public sealed record TransformOptions
+{
+    public TableFormat Format { get; init; } = TableFormats.Default;
+
+    /// <summary>
+    /// The S3 path: each run's tables are saved as one fragment under <c>staging/</c>, and a day's tables
+    /// are published from every fragment of the day, so a run reads only its own raw objects. Off (the
+    /// local lake), a day's tables are rebuilt from all of its raw objects and nothing is staged.
+    /// </summary>
+    public bool StageRuns { get; init; }
+
+    /// <summary>Raw objects read and parsed at once.</summary>
+    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Told after each raw object is parsed.</summary>
+    public IProgress<TransformProgress>? Progress { get; init; }
+}
+
+/// <summary>How far a transformation is: raw objects parsed of those it has to read.</summary>
+public readonly record struct TransformProgress(int Done, int Total, long Bytes);
