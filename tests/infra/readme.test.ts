@@ -169,3 +169,11 @@ test("the README stays a front door: at most 200 lines, and every page it links 
         assert.ok(fs.existsSync(path.join(repoRoot, m[1]!)), `README.md links ${m[1]}, which does not exist`);
     }
 });
+
+test("every file and folder the README's tables name exists", () => {
+    const named = [...readme.matchAll(/^\|.*$/gm)].flatMap((row) => [...row[0].matchAll(/`((?:infra|functions|tests|queries|benchmarks|\.github|docs)\/[^`<>*]*?)`/g)].map((m) => m[1]!));
+    assert.ok(named.length >= 15, `found only ${named.length} paths`);
+    for (const name of named) {
+        assert.ok(fs.existsSync(path.join(repoRoot, name)), `README.md names ${name}, which does not exist`);
+    }
+});
