@@ -2,10 +2,7 @@
 // can evaluate. Every stack has its own two roles and its own boundary, each scoped to that stack's names
 // (`<namePrefix>-<stack>-...`), so a job of one environment can change nothing of another.
 //
-// Trust: GitHub's OIDC token for this repository only, audience sts.amazonaws.com, with the subject the
-// repository's customisation (repo, context, ref) gives it: a stack's deploy role trusts only jobs of the stack's
-// environment running on main; its preview role trusts only jobs of the `<stack>-preview` environment running
-// on a pull request's merge ref or on main.
+// Who may assume the roles is in trust.ts, re-exported here.
 //
 // Preview: reads what the stack declares (no wildcard action, no secret value), reads the stack's state and
 // decrypts with the stack's KMS key (Pulumi opens the stack's data key before any preview; the stack holds no
@@ -17,16 +14,12 @@
 // not read or write a secret's value, use KMS beyond decrypting its stack's data key, or assume any role.
 
 import { permissionsBoundaryArn } from "../boundary";
+import type { ConditionBlock } from "./trust";
 
-export const githubOidcUrl = "https://token.actions.githubusercontent.com";
-export const githubOidcHost = "token.actions.githubusercontent.com";
-export const stsAudience = "sts.amazonaws.com";
-/** The claims the repository's OIDC subject carries (set by the bootstrap, or scripted: docs/deploying.md). */
-export const subjectClaimKeys = ["repo", "context", "ref"] as const;
+export * from "./trust";
+
 /** The Pulumi project whose stacks the roles deploy (Pulumi.yaml at the repository root). */
 export const stackProject = "spotify-stack";
-
-type ConditionBlock = Record<string, Record<string, string | readonly string[]>>;
 
 export interface Statement {
     readonly Sid: string;
@@ -58,50 +51,6 @@ export interface StackScope {
 /** The ARN of a stack's permissions boundary, which the bootstrap creates and the stack's roles carry. */
 export const boundaryArn = (s: Pick<StackScope, "accountId" | "namePrefix" | "stack">): string =>
     permissionsBoundaryArn("aws", s.accountId, s.namePrefix, s.stack);
-
-/** The OIDC subject of a stack's deploy jobs: its environment, on main. */
-export const deploySubject = (repository: string, stack: string): string =>
-    `repo:${repository}:environment:${stack}:ref:refs/heads/main`;
-
-/**
- * The OIDC subjects of a stack's preview jobs, in the `<stack>-preview` environment: a pull request's merge ref,
- * and main, where the deploy workflow previews a reviewed stack before its reviewers approve.
- */
-export const previewSubjects = (repository: string, stack: string): string[] => [
-    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/pull/*/merge`,
-    `repo:${repository}:environment:${previewEnvironment(stack)}:ref:refs/heads/main`,
-];
-
-export const previewEnvironment = (stack: string): string => `${stack}-preview`;
-
-export interface TrustPolicy {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly {
-        readonly Sid: string;
-        readonly Effect: "Allow";
-        readonly Principal: { readonly Federated: string };
-        readonly Action: "sts:AssumeRoleWithWebIdentity";
-        readonly Condition: ConditionBlock;
-    }[];
-}
-
-/** Exact subjects match with StringEquals; subjects with `*` (a pull request's number) with StringLike. */
-export function trustPolicy(providerArn: string, subjects: string | readonly string[]): TrustPolicy {
-    const list = [subjects].flat();
-    const condition: ConditionBlock = list.every((s) => !s.includes("*"))
-        ? { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience, [`${githubOidcHost}:sub`]: list.length === 1 ? list[0]! : list } }
-        : { StringEquals: { [`${githubOidcHost}:aud`]: stsAudience }, StringLike: { [`${githubOidcHost}:sub`]: list } };
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "GitHubActionsOfThisRepository",
-            Effect: "Allow",
-            Principal: { Federated: providerArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: condition,
-        }],
-    };
-}
 
 /** Reads AWS authorizes only on resources broader than the stack's names, and why. */
 export const previewReadsWithoutResourceScope: Readonly<Record<string, string>> = {
