@@ -183,12 +183,13 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         async Task<SnapshotTables> WorkAsync()
         {
             var tables = new SnapshotTables(date);
+            var rows = new TransformedObject();
             try
             {
                 for (var index = Interlocked.Increment(ref next); index < keys.Count && Volatile.Read(ref failed) == 0; index = Interlocked.Increment(ref next))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    reports[index] = await FoldOneAsync(tables, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
+                    reports[index] = await FoldOneAsync(tables, rows, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
                     _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
                 }
             }
@@ -212,7 +213,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     }
 
     /// <summary>Reads, parses and folds one raw object; a bad one is quarantined instead.</summary>
-    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, string rawKey, Action<long> read, CancellationToken cancellationToken)
+    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, TransformedObject output, string rawKey, Action<long> read, CancellationToken cancellationToken)
     {
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
@@ -234,7 +235,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             read(bytes.Length);
             try
             {
-                var rows = RawObjectTransformer.Transform(key, bytes.Span);
+                var rows = RawObjectTransformer.Transform(key, bytes.Span, output);
                 tables.Add(key, rows);
                 return TransformReport.Transformed(key, rows);
             }
