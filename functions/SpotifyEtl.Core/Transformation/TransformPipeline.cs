@@ -65,24 +65,36 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
 
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var unlisted = TransformTotals.None;
         foreach (var (date, runs) in runsByDate)
         {
             var day = _options.StageRuns
                 ? await TransformStagedAsync(date, runs, cancellationToken).ConfigureAwait(false)
                 : await TransformDirectAsync(date, cancellationToken).ConfigureAwait(false);
-            reports.AddRange(day.Objects);
+            foreach (var report in day.Objects)
+            {
+                if (_options.ListEveryObject || !TransformTotals.Countable(report))
+                {
+                    reports.Add(report);
+                }
+                else
+                {
+                    unlisted = unlisted.Plus(report);
+                }
+            }
             foreach (var (partition, rows) in day.Partitions)
             {
                 partitions[partition] = rows;
             }
         }
-        // A misnamed object in a day's folder was already set aside by that day's fold: each is reported once.
+        // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
+        // object set aside is): each is reported once.
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
-        return new TransformBatchReport(reports, partitions);
+        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted };
     }
 
     /// <summary>Every raw object of one day, from every source, with its version tag.</summary>
