@@ -85,6 +85,8 @@ internal static class TransformCommand
             throw new CliException(ExitCodes.NoInput, $"The lake {lakeFolder.FullName} does not exist: name the folder 'sample' or 'extract' wrote to, or land raw files with --input.");
         }
         LakeFormat.Check(lakeFolder, format);
+        // Before the first row is allocated: every later heap page is then a huge one where the system allows.
+        HugePages.AdviseHeap();
         var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
         var skipped = new List<string>();
