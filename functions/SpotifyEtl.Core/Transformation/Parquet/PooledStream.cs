@@ -27,7 +27,8 @@ internal sealed class PooledStream(int initialCapacity = 64 * 1024) : Stream
     /// <summary>Appends: the file is written from its start to its end, never over itself.</summary>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        System.Buffers.BuffersExtensions.Write(_buffer, buffer);
+        buffer.CopyTo(_buffer.GetSpan(buffer.Length));
+        _buffer.Advance(buffer.Length);
         _position = _buffer.WrittenCount;
     }
 
