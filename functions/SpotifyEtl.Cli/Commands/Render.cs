@@ -38,11 +38,12 @@ internal static class Render
         summary.AddRow("transformed", report.Transformed.ToString("N0"));
         summary.AddRow("quarantined", report.Quarantined.ToString("N0"));
         summary.AddRow("unreadable entries (not copied)", report.Unreadable.ToString("N0"));
-        summary.AddRow("items read", objects.Sum(o => o.ItemsRead).ToString("N0"));
-        summary.AddRow("skipped: local files", objects.Sum(o => o.Skipped.LocalFiles).ToString("N0"));
-        summary.AddRow("skipped: podcast episodes", objects.Sum(o => o.Skipped.Episodes).ToString("N0"));
-        summary.AddRow("skipped: unavailable tracks", objects.Sum(o => o.Skipped.Unavailable).ToString("N0"));
-        summary.AddRow("unreadable items (unknown shape)", objects.Sum(o => o.Skipped.Unreadable).ToString("N0"));
+        var skipped = report.Skipped;
+        summary.AddRow("items read", report.ItemsRead.ToString("N0"));
+        summary.AddRow("skipped: local files", skipped.LocalFiles.ToString("N0"));
+        summary.AddRow("skipped: podcast episodes", skipped.Episodes.ToString("N0"));
+        summary.AddRow("skipped: unavailable tracks", skipped.Unavailable.ToString("N0"));
+        summary.AddRow("unreadable items (unknown shape)", skipped.Unreadable.ToString("N0"));
         Out.Write(summary);
 
         SetAside(objects, TransformStatus.Quarantined, "Quarantined (copied with a .reason.txt; the raw object is kept)");

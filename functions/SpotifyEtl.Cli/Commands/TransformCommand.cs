@@ -34,7 +34,7 @@ internal static class TransformCommand
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new TransformJson(lakeFolder.FullName, run.Report.Transformed, run.Report.Quarantined,
-                    run.Report.Objects.Sum(o => o.ItemsRead), run.Report.UnreadableItems, run.Report.Partitions,
+                    run.Report.ItemsRead, run.Report.UnreadableItems, run.Report.Partitions,
                     run.Report.Objects.Where(o => o.Status == TransformStatus.Quarantined).Select(o => new QuarantinedJson(o.RawKey, o.Reason, o.QuarantineKey)).ToList(),
                     run.Skipped, exit)
                 {
@@ -85,6 +85,8 @@ internal static class TransformCommand
             throw new CliException(ExitCodes.NoInput, $"The lake {lakeFolder.FullName} does not exist: name the folder 'sample' or 'extract' wrote to, or land raw files with --input.");
         }
         LakeFormat.Check(lakeFolder, format);
+        // Before the first row is allocated: every later heap page is then a huge one where the system allows.
+        HugePages.AdviseHeap();
         var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
         var skipped = new List<string>();
@@ -114,6 +116,8 @@ internal static class TransformCommand
                 new TransformPipeline(lake, lake, new TransformOptions
                 {
                     Format = format,
+                    // The summary needs totals and the objects set aside: a backfill keeps no report per good object.
+                    ListEveryObject = false,
                     Progress = new BatchProgress(keys.Count, progress),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
             return new Run(report, skipped, budget);

@@ -109,7 +109,8 @@ public sealed class LocalFolderStore : IObjectStore
         var temporary = NewTemporaryPath();
         try
         {
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            // Unbuffered and synchronous: a table file arrives whole from memory, in one write on the calling thread.
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: false);
             await using (file.ConfigureAwait(false))
             {
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);

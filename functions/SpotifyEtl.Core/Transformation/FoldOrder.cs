@@ -10,7 +10,8 @@ internal readonly record struct FoldOrder(string Run, string Key) : IComparable<
     }
 }
 
-internal sealed record Versioned<TRow>(FoldOrder Order, TRow Row);
+/// <summary>A row with where it came from; a value, stored inline in the day's dictionaries.</summary>
+internal readonly record struct Versioned<TRow>(FoldOrder Order, TRow Row);
 
 internal sealed class RunList<TRow>(string run)
 {

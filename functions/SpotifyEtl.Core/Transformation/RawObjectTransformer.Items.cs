@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace SpotifyEtl.Transformation;
@@ -119,19 +120,33 @@ public static partial class RawObjectTransformer
         }
 
         string? primaryArtist = null;
-        var credits = new List<SongArtistRow>(track.Artists?.Count ?? 0);
+        var credited = 0;
         foreach (var artist in track.Artists ?? [])
         {
-            if (!AddArtist(output, artist))
+            if (AddArtist(output, artist))
             {
-                continue;
+                primaryArtist ??= artist.Id;
+                credited++;
             }
-            primaryArtist ??= artist.Id;
-            credits.Add(new SongArtistRow(track.Id, artist.Id!, credits.Count + 1));
         }
-        output.SongArtists.TryAdd(track.Id, [.. credits]);
-        output.Songs.TryAdd(track.Id, new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
-            track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.Url));
+        // Within an object the first copy of a song is kept: a repeat allocates nothing.
+        ref var song = ref CollectionsMarshal.GetValueRefOrAddDefault(output.Songs, track.Id, out var known);
+        if (!known)
+        {
+            song = new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
+                track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.Url);
+            var credits = credited == 0 ? [] : new SongArtistRow[credited];
+            var position = 0;
+            foreach (var artist in track.Artists ?? [])
+            {
+                if (!string.IsNullOrEmpty(artist.Id))
+                {
+                    credits[position] = new SongArtistRow(track.Id, artist.Id, position + 1);
+                    position++;
+                }
+            }
+            output.SongArtists[track.Id] = credits;
+        }
         return track.Id;
     }
 
@@ -141,7 +156,11 @@ public static partial class RawObjectTransformer
         {
             return false; // the artist of a local file
         }
-        output.Artists.TryAdd(artist.Id, new ArtistRow(artist.Id, AthenaValues.Text(artist.Name), artist.Url));
+        ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(output.Artists, artist.Id, out var known);
+        if (!known)
+        {
+            row = new ArtistRow(artist.Id, AthenaValues.Text(artist.Name), artist.Url);
+        }
         return true;
     }
 

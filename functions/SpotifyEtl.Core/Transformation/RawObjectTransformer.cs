@@ -19,9 +19,12 @@ public static partial class RawObjectTransformer
     /// </summary>
     public const int MaxDepth = 64;
 
-    public static TransformedObject Transform(RawObjectKey key, ReadOnlySpan<byte> json)
+    public static TransformedObject Transform(RawObjectKey key, ReadOnlySpan<byte> json) => Transform(key, json, new TransformedObject());
+
+    /// <summary>Reads the rows into <paramref name="output"/>, emptied first (a worker reuses one for every object it reads).</summary>
+    internal static TransformedObject Transform(RawObjectKey key, ReadOnlySpan<byte> json, TransformedObject output)
     {
-        var output = new TransformedObject();
+        output.Clear();
         var name = key.ToString();
         var cursor = new JsonCursor(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
         ref var reader = ref cursor.Reader;

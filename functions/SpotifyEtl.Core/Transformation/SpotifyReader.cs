@@ -62,6 +62,18 @@ internal static class SpotifyReader
         };
     }
 
+    /// <summary>A string that recurs across items (an artist's name, an album's id, a type): read through <see cref="Utf8StringCache"/>.</summary>
+    public static string? Shared(ref Utf8JsonReader reader, JsonPath path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => Utf8StringCache.Current.Get(ref reader),
+            JsonTokenType.Null => null,
+            _ => throw Shape(path, reader.TokenType, "a string"),
+        };
+    }
+
     public static bool? Boolean(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
@@ -116,7 +128,7 @@ internal static class SpotifyReader
             : throw new UnexpectedShapeException($"{path} is {value.ToString(CultureInfo.InvariantCulture)}, out of range for a whole number");
 
     /// <summary>Reads <c>{"spotify": "..."}</c> (external_urls) or <c>{"isrc": "..."}</c> (external_ids).</summary>
-    public static string? Nested(ref Utf8JsonReader reader, JsonPath path, ReadOnlySpan<byte> name)
+    public static string? Nested(ref Utf8JsonReader reader, JsonPath path, ReadOnlySpan<byte> name, bool shared = false)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -129,7 +141,7 @@ internal static class SpotifyReader
         {
             if (reader.ValueTextEquals(name))
             {
-                value = String(ref reader, path);
+                value = shared ? Shared(ref reader, path) : String(ref reader, path);
             }
             else
             {
@@ -141,7 +153,7 @@ internal static class SpotifyReader
     }
 
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
-    public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8);
+    public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8, shared: true);
 
     public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath path)
     {
@@ -162,7 +174,7 @@ internal static class SpotifyReader
         {
             if (reader.ValueTextEquals("id"u8)) { track.HasId = true; track.Id = String(ref reader, path.Then("id")); }
             else if (reader.ValueTextEquals("name"u8)) { track.Name = String(ref reader, path.Then("name")); }
-            else if (reader.ValueTextEquals("type"u8)) { track.Type = String(ref reader, path.Then("type")); }
+            else if (reader.ValueTextEquals("type"u8)) { track.Type = Shared(ref reader, path.Then("type")); }
             else if (reader.ValueTextEquals("duration_ms"u8)) { track.DurationMs = Integer(ref reader, path.Then("duration_ms")); }
             else if (reader.ValueTextEquals("track_number"u8)) { track.TrackNumber = Integer(ref reader, path.Then("track_number")); }
             else if (reader.ValueTextEquals("disc_number"u8)) { track.DiscNumber = Integer(ref reader, path.Then("disc_number")); }
@@ -189,9 +201,9 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = String(ref reader, path.Then("id")); }
-            else if (reader.ValueTextEquals("name"u8)) { artist.Name = String(ref reader, path.Then("name")); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
+            if (reader.ValueTextEquals("id"u8)) { artist.HasId = true; artist.Id = Shared(ref reader, path.Then("id")); }
+            else if (reader.ValueTextEquals("name"u8)) { artist.Name = Shared(ref reader, path.Then("name")); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { artist.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8, shared: true); }
             else { reader.Read(); reader.Skip(); }
         }
         return artist;
@@ -228,13 +240,13 @@ internal static class SpotifyReader
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8)) { album.Id = String(ref reader, path.Then("id")); }
-            else if (reader.ValueTextEquals("name"u8)) { album.Name = String(ref reader, path.Then("name")); }
-            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = String(ref reader, path.Then("album_type")); }
+            if (reader.ValueTextEquals("id"u8)) { album.Id = Shared(ref reader, path.Then("id")); }
+            else if (reader.ValueTextEquals("name"u8)) { album.Name = Shared(ref reader, path.Then("name")); }
+            else if (reader.ValueTextEquals("album_type"u8)) { album.AlbumType = Shared(ref reader, path.Then("album_type")); }
             else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, path.Then("total_tracks")); }
-            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = String(ref reader, path.Then("release_date")); }
-            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = String(ref reader, path.Then("release_date_precision")); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
+            else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = Shared(ref reader, path.Then("release_date")); }
+            else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = Shared(ref reader, path.Then("release_date_precision")); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8, shared: true); }
             else { reader.Read(); reader.Skip(); }
         }
         return album;

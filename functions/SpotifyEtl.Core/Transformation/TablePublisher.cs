@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation.Parquet;
 
 namespace SpotifyEtl.Transformation;
 
@@ -19,7 +20,7 @@ internal sealed class TablePublisher(IObjectStore lake, TableFormat format, Date
             return;
         }
         Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
-        using var buffer = new MemoryStream();
+        using var buffer = new PooledStream();
         format.Write(buffer, rows);
         buffer.Position = 0;
         await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);

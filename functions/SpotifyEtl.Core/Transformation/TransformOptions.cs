@@ -15,6 +15,15 @@ public sealed record TransformOptions
     /// <summary>Raw objects read and parsed at once.</summary>
     public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// Whether every object's report is kept in <see cref="TransformBatchReport.Objects"/>. Off, an object
+    /// transformed with nothing to note is only counted (<see cref="TransformBatchReport.Unlisted"/>) once its
+    /// day is done, so that a backfill holds a report only for each object that needs attention, and its
+    /// memory is that of its largest day whatever the number of days. The run reports saved in the lake
+    /// list every object either way.
+    /// </summary>
+    public bool ListEveryObject { get; init; } = true;
+
     /// <summary>Told after each raw object is parsed.</summary>
     public IProgress<TransformProgress>? Progress { get; init; }
 }

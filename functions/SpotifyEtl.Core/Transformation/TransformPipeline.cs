@@ -65,24 +65,36 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
 
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var unlisted = TransformTotals.None;
         foreach (var (date, runs) in runsByDate)
         {
             var day = _options.StageRuns
                 ? await TransformStagedAsync(date, runs, cancellationToken).ConfigureAwait(false)
                 : await TransformDirectAsync(date, cancellationToken).ConfigureAwait(false);
-            reports.AddRange(day.Objects);
+            foreach (var report in day.Objects)
+            {
+                if (_options.ListEveryObject || !TransformTotals.Countable(report))
+                {
+                    reports.Add(report);
+                }
+                else
+                {
+                    unlisted = unlisted.Plus(report);
+                }
+            }
             foreach (var (partition, rows) in day.Partitions)
             {
                 partitions[partition] = rows;
             }
         }
-        // A misnamed object in a day's folder was already set aside by that day's fold: each is reported once.
+        // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
+        // object set aside is): each is reported once.
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
-        return new TransformBatchReport(reports, partitions);
+        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted };
     }
 
     /// <summary>Every raw object of one day, from every source, with its version tag.</summary>
@@ -183,12 +195,13 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         async Task<SnapshotTables> WorkAsync()
         {
             var tables = new SnapshotTables(date);
+            var rows = new TransformedObject();
             try
             {
                 for (var index = Interlocked.Increment(ref next); index < keys.Count && Volatile.Read(ref failed) == 0; index = Interlocked.Increment(ref next))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    reports[index] = await FoldOneAsync(tables, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
+                    reports[index] = await FoldOneAsync(tables, rows, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
                     _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
                 }
             }
@@ -212,7 +225,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     }
 
     /// <summary>Reads, parses and folds one raw object; a bad one is quarantined instead.</summary>
-    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, string rawKey, Action<long> read, CancellationToken cancellationToken)
+    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, TransformedObject output, string rawKey, Action<long> read, CancellationToken cancellationToken)
     {
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
@@ -234,7 +247,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             read(bytes.Length);
             try
             {
-                var rows = RawObjectTransformer.Transform(key, bytes.Span);
+                var rows = RawObjectTransformer.Transform(key, bytes.Span, output);
                 tables.Add(key, rows);
                 return TransformReport.Transformed(key, rows);
             }

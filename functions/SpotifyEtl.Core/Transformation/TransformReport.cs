@@ -59,20 +59,46 @@ public sealed record TransformReport(
 public sealed record SkippedItems(int LocalFiles, int Episodes, int Unavailable, int Unreadable)
 {
     public int Total => LocalFiles + Episodes + Unavailable + Unreadable;
+
+    public SkippedItems Plus(SkippedItems other) =>
+        new(LocalFiles + other.LocalFiles, Episodes + other.Episodes, Unavailable + other.Unavailable, Unreadable + other.Unreadable);
 }
 
 /// <summary>The objects of one run on one day, as written to <c>reports/snapshot_date={date}/{run}.json</c>.</summary>
 public sealed record RunReport(string RunId, string SnapshotDate, IReadOnlyList<TransformReport> Objects);
 
-/// <summary>The outcome of one transformation: the objects it read and the partitions it published with their row counts.</summary>
+/// <summary>
+/// The outcome of one transformation: the objects it read and the partitions it published with their row counts.
+/// Objects transformed with nothing to note may be counted in <see cref="Unlisted"/> instead of listed
+/// (<see cref="TransformOptions.ListEveryObject"/>); every total counts both.
+/// </summary>
 public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects, IReadOnlyDictionary<string, int> Partitions)
 {
-    public int Transformed => Objects.Count(o => o.Status == TransformStatus.Transformed);
+    /// <summary>Objects transformed with no unreadable item, counted and not listed in <see cref="Objects"/>.</summary>
+    public TransformTotals Unlisted { get; init; } = TransformTotals.None;
+
+    public int Transformed => Objects.Count(o => o.Status == TransformStatus.Transformed) + Unlisted.Objects;
     public int Quarantined => Objects.Count(o => o.Status == TransformStatus.Quarantined);
     public int Ignored => Objects.Count(o => o.Status == TransformStatus.Ignored);
     public int Unreadable => Objects.Count(o => o.Status == TransformStatus.Unreadable);
+    /// <summary>Items read from every object, listed or not.</summary>
+    public int ItemsRead => Objects.Sum(o => o.ItemsRead) + Unlisted.ItemsRead;
+    /// <summary>Items skipped in every object, listed or not.</summary>
+    public SkippedItems Skipped => Objects.Aggregate(Unlisted.Skipped, (total, o) => total.Plus(o.Skipped));
     /// <summary>Items whose shape this version could not read, in objects that still yielded rows.</summary>
-    public int UnreadableItems => Objects.Sum(o => o.Skipped.Unreadable);
+    public int UnreadableItems => Skipped.Unreadable;
+}
+
+/// <summary>Objects counted rather than listed: how many, the items they held, the items they skipped.</summary>
+public sealed record TransformTotals(int Objects, int ItemsRead, SkippedItems Skipped)
+{
+    public static readonly TransformTotals None = new(0, 0, new SkippedItems(0, 0, 0, 0));
+
+    /// <summary>These totals and one more transformed object.</summary>
+    public TransformTotals Plus(TransformReport report) => new(Objects + 1, ItemsRead + report.ItemsRead, Skipped.Plus(report.Skipped));
+
+    /// <summary>Whether the object's report is only counted: transformed, every item read or skipped for a known reason.</summary>
+    public static bool Countable(TransformReport report) => report.Status == TransformStatus.Transformed && report.Skipped.Unreadable == 0;
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,

@@ -41,6 +41,22 @@ public sealed class TransformedObject
 
     private const int MaxReasons = 5;
 
+    /// <summary>Empties it for the next object, keeping the collections' capacity: one per worker, not one per object.</summary>
+    internal void Clear()
+    {
+        Songs.Clear();
+        Albums.Clear();
+        Artists.Clear();
+        SongArtists.Clear();
+        PlaylistEntries.Clear();
+        Plays.Clear();
+        Playlists.Clear();
+        SavedTracks.Clear();
+        TopItems.Clear();
+        UnreadableReasons.Clear();
+        ItemsRead = SkippedLocalFiles = SkippedEpisodes = SkippedUnavailable = Unreadable = 0;
+    }
+
     public int RowCount => Songs.Count + Albums.Count + Artists.Count + PlaylistEntries.Count + Plays.Count + Playlists.Count
         + SavedTracks.Count + TopItems.Count;
 }

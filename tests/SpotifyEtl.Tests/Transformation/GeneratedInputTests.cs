@@ -119,6 +119,47 @@ public sealed class GeneratedInputTests : IDisposable
         Assert.Contains(rows, row => songs[row[0]!].Contains('\0', StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Counting_good_objects_instead_of_listing_them_keeps_every_total_and_lists_every_object_that_needs_attention()
+    {
+        var lake = new LocalFolderStore(_folder.Path);
+        var generator = new DocumentGenerator(new Random(14));
+        var keys = new List<string>();
+        for (var i = 0; i < Documents; i++)
+        {
+            // Days of good objects, corrupted ones, and pages with an item of an unknown shape among good ones.
+            var day = $"snapshot_date=2026-11-{10 + i % 5:00}";
+            var document = generator.Valid(i);
+            var key = document.Key.ToString().Replace("snapshot_date=2026-11-20", day, StringComparison.Ordinal);
+            var json = i % 12 == 0 && document.Key.Source == RawSource.PlaylistItems
+                ? document.Json.Replace("\"items\":[", "\"items\":[{\"added_at\":\"2026-11-20T08:00:00Z\"},", StringComparison.Ordinal)
+                : document.Json;
+            await lake.PutTextAsync(key, json, "application/json");
+            keys.Add(key);
+            if (i % 3 == 0)
+            {
+                var (corruptedKey, bytes, _) = generator.Corrupted(Documents + i);
+                var bad = corruptedKey.ToString().Replace("snapshot_date=2026-11-20", day, StringComparison.Ordinal);
+                await lake.PutBytesAsync(bad, bytes, "application/json");
+                keys.Add(bad);
+            }
+        }
+        keys.Add("elsewhere/not-raw.json");
+
+        var listed = await new TransformPipeline(lake, lake).TransformAsync(keys);
+        var counted = await new TransformPipeline(lake, lake, new TransformOptions { ListEveryObject = false }).TransformAsync(keys);
+
+        Assert.Contains(listed.Objects, o => o.Status == TransformStatus.Transformed && o.Skipped.Unreadable > 0);
+        Assert.True(listed.Quarantined > 0);
+        Assert.Equal((listed.Transformed, listed.Quarantined, listed.Ignored, listed.Unreadable, listed.ItemsRead, listed.Skipped, listed.UnreadableItems),
+            (counted.Transformed, counted.Quarantined, counted.Ignored, counted.Unreadable, counted.ItemsRead, counted.Skipped, counted.UnreadableItems));
+        Assert.Equal(listed.Partitions, counted.Partitions);
+        Assert.Equal(
+            listed.Objects.Where(o => o.Status != TransformStatus.Transformed || o.Skipped.Unreadable > 0).Select(o => (o.RawKey, o.Status, o.Reason, o.Skipped)).Order(),
+            counted.Objects.Select(o => (o.RawKey, o.Status, o.Reason, o.Skipped)).Order());
+        Assert.True(counted.Objects.Count < listed.Objects.Count / 2);
+    }
+
     [Theory]
     [InlineData("a\0b", "ab")]
     [InlineData("tab\tkept", "tab\tkept")]

@@ -29,9 +29,10 @@ internal sealed class ParquetFileWriter : IDisposable
     private readonly Stream _destination;
     private readonly int _rowCount;
     private readonly List<ChunkInfo> _chunks = [];
-    private readonly PooledBufferWriter _values = new(PageSize + 64 * 1024);
+    // The buffers start small and grow to a page's size only for tables that fill one.
+    private readonly PooledBufferWriter _values = new(64 * 1024);
     private readonly PooledBufferWriter _levels = new(4 * 1024);
-    private readonly PooledBufferWriter _body = new(PageSize + 64 * 1024);
+    private readonly PooledBufferWriter _body = new(64 * 1024);
     private readonly PooledBufferWriter _header = new(1024);
     private byte[] _compressed = [];
     private bool[] _defined = [];

@@ -14,6 +14,8 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, WrittenCount);
 
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
+
     /// <summary>Starts over, keeping the buffer (without clearing it: every byte handed out is written first).</summary>
     public void Clear() => WrittenCount = 0;
 
