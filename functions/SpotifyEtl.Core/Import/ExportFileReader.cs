@@ -96,7 +96,7 @@ public static class ExportFileReader
             reader.Read();
             switch (key)
             {
-                case "ts": fields.Ts = Text(ref reader, pool); fields.HasTs = true; break;
+                case "ts": Ts(ref reader, pool, ref fields); break;
                 case "endTime": fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
                 case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader); break;
                 case "platform": fields.Platform = Text(ref reader, pool); break;
@@ -146,6 +146,19 @@ public static class ExportFileReader
         Span<char> name = stackalloc char[64];
         var written = reader.CopyString(name);
         return Keys.TryGetValue(name[..written], out var key) ? key : "";
+    }
+
+    /// <summary><c>ts</c>: the export's own form is read from its bytes, with no string made for it.</summary>
+    private static void Ts(ref Utf8JsonReader reader, StringPool pool, ref StreamFields fields)
+    {
+        fields.HasTs = true;
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && ExportTime.ParseExactTs(reader.ValueSpan) is { } seconds)
+        {
+            (fields.TsSeconds, fields.Ts) = (seconds, null);
+            return;
+        }
+        (fields.TsSeconds, fields.Ts) = (null, Text(ref reader, pool));
     }
 
     /// <summary>A string value; "" and null are no value, and a value of another type is none (the row is kept).</summary>
