@@ -126,18 +126,38 @@ public static class ExportFileReader
         return fields;
     }
 
-    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys = new[]
-    {
+    private static readonly string[] KnownKeys =
+    [
         "ts", "endTime", "ms_played", "msPlayed", "platform", "conn_country", "master_metadata_track_name", "trackName",
         "master_metadata_album_artist_name", "artistName", "master_metadata_album_album_name", "spotify_track_uri", "episode_name",
         "episodeName", "episode_show_name", "podcastName", "spotify_episode_uri", "audiobook_title", "audiobookName", "audiobook_uri",
         "audiobook_chapter_uri", "audiobook_chapter_title", "chapterName", "authorName", "reason_start", "reason_end", "shuffle",
         "skipped", "offline", "incognito_mode", "offline_timestamp",
-    }.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    ];
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys =
+        KnownKeys.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The known keys by their UTF-8 bytes, read-only once built (so shared by every reader).</summary>
+    private static readonly Utf8Table<string> Utf8Keys = BuildUtf8Keys();
+
+    private static Utf8Table<string> BuildUtf8Keys()
+    {
+        var table = new Utf8Table<string>();
+        foreach (var key in KnownKeys)
+        {
+            table.Add(System.Text.Encoding.UTF8.GetBytes(key), key);
+        }
+        return table;
+    }
 
     /// <summary>The known key a property names (the same string object each time), or "" for any other: no string per property.</summary>
     private static string KeyOf(ref Utf8JsonReader reader)
     {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return Utf8Keys.TryGetValue(reader.ValueSpan, out var known) ? known : "";
+        }
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (length > 64)
         {

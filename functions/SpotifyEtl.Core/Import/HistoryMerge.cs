@@ -78,7 +78,7 @@ public static class HistoryMerge
                 rows.Add(entry.Row);
             }
         }
-        rows.Sort(HistoryOrder.Instance);
+        HistoryOrder.Sort(rows);
         return new MergedHistory(rows, origins);
     }
 
