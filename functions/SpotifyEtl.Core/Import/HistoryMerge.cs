@@ -41,7 +41,22 @@ public static class HistoryMerge
     public static MergedHistory Merge(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, ExtendedSpan? span = null)
     {
         var origins = inputs.Select(_ => new OriginCounts()).ToArray();
-        var kept = Deduplicate(inputs, origins);
+        // One stream's versions all end in the same second, so in the same month: months are deduplicated at once.
+        var months = ByMonth(inputs);
+        var keptByMonth = new List<Entry>[months.Count];
+        Parallel.For(0, months.Count, i =>
+        {
+            var duplicates = new int[inputs.Count];
+            keptByMonth[i] = Deduplicate(months[i], duplicates);
+            lock (origins)
+            {
+                for (var origin = 0; origin < duplicates.Length; origin++)
+                {
+                    origins[origin].Duplicates += duplicates[origin];
+                }
+            }
+        });
+        var kept = keptByMonth.SelectMany(m => m).ToList();
         var extended = kept.Where(e => e.Row.Source == HistorySource.Extended).ToList();
         var account = kept.Where(e => e.Row.Source == HistorySource.Account).ToList();
         var api = kept.Where(e => e.Row.Source == HistorySource.Api).OrderBy(e => e.Row, HistoryOrder.Instance).ToList();
@@ -65,7 +80,6 @@ public static class HistoryMerge
             }
         }
 
-        var rows = new List<ListeningRow>(kept.Count);
         foreach (var entry in kept)
         {
             if (entry.Covered)
@@ -75,36 +89,64 @@ public static class HistoryMerge
             else
             {
                 origins[entry.Origin].Kept++;
-                rows.Add(entry.Row);
             }
         }
-        HistoryOrder.Sort(rows);
-        return new MergedHistory(rows, origins);
+        // Months follow one another in time: each sorted on its own, in parallel, they make the whole table's order.
+        var sorted = new List<ListeningRow>[keptByMonth.Length];
+        Parallel.For(0, keptByMonth.Length, i =>
+        {
+            sorted[i] = keptByMonth[i].Where(e => !e.Covered).Select(e => e.Row).ToList();
+            HistoryOrder.Sort(sorted[i]);
+        });
+        return new MergedHistory([.. sorted.SelectMany(m => m)], origins);
     }
 
-    private static List<Entry> Deduplicate(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, OriginCounts[] origins)
+    /// <summary>Every input's rows by the month they ended in, months in time order, each row with its input's index.</summary>
+    private static List<List<(ListeningRow Row, int Origin)>> ByMonth(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
     {
-        var groups = new Dictionary<HistoryIdentity, Entry>(inputs.Sum(i => i.Count));
+        var months = new Dictionary<long, List<(ListeningRow, int)>>();
+        long start = 0, next = long.MinValue;
+        List<(ListeningRow, int)>? current = null;
         for (var origin = 0; origin < inputs.Count; origin++)
         {
             foreach (var row in inputs[origin])
             {
-                var identity = HistoryIdentity.Of(row);
-                if (!groups.TryGetValue(identity, out var current))
+                if (current is null || row.EndedAt < start || row.EndedAt >= next)
                 {
-                    groups[identity] = new Entry(row, origin);
-                    continue;
+                    start = HistoryMonths.Start(row.EndedAt);
+                    next = HistoryMonths.Next(start);
+                    if (!months.TryGetValue(start, out current))
+                    {
+                        months[start] = current = [];
+                    }
                 }
-                var candidate = new Entry(row, origin);
-                if (Better(candidate, current))
-                {
-                    groups[identity] = candidate;
-                    origins[current.Origin].Duplicates++;
-                }
-                else
-                {
-                    origins[origin].Duplicates++;
-                }
+                current.Add((row, origin));
+            }
+        }
+        return [.. months.OrderBy(m => m.Key).Select(m => m.Value)];
+    }
+
+    /// <summary>Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each; the others counted per input.</summary>
+    private static List<Entry> Deduplicate(List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
+    {
+        var groups = new Dictionary<HistoryIdentity, Entry>(rows.Count);
+        foreach (var (row, origin) in rows)
+        {
+            var identity = HistoryIdentity.Of(row);
+            if (!groups.TryGetValue(identity, out var current))
+            {
+                groups[identity] = new Entry(row, origin);
+                continue;
+            }
+            var candidate = new Entry(row, origin);
+            if (Better(candidate, current))
+            {
+                groups[identity] = candidate;
+                duplicates[current.Origin]++;
+            }
+            else
+            {
+                duplicates[origin]++;
             }
         }
         return [.. groups.Values];
