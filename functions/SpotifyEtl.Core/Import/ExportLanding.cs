@@ -24,7 +24,8 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
         var results = new LandedCandidate[candidates.Count];
         var contents = new ConcurrentDictionary<string, ExportFileContent>(StringComparer.Ordinal);
         var isNew = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var workers = Math.Max(1, Math.Min(options.Parallelism, candidates.Count));
+        // Parsing is the work: a worker per core (each holding a file's buffer), however many reads the store allows at once.
+        var workers = Math.Max(1, Math.Min(Math.Min(options.Parallelism, Math.Max(2, Environment.ProcessorCount)), candidates.Count));
         var channel = Channel.CreateBounded<(int Index, ExportBytes Bytes)>(new BoundedChannelOptions(workers) { SingleWriter = true });
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = new Lock();

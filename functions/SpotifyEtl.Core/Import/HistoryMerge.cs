@@ -129,7 +129,7 @@ public static class HistoryMerge
     /// <summary>Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each; the others counted per input.</summary>
     private static List<Entry> Deduplicate(List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
     {
-        var groups = new Dictionary<HistoryIdentity, Entry>(rows.Count);
+        var groups = new Dictionary<HistoryIdentity, Entry>(rows.Count, HistoryIdentityComparer.Instance);
         foreach (var (row, origin) in rows)
         {
             var identity = HistoryIdentity.Of(row);
