@@ -6,11 +6,16 @@ files of 15,000 rows as Spotify cuts them, unsorted, with about one row in two h
 
     python3 benchmarks/history_bench.py --rows 1000000     # writes the figures into docs/benchmarks.md
     python3 benchmarks/history_bench.py --smoke            # 3,000 rows, every path once, nothing written (make test)
+
+Each path runs --repeat times (3 by default), the paths taking turns so that load from other work weighs on each
+alike; the table gives the median of the elapsed seconds and of the CPU seconds (user and system, every thread).
 """
+import statistics
 import argparse
 import datetime
 import json
 import os
+import platform
 import random
 import shutil
 import subprocess
@@ -67,8 +72,16 @@ def generate(rows, folder):
     return files
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as handle:
+            return next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.machine()
+
+
 def measured(command, cwd=ROOT, env=None):
-    """Seconds, peak resident memory in bytes, and standard output of a whole process."""
+    """Elapsed seconds, CPU seconds, peak resident memory in bytes, and standard output of a whole process."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=dict(os.environ, **(env or {})))
@@ -79,7 +92,7 @@ def measured(command, cwd=ROOT, env=None):
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 3):
             raise SystemExit(f"{' '.join(command[:3])} ... failed ({code}):\n{out.read()[-2000:]}\n{err.read()[-2000:]}")
-        return seconds, usage.ru_maxrss * 1024, out.read()
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.read()
 
 
 def main():
@@ -87,7 +100,9 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--smoke", action="store_true", help="3,000 rows, every path once, nothing written")
     parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each path; the medians are reported")
     args = parser.parse_args()
+    repeat = 1 if args.smoke else max(1, args.repeat)
     rows = 3_000 if args.smoke else args.rows
     cli = NATIVE_CLI if os.path.exists(NATIVE_CLI) else BUILT_CLI
     if not os.path.exists(cli):
@@ -98,32 +113,46 @@ def main():
     print(f"export: {rows:,} streams (+{rows // 200:,} duplicates) in {len(files)} files, {size / 1e6:,.0f} MB", flush=True)
 
     lake = os.path.join(WORK, "lake")
-    shutil.rmtree(lake, ignore_errors=True)
-    ours, ours_rss, report = measured([cli, "import", *files, "--lake", lake, "--json"])
-    history_rows = json.loads(report)["history_rows"]
     out = os.path.join(WORK, "pandas-out")
-    pandas, pandas_rss, pandas_rows = measured(["/usr/bin/python3", os.path.join(ROOT, "benchmarks", "history-pandas.py"), out, *files])
     duck_out = os.path.join(WORK, "duckdb.parquet")
-    duck, duck_rss, duck_rows = measured(["node", os.path.join(ROOT, "benchmarks", "history-duckdb.mjs"), duck_out, *files],
-                                         cwd=os.path.join(ROOT, "infra"))
+    paths = {
+        "ours": lambda: measured([cli, "import", *files, "--lake", lake, "--json"]),
+        "pandas": lambda: measured(["/usr/bin/python3", os.path.join(ROOT, "benchmarks", "history-pandas.py"), out, *files]),
+        "duckdb": lambda: measured(["node", os.path.join(ROOT, "benchmarks", "history-duckdb.mjs"), duck_out, *files],
+                                   cwd=os.path.join(ROOT, "infra")),
+    }
+    runs = {name: [] for name in paths}
+    load = os.getloadavg()[0]
+    for turn in range(repeat):
+        for name, run in paths.items():
+            if name == "ours":
+                shutil.rmtree(lake, ignore_errors=True)  # a fresh lake: every file lands
+            seconds, cpu, rss, output = run()
+            counted = json.loads(output)["history_rows"] if name == "ours" else int(output.strip())
+            if counted != rows:
+                raise SystemExit(f"{name} kept {counted:,} rows of {rows:,} distinct streams")
+            runs[name].append((seconds, cpu, rss))
+            print(f"  run {turn + 1}/{repeat} {name}: {seconds:.1f} s, {cpu:.1f} s of CPU", flush=True)
+    median = {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), max(r[2] for r in rs)) for name, rs in runs.items()}
+    ours, ours_cpu, ours_rss = median["ours"]
+    pandas, pandas_cpu, pandas_rss = median["pandas"]
+    duck, duck_cpu, duck_rss = median["duckdb"]
     writes = "Parquet" if os.path.exists(out + ".parquet") else "CSV (no pyarrow or fastparquet here)"
-    for counted in (history_rows, int(pandas_rows.strip()), int(duck_rows.strip())):
-        if counted != rows:
-            raise SystemExit(f"a path kept {counted:,} rows of {rows:,} distinct streams")
 
     kind = "NativeAOT (make cli)" if cli == NATIVE_CLI else "dotnet build output"
     lines = [
-        f"_Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f} at the start._",
+        f"_Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
+        f"({cpu_model()}), load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; "
+        f"medians of {repeat} runs of each path, taking turns._",
         "",
         f"A generated extended history: {rows:,} streams and {rows // 200:,} exact duplicates, unsorted, in {len(files)} files of "
         f"{ROWS_PER_FILE:,} rows, {size / 1e6:,.0f} MB of JSON. Each path keeps the {rows:,} distinct streams.",
         "",
-        "| path | seconds | peak memory | time against ours |",
-        "|---|---:|---:|---:|",
-        f"| `spotify-etl import` ({kind}): recognise, land under raw/, merge, a Parquet file per month | {ours:.1f} | {ours_rss / 1e6:,.0f} MB | 1.0 |",
-        f"| pandas: read_json per file, concat, drop_duplicates, write {writes} | {pandas:.1f} | {pandas_rss / 1e6:,.0f} MB | {pandas / ours:.1f} times |",
-        f"| DuckDB: read_json over the files, DISTINCT, COPY TO parquet | {duck:.1f} | {duck_rss / 1e6:,.0f} MB | {duck / ours:.1f} times |",
+        "| path | seconds | CPU seconds | peak memory | time against ours | CPU against ours |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| `spotify-etl import` ({kind}): recognise, land under raw/, merge, a Parquet file per month | {ours:.1f} | {ours_cpu:.1f} | {ours_rss / 1e6:,.0f} MB | 1.0 | 1.0 |",
+        f"| pandas: read_json per file, concat, drop_duplicates, write {writes} | {pandas:.1f} | {pandas_cpu:.1f} | {pandas_rss / 1e6:,.0f} MB | {pandas / ours:.1f} times | {pandas_cpu / ours_cpu:.1f} times |",
+        f"| DuckDB: read_json over the files, DISTINCT, COPY TO parquet | {duck:.1f} | {duck_cpu:.1f} | {duck_rss / 1e6:,.0f} MB | {duck / ours:.1f} times | {duck_cpu / ours_cpu:.1f} times |",
     ]
     print("\n".join(lines))
     if not args.smoke and not args.no_doc:

@@ -60,6 +60,8 @@ internal static class ImportCommand
     {
         var store = LocalLake.Open(lakeFolder);
         using var candidates = ExportInputs.Open(inputs, ImportLimits.Default);
+        // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
+        using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));
         return await ProgressDisplay.RunAsync("Importing the export", progress =>
             new ExportImporter(store, store, new ImportOptions
             {

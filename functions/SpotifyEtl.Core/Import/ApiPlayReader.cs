@@ -14,31 +14,61 @@ public static class ApiPlayReader
 {
     public const string Prefix = LakeLayout.Raw + "recently_played/";
 
-    public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, int UnreadableObjects);
+    /// <summary>The plays read, per snapshot day of the pages they came from; and the pages read and unreadable.</summary>
+    public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, int UnreadableObjects, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay);
 
-    public static async Task<ApiPlays> ReadAsync(IObjectStore raw, CancellationToken cancellationToken)
+    /// <summary>Every play under <c>raw/recently_played/</c>.</summary>
+    public static Task<ApiPlays> ReadAsync(IObjectStore raw, CancellationToken cancellationToken) => ReadAsync(raw, Prefix, cancellationToken);
+
+    /// <summary>The plays of one snapshot day's pages.</summary>
+    public static Task<ApiPlays> ReadDayAsync(IObjectStore raw, DateOnly day, CancellationToken cancellationToken) =>
+        ReadAsync(raw, $"{Prefix}{LakeLayout.SnapshotSegment(day)}/", cancellationToken);
+
+    /// <summary>The versions of every recently-played page: an import's plays are current while these are unchanged.</summary>
+    public static async Task<List<ObjectVersion>> ListAsync(IObjectStore raw, CancellationToken cancellationToken)
+    {
+        var versions = new List<ObjectVersion>();
+        await foreach (var version in raw.ListVersionsAsync(Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(version);
+        }
+        return versions;
+    }
+
+    private static async Task<ApiPlays> ReadAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
     {
         var rows = new List<ListeningRow>();
+        var byDay = new SortedDictionary<DateOnly, List<ListeningRow>>();
         int objects = 0, unreadable = 0;
-        await foreach (var key in raw.ListAsync(Prefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var key in raw.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             if (!RawObjectKey.TryParse(key, out var parsed, out _))
             {
                 continue;
             }
             objects++;
-            using var bytes = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            if (!byDay.TryGetValue(parsed.SnapshotDate, out var day))
+            {
+                byDay[parsed.SnapshotDate] = day = [];
+            }
             try
             {
-                rows.AddRange(ToRows(RawObjectTransformer.Transform(parsed, bytes.Span)));
+                using var bytes = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+                var page = ToRows(RawObjectTransformer.Transform(parsed, bytes.Span)).ToList();
+                rows.AddRange(page);
+                day.AddRange(page);
             }
-            catch (InvalidRawObjectException)
+            catch (Exception exception) when (exception is InvalidRawObjectException or UnreadableObjectException)
             {
                 unreadable++;
             }
         }
-        return new ApiPlays(rows, objects, unreadable);
+        return new ApiPlays(rows, objects, unreadable, byDay);
     }
+
+    public static ListeningRow Row(long endedAt, int? msPlayed, string trackUri, string? trackName, string? artistName, string? albumName) =>
+        new(endedAt, msPlayed, ContentTypes.Track, trackUri, trackName, artistName, albumName,
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, HistorySource.Api);
 
     public static IEnumerable<ListeningRow> ToRows(TransformedObject page)
     {
@@ -51,8 +81,7 @@ public static class ApiPlayReader
             page.Songs.TryGetValue(play.SongId, out var song);
             var artist = song?.PrimaryArtistId is { } artistId && page.Artists.TryGetValue(artistId, out var a) ? a.ArtistName : null;
             var album = song?.AlbumId is { } albumId && page.Albums.TryGetValue(albumId, out var b) ? b.AlbumName : null;
-            yield return new ListeningRow(ended, song?.DurationMs, ContentTypes.Track, $"spotify:track:{play.SongId}", song?.SongName, artist, album,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, HistorySource.Api);
+            yield return Row(ended, song?.DurationMs, $"spotify:track:{play.SongId}", song?.SongName, artist, album);
         }
     }
 }

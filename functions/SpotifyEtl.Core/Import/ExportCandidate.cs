@@ -52,6 +52,34 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
         }
     }
 
+    /// <summary>
+    /// The whole content in a buffer rented from the shared pool (dispose it to return the buffer), for files read
+    /// once and let go: a million-stream export is read without a fresh array per file.
+    /// </summary>
+    public async Task<(ExportBytes? Bytes, string? Problem)> ReadPooledAsync(ImportLimits limits, CancellationToken cancellationToken)
+    {
+        if (Problem is not null || Size > limits.MaxFileBytes || Size is null)
+        {
+            var (bytes, problem) = await ReadAsync(limits, cancellationToken).ConfigureAwait(false);
+            return (bytes is null ? null : new ExportBytes(bytes, bytes.Length, pooled: false), problem);
+        }
+        var stream = await open(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            // One byte more than declared shows whether the declared size lies (a crafted archive).
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Size.Value + 1);
+            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read <= Size.Value)
+            {
+                return (new ExportBytes(buffer, read, pooled: true), null);
+            }
+            var start = buffer.AsSpan(0, read).ToArray();
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            var (rest, problem) = await ReadRestAsync(stream, start, limits, cancellationToken).ConfigureAwait(false);
+            return (rest is null ? null : new ExportBytes(rest, rest.Length, pooled: false), problem);
+        }
+    }
+
     private static async Task<(byte[]? Bytes, string? Problem)> ReadRestAsync(Stream stream, byte[] start, ImportLimits limits, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();

@@ -31,7 +31,7 @@ public static class ExportFileReader
         {
             json = json[Bom.Length..];
         }
-        var rows = new List<ListeningRow>();
+        var rows = new List<ListeningRow>(Math.Min(json.Length / 400, 1 << 20)); // rows of the export take 400 to 700 bytes
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0, extended = 0, account = 0;
         if (json.Trim(" \t\r\n"u8).IsEmpty)
@@ -96,7 +96,7 @@ public static class ExportFileReader
             reader.Read();
             switch (key)
             {
-                case "ts": fields.Ts = Text(ref reader, pool); fields.HasTs = true; break;
+                case "ts": Ts(ref reader, pool, ref fields); break;
                 case "endTime": fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
                 case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader); break;
                 case "platform": fields.Platform = Text(ref reader, pool); break;
@@ -126,18 +126,38 @@ public static class ExportFileReader
         return fields;
     }
 
-    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys = new[]
-    {
+    private static readonly string[] KnownKeys =
+    [
         "ts", "endTime", "ms_played", "msPlayed", "platform", "conn_country", "master_metadata_track_name", "trackName",
         "master_metadata_album_artist_name", "artistName", "master_metadata_album_album_name", "spotify_track_uri", "episode_name",
         "episodeName", "episode_show_name", "podcastName", "spotify_episode_uri", "audiobook_title", "audiobookName", "audiobook_uri",
         "audiobook_chapter_uri", "audiobook_chapter_title", "chapterName", "authorName", "reason_start", "reason_end", "shuffle",
         "skipped", "offline", "incognito_mode", "offline_timestamp",
-    }.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    ];
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys =
+        KnownKeys.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The known keys by their UTF-8 bytes, read-only once built (so shared by every reader).</summary>
+    private static readonly Utf8Table<string> Utf8Keys = BuildUtf8Keys();
+
+    private static Utf8Table<string> BuildUtf8Keys()
+    {
+        var table = new Utf8Table<string>();
+        foreach (var key in KnownKeys)
+        {
+            table.Add(System.Text.Encoding.UTF8.GetBytes(key), key);
+        }
+        return table;
+    }
 
     /// <summary>The known key a property names (the same string object each time), or "" for any other: no string per property.</summary>
     private static string KeyOf(ref Utf8JsonReader reader)
     {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return Utf8Keys.TryGetValue(reader.ValueSpan, out var known) ? known : "";
+        }
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (length > 64)
         {
@@ -146,6 +166,19 @@ public static class ExportFileReader
         Span<char> name = stackalloc char[64];
         var written = reader.CopyString(name);
         return Keys.TryGetValue(name[..written], out var key) ? key : "";
+    }
+
+    /// <summary><c>ts</c>: the export's own form is read from its bytes, with no string made for it.</summary>
+    private static void Ts(ref Utf8JsonReader reader, StringPool pool, ref StreamFields fields)
+    {
+        fields.HasTs = true;
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && ExportTime.ParseExactTs(reader.ValueSpan) is { } seconds)
+        {
+            (fields.TsSeconds, fields.Ts) = (seconds, null);
+            return;
+        }
+        (fields.TsSeconds, fields.Ts) = (null, Text(ref reader, pool));
     }
 
     /// <summary>A string value; "" and null are no value, and a value of another type is none (the row is kept).</summary>

@@ -23,59 +23,34 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
 
     public async Task<ImportReport> ImportAsync(IReadOnlyList<ExportCandidate> candidates, CancellationToken cancellationToken = default)
     {
+        var landing = await new ExportLanding(raw, _options).LandAsync(candidates, cancellationToken).ConfigureAwait(false);
         var landed = new List<(ExportCandidate Candidate, ExportFileKind Kind, string Key, bool New)>();
         var reports = new Dictionary<ExportCandidate, ImportFileReport>();
         var firstInput = new Dictionary<string, string>(StringComparer.Ordinal);
-        long bytes = 0;
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            byte[]? content;
-            string? problem;
-            try
+            var (kind, key, skipped) = landing.Candidates[i];
+            if (skipped is not null)
             {
-                (content, problem) = await candidate.ReadAsync(_options.Limits, cancellationToken).ConfigureAwait(false);
+                reports[candidate] = ImportFileReport.Skip(candidate.Name, skipped);
             }
-            catch (InvalidDataException exception)
+            else if (firstInput.TryGetValue(key!, out var first))
             {
-                // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
-                (content, problem) = (null, $"its compressed data is damaged ({exception.Message.TrimEnd('.')}): download the export again");
-            }
-            if (content is null)
-            {
-                reports[candidate] = ImportFileReport.Skip(candidate.Name, problem!);
-            }
-            else if (Recognize(candidate.Name, content) is var (kind, why) && kind is null)
-            {
-                reports[candidate] = ImportFileReport.Skip(candidate.Name, why!);
+                reports[candidate] = ImportFileReport.Skip(candidate.Name, $"it is the same file as {first} (identical content): read once");
             }
             else
             {
-                var key = ExportRawKey.For(kind!.Value, content).ToString();
-                if (firstInput.TryGetValue(key, out var first))
-                {
-                    reports[candidate] = ImportFileReport.Skip(candidate.Name, $"it is the same file as {first} (identical content): read once");
-                }
-                else
-                {
-                    firstInput[key] = candidate.Name;
-                    var isNew = !await raw.ExistsAsync(key, cancellationToken).ConfigureAwait(false);
-                    if (isNew)
-                    {
-                        await raw.PutBytesAsync(key, content, "application/json", cancellationToken).ConfigureAwait(false);
-                    }
-                    landed.Add((candidate, kind.Value, key, isNew));
-                }
-                bytes += content.Length;
+                firstInput[key!] = candidate.Name;
+                landed.Add((candidate, kind!.Value, key!, landing.New[key!]));
             }
-            _options.Progress?.Report(new ImportProgress("Landing files", i + 1, candidates.Count, bytes));
         }
 
         var build = new HistoryBuild(new Dictionary<string, LandedFileOutcome>(), new ApiPlaysReport(0, 0, 0, 0, 0, 0), 0, new Dictionary<string, int>());
         if (landed.Count > 0)
         {
             build = await new HistoryBuilder(raw, lake, _options.Format, _options.Parallelism, _options.Progress)
-                .RebuildAsync(cancellationToken).ConfigureAwait(false);
+                .RebuildAsync(landing.Contents, cancellationToken).ConfigureAwait(false);
         }
         foreach (var (candidate, kind, key, isNew) in landed)
         {

@@ -22,26 +22,29 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
 {
     private const int MaxRounds = 10;
 
-    public async Task<HistoryBuild> RebuildAsync(CancellationToken cancellationToken)
+    /// <param name="read">Landed files this process has already read, by raw key: each is read once.</param>
+    public async Task<HistoryBuild> RebuildAsync(IReadOnlyDictionary<string, ExportFileContent> read, CancellationToken cancellationToken)
     {
         var inputs = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var contents = new Dictionary<string, ExportFileContent>(read, StringComparer.Ordinal);
         for (var round = 1; ; round++)
         {
-            var build = await BuildAsync(inputs, cancellationToken).ConfigureAwait(false);
+            var build = await BuildAsync(inputs.Landed, contents, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(cancellationToken).ConfigureAwait(false);
-            if (now.SequenceEqual(inputs, StringComparer.Ordinal))
+            if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
             {
                 return build;
             }
             if (round >= MaxRounds)
             {
-                throw new IOException($"The landed export files kept changing during {MaxRounds} rebuilds of the listening history; run the import again once other imports are done.");
+                throw new IOException($"The landed export files or the API's plays kept changing during {MaxRounds} rebuilds of the listening history; run the import again once other imports and transforms are done.");
             }
             inputs = now;
         }
     }
 
-    private async Task<List<string>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>What the table is built from: the landed files, and the versions of the API's recently-played pages.</summary>
+    private async Task<(List<string> Landed, List<ObjectVersion> Plays)> ListAsync(CancellationToken cancellationToken)
     {
         var keys = new List<string>();
         await foreach (var key in raw.ListAsync(ExportRawKey.Prefix, cancellationToken).ConfigureAwait(false))
@@ -52,36 +55,54 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             }
         }
         keys.Sort(StringComparer.Ordinal);
-        return keys;
+        return (keys, await ApiPlayReader.ListAsync(raw, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<HistoryBuild> BuildAsync(List<string> keys, CancellationToken cancellationToken)
+    /// <summary>Reads the landed files not read yet, each worker pooling its strings across the files it reads.</summary>
+    private async Task ReadAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, CancellationToken cancellationToken)
     {
-        var contents = new ExportFileContent[keys.Count];
+        var missing = keys.Where(k => !contents.ContainsKey(k)).ToList();
+        var results = new ExportFileContent[missing.Count];
+        var next = -1;
         var done = 0;
         long bytesRead = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions
+        async Task WorkAsync()
         {
-            MaxDegreeOfParallelism = Math.Max(1, parallelism),
-            CancellationToken = cancellationToken,
-        }, async (index, token) =>
+            var pool = new StringPool();
+            for (var index = Interlocked.Increment(ref next); index < missing.Count; index = Interlocked.Increment(ref next))
+            {
+                using var bytes = await raw.ReadPooledAsync(missing[index], cancellationToken).ConfigureAwait(false);
+                results[index] = ExportFileReader.Read(bytes.Span, pool);
+                progress?.Report(new ImportProgress("Reading the history", Interlocked.Increment(ref done), missing.Count,
+                    Interlocked.Add(ref bytesRead, bytes.Length)));
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, missing.Count))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
+        for (var i = 0; i < missing.Count; i++)
         {
-            using var bytes = await raw.ReadPooledAsync(keys[index], token).ConfigureAwait(false);
-            contents[index] = ExportFileReader.Read(bytes.Span);
-            progress?.Report(new ImportProgress("Reading the history", Interlocked.Increment(ref done), keys.Count,
-                Interlocked.Add(ref bytesRead, bytes.Length)));
-        }).ConfigureAwait(false);
+            contents[missing[i]] = results[i];
+        }
+    }
 
+    private async Task<HistoryBuild> BuildAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, CancellationToken cancellationToken)
+    {
+        await ReadAsync(keys, contents, cancellationToken).ConfigureAwait(false);
         var api = await ApiPlayReader.ReadAsync(raw, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new ImportProgress("Merging the history", keys.Count, keys.Count, bytesRead));
-        var inputs = contents.Select(c => c.Rows).Append(api.Rows).ToList();
+        progress?.Report(new ImportProgress("Merging the history", keys.Count, keys.Count, 0));
+        var inputs = keys.Select(k => contents[k].Rows).Append(api.Rows).ToList();
         var merged = HistoryMerge.Merge(inputs);
         var partitions = await HistoryPublisher.PublishAsync(lake, format, merged.Rows, cancellationToken).ConfigureAwait(false);
+        // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month.
+        foreach (var key in keys)
+        {
+            await ExportSpan.Of(contents[key]).WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
+        }
+        await ApiPlayStage.WriteDaysAsync(lake, api.ByDay, cancellationToken).ConfigureAwait(false);
 
         var files = new Dictionary<string, LandedFileOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)
         {
-            files[keys[i]] = new LandedFileOutcome(keys[i], contents[i], merged.Origins[i]);
+            files[keys[i]] = new LandedFileOutcome(keys[i], contents[keys[i]], merged.Origins[i]);
         }
         var apiCounts = merged.Origins[keys.Count];
         return new HistoryBuild(files,

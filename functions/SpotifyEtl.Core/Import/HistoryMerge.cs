@@ -37,26 +37,49 @@ public static class HistoryMerge
     }
 
     /// <param name="inputs">The rows of each input; an input's index is its origin in the result.</param>
-    public static MergedHistory Merge(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
+    /// <param name="span">The extended history's span when the inputs are only some months' rows (else taken from them).</param>
+    public static MergedHistory Merge(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, ExtendedSpan? span = null)
     {
         var origins = inputs.Select(_ => new OriginCounts()).ToArray();
-        var kept = Deduplicate(inputs, origins);
+        // One stream's versions all end in the same second, so in the same month: months are deduplicated at once.
+        var months = ByMonth(inputs);
+        var keptByMonth = new List<Entry>[months.Count];
+        Parallel.For(0, months.Count, i =>
+        {
+            var duplicates = new int[inputs.Count];
+            keptByMonth[i] = Deduplicate(months[i], duplicates);
+            lock (origins)
+            {
+                for (var origin = 0; origin < duplicates.Length; origin++)
+                {
+                    origins[origin].Duplicates += duplicates[origin];
+                }
+            }
+        });
+        var kept = keptByMonth.SelectMany(m => m).ToList();
         var extended = kept.Where(e => e.Row.Source == HistorySource.Extended).ToList();
         var account = kept.Where(e => e.Row.Source == HistorySource.Account).ToList();
         var api = kept.Where(e => e.Row.Source == HistorySource.Api).OrderBy(e => e.Row, HistoryOrder.Instance).ToList();
 
-        if (extended.Count > 0)
+        span ??= extended.Count > 0 ? new ExtendedSpan(extended.Min(e => e.Row.EndedAt), extended.Max(e => e.Row.EndedAt)) : null;
+        if (span is { } covered)
         {
-            var first = extended.Min(e => e.Row.EndedAt) / 60 * 60;
-            var last = extended.Max(e => e.Row.EndedAt);
-            foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= last))
+            var first = covered.First / 60 * 60;
+            foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= covered.Last))
             {
                 row.Covered = true;
             }
         }
-        MatchApiPlays(api, extended, account);
+        if (api.Count > 0)
+        {
+            extended.Sort((a, b) => HistoryOrder.Instance.Compare(a.Row, b.Row));
+            var open = account.Where(e => !e.Covered).OrderBy(e => e.Row, HistoryOrder.Instance).ToList();
+            foreach (var month in api.SelectMany(e => HistoryMonths.Touched(e.Row.EndedAt)).Distinct().Order())
+            {
+                MatchApiPlays(month, api, extended, open);
+            }
+        }
 
-        var rows = new List<ListeningRow>(kept.Count);
         foreach (var entry in kept)
         {
             if (entry.Covered)
@@ -66,36 +89,64 @@ public static class HistoryMerge
             else
             {
                 origins[entry.Origin].Kept++;
-                rows.Add(entry.Row);
             }
         }
-        rows.Sort(HistoryOrder.Instance);
-        return new MergedHistory(rows, origins);
+        // Months follow one another in time: each sorted on its own, in parallel, they make the whole table's order.
+        var sorted = new List<ListeningRow>[keptByMonth.Length];
+        Parallel.For(0, keptByMonth.Length, i =>
+        {
+            sorted[i] = keptByMonth[i].Where(e => !e.Covered).Select(e => e.Row).ToList();
+            HistoryOrder.Sort(sorted[i]);
+        });
+        return new MergedHistory([.. sorted.SelectMany(m => m)], origins);
     }
 
-    private static List<Entry> Deduplicate(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, OriginCounts[] origins)
+    /// <summary>Every input's rows by the month they ended in, months in time order, each row with its input's index.</summary>
+    private static List<List<(ListeningRow Row, int Origin)>> ByMonth(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
     {
-        var groups = new Dictionary<HistoryIdentity, Entry>(inputs.Sum(i => i.Count));
+        var months = new Dictionary<long, List<(ListeningRow, int)>>();
+        long start = 0, next = long.MinValue;
+        List<(ListeningRow, int)>? current = null;
         for (var origin = 0; origin < inputs.Count; origin++)
         {
             foreach (var row in inputs[origin])
             {
-                var identity = HistoryIdentity.Of(row);
-                if (!groups.TryGetValue(identity, out var current))
+                if (current is null || row.EndedAt < start || row.EndedAt >= next)
                 {
-                    groups[identity] = new Entry(row, origin);
-                    continue;
+                    start = HistoryMonths.Start(row.EndedAt);
+                    next = HistoryMonths.Next(start);
+                    if (!months.TryGetValue(start, out current))
+                    {
+                        months[start] = current = [];
+                    }
                 }
-                var candidate = new Entry(row, origin);
-                if (Better(candidate, current))
-                {
-                    groups[identity] = candidate;
-                    origins[current.Origin].Duplicates++;
-                }
-                else
-                {
-                    origins[origin].Duplicates++;
-                }
+                current.Add((row, origin));
+            }
+        }
+        return [.. months.OrderBy(m => m.Key).Select(m => m.Value)];
+    }
+
+    /// <summary>Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each; the others counted per input.</summary>
+    private static List<Entry> Deduplicate(List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
+    {
+        var groups = new Dictionary<HistoryIdentity, Entry>(rows.Count, HistoryIdentityComparer.Instance);
+        foreach (var (row, origin) in rows)
+        {
+            var identity = HistoryIdentity.Of(row);
+            if (!groups.TryGetValue(identity, out var current))
+            {
+                groups[identity] = new Entry(row, origin);
+                continue;
+            }
+            var candidate = new Entry(row, origin);
+            if (Better(candidate, current))
+            {
+                groups[identity] = candidate;
+                duplicates[current.Origin]++;
+            }
+            else
+            {
+                duplicates[origin]++;
             }
         }
         return [.. groups.Values];
@@ -113,37 +164,64 @@ public static class HistoryMerge
         return text != 0 ? text < 0 : candidate.Origin < current.Origin;
     }
 
-    /// <summary>Pairs each API play, in time order, with the nearest unpaired export row of the same stream.</summary>
-    private static void MatchApiPlays(List<Entry> api, List<Entry> extended, List<Entry> account)
+    /// <summary>
+    /// Pairs each API play, in time order, with the nearest unpaired export row of the same stream, among the rows of
+    /// one month's window, and settles the rows of that month. Every row a play of the month could pair with, and
+    /// every play that could take it first, lies in the window, so a month comes out the same whether all months are
+    /// merged at once or it is rebuilt alone.
+    /// </summary>
+    private static void MatchApiPlays(long month, List<Entry> api, List<Entry> extended, List<Entry> account)
     {
-        if (api.Count == 0)
+        var (from, to) = HistoryMonths.Window(month);
+        var end = HistoryMonths.Next(month);
+        var plays = Within(api, from, to);
+        if (plays.Count == 0)
         {
             return;
         }
         var tolerance = (long)ApiTolerance.TotalSeconds;
-        var byTrack = extended.Where(e => e.Row.TrackUri is not null).GroupBy(e => e.Row.TrackUri!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Row, HistoryOrder.Instance).ToList(), StringComparer.Ordinal);
-        var byName = account.Where(e => !e.Covered && e.Row.TrackName is not null)
+        var byTrack = Within(extended, from, to).Where(e => e.Row.TrackUri is not null).GroupBy(e => e.Row.TrackUri!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var byName = Within(account, from, to).Where(e => e.Row.TrackName is not null)
             .GroupBy(e => NameKey(e.Row.TrackName, e.Row.ArtistName), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Row, HistoryOrder.Instance).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var paired = new HashSet<Entry>(ReferenceEqualityComparer.Instance);
-        foreach (var play in api)
+        bool InMonth(Entry e) => e.Row.EndedAt >= month && e.Row.EndedAt < end;
+        foreach (var play in plays)
         {
             var at = play.Row.EndedAt;
             if (play.Row.TrackUri is { } uri && byTrack.TryGetValue(uri, out var streams)
                 && Nearest(streams, paired, e => Math.Abs(e.Row.EndedAt - at), tolerance) is { } stream)
             {
                 paired.Add(stream);
-                play.Covered = true;
+                play.Covered |= InMonth(play);
             }
             else if (byName.TryGetValue(NameKey(play.Row.TrackName, play.Row.ArtistName), out var minutes)
                 && Nearest(minutes, paired, e => Distance(e.Row.EndedAt, at), tolerance) is { } minute)
             {
                 // The account row is cut to the minute its stream ended in: the API's play is the same stream, to the second.
                 paired.Add(minute);
-                minute.Covered = true;
+                minute.Covered |= InMonth(minute);
             }
         }
+    }
+
+    /// <summary>The entries (sorted by time) that ended in [from, to).</summary>
+    private static List<Entry> Within(List<Entry> sorted, long from, long to)
+    {
+        var start = Lower(sorted, from);
+        return sorted.GetRange(start, Lower(sorted, to) - start);
+    }
+
+    private static int Lower(List<Entry> sorted, long at)
+    {
+        int low = 0, high = sorted.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (sorted[middle].Row.EndedAt < at) low = middle + 1; else high = middle;
+        }
+        return low;
     }
 
     private static Entry? Nearest(List<Entry> candidates, HashSet<Entry> paired, Func<Entry, long> distance, long tolerance)

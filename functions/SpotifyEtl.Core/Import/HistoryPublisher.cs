@@ -22,21 +22,9 @@ public static class HistoryPublisher
     public static async Task<SortedDictionary<string, int>> PublishAsync(IObjectStore lake, TableFormat format, IReadOnlyList<ListeningRow> rows,
         CancellationToken cancellationToken)
     {
-        var months = rows.GroupBy(r => r.EndedMonth, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (month, token) =>
-        {
-            using var buffer = new MemoryStream();
-            format.Write(buffer, month.Value);
-            buffer.Position = 0;
-            await lake.PutAsync(PartitionKey(format, month.Key), buffer, format.ContentType(), token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        foreach (var (month, monthRows) in months)
-        {
-            partitions[$"{TableNames.ListeningHistory}/{PartitionColumn}={month}"] = monthRows.Count;
-        }
-
-        var written = months.Keys.Select(m => PartitionKey(format, m)).ToHashSet(StringComparer.Ordinal);
+        var months = ByMonth(rows);
+        var partitions = await WriteAsync(lake, format, months, cancellationToken).ConfigureAwait(false);
+        var written = months.Keys.Select(m => PartitionKey(format, HistoryMonths.Key(m))).ToHashSet(StringComparer.Ordinal);
         var stale = new List<string>();
         await foreach (var key in lake.ListAsync(TablePrefix, cancellationToken).ConfigureAwait(false))
         {
@@ -50,5 +38,58 @@ public static class HistoryPublisher
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
         return partitions;
+    }
+
+    /// <summary>Writes the named months' files from their rows (the rows of other months are not written); a month with none loses its file.</summary>
+    public static async Task<SortedDictionary<string, int>> PublishMonthsAsync(IObjectStore lake, TableFormat format, IReadOnlyList<ListeningRow> rows,
+        IReadOnlyCollection<long> months, CancellationToken cancellationToken)
+    {
+        var byMonth = ByMonth(rows);
+        var chosen = byMonth.Where(m => months.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value);
+        foreach (var empty in months.Where(m => !chosen.ContainsKey(m)))
+        {
+            await lake.DeleteAsync(PartitionKey(format, HistoryMonths.Key(empty)), cancellationToken).ConfigureAwait(false);
+        }
+        return await WriteAsync(lake, format, chosen, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SortedDictionary<string, int>> WriteAsync(IObjectStore lake, TableFormat format, Dictionary<long, List<ListeningRow>> months,
+        CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (month, token) =>
+        {
+            using var buffer = new MemoryStream();
+            format.Write(buffer, month.Value);
+            buffer.Position = 0;
+            await lake.PutAsync(PartitionKey(format, HistoryMonths.Key(month.Key)), buffer, format.ContentType(), token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (month, monthRows) in months)
+        {
+            partitions[$"{TableNames.ListeningHistory}/{PartitionColumn}={HistoryMonths.Key(month)}"] = monthRows.Count;
+        }
+        return partitions;
+    }
+
+    /// <summary>The rows of each month (its first second), in their order; rows in time order find their month without a lookup.</summary>
+    private static Dictionary<long, List<ListeningRow>> ByMonth(IReadOnlyList<ListeningRow> rows)
+    {
+        var months = new Dictionary<long, List<ListeningRow>>();
+        long start = 0, next = long.MinValue;
+        List<ListeningRow>? current = null;
+        foreach (var row in rows)
+        {
+            if (current is null || row.EndedAt < start || row.EndedAt >= next)
+            {
+                start = HistoryMonths.Start(row.EndedAt);
+                next = HistoryMonths.Next(start);
+                if (!months.TryGetValue(start, out current))
+                {
+                    months[start] = current = [];
+                }
+            }
+            current.Add(row);
+        }
+        return months;
     }
 }

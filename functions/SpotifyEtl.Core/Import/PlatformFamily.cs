@@ -41,6 +41,24 @@ public static class PlatformFamily
         {
             return null;
         }
+        if (Known.TryGetValue(platform, out var known))
+        {
+            return known;
+        }
+        var family = Match(platform);
+        if (Known.Count < MaxKnown)
+        {
+            Known.TryAdd(platform, family);
+        }
+        return family;
+    }
+
+    // A history repeats a handful of platform values a million times: each is matched against the rules once.
+    private const int MaxKnown = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Known = new(StringComparer.Ordinal);
+
+    private static string Match(string platform)
+    {
         foreach (var (needle, family) in Rules)
         {
             if (platform.Contains(needle, StringComparison.OrdinalIgnoreCase))

@@ -7,6 +7,8 @@ namespace SpotifyEtl.Import;
 internal struct StreamFields
 {
     public string? Ts;
+    /// <summary><c>ts</c> already read from its bytes (the export's own form); <see cref="Ts"/> holds any other form.</summary>
+    public long? TsSeconds;
     public string? EndTime;
     public long? MsPlayed;
     public string? Platform;
@@ -38,7 +40,7 @@ internal struct StreamFields
     {
         if (HasTs)
         {
-            var ended = ExportTime.ParseTs(Ts);
+            var ended = TsSeconds ?? ExportTime.ParseTs(Ts);
             if (ended is null)
             {
                 return (null, Ts is null ? "'ts' is null" : "'ts' is not a UTC time such as 2021-03-04T05:06:07Z");

@@ -13,8 +13,22 @@ public sealed class StringPool
 
     public StringPool() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    private readonly Utf8Table<string> _utf8 = new();
+
     internal string Get(ref Utf8JsonReader reader)
     {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= 512)
+        {
+            // The usual value, plain text in the file's bytes: found by those bytes, made into a string once.
+            var bytes = reader.ValueSpan;
+            if (_utf8.TryGetValue(bytes, out var known))
+            {
+                return known;
+            }
+            var made = Intern(System.Text.Encoding.UTF8.GetString(bytes));
+            _utf8.Add(bytes, made);
+            return made;
+        }
         var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
         if (length > 512)
         {

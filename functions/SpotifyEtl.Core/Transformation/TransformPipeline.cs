@@ -87,6 +87,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 partitions[partition] = rows;
             }
         }
+        await Import.HistoryPlaysFollower.FollowAsync(raw, lake, _options.Format, runsByDate.Keys, partitions, cancellationToken).ConfigureAwait(false);
         // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
         // object set aside is): each is reported once.
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>One API play as staged for the history: what <see cref="ApiPlayReader"/> makes of it.</summary>
+public sealed record StagedPlay(
+    [property: JsonPropertyName("ended_at")] long EndedAt,
+    [property: JsonPropertyName("ms_played")] int? MsPlayed,
+    [property: JsonPropertyName("track_uri")] string TrackUri,
+    [property: JsonPropertyName("track_name")] string? TrackName,
+    [property: JsonPropertyName("artist_name")] string? ArtistName,
+    [property: JsonPropertyName("album_name")] string? AlbumName)
+{
+    public static StagedPlay Of(ListeningRow row) => new(row.EndedAt, row.MsPlayed, row.TrackUri!, row.TrackName, row.ArtistName, row.AlbumName);
+
+    public ListeningRow ToRow() => ApiPlayReader.Row(EndedAt, MsPlayed, TrackUri, TrackName, ArtistName, AlbumName);
+}
+
+/// <summary>
+/// The API's plays of each snapshot day, filed by the month they ended in:
+/// <c>staging/listening_history/api_plays/ended_month=yyyy-MM/snapshot_date=yyyy-MM-dd.json</c>. A function of the
+/// day's raw recently-played pages, rewritten in place when the day is transformed again; a month the day no
+/// longer has plays in keeps an empty file (nothing in staging is deleted). A month's plays are its files and its
+/// neighbours', read without touching the raw pages of every day.
+/// </summary>
+public static class ApiPlayStage
+{
+    public const string Prefix = LakeLayout.Staging + "listening_history/api_plays/";
+
+    private static string MonthPrefix(long monthStart) => $"{Prefix}{HistoryPublisher.PartitionColumn}={HistoryMonths.Key(monthStart)}/";
+
+    public static string Key(long monthStart, DateOnly day) => $"{MonthPrefix(monthStart)}{LakeLayout.SnapshotSegment(day)}.json";
+
+    /// <summary>Files each day's plays by month; returns the months whose files were written or emptied.</summary>
+    public static async Task<SortedSet<long>> WriteDaysAsync(IObjectStore lake, IReadOnlyDictionary<DateOnly, List<ListeningRow>> days, CancellationToken cancellationToken)
+    {
+        var staged = new Dictionary<DateOnly, List<long>>();
+        await foreach (var key in lake.ListAsync(Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (Parse(key) is var (month, day) && days.ContainsKey(day))
+            {
+                (staged.TryGetValue(day, out var months) ? months : staged[day] = []).Add(month);
+            }
+        }
+        var changed = new SortedSet<long>();
+        foreach (var (day, plays) in days)
+        {
+            var months = plays.GroupBy(p => HistoryMonths.Start(p.EndedAt))
+                .ToDictionary(g => g.Key, g => g.OrderBy(p => p, HistoryOrder.Instance).Select(StagedPlay.Of).ToList());
+            foreach (var month in staged.GetValueOrDefault(day) ?? [])
+            {
+                months.TryAdd(month, []);
+            }
+            foreach (var (month, rows) in months)
+            {
+                var key = Key(month, day);
+                var json = JsonSerializer.SerializeToUtf8Bytes(rows, HistoryStagingContext.Default.ListStagedPlay);
+                if (!await SameAsync(lake, key, json, cancellationToken).ConfigureAwait(false))
+                {
+                    await lake.PutBytesAsync(key, json, "application/json", cancellationToken).ConfigureAwait(false);
+                }
+                changed.Add(month);
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>The plays of one staged file; a file that cannot be read is rewritten by the day's next transform.</summary>
+    public static async Task<List<ListeningRow>> ReadAsync(IObjectStore lake, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var bytes = await lake.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            return [.. (JsonSerializer.Deserialize(bytes.Span, HistoryStagingContext.Default.ListStagedPlay) ?? []).Select(p => p.ToRow())];
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Listed, then gone: never deleted by the stack, so only by hand; the listing after the build notices.
+            return [];
+        }
+    }
+
+    public static async Task<List<ObjectVersion>> ListWindowAsync(IObjectStore lake, long monthStart, CancellationToken cancellationToken)
+    {
+        var versions = new List<ObjectVersion>();
+        foreach (var month in new[] { HistoryMonths.Start(monthStart - 1), monthStart, HistoryMonths.Next(monthStart) })
+        {
+            await foreach (var version in lake.ListVersionsAsync(MonthPrefix(month), cancellationToken).ConfigureAwait(false))
+            {
+                versions.Add(version);
+            }
+        }
+        return versions;
+    }
+
+    /// <summary>The month and day of a staged file's key.</summary>
+    private static (long Month, DateOnly Day)? Parse(string key)
+    {
+        var parts = key[Prefix.Length..].Split('/');
+        var month = $"{HistoryPublisher.PartitionColumn}=";
+        var day = $"{StackContract.PartitionColumn}=";
+        return parts.Length == 2 && parts[0].StartsWith(month, StringComparison.Ordinal) && HistoryMonths.Parse(parts[0][month.Length..]) is { } start
+            && parts[1].StartsWith(day, StringComparison.Ordinal) && parts[1].EndsWith(".json", StringComparison.Ordinal)
+            && DateOnly.TryParseExact(parts[1][day.Length..^".json".Length], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date)
+            ? (start, date) : null;
+    }
+
+    private static async Task<bool> SameAsync(IObjectStore lake, string key, byte[] json, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var kept = await lake.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            return kept.Span.SequenceEqual(json);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return false;
+        }
+    }
+}
+
+[JsonSerializable(typeof(ExportSpan))]
+[JsonSerializable(typeof(List<StagedPlay>))]
+internal sealed partial class HistoryStagingContext : JsonSerializerContext;

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>One offered file after landing: its kind and raw key, or why it was skipped.</summary>
+internal readonly record struct LandedCandidate(ExportFileKind? Kind, string? Key, string? Skipped);
+
+/// <summary>What landing did: per candidate, and per landed key its content and whether it was new to raw.</summary>
+internal sealed record LandingResult(LandedCandidate[] Candidates, IReadOnlyDictionary<string, ExportFileContent> Contents,
+    IReadOnlyDictionary<string, bool> New);
+
+/// <summary>
+/// Lands the offered files: one reader takes them in order (a zip's entries can only be read one at a time),
+/// and workers recognise, key, land and parse each one while the next is read. A file is read once: the
+/// content parsed here is what the history is rebuilt from. Buffers are rented and returned, and each worker
+/// pools its strings across the files it reads.
+/// </summary>
+internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
+{
+    public async Task<LandingResult> LandAsync(IReadOnlyList<ExportCandidate> candidates, CancellationToken cancellationToken)
+    {
+        var results = new LandedCandidate[candidates.Count];
+        var contents = new ConcurrentDictionary<string, ExportFileContent>(StringComparer.Ordinal);
+        var isNew = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        // Parsing is the work: a worker per core (each holding a file's buffer), however many reads the store allows at once.
+        var workers = Math.Max(1, Math.Min(Math.Min(options.Parallelism, Math.Max(2, Environment.ProcessorCount)), candidates.Count));
+        var channel = Channel.CreateBounded<(int Index, ExportBytes Bytes)>(new BoundedChannelOptions(workers) { SingleWriter = true });
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = new Lock();
+        var done = 0;
+        long bytes = 0;
+
+        void Report(long length)
+        {
+            lock (progress)
+            {
+                options.Progress?.Report(new ImportProgress("Landing files", ++done, candidates.Count, bytes += length));
+            }
+        }
+
+        async Task ReadAsync()
+        {
+            try
+            {
+                for (var i = 0; i < candidates.Count; i++)
+                {
+                    ExportBytes? content;
+                    string? problem;
+                    try
+                    {
+                        (content, problem) = await candidates[i].ReadPooledAsync(options.Limits, failed.Token).ConfigureAwait(false);
+                    }
+                    catch (InvalidDataException exception)
+                    {
+                        // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
+                        (content, problem) = (null, $"its compressed data is damaged ({exception.Message.TrimEnd('.')}): download the export again");
+                    }
+                    if (content is null)
+                    {
+                        results[i] = new LandedCandidate(null, null, problem!);
+                        Report(0);
+                        continue;
+                    }
+                    await channel.Writer.WriteAsync((i, content), failed.Token).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                channel.Writer.Complete();
+            }
+        }
+
+        async Task WorkAsync()
+        {
+            var pool = new StringPool();
+            await foreach (var (index, content) in channel.Reader.ReadAllAsync(failed.Token).ConfigureAwait(false))
+            {
+                using (content)
+                {
+                    var name = candidates[index].Name;
+                    var (kind, why) = ExportImporter.Recognize(name, content.Span);
+                    if (kind is null)
+                    {
+                        results[index] = new LandedCandidate(null, null, why!);
+                    }
+                    else
+                    {
+                        var key = ExportRawKey.For(kind.Value, content.Span).ToString();
+                        results[index] = new LandedCandidate(kind, key, null);
+                        // The same content offered twice (two zips, two names) is landed and read by one worker only.
+                        if (isNew.TryAdd(key, false))
+                        {
+                            if (!await raw.ExistsAsync(key, failed.Token).ConfigureAwait(false))
+                            {
+                                using var stream = content.OpenRead();
+                                await raw.PutAsync(key, stream, "application/json", failed.Token).ConfigureAwait(false);
+                                isNew[key] = true;
+                            }
+                            contents[key] = ExportFileReader.Read(content.Span, pool);
+                        }
+                    }
+                    Report(content.Length);
+                }
+            }
+        }
+
+        async Task GuardAsync(Func<Task> work)
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch
+            {
+                // A failure that is not a file's own (storage unreachable) stops the reader and the other workers.
+                await failed.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(() => GuardAsync(WorkAsync), failed.Token)).Prepend(Task.Run(() => GuardAsync(ReadAsync), failed.Token));
+        var running = tasks.ToList();
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The cancellation came from the failure of another task: that failure is what went wrong.
+            var cause = running.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+            throw;
+        }
+        return new LandingResult(results, contents, isNew);
+    }
+}

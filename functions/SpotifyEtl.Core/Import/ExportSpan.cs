@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Import;
+
+/// <summary>From the first to the last stream of the extended history (seconds): account rows inside it are covered.</summary>
+public readonly record struct ExtendedSpan(long First, long Last);
+
+/// <summary>
+/// The times one landed export file spans: all its rows, and its extended-history rows. A function of the file's
+/// content, kept beside the table (<c>staging/listening_history/export_spans/{kind}/{sha256}.json</c>) so that a
+/// month is rebuilt from the few files that reach it, and the extended history's span known without reading any.
+/// </summary>
+public sealed record ExportSpan(
+    [property: JsonPropertyName("first")] long? First,
+    [property: JsonPropertyName("last")] long? Last,
+    [property: JsonPropertyName("extended_first")] long? ExtendedFirst,
+    [property: JsonPropertyName("extended_last")] long? ExtendedLast)
+{
+    public const string Prefix = LakeLayout.Staging + "listening_history/export_spans/";
+
+    public static string KeyFor(string rawKey) => Prefix + rawKey[ExportRawKey.Prefix.Length..];
+
+    public static ExportSpan Of(ExportFileContent content)
+    {
+        long? first = null, last = null, extendedFirst = null, extendedLast = null;
+        foreach (var row in content.Rows)
+        {
+            first = Math.Min(first ?? long.MaxValue, row.EndedAt);
+            last = Math.Max(last ?? long.MinValue, row.EndedAt);
+            if (row.Source == HistorySource.Extended)
+            {
+                extendedFirst = Math.Min(extendedFirst ?? long.MaxValue, row.EndedAt);
+                extendedLast = Math.Max(extendedLast ?? long.MinValue, row.EndedAt);
+            }
+        }
+        return new ExportSpan(first, last, extendedFirst, extendedLast);
+    }
+
+    public bool Reaches(long from, long to) => First < to && Last >= from;
+
+    /// <summary>The extended history's span over every landed file; null when none holds an extended row.</summary>
+    public static ExtendedSpan? Extended(IEnumerable<ExportSpan> spans)
+    {
+        var withRows = spans.Where(s => s.ExtendedFirst is not null).ToList();
+        return withRows.Count == 0 ? null : new ExtendedSpan(withRows.Min(s => s.ExtendedFirst!.Value), withRows.Max(s => s.ExtendedLast!.Value));
+    }
+
+    public Task WriteAsync(IObjectStore lake, string rawKey, CancellationToken cancellationToken) =>
+        lake.PutBytesAsync(KeyFor(rawKey), JsonSerializer.SerializeToUtf8Bytes(this, HistoryStagingContext.Default.ExportSpan), "application/json", cancellationToken);
+
+    /// <summary>The span of a landed file: as kept beside the table, else read from the file (and kept for the next time).</summary>
+    public static async Task<ExportSpan> ReadAsync(IObjectStore raw, IObjectStore lake, string rawKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var kept = await lake.ReadPooledAsync(KeyFor(rawKey), cancellationToken).ConfigureAwait(false);
+            if (JsonSerializer.Deserialize(kept.Span, HistoryStagingContext.Default.ExportSpan) is { } span)
+            {
+                return span;
+            }
+        }
+        catch (Exception exception) when (exception is ObjectNotFoundException or JsonException)
+        {
+            // Not kept yet (an import landing it right now), or damaged: the file itself says.
+        }
+        using var bytes = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false);
+        var read = Of(ExportFileReader.Read(bytes.Span));
+        await read.WriteAsync(lake, rawKey, cancellationToken).ConfigureAwait(false);
+        return read;
+    }
+}

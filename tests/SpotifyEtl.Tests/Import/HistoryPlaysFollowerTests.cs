@@ -1,0 +1,131 @@
+using SpotifyEtl.Import;
+using SpotifyEtl.Lake;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Import;
+
+/// <summary>
+/// API plays the transform publishes after an import join listening_history, counted once with the export's
+/// streams, and the table is the same in any order of events: import then transform, transform then import, a day
+/// replayed, days transformed in parallel. Generated days straddle a month's end; the export holds many of their plays.
+/// </summary>
+public sealed class HistoryPlaysFollowerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Six days of API data over the end of November, and an export holding many of their plays.</summary>
+    internal sealed record Sample(IObjectStore Source, SortedDictionary<DateOnly, List<string>> Days, List<ExportCandidate> Export,
+        IReadOnlyList<(string Name, byte[] Zip)> Zips);
+
+    internal static async Task<Sample> GenerateAsync(IObjectStore source, int seed)
+    {
+        await new SampleGenerator(source).WriteAsync(new SampleOptions(Days: 6, Items: 20, Seed: seed, LastDay: new DateOnly(2026, 12, 3)));
+        var days = new SortedDictionary<DateOnly, List<string>>();
+        await foreach (var key in source.ListAsync(LakeLayout.Raw))
+        {
+            if (RawObjectKey.TryParse(key, out var parsed, out _))
+            {
+                (days.TryGetValue(parsed.SnapshotDate, out var keys) ? keys : days[parsed.SnapshotDate] = []).Add(key);
+            }
+        }
+        var api = await ApiPlayReader.ReadAsync(source, default);
+        var plays = api.Rows.DistinctBy(r => (r.EndedAt, r.TrackUri))
+            .Select(r => new SampleApiPlay(r.EndedAt, r.TrackUri!, r.TrackName, r.ArtistName, r.AlbumName, r.MsPlayed)).ToList();
+        var export = SampleExport.Write(new SampleExportOptions(300, seed, new DateOnly(2026, 12, 3), plays));
+        var candidates = export.Zips.SelectMany(z => ExportArchive.Entries(z.Name, new MemoryStream(z.Zip), ImportLimits.Default)).ToList();
+        return new Sample(source, days, candidates, export.Zips);
+    }
+
+    internal static async Task<List<string>> CopyAsync(Sample sample, IObjectStore lake, IEnumerable<DateOnly> days)
+    {
+        var keys = new List<string>();
+        foreach (var day in days)
+        {
+            foreach (var key in sample.Days[day])
+            {
+                await lake.PutBytesAsync(key, await sample.Source.ReadAllBytesAsync(key), "application/json");
+                keys.Add(key);
+            }
+        }
+        return keys;
+    }
+
+    private SortedDictionary<string, byte[]> Table(string lake) =>
+        new(_folder.Files($"{lake}/{HistoryPublisher.TablePrefix.TrimEnd('/')}").ToDictionary(f => f.Key[(lake.Length + 1)..], f => f.Value), StringComparer.Ordinal);
+
+    private LocalFolderStore Lake(string name) => new(_folder[name]);
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(17)]
+    public async Task Plays_published_after_an_import_join_the_history_as_an_import_of_everything_would_write_it_in_any_order(int seed)
+    {
+        var sample = await GenerateAsync(Lake("source"), seed);
+        var days = sample.Days.Keys.ToList();
+        Assert.Contains(days, d => d.Month == 12);
+        Assert.Contains(days, d => d.Month == 11);
+
+        // All the days landed, then one import: the reference.
+        var reference = Lake("reference");
+        await CopyAsync(sample, reference, days);
+        var imported = await new ExportImporter(reference, reference).ImportAsync(sample.Export);
+        Assert.True(imported.ApiPlays.Covered > 0, "the export holds some of the plays");
+        Assert.True(imported.ApiPlays.RowsKept > 0, "and lacks others");
+        var expected = Table("reference");
+        Assert.Contains(expected.Keys, k => k.Contains("ended_month=2026-12", StringComparison.Ordinal));
+
+        // Import after the first two days, then the later days are extracted and transformed one by one.
+        var later = Lake("later");
+        await CopyAsync(sample, later, days.Take(2));
+        await new ExportImporter(later, later).ImportAsync(sample.Export);
+        Assert.False(Same(expected, Table("later")), "before the later days are transformed, the history lacks their plays");
+        foreach (var day in days.Skip(2))
+        {
+            var batch = await new TransformPipeline(later, later).TransformAsync(await CopyAsync(sample, later, [day]));
+            Assert.Contains(batch.Partitions.Keys, p => p.StartsWith("listening_history/ended_month=", StringComparison.Ordinal));
+        }
+        AssertSame(expected, Table("later"));
+
+        // A day replayed, and every day transformed again at once: nothing changes.
+        await new TransformPipeline(later, later).TransformAsync(sample.Days[days[3]]);
+        await new TransformPipeline(later, later).TransformAsync(days.SelectMany(d => sample.Days[d]));
+        AssertSame(expected, Table("later"));
+
+        // Transforms first (no history to follow yet), then the import.
+        var first = Lake("transform-first");
+        await new TransformPipeline(first, first).TransformAsync(await CopyAsync(sample, first, days));
+        Assert.DoesNotContain(_folder.Files("transform-first").Keys, k => k.Contains("listening_history", StringComparison.Ordinal));
+        await new ExportImporter(first, first).ImportAsync(sample.Export);
+        AssertSame(expected, Table("transform-first"));
+
+        // Import after one day; the other days land, and are transformed in parallel, each day by a pipeline of its own.
+        var parallel = Lake("parallel");
+        await CopyAsync(sample, parallel, days.Take(1));
+        await new ExportImporter(parallel, parallel).ImportAsync(sample.Export);
+        var landed = new List<List<string>>();
+        foreach (var day in days.Skip(1))
+        {
+            landed.Add(await CopyAsync(sample, parallel, [day]));
+        }
+        await Task.WhenAll(landed.Select(keys => Task.Run(() => new TransformPipeline(parallel, parallel).TransformAsync(keys))));
+        AssertSame(expected, Table("parallel"));
+    }
+
+    private static bool Same(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual) =>
+        expected.Keys.SequenceEqual(actual.Keys) && expected.All(e => e.Value.AsSpan().SequenceEqual(actual[e.Key]));
+
+    private static void AssertSame(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual)
+    {
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (key, bytes) in expected)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(actual[key]), $"{key} differs");
+        }
+    }
+}
