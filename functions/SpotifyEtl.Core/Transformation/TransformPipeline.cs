@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation.Current;
 
 namespace SpotifyEtl.Transformation;
 
@@ -26,6 +27,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
 
     private readonly TransformOptions _options = options ?? new TransformOptions();
     private readonly RawQuarantine _quarantine = new(raw);
+    private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default);
 
     public TableFormat Format => _options.Format;
 
@@ -76,6 +78,8 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 partitions[partition] = rows;
             }
         }
+        // The current-state tables, once the batch's days stand: their months, then the tables.
+        await _current.UpdateAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
         // A misnamed object in a day's folder was already set aside by that day's fold: each is reported once.
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
@@ -251,6 +255,8 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     {
         var publisher = new TablePublisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
         await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
+        // The day's digest for the current-state tables, written with the partitions so the same listing check covers it.
+        await _current.WriteDayAsync(tables, cancellationToken).ConfigureAwait(false);
         return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
     }
 
