@@ -79,7 +79,10 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             }
         }
         // The current-state tables, once the batch's days stand: their months, then the tables.
-        await _current.UpdateAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
+        if (_options.UpdateCurrentTables)
+        {
+            await _current.UpdateAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
+        }
         // A misnamed object in a day's folder was already set aside by that day's fold: each is reported once.
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
