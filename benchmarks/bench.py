@@ -368,19 +368,23 @@ def named_queries():
 def lake_query(lake, name, *options):
     """One named query as `spotify-etl query` runs it, in a process of its own: its seconds, and the bytes it
     read from files (the last `rchar` of /proc/PID/io seen before it exits, sampled every 10 ms)."""
-    started = time.perf_counter()
-    process = subprocess.Popen([CLI, "query", "--lake", lake, "--query", name, "--json", *options],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    read = 0
-    while process.poll() is None:
-        try:
-            with open(f"/proc/{process.pid}/io") as io:
-                read = max(read, int(next(l for l in io if l.startswith("rchar:")).split(":")[1]))
-        except (OSError, StopIteration, ValueError):
-            pass
-        time.sleep(0.01)
-    out, err = process.communicate()
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        # Output to files, not pipes: an answer larger than a pipe's buffer would block the process unread.
+        started = time.perf_counter()
+        process = subprocess.Popen([CLI, "query", "--lake", lake, "--query", name, "--json", *options],
+                                   stdout=stdout, stderr=stderr, text=True)
+        read = 0
+        while process.poll() is None:
+            try:
+                with open(f"/proc/{process.pid}/io") as io:
+                    read = max(read, int(next(l for l in io if l.startswith("rchar:")).split(":")[1]))
+            except (OSError, StopIteration, ValueError):
+                pass
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        stdout.seek(0)
+        stderr.seek(0)
+        out, err = stdout.read(), stderr.read()
     if process.returncode != 0:
         raise SystemExit(f"the named query {name} failed on {lake}:\n{err}")
     answers = json.loads(out)
