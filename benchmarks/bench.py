@@ -365,29 +365,50 @@ def named_queries():
     return sorted(f[:-4] for f in os.listdir(QUERIES) if f.endswith(".sql"))
 
 
-def lake_query(lake, name):
+def lake_query(lake, name, *options):
     """One named query as `spotify-etl query` runs it, in a process of its own: its seconds, and the bytes it
     read from files (the last `rchar` of /proc/PID/io seen before it exits, sampled every 10 ms)."""
-    started = time.perf_counter()
-    process = subprocess.Popen([CLI, "query", "--lake", lake, "--query", name, "--json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    read = 0
-    while process.poll() is None:
-        try:
-            with open(f"/proc/{process.pid}/io") as io:
-                read = max(read, int(next(l for l in io if l.startswith("rchar:")).split(":")[1]))
-        except (OSError, StopIteration, ValueError):
-            pass
-        time.sleep(0.01)
-    out, err = process.communicate()
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        # Output to files, not pipes: an answer larger than a pipe's buffer would block the process unread.
+        started = time.perf_counter()
+        process = subprocess.Popen([CLI, "query", "--lake", lake, "--query", name, "--json", *options],
+                                   stdout=stdout, stderr=stderr, text=True)
+        read = 0
+        while process.poll() is None:
+            try:
+                with open(f"/proc/{process.pid}/io") as io:
+                    read = max(read, int(next(l for l in io if l.startswith("rchar:")).split(":")[1]))
+            except (OSError, StopIteration, ValueError):
+                pass
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        stdout.seek(0)
+        stderr.seek(0)
+        out, err = stdout.read(), stderr.read()
     if process.returncode != 0:
         raise SystemExit(f"the named query {name} failed on {lake}:\n{err}")
-    rows = sum(len(answer["rows"]) for answer in json.loads(out))
-    return {"name": name, "seconds": seconds, "bytesRead": read, "rows": rows}
+    answers = json.loads(out)
+    rows = sum(len(answer["rows"]) for answer in answers)
+    return {"name": name, "seconds": seconds, "bytesRead": read, "rows": rows, "answers": answers}
 
 def folder_bytes(folder):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs)
+
+
+CURRENT_TABLES = ("songs", "albums", "artists", "song_artists", "playlists")
+
+
+def last_day_object(lake):
+    """One raw object of the lake's last snapshot date: transforming it rebuilds that whole day (a replay)."""
+    days = sorted({d for source in os.listdir(os.path.join(lake, "raw"))
+                   for d in os.listdir(os.path.join(lake, "raw", source)) if d.startswith("snapshot_date=")})
+    for source in sorted(os.listdir(os.path.join(lake, "raw"))):
+        folder = os.path.join(lake, "raw", source, days[-1])
+        for root, _, names in os.walk(folder):
+            for name in sorted(names):
+                if name.endswith(".json"):
+                    return days[-1].split("=")[1], os.path.join(root, name)
+    raise SystemExit(f"no raw object in {lake}")
 
 
 def backfill():
@@ -397,30 +418,55 @@ def backfill():
     lake = sample_lake(f"days-{days}-items-{items}", days=days, items=items)
     size, files, count = raw_size(lake)
     seconds, peak, _ = transform(lake)
-    say(f"`spotify-etl sample --days {days} --items {items} --large` ({files:,} raw objects, {size / 1e9:.1f} GB, {count:,} items), "
-        f"then `spotify-etl transform --lake` in place: **{seconds:.0f} s**, {size / MB / seconds:.0f} MB/s, "
-        f"peak resident memory **{peak / MB:.0f} MB**.")
+    say(f"`spotify-etl sample --days {days} --items {items}{' --large' if days > SAMPLE_DAYS else ''}` ({files:,} raw objects, "
+        f"{size / 1e9:.1f} GB, {count:,} items), then `spotify-etl transform --lake` in place: **{seconds:.0f} s**, "
+        f"{size / MB / seconds:.0f} MB/s, peak resident memory **{peak / MB:.0f} MB**.")
     say()
-    queries = [lake_query(lake, name) for name in named_queries()]
-    say("Each named query on that lake with DuckDB (a fresh instance per query, the views `spotify-etl query` makes); "
-        "bytes read are those the process read from files while the query ran.")
+    queries = []
+    for name in named_queries():
+        current = lake_query(lake, name)
+        partitions = lake_query(lake, name, "--current-from-partitions")
+        if current["answers"] != partitions["answers"]:
+            raise SystemExit(f"{name}: the current-state tables answer differently from every day's partitions on {lake}")
+        queries.append((current, partitions))
+    say("Each named query on that lake with DuckDB (a fresh instance per query, the views `spotify-etl query` makes), reading "
+        "the current-state tables (`songs_current`, ...) and, for comparison, computing them from every day's partition "
+        "(`--current-from-partitions`: the latest row per id over every day's copy, what the queries did without those tables; "
+        "the answers are the same, and the benchmark checks it). Bytes read are those the process read from files while it ran.")
     say()
-    say("| query | seconds | MB read | rows |")
-    say("|---|---:|---:|---:|")
-    for query in queries:
-        say(f"| {query['name']} | {query['seconds']:.2f} | {query['bytesRead'] / MB:,.1f} | {query['rows']} |")
+    say("| query | seconds | MB read | seconds, from every day | MB read, from every day | rows |")
+    say("|---|---:|---:|---:|---:|---:|")
+    for current, partitions in queries:
+        say(f"| {current['name']} | {current['seconds']:.2f} | {current['bytesRead'] / MB:,.1f} | "
+            f"{partitions['seconds']:.2f} | {partitions['bytesRead'] / MB:,.1f} | {current['rows']} |")
+    total = sum(c["seconds"] for c, _ in queries), sum(p["seconds"] for _, p in queries)
+    say(f"| all | {total[0]:.2f} | {sum(c['bytesRead'] for c, _ in queries) / MB:,.1f} | {total[1]:.2f} | "
+        f"{sum(p['bytesRead'] for _, p in queries) / MB:,.1f} | |")
     say()
     transformed = os.path.join(lake, "transformed")
-    say("The dimension tables hold a copy per snapshot date; a query that wants their current state reads every copy:")
+    say("The dimension tables hold a copy per snapshot date; each current-state table holds the latest row per id once:")
     say()
-    say("| table | partitions | MB, every day | MB, the latest day |")
-    say("|---|---:|---:|---:|")
-    for table in ("songs", "albums", "artists", "song_artists", "playlists"):
+    say("| table | partitions | MB, every day | MB, the latest day | MB, current-state table |")
+    say("|---|---:|---:|---:|---:|")
+    for table in CURRENT_TABLES:
         root = os.path.join(transformed, table)
         if not os.path.isdir(root):
             continue
         partitions = sorted(os.listdir(root))
-        say(f"| {table} | {len(partitions):,} | {folder_bytes(root) / MB:,.1f} | {folder_bytes(os.path.join(root, partitions[-1])) / MB:,.2f} |")
+        say(f"| {table} | {len(partitions):,} | {folder_bytes(root) / MB:,.1f} | {folder_bytes(os.path.join(root, partitions[-1])) / MB:,.2f} | "
+            f"{folder_bytes(os.path.join(transformed, table + '_current')) / MB:,.2f} |")
+    say()
+    day, one_object = last_day_object(lake)
+    replay = lambda *options: run_measured([CLI, "transform", "--lake", lake, "--input", one_object, *options])[0]
+    without = statistics.median(replay("--no-current-tables") for _ in range(3))
+    with_current = statistics.median(replay() for _ in range(3))
+    rebuild, _, _ = run_measured([CLI, "current", "--lake", lake])
+    digests = folder_bytes(os.path.join(lake, "staging", "current"))
+    say(f"What the current-state tables cost the transform: a replay of the last day ({day}, `transform --input` one of its "
+        f"objects, median of 3) takes **{with_current:.2f} s** with them and {without:.2f} s with `--no-current-tables` "
+        f"(the day's digest, its month rebuilt from its days' digests and the tables from the months' digests: "
+        f"**{with_current - without:+.2f} s**); the digests under `staging/current/` hold {digests / MB:,.1f} MB. "
+        f"Rebuilding them from every day's partition (`spotify-etl current`) takes {rebuild:.1f} s.")
     say()
 
 
@@ -633,6 +679,7 @@ def main():
     parser.add_argument("--pairs", type=int, default=5, help="alternating rounds for the comparison")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure elsewhere")
     parser.add_argument("--no-doc", action="store_true", help=f"print only, do not write {os.path.relpath(DOC, ROOT)}")
+    parser.add_argument("--backfill-days", type=int, default=SIZES["backfill"][0], help="days of the backfill section's lake (a shorter one runs faster)")
     parser.add_argument("--smoke", action="store_true", help="every section once on tiny samples in a temporary folder; no figures written")
     args = parser.parse_args()
     sections = [s for s in args.only.split(",") if s]
@@ -645,6 +692,7 @@ def main():
     if args.smoke:
         smoke(sections)
         return
+    SIZES["backfill"] = (args.backfill_days, SIZES["backfill"][1])
     os.makedirs(WORK, exist_ok=True)
 
     measured = {}

@@ -26,6 +26,15 @@ export interface TableDefinition {
     readonly columns: readonly ColumnDefinition[];
     /** The table's own partition column; without one, the contract's `partitionColumn` (the snapshot day). */
     readonly partitionColumn?: PartitionDefinition;
+    /**
+     * false for a current-state table: one file, `transformed/<table>/<table>.<ext>`, no partitions; its
+     * `snapshot_date` is an ordinary column. Partitioned when absent.
+     */
+    readonly partitioned?: boolean;
+    /** A current-state table: the partitioned table whose latest row per `key` it holds. */
+    readonly currentOf?: string;
+    /** The columns that name one row of a current-state table. */
+    readonly key?: readonly string[];
 }
 
 export interface Contract {
@@ -49,6 +58,19 @@ const columnTypes: readonly string[] = ["string", "int", "boolean"];
 function checkColumn(column: ColumnDefinition, where: string): void {
     if (!/^[a-z][a-z0-9_]*$/.test(column.name) || !columnTypes.includes(column.type) || typeof column.comment !== "string") {
         throw new Error(`${where}: column ${JSON.stringify(column)} needs a snake_case name, a type (${columnTypes.join(", ")}) and a comment`);
+    }
+}
+
+/** A current-state table repeats its source's columns in order, then the snapshot date as a column; its key is among them. */
+function checkCurrentTable(parsed: Contract, table: TableDefinition, file: string): void {
+    const source = parsed.tables.find(t => t.name === table.currentOf);
+    const expected = source === undefined ? [] : [...source.columns.map(c => `${c.name}:${c.type}`), `${parsed.partitionColumn.name}:${parsed.partitionColumn.type}`];
+    const actual = table.columns.map(c => `${c.name}:${c.type}`);
+    if (source === undefined || source.partitioned === false || table.partitioned !== false || table.partitionColumn !== undefined
+        || JSON.stringify(actual) !== JSON.stringify(expected)
+        || (table.key ?? []).length === 0 || !(table.key ?? []).every(k => source.columns.some(c => c.name === k))) {
+        throw new Error(`${file}: table ${table.name} is the current state of ${JSON.stringify(table.currentOf)}: it needs "partitioned": false, ` +
+            `a key among that table's columns, and that table's columns followed by ${parsed.partitionColumn.name} (${expected.join(", ")})`);
     }
 }
 
@@ -79,6 +101,9 @@ function readContract(): Contract {
             if (!["day", "month", undefined].includes(table.partitionColumn.unit)) {
                 throw new Error(`${file}: table ${table.name}: partitionColumn.unit must be day or month`);
             }
+        }
+        if (table.currentOf !== undefined) {
+            checkCurrentTable(parsed, table, file);
         }
     }
     return parsed;

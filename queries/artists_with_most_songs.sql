@@ -5,12 +5,7 @@
 -- artists, and the number of playlists it reaches is shown beside it.
 WITH current_version AS (
     SELECT playlist_id, playlist_snapshot_id
-    FROM (
-        SELECT playlist_id, playlist_snapshot_id,
-               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
-        FROM playlists
-    ) AS days
-    WHERE recency = 1
+    FROM playlists_current
 ),
 current_song AS (
     SELECT DISTINCT c.playlist_id, e.song_id
@@ -19,17 +14,12 @@ current_song AS (
       ON e.playlist_id = c.playlist_id AND e.playlist_snapshot_id = c.playlist_snapshot_id
 ),
 song_artist AS (
-    SELECT DISTINCT song_id, artist_id
-    FROM song_artists
+    SELECT song_id, artist_id
+    FROM song_artists_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 )
 SELECT COALESCE(a.artist_name, sa.artist_id) AS artist_name,
        COUNT(DISTINCT c.song_id) AS song_count,

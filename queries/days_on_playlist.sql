@@ -24,21 +24,11 @@ stay AS (
 ),
 playlist AS (
     SELECT playlist_id, playlist_name
-    FROM (
-        SELECT playlist_id, playlist_name,
-               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
-        FROM playlists
-    ) AS days
-    WHERE recency = 1
+    FROM playlists_current
 ),
 song AS (
     SELECT song_id, song_name
-    FROM (
-        SELECT song_id, song_name,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 )
 SELECT p.playlist_name,
        COALESCE(s.song_name, st.song_id) AS song_name,

@@ -8,12 +8,7 @@ WITH play AS (
 ),
 song AS (
     SELECT song_id, duration_ms
-    FROM (
-        SELECT song_id, duration_ms,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 weekly AS (
     SELECT CAST(CAST(date_trunc('week', CAST(substr(p.played_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR) AS week_start,

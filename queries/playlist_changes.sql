@@ -55,30 +55,15 @@ movement AS (
 ),
 playlist AS (
     SELECT playlist_id, playlist_name
-    FROM (
-        SELECT playlist_id, playlist_name,
-               ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency
-        FROM playlists
-    ) AS days
-    WHERE recency = 1
+    FROM playlists_current
 ),
 song AS (
     SELECT song_id, song_name, primary_artist_id
-    FROM (
-        SELECT song_id, song_name, primary_artist_id,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 )
 SELECT pl.playlist_name,
        m.change_type,

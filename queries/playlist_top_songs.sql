@@ -4,16 +4,16 @@
 -- playlist_entries by (playlist_id, playlist_snapshot_id), whatever day they were landed on (an
 -- unchanged playlist lands none), read from one landing day only so a version landed twice is
 -- not listed twice. version_first_seen is the first day that version was seen.
-WITH playlist_day AS (
-    SELECT playlist_id, playlist_name, playlist_snapshot_id, snapshot_date,
-           ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS recency,
-           MIN(snapshot_date) OVER (PARTITION BY playlist_id, playlist_snapshot_id) AS version_first_seen
+WITH version_seen AS (
+    SELECT playlist_id, playlist_snapshot_id, MIN(snapshot_date) AS version_first_seen
     FROM playlists
+    GROUP BY playlist_id, playlist_snapshot_id
 ),
 current_version AS (
-    SELECT playlist_id, playlist_name, playlist_snapshot_id, snapshot_date, version_first_seen
-    FROM playlist_day
-    WHERE recency = 1
+    SELECT c.playlist_id, c.playlist_name, c.playlist_snapshot_id, c.snapshot_date, v.version_first_seen
+    FROM playlists_current AS c
+    JOIN version_seen AS v
+      ON v.playlist_id = c.playlist_id AND v.playlist_snapshot_id = c.playlist_snapshot_id
 ),
 version_landing AS (
     SELECT playlist_id, playlist_snapshot_id, MAX(snapshot_date) AS landed_on
@@ -37,21 +37,11 @@ current_entry AS (
 ),
 song AS (
     SELECT song_id, song_name, primary_artist_id
-    FROM (
-        SELECT song_id, song_name, primary_artist_id,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 )
 SELECT e.playlist_name,
        e.playlist_rank,

@@ -7,17 +7,12 @@ WITH play AS (
     FROM plays
 ),
 song_artist AS (
-    SELECT DISTINCT song_id, artist_id
-    FROM song_artists
+    SELECT song_id, artist_id
+    FROM song_artists_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 ),
 artist_play AS (
     SELECT CAST(CAST(date_trunc('week', CAST(substr(p.played_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR) AS week_start,

@@ -6,21 +6,11 @@
 -- in their year; songs whose album is unknown fall under a null year, listed last.
 WITH song AS (
     SELECT song_id, album_id
-    FROM (
-        SELECT song_id, album_id,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 album AS (
     SELECT album_id, release_year
-    FROM (
-        SELECT album_id, release_year,
-               ROW_NUMBER() OVER (PARTITION BY album_id ORDER BY snapshot_date DESC) AS recency
-        FROM albums
-    ) AS versions
-    WHERE recency = 1
+    FROM albums_current
 )
 SELECT al.release_year,
        COUNT(DISTINCT s.song_id) AS song_count,

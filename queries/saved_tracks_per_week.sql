@@ -8,12 +8,7 @@ WITH saved AS (
 ),
 song AS (
     SELECT song_id, song_name
-    FROM (
-        SELECT song_id, song_name,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 saved_week AS (
     SELECT CAST(CAST(date_trunc('week', CAST(substr(saved_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR) AS week_start,

@@ -9,12 +9,7 @@ WITH play AS (
 ),
 song AS (
     SELECT song_id, duration_ms
-    FROM (
-        SELECT song_id, duration_ms,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 timed AS (
     SELECT p.played_at, s.duration_ms,

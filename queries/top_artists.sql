@@ -7,17 +7,12 @@ WITH play AS (
     FROM plays
 ),
 song_artist AS (
-    SELECT DISTINCT song_id, artist_id
-    FROM song_artists
+    SELECT song_id, artist_id
+    FROM song_artists_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 ),
 artist_play AS (
     SELECT sa.artist_id, COALESCE(a.artist_name, sa.artist_id) AS artist_name, p.played_at

@@ -8,21 +8,11 @@ WITH latest AS (
 ),
 song AS (
     SELECT song_id, song_name, primary_artist_id
-    FROM (
-        SELECT song_id, song_name, primary_artist_id,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 )
 SELECT t.item_type, t.time_range, t.rank AS item_rank,
        CASE WHEN t.item_type = 'track' THEN COALESCE(s.song_name, t.item_id) ELSE COALESCE(a.artist_name, t.item_id) END AS item_name,

@@ -7,21 +7,11 @@ WITH play AS (
 ),
 song AS (
     SELECT song_id, song_name, primary_artist_id
-    FROM (
-        SELECT song_id, song_name, primary_artist_id,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 artist AS (
     SELECT artist_id, artist_name
-    FROM (
-        SELECT artist_id, artist_name,
-               ROW_NUMBER() OVER (PARTITION BY artist_id ORDER BY snapshot_date DESC) AS recency
-        FROM artists
-    ) AS versions
-    WHERE recency = 1
+    FROM artists_current
 ),
 per_year AS (
     SELECT substr(played_at, 1, 4) AS play_year, song_id, COUNT(*) AS play_count, MIN(played_at) AS first_played_at

@@ -21,12 +21,7 @@ previous_rank AS (
 ),
 song AS (
     SELECT song_id, song_name
-    FROM (
-        SELECT song_id, song_name,
-               ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY snapshot_date DESC) AS recency
-        FROM songs
-    ) AS versions
-    WHERE recency = 1
+    FROM songs_current
 ),
 moves AS (
     SELECT COALESCE(c.time_range, p.time_range) AS time_range,

@@ -15,6 +15,7 @@ root.Subcommands.Add(SampleCommand.Create());
 root.Subcommands.Add(TransformCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
+root.Subcommands.Add(CurrentCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ExtractCommand.Create());
 root.Subcommands.Add(AuthCommand.Create());

@@ -91,5 +91,10 @@ public static class StackContract
         public const string SavedTracks = "saved_tracks";
         public const string TopItems = "top_items";
         public const string ListeningHistory = "listening_history";
+        public const string SongsCurrent = "songs_current";
+        public const string AlbumsCurrent = "albums_current";
+        public const string ArtistsCurrent = "artists_current";
+        public const string SongArtistsCurrent = "song_artists_current";
+        public const string PlaylistsCurrent = "playlists_current";
     }
 }

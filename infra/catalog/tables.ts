@@ -31,6 +31,14 @@ export function partitionOf(table: TableDefinition): PartitionDefinition {
     return table.partitionColumn ?? partitionColumn;
 }
 
+/**
+ * false for a current-state table (`songs_current`, ...): the latest row per id over every snapshot date,
+ * one file at `transformed/<table>/<table>.<ext>`, its snapshot_date an ordinary column.
+ */
+export function isPartitioned(table: TableDefinition): boolean {
+    return table.partitioned !== false;
+}
+
 /** How a partition's values look: Athena's projection format and unit, and a pattern of one value. */
 export function partitionFormat(partition: PartitionDefinition): { format: string; unit: "DAYS" | "MONTHS"; pattern: string } {
     return partition.unit === "month"

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { GlueColumnType, PartitionDefinition, TableDefinition, partitionColumn, partitionFormat, partitionOf, tables, transformedPrefix } from "../catalog/tables";
+import { GlueColumnType, PartitionDefinition, TableDefinition, isPartitioned, partitionColumn, partitionFormat, partitionOf, tables, transformedPrefix } from "../catalog/tables";
 import type { TableFormat } from "../config";
 
 /**
@@ -57,11 +57,12 @@ export function glueDatabaseName(name: string): string {
 export const tableLocation = (bucket: pulumi.Input<string>, table: TableDefinition): pulumi.Output<string> =>
     pulumi.interpolate`s3://${bucket}/${transformedPrefix}/${table.name}/`;
 
-/** Glue table parameters: header skipped, empty numbers read as NULL, the partition (snapshot_date unless the table has its own) projected. */
+/**
+ * Glue table parameters: header skipped, empty numbers read as NULL, the partition (snapshot_date unless the
+ * table has its own) projected; a current-state table (partition null) has no partition to project.
+ */
 export function tableParameters(location: string, firstSnapshotDate: string, format: TableFormat = "parquet",
-    partition: PartitionDefinition = partitionColumn): Record<string, string> {
-    const p = partition.name;
-    const { format: valueFormat, unit } = partitionFormat(partition);
+    partition: PartitionDefinition | null = partitionColumn): Record<string, string> {
     const formatParameters: Record<string, string> = format === "csv"
         ? {
             classification: "csv",
@@ -71,6 +72,11 @@ export function tableParameters(location: string, firstSnapshotDate: string, for
             "use.null.for.invalid.data": "TRUE",
         }
         : { classification: "parquet", "parquet.compression": "SNAPPY" };
+    if (partition === null) {
+        return formatParameters;
+    }
+    const p = partition.name;
+    const { format: valueFormat, unit } = partitionFormat(partition);
     return {
         ...formatParameters,
         "projection.enabled": "true",
@@ -144,8 +150,10 @@ export class Catalog extends pulumi.ComponentResource {
                 databaseName: this.database.name,
                 description: table.description,
                 tableType: "EXTERNAL_TABLE",
-                parameters: location.apply(l => tableParameters(l, firstSnapshotDate, format, partitionOf(table))),
-                partitionKeys: [{ name: partitionOf(table).name, type: glueType(partitionOf(table).type), comment: partitionOf(table).comment }],
+                parameters: location.apply(l => tableParameters(l, firstSnapshotDate, format, isPartitioned(table) ? partitionOf(table) : null)),
+                partitionKeys: isPartitioned(table)
+                    ? [{ name: partitionOf(table).name, type: glueType(partitionOf(table).type), comment: partitionOf(table).comment }]
+                    : [],
                 storageDescriptor: {
                     location,
                     ...storageFormat(format),
@@ -254,7 +262,8 @@ export class Catalog extends pulumi.ComponentResource {
             databaseName: this.database.name,
             role: this.crawlerRole.arn,
             classifiers: this.classifier === undefined ? [] : [this.classifier.name],
-            s3Targets: tables.map(t => ({ path: tableLocation(args.transformedBucketName, t) })),
+            // A current-state table is one file with no partitions: nothing for the crawler to add.
+            s3Targets: tables.filter(isPartitioned).map(t => ({ path: tableLocation(args.transformedBucketName, t) })),
             configuration: JSON.stringify(crawlerConfiguration),
             schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
             recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },

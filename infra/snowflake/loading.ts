@@ -13,7 +13,7 @@
  * its rows. See docs/snowflake.md.
  */
 import type { TableFormat } from "../config";
-import { type GlueColumnType, type PartitionDefinition, type TableDefinition, partitionColumn, partitionFormat, partitionOf } from "../catalog/tables";
+import { type GlueColumnType, type PartitionDefinition, type TableDefinition, isPartitioned, partitionColumn, partitionFormat, partitionOf } from "../catalog/tables";
 
 /** The load-metadata columns every `<TABLE>_LOADS` table has after the lake's own columns. */
 export const loadColumns = [
@@ -45,9 +45,12 @@ export const reloadTaskName = (table: TableDefinition): string => `${snowflakeNa
 /** The view carries the lake table's own name, so a question reads `FROM songs` as it does in Athena. */
 export const viewName = (table: TableDefinition): string => snowflakeName(table.name);
 
-/** The lake's columns, then the partition column (from the file's path: snapshot_date, or the table's own), as the view shows them. */
+/**
+ * The lake's columns, then the partition column (from the file's path: snapshot_date, or the table's own), as
+ * the view shows them; a current-state table carries its snapshot_date in the file, among its columns.
+ */
 export function lakeColumns(table: TableDefinition): SnowflakeColumn[] {
-    return [...table.columns, partitionOf(table)].map(c => ({ name: snowflakeName(c.name), type: snowflakeTypes[c.type], comment: c.comment }));
+    return [...table.columns, ...(isPartitioned(table) ? [partitionOf(table)] : [])].map(c => ({ name: snowflakeName(c.name), type: snowflakeTypes[c.type], comment: c.comment }));
 }
 
 /** Every column of `<TABLE>_LOADS`: the lake's columns, the partition column, then the load metadata. */
@@ -67,9 +70,11 @@ export const snapshotDateFromPath = (pathExpression: string, partition: Partitio
 
 export const fileExtension = (format: TableFormat): string => (format === "parquet" ? "parquet" : "csv");
 
-/** Regular expression of the table's partition files below `@stage/<table>/`. */
+/** Regular expression of the table's partition files below `@stage/<table>/` (a current-state table: its one file). */
 export const partitionFilePattern = (table: TableDefinition, format: TableFormat): string =>
-    `.*${partitionOf(table).name}=${partitionFormat(partitionOf(table)).pattern}/${table.name}[.]${fileExtension(format)}`;
+    isPartitioned(table)
+        ? `.*${partitionOf(table).name}=${partitionFormat(partitionOf(table)).pattern}/${table.name}[.]${fileExtension(format)}`
+        : `.*${table.name}/${table.name}[.]${fileExtension(format)}`;
 
 /** How the n-th (0-based) lake column is read: by name from Parquet, by position from CSV. */
 function sourceValue(format: TableFormat, column: { name: string }, index: number): string {
@@ -90,7 +95,9 @@ export interface CopyTarget {
  */
 export function copyStatement(table: TableDefinition, target: CopyTarget): string {
     const values = table.columns.map((c, i) => `${sourceValue(target.format, c, i)}::${snowflakeTypes[c.type]}`);
-    values.push(snapshotDateFromPath("METADATA$FILENAME", partitionOf(table)));
+    if (isPartitioned(table)) {
+        values.push(snapshotDateFromPath("METADATA$FILENAME", partitionOf(table)));
+    }
     values.push(...loadColumns.map(c => c.source));
     const columns = loadsTableColumns(table).map(c => c.name);
     return [

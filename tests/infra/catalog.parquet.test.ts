@@ -5,7 +5,7 @@
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as pulumi from "../../infra/node_modules/@pulumi/pulumi";
-import { contract } from "./helpers/tableContract";
+import { contract, currentTables } from "./helpers/tableContract";
 
 const recorded: { type: string; inputs: Record<string, any> }[] = [];
 
@@ -59,6 +59,10 @@ describe("Catalog of a Parquet lake (the default tableFormat)", () => {
     it("projects snapshot_date partitions at each table's own root, as for CSV", () => {
         for (const table of tables()) {
             assert.equal(table.storageDescriptor.location, `s3://${bucket}/transformed/${table.name}/`);
+            if (currentTables.includes(table.name)) {
+                assert.equal(table.parameters["projection.enabled"], undefined, table.name);
+                continue;
+            }
             assert.equal(table.parameters["projection.enabled"], "true", table.name);
             const partition = table.name === "listening_history" ? "ended_month" : "snapshot_date";
             assert.equal(table.parameters["storage.location.template"], `s3://${bucket}/transformed/${table.name}/${partition}=\${${partition}}/`);

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "../../infra/node_modules/@pulumi/pulumi";
 import { loadNamedQueries } from "../../infra/catalog/namedQueries";
 import { referencedTables } from "./helpers/dialect";
-import { contract } from "./helpers/tableContract";
+import { contract, currentTables } from "./helpers/tableContract";
 
 interface Recorded {
     type: string;
@@ -119,17 +119,29 @@ describe("Catalog and Analytics components", () => {
             }
         });
 
-        it("every table lives at its own root, the snapshots' partitioned by snapshot_date and the history by ended_month", () => {
+        it("every table lives at its own root, the snapshots' partitioned by snapshot_date, the history by ended_month, the current-state tables not at all", () => {
             for (const [name, inputs] of tablesByName()) {
                 assert.equal(inputs.storageDescriptor.location, `s3://${bucket}/transformed/${name}/`);
                 assert.deepEqual((inputs.partitionKeys as { name: string; type: string }[]).map(k => [k.name, k.type]),
-                    [[name === "listening_history" ? "ended_month" : "snapshot_date", "string"]], name);
+                    currentTables.includes(name) ? [] : [[name === "listening_history" ? "ended_month" : "snapshot_date", "string"]], name);
+            }
+        });
+
+        it("a current-state table is one file at its root: nothing to project, nothing for the crawler", () => {
+            const crawler = ofType("aws:glue/crawler:Crawler")[0]!;
+            const targets = (crawler.inputs.s3Targets as { path: string }[]).map(t => t.path);
+            for (const name of currentTables) {
+                const p = tablesByName().get(name)!.parameters as Record<string, string>;
+                assert.equal(p["projection.enabled"], undefined, name);
+                assert.equal(p["storage.location.template"], undefined, name);
+                assert.equal(p["skip.header.line.count"], "1", name);
+                assert.ok(!targets.includes(`s3://${bucket}/transformed/${name}/`), name);
             }
         });
 
         it("partition projection finds every snapshot_date folder without a crawler run", () => {
             for (const [name, inputs] of tablesByName()) {
-                if (name === "listening_history") {
+                if (name === "listening_history" || currentTables.includes(name)) {
                     continue;
                 }
                 const p = inputs.parameters as Record<string, string>;
@@ -165,9 +177,9 @@ describe("Catalog and Analytics components", () => {
             return crawlers[0]!.inputs;
         };
 
-        it("has one include path per table root", () => {
+        it("has one include path per partitioned table's root", () => {
             const paths = (crawler().s3Targets as { path: string }[]).map(t => t.path).sort();
-            assert.deepEqual(paths, Object.keys(contract).map(t => `s3://${bucket}/transformed/${t}/`).sort());
+            assert.deepEqual(paths, Object.keys(contract).filter(t => !currentTables.includes(t)).map(t => `s3://${bucket}/transformed/${t}/`).sort());
         });
 
         it("combines compatible schemas and lets partitions inherit the table's schema", () => {

@@ -12,15 +12,20 @@ internal static class QueryCommand
         var lake = CliOptions.Lake();
         var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql)." };
         var json = CliOptions.Json();
+        var fromPartitions = new Option<bool>("--current-from-partitions")
+        {
+            Description = "Compute the current-state tables (songs_current, ...) from every day's partition instead of reading their files: " +
+                          "slower on a long lake; the answers are the same (a check of those files, and what they save).",
+        };
         var command = new Command("query",
             "Run the named queries (queries/*.sql, carried inside this tool; the same files as the Athena named queries) against " +
             "the lake with DuckDB in this process, through views named like the Glue tables, and print each result as a table.")
         {
-            lake, name, json,
+            lake, name, json, fromPartitions,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var results = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken).ConfigureAwait(false);
+            var results = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(results, QueryResultContext.Default.ListQueryResult));

@@ -10,10 +10,10 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 internal static class QueryRunner
 {
-    public static Task<List<QueryResult>> RunAsync(string lake, string? query, CancellationToken cancellationToken)
+    public static Task<List<QueryResult>> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false)
     {
         var selected = Select(query);
-        using var database = Open(lake);
+        using var database = Open(lake, currentFromPartitions);
         var results = new List<QueryResult>();
         foreach (var named in selected)
         {
@@ -36,7 +36,7 @@ internal static class QueryRunner
     }
 
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>
-    public static LakeDatabase Open(string lake)
+    public static LakeDatabase Open(string lake, bool currentFromPartitions = false)
     {
         if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))))
         {
@@ -44,7 +44,7 @@ internal static class QueryRunner
         }
         try
         {
-            return LakeDatabase.Open(lake);
+            return LakeDatabase.Open(lake, currentFromPartitions: currentFromPartitions);
         }
         catch (LakeException exception)
         {

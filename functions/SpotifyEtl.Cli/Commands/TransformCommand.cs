@@ -19,17 +19,22 @@ internal static class TransformCommand
         var lake = CliOptions.Lake();
         var format = Format();
         var json = CliOptions.Json();
+        var noCurrent = new Option<bool>("--no-current-tables")
+        {
+            Description = "Do not rebuild the current-state tables (songs_current, ...): they stay behind until 'spotify-etl current' " +
+                          "rebuilds them from the partitions. For measuring what they cost; a transform keeps them up to date by default.",
+        };
         var command = new Command("transform",
             "Transform raw Spotify responses into the lake's tables, one file per table and snapshot date, rebuilt from every raw " +
             "object of each date the input touches. Bad objects are copied to <lake>/quarantine/ with a .reason.txt and the rest go on " +
             $"(exit {ExitCodes.Partial}); unreadable inputs (a dangling symbolic link, a loop) are skipped with a warning (exit {ExitCodes.Partial}).")
         {
-            input, lake, format, json,
+            input, lake, format, json, noCurrent,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var lakeFolder = parse.GetValue(lake)!;
-            using var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            using var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken, !parse.GetValue(noCurrent)).ConfigureAwait(false);
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -73,7 +78,8 @@ internal static class TransformCommand
         public void Dispose() => Collections.Dispose();
     }
 
-    public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
+    public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken,
+        bool updateCurrentTables = true)
     {
         if (input is { Exists: false })
         {
@@ -119,6 +125,7 @@ internal static class TransformCommand
                     // The summary needs totals and the objects set aside: a backfill keeps no report per good object.
                     ListEveryObject = false,
                     Progress = new BatchProgress(keys.Count, progress),
+                    UpdateCurrentTables = updateCurrentTables,
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
             return new Run(report, skipped, budget);
         }

@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
 
 namespace SpotifyEtl.Cli.Queries;
 
@@ -13,18 +14,26 @@ internal sealed class LakeDatabase : IDisposable
 
     private LakeDatabase(DuckDBConnection connection) => _connection = connection;
 
-    /// <summary>Opens a database over <paramref name="lake"/> with the views of <paramref name="tables"/> (default: every published table).</summary>
-    public static LakeDatabase Open(string lake, IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null)
+    /// <summary>
+    /// Opens a database over <paramref name="lake"/> with the views of <paramref name="tables"/> (default: every
+    /// published table and every current-state table). <paramref name="currentFromPartitions"/> computes each
+    /// current-state table from every day's partition instead of reading its file: the work the file saves.
+    /// </summary>
+    public static LakeDatabase Open(string lake, IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null,
+        bool currentFromPartitions = false)
     {
         DuckDbNativeLibrary.Register();
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
             connection.Open();
-            foreach (var (table, columns) in tables ?? TableNames.Columns)
+            var views = tables ?? TableNames.Columns.Concat(CurrentTables.Columns).ToDictionary();
+            foreach (var (table, columns) in views)
             {
                 using var command = connection.CreateCommand();
-                command.CommandText = LakeViews.CreateView(lake, table, columns);
+                command.CommandText = currentFromPartitions && CurrentTables.Sources.ContainsKey(table)
+                    ? CurrentFromPartitions(table, columns)
+                    : LakeViews.CreateView(lake, table, columns);
                 command.ExecuteNonQuery();
             }
             return new LakeDatabase(connection);
@@ -34,6 +43,15 @@ internal sealed class LakeDatabase : IDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The latest row per key over every day's partition, as the current-state table holds it (ties: the smaller row).</summary>
+    private static string CurrentFromPartitions(string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
+    {
+        var (daily, key) = CurrentTables.Sources[table];
+        var names = string.Join(", ", columns.Select(c => c.Name));
+        return $"CREATE OR REPLACE VIEW {table} AS SELECT {names} FROM (SELECT {names}, ROW_NUMBER() OVER (PARTITION BY {string.Join(", ", key)} " +
+               $"ORDER BY snapshot_date DESC, {string.Join(", ", columns.Select(c => $"CAST({c.Name} AS VARCHAR) NULLS FIRST"))}) AS recency FROM {daily}) AS days WHERE recency = 1";
     }
 
     /// <summary>Runs one named query. Every value comes back as DuckDB's own text for it, so any client prints the same.</summary>

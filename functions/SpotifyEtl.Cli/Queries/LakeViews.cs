@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
 
 namespace SpotifyEtl.Cli.Queries;
 
@@ -9,7 +10,9 @@ namespace SpotifyEtl.Cli.Queries;
 /// A local lake seen through DuckDB as Athena sees the transformed bucket: one view per table, named like
 /// the Glue table, with the contract's columns in order and types, plus the table's partition column
 /// (<c>snapshot_date</c>, or <c>ended_month</c> for the listening history) read from the Hive-style folder
-/// names. A table with no files yet is an empty view with the same columns.
+/// names. A current-state table (<c>songs_current</c>, ...) is one file with no partitions: its view reads
+/// that file, whose <c>snapshot_date</c> is an ordinary column. A table with no files yet is an empty view
+/// with the same columns.
 /// </summary>
 internal static partial class LakeViews
 {
@@ -19,22 +22,28 @@ internal static partial class LakeViews
     [GeneratedRegex(@"^ended_month=\d{4}-\d{2}$")]
     private static partial Regex MonthFolder();
 
-    /// <summary>The column a table is partitioned by, and the folder names that hold its partitions.</summary>
-    private static (string Column, Regex Folder) PartitionOf(string table) =>
-        table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
+    /// <summary>The column a table is partitioned by, and the folder names that hold its partitions; null for a current-state table.</summary>
+    private static (string Column, Regex Folder)? PartitionOf(string table) =>
+        CurrentTables.Columns.ContainsKey(table) ? null
+        : table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
+
+    private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);
 
     /// <summary>The table's files, <c>transformed/&lt;table&gt;/&lt;partition&gt;=&lt;value&gt;/*.parquet|*.csv</c>, sorted.</summary>
     public static List<string> TableFiles(string lake, string table)
     {
-        var partitionFolder = PartitionOf(table).Folder;
         var root = Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'), table);
         if (!Directory.Exists(root))
         {
             return [];
         }
+        if (PartitionOf(table) is not { } partition)
+        {
+            return Directory.EnumerateFiles(root).Where(file => Path.GetFileNameWithoutExtension(file) == table && IsTableFile(file)).Order(StringComparer.Ordinal).ToList();
+        }
         return Directory.EnumerateDirectories(root)
-            .Where(folder => partitionFolder.IsMatch(Path.GetFileName(folder)))
-            .SelectMany(folder => Directory.EnumerateFiles(folder).Where(file => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal)))
+            .Where(folder => partition.Folder.IsMatch(Path.GetFileName(folder)))
+            .SelectMany(folder => Directory.EnumerateFiles(folder).Where(IsTableFile))
             .Order(StringComparer.Ordinal)
             .ToList();
     }
@@ -43,10 +52,14 @@ internal static partial class LakeViews
     public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
     {
         var files = TableFiles(lake, table);
-        var partition = PartitionOf(table).Column;
+        var partition = PartitionOf(table)?.Column;
+        // A partition column comes from the folder names; a current-state table has none (its snapshot_date is in the file).
+        IEnumerable<string> WithPartition(IEnumerable<string> select) => partition is null ? select : select.Append(partition);
+        var hive = partition is null ? "" : $", hive_partitioning = true, hive_types = {{'{partition}': 'VARCHAR'}}";
         if (files.Count == 0)
         {
-            var nulls = columns.Select(c => $"CAST(NULL AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append($"CAST(NULL AS VARCHAR) AS {partition}");
+            var nulls = columns.Select(c => $"CAST(NULL AS {SqlType(c.Type)}) AS {Identifier(c.Name)}");
+            nulls = partition is null ? nulls : nulls.Append($"CAST(NULL AS VARCHAR) AS {partition}");
             return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", nulls)} WHERE false";
         }
         var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
@@ -56,12 +69,11 @@ internal static partial class LakeViews
                                     "a lake has one format. Delete the table's folder and transform again with one --format.");
         }
         var list = string.Join(", ", files.Select(SqlString));
-        var hiveTypes = $"hive_types = {{'{partition}': 'VARCHAR'}}";
         if (parquet > 0)
         {
             // Athena reads Parquet columns by name: so does this view, cast to the contract's types.
-            var select = columns.Select(c => $"CAST({Identifier(c.Name)} AS {SqlType(c.Type)}) AS {Identifier(c.Name)}").Append(partition);
-            return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", select)} FROM read_parquet([{list}], hive_partitioning = true, {hiveTypes})";
+            var select = WithPartition(columns.Select(c => $"CAST({Identifier(c.Name)} AS {SqlType(c.Type)}) AS {Identifier(c.Name)}"));
+            return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", select)} FROM read_parquet([{list}]{hive})";
         }
         foreach (var file in files)
         {
@@ -69,9 +81,9 @@ internal static partial class LakeViews
         }
         var types = string.Join(", ", columns.Select(c => $"{SqlString(c.Name)}: {SqlString(SqlType(c.Type))}"));
         // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
-        var read = columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)).Append(partition);
+        var read = WithPartition(columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)));
         return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", read)} FROM read_csv([{list}], " +
-               $"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}}, hive_partitioning = true, {hiveTypes})";
+               $"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}}{hive})";
     }
 
     /// <summary>

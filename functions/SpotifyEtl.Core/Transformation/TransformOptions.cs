@@ -24,6 +24,12 @@ public sealed record TransformOptions
     /// </summary>
     public bool ListEveryObject { get; init; } = true;
 
+    /// <summary>
+    /// Off: each day's digest is still written, but the current-state tables (songs_current, ...) are not
+    /// rebuilt, and stay behind until they are rebuilt from the partitions (<c>spotify-etl current</c>).
+    /// </summary>
+    public bool UpdateCurrentTables { get; init; } = true;
+
     /// <summary>Told after each raw object is parsed.</summary>
     public IProgress<TransformProgress>? Progress { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation.Current;
 
 namespace SpotifyEtl.Transformation;
 
@@ -26,43 +27,17 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
 
     private readonly TransformOptions _options = options ?? new TransformOptions();
     private readonly RawQuarantine _quarantine = new(raw);
+    private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default);
 
     public TableFormat Format => _options.Format;
 
     /// <summary>Transforms the snapshot dates (and, staging runs, the runs) of the given raw keys.</summary>
     public async Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, CancellationToken cancellationToken = default)
     {
-        var reports = new List<TransformReport>();
-        var runsByDate = new SortedDictionary<DateOnly, SortedSet<string>>();
-        var misnamed = new List<(string Key, string Reason)>();
-        foreach (var key in rawKeys.Distinct(StringComparer.Ordinal))
-        {
-            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal))
-            {
-                reports.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw}"));
-            }
-            else if (!key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
-            {
-                // Under raw/, every entry is read or reported: a name the layout does not know is set aside, not passed over.
-                misnamed.Add((key, $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
-            }
-            else if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
-            {
-                reports.Add(TransformReport.Ignored(key, "a file of the user's data export: the import turns it into listening_history"));
-            }
-            else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
-            {
-                misnamed.Add((key, $"its key does not follow the raw layout ({problem})"));
-            }
-            else
-            {
-                if (!runsByDate.TryGetValue(parsed.SnapshotDate, out var runs))
-                {
-                    runsByDate[parsed.SnapshotDate] = runs = new SortedSet<string>(StringComparer.Ordinal);
-                }
-                runs.Add(parsed.RunId);
-            }
-        }
+        var batch = RawKeyBatch.Sort(rawKeys);
+        var reports = new List<TransformReport>(batch.Ignored);
+        var runsByDate = batch.RunsByDate;
+        var misnamed = batch.Misnamed;
 
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unlisted = TransformTotals.None;
@@ -86,6 +61,11 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             {
                 partitions[partition] = rows;
             }
+        }
+        // The current-state tables, once the batch's days stand: their months, then the tables.
+        if (_options.UpdateCurrentTables)
+        {
+            await _current.UpdateAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
         }
         await Import.HistoryPlaysFollower.FollowAsync(raw, lake, _options.Format, runsByDate.Keys, partitions, cancellationToken).ConfigureAwait(false);
         // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
@@ -265,6 +245,8 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     {
         var publisher = new TablePublisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
         await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
+        // The day's digest for the current-state tables, written with the partitions so the same listing check covers it.
+        await _current.WriteDayAsync(tables, cancellationToken).ConfigureAwait(false);
         return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
     }
 

@@ -4,6 +4,7 @@ using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Stack;
@@ -67,11 +68,26 @@ public sealed class ContractTests
             table => table.GetProperty("columns").EnumerateArray()
                 .Select(c => $"{c.GetProperty("name").GetString()}:{c.GetProperty("type").GetString()}").ToList());
 
-        var written = TableNames.Published.Append(TableNames.ListeningHistory).ToList();
+        var written = TableNames.Published.Append(TableNames.ListeningHistory).Concat(CurrentTables.All).ToList();
         Assert.Equal(written.Order(StringComparer.Ordinal), declared.Keys.Order(StringComparer.Ordinal));
+        var columns = TableNames.Columns.Concat(CurrentTables.Columns).ToDictionary();
         foreach (var table in written)
         {
-            Assert.Equal(declared[table], TableNames.Columns[table].Select(c => $"{c.Name}:{GlueType(c.Type)}"));
+            Assert.Equal(declared[table], columns[table].Select(c => $"{c.Name}:{GlueType(c.Type)}"));
+        }
+    }
+
+    [Fact]
+    public void Every_current_state_table_has_the_contracts_source_and_key()
+    {
+        var declared = Contract.GetProperty("tables").EnumerateArray().Where(t => t.TryGetProperty("currentOf", out _)).ToDictionary(
+            table => table.GetProperty("name").GetString()!,
+            table => (Daily: table.GetProperty("currentOf").GetString()!, Key: table.GetProperty("key").EnumerateArray().Select(k => k.GetString()!).ToList()));
+        Assert.Equal(CurrentTables.All.Order(StringComparer.Ordinal), declared.Keys.Order(StringComparer.Ordinal));
+        foreach (var table in CurrentTables.All)
+        {
+            Assert.Equal(declared[table].Daily, CurrentTables.Sources[table].Daily);
+            Assert.Equal(declared[table].Key, CurrentTables.Sources[table].Key);
         }
     }
 

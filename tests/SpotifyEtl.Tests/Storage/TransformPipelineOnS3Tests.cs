@@ -2,6 +2,7 @@ using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Storage;
@@ -33,9 +34,10 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
         Assert.Equal(local.Transformed, s3.Transformed);
         Assert.True(s3.Transformed > 10, $"only {s3.Transformed} raw objects were transformed");
         Assert.Equal(local.Partitions, s3.Partitions);
-        Assert.Empty(await ListAsync(localLake, LakeLayout.Staging));
-        Assert.NotEmpty(await ListAsync(s3Lake, LakeLayout.Staging));
-        foreach (var prefix in new[] { LakeLayout.Transformed, LakeLayout.Reports })
+        // The local lake stages no run fragments, only the current-state tables' digests, the same as on S3.
+        Assert.Equal(await ListAsync(localLake, CurrentLayout.Prefix), await ListAsync(localLake, LakeLayout.Staging));
+        Assert.NotEmpty(await ListAsync(s3Lake, LakeLayout.FragmentPrefix(new DateOnly(2026, 11, 20))));
+        foreach (var prefix in new[] { LakeLayout.Transformed, LakeLayout.Reports, CurrentLayout.Prefix })
         {
             var localKeys = await ListAsync(localLake, prefix);
             Assert.NotEmpty(localKeys);

@@ -4,7 +4,9 @@
  * The executable is SPOTIFY_ETL_CLI (make test sets it to the native build), else the Release build.
  */
 import { spawnSync } from "node:child_process";
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { NamedQuerySource } from "../../../infra/catalog/namedQueries";
 
@@ -40,17 +42,43 @@ export function runSpotifyEtl(args: readonly string[], env: NodeJS.ProcessEnv = 
     return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
+function query(lake: string, ...options: string[]): QueryResult[] {
+    const run = runSpotifyEtl(["query", "--lake", lake, "--json", ...options]);
+    if (run.status !== 0) {
+        throw new Error(`spotify-etl query exited ${run.status}: ${run.stderr.trim()}`);
+    }
+    return JSON.parse(run.stdout) as QueryResult[];
+}
+
+function hasCsv(folder: string): boolean {
+    return fs.existsSync(folder) && fs.readdirSync(folder, { recursive: true }).some(f => String(f).endsWith(".csv"));
+}
+
 /** A lake's answers: every named query is run once, when opened (a lake the runner refuses rejects here). */
 export class LocalLake {
     private constructor(private readonly results: Map<string, QueryResult>) {}
 
+    /**
+     * A lake of hand-written partitions (a fixture, or a copy a test changed) has no current-state tables:
+     * they are rebuilt from its partitions on a copy (`spotify-etl current`, as an operator would), and every
+     * answer is checked against the same query computing them from the partitions (`--current-from-partitions`).
+     */
     static async open(lake: string): Promise<LocalLake> {
-        const run = runSpotifyEtl(["query", "--lake", lake, "--json"]);
-        if (run.status !== 0) {
-            throw new Error(`spotify-etl query exited ${run.status}: ${run.stderr.trim()}`);
+        const copy = fs.mkdtempSync(path.join(os.tmpdir(), "lake-current-"));
+        try {
+            fs.cpSync(lake, copy, { recursive: true });
+            const format = hasCsv(path.join(copy, "transformed")) ? "csv" : "parquet";
+            const rebuilt = runSpotifyEtl(["current", "--lake", copy, "--format", format]);
+            if (rebuilt.status !== 0) {
+                throw new Error(`spotify-etl current exited ${rebuilt.status}: ${rebuilt.stderr.trim()}`);
+            }
+            const results = query(copy);
+            assert.deepEqual(results, query(copy, "--current-from-partitions"),
+                "the current-state tables answer as the latest rows of every day's partition do");
+            return new LocalLake(new Map(results.map(r => [r.name, r])));
+        } finally {
+            fs.rmSync(copy, { recursive: true, force: true });
         }
-        const results = JSON.parse(run.stdout) as QueryResult[];
-        return new LocalLake(new Map(results.map(r => [r.name, r])));
     }
 
     async run(query: NamedQuerySource): Promise<QueryResult> {

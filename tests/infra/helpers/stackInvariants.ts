@@ -66,7 +66,8 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("declares the catalog and analytics: a Glue table per lake table, a crawler, a workgroup and a named query per .sql file", () => {
                 const sqlFiles = fs.readdirSync(path.join(repoRoot, "queries")).filter((f) => f.endsWith(".sql"));
                 const tables = stack.all("aws:glue/catalogTable:CatalogTable").map((t) => String(t.inputs["name"])).sort();
-                assert.deepEqual(tables, ["albums", "artists", "listening_history", "playlist_entries", "playlists", "plays", "saved_tracks", "song_artists", "songs", "top_items"]);
+                assert.deepEqual(tables, ["albums", "albums_current", "artists", "artists_current", "listening_history", "playlist_entries", "playlists",
+                    "playlists_current", "plays", "saved_tracks", "song_artists", "song_artists_current", "songs", "songs_current", "top_items"]);
                 const format = stack.run.config["spotify-stack:tableFormat"] ?? "parquet";
                 for (const table of stack.all("aws:glue/catalogTable:CatalogTable")) {
                     const library = (table.inputs["storageDescriptor"] as { serDeInfo: { serializationLibrary: string } }).serDeInfo.serializationLibrary;

@@ -22,4 +22,16 @@ export const contract: Record<string, [string, string][]> = {
         ["reason_end", "string"], ["shuffle", "boolean"], ["skipped", "boolean"], ["offline", "boolean"],
         ["incognito_mode", "boolean"], ["offline_started_at", "string"], ["platform", "string"], ["conn_country", "string"],
         ["source", "string"]],
+    // Current-state tables: the daily table's columns, then the snapshot date the latest row comes from.
+    songs_current: [],
+    albums_current: [],
+    artists_current: [],
+    song_artists_current: [],
+    playlists_current: [],
 };
+
+/** The current-state tables: one file each, no partitions, snapshot_date an ordinary last column. */
+export const currentTables = ["songs_current", "albums_current", "artists_current", "song_artists_current", "playlists_current"];
+for (const table of currentTables) {
+    contract[table] = [...contract[table.replace(/_current$/, "")]!, ["snapshot_date", "string"]];
+}

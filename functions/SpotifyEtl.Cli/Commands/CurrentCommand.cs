@@ -1,0 +1,78 @@
+using System.CommandLine;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
+
+namespace SpotifyEtl.Cli.Commands;
+
+/// <summary>
+/// <c>spotify-etl current --lake DIR</c>: rebuilds the current-state tables (songs_current, ...) from every
+/// day's partition, for a lake whose partitions were written before these tables existed, or changed by
+/// hand. The transform keeps them up to date otherwise.
+/// </summary>
+internal static class CurrentCommand
+{
+    public static Command Create()
+    {
+        var lake = CliOptions.Lake();
+        var format = TransformCommand.Format();
+        var command = new Command("current",
+            "Rebuild the current-state tables (songs_current, albums_current, artists_current, song_artists_current, playlists_current: " +
+            "the latest row per id over every snapshot date) from the lake's daily partitions. 'transform' keeps them up to date; " +
+            "run this on a lake transformed before they existed, or after changing partitions by hand.")
+        {
+            lake, format,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var folder = parse.GetValue(lake)!;
+            var rows = await RebuildAsync(folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            Console.Out.WriteLine($"Rebuilt the current-state tables of {folder.FullName} from {rows.Days:N0} days' partitions: " +
+                                  string.Join(", ", rows.Tables.Select(t => $"{t.Key} {t.Value:N0} rows")) + ".");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public sealed record Rebuilt(int Days, IReadOnlyDictionary<string, int> Tables);
+
+    public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder.FullName))
+        {
+            throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} does not exist: name the folder 'transform' wrote to.");
+        }
+        LakeFormat.Check(folder, format);
+        var store = LocalLake.Open(folder);
+        SortedDictionary<DateOnly, DimensionState> days;
+        using (var database = QueryRunner.Open(folder.FullName))
+        {
+            days = PartitionDigests.Read(database);
+        }
+        // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
+        var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
+        await foreach (var key in store.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))
+        {
+            if (!keep.Contains(key))
+            {
+                await store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        foreach (var (day, state) in days)
+        {
+            await store.PutBytesAsync(CurrentLayout.DayKey(day), state.Compress(), "application/gzip", cancellationToken).ConfigureAwait(false);
+        }
+        await new CurrentStatePublisher(store, format).RebuildAllAsync(cancellationToken).ConfigureAwait(false);
+        var current = DimensionState.Latest(days.Values);
+        return new Rebuilt(days.Count, new Dictionary<string, int>
+        {
+            [CurrentTables.Songs] = current.Songs.Count,
+            [CurrentTables.Albums] = current.Albums.Count,
+            [CurrentTables.Artists] = current.Artists.Count,
+            [CurrentTables.SongArtists] = current.SongArtists.Count,
+            [CurrentTables.Playlists] = current.Playlists.Count,
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using SpotifyEtl.Lake;
+
+namespace SpotifyEtl.Transformation.Current;
+
+/// <summary>
+/// Where the current-state tables are built from, under <c>staging/current/</c>: one digest per day (the
+/// day's dimension rows, written with its partitions) and one per month (the latest row per id among
+/// its days). The tables are built from the months, a month from its days: each step reads a bounded
+/// number of small objects, however many days the lake holds.
+/// </summary>
+public static class CurrentLayout
+{
+    public const string Prefix = LakeLayout.Staging + "current/";
+    public const string Days = Prefix + "days/";
+    public const string Months = Prefix + "months/";
+
+    /// <summary><c>staging/current/days/yyyy-MM/</c>: the digests of one month's days.</summary>
+    public static string DaysOf(DateOnly month) => $"{Days}{month:yyyy-MM}/";
+
+    /// <summary><c>staging/current/days/yyyy-MM/snapshot_date=yyyy-MM-dd.json.gz</c>.</summary>
+    public static string DayKey(DateOnly date) => $"{DaysOf(date)}{LakeLayout.SnapshotSegment(date)}.json.gz";
+
+    /// <summary><c>staging/current/months/yyyy-MM.json.gz</c>.</summary>
+    public static string MonthKey(DateOnly month) => $"{Months}{month:yyyy-MM}.json.gz";
+}

@@ -1,0 +1,51 @@
+using SpotifyEtl.Lake;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>
+/// The raw keys of one transform call, sorted by what becomes of them: the runs of each snapshot date to
+/// transform, the keys passed over with their reason (outside <c>raw/</c>, the data export's files), and
+/// the names under <c>raw/</c> the layout does not know, which are set aside rather than passed over.
+/// </summary>
+internal sealed record RawKeyBatch(
+    SortedDictionary<DateOnly, SortedSet<string>> RunsByDate,
+    IReadOnlyList<TransformReport> Ignored,
+    IReadOnlyList<(string Key, string Reason)> Misnamed)
+{
+    public static RawKeyBatch Sort(IEnumerable<string> rawKeys)
+    {
+        var ignored = new List<TransformReport>();
+        var runsByDate = new SortedDictionary<DateOnly, SortedSet<string>>();
+        var misnamed = new List<(string Key, string Reason)>();
+        foreach (var key in rawKeys.Distinct(StringComparer.Ordinal))
+        {
+            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal))
+            {
+                ignored.Add(TransformReport.Ignored(key, $"not under {LakeLayout.Raw}"));
+            }
+            else if (!key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+            {
+                // Under raw/, every entry is read or reported: a name the layout does not know is set aside, not passed over.
+                misnamed.Add((key, $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
+            }
+            else if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
+            {
+                ignored.Add(TransformReport.Ignored(key, "a file of the user's data export: the import turns it into listening_history"));
+            }
+            else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
+            {
+                misnamed.Add((key, $"its key does not follow the raw layout ({problem})"));
+            }
+            else
+            {
+                if (!runsByDate.TryGetValue(parsed.SnapshotDate, out var runs))
+                {
+                    runsByDate[parsed.SnapshotDate] = runs = new SortedSet<string>(StringComparer.Ordinal);
+                }
+                runs.Add(parsed.RunId);
+            }
+        }
+
+        return new RawKeyBatch(runsByDate, ignored, misnamed);
+    }
+}

@@ -1,0 +1,126 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
+using Xunit;
+using static SpotifyEtl.Tests.Transformation.SpotifyJson;
+
+namespace SpotifyEtl.Tests.Current;
+
+/// <summary>
+/// The current-state tables on S3 (the fauxqs emulator), written by transform invocations that run in
+/// parallel as Lambda runs them: every day at once in a random order, some days twice, one rewritten in
+/// place while the others run. When all have finished, the tables equal the latest rows of every day's
+/// partition. An invocation that gives up after its rounds (inputs that never stop changing) fails and is
+/// retried, as Lambda retries it.
+/// </summary>
+[Collection(FauxqsTests.Name)]
+public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
+{
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    public async Task Parallel_invocations_of_days_in_any_order_leave_the_latest_rows_of_every_day(int seed)
+    {
+        var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
+        var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 24, Items: 15, Seed: seed));
+        var days = await CurrentTablesTests.DaysAsync(raw);
+        var random = new Random(seed);
+        var invocations = days.Keys.Concat(days.Keys.Where(_ => random.Next(3) == 0)).OrderBy(_ => random.Next()).ToList();
+        var rewritten = days.Keys.ElementAt(random.Next(days.Count));
+
+        var running = invocations.Select(day => Task.Run(() => InvokeAsync(raw, lake, days[day]))).ToList();
+        await CurrentTablesTests.RewriteInPlaceAsync(raw, rewritten, days, random);
+        running.Add(Task.Run(() => InvokeAsync(raw, lake, days[rewritten])));
+        await Task.WhenAll(running).WaitAsync(TimeSpan.FromMinutes(5));
+
+        using var local = await DownloadAsync(lake);
+        CurrentOracle.AssertMatchesPartitions(local.Path, $"after {running.Count} parallel invocations (seed {seed})");
+    }
+
+    [Fact]
+    public async Task An_invocation_held_before_it_writes_the_tables_never_leaves_them_stale()
+    {
+        var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
+        var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
+        var album = Album("alb1", "Album", "2020", "year");
+        var october = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 10, 31), "me", "20261031T060000Z", 1).ToString();
+        var november = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 11, 1), "me", "20261101T060000Z", 1).ToString();
+        await raw.PutTextAsync(october, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-10-31T05:00:00.000Z")), "application/json");
+        await raw.PutTextAsync(november, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
+        var songs = TableFormat.Csv.FileKey(CurrentTables.Songs);
+
+        // October's invocation is held with only its own month read, until November's has finished.
+        var held = new HeldStore(lake, songs);
+        var first = Task.Run(() => new TransformPipeline(raw, held, options).TransformAsync([october]));
+        await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await new TransformPipeline(raw, lake, options).TransformAsync([november]);
+        Assert.Contains("New name", await lake.ReadAllTextAsync(songs), StringComparison.Ordinal);
+
+        held.Release.SetResult();
+        await first.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(held.Writes >= 2, "the held invocation wrote its stale table, saw the months change, and wrote again");
+        var table = await lake.ReadAllTextAsync(songs);
+        Assert.Contains("t1,New name", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
+    }
+
+    /// <summary>One invocation; one that gave up on inputs that kept changing is retried, as Lambda retries a failed invocation.</summary>
+    private static async Task InvokeAsync(IObjectStore raw, IObjectStore lake, List<string> keys)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await new TransformPipeline(raw, lake, new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Parallelism = 4 })
+                    .TransformAsync(keys).ConfigureAwait(false);
+                return;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<TempFolder> DownloadAsync(S3ObjectStore lake)
+    {
+        var folder = new TempFolder();
+        await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
+        {
+            var path = Path.Combine(folder.Path, key.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, await lake.ReadAllBytesAsync(key));
+        }
+        return folder;
+    }
+
+    /// <summary>Holds the first write of one key until released; everything else passes straight through.</summary>
+    private sealed class HeldStore(IObjectStore inner, string heldKey) : ForwardingStore(inner)
+    {
+        private int _writes;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Writes => _writes;
+
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            if (key == heldKey && Interlocked.Increment(ref _writes) == 1)
+            {
+                Reached.SetResult();
+                await Release.Task.ConfigureAwait(false);
+            }
+            await base.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}
