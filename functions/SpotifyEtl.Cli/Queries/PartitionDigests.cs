@@ -44,7 +44,7 @@ internal static class PartitionDigests
             Day(date).Playlists.Add(new(date, new PlaylistRow(v[0]!, v[1], v[2], v[3])));
         }
         // Sorted and one row per id, as the transform writes a digest.
-        return new SortedDictionary<DateOnly, DimensionState>(days.ToDictionary(d => d.Key, d => DimensionState.Latest([d.Value])));
+        return new SortedDictionary<DateOnly, DimensionState>(days.ToDictionary(d => d.Key, d => DimensionState.Canonical(d.Value)));
     }
 
     /// <summary>The table's rows with their snapshot date, every value as DuckDB's text for it.</summary>

@@ -17,9 +17,11 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     /// <summary>A step repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
 
+    private readonly KnownDigests _known = new();
+
     /// <summary>Writes the day's digest; called with the day's partitions, before their listing check.</summary>
     public Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken) =>
-        lake.PutBytesAsync(CurrentLayout.DayKey(day.SnapshotDate), DimensionState.OfDay(day).Compress(), "application/gzip", cancellationToken);
+        WriteDigestAsync(CurrentLayout.DayKey(day.SnapshotDate), DimensionState.OfDay(day), cancellationToken);
 
     /// <summary>Rebuilds the months of the given days, then the current-state tables.</summary>
     public async Task UpdateAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
@@ -31,8 +33,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         }
         foreach (var month in months)
         {
-            await RebuildAsync(CurrentLayout.DaysOf(month), state =>
-                lake.PutBytesAsync(CurrentLayout.MonthKey(month), state.Compress(), "application/gzip", cancellationToken),
+            await RebuildAsync(CurrentLayout.DaysOf(month), state => WriteDigestAsync(CurrentLayout.MonthKey(month), state, cancellationToken),
                 $"the day digests of {month:yyyy-MM}", cancellationToken).ConfigureAwait(false);
         }
         await PublishTablesAsync(cancellationToken).ConfigureAwait(false);
@@ -66,8 +67,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         }
         foreach (var month in months)
         {
-            await RebuildAsync(CurrentLayout.DaysOf(month), state =>
-                lake.PutBytesAsync(CurrentLayout.MonthKey(month), state.Compress(), "application/gzip", cancellationToken),
+            await RebuildAsync(CurrentLayout.DaysOf(month), state => WriteDigestAsync(CurrentLayout.MonthKey(month), state, cancellationToken),
                 $"the day digests of {month:yyyy-MM}", cancellationToken).ConfigureAwait(false);
         }
         await PublishTablesAsync(cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,9 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         {
             try
             {
-                states[index] = DimensionState.Decompress(await lake.ReadAllBytesAsync(inputs[index].Key, token).ConfigureAwait(false), inputs[index].Key);
+                var key = inputs[index].Key;
+                var bytes = await lake.ReadAllBytesAsync(key, token).ConfigureAwait(false);
+                states[index] = _known.Find(key, bytes) ?? _known.Remember(key, bytes, DimensionState.Decompress(bytes, key));
             }
             catch (ObjectNotFoundException)
             {
@@ -113,6 +115,13 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
             }
         }).ConfigureAwait(false);
         return states;
+    }
+
+    private Task WriteDigestAsync(string key, DimensionState state, CancellationToken cancellationToken)
+    {
+        var bytes = state.Compress();
+        _known.Remember(key, bytes, state);
+        return lake.PutBytesAsync(key, bytes, "application/gzip", cancellationToken);
     }
 
     private async Task<List<ObjectVersion>> ListAsync(string prefix, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public sealed record DimensionState(
     public static DimensionState OfDay(SnapshotTables day)
     {
         var date = $"{day.SnapshotDate:yyyy-MM-dd}";
-        return Latest([new DimensionState(
+        return Merge([new DimensionState(
             day.Songs.Select(r => new CurrentRow<SongRow>(date, r)).ToList(),
             day.Albums.Select(r => new CurrentRow<AlbumRow>(date, r)).ToList(),
             day.Artists.Select(r => new CurrentRow<ArtistRow>(date, r)).ToList(),
@@ -38,6 +38,19 @@ public sealed record DimensionState(
     public static DimensionState Latest(IEnumerable<DimensionState> states)
     {
         var list = states as IReadOnlyList<DimensionState> ?? states.ToList();
+        if (list.Count == 1)
+        {
+            // Every state is already the latest row per id, sorted: one state is its own result.
+            return list[0];
+        }
+        return Merge(list);
+    }
+
+    /// <summary>Rows in any order, perhaps several per id, as a state: the latest row per id, sorted.</summary>
+    public static DimensionState Canonical(DimensionState rows) => Merge([rows]);
+
+    private static DimensionState Merge(IReadOnlyList<DimensionState> list)
+    {
         return new DimensionState(
             LatestOf(list.SelectMany(s => s.Songs), r => r.SongId),
             LatestOf(list.SelectMany(s => s.Albums), r => r.AlbumId),
