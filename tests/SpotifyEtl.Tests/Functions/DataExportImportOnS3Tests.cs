@@ -24,11 +24,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
     [Fact]
     public async Task A_dropped_export_zip_is_imported_as_on_a_laptop_and_an_event_delivered_twice_changes_nothing()
     {
-        var settings = TransformSettings.FromEnvironment(new Dictionary<string, string?>
-        {
-            [TransformSettings.RawBucketVariable] = await server.CreateBucketAsync("raw"),
-            [TransformSettings.TransformedBucketVariable] = await server.CreateBucketAsync("transformed"),
-        }.GetValueOrDefault);
+        var settings = await server.CreateTransformBucketsAsync();
         var raw = new S3ObjectStore(_client, settings.RawBucket);
         var lake = new S3ObjectStore(_client, settings.TransformedBucket);
         var export = SampleExport.Write(new SampleExportOptions(300, 11));

@@ -23,11 +23,7 @@ public sealed class HistoryPlaysOnS3Tests(FauxqsServer server) : IDisposable
     [Fact]
     public async Task Plays_transformed_after_an_import_join_the_history_as_a_laptops_import_of_everything_writes_it()
     {
-        var settings = TransformSettings.FromEnvironment(new Dictionary<string, string?>
-        {
-            [TransformSettings.RawBucketVariable] = await server.CreateBucketAsync("raw"),
-            [TransformSettings.TransformedBucketVariable] = await server.CreateBucketAsync("transformed"),
-        }.GetValueOrDefault);
+        var settings = await server.CreateTransformBucketsAsync();
         var raw = new S3ObjectStore(_client, settings.RawBucket);
         var lake = new S3ObjectStore(_client, settings.TransformedBucket);
         var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), 9);

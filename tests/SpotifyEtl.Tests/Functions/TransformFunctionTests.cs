@@ -375,11 +375,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
     [Fact]
     public async Task Handler_reads_the_raw_bucket_and_writes_the_transformed_bucket_through_S3()
     {
-        var settings = TransformSettings.FromEnvironment(new Dictionary<string, string?>
-        {
-            [TransformSettings.RawBucketVariable] = await server.CreateBucketAsync("raw"),
-            [TransformSettings.TransformedBucketVariable] = await server.CreateBucketAsync("transformed"),
-        }.GetValueOrDefault);
+        var settings = await server.CreateTransformBucketsAsync();
         var raw = new S3ObjectStore(_client, settings.RawBucket);
         var lake = new S3ObjectStore(_client, settings.TransformedBucket);
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using SpotifyEtl.Functions;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Storage;
@@ -122,6 +123,13 @@ public sealed partial class FauxqsServer : IAsyncLifetime
         await client.PutBucketAsync(new PutBucketRequest { BucketName = name });
         return name;
     }
+
+    /// <summary>The transform function's settings over a fresh raw bucket and a fresh transformed bucket.</summary>
+    internal async Task<TransformSettings> CreateTransformBucketsAsync() => TransformSettings.FromEnvironment(new Dictionary<string, string?>
+    {
+        [TransformSettings.RawBucketVariable] = await CreateBucketAsync("raw"),
+        [TransformSettings.TransformedBucketVariable] = await CreateBucketAsync("transformed"),
+    }.GetValueOrDefault);
 
     public async Task DisposeAsync()
     {
