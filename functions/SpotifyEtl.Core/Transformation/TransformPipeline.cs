@@ -244,9 +244,11 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     private async Task<Dictionary<string, int>> PublishAsync(SnapshotTables tables, CancellationToken cancellationToken)
     {
         var publisher = new TablePublisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
-        await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
-        // The day's digest for the current-state tables, written with the partitions so the same listing check covers it.
-        await _current.WriteDayAsync(tables, cancellationToken).ConfigureAwait(false);
+        // The day's digest for the current-state tables, written beside the partitions (the tables only read the day)
+        // and before the listing check, so that the same check covers it.
+        await Task.WhenAll(
+            tables.ForEachTableAsync(publisher),
+            Task.Run(() => _current.WriteDayAsync(tables, cancellationToken), cancellationToken)).ConfigureAwait(false);
         return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
     }
 
