@@ -60,12 +60,12 @@ internal static class CurrentCommand
                 await store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             }
         }
+        var publisher = new CurrentStatePublisher(store, format);
         foreach (var (day, state) in days)
         {
-            await store.PutBytesAsync(CurrentLayout.DayKey(day), state.Compress(), "application/gzip", cancellationToken).ConfigureAwait(false);
+            await publisher.WriteDayAsync(day, state, cancellationToken).ConfigureAwait(false);
         }
-        await new CurrentStatePublisher(store, format).RebuildAllAsync(cancellationToken).ConfigureAwait(false);
-        var current = DimensionState.Latest(days.Values);
+        var current = await publisher.RebuildAllAsync(cancellationToken).ConfigureAwait(false);
         return new Rebuilt(days.Count, new Dictionary<string, int>
         {
             [CurrentTables.Songs] = current.Songs.Count,

@@ -23,29 +23,27 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     public Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken) =>
         WriteDigestAsync(CurrentLayout.DayKey(day.SnapshotDate), DimensionState.OfDay(day), cancellationToken);
 
-    /// <summary>Rebuilds the months of the given days, then the current-state tables.</summary>
+    /// <summary>A day's digest from rows read elsewhere (the partitions, when the tables are rebuilt from them).</summary>
+    public Task WriteDayAsync(DateOnly day, DimensionState state, CancellationToken cancellationToken) =>
+        WriteDigestAsync(CurrentLayout.DayKey(day), state, cancellationToken);
+
+    /// <summary>Rebuilds the months of the given days, then the current-state tables; nothing when no day is given.</summary>
     public async Task UpdateAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
         var months = days.Select(d => new DateOnly(d.Year, d.Month, 1)).Distinct().Order().ToList();
-        if (months.Count == 0)
+        if (months.Count > 0)
         {
-            return;
+            await RebuildMonthsAsync(months, cancellationToken).ConfigureAwait(false);
         }
-        foreach (var month in months)
-        {
-            await RebuildAsync(CurrentLayout.DaysOf(month), state => WriteDigestAsync(CurrentLayout.MonthKey(month), state, cancellationToken),
-                $"the day digests of {month:yyyy-MM}", cancellationToken).ConfigureAwait(false);
-        }
-        await PublishTablesAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Rebuilds the current-state tables from every month digest.</summary>
-    public Task PublishTablesAsync(CancellationToken cancellationToken) =>
+    /// <summary>Rebuilds the current-state tables from every month digest; returns the rows they were written from.</summary>
+    private Task<DimensionState> PublishTablesAsync(CancellationToken cancellationToken) =>
         RebuildAsync(CurrentLayout.Months, state => state.ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)),
             "the month digests", cancellationToken);
 
     /// <summary>Rebuilds every month from its days, then the tables: after digests were written or deleted by hand.</summary>
-    public async Task RebuildAllAsync(CancellationToken cancellationToken)
+    public async Task<DimensionState> RebuildAllAsync(CancellationToken cancellationToken)
     {
         var months = new SortedSet<DateOnly>();
         await foreach (var key in lake.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))
@@ -65,25 +63,32 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
                 await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             }
         }
+        return await RebuildMonthsAsync(months, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each month from its day digests, then the tables from every month digest.</summary>
+    private async Task<DimensionState> RebuildMonthsAsync(IEnumerable<DateOnly> months, CancellationToken cancellationToken)
+    {
         foreach (var month in months)
         {
             await RebuildAsync(CurrentLayout.DaysOf(month), state => WriteDigestAsync(CurrentLayout.MonthKey(month), state, cancellationToken),
                 $"the day digests of {month:yyyy-MM}", cancellationToken).ConfigureAwait(false);
         }
-        await PublishTablesAsync(cancellationToken).ConfigureAwait(false);
+        return await PublishTablesAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RebuildAsync(string prefix, Func<DimensionState, Task> write, string what, CancellationToken cancellationToken)
+    private async Task<DimensionState> RebuildAsync(string prefix, Func<DimensionState, Task> write, string what, CancellationToken cancellationToken)
     {
         var inputs = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
             var states = await ReadAsync(inputs, cancellationToken).ConfigureAwait(false);
-            await write(DimensionState.Latest(states)).ConfigureAwait(false);
+            var latest = DimensionState.Latest(states);
+            await write(latest).ConfigureAwait(false);
             var now = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (now.SequenceEqual(inputs))
             {
-                return;
+                return latest;
             }
             if (round >= MaxRounds)
             {
