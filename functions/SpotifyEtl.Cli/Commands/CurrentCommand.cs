@@ -68,11 +68,11 @@ internal static class CurrentCommand
         var current = await publisher.RebuildAllAsync(cancellationToken).ConfigureAwait(false);
         return new Rebuilt(days.Count, new Dictionary<string, int>
         {
-            [CurrentTables.Songs] = current.Songs.Count,
-            [CurrentTables.Albums] = current.Albums.Count,
-            [CurrentTables.Artists] = current.Artists.Count,
-            [CurrentTables.SongArtists] = current.SongArtists.Count,
-            [CurrentTables.Playlists] = current.Playlists.Count,
+            [CurrentTables.Songs] = current.Songs,
+            [CurrentTables.Albums] = current.Albums,
+            [CurrentTables.Artists] = current.Artists,
+            [CurrentTables.SongArtists] = current.SongArtists,
+            [CurrentTables.Playlists] = current.Playlists,
         });
     }
 }

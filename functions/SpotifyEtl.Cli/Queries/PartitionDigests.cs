@@ -43,8 +43,8 @@ internal static class PartitionDigests
         {
             Day(date).Playlists.Add(new(date, new PlaylistRow(v[0]!, v[1], v[2], v[3])));
         }
-        // Sorted and one row per id, as the transform writes a digest.
-        return new SortedDictionary<DateOnly, DimensionState>(days.ToDictionary(d => d.Key, d => DimensionState.Canonical(d.Value)));
+        // In DuckDB's order: the digest written from each day sorts its rows and keeps one per key.
+        return days;
     }
 
     /// <summary>The table's rows with their snapshot date, every value as DuckDB's text for it.</summary>

@@ -37,6 +37,8 @@ public sealed class PooledBytes(byte[] buffer, int length) : IDisposable
 
     public ReadOnlySpan<byte> Span => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes))).AsSpan(0, Length);
 
+    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes))).AsMemory(0, Length);
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);

@@ -83,6 +83,12 @@ public sealed class SnapshotTables
             });
     }
 
+    /// <summary>The dimension tables' rows in no particular order, for a digest that sorts them its own way.</summary>
+    internal IEnumerable<SongRow> UnorderedSongs => _songs.Values.Select(v => v.Row);
+    internal IEnumerable<AlbumRow> UnorderedAlbums => _albums.Values.Select(v => v.Row);
+    internal IEnumerable<ArtistRow> UnorderedArtists => _artists.Values.Select(v => v.Row);
+    internal IEnumerable<SongArtistRow> UnorderedSongArtists => _songArtists.Values.SelectMany(v => v.Row);
+
     public IReadOnlyList<SongRow> Songs => ById(_songs);
     public IReadOnlyList<AlbumRow> Albums => ById(_albums);
     public IReadOnlyList<ArtistRow> Artists => ById(_artists);

@@ -48,6 +48,26 @@ internal sealed class Utf8StringCache
         return text;
     }
 
+    /// <summary>UTF-8 bytes known to be valid (a digest's text) as a string, the cached object when they were read before.</summary>
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxLength)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+        ref var slot = ref _strings[Hash(utf8) & (Slots - 1)];
+        if (slot is { } known && known.Length == utf8.Length && Ascii.Equals(utf8, known))
+        {
+            return known;
+        }
+        var text = Encoding.UTF8.GetString(utf8);
+        if (text.Length == utf8.Length)
+        {
+            slot = text;
+        }
+        return text;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> bytes)
     {

@@ -17,9 +17,9 @@ public static class CurrentLayout
     /// <summary><c>staging/current/days/yyyy-MM/</c>: the digests of one month's days.</summary>
     public static string DaysOf(DateOnly month) => $"{Days}{month:yyyy-MM}/";
 
-    /// <summary><c>staging/current/days/yyyy-MM/snapshot_date=yyyy-MM-dd.json.gz</c>.</summary>
-    public static string DayKey(DateOnly date) => $"{DaysOf(date)}{LakeLayout.SnapshotSegment(date)}.json.gz";
+    /// <summary><c>staging/current/days/yyyy-MM/snapshot_date=yyyy-MM-dd.digest</c>.</summary>
+    public static string DayKey(DateOnly date) => $"{DaysOf(date)}{LakeLayout.SnapshotSegment(date)}{Digest.Extension}";
 
-    /// <summary><c>staging/current/months/yyyy-MM.json.gz</c>.</summary>
-    public static string MonthKey(DateOnly month) => $"{Months}{month:yyyy-MM}.json.gz";
+    /// <summary><c>staging/current/months/yyyy-MM.digest</c>.</summary>
+    public static string MonthKey(DateOnly month) => $"{Months}{month:yyyy-MM}{Digest.Extension}";
 }

@@ -1,4 +1,5 @@
 using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation.Parquet;
 
 namespace SpotifyEtl.Transformation.Current;
 
@@ -17,15 +18,19 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     /// <summary>A step repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
 
-    private readonly KnownDigests _known = new();
-
     /// <summary>Writes the day's digest; called with the day's partitions, before their listing check.</summary>
-    public Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken) =>
-        WriteDigestAsync(CurrentLayout.DayKey(day.SnapshotDate), DimensionState.OfDay(day), cancellationToken);
+    public async Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken)
+    {
+        using var digest = DigestBuilder.OfDay(day);
+        await WriteDigestAsync(CurrentLayout.DayKey(day.SnapshotDate), digest, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A day's digest from rows read elsewhere (the partitions, when the tables are rebuilt from them).</summary>
-    public Task WriteDayAsync(DateOnly day, DimensionState state, CancellationToken cancellationToken) =>
-        WriteDigestAsync(CurrentLayout.DayKey(day), state, cancellationToken);
+    public async Task WriteDayAsync(DateOnly day, DimensionState state, CancellationToken cancellationToken)
+    {
+        using var digest = DigestBuilder.Of(state);
+        await WriteDigestAsync(CurrentLayout.DayKey(day), digest, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Rebuilds the months of the given days, then the current-state tables; nothing when no day is given.</summary>
     public async Task UpdateAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
@@ -38,12 +43,20 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     }
 
     /// <summary>Rebuilds the current-state tables from every month digest; returns the rows they were written from.</summary>
-    private Task<DimensionState> PublishTablesAsync(CancellationToken cancellationToken) =>
-        RebuildAsync(CurrentLayout.Months, state => state.ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)),
-            "the month digests", cancellationToken);
+    private async Task<CurrentTableCounts> PublishTablesAsync(CancellationToken cancellationToken)
+    {
+        var counts = CurrentTableCounts.None;
+        await RebuildAsync(CurrentLayout.Months, async digest =>
+        {
+            counts = CurrentTableCounts.Of(digest);
+            // Only the tables' own rows are decoded into objects; the digests merge as bytes.
+            await digest.ToState().ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)).ConfigureAwait(false);
+        }, "the month digests", cancellationToken).ConfigureAwait(false);
+        return counts;
+    }
 
     /// <summary>Rebuilds every month from its days, then the tables: after digests were written or deleted by hand.</summary>
-    public async Task<DimensionState> RebuildAllAsync(CancellationToken cancellationToken)
+    public async Task<CurrentTableCounts> RebuildAllAsync(CancellationToken cancellationToken)
     {
         var months = new SortedSet<DateOnly>();
         await foreach (var key in lake.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))
@@ -54,11 +67,13 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
                 months.Add(month);
             }
         }
-        await foreach (var key in lake.ListAsync(CurrentLayout.Months, cancellationToken).ConfigureAwait(false))
+        await foreach (var key in lake.ListAsync(CurrentLayout.Prefix, cancellationToken).ConfigureAwait(false))
         {
-            // A month none of whose days remains would otherwise keep its rows in the tables.
-            var name = key[CurrentLayout.Months.Length..].Replace(".json.gz", "", StringComparison.Ordinal);
-            if (DateOnly.TryParseExact(name + "-01", "yyyy-MM-dd", out var month) && !months.Contains(month))
+            // A month none of whose days remains would otherwise keep its rows in the tables; a digest of
+            // another format (an older version of this tool) is read by nothing and goes too.
+            var name = key.StartsWith(CurrentLayout.Months, StringComparison.Ordinal) ? key[CurrentLayout.Months.Length..].Replace(Digest.Extension, "", StringComparison.Ordinal) : "";
+            var staleMonth = DateOnly.TryParseExact(name + "-01", "yyyy-MM-dd", out var month) && !months.Contains(month);
+            if (staleMonth || !key.EndsWith(Digest.Extension, StringComparison.Ordinal))
             {
                 await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             }
@@ -67,28 +82,29 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     }
 
     /// <summary>Each month from its day digests, then the tables from every month digest.</summary>
-    private async Task<DimensionState> RebuildMonthsAsync(IEnumerable<DateOnly> months, CancellationToken cancellationToken)
+    private async Task<CurrentTableCounts> RebuildMonthsAsync(IEnumerable<DateOnly> months, CancellationToken cancellationToken)
     {
         foreach (var month in months)
         {
-            await RebuildAsync(CurrentLayout.DaysOf(month), state => WriteDigestAsync(CurrentLayout.MonthKey(month), state, cancellationToken),
+            await RebuildAsync(CurrentLayout.DaysOf(month), digest => WriteDigestAsync(CurrentLayout.MonthKey(month), digest, cancellationToken),
                 $"the day digests of {month:yyyy-MM}", cancellationToken).ConfigureAwait(false);
         }
         return await PublishTablesAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DimensionState> RebuildAsync(string prefix, Func<DimensionState, Task> write, string what, CancellationToken cancellationToken)
+    private async Task RebuildAsync(string prefix, Func<Digest, Task> write, string what, CancellationToken cancellationToken)
     {
         var inputs = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var states = await ReadAsync(inputs, cancellationToken).ConfigureAwait(false);
-            var latest = DimensionState.Latest(states);
-            await write(latest).ConfigureAwait(false);
+            using (var latest = await FoldAsync(inputs, cancellationToken).ConfigureAwait(false))
+            {
+                await write(latest).ConfigureAwait(false);
+            }
             var now = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (now.SequenceEqual(inputs))
             {
-                return latest;
+                return;
             }
             if (round >= MaxRounds)
             {
@@ -98,35 +114,73 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         }
     }
 
-    /// <summary>The digests, sixteen at a time; one deleted since the listing is left out (the next listing differs).</summary>
-    private async Task<DimensionState[]> ReadAsync(List<ObjectVersion> inputs, CancellationToken cancellationToken)
+    /// <summary>
+    /// The latest row per key among the digests, read eight at a time and merged into one as each arrives:
+    /// the merge's result does not depend on their order, and memory holds the result and the digests being
+    /// read, not all of them. A digest deleted since the listing is left out (the next listing differs).
+    /// </summary>
+    private async Task<Digest> FoldAsync(List<ObjectVersion> inputs, CancellationToken cancellationToken)
     {
-        var states = new DimensionState[inputs.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), new ParallelOptions
+        var gate = new Lock();
+        var latest = Digest.Empty();
+        try
         {
-            MaxDegreeOfParallelism = 16,
-            CancellationToken = cancellationToken,
-        }, async (index, token) =>
+            await Parallel.ForEachAsync(inputs, new ParallelOptions
+            {
+                MaxDegreeOfParallelism = 8,
+                CancellationToken = cancellationToken,
+            }, async (input, token) =>
+            {
+                Digest digest;
+                var stored = await ReadOrNullAsync(input.Key, token).ConfigureAwait(false);
+                if (stored is null)
+                {
+                    return;
+                }
+                try
+                {
+                    digest = Digest.Read(stored, input.Key);
+                }
+                catch
+                {
+                    stored.Dispose();
+                    throw;
+                }
+                using (digest)
+                {
+                    lock (gate)
+                    {
+                        var merged = Digest.Latest(latest, digest);
+                        latest.Dispose();
+                        latest = merged;
+                    }
+                }
+            }).ConfigureAwait(false);
+            return latest;
+        }
+        catch
         {
-            try
-            {
-                var key = inputs[index].Key;
-                var bytes = await lake.ReadAllBytesAsync(key, token).ConfigureAwait(false);
-                states[index] = _known.Find(key, bytes) ?? _known.Remember(key, bytes, DimensionState.Decompress(bytes, key));
-            }
-            catch (ObjectNotFoundException)
-            {
-                states[index] = DimensionState.Empty;
-            }
-        }).ConfigureAwait(false);
-        return states;
+            latest.Dispose();
+            throw;
+        }
     }
 
-    private Task WriteDigestAsync(string key, DimensionState state, CancellationToken cancellationToken)
+    private async Task<PooledBytes?> ReadOrNullAsync(string key, CancellationToken cancellationToken)
     {
-        var bytes = state.Compress();
-        _known.Remember(key, bytes, state);
-        return lake.PutBytesAsync(key, bytes, "application/gzip", cancellationToken);
+        try
+        {
+            return await lake.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WriteDigestAsync(string key, Digest digest, CancellationToken cancellationToken)
+    {
+        using var stored = digest.Store();
+        await lake.PutAsync(key, stored, "application/octet-stream", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<List<ObjectVersion>> ListAsync(string prefix, CancellationToken cancellationToken)
@@ -134,7 +188,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         var versions = new List<ObjectVersion>();
         await foreach (var version in lake.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            if (version.Key.EndsWith(".json.gz", StringComparison.Ordinal))
+            if (version.Key.EndsWith(Digest.Extension, StringComparison.Ordinal))
             {
                 versions.Add(version);
             }
@@ -153,7 +207,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
                 await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            using var buffer = new MemoryStream();
+            using var buffer = new PooledStream();
             format.Write(buffer, rows);
             buffer.Position = 0;
             await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);

@@ -16,6 +16,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, WrittenCount);
 
+    /// <summary>Bytes already written, to fill in a header whose value is known only after what follows it.</summary>
+    public Span<byte> Rewrite(int start, int length) => _buffer.AsSpan(0, WrittenCount).Slice(start, length);
+
     /// <summary>Starts over, keeping the buffer (without clearing it: every byte handed out is written first).</summary>
     public void Clear() => WrittenCount = 0;
 

@@ -1,0 +1,171 @@
+using System.Text;
+using SpotifyEtl.Transformation.Parquet;
+
+namespace SpotifyEtl.Transformation.Current;
+
+/// <summary>
+/// How a digest row is written: its snapshot date as a day number, then its table's columns in schema
+/// order. Text is its UTF-8 length plus one (0 for null) and its bytes, so a row's key (its first
+/// columns) compares as bytes without being decoded; a whole number is zigzag-encoded plus one (0 for
+/// null); a boolean is one byte (0 null, 1 false, 2 true). Lengths and numbers are unsigned LEB128.
+/// </summary>
+internal static class DigestFields
+{
+    public static void WriteRow<T>(PooledBufferWriter output, int day, T row) where T : ITableRow<T>
+    {
+        WriteVarint(output, (uint)day);
+        foreach (var column in T.Schema)
+        {
+            switch (column.Type)
+            {
+                case ColumnType.WholeNumber:
+                    WriteVarint(output, column.IntOf!(row) is { } number ? (ulong)(uint)((number << 1) ^ (number >> 31)) + 1 : 0);
+                    break;
+                case ColumnType.Boolean:
+                    output.GetSpan(1)[0] = column.BooleanOf!(row) switch { null => 0, false => 1, true => 2 };
+                    output.Advance(1);
+                    break;
+                default:
+                    WriteText(output, column.TextOf!(row));
+                    break;
+            }
+        }
+    }
+
+    public static void WriteVarint(PooledBufferWriter output, ulong value)
+    {
+        var span = output.GetSpan(10);
+        var length = 0;
+        while (value >= 0x80)
+        {
+            span[length++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        span[length++] = (byte)value;
+        output.Advance(length);
+    }
+
+    private static void WriteText(PooledBufferWriter output, string? text)
+    {
+        if (text is null)
+        {
+            WriteVarint(output, 0);
+            return;
+        }
+        var count = Encoding.UTF8.GetByteCount(text);
+        WriteVarint(output, (ulong)count + 1);
+        output.Advance(Encoding.UTF8.GetBytes(text, output.GetSpan(count)));
+    }
+}
+
+/// <summary>Reads one digest row's fields in order; anything malformed is an <see cref="InvalidDataException"/>.</summary>
+internal ref struct FieldReader
+{
+    private readonly Utf8StringCache? _strings;
+    private ReadOnlySpan<byte> _rest;
+
+    public FieldReader(ReadOnlySpan<byte> row, Utf8StringCache? strings = null)
+    {
+        _rest = row;
+        _strings = strings;
+    }
+
+    public readonly bool AtEnd => _rest.IsEmpty;
+
+    public ulong Varint()
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (_rest.IsEmpty)
+            {
+                throw new InvalidDataException("a row ends inside a number");
+            }
+            var next = _rest[0];
+            _rest = _rest[1..];
+            value |= (ulong)(next & 0x7F) << shift;
+            if (next < 0x80)
+            {
+                return value;
+            }
+        }
+        throw new InvalidDataException("a number is longer than 64 bits");
+    }
+
+    public int Day()
+    {
+        var day = Varint();
+        return day <= (ulong)DateOnly.MaxValue.DayNumber ? (int)day : throw new InvalidDataException($"day number {day} is no date");
+    }
+
+    /// <summary>A text field's UTF-8 bytes; false for null.</summary>
+    public bool TextBytes(out ReadOnlySpan<byte> bytes)
+    {
+        var prefix = Varint();
+        if (prefix == 0)
+        {
+            bytes = default;
+            return false;
+        }
+        if (prefix - 1 > (ulong)_rest.Length)
+        {
+            throw new InvalidDataException("a text runs past the end of its row");
+        }
+        bytes = _rest[..(int)(prefix - 1)];
+        _rest = _rest[bytes.Length..];
+        return true;
+    }
+
+    public string? Text() => TextBytes(out var bytes) ? _strings?.Get(bytes) ?? Encoding.UTF8.GetString(bytes) : null;
+
+    public string Id() => Text() ?? throw new InvalidDataException("a row has no id");
+
+    public int? Number()
+    {
+        var encoded = Varint();
+        if (encoded == 0)
+        {
+            return null;
+        }
+        if (encoded - 1 > uint.MaxValue)
+        {
+            throw new InvalidDataException("a whole number is out of range");
+        }
+        var zigzag = (uint)(encoded - 1);
+        return (int)(zigzag >> 1) ^ -(int)(zigzag & 1);
+    }
+
+    public bool? Boolean()
+    {
+        if (_rest.IsEmpty)
+        {
+            throw new InvalidDataException("a row ends inside a boolean");
+        }
+        var value = _rest[0];
+        _rest = _rest[1..];
+        return value switch
+        {
+            0 => null,
+            1 => false,
+            2 => true,
+            _ => throw new InvalidDataException($"{value} is no boolean"),
+        };
+    }
+
+    /// <summary>Reads past one field of the given type, as a check that the row is well formed.</summary>
+    public void Skip(ColumnType type)
+    {
+        switch (type)
+        {
+            case ColumnType.WholeNumber:
+                Number();
+                break;
+            case ColumnType.Boolean:
+                Boolean();
+                break;
+            default:
+                TextBytes(out _);
+                break;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+using SpotifyEtl.Transformation.Current;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Current;
+
+/// <summary>
+/// The binary digests the current-state tables are built from, on generated rows: every field survives
+/// storing and reading (nulls, any Unicode, extreme numbers), each key keeps the row of its latest day,
+/// merging digests in any order gives the same bytes, and a damaged digest is refused with the way out.
+/// </summary>
+public sealed class DigestTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Each_key_keeps_every_field_of_its_latest_day_through_storing_and_reading(int seed)
+    {
+        var random = new Random(seed);
+        var rows = Rows(random, count: 300, days: 12);
+
+        using var digest = DigestBuilder.Of(Shuffled(rows, random));
+        using var read = RoundTrip(digest);
+
+        Assert.Equal(Expected(rows), Flatten(read.ToState()));
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void Digests_merged_in_any_order_give_the_bytes_of_one_digest_of_all_their_rows(int seed)
+    {
+        var random = new Random(seed);
+        var rows = Rows(random, count: 400, days: 20);
+        // One digest per day (as the days' digests), merged in three random orders.
+        var byDay = ByDay(rows);
+        using var whole = DigestBuilder.Of(rows);
+        var expected = Bytes(whole);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var latest = Digest.Empty();
+            foreach (var part in byDay.OrderBy(_ => random.Next()))
+            {
+                using var digest = DigestBuilder.Of(part);
+                using var stored = RoundTrip(digest);
+                var merged = Digest.Latest(latest, stored);
+                latest.Dispose();
+                latest = merged;
+            }
+            using (latest)
+            {
+                Assert.Equal(expected, Bytes(latest));
+            }
+        }
+    }
+
+    [Fact]
+    public void Two_rows_of_one_key_on_one_day_give_the_same_row_whatever_their_order()
+    {
+        var first = new CurrentRow<SongArtistRow>("2026-11-20", new SongArtistRow("s1", "a1", 0));
+        var second = new CurrentRow<SongArtistRow>("2026-11-20", new SongArtistRow("s1", "a1", 3));
+        var forward = DimensionState.Empty with { SongArtists = [first, second] };
+        var backward = DimensionState.Empty with { SongArtists = [second, first] };
+
+        using var a = DigestBuilder.Of(forward);
+        using var b = DigestBuilder.Of(backward);
+
+        Assert.Equal(Bytes(a), Bytes(b));
+        Assert.Single(a.ToState().SongArtists);
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public void A_damaged_digest_is_refused_with_its_key_and_the_way_to_rebuild_it(int seed)
+    {
+        var random = new Random(seed);
+        using var digest = DigestBuilder.Of(Rows(random, count: 60, days: 3));
+        var stored = Bytes(digest);
+        const string key = "staging/current/days/2026-11/snapshot_date=2026-11-20.digest";
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var damaged = (byte[])stored.Clone();
+            switch (random.Next(3))
+            {
+                case 0:
+                    damaged[random.Next(damaged.Length)] ^= (byte)(1 + random.Next(255));
+                    break;
+                case 1:
+                    damaged = damaged[..random.Next(damaged.Length)];
+                    break;
+                default:
+                    damaged = [.. damaged, .. Enumerable.Range(0, 1 + random.Next(8)).Select(_ => (byte)random.Next(256))];
+                    break;
+            }
+            var error = Assert.Throws<InvalidDataException>(() => Digest.Read(Pooled(damaged), key).Dispose());
+            Assert.Contains(key, error.Message, StringComparison.Ordinal);
+            Assert.Contains("spotify-etl current", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static Digest RoundTrip(Digest digest) => Digest.Read(Pooled(Bytes(digest)), "a digest");
+
+    private static byte[] Bytes(Digest digest)
+    {
+        using var stream = digest.Store();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static PooledBytes Pooled(byte[] bytes)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, bytes.Length));
+        bytes.CopyTo(buffer, 0);
+        return new PooledBytes(buffer, bytes.Length);
+    }
+
+    /// <summary>Rows of all five tables, each key at most once per day, over the given number of days.</summary>
+    private static DimensionState Rows(Random random, int count, int days)
+    {
+        var ids = Enumerable.Range(0, count / 3).Select(_ => Text(random, nullable: false)!).Distinct(StringComparer.Ordinal).ToList();
+        string Date(int day) => new DateOnly(2026, 10, 1).AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        IEnumerable<(string Date, string Id)> Keys() => Enumerable.Range(0, count)
+            .Select(_ => (Date(random.Next(days)), ids[random.Next(ids.Count)])).Distinct();
+        return new DimensionState(
+            [.. Keys().Select(k => new CurrentRow<SongRow>(k.Date, new SongRow(k.Id, Text(random), Number(random), Bool(random), Text(random),
+                Number(random), Number(random), Number(random), Text(random), Text(random), Text(random))))],
+            [.. Keys().Select(k => new CurrentRow<AlbumRow>(k.Date, new AlbumRow(k.Id, Text(random), Text(random), Text(random), Text(random),
+                Number(random), Number(random), Text(random))))],
+            [.. Keys().Select(k => new CurrentRow<ArtistRow>(k.Date, new ArtistRow(k.Id, Text(random), Text(random))))],
+            [.. Keys().Select(k => (k, Artist: ids[random.Next(ids.Count)])).DistinctBy(p => (p.k, p.Artist))
+                .Select(p => new CurrentRow<SongArtistRow>(p.k.Date, new SongArtistRow(p.k.Id, p.Artist, Number(random) ?? 0)))],
+            [.. Keys().Select(k => new CurrentRow<PlaylistRow>(k.Date, new PlaylistRow(k.Id, Text(random), Text(random), Text(random))))]);
+    }
+
+    /// <summary>Text from every plane: ASCII, accents, CJK, private use, emoji (surrogate pairs), empty; sometimes null.</summary>
+    private static string? Text(Random random, bool nullable = true)
+    {
+        if (nullable && random.Next(5) == 0)
+        {
+            return null;
+        }
+        var text = new StringBuilder();
+        for (var i = random.Next(nullable ? 0 : 1, 12); i > 0; i--)
+        {
+            switch (random.Next(6))
+            {
+                case 0: text.Append((char)random.Next('0', 'z' + 1)); break;
+                case 1: text.Append((char)random.Next(0xC0, 0x250)); break;
+                case 2: text.Append((char)random.Next(0x4E00, 0x9FFF)); break;
+                case 3: text.Append((char)random.Next(0xE000, 0xFFFE)); break;
+                case 4: text.Append(char.ConvertFromUtf32(random.Next(0x1F300, 0x1FAFF))); break;
+                default: text.Append((char)random.Next(1, 0x80)); break;
+            }
+        }
+        return text.ToString();
+    }
+
+    private static int? Number(Random random) => random.Next(6) switch
+    {
+        0 => null,
+        1 => int.MinValue,
+        2 => int.MaxValue,
+        3 => 0,
+        _ => random.Next(int.MinValue, int.MaxValue),
+    };
+
+    private static bool? Bool(Random random) => random.Next(3) switch { 0 => null, 1 => false, _ => true };
+
+    private static DimensionState Shuffled(DimensionState state, Random random) => new(
+        [.. state.Songs.OrderBy(_ => random.Next())], [.. state.Albums.OrderBy(_ => random.Next())], [.. state.Artists.OrderBy(_ => random.Next())],
+        [.. state.SongArtists.OrderBy(_ => random.Next())], [.. state.Playlists.OrderBy(_ => random.Next())]);
+
+    /// <summary>Per table, per key, the row of the latest date, as text, in key order (UTF-8 bytes, as DuckDB orders).</summary>
+    private static List<string> Expected(DimensionState state) => Flatten(new DimensionState(
+        Latest(state.Songs, r => r.SongId), Latest(state.Albums, r => r.AlbumId), Latest(state.Artists, r => r.ArtistId),
+        Latest(state.SongArtists, r => $"{r.SongId}\u0000{r.ArtistId}"), Latest(state.Playlists, r => r.PlaylistId)));
+
+    private static List<CurrentRow<T>> Latest<T>(List<CurrentRow<T>> rows, Func<T, string> key) where T : ITableRow<T> =>
+        [.. rows.GroupBy(r => key(r.Row), StringComparer.Ordinal).Select(g => g.MaxBy(r => r.SnapshotDate, StringComparer.Ordinal)!)];
+
+    private static List<string> Flatten(DimensionState state) =>
+    [
+        .. Lines(state.Songs), .. Lines(state.Albums), .. Lines(state.Artists), .. Lines(state.SongArtists), .. Lines(state.Playlists),
+    ];
+
+    private static IEnumerable<string> Lines<T>(List<CurrentRow<T>> rows) where T : ITableRow<T> =>
+        rows.Select(r => $"{T.Table}|{r.SnapshotDate}|{string.Join('|', T.Schema.Select(c => c.Format(r.Row) ?? "∅"))}")
+            .Order(Utf8Order.Instance);
+
+    /// <summary>The rows split by snapshot date, one state per day, as the days' digests hold them.</summary>
+    private static List<DimensionState> ByDay(DimensionState state) =>
+    [
+        .. state.Songs.Select(r => r.SnapshotDate).Concat(state.Albums.Select(r => r.SnapshotDate)).Concat(state.Artists.Select(r => r.SnapshotDate))
+            .Concat(state.SongArtists.Select(r => r.SnapshotDate)).Concat(state.Playlists.Select(r => r.SnapshotDate)).Distinct()
+            .Select(date => new DimensionState(
+                [.. state.Songs.Where(r => r.SnapshotDate == date)], [.. state.Albums.Where(r => r.SnapshotDate == date)],
+                [.. state.Artists.Where(r => r.SnapshotDate == date)], [.. state.SongArtists.Where(r => r.SnapshotDate == date)],
+                [.. state.Playlists.Where(r => r.SnapshotDate == date)])),
+    ];
+
+    private sealed class Utf8Order : IComparer<string>
+    {
+        public static readonly Utf8Order Instance = new();
+
+        public int Compare(string? x, string? y) => Encoding.UTF8.GetBytes(x!).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y!));
+    }
+}
