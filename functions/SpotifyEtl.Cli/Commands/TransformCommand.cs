@@ -210,27 +210,22 @@ internal static class TransformCommand
     }
 
     /// <summary>
-    /// The pipeline reports per day (it reads one day at a time, the day's every raw object); this adds
-    /// the days up. Reported synchronously on the parsing thread (<see cref="Progress{T}"/> would post
-    /// to the thread pool, out of order).
+    /// Adds up the objects parsed and their bytes, reported from every parsing thread (synchronously:
+    /// <see cref="Progress{T}"/> would post to the thread pool, out of order).
     /// </summary>
     private sealed class BatchProgress(int keys, Action<long, long?, long> report) : IProgress<TransformProgress>
     {
         private readonly Lock _lock = new();
         private long _done;
-        private long _finishedBytes;
+        private long _bytes;
 
         public void Report(TransformProgress value)
         {
             lock (_lock)
             {
                 _done++;
-                var bytes = _finishedBytes + value.Bytes;
-                if (value.Done == value.Total)
-                {
-                    _finishedBytes += value.Bytes;
-                }
-                report(_done, Math.Max(keys, _done), bytes);
+                _bytes += value.Bytes;
+                report(_done, Math.Max(keys, _done), _bytes);
             }
         }
     }

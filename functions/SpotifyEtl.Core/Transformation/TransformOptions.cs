@@ -30,9 +30,9 @@ public sealed record TransformOptions
     /// </summary>
     public bool UpdateCurrentTables { get; init; } = true;
 
-    /// <summary>Told after each raw object is parsed.</summary>
+    /// <summary>Told after each raw object is parsed, possibly from several threads at once.</summary>
     public IProgress<TransformProgress>? Progress { get; init; }
 }
 
-/// <summary>How far a transformation is: raw objects parsed of those it has to read.</summary>
-public readonly record struct TransformProgress(int Done, int Total, long Bytes);
+/// <summary>One more raw object parsed, of this many bytes.</summary>
+public readonly record struct TransformProgress(long Bytes);

@@ -25,6 +25,8 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     /// <summary>A publication repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
 
+    private const int DaysInFlight = 2;
+
     private readonly TransformOptions _options = options ?? new TransformOptions();
     private readonly RawQuarantine _quarantine = new(raw);
     private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default);
@@ -41,11 +43,8 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
 
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unlisted = TransformTotals.None;
-        foreach (var (date, runs) in runsByDate)
+        foreach (var day in await TransformDaysAsync(runsByDate, cancellationToken).ConfigureAwait(false))
         {
-            var day = _options.StageRuns
-                ? await TransformStagedAsync(date, runs, cancellationToken).ConfigureAwait(false)
-                : await TransformDirectAsync(date, cancellationToken).ConfigureAwait(false);
             foreach (var report in day.Objects)
             {
                 if (_options.ListEveryObject || !TransformTotals.Countable(report))
@@ -76,6 +75,30 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
         return new TransformBatchReport(reports, partitions) { Unlisted = unlisted };
+    }
+
+    /// <summary>
+    /// The days, two at a time: a day's tables are written, mostly one file per thread, while the next
+    /// day's raw objects are parsed on the cores that leaves idle. Days are independent, so neither their
+    /// order nor their overlap changes a result; memory holds at most two days' rows. Results come back
+    /// in the order of the days.
+    /// </summary>
+    private async Task<DayResult[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
+    {
+        var days = runsByDate.ToList();
+        var results = new DayResult[days.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = DaysInFlight,
+            CancellationToken = cancellationToken,
+        }, async (index, token) =>
+        {
+            var (date, runs) = days[index];
+            results[index] = _options.StageRuns
+                ? await TransformStagedAsync(date, runs, token).ConfigureAwait(false)
+                : await TransformDirectAsync(date, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return results;
     }
 
     /// <summary>Every raw object of one day, from every source, with its version tag.</summary>
@@ -169,8 +192,6 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
     {
         var reports = new TransformReport[keys.Count];
         var next = -1;
-        var done = 0;
-        long bytesRead = 0;
         var failed = 0;
 
         async Task<SnapshotTables> WorkAsync()
@@ -182,8 +203,9 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
                 for (var index = Interlocked.Increment(ref next); index < keys.Count && Volatile.Read(ref failed) == 0; index = Interlocked.Increment(ref next))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    reports[index] = await FoldOneAsync(tables, rows, keys[index], bytes => Interlocked.Add(ref bytesRead, bytes), cancellationToken).ConfigureAwait(false);
-                    _options.Progress?.Report(new TransformProgress(Interlocked.Increment(ref done), keys.Count, Interlocked.Read(ref bytesRead)));
+                    long bytesRead = 0;
+                    reports[index] = await FoldOneAsync(tables, rows, keys[index], bytes => bytesRead = bytes, cancellationToken).ConfigureAwait(false);
+                    _options.Progress?.Report(new TransformProgress(bytesRead));
                 }
             }
             catch

@@ -50,7 +50,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         {
             counts = CurrentTableCounts.Of(digest);
             // Only the tables' own rows are decoded into objects; the digests merge as bytes.
-            await digest.ToState().ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)).ConfigureAwait(false);
+            await digest.ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)).ConfigureAwait(false);
         }, "the month digests", cancellationToken).ConfigureAwait(false);
         return counts;
     }

@@ -124,18 +124,18 @@ internal sealed class Digest : IDisposable
         }
     }
 
-    /// <summary>The rows as objects, for writing the tables or counting them.</summary>
-    public DimensionState ToState()
-    {
-        var strings = new Utf8StringCache();
-        var dates = new Dictionary<int, string>();
-        return new DimensionState(
-            Decode(0, DigestRows.Song, strings, dates),
-            Decode(1, DigestRows.Album, strings, dates),
-            Decode(2, DigestRows.Artist, strings, dates),
-            Decode(3, DigestRows.SongArtist, strings, dates),
-            Decode(4, DigestRows.Playlist, strings, dates));
-    }
+    /// <summary>The rows as objects.</summary>
+    public DimensionState ToState() => new(
+        Decode(0, DigestRows.Song), Decode(1, DigestRows.Album), Decode(2, DigestRows.Artist),
+        Decode(3, DigestRows.SongArtist), Decode(4, DigestRows.Playlist));
+
+    /// <summary>Decodes each table's rows and hands them to the visitor, the tables in parallel.</summary>
+    public Task ForEachTableAsync(ITableVisitor visitor) => Task.WhenAll(
+        Task.Run(() => visitor.VisitAsync(Decode(0, DigestRows.Song))),
+        Task.Run(() => visitor.VisitAsync(Decode(3, DigestRows.SongArtist))),
+        Task.Run(() => visitor.VisitAsync(Decode(1, DigestRows.Album))),
+        Task.Run(() => visitor.VisitAsync(Decode(2, DigestRows.Artist))),
+        Task.Run(() => visitor.VisitAsync(Decode(4, DigestRows.Playlist))));
 
     public void Dispose() => _owner.Dispose();
 
@@ -213,9 +213,10 @@ internal sealed class Digest : IDisposable
         }
     }
 
-    private List<CurrentRow<T>> Decode<T>(int section, DigestRowReader<T> read, Utf8StringCache strings, Dictionary<int, string> dates)
-        where T : ITableRow<T>
+    private List<CurrentRow<T>> Decode<T>(int section, DigestRowReader<T> read) where T : ITableRow<T>
     {
+        var strings = new Utf8StringCache();
+        var dates = new Dictionary<int, string>();
         var rows = new List<CurrentRow<T>>(_sections[section].Count);
         var span = Rows(section);
         while (!span.IsEmpty)

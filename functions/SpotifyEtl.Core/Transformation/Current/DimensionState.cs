@@ -13,9 +13,4 @@ public sealed record DimensionState(
     List<CurrentRow<PlaylistRow>> Playlists)
 {
     public static DimensionState Empty => new([], [], [], [], []);
-
-    /// <summary>Hands each current-state table to the visitor, as <see cref="SnapshotTables.ForEachTableAsync"/> hands a day's.</summary>
-    public Task ForEachTableAsync(ITableVisitor visitor) => Task.WhenAll(
-        visitor.VisitAsync(Songs), visitor.VisitAsync(Albums), visitor.VisitAsync(Artists),
-        visitor.VisitAsync(SongArtists), visitor.VisitAsync(Playlists));
 }
