@@ -27,6 +27,10 @@ public sealed class SnapshotTables
     private readonly Dictionary<(string SongId, string SavedAt), SavedTrackRow> _saved = [];
     private readonly Dictionary<(string Type, string Range), RunList<TopItemRow>> _top = [];
 
+    private SongRow[]? _songsById;
+    private AlbumRow[]? _albumsById;
+    private ArtistRow[]? _artistsById;
+
     public SnapshotTables(DateOnly snapshotDate) => SnapshotDate = snapshotDate;
 
     public DateOnly SnapshotDate { get; }
@@ -38,6 +42,7 @@ public sealed class SnapshotTables
         {
             throw new ArgumentException($"{key} belongs to {key.SnapshotDate:yyyy-MM-dd}, not to {SnapshotDate:yyyy-MM-dd}.", nameof(key));
         }
+        Forget();
         var order = new FoldOrder(key.RunId, key.ToString());
         foreach (var (id, row) in rows.Songs) { Latest(_songs, id, new(order, row)); }
         foreach (var (id, row) in rows.Albums) { Latest(_albums, id, new(order, row)); }
@@ -68,6 +73,7 @@ public sealed class SnapshotTables
         {
             throw new ArgumentException($"Tables of {other.SnapshotDate:yyyy-MM-dd} cannot fold into {SnapshotDate:yyyy-MM-dd}.", nameof(other));
         }
+        Forget();
         Parallel.Invoke(
             () => { foreach (var (id, row) in other._songs) { Latest(_songs, id, row); } },
             () => { foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); } },
@@ -83,15 +89,13 @@ public sealed class SnapshotTables
             });
     }
 
-    /// <summary>The dimension tables' rows in no particular order, for a digest that sorts them its own way.</summary>
-    internal IEnumerable<SongRow> UnorderedSongs => _songs.Values.Select(v => v.Row);
-    internal IEnumerable<AlbumRow> UnorderedAlbums => _albums.Values.Select(v => v.Row);
-    internal IEnumerable<ArtistRow> UnorderedArtists => _artists.Values.Select(v => v.Row);
+    /// <summary>The song artists in no particular order, for a digest that sorts them by song and artist.</summary>
     internal IEnumerable<SongArtistRow> UnorderedSongArtists => _songArtists.Values.SelectMany(v => v.Row);
 
-    public IReadOnlyList<SongRow> Songs => ById(_songs);
-    public IReadOnlyList<AlbumRow> Albums => ById(_albums);
-    public IReadOnlyList<ArtistRow> Artists => ById(_artists);
+    // Sorted once: the day's partitions and its digest both read them. Folding more in forgets them.
+    public IReadOnlyList<SongRow> Songs => _songsById ??= ById(_songs);
+    public IReadOnlyList<AlbumRow> Albums => _albumsById ??= ById(_albums);
+    public IReadOnlyList<ArtistRow> Artists => _artistsById ??= ById(_artists);
 
     public IReadOnlyList<SongArtistRow> SongArtists
     {
@@ -159,6 +163,8 @@ public sealed class SnapshotTables
         Task.Run(() => visitor.VisitAsync(Plays)),
         Task.Run(() => visitor.VisitAsync(SavedTracks)),
         Task.Run(() => visitor.VisitAsync(TopItems)));
+
+    private void Forget() => (_songsById, _albumsById, _artistsById) = (null, null, null);
 
     private void Saved(SavedTrackRow row)
     {

@@ -62,6 +62,31 @@ public sealed class DigestTests
         }
     }
 
+    [Theory]
+    [InlineData(31, false)]
+    [InlineData(32, false)]
+    [InlineData(33, true)]
+    [InlineData(34, true)]
+    public void Rows_that_come_sorted_as_a_day_sorts_them_give_the_bytes_of_the_same_rows_in_any_order(int seed, bool spotifyIds)
+    {
+        var random = new Random(seed);
+        var rows = Rows(random, count: 300, days: 1, spotifyIds);
+        // As a day's tables come: one row per id, in the ordinal order of .NET strings, which differs from
+        // the order of their UTF-8 bytes once private-use characters meet emoji.
+        var sorted = new DimensionState(
+            [.. rows.Songs.OrderBy(r => r.Row.SongId, StringComparer.Ordinal)], [.. rows.Albums.OrderBy(r => r.Row.AlbumId, StringComparer.Ordinal)],
+            [.. rows.Artists.OrderBy(r => r.Row.ArtistId, StringComparer.Ordinal)],
+            [.. rows.SongArtists.OrderBy(r => r.Row.SongId, StringComparer.Ordinal).ThenBy(r => r.Row.ArtistId, StringComparer.Ordinal)],
+            [.. rows.Playlists.OrderBy(r => r.Row.PlaylistId, StringComparer.Ordinal)]);
+
+        using var fromSorted = DigestBuilder.Of(sorted);
+        using var fromShuffled = DigestBuilder.Of(Shuffled(rows, random));
+
+        Assert.Equal(Bytes(fromShuffled), Bytes(fromSorted));
+        using var read = RoundTrip(fromSorted);
+        Assert.Equal(Expected(rows), Flatten(read.ToState()));
+    }
+
     [Fact]
     public void Two_rows_of_one_key_on_one_day_give_the_same_row_whatever_their_order()
     {
@@ -126,9 +151,12 @@ public sealed class DigestTests
     }
 
     /// <summary>Rows of all five tables, each key at most once per day, over the given number of days.</summary>
-    private static DimensionState Rows(Random random, int count, int days)
+    private static DimensionState Rows(Random random, int count, int days, bool spotifyIds = false)
     {
-        var ids = Enumerable.Range(0, count / 3).Select(_ => Text(random, nullable: false)!).Distinct(StringComparer.Ordinal).ToList();
+        // Spotify's ids are 22 base-62 characters, whose two orders agree; any other text tests the rest.
+        var ids = Enumerable.Range(0, count / 3)
+            .Select(_ => spotifyIds ? new string(Enumerable.Range(0, 22).Select(_ => Base62[random.Next(62)]).ToArray()) : Text(random, nullable: false)!)
+            .Distinct(StringComparer.Ordinal).ToList();
         string Date(int day) => new DateOnly(2026, 10, 1).AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         IEnumerable<(string Date, string Id)> Keys() => Enumerable.Range(0, count)
             .Select(_ => (Date(random.Next(days)), ids[random.Next(ids.Count)])).Distinct();
@@ -142,6 +170,8 @@ public sealed class DigestTests
                 .Select(p => new CurrentRow<SongArtistRow>(p.k.Date, new SongArtistRow(p.k.Id, p.Artist, Number(random) ?? 0)))],
             [.. Keys().Select(k => new CurrentRow<PlaylistRow>(k.Date, new PlaylistRow(k.Id, Text(random), Text(random), Text(random))))]);
     }
+
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /// <summary>Text from every plane: ASCII, accents, CJK, private use, emoji (surrogate pairs), empty; sometimes null.</summary>
     private static string? Text(Random random, bool nullable = true)

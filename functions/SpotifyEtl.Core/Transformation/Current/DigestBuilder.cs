@@ -16,9 +16,9 @@ internal static class DigestBuilder
     {
         var date = day.SnapshotDate.DayNumber;
         return Build(
-            day.UnorderedSongs.Select(r => (date, r)),
-            day.UnorderedAlbums.Select(r => (date, r)),
-            day.UnorderedArtists.Select(r => (date, r)),
+            day.Songs.Select(r => (date, r)),
+            day.Albums.Select(r => (date, r)),
+            day.Artists.Select(r => (date, r)),
             day.UnorderedSongArtists.Select(r => (date, r)),
             day.Playlists.Select(r => (date, r)));
     }
@@ -59,9 +59,23 @@ internal static class DigestBuilder
 
     private const int InitialCapacity = 4 << 20;
 
+    /// <summary>
+    /// One section. Rows that come sorted by key, one per key (a day's songs, albums and artists), are
+    /// written straight into it; otherwise (or at the first row out of order) it is written again from
+    /// the rows sorted by rank.
+    /// </summary>
     private static void AddSection<T>(PooledBufferWriter payload, PooledBufferWriter scratch, List<Entry> entries,
         IEnumerable<(int Day, T Row)> rows, int section) where T : ITableRow<T>
     {
+        var keyColumns = DigestRows.KeyColumns[section];
+        var header = DigestSections.BeginSection(payload);
+        if (TryInOrder(payload, scratch, rows, keyColumns, out var written))
+        {
+            DigestSections.EndSection(payload, header, written);
+            return;
+        }
+        payload.Truncate(header + DigestSections.HeaderLength);
+
         scratch.Clear();
         entries.Clear();
         foreach (var (day, row) in rows)
@@ -70,11 +84,9 @@ internal static class DigestBuilder
             DigestFields.WriteRow(scratch, day, row);
             entries.Add(new Entry(KeyPrefix(scratch.WrittenSpan[start..]), start, scratch.WrittenCount - start));
         }
-        var keyColumns = DigestRows.KeyColumns[section];
         var bytes = scratch.WrittenMemory;
         CollectionsMarshal.AsSpan(entries).Sort(new ByRank(bytes, keyColumns));
 
-        var header = DigestSections.BeginSection(payload);
         payload.GetSpan(scratch.WrittenCount + entries.Count * 3);
         var count = 0;
         var previous = ReadOnlySpan<byte>.Empty;
@@ -86,13 +98,40 @@ internal static class DigestBuilder
             {
                 continue;
             }
-            DigestFields.WriteVarint(payload, (ulong)length);
-            row.CopyTo(payload.GetSpan(length));
-            payload.Advance(length);
+            Append(payload, row);
             previous = row;
             count++;
         }
         DigestSections.EndSection(payload, header, count);
+    }
+
+    private static bool TryInOrder<T>(PooledBufferWriter payload, PooledBufferWriter scratch, IEnumerable<(int Day, T Row)> rows,
+        int keyColumns, out int count) where T : ITableRow<T>
+    {
+        count = 0;
+        var previousStart = 0;
+        var previousLength = 0;
+        foreach (var (day, row) in rows)
+        {
+            scratch.Clear();
+            DigestFields.WriteRow(scratch, day, row);
+            var current = scratch.WrittenSpan;
+            if (count > 0 && DigestSections.CompareKeys(payload.WrittenSpan.Slice(previousStart, previousLength), current, keyColumns, out _, out _) >= 0)
+            {
+                return false;
+            }
+            Append(payload, current);
+            (previousStart, previousLength) = (payload.WrittenCount - current.Length, current.Length);
+            count++;
+        }
+        return true;
+    }
+
+    private static void Append(PooledBufferWriter payload, ReadOnlySpan<byte> row)
+    {
+        DigestFields.WriteVarint(payload, (ulong)row.Length);
+        row.CopyTo(payload.GetSpan(row.Length));
+        payload.Advance(row.Length);
     }
 
     /// <summary>The first eight bytes of the row's key, big-endian: most comparisons end there.</summary>

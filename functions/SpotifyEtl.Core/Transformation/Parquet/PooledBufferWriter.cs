@@ -19,6 +19,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
     /// <summary>Bytes already written, to fill in a header whose value is known only after what follows it.</summary>
     public Span<byte> Rewrite(int start, int length) => _buffer.AsSpan(0, WrittenCount).Slice(start, length);
 
+    /// <summary>Forgets what was written after the first <paramref name="count"/> bytes.</summary>
+    public void Truncate(int count) => WrittenCount = count >= 0 && count <= WrittenCount ? count : throw new ArgumentOutOfRangeException(nameof(count));
+
     /// <summary>Starts over, keeping the buffer (without clearing it: every byte handed out is written first).</summary>
     public void Clear() => WrittenCount = 0;
 
