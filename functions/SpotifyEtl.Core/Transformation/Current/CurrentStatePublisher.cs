@@ -42,7 +42,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         }
     }
 
-    /// <summary>Rebuilds the current-state tables from every month digest; returns the rows they were written from.</summary>
+    /// <summary>Rebuilds the current-state tables from every month digest; returns how many rows each was written with.</summary>
     private async Task<CurrentTableCounts> PublishTablesAsync(CancellationToken cancellationToken)
     {
         var counts = CurrentTableCounts.None;
