@@ -32,18 +32,8 @@ internal static class DigestFields
         }
     }
 
-    public static void WriteVarint(PooledBufferWriter output, ulong value)
-    {
-        var span = output.GetSpan(10);
-        var length = 0;
-        while (value >= 0x80)
-        {
-            span[length++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[length++] = (byte)value;
-        output.Advance(length);
-    }
+    /// <summary>Unsigned LEB128, as Parquet's headers are written.</summary>
+    public static void WriteVarint(PooledBufferWriter output, ulong value) => ThriftCompactWriter.WriteVarint(output, value);
 
     private static void WriteText(PooledBufferWriter output, string? text)
     {
