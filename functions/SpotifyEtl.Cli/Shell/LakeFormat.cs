@@ -9,6 +9,9 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class LakeFormat
 {
+    private static TableFormat? FormatOf(string path) =>
+        Enum.GetValues<TableFormat>().Select(f => (TableFormat?)f).FirstOrDefault(f => path.EndsWith(f!.Value.Extension(), StringComparison.Ordinal));
+
     public static void Check(DirectoryInfo lake, TableFormat format)
     {
         var transformed = Path.Combine(lake.FullName, LakeLayout.Transformed.TrimEnd('/'));
@@ -16,15 +19,14 @@ internal static class LakeFormat
         {
             return;
         }
-        foreach (var other in Enum.GetValues<TableFormat>().Where(f => f != format))
+        // A lake holds one format (this check keeps it so): its first table file says which, with no walk of every partition.
+        var first = Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories).Select(FormatOf).FirstOrDefault(found => found is not null);
+        if (first is { } other && other != format)
         {
-            if (Directory.EnumerateFiles(transformed, "*" + other.Extension(), SearchOption.AllDirectories).Any())
-            {
-                var name = other.ToString().ToLowerInvariant();
-                throw new CliException(ExitCodes.Usage,
-                    $"The lake {lake.FullName} holds {name} tables, and one lake holds one format: run again with --format {name}, " +
-                    $"or transform into a new --lake.");
-            }
+            var name = other.ToString().ToLowerInvariant();
+            throw new CliException(ExitCodes.Usage,
+                $"The lake {lake.FullName} holds {name} tables, and one lake holds one format: run again with --format {name}, " +
+                $"or transform into a new --lake.");
         }
     }
 }

@@ -25,13 +25,20 @@ internal static class TemporaryFiles
             {
                 var name = Path.GetFileName(file);
                 var dash = name.IndexOf('-', StringComparison.Ordinal);
-                if (name == LocalFolderStore.LockFile || (dash > 0 && IsRunning(name[..dash])))
+                if (name is LocalFolderStore.LockFile or LocalFolderStore.SweptMarker || (dash > 0 && IsRunning(name[..dash])))
                 {
                     continue;
                 }
                 File.Delete(file);
                 removed++;
             }
+        }
+        // Files beside their targets are what an earlier version of the tool left when it was killed: one walk
+        // of the lake finds them all, and the marker it leaves spares every later open a walk of every file.
+        var swept = Path.Combine(folder, LocalFolderStore.SweptMarker);
+        if (File.Exists(swept))
+        {
+            return removed;
         }
         // Walked as the lake is listed: a link loop or a path past the system's limit elsewhere in the lake stops nothing here.
         foreach (var file in LocalFolderWalk.Entries(root).Where(path => path.EndsWith(".tmp", StringComparison.Ordinal) && File.Exists(path)))
@@ -44,6 +51,8 @@ internal static class TemporaryFiles
                 removed++;
             }
         }
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(swept, "");
         return removed;
     }
 

@@ -79,7 +79,8 @@ public sealed class KeyAndLeftoverTests : IDisposable
         other.Kill();
 
         Assert.Equal(reused.Length, removed);
-        Assert.Equal([live, LocalFolderStore.LockFile], Directory.EnumerateFiles(temporary).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { live, LocalFolderStore.LockFile, LocalFolderStore.SweptMarker }.Order(StringComparer.Ordinal),
+            Directory.EnumerateFiles(temporary).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

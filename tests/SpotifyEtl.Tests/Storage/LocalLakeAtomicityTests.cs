@@ -63,6 +63,26 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     }
 
     [Fact]
+    public async Task The_lake_is_searched_for_files_beside_their_targets_once_not_at_every_open()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        await store.PutTextAsync(Table, "table", "text/plain");
+        var first = _folder[$"{Table}.{Guid.NewGuid():N}.tmp"];
+        await File.WriteAllTextAsync(first, "partial");
+
+        Assert.Equal(1, store.RemoveStaleTemporaryFiles());
+        // This version writes only under .tmp/: a later open looks there alone, however many files the lake holds.
+        var later = _folder[$"{Table}.{Guid.NewGuid():N}.tmp"];
+        await File.WriteAllTextAsync(later, "partial");
+        var gone = _folder[$".tmp/999999999-{Guid.NewGuid():N}.tmp"];
+        await File.WriteAllTextAsync(gone, "partial");
+
+        Assert.Equal(1, new LocalFolderStore(_folder.Path).RemoveStaleTemporaryFiles());
+        Assert.False(File.Exists(gone));
+        Assert.True(File.Exists(later));
+    }
+
+    [Fact]
     public async Task The_tmp_folder_is_no_key()
     {
         var store = new LocalFolderStore(_folder.Path);
