@@ -97,6 +97,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             results[index] = _options.StageRuns
                 ? await TransformStagedAsync(date, runs, token).ConfigureAwait(false)
                 : await TransformDirectAsync(date, token).ConfigureAwait(false);
+            _options.BetweenDays?.Invoke();
         }).ConfigureAwait(false);
         return results;
     }
