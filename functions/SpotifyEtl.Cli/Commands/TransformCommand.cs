@@ -126,6 +126,7 @@ internal static class TransformCommand
                     ListEveryObject = false,
                     Progress = new BatchProgress(keys.Count, progress),
                     UpdateCurrentTables = updateCurrentTables,
+                    BetweenDays = () => budget.BetweenDays(),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
             return new Run(report, skipped, budget);
         }

@@ -15,6 +15,11 @@ namespace SpotifyEtl.Cli.Shell;
 /// most an eighth of the memory the process may use: a batch larger than that spends its budget, the
 /// runtime collects once and goes on as usual. Nothing here changes what the run produces.
 /// </para>
+/// <para>
+/// Once the budget is spent, the runtime's own collections fall in the middle of days and size the heap by
+/// the run's history, not by a day: <see cref="BetweenDays"/> collects at the end of a day instead, when
+/// the day's rows are garbage, after about a day's worth of allocation (see <see cref="Interval"/>).
+/// </para>
 /// </summary>
 internal sealed class CollectionBudget : IDisposable
 {
@@ -22,8 +27,24 @@ internal sealed class CollectionBudget : IDisposable
     private const long Minimum = 16L << 20;
 
     private readonly bool _started;
+    private readonly long _interval;
+    private long _heapAfterCollection;
+    // Two days may end at once, each on its own thread: one of them collects.
+    private readonly Lock _lock = new();
 
-    private CollectionBudget(bool started) => _started = started;
+    private CollectionBudget(bool started, long budget)
+    {
+        _started = started;
+        _interval = Interval(budget);
+        _heapAfterCollection = GC.GetTotalMemory(false);
+    }
+
+    /// <summary>
+    /// How much the heap grows between two collections at the ends of days once the budget is spent: half
+    /// the budget, about one of the two largest days' allocations, with a floor so that days of a few pages
+    /// do not collect every day.
+    /// </summary>
+    public static long Interval(long budget) => Math.Max(budget / 2, Minimum / 2);
 
     /// <summary>The budget for an input of this many bytes, or 0 where the machine's memory does not allow one.</summary>
     public static long For(long inputBytes, long availableMemoryBytes)
@@ -45,17 +66,44 @@ internal sealed class CollectionBudget : IDisposable
         var budget = For(inputBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         if (budget == 0 || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
         {
-            return new CollectionBudget(false);
+            return new CollectionBudget(false, budget);
+        }
+        if (GC.GetTotalAllocatedBytes() > Minimum)
+        {
+            // Listing a lake of many days allocates more than a day does, and the runtime keeps the memory it
+            // grew to for it: hand it back before the days start (a run of a few days never gets here).
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         try
         {
-            return new CollectionBudget(GC.TryStartNoGCRegion(budget));
+            return new CollectionBudget(GC.TryStartNoGCRegion(budget), budget);
         }
         catch (Exception exception) when (exception is ArgumentOutOfRangeException or InvalidOperationException)
         {
             // More than this runtime's heap can set aside at once, or a region already open on another
             // thread: collect as usual.
-            return new CollectionBudget(false);
+            return new CollectionBudget(false, budget);
+        }
+    }
+
+    /// <summary>
+    /// Called at the end of each day: within the budget, nothing; once it is spent, a collection of the young
+    /// generations when the heap grew by <see cref="Interval"/> since the last one. At that moment the
+    /// day's rows are garbage, so little is promoted and the heap stays the size of a day plus what the run
+    /// keeps across days.
+    /// </summary>
+    /// <returns>Whether it collected.</returns>
+    public bool BetweenDays()
+    {
+        lock (_lock)
+        {
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion || GC.GetTotalMemory(false) - _heapAfterCollection < _interval)
+            {
+                return false;
+            }
+            GC.Collect(1, GCCollectionMode.Forced, blocking: true, compacting: false);
+            _heapAfterCollection = GC.GetTotalMemory(false);
+            return true;
         }
     }
 

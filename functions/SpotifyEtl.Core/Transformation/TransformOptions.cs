@@ -30,6 +30,13 @@ public sealed record TransformOptions
     /// </summary>
     public bool UpdateCurrentTables { get; init; } = true;
 
+    /// <summary>
+    /// Called each time a day's tables are written and its rows are no longer held (on the thread that
+    /// wrote them; the next day may be parsing meanwhile): the moment a host that manages its own memory,
+    /// such as the command line's collection budget, can collect cheaply.
+    /// </summary>
+    public Action? BetweenDays { get; init; }
+
     /// <summary>Told after each raw object is parsed, possibly from several threads at once.</summary>
     public IProgress<TransformProgress>? Progress { get; init; }
 }

@@ -20,7 +20,7 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 /// <param name="raw">Holds <c>raw/</c> and receives <c>quarantine/</c> (the raw bucket).</param>
 /// <param name="lake">Receives <c>transformed/</c>, <c>staging/</c> and <c>reports/</c> (the transformed bucket).</param>
-public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, TransformOptions? options = null)
+public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lake, TransformOptions? options = null)
 {
     /// <summary>A publication repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
@@ -97,6 +97,7 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
             results[index] = _options.StageRuns
                 ? await TransformStagedAsync(date, runs, token).ConfigureAwait(false)
                 : await TransformDirectAsync(date, token).ConfigureAwait(false);
+            _options.BetweenDays?.Invoke();
         }).ConfigureAwait(false);
         return results;
     }
@@ -274,22 +275,6 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
     }
 
-    /// <summary>One report per run of the day: where it is saved and its JSON.</summary>
-    private static List<(string Key, byte[] Json)> SerializeReports(DateOnly date, IReadOnlyList<TransformReport> objects) =>
-        objects.GroupBy(o => RunOf(o.RawKey)).Where(g => g.Key is not null)
-            .Select(run => (LakeLayout.ReportKey(date, run.Key!), JsonSerializer.SerializeToUtf8Bytes(
-                new RunReport(run.Key!, $"{date:yyyy-MM-dd}", run.OrderBy(o => o.RawKey, StringComparer.Ordinal).ToList()),
-                TransformReportContext.Default.RunReport)))
-            .ToList();
-
-    private async Task SaveReportsAsync(List<(string Key, byte[] Json)> reports, CancellationToken cancellationToken)
-    {
-        foreach (var (key, json) in reports)
-        {
-            await lake.PutBytesAsync(key, json, "application/json", cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private static async Task<List<ObjectVersion>> ListAsync(IObjectStore store, string prefix, CancellationToken cancellationToken)
     {
         var versions = new List<ObjectVersion>();
@@ -299,8 +284,6 @@ public sealed class TransformPipeline(IObjectStore raw, IObjectStore lake, Trans
         }
         return versions;
     }
-
-    private static string? RunOf(string rawKey) => RawObjectKey.TryParse(rawKey, out var parsed, out _) ? parsed.RunId : null;
 
     private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions);
 }

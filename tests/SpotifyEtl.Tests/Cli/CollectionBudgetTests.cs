@@ -58,4 +58,45 @@ public sealed class CollectionBudgetTests
         }
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
     }
+
+    [Fact]
+    public void Between_days_the_heap_may_grow_by_about_one_of_the_two_largest_days_with_a_floor()
+    {
+        Assert.Equal(134 * MB, CollectionBudget.Interval(268 * MB));
+        Assert.Equal(8 * MB, CollectionBudget.Interval(16 * MB));
+        Assert.Equal(8 * MB, CollectionBudget.Interval(0));
+    }
+
+    [Fact]
+    public void Within_the_budget_the_end_of_a_day_collects_nothing()
+    {
+        using var budget = CollectionBudget.Start(1 * MB);
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        var collections = GC.CollectionCount(0);
+
+        Assert.False(budget.BetweenDays());
+
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        Assert.Equal(collections, GC.CollectionCount(0));
+    }
+
+    [Fact]
+    public void Once_the_budget_is_spent_the_end_of_a_day_collects_when_the_heap_grew_by_the_interval_and_not_before()
+    {
+        using var budget = CollectionBudget.Start(1 * MB);
+        var kept = new List<byte[]>();
+        // More than the 16 MB floor, kept alive: the runtime leaves the region and the heap has grown.
+        for (var i = 0; i < 40; i++)
+        {
+            kept.Add(new byte[1 * MB]);
+        }
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        var collections = GC.CollectionCount(1);
+
+        Assert.True(budget.BetweenDays());
+        Assert.True(GC.CollectionCount(1) > collections);
+        // Right after a collection the heap has not grown: the next day's end leaves it be.
+        Assert.False(budget.BetweenDays());
+        GC.KeepAlive(kept);
+    }
 }
