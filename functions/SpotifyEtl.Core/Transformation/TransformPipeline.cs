@@ -45,17 +45,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var unlisted = TransformTotals.None;
         foreach (var day in await TransformDaysAsync(runsByDate, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var report in day.Objects)
-            {
-                if (_options.ListEveryObject || !TransformTotals.Countable(report))
-                {
-                    reports.Add(report);
-                }
-                else
-                {
-                    unlisted = unlisted.Plus(report);
-                }
-            }
+            reports.AddRange(day.Objects);
+            unlisted = unlisted.Plus(day.Unlisted);
             foreach (var (partition, rows) in day.Partitions)
             {
                 partitions[partition] = rows;
@@ -83,10 +74,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// order nor their overlap changes a result; memory holds at most two days' rows. Results come back
     /// in the order of the days.
     /// </summary>
-    private async Task<DayResult[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
+    private async Task<DaySummary[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
     {
         var days = runsByDate.ToList();
-        var results = new DayResult[days.Count];
+        var results = new DaySummary[days.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
         {
             MaxDegreeOfParallelism = DaysInFlight,
@@ -94,9 +85,14 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         }, async (index, token) =>
         {
             var (date, runs) = days[index];
-            results[index] = _options.StageRuns
+            var day = _options.StageRuns
                 ? await TransformStagedAsync(date, runs, token).ConfigureAwait(false)
                 : await TransformDirectAsync(date, token).ConfigureAwait(false);
+            // A backfill keeps no report per good object (ListEveryObject off): counted here, not held for every day.
+            var listed = day.Objects.Where(r => _options.ListEveryObject || !TransformTotals.Countable(r)).ToList();
+            var unlisted = day.Objects.Where(r => !_options.ListEveryObject && TransformTotals.Countable(r))
+                .Aggregate(TransformTotals.None, (totals, report) => totals.Plus(report));
+            results[index] = new DaySummary(listed, unlisted, day.Partitions);
             _options.BetweenDays?.Invoke();
         }).ConfigureAwait(false);
         return results;
@@ -286,4 +282,6 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     }
 
     private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions);
+
+    private sealed record DaySummary(List<TransformReport> Objects, TransformTotals Unlisted, Dictionary<string, int> Partitions);
 }

@@ -97,6 +97,9 @@ public sealed record TransformTotals(int Objects, int ItemsRead, SkippedItems Sk
     /// <summary>These totals and one more transformed object.</summary>
     public TransformTotals Plus(TransformReport report) => new(Objects + 1, ItemsRead + report.ItemsRead, Skipped.Plus(report.Skipped));
 
+    /// <summary>These totals and others (another day's).</summary>
+    public TransformTotals Plus(TransformTotals other) => new(Objects + other.Objects, ItemsRead + other.ItemsRead, Skipped.Plus(other.Skipped));
+
     /// <summary>Whether the object's report is only counted: transformed, every item read or skipped for a known reason.</summary>
     public static bool Countable(TransformReport report) => report.Status == TransformStatus.Transformed && report.Skipped.Unreadable == 0;
 }
