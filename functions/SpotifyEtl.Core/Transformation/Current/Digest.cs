@@ -14,8 +14,8 @@ namespace SpotifyEtl.Transformation.Current;
 /// digests merge in one pass that copies rows without decoding them, and the same rows always give the
 /// same bytes (the same ETag on S3). Only the final rows of the tables are decoded into objects.
 /// <para>
-/// Stored as built, uncompressed (a day's digest is a small fraction of its raw JSON, and is written
-/// and read far more often than it is kept): <c>SSCD</c>, a version byte, the payload's length and its
+/// Stored as built, uncompressed (a day's digest is a small fraction of its raw JSON, and deflating and
+/// inflating it cost more than merging it): <c>SSCD</c>, a version byte, the payload's length and its
 /// CRC-32C (little-endian 32-bit), then the payload: five sections (songs, albums, artists,
 /// song_artists, playlists), each its row count and byte length (32-bit) followed by its rows, each its
 /// length (LEB128) and its fields (<see cref="DigestFields"/>).
