@@ -89,9 +89,19 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                 ? await TransformStagedAsync(date, runs, token).ConfigureAwait(false)
                 : await TransformDirectAsync(date, token).ConfigureAwait(false);
             // A backfill keeps no report per good object (ListEveryObject off): counted here, not held for every day.
-            var listed = day.Objects.Where(r => _options.ListEveryObject || !TransformTotals.Countable(r)).ToList();
-            var unlisted = day.Objects.Where(r => !_options.ListEveryObject && TransformTotals.Countable(r))
-                .Aggregate(TransformTotals.None, (totals, report) => totals.Plus(report));
+            var listed = new List<TransformReport>();
+            var unlisted = TransformTotals.None;
+            foreach (var report in day.Objects)
+            {
+                if (_options.ListEveryObject || !TransformTotals.Countable(report))
+                {
+                    listed.Add(report);
+                }
+                else
+                {
+                    unlisted = unlisted.Plus(report);
+                }
+            }
             results[index] = new DaySummary(listed, unlisted, day.Partitions);
             _options.BetweenDays?.Invoke();
         }).ConfigureAwait(false);

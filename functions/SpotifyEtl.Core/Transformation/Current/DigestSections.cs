@@ -90,16 +90,19 @@ internal static class DigestSections
             var restB = b;
             var rowA = NextRow(ref restA, out var framedA);
             var rowB = NextRow(ref restB, out var framedB);
-            var order = CompareKeys(rowA, rowB, keyColumns, out _, out _);
-            if (order <= 0)
+            var order = CompareKeys(rowA, rowB, keyColumns, out var dayA, out var dayB);
+            if (order == 0)
             {
-                var keepA = order < 0 || CompareRanks(rowA, rowB, keyColumns) <= 0;
+                // One key on both sides: the row that ranks first stands (see CompareRanks), and both sides move on.
+                var keepA = dayA != dayB ? dayA > dayB : rowA.SequenceCompareTo(rowB) <= 0;
                 Copy(keepA ? a[..framedA] : b[..framedB], output);
                 a = restA;
-                if (order == 0)
-                {
-                    b = restB;
-                }
+                b = restB;
+            }
+            else if (order < 0)
+            {
+                Copy(a[..framedA], output);
+                a = restA;
             }
             else
             {
