@@ -21,7 +21,7 @@ namespace SpotifyEtl.Transformation.Current;
 /// length (LEB128) and its fields (<see cref="DigestFields"/>).
 /// </para>
 /// </summary>
-internal sealed class Digest : IDisposable
+internal sealed partial class Digest : IDisposable
 {
     public const string Extension = ".digest";
     private const byte Version = 1;
