@@ -153,9 +153,16 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
                     stored.Dispose();
                     throw;
                 }
-                using (digest)
+                lock (gate)
                 {
-                    lock (gate)
+                    if (latest.IsEmpty)
+                    {
+                        // The first digest is taken as it is, not copied into a merge with nothing.
+                        latest.Dispose();
+                        latest = digest;
+                        return;
+                    }
+                    using (digest)
                     {
                         var merged = Digest.Latest(latest, digest);
                         latest.Dispose();
