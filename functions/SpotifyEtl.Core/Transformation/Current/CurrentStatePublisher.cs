@@ -218,7 +218,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             return;
         }
-        using var buffer = new PooledStream();
+        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(digest.RowCount(section), CurrentTables.Columns[CurrentTables.All[section]].Count));
         digest.WriteParquet(section, buffer);
         buffer.Position = 0;
         await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);

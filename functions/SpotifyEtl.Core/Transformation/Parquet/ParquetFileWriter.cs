@@ -29,10 +29,9 @@ internal sealed class ParquetFileWriter : IDisposable
     private readonly Stream _destination;
     private readonly int _rowCount;
     private readonly List<ChunkInfo> _chunks = [];
-    // The buffers start small and grow to a page's size only for tables that fill one.
-    private readonly PooledBufferWriter _values = new(64 * 1024);
+    private readonly PooledBufferWriter _values;
     private readonly PooledBufferWriter _levels = new(4 * 1024);
-    private readonly PooledBufferWriter _body = new(64 * 1024);
+    private readonly PooledBufferWriter _body;
     private readonly PooledBufferWriter _header = new(1024);
     private byte[] _compressed = [];
     private bool[] _defined = [];
@@ -42,6 +41,11 @@ internal sealed class ParquetFileWriter : IDisposable
     {
         _destination = destination;
         _rowCount = rowCount;
+        // A page's buffers start at about the size its rows need, up to a page: each time a buffer grows it
+        // copies what it holds into a larger one. They are rented uninitialized, so room unused is never touched.
+        var pageBytes = (int)Math.Clamp(rowCount * 128L, 64 * 1024, PageSize + PageSize / 8);
+        _values = new PooledBufferWriter(pageBytes);
+        _body = new PooledBufferWriter(pageBytes);
         Write(Magic);
     }
 
