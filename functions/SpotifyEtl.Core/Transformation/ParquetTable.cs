@@ -11,6 +11,12 @@ public static class ParquetTable
     /// <summary>Names the writer in each file's footer, where Parquet tools show it.</summary>
     internal const string CreatedBy = "spotify-etl";
 
+    /// <summary>
+    /// Room for a file of this many rows and columns, a little more than the lake's tables take: the buffer a
+    /// file is built in starts at this size instead of growing (and copying) its way there.
+    /// </summary>
+    internal static int EstimatedBytes(int rows, int columns) => (int)Math.Clamp(rows * (long)columns * 16, 64 * 1024, 1 << 30);
+
     public static void Write<T>(Stream destination, IReadOnlyList<T> rows) where T : ITableRow<T>
     {
         using var writer = new ParquetFileWriter(destination, rows.Count);

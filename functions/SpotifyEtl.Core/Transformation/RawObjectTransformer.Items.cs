@@ -15,7 +15,7 @@ public static partial class RawObjectTransformer
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("played_at"u8)) { playedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "played_at")); }
-            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track"), output.Reading.Track); }
             else if (reader.ValueTextEquals("context"u8))
             {
                 reader.Read();
@@ -62,7 +62,7 @@ public static partial class RawObjectTransformer
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("added_at"u8)) { addedAt = SpotifyReader.String(ref reader, new JsonPath("items[]", "added_at")); }
-            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track")); }
+            else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track"), output.Reading.Track); }
             else { reader.Read(); reader.Skip(); }
         }
         if (!hasTrack)

@@ -135,7 +135,7 @@ public static partial class RawObjectTransformer
                 {
                     hasContent = true;
                     var from = c.Position;
-                    item = SpotifyReader.Track(ref r, new JsonPath(path, "item"));
+                    item = SpotifyReader.Track(ref r, new JsonPath(path, "item"), output.Reading.Track);
                     itemBytes = from..c.Position;
                 }
                 else if (r.ValueTextEquals("track"u8))
@@ -143,7 +143,7 @@ public static partial class RawObjectTransformer
                     hasContent = true;
                     if (item is null)
                     {
-                        track = SpotifyReader.Track(ref r, new JsonPath(path, "track"));
+                        track = SpotifyReader.Track(ref r, new JsonPath(path, "track"), output.Reading.Alias);
                     }
                     else if (!c.SkipPropertyAfter(beforeProperty, copyOf: itemBytes))
                     {
@@ -179,7 +179,7 @@ public static partial class RawObjectTransformer
         var ranked = new List<(int Index, string Id)>();
         var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
-            var id = AddTrack(output, SpotifyReader.TrackValue(ref c.Reader, "items[]"), index);
+            var id = AddTrack(output, SpotifyReader.TrackValue(ref c.Reader, "items[]", output.Reading.Track), index);
             if (id is not null)
             {
                 ranked.Add((index, id));
@@ -196,7 +196,7 @@ public static partial class RawObjectTransformer
         var ranked = new List<(int Index, string Id)>();
         var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
-            var artist = SpotifyReader.ArtistValue(ref c.Reader, "items[]")!;
+            var artist = SpotifyReader.ArtistValue(ref c.Reader, "items[]", output.Reading.Artist)!;
             if (!artist.HasId)
             {
                 output.Unread($"items[{index}] is an artist without an \"id\"");

@@ -10,44 +10,6 @@ namespace SpotifyEtl.Transformation;
 // served: 204053, 204053.0 and {"totalMilliseconds": 204053}. A value of the wrong kind (a string
 // where an object belongs) is an unexpected shape, reported with its path, never a crash.
 
-internal sealed class SpotifyArtist
-{
-    public bool HasId;
-    public string? Id;
-    public string? Name;
-    public string? Url;
-}
-
-internal sealed class SpotifyAlbum
-{
-    public string? Id;
-    public string? Name;
-    public string? AlbumType;
-    public int? TotalTracks;
-    public string? ReleaseDate;
-    public string? ReleaseDatePrecision;
-    public string? Url;
-}
-
-internal sealed class SpotifyTrack
-{
-    /// <summary>False when the object has no "id" at all: not a track as Spotify serves one.</summary>
-    public bool HasId;
-    public string? Id;
-    public string? Name;
-    public string? Type;
-    public int? DurationMs;
-    public int? TrackNumber;
-    public int? DiscNumber;
-    public bool? Explicit;
-    public bool? IsLocal;
-    public int? Popularity;
-    public string? Isrc;
-    public string? Url;
-    public SpotifyAlbum? Album;
-    public List<SpotifyArtist>? Artists;
-}
-
 /// <summary>Reading primitives over <see cref="Utf8JsonReader"/> positioned on a value.</summary>
 internal static class SpotifyReader
 {
@@ -155,20 +117,20 @@ internal static class SpotifyReader
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
     public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8, shared: true);
 
-    public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath path)
+    public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack into)
     {
         reader.Read();
-        return TrackValue(ref reader, path);
+        return TrackValue(ref reader, path, into);
     }
 
-    /// <summary>A track (or null) whose first token the reader is on.</summary>
-    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath path)
+    /// <summary>A track (or null) whose first token the reader is on, read into <paramref name="into"/> (untouched for null).</summary>
+    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack into)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
-        var track = new SpotifyTrack();
+        var track = into.Reset();
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -183,21 +145,21 @@ internal static class SpotifyReader
             else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, path.Then("popularity")); }
             else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, path.Then("external_ids"), "isrc"u8); }
             else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
-            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path.Then("album")); }
-            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path.Then("artists")); }
+            else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path.Then("album"), track); }
+            else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path.Then("artists"), track); }
             else { reader.Read(); reader.Skip(); }
         }
         return track;
     }
 
-    /// <summary>An artist (or null) whose first token the reader is on.</summary>
-    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath path)
+    /// <summary>An artist (or null) whose first token the reader is on, read into <paramref name="into"/> (untouched for null).</summary>
+    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath path, SpotifyArtist into)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
-        var artist = new SpotifyArtist();
+        var artist = into.Reset();
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -209,7 +171,7 @@ internal static class SpotifyReader
         return artist;
     }
 
-    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath path)
+    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack track)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -217,10 +179,10 @@ internal static class SpotifyReader
             return null;
         }
         Expect(ref reader, JsonTokenType.StartArray, path, "an array");
-        var artists = new List<SpotifyArtist>(2);
+        var artists = track.NewArtists();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var artist = ArtistValue(ref reader, path);
+            var artist = ArtistValue(ref reader, path, track.NewArtist(artists.Count));
             if (artist is not null)
             {
                 artists.Add(artist);
@@ -229,14 +191,14 @@ internal static class SpotifyReader
         return artists;
     }
 
-    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath path)
+    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack track)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
         }
-        var album = new SpotifyAlbum();
+        var album = track.NewAlbum();
         Expect(ref reader, JsonTokenType.StartObject, path, "an object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {

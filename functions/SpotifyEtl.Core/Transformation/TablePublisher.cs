@@ -20,7 +20,7 @@ internal sealed class TablePublisher(IObjectStore lake, TableFormat format, Date
             return;
         }
         Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
-        using var buffer = new PooledStream();
+        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(rows.Count, T.Schema.Count));
         format.Write(buffer, rows);
         buffer.Position = 0;
         await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);

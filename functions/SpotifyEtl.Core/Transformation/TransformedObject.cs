@@ -17,6 +17,9 @@ public sealed class TransformedObject
     public List<SavedTrackRow> SavedTracks { get; } = [];
     public List<TopItemRow> TopItems { get; } = [];
 
+    /// <summary>What items are read into before they become rows: reused for every item of every object.</summary>
+    internal SpotifyReading Reading { get; } = new();
+
     /// <summary>Entries read from the response, whether or not they became rows.</summary>
     public int ItemsRead { get; internal set; }
     public int SkippedLocalFiles { get; internal set; }

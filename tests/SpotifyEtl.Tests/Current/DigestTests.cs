@@ -33,6 +33,24 @@ public sealed class DigestTests
     }
 
     [Theory]
+    [InlineData(21, 300)]
+    [InlineData(22, 900)]
+    [InlineData(23, 3)]
+    [InlineData(24, 0)]
+    public void A_current_table_written_from_the_digest_is_the_file_its_decoded_rows_give_byte_for_byte(int seed, int count)
+    {
+        var random = new Random(seed);
+        using var digest = RoundTrip(DigestBuilder.Of(Shuffled(Rows(random, count, days: 9), random)));
+        var decoded = digest.ToState();
+
+        Assert.Equal(ParquetOf(decoded.Songs), ParquetOf(digest, 0));
+        Assert.Equal(ParquetOf(decoded.Albums), ParquetOf(digest, 1));
+        Assert.Equal(ParquetOf(decoded.Artists), ParquetOf(digest, 2));
+        Assert.Equal(ParquetOf(decoded.SongArtists), ParquetOf(digest, 3));
+        Assert.Equal(ParquetOf(decoded.Playlists), ParquetOf(digest, 4));
+    }
+
+    [Theory]
     [InlineData(11)]
     [InlineData(12)]
     [InlineData(13)]
@@ -131,6 +149,20 @@ public sealed class DigestTests
             Assert.Contains(key, error.Message, StringComparison.Ordinal);
             Assert.Contains("spotify-etl current", error.Message, StringComparison.Ordinal);
         }
+    }
+
+    private static byte[] ParquetOf<T>(List<CurrentRow<T>> rows) where T : ITableRow<T>
+    {
+        using var file = new MemoryStream();
+        ParquetTable.Write(file, rows);
+        return file.ToArray();
+    }
+
+    private static byte[] ParquetOf(Digest digest, int section)
+    {
+        using var file = new MemoryStream();
+        digest.WriteParquet(section, file);
+        return file.ToArray();
     }
 
     private static Digest RoundTrip(Digest digest) => Digest.Read(Pooled(Bytes(digest)), "a digest");

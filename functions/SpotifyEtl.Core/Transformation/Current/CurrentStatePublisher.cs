@@ -49,8 +49,15 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         await RebuildAsync(CurrentLayout.Months, async digest =>
         {
             counts = CurrentTableCounts.Of(digest);
-            // Only the tables' own rows are decoded into objects; the digests merge as bytes.
-            await digest.ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)).ConfigureAwait(false);
+            // The digests merge as bytes, and Parquet tables are written from them; only CSV decodes rows into objects.
+            if (format == TableFormat.Parquet)
+            {
+                await Task.WhenAll(DigestRows.LargestFirst.Select(section => Task.Run(() => PutParquetAsync(digest, section, cancellationToken), cancellationToken))).ConfigureAwait(false);
+            }
+            else
+            {
+                await digest.ForEachTableAsync(new CurrentTableWriter(lake, format, cancellationToken)).ConfigureAwait(false);
+            }
         }, "the month digests", cancellationToken).ConfigureAwait(false);
         return counts;
     }
@@ -146,9 +153,16 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
                     stored.Dispose();
                     throw;
                 }
-                using (digest)
+                lock (gate)
                 {
-                    lock (gate)
+                    if (latest.IsEmpty)
+                    {
+                        // The first digest is taken as it is, not copied into a merge with nothing.
+                        latest.Dispose();
+                        latest = digest;
+                        return;
+                    }
+                    using (digest)
                     {
                         var merged = Digest.Latest(latest, digest);
                         latest.Dispose();
@@ -194,6 +208,20 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
             }
         }
         return versions;
+    }
+
+    private async Task PutParquetAsync(Digest digest, int section, CancellationToken cancellationToken)
+    {
+        var key = format.FileKey(CurrentTables.All[section]);
+        if (digest.RowCount(section) == 0)
+        {
+            await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(digest.RowCount(section), CurrentTables.Columns[CurrentTables.All[section]].Count));
+        digest.WriteParquet(section, buffer);
+        buffer.Position = 0;
+        await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes each current-state table as its one file; a table with no rows has none.</summary>

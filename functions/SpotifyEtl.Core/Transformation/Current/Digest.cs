@@ -21,7 +21,7 @@ namespace SpotifyEtl.Transformation.Current;
 /// length (LEB128) and its fields (<see cref="DigestFields"/>).
 /// </para>
 /// </summary>
-internal sealed class Digest : IDisposable
+internal sealed partial class Digest : IDisposable
 {
     public const string Extension = ".digest";
     private const byte Version = 1;
@@ -72,6 +72,9 @@ internal sealed class Digest : IDisposable
     }
 
     public int RowCount(int section) => _sections[section].Count;
+
+    /// <summary>No rows in any section.</summary>
+    public bool IsEmpty => _sections.All(section => section.Count == 0);
 
     /// <summary>The latest row per key of both digests: the row of the later day; on the same day, the smaller row.</summary>
     public static Digest Latest(Digest a, Digest b)

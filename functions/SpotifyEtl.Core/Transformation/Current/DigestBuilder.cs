@@ -15,7 +15,7 @@ internal static class DigestBuilder
     public static Digest OfDay(SnapshotTables day)
     {
         var date = day.SnapshotDate.DayNumber;
-        return Build(
+        return Build(EstimatedBytes(day.Songs.Count, day.Albums.Count, day.Artists.Count),
             day.Songs.Select(r => (date, r)),
             day.Albums.Select(r => (date, r)),
             day.Artists.Select(r => (date, r)),
@@ -24,13 +24,22 @@ internal static class DigestBuilder
     }
 
     /// <summary>Rows read elsewhere (the partitions, when the tables are rebuilt from them), in any order.</summary>
-    public static Digest Of(DimensionState state) => Build(
+    public static Digest Of(DimensionState state) => Build(EstimatedBytes(state.Songs.Count, state.Albums.Count, state.Artists.Count),
         Dated(state.Songs), Dated(state.Albums), Dated(state.Artists), Dated(state.SongArtists), Dated(state.Playlists));
 
     private static IEnumerable<(int Day, T Row)> Dated<T>(IEnumerable<CurrentRow<T>> rows) where T : ITableRow<T> =>
         rows.Select(r => (DateOnly.ParseExact(r.SnapshotDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).DayNumber, r.Row));
 
+    /// <summary>
+    /// Room for a digest of this many rows, a little more than they usually take (a song and its artists
+    /// about 300 bytes): the buffer is rented uninitialized, so room never written is never touched,
+    /// while each time a buffer grows it copies everything written before.
+    /// </summary>
+    private static int EstimatedBytes(int songs, int albums, int artists) =>
+        (int)Math.Clamp(songs * 384L + albums * 192L + artists * 128L, MinimumCapacity, MaximumCapacity);
+
     private static Digest Build(
+        int capacity,
         IEnumerable<(int, SongRow)> songs,
         IEnumerable<(int, AlbumRow)> albums,
         IEnumerable<(int, ArtistRow)> artists,
@@ -38,10 +47,11 @@ internal static class DigestBuilder
         IEnumerable<(int, PlaylistRow)> playlists)
     {
         // Rented, not allocated: memory never written is never touched, and the next day reuses it.
-        var payload = Digest.NewBuffer(InitialCapacity);
+        var payload = Digest.NewBuffer(capacity);
         try
         {
-            using var scratch = new PooledBufferWriter(InitialCapacity);
+            // The rows of one section that comes unsorted (song_artists, mostly), before they are sorted.
+            using var scratch = new PooledBufferWriter(Math.Max(MinimumCapacity, capacity / 4));
             var entries = new List<Entry>();
             AddSection(payload, scratch, entries, songs, 0);
             AddSection(payload, scratch, entries, albums, 1);
@@ -57,7 +67,8 @@ internal static class DigestBuilder
         }
     }
 
-    private const int InitialCapacity = 4 << 20;
+    private const int MinimumCapacity = 64 << 10;
+    private const int MaximumCapacity = 1 << 30;
 
     /// <summary>
     /// One section. Rows that come sorted by key, one per key (a day's songs, albums and artists), are

@@ -62,6 +62,9 @@ internal ref struct FieldReader
 
     public readonly bool AtEnd => _rest.IsEmpty;
 
+    /// <summary>How many bytes are left after the fields read so far.</summary>
+    public readonly int Remaining => _rest.Length;
+
     public ulong Varint()
     {
         ulong value = 0;

@@ -5,6 +5,9 @@ using Snappier;
 
 namespace SpotifyEtl.Transformation.Parquet;
 
+/// <summary>A string column's value at a row, as UTF-8; false for a missing value.</summary>
+internal delegate bool Utf8ValueAt(int row, out ReadOnlySpan<byte> value);
+
 /// <summary>
 /// Writes a flat table as one Parquet file: one row group, every column optional, v1 data pages of at
 /// most about <see cref="PageSize"/> bytes, PLAIN values, definition levels in the RLE/bit-packed
@@ -20,19 +23,15 @@ internal sealed class ParquetFileWriter : IDisposable
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
     private const int DataPage = 0;
-    private const int PlainEncoding = 0;
-    private const int RleEncoding = 3;
-    private const int SnappyCodec = 1;
-    private const int Utf8ConvertedType = 0;
-    private const int OptionalRepetition = 1;
+    internal const int PlainEncoding = 0;
+    internal const int RleEncoding = 3;
 
     private readonly Stream _destination;
     private readonly int _rowCount;
     private readonly List<ChunkInfo> _chunks = [];
-    // The buffers start small and grow to a page's size only for tables that fill one.
-    private readonly PooledBufferWriter _values = new(64 * 1024);
+    private readonly PooledBufferWriter _values;
     private readonly PooledBufferWriter _levels = new(4 * 1024);
-    private readonly PooledBufferWriter _body = new(64 * 1024);
+    private readonly PooledBufferWriter _body;
     private readonly PooledBufferWriter _header = new(1024);
     private byte[] _compressed = [];
     private bool[] _defined = [];
@@ -42,6 +41,11 @@ internal sealed class ParquetFileWriter : IDisposable
     {
         _destination = destination;
         _rowCount = rowCount;
+        // A page's buffers start at about the size its rows need, up to a page: each time a buffer grows it
+        // copies what it holds into a larger one. They are rented uninitialized, so room unused is never touched.
+        var pageBytes = (int)Math.Clamp(rowCount * 128L, 64 * 1024, PageSize + PageSize / 8);
+        _values = new PooledBufferWriter(pageBytes);
+        _body = new PooledBufferWriter(pageBytes);
         Write(Magic);
     }
 
@@ -65,6 +69,27 @@ internal sealed class ParquetFileWriter : IDisposable
                 var length = Encoding.UTF8.GetBytes(value, span[4..]);
                 BinaryPrimitives.WriteInt32LittleEndian(span, length);
                 _values.Advance(4 + length);
+            }
+            EndPageIfFull(chunk, ref start, row);
+        }
+        EndChunk(chunk, start, count);
+    }
+
+    /// <summary>Writes a string column from values already in UTF-8; a value the delegate does not give is missing.</summary>
+    public void WriteUtf8(string name, int count, Utf8ValueAt valueAt)
+    {
+        var chunk = BeginChunk(name, PhysicalType.ByteArray, count);
+        var start = 0;
+        for (var row = 0; row < count; row++)
+        {
+            var defined = valueAt(row, out var value);
+            _defined[row - start] = defined;
+            if (defined)
+            {
+                var span = _values.GetSpan(4 + value.Length);
+                BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
+                value.CopyTo(span[4..]);
+                _values.Advance(4 + value.Length);
             }
             EndPageIfFull(chunk, ref start, row);
         }
@@ -118,67 +143,7 @@ internal sealed class ParquetFileWriter : IDisposable
     public void Finish(string createdBy)
     {
         _header.Clear();
-        var thrift = new ThriftCompactWriter(_header);
-        thrift.I32(1, 1);
-        thrift.StructList(2, _chunks.Count + 1);
-        thrift.BeginStructValue();
-        thrift.String(4, "schema");
-        thrift.I32(5, _chunks.Count);
-        thrift.EndStruct();
-        foreach (var chunk in _chunks)
-        {
-            thrift.BeginStructValue();
-            thrift.I32(1, (int)chunk.Type);
-            thrift.I32(3, OptionalRepetition);
-            thrift.String(4, chunk.Name);
-            if (chunk.Type == PhysicalType.ByteArray)
-            {
-                thrift.I32(6, Utf8ConvertedType);
-                thrift.BeginStruct(10); // logicalType: STRING
-                thrift.BeginStruct(1);
-                thrift.EndStruct();
-                thrift.EndStruct();
-            }
-            thrift.EndStruct();
-        }
-        thrift.I64(3, _rowCount);
-        if (_rowCount == 0)
-        {
-            thrift.StructList(4, 0);
-        }
-        else
-        {
-            thrift.StructList(4, 1);
-            thrift.BeginStructValue();
-            thrift.StructList(1, _chunks.Count);
-            foreach (var chunk in _chunks)
-            {
-                thrift.BeginStructValue();
-                thrift.I64(2, chunk.Start);
-                thrift.BeginStruct(3);
-                thrift.I32(1, (int)chunk.Type);
-                thrift.I32List(2, [PlainEncoding, RleEncoding]);
-                thrift.StringList(3, [chunk.Name]);
-                thrift.I32(4, SnappyCodec);
-                thrift.I64(5, chunk.Values);
-                thrift.I64(6, chunk.Uncompressed);
-                thrift.I64(7, chunk.Compressed);
-                thrift.I64(9, chunk.Start);
-                thrift.BeginStruct(12); // statistics
-                thrift.I64(3, chunk.Nulls);
-                thrift.EndStruct();
-                thrift.EndStruct();
-                thrift.EndStruct();
-            }
-            thrift.I64(2, _chunks.Sum(c => c.Uncompressed));
-            thrift.I64(3, _rowCount);
-            thrift.I64(5, _chunks[0].Start);
-            thrift.I64(6, _chunks.Sum(c => c.Compressed));
-            thrift.EndStruct();
-        }
-        thrift.String(6, createdBy);
-        thrift.EndStruct();
-
+        ParquetFooter.Write(_header, _chunks, _rowCount, createdBy);
         var footer = _header.WrittenSpan;
         Write(footer);
         Span<byte> length = stackalloc byte[4];
