@@ -75,11 +75,21 @@ public sealed class SnapshotTables
         }
         Forget();
         Parallel.Invoke(
-            () => { foreach (var (id, row) in other._songs) { Latest(_songs, id, row); } },
-            () => { foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); } },
+            () =>
+            {
+                // Grown once to hold both, not doubled (and copied) as the other's rows arrive.
+                _songs.EnsureCapacity(_songs.Count + other._songs.Count);
+                foreach (var (id, row) in other._songs) { Latest(_songs, id, row); }
+            },
+            () =>
+            {
+                _songArtists.EnsureCapacity(_songArtists.Count + other._songArtists.Count);
+                foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); }
+            },
             () => { foreach (var (playlist, list) in other._entries) { AddRun(_entries, playlist, list.Run, list.Rows); } },
             () =>
             {
+                _albums.EnsureCapacity(_albums.Count + other._albums.Count);
                 foreach (var (id, row) in other._albums) { Latest(_albums, id, row); }
                 foreach (var (id, row) in other._artists) { Latest(_artists, id, row); }
                 foreach (var (version, row) in other._versions) { _versions[version] = row; }
@@ -121,7 +131,7 @@ public sealed class SnapshotTables
     {
         get
         {
-            var rows = new List<PlaylistEntryRow>();
+            var rows = new List<PlaylistEntryRow>(_entries.Values.Sum(list => list.Rows.Count));
             var latest = Playlists.ToDictionary(p => p.PlaylistId, StringComparer.Ordinal);
             var playlists = _entries.Keys.ToArray();
             Array.Sort(playlists, StringComparer.Ordinal);

@@ -51,6 +51,23 @@ public sealed class DigestTests
     }
 
     [Theory]
+    [InlineData("a")]
+    [InlineData("é")]
+    [InlineData("夜")]
+    [InlineData("🎵")]
+    public void Texts_of_every_length_around_a_one_byte_length_prefix_survive_storing_and_reading(string unit)
+    {
+        var songs = Enumerable.Range(0, 70)
+            .Select(n => new CurrentRow<SongRow>("2026-11-20", new SongRow($"s{n:00}", string.Concat(Enumerable.Repeat(unit, n)),
+                null, null, null, null, null, null, null, null, null)))
+            .ToList();
+
+        using var digest = RoundTrip(DigestBuilder.Of(new DimensionState(songs, [], [], [], [])));
+
+        Assert.Equal(songs.Select(s => s.Row.SongName), digest.ToState().Songs.Select(s => s.Row.SongName));
+    }
+
+    [Theory]
     [InlineData(11)]
     [InlineData(12)]
     [InlineData(13)]
@@ -213,7 +230,8 @@ public sealed class DigestTests
             return null;
         }
         var text = new StringBuilder();
-        for (var i = random.Next(nullable ? 0 : 1, 12); i > 0; i--)
+        // Mostly short, sometimes past the 127 bytes whose length a one-byte prefix holds.
+        for (var i = random.Next(nullable ? 0 : 1, random.Next(4) == 0 ? 120 : 12); i > 0; i--)
         {
             switch (random.Next(6))
             {

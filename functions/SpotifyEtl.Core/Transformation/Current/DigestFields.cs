@@ -35,11 +35,24 @@ internal static class DigestFields
     /// <summary>Unsigned LEB128, as Parquet's headers are written.</summary>
     public static void WriteVarint(PooledBufferWriter output, ulong value) => ThriftCompactWriter.WriteVarint(output, value);
 
+    /// <summary>The longest text whose UTF-8 length plus one is sure to fit a one-byte LEB128 (below 128).</summary>
+    private const int ShortText = 42;
+
     private static void WriteText(PooledBufferWriter output, string? text)
     {
         if (text is null)
         {
             WriteVarint(output, 0);
+            return;
+        }
+        if (text.Length <= ShortText)
+        {
+            // At most three bytes a char: the length prefix is one byte whatever the count, so it is written
+            // after the bytes are, in one pass.
+            var room = output.GetSpan(1 + (text.Length * 3));
+            var written = Encoding.UTF8.GetBytes(text, room[1..]);
+            room[0] = (byte)(written + 1);
+            output.Advance(1 + written);
             return;
         }
         var count = Encoding.UTF8.GetByteCount(text);
