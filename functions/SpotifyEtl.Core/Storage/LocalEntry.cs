@@ -15,6 +15,10 @@ internal static partial class LocalEntry
     /// <summary>Null when <paramref name="path"/> is a readable regular file (or a link to one) or does not exist; otherwise why it is no object.</summary>
     public static string? Problem(string path)
     {
+        if (IsSmallRegularFile(path))
+        {
+            return null; // the object every read expects, told by one system call; anything else is looked at closely
+        }
         FileSystemInfo entry = new FileInfo(path);
         try
         {
@@ -114,6 +118,27 @@ internal static partial class LocalEntry
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <summary>A regular file itself (not a link) of at most <see cref="MaxObjectBytes"/>, from one statx; false where that cannot be told.</summary>
+    private static bool IsSmallRegularFile(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        var buffer = new byte[256];
+        try
+        {
+            // AT_FDCWD, AT_SYMLINK_NOFOLLOW (a link is looked at closely), mask STATX_TYPE | STATX_SIZE.
+            return Statx(-100, path, 0x100, 0x1 | 0x200, buffer) == 0
+                   && (BitConverter.ToUInt16(buffer, 28) & 0xF000) == RegularFile
+                   && BitConverter.ToUInt64(buffer, 40) <= (ulong)MaxObjectBytes;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 
