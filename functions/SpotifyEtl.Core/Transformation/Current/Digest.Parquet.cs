@@ -33,6 +33,13 @@ internal sealed partial class Digest
 
             FieldReader At(int row) => new(rows.Span[next[row]..]);
             void Past(int row, in FieldReader fields) => next[row] = rows.Length - fields.Remaining;
+            T Next<T>(int row, DigestRowReader<T> read)
+            {
+                var fields = At(row);
+                var value = read(ref fields);
+                Past(row, fields);
+                return value;
+            }
 
             using var writer = new ParquetFileWriter(destination, count);
             foreach (var (name, type) in columns.Take(columns.Count - 1))
@@ -40,22 +47,10 @@ internal sealed partial class Digest
                 switch (type)
                 {
                     case ColumnType.WholeNumber:
-                        writer.WriteInt32s(name, count, row =>
-                        {
-                            var fields = At(row);
-                            var value = fields.Number();
-                            Past(row, fields);
-                            return value;
-                        });
+                        writer.WriteInt32s(name, count, row => Next(row, static (ref FieldReader fields) => fields.Number()));
                         break;
                     case ColumnType.Boolean:
-                        writer.WriteBooleans(name, count, row =>
-                        {
-                            var fields = At(row);
-                            var value = fields.Boolean();
-                            Past(row, fields);
-                            return value;
-                        });
+                        writer.WriteBooleans(name, count, row => Next(row, static (ref FieldReader fields) => fields.Boolean()));
                         break;
                     default:
                         writer.WriteUtf8(name, count, (int row, out ReadOnlySpan<byte> value) =>
