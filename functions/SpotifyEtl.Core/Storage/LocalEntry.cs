@@ -102,43 +102,32 @@ internal static partial class LocalEntry
         _ => "a special file",
     };
 
-    /// <summary>The file type bits (S_IFMT) of the final target, from statx, whose layout is the same on every Linux architecture; null elsewhere.</summary>
-    private static int? FileType(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-        var buffer = new byte[256];
-        try
-        {
-            // AT_FDCWD with an absolute path; flags 0 follows links; mask STATX_TYPE.
-            return Statx(-100, path, 0, 0x1, buffer) == 0 ? BitConverter.ToUInt16(buffer, 28) & 0xF000 : null;
-        }
-        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The file type bits (S_IFMT) of the final target; null where that cannot be told.</summary>
+    private static int? FileType(string path) =>
+        Stat(path, followLinks: true) is { } stat ? stat.Type : null;
 
-    /// <summary>A regular file itself (not a link) of at most <see cref="MaxObjectBytes"/>, from one statx; false where that cannot be told.</summary>
-    private static bool IsSmallRegularFile(string path)
+    /// <summary>A regular file itself (not a link) of at most <see cref="MaxObjectBytes"/>; false where that cannot be told.</summary>
+    private static bool IsSmallRegularFile(string path) =>
+        Stat(path, followLinks: false) is { Type: RegularFile } stat && stat.Size <= (ulong)MaxObjectBytes;
+
+    /// <summary>The file type bits and size from one statx, whose layout is the same on every Linux architecture; null elsewhere or on failure.</summary>
+    private static (int Type, ulong Size)? Stat(string path, bool followLinks)
     {
         if (!OperatingSystem.IsLinux())
         {
-            return false;
+            return null;
         }
         var buffer = new byte[256];
         try
         {
-            // AT_FDCWD, AT_SYMLINK_NOFOLLOW (a link is looked at closely), mask STATX_TYPE | STATX_SIZE.
-            return Statx(-100, path, 0x100, 0x1 | 0x200, buffer) == 0
-                   && (BitConverter.ToUInt16(buffer, 28) & 0xF000) == RegularFile
-                   && BitConverter.ToUInt64(buffer, 40) <= (ulong)MaxObjectBytes;
+            // AT_FDCWD with an absolute path; AT_SYMLINK_NOFOLLOW unless following; mask STATX_TYPE | STATX_SIZE.
+            return Statx(-100, path, followLinks ? 0 : 0x100, 0x1 | 0x200, buffer) == 0
+                ? (BitConverter.ToUInt16(buffer, 28) & 0xF000, BitConverter.ToUInt64(buffer, 40))
+                : null;
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -103,9 +103,9 @@ public sealed class SnapshotTables
     internal IEnumerable<SongArtistRow> UnorderedSongArtists => _songArtists.Values.SelectMany(v => v.Row);
 
     // Sorted once: the day's partitions and its digest both read them. Folding more in forgets them.
-    public IReadOnlyList<SongRow> Songs => _songsById ??= ById(_songs);
-    public IReadOnlyList<AlbumRow> Albums => _albumsById ??= ById(_albums);
-    public IReadOnlyList<ArtistRow> Artists => _artistsById ??= ById(_artists);
+    public IReadOnlyList<SongRow> Songs => SortedOnce(ref _songsById, _songs);
+    public IReadOnlyList<AlbumRow> Albums => SortedOnce(ref _albumsById, _albums);
+    public IReadOnlyList<ArtistRow> Artists => SortedOnce(ref _artistsById, _artists);
 
     public IReadOnlyList<SongArtistRow> SongArtists
     {
@@ -218,6 +218,18 @@ public sealed class SnapshotTables
                     known.Rows.Add(row);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ById"/>, kept: the partitions and the digest are written on two threads at once, and the
+    /// one that asks second waits for the first's sort instead of sorting again.
+    /// </summary>
+    private static TRow[] SortedOnce<TRow>(ref TRow[]? sorted, Dictionary<string, Versioned<TRow>> rows)
+    {
+        lock (rows)
+        {
+            return sorted ??= ById(rows);
         }
     }
 

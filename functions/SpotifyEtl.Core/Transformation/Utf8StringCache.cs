@@ -34,18 +34,13 @@ internal sealed class Utf8StringCache
             return reader.GetString()!;
         }
         var utf8 = reader.ValueSpan;
-        ref var slot = ref _strings[Hash(utf8) & (Slots - 1)];
-        if (slot is { } known && known.Length == utf8.Length && Ascii.Equals(utf8, known))
+        ref var slot = ref SlotOf(utf8);
+        if (Holds(slot, utf8))
         {
-            return known;
+            return slot!;
         }
         // The reader decodes (and rejects bytes that are no UTF-8) exactly as without the cache.
-        var text = reader.GetString()!;
-        if (text.Length == utf8.Length)
-        {
-            slot = text; // as many chars as bytes: ASCII, compared above without decoding
-        }
-        return text;
+        return Keep(ref slot, utf8, reader.GetString()!);
     }
 
     /// <summary>UTF-8 bytes known to be valid (a digest's text) as a string, the cached object when they were read before.</summary>
@@ -55,12 +50,17 @@ internal sealed class Utf8StringCache
         {
             return Encoding.UTF8.GetString(utf8);
         }
-        ref var slot = ref _strings[Hash(utf8) & (Slots - 1)];
-        if (slot is { } known && known.Length == utf8.Length && Ascii.Equals(utf8, known))
-        {
-            return known;
-        }
-        var text = Encoding.UTF8.GetString(utf8);
+        ref var slot = ref SlotOf(utf8);
+        return Holds(slot, utf8) ? slot! : Keep(ref slot, utf8, Encoding.UTF8.GetString(utf8));
+    }
+
+    private ref string? SlotOf(ReadOnlySpan<byte> utf8) => ref _strings[Hash(utf8) & (Slots - 1)];
+
+    private static bool Holds(string? slot, ReadOnlySpan<byte> utf8) => slot is not null && slot.Length == utf8.Length && Ascii.Equals(utf8, slot);
+
+    /// <summary>The text decoded from the bytes, kept in the slot when it has as many chars as bytes: ASCII, which <see cref="Holds"/> compares without decoding.</summary>
+    private static string Keep(ref string? slot, ReadOnlySpan<byte> utf8, string text)
+    {
         if (text.Length == utf8.Length)
         {
             slot = text;

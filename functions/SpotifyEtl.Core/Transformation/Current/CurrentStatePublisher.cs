@@ -210,16 +210,20 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         return versions;
     }
 
-    private async Task PutParquetAsync(Digest digest, int section, CancellationToken cancellationToken)
+    private Task PutParquetAsync(Digest digest, int section, CancellationToken cancellationToken) =>
+        PutTableAsync(lake, format, CurrentTables.All[section], digest.RowCount(section), buffer => digest.WriteParquet(section, buffer), cancellationToken);
+
+    /// <summary>A current-state table as its one file, written into memory first; a table with no rows has none.</summary>
+    private static async Task PutTableAsync(IObjectStore lake, TableFormat format, string table, int rows, Action<Stream> write, CancellationToken cancellationToken)
     {
-        var key = format.FileKey(CurrentTables.All[section]);
-        if (digest.RowCount(section) == 0)
+        var key = format.FileKey(table);
+        if (rows == 0)
         {
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             return;
         }
-        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(digest.RowCount(section), CurrentTables.Columns[CurrentTables.All[section]].Count));
-        digest.WriteParquet(section, buffer);
+        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(rows, CurrentTables.Columns[table].Count));
+        write(buffer);
         buffer.Position = 0;
         await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
     }
@@ -227,18 +231,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     /// <summary>Writes each current-state table as its one file; a table with no rows has none.</summary>
     private sealed class CurrentTableWriter(IObjectStore lake, TableFormat format, CancellationToken cancellationToken) : ITableVisitor
     {
-        public async Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T>
-        {
-            var key = format.FileKey(T.Table);
-            if (rows.Count == 0)
-            {
-                await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            using var buffer = new PooledStream();
-            format.Write(buffer, rows);
-            buffer.Position = 0;
-            await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
-        }
+        public Task VisitAsync<T>(IReadOnlyList<T> rows) where T : ITableRow<T> =>
+            PutTableAsync(lake, format, T.Table, rows.Count, buffer => format.Write(buffer, rows), cancellationToken);
     }
 }
