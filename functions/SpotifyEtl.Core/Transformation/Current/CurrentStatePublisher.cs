@@ -52,7 +52,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
             // The digests merge as bytes, and Parquet tables are written from them; only CSV decodes rows into objects.
             if (format == TableFormat.Parquet)
             {
-                await Task.WhenAll(DigestRows.LargestFirst.Select(section => Task.Run(() => PutParquetAsync(digest, section, cancellationToken), cancellationToken))).ConfigureAwait(false);
+                await Task.WhenAll(digest.SectionsLargestFirst.Select(section => Task.Run(() => PutParquetAsync(digest, section, cancellationToken), cancellationToken))).ConfigureAwait(false);
             }
             else
             {

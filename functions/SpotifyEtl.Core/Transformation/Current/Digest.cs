@@ -73,6 +73,9 @@ internal sealed partial class Digest : IDisposable
 
     public int RowCount(int section) => _sections[section].Count;
 
+    /// <summary>The sections by the bytes they hold, largest first: the order to start writing their tables in parallel.</summary>
+    public IEnumerable<int> SectionsLargestFirst => Enumerable.Range(0, DigestRows.Sections).OrderByDescending(section => _sections[section].Length);
+
     /// <summary>No rows in any section.</summary>
     public bool IsEmpty => _sections.All(section => section.Count == 0);
 

@@ -14,9 +14,6 @@ internal static class DigestRows
     /// <summary>Key columns per section: songs, albums, artists, song_artists (song and artist), playlists.</summary>
     public static ReadOnlySpan<int> KeyColumns => [1, 1, 1, 2, 1];
 
-    /// <summary>The sections by the size their tables usually have, largest first: the order to start writing them in parallel.</summary>
-    public static readonly int[] LargestFirst = [0, 3, 1, 2, 4];
-
     /// <summary>Column types per section, to check a row without building it.</summary>
     public static readonly ColumnType[][] Types =
     [
