@@ -29,7 +29,7 @@ if ! grep -qE 'Passed:[[:space:]]*[0-9]+' "$logs/dotnet.log"; then
 fi
 
 echo "== TypeScript: tsc --noEmit (strict)"
-npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed"; }
+npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed" | tee -a "$logs/tsc.log"; }
 
 echo "== TypeScript: node --test"
 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || status=1
@@ -59,6 +59,17 @@ if [[ -z "$bench_pass" ]]; then
 fi
 passed=$((passed + bench_pass)); failed=$((failed + ${bench_fail:-0}))
 
+# CI keeps only the end of the output: name what failed right above the count.
+if (( failed > 0 )); then
+  echo "== what failed (the output above has each one's details)"
+  {
+    grep -hE '^[[:space:]]+Failed [^:]+ \[' "$logs/dotnet.log" | sed -E 's/^[[:space:]]+Failed /dotnet: /'
+    sed -n '/^✖ failing tests:/,$p' "$logs/node.log" | grep -E '^✖ ' | grep -v '^✖ failing tests:' | sed -E 's/^✖ /node: /'
+    grep -h '^FAILED: ' "$logs/alone.log" 2>/dev/null | sed -E 's/^FAILED: /spotify-etl alone: /'
+    grep -h '^FAILED bench smoke ' "$logs/bench.log" | cut -c1-200
+    grep -h '^typecheck failed' "$logs/tsc.log" 2>/dev/null
+  } | sort -u
+fi
 rm -rf "$logs"
 if (( failed > 0 )); then status=1; fi
 echo "$passed passed, $failed failed"

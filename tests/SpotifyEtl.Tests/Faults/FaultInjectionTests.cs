@@ -23,23 +23,33 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
     public async Task Rate_limit_storms_server_errors_and_timeouts_are_retried_within_the_run_and_the_lake_equals_the_fault_free_lake()
     {
         await using var pipeline = await FaultPipeline.StartAsync(suite.Server);
-        // A 250 ms limit per attempt turns the double's slow answers into timeouts without slowing the suite.
-        pipeline.ClientOptions = pipeline.ClientOptions with { RequestTimeout = TimeSpan.FromMilliseconds(250) };
+        // A 1 s limit per attempt turns the double's slow answers (10 s) into timeouts; an ordinary answer of a
+        // loaded machine may also run out of it, which adds an attempt and changes nothing else.
+        pipeline.ClientOptions = pipeline.ClientOptions with { RequestTimeout = TimeSpan.FromSeconds(1) };
         var storm = Enumerable.Range(0, 4).Select(i => Fault.TooManyRequests(retryAfterSeconds: 1 + i)).ToArray();
         pipeline.Spotify.Inject($"playlists/{FaultPipeline.LongPlaylist}/items", storm);
         pipeline.Spotify.Inject("me/player/recently-played", Fault.ServerError(500), Fault.ServerError(502), Fault.ServerError(503));
         pipeline.Spotify.Inject("me/top/tracks", Fault.Slow(TimeSpan.FromSeconds(10)), Fault.Slow(TimeSpan.FromSeconds(10)));
         pipeline.Spotify.Inject("me/tracks", Fault.TooManyRequests(retryAfterSeconds: 2), Fault.ServerError(504));
 
-        var manifests = await pipeline.RunAllDaysAsync();
+        var before = pipeline.Spotify.ApiRequests.Count;
+        var faultedRun = await pipeline.ExtractAsync(day: 1);
+        var attemptsSpotifySaw = pipeline.Spotify.ApiRequests.Count - before;
+        await pipeline.TransformAsync(pipeline.ManifestEvent(faultedRun));
+        for (var day = 2; day <= FaultPipeline.Days; day++)
+        {
+            await pipeline.TransformAsync(pipeline.ManifestEvent(await pipeline.ExtractAsync(day)));
+        }
 
         await AssertFaultFreeLakeAsync(pipeline);
         await AssertEveryFaultFreeRawObjectKeptAsync(pipeline);
         Assert.Empty(pipeline.FailedInvocations);
-        // The record: the first run's manifest counts every attempt, so it shows the retries a fault-free run did not need.
-        var faulted = await pipeline.ManifestAsync(manifests[0]);
+        // The record: the faulted run's manifest counts every attempt Spotify saw, at least one more per fault
+        // than the fault-free run needed.
+        var faulted = await pipeline.ManifestAsync(faultedRun);
         Assert.Equal("succeeded", faulted.GetProperty("outcome").GetString());
-        Assert.Equal(Requests(suite.Manifests[manifests[0]]) + 4 + 3 + 2 + 2, Requests(faulted));
+        Assert.Equal(attemptsSpotifySaw, Requests(faulted));
+        Assert.InRange(Requests(faulted), Requests(suite.Manifests[faultedRun]) + 4 + 3 + 2 + 2, int.MaxValue);
     }
 
     [Fact]
