@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Tests.Spotify;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Cli;
@@ -126,6 +127,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     {
         using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
         var lake = Path.Combine(cli.Folder, "lake");
+        // Both runs read the machine's clock: a run after midnight would be a new day, with new requests.
+        await UtcDay.WithRoomAsync(TimeSpan.FromMinutes(2));
         await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
         Assert.Contains("full pass", cli.Output, StringComparison.Ordinal);
 

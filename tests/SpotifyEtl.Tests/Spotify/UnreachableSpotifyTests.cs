@@ -15,12 +15,14 @@ public sealed class UnreachableSpotifyTests
     public async Task A_Web_API_that_nothing_answers_fails_the_source_saying_no_answer_came_and_tells_each_retry_as_it_waits(string how)
     {
         await using var spotify = await SpotifyDouble.StartAsync();
-        var api = how == "closed-port" ? new Uri($"http://127.0.0.1:{ClosedPort()}/v1/") : new Uri("http://spotify-etl-offline.invalid/v1/");
+        using var closed = ClosedPort();
+        var api = how == "closed-port" ? new Uri($"http://127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}/v1/") : new Uri("http://spotify-etl-offline.invalid/v1/");
         using var http = new HttpClient();
         var clock = new InstantTimeProvider();
         var retries = new List<SpotifyRetry>();
+        // 2 minutes per attempt: time for a slow resolver to say the host is unknown instead of timing out.
         using var client = SpotifyApiClient.Create(http, spotify.Endpoints with { ApiBase = api }, spotify.Credentials(),
-            new SpotifyClientOptions { MaxRetryAttempts = 2, TimeProvider = clock, OnRetry = retries.Add }, null, RunBudget.Starting(clock, TimeSpan.FromMinutes(14)));
+            new SpotifyClientOptions { MaxRetryAttempts = 2, TimeProvider = clock, OnRetry = retries.Add, RequestTimeout = TimeSpan.FromMinutes(2) }, null, RunBudget.Starting(clock, TimeSpan.FromMinutes(14)));
         var store = new SpotifyEtl.Storage.LocalFolderStore(Path.Combine(Path.GetTempPath(), "spotify-etl-tests", Guid.NewGuid().ToString("N")));
         var extractor = new SpotifyExtractor(client, store, new ExtractorOptions { TimeProvider = clock, Log = _ => { } });
 
@@ -37,10 +39,14 @@ public sealed class UnreachableSpotifyTests
         Directory.Delete(store.Description, recursive: true);
     }
 
-    private static int ClosedPort()
+    /// <summary>
+    /// A loopback port bound but never listening, held for the test: connections to it are refused, and
+    /// nothing else on the machine can take it meanwhile.
+    /// </summary>
+    private static Socket ClosedPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 }
