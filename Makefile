@@ -35,7 +35,7 @@ CLI_PUBLISH := dotnet publish functions/SpotifyEtl.Cli -c $(CONFIGURATION) --use
 cli:
 	rm -rf artifacts/cli
 	$(CLI_PUBLISH) -p:PublishAot=true -p:IlcInstructionSet=native -p:OptimizationPreference=Speed || { \
-	  echo "make cli: the NativeAOT build failed (it needs clang or gcc: apt-get install clang); publishing ReadyToRun instead" >&2; \
+	  echo "make cli: the NativeAOT build failed (its error is above; without clang or gcc it cannot link: apt-get install clang); publishing ReadyToRun instead" >&2; \
 	  rm -rf artifacts/cli; $(CLI_PUBLISH) --self-contained false -p:PublishReadyToRun=true; }
 
 # The C# constants of infra/contract.json (functions/SpotifyEtl.Core/StackContract.g.cs); run after editing it.
