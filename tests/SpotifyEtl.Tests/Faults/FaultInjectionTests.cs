@@ -48,10 +48,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         var faultedRun = await pipeline.ExtractAsync(day: 1);
         var timeoutsOfTheFaultedRun = Volatile.Read(ref timeouts);
         await pipeline.TransformAsync(pipeline.ManifestEvent(faultedRun));
-        for (var day = 2; day <= FaultPipeline.Days; day++)
-        {
-            await pipeline.TransformAsync(pipeline.ManifestEvent(await pipeline.ExtractAsync(day)));
-        }
+        await pipeline.RunAllDaysAsync(firstDay: 2);
 
         await AssertFaultFreeLakeAsync(pipeline);
         await AssertEveryFaultFreeRawObjectKeptAsync(pipeline);
@@ -75,10 +72,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         var first = await pipeline.TransformAsync(pipeline.ManifestEvent(failed));
         var rerun = await pipeline.ExtractAsync(day: 1, later: AnHourLater);
         await pipeline.TransformAsync(pipeline.ManifestEvent(rerun));
-        for (var day = 2; day <= FaultPipeline.Days; day++)
-        {
-            await pipeline.TransformAsync(pipeline.ManifestEvent(await pipeline.ExtractAsync(day)));
-        }
+        await pipeline.RunAllDaysAsync(firstDay: 2);
 
         await AssertFaultFreeLakeAsync(pipeline);
         await AssertEveryListedRawObjectExistsAsync(pipeline);

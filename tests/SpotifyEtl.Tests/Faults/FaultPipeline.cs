@@ -176,11 +176,14 @@ public sealed class FaultPipeline : IAsyncDisposable
         return manifests;
     }
 
-    /// <summary>Every day, each extraction followed by the transform of its manifest event: the pipeline without faults.</summary>
-    public async Task<List<string>> RunAllDaysAsync()
+    /// <summary>
+    /// Every day from <paramref name="firstDay"/> on, each extraction followed by the transform of its manifest
+    /// event: the pipeline without faults.
+    /// </summary>
+    public async Task<List<string>> RunAllDaysAsync(int firstDay = 1)
     {
         var manifests = new List<string>();
-        for (var day = 1; day <= Days; day++)
+        for (var day = firstDay; day <= Days; day++)
         {
             manifests.Add(await ExtractAsync(day));
             await TransformAsync(ManifestEvent(manifests[^1]));
