@@ -72,12 +72,15 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// The days, two at a time: a day's tables are written, mostly one file per thread, while the next
     /// day's raw objects are parsed on the cores that leaves idle. Days are independent, so neither their
     /// order nor their overlap changes a result; memory holds at most two days' rows. Results come back
-    /// in the order of the days.
+    /// in the order of the days. The days in flight share the workers (a batch of one day has them all):
+    /// each worker folds into tables of its own, so two days with every worker each would hold every song
+    /// once per worker, and merge the copies, for no more cores busy (docs/benchmarks.md).
     /// </summary>
     private async Task<DaySummary[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
     {
         var days = runsByDate.ToList();
         var results = new DaySummary[days.Count];
+        var workers = Math.Max(1, _options.Parallelism / Math.Clamp(days.Count, 1, DaysInFlight));
         await Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
         {
             MaxDegreeOfParallelism = DaysInFlight,
@@ -86,8 +89,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             var (date, runs) = days[index];
             var day = _options.StageRuns
-                ? await TransformStagedAsync(date, runs, token).ConfigureAwait(false)
-                : await TransformDirectAsync(date, token).ConfigureAwait(false);
+                ? await TransformStagedAsync(date, runs, workers, token).ConfigureAwait(false)
+                : await TransformDirectAsync(date, workers, token).ConfigureAwait(false);
             // A backfill keeps no report per good object (ListEveryObject off): counted here, not held for every day.
             var listed = new List<TransformReport>();
             var unlisted = TransformTotals.None;
@@ -128,12 +131,12 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     }
 
     /// <summary>The local lake: the day's tables from all of the day's raw objects; nothing staged.</summary>
-    private async Task<DayResult> TransformDirectAsync(DateOnly date, CancellationToken cancellationToken)
+    private async Task<DayResult> TransformDirectAsync(DateOnly date, int workers, CancellationToken cancellationToken)
     {
         var inputs = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var (tables, objects) = await FoldAsync(date, inputs.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
+            var (tables, objects) = await FoldAsync(date, inputs.Select(v => v.Key).ToList(), workers, cancellationToken).ConfigureAwait(false);
             // The run reports are serialized while the tables are written, and saved once the tables stand.
             var reports = Task.Run(() => SerializeReports(date, objects), cancellationToken);
             var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
@@ -149,14 +152,14 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     }
 
     /// <summary>The S3 path: each touched run's fragment rebuilt from its own raw objects, then the day published from every fragment.</summary>
-    private async Task<DayResult> TransformStagedAsync(DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
+    private async Task<DayResult> TransformStagedAsync(DateOnly date, SortedSet<string> runs, int workers, CancellationToken cancellationToken)
     {
         var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         var objects = new List<TransformReport>();
         foreach (var run in runs)
         {
             var keys = day.Where(v => RunOf(v.Key) == run).Select(v => v.Key).ToList();
-            var (tables, reports) = await FoldAsync(date, keys, cancellationToken).ConfigureAwait(false);
+            var (tables, reports) = await FoldAsync(date, keys, workers, cancellationToken).ConfigureAwait(false);
             await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
             await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
             objects.AddRange(reports);
@@ -191,11 +194,11 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     }
 
     /// <summary>
-    /// Reads and parses the objects on every worker at once. Each worker folds what it parses into tables
+    /// Reads and parses the objects on <paramref name="workers"/> workers at once. Each worker folds what it parses into tables
     /// of its own, with no lock between them, and the workers' tables are folded together at the end: the
     /// fold does not depend on order, so neither does the result.
     /// </summary>
-    private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(DateOnly date, List<string> keys, CancellationToken cancellationToken)
+    private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(DateOnly date, List<string> keys, int workers, CancellationToken cancellationToken)
     {
         var reports = new TransformReport[keys.Count];
         var next = -1;
@@ -225,8 +228,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             return tables;
         }
 
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, _options.Parallelism))).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToList();
-        var folded = await Task.WhenAll(workers).ConfigureAwait(false);
+        var running = Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, workers))).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToList();
+        var folded = await Task.WhenAll(running).ConfigureAwait(false);
         for (var i = 1; i < folded.Length; i++)
         {
             folded[0].Absorb(folded[i]);
