@@ -100,7 +100,8 @@ public sealed class SnapshotTables
     }
 
     /// <summary>The song artists in no particular order, for a digest that sorts them by song and artist.</summary>
-    internal IEnumerable<SongArtistRow> UnorderedSongArtists => _songArtists.Values.SelectMany(v => v.Row);
+    // One iterator for the table, not an enumerator per song as SelectMany makes.
+    internal IEnumerable<SongArtistRow> UnorderedSongArtists { get { foreach (var credits in _songArtists.Values) { foreach (var row in credits.Row) { yield return row; } } } }
 
     // Sorted once: the day's partitions and its digest both read them. Folding more in forgets them.
     public IReadOnlyList<SongRow> Songs => SortedOnce(ref _songsById, _songs);

@@ -14,8 +14,11 @@ internal static class DigestFields
     public static void WriteRow<T>(PooledBufferWriter output, int day, T row) where T : ITableRow<T>
     {
         WriteVarint(output, (uint)day);
-        foreach (var column in T.Schema)
+        // Indexed, not foreach: an enumerator of the schema per row was a tenth of what a digest allocated.
+        var schema = T.Schema;
+        for (var i = 0; i < schema.Count; i++)
         {
+            var column = schema[i];
             switch (column.Type)
             {
                 case ColumnType.WholeNumber:
