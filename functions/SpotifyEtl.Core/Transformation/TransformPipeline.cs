@@ -72,9 +72,9 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// The days, two at a time: a day's tables are written, mostly one file per thread, while the next
     /// day's raw objects are parsed on the cores that leaves idle. Days are independent, so neither their
     /// order nor their overlap changes a result; memory holds at most two days' rows. Results come back
-    /// in the order of the days. The days in flight share the workers (a batch of one day has them all):
-    /// each worker folds into tables of its own, so two days with every worker each would hold every song
-    /// once per worker, and merge the copies, for no more cores busy (docs/benchmarks.md).
+    /// in the order of the days. The days in flight share the workers (one day has them all): each worker
+    /// folds into tables of its own, so two days with every worker each would hold every song once per
+    /// worker, and merge the copies, for no more cores busy (docs/benchmarks.md).
     /// </summary>
     private async Task<DaySummary[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
     {
@@ -228,8 +228,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             return tables;
         }
 
-        var running = Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, workers))).Select(_ => Task.Run(WorkAsync, cancellationToken)).ToList();
-        var folded = await Task.WhenAll(running).ConfigureAwait(false);
+        var folded = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, workers))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
         for (var i = 1; i < folded.Length; i++)
         {
             folded[0].Absorb(folded[i]);
