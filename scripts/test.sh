@@ -7,11 +7,15 @@ configuration="${1:-Release}"
 logs="$(mktemp -d)"
 passed=0 failed=0 status=0
 
-# The report's browser tests drive Debian's chromium (no browser download reaches this machine).
-if ! command -v chromium > /dev/null; then
-  echo "== installing chromium for the browser tests (apt-get)"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; } \
-    || echo "could not install chromium: the report's browser tests will fail"
+# Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
+# machine), and python3-pandas for the benchmarks' smoke runs, which run every path, the pandas peers' included.
+missing=()
+command -v chromium > /dev/null || missing+=(chromium)
+/usr/bin/python3 -c "import pandas" 2> /dev/null || missing+=(python3-pandas)
+if (( ${#missing[@]} > 0 )); then
+  echo "== installing ${missing[*]} (apt-get): the report's browser tests, the benchmarks' pandas peers"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null; } \
+    || echo "could not install ${missing[*]}: the browser tests or the benchmark smokes will fail"
 fi
 
 echo "== C#: dotnet test (xunit)"
