@@ -12,7 +12,7 @@ public sealed record TransformOptions
     /// </summary>
     public bool StageRuns { get; init; }
 
-    /// <summary>Raw objects read and parsed at once, shared by the days transformed at once.</summary>
+    /// <summary>Raw objects read and parsed at once, shared by the days transformed at once (a worker whose day is parsed helps the other).</summary>
     public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>

@@ -74,13 +74,14 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// order nor their overlap changes a result; memory holds at most two days' rows. Results come back
     /// in the order of the days. The days in flight share the workers (one day has them all): each worker
     /// folds into tables of its own, so two days with every worker each would hold every song once per
-    /// worker, and merge the copies, for no more cores busy (docs/benchmarks.md).
+    /// worker, and merge the copies, for no more cores busy (docs/benchmarks.md). A worker whose day has no
+    /// object left helps the other day (<see cref="FoldBoard"/>).
     /// </summary>
     private async Task<DaySummary[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
     {
         var days = runsByDate.ToList();
         var results = new DaySummary[days.Count];
-        var workers = Math.Max(1, _options.Parallelism / Math.Clamp(days.Count, 1, DaysInFlight));
+        var folds = new FoldBoard(Math.Max(1, _options.Parallelism / Math.Clamp(days.Count, 1, DaysInFlight)), Math.Max(1, _options.Parallelism));
         await Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
         {
             MaxDegreeOfParallelism = DaysInFlight,
@@ -89,8 +90,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             var (date, runs) = days[index];
             var day = _options.StageRuns
-                ? await TransformStagedAsync(date, runs, workers, token).ConfigureAwait(false)
-                : await TransformDirectAsync(date, workers, token).ConfigureAwait(false);
+                ? await TransformStagedAsync(folds, date, runs, token).ConfigureAwait(false)
+                : await TransformDirectAsync(folds, date, token).ConfigureAwait(false);
             // A backfill keeps no report per good object (ListEveryObject off): counted here, not held for every day.
             var listed = new List<TransformReport>();
             var unlisted = TransformTotals.None;
@@ -131,12 +132,12 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     }
 
     /// <summary>The local lake: the day's tables from all of the day's raw objects; nothing staged.</summary>
-    private async Task<DayResult> TransformDirectAsync(DateOnly date, int workers, CancellationToken cancellationToken)
+    private async Task<DayResult> TransformDirectAsync(FoldBoard folds, DateOnly date, CancellationToken cancellationToken)
     {
         var inputs = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var (tables, objects) = await FoldAsync(date, inputs.Select(v => v.Key).ToList(), workers, cancellationToken).ConfigureAwait(false);
+            var (tables, objects) = await FoldAsync(folds, date, inputs.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
             // The run reports are serialized while the tables are written, and saved once the tables stand.
             var reports = Task.Run(() => SerializeReports(date, objects), cancellationToken);
             var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
@@ -152,14 +153,14 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     }
 
     /// <summary>The S3 path: each touched run's fragment rebuilt from its own raw objects, then the day published from every fragment.</summary>
-    private async Task<DayResult> TransformStagedAsync(DateOnly date, SortedSet<string> runs, int workers, CancellationToken cancellationToken)
+    private async Task<DayResult> TransformStagedAsync(FoldBoard folds, DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
     {
         var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         var objects = new List<TransformReport>();
         foreach (var run in runs)
         {
             var keys = day.Where(v => RunOf(v.Key) == run).Select(v => v.Key).ToList();
-            var (tables, reports) = await FoldAsync(date, keys, workers, cancellationToken).ConfigureAwait(false);
+            var (tables, reports) = await FoldAsync(folds, date, keys, cancellationToken).ConfigureAwait(false);
             await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
             await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
             objects.AddRange(reports);
@@ -191,84 +192,6 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             throw new IOException($"{what} kept changing during {MaxRounds} publications; the invocation fails so that it is retried once writes pause.");
         }
-    }
-
-    /// <summary>
-    /// Reads and parses the objects on <paramref name="workers"/> workers at once. Each worker folds what it parses into tables
-    /// of its own, with no lock between them, and the workers' tables are folded together at the end: the
-    /// fold does not depend on order, so neither does the result.
-    /// </summary>
-    private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(DateOnly date, List<string> keys, int workers, CancellationToken cancellationToken)
-    {
-        var reports = new TransformReport[keys.Count];
-        var next = -1;
-        var failed = 0;
-
-        async Task<SnapshotTables> WorkAsync()
-        {
-            var tables = new SnapshotTables(date);
-            var rows = new TransformedObject();
-            try
-            {
-                for (var index = Interlocked.Increment(ref next); index < keys.Count && Volatile.Read(ref failed) == 0; index = Interlocked.Increment(ref next))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    long bytesRead = 0;
-                    reports[index] = await FoldOneAsync(tables, rows, keys[index], bytes => bytesRead = bytes, cancellationToken).ConfigureAwait(false);
-                    _options.Progress?.Report(new TransformProgress(bytesRead));
-                }
-            }
-            catch
-            {
-                // A failure that is not the object's own (storage unreachable, say) fails the whole fold:
-                // the other workers stop after the object they are on, and the invocation is retried.
-                Volatile.Write(ref failed, 1);
-                throw;
-            }
-            return tables;
-        }
-
-        var folded = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, workers))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
-        for (var i = 1; i < folded.Length; i++)
-        {
-            folded[0].Absorb(folded[i]);
-        }
-        return (folded[0], [.. reports]);
-    }
-
-    /// <summary>Reads, parses and folds one raw object; a bad one is quarantined instead.</summary>
-    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, TransformedObject output, string rawKey, Action<long> read, CancellationToken cancellationToken)
-    {
-        if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
-        {
-            // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
-            return await _quarantine.SetAsideAsync(rawKey, $"its key does not follow the raw layout ({problem})", cancellationToken).ConfigureAwait(false);
-        }
-        InvalidRawObjectException invalid;
-        PooledBytes pooled;
-        try
-        {
-            pooled = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UnreadableObjectException unreadable)
-        {
-            return TransformReport.Unread(rawKey, unreadable.Reason);
-        }
-        using (var bytes = pooled)
-        {
-            read(bytes.Length);
-            try
-            {
-                var rows = RawObjectTransformer.Transform(key, bytes.Span, output);
-                tables.Add(key, rows);
-                return TransformReport.Transformed(key, rows);
-            }
-            catch (InvalidRawObjectException exception)
-            {
-                invalid = exception;
-            }
-        }
-        return await _quarantine.QuarantineAsync(rawKey, invalid, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes each table of the day as one file; a table with no rows that day has no file.</summary>

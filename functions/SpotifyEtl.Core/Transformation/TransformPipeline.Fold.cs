@@ -1,0 +1,142 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>The parse and fold of a day's (or a run's) raw objects, on several workers at once.</summary>
+public sealed partial class TransformPipeline
+{
+    /// <summary>
+    /// Reads and parses the objects on the fold's share of the workers, and on the workers of other folds that
+    /// finish first (<see cref="FoldBoard"/>). Each worker folds what it parses into tables of its own, with no
+    /// lock between them, and the workers' tables are folded together at the end: the fold does not depend on
+    /// order, so neither does the result.
+    /// </summary>
+    private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(FoldBoard folds, DateOnly date, List<string> keys, CancellationToken cancellationToken)
+    {
+        var fold = folds.Open(date, keys);
+        SnapshotTables[] folded;
+        try
+        {
+            folded = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, folds.WorkersPerFold))).Select(_ =>
+            {
+                folds.Start();
+                return Task.Run(() => WorkAsync(folds, fold, cancellationToken), CancellationToken.None);
+            })).ConfigureAwait(false);
+        }
+        finally
+        {
+            // No helper may still be writing into this fold once it returns, failed or not.
+            await fold.CloseAsync().ConfigureAwait(false);
+        }
+        foreach (var tables in folded.Skip(1).Concat(fold.Helped()))
+        {
+            folded[0].Absorb(tables);
+        }
+        return (folded[0], [.. fold.Reports]);
+    }
+
+    /// <summary>One of a fold's own workers; once the fold has no object left, it goes on to help another.</summary>
+    private async Task<SnapshotTables> WorkAsync(FoldBoard folds, FoldBoard.Fold fold, CancellationToken cancellationToken)
+    {
+        SnapshotTables tables;
+        try
+        {
+            tables = await FoldObjectsAsync(fold, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            folds.Stop();
+            throw;
+        }
+        if (folds.StopOrJoin() is { } other)
+        {
+            _ = Task.Run(() => HelpAsync(folds, other, cancellationToken), CancellationToken.None);
+        }
+        return tables;
+    }
+
+    /// <summary>Folds objects of another day, then of the next that has some left, each into tables of their own.</summary>
+    private async Task HelpAsync(FoldBoard folds, FoldBoard.Fold fold, CancellationToken cancellationToken)
+    {
+        for (var helping = fold; helping is not null; helping = folds.StopOrJoin())
+        {
+            SnapshotTables? tables = null;
+            Exception? failure = null;
+            try
+            {
+                tables = await FoldObjectsAsync(helping, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+            helping.Leave(tables, failure);
+            if (failure is not null)
+            {
+                folds.Stop();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Takes the fold's objects one at a time until none is left, folding each into tables of this worker's own.</summary>
+    private async Task<SnapshotTables> FoldObjectsAsync(FoldBoard.Fold fold, CancellationToken cancellationToken)
+    {
+        var tables = new SnapshotTables(fold.Date);
+        var rows = new TransformedObject();
+        try
+        {
+            while (fold.TryTake(out var index))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long bytesRead = 0;
+                fold.Reports[index] = await FoldOneAsync(tables, rows, fold.Keys[index], bytes => bytesRead = bytes, cancellationToken).ConfigureAwait(false);
+                _options.Progress?.Report(new TransformProgress(bytesRead));
+            }
+        }
+        catch
+        {
+            // A failure that is not the object's own (storage unreachable, say) fails the whole fold:
+            // the other workers stop after the object they are on, and the invocation is retried.
+            fold.Fail();
+            throw;
+        }
+        return tables;
+    }
+
+    /// <summary>Reads, parses and folds one raw object; a bad one is quarantined instead.</summary>
+    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, TransformedObject output, string rawKey, Action<long> read, CancellationToken cancellationToken)
+    {
+        if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
+        {
+            // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
+            return await _quarantine.SetAsideAsync(rawKey, $"its key does not follow the raw layout ({problem})", cancellationToken).ConfigureAwait(false);
+        }
+        InvalidRawObjectException invalid;
+        PooledBytes pooled;
+        try
+        {
+            pooled = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return TransformReport.Unread(rawKey, unreadable.Reason);
+        }
+        using (var bytes = pooled)
+        {
+            read(bytes.Length);
+            try
+            {
+                var rows = RawObjectTransformer.Transform(key, bytes.Span, output);
+                tables.Add(key, rows);
+                return TransformReport.Transformed(key, rows);
+            }
+            catch (InvalidRawObjectException exception)
+            {
+                invalid = exception;
+            }
+        }
+        return await _quarantine.QuarantineAsync(rawKey, invalid, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,158 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Transformation;
+
+/// <summary>
+/// Two days in flight on two workers parse with one worker each; the worker of the day that is done first
+/// helps the other. The timing is forced: the first day's first object is held until a second object of
+/// that day is being read at the same time, which only a helper can do, since the day's own worker is the
+/// one held. Without help it waits out the hold, and the test fails on the count of objects read at once.
+/// </summary>
+public sealed class FoldHelpTests
+{
+    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(2, 7)]
+    [InlineData(3, 19)]
+    [InlineData(4, 29)]
+    public async Task A_worker_whose_day_is_done_helps_the_other_and_the_tables_are_the_same(int days, int seed)
+    {
+        using var source = new TempFolder();
+        var keys = await SampleAsync(source.Path, days, seed);
+        var first = FirstDate(keys);
+
+        using var alone = new TempFolder();
+        var aloneLake = await LakeAsync(source.Path, alone.Path, keys);
+        await new TransformPipeline(aloneLake, aloneLake, new TransformOptions { Parallelism = 1 }).TransformAsync(keys);
+
+        using var helped = new TempFolder();
+        var held = new HeldDay(await LakeAsync(source.Path, helped.Path, keys), first, failHelper: false);
+        await new TransformPipeline(held, held, new TransformOptions { Parallelism = 2 }).TransformAsync(keys).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(held.MostAtOnce >= 2, $"objects of {first:yyyy-MM-dd} read at once: {held.MostAtOnce}; the other day's worker never helped");
+        var expected = alone.Files(LakeLayout.Transformed);
+        var actual = helped.Files(LakeLayout.Transformed);
+        Assert.Equal(expected.Keys, actual.Keys);
+        Assert.All(actual, file => Assert.Equal(expected[file.Key], file.Value));
+    }
+
+    [Theory]
+    [InlineData(2, 31)]
+    [InlineData(3, 37)]
+    public async Task A_helper_that_cannot_read_fails_the_day_it_helped_and_nothing_waits_for_ever(int days, int seed)
+    {
+        using var source = new TempFolder();
+        var keys = await SampleAsync(source.Path, days, seed);
+        var first = FirstDate(keys);
+        using var folder = new TempFolder();
+        var held = new HeldDay(await LakeAsync(source.Path, folder.Path, keys), first, failHelper: true);
+
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            new TransformPipeline(held, held, new TransformOptions { Parallelism = 2 }).TransformAsync(keys).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains(HeldDay.Failure, error.Message, StringComparison.Ordinal);
+        Assert.True(held.MostAtOnce >= 2, "the read that failed was not a helper's");
+        // The day the helper failed has no table, and its raw objects are all still there.
+        Assert.DoesNotContain(folder.Files().Keys, k => k.StartsWith(LakeLayout.Transformed, StringComparison.Ordinal) && k.Contains($"snapshot_date={first:yyyy-MM-dd}", StringComparison.Ordinal));
+        Assert.All(keys, key => Assert.True(File.Exists(folder[key]), key));
+    }
+
+    private static async Task<List<string>> SampleAsync(string folder, int days, int seed)
+    {
+        var raw = new LocalFolderStore(folder);
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: days, Items: 120, Seed: seed));
+        var keys = new List<string>();
+        await foreach (var key in raw.ListAsync(LakeLayout.Raw))
+        {
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    private static async Task<IObjectStore> LakeAsync(string source, string folder, List<string> keys)
+    {
+        var from = new LocalFolderStore(source);
+        var lake = new LocalFolderStore(folder);
+        foreach (var key in keys)
+        {
+            await lake.PutBytesAsync(key, await from.ReadAllBytesAsync(key), "application/json");
+        }
+        return lake;
+    }
+
+    private static DateOnly FirstDate(List<string> keys) =>
+        keys.Select(k => RawObjectKey.TryParse(k, out var key, out _) ? key.SnapshotDate : DateOnly.MaxValue).Min();
+
+    /// <summary>
+    /// Holds the first read of a raw object of one day until a second object of that day is being read, or
+    /// <see cref="Hold"/> has passed; counts how many of that day's objects were read at once. With
+    /// <c>failHelper</c>, the second read (the helper's) fails instead, as an unreachable disk would.
+    /// </summary>
+    private sealed class HeldDay(IObjectStore inner, DateOnly day, bool failHelper) : ForwardingStore(inner)
+    {
+        public const string Failure = "the disk went away under the helper";
+
+        private readonly string _segment = $"/{LakeLayout.SnapshotSegment(day)}/";
+        private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+        private int _atOnce;
+        private int _mostAtOnce;
+
+        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+        public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+        {
+            if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) || !key.Contains(_segment, StringComparison.Ordinal))
+            {
+                return await base.OpenReadAsync(key, cancellationToken);
+            }
+            var atOnce = Interlocked.Increment(ref _atOnce);
+            try
+            {
+                InterlockedMax(ref _mostAtOnce, atOnce);
+                switch (Interlocked.Increment(ref _reads))
+                {
+                    case 1:
+                        try
+                        {
+                            await _second.Task.WaitAsync(Hold, cancellationToken);
+                        }
+                        catch (TimeoutException)
+                        {
+                            // Nobody helped: the read goes on, and the count tells.
+                        }
+                        break;
+                    case 2:
+                        _second.TrySetResult();
+                        if (failHelper)
+                        {
+                            throw new IOException(Failure);
+                        }
+                        break;
+                }
+                return await base.OpenReadAsync(key, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _atOnce);
+            }
+        }
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+            {
+                if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
