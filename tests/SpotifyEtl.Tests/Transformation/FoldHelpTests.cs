@@ -15,7 +15,7 @@ namespace SpotifyEtl.Tests.Transformation;
 /// </summary>
 public sealed class FoldHelpTests
 {
-    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(30);
 
     [Theory]
     [InlineData(2, 7)]
