@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation.Current;
