@@ -131,16 +131,21 @@ public sealed class LocalFolderStore : IObjectStore
     }
 
     /// <summary>
-    /// Lands a file as a raw object, read-only: a copy, made the file system's cheapest way (.NET's
-    /// <see cref="File.Copy(string, string)"/> clones the blocks where the file system can, as btrfs and
-    /// XFS do, and copies inside the kernel with <c>copy_file_range</c> elsewhere), moved into place as
-    /// every write is. Never a hard link: the input and the lake would share one file, so a write to the
-    /// input in place (an editor keeping links, a root process that ignores permissions) would change
-    /// the raw zone, which is never to change.
+    /// Lands a file as a raw object, read-only: a copy, made the file system's cheapest way (a clone of
+    /// the blocks where the file system can, as btrfs and XFS do, a copy inside the kernel with
+    /// <c>copy_file_range</c> elsewhere). On Linux the copy is an unnamed file in the target's folder,
+    /// named once whole (<see cref="UnnamedFileLanding"/>); elsewhere, or to replace an object already
+    /// there, it is moved into place as every write is. Never a hard link: the input and the lake would
+    /// share one file, so a write to the input in place (an editor keeping links, a root process that
+    /// ignores permissions) would change the raw zone, which is never to change.
     /// </summary>
     public void Land(string key, string sourceFile)
     {
         var path = PathOf(key);
+        if (UnnamedFileLanding.TryLand(sourceFile, path))
+        {
+            return;
+        }
         var temporary = NewTemporaryPath();
         try
         {

@@ -1,0 +1,138 @@
+using System.Runtime.InteropServices;
+
+namespace SpotifyEtl.Storage;
+
+/// <summary>
+/// Lands a file on Linux as an unnamed file (<c>O_TMPFILE</c>) in its target's folder, given its name only
+/// once it holds every byte (<c>linkat</c>). A reader never sees half a file, as with a temporary file
+/// renamed into place, but nothing is created in a shared folder, nothing is renamed across folders (a
+/// rename between two folders takes the file system's rename lock, so parallel landings waited on each
+/// other), and a process killed midway leaves nothing behind: the unnamed file goes with its descriptor.
+/// The copy is the cheapest the file system offers: a clone of the blocks where it can (btrfs, XFS), a copy
+/// inside the kernel (<c>copy_file_range</c>) otherwise. The file is created read-only, with no mode to
+/// change afterwards.
+/// <para>
+/// Every answer other than success leaves the target as it was and returns false, and the caller lands the
+/// file the portable way: an existing target (which a rename replaces and <c>linkat</c> does not), a kernel or
+/// file system without unnamed files, no <c>/proc</c>, or an error the portable way reports in .NET's words.
+/// </para>
+/// </summary>
+internal static partial class UnnamedFileLanding
+{
+    private const int ReadOnly = 0;          // O_RDONLY
+    private const int WriteOnly = 1;         // O_WRONLY
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC (02000000)
+    private const uint ReadOnlyMode = 0x124; // 0444
+    private const int AtCurrentFolder = -100; // AT_FDCWD
+    private const int FollowLink = 0x400;    // AT_SYMLINK_FOLLOW
+    private const nuint Clone = 0x40049409;  // FICLONE
+    private const int NoEntry = 2;           // ENOENT
+    private const int IsFolder = 21;         // EISDIR
+    private const int NotSupported = 95;     // EOPNOTSUPP
+    private const long CopyChunk = 1L << 30;
+
+    /// <summary>O_TMPFILE, which includes O_DIRECTORY and so differs between architectures; 0 where it is not known.</summary>
+    private static readonly int UnnamedFile = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x410000,   // __O_TMPFILE 020000000 | O_DIRECTORY 0200000
+        Architecture.Arm64 => 0x404000, // __O_TMPFILE 020000000 | O_DIRECTORY 040000
+        _ => 0,
+    };
+
+    /// <summary>Cleared once the kernel or the file system turns unnamed files down: the rest of the run goes the portable way at once.</summary>
+    private static volatile bool s_available = OperatingSystem.IsLinux() && UnnamedFile != 0;
+
+    /// <summary>Whether this process still tries unnamed files (tests turn it off to exercise the portable way).</summary>
+    internal static bool Enabled
+    {
+        get => s_available;
+        set => s_available = value && OperatingSystem.IsLinux() && UnnamedFile != 0;
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, read-only, whole or not at all.</summary>
+    /// <returns>False where the target was left untouched for the portable way to land.</returns>
+    public static bool TryLand(string source, string target)
+    {
+        if (!s_available)
+        {
+            return false;
+        }
+        var input = Open(source, ReadOnly | CloseOnExec, 0);
+        if (input < 0)
+        {
+            return false;
+        }
+        try
+        {
+            var folder = Path.GetDirectoryName(target)!;
+            var output = Open(folder, UnnamedFile | WriteOnly | CloseOnExec, ReadOnlyMode);
+            if (output < 0 && Marshal.GetLastPInvokeError() == NoEntry)
+            {
+                Directory.CreateDirectory(folder);
+                output = Open(folder, UnnamedFile | WriteOnly | CloseOnExec, ReadOnlyMode);
+            }
+            if (output < 0)
+            {
+                // EISDIR (a kernel before 3.11 reads the flag as O_DIRECTORY), EOPNOTSUPP (a file system without
+                // them): no later file will do better. Anything else (a full disk, no permission) is the portable
+                // way's to report.
+                if (Marshal.GetLastPInvokeError() is IsFolder or NotSupported)
+                {
+                    s_available = false;
+                }
+                return false;
+            }
+            try
+            {
+                return Copy(input, output) && Link(output, target);
+            }
+            finally
+            {
+                _ = Close(output);
+            }
+        }
+        finally
+        {
+            _ = Close(input);
+        }
+    }
+
+    private static bool Copy(int input, int output)
+    {
+        if (Ioctl(output, Clone, input) == 0)
+        {
+            return true;
+        }
+        while (true)
+        {
+            var copied = CopyFileRange(input, 0, output, 0, (nuint)CopyChunk, 0);
+            if (copied == 0)
+            {
+                return true; // the end of the input
+            }
+            if (copied < 0)
+            {
+                // EXDEV (another file system, before Linux 5.19), EINVAL, ENOSYS: the portable way copies through memory.
+                return false;
+            }
+        }
+    }
+
+    private static bool Link(int output, string target) =>
+        LinkAt(AtCurrentFolder, $"/proc/self/fd/{output}", AtCurrentFolder, target, FollowLink) == 0;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int Ioctl(int descriptor, nuint request, int argument);
+
+    [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
+    private static partial nint CopyFileRange(int input, nint inputOffset, int output, nint outputOffset, nuint length, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkAt(int fromFolder, string from, int toFolder, string to, int flags);
+}
