@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SpotifyEtl.Storage;
 
@@ -12,9 +14,11 @@ namespace SpotifyEtl.Storage;
 /// inside the kernel (<c>copy_file_range</c>) otherwise. The file is created read-only, with no mode to
 /// change afterwards.
 /// <para>
-/// Every answer other than success leaves the target as it was and returns false, and the caller lands the
-/// file the portable way: an existing target (which a rename replaces and <c>linkat</c> does not), a kernel or
-/// file system without unnamed files, no <c>/proc</c>, or an error the portable way reports in .NET's words.
+/// A target already there (a replay of the same input) is left untouched when it holds the same bytes, so a
+/// replay rewrites nothing. Every other answer than success leaves the target as it was and returns false,
+/// and the caller lands the file the portable way: a target with other bytes (which a rename replaces and
+/// <c>linkat</c> does not), a kernel or file system without unnamed files, no <c>/proc</c>, or an error the
+/// portable way reports in .NET's words.
 /// </para>
 /// </summary>
 internal static partial class UnnamedFileLanding
@@ -27,9 +31,11 @@ internal static partial class UnnamedFileLanding
     private const int FollowLink = 0x400;    // AT_SYMLINK_FOLLOW
     private const nuint Clone = 0x40049409;  // FICLONE
     private const int NoEntry = 2;           // ENOENT
+    private const int Exists = 17;           // EEXIST
     private const int IsFolder = 21;         // EISDIR
     private const int NotSupported = 95;     // EOPNOTSUPP
     private const long CopyChunk = 1L << 30;
+    private const int CompareChunk = 1 << 20;
 
     /// <summary>O_TMPFILE, which includes O_DIRECTORY and so differs between architectures; 0 where it is not known.</summary>
     private static readonly int UnnamedFile = RuntimeInformation.ProcessArchitecture switch
@@ -84,7 +90,17 @@ internal static partial class UnnamedFileLanding
             }
             try
             {
-                return Copy(input, output) && Link(output, target);
+                if (!Copy(input, output))
+                {
+                    return false;
+                }
+                if (Link(output, target))
+                {
+                    return true;
+                }
+                // Landed before (a replay of the same input): the same bytes stay as they are, untouched, and
+                // different ones are replaced the portable way.
+                return Marshal.GetLastPInvokeError() == Exists && SameBytes(input, target);
             }
             finally
             {
@@ -116,6 +132,58 @@ internal static partial class UnnamedFileLanding
                 return false;
             }
         }
+    }
+
+    /// <summary>Whether the file at <paramref name="path"/> holds exactly the input's bytes; false where it cannot be read.</summary>
+    private static bool SameBytes(int input, string path)
+    {
+        var pool = ArrayPool<byte>.Shared;
+        var ours = pool.Rent(CompareChunk);
+        var theirs = pool.Rent(CompareChunk);
+        try
+        {
+            using var landed = File.OpenHandle(path);
+            using var source = new SafeFileHandle(input, ownsHandle: false);
+            var length = RandomAccess.GetLength(source);
+            if (RandomAccess.GetLength(landed) != length)
+            {
+                return false;
+            }
+            for (long offset = 0; offset < length;)
+            {
+                var read = RandomAccess.Read(source, ours.AsSpan(0, CompareChunk), offset);
+                if (read <= 0 || !ReadExactly(landed, theirs.AsSpan(0, read), offset) || !ours.AsSpan(0, read).SequenceEqual(theirs.AsSpan(0, read)))
+                {
+                    return false;
+                }
+                offset += read;
+            }
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            pool.Return(ours);
+            pool.Return(theirs);
+        }
+    }
+
+    private static bool ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = RandomAccess.Read(file, buffer, offset);
+            if (read <= 0)
+            {
+                return false;
+            }
+            buffer = buffer[read..];
+            offset += read;
+        }
+        return true;
     }
 
     private static bool Link(int output, string target) =>

@@ -156,6 +156,42 @@ public sealed class LocalFolderStoreLandingTests : IDisposable
         Assert.Equal([target], FilesIn(_folder["lake"]));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3_000_001)]
+    public void On_linux_landing_the_same_bytes_again_leaves_the_landed_file_untouched_and_other_bytes_of_the_same_length_replace_it(int length)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var input = WriteInput(length, seed: 21);
+        var lake = new LocalFolderStore(_folder["lake"]);
+        var landed = _folder["lake/" + Key];
+        lake.Land(Key, input);
+        var marked = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(landed, marked);
+
+        lake.Land(Key, input);
+
+        Assert.Equal(marked, File.GetLastWriteTimeUtc(landed));
+        if (length == 0)
+        {
+            return;
+        }
+        // The same length, one byte different: a comparison of lengths alone would keep the old copy.
+        var changed = File.ReadAllBytes(input);
+        changed[new Random(length).Next(length)] ^= 0x20;
+        File.WriteAllBytes(input, changed);
+
+        lake.Land(Key, input);
+
+        Assert.Equal(changed, File.ReadAllBytes(landed));
+        Assert.NotEqual(marked, File.GetLastWriteTimeUtc(landed));
+        Assert.Equal([landed], FilesIn(_folder["lake"]));
+    }
+
     /// <summary>Every file under the folder, temporary ones included, in ordinal order; none where it does not exist.</summary>
     private static List<string> FilesIn(string folder) =>
         Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
