@@ -45,15 +45,21 @@ internal static partial class UnnamedFileLanding
         _ => 0,
     };
 
-    /// <summary>Cleared once the kernel or the file system turns unnamed files down: the rest of the run goes the portable way at once.</summary>
-    private static volatile bool s_available = OperatingSystem.IsLinux() && UnnamedFile != 0;
+    /// <summary>
+    /// Linux on a known architecture, with <c>/proc</c> to name a descriptor by (a container may leave it out).
+    /// Cleared once the kernel or the file system turns unnamed files down: the rest of the run goes the
+    /// portable way at once.
+    /// </summary>
+    private static volatile bool s_available = Possible();
 
     /// <summary>Whether this process still tries unnamed files (tests turn it off to exercise the portable way).</summary>
     internal static bool Enabled
     {
         get => s_available;
-        set => s_available = value && OperatingSystem.IsLinux() && UnnamedFile != 0;
+        set => s_available = value && Possible();
     }
+
+    private static bool Possible() => OperatingSystem.IsLinux() && UnnamedFile != 0 && Directory.Exists("/proc/self/fd");
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, read-only, whole or not at all.</summary>
     /// <returns>False where the target was left untouched for the portable way to land.</returns>
