@@ -705,7 +705,7 @@ def write_doc(measured):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
-    parser.add_argument("--pairs", type=int, default=5, help="alternating rounds for the comparison")
+    parser.add_argument("--pairs", type=int, default=9, help="alternating rounds for the comparison")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure elsewhere")
     parser.add_argument("--no-doc", action="store_true", help=f"print only, do not write {os.path.relpath(DOC, ROOT)}")
     parser.add_argument("--backfill-days", type=int, default=SIZES["backfill"][0], help="days of the backfill section's lake (a shorter one runs faster)")
