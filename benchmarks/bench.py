@@ -174,13 +174,14 @@ def transform(lake, env=None, cli=CLI, prefix=()):
 # Each landing gets a folder of its own, and the section removes them all once it has measured: a landing right after
 # the last one's 612 files were deleted took twice as long, because ext4 without a journal (this machine's root file
 # system) will not hand out an inode freed in the last five minutes, and each new file's allocation searched past
-# them. A user's landing follows no such deletion.
-LANDED = os.path.join(WORK, "landed")
+# them. A user's landing follows no such deletion. Under WORK as it is when the landing runs (a smoke has its own).
+def landings():
+    return os.path.join(WORK, "landed")
 
 
 def land(sample, prefix=()):
     """With landing: `--input` copies the sample's raw files into an empty lake, then transforms them."""
-    lake = os.path.join(LANDED, str(time.time_ns()))
+    lake = os.path.join(landings(), str(time.time_ns()))
     return run_measured([*prefix, CLI, "transform", "--input", os.path.join(sample, "raw"), "--lake", lake])
 
 
@@ -238,12 +239,15 @@ def compare(pairs):
     same_tables(lake)
     times = {name: [] for name in processes}
     cpu = {name: [] for name in processes}
-    for _ in range(pairs):
-        for name, measure in processes.items():
-            if name != AGAIN and not SMOKE:
-                time.sleep(SETTLE)
-            times[name].append(measure()[0])
-            cpu[name].append(last_cpu[0])
+    try:
+        for _ in range(pairs):
+            for name, measure in processes.items():
+                if name != AGAIN and not SMOKE:
+                    time.sleep(SETTLE)
+                times[name].append(measure()[0])
+                cpu[name].append(last_cpu[0])
+    finally:
+        shutil.rmtree(landings(), ignore_errors=True)
     say(f"`spotify-etl sample --days {days} --items {items} --seed 3`: {files} raw objects, {size / MB:.1f} MB, {count:,} items. "
         f"Whole processes, {pairs} rounds, the processes alternating within a round, each but the run again at once "
         f"started {SETTLE:g} s after the one before it (\"The goals, and where they stand\", below); medians. Every core is {cores} here; "
@@ -281,7 +285,6 @@ def compare(pairs):
         "to its host gives it to the next process cold unless that one starts at once (\"The goals, and where they "
         "stand\", below). The goals are judged on the first run.")
     say()
-    shutil.rmtree(LANDED, ignore_errors=True)
 
 
 PEER_TABLES = ["songs", "albums", "artists", "song_artists", "playlists", "playlist_entries", "plays"]

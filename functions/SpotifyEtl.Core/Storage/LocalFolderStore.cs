@@ -136,9 +136,9 @@ public sealed class LocalFolderStore : IObjectStore
     /// <c>copy_file_range</c> elsewhere). On Linux the copy is an unnamed file in the target's folder,
     /// named once whole (<see cref="UnnamedFileLanding"/>), and an object already there with the same bytes
     /// is left as it is; elsewhere, or to replace an object with other bytes, it is moved into place as
-    /// every write is. Never a hard link: the input and the lake would
-    /// share one file, so a write to the input in place (an editor keeping links, a root process that
-    /// ignores permissions) would change the raw zone, which is never to change.
+    /// every write is. Never a hard link: the input and the lake would share one file, so a write to the
+    /// input in place (an editor keeping links, a root process that ignores permissions) would change the
+    /// raw zone, which is never to change.
     /// </summary>
     public void Land(string key, string sourceFile)
     {
