@@ -61,6 +61,21 @@ public interface IObjectStore
     /// <summary>Writes (or overwrites) an object with the whole content of <paramref name="content"/>.</summary>
     Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes (or overwrites) an object with what <paramref name="write"/> writes, from its start to its end, to
+    /// the stream it is handed. A store that can takes the bytes as they come: the local lake writes them into
+    /// the file, so a table file is never held whole in memory as well. By default the object is built in a
+    /// pooled buffer of <paramref name="sizeHint"/> bytes to start with, then put whole.
+    /// </summary>
+    async Task WriteAsync(string key, Action<Stream> write, int sizeHint, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var buffer = new Transformation.Parquet.PooledStream(sizeHint);
+        write(buffer);
+        buffer.Position = 0;
+        await PutAsync(key, buffer, contentType, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Keys under a prefix, in ordinal order, following every page.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default);
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
-using SpotifyEtl.Transformation.Parquet;
 
 namespace SpotifyEtl.Transformation;
 
@@ -20,9 +19,7 @@ internal sealed class TablePublisher(IObjectStore lake, TableFormat format, Date
             return;
         }
         Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
-        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(rows.Count, T.Schema.Count));
-        format.Write(buffer, rows);
-        buffer.Position = 0;
-        await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
+        await lake.WriteAsync(key, file => format.Write(file, rows), ParquetTable.EstimatedBytes(rows.Count, T.Schema.Count),
+            format.ContentType(), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -42,6 +42,33 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     }
 
     [Fact]
+    public async Task While_a_writer_writes_an_object_the_old_one_stands_and_the_new_bytes_go_under_the_hidden_tmp_folder()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        await store.PutTextAsync(Table, "old", "text/plain");
+        string? during = null;
+        string[] beside = [];
+        long hiddenBytes = 0;
+
+        await store.WriteAsync(Table, stream =>
+        {
+            stream.Write(new byte[200_000]);
+            stream.Flush();
+            during = File.ReadAllText(_folder[Table]);
+            beside = Directory.GetFiles(Path.GetDirectoryName(_folder[Table])!);
+            hiddenBytes = Directory.GetFiles(_folder[LocalFolderStore.TemporaryFolder]).Sum(path => new FileInfo(path).Length);
+            stream.Write("end"u8);
+        }, 16, "application/octet-stream");
+
+        Assert.Equal("old", during);
+        Assert.Equal([_folder[Table]], beside);
+        Assert.Equal(200_000, hiddenBytes);
+        Assert.Equal(200_003, (await store.ReadAllBytesAsync(Table)).Length);
+        Assert.Empty(Directory.GetFiles(_folder[LocalFolderStore.TemporaryFolder]));
+        Assert.Equal([Table], await ListAsync(store, ""));
+    }
+
+    [Fact]
     public async Task Stale_temporary_files_of_gone_processes_are_removed_and_those_of_running_ones_are_kept()
     {
         var store = new LocalFolderStore(_folder.Path);

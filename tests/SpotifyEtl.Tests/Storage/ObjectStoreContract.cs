@@ -73,6 +73,64 @@ public abstract class ObjectStoreContract
         Assert.True(stream.CanRead);
     }
 
+    /// <summary>Writers of every shape: no write at all, one byte, many short writes, writes longer than any buffer, mixed.</summary>
+    public static TheoryData<int> WriterSeeds() => [.. Enumerable.Range(0, 12)];
+
+    [Theory]
+    [MemberData(nameof(WriterSeeds))]
+    public async Task Write_stores_exactly_what_the_writer_wrote_however_it_writes(int seed)
+    {
+        var store = await CreateStoreAsync();
+        var random = new Random(seed);
+        var writes = Enumerable.Range(0, seed == 0 ? 0 : random.Next(1, 60)).Select(_ =>
+        {
+            var length = random.Next(4) switch { 0 => random.Next(0, 4), 1 => random.Next(4, 200), 2 => random.Next(200, 20_000), _ => random.Next(20_000, 300_000) };
+            var chunk = new byte[length];
+            random.NextBytes(chunk);
+            return chunk;
+        }).ToList();
+
+        await store.WriteAsync("transformed/songs/snapshot_date=2026-11-20/songs.parquet", stream =>
+        {
+            foreach (var chunk in writes)
+            {
+                stream.Write(chunk);
+            }
+        }, sizeHint: random.Next(0, 100_000), "application/vnd.apache.parquet");
+
+        Assert.Equal(writes.SelectMany(c => c).ToArray(), await store.ReadAllBytesAsync("transformed/songs/snapshot_date=2026-11-20/songs.parquet"));
+    }
+
+    [Fact]
+    public async Task Write_replaces_an_existing_object_with_shorter_content()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("transformed/songs_current/songs_current.csv", "a long first version\n", "text/csv");
+
+        await store.WriteAsync("transformed/songs_current/songs_current.csv", stream => stream.Write("short\n"u8), 64, "text/csv");
+
+        Assert.Equal("short\n", await store.ReadAllTextAsync("transformed/songs_current/songs_current.csv"));
+        Assert.Equal(["transformed/songs_current/songs_current.csv"], await ListAsync(store, "transformed/"));
+    }
+
+    [Fact]
+    public async Task A_writer_that_fails_halfway_leaves_the_object_as_it_was_and_nothing_else()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("transformed/albums/snapshot_date=2026-11-20/albums.csv", "the old table\n", "text/csv");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteAsync(
+            "transformed/albums/snapshot_date=2026-11-20/albums.csv", stream =>
+            {
+                stream.Write(new byte[100_000]);
+                throw new InvalidOperationException("the writer broke");
+            }, 1024, "text/csv"));
+
+        Assert.Equal("the writer broke", failure.Message);
+        Assert.Equal("the old table\n", await store.ReadAllTextAsync("transformed/albums/snapshot_date=2026-11-20/albums.csv"));
+        Assert.Equal(["transformed/albums/snapshot_date=2026-11-20/albums.csv"], await ListAsync(store, ""));
+    }
+
     [Fact]
     public async Task Reading_a_missing_key_throws_ObjectNotFoundException_naming_the_key()
     {

@@ -213,7 +213,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     private Task PutParquetAsync(Digest digest, int section, CancellationToken cancellationToken) =>
         PutTableAsync(lake, format, CurrentTables.All[section], digest.RowCount(section), buffer => digest.WriteParquet(section, buffer), cancellationToken);
 
-    /// <summary>A current-state table as its one file, written into memory first; a table with no rows has none.</summary>
+    /// <summary>A current-state table as its one file (<see cref="IObjectStore.WriteAsync"/>); a table with no rows has none.</summary>
     private static async Task PutTableAsync(IObjectStore lake, TableFormat format, string table, int rows, Action<Stream> write, CancellationToken cancellationToken)
     {
         var key = format.FileKey(table);
@@ -222,10 +222,8 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             return;
         }
-        using var buffer = new PooledStream(ParquetTable.EstimatedBytes(rows, CurrentTables.Columns[table].Count));
-        write(buffer);
-        buffer.Position = 0;
-        await lake.PutAsync(key, buffer, format.ContentType(), cancellationToken).ConfigureAwait(false);
+        await lake.WriteAsync(key, write, ParquetTable.EstimatedBytes(rows, CurrentTables.Columns[table].Count), format.ContentType(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes each current-state table as its one file; a table with no rows has none.</summary>
