@@ -208,11 +208,13 @@ def has_pandas():
 # The comparison's second in-place run of a round, started right after the first; shown, not judged.
 AGAIN = "spotify-etl, in place, again at once"
 
-# Seconds each of the comparison's processes but AGAIN waits before it starts. A virtual machine that hands
-# the memory a process frees back to its host (free page reporting; this one within half a second) gives the
-# next process that memory cold, and which process came before would otherwise decide how much of it each
-# one pays for: every judged process starts on memory as settled as the others'.
-SETTLE = 1.0
+# Seconds each of the comparison's processes but AGAIN waits before it starts. A virtual machine that hands the
+# memory a process frees back to its host (free page reporting) gives it to the next process cold, and touching it
+# again costs the host's fault on every page. This one reports freed memory about 2 s after a process frees it: a
+# process started 0.5 s after the last one finds warm memory, one started 2 s after finds cold, and one started 1 to
+# 1.5 s after finds either, alternating from one process to the next (docs/benchmarks.md, "Memory first touched").
+# Past that delay every judged process starts on memory as cold as a user's first run after a pause.
+SETTLE = 2.5
 
 
 def compare(pairs):
