@@ -1,0 +1,55 @@
+namespace SpotifyEtl.Storage;
+
+/// <summary>The local lake's writes: each into a temporary file under <see cref="TemporaryFolder"/>, moved into place once whole.</summary>
+public sealed partial class LocalFolderStore
+{
+    public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        // Unbuffered: a table file or a response arrives whole from memory, in one write.
+        return WriteFileAsync(key, bufferSize: 0, file => content.CopyToAsync(file, cancellationToken));
+    }
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> writes straight into the object's temporary file, through a small
+    /// buffer that gathers the writer's short writes (a Parquet page's header); longer ones go to the file as
+    /// they are. Nothing is built in memory first: fresh memory is a large part of what a run costs on a machine that
+    /// hands freed memory back to its host (docs/benchmarks.md).
+    /// </summary>
+    public Task WriteAsync(string key, Action<Stream> write, int sizeHint, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteFileAsync(key, WriteBufferBytes, file =>
+        {
+            write(file);
+            return Task.CompletedTask;
+        });
+    }
+
+    private const int WriteBufferBytes = 16 * 1024;
+
+    /// <summary>Writes a temporary file under <see cref="TemporaryFolder"/>, synchronously, and moves it into place once whole; a failed write leaves nothing.</summary>
+    private async Task WriteFileAsync(string key, int bufferSize, Func<FileStream, Task> write)
+    {
+        var path = PathOf(key);
+        var temporary = NewTemporaryPath();
+        try
+        {
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize, useAsync: false);
+            await using (file.ConfigureAwait(false))
+            {
+                await write(file).ConfigureAwait(false);
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+}
