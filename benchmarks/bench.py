@@ -212,7 +212,8 @@ AGAIN = "spotify-etl, in place, again at once"
 # memory a process frees back to its host (free page reporting) gives it to the next process cold, and touching it
 # again costs the host's fault on every page. This one reports freed memory about 2 s after a process frees it: a
 # process started 0.5 s after the last one finds warm memory, one started 2 s after finds cold, and one started 1 to
-# 1.5 s after finds either, alternating from one process to the next (docs/benchmarks.md, "Memory first touched").
+# 1.5 s after finds either, alternating from one process to the next (docs/benchmarks.md, "The goals, and where
+# they stand").
 # Past that delay every judged process starts on memory as cold as a user's first run after a pause.
 SETTLE = 2.5
 
