@@ -13,8 +13,8 @@ public sealed partial class LocalFolderStore
     /// <summary>
     /// Writes what <paramref name="write"/> writes straight into the object's temporary file, through a small
     /// buffer that gathers the writer's short writes (a Parquet page's header); longer ones go to the file as
-    /// they are. Nothing is built in memory first: fresh memory is a large part of what a run costs on a machine that
-    /// hands freed memory back to its host (docs/benchmarks.md).
+    /// they are. Nothing is built in memory first: fresh memory is a large part of what a run costs on a
+    /// machine that hands freed memory back to its host (docs/benchmarks.md).
     /// </summary>
     public Task WriteAsync(string key, Action<Stream> write, int sizeHint, string contentType, CancellationToken cancellationToken = default)
     {
@@ -29,7 +29,7 @@ public sealed partial class LocalFolderStore
 
     private const int WriteBufferBytes = 16 * 1024;
 
-    /// <summary>Writes a temporary file under <see cref="TemporaryFolder"/>, synchronously, and moves it into place once whole; a failed write leaves nothing.</summary>
+    /// <summary>Writes a temporary file under <see cref="TemporaryFolder"/> and moves it into place once whole; a failed write leaves nothing.</summary>
     private async Task WriteFileAsync(string key, int bufferSize, Func<FileStream, Task> write)
     {
         var path = PathOf(key);
