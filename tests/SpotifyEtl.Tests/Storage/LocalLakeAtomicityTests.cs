@@ -69,6 +69,22 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writer_that_fails_leaves_no_temporary_file_behind()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        await store.PutTextAsync(Table, "old", "text/plain");
+
+        await Assert.ThrowsAsync<IOException>(() => store.WriteAsync(Table, stream =>
+        {
+            stream.Write(new byte[100_000]);
+            throw new IOException("disk full");
+        }, 16, "application/octet-stream"));
+
+        Assert.Empty(Directory.GetFiles(_folder[LocalFolderStore.TemporaryFolder]));
+        Assert.Equal("old", await store.ReadAllTextAsync(Table));
+    }
+
+    [Fact]
     public async Task Stale_temporary_files_of_gone_processes_are_removed_and_those_of_running_ones_are_kept()
     {
         var store = new LocalFolderStore(_folder.Path);
