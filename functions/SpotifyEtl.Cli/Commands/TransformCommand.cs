@@ -44,6 +44,7 @@ internal static class TransformCommand
                     run.Skipped, exit)
                 {
                     UnreadableObjects = run.Report.Objects.Where(o => o.Status == TransformStatus.Unreadable).Select(o => new QuarantinedJson(o.RawKey, o.Reason, null)).ToList(),
+                    HeapHugePages = run.HeapOnHugePages,
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else
@@ -75,6 +76,9 @@ internal static class TransformCommand
     /// </summary>
     public sealed record Run(TransformBatchReport Report, IReadOnlyList<string> Skipped, CollectionBudget Collections) : IDisposable
     {
+        /// <summary>Whether the run advised its heap onto huge pages (<see cref="HugePages"/>).</summary>
+        public bool HeapOnHugePages { get; init; }
+
         public void Dispose() => Collections.Dispose();
     }
 
@@ -91,8 +95,8 @@ internal static class TransformCommand
             throw new CliException(ExitCodes.NoInput, $"The lake {lakeFolder.FullName} does not exist: name the folder 'sample' or 'extract' wrote to, or land raw files with --input.");
         }
         LakeFormat.Check(lakeFolder, format);
-        // Before the first row is allocated: every later heap page is then a huge one where the system allows.
-        HugePages.AdviseHeap();
+        // Before the first row is allocated: the heap's page size, chosen for this machine, holds for every later page.
+        var hugePages = HugePages.AdviseHeap();
         var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
         var skipped = new List<string>();
@@ -128,7 +132,7 @@ internal static class TransformCommand
                     UpdateCurrentTables = updateCurrentTables,
                     BetweenDays = () => budget.BetweenDays(),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
-            return new Run(report, skipped, budget);
+            return new Run(report, skipped, budget) { HeapOnHugePages = hugePages };
         }
         catch
         {

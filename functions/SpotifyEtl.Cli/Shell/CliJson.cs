@@ -19,6 +19,12 @@ internal sealed record TransformJson(
 {
     /// <summary>Entries under raw/ that could not be read as objects (a FIFO, a dangling link, ...), each with its reason.</summary>
     public IReadOnlyList<QuarantinedJson> UnreadableObjects { get; init; } = [];
+
+    /// <summary>
+    /// Whether the heap was advised onto 2 MB pages, as chosen for the machine or by SPOTIFY_ETL_HUGE_PAGES
+    /// (docs/cli.md); what the run wrote is the same either way.
+    /// </summary>
+    public bool HeapHugePages { get; init; }
 }
 
 internal sealed record QuarantinedJson(string RawKey, string? Reason, string? QuarantineKey);

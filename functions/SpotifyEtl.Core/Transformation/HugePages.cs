@@ -4,28 +4,50 @@ using System.Runtime.InteropServices;
 namespace SpotifyEtl.Transformation;
 
 /// <summary>
-/// Asks Linux to back the garbage-collected heap with transparent huge pages (2 MB) where the system
-/// leaves that to each program (<c>transparent_hugepage=madvise</c>, a common default). A transform
-/// allocates its rows in fresh memory, and touching it 4 KB page by page cost about a third of its
-/// time in page faults (docs/benchmarks.md); a 2 MB page takes one fault. The runtime reserves its heap
-/// as one large range at start-up, so marking that range once covers every later allocation. Nothing
-/// changes where the system has no huge pages or elsewhere than Linux; what a run produces never does.
+/// Chooses the page size of the garbage-collected heap on Linux, where the system leaves huge pages to
+/// each program (<c>transparent_hugepage=madvise</c>, a common default). A transform allocates its rows in
+/// fresh memory, so what a first touch of a page costs is a large share of its time (docs/benchmarks.md).
+/// <list type="bullet">
+/// <item>Where the memory is the machine's own, a 2 MB page takes one fault where 4 KB pages take 512: the
+/// heap is advised onto huge pages (<c>madvise(MADV_HUGEPAGE)</c> on the range the runtime reserves for it
+/// at start-up, which covers every later allocation).</item>
+/// <item>In a virtual machine whose host takes freed memory back (free page reporting, as a virtio balloon
+/// or Hyper-V's balloon in WSL 2 offers), the host takes only free blocks of 2 MB and more. A fresh huge
+/// page is carved from such a block, and its first touch waits for the host to back it again: measured,
+/// a first run was slower on huge pages than on 4 KB pages, which come from memory the host still backs.
+/// The heap is left on 4 KB pages.</item>
+/// </list>
+/// <see cref="Variable"/> overrides the choice: <c>on</c> or <c>off</c>. Nothing changes elsewhere than
+/// Linux; what a run produces never does.
 /// </summary>
 public static partial class HugePages
 {
+    /// <summary>The environment variable that overrides the choice: <c>on</c>, <c>off</c>, or unset (chosen for the machine).</summary>
+    public const string Variable = "SPOTIFY_ETL_HUGE_PAGES";
+
     private const int AdviseHugePage = 14; // MADV_HUGEPAGE
 
     /// <summary>A reservation at least this large is the runtime's heap range (hundreds of GB of address space).</summary>
     private const long HeapReservation = 16L << 30;
 
-    public static void AdviseHeap()
+    private const string VirtioDevices = "/sys/bus/virtio/devices";
+    private const string HyperVBalloon = "/sys/bus/vmbus/drivers/hv_balloon";
+    private const string VirtioBalloon = "0x0005"; // VIRTIO_ID_BALLOON
+    private const int FreePageReporting = 5;       // VIRTIO_BALLOON_F_REPORTING
+
+    /// <summary>Advises the heap onto huge pages unless <see cref="Wanted"/> says otherwise; returns whether it did.</summary>
+    public static bool AdviseHeap() => AdviseHeap(Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>As <see cref="AdviseHeap()"/>, with <paramref name="setting"/> in place of the environment variable's value.</summary>
+    public static bool AdviseHeap(string? setting)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || !Wanted(setting, HostTakesFreedMemory()))
         {
-            return;
+            return false;
         }
         try
         {
+            var advised = false;
             foreach (var line in File.ReadLines("/proc/self/maps"))
             {
                 // "start-end perms offset dev inode [path]": the heap range is reserved, not yet readable: "---p", no path.
@@ -39,15 +61,71 @@ public static partial class HugePages
                 var end = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 if (end - start >= HeapReservation)
                 {
-                    _ = Madvise((nint)start, (nuint)(end - start), AdviseHugePage);
+                    advised |= Madvise((nint)start, (nuint)(end - start), AdviseHugePage) == 0;
                 }
             }
+            return advised;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException
                                               or DllNotFoundException or EntryPointNotFoundException)
         {
             // An advice, not a requirement: without it the run is the same, only slower.
+            return false;
         }
+    }
+
+    /// <summary>
+    /// Whether the heap goes on huge pages: as <paramref name="setting"/> says (<c>on</c>, <c>off</c>, in any
+    /// case), otherwise (unset, empty or another word) unless the host takes freed memory back.
+    /// </summary>
+    public static bool Wanted(string? setting, bool hostTakesFreedMemory) => setting?.Trim().ToLowerInvariant() switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => !hostTakesFreedMemory,
+    };
+
+    /// <summary>
+    /// Whether this machine is a virtual machine whose host takes freed memory back: a virtio balloon
+    /// bound to its driver with free page reporting among the features it agreed to, or Hyper-V's balloon
+    /// driver bound to a device. Folders that are not there (no such bus, a container without
+    /// <c>/sys</c>) answer no.
+    /// </summary>
+    public static bool HostTakesFreedMemory(string virtioDevices = VirtioDevices, string hyperVBalloon = HyperVBalloon)
+    {
+        try
+        {
+            if (Directory.Exists(virtioDevices))
+            {
+                foreach (var device in Directory.EnumerateDirectories(virtioDevices))
+                {
+                    if (ReportsFreePages(device))
+                    {
+                        return true;
+                    }
+                }
+            }
+            // A driver's folder holds a link named after each device it is bound to, beside its own files.
+            return Directory.Exists(hyperVBalloon)
+                && new DirectoryInfo(hyperVBalloon).EnumerateFileSystemInfos().Any(entry => entry.LinkTarget is not null && entry.Name != "module");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ReportsFreePages(string device)
+    {
+        var id = Path.Combine(device, "device");
+        var features = Path.Combine(device, "features");
+        if (!File.Exists(id) || !File.Exists(features) || !Path.Exists(Path.Combine(device, "driver")))
+        {
+            return false;
+        }
+        // "features" is one character per feature bit, '0' or '1', bit 0 first.
+        var bits = File.ReadAllText(features).Trim();
+        return File.ReadAllText(id).Trim() == VirtioBalloon && bits.Length > FreePageReporting && bits[FreePageReporting] == '1';
     }
 
     [LibraryImport("libc", EntryPoint = "madvise")]

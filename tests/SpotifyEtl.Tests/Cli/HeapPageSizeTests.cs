@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>The heap's page size, chosen for the machine or forced by SPOTIFY_ETL_HUGE_PAGES, in the tool's own process.</summary>
+public sealed class HeapPageSizeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Transform_reports_the_page_size_it_chose_or_was_told_and_writes_the_same_tables_either_way()
+    {
+        var sample = _folder["sample"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", "2", "--items", "150").ExitCode);
+        var linux = OperatingSystem.IsLinux();
+
+        var chosen = Transform(sample, "", "chosen"); // empty: chosen for the machine, whatever the tests were given
+        var on = Transform(sample, "on", "on");
+        var off = Transform(sample, "OFF", "off");
+
+        Assert.Equal(linux && !HugePages.HostTakesFreedMemory(), chosen.HugePages);
+        Assert.Equal(linux, on.HugePages);
+        Assert.False(off.HugePages);
+        Assert.Equal(chosen.Files, on.Files);
+        Assert.Equal(chosen.Files, off.Files);
+    }
+
+    private (bool HugePages, Dictionary<string, string> Files) Transform(string sample, string setting, string name)
+    {
+        var lake = _folder[name];
+        var environment = new Dictionary<string, string> { [HugePages.Variable] = setting };
+        var run = DemoCommandTests.RunCli(environment, "transform", "--input", Path.Combine(sample, "raw"), "--lake", lake, "--json");
+        Assert.True(run.ExitCode == 0, run.Errors);
+        using var summary = JsonDocument.Parse(run.Output);
+        var files = Directory.EnumerateFiles(Path.Combine(lake, "transformed"), "*", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetRelativePath(lake, path), path => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+        Assert.NotEmpty(files);
+        return (summary.RootElement.GetProperty("heap_huge_pages").GetBoolean(), files);
+    }
+}
