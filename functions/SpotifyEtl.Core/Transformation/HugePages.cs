@@ -41,7 +41,8 @@ public static partial class HugePages
     /// <summary>As <see cref="AdviseHeap()"/>, with <paramref name="setting"/> in place of the environment variable's value.</summary>
     public static bool AdviseHeap(string? setting)
     {
-        if (!OperatingSystem.IsLinux() || !Wanted(setting, HostTakesFreedMemory()))
+        // The machine is looked at only when the setting leaves the choice to it.
+        if (!OperatingSystem.IsLinux() || !(Forced(setting) ?? !HostTakesFreedMemory()))
         {
             return false;
         }
@@ -78,11 +79,13 @@ public static partial class HugePages
     /// Whether the heap goes on huge pages: as <paramref name="setting"/> says (<c>on</c>, <c>off</c>, in any
     /// case), otherwise (unset, empty or another word) unless the host takes freed memory back.
     /// </summary>
-    public static bool Wanted(string? setting, bool hostTakesFreedMemory) => setting?.Trim().ToLowerInvariant() switch
+    public static bool Wanted(string? setting, bool hostTakesFreedMemory) => Forced(setting) ?? !hostTakesFreedMemory;
+
+    private static bool? Forced(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {
         "on" => true,
         "off" => false,
-        _ => !hostTakesFreedMemory,
+        _ => null,
     };
 
     /// <summary>
