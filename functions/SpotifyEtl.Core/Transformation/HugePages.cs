@@ -15,7 +15,7 @@ namespace SpotifyEtl.Transformation;
 /// or Hyper-V's balloon in WSL 2 offers), the host takes only free blocks of 2 MB and more. A fresh huge
 /// page is carved from such a block, and its first touch waits for the host to back it again: measured,
 /// a first run was slower on huge pages than on 4 KB pages, which come from memory the host still backs.
-/// The heap is left on 4 KB pages.</item>
+/// The heap is advised off huge pages (<c>MADV_NOHUGEPAGE</c>).</item>
 /// </list>
 /// <see cref="Variable"/> overrides the choice: <c>on</c> or <c>off</c>. Nothing changes elsewhere than
 /// Linux; what a run produces never does.
@@ -25,7 +25,8 @@ public static partial class HugePages
     /// <summary>The environment variable that overrides the choice: <c>on</c>, <c>off</c>, or unset (chosen for the machine).</summary>
     public const string Variable = "SPOTIFY_ETL_HUGE_PAGES";
 
-    private const int AdviseHugePage = 14; // MADV_HUGEPAGE
+    private const int AdviseHugePage = 14;   // MADV_HUGEPAGE
+    private const int AdviseNoHugePage = 15; // MADV_NOHUGEPAGE
 
     /// <summary>A reservation at least this large is the runtime's heap range (hundreds of GB of address space).</summary>
     private const long HeapReservation = 16L << 30;
@@ -35,17 +36,22 @@ public static partial class HugePages
     private const string VirtioBalloon = "0x0005"; // VIRTIO_ID_BALLOON
     private const int FreePageReporting = 5;       // VIRTIO_BALLOON_F_REPORTING
 
-    /// <summary>Advises the heap onto huge pages unless <see cref="Wanted"/> says otherwise; returns whether it did.</summary>
+    /// <summary>
+    /// Advises the heap onto huge pages, or off them where <see cref="Wanted"/> says 4 KB (so that a system that
+    /// puts every program on huge pages, <c>transparent_hugepage=always</c>, leaves this heap on 4 KB pages too);
+    /// returns whether it advised huge pages.
+    /// </summary>
     public static bool AdviseHeap() => AdviseHeap(Environment.GetEnvironmentVariable(Variable));
 
     /// <summary>As <see cref="AdviseHeap()"/>, with <paramref name="setting"/> in place of the environment variable's value.</summary>
     public static bool AdviseHeap(string? setting)
     {
-        // The machine is looked at only when the setting leaves the choice to it.
-        if (!OperatingSystem.IsLinux() || !(Forced(setting) ?? !HostTakesFreedMemory()))
+        if (!OperatingSystem.IsLinux())
         {
             return false;
         }
+        // The machine is looked at only when the setting leaves the choice to it.
+        var huge = Forced(setting) ?? !HostTakesFreedMemory();
         try
         {
             var advised = false;
@@ -62,10 +68,10 @@ public static partial class HugePages
                 var end = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 if (end - start >= HeapReservation)
                 {
-                    advised |= Madvise((nint)start, (nuint)(end - start), AdviseHugePage) == 0;
+                    advised |= Madvise((nint)start, (nuint)(end - start), huge ? AdviseHugePage : AdviseNoHugePage) == 0;
                 }
             }
-            return advised;
+            return huge && advised;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException
                                               or DllNotFoundException or EntryPointNotFoundException)

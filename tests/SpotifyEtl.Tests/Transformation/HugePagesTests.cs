@@ -87,24 +87,33 @@ public sealed partial class HugePagesTests
     }
 
     [Fact]
-    public void Advised_on_the_heap_of_this_very_process_only_when_wanted()
+    public void The_heap_of_this_very_process_is_advised_onto_huge_pages_or_off_them_as_chosen()
     {
         if (!OperatingSystem.IsLinux())
         {
             return; // elsewhere the heap is the system's to place
         }
+
         Assert.False(HugePages.AdviseHeap("off"));
+        Assert.All(HeapReservationFlags(), flags => Assert.Contains("nh", flags));
 
         Assert.True(HugePages.AdviseHeap("on"));
+        Assert.All(HeapReservationFlags(), flags =>
+        {
+            Assert.Contains("hg", flags);
+            Assert.DoesNotContain("nh", flags);
+        });
+    }
 
-        // The runtime's heap reservation (hundreds of GB, not yet readable) now carries the advice ("hg").
-        var smaps = File.ReadAllText("/proc/self/smaps");
-        var advised = MappingHeader().Matches(smaps)
+    /// <summary>The VmFlags of the runtime's heap reservation (hundreds of GB, not yet readable): "hg" huge pages advised, "nh" advised off.</summary>
+    private static List<string[]> HeapReservationFlags()
+    {
+        var reservation = MappingHeader().Matches(File.ReadAllText("/proc/self/smaps"))
             .Where(m => Convert.ToInt64(m.Groups["end"].Value, 16) - Convert.ToInt64(m.Groups["start"].Value, 16) >= 16L << 30)
             .Select(m => m.Groups["flags"].Value.Split(' '))
             .ToList();
-        Assert.NotEmpty(advised);
-        Assert.Contains(advised, flags => flags.Contains("hg"));
+        Assert.NotEmpty(reservation);
+        return reservation;
     }
 
     [GeneratedRegex(@"^(?<start>[0-9a-f]+)-(?<end>[0-9a-f]+) ---p [^\n]*\n(?:(?![0-9a-f]+-)[^\n]*\n)*?VmFlags: (?<flags>[^\n]*)", RegexOptions.Multiline)]
