@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
 using Xunit;
@@ -162,10 +163,62 @@ public sealed class DigestTests
                     damaged = [.. damaged, .. Enumerable.Range(0, 1 + random.Next(8)).Select(_ => (byte)random.Next(256))];
                     break;
             }
-            var error = Assert.Throws<InvalidDataException>(() => Digest.Read(Pooled(damaged), key).Dispose());
-            Assert.Contains(key, error.Message, StringComparison.Ordinal);
-            Assert.Contains("spotify-etl current", error.Message, StringComparison.Ordinal);
+            // Refused whether or not the reader knows the fingerprint of the digest it wrote at that key.
+            foreach (var built in new UInt128?[] { null, digest.Fingerprint() })
+            {
+                var error = Assert.Throws<InvalidDataException>(() => Digest.Read(Pooled(damaged), key, built).Dispose());
+                Assert.Contains(key, error.Message, StringComparison.Ordinal);
+                Assert.Contains("spotify-etl current", error.Message, StringComparison.Ordinal);
+            }
         }
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void A_digest_read_back_with_its_own_fingerprint_holds_its_rows_and_another_digests_fingerprint_changes_nothing(int seed)
+    {
+        var random = new Random(seed);
+        using var digest = DigestBuilder.Of(Rows(random, count: 200, days: 4));
+        using var other = DigestBuilder.Of(Rows(random, count: 200, days: 4));
+
+        using var known = Digest.Read(Pooled(Bytes(digest)), "a digest", digest.Fingerprint());
+        using var unknown = Digest.Read(Pooled(Bytes(digest)), "a digest", other.Fingerprint());
+
+        Assert.Equal(Bytes(digest), Bytes(known));
+        Assert.Equal(Flatten(digest.ToState()), Flatten(known.ToState()));
+        Assert.Equal(Bytes(digest), Bytes(unknown));
+        Assert.NotEqual(digest.Fingerprint(), other.Fingerprint());
+    }
+
+    [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    [InlineData(43)]
+    public async Task A_digest_damaged_on_disk_after_this_process_wrote_it_is_still_refused_when_its_month_is_rebuilt(int seed)
+    {
+        var random = new Random(seed);
+        using var folder = new TempFolder();
+        var lake = new LocalFolderStore(folder.Path);
+        var publisher = new CurrentStatePublisher(lake, TableFormat.Parquet);
+        var day = new DateOnly(2026, 11, 20);
+        await publisher.WriteDayAsync(day, Rows(random, count: 90, days: 1), CancellationToken.None);
+        await publisher.WriteDayAsync(day.AddDays(-1), Rows(random, count: 90, days: 1), CancellationToken.None);
+        await publisher.UpdateAsync([day, day.AddDays(-1)], CancellationToken.None);
+
+        // Damaged in place, its length kept (a flipped byte on disk), by something other than the publisher.
+        var key = CurrentLayout.DayKey(day);
+        var path = folder[key];
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[random.Next(bytes.Length)] ^= (byte)(1 + random.Next(255));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => publisher.UpdateAsync([day], CancellationToken.None));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
     private static byte[] ParquetOf<T>(List<CurrentRow<T>> rows) where T : ITableRow<T>

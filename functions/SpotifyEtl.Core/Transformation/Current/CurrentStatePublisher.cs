@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation.Parquet;
 
@@ -17,6 +18,13 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
 {
     /// <summary>A step repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
+
+    /// <summary>
+    /// The fingerprint of the last digest this publisher put at each key (a few dozen bytes a day). A digest read
+    /// back with that fingerprint is the one built here and skips the checks for damage; any other bytes (another
+    /// writer's, or damaged) are checked in full.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, UInt128> _built = new(StringComparer.Ordinal);
 
     /// <summary>Writes the day's digest; called with the day's partitions, before their listing check.</summary>
     public async Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken)
@@ -146,7 +154,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
                 }
                 try
                 {
-                    digest = Digest.Read(stored, input.Key);
+                    digest = Digest.Read(stored, input.Key, _built.TryGetValue(input.Key, out var built) ? built : null);
                 }
                 catch
                 {
@@ -195,6 +203,9 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     {
         using var stored = digest.Store();
         await lake.PutAsync(key, stored, "application/octet-stream", cancellationToken).ConfigureAwait(false);
+        // After the put: until then the key holds other bytes. Should another writer replace them after it, the
+        // fingerprints differ and the reader checks theirs.
+        _built[key] = digest.Fingerprint();
     }
 
     private async Task<List<ObjectVersion>> ListAsync(string prefix, CancellationToken cancellationToken)
