@@ -278,8 +278,8 @@ def compare(pairs):
         peer, bare = f"DuckDB SQL peer{suffix}", f"floor{suffix}"
         if with_pandas:
             in_place, landed = ratio("pandas (tutorials)", ours), ratio("pandas (tutorials)", landing)
-            say(f"- {label}: pandas / spotify-etl in place **{in_place:.1f}x** (goal at least 10x): {verdict(in_place >= 10)}; "
-                f"with landing **{landed:.1f}x** (goal at least 8x): {verdict(landed >= 8)}")
+            say(f"- {label}: pandas / spotify-etl in place **{in_place:.2f}x** (goal at least 10x): {verdict(in_place >= 10)}; "
+                f"with landing **{landed:.2f}x** (goal at least 8x): {verdict(landed >= 8)}")
         ahead, ahead_landing = ratio(peer, ours), ratio(peer, landing)
         say(f"- {label}: DuckDB / spotify-etl in place **{ahead:.2f}x**, with landing **{ahead_landing:.2f}x** "
             f"(goal above 1, ahead of DuckDB): {verdict(ahead > 1 and ahead_landing > 1)}")
@@ -287,7 +287,7 @@ def compare(pairs):
         say(f"- {label}: spotify-etl in place / the floor **{to_floor:.2f}x** (goal within 2x): {verdict(to_floor <= 2)}")
     again, first = statistics.median(times[AGAIN]), statistics.median(times["spotify-etl, in place"])
     say(f"- every core, not judged: spotify-etl in place run again at once, after itself, **{again:.3f} s**"
-        + (f" (pandas / it **{ratio('pandas (tutorials)', AGAIN):.1f}x**)" if with_pandas else "")
+        + (f" (pandas / it **{ratio('pandas (tutorials)', AGAIN):.2f}x**)" if with_pandas else "")
         + f", against {first:.3f} s for the first run, started like every other process {SETTLE:g} s after the one before "
         "it. A gap between the two is memory first touched: a virtual machine that hands the memory a process frees back "
         "to its host gives it to the next process cold unless that one starts at once (\"The goals, and where they "
