@@ -20,7 +20,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     private const int MaxRounds = 20;
 
     /// <summary>
-    /// The fingerprint of the last digest this publisher put at each key (a few dozen bytes a day). A digest read
+    /// The fingerprint of the last digest this publisher put at each key (a few hundred bytes a day). A digest read
     /// back with that fingerprint is the one built here and skips the checks for damage; any other bytes (another
     /// writer's, or damaged) are checked in full.
     /// </summary>
