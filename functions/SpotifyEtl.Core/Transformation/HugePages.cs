@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace SpotifyEtl.Transformation;
 
 /// <summary>
-/// Chooses the page size of the garbage-collected heap on Linux, where the system leaves huge pages to
-/// each program (<c>transparent_hugepage=madvise</c>, a common default). A transform allocates its rows in
-/// fresh memory, so what a first touch of a page costs is a large share of its time (docs/benchmarks.md).
+/// Chooses the page size of the garbage-collected heap on Linux, by advice the system takes whether it leaves
+/// huge pages to each program (<c>transparent_hugepage=madvise</c>, a common default) or puts every program
+/// on them (<c>always</c>). A transform allocates its rows in fresh memory, so what a first touch of a page
+/// costs is a large share of its time (docs/benchmarks.md).
 /// <list type="bullet">
 /// <item>Where the memory is the machine's own, a 2 MB page takes one fault where 4 KB pages take 512: the
 /// heap is advised onto huge pages (<c>madvise(MADV_HUGEPAGE)</c> on the range the runtime reserves for it
