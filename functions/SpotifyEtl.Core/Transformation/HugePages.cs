@@ -51,8 +51,7 @@ public static partial class HugePages
         {
             return false;
         }
-        // The machine is looked at only when the setting leaves the choice to it.
-        var huge = Forced(setting) ?? !HostTakesFreedMemory();
+        var huge = Wanted(setting, () => HostTakesFreedMemory());
         try
         {
             var advised = false;
@@ -84,15 +83,14 @@ public static partial class HugePages
 
     /// <summary>
     /// Whether the heap goes on huge pages: as <paramref name="setting"/> says (<c>on</c>, <c>off</c>, in any
-    /// case), otherwise (unset, empty or another word) unless the host takes freed memory back.
+    /// case), otherwise (unset, empty or another word) unless the host takes freed memory back: the machine
+    /// is looked at only when the setting leaves the choice to it.
     /// </summary>
-    public static bool Wanted(string? setting, bool hostTakesFreedMemory) => Forced(setting) ?? !hostTakesFreedMemory;
-
-    private static bool? Forced(string? setting) => setting?.Trim().ToLowerInvariant() switch
+    public static bool Wanted(string? setting, Func<bool> hostTakesFreedMemory) => setting?.Trim().ToLowerInvariant() switch
     {
         "on" => true,
         "off" => false,
-        _ => null,
+        _ => !hostTakesFreedMemory(),
     };
 
     /// <summary>

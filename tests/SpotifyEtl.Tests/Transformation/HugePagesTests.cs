@@ -83,7 +83,16 @@ public sealed partial class HugePagesTests
     [InlineData("yes", true, false)]
     public void The_setting_overrides_the_machine_and_anything_else_leaves_the_choice_to_it(string? setting, bool hostTakesFreedMemory, bool wanted)
     {
-        Assert.Equal(wanted, HugePages.Wanted(setting, hostTakesFreedMemory));
+        var looked = false;
+
+        Assert.Equal(wanted, HugePages.Wanted(setting, () =>
+        {
+            looked = true;
+            return hostTakesFreedMemory;
+        }));
+
+        // The machine is looked at only when the setting leaves the choice to it.
+        Assert.Equal(setting?.Trim().ToLowerInvariant() is not ("on" or "off"), looked);
     }
 
     [Fact]
