@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using System.Runtime.InteropServices;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
@@ -20,9 +19,8 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ExtractCommand.Create());
 root.Subcommands.Add(AuthCommand.Create());
 
-// A file-size limit (ulimit -f) ends a process that passes it with SIGXFSZ, silently. Handled, the write
-// fails instead, and the error says what happened.
-using var fileSizeLimit = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create((PosixSignal)FileSizeLimitSignal, context => context.Cancel = true);
+// A write past the file-size limit (ulimit -f) fails with EFBIG, and the error says what happened.
+FileSizeLimit.FailWritesInsteadOfEnding();
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
@@ -56,8 +54,3 @@ catch (Exception exception)
     return CliErrors.Report(exception, Console.Error, parsed.GetValue(CliOptions.Verbose));
 }
 
-internal static partial class Program
-{
-    /// <summary>SIGXFSZ, the same number on Linux and macOS.</summary>
-    private const int FileSizeLimitSignal = 25;
-}

@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// A file-size limit (ulimit -f) ends a process that writes past it with SIGXFSZ, silently. Ignored, the
+/// signal is discarded by the kernel and the write fails with EFBIG instead, which the command reports
+/// (<see cref="CliErrors"/>, exit 74).
+/// </summary>
+/// <remarks>
+/// The signal is ignored in the kernel, not handled: a handler (PosixSignalRegistration) runs on a thread of
+/// its own, after the write has already failed, and one that finds its registration gone, because the
+/// command reported the error and returned meanwhile, ends the process with the signal's default action.
+/// An ignored signal leaves nothing to race. Children inherit the disposition, as they inherit the limit.
+/// </remarks>
+internal static partial class FileSizeLimit
+{
+    /// <summary>SIGXFSZ, the same number on Linux and macOS.</summary>
+    private const int Signal = 25;
+
+    /// <summary>SIG_IGN.</summary>
+    private static readonly nint Ignore = 1;
+
+    /// <summary>SIG_ERR.</summary>
+    private static readonly nint Error = -1;
+
+    /// <summary>Makes writes past the limit fail with EFBIG on every thread; false where that is not possible.</summary>
+    public static bool FailWritesInsteadOfEnding()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+        try
+        {
+            return SetDisposition(Signal, Ignore) != Error;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint SetDisposition(int signal, nint disposition);
+}
