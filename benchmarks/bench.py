@@ -660,7 +660,7 @@ SETTINGS = [
 
 
 def settings(runs):
-    say("## Runtime settings")
+    say("## Runtime settings, measured")
     say()
     days, items = SIZES["settings"]
     lake = sample_lake(f"days-{days}-items-{items}", days=days, items=items)
