@@ -1,9 +1,11 @@
 # Spotify Stack: the commands a fresh machine needs.
 #   make demo   restore, build, run the whole pipeline on a local lake and write the listening report (no AWS, no Spotify)
-#   make test   restore, build (make cli too), and run every C# and TypeScript test; ends with "N passed, N failed"
+#   make test   restore, build (make cli too), and run every test: C#, TypeScript, the native tool alone and a smoke of
+#               every benchmark path; ends with "N passed, N failed"
 #   make cli    spotify-etl compiled to native code (NativeAOT) into artifacts/cli/: the fastest way to run it
 #   make readme rewrite the README's demo output from a fresh demo run
-#   make bench  whole-process benchmarks against the tutorials' pandas transform (never part of make test)
+#   make bench  whole-process benchmarks against the tutorials' pandas transform, a DuckDB SQL peer and a parse floor
+#               (make test smoke-runs each path on tiny samples; only make bench measures)
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
@@ -56,7 +58,7 @@ readme: build
 typecheck: $(NPM_STAMP)
 	npm run --prefix infra --silent typecheck
 
-# Whole-process benchmarks (about ten minutes on two cores): figures and targets printed, written to docs/benchmarks.md.
+# Whole-process benchmarks (about twenty minutes on two cores): figures and targets printed, written to docs/benchmarks.md.
 bench: restore
 	bash benchmarks/bench.sh
 
