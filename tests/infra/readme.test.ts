@@ -129,6 +129,12 @@ function demoAsShown(): { opening: string; questions: string } {
     try {
         const output = execFileSync("dotnet", [cli, "demo", "--lake", lake], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
         const lines = output.split(lake).join(path.join(".lake", "demo")).split("\n").map((l) => l.trimEnd());
+        // A heading is underlined to its length: the shortened path shortens the line under it too.
+        for (let i = 1; i < lines.length; i++) {
+            if (/^-{3,}$/.test(lines[i]!) && lines[i - 1] !== "") {
+                lines[i] = "-".repeat(lines[i - 1]!.length);
+            }
+        }
         const queries = lines.findIndex((l) => /^3\. /.test(l));
         assert.ok(queries > 0, "the demo printed no queries section");
         const opening = lines.slice(0, queries).join("\n").trim();

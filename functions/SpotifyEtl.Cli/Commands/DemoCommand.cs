@@ -30,7 +30,7 @@ internal static class DemoCommand
             Render.Heading($"1. Sample: raw Spotify responses into {Path.Combine(folder.FullName, "raw")}");
             var sample = await new SampleGenerator(new LocalFolderStore(folder.FullName))
                 .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken).ConfigureAwait(false);
-            Consoles.Output.WriteLine($"{sample.Objects:N0} raw objects, {Sizes.Of(sample.Bytes)}: {sample.Playlists} playlists and recently played, {sample.Days} day{(sample.Days == 1 ? "" : "s")}");
+            Consoles.Output.WriteLine($"{sample.Objects:N0} raw objects, {Sizes.Of(sample.Bytes)}: {sample.Playlists} playlists, recently played, saved tracks and top items, {sample.Days} day{(sample.Days == 1 ? "" : "s")}");
 
             Render.Heading("2. Transform: raw JSON into the lake's tables");
             using (var run = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false))

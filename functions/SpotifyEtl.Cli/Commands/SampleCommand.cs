@@ -19,7 +19,8 @@ internal static class SampleCommand
 
         var command = new Command("sample",
             "Write raw Spotify responses as the extractor lands them: two playlists, one changing every day and one every other day " +
-            "(metadata every day, every page of the items on days the playlist changed), plus a page of recently played tracks per day. " +
+            "(metadata every day, every page of the items on days the playlist changed), plus each day a page of recently played tracks, " +
+            "saved tracks (a full pass the first day, then incremental pages) and the top tracks and artists. " +
             "Deterministic for a seed.")
         {
             output, days, items, seed, large, json,

@@ -1,7 +1,7 @@
 namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
-/// The exit codes of every verb, one meaning each (the BSD sysexits numbers where one fits). The README
+/// The exit codes of every verb, one meaning each (the BSD sysexits numbers where one fits). docs/cli.md
 /// and <c>spotify-etl --help</c> print this table.
 /// </summary>
 internal static class ExitCodes
@@ -40,10 +40,10 @@ internal static class ExitCodes
     [
         (Success, "success"),
         (Failure, "failure: a source failed, a query failed, or an unexpected error"),
-        (Partial, "partial success: objects quarantined, inputs skipped, or extraction stopped early (state saved; run again later)"),
-        (Usage, "usage: unknown option, missing or out-of-range value, no sources"),
-        (DataError, "bad input data: a credentials file that is not JSON, no raw objects found"),
-        (NoInput, "an input (--input, --config, --credentials) does not exist"),
+        (Partial, "partial success: objects quarantined, inputs or export files skipped, rows unreadable, or extraction stopped early (state saved; run again later)"),
+        (Usage, "usage: unknown option, missing or out-of-range value, no sources, a --format other than the lake's"),
+        (DataError, "bad input data: a credentials file that is not JSON, no raw objects or streaming history found, unreadable tables"),
+        (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, or a --lake with no tables yet"),
         (Unavailable, "a service cannot be reached: the S3 bucket of report --lake s3://..."),
         (IoError, "the lake cannot be written (permissions, full disk)"),
         (NoPermission, "Spotify refused the credentials: run 'spotify-etl auth login'"),
