@@ -31,8 +31,8 @@ internal sealed class RawQuarantine(IObjectStore raw)
     {
         var quarantine = LakeLayout.QuarantineKey(key);
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
-        // quarantined copy is never without its reason. A copy that fails takes its reason back; a retry
-        // rewrites both, and the CLI removes a reason left alone by a killed process.
+        // quarantined copy is never without its reason. A copy that fails takes its reason back where the
+        // store allows it; a retry rewrites both, and the CLI removes a reason left alone by a killed process.
         try
         {
             await raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal sealed class RawQuarantine(IObjectStore raw)
         }
         catch (Exception exception)
         {
-            await raw.DeleteAsync(quarantine + LakeLayout.ReasonSuffix, CancellationToken.None).ConfigureAwait(false);
+            await TakeBackReasonAsync(quarantine + LakeLayout.ReasonSuffix).ConfigureAwait(false);
             if (exception is UnreadableObjectException unreadable)
             {
                 return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {invalid.Reason}");
@@ -55,5 +55,22 @@ internal sealed class RawQuarantine(IObjectStore raw)
             throw;
         }
         return TransformReport.Quarantined(key, invalid.Reason, quarantine);
+    }
+
+    /// <summary>
+    /// Removes the reason of a copy that failed, where the store allows it (the local lake). On S3 no role may
+    /// delete outside <c>transformed/</c>, so there the reason stays alone until a retry writes both again; the
+    /// caller sees the copy's own failure either way, never the refused delete.
+    /// </summary>
+    private async Task TakeBackReasonAsync(string reasonKey)
+    {
+        try
+        {
+            await raw.DeleteAsync(reasonKey, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Best effort by design: the failure worth reporting is the copy's.
+        }
     }
 }

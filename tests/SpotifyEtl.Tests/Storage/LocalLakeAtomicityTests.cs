@@ -155,6 +155,29 @@ public sealed class LocalLakeAtomicityTests : IDisposable
         Assert.Contains("not valid JSON", await store.ReadAllTextAsync(LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Where_deletes_are_refused_as_on_S3_a_failed_quarantine_copy_reports_its_own_error_and_a_retry_completes_the_pair()
+    {
+        var store = new LocalFolderStore(_folder.Path);
+        var key = new RawObjectKey(RawSource.TopTracks, new DateOnly(2026, 11, 20), "short_term", "20261120T060000Z", 1).ToString();
+        await store.PutTextAsync(key, "{\"items\": [", "application/json");
+        var role = new DeletesOnlyTableFilesStore(new FullDiskStore(store));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => new TransformPipeline(role, store).TransformAsync([key]));
+
+        // The copy's failure, not the refused delete of its reason; the raw object is untouched.
+        Assert.Contains("No space left", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, role.Refused);
+        Assert.False(File.Exists(_folder[LakeLayout.QuarantineKey(key)]));
+        Assert.Equal("{\"items\": [", await store.ReadAllTextAsync(key));
+
+        // The reason left alone is rewritten with its copy once the copy can be made.
+        var report = await new TransformPipeline(new DeletesOnlyTableFilesStore(store), store).TransformAsync([key]);
+        Assert.Equal(1, report.Quarantined);
+        Assert.Equal(await store.ReadAllBytesAsync(key), await store.ReadAllBytesAsync(LakeLayout.QuarantineKey(key)));
+        Assert.Contains("not valid JSON", await store.ReadAllTextAsync(LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix), StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> ListAsync(LocalFolderStore store, string prefix)
     {
         var keys = new List<string>();
@@ -166,6 +189,22 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     }
 
     /// <summary>A lake whose disk fills up during a copy: the copy fails as the file system fails it.</summary>
+    /// <summary>The functions' role: a delete anywhere but under <c>transformed/</c> is refused, as S3 refuses it with AccessDenied.</summary>
+    private sealed class DeletesOnlyTableFilesStore(IObjectStore inner) : ForwardingStore(inner)
+    {
+        public int Refused { get; private set; }
+
+        public override Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+        {
+            if (key.StartsWith(LakeLayout.Transformed, StringComparison.Ordinal))
+            {
+                return base.DeleteAsync(key, cancellationToken);
+            }
+            Refused++;
+            throw new UnauthorizedAccessException($"Access Denied: s3:DeleteObject on {key}");
+        }
+    }
+
     private sealed class FullDiskStore(IObjectStore inner) : ForwardingStore(inner)
     {
         public override Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
