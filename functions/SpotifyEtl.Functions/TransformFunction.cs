@@ -75,6 +75,7 @@ public sealed class TransformFunction
         var exports = new List<string>();
         var ignored = 0;
         var manifests = 0;
+        var quarantinedManifests = 0;
         TransformBatchReport batch;
         try
         {
@@ -100,7 +101,12 @@ public sealed class TransformFunction
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
                     manifests++;
-                    keys.AddRange(await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false));
+                    var listed = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
+                    if (listed is null)
+                    {
+                        quarantinedManifests++;
+                    }
+                    keys.AddRange(listed ?? []);
                 }
                 else
                 {
@@ -127,7 +133,8 @@ public sealed class TransformFunction
                 report.ItemsRead, report.Skipped.Unreadable, report.Reason, report.QuarantineKey), TransformLogContext.Default.ObjectLogLine);
         }
 
-        var summary = new TransformSummary(TransformEvents.Completed, records.Count, manifests, batch.Transformed, batch.Quarantined,
+        // A manifest set aside counts with the raw objects set aside: the same metric, the same alarm.
+        var summary = new TransformSummary(TransformEvents.Completed, records.Count, manifests, batch.Transformed, batch.Quarantined + quarantinedManifests,
             batch.Ignored + ignored, batch.UnreadableItems, batch.Partitions, TransformMetrics.Emf(batch));
         Log(summary, TransformLogContext.Default.TransformSummary);
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(summary, TransformLogContext.Default.TransformSummary), writable: false);
@@ -143,8 +150,8 @@ public sealed class TransformFunction
         }
     }
 
-    /// <summary>The raw keys a run's manifest lists; a manifest that cannot be read is quarantined (a retry cannot fix it).</summary>
-    private async Task<IEnumerable<string>> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
+    /// <summary>The raw keys a run's manifest lists; null for a manifest that cannot be read, which is quarantined (a retry cannot fix it).</summary>
+    private async Task<IEnumerable<string>?> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
     {
         var bytes = await _raw.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
         try
@@ -161,7 +168,7 @@ public sealed class TransformFunction
                 "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
             await _raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, "quarantined", 0, 0, exception.Message, quarantine), TransformLogContext.Default.ObjectLogLine);
-            return [];
+            return null;
         }
     }
 

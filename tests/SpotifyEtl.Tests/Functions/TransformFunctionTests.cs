@@ -86,6 +86,8 @@ public sealed class TransformFunctionTests : IDisposable
         var summary = Invoke(S3Event([(RawBucket, "manifests/20261120T060000Z.json")]));
 
         Assert.Equal(0, summary.GetProperty("transformed").GetInt32());
+        // Counted where the quarantined-objects alarm looks: the summary's metric.
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
         var reason = await _raw.ReadAllTextAsync("quarantine/manifests/20261120T060000Z.json.reason.txt");
         Assert.Contains("replay their day", reason, StringComparison.Ordinal);
     }
