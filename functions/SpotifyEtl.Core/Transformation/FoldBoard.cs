@@ -27,23 +27,22 @@ internal sealed class FoldBoard(int workersPerFold, int workers)
     /// <summary>How many workers a fold starts with: the batch's workers shared by the days in flight.</summary>
     public int WorkersPerFold { get; } = workersPerFold;
 
-    /// <summary>Opens a fold of these objects to helpers; <see cref="Fold.CloseAsync"/> takes it off the board.</summary>
-    public Fold Open(DateOnly date, IReadOnlyList<string> keys)
+    /// <summary>
+    /// Opens a fold of these objects to helpers and starts its own workers: its share of the batch's, or every
+    /// worker idle at that moment when more are. A day whose listing ends after the other day's objects were all
+    /// taken finds the workers that had nothing to help stopped, and takes them, so the cores a day gets do not
+    /// depend on which listing finished first. <see cref="Fold.CloseAsync"/> takes the fold off the board.
+    /// </summary>
+    /// <returns>The fold, and how many workers of its own to run (each stops with <see cref="Stop"/> or <see cref="StopOrJoin"/>).</returns>
+    public (Fold Fold, int Workers) Open(DateOnly date, IReadOnlyList<string> keys)
     {
         var fold = new Fold(this, date, keys);
         lock (_lock)
         {
             _open.Add(fold);
-        }
-        return fold;
-    }
-
-    /// <summary>A fold's own worker starts (each does, whatever the others are doing).</summary>
-    public void Start()
-    {
-        lock (_lock)
-        {
-            _busy++;
+            var own = Math.Max(1, Math.Min(keys.Count, Math.Max(WorkersPerFold, workers - _busy)));
+            _busy += own;
+            return (fold, own);
         }
     }
 

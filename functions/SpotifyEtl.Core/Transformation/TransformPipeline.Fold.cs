@@ -14,15 +14,12 @@ public sealed partial class TransformPipeline
     /// </summary>
     private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(FoldBoard folds, DateOnly date, List<string> keys, CancellationToken cancellationToken)
     {
-        var fold = folds.Open(date, keys);
+        var (fold, workers) = folds.Open(date, keys);
         SnapshotTables[] folded;
         try
         {
-            folded = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(keys.Count, folds.WorkersPerFold))).Select(_ =>
-            {
-                folds.Start();
-                return Task.Run(() => WorkAsync(folds, fold, cancellationToken), CancellationToken.None);
-            })).ConfigureAwait(false);
+            folded = await Task.WhenAll(Enumerable.Range(0, workers).Select(_ =>
+                Task.Run(() => WorkAsync(folds, fold, cancellationToken), CancellationToken.None))).ConfigureAwait(false);
         }
         finally
         {

@@ -63,6 +63,38 @@ public sealed class FoldHelpTests
         Assert.All(keys, key => Assert.True(File.Exists(folder[key]), key));
     }
 
+    /// <remarks>
+    /// The other order: the first day's listing is held until the other day has folded and begun writing its tables,
+    /// so that day's worker found nothing to help and stopped. The first day then starts on the idle workers; had it
+    /// taken only its share, its held first object would wait out the hold alone.
+    /// </remarks>
+    [Theory]
+    [InlineData(41)]
+    [InlineData(43)]
+    [InlineData(47)]
+    public async Task A_day_listed_after_the_other_day_is_folded_takes_the_idle_workers(int seed)
+    {
+        using var source = new TempFolder();
+        var keys = await SampleAsync(source.Path, days: 2, seed);
+        var first = FirstDate(keys);
+
+        using var alone = new TempFolder();
+        var aloneLake = await LakeAsync(source.Path, alone.Path, keys);
+        await new TransformPipeline(aloneLake, aloneLake, new TransformOptions { Parallelism = 1 }).TransformAsync(keys);
+
+        using var late = new TempFolder();
+        var listedLate = new ListedAfterTheOtherDay(await LakeAsync(source.Path, late.Path, keys), first);
+        var held = new HeldDay(listedLate, first, failHelper: false);
+        await new TransformPipeline(held, held, new TransformOptions { Parallelism = 2 }).TransformAsync(keys).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(listedLate.HeldListing, "the other day never wrote before the first day was listed: the order was not forced");
+        Assert.True(held.MostAtOnce >= 2, $"objects of {first:yyyy-MM-dd} read at once: {held.MostAtOnce}; the day ran on its share of the workers alone");
+        var expected = alone.Files(LakeLayout.Transformed);
+        var actual = late.Files(LakeLayout.Transformed);
+        Assert.Equal(expected.Keys, actual.Keys);
+        Assert.All(actual, file => Assert.Equal(expected[file.Key], file.Value));
+    }
+
     private static async Task<List<string>> SampleAsync(string folder, int days, int seed)
     {
         var raw = new LocalFolderStore(folder);
@@ -88,6 +120,38 @@ public sealed class FoldHelpTests
 
     private static DateOnly FirstDate(List<string> keys) =>
         keys.Select(k => RawObjectKey.TryParse(k, out var key, out _) ? key.SnapshotDate : DateOnly.MaxValue).Min();
+
+    /// <summary>Lists one day's raw objects only once another day has begun writing its tables.</summary>
+    private sealed class ListedAfterTheOtherDay(IObjectStore inner, DateOnly day) : ForwardingStore(inner)
+    {
+        private readonly string _segment = $"/{LakeLayout.SnapshotSegment(day)}/";
+        private readonly TaskCompletionSource _otherDayWrote = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _held;
+
+        public bool HeldListing => Volatile.Read(ref _held) > 0 && _otherDayWrote.Task.IsCompleted;
+
+        public override async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            if (prefix.StartsWith(LakeLayout.Raw, StringComparison.Ordinal) && prefix.Contains(_segment, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _held);
+                await _otherDayWrote.Task.WaitAsync(Hold, cancellationToken);
+            }
+            await foreach (var version in base.ListVersionsAsync(prefix, cancellationToken))
+            {
+                yield return version;
+            }
+        }
+
+        public override Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            if (key.StartsWith(LakeLayout.Transformed, StringComparison.Ordinal) && !key.Contains(_segment, StringComparison.Ordinal))
+            {
+                _otherDayWrote.TrySetResult();
+            }
+            return base.PutAsync(key, content, contentType, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// Holds the first read of a raw object of one day until a second object of that day is being read, or
