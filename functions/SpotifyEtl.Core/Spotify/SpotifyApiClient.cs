@@ -128,7 +128,8 @@ public sealed class SpotifyApiClient : IDisposable
         var remaining = _transport.Budget.Remaining;
         return new SpotifyRunStoppedException(
             $"Rate limited: GET {path} asked for a wait of {wait}, longer than the run has left " +
-            $"({(remaining == TimeSpan.MaxValue ? "unlimited" : remaining.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s")}) or beyond the retries allowed. " +
+            $"({(remaining == TimeSpan.MaxValue ? "unlimited" : remaining.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s")}) " +
+            $"or than the longest wait the client takes ({_transport.LongestWait.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s), or beyond the retries allowed. " +
             "The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter);
     }
 

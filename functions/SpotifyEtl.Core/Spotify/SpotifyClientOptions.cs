@@ -9,6 +9,13 @@ public sealed record SpotifyClientOptions
     /// <summary>Retries after the first attempt, for 5xx, timeouts, network errors and 429.</summary>
     public int MaxRetryAttempts { get; init; } = 4;
 
+    /// <summary>
+    /// The longest <c>Retry-After</c> the client waits out, whatever the run's budget: a longer one ends the run with
+    /// its state saved. A run without a budget (<c>spotify-etl extract</c> at a terminal) would otherwise sleep as
+    /// long as Spotify asks, which has been a day.
+    /// </summary>
+    public TimeSpan LongestWait { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The first backoff delay; later ones grow exponentially, with jitter.</summary>
     public TimeSpan BackoffDelay { get; init; } = TimeSpan.FromSeconds(1);
 

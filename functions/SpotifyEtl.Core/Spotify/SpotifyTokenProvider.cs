@@ -118,6 +118,14 @@ public sealed class SpotifyTokenProvider : IDisposable
                     $"Spotify's token endpoint is rate limiting (Retry-After {result.RetryAfter?.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} s); the run ends and the next one retries.",
                     SpotifyErrors.IsQuotaExceeded(result.Body), result.RetryAfter);
             }
+            if ((int)result.Status >= 500)
+            {
+                // The accounts service is down, not the credentials wrong: retried already, so the run ends with its
+                // state saved and the next one asks again.
+                throw new SpotifyRunStoppedException(
+                    $"Spotify's token endpoint answered {(int)result.Status} after retries (the accounts service is unavailable); the run ends and the next one retries.",
+                    quotaExceeded: false, result.RetryAfter);
+            }
             throw new SpotifyAuthenticationException(result.Status, error?.Error, error?.ErrorDescription);
         }
 

@@ -13,7 +13,8 @@ internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, Tim
 /// <summary>
 /// Sends requests with the politeness rules: a per-attempt timeout, backoff with jitter on 5xx,
 /// timeouts and network errors, <c>Retry-After</c> honoured on 429 (and 503) as long as the wait fits
-/// the run's budget. A 429 that cannot be waited out is returned to the caller, which ends the run.
+/// the run's budget and <see cref="SpotifyClientOptions.LongestWait"/>. A 429 that cannot be waited out is
+/// returned to the caller, which ends the run.
 /// </summary>
 internal sealed class SpotifyTransport
 {
@@ -49,6 +50,8 @@ internal sealed class SpotifyTransport
     }
 
     public RunBudget Budget => _budget;
+
+    public TimeSpan LongestWait => _options.LongestWait;
 
     /// <summary>Sends the request built by <paramref name="createRequest"/> (once per attempt).</summary>
     public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
@@ -111,11 +114,13 @@ internal sealed class SpotifyTransport
         var result = outcome.Result!;
         return result.Status switch
         {
-            HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && _budget.Allows(result.RetryAfter ?? _options.BackoffDelay),
-            HttpStatusCode.ServiceUnavailable when result.RetryAfter is { } wait => _budget.Allows(wait),
+            HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && WaitsOut(result.RetryAfter ?? _options.BackoffDelay),
+            HttpStatusCode.ServiceUnavailable when result.RetryAfter is { } wait => WaitsOut(wait),
             _ => (int)result.Status >= 500,
         };
     }
+
+    private bool WaitsOut(TimeSpan wait) => wait <= _options.LongestWait && _budget.Allows(wait);
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {

@@ -25,7 +25,8 @@ public sealed class ExtractionHarness : IAsyncDisposable
     public ConcurrentQueue<string> LogLines { get; } = new();
     public RecordingTokenStore RotatedTokens { get; } = new();
     public SpotifyClientOptions ClientOptions { get; set; } = new() { MaxRetryAttempts = 3 };
-    public TimeSpan Budget { get; set; } = TimeSpan.FromMinutes(14);
+    /// <summary>The run's time budget; null for none, as <c>spotify-etl extract</c> runs.</summary>
+    public TimeSpan? Budget { get; set; } = TimeSpan.FromMinutes(14);
     public int MaxConcurrency { get; set; } = 2;
     public ExtractorOptions Options { get; set; } = new();
 
@@ -34,7 +35,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     public async Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, params ExtractionSource[] sources)
     {
         using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
-            ClientOptions with { TimeProvider = Clock }, RotatedTokens, RunBudget.Starting(Clock, Budget));
+            ClientOptions with { TimeProvider = Clock }, RotatedTokens, Budget is { } budget ? RunBudget.Starting(Clock, budget) : RunBudget.Unlimited(Clock));
         var extractor = new SpotifyExtractor(client, Store, Options with { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
         return await extractor.RunAsync(sources, CancellationToken.None);
     }

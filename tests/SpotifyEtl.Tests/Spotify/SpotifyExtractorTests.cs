@@ -312,6 +312,60 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
     }
 
+    [Theory]
+    [InlineData(601)]
+    [InlineData(3600)]
+    [InlineData(86400)]
+    public async Task Without_a_budget_a_Retry_After_past_the_longest_wait_ends_the_run_instead_of_sleeping(int seconds)
+    {
+        _h.Budget = null;
+        _h.MaxConcurrency = 1;
+        _h.Spotify.Plays.Add(1_763_700_000_000);
+        _h.Spotify.Inject("me/tracks", Fault.TooManyRequests(seconds));
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.False(run.Manifest.QuotaExceeded);
+        Assert.Contains($"{seconds} s", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Contains("longest wait the client takes (600 s)", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(_h.Clock.Waits, wait => wait >= TimeSpan.FromSeconds(seconds));
+        Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(60)]
+    [InlineData(600)]
+    public async Task Without_a_budget_a_Retry_After_within_the_longest_wait_is_waited_out(int seconds)
+    {
+        _h.Budget = null;
+        _h.Spotify.Inject("me/tracks", Fault.TooManyRequests(seconds));
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks());
+
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+        Assert.Contains(TimeSpan.FromSeconds(seconds), _h.Clock.Waits);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task An_accounts_service_outage_ends_the_run_with_state_saved_instead_of_blaming_the_credentials(int status)
+    {
+        _h.Spotify.Inject("token", Enumerable.Range(0, 100).Select(_ => Fault.ServerError(status)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.Contains($"token endpoint answered {status}", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("client id", run.Manifest.StopReason, StringComparison.OrdinalIgnoreCase);
+        Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
+        Assert.True(await _h.Store.ExistsAsync(run.ManifestKey));
+    }
+
     [Fact]
     public async Task Extract_reports_QUOTA_EXCEEDED_as_such_and_does_not_wait_for_it()
     {
