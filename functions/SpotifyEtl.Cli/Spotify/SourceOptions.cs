@@ -19,7 +19,7 @@ internal sealed class SourceOptions
 
     public Option<string[]> TopTracks { get; } = new("--top-tracks")
     {
-        Description = "Your top tracks for a time range: short_term (~4 weeks), medium_term (~6 months) or long_term (several years); repeatable.",
+        Description = "Your top tracks for a time range: short_term (~4 weeks), medium_term (~6 months) or long_term (~1 year); repeatable.",
         HelpName = "RANGE",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
@@ -27,7 +27,7 @@ internal sealed class SourceOptions
 
     public Option<string[]> TopArtists { get; } = new("--top-artists")
     {
-        Description = "Your top artists for a time range: short_term (~4 weeks), medium_term (~6 months) or long_term (several years); repeatable.",
+        Description = "Your top artists for a time range: short_term (~4 weeks), medium_term (~6 months) or long_term (~1 year); repeatable.",
         HelpName = "RANGE",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,

@@ -134,7 +134,7 @@ public sealed partial record ExtractionSource
     private static string CheckTimeRange(string timeRange) =>
         TimeRanges.Contains(timeRange)
             ? timeRange
-            : throw new SpotifyConfigurationException($"'{timeRange}' is not a time range: use short_term (~4 weeks), medium_term (~6 months) or long_term (several years).");
+            : throw new SpotifyConfigurationException($"'{timeRange}' is not a time range: use short_term (~4 weeks), medium_term (~6 months) or long_term (~1 year).");
 
     [GeneratedRegex("^[A-Za-z0-9]{22}$", RegexOptions.CultureInvariant)]
     private static partial Regex PlaylistIdPattern();

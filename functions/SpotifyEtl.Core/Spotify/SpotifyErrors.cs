@@ -54,7 +54,7 @@ internal static class SpotifyErrors
                 "Playlist items need a user token in Development Mode: configure the owner's refresh token (`spotify-etl auth login`).",
             HttpStatusCode.Forbidden when playlistId is not null =>
                 "In Development Mode an app reads the items of playlists its user owns or collaborates on only; this playlist belongs to someone else. " +
-                "Follow or copy it into a playlist of yours, or remove it from the sources.",
+                "Copy its songs into a playlist of yours (following it does not help), or remove it from the sources.",
             HttpStatusCode.Forbidden when path.StartsWith("me/", StringComparison.Ordinal) && !userToken =>
                 "Endpoints under /me need a user token: configure the owner's refresh token (`spotify-etl auth login`); client credentials cannot read user data.",
             HttpStatusCode.Forbidden when path.StartsWith("me/", StringComparison.Ordinal) =>

@@ -5,7 +5,7 @@ namespace SpotifyEtl.Transformation;
 
 // The parts of Spotify's responses the transformation reads, read straight from UTF-8 with
 // Utf8JsonReader: no document tree, no reflection, one pass. Every field is optional (Development
-// Mode omits popularity and external_ids, local files have null ids, episodes replace album and
+// Mode omits popularity, external_ids may be absent, local files have null ids, episodes replace album and
 // artists with a show), unknown fields are skipped, and numbers are read in every shape Spotify has
 // served: 204053, 204053.0 and {"totalMilliseconds": 204053}. A value of the wrong kind (a string
 // where an object belongs) is an unexpected shape, reported with its path, never a crash.
