@@ -24,7 +24,9 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:SecureBucket", name, {}, opts);
-        const child = { parent: this };
+        // A retained bucket keeps its settings: deleted on their own (`pulumi destroy --exclude-protected`), they
+        // would leave the data public-blockless, plain-HTTP-readable and without its default encryption.
+        const child = { parent: this, retainOnDelete: args.protect === true };
 
         // A protected bucket stops `pulumi destroy` and any replacement with an error; retained, it stays in
         // AWS (with its objects) if it leaves the stack anyway.
@@ -62,7 +64,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         new aws.s3.BucketPolicy(`${name}-tls-only`, {
             bucket: this.bucket.id,
             policy: tlsOnlyPolicy(this.bucket.arn),
-        }, { parent: this, dependsOn: [publicAccess] });
+        }, { ...child, dependsOn: [publicAccess] });
 
         this.registerOutputs({ name: this.name, arn: this.arn });
     }
@@ -99,10 +101,12 @@ export class Storage extends pulumi.ComponentResource {
         // The raw responses and the tables are the lake; Athena's results are disposable and never protected.
         const dataBucketArgs = { ...bucketArgs, protect: c.protectData };
         this.raw = new SecureBucket(`${name}-raw`, dataBucketArgs, { parent: this });
+        // Retained with the bucket: deleting the versioning configuration suspends versioning.
+        const retained = { parent: this, retainOnDelete: c.protectData };
         const versioning = new aws.s3.BucketVersioning(`${name}-raw-versioning`, {
             bucket: this.raw.bucket.id,
             versioningConfiguration: { status: "Enabled" },
-        }, { parent: this });
+        }, retained);
 
         const rawObjectRule: aws.types.input.s3.BucketLifecycleConfigurationRule = {
             id: "raw-responses-age-out",
@@ -130,7 +134,7 @@ export class Storage extends pulumi.ComponentResource {
         new aws.s3.BucketLifecycleConfiguration(`${name}-raw-lifecycle`, {
             bucket: this.raw.bucket.id,
             rules,
-        }, { parent: this, dependsOn: [versioning] });
+        }, { ...retained, dependsOn: [versioning] });
 
         this.transformed = new SecureBucket(`${name}-transformed`, dataBucketArgs, { parent: this });
 

@@ -186,6 +186,18 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const results = stack.bucketNamed("athena-results");
                 assert.equal(results.protect || results.retainOnDelete, false, "Athena results are disposable");
             });
+
+            test("a retained bucket's settings are retained with it: destroying them alone would open or unencrypt its data", () => {
+                const expected = stack.run.config["spotify-stack:protectData"] === "true";
+                const settings = [types.publicAccessBlock, types.ownership, types.encryption, types.bucketPolicy, types.versioning, types.lifecycle];
+                for (const bucket of [stack.bucketNamed("raw"), stack.bucketNamed("transformed")]) {
+                    const own = settings.flatMap((type) => stack.where(type, "bucket", bucket.state["bucket"]));
+                    assert.ok(own.length >= 4, `${bucket.name}: found only ${own.length} settings`);
+                    for (const resource of own) {
+                        assert.equal(resource.retainOnDelete, expected, `${resource.name}: retainOnDelete`);
+                    }
+                }
+            });
         });
 
         describe("functions", () => {
