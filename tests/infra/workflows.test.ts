@@ -92,6 +92,8 @@ for (const [name, workflow, event] of [["pull-request.yml", pullRequest, "pull_r
         const inputs = [
             ...packageInputs.map((input) => (fs.existsSync(path.join(repoRoot, input)) && fs.statSync(path.join(repoRoot, input)).isDirectory() ? `${input}/Any/File.cs` : input)),
             "infra/index.ts", "infra/components/storage.ts", "infra/package-lock.json", "Pulumi.yaml",
+            // The named queries are deployed as Athena named queries (and Snowflake views).
+            ...fs.readdirSync(path.join(repoRoot, "queries")).filter((f) => f.endsWith(".sql")).map((f) => `queries/${f}`),
             ...stackNames(repoRoot).map((s) => `Pulumi.${s}.yaml`),
         ];
         for (const file of inputs) {
