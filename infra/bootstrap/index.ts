@@ -51,7 +51,7 @@ if (problems.length > 0) {
     throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - ${problems.map((p) => `spotify-stack-ci:${p}`).join("\n  - ")}`);
 }
 
-const region = aws.getRegionOutput().name;
+const region = aws.getRegionOutput().region;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
 const provider = existingProvider !== ""
     ? pulumi.output(existingProvider)
