@@ -42,7 +42,7 @@ test("every key `pulumi config set` names is declared by the program it runs in"
             if (/\bcd infra\/bootstrap\b/.test(line)) {
                 keys = bootstrapKeys;
             }
-            for (const m of line.matchAll(/pulumi config set (?:--secret |--path )*([\w:.-]+)/g)) {
+            for (const m of line.matchAll(/pulumi config set (?:--secret |--path )*'?([\w:.-]+)/g)) {
                 const key = m[1]!;
                 checked += 1;
                 assert.ok(key.startsWith("aws:") || keys.includes(key), `pulumi config set ${key}: not a declared key`);
