@@ -19,25 +19,25 @@ internal static partial class FileSizeLimit
     private const int Signal = 25;
 
     /// <summary>SIG_IGN.</summary>
-    private static readonly nint Ignore = 1;
+    private const nint Ignore = 1;
 
-    /// <summary>SIG_ERR.</summary>
-    private static readonly nint Error = -1;
-
-    /// <summary>Makes writes past the limit fail with EFBIG on every thread; false where that is not possible.</summary>
-    public static bool FailWritesInsteadOfEnding()
+    /// <summary>
+    /// Makes writes past the limit fail with EFBIG on every thread. Where that is not possible (no libc), the
+    /// signal keeps its default action: nothing else depends on the outcome.
+    /// </summary>
+    public static void FailWritesInsteadOfEnding()
     {
         if (OperatingSystem.IsWindows())
         {
-            return false;
+            return;
         }
         try
         {
-            return SetDisposition(Signal, Ignore) != Error;
+            _ = SetDisposition(Signal, Ignore);
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false;
+            // No libc to ask: the default action stays.
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class FoldBoard(int workersPerFold, int workers)
     private readonly List<Fold> _open = [];
     private int _busy;
 
-    /// <summary>How many workers a fold starts with: the batch's workers shared by the days in flight.</summary>
+    /// <summary>The fewest workers a fold starts with: the batch's workers shared by the days in flight (<see cref="Open"/>).</summary>
     public int WorkersPerFold { get; } = workersPerFold;
 
     /// <summary>
