@@ -294,7 +294,7 @@ def compare(pairs):
         "stand\", below). The goals are judged on the first run.")
     say(f"- every core, not judged: the heap forced onto 2 MB pages (`SPOTIFY_ETL_HUGE_PAGES=on`) **{statistics.median(times[HUGE]):.3f} s**, "
         f"onto 4 KB pages (`off`) **{statistics.median(times[SMALL]):.3f} s**; the first run above took the page size "
-        f"the transform chose for this machine ({'2 MB' if huge_by_default else '4 KB: its host takes freed memory back'}; "
+        f"the transform chose for this machine ({'2 MB' if huge_by_default else '4 KB: its host takes freed memory back and a 4 KB fault is cheap'}; "
         "\"The heap's page size\", below).")
     say()
 

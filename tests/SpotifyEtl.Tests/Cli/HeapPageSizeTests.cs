@@ -24,7 +24,11 @@ public sealed class HeapPageSizeTests : IDisposable
         var on = Transform(sample, "on", "on");
         var off = Transform(sample, "OFF", "off");
 
-        Assert.Equal(linux && !HugePages.HostTakesFreedMemory(), chosen.HugePages);
+        if (!HugePages.HostTakesFreedMemory())
+        {
+            Assert.Equal(linux, chosen.HugePages);
+        }
+        // Otherwise the choice follows what a 4 KB fault cost the tool's own process when it looked: either size.
         Assert.Equal(linux, on.HugePages);
         Assert.False(off.HugePages);
         Assert.Equal(chosen.Files, on.Files);

@@ -71,28 +71,62 @@ public sealed partial class HugePagesTests
     }
 
     [Theory]
-    [InlineData("on", false, true)]
-    [InlineData("ON", true, true)]
-    [InlineData(" On\n", true, true)]
-    [InlineData("off", false, false)]
-    [InlineData("Off", true, false)]
-    [InlineData(null, false, true)]
-    [InlineData(null, true, false)]
-    [InlineData("", true, false)]
-    [InlineData("auto", false, true)]
-    [InlineData("yes", true, false)]
-    public void The_setting_overrides_the_machine_and_anything_else_leaves_the_choice_to_it(string? setting, bool hostTakesFreedMemory, bool wanted)
+    [InlineData("on", false, 1, true)]
+    [InlineData("ON", true, 1, true)]
+    [InlineData(" On\n", true, 1, true)]
+    [InlineData("off", false, 50, false)]
+    [InlineData("Off", true, 50, false)]
+    [InlineData(null, false, 1, true)]
+    [InlineData(null, true, 1, false)]
+    [InlineData(null, true, 11, true)]
+    [InlineData("", true, 2, false)]
+    [InlineData("", true, 16, true)]
+    [InlineData("auto", false, 1, true)]
+    [InlineData("yes", true, 1, false)]
+    public void The_setting_overrides_the_machine_and_anything_else_leaves_the_choice_to_it(string? setting, bool hostTakesFreedMemory,
+        int faultMicroseconds, bool wanted) =>
+        Assert.Equal(wanted, HugePages.Wanted(setting, () => hostTakesFreedMemory, () => TimeSpan.FromMicroseconds(faultMicroseconds)));
+
+    [Fact]
+    public void Small_pages_only_where_the_host_takes_freed_memory_back_and_a_fault_is_cheap_and_the_machine_is_looked_at_only_as_needed()
     {
-        var looked = false;
-
-        Assert.Equal(wanted, HugePages.Wanted(setting, () =>
+        var random = new Random(2611);
+        string?[] settings = [null, "", " ", "on", "ON", " off\n", "Off", "auto", "huge", "4k"];
+        for (var trial = 0; trial < 2000; trial++)
         {
-            looked = true;
-            return hostTakesFreedMemory;
-        }));
+            var setting = settings[random.Next(settings.Length)];
+            var host = random.Next(2) == 0;
+            // Around the threshold and far from it, to the tick.
+            var fault = random.Next(3) switch
+            {
+                0 => HugePages.CheapSmallPageFault + TimeSpan.FromTicks(random.Next(-2, 3)),
+                1 => TimeSpan.FromTicks(random.Next(0, 1_000)),
+                _ => random.Next(10) == 0 ? TimeSpan.MaxValue : TimeSpan.FromMicroseconds(random.Next(0, 200)),
+            };
+            var (lookedAtHost, timed) = (false, false);
 
-        // The machine is looked at only when the setting leaves the choice to it.
-        Assert.Equal(setting?.Trim().ToLowerInvariant() is not ("on" or "off"), looked);
+            var wanted = HugePages.Wanted(setting, () => { lookedAtHost = true; return host; }, () => { timed = true; return fault; });
+
+            var forced = setting?.Trim().ToLowerInvariant() switch { "on" => true, "off" => (bool?)false, _ => null };
+            Assert.Equal(forced ?? !(host && fault <= HugePages.CheapSmallPageFault), wanted);
+            Assert.Equal(forced is null, lookedAtHost);
+            Assert.Equal(forced is null && host, timed);
+        }
+    }
+
+    [Fact]
+    public void A_fault_of_this_machine_is_timed_in_microseconds_not_guessed()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Equal(TimeSpan.MaxValue, HugePages.SmallPageFault());
+            return;
+        }
+
+        var faults = Enumerable.Range(0, 5).Select(_ => HugePages.SmallPageFault()).ToList();
+
+        // A real first touch of a fresh mapping each time: more than nothing, far less than a millisecond.
+        Assert.All(faults, fault => Assert.InRange(fault, TimeSpan.FromTicks(1), TimeSpan.FromMilliseconds(5)));
     }
 
     [Fact]
