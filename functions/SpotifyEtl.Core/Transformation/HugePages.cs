@@ -12,7 +12,7 @@ namespace SpotifyEtl.Transformation;
 /// <list type="bullet">
 /// <item>Where the memory is the machine's own, a 2 MB page takes one fault where 4 KB pages take 512: the
 /// heap is advised onto huge pages (<c>madvise(MADV_HUGEPAGE)</c> on the range the runtime reserves for it
-/// at start-up, which covers every later allocation).</item>
+/// at start-up, which covers every later allocation, and the regions it committed there before).</item>
 /// <item>In a virtual machine whose host takes freed memory back (free page reporting, as a virtio balloon
 /// or Hyper-V's balloon in WSL 2 offers), the host takes only free blocks of 2 MB and more. A fresh huge
 /// page is carved from such a block, and its first touch waits for the host to back it again, 3 to 5 ms
@@ -78,7 +78,7 @@ public static partial class HugePages
                 var end = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 if (end - start >= HeapReservation)
                 {
-                    advised |= Madvise((nint)start, (nuint)(end - start), huge ? AdviseHugePage : AdviseNoHugePage) == 0;
+                    advised |= Advise(start, end, RegionRange(), huge ? AdviseHugePage : AdviseNoHugePage);
                 }
             }
             return huge && advised;
@@ -88,6 +88,35 @@ public static partial class HugePages
         {
             // An advice, not a requirement: without it the run is the same, only slower.
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Advises the reserved rest of the heap, <paramref name="start"/> to <paramref name="end"/>, and the regions the runtime
+    /// committed below it before this advice (the first regions of each generation: a large-object region alone is 32 MB,
+    /// most of it touched later): the range the runtime reserved is <paramref name="reach"/> bytes, ending where the reserved
+    /// rest ends. Where the reach is unknown (0) or would not hold the rest, the rest alone.
+    /// </summary>
+    private static bool Advise(long start, long end, long reach, int advice)
+    {
+        var from = reach >= end - start ? end - reach : start;
+        // Across a hole (none in a reservation) madvise still advises what is mapped and fails: then the rest alone says.
+        return Madvise((nint)from, (nuint)(end - from), advice) == 0
+            || from != start && Madvise((nint)start, (nuint)(end - start), advice) == 0;
+    }
+
+    /// <summary>The size of the address range the runtime reserves for the heap (its <c>GCRegionRange</c>), or 0 where it does not say.</summary>
+    internal static long RegionRange()
+    {
+        try
+        {
+            return GC.GetConfigurationVariables().TryGetValue("GCRegionRange", out var range) && range is not null
+                ? Math.Max(0, Convert.ToInt64(range, CultureInfo.InvariantCulture))
+                : 0;
+        }
+        catch (Exception exception) when (exception is InvalidCastException or FormatException or OverflowException)
+        {
+            return 0;
         }
     }
 

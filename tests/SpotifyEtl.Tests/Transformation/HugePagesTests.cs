@@ -148,17 +148,26 @@ public sealed partial class HugePagesTests
         });
     }
 
-    /// <summary>The VmFlags of the runtime's heap reservation (hundreds of GB, not yet readable): "hg" huge pages advised, "nh" advised off.</summary>
+    /// <summary>
+    /// The VmFlags of every mapping of the runtime's heap: its reserved rest (hundreds of GB, not yet readable) and the
+    /// regions below it, within the range the runtime reserved, that it committed before the advice ("hg" huge pages
+    /// advised, "nh" advised off).
+    /// </summary>
     private static List<string[]> HeapReservationFlags()
     {
-        var reservation = MappingHeader().Matches(File.ReadAllText("/proc/self/smaps"))
-            .Where(m => Convert.ToInt64(m.Groups["end"].Value, 16) - Convert.ToInt64(m.Groups["start"].Value, 16) >= 16L << 30)
-            .Select(m => m.Groups["flags"].Value.Split(' '))
+        var mappings = MappingHeader().Matches(File.ReadAllText("/proc/self/smaps"))
+            .Select(m => (Start: Convert.ToInt64(m.Groups["start"].Value, 16), End: Convert.ToInt64(m.Groups["end"].Value, 16),
+                Readable: m.Groups["perms"].Value != "---p", Flags: m.Groups["flags"].Value.Split(' ')))
             .ToList();
-        Assert.NotEmpty(reservation);
-        return reservation;
+        var rest = Assert.Single(mappings, m => !m.Readable && m.End - m.Start >= 16L << 30);
+        var reach = HugePages.RegionRange();
+        Assert.True(reach >= rest.End - rest.Start, $"the runtime's GCRegionRange, {reach}, holds the reservation");
+        var heap = mappings.Where(m => m.Start >= rest.End - reach && m.End <= rest.End).ToList();
+        // The regions committed before the advice are there, readable, and advised with the rest.
+        Assert.Contains(heap, m => m.Readable);
+        return heap.Select(m => m.Flags).ToList();
     }
 
-    [GeneratedRegex(@"^(?<start>[0-9a-f]+)-(?<end>[0-9a-f]+) ---p [^\n]*\n(?:(?![0-9a-f]+-)[^\n]*\n)*?VmFlags: (?<flags>[^\n]*)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<start>[0-9a-f]+)-(?<end>[0-9a-f]+) (?<perms>\S+) [^\n]*\n(?:(?![0-9a-f]+-)[^\n]*\n)*?VmFlags: (?<flags>[^\n]*)", RegexOptions.Multiline)]
     private static partial Regex MappingHeader();
 }
