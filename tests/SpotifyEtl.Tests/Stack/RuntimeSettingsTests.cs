@@ -22,6 +22,15 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
+    public void The_command_line_tool_keeps_arrays_up_to_3_mb_off_the_large_object_heap()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "spotify-etl.runtimeconfig.json")));
+        var threshold = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.LOHThreshold");
+
+        Assert.Equal(3L << 20, threshold.GetInt64());
+    }
+
+    [Fact]
     public void The_lambda_functions_run_with_workstation_gc_and_without_dynamic_pgo()
     {
         // The Functions project's own build output, in the configuration these tests were built in.
