@@ -15,7 +15,7 @@ internal static class DigestBuilder
     public static Digest OfDay(SnapshotTables day)
     {
         var date = day.SnapshotDate.DayNumber;
-        return Build(EstimatedBytes(day.Songs.Count, day.Albums.Count, day.Artists.Count),
+        return Build(day.Songs.Count, day.Albums.Count, day.Artists.Count,
             day.Songs.Select(r => (date, r)),
             day.Albums.Select(r => (date, r)),
             day.Artists.Select(r => (date, r)),
@@ -24,7 +24,7 @@ internal static class DigestBuilder
     }
 
     /// <summary>Rows read elsewhere (the partitions, when the tables are rebuilt from them), in any order.</summary>
-    public static Digest Of(DimensionState state) => Build(EstimatedBytes(state.Songs.Count, state.Albums.Count, state.Artists.Count),
+    public static Digest Of(DimensionState state) => Build(state.Songs.Count, state.Albums.Count, state.Artists.Count,
         Dated(state.Songs), Dated(state.Albums), Dated(state.Artists), Dated(state.SongArtists), Dated(state.Playlists));
 
     private static IEnumerable<(int Day, T Row)> Dated<T>(IEnumerable<CurrentRow<T>> rows) where T : ITableRow<T> =>
@@ -38,8 +38,20 @@ internal static class DigestBuilder
     private static int EstimatedBytes(int songs, int albums, int artists) =>
         (int)Math.Clamp(songs * 384L + albums * 192L + artists * 128L, MinimumCapacity, MaximumCapacity);
 
+    /// <summary>Room for the sections after the songs: albums, artists, and the song artists (about 75 bytes a song).</summary>
+    private static int EstimatedRestBytes(int songs, int albums, int artists) =>
+        (int)Math.Clamp(songs * 128L + albums * 192L + artists * 128L, MinimumCapacity, MaximumCapacity);
+
+    /// <summary>
+    /// The songs, about half of a digest, are written straight into it while the other sections are written
+    /// into a buffer of their own on another core, then copied after them: the bytes are those of the
+    /// sections written one after the other. A day's digest is written beside its partitions, and on the
+    /// last day of a run nothing else is left to keep the cores busy.
+    /// </summary>
     private static Digest Build(
-        int capacity,
+        int songCount,
+        int albumCount,
+        int artistCount,
         IEnumerable<(int, SongRow)> songs,
         IEnumerable<(int, AlbumRow)> albums,
         IEnumerable<(int, ArtistRow)> artists,
@@ -47,17 +59,25 @@ internal static class DigestBuilder
         IEnumerable<(int, PlaylistRow)> playlists)
     {
         // Rented, not allocated: memory never written is never touched, and the next day reuses it.
-        var payload = Digest.NewBuffer(capacity);
+        var payload = Digest.NewBuffer(EstimatedBytes(songCount, albumCount, artistCount));
         try
         {
-            // The rows of one section that comes unsorted (song_artists, mostly), before they are sorted.
-            using var scratch = new PooledBufferWriter(Math.Max(MinimumCapacity, capacity / 4));
-            var entries = new List<Entry>();
-            AddSection(payload, scratch, entries, songs, 0);
-            AddSection(payload, scratch, entries, albums, 1);
-            AddSection(payload, scratch, entries, artists, 2);
-            AddSection(payload, scratch, entries, songArtists, 3);
-            AddSection(payload, scratch, entries, playlists, 4);
+            using var rest = new PooledBufferWriter(EstimatedRestBytes(songCount, albumCount, artistCount));
+            ForkJoin.Run(
+                () =>
+                {
+                    using var writer = new SectionWriter(MinimumCapacity);
+                    writer.Add(payload, songs, 0);
+                },
+                () =>
+                {
+                    using var writer = new SectionWriter(Math.Max(MinimumCapacity, EstimatedRestBytes(songCount, albumCount, artistCount) / 2));
+                    writer.Add(rest, albums, 1);
+                    writer.Add(rest, artists, 2);
+                    writer.Add(rest, songArtists, 3);
+                    writer.Add(rest, playlists, 4);
+                });
+            DigestSections.Copy(rest.WrittenSpan, payload);
             return Digest.Of(payload);
         }
         catch
@@ -70,72 +90,79 @@ internal static class DigestBuilder
     private const int MinimumCapacity = 64 << 10;
     private const int MaximumCapacity = 1 << 30;
 
-    /// <summary>
-    /// One section. Rows that come sorted by key, one per key (a day's songs, albums and artists), are
-    /// written straight into it; otherwise (or at the first row out of order) it is written again from
-    /// the rows sorted by rank.
-    /// </summary>
-    private static void AddSection<T>(PooledBufferWriter payload, PooledBufferWriter scratch, List<Entry> entries,
-        IEnumerable<(int Day, T Row)> rows, int section) where T : ITableRow<T>
+    /// <summary>Writes sections, one at a time, with room of its own for the rows of a section that comes unsorted, before they are sorted.</summary>
+    private sealed class SectionWriter(int scratchCapacity) : IDisposable
     {
-        var keyColumns = DigestRows.KeyColumns[section];
-        var header = DigestSections.BeginSection(payload);
-        if (TryInOrder(payload, scratch, rows, keyColumns, out var written))
-        {
-            DigestSections.EndSection(payload, header, written);
-            return;
-        }
-        payload.Truncate(header + DigestSections.HeaderLength);
+        private readonly PooledBufferWriter _scratch = new(scratchCapacity);
+        private readonly List<Entry> _entries = [];
 
-        scratch.Clear();
-        entries.Clear();
-        foreach (var (day, row) in rows)
+        /// <summary>
+        /// One section. Rows that come sorted by key, one per key (a day's songs, albums and artists), are
+        /// written straight into it; otherwise (or at the first row out of order) it is written again from
+        /// the rows sorted by rank.
+        /// </summary>
+        public void Add<T>(PooledBufferWriter payload, IEnumerable<(int Day, T Row)> rows, int section) where T : ITableRow<T>
         {
-            var start = scratch.WrittenCount;
-            DigestFields.WriteRow(scratch, day, row);
-            entries.Add(new Entry(KeyPrefix(scratch.WrittenSpan[start..]), start, scratch.WrittenCount - start));
-        }
-        var bytes = scratch.WrittenMemory;
-        CollectionsMarshal.AsSpan(entries).Sort(new ByRank(bytes, keyColumns));
-
-        payload.GetSpan(scratch.WrittenCount + entries.Count * 3);
-        var count = 0;
-        var previous = ReadOnlySpan<byte>.Empty;
-        foreach (var (_, start, length) in entries)
-        {
-            var row = bytes.Span.Slice(start, length);
-            // Sorted by rank, the first row of each key is the one that stands.
-            if (count > 0 && DigestSections.CompareKeys(previous, row, keyColumns, out _, out _) == 0)
+            var keyColumns = DigestRows.KeyColumns[section];
+            var header = DigestSections.BeginSection(payload);
+            if (TryInOrder(payload, rows, keyColumns, out var written))
             {
-                continue;
+                DigestSections.EndSection(payload, header, written);
+                return;
             }
-            Append(payload, row);
-            previous = row;
-            count++;
-        }
-        DigestSections.EndSection(payload, header, count);
-    }
+            payload.Truncate(header + DigestSections.HeaderLength);
 
-    private static bool TryInOrder<T>(PooledBufferWriter payload, PooledBufferWriter scratch, IEnumerable<(int Day, T Row)> rows,
-        int keyColumns, out int count) where T : ITableRow<T>
-    {
-        count = 0;
-        var previousStart = 0;
-        var previousLength = 0;
-        foreach (var (day, row) in rows)
-        {
-            scratch.Clear();
-            DigestFields.WriteRow(scratch, day, row);
-            var current = scratch.WrittenSpan;
-            if (count > 0 && DigestSections.CompareKeys(payload.WrittenSpan.Slice(previousStart, previousLength), current, keyColumns, out _, out _) >= 0)
+            _scratch.Clear();
+            _entries.Clear();
+            foreach (var (day, row) in rows)
             {
-                return false;
+                var start = _scratch.WrittenCount;
+                DigestFields.WriteRow(_scratch, day, row);
+                _entries.Add(new Entry(KeyPrefix(_scratch.WrittenSpan[start..]), start, _scratch.WrittenCount - start));
             }
-            Append(payload, current);
-            (previousStart, previousLength) = (payload.WrittenCount - current.Length, current.Length);
-            count++;
+            var bytes = _scratch.WrittenMemory;
+            CollectionsMarshal.AsSpan(_entries).Sort(new ByRank(bytes, keyColumns));
+
+            payload.GetSpan(_scratch.WrittenCount + _entries.Count * 3);
+            var count = 0;
+            var previous = ReadOnlySpan<byte>.Empty;
+            foreach (var (_, start, length) in _entries)
+            {
+                var row = bytes.Span.Slice(start, length);
+                // Sorted by rank, the first row of each key is the one that stands.
+                if (count > 0 && DigestSections.CompareKeys(previous, row, keyColumns, out _, out _) == 0)
+                {
+                    continue;
+                }
+                Append(payload, row);
+                previous = row;
+                count++;
+            }
+            DigestSections.EndSection(payload, header, count);
         }
-        return true;
+
+        private bool TryInOrder<T>(PooledBufferWriter payload, IEnumerable<(int Day, T Row)> rows, int keyColumns, out int count) where T : ITableRow<T>
+        {
+            count = 0;
+            var previousStart = 0;
+            var previousLength = 0;
+            foreach (var (day, row) in rows)
+            {
+                _scratch.Clear();
+                DigestFields.WriteRow(_scratch, day, row);
+                var current = _scratch.WrittenSpan;
+                if (count > 0 && DigestSections.CompareKeys(payload.WrittenSpan.Slice(previousStart, previousLength), current, keyColumns, out _, out _) >= 0)
+                {
+                    return false;
+                }
+                Append(payload, current);
+                (previousStart, previousLength) = (payload.WrittenCount - current.Length, current.Length);
+                count++;
+            }
+            return true;
+        }
+
+        public void Dispose() => _scratch.Dispose();
     }
 
     private static void Append(PooledBufferWriter payload, ReadOnlySpan<byte> row)
