@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using SpotifyEtl.Cli.Shell;
 using Xunit;
 
@@ -58,6 +59,28 @@ public sealed class CollectionBudgetTests
         }
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
     }
+
+    [Fact]
+    public void A_region_starts_without_a_full_collection_where_the_heap_has_room()
+    {
+        // A full collection frees an object nothing refers to; a region of a two-day transform's budget is
+        // bigger than what the runtime starts a region without collecting for, unless told not to collect.
+        var garbage = Garbage();
+
+        Assert.True(CollectionBudget.TryStartRegion(CollectionBudget.For(111 * MB, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)));
+        try
+        {
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+            Assert.True(garbage.IsAlive);
+        }
+        finally
+        {
+            GC.EndNoGCRegion();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference Garbage() => new(new object());
 
     [Fact]
     public void Between_days_the_heap_may_grow_by_about_one_of_the_two_largest_days_with_a_floor()
