@@ -58,7 +58,7 @@ internal static class DigestBuilder
         IEnumerable<(int, SongArtistRow)> songArtists,
         IEnumerable<(int, PlaylistRow)> playlists)
     {
-        // Rented, not allocated: memory never written is never touched, and the next day reuses it.
+        // Rented, not allocated: the next day reuses it.
         var payload = Digest.NewBuffer(EstimatedBytes(songCount, albumCount, artistCount));
         try
         {
