@@ -62,7 +62,8 @@ internal static class DigestBuilder
         var payload = Digest.NewBuffer(EstimatedBytes(songCount, albumCount, artistCount));
         try
         {
-            using var rest = new PooledBufferWriter(EstimatedRestBytes(songCount, albumCount, artistCount));
+            var restBytes = EstimatedRestBytes(songCount, albumCount, artistCount);
+            using var rest = new PooledBufferWriter(restBytes);
             ForkJoin.Run(
                 () =>
                 {
@@ -71,7 +72,7 @@ internal static class DigestBuilder
                 },
                 () =>
                 {
-                    using var writer = new SectionWriter(Math.Max(MinimumCapacity, EstimatedRestBytes(songCount, albumCount, artistCount) / 2));
+                    using var writer = new SectionWriter(Math.Max(MinimumCapacity, restBytes / 2));
                     writer.Add(rest, albums, 1);
                     writer.Add(rest, artists, 2);
                     writer.Add(rest, songArtists, 3);
