@@ -1,6 +1,8 @@
+using SpotifyEtl.Storage;
+
 namespace SpotifyEtl.Import;
 
-/// <summary>The content of one offered file, in an array that may be rented from the shared pool (disposing returns it).</summary>
+/// <summary>The content of one offered file, in an array that may be rented from <see cref="BytePool"/> (disposing returns it).</summary>
 public sealed class ExportBytes(byte[] buffer, int length, bool pooled) : IDisposable
 {
     private byte[]? _buffer = buffer;
@@ -19,7 +21,7 @@ public sealed class ExportBytes(byte[] buffer, int length, bool pooled) : IDispo
         var rented = Interlocked.Exchange(ref _buffer, null);
         if (pooled && rented is not null)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            BytePool.Return(rented);
         }
     }
 }

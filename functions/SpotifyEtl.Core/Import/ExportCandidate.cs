@@ -1,3 +1,5 @@
+using SpotifyEtl.Storage;
+
 namespace SpotifyEtl.Import;
 
 /// <summary>
@@ -67,14 +69,14 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
         await using (stream.ConfigureAwait(false))
         {
             // One byte more than declared shows whether the declared size lies (a crafted archive).
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Size.Value + 1);
+            var buffer = BytePool.Rent((int)Size.Value + 1);
             var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (read <= Size.Value)
             {
                 return (new ExportBytes(buffer, read, pooled: true), null);
             }
             var start = buffer.AsSpan(0, read).ToArray();
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            BytePool.Return(buffer);
             var (rest, problem) = await ReadRestAsync(stream, start, limits, cancellationToken).ConfigureAwait(false);
             return (rest is null ? null : new ExportBytes(rest, rest.Length, pooled: false), problem);
         }

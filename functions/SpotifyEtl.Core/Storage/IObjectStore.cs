@@ -15,7 +15,7 @@ public interface IObjectStore
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reads a whole object into a buffer rented from the shared pool (dispose the result to return it):
+    /// Reads a whole object into a buffer rented from <see cref="BytePool"/> (dispose the result to return it):
     /// reading hundreds of response pages reuses a few buffers instead of allocating one large array per
     /// page. Throws <see cref="ObjectNotFoundException"/> when it is absent.
     /// </summary>
@@ -24,8 +24,7 @@ public interface IObjectStore
         var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var pool = System.Buffers.ArrayPool<byte>.Shared;
-            var buffer = pool.Rent(stream.CanSeek ? (int)Math.Max(stream.Length + 1, 4096) : 256 * 1024);
+            var buffer = BytePool.Rent(stream.CanSeek ? (int)Math.Max(stream.Length + 1, 4096) : 256 * 1024);
             var length = 0;
             try
             {
@@ -37,9 +36,9 @@ public interface IObjectStore
                         {
                             throw new UnreadableObjectException(Description, key, $"it is more than the {Array.MaxLength:N0} bytes one object may hold");
                         }
-                        var larger = pool.Rent((int)Math.Min(buffer.Length * 2L, Array.MaxLength));
+                        var larger = BytePool.Rent((int)Math.Min(buffer.Length * 2L, Array.MaxLength));
                         buffer.AsSpan(0, length).CopyTo(larger);
-                        pool.Return(buffer);
+                        BytePool.Return(buffer);
                         buffer = larger;
                     }
                     var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
@@ -52,7 +51,7 @@ public interface IObjectStore
             }
             catch
             {
-                pool.Return(buffer);
+                BytePool.Return(buffer);
                 throw;
             }
         }

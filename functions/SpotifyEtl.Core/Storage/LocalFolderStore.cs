@@ -64,7 +64,7 @@ public sealed partial class LocalFolderStore : IObjectStore
             {
                 throw new UnreadableObjectException(Description, key, $"it is {length:N0} bytes, more than the {LocalEntry.MaxObjectBytes:N0} one object may hold");
             }
-            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+            var buffer = BytePool.Rent((int)Math.Max(length, 1));
             var read = 0;
             try
             {
@@ -75,7 +75,7 @@ public sealed partial class LocalFolderStore : IObjectStore
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                BytePool.Return(buffer);
                 throw;
             }
             return Task.FromResult(new PooledBytes(buffer, read));

@@ -44,7 +44,7 @@ public sealed class PooledBytes(byte[] buffer, int length) : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            BytePool.Return(buffer);
         }
     }
 }

@@ -143,9 +143,8 @@ internal static partial class UnnamedFileLanding
     /// <summary>Whether the file at <paramref name="path"/> holds exactly the input's bytes; false where it cannot be read.</summary>
     private static bool SameBytes(int input, string path)
     {
-        var pool = ArrayPool<byte>.Shared;
-        var ours = pool.Rent(CompareChunk);
-        var theirs = pool.Rent(CompareChunk);
+        var ours = BytePool.Rent(CompareChunk);
+        var theirs = BytePool.Rent(CompareChunk);
         try
         {
             using var landed = File.OpenHandle(path);
@@ -172,8 +171,8 @@ internal static partial class UnnamedFileLanding
         }
         finally
         {
-            pool.Return(ours);
-            pool.Return(theirs);
+            BytePool.Return(ours);
+            BytePool.Return(theirs);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Snappier;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation.Parquet;
 
@@ -207,8 +208,8 @@ internal sealed class ParquetFileWriter : IDisposable
         var bound = Snappy.GetMaxCompressedLength(body.Length);
         if (_compressed.Length < bound)
         {
-            Return(_compressed);
-            _compressed = ArrayPool<byte>.Shared.Rent(bound);
+            ReturnBytes(_compressed);
+            _compressed = BytePool.Rent(bound);
         }
         var compressed = Snappy.Compress(body, _compressed);
 
@@ -240,10 +241,18 @@ internal sealed class ParquetFileWriter : IDisposable
         _levels.Dispose();
         _body.Dispose();
         _header.Dispose();
-        Return(_compressed);
+        ReturnBytes(_compressed);
         Return(_defined);
         _compressed = [];
         _defined = [];
+    }
+
+    private static void ReturnBytes(byte[] array)
+    {
+        if (array.Length > 0)
+        {
+            BytePool.Return(array);
+        }
     }
 
     private static void Return<T>(T[] array)

@@ -1,14 +1,15 @@
 using System.Buffers;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation.Parquet;
 
 /// <summary>
-/// A growable byte buffer rented from the shared pool. Writing a day's tables reuses a few buffers
+/// A growable byte buffer rented from <see cref="BytePool"/>. Writing a day's tables reuses a few buffers
 /// instead of allocating large arrays per column, which the GC would have to zero and collect.
 /// </summary>
 internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private byte[] _buffer = BytePool.Rent(initialCapacity);
 
     public int WrittenCount { get; private set; }
 
@@ -52,9 +53,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         var needed = WrittenCount + Math.Max(sizeHint, 1);
         if (needed > _buffer.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            var larger = BytePool.Rent(Math.Max(needed, _buffer.Length * 2));
             WrittenSpan.CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            BytePool.Return(_buffer);
             _buffer = larger;
         }
     }
@@ -63,7 +64,7 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
     {
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            BytePool.Return(_buffer);
         }
         _buffer = [];
         WrittenCount = 0;
