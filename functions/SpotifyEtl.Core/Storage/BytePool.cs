@@ -13,6 +13,11 @@ namespace SpotifyEtl.Storage;
 /// first run pays for most (docs/benchmarks.md), and few buffers are this large, so a lock per size costs
 /// nothing that matters.
 /// </para>
+/// <para>
+/// The large pool keeps what it is given back, up to 16 buffers of each size, and never trims them: a
+/// process holds the buffers its busiest moment needed at once (a backfill's, those of its largest days),
+/// which the next day or invocation reuses instead of touching fresh memory.
+/// </para>
 /// </summary>
 internal static class BytePool
 {
