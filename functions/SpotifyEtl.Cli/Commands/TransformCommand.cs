@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
@@ -243,13 +242,10 @@ internal static class TransformCommand
     /// </summary>
     private static Dictionary<DateOnly, long> BytesByDay(DirectoryInfo lakeFolder, List<string> keys)
     {
-        var segment = $"/{StackContract.PartitionColumn}=";
         var days = new Dictionary<DateOnly, long>();
         foreach (var key in keys)
         {
-            var at = key.IndexOf(segment, StringComparison.Ordinal) + segment.Length;
-            if (at >= segment.Length && key.Length - at >= 10
-                && DateOnly.TryParseExact(key.AsSpan(at, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (LakeLayout.SnapshotDateOf(key) is { } date)
             {
                 days[date] = days.GetValueOrDefault(date) + SizeOf(lakeFolder, key);
             }

@@ -26,6 +26,21 @@ public static class LakeLayout
     /// <summary>The key segment of one day's partition, <c>snapshot_date=yyyy-MM-dd</c>, in every raw, staging, table and report key.</summary>
     public static string SnapshotSegment(DateOnly snapshotDate) => $"{StackContract.PartitionColumn}={snapshotDate:yyyy-MM-dd}";
 
+    /// <summary>
+    /// The date of the first <see cref="SnapshotSegment"/> in a key, read as far as that segment and no further; null
+    /// where there is none. Only the date: whether the rest of the key is well formed is another question.
+    /// </summary>
+    public static DateOnly? SnapshotDateOf(string key)
+    {
+        var segment = $"/{StackContract.PartitionColumn}=";
+        var at = key.IndexOf(segment, StringComparison.Ordinal);
+        return at >= 0 && key.Length - (at + segment.Length) >= 10
+            && DateOnly.TryParseExact(key.AsSpan(at + segment.Length, 10), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var date)
+            ? date
+            : null;
+    }
+
     public static string Partition(string table, DateOnly snapshotDate) => $"{table}/{SnapshotSegment(snapshotDate)}/";
 
     /// <summary>Beside each quarantined copy: <c>{copy}.reason.txt</c>, what was wrong with it.</summary>

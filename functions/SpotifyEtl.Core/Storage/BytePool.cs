@@ -32,9 +32,16 @@ internal static class BytePool
         ? s_large.Rent(minimumLength)
         : ArrayPool<byte>.Shared.Rent(minimumLength);
 
-    /// <summary>Returns a buffer <see cref="Rent"/> gave: both pools hand out powers of two, so its length says which pool it came from.</summary>
+    /// <summary>
+    /// Returns a buffer <see cref="Rent"/> gave: both pools hand out powers of two, so its length says which pool it came
+    /// from. An empty array (what a rent of nothing gives, or a writer that holds none) is nobody's and is let go.
+    /// </summary>
     public static void Return(byte[] buffer)
     {
+        if (buffer.Length == 0)
+        {
+            return;
+        }
         if (buffer.Length >= Large)
         {
             s_large.Return(buffer);

@@ -53,6 +53,9 @@ public sealed class BytePoolTests
             buffer.AsSpan(0, size).Fill(0xA5);
             BytePool.Return(buffer);
         }
+        // What a rent of nothing gives, and what a writer holds once disposed, goes back without a complaint.
+        BytePool.Return(BytePool.Rent(0));
+        BytePool.Return([]);
     }
 
     private static T OnThreadOfItsOwn<T>(Func<T> work)

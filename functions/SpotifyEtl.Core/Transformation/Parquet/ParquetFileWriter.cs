@@ -208,7 +208,7 @@ internal sealed class ParquetFileWriter : IDisposable
         var bound = Snappy.GetMaxCompressedLength(body.Length);
         if (_compressed.Length < bound)
         {
-            ReturnBytes(_compressed);
+            BytePool.Return(_compressed);
             _compressed = BytePool.Rent(bound);
         }
         var compressed = Snappy.Compress(body, _compressed);
@@ -241,18 +241,10 @@ internal sealed class ParquetFileWriter : IDisposable
         _levels.Dispose();
         _body.Dispose();
         _header.Dispose();
-        ReturnBytes(_compressed);
+        BytePool.Return(_compressed);
         Return(_defined);
         _compressed = [];
         _defined = [];
-    }
-
-    private static void ReturnBytes(byte[] array)
-    {
-        if (array.Length > 0)
-        {
-            BytePool.Return(array);
-        }
     }
 
     private static void Return<T>(T[] array)

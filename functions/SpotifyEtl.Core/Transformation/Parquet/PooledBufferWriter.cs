@@ -62,10 +62,7 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public void Dispose()
     {
-        if (_buffer.Length > 0)
-        {
-            BytePool.Return(_buffer);
-        }
+        BytePool.Return(_buffer);
         _buffer = [];
         WrittenCount = 0;
     }
