@@ -162,12 +162,11 @@ public sealed class TransformFunction
         }
         catch (JsonException exception)
         {
-            var quarantine = LakeLayout.QuarantineKey(key);
-            await _raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix,
-                $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.\n",
-                "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
-            await _raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
-            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, "quarantined", 0, 0, exception.Message, quarantine), TransformLogContext.Default.ObjectLogLine);
+            var report = await new RawQuarantine(_raw).QuarantineAsync(key, exception.Message,
+                $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.",
+                cancellationToken).ConfigureAwait(false);
+            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
+                TransformLogContext.Default.ObjectLogLine);
             return null;
         }
     }

@@ -8,7 +8,7 @@ namespace SpotifyEtl.Transformation;
 /// beside it, the raw object left where it is.
 /// </summary>
 /// <param name="raw">The raw bucket (or the local lake), which holds both <c>raw/</c> and <c>quarantine/</c>.</param>
-internal sealed class RawQuarantine(IObjectStore raw)
+public sealed class RawQuarantine(IObjectStore raw)
 {
     /// <summary>
     /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
@@ -27,7 +27,14 @@ internal sealed class RawQuarantine(IObjectStore raw)
         return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken)
+    public Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken) =>
+        QuarantineAsync(key, invalid.Reason, invalid.Message, cancellationToken);
+
+    /// <summary>
+    /// Sets aside an object that was read but cannot be used: <paramref name="reason"/> is the short cause the
+    /// report carries, <paramref name="message"/> the reason file's text (what was wrong and what to do).
+    /// </summary>
+    public async Task<TransformReport> QuarantineAsync(string key, string reason, string message, CancellationToken cancellationToken)
     {
         var quarantine = LakeLayout.QuarantineKey(key);
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
@@ -35,11 +42,11 @@ internal sealed class RawQuarantine(IObjectStore raw)
         // store allows it; a retry rewrites both, and the CLI removes a reason left alone by a killed process.
         try
         {
-            await raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix, invalid.Message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+            await raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix, message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
         }
         catch (PathTooLongException)
         {
-            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {invalid.Reason}");
+            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {reason}");
         }
         try
         {
@@ -50,11 +57,11 @@ internal sealed class RawQuarantine(IObjectStore raw)
             await TakeBackReasonAsync(quarantine + LakeLayout.ReasonSuffix).ConfigureAwait(false);
             if (exception is UnreadableObjectException unreadable)
             {
-                return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {invalid.Reason}");
+                return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
             }
             throw;
         }
-        return TransformReport.Quarantined(key, invalid.Reason, quarantine);
+        return TransformReport.Quarantined(key, reason, quarantine);
     }
 
     /// <summary>

@@ -92,19 +92,78 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Contains("replay their day", reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Manifests_broken_in_any_way_are_each_set_aside_with_their_reason_and_counted()
+    {
+        var keys = await LandSampleAsync();
+        var valid = Encoding.UTF8.GetBytes(ManifestJson("20261120T060000Z", keys.Take(3)));
+        var random = new Random(26);
+        var broken = new List<(string Key, byte[] Body)>();
+        // Cut short anywhere (a write that stopped half-way), and whole JSON of the wrong shape.
+        foreach (var length in Enumerable.Range(0, 24).Select(_ => random.Next(0, valid.Length - 1)).Distinct())
+        {
+            broken.Add(($"manifests/20261120T06{broken.Count:00}00Z.json", valid[..length]));
+        }
+        foreach (var body in new[] { "null", "[]", "{\"sources\": 5}", "{\"sources\": [{\"objects\": \"raw/x.json\"}]}", "\"manifest\"" })
+        {
+            broken.Add(($"manifests/20261120T07{broken.Count:00}00Z.json", Encoding.UTF8.GetBytes(body)));
+        }
+        foreach (var (key, body) in broken)
+        {
+            await _raw.PutAsync(key, new MemoryStream(body), "application/json");
+        }
+
+        var summary = Invoke(S3Event(broken.Select(b => (RawBucket, Encode(b.Key)))));
+
+        Assert.Equal(broken.Count, summary.GetProperty("manifests").GetInt32());
+        Assert.Equal(broken.Count, summary.GetProperty("quarantined").GetInt32());
+        foreach (var (key, body) in broken)
+        {
+            Assert.Equal(body, await _raw.ReadAllBytesAsync(key));
+            Assert.Equal(body, await _raw.ReadAllBytesAsync(LakeLayout.QuarantineKey(key)));
+            var reason = await _raw.ReadAllTextAsync(LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix);
+            Assert.StartsWith($"Manifest '{key}' cannot be read (", reason, StringComparison.Ordinal);
+        }
+        Assert.Equal(broken.Count, LogLines().Count(line => line.GetProperty("event").GetString() == "transform_object"
+            && line.GetProperty("status").GetString() == "quarantined"));
+    }
+
+    [Fact]
+    public async Task A_manifest_whose_quarantine_copy_fails_leaves_no_reason_alone_and_is_set_aside_on_the_retry()
+    {
+        const string key = "manifests/20261120T060000Z.json";
+        await _raw.PutTextAsync(key, "{\"run_id\": ", "application/json");
+        var failing = new FailingCopyStore(_raw);
+        var notification = S3Event([(RawBucket, key)]);
+
+        Assert.Throws<IOException>(() => new TransformFunction(failing, _lake, RawBucket, _log).Handler(ToStream(notification)));
+
+        // The store takes the reason back, so quarantine/ holds no reason without its copy.
+        Assert.Empty(await ListAsync(_raw, LakeLayout.Quarantine));
+        failing.Broken = false;
+        var summary = JsonDocument.Parse(new TransformFunction(failing, _lake, RawBucket, _log).Handler(ToStream(notification))).RootElement;
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
+        Assert.Equal([LakeLayout.QuarantineKey(key), LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix],
+            await ListAsync(_raw, LakeLayout.Quarantine));
+    }
+
     /// <summary>A run's manifest as the extractor writes it last: every raw key it landed, per source.</summary>
     private async Task<string> LandManifestAsync(string run, IEnumerable<string> keys)
     {
+        var key = $"manifests/{run}.json";
+        await _raw.PutTextAsync(key, ManifestJson(run, keys), "application/json");
+        return key;
+    }
+
+    private static string ManifestJson(string run, IEnumerable<string> keys)
+    {
         var objects = new JsonArray(keys.Select(key => (JsonNode)JsonValue.Create(key)!).ToArray());
-        var manifest = new JsonObject
+        return new JsonObject
         {
             ["run_id"] = run,
             ["outcome"] = "succeeded",
             ["sources"] = new JsonArray(new JsonObject { ["source"] = "sample", ["objects"] = objects }),
-        };
-        var key = $"manifests/{run}.json";
-        await _raw.PutTextAsync(key, manifest.ToJsonString(), "application/json");
-        return key;
+        }.ToJsonString();
     }
 
     [Fact]
@@ -361,6 +420,15 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     /// <summary>A raw bucket that throttles every read, as S3 does under load.</summary>
+    /// <summary>A store whose copies fail while <see cref="Broken"/>; it deletes, as the local lake does.</summary>
+    private sealed class FailingCopyStore(IObjectStore inner) : Support.ForwardingStore(inner)
+    {
+        public volatile bool Broken = true;
+
+        public override Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
+            Broken ? throw new IOException("the copy failed (injected)") : base.CopyAsync(sourceKey, destinationKey, cancellationToken);
+    }
+
     private sealed class UnavailableStore(IObjectStore inner) : Support.ForwardingStore(inner)
     {
         public override Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
