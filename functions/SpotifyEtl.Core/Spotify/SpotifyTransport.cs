@@ -14,7 +14,9 @@ internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, Tim
 /// Sends requests with the politeness rules: a per-attempt timeout, backoff with jitter on 5xx,
 /// timeouts and network errors, <c>Retry-After</c> honoured on 429 (and 503) as long as the wait fits
 /// the run's budget and <see cref="SpotifyClientOptions.LongestWait"/>. A 429 that cannot be waited out is
-/// returned to the caller, which ends the run.
+/// returned to the caller, which ends the run. Spotify limits an app as a whole (a rolling 30-second window),
+/// so a <c>Retry-After</c> holds back every request of this client, not only the one that was answered: sources
+/// that run side by side wait it out together instead of each being told again.
 /// </summary>
 internal sealed class SpotifyTransport
 {
@@ -22,6 +24,8 @@ internal sealed class SpotifyTransport
     private readonly SpotifyClientOptions _options;
     private readonly RunBudget _budget;
     private readonly ResiliencePipeline<SpotifyHttpResult> _pipeline;
+    /// <summary>UTC ticks before which no request is sent: the end of the latest <c>Retry-After</c> being waited out.</summary>
+    private long _quietUntil;
 
     public SpotifyTransport(HttpClient http, SpotifyClientOptions options, RunBudget budget)
     {
@@ -62,6 +66,7 @@ internal sealed class SpotifyTransport
         {
             var result = await _pipeline.ExecuteAsync(async token =>
             {
+                await WaitOutQuietAsync(token).ConfigureAwait(false);
                 EnsureTimeLeft();
                 attempts++;
                 using var request = await createRequest(token).ConfigureAwait(false);
@@ -83,6 +88,39 @@ internal sealed class SpotifyTransport
         {
             throw new SpotifyRunStoppedException(
                 "The run's time budget is used up; it ended with its state saved and the next run continues.", quotaExceeded: false, retryAfter: null);
+        }
+    }
+
+    /// <summary>Holds an attempt back until the latest Retry-After given to any request of this client has passed.</summary>
+    private async Task WaitOutQuietAsync(CancellationToken cancellationToken)
+    {
+        var wait = new DateTimeOffset(Interlocked.Read(ref _quietUntil), TimeSpan.Zero) - _options.TimeProvider.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+        if (!_budget.Allows(wait))
+        {
+            throw new SpotifyRunStoppedException(
+                $"Rate limited: Spotify asked this app to wait {wait.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s more, " +
+                "longer than the run has left. The run ended with its state saved; the next run continues.", quotaExceeded: false, wait);
+        }
+        await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every request of this client keeps quiet until <paramref name="wait"/> from now, unless a later end is already set.</summary>
+    private void KeepQuietFor(TimeSpan wait)
+    {
+        var until = (_options.TimeProvider.GetUtcNow() + wait).UtcTicks;
+        var seen = Interlocked.Read(ref _quietUntil);
+        while (until > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _quietUntil, until, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+            seen = previous;
         }
     }
 
@@ -114,13 +152,22 @@ internal sealed class SpotifyTransport
         var result = outcome.Result!;
         return result.Status switch
         {
-            HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && WaitsOut(result.RetryAfter ?? _options.BackoffDelay),
-            HttpStatusCode.ServiceUnavailable when result.RetryAfter is { } wait => WaitsOut(wait),
+            HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && WaitsOutTogether(result.RetryAfter ?? _options.BackoffDelay),
+            HttpStatusCode.ServiceUnavailable when result.RetryAfter is { } wait => WaitsOutTogether(wait),
             _ => (int)result.Status >= 500,
         };
     }
 
-    private bool WaitsOut(TimeSpan wait) => wait <= _options.LongestWait && _budget.Allows(wait);
+    /// <summary>Whether the wait fits; one that does is shared with every other request of this client.</summary>
+    private bool WaitsOutTogether(TimeSpan wait)
+    {
+        if (wait > _options.LongestWait || !_budget.Allows(wait))
+        {
+            return false;
+        }
+        KeepQuietFor(wait);
+        return true;
+    }
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
