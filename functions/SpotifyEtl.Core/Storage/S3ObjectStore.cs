@@ -9,6 +9,12 @@ namespace SpotifyEtl.Storage;
 /// One S3 bucket as an <see cref="IObjectStore"/>: the raw or the transformed bucket on AWS, or a
 /// bucket of an S3-protocol emulator in the tests. The client is shared (one per Lambda container);
 /// the store owns nothing and disposes nothing.
+/// <para>
+/// The functions' roles may list a bucket only under their own prefixes, and S3 answers such a role's read of
+/// a key that does not exist with 403 AccessDenied, not 404 (a 404 would tell it what it may not list). A 403
+/// is therefore checked by listing the key's own prefix: no such key is a missing object, as a 404 is; a key
+/// that is there, or a listing that is denied too, leaves the 403 as it was.
+/// </para>
 /// </summary>
 public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
 {
@@ -29,6 +35,14 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         catch (AmazonS3Exception exception) when (IsNotFound(exception))
         {
             throw new ObjectNotFoundException(Description, key);
+        }
+        catch (AmazonS3Exception exception) when (IsDenied(exception))
+        {
+            if (await IsAbsentAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ObjectNotFoundException(Description, key);
+            }
+            throw;
         }
     }
 
@@ -119,6 +133,14 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         {
             throw new ObjectNotFoundException(Description, sourceKey);
         }
+        catch (AmazonS3Exception exception) when (IsDenied(exception))
+        {
+            if (await IsAbsentAsync(sourceKey, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ObjectNotFoundException(Description, sourceKey);
+            }
+            throw;
+        }
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
@@ -132,10 +154,38 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         {
             return false;
         }
+        catch (AmazonS3Exception exception) when (IsDenied(exception))
+        {
+            if (await IsAbsentAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+            throw;
+        }
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
         _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+
+    private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
+
+    /// <summary>
+    /// Whether a listing of the key's own prefix shows no object of that name; false when the listing is refused
+    /// as well. The key itself sorts first among the keys it begins, so one entry tells.
+    /// </summary>
+    private async Task<bool> IsAbsentAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = key, MaxKeys = 1 }, cancellationToken)
+                .ConfigureAwait(false);
+            return !(page.S3Objects ?? []).Any(entry => string.Equals(entry.Key, key, StringComparison.Ordinal));
+        }
+        catch (AmazonS3Exception)
+        {
+            return false;
+        }
+    }
 
     // A missing bucket is also a 404 (NoSuchBucket) but is a configuration error, not a missing object.
     private static bool IsNotFound(AmazonS3Exception exception) =>

@@ -20,7 +20,7 @@ namespace SpotifyEtl.Tests.Current;
 [Collection(FauxqsTests.Name)]
 public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
 {
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
 
     [Theory]
     [InlineData(11)]

@@ -14,7 +14,7 @@ namespace SpotifyEtl.Tests.Edges;
 [Collection(FauxqsTests.Name)]
 public sealed class HostileObjectsOnS3Tests(FauxqsServer server) : IDisposable
 {
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
     private readonly TempFolder _folder = new();
 
     public void Dispose()

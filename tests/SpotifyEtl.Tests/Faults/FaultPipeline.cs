@@ -37,7 +37,7 @@ public sealed class FaultPipeline : IAsyncDisposable
     private FaultPipeline(FauxqsServer server, SpotifyDouble spotify, string rawBucket, string transformedBucket)
     {
         _server = server;
-        _client = server.CreateClient();
+        _client = server.CreateLambdaRoleClient();
         Spotify = spotify;
         RawBucket = rawBucket;
         Raw = new S3ObjectStore(_client, rawBucket);

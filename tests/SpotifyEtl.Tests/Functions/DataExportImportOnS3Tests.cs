@@ -18,7 +18,7 @@ namespace SpotifyEtl.Tests.Functions;
 [Collection(FauxqsTests.Name)]
 public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
 {
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
     private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-import-s3-" + Guid.NewGuid().ToString("N"));
 
     [Fact]

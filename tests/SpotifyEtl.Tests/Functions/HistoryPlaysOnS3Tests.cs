@@ -17,7 +17,7 @@ namespace SpotifyEtl.Tests.Functions;
 [Collection(FauxqsTests.Name)]
 public sealed class HistoryPlaysOnS3Tests(FauxqsServer server) : IDisposable
 {
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
     private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-history-s3-" + Guid.NewGuid().ToString("N"));
 
     [Fact]

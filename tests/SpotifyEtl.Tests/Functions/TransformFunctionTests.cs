@@ -440,7 +440,7 @@ public sealed class TransformFunctionTests : IDisposable
 [Collection(FauxqsTests.Name)]
 public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposable
 {
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
 
     [Fact]
     public async Task Handler_reads_the_raw_bucket_and_writes_the_transformed_bucket_through_S3()

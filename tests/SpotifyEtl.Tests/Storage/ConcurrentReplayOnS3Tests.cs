@@ -17,7 +17,7 @@ namespace SpotifyEtl.Tests.Storage;
 public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
 {
     private static readonly DateOnly Day = new(2026, 11, 20);
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
 
     [Fact]
     public async Task A_replay_held_behind_a_newer_one_never_leaves_a_stale_table()

@@ -14,9 +14,10 @@ namespace SpotifyEtl.Tests.Storage;
 /// <c>npm ci --prefix infra</c>), started once per test run on a port the OS picks on this machine,
 /// and stopped when the run ends. Each test class takes its own buckets, so classes never share objects.
 /// </summary>
-public sealed partial class FauxqsServer : IAsyncLifetime
+public sealed partial class FauxqsServer : IAsyncLifetime, IDisposable
 {
     internal const string Region = "us-east-1";
+    private readonly PrefixListingRole _lambdaRole = new();
     private Process? _process;
 
     public Uri ServiceUrl { get; private set; } = null!;
@@ -112,13 +113,27 @@ public sealed partial class FauxqsServer : IAsyncLifetime
         }
     }
 
-    /// <summary>A client as the Lambda would build one, pointed at the emulator.</summary>
-    public AmazonS3Client CreateClient() => new(new BasicAWSCredentials("test", "test"), new AmazonS3Config
+    /// <summary>A client as the Lambda would build one, pointed at the emulator; through <paramref name="http"/> when given.</summary>
+    public AmazonS3Client CreateClient(HttpClientFactory? http = null)
     {
-        ServiceURL = ServiceUrl.ToString(),
-        ForcePathStyle = true,
-        AuthenticationRegion = Region,
-    });
+        var config = new AmazonS3Config
+        {
+            ServiceURL = ServiceUrl.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = Region,
+        };
+        if (http is not null)
+        {
+            config.HttpClientFactory = http;
+        }
+        return new AmazonS3Client(new BasicAWSCredentials("test", "test"), config);
+    }
+
+    /// <summary>
+    /// A client that sees the emulator as the Lambda functions' roles see S3 (<see cref="PrefixListingRole"/>): a read of
+    /// a missing key answers 403, as S3 answers a role that may list only under a prefix.
+    /// </summary>
+    internal AmazonS3Client CreateLambdaRoleClient() => CreateClient(_lambdaRole);
 
     /// <summary>Creates a bucket with a unique name starting with <paramref name="purpose"/>.</summary>
     public async Task<string> CreateBucketAsync(string purpose)
@@ -135,6 +150,8 @@ public sealed partial class FauxqsServer : IAsyncLifetime
         [TransformSettings.RawBucketVariable] = await CreateBucketAsync("raw"),
         [TransformSettings.TransformedBucketVariable] = await CreateBucketAsync("transformed"),
     }.GetValueOrDefault);
+
+    public void Dispose() => _lambdaRole.Dispose();
 
     public async Task DisposeAsync()
     {

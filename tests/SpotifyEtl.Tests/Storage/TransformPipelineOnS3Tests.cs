@@ -16,7 +16,7 @@ namespace SpotifyEtl.Tests.Storage;
 public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposable
 {
     private static readonly SampleOptions Sample = new(Days: 2, Items: 120, Seed: 7);
-    private readonly Amazon.S3.AmazonS3Client _client = server.CreateClient();
+    private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
     private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-s3-parity-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
