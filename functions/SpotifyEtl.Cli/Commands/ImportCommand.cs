@@ -34,6 +34,7 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.NoInput, $"{missing.FullName} does not exist: name the export's zip, its unzipped folder, or its .json files.");
             }
             var lakeFolder = parse.GetValue(lake)!;
+            LakeFormat.Check(lakeFolder, parse.GetValue(format));
             var report = await RunAsync(inputs, lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
             var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
                 : report.SkippedFiles > 0 || report.UnreadableRows > 0 ? ExitCodes.Partial : ExitCodes.Success;

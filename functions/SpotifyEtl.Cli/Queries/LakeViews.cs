@@ -66,7 +66,10 @@ internal static partial class LakeViews
         if (parquet > 0 && parquet < files.Count)
         {
             throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {Path.GetDirectoryName(Path.GetDirectoryName(files[0]))}: " +
-                                    "a lake has one format. Delete the table's folder and transform again with one --format.");
+                                    "a lake has one format. Delete the table's folder and write it again with the lake's --format: " +
+                                    (table == TableNames.ListeningHistory
+                                        ? "import the data export again (spotify-etl import), which rebuilds the whole history."
+                                        : "transform again (spotify-etl transform), which rebuilds every day from raw/."));
         }
         var list = string.Join(", ", files.Select(SqlString));
         if (parquet > 0)

@@ -5,7 +5,8 @@ namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
 /// One lake, one table format: tables of both formats side by side make every query of the lake fail
-/// later, far from the command that caused it. A transform in the other format is refused up front.
+/// later, far from the command that caused it. A transform, an import or a rebuild of the current-state
+/// tables in the other format is refused up front.
 /// </summary>
 internal static class LakeFormat
 {
@@ -26,7 +27,7 @@ internal static class LakeFormat
             var name = other.ToString().ToLowerInvariant();
             throw new CliException(ExitCodes.Usage,
                 $"The lake {lake.FullName} holds {name} tables, and one lake holds one format: run again with --format {name}, " +
-                $"or transform into a new --lake.");
+                $"or write into a new --lake.");
         }
     }
 }

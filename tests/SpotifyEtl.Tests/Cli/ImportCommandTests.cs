@@ -50,6 +50,34 @@ public sealed class ImportCommandTests : IDisposable
         Assert.All(table, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
     }
 
+    [Theory]
+    [InlineData("csv", "parquet", false)]
+    [InlineData("parquet", "csv", false)]
+    [InlineData("csv", "parquet", true)]
+    [InlineData("parquet", "csv", true)]
+    public void Import_in_another_format_than_the_lake_holds_is_refused_and_the_lake_stays_queryable(string held, string asked, bool heldByAnImport)
+    {
+        var zips = WriteSample();
+        var lake = _folder["lake"];
+        if (heldByAnImport)
+        {
+            Assert.Equal(3, DemoCommandTests.RunCli(["import", .. zips, "--lake", lake, "--format", held]).ExitCode);
+        }
+        else
+        {
+            Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "10").ExitCode);
+            Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake, "--format", held).ExitCode);
+        }
+        var before = _folder.Files("lake");
+
+        var run = DemoCommandTests.RunCli(["import", .. zips, "--lake", lake, "--format", asked]);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--format {held}", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before.Keys, _folder.Files("lake").Keys);
+        Assert.Equal(0, DemoCommandTests.RunCli("query", "--lake", lake, "--query", heldByAnImport ? "history_hours_per_year" : "top_tracks").ExitCode);
+    }
+
     [Fact]
     public void Import_of_the_unzipped_folder_prints_a_table_per_file_and_the_history()
     {

@@ -57,6 +57,26 @@ public sealed class LakeDatabaseTests : IDisposable
         Assert.Matches("artists\\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'", refused.Message);
     }
 
+    [Theory]
+    [InlineData("listening_history", "ended_month=2026-01", "spotify-etl import")]
+    [InlineData("songs", "snapshot_date=2026-11-20", "spotify-etl transform")]
+    [InlineData("playlist_entries", "snapshot_date=2026-11-19", "spotify-etl transform")]
+    public void A_table_of_both_formats_is_refused_naming_the_command_that_rebuilds_it(string table, string partition, string command)
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(FixtureLake, "transformed", table), "*.csv", SearchOption.AllDirectories))
+        {
+            var copy = _folder["lake/" + Path.GetRelativePath(FixtureLake, file)];
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        File.WriteAllBytes(_folder[$"lake/transformed/{table}/{partition}/{table}.parquet"], [(byte)'P', (byte)'A', (byte)'R', (byte)'1']);
+
+        var refused = Assert.Throws<LakeException>(() => LakeDatabase.Open(_folder["lake"]));
+
+        Assert.Contains($"Table '{table}' holds both Parquet and CSV files", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(command, refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_table_without_files_is_an_empty_view_and_every_query_answers_nothing()
     {
