@@ -23,7 +23,7 @@ internal static class ImportLog
 
     public static void Write(TextWriter log, string bucket, ImportReport report)
     {
-        foreach (var file in report.Files.Where(f => f.Skipped is not null || f.Unreadable > 0))
+        foreach (var file in report.Files.Where(f => f.NeedsAttention))
         {
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, file.Input, file.Kind, file.RowsRead, file.Unreadable,
                 file.Skipped ?? string.Join("; ", file.Reasons)), ImportLogContext.Default.ImportFileLogLine));

@@ -37,7 +37,7 @@ internal static class ImportCommand
             LakeFormat.Check(lakeFolder, parse.GetValue(format));
             var report = await RunAsync(inputs, lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
             var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
-                : report.SkippedFiles > 0 || report.UnreadableRows > 0 ? ExitCodes.Partial : ExitCodes.Success;
+                : report.Files.Any(f => f.NeedsAttention) ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, ImportReportContext.Default.ImportReport));
@@ -45,6 +45,12 @@ internal static class ImportCommand
             else
             {
                 ImportRender.Report(report, lakeFolder.FullName);
+            }
+            if (exit == ExitCodes.Partial)
+            {
+                // The report says which file and why; stderr says that there is something to read in it.
+                CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only up to a break in their JSON, " +
+                    $"{report.UnreadableRows} rows unreadable: each is named with its reason in the report.");
             }
             if (report.ImportedFiles == 0)
             {

@@ -29,6 +29,7 @@ internal static class ImportRender
             .AddColumn("what").AddColumn(new TableColumn("count").RightAligned());
         summary.AddRow("files landed now", N(report.LandedFiles));
         summary.AddRow("files skipped", N(report.SkippedFiles));
+        summary.AddRow("files read only up to a break", N(report.BrokenFiles));
         summary.AddRow("rows unreadable", N(report.UnreadableRows));
         summary.AddRow("API plays read (recently played)", N(api.RowsRead));
         summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));

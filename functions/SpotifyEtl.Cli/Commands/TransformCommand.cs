@@ -51,6 +51,13 @@ internal static class TransformCommand
             {
                 Render.Transform(run.Report, lakeFolder.FullName);
             }
+            if (run.Report.Quarantined > 0 || run.Report.Unreadable > 0)
+            {
+                // The report names each object and its reason; stderr says that there is something to read in it.
+                CliErrors.Warn(Console.Error, $"{run.Report.Quarantined} raw objects were set aside under " +
+                    $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} entries " +
+                    "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
+            }
             return exit;
         });
         return command;

@@ -40,6 +40,8 @@ public static class ExportFileReader
         }
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         string? problem = null;
+        // Whether an element was counted as read and not yet kept or counted unreadable: JSON that breaks off inside it.
+        var open = false;
         try
         {
             if (!reader.Read())
@@ -55,13 +57,17 @@ public static class ExportFileReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     read++;
+                    open = true;
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
-                        Count(unreadable, $"an element is a JSON {Describe(reader.TokenType)}, not an object");
+                        var what = Describe(reader.TokenType);
                         reader.Skip();
+                        open = false;
+                        Count(unreadable, $"an element is a JSON {what}, not an object");
                         continue;
                     }
                     var fields = ReadObject(ref reader, pool);
+                    open = false;
                     var (row, why) = fields.ToRow();
                     if (row is null)
                     {
@@ -82,6 +88,10 @@ public static class ExportFileReader
         }
         catch (JsonException exception)
         {
+            if (open)
+            {
+                Count(unreadable, "the JSON breaks off inside it");
+            }
             problem = $"its JSON breaks off at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
         }
         return new ExportFileContent(rows, read, extended, account, unreadable, problem);

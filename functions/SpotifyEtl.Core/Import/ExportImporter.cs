@@ -63,7 +63,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 reasons.Insert(0, content.Problem);
             }
             reports[candidate] = new ImportFileReport(candidate.Name, kind.Describe(), key, isNew, content.RowsRead, outcome.Counts.Kept,
-                outcome.Counts.Duplicates, outcome.Counts.Covered, content.UnreadableCount, reasons, null);
+                outcome.Counts.Duplicates, outcome.Counts.Covered, content.UnreadableCount, reasons, null, content.Problem);
         }
         return new ImportReport(candidates.Select(c => reports[c]).ToList(), build.ApiPlays, landed.Count(l => l.New), build.Rows, build.Partitions);
     }

@@ -28,7 +28,7 @@ public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDat
     public static RawObjectKey Parse(string key) =>
         TryParse(key, out var parsed, out var reason)
             ? parsed
-            : throw new FormatException($"'{key}' is not a raw object key: {reason}. Expected raw/{{source}}/snapshot_date=YYYY-MM-DD/{{subject}}/{{run}}-pNNNN.json.");
+            : throw new FormatException($"'{key}' is not a raw object key: {reason}.");
 
     public static bool TryParse(string key, out RawObjectKey parsed, out string reason)
     {
@@ -36,7 +36,7 @@ public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDat
         var match = KeyPattern().Match(key);
         if (!match.Success)
         {
-            reason = "its path does not have the raw layout";
+            reason = "its path is not of the form raw/{source}/snapshot_date=YYYY-MM-DD/{subject}/{run}-pNNNN.json";
             return false;
         }
         if (!RawSourceNames.TryParse(match.Groups["source"].Value, out var source))

@@ -34,7 +34,7 @@ internal sealed record RawKeyBatch(
             }
             else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
             {
-                misnamed.Add((key, $"its key does not follow the raw layout ({problem})"));
+                misnamed.Add((key, $"its key does not follow the raw layout: {problem}"));
             }
             else
             {

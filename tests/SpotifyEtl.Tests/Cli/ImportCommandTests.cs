@@ -97,6 +97,35 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_history_file_cut_short_or_of_another_shape_is_a_partial_import_named_in_the_report_and_on_stderr()
+    {
+        var folder = _folder["unzipped"];
+        foreach (var zip in WriteSample())
+        {
+            ZipFile.ExtractToDirectory(zip, folder);
+        }
+        var history = Directory.GetFiles(folder, "Streaming_History_Audio_*.json", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var whole = File.ReadAllBytes(history[0]);
+        var cut = _folder["cut/Streaming_History_Audio_2024_1.json"];
+        Directory.CreateDirectory(Path.GetDirectoryName(cut)!);
+        File.WriteAllBytes(cut, whole[..(whole.Length / 3)]);
+        var shape = _folder["cut/Streaming_History_Audio_2024_2.json"];
+        File.WriteAllText(shape, "{\"a\": 1}");
+
+        var run = DemoCommandTests.RunCli("import", cut, shape, "--lake", _folder["lake"], "--json");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("2 read only up to a break", run.Errors, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(run.Output);
+        var files = report.RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(2, files.Count);
+        Assert.All(files, f => Assert.Equal(f.GetProperty("rows_read").GetInt32(), f.GetProperty("rows_kept").GetInt32() + f.GetProperty("duplicates").GetInt32()
+            + f.GetProperty("covered").GetInt32() + f.GetProperty("unreadable").GetInt32()));
+        Assert.Contains("breaks off", files[0].GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.Equal("it is a JSON object, not an array of streams", files[1].GetProperty("problem").GetString());
+    }
+
+    [Fact]
     public void Import_of_a_missing_path_exits_66_and_of_no_history_exits_65_saying_where_to_get_the_export()
     {
         var missing = DemoCommandTests.RunCli("import", _folder["nope.zip"], "--lake", _folder["lake"]);

@@ -130,6 +130,23 @@ public sealed class ExportFileReaderTests
         Assert.Contains("breaks off at line", content.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Json_cut_anywhere_counts_every_element_it_began_as_kept_or_unreadable_and_says_it_broke()
+    {
+        var rows = Enumerable.Range(0, 6).Select(i => NewEraRow.Replace("05:06:07", $"05:06:{10 + i}", StringComparison.Ordinal))
+            .Append("[1, 2]").Append("{\"ts\": \"yesterday\"}");
+        var whole = Encoding.UTF8.GetBytes("[" + string.Join(",\n", rows) + "]");
+        var random = new Random(65);
+        foreach (var cut in Enumerable.Range(0, 200).Select(_ => random.Next(1, whole.Length - 1)).Append(whole.Length / 2))
+        {
+            var content = ExportFileReader.Read(whole.AsSpan(0, cut));
+
+            Assert.True(content.RowsRead == content.Rows.Count + content.UnreadableCount,
+                $"cut at byte {cut}: {content.RowsRead} read, {content.Rows.Count} kept, {content.UnreadableCount} unreadable");
+            Assert.NotNull(content.Problem);
+        }
+    }
+
     [Theory]
     [InlineData("", "the file is empty")]
     [InlineData("{\"username\": \"ana\"}", "it is a JSON object, not an array of streams")]

@@ -33,7 +33,7 @@ public class RawObjectKeyTests
     }
 
     [Theory]
-    [InlineData("raw/2026-11-21 06:00:00.123456.json", "does not have the raw layout")]
+    [InlineData("raw/2026-11-21 06:00:00.123456.json", "is not of the form raw/{source}/snapshot_date=YYYY-MM-DD/{subject}/{run}-pNNNN.json")]
     [InlineData("raw/podcasts/snapshot_date=2026-11-21/me/20261121T060000Z-p0001.json", "not a known source")]
     [InlineData("raw/playlist_items/snapshot_date=2026-02-30/pl/20261121T060000Z-p0001.json", "not a calendar date")]
     public void A_key_that_is_not_in_the_raw_layout_is_refused_with_the_reason(string key, string reason)
