@@ -97,6 +97,8 @@ public sealed class DemoCommandTests : IDisposable
 
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("not valid JSON", run.Output, StringComparison.Ordinal);
+        // Whoever reads only stderr (stdout redirected, or --json read by a script) still learns there is something to look at.
+        Assert.Contains("warning: 1 raw object was set aside under", run.Errors, StringComparison.Ordinal);
         Assert.True(File.Exists(_folder["lake/quarantine/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json.reason.txt"]));
     }
 }
