@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using Amazon.Runtime;
 using Amazon.S3;
 using Spectre.Console;
 using SpotifyEtl.Cli.Queries;
@@ -43,18 +45,22 @@ internal static class ReportCommand
             return Save(localHtml, output ?? Path.Combine(lake, "report.html"));
         }
         var (bucket, prefix) = ParseS3(lake);
-        using var client = CreateS3Client();
         var copy = Directory.CreateTempSubdirectory("spotify-etl-report-");
         try
         {
             int copied;
             try
             {
+                using var client = CreateS3Client();
                 copied = await TransformedTables.CopyAsync(new S3ObjectStore(client, bucket), prefix, copy.FullName, cancellationToken).ConfigureAwait(false);
             }
-            catch (AmazonS3Exception exception)
+            catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException)
             {
-                throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {exception.Message} Check the bucket name and your AWS credentials.");
+                // S3's refusal, no credentials to be found, or no answer at all: the first line says which (the SDK's
+                // credential error lists every place it looked, one per line).
+                var reason = exception.Message.Split('\n', 2)[0].Trim();
+                throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {reason} Check the bucket name, the network and your AWS " +
+                    "credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).");
             }
             if (copied == 0)
             {

@@ -60,6 +60,44 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.Contains($"s3://{bucket}/team", File.ReadAllText(_folder["s3.html"]), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string> Unreachable() => new()
+    {
+        // No server on the port: nothing answers.
+        { "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9" },
+        // No credentials anywhere the SDK looks.
+        { "AWS_ACCESS_KEY_ID", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unreachable))]
+    public void A_bucket_that_cannot_be_reached_exits_69_with_one_line_saying_why(string variable, string value)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_REGION"] = FauxqsServer.Region,
+            ["AWS_SHARED_CREDENTIALS_FILE"] = _folder["no-credentials"],
+            ["AWS_CONFIG_FILE"] = _folder["no-config"],
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["AWS_MAX_ATTEMPTS"] = "1",
+        };
+        environment[variable] = value;
+        if (value.Length == 0)
+        {
+            environment["AWS_SECRET_ACCESS_KEY"] = "";
+        }
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", "s3://some-bucket", "--out", _folder["r.html"]);
+
+        Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
+        var line = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("spotify-etl: Cannot read s3://some-bucket: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder["r.html"]));
+    }
+
     [Fact]
     public async Task A_bucket_without_tables_is_named_with_what_to_point_at()
     {
