@@ -16,6 +16,15 @@ internal static class CliOptions
         {
             option.DefaultValueFactory = _ => new DirectoryInfo(defaultPath);
         }
+        // A bucket would otherwise be read as a folder named "s3:" and reported missing.
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { } text && text.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError($"--lake {text}: this verb works on a local folder. Of a lake on S3, 'spotify-etl report --lake {text}' shows the named " +
+                    "queries' answers, Athena runs them (the stack's workgroup holds them), and the Lambda functions transform it.");
+            }
+        });
         return option;
     }
 

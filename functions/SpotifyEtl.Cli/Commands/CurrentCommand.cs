@@ -40,6 +40,7 @@ internal static class CurrentCommand
 
     public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken)
     {
+        LocalLake.MustNotBeAFile(folder.FullName);
         if (!Directory.Exists(folder.FullName))
         {
             throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} does not exist: name the folder 'transform' wrote to.");

@@ -38,6 +38,7 @@ internal static class QueryRunner
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>
     public static LakeDatabase Open(string lake, bool currentFromPartitions = false)
     {
+        LocalLake.MustNotBeAFile(lake);
         if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))))
         {
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");

@@ -96,6 +96,7 @@ internal static class TransformCommand
         {
             throw new CliException(ExitCodes.NoInput, $"--input {input.FullName} does not exist: name a .json file or a folder holding raw/... (such as the --out of 'spotify-etl sample').");
         }
+        LocalLake.MustNotBeAFile(lakeFolder.FullName);
         if (input is null && !Directory.Exists(lakeFolder.FullName))
         {
             // Nothing to transform in a folder that is not there: a mistyped --lake is named, not created empty.

@@ -15,10 +15,7 @@ internal static class LocalLake
     /// <param name="option">The option that named the folder, for the message when it cannot be used.</param>
     public static LocalFolderStore Open(DirectoryInfo folder, string option = "--lake")
     {
-        if (File.Exists(folder.FullName))
-        {
-            throw new CliException(ExitCodes.IoError, $"{folder.FullName} is a file, not a folder: name a folder for {option} (it is made if it does not exist).");
-        }
+        MustNotBeAFile(folder.FullName, option);
         try
         {
             Directory.CreateDirectory(folder.FullName);
@@ -31,6 +28,15 @@ internal static class LocalLake
         {
             throw new CliException(ExitCodes.IoError,
                 $"Cannot write to {(option == "--lake" ? "the lake " : "")}{folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another {option}.");
+        }
+    }
+
+    /// <summary>A lake named by a path that is a file is refused as such (exit 74), not reported missing.</summary>
+    public static void MustNotBeAFile(string path, string option = "--lake")
+    {
+        if (File.Exists(path))
+        {
+            throw new CliException(ExitCodes.IoError, $"{Path.GetFullPath(path)} is a file, not a folder: name a folder for {option}.");
         }
     }
 

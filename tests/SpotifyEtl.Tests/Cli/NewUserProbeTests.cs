@@ -100,4 +100,46 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.Contains($"--format {first}", run.Errors, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(lake, "transformed"), "*." + second, SearchOption.AllDirectories));
     }
+
+    [Theory]
+    [InlineData("transform")]
+    [InlineData("current")]
+    [InlineData("query")]
+    [InlineData("report")]
+    [InlineData("import")]
+    [InlineData("sample")]
+    public void A_lake_that_is_a_file_is_named_as_a_file_with_exit_74_and_left_as_it_was(string verb)
+    {
+        var file = _folder["lake.txt"];
+        File.WriteAllText(file, "not a lake");
+        string[] arguments = verb switch
+        {
+            "import" => ["import", file, "--lake", file],
+            "sample" => ["sample", "--out", file],
+            _ => [verb, "--lake", file],
+        };
+
+        var run = Run(arguments);
+
+        Assert.True(run.ExitCode == 74, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{file} is a file, not a folder", run.Errors, StringComparison.Ordinal);
+        Assert.Equal("not a lake", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("transform")]
+    [InlineData("current")]
+    [InlineData("query")]
+    [InlineData("import")]
+    public void A_bucket_given_to_a_verb_of_the_local_lake_is_a_usage_error_that_names_what_reads_S3(string verb)
+    {
+        string[] arguments = verb == "import" ? ["import", _folder["none.zip"], "--lake", "s3://my-bucket/team"] : [verb, "--lake", "s3://my-bucket/team"];
+
+        var run = Run(arguments);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains("--lake s3://my-bucket/team: this verb works on a local folder", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl report --lake s3://my-bucket/team", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("s3:"), "no folder named s3: was made");
+    }
 }
