@@ -8,6 +8,9 @@ namespace SpotifyEtl.Cli.Commands;
 
 internal static class SampleCommand
 {
+    /// <summary>Beside raw/: the options of the sample written there, so that the same sample may be written again and no other over it.</summary>
+    private const string Marker = ".spotify-etl-sample";
+
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write raw/... into (a lake or any folder).", Required = true };
@@ -31,7 +34,10 @@ internal static class SampleCommand
             var folder = parse.GetValue(output)!;
             var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
             CheckFreeSpace(folder, SampleGenerator.EstimateBytes(options));
+            var stamp = $"days={options.Days} items={options.Items} seed={options.Seed}";
+            CheckNoOtherRawObjects(folder, stamp);
             var lake = LocalLake.Open(folder, "--out");
+            File.WriteAllText(Path.Combine(folder.FullName, Marker), stamp + "\n");
             var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
                 new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
                     .WriteAsync(options, cancellationToken)).ConfigureAwait(false);
@@ -47,6 +53,29 @@ internal static class SampleCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses to write over raw objects of another sample, or of an extraction: a sample shares their keys (the same
+    /// days and run times), so it would replace some of them and leave the rest, one lake of two mixed sources.
+    /// Writing the same sample again gives the same bytes and is allowed.
+    /// </summary>
+    private static void CheckNoOtherRawObjects(DirectoryInfo folder, string stamp)
+    {
+        var raw = Path.Combine(folder.FullName, "raw");
+        if (!Directory.Exists(raw) || !Directory.EnumerateFiles(raw, "*", SearchOption.AllDirectories).Any())
+        {
+            return;
+        }
+        var marker = Path.Combine(folder.FullName, Marker);
+        var written = File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
+        if (written == stamp)
+        {
+            return;
+        }
+        var what = written is null ? "raw objects that 'spotify-etl sample' did not write" : $"another sample's raw objects ({written})";
+        throw new CliException(ExitCodes.Usage,
+            $"{folder.FullName} already holds {what}: this sample would replace some of them and leave the rest. Choose an empty --out, or delete {raw} first.");
     }
 
     /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>

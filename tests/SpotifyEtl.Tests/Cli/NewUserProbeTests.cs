@@ -142,4 +142,35 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.Contains("spotify-etl report --lake s3://my-bucket/team", run.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists("s3:"), "no folder named s3: was made");
     }
+
+    [Fact]
+    public void A_sample_is_not_written_over_other_raw_objects_and_the_same_sample_again_changes_nothing()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10", "--seed", "-5").ExitCode);
+        var first = _folder.Files("lake/raw");
+
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10", "--seed", "-5").ExitCode);
+        Assert.Equal(first.Keys, _folder.Files("lake/raw").Keys);
+        Assert.All(first, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
+
+        foreach (var (days, items, seed) in new[] { ("2", "10", "7"), ("3", "10", "-5"), ("2", "11", "-5") })
+        {
+            var run = Run("sample", "--out", lake, "--days", days, "--items", items, "--seed", seed);
+
+            Assert.Equal(64, run.ExitCode);
+            Assert.Contains("already holds another sample's raw objects (days=2 items=10 seed=-5)", run.Errors, StringComparison.Ordinal);
+            Assert.Equal(first.Keys, _folder.Files("lake/raw").Keys);
+            Assert.All(first, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
+        }
+
+        // Raw objects an extraction landed carry no sample's stamp: never written over.
+        var extracted = _folder["extracted/raw/saved_tracks/snapshot_date=2026-11-20/me/20261120T060000Z-p0000.json"];
+        Directory.CreateDirectory(Path.GetDirectoryName(extracted)!);
+        File.WriteAllText(extracted, "{\"items\": []}");
+        var over = Run("sample", "--out", _folder["extracted"], "--days", "1", "--items", "10");
+        Assert.Equal(64, over.ExitCode);
+        Assert.Contains("raw objects that 'spotify-etl sample' did not write", over.Errors, StringComparison.Ordinal);
+        Assert.Equal("{\"items\": []}", File.ReadAllText(extracted));
+    }
 }
