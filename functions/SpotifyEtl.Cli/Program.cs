@@ -33,7 +33,7 @@ if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
     }
     foreach (var error in errors)
     {
-        await Console.Error.WriteLineAsync($"{CliErrors.Program}: {error.Message}").ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"{CliErrors.Program}: {CliErrors.ParseError(error.Message)}").ConfigureAwait(false);
     }
     // The whole path of the command, "spotify-etl auth login", not its last word.
     var names = new List<string>();

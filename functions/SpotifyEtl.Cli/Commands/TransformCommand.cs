@@ -66,6 +66,7 @@ internal static class TransformCommand
     public static Option<TableFormat> Format() => new("--format")
     {
         Description = "File format of the tables: parquet (the default, as on AWS) or csv. Use the same format for the whole lake.",
+        HelpName = "parquet|csv",
         DefaultValueFactory = _ => TableFormats.Default,
         CustomParser = result => TableFormats.Parse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value) ?? Invalid(result),
     };

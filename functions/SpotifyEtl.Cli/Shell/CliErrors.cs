@@ -24,6 +24,31 @@ internal static class CliErrors
 
     public static void Warn(TextWriter errors, string message) => errors.WriteLine($"{Program}: warning: {message}");
 
+    /// <summary>
+    /// A parse error in words a user knows: the parser names the .NET type a value failed to convert to
+    /// ("as expected type 'System.Int32'"); this says what the option takes instead.
+    /// </summary>
+    public static string ParseError(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.$");
+        if (!match.Success)
+        {
+            return message;
+        }
+        var takes = match.Groups["type"].Value switch
+        {
+            "System.Int32" => "a whole number from -2147483648 to 2147483647",
+            "System.Int64" => "a whole number",
+            "System.Double" or "System.Decimal" => "a number",
+            "System.IO.FileInfo" => "the path of a file",
+            "System.IO.DirectoryInfo" => "the path of a folder",
+            "System.IO.FileSystemInfo" => "the path of a file or a folder",
+            "System.Boolean" => "true or false",
+            _ => "another kind of value",
+        };
+        return $"{match.Groups["option"].Value} takes {takes}, not '{match.Groups["value"].Value}'.";
+    }
+
     /// <summary>True for the mistakes a command reports itself; anything else is left to the top level.</summary>
     public static bool IsExpected(Exception exception) => Describe(exception).Code != ExitCodes.Failure || exception is CliException;
 

@@ -173,4 +173,25 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.Contains("raw objects that 'spotify-etl sample' did not write", over.Errors, StringComparison.Ordinal);
         Assert.Equal("{\"items\": []}", File.ReadAllText(extracted));
     }
+
+    [Theory]
+    [InlineData("sample --out {0} --seed 99999999999", "--seed takes a whole number from -2147483648 to 2147483647, not '99999999999'.")]
+    [InlineData("sample --out {0} --seed 1.5", "--seed takes a whole number from -2147483648 to 2147483647, not '1.5'.")]
+    [InlineData("sample --out {0} --days many", "--days must be a whole number")]
+    public void A_value_of_the_wrong_kind_is_named_in_words_not_in_dotnet_types(string command, string expected)
+    {
+        var run = Run(string.Format(System.Globalization.CultureInfo.InvariantCulture, command, _folder["lake"]).Split(' '));
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains(expected, run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_writes_the_formats_as_the_guide_does()
+    {
+        var run = Run("transform", "--help");
+
+        Assert.Contains("--format <parquet|csv>", run.Output, StringComparison.Ordinal);
+    }
 }
