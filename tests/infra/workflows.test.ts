@@ -12,6 +12,7 @@ import { repoRoot } from "./helpers/stackHarness";
 
 interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
 interface Job {
+    name?: string;
     if?: string;
     needs?: string | string[];
     environment?: string;
@@ -85,7 +86,13 @@ function matches(pattern: string, file: string): boolean {
     return new RegExp(`^${source}$`).test(file);
 }
 
-for (const [name, workflow, event] of [["pull-request.yml", pullRequest, "pull_request"], ["deploy.yml", deploy, "push"]] as const) {
+test("pull-request.yml runs on every pull request: the ruleset's required check would wait forever on one a path filter skipped", () => {
+    assert.deepEqual(Object.keys(pullRequest.on).sort(), ["pull_request"]);
+    assert.equal(pullRequest.on["pull_request"]?.paths, undefined);
+    assert.equal(pullRequest.jobs["test"]?.name, "make test");
+});
+
+for (const [name, workflow, event] of [["deploy.yml", deploy, "push"]] as const) {
     test(`${name}: the path filter covers every input of the functions package, the program and each stack`, () => {
         const paths = workflow.on[event]?.paths ?? [];
         const covered = (file: string) => paths.some((p) => matches(p, file));
