@@ -11,7 +11,9 @@
 // Deploy: creates, updates and deletes what the stack declares. Its actions are service wildcards, each listed
 // in `deployServiceWildcards` with its reason and scoped to the stack's names; IAM is not a wildcard. Every
 // role it creates must carry the stack's permissions boundary, which it can neither remove nor change. It may
-// not read or write a secret's value, use KMS beyond decrypting its stack's data key, or assume any role.
+// not read a secret's value, put one (PutSecretValue), share the secret through a resource policy, rotation or
+// a replica, use KMS beyond decrypting its stack's data key, or assume any role. (UpdateSecret, which pulumi up
+// calls for the secret's description and key, accepts a value too; IAM cannot tell the two calls apart.)
 
 import { permissionsBoundaryArn } from "../boundary";
 import type { ConditionBlock } from "./trust";
@@ -241,6 +243,14 @@ export function deployPolicy(s: StackScope): PolicyDocument {
                 Resource: ["*"],
             },
             { Sid: "NoSecretValues", Effect: "Deny", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue"], Resource: ["*"] },
+            // The stack declares no resource policy, rotation or replica for its secret: a resource policy could grant
+            // another principal (of any account) the value this role may not read.
+            {
+                Sid: "NoSecretSharing",
+                Effect: "Deny",
+                Action: ["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:RotateSecret", "secretsmanager:ReplicateSecretToRegions"],
+                Resource: ["*"],
+            },
             { Sid: "NoAssumedRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"], Resource: ["*"] },
         ],
     };
