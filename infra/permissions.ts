@@ -15,8 +15,15 @@ export function extractStatements(rawBucketArn: pulumi.Input<string>, secretArn:
         {
             Sid: "LandRawResponsesStateAndManifests",
             Effect: "Allow",
-            Action: ["s3:GetObject", "s3:PutObject"],
+            Action: "s3:PutObject",
             Resource: [objects(rawBucketArn, lake.raw), objects(rawBucketArn, lake.state), objects(rawBucketArn, lake.manifests)],
+        },
+        {
+            // The only object extract reads: its state (the cursors and snapshot ids of the last run).
+            Sid: "ReadExtractionState",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: objects(rawBucketArn, lake.state),
         },
         {
             Sid: "ListExtractionState",

@@ -284,15 +284,16 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("extract may reach the raw bucket's raw/, state/ and manifests/ prefixes and the one secret", () => {
+            test("extract may write the raw bucket's raw/, state/ and manifests/ prefixes, read state/ only, and reach the one secret", () => {
                 const extract = stack.functionNamed("extract");
                 const statements = stack.statementsOf(extract);
                 const raw = String(stack.bucketNamed("raw").state["arn"]);
                 const transformed = String(stack.bucketNamed("transformed").state["arn"]);
                 const secret = String(stack.one(types.secret).state["arn"]);
-                for (const prefix of ["raw/", "state/", "manifests/"]) {
-                    assert.deepEqual(actionsOn(statements, `${raw}/${prefix}x.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
+                for (const prefix of ["raw/", "manifests/"]) {
+                    assert.deepEqual(actionsOn(statements, `${raw}/${prefix}x.json`), ["s3:PutObject"]);
                 }
+                assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), []);
                 assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x.csv`), []);
                 assert.deepEqual(actionsOn(statements, secret).sort(), ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]);
