@@ -137,6 +137,7 @@ export function loadConfig(): StackConfig {
                 + `then pulumi config rm ${key}`);
         }
     }
+    r.problems.push(...stackNameProblems(namePrefix, pulumi.getStack()));
     const snowflake = readSnowflakeConfig(r, namePrefix, region);
     const permissionsBoundary = r.boolean("permissionsBoundary");
 
@@ -158,6 +159,23 @@ export function loadConfig(): StackConfig {
         catalog,
         snowflake,
     };
+}
+
+/** The longest physical name the stack derives from namePrefix and the stack: the results bucket, with Pulumi's 8-character suffix. */
+export const longestBucketName = (namePrefix: string, stack: string): string => `${namePrefix}-${stack}-lake-athena-results-0a1b2c3`;
+
+/**
+ * The stack's name is part of every resource's name: lowercase letters and digits, as the bootstrap's stacks are, and
+ * short enough with namePrefix for the longest bucket name to fit S3's 63 characters.
+ */
+export function stackNameProblems(namePrefix: string, stack: string): string[] {
+    if (!/^[a-z][a-z0-9]{0,19}$/.test(stack)) {
+        return [`the stack name '${stack}' must be 1-20 lowercase letters or digits, starting with a letter: it is part of every resource's name `
+            + "(pulumi stack rename <name>, and the same name in the bootstrap's stacks)"];
+    }
+    const longest = longestBucketName(namePrefix, stack);
+    return longest.length <= 63 ? [] : [`namePrefix '${namePrefix}' and the stack name '${stack}' make the Athena results bucket's name `
+        + `${longest.length} characters long (${longest}), and S3 allows 63: together they may have at most ${63 - longestBucketName("", "").length} characters`];
 }
 
 /** `spotify-dev` -> `SPOTIFY_DEV`: a Snowflake identifier that needs no quotes. */

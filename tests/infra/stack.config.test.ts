@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { ConfigValidationError, configKeys, keysRead, loadConfig, parseSpotifySource, projectName } from "../../infra/config";
+import { ConfigValidationError, configKeys, keysRead, loadConfig, longestBucketName, parseSpotifySource, projectName, stackNameProblems } from "../../infra/config";
 import { stackNames } from "../../infra/build/ci";
 import { retiredSpotifyKeys } from "./helpers/credentials";
 import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
@@ -180,6 +180,27 @@ describe("an invalid value fails naming its key", () => {
             assert.match(problemsOf({ ...validConfig(), [`${projectName}:${key}`]: value }), expected);
         });
     }
+
+    test("a stack name that is not lowercase letters and digits, or too long with namePrefix for S3, is refused naming both", () => {
+        // Generated names: every length of namePrefix and stack the checks allow, and some they do not.
+        let seed = 7;
+        const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+        const word = (length: number, alphabet: string): string => "s" + Array.from({ length: length - 1 }, () => alphabet[next(alphabet.length)]).join("");
+        for (let i = 0; i < 200; i++) {
+            const prefix = word(1 + next(20), "abcdefghijklmnopqrstuvwxyz0123456789-");
+            const stack = word(1 + next(24), "abcdefghijklmnopqrstuvwxyz0123456789");
+            const problems = stackNameProblems(prefix, stack);
+            const fits = stack.length <= 20 && longestBucketName(prefix, stack).length <= 63;
+            assert.equal(problems.length === 0, fits, `${prefix} / ${stack}: ${problems.join("; ")}`);
+            if (stack.length <= 20 && !fits) {
+                assert.match(problems[0]!, /S3 allows 63: together they may have at most 34 characters/);
+            }
+        }
+        for (const stack of ["Dev", "my_stack", "dev-eu", "1dev", ""]) {
+            assert.match(stackNameProblems("spotify", stack)[0] ?? "", /must be 1-20 lowercase letters or digits/, stack);
+        }
+        assert.deepEqual(stackNameProblems("spotify", "production"), []);
+    });
 
     test("raw objects may not expire before they move to the colder class", () => {
         assert.match(problemsOf({ ...validConfig(), "spotify-stack:rawTransitionDays": "30", "spotify-stack:rawExpirationDays": "20" }),
