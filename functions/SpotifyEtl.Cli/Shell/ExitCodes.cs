@@ -42,7 +42,7 @@ internal static class ExitCodes
         (Failure, "failure: a source failed, a query failed, or an unexpected error"),
         (Partial, "partial success: objects quarantined, inputs or export files skipped or broken off, rows unreadable, or extraction stopped early (state saved; run again later)"),
         (Usage, "usage: unknown option, missing or out-of-range value, no sources, a --format other than the lake's, an s3:// --lake for a verb of the local lake"),
-        (DataError, "bad input data: a credentials file that is not JSON, no raw objects or streaming history found, unreadable tables"),
+        (DataError, "bad input data: a credentials or --config file that cannot be read as one, no raw objects or streaming history found, unreadable tables"),
         (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, a missing --lake, or one with no tables yet"),
         (Unavailable, "a service cannot be reached: the S3 bucket of report --lake s3://..."),
         (IoError, "the lake cannot be written (permissions, full disk, a --lake that is a file)"),

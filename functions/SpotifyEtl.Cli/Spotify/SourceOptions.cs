@@ -71,7 +71,15 @@ internal sealed class SourceOptions
             {
                 throw new CliException(ExitCodes.NoInput, $"No sources file at {file.FullName}: name an existing --config file.");
             }
-            sources.AddRange(ExtractionSource.ParseList(File.ReadAllText(file.FullName), file.FullName));
+            try
+            {
+                sources.AddRange(ExtractionSource.ParseList(File.ReadAllText(file.FullName), file.FullName));
+            }
+            catch (SpotifyConfigurationException exception)
+            {
+                // What the file holds is bad input data (65), as a credentials file that is not JSON is; not a usage error.
+                throw new CliException(ExitCodes.DataError, exception.Message);
+            }
         }
         return sources.Distinct().ToList();
     }

@@ -99,12 +99,14 @@ public sealed class CliProbeTests : IDisposable
     public void Missing_or_malformed_input_files_exit_66_and_65()
     {
         File.WriteAllText(_folder["credentials.json"], "{not json");
+        File.WriteAllText(_folder["sources.json"], "[\"playlist\": 1");
         Directory.CreateDirectory(_folder["empty"]);
 
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["nothere.json"]), 66, $"No sources file at {_folder["nothere.json"]}");
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["nothere.json"]), 66, "No credentials file at");
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--saved-tracks", "--credentials", _folder["credentials.json"]), 65, "must be JSON of the form");
         AssertCleanError(Run("transform", "--input", _folder["empty"], "--lake", _folder["lake"]), 65, "No raw objects found in");
+        AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["sources.json"]), 65, _folder["sources.json"]);
     }
 
     [Fact]
