@@ -86,6 +86,14 @@ function matches(pattern: string, file: string): boolean {
     return new RegExp(`^${source}$`).test(file);
 }
 
+test("deploy.yml deploys main only: a run started by hand from another branch stops after its tests", () => {
+    assert.equal(deploy.jobs["package"]?.if, "github.ref == 'refs/heads/main'");
+    const waitsFor = (job: string, other: string): boolean => [deploy.jobs[job]?.needs ?? []].flat().some((n) => n === other || waitsFor(n, other));
+    for (const job of Object.keys(deploy.jobs).filter((j) => j !== "test" && j !== "package")) {
+        assert.ok(waitsFor(job, "package"), `${job} does not wait for package`);
+    }
+});
+
 test("pull-request.yml runs on every pull request: the ruleset's required check would wait forever on one a path filter skipped", () => {
     assert.deepEqual(Object.keys(pullRequest.on).sort(), ["pull_request"]);
     assert.equal(pullRequest.on["pull_request"]?.paths, undefined);
