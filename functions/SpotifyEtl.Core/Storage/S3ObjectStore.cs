@@ -32,13 +32,9 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
             var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             return response.ResponseStream;
         }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception))
+        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
-            throw new ObjectNotFoundException(Description, key);
-        }
-        catch (AmazonS3Exception exception) when (IsDenied(exception))
-        {
-            if (await IsAbsentAsync(key, cancellationToken).ConfigureAwait(false))
+            if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
             {
                 throw new ObjectNotFoundException(Description, key);
             }
@@ -129,13 +125,9 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
                 DestinationKey = destinationKey,
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception))
+        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
-            throw new ObjectNotFoundException(Description, sourceKey);
-        }
-        catch (AmazonS3Exception exception) when (IsDenied(exception))
-        {
-            if (await IsAbsentAsync(sourceKey, cancellationToken).ConfigureAwait(false))
+            if (await IsMissingAsync(exception, sourceKey, cancellationToken).ConfigureAwait(false))
             {
                 throw new ObjectNotFoundException(Description, sourceKey);
             }
@@ -150,13 +142,9 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
             await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception))
+        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
-            return false;
-        }
-        catch (AmazonS3Exception exception) when (IsDenied(exception))
-        {
-            if (await IsAbsentAsync(key, cancellationToken).ConfigureAwait(false))
+            if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -168,6 +156,10 @@ public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStor
         _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
 
     private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
+
+    /// <summary>Whether the failed request's key does not exist: a 404, or a 403 that a listing shows to be one.</summary>
+    private Task<bool> IsMissingAsync(AmazonS3Exception exception, string key, CancellationToken cancellationToken) =>
+        IsNotFound(exception) ? Task.FromResult(true) : IsAbsentAsync(key, cancellationToken);
 
     /// <summary>
     /// Whether a listing of the key's own prefix shows no object of that name; false when the listing is refused
