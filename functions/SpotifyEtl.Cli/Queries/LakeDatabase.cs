@@ -34,7 +34,16 @@ internal sealed class LakeDatabase : IDisposable
                 command.CommandText = currentFromPartitions && CurrentTables.Sources.ContainsKey(table)
                     ? CurrentFromPartitions(table, columns)
                     : LakeViews.CreateView(lake, table, columns);
-                command.ExecuteNonQuery();
+                try
+                {
+                    command.ExecuteNonQuery();
+                }
+                catch (DuckDBException exception)
+                {
+                    // A view reads its files' schemas when it is made: a damaged or foreign file fails here.
+                    throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: " +
+                        (table == TableNames.ListeningHistory ? "import the data export again (spotify-etl import)." : "transform again (spotify-etl transform), which rewrites every day from raw/."));
+                }
             }
             return new LakeDatabase(connection);
         }

@@ -72,9 +72,18 @@ internal static class TemporaryFiles
         return start is not null && (dot < 0 || string.Equals(owner[(dot + 1)..], start, StringComparison.Ordinal));
     }
 
-    /// <summary>When a process started, in ticks (UTC), as text; null when there is no such process.</summary>
-    private static string? StartOf(int pid)
+    /// <summary>
+    /// When a process started, as text that every process works out the same; null when there is no such process.
+    /// On Linux that is the start in clock ticks since boot, as the kernel keeps it: <see cref="Process.StartTime"/>
+    /// there adds an estimate of when the machine booted that each process works out a little differently, so another
+    /// process took a running writer for a gone one and deleted the file it was writing.
+    /// </summary>
+    internal static string? StartOf(int pid)
     {
+        if (OperatingSystem.IsLinux())
+        {
+            return LinuxStartOf(pid);
+        }
         try
         {
             using var process = Process.GetProcessById(pid);
@@ -84,5 +93,24 @@ internal static class TemporaryFiles
         {
             return null;
         }
+    }
+
+    /// <summary>Field 22 of <c>/proc/{pid}/stat</c> (<c>starttime</c>); null for no such process, or one that has ended (a zombie).</summary>
+    private static string? LinuxStartOf(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        // The command name (field 2) is in parentheses and may hold spaces or parentheses: the fields after it
+        // start at the last ')', with the state (field 3) first.
+        var close = stat.LastIndexOf(')');
+        var fields = close < 0 ? [] : stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 19 && fields[0] != "Z" && fields[0] != "X" ? fields[19] : null;
     }
 }

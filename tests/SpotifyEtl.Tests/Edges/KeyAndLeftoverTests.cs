@@ -67,8 +67,9 @@ public sealed class KeyAndLeftoverTests : IDisposable
         var store = new LocalFolderStore(_folder.Path);
         var temporary = Directory.CreateDirectory(Path.Combine(_folder.Path, LocalFolderStore.TemporaryFolder)).FullName;
         using var other = Process.Start(new ProcessStartInfo("sleep", "30"))!;
-        var start = other.StartTime.ToUniversalTime().Ticks;
-        var reused = new[] { $"{other.Id}.{start - 10_000_000}-{Guid.NewGuid():N}.tmp", $"{Environment.ProcessId}.1-{Guid.NewGuid():N}.tmp", $"{other.Id}.0-{Guid.NewGuid():N}.tmp" };
+        // The start as the writer stamps it (on Linux, clock ticks since boot); an earlier start is another process of that id.
+        var start = long.Parse(TemporaryFiles.StartOf(other.Id)!, System.Globalization.CultureInfo.InvariantCulture);
+        var reused = new[] { $"{other.Id}.{start - 100}-{Guid.NewGuid():N}.tmp", $"{Environment.ProcessId}.1-{Guid.NewGuid():N}.tmp", $"{other.Id}.0-{Guid.NewGuid():N}.tmp" };
         var live = $"{other.Id}.{start}-{Guid.NewGuid():N}.tmp";
         foreach (var name in reused.Append(live).Append(LocalFolderStore.LockFile))
         {

@@ -77,6 +77,27 @@ public sealed class LakeDatabaseTests : IDisposable
         Assert.Contains(command, refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("songs", "snapshot_date=2026-11-20", "spotify-etl transform")]
+    [InlineData("listening_history", "ended_month=2026-01", "spotify-etl import")]
+    public void A_damaged_table_file_is_refused_naming_the_table_and_the_command_that_rewrites_it(string table, string partition, string command)
+    {
+        var random = new Random(table.Length);
+        foreach (var length in new[] { 0, 3, 12, 200 })
+        {
+            var file = _folder[$"lake{length}/transformed/{table}/{partition}/{table}.parquet"];
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            var bytes = new byte[length];
+            random.NextBytes(bytes);
+            File.WriteAllBytes(file, bytes);
+
+            var refused = Assert.Throws<LakeException>(() => LakeDatabase.Open(_folder[$"lake{length}"]));
+
+            Assert.StartsWith($"Table '{table}' cannot be read: ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains(command, refused.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_table_without_files_is_an_empty_view_and_every_query_answers_nothing()
     {

@@ -106,6 +106,27 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_this_running_process_writes_survives_other_processes_opening_the_lake()
+    {
+        // This process writes as a transform does; other spotify-etl processes open the same lake meanwhile and tidy
+        // it. Each works out this process's start for itself, and must come to the very stamp its name carries.
+        var store = new LocalFolderStore(_folder.Path);
+        await store.PutTextAsync(Table, "table", "text/plain");
+        var writing = _folder[$".tmp/{TemporaryFiles.NewName()}"];
+        await File.WriteAllTextAsync(writing, "being written");
+        var gone = _folder[$".tmp/999999999.1-{Guid.NewGuid():N}.tmp"];
+        await File.WriteAllTextAsync(gone, "partial");
+
+        for (var other = 0; other < 4; other++)
+        {
+            var run = Cli.DemoCommandTests.RunCli("current", "--lake", _folder.Path);
+
+            Assert.True(File.Exists(writing), $"process {other + 1} removed the file of a process that still runs ({run.Errors.Trim()})");
+        }
+        Assert.False(File.Exists(gone), "the file of a process that is gone is removed");
+    }
+
+    [Fact]
     public async Task The_lake_is_searched_for_files_beside_their_targets_once_not_at_every_open()
     {
         var store = new LocalFolderStore(_folder.Path);
