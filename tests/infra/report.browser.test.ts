@@ -190,3 +190,66 @@ describe("the listening report in a browser", () => {
         await phone.page.close();
     });
 });
+
+describe("the listening report with names a listener did not choose to be short", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "report-names-"));
+    const lake = path.join(work, "lake");
+    const report = path.join(work, "report.html");
+    // A playlist name and a track name of thousands of characters, as the API passes on whatever its users typed.
+    const playlistName = "Road trip " + "A".repeat(5000);
+    const trackName = "Intro " + "B".repeat(3000);
+    let context: BrowserContext;
+    let profile: string;
+    let page: Loaded;
+
+    /** Every raw page of a source, rewritten by `edit`. */
+    function rewrite(source: string, edit: (page: Record<string, unknown>) => void): void {
+        const root = path.join(lake, "raw", source);
+        for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+            if (entry.isFile() && entry.name.endsWith(".json")) {
+                const file = path.join(entry.parentPath, entry.name);
+                const json = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+                edit(json);
+                fs.writeFileSync(file, JSON.stringify(json));
+            }
+        }
+    }
+
+    before(async () => {
+        assert.equal(runSpotifyEtl(["sample", "--out", lake, "--days", "2", "--items", "60"]).status, 0);
+        rewrite("playlist", (playlist) => { playlist["name"] = playlistName; });
+        rewrite("playlist_items", (items) => {
+            for (const item of items["items"] as Record<string, Record<string, unknown> | null>[]) {
+                const track = item["item"] ?? item["track"];
+                if (track !== null && track !== undefined) {
+                    track["name"] = trackName;
+                }
+            }
+        });
+        const transformed = runSpotifyEtl(["transform", "--lake", lake]);
+        assert.ok(transformed.status === 0 || transformed.status === 3, transformed.stderr);
+        const written = runSpotifyEtl(["report", "--lake", lake, "--out", report]);
+        assert.equal(written.status, 0, written.stderr);
+        ({ context, profile } = await openBrowser());
+        page = await load(context, report);
+    });
+    after(async () => {
+        await context?.close();
+        fs.rmSync(work, { recursive: true, force: true });
+        if (profile !== undefined) fs.rmSync(profile, { recursive: true, force: true });
+    });
+
+    it("keeps every cell narrow enough that the columns after a long name stay in reach, the whole name on hover", async () => {
+        const cells = await page.page.$$eval("td", all => all.map(td => ({
+            width: td.getBoundingClientRect().width, text: td.textContent ?? "", title: td.getAttribute("title"),
+        })));
+        const widest = Math.max(...cells.map(c => c.width));
+        assert.ok(widest <= 360, `a cell is ${widest} px wide`);
+        const long = cells.filter(c => c.text === playlistName || c.text === trackName);
+        assert.ok(long.length > 0, "the long names are in the tables");
+        assert.ok(long.every(c => c.title === c.text), "a cut name is whole in its title");
+        const tables = await page.page.$$eval("table", all => all.map(t => t.getBoundingClientRect().width));
+        assert.ok(Math.max(...tables) < 3000, `a table is ${Math.max(...tables)} px wide`);
+        assert.deepEqual(page.errors, []);
+    });
+});

@@ -55,7 +55,7 @@ internal static class TransformCommand
             {
                 // The report names each object and its reason; stderr says that there is something to read in it.
                 CliErrors.Warn(Console.Error, $"{run.Report.Quarantined} raw {(run.Report.Quarantined == 1 ? "object was" : "objects were")} set aside under " +
-                    $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} entries " +
+                    $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
                     "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
             }
             return exit;

@@ -45,7 +45,7 @@ internal static class Charts
             var x = left + i * band + band * 0.1;
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"mark\" x=\"{F(x)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(band * 0.8)}\" height=\"{F(h)}\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\">" +
-                $"<title>{Escape(rows[i][l])}: {Escape(rows[i][v])} {Escape(unit)}</title></rect>");
+                $"<title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}</title></rect>");
             if (i % every == 0)
             {
                 Text(svg, x + band * 0.4, top + plotHeight + 14, rows[i][l] ?? "", "end", rotate: -35);
@@ -81,7 +81,7 @@ internal static class Charts
             Text(svg, left - 6, y + rowHeight * 0.65, Shorten(name, 30), "end", "label");
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"mark\" x=\"{left}\" y=\"{F(y + 3)}\" width=\"{F(w)}\" height=\"{rowHeight - 6}\" data-label=\"{Escape(name)}\" data-value=\"{Escape(value)}\">" +
-                $"<title>{Escape(name)}: {Escape(value)} {Escape(unit)}</title></rect>");
+                $"<title>{Escape(Isolated(name))}: {Escape(value)} {Escape(unit)}</title></rect>");
             Text(svg, left + w + 4, y + rowHeight * 0.65, value ?? "", "start", "value");
         }
         Text(svg, left + plotWidth / 2.0, height - 6, $"{xTitle} ({unit})", css: "axis-title");
@@ -112,7 +112,7 @@ internal static class Charts
             var share = Number(row[v]) / max;
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"mark heat\" x=\"{left + hour * cell + 1}\" y=\"{top + day * cell + 1}\" width=\"{cell - 2}\" height=\"{cell - 2}\" fill-opacity=\"{F(0.15 + 0.85 * share)}\" " +
-                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(row[n])} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} plays</title></rect>");
+                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[n]))} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} plays</title></rect>");
         }
         for (var hour = 0; hour < 24; hour += 3)
         {
@@ -145,7 +145,7 @@ internal static class Charts
         for (var i = 0; i < rows.Count; i++)
         {
             svg.Append(CultureInfo.InvariantCulture,
-                $"<circle class=\"mark\" cx=\"{F(points[i].X)}\" cy=\"{F(points[i].Y)}\" r=\"4\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\"><title>{Escape(rows[i][l])}: {Escape(rows[i][v])} {Escape(unit)}</title></circle>");
+                $"<circle class=\"mark\" cx=\"{F(points[i].X)}\" cy=\"{F(points[i].Y)}\" r=\"4\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\"><title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}</title></circle>");
             if (i % every == 0)
             {
                 Text(svg, points[i].X, top + plotHeight + 14, rows[i][l] ?? "", "end", rotate: -35);
@@ -174,7 +174,7 @@ internal static class Charts
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{left}\" x2=\"{width - right}\" y1=\"{F(y)}\" y2=\"{F(y)}\"/>");
             Text(svg, left - 6, y + 4, Shorten(rows[i][labelIndex] ?? "", 30), "end", "label");
             svg.Append(CultureInfo.InvariantCulture,
-                $"<circle class=\"mark\" cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"5\" data-label=\"{Escape(rows[i][labelIndex])}\" data-value=\"{Escape(rows[i][dateIndex])}\"><title>{Escape(rows[i][labelIndex])}: first heard {Escape(rows[i][dateIndex])}</title></circle>");
+                $"<circle class=\"mark\" cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"5\" data-label=\"{Escape(rows[i][labelIndex])}\" data-value=\"{Escape(rows[i][dateIndex])}\"><title>{Escape(Isolated(rows[i][labelIndex]))}: first heard {Escape(rows[i][dateIndex])}</title></circle>");
         }
         Text(svg, left, top + rows.Count * rowHeight + 14, DateOnly.FromDayNumber(first).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "start");
         Text(svg, width - right, top + rows.Count * rowHeight + 14, DateOnly.FromDayNumber(last).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "end");

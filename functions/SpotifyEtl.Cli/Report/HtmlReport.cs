@@ -97,13 +97,21 @@ internal static class HtmlReport
             foreach (var value in row)
             {
                 var numeric = value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-                html.Append(value is null ? "<td class=\"null\"></td>" : numeric ? $"<td class=\"num\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
+                html.Append(value is null ? "<td class=\"null\"></td>"
+                    : numeric ? $"<td class=\"num\">{Escape(value)}</td>"
+                    // A cell shows at most about 36 characters (the stylesheet cuts it with an ellipsis); a longer value is whole on hover.
+                    : value.Length > LongCell ? $"<td title=\"{Escape(value)}\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
             }
             html.Append("</tr>");
         }
         html.Append("</tbody></table></div>");
     }
 
+    /// <summary>Text longer than this is cut in its cell and carried whole in the cell's title.</summary>
+    private const int LongCell = 36;
+
+    // A cell is at most 24em wide and isolated from its neighbours' text direction: names are Spotify's and the
+    // listener's, and a very long one (or a right-to-left override in one) must not push or turn the rest of the row.
     private const string Style =
         ":root{color-scheme:light dark;--bg:#fff;--fg:#191919;--muted:#5a5a5a;--accent:#17813f;--grid:#dcdcdc;--card:#f2f2f2;--link:#0b62c4}" +
         "@media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#ececec;--muted:#a8a8a8;--accent:#1ed760;--grid:#353535;--card:#1f1f1f;--link:#7ab7ff}}" +
@@ -113,7 +121,7 @@ internal static class HtmlReport
         "figure{margin:.5em 0}svg.chart{display:block;width:100%;height:auto}.mark{fill:var(--accent)}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
-        "table{border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;white-space:nowrap}" +
+        "table{border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;white-space:nowrap;max-width:24em;overflow:hidden;text-overflow:ellipsis;unicode-bidi:isolate}" +
         "td.num{text-align:right;font-variant-numeric:tabular-nums}.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:.6em 0}" +
         ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}";
 }

@@ -38,7 +38,31 @@ internal static class Svg
         return ticks;
     }
 
-    public static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+    public static string Shorten(string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return text;
+        }
+        // Whole characters as a reader sees them: an emoji's two halves, a letter and its accents, stay together.
+        var end = 0;
+        while (end < text.Length)
+        {
+            var next = end + StringInfo.GetNextTextElementLength(text, end);
+            if (next > length - 1)
+            {
+                break;
+            }
+            end = next;
+        }
+        return text[..end] + "…";
+    }
+
+    /// <summary>
+    /// A name set apart from the text around it (first-strong isolate ... pop directional isolate): a right-to-left name,
+    /// or one holding a direction override, does not turn the count or unit after it.
+    /// </summary>
+    public static string Isolated(string? name) => $"\u2068{name}\u2069";
 
     /// <summary>The opening tag of a chart: scales with its container, described for screen readers.</summary>
     public static StringBuilder Open(int width, int height, string label) =>

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using SpotifyEtl.Cli.Report;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>Chart labels cut to fit: never half a character as a reader sees it, whatever the name is made of.</summary>
+public sealed class SvgTests
+{
+    private static readonly string[] Pieces = ["a", "Z", "é", "e\u0301", "ß", "🎵", "👩🏽‍🎤", "🇸🇪", "ש", "中", " ", "\u200b", "\u202e"];
+
+    [Fact]
+    public void A_label_is_cut_between_whole_characters_and_never_longer_than_asked()
+    {
+        var random = new Random(30);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var name = new StringBuilder();
+            for (var n = random.Next(1, 40); n > 0; n--)
+            {
+                name.Append(Pieces[random.Next(Pieces.Length)]);
+            }
+            var text = name.ToString();
+            var length = random.Next(2, 40);
+
+            var label = Svg.Shorten(text, length);
+
+            Assert.True(label.Length <= length, $"'{label}' is longer than {length}");
+            if (text.Length <= length)
+            {
+                Assert.Equal(text, label);
+                continue;
+            }
+            Assert.EndsWith("…", label, StringComparison.Ordinal);
+            var kept = label[..^1];
+            Assert.StartsWith(kept, text, StringComparison.Ordinal);
+            // What is kept ends where a character ends: its text elements are the name's first ones, whole.
+            var elements = StringInfo.GetTextElementEnumerator(kept);
+            var source = StringInfo.GetTextElementEnumerator(text);
+            while (elements.MoveNext())
+            {
+                Assert.True(source.MoveNext());
+                Assert.Equal(source.GetTextElement(), elements.GetTextElement());
+            }
+            Assert.DoesNotContain(kept.Where((c, index) => char.IsHighSurrogate(c) && (index + 1 == kept.Length || !char.IsLowSurrogate(kept[index + 1]))), _ => true);
+        }
+    }
+
+    [Fact]
+    public void A_name_in_a_sentence_is_isolated_from_the_text_direction_around_it()
+    {
+        Assert.Equal("\u2068\u202eevil\u2069", Svg.Isolated("\u202eevil"));
+        Assert.Equal("\u2068\u2069", Svg.Isolated(null));
+    }
+}
