@@ -28,7 +28,7 @@ internal static class CurrentCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
-            var rows = await RebuildAsync(folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            var rows = await RebuildAsync(folder, LakeFormat.Chosen(parse, format, folder), cancellationToken).ConfigureAwait(false);
             Console.Out.WriteLine($"Rebuilt the current-state tables of {folder.FullName} from {rows.Days:N0} days' partitions: " +
                                   string.Join(", ", rows.Tables.Select(t => $"{t.Key} {t.Value:N0} rows")) + ".");
             return ExitCodes.Success;

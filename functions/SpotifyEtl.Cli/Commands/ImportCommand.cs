@@ -34,8 +34,9 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.NoInput, $"{missing.FullName} does not exist: name the export's zip, its unzipped folder, or its .json files.");
             }
             var lakeFolder = parse.GetValue(lake)!;
-            LakeFormat.Check(lakeFolder, parse.GetValue(format));
-            var report = await RunAsync(inputs, lakeFolder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            var chosen = LakeFormat.Chosen(parse, format, lakeFolder);
+            LakeFormat.Check(lakeFolder, chosen);
+            var report = await RunAsync(inputs, lakeFolder, chosen, cancellationToken).ConfigureAwait(false);
             var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
                 : report.Files.Any(f => f.NeedsAttention) ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))

@@ -34,7 +34,7 @@ internal static class TransformCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var lakeFolder = parse.GetValue(lake)!;
-            using var run = await RunAsync(parse.GetValue(input), lakeFolder, parse.GetValue(format), cancellationToken, !parse.GetValue(noCurrent)).ConfigureAwait(false);
+            using var run = await RunAsync(parse.GetValue(input), lakeFolder, LakeFormat.Chosen(parse, format, lakeFolder), cancellationToken, !parse.GetValue(noCurrent)).ConfigureAwait(false);
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -65,7 +65,7 @@ internal static class TransformCommand
 
     public static Option<TableFormat> Format() => new("--format")
     {
-        Description = "File format of the tables: parquet (the default, as on AWS) or csv. Use the same format for the whole lake.",
+        Description = "File format of the tables: parquet or csv. Default: the lake's own, or parquet (as on AWS) for a lake with no tables yet.",
         HelpName = "parquet|csv",
         DefaultValueFactory = _ => TableFormats.Default,
         CustomParser = result => TableFormats.Parse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value) ?? Invalid(result),

@@ -13,16 +13,23 @@ internal static class LakeFormat
     private static TableFormat? FormatOf(string path) =>
         Enum.GetValues<TableFormat>().Select(f => (TableFormat?)f).FirstOrDefault(f => path.EndsWith(f!.Value.Extension(), StringComparison.Ordinal));
 
-    public static void Check(DirectoryInfo lake, TableFormat format)
+    /// <summary>The format of the lake's tables; null for a lake with none yet.</summary>
+    public static TableFormat? Of(DirectoryInfo lake)
     {
         var transformed = Path.Combine(lake.FullName, LakeLayout.Transformed.TrimEnd('/'));
-        if (!Directory.Exists(transformed))
-        {
-            return;
-        }
-        // A lake holds one format (this check keeps it so): its first table file says which, with no walk of every partition.
-        var first = Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories).Select(FormatOf).FirstOrDefault(found => found is not null);
-        if (first is { } other && other != format)
+        // A lake holds one format (Check keeps it so): its first table file says which, with no walk of every partition.
+        return Directory.Exists(transformed)
+            ? Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories).Select(FormatOf).FirstOrDefault(found => found is not null)
+            : null;
+    }
+
+    /// <summary>The --format given, else the lake's own, else the option's default (Parquet) for a lake with no tables yet.</summary>
+    public static TableFormat Chosen(System.CommandLine.ParseResult parse, System.CommandLine.Option<TableFormat> option, DirectoryInfo lake) =>
+        parse.GetResult(option) is { Implicit: false } || !lake.Exists ? parse.GetValue(option) : Of(lake) ?? parse.GetValue(option);
+
+    public static void Check(DirectoryInfo lake, TableFormat format)
+    {
+        if (Of(lake) is { } other && other != format)
         {
             var name = other.ToString().ToLowerInvariant();
             throw new CliException(ExitCodes.Usage,

@@ -194,4 +194,20 @@ public sealed class NewUserProbeTests : IDisposable
 
         Assert.Contains("--format <parquet|csv>", run.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("csv", "parquet")]
+    [InlineData("parquet", "csv")]
+    public void Without_format_a_lake_is_written_in_its_own_format(string held, string other)
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10").ExitCode);
+        Assert.Equal(0, Run("transform", "--lake", lake, "--format", held).ExitCode);
+
+        Assert.Equal(0, Run("transform", "--lake", lake).ExitCode);
+        Assert.Equal(0, Run("current", "--lake", lake).ExitCode);
+
+        Assert.NotEmpty(Directory.EnumerateFiles(_folder["lake/transformed"], "*." + held, SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(_folder["lake/transformed"], "*." + other, SearchOption.AllDirectories));
+    }
 }
