@@ -90,9 +90,7 @@ public sealed class NewUserProbeTests : IDisposable
     [InlineData("parquet", "csv")]
     public void Transform_in_another_format_than_the_lake_holds_is_refused_and_writes_no_second_format(string first, string second)
     {
-        var lake = _folder["lake"];
-        Assert.Equal(0, Run("sample", "--out", lake, "--days", "1", "--items", "10").ExitCode);
-        Assert.Equal(0, Run("transform", "--lake", lake, "--format", first).ExitCode);
+        var lake = TransformedSample(first);
 
         var run = Run("transform", "--lake", lake, "--format", second);
 
@@ -200,14 +198,21 @@ public sealed class NewUserProbeTests : IDisposable
     [InlineData("parquet", "csv")]
     public void Without_format_a_lake_is_written_in_its_own_format(string held, string other)
     {
-        var lake = _folder["lake"];
-        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10").ExitCode);
-        Assert.Equal(0, Run("transform", "--lake", lake, "--format", held).ExitCode);
+        var lake = TransformedSample(held);
 
         Assert.Equal(0, Run("transform", "--lake", lake).ExitCode);
         Assert.Equal(0, Run("current", "--lake", lake).ExitCode);
 
         Assert.NotEmpty(Directory.EnumerateFiles(_folder["lake/transformed"], "*." + held, SearchOption.AllDirectories));
         Assert.Empty(Directory.EnumerateFiles(_folder["lake/transformed"], "*." + other, SearchOption.AllDirectories));
+    }
+
+    /// <summary>A small sample lake, transformed once in <paramref name="format"/>.</summary>
+    private string TransformedSample(string format)
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "1", "--items", "10").ExitCode);
+        Assert.Equal(0, Run("transform", "--lake", lake, "--format", format).ExitCode);
+        return lake;
     }
 }
