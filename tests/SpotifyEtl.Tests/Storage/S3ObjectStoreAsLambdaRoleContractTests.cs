@@ -1,0 +1,71 @@
+using SpotifyEtl.Storage;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Storage;
+
+/// <summary>
+/// The contract as the Lambda roles see S3: a read of a missing key answers 403, not 404 (<see cref="PrefixListingRole"/>),
+/// and the store still tells a missing object from a refused one.
+/// </summary>
+[Collection(FauxqsTests.Name)]
+public sealed class S3ObjectStoreAsLambdaRoleContractTests : ObjectStoreContract, IDisposable
+{
+    private readonly FauxqsServer _server;
+    private readonly PrefixListingRole _role = new();
+    private readonly Amazon.S3.AmazonS3Client _client;
+
+    public S3ObjectStoreAsLambdaRoleContractTests(FauxqsServer server)
+    {
+        _server = server;
+        _client = server.CreateClient(_role);
+    }
+
+    protected override async Task<IObjectStore> CreateStoreAsync() =>
+        new S3ObjectStore(_client, await _server.CreateBucketAsync("role"));
+
+    [Fact]
+    public async Task A_missing_key_is_missing_even_beside_keys_that_begin_with_it()
+    {
+        var store = await CreateStoreAsync();
+        var random = new Random(403);
+        var missing = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var key = $"raw/playlist_items/snapshot_date=2026-11-{random.Next(10, 29)}/{Guid.NewGuid():N}-p{i:0000}.json";
+            missing.Add(key);
+            // Keys the missing one is a prefix of, and one it sorts just after: a listing of its prefix shows them.
+            await store.PutTextAsync(key + ".bak", "{}", "application/json");
+            await store.PutTextAsync(key + "/part", "{}", "application/json");
+            await store.PutTextAsync(key[..^1], "{}", "application/json");
+        }
+
+        foreach (var key in missing)
+        {
+            Assert.False(await store.ExistsAsync(key), key);
+            await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync(key));
+            await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.CopyAsync(key, "quarantine/" + key));
+            Assert.True(await store.ExistsAsync(key + ".bak"));
+        }
+    }
+
+    [Fact]
+    public async Task A_key_that_is_there_but_refused_is_an_access_error_not_a_missing_object()
+    {
+        var bucket = await _server.CreateBucketAsync("denied");
+        var store = new S3ObjectStore(_client, bucket);
+        await store.PutTextAsync("state/secret.json", "{}", "application/json");
+        _role.Denied[$"{bucket}/state/secret.json"] = true;
+
+        var read = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => store.OpenReadAsync("state/secret.json"));
+        var head = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => store.ExistsAsync("state/secret.json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, head.StatusCode);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _role.Dispose();
+    }
+}
