@@ -41,8 +41,7 @@ internal sealed class LakeDatabase : IDisposable
                 catch (DuckDBException exception)
                 {
                     // A view reads its files' schemas when it is made: a damaged or foreign file fails here.
-                    throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: " +
-                        (table == TableNames.ListeningHistory ? "import the data export again (spotify-etl import)." : "transform again (spotify-etl transform), which rewrites every day from raw/."));
+                    throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table)}");
                 }
             }
             return new LakeDatabase(connection);

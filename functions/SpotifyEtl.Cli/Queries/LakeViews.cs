@@ -27,6 +27,11 @@ internal static partial class LakeViews
         CurrentTables.Columns.ContainsKey(table) ? null
         : table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
 
+    /// <summary>The command that writes a table's files again from what the lake keeps: the data export for the history, raw/ for the rest.</summary>
+    public static string HowToRewrite(string table) => table == TableNames.ListeningHistory
+        ? "import the data export again (spotify-etl import), which rebuilds the whole history."
+        : "transform again (spotify-etl transform), which rebuilds every day from raw/.";
+
     private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);
 
     /// <summary>The table's files, <c>transformed/&lt;table&gt;/&lt;partition&gt;=&lt;value&gt;/*.parquet|*.csv</c>, sorted.</summary>
@@ -66,10 +71,7 @@ internal static partial class LakeViews
         if (parquet > 0 && parquet < files.Count)
         {
             throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {Path.GetDirectoryName(Path.GetDirectoryName(files[0]))}: " +
-                                    "a lake has one format. Delete the table's folder and write it again with the lake's --format: " +
-                                    (table == TableNames.ListeningHistory
-                                        ? "import the data export again (spotify-etl import), which rebuilds the whole history."
-                                        : "transform again (spotify-etl transform), which rebuilds every day from raw/."));
+                                    $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table)}");
         }
         var list = string.Join(", ", files.Select(SqlString));
         if (parquet > 0)
