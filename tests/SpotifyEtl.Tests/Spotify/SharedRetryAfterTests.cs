@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using SpotifyEtl.Spotify;
 using Xunit;
 
@@ -44,7 +43,7 @@ public sealed class SharedRetryAfterTests : IAsyncLifetime, IDisposable
     public async Task A_request_sent_while_another_waits_out_Retry_After_is_held_until_the_wait_has_passed(int seconds)
     {
         _spotify.Inject($"playlists/{Limited}", Fault.TooManyRequests(seconds));
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+        var clock = new TimerCountingClock(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
         var told = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = SpotifyApiClient.Create(_http, _spotify.Endpoints, _spotify.Credentials(),
             new SpotifyClientOptions { TimeProvider = clock, OnRetry = _ => told.TrySetResult() }, null, RunBudget.Unlimited(clock));
@@ -52,6 +51,8 @@ public sealed class SharedRetryAfterTests : IAsyncLifetime, IDisposable
         var limited = client.GetAsync($"playlists/{Limited}", CancellationToken.None);
         await told.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var other = client.GetAsync($"playlists/{Other}", CancellationToken.None);
+        // The limited request's retry delay and the other request's wait are both set before the clock moves.
+        await clock.TimersCreated(2).WaitAsync(TimeSpan.FromSeconds(30));
 
         await AssertHeldAsync(other);
         clock.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromTicks(1));
@@ -69,7 +70,7 @@ public sealed class SharedRetryAfterTests : IAsyncLifetime, IDisposable
     {
         _spotify.Inject($"playlists/{Limited}", Fault.TooManyRequests(60));
         _spotify.Inject($"playlists/{Other}", Fault.TooManyRequests(5));
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+        var clock = new TimerCountingClock(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
         var retries = 0;
         var bothTold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var client = SpotifyApiClient.Create(_http, _spotify.Endpoints, _spotify.Credentials(),
@@ -89,8 +90,11 @@ public sealed class SharedRetryAfterTests : IAsyncLifetime, IDisposable
         var limited = client.GetAsync($"playlists/{Limited}", CancellationToken.None);
         var other = client.GetAsync($"playlists/{Other}", CancellationToken.None);
         await bothTold.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await clock.TimersCreated(2).WaitAsync(TimeSpan.FromSeconds(30));
 
         clock.Advance(TimeSpan.FromSeconds(5));
+        // The other request's own delay has ended; it now waits out the rest of the longer one.
+        await clock.TimersCreated(3).WaitAsync(TimeSpan.FromSeconds(30));
         await AssertHeldAsync(other, requestsSoFar: 1);
         clock.Advance(TimeSpan.FromSeconds(55));
         await Task.WhenAll(limited, other).WaitAsync(TimeSpan.FromSeconds(30));
