@@ -86,7 +86,18 @@ public sealed class SharedRetryAfterTests : IAsyncLifetime, IDisposable
                 },
             }, null, RunBudget.Unlimited(clock));
 
-        // Both requests are sent before either is told to wait, as two sources side by side would send them.
+        // Both requests reach Spotify before either is told to wait, as two sources side by side would send them:
+        // the first answers are held until both have arrived.
+        using var bothArrived = new CountdownEvent(2);
+        var arrived = 0;
+        _spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith("playlists/", StringComparison.Ordinal) && Interlocked.Increment(ref arrived) <= 2)
+            {
+                bothArrived.Signal();
+                bothArrived.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
         var limited = client.GetAsync($"playlists/{Limited}", CancellationToken.None);
         var other = client.GetAsync($"playlists/{Other}", CancellationToken.None);
         await bothTold.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -6,8 +6,11 @@ namespace SpotifyEtl.Tests.Transformation;
 /// <summary>
 /// Two pieces of work at once, as a digest's sections are written and merged: both always run to their end
 /// before the call returns or throws, and a failure comes out as it was thrown, whichever piece failed and
-/// whichever finished first.
+/// whichever finished first. They run alone, after the parallel tests: whether the second piece gets a thread of
+/// its own depends on the pool having one to spare.
 /// </summary>
+[CollectionDefinition(nameof(ForkJoinTests), DisableParallelization = true)]
+[Collection(nameof(ForkJoinTests))]
 public sealed class ForkJoinTests
 {
     private sealed class FirstFailed : Exception;
@@ -79,12 +82,12 @@ public sealed class ForkJoinTests
             () =>
             {
                 firstStarted.Set();
-                together = secondStarted.Wait(TimeSpan.FromSeconds(10));
+                together = secondStarted.Wait(TimeSpan.FromSeconds(60));
             },
             () =>
             {
                 secondStarted.Set();
-                firstStarted.Wait(TimeSpan.FromSeconds(10));
+                firstStarted.Wait(TimeSpan.FromSeconds(60));
             });
 
         Assert.True(together);
