@@ -29,6 +29,8 @@ public sealed class ExtractionHarness : IAsyncDisposable
     public TimeSpan? Budget { get; set; } = TimeSpan.FromMinutes(14);
     public int MaxConcurrency { get; set; } = 2;
     public ExtractorOptions Options { get; set; } = new();
+    /// <summary>The store the extractor writes to, made from <see cref="Store"/>: a fault double wraps it.</summary>
+    public Func<IObjectStore, IObjectStore> StoreSeenByRun { get; set; } = store => store;
 
     public static async Task<ExtractionHarness> StartAsync() => new(await SpotifyDouble.StartAsync());
 
@@ -36,7 +38,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     {
         using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
             ClientOptions with { TimeProvider = Clock }, RotatedTokens, Budget is { } budget ? RunBudget.Starting(Clock, budget) : RunBudget.Unlimited(Clock));
-        var extractor = new SpotifyExtractor(client, Store, Options with { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
+        var extractor = new SpotifyExtractor(client, StoreSeenByRun(Store), Options with { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
         return await extractor.RunAsync(sources, CancellationToken.None);
     }
 

@@ -8,7 +8,9 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// Runs the configured sources against the Web API, each by its <see cref="IExtractionStrategy"/>, and lands
 /// every response body unchanged under its <see cref="RawObjectKey"/>; bounded in concurrency, sparing with
 /// requests (unchanged playlists skipped, conditional requests, once-a-day sources, incremental saved tracks),
-/// and ending cleanly with its state saved when Spotify says stop. The manifest is written last.
+/// and ending cleanly with its state saved when Spotify says stop. The manifest is written before the state:
+/// a run whose manifest could not be written leaves the state as it found it, so the next run fetches again
+/// what this one landed, rather than moving past objects no manifest names.
 /// The same code serves the Lambda handler and <c>spotify-etl extract</c>.
 /// </summary>
 public sealed class SpotifyExtractor
@@ -55,10 +57,11 @@ public sealed class SpotifyExtractor
                     Log(run.RunId, reports[index]);
                 }).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Whatever happened, what landed is recorded, so the next run neither loses nor repeats it.
+            // Interrupted (Ctrl+C): what landed is recorded, so the next run neither loses nor repeats it.
             await run.SaveAsync(_store, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
 
         var finishedAt = time.GetUtcNow();
@@ -73,7 +76,8 @@ public sealed class SpotifyExtractor
             reports.Sum(report => report.Requests), reports.Sum(report => report.NotModified), reports);
         var manifestKey = ExtractionManifest.KeyFor(run.RunId);
         await _store.PutBytesAsync(manifestKey, JsonSerializer.SerializeToUtf8Bytes(manifest, ExtractionJsonContext.Default.ExtractionManifest),
-            "application/json", cancellationToken).ConfigureAwait(false);
+            "application/json", CancellationToken.None).ConfigureAwait(false);
+        await run.SaveAsync(_store, CancellationToken.None).ConfigureAwait(false);
         if (run.Fatal is not null)
         {
             throw run.Fatal;
@@ -122,6 +126,12 @@ public sealed class SpotifyExtractor
         {
             run.Failed(exception);
             return extraction.Report(SourceStatus.Failed, null, exception.Message);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Anything else (the lake refusing a write, a disk filling up) fails this source alone: the others
+            // still land and the manifest names what did, so nothing already landed goes untransformed.
+            return extraction.Report(SourceStatus.Failed, error: $"The source stopped on an unexpected error: {exception.Message}");
         }
     }
 

@@ -1,0 +1,68 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// The lake refusing a write mid-run fails that source alone. The run still writes its manifest, naming what
+/// the other sources landed, so the transformation (which starts from manifests on AWS) takes it in; and the
+/// cursor of the failed source stays where it was, so the next run fetches again what was not landed.
+/// </summary>
+public sealed class ExtractionStoreFailureTests : IAsyncLifetime
+{
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await ExtractionHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    /// <summary>Every source kind, each with a failure of the lake on its first page's write.</summary>
+    public static TheoryData<string> FailingSources() => new() { "playlist_items", "recently_played", "saved_tracks", "top_tracks", "top_artists" };
+
+    [Theory]
+    [MemberData(nameof(FailingSources))]
+    public async Task A_write_the_lake_refuses_fails_its_source_and_the_manifest_still_names_what_the_others_landed(string failing)
+    {
+        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
+        _h.Spotify.AddPlaylist(PlaylistId, items: 120);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
+        _h.Spotify.SavedTrackCount = 70;
+        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}{failing}/");
+        ExtractionSource[] sources =
+        [
+            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
+            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
+        ];
+
+        var run = await _h.RunAsync(sources);
+
+        var manifest = await _h.ReadJsonAsync(run.ManifestKey);
+        Assert.Equal("partial", manifest.RootElement.GetProperty("outcome").GetString());
+        var failed = Assert.Single(run.Manifest.Sources, source => source.Status == SourceStatus.Failed);
+        Assert.Contains("the disk is full", failed.Error, StringComparison.Ordinal);
+        var landed = await _h.KeysAsync(LakeLayout.Raw);
+        Assert.DoesNotContain(landed, key => key.StartsWith($"{LakeLayout.Raw}{failing}/", StringComparison.Ordinal));
+        // Every object that landed is named by the manifest, and every other source landed something.
+        Assert.Equal(landed.Order(StringComparer.Ordinal), run.Manifest.Sources.SelectMany(source => source.Objects).Order(StringComparer.Ordinal));
+        Assert.All(run.Manifest.Sources.Where(source => source != failed), source => Assert.NotEmpty(source.Objects));
+
+        // Once the lake takes writes again, the next run lands what the failed source could not.
+        _h.StoreSeenByRun = store => store;
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var next = await _h.RunAsync(sources);
+        Assert.Contains(await _h.KeysAsync(LakeLayout.Raw), key => key.StartsWith($"{LakeLayout.Raw}{failing}/", StringComparison.Ordinal));
+        Assert.DoesNotContain(next.Manifest.Sources, source => source.Status == SourceStatus.Failed);
+    }
+
+    private sealed class RefusesWritesUnder(IObjectStore inner, string prefix) : ForwardingStore(inner)
+    {
+        public override Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
+            key.StartsWith(prefix, StringComparison.Ordinal)
+                ? throw new IOException($"Could not write {key}: the disk is full.")
+                : base.PutAsync(key, content, contentType, cancellationToken);
+    }
+}
