@@ -13,7 +13,8 @@ namespace SpotifyEtl.Cli.Commands;
 /// <summary>
 /// `spotify-etl extract`: the same extraction as the Lambda function, into the local lake.
 /// Exit codes (<see cref="ExitCodes"/>): 0 every source landed or was unchanged; 1 some sources failed; 3 the run
-/// stopped early (rate limit or QUOTA_EXCEEDED, state saved); 77 Spotify refused the credentials (re-authorize); 64 bad usage.
+/// stopped early (rate limit or QUOTA_EXCEEDED, state saved); 75 another extract is running on the lake; 77 Spotify refused
+/// the credentials (re-authorize); 64 bad usage.
 /// </summary>
 public static class ExtractCommand
 {
@@ -82,6 +83,7 @@ public static class ExtractCommand
                         $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
                 }, tokenStore);
             var store = LocalLake.Open(lake);
+            using var alone = ExtractLock.Take(lake.FullName);
 
             var run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
                 new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options)
@@ -96,6 +98,11 @@ public static class ExtractCommand
                 console.Write(SummaryTable(run.Manifest));
                 console.MarkupLineInterpolated($"Manifest: [bold]{Path.Combine(lake.FullName, run.ManifestKey)}[/]");
             }
+            if (run.Manifest.RefreshTokenSaveError is { } saveError)
+            {
+                context.Errors.WriteLine($"{CliErrors.Program}: Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.");
+                return ExitCodes.Failure;
+            }
             if (run.RotatedRefreshToken is not null)
             {
                 if (credentialsPath is not null)
@@ -107,11 +114,6 @@ public static class ExtractCommand
                     context.Errors.WriteLine(
                         $"Spotify rotated the refresh token; the old one may stop working. The new credentials were saved to {context.DefaultCredentialsPath} (owner-readable only): run with --credentials {context.DefaultCredentialsPath} from now on. The token is not shown.");
                 }
-            }
-            if (run.Manifest.RefreshTokenSaveError is { } saveError)
-            {
-                context.Errors.WriteLine($"{CliErrors.Program}: Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.");
-                return ExitCodes.Failure;
             }
             if (run.Manifest.StopReason is { } reason)
             {

@@ -62,6 +62,8 @@ internal static class CliErrors
         IOException or ArgumentException when exception.Message.Contains("File too large", StringComparison.Ordinal)
             || exception.Message.Contains("too large for the file system", StringComparison.Ordinal) =>
             (ExitCodes.IoError, "A file grew past this process's file-size limit (ulimit -f). Raise the limit (ulimit -f unlimited) and run again; nothing written is half a file."),
+        // A file of the lake (the extraction state) or a zip that is damaged: its message names it and what to do.
+        InvalidDataException => (ExitCodes.DataError, exception.Message),
         UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make the folder writable by this user, or choose another --lake."),
         IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check the disk has space and the lake folder is writable, or choose another --lake."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),

@@ -30,6 +30,9 @@ internal static class ExitCodes
     /// <summary>The lake or another output cannot be written: permissions, a full disk, a path that is a file.</summary>
     public const int IoError = 74;
 
+    /// <summary>Another extraction is running on the same lake: run again when it has ended.</summary>
+    public const int Busy = 75;
+
     /// <summary>Spotify refused the credentials: authorize again with 'spotify-etl auth login'.</summary>
     public const int NoPermission = 77;
 
@@ -46,6 +49,7 @@ internal static class ExitCodes
         (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, a missing --lake, or one with no tables yet"),
         (Unavailable, "a service cannot be reached: the S3 bucket of report --lake s3://..."),
         (IoError, "the lake cannot be written (permissions, full disk, a --lake that is a file)"),
+        (Busy, "another extract is running on the same lake: run again when it has ended"),
         (NoPermission, "Spotify refused the credentials: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted"),
     ];

@@ -19,6 +19,11 @@ public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDat
     public static string FormatRunId(DateTimeOffset startedAt) =>
         startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>The start a run id names, or null when <paramref name="runId"/> is not one.</summary>
+    public static DateTimeOffset? ParseRunId(string? runId) =>
+        DateTimeOffset.TryParseExact(runId, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var start) ? start : null;
+
     public override string ToString() =>
         $"{Prefix}{Source.ToKeySegment()}/{LakeLayout.SnapshotSegment(SnapshotDate)}/{Subject}/{RunId}-p{Page:0000}{Extension}";
 

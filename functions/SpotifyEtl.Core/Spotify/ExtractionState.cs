@@ -25,6 +25,9 @@ public sealed record ExtractionState
     /// </summary>
     public Dictionary<string, string> LandedOn { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>The id of the last run: a run starting within the same second is named a second later.</summary>
+    public string? LastRunId { get; set; }
+
     /// <summary>How far saved tracks were landed, and when the last full pass was.</summary>
     public SavedTracksState? SavedTracks { get; set; }
 

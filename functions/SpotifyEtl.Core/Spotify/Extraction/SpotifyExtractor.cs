@@ -44,8 +44,10 @@ public sealed class SpotifyExtractor
         ArgumentNullException.ThrowIfNull(sources);
         var time = _options.TimeProvider;
         var startedAt = time.GetUtcNow();
-        var run = new ExtractionRunContext(RawObjectKey.FormatRunId(startedAt), DateOnly.FromDateTime(startedAt.UtcDateTime),
-            await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false));
+        var state = await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
+        var runStart = RunStart(startedAt, state.LastRunId);
+        state.LastRunId = RawObjectKey.FormatRunId(runStart);
+        var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
         var reports = new SourceReport[sources.Count];
         try
         {
@@ -83,6 +85,16 @@ public sealed class SpotifyExtractor
             throw run.Fatal;
         }
         return new ExtractionRun(manifest, manifestKey, tokens.RotatedRefreshToken);
+    }
+
+    /// <summary>
+    /// The start the run is named after: its own, or a second after the last run's when that one started in the same
+    /// second (or the clock has stepped back), so that no run lands its objects and manifest over another's.
+    /// </summary>
+    private static DateTimeOffset RunStart(DateTimeOffset startedAt, string? lastRunId)
+    {
+        var second = new DateTimeOffset(startedAt.UtcTicks - startedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        return RawObjectKey.ParseRunId(lastRunId) is { } last && last >= second ? last.AddSeconds(1) : second;
     }
 
     private IExtractionStrategy StrategyFor(ExtractionSource source) => source.Kind switch
