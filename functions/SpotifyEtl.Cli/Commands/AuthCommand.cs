@@ -67,20 +67,22 @@ public static class AuthCommand
             var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 
             console.WriteLine();
-            console.MarkupLine("[green]Authorized.[/] The refresh token is shown once, here; it expires six months from now, however often it is refreshed (log in again then):");
-            console.WriteLine();
-            console.WriteLine(refreshToken);
-            console.WriteLine();
             if (credentialsPath is not null)
             {
+                // Saved, so not shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
                 CredentialsFile.Save(credentialsPath, app with { RefreshToken = refreshToken });
-                console.MarkupLineInterpolated($"It was saved to {credentialsPath}: spotify-etl extract --credentials {credentialsPath} ... runs locally.");
+                console.MarkupLine("[green]Authorized.[/] The refresh token expires six months from now, however often it is refreshed (log in again then).");
+                console.MarkupLineInterpolated($"It was saved to {credentialsPath} (owner-readable only) and is not shown: spotify-etl extract --credentials {credentialsPath} ... runs locally.");
                 console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
                 console.WriteLine($"  {StackSecretCommand}{credentialsPath}");
             }
             else
             {
-                console.WriteLine("For local runs: export SPOTIFY_REFRESH_TOKEN=<the token above> (or keep it in a --credentials file outside the repository).");
+                console.MarkupLine("[green]Authorized.[/] The refresh token is shown once, here; it expires six months from now, however often it is refreshed (log in again then):");
+                console.WriteLine();
+                console.WriteLine(refreshToken);
+                console.WriteLine();
+                console.WriteLine("Keep it in a credentials file outside the repository ('auth login --credentials FILE' writes one, owner-readable only) rather than in your shell's history.");
                 console.WriteLine("For a stack, write it into a credentials file {\"client_id\", \"client_secret\", \"refresh_token\"} outside the repository, then run");
                 console.WriteLine($"  {StackSecretCommand}<credentials file>");
             }

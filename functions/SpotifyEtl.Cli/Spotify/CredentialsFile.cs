@@ -52,10 +52,16 @@ internal static class CredentialsFile
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken),
             CliJsonContext.Default.CredentialsFileContent);
         var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
+        // Created owner-only, never readable by others for an instant, whatever the umask; a leftover is replaced.
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var file = new FileStream(temporary, options))
+        {
+            file.Write(bytes);
         }
         File.Move(temporary, path, overwrite: true);
     }

@@ -45,6 +45,33 @@ public sealed class AuthCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Auth_login_with_a_credentials_file_saves_the_token_owner_only_and_does_not_print_it()
+    {
+        using var cli = new CliTestContext(_spotify, AppCredentials);
+        var port = FreePort();
+        var credentials = Path.Combine(cli.Folder, "secrets", "credentials.json");
+        // The app's half, as a user writes it (readable by everyone), and a leftover of an interrupted save: both are replaced.
+        Directory.CreateDirectory(Path.GetDirectoryName(credentials)!);
+        await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""");
+        await File.WriteAllTextAsync(credentials + ".tmp", "{}");
+        File.SetUnixFileMode(credentials, (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(credentials + ".tmp", (UnixFileMode)0b110_100_100);
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks", "--credentials", credentials]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={_spotify.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+
+        Assert.Equal(0, await login);
+        Assert.Contains(_spotify.AuthorizedRefreshToken, await File.ReadAllTextAsync(credentials), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
+        Assert.False(File.Exists(credentials + ".tmp"));
+        Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"{AuthCommand.StackSecretCommand}{credentials}", cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ctrl_C_while_auth_login_waits_for_the_browser_exits_130_as_an_interruption_not_a_timeout()
     {
         using var cli = new CliTestContext(_spotify, AppCredentials);
