@@ -26,6 +26,7 @@ public sealed class SpotifyTokenProvider : IDisposable
     private string? _accessToken;
     private DateTimeOffset _expiresAt;
     private SpotifyReauthorizationRequiredException? _reauthorization;
+    private SpotifyRunStoppedException? _unavailable;
 
     internal SpotifyTokenProvider(SpotifyTransport transport, SpotifyEndpoints endpoints, SpotifyCredentials credentials,
         IRefreshTokenStore? rotatedTokenStore, TimeProvider timeProvider)
@@ -60,6 +61,11 @@ public sealed class SpotifyTokenProvider : IDisposable
             if (_reauthorization is not null)
             {
                 throw _reauthorization;
+            }
+            if (_unavailable is not null)
+            {
+                // The accounts service was retried already in this run: a source waiting for a token does not retry it all again.
+                throw _unavailable;
             }
             if (_accessToken is not null && _timeProvider.GetUtcNow() < _expiresAt)
             {
@@ -97,12 +103,25 @@ public sealed class SpotifyTokenProvider : IDisposable
             ? new Dictionary<string, string> { ["grant_type"] = "client_credentials" }
             : new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = _refreshToken };
         TokenRequests++;
-        var (result, _) = await _transport.SendAsync(_ =>
+        SpotifyHttpResult result;
+        try
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.TokenUri) { Content = new FormUrlEncodedContent(form) };
-            request.Headers.Authorization = BasicAuthorization(_credentials);
-            return Task.FromResult(request);
-        }, cancellationToken).ConfigureAwait(false);
+            (result, _) = await _transport.SendAsync(_ =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.TokenUri) { Content = new FormUrlEncodedContent(form) };
+                request.Headers.Authorization = BasicAuthorization(_credentials);
+                return Task.FromResult(request);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or HttpRequestException)
+        {
+            // Retried already: were it thrown as it is, the API request that asked for the token would retry it again,
+            // attempts times attempts. The run ends with its state saved and the next one asks again.
+            _unavailable = new SpotifyRunStoppedException(
+                $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
+                quotaExceeded: false, retryAfter: null);
+            throw _unavailable;
+        }
 
         if (!result.IsSuccess)
         {
@@ -122,9 +141,10 @@ public sealed class SpotifyTokenProvider : IDisposable
             {
                 // The accounts service is down, not the credentials wrong: retried already, so the run ends with its
                 // state saved and the next one asks again.
-                throw new SpotifyRunStoppedException(
+                _unavailable = new SpotifyRunStoppedException(
                     $"Spotify's token endpoint answered {(int)result.Status} after retries (the accounts service is unavailable); the run ends and the next one retries.",
                     quotaExceeded: false, result.RetryAfter);
+                throw _unavailable;
             }
             throw new SpotifyAuthenticationException(result.Status, error?.Error, error?.ErrorDescription);
         }

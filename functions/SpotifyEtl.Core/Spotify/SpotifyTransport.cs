@@ -153,7 +153,8 @@ internal sealed class SpotifyTransport
         return result.Status switch
         {
             HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && WaitsOutTogether(result.RetryAfter ?? _options.BackoffDelay),
-            HttpStatusCode.ServiceUnavailable when result.RetryAfter is { } wait => WaitsOutTogether(wait),
+            // Any other 5xx is retried with backoff; a Retry-After it carries is honoured only when it fits, as a 429's is.
+            _ when (int)result.Status >= 500 && result.RetryAfter is { } wait => WaitsOutTogether(wait),
             _ => (int)result.Status >= 500,
         };
     }

@@ -1,0 +1,74 @@
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// The accounts service down is retried once per run, not once per attempt of every API request waiting for a
+/// token; and a Retry-After on any server error is a wait only when it fits, never one past the run's end.
+/// </summary>
+public sealed class TokenEndpointDownTests : IAsyncLifetime
+{
+    private const string Playlist = "3cEYpjA9oz9GiPac4AsH4n";
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await ExtractionHarness.StartAsync();
+        _h.Spotify.AddPlaylist(Playlist, items: 10);
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+        _h.Spotify.SavedTrackCount = 5;
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    public static TheoryData<int, int> Attempts() => new() { { 1, 1 }, { 2, 2 }, { 4, 3 }, { 3, 4 } };
+
+    [Theory]
+    [MemberData(nameof(Attempts))]
+    public async Task A_token_endpoint_that_never_answers_is_asked_once_per_attempt_and_the_run_stops_with_its_state_saved(int retries, int concurrency)
+    {
+        _h.Spotify.Inject("token", Enumerable.Range(0, 50).Select(_ => Fault.Slow(TimeSpan.FromMinutes(5))).ToArray());
+        _h.ClientOptions = _h.ClientOptions with { MaxRetryAttempts = retries, RequestTimeout = TimeSpan.FromMilliseconds(200) };
+        _h.MaxConcurrency = concurrency;
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Playlist), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
+            ExtractionSource.TopTracks("short_term"));
+
+        Assert.Equal(retries + 1, _h.Spotify.TokenGrants.Count);
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.Contains("token endpoint could not be reached", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Empty(_h.Spotify.ApiRequests);
+        Assert.True(await _h.Store.ExistsAsync(SpotifyEtl.Spotify.ExtractionState.Key));
+    }
+
+    [Theory]
+    [InlineData(500, 3600)]
+    [InlineData(502, 601)]
+    [InlineData(504, 86400)]
+    [InlineData(503, 3600)]
+    public async Task A_server_error_asking_for_a_wait_longer_than_a_client_takes_is_not_waited_out(int status, int retryAfterSeconds)
+    {
+        _h.Spotify.Inject("me/player/recently-played", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.StatusFault(status, "Server error", null, retryAfterSeconds)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.All(_h.Clock.Waits, wait => Assert.True(wait <= _h.ClientOptions.LongestWait, $"waited {wait}"));
+        Assert.Equal(SourceStatus.Failed, Assert.Single(run.Manifest.Sources).Status);
+        Assert.Equal(1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+    }
+
+    [Theory]
+    [InlineData(500, 2)]
+    [InlineData(502, 30)]
+    public async Task A_server_error_asking_for_a_wait_that_fits_is_waited_out_and_the_retry_lands(int status, int retryAfterSeconds)
+    {
+        _h.Spotify.Inject("me/player/recently-played", new Fault.StatusFault(status, "Server error", null, retryAfterSeconds));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Contains(TimeSpan.FromSeconds(retryAfterSeconds), _h.Clock.Waits);
+        Assert.Equal(SourceStatus.Landed, Assert.Single(run.Manifest.Sources).Status);
+    }
+}
