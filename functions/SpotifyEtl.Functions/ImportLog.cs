@@ -23,9 +23,10 @@ internal static class ImportLog
 
     public static void Write(TextWriter log, string bucket, ImportReport report)
     {
-        foreach (var file in report.Files.Where(f => f.NeedsAttention))
+        // Files to look at are warnings; the export's other files, ignored, are told at info level.
+        foreach (var file in report.Files.Where(f => f.NeedsAttention || f.Ignored))
         {
-            log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, file.Input, file.Kind, file.RowsRead, file.Unreadable,
+            log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, file.NeedsAttention ? "warn" : "info", bucket, file.Input, file.Kind, file.RowsRead, file.Unreadable,
                 file.Skipped ?? string.Join("; ", file.Reasons)), ImportLogContext.Default.ImportFileLogLine));
         }
         log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, report.ImportedFiles == 0 ? "warn" : "info", report.Files.Count,

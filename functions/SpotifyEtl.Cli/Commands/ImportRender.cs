@@ -17,7 +17,7 @@ internal static class ImportRender
             .AddColumn(new TableColumn("unreadable").RightAligned()).AddColumn("note");
         foreach (var file in report.Files)
         {
-            var note = file.Skipped is not null ? $"skipped: {file.Skipped}"
+            var note = file.Skipped is not null ? $"{(file.Ignored ? "ignored" : "skipped")}: {file.Skipped}"
                 : string.Join("; ", file.Reasons.Prepend(file.Landed ? "landed" : "already landed"));
             files.AddRow(Markup.Escape(file.Input), Markup.Escape(file.Kind ?? "-"), N(file.RowsRead), N(file.RowsKept), N(file.Duplicates),
                 N(file.Covered), N(file.Unreadable), Markup.Escape(note));
@@ -28,7 +28,8 @@ internal static class ImportRender
         var summary = new Table().Border(TableBorder.Rounded).Title("listening_history")
             .AddColumn("what").AddColumn(new TableColumn("count").RightAligned());
         summary.AddRow("files landed now", N(report.LandedFiles));
-        summary.AddRow("files skipped", N(report.SkippedFiles));
+        summary.AddRow("files skipped (look at their notes)", N(report.SkippedFiles));
+        summary.AddRow("files ignored (the export's other files)", N(report.IgnoredFiles));
         summary.AddRow("files read only up to a break", N(report.BrokenFiles));
         summary.AddRow("rows unreadable", N(report.UnreadableRows));
         summary.AddRow("API plays read (recently played)", N(api.RowsRead));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 
@@ -30,14 +31,14 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         for (var i = 0; i < candidates.Count; i++)
         {
             var candidate = candidates[i];
-            var (kind, key, skipped) = landing.Candidates[i];
+            var (kind, key, skipped, ignored) = landing.Candidates[i];
             if (skipped is not null)
             {
-                reports[candidate] = ImportFileReport.Skip(candidate.Name, skipped);
+                reports[candidate] = ImportFileReport.Skip(candidate.Name, skipped, ignored);
             }
             else if (firstInput.TryGetValue(key!, out var first))
             {
-                reports[candidate] = ImportFileReport.Skip(candidate.Name, $"it is the same file as {first} (identical content): read once");
+                reports[candidate] = ImportFileReport.Skip(candidate.Name, $"it is the same file as {first} (identical content): read once", ignored: true);
             }
             else
             {
@@ -68,23 +69,46 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         return new ImportReport(candidates.Select(c => reports[c]).ToList(), build.ApiPlays, landed.Count(l => l.New), build.Rows, build.Partitions);
     }
 
-    /// <summary>The kind of a file by its name, else by its keys; or why it is not a streaming-history file.</summary>
-    public static (ExportFileKind? Kind, string? Reason) Recognize(string name, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// The kind of a file by its name, else by its keys; or why it is not a streaming-history file, and whether that
+    /// is nothing to look at (<paramref name="name"/> is one of the export's other files, read whole) or something to
+    /// (JSON that cannot be read, which may be a damaged history file under another name).
+    /// </summary>
+    public static (ExportFileKind? Kind, string? Reason, bool Ignored) Recognize(string name, ReadOnlySpan<byte> content)
     {
         if (ExportFileKinds.FromName(name) is { } named)
         {
-            return (named, null);
+            return (named, null, false);
         }
         if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, "it is not a .json file, so not part of the streaming history (the export's other files are not imported)");
+            return (null, "it is not a .json file, so not part of the streaming history (the export's other files are not imported)", true);
         }
         var sniffed = ExportFileReader.Read(content);
         if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0)
         {
             var what = sniffed.Problem ?? (sniffed.RowsRead == 0 ? "it is an empty array" : $"none of its {sniffed.RowsRead:N0} elements has 'ts' or 'endTime'");
-            return (null, $"it is not a streaming-history file: {what} (the export's other files, such as playlists or search queries, are not imported)");
+            return (null, $"it is not a streaming-history file: {what} (the export's other files, such as playlists or search queries, are not imported)",
+                sniffed.Problem is null || IsWholeJson(content));
         }
-        return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null);
+        return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null, false);
+    }
+
+    /// <summary>Whether <paramref name="content"/> is one complete JSON document (the export's <c>Userdata.json</c> is an object).</summary>
+    private static bool IsWholeJson(ReadOnlySpan<byte> content)
+    {
+        var reader = new Utf8JsonReader(content.StartsWith("\uFEFF"u8) ? content[3..] : content,
+            new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+            return reader.BytesConsumed > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

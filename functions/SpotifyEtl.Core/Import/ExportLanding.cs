@@ -5,7 +5,7 @@ using SpotifyEtl.Storage;
 namespace SpotifyEtl.Import;
 
 /// <summary>One offered file after landing: its kind and raw key, or why it was skipped.</summary>
-internal readonly record struct LandedCandidate(ExportFileKind? Kind, string? Key, string? Skipped);
+internal readonly record struct LandedCandidate(ExportFileKind? Kind, string? Key, string? Skipped, bool Ignored = false);
 
 /// <summary>What landing did: per candidate, and per landed key its content and whether it was new to raw.</summary>
 internal sealed record LandingResult(LandedCandidate[] Candidates, IReadOnlyDictionary<string, ExportFileContent> Contents,
@@ -80,10 +80,10 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                 using (content)
                 {
                     var name = candidates[index].Name;
-                    var (kind, why) = ExportImporter.Recognize(name, content.Span);
+                    var (kind, why, ignored) = ExportImporter.Recognize(name, content.Span);
                     if (kind is null)
                     {
-                        results[index] = new LandedCandidate(null, null, why!);
+                        results[index] = new LandedCandidate(null, null, why!, ignored);
                     }
                     else
                     {

@@ -6,6 +6,8 @@ namespace SpotifyEtl.Import;
 /// What the import did with one input file: its kind and raw key when it was landed, and what became of its
 /// rows; or why it was skipped. Every row read is kept, a duplicate, covered by another source, or unreadable.
 /// <see cref="Problem"/> says why a landed file could not be read to its end (JSON that breaks off, not an array).
+/// <see cref="Ignored"/> marks a skipped file there is nothing to look at in: one of the export's other files
+/// (the read-me PDF, playlists, search queries) or the same content offered again.
 /// </summary>
 public sealed record ImportFileReport(
     string Input,
@@ -19,12 +21,14 @@ public sealed record ImportFileReport(
     int Unreadable,
     IReadOnlyList<string> Reasons,
     string? Skipped,
-    string? Problem = null)
+    string? Problem = null,
+    bool Ignored = false)
 {
-    public static ImportFileReport Skip(string input, string reason) => new(input, null, null, false, 0, 0, 0, 0, 0, [], reason);
+    public static ImportFileReport Skip(string input, string reason, bool ignored = false) =>
+        new(input, null, null, false, 0, 0, 0, 0, 0, [], reason, null, ignored);
 
-    /// <summary>Skipped, broken off, or with rows that could not be read: what makes an import partial.</summary>
-    public bool NeedsAttention => Skipped is not null || Problem is not null || Unreadable > 0;
+    /// <summary>Skipped for a reason to look at, broken off, or with rows that could not be read: what makes an import partial.</summary>
+    public bool NeedsAttention => (Skipped is not null && !Ignored) || Problem is not null || Unreadable > 0;
 }
 
 /// <summary>The API's plays in the history: read from the raw recently-played pages, kept, duplicates, covered by the export.</summary>
@@ -38,7 +42,10 @@ public sealed record ImportReport(
     int HistoryRows,
     IReadOnlyDictionary<string, int> Partitions)
 {
-    public int SkippedFiles => Files.Count(f => f.Skipped is not null);
+    /// <summary>Files not imported for a reason to look at: unreadable, damaged, or not history though they looked like it.</summary>
+    public int SkippedFiles => Files.Count(f => f.Skipped is not null && !f.Ignored);
+    /// <summary>The export's other files and repeated content: not imported, and nothing to look at.</summary>
+    public int IgnoredFiles => Files.Count(f => f.Ignored);
     /// <summary>Landed files that could not be read to their end: the rows before the break are in the history.</summary>
     public int BrokenFiles => Files.Count(f => f.Problem is not null);
     public int UnreadableRows => Files.Sum(f => f.Unreadable);

@@ -92,7 +92,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("extended history (endsong)", run.Output, StringComparison.Ordinal);
         Assert.Contains("rows in the table", run.Output, StringComparison.Ordinal);
         Assert.Contains("Userdata.json", run.Output, StringComparison.Ordinal);
-        Assert.Contains("skipped: ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("ignored: ", run.Output, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(_folder["lake/transformed/listening_history"], "*.parquet", SearchOption.AllDirectories));
     }
 

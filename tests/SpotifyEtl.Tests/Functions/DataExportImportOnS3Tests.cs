@@ -51,7 +51,8 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.Equal(0, completed[1].GetProperty("landed_files").GetInt32());
         Assert.Equal(completed[0].GetProperty("history_rows").GetInt32(), completed[1].GetProperty("history_rows").GetInt32());
         Assert.Contains(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent
-            && l.GetProperty("input").GetString() == $"{LakeLayout.Import}notes.txt" && l.GetProperty("reason").GetString()!.Contains("not a .json file", StringComparison.Ordinal));
+            && l.GetProperty("input").GetString() == $"{LakeLayout.Import}notes.txt" && l.GetProperty("reason").GetString()!.Contains("not a .json file", StringComparison.Ordinal)
+            && l.GetProperty("level").GetString() == "info");
         foreach (var key in keys)
         {
             Assert.True(await raw.ExistsAsync(key), $"{key}: a dropped object is never deleted");

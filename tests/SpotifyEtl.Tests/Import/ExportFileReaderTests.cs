@@ -188,7 +188,7 @@ public sealed class ExportFileReaderTests
     {
         Assert.Equal(ExportFileKind.ExtendedOther, ExportImporter.Recognize("renamed.json", Encoding.UTF8.GetBytes($"[{NewEraRow}]")).Kind);
         Assert.Equal(ExportFileKind.AccountOther, ExportImporter.Recognize("x.json", Encoding.UTF8.GetBytes("""[{"endTime": "2024-01-01 00:00", "msPlayed": 1}]""")).Kind);
-        var (kind, reason) = ExportImporter.Recognize("SearchQueries.json", Encoding.UTF8.GetBytes("""[{"searchTime": "2026-01-01", "searchQuery": "x"}]"""));
+        var (kind, reason, _) = ExportImporter.Recognize("SearchQueries.json", Encoding.UTF8.GetBytes("""[{"searchTime": "2026-01-01", "searchQuery": "x"}]"""));
         Assert.Null(kind);
         Assert.Contains("none of its 1 elements has 'ts' or 'endTime'", reason, StringComparison.Ordinal);
         Assert.Contains("not a .json file", ExportImporter.Recognize("ReadMeFirst.pdf", "%PDF"u8).Reason, StringComparison.Ordinal);

@@ -192,6 +192,46 @@ public sealed class ExportImporterTests : IDisposable
         Assert.Empty(table);
     }
 
+    /// <summary>The other files of real exports, in the shapes they come in: objects, arrays without streams, PDFs.</summary>
+    private static readonly (string Name, string Content)[] OtherExportFiles =
+    [
+        ("Spotify Account Data/Userdata.json", """{"username": "u", "email": "e@example.com", "country": "SE", "birthdate": "1990-01-01"}"""),
+        ("Spotify Account Data/YourLibrary.json", """{"tracks": [{"artist": "a", "album": "b", "track": "c", "uri": "spotify:track:x"}], "albums": [], "shows": []}"""),
+        ("Spotify Account Data/Playlist1.json", """{"playlists": [{"name": "p", "lastModifiedDate": "2024-01-01", "items": []}]}"""),
+        ("Spotify Account Data/SearchQueries.json", """[{"platform": "IPHONE", "searchTime": "2024-01-01T00:00:00.000Z", "searchQuery": "q", "searchInteractionURIs": []}]"""),
+        ("Spotify Account Data/Marquee.json", """[{"artistName": "a", "segment": "Light listeners"}]"""),
+        ("Spotify Account Data/Inferences.json", """{"inferences": ["1P_Custom_Audience"]}"""),
+        ("Spotify Account Data/Follow.json", """{"followerCount": 1, "followingUsersCount": 2, "dismissingUsersCount": 0}"""),
+        ("Spotify Account Data/Wrapped2024.json", """{"topArtists": {"topArtists": ["a"]}, "yearlyMetrics": {"totalMsListened": 1}}"""),
+        ("Spotify Account Data/Identity.json", "\uFEFF{\"displayName\": \"d\"}"),
+        ("Spotify Account Data/Read_Me_First.pdf", "%PDF-1.7 binary"),
+        ("Spotify Extended Streaming History/ReadMeFirst_ExtendedStreamingHistory.pdf", "%PDF-1.4 binary"),
+    ];
+
+    [Fact]
+    public async Task An_export_with_its_other_files_imports_without_needing_attention_and_a_damaged_unknown_file_still_needs_it()
+    {
+        var random = new Random(3);
+        const string Stream = """[{"ts": "2024-03-01T10:00:00Z", "ms_played": 200000, "spotify_track_uri": "spotify:track:4uLU6hMCjMI75M1A2tKUQC", "master_metadata_track_name": "t"}]""";
+        for (var trial = 0; trial < 8; trial++)
+        {
+            var others = OtherExportFiles.Where(_ => random.Next(3) > 0).Select(f => (f.Name, System.Text.Encoding.UTF8.GetBytes(f.Content))).ToList();
+            (string, byte[])[] entries = [("Spotify Extended Streaming History/Streaming_History_Audio_2024_0.json", System.Text.Encoding.UTF8.GetBytes(Stream)), .. others];
+            var (report, _, _) = await ImportAsync($"lake{trial}", Entries("my_spotify_data.zip", Zip(entries)));
+
+            Assert.DoesNotContain(report.Files, f => f.NeedsAttention);
+            Assert.Equal((others.Count, 0), (report.IgnoredFiles, report.SkippedFiles));
+            Assert.Equal(1, report.HistoryRows);
+
+            // An unknown JSON file that breaks off may be a damaged history file under another name: that is looked at.
+            var cut = OtherExportFiles[random.Next(OtherExportFiles.Length - 2)];
+            var damaged = System.Text.Encoding.UTF8.GetBytes(cut.Content)[..(cut.Content.Length / 2)];
+            var (withDamage, _, _) = await ImportAsync($"damaged{trial}", Entries("my_spotify_data.zip", Zip([.. entries, ("Spotify Account Data/Extra.json", damaged)])));
+            Assert.Equal(1, withDamage.SkippedFiles);
+            Assert.True(withDamage.Files.Single(f => f.Input.EndsWith("Extra.json", StringComparison.Ordinal)).NeedsAttention);
+        }
+    }
+
     private static byte[] Zip(params (string Name, byte[] Content)[] entries)
     {
         using var buffer = new MemoryStream();
