@@ -1,5 +1,5 @@
 // The names the program shares with the C# functions, read from contract.json: environment variable
-// names, lake prefixes, metric and log event names, Lambda handlers, the secret's JSON keys and the table
+// names, lake prefixes, the raw sources' key segments, metric and log event names, Lambda handlers, the secret's JSON keys and the table
 // schemas. The C# constants are generated from the same file (infra/build/generateContract.ts), so neither
 // side spells a shared name by hand. This module is not named contract.ts: under Pulumi's ts-node,
 // require("./contract") would find the JSON first.
@@ -37,8 +37,13 @@ export interface TableDefinition {
     readonly key?: readonly string[];
 }
 
+/** Every kind of raw object: the Spotify API's responses and the files of a listener's data export. */
+export type RawSourceName = "playlist" | "playlistItems" | "recentlyPlayed" | "topTracks" | "topArtists" | "savedTracks" | "spotifyExport";
+
 export interface Contract {
     readonly lake: Readonly<Record<"raw" | "quarantine" | "state" | "manifests" | "staging" | "transformed" | "reports" | "import", string>>;
+    /** The key segment of each kind of raw object: it lands under `raw/<segment>/`. */
+    readonly rawSources: Readonly<Record<RawSourceName, string>>;
     readonly environment: {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat", string>>;
@@ -77,12 +82,16 @@ function checkCurrentTable(parsed: Contract, table: TableDefinition, file: strin
 function readContract(): Contract {
     const file = path.join(__dirname, "contract.json");
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Contract;
-    for (const [group, names] of Object.entries({ lake: parsed.lake, metrics: parsed.metrics, logEvents: parsed.logEvents, handlers: parsed.handlers, secret: parsed.secret, ...parsed.environment })) {
+    for (const [group, names] of Object.entries({ lake: parsed.lake, rawSources: parsed.rawSources, metrics: parsed.metrics, logEvents: parsed.logEvents, handlers: parsed.handlers, secret: parsed.secret, ...parsed.environment })) {
         for (const [key, value] of Object.entries(names ?? {})) {
             if (typeof value !== "string" || value === "") {
                 throw new Error(`${file}: ${group}.${key} must be a non-empty string`);
             }
         }
+    }
+    const segments = Object.values(parsed.rawSources ?? {});
+    if (segments.length === 0 || !segments.every(segment => /^[a-z][a-z0-9_]*$/.test(segment)) || new Set(segments).size !== segments.length) {
+        throw new Error(`${file}: rawSources must name distinct snake_case key segments (no slash): each lands under ${parsed.lake.raw}<segment>/`);
     }
     const assembly = parsed.handlers.assembly.replace(/\./g, "\\.");
     for (const key of ["extract", "transform"] as const) {

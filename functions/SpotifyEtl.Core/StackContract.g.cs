@@ -22,6 +22,18 @@ public static class StackContract
         public const string Import = "import/";
     }
 
+    /// <summary>Key segments of the raw sources: each lands under <c>raw/{segment}/</c>.</summary>
+    public static class RawSources
+    {
+        public const string Playlist = "playlist";
+        public const string PlaylistItems = "playlist_items";
+        public const string RecentlyPlayed = "recently_played";
+        public const string TopTracks = "top_tracks";
+        public const string TopArtists = "top_artists";
+        public const string SavedTracks = "saved_tracks";
+        public const string SpotifyExport = "spotify_export";
+    }
+
     /// <summary>Environment variables the program sets on the extract function.</summary>
     public static class ExtractEnvironment
     {

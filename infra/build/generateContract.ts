@@ -19,6 +19,7 @@ export function renderContract(): string {
     const tables = Object.fromEntries(contract.tables.map(table => [table.name, table.name]));
     const groups = [
         group("Lake", "Key prefixes of the lake.", contract.lake),
+        group("RawSources", "Key segments of the raw sources: each lands under <c>raw/{segment}/</c>.", contract.rawSources),
         group("ExtractEnvironment", "Environment variables the program sets on the extract function.", contract.environment.extract),
         group("TransformEnvironment", "Environment variables the program sets on the transform function.", contract.environment.transform),
         group("Metrics", "CloudWatch namespace and metric names the alarms and dashboard watch.", contract.metrics),

@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config";
-import { contract } from "../lakeContract";
+import { contract, type RawSourceName } from "../lakeContract";
 
 export interface StorageArgs {
     readonly config: StorageConfig;
@@ -85,6 +85,52 @@ export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<st
     });
 }
 
+/**
+ * What the lifecycle may do with each raw source's objects. `history`: the listener's history, which Spotify
+ * cannot serve again (recently played keeps only the last 50 plays; an export is imported once) and from which
+ * listening_history is rebuilt in full: it may move to a colder class but never expires. `snapshot`: a
+ * snapshot the next extraction takes again, which expires after rawExpirationDays. A source the contract
+ * adds must be placed here (the type demands it); an object under no listed source matches no rule and is kept.
+ */
+export const rawSourceLifecycle: Readonly<Record<RawSourceName, "history" | "snapshot">> = {
+    playlist: "snapshot",
+    playlistItems: "snapshot",
+    recentlyPlayed: "history",
+    topTracks: "snapshot",
+    topArtists: "snapshot",
+    savedTracks: "snapshot",
+    spotifyExport: "history",
+};
+
+type RawLifecycleSettings = Pick<StorageConfig, "rawTransitionDays" | "rawTransitionStorageClass" | "rawExpirationDays">;
+
+/**
+ * One rule per raw source, filtered on its own prefix `raw/<segment>/` (the slash keeps `raw/playlist/` off
+ * `raw/playlist_items/`): a snapshot source moves to the colder class and expires, a history source only moves.
+ * Every class the config allows (STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR) answers GetObject at once, so the
+ * history rebuild reads a moved object as it reads a new one. A rule's id is its source's segment and kind
+ * alone, whatever the config, so a change of days or class updates the same rules in place.
+ */
+export function rawSourceRules(c: RawLifecycleSettings): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+    const transitions = c.rawTransitionDays > 0 ? [{ days: c.rawTransitionDays, storageClass: c.rawTransitionStorageClass }] : undefined;
+    const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [];
+    for (const [source, segment] of Object.entries(contract.rawSources) as [RawSourceName, string][]) {
+        const history = rawSourceLifecycle[source] === "history";
+        const expiration = !history && c.rawExpirationDays > 0 ? { days: c.rawExpirationDays } : undefined;
+        if (transitions === undefined && expiration === undefined) {
+            continue;
+        }
+        rules.push({
+            id: history ? `raw-${segment}-history-transition` : `raw-${segment}-age-out`,
+            status: "Enabled",
+            filter: { prefix: `${contract.lake.raw}${segment}/` },
+            transitions,
+            expiration,
+        });
+    }
+    return rules;
+}
+
 export class Storage extends pulumi.ComponentResource {
     /** raw/ (landed responses), quarantine/, state/, manifests/. Versioned. */
     readonly raw: SecureBucket;
@@ -108,15 +154,6 @@ export class Storage extends pulumi.ComponentResource {
             versioningConfiguration: { status: "Enabled" },
         }, retained);
 
-        const rawObjectRule: aws.types.input.s3.BucketLifecycleConfigurationRule = {
-            id: "raw-responses-age-out",
-            status: "Enabled",
-            filter: { prefix: contract.lake.raw },
-            transitions: c.rawTransitionDays > 0
-                ? [{ days: c.rawTransitionDays, storageClass: c.rawTransitionStorageClass }]
-                : undefined,
-            expiration: c.rawExpirationDays > 0 ? { days: c.rawExpirationDays } : undefined,
-        };
         const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
             {
                 id: "old-versions-and-uploads",
@@ -126,10 +163,8 @@ export class Storage extends pulumi.ComponentResource {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                 expiration: { expiredObjectDeleteMarker: true },
             },
+            ...rawSourceRules(c),
         ];
-        if (rawObjectRule.transitions !== undefined || rawObjectRule.expiration !== undefined) {
-            rules.push(rawObjectRule);
-        }
         // Lifecycle rules on a versioned bucket must follow its versioning configuration.
         new aws.s3.BucketLifecycleConfiguration(`${name}-raw-lifecycle`, {
             bucket: this.raw.bucket.id,

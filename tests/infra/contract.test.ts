@@ -61,3 +61,13 @@ test("no TypeScript or C# source spells a name of contract.json as a string lite
     }
     assert.deepEqual(found, [], "use StackContract (C#) or contract (TypeScript) instead of these literals");
 });
+
+test("every raw source the functions land has a key segment in contract.json, so the raw lifecycle places it", () => {
+    const file = path.join(repoRoot, "functions", "SpotifyEtl.Core", "Lake", "RawSource.cs");
+    const code = fs.readFileSync(file, "utf8").split("\n").map(line => line.replace(/\/\/.*$/, "")).join("\n");
+    const body = /public enum RawSource\s*\{([^}]*)\}/.exec(code)?.[1] ?? "";
+    const members = body.split(",").map(name => name.trim()).filter(name => name !== "");
+    const declared = Object.keys(contract.rawSources).map(key => key.charAt(0).toUpperCase() + key.slice(1));
+    assert.ok(members.length > 0, `no RawSource members found in ${file}`);
+    assert.deepEqual(members.filter(name => !declared.includes(name)), [], "add these to contract.json's rawSources and to infra/components/storage.ts");
+});

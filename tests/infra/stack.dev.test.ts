@@ -44,14 +44,17 @@ test("with no alarm e-mail the topic has no subscription", () => {
     assert.equal(stack.all(types.subscription).length, 0);
 });
 
-test("dev log groups keep 14 days and raw objects never move to a colder class", () => {
+test("dev log groups keep 14 days, raw objects never move to a colder class, and only the snapshots expire", () => {
     for (const group of stack.all(types.logGroup)) {
         assert.equal(group.inputs["retentionInDays"], 14);
     }
     const raw = stack.bucketNamed("raw");
     const rules = stack.where(types.lifecycle, "bucket", raw.state["bucket"])[0]!.inputs["rules"] as { transitions?: unknown[]; expiration?: { days?: number }; filter?: { prefix?: string } }[];
     assert.ok(rules.every((r) => r.transitions === undefined), "dev raw objects have no transition");
-    assert.ok(rules.some((r) => r.filter?.prefix === "raw/" && r.expiration?.days === 90), "raw/ expires after 90 days");
+    const expiring = rules.filter((r) => r.expiration?.days !== undefined);
+    assert.deepEqual(expiring.map((r) => `${r.filter?.prefix} ${r.expiration?.days}`).sort(),
+        ["raw/playlist/ 90", "raw/playlist_items/ 90", "raw/saved_tracks/ 90", "raw/top_artists/ 90", "raw/top_tracks/ 90"],
+        "the snapshots expire after 90 days; recently played and the export's files never");
 });
 
 test("with snowflakeEnabled off (the default) nothing of Snowflake is declared and the transformed bucket has no notification", () => {

@@ -49,9 +49,13 @@ test("aws:kms encryption uses an S3 Bucket Key on every bucket", () => {
 test("raw objects move to the configured storage class and, with expiration 0, are kept", () => {
     const raw = stack.bucketNamed("raw");
     const rules = stack.where(types.lifecycle, "bucket", raw.state["bucket"])[0]!.inputs["rules"] as { filter?: { prefix?: string }; transitions?: { days: number; storageClass: string }[]; expiration?: { days?: number } }[];
-    const rawRule = rules.find((r) => r.filter?.prefix === "raw/");
-    assert.deepEqual(rawRule?.transitions, [{ days: 30, storageClass: "GLACIER_IR" }]);
-    assert.equal(rawRule?.expiration, undefined);
+    const rawRules = rules.filter((r) => r.filter?.prefix?.startsWith("raw/") === true);
+    assert.deepEqual(rawRules.map((r) => r.filter?.prefix).sort(), ["raw/playlist/", "raw/playlist_items/", "raw/recently_played/", "raw/saved_tracks/",
+        "raw/spotify_export/", "raw/top_artists/", "raw/top_tracks/"]);
+    for (const rule of rawRules) {
+        assert.deepEqual(rule.transitions, [{ days: 30, storageClass: "GLACIER_IR" }], rule.filter?.prefix);
+        assert.equal(rule.expiration, undefined, rule.filter?.prefix);
+    }
 });
 
 test("functions follow the configured architecture, memory, timeout and retries", () => {

@@ -11,7 +11,7 @@ namespace SpotifyEtl.Import;
 /// </summary>
 public sealed partial record ExportRawKey(ExportFileKind Kind, string Hash)
 {
-    public const string Source = "spotify_export";
+    public const string Source = StackContract.RawSources.SpotifyExport;
     public const string Prefix = LakeLayout.Raw + Source + "/";
 
     public override string ToString() => $"{Prefix}{Kind.ToKeySegment()}/{Hash}.json";

@@ -21,12 +21,13 @@ public static class RawSourceNames
 {
     private static readonly (RawSource Source, string Name)[] Names =
     [
-        (RawSource.Playlist, "playlist"),
-        (RawSource.PlaylistItems, "playlist_items"),
-        (RawSource.RecentlyPlayed, "recently_played"),
-        (RawSource.TopTracks, "top_tracks"),
-        (RawSource.TopArtists, "top_artists"),
-        (RawSource.SavedTracks, "saved_tracks"),
+        // The segments are the stack's (infra/contract.json): its lifecycle rules expire raw objects by these prefixes.
+        (RawSource.Playlist, StackContract.RawSources.Playlist),
+        (RawSource.PlaylistItems, StackContract.RawSources.PlaylistItems),
+        (RawSource.RecentlyPlayed, StackContract.RawSources.RecentlyPlayed),
+        (RawSource.TopTracks, StackContract.RawSources.TopTracks),
+        (RawSource.TopArtists, StackContract.RawSources.TopArtists),
+        (RawSource.SavedTracks, StackContract.RawSources.SavedTracks),
     ];
 
     public static string ToKeySegment(this RawSource source) =>

@@ -6,7 +6,9 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { fakeAccountId, isSecretValue, repoRoot, type StackRun } from "./stackHarness";
 import { permissionsBoundaryName } from "../../../infra/boundary";
+import { configKeys } from "../../../infra/configReader";
 import { contract } from "../../../infra/lakeContract";
+import { type LifecycleRule, rawLifecycleProblems } from "./rawLifecycle";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 
 /** Resources for which AWS accepts no narrower scope than `*`. This stack needs none of them (it publishes
@@ -159,6 +161,19 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const rules = lifecycle[0]!.inputs["rules"] as { status: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
                 assert.ok(rules.some((r) => r.status === "Enabled" && (r.noncurrentVersionExpiration?.noncurrentDays ?? 0) > 0), "noncurrent versions never expire");
                 assert.ok(stack.dependsOn(lifecycle[0]!, versioning[0]!), "lifecycle is applied after versioning");
+            });
+
+            test("the listener's history under raw/ never expires; the other raw sources expire after rawExpirationDays, none when it is 0", () => {
+                const setting = (key: string): string => stack.run.config[`spotify-stack:${key}`] ?? String(configKeys.find((k) => k.key === key)!.default);
+                const lifecycle = stack.where(types.lifecycle, "bucket", stack.bucketNamed("raw").state["bucket"]);
+                assert.equal(lifecycle.length, 1);
+                const rules = lifecycle[0]!.inputs["rules"] as LifecycleRule[];
+                assert.deepEqual(rawLifecycleProblems(rules, {
+                    rawTransitionDays: Number(setting("rawTransitionDays")),
+                    rawTransitionStorageClass: setting("rawTransitionStorageClass"),
+                    rawExpirationDays: Number(setting("rawExpirationDays")),
+                }), []);
+                assert.ok(rules.some((r) => r.id === "old-versions-and-uploads"), "the rule for old versions and uploads is kept");
             });
 
             test("Athena query results expire", () => {

@@ -1,0 +1,95 @@
+// The raw bucket's lifecycle for generated settings, beyond the example stacks: the Storage component under
+// Pulumi's mocks, once per setting. The listener's history (recently played pages, the export's files) never
+// expires; the snapshots expire after rawExpirationDays, none when it is 0; each rule's id depends on its
+// prefix alone, so a change of days or class updates the same rules.
+import * as assert from "node:assert/strict";
+import { before, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { Storage } from "../../infra/components/storage";
+import type { StorageConfig, TransitionStorageClass } from "../../infra/configTypes";
+import { contract } from "../../infra/lakeContract";
+import { historyPrefixes, type LifecycleRule, rawLifecycleProblems, snapshotPrefixes } from "./helpers/rawLifecycle";
+
+const classes: readonly TransitionStorageClass[] = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"];
+
+/** Valid settings as infra/config.ts accepts them: the corners (0 and 0, either alone) and generated ones. */
+function generatedSettings(): Pick<StorageConfig, "rawTransitionDays" | "rawTransitionStorageClass" | "rawExpirationDays">[] {
+    const settings: Pick<StorageConfig, "rawTransitionDays" | "rawTransitionStorageClass" | "rawExpirationDays">[] = [
+        { rawTransitionDays: 0, rawTransitionStorageClass: "STANDARD_IA", rawExpirationDays: 0 },
+        { rawTransitionDays: 0, rawTransitionStorageClass: "STANDARD_IA", rawExpirationDays: 1 },
+        { rawTransitionDays: 30, rawTransitionStorageClass: "STANDARD_IA", rawExpirationDays: 0 },
+        { rawTransitionDays: 1, rawTransitionStorageClass: "GLACIER_IR", rawExpirationDays: 36500 },
+    ];
+    let x = 20261120;
+    const next = (bound: number): number => {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        return x % bound;
+    };
+    for (let i = 0; i < 36; i++) {
+        const rawTransitionStorageClass = classes[i % classes.length]!;
+        const transition = next(3) === 0 ? 0 : (rawTransitionStorageClass === "STANDARD_IA" ? 30 : 1) + next(400);
+        const expiration = next(3) === 0 ? 0 : transition + 1 + next(1200);
+        settings.push({ rawTransitionDays: transition, rawTransitionStorageClass, rawExpirationDays: expiration });
+    }
+    return settings;
+}
+
+const settings = generatedSettings();
+const rulesOf = new Map<string, LifecycleRule[]>();
+
+before(async () => {
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            if (args.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration") {
+                rulesOf.set(args.name, args.inputs["rules"] as LifecycleRule[]);
+            }
+            return { id: `${args.name}-id`, state: { ...args.inputs, bucket: `${args.name}-0a1b2c3`, arn: `arn:aws:s3:::${args.name}` } };
+        },
+        call: (args) => args.inputs as Record<string, unknown>,
+    }, "spotify-stack", "lifecycle", false);
+    settings.forEach((s, i) => new Storage(`s${i}`, {
+        config: { forceDestroy: true, protectData: false, encryption: "AES256", rawNoncurrentVersionExpirationDays: 30, athenaResultsExpirationDays: 7, ...s },
+    }));
+    for (let waited = 0; rulesOf.size < settings.length * 2 && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(rulesOf.size, settings.length * 2, "each Storage declares the raw and the Athena results lifecycles");
+});
+
+const rawRules = (i: number): LifecycleRule[] => rulesOf.get(`s${i}-raw-lifecycle`)!;
+
+test("the test's prefixes are every raw source of the contract, each once", () => {
+    assert.deepEqual([...historyPrefixes, ...snapshotPrefixes].sort(),
+        Object.values(contract.rawSources).map((segment) => `${contract.lake.raw}${segment}/`).sort());
+});
+
+test("for every generated setting, no rule expires the listener's history and the snapshots follow rawExpirationDays", () => {
+    settings.forEach((s, i) => {
+        assert.deepEqual(rawLifecycleProblems(rawRules(i), s), [], JSON.stringify(s));
+        assert.ok(rawRules(i).some((r) => r.id === "old-versions-and-uploads"), "the rule for old versions and uploads is kept");
+    });
+});
+
+test("a rule's id depends on its prefix alone, whatever the days and the class", () => {
+    const idOf = new Map<string, string>();
+    settings.forEach((_, i) => {
+        for (const rule of rawRules(i)) {
+            const prefix = rule.filter?.prefix ?? "";
+            assert.equal(idOf.get(prefix) ?? rule.id, rule.id, `the rule of ${JSON.stringify(prefix)} changes its id with the settings`);
+            idOf.set(prefix, rule.id!);
+        }
+    });
+    assert.equal(new Set(idOf.values()).size, idOf.size, "two prefixes share a rule id");
+});
+
+test("the check itself fails on a rule that expires all of raw/, as a single rule once did", () => {
+    const s = { rawTransitionDays: 30, rawTransitionStorageClass: "GLACIER_IR", rawExpirationDays: 730 };
+    const old: LifecycleRule[] = [{ id: "raw-responses-age-out", status: "Enabled", filter: { prefix: "raw/" },
+        transitions: [{ days: 30, storageClass: "GLACIER_IR" }], expiration: { days: 730 } }];
+    assert.deepEqual(rawLifecycleProblems(old, s), [
+        `raw-responses-age-out (prefix "raw/") expires the listener's history under raw/recently_played/`,
+        `raw-responses-age-out (prefix "raw/") expires the listener's history under raw/spotify_export/`,
+    ]);
+    const inside: LifecycleRule[] = [{ id: "x", status: "Enabled", filter: { prefix: "raw/spotify_export/audio/" }, expiration: { days: 730 } }];
+    assert.ok(rawLifecycleProblems(inside, s).some((p) => p.includes("expires the listener's history under raw/spotify_export/")));
+});
