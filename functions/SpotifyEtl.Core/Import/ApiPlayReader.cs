@@ -35,35 +35,51 @@ public static class ApiPlayReader
         return versions;
     }
 
+    /// <summary>Pages read at once: S3 round trips, not the CPU, bound the read (an hourly schedule lands 24 pages a day).</summary>
+    private const int ReadsInFlight = 16;
+
     private static async Task<ApiPlays> ReadAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
     {
-        var rows = new List<ListeningRow>();
-        var byDay = new SortedDictionary<DateOnly, List<ListeningRow>>();
-        int objects = 0, unreadable = 0;
+        var pages = new List<RawObjectKey>();
         await foreach (var key in raw.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            if (!RawObjectKey.TryParse(key, out var parsed, out _))
+            if (RawObjectKey.TryParse(key, out var parsed, out _))
             {
-                continue;
+                pages.Add(parsed);
             }
-            objects++;
-            if (!byDay.TryGetValue(parsed.SnapshotDate, out var day))
+        }
+        // Read side by side, kept in the listing's order: the rows come out the same whatever page answers first.
+        var read = new List<ListeningRow>?[pages.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pages.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ReadsInFlight, CancellationToken = cancellationToken }, async (index, token) =>
             {
-                byDay[parsed.SnapshotDate] = day = [];
+                var page = pages[index];
+                try
+                {
+                    using var bytes = await raw.ReadPooledAsync(page.ToString(), token).ConfigureAwait(false);
+                    read[index] = ToRows(RawObjectTransformer.Transform(page, bytes.Span)).ToList();
+                }
+                catch (Exception exception) when (exception is InvalidRawObjectException or UnreadableObjectException)
+                {
+                    read[index] = null;
+                }
+            }).ConfigureAwait(false);
+
+        var rows = new List<ListeningRow>();
+        var byDay = new SortedDictionary<DateOnly, List<ListeningRow>>();
+        for (var index = 0; index < pages.Count; index++)
+        {
+            if (!byDay.TryGetValue(pages[index].SnapshotDate, out var day))
+            {
+                byDay[pages[index].SnapshotDate] = day = [];
             }
-            try
+            if (read[index] is { } page)
             {
-                using var bytes = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
-                var page = ToRows(RawObjectTransformer.Transform(parsed, bytes.Span)).ToList();
                 rows.AddRange(page);
                 day.AddRange(page);
             }
-            catch (Exception exception) when (exception is InvalidRawObjectException or UnreadableObjectException)
-            {
-                unreadable++;
-            }
         }
-        return new ApiPlays(rows, objects, unreadable, byDay);
+        return new ApiPlays(rows, pages.Count, read.Count(page => page is null), byDay);
     }
 
     public static ListeningRow Row(long endedAt, int? msPlayed, string trackUri, string? trackName, string? artistName, string? albumName) =>

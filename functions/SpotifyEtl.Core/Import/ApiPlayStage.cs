@@ -46,8 +46,10 @@ public static class ApiPlayStage
             }
         }
         var changed = new SortedSet<long>();
-        foreach (var (day, plays) in days)
+        // Days side by side (a year of hourly extraction is hundreds of them): S3 round trips, not the CPU, bound this.
+        await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entry, token) =>
         {
+            var (day, plays) = entry;
             var months = plays.GroupBy(p => HistoryMonths.Start(p.EndedAt))
                 .ToDictionary(g => g.Key, g => g.OrderBy(p => p, HistoryOrder.Instance).Select(StagedPlay.Of).ToList());
             foreach (var month in staged.GetValueOrDefault(day) ?? [])
@@ -58,13 +60,16 @@ public static class ApiPlayStage
             {
                 var key = Key(month, day);
                 var json = JsonSerializer.SerializeToUtf8Bytes(rows, HistoryStagingContext.Default.ListStagedPlay);
-                if (!await SameAsync(lake, key, json, cancellationToken).ConfigureAwait(false))
+                if (!await SameAsync(lake, key, json, token).ConfigureAwait(false))
                 {
-                    await lake.PutBytesAsync(key, json, "application/json", cancellationToken).ConfigureAwait(false);
+                    await lake.PutBytesAsync(key, json, "application/json", token).ConfigureAwait(false);
                 }
-                changed.Add(month);
+                lock (changed)
+                {
+                    changed.Add(month);
+                }
             }
-        }
+        }).ConfigureAwait(false);
         return changed;
     }
 
