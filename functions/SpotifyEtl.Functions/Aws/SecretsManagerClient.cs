@@ -10,7 +10,7 @@ namespace SpotifyEtl.Functions.Aws;
 /// Secrets Manager's GetSecretValue and PutSecretValue: one HTTPS POST each in the JSON 1.1 protocol
 /// (<c>X-Amz-Target: secretsmanager.*</c>), signed with AWSSDK.Core's SigV4 signer. The endpoint is
 /// <c>https://secretsmanager.{region}.{partition suffix}/</c>, or <c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c> when set.
-/// Throttling and server errors are retried twice; every attempt has its own timeout.
+/// Throttling, server errors, timeouts and network failures are retried twice; every attempt has its own timeout.
 /// </summary>
 public sealed class SecretsManagerClient
 {
@@ -93,12 +93,22 @@ public sealed class SecretsManagerClient
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (status, body) = await SendAsync(operation, secretId, payload, cancellationToken).ConfigureAwait(false);
-            if (status == HttpStatusCode.OK)
+            SecretsManagerException error;
+            try
             {
-                return body;
+                var (status, body) = await SendAsync(operation, secretId, payload, cancellationToken).ConfigureAwait(false);
+                if (status == HttpStatusCode.OK)
+                {
+                    return body;
+                }
+                error = SecretsManagerException.FromResponse(operation, secretId, _region.SystemName, status, body, attempt);
             }
-            var error = SecretsManagerException.FromResponse(operation, secretId, _region.SystemName, status, body, attempt);
+            catch (SecretsManagerException noAnswer) when (noAnswer.IsRetryable)
+            {
+                // No answer, or the network failed: the write may have happened, and its retry carries the same request
+                // token, so Secrets Manager does not make a second version of it.
+                error = noAnswer;
+            }
             if (!error.IsRetryable || attempt == Attempts)
             {
                 throw error;
@@ -138,13 +148,13 @@ public sealed class SecretsManagerClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SecretsManagerException(operation, secretId, null, null,
+            throw new SecretsManagerException(operation, secretId, null, null, noAnswer: true,
                 $"Secrets Manager did not answer {operation} on {secretId} within {_attemptTimeout.TotalSeconds:0.#} s ({Endpoint.Host}). " +
                 "Check that the function can reach it: outside a VPC it can; inside one it needs a Secrets Manager interface endpoint or a NAT gateway.");
         }
         catch (HttpRequestException exception)
         {
-            throw new SecretsManagerException(operation, secretId, null, null,
+            throw new SecretsManagerException(operation, secretId, null, null, noAnswer: true,
                 $"{operation} on {secretId} could not reach Secrets Manager at {Endpoint.Host}: {exception.Message}");
         }
     }

@@ -10,13 +10,22 @@ namespace SpotifyEtl.Functions.Aws;
 public sealed class SecretsManagerException : Exception
 {
     public SecretsManagerException(string operation, string secretId, string? errorCode, HttpStatusCode? statusCode, string message)
+        : this(operation, secretId, errorCode, statusCode, noAnswer: false, message)
+    {
+    }
+
+    public SecretsManagerException(string operation, string secretId, string? errorCode, HttpStatusCode? statusCode, bool noAnswer, string message)
         : base(message)
     {
         Operation = operation;
         SecretId = secretId;
         ErrorCode = errorCode;
         StatusCode = statusCode;
+        NoAnswer = noAnswer;
     }
+
+    /// <summary>No answer came in time, or the network failed: whether the call took effect is unknown.</summary>
+    public bool NoAnswer { get; }
 
     public string Operation { get; }
 
@@ -27,8 +36,8 @@ public sealed class SecretsManagerException : Exception
 
     public HttpStatusCode? StatusCode { get; }
 
-    /// <summary>Throttling and server-side errors: the same request may succeed a moment later.</summary>
-    public bool IsRetryable =>
+    /// <summary>Throttling, server-side errors and no answer: the same request may succeed a moment later.</summary>
+    public bool IsRetryable => NoAnswer ||
         ErrorCode is "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded" or "InternalServiceError" or "ServiceUnavailable"
         || StatusCode is HttpStatusCode.TooManyRequests || (int?)StatusCode >= 500;
 

@@ -87,6 +87,34 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
         Assert.Equal(SecretString, _aws.Secrets[SecretId]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_write_whose_answer_never_comes_is_retried_with_the_same_request_token_and_succeeds(int lostAnswers)
+    {
+        _aws.LoseAnswersNext = lostAnswers;
+        const string Rotated = """{"client_id":"id","client_secret":"s","refresh_token":"rotated-SECRET"}""";
+
+        await Client(attemptTimeout: TimeSpan.FromMilliseconds(300)).PutSecretStringAsync(SecretId, Rotated, CancellationToken.None);
+
+        Assert.Equal(Rotated, _aws.Secrets[SecretId]);
+        Assert.Equal(lostAnswers + 1, _aws.PutTokens.Count);
+        Assert.Single(_aws.PutTokens.Distinct());
+    }
+
+    [Fact]
+    public async Task A_write_no_answer_comes_to_in_three_attempts_fails_saying_so_without_the_value()
+    {
+        _aws.LoseAnswersNext = 3;
+
+        var error = await Assert.ThrowsAsync<SecretsManagerException>(() =>
+            Client(attemptTimeout: TimeSpan.FromMilliseconds(300)).PutSecretStringAsync(SecretId, SecretString, CancellationToken.None));
+
+        Assert.Equal(3, _aws.PutTokens.Count);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretString, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Throttling_is_retried_with_backoff_then_the_read_succeeds()
     {

@@ -48,6 +48,12 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
     /// <summary>How long every request waits before it is answered.</summary>
     public TimeSpan AnswerDelay { get; set; }
 
+    /// <summary>The next N verified requests are carried out, then their answers are held until the client gives up.</summary>
+    public int LoseAnswersNext { get; set; }
+
+    /// <summary>The ClientRequestToken of every PutSecretValue, in the order they came.</summary>
+    public ConcurrentQueue<string> PutTokens { get; } = new();
+
     public static async Task<SecretsManagerDouble> StartAsync()
     {
         var (server, address) = await LoopbackServer.StartAsync(app => new SecretsManagerDouble(app), server => server.HandleAsync);
@@ -102,6 +108,13 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
                 return;
             case "secretsmanager.PutSecretValue":
                 Secrets[secretId] = input.RootElement.GetProperty("SecretString").GetString()!;
+                PutTokens.Enqueue(input.RootElement.GetProperty("ClientRequestToken").GetString()!);
+                if (LoseAnswersNext > 0)
+                {
+                    LoseAnswersNext--;
+                    await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                    return;
+                }
                 await context.Response.WriteAsync(new JsonObject { ["ARN"] = secretId, ["Name"] = "spotify", ["VersionId"] = input.RootElement.GetProperty("ClientRequestToken").GetString() }.ToJsonString());
                 return;
             default:
