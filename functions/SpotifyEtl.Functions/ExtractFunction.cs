@@ -64,6 +64,12 @@ public sealed class ExtractFunction
         var secret = ParseSecret(await secrets.GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false), secretId);
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken);
         credentials.Validate($"secret {secretId}");
+        if (credentials.NeedingAUser(sources) is [_, ..] needing)
+        {
+            throw new SpotifyConfigurationException(
+                $"The sources {string.Join(", ", needing.Select(source => source.Name))} read the account, and secret {secretId} has no refresh_token. " +
+                "Run 'spotify-etl auth login --credentials FILE' and put the file into the secret (docs/deploying.md, \"The Spotify credentials, into each stack's secret\").");
+        }
         var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret);
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,

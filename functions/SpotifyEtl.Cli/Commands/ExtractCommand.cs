@@ -74,6 +74,13 @@ public static class ExtractCommand
                 throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
             }
             var credentials = CredentialsFile.Resolve(credentialsPath, context.GetVariable);
+            if (credentials.NeedingAUser(sources) is [_, ..] needing)
+            {
+                throw new CliException(ExitCodes.NoPermission,
+                    $"{string.Join(", ", needing.Select(source => source.Name))} read your account, and the credentials have no refresh token to do it with " +
+                    $"({(credentialsPath is null ? "SPOTIFY_REFRESH_TOKEN is not set" : $"{credentialsPath} has no refresh_token")}). " +
+                    "Run 'spotify-etl auth login --credentials FILE' once, then extract with --credentials FILE.");
+            }
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,

@@ -50,7 +50,7 @@ internal static class ExitCodes
         (Unavailable, "a service cannot be reached: the S3 bucket of report --lake s3://..."),
         (IoError, "the lake cannot be written (permissions, full disk, a --lake that is a file)"),
         (Busy, "another extract is running on the same lake: run again when it has ended"),
-        (NoPermission, "Spotify refused the credentials: run 'spotify-etl auth login'"),
+        (NoPermission, "Spotify refused the credentials, or they lack the refresh token a source of the account needs: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted"),
     ];
 }

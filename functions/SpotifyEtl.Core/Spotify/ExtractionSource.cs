@@ -47,6 +47,9 @@ public sealed partial record ExtractionSource
     /// <summary>A short unique name for logs, the manifest and the summary table: <c>playlist:ID</c>, <c>top_tracks:short_term</c>.</summary>
     public string Name => Kind is SourceKind.RecentlyPlayed or SourceKind.SavedTracks ? Type : $"{Type}:{Subject}";
 
+    /// <summary>Whether the source reads the account under <c>/me</c>, which only a user's token may: an app's token gets 401.</summary>
+    public bool ReadsTheUsersAccount => Kind is not SourceKind.Playlist;
+
     /// <summary>The OAuth scopes a user token needs for this source.</summary>
     public IReadOnlyList<string> Scopes => Kind switch
     {

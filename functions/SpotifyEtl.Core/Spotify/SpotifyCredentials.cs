@@ -12,6 +12,10 @@ public sealed record SpotifyCredentials(string ClientId, string ClientSecret, st
     public override string ToString() =>
         $"SpotifyCredentials {{ ClientId = {ClientId}, ClientSecret = ***, RefreshToken = {(HasRefreshToken ? "***" : "none")} }}";
 
+    /// <summary>The sources that read the account and so cannot run on these credentials: all of them when there is no refresh token.</summary>
+    public IReadOnlyList<ExtractionSource> NeedingAUser(IEnumerable<ExtractionSource> sources) =>
+        HasRefreshToken ? [] : [.. sources.Where(source => source.ReadsTheUsersAccount)];
+
     public void Validate(string origin)
     {
         if (string.IsNullOrWhiteSpace(ClientId) || string.IsNullOrWhiteSpace(ClientSecret))

@@ -61,25 +61,4 @@ public sealed class ExtractOneAtATimeTests : IAsyncLifetime
         Assert.Equal(0, next);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(lake, "manifests")).Length);
     }
-
-    [Theory]
-    [InlineData("{")]
-    [InlineData("not json")]
-    [InlineData("{\"playlists\": 3}")]
-    public async Task A_damaged_extraction_state_exits_65_naming_the_file_and_what_to_do(string content)
-    {
-        using var cli = new CliTestContext(_spotify, Credentials);
-        var lake = Path.Combine(cli.Folder, "lake");
-        Directory.CreateDirectory(Path.Combine(lake, "state"));
-        await File.WriteAllTextAsync(Path.Combine(lake, "state", "extraction-state.json"), content);
-
-        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist]).InvokeAsync();
-
-        Assert.Equal(65, exit);
-        Assert.Contains("extraction-state.json", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains("Fix or delete it", cli.Errors, StringComparison.Ordinal);
-        Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", cli.Errors, StringComparison.Ordinal);
-        Assert.Empty(_spotify.ApiRequests);
-    }
 }

@@ -199,14 +199,31 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Handler_uses_client_credentials_when_the_secret_has_no_refresh_token()
+    public void Handler_uses_client_credentials_for_playlists_when_the_secret_has_no_refresh_token()
     {
         _aws.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""";
 
-        using var output = Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"top_tracks","time_range":"short_term"}]""" }).Handler(Event());
+        using var output = Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"}]""" }).Handler(Event());
 
         Assert.Equal(["client_credentials"], _spotify.TokenGrants);
-        Assert.Contains(_log, line => line.Contains("Endpoints under /me need a user token", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"recently_played"}""", "recently_played")]
+    [InlineData("""{"type":"top_artists","time_range":"long_term"}""", "top_artists:long_term")]
+    [InlineData("""{"type":"saved_tracks"}""", "saved_tracks")]
+    public void Handler_refuses_sources_of_the_account_without_a_refresh_token_before_asking_Spotify_anything(string source, string name)
+    {
+        _aws.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":""}""";
+
+        var error = Assert.Throws<SpotifyConfigurationException>(() =>
+            Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"},{{source}}]""" }).Handler(Event()));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        Assert.Contains("no refresh_token", error.Message, StringComparison.Ordinal);
+        Assert.Contains("auth login", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_spotify.TokenGrants);
+        Assert.Empty(_spotify.ApiRequests);
     }
 
     [Fact]

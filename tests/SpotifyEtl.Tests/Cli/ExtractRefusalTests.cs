@@ -1,0 +1,68 @@
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Tests.Spotify;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>What extract cannot run on is refused with its exit code and what to do, before anything is asked of Spotify.</summary>
+public sealed class ExtractRefusalTests : IAsyncLifetime
+{
+    private const string Playlist = "3cEYpjA9oz9GiPac4AsH4n";
+    private SpotifyDouble _spotify = null!;
+
+    public async Task InitializeAsync()
+    {
+        _spotify = await SpotifyDouble.StartAsync();
+        _spotify.AddPlaylist(Playlist, items: 30);
+    }
+
+    public async Task DisposeAsync() => await _spotify.DisposeAsync();
+
+    private static Dictionary<string, string> Credentials => new()
+    {
+        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
+    };
+
+    [Theory]
+    [InlineData("--recently-played")]
+    [InlineData("--saved-tracks")]
+    [InlineData("--top-tracks", "medium_term")]
+    [InlineData("--top-artists", "long_term")]
+    public async Task Sources_of_the_account_without_a_refresh_token_exit_77_before_asking_Spotify_anything(params string[] source)
+    {
+        var withoutUser = Credentials;
+        withoutUser.Remove("SPOTIFY_REFRESH_TOKEN");
+        using var cli = new CliTestContext(_spotify, withoutUser);
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--playlist", Playlist, .. source]).InvokeAsync();
+
+        Assert.Equal(77, exit);
+        Assert.Contains("SPOTIFY_REFRESH_TOKEN is not set", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("auth login", cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(_spotify.TokenGrants);
+        Assert.Empty(_spotify.ApiRequests);
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("not json")]
+    [InlineData("{\"playlists\": 3}")]
+    public async Task A_damaged_extraction_state_exits_65_naming_the_file_and_what_to_do(string content)
+    {
+        using var cli = new CliTestContext(_spotify, Credentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        Directory.CreateDirectory(Path.Combine(lake, "state"));
+        await File.WriteAllTextAsync(Path.Combine(lake, "state", "extraction-state.json"), content);
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist]).InvokeAsync();
+
+        Assert.Equal(65, exit);
+        Assert.Contains("extraction-state.json", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("Fix or delete it", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(_spotify.ApiRequests);
+    }
+}
