@@ -123,14 +123,14 @@ public sealed class SpotifyApiClient : IDisposable
         {
             return new SpotifyRunStoppedException(
                 $"QUOTA_EXCEEDED: Spotify says this app's quota is spent (GET {path}, Retry-After {wait}). The run ended with its state saved; " +
-                "runs resume once the quota resets. Fewer or less frequent sources use less quota.", quotaExceeded: true, result.RetryAfter);
+                "runs resume once the quota resets. Fewer or less frequent sources use less quota.", quotaExceeded: true, result.RetryAfter, (int)result.Status);
         }
         var remaining = _transport.Budget.Remaining;
         return new SpotifyRunStoppedException(
             $"Rate limited: GET {path} asked for a wait of {wait}, longer than the run has left " +
             $"({(remaining == TimeSpan.MaxValue ? "unlimited" : remaining.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s")}) " +
             $"or than the longest wait the client takes ({_transport.LongestWait.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s), or beyond the retries allowed. " +
-            "The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter);
+            "The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
     }
 
     private Uri Resolve(string pathOrUrl)

@@ -48,10 +48,12 @@ public sealed class SpotifyApiException(HttpStatusCode status, string path, stri
 /// The run must end now, cleanly, with its state saved: Spotify asked for a wait longer than the
 /// time left, or the daily quota is spent (<c>QUOTA_EXCEEDED</c>).
 /// </summary>
-public sealed class SpotifyRunStoppedException(string message, bool quotaExceeded, TimeSpan? retryAfter) : Exception(message)
+/// <param name="httpStatus">The status Spotify answered that ended the run; null when none did (the time budget, no answer).</param>
+public sealed class SpotifyRunStoppedException(string message, bool quotaExceeded, TimeSpan? retryAfter, int? httpStatus = null) : Exception(message)
 {
     public bool QuotaExceeded { get; } = quotaExceeded;
     public TimeSpan? RetryAfter { get; } = retryAfter;
+    public int? HttpStatus { get; } = httpStatus;
 }
 
 /// <summary>A 2xx response whose body is not the JSON the source needs to go on paging.</summary>

@@ -135,7 +135,7 @@ public sealed class SpotifyTokenProvider : IDisposable
             {
                 throw new SpotifyRunStoppedException(
                     $"Spotify's token endpoint is rate limiting (Retry-After {result.RetryAfter?.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} s); the run ends and the next one retries.",
-                    SpotifyErrors.IsQuotaExceeded(result.Body), result.RetryAfter);
+                    SpotifyErrors.IsQuotaExceeded(result.Body), result.RetryAfter, (int)result.Status);
             }
             if ((int)result.Status >= 500)
             {
@@ -143,7 +143,7 @@ public sealed class SpotifyTokenProvider : IDisposable
                 // state saved and the next one asks again.
                 _unavailable = new SpotifyRunStoppedException(
                     $"Spotify's token endpoint answered {(int)result.Status} after retries (the accounts service is unavailable); the run ends and the next one retries.",
-                    quotaExceeded: false, result.RetryAfter);
+                    quotaExceeded: false, result.RetryAfter, (int)result.Status);
                 throw _unavailable;
             }
             throw new SpotifyAuthenticationException(result.Status, error?.Error, error?.ErrorDescription);

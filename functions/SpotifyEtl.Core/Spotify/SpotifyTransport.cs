@@ -103,7 +103,7 @@ internal sealed class SpotifyTransport
         {
             throw new SpotifyRunStoppedException(
                 $"Rate limited: Spotify asked this app to wait {wait.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s more, " +
-                "longer than the run has left. The run ended with its state saved; the next run continues.", quotaExceeded: false, wait);
+                "longer than the run has left. The run ended with its state saved; the next run continues.", quotaExceeded: false, wait, 429);
         }
         await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }

@@ -41,6 +41,37 @@ public sealed class TokenEndpointDownTests : IAsyncLifetime
         Assert.Contains("token endpoint could not be reached", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.Empty(_h.Spotify.ApiRequests);
         Assert.True(await _h.Store.ExistsAsync(SpotifyEtl.Spotify.ExtractionState.Key));
+        // Nothing answered, so no source claims a status Spotify never sent.
+        Assert.All(run.Manifest.Sources, source => Assert.Null(source.HttpStatus));
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    public async Task A_token_endpoint_failing_with_5xx_stops_the_run_and_the_manifest_names_that_status(int status)
+    {
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => Fault.ServerError(status)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        var source = Assert.Single(run.Manifest.Sources);
+        Assert.Equal(SourceStatus.Stopped, source.Status);
+        Assert.Equal(status, source.HttpStatus);
+    }
+
+    [Fact]
+    public async Task A_run_out_of_time_budget_names_no_status_and_a_rate_limit_names_429()
+    {
+        _h.Budget = TimeSpan.Zero;
+        var outOfTime = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal((SourceStatus.Stopped, (int?)null), (outOfTime.Manifest.Sources.Single().Status, outOfTime.Manifest.Sources.Single().HttpStatus));
+
+        _h.Budget = TimeSpan.FromMinutes(14);
+        _h.Spotify.Inject("me/player/recently-played", Fault.TooManyRequests(retryAfterSeconds: 3600));
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var limited = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal((SourceStatus.Stopped, (int?)429), (limited.Manifest.Sources.Single().Status, limited.Manifest.Sources.Single().HttpStatus));
     }
 
     [Theory]

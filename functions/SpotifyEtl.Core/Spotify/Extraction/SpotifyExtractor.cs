@@ -132,7 +132,7 @@ public sealed class SpotifyExtractor
         catch (SpotifyRunStoppedException exception)
         {
             run.Stopped(exception);
-            return extraction.Report(SourceStatus.Stopped, 429, exception.Message);
+            return extraction.Report(SourceStatus.Stopped, exception.HttpStatus, exception.Message);
         }
         catch (Exception exception) when (exception is SpotifyReauthorizationRequiredException or SpotifyAuthenticationException)
         {
