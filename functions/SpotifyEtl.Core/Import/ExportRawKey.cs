@@ -6,8 +6,10 @@ namespace SpotifyEtl.Import;
 
 /// <summary>
 /// Where a streaming-history file of the export lands, unchanged: <c>raw/spotify_export/{kind}/{sha256}.json</c>.
-/// The key is derived from the content alone, so importing the same file again, under any name and from any
-/// zip, lands nothing new.
+/// The key is derived from the content and the kind its name (or, failing that, its keys) gives it, so importing the
+/// same file again from any zip lands nothing new. Renamed so that it is recognised as another kind (an
+/// <c>endsong_0.json</c> offered as <c>history.json</c>), it lands a second time; its rows are then exact duplicates
+/// of the first's, counted once in the history.
 /// </summary>
 public sealed partial record ExportRawKey(ExportFileKind Kind, string Hash)
 {
