@@ -232,6 +232,24 @@ public sealed class ExportImporterTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_history_file_renamed_into_another_kind_lands_again_and_its_rows_are_counted_once()
+    {
+        var sample = Sample(seed: 5);
+        var endsong = sample.Zips.SelectMany(z => Entries(z.Name, z.Zip)).First(c => c.Name.EndsWith("endsong_0.json", StringComparison.Ordinal));
+        var bytes = (await endsong.ReadAsync(ImportLimits.Default, default)).Bytes!;
+
+        var (once, onceTable, _) = await ImportAsync("once", [File("endsong_0.json", bytes)]);
+        var (renamed, renamedTable, raw) = await ImportAsync("renamed", [File("endsong_0.json", bytes)], [File("history.json", bytes)]);
+
+        Assert.Equal(2, raw.Count);
+        Assert.Equal(once.HistoryRows, renamed.HistoryRows);
+        var again = Assert.Single(renamed.Files);
+        Assert.Equal((0, again.RowsRead), (again.RowsKept, again.Duplicates + again.Covered + again.Unreadable));
+        Assert.Equal(onceTable.Keys, renamedTable.Keys);
+        Assert.All(onceTable, file => Assert.Equal(file.Value, renamedTable[file.Key]));
+    }
+
     private static byte[] Zip(params (string Name, byte[] Content)[] entries)
     {
         using var buffer = new MemoryStream();
