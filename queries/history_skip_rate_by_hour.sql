@@ -8,12 +8,12 @@ WITH streams AS (
     SELECT CAST(substr(ended_at, 1, 4) AS INTEGER) AS ended_year,
            EXTRACT(DOY FROM CAST(substr(ended_at, 1, 10) AS DATE)) AS day_of_year,
            CAST(substr(ended_at, 12, 2) AS INTEGER) AS hour,
-           CASE WHEN skipped = true OR reason_end IN ('fwdbtn', 'backbtn') THEN 1 ELSE 0 END AS skip
+           CASE WHEN skipped = true OR reason_end IN ('fwdbtn', 'backbtn') THEN 1 ELSE 0 END AS is_skip
     FROM listening_history
 ),
 by_weekday AS (
     SELECT (365 * (ended_year - 2000) + CAST(FLOOR((ended_year - 1997) / 4.0) AS INTEGER) + day_of_year + 4) % 7 AS weekday_index,
-           hour, skip
+           hour, is_skip
     FROM streams
 )
 SELECT weekday_index + 1 AS weekday_number,
@@ -21,8 +21,8 @@ SELECT weekday_index + 1 AS weekday_number,
                           WHEN 4 THEN 'Friday' WHEN 5 THEN 'Saturday' ELSE 'Sunday' END AS weekday,
        hour,
        COUNT(*) AS streams,
-       SUM(skip) AS skips,
-       round(CAST(SUM(skip) AS DOUBLE) / COUNT(*), 3) AS skip_rate
+       SUM(is_skip) AS skips,
+       round(CAST(SUM(is_skip) AS DOUBLE) / COUNT(*), 3) AS skip_rate
 FROM by_weekday
 GROUP BY weekday_index, hour
 ORDER BY weekday_number, hour

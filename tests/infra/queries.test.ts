@@ -424,6 +424,10 @@ describe("queries stay in the SQL that Athena (Trino) and DuckDB share", () => {
         assert.match(problems("SELECT strftime(x, '%Y') FROM t"), /strftime/);
         assert.match(problems("SELECT CAST(x AS TIMESTAMP) FROM t"), /casts to TIMESTAMP/);
         assert.match(problems("SELECT 1;"), /semicolon/);
+        assert.match(problems("SELECT CASE WHEN a THEN 1 ELSE 0 END AS skip FROM t"), /skip, a reserved keyword in Trino/);
+        assert.match(problems("SELECT SUM(skip) FROM t"), /skip, a reserved keyword/);
+        assert.match(problems("SELECT SUM(t.skip) AS skips FROM t"), /skip, a reserved keyword/);
+        assert.deepEqual(problems("SELECT SUM(\"skip\") AS \"values\" FROM t WHERE name = 'skip'"), "");
         assert.deepEqual(checkCommonDialect("SELECT count(*) FROM t -- a comment; with ::").problems, []);
     });
 

@@ -2,9 +2,10 @@
  * Keeps the named queries in the SQL subset that Athena (engine 3, Trino) and DuckDB share, so
  * the same file answers the same way in the console and on a laptop.
  *
- * Three checks: the text parses with node-sql-parser's Trino grammar; every function and cast
- * type it uses is on a list known to exist with the same meaning in both engines; and no syntax
- * that the (lenient) grammar lets through but only one engine accepts appears in it.
+ * Four checks: the text parses with node-sql-parser's Trino grammar; every function and cast
+ * type it uses is on a list known to exist with the same meaning in both engines; no column or alias
+ * is a reserved keyword of Trino; and no syntax that the (lenient) grammar lets through but only one
+ * engine accepts appears in it.
  * DuckDB's side is checked by running the queries through spotify-etl (tests/infra/queries.test.ts);
  * Snowflake's grammar parses the same files in tests/infra/snowflake.test.ts.
  */
@@ -17,6 +18,21 @@ export const commonFunctions: ReadonlySet<string> = new Set([
 ]);
 
 export const commonCastTypes: ReadonlySet<string> = new Set(["DATE", "VARCHAR", "INTEGER", "BIGINT", "BOOLEAN", "DOUBLE"]);
+
+/**
+ * Trino's reserved keywords (its "Reserved keywords" reference): Athena refuses one as a column name or alias
+ * unless it is quoted, while DuckDB and node-sql-parser's Trino grammar accept many of them (SKIP, for one).
+ */
+export const trinoReservedKeywords: ReadonlySet<string> = new Set([
+    "ALTER", "AND", "AS", "BETWEEN", "BY", "CASE", "CAST", "CONSTRAINT", "CREATE", "CROSS", "CUBE", "CURRENT_CATALOG",
+    "CURRENT_DATE", "CURRENT_PATH", "CURRENT_ROLE", "CURRENT_SCHEMA", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER",
+    "DEALLOCATE", "DELETE", "DESCRIBE", "DISTINCT", "DROP", "ELSE", "END", "ESCAPE", "EXCEPT", "EXECUTE", "EXISTS", "EXTRACT",
+    "FALSE", "FOR", "FROM", "FULL", "FUNCTION", "GROUP", "GROUPING", "HAVING", "IN", "INNER", "INSERT", "INTERSECT", "INTO",
+    "IS", "JOIN", "JSON_ARRAY", "JSON_EXISTS", "JSON_OBJECT", "JSON_QUERY", "JSON_TABLE", "JSON_VALUE", "LEFT", "LIKE",
+    "LISTAGG", "LOCALTIME", "LOCALTIMESTAMP", "NATURAL", "NORMALIZE", "NOT", "NULL", "ON", "OR", "ORDER", "OUTER", "PREPARE",
+    "RECURSIVE", "RIGHT", "ROLLUP", "SELECT", "SKIP", "TABLE", "THEN", "TRIM", "TRUE", "UESCAPE", "UNION", "UNNEST", "USING",
+    "VALUES", "WHEN", "WHERE", "WITH",
+]);
 
 /** Syntax only one of the engines accepts, which the Trino grammar does not always refuse. */
 export const dialectOnlySyntax: readonly (readonly [RegExp, string])[] = [
@@ -38,10 +54,15 @@ export interface DialectReport {
 const stripComments = (sql: string): string =>
     sql.split("\n").map(line => line.replace(/--.*$/, "")).join("\n");
 
-function collect(node: unknown, functions: Set<string>, castTypes: Set<string>): void {
+/** The text of a name node-sql-parser gives as a string or as `{ expr: { value } }`. */
+const nameOf = (name: unknown): string | undefined =>
+    typeof name === "string" ? name
+    : typeof name === "object" && name !== null ? nameOf((name as { expr?: { value?: unknown } }).expr?.value) : undefined;
+
+function collect(node: unknown, functions: Set<string>, castTypes: Set<string>, names: Set<string>): void {
     if (Array.isArray(node)) {
         for (const item of node) {
-            collect(item, functions, castTypes);
+            collect(item, functions, castTypes, names);
         }
         return;
     }
@@ -49,6 +70,18 @@ function collect(node: unknown, functions: Set<string>, castTypes: Set<string>):
         return;
     }
     const record = node as Record<string, unknown>;
+    if (record.type === "column_ref") {
+        const column = nameOf(record.column);
+        if (column !== undefined) {
+            names.add(column);
+        }
+    }
+    if ("as" in record) {
+        const alias = nameOf(record.as);
+        if (alias !== undefined) {
+            names.add(alias);
+        }
+    }
     if (record.type === "aggr_func" && typeof record.name === "string") {
         functions.add(record.name.toLowerCase());
     }
@@ -62,7 +95,7 @@ function collect(node: unknown, functions: Set<string>, castTypes: Set<string>):
         }
     }
     for (const value of Object.values(record)) {
-        collect(value, functions, castTypes);
+        collect(value, functions, castTypes, names);
     }
 }
 
@@ -71,9 +104,10 @@ export function checkCommonDialect(sql: string): DialectReport {
     const problems: string[] = [];
     const functions = new Set<string>();
     const castTypes = new Set<string>();
+    const names = new Set<string>();
     const body = stripComments(sql);
     try {
-        collect(new Parser().astify(body, { database: "trino" }), functions, castTypes);
+        collect(new Parser().astify(body, { database: "trino" }), functions, castTypes, names);
     } catch (error) {
         problems.push(`does not parse as Trino SQL: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -85,6 +119,12 @@ export function checkCommonDialect(sql: string): DialectReport {
     for (const type of castTypes) {
         if (!commonCastTypes.has(type)) {
             problems.push(`casts to ${type}, not one of ${[...commonCastTypes].join(", ")}`);
+        }
+    }
+    for (const name of names) {
+        // A quoted name reaches the AST without its quotes, so it is checked by the text: a bare occurrence is the problem.
+        if (trinoReservedKeywords.has(name.toUpperCase()) && new RegExp(`(?<!")\\b${name}\\b(?!")`, "i").test(body.replace(/'[^']*'/g, "''"))) {
+            problems.push(`names a column or alias ${name}, a reserved keyword in Trino (Athena): rename it, or quote it as "${name}"`);
         }
     }
     for (const [pattern, what] of dialectOnlySyntax) {
