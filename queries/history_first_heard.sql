@@ -9,7 +9,7 @@ top_artist AS (
     SELECT h.artist_name, COUNT(*) AS plays
     FROM listening_history AS h
     CROSS JOIN settings AS s
-    WHERE h.content_type = 'track' AND h.artist_name IS NOT NULL AND h.ms_played >= s.min_play_ms
+    WHERE h.content_type = 'track' AND NULLIF(h.artist_name, '') IS NOT NULL AND h.ms_played >= s.min_play_ms
     GROUP BY h.artist_name
 ),
 first_stream AS (
@@ -18,7 +18,7 @@ first_stream AS (
         SELECT artist_name, ended_at, track_name,
                row_number() OVER (PARTITION BY artist_name ORDER BY ended_at, track_name) AS nth
         FROM listening_history
-        WHERE content_type = 'track' AND artist_name IS NOT NULL
+        WHERE content_type = 'track' AND NULLIF(artist_name, '') IS NOT NULL
     ) AS streams
     WHERE nth = 1
 ),

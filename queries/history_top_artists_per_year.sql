@@ -11,7 +11,7 @@ per_year AS (
            round(CAST(SUM(h.ms_played) AS DOUBLE) / 3600000, 1) AS hours
     FROM listening_history AS h
     CROSS JOIN settings AS s
-    WHERE h.content_type = 'track' AND h.artist_name IS NOT NULL AND h.ms_played >= s.min_play_ms
+    WHERE h.content_type = 'track' AND NULLIF(h.artist_name, '') IS NOT NULL AND h.ms_played >= s.min_play_ms
     GROUP BY substr(h.ended_at, 1, 4), h.artist_name
 ),
 ranked AS (

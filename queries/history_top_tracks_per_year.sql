@@ -12,7 +12,7 @@ per_year AS (
            COUNT(*) AS plays
     FROM listening_history AS h
     CROSS JOIN settings AS s
-    WHERE h.content_type = 'track' AND h.track_name IS NOT NULL AND h.ms_played >= s.min_play_ms
+    WHERE h.content_type = 'track' AND NULLIF(h.track_name, '') IS NOT NULL AND h.ms_played >= s.min_play_ms
     GROUP BY substr(h.ended_at, 1, 4), h.track_name, h.artist_name
 ),
 ranked AS (
