@@ -32,6 +32,8 @@ export interface CatalogArgs {
 }
 
 export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
+/** OpenCSVSerDe's escape character for the CSV tables: one the lake's text never holds (see storageFormat). */
+export const csvEscapeChar = "\u0001";
 export const parquetSerDe = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
 export const defaultCrawlerSchedule = "cron(0 7 * * ? *)";
 export const defaultFirstSnapshotDate = "2025-01-01";
@@ -100,7 +102,10 @@ export function storageFormat(format: TableFormat): Pick<aws.types.input.glue.Ca
             serDeInfo: {
                 name: "OpenCSVSerDe",
                 serializationLibrary: openCsvSerDe,
-                parameters: { separatorChar: ",", quoteChar: "\"", escapeChar: "\\" },
+                // The writer doubles quotes (RFC 4180) and escapes nothing. OpenCSVSerDe's default escape, a backslash,
+                // would drop every lone backslash of a name and end a field at `\"`; U+0001 never occurs in the lake's
+                // text (the writer removes control characters), so no character is read as an escape.
+                parameters: { separatorChar: ",", quoteChar: "\"", escapeChar: csvEscapeChar },
             },
         }
         : {

@@ -3,6 +3,8 @@
  * Athena side is locked down: checked on the Catalog and Analytics components with Pulumi's mocks
  * (no AWS needed). The Parquet catalog, the default, is checked in catalog.parquet.test.ts.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 // The same module instance the components use (they resolve it from infra/node_modules).
@@ -108,6 +110,10 @@ describe("Catalog and Analytics components", () => {
                 assert.equal(serDe.serializationLibrary, "org.apache.hadoop.hive.serde2.OpenCSVSerde", name);
                 assert.equal(serDe.parameters.separatorChar, ",", name);
                 assert.equal(serDe.parameters.quoteChar, "\"", name);
+                // No escape character the text can hold: a control character the writer removes (C0, not tab, CR or LF).
+                const escape = serDe.parameters.escapeChar as string;
+                assert.equal(escape.length, 1, name);
+                assert.ok(escape.charCodeAt(0) < 0x20 && !"\t\r\n".includes(escape), `${name}: escapeChar U+${escape.charCodeAt(0).toString(16)}`);
                 assert.equal(inputs.parameters["skip.header.line.count"], "1", name);
                 assert.equal(inputs.storageDescriptor.inputFormat, "org.apache.hadoop.mapred.TextInputFormat", name);
             }
@@ -162,6 +168,15 @@ describe("Catalog and Analytics components", () => {
             assert.equal(p["projection.ended_month.range"], "2008-01,NOW");
             assert.equal(p["projection.ended_month.interval.unit"], "MONTHS");
             assert.equal(p["storage.location.template"], `s3://${bucket}/transformed/listening_history/ended_month=\${ended_month}/`);
+        });
+
+        it("the first month projected is the first month an import keeps, so Athena and spotify-etl query count the same streams", () => {
+            const exportTime = fs.readFileSync(path.join(__dirname, "..", "..", "functions", "SpotifyEtl.Core", "Import", "ExportTime.cs"), "utf8");
+            const first = /FirstDay = new\((\d{4}), (\d{1,2}), 1\)/.exec(exportTime);
+            assert.ok(first, "ExportTime.FirstDay is declared as new(yyyy, M, 1)");
+            const month = `${first[1]}-${first[2].padStart(2, "0")}`;
+            const p = tablesByName().get("listening_history")!.parameters as Record<string, string>;
+            assert.equal(p["projection.ended_month.range"], `${month},NOW`);
         });
 
         it("the tables the catalog declares are exactly the tables the named queries read", () => {

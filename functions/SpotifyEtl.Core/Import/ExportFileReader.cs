@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Import;
 
@@ -191,13 +192,16 @@ public static class ExportFileReader
         (fields.TsSeconds, fields.Ts) = (null, Text(ref reader, pool));
     }
 
-    /// <summary>A string value; "" and null are no value, and a value of another type is none (the row is kept).</summary>
+    /// <summary>
+    /// A string value; "" and null are no value, and a value of another type is none (the row is kept). Kept as the
+    /// tables keep text (<see cref="AthenaValues.Text"/>): a line break in a name would split a CSV row for Athena.
+    /// </summary>
     private static string? Text(ref Utf8JsonReader reader, StringPool pool)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
             var text = reader.ValueSpan.Length == 0 && !reader.ValueIsEscaped ? "" : pool.Get(ref reader);
-            return text.Length == 0 ? null : text;
+            return AthenaValues.Text(text) is { Length: > 0 } kept ? kept : null;
         }
         reader.Skip();
         return null;

@@ -8,8 +8,13 @@ namespace SpotifyEtl.Import;
 /// </summary>
 public static class ExportTime
 {
-    /// <summary>Spotify launched in 2008: an earlier or far-future time is a broken value, not a stream.</summary>
-    private static readonly long Earliest = new DateTimeOffset(2006, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    /// <summary>
+    /// Spotify launched in 2008: an earlier or far-future time is a broken value, not a stream. The first month is
+    /// the first the stack's Glue table projects (<c>firstHistoryMonth</c> in infra/components/catalog.ts), so Athena
+    /// and DuckDB see the same months.
+    /// </summary>
+    public static readonly DateOnly FirstDay = new(2008, 1, 1);
+    private static readonly long Earliest = new DateTimeOffset(FirstDay, TimeOnly.MinValue, TimeSpan.Zero).ToUnixTimeSeconds();
     private static readonly long Latest = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
     /// <summary>Milliseconds since 1970 pass 10^11 in 1973, seconds not before 5138: the size of a value says its unit.</summary>

@@ -184,6 +184,28 @@ public sealed class ExportFileReaderTests
     public void Other_files_of_the_export_are_not_taken_for_history_by_name(string name) => Assert.Null(ExportFileKinds.FromName(name));
 
     [Fact]
+    public void Names_keep_no_line_break_or_control_character_so_a_CSV_row_of_the_history_stays_one_line_for_Athena()
+    {
+        var random = new Random(20);
+        char[] breaking = ['\n', '\r', '\u0085', '\u2028', '\u2029', '\u0000', '\u0001', '\u001f', '\u007f', '\u009f'];
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var name = new string(Enumerable.Range(0, random.Next(1, 12))
+                .Select(_ => random.Next(3) == 0 ? breaking[random.Next(breaking.Length)] : (char)random.Next('a', 'z' + 1)).ToArray());
+            var escaped = System.Text.Json.JsonSerializer.Serialize(name);
+            var fields = string.Join(", ", new[] { "episode_name", "episode_show_name", "master_metadata_track_name", "master_metadata_album_artist_name" }
+                .Select(key => $"\"{key}\": {escaped}"));
+            var row = Read($$"""[{"ts": "2024-03-04T05:06:07Z", "ms_played": 1000, {{fields}}}]""").Rows.Single();
+
+            Assert.All(new[] { row.EpisodeName, row.ShowName, row.TrackName, row.ArtistName }, text =>
+            {
+                Assert.Equal(SpotifyEtl.Transformation.AthenaValues.Text(name) is { Length: > 0 } kept ? kept : null, text);
+                Assert.False(text?.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029') ?? false, $"'{escaped}' kept a control character");
+            });
+        }
+    }
+
+    [Fact]
     public void A_history_file_under_another_name_is_recognised_by_its_keys_and_other_json_is_not()
     {
         Assert.Equal(ExportFileKind.ExtendedOther, ExportImporter.Recognize("renamed.json", Encoding.UTF8.GetBytes($"[{NewEraRow}]")).Kind);
