@@ -22,12 +22,9 @@ public static class ExtractCommand
 
     internal static Command Create(CliContext context)
     {
-        var lake = new Option<DirectoryInfo>("--lake")
-        {
-            Description = "The local lake folder (raw/, state/ and manifests/ go there).",
-            HelpName = "DIR",
-            Required = true,
-        };
+        var lake = CliOptions.Lake();
+        lake.Description = "The local lake folder (raw/, state/ and manifests/ go there).";
+        lake.HelpName = "DIR";
         var credentials = new Option<FileInfo?>("--credentials")
         {
             Description = "A JSON credentials file outside the repository ({\"client_id\",\"client_secret\",\"refresh_token\"}); "

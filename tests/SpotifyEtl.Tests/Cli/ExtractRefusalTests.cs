@@ -46,6 +46,21 @@ public sealed class ExtractRefusalTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("s3://spotify-raw")]
+    [InlineData("S3://spotify-raw/raw/")]
+    public void A_bucket_given_as_the_lake_is_refused_while_parsing_and_names_what_reads_S3(string bucket)
+    {
+        using var cli = new CliTestContext(_spotify, Credentials);
+
+        // Refused while parsing (spotify-etl exits 64 for every parse error), so nothing runs and no folder "s3:" is made.
+        var parsed = ExtractCommand.Create(cli.Context).Parse(["--lake", bucket, "--playlist", Playlist]);
+
+        var error = Assert.Single(parsed.Errors);
+        Assert.Contains("this verb works on a local folder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl report --lake", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{")]
     [InlineData("not json")]
     [InlineData("{\"playlists\": 3}")]
