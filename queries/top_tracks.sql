@@ -1,6 +1,6 @@
 -- Question: Which tracks did I play most each year?
 -- The ten tracks with the most plays per year (UTC), a play counted once however many snapshot dates
--- stored it, with the song's primary artist and its first play in the lake. Ties are ordered by name.
+-- stored it, with the song's primary artist and its first play of that year. Ties are ordered by name.
 WITH play AS (
     SELECT DISTINCT played_at, song_id
     FROM plays

@@ -18,7 +18,7 @@ public static class LakeLayout
     public const string Staging = StackContract.Lake.Staging;
     /// <summary>The tables Athena and DuckDB read: <c>transformed/{table}/snapshot_date=.../{table}.parquet</c> (or <c>.csv</c>).</summary>
     public const string Transformed = StackContract.Lake.Transformed;
-    /// <summary>One JSON run report per raw object transformed.</summary>
+    /// <summary>One JSON run report per transformation run and snapshot day.</summary>
     public const string Reports = StackContract.Lake.Reports;
     /// <summary>Where a user drops the Spotify data export (its zip or its files) in the raw bucket: the transform function imports it.</summary>
     public const string Import = StackContract.Lake.Import;
