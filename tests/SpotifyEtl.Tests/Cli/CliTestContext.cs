@@ -34,6 +34,14 @@ internal sealed class CliTestContext : IDisposable
         Context = new CliContext(name => Variables.GetValueOrDefault(name), console, _errors, Path.Combine(Folder, "config"), AuthorizePages.Enqueue);
     }
 
+    /// <summary>The double's app and user, as a user exports them for local runs.</summary>
+    public static Dictionary<string, string> UserCredentials() => new()
+    {
+        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
+    };
+
     public string Folder { get; }
     public Dictionary<string, string> Variables { get; }
     public CliContext Context { get; }

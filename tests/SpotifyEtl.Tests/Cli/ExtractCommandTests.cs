@@ -19,12 +19,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _spotify.DisposeAsync();
 
-    private static Dictionary<string, string> EnvironmentCredentials => new()
-    {
-        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
-        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
-        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
-    };
+    private static Dictionary<string, string> EnvironmentCredentials => CliTestContext.UserCredentials();
 
     [Fact]
     public async Task Extract_command_lands_the_sources_named_by_options_and_a_config_file_into_the_lake_and_prints_a_summary()

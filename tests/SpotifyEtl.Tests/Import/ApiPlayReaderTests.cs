@@ -47,17 +47,14 @@ public sealed class ApiPlayReaderTests : IDisposable
     {
         private const int Together = 8;
         private readonly TaskCompletionSource _together = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly InFlight _reading = new();
         private int _arrived;
-        private int _inFlight;
-        private int _most;
 
-        public int MostInFlight => Volatile.Read(ref _most);
+        public int MostInFlight => _reading.Most;
 
         public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
         {
-            var now = Interlocked.Increment(ref _inFlight);
-            InterlockedMax(ref _most, now);
-            try
+            using (_reading.Enter())
             {
                 if (Interlocked.Increment(ref _arrived) >= Together)
                 {
@@ -78,21 +75,6 @@ public sealed class ApiPlayReaderTests : IDisposable
                 }
                 await Task.Delay(delay, cancellationToken);
                 return await base.OpenReadAsync(key, cancellationToken);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-            }
-        }
-
-        private static void InterlockedMax(ref int target, int value)
-        {
-            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
-            {
-                if (Interlocked.CompareExchange(ref target, value, seen) == seen)
-                {
-                    return;
-                }
             }
         }
     }

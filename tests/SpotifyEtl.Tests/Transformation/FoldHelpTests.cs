@@ -164,11 +164,10 @@ public sealed class FoldHelpTests
 
         private readonly string _segment = $"/{LakeLayout.SnapshotSegment(day)}/";
         private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly InFlight _reading = new();
         private int _reads;
-        private int _atOnce;
-        private int _mostAtOnce;
 
-        public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+        public int MostAtOnce => _reading.Most;
 
         public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
         {
@@ -176,10 +175,8 @@ public sealed class FoldHelpTests
             {
                 return await base.OpenReadAsync(key, cancellationToken);
             }
-            var atOnce = Interlocked.Increment(ref _atOnce);
-            try
+            using (_reading.Enter())
             {
-                InterlockedMax(ref _mostAtOnce, atOnce);
                 switch (Interlocked.Increment(ref _reads))
                 {
                     case 1:
@@ -201,21 +198,6 @@ public sealed class FoldHelpTests
                         break;
                 }
                 return await base.OpenReadAsync(key, cancellationToken);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _atOnce);
-            }
-        }
-
-        private static void InterlockedMax(ref int target, int value)
-        {
-            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
-            {
-                if (Interlocked.CompareExchange(ref target, value, seen) == seen)
-                {
-                    return;
-                }
             }
         }
     }
