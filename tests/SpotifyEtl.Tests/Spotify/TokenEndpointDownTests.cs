@@ -30,13 +30,21 @@ public sealed class TokenEndpointDownTests : IAsyncLifetime
     public async Task A_token_endpoint_that_never_answers_is_asked_once_per_attempt_and_the_run_stops_with_its_state_saved(int retries, int concurrency)
     {
         _h.Spotify.Inject("token", Enumerable.Range(0, 50).Select(_ => Fault.Slow(TimeSpan.FromMinutes(5))).ToArray());
-        _h.ClientOptions = _h.ClientOptions with { MaxRetryAttempts = retries, RequestTimeout = TimeSpan.FromMilliseconds(200) };
+        var retried = 0;
+        _h.ClientOptions = _h.ClientOptions with
+        {
+            MaxRetryAttempts = retries,
+            RequestTimeout = TimeSpan.FromMilliseconds(200),
+            OnRetry = _ => Interlocked.Increment(ref retried),
+        };
         _h.MaxConcurrency = concurrency;
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Playlist), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
             ExtractionSource.TopTracks("short_term"));
 
-        Assert.Equal(retries + 1, _h.Spotify.TokenGrants.Count);
+        // Counted by the client: an attempt that times out before the double has read it is not on the double's list.
+        Assert.Equal(retries, Volatile.Read(ref retried));
+        Assert.InRange(_h.Spotify.TokenGrants.Count, 1, retries + 1);
         Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
         Assert.Contains("token endpoint could not be reached", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.Empty(_h.Spotify.ApiRequests);
