@@ -84,6 +84,15 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(rawBucketArn, lake.import),
         },
         {
+            // S3 answers a role that may not list a key's prefix 403 for a missing key: with this, an export removed
+            // before its event is handled (it holds IP addresses; users delete it) reads as missing and is skipped.
+            Sid: "ListDroppedDataExports",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: rawBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.import}*` } },
+        },
+        {
             Sid: "LandDataExportFiles",
             Effect: "Allow",
             Action: "s3:PutObject",

@@ -22,7 +22,19 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             var candidates = new List<ExportCandidate>();
             foreach (var key in keys)
             {
-                var zip = await CopyIfZipAsync(key, cancellationToken).ConfigureAwait(false);
+                FileStream? zip;
+                try
+                {
+                    zip = await CopyIfZipAsync(key, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ObjectNotFoundException)
+                {
+                    // Removed before its event was handled (or the event came again after): nothing to import, and no
+                    // reason to fail the invocation into retries and the dead-letter queue.
+                    candidates.Add(ExportCandidate.Unusable(key,
+                        "it was removed from the bucket before it could be read; upload it again to import it"));
+                    continue;
+                }
                 if (zip is null)
                 {
                     candidates.Add(new ExportCandidate(key, token => raw.OpenReadAsync(key, token)));

@@ -76,6 +76,29 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.Equal(TableFormat.Parquet.Extension(), Path.GetExtension(tables[0]));
     }
 
+    [Fact]
+    public async Task An_export_removed_before_its_event_is_handled_is_logged_as_skipped_and_the_invocation_succeeds()
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var export = SampleExport.Write(new SampleExportOptions(50, 12));
+        var kept = $"{LakeLayout.Import}kept/{export.Zips[0].Name}";
+        var removed = $"{LakeLayout.Import}removed/my_spotify_data.zip";
+        await raw.PutBytesAsync(kept, export.Zips[0].Zip, "application/zip");
+        await raw.PutBytesAsync(removed, export.Zips[0].Zip, "application/zip");
+        await raw.DeleteAsync(removed);
+
+        using var log = new StringWriter();
+        var notification = TransformFunctionTests.S3Event(new[] { kept, removed }.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
+        using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.Contains(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == removed
+            && l.GetProperty("level").GetString() == "warn" && l.GetProperty("reason").GetString()!.Contains("removed from the bucket", StringComparison.Ordinal));
+        var completed = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
+        Assert.True(completed.GetProperty("history_rows").GetInt32() > 0);
+    }
+
     public void Dispose()
     {
         _client.Dispose();

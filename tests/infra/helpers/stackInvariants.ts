@@ -337,6 +337,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const lists = statements.filter((s) => asList(s.Action).includes("s3:ListBucket"));
                 assert.deepEqual(lists.map((s) => [s.Resource, s.Condition]), [
                     [raw, { StringLike: { "s3:prefix": "raw/*" } }],
+                    [raw, { StringLike: { "s3:prefix": "import/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "transformed/listening_history/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "staging/*" } }],
                 ]);
