@@ -12,7 +12,7 @@ namespace SpotifyEtl.Import;
 /// </summary>
 public static class ApiPlayReader
 {
-    public const string Prefix = LakeLayout.Raw + "recently_played/";
+    public const string Prefix = LakeLayout.Raw + StackContract.RawSources.RecentlyPlayed + "/";
 
     /// <summary>The plays read, per snapshot day of the pages they came from; and the pages read and unreadable.</summary>
     public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, int UnreadableObjects, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay);
