@@ -154,16 +154,32 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// <summary>The S3 path: each touched run's fragment rebuilt from its own raw objects, then the day published from every fragment.</summary>
     private async Task<DayResult> TransformStagedAsync(FoldBoard folds, DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
     {
+        // Each fragment is written, then its run's raw objects are listed again: one that changed meanwhile (a page
+        // landed, an object rewritten in place) is folded again. Whoever writes a fragment last has listed after its
+        // write, so a stale fragment written over a newer one is always followed by its writer's own repair.
         var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
-        var objects = new List<TransformReport>();
-        foreach (var run in runs)
+        var reportsByRun = new SortedDictionary<string, List<TransformReport>>(StringComparer.Ordinal);
+        IEnumerable<string> stale = runs;
+        for (var round = 1; ; round++)
         {
-            var keys = day.Where(v => RunOf(v.Key) == run).Select(v => v.Key).ToList();
-            var (tables, reports) = await FoldAsync(folds, date, keys, cancellationToken).ConfigureAwait(false);
-            await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
-            await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
-            objects.AddRange(reports);
+            foreach (var run in stale)
+            {
+                var (tables, reports) = await FoldAsync(folds, date, RunVersions(day, run).Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
+                await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
+                await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
+                reportsByRun[run] = reports;
+            }
+            var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+            var changed = runs.Where(run => !RunVersions(now, run).SequenceEqual(RunVersions(day, run))).ToList();
+            day = now;
+            if (changed.Count == 0)
+            {
+                break;
+            }
+            CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
+            stale = changed;
         }
+        var objects = reportsByRun.Values.SelectMany(reports => reports).ToList();
 
         var prefix = LakeLayout.FragmentPrefix(date);
         var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
@@ -184,6 +200,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             fragments = now;
         }
     }
+
+    private static IEnumerable<ObjectVersion> RunVersions(List<ObjectVersion> day, string run) => day.Where(v => RunOf(v.Key) == run);
 
     private static void CheckRounds(int round, string what)
     {

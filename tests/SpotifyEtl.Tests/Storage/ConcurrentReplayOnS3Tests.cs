@@ -8,10 +8,11 @@ using static SpotifyEtl.Tests.Transformation.SpotifyJson;
 namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
-/// Two replays of one day race on S3 while the raw object they read is rewritten in place. The
-/// timing is forced: the first invocation is held just before it publishes, with the old content
-/// already read, until the second has published the new content. Comparing key names alone, the
-/// first would then upload the old table last and it would stay; the ETags tell it its input changed.
+/// Two invocations of one day race on S3 while the raw objects of a run change: one is rewritten in place, or
+/// another page of the run lands. The timing is forced: the first invocation is held just before it writes its
+/// table or its run's fragment, with the old content already read, until the second has published the new
+/// content. The first then writes what it read last; listing its inputs again after each write (ETags, not
+/// key names alone) tells it they changed, and it writes again.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
@@ -19,46 +20,65 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
     private static readonly DateOnly Day = new(2026, 11, 20);
     private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
 
-    [Fact]
-    public async Task A_replay_held_behind_a_newer_one_never_leaves_a_stale_table()
+    [Theory]
+    [InlineData("partition", "rewritten")]
+    [InlineData("partition", "page landed")]
+    [InlineData("fragment", "rewritten")]
+    [InlineData("fragment", "page landed")]
+    public async Task A_replay_held_behind_a_newer_one_never_leaves_a_stale_table(string heldWrite, string change)
     {
         var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
         var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
-        var key = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
+        const string run = "20261120T060000Z";
+        var first = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
+        var second = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 2).ToString();
         var album = Album("alb1", "Album", "2020", "year");
-        await raw.PutTextAsync(key, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
+        await raw.PutTextAsync(first, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
         var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
         var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
 
-        var held = new HeldStore(lake, songs);
-        var first = Task.Run(() => new TransformPipeline(raw, held, options).TransformAsync([key]));
+        // The held invocation has read the run's first page as it was; its next write waits.
+        var held = new HeldStore(lake, heldWrite == "partition" ? songs : LakeLayout.FragmentKey(Day, run));
+        var replay = Task.Run(() => new TransformPipeline(raw, held, options).TransformAsync([first]));
         await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        await raw.PutTextAsync(key, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
-        await new TransformPipeline(raw, lake, options).TransformAsync([key]);
-        Assert.Contains("New name", await lake.ReadAllTextAsync(songs), StringComparison.Ordinal);
+        // Meanwhile the run's raw objects change, and the invocation for the change publishes them in full.
+        var changedKey = change == "rewritten" ? first : second;
+        var expected = change == "rewritten" ? "New name" : "Second page";
+        var track = change == "rewritten" ? Track("t1", "New name", album, Artist("a1", "A")) : Track("t2", "Second page", album, Artist("a1", "A"));
+        await raw.PutTextAsync(changedKey, Page(0, Play(track, "2026-11-20T05:30:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([changedKey]);
+        Assert.Contains(expected, await lake.ReadAllTextAsync(songs), StringComparison.Ordinal);
 
         held.Release.SetResult();
-        await first.WaitAsync(TimeSpan.FromSeconds(60));
+        await replay.WaitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.True(held.SongsWrites >= 2, "the held invocation published its stale table, saw its input change, and published again");
+        Assert.True(held.Writes >= 2, "the held invocation wrote what it had read, saw its input change, and wrote again");
         var table = await lake.ReadAllTextAsync(songs);
-        Assert.Contains("New name", table, StringComparison.Ordinal);
-        Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
+        Assert.Contains(expected, table, StringComparison.Ordinal);
+        if (change == "rewritten")
+        {
+            Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("Old name", table, StringComparison.Ordinal);
+            Assert.Contains("2026-11-20T05:30:00", await lake.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Plays, Day)), StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Holds the first write of one key until released; everything else passes straight through.</summary>
     private sealed class HeldStore(IObjectStore inner, string heldKey) : ForwardingStore(inner)
     {
-        private int _songsWrites;
+        private int _writes;
 
         public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public int SongsWrites => _songsWrites;
+        public int Writes => _writes;
 
         public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
         {
-            if (key == heldKey && Interlocked.Increment(ref _songsWrites) == 1)
+            if (key == heldKey && Interlocked.Increment(ref _writes) == 1)
             {
                 Reached.SetResult();
                 await Release.Task.ConfigureAwait(false);
