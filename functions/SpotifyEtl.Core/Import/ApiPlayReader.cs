@@ -25,15 +25,21 @@ public static class ApiPlayReader
         ReadAsync(raw, $"{Prefix}{LakeLayout.SnapshotSegment(day)}/", cancellationToken);
 
     /// <summary>The versions of every recently-played page: an import's plays are current while these are unchanged.</summary>
-    public static async Task<List<ObjectVersion>> ListAsync(IObjectStore raw, CancellationToken cancellationToken)
+    public static Task<List<ObjectVersion>> ListAsync(IObjectStore raw, CancellationToken cancellationToken) => ListAsync(raw, Prefix, cancellationToken);
+
+    private static async Task<List<ObjectVersion>> ListAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
     {
         var versions = new List<ObjectVersion>();
-        await foreach (var version in raw.ListVersionsAsync(Prefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             versions.Add(version);
         }
         return versions;
     }
+
+    /// <summary>The versions of one snapshot day's recently-played pages.</summary>
+    public static Task<List<ObjectVersion>> ListDayAsync(IObjectStore raw, DateOnly day, CancellationToken cancellationToken) =>
+        ListAsync(raw, $"{Prefix}{LakeLayout.SnapshotSegment(day)}/", cancellationToken);
 
     /// <summary>Pages read at once: S3 round trips, not the CPU, bound the read (an hourly schedule lands 24 pages a day).</summary>
     private const int ReadsInFlight = 16;

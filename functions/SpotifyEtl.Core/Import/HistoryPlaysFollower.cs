@@ -11,6 +11,8 @@ namespace SpotifyEtl.Import;
 /// </summary>
 public static class HistoryPlaysFollower
 {
+    private const int MaxRounds = 20;
+
     /// <summary>Adds the rows per partition of the months rebuilt to <paramref name="partitions"/>; none when no export has been imported.</summary>
     public static async Task FollowAsync(IObjectStore raw, IObjectStore lake, TableFormat format, IEnumerable<DateOnly> days,
         IDictionary<string, int> partitions, CancellationToken cancellationToken)
@@ -20,13 +22,40 @@ public static class HistoryPlaysFollower
         {
             return;
         }
-        var plays = new SortedDictionary<DateOnly, List<ListeningRow>>();
-        foreach (var day in chosen)
+        // Each day's pages are listed, read and staged, then listed again: a day whose pages changed meanwhile (a page
+        // landed, one rewritten in place) is read and staged again. Whoever stages a day last has listed its pages
+        // after that write, so a stale file written over a newer one is always followed by its writer's own repair.
+        var staged = new SortedSet<long>();
+        var listed = new Dictionary<DateOnly, List<ObjectVersion>>();
+        for (var round = 1; ; round++)
         {
-            var read = await ApiPlayReader.ReadDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
-            plays[day] = read.ByDay.GetValueOrDefault(day) ?? [];
+            var plays = new SortedDictionary<DateOnly, List<ListeningRow>>();
+            foreach (var day in chosen)
+            {
+                listed[day] = await ApiPlayReader.ListDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
+                var read = await ApiPlayReader.ReadDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
+                plays[day] = read.ByDay.GetValueOrDefault(day) ?? [];
+            }
+            staged.UnionWith(await ApiPlayStage.WriteDaysAsync(lake, plays, cancellationToken).ConfigureAwait(false));
+            var changed = new List<DateOnly>();
+            foreach (var day in chosen)
+            {
+                if (!(await ApiPlayReader.ListDayAsync(raw, day, cancellationToken).ConfigureAwait(false)).SequenceEqual(listed[day]))
+                {
+                    changed.Add(day);
+                }
+            }
+            if (changed.Count == 0)
+            {
+                break;
+            }
+            if (round >= MaxRounds)
+            {
+                throw new IOException($"The recently-played pages of {changed[0]:yyyy-MM-dd} kept changing during {MaxRounds} readings; " +
+                                      "the invocation fails so that it is retried once writes pause.");
+            }
+            chosen = changed;
         }
-        var staged = await ApiPlayStage.WriteDaysAsync(lake, plays, cancellationToken).ConfigureAwait(false);
         // A play within a day of a month's edge is in the neighbour's window too.
         var months = staged.SelectMany(m => new[] { HistoryMonths.Start(m - 1), m, HistoryMonths.Next(m) }).ToHashSet();
         foreach (var (partition, rows) in await new HistoryMonthBuilder(raw, lake, format).RebuildAsync(months, cancellationToken).ConfigureAwait(false))

@@ -117,6 +117,83 @@ public sealed class HistoryPlaysFollowerTests : IDisposable
         AssertSame(expected, Table("parallel"));
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(17)]
+    public async Task A_day_staged_from_a_page_read_before_it_was_rewritten_is_staged_again_however_late_that_write_lands(int seed)
+    {
+        var sample = await GenerateAsync(Lake("source"), seed);
+        var days = sample.Days.Keys.ToList();
+        var reference = Lake("reference");
+        await CopyAsync(sample, reference, days);
+        await new ExportImporter(reference, reference).ImportAsync(sample.Export);
+        var expected = Table("reference");
+
+        // The last day's recently-played page, first landed holding its first play only.
+        var day = days[^1];
+        var page = sample.Days[day].First(k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal));
+        var full = await sample.Source.ReadAllBytesAsync(page);
+        var cut = FirstPlayOnly(full);
+        var alone = Lake("cut");
+        await CopyAsync(sample, alone, days);
+        await alone.PutBytesAsync(page, cut, "application/json");
+        await new ExportImporter(alone, alone).ImportAsync(sample.Export);
+        Assert.False(Same(expected, Table("cut")), "some plays cut from the page are not in the export");
+
+        var lake = Lake("raced");
+        await CopyAsync(sample, lake, days.SkipLast(1));
+        await new ExportImporter(lake, lake).ImportAsync(sample.Export);
+        var keys = await CopyAsync(sample, lake, [day]);
+        await lake.PutBytesAsync(page, cut, "application/json");
+
+        // One transform has read the cut page and waits to stage the day; the page is rewritten whole and transformed.
+        var held = new HeldStagingStore(lake, $"/{LakeLayout.SnapshotSegment(day)}.json");
+        var slow = Task.Run(() => new TransformPipeline(held, held).TransformAsync(keys));
+        await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await lake.PutBytesAsync(page, full, "application/json");
+        await new TransformPipeline(lake, lake).TransformAsync([page]);
+        AssertSame(expected, Table("raced"));
+
+        held.Release.SetResult();
+        await slow.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(held.Writes >= 2, "the held transform staged what it had read, saw the page change, and staged it again");
+        AssertSame(expected, Table("raced"));
+    }
+
+    private static byte[] FirstPlayOnly(byte[] page)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(page)!.AsObject();
+        var items = json["items"]!.AsArray();
+        Assert.True(items.Count > 1, "the page holds more than one play");
+        while (items.Count > 1)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+        return System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+    }
+
+    /// <summary>Holds the first staged write of one day's plays until released; everything else passes straight through.</summary>
+    private sealed class HeldStagingStore(IObjectStore inner, string daySuffix) : ForwardingStore(inner)
+    {
+        private int _writes;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Writes => _writes;
+
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            if (key.StartsWith(ApiPlayStage.Prefix, StringComparison.Ordinal) && key.EndsWith(daySuffix, StringComparison.Ordinal)
+                && Interlocked.Increment(ref _writes) == 1)
+            {
+                Reached.SetResult();
+                await Release.Task.ConfigureAwait(false);
+            }
+            await base.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static bool Same(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual) =>
         expected.Keys.SequenceEqual(actual.Keys) && expected.All(e => e.Value.AsSpan().SequenceEqual(actual[e.Key]));
 
