@@ -48,9 +48,18 @@ internal static class CurrentCommand
         LakeFormat.Check(folder, format);
         var store = LocalLake.Open(folder);
         SortedDictionary<DateOnly, DimensionState> days;
-        using (var database = QueryRunner.Open(folder.FullName))
+        // Only the daily tables the rows come from: a damaged current-state file is what this command rewrites.
+        var daily = CurrentTables.Sources.Values.Select(source => source.Daily).ToDictionary(table => table, table => TableNames.Columns[table]);
+        using (var database = QueryRunner.Open(folder.FullName, tables: daily))
         {
-            days = PartitionDigests.Read(database);
+            try
+            {
+                days = PartitionDigests.Read(database);
+            }
+            catch (LakeException exception)
+            {
+                throw new CliException(ExitCodes.DataError, exception.Message);
+            }
         }
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
         var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
 
@@ -36,7 +37,8 @@ internal static class QueryRunner
     }
 
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>
-    public static LakeDatabase Open(string lake, bool currentFromPartitions = false)
+    public static LakeDatabase Open(string lake, bool currentFromPartitions = false,
+        IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null)
     {
         LocalLake.MustNotBeAFile(lake);
         if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))))
@@ -45,7 +47,7 @@ internal static class QueryRunner
         }
         try
         {
-            return LakeDatabase.Open(lake, currentFromPartitions: currentFromPartitions);
+            return LakeDatabase.Open(lake, tables, currentFromPartitions);
         }
         catch (LakeException exception)
         {
@@ -66,6 +68,10 @@ internal static class QueryRunner
         catch (QueryFailedException exception)
         {
             throw new CliException(ExitCodes.Failure, exception.Message);
+        }
+        catch (LakeException exception)
+        {
+            throw new CliException(ExitCodes.DataError, exception.Message);
         }
     }
 }

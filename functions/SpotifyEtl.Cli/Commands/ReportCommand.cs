@@ -20,6 +20,13 @@ internal static class ReportCommand
                           "AWS_ENDPOINT_URL_S3 points at another S3 endpoint).",
             Required = true,
         };
+        lake.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[0].Value))
+            {
+                result.AddError("--lake is empty: name the lake's folder, or s3://BUCKET[/PREFIX] for the transformed bucket.");
+            }
+        });
         var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write (default: report.html in the lake folder, or in the current folder for S3)." };
         var command = new Command("report",
             "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
@@ -38,11 +45,11 @@ internal static class ReportCommand
     /// <summary>Writes the report of a local or S3 lake; returns the file's full path.</summary>
     public static async Task<string> WriteAsync(string lake, string? output, CancellationToken cancellationToken)
     {
-        if (!lake.StartsWith("s3://", StringComparison.Ordinal))
+        if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             QueryRunner.Open(lake).Dispose();
-            var localHtml = Build(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake));
-            return Save(localHtml, output ?? Path.Combine(lake, "report.html"));
+            var local = Build(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake));
+            return Saved(local, output ?? Path.Combine(lake, "report.html"));
         }
         var (bucket, prefix) = ParseS3(lake);
         var copy = Directory.CreateTempSubdirectory("spotify-etl-report-");
@@ -66,8 +73,7 @@ internal static class ReportCommand
             {
                 throw new CliException(ExitCodes.NoInput, $"{lake} holds no tables under transformed/: point --lake at the transformed bucket (and its prefix, if any).");
             }
-            var html = Build(copy.FullName, lake, null);
-            return Save(html, output ?? "report.html");
+            return Saved(Build(copy.FullName, lake, null), output ?? "report.html");
         }
         finally
         {
@@ -75,7 +81,20 @@ internal static class ReportCommand
         }
     }
 
-    private static string Build(string folder, string source, int? quarantined)
+    /// <summary>
+    /// Saves the page; where a table file is damaged the page is still written, with a note in each section it
+    /// feeds, and the command ends with an error naming the file and what rewrites it.
+    /// </summary>
+    private static string Saved((string Html, IReadOnlyList<string> Damaged) report, string path)
+    {
+        var saved = Save(report.Html, path);
+        return report.Damaged.Count == 0
+            ? saved
+            : throw new CliException(ExitCodes.DataError, $"The report is written to {saved} without the sections these tables feed. " +
+                                                          string.Join(" ", report.Damaged));
+    }
+
+    private static (string Html, IReadOnlyList<string> Damaged) Build(string folder, string source, int? quarantined)
     {
         try
         {

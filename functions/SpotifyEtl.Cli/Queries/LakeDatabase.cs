@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using SpotifyEtl.Lake;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
 
@@ -11,8 +12,10 @@ namespace SpotifyEtl.Cli.Queries;
 internal sealed class LakeDatabase : IDisposable
 {
     private readonly DuckDBConnection _connection;
+    private readonly string _tables;
 
-    private LakeDatabase(DuckDBConnection connection) => _connection = connection;
+    private LakeDatabase(DuckDBConnection connection, string lake) =>
+        (_connection, _tables) = (connection, Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar);
 
     /// <summary>
     /// Opens a database over <paramref name="lake"/> with the views of <paramref name="tables"/> (default: every
@@ -23,6 +26,8 @@ internal sealed class LakeDatabase : IDisposable
         bool currentFromPartitions = false)
     {
         DuckDbNativeLibrary.Register();
+        // Full paths in the views, so that DuckDB's error for a file names it as this class finds it.
+        lake = Path.GetFullPath(lake);
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
@@ -44,7 +49,7 @@ internal sealed class LakeDatabase : IDisposable
                     throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table)}");
                 }
             }
-            return new LakeDatabase(connection);
+            return new LakeDatabase(connection, lake);
         }
         catch
         {
@@ -92,8 +97,30 @@ internal sealed class LakeDatabase : IDisposable
         }
         catch (DuckDBException exception)
         {
-            throw new QueryFailedException(what, exception.Message);
+            throw (Exception?)UnreadableFile(exception.Message) ?? new QueryFailedException(what, exception.Message);
         }
+    }
+
+    /// <summary>
+    /// A view checks only its first file when it is made: a later file that is damaged (cut short, a value of the wrong
+    /// type) fails the query that reads it. DuckDB's error names the file: the table is named with what rewrites it.
+    /// </summary>
+    private LakeException? UnreadableFile(string error)
+    {
+        var start = error.IndexOf(_tables, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+        var end = error.IndexOfAny(['\'', '"', '\n', '\r'], start);
+        var file = (end < 0 ? error[start..] : error[start..end]).TrimEnd();
+        var relative = file[_tables.Length..];
+        var table = relative.Split(Path.DirectorySeparatorChar)[0];
+        var lines = error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // A CSV error's first line gives the line number, a later one the column and the value.
+        var reason = string.Join(" ", lines.Take(1).Concat(lines.Where(l => l.StartsWith("Error when converting", StringComparison.Ordinal)).Take(1)));
+        return new LakeException($"Table '{table}' cannot be read: its file {LakeLayout.Transformed}{relative.Replace(Path.DirectorySeparatorChar, '/')} " +
+                                 $"is damaged ({reason.TrimEnd('.')}). Write it again: {LakeViews.HowToRewrite(table)}");
     }
 
     public void Dispose() => _connection.Dispose();

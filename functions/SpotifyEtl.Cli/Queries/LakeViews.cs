@@ -28,8 +28,9 @@ internal static partial class LakeViews
         : table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
 
     /// <summary>The command that writes a table's files again from what the lake keeps: the data export for the history, raw/ for the rest.</summary>
-    public static string HowToRewrite(string table) => table == TableNames.ListeningHistory
-        ? "import the data export again (spotify-etl import), which rebuilds the whole history."
+    public static string HowToRewrite(string table) =>
+        table == TableNames.ListeningHistory ? "import the data export again (spotify-etl import), which rebuilds the whole history."
+        : CurrentTables.Columns.ContainsKey(table) ? "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition."
         : "transform again (spotify-etl transform), which rebuilds every day from raw/.";
 
     private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);

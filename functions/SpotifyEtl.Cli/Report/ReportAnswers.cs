@@ -33,6 +33,10 @@ internal static partial class ReportAnswers
                     ? $"Needs the {missing.Groups[1].Value} table, which this lake does not have yet."
                     : exception.Message);
             }
+            catch (LakeException exception)
+            {
+                answers[name] = new QueryAnswer(null, exception.Message, Damaged: true);
+            }
         }
         return answers;
     }

@@ -5,12 +5,15 @@ namespace SpotifyEtl.Cli.Report;
 /// <summary>Builds the report of a local lake's tables: runs the sections' named queries in DuckDB and renders the page.</summary>
 internal static class ReportWriter
 {
-    public static string Build(string tablesFolder, string source, int? quarantined)
+    /// <summary>The page, and why any of its sections could not be shown because a table file is damaged (each reason once).</summary>
+    public static (string Html, IReadOnlyList<string> Damaged) Build(string tablesFolder, string source, int? quarantined)
     {
         var sections = ReportSections.All;
         using var database = LakeDatabase.Open(tablesFolder);
-        var input = new ReportInput(source, ReportAnswers.Collect(database, sections), quarantined);
-        return HtmlReport.Render(input, sections);
+        var answers = ReportAnswers.Collect(database, sections);
+        var input = new ReportInput(source, answers, quarantined);
+        var damaged = answers.Values.Where(a => a.Damaged).Select(a => a.Unavailable!).Distinct(StringComparer.Ordinal).ToList();
+        return (HtmlReport.Render(input, sections), damaged);
     }
 
     /// <summary>Writes the page next to its final name first, so a reader never opens half a report.</summary>
