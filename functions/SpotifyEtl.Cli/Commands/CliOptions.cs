@@ -39,7 +39,8 @@ internal static class CliOptions
     public static bool IsVerbose(ParseResult parsed) => parsed.GetResult(Verbose)?.GetValueOrDefault<bool>() == true;
 
     /// <summary>--json: one JSON object on stdout instead of the tables, for scripts.</summary>
-    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout instead of the tables (for scripts)." };
+    public static Option<bool> Json(string description = "Print one JSON object on stdout instead of the tables (for scripts).") =>
+        new("--json") { Description = description };
 
     /// <summary>Ten years of daily snapshots: the most days a sample made with --large has.</summary>
     public const int LargeSampleDays = 3653;

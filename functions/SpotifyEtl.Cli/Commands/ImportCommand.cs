@@ -15,6 +15,14 @@ internal static class ImportCommand
             Description = "The export's zip as downloaded (my_spotify_data.zip), the unzipped folder, or single .json files of it.",
             Arity = ArgumentArity.OneOrMore,
         };
+        // An empty word (an unset shell variable) names no file: said as such, not read as a path.
+        paths.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(token => string.IsNullOrWhiteSpace(token.Value)))
+            {
+                result.AddError("PATH is empty: name the export's zip, its unzipped folder, or its .json files.");
+            }
+        });
         var lake = CliOptions.Lake();
         var format = TransformCommand.Format();
         var json = CliOptions.Json();
@@ -55,8 +63,13 @@ internal static class ImportCommand
             }
             if (report.ImportedFiles == 0)
             {
-                CliErrors.Warn(Console.Error, "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
-                    "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
+                // A zip cut short (a download broken off) has no readable entries: the remedy is another download, not another request.
+                var damaged = report.Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
+                CliErrors.Warn(Console.Error, damaged is not null
+                    ? $"nothing was imported: {damaged.Input} is not a readable zip archive (cut short while downloading?). Download the export again " +
+                      "from the link Spotify e-mailed you and import the new zip."
+                    : "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
+                      "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
             }
             return exit;
         });

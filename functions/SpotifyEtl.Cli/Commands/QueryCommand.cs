@@ -11,7 +11,7 @@ internal static class QueryCommand
     {
         var lake = CliOptions.Lake();
         var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql)." };
-        var json = CliOptions.Json();
+        var json = CliOptions.Json("Print a JSON array on stdout, one object per query run, instead of the tables (for scripts).");
         var fromPartitions = new Option<bool>("--current-from-partitions")
         {
             Description = "Compute the current-state tables (songs_current, ...) from every day's partition instead of reading their files: " +

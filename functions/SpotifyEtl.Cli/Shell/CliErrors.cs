@@ -57,6 +57,11 @@ internal static class CliErrors
         CliException cli => (cli.ExitCode, cli.Message),
         SpotifyConfigurationException => (ExitCodes.Usage, exception.Message),
         SpotifyReauthorizationRequiredException or SpotifyAuthenticationException => (ExitCodes.NoPermission, exception.Message),
+        // HttpClient's own timeout is a cancellation nobody asked for: Spotify did not answer.
+        TaskCanceledException { InnerException: TimeoutException } => (ExitCodes.Unavailable,
+            "Spotify did not answer in time. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
+        HttpRequestException => (ExitCodes.Unavailable,
+            $"Cannot reach Spotify: {exception.Message.TrimEnd('.')}. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
         OperationCanceledException => (ExitCodes.Interrupted, "Interrupted. Whatever was written is complete; run the command again to finish."),
         // EFBIG: the write (or the file's preallocation, an ArgumentException) passed this process's file-size limit.
         IOException or ArgumentException when exception.Message.Contains("File too large", StringComparison.Ordinal)
@@ -64,8 +69,9 @@ internal static class CliErrors
             (ExitCodes.IoError, "A file grew past this process's file-size limit (ulimit -f). Raise the limit (ulimit -f unlimited) and run again; nothing written is half a file."),
         // A file of the lake (the extraction state) or a zip that is damaged: its message names it and what to do.
         InvalidDataException => (ExitCodes.DataError, exception.Message),
-        UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make the folder writable by this user, or choose another --lake."),
-        IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check the disk has space and the lake folder is writable, or choose another --lake."),
+        // Any verb, any path (a lake, a sample's --out, stdout): the message names the path, and the advice fits them all.
+        UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make that folder writable by this user, or choose another."),
+        IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check that the disk has space and that the path named is writable by this user."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),
     };
 }

@@ -24,7 +24,7 @@ internal static class ExitCodes
     /// <summary>An input named on the command line does not exist.</summary>
     public const int NoInput = 66;
 
-    /// <summary>A service the command needs cannot be reached: the S3 bucket of <c>report --lake s3://...</c> (credentials, name, network).</summary>
+    /// <summary>A service the command needs cannot be reached: Spotify, or the S3 bucket of <c>report --lake s3://...</c> (credentials, name, network).</summary>
     public const int Unavailable = 69;
 
     /// <summary>The lake or another output cannot be written: permissions, a full disk, a path that is a file.</summary>
@@ -44,11 +44,11 @@ internal static class ExitCodes
         (Success, "success"),
         (Failure, "failure: a source failed, a query failed, or an unexpected error"),
         (Partial, "partial success: objects quarantined, inputs or export files skipped or broken off, rows unreadable, or extraction stopped early (state saved; run again later)"),
-        (Usage, "usage: unknown option, missing or out-of-range value, no sources, a --format other than the lake's, an s3:// --lake for a verb of the local lake"),
-        (DataError, "bad input data: a credentials or --config file that cannot be read as one, no raw objects or streaming history found, unreadable tables"),
-        (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, a missing --lake, or one with no tables yet"),
-        (Unavailable, "a service cannot be reached: the S3 bucket of report --lake s3://..."),
-        (IoError, "the lake cannot be written (permissions, full disk, a --lake that is a file)"),
+        (Usage, "usage: unknown option, missing, empty or out-of-range value, no sources, a --format other than the lake's, an s3:// --lake for a verb of the local lake, a SPOTIFY_*_BASE_URL that is no http(s) URL"),
+        (DataError, "bad input data: a credentials or --config file that cannot be read as one, no raw objects or streaming history found, a table file that cannot be read"),
+        (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, the --lake of a verb that reads one, or one with no tables yet"),
+        (Unavailable, "a service cannot be reached: Spotify (no answer, no network), or the S3 bucket of report --lake s3://..."),
+        (IoError, "a file cannot be written (permissions, full disk, a --lake that is a file, DuckDB's cache folder)"),
         (Busy, "another extract is running on the same lake: run again when it has ended"),
         (NoPermission, "Spotify refused the credentials, or they lack the refresh token a source of the account needs: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted"),

@@ -1,4 +1,5 @@
 using SpotifyEtl.Import;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -42,6 +43,12 @@ internal sealed class ExportInputs : IDisposable
 
     private void Add(FileInfo file, string name, ImportLimits limits)
     {
+        // Looked at before it is opened: opening a FIFO waits for a writer that may never come.
+        if (LocalEntry.Problem(file.FullName) is { } problem)
+        {
+            Candidates.Add(ExportCandidate.Unusable(name, problem));
+            return;
+        }
         FileStream stream;
         try
         {

@@ -9,6 +9,9 @@ namespace SpotifyEtl.Import;
 /// </summary>
 public static class ExportArchive
 {
+    /// <summary>How a file that is no zip archive, though it starts as one, is said to be skipped (a download cut short).</summary>
+    public const string NotAZip = "it is not a readable zip archive";
+
     private static ReadOnlySpan<byte> ZipMagic => "PK\u0003\u0004"u8;
 
     /// <summary>Whether the bytes start like a zip archive.</summary>
@@ -24,7 +27,7 @@ public static class ExportArchive
         }
         catch (InvalidDataException exception)
         {
-            return [ExportCandidate.Unusable(archiveName, $"it is not a readable zip archive ({exception.Message.TrimEnd('.')})")];
+            return [ExportCandidate.Unusable(archiveName, $"{NotAZip} ({exception.Message.TrimEnd('.')})")];
         }
         var files = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
         if (files.Count > limits.MaxArchiveEntries)

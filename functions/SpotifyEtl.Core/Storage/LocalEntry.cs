@@ -7,7 +7,7 @@ namespace SpotifyEtl.Storage;
 /// writer comes, a device may never end, and a link may dangle or loop. Only a regular file (or a link to
 /// one) is an object; anything else is named for what it is.
 /// </summary>
-internal static partial class LocalEntry
+public static partial class LocalEntry
 {
     /// <summary>The largest object read: one buffer of bytes (about 2 GiB).</summary>
     public static long MaxObjectBytes { get; } = Array.MaxLength;

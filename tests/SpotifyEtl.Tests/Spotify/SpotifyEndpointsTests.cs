@@ -20,7 +20,7 @@ public sealed class SpotifyEndpointsTests
     [Fact]
     public void A_base_url_that_is_not_absolute_http_names_its_variable()
     {
-        var error = Assert.Throws<ArgumentException>(() => SpotifyEndpoints.FromEnvironment(name => name == "SPOTIFY_ACCOUNTS_BASE_URL" ? "accounts.local" : null));
+        var error = Assert.Throws<SpotifyConfigurationException>(() => SpotifyEndpoints.FromEnvironment(name => name == "SPOTIFY_ACCOUNTS_BASE_URL" ? "accounts.local" : null));
 
         Assert.Contains("SPOTIFY_ACCOUNTS_BASE_URL", error.Message, StringComparison.Ordinal);
     }

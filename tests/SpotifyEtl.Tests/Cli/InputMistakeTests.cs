@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Import;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// Mistakes a user makes with their own inputs, run as the user runs the tool: each is told what was wrong and what to
+/// do, on one line of stderr, with its documented exit code; none is an "unexpected error" and none hangs.
+/// </summary>
+public sealed class InputMistakeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static void AssertToldPlainly((int ExitCode, string Output, string Errors) run, int exitCode)
+    {
+        Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.DoesNotContain("unexpected error", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("import", "", "--lake", "LAKE")]
+    [InlineData("import", " ", "--lake", "LAKE")]
+    [InlineData("report", "--lake", "")]
+    [InlineData("report", "--lake", "  ")]
+    public void An_empty_path_as_an_unset_shell_variable_leaves_it_is_a_usage_error(params string[] arguments)
+    {
+        var run = DemoCommandTests.RunCli([.. arguments.Select(a => a == "LAKE" ? _folder["lake"] : a)]);
+
+        AssertToldPlainly(run, ExitCodes.Usage);
+        Assert.Contains("is empty", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SPOTIFY_API_BASE_URL", "api.spotify.com/v1")]
+    [InlineData("SPOTIFY_API_BASE_URL", "ftp://api.spotify.com/v1/")]
+    [InlineData("SPOTIFY_ACCOUNTS_BASE_URL", "accounts spotify")]
+    [InlineData("SPOTIFY_ACCOUNTS_BASE_URL", "/relative/path")]
+    public void A_base_url_that_is_no_http_url_is_a_usage_error_naming_the_variable(string variable, string value)
+    {
+        var environment = CliTestContext.UserCredentials();
+        environment[variable] = value;
+
+        var run = DemoCommandTests.RunCli(environment, "extract", "--lake", _folder["lake"], "--playlist", "37i9dQZF1DXcBWIGoYBM5M");
+
+        AssertToldPlainly(run, ExitCodes.Usage);
+        Assert.Contains($"{variable}='{value}' is not an absolute http(s) URL", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_write_that_fails_under_sample_out_does_not_blame_a_lake_option_sample_has_not()
+    {
+        Directory.CreateDirectory(_folder["out"]);
+        File.WriteAllText(_folder["out/raw"], "a file where the raw folder goes");
+
+        var run = DemoCommandTests.RunCli("sample", "--out", _folder["out"], "--days", "1", "--items", "3");
+
+        AssertToldPlainly(run, ExitCodes.IoError);
+        Assert.DoesNotContain("--lake", run.Errors, StringComparison.Ordinal);
+        Assert.Contains(_folder["out/raw"], run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Importing_a_folder_that_holds_a_fifo_skips_it_instead_of_waiting_for_a_writer()
+    {
+        var export = _folder["export"];
+        Directory.CreateDirectory(export);
+        var zip = SampleExport.Write(new SampleExportOptions(40, 3)).Zips[0];
+        File.WriteAllBytes(Path.Combine(export, zip.Name), zip.Zip);
+        using (var mkfifo = Process.Start("mkfifo", Path.Combine(export, "Streaming_History_Audio_2026.json")))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        using var inputs = await Task.Run(() => ExportInputs.Open([new DirectoryInfo(export)], ImportLimits.Default)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var fifo = Assert.Single(inputs.Candidates, c => c.Name.EndsWith("Streaming_History_Audio_2026.json", StringComparison.Ordinal));
+        Assert.Contains("FIFO", fifo.Problem, StringComparison.Ordinal);
+        Assert.Contains(inputs.Candidates, c => c.Problem is null);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_zip_cut_short_while_downloading_says_to_download_it_again(int seed)
+    {
+        var random = new Random(seed);
+        var zip = SampleExport.Write(new SampleExportOptions(200, seed)).Zips[0];
+        var cut = _folder[$"cut{seed}.zip"];
+        // Past the first entry's header, short of the end: the archive's directory, at its end, is gone.
+        File.WriteAllBytes(cut, zip.Zip[..random.Next(40, zip.Zip.Length - 1)]);
+
+        var run = DemoCommandTests.RunCli("import", cut, "--lake", _folder[$"lake{seed}"]);
+
+        AssertToldPlainly(run, ExitCodes.DataError);
+        Assert.Contains("is not a readable zip archive", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("Download the export again", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Spotify_out_of_reach_is_a_service_unavailable_not_an_interruption_or_a_bug()
+    {
+        using var errors = new StringWriter();
+
+        Assert.Equal(ExitCodes.Unavailable, CliErrors.Report(new HttpRequestException("Connection refused (accounts.spotify.com:443)"), errors));
+        Assert.Equal(ExitCodes.Unavailable, CliErrors.Report(new TaskCanceledException("timed out", new TimeoutException()), errors));
+        Assert.Equal(ExitCodes.Interrupted, CliErrors.Report(new OperationCanceledException(), errors));
+        var lines = errors.ToString().TrimEnd().Split('\n');
+        Assert.Contains("Cannot reach Spotify: Connection refused", lines[0], StringComparison.Ordinal);
+        Assert.Contains("did not answer in time", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", errors.ToString(), StringComparison.Ordinal);
+    }
+}
