@@ -13,9 +13,81 @@ internal readonly record struct FoldOrder(string Run, string Key) : IComparable<
 /// <summary>A row with where it came from; a value, stored inline in the day's dictionaries.</summary>
 internal readonly record struct Versioned<TRow>(FoldOrder Order, TRow Row);
 
+/// <summary>A page of a list response: its number in the run (from its key), and how many items it held (null ones too).</summary>
+internal sealed record ListPage(int Page, int Items);
+
+/// <summary>One run's rows of one list (a playlist's items, a ranking), with the pages they came from.</summary>
 internal sealed class RunList<TRow>(string run)
 {
     public string Run { get; } = run;
     public List<TRow> Rows { get; } = [];
     public HashSet<TRow> Seen { get; } = [];
+
+    /// <summary>Items per page number, over the pages folded: a page folded twice counts once.</summary>
+    public SortedDictionary<int, int> Pages { get; } = [];
+
+    /// <summary>How many items the list holds, as its pages say (the largest, where they differ); null where they do not say.</summary>
+    public int? Total { get; set; }
+
+    /// <summary>
+    /// Whether the run landed every page of the list: its pages hold as many items as the list does. A run that stopped
+    /// partway (a failure, a spent Retry-After budget) landed fewer; a list whose pages give no total counts as whole.
+    /// </summary>
+    public bool Complete => Total is not { } total || Pages.Values.Sum() >= total;
+
+    public void Add(IEnumerable<TRow> rows, ListPage? page, int? total)
+    {
+        // Pages of one run are disjoint; a page folded twice (a repeated event) must not repeat its rows.
+        foreach (var row in rows)
+        {
+            if (Seen.Add(row))
+            {
+                Rows.Add(row);
+            }
+        }
+        if (page is not null)
+        {
+            Pages[page.Page] = page.Items;
+        }
+        // Pages read while the playlist changed may disagree: the largest total, whatever order they fold in.
+        if (total is { } pages)
+        {
+            Total = Math.Max(Total ?? 0, pages);
+        }
+    }
+}
+
+/// <summary>
+/// Every run's rows of one list that day. The day's list is the latest run's that landed the whole list, or, where no
+/// run did, the latest run's: which one does not depend on the order the pages are folded in, since every run is kept
+/// until the day's tables are written.
+/// </summary>
+internal sealed class RunLists<TRow>
+{
+    private readonly SortedDictionary<string, RunList<TRow>> _runs = new(StringComparer.Ordinal);
+
+    public IEnumerable<RunList<TRow>> Runs => _runs.Values;
+
+    /// <summary>Whether <paramref name="run"/> landed part of the list, not all of it.</summary>
+    public bool IsPartial(string run) => _runs.TryGetValue(run, out var list) && !list.Complete;
+
+    public RunList<TRow> Chosen => _runs.Values.LastOrDefault(list => list.Complete) ?? _runs.Values.Last();
+
+    public void Add(string run, IEnumerable<TRow> rows, ListPage? page = null, int? total = null)
+    {
+        if (!_runs.TryGetValue(run, out var list))
+        {
+            _runs[run] = list = new RunList<TRow>(run);
+        }
+        list.Add(rows, page, total);
+    }
+
+    public void Add(RunList<TRow> other)
+    {
+        Add(other.Run, other.Rows, null, other.Total);
+        foreach (var (page, items) in other.Pages)
+        {
+            _runs[other.Run].Pages[page] = items;
+        }
+    }
 }

@@ -214,7 +214,7 @@ public static partial class RawObjectTransformer
 
     /// <summary>
     /// Reads a list page: every element of the top-level "items" array (null elements count as
-    /// unavailable), and "offset" wherever it stands. Returns the page's offset.
+    /// unavailable), and "offset" and "total" wherever they stand. Returns the page's offset.
     /// </summary>
     private static int ReadPage(ref JsonCursor cursor, TransformedObject output, ItemReader onItem)
     {
@@ -260,6 +260,10 @@ public static partial class RawObjectTransformer
                 }
                 sawOffset = true;
                 offset = SpotifyReader.Integer(ref reader, "offset") ?? 0;
+            }
+            else if (reader.ValueTextEquals("total"u8))
+            {
+                output.ListTotal = SpotifyReader.Integer(ref reader, "total") is int total and >= 0 ? total : null;
             }
             else
             {

@@ -4,7 +4,13 @@ namespace SpotifyEtl.Transformation;
 
 internal sealed record RunVersion(string Run, PlaylistRow Row);
 
-internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistEntryRow> Rows);
+/// <summary>A run's items of one playlist, with the pages they came from and the playlist's total, to tell a whole list from part of one.</summary>
+internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistEntryRow> Rows)
+{
+    public List<ListPage>? Pages { get; init; }
+
+    public int? Total { get; init; }
+}
 
 internal sealed record TopRun(string ItemType, string TimeRange, string Run, List<TopItemRow> Rows);
 

@@ -7,9 +7,11 @@ namespace SpotifyEtl.Transformation;
 /// only on which raw objects of the day were folded, never on the order of folding:
 /// <list type="bullet">
 /// <item>songs, albums, artists, song_artists: one row per id; a later run's row wins (within a run, the later key).</item>
-/// <item>playlists: per playlist, the version the day's latest run saw.</item>
-/// <item>playlist_entries: per playlist, the items of the latest run that landed its items, even when that run found none
-/// (an emptied playlist has no entries), named from that run's metadata.</item>
+/// <item>playlists: per playlist, the version the day's latest run saw, unless that run landed only part of the version's
+/// items and an earlier run did not.</item>
+/// <item>playlist_entries: per playlist, the items of the latest run that landed all of its items, even when that run found
+/// none (an emptied playlist has no entries), named from that run's metadata. A run that landed only some of its pages
+/// (it stopped partway) is taken only when no run that day landed them all.</item>
 /// <item>plays: one row per (played_at, song_id).</item>
 /// <item>saved_tracks: one row per (song_id, saved_at); full_pass when any full pass that day listed it.</item>
 /// <item>top_items: per item type and time range, the ranking of the day's latest run.</item>
@@ -22,10 +24,10 @@ public sealed class SnapshotTables
     private readonly Dictionary<string, Versioned<ArtistRow>> _artists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Versioned<SongArtistRow[]>> _songArtists = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Playlist, string Run), PlaylistRow> _versions = [];
-    private readonly Dictionary<string, RunList<PlaylistEntryRow>> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunLists<PlaylistEntryRow>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(string PlayedAt, string SongId), PlayRow> _plays = [];
     private readonly Dictionary<(string SongId, string SavedAt), SavedTrackRow> _saved = [];
-    private readonly Dictionary<(string Type, string Range), RunList<TopItemRow>> _top = [];
+    private readonly Dictionary<(string Type, string Range), RunLists<TopItemRow>> _top = [];
 
     private SongRow[]? _songsById;
     private AlbumRow[]? _albumsById;
@@ -54,12 +56,12 @@ public sealed class SnapshotTables
         if (key.Source == RawSource.PlaylistItems)
         {
             // Every items page counts, even one with no rows: it says what the version held.
-            AddRun(_entries, key.Subject, key.RunId, rows.PlaylistEntries);
+            Lists(_entries, key.Subject).Add(key.RunId, rows.PlaylistEntries, new ListPage(key.Page, rows.ItemsRead), rows.ListTotal);
         }
         if (key.Source is RawSource.TopTracks or RawSource.TopArtists)
         {
             var type = key.Source == RawSource.TopTracks ? "track" : "artist";
-            AddRun(_top, (type, key.Subject), key.RunId, rows.TopItems);
+            Lists(_top, (type, key.Subject)).Add(key.RunId, rows.TopItems);
         }
     }
 
@@ -86,7 +88,7 @@ public sealed class SnapshotTables
                 _songArtists.EnsureCapacity(_songArtists.Count + other._songArtists.Count);
                 foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); }
             },
-            () => { foreach (var (playlist, list) in other._entries) { AddRun(_entries, playlist, list.Run, list.Rows); } },
+            () => { foreach (var (playlist, lists) in other._entries) { foreach (var list in lists.Runs) { Lists(_entries, playlist).Add(list); } } },
             () =>
             {
                 _albums.EnsureCapacity(_albums.Count + other._albums.Count);
@@ -95,7 +97,7 @@ public sealed class SnapshotTables
                 foreach (var (version, row) in other._versions) { _versions[version] = row; }
                 foreach (var row in other._plays.Values) { Play(_plays, row); }
                 foreach (var row in other._saved.Values) { Saved(row); }
-                foreach (var (ranking, list) in other._top) { AddRun(_top, ranking, list.Run, list.Rows); }
+                foreach (var (ranking, lists) in other._top) { foreach (var list in lists.Runs) { Lists(_top, ranking).Add(list); } }
             });
     }
 
@@ -122,23 +124,32 @@ public sealed class SnapshotTables
     }
 
     /// <summary>Per playlist, the version its latest run that day saw.</summary>
+    /// <remarks>
+    /// A run that landed only part of its version's items (it stopped partway) does not name the day's version where an
+    /// earlier run did: the day keeps a version whose items it holds whole.
+    /// </remarks>
     public IReadOnlyList<PlaylistRow> Playlists =>
         _versions.GroupBy(v => v.Key.Playlist, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(v => v.Key.Run, StringComparer.Ordinal).Value)
+            .Select(g =>
+            {
+                var runs = g.OrderByDescending(v => v.Key.Run, StringComparer.Ordinal).ToList();
+                var lists = _entries.GetValueOrDefault(g.Key);
+                return (runs.FirstOrDefault(v => lists?.IsPartial(v.Key.Run) != true) is { Value: { } whole } ? whole : runs[0].Value);
+            })
             .ToList();
 
     public IReadOnlyList<PlaylistEntryRow> PlaylistEntries
     {
         get
         {
-            var rows = new List<PlaylistEntryRow>(_entries.Values.Sum(list => list.Rows.Count));
+            var rows = new List<PlaylistEntryRow>(_entries.Values.Sum(lists => lists.Chosen.Rows.Count));
             var latest = Playlists.ToDictionary(p => p.PlaylistId, StringComparer.Ordinal);
             var playlists = _entries.Keys.ToArray();
             Array.Sort(playlists, StringComparer.Ordinal);
             foreach (var playlist in playlists)
             {
-                var list = _entries[playlist];
+                var list = _entries[playlist].Chosen;
                 // The version the same run landed; a run that landed items but no metadata takes the day's latest.
                 var version = _versions.GetValueOrDefault((playlist, list.Run)) ?? latest.GetValueOrDefault(playlist);
                 foreach (var entry in InPositionOrder(list.Rows))
@@ -158,7 +169,7 @@ public sealed class SnapshotTables
 
     public IReadOnlyList<TopItemRow> TopItems =>
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
+            .SelectMany(t => t.Value.Chosen.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
 
     /// <summary>
     /// Hands every table of the day to the visitor, empty ones included. The tables are sorted and
@@ -202,24 +213,13 @@ public sealed class SnapshotTables
         }
     }
 
-    private static void AddRun<TKey, TRow>(Dictionary<TKey, RunList<TRow>> lists, TKey id, string run, IEnumerable<TRow> rows) where TKey : notnull
+    private static RunLists<TRow> Lists<TKey, TRow>(Dictionary<TKey, RunLists<TRow>> lists, TKey id) where TKey : notnull
     {
-        if (!lists.TryGetValue(id, out var known) || string.CompareOrdinal(known.Run, run) < 0)
+        if (!lists.TryGetValue(id, out var known))
         {
-            known = new RunList<TRow>(run);
-            lists[id] = known;
+            lists[id] = known = new RunLists<TRow>();
         }
-        if (string.Equals(known.Run, run, StringComparison.Ordinal))
-        {
-            // Pages of one run are disjoint; a page folded twice (a repeated event) must not repeat its rows.
-            foreach (var row in rows)
-            {
-                if (known.Seen.Add(row))
-                {
-                    known.Rows.Add(row);
-                }
-            }
-        }
+        return known;
     }
 
     /// <summary>
@@ -276,11 +276,15 @@ public sealed class SnapshotTables
         _versions.OrderBy(v => v.Key.Playlist, StringComparer.Ordinal).ThenBy(v => v.Key.Run, StringComparer.Ordinal)
             .Select(v => new RunVersion(v.Key.Run, v.Value)).ToList(),
         _entries.OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new PlaylistRun(e.Key, e.Value.Run, [.. InPositionOrder(e.Value.Rows)])).ToList(),
+            .SelectMany(e => e.Value.Runs.Select(list => new PlaylistRun(e.Key, list.Run, [.. InPositionOrder(list.Rows)])
+            {
+                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value))],
+                Total = list.Total,
+            })).ToList(),
         [.. Plays],
         [.. SavedTracks],
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .Select(t => new TopRun(t.Key.Type, t.Key.Range, t.Value.Run, t.Value.Rows.OrderBy(r => r.Rank).ToList())).ToList());
+            .SelectMany(t => t.Value.Runs.Select(list => new TopRun(t.Key.Type, t.Key.Range, list.Run, list.Rows.OrderBy(r => r.Rank).ToList()))).ToList());
 
     internal static SnapshotTables FromFragment(SnapshotFragment fragment)
     {
@@ -290,10 +294,19 @@ public sealed class SnapshotTables
         foreach (var row in fragment.Artists) { Latest(tables._artists, row.Row.ArtistId, row); }
         foreach (var row in fragment.SongArtists.Where(r => r.Row.Length > 0)) { Latest(tables._songArtists, row.Row[0].SongId, row); }
         foreach (var version in fragment.Versions) { tables._versions[(version.Row.PlaylistId, version.Run)] = version.Row; }
-        foreach (var list in fragment.Entries) { AddRun(tables._entries, list.PlaylistId, list.Run, list.Rows); }
+        foreach (var list in fragment.Entries)
+        {
+            // A fragment written before pages were kept has none: its list counts as whole, as it was taken then.
+            var lists = Lists(tables._entries, list.PlaylistId);
+            lists.Add(list.Run, list.Rows, null, list.Total);
+            foreach (var page in list.Pages ?? [])
+            {
+                lists.Add(list.Run, [], page);
+            }
+        }
         foreach (var row in fragment.Plays) { Play(tables._plays, row); }
         foreach (var row in fragment.SavedTracks) { tables.Saved(row); }
-        foreach (var list in fragment.Top) { AddRun(tables._top, (list.ItemType, list.TimeRange), list.Run, list.Rows); }
+        foreach (var list in fragment.Top) { Lists(tables._top, (list.ItemType, list.TimeRange)).Add(list.Run, list.Rows); }
         return tables;
     }
 }

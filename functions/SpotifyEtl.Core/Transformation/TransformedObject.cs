@@ -22,6 +22,9 @@ public sealed class TransformedObject
 
     /// <summary>Entries read from the response, whether or not they became rows.</summary>
     public int ItemsRead { get; internal set; }
+
+    /// <summary>Of a list page: how many items the whole list holds, as the page says ("total"); null where it does not.</summary>
+    public int? ListTotal { get; internal set; }
     public int SkippedLocalFiles { get; internal set; }
     public int SkippedEpisodes { get; internal set; }
     /// <summary>Entries whose track is null: removed from Spotify or unavailable in the market.</summary>
@@ -58,6 +61,7 @@ public sealed class TransformedObject
         TopItems.Clear();
         UnreadableReasons.Clear();
         ItemsRead = SkippedLocalFiles = SkippedEpisodes = SkippedUnavailable = Unreadable = 0;
+        ListTotal = null;
     }
 
     public int RowCount => Songs.Count + Albums.Count + Artists.Count + PlaylistEntries.Count + Plays.Count + Playlists.Count

@@ -104,6 +104,83 @@ public sealed class SnapshotTablesTests
         Assert.Equal(Bytes(ofRows), Bytes(ofDay));
     }
 
+    /// <summary>A run's items pages of one playlist of <paramref name="total"/> items, 50 a page, as Spotify pages them.</summary>
+    private static List<(RawObjectKey Key, TransformedObject Rows)> RunPages(string run, string prefix, int total)
+    {
+        var album = Album("alb1", "Album", "2001", "year");
+        var metadata = new RawObjectKey(RawSource.Playlist, Day, "pl1", run, 1);
+        var pages = new List<(RawObjectKey, TransformedObject)>
+        {
+            (metadata, RawObjectTransformer.Transform(metadata, Encoding.UTF8.GetBytes(Playlist("pl1", "List", $"snapshot-{prefix}")))),
+        };
+        for (var offset = 0; offset < Math.Max(total, 1); offset += 50)
+        {
+            var key = new RawObjectKey(RawSource.PlaylistItems, Day, "pl1", run, offset / 50 + 1);
+            var items = Enumerable.Range(offset, Math.Min(50, total - offset)).Select(i => Entry(Track($"{prefix}{i}", "Song", album, Artist("a1", "Artist"))));
+            var json = Page(offset, [.. items]).Replace($"\"total\":{Math.Min(50, Math.Max(total - offset, 0))} }}", $"\"total\":{total} }}", StringComparison.Ordinal);
+            pages.Add((key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(json))));
+        }
+        return pages;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_later_run_that_landed_part_of_a_playlist_does_not_replace_an_earlier_runs_whole_version_in_any_fold_order(int seed)
+    {
+        var random = new Random(seed);
+        var total = random.Next(71, 400); // the later run has at least two pages, so one can be missing
+        var whole = RunPages("20261120T060000Z", "early", total);
+        var later = RunPages("20261120T180000Z", "late", total + random.Next(-20, 20));
+        // The later run stopped partway: some of its pages never landed (not always the last ones).
+        // The metadata and the first page always landed (the run asks for them first).
+        var landed = later.Where((_, index) => index <= 1 || random.Next(3) > 0).ToList();
+        if (landed.Count == later.Count)
+        {
+            landed.RemoveAt(2 + random.Next(landed.Count - 2));
+        }
+        var expected = whole.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
+
+        for (var order = 0; order < 4; order++)
+        {
+            var all = whole.Concat(landed).OrderBy(_ => random.Next()).ToList();
+            // Folded by one worker, by two whose tables are then absorbed, and through the S3 path's run fragments.
+            var one = Fold([.. all]);
+            var split = random.Next(1, all.Count);
+            var two = Fold([.. all.Take(split)]);
+            two.Absorb(Fold([.. all.Skip(split)]));
+            var fromFragments = new SnapshotTables(Day);
+            foreach (var run in all.GroupBy(p => p.Key.RunId))
+            {
+                fromFragments.Absorb(SnapshotTables.FromFragment(RoundTrip(Fold([.. run]).ToFragment())));
+            }
+
+            foreach (var tables in new[] { one, two, fromFragments })
+            {
+                Assert.Equal(expected, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
+                Assert.All(tables.PlaylistEntries, e => Assert.Equal("snapshot-early", e.PlaylistSnapshotId));
+                Assert.Equal("snapshot-early", Assert.Single(tables.Playlists).PlaylistSnapshotId);
+            }
+        }
+
+        // Once the later run has landed every page, its list is the day's; a day with only part of a list keeps that part.
+        var complete = Fold([.. whole, .. later]);
+        Assert.All(complete.PlaylistEntries, e => Assert.StartsWith("late", e.SongId, StringComparison.Ordinal));
+        Assert.Equal("snapshot-late", Assert.Single(complete.Playlists).PlaylistSnapshotId);
+        var alone = Fold([.. landed]);
+        Assert.Equal(landed.Sum(p => p.Rows.PlaylistEntries.Count), alone.PlaylistEntries.Count);
+        Assert.Equal("snapshot-late", Assert.Single(alone.Playlists).PlaylistSnapshotId);
+    }
+
+    private static SnapshotFragment RoundTrip(SnapshotFragment fragment) =>
+        System.Text.Json.JsonSerializer.Deserialize(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(fragment, SnapshotFragmentContext.Default.SnapshotFragment),
+            SnapshotFragmentContext.Default.SnapshotFragment)!;
+
     private static byte[] Bytes(Digest digest)
     {
         using var stream = digest.Store();
