@@ -17,7 +17,7 @@ namespace SpotifyEtl.Transformation;
 /// <item>top_items: per item type and time range, the ranking of the day's latest run.</item>
 /// </list>
 /// </summary>
-public sealed class SnapshotTables
+public sealed partial class SnapshotTables
 {
     private readonly Dictionary<string, Versioned<SongRow>> _songs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Versioned<AlbumRow>> _albums = new(StringComparer.Ordinal);
@@ -262,51 +262,5 @@ public sealed class SnapshotTables
             return byField != 0 ? byField : string.CompareOrdinal(a.AddedBy, b.AddedBy);
         });
         return Array.ConvertAll(order, i => rows[i]);
-    }
-
-    // ---- the fragment form: one run's tables, saved between invocations in the S3 path ----
-
-    /// <summary>The fragment form, sorted throughout: the same rows always give the same bytes, whatever the fold order.</summary>
-    internal SnapshotFragment ToFragment() => new(
-        SnapshotDate,
-        _songs.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
-        _albums.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
-        _artists.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
-        _songArtists.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToList(),
-        _versions.OrderBy(v => v.Key.Playlist, StringComparer.Ordinal).ThenBy(v => v.Key.Run, StringComparer.Ordinal)
-            .Select(v => new RunVersion(v.Key.Run, v.Value)).ToList(),
-        _entries.OrderBy(e => e.Key, StringComparer.Ordinal)
-            .SelectMany(e => e.Value.Runs.Select(list => new PlaylistRun(e.Key, list.Run, [.. InPositionOrder(list.Rows)])
-            {
-                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value))],
-                Total = list.Total,
-            })).ToList(),
-        [.. Plays],
-        [.. SavedTracks],
-        _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.Runs.Select(list => new TopRun(t.Key.Type, t.Key.Range, list.Run, list.Rows.OrderBy(r => r.Rank).ToList()))).ToList());
-
-    internal static SnapshotTables FromFragment(SnapshotFragment fragment)
-    {
-        var tables = new SnapshotTables(fragment.SnapshotDate);
-        foreach (var row in fragment.Songs) { Latest(tables._songs, row.Row.SongId, row); }
-        foreach (var row in fragment.Albums) { Latest(tables._albums, row.Row.AlbumId, row); }
-        foreach (var row in fragment.Artists) { Latest(tables._artists, row.Row.ArtistId, row); }
-        foreach (var row in fragment.SongArtists.Where(r => r.Row.Length > 0)) { Latest(tables._songArtists, row.Row[0].SongId, row); }
-        foreach (var version in fragment.Versions) { tables._versions[(version.Row.PlaylistId, version.Run)] = version.Row; }
-        foreach (var list in fragment.Entries)
-        {
-            // A fragment written before pages were kept has none: its list counts as whole, as it was taken then.
-            var lists = Lists(tables._entries, list.PlaylistId);
-            lists.Add(list.Run, list.Rows, null, list.Total);
-            foreach (var page in list.Pages ?? [])
-            {
-                lists.Add(list.Run, [], page);
-            }
-        }
-        foreach (var row in fragment.Plays) { Play(tables._plays, row); }
-        foreach (var row in fragment.SavedTracks) { tables.Saved(row); }
-        foreach (var list in fragment.Top) { Lists(tables._top, (list.ItemType, list.TimeRange)).Add(list.Run, list.Rows); }
-        return tables;
     }
 }
