@@ -210,6 +210,14 @@ function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): Sno
     if (enabled && hasKey && hasPassword) {
         r.fail("snowflakePrivateKey", "and snowflakePassword are both set: keep one (pulumi config rm snowflakePassword)");
     }
+    for (const key of ["snowflakePrivateKey", "snowflakePassword"]) {
+        if (!r.isSet(key)) {
+            continue;
+        }
+        if (!r.isStoredSecret(key)) {
+            r.fail(key, `is stored in plain text: remove it (pulumi config rm ${key}) and set it again with pulumi config set --secret ${key}`);
+        }
+    }
     return {
         enabled,
         organization,

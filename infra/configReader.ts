@@ -124,10 +124,21 @@ export class Reader {
         return parsed;
     }
 
-    /** Whether the stack sets the key at all (read without the secret-access warning of Config.get). */
+    /** Whether the stack sets the key to something (read without the secret-access warning of Config.get); its default is empty. */
     isSet(key: string): boolean {
         this.spec(key);
-        return pulumi.runtime.getConfig(`${projectName}:${key}`) !== undefined;
+        return (pulumi.runtime.getConfig(`${projectName}:${key}`) ?? "") !== "";
+    }
+
+    /**
+     * Whether the stack stores the key encrypted (`pulumi config set --secret`). The credential keys cannot be declared
+     * secret in Pulumi.yaml: a declared secret needs a value on every stack, or a default that CLIs before mid-2026
+     * refuse as unencrypted. The runtime knows which keys came encrypted; where it cannot say, the value is taken.
+     */
+    isStoredSecret(key: string): boolean {
+        this.spec(key);
+        const runtime = pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean };
+        return runtime.isConfigSecret?.(`${projectName}:${key}`) ?? true;
     }
 
     secret(key: string): pulumi.Output<string> {

@@ -20,6 +20,9 @@ export function stackNames(root: string = repositoryRoot): string[] {
         .sort();
 }
 
+/** Credentials a stack may keep in its config when deployed from a laptop, never when the workflows preview and deploy it. */
+export const workflowForbiddenKeys = ["snowflakePrivateKey", "snowflakePassword"] as const;
+
 export interface StackSettings {
     readonly architecture: Architecture;
     readonly region: string;
@@ -40,6 +43,14 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
     const region = config["aws:region"];
     if (typeof region !== "string" || region === "") {
         throw new Error(`${file} sets no aws:region: the workflow needs it to request AWS credentials`);
+    }
+    // A pull request's preview may decrypt the stack's config: a stack the workflows run keeps no credential there.
+    for (const key of workflowForbiddenKeys) {
+        const value = config[`${projectName}:${key}`];
+        if (value !== undefined && value !== "") {
+            throw new Error(`${file} holds ${projectName}:${key}, which a pull request's preview may decrypt: remove it `
+                + `(pulumi config rm ${key} --stack ${stack}) and give the key to the deploy jobs as the environment secret SNOWFLAKE_PRIVATE_KEY`);
+        }
     }
     return { architecture, region };
 }

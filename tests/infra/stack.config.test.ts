@@ -79,11 +79,21 @@ describe("Pulumi.yaml", () => {
         }
     });
 
-    test("secret keys have no default, so no secret is ever written in plain text", () => {
+    test("every key without a default is set by every stack file, so the CLI's check of required keys passes", () => {
+        // pulumi preview and up stop before the program runs when a declared key has no default and the stack sets none.
+        for (const stack of stackNames(repoRoot)) {
+            const settings = stackConfigFile(stack);
+            const missing = Object.entries(project.config)
+                .filter(([, declared]) => declared.default === undefined)
+                .map(([key]) => key)
+                .filter((key) => !(`${projectName}:${key}` in settings));
+            assert.deepEqual(missing, [], `Pulumi.${stack}.yaml`);
+        }
+    });
+
+    test("no key is declared secret: a declared secret needs a value on every stack, or a default older CLIs refuse", () => {
         for (const [key, declared] of Object.entries(project.config)) {
-            if (declared.secret === true) {
-                assert.equal(declared.default, undefined, key);
-            }
+            assert.notEqual(declared.secret, true, key);
         }
     });
 });
@@ -296,9 +306,18 @@ describe("Snowflake", () => {
         assert.equal(withKey.snowflake.authentication, "privateKey");
     });
 
-    test("credentials are declared secret in Pulumi.yaml, so pulumi config set refuses them in plain text", () => {
-        assert.equal(project.config["snowflakePrivateKey"]?.secret, true);
-        assert.equal(project.config["snowflakePassword"]?.secret, true);
+    test("a credential stored in plain text is refused, naming the command that stores it encrypted", () => {
+        for (const key of ["snowflakePrivateKey", "snowflakePassword"]) {
+            pulumi.runtime.setAllConfig(snowflakeOn({ [`spotify-stack:${key}`]: "stored-in-plain-text" }), []);
+            assert.throws(() => loadConfig(), new RegExp(`spotify-stack:${key} is stored in plain text: remove it \\(pulumi config rm ${key}\\) and set it again with pulumi config set --secret ${key}`));
+            assert.equal(loadWithSecrets(snowflakeOn({ [`spotify-stack:${key}`]: "stored-encrypted" })).snowflake.authentication,
+                key === "snowflakePrivateKey" ? "privateKey" : "password");
+        }
+    });
+
+    test("a credential key the CLI filled with its empty default counts as unset", () => {
+        const config = loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakePrivateKey": "", "spotify-stack:snowflakePassword": "" }));
+        assert.equal(config.snowflake.authentication, "environment");
     });
 });
 

