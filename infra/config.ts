@@ -8,6 +8,7 @@ import {
     type SnowflakeConfig, type SpotifyConfig, type SpotifySource, type StackConfig, type StorageConfig, type TableFormat,
     type TransitionStorageClass, projectName,
 } from "./configTypes";
+import { cronProblem, scheduleProblem } from "./schedules";
 
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
@@ -37,12 +38,6 @@ export function parseSpotifySource(text: string): SpotifySource | string {
         default:
             return `has an unknown source "${text}" (playlist:<id>, recently_played, top_tracks:<range>, top_artists:<range>, saved_tracks)`;
     }
-}
-
-function scheduleProblem(expression: string): string | undefined {
-    return /^(rate\(\s*\d+\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\S+( \S+){5}\))$/.test(expression)
-        ? undefined
-        : "must be an EventBridge schedule expression, rate(<n> <unit>) or cron(<6 fields>)";
 }
 
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
@@ -125,7 +120,7 @@ export function loadConfig(): StackConfig {
 
     const catalog: CatalogConfig = {
         tableFormat: r.oneOf<TableFormat>("tableFormat", ["parquet", "csv"]),
-        crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" || /^cron\(\S+( \S+){5}\)$/.test(v) ? undefined : "must be cron(<6 fields>) or empty")),
+        crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" ? undefined : cronProblem(v))),
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
 

@@ -1,0 +1,102 @@
+// Schedule expressions as EventBridge and Glue accept them, checked before anything is created: a value either
+// service refuses would otherwise fail `pulumi up` part-way, after other resources exist.
+//   rate(<n> <unit>): n a whole number from 1, the unit singular for 1 and plural otherwise (rate(1 hour), rate(5 minutes));
+//   cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>): each field in its range, and `?` in exactly one
+//   of the two day fields (AWS cannot honour both).
+
+const months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+interface Field {
+    readonly name: string;
+    readonly min: number;
+    readonly max: number;
+    readonly names?: readonly string[];
+    /** Day-of-month: L (last day), W (nearest weekday), LW; day-of-week: L (last), # (nth). */
+    readonly extra?: RegExp;
+}
+
+const cronFields: readonly Field[] = [
+    { name: "minutes", min: 0, max: 59 },
+    { name: "hours", min: 0, max: 23 },
+    { name: "day-of-month", min: 1, max: 31, extra: /^(L|LW|\d{1,2}W)$/ },
+    { name: "month", min: 1, max: 12, names: months },
+    { name: "day-of-week", min: 1, max: 7, names: weekdays, extra: /^(L|\d(L|#[1-5])|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
+    { name: "year", min: 1970, max: 2199 },
+];
+
+/** A problem with one value of a field (a number or a name), or undefined. */
+function valueProblem(field: Field, value: string): string | undefined {
+    const number = /^\d+$/.test(value) ? Number(value) : field.names ? field.names.indexOf(value) + field.min : Number.NaN;
+    return Number.isInteger(number) && number >= field.min && number <= field.max
+        ? undefined
+        : `its ${field.name} field has ${value}, outside ${field.min}-${field.max}${field.names ? ` (or ${field.names[0]}-${field.names[field.names.length - 1]})` : ""}`;
+}
+
+/** A problem with one cron field, or undefined: `*`, `?` (day fields), values, ranges, lists and increments. */
+function fieldProblem(field: Field, text: string): string | undefined {
+    for (const part of text.split(",")) {
+        if (part === "*" || (part === "?" && field.extra !== undefined) || field.extra?.test(part)) {
+            if (part === "?" && text !== "?") {
+                return `its ${field.name} field mixes ? with other values`;
+            }
+            continue;
+        }
+        const step = /^(.+)\/(\d+)$/.exec(part);
+        const base = step ? step[1]! : part;
+        if (step && (Number(step[2]) < 1 || Number(step[2]) > field.max)) {
+            return `its ${field.name} field steps by ${step[2]}`;
+        }
+        if (base === "*" && step) {
+            continue;
+        }
+        const range = /^([^-]+)-([^-]+)$/.exec(base);
+        for (const value of range ? [range[1]!, range[2]!] : [base]) {
+            const problem = valueProblem(field, value);
+            if (problem) {
+                return problem;
+            }
+        }
+    }
+    return undefined;
+}
+
+/** Why a cron(...) expression is not one AWS accepts, or undefined. */
+export function cronProblem(expression: string): string | undefined {
+    const body = /^cron\((.*)\)$/.exec(expression)?.[1];
+    const fields = body?.split(" ");
+    if (fields?.length !== 6 || fields.some((f) => f === "")) {
+        return "must be cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>), six fields separated by single spaces";
+    }
+    const dayOfMonth = fields[2]!;
+    const dayOfWeek = fields[4]!;
+    if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
+        return `must have ? in exactly one of day-of-month and day-of-week (got "${dayOfMonth}" and "${dayOfWeek}"), as in cron(0 7 * * ? *)`;
+    }
+    for (let i = 0; i < fields.length; i++) {
+        const problem = fieldProblem(cronFields[i]!, fields[i]!.toUpperCase());
+        if (problem) {
+            return `is not a cron expression AWS accepts: ${problem}`;
+        }
+    }
+    return undefined;
+}
+
+/** Why a rate(...) or cron(...) expression is not one EventBridge accepts, or undefined. */
+export function scheduleProblem(expression: string): string | undefined {
+    const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+    if (rate) {
+        const value = Number(rate[1]);
+        const unit = rate[2]!;
+        if (value < 1) {
+            return `must be rate(<n> <unit>) with n at least 1 (got ${rate[1]})`;
+        }
+        const one = unit.replace(/s$/, "");
+        return unit.endsWith("s") !== (value === 1) ? undefined
+            : `must be rate(1 ${one}), or rate(<n> ${one}s) for n above 1: EventBridge refuses "${expression}"`;
+    }
+    if (expression.startsWith("cron(")) {
+        return cronProblem(expression);
+    }
+    return "must be an EventBridge schedule expression, rate(<n> <unit>) or cron(<6 fields>)";
+}
