@@ -40,6 +40,17 @@ export function parseSpotifySource(text: string): SpotifySource | string {
     }
 }
 
+/** Lambda's limit on a function's environment variables (keys and values), in bytes. */
+export const lambdaEnvironmentBytes = 4096;
+/**
+ * What the extract function's other variables can take at most: RAW_BUCKET (a bucket name, at most 63), SPOTIFY_SECRET_ID (the
+ * secret's ARN: a region, an account, a name of at most 45 and Secrets Manager's suffix), SPOTIFY_MARKET and three numbers, with
+ * their names; rounded up.
+ */
+const otherExtractVariablesBytes = 512;
+export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - "SPOTIFY_SOURCES".length;
+const playlistSourceBytes = Buffer.byteLength(JSON.stringify({ type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" })) + 1;
+
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
 export function loadConfig(): StackConfig {
     keysRead.clear();
@@ -98,6 +109,14 @@ export function loadConfig(): StackConfig {
         } else {
             sources.push(parsed);
         }
+    }
+    // Lambda allows 4 KB for all of a function's environment variables, keys and values: the sources travel as JSON in
+    // one of them (about 48 bytes a playlist) beside a bucket name, the secret's ARN and four short settings.
+    const sourcesBytes = Buffer.byteLength(JSON.stringify(sources));
+    if (sourcesBytes > maxSourcesBytes) {
+        r.fail("spotifySources", `names ${sources.length} sources, ${sourcesBytes} bytes in the extract function's environment, which Lambda limits ` +
+            `to 4 KB in all: at most ${maxSourcesBytes} bytes are left for the sources, about ${Math.floor(maxSourcesBytes / playlistSourceBytes)} playlists. ` +
+            "Drop some, or extract the rest with a second stack");
     }
     const spotify: SpotifyConfig = {
         sources,
