@@ -252,6 +252,15 @@ export function deployPolicy(s: StackScope): PolicyDocument {
                 Resource: ["*"],
             },
             { Sid: "NoAssumedRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"], Resource: ["*"] },
+            // pulumi up neither runs a function nor reads what one logged: running the extract function and reading its
+            // log events is how a role that may not read the secret would see what the function read.
+            {
+                Sid: "NoRunsOrLogEvents",
+                Effect: "Deny",
+                Action: ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:InvokeAsync", "logs:GetLogEvents", "logs:FilterLogEvents",
+                    "logs:StartQuery", "logs:GetQueryResults", "logs:StartLiveTail", "logs:GetLogRecord"],
+                Resource: ["*"],
+            },
         ],
     };
 }

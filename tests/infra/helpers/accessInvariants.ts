@@ -134,6 +134,20 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             assert.deepEqual(await refused(functions[0]!.principal, valueRequests), []);
         });
 
+        test("no workflow role runs a function or reads the log events a function wrote", async () => {
+            const functions = run.resources.filter((r) => r.type === "aws:lambda/function:Function").map((r) => String(r.state["arn"]));
+            const logGroups = run.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup").map((r) => String(r.state["arn"]));
+            assert.ok(functions.length >= 2 && logGroups.length >= 2);
+            const requests: Request[] = [
+                ...functions.map((resource) => ({ action: "lambda:InvokeFunction", resource })),
+                ...logGroups.flatMap((group) => ["logs:FilterLogEvents", "logs:StartQuery"].map((action) => ({ action, resource: group }))),
+                ...logGroups.map((group) => ({ action: "logs:GetLogEvents", resource: `${group}:log-stream:2026/11/25/[$LATEST]0123456789abcdef` })),
+            ];
+            for (const principal of [deploy, preview, otherDeploy, otherPreview]) {
+                assert.deepEqual(await allowed(principal, requests), [], principal.arn);
+            }
+        });
+
         test("no workflow role assumes any role, in this account or another", async () => {
             const requests: Request[] = [
                 { action: "sts:AssumeRole", resource: "arn:aws:iam::999988887777:role/anything" },
