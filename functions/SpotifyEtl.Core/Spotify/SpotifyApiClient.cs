@@ -112,7 +112,7 @@ public sealed class SpotifyApiClient : IDisposable
                 throw RunStopped(path, result, error);
             }
             throw new SpotifyApiException(result.Status, path, error?.Message, error?.Reason,
-                SpotifyErrors.Explain(result.Status, path, _tokens.IsUserToken));
+                SpotifyErrors.Explain(result.Status, path, _tokens.IsUserToken, error?.Message));
         }
     }
 

@@ -38,13 +38,17 @@ internal static class SpotifyErrors
     public static bool IsQuotaExceeded(byte[] body) =>
         string.Equals(ReadApiError(body)?.Reason, QuotaExceededReason, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Why a 401, 403 or 404 happened for this request, and what to do about it.</summary>
-    public static string Explain(HttpStatusCode status, string path, bool userToken)
+    /// <summary>Why a 401, 403 or 404 happened for this request, and what to do about it; <paramref name="message"/> is Spotify's own.</summary>
+    public static string Explain(HttpStatusCode status, string path, bool userToken, string? message = null)
     {
         var playlistId = PlaylistIdIn(path);
         var spotifyOwned = playlistId?.StartsWith(SpotifyOwnedPlaylistPrefix, StringComparison.Ordinal) == true;
         return status switch
         {
+            // Every call of the app is refused alike: no playlist, scope or allow-list is the cause.
+            HttpStatusCode.Forbidden when message?.Contains("premium", StringComparison.OrdinalIgnoreCase) == true =>
+                $"Spotify says the app's owner has no active Premium subscription (\"{message}\"): a Development Mode app works only while " +
+                "the account that owns it in the developer dashboard holds Premium. Renew it; every source fails until then, and the next run after it goes on where the last one stopped.",
             HttpStatusCode.NotFound or HttpStatusCode.Forbidden when spotifyOwned =>
                 $"Playlist {playlistId} is a Spotify-owned editorial or algorithmic playlist; since 2024-11-27 Spotify closes these to apps in Development Mode. " +
                 "Use a playlist you own or collaborate on instead (copy the songs into one of your playlists if needed).",

@@ -24,6 +24,29 @@ public sealed class SpotifyErrorsTests
         Assert.Contains("spotify-etl auth login", explanation, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Active premium subscription required for the owner of the app.")]
+    [InlineData("PREMIUM_REQUIRED")]
+    [InlineData("The owner of this app needs an active Premium subscription")]
+    public void A_403_that_says_the_owners_premium_lapsed_says_so_on_every_path_instead_of_blaming_the_playlist_or_the_scopes(string message)
+    {
+        foreach (var (path, userToken) in new[]
+        {
+            ("playlists/3cEYpjA9oz9GiPac4AsH4n/items?limit=50", true), ("playlists/3cEYpjA9oz9GiPac4AsH4n", false),
+            ("me/player/recently-played?limit=50", true), ("me/top/artists?time_range=long_term", true), ("me/tracks?limit=50", true), ("browse/categories", false),
+        })
+        {
+            var explanation = SpotifyErrors.Explain(HttpStatusCode.Forbidden, path, userToken, message);
+
+            Assert.Contains("no active Premium subscription", explanation, StringComparison.Ordinal);
+            Assert.Contains(message, explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("someone else", explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("auth login", explanation, StringComparison.Ordinal);
+        }
+        // Other refusals keep their own explanations.
+        Assert.Contains("someone else", SpotifyErrors.Explain(HttpStatusCode.Forbidden, "playlists/3cEYpjA9oz9GiPac4AsH4n/items", true, "Forbidden"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Quota_exhaustion_is_recognised_from_the_error_reason()
     {

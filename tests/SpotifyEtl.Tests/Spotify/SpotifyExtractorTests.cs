@@ -212,6 +212,26 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_says_the_owners_Premium_lapsed_when_Spotify_refuses_every_source_for_it()
+    {
+        const string lapsed = "Active premium subscription required for the owner of the app.";
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}", new Fault.StatusFault(403, lapsed, null, null));
+        _h.Spotify.Inject("me/player/recently-played", new Fault.StatusFault(403, lapsed, null, null));
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(2, run.Manifest.Sources.Count);
+        Assert.All(run.Manifest.Sources, source =>
+        {
+            Assert.Equal(403, source.HttpStatus);
+            Assert.Contains("no active Premium subscription", source.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("someone else", source.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("auth login", source.Error, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task Extract_waits_as_long_as_Retry_After_says_on_429_and_then_lands_the_page()
     {
         _h.Spotify.AddPlaylist(Mine, items: 2);
