@@ -32,6 +32,12 @@ public sealed record ExtractionState
     public SavedTracksState? SavedTracks { get; set; }
 
     /// <summary>
+    /// Until when Spotify asked this app to wait: the Retry-After of the 429 (or 5xx) that stopped a run. Runs before then
+    /// make no request: each would spend more of a quota counted per developer account and be told to wait again.
+    /// </summary>
+    public SpotifyWait? Wait { get; set; }
+
+    /// <summary>
     /// The ETag Spotify sent with each response the extractor may ask for conditionally, by request path
     /// (relative to the API base, query included): the next request sends it as <c>If-None-Match</c>.
     /// </summary>
@@ -98,3 +104,6 @@ public sealed record SavedTracksState(string? NewestAddedAt, string LastFullPass
 
 /// <summary>An ETag and whether the response it tags had a <c>next</c> page (a 304 does not say).</summary>
 public sealed record EntityTagState([property: JsonPropertyName("etag")] string ETag, bool HasNext);
+
+/// <summary>A wait Spotify asked for, and whether it was for a spent quota (QUOTA_EXCEEDED).</summary>
+public sealed record SpotifyWait(DateTimeOffset Until, bool QuotaExceeded);

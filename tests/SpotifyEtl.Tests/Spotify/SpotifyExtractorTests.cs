@@ -399,6 +399,42 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Empty(_h.Clock.Waits);
     }
 
+    [Theory]
+    [InlineData(true, 86_400)]
+    [InlineData(false, 7_200)]
+    [InlineData(false, 40_000)]
+    public async Task Runs_within_the_wait_Spotify_asked_for_ask_it_nothing_and_the_first_run_after_goes_on(bool quota, int retryAfterSeconds)
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject("me/top/tracks", quota ? new Fault.StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", retryAfterSeconds) : Fault.TooManyRequests(retryAfterSeconds));
+        var sources = new[] { ExtractionSource.TopTracks("medium_term"), ExtractionSource.Playlist(Mine) };
+        _h.MaxConcurrency = 1;
+
+        var first = await _h.RunAsync(sources);
+        Assert.Equal(ExtractionOutcome.Stopped, first.Manifest.Outcome);
+
+        // Hourly runs within the wait: no request at all, neither to the API nor for a token.
+        for (var hour = 1; hour * 3600 < retryAfterSeconds - 60; hour++)
+        {
+            _h.Clock.Advance(TimeSpan.FromHours(1));
+            var (api, tokens) = (_h.Spotify.ApiRequests.Count, _h.Spotify.TokenGrants.Count);
+
+            var waiting = await _h.RunAsync(sources);
+
+            Assert.Equal((api, tokens), (_h.Spotify.ApiRequests.Count, _h.Spotify.TokenGrants.Count));
+            Assert.Equal(ExtractionOutcome.Stopped, waiting.Manifest.Outcome);
+            Assert.Equal(quota, waiting.Manifest.QuotaExceeded);
+            Assert.Contains("Spotify asked this app to wait until", waiting.Manifest.StopReason, StringComparison.Ordinal);
+            Assert.All(waiting.Manifest.Sources, source => Assert.Equal(SourceStatus.NotRun, source.Status));
+        }
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(retryAfterSeconds));
+        var after = await _h.RunAsync(sources);
+
+        Assert.Equal(ExtractionOutcome.Succeeded, after.Manifest.Outcome);
+        Assert.Null((await ExtractionState.LoadAsync(_h.Store, default)).Wait);
+    }
+
     [Fact]
     public async Task Extract_gets_a_new_access_token_when_the_current_one_expires_mid_run()
     {

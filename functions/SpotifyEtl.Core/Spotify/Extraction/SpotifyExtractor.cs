@@ -48,6 +48,14 @@ public sealed class SpotifyExtractor
         var runStart = RunStart(startedAt, state.LastRunId);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
         var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
+        if (state.Wait is { } wait && wait.Until > startedAt)
+        {
+            // Every source is then reported as not run, with this reason, and nothing is asked of Spotify.
+            run.Stopped(new SpotifyRunStoppedException(
+                $"{(wait.QuotaExceeded ? "QUOTA_EXCEEDED: " : "")}Spotify asked this app to wait until {wait.Until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC " +
+                "(the Retry-After of an earlier run's answer); this run asked nothing and left the state as it was. The first run after then goes on.",
+                wait.QuotaExceeded, wait.Until - startedAt));
+        }
         var reports = new SourceReport[sources.Count];
         try
         {
@@ -67,6 +75,13 @@ public sealed class SpotifyExtractor
         }
 
         var finishedAt = time.GetUtcNow();
+        run.Update(saved => saved.Wait = run.Stop switch
+        {
+            null => null,
+            _ when saved.Wait?.Until > startedAt => saved.Wait,
+            { RetryAfter: { } retryAfter } stop => new SpotifyWait(finishedAt + retryAfter, stop.QuotaExceeded),
+            _ => null,
+        });
         var outcome = run.Fatal is not null ? ExtractionOutcome.Failed
             : run.Stop is not null ? ExtractionOutcome.Stopped
             : reports.All(report => report.Status is SourceStatus.Landed or SourceStatus.Unchanged) ? ExtractionOutcome.Succeeded
