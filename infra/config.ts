@@ -8,6 +8,7 @@ import {
     type SnowflakeConfig, type SpotifyConfig, type SpotifySource, type StackConfig, type StorageConfig, type TableFormat,
     type TransitionStorageClass, projectName,
 } from "./configTypes";
+import { contract } from "./lakeContract";
 import { cronProblem, scheduleProblem } from "./schedules";
 
 export * from "./configTypes";
@@ -48,7 +49,7 @@ export const lambdaEnvironmentBytes = 4096;
  * their names; rounded up.
  */
 const otherExtractVariablesBytes = 512;
-export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - "SPOTIFY_SOURCES".length;
+export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - contract.environment.extract.sources.length;
 const playlistSourceBytes = Buffer.byteLength(JSON.stringify({ type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" })) + 1;
 
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
