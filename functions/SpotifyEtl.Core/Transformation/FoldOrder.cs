@@ -68,6 +68,9 @@ internal sealed class RunLists<TRow>
 
     public IEnumerable<RunList<TRow>> Runs => _runs.Values;
 
+    /// <summary>Whether <paramref name="run"/> landed any page of the list.</summary>
+    public bool Landed(string run) => _runs.ContainsKey(run);
+
     /// <summary>Whether <paramref name="run"/> landed part of the list, not all of it.</summary>
     public bool IsPartial(string run) => _runs.TryGetValue(run, out var list) && !list.Complete;
 

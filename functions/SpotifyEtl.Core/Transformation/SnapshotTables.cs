@@ -125,8 +125,11 @@ public sealed partial class SnapshotTables
 
     /// <summary>Per playlist, the version its latest run that day saw.</summary>
     /// <remarks>
-    /// A run that landed only part of its version's items (it stopped partway) does not name the day's version where an
-    /// earlier run did: the day keeps a version whose items it holds whole.
+    /// A run that did not land all of its version's items does not name the day's version where an earlier run did: the
+    /// day keeps a version whose items it holds whole. That is a run that landed only part of them (it stopped partway),
+    /// and a later run of the day that landed metadata but no items page: after the day's first landing the extraction
+    /// lands a playlist's metadata again only for a new version, whose items it then asks for, so such a run stopped
+    /// before its first page.
     /// </remarks>
     public IReadOnlyList<PlaylistRow> Playlists =>
         _versions.GroupBy(v => v.Key.Playlist, StringComparer.Ordinal)
@@ -135,7 +138,13 @@ public sealed partial class SnapshotTables
             {
                 var runs = g.OrderByDescending(v => v.Key.Run, StringComparer.Ordinal).ToList();
                 var lists = _entries.GetValueOrDefault(g.Key);
-                return (runs.FirstOrDefault(v => lists?.IsPartial(v.Key.Run) != true) is { Value: { } whole } ? whole : runs[0].Value);
+                var first = runs[^1].Key.Run;
+                var whole = runs.FirstOrDefault(v => lists?.Landed(v.Key.Run) switch
+                {
+                    true => !lists.IsPartial(v.Key.Run),
+                    _ => v.Key.Run == first,
+                });
+                return whole.Value ?? runs[0].Value;
             })
             .ToList();
 

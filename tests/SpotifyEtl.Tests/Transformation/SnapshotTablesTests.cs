@@ -145,26 +145,11 @@ public sealed class SnapshotTablesTests
         }
         var expected = whole.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
 
-        for (var order = 0; order < 4; order++)
+        foreach (var tables in EveryFold(random, [.. whole, .. landed]))
         {
-            var all = whole.Concat(landed).OrderBy(_ => random.Next()).ToList();
-            // Folded by one worker, by two whose tables are then absorbed, and through the S3 path's run fragments.
-            var one = Fold([.. all]);
-            var split = random.Next(1, all.Count);
-            var two = Fold([.. all.Take(split)]);
-            two.Absorb(Fold([.. all.Skip(split)]));
-            var fromFragments = new SnapshotTables(Day);
-            foreach (var run in all.GroupBy(p => p.Key.RunId))
-            {
-                fromFragments.Absorb(SnapshotTables.FromFragment(RoundTrip(Fold([.. run]).ToFragment())));
-            }
-
-            foreach (var tables in new[] { one, two, fromFragments })
-            {
-                Assert.Equal(expected, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
-                Assert.All(tables.PlaylistEntries, e => Assert.Equal("snapshot-early", e.PlaylistSnapshotId));
-                Assert.Equal("snapshot-early", Assert.Single(tables.Playlists).PlaylistSnapshotId);
-            }
+            Assert.Equal(expected, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
+            Assert.All(tables.PlaylistEntries, e => Assert.Equal("snapshot-early", e.PlaylistSnapshotId));
+            Assert.Equal("snapshot-early", Assert.Single(tables.Playlists).PlaylistSnapshotId);
         }
 
         // Once the later run has landed every page, its list is the day's; a day with only part of a list keeps that part.
@@ -174,6 +159,59 @@ public sealed class SnapshotTablesTests
         var alone = Fold([.. landed]);
         Assert.Equal(landed.Sum(p => p.Rows.PlaylistEntries.Count), alone.PlaylistEntries.Count);
         Assert.Equal("snapshot-late", Assert.Single(alone.Playlists).PlaylistSnapshotId);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void A_later_run_that_landed_a_new_versions_metadata_but_none_of_its_items_does_not_name_the_days_version(int seed)
+    {
+        // After a playlist's first landing of the day, the extraction lands its metadata again only for a new version, and
+        // asks for that version's items next: a run with that metadata and no items page stopped before its first page.
+        var random = new Random(seed);
+        var total = random.Next(1, 200);
+        // The day's earlier runs: one that landed the version whole, or (on an unchanged version) only its metadata.
+        var earlier = random.Next(2) == 0
+            ? RunPages("20261120T060000Z", "early", total)
+            : RunPages("20261120T060000Z", "early", total).Take(1).ToList();
+        var stopped = Enumerable.Range(0, random.Next(1, 4))
+            .Select(i => RunPages($"20261120T{12 + i:00}0000Z", $"late{i}", total + random.Next(-20, 20))[0]);
+        var expected = earlier.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
+
+        foreach (var tables in EveryFold(random, [.. earlier, .. stopped]))
+        {
+            Assert.Equal("snapshot-early", Assert.Single(tables.Playlists).PlaylistSnapshotId);
+            Assert.Equal(expected, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
+        }
+    }
+
+    /// <summary>
+    /// The objects folded in four shuffled orders, each by one worker, by two whose tables are then absorbed, and through
+    /// the S3 path's run fragments.
+    /// </summary>
+    private static IEnumerable<SnapshotTables> EveryFold(Random random, List<(RawObjectKey Key, TransformedObject Rows)> objects)
+    {
+        for (var order = 0; order < 4; order++)
+        {
+            var all = objects.OrderBy(_ => random.Next()).ToList();
+            yield return Fold([.. all]);
+            var split = random.Next(1, all.Count);
+            var two = Fold([.. all.Take(split)]);
+            two.Absorb(Fold([.. all.Skip(split)]));
+            yield return two;
+            var fromFragments = new SnapshotTables(Day);
+            foreach (var run in all.GroupBy(p => p.Key.RunId))
+            {
+                fromFragments.Absorb(SnapshotTables.FromFragment(RoundTrip(Fold([.. run]).ToFragment())));
+            }
+            yield return fromFragments;
+        }
     }
 
     private static SnapshotFragment RoundTrip(SnapshotFragment fragment) =>
