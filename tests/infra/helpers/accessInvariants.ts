@@ -134,18 +134,28 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             assert.deepEqual(await refused(functions[0]!.principal, valueRequests), []);
         });
 
-        test("no workflow role runs a function or reads the log events a function wrote", async () => {
+        test("no workflow role runs a function or reads the log events a function wrote, nor lets anyone else", async () => {
             const functions = run.resources.filter((r) => r.type === "aws:lambda/function:Function").map((r) => String(r.state["arn"]));
             const logGroups = run.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup").map((r) => String(r.state["arn"]));
             assert.ok(functions.length >= 2 && logGroups.length >= 2);
+            // A permission for anyone, another account or a service the stack does not use: each would let another run it.
+            const invokers = ["*", "999988887777", "arn:aws:iam::999988887777:root", "lambda.amazonaws.com", "sns.amazonaws.com", "apigateway.amazonaws.com"];
             const requests: Request[] = [
-                ...functions.map((resource) => ({ action: "lambda:InvokeFunction", resource })),
-                ...logGroups.flatMap((group) => ["logs:FilterLogEvents", "logs:StartQuery"].map((action) => ({ action, resource: group }))),
+                ...functions.flatMap((resource) => ["lambda:InvokeFunction", "lambda:InvokeAsync", "lambda:CreateFunctionUrlConfig",
+                    "lambda:UpdateFunctionUrlConfig"].map((action) => ({ action, resource }))),
+                ...functions.flatMap((resource) => invokers.flatMap((principal) => ["lambda:AddPermission", "lambda:PutResourcePolicy"].map((action) =>
+                    ({ action, resource, context: { "lambda:Principal": principal } })))),
+                ...logGroups.flatMap((group) => ["logs:FilterLogEvents", "logs:StartQuery", "logs:StartLiveTail", "logs:Unmask", "logs:CreateExportTask",
+                    "logs:PutSubscriptionFilter", "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"].map((action) => ({ action, resource: group }))),
                 ...logGroups.map((group) => ({ action: "logs:GetLogEvents", resource: `${group}:log-stream:2026/11/25/[$LATEST]0123456789abcdef` })),
             ];
             for (const principal of [deploy, preview, otherDeploy, otherPreview]) {
                 assert.deepEqual(await allowed(principal, requests), [], principal.arn);
             }
+            // The two services the stack's permissions name stay open to the deploy role.
+            const stackInvokers: Request[] = functions.flatMap((resource) => ["events.amazonaws.com", "s3.amazonaws.com"].map((principal) =>
+                ({ action: "lambda:AddPermission", resource, context: { "lambda:Principal": principal } })));
+            assert.deepEqual(await refused(deploy, stackInvokers), []);
         });
 
         test("no workflow role assumes any role, in this account or another", async () => {

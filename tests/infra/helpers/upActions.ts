@@ -108,8 +108,9 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
     },
     "aws:lambda/permission:Permission": {
         read: ["lambda:GetPolicy"],
-        write: ["lambda:AddPermission", "lambda:RemovePermission"],
+        write: ["lambda:RemovePermission"],
         arn: (r, at) => functionArn(r.inputs["function"], at),
+        extra: (r, at) => [{ action: "lambda:AddPermission", resource: functionArn(r.inputs["function"], at), context: { "lambda:Principal": str(r.inputs["principal"]) } }],
     },
     "aws:lambda/functionRecursionConfig:FunctionRecursionConfig": {
         read: ["lambda:GetFunctionRecursionConfig"],
