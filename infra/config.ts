@@ -41,16 +41,22 @@ export function parseSpotifySource(text: string): SpotifySource | string {
     }
 }
 
-/** Lambda's limit on a function's environment variables (keys and values), in bytes. */
+/**
+ * Lambda's limit on a function's environment variables, in bytes. Lambda measures the variables as one JSON object, keys and
+ * values quoted and escaped: the sources, JSON themselves, count each of their quotes twice there.
+ */
 export const lambdaEnvironmentBytes = 4096;
 /**
- * What the extract function's other variables can take at most: RAW_BUCKET (a bucket name, at most 63), SPOTIFY_SECRET_ID (the
- * secret's ARN: a region, an account, a name of at most 45 and Secrets Manager's suffix), SPOTIFY_MARKET and three numbers, with
- * their names; rounded up.
+ * What the extract function's other variables can take at most in that object: RAW_BUCKET (a bucket name, at most 63),
+ * SPOTIFY_SECRET_ID (the secret's ARN: a region, an account, a name of at most 45 and Secrets Manager's suffix), SPOTIFY_MARKET
+ * and three numbers, with their names, quotes and separators, and the object's braces; rounded up.
  */
 const otherExtractVariablesBytes = 512;
-export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - contract.environment.extract.sources.length;
-const playlistSourceBytes = Buffer.byteLength(JSON.stringify({ type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" })) + 1;
+/** The bytes the sources take in the measured object: their JSON as a JSON string, quoted and escaped. */
+export const sourcesEnvironmentBytes = (sources: readonly unknown[]): number => Buffer.byteLength(JSON.stringify(JSON.stringify(sources)));
+/** What is left for the sources' value beside the other variables, the sources' key, its quotes, colon and comma. */
+export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - (contract.environment.extract.sources.length + 4);
+const playlistSourceBytes = sourcesEnvironmentBytes([{ type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" }]) - 3;
 
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
 export function loadConfig(): StackConfig {
@@ -111,9 +117,9 @@ export function loadConfig(): StackConfig {
             sources.push(parsed);
         }
     }
-    // Lambda allows 4 KB for all of a function's environment variables, keys and values: the sources travel as JSON in
-    // one of them (about 48 bytes a playlist) beside a bucket name, the secret's ARN and four short settings.
-    const sourcesBytes = Buffer.byteLength(JSON.stringify(sources));
+    // Lambda allows 4 KB for all of a function's environment variables, measured as one JSON object: the sources travel
+    // as JSON in one of them (about 56 bytes a playlist, escaped) beside a bucket name, the secret's ARN and four short settings.
+    const sourcesBytes = sourcesEnvironmentBytes(sources);
     if (sourcesBytes > maxSourcesBytes) {
         r.fail("spotifySources", `names ${sources.length} sources, ${sourcesBytes} bytes in the extract function's environment, which Lambda limits ` +
             `to 4 KB in all: at most ${maxSourcesBytes} bytes are left for the sources, about ${Math.floor(maxSourcesBytes / playlistSourceBytes)} playlists. ` +
