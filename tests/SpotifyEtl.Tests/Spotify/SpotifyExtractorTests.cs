@@ -425,6 +425,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
             Assert.Equal(ExtractionOutcome.Stopped, waiting.Manifest.Outcome);
             Assert.Equal(quota, waiting.Manifest.QuotaExceeded);
             Assert.Contains("Spotify asked this app to wait until", waiting.Manifest.StopReason, StringComparison.Ordinal);
+            Assert.Contains("remove \"wait\" from state/extraction-state.json", waiting.Manifest.StopReason, StringComparison.Ordinal);
             Assert.All(waiting.Manifest.Sources, source => Assert.Equal(SourceStatus.NotRun, source.Status));
         }
 
@@ -433,6 +434,30 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         Assert.Equal(ExtractionOutcome.Succeeded, after.Manifest.Outcome);
         Assert.Null((await ExtractionState.LoadAsync(_h.Store, default)).Wait);
+    }
+
+    [Theory]
+    [InlineData(true, 86_400)]
+    [InlineData(false, 7_200)]
+    public async Task A_wait_removed_from_the_state_by_hand_lets_the_next_run_ask_again_from_the_saved_cursors(bool quota, int retryAfterSeconds)
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject("me/top/tracks", quota ? new Fault.StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", retryAfterSeconds) : Fault.TooManyRequests(retryAfterSeconds));
+        var sources = new[] { ExtractionSource.TopTracks("medium_term"), ExtractionSource.Playlist(Mine) };
+        _h.MaxConcurrency = 1;
+        Assert.Equal(ExtractionOutcome.Stopped, (await _h.RunAsync(sources)).Manifest.Outcome);
+
+        // What the stop reason and docs/extraction.md tell a user to do: the "wait" key out, nothing else touched.
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await _h.Store.ReadAllBytesAsync(ExtractionState.Key))!.AsObject();
+        Assert.True(state.Remove("wait"));
+        await _h.Store.PutBytesAsync(ExtractionState.Key, System.Text.Encoding.UTF8.GetBytes(state.ToJsonString()), "application/json", default);
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var requests = _h.Spotify.ApiRequests.Count;
+
+        var next = await _h.RunAsync(sources);
+
+        Assert.True(_h.Spotify.ApiRequests.Count > requests);
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
     }
 
     [Fact]
