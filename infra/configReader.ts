@@ -133,7 +133,9 @@ export class Reader {
     /**
      * Whether the stack stores the key encrypted (`pulumi config set --secret`). The credential keys cannot be declared
      * secret in Pulumi.yaml: a declared secret needs a value on every stack, or a default that CLIs before mid-2026
-     * refuse as unencrypted. The runtime knows which keys came encrypted; where it cannot say, the value is taken.
+     * refuse as unencrypted. The runtime knows which keys came encrypted: every Pulumi CLI since 3.2 (2021) names them to
+     * the program (PULUMI_CONFIG_SECRET_KEYS). A CLI older than that names none, and a credential set on it is refused as
+     * plain text; an SDK without `isConfigSecret` cannot say, and the value is taken.
      */
     isStoredSecret(key: string): boolean {
         this.spec(key);
