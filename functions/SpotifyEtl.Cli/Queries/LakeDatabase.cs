@@ -13,17 +13,19 @@ internal sealed class LakeDatabase : IDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly string _tables;
+    private readonly bool _onS3;
 
-    private LakeDatabase(DuckDBConnection connection, string lake) =>
-        (_connection, _tables) = (connection, Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar);
+    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3) =>
+        (_connection, _tables, _onS3) = (connection, Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar, onS3);
 
     /// <summary>
     /// Opens a database over <paramref name="lake"/> with the views of <paramref name="tables"/> (default: every
     /// published table and every current-state table). <paramref name="currentFromPartitions"/> computes each
     /// current-state table from every day's partition instead of reading its file: the work the file saves.
+    /// <paramref name="onS3"/>: the folder is a copy of the transformed bucket, and an error names what rewrites a table there.
     /// </summary>
     public static LakeDatabase Open(string lake, IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null,
-        bool currentFromPartitions = false)
+        bool currentFromPartitions = false, bool onS3 = false)
     {
         DuckDbNativeLibrary.Register();
         // Full paths in the views, so that DuckDB's error for a file names it as this class finds it.
@@ -38,7 +40,7 @@ internal sealed class LakeDatabase : IDisposable
                 using var command = connection.CreateCommand();
                 command.CommandText = currentFromPartitions && CurrentTables.Sources.ContainsKey(table)
                     ? CurrentFromPartitions(table, columns)
-                    : LakeViews.CreateView(lake, table, columns);
+                    : LakeViews.CreateView(lake, table, columns, onS3);
                 try
                 {
                     command.ExecuteNonQuery();
@@ -46,10 +48,10 @@ internal sealed class LakeDatabase : IDisposable
                 catch (DuckDBException exception)
                 {
                     // A view reads its files' schemas when it is made: a damaged or foreign file fails here.
-                    throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table)}");
+                    throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
                 }
             }
-            return new LakeDatabase(connection, lake);
+            return new LakeDatabase(connection, lake, onS3);
         }
         catch
         {
@@ -120,7 +122,7 @@ internal sealed class LakeDatabase : IDisposable
         // A CSV error's first line gives the line number, a later one the column and the value.
         var reason = string.Join(" ", lines.Take(1).Concat(lines.Where(l => l.StartsWith("Error when converting", StringComparison.Ordinal)).Take(1)));
         return new LakeException($"Table '{table}' cannot be read: its file {LakeLayout.Transformed}{relative.Replace(Path.DirectorySeparatorChar, '/')} " +
-                                 $"is damaged ({reason.TrimEnd('.')}). Write it again: {LakeViews.HowToRewrite(table)}");
+                                 $"is damaged ({reason.TrimEnd('.')}). Write it again: {LakeViews.HowToRewrite(table, _onS3)}");
     }
 
     public void Dispose() => _connection.Dispose();

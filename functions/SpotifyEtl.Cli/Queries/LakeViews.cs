@@ -28,10 +28,17 @@ internal static partial class LakeViews
         : table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
 
     /// <summary>The command that writes a table's files again from what the lake keeps: the data export for the history, raw/ for the rest.</summary>
-    public static string HowToRewrite(string table) =>
-        table == TableNames.ListeningHistory ? "import the data export again (spotify-etl import), which rebuilds the whole history."
-        : CurrentTables.Columns.ContainsKey(table) ? "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition."
-        : "transform again (spotify-etl transform), which rebuilds every day from raw/.";
+    /// <summary>What writes the table again: a command on a local lake; on S3 (the transformed bucket) the functions.</summary>
+    public static string HowToRewrite(string table, bool onS3 = false) => (onS3, table) switch
+    {
+        (false, TableNames.ListeningHistory) => "import the data export again (spotify-etl import), which rebuilds the whole history.",
+        (false, _) when CurrentTables.Columns.ContainsKey(table) => "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition.",
+        (false, _) => "transform again (spotify-etl transform), which rebuilds every day from raw/.",
+        (true, TableNames.ListeningHistory) => "upload the data export to import/ in the raw bucket again, which rebuilds the whole history.",
+        (true, _) when CurrentTables.Columns.ContainsKey(table) => "replay any day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), " +
+                                                                   "which rebuilds the current-state tables.",
+        (true, _) => "replay the file's day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), which rebuilds that day from raw/.",
+    };
 
     private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);
 
@@ -55,7 +62,7 @@ internal static partial class LakeViews
     }
 
     /// <summary>The statement creating one table's view.</summary>
-    public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
+    public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns, bool onS3 = false)
     {
         var files = TableFiles(lake, table);
         var partition = PartitionOf(table)?.Column;
@@ -72,7 +79,7 @@ internal static partial class LakeViews
         if (parquet > 0 && parquet < files.Count)
         {
             throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {Path.GetDirectoryName(Path.GetDirectoryName(files[0]))}: " +
-                                    $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table)}");
+                                    $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table, onS3)}");
         }
         var list = string.Join(", ", files.Select(SqlString));
         if (parquet > 0)

@@ -9,7 +9,7 @@ internal static class ReportWriter
     public static (string Html, IReadOnlyList<string> Damaged) Build(string tablesFolder, string source, int? quarantined)
     {
         var sections = ReportSections.All;
-        using var database = LakeDatabase.Open(tablesFolder);
+        using var database = LakeDatabase.Open(tablesFolder, onS3: source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
         var answers = ReportAnswers.Collect(database, sections);
         var input = new ReportInput(source, answers, quarantined);
         var damaged = answers.Values.Where(a => a.Damaged).Select(a => a.Unavailable!).Distinct(StringComparer.Ordinal).ToList();

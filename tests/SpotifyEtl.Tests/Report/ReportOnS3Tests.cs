@@ -60,6 +60,44 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.Contains($"s3://{bucket}/team", File.ReadAllText(_folder["s3.html"]), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("songs", "replay the file's day with the transform function")]
+    [InlineData("songs_current", "replay any day with the transform function")]
+    public async Task A_damaged_file_in_the_bucket_is_named_with_what_rewrites_it_on_AWS_not_a_local_command(string table, string advice)
+    {
+        var local = new LocalFolderStore(_folder["lake"]);
+        await new SampleGenerator(local).WriteAsync(new SampleOptions(Days: 3, Items: 40, Seed: 5));
+        await new TransformPipeline(local, local, new TransformOptions()).TransformAsync(await local.ListAsync(LakeLayout.Raw).ToListAsync());
+        var bucket = await server.CreateBucketAsync("damaged");
+        var tableFiles = (await local.ListAsync($"{LakeLayout.Transformed}{table}/").ToListAsync()).Order(StringComparer.Ordinal).ToList();
+        // The last file of the table: for a daily table never the one its view is made from.
+        var damaged = tableFiles[^1];
+        using (var client = server.CreateClient())
+        {
+            var s3 = new S3ObjectStore(client, bucket);
+            foreach (var key in await local.ListAsync(LakeLayout.Transformed).ToListAsync())
+            {
+                var bytes = await local.ReadAllBytesAsync(key);
+                await s3.PutBytesAsync(key, key == damaged ? bytes[..(bytes.Length / 2)] : bytes, "application/octet-stream");
+            }
+        }
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "test",
+            ["AWS_SECRET_ACCESS_KEY"] = "test",
+            ["AWS_REGION"] = FauxqsServer.Region,
+        };
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"Table '{table}' cannot be read", run.Errors, StringComparison.Ordinal);
+        Assert.Contains(advice, run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("spotify-etl transform", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("spotify-etl current", run.Errors, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> Unreachable() => new()
     {
         // No server on the port: nothing answers.
