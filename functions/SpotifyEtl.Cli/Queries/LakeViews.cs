@@ -27,8 +27,10 @@ internal static partial class LakeViews
         CurrentTables.Columns.ContainsKey(table) ? null
         : table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
 
-    /// <summary>The command that writes a table's files again from what the lake keeps: the data export for the history, raw/ for the rest.</summary>
-    /// <summary>What writes the table again: a command on a local lake; on S3 (the transformed bucket) the functions.</summary>
+    /// <summary>
+    /// What writes a table's files again from what the lake keeps (the data export for the history, raw/ for the rest): a
+    /// command on a local lake; on S3 (<paramref name="onS3"/>: the transformed bucket) the functions.
+    /// </summary>
     public static string HowToRewrite(string table, bool onS3 = false) => (onS3, table) switch
     {
         (false, TableNames.ListeningHistory) => "import the data export again (spotify-etl import), which rebuilds the whole history.",

@@ -114,6 +114,26 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.NotNull(authorize);
     }
 
+    [Fact]
+    public async Task Auth_login_whose_token_endpoint_cannot_be_reached_exits_69_saying_so()
+    {
+        // The browser comes back with a code, and the exchange of the code finds nothing listening at the accounts service.
+        var accounts = $"http://127.0.0.1:{FreePort()}/";
+        using var cli = new CliTestContext(_spotify, new(AppCredentials) { ["SPOTIFY_ACCOUNTS_BASE_URL"] = accounts });
+        var port = FreePort();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        using var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={_spotify.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+
+        Assert.Equal(69, await login);
+        Assert.StartsWith(accounts, authorize.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Cannot reach Spotify", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at SpotifyEtl", cli.Errors, StringComparison.Ordinal);
+    }
+
     private static async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
     {
         for (var attempt = 0; attempt < 500 && cli.AuthorizePages.IsEmpty; attempt++)
