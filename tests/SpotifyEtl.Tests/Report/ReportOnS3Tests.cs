@@ -22,13 +22,28 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
     [GeneratedRegex("<table data-query=.*?</table>", RegexOptions.Singleline)]
     private static partial Regex QueryTable();
 
-    [Fact]
-    public async Task A_report_from_S3_shows_the_same_answers_as_the_report_of_the_same_lake_on_disk()
+    /// <summary>A sample lake of three days, transformed on disk.</summary>
+    private async Task<LocalFolderStore> TransformedLakeAsync()
     {
         var local = new LocalFolderStore(_folder["lake"]);
         await new SampleGenerator(local).WriteAsync(new SampleOptions(Days: 3, Items: 40, Seed: 5));
-        var keys = await local.ListAsync(LakeLayout.Raw).ToListAsync();
-        await new TransformPipeline(local, local, new TransformOptions()).TransformAsync(keys);
+        await new TransformPipeline(local, local, new TransformOptions()).TransformAsync(await local.ListAsync(LakeLayout.Raw).ToListAsync());
+        return local;
+    }
+
+    /// <summary>The AWS settings that point the CLI at the emulator.</summary>
+    private Dictionary<string, string> Emulator() => new()
+    {
+        ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
+        ["AWS_ACCESS_KEY_ID"] = "test",
+        ["AWS_SECRET_ACCESS_KEY"] = "test",
+        ["AWS_REGION"] = FauxqsServer.Region,
+    };
+
+    [Fact]
+    public async Task A_report_from_S3_shows_the_same_answers_as_the_report_of_the_same_lake_on_disk()
+    {
+        var local = await TransformedLakeAsync();
         var bucket = await server.CreateBucketAsync("report");
         using (var client = server.CreateClient())
         {
@@ -41,15 +56,7 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
             // Raw objects beside the tables are never read: an unreadable one changes nothing.
             await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "team/raw/broken.json", ContentBody = "{" });
         }
-        var environment = new Dictionary<string, string>
-        {
-            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
-            ["AWS_ACCESS_KEY_ID"] = "test",
-            ["AWS_SECRET_ACCESS_KEY"] = "test",
-            ["AWS_REGION"] = FauxqsServer.Region,
-        };
-
-        var fromS3 = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}/team", "--out", _folder["s3.html"]);
+        var fromS3 = DemoCommandTests.RunCli(Emulator(), "report", "--lake", $"s3://{bucket}/team", "--out", _folder["s3.html"]);
         var fromDisk = DemoCommandTests.RunCli("report", "--lake", _folder["lake"], "--out", _folder["disk.html"]);
 
         Assert.True(fromS3.ExitCode == 0, fromS3.Errors);
@@ -65,9 +72,7 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
     [InlineData("songs_current", "replay any day with the transform function")]
     public async Task A_damaged_file_in_the_bucket_is_named_with_what_rewrites_it_on_AWS_not_a_local_command(string table, string advice)
     {
-        var local = new LocalFolderStore(_folder["lake"]);
-        await new SampleGenerator(local).WriteAsync(new SampleOptions(Days: 3, Items: 40, Seed: 5));
-        await new TransformPipeline(local, local, new TransformOptions()).TransformAsync(await local.ListAsync(LakeLayout.Raw).ToListAsync());
+        var local = await TransformedLakeAsync();
         var bucket = await server.CreateBucketAsync("damaged");
         var tableFiles = (await local.ListAsync($"{LakeLayout.Transformed}{table}/").ToListAsync()).Order(StringComparer.Ordinal).ToList();
         // The last file of the table: for a daily table never the one its view is made from.
@@ -81,15 +86,7 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
                 await s3.PutBytesAsync(key, key == damaged ? bytes[..(bytes.Length / 2)] : bytes, "application/octet-stream");
             }
         }
-        var environment = new Dictionary<string, string>
-        {
-            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
-            ["AWS_ACCESS_KEY_ID"] = "test",
-            ["AWS_SECRET_ACCESS_KEY"] = "test",
-            ["AWS_REGION"] = FauxqsServer.Region,
-        };
-
-        var run = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
+        var run = DemoCommandTests.RunCli(Emulator(), "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
 
         Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
         Assert.Contains($"Table '{table}' cannot be read", run.Errors, StringComparison.Ordinal);
@@ -110,17 +107,11 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
     [MemberData(nameof(Unreachable))]
     public void A_bucket_that_cannot_be_reached_exits_69_with_one_line_saying_why(string variable, string value)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
-            ["AWS_ACCESS_KEY_ID"] = "test",
-            ["AWS_SECRET_ACCESS_KEY"] = "test",
-            ["AWS_REGION"] = FauxqsServer.Region,
-            ["AWS_SHARED_CREDENTIALS_FILE"] = _folder["no-credentials"],
-            ["AWS_CONFIG_FILE"] = _folder["no-config"],
-            ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["AWS_MAX_ATTEMPTS"] = "1",
-        };
+        var environment = Emulator();
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = _folder["no-credentials"];
+        environment["AWS_CONFIG_FILE"] = _folder["no-config"];
+        environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        environment["AWS_MAX_ATTEMPTS"] = "1";
         environment[variable] = value;
         if (value.Length == 0)
         {
@@ -140,15 +131,8 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
     public async Task A_bucket_without_tables_is_named_with_what_to_point_at()
     {
         var bucket = await server.CreateBucketAsync("empty");
-        var environment = new Dictionary<string, string>
-        {
-            ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
-            ["AWS_ACCESS_KEY_ID"] = "test",
-            ["AWS_SECRET_ACCESS_KEY"] = "test",
-            ["AWS_REGION"] = FauxqsServer.Region,
-        };
 
-        var run = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
+        var run = DemoCommandTests.RunCli(Emulator(), "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
 
         Assert.Equal(66, run.ExitCode);
         Assert.Contains("no tables under transformed/", run.Errors, StringComparison.Ordinal);

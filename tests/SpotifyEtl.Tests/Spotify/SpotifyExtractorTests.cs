@@ -405,13 +405,7 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     [InlineData(false, 40_000)]
     public async Task Runs_within_the_wait_Spotify_asked_for_ask_it_nothing_and_the_first_run_after_goes_on(bool quota, int retryAfterSeconds)
     {
-        _h.Spotify.AddPlaylist(Mine, items: 2);
-        _h.Spotify.Inject("me/top/tracks", quota ? new Fault.StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", retryAfterSeconds) : Fault.TooManyRequests(retryAfterSeconds));
-        var sources = new[] { ExtractionSource.TopTracks("medium_term"), ExtractionSource.Playlist(Mine) };
-        _h.MaxConcurrency = 1;
-
-        var first = await _h.RunAsync(sources);
-        Assert.Equal(ExtractionOutcome.Stopped, first.Manifest.Outcome);
+        var sources = await StoppedByAWaitAsync(quota, retryAfterSeconds);
 
         // Hourly runs within the wait: no request at all, neither to the API nor for a token.
         for (var hour = 1; hour * 3600 < retryAfterSeconds - 60; hour++)
@@ -439,13 +433,9 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     [Theory]
     [InlineData(true, 86_400)]
     [InlineData(false, 7_200)]
-    public async Task A_wait_removed_from_the_state_by_hand_lets_the_next_run_ask_again_from_the_saved_cursors(bool quota, int retryAfterSeconds)
+    public async Task A_wait_removed_from_the_state_by_hand_lets_the_next_run_ask_again(bool quota, int retryAfterSeconds)
     {
-        _h.Spotify.AddPlaylist(Mine, items: 2);
-        _h.Spotify.Inject("me/top/tracks", quota ? new Fault.StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", retryAfterSeconds) : Fault.TooManyRequests(retryAfterSeconds));
-        var sources = new[] { ExtractionSource.TopTracks("medium_term"), ExtractionSource.Playlist(Mine) };
-        _h.MaxConcurrency = 1;
-        Assert.Equal(ExtractionOutcome.Stopped, (await _h.RunAsync(sources)).Manifest.Outcome);
+        var sources = await StoppedByAWaitAsync(quota, retryAfterSeconds);
 
         // What the stop reason and docs/extraction.md tell a user to do: the "wait" key out, nothing else touched.
         var state = System.Text.Json.Nodes.JsonNode.Parse(await _h.Store.ReadAllBytesAsync(ExtractionState.Key))!.AsObject();
@@ -458,6 +448,17 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
 
         Assert.True(_h.Spotify.ApiRequests.Count > requests);
         Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
+    }
+
+    /// <summary>A run stopped by a 429 on its first source, with a Retry-After past its budget (or QUOTA_EXCEEDED); returns its sources.</summary>
+    private async Task<ExtractionSource[]> StoppedByAWaitAsync(bool quota, int retryAfterSeconds)
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject("me/top/tracks", quota ? new Fault.StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", retryAfterSeconds) : Fault.TooManyRequests(retryAfterSeconds));
+        var sources = new[] { ExtractionSource.TopTracks("medium_term"), ExtractionSource.Playlist(Mine) };
+        _h.MaxConcurrency = 1;
+        Assert.Equal(ExtractionOutcome.Stopped, (await _h.RunAsync(sources)).Manifest.Outcome);
+        return sources;
     }
 
     [Fact]
