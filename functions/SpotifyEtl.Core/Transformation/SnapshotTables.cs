@@ -7,8 +7,8 @@ namespace SpotifyEtl.Transformation;
 /// only on which raw objects of the day were folded, never on the order of folding:
 /// <list type="bullet">
 /// <item>songs, albums, artists, song_artists: one row per id; a later run's row wins (within a run, the later key).</item>
-/// <item>playlists: per playlist, the version the day's latest run saw, unless that run landed only part of the version's
-/// items and an earlier run did not.</item>
+/// <item>playlists: per playlist, the version the day's latest run saw, unless that run did not land all of the version's
+/// items (part of them, or, after the day's first landing, none) and an earlier run did.</item>
 /// <item>playlist_entries: per playlist, the items of the latest run that landed all of its items, even when that run found
 /// none (an emptied playlist has no entries), named from that run's metadata. A run that landed only some of its pages
 /// (it stopped partway) is taken only when no run that day landed them all.</item>
