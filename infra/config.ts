@@ -48,8 +48,9 @@ export function parseSpotifySource(text: string): SpotifySource | string {
 export const lambdaEnvironmentBytes = 4096;
 /**
  * What the extract function's other variables can take at most in that object: RAW_BUCKET (a bucket name, at most 63),
- * SPOTIFY_SECRET_ID (the secret's ARN: a region, an account, a name of at most 45 and Secrets Manager's suffix), SPOTIFY_MARKET
- * and three numbers, with their names, quotes and separators, and the object's braces; rounded up.
+ * SPOTIFY_SECRET_ID (the secret's ARN: a region, an account, a name of at most 45 and Secrets Manager's suffix), SPOTIFY_MARKET,
+ * three numbers and AWS_LAMBDA_HANDLER_LOG_FORMAT, with their names, quotes and separators, and the object's braces: about
+ * 400 bytes, rounded up.
  */
 const otherExtractVariablesBytes = 512;
 /** The bytes the sources take in the measured object: their JSON as a JSON string, quoted and escaped. */
@@ -118,7 +119,7 @@ export function loadConfig(): StackConfig {
         }
     }
     // Lambda allows 4 KB for all of a function's environment variables, measured as one JSON object: the sources travel
-    // as JSON in one of them (about 56 bytes a playlist, escaped) beside a bucket name, the secret's ARN and four short settings.
+    // as JSON in one of them (about 58 bytes a playlist, escaped) beside a bucket name, the secret's ARN and four short settings.
     const sourcesBytes = sourcesEnvironmentBytes(sources);
     if (sourcesBytes > maxSourcesBytes) {
         r.fail("spotifySources", `names ${sources.length} sources, ${sourcesBytes} bytes in the extract function's environment, which Lambda limits ` +

@@ -260,17 +260,18 @@ export function deployPolicy(s: StackScope): PolicyDocument {
                 Sid: "NoRunsOrLogEvents",
                 Effect: "Deny",
                 Action: ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:InvokeAsync", "lambda:CreateFunctionUrlConfig",
-                    "lambda:UpdateFunctionUrlConfig", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults",
+                    "lambda:UpdateFunctionUrlConfig", "lambda:PutResourcePolicy", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults",
                     "logs:StartLiveTail", "logs:GetLogRecord", "logs:Unmask", "logs:CreateExportTask", "logs:PutSubscriptionFilter",
                     "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"],
                 Resource: ["*"],
             },
             // The functions' permissions name the two services that invoke them (EventBridge for the schedule, S3 for the
-            // notifications): a permission for another account, or for anyone, would let it run them.
+            // notifications): a permission for another account, or for anyone, would let it run them. (IAM has no key for a
+            // permission's source: one for either service without a source ARN is not refused.)
             {
                 Sid: "OnlyTheStacksInvokers",
                 Effect: "Deny",
-                Action: ["lambda:AddPermission", "lambda:PutResourcePolicy"],
+                Action: ["lambda:AddPermission"],
                 Resource: ["*"],
                 Condition: { StringNotEquals: { "lambda:Principal": ["events.amazonaws.com", "s3.amazonaws.com"] } },
             },

@@ -142,9 +142,9 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             const invokers = ["*", "999988887777", "arn:aws:iam::999988887777:root", "lambda.amazonaws.com", "sns.amazonaws.com", "apigateway.amazonaws.com"];
             const requests: Request[] = [
                 ...functions.flatMap((resource) => ["lambda:InvokeFunction", "lambda:InvokeAsync", "lambda:CreateFunctionUrlConfig",
-                    "lambda:UpdateFunctionUrlConfig"].map((action) => ({ action, resource }))),
-                ...functions.flatMap((resource) => invokers.flatMap((principal) => ["lambda:AddPermission", "lambda:PutResourcePolicy"].map((action) =>
-                    ({ action, resource, context: { "lambda:Principal": principal } })))),
+                    "lambda:UpdateFunctionUrlConfig", "lambda:PutResourcePolicy"].map((action) => ({ action, resource }))),
+                ...functions.flatMap((resource) => invokers.map((principal) =>
+                    ({ action: "lambda:AddPermission", resource, context: { "lambda:Principal": principal } }))),
                 ...logGroups.flatMap((group) => ["logs:FilterLogEvents", "logs:StartQuery", "logs:StartLiveTail", "logs:Unmask", "logs:CreateExportTask",
                     "logs:PutSubscriptionFilter", "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"].map((action) => ({ action, resource: group }))),
                 ...logGroups.map((group) => ({ action: "logs:GetLogEvents", resource: `${group}:log-stream:2026/11/25/[$LATEST]0123456789abcdef` })),
