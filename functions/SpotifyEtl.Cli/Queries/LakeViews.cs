@@ -81,7 +81,9 @@ internal static partial class LakeViews
         if (parquet > 0 && parquet < files.Count)
         {
             throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {Path.GetDirectoryName(Path.GetDirectoryName(files[0]))}: " +
-                                    $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table, onS3)}");
+                                    (onS3
+                                        ? $"a lake has one format. Delete the table's prefix in the bucket and write it again in the stack's tableFormat: {HowToRewrite(table, onS3)}"
+                                        : $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table, onS3)}"));
         }
         var list = string.Join(", ", files.Select(SqlString));
         if (parquet > 0)

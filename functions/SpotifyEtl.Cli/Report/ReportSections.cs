@@ -10,7 +10,7 @@ internal static class ReportSections
 {
     private const string Listening = "Listening";
     private const string History = "Lifetime history";
-    private const string NoHistory = "No listening history yet: import your Spotify data export (spotify-etl import).";
+    private const string NoHistory = "No listening history yet: import your Spotify data export (spotify-etl import on a laptop; on AWS, upload it to import/ in the raw bucket).";
     private const string Playlists = "Playlists";
     private const string Library = "Library and rankings";
     public const string Quality = "Data quality";
