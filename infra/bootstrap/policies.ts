@@ -254,15 +254,15 @@ export function deployPolicy(s: StackScope): PolicyDocument {
             { Sid: "NoAssumedRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"], Resource: ["*"] },
             // pulumi up neither runs a function nor reads what one logged: running the extract function and reading its
             // log events is how a role that may not read the secret would see what the function read. Nor does it open
-            // either to anyone else: a function URL, a subscription filter, an export or an integration of a log group
-            // would (the stack declares none of them).
+            // either to anyone else: a function URL or resource policy, a subscription filter, an export or an integration of
+            // a log group would (the stack declares none of them).
             {
                 Sid: "NoRunsOrLogEvents",
                 Effect: "Deny",
                 Action: ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:InvokeAsync", "lambda:CreateFunctionUrlConfig",
-                    "lambda:UpdateFunctionUrlConfig", "lambda:PutResourcePolicy", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults",
-                    "logs:StartLiveTail", "logs:GetLogRecord", "logs:Unmask", "logs:CreateExportTask", "logs:PutSubscriptionFilter",
-                    "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"],
+                    "lambda:UpdateFunctionUrlConfig", "lambda:PutResourcePolicy", "logs:GetLogEvents", "logs:FilterLogEvents",
+                    "logs:StartQuery", "logs:GetQueryResults", "logs:StartLiveTail", "logs:GetLogRecord", "logs:Unmask",
+                    "logs:CreateExportTask", "logs:PutSubscriptionFilter", "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"],
                 Resource: ["*"],
             },
             // The functions' permissions name the two services that invoke them (EventBridge for the schedule, S3 for the

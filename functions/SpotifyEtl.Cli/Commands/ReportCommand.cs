@@ -98,7 +98,7 @@ internal static class ReportCommand
     {
         // A bucket is read from a temporary copy, deleted on exit: a message names its files as the bucket's.
         var copy = Path.GetFullPath(folder);
-        string Shown(string text) => source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? text.Replace(copy, source, StringComparison.Ordinal) : text;
+        string Shown(string text) => source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? text.Replace(copy, source.TrimEnd('/'), StringComparison.Ordinal) : text;
         try
         {
             var (html, damaged) = ReportWriter.Build(folder, source, quarantined);

@@ -53,7 +53,7 @@ public sealed class SpotifyExtractor
             // Every source is then reported as not run, with this reason, and nothing is asked of Spotify.
             run.Stopped(new SpotifyRunStoppedException(
                 $"{(wait.QuotaExceeded ? "QUOTA_EXCEEDED: " : "")}Spotify asked this app to wait until {wait.Until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC " +
-                $"(the Retry-After of an earlier run's answer); this run asked nothing and moved no cursor, and the first run after then goes on. " +
+                "(the Retry-After of an earlier run's answer); this run asked nothing and moved no cursor, and the first run after then goes on. " +
                 $"To ask sooner anyway, remove \"wait\" from {ExtractionState.Key}.",
                 wait.QuotaExceeded, wait.Until - startedAt));
         }
