@@ -16,6 +16,7 @@
 // calls for the secret's description and key, accepts a value too; IAM cannot tell the two calls apart.)
 
 import { permissionsBoundaryArn } from "../boundary";
+import { deployDenies } from "./denies";
 import type { ConditionBlock } from "./trust";
 
 export * from "./trust";
@@ -226,55 +227,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
             allow("PassStackRoles", ["iam:PassRole"], r.roles, { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } }),
             secretsKeyStatement(s),
             ...stateStatements(s, "write"),
-            {
-                Sid: "NoRoleWithoutTheBoundary",
-                Effect: "Deny",
-                Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
-                Resource: ["*"],
-                Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundary } },
-            },
-            {
-                Sid: "BoundariesStay",
-                Effect: "Deny",
-                Action: [
-                    "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
-                    "iam:SetDefaultPolicyVersion", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
-                ],
-                Resource: ["*"],
-            },
-            { Sid: "NoSecretValues", Effect: "Deny", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue"], Resource: ["*"] },
-            // The stack declares no resource policy, rotation or replica for its secret: a resource policy could grant
-            // another principal (of any account) the value this role may not read.
-            {
-                Sid: "NoSecretSharing",
-                Effect: "Deny",
-                Action: ["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:RotateSecret", "secretsmanager:ReplicateSecretToRegions"],
-                Resource: ["*"],
-            },
-            { Sid: "NoAssumedRoles", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"], Resource: ["*"] },
-            // pulumi up neither runs a function nor reads what one logged: running the extract function and reading its
-            // log events is how a role that may not read the secret would see what the function read. Nor does it open
-            // either to anyone else: a function URL or resource policy, a subscription filter, an export or an integration of
-            // a log group would (the stack declares none of them).
-            {
-                Sid: "NoRunsOrLogEvents",
-                Effect: "Deny",
-                Action: ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "lambda:InvokeAsync", "lambda:CreateFunctionUrlConfig",
-                    "lambda:UpdateFunctionUrlConfig", "lambda:PutResourcePolicy", "logs:GetLogEvents", "logs:FilterLogEvents",
-                    "logs:StartQuery", "logs:GetQueryResults", "logs:StartLiveTail", "logs:GetLogRecord", "logs:Unmask",
-                    "logs:CreateExportTask", "logs:PutSubscriptionFilter", "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"],
-                Resource: ["*"],
-            },
-            // The functions' permissions name the two services that invoke them (EventBridge for the schedule, S3 for the
-            // notifications): a permission for another account, or for anyone, would let it run them. (IAM has no key for a
-            // permission's source: one for either service without a source ARN is not refused.)
-            {
-                Sid: "OnlyTheStacksInvokers",
-                Effect: "Deny",
-                Action: ["lambda:AddPermission"],
-                Resource: ["*"],
-                Condition: { StringNotEquals: { "lambda:Principal": ["events.amazonaws.com", "s3.amazonaws.com"] } },
-            },
+            ...deployDenies(boundary),
         ],
     };
 }
