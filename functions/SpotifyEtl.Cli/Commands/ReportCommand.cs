@@ -96,17 +96,13 @@ internal static class ReportCommand
 
     private static (string Html, IReadOnlyList<string> Damaged) Build(string folder, string source, int? quarantined)
     {
-        // A bucket is read from a temporary copy, deleted on exit: a message names its files as the bucket's.
-        var copy = Path.GetFullPath(folder);
-        string Shown(string text) => source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? text.Replace(copy, source.TrimEnd('/'), StringComparison.Ordinal) : text;
         try
         {
-            var (html, damaged) = ReportWriter.Build(folder, source, quarantined);
-            return (Shown(html), damaged.Select(Shown).ToList());
+            return ReportWriter.Build(folder, source, quarantined);
         }
         catch (LakeException exception)
         {
-            throw new CliException(ExitCodes.DataError, Shown(exception.Message));
+            throw new CliException(ExitCodes.DataError, exception.Message);
         }
     }
 

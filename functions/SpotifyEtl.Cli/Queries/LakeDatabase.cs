@@ -15,8 +15,9 @@ internal sealed class LakeDatabase : IDisposable
     private readonly string _tables;
     private readonly bool _onS3;
 
-    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3) =>
-        (_connection, _tables, _onS3) = (connection, Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar, onS3);
+    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3) => (_connection, _tables, _onS3) = (connection, TablesRoot(lake), onS3);
+
+    private static string TablesRoot(string lake) => Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar;
 
     /// <summary>
     /// Opens a database over <paramref name="lake"/> with the views of <paramref name="tables"/> (default: every
@@ -48,7 +49,8 @@ internal sealed class LakeDatabase : IDisposable
                 catch (DuckDBException exception)
                 {
                     // A view reads its files' schemas when it is made: a damaged or foreign file fails here.
-                    throw new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
+                    throw UnreadableFile(exception.Message, TablesRoot(lake), onS3)
+                          ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
                 }
             }
             return new LakeDatabase(connection, lake, onS3);
@@ -99,30 +101,32 @@ internal sealed class LakeDatabase : IDisposable
         }
         catch (DuckDBException exception)
         {
-            throw (Exception?)UnreadableFile(exception.Message) ?? new QueryFailedException(what, exception.Message);
+            throw (Exception?)UnreadableFile(exception.Message, _tables, _onS3) ?? new QueryFailedException(what, exception.Message);
         }
     }
 
     /// <summary>
     /// A view checks only its first file when it is made: a later file that is damaged (cut short, a value of the wrong
-    /// type) fails the query that reads it. DuckDB's error names the file: the table is named with what rewrites it.
+    /// type) fails the query that reads it. DuckDB's error names the file: the table is named with what rewrites it, and
+    /// the file by its key in the lake (on S3 the folder is a temporary copy, gone once the command ends).
     /// </summary>
-    private LakeException? UnreadableFile(string error)
+    private static LakeException? UnreadableFile(string error, string tables, bool onS3)
     {
-        var start = error.IndexOf(_tables, StringComparison.Ordinal);
+        var start = error.IndexOf(tables, StringComparison.Ordinal);
         if (start < 0)
         {
             return null;
         }
         var end = error.IndexOfAny(['\'', '"', '\n', '\r'], start);
         var file = (end < 0 ? error[start..] : error[start..end]).TrimEnd();
-        var relative = file[_tables.Length..];
+        var relative = file[tables.Length..];
         var table = relative.Split(Path.DirectorySeparatorChar)[0];
         var lines = error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         // A CSV error's first line gives the line number, a later one the column and the value.
-        var reason = string.Join(" ", lines.Take(1).Concat(lines.Where(l => l.StartsWith("Error when converting", StringComparison.Ordinal)).Take(1)));
+        var reason = string.Join(" ", lines.Take(1).Concat(lines.Where(l => l.StartsWith("Error when converting", StringComparison.Ordinal)).Take(1)))
+            .Replace(tables, LakeLayout.Transformed, StringComparison.Ordinal);
         return new LakeException($"Table '{table}' cannot be read: its file {LakeLayout.Transformed}{relative.Replace(Path.DirectorySeparatorChar, '/')} " +
-                                 $"is damaged ({reason.TrimEnd('.')}). Write it again: {LakeViews.HowToRewrite(table, _onS3)}");
+                                 $"is damaged ({reason.TrimEnd('.')}). Write it again: {LakeViews.HowToRewrite(table, onS3)}");
     }
 
     public void Dispose() => _connection.Dispose();

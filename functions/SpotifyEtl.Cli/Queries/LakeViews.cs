@@ -80,7 +80,7 @@ internal static partial class LakeViews
         var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
         if (parquet > 0 && parquet < files.Count)
         {
-            throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {Path.GetDirectoryName(Path.GetDirectoryName(files[0]))}: " +
+            throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {LakeLayout.Transformed}{table}/: " +
                                     (onS3
                                         ? $"a lake has one format. Delete the table's prefix in the bucket and write it again in the stack's tableFormat: {HowToRewrite(table, onS3)}"
                                         : $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table, onS3)}"));

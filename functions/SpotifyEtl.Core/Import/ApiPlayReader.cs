@@ -14,8 +14,12 @@ public static class ApiPlayReader
 {
     public const string Prefix = LakeLayout.Raw + StackContract.RawSources.RecentlyPlayed + "/";
 
-    /// <summary>The plays read, per snapshot day of the pages they came from; and the pages read and unreadable.</summary>
-    public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, int UnreadableObjects, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay);
+    /// <summary>
+    /// The plays read, per snapshot day of the pages they came from; the pages read and unreadable; and the listing they
+    /// were read from, with its versions (a later listing that differs says a page changed since).
+    /// </summary>
+    public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, int UnreadableObjects, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay,
+        IReadOnlyList<ObjectVersion> Listed);
 
     /// <summary>Every play under <c>raw/recently_played/</c>.</summary>
     public static Task<ApiPlays> ReadAsync(IObjectStore raw, CancellationToken cancellationToken) => ReadAsync(raw, Prefix, cancellationToken);
@@ -46,8 +50,9 @@ public static class ApiPlayReader
 
     private static async Task<ApiPlays> ReadAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
     {
+        var listed = await ListAsync(raw, prefix, cancellationToken).ConfigureAwait(false);
         var pages = new List<RawObjectKey>();
-        await foreach (var key in raw.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        foreach (var (key, _) in listed)
         {
             if (RawObjectKey.TryParse(key, out var parsed, out _))
             {
@@ -85,7 +90,7 @@ public static class ApiPlayReader
                 day.AddRange(page);
             }
         }
-        return new ApiPlays(rows, pages.Count, read.Count(page => page is null), byDay);
+        return new ApiPlays(rows, pages.Count, read.Count(page => page is null), byDay, listed);
     }
 
     public static ListeningRow Row(long endedAt, int? msPlayed, string trackUri, string? trackName, string? artistName, string? albumName) =>

@@ -26,14 +26,14 @@ public static class HistoryPlaysFollower
         // landed, one rewritten in place) is read and staged again. Whoever stages a day last has listed its pages
         // after that write, so a stale file written over a newer one is always followed by its writer's own repair.
         var staged = new SortedSet<long>();
-        var listed = new Dictionary<DateOnly, List<ObjectVersion>>();
+        var listed = new Dictionary<DateOnly, IReadOnlyList<ObjectVersion>>();
         for (var round = 1; ; round++)
         {
             var plays = new SortedDictionary<DateOnly, List<ListeningRow>>();
             foreach (var day in chosen)
             {
-                listed[day] = await ApiPlayReader.ListDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
                 var read = await ApiPlayReader.ReadDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
+                listed[day] = read.Listed;
                 plays[day] = read.ByDay.GetValueOrDefault(day) ?? [];
             }
             staged.UnionWith(await ApiPlayStage.WriteDaysAsync(lake, plays, cancellationToken).ConfigureAwait(false));
