@@ -19,7 +19,7 @@ export function extractStatements(rawBucketArn: pulumi.Input<string>, secretArn:
             Resource: [objects(rawBucketArn, lake.raw), objects(rawBucketArn, lake.state), objects(rawBucketArn, lake.manifests)],
         },
         {
-            // The only object extract reads: its state (the cursors and snapshot ids of the last run).
+            // The only objects extract reads: its state (the cursors and snapshot ids of the last run) and its lease.
             Sid: "ReadExtractionState",
             Effect: "Allow",
             Action: "s3:GetObject",

@@ -23,6 +23,9 @@ public sealed class ExtractFunction
     public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
     private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
+    /// <summary>How long the extraction lease outlasts the time budget: the most the stack sets the timeout above the budget.</summary>
+    private static readonly TimeSpan LeaseBeyondBudget = TimeSpan.FromMinutes(1);
+
     private readonly Func<string, string?> _getVariable;
     private readonly Action<string> _log;
     private readonly Func<string, IObjectStore> _createRawStore;
@@ -56,7 +59,52 @@ public sealed class ExtractFunction
         var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
         var settings = ExtractSettings.FromEnvironment(_getVariable);
         var budget = RunBudget.Starting(_timeProvider, settings.TimeBudget);
-        var (bucket, secretId, sources, options) = (settings.RawBucket, settings.SecretId, settings.Sources, settings.Extractor);
+        var store = _createRawStore(settings.RawBucket);
+        // The scheduler and Lambda deliver an invocation at least once, and a manual one may meet a scheduled one: the second waits
+        // for nothing and does nothing, since the run holding the lease lands what there is. The lease outlasts the
+        // function's timeout, which the stack sets at most a minute above the budget, so a run the timeout ends frees it.
+        var lease = store is ILeasingStore leasing
+            ? await leasing.TakeLeaseAsync(ExtractionState.LeaseKey, settings.TimeBudget + LeaseBeyondBudget, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (lease is { Taken: false })
+        {
+            var reason = "Another extraction holds the lease " + ExtractionState.LeaseKey +
+                (lease.HeldUntil is { } until ? $" until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "") +
+                ": it lands what there is, and this invocation did nothing.";
+            _log(JsonSerializer.Serialize(new LeaseLogLine("info", "extraction_skipped", reason, lease.HeldUntil, scheduled?.Id), FunctionJsonContext.Default.LeaseLogLine));
+            return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new ExtractSkipped("skipped", reason, lease.HeldUntil), FunctionJsonContext.Default.ExtractSkipped));
+        }
+        try
+        {
+            return await RunAsync(scheduled, settings, budget, store, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await GiveBackAsync(lease).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A lease not given back (S3 unreachable at the end) ends by itself at its time: a warning, not a failed run.</summary>
+    private async Task GiveBackAsync(StoreLease lease)
+    {
+        try
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is AmazonServiceException or HttpRequestException or IOException)
+        {
+            _log(JsonSerializer.Serialize(new LeaseLogLine("warn", "extraction_lease_kept",
+                $"The lease {ExtractionState.LeaseKey} could not be given back ({exception.Message}); it ends by itself within {LeaseBeyondBudget.TotalMinutes:0} minute of the time budget, and runs before then do nothing.",
+                null, null), FunctionJsonContext.Default.LeaseLogLine));
+        }
+    }
+
+    private async Task<Stream> RunAsync(ScheduledEvent? scheduled, ExtractSettings settings, RunBudget budget, IObjectStore store, CancellationToken cancellationToken)
+    {
+        var (secretId, sources, options) = (settings.SecretId, settings.Sources, settings.Extractor);
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
 
         // Read on every invocation, straight from Secrets Manager: a refresh token rotated by the previous run is what this one gets.
@@ -74,7 +122,7 @@ public sealed class ExtractFunction
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
             _clientOptions, tokenStore, budget);
-        var extractor = new SpotifyExtractor(client, _createRawStore(bucket), options with { TimeProvider = _timeProvider, Log = _log });
+        var extractor = new SpotifyExtractor(client, store, options with { TimeProvider = _timeProvider, Log = _log });
 
         ExtractionRun run;
         try
@@ -211,6 +259,10 @@ internal sealed record ExtractResult(string RunId, ExtractionOutcome Outcome, st
 
 internal sealed record RunLogLine(string Level, string Event, string RunId, ExtractionOutcome Outcome, string? StopReason, bool QuotaExceeded, string ManifestKey, string? EventId);
 
+internal sealed record LeaseLogLine(string Level, string Event, string Reason, DateTimeOffset? HeldUntil, string? EventId);
+
+internal sealed record ExtractSkipped(string Outcome, string Reason, DateTimeOffset? HeldUntil);
+
 internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -218,4 +270,6 @@ internal sealed record SecretEventLogLine(string Level, string Event, string Sec
 [JsonSerializable(typeof(ExtractResult))]
 [JsonSerializable(typeof(RunLogLine))]
 [JsonSerializable(typeof(SecretEventLogLine))]
+[JsonSerializable(typeof(LeaseLogLine))]
+[JsonSerializable(typeof(ExtractSkipped))]
 internal sealed partial class FunctionJsonContext : JsonSerializerContext;

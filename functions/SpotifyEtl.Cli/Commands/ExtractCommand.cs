@@ -87,7 +87,13 @@ public static class ExtractCommand
                         $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
                 }, tokenStore);
             var store = LocalLake.Open(lake);
-            using var alone = ExtractLock.Take(lake.FullName);
+            // The system lets go of the lock when the process ends, however it ends.
+            await using var alone = await store.TakeLeaseAsync(ExtractionState.LeaseKey, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            if (!alone.Taken)
+            {
+                throw new CliException(ExitCodes.Busy,
+                    $"Another spotify-etl extract is running on the lake {lake.FullName}. Run again when it has ended; two at once would save over each other's extraction state.");
+            }
 
             var run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
                 new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options)

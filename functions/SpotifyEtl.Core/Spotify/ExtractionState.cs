@@ -14,6 +14,12 @@ public sealed record ExtractionState
 {
     public const string Key = LakeLayout.State + "extraction-state.json";
 
+    /// <summary>
+    /// The lease one extraction holds from before it loads the state until after it saves it (<see cref="ILeasingStore"/>):
+    /// two runs at once would each move the cursors as if the other had not run, and save over each other.
+    /// </summary>
+    public const string LeaseKey = LakeLayout.State + "extraction-lease.json";
+
     public Dictionary<string, PlaylistState> Playlists { get; init; } = new(StringComparer.Ordinal);
 
     public RecentlyPlayedState? RecentlyPlayed { get; set; }

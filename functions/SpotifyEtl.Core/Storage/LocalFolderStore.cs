@@ -20,9 +20,6 @@ public sealed partial class LocalFolderStore : IObjectStore
     /// <summary>Under <see cref="TemporaryFolder"/>: the lock the processes working on the lake hold; never removed as a leftover.</summary>
     public const string LockFile = "lake.lock";
 
-    /// <summary>Under <see cref="TemporaryFolder"/>: held exclusively by the one extraction running on the lake.</summary>
-    public const string ExtractLockFile = "extract.lock";
-
     /// <summary>Under <see cref="TemporaryFolder"/>: the lake was searched once for temporary files an earlier version left beside their targets.</summary>
     public const string SweptMarker = "swept";
 

@@ -16,7 +16,7 @@ namespace SpotifyEtl.Storage;
 /// that is there, or a listing that is denied too, leaves the 403 as it was.
 /// </para>
 /// </summary>
-public sealed class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
+public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IObjectStore
 {
     private readonly IAmazonS3 _client = client ?? throw new ArgumentNullException(nameof(client));
     private readonly string _bucket = string.IsNullOrWhiteSpace(bucket)

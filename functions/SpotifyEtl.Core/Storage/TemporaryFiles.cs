@@ -25,7 +25,8 @@ internal static class TemporaryFiles
             {
                 var name = Path.GetFileName(file);
                 var dash = name.IndexOf('-', StringComparison.Ordinal);
-                if (name is LocalFolderStore.LockFile or LocalFolderStore.ExtractLockFile or LocalFolderStore.SweptMarker || (dash > 0 && IsRunning(name[..dash])))
+                var kept = name is LocalFolderStore.LockFile or LocalFolderStore.SweptMarker || name.EndsWith(LocalFolderStore.LeaseFileSuffix, StringComparison.Ordinal);
+                if (kept || (dash > 0 && IsRunning(name[..dash])))
                 {
                     continue;
                 }

@@ -6,11 +6,13 @@ using SpotifyEtl.Functions;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Spotify;
+using SpotifyEtl.Tests.Storage;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Functions;
 
-public sealed class ExtractFunctionTests : IAsyncLifetime
+[Collection(FauxqsTests.Name)]
+public sealed class ExtractFunctionTests(FauxqsServer s3) : IAsyncLifetime
 {
     private const string SecretId = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:spotify-AbCdEf";
     private const string Playlist = "3cEYpjA9oz9GiPac4AsH4n";
@@ -46,7 +48,7 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
         }
     }
 
-    private ExtractFunction Function(Dictionary<string, string>? overrides = null)
+    private ExtractFunction Function(Dictionary<string, string>? overrides = null, Func<string, IObjectStore>? rawStore = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -63,7 +65,7 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
         {
             environment[name] = value;
         }
-        return new ExtractFunction(name => environment.GetValueOrDefault(name), _log.Enqueue, bucket => new LocalFolderStore(_lake),
+        return new ExtractFunction(name => environment.GetValueOrDefault(name), _log.Enqueue, rawStore ?? (bucket => new LocalFolderStore(_lake)),
             Http, _clock, new SpotifyClientOptions { MaxRetryAttempts = 2 },
             () => new SessionAWSCredentials(SecretsManagerDouble.AccessKeyId, SecretsManagerDouble.SecretAccessKey, SecretsManagerDouble.SessionToken));
     }
@@ -99,6 +101,61 @@ public sealed class ExtractFunctionTests : IAsyncLifetime
         Assert.Equal("FunctionName", definition.GetProperty("Dimensions")[0][0].GetString());
         Assert.Equal("spotify-extract", metric.GetProperty("FunctionName").GetString());
         Assert.Equal(1, metric.GetProperty("ExtractionSucceeded").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_invocation_while_another_extraction_holds_the_lease_reads_no_secret_asks_nothing_of_Spotify_and_says_so()
+    {
+        var held = await new LocalFolderStore(_lake).TakeLeaseAsync(ExtractionState.LeaseKey, TimeSpan.FromMinutes(15));
+        Assert.True(held.Taken);
+
+        using (var output = Function().Handler(Event()))
+        {
+            using var result = await JsonDocument.ParseAsync(output);
+            Assert.Equal("skipped", result.RootElement.GetProperty("outcome").GetString());
+        }
+        Assert.Empty(_spotify.ApiRequests);
+        Assert.Empty(_aws.Calls);
+        Assert.False(Directory.Exists(Path.Combine(_lake, "manifests")));
+        var line = JsonDocument.Parse(Assert.Single(_log)).RootElement;
+        Assert.Equal("extraction_skipped", line.GetProperty("event").GetString());
+        Assert.Contains("Another extraction holds the lease state/extraction-lease.json", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        await held.DisposeAsync();
+        using var after = await JsonDocument.ParseAsync(Function().Handler(Event()));
+        Assert.Equal("succeeded", after.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Of_two_invocations_at_once_on_S3_one_lands_the_run_and_the_other_does_nothing_then_the_next_runs()
+    {
+        using var writes = new ConditionalWrites();
+        using var client = s3.CreateClient(writes);
+        var bucket = await s3.CreateBucketAsync("extract");
+        Func<string, IObjectStore> onS3 = _ => new S3ObjectStore(client, bucket) { Time = _clock };
+        _spotify.Inject("playlists/", Fault.Slow(TimeSpan.FromSeconds(3))); // the first run holds the lease while the second comes
+
+        var first = Task.Run(() => Function(rawStore: onS3).HandleAsync(Event(), CancellationToken.None));
+        while (_spotify.ApiRequests.IsEmpty && !first.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+        using var second = await JsonDocument.ParseAsync(await Function(rawStore: onS3).HandleAsync(Event(), CancellationToken.None));
+        Assert.False(first.IsCompleted);
+        using var landed = await JsonDocument.ParseAsync(await first);
+
+        Assert.Equal("skipped", second.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("succeeded", landed.RootElement.GetProperty("outcome").GetString());
+        var manifests = new List<string>();
+        await foreach (var key in onS3("").ListAsync("manifests/"))
+        {
+            manifests.Add(key);
+        }
+        Assert.Equal(["manifests/20261121T060000Z.json"], manifests);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        using var next = await JsonDocument.ParseAsync(await Function(rawStore: onS3).HandleAsync(Event(), CancellationToken.None));
+        Assert.Equal("succeeded", next.RootElement.GetProperty("outcome").GetString());
     }
 
     [Fact]
