@@ -36,9 +36,16 @@ echo "== TypeScript: tsc --noEmit (strict)"
 npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed" | tee -a "$logs/tsc.log"; }
 
 echo "== TypeScript: node --test"
-npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || status=1
+node_status=0
+npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { status=1; node_status=1; }
 node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 node_fail=$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
+# A test whose suite's set-up failed is reported cancelled, not failed: it did not pass, so it counts as failed.
+node_cancelled=$(sed -nE 's/^ℹ cancelled ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
+node_fail=$(( ${node_fail:-0} + ${node_cancelled:-0} ))
+if (( node_status != 0 && node_fail == 0 )); then
+  echo "node --test failed with no failing test counted (an error outside every test): counting it as one failure"; node_fail=1
+fi
 if [[ -z "$node_pass" ]]; then
   echo "node --test printed no summary: counting it as one failure"; node_fail=$(( ${node_fail:-0} + 1 )); node_pass=0; status=1
 fi

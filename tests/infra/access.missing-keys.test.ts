@@ -1,7 +1,7 @@
 // The functions' roles may list a bucket only under their own prefixes, so S3 answers their read of a key that does
 // not exist with 403, not 404. The S3 store then lists the key's own prefix to tell a missing object from a refused
 // one (S3ObjectStore). So every key transform reads while it may be missing must be one its role may both read and
-// list as a prefix; the simulator decides both, for generated keys of each kind.
+// list as a prefix; the simulator decides both, for generated keys of each kind. Extract reads its state and its lease so.
 import * as assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { decide, type Principal } from "./helpers/iamSimulation";
@@ -30,13 +30,20 @@ function hex(seed: number, length: number): string {
     return out.slice(0, length);
 }
 
+// One stack for the whole file: the mocks run one Pulumi program per process.
+let stack: Stack;
+const roleOf = (name: "extract" | "transform"): Principal => {
+    const role = stack.roleOf(stack.functionNamed(name));
+    return { arn: String(role.state["arn"]), accountId: fakeAccountId, policies: stack.policiesOf(role) };
+};
+before(async () => {
+    stack = new Stack(await runStack("dev", { ...stackConfigFile("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
+});
+
 describe("transform's role may read and list every key it reads while the key may be missing", () => {
-    let stack: Stack;
     let transform: Principal;
-    before(async () => {
-        stack = new Stack(await runStack("dev", { ...stackConfigFile("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
-        const fn = stack.functionNamed("transform");
-        transform = { arn: String(stack.roleOf(fn).state["arn"]), accountId: fakeAccountId, policies: stack.policiesOf(stack.roleOf(fn)) };
+    before(() => {
+        transform = roleOf("transform");
     });
 
     for (const { bucket, what, key } of mayBeMissing) {
@@ -55,5 +62,32 @@ describe("transform's role may read and list every key it reads while the key ma
         const bucketArn = String(stack.bucketNamed("raw").state["arn"]);
         assert.notEqual(await decide(transform, { action: "s3:ListBucket", resource: bucketArn, context: { "s3:prefix": "state/extraction-state.json" } }), "Allowed");
         assert.notEqual(await decide(transform, { action: "s3:ListBucket", resource: bucketArn }), "Allowed");
+    });
+});
+
+// Extract reads its state and its lease where there may be none yet (the first run; a lease given back by deletion),
+// and writes the lease with a conditional PutObject: the role must read, list and write both keys (ExtractionState).
+describe("extract's role may read, list and write its state and its lease, and nothing beside them outside raw/ and manifests/", () => {
+    let extract: Principal;
+    before(() => {
+        extract = roleOf("extract");
+    });
+
+    for (const key of ["state/extraction-state.json", "state/extraction-lease.json"]) {
+        test(key, async () => {
+            const bucketArn = String(stack.bucketNamed("raw").state["arn"]);
+            for (const action of ["s3:GetObject", "s3:PutObject"]) {
+                assert.equal(await decide(extract, { action, resource: `${bucketArn}/${key}` }), "Allowed", `${action} ${key}`);
+            }
+            assert.equal(await decide(extract, { action: "s3:ListBucket", resource: bucketArn, context: { "s3:prefix": key } }), "Allowed", `ListBucket ${key}`);
+        });
+    }
+
+    test("a read outside state/, a delete of the lease, and the transformed bucket are refused, so the checks above can fail", async () => {
+        const raw = String(stack.bucketNamed("raw").state["arn"]);
+        const transformed = String(stack.bucketNamed("transformed").state["arn"]);
+        assert.notEqual(await decide(extract, { action: "s3:GetObject", resource: `${raw}/raw/recently_played/snapshot_date=2026-11-20/me/x.json` }), "Allowed");
+        assert.notEqual(await decide(extract, { action: "s3:DeleteObject", resource: `${raw}/state/extraction-lease.json` }), "Allowed");
+        assert.notEqual(await decide(extract, { action: "s3:PutObject", resource: `${transformed}/state/extraction-lease.json` }), "Allowed");
     });
 });
