@@ -23,8 +23,11 @@ public sealed class ExtractFunction
     public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
     private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    /// <summary>How long the extraction lease outlasts the time budget: the most the stack sets the timeout above the budget.</summary>
-    private static readonly TimeSpan LeaseBeyondBudget = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long the extraction lease outlasts the time budget: the most the stack sets the timeout above the budget (a minute),
+    /// and half a minute more for the clocks of two Lambda hosts and a write sent just before the timeout.
+    /// </summary>
+    private static readonly TimeSpan LeaseBeyondBudget = TimeSpan.FromSeconds(90);
 
     private readonly Func<string, string?> _getVariable;
     private readonly Action<string> _log;
@@ -62,11 +65,10 @@ public sealed class ExtractFunction
         var store = _createRawStore(settings.RawBucket);
         // The scheduler and Lambda deliver an invocation at least once, and a manual one may meet a scheduled one: the second waits
         // for nothing and does nothing, since the run holding the lease lands what there is. The lease outlasts the
-        // function's timeout, which the stack sets at most a minute above the budget, so a run the timeout ends frees it.
-        var lease = store is ILeasingStore leasing
-            ? await leasing.TakeLeaseAsync(ExtractionState.LeaseKey, settings.TimeBudget + LeaseBeyondBudget, cancellationToken).ConfigureAwait(false)
-            : null;
-        if (lease is { Taken: false })
+        // function's timeout, which the stack sets at most a minute above the budget: one the timeout killed ends soon after.
+        var leasing = store as ILeasingStore ?? throw new InvalidOperationException($"The raw store {store.Description} lends no lease, and two extractions could save over each other's state.");
+        var lease = await leasing.TakeLeaseAsync(ExtractionState.LeaseKey, settings.TimeBudget + LeaseBeyondBudget, cancellationToken).ConfigureAwait(false);
+        if (!lease.Taken)
         {
             var reason = "Another extraction holds the lease " + ExtractionState.LeaseKey +
                 (lease.HeldUntil is { } until ? $" until {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "") +
@@ -80,10 +82,7 @@ public sealed class ExtractFunction
         }
         finally
         {
-            if (lease is not null)
-            {
-                await GiveBackAsync(lease).ConfigureAwait(false);
-            }
+            await GiveBackAsync(lease).ConfigureAwait(false);
         }
     }
 
@@ -94,10 +93,11 @@ public sealed class ExtractFunction
         {
             await lease.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is AmazonServiceException or HttpRequestException or IOException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Whatever stopped it, the run's data and state are saved: failing the invocation now would only have Lambda run it again.
             _log(JsonSerializer.Serialize(new LeaseLogLine("warn", "extraction_lease_kept",
-                $"The lease {ExtractionState.LeaseKey} could not be given back ({exception.Message}); it ends by itself within {LeaseBeyondBudget.TotalMinutes:0} minute of the time budget, and runs before then do nothing.",
+                $"The lease {ExtractionState.LeaseKey} could not be given back ({exception.Message}); it ends by itself {LeaseBeyondBudget.TotalSeconds:0} s after the time budget, and runs before then do nothing.",
                 null, null), FunctionJsonContext.Default.LeaseLogLine));
         }
     }

@@ -65,8 +65,8 @@ describe("transform's role may read and list every key it reads while the key ma
     });
 });
 
-// Extract reads its state and its lease where there may be none yet (the first run; a lease given back by deletion),
-// and writes the lease with a conditional PutObject: the role must read, list and write both keys (ExtractionState).
+// Extract reads its state and its lease where there may be none yet (the first run), and writes the lease with a
+// conditional PutObject, which needs s3:GetObject too: the role must read, list and write both keys (ExtractionState).
 describe("extract's role may read, list and write its state and its lease, and nothing beside them outside raw/ and manifests/", () => {
     let extract: Principal;
     before(() => {

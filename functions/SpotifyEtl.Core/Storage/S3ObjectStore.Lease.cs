@@ -10,39 +10,67 @@ namespace SpotifyEtl.Storage;
 /// A lease on S3 is an object, written only with S3's conditional writes: taken by creating it where there is none
 /// (<c>If-None-Match: *</c>), or by replacing an ended lease while it is still the version read (<c>If-Match</c> on its
 /// ETag), and given back by marking it ended, again only while it is the holder's own version. Of two takers at once,
-/// S3 lets exactly one write succeed and answers the other 412 (or 409 while the first is in flight). A holder that
-/// dies leaves a lease that ends by itself at its <c>until</c>.
+/// S3 lets exactly one write succeed and answers the other 412. A holder that dies leaves a lease that ends by itself
+/// at its <c>until</c>. Every refusal is followed by a read, so a write S3 carried out but whose answer was lost (the
+/// SDK's retry of it is refused) is recognised by its holder id as this taker's own.
 /// </summary>
 public sealed partial class S3ObjectStore : ILeasingStore
 {
+    /// <summary>How often a taking is tried while S3 answers 409 ConditionalRequestConflict, which it asks to be retried.</summary>
+    private const int LeaseAttempts = 5;
+
+    private static readonly TimeSpan LongestLease = TimeSpan.FromDays(1);
+
     /// <summary>The clock a lease's end is set and judged by.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public async Task<StoreLease> TakeLeaseAsync(string key, TimeSpan duration, CancellationToken cancellationToken = default)
     {
-        var now = Time.GetUtcNow();
-        var mine = new LeaseRecord(Guid.NewGuid().ToString("N"), now + duration);
-        var tag = await TryPutLeaseAsync(key, mine, ifMatch: null, cancellationToken).ConfigureAwait(false);
-        if (tag is null)
+        if (duration <= TimeSpan.Zero || duration > LongestLease)
         {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration,
+                $"A lease on S3 lasts a positive time of at most {LongestLease.TotalHours:0} hours: a holder that dies must not keep it for ever.");
+        }
+        var mine = new LeaseRecord(Guid.NewGuid().ToString("N"), Time.GetUtcNow() + duration);
+        string? ifMatch = null; // first, create it where there is none
+        for (var attempt = 1; attempt <= LeaseAttempts; attempt++)
+        {
+            var (tag, conflict) = await TryPutLeaseAsync(key, mine, ifMatch, cancellationToken).ConfigureAwait(false);
+            if (tag is not null)
+            {
+                return Held(key, mine, tag);
+            }
             var (current, currentTag) = await ReadLeaseAsync(key, cancellationToken).ConfigureAwait(false);
-            if (current?.Until > now)
+            if (current?.Holder == mine.Holder)
+            {
+                return Held(key, mine, currentTag!);
+            }
+            if (current?.Until > Time.GetUtcNow())
             {
                 return StoreLease.HeldByAnother(current.Until);
             }
-            // Ended, given back, unreadable (nothing a holder wrote) or gone since: replace exactly what was read.
-            tag = await TryPutLeaseAsync(key, mine, currentTag, cancellationToken).ConfigureAwait(false);
-            if (tag is null)
+            if (conflict)
             {
-                return StoreLease.HeldByAnother(null);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
             }
+            // Ended, given back, unreadable (nothing a holder wrote) or gone since: replace exactly what was read.
+            ifMatch = currentTag;
         }
-        return StoreLease.Held(async () =>
-            await TryPutLeaseAsync(key, mine with { Until = Time.GetUtcNow() }, tag, CancellationToken.None).ConfigureAwait(false));
+        throw new IOException(
+            $"The lease {Description}/{key} could not be taken: S3 refused {LeaseAttempts} conditional writes in a row while no one held it " +
+            "(409 ConditionalRequestConflict, or the object changing between a read and a write). Run again; if it persists, look for another process writing that key.");
     }
 
-    /// <summary>Writes the lease if the key holds none (<paramref name="ifMatch"/> null) or still holds that version; its new ETag, or null when S3 refused.</summary>
-    private async Task<string?> TryPutLeaseAsync(string key, LeaseRecord record, string? ifMatch, CancellationToken cancellationToken)
+    /// <summary>A taken lease, given back by marking it ended (an <c>until</c> long past, whatever the next taker's clock says) while it is still this version.</summary>
+    private StoreLease Held(string key, LeaseRecord mine, string tag) =>
+        StoreLease.Held(async () =>
+            await TryPutLeaseAsync(key, mine with { Until = DateTimeOffset.UnixEpoch }, tag, CancellationToken.None).ConfigureAwait(false));
+
+    /// <summary>
+    /// Writes the lease if the key holds none (<paramref name="ifMatch"/> null) or still holds that version: its new ETag,
+    /// or no ETag when S3 refused, with whether it refused for a conflicting operation in flight (409, to be retried).
+    /// </summary>
+    private async Task<(string? ETag, bool Conflict)> TryPutLeaseAsync(string key, LeaseRecord record, string? ifMatch, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(record, LeaseJsonContext.Default.LeaseRecord), writable: false);
         var request = new PutObjectRequest { BucketName = _bucket, Key = key, InputStream = body, ContentType = "application/json", AutoCloseStream = false };
@@ -57,12 +85,12 @@ public sealed partial class S3ObjectStore : ILeasingStore
         try
         {
             var response = await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.ETag;
+            return (response.ETag, false);
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict
             || (ifMatch is not null && IsNotFound(exception)))
         {
-            return null;
+            return (null, exception.StatusCode == HttpStatusCode.Conflict);
         }
     }
 

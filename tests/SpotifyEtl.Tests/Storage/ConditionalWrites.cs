@@ -16,6 +16,7 @@ internal sealed class ConditionalWrites : HttpClientFactory, IDisposable
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private int _conflictNext;
+    private int _loseAnswersNext;
 
     public ConditionalWrites() => _http = new HttpClient(new Handler(this));
 
@@ -27,6 +28,13 @@ internal sealed class ConditionalWrites : HttpClientFactory, IDisposable
     {
         get => Volatile.Read(ref _conflictNext);
         set => Volatile.Write(ref _conflictNext, value);
+    }
+
+    /// <summary>The next N conditional writes are carried out, then answered 500 InternalError, as when S3's answer is lost: the SDK sends them again.</summary>
+    public int LoseAnswersNext
+    {
+        get => Volatile.Read(ref _loseAnswersNext);
+        set => Volatile.Write(ref _loseAnswersNext, value);
     }
 
     /// <summary>How many conditional writes S3 would have refused.</summary>
@@ -77,7 +85,19 @@ internal sealed class ConditionalWrites : HttpClientFactory, IDisposable
                 {
                     return writes.Refuse(request, HttpStatusCode.PreconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
                 }
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode && Interlocked.Decrement(ref writes._loseAnswersNext) >= 0)
+                {
+                    response.Dispose();
+                    return new HttpResponseMessage(HttpStatusCode.InternalServerError)
+                    {
+                        RequestMessage = request,
+                        Content = new StringContent("""<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>""",
+                            Encoding.UTF8, "application/xml"),
+                    };
+                }
+                writes.LoseAnswersNext = Math.Max(0, writes.LoseAnswersNext); // every write runs under the lock
+                return response;
             }
             finally
             {

@@ -19,6 +19,7 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
     private readonly ConditionalWrites _writes = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
     private AmazonS3Client? _client;
+    private string _bucket = "";
 
     public void Dispose()
     {
@@ -29,9 +30,12 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
     private async Task<Func<S3ObjectStore>> BucketAsync()
     {
         _client = server.CreateClient(_writes);
-        var bucket = await server.CreateBucketAsync("lease");
-        return () => new S3ObjectStore(_client, bucket) { Time = _clock };
+        _bucket = await server.CreateBucketAsync("lease");
+        return () => Store(_clock);
     }
+
+    /// <summary>The bucket as a taker whose clock is <paramref name="time"/> sees it.</summary>
+    private S3ObjectStore Store(TimeProvider time) => new(_client!, _bucket) { Time = time };
 
     [Fact]
     public async Task A_second_taker_is_refused_until_the_lease_is_given_back_then_takes_it()
@@ -90,16 +94,104 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
     }
 
     [Fact]
-    public async Task A_conflict_answered_while_another_conditional_write_is_in_flight_means_another_holds_the_lease()
+    public async Task A_conflict_S3_asks_to_retry_is_retried_and_the_lease_taken()
     {
         var store = await BucketAsync();
-        _writes.ConflictNext = 2; // the creation, then the replacement of what the read found
+        _writes.ConflictNext = 2;
+
+        await using var lease = await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
+
+        Assert.True(lease.Taken);
+        Assert.False((await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)).Taken);
+    }
+
+    [Fact]
+    public async Task Conflicts_that_do_not_end_fail_the_taking_naming_the_lease_not_report_it_held()
+    {
+        var store = await BucketAsync();
+        _writes.ConflictNext = 100;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration));
+
+        Assert.Contains("state/extraction-lease.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("409", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_taking_S3_carried_out_whose_answer_was_lost_is_recognised_as_the_takers_own(bool overAnEndedLease)
+    {
+        var store = await BucketAsync();
+        if (overAnEndedLease)
+        {
+            Assert.True((await store().TakeLeaseAsync(ExtractionState.LeaseKey, TimeSpan.FromMinutes(1))).Taken);
+            _clock.Advance(TimeSpan.FromMinutes(2));
+        }
+        var refusedBefore = _writes.Refused;
+        _writes.LoseAnswersNext = 1; // the write lands, its answer does not, and the SDK sends it again
 
         var lease = await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
 
-        Assert.False(lease.Taken);
-        await using var after = await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
-        Assert.True(after.Taken);
+        Assert.True(lease.Taken);
+        Assert.True(_writes.Refused > refusedBefore, "the SDK's second sending was not refused: the lost answer was never tried");
+        Assert.False((await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)).Taken);
+        await lease.DisposeAsync();
+        await using var next = await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
+        Assert.True(next.Taken);
+    }
+
+    [Fact]
+    public async Task A_lease_given_back_is_free_to_a_taker_whose_clock_is_behind()
+    {
+        var store = await BucketAsync();
+        var behind = new FakeTimeProvider(_clock.GetUtcNow() - TimeSpan.FromSeconds(30));
+        await (await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)).DisposeAsync();
+
+        await using var lease = await Store(behind).TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
+
+        Assert.True(lease.Taken);
+    }
+
+    [Fact]
+    public async Task Two_takers_that_both_read_the_ended_lease_before_either_replaces_it_leave_one_holder()
+    {
+        var store = await BucketAsync();
+        Assert.True((await store().TakeLeaseAsync(ExtractionState.LeaseKey, TimeSpan.FromMinutes(1))).Taken);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        // Each taker's creation is refused, it reads the ended lease, then replaces it: hold both replacements until both
+        // are waiting, so that both have read the same version before either writes.
+        var writes = 0;
+        var bothRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writes.BeforeCondition = async () =>
+        {
+            if (Interlocked.Increment(ref writes) is var n && n > 2)
+            {
+                if (n == 4)
+                {
+                    bothRead.SetResult();
+                }
+                await bothRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        };
+
+        var leases = await Task.WhenAll(Task.Run(() => store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)),
+            Task.Run(() => store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)));
+
+        Assert.Single(leases, lease => lease.Taken);
+        Assert.Equal(4, writes);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(2 * 24 * 60)]
+    public async Task A_lease_on_S3_must_end_and_not_before_it_begins(int minutes)
+    {
+        var store = await BucketAsync();
+        var duration = minutes == -1 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMinutes(minutes);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store().TakeLeaseAsync(ExtractionState.LeaseKey, duration));
     }
 
     /// <summary>
