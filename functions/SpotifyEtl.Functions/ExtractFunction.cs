@@ -63,9 +63,9 @@ public sealed class ExtractFunction
         var settings = ExtractSettings.FromEnvironment(_getVariable);
         var budget = RunBudget.Starting(_timeProvider, settings.TimeBudget);
         var store = _createRawStore(settings.RawBucket);
-        // The scheduler and Lambda deliver an invocation at least once, and a manual one may meet a scheduled one: the second waits
-        // for nothing and does nothing, since the run holding the lease lands what there is. The lease outlasts the
-        // function's timeout, which the stack sets at most a minute above the budget: one the timeout killed ends soon after.
+        // The scheduler and Lambda deliver an invocation at least once, and a manual one may meet a scheduled one: the second
+        // neither waits nor extracts, since the run holding the lease lands what there is. The lease outlasts the function's
+        // timeout, which the stack sets at most a minute above the budget: the lease of a run the timeout killed ends soon after.
         var leasing = store as ILeasingStore ?? throw new InvalidOperationException($"The raw store {store.Description} lends no lease, and two extractions could save over each other's state.");
         var lease = await leasing.TakeLeaseAsync(ExtractionState.LeaseKey, settings.TimeBudget + LeaseBeyondBudget, cancellationToken).ConfigureAwait(false);
         if (!lease.Taken)
