@@ -20,8 +20,8 @@ internal sealed class ConditionalWrites : HttpClientFactory, IDisposable
 
     public ConditionalWrites() => _http = new HttpClient(new Handler(this));
 
-    /// <summary>Awaited by every conditional write before its condition is judged: a test holds writes here to order them.</summary>
-    public Func<Task> BeforeCondition { get; set; } = () => Task.CompletedTask;
+    /// <summary>Awaited by every conditional write, with its request, before its condition is judged: a test holds writes here to order them.</summary>
+    public Func<HttpRequestMessage, Task> BeforeCondition { get; set; } = _ => Task.CompletedTask;
 
     /// <summary>The next N conditional writes answer 409 ConditionalRequestConflict, as S3 does while another conditional write of the key is in flight.</summary>
     public int ConflictNext
@@ -62,7 +62,7 @@ internal sealed class ConditionalWrites : HttpClientFactory, IDisposable
             {
                 return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            await writes.BeforeCondition().ConfigureAwait(false);
+            await writes.BeforeCondition(request).ConfigureAwait(false);
             await writes._writing.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {

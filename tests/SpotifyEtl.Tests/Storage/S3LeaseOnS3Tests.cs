@@ -159,15 +159,15 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
         var store = await BucketAsync();
         Assert.True((await store().TakeLeaseAsync(ExtractionState.LeaseKey, TimeSpan.FromMinutes(1))).Taken);
         _clock.Advance(TimeSpan.FromMinutes(2));
-        // Each taker's creation is refused, it reads the ended lease, then replaces it: hold both replacements until both
-        // are waiting, so that both have read the same version before either writes.
-        var writes = 0;
+        // Each taker's creation is refused, it reads the ended lease, then replaces it (If-Match): hold the replacements until
+        // both are waiting, so that both have read the same version before either writes, however fast either taker is.
+        var replacements = 0;
         var bothRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _writes.BeforeCondition = async () =>
+        _writes.BeforeCondition = async request =>
         {
-            if (Interlocked.Increment(ref writes) is var n && n > 2)
+            if (request.Headers.Contains("If-Match"))
             {
-                if (n == 4)
+                if (Interlocked.Increment(ref replacements) == 2)
                 {
                     bothRead.SetResult();
                 }
@@ -179,7 +179,7 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
             Task.Run(() => store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)));
 
         Assert.Single(leases, lease => lease.Taken);
-        Assert.Equal(4, writes);
+        Assert.Equal(2, replacements);
     }
 
     [Theory]
@@ -226,9 +226,9 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
 
             var delays = Enumerable.Range(0, takers).Select(_ => TimeSpan.FromMilliseconds(random.Next(0, 40))).ToArray();
             var write = 0;
-            _writes.BeforeCondition = () => Task.Delay(delays[Interlocked.Increment(ref write) % takers]);
+            _writes.BeforeCondition = _ => Task.Delay(delays[Interlocked.Increment(ref write) % takers]);
             var leases = await Task.WhenAll(Enumerable.Range(0, takers).Select(_ => Task.Run(() => store().TakeLeaseAsync(key, Duration))));
-            _writes.BeforeCondition = () => Task.CompletedTask;
+            _writes.BeforeCondition = _ => Task.CompletedTask;
 
             Assert.Equal(start == "held" ? 0 : 1, leases.Count(lease => lease.Taken));
             Assert.False((await store().TakeLeaseAsync(key, Duration)).Taken);
