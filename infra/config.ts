@@ -8,6 +8,7 @@ import {
     type SnowflakeConfig, type SpotifyConfig, type SpotifySource, type StackConfig, type StorageConfig, type TableFormat,
     type TransitionStorageClass, projectName,
 } from "./configTypes";
+import { namePrefixProblem } from "./boundary";
 import { contract } from "./lakeContract";
 import { cronProblem, scheduleProblem } from "./schedules";
 
@@ -69,7 +70,7 @@ export function loadConfig(): StackConfig {
     }
 
     const owner = r.string("owner", (v) => (/^[\p{L}\p{N} _.:/=+@-]{1,256}$/u.test(v) ? undefined : "must be a valid tag value (1-256 characters)"));
-    const namePrefix = r.string("namePrefix", (v) => (/^[a-z][a-z0-9-]{0,19}$/.test(v) ? undefined : "must be 1-20 lowercase letters, digits or hyphens, starting with a letter"));
+    const namePrefix = r.string("namePrefix", namePrefixProblem);
 
     const rawTransitionStorageClass = r.oneOf<TransitionStorageClass>("rawTransitionStorageClass", ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"]);
     const rawTransitionDays = r.integer("rawTransitionDays", 0, 36500, (v) =>

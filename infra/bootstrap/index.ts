@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { permissionsBoundaryName } from "../boundary";
+import { namePrefixProblem, permissionsBoundaryName } from "../boundary";
 import {
     boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
     stsAudience, subjectClaimKeys, trustPolicy,
@@ -28,8 +28,9 @@ if (stacks.length === 0 || !stacks.every((s) => /^[a-z][a-z0-9]{0,19}$/.test(s))
     problems.push(`stacks must list the stack names, lowercase letters and digits (got ${JSON.stringify(stacks)})`);
 }
 const namePrefix = config.get("namePrefix") ?? "spotify";
-if (!/^[a-z][a-z0-9-]{0,19}$/.test(namePrefix)) {
-    problems.push(`namePrefix must be the stacks' namePrefix: 1-20 lowercase letters, digits or hyphens (got "${namePrefix}")`);
+const namePrefixRefused = namePrefixProblem(namePrefix);
+if (namePrefixRefused !== undefined) {
+    problems.push(`namePrefix must be the stacks' namePrefix, and ${namePrefixRefused.replace(/^must /, "")} (got "${namePrefix}")`);
 }
 const stateBucket = config.get("stateBucket") ?? "";
 if (stateBucket !== "" && (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucket) || stacks.some((s) => stateBucket.startsWith(`${namePrefix}-${s}-`)))) {

@@ -7,6 +7,7 @@ import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, keysRead, loadConfig, longestBucketName, parseSpotifySource, projectName, stackNameProblems } from "../../infra/config";
+import { namePrefixProblem } from "../../infra/boundary";
 import { stackNames } from "../../infra/build/ci";
 import { retiredSpotifyKeys } from "./helpers/credentials";
 import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
@@ -176,6 +177,9 @@ describe("an invalid value fails naming its key", () => {
         ["protectData", "on", /spotify-stack:protectData must be true or false/],
         ["secretRecoveryWindowDays", "3", /spotify-stack:secretRecoveryWindowDays must be 0 or 7-30/],
         ["namePrefix", "Spotify_Dev", /spotify-stack:namePrefix must be 1-20 lowercase letters/],
+        ["namePrefix", "xn--music", /spotify-stack:namePrefix must not start with "xn--": S3 refuses bucket names/],
+        ["namePrefix", "sthree", /spotify-stack:namePrefix must not start with "sthree-"/],
+        ["namePrefix", "amzn-s3-demo", /spotify-stack:namePrefix must not start with "amzn-s3-demo-"/],
         ["spotifyMarket", "usa", /spotify-stack:spotifyMarket must be an ISO 3166-1 alpha-2 code/],
         ["topItemsLimit", "0", /spotify-stack:topItemsLimit must be between 1 and 1000/],
         ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
@@ -190,6 +194,21 @@ describe("an invalid value fails naming its key", () => {
             assert.match(problemsOf({ ...validConfig(), [`${projectName}:${key}`]: value }), expected);
         });
     }
+
+    test("a namePrefix is refused exactly when a bucket name starting with it breaks S3's naming rules", () => {
+        // Generated prefixes, half of them starting with a prefix S3 reserves for bucket names.
+        let seed = 11;
+        const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+        const reserved = ["xn--", "sthree-", "amzn-s3-demo-"];
+        for (let i = 0; i < 300; i++) {
+            const head = next(2) === 0 ? reserved[next(reserved.length)] : "s";
+            const tail = Array.from({ length: next(12) }, () => "abcdefghijklmnopqrstuvwxyz0123456789-"[next(37)]).join("");
+            const prefix = (head + tail).slice(0, 20).replace(/-$/, "");
+            const bucket = longestBucketName(prefix, "dev");
+            const s3Refuses = reserved.some((r) => bucket.startsWith(r));
+            assert.equal(namePrefixProblem(prefix) !== undefined, s3Refuses, `${prefix}: ${namePrefixProblem(prefix)}`);
+        }
+    });
 
     test("a stack name that is not lowercase letters and digits, or too long with namePrefix for S3, is refused naming both", () => {
         // Generated names: every length of namePrefix and stack the checks allow, and some they do not.
