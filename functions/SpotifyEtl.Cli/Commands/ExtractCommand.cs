@@ -125,6 +125,12 @@ public static class ExtractCommand
                         $"Spotify rotated the refresh token; the old one may stop working. The new credentials were saved to {context.DefaultCredentialsPath} (owner-readable only): run with --credentials {context.DefaultCredentialsPath} from now on. The token is not shown.");
                 }
             }
+            foreach (var gap in run.Manifest.Sources.Select(source => source.Gap).OfType<RecentlyPlayedGap>())
+            {
+                CliErrors.Warn(context.Errors, $"Plays between {gap.After:yyyy-MM-dd HH:mm:ss} and {gap.Before:yyyy-MM-dd HH:mm:ss} UTC may be missing: Spotify keeps only " +
+                    "about your last 50 plays, and more were played since the last extract. Extract more often (hourly is safe); " +
+                    "your data export fills the gap ('spotify-etl import').");
+            }
             if (run.Manifest.StopReason is { } reason)
             {
                 CliErrors.Warn(context.Errors, $"{reason} The state is saved: run again later to go on.");

@@ -43,7 +43,19 @@ public sealed record SourceReport(
     long DurationMs,
     int? HttpStatus,
     string? Error,
-    IReadOnlyList<string> Objects);
+    IReadOnlyList<string> Objects)
+{
+    /// <summary>Recently played: plays that may be missing because Spotify no longer kept them when the run asked.</summary>
+    public RecentlyPlayedGap? Gap { get; init; }
+}
+
+/// <summary>
+/// Plays after <paramref name="After"/> (the saved cursor: the newest play landed before) and before
+/// <paramref name="Before"/> (the oldest play Spotify still had) that no run landed: Spotify keeps only about the
+/// last 50 plays, and more than that were played between two runs. The data export holds them
+/// (<c>spotify-etl import</c>).
+/// </summary>
+public sealed record RecentlyPlayedGap(DateTimeOffset After, DateTimeOffset Before);
 
 /// <summary>How a run ended, as the manifest, the log lines and the CLI's exit code say it.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ExtractionOutcome>))]
@@ -109,7 +121,8 @@ public sealed record SourceLogLine(
     int NotModified,
     long DurationMs,
     int? HttpStatus,
-    string? Error);
+    string? Error,
+    RecentlyPlayedGap? Gap = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]

@@ -44,6 +44,25 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_warns_on_stderr_with_both_times_when_more_plays_happened_than_Spotify_keeps_and_still_exits_0()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        _spotify.Plays.AddRange(Enumerable.Range(0, 10).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
+        Assert.Equal(0, await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync());
+        Assert.DoesNotContain("may be missing", cli.Errors, StringComparison.Ordinal);
+
+        // 80 plays since, a minute apart: Spotify still has the newest 50.
+        _spotify.Plays.AddRange(Enumerable.Range(10, 80).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Plays between 2026-11-20 12:09:00 and 2026-11-20 12:40:00 UTC may be missing", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl import", cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
         using var cli = new CliTestContext(_spotify);

@@ -75,6 +75,16 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>Plays as Unix milliseconds with a track number; the newest are served first.</summary>
     public List<long> Plays { get; } = [];
 
+    /// <summary>How many of the newest plays recently-played can still reach (about 50 on Spotify); older ones are gone.</summary>
+    public int ReachablePlays { get; set; } = 50;
+
+    /// <summary>
+    /// Which plays a recently-played page asked with <c>after</c> holds when more than a page of reachable plays follow the
+    /// cursor: the newest (false) or the oldest, with a <c>next</c> link after them (true). Spotify does not document it,
+    /// and the extractor must land every reachable play either way.
+    /// </summary>
+    public bool AfterServesOldest { get; set; }
+
     public int TopTrackCount { get; set; } = 3;
 
     public int TopArtistCount { get; set; } = 2;
@@ -337,23 +347,33 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     {
         var limit = Math.Min(50, int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture));
         long[] plays;
-        string? next = null;
+        string? next;
         lock (Plays)
         {
+            // Newest first, as Spotify answers; only the newest ReachablePlays exist any more.
+            var reachable = Plays.OrderDescending().Take(ReachablePlays).ToArray();
             if (context.Request.Query.TryGetValue("after", out var afterValue))
             {
-                // After a cursor: the oldest `limit` plays newer than it, newest first within the page.
                 var after = long.Parse(afterValue.ToString(), CultureInfo.InvariantCulture);
-                var newer = Plays.Where(play => play > after).Order().ToArray();
-                plays = newer.Take(limit).OrderDescending().ToArray();
-                if (newer.Length > limit)
+                var newer = reachable.Where(play => play > after).ToArray();
+                if (AfterServesOldest)
                 {
-                    next = Link($"me/player/recently-played?limit={limit}&after={plays.Max()}");
+                    plays = newer.Order().Take(limit).OrderDescending().ToArray();
+                    next = newer.Length > limit ? Link($"me/player/recently-played?limit={limit}&after={plays.Max()}") : null;
                 }
+                else
+                {
+                    (plays, next) = Newest(newer);
+                }
+            }
+            else if (context.Request.Query.TryGetValue("before", out var beforeValue))
+            {
+                var before = long.Parse(beforeValue.ToString(), CultureInfo.InvariantCulture);
+                (plays, next) = Newest(reachable.Where(play => play < before).ToArray());
             }
             else
             {
-                plays = Plays.OrderDescending().Take(limit).ToArray();
+                (plays, next) = Newest(reachable);
             }
         }
         var items = new JsonArray(plays.Select(play => (JsonNode)new JsonObject
@@ -374,6 +394,13 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             },
             ["items"] = items,
         });
+
+        // The newest page of the candidates, with Spotify's next link (by the before cursor) when older ones remain.
+        (long[] Plays, string? Next) Newest(long[] candidates)
+        {
+            var page = candidates.Take(limit).ToArray();
+            return (page, candidates.Length > limit ? Link($"me/player/recently-played?limit={limit}&before={page.Min()}") : null);
+        }
     }
 
     private async Task Page(HttpContext context, string path, int total, Func<int, JsonNode> item)

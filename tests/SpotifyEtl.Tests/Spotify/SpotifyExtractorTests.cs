@@ -141,35 +141,6 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Extract_resumes_recently_played_from_the_saved_cursor_without_losing_or_repeating_a_play()
-    {
-        var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => start + index * 200_000L));
-        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        var state = await _h.ReadJsonAsync(ExtractionState.Key);
-        Assert.Equal((start + 29 * 200_000L).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            state.RootElement.GetProperty("recently_played").GetProperty("after").GetString());
-
-        // 70 more plays happen before the next run: more than one page after the cursor.
-        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 70).Select(index => start + index * 200_000L));
-        _h.Clock.Advance(TimeSpan.FromHours(1));
-        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        _h.Clock.Advance(TimeSpan.FromHours(1));
-        var third = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-
-        Assert.Equal(70, second.Manifest.Sources.Single().Items);
-        Assert.Equal(0, third.Manifest.Sources.Single().Items);
-        var playedAt = new List<string>();
-        foreach (var key in await _h.KeysAsync("raw/recently_played/"))
-        {
-            using var page = await _h.ReadJsonAsync(key);
-            playedAt.AddRange(page.RootElement.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("played_at").GetString()!));
-        }
-        Assert.Equal(100, playedAt.Count);
-        Assert.Equal(100, playedAt.Distinct().Count());
-    }
-
-    [Fact]
     public async Task Extract_lands_top_tracks_and_artists_per_time_range_and_saved_tracks()
     {
         _h.Spotify.SavedTrackCount = 75;

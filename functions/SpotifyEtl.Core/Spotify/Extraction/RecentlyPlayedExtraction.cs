@@ -1,11 +1,22 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace SpotifyEtl.Spotify.Extraction;
 
 /// <summary>
-/// Recently played, by the <c>after</c> cursor: only about the last 50 plays are reachable at all, so the
-/// first run takes those and starts the cursor there; later runs take the pages of plays after it, oldest
-/// window first, moving the cursor after each landed page so a run cut short neither loses nor repeats a play.
+/// Recently played, by the <c>after</c> cursor. Spotify keeps only about the last 50 plays, so the first run takes
+/// those and starts the cursor there, and later runs take the plays after it:
+/// <list type="number">
+/// <item>the page after the cursor. When it is full there may be more plays since the cursor than one page holds,
+/// and which 50 Spotify answers with is its own affair; so the run walks back from the oldest play on it, by the
+/// <c>before</c> cursor, until a page reaches a play at or before the cursor (every play in between landed) or
+/// Spotify has nothing older (the plays in between are no longer reachable: a gap, reported in the manifest and
+/// the log, never filled in silently);</item>
+/// <item>then the cursor moves to the newest play landed, and pages after it are asked for while they come back
+/// full.</item>
+/// </list>
+/// The cursor moves only once the pages behind it have landed, so a run cut short loses no play it could have
+/// reached; one it repeats is the same (played_at, track) and the plays table holds it once.
 /// </summary>
 internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrategy
 {
@@ -25,12 +36,18 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
             var response = await extraction.GetAsync($"{Path}?limit={SpotifyPaging.PageSize}&after={Uri.EscapeDataString(after)}", conditional: false, cancellationToken)
                 .ConfigureAwait(false);
             var header = await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
-            if (SourceExtraction.ItemCount(header) == 0)
+            var plays = PlayedAt(header);
+            if (plays.Count < SpotifyPaging.PageSize)
             {
+                AdvanceCursor(extraction, header);
                 break;
             }
+            if (await WalkBackAsync(extraction, after, plays.Min(), maxPages - page - 1, cancellationToken).ConfigureAwait(false) is { } gap)
+            {
+                extraction.Gap = gap;
+            }
             var next = AdvanceCursor(extraction, header);
-            if (header.Next is null || next is null || next == after)
+            if (next is null || next == after)
             {
                 break;
             }
@@ -38,6 +55,60 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
         }
         return SourceStatus.Landed;
     }
+
+    /// <summary>
+    /// Lands the pages before <paramref name="oldest"/> until one reaches a play at or before <paramref name="cursor"/>;
+    /// returns the gap when Spotify has no older play first (or the source's page limit is reached).
+    /// </summary>
+    private static async Task<RecentlyPlayedGap?> WalkBackAsync(SourceExtraction extraction, string cursor, DateTimeOffset oldest, int pagesLeft,
+        CancellationToken cancellationToken)
+    {
+        if (FromCursor(cursor) is not { } since)
+        {
+            return null;
+        }
+        for (var page = 0; page < pagesLeft; page++)
+        {
+            var before = oldest.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            var response = await extraction.GetAsync($"{Path}?limit={SpotifyPaging.PageSize}&before={before}", conditional: false, cancellationToken)
+                .ConfigureAwait(false);
+            var plays = PlayedAt(await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false));
+            if (plays.Any(played => played <= since))
+            {
+                return null;
+            }
+            if (plays.Count == 0)
+            {
+                break;
+            }
+            var older = plays.Min();
+            if (older >= oldest)
+            {
+                // Spotify answered nothing older than asked: it has nothing more to give.
+                break;
+            }
+            oldest = older;
+        }
+        return new RecentlyPlayedGap(since, oldest);
+    }
+
+    /// <summary>The <c>played_at</c> of each item on the page that has one.</summary>
+    private static List<DateTimeOffset> PlayedAt(PageHeader header)
+    {
+        var plays = new List<DateTimeOffset>();
+        foreach (var item in header.Items!.Value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("played_at", out var value) && value.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var played))
+            {
+                plays.Add(played);
+            }
+        }
+        return plays;
+    }
+
+    private static DateTimeOffset? FromCursor(string cursor) =>
+        long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     /// <summary>Moves the saved cursor to the page's <c>after</c> when it is newer; returns the cursor as it stands.</summary>
     private static string? AdvanceCursor(SourceExtraction extraction, PageHeader header)

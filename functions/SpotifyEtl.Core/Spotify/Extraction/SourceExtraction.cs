@@ -26,6 +26,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// <summary>Saved tracks say which pass they made; other sources leave it unset.</summary>
     public ExtractionPass? Pass { get; set; }
 
+    /// <summary>Recently played: the plays Spotify no longer had when this run asked; other sources leave it unset.</summary>
+    public RecentlyPlayedGap? Gap { get; set; }
+
     private int Pages => _pages.Values.Sum();
 
     /// <summary>
@@ -110,7 +113,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
         new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,
-            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray());
+            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray()) { Gap = Gap };
 
     public static T? Parse<T>(SpotifyResponse response, JsonTypeInfo<T> type)
     {

@@ -171,12 +171,12 @@ public sealed class SpotifyExtractor
         }
         var level = report.Status switch
         {
-            SourceStatus.Landed or SourceStatus.Unchanged => "info",
+            SourceStatus.Landed or SourceStatus.Unchanged => report.Gap is null ? "info" : "warn",
             SourceStatus.Failed => "error",
             _ => "warn",
         };
         var line = new SourceLogLine(level, "source_extracted", runId, report.Source, report.Status, report.Pages, report.Items,
-            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error);
+            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error, report.Gap);
         _options.Log(JsonSerializer.Serialize(line, ExtractionJsonContext.Default.SourceLogLine));
     }
 }

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json;
+using SpotifyEtl.Spotify;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// Recently played against a double that, as Spotify does, keeps only the newest plays: every play still reachable
+/// after the cursor lands, and plays that were no longer reachable are reported as a gap, never passed over in silence.
+/// </summary>
+public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
+{
+    private static readonly long Start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await ExtractionHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    /// <summary>
+    /// Plays between two runs from none to several pages, around the page size and the number Spotify keeps, with
+    /// either answer to a full <c>after</c> page (the newest plays, or the oldest with a next link).
+    /// </summary>
+    public static TheoryData<int, int, bool> Cases()
+    {
+        var cases = new TheoryData<int, int, bool>();
+        foreach (var reachable in new[] { 50, 120 })
+        {
+            foreach (var played in new[] { 0, 1, 49, 50, 51, 99, 119, 120, 121, 170 })
+            {
+                foreach (var oldestFirst in new[] { false, true })
+                {
+                    cases.Add(played, reachable, oldestFirst);
+                }
+            }
+        }
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Every_reachable_play_after_the_cursor_lands_once_and_the_unreachable_ones_are_reported_as_a_gap(int played, int reachable, bool oldestFirst)
+    {
+        _h.Spotify.ReachablePlays = reachable;
+        _h.Spotify.AfterServesOldest = oldestFirst;
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        var first = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Null(first.Manifest.Sources.Single().Gap);
+        var cursor = Play(29);
+
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var third = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        // Spotify still had the newest `reachable` plays when the second run asked: those after the cursor all landed.
+        var stillThere = _h.Spotify.Plays.OrderDescending().Take(reachable).Where(play => play > cursor).ToHashSet();
+        var landed = await LandedPlaysAsync();
+        Assert.Superset(stillThere, landed.Where(play => play > cursor).ToHashSet());
+        Assert.Equal(stillThere.Count, landed.Count(play => play > cursor));
+        Assert.Equal(ExtractionOutcome.Succeeded, second.Manifest.Outcome);
+        Assert.Equal(0, third.Manifest.Sources.Single().Items);
+        Assert.Null(third.Manifest.Sources.Single().Gap);
+
+        var gap = second.Manifest.Sources.Single().Gap;
+        if (played < reachable)
+        {
+            // Spotify's plays reached back past the cursor: nothing can be missing.
+            Assert.Null(gap);
+            Assert.DoesNotContain(_h.LogLines, line => line.Contains("\"gap\"", StringComparison.Ordinal));
+            return;
+        }
+        // Every play that did not land lies inside the gap reported, which runs from the cursor to the oldest play Spotify still had.
+        Assert.NotNull(gap);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(cursor), gap.After);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(stillThere.Min()), gap.Before);
+        Assert.All(_h.Spotify.Plays.Where(play => play > cursor && !landed.Contains(play)),
+            lost => Assert.InRange(DateTimeOffset.FromUnixTimeMilliseconds(lost), gap.After, gap.Before));
+
+        // The manifest and a warning log line say so, with both ends.
+        using var manifest = await _h.ReadJsonAsync(second.ManifestKey);
+        var saved = manifest.RootElement.GetProperty("sources")[0].GetProperty("gap");
+        Assert.Equal(gap.After, saved.GetProperty("after").GetDateTimeOffset());
+        Assert.Equal(gap.Before, saved.GetProperty("before").GetDateTimeOffset());
+        var line = _h.LogLines.Select(text => JsonDocument.Parse(text).RootElement).Single(root => root.TryGetProperty("gap", out _));
+        Assert.Equal(("warn", "source_extracted"), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString()));
+    }
+
+    [Fact]
+    public async Task A_run_cut_short_while_walking_back_keeps_its_cursor_so_the_next_run_lands_the_plays_it_missed()
+    {
+        _h.Spotify.ReachablePlays = 200;
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 120).Select(Play));
+
+        // The second run lands the newest page, then fails at its first step back: Spotify answers 500 to every attempt.
+        _h.Spotify.Inject("me/player/recently-played?limit=50&before=", Enumerable.Repeat(Fault.ServerError(), _h.ClientOptions.MaxRetryAttempts + 1).ToArray());
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var cut = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(SourceStatus.Failed, cut.Manifest.Sources.Single().Status);
+        using (var state = await _h.ReadJsonAsync(ExtractionState.Key))
+        {
+            Assert.Equal(Play(29).ToString(CultureInfo.InvariantCulture), state.RootElement.GetProperty("recently_played").GetProperty("after").GetString());
+        }
+
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Null(next.Manifest.Sources.Single().Gap);
+        Assert.Equal(150, (await LandedPlaysAsync()).Count);
+    }
+
+    private static long Play(int index) => Start + index * 200_000L;
+
+    private async Task<HashSet<long>> LandedPlaysAsync()
+    {
+        var plays = new HashSet<long>();
+        foreach (var key in await _h.KeysAsync("raw/recently_played/"))
+        {
+            using var page = await _h.ReadJsonAsync(key);
+            foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
+            {
+                plays.Add(item.GetProperty("played_at").GetDateTimeOffset().ToUnixTimeMilliseconds());
+            }
+        }
+        return plays;
+    }
+}
