@@ -119,19 +119,30 @@ public sealed partial record ExtractionSource
             $"{origin}: unknown source type '{entry.Type}'. Known types: playlist, recently_played, top_tracks, top_artists, saved_tracks."),
     };
 
+    /// <summary>
+    /// The id in a bare id, a URI (<c>spotify:playlist:ID</c>, or the older <c>spotify:user:NAME:playlist:ID</c>) or a
+    /// share link (<c>https://open.spotify.com/playlist/ID?si=...</c>, also under <c>/intl-de/</c>, <c>/embed/</c> or
+    /// <c>/user/NAME/</c>): what follows the last <c>playlist</c> segment. Anything else is returned as given, for the id
+    /// check to refuse with the value in its message.
+    /// </summary>
     private static string PlaylistIdFrom(string value)
     {
         var text = value.Trim();
-        // Accept a share link or a URI as well as a bare id.
-        if (text.StartsWith("spotify:playlist:", StringComparison.Ordinal))
+        if (text.StartsWith("spotify:", StringComparison.Ordinal))
         {
-            return text["spotify:playlist:".Length..];
+            return AfterPlaylist(text.Split(':')) ?? text;
         }
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath.StartsWith("/playlist/", StringComparison.Ordinal))
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
         {
-            return uri.AbsolutePath["/playlist/".Length..].TrimEnd('/');
+            return AfterPlaylist(uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries)) ?? text;
         }
         return text;
+    }
+
+    private static string? AfterPlaylist(string[] segments)
+    {
+        var index = Array.LastIndexOf(segments, "playlist");
+        return index >= 0 && index == segments.Length - 2 ? segments[^1] : null;
     }
 
     private static string CheckTimeRange(string timeRange) =>

@@ -19,11 +19,38 @@ public sealed class ExtractionSourceTests
             sources.Select(source => source.Name));
     }
 
+    /// <summary>Every form a user copies a playlist from, for generated ids: the Spotify app's share links (localized ones too), URIs, embeds.</summary>
     [Fact]
-    public void A_playlist_source_accepts_a_share_link_or_uri()
+    public void A_playlist_source_accepts_a_bare_id_a_uri_or_any_share_link_of_it()
     {
-        Assert.Equal("3cEYpjA9oz9GiPac4AsH4n", ExtractionSource.Playlist("https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n?si=abc").Subject);
-        Assert.Equal("3cEYpjA9oz9GiPac4AsH4n", ExtractionSource.Playlist("spotify:playlist:3cEYpjA9oz9GiPac4AsH4n").Subject);
+        var random = new Random(5);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        string[] forms =
+        [
+            "{0}", " {0} ", "spotify:playlist:{0}", "spotify:user:some.one:playlist:{0}",
+            "https://open.spotify.com/playlist/{0}", "https://open.spotify.com/playlist/{0}/", "https://open.spotify.com/playlist/{0}?si=a1b2c3d4e5",
+            "https://open.spotify.com/intl-de/playlist/{0}?si=x", "https://open.spotify.com/intl-pt/playlist/{0}", "https://open.spotify.com/intl-ja/playlist/{0}#top",
+            "https://open.spotify.com/embed/playlist/{0}?utm_source=generator", "https://open.spotify.com/user/spotify/playlist/{0}", "http://open.spotify.com/playlist/{0}",
+        ];
+        for (var i = 0; i < 50; i++)
+        {
+            var id = new string(Enumerable.Range(0, 22).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            foreach (var form in forms)
+            {
+                Assert.Equal(id, ExtractionSource.Playlist(string.Format(System.Globalization.CultureInfo.InvariantCulture, form, id)).Subject);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("https://open.spotify.com/album/3cEYpjA9oz9GiPac4AsH4n")]
+    [InlineData("https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n/tracks")]
+    [InlineData("spotify:album:3cEYpjA9oz9GiPac4AsH4n")]
+    [InlineData("https://open.spotify.com/playlist/short")]
+    public void A_link_to_something_else_is_refused_naming_what_was_given(string value)
+    {
+        var error = Assert.Throws<SpotifyConfigurationException>(() => ExtractionSource.Playlist(value));
+        Assert.Contains(value.Trim(), error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
