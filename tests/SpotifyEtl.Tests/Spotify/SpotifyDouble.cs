@@ -75,6 +75,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>Plays as Unix milliseconds with a track number; the newest are served first.</summary>
     public List<long> Plays { get; } = [];
 
+    /// <summary>An app in Extended Quota Mode: an app token (client credentials) reads playlist items too. Development Mode, the default, refuses it.</summary>
+    public bool ExtendedQuotaMode { get; set; }
+
     /// <summary>How many of the newest plays recently-played can still reach (about 50 on Spotify); older ones are gone.</summary>
     public int ReachablePlays { get; set; } = 50;
 
@@ -273,7 +276,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 await ApiError(context, 403, "Forbidden");
                 return;
             case ["playlists", var id, "items"]:
-                await PlaylistItemsAsync(context, id);
+                await PlaylistItemsAsync(context, id, token.User);
                 return;
             case ["me", ..] when !token.User:
                 await ApiError(context, 403, "Forbidden: this endpoint needs a user");
@@ -318,14 +321,15 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         });
     }
 
-    private async Task PlaylistItemsAsync(HttpContext context, string id)
+    private async Task PlaylistItemsAsync(HttpContext context, string id, bool userToken)
     {
         if (!Playlists.TryGetValue(id, out var playlist))
         {
             await ApiError(context, 404, "Resource not found");
             return;
         }
-        if (!playlist.OwnedByUser)
+        // Development Mode reads the items of the user's own playlists, with the user's token only.
+        if (!playlist.OwnedByUser || (!userToken && !ExtendedQuotaMode))
         {
             await ApiError(context, 403, "Forbidden");
             return;
