@@ -15,7 +15,8 @@ namespace SpotifyEtl.Functions;
 /// Reads the Spotify credentials from Secrets Manager, runs the configured sources into the raw bucket,
 /// writes a rotated refresh token back to the secret, and reports: one JSON line per
 /// source, an EMF <c>ExtractionSucceeded</c> metric when every source landed, and a
-/// <c>spotify_reauthorization_required</c> event (and a failed invocation) on <c>invalid_grant</c>.
+/// <c>spotify_reauthorization_required</c> event (and a failed invocation) on <c>invalid_grant</c>; until the secret
+/// changes, later runs send Spotify nothing and log the same event (<see cref="RefusedSecret"/>).
 /// </summary>
 public sealed class ExtractFunction
 {
@@ -28,6 +29,9 @@ public sealed class ExtractFunction
     /// and half a minute more for the clocks of two Lambda hosts and a write sent just before the timeout.
     /// </summary>
     private static readonly TimeSpan LeaseBeyondBudget = TimeSpan.FromSeconds(90);
+
+    /// <summary>The outcome of a run that asked Spotify nothing because the secret still holds a refused refresh token.</summary>
+    internal const string ReauthorizationRequiredOutcome = "reauthorization_required";
 
     private readonly Func<string, string?> _getVariable;
     private readonly Action<string> _log;
@@ -86,6 +90,21 @@ public sealed class ExtractFunction
         }
     }
 
+    /// <summary>Records the refused version; should that fail, the next run asks Spotify again and is refused again: a warning.</summary>
+    private async Task RememberRefusalAsync(IObjectStore store, RefusedSecret refused)
+    {
+        try
+        {
+            await refused.WriteAsync(store, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_refusal_not_recorded", "",
+                $"The refused secret version could not be recorded at {RefusedSecret.Key} ({exception.Message}); the next run asks Spotify again."),
+                FunctionJsonContext.Default.SecretEventLogLine));
+        }
+    }
+
     /// <summary>A lease not given back (S3 unreachable at the end) ends by itself at its time: a warning, not a failed run.</summary>
     private async Task GiveBackAsync(StoreLease lease)
     {
@@ -109,7 +128,8 @@ public sealed class ExtractFunction
 
         // Read on every invocation, straight from Secrets Manager: a refresh token rotated by the previous run is what this one gets.
         var secrets = SecretsManagerClient.FromEnvironment(_http, _getVariable, _awsCredentials(), _timeProvider);
-        var secret = ParseSecret(await secrets.GetSecretStringAsync(secretId, cancellationToken).ConfigureAwait(false), secretId);
+        var stored = await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false);
+        var secret = ParseSecret(stored.SecretString, secretId);
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken);
         credentials.Validate($"secret {secretId}");
         if (credentials.NeedingAUser(sources) is [_, ..] needing)
@@ -117,6 +137,15 @@ public sealed class ExtractFunction
             throw new SpotifyConfigurationException(
                 $"The sources {string.Join(", ", needing.Select(source => source.Name))} read the account, and secret {secretId} has no refresh_token. " +
                 "Run 'spotify-etl auth login --credentials FILE' and put the file into the secret (docs/deploying.md, \"The Spotify credentials, into each stack's secret\").");
+        }
+        // Spotify refused this very version's refresh token before: asking again cannot change its answer.
+        if (stored.VersionId is { } version && await RefusedSecret.ReadAsync(store, cancellationToken).ConfigureAwait(false) is { } refused
+            && refused.SecretVersionId == version)
+        {
+            var message = $"Spotify refused the refresh token in secret {secretId} (version {version}) at {refused.RefusedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, " +
+                "and the secret still holds it: this run asked Spotify nothing. " + new SpotifyReauthorizationRequiredException(null).Message;
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, message), FunctionJsonContext.Default.SecretEventLogLine));
+            return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new ExtractSkipped(ReauthorizationRequiredOutcome, message, null), FunctionJsonContext.Default.ExtractSkipped));
         }
         var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret);
 
@@ -132,6 +161,10 @@ public sealed class ExtractFunction
         catch (SpotifyReauthorizationRequiredException exception)
         {
             _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
+            if (stored.VersionId is { } refusedVersion)
+            {
+                await RememberRefusalAsync(store, new RefusedSecret(refusedVersion, _timeProvider.GetUtcNow())).ConfigureAwait(false);
+            }
             throw;
         }
 

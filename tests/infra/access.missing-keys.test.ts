@@ -67,13 +67,13 @@ describe("transform's role may read and list every key it reads while the key ma
 
 // Extract reads its state and its lease where there may be none yet (the first run), and writes the lease with a
 // conditional PutObject, which needs s3:GetObject too: the role must read, list and write both keys (ExtractionState).
-describe("extract's role may read, list and write its state and its lease, and nothing beside them outside raw/ and manifests/", () => {
+describe("extract's role may read, list and write its state, its lease and the refused secret version, and nothing beside them outside raw/ and manifests/", () => {
     let extract: Principal;
     before(() => {
         extract = roleOf("extract");
     });
 
-    for (const key of ["state/extraction-state.json", "state/extraction-lease.json"]) {
+    for (const key of ["state/extraction-state.json", "state/extraction-lease.json", "state/spotify-refused-secret.json"]) {
         test(key, async () => {
             const bucketArn = String(stack.bucketNamed("raw").state["arn"]);
             for (const action of ["s3:GetObject", "s3:PutObject"]) {

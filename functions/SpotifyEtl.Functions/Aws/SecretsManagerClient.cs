@@ -62,8 +62,8 @@ public sealed class SecretsManagerClient
         return new SecretsManagerClient(http, endpoint, region, credentials, timeProvider);
     }
 
-    /// <summary>The secret's current <c>SecretString</c>, read from Secrets Manager itself (no cache in between).</summary>
-    public async Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken)
+    /// <summary>The secret's current <c>SecretString</c> and version, read from Secrets Manager itself (no cache in between).</summary>
+    public async Task<SecretValue> GetSecretAsync(string secretId, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(new GetSecretValueRequest(secretId), AwsJsonContext.Default.GetSecretValueRequest);
         var body = await CallAsync("GetSecretValue", secretId, payload, cancellationToken).ConfigureAwait(false);
@@ -77,8 +77,10 @@ public sealed class SecretsManagerClient
             throw new SecretsManagerException("GetSecretValue", secretId, null, null,
                 $"Secrets Manager's answer to GetSecretValue on {secretId} is not the JSON it documents; check {EndpointVariable} if it is set.");
         }
-        return value?.SecretString ?? throw new SecretsManagerException("GetSecretValue", secretId, null, null,
-            $"Secret {secretId} has no SecretString (a binary secret?); store the Spotify credentials as a JSON string with `pulumi up`.");
+        return value?.SecretString is { } secretString
+            ? new SecretValue(secretString, value.VersionId)
+            : throw new SecretsManagerException("GetSecretValue", secretId, null, null,
+                $"Secret {secretId} has no SecretString (a binary secret?); store the Spotify credentials as a JSON string with `pulumi up`.");
     }
 
     /// <summary>Stores <paramref name="secretString"/> as the secret's new current version.</summary>

@@ -8,7 +8,11 @@ internal sealed record GetSecretValueRequest(
 internal sealed record GetSecretValueResponse(
     [property: JsonPropertyName("ARN")] string? Arn,
     [property: JsonPropertyName("Name")] string? Name,
-    [property: JsonPropertyName("SecretString")] string? SecretString);
+    [property: JsonPropertyName("SecretString")] string? SecretString,
+    [property: JsonPropertyName("VersionId")] string? VersionId = null);
+
+/// <summary>A secret's current value, and the id of the version it is (a new one at every <c>PutSecretValue</c>).</summary>
+public sealed record SecretValue(string SecretString, string? VersionId);
 
 internal sealed record PutSecretValueRequest(
     [property: JsonPropertyName("SecretId")] string SecretId,

@@ -148,6 +148,40 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     }
 
     [Fact]
+    public void After_invalid_grant_runs_ask_Spotify_nothing_and_keep_raising_the_alarm_until_the_secret_holds_a_new_token()
+    {
+        SpotifyApi.RefuseRefreshTokens = true;
+        Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().Handler(Event()));
+        var refusedGrants = SpotifyApi.TokenGrants.Count;
+
+        // Lambda's retry of the failed invocation, then two scheduled runs: no token request, no API request, the event each time.
+        for (var run = 0; run < 3; run++)
+        {
+            Clock.Advance(TimeSpan.FromHours(1));
+            var requests = SpotifyApi.ApiRequests.Count;
+            using var output = Function().Handler(Event());
+            using var result = JsonDocument.Parse(output);
+            Assert.Equal("reauthorization_required", result.RootElement.GetProperty("outcome").GetString());
+            Assert.Contains("asked Spotify nothing", result.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("spotify-etl auth login", result.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal((refusedGrants, requests), (SpotifyApi.TokenGrants.Count, SpotifyApi.ApiRequests.Count));
+        }
+        var events = Logged.Select(line => JsonDocument.Parse(line).RootElement)
+            .Count(line => line.TryGetProperty("event", out var e) && e.GetString() == "spotify_reauthorization_required");
+        Assert.Equal(4, events);
+        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+
+        // The owner re-authorizes and puts the new credentials into the secret: the next run extracts.
+        SpotifyApi.RefuseRefreshTokens = false;
+        SpotifyApi.ValidRefreshTokens.Add("double-refresh-token-REAUTHORIZED");
+        SecretsManager.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"double-refresh-token-REAUTHORIZED"}""";
+        Clock.Advance(TimeSpan.FromHours(1));
+        using var after = Function().Handler(Event());
+        using var extracted = JsonDocument.Parse(after);
+        Assert.Equal("succeeded", extracted.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public void Handler_reports_a_partial_run_without_the_success_metric_when_a_source_fails()
     {
         var function = Function(new() { ["SPOTIFY_SOURCES"] = """[{"type":"playlist","id":"37i9dQZEVXbMDoHDwVN2tF"},{"type":"saved_tracks"}]""" });

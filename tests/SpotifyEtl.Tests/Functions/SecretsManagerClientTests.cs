@@ -32,9 +32,10 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
     [Fact]
     public async Task Reads_the_secret_string_with_a_request_the_double_verifies_as_SigV4()
     {
-        var value = await Client().GetSecretStringAsync(SecretId, CancellationToken.None);
+        var value = await Client().GetSecretAsync(SecretId, CancellationToken.None);
 
-        Assert.Equal(SecretString, value);
+        Assert.Equal(SecretString, value.SecretString);
+        Assert.False(string.IsNullOrEmpty(value.VersionId));
         var call = Assert.Single(_aws.Calls);
         Assert.Equal(new SignedCall("secretsmanager.GetSecretValue", SecretId, call.SignedHeaders), call);
         Assert.All(SecretsManagerDouble.RequiredSignedHeaders, header => Assert.Contains(header, call.SignedHeaders.Split(';')));
@@ -46,17 +47,20 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
     {
         const string rotated = """{"client_id":"id","client_secret":"double-client-secret","refresh_token":"double-refresh-token-2"}""";
 
+        var before = await Client().GetSecretAsync(SecretId, CancellationToken.None);
         await Client().PutSecretStringAsync(SecretId, rotated, CancellationToken.None);
 
-        Assert.Equal(rotated, await Client().GetSecretStringAsync(SecretId, CancellationToken.None));
-        Assert.Equal(["secretsmanager.PutSecretValue", "secretsmanager.GetSecretValue"], _aws.Calls.Select(call => call.Target));
+        var after = await Client().GetSecretAsync(SecretId, CancellationToken.None);
+        Assert.Equal(rotated, after.SecretString);
+        Assert.NotEqual(before.VersionId, after.VersionId);
+        Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue", "secretsmanager.GetSecretValue"], _aws.Calls.Select(call => call.Target));
     }
 
     [Fact]
     public async Task A_request_signed_with_the_wrong_key_is_refused_with_AWS_error_code_and_no_key_in_the_message()
     {
         var error = await Assert.ThrowsAsync<SecretsManagerException>(() =>
-            Client(RoleCredentials("wrong-secret-access-key")).GetSecretStringAsync(SecretId, CancellationToken.None));
+            Client(RoleCredentials("wrong-secret-access-key")).GetSecretAsync(SecretId, CancellationToken.None));
 
         Assert.Equal("InvalidSignatureException", error.ErrorCode);
         Assert.Equal(["InvalidSignatureException"], _aws.Rejections);
@@ -67,7 +71,7 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_secret_says_which_secret_and_what_to_check()
     {
-        var error = await Assert.ThrowsAsync<SecretsManagerException>(() => Client().GetSecretStringAsync(SecretId + "-gone", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SecretsManagerException>(() => Client().GetSecretAsync(SecretId + "-gone", CancellationToken.None));
 
         Assert.Equal("ResourceNotFoundException", error.ErrorCode);
         Assert.Contains(SecretId + "-gone", error.Message, StringComparison.Ordinal);
@@ -126,9 +130,9 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
     {
         _aws.ThrottleNext = 2;
 
-        var value = await Client().GetSecretStringAsync(SecretId, CancellationToken.None);
+        var value = await Client().GetSecretAsync(SecretId, CancellationToken.None);
 
-        Assert.Equal(SecretString, value);
+        Assert.Equal(SecretString, value.SecretString);
         Assert.Equal(3, _aws.Calls.Count);
         Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)], _clock.Waits);
     }
@@ -138,7 +142,7 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
     {
         _aws.ThrottleNext = 10;
 
-        var error = await Assert.ThrowsAsync<SecretsManagerException>(() => Client().GetSecretStringAsync(SecretId, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SecretsManagerException>(() => Client().GetSecretAsync(SecretId, CancellationToken.None));
 
         Assert.Equal("ThrottlingException", error.ErrorCode);
         Assert.Contains("throttled the call 3 time(s)", error.Message, StringComparison.Ordinal);
@@ -151,7 +155,7 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
         _aws.AnswerDelay = TimeSpan.FromSeconds(30);
 
         var error = await Assert.ThrowsAsync<SecretsManagerException>(() =>
-            Client(attemptTimeout: TimeSpan.FromMilliseconds(200)).GetSecretStringAsync(SecretId, CancellationToken.None));
+            Client(attemptTimeout: TimeSpan.FromMilliseconds(200)).GetSecretAsync(SecretId, CancellationToken.None));
 
         Assert.Contains("did not answer GetSecretValue", error.Message, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1", error.Message, StringComparison.Ordinal);

@@ -33,6 +33,12 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
     /// <summary>Secret id to SecretString.</summary>
     public ConcurrentDictionary<string, string> Secrets { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The version of each secret's value, as GetSecretValue reports it: a new one whenever the value changed, through
+    /// PutSecretValue (the request's token, as AWS does) or set in <see cref="Secrets"/> (a person's put-secret-value).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (string Value, string VersionId)> _versions = new(StringComparer.Ordinal);
+
     /// <summary>Every request whose signature verified, in order.</summary>
     public ConcurrentQueue<SignedCall> Calls { get; } = new();
 
@@ -96,7 +102,9 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
         switch (target)
         {
             case "secretsmanager.GetSecretValue" when Secrets.TryGetValue(secretId, out var value):
-                await context.Response.WriteAsync(new JsonObject { ["ARN"] = secretId, ["Name"] = "spotify", ["SecretString"] = value, ["VersionId"] = "v1" }.ToJsonString());
+                var version = _versions.AddOrUpdate(secretId, _ => (value, Guid.NewGuid().ToString()),
+                    (_, known) => known.Value == value ? known : (value, Guid.NewGuid().ToString())).VersionId;
+                await context.Response.WriteAsync(new JsonObject { ["ARN"] = secretId, ["Name"] = "spotify", ["SecretString"] = value, ["VersionId"] = version }.ToJsonString());
                 return;
             case "secretsmanager.GetSecretValue":
             case "secretsmanager.PutSecretValue" when !Secrets.ContainsKey(secretId):
@@ -108,6 +116,7 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
                 return;
             case "secretsmanager.PutSecretValue":
                 Secrets[secretId] = input.RootElement.GetProperty("SecretString").GetString()!;
+                _versions[secretId] = (Secrets[secretId], input.RootElement.GetProperty("ClientRequestToken").GetString()!);
                 PutTokens.Enqueue(input.RootElement.GetProperty("ClientRequestToken").GetString()!);
                 if (LoseAnswersNext > 0)
                 {
