@@ -121,8 +121,10 @@ public static class ExtractCommand
                 }
                 else
                 {
+                    var savedTo = tokenStore.SavedTo ?? context.DefaultCredentialsPath;
                     context.Errors.WriteLine(
-                        $"Spotify rotated the refresh token; the old one may stop working. The new credentials were saved to {context.DefaultCredentialsPath} (owner-readable only): run with --credentials {context.DefaultCredentialsPath} from now on. The token is not shown.");
+                        $"Spotify rotated the refresh token; the old one in SPOTIFY_REFRESH_TOKEN may stop working. The new credentials were saved to {savedTo} (owner-readable only): " +
+                        $"run with --credentials {savedTo} from now on. The token is not shown.");
                 }
             }
             foreach (var gap in run.Manifest.Sources.Select(source => source.Gap).OfType<RecentlyPlayedGap>())

@@ -94,6 +94,27 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
+    [Theory]
+    [InlineData("""{"client_id":"another-app","client_secret":"another-secret","refresh_token":"another-token"}""")]
+    [InlineData("not credentials at all")]
+    public async Task A_rotated_token_from_environment_credentials_leaves_a_credentials_file_of_another_app_as_it_was(string existing)
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        Directory.CreateDirectory(Path.GetDirectoryName(cli.Context.DefaultCredentialsPath)!);
+        await File.WriteAllTextAsync(cli.Context.DefaultCredentialsPath, existing);
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Equal(existing, await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath));
+        var beside = Path.Combine(Path.GetDirectoryName(cli.Context.DefaultCredentialsPath)!, $"credentials-{SpotifyDouble.ClientId.Replace("-", "", StringComparison.Ordinal)}.json");
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(beside));
+        Assert.Equal("double-refresh-token-NEW", saved.RootElement.GetProperty("refresh_token").GetString());
+        Assert.Contains($"--credentials {beside}", cli.Errors, StringComparison.Ordinal);
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
+    }
+
     [Fact]
     public async Task Extract_command_exits_77_with_the_reauthorization_message_on_stderr_on_invalid_grant()
     {
