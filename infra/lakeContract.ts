@@ -48,8 +48,8 @@ export interface Contract {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat", string>>;
     };
-    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "transformed" | "quarantined" | "unreadableItems", string>>;
-    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
+    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems", string>>;
+    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
     /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */
     readonly handlers: Readonly<Record<"assembly" | "extract" | "transform", string>>;
     /** The keys of the Spotify secret's JSON value: {client_id, client_secret, refresh_token}. */

@@ -60,6 +60,7 @@ public static class StackContract
         public const string Namespace = "SpotifyStack";
         public const string ExtractionSucceeded = "ExtractionSucceeded";
         public const string ReauthorizationRequired = "ReauthorizationRequired";
+        public const string RecentlyPlayedGap = "RecentlyPlayedGap";
         public const string Transformed = "transformed";
         public const string Quarantined = "quarantined";
         public const string UnreadableItems = "unreadable_items";
@@ -69,6 +70,7 @@ public static class StackContract
     public static class LogEvents
     {
         public const string ReauthorizationRequired = "spotify_reauthorization_required";
+        public const string RecentlyPlayedGap = "recently_played_gap";
         public const string TransformCompleted = "transform_completed";
         public const string TransformFailed = "transform_failed";
         public const string TransformObject = "transform_object";

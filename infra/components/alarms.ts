@@ -1,6 +1,7 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction for 26 hours, Spotify asking for re-authorization, a
-// quarantined raw object, and pages whose items this version cannot read. docs/guarantees.md is the runbook.
+// dead-letter queue, no successful extraction for 26 hours, Spotify asking for re-authorization, plays
+// Spotify no longer had when a run asked, a quarantined raw object, and pages whose items this version
+// cannot read. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,7 +10,8 @@ import type { LambdaFunction } from "./lambdaFunction";
 
 /**
  * What the functions publish and log, which the alarms watch (contract.json, shared with the C# code):
- * the extract function's success metric, the re-authorization log event the metric filter counts, and
+ * the extract function's success metric, the re-authorization and recently-played gap log events the metric
+ * filters count, and
  * the transform summary's metrics (an Embedded Metric Format record without dimensions): raw objects
  * transformed, raw objects quarantined, and items skipped as unreadable.
  */
@@ -17,6 +19,8 @@ export const metricNamespace = contract.metrics.namespace;
 export const extractionSucceededMetric = contract.metrics.extractionSucceeded;
 export const reauthorizationRequiredMetric = contract.metrics.reauthorizationRequired;
 export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
+export const recentlyPlayedGapMetric = contract.metrics.recentlyPlayedGap;
+export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
 export const quarantinedMetric = contract.metrics.quarantined;
 export const unreadableItemsMetric = contract.metrics.unreadableItems;
@@ -122,6 +126,20 @@ export class Alarms extends pulumi.ComponentResource {
         }, child);
         countAlarm("reauthorization-required", reauthorizationRequiredMetric,
             "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then aws secretsmanager put-secret-value --secret-id <spotifySecretArn> --secret-string file://<file>.");
+
+        // Plays Spotify no longer had when a run asked: lost to the API, kept in the listener's data export.
+        new aws.cloudwatch.LogMetricFilter(`${name}-recently-played-gap`, {
+            logGroupName: args.extract.logGroup.name,
+            pattern: `{ $.event = "${recentlyPlayedGapEvent}" }`,
+            metricTransformation: {
+                namespace: metricNamespace,
+                name: recentlyPlayedGapMetric,
+                value: "1",
+                unit: "Count",
+            },
+        }, child);
+        countAlarm("recently-played-gap", recentlyPlayedGapMetric,
+            "More plays happened between two extractions than Spotify keeps (about 50): some may be missing. Runbook: docs/guarantees.md, \"Plays that may be missing\".");
 
         // Retrying cannot fix a quarantined object or an unreadable item: each needs a person, once.
         countAlarm("quarantined-objects", quarantinedMetric,

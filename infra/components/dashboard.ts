@@ -9,6 +9,7 @@ import {
     metricNamespace,
     quarantinedMetric,
     reauthorizationRequiredMetric,
+    recentlyPlayedGapMetric,
     transformedMetric,
     unreadableItemsMetric,
 } from "./alarms";
@@ -76,6 +77,7 @@ export class Dashboard extends pulumi.ComponentResource {
                             lambda("Errors", transform, "transform errors"),
                             lambda("Throttles", transform, "transform throttles"),
                             [metricNamespace, reauthorizationRequiredMetric, { label: "re-authorization required" }],
+                            [metricNamespace, recentlyPlayedGapMetric, { label: "plays Spotify no longer had" }],
                             ...queueLines,
                         ], "Sum", 12, 12),
                     ],

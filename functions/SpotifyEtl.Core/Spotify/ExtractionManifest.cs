@@ -124,11 +124,15 @@ public sealed record SourceLogLine(
     string? Error,
     RecentlyPlayedGap? Gap = null);
 
+/// <summary>The log line of a recently-played gap (<see cref="RecentlyPlayedGap"/>), which the stack's alarm counts.</summary>
+public sealed record GapLogLine(string Level, string Event, string RunId, string Source, DateTimeOffset After, DateTimeOffset Before, string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]
 [JsonSerializable(typeof(ExtractionState))]
 [JsonSerializable(typeof(ExtractionManifest))]
 [JsonSerializable(typeof(SourceLogLine))]
+[JsonSerializable(typeof(GapLogLine))]
 [JsonSerializable(typeof(ExtractionOutcome))]
 [JsonSerializable(typeof(SourceStatus))]
 public sealed partial class ExtractionJsonContext : JsonSerializerContext;

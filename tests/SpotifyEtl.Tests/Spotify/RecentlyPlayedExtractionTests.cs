@@ -69,7 +69,7 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         {
             // Spotify's plays reached back past the cursor: nothing can be missing.
             Assert.Null(gap);
-            Assert.DoesNotContain(_h.LogLines, line => line.Contains("\"gap\"", StringComparison.Ordinal));
+            Assert.DoesNotContain(_h.LogLines, line => line.Contains("\"gap\"", StringComparison.Ordinal) || line.Contains(StackContract.LogEvents.RecentlyPlayedGap, StringComparison.Ordinal));
             return;
         }
         // Every play that did not land lies inside the gap reported, which runs from the cursor to the oldest play Spotify still had.
@@ -84,8 +84,13 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         var saved = manifest.RootElement.GetProperty("sources")[0].GetProperty("gap");
         Assert.Equal(gap.After, saved.GetProperty("after").GetDateTimeOffset());
         Assert.Equal(gap.Before, saved.GetProperty("before").GetDateTimeOffset());
-        var line = _h.LogLines.Select(text => JsonDocument.Parse(text).RootElement).Single(root => root.TryGetProperty("gap", out _));
+        var lines = _h.LogLines.Select(text => JsonDocument.Parse(text).RootElement).ToList();
+        var line = lines.Single(root => root.TryGetProperty("gap", out _));
         Assert.Equal(("warn", "source_extracted"), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString()));
+        // And a line of its own, the one the stack's alarm counts.
+        var alarmed = lines.Single(root => root.GetProperty("event").GetString() == StackContract.LogEvents.RecentlyPlayedGap);
+        Assert.Equal((gap.After, gap.Before), (alarmed.GetProperty("after").GetDateTimeOffset(), alarmed.GetProperty("before").GetDateTimeOffset()));
+        Assert.Contains("data export", alarmed.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

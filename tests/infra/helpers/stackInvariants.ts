@@ -485,14 +485,24 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(a["threshold"], 1);
             });
 
-            test("a Spotify re-authorization request in extract's logs raises an alarm", () => {
+            // An event extract logs for a person is counted by one filter on extract's log group, and the count raises one alarm.
+            const assertLogEventAlarm = (event: string): void => {
                 const extract = stack.functionNamed("extract");
-                const filter = stack.one(types.metricFilter);
-                assert.equal(filter.inputs["logGroupName"], `/aws/lambda/${String(extract.inputs["name"])}`);
-                assert.match(String(filter.inputs["pattern"]), /spotify_reauthorization_required/);
-                const transformation = filter.inputs["metricTransformation"] as { namespace: string; name: string };
+                const filters = stack.all(types.metricFilter).filter((f) => String(f.inputs["pattern"]) === `{ $.event = "${event}" }`);
+                assert.equal(filters.length, 1, event);
+                assert.equal(filters[0]!.inputs["logGroupName"], `/aws/lambda/${String(extract.inputs["name"])}`);
+                const transformation = filters[0]!.inputs["metricTransformation"] as { namespace: string; name: string };
                 const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === transformation.name && a.inputs["namespace"] === transformation.namespace);
-                assert.equal(alarms.length, 1);
+                assert.equal(alarms.length, 1, event);
+                assert.equal(alarms[0]!.inputs["treatMissingData"], "notBreaching");
+            };
+
+            test("a Spotify re-authorization request in extract's logs raises an alarm", () => {
+                assertLogEventAlarm(contract.logEvents.reauthorizationRequired);
+            });
+
+            test("plays Spotify no longer had when extract asked (a recently-played gap) raise an alarm", () => {
+                assertLogEventAlarm(contract.logEvents.recentlyPlayedGap);
             });
 
             test("a quarantined raw object and a page with unreadable items each raise an alarm, silence not breaching", () => {

@@ -178,5 +178,12 @@ public sealed class SpotifyExtractor
         var line = new SourceLogLine(level, "source_extracted", runId, report.Source, report.Status, report.Pages, report.Items,
             report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error, report.Gap);
         _options.Log(JsonSerializer.Serialize(line, ExtractionJsonContext.Default.SourceLogLine));
+        if (report.Gap is { } gap)
+        {
+            // A line of its own, which the stack's alarm counts.
+            _options.Log(JsonSerializer.Serialize(new GapLogLine("warn", StackContract.LogEvents.RecentlyPlayedGap, runId, report.Source, gap.After, gap.Before,
+                $"Plays after {gap.After.UtcDateTime:yyyy-MM-dd HH:mm:ss} and before {gap.Before.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC may be missing: Spotify keeps only about the " +
+                "last 50 plays, and more were played between two runs. Run the extraction more often; the data export holds them."), ExtractionJsonContext.Default.GapLogLine));
+        }
     }
 }
