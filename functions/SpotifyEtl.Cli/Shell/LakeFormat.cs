@@ -10,8 +10,21 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class LakeFormat
 {
-    private static TableFormat? FormatOf(string path) =>
-        Enum.GetValues<TableFormat>().Select(f => (TableFormat?)f).FirstOrDefault(f => path.EndsWith(f!.Value.Extension(), StringComparison.Ordinal));
+    /// <summary>Every table the lake can hold: the daily ones, the listening history and the current-state tables.</summary>
+    private static readonly HashSet<string> Tables = [.. TableNames.Columns.Keys, .. Transformation.Current.CurrentTables.All];
+
+    /// <summary>
+    /// The format of a table file: <c>transformed/{table}/.../{table}.parquet</c> (or <c>.csv</c>) of a table this tool
+    /// writes. Anything else under transformed/ (a note, a file another tool left) says nothing about the lake.
+    /// </summary>
+    private static TableFormat? FormatOf(string transformed, string path)
+    {
+        var relative = Path.GetRelativePath(transformed, path).Split(Path.DirectorySeparatorChar);
+        var table = relative[0];
+        return relative.Length < 2 || !Tables.Contains(table)
+            ? null
+            : Enum.GetValues<TableFormat>().Select(f => (TableFormat?)f).FirstOrDefault(f => relative[^1] == table + f!.Value.Extension());
+    }
 
     /// <summary>The format of the lake's tables; null for a lake with none yet.</summary>
     public static TableFormat? Of(DirectoryInfo lake)
@@ -19,7 +32,7 @@ internal static class LakeFormat
         var transformed = Path.Combine(lake.FullName, LakeLayout.Transformed.TrimEnd('/'));
         // A lake holds one format (Check keeps it so): its first table file says which, with no walk of every partition.
         return Directory.Exists(transformed)
-            ? Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories).Select(FormatOf).FirstOrDefault(found => found is not null)
+            ? Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories).Select(path => FormatOf(transformed, path)).FirstOrDefault(found => found is not null)
             : null;
     }
 

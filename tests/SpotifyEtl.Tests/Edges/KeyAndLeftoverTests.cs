@@ -167,4 +167,46 @@ public sealed class KeyAndLeftoverTests : IDisposable
             File.Copy(file, target);
         }
     }
+
+    /// <summary>
+    /// Files another tool or a person left under transformed/ (notes, exports, a table of another name) in the other
+    /// format: at generated places and names, they neither switch the lake's format nor double its tables.
+    /// </summary>
+    [Theory]
+    [InlineData("parquet", ".csv")]
+    [InlineData("csv", ".parquet")]
+    public void Stray_files_under_transformed_do_not_decide_the_lakes_format(string format, string strayExtension)
+    {
+        var lake = _folder[$"lake-{format}"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "40").ExitCode);
+        var first = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", format);
+        Assert.True(first.ExitCode == 0, first.Errors);
+        var transformed = Path.Combine(lake, "transformed");
+        var tables = Directory.GetDirectories(transformed).Select(Path.GetFileName).ToList();
+        var random = new Random(format.Length);
+        for (var i = 0; i < 12; i++)
+        {
+            // Beside the tables, in a folder of its own, or inside a table's folder under another name; "aaa" lists first.
+            var folder = (i % 3) switch
+            {
+                0 => transformed,
+                1 => Path.Combine(transformed, i % 2 == 0 ? "aaa" : $"notes-{i}"),
+                _ => Path.Combine(transformed, tables[random.Next(tables.Count)]!),
+            };
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, $"{(i % 4 == 0 ? "a" : "export")}-{i}{strayExtension}"), "a,b\n1,2\n");
+        }
+
+        var again = DemoCommandTests.RunCli("transform", "--lake", lake);
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "top_artists");
+
+        Assert.True(again.ExitCode == 0, again.Errors);
+        Assert.True(query.ExitCode == 0, query.Errors);
+        var tableFiles = Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories)
+            .Where(path => tables.Contains(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path)))) || tables.Contains(Path.GetFileName(Path.GetDirectoryName(path))))
+            .Where(path => Path.GetFileNameWithoutExtension(path) is var name && tables.Contains(name))
+            .ToList();
+        Assert.NotEmpty(tableFiles);
+        Assert.All(tableFiles, path => Assert.EndsWith("." + format, path, StringComparison.Ordinal));
+    }
 }
