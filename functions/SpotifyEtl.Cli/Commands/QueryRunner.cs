@@ -47,7 +47,13 @@ internal static class QueryRunner
         }
         try
         {
-            return LakeDatabase.Open(lake, tables, currentFromPartitions);
+            var database = LakeDatabase.Open(lake, tables, currentFromPartitions);
+            if (database.ComputedCurrent.Count > 0)
+            {
+                CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
+                    $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {lake}' writes them.");
+            }
+            return database;
         }
         catch (LakeException exception)
         {

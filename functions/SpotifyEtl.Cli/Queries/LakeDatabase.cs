@@ -15,7 +15,15 @@ internal sealed class LakeDatabase : IDisposable
     private readonly string _tables;
     private readonly bool _onS3;
 
-    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3) => (_connection, _tables, _onS3) = (connection, TablesRoot(lake), onS3);
+    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3, IReadOnlyList<string> computedCurrent) =>
+        (_connection, _tables, _onS3, ComputedCurrent) = (connection, TablesRoot(lake), onS3, computedCurrent);
+
+    /// <summary>
+    /// The current-state tables that have no file while their daily table has partitions (a lake transformed with
+    /// <c>--no-current-tables</c>, or by a version that did not write them): computed from every day's partition, as
+    /// <c>--current-from-partitions</c> does, rather than read as empty.
+    /// </summary>
+    public IReadOnlyList<string> ComputedCurrent { get; }
 
     private static string TablesRoot(string lake) => Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar;
 
@@ -36,10 +44,17 @@ internal sealed class LakeDatabase : IDisposable
         {
             connection.Open();
             var views = tables ?? TableNames.Columns.Concat(CurrentTables.Columns).ToDictionary();
+            var computed = new List<string>();
             foreach (var (table, columns) in views)
             {
+                var fromPartitions = CurrentTables.Sources.TryGetValue(table, out var source) && (currentFromPartitions
+                    || (views.ContainsKey(source.Daily) && LakeViews.TableFiles(lake, table).Count == 0 && LakeViews.TableFiles(lake, source.Daily).Count > 0));
+                if (fromPartitions && !currentFromPartitions)
+                {
+                    computed.Add(table);
+                }
                 using var command = connection.CreateCommand();
-                command.CommandText = currentFromPartitions && CurrentTables.Sources.ContainsKey(table)
+                command.CommandText = fromPartitions
                     ? CurrentFromPartitions(table, columns)
                     : LakeViews.CreateView(lake, table, columns, onS3);
                 try
@@ -53,7 +68,7 @@ internal sealed class LakeDatabase : IDisposable
                           ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
                 }
             }
-            return new LakeDatabase(connection, lake, onS3);
+            return new LakeDatabase(connection, lake, onS3, computed);
         }
         catch
         {

@@ -22,6 +22,35 @@ public sealed class QueryCommandTests
     }
 
     [Fact]
+    public void A_lake_without_current_state_tables_answers_from_every_days_partition_and_says_how_to_write_them()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "3", "--items", "60").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake, "--no-current-tables").ExitCode);
+
+        var answered = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var computed = DemoCommandTests.RunCli("query", "--lake", lake, "--json", "--current-from-partitions");
+
+        Assert.True(answered.ExitCode == 0, answered.Errors);
+        Assert.Equal(computed.Output, answered.Output);
+        Assert.Contains("songs_current", answered.Errors, StringComparison.Ordinal);
+        Assert.Contains($"'spotify-etl current --lake {lake}' writes them", answered.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("songs_current", computed.Errors, StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(answered.Output))
+        {
+            var topArtists = json.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "top_artists");
+            Assert.NotEmpty(topArtists.GetProperty("rows").EnumerateArray());
+        }
+
+        // Once written, the tables are read, and nothing is said.
+        Assert.Equal(0, DemoCommandTests.RunCli("current", "--lake", lake).ExitCode);
+        var read = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        Assert.Equal(computed.Output, read.Output);
+        Assert.DoesNotContain("warning", read.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void One_query_prints_as_one_readable_table()
     {
         var run = DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--query", "saved_tracks_per_week");
