@@ -16,13 +16,32 @@ internal static class ReportWriter
         return (HtmlReport.Render(input, sections), damaged);
     }
 
-    /// <summary>Writes the page next to its final name first, so a reader never opens half a report.</summary>
+    /// <summary>
+    /// Writes the page next to its final name first, so a reader never opens half a report. A symbolic link is written
+    /// through, to the file it names, and stays a link. A device or a process's stream (<c>/dev/stdout</c>, a pipe under
+    /// <c>/proc/self/fd/</c>) is written to directly: renaming a file onto it would replace it.
+    /// </summary>
     public static void Save(string html, string path)
     {
         var full = Path.GetFullPath(path);
+        if (File.Exists(full) && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target)
+        {
+            full = target.FullName;
+        }
+        if (IsSpecial(full))
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(html));
+            return;
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + "." + Environment.ProcessId + ".tmp";
         File.WriteAllText(temporary, html);
         File.Move(temporary, full, overwrite: true);
     }
+
+    /// <summary>A device, a process's file descriptor, or what a link to one resolves to (<c>pipe:[…]</c>, not a path).</summary>
+    private static bool IsSpecial(string path) =>
+        OperatingSystem.IsLinux() && (path.StartsWith("/dev/", StringComparison.Ordinal) || path.StartsWith("/proc/", StringComparison.Ordinal)
+                                      || path.Contains(":[", StringComparison.Ordinal));
 }

@@ -39,6 +39,27 @@ public sealed class ReportSectionsTests : IDisposable
     }
 
     [Fact]
+    public void The_report_is_written_through_a_symbolic_link_and_to_standard_output_without_replacing_either()
+    {
+        var target = _folder["pages/report.html"];
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllText(target, "old");
+        var link = _folder["latest.html"];
+        File.CreateSymbolicLink(link, target);
+
+        var throughLink = Cli.DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", link);
+        // /dev/stdout names the same descriptor; a regression that renamed a file onto it, run as root, would replace the
+        // machine's /dev/stdout, while a rename onto /proc fails.
+        var toStdout = Cli.DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", "/proc/self/fd/1");
+
+        Assert.True(throughLink.ExitCode == 0, throughLink.Errors);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Contains("<html", File.ReadAllText(target), StringComparison.Ordinal);
+        Assert.True(toStdout.ExitCode == 0, toStdout.Errors);
+        Assert.Contains("<html", toStdout.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_weekday_and_hour_of_generated_plays_are_those_the_calendar_gives()
     {
         var random = new Random(7);
