@@ -73,9 +73,12 @@ internal static class SampleCommand
         {
             return;
         }
-        var what = written is null ? "raw objects that 'spotify-etl sample' did not write" : $"another sample's raw objects ({written})";
-        throw new CliException(ExitCodes.Usage,
-            $"{folder.FullName} already holds {what}: this sample would replace some of them and leave the rest. Choose an empty --out, or delete {raw} first.");
+        // Raw objects the sample did not write may be extracted data, which may not come back: the advice never deletes them.
+        throw new CliException(ExitCodes.Usage, written is null
+            ? $"{folder.FullName} already holds raw objects that 'spotify-etl sample' did not write: this sample would replace some of them and leave the rest. " +
+              "Choose an empty --out; those raw objects stay as they are."
+            : $"{folder.FullName} already holds another sample's raw objects ({written}): this sample would replace some of them and leave the rest. " +
+              $"Choose an empty --out, or delete {raw} first (it holds only that sample).");
     }
 
     /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>

@@ -58,6 +58,13 @@ internal static class TransformCommand
                     $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
                     "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
             }
+            if (run.Report.UnreadableItems > 0)
+            {
+                // Items of a shape this version cannot read are skipped, not fatal: the run reports name each page and the reason.
+                CliErrors.Warn(Console.Error, $"{run.Report.UnreadableItems} {(run.Report.UnreadableItems == 1 ? "item" : "items")} inside raw pages could not be read and " +
+                    $"{(run.Report.UnreadableItems == 1 ? "was" : "were")} skipped; the rest of each page was transformed. The run reports under " +
+                    $"{Path.Combine(lakeFolder.FullName, LakeLayout.Reports.TrimEnd('/'))} name each page and why (\"unreadable_reasons\"); the raw pages stay as they are.");
+            }
             return exit;
         });
         return command;

@@ -26,6 +26,12 @@ public static partial class RawObjectTransformer
     {
         output.Clear();
         var name = key.ToString();
+        // Spotify sends none, but an editor that saved a repaired page may have added a UTF-8 byte-order mark: JSON's
+        // text is the same, and the reader would refuse its first byte.
+        if (json.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
         var cursor = new JsonCursor(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
         ref var reader = ref cursor.Reader;
         try

@@ -24,6 +24,32 @@ public sealed class InputMistakeTests : IDisposable
         Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Items_a_transform_skips_are_counted_on_stderr_with_where_their_reasons_are_and_a_page_saved_with_a_byte_order_mark_is_read()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "20").ExitCode);
+        var pages = Directory.GetFiles(Path.Combine(lake, "raw", "recently_played"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var page = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(pages[0]))!;
+        page["items"]![0]!["played_at"] = "garbage";
+        page["items"]![1]!["played_at"] = "2026-13-45T99:00:00Z";
+        // Saved back as an editor might: with a byte-order mark.
+        File.WriteAllText(pages[0], page.ToJsonString(), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var run = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        AssertToldPlainly(run, 0);
+        Assert.Contains("2 items inside raw pages could not be read and were skipped", run.Errors, StringComparison.Ordinal);
+        var reports = Path.Combine(lake, "reports");
+        Assert.Contains(reports, run.Errors, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(reports, "*.json", SearchOption.AllDirectories).Single()));
+        var reasons = report.RootElement.GetProperty("objects").EnumerateArray()
+            .SelectMany(o => o.TryGetProperty("unreadable_reasons", out var r) ? r.EnumerateArray().Select(e => e.GetString()!) : []).ToList();
+        Assert.Equal(2, reasons.Count);
+        Assert.Contains(reasons, reason => reason.Contains("'garbage' is not an ISO 8601 instant", StringComparison.Ordinal));
+        Assert.Empty(Directory.Exists(Path.Combine(lake, "quarantine")) ? Directory.GetFiles(Path.Combine(lake, "quarantine"), "*", SearchOption.AllDirectories) : []);
+    }
+
     [Theory]
     [InlineData("import", "", "--lake", "LAKE")]
     [InlineData("import", " ", "--lake", "LAKE")]

@@ -169,6 +169,7 @@ public sealed class NewUserProbeTests : IDisposable
         var over = Run("sample", "--out", _folder["extracted"], "--days", "1", "--items", "10");
         Assert.Equal(64, over.ExitCode);
         Assert.Contains("raw objects that 'spotify-etl sample' did not write", over.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("delete", over.Errors, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("{\"items\": []}", File.ReadAllText(extracted));
     }
 

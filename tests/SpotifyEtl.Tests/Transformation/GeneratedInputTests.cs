@@ -52,6 +52,24 @@ public sealed class GeneratedInputTests : IDisposable
     }
 
     [Fact]
+    public void A_document_saved_with_a_byte_order_mark_gives_the_rows_it_gives_without_one()
+    {
+        var generator = new DocumentGenerator(new Random(17));
+        for (var i = 0; i < Documents; i++)
+        {
+            var document = generator.Valid(i);
+            var bytes = Encoding.UTF8.GetBytes(document.Json);
+
+            var plain = RawObjectTransformer.Transform(document.Key, bytes);
+            var marked = RawObjectTransformer.Transform(document.Key, [0xEF, 0xBB, 0xBF, .. bytes]);
+
+            Assert.Equal(plain.RowCount, marked.RowCount);
+            Assert.Equal(plain.Songs.Keys.Order(StringComparer.Ordinal), marked.Songs.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(plain.Plays.Select(p => (p.PlayedAt, p.SongId)), marked.Plays.Select(p => (p.PlayedAt, p.SongId)));
+        }
+    }
+
+    [Fact]
     public void Every_item_gives_the_rows_it_gives_alone_whatever_the_items_and_pages_read_before_it_held()
     {
         // One worker reads every page into the same objects, as the pipeline does: a field an item leaves out
