@@ -280,29 +280,3 @@ public sealed class ExtractFunction
                 JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken);
     }
 }
-
-/// <summary>The fields of an EventBridge scheduled event the handler reads (only for the logs).</summary>
-internal sealed record ScheduledEvent(
-    [property: JsonPropertyName("id")] string? Id,
-    [property: JsonPropertyName("detail-type")] string? DetailType,
-    [property: JsonPropertyName("source")] string? Source,
-    [property: JsonPropertyName("time")] DateTimeOffset? Time);
-
-internal sealed record ExtractResult(string RunId, ExtractionOutcome Outcome, string ManifestKey, int Sources, int FailedSources);
-
-internal sealed record RunLogLine(string Level, string Event, string RunId, ExtractionOutcome Outcome, string? StopReason, bool QuotaExceeded, string ManifestKey, string? EventId);
-
-internal sealed record LeaseLogLine(string Level, string Event, string Reason, DateTimeOffset? HeldUntil, string? EventId);
-
-internal sealed record ExtractSkipped(string Outcome, string Reason, DateTimeOffset? HeldUntil);
-
-internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ScheduledEvent))]
-[JsonSerializable(typeof(ExtractResult))]
-[JsonSerializable(typeof(RunLogLine))]
-[JsonSerializable(typeof(SecretEventLogLine))]
-[JsonSerializable(typeof(LeaseLogLine))]
-[JsonSerializable(typeof(ExtractSkipped))]
-internal sealed partial class FunctionJsonContext : JsonSerializerContext;
