@@ -19,7 +19,10 @@ internal static class RawInputs
         }
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var folders = new Stack<DirectoryInfo>();
-        folders.Push((DirectoryInfo)input);
+        // A lake given whole (a sample's, or another laptop's): its raw/ is the input; its tables, reports and
+        // quarantine are what a transform makes, not raw objects.
+        var raw = new DirectoryInfo(Path.Combine(input.FullName, "raw"));
+        folders.Push(raw.Exists ? raw : (DirectoryInfo)input);
         while (folders.Count > 0)
         {
             var folder = folders.Pop();

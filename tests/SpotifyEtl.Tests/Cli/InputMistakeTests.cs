@@ -50,6 +50,24 @@ public sealed class InputMistakeTests : IDisposable
         Assert.Empty(Directory.Exists(Path.Combine(lake, "quarantine")) ? Directory.GetFiles(Path.Combine(lake, "quarantine"), "*", SearchOption.AllDirectories) : []);
     }
 
+    [Fact]
+    public void A_whole_lake_given_as_input_lands_its_raw_objects_and_nothing_it_made()
+    {
+        var source = _folder["source"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", source, "--days", "2", "--items", "30").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", source).ExitCode);
+        var copy = _folder["copy"];
+
+        var run = DemoCommandTests.RunCli("transform", "--lake", copy, "--input", source);
+
+        AssertToldPlainly(run, 0);
+        Assert.DoesNotContain("skipped", run.Errors, StringComparison.Ordinal);
+        string[] Tables(string lake) => [.. Directory.GetFiles(Path.Combine(lake, "transformed"), "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(lake, file)).Order(StringComparer.Ordinal)];
+        Assert.Equal(Tables(source), Tables(copy));
+        Assert.All(Tables(source), table => Assert.Equal(File.ReadAllBytes(Path.Combine(source, table)), File.ReadAllBytes(Path.Combine(copy, table))));
+    }
+
     [Theory]
     [InlineData("import", "", "--lake", "LAKE")]
     [InlineData("import", " ", "--lake", "LAKE")]
