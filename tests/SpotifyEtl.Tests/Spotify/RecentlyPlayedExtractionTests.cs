@@ -118,6 +118,35 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         Assert.Equal(150, (await LandedPlaysAsync()).Count);
     }
 
+    [Fact]
+    public async Task A_walk_back_longer_than_the_sources_page_limit_fails_the_source_and_keeps_the_cursor_instead_of_reporting_a_gap()
+    {
+        _h.Spotify.ReachablePlays = 300;
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 200).Select(Play));
+
+        // The page after the cursor and two steps back: 100 of the 200 plays, with Spotify still holding the rest.
+        _h.Options = _h.Options with { MaxPagesPerSource = 3 };
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var limited = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        var source = limited.Manifest.Sources.Single();
+        Assert.Equal((SourceStatus.Failed, 3), (source.Status, source.Pages));
+        Assert.Null(source.Gap);
+        Assert.Contains("more than 3 pages", source.Error, StringComparison.Ordinal);
+        using (var state = await _h.ReadJsonAsync(ExtractionState.Key))
+        {
+            Assert.Equal(Play(29).ToString(CultureInfo.InvariantCulture), state.RootElement.GetProperty("recently_played").GetProperty("after").GetString());
+        }
+
+        _h.Options = _h.Options with { MaxPagesPerSource = 1000 };
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(SourceStatus.Landed, next.Manifest.Sources.Single().Status);
+        Assert.Equal(230, (await LandedPlaysAsync()).Count);
+    }
+
     private static long Play(int index) => Start + index * 200_000L;
 
     private async Task<HashSet<long>> LandedPlaysAsync()

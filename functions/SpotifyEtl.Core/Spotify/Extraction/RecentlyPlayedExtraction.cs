@@ -31,10 +31,12 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
             AdvanceCursor(extraction, await extraction.LandPageAsync(latest, extraction.Source.Subject, cancellationToken).ConfigureAwait(false));
             return SourceStatus.Landed;
         }
-        for (var page = 0; page < maxPages; page++)
+        // One budget of pages for the source, the steps back included.
+        for (var pages = 0; pages < maxPages;)
         {
             var response = await extraction.GetAsync($"{Path}?limit={SpotifyPaging.PageSize}&after={Uri.EscapeDataString(after)}", conditional: false, cancellationToken)
                 .ConfigureAwait(false);
+            pages++;
             var header = await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
             var plays = PlayedAt(header);
             if (plays.Count < SpotifyPaging.PageSize)
@@ -42,10 +44,10 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
                 AdvanceCursor(extraction, header);
                 break;
             }
-            if (await WalkBackAsync(extraction, after, plays.Min(), maxPages - page - 1, cancellationToken).ConfigureAwait(false) is { } gap)
-            {
-                extraction.Gap = gap;
-            }
+            var (gap, steps) = await WalkBackAsync(extraction, after, plays.Min(), maxPages - pages, cancellationToken).ConfigureAwait(false);
+            pages += steps;
+            // The first gap is the one Spotify left: a later page's walk back starts after pages this run landed.
+            extraction.Gap ??= gap;
             var next = AdvanceCursor(extraction, header);
             if (next is null || next == after)
             {
@@ -58,38 +60,37 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
 
     /// <summary>
     /// Lands the pages before <paramref name="oldest"/> until one reaches a play at or before <paramref name="cursor"/>;
-    /// returns the gap when Spotify has no older play first (or the source's page limit is reached).
+    /// returns the gap when Spotify has no older play first, and the pages it asked for. Should the source's page budget
+    /// run out first, the source fails (<see cref="SpotifyPagingLoopException"/>) with its cursor where it was: nothing is
+    /// called a gap that Spotify may still hold, and the next run walks back again.
     /// </summary>
-    private static async Task<RecentlyPlayedGap?> WalkBackAsync(SourceExtraction extraction, string cursor, DateTimeOffset oldest, int pagesLeft,
+    private async Task<(RecentlyPlayedGap? Gap, int Pages)> WalkBackAsync(SourceExtraction extraction, string cursor, DateTimeOffset oldest, int pagesLeft,
         CancellationToken cancellationToken)
     {
         if (FromCursor(cursor) is not { } since)
         {
-            return null;
+            return (null, 0);
         }
-        for (var page = 0; page < pagesLeft; page++)
+        for (var page = 0; ; page++)
         {
-            var before = oldest.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-            var response = await extraction.GetAsync($"{Path}?limit={SpotifyPaging.PageSize}&before={before}", conditional: false, cancellationToken)
-                .ConfigureAwait(false);
+            var path = $"{Path}?limit={SpotifyPaging.PageSize}&before={oldest.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+            if (page >= pagesLeft)
+            {
+                throw new SpotifyPagingLoopException(extraction.Source.Name, path, maxPages);
+            }
+            var response = await extraction.GetAsync(path, conditional: false, cancellationToken).ConfigureAwait(false);
             var plays = PlayedAt(await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false));
             if (plays.Any(played => played <= since))
             {
-                return null;
+                return (null, page + 1);
             }
-            if (plays.Count == 0)
+            // Nothing, or nothing older than asked: Spotify has no more to give.
+            if (plays.Count == 0 || plays.Min() >= oldest)
             {
-                break;
+                return (new RecentlyPlayedGap(since, oldest), page + 1);
             }
-            var older = plays.Min();
-            if (older >= oldest)
-            {
-                // Spotify answered nothing older than asked: it has nothing more to give.
-                break;
-            }
-            oldest = older;
+            oldest = plays.Min();
         }
-        return new RecentlyPlayedGap(since, oldest);
     }
 
     /// <summary>The <c>played_at</c> of each item on the page that has one.</summary>
