@@ -147,7 +147,7 @@ public sealed class ExtractFunction
             _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, message), FunctionJsonContext.Default.SecretEventLogLine));
             return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new ExtractSkipped(ReauthorizationRequiredOutcome, message, null), FunctionJsonContext.Default.ExtractSkipped));
         }
-        var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret);
+        var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret, stored.VersionId);
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
             _clientOptions, tokenStore, budget);
@@ -161,7 +161,8 @@ public sealed class ExtractFunction
         catch (SpotifyReauthorizationRequiredException exception)
         {
             _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, exception.Message), FunctionJsonContext.Default.SecretEventLogLine));
-            if (stored.VersionId is { } refusedVersion)
+            // The version the refused token came from: a token Spotify rotated earlier in this run was saved as a new one.
+            if (tokenStore.Version is { } refusedVersion)
             {
                 await RememberRefusalAsync(store, new RefusedSecret(refusedVersion, _timeProvider.GetUtcNow())).ConfigureAwait(false);
             }
@@ -273,10 +274,13 @@ public sealed class ExtractFunction
     }
 
     /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
-    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current) : IRefreshTokenStore
+    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version) : IRefreshTokenStore
     {
-        public Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
-            secrets.PutSecretStringAsync(secretId,
-                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken);
+        /// <summary>The version holding the refresh token in use: the one read, or the one the last rotation wrote.</summary>
+        public string? Version { get; private set; } = version;
+
+        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
+            Version = await secrets.PutSecretStringAsync(secretId,
+                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
     }
 }

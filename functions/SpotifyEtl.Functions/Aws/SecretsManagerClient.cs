@@ -83,12 +83,15 @@ public sealed class SecretsManagerClient
                 $"Secret {secretId} has no SecretString (a binary secret?); store the Spotify credentials as a JSON string with `pulumi up`.");
     }
 
-    /// <summary>Stores <paramref name="secretString"/> as the secret's new current version.</summary>
-    public async Task PutSecretStringAsync(string secretId, string secretString, CancellationToken cancellationToken)
+    /// <summary>Stores <paramref name="secretString"/> as the secret's new current version; returns that version's id.</summary>
+    public async Task<string> PutSecretStringAsync(string secretId, string secretString, CancellationToken cancellationToken)
     {
         // One token for every attempt: a retried request that had in fact succeeded does not create a second version.
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new PutSecretValueRequest(secretId, secretString, Guid.NewGuid().ToString()), AwsJsonContext.Default.PutSecretValueRequest);
+        // The token is the new version's id, as Secrets Manager documents for ClientRequestToken.
+        var token = Guid.NewGuid().ToString();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new PutSecretValueRequest(secretId, secretString, token), AwsJsonContext.Default.PutSecretValueRequest);
         await CallAsync("PutSecretValue", secretId, payload, cancellationToken).ConfigureAwait(false);
+        return token;
     }
 
     private async Task<byte[]> CallAsync(string operation, string secretId, byte[] payload, CancellationToken cancellationToken)

@@ -48,11 +48,12 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
         const string rotated = """{"client_id":"id","client_secret":"double-client-secret","refresh_token":"double-refresh-token-2"}""";
 
         var before = await Client().GetSecretAsync(SecretId, CancellationToken.None);
-        await Client().PutSecretStringAsync(SecretId, rotated, CancellationToken.None);
+        var written = await Client().PutSecretStringAsync(SecretId, rotated, CancellationToken.None);
 
         var after = await Client().GetSecretAsync(SecretId, CancellationToken.None);
         Assert.Equal(rotated, after.SecretString);
         Assert.NotEqual(before.VersionId, after.VersionId);
+        Assert.Equal(written, after.VersionId);
         Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue", "secretsmanager.GetSecretValue"], _aws.Calls.Select(call => call.Target));
     }
 
