@@ -36,7 +36,15 @@ internal static class ReportCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = await WriteAsync(parse.GetValue(lake)!, parse.GetValue(output)?.FullName, cancellationToken).ConfigureAwait(false);
-            Consoles.Output.WriteLine($"Report: {path}");
+            // The page itself may be what stdout carries: then the line that names it goes to stderr.
+            if (ReportWriter.IsStandardOutput(path))
+            {
+                Console.Error.WriteLine($"Report: {path}");
+            }
+            else
+            {
+                Consoles.Output.WriteLine($"Report: {path}");
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -18,30 +18,41 @@ internal static class ReportWriter
 
     /// <summary>
     /// Writes the page next to its final name first, so a reader never opens half a report. A symbolic link is written
-    /// through, to the file it names, and stays a link. A device or a process's stream (<c>/dev/stdout</c>, a pipe under
-    /// <c>/proc/self/fd/</c>) is written to directly: renaming a file onto it would replace it.
+    /// through, to the file it names, and stays a link. Standard output (<c>/dev/stdout</c>) is written as a stream,
+    /// whatever it is (a pipe, a terminal, a file opened for appending), and so is a device: renaming a file onto either
+    /// would replace it.
     /// </summary>
     public static void Save(string html, string path)
     {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(html);
+        if (IsStandardOutput(path))
+        {
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(bytes);
+            return;
+        }
         var full = Path.GetFullPath(path);
         if (File.Exists(full) && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target)
         {
             full = target.FullName;
         }
-        if (IsSpecial(full))
+        if (IsDevice(full))
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(html));
+            using var device = new FileStream(full, FileMode.Open, FileAccess.Write);
+            device.Write(bytes);
             return;
         }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllText(temporary, html);
+        File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, full, overwrite: true);
     }
 
-    /// <summary>A device, a process's file descriptor, or what a link to one resolves to (<c>pipe:[…]</c>, not a path).</summary>
-    private static bool IsSpecial(string path) =>
-        OperatingSystem.IsLinux() && (path.StartsWith("/dev/", StringComparison.Ordinal) || path.StartsWith("/proc/", StringComparison.Ordinal)
-                                      || path.Contains(":[", StringComparison.Ordinal));
+    /// <summary>The names of this process's standard output.</summary>
+    public static bool IsStandardOutput(string path) => OperatingSystem.IsLinux() && path is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
+
+    /// <summary>A device or a process's descriptor (not the files of <c>/dev/shm</c>, a memory file system).</summary>
+    private static bool IsDevice(string path) =>
+        OperatingSystem.IsLinux() && ((path.StartsWith("/dev/", StringComparison.Ordinal) && !path.StartsWith("/dev/shm/", StringComparison.Ordinal))
+                                      || path.StartsWith("/proc/", StringComparison.Ordinal));
 }
