@@ -14,14 +14,17 @@ internal static class LakeFormat
     private static readonly HashSet<string> Tables = [.. TableNames.Columns.Keys, .. Transformation.Current.CurrentTables.All];
 
     /// <summary>
-    /// The format of a table file: <c>transformed/{table}/.../{table}.parquet</c> (or <c>.csv</c>) of a table this tool
+    /// The format of a table file: <c>transformed/{table}/{partition}/{table}.parquet</c> (or <c>.csv</c>; no partition for a
+    /// current-state table) of a table this tool
     /// writes. Anything else under transformed/ (a note, a file another tool left) says nothing about the lake.
     /// </summary>
     private static TableFormat? FormatOf(string transformed, string path)
     {
         var relative = Path.GetRelativePath(transformed, path).Split(Path.DirectorySeparatorChar);
         var table = relative[0];
-        return relative.Length < 2 || !Tables.Contains(table)
+        // transformed/{table}/{partition}/{file} for the daily tables and the history; transformed/{table}/{file} for the current-state ones.
+        var depth = Transformation.Current.CurrentTables.All.Contains(table) ? 2 : 3;
+        return relative.Length != depth || !Tables.Contains(table)
             ? null
             : Enum.GetValues<TableFormat>().Select(f => (TableFormat?)f).FirstOrDefault(f => relative[^1] == table + f!.Value.Extension());
     }

@@ -1,3 +1,5 @@
+using SpotifyEtl.Lake;
+
 namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
@@ -19,10 +21,7 @@ internal static class RawInputs
         }
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var folders = new Stack<DirectoryInfo>();
-        // A lake given whole (a sample's, or another laptop's): its raw/ is the input; its tables, reports and
-        // quarantine are what a transform makes, not raw objects.
-        var raw = new DirectoryInfo(Path.Combine(input.FullName, "raw"));
-        folders.Push(raw.Exists ? raw : (DirectoryInfo)input);
+        folders.Push((DirectoryInfo)input);
         while (folders.Count > 0)
         {
             var folder = folders.Pop();
@@ -50,6 +49,12 @@ internal static class RawInputs
             {
                 if (entry is DirectoryInfo child)
                 {
+                    // A lake given whole (a sample's, or another laptop's): its tables, reports, quarantine and state are
+                    // what runs made, not raw objects; its raw/ and any other folder are read.
+                    if (folder == input && LakeMade.Contains(child.Name))
+                    {
+                        continue;
+                    }
                     folders.Push(child);
                 }
                 else if (entry.Name.EndsWith(".json", StringComparison.Ordinal))
@@ -67,6 +72,11 @@ internal static class RawInputs
             }
         }
     }
+
+    /// <summary>The folders of a lake that hold what runs made: skipped at the top of an input folder.</summary>
+    private static readonly HashSet<string> LakeMade = new(
+        new[] { LakeLayout.Transformed, LakeLayout.Reports, LakeLayout.Quarantine, LakeLayout.Staging, LakeLayout.Manifests, LakeLayout.State }
+            .Select(prefix => prefix.TrimEnd('/')).Append(Storage.LocalFolderStore.TemporaryFolder), StringComparer.Ordinal);
 
     /// <summary>The real path of an entry, following symbolic links; null (and a warning) when a link dangles or loops.</summary>
     private static string? Usable(FileSystemInfo entry, List<string> skipped)

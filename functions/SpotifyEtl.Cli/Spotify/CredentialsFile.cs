@@ -110,8 +110,9 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
         {
             return CredentialsFile.Load(file).ClientId != current.ClientId;
         }
-        catch (CliException)
+        catch (Exception exception) when (exception is CliException or SpotifyConfigurationException or IOException or UnauthorizedAccessException)
         {
+            // Not readable as this app's credentials: left as it is.
             return true;
         }
     }
