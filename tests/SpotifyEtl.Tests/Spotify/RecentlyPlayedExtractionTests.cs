@@ -96,10 +96,7 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
     [Fact]
     public async Task A_run_cut_short_while_walking_back_keeps_its_cursor_so_the_next_run_lands_the_plays_it_missed()
     {
-        _h.Spotify.ReachablePlays = 200;
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
-        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 120).Select(Play));
+        await PlayedSinceTheCursorAsync(reachable: 200, played: 120);
 
         // The second run lands the newest page, then fails at its first step back: Spotify answers 500 to every attempt.
         _h.Spotify.Inject("me/player/recently-played?limit=50&before=", Enumerable.Repeat(Fault.ServerError(), _h.ClientOptions.MaxRetryAttempts + 1).ToArray());
@@ -121,10 +118,7 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
     [Fact]
     public async Task A_walk_back_longer_than_the_sources_page_limit_fails_the_source_and_keeps_the_cursor_instead_of_reporting_a_gap()
     {
-        _h.Spotify.ReachablePlays = 300;
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
-        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 200).Select(Play));
+        await PlayedSinceTheCursorAsync(reachable: 300, played: 200);
 
         // The page after the cursor and two steps back: 100 of the 200 plays, with Spotify still holding the rest.
         _h.Options = _h.Options with { MaxPagesPerSource = 3 };
@@ -145,6 +139,15 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
         Assert.Equal(SourceStatus.Landed, next.Manifest.Sources.Single().Status);
         Assert.Equal(230, (await LandedPlaysAsync()).Count);
+    }
+
+    /// <summary>A first run lands 30 plays and sets the cursor at the last; then <paramref name="played"/> more are played.</summary>
+    private async Task PlayedSinceTheCursorAsync(int reachable, int played)
+    {
+        _h.Spotify.ReachablePlays = reachable;
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
     }
 
     private static long Play(int index) => Start + index * 200_000L;
