@@ -23,9 +23,10 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             foreach (var key in keys)
             {
                 FileStream? zip;
+                string? notAZip;
                 try
                 {
-                    zip = await CopyIfZipAsync(key, cancellationToken).ConfigureAwait(false);
+                    (zip, notAZip) = await CopyIfZipAsync(key, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ObjectNotFoundException)
                 {
@@ -33,6 +34,11 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
                     // reason to fail the invocation into retries and the dead-letter queue.
                     candidates.Add(ExportCandidate.Unusable(key,
                         "it was removed from the bucket before it could be read; upload it again to import it"));
+                    continue;
+                }
+                if (notAZip is not null)
+                {
+                    candidates.Add(ExportCandidate.Unusable(key, notAZip));
                     continue;
                 }
                 if (zip is null)
@@ -55,17 +61,24 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
         }
     }
 
-    /// <summary>A zip object as a temporary file deleted when closed; null when the object is not a zip.</summary>
-    private async Task<FileStream?> CopyIfZipAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// A zip object as a temporary file deleted when closed; no file when the object is not a zip, and why not when its name
+    /// says it should be one (a web page saved instead of the export, say).
+    /// </summary>
+    private async Task<(FileStream? Zip, string? NotAZip)> CopyIfZipAsync(string key, CancellationToken cancellationToken)
     {
         var source = await raw.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
             var start = new byte[4];
             var read = await source.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (ExportArchive.NamedLikeAZip(key, start.AsSpan(0, read)) is { } notAZip)
+            {
+                return (null, notAZip);
+            }
             if (!ExportArchive.IsZip(start.AsSpan(0, read)))
             {
-                return null;
+                return (null, null);
             }
             var file = new FileStream(Path.Combine(Path.GetTempPath(), $"import-{Guid.NewGuid():N}.zip"), FileMode.CreateNew, FileAccess.ReadWrite,
                 FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -74,7 +87,7 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
                 await file.WriteAsync(start.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                 file.Position = 0;
-                return file;
+                return (file, null);
             }
             catch
             {

@@ -58,16 +58,21 @@ internal static class ImportCommand
             if (exit == ExitCodes.Partial)
             {
                 // The report says which file and why; stderr says that there is something to read in it.
-                CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only up to a break in their JSON, " +
+                CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only in part (JSON that breaks off, or text that is not UTF-8), " +
                     $"{report.UnreadableRows} rows unreadable: each is named with its reason in the report.");
             }
             if (report.ImportedFiles == 0)
             {
                 // A zip cut short (a download broken off) has no readable entries: the remedy is another download, not another request.
                 var damaged = report.Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
+                // A zip inside the zip, or a password-protected one: the history may well be there, one step away.
+                var wrapped = report.Files.FirstOrDefault(f => f.Skipped is { } why && (why.Contains("zip inside the zip", StringComparison.Ordinal)
+                                                                                          || why.Contains("password-protected", StringComparison.Ordinal)));
                 CliErrors.Warn(Console.Error, damaged is not null
-                    ? $"nothing was imported: {damaged.Input} is not a readable zip archive (cut short while downloading?). Download the export again " +
-                      "from the link Spotify e-mailed you and import the new zip."
+                    ? $"nothing was imported: {damaged.Input}: {(damaged.Skipped == ExportArchive.NotAZip || damaged.Skipped!.StartsWith(ExportArchive.NotAZip + " (", StringComparison.Ordinal) ? ExportArchive.NotAZip + " (cut short while downloading?)" : damaged.Skipped)}. " +
+                      "Download the export again from the link Spotify e-mailed you and import the new zip."
+                    : wrapped is not null
+                    ? $"nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
                     : "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
                       "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
             }

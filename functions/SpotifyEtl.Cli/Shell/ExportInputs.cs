@@ -62,6 +62,12 @@ internal sealed class ExportInputs : IDisposable
         Span<byte> start = stackalloc byte[4];
         var read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
         stream.Position = 0;
+        if (ExportArchive.NamedLikeAZip(name, start[..read]) is { } notAZip)
+        {
+            stream.Dispose();
+            Candidates.Add(ExportCandidate.Unusable(name, notAZip));
+            return;
+        }
         if (ExportArchive.IsZip(start[..read]))
         {
             _open.Add(stream);

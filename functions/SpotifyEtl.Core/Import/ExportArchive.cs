@@ -17,6 +17,23 @@ public static class ExportArchive
     /// <summary>Whether the bytes start like a zip archive.</summary>
     public static bool IsZip(ReadOnlySpan<byte> start) => start.StartsWith(ZipMagic);
 
+    /// <summary>
+    /// Why a file named like a zip that does not start like one cannot be read, or null for any other file: a page saved
+    /// from the download link instead of the file is the usual case. Starts with <see cref="NotAZip"/>.
+    /// </summary>
+    public static string? NamedLikeAZip(string name, ReadOnlySpan<byte> start)
+    {
+        if (!name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || IsZip(start))
+        {
+            return null;
+        }
+        var text = start.TrimStart(" \t\r\n"u8);
+        var what = start.IsEmpty ? "it is empty"
+            : text.StartsWith("<"u8) ? "it begins like a web page (the download page saved instead of the file?)"
+            : "it does not begin as a zip archive does";
+        return $"{NotAZip}: its name ends in .zip, but {what}";
+    }
+
     /// <summary>Opens a zip held in <paramref name="archive"/> (seekable; it is left open until the candidates are read).</summary>
     public static IReadOnlyList<ExportCandidate> Entries(string archiveName, Stream archive, ImportLimits limits)
     {
@@ -47,6 +64,10 @@ public static class ExportArchive
             else if (entry.Length > 1 << 20 && entry.CompressedLength > 0 && entry.Length / entry.CompressedLength > limits.MaxCompressionRatio)
             {
                 candidates.Add(ExportCandidate.Unusable(name, $"it unpacks to {entry.Length / entry.CompressedLength:N0} times its compressed size, which no JSON export does (a compressed bomb?): it was not read"));
+            }
+            else if (entry.IsEncrypted)
+            {
+                candidates.Add(ExportCandidate.Unusable(name, "it is encrypted (a password-protected zip), and Spotify's export is not: unzip it with its password and import the folder"));
             }
             else if (entry.Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             {

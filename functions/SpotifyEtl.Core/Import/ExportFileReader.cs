@@ -32,6 +32,12 @@ public static class ExportFileReader
         {
             json = json[Bom.Length..];
         }
+        if (Utf16(json))
+        {
+            // Spotify writes UTF-8; an editor that re-saved the file may have written UTF-16, whose every other byte is 0.
+            return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(),
+                "it is UTF-16 text, where Spotify's export is UTF-8 (re-saved by an editor?): save it as UTF-8, or import the file from the export as it came");
+        }
         var rows = new List<ListeningRow>(Math.Min(json.Length / 400, 1 << 20)); // rows of the export take 400 to 700 bytes
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0, extended = 0, account = 0;
@@ -97,6 +103,10 @@ public static class ExportFileReader
         }
         return new ExportFileContent(rows, read, extended, account, unreadable, problem);
     }
+
+    /// <summary>A UTF-16 byte-order mark, or JSON's first character followed by a zero byte.</summary>
+    private static bool Utf16(ReadOnlySpan<byte> json) =>
+        json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, _, ..] or [_, 0, ..];
 
     private static StreamFields ReadObject(ref Utf8JsonReader reader, StringPool pool)
     {

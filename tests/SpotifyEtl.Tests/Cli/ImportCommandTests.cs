@@ -115,7 +115,7 @@ public sealed class ImportCommandTests : IDisposable
         var run = DemoCommandTests.RunCli("import", cut, shape, "--lake", _folder["lake"], "--json");
 
         Assert.Equal(3, run.ExitCode);
-        Assert.Contains("2 read only up to a break", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("2 read only in part", run.Errors, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(run.Output);
         var files = report.RootElement.GetProperty("files").EnumerateArray().ToList();
         Assert.Equal(2, files.Count);

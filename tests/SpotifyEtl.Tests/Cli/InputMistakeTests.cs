@@ -149,6 +149,69 @@ public sealed class InputMistakeTests : IDisposable
         Assert.Contains("Download the export again", run.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>Exports spoiled on the way, each told by what it is: the way to the history is one step away in each.</summary>
+    [Theory]
+    [InlineData("web page", "its name ends in .zip, but it begins like a web page", "Download the export again")]
+    [InlineData("encrypted", "password-protected zip", "unzip it with its password")]
+    [InlineData("zip in zip", "a zip inside the zip", "unzip it and import its files")]
+    [InlineData("utf-16", "it is UTF-16 text", "save it as UTF-8")]
+    public void A_spoiled_export_is_named_for_what_it_is_and_what_to_do(string spoiled, string what, string todo)
+    {
+        var zip = SampleExport.Write(new SampleExportOptions(50, 7)).Zips[0];
+        var input = _folder[spoiled == "utf-16" ? "Streaming_History_Audio_2025.json" : "my_spotify_data.zip"];
+        switch (spoiled)
+        {
+            case "web page":
+                File.WriteAllText(input, "<!DOCTYPE html><html><body>Download your data</body></html>");
+                break;
+            case "encrypted":
+                File.WriteAllBytes(input, Encrypted(zip.Zip));
+                break;
+            case "zip in zip":
+                using (var outer = System.IO.Compression.ZipFile.Open(input, System.IO.Compression.ZipArchiveMode.Create))
+                {
+                    using var inner = outer.CreateEntry("my_spotify_data.zip").Open();
+                    inner.Write(zip.Zip);
+                }
+                break;
+            default:
+                using (var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip.Zip)))
+                {
+                    var history = archive.Entries.First(e => e.Name.StartsWith("endsong", StringComparison.Ordinal) || e.Name.StartsWith("Streaming_History_Audio", StringComparison.Ordinal));
+                    using var reader = new StreamReader(history.Open());
+                    File.WriteAllText(input, reader.ReadToEnd(), System.Text.Encoding.Unicode);
+                }
+                break;
+        }
+
+        // JSON on stdout: the notes whole, not wrapped into a table's width.
+        var run = DemoCommandTests.RunCli("import", input, "--lake", _folder["lake"], "--json");
+
+        // A UTF-16 file is a history file by its name: it lands raw, as it came, and is read as far as it can be (not at all).
+        AssertToldPlainly(run, spoiled == "utf-16" ? ExitCodes.Partial : ExitCodes.DataError);
+        Assert.Contains(what, run.Errors + run.Output, StringComparison.Ordinal);
+        Assert.Contains(todo, run.Errors + run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request 'Extended streaming history'", run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>The zip with every entry marked encrypted (general purpose flag bit 0, in its local and central headers), as a password-protected zip is.</summary>
+    private static byte[] Encrypted(byte[] zip)
+    {
+        var bytes = (byte[])zip.Clone();
+        for (var i = 0; i + 8 < bytes.Length; i++)
+        {
+            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 3 && bytes[i + 3] == 4)
+            {
+                bytes[i + 6] |= 1;
+            }
+            else if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 1 && bytes[i + 3] == 2)
+            {
+                bytes[i + 8] |= 1;
+            }
+        }
+        return bytes;
+    }
+
     [Fact]
     public void Spotify_out_of_reach_is_a_service_unavailable_not_an_interruption_or_a_bug()
     {

@@ -99,6 +99,28 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.True(completed.GetProperty("history_rows").GetInt32() > 0);
     }
 
+    [Fact]
+    public async Task A_web_page_uploaded_under_a_zip_name_is_logged_as_skipped_for_what_it_is_and_the_real_export_is_imported()
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var export = SampleExport.Write(new SampleExportOptions(50, 13));
+        var kept = $"{LakeLayout.Import}kept/{export.Zips[0].Name}";
+        var page = $"{LakeLayout.Import}saved-page/my_spotify_data.zip";
+        await raw.PutBytesAsync(kept, export.Zips[0].Zip, "application/zip");
+        await raw.PutBytesAsync(page, "<!DOCTYPE html><html><body>Download your data</body></html>"u8.ToArray(), "application/zip");
+
+        using var log = new StringWriter();
+        var notification = TransformFunctionTests.S3Event(new[] { kept, page }.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
+        using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        Assert.Contains(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == page
+            && l.GetProperty("reason").GetString()!.Contains("begins like a web page", StringComparison.Ordinal));
+        Assert.True(Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("history_rows").GetInt32() > 0);
+        Assert.True(await raw.ExistsAsync(page), "the object stays where it was uploaded");
+    }
+
     public void Dispose()
     {
         _client.Dispose();
