@@ -182,6 +182,30 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     }
 
     [Fact]
+    public void A_token_rotated_earlier_in_the_run_and_then_refused_is_the_version_recorded_so_the_next_run_asks_nothing()
+    {
+        // The run's first refresh rotates the token (saved as a new version of the secret); after the first API request
+        // Spotify revokes it, and the refresh the next 401 asks for is refused.
+        SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+        SpotifyApi.OnApiRequest = _ =>
+        {
+            SpotifyApi.RefuseRefreshTokens = true;
+            SpotifyApi.ExpireAccessTokensAfterRequests = 0;
+        };
+        Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().Handler(Event()));
+        Assert.Contains("double-refresh-token-ROTATED", SecretsManager.Secrets[SecretId], StringComparison.Ordinal);
+        SpotifyApi.OnApiRequest = null;
+        var grants = SpotifyApi.TokenGrants.Count;
+
+        Clock.Advance(TimeSpan.FromHours(1));
+        using var output = Function().Handler(Event());
+
+        using var result = JsonDocument.Parse(output);
+        Assert.Equal("reauthorization_required", result.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(grants, SpotifyApi.TokenGrants.Count);
+    }
+
+    [Fact]
     public void Handler_reports_a_partial_run_without_the_success_metric_when_a_source_fails()
     {
         var function = Function(new() { ["SPOTIFY_SOURCES"] = """[{"type":"playlist","id":"37i9dQZEVXbMDoHDwVN2tF"},{"type":"saved_tracks"}]""" });
