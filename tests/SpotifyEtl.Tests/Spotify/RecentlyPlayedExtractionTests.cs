@@ -141,6 +141,20 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         Assert.Equal(230, (await LandedPlaysAsync()).Count);
     }
 
+    [Fact]
+    public async Task A_full_page_with_an_item_whose_time_cannot_be_read_is_still_full_and_the_run_walks_back()
+    {
+        await PlayedSinceTheCursorAsync(reachable: 120, played: 70);
+        _h.Spotify.GarbledPlays.Add(Play(99));
+
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Null(run.Manifest.Sources.Single().Gap);
+        // Every play after the cursor landed: the one whose time is garbled as an item of its page, the rest by their times.
+        Assert.Equal(69, (await LandedPlaysAsync()).Count(play => play > Play(29)));
+    }
+
     /// <summary>A first run lands 30 plays and sets the cursor at the last; then <paramref name="played"/> more are played.</summary>
     private async Task PlayedSinceTheCursorAsync(int reachable, int played)
     {
@@ -160,7 +174,10 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
             using var page = await _h.ReadJsonAsync(key);
             foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
             {
-                plays.Add(item.GetProperty("played_at").GetDateTimeOffset().ToUnixTimeMilliseconds());
+                if (item.GetProperty("played_at").TryGetDateTimeOffset(out var played))
+                {
+                    plays.Add(played.ToUnixTimeMilliseconds());
+                }
             }
         }
         return plays;

@@ -78,6 +78,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>An app in Extended Quota Mode: an app token (client credentials) reads playlist items too. Development Mode, the default, refuses it.</summary>
     public bool ExtendedQuotaMode { get; set; }
 
+    /// <summary>Plays whose <c>played_at</c> is served as text that is no time (an item a reader cannot place).</summary>
+    public HashSet<long> GarbledPlays { get; } = [];
+
     /// <summary>How many of the newest plays recently-played can still reach (about 50 on Spotify); older ones are gone.</summary>
     public int ReachablePlays { get; set; } = 50;
 
@@ -383,7 +386,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         var items = new JsonArray(plays.Select(play => (JsonNode)new JsonObject
         {
             ["track"] = Track($"play{play}"),
-            ["played_at"] = DateTimeOffset.FromUnixTimeMilliseconds(play).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["played_at"] = GarbledPlays.Contains(play) ? "not a time" : DateTimeOffset.FromUnixTimeMilliseconds(play).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["context"] = null,
         }).ToArray());
         await Answer(context, new JsonObject

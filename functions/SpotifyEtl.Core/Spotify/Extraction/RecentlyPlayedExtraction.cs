@@ -38,8 +38,9 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
                 .ConfigureAwait(false);
             pages++;
             var header = await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
+            // Full by its items, not by the plays it could read: an item without a readable played_at still took a place.
             var plays = PlayedAt(header);
-            if (plays.Count < SpotifyPaging.PageSize)
+            if (SourceExtraction.ItemCount(header) < SpotifyPaging.PageSize || plays.Count == 0)
             {
                 AdvanceCursor(extraction, header);
                 break;
