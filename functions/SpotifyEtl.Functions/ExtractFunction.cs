@@ -143,7 +143,7 @@ public sealed class ExtractFunction
             && refused.SecretVersionId == version)
         {
             var message = $"Spotify refused the refresh token in secret {secretId} (version {version}) at {refused.RefusedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, " +
-                "and the secret still holds it: this run asked Spotify nothing. " + new SpotifyReauthorizationRequiredException(null).Message;
+                "and the secret still holds it: this run asked Spotify nothing. " + SpotifyReauthorizationRequiredException.Remedy;
             _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, message), FunctionJsonContext.Default.SecretEventLogLine));
             return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new ExtractSkipped(ReauthorizationRequiredOutcome, message, null), FunctionJsonContext.Default.ExtractSkipped));
         }

@@ -129,9 +129,7 @@ public static class ExtractCommand
             }
             foreach (var gap in run.Manifest.Sources.Select(source => source.Gap).OfType<RecentlyPlayedGap>())
             {
-                CliErrors.Warn(context.Errors, $"Plays between {gap.After:yyyy-MM-dd HH:mm:ss} and {gap.Before:yyyy-MM-dd HH:mm:ss} UTC may be missing: Spotify keeps only " +
-                    "about your last 50 plays, and more were played since the last extract. Extract more often (hourly is safe); " +
-                    "your data export fills the gap ('spotify-etl import').");
+                CliErrors.Warn(context.Errors, gap.Summary + " Extract more often (hourly is safe); your data export fills the gap ('spotify-etl import').");
             }
             if (run.Manifest.StopReason is { } reason)
             {

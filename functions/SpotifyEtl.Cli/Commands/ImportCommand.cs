@@ -66,11 +66,9 @@ internal static class ImportCommand
                 // A zip cut short (a download broken off) has no readable entries: the remedy is another download, not another request.
                 var damaged = report.Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
                 // A zip inside the zip, or a password-protected one: the history may well be there, one step away.
-                var wrapped = report.Files.FirstOrDefault(f => f.Skipped is { } why && (why.Contains("zip inside the zip", StringComparison.Ordinal)
-                                                                                          || why.Contains("password-protected", StringComparison.Ordinal)));
+                var wrapped = report.Files.FirstOrDefault(f => f.Skipped is ExportArchive.ZipInZip or ExportArchive.Encrypted);
                 CliErrors.Warn(Console.Error, damaged is not null
-                    ? $"nothing was imported: {damaged.Input}: {(damaged.Skipped == ExportArchive.NotAZip || damaged.Skipped!.StartsWith(ExportArchive.NotAZip + " (", StringComparison.Ordinal) ? ExportArchive.NotAZip + " (cut short while downloading?)" : damaged.Skipped)}. " +
-                      "Download the export again from the link Spotify e-mailed you and import the new zip."
+                    ? $"nothing was imported: {damaged.Input}: {damaged.Skipped}. Download the export again from the link Spotify e-mailed you and import the new zip."
                     : wrapped is not null
                     ? $"nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
                     : "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +

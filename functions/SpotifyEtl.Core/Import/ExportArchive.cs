@@ -12,6 +12,12 @@ public static class ExportArchive
     /// <summary>How a file that is no zip archive, though it starts as one, is said to be skipped (a download cut short).</summary>
     public const string NotAZip = "it is not a readable zip archive";
 
+    /// <summary>Why a zip inside the export's zip is not read: the history may be in it, one step away.</summary>
+    public const string ZipInZip = "it is a zip inside the zip: unzip it and import its files";
+
+    /// <summary>Why an encrypted entry is not read: the history may be in it, one step away.</summary>
+    public const string Encrypted = "it is encrypted (a password-protected zip), and Spotify's export is not: unzip it with its password and import the folder";
+
     private static ReadOnlySpan<byte> ZipMagic => "PK\u0003\u0004"u8;
 
     /// <summary>Whether the bytes start like a zip archive.</summary>
@@ -44,7 +50,7 @@ public static class ExportArchive
         }
         catch (InvalidDataException exception)
         {
-            return [ExportCandidate.Unusable(archiveName, $"{NotAZip} ({exception.Message.TrimEnd('.')})")];
+            return [ExportCandidate.Unusable(archiveName, $"{NotAZip} (cut short while downloading? {exception.Message.TrimEnd('.')})")];
         }
         var files = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
         if (files.Count > limits.MaxArchiveEntries)
@@ -67,11 +73,11 @@ public static class ExportArchive
             }
             else if (entry.IsEncrypted)
             {
-                candidates.Add(ExportCandidate.Unusable(name, "it is encrypted (a password-protected zip), and Spotify's export is not: unzip it with its password and import the folder"));
+                candidates.Add(ExportCandidate.Unusable(name, Encrypted));
             }
             else if (entry.Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             {
-                candidates.Add(ExportCandidate.Unusable(name, "it is a zip inside the zip: unzip it and import its files"));
+                candidates.Add(ExportCandidate.Unusable(name, ZipInZip));
             }
             else
             {

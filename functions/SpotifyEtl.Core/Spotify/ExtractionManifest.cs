@@ -55,7 +55,13 @@ public sealed record SourceReport(
 /// last 50 plays, and more than that were played between two runs. The data export holds them
 /// (<c>spotify-etl import</c>).
 /// </summary>
-public sealed record RecentlyPlayedGap(DateTimeOffset After, DateTimeOffset Before);
+public sealed record RecentlyPlayedGap(DateTimeOffset After, DateTimeOffset Before)
+{
+    /// <summary>The gap in words, for a person: the log line's message and the CLI's warning begin with it.</summary>
+    public string Summary =>
+        $"Plays between {After.UtcDateTime:yyyy-MM-dd HH:mm:ss} and {Before.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC may be missing: Spotify keeps only " +
+        "about the last 50 plays, and more were played between two extractions.";
+}
 
 /// <summary>How a run ended, as the manifest, the log lines and the CLI's exit code say it.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ExtractionOutcome>))]

@@ -12,13 +12,16 @@ public sealed class SpotifyConfigurationException(string message) : Exception(me
 /// </summary>
 public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescription)
     : Exception(
-        "Spotify refused the refresh token (invalid_grant" + (string.IsNullOrWhiteSpace(spotifyDescription) ? "" : $": {spotifyDescription}") + "). " +
+        "Spotify refused the refresh token (invalid_grant" + (string.IsNullOrWhiteSpace(spotifyDescription) ? "" : $": {spotifyDescription}") + "). " + Remedy)
+{
+    /// <summary>Why a refresh token stops working, and what brings a new one.</summary>
+    public const string Remedy =
         "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
         "older apps from 2026-07-20) and when access is revoked. " +
         "Re-authorize with `spotify-etl auth login --credentials <file>`, then put the file into the stack's secret with " +
         "`aws secretsmanager put-secret-value --secret-id <stack output spotifySecretArn> --secret-string file://<file>` " +
-        "(or update SPOTIFY_REFRESH_TOKEN locally).")
-{
+        "(or update SPOTIFY_REFRESH_TOKEN locally).";
+
     public string? SpotifyDescription { get; } = spotifyDescription;
 }
 

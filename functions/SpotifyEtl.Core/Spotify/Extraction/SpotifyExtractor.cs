@@ -182,8 +182,7 @@ public sealed class SpotifyExtractor
         {
             // A line of its own, which the stack's alarm counts.
             _options.Log(JsonSerializer.Serialize(new GapLogLine("warn", StackContract.LogEvents.RecentlyPlayedGap, runId, report.Source, gap.After, gap.Before,
-                $"Plays after {gap.After.UtcDateTime:yyyy-MM-dd HH:mm:ss} and before {gap.Before.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC may be missing: Spotify keeps only about the " +
-                "last 50 plays, and more were played between two runs. Run the extraction more often; the data export holds them."), ExtractionJsonContext.Default.GapLogLine));
+                gap.Summary + " Run the extraction more often; the data export holds them."), ExtractionJsonContext.Default.GapLogLine));
         }
     }
 }
