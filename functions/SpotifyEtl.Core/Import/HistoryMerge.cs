@@ -19,7 +19,8 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// content-derived keys, which only breaks ties between equal rows).
 /// <list type="number">
 /// <item>Exact duplicates (<see cref="HistoryIdentity"/>) are one row: the fullest version, then the first by text.</item>
-/// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream.</item>
+/// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream,
+/// the days (UTC) it has streams on.</item>
 /// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
 /// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row).</item>
 /// </list>
@@ -64,8 +65,11 @@ public static class HistoryMerge
         span ??= extended.Count > 0 ? new ExtendedSpan(extended.Min(e => e.Row.EndedAt), extended.Max(e => e.Row.EndedAt)) : null;
         if (span is { } covered)
         {
+            // Within the span, only the days the extended history has streams on: a file of it that is missing (skipped,
+            // not imported, or only the video file offered) leaves its days to the account data rather than empty.
             var first = covered.First / 60 * 60;
-            foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= covered.Last))
+            var days = extended.Select(e => Day(e.Row.EndedAt)).ToHashSet();
+            foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= covered.Last && days.Contains(Day(e.Row.EndedAt))))
             {
                 row.Covered = true;
             }
@@ -100,6 +104,8 @@ public static class HistoryMerge
         });
         return new MergedHistory([.. sorted.SelectMany(m => m)], origins);
     }
+
+    private static long Day(long seconds) => Math.DivRem(seconds, 86_400, out var rest) - (rest < 0 ? 1 : 0);
 
     /// <summary>Every input's rows by the month they ended in, months in time order, each row with its input's index.</summary>
     private static List<List<(ListeningRow Row, int Origin)>> ByMonth(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)

@@ -57,14 +57,45 @@ public sealed class HistoryMergeTests
     [Fact]
     public void Account_rows_only_fill_the_periods_the_extended_history_does_not_cover()
     {
-        var extended = new[] { Extended(Base), Extended(Base + 86_400 * 30) };
-        var inside = Account(Base + 86_400 * 10, "Other");
+        var extended = new[] { Extended(Base), Extended(Base + 86_400 * 10), Extended(Base + 86_400 * 30) };
+        var inside = Account(Base + 86_400 * 10 + 3_600, "Other");
         var before = Account(Base - 86_400, "Before");
         var after = Account(Base + 86_400 * 31, "After");
         var sameMinuteAsFirst = Account(Base + 10);
-        var merged = Merge(extended, [inside, before, after, sameMinuteAsFirst]);
-        Assert.Equal(["Before", "Song t1", "Song t1", "After"], merged.Rows.Select(r => r.TrackName!).ToArray());
-        Assert.Equal((2, 2), (merged.Origins[1].Kept, merged.Origins[1].Covered));
+        var dayWithoutExtendedStreams = Account(Base + 86_400 * 20, "Gap");
+        var merged = Merge(extended, [inside, before, after, sameMinuteAsFirst, dayWithoutExtendedStreams]);
+        Assert.Equal(["Before", "Song t1", "Song t1", "Gap", "Song t1", "After"], merged.Rows.Select(r => r.TrackName!).ToArray());
+        Assert.Equal((3, 2), (merged.Origins[1].Kept, merged.Origins[1].Covered));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void An_extended_history_with_files_missing_leaves_their_days_to_the_account_data(int seed)
+    {
+        // A year of extended history in files of a few weeks each; some files are not there (skipped as damaged, not
+        // offered, or only the video file imported). The account data covers the same year.
+        var random = new Random(seed);
+        var files = Enumerable.Range(0, 12).Select(file => Enumerable.Range(file * 30, 30).Where(_ => random.Next(3) > 0)
+            .Select(day => Extended(Base + day * 86_400L + random.Next(86_400), $"spotify:track:{random.Next(100):D2}")).ToArray()).ToList();
+        var present = files.Where(_ => random.Next(3) > 0).ToList();
+        var extended = present.SelectMany(f => f).ToArray();
+        var account = Enumerable.Range(0, 400).Select(i => Account(Base + random.Next(360) * 86_400L + random.Next(86_400), $"Song a{i}")).ToArray();
+        var days = extended.Select(e => e.EndedAt / 86_400).ToHashSet();
+        var (first, last) = (extended.Min(e => e.EndedAt) / 60 * 60, extended.Max(e => e.EndedAt));
+
+        var merged = Merge(extended, account);
+
+        var covered = account.Where(a => a.EndedAt >= first && a.EndedAt <= last && days.Contains(a.EndedAt / 86_400)).ToList();
+        var kept = account.Except(covered).ToList();
+        Assert.Equal((kept.Count, covered.Count), (merged.Origins[1].Kept, merged.Origins[1].Covered));
+        Assert.All(kept, row => Assert.Contains(row, merged.Rows));
+        Assert.All(covered, row => Assert.DoesNotContain(row, merged.Rows));
+        Assert.True(kept.Count > 0 && covered.Count > 0, $"seed {seed}: {kept.Count} kept, {covered.Count} covered");
     }
 
     [Theory]
