@@ -30,7 +30,9 @@ internal static class ImportCommand
             "Import your Spotify data export (account privacy page: 'Extended streaming history', and 'Account data'): each streaming-history " +
             "file lands unchanged under <lake>/raw/spotify_export/, keyed by its content, and the listening_history table is rebuilt from " +
             "every file landed and the API's plays, each stream counted once. Prints what became of every file and row. " +
-            $"Files that are not streaming history are skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows).")
+            "The export's other files (its PDF, playlists, search queries) are ignored; a file that cannot be used (a damaged zip entry, one " +
+            $"past the size limits, history re-saved as UTF-16) is skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows; " +
+            $"{ExitCodes.DataError} when nothing could be imported).")
         {
             paths, lake, format, json,
         };
@@ -67,10 +69,15 @@ internal static class ImportCommand
                 var damaged = report.Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
                 // A zip inside the zip, or a password-protected one: the history may well be there, one step away.
                 var wrapped = report.Files.FirstOrDefault(f => f.Skipped is ExportArchive.ZipInZip or ExportArchive.Encrypted);
+                // A history file that is there but could not be used (damaged, too large, UTF-16): its own reason says what to do.
+                var unusable = report.Files.Where(f => f.Skipped is not null && !f.Ignored).ToList();
                 CliErrors.Warn(Console.Error, damaged is not null
                     ? $"nothing was imported: {damaged.Input}: {damaged.Skipped}. Download the export again from the link Spotify e-mailed you and import the new zip."
                     : wrapped is not null
                     ? $"nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
+                    : unusable.Count > 0
+                    ? $"nothing was imported: {unusable[0].Input}: {unusable[0].Skipped}" +
+                      (unusable.Count > 1 ? $" (and {unusable.Count - 1} more skipped, each named in the report)." : ".")
                     : "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
                       "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
             }

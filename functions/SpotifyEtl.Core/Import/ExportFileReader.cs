@@ -10,7 +10,8 @@ public sealed record ExportFileContent(
     int ExtendedRows,
     int AccountRows,
     IReadOnlyDictionary<string, int> Unreadable,
-    string? Problem)
+    string? Problem,
+    int TimedUnreadable = 0)
 {
     public int UnreadableCount => Unreadable.Values.Sum();
 }
@@ -38,9 +39,12 @@ public static class ExportFileReader
             return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(),
                 "it is UTF-16 text, where Spotify's export is UTF-8 (re-saved by an editor?): save it as UTF-8, or import the file from the export as it came");
         }
+        // A file re-saved in another encoding (Windows-1252, Latin-1) is read whole with each byte that is not UTF-8 as
+        // U+FFFD, and said to be read only in part: the raw file keeps the bytes as they came.
+        var notUtf8 = NotUtf8(ref json);
         var rows = new List<ListeningRow>(Math.Min(json.Length / 400, 1 << 20)); // rows of the export take 400 to 700 bytes
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
-        int read = 0, extended = 0, account = 0;
+        int read = 0, extended = 0, account = 0, timed = 0;
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
             return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
@@ -79,6 +83,7 @@ public static class ExportFileReader
                     if (row is null)
                     {
                         Count(unreadable, why!);
+                        timed += fields.HasTs || fields.HasEndTime ? 1 : 0;
                         continue;
                     }
                     rows.Add(row);
@@ -91,6 +96,10 @@ public static class ExportFileReader
                         account++;
                     }
                 }
+                if (reader.TokenType == JsonTokenType.EndArray && Trailing(ref reader) is { } after)
+                {
+                    problem = $"more follows its array at line {after.Line}, byte {after.Byte} (two files joined into one?): the {rows.Count:N0} rows of the array were read, what follows it was not";
+                }
             }
         }
         catch (JsonException exception)
@@ -101,12 +110,64 @@ public static class ExportFileReader
             }
             problem = $"its JSON breaks off at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
         }
-        return new ExportFileContent(rows, read, extended, account, unreadable, problem);
+        if (notUtf8 is { } where)
+        {
+            var saved = $"it holds text that is not UTF-8 ({where.Count:N0} {(where.Count == 1 ? "place" : "places")}, the first at line {where.Line}, byte {where.Byte}; " +
+                "re-saved in another encoding by an editor?): its rows were read with each such character as \uFFFD; " +
+                "save it as UTF-8, or import the file from the export as it came";
+            problem = problem is null ? saved : $"{saved}; and {problem}";
+        }
+        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed);
+    }
+
+    /// <summary>
+    /// Where the bytes are not UTF-8, if anywhere: how many invalid sequences, and the line and byte of the first. The
+    /// bytes are then replaced by a copy in which each is U+FFFD, so every later read of a value decodes.
+    /// </summary>
+    private static (int Count, int Line, int Byte)? NotUtf8(ref ReadOnlySpan<byte> json)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return null;
+        }
+        var (count, first) = (0, -1);
+        var rest = json;
+        while (!rest.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(rest, out _, out var consumed);
+            if (status != System.Buffers.OperationStatus.Done)
+            {
+                count++;
+                first = first < 0 ? json.Length - rest.Length : first;
+            }
+            rest = rest[consumed..];
+        }
+        var before = json[..first];
+        var line = before.Count((byte)'\n') + 1;
+        var column = first - (before.LastIndexOf((byte)'\n') + 1) + 1;
+        json = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(json));
+        return (count, line, column);
+    }
+
+    /// <summary>Where a token follows the array that was the file's whole content, if one does.</summary>
+    private static (long Line, long Byte)? Trailing(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            // One root value is all the reader takes: anything but white space and comments after it is an error.
+            return reader.Read() ? (0, 0) : null;
+        }
+        catch (JsonException exception)
+        {
+            return ((exception.LineNumber ?? 0) + 1, (exception.BytePositionInLine ?? 0) + 1);
+        }
     }
 
     /// <summary>A UTF-16 byte-order mark, or JSON's first character followed by a zero byte.</summary>
     private static bool Utf16(ReadOnlySpan<byte> json) =>
-        json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] or [0, _, ..] or [_, 0, ..];
+        json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] || json is [0, var high, ..] && JsonStart(high) || json is [var low, 0, ..] && JsonStart(low);
+
+    private static bool JsonStart(byte first) => first is (byte)'[' or (byte)'{' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     private static StreamFields ReadObject(ref Utf8JsonReader reader, StringPool pool)
     {
@@ -118,7 +179,7 @@ public static class ExportFileReader
             switch (key)
             {
                 case "ts": Ts(ref reader, pool, ref fields); break;
-                case "endTime": fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
+                case "endTime": fields.EndTimeToken = reader.TokenType; fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
                 case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader); break;
                 case "platform": fields.Platform = Text(ref reader, pool); break;
                 case "conn_country": fields.ConnCountry = Text(ref reader, pool); break;
@@ -193,6 +254,7 @@ public static class ExportFileReader
     private static void Ts(ref Utf8JsonReader reader, StringPool pool, ref StreamFields fields)
     {
         fields.HasTs = true;
+        fields.TsToken = reader.TokenType;
         if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
             && ExportTime.ParseExactTs(reader.ValueSpan) is { } seconds)
         {

@@ -76,6 +76,10 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     /// </summary>
     public static (ExportFileKind? Kind, string? Reason, bool Ignored) Recognize(string name, ReadOnlySpan<byte> content)
     {
+        if (MacMetadata(name))
+        {
+            return (null, "it is macOS's metadata for another file (a '._' file, which a Mac adds to the zips it makes and to drives it writes), not part of Spotify's export", true);
+        }
         if (ExportFileKinds.FromName(name) is { } named)
         {
             return (named, null, false);
@@ -85,6 +89,13 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             return (null, "it is not a .json file, so not part of the streaming history (the export's other files are not imported)", true);
         }
         var sniffed = ExportFileReader.Read(content);
+        if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0 && sniffed.TimedUnreadable > 0)
+        {
+            // Streams by their keys, none with a time this import reads: history written by another tool, or edited.
+            var reason = sniffed.Unreadable.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).First().Key;
+            return (null, $"its {sniffed.TimedUnreadable:N0} elements have 'ts' or 'endTime', but none holds a time this import reads ({reason}): " +
+                "import the streaming-history files as Spotify's export has them", false);
+        }
         if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0)
         {
             var what = sniffed.Problem ?? (sniffed.RowsRead == 0 ? "it is an empty array" : $"none of its {sniffed.RowsRead:N0} elements has 'ts' or 'endTime'");
@@ -92,6 +103,13 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 sniffed.Problem is null || IsWholeJson(content));
         }
         return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null, false);
+    }
+
+    /// <summary>An AppleDouble file (<c>._name</c>) or anything under a zip's <c>__MACOSX/</c> folder.</summary>
+    private static bool MacMetadata(string name)
+    {
+        var segments = name.Split('/', '\\', '!'); // a zip's entries are named "archive.zip!folder/file"
+        return segments[^1].StartsWith("._", StringComparison.Ordinal) || segments.Contains("__MACOSX", StringComparer.Ordinal);
     }
 
     /// <summary>Whether <paramref name="content"/> is one complete JSON document (the export's <c>Userdata.json</c> is an object).</summary>

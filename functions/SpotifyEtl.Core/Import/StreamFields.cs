@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+
 namespace SpotifyEtl.Import;
 
 /// <summary>
@@ -34,6 +37,9 @@ internal struct StreamFields
     public long? OfflineTimestamp;
     public bool HasTs;
     public bool HasEndTime;
+    /// <summary>What <c>ts</c> and <c>endTime</c> were in the JSON, for the reason a row could not be read.</summary>
+    public JsonTokenType TsToken;
+    public JsonTokenType EndTimeToken;
 
     /// <summary>The row these fields make, or the reason they make none.</summary>
     public readonly (ListeningRow? Row, string? Problem) ToRow()
@@ -43,7 +49,7 @@ internal struct StreamFields
             var ended = TsSeconds ?? ExportTime.ParseTs(Ts);
             if (ended is null)
             {
-                return (null, Ts is null ? "'ts' is null" : "'ts' is not a UTC time such as 2021-03-04T05:06:07Z");
+                return (null, TimeProblem("ts", TsToken, Ts, "2021-03-04T05:06:07Z"));
             }
             var content = TrackUri is not null || TrackName is not null ? ContentTypes.Track
                 : EpisodeUri is not null || EpisodeName is not null ? ContentTypes.Episode
@@ -59,7 +65,7 @@ internal struct StreamFields
             var ended = ExportTime.ParseEndTime(EndTime);
             if (ended is null)
             {
-                return (null, EndTime is null ? "'endTime' is null" : "'endTime' is not a UTC time such as 2021-03-04 05:06");
+                return (null, TimeProblem("endTime", EndTimeToken, EndTime, "2021-03-04 05:06"));
             }
             var content = TrackName is not null ? ContentTypes.Track
                 : ShowName is not null || EpisodeName is not null ? ContentTypes.Episode
@@ -72,6 +78,20 @@ internal struct StreamFields
         }
         return (null, "it has neither 'ts' (extended history) nor 'endTime' (account data)");
     }
+
+    /// <summary>Why a time could not be read: what the value was, so that the reason points at the fix.</summary>
+    private static string TimeProblem(string key, JsonTokenType token, string? text, string example) => token switch
+    {
+        JsonTokenType.Null => $"'{key}' is null",
+        JsonTokenType.String when string.IsNullOrWhiteSpace(text) => $"'{key}' is empty",
+        JsonTokenType.String when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            && (at.UtcDateTime.Year < ExportTime.FirstDay.Year || at.UtcDateTime.Year >= 2100) =>
+            $"'{key}' is a time before {ExportTime.FirstDay.Year} (when Spotify began) or after 2099, which no stream has",
+        JsonTokenType.String => $"'{key}' is not a UTC time such as {example}",
+        JsonTokenType.Number => $"'{key}' is a number, not a UTC time such as {example}",
+        JsonTokenType.True or JsonTokenType.False => $"'{key}' is a boolean, not a UTC time such as {example}",
+        _ => $"'{key}' is a JSON {(token == JsonTokenType.StartArray ? "array" : "object")}, not a UTC time such as {example}",
+    };
 
     private static int? Milliseconds(long? value) => value is >= 0 and <= int.MaxValue ? (int)value.Value : null;
 }

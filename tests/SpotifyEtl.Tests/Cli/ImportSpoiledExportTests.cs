@@ -1,0 +1,102 @@
+using System.IO.Compression;
+using System.Text;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// spotify-etl import of exports spoiled on their way: each one imports what it can, says what it is with the step that
+/// mends it, and leaves the lake as usable for the next import and the next transform as before.
+/// </summary>
+public sealed class ImportSpoiledExportTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string Stream(int i, string name) =>
+        $$"""{"ts": "2023-01-{{1 + i % 28:D2}}T10:{{i % 60:D2}}:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:Y{{i}}", "master_metadata_track_name": "{{name}}", "master_metadata_album_artist_name": "Ana"}""";
+
+    [Fact]
+    public void A_history_file_re_saved_as_windows_1252_is_a_partial_import_and_later_imports_and_transforms_still_run()
+    {
+        var lake = _folder["lake"];
+        // A lake with the API's plays, so that the transform rebuilds the history's months around them.
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "5").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        // Names with escapes and characters outside ASCII, some long: every way a value is read.
+        var names = new[] { "Café \\\"Live\\\"", "Señor\\\\Straße", new string('é', 600), "Björk" };
+        File.WriteAllBytes(_folder["endsong_2.json"], Encoding.Latin1.GetBytes("[" + string.Join(",\n", names.Select((n, i) => Stream(i, n))) + "]"));
+
+        var spoiled = DemoCommandTests.RunCli("import", _folder["endsong_2.json"], "--lake", lake);
+
+        Assert.Equal(3, spoiled.ExitCode);
+        Assert.Contains("1 read only in part", spoiled.Errors, StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", spoiled.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", spoiled.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        File.WriteAllText(_folder["endsong_3.json"], "[" + Stream(40, "Good") + "]");
+        Assert.Equal(3, DemoCommandTests.RunCli("import", _folder["endsong_3.json"], _folder["endsong_2.json"], "--lake", lake).ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_3.json"], "--lake", lake).ExitCode);
+        var history = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "history_hours_per_year", "--json");
+        Assert.Equal(0, history.ExitCode);
+    }
+
+    [Fact]
+    public void A_zip_made_on_a_mac_imports_its_history_and_ignores_the_files_the_mac_added()
+    {
+        var zip = _folder["my_spotify_data.zip"];
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            Add(archive, "Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json", Encoding.UTF8.GetBytes("[" + Stream(1, "x") + "]"));
+            // AppleDouble: starts 00 05 16 07, then binary.
+            Add(archive, "__MACOSX/Spotify Extended Streaming History/._Streaming_History_Audio_2023_0.json", [0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00, 0x4D, 0x61]);
+        }
+
+        var run = DemoCommandTests.RunCli("import", zip, "--lake", _folder["lake"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain("UTF-16", run.Output + run.Errors, StringComparison.Ordinal);
+        Assert.Contains("macOS", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_export_whose_only_history_file_is_damaged_says_so_not_to_request_another_export()
+    {
+        var big = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 2000).Select(i => Stream(i, $"Song {i}"))) + "]");
+        var bytes = ZipOf(("Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json", big), ("ReadMeFirst.pdf", "%PDF-1.4"u8.ToArray()));
+        var at = bytes.AsSpan().IndexOf("Streaming_History_Audio_2023_0.json"u8) + 200;
+        for (var i = 0; i < 64; i++)
+        {
+            bytes[at + i] ^= 0x5A;
+        }
+        File.WriteAllBytes(_folder["my_spotify_data.zip"], bytes);
+
+        var run = DemoCommandTests.RunCli("import", _folder["my_spotify_data.zip"], "--lake", _folder["lake"]);
+
+        Assert.Equal(65, run.ExitCode);
+        Assert.Contains("Streaming_History_Audio_2023_0.json", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("damaged", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request 'Extended streaming history'", run.Errors, StringComparison.Ordinal);
+    }
+
+    private static void Add(ZipArchive archive, string name, byte[] content)
+    {
+        using var stream = archive.CreateEntry(name).Open();
+        stream.Write(content);
+    }
+
+    private static byte[] ZipOf(params (string Name, byte[] Content)[] entries)
+    {
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                Add(archive, name, content);
+            }
+        }
+        return memory.ToArray();
+    }
+}
