@@ -114,7 +114,8 @@ export function stackArns(s: Pick<StackScope, "accountId" | "namePrefix" | "stac
 
 /**
  * The stack's objects in a self-managed backend (project-scoped layout): its checkpoint, history, backups and
- * locks, under .pulumi/ of the state bucket.
+ * locks, under .pulumi/ of the state bucket. A lock is named by the stack's fully qualified name, whose organization
+ * is always `organization` in such a backend: `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`.
  */
 export function stateObjects(bucket: string, stack: string): { checkpoint: string[]; all: string[]; meta: string[] } {
     const root = `arn:aws:s3:::${bucket}/.pulumi`;
@@ -125,7 +126,7 @@ export function stateObjects(bucket: string, stack: string): { checkpoint: strin
             `${root}/stacks/${stackProject}/${stack}.json.*`,
             `${root}/history/${stackProject}/${stack}/*`,
             `${root}/backups/${stackProject}/${stack}/*`,
-            `${root}/locks/${stackProject}/${stack}/*`,
+            `${root}/locks/organization/${stackProject}/${stack}/*`,
         ],
         meta: [`${root}/meta.yaml`],
     };

@@ -186,9 +186,19 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             const own = stateObjects(stateBucket, run.stack);
             const other = stateObjects(stateBucket, otherStack);
             const object = (arn: string) => arn.replace(/\*$/, "20261123T090000.json");
-            const lock = object(own.all.find((a) => a.includes("/locks/"))!);
+            // The keys the Pulumi CLI writes for a project-scoped stack of this project, spelled out rather than derived
+            // from the policy: its checkpoint and the copy it keeps, a history entry, a backup and a lock.
+            const pulumiKeys = (stack: string) => [
+                `.pulumi/stacks/spotify-stack/${stack}.json`,
+                `.pulumi/stacks/spotify-stack/${stack}.json.bak`,
+                `.pulumi/history/spotify-stack/${stack}/${stack}-1763888400000000000.history.json`,
+                `.pulumi/history/spotify-stack/${stack}/${stack}-1763888400000000000.checkpoint.json`,
+                `.pulumi/backups/spotify-stack/${stack}/${stack}.1763888400000000000.json`,
+                `.pulumi/locks/organization/spotify-stack/${stack}/7c9e6679-7425-40de-944b-e07fc1f90ae7.json`,
+            ].map((key) => `arn:aws:s3:::${stateBucket}/${key}`);
+            const lock = pulumiKeys(run.stack).find((arn) => arn.includes("/locks/"))!;
             assert.deepEqual(await refused(deploy, [
-                ...own.all.flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: object(arn) }))),
+                ...pulumiKeys(run.stack).flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: arn }))),
                 { action: "s3:ListBucket", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:prefix": ".pulumi/stacks/" } },
             ]), []);
             assert.deepEqual(await refused(preview, [{ action: "s3:GetObject", resource: own.checkpoint[0]! }, { action: "s3:GetObject", resource: own.meta[0]! }]), []);
@@ -197,7 +207,8 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
                 { action: "s3:DeleteObject", resource: lock },
                 { action: "s3:PutObject", resource: own.checkpoint[0]! },
             ]), [], "a preview takes no lock, so it can delete none");
-            const others = other.all.flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: object(arn) })));
+            const others = [...other.all.map(object), ...pulumiKeys(otherStack)]
+                .flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: arn })));
             assert.deepEqual(await allowed(deploy, others), []);
             assert.deepEqual(await allowed(preview, others), []);
         });
