@@ -46,6 +46,17 @@ export function deployDenies(boundary: string): Statement[] {
                 "logs:CreateExportTask", "logs:PutSubscriptionFilter", "logs:IntegrateWithS3Table", "logs:IntegrateWithDataset"],
             Resource: ["*"],
         },
+        // Creating the stack's database and tables needs the account's catalog as a resource, which also carries the
+        // catalog's own settings: its resource policy (grants to other accounts on every database), its encryption, and
+        // connections. The stack declares none of them, and no stack may change them for the account.
+        {
+            Sid: "NoCatalogWideSettings",
+            Effect: "Deny",
+            Action: ["glue:PutResourcePolicy", "glue:DeleteResourcePolicy", "glue:PutDataCatalogEncryptionSettings", "glue:ImportCatalogToGlue",
+                "glue:UpdateCatalog", "glue:CreateCatalog", "glue:DeleteCatalog", "glue:CreateConnection", "glue:UpdateConnection",
+                "glue:DeleteConnection", "glue:BatchDeleteConnection"],
+            Resource: ["*"],
+        },
         // The functions' permissions name the two services that invoke them (EventBridge for the schedule, S3 for the
         // notifications): a permission for another account, or for anyone, would let it run them. (IAM has no key for a
         // permission's source: one for either service without a source ARN is not refused.)

@@ -158,6 +158,16 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             assert.deepEqual(await refused(deploy, stackInvokers), []);
         });
 
+        test("no workflow role changes the account's catalog-wide settings, which the catalog's ARN also carries", async () => {
+            const catalog = `arn:aws:glue:eu-west-1:${fakeAccountId}:catalog`;
+            const requests: Request[] = ["glue:PutResourcePolicy", "glue:DeleteResourcePolicy", "glue:PutDataCatalogEncryptionSettings",
+                "glue:ImportCatalogToGlue", "glue:UpdateCatalog", "glue:CreateCatalog", "glue:DeleteCatalog", "glue:CreateConnection",
+                "glue:DeleteConnection"].map((action) => ({ action, resource: catalog }));
+            for (const principal of [deploy, preview, otherDeploy, otherPreview]) {
+                assert.deepEqual(await allowed(principal, requests), [], principal.arn);
+            }
+        });
+
         test("no workflow role assumes any role, in this account or another", async () => {
             const requests: Request[] = [
                 { action: "sts:AssumeRole", resource: "arn:aws:iam::999988887777:role/anything" },
