@@ -48,6 +48,14 @@ if (manageGitHub && reviewedStacks.length > 0 && reviewerUserIds.length + review
 if (!reviewedStacks.every((s) => stacks.includes(s))) {
     problems.push(`reviewedStacks must be among stacks (${stacks.join(", ")}) (got ${JSON.stringify(reviewedStacks)})`);
 }
+// The GitHub side runs on the default provider, configured by github:owner: an explicit provider would record the
+// GITHUB_TOKEN of the environment among its inputs in the state (under this stack's empty passphrase), where the
+// default provider's plugin reads the token itself and records nothing of it.
+const githubOwner = new pulumi.Config("github").get("owner") ?? "";
+if (manageGitHub && githubOwner !== repository.split("/")[0]) {
+    problems.push(`github:owner must be the repository's owner: pulumi config set github:owner ${repository.split("/")[0]} `
+        + `(got "${githubOwner}"; or set manageGitHub to false)`);
+}
 if (problems.length > 0) {
     throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - ${problems.map((p) => `spotify-stack-ci:${p}`).join("\n  - ")}`);
 }
@@ -127,14 +135,12 @@ for (const stack of stacks) {
 }
 
 if (manageGitHub) {
-    const [owner, name] = repository.split("/") as [string, string];
-    const gh = new github.Provider("github", { owner });
-    const inGitHub = { provider: gh };
+    const name = repository.split("/")[1]!;
 
     // The subject AWS matches carries the ref: a deploy role trusts its environment on main only.
     new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate("oidc-subject", {
         repository: name, useDefault: false, includeClaimKeys: [...subjectClaimKeys],
-    }, inGitHub);
+    });
 
     for (const stack of stacks) {
         const reviewed = reviewedStacks.includes(stack);
@@ -145,24 +151,24 @@ if (manageGitHub) {
             preventSelfReview: reviewed,
             canAdminsBypass: false,
             ...(reviewed ? { reviewers: [{ users: reviewerUserIds, teams: reviewerTeamIds }] } : {}),
-        }, inGitHub);
+        });
         new github.RepositoryEnvironmentDeploymentPolicy(`${stack}-main`, {
             repository: name, environment: environment.environment, branchPattern: "main",
-        }, inGitHub);
+        });
         new github.ActionsEnvironmentVariable(`${stack}-role`, {
             repository: name, environment: environment.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.deployRoleArn,
-        }, inGitHub);
+        });
 
         // Previews of pull requests (ref refs/pull/N/merge, so no branch rule) and of main: no reviewers, the read-only role.
         const preview = new github.RepositoryEnvironment(`${stack}-preview`, {
             repository: name, environment: previewEnvironment(stack), canAdminsBypass: true,
-        }, inGitHub);
+        });
         new github.ActionsEnvironmentVariable(`${stack}-preview-role`, {
             repository: name, environment: preview.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.previewRoleArn,
-        }, inGitHub);
+        });
     }
     if (backendUrl !== undefined) {
-        new github.ActionsVariable("backend-url", { repository: name, variableName: "PULUMI_BACKEND_URL", value: backendUrl }, inGitHub);
+        new github.ActionsVariable("backend-url", { repository: name, variableName: "PULUMI_BACKEND_URL", value: backendUrl });
     }
     new github.RepositoryRuleset("main", {
         repository: name,
@@ -176,7 +182,7 @@ if (manageGitHub) {
             pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
             requiredStatusChecks: { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true },
         },
-    }, inGitHub);
+    });
 }
 
 export const oidcProviderArn = provider;

@@ -15,7 +15,10 @@ const config = {
     "spotify-stack-ci:githubRepository": repository,
     "spotify-stack-ci:stateBucket": "octo-pulumi-state",
     "spotify-stack-ci:reviewerUserIds": "[4711]",
+    "github:owner": "octo-org",
 };
+/** The token `pulumi up` of the bootstrap runs with, as the deployment steps export it. */
+const githubToken = "gho_16C7e42F292c6912E7710c838347Ae178B4a";
 const stacks = ["dev", "production"] as const;
 
 interface Statement {
@@ -30,7 +33,17 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
 
 let run: StackRun;
 before(async () => {
-    run = await runStack("ci", config, [], { project: "spotify-stack-ci", entry: path.join(bootstrapDir, "index.ts") });
+    const outside = process.env["GITHUB_TOKEN"];
+    process.env["GITHUB_TOKEN"] = githubToken;
+    try {
+        run = await runStack("ci", config, [], { project: "spotify-stack-ci", entry: path.join(bootstrapDir, "index.ts") });
+    } finally {
+        if (outside === undefined) {
+            delete process.env["GITHUB_TOKEN"];
+        } else {
+            process.env["GITHUB_TOKEN"] = outside;
+        }
+    }
 });
 
 const all = (type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
@@ -166,6 +179,12 @@ test("GitHub: the OIDC subject carries the ref, each stack has a main-only envir
     const ruleset = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs["rules"] as Record<string, unknown>;
     assert.equal(ruleset["nonFastForward"], true);
     assert.deepEqual(ruleset["requiredStatusChecks"], { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true });
+});
+
+test("the GitHub token of the environment is in no resource's inputs, so not in the bootstrap's state", () => {
+    assert.ok(run.resources.some((r) => r.type.startsWith("github:")));
+    const recorded = run.resources.filter((r) => JSON.stringify(r.inputs).includes(githubToken)).map((r) => `${r.type} ${r.name}`);
+    assert.deepEqual(recorded, []);
 });
 
 test("the program's config keys are declared in its Pulumi.yaml", () => {
