@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionsPackage } from "./build/publishFunctions";
-import { Alarms } from "./components/alarms";
+import { Alarms, stackMetricNamespace } from "./components/alarms";
 import { Analytics } from "./components/analytics";
 import { Catalog, glueDatabaseName } from "./components/catalog";
 import { Dashboard } from "./components/dashboard";
@@ -21,6 +21,7 @@ import { extractStatements, transformStatements } from "./permissions";
 
 const config = loadConfig();
 const base = `${config.namePrefix}-${config.stack}`;
+const metricNamespace = stackMetricNamespace(base);
 
 // Every resource gets the project, stack and owner tags through this provider's default tags.
 const provider = new aws.Provider("aws", {
@@ -73,6 +74,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
         [contract.environment.extract.savedTracksFullPassDays]: String(config.spotify.savedTracksFullPassDays),
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         [contract.environment.extract.timeBudgetSeconds]: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
+        [contract.environment.extract.metricsNamespace]: metricNamespace,
     },
     statements: extractStatements(storage.raw.arn, credentials.arn),
     permissionsBoundary,
@@ -92,6 +94,7 @@ const transform = new LambdaFunction(`${base}-transform`, {
         [contract.environment.transform.rawBucket]: storage.raw.name,
         [contract.environment.transform.transformedBucket]: storage.transformed.name,
         [contract.environment.transform.tableFormat]: config.catalog.tableFormat,
+        [contract.environment.transform.metricsNamespace]: metricNamespace,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),
     permissionsBoundary,
@@ -139,6 +142,7 @@ const alarms = new Alarms(`${base}-alarms`, {
         transform: transform.deadLetterQueue,
         schedule: schedule.deadLetterQueue,
     },
+    metricNamespace,
 }, opts);
 
 const dashboard = new Dashboard(`${base}-pipeline`, {
@@ -146,6 +150,7 @@ const dashboard = new Dashboard(`${base}-pipeline`, {
     extract,
     transform,
     deadLetterQueues: { extract: extract.deadLetterQueue, transform: transform.deadLetterQueue, schedule: schedule.deadLetterQueue },
+    metricNamespace,
 }, opts);
 
 export const rawBucketName = storage.raw.name;

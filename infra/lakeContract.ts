@@ -45,8 +45,8 @@ export interface Contract {
     /** The key segment of each kind of raw object: it lands under `raw/<segment>/`. */
     readonly rawSources: Readonly<Record<RawSourceName, string>>;
     readonly environment: {
-        readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays", string>>;
-        readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat", string>>;
+        readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "metricsNamespace", string>>;
+        readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "metricsNamespace", string>>;
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;

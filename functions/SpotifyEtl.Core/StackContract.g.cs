@@ -44,6 +44,7 @@ public static class StackContract
         public const string TimeBudgetSeconds = "EXTRACT_TIME_BUDGET_SECONDS";
         public const string TopItemsLimit = "SPOTIFY_TOP_ITEMS_LIMIT";
         public const string SavedTracksFullPassDays = "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS";
+        public const string MetricsNamespace = "METRICS_NAMESPACE";
     }
 
     /// <summary>Environment variables the program sets on the transform function.</summary>
@@ -52,6 +53,7 @@ public static class StackContract
         public const string RawBucket = "RAW_BUCKET";
         public const string TransformedBucket = "TRANSFORMED_BUCKET";
         public const string TableFormat = "TABLE_FORMAT";
+        public const string MetricsNamespace = "METRICS_NAMESPACE";
     }
 
     /// <summary>CloudWatch namespace and metric names the alarms and dashboard watch.</summary>

@@ -184,7 +184,8 @@ public sealed class ExtractFunction
         }
         if (run.Succeeded)
         {
-            _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow()));
+            _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow(),
+                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace) is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace));
         }
         var output = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(
             new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatus.Failed)),
@@ -193,7 +194,7 @@ public sealed class ExtractFunction
     }
 
     /// <summary>The CloudWatch Embedded Metric Format line the stack's "no successful extraction" alarm watches.</summary>
-    internal static string SuccessMetricLine(string functionName, DateTimeOffset now)
+    internal static string SuccessMetricLine(string functionName, DateTimeOffset now, string metricNamespace = StackContract.Metrics.Namespace)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -203,7 +204,7 @@ public sealed class ExtractFunction
             writer.WriteNumber("Timestamp", now.ToUnixTimeMilliseconds());
             writer.WriteStartArray("CloudWatchMetrics");
             writer.WriteStartObject();
-            writer.WriteString("Namespace", StackContract.Metrics.Namespace);
+            writer.WriteString("Namespace", metricNamespace);
             writer.WriteStartArray("Dimensions");
             writer.WriteStartArray();
             writer.WriteStringValue("FunctionName");

@@ -40,8 +40,9 @@ public sealed class TransformFunction
     private readonly string _rawBucket;
     private readonly TableFormat _format;
     private readonly TextWriter _log;
+    private readonly string _metricNamespace;
 
-    /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET, TABLE_FORMAT and AWS_REGION.</summary>
+    /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET, TABLE_FORMAT, METRICS_NAMESPACE and AWS_REGION.</summary>
     public TransformFunction()
         : this(TransformSettings.FromEnvironment(Environment.GetEnvironmentVariable), SharedClient.Value, Console.Out)
     {
@@ -50,13 +51,16 @@ public sealed class TransformFunction
     /// <summary>The real S3 path with another client, such as one pointed at an S3 emulator.</summary>
     /// <remarks>Settings come first so that a missing variable is reported before the client is built.</remarks>
     internal TransformFunction(TransformSettings settings, IAmazonS3 client, TextWriter log)
-        : this(new S3ObjectStore(client, settings.RawBucket), new S3ObjectStore(client, settings.TransformedBucket), settings.RawBucket, log, settings.Format)
+        : this(new S3ObjectStore(client, settings.RawBucket), new S3ObjectStore(client, settings.TransformedBucket), settings.RawBucket, log, settings.Format,
+            settings.MetricsNamespace)
     {
     }
 
     /// <summary>Any stores: the raw bucket named <paramref name="rawBucket"/> in events, and the transformed bucket.</summary>
-    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormats.Default)
+    internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormats.Default,
+        string metricNamespace = StackContract.Metrics.Namespace)
     {
+        _metricNamespace = metricNamespace;
         _raw = raw;
         _lake = lake;
         _rawBucket = rawBucket;
@@ -135,7 +139,7 @@ public sealed class TransformFunction
 
         // A manifest set aside counts with the raw objects set aside: the same metric, the same alarm.
         var summary = new TransformSummary(TransformEvents.Completed, records.Count, manifests, batch.Transformed, batch.Quarantined + quarantinedManifests,
-            batch.Ignored + ignored, batch.UnreadableItems, batch.Partitions, TransformMetrics.Emf(batch));
+            batch.Ignored + ignored, batch.UnreadableItems, batch.Partitions, TransformMetrics.Emf(_metricNamespace));
         Log(summary, TransformLogContext.Default.TransformSummary);
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(summary, TransformLogContext.Default.TransformSummary), writable: false);
     }

@@ -61,15 +61,14 @@ internal static class TransformEvents
 
 internal static class TransformMetrics
 {
-    public const string Namespace = StackContract.Metrics.Namespace;
     public const string Transformed = StackContract.Metrics.Transformed;
     public const string Quarantined = StackContract.Metrics.Quarantined;
     public const string UnreadableItems = StackContract.Metrics.UnreadableItems;
 
     /// <summary>The metric names are the summary's own snake_case members, which EMF reads from the same line.</summary>
-    public static EmfMetadata Emf(Transformation.TransformBatchReport batch) => new(
+    public static EmfMetadata Emf(string metricNamespace) => new(
         DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        [new EmfDirective(Namespace, [[]], [new(Transformed, "Count"), new(Quarantined, "Count"), new(UnreadableItems, "Count")])]);
+        [new EmfDirective(metricNamespace, [[]], [new(Transformed, "Count"), new(Quarantined, "Count"), new(UnreadableItems, "Count")])]);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -6,11 +6,13 @@ namespace SpotifyEtl.Functions;
 /// The transform function's configuration: bucket names from its Lambda environment (set by the
 /// stack), never secrets.
 /// </summary>
-internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormats.Default)
+internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormats.Default,
+    string MetricsNamespace = StackContract.Metrics.Namespace)
 {
     public const string RawBucketVariable = StackContract.TransformEnvironment.RawBucket;
     public const string TransformedBucketVariable = StackContract.TransformEnvironment.TransformedBucket;
     public const string TableFormatVariable = StackContract.TransformEnvironment.TableFormat;
+    public const string MetricsNamespaceVariable = StackContract.TransformEnvironment.MetricsNamespace;
 
     public static TransformSettings FromEnvironment(Func<string, string?> variable)
     {
@@ -21,7 +23,9 @@ internal sealed record TransformSettings(string RawBucket, string TransformedBuc
             ? TableFormats.Default
             : TableFormats.Parse(formatText)
               ?? throw new InvalidOperationException($"The environment variable {TableFormatVariable} is '{formatText}': it must be parquet or csv (the stack's tableFormat).");
-        return new(raw, transformed, format);
+        // The stack's own namespace (two stacks in one region each watch their own metrics); the shared one elsewhere.
+        var metrics = variable(MetricsNamespaceVariable);
+        return new(raw, transformed, format, string.IsNullOrWhiteSpace(metrics) ? StackContract.Metrics.Namespace : metrics.Trim());
     }
 
     private static string Required(Func<string, string?> variable, string name)

@@ -16,6 +16,15 @@ import type { LambdaFunction } from "./lambdaFunction";
  * transformed, raw objects quarantined, and items skipped as unreadable.
  */
 export const metricNamespace = contract.metrics.namespace;
+
+/**
+ * The namespace of one stack's metrics: CloudWatch keeps metrics per account and region, so two stacks in one region
+ * (dev and production, as the bootstrap sets them up) each publish and watch their own. The functions are given it in
+ * their environment (contract.json, "metricsNamespace").
+ */
+export function stackMetricNamespace(base: string): string {
+    return `${metricNamespace}/${base}`;
+}
 export const extractionSucceededMetric = contract.metrics.extractionSucceeded;
 export const reauthorizationRequiredMetric = contract.metrics.reauthorizationRequired;
 export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
@@ -35,6 +44,8 @@ export interface AlarmsArgs {
     readonly extract: LambdaFunction;
     /** Every dead-letter queue, by a short label used in alarm names. */
     readonly deadLetterQueues: Readonly<Record<string, aws.sqs.Queue>>;
+    /** This stack's metric namespace (stackMetricNamespace). */
+    readonly metricNamespace: string;
 }
 
 export class Alarms extends pulumi.ComponentResource {
@@ -66,10 +77,10 @@ export class Alarms extends pulumi.ComponentResource {
             comparisonOperator: "GreaterThanThreshold",
             treatMissingData: "notBreaching",
         } as const;
-        // Any count of a SpotifyStack metric without dimensions.
+        // Any count of one of this stack's metrics without dimensions.
         const countAlarm = (alarmName: string, metricName: string, alarmDescription: string): void => alarm(alarmName, {
             alarmDescription,
-            namespace: metricNamespace,
+            namespace: args.metricNamespace,
             metricName,
             statistic: "Sum",
             ...anyInFiveMinutes,
@@ -102,7 +113,7 @@ export class Alarms extends pulumi.ComponentResource {
         // Hourly periods, all 26 below one success: missing data is breaching, since silence is the failure.
         alarm("no-successful-extraction", {
             alarmDescription: pulumi.interpolate`No ${extractionSucceededMetric} from ${args.extract.name} in ${extractionSilenceHours} hours.`,
-            namespace: metricNamespace,
+            namespace: args.metricNamespace,
             metricName: extractionSucceededMetric,
             dimensions: { FunctionName: args.extract.name },
             statistic: "Sum",
@@ -118,7 +129,7 @@ export class Alarms extends pulumi.ComponentResource {
             logGroupName: args.extract.logGroup.name,
             pattern: `{ $.event = "${reauthorizationRequiredEvent}" }`,
             metricTransformation: {
-                namespace: metricNamespace,
+                namespace: args.metricNamespace,
                 name: reauthorizationRequiredMetric,
                 value: "1",
                 unit: "Count",
@@ -132,7 +143,7 @@ export class Alarms extends pulumi.ComponentResource {
             logGroupName: args.extract.logGroup.name,
             pattern: `{ $.event = "${recentlyPlayedGapEvent}" }`,
             metricTransformation: {
-                namespace: metricNamespace,
+                namespace: args.metricNamespace,
                 name: recentlyPlayedGapMetric,
                 value: "1",
                 unit: "Count",

@@ -6,7 +6,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     extractionSucceededMetric,
-    metricNamespace,
     quarantinedMetric,
     reauthorizationRequiredMetric,
     recentlyPlayedGapMetric,
@@ -19,6 +18,8 @@ export interface DashboardArgs {
     readonly region: string;
     readonly extract: LambdaFunction;
     readonly transform: LambdaFunction;
+    /** This stack's metric namespace (stackMetricNamespace). */
+    readonly metricNamespace: string;
     /** Every dead-letter queue, by a short label used in the widget's legend. */
     readonly deadLetterQueues: Readonly<Record<string, { readonly name: pulumi.Input<string> }>>;
 }
@@ -53,7 +54,7 @@ export class Dashboard extends pulumi.ComponentResource {
                     widgets: [
                         metric("Runs", [
                             lambda("Invocations", extract, "extract invocations"),
-                            [metricNamespace, extractionSucceededMetric, "FunctionName", extract, { label: "successful extractions" }],
+                            [args.metricNamespace, extractionSucceededMetric, "FunctionName", extract, { label: "successful extractions" }],
                             lambda("Invocations", transform, "transform invocations"),
                         ], "Sum", 0, 0),
                         logs("Requests to Spotify",
@@ -61,9 +62,9 @@ export class Dashboard extends pulumi.ComponentResource {
                         logs("Items extracted",
                             `filter event = '${sourceExtractedEvent}' | stats sum(items) as items, sum(pages) as pages by bin(1h)`, 0, 6),
                         metric("Raw objects transformed, quarantined, and unreadable items", [
-                            [metricNamespace, transformedMetric, { label: "transformed" }],
-                            [metricNamespace, quarantinedMetric, { label: "quarantined" }],
-                            [metricNamespace, unreadableItemsMetric, { label: "unreadable items" }],
+                            [args.metricNamespace, transformedMetric, { label: "transformed" }],
+                            [args.metricNamespace, quarantinedMetric, { label: "quarantined" }],
+                            [args.metricNamespace, unreadableItemsMetric, { label: "unreadable items" }],
                         ], "Sum", 12, 6),
                         metric("Durations (ms, p50 and maximum)", [
                             lambda("Duration", extract, "extract p50", "p50"),
@@ -76,8 +77,8 @@ export class Dashboard extends pulumi.ComponentResource {
                             lambda("Throttles", extract, "extract throttles"),
                             lambda("Errors", transform, "transform errors"),
                             lambda("Throttles", transform, "transform throttles"),
-                            [metricNamespace, reauthorizationRequiredMetric, { label: "re-authorization required" }],
-                            [metricNamespace, recentlyPlayedGapMetric, { label: "plays Spotify no longer had" }],
+                            [args.metricNamespace, reauthorizationRequiredMetric, { label: "re-authorization required" }],
+                            [args.metricNamespace, recentlyPlayedGapMetric, { label: "plays Spotify no longer had" }],
                             ...queueLines,
                         ], "Sum", 12, 12),
                     ],

@@ -10,6 +10,17 @@ namespace SpotifyEtl.Tests.Functions;
 public sealed class ExtractFunctionTests : ExtractFunctionHarness
 {
     [Fact]
+    public async Task The_success_metric_is_published_in_the_stacks_own_namespace()
+    {
+        using var output = Function(new Dictionary<string, string> { [StackContract.ExtractEnvironment.MetricsNamespace] = "SpotifyStack/spotify-dev" }).Handler(Event());
+        using var result = await JsonDocument.ParseAsync(output);
+
+        Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
+        var metric = Assert.Single(Logged.Select(line => JsonDocument.Parse(line).RootElement), line => line.TryGetProperty("_aws", out _));
+        Assert.Equal("SpotifyStack/spotify-dev", metric.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+    }
+
+    [Fact]
     public async Task Handler_extracts_every_configured_source_into_the_raw_store_and_reports_success_with_an_EMF_metric()
     {
         using var output = Function().Handler(Event());

@@ -334,6 +334,27 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Contains("TABLE_FORMAT is 'orc': it must be parquet or csv", format.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Each_stack_publishes_its_counts_in_the_metric_namespace_its_environment_names()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            [TransformSettings.RawBucketVariable] = "raw",
+            [TransformSettings.TransformedBucketVariable] = "out",
+        };
+        Assert.Equal(StackContract.Metrics.Namespace, TransformSettings.FromEnvironment(variables.GetValueOrDefault).MetricsNamespace);
+        foreach (var stack in new[] { "SpotifyStack/spotify-dev", "SpotifyStack/spotify-production" })
+        {
+            variables[StackContract.TransformEnvironment.MetricsNamespace] = stack;
+            var settings = TransformSettings.FromEnvironment(variables.GetValueOrDefault);
+            var function = new TransformFunction(_raw, _lake, RawBucket, _log, settings.Format, settings.MetricsNamespace);
+            using var output = function.Handler(ToStream("""{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"raw"}"""));
+
+            var summary = JsonDocument.Parse(output).RootElement;
+            Assert.Equal(stack, summary.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        }
+    }
+
     private static string WithoutMetricTimestamp(JsonElement summary)
     {
         var node = JsonNode.Parse(summary.GetRawText())!.AsObject();

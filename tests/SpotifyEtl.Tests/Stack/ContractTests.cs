@@ -51,7 +51,8 @@ public sealed class ContractTests
     [Fact]
     public void The_transform_publishes_the_metrics_and_events_the_alarms_watch()
     {
-        Assert.Equal(TransformMetrics.Namespace, Name("metrics", "namespace"));
+        Assert.Equal(new TransformSettings("raw", "out").MetricsNamespace, Name("metrics", "namespace"));
+        Assert.Equal(TransformSettings.MetricsNamespaceVariable, Name("environment", "transform", "metricsNamespace"));
         Assert.Equal(TransformMetrics.Transformed, Name("metrics", "transformed"));
         Assert.Equal(TransformMetrics.Quarantined, Name("metrics", "quarantined"));
         Assert.Equal(TransformMetrics.UnreadableItems, Name("metrics", "unreadableItems"));

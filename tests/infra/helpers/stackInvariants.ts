@@ -16,7 +16,7 @@ import { actionsOn, asList, Stack, types } from "./stackQueries";
 export const actionsThatRequireStarResource: readonly string[] = [];
 
 /**
- * The metrics the functions publish in the SpotifyStack namespace: contract.json's, which the C# tests
+ * The metrics the functions publish in the stack's namespace: contract.json's, which the C# tests
  * hold the functions to (ContractTests), plus those of the log metric filters the stack declares.
  */
 function publishedMetrics(stack: Stack): Set<string> {
@@ -24,9 +24,24 @@ function publishedMetrics(stack: Stack): Set<string> {
     assert.equal(namespace, "SpotifyStack");
     const names = new Set<string>(Object.values(metrics));
     for (const filter of stack.all(types.metricFilter)) {
-        names.add((filter.inputs["metricTransformation"] as { name: string }).name);
+        const transformation = filter.inputs["metricTransformation"] as { name: string; namespace: string };
+        assert.equal(transformation.namespace, stackNamespace(stack), filter.name);
+        names.add(transformation.name);
     }
     return names;
+}
+
+/**
+ * The namespace of the stack's own metrics, as both functions are told it: `SpotifyStack/<namePrefix>-<stack>`, so
+ * that two stacks in one account and region (dev and production, as the bootstrap sets them up) never count, alarm
+ * on or show each other's events.
+ */
+function stackNamespace(stack: Stack): string {
+    const told = stack.all(types.function).map((fn) =>
+        (fn.inputs["environment"] as { variables: Record<string, string> }).variables[contract.environment.transform.metricsNamespace]);
+    const prefix = stack.run.config["spotify-stack:namePrefix"] ?? "spotify";
+    assert.deepEqual(told, told.map(() => `SpotifyStack/${prefix}-${stack.run.stack}`));
+    return told[0]!;
 }
 
 const handlers = contract.handlers;
@@ -354,9 +369,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
-                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "EXTRACT_TIME_BUDGET_SECONDS", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "EXTRACT_TIME_BUDGET_SECONDS", "METRICS_NAMESPACE", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
-                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET"]);
+                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "METRICS_NAMESPACE", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET"]);
                 assert.ok(["parquet", "csv"].includes(transformEnv["TABLE_FORMAT"] ?? ""), "TABLE_FORMAT is the stack's tableFormat");
                 assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
                 assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
@@ -477,7 +492,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const alarm = alarmsOn("ExtractionSucceeded", "FunctionName", extract.inputs["name"]);
                 assert.equal(alarm.length, 1);
                 const a = alarm[0]!.inputs;
-                assert.equal(a["namespace"], "SpotifyStack");
+                assert.equal(a["namespace"], stackNamespace(stack));
                 assert.equal(a["treatMissingData"], "breaching");
                 assert.equal(Number(a["period"]) * Number(a["evaluationPeriods"]), 26 * 3600);
                 assert.equal(a["datapointsToAlarm"], a["evaluationPeriods"]);
@@ -510,7 +525,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric);
                     assert.equal(alarms.length, 1, metric);
                     const a = alarms[0]!.inputs;
-                    assert.equal(a["namespace"], "SpotifyStack");
+                    assert.equal(a["namespace"], stackNamespace(stack));
                     // The transform's EMF line has no dimensions: an alarm with any would watch a metric nobody publishes.
                     assert.equal(a["dimensions"], undefined, metric);
                     assert.equal(a["statistic"], "Sum");
@@ -521,9 +536,11 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("every metric an alarm watches in the SpotifyStack namespace is one a function publishes", () => {
+            test("every metric an alarm watches outside AWS's namespaces is in the stack's own and one a function publishes", () => {
                 const published = publishedMetrics(stack);
-                const watched = stack.all(types.alarm).filter((a) => a.inputs["namespace"] === "SpotifyStack");
+                assert.deepEqual(stack.all(types.alarm).filter((a) => !String(a.inputs["namespace"]).startsWith("AWS/")
+                    && a.inputs["namespace"] !== stackNamespace(stack)).map((a) => a.name), []);
+                const watched = stack.all(types.alarm).filter((a) => a.inputs["namespace"] === stackNamespace(stack));
                 assert.ok(watched.length >= 4);
                 for (const alarm of watched) {
                     assert.ok(published.has(String(alarm.inputs["metricName"])), `${alarm.name} watches ${String(alarm.inputs["metricName"])}, which no function publishes`);
@@ -559,9 +576,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("every SpotifyStack metric on the dashboard is one a function publishes", () => {
+            test("every metric of the stack's namespace on the dashboard is one a function publishes, and no other namespace of ours is shown", () => {
                 const published = publishedMetrics(stack);
-                const shown = metricLines().filter((l) => l[0] === "SpotifyStack").map((l) => String(l[1]));
+                assert.deepEqual(metricLines().filter((l) => !String(l[0]).startsWith("AWS/") && l[0] !== stackNamespace(stack)).map((l) => l[0]), []);
+                const shown = metricLines().filter((l) => l[0] === stackNamespace(stack)).map((l) => String(l[1]));
                 assert.deepEqual(new Set(shown), published);
             });
 
