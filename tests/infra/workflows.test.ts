@@ -222,18 +222,28 @@ test("each stack's deployments share one concurrency group and none is cancelled
     assert.deepEqual(groups, [{ group: "stack-dev", "cancel-in-progress": false }, { group: "stack-production", "cancel-in-progress": false }]);
 });
 
-test("the Pulumi token reaches the jobs from the environment's secrets, the backend from variables, and no passphrase exists", () => {
+test("the Pulumi token reaches only the Pulumi step from the environment's secrets, the backend from variables, and no passphrase exists", () => {
     for (const workflow of [pullRequest, deploy]) {
         for (const job of Object.values(workflow.jobs).filter((j) => j.steps.some((s) => s.uses === "./.github/actions/stack"))) {
-            assert.equal(job.env?.["PULUMI_ACCESS_TOKEN"], "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+            // No secret in the job's environment, where every step (npm ci's install scripts among them) would see it.
+            assert.deepEqual(Object.values(job.env ?? {}).filter((v) => String(v).includes("secrets.")), []);
             assert.equal(job.env?.["PULUMI_BACKEND_URL"], "${{ vars.PULUMI_BACKEND_URL }}");
             assert.equal(job.env?.["PULUMI_ORGANIZATION"], "${{ vars.PULUMI_ORGANIZATION }}");
             assert.ok(job.steps.every((s) => !(s.run ?? "").includes("secrets.")), "a secret on a command line");
-            // Snowflake's key reaches only the jobs that apply, never a preview.
-            const applies = job.steps.some((s) => s.uses === "./.github/actions/stack" && s.with?.["command"] === "up");
-            assert.equal(job.env?.["SNOWFLAKE_PRIVATE_KEY"], applies ? "${{ secrets.SNOWFLAKE_PRIVATE_KEY }}" : undefined);
+            for (const step of job.steps.filter((s) => s.uses === "./.github/actions/stack")) {
+                assert.equal(step.with?.["pulumi-access-token"], "${{ secrets.PULUMI_ACCESS_TOKEN }}");
+                // Snowflake's key reaches only the steps that apply, never a preview.
+                assert.equal(step.with?.["snowflake-private-key"], step.with?.["command"] === "up" ? "${{ secrets.SNOWFLAKE_PRIVATE_KEY }}" : undefined);
+            }
         }
     }
+    // Inside the action, the two secrets are the environment of the Pulumi step alone.
+    const action = yaml.load(fs.readFileSync(path.join(repoRoot, ".github", "actions", "stack", "action.yml"), "utf8")) as
+        { runs: { steps: { uses?: string; env?: Record<string, string> }[] } };
+    const withSecrets = action.runs.steps.filter((s) => JSON.stringify(s.env ?? {}).includes("inputs.pulumi-access-token")
+        || JSON.stringify(s.env ?? {}).includes("inputs.snowflake-private-key"));
+    assert.deepEqual(withSecrets.map((s) => s.uses?.split("@")[0]), ["pulumi/actions"]);
+    assert.deepEqual(withSecrets[0]!.env, { PULUMI_ACCESS_TOKEN: "${{ inputs.pulumi-access-token }}", SNOWFLAKE_PRIVATE_KEY: "${{ inputs.snowflake-private-key }}" });
     for (const file of [...workflowFiles.map((f) => path.join(workflowsDir, f)), ...actionFiles]) {
         assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PASSPHRASE/, `${path.relative(repoRoot, file)}: the stacks' secrets provider is KMS`);
     }
