@@ -108,3 +108,60 @@ function writePlays(lake: LakeFolder, plays: readonly { playedAt: string; songId
     }
     lake.write("songs", [...byDay.keys()].sort()[0]!, [...durations].map(([id, ms]) => songRow(id, ms)));
 }
+
+describe("history_skip_rate_by_hour: the skips the export records, over the streams that record them", () => {
+    it("on generated streams of every source: rows without skip information are left out, not counted as played through", async () => {
+        // Streams from December 2023 to February 2026 (a leap day among them). Extended-history rows say
+        // skipped true, false or nothing, with an end reason or none; account-data rows (to the minute) and
+        // the API's plays say neither. A skip is skipped = true or an end by the forward or back button.
+        const next = seeded(2024);
+        const from = Date.UTC(2023, 11, 1) / 1000;
+        const to = Date.UTC(2026, 2, 1) / 1000;
+        const reasons = ["trackdone", "fwdbtn", "backbtn", "endplay", "unexpected-exit", ""];
+        const rows: Row[] = [];
+        for (let i = 0; i < 600; i++) {
+            const source = ["extended", "extended", "extended", "account", "api"][next(5)]!;
+            const second = from + next(to - from);
+            const endedAt = new Date((source === "account" ? second - (second % 60) : second) * 1000).toISOString().slice(0, 19) + "Z";
+            const extended = source === "extended";
+            rows.push({
+                ended_at: endedAt, ms_played: 1000 * next(300), content_type: "track", track_name: `track ${next(20)}`,
+                artist_name: "artist", source,
+                skipped: extended ? [true, false, null][next(3)] : null,
+                reason_end: extended ? reasons[next(reasons.length)] : "",
+            });
+        }
+        const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        const expected = new Map<string, { weekday: number; hour: number; streams: number; skips: number }>();
+        for (const row of rows) {
+            if (row.skipped === null && row.reason_end === "") {
+                continue;
+            }
+            const at = new Date(String(row.ended_at));
+            const weekday = (at.getUTCDay() + 6) % 7;
+            const slot = expected.get(`${weekday} ${at.getUTCHours()}`) ?? { weekday, hour: at.getUTCHours(), streams: 0, skips: 0 };
+            slot.streams += 1;
+            slot.skips += row.skipped === true || row.reason_end === "fwdbtn" || row.reason_end === "backbtn" ? 1 : 0;
+            expected.set(`${weekday} ${at.getUTCHours()}`, slot);
+        }
+        const answers = await answersOf(lake => {
+            const months = new Map<string, Row[]>();
+            for (const row of rows) {
+                const month = String(row.ended_at).slice(0, 7);
+                months.set(month, [...months.get(month) ?? [], row]);
+            }
+            for (const [month, monthRows] of months) {
+                lake.write("listening_history", month, monthRows);
+            }
+        });
+        const result = answer(answers, "history_skip_rate_by_hour");
+        assert.deepEqual(result.columns, ["weekday_number", "weekday", "hour", "streams_with_skip_info", "skips", "skip_rate"]);
+        const slots = [...expected.values()].sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
+        assert.deepEqual(result.rows.map(r => r.slice(0, 5)),
+            slots.map(s => [String(s.weekday + 1), weekdays[s.weekday], String(s.hour), String(s.streams), String(s.skips)]));
+        for (const [row, slot] of result.rows.map((r, i) => [r, slots[i]!] as const)) {
+            assert.ok(Math.abs(Number(row[5]) - slot.skips / slot.streams) <= 0.0005 + 1e-9, `${row.join(" ")}: ${slot.skips}/${slot.streams}`);
+        }
+        assert.ok(rows.length - slots.reduce((n, s) => n + s.streams, 0) > 100, "many streams carry no skip information");
+    });
+});

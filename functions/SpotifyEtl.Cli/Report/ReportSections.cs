@@ -48,7 +48,7 @@ internal static class ReportSections
             "Hours of podcast episodes and audiobook chapters per year.",
             "history_podcast_audiobook_time", EmptyHint: NoHistory),
         new("history-skips", History, "When I skip",
-            "Skip rate by weekday and hour of the day (UTC): a stream marked skipped, or ended with the forward or back button.",
+            "Skip rate by weekday and hour of the day (UTC): a stream marked skipped, or ended with the forward or back button, over the streams whose row records it (not the API's plays or the account data).",
             "history_skip_rate_by_hour", EmptyHint: NoHistory),
         new("playlist-top-songs", Playlists, "Top songs on each playlist now",
             "Each playlist's current version, by position.",
