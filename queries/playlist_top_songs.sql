@@ -3,7 +3,8 @@
 -- playlists row names on the latest day it was extracted. The version's items come from
 -- playlist_entries by (playlist_id, playlist_snapshot_id), whatever day they were landed on (an
 -- unchanged playlist lands none), read from one landing day only so a version landed twice is
--- not listed twice. version_first_seen is the first day that version was seen.
+-- not listed twice. version_first_seen is the first day that version was seen. Playlists sharing a
+-- name are kept apart, in the order of their ids.
 WITH version_seen AS (
     SELECT playlist_id, playlist_snapshot_id, MIN(snapshot_date) AS version_first_seen
     FROM playlists
@@ -29,7 +30,7 @@ version_entry AS (
      AND l.landed_on = e.snapshot_date
 ),
 current_entry AS (
-    SELECT c.playlist_name, c.version_first_seen, c.snapshot_date, ve.song_id,
+    SELECT c.playlist_id, c.playlist_name, c.version_first_seen, c.snapshot_date, ve.song_id,
            ROW_NUMBER() OVER (PARTITION BY c.playlist_id ORDER BY ve.position) AS playlist_rank
     FROM current_version AS c
     JOIN version_entry AS ve
@@ -53,4 +54,4 @@ FROM current_entry AS e
 LEFT JOIN song AS s ON s.song_id = e.song_id
 LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
 WHERE e.playlist_rank <= 10
-ORDER BY e.playlist_name, e.playlist_rank
+ORDER BY e.playlist_name, e.playlist_id, e.playlist_rank
