@@ -1,9 +1,10 @@
 /**
- * The playlist questions on lakes written here: playlists that share a name.
+ * The playlist questions on lakes written here: playlists that share a name, and days_on_playlist on
+ * generated playlists whose songs were added before their extraction began.
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { answersOf, LakeFolder, Row } from "./helpers/handMadeLake";
+import { answersOf, LakeFolder, Row, seeded } from "./helpers/handMadeLake";
 import { QueryResult } from "./helpers/cliQueries";
 
 const answer = (answers: Map<string, QueryResult>, name: string): QueryResult => {
@@ -11,6 +12,9 @@ const answer = (answers: Map<string, QueryResult>, name: string): QueryResult =>
     assert.ok(result, `${name} ran`);
     return result;
 };
+
+const day = (first: string, offset: number): string => new Date(Date.parse(`${first}T00:00:00Z`) + offset * 86400_000).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string): number => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400_000;
 
 /** A playlist's extraction days and versions, as a test lake holds them. */
 interface GeneratedPlaylist {
@@ -73,5 +77,110 @@ describe("playlists that share a name", () => {
             ["Mix", "drop_out", "2", "Song 2"], ["Mix", "new_entry", "2", "Song 3"],
             ["Mix", "drop_out", "1", "Song 4"], ["Mix", "new_entry", "1", "Song 6"],
         ]);
+    });
+});
+
+describe("days_on_playlist: a song already on a playlist when its extraction began counts from the day it was added", () => {
+    it("puts the song added two years before the first extraction above the one added the day before", async () => {
+        // Both are on the playlist from its first extraction, 2026-04-01, to the third day: extraction alone
+        // gives them three days each and an alphabetical order.
+        const playlist: GeneratedPlaylist = {
+            id: "playlist_road", name: "Road", days: new Map([["2026-04-01", "v1"], ["2026-04-02", "v1"], ["2026-04-03", "v1"]]),
+            versions: new Map([["v1", [["song_a", "2026-03-31T20:00:00Z"], ["song_z", "2024-04-01T08:00:00Z"]]]]),
+            landed: new Map([["2026-04-01", ["v1"]]]),
+        };
+        const answers = await answersOf(lake => writePlaylists(lake, [playlist], new Map([["song_a", "Aria"], ["song_z", "Zenith"]]), "2026-04-01"));
+        const result = answer(answers, "days_on_playlist");
+        assert.deepEqual(result.columns, ["playlist_name", "song_name", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"]);
+        assert.deepEqual(result.rows, [
+            // 730 days from 2024-04-01 to 2026-04-01, then the three extraction days.
+            ["Road", "Zenith", "733", "2024-04-01", "2026-04-01", "2026-04-03"],
+            ["Road", "Aria", "4", "2026-03-31", "2026-04-01", "2026-04-03"],
+        ]);
+    });
+
+    it("on generated playlists: songs added long before, the day before or on the first day, removed, re-added, missed days", async () => {
+        // Fourteen days from 2026-04-01. Each playlist starts being extracted on one of the first four days and
+        // is missed on some days after. Its first version holds songs added years before (or on 1970-01-01, as
+        // Spotify dates some entries, or with no date), one sometimes listed twice; later versions remove songs
+        // and add or re-add others on the day they change, a change on a missed day being first seen later. Some
+        // days also land a version no playlists row names (an earlier run of the day) that dates a song in 2010:
+        // it belongs to no day. Two playlists share a name and two songs a name, so ties need the ids.
+        const next = seeded(733);
+        const firstDay = "2026-04-01";
+        const songs = new Map(Array.from({ length: 12 }, (_, i) => [`song_${String(i).padStart(2, "0")}`, i < 2 ? "Intro" : `Song ${i}`] as const));
+        const songIds = [...songs.keys()];
+        const stamp = (date: string) => `${date}T${String(next(24)).padStart(2, "0")}:${String(next(60)).padStart(2, "0")}:00Z`;
+        const playlists: GeneratedPlaylist[] = [["playlist_a", "Mix"], ["playlist_b", "Mix"], ["playlist_c", "Road"], ["playlist_d", "Calm"]]
+            .map(([id, name]) => {
+                const playlist: GeneratedPlaylist = { id: id!, name: name!, days: new Map(), versions: new Map(), landed: new Map() };
+                const start = next(4);
+                let entries: [string, string][] = [];
+                for (const songId of songIds.filter(() => next(3) === 0)) {
+                    const kind = next(6);
+                    const addedAt = kind === 0 ? "" : kind === 1 ? "1970-01-01T00:00:00Z" : kind === 2 ? stamp(day(firstDay, start))
+                        : stamp(day(firstDay, start - 1 - next(kind === 3 ? 2 : 2000)));
+                    entries.push([songId, addedAt]);
+                    if (next(6) === 0) {
+                        entries.push([songId, ""]);
+                    }
+                }
+                let version = 0;
+                let changed = true;
+                for (let offset = start; offset < 14; offset++) {
+                    const date = day(firstDay, offset);
+                    if (offset > start) {
+                        if (next(3) === 0 && entries.length > 1) {
+                            const gone = entries[next(entries.length)]![0];
+                            entries = entries.filter(([songId]) => songId !== gone);
+                            changed = true;
+                        }
+                        if (next(3) === 0) {
+                            const absent = songIds.filter(songId => !entries.some(([s]) => s === songId));
+                            entries = [...entries, [absent[next(absent.length)]!, next(5) === 0 ? "" : stamp(date)]];
+                            changed = true;
+                        }
+                        if (next(6) === 0) {
+                            continue; // not extracted that day
+                        }
+                    }
+                    if (changed) {
+                        version += 1;
+                        playlist.versions.set(`${id}_v${version}`, entries);
+                        playlist.landed.set(date, [`${id}_v${version}`]);
+                        changed = false;
+                    }
+                    playlist.days.set(date, `${id}_v${version}`);
+                    if (next(5) === 0) {
+                        const stray = `${id}_stray${offset}`;
+                        playlist.versions.set(stray, entries.map(([songId]) => [songId, "2010-01-01T00:00:00Z"]));
+                        playlist.landed.set(date, [...playlist.landed.get(date) ?? [], stray]);
+                    }
+                }
+                return playlist;
+            });
+
+        const expected = playlists.flatMap(playlist => {
+            const extracted = [...playlist.days.keys()].sort();
+            return songIds.flatMap(songId => {
+                const seen = extracted.filter(date => playlist.versions.get(playlist.days.get(date)!)!.some(([s]) => s === songId));
+                if (seen.length === 0) {
+                    return [];
+                }
+                const added = [...new Set(seen.map(date => playlist.days.get(date)!))]
+                    .flatMap(snapshot => playlist.versions.get(snapshot)!.filter(([s, at]) => s === songId && at >= "2008").map(([, at]) => at.slice(0, 10)))
+                    .sort()[0];
+                const since = seen[0] === extracted[0] && added !== undefined && added < seen[0]! ? added : seen[0]!;
+                return [{ playlist, songId, days: seen.length + daysBetween(since, seen[0]!), since, first: seen[0]!, last: seen[seen.length - 1]! }];
+            });
+        });
+        const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+        expected.sort((a, b) => b.days - a.days || byName(a.playlist.name, b.playlist.name) || byName(songs.get(a.songId)!, songs.get(b.songId)!)
+            || byName(a.playlist.id, b.playlist.id) || byName(a.songId, b.songId));
+
+        const answers = await answersOf(lake => writePlaylists(lake, playlists, songs, firstDay));
+        assert.deepEqual(answer(answers, "days_on_playlist").rows,
+            expected.slice(0, 25).map(e => [e.playlist.name, songs.get(e.songId)!, String(e.days), e.since, e.first, e.last]));
+        assert.ok(expected.length > 25 && expected.filter(e => e.since < e.first).length >= 5, "the lake has more than 25 stays, several begun before");
     });
 });
