@@ -1,9 +1,11 @@
 /**
- * The playlist questions on lakes written here: playlists that share a name, and days_on_playlist on
- * generated playlists whose songs were added before their extraction began.
+ * The playlist questions on lakes written here: playlists that share a name, a playlist the extraction
+ * no longer sees, and days_on_playlist on generated playlists whose songs were added before their
+ * extraction began.
  */
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as path from "node:path";
 import { answersOf, LakeFolder, Row, seeded } from "./helpers/handMadeLake";
 import { QueryResult } from "./helpers/cliQueries";
 
@@ -76,6 +78,34 @@ describe("playlists that share a name", () => {
         assert.deepEqual(answer(answers, "playlist_changes").rows.map(r => r.slice(0, 4)), [
             ["Mix", "drop_out", "2", "Song 2"], ["Mix", "new_entry", "2", "Song 3"],
             ["Mix", "drop_out", "1", "Song 4"], ["Mix", "new_entry", "1", "Song 6"],
+        ]);
+    });
+});
+
+describe("a playlist missing from the latest extraction day", () => {
+    it("is no current playlist: its songs leave the top songs and the artists' counts", async () => {
+        // The fixture lake plus 2026-11-21, on which Morning Mix and 日本のヒット were extracted unchanged and
+        // Quiet Hours was not (deleted, unfollowed or taken out of the sources): playlists_current still holds
+        // its row of the 20th.
+        const answers = await answersOf(lake => lake.write("playlists", "2026-11-21", [
+            { playlist_id: "playlist_morning", playlist_name: "Morning Mix", playlist_snapshot_id: "snap_m3", owner_id: "user_ana" },
+            { playlist_id: "playlist_japan", playlist_name: "日本のヒット", playlist_snapshot_id: "snap_j2", owner_id: "user_kenji" },
+        ]), path.resolve(__dirname, "fixtures/lake"));
+        assert.deepEqual(answer(answers, "playlist_top_songs").rows.map(r => [r[0], r[1], r[2], r[5]]), [
+            ["Morning Mix", "1", "Shakira: Bzrp Music Sessions, Vol. 53", "2026-11-21"],
+            ["Morning Mix", "2", "Say \"Cheese\"", "2026-11-21"],
+            ["Morning Mix", "3", "Bohemian Rhapsody", "2026-11-21"],
+            ["Morning Mix", "4", "Love of My Life", "2026-11-21"],
+            ["日本のヒット", "1", "KICK BACK", "2026-11-21"],
+            ["日本のヒット", "2", "Shakira: Bzrp Music Sessions, Vol. 53", "2026-11-21"],
+        ]);
+        // Quiet Hours held KICK BACK and Bohemian Rhapsody: each now reaches one playlist.
+        assert.deepEqual(answer(answers, "artists_with_most_songs").rows, [
+            ["Queen", "2", "1"],
+            ["Bizarrap", "1", "2"],
+            ["Shakira", "1", "2"],
+            ["Tyler, The Creator", "1", "1"],
+            ["米津玄師", "1", "1"],
         ]);
     });
 });
