@@ -45,7 +45,7 @@ describe("skip_rate: a play is heard from the previous play's end to its own", (
         // three days, or the same second as the previous play (another song). One play in five is stored
         // under the next day's snapshot too; a few songs have no songs row (never counted as skipped).
         const next = seeded(20280229);
-        const durations = new Map(Array.from({ length: 7 }, (_, i) => [`song_${i}`, 61_000 + next(400_000)] as const));
+        const durations = new Map<string, number>(Array.from({ length: 7 }, (_, i) => [`song_${i}`, 61_000 + next(400_000)]));
         const songIds = [...durations.keys(), "song_unknown"];
         const plays: { playedAt: string; songId: string; second: number }[] = [];
         let second = Date.UTC(2027, 11, 24, 18, 0, 0) / 1000;
