@@ -1,11 +1,18 @@
 -- Question: Which artists have the most songs across the playlists?
--- Counts distinct songs per artist over the current version of every playlist (the version its
--- playlists row names on its latest extraction day, items joined from playlist_entries by snapshot
--- id), crediting every artist of a multi-artist song. A song on two playlists counts once for its
--- artists, and the number of playlists it reaches is shown beside it.
-WITH current_version AS (
-    SELECT playlist_id, playlist_snapshot_id
-    FROM playlists_current
+-- Counts distinct songs per artist over the current version of every playlist the lake's latest
+-- extraction day holds (the version its playlists row names that day, items joined from
+-- playlist_entries by snapshot id), crediting every artist of a multi-artist song. A playlist missing
+-- from that day (deleted, unfollowed, taken out of the extracted sources) no longer counts, though
+-- playlists_current keeps its last row. A song on two playlists counts once for its artists, and the
+-- number of playlists it reaches is shown beside it.
+WITH latest_day AS (
+    SELECT MAX(snapshot_date) AS snapshot_date
+    FROM playlists
+),
+current_version AS (
+    SELECT c.playlist_id, c.playlist_snapshot_id
+    FROM playlists_current AS c
+    JOIN latest_day AS d ON d.snapshot_date = c.snapshot_date
 ),
 current_song AS (
     SELECT DISTINCT c.playlist_id, e.song_id

@@ -1,26 +1,58 @@
 -- Question: Which songs have stayed longest on their playlists?
 -- Days on a playlist = distinct snapshot dates D whose playlists row names a version containing
--- the song, with the first and last such day. A playlist extracted unchanged lands no entries that
--- day, yet its version (same snapshot id) still counts the day; a song listed twice, or a version
--- landed on several days, still counts each day once. Days without an extraction are not counted.
--- Playlist names come from each playlist's latest row, song names from their latest snapshot.
+-- the song, plus, for a song already there on the first day the playlist was extracted, the days
+-- before that day since Spotify says it was added: the earliest added_at of the song in the
+-- playlist's versions (empty ones, and those before 2008, which Spotify gives some playlists as
+-- 1970-01-01, say nothing). on_playlist_since is the day the count starts: that added day, else
+-- first_seen, the first extraction day holding the song. A playlist extracted unchanged lands no
+-- entries that day, yet its version (same snapshot id) still counts the day; a song listed twice, or
+-- a version landed on several days, still counts each day once. Days without an extraction after
+-- the first are not counted. Ties are ordered by playlist name, song name, then ids. Playlist names
+-- come from each playlist's latest row, song names from their latest snapshot. Day numbers (days
+-- since 1999-12-31, valid for 2000-2099) make the day count the same in every engine.
 WITH version_song AS (
-    SELECT DISTINCT playlist_id, playlist_snapshot_id, song_id
+    SELECT playlist_id, playlist_snapshot_id, song_id,
+           MIN(CASE WHEN added_at >= '2008' THEN substr(added_at, 1, 10) END) AS added_on
     FROM playlist_entries
+    GROUP BY playlist_id, playlist_snapshot_id, song_id
 ),
 song_day AS (
-    SELECT DISTINCT p.playlist_id, vs.song_id, p.snapshot_date
+    SELECT p.playlist_id, vs.song_id, p.snapshot_date, vs.added_on
     FROM playlists AS p
     JOIN version_song AS vs
       ON vs.playlist_id = p.playlist_id AND vs.playlist_snapshot_id = p.playlist_snapshot_id
 ),
 stay AS (
     SELECT playlist_id, song_id,
-           COUNT(*) AS days_on_playlist,
+           COUNT(DISTINCT snapshot_date) AS days_extracted,
            MIN(snapshot_date) AS first_seen,
-           MAX(snapshot_date) AS last_seen
+           MAX(snapshot_date) AS last_seen,
+           MIN(added_on) AS added_on
     FROM song_day
     GROUP BY playlist_id, song_id
+),
+playlist_start AS (
+    SELECT playlist_id, MIN(snapshot_date) AS first_extracted
+    FROM playlists
+    GROUP BY playlist_id
+),
+stay_start AS (
+    SELECT st.playlist_id, st.song_id, st.days_extracted, st.first_seen, st.last_seen,
+           CASE WHEN st.first_seen = ps.first_extracted AND st.added_on < st.first_seen THEN st.added_on
+                ELSE st.first_seen END AS on_playlist_since
+    FROM stay AS st
+    JOIN playlist_start AS ps ON ps.playlist_id = st.playlist_id
+),
+counted AS (
+    SELECT playlist_id, song_id, first_seen, last_seen, on_playlist_since,
+           days_extracted
+             + (365 * (CAST(substr(first_seen, 1, 4) AS INTEGER) - 2000)
+                + CAST(FLOOR((CAST(substr(first_seen, 1, 4) AS INTEGER) - 1997) / 4.0) AS INTEGER)
+                + EXTRACT(DOY FROM CAST(substr(first_seen, 1, 10) AS DATE)))
+             - (365 * (CAST(substr(on_playlist_since, 1, 4) AS INTEGER) - 2000)
+                + CAST(FLOOR((CAST(substr(on_playlist_since, 1, 4) AS INTEGER) - 1997) / 4.0) AS INTEGER)
+                + EXTRACT(DOY FROM CAST(substr(on_playlist_since, 1, 10) AS DATE))) AS days_on_playlist
+    FROM stay_start
 ),
 playlist AS (
     SELECT playlist_id, playlist_name
@@ -31,12 +63,13 @@ song AS (
     FROM songs_current
 )
 SELECT p.playlist_name,
-       COALESCE(s.song_name, st.song_id) AS song_name,
-       st.days_on_playlist,
-       st.first_seen,
-       st.last_seen
-FROM stay AS st
-JOIN playlist AS p ON p.playlist_id = st.playlist_id
-LEFT JOIN song AS s ON s.song_id = st.song_id
-ORDER BY st.days_on_playlist DESC, p.playlist_name, song_name
+       COALESCE(s.song_name, c.song_id) AS song_name,
+       c.days_on_playlist,
+       c.on_playlist_since,
+       c.first_seen,
+       c.last_seen
+FROM counted AS c
+JOIN playlist AS p ON p.playlist_id = c.playlist_id
+LEFT JOIN song AS s ON s.song_id = c.song_id
+ORDER BY c.days_on_playlist DESC, p.playlist_name, song_name, c.playlist_id, c.song_id
 LIMIT 25

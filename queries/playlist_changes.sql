@@ -4,7 +4,7 @@
 -- or whose version was landed twice, is still compared with the version before. Items come from
 -- playlist_entries by snapshot id. A playlist with a single version has no changes yet. Position is
 -- where the song stands in the version it appears in; the dates are the days each version was
--- first seen.
+-- first seen. Playlists sharing a name are kept apart, in the order of their ids.
 WITH version AS (
     SELECT playlist_id, playlist_snapshot_id,
            MIN(snapshot_date) AS first_seen,
@@ -77,4 +77,4 @@ JOIN version_pair AS vp ON vp.playlist_id = m.playlist_id
 JOIN playlist AS pl ON pl.playlist_id = m.playlist_id
 LEFT JOIN song AS s ON s.song_id = m.song_id
 LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
-ORDER BY pl.playlist_name, m.change_type, m.position
+ORDER BY pl.playlist_name, m.playlist_id, m.change_type, m.position

@@ -1,17 +1,25 @@
 -- Question: What are the current top songs of each playlist?
 -- The first 10 songs by position in each playlist's current version: the version (snapshot id) its
--- playlists row names on the latest day it was extracted. The version's items come from
--- playlist_entries by (playlist_id, playlist_snapshot_id), whatever day they were landed on (an
--- unchanged playlist lands none), read from one landing day only so a version landed twice is
--- not listed twice. version_first_seen is the first day that version was seen.
+-- playlists row names on the latest day it was extracted. Only the playlists the lake's latest
+-- extraction day holds (the latest snapshot_date of playlists) are listed: playlists_current keeps
+-- every playlist ever seen, also one deleted, unfollowed or taken out of the extracted sources. The
+-- version's items come from playlist_entries by (playlist_id, playlist_snapshot_id), whatever day
+-- they were landed on (an unchanged playlist lands none), read from one landing day only so a
+-- version landed twice is not listed twice. version_first_seen is the first day that version was
+-- seen. Playlists sharing a name are kept apart, in the order of their ids.
 WITH version_seen AS (
     SELECT playlist_id, playlist_snapshot_id, MIN(snapshot_date) AS version_first_seen
     FROM playlists
     GROUP BY playlist_id, playlist_snapshot_id
 ),
+latest_day AS (
+    SELECT MAX(snapshot_date) AS snapshot_date
+    FROM playlists
+),
 current_version AS (
     SELECT c.playlist_id, c.playlist_name, c.playlist_snapshot_id, c.snapshot_date, v.version_first_seen
     FROM playlists_current AS c
+    JOIN latest_day AS d ON d.snapshot_date = c.snapshot_date
     JOIN version_seen AS v
       ON v.playlist_id = c.playlist_id AND v.playlist_snapshot_id = c.playlist_snapshot_id
 ),
@@ -29,7 +37,7 @@ version_entry AS (
      AND l.landed_on = e.snapshot_date
 ),
 current_entry AS (
-    SELECT c.playlist_name, c.version_first_seen, c.snapshot_date, ve.song_id,
+    SELECT c.playlist_id, c.playlist_name, c.version_first_seen, c.snapshot_date, ve.song_id,
            ROW_NUMBER() OVER (PARTITION BY c.playlist_id ORDER BY ve.position) AS playlist_rank
     FROM current_version AS c
     JOIN version_entry AS ve
@@ -53,4 +61,4 @@ FROM current_entry AS e
 LEFT JOIN song AS s ON s.song_id = e.song_id
 LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
 WHERE e.playlist_rank <= 10
-ORDER BY e.playlist_name, e.playlist_rank
+ORDER BY e.playlist_name, e.playlist_id, e.playlist_rank

@@ -1,8 +1,12 @@
 -- Question: How often do I skip a track, week by week?
--- An estimate: Spotify's recently played list does not say whether a track was skipped, so a play
--- counts as skipped when the next play came less than half the song's length after it. The last play
--- of the lake has no next play and is left out. Weeks start on Monday (UTC). Times become seconds
--- through a day number (days since 1999-12-31, valid for 2000-2099), the same in every engine.
+-- An estimate: Spotify's recently played list does not say whether a track was skipped. Its played_at
+-- is when a play ended, so a play was heard for at most the time since the previous play ended; it
+-- counts as skipped when that time is less than half its own song's length. A gap longer than that
+-- (a pause, plays the lake missed) is no skip. The lake's first play has no previous one and is left
+-- out; plays ending in the same second are each measured from the latest earlier end. Spotify lists
+-- no play shorter than 30 s, so the quickest skips are missing and the rate is a lower bound. Weeks
+-- start on Monday (UTC) of a play's end. Times become seconds through a day number (days since
+-- 1999-12-31, valid for 2000-2099), the same in every engine.
 WITH play AS (
     SELECT DISTINCT played_at, song_id
     FROM plays
@@ -18,20 +22,27 @@ timed AS (
              + EXTRACT(DOY FROM CAST(substr(p.played_at, 1, 10) AS DATE))) * 86400
            + CAST(substr(p.played_at, 12, 2) AS BIGINT) * 3600
            + CAST(substr(p.played_at, 15, 2) AS BIGINT) * 60
-           + CAST(substr(p.played_at, 18, 2) AS BIGINT) AS played_second
+           + CAST(substr(p.played_at, 18, 2) AS BIGINT) AS ended_second
     FROM play AS p
     LEFT JOIN song AS s ON s.song_id = p.song_id
 ),
-gaps AS (
-    SELECT played_at, duration_ms,
-           LEAD(played_second) OVER (ORDER BY played_at) - played_second AS seconds_to_next
-    FROM timed
+play_end AS (
+    SELECT ended_second,
+           LAG(ended_second) OVER (ORDER BY ended_second) AS previous_ended_second
+    FROM (SELECT DISTINCT ended_second FROM timed) AS ends
+),
+heard AS (
+    SELECT CAST(CAST(date_trunc('week', CAST(substr(t.played_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR) AS week_start,
+           t.duration_ms,
+           e.ended_second - e.previous_ended_second AS seconds_heard
+    FROM timed AS t
+    JOIN play_end AS e ON e.ended_second = t.ended_second
 )
-SELECT CAST(CAST(date_trunc('week', CAST(substr(played_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR) AS week_start,
+SELECT week_start,
        COUNT(*) AS play_count,
-       SUM(CASE WHEN seconds_to_next * 2000 < duration_ms THEN 1 ELSE 0 END) AS skipped_count,
-       ROUND(100.0 * SUM(CASE WHEN seconds_to_next * 2000 < duration_ms THEN 1 ELSE 0 END) / COUNT(*), 1) AS skip_percent
-FROM gaps
-WHERE seconds_to_next IS NOT NULL
-GROUP BY CAST(CAST(date_trunc('week', CAST(substr(played_at, 1, 10) AS DATE)) AS DATE) AS VARCHAR)
+       SUM(CASE WHEN seconds_heard * 2000 < duration_ms THEN 1 ELSE 0 END) AS skipped_count,
+       ROUND(100.0 * SUM(CASE WHEN seconds_heard * 2000 < duration_ms THEN 1 ELSE 0 END) / COUNT(*), 1) AS skip_percent
+FROM heard
+WHERE seconds_heard IS NOT NULL
+GROUP BY week_start
 ORDER BY week_start

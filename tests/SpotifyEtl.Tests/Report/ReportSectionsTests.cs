@@ -97,9 +97,10 @@ public sealed class ReportSectionsTests : IDisposable
     }
 
     [Fact]
-    public void A_play_followed_within_half_its_length_counts_as_skipped_across_days_months_and_years()
+    public void A_play_ended_sooner_than_half_its_length_after_the_previous_one_counts_as_skipped_across_days_months_and_years()
     {
         // A three-minute song; gaps on both sides of 90 seconds, some crossing midnight, a month's or a year's end.
+        // played_at is when a play ended: a play is measured from the previous play's end, and the first has none.
         var random = new Random(3);
         var at = new DateTime(2023, 12, 30, 22, 0, 0, DateTimeKind.Utc);
         var plays = new List<DateTime>();
@@ -107,15 +108,15 @@ public sealed class ReportSectionsTests : IDisposable
         var countedPerWeek = new Dictionary<string, int>();
         for (var i = 0; i < 300; i++)
         {
-            plays.Add(at);
             var gap = random.Next(2) == 0 ? random.Next(1, 90) : random.Next(90, 4 * 3600);
-            if (i < 299)
+            at = at.AddSeconds(gap);
+            plays.Add(at);
+            if (i > 0)
             {
                 var week = DateOnly.FromDateTime(at.AddDays(-(((int)at.DayOfWeek + 6) % 7))).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 countedPerWeek[week] = countedPerWeek.GetValueOrDefault(week) + 1;
                 skippedPerWeek[week] = skippedPerWeek.GetValueOrDefault(week) + (gap < 90 ? 1 : 0);
             }
-            at = at.AddSeconds(gap);
         }
         WritePlays(plays.Select(p => (p, "song_a")));
         // Hand-written partitions, no current-state tables: the view computes songs_current from them.

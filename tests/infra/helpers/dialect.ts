@@ -2,14 +2,17 @@
  * Keeps the named queries in the SQL subset that Athena (engine 3, Trino) and DuckDB share, so
  * the same file answers the same way in the console and on a laptop.
  *
- * Four checks: the text parses with node-sql-parser's Trino grammar; every function and cast
+ * The checks: the text parses with node-sql-parser's Trino grammar; every function and cast
  * type it uses is on a list known to exist with the same meaning in both engines; no column or alias
- * is a reserved keyword of Trino; and no syntax that the (lenient) grammar lets through but only one
- * engine accepts appears in it.
+ * is a reserved keyword of Trino; no syntax that the (lenient) grammar lets through but only one
+ * engine accepts appears in it; and none of the constructs DuckDB accepts but Trino refuses or
+ * evaluates differently that the syntax tree shows (engineDivergences.ts).
  * DuckDB's side is checked by running the queries through spotify-etl (tests/infra/queries.test.ts);
  * Snowflake's grammar parses the same files in tests/infra/snowflake.test.ts.
  */
 import { Parser } from "node-sql-parser";
+import { engineDivergences } from "./engineDivergences";
+import { nameOf } from "./sqlAst";
 
 /** Functions with the same name and meaning in Trino and DuckDB (and Snowflake). Extend with care. */
 export const commonFunctions: ReadonlySet<string> = new Set([
@@ -53,11 +56,6 @@ export interface DialectReport {
 
 const stripComments = (sql: string): string =>
     sql.split("\n").map(line => line.replace(/--.*$/, "")).join("\n");
-
-/** The text of a name node-sql-parser gives as a string or as `{ expr: { value } }`. */
-const nameOf = (name: unknown): string | undefined =>
-    typeof name === "string" ? name
-    : typeof name === "object" && name !== null ? nameOf((name as { expr?: { value?: unknown } }).expr?.value) : undefined;
 
 function collect(node: unknown, functions: Set<string>, castTypes: Set<string>, names: Set<string>): void {
     if (Array.isArray(node)) {
@@ -107,7 +105,9 @@ export function checkCommonDialect(sql: string): DialectReport {
     const names = new Set<string>();
     const body = stripComments(sql);
     try {
-        collect(new Parser().astify(body, { database: "trino" }), functions, castTypes, names);
+        const ast = new Parser().astify(body, { database: "trino" });
+        collect(ast, functions, castTypes, names);
+        problems.push(...engineDivergences(ast));
     } catch (error) {
         problems.push(`does not parse as Trino SQL: ${error instanceof Error ? error.message : String(error)}`);
     }
