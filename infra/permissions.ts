@@ -51,6 +51,15 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: [objects(rawBucketArn, lake.manifests), objects(rawBucketArn, lake.raw)],
         },
         {
+            // S3 answers a role that may not list a key's prefix 403 for a missing key: with this, a run without a manifest
+            // (an extraction stopped before writing it) or a manifest removed after its event reads as missing, not denied.
+            Sid: "ListRunManifests",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: rawBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.manifests}*` } },
+        },
+        {
             Sid: "ListRawResponsesOfADay",
             Effect: "Allow",
             Action: "s3:ListBucket",

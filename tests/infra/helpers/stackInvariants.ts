@@ -336,6 +336,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.deepEqual(actionsOn(statements, `${raw}/raw/spotify_export/extended_audio/ab.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
                 const lists = statements.filter((s) => asList(s.Action).includes("s3:ListBucket"));
                 assert.deepEqual(lists.map((s) => [s.Resource, s.Condition]), [
+                    [raw, { StringLike: { "s3:prefix": "manifests/*" } }],
                     [raw, { StringLike: { "s3:prefix": "raw/*" } }],
                     [raw, { StringLike: { "s3:prefix": "import/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "transformed/listening_history/*" } }],
