@@ -2,6 +2,7 @@ using System.Text.Json;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Storage;
 using SpotifyEtl.Transformation;
@@ -42,6 +43,59 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
             Assert.True(await lake.ExistsAsync(TableFormat.Parquet.PartitionKey(table, SampleOptions.DefaultLastDay)), $"no {table} table in the transformed bucket");
         }
         Assert.Contains("song_id", await lake.ReadAllTextAsync(TableFormat.Parquet.PartitionKey(TableNames.Songs, SampleOptions.DefaultLastDay)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("replay of the day")]
+    [InlineData("manifest event sent again")]
+    public async Task Replaying_a_day_whose_snapshots_expired_leaves_its_tables_and_the_current_tables_byte_identical(string replay)
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 2, Items: 60, Seed: 3));
+        var day = SampleOptions.DefaultLastDay.AddDays(-1);
+        var manifests = new List<string>();
+        foreach (var run in (await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw)).GroupBy(key => RawObjectKey.Parse(key).RunId).OrderBy(run => run.Key))
+        {
+            var manifest = ExtractionManifest.KeyFor(run.Key);
+            await raw.PutTextAsync(manifest, TransformFunctionTests.ManifestJson(run.Key, run), "application/json");
+            manifests.Add(manifest);
+        }
+        using var log = new StringWriter();
+        var function = new TransformFunction(settings, _client, log);
+        foreach (var manifest in manifests)
+        {
+            function.Handler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
+        }
+        var before = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
+        foreach (var table in TableNames.Published)
+        {
+            Assert.True(before.ContainsKey(TableFormat.Parquet.PartitionKey(table, day)), $"the sample's first day has a {table} table");
+        }
+
+        // The raw bucket's lifecycle rule expires every snapshot of the day but the listener's history.
+        var expired = (await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw))
+            .Where(key => RawObjectKey.Parse(key) is { } parsed && parsed.SnapshotDate == day && parsed.Source != RawSource.RecentlyPlayed).ToList();
+        Assert.NotEmpty(expired);
+        foreach (var key in expired)
+        {
+            await raw.DeleteAsync(key);
+        }
+        var notification = replay == "replay of the day"
+            ? $$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}"""
+            : TransformFunctionTests.S3Event([(settings.RawBucket, manifests[0])]);
+        function.Handler(TransformFunctionTests.ToStream(notification)).Dispose();
+
+        var after = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
+        Assert.Equal(before.Keys, after.Keys);
+        Assert.All(before, file => Assert.True(file.Value == after[file.Key], $"{file.Key} changed"));
+        var warning = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement),
+            line => line.GetProperty("event").GetString() == "transform_run_raw_expired");
+        Assert.Equal("warn", warning.GetProperty("level").GetString());
+        Assert.Equal(RawObjectKey.Parse(expired[0]).RunId, warning.GetProperty("run_id").GetString());
+        Assert.Equal(expired.Count, warning.GetProperty("missing_objects").GetInt32());
+        Assert.True(warning.GetProperty("fragment_kept").GetBoolean());
     }
 
     public void Dispose() => _client.Dispose();
