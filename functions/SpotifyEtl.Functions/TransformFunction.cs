@@ -35,6 +35,10 @@ public sealed class TransformFunction
     /// </summary>
     internal const int ObjectsInFlight = 16;
 
+    private const string ManifestGone =
+        "the manifest is no longer in the raw bucket (removed after its event was sent): there is no run to transform. " +
+        "If the run's raw objects are still there, replay their day with {\"replay_dates\": [\"yyyy-MM-dd\"]}.";
+
     private readonly IObjectStore _raw;
     private readonly IObjectStore _lake;
     private readonly string _rawBucket;
@@ -100,8 +104,20 @@ public sealed class TransformFunction
                 }
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
+                    IEnumerable<string>? listed;
+                    try
+                    {
+                        listed = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ObjectNotFoundException)
+                    {
+                        // Removed after its event was sent, or the event sent again after: a retry would not find it either.
+                        ignored++;
+                        Log(new IgnoredRecordLogLine(TransformEvents.RecordIgnored, "warn", bucket, key, record.EventName, ManifestGone),
+                            TransformLogContext.Default.IgnoredRecordLogLine);
+                        continue;
+                    }
                     manifests++;
-                    var listed = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
                     if (listed is null)
                     {
                         quarantinedManifests++;

@@ -12,7 +12,8 @@ public sealed class RawQuarantine(IObjectStore raw)
 {
     /// <summary>
     /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
-    /// (with both reasons) when it cannot, such as a FIFO or a folder; nothing is written for the latter.
+    /// (with both reasons) when it cannot, such as a FIFO or a folder, and passed over when it is gone; nothing is
+    /// written for the latter two.
     /// </summary>
     public async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
     {
@@ -23,6 +24,11 @@ public sealed class RawQuarantine(IObjectStore raw)
         catch (UnreadableObjectException unreadable)
         {
             return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
+        }
+        catch (ObjectNotFoundException)
+        {
+            // Removed before its event was handled (or named by an event sent again after): a retry would find it no more.
+            return TransformReport.Ignored(key, $"it is no longer in {raw.Description} (removed after its event was sent): there is nothing to set aside");
         }
         return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
     }

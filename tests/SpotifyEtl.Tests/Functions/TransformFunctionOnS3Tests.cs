@@ -90,13 +90,74 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         var after = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
         Assert.Equal(before.Keys, after.Keys);
         Assert.All(before, file => Assert.True(file.Value == after[file.Key], $"{file.Key} changed"));
-        var warning = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement),
-            line => line.GetProperty("event").GetString() == "transform_run_raw_expired");
+        var warning = Assert.Single(LogLines(log), line => line.GetProperty("event").GetString() == "transform_run_raw_expired");
         Assert.Equal("warn", warning.GetProperty("level").GetString());
         Assert.Equal(RawObjectKey.Parse(expired[0]).RunId, warning.GetProperty("run_id").GetString());
         Assert.Equal(expired.Count, warning.GetProperty("missing_objects").GetInt32());
         Assert.True(warning.GetProperty("fragment_kept").GetBoolean());
     }
+
+    [Fact]
+    public async Task An_event_for_a_manifest_that_is_gone_is_skipped_with_a_warning_instead_of_failing_into_retries()
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        using var log = new StringWriter();
+        const string manifest = "manifests/20261120T060000Z.json";
+
+        using var output = new TransformFunction(settings, _client, log).Handler(
+            TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)])));
+
+        var summary = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(1, summary.GetProperty("ignored").GetInt32());
+        Assert.Equal(0, summary.GetProperty("quarantined").GetInt32());
+        var line = Assert.Single(LogLines(log), line => line.GetProperty("event").GetString() == "transform_record_ignored");
+        Assert.Equal("warn", line.GetProperty("level").GetString());
+        Assert.Equal(manifest, line.GetProperty("key").GetString());
+        Assert.Contains("no longer in the raw bucket", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await TransformFunctionTests.ListAsync(new S3ObjectStore(_client, settings.RawBucket), LakeLayout.Quarantine));
+    }
+
+    [Fact]
+    public async Task Raw_objects_an_event_names_that_are_gone_are_skipped_with_a_warning_and_the_rest_is_published()
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
+        var keys = await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw);
+        var run = RawObjectKey.Parse(keys[0]).RunId;
+        var gone = keys.Where(key => RawObjectKey.Parse(key).Source == RawSource.PlaylistItems).ToList();
+        foreach (var key in gone)
+        {
+            await raw.DeleteAsync(key);
+        }
+        var manifest = ExtractionManifest.KeyFor(run);
+        await raw.PutTextAsync(manifest, TransformFunctionTests.ManifestJson(run, keys), "application/json");
+        // An upload by hand, under a name outside the raw layout, removed before its event was handled.
+        const string upload = "raw/playlist_items/snapshot_date=2026-11-20/My Playlist/20261120T060000Z-p0001.json";
+        using var log = new StringWriter();
+
+        using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(
+            TransformFunctionTests.S3Event([(settings.RawBucket, manifest), (settings.RawBucket, TransformFunctionTests.Encode(upload))])));
+
+        var summary = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(keys.Count - gone.Count, summary.GetProperty("transformed").GetInt32());
+        Assert.Equal(0, summary.GetProperty("quarantined").GetInt32());
+        Assert.True(await lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Playlists, SampleOptions.DefaultLastDay)));
+        Assert.False(await lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.PlaylistEntries, SampleOptions.DefaultLastDay)));
+        var lines = LogLines(log);
+        var expired = Assert.Single(lines, line => line.GetProperty("event").GetString() == "transform_run_raw_expired");
+        Assert.Equal(gone.Count, expired.GetProperty("missing_objects").GetInt32());
+        Assert.False(expired.GetProperty("fragment_kept").GetBoolean());
+        Assert.Contains("built from the objects that remain", expired.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var skipped = Assert.Single(lines, line => line.TryGetProperty("key", out var key) && key.GetString() == upload);
+        Assert.Equal("ignored", skipped.GetProperty("status").GetString());
+        Assert.Contains($"it is no longer in s3://{settings.RawBucket}", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine));
+    }
+
+    private static List<JsonElement> LogLines(StringWriter log) =>
+        log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
 
     public void Dispose() => _client.Dispose();
 }
