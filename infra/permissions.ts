@@ -73,6 +73,14 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(rawBucketArn, lake.quarantine),
         },
         {
+            // The quarantine copy is of the version that was read (the raw bucket is versioned): an object rewritten
+            // since leaves in quarantine the bytes its reason speaks of.
+            Sid: "CopyTheVersionRead",
+            Effect: "Allow",
+            Action: "s3:GetObjectVersion",
+            Resource: [objects(rawBucketArn, lake.manifests), objects(rawBucketArn, lake.raw)],
+        },
+        {
             Sid: "WriteFragmentsAndReports",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject"],

@@ -174,16 +174,18 @@ public sealed class TransformFunction
     /// <summary>The raw keys a run's manifest lists; null for a manifest that cannot be read, which is quarantined (a retry cannot fix it).</summary>
     private async Task<IEnumerable<string>?> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
     {
-        var bytes = await _raw.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        string? version = null;
         try
         {
-            var manifest = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionManifest)
+            using var bytes = await _raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            version = bytes.Version;
+            var manifest = JsonSerializer.Deserialize(bytes.Span, ExtractionJsonContext.Default.ExtractionManifest)
                 ?? throw new JsonException("the manifest is null");
-            return (manifest.Sources ?? []).SelectMany(source => source.Objects ?? []);
+            return (manifest.Sources ?? []).SelectMany(source => source.Objects ?? []).ToList();
         }
         catch (JsonException exception)
         {
-            var report = await new RawQuarantine(_raw).QuarantineAsync(key, exception.Message,
+            var report = await new RawQuarantine(_raw).QuarantineAsync(key, version, exception.Message,
                 $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.",
                 cancellationToken).ConfigureAwait(false);
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
