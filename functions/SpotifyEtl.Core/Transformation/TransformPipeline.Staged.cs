@@ -7,9 +7,16 @@ namespace SpotifyEtl.Transformation;
 public sealed partial class TransformPipeline
 {
     /// <summary>
-    /// Each touched run's fragment rebuilt from its own raw objects, then the day published from every fragment. A fragment
-    /// is rebuilt only from a whole run: a run whose manifest names raw objects that are gone keeps the fragment built while
-    /// they were there (<see cref="IncompleteRun"/>), so a replay after the snapshots expired changes no table.
+    /// How long an extraction may still be landing pages: Lambda ends every invocation within 15 minutes. A run that
+    /// started longer ago has ended, whether or not it wrote its manifest.
+    /// </summary>
+    private static readonly TimeSpan LongestExtraction = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Each touched run's fragment rebuilt from its own raw objects, and that of any ended run of the day that has none,
+    /// then the day published from every fragment. A fragment is rebuilt only from a whole run: a run whose manifest
+    /// names raw objects that are gone keeps the fragment built while they were there (<see cref="IncompleteRun"/>), so
+    /// a replay after the snapshots expired changes no table.
     /// </summary>
     private async Task<DayResult> TransformStagedAsync(FoldBoard folds, DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
     {
@@ -19,6 +26,11 @@ public sealed partial class TransformPipeline
         var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         var prefix = LakeLayout.FragmentPrefix(date);
         var staged = (await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        // A run of the day with raw objects and no fragment is folded too: its extraction stopped before writing the
+        // manifest, so no event named it (the next run lands the data again, under its own id). Not while it may still be
+        // landing: its manifest's event will come, and a fragment of half its pages would stand should it stop after all.
+        runs = new SortedSet<string>(runs.Concat(day.Select(v => RunOf(v.Key)).OfType<string>()
+            .Where(run => !staged.Contains(LakeLayout.FragmentKey(date, run)) && HasEnded(run))), StringComparer.Ordinal);
         var reportsByRun = new SortedDictionary<string, List<TransformReport>>(StringComparer.Ordinal);
         var incomplete = new SortedDictionary<string, IncompleteRun>(StringComparer.Ordinal);
         IEnumerable<string> stale = runs;
@@ -78,6 +90,9 @@ public sealed partial class TransformPipeline
             fragments = now;
         }
     }
+
+    private bool HasEnded(string run) =>
+        RawObjectKey.ParseRunId(run) is { } start && _options.Time.GetUtcNow() - start >= LongestExtraction;
 
     private static IEnumerable<ObjectVersion> RunVersions(List<ObjectVersion> day, string run) => day.Where(v => RunOf(v.Key) == run);
 }

@@ -5,6 +5,7 @@ using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Storage;
+using SpotifyEtl.Tests.Transformation;
 using SpotifyEtl.Transformation;
 using Xunit;
 
@@ -154,6 +155,35 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         Assert.Equal("ignored", skipped.GetProperty("status").GetString());
         Assert.Contains($"it is no longer in s3://{settings.RawBucket}", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Empty(await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine));
+    }
+
+    [Fact]
+    public async Task A_run_that_never_wrote_its_manifest_is_published_with_the_next_run_of_its_day()
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        // The day's first run landed its pages and was stopped before it wrote its manifest: no event names it.
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
+        var day = SampleOptions.DefaultLastDay;
+        const string next = "20261120T070000Z";
+        var page = new RawObjectKey(RawSource.RecentlyPlayed, day, "me", next, 1).ToString();
+        await raw.PutTextAsync(page, SpotifyJson.Page(0, SpotifyJson.Play(
+            SpotifyJson.Track("t-next", "Next run's song", SpotifyJson.Album("alb-next", "Album", "2020", "year"), SpotifyJson.Artist("a-next", "A")),
+            "2026-11-20T06:30:00.000Z")), "application/json");
+        var manifest = ExtractionManifest.KeyFor(next);
+        await raw.PutTextAsync(manifest, TransformFunctionTests.ManifestJson(next, [page]), "application/json");
+        using var log = new StringWriter();
+        var function = new TransformFunction(settings, _client, log);
+
+        function.Handler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
+
+        var published = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
+        Assert.True(published.ContainsKey(TableFormat.Parquet.PartitionKey(TableNames.PlaylistEntries, day)), "the stopped run's playlists are published");
+        function.Handler(TransformFunctionTests.ToStream($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""")).Dispose();
+        var replayed = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
+        Assert.Equal(replayed.Keys, published.Keys);
+        Assert.All(replayed, file => Assert.True(file.Value == published[file.Key], $"{file.Key} differs from the replay's"));
     }
 
     private static List<JsonElement> LogLines(StringWriter log) =>
