@@ -51,6 +51,15 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: [objects(rawBucketArn, lake.manifests), objects(rawBucketArn, lake.raw)],
         },
         {
+            // S3 answers a role that may not list a key's prefix 403 for a missing key: with this, a run without a manifest
+            // (an extraction stopped before writing it) or a manifest removed after its event reads as missing, not denied.
+            Sid: "ListRunManifests",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: rawBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.manifests}*` } },
+        },
+        {
             Sid: "ListRawResponsesOfADay",
             Effect: "Allow",
             Action: "s3:ListBucket",
@@ -62,6 +71,14 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Effect: "Allow",
             Action: "s3:PutObject",
             Resource: objects(rawBucketArn, lake.quarantine),
+        },
+        {
+            // The quarantine copy is of the version that was read (the raw bucket is versioned): an object rewritten
+            // since leaves in quarantine the bytes its reason speaks of.
+            Sid: "CopyTheVersionRead",
+            Effect: "Allow",
+            Action: "s3:GetObjectVersion",
+            Resource: [objects(rawBucketArn, lake.manifests), objects(rawBucketArn, lake.raw)],
         },
         {
             Sid: "WriteFragmentsAndReports",

@@ -35,6 +35,10 @@ public sealed class TransformFunction
     /// </summary>
     internal const int ObjectsInFlight = 16;
 
+    private const string ManifestGone =
+        "the manifest is no longer in the raw bucket (removed after its event was sent): there is no run to transform. " +
+        "If the run's raw objects are still there, replay their day with {\"replay_dates\": [\"yyyy-MM-dd\"]}.";
+
     private readonly IObjectStore _raw;
     private readonly IObjectStore _lake;
     private readonly string _rawBucket;
@@ -104,8 +108,20 @@ public sealed class TransformFunction
                 }
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
+                    IEnumerable<string>? listed;
+                    try
+                    {
+                        listed = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ObjectNotFoundException)
+                    {
+                        // Removed after its event was sent, or the event sent again after: a retry would not find it either.
+                        ignored++;
+                        Log(new IgnoredRecordLogLine(TransformEvents.RecordIgnored, "warn", bucket, key, record.EventName, ManifestGone),
+                            TransformLogContext.Default.IgnoredRecordLogLine);
+                        continue;
+                    }
                     manifests++;
-                    var listed = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
                     if (listed is null)
                     {
                         quarantinedManifests++;
@@ -131,6 +147,11 @@ public sealed class TransformFunction
             throw;
         }
 
+        foreach (var run in batch.IncompleteRuns)
+        {
+            Log(new IncompleteRunLogLine(TransformEvents.RunRawExpired, "warn", _rawBucket, $"{run.SnapshotDate:yyyy-MM-dd}", run.RunId, run.Missing.Count,
+                run.Missing[0], run.FragmentKept, run.Summary), TransformLogContext.Default.IncompleteRunLogLine);
+        }
         foreach (var report in batch.Objects.Where(r => r.Status != TransformStatus.Transformed || r.Skipped.Unreadable > 0))
         {
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),
@@ -157,16 +178,18 @@ public sealed class TransformFunction
     /// <summary>The raw keys a run's manifest lists; null for a manifest that cannot be read, which is quarantined (a retry cannot fix it).</summary>
     private async Task<IEnumerable<string>?> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
     {
-        var bytes = await _raw.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        string? version = null;
         try
         {
-            var manifest = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionManifest)
+            using var bytes = await _raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            version = bytes.Version;
+            var manifest = JsonSerializer.Deserialize(bytes.Span, ExtractionJsonContext.Default.ExtractionManifest)
                 ?? throw new JsonException("the manifest is null");
-            return (manifest.Sources ?? []).SelectMany(source => source.Objects ?? []);
+            return (manifest.Sources ?? []).SelectMany(source => source.Objects ?? []).ToList();
         }
         catch (JsonException exception)
         {
-            var report = await new RawQuarantine(_raw).QuarantineAsync(key, exception.Message,
+            var report = await new RawQuarantine(_raw).QuarantineAsync(key, version, exception.Message,
                 $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.",
                 cancellationToken).ConfigureAwait(false);
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),

@@ -17,6 +17,13 @@ internal sealed record ObjectLogLine(
     string? Reason,
     string? QuarantineKey);
 
+/// <summary>
+/// A run whose manifest names raw objects that are gone (expired or deleted): its tables kept as they were built while
+/// they were there, or, with none to keep, built from what remains.
+/// </summary>
+internal sealed record IncompleteRunLogLine(string Event, string Level, string Bucket, string SnapshotDate, string RunId, int MissingObjects,
+    string FirstMissing, bool FragmentKept, string Message);
+
 /// <summary>A record of the event that is not this function's to transform, and why.</summary>
 internal sealed record IgnoredRecordLogLine(string Event, string Level, string? Bucket, string? Key, string? EventName, string Reason);
 
@@ -57,6 +64,7 @@ internal static class TransformEvents
     public const string Failed = StackContract.LogEvents.TransformFailed;
     public const string Object = StackContract.LogEvents.TransformObject;
     public const string RecordIgnored = "transform_record_ignored";
+    public const string RunRawExpired = "transform_run_raw_expired";
 }
 
 internal static class TransformMetrics
@@ -75,6 +83,7 @@ internal static class TransformMetrics
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ObjectLogLine))]
 [JsonSerializable(typeof(IgnoredRecordLogLine))]
+[JsonSerializable(typeof(IncompleteRunLogLine))]
 [JsonSerializable(typeof(FailureLogLine))]
 [JsonSerializable(typeof(TransformSummary))]
 internal sealed partial class TransformLogContext : JsonSerializerContext;

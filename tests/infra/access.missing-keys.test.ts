@@ -12,6 +12,7 @@ import { Stack } from "./helpers/stackQueries";
 const mayBeMissing: { bucket: "raw" | "transformed"; what: string; key: (n: number) => string }[] = [
     { bucket: "raw", what: "a data-export file about to land", key: (n) => `raw/spotify_export/audio/${hex(n, 64)}.json` },
     { bucket: "raw", what: "a dropped export removed before its event was handled", key: (n) => `import/exports ${2020 + (n % 7)}/my_spotify_data_${hex(n, 6)}.zip` },
+    { bucket: "raw", what: "a run's manifest, never written (an extraction stopped first) or removed after its event", key: (n) => `manifests/202611${10 + (n % 18)}T0${n % 10}0000Z.json` },
     { bucket: "raw", what: "a raw response deleted after its event", key: (n) => `raw/playlist_items/snapshot_date=2026-11-${10 + (n % 18)}/${hex(n, 22)}/20261120T060000Z-p${String(n).padStart(4, "0")}.json` },
     { bucket: "raw", what: "a quarantined object's source, gone before its copy", key: (n) => `raw/top_tracks/snapshot_date=2026-11-20/${hex(n, 8)}.json` },
     { bucket: "transformed", what: "a day's API plays not staged yet", key: (n) => `staging/listening_history/api_plays/ended_month=2026-${String(1 + (n % 12)).padStart(2, "0")}/snapshot_date=2026-11-20.json` },

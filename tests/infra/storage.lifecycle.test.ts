@@ -93,3 +93,11 @@ test("the check itself fails on a rule that expires all of raw/, as a single rul
     const inside: LifecycleRule[] = [{ id: "x", status: "Enabled", filter: { prefix: "raw/spotify_export/audio/" }, expiration: { days: 730 } }];
     assert.ok(rawLifecycleProblems(inside, s).some((p) => p.includes("expires the listener's history under raw/spotify_export/")));
 });
+
+test("the check fails on a rule that expires the runs' manifests, which a replay needs once a run's snapshots expired", () => {
+    const s = { rawTransitionDays: 0, rawTransitionStorageClass: "GLACIER_IR", rawExpirationDays: 0 };
+    for (const prefix of ["manifests/", ""]) {
+        const rules: LifecycleRule[] = [{ id: "runs-age-out", status: "Enabled", filter: { prefix }, expiration: { days: 730 } }];
+        assert.ok(rawLifecycleProblems(rules, s).some((p) => p.includes("expires the runs' manifests")), JSON.stringify(prefix));
+    }
+});

@@ -24,36 +24,7 @@ public interface IObjectStore
         var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = BytePool.Rent(stream.CanSeek ? (int)Math.Max(stream.Length + 1, 4096) : 256 * 1024);
-            var length = 0;
-            try
-            {
-                while (true)
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= Array.MaxLength)
-                        {
-                            throw new UnreadableObjectException(Description, key, $"it is more than the {Array.MaxLength:N0} bytes one object may hold");
-                        }
-                        var larger = BytePool.Rent((int)Math.Min(buffer.Length * 2L, Array.MaxLength));
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        BytePool.Return(buffer);
-                        buffer = larger;
-                    }
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return new PooledBytes(buffer, length);
-                    }
-                    length += read;
-                }
-            }
-            catch
-            {
-                BytePool.Return(buffer);
-                throw;
-            }
+            return await PooledBytes.ReadAsync(stream, stream.CanSeek ? stream.Length : null, Description, key, version: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -93,6 +64,13 @@ public interface IObjectStore
 
     /// <summary>Copies an object within this store.</summary>
     Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Copies one version of an object, the <see cref="PooledBytes.Version"/> of a read, whatever the key holds by now.
+    /// A store that keeps no versions has none to give: it copies what the key holds.
+    /// </summary>
+    Task CopyVersionAsync(string sourceKey, string sourceVersion, string destinationKey, CancellationToken cancellationToken = default) =>
+        CopyAsync(sourceKey, destinationKey, cancellationToken);
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
 

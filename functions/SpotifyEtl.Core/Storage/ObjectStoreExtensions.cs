@@ -29,11 +29,56 @@ public static class ObjectStoreExtensions
 }
 
 /// <summary>An object's bytes in a pooled buffer: return it with Dispose.</summary>
-public sealed class PooledBytes(byte[] buffer, int length) : IDisposable
+/// <param name="version">Which version of the object the bytes are (S3's version id); null where the store keeps none.</param>
+public sealed class PooledBytes(byte[] buffer, int length, string? version = null) : IDisposable
 {
     private byte[]? _buffer = buffer;
 
     public int Length { get; } = length;
+
+    /// <summary>
+    /// Which version of the object these bytes are (S3's version id, on a versioned bucket); null where the store keeps
+    /// none. <see cref="IObjectStore.CopyVersionAsync"/> copies this version, whatever the key holds by then.
+    /// </summary>
+    public string? Version { get; } = version;
+
+    /// <summary>
+    /// Reads a stream to its end into a buffer rented from <see cref="BytePool"/>, sized by <paramref name="length"/> when
+    /// it is known: reading hundreds of response pages reuses a few buffers instead of allocating one large array per page.
+    /// </summary>
+    internal static async Task<PooledBytes> ReadAsync(Stream stream, long? length, string store, string key, string? version, CancellationToken cancellationToken)
+    {
+        var buffer = BytePool.Rent(length is { } known ? (int)Math.Clamp(known + 1, 4096, Array.MaxLength) : 256 * 1024);
+        var read = 0;
+        try
+        {
+            while (true)
+            {
+                if (read == buffer.Length)
+                {
+                    if (buffer.Length >= Array.MaxLength)
+                    {
+                        throw new UnreadableObjectException(store, key, $"it is more than the {Array.MaxLength:N0} bytes one object may hold");
+                    }
+                    var larger = BytePool.Rent((int)Math.Min(buffer.Length * 2L, Array.MaxLength));
+                    buffer.AsSpan(0, read).CopyTo(larger);
+                    BytePool.Return(buffer);
+                    buffer = larger;
+                }
+                var chunk = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
+                if (chunk == 0)
+                {
+                    return new PooledBytes(buffer, read, version);
+                }
+                read += chunk;
+            }
+        }
+        catch
+        {
+            BytePool.Return(buffer);
+            throw;
+        }
+    }
 
     public ReadOnlySpan<byte> Span => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes))).AsSpan(0, Length);
 

@@ -25,12 +25,23 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
 
     public string Description => $"s3://{_bucket}";
 
-    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        (await GetAsync(key, cancellationToken).ConfigureAwait(false)).ResponseStream;
+
+    /// <summary>The object's bytes and, on a versioned bucket, the version they are: a copy of what was read copies that version.</summary>
+    public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
+    {
+        using var response = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        // S3 answers an unversioned bucket's reads without a version id; a suspended one's with "null", a version S3 copies as any.
+        return await PooledBytes.ReadAsync(response.ResponseStream, response.ContentLength, Description, key,
+            string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<GetObjectResponse> GetAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            return response.ResponseStream;
+            return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
@@ -113,7 +124,13 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         }
     }
 
-    public async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
+    public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
+        CopyAsync(sourceKey, null, destinationKey, cancellationToken);
+
+    public Task CopyVersionAsync(string sourceKey, string sourceVersion, string destinationKey, CancellationToken cancellationToken = default) =>
+        CopyAsync(sourceKey, sourceVersion, destinationKey, cancellationToken);
+
+    private async Task CopyAsync(string sourceKey, string? sourceVersion, string destinationKey, CancellationToken cancellationToken)
     {
         try
         {
@@ -121,6 +138,7 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
             {
                 SourceBucket = _bucket,
                 SourceKey = sourceKey,
+                SourceVersionId = sourceVersion,
                 DestinationBucket = _bucket,
                 DestinationKey = destinationKey,
             }, cancellationToken).ConfigureAwait(false);

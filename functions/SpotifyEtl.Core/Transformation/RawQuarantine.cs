@@ -12,29 +12,40 @@ public sealed class RawQuarantine(IObjectStore raw)
 {
     /// <summary>
     /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
-    /// (with both reasons) when it cannot, such as a FIFO or a folder; nothing is written for the latter.
+    /// (with both reasons) when it cannot, such as a FIFO or a folder, and passed over when it is gone; nothing is
+    /// written for the latter two.
     /// </summary>
     public async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
     {
+        string? version;
         try
         {
-            (await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false)).Dispose();
+            using var read = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            version = read.Version;
         }
         catch (UnreadableObjectException unreadable)
         {
             return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
         }
-        return await QuarantineAsync(key, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
+        catch (ObjectNotFoundException)
+        {
+            // Removed before its event was handled (or named by an event sent again after): a retry would find it no more.
+            return TransformReport.Ignored(key, $"it is no longer in {raw.Description} (removed after its event was sent): there is nothing to set aside");
+        }
+        return await QuarantineAsync(key, version, new InvalidRawObjectException(key, reason), cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<TransformReport> QuarantineAsync(string key, InvalidRawObjectException invalid, CancellationToken cancellationToken) =>
-        QuarantineAsync(key, invalid.Reason, invalid.Message, cancellationToken);
+    public Task<TransformReport> QuarantineAsync(string key, string? version, InvalidRawObjectException invalid, CancellationToken cancellationToken) =>
+        QuarantineAsync(key, version, invalid.Reason, invalid.Message, cancellationToken);
 
     /// <summary>
     /// Sets aside an object that was read but cannot be used: <paramref name="reason"/> is the short cause the
-    /// report carries, <paramref name="message"/> the reason file's text (what was wrong and what to do).
+    /// report carries, <paramref name="message"/> the reason file's text (what was wrong and what to do). The copy is
+    /// of <paramref name="version"/>, the version that was read (<see cref="PooledBytes.Version"/>), so an object
+    /// rewritten since leaves in quarantine the bytes the reason speaks of; a store that keeps no versions (the local
+    /// lake) copies what the key holds.
     /// </summary>
-    public async Task<TransformReport> QuarantineAsync(string key, string reason, string message, CancellationToken cancellationToken)
+    public async Task<TransformReport> QuarantineAsync(string key, string? version, string reason, string message, CancellationToken cancellationToken)
     {
         var quarantine = LakeLayout.QuarantineKey(key);
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
@@ -50,7 +61,9 @@ public sealed class RawQuarantine(IObjectStore raw)
         }
         try
         {
-            await raw.CopyAsync(key, quarantine, cancellationToken).ConfigureAwait(false);
+            await (version is null
+                ? raw.CopyAsync(key, quarantine, cancellationToken)
+                : raw.CopyVersionAsync(key, version, quarantine, cancellationToken)).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

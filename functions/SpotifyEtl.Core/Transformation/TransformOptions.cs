@@ -12,6 +12,12 @@ public sealed record TransformOptions
     /// </summary>
     public bool StageRuns { get; init; }
 
+    /// <summary>
+    /// The clock that tells, on the S3 path, a run without a fragment that has ended (folded with the day) from one whose
+    /// extraction may still be landing pages (left to its own manifest's event).
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Raw objects read and parsed at once, shared by the days transformed at once (a worker whose day is parsed helps the other).</summary>
     public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
 

@@ -111,6 +111,7 @@ public sealed partial class TransformPipeline
             return await _quarantine.SetAsideAsync(rawKey, $"its key does not follow the raw layout: {problem}", cancellationToken).ConfigureAwait(false);
         }
         InvalidRawObjectException invalid;
+        string? version;
         PooledBytes pooled;
         try
         {
@@ -123,6 +124,7 @@ public sealed partial class TransformPipeline
         using (var bytes = pooled)
         {
             read(bytes.Length);
+            version = bytes.Version;
             try
             {
                 var rows = RawObjectTransformer.Transform(key, bytes.Span, output);
@@ -134,6 +136,6 @@ public sealed partial class TransformPipeline
                 invalid = exception;
             }
         }
-        return await _quarantine.QuarantineAsync(rawKey, invalid, cancellationToken).ConfigureAwait(false);
+        return await _quarantine.QuarantineAsync(rawKey, version, invalid, cancellationToken).ConfigureAwait(false);
     }
 }

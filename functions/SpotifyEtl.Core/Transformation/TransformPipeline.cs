@@ -42,9 +42,11 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
 
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unlisted = TransformTotals.None;
+        var incomplete = new List<IncompleteRun>();
         foreach (var day in await TransformDaysAsync(runsByDate, cancellationToken).ConfigureAwait(false))
         {
             reports.AddRange(day.Objects);
+            incomplete.AddRange(day.Incomplete);
             unlisted = unlisted.Plus(day.Unlisted);
             foreach (var (partition, rows) in day.Partitions)
             {
@@ -64,7 +66,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
-        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted };
+        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted, IncompleteRuns = incomplete };
     }
 
     /// <summary>
@@ -105,7 +107,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                     unlisted = unlisted.Plus(report);
                 }
             }
-            results[index] = new DaySummary(listed, unlisted, day.Partitions);
+            results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete);
             _options.BetweenDays?.Invoke();
         }).ConfigureAwait(false);
         return results;
@@ -151,58 +153,6 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         }
     }
 
-    /// <summary>The S3 path: each touched run's fragment rebuilt from its own raw objects, then the day published from every fragment.</summary>
-    private async Task<DayResult> TransformStagedAsync(FoldBoard folds, DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
-    {
-        // Each fragment is written, then its run's raw objects are listed again: one that changed meanwhile (a page
-        // landed, an object rewritten in place) is folded again. Whoever writes a fragment last has listed after its
-        // write, so a stale fragment written over a newer one is always followed by its writer's own repair.
-        var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
-        var reportsByRun = new SortedDictionary<string, List<TransformReport>>(StringComparer.Ordinal);
-        IEnumerable<string> stale = runs;
-        for (var round = 1; ; round++)
-        {
-            foreach (var run in stale)
-            {
-                var (tables, reports) = await FoldAsync(folds, date, RunVersions(day, run).Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
-                await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
-                await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
-                reportsByRun[run] = reports;
-            }
-            var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
-            var changed = runs.Where(run => !RunVersions(now, run).SequenceEqual(RunVersions(day, run))).ToList();
-            day = now;
-            if (changed.Count == 0)
-            {
-                break;
-            }
-            CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
-            stale = changed;
-        }
-        var objects = reportsByRun.Values.SelectMany(reports => reports).ToList();
-
-        var prefix = LakeLayout.FragmentPrefix(date);
-        var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
-        for (var round = 1; ; round++)
-        {
-            var tables = new SnapshotTables(date);
-            foreach (var fragment in await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false))
-            {
-                tables.Absorb(fragment);
-            }
-            var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
-            var now = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
-            if (now.SequenceEqual(fragments))
-            {
-                return new DayResult(objects, partitions);
-            }
-            CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
-            fragments = now;
-        }
-    }
-
-    private static IEnumerable<ObjectVersion> RunVersions(List<ObjectVersion> day, string run) => day.Where(v => RunOf(v.Key) == run);
-
     private static void CheckRounds(int round, string what)
     {
         if (round >= MaxRounds)
@@ -233,7 +183,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         return versions;
     }
 
-    private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions);
+    private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions)
+    {
+        public IReadOnlyList<IncompleteRun> Incomplete { get; init; } = [];
+    }
 
-    private sealed record DaySummary(List<TransformReport> Objects, TransformTotals Unlisted, Dictionary<string, int> Partitions);
+    private sealed record DaySummary(List<TransformReport> Objects, TransformTotals Unlisted, Dictionary<string, int> Partitions, IReadOnlyList<IncompleteRun> Incomplete);
 }

@@ -77,6 +77,9 @@ public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects
     /// <summary>Objects transformed with no unreadable item, counted and not listed in <see cref="Objects"/>.</summary>
     public TransformTotals Unlisted { get; init; } = TransformTotals.None;
 
+    /// <summary>Runs whose manifest names raw objects that are gone (S3 path only): each kept its fragment when it had one.</summary>
+    public IReadOnlyList<IncompleteRun> IncompleteRuns { get; init; } = [];
+
     public int Transformed => Objects.Count(o => o.Status == TransformStatus.Transformed) + Unlisted.Objects;
     public int Quarantined => Objects.Count(o => o.Status == TransformStatus.Quarantined);
     public int Ignored => Objects.Count(o => o.Status == TransformStatus.Ignored);

@@ -155,7 +155,7 @@ public sealed class TransformFunctionTests : IDisposable
         return key;
     }
 
-    private static string ManifestJson(string run, IEnumerable<string> keys)
+    internal static string ManifestJson(string run, IEnumerable<string> keys)
     {
         var objects = new JsonArray(keys.Select(key => (JsonNode)JsonValue.Create(key)!).ToArray());
         return new JsonObject

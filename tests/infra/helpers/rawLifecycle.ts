@@ -9,6 +9,9 @@ export const historyPrefixes: readonly string[] = ["raw/recently_played/", "raw/
 /** Snapshots the extraction takes again: expire after rawExpirationDays. */
 export const snapshotPrefixes: readonly string[] = ["raw/playlist/", "raw/playlist_items/", "raw/top_tracks/", "raw/top_artists/", "raw/saved_tracks/"];
 
+/** What each run landed: a replay tells a run whose snapshots expired by its manifest, so no rule may expire them. */
+export const manifestsPrefix = "manifests/";
+
 /** Storage classes whose objects GetObject reads at once, as the history rebuild does (no restore first). */
 const readableClasses: readonly string[] = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "ONEZONE_IA"];
 
@@ -77,6 +80,9 @@ export function rawLifecycleProblems(rules: readonly LifecycleRule[], settings: 
                 }
             }
         }
+    }
+    for (const rule of rules.filter((r) => expiresObjects(r) && reaches(r, manifestsPrefix))) {
+        problems.push(`${rule.id} (prefix ${JSON.stringify(prefixOf(rule))}) expires the runs' manifests, by which a replay tells a run whose snapshots expired`);
     }
     for (const prefix of snapshotPrefixes) {
         const expiring = rules.filter((r) => expiresObjects(r) && reaches(r, prefix));

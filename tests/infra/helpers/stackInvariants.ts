@@ -337,8 +337,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const raw = String(stack.bucketNamed("raw").state["arn"]);
                 const transformed = String(stack.bucketNamed("transformed").state["arn"]);
                 const secret = String(stack.one(types.secret).state["arn"]);
-                assert.deepEqual(actionsOn(statements, `${raw}/raw/x.json`), ["s3:GetObject"]);
-                assert.deepEqual(actionsOn(statements, `${raw}/manifests/x.json`), ["s3:GetObject"]);
+                // GetObjectVersion: a quarantine copy is of the version that was read, not of whatever the key holds by then.
+                assert.deepEqual(actionsOn(statements, `${raw}/raw/x.json`).sort(), ["s3:GetObject", "s3:GetObjectVersion"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/manifests/x.json`).sort(), ["s3:GetObject", "s3:GetObjectVersion"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), ["s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`), []);
                 for (const prefix of ["staging/", "reports/"]) {
@@ -348,9 +349,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.deepEqual(actionsOn(statements, secret), []);
                 // A dropped data export is read, never changed or deleted; its history files land under raw/spotify_export/ only.
                 assert.deepEqual(actionsOn(statements, `${raw}/import/my_spotify_data.zip`), ["s3:GetObject"]);
-                assert.deepEqual(actionsOn(statements, `${raw}/raw/spotify_export/extended_audio/ab.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
+                assert.deepEqual(actionsOn(statements, `${raw}/raw/spotify_export/extended_audio/ab.json`).sort(), ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]);
                 const lists = statements.filter((s) => asList(s.Action).includes("s3:ListBucket"));
                 assert.deepEqual(lists.map((s) => [s.Resource, s.Condition]), [
+                    [raw, { StringLike: { "s3:prefix": "manifests/*" } }],
                     [raw, { StringLike: { "s3:prefix": "raw/*" } }],
                     [raw, { StringLike: { "s3:prefix": "import/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "transformed/listening_history/*" } }],

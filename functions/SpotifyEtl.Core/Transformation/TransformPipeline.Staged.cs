@@ -1,0 +1,98 @@
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>The S3 path: each run of a day kept as one fragment under <c>staging/</c>, the day published from every fragment.</summary>
+public sealed partial class TransformPipeline
+{
+    /// <summary>
+    /// How long an extraction may still be landing pages: Lambda ends every invocation within 15 minutes. A run that
+    /// started longer ago has ended, whether or not it wrote its manifest.
+    /// </summary>
+    private static readonly TimeSpan LongestExtraction = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Each touched run's fragment rebuilt from its own raw objects, and that of any ended run of the day that has none,
+    /// then the day published from every fragment. A fragment is rebuilt only from a whole run: a run whose manifest
+    /// names raw objects that are gone keeps the fragment built while they were there (<see cref="IncompleteRun"/>), so
+    /// a replay after the snapshots expired changes no table.
+    /// </summary>
+    private async Task<DayResult> TransformStagedAsync(FoldBoard folds, DateOnly date, SortedSet<string> runs, CancellationToken cancellationToken)
+    {
+        // Each fragment is written, then its run's raw objects are listed again: one that changed meanwhile (a page
+        // landed, an object rewritten in place) is folded again. Whoever writes a fragment last has listed after its
+        // write, so a stale fragment written over a newer one is always followed by its writer's own repair.
+        var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+        var prefix = LakeLayout.FragmentPrefix(date);
+        var staged = (await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        // A run of the day with raw objects and no fragment is folded too: its extraction stopped before writing the
+        // manifest, so no event named it (the next run lands the data again, under its own id). Not while it may still be
+        // landing: its manifest's event will come, and a fragment of half its pages would stand should it stop after all.
+        runs = new SortedSet<string>(runs.Concat(day.Select(v => RunOf(v.Key)).OfType<string>()
+            .Where(run => !staged.Contains(LakeLayout.FragmentKey(date, run)) && HasEnded(run))), StringComparer.Ordinal);
+        var reportsByRun = new SortedDictionary<string, List<TransformReport>>(StringComparer.Ordinal);
+        var incomplete = new SortedDictionary<string, IncompleteRun>(StringComparer.Ordinal);
+        IEnumerable<string> stale = runs;
+        for (var round = 1; ; round++)
+        {
+            foreach (var run in stale)
+            {
+                var versions = RunVersions(day, run).ToList();
+                var missing = await RunManifests.MissingAsync(raw, date, run, versions, cancellationToken).ConfigureAwait(false);
+                // A fragment this invocation did not write: one built while the run was whole, or with nothing better to go on.
+                var keep = missing.Count > 0 && staged.Contains(LakeLayout.FragmentKey(date, run));
+                if (missing.Count > 0)
+                {
+                    incomplete[run] = new IncompleteRun(date, run, missing, keep);
+                }
+                else
+                {
+                    incomplete.Remove(run);
+                }
+                if (keep)
+                {
+                    reportsByRun.Remove(run);
+                    continue;
+                }
+                var (tables, reports) = await FoldAsync(folds, date, versions.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
+                await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
+                await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
+                reportsByRun[run] = reports;
+            }
+            var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+            var changed = runs.Where(run => !RunVersions(now, run).SequenceEqual(RunVersions(day, run))).ToList();
+            day = now;
+            if (changed.Count == 0)
+            {
+                break;
+            }
+            CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
+            stale = changed;
+        }
+        var objects = reportsByRun.Values.SelectMany(reports => reports).ToList();
+
+        var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
+        for (var round = 1; ; round++)
+        {
+            var tables = new SnapshotTables(date);
+            foreach (var fragment in await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false))
+            {
+                tables.Absorb(fragment);
+            }
+            var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
+            var now = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
+            if (now.SequenceEqual(fragments))
+            {
+                return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values] };
+            }
+            CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
+            fragments = now;
+        }
+    }
+
+    private bool HasEnded(string run) =>
+        RawObjectKey.ParseRunId(run) is { } start && _options.Time.GetUtcNow() - start >= LongestExtraction;
+
+    private static IEnumerable<ObjectVersion> RunVersions(List<ObjectVersion> day, string run) => day.Where(v => RunOf(v.Key) == run);
+}
