@@ -48,14 +48,6 @@ if (manageGitHub && reviewedStacks.length > 0 && reviewerUserIds.length + review
 if (!reviewedStacks.every((s) => stacks.includes(s))) {
     problems.push(`reviewedStacks must be among stacks (${stacks.join(", ")}) (got ${JSON.stringify(reviewedStacks)})`);
 }
-// The GitHub side runs on the default provider, configured by github:owner: an explicit provider would record the
-// GITHUB_TOKEN of the environment among its inputs in the state (under this stack's empty passphrase), where the
-// default provider's plugin reads the token itself and records nothing of it.
-const githubOwner = new pulumi.Config("github").get("owner") ?? "";
-if (manageGitHub && githubOwner !== repository.split("/")[0]) {
-    problems.push(`github:owner must be the repository's owner: pulumi config set github:owner ${repository.split("/")[0]} `
-        + `(got "${githubOwner}"; or set manageGitHub to false)`);
-}
 if (problems.length > 0) {
     throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - ${problems.map((p) => `spotify-stack-ci:${p}`).join("\n  - ")}`);
 }
@@ -135,12 +127,14 @@ for (const stack of stacks) {
 }
 
 if (manageGitHub) {
-    const name = repository.split("/")[1]!;
+    const [owner, name] = repository.split("/") as [string, string];
+    const gh = githubProvider(owner);
+    const inGitHub = { provider: gh };
 
     // The subject AWS matches carries the ref: a deploy role trusts its environment on main only.
     new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate("oidc-subject", {
         repository: name, useDefault: false, includeClaimKeys: [...subjectClaimKeys],
-    });
+    }, inGitHub);
 
     for (const stack of stacks) {
         const reviewed = reviewedStacks.includes(stack);
@@ -151,24 +145,24 @@ if (manageGitHub) {
             preventSelfReview: reviewed,
             canAdminsBypass: false,
             ...(reviewed ? { reviewers: [{ users: reviewerUserIds, teams: reviewerTeamIds }] } : {}),
-        });
+        }, inGitHub);
         new github.RepositoryEnvironmentDeploymentPolicy(`${stack}-main`, {
             repository: name, environment: environment.environment, branchPattern: "main",
-        });
+        }, inGitHub);
         new github.ActionsEnvironmentVariable(`${stack}-role`, {
             repository: name, environment: environment.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.deployRoleArn,
-        });
+        }, inGitHub);
 
         // Previews of pull requests (ref refs/pull/N/merge, so no branch rule) and of main: no reviewers, the read-only role.
         const preview = new github.RepositoryEnvironment(`${stack}-preview`, {
             repository: name, environment: previewEnvironment(stack), canAdminsBypass: true,
-        });
+        }, inGitHub);
         new github.ActionsEnvironmentVariable(`${stack}-preview-role`, {
             repository: name, environment: preview.environment, variableName: "AWS_ROLE_ARN", value: access[stack]!.previewRoleArn,
-        });
+        }, inGitHub);
     }
     if (backendUrl !== undefined) {
-        new github.ActionsVariable("backend-url", { repository: name, variableName: "PULUMI_BACKEND_URL", value: backendUrl });
+        new github.ActionsVariable("backend-url", { repository: name, variableName: "PULUMI_BACKEND_URL", value: backendUrl }, inGitHub);
     }
     new github.RepositoryRuleset("main", {
         repository: name,
@@ -182,9 +176,27 @@ if (manageGitHub) {
             pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
             requiredStatusChecks: { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true },
         },
-    });
+    }, inGitHub);
 }
 
 export const oidcProviderArn = provider;
 export const backend = backendUrl ?? "Pulumi Cloud (no stateBucket)";
 export const stackAccess = access;
+
+/**
+ * The GitHub provider, without the token. Given none, the SDK copies GITHUB_TOKEN from the environment into the
+ * provider's inputs, which the state records (under this stack's empty passphrase); the provider's plugin reads the
+ * same variable from its own environment (the Pulumi CLI's) when it starts, so the token is hidden from the SDK for
+ * the declaration only. The provider keeps its name: a resource whose provider changes is replaced.
+ */
+function githubProvider(owner: string): github.Provider {
+    const token = process.env["GITHUB_TOKEN"];
+    delete process.env["GITHUB_TOKEN"];
+    try {
+        return new github.Provider("github", { owner });
+    } finally {
+        if (token !== undefined) {
+            process.env["GITHUB_TOKEN"] = token;
+        }
+    }
+}

@@ -15,7 +15,6 @@ const config = {
     "spotify-stack-ci:githubRepository": repository,
     "spotify-stack-ci:stateBucket": "octo-pulumi-state",
     "spotify-stack-ci:reviewerUserIds": "[4711]",
-    "github:owner": "octo-org",
 };
 /** The token `pulumi up` of the bootstrap runs with, as the deployment steps export it. */
 const githubToken = "gho_16C7e42F292c6912E7710c838347Ae178B4a";
@@ -32,11 +31,13 @@ interface Statement {
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 let run: StackRun;
+let outsideToken: string | undefined;
 before(async () => {
     const outside = process.env["GITHUB_TOKEN"];
     process.env["GITHUB_TOKEN"] = githubToken;
     try {
         run = await runStack("ci", config, [], { project: "spotify-stack-ci", entry: path.join(bootstrapDir, "index.ts") });
+        outsideToken = process.env["GITHUB_TOKEN"];
     } finally {
         if (outside === undefined) {
             delete process.env["GITHUB_TOKEN"];
@@ -183,6 +184,9 @@ test("GitHub: the OIDC subject carries the ref, each stack has a main-only envir
 
 test("the GitHub token of the environment is in no resource's inputs, so not in the bootstrap's state", () => {
     assert.ok(run.resources.some((r) => r.type.startsWith("github:")));
+    // The provider the GitHub resources were created with stays theirs (a change of provider would replace them all).
+    assert.ok(run.resources.some((r) => r.type === "pulumi:providers:github" && r.name === "github"));
+    assert.equal(outsideToken, githubToken, "the program gives the token back to the environment");
     const recorded = run.resources.filter((r) => JSON.stringify(r.inputs).includes(githubToken)).map((r) => `${r.type} ${r.name}`);
     assert.deepEqual(recorded, []);
 });
