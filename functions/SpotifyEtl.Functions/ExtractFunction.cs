@@ -185,7 +185,7 @@ public sealed class ExtractFunction
         if (run.Succeeded)
         {
             _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow(),
-                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace) is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace));
+                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace)?.Trim() is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace));
         }
         var output = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(
             new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatus.Failed)),

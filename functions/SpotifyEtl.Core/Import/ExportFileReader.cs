@@ -29,10 +29,8 @@ public static partial class ExportFileReader
     public static ExportFileContent Read(ReadOnlySpan<byte> json, StringPool? pool = null)
     {
         pool ??= new StringPool();
-        if (json.StartsWith(Bom))
-        {
-            json = json[Bom.Length..];
-        }
+        var bom = json.StartsWith(Bom) ? Bom.Length : 0; // positions on line 1 are the file's, counting the mark
+        json = json[bom..];
         if (Utf16(json))
         {
             // Spotify writes UTF-8; an editor that re-saved the file may have written UTF-16, whose every other byte is 0.
@@ -112,7 +110,7 @@ public static partial class ExportFileReader
         }
         if (notUtf8 is { } where)
         {
-            var saved = $"it holds text that is not UTF-8 ({where.Count:N0} {(where.Count == 1 ? "place" : "places")}, the first at line {where.Line}, byte {where.Byte}; " +
+            var saved = $"it holds text that is not UTF-8 ({where.Count:N0} {(where.Count == 1 ? "place" : "places")}, the first at line {where.Line}, byte {where.Byte + (where.Line == 1 ? bom : 0)}; " +
                 "re-saved in another encoding by an editor?): its rows were read with each such character as \uFFFD; " +
                 "save it as UTF-8, or import the file from the export as it came";
             problem = problem is null ? saved : $"{saved}; and {problem}";

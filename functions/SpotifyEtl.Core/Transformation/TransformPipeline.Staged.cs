@@ -57,6 +57,8 @@ public sealed partial class TransformPipeline
                 }
                 var (tables, reports) = await FoldAsync(folds, date, versions.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
                 await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
+                // Written from a whole run or not, it now stands: a later round that finds objects of the run gone keeps it.
+                staged.Add(LakeLayout.FragmentKey(date, run));
                 await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
                 reportsByRun[run] = reports;
             }

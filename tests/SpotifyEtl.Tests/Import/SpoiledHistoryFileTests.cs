@@ -58,6 +58,21 @@ public sealed class SpoiledHistoryFileTests
     /// <summary>White space as the tables keep it (runs of it are one space, none at either end).</summary>
     private static string Squeeze(string text) => string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_first_byte_that_is_not_utf8_is_named_where_it_stands_in_the_file(bool byteOrderMark)
+    {
+        var prefix = byteOrderMark ? new byte[] { 0xEF, 0xBB, 0xBF } : [];
+        var text = "[{\"ts\": \"2024-03-01T05:00:00Z\", \"master_metadata_track_name\": \"Caf";
+        var bytes = prefix.Concat(Encoding.ASCII.GetBytes(text)).Append((byte)0xE9).Concat(Encoding.ASCII.GetBytes("\"}]")).ToArray();
+
+        var content = ExportFileReader.Read(bytes);
+
+        Assert.Single(content.Rows);
+        Assert.Contains($"the first at line 1, byte {prefix.Length + text.Length + 1};", content.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_utf8_file_with_the_same_names_is_read_without_a_problem()
     {
