@@ -105,7 +105,8 @@ public static class HistoryMerge
         return new MergedHistory([.. sorted.SelectMany(m => m)], origins);
     }
 
-    private static long Day(long seconds) => Math.DivRem(seconds, 86_400, out var rest) - (rest < 0 ? 1 : 0);
+    /// <summary>The UTC day of a time: every row's time is after 2008 (<see cref="ExportTime.FirstDay"/>), so never negative.</summary>
+    private static long Day(long seconds) => seconds / 86_400;
 
     /// <summary>Every input's rows by the month they ended in, months in time order, each row with its input's index.</summary>
     private static List<List<(ListeningRow Row, int Origin)>> ByMonth(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
