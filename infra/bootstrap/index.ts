@@ -12,7 +12,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { namePrefixProblem, permissionsBoundaryName } from "../boundary";
 import {
-    boundaryPolicy, deployPolicy, deploySubject, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
+    boundaryPolicy, deployPolicy, deploySubject, githubActionsAppId, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
     stsAudience, subjectClaimKeys, trustPolicy,
 } from "./policies";
 
@@ -174,7 +174,8 @@ if (manageGitHub) {
             deletion: true,
             nonFastForward: true,
             pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
-            requiredStatusChecks: { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true },
+            // The check must come from GitHub Actions: a status any other app or token posts under the same name does not count.
+            requiredStatusChecks: { requiredChecks: [{ context: "make test", integrationId: githubActionsAppId }], strictRequiredStatusChecksPolicy: true },
         },
     }, inGitHub);
 }

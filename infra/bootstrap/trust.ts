@@ -8,6 +8,8 @@ export type ConditionBlock = Record<string, Record<string, string | readonly str
 export const githubOidcUrl = "https://token.actions.githubusercontent.com";
 export const githubOidcHost = "token.actions.githubusercontent.com";
 export const stsAudience = "sts.amazonaws.com";
+/** The GitHub App id of GitHub Actions, the one source the ruleset accepts the `make test` check from. */
+export const githubActionsAppId = 15368;
 /** The claims the repository's OIDC subject carries (set by the bootstrap, or scripted: docs/deploying.md). */
 export const subjectClaimKeys = ["repo", "context", "ref"] as const;
 

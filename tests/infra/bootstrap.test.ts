@@ -179,7 +179,38 @@ test("GitHub: the OIDC subject carries the ref, each stack has a main-only envir
     assert.equal(one("github:index/actionsVariable:ActionsVariable", "backend-url").inputs["value"], "s3://octo-pulumi-state?region=eu-north-1");
     const ruleset = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs["rules"] as Record<string, unknown>;
     assert.equal(ruleset["nonFastForward"], true);
-    assert.deepEqual(ruleset["requiredStatusChecks"], { requiredChecks: [{ context: "make test" }], strictRequiredStatusChecksPolicy: true });
+    // Only GitHub Actions (app 15368) may report the required check: a status of the same name from any other app or
+    // token does not satisfy it.
+    assert.deepEqual(ruleset["requiredStatusChecks"], { requiredChecks: [{ context: "make test", integrationId: 15368 }], strictRequiredStatusChecksPolicy: true });
+});
+
+test("the scripted GitHub set-up of docs/deploying.md (manageGitHub false) sets the subject claims and the ruleset the program declares", () => {
+    const guide = fs.readFileSync(path.join(infraDir, "..", "docs", "deploying.md"), "utf8");
+    const script = /#### The GitHub side, scripted[^\n]*\n+```sh\n([\s\S]*?)\n```/.exec(guide)?.[1];
+    assert.ok(script, "docs/deploying.md has the scripted GitHub set-up");
+    const claims = /customization\/sub" --input - <<< '(\{.*\})'/.exec(script)?.[1];
+    assert.ok(claims, "the script sets the OIDC subject");
+    const template = one("github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate", "oidc-subject");
+    assert.deepEqual(JSON.parse(claims).include_claim_keys, template.inputs["includeClaimKeys"]);
+
+    const body = /rulesets" --input - <<'JSON'\n([\s\S]*?)\nJSON/.exec(script)?.[1];
+    assert.ok(body, "the script creates the ruleset");
+    type Rule = { type: string; parameters?: Record<string, unknown> };
+    const scripted = JSON.parse(body) as { conditions: { ref_name: { include: string[] } }; rules: Rule[] };
+    const declared = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs as {
+        conditions: { refName: { includes: string[] } };
+        rules: { pullRequest: { requiredApprovingReviewCount: number; dismissStaleReviewsOnPush: boolean };
+            requiredStatusChecks: { requiredChecks: { context: string; integrationId: number }[]; strictRequiredStatusChecksPolicy: boolean } };
+    };
+    assert.deepEqual(scripted.conditions.ref_name.include, declared.conditions.refName.includes);
+    const rule = (type: string) => scripted.rules.find((r) => r.type === type);
+    assert.ok(rule("deletion") && rule("non_fast_forward"), "no deletion, no force push");
+    assert.equal(rule("pull_request")?.parameters?.["required_approving_review_count"], declared.rules.pullRequest.requiredApprovingReviewCount);
+    assert.equal(rule("pull_request")?.parameters?.["dismiss_stale_reviews_on_push"], declared.rules.pullRequest.dismissStaleReviewsOnPush);
+    const checks = rule("required_status_checks")?.parameters as { strict_required_status_checks_policy: boolean; required_status_checks: { context: string; integration_id?: number }[] };
+    assert.equal(checks.strict_required_status_checks_policy, declared.rules.requiredStatusChecks.strictRequiredStatusChecksPolicy);
+    assert.deepEqual(checks.required_status_checks.map((c) => ({ context: c.context, integrationId: c.integration_id })),
+        declared.rules.requiredStatusChecks.requiredChecks);
 });
 
 test("the GitHub token of the environment is in no resource's inputs, so not in the bootstrap's state", () => {
