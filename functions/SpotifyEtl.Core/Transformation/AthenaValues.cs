@@ -114,26 +114,49 @@ public static class AthenaValues
 /// </summary>
 public readonly record struct ReleaseDate(DateOnly FirstDay, string Precision)
 {
+    /// <summary>
+    /// The date the value shows, read by its shape (<c>yyyy</c>, <c>yyyy-MM</c> or <c>yyyy-MM-dd</c>, nothing else), at the
+    /// coarser of that shape's precision and the stated one: a precision finer than the value ("2004" said to be a day) does
+    /// not lose the year, and a coarser one ("2004-03-15" said to be a year) keeps only what it vouches for. A value of no
+    /// such shape, or no such date ("2004-02-30", "2004-13"), is null rather than a guess; so is Spotify's "0000".
+    /// </summary>
     public static ReleaseDate? Parse(string? value, string? precision)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (value is null || Shape(value) is not { } shown)
         {
             return null;
         }
-        var effective = precision?.ToLowerInvariant() switch
+        var effective = Rank(precision) is { } stated && stated < shown.Rank ? stated : shown.Rank;
+        var day = shown.Day;
+        return new ReleaseDate(effective switch
         {
-            "year" or "month" or "day" => precision.ToLowerInvariant(),
-            _ => value.Length switch { 4 => "year", 7 => "month", _ => "day" },
-        };
-        var text = effective switch
+            0 => new DateOnly(day.Year, 1, 1),
+            1 => new DateOnly(day.Year, day.Month, 1),
+            _ => day,
+        }, Precisions[effective]);
+    }
+
+    private static readonly string[] Precisions = ["year", "month", "day"];
+
+    private static int? Rank(string? precision) =>
+        precision is null ? null : Array.FindIndex(Precisions, p => p.Equals(precision, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? i : null;
+
+    /// <summary>The first day the value shows and its precision's rank, or null where it is no date of year, month or day.</summary>
+    private static (DateOnly Day, int Rank)? Shape(string value)
+    {
+        var (text, rank) = value.Length switch
         {
-            "year" when value.Length >= 4 => value[..4] + "-01-01",
-            "month" when value.Length >= 7 => value[..7] + "-01",
-            _ => value,
+            4 => (value + "-01-01", 0),
+            7 => (value + "-01", 1),
+            10 => (value, 2),
+            _ => (null, 0),
         };
-        // Spotify writes "0000" for some old recordings: no usable date, so none is stored.
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year > 1
-            ? new ReleaseDate(day, effective)
+        // Exact digits only: TryParseExact would also take signs or spaces nowhere in a release date.
+        return text is not null && text.Length == 10 && text[4] == '-' && text[7] == '-'
+            && text.AsSpan(0, 4).IndexOfAnyExceptInRange('0', '9') < 0 && text.AsSpan(5, 2).IndexOfAnyExceptInRange('0', '9') < 0
+            && text.AsSpan(8, 2).IndexOfAnyExceptInRange('0', '9') < 0
+            && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year > 1
+            ? (day, rank)
             : null;
     }
 

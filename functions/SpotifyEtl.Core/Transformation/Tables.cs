@@ -42,7 +42,12 @@ public sealed class TableColumn<T>
     internal Func<T, int?>? IntOf { get; }
     internal Func<T, bool?>? BooleanOf { get; }
 
-    public static TableColumn<T> Text(string name, Func<T, string?> value) => new(name, ColumnType.Text, value, null, null);
+    /// <summary>
+    /// A text column. Every value is written as <see cref="AthenaValues.Text"/> keeps it, ids and URIs as well as names: a line
+    /// break or a control character in any field Spotify or an export sends would split a CSV row for OpenCSVSerDe, or act
+    /// as its escape character (U+0001), and both formats hold the same text.
+    /// </summary>
+    public static TableColumn<T> Text(string name, Func<T, string?> value) => new(name, ColumnType.Text, row => AthenaValues.Text(value(row)), null, null);
 
     public static TableColumn<T> Number(string name, Func<T, int?> value) => new(name, ColumnType.WholeNumber, null, value, null);
 
