@@ -643,6 +643,21 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     assert.match(link, /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\//);
                 }
                 assert.ok(links["extractFunction"]?.endsWith(String(o["extractFunctionName"])), "the extract link does not name the function");
+                assert.equal(o["spotifySecretArn"], stack.one(types.secret).state["arn"], "auth login's command puts the credentials into this secret");
+            });
+
+            test("every `pulumi stack output NAME` the docs and the CLI tell users to run names an output of the stack (or of the bootstrap)", () => {
+                const bootstrap = [...fs.readFileSync(path.join(repoRoot, "infra", "bootstrap", "index.ts"), "utf8").matchAll(/^export const (\w+)/gm)].map((m) => m[1]!);
+                const sources = [path.join(repoRoot, "README.md"), ...["docs", "functions"].flatMap((folder) =>
+                    (fs.readdirSync(path.join(repoRoot, folder), { recursive: true }) as string[])
+                        .filter((f) => /\.(md|cs)$/.test(f) && !f.split(path.sep).some((part) => part === "bin" || part === "obj"))
+                        .map((f) => path.join(repoRoot, folder, f)))];
+                const named = new Set(sources.flatMap((file) =>
+                    [...fs.readFileSync(file, "utf8").matchAll(/pulumi stack output(?: --[a-z-]+)* ([A-Za-z]\w*)/g)].map((m) => m[1]!)));
+                assert.ok(named.has("spotifySecretArn") && named.size >= 5, `found ${[...named].join(", ")}`);
+                for (const name of named) {
+                    assert.ok(name in stack.run.outputs || bootstrap.includes(name), `\`pulumi stack output ${name}\` names no output`);
+                }
             });
         });
     });
