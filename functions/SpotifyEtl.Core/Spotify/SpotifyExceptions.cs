@@ -67,9 +67,10 @@ public sealed class SpotifyMalformedResponseException(string path, string detail
 /// A source kept handing out <c>next</c> links past the page limit: the extractor stopped following
 /// them rather than loop. What landed stays; the source fails.
 /// </summary>
-public sealed class SpotifyPagingLoopException(string source, string path, int maxPages)
-    : Exception($"{source} has more than {maxPages} pages (last link GET {path}); stopped following `next` to avoid a paging loop. " +
-                "The pages before it landed; if the source really is this large, raise the page limit.")
+public sealed class SpotifyPagingLoopException(string source, string path, int pages, int? total = null)
+    : Exception($"{source} was still paging after {pages} pages" +
+                (total is { } items ? $", more than the {items} items its list says it holds need" : "") +
+                $" (last link GET {path}); stopped there to avoid a paging loop. The pages before it landed; the next run starts again.")
 {
     public string Path { get; } = path;
 }

@@ -128,7 +128,7 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         var source = limited.Manifest.Sources.Single();
         Assert.Equal((SourceStatus.Failed, 3), (source.Status, source.Pages));
         Assert.Null(source.Gap);
-        Assert.Contains("more than 3 pages", source.Error, StringComparison.Ordinal);
+        Assert.Contains("still paging after 3 pages", source.Error, StringComparison.Ordinal);
         using (var state = await _h.ReadJsonAsync(ExtractionState.Key))
         {
             Assert.Equal(Play(29).ToString(CultureInfo.InvariantCulture), state.RootElement.GetProperty("recently_played").GetProperty("after").GetString());

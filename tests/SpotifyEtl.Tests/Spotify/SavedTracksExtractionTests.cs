@@ -139,17 +139,35 @@ public sealed class SavedTracksExtractionTests : IAsyncLifetime
         Assert.Equal(2, retried.Pages);
     }
 
+    [Theory]
+    [InlineData(150, 2)]
+    [InlineData(401, 3)]
+    [InlineData(1_000, 1)]
+    public async Task A_library_larger_than_the_page_limit_lands_every_page_its_total_needs_in_one_full_pass(int tracks, int limit)
+    {
+        _h.Options = new ExtractorOptions { MaxPagesPerSource = limit };
+        _h.Spotify.SavedTrackCount = tracks;
+
+        var report = (await _h.RunAsync(ExtractionSource.SavedTracks())).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Landed, report.Status);
+        Assert.Equal(ExtractionPass.Full, report.Pass);
+        Assert.Equal((tracks + 49) / 50, report.Objects.Count);
+        Assert.Equal(tracks, report.Items);
+    }
+
     [Fact]
-    public async Task A_library_with_more_pages_than_the_limit_fails_with_a_paging_error_after_landing_what_it_read()
+    public async Task A_list_that_keeps_giving_next_past_the_limit_and_its_own_total_fails_with_a_paging_error_after_landing_what_it_read()
     {
         _h.Options = new ExtractorOptions { MaxPagesPerSource = 2 };
-        _h.Spotify.SavedTrackCount = 150;
+        _h.Spotify.SavedTrackCount = 300;
+        _h.Spotify.SavedTracksTotalSaid = 50;
 
         var report = (await _h.RunAsync(ExtractionSource.SavedTracks())).Manifest.Sources.Single();
 
         Assert.Equal(SourceStatus.Failed, report.Status);
         Assert.Null(report.HttpStatus);
-        Assert.Contains("more than 2 pages", report.Error, StringComparison.Ordinal);
+        Assert.Contains("still paging after 2 pages, more than the 50 items its list says it holds need", report.Error, StringComparison.Ordinal);
         Assert.Equal(2, report.Objects.Count);
     }
 }

@@ -101,6 +101,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>The saved tracks, newest first as Spotify serves them.</summary>
     public List<DoubleSavedTrack> SavedTracks { get; } = [];
 
+    /// <summary>The <c>total</c> saved-track pages report, when it should not be the library's size (a list that misstates itself).</summary>
+    public int? SavedTracksTotalSaid { get; set; }
+
     /// <summary>Replaces the library with this many tracks, saved a minute apart before 2026-11-01T10:00Z.</summary>
     public int SavedTrackCount
     {
@@ -295,7 +298,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 return;
             case ["me", "tracks"]:
                 var library = SavedTracks.ToArray();
-                await Page(context, "me/tracks", library.Length, index => new JsonObject
+                await Page(context, "me/tracks", library.Length, said: SavedTracksTotalSaid, item: index => new JsonObject
                 {
                     ["added_at"] = library[index].AddedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                     ["track"] = Track(library[index].Id),
@@ -410,7 +413,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         }
     }
 
-    private async Task Page(HttpContext context, string path, int total, Func<int, JsonNode> item)
+    private async Task Page(HttpContext context, string path, int total, Func<int, JsonNode> item, int? said = null)
     {
         var offset = int.Parse(context.Request.Query["offset"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
         var limit = Math.Min(50, int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture));
@@ -423,7 +426,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             ["href"] = Link($"{path}?offset={offset}&limit={limit}{extra}"),
             ["limit"] = limit,
             ["offset"] = offset,
-            ["total"] = total,
+            ["total"] = said ?? total,
             ["previous"] = offset == 0 ? null : Link($"{path}?offset={Math.Max(0, offset - limit)}&limit={limit}{extra}"),
             ["next"] = end < total ? Link($"{path}?offset={end}&limit={limit}{extra}") : null,
             ["items"] = new JsonArray(Enumerable.Range(offset, end - offset).Select(item).ToArray()),

@@ -21,7 +21,10 @@ public sealed record ExtractorOptions
     /// <summary>Sources extracted at the same time; Spotify's rate limit is per app, so keep it small.</summary>
     public int MaxConcurrency { get; init; } = 2;
 
-    /// <summary>A guard against a paging loop; 1,000 pages of 50 is far beyond any real playlist or library.</summary>
+    /// <summary>
+    /// A guard against a paging loop: a source stops past this many pages unless its list's own <c>total</c> needs more
+    /// (a saved library has no size limit; a playlist holds at most 10,000 items, 200 pages).
+    /// </summary>
     public int MaxPagesPerSource { get; init; } = 1000;
 
     /// <summary>Optional <c>market</c> parameter for playlist items.</summary>

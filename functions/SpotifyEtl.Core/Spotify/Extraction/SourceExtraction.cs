@@ -96,20 +96,28 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     {
         var visited = new HashSet<string>(StringComparer.Ordinal) { first.Path };
         var response = first;
+        var landed = 0;
+        int? total = null;
         while (true)
         {
             var header = await LandPageAsync(response, subject, cancellationToken).ConfigureAwait(false);
+            landed++;
+            total = header.Total is > 0 and var said ? Math.Max(total ?? 0, said) : total;
             if (!goOn(header) || header.Next is not { } next || !visited.Add(next))
             {
                 return;
             }
-            if (Pages >= maxPages)
+            // The limit guards against a `next` that never ends, not against a large list: a list may take the pages its
+            // own total needs, and one more for items added while it is paged (a library of 60,000 saved songs is 1,200 pages).
+            if (Pages >= maxPages && landed >= PagesFor(total) + 1)
             {
-                throw new SpotifyPagingLoopException(Source.Name, next, maxPages);
+                throw new SpotifyPagingLoopException(Source.Name, next, Math.Max(Pages, landed), total);
             }
             response = await GetAsync(next, conditional: false, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static int PagesFor(int? total) => total is { } items ? (items + SpotifyPaging.PageSize - 1) / SpotifyPaging.PageSize : 0;
 
     public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
         new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,
