@@ -65,6 +65,28 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_manifest_event_transforms_its_own_run_and_day_only_whatever_else_the_bucket_holds()
+    {
+        await new SampleGenerator(_raw).WriteAsync(new SampleOptions(Days: 3, Items: 40, Seed: 5));
+        var runs = (await ListAsync(_raw, LakeLayout.Raw)).GroupBy(key => (RawObjectKey.Parse(key).SnapshotDate, RawObjectKey.Parse(key).RunId)).ToList();
+        Assert.True(runs.Select(r => r.Key.SnapshotDate).Distinct().Count() >= 3);
+        foreach (var run in runs)
+        {
+            await LandManifestAsync(run.Key.RunId, run);
+        }
+        var chosen = runs[runs.Count / 2];
+
+        var summary = Invoke(S3Event([(RawBucket, Encode($"manifests/{chosen.Key.RunId}.json"))]));
+
+        Assert.Equal(chosen.Count(), summary.GetProperty("transformed").GetInt32());
+        var day = $"snapshot_date={chosen.Key.SnapshotDate:yyyy-MM-dd}/";
+        var written = await ListAsync(_lake, LakeLayout.Transformed);
+        Assert.NotEmpty(written);
+        Assert.All(written.Where(key => key.Contains("snapshot_date=", StringComparison.Ordinal)), key => Assert.Contains(day, key, StringComparison.Ordinal));
+        Assert.All(summary.GetProperty("partitions").EnumerateObject(), partition => Assert.EndsWith(day.TrimEnd('/'), partition.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_replay_invocation_rebuilds_whole_days_from_their_raw_objects()
     {
         var keys = await LandSampleAsync();
@@ -171,6 +193,37 @@ public sealed class TransformFunctionTests : IDisposable
     {
         Assert.Equal("raw/playlist/snapshot_date=2026-11-20/a b+c/ü.json",
             S3EventKeys.Decode("raw/playlist/snapshot_date%3D2026-11-20/a+b%2Bc/%C3%BC.json"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Every_key_S3_can_hold_is_decoded_from_its_event_form_back_to_itself(int seed)
+    {
+        string[] pieces = [" ", "+", ":", "%", "%2B", "=", "&", "?", "#", "~", "'", "\"", ",", "(", ")", "ü", "é", "夜", "🎵", "a", "Z", "0", "-", "_", ".", "*", "/"];
+        var random = new Random(seed);
+        for (var i = 0; i < 1_000; i++)
+        {
+            var key = "raw/" + string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)])) + ".json";
+
+            Assert.Equal(key, S3EventKeys.Decode(AsS3Encodes(key)));
+        }
+    }
+
+    /// <summary>
+    /// A key as S3 puts it in an event notification: form-style URL encoding of its UTF-8 bytes, a space as '+', letters,
+    /// digits, '/' and "-_.*" as they are.
+    /// </summary>
+    private static string AsS3Encodes(string key)
+    {
+        var encoded = new System.Text.StringBuilder();
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(key))
+        {
+            var c = (char)b;
+            encoded.Append(char.IsAsciiLetterOrDigit(c) || "/-_.*".Contains(c) ? c.ToString() : c == ' ' ? "+" : $"%{b:X2}");
+        }
+        return encoded.ToString();
     }
 
     [Fact]

@@ -94,6 +94,28 @@ public class RawObjectTransformerTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Transform_credits_every_artist_with_an_id_in_order_however_many_and_wherever_the_ones_without_an_id_stand(int seed)
+    {
+        var random = new Random(seed);
+        for (var song = 0; song < 200; song++)
+        {
+            // 0 to 8 artists, some without an id (a local or unavailable credit), anywhere in the list.
+            var credits = Enumerable.Range(0, random.Next(0, 9)).Select(i => random.Next(4) == 0 ? null : $"art{song}x{i}").ToList();
+            var artists = credits.Select((id, i) => id is null ? $$"""{"id":null,"name":"Nobody {{i}}","type":"artist"}""" : Artist(id, $"Artist {id}")).ToArray();
+
+            var rows = Transform(RawSource.TopTracks, Page(0, Track("t1", "Song", AlbumA, artists)));
+
+            var expected = credits.OfType<string>().ToList();
+            Assert.Equal(expected.Select((id, i) => (id, i + 1)), rows.SongArtists["t1"].Select(a => (a.ArtistId, a.ArtistPosition)));
+            Assert.Equal(expected.FirstOrDefault(), rows.Songs["t1"].PrimaryArtistId);
+            Assert.Equal(expected.Order(StringComparer.Ordinal), rows.Artists.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Theory]
     [InlineData("2004", "year", "2004-01-01", 2004)]
     [InlineData("2004-03", "month", "2004-03-01", 2004)]
     [InlineData("2004-03-15", "day", "2004-03-15", 2004)]

@@ -247,6 +247,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(stack.functionNamed("transform").inputs["handler"], handlers["transform"]);
             });
 
+            test("no function reserves concurrency: a new account must keep 100 unreserved and refuses any reservation", () => {
+                for (const fn of stack.all(types.function)) {
+                    assert.ok([undefined, -1].includes(fn.inputs["reservedConcurrentExecutions"] as number | undefined), fn.name);
+                }
+                assert.equal(stack.run.resources.filter((r) => r.type.startsWith("aws:lambda/provisionedConcurrencyConfig")).length, 0);
+            });
+
             test("every function has its /aws/lambda/<name> log group with retention, created before it", () => {
                 for (const fn of stack.all(types.function)) {
                     const group = stack.one(types.logGroup, (g) => g.inputs["name"] === `/aws/lambda/${String(fn.inputs["name"])}`);
