@@ -250,6 +250,11 @@ test("the Pulumi token reaches only the Pulumi step from the environment's secre
 });
 
 test("a stack the workflows run keeps no credential in its config, which a pull request's preview may decrypt", () => {
+    // The credentials are the keys the program reads as secrets: a new one that is not refused here fails this line.
+    const program = fs.readFileSync(path.join(repoRoot, "infra", "config.ts"), "utf8");
+    const credentials = [...program.matchAll(/\.secret\("(\w+)"\)/g)].map((m) => m[1]!);
+    assert.ok(credentials.length >= 2, "the program reads its credentials with ConfigReader.secret");
+    assert.deepEqual([...workflowForbiddenKeys].sort(), [...new Set(credentials)].sort());
     for (const stack of stackNames(repoRoot)) {
         assert.doesNotThrow(() => stackSettings(stack, repoRoot), stack);
         const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };

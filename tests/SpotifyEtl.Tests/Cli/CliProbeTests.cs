@@ -173,10 +173,18 @@ public sealed class CliProbeTests : IDisposable
         Assert.Equal(Directory.GetFiles(_folder["in/raw"], "*.json", SearchOption.AllDirectories).Length, written.RootElement.GetProperty("objects").GetInt32());
         using var summary = JsonDocument.Parse(transform.Output);
         Assert.Equal(written.RootElement.GetProperty("objects").GetInt32(), summary.RootElement.GetProperty("transformed").GetInt32());
-        foreach (var partition in summary.RootElement.GetProperty("partitions").EnumerateObject())
+        // The partitions listed are exactly the partition files written, each with the rows the file holds.
+        var listed = summary.RootElement.GetProperty("partitions").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        var files = Directory.GetFiles(_folder["lake/transformed"], "*.parquet", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(_folder["lake/transformed"], Path.GetDirectoryName(file)!).Replace('\\', '/'))
+            .Where(partition => partition.Contains("/snapshot_date=", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(files.Order(StringComparer.Ordinal), listed.Keys.Order(StringComparer.Ordinal));
+        using var duck = new SpotifyEtl.Tests.Support.DuckDb();
+        foreach (var (partition, rows) in listed)
         {
-            var table = partition.Name.Split('/')[0];
-            Assert.True(File.Exists(_folder[$"lake/transformed/{partition.Name}/{table}.parquet"]), partition.Name);
+            var file = _folder[$"lake/transformed/{partition}/{partition.Split('/')[0]}.parquet"].Replace("'", "''", StringComparison.Ordinal);
+            Assert.Equal(rows.ToString(System.Globalization.CultureInfo.InvariantCulture), duck.Query($"SELECT count(*) FROM read_parquet('{file}')").Rows.Single()[0]);
         }
         Assert.DoesNotContain("╭", transform.Output, StringComparison.Ordinal);
     }

@@ -151,7 +151,10 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--top-tracks", "short_term", "--top-items-limit", "120"]).InvokeAsync();
 
         Assert.Equal(0, exit);
-        Assert.Equal(3, Directory.GetFiles(Path.Combine(lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories).Length);
+        var pages = Directory.GetFiles(Path.Combine(lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories);
+        Assert.Equal(3, pages.Length);
+        // Exactly the limit: 50, 50 and 20, not three whole pages.
+        Assert.Equal(120, pages.Sum(page => System.Text.Json.JsonDocument.Parse(File.ReadAllText(page)).RootElement.GetProperty("items").GetArrayLength()));
         // Refused while parsing, naming the option (spotify-etl exits 64 for every parse error).
         var refused = ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--saved-tracks-full-pass-days", "0"]);
         Assert.Contains(refused.Errors, error => error.Message == "--saved-tracks-full-pass-days must be a whole number from 1 to 365, not '0'.");
