@@ -9,8 +9,11 @@ public sealed record SampleApiPlay(long EndedAt, string TrackUri, string? TrackN
 
 public sealed record SampleExportOptions(int Streams = 3000, int Seed = 42, DateOnly? LastDay = null, IReadOnlyList<SampleApiPlay>? ApiPlays = null);
 
-/// <summary>The zips written, as a user downloads them: name and bytes.</summary>
-public sealed record SampleExportFiles(IReadOnlyList<(string Name, byte[] Zip)> Zips, int Streams);
+/// <summary>
+/// The zips written, as a user downloads them: name and bytes; the distinct streams of the extended history, and those
+/// only the account data holds (after the extended history ends), which an import keeps besides.
+/// </summary>
+public sealed record SampleExportFiles(IReadOnlyList<(string Name, byte[] Zip)> Zips, int Streams, int AccountOnly = 0);
 
 /// <summary>
 /// Writes a Spotify data export with every variant and quirk the import must handle: an older export
@@ -109,7 +112,7 @@ public static class SampleExport
             z.Add("Spotify Extended Streaming History/Streaming_History_Audio_2026_9.json", Encoding.UTF8.GetBytes(
                 "[{\"ts\": \"yesterday\", \"ms_played\": 1000}, {\"ms_played\": 2000, \"spotify_track_uri\": null}, 42]"));
         });
-        return new SampleExportFiles([("my_spotify_data_2023.zip", oldZip), ("my_spotify_data.zip", newZip)], streams.Count);
+        return new SampleExportFiles([("my_spotify_data_2023.zip", oldZip), ("my_spotify_data.zip", newZip)], streams.Count, accountOnly.Count);
     }
 
     private static List<T> Shuffle<T>(Random random, List<T> items)

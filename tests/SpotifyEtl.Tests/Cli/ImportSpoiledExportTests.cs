@@ -41,6 +41,12 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_3.json"], "--lake", lake).ExitCode);
         var history = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "history_hours_per_year", "--json");
         Assert.Equal(0, history.ExitCode);
+        // Every row of the spoiled file joined the history, and so did the good one imported after it: five streams in 2023.
+        using var answer = System.Text.Json.JsonDocument.Parse(history.Output);
+        var rows = answer.RootElement.EnumerateArray().Single().GetProperty("rows").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(value => value.GetString()).ToList()).ToList();
+        var year = Assert.Single(rows, row => row[0] == "2023");
+        Assert.Equal("5", year[^1]);
     }
 
     [Fact]
