@@ -35,10 +35,14 @@ public sealed class GeneratedInputTests : IDisposable
             var output = RawObjectTransformer.Transform(document.Key, Encoding.UTF8.GetBytes(document.Json));
 
             Assert.True(output.RowCount > 0, document.Json);
+            Assert.Equal(document.Songs.Select(s => s.Id).Order(StringComparer.Ordinal), output.Songs.Keys.Order(StringComparer.Ordinal));
             foreach (var (id, name) in document.Songs)
             {
                 Assert.Equal(AthenaValues.Text(name), output.Songs[id].SongName);
                 AssertNoControlCharacter(output.Songs[id].SongName);
+                // Each number as generated, whether written 42, 42.0 or {"totalMilliseconds": 42}; null where left out.
+                var song = output.Songs[id];
+                Assert.Equal(generator.Numbers[id], (song.DurationMs, song.TrackNumber, song.Popularity));
             }
             foreach (var artist in output.Artists.Values)
             {
@@ -243,6 +247,7 @@ public sealed class GeneratedInputTests : IDisposable
 
         public Document Valid(int index)
         {
+            Numbers.Clear();
             var source = Sources[index % Sources.Length];
             var key = KeyFor(source, index);
             var songs = new List<(string, string)>();
@@ -326,11 +331,34 @@ public sealed class GeneratedInputTests : IDisposable
             return new RawObjectKey(source, Day, subject, run, 1);
         }
 
-        private string Track(string id, string name) => Object(
+        /// <summary>What each track generated since the last <see cref="Valid"/> holds: its numbers, null where left out.</summary>
+        public Dictionary<string, (int? DurationMs, int? TrackNumber, int? Popularity)> Numbers { get; } = new(StringComparer.Ordinal);
+
+        private string Track(string id, string name)
+        {
+            var duration = MaybeNumber(random.Next(1000, 900_000), out var durationMs);
+            var number = MaybeNumber(random.Next(1, 30), out var trackNumber);
+            var disc = Maybe(Number(1));
+            var isExplicit = Maybe(random.Next(2) == 0 ? "true" : "false");
+            var isLocal = Maybe("false");
+            var popular = MaybeNumber(random.Next(101), out var popularity);
+            Numbers.TryAdd(id, (durationMs, trackNumber, popularity));
+            return TrackJson(id, name, duration, number, disc, isExplicit, isLocal, popular);
+        }
+
+        /// <summary>A number as <see cref="Number"/> writes it, or null to leave it out; <paramref name="kept"/> is what a reader should find.</summary>
+        private string? MaybeNumber(int value, out int? kept)
+        {
+            var text = Maybe(Number(value));
+            kept = text is null ? null : value;
+            return text;
+        }
+
+        private string TrackJson(string id, string name, string? duration, string? number, string? disc, string? isExplicit, string? isLocal, string? popularity) => Object(
             ("id", Quote(id)), ("name", Quote(name)), ("type", Maybe(Quote("track"))),
-            ("duration_ms", Maybe(Number(random.Next(1000, 900_000)))), ("track_number", Maybe(Number(random.Next(1, 30)))),
-            ("disc_number", Maybe(Number(1))), ("explicit", Maybe(random.Next(2) == 0 ? "true" : "false")), ("is_local", Maybe("false")),
-            ("popularity", Maybe(Number(random.Next(101)))), ("external_ids", Maybe($$"""{"isrc":"ISRC{{id}}"}""")),
+            ("duration_ms", duration), ("track_number", number),
+            ("disc_number", disc), ("explicit", isExplicit), ("is_local", isLocal),
+            ("popularity", popularity), ("external_ids", Maybe($$"""{"isrc":"ISRC{{id}}"}""")),
             ("album", Maybe(Object(("id", Quote("alb" + id)), ("name", Quote(Name())), ("album_type", Maybe(Quote("album"))),
                 ("release_date", Maybe(Quote("1999-12-31"))), ("release_date_precision", Maybe(Quote("day"))), ("total_tracks", Maybe(Number(12)))))),
             ("artists", Maybe("[" + string.Join(",", Enumerable.Range(0, random.Next(0, 3)).Select(i => Artist($"ar{id}x{i}"))) + "]")));
