@@ -3,7 +3,7 @@
 //   - the state bucket of a self-managed backend (versioned, encrypted, public access blocked, TLS only),
 //   - per stack: a KMS key for the stack's secrets provider, the permissions boundary of every role the stack
 //     creates, a preview role and a deploy role, each trusting only its GitHub environment,
-//   - in GitHub: the repository's OIDC subject (repo, context, ref), per stack the `<stack>` environment (main
+//   - in GitHub: the repository's OIDC subject (repository_id, context, ref), per stack the `<stack>` environment (main
 //     only, reviewers where asked) and the `<stack>-preview` environment, their AWS_ROLE_ARN variables, the
 //     backend URL variable, and a ruleset on main.
 // Steps: docs/deploying.md.
@@ -38,6 +38,14 @@ if (stateBucket !== "" && (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucke
 }
 const existingProvider = config.get("oidcProviderArn") ?? "";
 const manageGitHub = config.getBoolean("manageGitHub") ?? true;
+// The roles trust the repository by its numeric id. Read from GitHub when the bootstrap manages it; otherwise given.
+const configuredRepositoryId = (config.get("githubRepositoryId") ?? "") || undefined;
+if (configuredRepositoryId !== undefined && !/^[1-9][0-9]{0,18}$/.test(configuredRepositoryId)) {
+    problems.push(`githubRepositoryId must be the repository's numeric id (gh api repos/${repository} --jq .id) (got "${configuredRepositoryId}")`);
+}
+if (!manageGitHub && configuredRepositoryId === undefined) {
+    problems.push(`githubRepositoryId must be set when manageGitHub is false: the roles trust the repository by its id (gh api repos/${repository} --jq .id)`);
+}
 const reviewedStacks = config.getObject<string[]>("reviewedStacks") ?? ["production"];
 const reviewerUserIds = config.getObject<number[]>("reviewerUserIds") ?? [];
 const reviewerTeamIds = config.getObject<number[]>("reviewerTeamIds") ?? [];
@@ -57,6 +65,12 @@ const accountId = aws.getCallerIdentityOutput({}).accountId;
 const provider = existingProvider !== ""
     ? pulumi.output(existingProvider)
     : new aws.iam.OpenIdConnectProvider("github-actions", { url: githubOidcUrl, clientIdLists: [stsAudience] }).arn;
+
+const [owner, name] = repository.split("/") as [string, string];
+const gh = manageGitHub ? githubProvider(owner) : undefined;
+const repositoryId: pulumi.Output<number> = configuredRepositoryId !== undefined
+    ? pulumi.output(Number(configuredRepositoryId))
+    : github.getRepositoryOutput({ fullName: repository }, { provider: gh }).repoId;
 
 // The state bucket: every write kept (versions), encrypted, never public, reachable over TLS only.
 let backendUrl: pulumi.Output<string> | undefined;
@@ -105,7 +119,7 @@ for (const stack of stacks) {
     const preview = new aws.iam.Role(`${stack}-preview`, {
         name: roleName(stack, "preview"),
         description: `pulumi preview of the ${stack} stack from pull requests of ${repository}: read-only`,
-        assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, previewSubjects(repository, stack)))),
+        assumeRolePolicy: pulumi.all([provider, repositoryId]).apply(([arn, id]) => JSON.stringify(trustPolicy(arn, previewSubjects(id, stack)))),
         maxSessionDuration: 3600,
     });
     new aws.iam.RolePolicy(`${stack}-preview-read`, { role: preview.name, policy: scope.apply((s) => JSON.stringify(previewPolicy(s))) });
@@ -113,7 +127,7 @@ for (const stack of stacks) {
     const deploy = new aws.iam.Role(`${stack}-deploy`, {
         name: roleName(stack, "deploy"),
         description: `pulumi up of the ${stack} stack from the ${stack} environment of ${repository}, on main`,
-        assumeRolePolicy: provider.apply((arn) => JSON.stringify(trustPolicy(arn, deploySubject(repository, stack)))),
+        assumeRolePolicy: pulumi.all([provider, repositoryId]).apply(([arn, id]) => JSON.stringify(trustPolicy(arn, deploySubject(id, stack)))),
         maxSessionDuration: 3600,
     });
     new aws.iam.RolePolicy(`${stack}-deploy-manage`, { role: deploy.name, policy: scope.apply((s) => JSON.stringify(deployPolicy(s))) });
@@ -126,12 +140,10 @@ for (const stack of stacks) {
     };
 }
 
-if (manageGitHub) {
-    const [owner, name] = repository.split("/") as [string, string];
-    const gh = githubProvider(owner);
+if (gh !== undefined) {
     const inGitHub = { provider: gh };
 
-    // The subject AWS matches carries the ref: a deploy role trusts its environment on main only.
+    // The subject AWS matches carries the repository's id and the ref: a deploy role trusts its environment on main only.
     new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate("oidc-subject", {
         repository: name, useDefault: false, includeClaimKeys: [...subjectClaimKeys],
     }, inGitHub);
@@ -181,6 +193,7 @@ if (manageGitHub) {
 }
 
 export const oidcProviderArn = provider;
+export const githubRepositoryId = repositoryId;
 export const backend = backendUrl ?? "Pulumi Cloud (no stateBucket)";
 export const stackAccess = access;
 

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { before, test } from "node:test";
 import * as yaml from "js-yaml";
 import { boundaryPolicy, deployServiceWildcards, previewReadsWithoutResourceScope } from "../../infra/bootstrap/policies";
-import { fakeAccountId, infraDir, runStack, type RecordedResource, type StackRun } from "./helpers/stackHarness";
+import { fakeAccountId, fakeRepositoryId, infraDir, runStack, type RecordedResource, type StackRun } from "./helpers/stackHarness";
 
 const bootstrapDir = path.join(infraDir, "bootstrap");
 const repository = "octo-org/spotify-stack";
@@ -84,7 +84,7 @@ for (const stack of stacks) {
         assert.deepEqual(Object.keys(statement!.Condition ?? {}), ["StringEquals"], "exact matches only");
         assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
         assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:sub"],
-            `repo:${repository}:environment:${stack}:ref:refs/heads/main`);
+            `repository_id:${fakeRepositoryId}:environment:${stack}:ref:refs/heads/main`);
     });
 
     test(`the ${stack} preview role trusts only jobs of the ${stack}-preview environment, on a pull request or main`, () => {
@@ -93,8 +93,8 @@ for (const stack of stacks) {
         assert.equal(statement!.Condition!["StringEquals"]!["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
         const sub = statement!.Condition!["StringLike"]!["token.actions.githubusercontent.com:sub"];
         assert.deepEqual(sub, [
-            `repo:${repository}:environment:${stack}-preview:ref:refs/pull/*/merge`,
-            `repo:${repository}:environment:${stack}-preview:ref:refs/heads/main`,
+            `repository_id:${fakeRepositoryId}:environment:${stack}-preview:ref:refs/pull/*/merge`,
+            `repository_id:${fakeRepositoryId}:environment:${stack}-preview:ref:refs/heads/main`,
         ]);
     });
 
@@ -161,7 +161,7 @@ test("the state bucket is versioned, KMS-encrypted, blocks public access, owns i
 
 test("GitHub: the OIDC subject carries the ref, each stack has a main-only environment with its role, production waits for a reviewer", () => {
     const template = one("github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate", "oidc-subject");
-    assert.deepEqual(template.inputs["includeClaimKeys"], ["repo", "context", "ref"]);
+    assert.deepEqual(template.inputs["includeClaimKeys"], ["repository_id", "context", "ref"]);
     assert.equal(template.inputs["repository"], "spotify-stack");
     for (const stack of stacks) {
         const environment = one("github:index/repositoryEnvironment:RepositoryEnvironment", stack);
@@ -186,7 +186,8 @@ test("GitHub: the OIDC subject carries the ref, each stack has a main-only envir
 
 test("the scripted GitHub set-up of docs/deploying.md (manageGitHub false) sets the subject claims and the ruleset the program declares", () => {
     const guide = fs.readFileSync(path.join(infraDir, "..", "docs", "deploying.md"), "utf8");
-    const script = /#### The GitHub side, scripted[^\n]*\n+```sh\n([\s\S]*?)\n```/.exec(guide)?.[1];
+    const section = guide.split("#### The GitHub side, scripted")[1]?.split(/\n#{2,4} /)[0] ?? "";
+    const script = [...section.matchAll(/```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]!).find((block) => block.includes("customization/sub"));
     assert.ok(script, "docs/deploying.md has the scripted GitHub set-up");
     const claims = /customization\/sub" --input - <<< '(\{.*\})'/.exec(script)?.[1];
     assert.ok(claims, "the script sets the OIDC subject");
@@ -246,7 +247,8 @@ function trusts(statements: Statement[], subject: string, audience = "sts.amazon
 }
 
 test("of every subject a GitHub job can present, each role accepts exactly its stack's environment on its refs", () => {
-    const repositories = [repository, "octo-org/spotify-stack-fork", "evil/spotify-stack", "octo-org/spotify"];
+    // Ours, a fork, another owner's, and one created under our name after ours was deleted or renamed: each has its own id.
+    const repositories = [fakeRepositoryId, fakeRepositoryId + 1, 7, 4242420];
     const contexts = ["pull_request", ...stacks.flatMap((s) => [`environment:${s}`, `environment:${s}-preview`, `environment:${s}-previewx`]), "environment:staging"];
     const refs = ["refs/heads/main", "refs/heads/feature", "refs/heads/main-old", "refs/pull/12/merge", "refs/pull/7/head", "refs/tags/v1"];
     let accepted = 0;
@@ -254,8 +256,8 @@ test("of every subject a GitHub job can present, each role accepts exactly its s
         for (const repo of repositories) {
             for (const context of contexts) {
                 for (const ref of refs) {
-                    const subject = `repo:${repo}:${context}:ref:${ref}`;
-                    const ours = repo === repository;
+                    const subject = `repository_id:${repo}:${context}:ref:${ref}`;
+                    const ours = repo === fakeRepositoryId;
                     assert.equal(trusts(trust(stack, "deploy"), subject), ours && context === `environment:${stack}` && ref === "refs/heads/main", `deploy ${stack}: ${subject}`);
                     const preview = ours && context === `environment:${stack}-preview` && (ref === "refs/heads/main" || /^refs\/pull\/\d+\/merge$/.test(ref));
                     assert.equal(trusts(trust(stack, "preview"), subject), preview, `preview ${stack}: ${subject}`);
@@ -263,7 +265,9 @@ test("of every subject a GitHub job can present, each role accepts exactly its s
                 }
             }
         }
-        assert.equal(trusts(trust(stack, "deploy"), `repo:${repository}:environment:${stack}:ref:refs/heads/main`, "sigstore"), false, "another audience");
+        assert.equal(trusts(trust(stack, "deploy"), `repository_id:${fakeRepositoryId}:environment:${stack}:ref:refs/heads/main`, "sigstore"), false, "another audience");
+        // The subject of the default customisation (the repository by name) is no longer accepted.
+        assert.equal(trusts(trust(stack, "deploy"), `repo:${repository}:environment:${stack}:ref:refs/heads/main`), false, "the repository by name");
     }
     assert.equal(accepted, 4);
 });

@@ -10,6 +10,8 @@ import * as yaml from "js-yaml";
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 export const infraDir = path.join(repoRoot, "infra");
 export const fakeAccountId = "123456789012";
+/** The id GitHub answers for the bootstrap's repository. */
+export const fakeRepositoryId = 424242;
 export const fakeSnowflakeIamUserArn = "arn:aws:iam::999988887777:user/abc1-s-v2st0000";
 export const fakeSnowflakeExternalId = "MYORG-MYACCOUNT_SFCRole=2_abcdefghijklmnopqrstuvwxyz0=";
 export const fakeSnowpipeQueueArn = (region: string): string => `arn:aws:sqs:${region}:999988887777:sf-snowpipe-AIDAEXAMPLE-abcdefghij`;
@@ -155,6 +157,8 @@ export async function runStack(stack: string, config: Record<string, string>, se
                     return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
                 case "aws:index/getRegion:getRegion":
                     return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+                case "github:index/getRepository:getRepository":
+                    return { repoId: fakeRepositoryId, fullName: args.inputs["fullName"], id: String(args.inputs["fullName"]) };
                 case "aws:index/getPartition:getPartition":
                     return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws", id: "aws" };
                 default:
