@@ -139,25 +139,42 @@ public readonly record struct ReleaseDate(DateOnly FirstDay, string Precision)
     private static readonly string[] Precisions = ["year", "month", "day"];
 
     private static int? Rank(string? precision) =>
-        precision is null ? null : Array.FindIndex(Precisions, p => p.Equals(precision, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? i : null;
+        precision is null ? null
+        : precision.Equals("year", StringComparison.OrdinalIgnoreCase) ? 0
+        : precision.Equals("month", StringComparison.OrdinalIgnoreCase) ? 1
+        : precision.Equals("day", StringComparison.OrdinalIgnoreCase) ? 2
+        : null;
 
     /// <summary>The first day the value shows and its precision's rank, or null where it is no date of year, month or day.</summary>
     private static (DateOnly Day, int Rank)? Shape(string value)
     {
-        var (text, rank) = value.Length switch
+        var rank = value.Length switch { 4 => 0, 7 => 1, 10 => 2, _ => -1 };
+        // ASCII digits and hyphens where the shape has them: no sign, space or other separator.
+        if (rank < 0 || !Digits(value, 0, 4, out var year)
+            || (rank >= 1 && (value[4] != '-' || !Digits(value, 5, 2, out _)))
+            || (rank == 2 && (value[7] != '-' || !Digits(value, 8, 2, out _))))
         {
-            4 => (value + "-01-01", 0),
-            7 => (value + "-01", 1),
-            10 => (value, 2),
-            _ => (null, 0),
-        };
-        // Exact digits only: TryParseExact would also take signs or spaces nowhere in a release date.
-        return text is not null && text.Length == 10 && text[4] == '-' && text[7] == '-'
-            && text.AsSpan(0, 4).IndexOfAnyExceptInRange('0', '9') < 0 && text.AsSpan(5, 2).IndexOfAnyExceptInRange('0', '9') < 0
-            && text.AsSpan(8, 2).IndexOfAnyExceptInRange('0', '9') < 0
-            && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.Year > 1
-            ? (day, rank)
+            return null;
+        }
+        var month = rank >= 1 ? (value[5] - '0') * 10 + (value[6] - '0') : 1;
+        var day = rank == 2 ? (value[8] - '0') * 10 + (value[9] - '0') : 1;
+        return year > 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            ? (new DateOnly(year, month, day), rank)
             : null;
+    }
+
+    private static bool Digits(string text, int start, int count, out int value)
+    {
+        value = 0;
+        foreach (var c in text.AsSpan(start, count))
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return true;
     }
 
     public string Iso => FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
