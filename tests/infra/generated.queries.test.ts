@@ -270,3 +270,201 @@ describe("the questions on plays, on generated plays over a year's end and a lea
         assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![0] === row[0] && expected[i - 1]![4] === row[4]), "ranks are tied");
     });
 });
+
+describe("top_tracks_movement on generated rankings", () => {
+    it("compares each time range's two latest track rankings, a day with none (304) or with only artists skipped", async () => {
+        // Ten days from 2027-03-01. short_term and medium_term are ranked on some days each (a ranking moves a
+        // few tracks, drops some and brings in others); long_term once, so every track in it is new. The last
+        // day ranks no tracks in short_term, only artists. song_00 has no songs row (named by its id);
+        // song_01 is renamed on the last day.
+        const next = seeded(304);
+        const firstDay = "2027-03-01";
+        const lake = new GeneratedLake();
+        const pool = Array.from({ length: 16 }, (_, i) => `song_${String(i).padStart(2, "0")}`);
+        const song = (id: string, name: string): Row => ({ song_id: id, song_name: name, duration_ms: 200_000, album_id: "album", primary_artist_id: "artist" });
+        lake.add("songs", firstDay, ...pool.slice(1).map(id => song(id, `Name of ${id}`)));
+        lake.add("songs", day(firstDay, 9), song("song_01", "Renamed"));
+        const rankings = new Map<string, Map<string, string[]>>();
+        for (const range of ["short_term", "medium_term", "long_term"]) {
+            let list = pool.filter(() => next(2) === 0);
+            for (let offset = 0; offset < 10; offset++) {
+                const date = day(firstDay, offset);
+                const ranked = range === "long_term" ? offset === 4 : range === "short_term" ? offset < 9 && next(3) > 0 : next(2) === 0;
+                if (next(3) === 0 || (range === "short_term" && offset === 9)) {
+                    lake.add("top_items", date, ...["artist_a", "artist_b", "artist_c"].map((id, i) => ({ item_type: "artist", time_range: range, rank: i + 1, item_id: id })));
+                }
+                if (!ranked) {
+                    continue;
+                }
+                // Move two tracks, drop one, bring in one.
+                for (let moves = 0; moves < 2; moves++) {
+                    const from = next(list.length);
+                    const [moved] = list.splice(from, 1);
+                    list.splice(next(list.length + 1), 0, moved!);
+                }
+                list = list.filter((_, i) => i !== next(list.length + 3));
+                const absent = pool.filter(id => !list.includes(id));
+                if (absent.length > 0) {
+                    list.splice(next(list.length + 1), 0, absent[next(absent.length)]!);
+                }
+                if (list.length === 0) {
+                    continue;
+                }
+                lake.add("top_items", date, ...list.map((id, i) => ({ item_type: "track", time_range: range, rank: i + 1, item_id: id })));
+                rankings.set(range, (rankings.get(range) ?? new Map()).set(date, [...list]));
+            }
+        }
+
+        const names = namesOf(lake);
+        const expected = [...rankings].sort(([a], [b]) => byText(a, b)).flatMap(([range, byDay]) => {
+            const [latest, previous] = [...byDay.keys()].sort((a, b) => byText(b, a));
+            const current = byDay.get(latest!)!;
+            const before = previous === undefined ? [] : byDay.get(previous)!;
+            const rows = [...new Set([...current, ...before])].map(id => {
+                const now = current.indexOf(id) + 1 || null;
+                const then = before.indexOf(id) + 1 || null;
+                const change = then === null ? "new" : now === null ? "dropped" : String(then - now);
+                return { now, then, row: [range, now === null ? null : String(now), then === null ? null : String(then), change, String(names.songs.get(id)?.song_name ?? id)] };
+            });
+            return rows.sort((a, b) => (a.now ?? Infinity) - (b.now ?? Infinity) || (a.then ?? Infinity) - (b.then ?? Infinity)).map(r => r.row);
+        });
+        const answers = await answersOf(l => lake.write(l));
+        const result = answer(answers, "top_tracks_movement");
+        assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name"]);
+        assert.deepEqual(result.rows, expected);
+        const changes = new Set(expected.map(row => row[3] === "new" || row[3] === "dropped" ? row[3] : Math.sign(Number(row[3]))));
+        assert.deepEqual([...changes].sort(), [-1, 0, 1, "dropped", "new"].sort(), "tracks climb, fall, stay, enter and drop out");
+        assert.ok(expected.some(row => row[4] === "song_00") && expected.some(row => row[4] === "Renamed"), "a track is named by its id, one by its new name");
+    });
+});
+
+describe("playlist_changes on generated playlists", () => {
+    it("compares each playlist's two latest versions, not days, whatever days their entries were landed", async () => {
+        // Twelve days from 2027-05-01. Each playlist is first extracted on one of the first three days and
+        // missed on some days after; it changes on some days (songs dropped, added, moved), a change on a missed
+        // day being first seen later; unchanged days name the same version. A version's entries land on the day
+        // it is first seen and sometimes again later; some days land a version no playlists row names (an
+        // earlier run of the day). Two playlists share a name, one is renamed, one never changes, one stops
+        // being extracted. Songs are sometimes listed twice; song_00 has no songs row, song_01's primary artist
+        // no artists row, and song_02 and song_03 share a name.
+        const next = seeded(5);
+        const firstDay = "2027-05-01";
+        const lake = new GeneratedLake();
+        const songIds = Array.from({ length: 16 }, (_, i) => `song_${String(i).padStart(2, "0")}`);
+        lake.add("songs", firstDay, ...songIds.slice(1).map((id, i) => ({
+            song_id: id, song_name: id === "song_02" || id === "song_03" ? "Intro" : `Name of ${id}`, duration_ms: 200_000, album_id: "album",
+            primary_artist_id: id === "song_01" ? "artist_unknown" : `artist_${i % 4}`,
+        })));
+        lake.add("artists", firstDay, ...[0, 1, 2, 3].map(i => ({ artist_id: `artist_${i}`, artist_name: `Artist ${"DCBA"[i]}`, artist_url: "" })));
+
+        interface Playlist { readonly id: string; readonly days: Map<string, { name: string; snapshot: string }>; readonly versions: Map<string, string[]> }
+        const playlists: Playlist[] = [["playlist_b", "Mix"], ["playlist_a", "Mix"], ["playlist_c", "Road"], ["playlist_d", "Calm"], ["playlist_e", "Gone"], ["playlist_f", "Solo"]]
+            .map(([id, name]) => {
+                const playlist: Playlist = { id: id!, days: new Map(), versions: new Map() };
+                let songs = songIds.filter(() => next(3) === 0);
+                if (next(2) === 0) {
+                    songs.splice(next(songs.length + 1), 0, songs[next(songs.length)]!);
+                }
+                const start = next(3);
+                let dirty = true;
+                let snapshot = "";
+                for (let offset = start; offset < (id === "playlist_e" ? 7 : 12); offset++) {
+                    const date = day(firstDay, offset);
+                    if (offset > start && id !== "playlist_d" && next(3) === 0) {
+                        const gone = new Set(Array.from({ length: 1 + next(2) }, () => songs[next(songs.length)]));
+                        songs = songs.filter(s => !gone.has(s));
+                        for (let added = 1 + next(2); added > 0; added--) {
+                            const absent = songIds.filter(s => !songs.includes(s));
+                            const song = absent[next(absent.length)]!;
+                            for (let copies = next(3) === 0 ? 2 : 1; copies > 0; copies--) {
+                                songs.splice(next(songs.length + 1), 0, song);
+                            }
+                        }
+                        if (next(2) === 0) {
+                            const [moved] = songs.splice(next(songs.length), 1);
+                            songs.splice(next(songs.length + 1), 0, moved!);
+                        }
+                        dirty = true;
+                    }
+                    if (offset > start && next(5) === 0) {
+                        continue; // not extracted that day
+                    }
+                    const today = id === "playlist_c" && offset >= 6 ? "Road trip" : name!;
+                    const land = (version: string, entries: string[]) => lake.add("playlist_entries", date, ...entries.map((songId, position) => ({
+                        playlist_id: id, playlist_name: today, playlist_snapshot_id: version, position: position + 1, song_id: songId, added_at: "", added_by: "",
+                    })));
+                    if (dirty) {
+                        snapshot = `${id}_v${playlist.versions.size + 1}`;
+                        playlist.versions.set(snapshot, [...songs]);
+                        land(snapshot, songs);
+                        dirty = false;
+                    } else if (next(6) === 0) {
+                        land(snapshot, playlist.versions.get(snapshot)!);
+                    }
+                    if (next(6) === 0) {
+                        land(`${id}_stray${offset}`, songIds.filter(() => next(2) === 0));
+                    }
+                    playlist.days.set(date, { name: today, snapshot });
+                    lake.add("playlists", date, { playlist_id: id, playlist_name: today, playlist_snapshot_id: snapshot, owner_id: "user_ana" });
+                }
+                return playlist;
+            });
+        // A version seen again after a newer one (an answer from a lagging copy of the playlist): v1 on the
+        // first three days and the sixth, v2 on the fourth and fifth. Ordered by the last day each was seen,
+        // v1 is the latest version and v2 the previous one.
+        const flip: Playlist = { id: "playlist_g", days: new Map(), versions: new Map([["flip_v1", ["song_04", "song_06"]], ["flip_v2", ["song_06", "song_07"]]]) };
+        for (const [offset, snapshot] of [[0, "flip_v1"], [1, "flip_v1"], [2, "flip_v1"], [3, "flip_v2"], [4, "flip_v2"], [5, "flip_v1"]] as const) {
+            flip.days.set(day(firstDay, offset), { name: "Flip", snapshot });
+            lake.add("playlists", day(firstDay, offset), { playlist_id: flip.id, playlist_name: "Flip", playlist_snapshot_id: snapshot, owner_id: "user_ana" });
+            if (offset === 0 || offset === 3) {
+                lake.add("playlist_entries", day(firstDay, offset), ...flip.versions.get(snapshot)!.map((songId, position) => ({
+                    playlist_id: flip.id, playlist_name: "Flip", playlist_snapshot_id: snapshot, position: position + 1, song_id: songId, added_at: "", added_by: "",
+                })));
+            }
+        }
+        playlists.push(flip);
+
+        const names = namesOf(lake);
+        const expected = playlists.flatMap(playlist => {
+            const dates = [...playlist.days.keys()].sort(byText);
+            const seen = new Map<string, { first: string; last: string }>();
+            for (const date of dates) {
+                const snapshot = playlist.days.get(date)!.snapshot;
+                seen.set(snapshot, { first: seen.get(snapshot)?.first ?? date, last: date });
+            }
+            const [latest, previous] = [...seen].sort(([, a], [, b]) => byText(b.last, a.last));
+            if (previous === undefined) {
+                return [];
+            }
+            const now = playlist.versions.get(latest![0])!;
+            const before = playlist.versions.get(previous[0])!;
+            const name = playlist.days.get(dates[dates.length - 1]!)!.name;
+            const row = (change: string, songId: string, position: number) => {
+                const artistId = names.songs.get(songId)?.primary_artist_id;
+                return {
+                    name, id: playlist.id, change, position, songId, snapshot: change === "new_entry" ? latest![0] : previous[0],
+                    row: [name, change, String(position), String(names.songs.get(songId)?.song_name ?? songId),
+                        artistId === undefined ? null : (names.artists.get(String(artistId))?.artist_name ?? null) as string | null,
+                        previous[1].first, latest![1].first],
+                };
+            };
+            return [
+                ...[...new Set(now)].filter(s => !before.includes(s)).map(s => row("new_entry", s, now.indexOf(s) + 1)),
+                ...[...new Set(before)].filter(s => !now.includes(s)).map(s => row("drop_out", s, before.indexOf(s) + 1)),
+            ];
+        }).sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id) || byText(a.change, b.change) || a.position - b.position);
+
+        assert.ok(new Set(expected.filter(e => e.name === "Mix").map(e => e.id)).size === 2 && expected.some(e => e.name === "Road trip")
+            && expected.some(e => e.id === "playlist_e"), "both Mix playlists, the renamed one and the one no longer extracted changed");
+        const listedTwice = (e: (typeof expected)[number]) => playlists.find(p => p.id === e.id)!.versions.get(e.snapshot)!.filter(s => s === e.songId).length > 1;
+        assert.ok(expected.some(e => e.change === "new_entry" && listedTwice(e)) && expected.some(e => e.change === "drop_out" && listedTwice(e)),
+            "a song listed twice enters one playlist and drops out of one");
+        assert.ok(expected.some(e => e.row[3] === "song_00") && expected.some(e => e.row[4] === null && e.row[3] !== "song_00"),
+            "a song is named by its id, one has no artist name");
+        const answers = await answersOf(l => lake.write(l));
+        const result = answer(answers, "playlist_changes");
+        assert.deepEqual(result.columns, ["playlist_name", "change_type", "position", "song_name", "artist_name",
+            "previous_version_first_seen", "latest_version_first_seen"]);
+        assert.deepEqual(result.rows, expected.map(e => e.row));
+    });
+});
