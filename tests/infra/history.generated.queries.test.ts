@@ -1,0 +1,186 @@
+/**
+ * The listening-history questions on a generated listening_history: each answer is computed here from the
+ * generated rows by the rules the query's header and docs/history.md state (each row one stream; a play is
+ * a stream of at least 30,000 ms; UTC months and years by the stream's end; hours of every stream rounded
+ * half up to a tenth; ties share a rank).
+ */
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { answersOf, Row, seeded } from "./helpers/handMadeLake";
+import { QueryResult } from "./helpers/cliQueries";
+
+const answer = (answers: Map<string, QueryResult>, name: string): QueryResult => {
+    const result = answers.get(name);
+    assert.ok(result, `${name} ran`);
+    return result;
+};
+
+/** SQL's ORDER BY on text: by code point (no astral characters are generated). */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Milliseconds as hours rounded half up to a tenth (360,000 ms each), shown as the runner shows a DOUBLE. */
+const tenths = (ms: number): string => {
+    const value = Math.floor((ms + 180_000) / 360_000);
+    return `${Math.floor(value / 10)}.${value % 10}`;
+};
+
+const iso = (millis: number): string => `${new Date(millis).toISOString().slice(0, 19)}Z`;
+
+interface Stream {
+    readonly endedAt: string;
+    readonly ms: number;
+    readonly contentType: string;
+    readonly track: string;
+    readonly artist: string;
+}
+
+/** Ranks with ties sharing a rank (1, 1, 3), the ten best ranks kept, ties then ordered by `tieOrder`. */
+function topTen<T>(items: readonly T[], plays: (item: T) => number, tieOrder: (a: T, b: T) => number): { item: T; rank: number }[] {
+    return items.map(item => ({ item, rank: 1 + items.filter(other => plays(other) > plays(item)).length }))
+        .filter(r => r.rank <= 10)
+        .sort((a, b) => a.rank - b.rank || tieOrder(a.item, b.item));
+}
+
+describe("the listening-history questions on a generated history", () => {
+    // Streams from 2023-12-01 to 2025-02-28: two year ends, a leap day, an empty month (July 2024), streams
+    // ending at a year's last and first second (one begun the year before), to the second or, as account
+    // data has them, to the minute. Tracks, podcast episodes, audiobook chapters (some naming their author
+    // as artist_name) and rows with no metadata. ms_played is often 0, often right at the 30 s threshold, up
+    // to hours for episodes. Some tracks lack an artist or a track name; one track name belongs to two
+    // artists; artist names differ only in case. Each month gets one episode whose length brings the month's
+    // hours to exactly a half tenth, and each year one nameless track that does the same for its music hours.
+    const next = seeded(3);
+    const from = Date.UTC(2023, 11, 1);
+    const to = Date.UTC(2025, 2, 1);
+    const artists = ["Queen", "queen", "Nova", "ABBA", "米津玄師", "Tyler, The Creator", "Say \"Hi\"", "Zed", "Aurora", "Ólafur", "Björk", "Bizarrap", "Shakira", "Ava"];
+    const tracks = ["Intro", "Outro", "Hello", "Home", "Río", "夜に駆ける", "Say \"Cheese\"", "One, Two"];
+    const streams: Stream[] = [];
+    const add = (endedAt: string, ms: number, contentType: string, track = "", artist = ""): void => {
+        streams.push({ endedAt, ms, contentType, track, artist });
+    };
+    const length = (): number => {
+        const kind = next(10);
+        return kind === 0 ? 0 : kind === 1 ? 29_999 : kind === 2 ? 30_000 : kind === 3 ? 30_001 : 1000 * next(400);
+    };
+    for (let i = 0; i < 900; i++) {
+        const at = from + next(to - from);
+        if (iso(at).startsWith("2024-07")) {
+            continue;
+        }
+        const source = next(6);
+        // Account data is to the minute.
+        const endedAt = iso(source === 0 ? at - (at % 60_000) : at - (at % 1000));
+        const kind = next(20);
+        if (kind < 14) {
+            // Popular artists first, so counts differ and tie.
+            const artist = next(15) === 0 ? "" : artists[Math.min(next(artists.length), next(artists.length))]!;
+            const track = next(15) === 0 ? "" : tracks[next(tracks.length)]!;
+            add(endedAt, length(), "track", track, artist);
+        } else if (kind < 16) {
+            add(endedAt, 60_000 * next(90), "episode");
+        } else if (kind < 18) {
+            add(endedAt, 60_000 * next(45), "audiobook", next(2) === 0 ? "Chapter 1" : "", next(2) === 0 ? "Queen" : "");
+        } else {
+            add(endedAt, next(3) === 0 ? 0 : length(), "unknown");
+        }
+    }
+    add("2023-12-31T23:59:59Z", 200_000, "track", "Intro", "Nova");
+    add("2024-01-01T00:00:00Z", 30_000, "track", "Intro", "Nova");
+    add("2024-02-29T23:59:59Z", 45_000, "track", "Home", "ABBA");
+    add("2025-01-01T00:00:20Z", 60_000, "track", "Home", "ABBA");
+    for (const year of new Set(streams.map(s => s.endedAt.slice(0, 4)))) {
+        const music = streams.filter(s => s.endedAt.startsWith(year) && s.contentType === "track").reduce((n, s) => n + s.ms, 0);
+        const month = streams.map(s => s.endedAt.slice(0, 7)).filter(m => m.startsWith(year)).sort(byText)[0]!;
+        add(`${month}-10T12:00:00Z`, (((180_000 - music) % 360_000) + 360_000) % 360_000, "track");
+    }
+    for (const month of new Set(streams.map(s => s.endedAt.slice(0, 7)))) {
+        const total = streams.filter(s => s.endedAt.startsWith(month)).reduce((n, s) => n + s.ms, 0);
+        add(`${month}-15T12:00:00Z`, (((180_000 - total) % 360_000) + 360_000) % 360_000, "episode");
+    }
+    const rows: Row[] = streams.map(s => ({
+        ended_at: s.endedAt, started_at: iso(Date.parse(s.endedAt) - s.ms), ms_played: s.ms, content_type: s.contentType,
+        track_name: s.track, artist_name: s.artist, episode_name: s.contentType === "episode" ? "Episode" : "",
+        audiobook_title: s.contentType === "audiobook" ? "Book" : "", source: s.endedAt.endsWith(":00Z") ? "account" : "extended",
+    }));
+    const isPlay = (s: Stream): boolean => s.ms >= 30_000;
+
+    let answering: Promise<Map<string, QueryResult>> | undefined;
+    const answers = (): Promise<Map<string, QueryResult>> => (answering ??= answersOf(lake => {
+        const months = new Map<string, Row[]>();
+        for (const row of rows) {
+            const month = String(row.ended_at).slice(0, 7);
+            months.set(month, [...months.get(month) ?? [], row]);
+        }
+        for (const [month, monthRows] of months) {
+            lake.write("listening_history", month, monthRows);
+        }
+    }));
+
+    it("history_hours_per_month: every stream's time, plays of 30 s or more, UTC months, latest first", async () => {
+        const months = new Map<string, Stream[]>();
+        for (const s of streams) {
+            months.set(s.endedAt.slice(0, 7), [...months.get(s.endedAt.slice(0, 7)) ?? [], s]);
+        }
+        const expected = [...months].sort(([a], [b]) => byText(b, a)).map(([month, ss]) =>
+            [month, tenths(ss.reduce((n, s) => n + s.ms, 0)), String(ss.filter(isPlay).length), String(ss.length)]);
+        const result = answer(await answers(), "history_hours_per_month");
+        assert.deepEqual(result.columns, ["month", "hours", "plays", "streams"]);
+        assert.deepEqual(result.rows, expected);
+        assert.ok(!months.has("2024-07") && months.has("2024-02") && streams.some(s => s.ms === 30_000) && streams.some(s => s.ms === 29_999),
+            "a month is empty; streams lie at the threshold and just below");
+        assert.ok([...months.values()].every(ss => ss.reduce((n, s) => n + s.ms, 0) % 360_000 === 180_000), "every month's hours lie halfway between tenths");
+    });
+
+    it("history_hours_per_year: every stream's time and the tracks' apart, by the UTC year each stream ended", async () => {
+        const years = new Map<string, Stream[]>();
+        for (const s of streams) {
+            years.set(s.endedAt.slice(0, 4), [...years.get(s.endedAt.slice(0, 4)) ?? [], s]);
+        }
+        const expected = [...years].sort(([a], [b]) => byText(b, a)).map(([year, ss]) => [year, tenths(ss.reduce((n, s) => n + s.ms, 0)),
+            tenths(ss.filter(s => s.contentType === "track").reduce((n, s) => n + s.ms, 0)), String(ss.filter(isPlay).length), String(ss.length)]);
+        const result = answer(await answers(), "history_hours_per_year");
+        assert.deepEqual(result.columns, ["year", "hours", "music_hours", "plays", "streams"]);
+        assert.deepEqual(result.rows, expected);
+        assert.deepEqual(expected.map(row => row[0]), ["2025", "2024", "2023"]);
+        assert.ok([...years.values()].every(ss => ss.filter(s => s.contentType === "track").reduce((n, s) => n + s.ms, 0) % 360_000 === 180_000),
+            "every year's music hours lie halfway between tenths");
+    });
+
+    it("history_top_artists_per_year: plays of tracks with an artist, ties sharing a rank, the ten best ranks", async () => {
+        const perYear = new Map<string, Map<string, Stream[]>>();
+        for (const s of streams.filter(s => s.contentType === "track" && s.artist !== "" && isPlay(s))) {
+            const year = perYear.get(s.endedAt.slice(0, 4)) ?? new Map<string, Stream[]>();
+            year.set(s.artist, [...year.get(s.artist) ?? [], s]);
+            perYear.set(s.endedAt.slice(0, 4), year);
+        }
+        const expected = [...perYear].sort(([a], [b]) => byText(b, a)).flatMap(([year, byArtist]) =>
+            topTen([...byArtist], ([, ss]) => ss.length, ([a], [b]) => byText(a, b))
+                .map(({ item: [artist, ss], rank }) => [year, String(rank), artist, String(ss.length), tenths(ss.reduce((n, s) => n + s.ms, 0))]));
+        const result = answer(await answers(), "history_top_artists_per_year");
+        assert.deepEqual(result.columns, ["year", "year_rank", "artist_name", "plays", "hours"]);
+        assert.deepEqual(result.rows, expected);
+        assert.ok([...perYear.keys()].some(year => expected.filter(row => row[0] === year).length > 10), "a tie at the tenth rank keeps more than ten artists");
+        assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![1] === row[1] && expected[i - 1]![0] === row[0]), "ranks are shared");
+        assert.ok(streams.some(s => s.contentType === "audiobook" && s.artist === "Queen" && isPlay(s)), "an audiobook's author, no play of a track, shares an artist's name");
+    });
+
+    it("history_top_tracks_per_year: a track is its name and artist, a missing artist included, ties sharing a rank", async () => {
+        const perYear = new Map<string, Map<string, { track: string; artist: string; plays: number }>>();
+        for (const s of streams.filter(s => s.contentType === "track" && s.track !== "" && isPlay(s))) {
+            const year = perYear.get(s.endedAt.slice(0, 4)) ?? new Map<string, { track: string; artist: string; plays: number }>();
+            const key = JSON.stringify([s.track, s.artist]);
+            const entry = year.get(key) ?? { track: s.track, artist: s.artist, plays: 0 };
+            entry.plays += 1;
+            year.set(key, entry);
+            perYear.set(s.endedAt.slice(0, 4), year);
+        }
+        const expected = [...perYear].sort(([a], [b]) => byText(b, a)).flatMap(([year, byTrack]) =>
+            topTen([...byTrack.values()], t => t.plays, (a, b) => byText(a.track, b.track) || byText(a.artist, b.artist))
+                .map(({ item: t, rank }) => [year, String(rank), t.track, t.artist, String(t.plays)]));
+        const result = answer(await answers(), "history_top_tracks_per_year");
+        assert.deepEqual(result.columns, ["year", "year_rank", "track_name", "artist_name", "plays"]);
+        assert.deepEqual(result.rows, expected);
+        assert.ok(expected.some(row => row[3] === "") && expected.some(row => row[1] === "10"), "a track with no artist is among the ten best ranks; a track ranks tenth");
+        assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![0] === row[0] && expected[i - 1]![2] === row[2]), "one track name of two artists ranks");
+    });
+});
