@@ -27,7 +27,8 @@ public enum ColumnType
     Justification = "The factories read as the schema they declare: TableColumn<SongRow>.Text(\"song_id\", ...).")]
 public sealed class TableColumn<T>
 {
-    private TableColumn(string name, ColumnType type, Func<T, string?>? text, Func<T, int?>? integer, Func<T, bool?>? boolean)
+    /// <summary>A column of the given type; tables use the factories below (a text column through <see cref="Text"/>, cleaned).</summary>
+    internal TableColumn(string name, ColumnType type, Func<T, string?>? text, Func<T, int?>? integer, Func<T, bool?>? boolean)
     {
         Name = name;
         Type = type;
