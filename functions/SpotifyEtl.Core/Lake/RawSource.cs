@@ -57,4 +57,7 @@ public static class SavedTracksSubjects
     public const string Full = "me";
     /// <summary>An incremental pass: only the songs saved since the last run.</summary>
     public const string Incremental = "recent";
+
+    /// <summary>Whether pages under <paramref name="subject"/> belong to a full pass (every subject but the incremental one).</summary>
+    public static bool IsFullPass(string subject) => !string.Equals(subject, Incremental, StringComparison.Ordinal);
 }

@@ -63,7 +63,7 @@ public static partial class RawObjectTransformer
                     ReadTopArtists(ref cursor, key, output);
                     break;
                 case RawSource.SavedTracks:
-                    var fullPass = !string.Equals(key.Subject, SavedTracksSubjects.Incremental, StringComparison.Ordinal);
+                    var fullPass = SavedTracksSubjects.IsFullPass(key.Subject);
                     ReadPage(ref cursor, output, (ref JsonCursor c, int index) => ReadSaved(ref c.Reader, output, fullPass, index));
                     break;
                 default:
@@ -216,80 +216,5 @@ public static partial class RawObjectTransformer
         {
             output.TopItems.Add(new TopItemRow("artist", key.Subject, offset + index + 1, id));
         }
-    }
-
-    /// <summary>
-    /// Reads a list page: every element of the top-level "items" array (null elements count as
-    /// unavailable), and "offset" and "total" wherever they stand. Returns the page's offset.
-    /// </summary>
-    private static int ReadPage(ref JsonCursor cursor, TransformedObject output, ItemReader onItem)
-    {
-        ref var reader = ref cursor.Reader;
-        var count = 0;
-        var offset = 0;
-        var sawItems = false;
-        var sawOffset = false;
-        var properties = new List<string>();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (properties.Count < 8)
-            {
-                properties.Add(reader.GetString()!);
-            }
-            if (reader.ValueTextEquals("items"u8))
-            {
-                if (sawItems)
-                {
-                    throw new UnexpectedShapeException("\"items\" appears twice at the top level; which list Spotify meant is unknown, so neither is used");
-                }
-                reader.Read();
-                SpotifyReader.Expect(ref reader, JsonTokenType.StartArray, "items", "an array");
-                sawItems = true;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        output.SkippedUnavailable++;
-                    }
-                    else
-                    {
-                        onItem(ref cursor, count);
-                    }
-                    count++;
-                }
-            }
-            else if (reader.ValueTextEquals("offset"u8))
-            {
-                if (sawOffset)
-                {
-                    throw new UnexpectedShapeException("\"offset\" appears twice at the top level; which position Spotify meant is unknown");
-                }
-                sawOffset = true;
-                offset = SpotifyReader.Integer(ref reader, "offset") ?? 0;
-            }
-            else if (reader.ValueTextEquals("total"u8))
-            {
-                output.ListTotal = SpotifyReader.Integer(ref reader, "total") is int total and >= 0 ? total : null;
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-        if (!sawItems)
-        {
-            var found = properties.Count == 0 ? "an empty object" : "properties " + string.Join(", ", properties.Select(p => $"\"{p}\""));
-            throw new UnexpectedShapeException($"it is not a page of a Spotify list response: it has no \"items\" array at the top level (found {found})");
-        }
-        // The page's positions (offset + 1 to offset + items) become ranks and positions: they must be whole
-        // numbers from 1 that an int holds, never wrapped to negative.
-        if (offset < 0 || (long)offset + count > int.MaxValue)
-        {
-            throw new UnexpectedShapeException(
-                $"\"offset\" is {offset}, so its {count} items would stand at positions outside 1 to {int.MaxValue:N0}");
-        }
-        output.ItemsRead = count;
-        return offset;
     }
 }

@@ -19,6 +19,7 @@ public sealed partial class SnapshotTables
                 Total = list.Total,
             })).ToList(),
         [.. Plays],
+        // Settled: a fragment holds one run's objects, so whether its full pass is complete is known here.
         [.. SavedTracks],
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
             .SelectMany(t => t.Value.Runs.Select(list => new TopRun(t.Key.Type, t.Key.Range, list.Run, list.Rows.OrderBy(r => r.Rank).ToList()))).ToList());
@@ -42,7 +43,7 @@ public sealed partial class SnapshotTables
             }
         }
         foreach (var row in fragment.Plays) { Play(tables._plays, row); }
-        foreach (var row in fragment.SavedTracks) { tables.Saved(row); }
+        foreach (var row in fragment.SavedTracks) { Saved(tables._saved, row); }
         foreach (var list in fragment.Top) { Lists(tables._top, (list.ItemType, list.TimeRange)).Add(list.Run, list.Rows); }
         return tables;
     }

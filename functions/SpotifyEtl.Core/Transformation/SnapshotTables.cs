@@ -13,7 +13,8 @@ namespace SpotifyEtl.Transformation;
 /// none (an emptied playlist has no entries), named from that run's metadata. A run that landed only some of its pages
 /// (it stopped partway) is taken only when no run that day landed them all.</item>
 /// <item>plays: one row per (played_at, song_id).</item>
-/// <item>saved_tracks: one row per (song_id, saved_at); full_pass when any full pass that day listed it.</item>
+/// <item>saved_tracks: one row per (song_id, saved_at); full_pass when a complete full pass that day listed it: one whose
+/// pages that day run without a gap from the list's first to one whose "next" is null.</item>
 /// <item>top_items: per item type and time range, the ranking of the day's latest run.</item>
 /// </list>
 /// </summary>
@@ -26,7 +27,6 @@ public sealed partial class SnapshotTables
     private readonly Dictionary<(string Playlist, string Run), PlaylistRow> _versions = [];
     private readonly Dictionary<string, RunLists<PlaylistEntryRow>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(string PlayedAt, string SongId), PlayRow> _plays = [];
-    private readonly Dictionary<(string SongId, string SavedAt), SavedTrackRow> _saved = [];
     private readonly Dictionary<(string Type, string Range), RunLists<TopItemRow>> _top = [];
 
     private SongRow[]? _songsById;
@@ -52,7 +52,7 @@ public sealed partial class SnapshotTables
         foreach (var (id, row) in rows.SongArtists) { Latest(_songArtists, id, new(order, row)); }
         foreach (var row in rows.Playlists) { _versions[(row.PlaylistId, key.RunId)] = row; }
         foreach (var row in rows.Plays) { Play(_plays, row); }
-        foreach (var row in rows.SavedTracks) { Saved(row); }
+        if (key.Source == RawSource.SavedTracks) { AddSaved(key, rows); }
         if (key.Source == RawSource.PlaylistItems)
         {
             // Every items page counts, even one with no rows: it says what the version held.
@@ -96,7 +96,7 @@ public sealed partial class SnapshotTables
                 foreach (var (id, row) in other._artists) { Latest(_artists, id, row); }
                 foreach (var (version, row) in other._versions) { _versions[version] = row; }
                 foreach (var row in other._plays.Values) { Play(_plays, row); }
-                foreach (var row in other._saved.Values) { Saved(row); }
+                AbsorbSaved(other);
                 foreach (var (ranking, lists) in other._top) { foreach (var list in lists.Runs) { Lists(_top, ranking).Add(list); } }
             });
     }
@@ -173,9 +173,6 @@ public sealed partial class SnapshotTables
     public IReadOnlyList<PlayRow> Plays =>
         _plays.OrderBy(p => p.Key.PlayedAt, StringComparer.Ordinal).ThenBy(p => p.Key.SongId, StringComparer.Ordinal).Select(p => p.Value).ToList();
 
-    public IReadOnlyList<SavedTrackRow> SavedTracks =>
-        _saved.OrderBy(p => p.Key.SavedAt, StringComparer.Ordinal).ThenBy(p => p.Key.SongId, StringComparer.Ordinal).Select(p => p.Value).ToList();
-
     public IReadOnlyList<TopItemRow> TopItems =>
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
             .SelectMany(t => t.Value.Chosen.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
@@ -196,12 +193,6 @@ public sealed partial class SnapshotTables
         Task.Run(() => visitor.VisitAsync(TopItems)));
 
     private void Forget() => (_songsById, _albumsById, _artistsById) = (null, null, null);
-
-    private void Saved(SavedTrackRow row)
-    {
-        var key = (row.SongId, row.SavedAt);
-        _saved[key] = _saved.TryGetValue(key, out var known) && known.FullPass ? known : row;
-    }
 
     private static void Latest<TKey, TRow>(Dictionary<TKey, Versioned<TRow>> rows, TKey id, Versioned<TRow> candidate) where TKey : notnull
     {

@@ -25,6 +25,13 @@ public sealed class TransformedObject
 
     /// <summary>Of a list page: how many items the whole list holds, as the page says ("total"); null where it does not.</summary>
     public int? ListTotal { get; internal set; }
+
+    /// <summary>Of a list page: where it starts in the list ("offset", 0 where it says none); null for an object that is no page.</summary>
+    public int? ListOffset { get; internal set; }
+
+    /// <summary>Of a list page: whether "next" links to a further page; false where it is null or missing, as on a list's last page.</summary>
+    public bool ListHasNext { get; internal set; }
+
     public int SkippedLocalFiles { get; internal set; }
     public int SkippedEpisodes { get; internal set; }
     /// <summary>Entries whose track is null: removed from Spotify or unavailable in the market.</summary>
@@ -61,7 +68,8 @@ public sealed class TransformedObject
         TopItems.Clear();
         UnreadableReasons.Clear();
         ItemsRead = SkippedLocalFiles = SkippedEpisodes = SkippedUnavailable = Unreadable = 0;
-        ListTotal = null;
+        ListTotal = ListOffset = null;
+        ListHasNext = false;
     }
 
     public int RowCount => Songs.Count + Albums.Count + Artists.Count + PlaylistEntries.Count + Plays.Count + Playlists.Count

@@ -30,6 +30,12 @@ internal static class SpotifyJson
     public static string Page(int offset, params string[] items) =>
         $$"""{"href":"https://api.spotify.com/v1/x","items":[{{string.Join(",", items)}}],"limit":50,"next":null,"offset":{{offset.ToString(CultureInfo.InvariantCulture)}},"previous":null,"total":{{items.Length}} }""";
 
+    /// <summary>A page of a list as Spotify pages one: where it stands, the list's total, and its link to the next page (null on the last).</summary>
+    public static string ListPage(int offset, int total, string? next, params string[] items) =>
+        $$"""{"href":"https://api.spotify.com/v1/me/tracks?offset={{offset.ToString(CultureInfo.InvariantCulture)}}","items":[{{string.Join(",", items)}}],"limit":50,"next":{{(next is null ? "null" : Quote(next))}},"offset":{{offset.ToString(CultureInfo.InvariantCulture)}},"previous":null,"total":{{total.ToString(CultureInfo.InvariantCulture)}} }""";
+
+    public static string Saved(string track, string addedAt) => $$"""{"added_at":"{{addedAt}}","track":{{track}} }""";
+
     public static string Play(string track, string playedAt, string contextUri = "spotify:playlist:p1") =>
         $$"""{"track":{{track}},"played_at":"{{playedAt}}","context":{"type":"playlist","uri":"{{contextUri}}"} }""";
 
