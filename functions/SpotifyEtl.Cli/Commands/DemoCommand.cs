@@ -61,7 +61,9 @@ internal static class DemoCommand
     /// <summary>The demo starts from an empty lake, but never empties a folder it did not make.</summary>
     private static void PrepareFreshLake(DirectoryInfo folder)
     {
-        if (folder.Exists && folder.EnumerateFileSystemInfos().Any())
+        // The tool's own scratch folder (.tmp/: the lake's lock, temporary files), which any verb that opened the folder
+        // leaves, holds nothing of the user's: a folder with only that is empty.
+        if (folder.Exists && folder.EnumerateFileSystemInfos().Any(entry => entry.Name != LocalFolderStore.TemporaryFolder))
         {
             if (!File.Exists(Path.Combine(folder.FullName, Marker)))
             {

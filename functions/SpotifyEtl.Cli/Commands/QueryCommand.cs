@@ -28,7 +28,7 @@ internal static class QueryCommand
             var results = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(results, QueryResultContext.Default.ListQueryResult));
+                Console.Out.WriteLine(JsonSerializer.Serialize(results, QueryResultContext.Readable.ListQueryResult));
             }
             else
             {

@@ -41,6 +41,15 @@ internal static class QueryRunner
         IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null)
     {
         LocalLake.MustNotBeAFile(lake);
+        if (!Directory.Exists(lake))
+        {
+            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform' or 'demo' wrote (it holds raw/ and transformed/).");
+        }
+        var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(lake)));
+        if (folder is "transformed" or "raw" && Directory.Exists(Path.Combine(lake, "..", LakeLayout.Transformed.TrimEnd('/'))))
+        {
+            throw new CliException(ExitCodes.NoInput, $"{Path.GetFullPath(lake)} is the lake's {folder}/ folder, not the lake: give --lake {Path.GetFullPath(Path.Combine(lake, ".."))}.");
+        }
         if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))))
         {
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");

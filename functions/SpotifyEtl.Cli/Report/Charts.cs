@@ -158,11 +158,14 @@ internal static class Charts
     }
 
     /// <summary>When each artist was first heard: a dot per artist on a date axis.</summary>
-    public static string Timeline(IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description)
+    public static string Timeline(IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description,
+        string axisTitle = "Date of the first play in the lake (UTC)")
     {
         const int width = 640, left = 210, right = 40, top = 8, rowHeight = 24, bottom = 40;
         var height = top + rows.Count * rowHeight + bottom;
-        var dates = rows.Select(r => DateOnly.TryParse(r[dateIndex], CultureInfo.InvariantCulture, out var date) ? date.DayNumber : 0).ToList();
+        // A date, or the date of a timestamp (yyyy-MM-ddTHH:mm:ssZ).
+        var dates = rows.Select(r => r[dateIndex] is { Length: >= 10 } text
+            && DateOnly.TryParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date.DayNumber : 0).ToList();
         var (first, last) = (dates.DefaultIfEmpty(0).Min(), dates.DefaultIfEmpty(0).Max());
         var span = Math.Max(last - first, 1);
         var plotWidth = width - left - right;
@@ -178,7 +181,7 @@ internal static class Charts
         }
         Text(svg, left, top + rows.Count * rowHeight + 14, DateOnly.FromDayNumber(first).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "start");
         Text(svg, width - right, top + rows.Count * rowHeight + 14, DateOnly.FromDayNumber(last).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "end");
-        Text(svg, left + plotWidth / 2.0, height - 6, "Date of the first play in the lake (UTC)", css: "axis-title");
+        Text(svg, left + plotWidth / 2.0, height - 6, axisTitle, css: "axis-title");
         return svg.Append("</svg>").ToString();
     }
 }

@@ -28,8 +28,8 @@ internal static class ReportSections
         new("top-tracks", Listening, "Top tracks",
             "The most played tracks of the latest year in the lake (every year in the table).",
             "top_tracks", r => LatestYear(r, "play_count", row => $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays")),
-        new("first-heard", Listening, "When I first heard my top artists",
-            "The first play in the lake of each of the latest year's top artists.",
+        new("first-heard", Listening, "First play in the lake of my top artists",
+            "The first play the lake holds of each of the latest year's top artists: when the extractions began to see them. When you first heard them is under Lifetime history, once your data export is imported.",
             "top_artists", FirstHeard),
         new("listening-clock", Listening, "When in the week I listen",
             "Plays by weekday and hour of the day, in UTC.",
@@ -44,6 +44,9 @@ internal static class ReportSections
         new("history-top-artists", History, "Top artists per year, since the account began",
             "The most played artists of the history's latest year (every year in the table): streams of at least 30 s.",
             "history_top_artists_per_year", r => LatestYear(r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"), NoHistory),
+        new("history-first-heard", History, "When I first heard my top artists",
+            "The first stream of each of the twenty most played artists of the whole history (plays: streams of at least 30 s), and the track it was.",
+            "history_first_heard", HistoryFirstHeard, NoHistory),
         new("history-podcasts-audiobooks", History, "Podcasts and audiobooks",
             "Hours of podcast episodes and audiobook chapters per year.",
             "history_podcast_audiobook_time", EmptyHint: NoHistory),
@@ -55,7 +58,7 @@ internal static class ReportSections
             "Each playlist's current version, by position.",
             "playlist_top_songs"),
         new("playlist-changes", Playlists, "Movement between versions",
-            "What changed between each playlist's two latest versions: songs that climbed, fell, arrived or left.",
+            "What changed between each playlist's two latest versions: the songs that arrived and the songs that left.",
             "playlist_changes", EmptyHint: "No playlist has two versions yet."),
         new("days-on-playlist", Playlists, "Days on playlist",
             "The songs that have stayed longest on their playlists (the top 15 in the chart).",
@@ -81,6 +84,13 @@ internal static class ReportSections
         var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
         var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
         return rows.Count == 0 ? null : Charts.Ranking(rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");
+    }
+
+    private static string? HistoryFirstHeard(QueryResult result)
+    {
+        var columns = result.Columns.ToList();
+        return result.Rows.Count == 0 ? null : Charts.Timeline(result.Rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"),
+            "First stream of the history's most played artists", "Date of the first stream (UTC)");
     }
 
     private static string? FirstHeard(QueryResult result)

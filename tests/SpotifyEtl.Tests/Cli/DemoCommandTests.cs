@@ -64,6 +64,19 @@ public sealed class DemoCommandTests : IDisposable
         Assert.True(File.Exists(_folder["precious.txt"]));
     }
 
+    [Fact]
+    public void Demo_runs_in_a_folder_an_earlier_failed_command_left_looking_empty()
+    {
+        var lake = _folder["looks-empty"];
+        Directory.CreateDirectory(lake);
+        // A transform of a folder with no raw objects fails, and leaves only the tool's scratch folder (its lock).
+        Assert.Equal(65, RunCli("transform", "--lake", lake).ExitCode);
+
+        var demo = RunCli("demo", "--lake", lake, "--days", "1", "--items", "20");
+
+        Assert.True(demo.ExitCode == 0, demo.Output + demo.Errors);
+    }
+
     [Theory]
     [InlineData("parquet")]
     [InlineData("csv")]

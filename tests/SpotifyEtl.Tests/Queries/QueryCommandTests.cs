@@ -22,6 +22,43 @@ public sealed class QueryCommandTests
     }
 
     [Fact]
+    public void A_lake_that_does_not_exist_or_a_folder_inside_a_lake_is_named_with_the_folder_to_give_instead()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "20").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+
+        var missing = DemoCommandTests.RunCli("query", "--lake", folder["nope"]);
+        var inside = DemoCommandTests.RunCli("report", "--lake", Path.Combine(lake, "transformed"), "--out", folder["report.html"]);
+
+        Assert.Equal(66, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Errors, StringComparison.Ordinal);
+        // Not the advice to transform a folder that is not there, which would fail in its turn.
+        Assert.DoesNotContain("spotify-etl transform --lake", missing.Errors, StringComparison.Ordinal);
+        Assert.Equal(66, inside.ExitCode);
+        Assert.Contains($"give --lake {Path.GetFullPath(lake)}.", inside.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_answers_hold_names_as_they_are_not_as_escapes()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "200").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+
+        var run = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "top_artists", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        var names = json.RootElement.EnumerateArray().Single().GetProperty("rows").EnumerateArray()
+            .Select(row => row[2].GetString()!).Where(name => name.Any(c => c > '~' || c is '\'' or '+' or '&' or '<')).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Contains(name, run.Output, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_lake_without_current_state_tables_answers_from_every_days_partition_and_says_how_to_write_them()
     {
         using var folder = new Support.TempFolder();
