@@ -8,6 +8,9 @@ namespace SpotifyEtl.Transformation;
 /// <summary>
 /// Athena-safe CSV written with CsvHelper: UTF-8 without a byte-order mark, a header row,
 /// RFC 4180 quoting only where a value needs it, LF line ends, and an empty field for null.
+/// A value with a backslash is quoted too: Snowflake's CSV format reads a backslash in an unquoted
+/// field as an escape (a name ending in one would swallow the comma after it, and <c>\N</c> would be
+/// NULL), and inside quotes it is a backslash to every reader of the lake.
 /// </summary>
 public static class CsvTable
 {
@@ -17,6 +20,7 @@ public static class CsvTable
     {
         NewLine = "\n",
         HasHeaderRecord = true,
+        ShouldQuote = args => ConfigurationFunctions.ShouldQuote(args) || args.Field?.Contains('\\') == true,
     };
 
     public static void Write<T>(Stream destination, IEnumerable<T> rows) where T : ITableRow<T>

@@ -9,7 +9,7 @@ public sealed class CsvTableTests
     private static readonly string[] Texts =
     [
         "plain", "Bzrp Music Sessions, Vol. 53", "She said \"hi\"", " leading space", "trailing space ",
-        "夜のドライブ", "Beyoncé", "🎵 emoji", "semi;colon", "a,\"b\",c", "'single'", "tab\there",
+        "夜のドライブ", "Beyoncé", "🎵 emoji", "semi;colon", "a,\"b\",c", "'single'", "tab\there", "back\\slash", "ends in\\", "\\N",
     ];
 
     [Fact]
@@ -36,5 +36,16 @@ public sealed class CsvTableTests
         var csv = Encoding.UTF8.GetString(CsvTable.ToBytes([new ArtistRow("a1", "Tyler, The Creator", null), new ArtistRow("a2", "Plain", "u")]));
 
         Assert.Equal("artist_id,artist_name,artist_url\na1,\"Tyler, The Creator\",\na2,Plain,u\n", csv);
+    }
+
+    [Theory]
+    [InlineData("AC\\DC", "\"AC\\DC\"")]
+    [InlineData("ends in\\", "\"ends in\\\"")]
+    [InlineData("\\N", "\"\\N\"")]
+    public void A_value_with_a_backslash_is_quoted_so_that_no_reader_takes_it_for_an_escape(string name, string field)
+    {
+        var csv = Encoding.UTF8.GetString(CsvTable.ToBytes([new ArtistRow("a1", name, "u")]));
+
+        Assert.Equal($"artist_id,artist_name,artist_url\na1,{field},u\n", csv);
     }
 }
