@@ -26,6 +26,8 @@ export const workflowForbiddenKeys = ["snowflakePrivateKey", "snowflakePassword"
 export interface StackSettings {
     readonly architecture: Architecture;
     readonly region: string;
+    /** Whether the stack loads Snowflake: its provider logs in to Snowflake even to preview, so a preview needs the key. */
+    readonly snowflake: boolean;
 }
 
 /** What a stack's settings file says (or the project default) about its functions' architecture and region. */
@@ -52,7 +54,8 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
                 + `(pulumi config rm ${key} --stack ${stack}) and give the key to the deploy jobs as the environment secret SNOWFLAKE_PRIVATE_KEY`);
         }
     }
-    return { architecture, region };
+    const snowflake = config[`${projectName}:snowflakeEnabled`] ?? configKeys.find((k) => k.key === "snowflakeEnabled")?.default;
+    return { architecture, region, snowflake: snowflake === true || snowflake === "true" };
 }
 
 /**
@@ -87,6 +90,7 @@ function main(argv: readonly string[]): void {
         const settings = stackSettings(stack);
         console.log(`package-path=${path.join(defaultOutputRoot, settings.architecture)}`);
         console.log(`region=${settings.region}`);
+        console.log(`snowflake=${settings.snowflake}`);
         console.log(`stack-name=${qualifiedStackName(stack, process.env["PULUMI_BACKEND_URL"] ?? "", process.env["PULUMI_ORGANIZATION"] ?? "")}`);
     } else {
         console.error("usage: npm run --prefix infra --silent ci -- publish | stack <name>");

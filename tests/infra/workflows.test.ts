@@ -232,8 +232,11 @@ test("the Pulumi token reaches only the Pulumi step from the environment's secre
             assert.ok(job.steps.every((s) => !(s.run ?? "").includes("secrets.")), "a secret on a command line");
             for (const step of job.steps.filter((s) => s.uses === "./.github/actions/stack")) {
                 assert.equal(step.with?.["pulumi-access-token"], "${{ secrets.PULUMI_ACCESS_TOKEN }}");
-                // Snowflake's key reaches only the steps that apply, never a preview.
-                assert.equal(step.with?.["snowflake-private-key"], step.with?.["command"] === "up" ? "${{ secrets.SNOWFLAKE_PRIVATE_KEY }}" : undefined);
+                // Snowflake's key reaches every step of a deploy environment (main, after review), and no step of a
+                // preview environment, where a pull request's code runs.
+                const deployEnvironment = typeof job.environment === "string" && !job.environment.includes("-preview");
+                assert.equal(step.with?.["snowflake-private-key"], deployEnvironment ? "${{ secrets.SNOWFLAKE_PRIVATE_KEY }}" : undefined,
+                    `${String(job.environment)} ${String(step.with?.["command"])}`);
             }
         }
     }
@@ -269,5 +272,45 @@ test("a stack the workflows run keeps no credential in its config, which a pull 
                 fs.rmSync(root, { recursive: true });
             }
         }
+    }
+});
+
+test("a Snowflake stack is previewed only with its key: without one the preview is skipped with a notice, never run to fail at login", () => {
+    const action = readAction(path.join(repoRoot, ".github", "actions", "stack", "action.yml"));
+    const steps = action.runs.steps as { name?: string; uses?: string; if?: string }[];
+    const pulumiStep = steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+    const skipStep = steps.find((s) => s.name === "A Snowflake stack without its key is not previewed")!;
+    // The conditions as GitHub evaluates these: ==, !=, && and || over the three values below.
+    const runs = (condition: string | undefined, values: Record<string, string>): boolean => {
+        if (condition === undefined) {
+            return true;
+        }
+        assert.match(condition, /^[\w.\-\s'=!&|()]*$/, `an unexpected condition: ${condition}`);
+        const js = condition.replace(/inputs\.command|steps\.settings\.outputs\.snowflake|inputs\.snowflake-private-key/g, (name) => JSON.stringify(values[name]))
+            .replace(/'([^']*)'/g, (_, text: string) => JSON.stringify(text)).replace(/==/g, "===").replace(/!=/g, "!==").replace(/!====/g, "!==");
+        return Function(`return (${js});`)() as boolean;
+    };
+    for (const command of ["preview", "up"]) {
+        for (const snowflake of ["true", "false"]) {
+            for (const key of ["", "-----BEGIN PRIVATE KEY-----"]) {
+                const values = { "inputs.command": command, "steps.settings.outputs.snowflake": snowflake, "inputs.snowflake-private-key": key };
+                const skipped = command === "preview" && snowflake === "true" && key === "";
+                assert.equal(runs(pulumiStep.if, values), !skipped, JSON.stringify(values));
+                assert.equal(runs(skipStep.if, values), skipped, JSON.stringify(values));
+            }
+        }
+    }
+});
+
+test("the stack's settings say whether it loads Snowflake, from its Pulumi.<stack>.yaml or the project default", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+    try {
+        const base = { config: { "aws:region": "eu-north-1" } };
+        fs.writeFileSync(path.join(root, "Pulumi.plain.yaml"), yaml.dump(base));
+        fs.writeFileSync(path.join(root, "Pulumi.loads.yaml"), yaml.dump({ config: { ...base.config, "spotify-stack:snowflakeEnabled": true } }));
+        fs.writeFileSync(path.join(root, "Pulumi.off.yaml"), yaml.dump({ config: { ...base.config, "spotify-stack:snowflakeEnabled": "false" } }));
+        assert.deepEqual(["plain", "loads", "off"].map((stack) => stackSettings(stack, root).snowflake), [false, true, false]);
+    } finally {
+        fs.rmSync(root, { recursive: true });
     }
 });
