@@ -27,7 +27,7 @@ internal static class ReportCommand
                 result.AddError("--lake is empty: name the lake's folder, or s3://BUCKET[/PREFIX] for the transformed bucket.");
             }
         });
-        var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write (default: report.html in the lake folder, or in the current folder for S3)." };
+        var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write, or a folder to write report.html in (default: report.html in the lake folder, or in the current folder for S3)." };
         var command = new Command("report",
             "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
         {
@@ -116,14 +116,30 @@ internal static class ReportCommand
 
     private static string Save(string html, string path)
     {
+        // A folder given as --out receives the report under its usual name.
+        var full = Directory.Exists(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
         try
         {
-            ReportWriter.Save(html, path);
-            return Path.GetFullPath(path);
+            ReportWriter.Save(html, full);
+            return full;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new CliException(ExitCodes.IoError, $"Cannot write the report to {Path.GetFullPath(path)}: {exception.Message.TrimEnd('.')}. Choose another --out.");
+            // The runtime's message names what it tripped on (a temporary file, a part of the path): say what the user can change.
+            var folder = Path.GetDirectoryName(full)!;
+            var fileOnTheWay = Ancestors(folder).FirstOrDefault(File.Exists);
+            var why = fileOnTheWay is not null ? $"{fileOnTheWay} is a file, not a folder"
+                : exception is UnauthorizedAccessException ? $"the folder {folder} may not be written to"
+                : exception.Message.TrimEnd('.');
+            throw new CliException(ExitCodes.IoError, $"Cannot write the report to {full}: {why}. Choose another --out.");
+        }
+    }
+
+    private static IEnumerable<string> Ancestors(string folder)
+    {
+        for (var current = folder; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            yield return current;
         }
     }
 

@@ -68,6 +68,25 @@ public sealed class InputMistakeTests : IDisposable
         Assert.All(Tables(source), table => Assert.Equal(File.ReadAllBytes(Path.Combine(source, table)), File.ReadAllBytes(Path.Combine(copy, table))));
     }
 
+    [Fact]
+    public void Report_out_as_a_folder_writes_inside_it_and_through_a_file_names_that_file()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "20").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Directory.CreateDirectory(_folder["out"]);
+        File.WriteAllText(_folder["afile"], "keep me");
+
+        var intoFolder = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["out"]);
+        var throughFile = DemoCommandTests.RunCli("report", "--lake", lake, "--out", Path.Combine(_folder["afile"], "report.html"));
+
+        AssertToldPlainly(intoFolder, 0);
+        Assert.True(File.Exists(Path.Combine(_folder["out"], "report.html")), intoFolder.Output + intoFolder.Errors);
+        AssertToldPlainly(throughFile, ExitCodes.IoError);
+        Assert.Contains($"{_folder["afile"]} is a file, not a folder. Choose another --out.", throughFile.Errors, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(_folder["afile"]));
+    }
+
     [Theory]
     [InlineData("import", "", "--lake", "LAKE")]
     [InlineData("import", " ", "--lake", "LAKE")]
