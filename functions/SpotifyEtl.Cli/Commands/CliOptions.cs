@@ -89,9 +89,10 @@ internal static class CliOptions
     /// <param name="largeMax">Where given, values up to it parse, and <see cref="RequireLarge"/> asks for --large past <paramref name="max"/>.</param>
     public static Option<int> Bounded(string name, string description, int defaultValue, int min, int max, int? largeMax = null) => new(name)
     {
+        // The help adds "[default: N]" itself.
         Description = largeMax is null
-            ? $"{description} ({min}-{max}, default {defaultValue})"
-            : $"{description} ({min}-{max}, up to {largeMax} with --large; default {defaultValue})",
+            ? $"{description} ({min}-{max})"
+            : $"{description} ({min}-{max}, up to {largeMax} with --large)",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {

@@ -74,7 +74,8 @@ internal static class TransformCommand
     {
         Description = "File format of the tables: parquet or csv. Default: the lake's own, or parquet (as on AWS) for a lake with no tables yet.",
         HelpName = "parquet|csv",
-        DefaultValueFactory = _ => TableFormats.Default,
+        // No default value: the help would print "[default: Parquet]", which a lake of CSV tables contradicts. Unset, the
+        // option reads as the enum's first value, Parquet, and each command takes the lake's own format first.
         CustomParser = result => TableFormats.Parse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value) ?? Invalid(result),
     };
 

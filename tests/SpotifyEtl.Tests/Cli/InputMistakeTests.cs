@@ -68,6 +68,22 @@ public sealed class InputMistakeTests : IDisposable
         Assert.All(Tables(source), table => Assert.Equal(File.ReadAllBytes(Path.Combine(source, table)), File.ReadAllBytes(Path.Combine(copy, table))));
     }
 
+    [Theory]
+    [InlineData("transform")]
+    [InlineData("import")]
+    [InlineData("current")]
+    [InlineData("demo")]
+    public void Help_states_each_default_once_and_never_one_the_command_does_not_apply(string command)
+    {
+        var help = DemoCommandTests.RunCli(command, "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        // --format takes the lake's own format first: a fixed "[default: Parquet]" would be wrong for a lake of CSV tables.
+        Assert.Contains("Default: the lake's own", help.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[default: Parquet]", help.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@", default \d+\)", help.Output);
+    }
+
     [Fact]
     public void Report_out_as_a_folder_writes_inside_it_and_through_a_file_names_that_file()
     {
