@@ -29,7 +29,7 @@ internal static class Charts
         var max = ticks[^1];
         var plotWidth = width - left - right;
         var plotHeight = height - top - bottom;
-        var svg = Open(width, height, $"{yTitle} by {xTitle.ToLowerInvariant()}");
+        var svg = Open(width, height, $"{yTitle} by {LowerFirst(xTitle)}");
         foreach (var tick in ticks)
         {
             var y = top + plotHeight - tick / max * plotHeight;
@@ -131,7 +131,7 @@ internal static class Charts
         var ticks = Ticks(rows.Select(r => Number(r[v])).DefaultIfEmpty(0).Max());
         var max = ticks[^1];
         var (plotWidth, plotHeight) = (width - left - right, height - top - bottom);
-        var svg = Open(width, height, $"{yTitle} by {xTitle.ToLowerInvariant()}");
+        var svg = Open(width, height, $"{yTitle} by {LowerFirst(xTitle)}");
         foreach (var tick in ticks)
         {
             var y = top + plotHeight - tick / max * plotHeight;
@@ -158,6 +158,9 @@ internal static class Charts
     }
 
     /// <summary>When each artist was first heard: a dot per artist on a date axis.</summary>
+    /// <summary>A title inside a sentence: its first letter lower case, the rest as written ("Monday, UTC" keeps its capitals).</summary>
+    private static string LowerFirst(string title) => title.Length == 0 ? title : char.ToLowerInvariant(title[0]) + title[1..];
+
     public static string Timeline(IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description,
         string axisTitle = "Date of the first play in the lake (UTC)")
     {

@@ -75,7 +75,7 @@ internal static class HtmlReport
         else
         {
             html.Append("<figure>").Append(chart).Append("</figure>");
-            html.Append(CultureInfo.InvariantCulture, $"<details><summary>The numbers as a table ({result.Rows.Count:N0} rows)</summary>");
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary>The numbers as a table ({result.Rows.Count:N0} {(result.Rows.Count == 1 ? "row" : "rows")})</summary>");
             Table(html, result);
             html.Append("</details>");
         }
