@@ -25,9 +25,7 @@ public sealed class QueryCommandTests
     public void A_lake_that_does_not_exist_or_a_folder_inside_a_lake_is_named_with_the_folder_to_give_instead()
     {
         using var folder = new Support.TempFolder();
-        var lake = folder["lake"];
-        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "20").ExitCode);
-        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var lake = TransformedSample(folder["lake"], days: 1, items: 20);
 
         var missing = DemoCommandTests.RunCli("query", "--lake", folder["nope"]);
         var inside = DemoCommandTests.RunCli("report", "--lake", Path.Combine(lake, "transformed"), "--out", folder["report.html"]);
@@ -40,13 +38,19 @@ public sealed class QueryCommandTests
         Assert.Contains($"give --lake {Path.GetFullPath(lake)}.", inside.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>A sample lake of that size, transformed by the tool.</summary>
+    private static string TransformedSample(string lake, int days, int items)
+    {
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", $"{days}", "--items", $"{items}").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        return lake;
+    }
+
     [Fact]
     public void Json_answers_hold_names_as_they_are_not_as_escapes()
     {
         using var folder = new Support.TempFolder();
-        var lake = folder["lake"];
-        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "200").ExitCode);
-        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var lake = TransformedSample(folder["lake"], days: 2, items: 200);
 
         var run = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "top_artists", "--json");
 
