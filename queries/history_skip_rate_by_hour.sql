@@ -1,9 +1,11 @@
 -- Question: When do I skip most, by weekday and hour of day?
 -- The streams of listening_history whose row says whether they were skipped, by their end's weekday
--- (Monday first) and hour, UTC. A skip is a stream marked skipped, or ended with the forward or back
+-- (0 = Monday ... 6 = Sunday, as listening_clock numbers them) and hour, UTC. A skip is a stream marked skipped, or ended with the forward or back
 -- button (older exports leave skipped empty but give the reason). Rows that say neither (those from
 -- the API, the account data, some export rows) carry no skip information and are left out rather than
--- counted as not skipped; streams_with_skip_info is how many streams each rate is based on. The
+-- counted as not skipped; streams_with_skip_info is how many streams each share is based on. The share
+-- is a percentage with one decimal, as skip_rate's, rounded as a count of tenths so that exact halves
+-- round up on every engine. The
 -- weekday is computed from a day number (days since 1999-12-31, valid for 2000-2099) because Athena,
 -- DuckDB and Snowflake name their weekday functions differently and number the days differently.
 WITH streams AS (
@@ -19,13 +21,13 @@ by_weekday AS (
            hour, is_skip
     FROM streams
 )
-SELECT weekday_index + 1 AS weekday_number,
-       CASE weekday_index WHEN 0 THEN 'Monday' WHEN 1 THEN 'Tuesday' WHEN 2 THEN 'Wednesday' WHEN 3 THEN 'Thursday'
-                          WHEN 4 THEN 'Friday' WHEN 5 THEN 'Saturday' ELSE 'Sunday' END AS weekday,
-       hour,
+SELECT weekday_index AS weekday,
+       CASE weekday_index WHEN 0 THEN 'Mon' WHEN 1 THEN 'Tue' WHEN 2 THEN 'Wed' WHEN 3 THEN 'Thu'
+                          WHEN 4 THEN 'Fri' WHEN 5 THEN 'Sat' ELSE 'Sun' END AS weekday_name,
+       hour AS hour_of_day,
        COUNT(*) AS streams_with_skip_info,
        SUM(is_skip) AS skips,
-       round(CAST(SUM(is_skip) AS DOUBLE) / COUNT(*), 3) AS skip_rate
+       ROUND(CAST(1000 * SUM(is_skip) AS DOUBLE) / COUNT(*)) / 10 AS skip_percent
 FROM by_weekday
 GROUP BY weekday_index, hour
-ORDER BY weekday_number, hour
+ORDER BY weekday_index, hour

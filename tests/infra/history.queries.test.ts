@@ -70,14 +70,14 @@ describe("the listening-history questions on the fixture lake", () => {
 
     it("skip rate by weekday and hour counts skipped rows and forward/back endings over the rows that record them, Monday first", () => {
         const result = answer("history_skip_rate_by_hour");
-        assert.deepEqual(result.columns, ["weekday_number", "weekday", "hour", "streams_with_skip_info", "skips", "skip_rate"]);
+        assert.deepEqual(result.columns, ["weekday", "weekday_name", "hour_of_day", "streams_with_skip_info", "skips", "skip_percent"]);
         assert.deepEqual(result.rows, [
             // Mondays 08h: the skipped KICK BACK and Love of My Life (backbtn, skipped empty) of four streams.
-            ["1", "Monday", "8", "4", "2", "0.5"],
-            ["2", "Tuesday", "21", "3", "0", "0.0"],
+            ["0", "Mon", "8", "4", "2", "50.0"],
+            ["1", "Tue", "21", "3", "0", "0.0"],
             // The API's Say "Cheese" records no skip: two streams, not three. The account-data stream of
             // Wednesday 23h records none either: no row.
-            ["3", "Wednesday", "12", "2", "0", "0.0"],
+            ["2", "Wed", "12", "2", "0", "0.0"],
         ]);
     });
 

@@ -99,7 +99,7 @@ describe("the listening report in a browser", () => {
         const charted = await light.page.$$eval("section:has(svg.chart)", all => all.map(s => s.id));
         assert.deepEqual(charted, [
             "listening-over-time", "top-artists", "top-tracks", "first-heard", "listening-clock", "skip-rate",
-            "history-hours-per-month", "history-top-artists", "history-first-heard", "days-on-playlist", "saved-tracks",
+            "history-hours-per-month", "history-top-artists", "history-first-heard", "history-skips", "days-on-playlist", "saved-tracks",
         ]);
         for (const chart of charts) {
             assert.ok(chart.marks > 0, `${chart.label} drew no mark`);

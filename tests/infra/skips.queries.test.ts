@@ -131,7 +131,7 @@ describe("history_skip_rate_by_hour: the skips the export records, over the stre
                 reason_end: extended ? reasons[next(reasons.length)] : "",
             });
         }
-        const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        const weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         const expected = new Map<string, { weekday: number; hour: number; streams: number; skips: number }>();
         for (const row of rows) {
             if (row.skipped === null && row.reason_end === "") {
@@ -155,12 +155,14 @@ describe("history_skip_rate_by_hour: the skips the export records, over the stre
             }
         });
         const result = answer(answers, "history_skip_rate_by_hour");
-        assert.deepEqual(result.columns, ["weekday_number", "weekday", "hour", "streams_with_skip_info", "skips", "skip_rate"]);
+        assert.deepEqual(result.columns, ["weekday", "weekday_name", "hour_of_day", "streams_with_skip_info", "skips", "skip_percent"]);
         const slots = [...expected.values()].sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
         assert.deepEqual(result.rows.map(r => r.slice(0, 5)),
-            slots.map(s => [String(s.weekday + 1), weekdays[s.weekday], String(s.hour), String(s.streams), String(s.skips)]));
+            slots.map(s => [String(s.weekday), weekdays[s.weekday], String(s.hour), String(s.streams), String(s.skips)]));
         for (const [row, slot] of result.rows.map((r, i) => [r, slots[i]!] as const)) {
-            assert.ok(Math.abs(Number(row[5]) - slot.skips / slot.streams) <= 0.0005 + 1e-9, `${row.join(" ")}: ${slot.skips}/${slot.streams}`);
+            // A percentage to the tenth, exact halves up: tenths counted in integers, so no floating point decides a half.
+            const tenths = Math.floor((2000 * slot.skips + slot.streams) / (2 * slot.streams));
+            assert.equal(Number(row[5]), tenths / 10, `${row.join(" ")}: ${slot.skips}/${slot.streams}`);
         }
         assert.ok(rows.length - slots.reduce((n, s) => n + s.streams, 0) > 100, "many streams carry no skip information");
     });

@@ -89,13 +89,18 @@ internal static class Charts
     }
 
     /// <summary>Weekday by hour of day: a cell per hour, darker for more plays; rows and columns labelled.</summary>
-    public static string Heatmap(QueryResult result)
+    /// <summary>Plays by weekday (0 = Monday) and hour, from listening_clock's columns.</summary>
+    public static string Heatmap(QueryResult result) =>
+        Heatmap(result, "play_count", "plays", "Plays by weekday and hour of the day (UTC)", "the more plays");
+
+    /// <summary>A value by weekday (column weekday, 0 = Monday; weekday_name) and hour (hour_of_day), the colour its share of the largest.</summary>
+    public static string Heatmap(QueryResult result, string valueColumn, string unit, string description, string stronger)
     {
-        var (d, n, h, v) = (Column(result, "weekday"), Column(result, "weekday_name"), Column(result, "hour_of_day"), Column(result, "play_count"));
+        var (d, n, h, v) = (Column(result, "weekday"), Column(result, "weekday_name"), Column(result, "hour_of_day"), Column(result, valueColumn));
         const int width = 640, left = 44, top = 10, cell = 24, bottom = 44;
         var height = top + 7 * cell + bottom;
-        var max = result.Rows.Select(r => Number(r[v])).DefaultIfEmpty(1).Max();
-        var svg = Open(width, height, "Plays by weekday and hour of the day (UTC)");
+        var max = Math.Max(result.Rows.Select(r => Number(r[v])).DefaultIfEmpty(1).Max(), double.Epsilon);
+        var svg = Open(width, height, description);
         string[] days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         for (var day = 0; day < 7; day++)
         {
@@ -112,13 +117,13 @@ internal static class Charts
             var share = Number(row[v]) / max;
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"mark heat\" x=\"{left + hour * cell + 1}\" y=\"{top + day * cell + 1}\" width=\"{cell - 2}\" height=\"{cell - 2}\" fill-opacity=\"{F(0.15 + 0.85 * share)}\" " +
-                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[n]))} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} plays</title></rect>");
+                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[n]))} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} {Escape(unit)}</title></rect>");
         }
         for (var hour = 0; hour < 24; hour += 3)
         {
             Text(svg, left + hour * cell + cell / 2.0, top + 7 * cell + 14, hour.ToString(CultureInfo.InvariantCulture));
         }
-        Text(svg, left + 12 * cell, height - 6, "Hour of the day (UTC); the stronger the colour, the more plays", css: "axis-title");
+        Text(svg, left + 12 * cell, height - 6, $"Hour of the day (UTC); the stronger the colour, {stronger}", css: "axis-title");
         return svg.Append("</svg>").ToString();
     }
 
