@@ -48,7 +48,9 @@ internal static class DemoCommand
             ImportRender.Report(imported, folder.FullName);
 
             Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
-            Render.Queries(await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false));
+            var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+            Render.Queries(answers.Results);
+            answers.ThrowIfDamaged();
 
             Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
             var report = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);

@@ -25,15 +25,17 @@ internal static class QueryCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var results = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions)).ConfigureAwait(false);
+            var answers = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(results, QueryResultContext.Readable.ListQueryResult));
+                Console.Out.WriteLine(JsonSerializer.Serialize(answers.Results, QueryResultContext.Readable.ListQueryResult));
             }
             else
             {
-                Render.Queries(results);
+                Render.Queries(answers.Results);
             }
+            // The answers the damaged files did not touch are printed first; the command still fails, naming the files.
+            answers.ThrowIfDamaged();
             return ExitCodes.Success;
         });
         return command;

@@ -11,17 +11,45 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 internal static class QueryRunner
 {
-    public static Task<List<QueryResult>> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false)
+    /// <summary>
+    /// The answers of the queries asked for. A query whose tables have a damaged file is left out and its reason kept
+    /// (once per reason): the others still answer, and <see cref="Answers.ThrowIfDamaged"/> ends the command with
+    /// exit 65 once they are printed.
+    /// </summary>
+    public static Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false)
     {
         var selected = Select(query);
         using var database = Open(lake, currentFromPartitions);
         var results = new List<QueryResult>();
+        var damaged = new List<string>();
         foreach (var named in selected)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results.Add(Run(database, named));
+            try
+            {
+                results.Add(Run(database, named));
+            }
+            catch (CliException exception) when (exception.ExitCode == ExitCodes.DataError)
+            {
+                if (!damaged.Contains(exception.Message))
+                {
+                    damaged.Add(exception.Message);
+                }
+            }
         }
-        return Task.FromResult(results);
+        return Task.FromResult(new Answers(results, damaged));
+    }
+
+    /// <summary>The answers, and why the queries left out could not answer.</summary>
+    public sealed record Answers(List<QueryResult> Results, IReadOnlyList<string> Damaged)
+    {
+        public void ThrowIfDamaged()
+        {
+            if (Damaged.Count > 0)
+            {
+                throw new CliException(ExitCodes.DataError, string.Join($"\n{CliErrors.Program}: ", Damaged));
+            }
+        }
     }
 
     /// <summary>The queries asked for: one by name, or all of them.</summary>

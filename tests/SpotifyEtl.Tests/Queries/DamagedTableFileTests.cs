@@ -104,6 +104,35 @@ public sealed class DamagedTableFileTests : IDisposable
         Assert.Equal(0, DemoCommandTests.RunCli("query", "--lake", lake, "--query", "data_quality").ExitCode);
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("parquet")]
+    public void The_queries_a_damaged_file_does_not_feed_still_answer_and_the_command_exits_65_naming_it_once(string format)
+    {
+        var lake = Lake(format);
+        var healthy = System.Text.Json.JsonDocument.Parse(DemoCommandTests.RunCli("query", "--lake", lake, "--json").Output).RootElement
+            .EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetRawText());
+        var file = SecondFile(lake, "plays");
+        Damage(file, new Random(5));
+
+        var run = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+
+        Assert.Equal(65, run.ExitCode);
+        var answered = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.EnumerateArray()
+            .ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetRawText());
+        // Questions of the library and the playlists do not read plays: the same answers as before the damage.
+        foreach (var name in new[] { "saved_tracks_per_week", "playlist_top_songs", "top_items_now" })
+        {
+            Assert.Equal(healthy[name], answered[name]);
+        }
+        // Those that read plays are left out, not answered from what could be read.
+        Assert.DoesNotContain("listening_clock", answered.Keys);
+        Assert.DoesNotContain("skip_rate", answered.Keys);
+        var relative = Path.GetRelativePath(lake, file).Replace('\\', '/');
+        Assert.Single(run.Errors.TrimEnd().Split('\n'), line => line.Contains(relative, StringComparison.Ordinal));
+        Assert.StartsWith("spotify-etl: Table 'plays' cannot be read", run.Errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_word_where_a_number_belongs_in_a_current_state_table_is_named_with_its_column()
     {
