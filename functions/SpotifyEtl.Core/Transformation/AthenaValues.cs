@@ -72,7 +72,8 @@ public static class AthenaValues
             && hour <= 23 && minute <= 59 && second <= 59;
     }
 
-    private static bool Digits(string text, int start, int count, out int value)
+    /// <summary>The number <paramref name="count"/> ASCII digits at <paramref name="start"/> spell; false at any other character.</summary>
+    internal static bool Digits(string text, int start, int count, out int value)
     {
         value = 0;
         for (var i = start; i < start + count; i++)
@@ -149,32 +150,17 @@ public readonly record struct ReleaseDate(DateOnly FirstDay, string Precision)
     private static (DateOnly Day, int Rank)? Shape(string value)
     {
         var rank = value.Length switch { 4 => 0, 7 => 1, 10 => 2, _ => -1 };
+        var (month, day) = (1, 1);
         // ASCII digits and hyphens where the shape has them: no sign, space or other separator.
-        if (rank < 0 || !Digits(value, 0, 4, out var year)
-            || (rank >= 1 && (value[4] != '-' || !Digits(value, 5, 2, out _)))
-            || (rank == 2 && (value[7] != '-' || !Digits(value, 8, 2, out _))))
+        if (rank < 0 || !AthenaValues.Digits(value, 0, 4, out var year)
+            || (rank >= 1 && (value[4] != '-' || !AthenaValues.Digits(value, 5, 2, out month)))
+            || (rank == 2 && (value[7] != '-' || !AthenaValues.Digits(value, 8, 2, out day))))
         {
             return null;
         }
-        var month = rank >= 1 ? (value[5] - '0') * 10 + (value[6] - '0') : 1;
-        var day = rank == 2 ? (value[8] - '0') * 10 + (value[9] - '0') : 1;
         return year > 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             ? (new DateOnly(year, month, day), rank)
             : null;
-    }
-
-    private static bool Digits(string text, int start, int count, out int value)
-    {
-        value = 0;
-        foreach (var c in text.AsSpan(start, count))
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return true;
     }
 
     public string Iso => FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
