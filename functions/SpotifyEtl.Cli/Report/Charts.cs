@@ -19,8 +19,12 @@ internal static class Charts
         return index >= 0 ? index : throw new InvalidOperationException($"Query {result.Name} has no column {name}: the report section and the query disagree.");
     }
 
-    /// <summary>Vertical bars over an ordered category (weeks): a value axis with round ticks, both axes titled.</summary>
-    public static string Columns(QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit)
+    /// <summary>
+    /// Vertical bars over an ordered category (weeks): a value axis with round ticks, both axes titled. A category
+    /// <paramref name="partial"/> picks (a week the lake holds only in part) is drawn paler, and the chart ends with <paramref name="note"/>.
+    /// </summary>
+    public static string Columns(QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit,
+        Func<string?, bool>? partial = null, string? note = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
         var rows = result.Rows.OrderBy(r => r[l], StringComparer.Ordinal).ToList();
@@ -43,9 +47,10 @@ internal static class Charts
             var value = Number(rows[i][v]);
             var h = value / max * plotHeight;
             var x = left + i * band + band * 0.1;
+            var (css, aside) = Partiality(partial, rows[i][l]);
             svg.Append(CultureInfo.InvariantCulture,
-                $"<rect class=\"mark\" x=\"{F(x)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(band * 0.8)}\" height=\"{F(h)}\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\">" +
-                $"<title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}</title></rect>");
+                $"<rect class=\"{css}\" x=\"{F(x)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(band * 0.8)}\" height=\"{F(h)}\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\">" +
+                $"<title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}{aside}</title></rect>");
             if (i % every == 0)
             {
                 Text(svg, x + band * 0.4, top + plotHeight + 14, rows[i][l] ?? "", "end", rotate: -35);
@@ -54,7 +59,7 @@ internal static class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{left}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        return svg.Append("</svg>").ToString();
+        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null);
     }
 
     /// <summary>Horizontal bars for a ranking: one labelled row per item, values on a titled axis.</summary>
@@ -88,8 +93,7 @@ internal static class Charts
         return svg.Append("</svg>").ToString();
     }
 
-    /// <summary>Weekday by hour of day: a cell per hour, darker for more plays; rows and columns labelled.</summary>
-    /// <summary>Plays by weekday (0 = Monday) and hour, from listening_clock's columns.</summary>
+    /// <summary>Plays by weekday (0 = Monday) and hour, from listening_clock's columns: a cell per hour, darker for more plays.</summary>
     public static string Heatmap(QueryResult result) =>
         Heatmap(result, "play_count", "plays", "Plays by weekday and hour of the day (UTC)", "the more plays");
 
@@ -127,8 +131,9 @@ internal static class Charts
         return svg.Append("</svg>").ToString();
     }
 
-    /// <summary>A value over ordered weeks as a line with a dot per week.</summary>
-    public static string Line(QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit)
+    /// <summary>A value over ordered weeks as a line with a dot per week; a week <paramref name="partial"/> picks is a hollow dot, as <see cref="Columns"/> has it.</summary>
+    public static string Line(QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit,
+        Func<string?, bool>? partial = null, string? note = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
         var rows = result.Rows.OrderBy(r => r[l], StringComparer.Ordinal).ToList();
@@ -149,8 +154,9 @@ internal static class Charts
         var every = Math.Max(1, (int)Math.Ceiling(rows.Count / 12.0));
         for (var i = 0; i < rows.Count; i++)
         {
+            var (css, aside) = Partiality(partial, rows[i][l]);
             svg.Append(CultureInfo.InvariantCulture,
-                $"<circle class=\"mark\" cx=\"{F(points[i].X)}\" cy=\"{F(points[i].Y)}\" r=\"4\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\"><title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}</title></circle>");
+                $"<circle class=\"{css}\" cx=\"{F(points[i].X)}\" cy=\"{F(points[i].Y)}\" r=\"4\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\"><title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}{aside}</title></circle>");
             if (i % every == 0)
             {
                 Text(svg, points[i].X, top + plotHeight + 14, rows[i][l] ?? "", "end", rotate: -35);
@@ -159,13 +165,21 @@ internal static class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{left}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        return svg.Append("</svg>").ToString();
+        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null);
     }
 
-    /// <summary>When each artist was first heard: a dot per artist on a date axis.</summary>
     /// <summary>A title inside a sentence: its first letter lower case, the rest as written ("Monday, UTC" keeps its capitals).</summary>
     private static string LowerFirst(string title) => title.Length == 0 ? title : char.ToLowerInvariant(title[0]) + title[1..];
 
+    /// <summary>A mark's class and what its title adds: a category the lake holds only in part is a <c>partial</c> mark.</summary>
+    private static (string Css, string Aside) Partiality(Func<string?, bool>? partial, string? label) =>
+        partial?.Invoke(label) == true ? ("mark partial", " (a week the lake holds only in part)") : ("mark", "");
+
+    /// <summary>The chart's closing tag, and its note below it where there is one.</summary>
+    private static string Closed(StringBuilder svg, string? note) =>
+        svg.Append("</svg>").Append(note is null ? "" : $"<figcaption class=\"note partial-note\">{Escape(note)}</figcaption>").ToString();
+
+    /// <summary>When each artist was first heard: a dot per artist on a date axis.</summary>
     public static string Timeline(IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description,
         string axisTitle = "Date of the first play in the lake (UTC)")
     {

@@ -11,7 +11,7 @@ internal static class ReportWriter
         var sections = ReportSections.All;
         using var database = LakeDatabase.Open(tablesFolder, onS3: source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
         var answers = ReportAnswers.Collect(database, sections);
-        var input = new ReportInput(source, answers, quarantined);
+        var input = new ReportInput(source, answers, quarantined, LakeSpan.Read(database, answers));
         var damaged = answers.Values.Where(a => a.Damaged).Select(a => a.Unavailable!).Distinct(StringComparer.Ordinal).ToList();
         return (HtmlReport.Render(input, sections), damaged);
     }

@@ -129,16 +129,78 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.True(plays[^1].Year == 2024 && skippedPerWeek.Values.Sum() > 50);
     }
 
-    private void WritePlays(IEnumerable<(DateTime At, string Song)> plays)
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void The_weeks_a_lake_holds_only_in_part_are_drawn_paler_and_every_other_week_whole(int seed)
     {
-        var day = Directory.CreateDirectory(_folder["lake/transformed/plays/snapshot_date=2026-01-01"]).FullName;
+        // Plays on random days of a random span (one week to two months); across the seeds the first day falls on every
+        // weekday, and so does the last. One partition per day of plays.
+        var random = new Random(seed);
+        var first = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(7 * random.Next(0, 120) + seed); // 2024-01-01 is a Monday
+        var last = first.AddDays(7 * random.Next(1, 9) + (3 * seed) % 7); // a week or more: the first week is not also the last
+        var plays = Enumerable.Range(0, random.Next(20, 200))
+            .Select(_ => first.AddDays(random.Next(0, (last - first).Days + 1)).AddSeconds(random.Next(0, 86400)))
+            .Append(first.AddSeconds(random.Next(0, 86400)))
+            .Append(last.AddSeconds(random.Next(0, 86400)))
+            .ToList();
+        foreach (var day in plays.GroupBy(p => p.Date))
+        {
+            WritePlays(day.Select(p => (p, "song_a")), DateOnly.FromDateTime(day.Key));
+        }
+        var (firstDay, latest) = (DateOnly.FromDateTime(plays.Min()), DateOnly.FromDateTime(plays.Max()));
+        // Songs saved over the years before, up to the latest snapshot: a library has no first week held in part.
+        var saves = Directory.CreateDirectory(_folder[$"lake/transformed/saved_tracks/snapshot_date={latest:yyyy-MM-dd}"]).FullName;
+        File.WriteAllText(Path.Combine(saves, "saved_tracks.csv"), "song_id,saved_at,full_pass\r\n" + string.Concat(Enumerable.Range(0, 40)
+            .Select(i => $"song_{i},{last.AddDays(-random.Next(0, 400)).AddSeconds(random.Next(0, 86400)):yyyy-MM-ddTHH:mm:ssZ},true\r\n")));
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        foreach (var section in new[] { "listening-over-time", "skip-rate" })
+        {
+            var marks = Marks(html, section);
+            Assert.NotEmpty(marks);
+            Assert.All(marks, m => Assert.True(
+                m.Partial == (m.Week < firstDay || m.Week.AddDays(6) >= latest),
+                $"{section}, seed {seed}: the week of {m.Week} (plays {firstDay} to {latest}) is drawn {(m.Partial ? "partial" : "whole")}"));
+            Assert.Equal(marks.Any(m => m.Partial), SectionOf(html, section).Contains("partial-note", StringComparison.Ordinal));
+        }
+        var saved = Marks(html, "saved-tracks");
+        Assert.NotEmpty(saved);
+        Assert.All(saved, m => Assert.True(m.Partial == m.Week.AddDays(6) >= latest, $"saved-tracks, seed {seed}: the week of {m.Week} (latest snapshot {latest})"));
+        // The span, first and last day, is said under the chart.
+        Assert.Contains($"the lake&#39;s plays begin on {firstDay:yyyy-MM-dd}; its latest snapshot is {latest:yyyy-MM-dd}", SectionOf(html, "listening-over-time"), StringComparison.Ordinal);
+        Assert.Contains(Marks(html, "listening-over-time"), m => m.Partial);
+    }
+
+    private static string SectionOf(string html, string id)
+    {
+        var start = html.IndexOf($"<section id=\"{id}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section {id}");
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
+    private static List<(DateOnly Week, bool Partial)> Marks(string html, string section) =>
+        System.Text.RegularExpressions.Regex.Matches(SectionOf(html, section), "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
+            .Select(m => (DateOnly.ParseExact(m.Groups[2].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture), m.Groups[1].Success))
+            .ToList();
+
+    private void WritePlays(IEnumerable<(DateTime At, string Song)> plays, DateOnly? snapshot = null)
+    {
+        var partition = $"snapshot_date={snapshot ?? new DateOnly(2026, 1, 1):yyyy-MM-dd}";
+        var day = Directory.CreateDirectory(_folder[$"lake/transformed/plays/{partition}"]).FullName;
         var csv = new StringBuilder("played_at,song_id,context_type,context_uri\r\n");
         foreach (var (at, song) in plays)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-ddTHH:mm:ss.fffZ},{song},,\r\n");
         }
         File.WriteAllText(Path.Combine(day, "plays.csv"), csv.ToString());
-        var songs = Directory.CreateDirectory(_folder["lake/transformed/songs/snapshot_date=2026-01-01"]).FullName;
+        var songs = Directory.CreateDirectory(_folder[$"lake/transformed/songs/{partition}"]).FullName;
         File.WriteAllText(Path.Combine(songs, "songs.csv"),
             "song_id,song_name,duration_ms,explicit,isrc,popularity,track_number,disc_number,album_id,primary_artist_id,song_url\r\n" +
             "song_a,A,180000,false,,,1,1,album_a,artist_a,\r\n");

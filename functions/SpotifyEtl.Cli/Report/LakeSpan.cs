@@ -1,0 +1,67 @@
+using System.Globalization;
+using SpotifyEtl.Cli.Queries;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The days a lake's weekly charts rest on: the day of its first play and its latest snapshot (the day its last
+/// extraction ran, which may not have been over). A week that begins before the first play's day, or does not end
+/// before the latest snapshot, is one the lake holds only in part, and its bar would read as a drop in listening: the
+/// charts draw it paler and say why.
+/// </summary>
+internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot)
+{
+    public static readonly LakeSpan Unknown = new(null, null);
+
+    /// <summary>
+    /// The first play's day from the plays table, the latest snapshot from the data-quality answer (the one the page's
+    /// header names) or, where that failed, from the plays; unknown where neither can be read.
+    /// </summary>
+    public static LakeSpan Read(LakeDatabase database, IReadOnlyDictionary<string, QueryAnswer> answers)
+    {
+        var latest = answers.GetValueOrDefault("data_quality")?.Result?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal);
+        return new LakeSpan(Day(database, "SELECT MIN(substr(played_at, 1, 10)) FROM plays"),
+            Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"));
+    }
+
+    /// <summary>Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays.</summary>
+    public bool IsPartialWeekOfPlays(string? weekStart) =>
+        Date(weekStart) is { } start && ((FirstPlay is { } first && start < first) || EndsPartial(start));
+
+    /// <summary>Whether the week that starts on this day is not over by the latest snapshot (a library's saves have no first day).</summary>
+    public bool IsPartialWeek(string? weekStart) => Date(weekStart) is { } start && EndsPartial(start);
+
+    private bool EndsPartial(DateOnly weekStart) => LatestSnapshot is { } latest && weekStart.AddDays(6) >= latest;
+
+    /// <summary>What a chart's paler weeks are, in one sentence; null when nothing about the span is known.</summary>
+    public string? Note(bool countsFirstPlay)
+    {
+        var known = new List<string>();
+        if (countsFirstPlay && FirstPlay is { } first)
+        {
+            known.Add($"the lake's plays begin on {Iso(first)}");
+        }
+        if (LatestSnapshot is { } latest)
+        {
+            known.Add($"its latest snapshot is {Iso(latest)}, a day that may not have been over");
+        }
+        return known.Count == 0 ? null : $"Paler: a week the lake holds only in part ({string.Join("; ", known)}).";
+    }
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly? Date(string? text) =>
+        text is { Length: >= 10 } && DateOnly.TryParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+
+    private static DateOnly? Day(LakeDatabase database, string sql)
+    {
+        try
+        {
+            return Date(database.Read(sql, "the lake's span").Rows.FirstOrDefault()?[0]);
+        }
+        catch (Exception exception) when (exception is QueryFailedException or LakeException)
+        {
+            return null; // no plays table, or a damaged file: the section that reads it says so
+        }
+    }
+}
