@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { namePrefixProblem, permissionsBoundaryName } from "../boundary";
+import { declaredWithout } from "../environment";
 import {
     boundaryPolicy, deployPolicy, deploySubject, githubActionsAppId, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
     stsAudience, subjectClaimKeys, trustPolicy,
@@ -198,19 +199,9 @@ export const backend = backendUrl ?? "Pulumi Cloud (no stateBucket)";
 export const stackAccess = access;
 
 /**
- * The GitHub provider, without the token. Given none, the SDK copies GITHUB_TOKEN from the environment into the
- * provider's inputs, which the state records (under this stack's empty passphrase); the provider's plugin reads the
- * same variable from its own environment (the Pulumi CLI's) when it starts, so the token is hidden from the SDK for
- * the declaration only. The provider keeps its name: a resource whose provider changes is replaced.
+ * The GitHub provider, without the token in its recorded inputs (../environment.ts). The provider keeps its name: a
+ * resource whose provider changes is replaced.
  */
 function githubProvider(owner: string): github.Provider {
-    const token = process.env["GITHUB_TOKEN"];
-    delete process.env["GITHUB_TOKEN"];
-    try {
-        return new github.Provider("github", { owner });
-    } finally {
-        if (token !== undefined) {
-            process.env["GITHUB_TOKEN"] = token;
-        }
-    }
+    return declaredWithout(["GITHUB_TOKEN"], () => new github.Provider("github", { owner }));
 }

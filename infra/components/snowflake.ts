@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
 import { tables, transformedPrefix } from "../catalog/tables";
 import { type SnowflakeConfig, type TableFormat, snowflakeIdentifier } from "../config";
+import { declaredWithout } from "../environment";
 import { type NamedQuerySource, loadNamedQueries, snowflakeOnlyQueriesDirectory } from "../catalog/namedQueries";
 import * as loading from "../snowflake/loading";
 
@@ -73,8 +74,9 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         }
 
         // A credential from config reaches the provider only as a secret: encrypted in state, masked in every log.
-        // Without one, the provider reads SNOWFLAKE_PRIVATE_KEY from the deploying job, and the state holds none.
-        this.provider = new snowflake.Provider(`${name}-provider`, {
+        // Without one, the provider reads SNOWFLAKE_PRIVATE_KEY from the deploying job, and the state holds none; the
+        // SDK would copy a password or passphrase of the deploying shell into the state in plain text, so it sees none.
+        this.provider = declaredWithout(["SNOWFLAKE_PASSWORD", "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"], () => new snowflake.Provider(`${name}-provider`, {
             organizationName: config.organization,
             accountName: config.account,
             user: config.user,
@@ -85,7 +87,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                     ? { password: pulumi.secret(config.password) }
                     : { authenticator: "SNOWFLAKE_JWT" }),
             previewFeaturesEnabled: previewFeatures,
-        }, child);
+        }, child));
         const inSnowflake = { parent: this, provider: this.provider };
 
         // The handshake without a manual step: the role's ARN is known before the role exists (account and

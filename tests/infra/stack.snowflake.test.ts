@@ -18,14 +18,30 @@ const config = devWithSnowflake({
     "spotify-stack:snowflakeRole": "ACCOUNTADMIN",
     "spotify-stack:snowflakePrivateKey": privateKey,
 });
+// A password and a passphrase in the deploying shell, which Snowflake's SDK would copy into the provider's inputs.
+const shellCredentials = { SNOWFLAKE_PASSWORD: "SNOWSHELL-password-7c1d", SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: "SNOWSHELL-passphrase-2b9e" };
+const outside = Object.fromEntries(Object.keys(shellCredentials).map((name) => [name, process.env[name]]));
+Object.assign(process.env, shellCredentials);
 const run: Promise<StackRun> = runStack("dev", config, snowflakeSecretKeys);
 
 let stack: Stack;
 let integration: RecordedResource;
 let role: RecordedResource;
 let transformedBucket: string;
+let shellAfterwards: Record<string, string | undefined>;
 before(async () => {
-    stack = new Stack(await run);
+    try {
+        stack = new Stack(await run);
+        shellAfterwards = Object.fromEntries(Object.keys(shellCredentials).map((name) => [name, process.env[name]]));
+    } finally {
+        for (const [name, value] of Object.entries(outside)) {
+            if (value === undefined) {
+                delete process.env[name];
+            } else {
+                process.env[name] = value;
+            }
+        }
+    }
     integration = stack.one(sf.integration);
     role = stack.one(types.role, (r) => r.state["arn"] === integration.inputs["storageAwsRoleArn"]);
     transformedBucket = String(stack.bucketNamed("transformed").state["bucket"]);
@@ -57,6 +73,12 @@ test("the private key reaches the provider only as a secret, and nowhere in plai
         }
     }
     assert.ok(!JSON.stringify(stack.run.outputs).includes("SNOWSENTINEL"), "a stack output holds the private key");
+});
+
+test("a password or passphrase in the deploying shell reaches no resource's inputs, and the shell keeps both", () => {
+    const recorded = stack.run.resources.filter((r) => JSON.stringify([r.inputs, r.state]).includes("SNOWSHELL")).map((r) => `${r.type} ${r.name}`);
+    assert.deepEqual(recorded, [], "the state would hold them in plain text");
+    assert.deepEqual(shellAfterwards, shellCredentials, "the program gives them back to the environment (the provider's plugin reads them there)");
 });
 
 test("the storage integration may read only the transformed prefix, through the role named in it", () => {
