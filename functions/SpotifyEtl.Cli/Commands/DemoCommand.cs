@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 
@@ -31,6 +32,7 @@ internal static class DemoCommand
             var sample = await new SampleGenerator(new LocalFolderStore(folder.FullName))
                 .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken).ConfigureAwait(false);
             Consoles.Output.WriteLine($"{sample.Objects:N0} raw objects, {Sizes.Of(sample.Bytes)}: {sample.Playlists} playlists, recently played, saved tracks and top items, {sample.Days} day{(sample.Days == 1 ? "" : "s")}");
+            RecordOwnData(folder);
 
             Render.Heading("2. Transform: raw JSON into the lake's tables");
             using (var run = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false))
@@ -45,6 +47,7 @@ internal static class DemoCommand
             Render.Heading("3. Import: a sample Spotify data export into listening_history");
             var export = await SampleExportWriter.WriteAsync(folder, parse.GetValue(seed), cancellationToken).ConfigureAwait(false);
             var imported = await ImportCommand.RunAsync(export, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
+            RecordOwnData(folder);
             ImportRender.Report(imported, folder.FullName);
 
             Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
@@ -60,20 +63,48 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The demo starts from an empty lake, but never empties a folder it did not make.</summary>
+    /// <summary>
+    /// The demo starts from an empty lake, but never empties a folder it did not make, nor one holding data it did not
+    /// write: a raw object or export file another command put in a demo lake (an extraction, an import of the listener's
+    /// own export), or one changed since, is the user's, and raw data is never deleted.
+    /// </summary>
     private static void PrepareFreshLake(DirectoryInfo folder)
     {
         // The tool's own scratch folder (.tmp/: the lake's lock, temporary files), which any verb that opened the folder
         // leaves, holds nothing of the user's: a folder with only that is empty.
         if (folder.Exists && folder.EnumerateFileSystemInfos().Any(entry => entry.Name != LocalFolderStore.TemporaryFolder))
         {
-            if (!File.Exists(Path.Combine(folder.FullName, Marker)))
+            var marker = Path.Combine(folder.FullName, Marker);
+            if (!File.Exists(marker))
             {
                 throw new CliException(ExitCodes.Usage, $"{folder.FullName} is not empty and was not made by 'spotify-etl demo': choose another --lake, or empty it yourself.");
+            }
+            var written = File.ReadLines(marker).Skip(1).ToHashSet(StringComparer.Ordinal);
+            var others = OwnData(folder).Where(entry => !written.Contains(entry)).Select(entry => entry.Split('\t')[0]).ToList();
+            if (others.Count > 0)
+            {
+                throw new CliException(ExitCodes.Usage,
+                    $"{folder.FullName} is a demo lake, but {others.Count:N0} of its raw, quarantined or import files {(others.Count == 1 ? "was" : "were")} not written by 'spotify-etl demo' " +
+                    $"or changed since ({string.Join(", ", others.Take(3))}{(others.Count > 3 ? ", ..." : "")}), and the demo would delete {(others.Count == 1 ? "it" : "them")}: " +
+                    "choose another --lake, or move them out of the folder first.");
             }
             folder.Delete(recursive: true);
         }
         LocalLake.Open(folder);
-        File.WriteAllText(Path.Combine(folder.FullName, Marker), "Made by spotify-etl demo; the next demo run empties this folder.\n");
+        RecordOwnData(folder);
     }
+
+    /// <summary>Writes the marker: what made the folder, then every raw and import file in it as the demo left it.</summary>
+    private static void RecordOwnData(DirectoryInfo folder) =>
+        File.WriteAllLines(Path.Combine(folder.FullName, Marker),
+            OwnData(folder).Prepend("Made by spotify-etl demo; the next demo run empties this folder, unless it holds raw, quarantined or import files besides these."));
+
+    /// <summary>The files under raw/, quarantine/ (raw objects set aside) and import/, each as its path in the lake and its length.</summary>
+    private static IEnumerable<string> OwnData(DirectoryInfo folder) =>
+        new[] { LakeLayout.Raw, LakeLayout.Quarantine, LakeLayout.Import }
+            .Select(zone => new DirectoryInfo(Path.Combine(folder.FullName, zone.TrimEnd('/'))))
+            .Where(zone => zone.Exists)
+            .SelectMany(zone => zone.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
+            .Select(file => $"{Path.GetRelativePath(folder.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/')}\t{file.Length}")
+            .Order(StringComparer.Ordinal);
 }

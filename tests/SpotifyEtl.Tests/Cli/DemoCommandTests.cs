@@ -64,6 +64,51 @@ public sealed class DemoCommandTests : IDisposable
         Assert.True(File.Exists(_folder["precious.txt"]));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Demo_refuses_to_empty_its_own_lake_once_it_holds_raw_or_export_data_the_demo_did_not_write(int seed)
+    {
+        var lake = _folder[$"demo-{seed}"];
+        Assert.Equal(0, RunCli("demo", "--lake", lake, "--days", "2", "--items", "20").ExitCode);
+        // The user's data in the demo lake: a page another command landed, an export of their own, a raw object or
+        // export file changed since the demo wrote it, or an object set aside; anywhere in raw/, quarantine/ or import/.
+        var random = new Random(seed);
+        var demoFiles = new[] { "raw", "import" }.SelectMany(zone => Directory.EnumerateFiles(Path.Combine(lake, zone), "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal).ToList();
+        var folders = demoFiles.Select(Path.GetDirectoryName).Distinct().ToList();
+        var theirs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var kind = random.Next(3);
+            var path = kind switch
+            {
+                0 => Path.Combine(folders[random.Next(folders.Count)]!, $"20261121T{random.Next(0, 24):00}0000Z-p{random.Next(1, 9):0000}.json"),
+                1 => Path.Combine(lake, random.Next(2) == 0 ? "import" : "quarantine/raw/recently_played", $"my_spotify_data_{random.Next(1000)}.zip"),
+                _ => demoFiles[random.Next(demoFiles.Count)],
+            };
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.AppendAllText(path, " ");
+            theirs.Add(path);
+        }
+        var before = Snapshot(lake);
+
+        var again = RunCli("demo", "--lake", lake, "--days", "2", "--items", "20");
+
+        Assert.True(again.ExitCode == 64, again.Output + again.Errors);
+        Assert.Contains("not written by 'spotify-etl demo'", again.Errors, StringComparison.Ordinal);
+        Assert.Contains(Path.GetRelativePath(lake, theirs[0]).Replace('\\', '/'), again.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(lake));
+    }
+
+    /// <summary>Every file of a folder but the tool's scratch folder, with its bytes.</summary>
+    private static List<string> Snapshot(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(folder, f).StartsWith(".tmp", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(f => $"{f} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")
+            .ToList();
+
     [Fact]
     public void Demo_runs_in_a_folder_an_earlier_failed_command_left_looking_empty()
     {
