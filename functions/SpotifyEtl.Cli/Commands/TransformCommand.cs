@@ -126,7 +126,7 @@ internal static class TransformCommand
         }
         else
         {
-            keys.AddRange(Land(input, lake, lakeFolder, skipped));
+            keys.AddRange(RawLanding.Land(input, lake, lakeFolder, skipped));
         }
         if (keys.Count == 0)
         {
@@ -155,79 +155,6 @@ internal static class TransformCommand
         {
             budget.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>
-    /// Lands the input's raw files in the lake, on every core (<see cref="LocalFolderStore.Land"/>), and
-    /// returns their keys. A file outside a raw/ folder, or one that cannot be read, is skipped with a
-    /// warning, in the order of the walk.
-    /// </summary>
-    private static List<string> Land(FileSystemInfo input, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped)
-    {
-        var files = RawInputs.Files(input, skipped).ToList();
-        var keys = new string?[files.Count];
-        var problems = new string?[files.Count];
-        try
-        {
-            Parallel.For(0, files.Count, LandOne);
-        }
-        catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
-        {
-            // A failure of the lake's (a full disk): reported as itself, not as Parallel's wrapper.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerExceptions[0]).Throw();
-        }
-
-        void LandOne(int index)
-        {
-            var file = files[index];
-            var key = KeyOf(file);
-            if (key is null)
-            {
-                problems[index] = $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.";
-                return;
-            }
-            var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
-            if (LocalFolderStore.EntryProblem(file) is { } problem)
-            {
-                problems[index] = $"skipped {file}: {problem}. Fix or remove it and run again; the other inputs were read.";
-                return;
-            }
-            if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(landed), StringComparison.Ordinal))
-            {
-                try
-                {
-                    lake.Land(key, file);
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !CanRead(file))
-                {
-                    problems[index] = $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.";
-                    return;
-                }
-            }
-            keys[index] = key;
-        }
-        for (var index = 0; index < files.Count; index++)
-        {
-            if (problems[index] is { } problem)
-            {
-                CliErrors.Warn(Console.Error, problem);
-                skipped.Add(files[index]);
-            }
-        }
-        return keys.OfType<string>().ToList();
-    }
-
-    private static bool CanRead(string file)
-    {
-        try
-        {
-            using var stream = File.OpenRead(file);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
         }
     }
 
@@ -274,13 +201,5 @@ internal static class TransformCommand
     {
         var file = new FileInfo(Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar)));
         return file.Exists ? file.Length : 0;
-    }
-
-    /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
-    private static string? KeyOf(string path)
-    {
-        var parts = Path.GetFullPath(path).Split(Path.DirectorySeparatorChar);
-        var rawIndex = Array.LastIndexOf(parts, LakeLayout.Raw.TrimEnd('/'));
-        return rawIndex < 0 ? null : string.Join('/', parts[rawIndex..]);
     }
 }

@@ -50,6 +50,64 @@ public sealed class InputMistakeTests : IDisposable
         Assert.Empty(Directory.Exists(Path.Combine(lake, "quarantine")) ? Directory.GetFiles(Path.Combine(lake, "quarantine"), "*", SearchOption.AllDirectories) : []);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Input_files_with_other_bytes_than_the_lakes_raw_objects_of_their_keys_never_replace_them(int seed)
+    {
+        var lake = _folder[$"lake-{seed}"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "30").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var raw = Snapshot(Path.Combine(lake, "raw"));
+        var tables = Snapshot(Path.Combine(lake, "transformed"));
+        // An input of copies of the lake's own raw objects, some changed: cut short, added to, a byte flipped, emptied, or
+        // another object's bytes (valid JSON of another page); two inputs under one key, one of them changed.
+        var random = new Random(seed);
+        var input = _folder[$"input-{seed}"];
+        var keys = raw.Keys.ToList();
+        var changed = new List<string>();
+        foreach (var key in keys.OrderBy(_ => random.Next()).Take(12))
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(lake, "raw", key));
+            var spoil = random.Next(6);
+            byte[] copy = spoil switch
+            {
+                0 => bytes[..random.Next(0, bytes.Length)],
+                1 => [.. bytes, .. "\n{}"u8.ToArray()],
+                2 => bytes.Select((b, i) => i == bytes.Length / 2 ? (byte)(b ^ 0x20) : b).ToArray(),
+                3 => [],
+                4 => File.ReadAllBytes(Path.Combine(lake, "raw", keys.First(k => k != key && File.ReadAllBytes(Path.Combine(lake, "raw", k)).Length != bytes.Length))),
+                _ => bytes,
+            };
+            var path = Path.Combine(input, "raw", key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, copy);
+            if (!copy.AsSpan().SequenceEqual(bytes))
+            {
+                changed.Add(path);
+            }
+        }
+        var twice = Path.Combine(input, "second", "raw", keys[0]);
+        Directory.CreateDirectory(Path.GetDirectoryName(twice)!);
+        File.WriteAllBytes(twice, [.. File.ReadAllBytes(Path.Combine(lake, "raw", keys[0])), (byte)' ']);
+
+        var run = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+
+        AssertToldPlainly(run, 3);
+        Assert.Equal(raw, Snapshot(Path.Combine(lake, "raw")));
+        Assert.Equal(tables, Snapshot(Path.Combine(lake, "transformed")));
+        Assert.All(changed, path => Assert.Contains($"skipped {path}: the lake already holds raw/", run.Errors, StringComparison.Ordinal));
+        Assert.Contains($"skipped {twice}: ", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(changed.Count + 1, run.Errors.Split('\n').Count(line => line.Contains("skipped ", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Every file under a folder, by its path there, with its bytes' hash.</summary>
+    private static Dictionary<string, string> Snapshot(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(
+            f => Path.GetRelativePath(folder, f).Replace('\\', '/'),
+            f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+
     [Fact]
     public void A_whole_lake_given_as_input_lands_its_raw_objects_and_nothing_it_made()
     {

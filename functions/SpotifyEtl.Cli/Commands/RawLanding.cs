@@ -1,0 +1,152 @@
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Cli.Commands;
+
+/// <summary>
+/// <c>transform --input</c>'s landing: the input's raw files copied into the lake's <c>raw/</c>, on every core
+/// (<see cref="LocalFolderStore.Land"/>). A raw object never changes once landed, here as in the raw bucket, where
+/// versioning keeps every earlier version: an input file whose key the lake already holds with other bytes (a damaged
+/// copy, an edited one) is not landed, and the lake's own copy is transformed. So is a second input file of a key the
+/// run already lands. Each is skipped with a warning saying what to do, and nothing is lost: the input keeps its file.
+/// </summary>
+internal static class RawLanding
+{
+    /// <summary>Lands the input's files and returns the keys to transform; what was skipped is warned about, in the order of the walk.</summary>
+    public static List<string> Land(FileSystemInfo input, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped)
+    {
+        var files = RawInputs.Files(input, skipped).ToList();
+        var keys = new string?[files.Count];
+        var problems = new string?[files.Count];
+        // The first file of each key in the walk's order lands, whatever the timing; another with the same bytes is the
+        // same object, one with other bytes is named against it.
+        var firstOfKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var index = 0; index < files.Count; index++)
+        {
+            if (KeyOf(files[index]) is not { } key || firstOfKey.TryAdd(key, files[index]))
+            {
+                continue;
+            }
+            problems[index] = ReadableSame(files[index], firstOfKey[key]) ? "" :
+                $"skipped {files[index]}: it lands as {key}, as {firstOfKey[key]} does with other bytes, which was landed instead. Keep one file per raw object in the input.";
+        }
+        try
+        {
+            Parallel.For(0, files.Count, LandOne);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
+        {
+            // A failure of the lake's (a full disk): reported as itself, not as Parallel's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerExceptions[0]).Throw();
+        }
+
+        void LandOne(int index)
+        {
+            if (problems[index] is not null)
+            {
+                return;
+            }
+            var file = files[index];
+            var key = KeyOf(file);
+            if (key is null)
+            {
+                problems[index] = $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.";
+                return;
+            }
+            var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
+            if (LocalFolderStore.EntryProblem(file) is { } problem)
+            {
+                problems[index] = $"skipped {file}: {problem}. Fix or remove it and run again; the other inputs were read.";
+                return;
+            }
+            if (!string.Equals(Path.GetFullPath(file), Path.GetFullPath(landed), StringComparison.Ordinal))
+            {
+                try
+                {
+                    if (!File.Exists(landed))
+                    {
+                        lake.Land(key, file);
+                    }
+                    else if (!SameBytes(file, landed))
+                    {
+                        problems[index] = $"skipped {file}: the lake already holds {key} with other bytes, and a raw object never changes once landed; " +
+                                          $"the lake's copy was transformed. If this file is the right one, remove {landed} and run again.";
+                    }
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !CanRead(file))
+                {
+                    problems[index] = $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.";
+                    return;
+                }
+            }
+            keys[index] = key;
+        }
+        for (var index = 0; index < files.Count; index++)
+        {
+            if (problems[index] is { Length: > 0 } problem)
+            {
+                CliErrors.Warn(Console.Error, problem);
+                skipped.Add(files[index]);
+            }
+        }
+        return keys.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Whether two files can be read and hold the same bytes (a file that cannot be read is the landing's to report).</summary>
+    private static bool ReadableSame(string a, string b)
+    {
+        try
+        {
+            return SameBytes(a, b);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether two files hold the same bytes: their lengths, then their contents a megabyte at a time.</summary>
+    private static bool SameBytes(string a, string b)
+    {
+        using var first = new FileStream(a, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        using var second = new FileStream(b, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        if (first.Length != second.Length)
+        {
+            return false;
+        }
+        var ours = new byte[Math.Min(first.Length, 1 << 20)];
+        var theirs = new byte[ours.Length];
+        int read;
+        while ((read = first.ReadAtLeast(ours, ours.Length, throwOnEndOfStream: false)) > 0)
+        {
+            second.ReadExactly(theirs, 0, read);
+            if (!ours.AsSpan(0, read).SequenceEqual(theirs.AsSpan(0, read)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool CanRead(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
+    private static string? KeyOf(string path)
+    {
+        var parts = Path.GetFullPath(path).Split(Path.DirectorySeparatorChar);
+        var rawIndex = Array.LastIndexOf(parts, LakeLayout.Raw.TrimEnd('/'));
+        return rawIndex < 0 ? null : string.Join('/', parts[rawIndex..]);
+    }
+}
