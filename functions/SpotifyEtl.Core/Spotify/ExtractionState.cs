@@ -69,20 +69,28 @@ public sealed record ExtractionState
         }
         try
         {
-            var state = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionState) ?? new ExtractionState();
+            // Read strictly (ExtractionStateReadContext): a null where the state holds a value, or a record without a
+            // member it needs, is an error here, not a null the run trips over later. A collection left out (by a version
+            // that wrote none) or null is empty: the run then extracts as if it had never seen what it would hold.
+            var state = JsonSerializer.Deserialize(bytes, ExtractionStateReadContext.Default.ExtractionState)
+                        ?? throw new JsonException("it is null, not an object");
             return state with
             {
-                Playlists = new Dictionary<string, PlaylistState>(state.Playlists, StringComparer.Ordinal),
-                LandedOn = new Dictionary<string, string>(state.LandedOn, StringComparer.Ordinal),
-                ETags = new Dictionary<string, EntityTagState>(state.ETags, StringComparer.Ordinal),
+                Playlists = new Dictionary<string, PlaylistState>(OrEmpty(state.Playlists), StringComparer.Ordinal),
+                LandedOn = new Dictionary<string, string>(OrEmpty(state.LandedOn), StringComparer.Ordinal),
+                ETags = new Dictionary<string, EntityTagState>(OrEmpty(state.ETags), StringComparer.Ordinal),
             };
         }
         catch (JsonException exception)
         {
             throw new InvalidDataException(
-                $"The extraction state {store.Description}/{Key} is not valid JSON ({JsonErrorText.Of(exception)}). Fix or delete it; deleting it re-extracts every playlist and saved track and restarts the recently-played cursor.", exception);
+                $"The extraction state {store.Description}/{Key} cannot be read: it is not valid JSON of an extraction state ({JsonErrorText.Of(exception)}). " +
+                "Fix or delete it; deleting it re-extracts every playlist and saved track and restarts the recently-played cursor.", exception);
         }
     }
+
+    /// <summary>A collection the reader left null because the file does not mention it.</summary>
+    private static IDictionary<string, T> OrEmpty<T>(IDictionary<string, T>? read) => read ?? new Dictionary<string, T>();
 
     private static async Task<bool> ExistsByListingAsync(IObjectStore store, CancellationToken cancellationToken)
     {
@@ -99,6 +107,16 @@ public sealed record ExtractionState
     public Task SaveAsync(IObjectStore store, CancellationToken cancellationToken) =>
         store.PutBytesAsync(Key, JsonSerializer.SerializeToUtf8Bytes(this, ExtractionJsonContext.Default.ExtractionState), "application/json", cancellationToken);
 }
+
+/// <summary>
+/// The state as it is read back: every member the record declares non-null must be there and not null, and every
+/// positional member given (a playlist's <c>snapshot_id</c>, a cursor's <c>after</c>), where the lenient default would
+/// leave them null. Writing uses <see cref="ExtractionJsonContext"/>, which writes what these read.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(ExtractionState))]
+internal sealed partial class ExtractionStateReadContext : JsonSerializerContext;
 
 public sealed record PlaylistState(string SnapshotId, string? Name, string RunId);
 

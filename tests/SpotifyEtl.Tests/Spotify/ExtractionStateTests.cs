@@ -36,6 +36,112 @@ public sealed class ExtractionStateTests : IDisposable
         Assert.Equal("1763700600000", loaded.RecentlyPlayed!.After);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_state_file_with_a_member_missing_null_or_of_another_kind_is_refused_by_name_or_read_whole(int seed)
+    {
+        // A state with every part, then each of its members (at any depth) removed, set to null or given a value of
+        // another kind; a few at a time.
+        var full = new ExtractionState
+        {
+            RecentlyPlayed = new RecentlyPlayedState("1763700600000", "20261121T060000Z"),
+            LastRunId = "20261121T060000Z",
+            SavedTracks = new SavedTracksState("2026-11-20T10:00:00Z", "2026-11-20", "20261121T060000Z"),
+            Wait = new SpotifyWait(DateTimeOffset.Parse("2026-11-21T07:00:00Z", System.Globalization.CultureInfo.InvariantCulture), QuotaExceeded: false),
+        };
+        full.Playlists["pl1"] = new PlaylistState("snap-1", "Road Trip", "20261121T060000Z");
+        full.Playlists["pl2"] = new PlaylistState("snap-2", null, "20261121T060000Z");
+        full.LandedOn["saved_tracks"] = "2026-11-21";
+        full.ETags["me/playlists?limit=50"] = new EntityTagState("\"abc\"", HasNext: false);
+        var random = new Random(seed);
+        System.Text.Json.Nodes.JsonNode[] others = [null!, 7, "text", true, new System.Text.Json.Nodes.JsonArray(), new System.Text.Json.Nodes.JsonObject()];
+        for (var round = 0; round < 60; round++)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(full, ExtractionJsonContext.Default.ExtractionState))!.AsObject();
+            for (var change = random.Next(1, 3); change > 0; change--)
+            {
+                var members = Members(json).ToList();
+                var (parent, name) = members[random.Next(members.Count)];
+                if (random.Next(3) == 0)
+                {
+                    parent.Remove(name);
+                }
+                else
+                {
+                    parent[name] = others[random.Next(others.Length)]?.DeepClone();
+                }
+            }
+            var store = new LocalFolderStore(_folder[$"state-{seed}-{round}"]);
+            await store.PutBytesAsync(ExtractionState.Key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), "application/json");
+
+            ExtractionState? loaded = null;
+            try
+            {
+                loaded = await ExtractionState.LoadAsync(store, CancellationToken.None);
+            }
+            catch (InvalidDataException refused)
+            {
+                Assert.Contains(ExtractionState.Key, refused.Message, StringComparison.Ordinal);
+                Assert.Contains("Fix or delete it", refused.Message, StringComparison.Ordinal);
+                continue;
+            }
+            // Read: nothing the run relies on is null.
+            Assert.All(NonNullMembers(loaded), member => Assert.True(member.Value is not null, $"{json.ToJsonString()}: {member.Name} was read as null"));
+        }
+    }
+
+    /// <summary>Every member of every object in the document, with the object holding it.</summary>
+    private static IEnumerable<(System.Text.Json.Nodes.JsonObject Parent, string Name)> Members(System.Text.Json.Nodes.JsonObject json)
+    {
+        foreach (var (name, value) in json.ToList())
+        {
+            yield return (json, name);
+            if (value is System.Text.Json.Nodes.JsonObject inner)
+            {
+                foreach (var member in Members(inner))
+                {
+                    yield return member;
+                }
+            }
+        }
+    }
+
+    /// <summary>The members a state declares non-null, at every depth (dictionary values included), with their values.</summary>
+    private static IEnumerable<(string Name, object? Value)> NonNullMembers(object? value, string path = "state")
+    {
+        if (value is null or string or ValueType)
+        {
+            yield break;
+        }
+        if (value is System.Collections.IDictionary dictionary)
+        {
+            foreach (System.Collections.DictionaryEntry entry in dictionary)
+            {
+                yield return ($"{path}[{entry.Key}]", entry.Value);
+                foreach (var inner in NonNullMembers(entry.Value, $"{path}[{entry.Key}]"))
+                {
+                    yield return inner;
+                }
+            }
+            yield break;
+        }
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        foreach (var property in value.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract"))
+        {
+            var member = property.GetValue(value);
+            if (nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull)
+            {
+                yield return ($"{path}.{property.Name}", member);
+            }
+            foreach (var inner in NonNullMembers(member, $"{path}.{property.Name}"))
+            {
+                yield return inner;
+            }
+        }
+    }
+
     /// <summary>
     /// S3 answers a read of a missing key with 403 Access Denied, not 404, when the role may not list the
     /// whole bucket, as the extract role may list state/ only.
