@@ -55,6 +55,12 @@ internal static class RawInputs
                     {
                         continue;
                     }
+                    if (child.Name.EndsWith(".json", StringComparison.Ordinal) && IsEmpty(child))
+                    {
+                        // Named like an object and holding nothing: the object it stands in for would pass unseen.
+                        Skip(child.FullName, "it is an empty folder where a raw object's file is expected", skipped);
+                        continue;
+                    }
                     folders.Push(child);
                 }
                 else if (entry.Name.EndsWith(".json", StringComparison.Ordinal))
@@ -101,6 +107,19 @@ internal static class RawInputs
             return null;
         }
         return target.FullName;
+    }
+
+    /// <summary>Whether a folder holds nothing; one that cannot be listed is not known to be empty, and the walk reports it.</summary>
+    private static bool IsEmpty(DirectoryInfo folder)
+    {
+        try
+        {
+            return !folder.EnumerateFileSystemInfos().Any();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static bool UnderRaw(string path) =>

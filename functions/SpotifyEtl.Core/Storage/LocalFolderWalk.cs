@@ -6,7 +6,8 @@ namespace SpotifyEtl.Storage;
 /// Every entry under a folder of the local lake, each once: files, and also what is no file (a symbolic
 /// link, dangling or not, a FIFO, a socket), so that reading it reports it. Links to folders are entries,
 /// not followed: a link loop cannot make the walk endless or list one file under many names. A folder that
-/// cannot be listed (permissions, a path past the system's limit) is an entry too, reported when read.
+/// cannot be listed (permissions, a path past the system's limit) is an entry too, reported when read, and so is an
+/// empty folder named like an object.
 /// </summary>
 internal static class LocalFolderWalk
 {
@@ -35,7 +36,9 @@ internal static class LocalFolderWalk
             {
                 entries = null;
             }
-            if (entries is null)
+            // An empty folder named like an object (x.json/) is an entry too, reported when read: the object it stands
+            // where would otherwise pass unseen. (One with entries is walked: they are reported by their own names.)
+            if (entries is null || (entries.Count == 0 && current.EndsWith(".json", StringComparison.Ordinal)))
             {
                 if (!string.Equals(current, folder, StringComparison.Ordinal))
                 {

@@ -12,7 +12,7 @@ namespace SpotifyEtl.Tests.Edges;
 /// <summary>
 /// The file system's odd entries in a local lake, several of each kind at generated places: dangling links,
 /// link loops, links to folders (a loop through a parent), FIFOs, sparse files over 2 GiB, paths past the
-/// system's limit, folders named like objects, names that do not end in .json. Each is reported once with
+/// system's limit, folders named like objects (empty or not), names that do not end in .json. Each is reported once with
 /// what it is, nothing hangs, the good objects are transformed, and the tool exits 3.
 /// </summary>
 public sealed class OddEntriesTests : IDisposable
@@ -70,6 +70,9 @@ public sealed class OddEntriesTests : IDisposable
             Directory.CreateDirectory(PathOf(folderNamedLikeAnObject));
             File.WriteAllText(Path.Combine(PathOf(folderNamedLikeAnObject), "inside.json"), "{}");
             entries.Add((folderNamedLikeAnObject + "/inside.json", "raw layout"));
+            var emptyFolderNamedLikeAnObject = Key(550 + i);
+            Directory.CreateDirectory(PathOf(emptyFolderNamedLikeAnObject));
+            entries.Add((emptyFolderNamedLikeAnObject, "a folder"));
 
             var upward = $"{folder}/up{i}";
             Directory.CreateSymbolicLink(PathOf(upward), "..");
