@@ -16,7 +16,8 @@ public static partial class JsonErrorText
         var text = string.Join(' ', exception.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var cut = text.IndexOf(" Path:", StringComparison.Ordinal) is var p and >= 0 ? p : text.IndexOf(" LineNumber:", StringComparison.Ordinal);
         text = (cut >= 0 ? text[..cut] : text).TrimEnd('.', ' ');
-        text = TypeName().Replace(text, match => KindOf(match.Groups["type"].Value));
+        text = TypeName().Replace(text, match => match.Groups["type"].Success ? KindOf(match.Groups["type"].Value)
+            : match.Value.TrimEnd('\'').EndsWith("[]", StringComparison.Ordinal) ? "an array" : "an object");
         var where = new List<string>();
         if (!string.IsNullOrEmpty(exception.Path) && exception.Path != "$")
         {
@@ -36,10 +37,12 @@ public static partial class JsonErrorText
         "String" => "a string",
         "Boolean" => "true or false",
         "DateTime" or "DateTimeOffset" or "DateOnly" => "a date",
-        _ when type.EndsWith("[]", StringComparison.Ordinal) => "an array",
+        _ when type.EndsWith("[]", StringComparison.Ordinal) || type.StartsWith("List", StringComparison.Ordinal) => "an array",
+        _ when type.StartsWith("Dictionary", StringComparison.Ordinal) => "an object",
         _ => "a value of another kind",
     };
 
-    [GeneratedRegex(@"'?System\.(?:Collections\.Generic\.)?(?<type>[A-Za-z0-9]+(?:\[\])?)(?:`\d+\[[^\]]*\])?'?|'?SpotifyEtl\.[A-Za-z0-9_.]+\.(?<type>[A-Za-z0-9]+)'?", RegexOptions.CultureInvariant)]
+    // A type of the .NET library by its kind; one of this project's (a record read from JSON) is an object, or an array of them.
+    [GeneratedRegex(@"'?System\.(?:Collections\.Generic\.)?(?<type>[A-Za-z0-9]+(?:\[\])?)(?:`\d+\[[^\]]*\])?'?|'?SpotifyEtl\.[A-Za-z0-9_.]+\.[A-Za-z0-9]+(?:\[\])?'?", RegexOptions.CultureInvariant)]
     private static partial Regex TypeName();
 }

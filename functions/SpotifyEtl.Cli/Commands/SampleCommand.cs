@@ -96,7 +96,12 @@ internal static class SampleCommand
         long free;
         try
         {
-            free = new DriveInfo(existing.FullName).AvailableFreeSpace;
+            var drive = new DriveInfo(existing.FullName);
+            if (drive.TotalSize == 0)
+            {
+                return; // A file system with no size (/proc, /sys): the write itself says what is wrong.
+            }
+            free = drive.AvailableFreeSpace;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -105,7 +110,7 @@ internal static class SampleCommand
         if (estimate > free)
         {
             throw new CliException(ExitCodes.IoError,
-                $"This sample takes about {estimate / 1e9:N1} GB and {existing.FullName} has {free / 1e9:N1} GB free: choose fewer --days or --items, or another --out.");
+                $"This sample takes about {Sizes.Of(estimate)} and {existing.FullName} has {Sizes.Of(free)} free: choose fewer --days or --items, or another --out.");
         }
     }
 

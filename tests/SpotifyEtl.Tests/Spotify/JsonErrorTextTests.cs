@@ -35,6 +35,8 @@ public sealed class JsonErrorTextTests
             Assert.DoesNotContain("LineNumber", exception.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("BytePositionInLine", exception.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', exception.Message);
+            Assert.DoesNotContain("[]", exception.Message.Split("Example:")[0], StringComparison.Ordinal);
+            Assert.DoesNotContain("a value of another kind", exception.Message, StringComparison.Ordinal);
         }
         else
         {
