@@ -10,7 +10,7 @@ import {
 } from "./configTypes";
 import { namePrefixProblem } from "./boundary";
 import { contract } from "./lakeContract";
-import { cronProblem, scheduleProblem } from "./schedules";
+import { glueCronProblem, scheduleProblem } from "./schedules";
 
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
@@ -148,7 +148,7 @@ export function loadConfig(): StackConfig {
 
     const catalog: CatalogConfig = {
         tableFormat: r.oneOf<TableFormat>("tableFormat", ["parquet", "csv"]),
-        crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" ? undefined : cronProblem(v))),
+        crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" ? undefined : glueCronProblem(v))),
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
 

@@ -2,7 +2,9 @@
 // service refuses would otherwise fail `pulumi up` part-way, after other resources exist.
 //   rate(<n> <unit>): n a whole number from 1, the unit singular for 1 and plural otherwise (rate(1 hour), rate(5 minutes));
 //   cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>): each field in its range, and `?` in exactly one
-//   of the two day fields (AWS cannot honour both).
+//   of the two day fields (AWS cannot honour both);
+//   Glue (a crawler's schedule) is stricter: no `#` in the day of the week, and no two runs of a day less than five
+//   minutes apart.
 
 const months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
@@ -99,4 +101,40 @@ export function scheduleProblem(expression: string): string | undefined {
         return cronProblem(expression);
     }
     return "must be an EventBridge schedule expression, rate(<n> <unit>) or cron(<6 fields>)";
+}
+
+/** The values 0-59 or 0-23 a numeric cron field (minutes, hours) names: `*`, values, ranges, lists and increments. */
+function expand(text: string, min: number, max: number): Set<number> {
+    const values = new Set<number>();
+    for (const part of text.split(",")) {
+        const step = /^(.+)\/(\d+)$/.exec(part);
+        const base = step ? step[1]! : part;
+        const range = /^(\d+)-(\d+)$/.exec(base);
+        const [from, to] = base === "*" ? [min, max] : range ? [Number(range[1]), Number(range[2])] : [Number(base), step ? max : Number(base)];
+        for (let value = from; value <= to; value += step ? Number(step[2]) : 1) {
+            values.add(value);
+        }
+    }
+    return values;
+}
+
+/** The least minutes between two runs of one day that a valid cron expression's minutes and hours give; Infinity for one run. */
+export function shortestGapMinutes(expression: string): number {
+    const fields = /^cron\((.*)\)$/.exec(expression)![1]!.split(" ");
+    const minutes = [...expand(fields[0]!, 0, 59)];
+    const times = [...expand(fields[1]!, 0, 23)].flatMap((hour) => minutes.map((minute) => hour * 60 + minute)).sort((a, b) => a - b);
+    return times.slice(1).reduce((least, time, i) => Math.min(least, time - times[i]!), Number.POSITIVE_INFINITY);
+}
+
+/** Why a cron(...) expression is not one a Glue crawler's schedule accepts, or undefined. */
+export function glueCronProblem(expression: string): string | undefined {
+    const problem = cronProblem(expression);
+    if (problem) {
+        return problem;
+    }
+    if (expression.split(" ")[4]!.includes("#")) {
+        return "is not a cron expression Glue accepts: # (the nth weekday of the month) is EventBridge's, not Glue's";
+    }
+    const gap = shortestGapMinutes(expression);
+    return gap < 5 ? `runs ${gap} minute${gap === 1 ? "" : "s"} after a run: Glue runs a crawler at most every 5 minutes` : undefined;
 }
