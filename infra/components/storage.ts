@@ -173,7 +173,9 @@ export class Storage extends pulumi.ComponentResource {
 
         this.transformed = new SecureBucket(`${name}-transformed`, dataBucketArgs, { parent: this });
 
-        this.athenaResults = new SecureBucket(`${name}-athena-results`, bucketArgs, { parent: this });
+        // Query results only, which expire and which a query writes again: emptied by any destroy, or a stack without
+        // force-destroy would stop at BucketNotEmpty there after deleting everything else.
+        this.athenaResults = new SecureBucket(`${name}-athena-results`, { ...bucketArgs, forceDestroy: true }, { parent: this });
         new aws.s3.BucketLifecycleConfiguration(`${name}-athena-results-lifecycle`, {
             bucket: this.athenaResults.bucket.id,
             rules: [{
