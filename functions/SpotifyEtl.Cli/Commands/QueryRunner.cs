@@ -78,7 +78,9 @@ internal static class QueryRunner
         {
             throw new CliException(ExitCodes.NoInput, $"{Path.GetFullPath(lake)} is the lake's {folder}/ folder, not the lake: give --lake {Path.GetFullPath(Path.Combine(lake, ".."))}.");
         }
-        if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))))
+        // No transformed/ folder, or one without a table file (a transform that failed before its first, an emptied folder):
+        // every answer would be "(no rows)", which reads as a lake with nothing in it rather than one not transformed yet.
+        if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))) || !LakeViews.HasTables(lake))
         {
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");
         }

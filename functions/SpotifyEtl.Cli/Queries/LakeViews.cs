@@ -63,6 +63,10 @@ internal static partial class LakeViews
             .ToList();
     }
 
+    /// <summary>Whether any table, published or current-state, has a file in the lake.</summary>
+    public static bool HasTables(string lake) =>
+        TableNames.Columns.Keys.Concat(CurrentTables.Columns.Keys).Any(table => TableFiles(lake, table).Count > 0);
+
     /// <summary>The statement creating one table's view.</summary>
     public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns, bool onS3 = false)
     {
