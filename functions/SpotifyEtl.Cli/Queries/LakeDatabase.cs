@@ -10,23 +10,24 @@ namespace SpotifyEtl.Cli.Queries;
 /// queries run on it as they run on Athena. Dispose it when done. A table with a damaged file is known as such
 /// once a query reads it: every later query that reads it fails with the same error, naming the file.
 /// </summary>
-internal sealed class LakeDatabase : IDisposable
+internal sealed partial class LakeDatabase : IDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly string _lake;
     private readonly string _tables;
     private readonly bool _onS3;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> _views;
+    private readonly Dictionary<string, string> _statements;
     private readonly Dictionary<string, string> _computedFrom;
     private readonly Dictionary<string, LakeException> _damaged = new(StringComparer.Ordinal);
     private readonly HashSet<string> _checked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _tablesRead = new(StringComparer.Ordinal);
 
     private LakeDatabase(DuckDBConnection connection, string lake, bool onS3, IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> views,
-        Dictionary<string, string> computedFrom, IReadOnlyList<string> computedCurrent)
+        Dictionary<string, string> statements, Dictionary<string, string> computedFrom, IReadOnlyList<string> computedCurrent)
     {
         (_connection, _lake, _tables, _onS3, ComputedCurrent) = (connection, lake, TablesRoot(lake), onS3, computedCurrent);
-        (_views, _computedFrom) = (views, computedFrom);
+        (_views, _statements, _computedFrom) = (views, statements, computedFrom);
     }
 
     /// <summary>
@@ -56,6 +57,7 @@ internal sealed class LakeDatabase : IDisposable
             connection.Open();
             var views = tables ?? TableNames.Columns.Concat(CurrentTables.Columns).ToDictionary();
             var computed = new List<string>();
+            var statements = new Dictionary<string, string>(StringComparer.Ordinal);
             var computedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (table, columns) in views)
             {
@@ -73,6 +75,7 @@ internal sealed class LakeDatabase : IDisposable
                 command.CommandText = fromPartitions
                     ? CurrentFromPartitions(table, columns)
                     : LakeViews.CreateView(lake, table, columns, onS3);
+                statements[table] = command.CommandText;
                 try
                 {
                     command.ExecuteNonQuery();
@@ -84,7 +87,7 @@ internal sealed class LakeDatabase : IDisposable
                           ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
                 }
             }
-            return new LakeDatabase(connection, lake, onS3, views, computedFrom, computed);
+            return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed);
         }
         catch
         {
@@ -112,7 +115,7 @@ internal sealed class LakeDatabase : IDisposable
     /// <summary>
     /// Runs one SELECT; every value is cast to text in SQL, so only strings cross into .NET. The CSV files of the tables
     /// it reads are checked first (each table once); a table with a damaged file fails it with a <see cref="LakeException"/>
-    /// naming the file.
+    /// naming the file, as does a value DuckDB cannot convert, once the file that holds it is found.
     /// </summary>
     public (List<string> Columns, List<IReadOnlyList<string?>> Rows) Read(string sql, string what)
     {
@@ -131,7 +134,7 @@ internal sealed class LakeDatabase : IDisposable
         }
         catch (DuckDBException exception)
         {
-            var found = UnreadableFile(exception.Message, _tables, _onS3);
+            var found = UnreadableFile(exception.Message, _tables, _onS3) ?? (IsValueError(exception) ? Search(sql, tables, exception) : null);
             if (found is null)
             {
                 throw new QueryFailedException(what, exception.Message);
@@ -140,6 +143,12 @@ internal sealed class LakeDatabase : IDisposable
             throw found;
         }
     }
+
+    /// <summary>
+    /// Why a SELECT that has run cannot be trusted: a table it reads has a damaged file, found by this query or a later
+    /// one (a value that only a later query converts). Null when every table it reads is whole, as far as is known.
+    /// </summary>
+    public LakeException? Damage(string sql) => DamageIn(TablesOf(sql));
 
     private LakeException? DamageIn(IEnumerable<string> tables) =>
         tables.Select(table => _damaged.GetValueOrDefault(table)).FirstOrDefault(damage => damage is not null);

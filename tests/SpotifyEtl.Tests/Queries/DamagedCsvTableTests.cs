@@ -60,6 +60,46 @@ public sealed partial class DamagedCsvTableTests : IDisposable
         Regex.IsMatch(Comment().Replace(query.Sql, ""), $@"\b(FROM|JOIN)\s+{table}\b", RegexOptions.IgnoreCase);
 
     [Fact]
+    public void A_text_value_a_query_cannot_convert_exits_65_naming_its_file_and_the_questions_that_do_not_read_it_still_answer()
+    {
+        var lake = SampledCsvLake("lake");
+        var healthy = Answers(DemoCommandTests.RunCli("query", "--lake", lake, "--json").Output);
+        var file = Directory.EnumerateFiles(Path.Combine(lake, "transformed", "plays"), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ElementAt(3);
+        var lines = File.ReadAllLines(file);
+        lines[1] = "yesterday" + lines[1][lines[1].IndexOf(',', StringComparison.Ordinal)..];
+        File.WriteAllLines(file, lines);
+        var relative = Path.GetRelativePath(lake, file).Replace('\\', '/');
+
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var page = _folder["report.html"];
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", page);
+
+        Assert.True(query.ExitCode == 65, $"exit {query.ExitCode}: {query.Errors}");
+        Assert.Equal($"spotify-etl: Table 'plays' cannot be read: its file {relative} is damaged (line 2, ", query.Errors[..(query.Errors.IndexOf("line 2, ", StringComparison.Ordinal) + 8)]);
+        Assert.Contains("'yest'", query.Errors, StringComparison.Ordinal);
+        Assert.Contains("Write it again: transform again (spotify-etl transform)", query.Errors, StringComparison.Ordinal);
+        Assert.Single(query.Errors.TrimEnd().Split('\n'));
+        var answered = Answers(query.Output);
+        foreach (var named in NamedQueries.All)
+        {
+            if (Reads(named, "plays"))
+            {
+                Assert.DoesNotContain(named.Name, answered.Keys);
+            }
+            else
+            {
+                Assert.Equal(healthy[named.Name], answered[named.Name]);
+            }
+        }
+        Assert.True(report.ExitCode == 65, $"exit {report.ExitCode}: {report.Errors}");
+        Assert.Contains($"The report is written to {page} without the sections these tables feed. Table 'plays' cannot be read: its file {relative} is damaged",
+            report.Errors, StringComparison.Ordinal);
+        var html = File.ReadAllText(page);
+        Assert.Contains($"its file {relative} is damaged", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed on DuckDB", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_quote_left_open_in_a_day_of_plays_is_no_day_without_plays()
     {
         var lake = SampledCsvLake("lake");
