@@ -20,21 +20,38 @@ internal static class QueryRunner
     {
         var selected = Select(query);
         using var database = Open(lake, currentFromPartitions);
-        var results = new List<QueryResult>();
+        var answered = new List<(NamedQuery Query, QueryResult Result)>();
         var damaged = new List<string>();
+        void Damaged(string reason)
+        {
+            if (!damaged.Contains(reason))
+            {
+                damaged.Add(reason);
+            }
+        }
         foreach (var named in selected)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                results.Add(Run(database, named));
+                answered.Add((named, Run(database, named)));
             }
             catch (CliException exception) when (exception.ExitCode == ExitCodes.DataError)
             {
-                if (!damaged.Contains(exception.Message))
-                {
-                    damaged.Add(exception.Message);
-                }
+                Damaged(exception.Message);
+            }
+        }
+        // A value found damaged by a later query was read by the answers before it too: they are left out as well.
+        var results = new List<QueryResult>();
+        foreach (var (named, result) in answered)
+        {
+            if (database.Damage(named.Sql) is { } damage)
+            {
+                Damaged(damage.Message);
+            }
+            else
+            {
+                results.Add(result);
             }
         }
         return Task.FromResult(new Answers(results, damaged));
@@ -78,7 +95,9 @@ internal static class QueryRunner
         {
             throw new CliException(ExitCodes.NoInput, $"{Path.GetFullPath(lake)} is the lake's {folder}/ folder, not the lake: give --lake {Path.GetFullPath(Path.Combine(lake, ".."))}.");
         }
-        if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))))
+        // No transformed/ folder, or one without a table file (a transform that failed before its first, an emptied folder):
+        // every answer would be "(no rows)", which reads as a lake with nothing in it rather than one not transformed yet.
+        if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))) || !LakeViews.HasTables(lake))
         {
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");
         }

@@ -27,7 +27,8 @@ internal static class ReportCommand
                 result.AddError("--lake is empty: name the lake's folder, or s3://BUCKET[/PREFIX] for the transformed bucket.");
             }
         });
-        var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write, or a folder to write report.html in (default: report.html in the lake folder, or in the current folder for S3)." };
+        var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write, or a folder to write report.html in (a path ending in / is a folder, made if missing; " +
+                                                                  "default: report.html in the lake folder, or in the current folder for S3)." };
         var command = new Command("report",
             "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
         {
@@ -118,8 +119,8 @@ internal static class ReportCommand
 
     private static string Save(string html, string path)
     {
-        // A folder given as --out receives the report under its usual name.
-        var full = Directory.Exists(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
+        // A folder given as --out receives the report under its usual name; so does one that ends with a slash, made if missing.
+        var full = Directory.Exists(path) || Path.EndsInDirectorySeparator(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
         try
         {
             ReportWriter.Save(html, full);
@@ -131,6 +132,7 @@ internal static class ReportCommand
             var folder = Path.GetDirectoryName(full)!;
             var fileOnTheWay = Ancestors(folder).FirstOrDefault(File.Exists);
             var why = fileOnTheWay is not null ? $"{fileOnTheWay} is a file, not a folder"
+                : Directory.Exists(full) ? $"{full} is a folder, not a file"
                 : exception is UnauthorizedAccessException ? $"the folder {folder} may not be written to"
                 : exception.Message.TrimEnd('.');
             throw new CliException(ExitCodes.IoError, $"Cannot write the report to {full}: {why}. Choose another --out.");

@@ -7,16 +7,28 @@ namespace SpotifyEtl.Cli.Queries;
 
 /// <summary>
 /// An in-memory DuckDB database inside this process with one view per table of a local lake: the named
-/// queries run on it as they run on Athena. Dispose it when done.
+/// queries run on it as they run on Athena. Dispose it when done. A table with a damaged file is known as such
+/// once a query reads it: every later query that reads it fails with the same error, naming the file.
 /// </summary>
-internal sealed class LakeDatabase : IDisposable
+internal sealed partial class LakeDatabase : IDisposable
 {
     private readonly DuckDBConnection _connection;
+    private readonly string _lake;
     private readonly string _tables;
     private readonly bool _onS3;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> _views;
+    private readonly Dictionary<string, string> _statements;
+    private readonly Dictionary<string, string> _computedFrom;
+    private readonly Dictionary<string, LakeException> _damaged = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>> _tablesRead = new(StringComparer.Ordinal);
 
-    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3, IReadOnlyList<string> computedCurrent) =>
-        (_connection, _tables, _onS3, ComputedCurrent) = (connection, TablesRoot(lake), onS3, computedCurrent);
+    private LakeDatabase(DuckDBConnection connection, string lake, bool onS3, IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> views,
+        Dictionary<string, string> statements, Dictionary<string, string> computedFrom, IReadOnlyList<string> computedCurrent)
+    {
+        (_connection, _lake, _tables, _onS3, ComputedCurrent) = (connection, lake, TablesRoot(lake), onS3, computedCurrent);
+        (_views, _statements, _computedFrom) = (views, statements, computedFrom);
+    }
 
     /// <summary>
     /// The current-state tables that have no file while their daily table has partitions (a lake transformed with
@@ -45,18 +57,25 @@ internal sealed class LakeDatabase : IDisposable
             connection.Open();
             var views = tables ?? TableNames.Columns.Concat(CurrentTables.Columns).ToDictionary();
             var computed = new List<string>();
+            var statements = new Dictionary<string, string>(StringComparer.Ordinal);
+            var computedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (table, columns) in views)
             {
                 var fromPartitions = CurrentTables.Sources.TryGetValue(table, out var source) && (currentFromPartitions
                     || (views.ContainsKey(source.Daily) && LakeViews.TableFiles(lake, table).Count == 0 && LakeViews.TableFiles(lake, source.Daily).Count > 0));
-                if (fromPartitions && !currentFromPartitions)
+                if (fromPartitions)
                 {
-                    computed.Add(table);
+                    computedFrom[table] = source.Daily;
+                    if (!currentFromPartitions)
+                    {
+                        computed.Add(table);
+                    }
                 }
                 using var command = connection.CreateCommand();
                 command.CommandText = fromPartitions
                     ? CurrentFromPartitions(table, columns)
                     : LakeViews.CreateView(lake, table, columns, onS3);
+                statements[table] = command.CommandText;
                 try
                 {
                     command.ExecuteNonQuery();
@@ -68,7 +87,7 @@ internal sealed class LakeDatabase : IDisposable
                           ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
                 }
             }
-            return new LakeDatabase(connection, lake, onS3, computed);
+            return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed);
         }
         catch
         {
@@ -93,31 +112,96 @@ internal sealed class LakeDatabase : IDisposable
         return new QueryResult(query.Name, query.Question, columns, rows);
     }
 
-    /// <summary>Runs one SELECT; every value is cast to text in SQL, so only strings cross into .NET.</summary>
+    /// <summary>
+    /// Runs one SELECT; every value is cast to text in SQL, so only strings cross into .NET. The CSV files of the tables
+    /// it reads are checked first (each table once); a table with a damaged file fails it with a <see cref="LakeException"/>
+    /// naming the file, as does a value DuckDB cannot convert, once the file that holds it is found.
+    /// </summary>
     public (List<string> Columns, List<IReadOnlyList<string?>> Rows) Read(string sql, string what)
     {
+        var tables = TablesOf(sql);
+        foreach (var table in tables)
+        {
+            Check(table);
+        }
+        if (DamageIn(tables) is { } damaged)
+        {
+            throw damaged;
+        }
         try
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT COLUMNS(*)::VARCHAR FROM (\n{sql}\n) AS answer";
-            using var reader = command.ExecuteReader();
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            var rows = new List<IReadOnlyList<string?>>();
-            while (reader.Read())
-            {
-                var row = new string?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-                }
-                rows.Add(row);
-            }
-            return (columns, rows);
+            return Execute(Answer(sql));
         }
         catch (DuckDBException exception)
         {
-            throw (Exception?)UnreadableFile(exception.Message, _tables, _onS3) ?? new QueryFailedException(what, exception.Message);
+            var found = UnreadableFile(exception.Message, _tables, _onS3) ?? (IsValueError(exception) ? Search(sql, tables, exception) : null);
+            if (found is null)
+            {
+                throw new QueryFailedException(what, exception.Message);
+            }
+            _damaged.TryAdd(found.Table!, found);
+            throw found;
         }
+    }
+
+    /// <summary>
+    /// Why a SELECT that has run cannot be trusted: a table it reads has a damaged file, found by this query or a later
+    /// one (a value that only a later query converts). Null when every table it reads is whole, as far as is known.
+    /// </summary>
+    public LakeException? Damage(string sql) => DamageIn(TablesOf(sql));
+
+    private LakeException? DamageIn(IEnumerable<string> tables) =>
+        tables.Select(table => _damaged.GetValueOrDefault(table)).FirstOrDefault(damage => damage is not null);
+
+    /// <summary>The tables the SELECT reads: a current-state table computed from the partitions reads its daily table.</summary>
+    private IReadOnlyList<string> TablesOf(string sql)
+    {
+        if (!_tablesRead.TryGetValue(sql, out var tables))
+        {
+            tables = TablesRead.Of(_connection, sql, _views.Keys.ToList())
+                .Select(table => _computedFrom.GetValueOrDefault(table, table)).Distinct(StringComparer.Ordinal).ToList();
+            _tablesRead[sql] = tables;
+        }
+        return tables;
+    }
+
+    /// <summary>Reads the table's CSV files through, once, and keeps what is wrong with them (Parquet files carry their own checks).</summary>
+    private void Check(string table)
+    {
+        if (!_checked.Add(table) || _computedFrom.ContainsKey(table))
+        {
+            return;
+        }
+        var damaged = LakeViews.TableFiles(_lake, table)
+            .Where(file => file.EndsWith(".csv", StringComparison.Ordinal))
+            .Select(file => (File: file, Reason: CsvFileCheck.Problem(file, _views[table])))
+            .Where(file => file.Reason is not null)
+            .ToList();
+        if (damaged.Count > 0)
+        {
+            _damaged[table] = Damaged(table, damaged.Select(file => (file.File, file.Reason!)).ToList(), _tables, _onS3);
+        }
+    }
+
+    private static string Answer(string sql) => $"SELECT COLUMNS(*)::VARCHAR FROM (\n{sql}\n) AS answer";
+
+    private (List<string> Columns, List<IReadOnlyList<string?>> Rows) Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<IReadOnlyList<string?>>();
+        while (reader.Read())
+        {
+            var row = new string?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+            }
+            rows.Add(row);
+        }
+        return (columns, rows);
     }
 
     /// <summary>
@@ -134,14 +218,22 @@ internal sealed class LakeDatabase : IDisposable
         }
         var end = error.IndexOfAny(['\'', '"', '\n', '\r'], start);
         var file = (end < 0 ? error[start..] : error[start..end]).TrimEnd();
-        var relative = file[tables.Length..];
-        var table = relative.Split(Path.DirectorySeparatorChar)[0];
         var lines = error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         // A CSV error's first line gives the line number, a later one the column and the value.
         var reason = string.Join(" ", lines.Take(1).Concat(lines.Where(l => l.StartsWith("Error when converting", StringComparison.Ordinal)).Take(1)))
             .Replace(tables, LakeLayout.Transformed, StringComparison.Ordinal);
-        return new LakeException($"Table '{table}' cannot be read: its file {LakeLayout.Transformed}{relative.Replace(Path.DirectorySeparatorChar, '/')} " +
-                                 $"is damaged ({reason.TrimEnd('.')}). Write it again: {LakeViews.HowToRewrite(table, onS3)}");
+        return Damaged(TableOf(file, tables), [(file, reason.TrimEnd('.'))], tables, onS3);
+    }
+
+    private static string TableOf(string file, string tables) => file[tables.Length..].Split(Path.DirectorySeparatorChar)[0];
+
+    /// <summary>The error for a table's damaged files (the first named with what is wrong, any others after it), and what rewrites them.</summary>
+    private static LakeException Damaged(string table, List<(string File, string Reason)> files, string tables, bool onS3)
+    {
+        string Key(string file) => LakeLayout.Transformed + file[tables.Length..].Replace(Path.DirectorySeparatorChar, '/');
+        var others = files.Count == 1 ? "" : $", and so {(files.Count == 2 ? "is" : "are")} {string.Join(", ", files.Skip(1).Select(f => Key(f.File)))}";
+        return new LakeException($"Table '{table}' cannot be read: its file {Key(files[0].File)} is damaged ({files[0].Reason}){others}. " +
+                                 $"Write it again: {LakeViews.HowToRewrite(table, onS3)}", table);
     }
 
     public void Dispose() => _connection.Dispose();

@@ -63,10 +63,18 @@ internal static partial class LakeViews
             .ToList();
     }
 
-    /// <summary>The statement creating one table's view.</summary>
-    public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns, bool onS3 = false)
+    /// <summary>Whether any table, published or current-state, has a file in the lake.</summary>
+    public static bool HasTables(string lake) =>
+        TableNames.Columns.Keys.Concat(CurrentTables.Columns.Keys).Any(table => TableFiles(lake, table).Count > 0);
+
+    /// <summary>
+    /// The statement creating one table's view, over its files or over <paramref name="files"/> only (some of them, to
+    /// find which one a query fails on).
+    /// </summary>
+    public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns, bool onS3 = false,
+        IReadOnlyList<string>? files = null)
     {
-        var files = TableFiles(lake, table);
+        files ??= TableFiles(lake, table);
         var partition = PartitionOf(table)?.Column;
         // A partition column comes from the folder names; a current-state table has none (its snapshot_date is in the file).
         IEnumerable<string> WithPartition(IEnumerable<string> select) => partition is null ? select : select.Append(partition);

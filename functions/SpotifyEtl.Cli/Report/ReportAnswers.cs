@@ -38,6 +38,14 @@ internal static partial class ReportAnswers
                 answers[name] = new QueryAnswer(null, exception.Message, Damaged: true);
             }
         }
+        // A value found damaged by a later query was read by the answers before it too: they are not shown either.
+        foreach (var name in answers.Where(a => a.Value.Result is not null).Select(a => a.Key).ToList())
+        {
+            if (database.Damage(find(name)!.Sql) is { } damage)
+            {
+                answers[name] = new QueryAnswer(null, damage.Message, Damaged: true);
+            }
+        }
         return answers;
     }
 }

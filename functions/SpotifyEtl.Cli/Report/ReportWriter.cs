@@ -22,9 +22,14 @@ internal static class ReportWriter
     /// whatever it is (a pipe, a terminal, a file opened for appending), and so is a device: renaming a file onto either
     /// would replace it.
     /// </summary>
-    public static void Save(string html, string path)
+    public static void Save(string html, string path) => Save(System.Text.Encoding.UTF8.GetBytes(html), path, File.WriteAllBytes);
+
+    /// <summary>
+    /// <see cref="Save(string, string)"/>, writing the temporary file with <paramref name="write"/>. The temporary file
+    /// is removed whenever the page does not reach its name (a full disk, a rename refused).
+    /// </summary>
+    internal static void Save(byte[] bytes, string path, Action<string, byte[]> write)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(html);
         if (IsStandardOutput(path))
         {
             using var stdout = Console.OpenStandardOutput();
@@ -42,10 +47,29 @@ internal static class ReportWriter
             device.Write(bytes);
             return;
         }
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"{full} is a folder");
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
+        try
+        {
+            write(temporary, bytes);
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // The error that stopped the write is the one to report.
+            }
+            throw;
+        }
     }
 
     /// <summary>The names of this process's standard output.</summary>

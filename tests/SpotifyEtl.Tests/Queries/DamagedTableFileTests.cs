@@ -150,7 +150,7 @@ public sealed class DamagedTableFileTests : IDisposable
 
         Assert.Equal(65, run.ExitCode);
         Assert.Contains("Table 'songs_current' cannot be read: its file transformed/songs_current/songs_current.csv is damaged", run.Errors, StringComparison.Ordinal);
-        Assert.Contains("\"duration_ms\"", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("(line 2: duration_ms holds 'abc', not a whole number)", run.Errors, StringComparison.Ordinal);
         Assert.Contains("spotify-etl current", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("auto-detected", run.Errors, StringComparison.Ordinal);
     }

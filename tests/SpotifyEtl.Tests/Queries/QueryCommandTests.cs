@@ -112,6 +112,27 @@ public sealed class QueryCommandTests
         Assert.Contains("playlist_top_songs", run.Errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("query")]
+    [InlineData("report")]
+    [InlineData("current")]
+    public void A_lake_whose_transformed_folder_holds_no_table_file_says_it_has_no_tables_yet_with_exit_66(string verb)
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        // A transformed/ folder with a table's folder in it, but no file: an emptied lake, or one whose transform failed early.
+        Directory.CreateDirectory(Path.Combine(lake, "transformed", "plays", "snapshot_date=2026-11-20"));
+
+        var run = DemoCommandTests.RunCli(verb, "--lake", lake);
+
+        Assert.True(run.ExitCode == 66, $"exit {run.ExitCode}: {run.Output}{run.Errors}");
+        Assert.Contains($"The lake {lake} has no transformed/ tables yet: run 'spotify-etl transform --lake ", run.Errors, StringComparison.Ordinal);
+        Assert.Single(run.Errors.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("(no rows)", run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(lake, "report.html")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(lake, "transformed"), "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void A_missing_lake_says_to_transform_first()
     {

@@ -1,0 +1,74 @@
+using SpotifyEtl.Cli.Report;
+using SpotifyEtl.Tests.Cli;
+using SpotifyEtl.Tests.Queries;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>Where <c>report --out</c> writes, and what a write that fails leaves behind: nothing.</summary>
+public sealed class ReportOutTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private IEnumerable<string> TemporaryFiles() => Directory.EnumerateFiles(_folder.Path, "*.tmp", SearchOption.AllDirectories);
+
+    [Fact]
+    public void An_out_that_ends_with_a_slash_is_a_folder_made_if_missing_with_the_report_inside()
+    {
+        var folder = _folder["reports/new"];
+
+        var run = DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", folder + "/");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.Contains($"Report: {Path.Combine(folder, "report.html")}", run.Output, StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(TemporaryFiles());
+    }
+
+    [Fact]
+    public void An_out_folder_whose_report_html_is_a_folder_is_refused_with_exit_74_and_leaves_no_temporary_file()
+    {
+        var folder = _folder["out"];
+        Directory.CreateDirectory(Path.Combine(folder, "report.html"));
+
+        var run = DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", folder);
+
+        Assert.Equal(74, run.ExitCode);
+        Assert.Equal($"spotify-etl: Cannot write the report to {Path.Combine(folder, "report.html")}: {Path.Combine(folder, "report.html")} is a folder, not a file. " +
+                     "Choose another --out.", run.Errors.TrimEnd());
+        Assert.Empty(TemporaryFiles());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(folder, "report.html")));
+    }
+
+    [Fact]
+    public void A_write_that_fails_part_way_as_on_a_full_disk_leaves_no_temporary_file()
+    {
+        var page = _folder["out/report.html"];
+        void FullDisk(string path, byte[] bytes)
+        {
+            using var file = File.Create(path);
+            file.Write(bytes, 0, bytes.Length / 2);
+            throw new IOException("No space left on device");
+        }
+
+        var refused = Assert.Throws<IOException>(() => ReportWriter.Save("<!DOCTYPE html><p>a report</p>"u8.ToArray(), page, FullDisk));
+
+        Assert.Equal("No space left on device", refused.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder["out"]));
+    }
+
+    [Fact]
+    public void A_report_replaces_the_file_it_is_named_and_leaves_nothing_beside_it()
+    {
+        var page = _folder["report.html"];
+        File.WriteAllText(page, "an older report");
+
+        ReportWriter.Save("<!DOCTYPE html><p>a report</p>", page);
+
+        Assert.Equal("<!DOCTYPE html><p>a report</p>", File.ReadAllText(page));
+        Assert.Equal([page], Directory.EnumerateFileSystemEntries(_folder.Path));
+    }
+}
