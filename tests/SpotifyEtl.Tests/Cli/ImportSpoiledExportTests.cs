@@ -49,6 +49,28 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.Equal("5", year[^1]);
     }
 
+    [Theory]
+    [InlineData("master_metadata_track_name\":\"\\ud800x")]
+    [InlineData("master_metadata_track_name\\udc00\":\"x")]
+    [InlineData("ts\":\"2023-01-05T10:00:00Z\\ud800\",\"x\":\"x")]
+    public void A_history_file_with_a_lone_surrogate_escape_is_a_partial_import_and_later_imports_and_transforms_still_run(string spoiled)
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "5").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        File.WriteAllText(_folder["endsong_0.json"], $$"""[{"ts":"2023-01-04T02:20:06Z","ms_played":1000,"{{spoiled}}"}, {{Stream(1, "Fine")}}]""");
+
+        var run = DemoCommandTests.RunCli("import", _folder["endsong_0.json"], "--lake", lake);
+
+        Assert.True(run.ExitCode == 3, run.Output + run.Errors);
+        Assert.DoesNotContain("unexpected error", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("1 read only in part", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("surrogate", run.Output, StringComparison.Ordinal);
+        File.WriteAllText(_folder["endsong_1.json"], "[" + Stream(40, "Good") + "]");
+        Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_1.json"], "--lake", lake).ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+    }
+
     [Fact]
     public void A_zip_made_on_a_mac_imports_its_history_and_ignores_the_files_the_mac_added()
     {
