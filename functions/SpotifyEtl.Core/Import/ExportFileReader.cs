@@ -49,9 +49,9 @@ public static partial class ExportFileReader
             return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
         }
         var text = new ExportText(pool);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxDepth });
         string? problem = null;
-        // Whether an element was counted as read and not yet kept or counted unreadable: JSON that breaks off inside it.
+        // Whether an element was counted as read and not yet kept or counted unreadable: JSON that breaks off (or goes wrong) inside it.
         var open = false;
         try
         {
@@ -104,11 +104,12 @@ public static partial class ExportFileReader
         }
         catch (JsonException exception)
         {
+            var (file, element) = Break(json, exception, reader.CurrentDepth, bom);
             if (open)
             {
-                Count(unreadable, "the JSON breaks off inside it");
+                Count(unreadable, element);
             }
-            problem = $"its JSON breaks off at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
+            problem = $"{file}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
         }
         if (notUtf8 is { } where)
         {

@@ -5,7 +5,7 @@ namespace SpotifyEtl.Import;
 /// <summary>
 /// What the import did with one input file: its kind and raw key when it was landed, and what became of its
 /// rows; or why it was skipped. Every row read is kept, a duplicate, covered by another source, or unreadable.
-/// <see cref="Problem"/> says why a landed file could not be read to its end (JSON that breaks off, not an array).
+/// <see cref="Problem"/> says why a landed file could not be read to its end (JSON that breaks off or is not valid, not an array).
 /// <see cref="Ignored"/> marks a skipped file there is nothing to look at in: one of the export's other files
 /// (the read-me PDF, playlists, search queries) or the same content offered again.
 /// </summary>
