@@ -55,7 +55,7 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                     catch (InvalidDataException exception)
                     {
                         // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
-                        (content, problem) = (null, $"its compressed data is damaged ({exception.Message.TrimEnd('.')}): download the export again");
+                        (content, problem) = (null, $"{ExportCandidate.DamagedEntry}: its compressed data cannot be inflated ({exception.Message.TrimEnd('.')}), so it was not imported; download the export again");
                     }
                     if (content is null)
                     {

@@ -109,6 +109,35 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.DoesNotContain("Request 'Extended streaming history'", run.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_stored_entry_with_a_changed_byte_is_skipped_as_damaged_and_never_lands()
+    {
+        var good = Encoding.UTF8.GetBytes("[" + Stream(1, "Good") + "]");
+        var spoiled = Encoding.UTF8.GetBytes("[" + Stream(2, "Spoiled") + "]");
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in new[] { ("endsong_0.json", good), ("endsong_1.json", spoiled) })
+            {
+                using var stream = archive.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                stream.Write(content);
+            }
+        }
+        var bytes = memory.ToArray();
+        bytes[bytes.AsSpan().IndexOf("Spoiled"u8)] ^= 0x01;
+        File.WriteAllBytes(_folder["my_spotify_data.zip"], bytes);
+
+        var run = DemoCommandTests.RunCli("import", _folder["my_spotify_data.zip"], "--lake", _folder["lake"], "--json");
+
+        Assert.True(run.ExitCode == 3, run.Output + run.Errors);
+        Assert.Contains("1 files skipped", run.Errors, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(run.Output);
+        var skipped = report.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("skipped").ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.EndsWith("!endsong_1.json", skipped.GetProperty("input").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("it is damaged in the zip", skipped.GetProperty("skipped").GetString(), StringComparison.Ordinal);
+        Assert.Equal(good, File.ReadAllBytes(Assert.Single(Directory.GetFiles(_folder["lake/raw/spotify_export"], "*.json", SearchOption.AllDirectories))));
+    }
+
     private static void Add(ZipArchive archive, string name, byte[] content)
     {
         using var stream = archive.CreateEntry(name).Open();
