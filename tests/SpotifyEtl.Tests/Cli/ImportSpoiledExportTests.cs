@@ -138,6 +138,46 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.Equal(good, File.ReadAllBytes(Assert.Single(Directory.GetFiles(_folder["lake/raw/spotify_export"], "*.json", SearchOption.AllDirectories))));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_landed_file_cut_short_or_unreadable_is_named_by_the_next_import_and_importing_it_again_mends_it(bool link)
+    {
+        var lake = _folder["lake"];
+        File.WriteAllText(_folder["endsong_0.json"], "[" + string.Join(",\n", Enumerable.Range(0, 135).Select(i => Stream(i, $"Song {i}"))) + "]");
+        File.WriteAllText(_folder["endsong_1.json"], "[" + Stream(200, "Other") + "]");
+        Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_0.json"], "--lake", lake).ExitCode);
+        var landed = Assert.Single(Directory.GetFiles(Path.Combine(lake, "raw", "spotify_export"), "*.json", SearchOption.AllDirectories));
+        var bytes = File.ReadAllBytes(landed);
+        File.Delete(landed);
+        if (link)
+        {
+            File.CreateSymbolicLink(landed, _folder["gone/endsong_0.json"]); // unreadable, as a file of mode 000 is to a user who is not root
+        }
+        else
+        {
+            File.WriteAllBytes(landed, bytes[..(bytes.Length / 20)]);
+        }
+
+        var next = DemoCommandTests.RunCli("import", _folder["endsong_1.json"], "--lake", lake, "--json");
+
+        Assert.True(next.ExitCode == 3, next.Output + next.Errors);
+        Assert.DoesNotContain("unexpected error", next.Errors, StringComparison.Ordinal);
+        Assert.Contains(landed, next.Errors, StringComparison.Ordinal);
+        Assert.Contains("import the export it came from again", next.Errors, StringComparison.Ordinal);
+        using (var report = System.Text.Json.JsonDocument.Parse(next.Output))
+        {
+            var damaged = Assert.Single(report.RootElement.GetProperty("damaged_landed_files").EnumerateArray().ToList());
+            Assert.Equal(Path.GetRelativePath(lake, landed).Replace('\\', '/'), damaged.GetProperty("raw_key").GetString());
+            Assert.Equal(1, report.RootElement.GetProperty("history_rows").GetInt32()); // the other file's stream, and none of the damaged one's
+        }
+        var again = DemoCommandTests.RunCli("import", _folder["endsong_0.json"], "--lake", lake, "--json");
+        Assert.True(again.ExitCode == 0, again.Output + again.Errors);
+        Assert.Equal(bytes, File.ReadAllBytes(landed));
+        using var whole = System.Text.Json.JsonDocument.Parse(again.Output);
+        Assert.Equal(136, whole.RootElement.GetProperty("history_rows").GetInt32());
+    }
+
     private static void Add(ZipArchive archive, string name, byte[] content)
     {
         using var stream = archive.CreateEntry(name).Open();
