@@ -104,6 +104,33 @@ public sealed class JsonBreakTests : IDisposable
         }
     }
 
+    private static readonly string[] Spoilers = ["\\ud800", "\\uDFFF", "\\ud83c\\udfb5", "NaN", "\"", ",", "}", "]", "{", "\\", "\n", "\u00e9", new string('[', 70)];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Random_changes_to_an_export_are_read_as_far_as_they_can_be_and_never_end_the_read_with_an_exception(int seed)
+    {
+        var random = new Random(seed);
+        var export = Export(Rows(seed, 15));
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var spoiled = export;
+            for (var change = random.Next(1, 4); change > 0; change--)
+            {
+                var at = random.Next(spoiled.Length);
+                spoiled = random.Next(4) == 0
+                    ? spoiled[..at] + (char)random.Next(1, 0x800) + spoiled[(at + 1)..]
+                    : spoiled[..at] + Spoilers[random.Next(Spoilers.Length)] + spoiled[at..];
+            }
+
+            var content = ExportFileReader.Read(Encoding.UTF8.GetBytes(spoiled));
+
+            Assert.Equal(content.RowsRead, content.Rows.Count + content.UnreadableCount);
+        }
+    }
+
     private static readonly string[] Names =
         ["endsong_0.json", "Streaming_History_Audio_2021-2023_0.json", "Streaming_History_Video_2020-2024.json", "StreamingHistory_music_0.json", "StreamingHistory0.json"];
 
