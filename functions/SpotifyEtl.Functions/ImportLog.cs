@@ -29,6 +29,12 @@ internal static class ImportLog
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, file.NeedsAttention ? "warn" : "info", bucket, file.Input, file.Kind, file.RowsRead, file.Unreadable,
                 file.Skipped ?? string.Join("; ", file.Reasons)), ImportLogContext.Default.ImportFileLogLine));
         }
+        // A file an earlier import landed that cannot be read, or changed since: left out of the table until it is mended.
+        foreach (var damaged in report.DamagedLandedFiles)
+        {
+            log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, damaged.RawKey, null, 0, 0, damaged.Reason),
+                ImportLogContext.Default.ImportFileLogLine));
+        }
         log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, report.ImportedFiles == 0 ? "warn" : "info", report.Files.Count,
             report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays.RowsKept, report.ApiPlays.Covered, report.HistoryRows,
             report.Partitions.Count), ImportLogContext.Default.ImportLogLine));

@@ -32,7 +32,8 @@ internal static class ImportCommand
             "every file landed and the API's plays, each stream counted once. Prints what became of every file and row. " +
             "The export's other files (its PDF, playlists, search queries) are ignored; a file that cannot be used (a damaged zip entry, one " +
             $"past the size limits, history re-saved as UTF-16) is skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows; " +
-            $"{ExitCodes.DataError} when nothing could be imported).")
+            $"{ExitCodes.DataError} when nothing could be imported). A file an earlier import landed that can no longer be read, or that changed " +
+            $"on disk since, is named on stderr and left out of the table (exit {ExitCodes.Partial}).")
         {
             paths, lake, format, json,
         };
@@ -48,7 +49,7 @@ internal static class ImportCommand
             LakeFormat.Check(lakeFolder, chosen);
             var report = await RunAsync(inputs, lakeFolder, chosen, cancellationToken).ConfigureAwait(false);
             var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
-                : report.Files.Any(f => f.NeedsAttention) ? ExitCodes.Partial : ExitCodes.Success;
+                : report.NeedsAttention ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, ImportReportContext.Default.ImportReport));
@@ -57,10 +58,15 @@ internal static class ImportCommand
             {
                 ImportRender.Report(report, lakeFolder.FullName);
             }
-            if (exit == ExitCodes.Partial)
+            foreach (var damaged in report.DamagedLandedFiles)
+            {
+                // A file an earlier import landed: not among the inputs, so named by where it is in the lake.
+                CliErrors.Warn(Console.Error, $"{Path.Combine(lakeFolder.FullName, damaged.RawKey)}, landed by an earlier import: {damaged.Reason}.");
+            }
+            if (exit == ExitCodes.Partial && report.Files.Any(f => f.NeedsAttention))
             {
                 // The report says which file and why; stderr says that there is something to read in it.
-                CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only in part (JSON that breaks off, or text that is not UTF-8), " +
+                CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only in part (JSON that breaks off or is not valid, or text that is not UTF-8 or escapes that are half a character), " +
                     $"{report.UnreadableRows} rows unreadable: each is named with its reason in the report.");
             }
             if (report.ImportedFiles == 0)

@@ -23,6 +23,15 @@ internal static class ImportRender
                 N(file.Covered), N(file.Unreadable), Markup.Escape(note));
         }
         output.Write(files);
+        if (report.DamagedLandedFiles.Count > 0)
+        {
+            var damaged = new Table().Border(TableBorder.Rounded).Title("Landed files left out").AddColumn("file in the lake").AddColumn("why");
+            foreach (var file in report.DamagedLandedFiles)
+            {
+                damaged.AddRow(Markup.Escape(file.RawKey), Markup.Escape(file.Reason));
+            }
+            output.Write(damaged);
+        }
 
         var api = report.ApiPlays;
         var summary = new Table().Border(TableBorder.Rounded).Title("listening_history")
@@ -32,6 +41,7 @@ internal static class ImportRender
         summary.AddRow("files ignored (the export's other files)", N(report.IgnoredFiles));
         summary.AddRow("files read only up to a break", N(report.BrokenFiles));
         summary.AddRow("rows unreadable", N(report.UnreadableRows));
+        summary.AddRow("landed files left out (damaged since landing)", N(report.DamagedLandedFiles.Count));
         summary.AddRow("API plays read (recently played)", N(api.RowsRead));
         summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
         summary.AddRow("API plays the export holds (counted once)", N(api.Covered));

@@ -43,7 +43,7 @@ internal static class ExitCodes
     [
         (Success, "success"),
         (Failure, "failure: a source failed, a query failed, or an unexpected error"),
-        (Partial, "partial success: objects quarantined, inputs or export files skipped or broken off, rows unreadable, or extraction stopped early (state saved; run again later)"),
+        (Partial, "partial success: objects quarantined, inputs or export files skipped or broken off, rows unreadable, a landed export file damaged, or extraction stopped early (state saved; run again later)"),
         (Usage, "usage: unknown option, missing, empty or out-of-range value, no sources, a --format other than the lake's, an s3:// --lake for a verb of the local lake, a SPOTIFY_*_BASE_URL that is no http(s) URL"),
         (DataError, "bad input data: a credentials or --config file that cannot be read as one, no raw objects or streaming history found, a table file that cannot be read"),
         (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, the --lake of a verb that reads one, or one with no tables yet"),

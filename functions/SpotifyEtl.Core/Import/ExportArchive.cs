@@ -82,7 +82,7 @@ public static class ExportArchive
             else
             {
                 var current = entry;
-                candidates.Add(new ExportCandidate(name, _ => Task.FromResult(current.Open()), current.Length));
+                candidates.Add(new ExportCandidate(name, _ => Task.FromResult(current.Open()), current.Length, crc32: current.Crc32));
             }
         }
         return candidates;

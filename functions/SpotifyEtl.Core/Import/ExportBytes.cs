@@ -11,6 +11,8 @@ public sealed class ExportBytes(byte[] buffer, int length, bool pooled) : IDispo
 
     public ReadOnlySpan<byte> Span => Array.AsSpan(0, Length);
 
+    public ReadOnlyMemory<byte> Memory => Array.AsMemory(0, Length);
+
     /// <summary>The content as a read-only stream over the array, for landing it.</summary>
     public Stream OpenRead() => new MemoryStream(Array, 0, Length, writable: false);
 

@@ -5,9 +5,12 @@ namespace SpotifyEtl.Import;
 /// <summary>
 /// One file offered to the import: a file on disk, an entry of the export's zip, or an object in a bucket.
 /// <see cref="Problem"/> says why it cannot be read at all (too large, a compressed bomb); otherwise
-/// <see cref="ReadAsync"/> returns its bytes, at most <see cref="ImportLimits.MaxFileBytes"/> of them.
+/// <see cref="ReadAsync"/> returns its bytes, at most <see cref="ImportLimits.MaxFileBytes"/> of them. A zip entry
+/// comes with the CRC-32 its zip holds for it: bytes that do not match it are damaged, and are not returned
+/// (.NET's <see cref="System.IO.Compression.ZipArchive"/> does not check it: a changed byte of a stored entry, or a
+/// deflated one that still inflates, would read as good).
 /// </summary>
-public sealed class ExportCandidate(string name, Func<CancellationToken, Task<Stream>> open, long? size = null, string? problem = null)
+public sealed class ExportCandidate(string name, Func<CancellationToken, Task<Stream>> open, long? size = null, string? problem = null, uint? crc32 = null)
 {
     /// <summary>Where it came from, as the user knows it: <c>my_spotify_data.zip!Spotify Extended Streaming History/endsong_0.json</c>.</summary>
     public string Name { get; } = name;
@@ -16,11 +19,20 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
 
     public string? Problem { get; } = problem;
 
+    /// <summary>The CRC-32 the bytes must have (a zip entry's); null when nothing says.</summary>
+    public uint? Crc32 { get; } = crc32;
+
     public static ExportCandidate Unusable(string name, string problem) =>
         new(name, _ => throw new InvalidOperationException(problem), null, problem);
 
-    /// <summary>The whole content; null with a reason when it is larger than the limit.</summary>
+    /// <summary>The whole content; null with a reason when it is larger than the limit, or damaged.</summary>
     public async Task<(byte[]? Bytes, string? Problem)> ReadAsync(ImportLimits limits, CancellationToken cancellationToken)
+    {
+        var (bytes, problem) = await ReadUncheckedAsync(limits, cancellationToken).ConfigureAwait(false);
+        return bytes is not null && Damage(bytes) is { } damage ? (null, damage) : (bytes, problem);
+    }
+
+    private async Task<(byte[]? Bytes, string? Problem)> ReadUncheckedAsync(ImportLimits limits, CancellationToken cancellationToken)
     {
         if (Problem is not null)
         {
@@ -73,11 +85,20 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
             var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (read <= Size.Value)
             {
+                if (Damage(buffer.AsSpan(0, read)) is { } damage)
+                {
+                    BytePool.Return(buffer);
+                    return (null, damage);
+                }
                 return (new ExportBytes(buffer, read, pooled: true), null);
             }
             var start = buffer.AsSpan(0, read).ToArray();
             BytePool.Return(buffer);
             var (rest, problem) = await ReadRestAsync(stream, start, limits, cancellationToken).ConfigureAwait(false);
+            if (rest is not null && Damage(rest) is { } damaged)
+            {
+                return (null, damaged);
+            }
             return (rest is null ? null : new ExportBytes(rest, rest.Length, pooled: false), problem);
         }
     }
@@ -98,6 +119,26 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
         }
         return buffer.Length > limits.MaxFileBytes ? (null, TooLarge(limits)) : (buffer.ToArray(), null);
     }
+
+    /// <summary>Why the bytes read are not the entry's, when its CRC-32 says they are not; null when they are, or nothing says.</summary>
+    private string? Damage(ReadOnlySpan<byte> bytes)
+    {
+        if (Crc32 is not { } expected)
+        {
+            return null;
+        }
+        var actual = System.IO.Hashing.Crc32.HashToUInt32(bytes);
+        if (actual == expected)
+        {
+            return null;
+        }
+        var size = Size is { } declared && declared != bytes.Length ? $", and {bytes.Length:N0} bytes where the zip says {declared:N0}" : "";
+        return $"{DamagedEntry}: its bytes do not match the checksum the zip holds for them (CRC-32 {actual:x8}, not {expected:x8}{size}), " +
+               "so it was not imported; download the export again";
+    }
+
+    /// <summary>How a zip entry whose bytes are not what its zip says is said to be skipped.</summary>
+    public const string DamagedEntry = "it is damaged in the zip";
 
     private static string TooLarge(ImportLimits limits) =>
         $"it is larger than {ImportLimits.Size(limits.MaxFileBytes)} uncompressed, more than any file of a Spotify export: nothing of it was read";

@@ -61,10 +61,13 @@ public static partial class ExportFileKinds
         return false;
     }
 
-    /// <summary>The kind a file's name says it is, whatever folder it is in; null for a name no export era uses.</summary>
+    /// <summary>
+    /// The kind a file's name says it is, whatever folder it is in, a zip's root included (its entries are named
+    /// <c>archive.zip!folder/file</c>); null for a name no export era uses.
+    /// </summary>
     public static ExportFileKind? FromName(string path)
     {
-        var name = Path.GetFileName(path.Replace('\\', '/'));
+        var name = path[(path.LastIndexOfAny(['/', '\\', '!']) + 1)..];
         if (EndsongName().IsMatch(name))
         {
             return ExportFileKind.ExtendedEndsong;

@@ -34,6 +34,43 @@ public static partial class ExportFileReader
         return (count, line, column);
     }
 
+    /// <summary>How deep the reader follows arrays and objects: an export's elements are one level inside its array.</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>
+    /// Why the JSON could not be read on, for the file and for the element it went wrong in: it breaks off (nothing but
+    /// white space after the place: a file cut short), it nests deeper than <see cref="MaxDepth"/>, or it is not JSON there
+    /// (<c>NaN</c>, a stray character). A file cut short reads differently from one that was edited or written by another tool.
+    /// </summary>
+    private static (string File, string Element) Break(ReadOnlySpan<byte> json, JsonException exception, int depth, int bom)
+    {
+        var (line, column) = (exception.LineNumber ?? 0, exception.BytePositionInLine ?? 0);
+        var start = 0;
+        for (var i = 0L; i < line; i++)
+        {
+            var next = json[start..].IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                break;
+            }
+            start += next + 1;
+        }
+        var offset = (int)Math.Min(start + column, json.Length);
+        var where = $"at line {line + 1}, byte {column + 1 + (line == 0 ? bom : 0)}";
+        // The reader names the end of the data, or a comma with nothing after it (one more element or key was to come).
+        if (json[offset..].Trim(" \t\r\n"u8) is [] or [(byte)','])
+        {
+            return ($"its JSON breaks off {where}", "the JSON breaks off inside it");
+        }
+        if (depth >= MaxDepth - 1 && json[offset] is (byte)'[' or (byte)'{')
+        {
+            return ($"its JSON nests arrays and objects more than {MaxDepth} deep {where}, which no export does",
+                $"it nests arrays and objects more than {MaxDepth} deep");
+        }
+        return ($"its JSON is not valid {where} (a value JSON does not have, such as NaN, or a stray character; edited by hand, or written by another tool?)",
+            "the JSON is not valid inside it");
+    }
+
     /// <summary>Where a token follows the array that was the file's whole content, if one does.</summary>
     private static (long Line, long Byte)? Trailing(ref Utf8JsonReader reader)
     {

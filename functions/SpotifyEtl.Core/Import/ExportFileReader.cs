@@ -20,7 +20,8 @@ public sealed record ExportFileContent(
 /// Reads a streaming-history file of any era: a JSON array of objects, one per stream (or per account-data
 /// row). Poison-proof: an element that is not an object, a missing or unparseable time, a value of the wrong
 /// type, an unknown key, or JSON that breaks off never ends the read silently. Each row that cannot be read is
-/// counted under its reason, and everything before a break in the JSON is kept. A pure function of the bytes.
+/// counted under its reason, and everything before a break in the JSON is kept. Text that is no character (bytes that
+/// are not UTF-8, an escape of half a surrogate pair) is read as U+FFFD and said. A pure function of the bytes.
 /// </summary>
 public static partial class ExportFileReader
 {
@@ -47,9 +48,10 @@ public static partial class ExportFileReader
         {
             return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
         }
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var text = new ExportText(pool);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxDepth });
         string? problem = null;
-        // Whether an element was counted as read and not yet kept or counted unreadable: JSON that breaks off inside it.
+        // Whether an element was counted as read and not yet kept or counted unreadable: JSON that breaks off (or goes wrong) inside it.
         var open = false;
         try
         {
@@ -75,7 +77,7 @@ public static partial class ExportFileReader
                         Count(unreadable, $"an element is a JSON {what}, not an object");
                         continue;
                     }
-                    var fields = ReadObject(ref reader, pool);
+                    var fields = ReadObject(ref reader, text);
                     open = false;
                     var (row, why) = fields.ToRow();
                     if (row is null)
@@ -102,11 +104,12 @@ public static partial class ExportFileReader
         }
         catch (JsonException exception)
         {
+            var (file, element) = Break(json, exception, reader.CurrentDepth, bom);
             if (open)
             {
-                Count(unreadable, "the JSON breaks off inside it");
+                Count(unreadable, element);
             }
-            problem = $"its JSON breaks off at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
+            problem = $"{file}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
         }
         if (notUtf8 is { } where)
         {
@@ -115,144 +118,23 @@ public static partial class ExportFileReader
                 "save it as UTF-8, or import the file from the export as it came";
             problem = problem is null ? saved : $"{saved}; and {problem}";
         }
+        if (text.Replaced > 0)
+        {
+            // Half of a surrogate pair, escaped: no character (a name cut in the middle of an emoji?). Read as U+FFFD.
+            var (line, column) = Position(json, text.First, bom);
+            var halves = $"it holds {text.Replaced:N0} \\u {(text.Replaced == 1 ? "escape that is" : "escapes that are")} half of a UTF-16 surrogate pair, " +
+                $"which is no character (the first at line {line}, byte {column}): its rows were read with each such escape as \uFFFD; the raw file keeps them as they came";
+            problem = problem is null ? halves : $"{halves}; and {problem}";
+        }
         return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed);
     }
 
-    private static StreamFields ReadObject(ref Utf8JsonReader reader, StringPool pool)
+    /// <summary>The line and byte (from 1) of a byte offset in the JSON read; on line 1 counting the byte-order mark, as the file does.</summary>
+    private static (int Line, long Byte) Position(ReadOnlySpan<byte> json, long offset, int bom)
     {
-        var fields = new StreamFields();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var key = KeyOf(ref reader);
-            reader.Read();
-            switch (key)
-            {
-                case "ts": Ts(ref reader, pool, ref fields); break;
-                case "endTime": fields.EndTimeToken = reader.TokenType; fields.EndTime = Text(ref reader, pool); fields.HasEndTime = true; break;
-                case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader); break;
-                case "platform": fields.Platform = Text(ref reader, pool); break;
-                case "conn_country": fields.ConnCountry = Text(ref reader, pool); break;
-                case "master_metadata_track_name" or "trackName": fields.TrackName = Text(ref reader, pool); break;
-                case "master_metadata_album_artist_name" or "artistName": fields.ArtistName = Text(ref reader, pool); break;
-                case "master_metadata_album_album_name": fields.AlbumName = Text(ref reader, pool); break;
-                case "spotify_track_uri": fields.TrackUri = Text(ref reader, pool); break;
-                case "episode_name" or "episodeName": fields.EpisodeName = Text(ref reader, pool); break;
-                case "episode_show_name" or "podcastName": fields.ShowName = Text(ref reader, pool); break;
-                case "spotify_episode_uri": fields.EpisodeUri = Text(ref reader, pool); break;
-                case "audiobook_title" or "audiobookName": fields.AudiobookTitle = Text(ref reader, pool); break;
-                case "audiobook_uri": fields.AudiobookUri = Text(ref reader, pool); break;
-                case "audiobook_chapter_uri": fields.ChapterUri = Text(ref reader, pool); break;
-                case "audiobook_chapter_title" or "chapterName": fields.ChapterTitle = Text(ref reader, pool); break;
-                case "authorName": fields.AuthorName = Text(ref reader, pool); break;
-                case "reason_start": fields.ReasonStart = Text(ref reader, pool); break;
-                case "reason_end": fields.ReasonEnd = Text(ref reader, pool); break;
-                case "shuffle": fields.Shuffle = Flag(ref reader); break;
-                case "skipped": fields.Skipped = Flag(ref reader); break;
-                case "offline": fields.Offline = Flag(ref reader); break;
-                case "incognito_mode": fields.Incognito = Flag(ref reader); break;
-                case "offline_timestamp": fields.OfflineTimestamp = Number(ref reader); break;
-                default: reader.Skip(); break; // ip_addr, username, user_agent_decrypted and keys of future eras
-            }
-        }
-        return fields;
-    }
-
-    private static readonly string[] KnownKeys =
-    [
-        "ts", "endTime", "ms_played", "msPlayed", "platform", "conn_country", "master_metadata_track_name", "trackName",
-        "master_metadata_album_artist_name", "artistName", "master_metadata_album_album_name", "spotify_track_uri", "episode_name",
-        "episodeName", "episode_show_name", "podcastName", "spotify_episode_uri", "audiobook_title", "audiobookName", "audiobook_uri",
-        "audiobook_chapter_uri", "audiobook_chapter_title", "chapterName", "authorName", "reason_start", "reason_end", "shuffle",
-        "skipped", "offline", "incognito_mode", "offline_timestamp",
-    ];
-
-    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keys =
-        KnownKeys.ToDictionary(k => k, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>The known keys by their UTF-8 bytes, read-only once built (so shared by every reader).</summary>
-    private static readonly Utf8Table<string> Utf8Keys = BuildUtf8Keys();
-
-    private static Utf8Table<string> BuildUtf8Keys()
-    {
-        var table = new Utf8Table<string>();
-        foreach (var key in KnownKeys)
-        {
-            table.Add(System.Text.Encoding.UTF8.GetBytes(key), key);
-        }
-        return table;
-    }
-
-    /// <summary>The known key a property names (the same string object each time), or "" for any other: no string per property.</summary>
-    private static string KeyOf(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
-        {
-            return Utf8Keys.TryGetValue(reader.ValueSpan, out var known) ? known : "";
-        }
-        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (length > 64)
-        {
-            return "";
-        }
-        Span<char> name = stackalloc char[64];
-        var written = reader.CopyString(name);
-        return Keys.TryGetValue(name[..written], out var key) ? key : "";
-    }
-
-    /// <summary><c>ts</c>: the export's own form is read from its bytes, with no string made for it.</summary>
-    private static void Ts(ref Utf8JsonReader reader, StringPool pool, ref StreamFields fields)
-    {
-        fields.HasTs = true;
-        fields.TsToken = reader.TokenType;
-        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
-            && ExportTime.ParseExactTs(reader.ValueSpan) is { } seconds)
-        {
-            (fields.TsSeconds, fields.Ts) = (seconds, null);
-            return;
-        }
-        (fields.TsSeconds, fields.Ts) = (null, Text(ref reader, pool));
-    }
-
-    /// <summary>
-    /// A string value; "" and null are no value, and a value of another type is none (the row is kept). Kept as the
-    /// tables keep text (<see cref="AthenaValues.Text"/>): a line break in a name would split a CSV row for Athena.
-    /// </summary>
-    private static string? Text(ref Utf8JsonReader reader, StringPool pool)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            var text = reader.ValueSpan.Length == 0 && !reader.ValueIsEscaped ? "" : pool.Get(ref reader);
-            return AthenaValues.Text(text) is { Length: > 0 } kept ? kept : null;
-        }
-        reader.Skip();
-        return null;
-    }
-
-    private static long? Number(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
-        {
-            return value;
-        }
-        if (reader.TokenType == JsonTokenType.String && long.TryParse(reader.GetString(), System.Globalization.NumberStyles.Integer,
-                System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-        {
-            return parsed;
-        }
-        reader.Skip();
-        return null;
-    }
-
-    private static bool? Flag(ref Utf8JsonReader reader)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.True: return true;
-            case JsonTokenType.False: return false;
-            case JsonTokenType.String when reader.ValueTextEquals("true"u8): return true;
-            case JsonTokenType.String when reader.ValueTextEquals("false"u8): return false;
-            default: reader.Skip(); return null;
-        }
+        var before = json[..(int)Math.Min(offset, json.Length)];
+        var line = before.Count((byte)'\n') + 1;
+        return (line, offset - (before.LastIndexOf((byte)'\n') + 1) + 1 + (line == 1 ? bom : 0));
     }
 
     private static void Count(Dictionary<string, int> reasons, string reason) =>

@@ -63,10 +63,17 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             {
                 reasons.Insert(0, content.Problem);
             }
+            if (landing.Restored.TryGetValue(key, out var damage))
+            {
+                reasons.Add($"its copy in the lake was damaged, so it was landed again from this file: {damage}");
+            }
             reports[candidate] = new ImportFileReport(candidate.Name, kind.Describe(), key, isNew, content.RowsRead, outcome.Counts.Kept,
                 outcome.Counts.Duplicates, outcome.Counts.Covered, content.UnreadableCount, reasons, null, content.Problem);
         }
-        return new ImportReport(candidates.Select(c => reports[c]).ToList(), build.ApiPlays, landed.Count(l => l.New), build.Rows, build.Partitions);
+        return new ImportReport(candidates.Select(c => reports[c]).ToList(), build.ApiPlays, landed.Count(l => l.New), build.Rows, build.Partitions)
+        {
+            DamagedLandedFiles = [.. build.Damaged.Select(d => new DamagedLandedFile(d.Key, $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}"))],
+        };
     }
 
     /// <summary>

@@ -7,9 +7,12 @@ namespace SpotifyEtl.Import;
 /// <summary>One offered file after landing: its kind and raw key, or why it was skipped.</summary>
 internal readonly record struct LandedCandidate(ExportFileKind? Kind, string? Key, string? Skipped, bool Ignored = false);
 
-/// <summary>What landing did: per candidate, and per landed key its content and whether it was new to raw.</summary>
+/// <summary>
+/// What landing did: per candidate, and per landed key its content and whether it was new to raw; and the keys whose copy in
+/// raw was damaged (cut short, changed, unreadable) and was landed again from the offered file, with what was wrong.
+/// </summary>
 internal sealed record LandingResult(LandedCandidate[] Candidates, IReadOnlyDictionary<string, ExportFileContent> Contents,
-    IReadOnlyDictionary<string, bool> New);
+    IReadOnlyDictionary<string, bool> New, IReadOnlyDictionary<string, string> Restored);
 
 /// <summary>
 /// Lands the offered files: one reader takes them in order (a zip's entries can only be read one at a time),
@@ -24,6 +27,7 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
         var results = new LandedCandidate[candidates.Count];
         var contents = new ConcurrentDictionary<string, ExportFileContent>(StringComparer.Ordinal);
         var isNew = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var restored = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         // Parsing is the work: a worker per core (each holding a file's buffer), however many reads the store allows at once.
         var workers = Math.Max(1, Math.Min(Math.Min(options.Parallelism, Math.Max(2, Environment.ProcessorCount)), candidates.Count));
         var channel = Channel.CreateBounded<(int Index, ExportBytes Bytes)>(new BoundedChannelOptions(workers) { SingleWriter = true });
@@ -55,7 +59,7 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                     catch (InvalidDataException exception)
                     {
                         // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
-                        (content, problem) = (null, $"its compressed data is damaged ({exception.Message.TrimEnd('.')}): download the export again");
+                        (content, problem) = (null, $"{ExportCandidate.DamagedEntry}: its compressed data cannot be inflated ({exception.Message.TrimEnd('.')}), so it was not imported; download the export again");
                     }
                     if (content is null)
                     {
@@ -92,11 +96,17 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                         // The same content offered twice (two zips, two names) is landed and read by one worker only.
                         if (isNew.TryAdd(key, false))
                         {
-                            if (!await raw.ExistsAsync(key, failed.Token).ConfigureAwait(false))
+                            // A copy already landed is checked against these bytes: one cut short or changed on disk is landed again.
+                            var (intact, damage) = await LandedExportFile.CompareAsync(raw, key, content.Memory, failed.Token).ConfigureAwait(false);
+                            if (intact != true)
                             {
                                 using var stream = content.OpenRead();
                                 await raw.PutAsync(key, stream, "application/json", failed.Token).ConfigureAwait(false);
                                 isNew[key] = true;
+                                if (damage is not null)
+                                {
+                                    restored[key] = damage;
+                                }
                             }
                             contents[key] = ExportFileReader.Read(content.Span, pool);
                         }
@@ -136,6 +146,6 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
             }
             throw;
         }
-        return new LandingResult(results, contents, isNew);
+        return new LandingResult(results, contents, isNew, restored);
     }
 }

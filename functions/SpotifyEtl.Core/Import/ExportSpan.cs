@@ -51,24 +51,34 @@ public sealed record ExportSpan(
     public Task WriteAsync(IObjectStore lake, string rawKey, CancellationToken cancellationToken) =>
         lake.PutBytesAsync(KeyFor(rawKey), JsonSerializer.SerializeToUtf8Bytes(this, HistoryStagingContext.Default.ExportSpan), "application/json", cancellationToken);
 
-    /// <summary>The span of a landed file: as kept beside the table, else read from the file (and kept for the next time).</summary>
-    public static async Task<ExportSpan> ReadAsync(IObjectStore raw, IObjectStore lake, string rawKey, CancellationToken cancellationToken)
+    /// <summary>No rows: the span of a landed file that cannot be used.</summary>
+    public static ExportSpan None { get; } = new(null, null, null, null);
+
+    /// <summary>
+    /// The span of a landed file: as kept beside the table, else read from the file (and kept for the next time). A file
+    /// that cannot be read, or changed since it landed, spans nothing, and why is said (<see cref="LandedExportFile"/>).
+    /// </summary>
+    public static async Task<(ExportSpan Span, string? Damage)> ReadAsync(IObjectStore raw, IObjectStore lake, string rawKey, CancellationToken cancellationToken)
     {
         try
         {
             using var kept = await lake.ReadPooledAsync(KeyFor(rawKey), cancellationToken).ConfigureAwait(false);
             if (JsonSerializer.Deserialize(kept.Span, HistoryStagingContext.Default.ExportSpan) is { } span)
             {
-                return span;
+                return (span, null);
             }
         }
         catch (Exception exception) when (exception is ObjectNotFoundException or JsonException)
         {
             // Not kept yet (an import landing it right now), or damaged: the file itself says.
         }
-        using var bytes = await raw.ReadPooledAsync(rawKey, cancellationToken).ConfigureAwait(false);
-        var read = Of(ExportFileReader.Read(bytes.Span));
+        var (content, damage, _) = await LandedExportFile.ReadAsync(raw, rawKey, null, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return (None, damage);
+        }
+        var read = Of(content);
         await read.WriteAsync(lake, rawKey, cancellationToken).ConfigureAwait(false);
-        return read;
+        return (read, null);
     }
 }

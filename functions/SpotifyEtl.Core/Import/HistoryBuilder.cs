@@ -6,12 +6,18 @@ namespace SpotifyEtl.Import;
 /// <summary>What one landed file held and what became of its rows in the history.</summary>
 public sealed record LandedFileOutcome(string RawKey, ExportFileContent Content, OriginCounts Counts);
 
-/// <summary>The rebuilt table: per landed file, the API's plays, and the partitions written.</summary>
+/// <summary>
+/// The rebuilt table: per landed file, the API's plays, and the partitions written; and the landed files left out because
+/// they cannot be read or changed since they landed (<see cref="LandedExportFile"/>), by raw key with why.
+/// </summary>
 public sealed record HistoryBuild(
     IReadOnlyDictionary<string, LandedFileOutcome> Files,
     ApiPlaysReport ApiPlays,
     int Rows,
-    IReadOnlyDictionary<string, int> Partitions);
+    IReadOnlyDictionary<string, int> Partitions)
+{
+    public IReadOnlyDictionary<string, string> Damaged { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// Rebuilds <c>listening_history</c> from every landed export file and every API play in the raw lake. The table
@@ -27,9 +33,10 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     {
         var inputs = await ListAsync(cancellationToken).ConfigureAwait(false);
         var contents = new Dictionary<string, ExportFileContent>(read, StringComparer.Ordinal);
+        var damaged = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var round = 1; ; round++)
         {
-            var build = await BuildAsync(inputs.Landed, contents, cancellationToken).ConfigureAwait(false);
+            var build = await BuildAsync(inputs.Landed, contents, damaged, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(cancellationToken).ConfigureAwait(false);
             if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
             {
@@ -58,11 +65,15 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         return (keys, await ApiPlayReader.ListAsync(raw, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>Reads the landed files not read yet, each worker pooling its strings across the files it reads.</summary>
-    private async Task ReadAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the landed files not read yet, each worker pooling its strings across the files it reads. A file that cannot be
+    /// used is read as one with no rows, and said in <paramref name="damaged"/>.
+    /// </summary>
+    private async Task ReadAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, Dictionary<string, string> damaged,
+        CancellationToken cancellationToken)
     {
         var missing = keys.Where(k => !contents.ContainsKey(k)).ToList();
-        var results = new ExportFileContent[missing.Count];
+        var results = new (ExportFileContent? Content, string? Damage)[missing.Count];
         var next = -1;
         var done = 0;
         long bytesRead = 0;
@@ -71,29 +82,37 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             var pool = new StringPool();
             for (var index = Interlocked.Increment(ref next); index < missing.Count; index = Interlocked.Increment(ref next))
             {
-                using var bytes = await raw.ReadPooledAsync(missing[index], cancellationToken).ConfigureAwait(false);
-                results[index] = ExportFileReader.Read(bytes.Span, pool);
+                var (content, damage, length) = await LandedExportFile.ReadAsync(raw, missing[index], pool, cancellationToken).ConfigureAwait(false);
+                results[index] = (content, damage);
                 progress?.Report(new ImportProgress("Reading the history", Interlocked.Increment(ref done), missing.Count,
-                    Interlocked.Add(ref bytesRead, bytes.Length)));
+                    Interlocked.Add(ref bytesRead, length)));
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, missing.Count))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
         for (var i = 0; i < missing.Count; i++)
         {
-            contents[missing[i]] = results[i];
+            contents[missing[i]] = results[i].Content ?? Nothing;
+            if (results[i].Damage is { } damage)
+            {
+                damaged[missing[i]] = damage;
+            }
         }
     }
 
-    private async Task<HistoryBuild> BuildAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, CancellationToken cancellationToken)
+    private static readonly ExportFileContent Nothing = new([], 0, 0, 0, new Dictionary<string, int>(), null);
+
+    private async Task<HistoryBuild> BuildAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, Dictionary<string, string> damaged,
+        CancellationToken cancellationToken)
     {
-        await ReadAsync(keys, contents, cancellationToken).ConfigureAwait(false);
+        await ReadAsync(keys, contents, damaged, cancellationToken).ConfigureAwait(false);
         var api = await ApiPlayReader.ReadAsync(raw, cancellationToken).ConfigureAwait(false);
         progress?.Report(new ImportProgress("Merging the history", keys.Count, keys.Count, 0));
         var inputs = keys.Select(k => contents[k].Rows).Append(api.Rows).ToList();
         var merged = HistoryMerge.Merge(inputs);
         var partitions = await HistoryPublisher.PublishAsync(lake, format, merged.Rows, cancellationToken).ConfigureAwait(false);
-        // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month.
-        foreach (var key in keys)
+        // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month. A damaged
+        // file's span stays as it was staged: the transform that reads it finds the damage and says it too.
+        foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
         {
             await ExportSpan.Of(contents[key]).WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
         }
@@ -107,6 +126,9 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         var apiCounts = merged.Origins[keys.Count];
         return new HistoryBuild(files,
             new ApiPlaysReport(api.Objects, api.UnreadableObjects, api.Rows.Count, apiCounts.Kept, apiCounts.Duplicates, apiCounts.Covered),
-            merged.Rows.Count, partitions);
+            merged.Rows.Count, partitions)
+        {
+            Damaged = keys.Where(damaged.ContainsKey).ToDictionary(k => k, k => damaged[k], StringComparer.Ordinal),
+        };
     }
 }

@@ -14,22 +14,29 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
 {
     private const int MaxRounds = 20;
 
-    public async Task<SortedDictionary<string, int>> RebuildAsync(IReadOnlyCollection<long> months, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows per partition of the months written; and the landed files that reach them but cannot be read, or changed since
+    /// they landed, by raw key with why: their streams are left out, as the import leaves them out.
+    /// </summary>
+    public async Task<(SortedDictionary<string, int> Partitions, SortedDictionary<string, string> Damaged)> RebuildAsync(IReadOnlyCollection<long> months,
+        CancellationToken cancellationToken)
     {
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var damaged = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (months.Count == 0)
         {
-            return partitions;
+            return (partitions, damaged);
         }
         var inputs = await ListAsync(months, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var rows = await BuildAsync(months, inputs.Landed, inputs.Plays, cancellationToken).ConfigureAwait(false);
+            damaged.Clear();
+            var rows = await BuildAsync(months, inputs.Landed, inputs.Plays, damaged, cancellationToken).ConfigureAwait(false);
             partitions = await HistoryPublisher.PublishMonthsAsync(lake, format, rows, months, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(months, cancellationToken).ConfigureAwait(false);
             if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
             {
-                return partitions;
+                return (partitions, damaged);
             }
             if (round >= MaxRounds)
             {
@@ -67,7 +74,8 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         return (await ListLandedAsync(raw, cancellationToken).ConfigureAwait(false), [.. plays.Values]);
     }
 
-    private async Task<List<ListeningRow>> BuildAsync(IReadOnlyCollection<long> months, List<string> landed, List<ObjectVersion> staged, CancellationToken cancellationToken)
+    private async Task<List<ListeningRow>> BuildAsync(IReadOnlyCollection<long> months, List<string> landed, List<ObjectVersion> staged,
+        SortedDictionary<string, string> damaged, CancellationToken cancellationToken)
     {
         var windows = months.Select(HistoryMonths.Window).ToList();
         bool InWindow(long at) => windows.Exists(w => at >= w.From && at < w.To);
@@ -77,13 +85,18 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         var pool = new StringPool();
         foreach (var key in landed)
         {
-            var span = await ExportSpan.ReadAsync(raw, lake, key, cancellationToken).ConfigureAwait(false);
-            spans.Add(span);
+            var (span, damage) = await ExportSpan.ReadAsync(raw, lake, key, cancellationToken).ConfigureAwait(false);
             if (windows.Exists(w => span.Reaches(w.From, w.To)))
             {
-                using var bytes = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
-                inputs.Add(ExportFileReader.Read(bytes.Span, pool).Rows.Where(r => InWindow(r.EndedAt)).ToList());
+                (var content, damage, _) = await LandedExportFile.ReadAsync(raw, key, pool, cancellationToken).ConfigureAwait(false);
+                inputs.Add(content?.Rows.Where(r => InWindow(r.EndedAt)).ToList() ?? []);
             }
+            if (damage is not null)
+            {
+                // Left out whole, its span too, as an import of everything leaves it out.
+                (span, damaged[key]) = (ExportSpan.None, damage);
+            }
+            spans.Add(span);
         }
         var plays = new List<ListeningRow>();
         foreach (var version in staged)

@@ -13,14 +13,17 @@ public static class HistoryPlaysFollower
 {
     private const int MaxRounds = 20;
 
-    /// <summary>Adds the rows per partition of the months rebuilt to <paramref name="partitions"/>; none when no export has been imported.</summary>
-    public static async Task FollowAsync(IObjectStore raw, IObjectStore lake, TableFormat format, IEnumerable<DateOnly> days,
+    /// <summary>
+    /// Adds the rows per partition of the months rebuilt to <paramref name="partitions"/>; none when no export has been imported.
+    /// Returns the landed export files those months could not read (by raw key, with why and what to do): their streams are left out.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> FollowAsync(IObjectStore raw, IObjectStore lake, TableFormat format, IEnumerable<DateOnly> days,
         IDictionary<string, int> partitions, CancellationToken cancellationToken)
     {
         var chosen = days.Distinct().ToList();
         if (chosen.Count == 0 || (await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
-            return;
+            return new Dictionary<string, string>();
         }
         // Each day's pages are listed, read and staged, then listed again: a day whose pages changed meanwhile (a page
         // landed, one rewritten in place) is read and staged again. Whoever stages a day last has listed its pages
@@ -58,9 +61,11 @@ public static class HistoryPlaysFollower
         }
         // A play within a day of a month's edge is in the neighbour's window too.
         var months = staged.SelectMany(m => new[] { HistoryMonths.Start(m - 1), m, HistoryMonths.Next(m) }).ToHashSet();
-        foreach (var (partition, rows) in await new HistoryMonthBuilder(raw, lake, format).RebuildAsync(months, cancellationToken).ConfigureAwait(false))
+        var (rebuilt, damaged) = await new HistoryMonthBuilder(raw, lake, format).RebuildAsync(months, cancellationToken).ConfigureAwait(false);
+        foreach (var (partition, rows) in rebuilt)
         {
             partitions[partition] = rows;
         }
+        return damaged.ToDictionary(d => d.Key, d => $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}", StringComparer.Ordinal);
     }
 }

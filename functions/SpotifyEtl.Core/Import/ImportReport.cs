@@ -5,7 +5,7 @@ namespace SpotifyEtl.Import;
 /// <summary>
 /// What the import did with one input file: its kind and raw key when it was landed, and what became of its
 /// rows; or why it was skipped. Every row read is kept, a duplicate, covered by another source, or unreadable.
-/// <see cref="Problem"/> says why a landed file could not be read to its end (JSON that breaks off, not an array).
+/// <see cref="Problem"/> says why a landed file could not be read to its end (JSON that breaks off or is not valid, not an array).
 /// <see cref="Ignored"/> marks a skipped file there is nothing to look at in: one of the export's other files
 /// (the read-me PDF, playlists, search queries) or the same content offered again.
 /// </summary>
@@ -34,6 +34,9 @@ public sealed record ImportFileReport(
 /// <summary>The API's plays in the history: read from the raw recently-played pages, kept, duplicates, covered by the export.</summary>
 public sealed record ApiPlaysReport(int Objects, int UnreadableObjects, int RowsRead, int RowsKept, int Duplicates, int Covered);
 
+/// <summary>A file landed by an earlier import that the table could not be built from, by its raw key, and why.</summary>
+public sealed record DamagedLandedFile(string RawKey, string Reason);
+
 /// <summary>An import: every input file's report, the API's plays, and the table it rebuilt.</summary>
 public sealed record ImportReport(
     IReadOnlyList<ImportFileReport> Files,
@@ -42,6 +45,15 @@ public sealed record ImportReport(
     int HistoryRows,
     IReadOnlyDictionary<string, int> Partitions)
 {
+    /// <summary>
+    /// Files landed by earlier imports (none of the inputs) that cannot be read, or whose bytes changed since they landed:
+    /// their streams are left out of the table until they are restored or their export is imported again.
+    /// </summary>
+    public IReadOnlyList<DamagedLandedFile> DamagedLandedFiles { get; init; } = [];
+
+    /// <summary>Whether anything needs a look: a file skipped, broken off or with unreadable rows, or a damaged landed file.</summary>
+    public bool NeedsAttention => Files.Any(f => f.NeedsAttention) || DamagedLandedFiles.Count > 0;
+
     /// <summary>Files not imported for a reason to look at: unreadable, damaged, or not history though they looked like it.</summary>
     public int SkippedFiles => Files.Count(f => f.Skipped is not null && !f.Ignored);
     /// <summary>The export's other files and repeated content: not imported, and nothing to look at.</summary>

@@ -49,6 +49,28 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.Equal("5", year[^1]);
     }
 
+    [Theory]
+    [InlineData("master_metadata_track_name\":\"\\ud800x")]
+    [InlineData("master_metadata_track_name\\udc00\":\"x")]
+    [InlineData("ts\":\"2023-01-05T10:00:00Z\\ud800\",\"x\":\"x")]
+    public void A_history_file_with_a_lone_surrogate_escape_is_a_partial_import_and_later_imports_and_transforms_still_run(string spoiled)
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "5").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        File.WriteAllText(_folder["endsong_0.json"], $$"""[{"ts":"2023-01-04T02:20:06Z","ms_played":1000,"{{spoiled}}"}, {{Stream(1, "Fine")}}]""");
+
+        var run = DemoCommandTests.RunCli("import", _folder["endsong_0.json"], "--lake", lake);
+
+        Assert.True(run.ExitCode == 3, run.Output + run.Errors);
+        Assert.DoesNotContain("unexpected error", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("1 read only in part", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("surrogate", run.Output, StringComparison.Ordinal);
+        File.WriteAllText(_folder["endsong_1.json"], "[" + Stream(40, "Good") + "]");
+        Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_1.json"], "--lake", lake).ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+    }
+
     [Fact]
     public void A_zip_made_on_a_mac_imports_its_history_and_ignores_the_files_the_mac_added()
     {
@@ -85,6 +107,75 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.Contains("Streaming_History_Audio_2023_0.json", run.Errors, StringComparison.Ordinal);
         Assert.Contains("damaged", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Request 'Extended streaming history'", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stored_entry_with_a_changed_byte_is_skipped_as_damaged_and_never_lands()
+    {
+        var good = Encoding.UTF8.GetBytes("[" + Stream(1, "Good") + "]");
+        var spoiled = Encoding.UTF8.GetBytes("[" + Stream(2, "Spoiled") + "]");
+        using var memory = new MemoryStream();
+        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in new[] { ("endsong_0.json", good), ("endsong_1.json", spoiled) })
+            {
+                using var stream = archive.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                stream.Write(content);
+            }
+        }
+        var bytes = memory.ToArray();
+        bytes[bytes.AsSpan().IndexOf("Spoiled"u8)] ^= 0x01;
+        File.WriteAllBytes(_folder["my_spotify_data.zip"], bytes);
+
+        var run = DemoCommandTests.RunCli("import", _folder["my_spotify_data.zip"], "--lake", _folder["lake"], "--json");
+
+        Assert.True(run.ExitCode == 3, run.Output + run.Errors);
+        Assert.Contains("1 files skipped", run.Errors, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(run.Output);
+        var skipped = report.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("skipped").ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.EndsWith("!endsong_1.json", skipped.GetProperty("input").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("it is damaged in the zip", skipped.GetProperty("skipped").GetString(), StringComparison.Ordinal);
+        Assert.Equal(good, File.ReadAllBytes(Assert.Single(Directory.GetFiles(_folder["lake/raw/spotify_export"], "*.json", SearchOption.AllDirectories))));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_landed_file_cut_short_or_unreadable_is_named_by_the_next_import_and_importing_it_again_mends_it(bool link)
+    {
+        var lake = _folder["lake"];
+        File.WriteAllText(_folder["endsong_0.json"], "[" + string.Join(",\n", Enumerable.Range(0, 135).Select(i => Stream(i, $"Song {i}"))) + "]");
+        File.WriteAllText(_folder["endsong_1.json"], "[" + Stream(200, "Other") + "]");
+        Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_0.json"], "--lake", lake).ExitCode);
+        var landed = Assert.Single(Directory.GetFiles(Path.Combine(lake, "raw", "spotify_export"), "*.json", SearchOption.AllDirectories));
+        var bytes = File.ReadAllBytes(landed);
+        File.Delete(landed);
+        if (link)
+        {
+            File.CreateSymbolicLink(landed, _folder["gone/endsong_0.json"]); // unreadable, as a file of mode 000 is to a user who is not root
+        }
+        else
+        {
+            File.WriteAllBytes(landed, bytes[..(bytes.Length / 20)]);
+        }
+
+        var next = DemoCommandTests.RunCli("import", _folder["endsong_1.json"], "--lake", lake, "--json");
+
+        Assert.True(next.ExitCode == 3, next.Output + next.Errors);
+        Assert.DoesNotContain("unexpected error", next.Errors, StringComparison.Ordinal);
+        Assert.Contains(landed, next.Errors, StringComparison.Ordinal);
+        Assert.Contains("import the export it came from again", next.Errors, StringComparison.Ordinal);
+        using (var report = System.Text.Json.JsonDocument.Parse(next.Output))
+        {
+            var damaged = Assert.Single(report.RootElement.GetProperty("damaged_landed_files").EnumerateArray().ToList());
+            Assert.Equal(Path.GetRelativePath(lake, landed).Replace('\\', '/'), damaged.GetProperty("raw_key").GetString());
+            Assert.Equal(1, report.RootElement.GetProperty("history_rows").GetInt32()); // the other file's stream, and none of the damaged one's
+        }
+        var again = DemoCommandTests.RunCli("import", _folder["endsong_0.json"], "--lake", lake, "--json");
+        Assert.True(again.ExitCode == 0, again.Output + again.Errors);
+        Assert.Equal(bytes, File.ReadAllBytes(landed));
+        using var whole = System.Text.Json.JsonDocument.Parse(again.Output);
+        Assert.Equal(136, whole.RootElement.GetProperty("history_rows").GetInt32());
     }
 
     private static void Add(ZipArchive archive, string name, byte[] content)
