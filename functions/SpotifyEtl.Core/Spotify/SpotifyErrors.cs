@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>Reads Spotify's error bodies and says, in words a person can act on, why a call failed.</summary>
-internal static class SpotifyErrors
+internal static partial class SpotifyErrors
 {
     public const string QuotaExceededReason = "QUOTA_EXCEEDED";
 
@@ -15,7 +15,9 @@ internal static class SpotifyErrors
     {
         try
         {
-            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.ApiErrorResponse)?.Error;
+            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.ApiErrorResponse)?.Error is { } error
+                ? error with { Message = ServerText(error.Message), Reason = ServerText(error.Reason) }
+                : null;
         }
         catch (JsonException)
         {
@@ -27,13 +29,45 @@ internal static class SpotifyErrors
     {
         try
         {
-            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.AuthErrorResponse);
+            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.AuthErrorResponse) is { } error
+                ? error with { Error = ServerText(error.Error), ErrorDescription = ServerText(error.ErrorDescription) }
+                : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    /// <summary>The longest text of a server's error kept: a sentence or two, never a page.</summary>
+    internal const int ServerTextLength = 300;
+
+    /// <summary>
+    /// Text an error body carries, as it may be shown on a terminal and kept in a manifest: control characters (an escape
+    /// sequence could clear or recolour the terminal) and the marks that turn text around are removed, a run of 40 or more
+    /// token characters (an access token a server echoed back) is withheld, and the text is cut at
+    /// <see cref="ServerTextLength"/> characters.
+    /// </summary>
+    internal static string? ServerText(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        var kept = new System.Text.StringBuilder(Math.Min(text.Length, ServerTextLength + 1));
+        foreach (var c in text)
+        {
+            if (!char.IsControl(c) && c is not ('\u2028' or '\u2029') && c is not (>= '\u202A' and <= '\u202E') && c is not (>= '\u2066' and <= '\u2069'))
+            {
+                kept.Append(c);
+            }
+        }
+        var withheld = TokenLike().Replace(kept.ToString(), "[withheld]");
+        return withheld.Length <= ServerTextLength ? withheld : withheld[..ServerTextLength] + "…";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z0-9_\\-]{40,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TokenLike();
 
     public static bool IsQuotaExceeded(byte[] body) =>
         string.Equals(ReadApiError(body)?.Reason, QuotaExceededReason, StringComparison.OrdinalIgnoreCase);

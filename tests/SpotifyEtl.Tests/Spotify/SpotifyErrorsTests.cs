@@ -54,4 +54,51 @@ public sealed class SpotifyErrorsTests
         Assert.False(SpotifyErrors.IsQuotaExceeded("""{"error":{"status":429,"message":"API rate limit exceeded"}}"""u8.ToArray()));
         Assert.False(SpotifyErrors.IsQuotaExceeded("not json"u8.ToArray()));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Spotifys_own_error_text_reaches_the_terminal_and_the_manifest_without_control_characters_or_an_echoed_token(int seed)
+    {
+        var random = new Random(seed);
+        const string tokenCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        string[] plain = ["Invalid", "access", "token", "for", "playlist", "3cEYpjA9oz9GiPac4AsH4n", "see", "https://developer.spotify.com/documentation/web-api"];
+        string[] hostile = ["\u001b[2J", "\u001b[31m", "\u001b]0;title\u0007", "\r", "\n", "\u0000", "\u0085", "\u009b", "\u202e", "\u2066", "\u2028", "\t"];
+        for (var round = 0; round < 200; round++)
+        {
+            var token = new string(Enumerable.Range(0, random.Next(40, 300)).Select(_ => tokenCharacters[random.Next(tokenCharacters.Length)]).ToArray());
+            var words = Enumerable.Range(0, random.Next(1, 80)).Select(_ => random.Next(6) switch
+            {
+                0 => hostile[random.Next(hostile.Length)],
+                1 => token,
+                _ => plain[random.Next(plain.Length)],
+            }).ToList();
+            var message = string.Join(' ', words);
+            var body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["error"] = new Dictionary<string, object> { ["status"] = 401, ["message"] = message, ["reason"] = message },
+            }));
+            var auth = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["error"] = "invalid_grant", ["error_description"] = message,
+            }));
+
+            var api = SpotifyErrors.ReadApiError(body)!;
+            var refused = SpotifyErrors.ReadAuthError(auth)!;
+
+            foreach (var text in new[] { api.Message!, api.Reason!, refused.ErrorDescription! })
+            {
+                Assert.DoesNotContain(text, c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u2028' or '\u2029');
+                Assert.DoesNotContain(token, text, StringComparison.Ordinal);
+                Assert.True(text.Length <= SpotifyErrors.ServerTextLength + 1, $"{text.Length} characters kept");
+            }
+            // Words and links are kept: the text still says what Spotify said.
+            var firstWord = words.First();
+            if (plain.Contains(firstWord))
+            {
+                Assert.StartsWith(firstWord.TrimStart(), api.Message!.TrimStart(), StringComparison.Ordinal);
+            }
+        }
+    }
 }
