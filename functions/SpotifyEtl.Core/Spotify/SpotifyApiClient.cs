@@ -133,6 +133,9 @@ public sealed class SpotifyApiClient : IDisposable
             "The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
     }
 
+    /// <summary>The path, relative to the API base, that a GET of <paramref name="pathOrUrl"/> asks for (as <see cref="SpotifyResponse.Path"/> names it).</summary>
+    internal string PathOf(string pathOrUrl) => RelativePath(Resolve(pathOrUrl));
+
     private Uri Resolve(string pathOrUrl)
     {
         if (!Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) || absolute.Scheme is not ("http" or "https"))

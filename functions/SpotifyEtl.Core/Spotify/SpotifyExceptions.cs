@@ -64,13 +64,19 @@ public sealed class SpotifyMalformedResponseException(string path, string detail
     : Exception($"GET {path} answered 200 with a body that is not the expected JSON ({detail}). The body was landed unchanged; the transformation will quarantine it.");
 
 /// <summary>
-/// A source kept handing out <c>next</c> links past the page limit: the extractor stopped following
-/// them rather than loop. What landed stays; the source fails.
+/// A source kept handing out <c>next</c> links past the page limit, linked back to a page already asked for, or
+/// linked on from a page without items: the extractor stopped following them rather than loop. What landed stays;
+/// the source fails.
 /// </summary>
-public sealed class SpotifyPagingLoopException(string source, string path, int pages, int? total = null)
+public sealed class SpotifyPagingLoopException(string source, string path, int pages, int? total = null, string? reason = null)
     : Exception($"{source} was still paging after {pages} pages" +
-                (total is { } items ? $", more than the {items} items its list says it holds need" : "") +
-                $" (last link GET {path}); stopped there to avoid a paging loop. The pages before it landed; the next run starts again.")
+                (reason is not null ? ", " + reason : total is { } items ? $", more than the {items} items its list says it holds need" : "") +
+                $" (last link GET {Extraction.SpotifyPaging.Shown(path)}); stopped there to avoid a paging loop. The pages before it landed; the next run starts again.")
 {
     public string Path { get; } = path;
 }
+
+/// <summary>A page's <c>next</c> link that is not an http(s) URL (another scheme, no URL at all, control characters): the source fails.</summary>
+public sealed class SpotifyNextLinkException(string source, string next)
+    : Exception($"{source} answered a next link that is not an http(s) URL ({Extraction.SpotifyPaging.Shown(next)}); " +
+                "stopped there without following it. The pages before it landed; the next run starts again.");

@@ -91,6 +91,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// </summary>
     public bool AfterServesOldest { get; set; }
 
+    /// <summary>Changes a page (its route, the offset asked for, its body) before it is served: a misbehaving Spotify.</summary>
+    public Action<string, int, JsonObject>? RewritePage { get; set; }
+
     public int TopTrackCount { get; set; } = 3;
 
     public int TopArtistCount { get; set; } = 2;
@@ -421,7 +424,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             .Where(parameter => parameter.Key is not ("offset" or "limit"))
             .Select(parameter => $"&{parameter.Key}={parameter.Value}"));
         var end = Math.Min(total, offset + limit);
-        await Answer(context, new JsonObject
+        var page = new JsonObject
         {
             ["href"] = Link($"{path}?offset={offset}&limit={limit}{extra}"),
             ["limit"] = limit,
@@ -429,8 +432,10 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             ["total"] = said ?? total,
             ["previous"] = offset == 0 ? null : Link($"{path}?offset={Math.Max(0, offset - limit)}&limit={limit}{extra}"),
             ["next"] = end < total ? Link($"{path}?offset={end}&limit={limit}{extra}") : null,
-            ["items"] = new JsonArray(Enumerable.Range(offset, end - offset).Select(item).ToArray()),
-        });
+            ["items"] = new JsonArray(Enumerable.Range(offset, Math.Max(0, end - offset)).Select(item).ToArray()),
+        };
+        RewritePage?.Invoke(path, offset, page);
+        await Answer(context, page);
     }
 
     /// <summary>A 200 with a strong ETag over the body, or a bodiless 304 when the request's If-None-Match names it.</summary>
@@ -453,7 +458,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         await Json(context, 200, body);
     }
 
-    private string Link(string pathAndQuery) => new Uri(NextLinkBase ?? new Uri(BaseAddress, "v1/"), pathAndQuery).ToString();
+    public string Link(string pathAndQuery) => new Uri(NextLinkBase ?? new Uri(BaseAddress, "v1/"), pathAndQuery).ToString();
 
     private static JsonObject Track(string id) => new()
     {

@@ -23,7 +23,8 @@ public sealed record ExtractorOptions
 
     /// <summary>
     /// A guard against a paging loop: a source stops past this many pages unless its list's own <c>total</c> needs more
-    /// (a saved library has no size limit; a playlist holds at most 10,000 items, 200 pages).
+    /// (a saved library has no size limit); a playlist, which holds at most 10,000 items, stops past 201 pages whatever its
+    /// <c>total</c> says.
     /// </summary>
     public int MaxPagesPerSource { get; init; } = 1000;
 

@@ -40,7 +40,7 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
             var itemsPath = $"playlists/{id}/items?limit={SpotifyPaging.PageSize}&additional_types=track,episode" +
                 (market is { Length: > 0 } ? $"&market={Uri.EscapeDataString(market)}" : "");
             var first = await extraction.GetAsync(itemsPath, conditional: false, cancellationToken).ConfigureAwait(false);
-            await extraction.LandPagesAsync(first, id, _ => true, cancellationToken).ConfigureAwait(false);
+            await extraction.LandPagesAsync(first, id, _ => true, SpotifyPaging.PlaylistMaxItems, cancellationToken).ConfigureAwait(false);
             // Only a playlist whose every page landed counts as extracted at this snapshot.
             run.Update(state => state.Playlists[id] = new PlaylistState(header.SnapshotId, header.Name, run.RunId));
         }

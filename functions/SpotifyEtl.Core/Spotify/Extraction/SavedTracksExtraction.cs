@@ -39,10 +39,10 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
             if (firstHasNext is null)
             {
                 newest = pageNewest;
-                firstHasNext = page.Next is not null;
+                firstHasNext = !string.IsNullOrEmpty(page.Next);
             }
             return full || !reachesLanded;
-        }, cancellationToken).ConfigureAwait(false);
+        }, maxItems: null, cancellationToken).ConfigureAwait(false);
         // Remembered only once the pass is complete: a 304 must never hide pages a failed pass did not land.
         extraction.RememberETag(FirstPage, first, firstHasNext ?? false);
 

@@ -88,13 +88,15 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     }
 
     /// <summary>
-    /// Lands <paramref name="first"/> and the pages its <c>next</c> links lead to, while
-    /// <paramref name="goOn"/> (given each landed page) says so. Stops at a link already followed;
-    /// fails with <see cref="SpotifyPagingLoopException"/> past the page limit.
+    /// Lands <paramref name="first"/> and the pages its <c>next</c> links lead to, while <paramref name="goOn"/> (given
+    /// each landed page) says so. Fails with <see cref="SpotifyPagingLoopException"/> when a link asks again for a page
+    /// already requested, when a page without items links on (no progress), or past the page limit; with
+    /// <see cref="SpotifyNextLinkException"/> when a link is not an http(s) URL. An empty <c>next</c> ends the list.
     /// </summary>
-    public async Task LandPagesAsync(SpotifyResponse first, string subject, Func<PageHeader, bool> goOn, CancellationToken cancellationToken)
+    /// <param name="maxItems">The most items the source can hold, which bounds what its <c>total</c> may unlock; null for none.</param>
+    public async Task LandPagesAsync(SpotifyResponse first, string subject, Func<PageHeader, bool> goOn, int? maxItems, CancellationToken cancellationToken)
     {
-        var visited = new HashSet<string>(StringComparer.Ordinal) { first.Path };
+        var requested = new HashSet<string>(StringComparer.Ordinal) { SpotifyPaging.PageKey(first.Path) };
         var response = first;
         var landed = 0;
         int? total = null;
@@ -103,21 +105,33 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
             var header = await LandPageAsync(response, subject, cancellationToken).ConfigureAwait(false);
             landed++;
             total = header.Total is > 0 and var said ? Math.Max(total ?? 0, said) : total;
-            if (!goOn(header) || header.Next is not { } next || !visited.Add(next))
+            if (!goOn(header) || SpotifyPaging.NextLink(Source.Name, header.Next) is not { } next)
             {
                 return;
             }
+            if (ItemCount(header) == 0)
+            {
+                throw new SpotifyPagingLoopException(Source.Name, next, landed, total, $"and page {landed} held no items yet linked to a next page");
+            }
+            if (!requested.Add(SpotifyPaging.PageKey(client.PathOf(next))))
+            {
+                throw new SpotifyPagingLoopException(Source.Name, next, landed, total, $"and page {landed} linked back to a page already requested");
+            }
             // The limit guards against a `next` that never ends, not against a large list: a list may take the pages its
-            // own total needs, and one more for items added while it is paged (a library of 60,000 saved songs is 1,200 pages).
-            if (Pages >= maxPages && landed >= PagesFor(total) + 1)
+            // own total needs, and one more for items added while it is paged (a library of 60,000 saved songs is 1,200
+            // pages), but never more than the source can hold (a playlist: 10,000 items, 201 pages).
+            if (maxItems is { } most && landed >= SpotifyPaging.PagesFor(most) + 1)
+            {
+                throw new SpotifyPagingLoopException(Source.Name, next, landed, total,
+                    $"more than the {most} items it can hold need" + (total is { } items ? $" (its list says it holds {items})" : ""));
+            }
+            if (Pages >= maxPages && landed >= SpotifyPaging.PagesFor(total) + 1)
             {
                 throw new SpotifyPagingLoopException(Source.Name, next, Math.Max(Pages, landed), total);
             }
             response = await GetAsync(next, conditional: false, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static int PagesFor(int? total) => total is { } items ? (items + SpotifyPaging.PageSize - 1) / SpotifyPaging.PageSize : 0;
 
     public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
         new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,

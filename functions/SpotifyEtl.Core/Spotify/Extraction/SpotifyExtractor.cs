@@ -141,7 +141,7 @@ public sealed class SpotifyExtractor
         {
             return extraction.Report(SourceStatus.Failed, 200, exception.Message);
         }
-        catch (SpotifyPagingLoopException exception)
+        catch (Exception exception) when (exception is SpotifyPagingLoopException or SpotifyNextLinkException)
         {
             return extraction.Report(SourceStatus.Failed, error: exception.Message);
         }

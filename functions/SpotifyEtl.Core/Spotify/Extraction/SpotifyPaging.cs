@@ -1,7 +1,77 @@
+using System.Globalization;
+using System.Text;
+
 namespace SpotifyEtl.Spotify.Extraction;
 
 internal static class SpotifyPaging
 {
     /// <summary>The most items Spotify serves in one page of any source the extractor reads.</summary>
     public const int PageSize = 50;
+
+    /// <summary>The most items a playlist holds (Spotify's limit): 200 pages.</summary>
+    public const int PlaylistMaxItems = 10_000;
+
+    /// <summary>The longest a link is shown in an error before it is shortened.</summary>
+    private const int ShownLength = 200;
+
+    /// <summary>
+    /// The <c>next</c> link to follow, or null when the page is the last (<c>next</c> null or empty). A link that is not
+    /// an absolute http(s) URL, or holds control characters, fails the source with <see cref="SpotifyNextLinkException"/>.
+    /// </summary>
+    public static string? NextLink(string source, string? next)
+    {
+        if (string.IsNullOrEmpty(next))
+        {
+            return null;
+        }
+        if (next.Any(IsUnprintable) || !Uri.TryCreate(next, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new SpotifyNextLinkException(source, next);
+        }
+        return next;
+    }
+
+    /// <summary>Pages the list's <c>total</c> needs, counted without overflow (a total may be any int).</summary>
+    public static long PagesFor(int? total) => total is > 0 and var items ? ((long)items + PageSize - 1) / PageSize : 0;
+
+    /// <summary>
+    /// What identifies the page a request asks for: its path and its query parameters in order, <c>offset</c> 0 and
+    /// <c>limit</c> 20 (Spotify's defaults) when absent. Two requests with the same key ask for the same page.
+    /// </summary>
+    public static string PageKey(string path)
+    {
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        var route = (query < 0 ? path : path[..query]).TrimEnd('/');
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["offset"] = "0", ["limit"] = "20" };
+        if (query >= 0)
+        {
+            foreach (var pair in path[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                var (name, value) = equals < 0 ? (pair, "") : (pair[..equals], pair[(equals + 1)..]);
+                // Offsets and limits as numbers: offset=050 asks for the page offset=50 does.
+                parameters[name] = name is "offset" or "limit" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                    ? number.ToString(CultureInfo.InvariantCulture)
+                    : value;
+            }
+        }
+        return route + "?" + string.Join('&', parameters.Select(parameter => parameter.Key + "=" + parameter.Value));
+    }
+
+    /// <summary><paramref name="link"/> as an error shows it: control characters escaped (<c>\u0000</c>), at most 200 characters.</summary>
+    public static string Shown(string link)
+    {
+        var shown = new StringBuilder();
+        foreach (var character in link)
+        {
+            if (shown.Length >= ShownLength)
+            {
+                return shown.Append('…').ToString();
+            }
+            shown.Append(IsUnprintable(character) ? $"\\u{(int)character:x4}" : character);
+        }
+        return shown.ToString();
+    }
+
+    private static bool IsUnprintable(char character) => char.IsControl(character) || character is '\u2028' or '\u2029';
 }

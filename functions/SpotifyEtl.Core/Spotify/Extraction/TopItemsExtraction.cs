@@ -57,6 +57,6 @@ internal sealed class TopItemsExtraction(int limit) : IExtractionStrategy
     private static async Task<bool> LandAsync(SourceExtraction extraction, SpotifyResponse response, CancellationToken cancellationToken)
     {
         var header = await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
-        return header.Next is not null && SourceExtraction.ItemCount(header) > 0;
+        return !string.IsNullOrEmpty(header.Next) && SourceExtraction.ItemCount(header) > 0;
     }
 }
