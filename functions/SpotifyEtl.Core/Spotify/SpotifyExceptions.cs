@@ -37,8 +37,11 @@ public sealed class SpotifyAuthenticationException(HttpStatusCode status, string
 /// <summary>The Web API answered with an error status after any retries that made sense.</summary>
 /// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
 /// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>
-public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation, bool unanswered = false)
-    : Exception(unanswered
+/// <param name="tooLarge">The answer ran past the size cap: <paramref name="explanation"/> says so whole.</param>
+public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation,
+    bool unanswered = false, bool tooLarge = false)
+    : Exception(tooLarge ? explanation
+        : unanswered
         ? $"GET {path} got no answer from Spotify ({spotifyMessage?.TrimEnd('.')}). {explanation}"
         : $"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
 {
@@ -73,4 +76,12 @@ public sealed class SpotifyPagingLoopException(string source, string path, int p
                 $" (last link GET {path}); stopped there to avoid a paging loop. The pages before it landed; the next run starts again.")
 {
     public string Path { get; } = path;
+}
+
+/// <summary>An answer's body ran past <see cref="SpotifyClientOptions.MaxResponseBytes"/>: cut off there, not retried.</summary>
+public sealed class SpotifyResponseTooLargeException(HttpMethod method, Uri? uri, long capBytes)
+    : Exception($"{method} {uri?.AbsolutePath} answered more than {capBytes / (1024 * 1024)} MiB: no Spotify page is that large, so reading stopped there and it was not retried. " +
+                "The next run asks again; if it keeps happening, something between this machine and Spotify (a proxy) is sending it.")
+{
+    public long CapBytes { get; } = capBytes;
 }
