@@ -108,6 +108,12 @@ public static class ExtractCommand
                 console.Write(SummaryTable(run.Manifest));
                 console.MarkupLineInterpolated($"Manifest: [bold]{Path.Combine(lake.FullName, run.ManifestKey)}[/]");
             }
+            // One line per source that failed or stopped, whatever stdout holds: with --json the manifest alone says nothing
+            // a person reads, and the table's note column is easily missed.
+            foreach (var source in run.Manifest.Sources.Where(source => source.Status is SourceStatus.Failed or SourceStatus.Stopped))
+            {
+                context.Errors.WriteLine($"{CliErrors.Program}: {source.Source}: {SourceProblem(source)}");
+            }
             if (run.Manifest.RefreshTokenSaveError is { } saveError)
             {
                 context.Errors.WriteLine($"{CliErrors.Program}: Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.");
@@ -146,6 +152,15 @@ public static class ExtractCommand
         {
             return CliErrors.Report(exception, context.Errors, verbose);
         }
+    }
+
+    /// <summary>Why a source failed or stopped, and what to do: the error says both for most; the rest get the general remedy.</summary>
+    internal static string SourceProblem(SourceReport source)
+    {
+        var reason = source.Error?.Trim() is { Length: > 0 } error ? error.TrimEnd('.') + "." : $"it {source.Status.ToWireName()} without a reason recorded.";
+        return source.Status == SourceStatus.Stopped
+            ? $"{reason} Its state is saved: run again later to go on."
+            : $"{reason} The other sources are not held back by it; the manifest has the details.";
     }
 
     internal static Table SummaryTable(ExtractionManifest manifest)

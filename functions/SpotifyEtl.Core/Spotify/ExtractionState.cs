@@ -130,4 +130,17 @@ public sealed record SavedTracksState(string? NewestAddedAt, string LastFullPass
 public sealed record EntityTagState([property: JsonPropertyName("etag")] string ETag, bool HasNext);
 
 /// <summary>A wait Spotify asked for, and whether it was for a spent quota (QUOTA_EXCEEDED).</summary>
-public sealed record SpotifyWait(DateTimeOffset Until, bool QuotaExceeded);
+public sealed record SpotifyWait(DateTimeOffset Until, bool QuotaExceeded)
+{
+    /// <summary>
+    /// The longest wait believed: 24 hours. Spotify's quota resets daily, so no real Retry-After asks for more; a longer one
+    /// (an HTTP date in the year 9999, 10^9 seconds) would stop every run until someone edits the state by hand.
+    /// </summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromHours(24);
+
+    /// <summary>A Retry-After as a wait: at most <see cref="Longest"/>, never negative.</summary>
+    public static TimeSpan Capped(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Longest ? Longest : wait;
+
+    /// <summary>This wait as read back from a saved state at <paramref name="now"/>: one ending more than <see cref="Longest"/> after it ends then.</summary>
+    public SpotifyWait CappedAt(DateTimeOffset now) => Until - now > Longest ? this with { Until = now + Longest } : this;
+}

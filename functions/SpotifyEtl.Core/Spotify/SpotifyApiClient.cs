@@ -92,6 +92,11 @@ public sealed class SpotifyApiClient : IDisposable
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
                     "Spotify could not be reached through every retry (is this machine online?); the next run tries again.", unanswered: true);
             }
+            catch (SpotifyResponseTooLargeException exception)
+            {
+                // Spotify did answer: the source fails at once with what happened, not as a machine that is offline.
+                throw new SpotifyApiException(HttpStatusCode.OK, path, null, null, exception.Message, tooLarge: true);
+            }
 
             if (result.IsSuccess)
             {

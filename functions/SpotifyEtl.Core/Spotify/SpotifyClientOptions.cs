@@ -16,6 +16,15 @@ public sealed record SpotifyClientOptions
     /// </summary>
     public TimeSpan LongestWait { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The most bytes one answer may hold: a body past it fails at once, unretried (<see cref="SpotifyResponseTooLargeException"/>),
+    /// so a body that never ends cannot fill memory. 64 MiB: a page of 50 full tracks is well under 1 MiB, and even a 50 MB
+    /// answer still lands.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    public const long DefaultMaxResponseBytes = 64L * 1024 * 1024;
+
     /// <summary>The first backoff delay; later ones grow exponentially, with jitter.</summary>
     public TimeSpan BackoffDelay { get; init; } = TimeSpan.FromSeconds(1);
 

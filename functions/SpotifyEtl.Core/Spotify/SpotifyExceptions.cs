@@ -37,8 +37,11 @@ public sealed class SpotifyAuthenticationException(HttpStatusCode status, string
 /// <summary>The Web API answered with an error status after any retries that made sense.</summary>
 /// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
 /// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>
-public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation, bool unanswered = false)
-    : Exception(unanswered
+/// <param name="tooLarge">The answer ran past the size cap: <paramref name="explanation"/> says so whole.</param>
+public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation,
+    bool unanswered = false, bool tooLarge = false)
+    : Exception(tooLarge ? explanation
+        : unanswered
         ? $"GET {path} got no answer from Spotify ({spotifyMessage?.TrimEnd('.')}). {explanation}"
         : $"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
 {
@@ -80,3 +83,11 @@ public sealed class SpotifyPagingLoopException(string source, string path, int p
 public sealed class SpotifyNextLinkException(string source, string next)
     : Exception($"{source} answered a next link that is not an http(s) URL ({Extraction.SpotifyPaging.Shown(next)}); " +
                 "stopped there without following it. The pages before it landed; the next run starts again.");
+
+/// <summary>An answer's body ran past <see cref="SpotifyClientOptions.MaxResponseBytes"/>: cut off there, not retried.</summary>
+public sealed class SpotifyResponseTooLargeException(HttpMethod method, Uri? uri, long capBytes)
+    : Exception($"{method} {uri?.AbsolutePath} answered more than {capBytes / (1024 * 1024)} MiB: no Spotify page is that large, so reading stopped there and it was not retried. " +
+                "The next run asks again; if it keeps happening, something between this machine and Spotify (a proxy) is sending it.")
+{
+    public long CapBytes { get; } = capBytes;
+}

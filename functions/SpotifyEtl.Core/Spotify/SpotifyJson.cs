@@ -3,8 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace SpotifyEtl.Spotify;
 
-/// <summary>The token endpoint's answer. <c>refresh_token</c> is present only when Spotify rotated it.</summary>
-internal sealed record TokenResponse(string? AccessToken, string? TokenType, int? ExpiresIn, string? RefreshToken, string? Scope);
+/// <summary>
+/// The token endpoint's answer. <c>refresh_token</c> is present only when Spotify rotated it. <c>expires_in</c> is read
+/// as whatever JSON it is (<see cref="SpotifyTokenProvider.LifetimeOf"/> makes a lifetime of it): a fractional or huge
+/// number is still a token, not a reason to fail the run.
+/// </summary>
+internal sealed record TokenResponse(string? AccessToken, string? TokenType, JsonElement? ExpiresIn, string? RefreshToken, string? Scope);
 
 /// <summary>The accounts service's error body: <c>{"error": "invalid_grant", "error_description": "..."}</c>.</summary>
 internal sealed record AuthErrorResponse(string? Error, string? ErrorDescription);

@@ -111,15 +111,18 @@ public sealed class SpotifyTokenProvider : IDisposable
                 var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.TokenUri) { Content = new FormUrlEncodedContent(form) };
                 request.Headers.Authorization = BasicAuthorization(_credentials);
                 return Task.FromResult(request);
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, NotATokenProblem).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is TimeoutException or HttpRequestException)
+        catch (Exception exception) when (exception is TimeoutException or HttpRequestException or SpotifyUnreadableAnswerException)
         {
             // Retried already: were it thrown as it is, the API request that asked for the token would retry it again,
-            // attempts times attempts. The run ends with its state saved and the next one asks again.
-            _unavailable = new SpotifyRunStoppedException(
-                $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
-                quotaExceeded: false, retryAfter: null);
+            // attempts times attempts. The run ends with its state saved and the next one asks again. A 200 whose body is
+            // no token (HTML from a proxy, cut short) is Spotify's failure, not refused credentials: no re-authorization helps.
+            _unavailable = new SpotifyRunStoppedException(exception is SpotifyUnreadableAnswerException unreadable
+                    ? $"Spotify's token endpoint answered with {unreadable.Message.TrimEnd('.')}, through every retry; the credentials were not refused. " +
+                      "The run ends with its state saved and the next one retries."
+                    : $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
+                quotaExceeded: false, retryAfter: null, (exception as SpotifyUnreadableAnswerException)?.HttpStatus);
             throw _unavailable;
         }
 
@@ -149,21 +152,9 @@ public sealed class SpotifyTokenProvider : IDisposable
             throw new SpotifyAuthenticationException(result.Status, error?.Error, error?.ErrorDescription);
         }
 
-        TokenResponse? token;
-        try
-        {
-            token = JsonSerializer.Deserialize(result.Body, SpotifyWireJsonContext.Default.TokenResponse);
-        }
-        catch (JsonException exception)
-        {
-            throw new SpotifyAuthenticationException(result.Status, "malformed_response", $"the token response is not JSON ({JsonErrorText.Of(exception)})");
-        }
-        if (string.IsNullOrEmpty(token?.AccessToken))
-        {
-            throw new SpotifyAuthenticationException(result.Status, "malformed_response", "the token response has no access_token");
-        }
-        _accessToken = token.AccessToken;
-        var lifetime = TimeSpan.FromSeconds(token.ExpiresIn is > 0 ? token.ExpiresIn.Value : 3600);
+        var token = JsonSerializer.Deserialize(result.Body, SpotifyWireJsonContext.Default.TokenResponse)!;
+        _accessToken = token.AccessToken!;
+        var lifetime = LifetimeOf(token.ExpiresIn);
         _expiresAt = _timeProvider.GetUtcNow() + (lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2);
 
         if (_refreshToken is not null && !string.IsNullOrEmpty(token.RefreshToken) && !string.Equals(token.RefreshToken, _refreshToken, StringComparison.Ordinal))
@@ -184,6 +175,39 @@ public sealed class SpotifyTokenProvider : IDisposable
             }
         }
     }
+
+    /// <summary>Why a successful token answer's body is no token, or null when it is one (checked on every attempt, so a garbled one is retried).</summary>
+    private static string? NotATokenProblem(byte[] body)
+    {
+        try
+        {
+            var token = JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.TokenResponse);
+            return string.IsNullOrEmpty(token?.AccessToken) ? "a body that is JSON but no token (no access_token)" : null;
+        }
+        catch (JsonException exception)
+        {
+            return $"a body that is not JSON ({JsonErrorText.Of(exception)})";
+        }
+    }
+
+    /// <summary>
+    /// How long a token lives, from <c>expires_in</c> as any JSON number, clamped to 1 s .. 1 day: Spotify says 3600, and a
+    /// value out of that range (99999999999) is not believed, but is no reason to fail the run. Missing, not a number, or not
+    /// positive: 3600 s.
+    /// </summary>
+    internal static TimeSpan LifetimeOf(JsonElement? expiresIn)
+    {
+        if (expiresIn is not { ValueKind: JsonValueKind.Number } number)
+        {
+            return DefaultLifetime;
+        }
+        // A number too large for a double (1e400) still means "long".
+        var seconds = number.TryGetDouble(out var value) ? value : double.MaxValue;
+        return !(seconds > 0) ? DefaultLifetime : TimeSpan.FromSeconds(Math.Clamp(seconds, 1, LongestLifetime.TotalSeconds));
+    }
+
+    private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(3600);
+    private static readonly TimeSpan LongestLifetime = TimeSpan.FromDays(1);
 
     public void Dispose() => _gate.Dispose();
 

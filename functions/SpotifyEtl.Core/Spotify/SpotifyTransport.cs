@@ -10,6 +10,12 @@ internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, Tim
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
 
+/// <summary>A 2xx answer whose body is not what the request asks for (a token endpoint's HTML, say): transient, retried.</summary>
+internal sealed class SpotifyUnreadableAnswerException(int httpStatus, string problem) : Exception($"{httpStatus} and {problem}")
+{
+    public int HttpStatus { get; } = httpStatus;
+}
+
 /// <summary>
 /// Sends requests with the politeness rules: a per-attempt timeout, backoff with jitter on 5xx,
 /// timeouts and network errors, <c>Retry-After</c> honoured on 429 (and 503) as long as the wait fits
@@ -58,8 +64,10 @@ internal sealed class SpotifyTransport
     public TimeSpan LongestWait => _options.LongestWait;
 
     /// <summary>Sends the request built by <paramref name="createRequest"/> (once per attempt).</summary>
+    /// <param name="problemOfSuccess">Says why a 2xx body is unusable (null when it is fine): such an answer is a transient
+    /// failure of Spotify's, retried as a 5xx is, and thrown as <see cref="SpotifyUnreadableAnswerException"/> after the last retry.</param>
     public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
-        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken, Func<byte[], string?>? problemOfSuccess = null)
     {
         var attempts = 0;
         try
@@ -70,7 +78,10 @@ internal sealed class SpotifyTransport
                 EnsureTimeLeft();
                 attempts++;
                 using var request = await createRequest(token).ConfigureAwait(false);
-                return await SendOnceAsync(request, token).ConfigureAwait(false);
+                var answer = await SendOnceAsync(request, token).ConfigureAwait(false);
+                return answer.IsSuccess && problemOfSuccess?.Invoke(answer.Body) is { } problem
+                    ? throw new SpotifyUnreadableAnswerException((int)answer.Status, problem)
+                    : answer;
             }, cancellationToken).ConfigureAwait(false);
             return (result, attempts);
         }
@@ -132,8 +143,9 @@ internal sealed class SpotifyTransport
         attempt.CancelAfter(remaining < _options.RequestTimeout ? remaining : _options.RequestTimeout);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(attempt.Token).ConfigureAwait(false);
+            // Headers first, then the body read here up to the cap: never buffered whole by HttpClient, however long it runs.
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            var body = await ReadCappedAsync(response, request, attempt.Token).ConfigureAwait(false);
             return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType,
                 response.Headers.ETag?.ToString());
         }
@@ -143,11 +155,38 @@ internal sealed class SpotifyTransport
         }
     }
 
+    /// <summary>
+    /// The body, or <see cref="SpotifyResponseTooLargeException"/> as soon as it passes <see cref="SpotifyClientOptions.MaxResponseBytes"/>
+    /// (or its Content-Length says it will): memory stays bounded by the cap, not by what the server sends.
+    /// </summary>
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var cap = _options.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength > cap)
+        {
+            throw new SpotifyResponseTooLargeException(request.Method, request.RequestUri, cap);
+        }
+        using var body = new MemoryStream();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > cap)
+            {
+                throw new SpotifyResponseTooLargeException(request.Method, request.RequestUri, cap);
+            }
+            body.Write(buffer, 0, read);
+        }
+        return body.ToArray();
+    }
+
     private bool ShouldRetry(Outcome<SpotifyHttpResult> outcome)
     {
         if (outcome.Exception is not null)
         {
-            return outcome.Exception is HttpRequestException or TimeoutException && _budget.Remaining > TimeSpan.Zero;
+            // A body over the cap is not retried: it would only come again as large.
+            return outcome.Exception is HttpRequestException or TimeoutException or SpotifyUnreadableAnswerException && _budget.Remaining > TimeSpan.Zero;
         }
         var result = outcome.Result!;
         return result.Status switch
@@ -170,17 +209,16 @@ internal sealed class SpotifyTransport
         return true;
     }
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
         {
-            return delta;
+            return SpotifyWait.Capped(delta);
         }
         if (header?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            return SpotifyWait.Capped(date - _options.TimeProvider.GetUtcNow());
         }
         return null;
     }

@@ -65,6 +65,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
 
     public ConcurrentQueue<string> TokenGrants { get; } = new();
 
+    /// <summary>The <c>expires_in</c> tokens are issued with, as raw JSON (any JSON value).</summary>
+    public string ExpiresInJson { get; set; } = "3600";
+
     public ConcurrentQueue<string> ApiRequests { get; } = new();
 
     /// <summary>Called with each Web API path and query as it arrives (for example to move a test clock).</summary>
@@ -250,7 +253,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     {
         var token = $"access-{Interlocked.Increment(ref _tokenCounter)}-{Guid.NewGuid():N}";
         _accessTokens[token] = new TokenInfo(user);
-        var body = new JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 };
+        var body = new JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = JsonNode.Parse(ExpiresInJson) };
         if (refreshToken is not null)
         {
             body["refresh_token"] = refreshToken;
@@ -515,6 +518,36 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("{\"items\": [ {\"track\": ", context.RequestAborted);
                 return true;
+            case Fault.RawFault raw:
+                context.Response.StatusCode = raw.Status;
+                context.Response.ContentType = raw.ContentType;
+                if (raw.RetryAfter is not null)
+                {
+                    context.Response.Headers.RetryAfter = raw.RetryAfter;
+                }
+                if (raw.WithLength)
+                {
+                    context.Response.ContentLength = Encoding.UTF8.GetByteCount(raw.Body);
+                }
+                await context.Response.WriteAsync(raw.Body, context.RequestAborted);
+                return true;
+            case Fault.EndlessFault:
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                var chunk = Encoding.UTF8.GetBytes("{\"items\": [" + new string(' ', 64 * 1024));
+                try
+                {
+                    // Chunked, never ending, at most about 64 MiB/s: a client must stop reading on its own.
+                    while (!context.RequestAborted.IsCancellationRequested)
+                    {
+                        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                        await Task.Delay(1, context.RequestAborted);
+                    }
+                }
+                catch (Exception exception) when (exception is OperationCanceledException or IOException)
+                {
+                }
+                return true;
             case Fault.StatusFault status:
                 if (status.RetryAfterSeconds is { } seconds)
                 {
@@ -571,4 +604,8 @@ public abstract record Fault
     public sealed record StatusFault(int Status, string Message, string? Reason, int? RetryAfterSeconds) : Fault;
     public sealed record SlowFault(TimeSpan Delay) : Fault;
     public sealed record MalformedFault : Fault;
+    /// <summary>Any status, content type, body and Retry-After header value, as given.</summary>
+    public sealed record RawFault(int Status, string ContentType, string Body, string? RetryAfter = null, bool WithLength = false) : Fault;
+    /// <summary>A 200 whose chunked body never ends.</summary>
+    public sealed record EndlessFault : Fault;
 }

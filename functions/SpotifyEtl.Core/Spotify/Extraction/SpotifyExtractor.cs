@@ -45,6 +45,7 @@ public sealed class SpotifyExtractor
         var time = _options.TimeProvider;
         var startedAt = time.GetUtcNow();
         var state = await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
+        state.Wait = state.Wait?.CappedAt(startedAt);
         var runStart = RunStart(startedAt, state.LastRunId);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
         var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);

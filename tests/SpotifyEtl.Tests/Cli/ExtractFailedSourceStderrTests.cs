@@ -1,0 +1,94 @@
+using System.Text.Json;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Tests.Spotify;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>Each source that failed or stopped gets one line on stderr, in table and --json modes alike; stdout is as it was.</summary>
+// The --json manifest goes to the process's standard output, which the test swaps: no other test runs meanwhile.
+[Collection(nameof(ExtractFailedSourceStderrTests))]
+public sealed class ExtractFailedSourceStderrTests : IAsyncLifetime
+{
+    private const string Playlist = "3cEYpjA9oz9GiPac4AsH4n";
+    private const string Missing = "4dEYpjA9oz9GiPac4AsH4m";
+    private SpotifyDouble _spotify = null!;
+
+    public async Task InitializeAsync()
+    {
+        _spotify = await SpotifyDouble.StartAsync();
+        _spotify.AddPlaylist(Playlist, items: 10);
+    }
+
+    public async Task DisposeAsync() => await _spotify.DisposeAsync();
+
+    public static TheoryData<string, bool> Failures()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var failure in new[] { "missing_playlist", "forbidden", "unauthorized", "html", "token_html" })
+        {
+            data.Add(failure, false);
+            data.Add(failure, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task A_failed_or_stopped_source_is_named_on_stderr_with_its_reason(string failure, bool json)
+    {
+        using var cli = new CliTestContext(_spotify, CliTestContext.UserCredentials());
+        var playlist = failure == "missing_playlist" ? Missing : Playlist;
+        switch (failure)
+        {
+            case "forbidden":
+                _spotify.Inject("playlists/", Enumerable.Range(0, 20).Select(_ => Fault.Forbidden()).ToArray());
+                break;
+            case "unauthorized":
+                _spotify.ExpireAccessTokensAfterRequests = 0;
+                break;
+            case "html":
+                _spotify.Inject("playlists/", Enumerable.Range(0, 20).Select(_ => (Fault)new Fault.RawFault(200, "text/html", "<html>maintenance</html>")).ToArray());
+                break;
+            case "token_html":
+                _spotify.Inject("token", Enumerable.Range(0, 20).Select(_ => (Fault)new Fault.RawFault(200, "text/html", "<html>maintenance</html>")).ToArray());
+                break;
+        }
+        var arguments = new List<string> { "--lake", Path.Combine(cli.Folder, "lake"), "--playlist", playlist };
+        if (json)
+        {
+            arguments.Add("--json");
+        }
+        var stdout = new StringWriter();
+        var before = Console.Out;
+        Console.SetOut(stdout);
+        int exit;
+        try
+        {
+            exit = await ExtractCommand.Create(cli.Context).Parse(arguments.ToArray()).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetOut(before);
+        }
+
+        Assert.Equal(failure == "token_html" ? 3 : 1, exit);
+        var lines = cli.Errors.Split('\n').Where(line => line.StartsWith($"spotify-etl: playlist:{playlist}: ", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(lines);
+        Assert.True(line.Length > $"spotify-etl: playlist:{playlist}: ".Length + 20, line);
+        if (json)
+        {
+            using var manifest = JsonDocument.Parse(stdout.ToString());
+            Assert.Equal(failure == "token_html" ? "stopped" : "failed", manifest.RootElement.GetProperty("sources")[0].GetProperty("status").GetString());
+            Assert.DoesNotContain("spotify-etl:", stdout.ToString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("spotify-etl:", cli.Output, StringComparison.Ordinal);
+        }
+    }
+}
+
+[CollectionDefinition(nameof(ExtractFailedSourceStderrTests), DisableParallelization = true)]
+public sealed class StandardOutputSwap;

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using SpotifyEtl.Storage;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>A Retry-After is believed up to 24 hours, when it is saved and when a saved one is read back: never a lake locked for good.</summary>
+public sealed class BogusRetryAfterTests : IAsyncLifetime
+{
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await ExtractionHarness.StartAsync();
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    public static TheoryData<string> RetryAfters()
+    {
+        var data = new TheoryData<string>();
+        foreach (var seconds in new long[] { 0, 1, 59, 600, 601, 3600, 86399, 86400, 86401, 604800, 1_000_000_000, int.MaxValue })
+        {
+            data.Add(seconds.ToString(CultureInfo.InvariantCulture));
+        }
+        var now = new InstantTimeProvider().GetUtcNow();
+        foreach (var ahead in new[] { TimeSpan.FromHours(-1), TimeSpan.FromMinutes(5), TimeSpan.FromHours(2), TimeSpan.FromDays(2), TimeSpan.FromDays(3650) })
+        {
+            data.Add((now + ahead).ToString("r", CultureInfo.InvariantCulture));
+        }
+        data.Add("Fri, 31 Dec 9999 23:59:59 GMT");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RetryAfters))]
+    public async Task A_saved_wait_is_at_most_24_hours_and_the_run_after_it_asks_again(string retryAfter)
+    {
+        _h.Spotify.Inject("me/player/recently-played", new Fault.RawFault(429, "application/json",
+            "{\"error\":{\"status\":429,\"message\":\"API rate limit exceeded\"}}", retryAfter));
+
+        var first = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        if (state.Wait is { } wait)
+        {
+            Assert.InRange(wait.Until - _h.Clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromHours(24));
+        }
+        Assert.Contains(first.Manifest.Outcome, new[] { ExtractionOutcome.Stopped, ExtractionOutcome.Succeeded });
+        _h.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var before = _h.Spotify.ApiRequestsTo("me/player/recently-played");
+
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
+        Assert.True(_h.Spotify.ApiRequestsTo("me/player/recently-played") > before);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59+00:00")]
+    [InlineData("2126-11-21T06:00:00+00:00")]
+    [InlineData("2026-11-23T06:00:00+00:00")]
+    public async Task A_wait_saved_too_far_ahead_ends_24_hours_after_the_run_that_reads_it(string until)
+    {
+        await _h.Store.PutBytesAsync(ExtractionState.Key,
+            Encoding.UTF8.GetBytes($"{{\"wait\": {{\"until\": \"{until}\", \"quota_exceeded\": false}}}}"), "application/json", CancellationToken.None);
+
+        var held = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(ExtractionOutcome.Stopped, held.Manifest.Outcome);
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        Assert.InRange(state.Wait!.Until - _h.Clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromHours(24));
+
+        _h.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
+    }
+
+    [Fact]
+    public void Capped_keeps_a_wait_between_zero_and_24_hours()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 500; i++)
+        {
+            var wait = TimeSpan.FromSeconds((random.NextDouble() - 0.1) * Math.Pow(10, random.Next(0, 11)));
+            Assert.InRange(SpotifyWait.Capped(wait), TimeSpan.Zero, SpotifyWait.Longest);
+        }
+        Assert.Equal(TimeSpan.FromHours(24), SpotifyWait.Longest);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// A 200 from the token endpoint whose body is no token is Spotify failing, not the credentials refused: retried, then the run
+/// stops with its state saved. An <c>expires_in</c> that is any JSON number is a token all the same.
+/// </summary>
+public sealed class GarbledTokenResponseTests : IAsyncLifetime
+{
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await ExtractionHarness.StartAsync();
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    public static TheoryData<string, string> GarbledBodies()
+    {
+        var data = new TheoryData<string, string>
+        {
+            { "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>" },
+            { "application/json", "" },
+            { "application/json", "{\"access_token\": \"BQD" },
+            { "application/json", "{\"access_token\": \"BQD\", \"expires_in\": 36" },
+            { "application/json", "{}" },
+            { "application/json", "null" },
+            { "application/json", "[]" },
+            { "application/json", "{\"token_type\": \"Bearer\", \"expires_in\": 3600}" },
+            { "application/json", "{\"access_token\": \"\"}" },
+            { "text/plain", "OK" },
+        };
+        // Every cut of a real token answer is garbled too.
+        const string Token = "{\"access_token\":\"BQDx\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+        foreach (var cut in new[] { 1, 10, 20, 30, 45, Token.Length - 1 })
+        {
+            data.Add("application/json", Token[..cut]);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GarbledBodies))]
+    public async Task A_token_body_that_is_no_token_is_retried_then_stops_the_run_with_the_state_saved(string contentType, string body)
+    {
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, contentType, body)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.TopTracks("short_term"));
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.All(run.Manifest.Sources, source => Assert.Contains(source.Status, new[] { SourceStatus.Stopped, SourceStatus.NotRun }));
+        Assert.Equal(_h.ClientOptions.MaxRetryAttempts + 1, _h.Spotify.TokenGrants.Count);
+        Assert.DoesNotContain("client id", run.Manifest.StopReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("not refused", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
+    }
+
+    [Theory]
+    [MemberData(nameof(GarbledBodies))]
+    public async Task A_garbled_token_body_once_is_retried_and_the_run_lands(string contentType, string body)
+    {
+        _h.Spotify.Inject("token", new Fault.RawFault(200, contentType, body));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("3600.0")]
+    [InlineData("3599.999")]
+    [InlineData("0.5")]
+    [InlineData("1e400")]
+    [InlineData("1e-300")]
+    [InlineData("0")]
+    [InlineData("-3600")]
+    [InlineData("\"3600\"")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("18446744073709551616")]
+    public async Task Any_expires_in_still_gives_a_token_the_run_uses(string expiresIn)
+    {
+        _h.Spotify.ExpiresInJson = expiresIn;
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+    }
+
+    [Fact]
+    public void A_token_lifetime_is_between_one_second_and_one_day_for_any_json_number()
+    {
+        var random = new Random(20261126);
+        var numbers = Enumerable.Range(0, 200).Select(_ => (random.NextDouble() - 0.2) * Math.Pow(10, random.Next(-8, 20)))
+            .Select(value => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(["1e308", "1e400", "-1e400", "0", "-0", "3600", "86401", "99999999999"]);
+        foreach (var number in numbers)
+        {
+            using var json = JsonDocument.Parse(number);
+            var lifetime = SpotifyTokenProvider.LifetimeOf(json.RootElement);
+            Assert.InRange(lifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        }
+        Assert.Equal(TimeSpan.FromSeconds(3600), SpotifyTokenProvider.LifetimeOf(null));
+        using var huge = JsonDocument.Parse("99999999999");
+        Assert.Equal(TimeSpan.FromDays(1), SpotifyTokenProvider.LifetimeOf(huge.RootElement));
+    }
+}
