@@ -514,6 +514,28 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Equal(SourceStatus.Landed, run.Manifest.Sources[1].Status);
     }
 
+    [Theory]
+    [InlineData("<html><body>Service maintenance</body></html>")]
+    [InlineData("")]
+    [InlineData("{\"id\": \"3cEYpjA9oz9GiPac4AsH4n\", \"snapshot_id\": ")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("null")]
+    [InlineData("{\"snapshot_id\": 42}")]
+    public async Task Playlist_metadata_that_is_not_a_playlist_lands_unchanged_and_fails_only_that_source_without_recording_a_version(string body)
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}", new Fault.RawFault(200, "application/json", body));
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.SavedTracks());
+
+        var playlist = run.Manifest.Sources[0];
+        Assert.Equal(SourceStatus.Failed, playlist.Status);
+        var landed = Assert.Single(playlist.Objects);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(body), await _h.Store.ReadAllBytesAsync(landed));
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources[1].Status);
+        Assert.Empty((await ExtractionState.LoadAsync(_h.Store, CancellationToken.None)).Playlists);
+    }
+
     [Fact]
     public async Task Extract_uses_client_credentials_without_a_refresh_token_and_explains_that_me_endpoints_need_a_user()
     {

@@ -22,7 +22,17 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         {
             return SourceStatus.Unchanged;
         }
-        var header = SourceExtraction.Parse(metadata, SpotifyWireJsonContext.Default.PlaylistHeader);
+        PlaylistHeader? header;
+        try
+        {
+            header = SourceExtraction.Parse(metadata, SpotifyWireJsonContext.Default.PlaylistHeader);
+        }
+        catch (SpotifyMalformedResponseException)
+        {
+            // A body that is no JSON lands too, unchanged, as every answer does: the transformation sets it aside with its reason.
+            await extraction.LandAsync(RawSource.Playlist, id, metadata, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
         if (string.IsNullOrEmpty(header?.SnapshotId))
         {
             await extraction.LandAsync(RawSource.Playlist, id, metadata, cancellationToken).ConfigureAwait(false);
