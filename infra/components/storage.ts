@@ -106,7 +106,8 @@ type RawLifecycleSettings = Pick<StorageConfig, "rawTransitionDays" | "rawTransi
 
 /**
  * One rule per raw source, filtered on its own prefix `raw/<segment>/` (the slash keeps `raw/playlist/` off
- * `raw/playlist_items/`): a snapshot source moves to the colder class and expires, a history source only moves.
+ * `raw/playlist_items/`): a snapshot source moves to the colder class and expires, a history source only moves,
+ * and so do the uploads under `import/`.
  * Every class the config allows (STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR) answers GetObject at once, so the
  * history rebuild reads a moved object as it reads a new one. A rule's id is its source's segment and kind
  * alone, whatever the config, so a change of days or class updates the same rules in place.
@@ -127,6 +128,11 @@ export function rawSourceRules(c: RawLifecycleSettings): aws.types.input.s3.Buck
             transitions,
             expiration,
         });
+    }
+    // The data exports uploaded under import/ are the listener's history as it was given: often hundreds of MB a
+    // zip, read again only by a new import of the same upload. They move with the raw sources and never expire.
+    if (transitions !== undefined) {
+        rules.push({ id: "import-history-transition", status: "Enabled", filter: { prefix: contract.lake.import }, transitions });
     }
     return rules;
 }

@@ -1,6 +1,6 @@
 // The raw bucket's lifecycle for generated settings, beyond the example stacks: the Storage component under
-// Pulumi's mocks, once per setting. The listener's history (recently played pages, the export's files) never
-// expires; the snapshots expire after rawExpirationDays, none when it is 0; each rule's id depends on its
+// Pulumi's mocks, once per setting. The listener's history (recently played pages, the export's files, the
+// exports as uploaded under import/) never expires; the snapshots expire after rawExpirationDays, none when it is 0; each rule's id depends on its
 // prefix alone, so a change of days or class updates the same rules.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
@@ -89,9 +89,19 @@ test("the check itself fails on a rule that expires all of raw/, as a single rul
     assert.deepEqual(rawLifecycleProblems(old, s), [
         `raw-responses-age-out (prefix "raw/") expires the listener's history under raw/recently_played/`,
         `raw-responses-age-out (prefix "raw/") expires the listener's history under raw/spotify_export/`,
+        "no rule moves every object under import/ to GLACIER_IR after 30 days",
     ]);
     const inside: LifecycleRule[] = [{ id: "x", status: "Enabled", filter: { prefix: "raw/spotify_export/audio/" }, expiration: { days: 730 } }];
     assert.ok(rawLifecycleProblems(inside, s).some((p) => p.includes("expires the listener's history under raw/spotify_export/")));
+});
+
+test("the check fails on a rule that expires the uploaded data exports, or on none that moves them", () => {
+    const s = { rawTransitionDays: 30, rawTransitionStorageClass: "STANDARD_IA", rawExpirationDays: 0 };
+    for (const prefix of ["import/", "import/my_spotify_data", ""]) {
+        const rules: LifecycleRule[] = [{ id: "uploads-age-out", status: "Enabled", filter: { prefix }, expiration: { days: 90 } }];
+        assert.ok(rawLifecycleProblems(rules, s).some((p) => p.includes("expires the listener's history under import/")), JSON.stringify(prefix));
+    }
+    assert.ok(rawLifecycleProblems([], s).includes("no rule moves every object under import/ to STANDARD_IA after 30 days"));
 });
 
 test("the check fails on a rule that expires the runs' manifests, which a replay needs once a run's snapshots expired", () => {

@@ -1,6 +1,6 @@
 // What the raw bucket's lifecycle must and must not do to each raw source's objects. The listener's history
 // (recently played pages, the data export's files) cannot be fetched again and listening_history is rebuilt in
-// full from it: no rule may expire it. The other sources are snapshots the next extraction takes again: they
+// full from it: no rule may expire it, nor the uploads of data exports under import/. The other sources are snapshots the next extraction takes again: they
 // expire after rawExpirationDays, and never when it is 0. The prefixes are spelled here, apart from the
 // program, so a change to the contract or the component cannot move them unnoticed.
 
@@ -8,6 +8,9 @@
 export const historyPrefixes: readonly string[] = ["raw/recently_played/", "raw/spotify_export/"];
 /** Snapshots the extraction takes again: expire after rawExpirationDays. */
 export const snapshotPrefixes: readonly string[] = ["raw/playlist/", "raw/playlist_items/", "raw/top_tracks/", "raw/top_artists/", "raw/saved_tracks/"];
+
+/** The data exports as uploaded: the listener's history as given, which only moves, like the raw history. */
+export const uploadPrefix = "import/";
 
 /** What each run landed: a replay tells a run whose snapshots expired by its manifest, so no rule may expire them. */
 export const manifestsPrefix = "manifests/";
@@ -69,7 +72,7 @@ export function rawLifecycleProblems(rules: readonly LifecycleRule[], settings: 
     if (new Set(ids).size !== ids.length) {
         problems.push(`rule ids repeat: ${ids.join(", ")}`);
     }
-    for (const prefix of historyPrefixes) {
+    for (const prefix of [...historyPrefixes, uploadPrefix]) {
         for (const rule of rules.filter((r) => expiresObjects(r) && reaches(r, prefix))) {
             problems.push(`${rule.id} (prefix ${JSON.stringify(prefixOf(rule))}) expires the listener's history under ${prefix}`);
         }
@@ -92,7 +95,7 @@ export function rawLifecycleProblems(rules: readonly LifecycleRule[], settings: 
             problems.push(`no rule expires every object under ${prefix} after ${settings.rawExpirationDays} days`);
         }
     }
-    for (const prefix of [...historyPrefixes, ...snapshotPrefixes]) {
+    for (const prefix of [...historyPrefixes, ...snapshotPrefixes, uploadPrefix]) {
         const moving = rules.filter((r) => r.status === "Enabled" && reaches(r, prefix) && (r.transitions ?? []).length > 0);
         if (settings.rawTransitionDays === 0) {
             moving.forEach((r) => problems.push(`${r.id} moves ${prefix} though rawTransitionDays is 0`));
