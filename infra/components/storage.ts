@@ -164,7 +164,9 @@ export class Storage extends pulumi.ComponentResource {
             {
                 id: "old-versions-and-uploads",
                 status: "Enabled",
-                filter: {},
+                // Every object: an empty prefix, not an empty filter, which the AWS provider warns of on every
+                // preview ("one (and only one) of ... is required") as soon to be an error.
+                filter: { prefix: "" },
                 noncurrentVersionExpiration: { noncurrentDays: c.rawNoncurrentVersionExpirationDays },
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                 expiration: { expiredObjectDeleteMarker: true },
@@ -187,7 +189,7 @@ export class Storage extends pulumi.ComponentResource {
             rules: [{
                 id: "query-results-expire",
                 status: "Enabled",
-                filter: {},
+                filter: { prefix: "" },
                 expiration: { days: c.athenaResultsExpirationDays },
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
             }],

@@ -191,6 +191,15 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.ok(rules.some((r) => r.id === "old-versions-and-uploads"), "the rule for old versions and uploads is kept");
             });
 
+            test("every lifecycle rule's filter names exactly one condition (an empty filter draws the provider's warning on every preview)", () => {
+                for (const lifecycle of stack.all(types.lifecycle)) {
+                    for (const rule of lifecycle.inputs["rules"] as { id: string; filter?: Record<string, unknown> }[]) {
+                        const named = Object.entries(rule.filter ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
+                        assert.equal(named.length, 1, `${lifecycle.name}: rule ${rule.id} filters on ${JSON.stringify(named)}`);
+                    }
+                }
+            });
+
             test("Athena query results expire", () => {
                 const results = stack.bucketNamed("athena-results");
                 const lifecycle = stack.where(types.lifecycle, "bucket", results.state["bucket"]);
