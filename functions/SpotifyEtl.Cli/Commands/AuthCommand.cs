@@ -29,7 +29,7 @@ public static class AuthCommand
         };
         var timeout = CliOptions.Bounded("--timeout", "Seconds to wait for the browser.", 300, 1, 3600);
         var sources = new SourceOptions();
-        var login = new Command("login", "Authorize this app for your Spotify account and print the refresh token the unattended extraction uses.");
+        var login = new Command("login", "Authorize this app for your Spotify account and get the refresh token the unattended extraction uses: saved into the --credentials file, and not shown; printed once without one.");
         login.Options.Add(port);
         login.Options.Add(credentials);
         login.Options.Add(timeout);
@@ -61,10 +61,11 @@ public static class AuthCommand
             console.MarkupLineInterpolated($"Redirect URI (must be registered in the app's settings): [bold]{listener.RedirectUri}[/]");
             var waiting = listener.WaitForCodeAsync(state, CancelAfter(timeout, cancellationToken));
             context.ShowAuthorizePage(authorizeUri);
-            var code = await waiting.ConfigureAwait(false);
+            // The browser is told the outcome once the code is exchanged and the token kept (disposed unanswered: failed).
+            using var callback = await waiting.ConfigureAwait(false);
 
             using var http = new HttpClient();
-            var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
+            var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 
             console.WriteLine();
             if (credentialsPath is not null)
@@ -86,6 +87,7 @@ public static class AuthCommand
                 console.WriteLine("For a stack, write it into a credentials file {\"client_id\", \"client_secret\", \"refresh_token\"} outside the repository, then run");
                 console.WriteLine($"  {StackSecretCommand}<credentials file>");
             }
+            await callback.AuthorizedAsync().ConfigureAwait(false);
             return ExitCodes.Success;
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && cancellationToken.IsCancellationRequested)

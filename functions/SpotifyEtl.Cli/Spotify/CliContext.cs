@@ -16,7 +16,14 @@ internal sealed record CliContext(Func<string, string?> GetVariable, IAnsiConsol
         Consoles.Output,
         System.Console.Error,
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "spotify-etl"),
-        uri => System.Console.Out.WriteLine($"Open this address in a browser and allow access:{Environment.NewLine}{uri}"));
+        uri => System.Console.Out.WriteLine(AuthorizePageInstruction(uri)));
+
+    /// <summary>
+    /// What the terminal shows of the authorization page: its address escaped (<see cref="Uri.AbsoluteUri"/>), never
+    /// <see cref="Uri.ToString"/>, which unescapes the spaces between scopes, so that a terminal cuts a clicked or
+    /// copied link at the first one and the login loses the later scopes and its state.
+    /// </summary>
+    public static string AuthorizePageInstruction(Uri uri) => $"Open this address in a browser and allow access:{Environment.NewLine}{uri.AbsoluteUri}";
 
     /// <summary>Where a rotated refresh token goes when the credentials came from environment variables.</summary>
     public string DefaultCredentialsPath => Path.Combine(ConfigDirectory, "credentials.json");

@@ -5,7 +5,8 @@ namespace SpotifyEtl.Cli.Spotify;
 
 /// <summary>
 /// Waits for the browser to come back to <c>http://127.0.0.1:PORT/callback</c> after the user allowed
-/// access, checks the <c>state</c> parameter, and returns the authorization code.
+/// access, checks the <c>state</c> parameter, and returns the authorization code with the browser's request
+/// still open: the page the browser shows says whether the login ended well, once it has.
 /// </summary>
 internal sealed class LoopbackCallbackListener : IDisposable
 {
@@ -27,7 +28,7 @@ internal sealed class LoopbackCallbackListener : IDisposable
 
     public Uri RedirectUri { get; }
 
-    public async Task<string> WaitForCodeAsync(string expectedState, CancellationToken cancellationToken)
+    public async Task<BrowserCallback> WaitForCodeAsync(string expectedState, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(_listener.Stop);
         while (true)
@@ -63,12 +64,11 @@ internal sealed class LoopbackCallbackListener : IDisposable
                 await RespondAsync(context, 400, "No code in the callback.").ConfigureAwait(false);
                 throw new InvalidOperationException("The callback carried no authorization code. Run `spotify-etl auth login` again.");
             }
-            await RespondAsync(context, 200, "spotify-etl is authorized. You can close this tab and return to the terminal.").ConfigureAwait(false);
-            return code;
+            return new BrowserCallback(code, context);
         }
     }
 
-    private static async Task RespondAsync(HttpListenerContext context, int status, string message)
+    internal static async Task RespondAsync(HttpListenerContext context, int status, string message)
     {
         var body = Encoding.UTF8.GetBytes($"<!doctype html><meta charset=\"utf-8\"><title>spotify-etl</title><p>{WebUtility.HtmlEncode(message)}</p>");
         context.Response.StatusCode = status;
@@ -79,4 +79,45 @@ internal sealed class LoopbackCallbackListener : IDisposable
     }
 
     public void Dispose() => ((IDisposable)_listener).Dispose();
+}
+
+/// <summary>
+/// The browser's callback, answered once the login has ended: that it is authorized only when the code was
+/// exchanged and the token kept, otherwise that it failed and the terminal says why. Disposing it unanswered
+/// answers the failure.
+/// </summary>
+internal sealed class BrowserCallback(string code, HttpListenerContext context) : IDisposable
+{
+    private bool _answered;
+
+    public string Code { get; } = code;
+
+    public Task AuthorizedAsync() => AnswerAsync(200, "spotify-etl is authorized. You can close this tab and return to the terminal.");
+
+    public Task FailedAsync() => AnswerAsync(502, "spotify-etl could not finish the login; the terminal says why. Run spotify-etl auth login again.");
+
+    private async Task AnswerAsync(int status, string message)
+    {
+        if (_answered)
+        {
+            return;
+        }
+        _answered = true;
+        try
+        {
+            await LoopbackCallbackListener.RespondAsync(context, status, message).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // The browser went away: the terminal has the outcome.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_answered)
+        {
+            FailedAsync().GetAwaiter().GetResult();
+        }
+    }
 }

@@ -128,10 +128,37 @@ public sealed class AuthCommandTests : IAsyncLifetime
         using var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={_spotify.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
 
         Assert.Equal(69, await login);
+        // The browser is not told the login worked: it learns once the exchange has failed, and is sent to the terminal.
+        Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
+        var page = await callback.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("is authorized", page, StringComparison.Ordinal);
+        Assert.Contains("the terminal says why", page, StringComparison.Ordinal);
         Assert.StartsWith(accounts, authorize.ToString(), StringComparison.Ordinal);
         Assert.Contains("Cannot reach Spotify", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain(" at SpotifyEtl", cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_authorization_address_the_terminal_shows_is_one_word_that_carries_every_scope_and_the_state(int seed)
+    {
+        // Terminals cut a clicked or copied link at a space: the address shown must hold none, whatever scopes are asked.
+        var random = new Random(seed);
+        var scopes = SpotifyEtl.Spotify.SpotifyAuthorization.AllScopes.Where(_ => random.Next(3) > 0).DefaultIfEmpty("user-read-private").ToList();
+        var state = SpotifyEtl.Spotify.SpotifyAuthorization.NewState();
+        var endpoints = SpotifyEtl.Spotify.SpotifyEndpoints.FromEnvironment(_ => null);
+        var uri = SpotifyEtl.Spotify.SpotifyAuthorization.AuthorizeUri(endpoints, "client id+/?", new Uri($"http://127.0.0.1:{8000 + seed}/callback"), scopes, state);
+
+        var shown = SpotifyEtl.Cli.Spotify.CliContext.AuthorizePageInstruction(uri).ReplaceLineEndings("\n").Split('\n')[^1];
+
+        Assert.DoesNotContain(shown, char.IsWhiteSpace);
+        var query = HttpUtility.ParseQueryString(new Uri(shown).Query);
+        Assert.Equal(string.Join(' ', scopes), query["scope"]);
+        Assert.Equal(state, query["state"]);
+        Assert.Equal("client id+/?", query["client_id"]);
     }
 
     private static async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
