@@ -31,7 +31,7 @@ internal static class CredentialsFile
         RefuseInsideRepository(path);
         if (!File.Exists(path))
         {
-            throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it with {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+            throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} (owner-readable only); 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
         }
         try
         {

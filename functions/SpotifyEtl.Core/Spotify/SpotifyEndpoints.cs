@@ -29,7 +29,7 @@ public sealed record SpotifyEndpoints(Uri ApiBase, Uri AccountsBase)
     {
         if (!Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new SpotifyConfigurationException($"{variable}='{value}' is not an absolute http(s) URL. Example: https://api.spotify.com/v1/");
+            throw new SpotifyConfigurationException($"{variable}='{value}' is not an absolute http(s) URL. Example: {(variable == ApiBaseVariable ? Spotify.ApiBase : Spotify.AccountsBase)}");
         }
         return uri;
     }

@@ -17,11 +17,18 @@ public sealed class SpotifyEndpointsTests
         Assert.Equal(new Uri("http://127.0.0.1:9001/api/token"), proxied.TokenUri);
     }
 
-    [Fact]
-    public void A_base_url_that_is_not_absolute_http_names_its_variable()
+    [Theory]
+    [InlineData("SPOTIFY_ACCOUNTS_BASE_URL", "https://accounts.spotify.com/", "api.spotify.com")]
+    [InlineData("SPOTIFY_API_BASE_URL", "https://api.spotify.com/v1/", "accounts.spotify.com")]
+    public void A_base_url_that_is_not_absolute_http_names_its_variable_and_gives_that_variable_s_example(string variable, string example, string other)
     {
-        var error = Assert.Throws<SpotifyConfigurationException>(() => SpotifyEndpoints.FromEnvironment(name => name == "SPOTIFY_ACCOUNTS_BASE_URL" ? "accounts.local" : null));
+        foreach (var bad in new[] { "accounts.local", "ftp://127.0.0.1/", "notaurl" })
+        {
+            var error = Assert.Throws<SpotifyConfigurationException>(() => SpotifyEndpoints.FromEnvironment(name => name == variable ? bad : null));
 
-        Assert.Contains("SPOTIFY_ACCOUNTS_BASE_URL", error.Message, StringComparison.Ordinal);
+            Assert.Contains(variable, error.Message, StringComparison.Ordinal);
+            Assert.Contains($"Example: {example}", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(other, error.Message, StringComparison.Ordinal);
+        }
     }
 }
