@@ -13,10 +13,13 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 internal static class RawLanding
 {
-    /// <summary>Lands the input's files and returns the keys to transform; what was skipped is warned about, in the order of the walk.</summary>
-    public static List<string> Land(FileSystemInfo input, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped)
+    /// <summary>
+    /// Lands the input's files and returns the keys to transform; what was skipped is warned about, in the order of the walk.
+    /// Cancelled, it stops between files (each landed file is whole) and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static List<string> Land(FileSystemInfo input, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped, CancellationToken cancellationToken)
     {
-        var files = RawInputs.Files(input, skipped).ToList();
+        var files = RawInputs.Files(input, skipped, cancellationToken).ToList();
         var keys = new string?[files.Count];
         var problems = new string?[files.Count];
         // The first file of each key in the walk's order lands, whatever the timing; another with the same bytes is the
@@ -24,6 +27,7 @@ internal static class RawLanding
         var firstOfKey = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var index = 0; index < files.Count; index++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (KeyOf(files[index]) is not { } key || firstOfKey.TryAdd(key, files[index]))
             {
                 continue;
@@ -33,7 +37,7 @@ internal static class RawLanding
         }
         try
         {
-            Parallel.For(0, files.Count, LandOne);
+            Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = cancellationToken }, LandOne);
         }
         catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
         {

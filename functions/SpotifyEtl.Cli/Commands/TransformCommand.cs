@@ -126,7 +126,9 @@ internal static class TransformCommand
         }
         else
         {
-            keys.AddRange(RawLanding.Land(input, lake, lakeFolder, skipped));
+            // Off the caller's thread: the landing never awaits, and the command line sets up its Ctrl-C handling only once the
+            // action has returned its task; a Ctrl-C then stops the landing between files, as it stops the rest of the run.
+            keys.AddRange(await Task.Run(() => RawLanding.Land(input, lake, lakeFolder, skipped, cancellationToken), cancellationToken).ConfigureAwait(false));
         }
         if (keys.Count == 0)
         {

@@ -104,7 +104,7 @@ internal static class CsvFileCheck
             }
             if (Mistyped(value.ToString(), columns[count].Type) is { } mistyped)
             {
-                return $"{column} holds '{Shortened(value.ToString())}', {mistyped}";
+                return $"{column} holds '{ShownText.Of(value.ToString(), 40)}', {mistyped}";
             }
             count++;
             if (i >= line.Length)
@@ -114,8 +114,6 @@ internal static class CsvFileCheck
         }
         return count < columns.Count ? $"{count} values where the table has {columns.Count} columns ({columns[count].Name} is missing)" : null;
     }
-
-    private static string Shortened(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
     /// <summary>Why the value cannot be the column's type (an empty value is no value); null when it can.</summary>
     private static string? Mistyped(string value, ColumnType type) => type switch

@@ -222,7 +222,8 @@ internal sealed partial class LakeDatabase : IDisposable
         // A CSV error's first line gives the line number, a later one the column and the value.
         var reason = string.Join(" ", lines.Take(1).Concat(lines.Where(l => l.StartsWith("Error when converting", StringComparison.Ordinal)).Take(1)))
             .Replace(tables, LakeLayout.Transformed, StringComparison.Ordinal);
-        return Damaged(TableOf(file, tables), [(file, reason.TrimEnd('.'))], tables, onS3);
+        // DuckDB's error quotes the file's value: shown safe and short.
+        return Damaged(TableOf(file, tables), [(file, ShownText.Of(reason.TrimEnd('.'), 300))], tables, onS3);
     }
 
     private static string TableOf(string file, string tables) => file[tables.Length..].Split(Path.DirectorySeparatorChar)[0];

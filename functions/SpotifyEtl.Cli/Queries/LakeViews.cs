@@ -122,10 +122,14 @@ internal static partial class LakeViews
         var expected = string.Join(',', columns.Select(c => c.Name));
         if (header != expected)
         {
-            throw new LakeException($"{file}: header '{header}' does not match the columns of table '{table}' ('{expected}'). " +
+            // The header is the file's bytes, whatever they are (a binary file, an escape sequence): shown safe and short.
+            throw new LakeException($"{file}: header '{ShownText.Of(header, HeaderShown)}' does not match the columns of table '{table}' ('{expected}'). " +
                                     "Athena would read these values into the wrong columns; transform the day again.");
         }
     }
+
+    /// <summary>The most characters of a header that does not match shown in the error: the longest table's header fits.</summary>
+    private const int HeaderShown = 300;
 
     private static string SqlType(ColumnType type) => type switch
     {

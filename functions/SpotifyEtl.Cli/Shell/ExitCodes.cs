@@ -48,7 +48,7 @@ internal static class ExitCodes
         (DataError, "bad input data: a credentials or --config file that cannot be read as one, no raw objects or streaming history found, a table file that cannot be read"),
         (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, the --lake of a verb that reads one, or one with no tables yet"),
         (Unavailable, "a service cannot be reached: Spotify during auth login (no answer, no network; extract is stopped, exit 3), or the S3 bucket of report --lake s3://..."),
-        (IoError, "a file cannot be written (permissions, full disk, a --lake that is a file, DuckDB's cache folder)"),
+        (IoError, "a file cannot be written (permissions, full disk, a --lake or a folder of it that is a file, DuckDB's cache folder)"),
         (Busy, "another extract is running on the same lake: run again when it has ended"),
         (NoPermission, "Spotify refused the credentials, or they lack the refresh token a source of the account needs: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted"),

@@ -31,14 +31,33 @@ internal static class LocalLake
         }
     }
 
-    /// <summary>A lake named by a path that is a file is refused as such (exit 74), not reported missing.</summary>
+    /// <summary>
+    /// A lake named by a path that is a file is refused as such (exit 74), not reported missing; so is a lake where one
+    /// of its folders (raw/, transformed/, ...) is a file, not reported empty or unwritable.
+    /// </summary>
     public static void MustNotBeAFile(string path, string option = "--lake")
     {
         if (File.Exists(path))
         {
             throw new CliException(ExitCodes.IoError, $"{Path.GetFullPath(path)} is a file, not a folder: name a folder for {option}.");
         }
+        foreach (var prefix in Folders)
+        {
+            var folder = Path.Combine(Path.GetFullPath(path), prefix.TrimEnd('/'));
+            if (File.Exists(folder))
+            {
+                throw new CliException(ExitCodes.IoError,
+                    $"{folder} is a file where the lake keeps its {prefix} folder: move it out of the lake (or remove it), then run again.");
+            }
+        }
     }
+
+    /// <summary>The folders a local lake keeps (<see cref="LakeLayout"/>), each of which must be a folder if it is there at all.</summary>
+    private static readonly string[] Folders =
+    [
+        LakeLayout.Raw, LakeLayout.Transformed, LakeLayout.Quarantine, LakeLayout.Staging, LakeLayout.Reports,
+        LakeLayout.Manifests, LakeLayout.State, LakeLayout.Import, LocalFolderStore.TemporaryFolder + "/",
+    ];
 
     private static void RemoveUnfinishedQuarantines(string root)
     {

@@ -9,7 +9,7 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class RawInputs
 {
-    public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped)
+    public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped, CancellationToken cancellationToken = default)
     {
         if (input is FileInfo file)
         {
@@ -24,6 +24,7 @@ internal static class RawInputs
         folders.Push((DirectoryInfo)input);
         while (folders.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var folder = folders.Pop();
             var real = Usable(folder, skipped);
             if (real is null)

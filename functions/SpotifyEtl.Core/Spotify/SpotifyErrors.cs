@@ -57,7 +57,7 @@ internal static partial class SpotifyErrors
         var kept = new System.Text.StringBuilder(Math.Min(text.Length, ServerTextLength + 1));
         foreach (var c in text)
         {
-            if (!char.IsControl(c) && c is not ('\u2028' or '\u2029') && c is not (>= '\u202A' and <= '\u202E') && c is not (>= '\u2066' and <= '\u2069'))
+            if (!ShownText.IsUnsafe(c))
             {
                 kept.Append(c);
             }

@@ -103,7 +103,9 @@ public sealed partial class LocalFolderStore : IObjectStore
     private string CheckedPathOf(string key)
     {
         var path = PathOf(key);
-        return LocalEntry.Problem(path) is { } problem ? throw new UnreadableObjectException(Description, key, problem) : path;
+        return LocalEntry.Problem(path) is { } problem
+            ? throw new UnreadableObjectException(Description, key, problem) { IsFolder = Directory.Exists(path) }
+            : path;
     }
 
     /// <summary>

@@ -11,4 +11,10 @@ public sealed class UnreadableObjectException(string store, string key, string r
 {
     public string Key { get; } = key;
     public string Reason { get; } = reason;
+
+    /// <summary>
+    /// The entry is a folder (or a link to one), such as one this user may not list: no object's name fits it, so a
+    /// reason about its name would be beside the point.
+    /// </summary>
+    public bool IsFolder { get; init; }
 }

@@ -12,8 +12,8 @@ public sealed class RawQuarantine(IObjectStore raw)
 {
     /// <summary>
     /// Sets aside an entry whose key is no raw object's: quarantined when it can be read, reported as unreadable
-    /// (with both reasons) when it cannot, such as a FIFO or a folder, and passed over when it is gone; nothing is
-    /// written for the latter two.
+    /// when it cannot (with both reasons, such as a FIFO's; a folder's with its own alone, as its name is beside the
+    /// point), and passed over when it is gone; nothing is written for the latter two.
     /// </summary>
     public async Task<TransformReport> SetAsideAsync(string key, string reason, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ public sealed class RawQuarantine(IObjectStore raw)
         }
         catch (UnreadableObjectException unreadable)
         {
-            return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
+            return TransformReport.Unread(key, unreadable.IsFolder ? unreadable.Reason : $"{unreadable.Reason}; besides, {reason}");
         }
         catch (ObjectNotFoundException)
         {

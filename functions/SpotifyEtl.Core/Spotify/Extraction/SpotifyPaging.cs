@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SpotifyEtl.Spotify.Extraction;
 
@@ -24,7 +23,7 @@ internal static class SpotifyPaging
         {
             return null;
         }
-        if (next.Any(IsUnprintable) || !Uri.TryCreate(next, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (next.Any(ShownText.IsUnsafe) || !Uri.TryCreate(next, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new SpotifyNextLinkException(source, next);
         }
@@ -58,20 +57,6 @@ internal static class SpotifyPaging
         return route + "?" + string.Join('&', parameters.Select(parameter => parameter.Key + "=" + parameter.Value));
     }
 
-    /// <summary><paramref name="link"/> as an error shows it: control characters escaped (<c>\u0000</c>), at most 200 characters.</summary>
-    public static string Shown(string link)
-    {
-        var shown = new StringBuilder();
-        foreach (var character in link)
-        {
-            if (shown.Length >= ShownLength)
-            {
-                return shown.Append('…').ToString();
-            }
-            shown.Append(IsUnprintable(character) ? $"\\u{(int)character:x4}" : character);
-        }
-        return shown.ToString();
-    }
-
-    private static bool IsUnprintable(char character) => char.IsControl(character) || character is '\u2028' or '\u2029';
+    /// <summary><paramref name="link"/> as an error shows it (<see cref="ShownText"/>): control characters escaped (<c>\u0000</c>), at most 200 characters.</summary>
+    public static string Shown(string link) => ShownText.Of(link, ShownLength);
 }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Edges;
+
+/// <summary>
+/// A folder under raw/ that is no object (one this user may not list, a link to a folder), at generated places and
+/// with generated names: `spotify-etl transform` reports it with what it is, and with nothing about its name, which no
+/// folder's could mend.
+/// </summary>
+public sealed partial class FolderEntryReasonTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<string> _locked = [];
+
+    private const string NotListable = "it is a folder this user may not list (permission denied), so the objects in it cannot be read";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_folder_that_cannot_be_listed_or_is_linked_is_reported_for_what_it_is_alone(int seed)
+    {
+        if (OperatingSystem.IsWindows() || (IsRoot() && !File.Exists(SetPriv)))
+        {
+            return; // Unix permissions only; root ignores them unless it can give up the capabilities that let it
+        }
+        var lake = _folder["lake"];
+        await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 2, Items: 5, Seed: seed));
+        var random = new Random(seed);
+        var folders = Directory.GetDirectories(Path.Combine(lake, "raw"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < 3; i++)
+        {
+            var locked = Path.Combine(folders[random.Next(folders.Count)], Name(random, i));
+            Directory.CreateDirectory(locked);
+            File.WriteAllText(Path.Combine(locked, "inside.json"), "{}");
+            File.SetUnixFileMode(locked, UnixFileMode.None);
+            _locked.Add(locked);
+            expected[Key(lake, locked)] = NotListable;
+
+            var link = Path.Combine(folders[random.Next(folders.Count)], Name(random, 3 + i));
+            Directory.CreateSymbolicLink(link, folders[random.Next(folders.Count)]);
+            expected[Key(lake, link)] = "it is a folder (or a link to one) where an object's file is expected; the lake does not follow links to folders";
+        }
+
+        var (exitCode, output, errors) = RunWithoutPermissionOverride("transform", "--lake", lake, "--json");
+
+        Assert.True(exitCode == 3, $"exit {exitCode}: {errors}");
+        var reasons = JsonDocument.Parse(output).RootElement.GetProperty("unreadable_objects").EnumerateArray()
+            .ToDictionary(entry => entry.GetProperty("raw_key").GetString()!, entry => entry.GetProperty("reason").GetString()!, StringComparer.Ordinal);
+        Assert.Equal(expected.OrderBy(pair => pair.Key, StringComparer.Ordinal), reasons.OrderBy(pair => pair.Key, StringComparer.Ordinal));
+    }
+
+    /// <summary>A folder's name that does not end in .json (letters, digits, spaces, dots, other scripts), told apart by <paramref name="index"/>.</summary>
+    private static string Name(Random random, int index)
+    {
+        const string characters = "abcXYZ019 ._-éß漢";
+        var name = new string(Enumerable.Range(0, random.Next(1, 12)).Select(_ => characters[random.Next(characters.Length)]).ToArray());
+        name = name.Trim().TrimEnd('.') is { Length: > 0 } trimmed && trimmed != ".." ? trimmed : "folder";
+        name += index;
+        return random.Next(3) switch
+        {
+            0 => name + ".JSON",
+            1 => name + ".txt",
+            _ => name,
+        };
+    }
+
+    private static string Key(string lake, string path) => Path.GetRelativePath(lake, path).Replace(Path.DirectorySeparatorChar, '/');
+
+    private const string SetPriv = "/usr/bin/setpriv";
+
+    /// <summary>Runs spotify-etl as a user whom file permissions bind: as itself, or as root without the capabilities that override them.</summary>
+    private static (int ExitCode, string Output, string Errors) RunWithoutPermissionOverride(params string[] arguments)
+    {
+        var start = SpotifyEtlProcess.StartInfo(arguments);
+        if (IsRoot())
+        {
+            var command = new[] { "--bounding-set", "-dac_override,-dac_read_search", start.FileName }.Concat(start.ArgumentList).ToList();
+            start.FileName = SetPriv;
+            start.ArgumentList.Clear();
+            foreach (var argument in command)
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors);
+    }
+
+    private static bool IsRoot() => GetEffectiveUserId() == 0;
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    public void Dispose()
+    {
+        foreach (var locked in _locked)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        _folder.Dispose();
+    }
+}
