@@ -63,6 +63,24 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_warns_on_stderr_when_Spotify_answers_a_cursor_older_than_the_saved_one_and_still_exits_0()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        _spotify.Plays.AddRange(Enumerable.Range(0, 10).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
+        Assert.Equal(0, await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync());
+        _spotify.Plays.Add(start.AddMinutes(10).ToUnixTimeMilliseconds());
+        _spotify.RewritePlays = (_, page) => page["cursors"]!["after"] = start.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("spotify-etl: warning: recently_played: Spotify answered a cursor (2026-11-20 12:00:00.000 UTC) older than the saved one (2026-11-20 12:09:00.000 UTC)",
+            cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
         using var cli = new CliTestContext(_spotify);

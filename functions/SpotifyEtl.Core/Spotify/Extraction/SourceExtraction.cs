@@ -14,6 +14,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _objects = [];
+    private readonly List<string> _warnings = [];
     private readonly Dictionary<(RawSource, string), int> _pages = [];
     private int _items;
     private int _requests;
@@ -30,6 +31,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     public RecentlyPlayedGap? Gap { get; set; }
 
     private int Pages => _pages.Values.Sum();
+
+    /// <summary>Something a person should know that did not fail the source: it goes into the report's warnings and the log line's level.</summary>
+    public void Warn(string warning) => _warnings.Add(warning);
 
     /// <summary>
     /// GETs <paramref name="pathOrUrl"/>. When <paramref name="conditional"/> and an ETag is remembered for
@@ -135,7 +139,11 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
         new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,
-            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray()) { Gap = Gap };
+            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray())
+        {
+            Gap = Gap,
+            Warnings = _warnings.Count == 0 ? null : _warnings.ToArray(),
+        };
 
     public static T? Parse<T>(SpotifyResponse response, JsonTypeInfo<T> type)
     {

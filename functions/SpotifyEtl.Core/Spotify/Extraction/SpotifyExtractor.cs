@@ -172,12 +172,12 @@ public sealed class SpotifyExtractor
         }
         var level = report.Status switch
         {
-            SourceStatus.Landed or SourceStatus.Unchanged => report.Gap is null ? "info" : "warn",
+            SourceStatus.Landed or SourceStatus.Unchanged => report.Gap is null && report.Warnings is null ? "info" : "warn",
             SourceStatus.Failed => "error",
             _ => "warn",
         };
         var line = new SourceLogLine(level, "source_extracted", runId, report.Source, report.Status, report.Pages, report.Items,
-            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error, report.Gap);
+            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error, report.Gap, report.Warnings);
         _options.Log(JsonSerializer.Serialize(line, ExtractionJsonContext.Default.SourceLogLine));
         if (report.Gap is { } gap)
         {
