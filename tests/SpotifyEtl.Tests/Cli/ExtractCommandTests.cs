@@ -80,6 +80,27 @@ public sealed class ExtractCommandTests : IAsyncLifetime
             cli.Errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task Extract_command_exits_3_without_showing_it_when_the_access_token_holds_characters_no_token_has(int seed)
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var token = GarbledTokenResponseTests.TokenWithForeignCharacters(seed);
+        var body = new System.Text.Json.Nodes.JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 }.ToJsonString();
+        _spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, "application/json", body)).ToArray());
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--playlist", Playlist]).InvokeAsync();
+
+        Assert.True(exit == 3, $"exit {exit}: {cli.Errors}");
+        Assert.Contains("access_token holding characters no token has", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
+        Assert.All(token.Split(token.Where(c => c is < '!' or > '~').ToArray()).Where(part => part.Length >= 8),
+            part => Assert.DoesNotContain(part, cli.Errors + cli.Output, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
