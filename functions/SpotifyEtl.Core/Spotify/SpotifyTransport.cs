@@ -47,8 +47,9 @@ internal sealed class SpotifyTransport
                 Delay = options.BackoffDelay,
                 MaxDelay = TimeSpan.FromSeconds(60),
                 ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(arguments.Outcome)),
-                // Spotify's Retry-After wins over our own backoff.
-                DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter),
+                // Spotify's Retry-After wins over our own backoff; one of 0 (or a date gone by) asks for no wait, and gets the
+                // backoff, so that a rate limit is not met again at once.
+                DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter is { } wait && wait > TimeSpan.Zero ? wait : (TimeSpan?)null),
                 OnRetry = arguments =>
                 {
                     options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay,

@@ -81,7 +81,7 @@ public sealed class SpotifyExtractor
         {
             null => null,
             _ when saved.Wait?.Until > startedAt => saved.Wait,
-            { RetryAfter: { } retryAfter } stop => new SpotifyWait(finishedAt + retryAfter, stop.QuotaExceeded),
+            var stop when SpotifyWait.After(stop) is { } wait => new SpotifyWait(finishedAt + wait, stop.QuotaExceeded),
             _ => null,
         });
         var outcome = run.Fatal is not null ? ExtractionOutcome.Failed
@@ -136,7 +136,7 @@ public sealed class SpotifyExtractor
         }
         catch (SpotifyApiException exception)
         {
-            return extraction.Report(SourceStatus.Failed, (int)exception.Status, exception.Message);
+            return extraction.Report(SourceStatus.Failed, exception.AnsweredStatus, exception.Message);
         }
         catch (SpotifyMalformedResponseException exception)
         {
