@@ -26,7 +26,7 @@ public sealed record ExtractionManifest(
 }
 
 /// <summary>One source's part of a run.</summary>
-/// <param name="Requests">Web API requests this source sent, retries and 304s included.</param>
+/// <param name="Requests">Web API requests this source sent, retries, 304s and the one that failed or stopped it included.</param>
 /// <param name="NotModified">Conditional requests answered 304: nothing landed for them.</param>
 /// <param name="Pass">For saved tracks: a full pass (pages under <c>me</c>) or an incremental one (under <c>recent</c>).</param>
 /// <param name="Objects">Every raw key this source landed in this run.</param>

@@ -57,7 +57,11 @@ public sealed class SpotifyApiClient : IDisposable
     /// GETs <paramref name="pathOrUrl"/>, conditionally when <paramref name="ifNoneMatch"/> holds an ETag
     /// from an earlier answer: Spotify then answers 304 Not Modified, without a body, if nothing changed.
     /// </summary>
-    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, CancellationToken cancellationToken)
+    public Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, CancellationToken cancellationToken) =>
+        GetAsync(pathOrUrl, ifNoneMatch, sent: null, cancellationToken);
+
+    /// <summary>As <see cref="GetAsync(string, string?, CancellationToken)"/>, telling <paramref name="sent"/> of every request sent, retries and the one that failed included.</summary>
+    internal async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, Action? sent, CancellationToken cancellationToken)
     {
         var uri = Resolve(pathOrUrl);
         var path = RelativePath(uri);
@@ -68,7 +72,7 @@ public sealed class SpotifyApiClient : IDisposable
             SpotifyHttpResult result;
             try
             {
-                (result, var sent) = await _transport.SendAsync(async token =>
+                (result, var tried) = await _transport.SendAsync(async token =>
                 {
                     usedToken = await _tokens.GetAccessTokenAsync(token).ConfigureAwait(false);
                     var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -79,8 +83,8 @@ public sealed class SpotifyApiClient : IDisposable
                         request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
                     }
                     return request;
-                }, cancellationToken).ConfigureAwait(false);
-                attempts += sent;
+                }, cancellationToken, sent: sent).ConfigureAwait(false);
+                attempts += tried;
             }
             catch (TimeoutException exception)
             {

@@ -67,8 +67,10 @@ internal sealed class SpotifyTransport
     /// <summary>Sends the request built by <paramref name="createRequest"/> (once per attempt).</summary>
     /// <param name="problemOfSuccess">Says why a 2xx body is unusable (null when it is fine): such an answer is a transient
     /// failure of Spotify's, retried as a 5xx is, and thrown as <see cref="SpotifyUnreadableAnswerException"/> after the last retry.</param>
+    /// <param name="sent">Told of each attempt as it is sent, retries included, however the call ends (an answer, an error thrown).</param>
     public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
-        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken, Func<byte[], string?>? problemOfSuccess = null)
+        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken, Func<byte[], string?>? problemOfSuccess = null,
+        Action? sent = null)
     {
         var attempts = 0;
         try
@@ -79,6 +81,7 @@ internal sealed class SpotifyTransport
                 EnsureTimeLeft();
                 attempts++;
                 using var request = await createRequest(token).ConfigureAwait(false);
+                sent?.Invoke();
                 var answer = await SendOnceAsync(request, token).ConfigureAwait(false);
                 return answer.IsSuccess && problemOfSuccess?.Invoke(answer.Body) is { } problem
                     ? throw new SpotifyUnreadableAnswerException((int)answer.Status, problem)

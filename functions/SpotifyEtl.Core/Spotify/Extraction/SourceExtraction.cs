@@ -42,21 +42,13 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     public async Task<SpotifyResponse> GetAsync(string pathOrUrl, bool conditional, CancellationToken cancellationToken)
     {
         var etag = conditional ? Run.ETagFor(pathOrUrl)?.ETag : null;
-        try
+        // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
+        var response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken).ConfigureAwait(false);
+        if (response.NotModified)
         {
-            var response = await client.GetAsync(pathOrUrl, etag, cancellationToken).ConfigureAwait(false);
-            _requests += response.Attempts;
-            if (response.NotModified)
-            {
-                _notModified++;
-            }
-            return response;
+            _notModified++;
         }
-        catch (SpotifyApiException)
-        {
-            _requests++;
-            throw;
-        }
+        return response;
     }
 
     /// <summary>Remembers the ETag of a response that landed, so the next conditional request for <paramref name="path"/> may answer 304.</summary>
