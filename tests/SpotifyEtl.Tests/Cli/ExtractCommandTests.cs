@@ -102,6 +102,29 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_interrupted_exits_130_and_leaves_a_manifest_saying_so()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        using var interrupt = new CancellationTokenSource();
+        _spotify.OnApiRequest = path =>
+        {
+            if (path.Contains("/items", StringComparison.Ordinal))
+            {
+                interrupt.Cancel();
+            }
+        };
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist]).InvokeAsync(cancellationToken: interrupt.Token);
+        _spotify.OnApiRequest = null;
+
+        Assert.True(exit == 130, $"exit {exit}: {cli.Errors}");
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(lake, "manifests")))));
+        Assert.Equal("stopped", manifest.RootElement.GetProperty("outcome").GetString());
+        Assert.StartsWith("Interrupted", manifest.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
         using var cli = new CliTestContext(_spotify);
