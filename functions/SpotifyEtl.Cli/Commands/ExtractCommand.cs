@@ -137,6 +137,13 @@ public static class ExtractCommand
             {
                 CliErrors.Warn(context.Errors, gap.Summary + " Extract more often (hourly is safe); your data export fills the gap ('spotify-etl import').");
             }
+            foreach (var source in run.Manifest.Sources)
+            {
+                foreach (var warning in source.Warnings ?? [])
+                {
+                    CliErrors.Warn(context.Errors, $"{source.Source}: {warning}");
+                }
+            }
             if (run.Manifest.StopReason is { } reason)
             {
                 CliErrors.Warn(context.Errors, $"{reason} The state is saved: run again later to go on.");

@@ -26,7 +26,7 @@ public sealed record ExtractionManifest(
 }
 
 /// <summary>One source's part of a run.</summary>
-/// <param name="Requests">Web API requests this source sent, retries and 304s included.</param>
+/// <param name="Requests">Web API requests this source sent, retries, 304s and the one that failed or stopped it included.</param>
 /// <param name="NotModified">Conditional requests answered 304: nothing landed for them.</param>
 /// <param name="Pass">For saved tracks: a full pass (pages under <c>me</c>) or an incremental one (under <c>recent</c>).</param>
 /// <param name="Objects">Every raw key this source landed in this run.</param>
@@ -47,6 +47,9 @@ public sealed record SourceReport(
 {
     /// <summary>Recently played: plays that may be missing because Spotify no longer kept them when the run asked.</summary>
     public RecentlyPlayedGap? Gap { get; init; }
+
+    /// <summary>What a person should know that did not fail the source (a recently-played cursor that went back, say); null when nothing.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
 }
 
 /// <summary>
@@ -128,7 +131,8 @@ public sealed record SourceLogLine(
     long DurationMs,
     int? HttpStatus,
     string? Error,
-    RecentlyPlayedGap? Gap = null);
+    RecentlyPlayedGap? Gap = null,
+    IReadOnlyList<string>? Warnings = null);
 
 /// <summary>The log line of a recently-played gap (<see cref="RecentlyPlayedGap"/>), which the stack's alarm counts.</summary>
 public sealed record GapLogLine(string Level, string Event, string RunId, string Source, DateTimeOffset After, DateTimeOffset Before, string Message);

@@ -141,6 +141,31 @@ public sealed record SpotifyWait(DateTimeOffset Until, bool QuotaExceeded)
     /// <summary>A Retry-After as a wait: at most <see cref="Longest"/>, never negative.</summary>
     public static TimeSpan Capped(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Longest ? Longest : wait;
 
+    /// <summary>
+    /// The wait saved after a 429 that ended the run without a Retry-After (or with 0): Spotify counts requests in a rolling
+    /// 30-second window, so the next run asks once that window has passed.
+    /// </summary>
+    public static readonly TimeSpan RateLimitedDefault = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The wait saved after a <c>QUOTA_EXCEEDED</c> without a Retry-After (or with 0): 90 minutes. Longer than the hourly
+    /// schedule, so the next scheduled run asks nothing (half as many runs told again while the quota is spent); shorter
+    /// than the time 50 songs take, so the wait alone never loses a play Spotify kept.
+    /// </summary>
+    public static readonly TimeSpan QuotaExceededDefault = TimeSpan.FromMinutes(90);
+
+    /// <summary>
+    /// How long the runs after <paramref name="stop"/> ask nothing: the Retry-After Spotify gave, or, for a 429 without one
+    /// (or with 0), <see cref="QuotaExceededDefault"/> or <see cref="RateLimitedDefault"/>; null for any other stop.
+    /// </summary>
+    public static TimeSpan? After(SpotifyRunStoppedException stop) => stop switch
+    {
+        { RetryAfter: { } asked } when asked > TimeSpan.Zero => asked,
+        { QuotaExceeded: true } => QuotaExceededDefault,
+        { HttpStatus: 429 } => RateLimitedDefault,
+        _ => null,
+    };
+
     /// <summary>This wait as read back from a saved state at <paramref name="now"/>: one ending more than <see cref="Longest"/> after it ends then.</summary>
     public SpotifyWait CappedAt(DateTimeOffset now) => Until - now > Longest ? this with { Until = now + Longest } : this;
 }

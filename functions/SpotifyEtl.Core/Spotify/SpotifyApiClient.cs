@@ -57,7 +57,11 @@ public sealed class SpotifyApiClient : IDisposable
     /// GETs <paramref name="pathOrUrl"/>, conditionally when <paramref name="ifNoneMatch"/> holds an ETag
     /// from an earlier answer: Spotify then answers 304 Not Modified, without a body, if nothing changed.
     /// </summary>
-    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, CancellationToken cancellationToken)
+    public Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, CancellationToken cancellationToken) =>
+        GetAsync(pathOrUrl, ifNoneMatch, sent: null, cancellationToken);
+
+    /// <summary>As <see cref="GetAsync(string, string?, CancellationToken)"/>, telling <paramref name="sent"/> of every request sent, retries and the one that failed included.</summary>
+    internal async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, Action? sent, CancellationToken cancellationToken)
     {
         var uri = Resolve(pathOrUrl);
         var path = RelativePath(uri);
@@ -68,7 +72,7 @@ public sealed class SpotifyApiClient : IDisposable
             SpotifyHttpResult result;
             try
             {
-                (result, var sent) = await _transport.SendAsync(async token =>
+                (result, var tried) = await _transport.SendAsync(async token =>
                 {
                     usedToken = await _tokens.GetAccessTokenAsync(token).ConfigureAwait(false);
                     var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -79,13 +83,14 @@ public sealed class SpotifyApiClient : IDisposable
                         request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
                     }
                     return request;
-                }, cancellationToken).ConfigureAwait(false);
-                attempts += sent;
+                }, cancellationToken, sent: sent).ConfigureAwait(false);
+                attempts += tried;
             }
             catch (TimeoutException exception)
             {
+                // No status came back: this client gave up waiting, which is no 504 of Spotify's.
                 throw new SpotifyApiException(HttpStatusCode.GatewayTimeout, path, exception.Message, null,
-                    "Spotify stayed too slow through every retry; the next run tries again.");
+                    "Spotify stayed too slow through every retry; the next run tries again.", timedOut: true);
             }
             catch (HttpRequestException exception)
             {
@@ -130,12 +135,22 @@ public sealed class SpotifyApiClient : IDisposable
                 $"QUOTA_EXCEEDED: Spotify says this app's quota is spent (GET {path}, Retry-After {wait}). The run ended with its state saved; " +
                 "runs resume once the quota resets. Fewer or less frequent sources use less quota.", quotaExceeded: true, result.RetryAfter, (int)result.Status);
         }
-        var remaining = _transport.Budget.Remaining;
         return new SpotifyRunStoppedException(
-            $"Rate limited: GET {path} asked for a wait of {wait}, longer than the run has left " +
-            $"({(remaining == TimeSpan.MaxValue ? "unlimited" : remaining.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s")}) " +
-            $"or than the longest wait the client takes ({_transport.LongestWait.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s), or beyond the retries allowed. " +
-            "The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
+            $"Rate limited: GET {path} was answered 429 with {(result.RetryAfter is { } asked && asked > TimeSpan.Zero ? $"a Retry-After of {wait}" : "no wait to sit out (no Retry-After, or 0)")}, " +
+            $"{WhyNotWaited(result.RetryAfter)}. The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
+    }
+
+    /// <summary>Why the transport gave a 429 back rather than waiting it out: the reason that holds, not every one that might.</summary>
+    private string WhyNotWaited(TimeSpan? retryAfter)
+    {
+        static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s";
+        var remaining = _transport.Budget.Remaining;
+        return retryAfter switch
+        {
+            { } wait when wait > _transport.LongestWait => $"longer than the longest wait the client takes ({Seconds(_transport.LongestWait)})",
+            { } wait when !_transport.Budget.Allows(wait) => $"longer than the run has left ({(remaining == TimeSpan.MaxValue ? "unlimited" : Seconds(remaining))})",
+            _ => "and was still answered 429 after every retry the client allows",
+        };
     }
 
     /// <summary>The path, relative to the API base, that a GET of <paramref name="pathOrUrl"/> asks for (as <see cref="SpotifyResponse.Path"/> names it).</summary>

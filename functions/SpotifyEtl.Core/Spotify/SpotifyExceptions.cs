@@ -38,16 +38,23 @@ public sealed class SpotifyAuthenticationException(HttpStatusCode status, string
 /// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
 /// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>
 /// <param name="tooLarge">The answer ran past the size cap: <paramref name="explanation"/> says so whole.</param>
+/// <param name="timedOut">No complete answer came within the client's time per attempt: the status is the gateway's convention
+/// for it, and the message says it timed out rather than that Spotify answered it.</param>
 public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation,
-    bool unanswered = false, bool tooLarge = false)
+    bool unanswered = false, bool tooLarge = false, bool timedOut = false)
     : Exception(tooLarge ? explanation
         : unanswered
         ? $"GET {path} got no answer from Spotify ({spotifyMessage?.TrimEnd('.')}). {explanation}"
+        : timedOut
+        ? $"GET {path} timed out: no complete answer from Spotify in time ({spotifyMessage?.TrimEnd('.')}). {explanation}"
         : $"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
 {
     public HttpStatusCode Status { get; } = status;
     public string Path { get; } = path;
     public string? Reason { get; } = reason;
+
+    /// <summary>The status Spotify answered with; null when none came (no answer, or none in time).</summary>
+    public int? AnsweredStatus { get; } = unanswered || timedOut ? null : (int)status;
 }
 
 /// <summary>

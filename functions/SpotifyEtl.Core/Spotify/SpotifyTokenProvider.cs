@@ -182,7 +182,11 @@ public sealed class SpotifyTokenProvider : IDisposable
         try
         {
             var token = JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.TokenResponse);
-            return string.IsNullOrEmpty(token?.AccessToken) ? "a body that is JSON but no token (no access_token)" : null;
+            return string.IsNullOrEmpty(token?.AccessToken) ? "a body that is JSON but no token (no access_token)"
+                // Sent back as a header, which carries visible ASCII only: anything else (a control character, a space, a
+                // letter beyond ASCII) is a garbled answer, never shown, since it may be most of a real token.
+                : token.AccessToken.Any(c => c is < '!' or > '~') ? "an access_token holding characters no token has (control characters, spaces or non-ASCII; not shown)"
+                : null;
         }
         catch (JsonException exception)
         {

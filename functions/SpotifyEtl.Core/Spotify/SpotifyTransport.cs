@@ -47,8 +47,9 @@ internal sealed class SpotifyTransport
                 Delay = options.BackoffDelay,
                 MaxDelay = TimeSpan.FromSeconds(60),
                 ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(arguments.Outcome)),
-                // Spotify's Retry-After wins over our own backoff.
-                DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter),
+                // Spotify's Retry-After wins over our own backoff; one of 0 (or a date gone by) asks for no wait, and gets the
+                // backoff, so that a rate limit is not met again at once.
+                DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter is { } wait && wait > TimeSpan.Zero ? wait : (TimeSpan?)null),
                 OnRetry = arguments =>
                 {
                     options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay,
@@ -66,8 +67,10 @@ internal sealed class SpotifyTransport
     /// <summary>Sends the request built by <paramref name="createRequest"/> (once per attempt).</summary>
     /// <param name="problemOfSuccess">Says why a 2xx body is unusable (null when it is fine): such an answer is a transient
     /// failure of Spotify's, retried as a 5xx is, and thrown as <see cref="SpotifyUnreadableAnswerException"/> after the last retry.</param>
+    /// <param name="sent">Told of each attempt as it is sent, retries included, however the call ends (an answer, an error thrown).</param>
     public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
-        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken, Func<byte[], string?>? problemOfSuccess = null)
+        Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken, Func<byte[], string?>? problemOfSuccess = null,
+        Action? sent = null)
     {
         var attempts = 0;
         try
@@ -78,6 +81,7 @@ internal sealed class SpotifyTransport
                 EnsureTimeLeft();
                 attempts++;
                 using var request = await createRequest(token).ConfigureAwait(false);
+                sent?.Invoke();
                 var answer = await SendOnceAsync(request, token).ConfigureAwait(false);
                 return answer.IsSuccess && problemOfSuccess?.Invoke(answer.Body) is { } problem
                     ? throw new SpotifyUnreadableAnswerException((int)answer.Status, problem)

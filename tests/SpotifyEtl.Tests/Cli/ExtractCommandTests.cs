@@ -63,6 +63,68 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_warns_on_stderr_when_Spotify_answers_a_cursor_older_than_the_saved_one_and_still_exits_0()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        _spotify.Plays.AddRange(Enumerable.Range(0, 10).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
+        Assert.Equal(0, await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync());
+        _spotify.Plays.Add(start.AddMinutes(10).ToUnixTimeMilliseconds());
+        _spotify.RewritePlays = (_, page) => page["cursors"]!["after"] = start.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("spotify-etl: warning: recently_played: Spotify answered a cursor (2026-11-20 12:00:00.000 UTC) older than the saved one (2026-11-20 12:09:00.000 UTC)",
+            cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task Extract_command_exits_3_without_showing_it_when_the_access_token_holds_characters_no_token_has(int seed)
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var token = GarbledTokenResponseTests.TokenWithForeignCharacters(seed);
+        var body = new System.Text.Json.Nodes.JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 }.ToJsonString();
+        _spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, "application/json", body)).ToArray());
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--playlist", Playlist]).InvokeAsync();
+
+        Assert.True(exit == 3, $"exit {exit}: {cli.Errors}");
+        Assert.Contains("access_token holding characters no token has", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
+        Assert.All(token.Split(token.Where(c => c is < '!' or > '~').ToArray()).Where(part => part.Length >= 8),
+            part => Assert.DoesNotContain(part, cli.Errors + cli.Output, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Extract_command_interrupted_exits_130_and_leaves_a_manifest_saying_so()
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        using var interrupt = new CancellationTokenSource();
+        _spotify.OnApiRequest = path =>
+        {
+            if (path.Contains("/items", StringComparison.Ordinal))
+            {
+                interrupt.Cancel();
+            }
+        };
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist]).InvokeAsync(cancellationToken: interrupt.Token);
+        _spotify.OnApiRequest = null;
+
+        Assert.True(exit == 130, $"exit {exit}: {cli.Errors}");
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(lake, "manifests")))));
+        Assert.Equal("stopped", manifest.RootElement.GetProperty("outcome").GetString());
+        Assert.StartsWith("Interrupted", manifest.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
         using var cli = new CliTestContext(_spotify);

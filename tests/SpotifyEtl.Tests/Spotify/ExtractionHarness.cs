@@ -34,12 +34,15 @@ public sealed class ExtractionHarness : IAsyncDisposable
 
     public static async Task<ExtractionHarness> StartAsync() => new(await SpotifyDouble.StartAsync());
 
-    public async Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, params ExtractionSource[] sources)
+    public Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, params ExtractionSource[] sources) => RunAsync(credentials, CancellationToken.None, sources);
+
+    /// <summary>A run that <paramref name="cancellationToken"/> may interrupt, as Ctrl+C does <c>spotify-etl extract</c>.</summary>
+    public async Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, CancellationToken cancellationToken, params ExtractionSource[] sources)
     {
         using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
             ClientOptions with { TimeProvider = Clock }, RotatedTokens, Budget is { } budget ? RunBudget.Starting(Clock, budget) : RunBudget.Unlimited(Clock));
         var extractor = new SpotifyExtractor(client, StoreSeenByRun(Store), Options with { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
-        return await extractor.RunAsync(sources, CancellationToken.None);
+        return await extractor.RunAsync(sources, cancellationToken);
     }
 
     public Task<ExtractionRun> RunAsync(params ExtractionSource[] sources) => RunAsync(Spotify.Credentials(), sources);

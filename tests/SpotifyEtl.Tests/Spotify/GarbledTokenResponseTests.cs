@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Spotify.Extraction;
+using SpotifyEtl.Storage;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Spotify;
@@ -59,6 +60,54 @@ public sealed class GarbledTokenResponseTests : IAsyncLifetime
         Assert.DoesNotContain("client id", run.Manifest.StopReason, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("not refused", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.True(await _h.Store.ExistsAsync(ExtractionState.Key));
+    }
+
+    /// <summary>
+    /// An access token of 40 to 200 token characters with one to three that no token has put in at random places: control
+    /// characters (NUL, tab, CR, LF, ESC, DEL), a space, or letters beyond ASCII (accented, a no-break space, a line separator,
+    /// a byte order mark, an emoji, CJK).
+    /// </summary>
+    internal static string TokenWithForeignCharacters(int seed)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        string[] foreign = ["\0", "\t", "\r", "\n", "\u001b", "\u007f", " ", "\u00e9", "\u00a0", "\u2028", "\ufeff", "\ud83c\udfb5", "\u97f3", "\u0001"];
+        var random = new Random(seed);
+        var token = new System.Text.StringBuilder("BQD" + new string(Enumerable.Range(0, random.Next(40, 200)).Select(_ => Alphabet[random.Next(Alphabet.Length)]).ToArray()));
+        foreach (var _ in Enumerable.Range(0, random.Next(1, 4)))
+        {
+            token.Insert(random.Next(1, token.Length), foreign[random.Next(foreign.Length)]);
+        }
+        return token.ToString();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task An_access_token_with_characters_no_token_has_is_a_garbled_answer_retried_then_stopping_the_run_without_showing_it(int seed)
+    {
+        var token = TokenWithForeignCharacters(seed);
+        var body = new System.Text.Json.Nodes.JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 }.ToJsonString();
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, "application/json", body)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.TopTracks("short_term"));
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.All(run.Manifest.Sources, source => Assert.Contains(source.Status, new[] { SourceStatus.Stopped, SourceStatus.NotRun }));
+        Assert.Equal(_h.ClientOptions.MaxRetryAttempts + 1, _h.Spotify.TokenGrants.Count);
+        Assert.Empty(_h.Spotify.ApiRequests);
+        Assert.Contains("not refused", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Contains("access_token", run.Manifest.StopReason, StringComparison.Ordinal);
+        var written = System.Text.Encoding.UTF8.GetString(await _h.Store.ReadAllBytesAsync(run.ManifestKey)) + string.Concat(_h.LogLines);
+        // Not the token, nor any stretch of it between the characters that garbled it.
+        Assert.DoesNotContain("BQD", written, StringComparison.Ordinal);
+        Assert.All(token.Split(token.Where(c => c is < '!' or > '~').ToArray()).Where(part => part.Length >= 8),
+            part => Assert.DoesNotContain(part, written, StringComparison.Ordinal));
     }
 
     [Theory]

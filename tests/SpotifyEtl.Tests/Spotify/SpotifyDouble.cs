@@ -94,6 +94,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// </summary>
     public bool AfterServesOldest { get; set; }
 
+    /// <summary>Changes a recently-played page (the query it was asked with, its body) before it is served: a misbehaving Spotify.</summary>
+    public Action<string, JsonObject>? RewritePlays { get; set; }
+
     /// <summary>Changes a page (its route, the offset asked for, its body) before it is served: a misbehaving Spotify.</summary>
     public Action<string, int, JsonObject>? RewritePage { get; set; }
 
@@ -398,7 +401,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             ["played_at"] = GarbledPlays.Contains(play) ? "not a time" : DateTimeOffset.FromUnixTimeMilliseconds(play).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["context"] = null,
         }).ToArray());
-        await Answer(context, new JsonObject
+        var answer = new JsonObject
         {
             ["href"] = Link("me/player/recently-played" + context.Request.QueryString.Value),
             ["limit"] = limit,
@@ -409,7 +412,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 ["before"] = plays.Min().ToString(CultureInfo.InvariantCulture),
             },
             ["items"] = items,
-        });
+        };
+        RewritePlays?.Invoke(context.Request.QueryString.Value ?? "", answer);
+        await Answer(context, answer);
 
         // The newest page of the candidates, with Spotify's next link (by the before cursor) when older ones remain.
         (long[] Plays, string? Next) Newest(long[] candidates)

@@ -110,23 +110,45 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
     }
 
     private static DateTimeOffset? FromCursor(string cursor) =>
-        long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
-    /// <summary>Moves the saved cursor to the page's <c>after</c> when it is newer; returns the cursor as it stands.</summary>
+    /// <summary>
+    /// Moves the saved cursor to the page's <c>after</c>, or, on a page without one (<c>"cursors": null</c>, no cursors), to its
+    /// newest <c>played_at</c> in Unix ms, which is what Spotify's <c>after</c> cursor is: without it every run would land the
+    /// latest plays again and never look for a gap. Never back: a cursor older than the saved one is not taken, and the
+    /// source says so in a warning. Returns the cursor as it stands.
+    /// </summary>
     private static string? AdvanceCursor(SourceExtraction extraction, PageHeader header)
     {
+        var offered = header.Cursors?.After is { Length: > 0 } after ? after
+            : PlayedAt(header) is [_, ..] plays ? plays.Max().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
+            : null;
         string? cursor = null;
+        string? kept = null;
         extraction.Run.Update(state =>
         {
-            if (header.Cursors?.After is { Length: > 0 } after
-                && (state.RecentlyPlayed is null || CompareCursors(after, state.RecentlyPlayed.After) > 0))
+            if (offered is not null && (state.RecentlyPlayed is null || CompareCursors(offered, state.RecentlyPlayed.After) > 0))
             {
-                state.RecentlyPlayed = new RecentlyPlayedState(after, extraction.Run.RunId);
+                state.RecentlyPlayed = new RecentlyPlayedState(offered, extraction.Run.RunId);
+            }
+            else if (offered is not null && CompareCursors(offered, state.RecentlyPlayed!.After) < 0)
+            {
+                kept = state.RecentlyPlayed.After;
             }
             cursor = state.RecentlyPlayed?.After;
         });
+        if (kept is not null)
+        {
+            extraction.Warn($"Spotify answered a cursor ({Shown(offered!)}) older than the saved one ({Shown(kept)}); the saved cursor was kept, " +
+                "so no play after it is skipped. The plays on that page landed all the same.");
+        }
         return cursor;
     }
+
+    /// <summary>A cursor for a person: the time it stands for, when it is one, else its text as Spotify gave it, made safe to show.</summary>
+    private static string Shown(string cursor) =>
+        FromCursor(cursor) is { } time ? $"{time.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff} UTC" : SpotifyPaging.Shown(cursor);
 
     private static int CompareCursors(string left, string right) =>
         long.TryParse(left, NumberStyles.None, CultureInfo.InvariantCulture, out var l) && long.TryParse(right, NumberStyles.None, CultureInfo.InvariantCulture, out var r)

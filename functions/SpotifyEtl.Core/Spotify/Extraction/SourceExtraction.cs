@@ -14,6 +14,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _objects = [];
+    private readonly List<string> _warnings = [];
     private readonly Dictionary<(RawSource, string), int> _pages = [];
     private int _items;
     private int _requests;
@@ -31,6 +32,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     private int Pages => _pages.Values.Sum();
 
+    /// <summary>Something a person should know that did not fail the source: it goes into the report's warnings and the log line's level.</summary>
+    public void Warn(string warning) => _warnings.Add(warning);
+
     /// <summary>
     /// GETs <paramref name="pathOrUrl"/>. When <paramref name="conditional"/> and an ETag is remembered for
     /// this path, sends it as <c>If-None-Match</c>; a 304 comes back as <see cref="SpotifyResponse.NotModified"/>.
@@ -38,21 +42,13 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     public async Task<SpotifyResponse> GetAsync(string pathOrUrl, bool conditional, CancellationToken cancellationToken)
     {
         var etag = conditional ? Run.ETagFor(pathOrUrl)?.ETag : null;
-        try
+        // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
+        var response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken).ConfigureAwait(false);
+        if (response.NotModified)
         {
-            var response = await client.GetAsync(pathOrUrl, etag, cancellationToken).ConfigureAwait(false);
-            _requests += response.Attempts;
-            if (response.NotModified)
-            {
-                _notModified++;
-            }
-            return response;
+            _notModified++;
         }
-        catch (SpotifyApiException)
-        {
-            _requests++;
-            throw;
-        }
+        return response;
     }
 
     /// <summary>Remembers the ETag of a response that landed, so the next conditional request for <paramref name="path"/> may answer 304.</summary>
@@ -135,7 +131,11 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
         new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,
-            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray()) { Gap = Gap };
+            _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray())
+        {
+            Gap = Gap,
+            Warnings = _warnings.Count == 0 ? null : _warnings.ToArray(),
+        };
 
     public static T? Parse<T>(SpotifyResponse response, JsonTypeInfo<T> type)
     {

@@ -71,9 +71,15 @@ public sealed class SpotifyExtractor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Interrupted (Ctrl+C): what landed is recorded, so the next run neither loses nor repeats it.
-            await run.SaveAsync(_store, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            // Interrupted (Ctrl+C): the sources under way reported what they had landed; the rest are named below.
+        }
+        // An interrupted run still writes its manifest, then its state: what landed is named and recorded, so the next run
+        // neither loses nor repeats it; then the interruption goes on to the caller.
+        var interrupted = cancellationToken.IsCancellationRequested;
+        for (var index = 0; index < reports.Length; index++)
+        {
+            reports[index] ??= new SourceExtraction(sources[index], run, _client, _store, _options.MaxPagesPerSource)
+                .Report(SourceStatus.NotRun, error: "The run was interrupted before this source.");
         }
 
         var finishedAt = time.GetUtcNow();
@@ -81,28 +87,33 @@ public sealed class SpotifyExtractor
         {
             null => null,
             _ when saved.Wait?.Until > startedAt => saved.Wait,
-            { RetryAfter: { } retryAfter } stop => new SpotifyWait(finishedAt + retryAfter, stop.QuotaExceeded),
+            var stop when SpotifyWait.After(stop) is { } wait => new SpotifyWait(finishedAt + wait, stop.QuotaExceeded),
             _ => null,
         });
         var outcome = run.Fatal is not null ? ExtractionOutcome.Failed
-            : run.Stop is not null ? ExtractionOutcome.Stopped
+            : run.Stop is not null || interrupted ? ExtractionOutcome.Stopped
             : reports.All(report => report.Status is SourceStatus.Landed or SourceStatus.Unchanged) ? ExtractionOutcome.Succeeded
             : ExtractionOutcome.Partial;
         var tokens = _client.Tokens;
         var manifest = new ExtractionManifest(run.RunId, startedAt, finishedAt, (long)(finishedAt - startedAt).TotalMilliseconds, outcome,
-            run.Fatal?.Message ?? run.Stop?.Message, run.Stop?.QuotaExceeded ?? false, tokens.GrantType,
+            run.Fatal?.Message ?? (interrupted ? InterruptedReason : null) ?? run.Stop?.Message, run.Stop?.QuotaExceeded ?? false, tokens.GrantType,
             tokens.RotatedRefreshToken is not null, tokens.RotationSaveFailure?.Message,
             reports.Sum(report => report.Requests), reports.Sum(report => report.NotModified), reports);
         var manifestKey = ExtractionManifest.KeyFor(run.RunId);
         await _store.PutBytesAsync(manifestKey, JsonSerializer.SerializeToUtf8Bytes(manifest, ExtractionJsonContext.Default.ExtractionManifest),
             "application/json", CancellationToken.None).ConfigureAwait(false);
         await run.SaveAsync(_store, CancellationToken.None).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
         if (run.Fatal is not null)
         {
             throw run.Fatal;
         }
         return new ExtractionRun(manifest, manifestKey, tokens.RotatedRefreshToken);
     }
+
+    /// <summary>The stop reason of an interrupted run's manifest.</summary>
+    internal const string InterruptedReason =
+        "Interrupted (Ctrl+C): the sources under way stopped where they were. What landed is named here and recorded in the state; the next run goes on.";
 
     /// <summary>
     /// The start the run is named after: its own, or a second after the last run's when that one started in the same
@@ -136,7 +147,7 @@ public sealed class SpotifyExtractor
         }
         catch (SpotifyApiException exception)
         {
-            return extraction.Report(SourceStatus.Failed, (int)exception.Status, exception.Message);
+            return extraction.Report(SourceStatus.Failed, exception.AnsweredStatus, exception.Message);
         }
         catch (SpotifyMalformedResponseException exception)
         {
@@ -156,6 +167,11 @@ public sealed class SpotifyExtractor
             run.Failed(exception);
             return extraction.Report(SourceStatus.Failed, null, exception.Message);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted: what this source landed is still reported, so that the manifest names it.
+            return extraction.Report(SourceStatus.Stopped, error: "Interrupted (Ctrl+C) while this source was under way; what it landed is kept.");
+        }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Anything else (the lake refusing a write, a disk filling up) fails this source alone: the others
@@ -172,12 +188,12 @@ public sealed class SpotifyExtractor
         }
         var level = report.Status switch
         {
-            SourceStatus.Landed or SourceStatus.Unchanged => report.Gap is null ? "info" : "warn",
+            SourceStatus.Landed or SourceStatus.Unchanged => report.Gap is null && report.Warnings is null ? "info" : "warn",
             SourceStatus.Failed => "error",
             _ => "warn",
         };
         var line = new SourceLogLine(level, "source_extracted", runId, report.Source, report.Status, report.Pages, report.Items,
-            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error, report.Gap);
+            report.Requests, report.NotModified, report.DurationMs, report.HttpStatus, report.Error, report.Gap, report.Warnings);
         _options.Log(JsonSerializer.Serialize(line, ExtractionJsonContext.Default.SourceLogLine));
         if (report.Gap is { } gap)
         {

@@ -1,0 +1,101 @@
+using System.Globalization;
+using SpotifyEtl.Spotify;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// How a run that Spotify rate limits, or that Spotify leaves waiting, says so: a Retry-After of 0 is no wait longer than the
+/// run has left, a timeout is no answer of 504, and a 429 without a Retry-After still keeps the next runs from asking at once.
+/// </summary>
+public sealed class RateLimitStopTests : IAsyncLifetime
+{
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await ExtractionHarness.StartAsync();
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    /// <summary>A Retry-After asking for no wait (0, or a date gone by), with and without a time budget.</summary>
+    public static TheoryData<string, bool> NoWait()
+    {
+        var data = new TheoryData<string, bool>();
+        var now = new InstantTimeProvider().GetUtcNow();
+        foreach (var retryAfter in new[] { "0", (now - TimeSpan.FromMinutes(5)).ToString("r", CultureInfo.InvariantCulture), (now - TimeSpan.FromDays(400)).ToString("r", CultureInfo.InvariantCulture) })
+        {
+            data.Add(retryAfter, true);
+            data.Add(retryAfter, false);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NoWait))]
+    public async Task A_Retry_After_of_0_on_every_attempt_is_backed_off_and_stops_the_run_as_retries_spent_not_as_a_wait_too_long(string retryAfter, bool budget)
+    {
+        _h.Budget = budget ? TimeSpan.FromMinutes(14) : null;
+        _h.Spotify.Inject("me/player/recently-played", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(429, "application/json",
+            "{\"error\":{\"status\":429,\"message\":\"API rate limit exceeded\"}}", retryAfter)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.DoesNotContain("longer than", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("wait of 0 s", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Contains("still answered 429 after every retry", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Equal(_h.ClientOptions.MaxRetryAttempts + 1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+        // The retries were backed off, not sent back to back into the rate limit.
+        Assert.Equal(_h.ClientOptions.MaxRetryAttempts, _h.Clock.Waits.Count(wait => wait > TimeSpan.Zero));
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        Assert.Equal(_h.Clock.GetUtcNow() + SpotifyWait.RateLimitedDefault, state.Wait?.Until);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_429_without_Retry_After_that_ends_the_run_keeps_the_next_runs_from_asking_for_the_default_wait(bool quota)
+    {
+        var fault = new Fault.StatusFault(429, quota ? "Quota exceeded" : "API rate limit exceeded", quota ? "QUOTA_EXCEEDED" : null, null);
+        // A spent quota is not retried; a rate limit is, on every attempt.
+        _h.Spotify.Inject("me/player/recently-played", Enumerable.Repeat((Fault)fault, quota ? 1 : _h.ClientOptions.MaxRetryAttempts + 1).ToArray());
+        var expected = quota ? TimeSpan.FromMinutes(90) : TimeSpan.FromSeconds(30);
+        Assert.Equal(expected, quota ? SpotifyWait.QuotaExceededDefault : SpotifyWait.RateLimitedDefault);
+
+        var stopped = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal((ExtractionOutcome.Stopped, quota), (stopped.Manifest.Outcome, stopped.Manifest.QuotaExceeded));
+        var wait = (await ExtractionState.LoadAsync(_h.Store, CancellationToken.None)).Wait;
+        Assert.Equal(new SpotifyWait(_h.Clock.GetUtcNow() + expected, quota), wait);
+        var asked = _h.Spotify.ApiRequests.Count;
+
+        _h.Clock.Advance(expected - TimeSpan.FromSeconds(1));
+        var held = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(ExtractionOutcome.Stopped, held.Manifest.Outcome);
+        Assert.Equal(asked, _h.Spotify.ApiRequests.Count);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(2));
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
+    }
+
+    [Fact]
+    public async Task A_request_that_times_out_through_every_retry_is_said_and_recorded_as_a_timeout_not_as_an_answer_of_504()
+    {
+        _h.ClientOptions = _h.ClientOptions with { RequestTimeout = TimeSpan.FromMilliseconds(300), MaxRetryAttempts = 1 };
+        _h.Spotify.Inject("me/player/recently-played", Fault.Slow(TimeSpan.FromSeconds(30)), Fault.Slow(TimeSpan.FromSeconds(30)));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        var source = run.Manifest.Sources.Single();
+        Assert.Equal(SourceStatus.Failed, source.Status);
+        Assert.Null(source.HttpStatus);
+        Assert.DoesNotContain("504", source.Error, StringComparison.Ordinal);
+        Assert.Contains("timed out", source.Error, StringComparison.Ordinal);
+        using var manifest = await _h.ReadJsonAsync(run.ManifestKey);
+        Assert.False(manifest.RootElement.GetProperty("sources")[0].TryGetProperty("http_status", out _));
+    }
+}
