@@ -120,6 +120,82 @@ public sealed class RecentlyPlayedCursorTests : IAsyncLifetime
         Assert.Equal(warning, line.GetProperty("warnings")[0].GetString());
     }
 
+    /// <summary>Cursors no play could have: text, seconds for milliseconds, before Spotify, after the run, past a long.</summary>
+    private static string BogusCursor(Random random) => random.Next(8) switch
+    {
+        0 => new string(Enumerable.Range(0, random.Next(1, 12)).Select(_ => (char)random.Next('a', 'z' + 1)).ToArray()),
+        1 => (Play(29) / 1000 + random.Next(1, 1000)).ToString(CultureInfo.InvariantCulture),
+        2 => random.Next(0, 1_000_000).ToString(CultureInfo.InvariantCulture),
+        3 => (Play(29) + random.NextInt64(3L * 24 * 3600 * 1000, 100L * 365 * 24 * 3600 * 1000)).ToString(CultureInfo.InvariantCulture),
+        4 => "9" + new string('9', random.Next(19, 30)),
+        5 => $"-{Play(29)}",
+        6 => $"{Play(29) + 1}.5",
+        _ => $" {Play(29) + random.Next(1, 1000)}",
+    };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task A_cursor_that_is_no_time_of_a_play_is_not_saved_and_the_newest_play_on_the_page_is_taken_instead(int seed)
+    {
+        var random = new Random(seed);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        var played = random.Next(1, 40);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
+        var bogus = BogusCursor(random);
+        _h.Spotify.RewritePlays = (query, page) =>
+        {
+            if (page["cursors"] is System.Text.Json.Nodes.JsonObject cursors)
+            {
+                cursors["after"] = bogus;
+            }
+        };
+
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(Play(29 + played), await SavedCursorAsync());
+        var warning = Assert.Single(run.Manifest.Sources.Single().Warnings ?? []);
+        Assert.Contains("no time a play could have ended", warning, StringComparison.Ordinal);
+        _h.Spotify.RewritePlays = null;
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(SourceStatus.Landed, next.Manifest.Sources.Single().Status);
+        Assert.Equal(0, next.Manifest.Sources.Single().Items);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_saved_cursor_that_is_no_time_of_a_play_is_said_and_the_cursor_starts_again_from_the_latest_plays(int seed)
+    {
+        // A state saved before cursors were checked: asked after such a cursor, Spotify would answer nothing, run after run.
+        var random = new Random(seed);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        var state = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_h.LakeFolder, ExtractionState.Key)))!;
+        state["recently_played"]!["after"] = BogusCursor(random);
+        await File.WriteAllTextAsync(Path.Combine(_h.LakeFolder, ExtractionState.Key), state.ToJsonString());
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, 10).Select(Play));
+
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources.Single().Status);
+        Assert.Equal(Play(39), await SavedCursorAsync());
+        Assert.Contains(run.Manifest.Sources.Single().Warnings ?? [], w => w.Contains("The saved cursor", StringComparison.Ordinal));
+        Assert.Contains(Play(39), await LandedPlaysAsync());
+    }
+
     private static long Play(int index) => Start + index * 200_000L;
 
     private async Task<long> SavedCursorAsync()

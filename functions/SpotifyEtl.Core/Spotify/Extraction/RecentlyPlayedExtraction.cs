@@ -25,6 +25,12 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
     public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
         var after = extraction.Run.Read(state => state.RecentlyPlayed?.After);
+        if (after is not null && PlayTime(after, extraction.Run.SnapshotDate) is null)
+        {
+            // A cursor no play could have (saved before cursors were checked): asked after it, Spotify answers nothing, for good.
+            extraction.Warn($"The saved cursor ({Shown(after)}) is no time a play could have ended; the latest plays were taken as on a first run, and the cursor starts again from them.");
+            after = null;
+        }
         if (after is null)
         {
             var latest = await extraction.GetAsync($"{Path}?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
@@ -113,6 +119,17 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
         long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
         && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
+    /// <summary>The first play a cursor may stand for: Spotify opened in October 2008.</summary>
+    private static readonly DateTimeOffset FirstPlay = new(2008, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The time a cursor stands for when it is one a play could have ended at: Unix milliseconds from 2008 to the day after the
+    /// run's (clocks differ). Another (text, a number of seconds, a year 9999) is not saved: asked after it, Spotify would answer
+    /// nothing, run after run.
+    /// </summary>
+    private static DateTimeOffset? PlayTime(string cursor, DateOnly runDate) =>
+        FromCursor(cursor) is { } time && time >= FirstPlay && time < new DateTimeOffset(runDate.AddDays(2), TimeOnly.MinValue, TimeSpan.Zero) ? time : null;
+
     /// <summary>
     /// Moves the saved cursor to the page's <c>after</c>, or, on a page without one (<c>"cursors": null</c>, no cursors), to its
     /// newest <c>played_at</c> in Unix ms, which is what Spotify's <c>after</c> cursor is: without it every run would land the
@@ -121,14 +138,22 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
     /// </summary>
     private static string? AdvanceCursor(SourceExtraction extraction, PageHeader header)
     {
-        var offered = header.Cursors?.After is { Length: > 0 } after ? after
-            : PlayedAt(header) is [_, ..] plays ? plays.Max().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)
-            : null;
+        var given = header.Cursors?.After is { Length: > 0 } after ? after : null;
+        var newest = PlayedAt(header) is [_, ..] plays ? plays.Max().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : null;
+        var runDate = extraction.Run.SnapshotDate;
+        if (given is not null && PlayTime(given, runDate) is null)
+        {
+            extraction.Warn($"Spotify answered a cursor ({Shown(given)}) that is no time a play could have ended; it was not saved, " +
+                (newest is null ? "and the saved cursor was kept." : "and the newest play on the page was taken instead."));
+            given = null;
+        }
+        var offered = given ?? newest;
         string? cursor = null;
         string? kept = null;
         extraction.Run.Update(state =>
         {
-            if (offered is not null && (state.RecentlyPlayed is null || CompareCursors(offered, state.RecentlyPlayed.After) > 0))
+            if (offered is not null && (state.RecentlyPlayed is null || PlayTime(state.RecentlyPlayed.After, runDate) is null
+                || CompareCursors(offered, state.RecentlyPlayed.After) > 0))
             {
                 state.RecentlyPlayed = new RecentlyPlayedState(offered, extraction.Run.RunId);
             }
