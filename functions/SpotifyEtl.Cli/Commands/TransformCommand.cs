@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -114,17 +115,32 @@ internal static class TransformCommand
         LakeFormat.Check(lakeFolder, format);
         // Before the first row is allocated: the heap's page size, chosen for this machine, holds for every later page.
         var hugePages = HugePages.AdviseHeap();
-        var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
         var skipped = new List<string>();
         if (input is null)
         {
-            await foreach (var key in lake.ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
+            // Listed before the lake is opened: a folder with nothing to transform is named and left as it was, with no .tmp/ in it.
+            await foreach (var key in new LocalFolderStore(lakeFolder.FullName).ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
             {
-                keys.Add(key);
+                if (!LocalLake.IsWorkingFile(key))
+                {
+                    keys.Add(key);
+                }
+            }
+            if (keys.Count == 0)
+            {
+                LocalLake.MustHoldALake(lakeFolder.FullName);
+                throw NoRawObjects(Path.Combine(lakeFolder.FullName, "raw"));
+            }
+            else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
+            {
+                throw new CliException(ExitCodes.DataError, $"The lake {lakeFolder.FullName} holds no raw API responses, only an imported streaming history, " +
+                    $"whose listening_history table 'spotify-etl import' builds: there is nothing to transform. Query it with 'spotify-etl query --lake {lakeFolder.FullName}', " +
+                    "or add API responses with 'spotify-etl extract' first.");
             }
         }
-        else
+        var lake = LocalLake.Open(lakeFolder);
+        if (input is not null)
         {
             // Off the caller's thread: the landing never awaits, and the command line sets up its Ctrl-C handling only once the
             // action has returned its task; a Ctrl-C then stops the landing between files, as it stops the rest of the run.
@@ -132,8 +148,7 @@ internal static class TransformCommand
         }
         if (keys.Count == 0)
         {
-            var where = input?.FullName ?? Path.Combine(lakeFolder.FullName, "raw");
-            throw new CliException(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
+            throw NoRawObjects(input!.FullName);
         }
         // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
         // input: a run of one or two days never collects, and a backfill spends the budget early and
@@ -159,6 +174,9 @@ internal static class TransformCommand
             throw;
         }
     }
+
+    private static CliException NoRawObjects(string where) =>
+        new(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
 
     /// <summary>
     /// Adds up the objects parsed and their bytes, reported from every parsing thread (synchronously:

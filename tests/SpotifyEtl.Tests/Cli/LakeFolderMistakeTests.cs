@@ -1,0 +1,114 @@
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// A --lake one level off: a lake's own raw/ or transformed/ folder, or the folder above a lake. Each verb names the
+/// folder to give instead, with exit 66, and writes nothing where it was pointed (no .tmp/, no lock, no quarantine);
+/// and the tool's own working files, wherever they are under raw/, are never taken for raw objects.
+/// </summary>
+public sealed class LakeFolderMistakeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Every entry under the folder, folders and hidden ones included.</summary>
+    private static List<string> Entries(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(path => Path.GetRelativePath(folder, path)).Order(StringComparer.Ordinal).ToList();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_lakes_raw_or_transformed_folder_given_as_the_lake_is_refused_with_the_lake_to_give_and_left_as_it_was(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", $"{random.Next(3, 30)}", "--seed", $"{seed}").ExitCode);
+        var transformed = random.Next(2) == 0;
+        if (transformed)
+        {
+            Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        }
+        var inside = Path.Combine(lake, transformed && random.Next(2) == 0 ? "transformed" : "raw") + (random.Next(2) == 0 ? "/" : "");
+        string[][] verbs = [["transform", "--lake", inside], ["current", "--lake", inside], ["query", "--lake", inside]];
+        var verb = verbs[random.Next(verbs.Length)];
+        var before = Entries(lake);
+
+        var run = DemoCommandTests.RunCli(verb);
+
+        Assert.True(run.ExitCode == ExitCodes.NoInput, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"give --lake {lake}.", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(lake));
+        // The lake itself still transforms cleanly: nothing was left in its raw/ to set aside.
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(lake, "quarantine")));
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task The_tools_working_files_under_raw_are_never_taken_for_raw_objects(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder["lake"];
+        await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1, Items: 5, Seed: seed));
+        // What an older version left when given raw/ as its lake, or a lake copied somewhere under raw/.
+        var folders = Directory.GetDirectories(Path.Combine(lake, "raw"), "*", SearchOption.AllDirectories).Prepend(Path.Combine(lake, "raw")).ToList();
+        for (var i = 0; i < 1 + random.Next(3); i++)
+        {
+            var working = Path.Combine(folders[i == 0 ? 0 : random.Next(folders.Count)], LocalFolderStore.TemporaryFolder);
+            Directory.CreateDirectory(working);
+            foreach (var name in new[] { LocalFolderStore.LockFile, LocalFolderStore.SweptMarker, $"{random.Next()}.json" }.Take(1 + random.Next(3)))
+            {
+                File.WriteAllBytes(Path.Combine(working, name), new byte[random.Next(3)]);
+            }
+        }
+        string[] verb = random.Next(2) == 0 ? ["transform", "--lake", lake] : ["transform", "--input", Path.Combine(lake, "raw"), "--lake", _folder["other"]];
+
+        var run = DemoCommandTests.RunCli(verb);
+
+        Assert.True(run.ExitCode == 0, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
+        Assert.Equal("", run.Errors);
+        Assert.False(Directory.Exists(Path.Combine(lake, "quarantine")));
+        Assert.False(Directory.Exists(_folder["other/quarantine"]));
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public async Task The_folder_above_a_lake_is_named_with_the_lakes_it_holds_and_left_as_it_was(int seed)
+    {
+        var random = new Random(seed);
+        var above = _folder["above"];
+        var names = Enumerable.Range(0, 1 + random.Next(5)).Select(i => $"lake{i}-{random.Next(100)}").ToList();
+        foreach (var name in names)
+        {
+            await new SampleGenerator(new LocalFolderStore(Path.Combine(above, name))).WriteAsync(new SampleOptions(Days: 1, Items: 3, Seed: seed));
+        }
+        Directory.CreateDirectory(Path.Combine(above, "not-a-lake"));
+        string[][] verbs = [["transform", "--lake", above], ["query", "--lake", above], ["report", "--lake", above, "--out", _folder["r.html"]]];
+        var verb = verbs[random.Next(verbs.Length)];
+        var before = Entries(above);
+
+        var run = DemoCommandTests.RunCli(verb);
+
+        Assert.True(run.ExitCode == ExitCodes.NoInput, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{above} holds no lake; did you mean --lake {Path.Combine(above, names.Order(StringComparer.Ordinal).First())}", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-lake", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("spotify-etl transform --lake", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(above));
+    }
+}
