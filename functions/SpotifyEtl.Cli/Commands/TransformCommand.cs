@@ -59,6 +59,12 @@ internal static class TransformCommand
                     $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
                     "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
             }
+            if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.Raw + LakeLayout.Raw, StringComparison.Ordinal)))
+            {
+                var nested = Path.Combine(lakeFolder.FullName, LakeLayout.Raw, LakeLayout.Raw.TrimEnd('/'));
+                CliErrors.Warn(Console.Error, $"{nested} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep: " +
+                    $"move what it holds up into {Path.Combine(lakeFolder.FullName, LakeLayout.Raw.TrimEnd('/'))} and remove the copies set aside, then transform again.");
+            }
             if (run.Report.UnreadableItems > 0)
             {
                 // Items of a shape this version cannot read are skipped, not fatal: the run reports name each page and the reason.

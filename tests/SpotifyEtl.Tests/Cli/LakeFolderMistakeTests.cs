@@ -111,4 +111,49 @@ public sealed class LakeFolderMistakeTests : IDisposable
         Assert.DoesNotContain("spotify-etl transform --lake", run.Errors, StringComparison.Ordinal);
         Assert.Equal(before, Entries(above));
     }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(34)]
+    public void A_sample_out_that_ends_in_raw_is_a_usage_error_naming_its_parent_and_writes_nothing(int seed)
+    {
+        var random = new Random(seed);
+        var parent = _folder[$"lake-{random.Next(1000)}"];
+        if (random.Next(2) == 0)
+        {
+            Directory.CreateDirectory(Path.Combine(parent, "raw"));
+        }
+        var before = Entries(_folder.Path);
+        var outFolder = Path.Combine(parent, "raw") + (random.Next(2) == 0 ? "/" : "");
+
+        var run = DemoCommandTests.RunCli("sample", "--out", outFolder, "--days", "1", "--items", "3");
+
+        Assert.True(run.ExitCode == ExitCodes.Usage, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"--out is the folder that will hold raw/, so give its parent, {parent}.", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(_folder.Path));
+    }
+
+    [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    public async Task Objects_of_a_raw_folder_inside_raw_are_set_aside_saying_it_looks_written_one_level_too_deep(int seed)
+    {
+        var lake = _folder["lake"];
+        // A sample written into the lake's raw/ (as sample --out lake/raw did), beside or instead of the lake's own objects.
+        await new SampleGenerator(new LocalFolderStore(Path.Combine(lake, "raw"))).WriteAsync(new SampleOptions(Days: 1, Items: 3, Seed: seed));
+        if (seed % 2 == 0)
+        {
+            await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1, Items: 3, Seed: seed));
+        }
+
+        var run = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.True(run.ExitCode == ExitCodes.Partial, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{Path.Combine(lake, "raw", "raw")} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep", run.Errors, StringComparison.Ordinal);
+        var reasons = Directory.GetFiles(Path.Combine(lake, "quarantine"), "*.reason.txt", SearchOption.AllDirectories);
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, reason => Assert.Contains("a raw/ folder inside raw/ looks like a sample or a copy written one level too deep", File.ReadAllText(reason), StringComparison.Ordinal));
+    }
 }
