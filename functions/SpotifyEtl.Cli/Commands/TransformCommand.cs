@@ -108,6 +108,7 @@ internal static class TransformCommand
     public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken,
         bool updateCurrentTables = true)
     {
+        HugePagesSetting(Environment.GetEnvironmentVariable(HugePages.Variable));
         if (input is { Exists: false })
         {
             throw new CliException(ExitCodes.NoInput, $"--input {input.FullName} does not exist: name a .json file or a folder holding raw/... (such as the --out of 'spotify-etl sample').");
@@ -178,6 +179,15 @@ internal static class TransformCommand
         {
             budget.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The override of the heap's page size: on, off, or unset (or empty) for the machine's choice; anything else is a usage error, as a SPOTIFY_*_BASE_URL is.</summary>
+    public static void HugePagesSetting(string? setting)
+    {
+        if (!string.IsNullOrWhiteSpace(setting) && setting.Trim().ToLowerInvariant() is not ("on" or "off"))
+        {
+            throw new CliException(ExitCodes.Usage, $"{HugePages.Variable}='{ShownText.Of(setting, 40)}' is neither on nor off: set it to on or off, or unset it to let the tool choose for this machine.");
         }
     }
 
