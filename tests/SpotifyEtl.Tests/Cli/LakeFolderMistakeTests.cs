@@ -89,6 +89,8 @@ public sealed class LakeFolderMistakeTests : IDisposable
     [InlineData(21)]
     [InlineData(22)]
     [InlineData(23)]
+    [InlineData(24)]
+    [InlineData(25)]
     public async Task The_folder_above_a_lake_is_named_with_the_lakes_it_holds_and_left_as_it_was(int seed)
     {
         var random = new Random(seed);
@@ -99,7 +101,10 @@ public sealed class LakeFolderMistakeTests : IDisposable
             await new SampleGenerator(new LocalFolderStore(Path.Combine(above, name))).WriteAsync(new SampleOptions(Days: 1, Items: 3, Seed: seed));
         }
         Directory.CreateDirectory(Path.Combine(above, "not-a-lake"));
-        string[][] verbs = [["transform", "--lake", above], ["query", "--lake", above], ["report", "--lake", above, "--out", _folder["r.html"]]];
+        string[][] verbs =
+        [
+            ["transform", "--lake", above], ["query", "--lake", above], ["current", "--lake", above], ["report", "--lake", above, "--out", _folder["r.html"]],
+        ];
         var verb = verbs[random.Next(verbs.Length)];
         var before = Entries(above);
 
@@ -155,5 +160,21 @@ public sealed class LakeFolderMistakeTests : IDisposable
         var reasons = Directory.GetFiles(Path.Combine(lake, "quarantine"), "*.reason.txt", SearchOption.AllDirectories);
         Assert.NotEmpty(reasons);
         Assert.All(reasons, reason => Assert.Contains("a raw/ folder inside raw/ looks like a sample or a copy written one level too deep", File.ReadAllText(reason), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(51)]
+    [InlineData(52)]
+    public async Task Current_on_a_lake_not_yet_transformed_says_so_and_writes_nothing_in_it(int seed)
+    {
+        var lake = _folder["lake"];
+        await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1, Items: 3, Seed: seed));
+        var before = Entries(lake);
+
+        var run = DemoCommandTests.RunCli("current", "--lake", lake);
+
+        Assert.True(run.ExitCode == ExitCodes.NoInput, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains("has no transformed/ tables yet", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(lake));
     }
 }
