@@ -58,21 +58,34 @@ internal static class LocalLake
     }
 
     /// <summary>
-    /// A folder named raw or transformed that holds something and none of the folders a lake keeps is the raw/ or
-    /// transformed/ folder of the lake above it, not a lake: refused before anything is written to it (a sweep marker, a
-    /// lock, a quarantine), which its parent's next transformation would take for raw objects. A new or empty folder of
-    /// that name may still become a lake.
+    /// A folder named raw or transformed that holds none of the folders a lake keeps but holds what a lake's raw/ or
+    /// transformed/ does (partitions, <c>source/snapshot_date=.../</c> or <c>table/ended_month=.../</c>, or the imported
+    /// export's files) is that folder of the lake above it, not a lake: refused before anything is written to it (a sweep
+    /// marker, a lock, a quarantine), which its parent's next transformation would take for raw objects. A new, empty or
+    /// unrelated folder of that name may still become a lake.
     /// </summary>
     private static void MustNotBeInsideALake(string path)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var name = Path.GetFileName(full);
-        if (name is not ("raw" or "transformed") || !Directory.Exists(full) || IsLake(full)
-            || !Directory.EnumerateFileSystemEntries(full).Any(entry => Path.GetFileName(entry) != LocalFolderStore.TemporaryFolder))
+        if (name is not ("raw" or "transformed") || !Directory.Exists(full) || IsLake(full) || !HoldsLakeContent(full))
         {
             return;
         }
         throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give --lake {Path.GetDirectoryName(full)}.");
+    }
+
+    private static bool HoldsLakeContent(string folder)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(folder).Any(child => Path.GetFileName(child) == StackContract.RawSources.SpotifyExport
+                || Directory.EnumerateDirectories(child).Any(partition => Path.GetFileName(partition).Contains('=', StringComparison.Ordinal)));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

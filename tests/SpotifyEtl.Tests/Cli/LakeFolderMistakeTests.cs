@@ -177,4 +177,23 @@ public sealed class LakeFolderMistakeTests : IDisposable
         Assert.Contains("has no transformed/ tables yet", run.Errors, StringComparison.Ordinal);
         Assert.Equal(before, Entries(lake));
     }
+
+    [Theory]
+    [InlineData("raw")]
+    [InlineData("transformed")]
+    public void A_folder_of_that_name_holding_no_lake_content_is_not_taken_for_a_lakes_folder(string name)
+    {
+        // A user's own folder, of notes and files: no partitions, no imported export.
+        var folder = _folder[name];
+        Directory.CreateDirectory(Path.Combine(folder, "notes", "2026"));
+        File.WriteAllText(Path.Combine(folder, "notes", "todo.txt"), "listen");
+        var before = Entries(folder);
+
+        var run = DemoCommandTests.RunCli("transform", "--lake", folder);
+
+        Assert.True(run.ExitCode == ExitCodes.DataError, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains("No raw objects found in", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("is the lake's", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(folder));
+    }
 }
