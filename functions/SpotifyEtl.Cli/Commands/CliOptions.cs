@@ -5,7 +5,8 @@ namespace SpotifyEtl.Cli.Commands;
 /// <summary>Options several verbs share, so that they read the same everywhere.</summary>
 internal static class CliOptions
 {
-    public static Option<DirectoryInfo> Lake(bool required = true, string? defaultPath = null)
+    /// <param name="onS3">What to say of an s3:// --lake, given the value: by default, where a lake on S3 is read and transformed instead.</param>
+    public static Option<DirectoryInfo> Lake(bool required = true, string? defaultPath = null, Func<string, string>? onS3 = null)
     {
         var option = new Option<DirectoryInfo>("--lake")
         {
@@ -21,7 +22,7 @@ internal static class CliOptions
         {
             if (result.Tokens.Count > 0 && result.Tokens[0].Value is { } text && text.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
             {
-                result.AddError($"--lake {text}: this verb works on a local folder. Of a lake on S3, 'spotify-etl report --lake {text}' shows the named " +
+                result.AddError(onS3?.Invoke(text) ?? $"--lake {text}: this verb works on a local folder. Of a lake on S3, 'spotify-etl report --lake {text}' shows the named " +
                     "queries' answers, Athena runs them (the stack's workgroup holds them), and the Lambda functions transform it.");
             }
         });

@@ -46,7 +46,6 @@ internal static class CurrentCommand
             throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} does not exist: name the folder 'transform' wrote to.");
         }
         LakeFormat.Check(folder, format);
-        var store = LocalLake.Open(folder);
         SortedDictionary<DateOnly, DimensionState> days;
         // Only the daily tables the rows come from: a damaged current-state file is what this command rewrites.
         var daily = CurrentTables.Sources.Values.Select(source => source.Daily).ToDictionary(table => table, table => TableNames.Columns[table]);
@@ -61,6 +60,8 @@ internal static class CurrentCommand
                 throw new CliException(ExitCodes.DataError, exception.Message);
             }
         }
+        // Opened once its tables were read: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
+        var store = LocalLake.Open(folder);
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
         var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
         await foreach (var key in store.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Import;
+using SpotifyEtl.Lake;
 using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
@@ -23,7 +24,10 @@ internal static class ImportCommand
                 result.AddError("PATH is empty: name the export's zip, its unzipped folder, or its .json files.");
             }
         });
-        var lake = CliOptions.Lake();
+        // On AWS the transform function imports an export uploaded to the raw bucket (docs/history.md).
+        var lake = CliOptions.Lake(onS3: bucket => $"--lake {bucket}: import works on a local folder. On AWS, upload the export under the raw bucket's " +
+            $"{LakeLayout.Import} prefix instead, 'aws s3 cp FILE s3://BUCKET/{LakeLayout.Import}' with the raw bucket's name ('pulumi stack output rawBucketName'), " +
+            "and the transform function imports it (docs/history.md).");
         var format = TransformCommand.Format();
         var json = CliOptions.Json();
         var command = new Command("import",
@@ -77,14 +81,15 @@ internal static class ImportCommand
                 var wrapped = report.Files.FirstOrDefault(f => f.Skipped is ExportArchive.ZipInZip or ExportArchive.Encrypted);
                 // A history file that is there but could not be used (damaged, too large, UTF-16): its own reason says what to do.
                 var unusable = report.Files.Where(f => f.Skipped is not null && !f.Ignored).ToList();
-                CliErrors.Warn(Console.Error, damaged is not null
-                    ? $"nothing was imported: {damaged.Input}: {damaged.Skipped}. Download the export again from the link Spotify e-mailed you and import the new zip."
+                // Fatal (exit 65), so an error, not a warning: the report above says what became of each file.
+                CliErrors.Error(Console.Error, damaged is not null
+                    ? $"Nothing was imported: {damaged.Input}: {damaged.Skipped}. Download the export again from the link Spotify e-mailed you and import the new zip."
                     : wrapped is not null
-                    ? $"nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
+                    ? $"Nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
                     : unusable.Count > 0
-                    ? $"nothing was imported: {unusable[0].Input}: {unusable[0].Skipped}" +
+                    ? $"Nothing was imported: {unusable[0].Input}: {unusable[0].Skipped}" +
                       (unusable.Count > 1 ? $" (and {unusable.Count - 1} more skipped, each named in the report)." : ".")
-                    : "no streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
+                    : "No streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
                       "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
             }
             return exit;

@@ -90,15 +90,12 @@ internal static class QueryRunner
         {
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform' or 'demo' wrote (it holds raw/ and transformed/).");
         }
-        var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(lake)));
-        if (folder is "transformed" or "raw" && Directory.Exists(Path.Combine(lake, "..", LakeLayout.Transformed.TrimEnd('/'))))
-        {
-            throw new CliException(ExitCodes.NoInput, $"{Path.GetFullPath(lake)} is the lake's {folder}/ folder, not the lake: give --lake {Path.GetFullPath(Path.Combine(lake, ".."))}.");
-        }
         // No transformed/ folder, or one without a table file (a transform that failed before its first, an emptied folder):
         // every answer would be "(no rows)", which reads as a lake with nothing in it rather than one not transformed yet.
         if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))) || !LakeViews.HasTables(lake))
         {
+            // The folder above a lake (of a demo, say) is named with the lakes it holds: transforming it would fail in its turn.
+            LocalLake.MustHoldALake(lake);
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");
         }
         try

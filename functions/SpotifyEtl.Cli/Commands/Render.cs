@@ -66,12 +66,18 @@ internal static class Render
         Out.Write(table);
     }
 
-    public static void Queries(IReadOnlyList<QueryResult> results)
+    /// <summary>
+    /// Each answer as a table as wide as the console. A value or header too long for it is cut short with an ellipsis; one
+    /// line after the tables then says so, and what shows them whole.
+    /// </summary>
+    public static void Queries(IReadOnlyList<QueryResult> results, IAnsiConsole? console = null)
     {
+        console ??= Out;
+        var cut = false;
         foreach (var result in results)
         {
-            Out.WriteLine();
-            Out.WriteLine($"{result.Name}: {result.Question}");
+            console.WriteLine();
+            console.WriteLine($"{result.Name}: {result.Question}");
             var table = new Table().Border(TableBorder.Rounded);
             foreach (var column in result.Columns)
             {
@@ -85,7 +91,43 @@ internal static class Render
             {
                 table.Caption("(no rows)");
             }
-            Out.Write(table);
+            console.Write(table);
+            cut |= IsCut(table, result, console);
         }
+        if (cut)
+        {
+            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({Ellipsis}): --json or a wider terminal shows values whole.");
+        }
+    }
+
+    /// <summary>Whether the table, as the console draws it, cuts a header or value short: it shows more ellipses than they hold.</summary>
+    private static bool IsCut(Table table, QueryResult result, IAnsiConsole console)
+    {
+        using var drawn = new StringWriter();
+        var probe = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(drawn),
+        });
+        probe.Profile.Width = console.Profile.Width;
+        probe.Profile.Capabilities.Unicode = console.Profile.Capabilities.Unicode;
+        probe.Write(table);
+        return Count(drawn.ToString(), Ellipsis) > result.Columns.Sum(column => Count(column, Ellipsis))
+            + result.Rows.Sum(row => row.Sum(value => Count(value ?? "", Ellipsis)));
+    }
+
+    /// <summary>What the tables end a cut text with, on every terminal.</summary>
+    private const string Ellipsis = "…";
+
+    private static int Count(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
     }
 }

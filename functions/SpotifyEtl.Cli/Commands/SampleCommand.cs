@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 
@@ -14,6 +15,16 @@ internal static class SampleCommand
     public static Command Create()
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write raw/... into (a lake or any folder).", Required = true };
+        // A lake's raw/ named as --out would get a raw/ inside raw/, whose every object the lake's transformation sets aside.
+        output.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { Length: > 0 } text
+                && Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(text))) == LakeLayout.Raw.TrimEnd('/'))
+            {
+                result.AddError($"--out {text} ends in raw: --out is the folder that will hold raw/, so give its parent, " +
+                    $"{Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(text)))}.");
+            }
+        });
         var large = CliOptions.Large();
         var days = CliOptions.SampleDays("Daily snapshots to make, ending on 2026-11-20.", large);
         var items = CliOptions.SampleItems("Entries per playlist (pages of 50 as the API sends them).", large);

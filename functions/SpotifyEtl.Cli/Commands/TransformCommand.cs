@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -58,6 +59,12 @@ internal static class TransformCommand
                     $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
                     "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
             }
+            if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.Raw + LakeLayout.Raw, StringComparison.Ordinal)))
+            {
+                var nested = Path.Combine(lakeFolder.FullName, LakeLayout.Raw, LakeLayout.Raw.TrimEnd('/'));
+                CliErrors.Warn(Console.Error, $"{nested} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep: " +
+                    $"move what it holds up into {Path.Combine(lakeFolder.FullName, LakeLayout.Raw.TrimEnd('/'))} and remove the copies set aside, then transform again.");
+            }
             if (run.Report.UnreadableItems > 0)
             {
                 // Items of a shape this version cannot read are skipped, not fatal: the run reports name each page and the reason.
@@ -101,6 +108,7 @@ internal static class TransformCommand
     public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken,
         bool updateCurrentTables = true)
     {
+        HugePagesSetting(Environment.GetEnvironmentVariable(HugePages.Variable));
         if (input is { Exists: false })
         {
             throw new CliException(ExitCodes.NoInput, $"--input {input.FullName} does not exist: name a .json file or a folder holding raw/... (such as the --out of 'spotify-etl sample').");
@@ -114,17 +122,32 @@ internal static class TransformCommand
         LakeFormat.Check(lakeFolder, format);
         // Before the first row is allocated: the heap's page size, chosen for this machine, holds for every later page.
         var hugePages = HugePages.AdviseHeap();
-        var lake = LocalLake.Open(lakeFolder);
         var keys = new List<string>();
         var skipped = new List<string>();
         if (input is null)
         {
-            await foreach (var key in lake.ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
+            // Listed before the lake is opened: a folder with nothing to transform is named and left as it was, with no .tmp/ in it.
+            await foreach (var key in new LocalFolderStore(lakeFolder.FullName).ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
             {
-                keys.Add(key);
+                if (!LocalLake.IsWorkingFile(key))
+                {
+                    keys.Add(key);
+                }
+            }
+            if (keys.Count == 0)
+            {
+                LocalLake.MustHoldALake(lakeFolder.FullName);
+                throw NoRawObjects(Path.Combine(lakeFolder.FullName, "raw"));
+            }
+            else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
+            {
+                throw new CliException(ExitCodes.DataError, $"The lake {lakeFolder.FullName} holds no raw API responses, only an imported streaming history, " +
+                    $"whose listening_history table 'spotify-etl import' builds: there is nothing to transform. Query it with 'spotify-etl query --lake {lakeFolder.FullName}', " +
+                    "or add API responses with 'spotify-etl extract' first.");
             }
         }
-        else
+        var lake = LocalLake.Open(lakeFolder);
+        if (input is not null)
         {
             // Off the caller's thread: the landing never awaits, and the command line sets up its Ctrl-C handling only once the
             // action has returned its task; a Ctrl-C then stops the landing between files, as it stops the rest of the run.
@@ -132,8 +155,7 @@ internal static class TransformCommand
         }
         if (keys.Count == 0)
         {
-            var where = input?.FullName ?? Path.Combine(lakeFolder.FullName, "raw");
-            throw new CliException(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
+            throw NoRawObjects(input!.FullName);
         }
         // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
         // input: a run of one or two days never collects, and a backfill spends the budget early and
@@ -159,6 +181,18 @@ internal static class TransformCommand
             throw;
         }
     }
+
+    /// <summary>The override of the heap's page size: on, off, or unset (or empty) for the machine's choice; anything else is a usage error, as a SPOTIFY_*_BASE_URL is.</summary>
+    public static void HugePagesSetting(string? setting)
+    {
+        if (!string.IsNullOrWhiteSpace(setting) && setting.Trim().ToLowerInvariant() is not ("on" or "off"))
+        {
+            throw new CliException(ExitCodes.Usage, $"{HugePages.Variable}='{ShownText.Of(setting, 40)}' is neither on nor off: set it to on or off, or unset it to let the tool choose for this machine.");
+        }
+    }
+
+    private static CliException NoRawObjects(string where) =>
+        new(ExitCodes.DataError, $"No raw objects found in {where}: expected .json files under a raw/ folder. Make some with 'spotify-etl sample --out DIR'.");
 
     /// <summary>
     /// Adds up the objects parsed and their bytes, reported from every parsing thread (synchronously:

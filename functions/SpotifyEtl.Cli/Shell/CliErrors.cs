@@ -25,6 +25,12 @@ internal static class CliErrors
     public static void Warn(TextWriter errors, string message) => errors.WriteLine($"{Program}: warning: {message}");
 
     /// <summary>
+    /// The error that ends a command whose report was printed all the same (an import that imported nothing): written as
+    /// <see cref="Report"/> writes one, never labelled a warning; the command returns its exit code itself.
+    /// </summary>
+    public static void Error(TextWriter errors, string message) => errors.WriteLine($"{Program}: {message}");
+
+    /// <summary>
     /// A parse error in words a user knows: the parser names the .NET type a value failed to convert to
     /// ("as expected type 'System.Int32'"); this says what the option takes instead.
     /// </summary>

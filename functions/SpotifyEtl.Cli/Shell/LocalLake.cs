@@ -33,7 +33,8 @@ internal static class LocalLake
 
     /// <summary>
     /// A lake named by a path that is a file is refused as such (exit 74), not reported missing; so is a lake where one
-    /// of its folders (raw/, transformed/, ...) is a file, not reported empty or unwritable.
+    /// of its folders (raw/, transformed/, ...) is a file, not reported empty or unwritable. A --lake that is a lake's
+    /// own raw/ or transformed/ folder is refused too (exit 66), with the lake to give instead (<see cref="MustNotBeInsideALake"/>).
     /// </summary>
     public static void MustNotBeAFile(string path, string option = "--lake")
     {
@@ -50,7 +51,79 @@ internal static class LocalLake
                     $"{folder} is a file where the lake keeps its {prefix} folder: move it out of the lake (or remove it), then run again.");
             }
         }
+        if (option == "--lake")
+        {
+            MustNotBeInsideALake(path);
+        }
     }
+
+    /// <summary>
+    /// A folder named raw or transformed that holds none of the folders a lake keeps but holds what a lake's raw/ or
+    /// transformed/ does (partitions, <c>source/snapshot_date=.../</c> or <c>table/ended_month=.../</c>, or the imported
+    /// export's files) is that folder of the lake above it, not a lake: refused before anything is written to it (a sweep
+    /// marker, a lock, a quarantine), which its parent's next transformation would take for raw objects. A new, empty or
+    /// unrelated folder of that name may still become a lake.
+    /// </summary>
+    private static void MustNotBeInsideALake(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var name = Path.GetFileName(full);
+        if (name is not ("raw" or "transformed") || !Directory.Exists(full) || IsLake(full) || !HoldsLakeContent(full))
+        {
+            return;
+        }
+        throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give --lake {Path.GetDirectoryName(full)}.");
+    }
+
+    private static bool HoldsLakeContent(string folder)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(folder).Any(child => Path.GetFileName(child) == StackContract.RawSources.SpotifyExport
+                || Directory.EnumerateDirectories(child).Any(partition => Path.GetFileName(partition).Contains('=', StringComparison.Ordinal)));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A folder that holds no lake (none of raw/, transformed/, ...) but has lakes among its own folders, such as the folder
+    /// above a demo's lake: refused (exit 66) with those lakes named, instead of advice that fails in its turn.
+    /// </summary>
+    public static void MustHoldALake(string folder)
+    {
+        if (!Directory.Exists(folder) || IsLake(folder))
+        {
+            return;
+        }
+        List<string> lakes;
+        try
+        {
+            lakes = Directory.EnumerateDirectories(folder).Where(IsLake).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        if (lakes.Count > 0)
+        {
+            var shown = string.Join(" or ", lakes.Take(3).Select(lake => $"--lake {lake}"));
+            throw new CliException(ExitCodes.NoInput,
+                $"{Path.GetFullPath(folder)} holds no lake; did you mean {shown}{(lakes.Count > 3 ? $" (or one of {lakes.Count - 3} more)" : "")}?");
+        }
+    }
+
+    /// <summary>
+    /// Whether a key listed under raw/ is one of this tool's own working files (under a <c>.tmp/</c> folder, such as the lock
+    /// and sweep marker of a run once given a lake's raw/ folder as its lake), never a raw object.
+    /// </summary>
+    public static bool IsWorkingFile(string key) => key.Split('/').Contains(LocalFolderStore.TemporaryFolder);
+
+    /// <summary>Whether the folder holds one of the folders a lake keeps (raw/, transformed/, quarantine/, ...).</summary>
+    public static bool IsLake(string folder) =>
+        Folders.Any(prefix => prefix != LocalFolderStore.TemporaryFolder + "/" && Directory.Exists(Path.Combine(folder, prefix.TrimEnd('/'))));
 
     /// <summary>The folders a local lake keeps (<see cref="LakeLayout"/>), each of which must be a folder if it is there at all.</summary>
     private static readonly string[] Folders =

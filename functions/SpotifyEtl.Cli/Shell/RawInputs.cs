@@ -56,6 +56,11 @@ internal static class RawInputs
                     {
                         continue;
                     }
+                    // This tool's working folder at any depth (a lake's raw/ once given as a lake holds one): never raw objects.
+                    if (child.Name == Storage.LocalFolderStore.TemporaryFolder)
+                    {
+                        continue;
+                    }
                     if (child.Name.EndsWith(".json", StringComparison.Ordinal) && IsEmpty(child))
                     {
                         // Named like an object and holding nothing: the object it stands in for would pass unseen.

@@ -108,7 +108,7 @@ public sealed partial class TransformPipeline
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
             // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
-            return await _quarantine.SetAsideAsync(rawKey, $"its key does not follow the raw layout: {problem}", cancellationToken).ConfigureAwait(false);
+            return await _quarantine.SetAsideAsync(rawKey, RawKeyBatch.LayoutReason(rawKey, problem), cancellationToken).ConfigureAwait(false);
         }
         InvalidRawObjectException invalid;
         string? version;

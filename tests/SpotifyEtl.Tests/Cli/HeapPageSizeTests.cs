@@ -47,4 +47,35 @@ public sealed class HeapPageSizeTests : IDisposable
         Assert.NotEmpty(files);
         return (summary.RootElement.GetProperty("heap_huge_pages").GetBoolean(), files);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_setting_other_than_on_or_off_is_a_usage_error_naming_the_values_it_takes_before_anything_is_written(int seed)
+    {
+        var random = new Random(seed);
+        string[] settings = ["bogus", "yes", "1", "true", "on off", "onn", "of", "huge", "madvise", "2M"];
+        var setting = settings[random.Next(settings.Length)];
+        setting = random.Next(2) == 0 ? setting.ToUpperInvariant() : setting;
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "5", "--seed", $"{seed}").ExitCode);
+        var before = Directory.EnumerateFileSystemEntries(lake, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var run = DemoCommandTests.RunCli(new Dictionary<string, string> { [HugePages.Variable] = setting }, "transform", "--lake", lake);
+
+        Assert.True(run.ExitCode == 64, $"{setting}: exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{HugePages.Variable}='{setting}' is neither on nor off", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(lake, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData(" Off ")]
+    [InlineData("ON")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void On_off_in_any_case_and_unset_are_accepted(string? setting) =>
+        SpotifyEtl.Cli.Commands.TransformCommand.HugePagesSetting(setting);
 }

@@ -139,8 +139,74 @@ public sealed class ImportCommandTests : IDisposable
         File.WriteAllText(_folder["Userdata.json"], "{\"username\": \"ana\"}");
         var none = DemoCommandTests.RunCli("import", _folder["Userdata.json"], "--lake", _folder["lake"]);
         Assert.Equal(65, none.ExitCode);
-        Assert.Contains("no streaming-history file was found", none.Errors, StringComparison.Ordinal);
+        // Fatal, so said as an error is: not labelled a warning.
+        Assert.StartsWith("spotify-etl: No streaming-history file was found", none.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", none.Errors, StringComparison.Ordinal);
         Assert.Contains("Extended streaming history", none.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder["lake/raw/spotify_export"]));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Nothing_imported_from_an_export_is_an_error_on_stderr_never_a_warning(int seed)
+    {
+        var random = new Random(seed);
+        // A damaged zip, a zip inside a zip, or an export file that holds no history: each imports nothing (exit 65).
+        var path = _folder[$"input-{seed}.zip"];
+        var bytes = new byte[random.Next(10, 200)];
+        random.NextBytes(bytes);
+        switch (seed % 3)
+        {
+            case 0:
+                File.WriteAllBytes(path, [(byte)'P', (byte)'K', 3, 4, .. bytes]);
+                break;
+            case 1:
+                using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+                {
+                    using var entry = zip.CreateEntry("my_spotify_data.zip").Open();
+                    entry.Write(_export.Zips[0].Zip);
+                }
+                break;
+            default:
+                path = _folder["Userdata.json"];
+                File.WriteAllText(path, $"{{\"username\": \"user{random.Next()}\"}}");
+                break;
+        }
+
+        var run = DemoCommandTests.RunCli("import", path, "--lake", _folder["lake"]);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
+        var error = run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        Assert.Matches("^spotify-etl: (Nothing was imported: |No streaming-history file was found)", error);
+    }
+
+    [Theory]
+    [InlineData("s3://my-raw-bucket")]
+    [InlineData("s3://team-bucket/prefix")]
+    [InlineData("S3://Bucket")]
+    public void Import_to_a_bucket_says_to_upload_the_export_under_the_raw_buckets_import_prefix(string bucket)
+    {
+        var run = DemoCommandTests.RunCli("import", _folder["my_spotify_data.zip"], "--lake", bucket);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--lake {bucket}: import works on a local folder", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("aws s3 cp FILE s3://BUCKET/import/", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Athena", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transform_of_a_lake_holding_only_an_imported_history_says_so_exits_65_and_writes_nothing()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. WriteSample(), "--lake", lake]).ExitCode);
+        var before = _folder.Files("lake");
+
+        var run = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"The lake {lake} holds no raw API responses, only an imported streaming history", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before.Keys, _folder.Files("lake").Keys);
     }
 }

@@ -1,0 +1,67 @@
+using Spectre.Console;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Cli.Queries;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Queries;
+
+/// <summary>
+/// query's tables on a terminal of a given width: a header or value cut short to fit is followed by one line saying so and
+/// what shows it whole; tables that fit have no such line.
+/// </summary>
+public sealed class QueryTableWidthTests
+{
+    private const string Note = "Cut to fit";
+
+    private static string Draw(IReadOnlyList<QueryResult> results, int width, bool unicode)
+    {
+        using var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = width;
+        console.Profile.Capabilities.Unicode = unicode;
+        Render.Queries(results, console);
+        return output.ToString();
+    }
+
+    private static string Word(Random random, int length) =>
+        new(Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26))).ToArray());
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Cut_values_are_followed_by_one_line_naming_json_and_tables_that_fit_are_not(int seed)
+    {
+        var random = new Random(seed);
+        var unicode = random.Next(2) == 0;
+        var count = 6 + random.Next(3);
+        // Short headers and values fit an 80-column table of 6 to 8 columns.
+        var results = Enumerable.Range(0, 1 + random.Next(3)).Select(q => new QueryResult($"q{q}", "?",
+            Enumerable.Range(0, count).Select(_ => Word(random, 2 + random.Next(4))).ToList(),
+            Enumerable.Range(0, random.Next(5)).Select(_ => (IReadOnlyList<string?>)Enumerable.Range(0, count).Select(_ => (string?)Word(random, 1 + random.Next(5))).ToList()).ToList())).ToList();
+        var fits = Draw(results, 80, unicode);
+        Assert.DoesNotContain(Note, fits, StringComparison.Ordinal);
+
+        // Long headers in one of them do not: a header longer than its column can be is cut (values are wrapped, a long word folded).
+        var wide = random.Next(results.Count);
+        var columns = Enumerable.Range(0, count).Select(_ => Word(random, 14 + random.Next(8))).ToList();
+        results[wide] = results[wide] with { Columns = columns };
+        var cut = Draw(results, 80, unicode);
+
+        Assert.True(cut.Contains('…', StringComparison.Ordinal), cut);
+        var notes = cut.Split('\n').Where(line => line.Contains(Note, StringComparison.Ordinal)).ToList();
+        Assert.Equal("Cut to fit 80 columns (…): --json or a wider terminal shows values whole.", Assert.Single(notes).TrimEnd());
+        Assert.EndsWith(notes[0], cut.TrimEnd(), StringComparison.Ordinal);
+        // The same tables, wide enough: nothing is cut and nothing is said.
+        Assert.DoesNotContain(Note, Draw(results, 1000, unicode), StringComparison.Ordinal);
+    }
+}
