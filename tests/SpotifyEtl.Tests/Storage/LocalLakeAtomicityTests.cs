@@ -109,9 +109,10 @@ public sealed class LocalLakeAtomicityTests : IDisposable
     public async Task A_file_this_running_process_writes_survives_other_processes_opening_the_lake()
     {
         // This process writes as a transform does; other spotify-etl processes open the same lake meanwhile and tidy
-        // it. Each works out this process's start for itself, and must come to the very stamp its name carries.
-        var store = new LocalFolderStore(_folder.Path);
-        await store.PutTextAsync(Table, "table", "text/plain");
+        // it. Each works out this process's start for itself, and must come to the very stamp its name carries. The lake
+        // is a whole one: `current` opens it for writing, and tidies it, only once its tables were read.
+        Assert.Equal(0, Cli.DemoCommandTests.RunCli("sample", "--out", _folder.Path, "--days", "2", "--items", "40").ExitCode);
+        Assert.Equal(0, Cli.DemoCommandTests.RunCli("transform", "--lake", _folder.Path).ExitCode);
         var writing = _folder[$".tmp/{TemporaryFiles.NewName()}"];
         await File.WriteAllTextAsync(writing, "being written");
         var gone = _folder[$".tmp/999999999.1-{Guid.NewGuid():N}.tmp"];
