@@ -18,6 +18,9 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 public static class ExtractCommand
 {
+    /// <summary>Half an hour: a schedule's run takes seconds, and a longer wait is better spent by the next run.</summary>
+    internal const int DefaultTimeLimitSeconds = 1800;
+
     public static Command Create() => Create(CliContext.FromMachine());
 
     internal static Command Create(CliContext context)
@@ -38,6 +41,10 @@ public static class ExtractCommand
         var fullPassDays = CliOptions.Bounded("--saved-tracks-full-pass-days",
             "Days between full passes over saved tracks, which notice removals; in between only new saves are read.",
             ExtractorOptions.DefaultSavedTracksFullPassDays, 1, ExtractorOptions.MaxSavedTracksFullPassDays);
+        // A laptop's run has no Lambda timeout: without a limit, a Spotify asking for 10-minute waits would hold it for hours.
+        var timeLimit = CliOptions.Bounded("--time-limit",
+            "Seconds the extraction may take. A wait Spotify asks for that would outlast them, or an attempt past them, ends the run early "
+            + "with its state saved (exit 3); the next run goes on from there.", DefaultTimeLimitSeconds, 1, 86_400);
         var json = CliOptions.Json();
         var sources = new SourceOptions();
         var command = new Command("extract", "Extract the configured Spotify sources into the local lake, incrementally and politely.");
@@ -47,9 +54,10 @@ public static class ExtractCommand
         command.Options.Add(market);
         command.Options.Add(topItemsLimit);
         command.Options.Add(fullPassDays);
+        command.Options.Add(timeLimit);
         command.Options.Add(json);
         command.SetAction((parsed, cancellationToken) => RunAsync(context, parsed.GetValue(lake)!, () => sources.Read(parsed), parsed.GetValue(json), CliOptions.IsVerbose(parsed),
-            parsed.GetValue(credentials)?.FullName, new ExtractorOptions
+            parsed.GetValue(credentials)?.FullName, TimeSpan.FromSeconds(parsed.GetValue(timeLimit)), new ExtractorOptions
             {
                 Market = parsed.GetValue(market),
                 TopItemsLimit = parsed.GetValue(topItemsLimit),
@@ -59,7 +67,7 @@ public static class ExtractCommand
     }
 
     private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources, bool json, bool verbose,
-        string? credentialsPath, ExtractorOptions options, CancellationToken cancellationToken)
+        string? credentialsPath, TimeSpan timeLimit, ExtractorOptions options, CancellationToken cancellationToken)
     {
         var console = context.Console;
         try
@@ -85,7 +93,7 @@ public static class ExtractCommand
                 {
                     OnRetry = retry => CliErrors.Warn(context.Errors,
                         $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
-                }, tokenStore);
+                }, tokenStore, RunBudget.Starting(TimeProvider.System, timeLimit));
             var store = LocalLake.Open(lake);
             // The system lets go of the lock when the process ends, however it ends.
             await using var alone = await store.TakeLeaseAsync(ExtractionState.LeaseKey, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);

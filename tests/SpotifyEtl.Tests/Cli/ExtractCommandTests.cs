@@ -101,6 +101,26 @@ public sealed class ExtractCommandTests : IAsyncLifetime
             part => Assert.DoesNotContain(part, cli.Errors + cli.Output, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(3, 4)]
+    [InlineData(20, 60)]
+    public async Task Extract_command_stops_with_its_state_saved_at_a_wait_that_would_outlast_its_time_limit(int limitSeconds, int retryAfterSeconds)
+    {
+        // A laptop's run has no Lambda timeout: the time limit is what keeps a Spotify asking for long waits from holding it for hours.
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        _spotify.Inject("playlists/", Enumerable.Range(0, 10).Select(_ => Fault.TooManyRequests(retryAfterSeconds)).ToArray());
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist, "--time-limit", $"{limitSeconds}"]).InvokeAsync();
+
+        Assert.True(exit == 3, $"exit {exit}: {cli.Errors}");
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(lake, "manifests")))));
+        Assert.Equal("stopped", manifest.RootElement.GetProperty("outcome").GetString());
+        Assert.Contains("longer than the run has left", manifest.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(lake, SpotifyEtl.Spotify.ExtractionState.Key)), "the state is saved for the next run");
+    }
+
     [Fact]
     public async Task Extract_command_interrupted_exits_130_and_leaves_a_manifest_saying_so()
     {
