@@ -185,7 +185,10 @@ public sealed class SpotifyTokenProvider : IDisposable
             return string.IsNullOrEmpty(token?.AccessToken) ? "a body that is JSON but no token (no access_token)"
                 // Sent back as a header, which carries visible ASCII only: anything else (a control character, a space, a
                 // letter beyond ASCII) is a garbled answer, never shown, since it may be most of a real token.
-                : token.AccessToken.Any(c => c is < '!' or > '~') ? "an access_token holding characters no token has (control characters, spaces or non-ASCII; not shown)"
+                : NoTokenHas(token.AccessToken) ? "an access_token holding characters no token has (control characters, spaces or non-ASCII; not shown)"
+                // A rotated refresh token is saved for every later run: a garbled one would be refused by the next, and only a
+                // new login would mend that. Never taken.
+                : token.RefreshToken is { } refresh && NoTokenHas(refresh) ? "a refresh_token holding characters no token has (control characters, spaces or non-ASCII; not shown, not saved)"
                 : null;
         }
         catch (JsonException exception)
@@ -193,6 +196,8 @@ public sealed class SpotifyTokenProvider : IDisposable
             return $"a body that is not JSON ({JsonErrorText.Of(exception)})";
         }
     }
+
+    private static bool NoTokenHas(string token) => token.Any(c => c is < '!' or > '~');
 
     /// <summary>
     /// How long a token lives, from <c>expires_in</c> as any JSON number, clamped to 1 s .. 1 day: Spotify says 3600, and a

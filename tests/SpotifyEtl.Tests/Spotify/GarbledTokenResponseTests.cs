@@ -111,6 +111,31 @@ public sealed class GarbledTokenResponseTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    [InlineData(24)]
+    public async Task A_rotated_refresh_token_with_characters_no_token_has_is_never_saved_and_the_run_stops_without_showing_it(int seed)
+    {
+        // Saved, it would be refused by every later run, and only a new login would mend that.
+        var token = TokenWithForeignCharacters(seed);
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["access_token"] = "BQDvalidaccesstoken", ["token_type"] = "Bearer", ["expires_in"] = 3600, ["refresh_token"] = token,
+        }.ToJsonString();
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, "application/json", body)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.Empty(_h.RotatedTokens.Saved);
+        Assert.Contains("refresh_token", run.Manifest.StopReason, StringComparison.Ordinal);
+        var written = System.Text.Encoding.UTF8.GetString(await _h.Store.ReadAllBytesAsync(run.ManifestKey)) + string.Concat(_h.LogLines);
+        Assert.All(token.Split(token.Where(c => c is < '!' or > '~').ToArray()).Where(part => part.Length >= 8),
+            part => Assert.DoesNotContain(part, written, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [MemberData(nameof(GarbledBodies))]
     public async Task A_garbled_token_body_once_is_retried_and_the_run_lands(string contentType, string body)
     {
