@@ -74,7 +74,14 @@ internal static class ReportCommand
             {
                 // S3's refusal, no credentials to be found, or no answer at all: the first line says which (the SDK's
                 // credential error lists every place it looked, one per line).
-                var reason = exception.Message.Split('\n', 2)[0].Trim().TrimEnd('.');
+                var reason = exception.Message.Split('\n', 2)[0].Trim();
+                if (reason.EndsWith(':'))
+                {
+                    // The sentence that opens the list ("... returned the following errors:") says nothing without it.
+                    var end = reason.LastIndexOf(". ", StringComparison.Ordinal);
+                    reason = end > 0 ? reason[..end] : reason.TrimEnd(':');
+                }
+                reason = reason.TrimEnd('.');
                 var advice = reason.Contains("RegionEndpoint", StringComparison.Ordinal)
                     ? "Name the bucket's region: AWS_REGION (or a region in the AWS_PROFILE's config)."
                     : "Check the bucket name, the network and your AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";

@@ -126,6 +126,9 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         var line = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("spotify-etl: Cannot read s3://some-bucket: ", line, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", line, StringComparison.Ordinal);
+        // One sentence of reason, not the opening of a list the line leaves out ("... returned the following errors:.").
+        Assert.DoesNotContain(":.", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("following", line, StringComparison.Ordinal);
         Assert.False(File.Exists(_folder["r.html"]));
     }
 
