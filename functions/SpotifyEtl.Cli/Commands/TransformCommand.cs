@@ -59,7 +59,7 @@ internal static class TransformCommand
                     $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
                     "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
             }
-            if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.Raw + LakeLayout.Raw, StringComparison.Ordinal)))
+            if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.RawInsideRaw, StringComparison.Ordinal)))
             {
                 var nested = Path.Combine(lakeFolder.FullName, LakeLayout.Raw, LakeLayout.Raw.TrimEnd('/'));
                 CliErrors.Warn(Console.Error, $"{nested} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep: " +
@@ -129,10 +129,7 @@ internal static class TransformCommand
             // Listed before the lake is opened: a folder with nothing to transform is named and left as it was, with no .tmp/ in it.
             await foreach (var key in new LocalFolderStore(lakeFolder.FullName).ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
             {
-                if (!LocalLake.IsWorkingFile(key))
-                {
-                    keys.Add(key);
-                }
+                keys.Add(key);
             }
             if (keys.Count == 0)
             {

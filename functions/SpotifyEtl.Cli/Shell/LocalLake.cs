@@ -115,12 +115,6 @@ internal static class LocalLake
         }
     }
 
-    /// <summary>
-    /// Whether a key listed under raw/ is one of this tool's own working files (under a <c>.tmp/</c> folder, such as the lock
-    /// and sweep marker of a run once given a lake's raw/ folder as its lake), never a raw object.
-    /// </summary>
-    public static bool IsWorkingFile(string key) => key.Split('/').Contains(LocalFolderStore.TemporaryFolder);
-
     /// <summary>Whether the folder holds one of the folders a lake keeps (raw/, transformed/, quarantine/, ...).</summary>
     public static bool IsLake(string folder) =>
         Folders.Any(prefix => prefix != LocalFolderStore.TemporaryFolder + "/" && Directory.Exists(Path.Combine(folder, prefix.TrimEnd('/'))));

@@ -8,6 +8,8 @@ namespace SpotifyEtl.Lake;
 public static class LakeLayout
 {
     public const string Raw = StackContract.Lake.Raw;
+    /// <summary>A raw/ folder inside raw/: no raw object's key, but a sample or a copy of raw/ written one level too deep.</summary>
+    public const string RawInsideRaw = Raw + Raw;
     /// <summary>Raw objects the transformation could not read, each with a <c>.reason.txt</c> beside it.</summary>
     public const string Quarantine = StackContract.Lake.Quarantine;
     /// <summary>Extraction state between runs: cursors, snapshot ids, a rotated refresh token never.</summary>

@@ -172,7 +172,8 @@ public sealed partial class LocalFolderStore : IObjectStore
         var keys = LocalFolderWalk.Entries(folder)
             .Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal))
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(key => !key.StartsWith(TemporaryFolder + "/", StringComparison.Ordinal))
+            // This tool's working folder is never a key: the root's, and one deeper (a lake's raw/ once opened as a lake holds one).
+            .Where(key => !key.StartsWith(TemporaryFolder + "/", StringComparison.Ordinal) && !key.Contains("/" + TemporaryFolder + "/", StringComparison.Ordinal))
             .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (var key in keys)

@@ -49,12 +49,9 @@ internal sealed record RawKeyBatch(
         return new RawKeyBatch(runsByDate, ignored, misnamed);
     }
 
-    /// <summary>The prefix of a raw/ folder inside raw/: a sample or a copy of raw/ written one level too deep.</summary>
-    public const string RawInsideRaw = LakeLayout.Raw + LakeLayout.Raw;
-
     /// <summary>Why a key under raw/ is set aside for its layout; one under a raw/ inside raw/ says what it most likely is.</summary>
     public static string LayoutReason(string key, string problem) =>
-        $"its key does not follow the raw layout: {problem}" + (key.StartsWith(RawInsideRaw, StringComparison.Ordinal)
+        $"its key does not follow the raw layout: {problem}" + (key.StartsWith(LakeLayout.RawInsideRaw, StringComparison.Ordinal)
             ? "; a raw/ folder inside raw/ looks like a sample or a copy written one level too deep: move what it holds up into raw/"
             : "");
 }
