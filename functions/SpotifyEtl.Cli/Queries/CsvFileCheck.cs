@@ -17,34 +17,67 @@ internal static class CsvFileCheck
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// The longest line a table file may hold: far more than any row the transform writes (its longest values, a
+    /// playlist's description or a name, are a few hundred characters), so that a file that is not a table (a binary
+    /// file, a disk image with no line break) is refused after this much, not read whole into memory.
+    /// </summary>
+    internal const int LongestLine = 1 << 20;
+
     /// <summary>What is wrong with the file, naming the line and the column; null when it is whole. The header is checked apart.</summary>
     public static string? Problem(string file, IReadOnlyList<(string Name, ColumnType Type)> columns)
     {
-        string text;
+        // Read in blocks, a line at a time: memory holds one line, whatever the size of the file.
+        using var reader = new StreamReader(file, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        var block = new char[1 << 16];
+        var line = new char[1 << 12];
+        var length = 0;
+        var number = 1;
+        var start = true;
         try
         {
-            text = StrictUtf8.GetString(File.ReadAllBytes(file));
+            for (int read; (read = reader.Read(block)) > 0;)
+            {
+                var rest = block.AsSpan(0, read);
+                if (start && rest[0] == '\uFEFF')
+                {
+                    rest = rest[1..];
+                }
+                start = false;
+                while (!rest.IsEmpty)
+                {
+                    var end = rest.IndexOf('\n');
+                    var part = end < 0 ? rest : rest[..end];
+                    if (length + part.Length > LongestLine)
+                    {
+                        return $"line {number} runs past {LongestLine / (1 << 20)} MiB without a line break, longer than any row of a table: it is not a file the transform wrote";
+                    }
+                    if (length + part.Length > line.Length)
+                    {
+                        Array.Resize(ref line, Math.Min(LongestLine, Math.Max(line.Length * 2, length + part.Length)));
+                    }
+                    part.CopyTo(line.AsSpan(length));
+                    length += part.Length;
+                    if (end < 0)
+                    {
+                        break;
+                    }
+                    var text = line.AsSpan(0, length > 0 && line[length - 1] == '\r' ? length - 1 : length);
+                    if (number > 1 && Record(text, columns) is { } problem)
+                    {
+                        return $"line {number}: {problem}";
+                    }
+                    length = 0;
+                    number++;
+                    rest = rest[(end + 1)..];
+                }
+            }
         }
         catch (DecoderFallbackException)
         {
             return "it holds bytes that are not UTF-8 text";
         }
-        var start = text.StartsWith('\uFEFF') ? 1 : 0;
-        for (var line = 1; start < text.Length; line++)
-        {
-            var end = text.IndexOf('\n', start);
-            if (end < 0)
-            {
-                return $"line {line} ends without a line break: the file is cut short";
-            }
-            var length = end - start - (end > start && text[end - 1] == '\r' ? 1 : 0);
-            if (line > 1 && Record(text.AsSpan(start, length), columns) is { } problem)
-            {
-                return $"line {line}: {problem}";
-            }
-            start = end + 1;
-        }
-        return null;
+        return length > 0 ? $"line {number} ends without a line break: the file is cut short" : null;
     }
 
     /// <summary>What is wrong with one line's values; null when it holds one value of the right kind per column.</summary>

@@ -117,13 +117,19 @@ internal static partial class LakeViews
     /// </summary>
     private static void CheckHeader(string file, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
     {
-        using var reader = new StreamReader(file);
-        var header = (reader.ReadLine() ?? "").TrimStart('\uFEFF');
         var expected = string.Join(',', columns.Select(c => c.Name));
+        // As far as a matching header and its line break go, not a whole first line: a file that is not a table may have none.
+        using var reader = new StreamReader(file);
+        var start = new char[expected.Length + 3];
+        var text = start.AsSpan(0, reader.ReadBlock(start));
+        var end = text.IndexOfAny('\r', '\n');
+        var header = (end < 0 ? text : text[..end]).ToString().TrimStart('\uFEFF');
         if (header != expected)
         {
             // The header is the file's bytes, whatever they are (a binary file, an escape sequence): shown safe and short.
-            throw new LakeException($"{file}: header '{ShownText.Of(header, HeaderShown)}' does not match the columns of table '{table}' ('{expected}'). " +
+            var shown = ShownText.Of(header, HeaderShown);
+            shown += end < 0 && text.Length == start.Length && !shown.EndsWith('…') ? "…" : "";
+            throw new LakeException($"{file}: header '{shown}' does not match the columns of table '{table}' ('{expected}'). " +
                                     "Athena would read these values into the wrong columns; transform the day again.");
         }
     }

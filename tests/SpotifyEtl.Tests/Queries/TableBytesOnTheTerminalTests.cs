@@ -67,6 +67,38 @@ public sealed class TableBytesOnTheTerminalTests : IDisposable
         AssertSafe(run.Errors);
     }
 
+    /// <summary>
+    /// A table file of gigabytes with no line break where one is due (a disk image or a dump saved over it): the verbs
+    /// refuse it after reading no more than its header or one line's worth, as for any damaged file (exit 65), not
+    /// after reading it whole into memory, which fails past 2 GB. The files are sparse: they take no disk.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_table_file_of_gigabytes_without_a_line_break_is_refused_as_damaged(int seed)
+    {
+        var random = new Random(seed);
+        var lake = CsvLake();
+        var file = TableFile(lake, random);
+        var lines = File.ReadAllLines(file);
+        // Unbroken from the start (the header), or after the header and some of the rows.
+        var kept = random.Next(2) == 0 ? 0 : random.Next(1, lines.Length + 1);
+        File.WriteAllText(file, string.Concat(lines.Take(kept).Select(line => line + "\n")) + "x");
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength((2L << 30) + random.NextInt64(1L << 31));
+        }
+
+        var run = Run(lake, Verbs[seed % Verbs.Length]);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains(Path.GetFileName(file), run.Errors, StringComparison.Ordinal);
+        Assert.Contains(kept == 0 ? "header '" : $"line {kept + 1} runs past", run.Errors, StringComparison.Ordinal);
+        AssertSafe(run.Errors);
+    }
+
     /// <summary>Random bytes with what acts on a terminal mixed in: CSI and OSC escape sequences, a C1 CSI, a right-to-left override.</summary>
     private static byte[] Garbage(Random random, int length)
     {
