@@ -67,9 +67,10 @@ public sealed class SpotifyTokenProvider : IDisposable
                 // The accounts service was retried already in this run: a source waiting for a token does not retry it all again.
                 throw _unavailable;
             }
-            if (_accessToken is not null && _timeProvider.GetUtcNow() < _expiresAt)
+            // Read once: Invalidate may forget the token meanwhile, without the gate.
+            if (Volatile.Read(ref _accessToken) is { } token && _timeProvider.GetUtcNow() < _expiresAt)
             {
-                return _accessToken;
+                return token;
             }
             await RequestTokenAsync(cancellationToken).ConfigureAwait(false);
             return _accessToken!;
@@ -80,22 +81,12 @@ public sealed class SpotifyTokenProvider : IDisposable
         }
     }
 
-    /// <summary>Forgets <paramref name="rejected"/> after the API answered 401 with it (expired early or revoked).</summary>
-    public void Invalidate(string rejected)
-    {
-        _gate.Wait();
-        try
-        {
-            if (string.Equals(_accessToken, rejected, StringComparison.Ordinal))
-            {
-                _accessToken = null;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>
+    /// Forgets <paramref name="rejected"/> after the API answered 401 with it (expired early or revoked), unless a newer token
+    /// replaced it already. Without the gate: a source that was refused does not wait, holding a thread, for another
+    /// source's refresh, which may be waiting out a <c>Retry-After</c> of the accounts service.
+    /// </summary>
+    public void Invalidate(string rejected) => Interlocked.CompareExchange(ref _accessToken, null, rejected);
 
     private async Task RequestTokenAsync(CancellationToken cancellationToken)
     {
