@@ -51,19 +51,61 @@ internal static class CredentialsFile
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken),
             CliJsonContext.Default.CredentialsFileContent);
-        var temporary = path + ".tmp";
-        // Created owner-only, never readable by others for an instant, whatever the umask; a leftover is replaced.
-        File.Delete(temporary);
+        // A name of this save's own: two runs that share the file (extracts into two lakes, each rotating the token) each
+        // write their whole file and the last move wins, where one shared name had each delete or move the other's.
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        RemoveLeftovers(path);
+        // Created owner-only, never readable by others for an instant, whatever the umask.
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        using (var file = new FileStream(temporary, options))
+        try
         {
-            file.Write(bytes);
+            using (var file = new FileStream(temporary, options))
+            {
+                file.Write(bytes);
+                // On disk before the move: after a power cut the file is the old one or the new one, never empty. It may
+                // hold the only copy of a rotated refresh token.
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of saves whose process ended before it moved its file into place (killed, or the machine
+    /// stopped): each holds a refresh token. Those of running processes are theirs to move.
+    /// </summary>
+    private static void RemoveLeftovers(string path)
+    {
+        var name = Path.GetFileName(path);
+        foreach (var leftover in Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, name + ".*.tmp"))
+        {
+            var parts = Path.GetFileName(leftover)[(name.Length + 1)..].Split('.');
+            if (parts.Length == 3 && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var process) && !IsRunning(process))
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
+    private static bool IsRunning(int process)
+    {
+        try
+        {
+            using var running = System.Diagnostics.Process.GetProcessById(process);
+            return !running.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A credentials file inside a git work tree is one `git add .` away from being published.</summary>

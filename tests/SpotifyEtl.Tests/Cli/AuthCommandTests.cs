@@ -54,9 +54,10 @@ public sealed class AuthCommandTests : IAsyncLifetime
         // The app's half, as a user writes it (readable by everyone), and a leftover of an interrupted save: both are replaced.
         Directory.CreateDirectory(Path.GetDirectoryName(credentials)!);
         await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""");
-        await File.WriteAllTextAsync(credentials + ".tmp", "{}");
+        var leftover = $"{credentials}.{EndedProcess()}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllTextAsync(leftover, "{}");
         File.SetUnixFileMode(credentials, (UnixFileMode)0b110_100_100);
-        File.SetUnixFileMode(credentials + ".tmp", (UnixFileMode)0b110_100_100);
+        File.SetUnixFileMode(leftover, (UnixFileMode)0b110_100_100);
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks", "--credentials", credentials]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
@@ -66,7 +67,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal(0, await login);
         Assert.Contains(_spotify.AuthorizedRefreshToken, await File.ReadAllTextAsync(credentials), StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
-        Assert.False(File.Exists(credentials + ".tmp"));
+        Assert.Equal([credentials], Directory.GetFiles(Path.GetDirectoryName(credentials)!));
         Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
         Assert.Contains($"{AuthCommand.StackSecretCommand}{credentials}", cli.Output, StringComparison.Ordinal);
     }
@@ -168,6 +169,14 @@ public sealed class AuthCommandTests : IAsyncLifetime
             await Task.Delay(10);
         }
         return Assert.Single(cli.AuthorizePages);
+    }
+
+    /// <summary>The id of a process that has ended: one started and waited for.</summary>
+    private static int EndedProcess()
+    {
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        ended.WaitForExit();
+        return ended.Id;
     }
 
     private static int FreePort()
