@@ -103,9 +103,19 @@ public static class ExtractCommand
                     $"Another spotify-etl extract is running on the lake {lake.FullName}. Run again when it has ended; two at once would save over each other's extraction state.");
             }
 
-            var run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
-                new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options)
-                    .RunAsync(sources, cancellationToken)).ConfigureAwait(false);
+            ExtractionRun run;
+            try
+            {
+                run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
+                    new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options)
+                        .RunAsync(sources, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (CliErrors.IsExpected(exception))
+            {
+                // Interrupted, or stopped for good: where a token Spotify rotated meanwhile went matters all the same.
+                TellRotation(context, client.Tokens, credentialsPath, tokenStore);
+                throw;
+            }
 
             if (json)
             {
@@ -122,24 +132,9 @@ public static class ExtractCommand
             {
                 context.Errors.WriteLine($"{CliErrors.Program}: {source.Source}: {SourceProblem(source)}");
             }
-            if (run.Manifest.RefreshTokenSaveError is { } saveError)
+            if (!TellRotation(context, client.Tokens, credentialsPath, tokenStore))
             {
-                context.Errors.WriteLine($"{CliErrors.Program}: Spotify rotated the refresh token but it could not be saved: {saveError}. The next run will likely need `spotify-etl auth login`.");
                 return ExitCodes.Failure;
-            }
-            if (run.RotatedRefreshToken is not null)
-            {
-                if (credentialsPath is not null)
-                {
-                    context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {credentialsPath}.");
-                }
-                else
-                {
-                    var savedTo = tokenStore.SavedTo ?? context.DefaultCredentialsPath;
-                    context.Errors.WriteLine(
-                        $"Spotify rotated the refresh token; the old one in SPOTIFY_REFRESH_TOKEN may stop working. The new credentials were saved to {savedTo} (owner-readable only): " +
-                        $"run with --credentials {savedTo} from now on. The token is not shown.");
-                }
             }
             foreach (var gap in run.Manifest.Sources.Select(source => source.Gap).OfType<RecentlyPlayedGap>())
             {
@@ -167,6 +162,32 @@ public static class ExtractCommand
         {
             return CliErrors.Report(exception, context.Errors, verbose);
         }
+    }
+
+    /// <summary>Says where a refresh token Spotify rotated during the run was saved (it is never shown); false when it could not be saved.</summary>
+    private static bool TellRotation(CliContext context, SpotifyTokenProvider tokens, string? credentialsPath, CredentialsFileTokenStore tokenStore)
+    {
+        if (tokens.RotationSaveFailure is { } saveFailure)
+        {
+            context.Errors.WriteLine($"{CliErrors.Program}: Spotify rotated the refresh token but it could not be saved: {saveFailure.Message}. The next run will likely need `spotify-etl auth login`.");
+            return false;
+        }
+        if (tokens.RotatedRefreshToken is null)
+        {
+            return true;
+        }
+        if (credentialsPath is not null)
+        {
+            context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {credentialsPath}.");
+        }
+        else
+        {
+            var savedTo = tokenStore.SavedTo ?? context.DefaultCredentialsPath;
+            context.Errors.WriteLine(
+                $"Spotify rotated the refresh token; the old one in SPOTIFY_REFRESH_TOKEN may stop working. The new credentials were saved to {savedTo} (owner-readable only): " +
+                $"run with --credentials {savedTo} from now on. The token is not shown.");
+        }
+        return true;
     }
 
     /// <summary>Why a source failed or stopped, and what to do: the error says both for most; the rest get the general remedy.</summary>

@@ -144,6 +144,55 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.StartsWith("Interrupted", manifest.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Ctrl-C after Spotify rotated the refresh token: the run still says where the new token went (a credentials file given,
+    /// the config folder for environment credentials) or that it could not be saved; a user told only "Interrupted" would
+    /// go on with the old token.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task An_interrupted_extract_still_says_where_a_rotated_token_went(int seed)
+    {
+        var random = new Random(seed);
+        var given = seed % 3 == 0;
+        var unsaved = seed % 3 == 2;
+        using var cli = new CliTestContext(_spotify, given ? null : EnvironmentCredentials);
+        var credentials = Path.Combine(cli.Folder, "credentials.json");
+        await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"}""");
+        if (unsaved)
+        {
+            // Where the config folder should be, a file: the rotated token cannot be saved.
+            await File.WriteAllTextAsync(Path.GetDirectoryName(cli.Context.DefaultCredentialsPath)!, "");
+        }
+        var rotated = $"double-refresh-token-NEW-{seed}";
+        _spotify.RotateRefreshTokenTo = rotated;
+        var interruptAt = random.Next(1, 3);
+        var asked = 0;
+        using var interrupt = new CancellationTokenSource();
+        _spotify.OnApiRequest = _ =>
+        {
+            if (Interlocked.Increment(ref asked) == interruptAt)
+            {
+                interrupt.Cancel();
+            }
+        };
+        string[] arguments = ["--lake", Path.Combine(cli.Folder, "lake"), "--playlist", Playlist, .. given ? new[] { "--credentials", credentials } : []];
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(arguments).InvokeAsync(cancellationToken: interrupt.Token);
+        _spotify.OnApiRequest = null;
+
+        Assert.True(exit == 130, $"exit {exit}: {cli.Errors}");
+        Assert.Contains(
+            given ? $"the new one was saved to {credentials}" : unsaved ? "rotated the refresh token but it could not be saved" : $"--credentials {cli.Context.DefaultCredentialsPath}",
+            cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain(rotated, cli.Output + cli.Errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
