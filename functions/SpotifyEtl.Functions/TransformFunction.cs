@@ -76,8 +76,7 @@ public sealed class TransformFunction
 
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        var invocation = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
-        var records = invocation.Records ?? [];
+        IReadOnlyList<S3EventRecord> records = [];
         var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
         var exports = new List<string>();
@@ -87,6 +86,9 @@ public sealed class TransformFunction
         TransformBatchReport batch;
         try
         {
+            // Read inside the try: an input that cannot be read gets its transform_failed line like any other failure.
+            var invocation = await TransformInput.ReadAsync(input, cancellationToken).ConfigureAwait(false);
+            records = invocation.Records ?? [];
             foreach (var date in ReplayDates(invocation))
             {
                 keys.AddRange((await pipeline.ListDayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
@@ -226,19 +228,6 @@ public sealed class TransformFunction
             return "the key does not end in .json";
         }
         return null;
-    }
-
-    private static async Task<S3EventNotification> ReadEventAsync(Stream input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(input, S3EventContext.Default.S3EventNotification, cancellationToken).ConfigureAwait(false)
-                ?? new S3EventNotification(null);
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). It is invoked by the raw bucket's notifications of manifests/, or directly with {{\"replay_dates\": [\"yyyy-MM-dd\"]}} to rebuild whole days.", exception);
-        }
     }
 
     private void Log<T>(T line, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -351,6 +351,10 @@ public sealed class TransformFunctionTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Invoke("not an event"));
 
         Assert.Contains("not an S3 event notification", error.Message, StringComparison.Ordinal);
+        // Logged like any other failure, so that a query for transform_failed finds it.
+        var failure = Assert.Single(LogLines());
+        Assert.Equal("transform_failed", failure.GetProperty("event").GetString());
+        Assert.Equal(error.Message, failure.GetProperty("message").GetString());
     }
 
     [Fact]
