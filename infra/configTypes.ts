@@ -47,10 +47,15 @@ export interface FunctionSizing {
     readonly retryAttempts: number;
 }
 
+export interface TransformSizing extends FunctionSizing {
+    /** Lambda's temporary storage (/tmp), 512-10240 MB: a dropped export's zip is copied there to be read. */
+    readonly ephemeralStorageMb: number;
+}
+
 export interface FunctionsConfig {
     readonly architecture: Architecture;
     readonly extract: FunctionSizing;
-    readonly transform: FunctionSizing;
+    readonly transform: TransformSizing;
     readonly logRetentionDays: number;
     /** Empty = the program runs `dotnet publish`; otherwise an existing publish folder. */
     readonly packagePath: string;

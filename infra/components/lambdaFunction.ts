@@ -25,6 +25,8 @@ export interface LambdaFunctionArgs {
     readonly architecture: Architecture;
     readonly memoryMb: number;
     readonly timeoutSeconds: number;
+    /** Temporary storage (/tmp) in MB, 512-10240; Lambda's 512 when not given. */
+    readonly ephemeralStorageMb?: number;
     /** Names and ARNs only: never a secret value. */
     readonly environment: Record<string, pulumi.Input<string>>;
     /** The function's own permissions, beyond writing its logs and its dead-letter queue. */
@@ -102,6 +104,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
             architectures: [args.architecture],
             memorySize: args.memoryMb,
             timeout: args.timeoutSeconds,
+            ...(args.ephemeralStorageMb === undefined ? {} : { ephemeralStorage: { size: args.ephemeralStorageMb } }),
             role: this.role.arn,
             // The .NET runtime prefixes each console line with time, request id and level unless told not to;
             // the JSON log lines must stay pure JSON for the metric filters and Embedded Metric Format.
