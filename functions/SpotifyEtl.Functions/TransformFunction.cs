@@ -72,6 +72,9 @@ public sealed class TransformFunction
         _format = format;
     }
 
+    /// <summary>Where a dropped export's zip is copied to be read: the function's temporary storage.</summary>
+    internal TemporaryStorage Temporary { get; init; } = TemporaryStorage.Default;
+
     public Stream Handler(Stream input) => HandleAsync(input, CancellationToken.None).GetAwaiter().GetResult();
 
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
@@ -80,6 +83,7 @@ public sealed class TransformFunction
         var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
         var exports = new List<string>();
+        var exportSizes = new Dictionary<string, long>(StringComparer.Ordinal);
         var ignored = 0;
         var manifests = 0;
         var quarantinedManifests = 0;
@@ -107,6 +111,10 @@ public sealed class TransformFunction
                 else if (key!.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
                 {
                     exports.Add(key);
+                    if (record.S3?.Object?.Size is { } size)
+                    {
+                        exportSizes[key] = size;
+                    }
                 }
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
@@ -138,8 +146,8 @@ public sealed class TransformFunction
             batch = await pipeline.TransformAsync(keys, cancellationToken).ConfigureAwait(false);
             if (exports.Count > 0)
             {
-                var imported = await new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight)
-                    .ImportAsync(exports.Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+                var imported = await new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary)
+                    .ImportAsync(exports.Distinct(StringComparer.Ordinal).ToList(), exportSizes, cancellationToken).ConfigureAwait(false);
                 ImportLog.Write(_log, _rawBucket, imported);
             }
         }
