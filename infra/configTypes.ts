@@ -43,7 +43,7 @@ export interface StorageConfig {
 export interface FunctionSizing {
     readonly memoryMb: number;
     readonly timeoutSeconds: number;
-    /** Lambda asynchronous-invocation retries (0-2) before the event goes to the dead-letter queue. */
+    /** Lambda asynchronous-invocation retries (0-2) before the invocation record goes to the dead-letter queue. */
     readonly retryAttempts: number;
 }
 

@@ -32,7 +32,7 @@ export interface LambdaFunctionArgs {
     /** The function's own permissions, beyond writing its logs and its dead-letter queue. */
     readonly statements: readonly PolicyStatement[];
     readonly logRetentionDays: number;
-    /** Asynchronous invocation retries (0-2) before the event goes to the dead-letter queue. */
+    /** Asynchronous invocation retries (0-2) before the invocation record (the event under requestPayload) goes to the dead-letter queue. */
     readonly retryAttempts: number;
     readonly maximumEventAgeSeconds?: number;
     /** ARN of the managed policy that bounds the execution role's permissions. */
@@ -56,7 +56,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
             retentionInDays: args.logRetentionDays,
         }, child);
 
-        // Failed asynchronous invocations (after retries) land here, with the request and the error.
+        // Failed asynchronous invocations (after retries) land here as invocation records: the event under requestPayload, and the error.
         this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
             messageRetentionSeconds: 1209600, // 14 days, the maximum: time to notice and replay.
             sqsManagedSseEnabled: true,
