@@ -107,6 +107,18 @@ public sealed class TemporaryStorageTests : IDisposable
         Assert.DoesNotContain(lines, l => l.GetProperty("event").GetString() == "transform_failed");
     }
 
+    [Fact]
+    public void The_default_measure_reads_the_free_space_of_the_system_temporary_folder()
+    {
+        var free = TemporaryStorage.Default.Free();
+
+        Assert.Equal(Path.GetTempPath(), TemporaryStorage.Default.Folder);
+        Assert.NotNull(free);
+        Assert.True(free > 0, $"{free} bytes free in {TemporaryStorage.Default.Folder}");
+        // Measured where the zip goes, not on some other mount: a folder inside it reads the same device.
+        Assert.Equal(free.Value, new TemporaryStorage(_temp, TemporaryStorage.Default.FreeBytes).Free()!.Value, (double)(64L << 20));
+    }
+
     private async Task<List<(string Key, long Size)>> DropExportAsync(int seed)
     {
         var export = SampleExport.Write(new SampleExportOptions(200 + (seed * 37), seed));
