@@ -100,6 +100,7 @@ export function loadConfig(): StackConfig {
             memoryMb: r.integer("transformMemoryMb", 128, 10240),
             timeoutSeconds: r.integer("transformTimeoutSeconds", 1, 900),
             retryAttempts: r.integer("transformRetryAttempts", 0, 2),
+            ephemeralStorageMb: r.integer("transformEphemeralStorageMb", 512, 10240),
         },
         logRetentionDays: r.integer("logRetentionDays", 1, 3653, (v) =>
             logRetentionValues.includes(v) ? undefined : `must be one of ${logRetentionValues.join(", ")}`),

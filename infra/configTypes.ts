@@ -43,14 +43,19 @@ export interface StorageConfig {
 export interface FunctionSizing {
     readonly memoryMb: number;
     readonly timeoutSeconds: number;
-    /** Lambda asynchronous-invocation retries (0-2) before the event goes to the dead-letter queue. */
+    /** Lambda asynchronous-invocation retries (0-2) before the invocation record goes to the dead-letter queue. */
     readonly retryAttempts: number;
+}
+
+export interface TransformSizing extends FunctionSizing {
+    /** Lambda's temporary storage (/tmp), 512-10240 MB: a dropped export's zip is copied there to be read. */
+    readonly ephemeralStorageMb: number;
 }
 
 export interface FunctionsConfig {
     readonly architecture: Architecture;
     readonly extract: FunctionSizing;
-    readonly transform: FunctionSizing;
+    readonly transform: TransformSizing;
     readonly logRetentionDays: number;
     /** Empty = the program runs `dotnet publish`; otherwise an existing publish folder. */
     readonly packagePath: string;

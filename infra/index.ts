@@ -89,6 +89,7 @@ const transform = new LambdaFunction(`${base}-transform`, {
     memoryMb: config.functions.transform.memoryMb,
     timeoutSeconds: config.functions.transform.timeoutSeconds,
     retryAttempts: config.functions.transform.retryAttempts,
+    ephemeralStorageMb: config.functions.transform.ephemeralStorageMb,
     logRetentionDays: config.functions.logRetentionDays,
     environment: {
         [contract.environment.transform.rawBucket]: storage.raw.name,

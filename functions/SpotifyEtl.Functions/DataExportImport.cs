@@ -12,9 +12,11 @@ namespace SpotifyEtl.Functions;
 /// <c>listening_history</c> is rebuilt. One invocation imports a whole export: reading a ten-year export of a
 /// million rows takes seconds (docs/benchmarks.md), far inside Lambda's fifteen minutes, so nothing fans out.
 /// </summary>
-internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, TableFormat format, ImportLimits limits, int parallelism)
+internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, TableFormat format, ImportLimits limits, int parallelism,
+    TemporaryStorage temporary)
 {
-    public async Task<ImportReport> ImportAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <param name="sizes">The objects' sizes as their events gave them; a zip's size is checked against the free temporary storage.</param>
+    public async Task<ImportReport> ImportAsync(IReadOnlyList<string> keys, IReadOnlyDictionary<string, long> sizes, CancellationToken cancellationToken)
     {
         var open = new List<FileStream>();
         try
@@ -23,10 +25,10 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             foreach (var key in keys)
             {
                 FileStream? zip;
-                string? notAZip;
+                string? unusable;
                 try
                 {
-                    (zip, notAZip) = await CopyIfZipAsync(key, cancellationToken).ConfigureAwait(false);
+                    (zip, unusable) = await CopyIfZipAsync(key, sizes.TryGetValue(key, out var size) ? size : null, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ObjectNotFoundException)
                 {
@@ -36,9 +38,9 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
                         "it was removed from the bucket before it could be read; upload it again to import it"));
                     continue;
                 }
-                if (notAZip is not null)
+                if (unusable is not null)
                 {
-                    candidates.Add(ExportCandidate.Unusable(key, notAZip));
+                    candidates.Add(ExportCandidate.Unusable(key, unusable));
                     continue;
                 }
                 if (zip is null)
@@ -63,9 +65,9 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
 
     /// <summary>
     /// A zip object as a temporary file deleted when closed; no file when the object is not a zip, and why not when its name
-    /// says it should be one (a web page saved instead of the export, say).
+    /// says it should be one (a web page saved instead of the export, say) or when it does not fit in the temporary storage.
     /// </summary>
-    private async Task<(FileStream? Zip, string? NotAZip)> CopyIfZipAsync(string key, CancellationToken cancellationToken)
+    private async Task<(FileStream? Zip, string? Unusable)> CopyIfZipAsync(string key, long? eventSize, CancellationToken cancellationToken)
     {
         var source = await raw.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
@@ -80,20 +82,46 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             {
                 return (null, null);
             }
-            var file = new FileStream(Path.Combine(Path.GetTempPath(), $"import-{Guid.NewGuid():N}.zip"), FileMode.CreateNew, FileAccess.ReadWrite,
-                FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            // A retry would fail the same way, so a zip that cannot fit is skipped with its reason before anything is copied.
+            var size = eventSize ?? (source.CanSeek ? source.Length : null);
+            var free = temporary.Free();
+            if (size > free)
+            {
+                return (null, TemporaryStorage.TooSmall(size, free));
+            }
+            var file = temporary.Create(Path.Combine(temporary.Folder, $"import-{Guid.NewGuid():N}.zip"));
             try
             {
                 await file.WriteAsync(start.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Position = 0;
                 return (file, null);
+            }
+            catch (IOException exception) when (TemporaryStorage.IsFull(exception))
+            {
+                // Measured too late or not at all (the size unknown, the space shared): the same reason, and the file goes.
+                await DisposeQuietlyAsync(file).ConfigureAwait(false);
+                return (null, TemporaryStorage.TooSmall(size, free: null));
             }
             catch
             {
                 await file.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
+        }
+    }
+
+    /// <summary>Closes a temporary file whose buffered bytes cannot be written either: closing must not fail again for them.</summary>
+    private static async Task DisposeQuietlyAsync(FileStream file)
+    {
+        try
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The file is deleted on close whatever its last flush did.
         }
     }
 }

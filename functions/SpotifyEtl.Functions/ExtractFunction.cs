@@ -59,7 +59,11 @@ public sealed class ExtractFunction
         _awsCredentials = awsCredentials;
     }
 
-    public Stream Handler(Stream input) => HandleAsync(input, CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>
+    /// What the managed runtime calls. It waits for the task itself, and needs no serializer for a
+    /// <c>Task&lt;Stream&gt;</c> any more than for a <c>Stream</c>: the bytes go back as they are.
+    /// </summary>
+    public Task<Stream> Handler(Stream input) => HandleAsync(input, CancellationToken.None);
 
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {

@@ -72,21 +72,31 @@ public sealed class TransformFunction
         _format = format;
     }
 
-    public Stream Handler(Stream input) => HandleAsync(input, CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>Where a dropped export's zip is copied to be read: the function's temporary storage.</summary>
+    internal TemporaryStorage Temporary { get; init; } = TemporaryStorage.Default;
+
+    /// <summary>
+    /// What the managed runtime calls. It waits for the task itself, and needs no serializer for a
+    /// <c>Task&lt;Stream&gt;</c> any more than for a <c>Stream</c>: the bytes go back as they are.
+    /// </summary>
+    public Task<Stream> Handler(Stream input) => HandleAsync(input, CancellationToken.None);
 
     internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        var invocation = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
-        var records = invocation.Records ?? [];
+        IReadOnlyList<S3EventRecord> records = [];
         var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
         var exports = new List<string>();
+        var exportSizes = new Dictionary<string, long>(StringComparer.Ordinal);
         var ignored = 0;
         var manifests = 0;
         var quarantinedManifests = 0;
         TransformBatchReport batch;
         try
         {
+            // Read inside the try: an input that cannot be read gets its transform_failed line like any other failure.
+            var invocation = await TransformInput.ReadAsync(input, cancellationToken).ConfigureAwait(false);
+            records = invocation.Records ?? [];
             foreach (var date in ReplayDates(invocation))
             {
                 keys.AddRange((await pipeline.ListDayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
@@ -105,6 +115,10 @@ public sealed class TransformFunction
                 else if (key!.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
                 {
                     exports.Add(key);
+                    if (record.S3?.Object?.Size is { } size)
+                    {
+                        exportSizes[key] = size;
+                    }
                 }
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
@@ -136,8 +150,8 @@ public sealed class TransformFunction
             batch = await pipeline.TransformAsync(keys, cancellationToken).ConfigureAwait(false);
             if (exports.Count > 0)
             {
-                var imported = await new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight)
-                    .ImportAsync(exports.Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+                var imported = await new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary)
+                    .ImportAsync(exports.Distinct(StringComparer.Ordinal).ToList(), exportSizes, cancellationToken).ConfigureAwait(false);
                 ImportLog.Write(_log, _rawBucket, imported);
             }
         }
@@ -226,19 +240,6 @@ public sealed class TransformFunction
             return "the key does not end in .json";
         }
         return null;
-    }
-
-    private static async Task<S3EventNotification> ReadEventAsync(Stream input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(input, S3EventContext.Default.S3EventNotification, cancellationToken).ConfigureAwait(false)
-                ?? new S3EventNotification(null);
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). It is invoked by the raw bucket's notifications of manifests/, or directly with {{\"replay_dates\": [\"yyyy-MM-dd\"]}} to rebuild whole days.", exception);
-        }
     }
 
     private void Log<T>(T line, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

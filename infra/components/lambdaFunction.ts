@@ -25,12 +25,14 @@ export interface LambdaFunctionArgs {
     readonly architecture: Architecture;
     readonly memoryMb: number;
     readonly timeoutSeconds: number;
+    /** Temporary storage (/tmp) in MB, 512-10240; Lambda's 512 when not given. */
+    readonly ephemeralStorageMb?: number;
     /** Names and ARNs only: never a secret value. */
     readonly environment: Record<string, pulumi.Input<string>>;
     /** The function's own permissions, beyond writing its logs and its dead-letter queue. */
     readonly statements: readonly PolicyStatement[];
     readonly logRetentionDays: number;
-    /** Asynchronous invocation retries (0-2) before the event goes to the dead-letter queue. */
+    /** Asynchronous invocation retries (0-2) before the invocation record (the event under requestPayload) goes to the dead-letter queue. */
     readonly retryAttempts: number;
     readonly maximumEventAgeSeconds?: number;
     /** ARN of the managed policy that bounds the execution role's permissions. */
@@ -54,7 +56,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
             retentionInDays: args.logRetentionDays,
         }, child);
 
-        // Failed asynchronous invocations (after retries) land here, with the request and the error.
+        // Failed asynchronous invocations (after retries) land here as invocation records: the event under requestPayload, and the error.
         this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
             messageRetentionSeconds: 1209600, // 14 days, the maximum: time to notice and replay.
             sqsManagedSseEnabled: true,
@@ -102,6 +104,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
             architectures: [args.architecture],
             memorySize: args.memoryMb,
             timeout: args.timeoutSeconds,
+            ...(args.ephemeralStorageMb === undefined ? {} : { ephemeralStorage: { size: args.ephemeralStorageMb } }),
             role: this.role.arn,
             // The .NET runtime prefixes each console line with time, request id and level unless told not to;
             // the JSON log lines must stay pure JSON for the metric filters and Embedded Metric Format.

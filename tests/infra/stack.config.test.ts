@@ -150,6 +150,7 @@ describe("defaults", () => {
         }
         assert.equal(config.functions.extract.timeoutSeconds, 900);
         assert.equal(config.functions.transform.timeoutSeconds, 120);
+        assert.equal(config.functions.transform.ephemeralStorageMb, 512);
         assert.equal(config.storage.encryption, "AES256");
         assert.equal(config.storage.forceDestroy, false);
         assert.equal(config.schedule.expression, "rate(1 hour)");
@@ -163,6 +164,9 @@ describe("an invalid value fails naming its key", () => {
         ["extractTimeoutSeconds", "1200", /spotify-stack:extractTimeoutSeconds must be between 1 and 900/],
         ["extractMemoryMb", "12.5", /spotify-stack:extractMemoryMb must be an integer/],
         ["transformRetryAttempts", "3", /spotify-stack:transformRetryAttempts must be between 0 and 2/],
+        ["transformEphemeralStorageMb", "256", /spotify-stack:transformEphemeralStorageMb must be between 512 and 10240/],
+        ["transformEphemeralStorageMb", "10241", /spotify-stack:transformEphemeralStorageMb must be between 512 and 10240/],
+        ["transformEphemeralStorageMb", "1024.5", /spotify-stack:transformEphemeralStorageMb must be an integer/],
         ["functionArchitecture", "arm", /spotify-stack:functionArchitecture must be one of x86_64, arm64/],
         ["logRetentionDays", "10", /spotify-stack:logRetentionDays must be one of/],
         ["spotifySources", JSON.stringify(["top_tracks:forever"]), /spotify-stack:spotifySources needs a time range/],

@@ -27,6 +27,10 @@ test("the dev stack names its resources spotify-dev-* and can be torn down", () 
     assert.equal(stack.one(types.secret).inputs["recoveryWindowInDays"], 0);
 });
 
+test("the dev stack gives the transform the default 512 MB of temporary storage, set explicitly", () => {
+    assert.deepEqual(stack.functionNamed("transform").inputs["ephemeralStorage"], { size: 512 });
+});
+
 test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [

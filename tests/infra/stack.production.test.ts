@@ -6,11 +6,12 @@ import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "
 import { describeStackInvariants } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
 
-// The committed Pulumi.production.yaml, with a stand-in package, the secrets a stack sets, and two choices the
-// example file leaves at its defaults: another name prefix.
+// The committed Pulumi.production.yaml, with a stand-in package, the secrets a stack sets, and choices the
+// example file leaves at their defaults: another name prefix, and more temporary storage for the transform.
 const config: Record<string, string> = {
     ...stackConfigFile("production"),
     "spotify-stack:namePrefix": "listening",
+    "spotify-stack:transformEphemeralStorageMb": "2048",
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
 };
 const run: Promise<StackRun> = runStack("production", config, []);
@@ -68,6 +69,9 @@ test("functions follow the configured architecture, memory, timeout and retries"
     assert.equal(extract.inputs["timeout"], 900);
     assert.equal(transform.inputs["memorySize"], 2048);
     assert.equal(transform.inputs["timeout"], 300);
+    // The transform copies a dropped export's zip to its temporary storage; extract keeps Lambda's 512 MB.
+    assert.deepEqual(transform.inputs["ephemeralStorage"], { size: 2048 });
+    assert.equal(extract.inputs["ephemeralStorage"], undefined);
     const retries = (fn: string) => stack.one(types.invokeConfig, (r) => r.inputs["functionName"] === fn).inputs["maximumRetryAttempts"];
     assert.equal(retries("listening-production-extract"), 0);
     assert.equal(retries("listening-production-transform"), 2);

@@ -41,7 +41,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         var notification = TransformFunctionTests.S3Event(keys.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
         for (var delivery = 0; delivery < 2; delivery++)
         {
-            using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+            using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(notification));
             Assert.Equal(0, JsonDocument.Parse(output).RootElement.GetProperty("ignored").GetInt32());
         }
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
@@ -90,7 +90,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
 
         using var log = new StringWriter();
         var notification = TransformFunctionTests.S3Event(new[] { kept, removed }.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
-        using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+        using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(notification));
 
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         Assert.Contains(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == removed
@@ -112,7 +112,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
 
         using var log = new StringWriter();
         var notification = TransformFunctionTests.S3Event(new[] { kept, page }.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
-        using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+        using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(notification));
 
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         Assert.Contains(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == page

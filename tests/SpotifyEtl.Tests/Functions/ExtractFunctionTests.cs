@@ -12,7 +12,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     [Fact]
     public async Task The_success_metric_is_published_in_the_stacks_own_namespace()
     {
-        using var output = Function(new Dictionary<string, string> { [StackContract.ExtractEnvironment.MetricsNamespace] = "SpotifyStack/spotify-dev" }).Handler(Event());
+        using var output = Function(new Dictionary<string, string> { [StackContract.ExtractEnvironment.MetricsNamespace] = "SpotifyStack/spotify-dev" }).RunHandler(Event());
         using var result = await JsonDocument.ParseAsync(output);
 
         Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
@@ -23,7 +23,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     [Fact]
     public async Task Handler_extracts_every_configured_source_into_the_raw_store_and_reports_success_with_an_EMF_metric()
     {
-        using var output = Function().Handler(Event());
+        using var output = Function().RunHandler(Event());
 
         using var result = await JsonDocument.ParseAsync(output);
         Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
@@ -57,7 +57,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         var held = await new LocalFolderStore(Lake).TakeLeaseAsync(ExtractionState.LeaseKey, TimeSpan.FromMinutes(15));
         Assert.True(held.Taken);
 
-        using (var output = Function().Handler(Event()))
+        using (var output = Function().RunHandler(Event()))
         {
             using var result = await JsonDocument.ParseAsync(output);
             Assert.Equal("skipped", result.RootElement.GetProperty("outcome").GetString());
@@ -70,18 +70,18 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.Contains("Another extraction holds the lease state/extraction-lease.json", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         await held.DisposeAsync();
-        using var after = await JsonDocument.ParseAsync(Function().Handler(Event()));
+        using var after = await JsonDocument.ParseAsync(Function().RunHandler(Event()));
         Assert.Equal("succeeded", after.RootElement.GetProperty("outcome").GetString());
     }
 
     [Fact]
     public async Task Handler_skips_the_unchanged_playlist_and_resumes_the_recently_played_cursor_on_the_next_run()
     {
-        Function().Handler(Event()).Dispose();
+        Function().RunHandler(Event()).Dispose();
         SpotifyApi.Plays.Add(1_763_700_600_000);
         Clock.Advance(TimeSpan.FromHours(1));
 
-        Function().Handler(Event()).Dispose();
+        Function().RunHandler(Event()).Dispose();
 
         using var manifest = JsonDocument.Parse(await new LocalFolderStore(Lake).ReadAllBytesAsync("manifests/20261121T070000Z.json"));
         var sources = manifest.RootElement.GetProperty("sources");
@@ -95,9 +95,9 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         var function = Function();
 
-        function.Handler(Event()).Dispose();
+        function.RunHandler(Event()).Dispose();
         Clock.Advance(TimeSpan.FromHours(1));
-        function.Handler(Event()).Dispose();
+        function.RunHandler(Event()).Dispose();
 
         Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue"], SecretsManager.Calls.Select(call => call.Target));
         Assert.All(SecretsManager.Calls, call => Assert.Equal(SecretId, call.SecretId));
@@ -110,7 +110,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
         var function = Function();
 
-        function.Handler(Event()).Dispose();
+        function.RunHandler(Event()).Dispose();
 
         using (var secret = JsonDocument.Parse(SecretsManager.Secrets[SecretId]))
         {
@@ -121,7 +121,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
 
         // The double revoked the first token when it rotated it: the same instance, two minutes later, succeeds only with the new one.
         Clock.Advance(TimeSpan.FromMinutes(2));
-        using var second = await JsonDocument.ParseAsync(function.Handler(Event()));
+        using var second = await JsonDocument.ParseAsync(function.RunHandler(Event()));
 
         Assert.Equal("succeeded", second.RootElement.GetProperty("outcome").GetString());
         Assert.Equal("secretsmanager.GetSecretValue", SecretsManager.Calls.Last().Target);
@@ -134,7 +134,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         SecretsManager.DenyPuts = true;
         SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
 
-        var error = Assert.Throws<InvalidOperationException>(() => Function().Handler(Event()));
+        var error = Assert.Throws<InvalidOperationException>(() => Function().RunHandler(Event()));
 
         Assert.Contains("AccessDeniedException", error.Message, StringComparison.Ordinal);
         Assert.True(await new LocalFolderStore(Lake).ExistsAsync("manifests/20261121T060000Z.json"));
@@ -149,7 +149,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         SpotifyApi.RefuseRefreshTokens = true;
 
-        var error = Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().Handler(Event()));
+        var error = Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().RunHandler(Event()));
 
         Assert.Contains("spotify-etl auth login", error.Message, StringComparison.Ordinal);
         var events = Logged.Select(line => JsonDocument.Parse(line).RootElement)
@@ -162,7 +162,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     public void After_invalid_grant_runs_ask_Spotify_nothing_and_keep_raising_the_alarm_until_the_secret_holds_a_new_token()
     {
         SpotifyApi.RefuseRefreshTokens = true;
-        Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().Handler(Event()));
+        Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().RunHandler(Event()));
         var refusedGrants = SpotifyApi.TokenGrants.Count;
 
         // Lambda's retry of the failed invocation, then two scheduled runs: no token request, no API request, the event each time.
@@ -170,7 +170,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         {
             Clock.Advance(TimeSpan.FromHours(1));
             var requests = SpotifyApi.ApiRequests.Count;
-            using var output = Function().Handler(Event());
+            using var output = Function().RunHandler(Event());
             using var result = JsonDocument.Parse(output);
             Assert.Equal("reauthorization_required", result.RootElement.GetProperty("outcome").GetString());
             Assert.Contains("asked Spotify nothing", result.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -187,7 +187,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         SpotifyApi.ValidRefreshTokens.Add("double-refresh-token-REAUTHORIZED");
         SecretsManager.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"double-refresh-token-REAUTHORIZED"}""";
         Clock.Advance(TimeSpan.FromHours(1));
-        using var after = Function().Handler(Event());
+        using var after = Function().RunHandler(Event());
         using var extracted = JsonDocument.Parse(after);
         Assert.Equal("succeeded", extracted.RootElement.GetProperty("outcome").GetString());
     }
@@ -203,13 +203,13 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
             SpotifyApi.RefuseRefreshTokens = true;
             SpotifyApi.ExpireAccessTokensAfterRequests = 0;
         };
-        Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().Handler(Event()));
+        Assert.Throws<SpotifyReauthorizationRequiredException>(() => Function().RunHandler(Event()));
         Assert.Contains("double-refresh-token-ROTATED", SecretsManager.Secrets[SecretId], StringComparison.Ordinal);
         SpotifyApi.OnApiRequest = null;
         var grants = SpotifyApi.TokenGrants.Count;
 
         Clock.Advance(TimeSpan.FromHours(1));
-        using var output = Function().Handler(Event());
+        using var output = Function().RunHandler(Event());
 
         using var result = JsonDocument.Parse(output);
         Assert.Equal("reauthorization_required", result.RootElement.GetProperty("outcome").GetString());
@@ -221,7 +221,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         var function = Function(new() { ["SPOTIFY_SOURCES"] = """[{"type":"playlist","id":"37i9dQZEVXbMDoHDwVN2tF"},{"type":"saved_tracks"}]""" });
 
-        using var output = function.Handler(Event());
+        using var output = function.RunHandler(Event());
 
         using var result = JsonDocument.Parse(output);
         Assert.Equal("partial", result.RootElement.GetProperty("outcome").GetString());
@@ -236,7 +236,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         SpotifyApi.ExtendedQuotaMode = true;
         SecretsManager.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""";
 
-        using var output = Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"}]""" }).Handler(Event());
+        using var output = Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"}]""" }).RunHandler(Event());
 
         Assert.Equal(["client_credentials"], SpotifyApi.TokenGrants);
     }
@@ -250,7 +250,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         SecretsManager.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":""}""";
 
         var error = Assert.Throws<SpotifyConfigurationException>(() =>
-            Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"},{{source}}]""" }).Handler(Event()));
+            Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"},{{source}}]""" }).RunHandler(Event()));
 
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
         Assert.Contains("no refresh_token", error.Message, StringComparison.Ordinal);
@@ -264,7 +264,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         SecretsManager.Secrets.Clear();
 
-        var error = Assert.Throws<SpotifyEtl.Functions.Aws.SecretsManagerException>(() => Function().Handler(Event()));
+        var error = Assert.Throws<SpotifyEtl.Functions.Aws.SecretsManagerException>(() => Function().RunHandler(Event()));
 
         Assert.Equal("ResourceNotFoundException", error.ErrorCode);
         Assert.Contains(SecretId, error.Message, StringComparison.Ordinal);
@@ -275,7 +275,7 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     [Fact]
     public void Handler_says_which_environment_variable_is_missing()
     {
-        var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SOURCES"] = "" }).Handler(Event()));
+        var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SOURCES"] = "" }).RunHandler(Event()));
 
         Assert.Contains("SPOTIFY_SOURCES", error.Message, StringComparison.Ordinal);
     }
@@ -284,11 +284,11 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     public void Handler_reads_the_top_items_limit_and_refuses_one_out_of_range_before_calling_Spotify()
     {
         SpotifyApi.TopTrackCount = 300;
-        Function(new() { ["SPOTIFY_TOP_ITEMS_LIMIT"] = "120" }).Handler(Event()).Dispose();
+        Function(new() { ["SPOTIFY_TOP_ITEMS_LIMIT"] = "120" }).RunHandler(Event()).Dispose();
 
         Assert.Equal(3, Directory.GetFiles(Path.Combine(Lake, "raw", "top_tracks"), "*.json", SearchOption.AllDirectories).Length);
         var requests = SpotifyApi.ApiRequests.Count;
-        var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"] = "0" }).Handler(Event()));
+        var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { ["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"] = "0" }).RunHandler(Event()));
         Assert.Contains("SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", error.Message, StringComparison.Ordinal);
         Assert.Equal(requests, SpotifyApi.ApiRequests.Count);
     }
@@ -298,9 +298,9 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
         SpotifyApi.ExpireAccessTokensAfterRequests = 1;
-        Function().Handler(Event()).Dispose();
+        Function().RunHandler(Event()).Dispose();
         SpotifyApi.RefuseRefreshTokens = true;
-        Assert.ThrowsAny<Exception>(() => Function().Handler(Event()));
+        Assert.ThrowsAny<Exception>(() => Function().RunHandler(Event()));
 
         Assert.NotEmpty(Logged);
         foreach (var line in Logged)

@@ -37,7 +37,7 @@ public sealed class HistoryPlaysOnS3Tests(FauxqsServer server) : IDisposable
         string Invoke(IEnumerable<string> keys)
         {
             var notification = TransformFunctionTests.S3Event(keys.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
-            using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(notification));
+            using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(notification));
             return new StreamReader(output).ReadToEnd();
         }
 

@@ -30,7 +30,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         using var log = new StringWriter();
         var function = new TransformFunction(settings, _client, log);
 
-        using var output = function.Handler(TransformFunctionTests.ToStream(
+        using var output = function.RunHandler(TransformFunctionTests.ToStream(
             TransformFunctionTests.S3Event(keys.Append(bad).Select(key => (settings.RawBucket, TransformFunctionTests.Encode(key))))));
 
         var summary = JsonDocument.Parse(output).RootElement;
@@ -67,7 +67,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         var function = new TransformFunction(settings, _client, log);
         foreach (var manifest in manifests)
         {
-            function.Handler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
+            function.RunHandler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
         }
         var before = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
         foreach (var table in TableNames.Published)
@@ -86,7 +86,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         var notification = replay == "replay of the day"
             ? $$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}"""
             : TransformFunctionTests.S3Event([(settings.RawBucket, manifests[0])]);
-        function.Handler(TransformFunctionTests.ToStream(notification)).Dispose();
+        function.RunHandler(TransformFunctionTests.ToStream(notification)).Dispose();
 
         var after = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
         Assert.Equal(before.Keys, after.Keys);
@@ -105,7 +105,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         using var log = new StringWriter();
         const string manifest = "manifests/20261120T060000Z.json";
 
-        using var output = new TransformFunction(settings, _client, log).Handler(
+        using var output = new TransformFunction(settings, _client, log).RunHandler(
             TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)])));
 
         var summary = JsonDocument.Parse(output).RootElement;
@@ -138,7 +138,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         const string upload = "raw/playlist_items/snapshot_date=2026-11-20/My Playlist/20261120T060000Z-p0001.json";
         using var log = new StringWriter();
 
-        using var output = new TransformFunction(settings, _client, log).Handler(TransformFunctionTests.ToStream(
+        using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(
             TransformFunctionTests.S3Event([(settings.RawBucket, manifest), (settings.RawBucket, TransformFunctionTests.Encode(upload))])));
 
         var summary = JsonDocument.Parse(output).RootElement;
@@ -176,11 +176,11 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         using var log = new StringWriter();
         var function = new TransformFunction(settings, _client, log);
 
-        function.Handler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
+        function.RunHandler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
 
         var published = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
         Assert.True(published.ContainsKey(TableFormat.Parquet.PartitionKey(TableNames.PlaylistEntries, day)), "the stopped run's playlists are published");
-        function.Handler(TransformFunctionTests.ToStream($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""")).Dispose();
+        function.RunHandler(TransformFunctionTests.ToStream($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""")).Dispose();
         var replayed = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
         Assert.Equal(replayed.Keys, published.Keys);
         Assert.All(replayed, file => Assert.True(file.Value == published[file.Key], $"{file.Key} differs from the replay's"));

@@ -158,12 +158,12 @@ public sealed class TransformFunctionTests : IDisposable
         var failing = new FailingCopyStore(_raw);
         var notification = S3Event([(RawBucket, key)]);
 
-        Assert.Throws<IOException>(() => new TransformFunction(failing, _lake, RawBucket, _log).Handler(ToStream(notification)));
+        Assert.Throws<IOException>(() => new TransformFunction(failing, _lake, RawBucket, _log).RunHandler(ToStream(notification)));
 
         // The store takes the reason back, so quarantine/ holds no reason without its copy.
         Assert.Empty(await ListAsync(_raw, LakeLayout.Quarantine));
         failing.Broken = false;
-        var summary = JsonDocument.Parse(new TransformFunction(failing, _lake, RawBucket, _log).Handler(ToStream(notification))).RootElement;
+        var summary = JsonDocument.Parse(new TransformFunction(failing, _lake, RawBucket, _log).RunHandler(ToStream(notification))).RootElement;
         Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
         Assert.Equal([LakeLayout.QuarantineKey(key), LakeLayout.QuarantineKey(key) + LakeLayout.ReasonSuffix],
             await ListAsync(_raw, LakeLayout.Quarantine));
@@ -351,6 +351,10 @@ public sealed class TransformFunctionTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => Invoke("not an event"));
 
         Assert.Contains("not an S3 event notification", error.Message, StringComparison.Ordinal);
+        // Logged like any other failure, so that a query for transform_failed finds it.
+        var failure = Assert.Single(LogLines());
+        Assert.Equal("transform_failed", failure.GetProperty("event").GetString());
+        Assert.Equal(error.Message, failure.GetProperty("message").GetString());
     }
 
     [Fact]
@@ -359,7 +363,7 @@ public sealed class TransformFunctionTests : IDisposable
         var keys = await LandSampleAsync();
         var function = new TransformFunction(new UnavailableStore(_raw), _lake, RawBucket, _log);
 
-        var error = Assert.Throws<IOException>(() => function.Handler(ToStream(S3Event([(RawBucket, Encode(keys[0]))]))));
+        var error = Assert.Throws<IOException>(() => function.RunHandler(ToStream(S3Event([(RawBucket, Encode(keys[0]))]))));
 
         Assert.Contains("SlowDown", error.Message, StringComparison.Ordinal);
         var failure = LogLines().Single(line => line.GetProperty("event").GetString() == "transform_failed");
@@ -401,7 +405,7 @@ public sealed class TransformFunctionTests : IDisposable
             variables[StackContract.TransformEnvironment.MetricsNamespace] = stack;
             var settings = TransformSettings.FromEnvironment(variables.GetValueOrDefault);
             var function = new TransformFunction(_raw, _lake, RawBucket, _log, settings.Format, settings.MetricsNamespace);
-            using var output = function.Handler(ToStream("""{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"raw"}"""));
+            using var output = function.RunHandler(ToStream("""{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"raw"}"""));
 
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(stack, summary.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
@@ -425,7 +429,7 @@ public sealed class TransformFunctionTests : IDisposable
     private JsonElement Invoke(string notification)
     {
         var function = new TransformFunction(_raw, _lake, RawBucket, _log);
-        using var output = function.Handler(ToStream(notification));
+        using var output = function.RunHandler(ToStream(notification));
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 

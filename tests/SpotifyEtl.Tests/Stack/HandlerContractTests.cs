@@ -6,8 +6,8 @@ namespace SpotifyEtl.Tests.Stack;
 
 /// <summary>
 /// The Pulumi program reads its Lambda handler strings from infra/contract.json ("handlers"). These tests check, across the
-/// two languages, that each string names a public <c>Stream Handler(Stream)</c> the managed dotnet10 runtime
-/// can call in the assembly the program publishes.
+/// two languages, that each string names a public <c>Task&lt;Stream&gt; Handler(Stream)</c> the managed dotnet10 runtime
+/// can call in the assembly the program publishes: it waits for the task, and a stream in and a stream out need no serializer.
 /// </summary>
 public sealed class HandlerContractTests
 {
@@ -28,7 +28,7 @@ public sealed class HandlerContractTests
 
     [Theory]
     [MemberData(nameof(Functions))]
-    public void Stack_handler_names_a_public_Stream_Handler_of_Stream_in_the_functions_assembly(string function)
+    public void Stack_handler_names_a_public_Task_of_Stream_Handler_of_Stream_in_the_functions_assembly(string function)
     {
         var handler = HandlersJson()[function];
         var parts = handler.Split("::");
@@ -43,7 +43,9 @@ public sealed class HandlerContractTests
 
         var method = type.GetMethod(methodName, BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static, [typeof(Stream)]);
         Assert.True(method is not null, $"{typeName} has no public {methodName}(Stream)");
-        Assert.Equal(typeof(Stream), method.ReturnType);
+        // Task<Stream>, not a subclass or a ValueTask: the runtime unwraps Task<T> and writes a Stream back as it is.
+        Assert.Equal(typeof(Task<Stream>), method.ReturnType);
+        Assert.Single(type.GetMember(methodName, BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static));
         if (!method.IsStatic)
         {
             Assert.True(!type.IsAbstract && type.GetConstructor(Type.EmptyTypes) is not null,

@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace SpotifyEtl.Functions;
+
+/// <summary>
+/// Reads what the transform function is invoked with, and refuses what it cannot act on. Three inputs are understood:
+/// an S3 event notification (<c>Records</c>), a replay (<c>replay_dates</c>) and S3's <c>s3:TestEvent</c>, a no-op.
+/// Anything else fails the invocation with an <see cref="InvalidDataException"/> naming the input's top-level fields
+/// (never their values) and what to send instead: reported as success, a mistyped replay or an on-failure destination
+/// record sent back whole would leave nothing done and nothing said.
+/// </summary>
+internal static class TransformInput
+{
+    private const int FieldsNamed = 12;
+    private const int FieldNameChars = 64;
+
+    private const string WhatToSend =
+        "Send an S3 event notification of the raw bucket ({\"Records\": [...]}, as its notifications of manifests/ and import/ do), " +
+        "or {\"replay_dates\": [\"yyyy-MM-dd\"]} to rebuild whole days.";
+
+    public static async Task<S3EventNotification> ReadAsync(Stream input, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(input, default, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"The transform function's input is not an S3 event notification: it is not JSON ({exception.Message}). {WhatToSend}", exception);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (Refusal(root) is { } refusal)
+            {
+                throw new InvalidDataException(refusal);
+            }
+            try
+            {
+                return root.Deserialize(S3EventContext.Default.S3EventNotification) ?? new S3EventNotification(null);
+            }
+            catch (JsonException exception)
+            {
+                throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). {WhatToSend}", exception);
+            }
+        }
+    }
+
+    /// <summary>Why the input is refused, or null when it is an S3 event, a replay or the S3 test event.</summary>
+    private static string? Refusal(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return $"The transform function's input is not an S3 event notification: it is {Describe(root.ValueKind)}, not an object. {WhatToSend}";
+        }
+        if (root.TryGetProperty("Records", out _) || root.TryGetProperty("replay_dates", out _)
+            || (root.TryGetProperty("Event", out var test) && test.ValueKind == JsonValueKind.String && test.ValueEquals("s3:TestEvent")))
+        {
+            return null;
+        }
+        var fields = root.EnumerateObject().Select(p => p.Name).ToList();
+        var named = Named(fields);
+        if (root.TryGetProperty("requestPayload", out _) || (root.TryGetProperty("requestContext", out _) && root.TryGetProperty("responseContext", out _)))
+        {
+            return $"The transform function's input is an on-failure destination record ({named}), not the event it holds: send its requestPayload " +
+                "instead (jq '.requestPayload', as docs/operations.md shows under \"Dead-letter queues\"). Nothing was transformed.";
+        }
+        if (root.TryGetProperty("detail-type", out _) && root.TryGetProperty("detail", out _))
+        {
+            return $"The transform function's input is an EventBridge event ({named}): the transform is fed by the raw bucket's own S3 " +
+                $"notifications, not by EventBridge, and reads neither its detail nor its source. Nothing was transformed. {WhatToSend}";
+        }
+        return $"The transform function's input has neither Records nor replay_dates ({named}{Hint(fields)}), so there is nothing to transform. {WhatToSend}";
+    }
+
+    private static string Named(List<string> fields)
+    {
+        if (fields.Count == 0)
+        {
+            return "it has no fields";
+        }
+        var names = fields.Take(FieldsNamed).Select(Short);
+        var more = fields.Count > FieldsNamed ? $" and {fields.Count - FieldsNamed} more" : "";
+        return $"its top-level fields: {string.Join(", ", names)}{more}";
+    }
+
+    /// <summary>A field that looks like a misspelled Records or replay_dates.</summary>
+    private static string Hint(List<string> fields)
+    {
+        foreach (var field in fields)
+        {
+            var folded = new string(field.Where(char.IsLetter).ToArray()).ToLowerInvariant();
+            if (folded.StartsWith("replay", StringComparison.Ordinal))
+            {
+                return $"; '{Short(field)}' is not read: the replay field is spelled replay_dates and holds a list of dates";
+            }
+            if (folded is "records" or "record")
+            {
+                return $"; '{Short(field)}' is not read: S3 spells it Records";
+            }
+        }
+        return "";
+    }
+
+    private static string Short(string name) => name.Length > FieldNameChars ? name[..FieldNameChars] + "…" : name;
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Null => "JSON null",
+        JsonValueKind.Array => "a JSON array",
+        JsonValueKind.String => "a JSON string",
+        JsonValueKind.Number => "a JSON number",
+        _ => "JSON true or false",
+    };
+}
