@@ -11,33 +11,51 @@ internal static partial class SpotifyErrors
     /// <summary>Spotify's editorial and algorithmic playlists ("Top 50 - Global", "Discover Weekly") have ids starting like this.</summary>
     public const string SpotifyOwnedPlaylistPrefix = "37i9dQZ";
 
+    /// <summary>
+    /// Spotify's error from a body: its JSON shape, or, for a body that is no JSON, the body's own words. Not every refusal
+    /// is JSON: the one for an app whose owner's Premium lapsed is a sentence of plain text, and a proxy's is an HTML page.
+    /// </summary>
     public static ApiError? ReadApiError(byte[] body)
     {
+        ApiErrorResponse? response;
         try
         {
-            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.ApiErrorResponse)?.Error is { } error
-                ? error with { Message = ServerText(error.Message), Reason = ServerText(error.Reason) }
-                : null;
+            response = JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.ApiErrorResponse);
         }
         catch (JsonException)
         {
-            return null;
+            return PlainText(body) is { } text ? new ApiError(null, text, null) : null;
         }
+        return response?.Error is { } error ? error with { Message = ServerText(error.Message), Reason = ServerText(error.Reason) } : null;
     }
 
+    /// <summary>As <see cref="ReadApiError"/>, for the accounts service's error shape (<c>error</c>, <c>error_description</c>).</summary>
     public static AuthErrorResponse? ReadAuthError(byte[] body)
     {
+        AuthErrorResponse? response;
         try
         {
-            return JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.AuthErrorResponse) is { } error
-                ? error with { Error = ServerText(error.Error), ErrorDescription = ServerText(error.ErrorDescription) }
-                : null;
+            response = JsonSerializer.Deserialize(body, SpotifyWireJsonContext.Default.AuthErrorResponse);
         }
         catch (JsonException)
         {
-            return null;
+            return PlainText(body) is { } text ? new AuthErrorResponse(null, text) : null;
         }
+        return response is null ? null : response with { Error = ServerText(response.Error), ErrorDescription = ServerText(response.ErrorDescription) };
     }
+
+    /// <summary>The words of a body that is not JSON, its markup left out (an HTML page's tags, scripts and styles), as <see cref="ServerText"/> keeps them; null when it has none.</summary>
+    private static string? PlainText(byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 64 * 1024));
+        text = Markup().Replace(text, " ");
+        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length == 0 ? null : ServerText(System.Net.WebUtility.HtmlDecode(text));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<(script|style)\\b.*?</\\1\\s*>|<!--.*?-->|<[^>]*>",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex Markup();
 
     /// <summary>The longest text of a server's error kept: a sentence or two, never a page.</summary>
     internal const int ServerTextLength = 300;

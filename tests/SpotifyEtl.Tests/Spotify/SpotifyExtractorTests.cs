@@ -182,13 +182,26 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Contains("owns or collaborates on", report.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Extract_says_the_owners_Premium_lapsed_when_Spotify_refuses_every_source_for_it()
+    /// <summary>
+    /// Spotify refuses every call of an app whose owner's Premium lapsed, in JSON or, as it does today, in a sentence of plain
+    /// text; a proxy in between may wrap it in an HTML page. Each says Premium, not the playlist or the login.
+    /// </summary>
+    [Theory]
+    [InlineData("json")]
+    [InlineData("text/plain")]
+    [InlineData("text/html")]
+    public async Task Extract_says_the_owners_Premium_lapsed_when_Spotify_refuses_every_source_for_it(string shape)
     {
-        const string lapsed = "Active premium subscription required for the owner of the app.";
+        const string lapsed = "Active premium subscription required for the owner of the app. When the subscription status changes, it can take a few hours before requests are allowed again.";
+        Fault Refusal() => shape switch
+        {
+            "json" => new Fault.StatusFault(403, lapsed, null, null),
+            "text/plain" => new Fault.RawFault(403, shape, lapsed),
+            _ => new Fault.RawFault(403, shape, $"<!DOCTYPE html><html><head><style>body {{ color: red }}</style></head><body><h1>403</h1><p>{lapsed}</p></body></html>"),
+        };
         _h.Spotify.AddPlaylist(Mine, items: 2);
-        _h.Spotify.Inject($"playlists/{Mine}", new Fault.StatusFault(403, lapsed, null, null));
-        _h.Spotify.Inject("me/player/recently-played", new Fault.StatusFault(403, lapsed, null, null));
+        _h.Spotify.Inject($"playlists/{Mine}", Refusal());
+        _h.Spotify.Inject("me/player/recently-played", Refusal());
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine), ExtractionSource.RecentlyPlayed());
 
@@ -197,6 +210,9 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         {
             Assert.Equal(403, source.HttpStatus);
             Assert.Contains("no active Premium subscription", source.Error, StringComparison.Ordinal);
+            Assert.Contains("it can take a few hours", source.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("<", source.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("color", source.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("someone else", source.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("auth login", source.Error, StringComparison.Ordinal);
         });
