@@ -281,6 +281,18 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         {
             return;
         }
+        // As Spotify does: a page size out of its range, or both cursors at once, is refused, not quietly mended.
+        if (context.Request.Query.TryGetValue("limit", out var limitValue)
+            && !(int.TryParse(limitValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var pageSize) && pageSize is >= 1 and <= 50))
+        {
+            await ApiError(context, 400, "Invalid limit");
+            return;
+        }
+        if (context.Request.Query.ContainsKey("after") && context.Request.Query.ContainsKey("before"))
+        {
+            await ApiError(context, 400, "Only one of after and before may be given");
+            return;
+        }
         var segments = path.Split('/');
         switch (segments)
         {
@@ -364,7 +376,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
 
     private async Task RecentlyPlayedAsync(HttpContext context)
     {
-        var limit = Math.Min(50, int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture));
+        var limit = int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture);
         long[] plays;
         string? next;
         lock (Plays)
@@ -427,7 +439,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     private async Task Page(HttpContext context, string path, int total, Func<int, JsonNode> item, int? said = null)
     {
         var offset = int.Parse(context.Request.Query["offset"].FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
-        var limit = Math.Min(50, int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture));
+        var limit = int.Parse(context.Request.Query["limit"].FirstOrDefault() ?? "20", CultureInfo.InvariantCulture);
         var extra = string.Concat(context.Request.Query
             .Where(parameter => parameter.Key is not ("offset" or "limit"))
             .Select(parameter => $"&{parameter.Key}={parameter.Value}"));
