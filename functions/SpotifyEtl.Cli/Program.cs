@@ -3,6 +3,9 @@ using System.CommandLine.Help;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
+// From here on a Ctrl-C cancels the verb's work: it is never the end of the process without a word.
+using var ctrlC = Interruptible.CatchCtrlC();
+
 var root = new RootCommand(
     "spotify-etl: Spotify Stack's extraction and transformation on a laptop. The lake is a folder that " +
     "mirrors the S3 layout: <lake>/raw/... (responses as landed) and <lake>/transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet.\n\n" +
@@ -18,6 +21,8 @@ root.Subcommands.Add(CurrentCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ExtractCommand.Create());
 root.Subcommands.Add(AuthCommand.Create());
+// Every verb stops on Ctrl-C with "Interrupted" and exit 130, whatever work it does before its first await.
+Interruptible.Apply(root);
 
 // A write past the file-size limit (ulimit -f) fails with EFBIG, and the error says what happened.
 FileSizeLimit.FailWritesInsteadOfEnding();
@@ -47,7 +52,11 @@ if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 }
 try
 {
-    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    var exit = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, Interruptible.Token).ConfigureAwait(false);
+    // Ctrl-C, and the action did not stop within the grace period: the process ends all the same, and says why.
+    return exit == ExitCodes.Interrupted && Interruptible.StillRunning
+        ? CliErrors.Report(new OperationCanceledException(), Console.Error)
+        : exit;
 }
 catch (Exception exception)
 {

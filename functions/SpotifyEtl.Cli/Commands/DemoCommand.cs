@@ -4,6 +4,7 @@ using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
 
@@ -28,39 +29,54 @@ internal static class DemoCommand
         {
             var folder = parse.GetValue(lake)!;
             PrepareFreshLake(folder);
-            Render.Heading($"1. Sample: raw Spotify responses into {Path.Combine(folder.FullName, "raw")}");
-            var sample = await new SampleGenerator(new LocalFolderStore(folder.FullName))
-                .WriteAsync(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed)), cancellationToken).ConfigureAwait(false);
-            Consoles.Output.WriteLine($"{sample.Objects:N0} raw objects, {Sizes.Of(sample.Bytes)}: {sample.Playlists} playlists, recently played, saved tracks and top items, {sample.Days} day{(sample.Days == 1 ? "" : "s")}");
-            RecordOwnData(folder);
-
-            Render.Heading("2. Transform: raw JSON into the lake's tables");
-            using (var run = await TransformCommand.RunAsync(null, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false))
+            try
             {
-                Render.Transform(run.Report, folder.FullName);
-                if (run.Report.Quarantined > 0)
-                {
-                    return ExitCodes.Partial;
-                }
+                return await RunAsync(folder, parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed), parse.GetValue(format), cancellationToken).ConfigureAwait(false);
             }
-
-            Render.Heading("3. Import: a sample Spotify data export into listening_history");
-            var export = await SampleExportWriter.WriteAsync(folder, parse.GetValue(seed), cancellationToken).ConfigureAwait(false);
-            var imported = await ImportCommand.RunAsync(export, folder, parse.GetValue(format), cancellationToken).ConfigureAwait(false);
-            RecordOwnData(folder);
-            ImportRender.Report(imported, folder.FullName);
-
-            Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
-            var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
-            Render.Queries(answers.Results);
-            answers.ThrowIfDamaged();
-
-            Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
-            var report = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
-            Consoles.Output.WriteLine($"Report: {report}");
-            return ExitCodes.Success;
+            catch
+            {
+                // Stopped part way (Ctrl-C, a full disk): everything in the folder since it was emptied is the demo's, and is
+                // recorded as such, so that the next run empties it again rather than refuse it as data the demo did not write.
+                TryRecordOwnData(folder);
+                throw;
+            }
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(DirectoryInfo folder, int days, int items, int seed, TableFormat format, CancellationToken cancellationToken)
+    {
+        Render.Heading($"1. Sample: raw Spotify responses into {Path.Combine(folder.FullName, "raw")}");
+        var sample = await new SampleGenerator(new LocalFolderStore(folder.FullName))
+            .WriteAsync(new SampleOptions(days, items, seed), cancellationToken).ConfigureAwait(false);
+        Consoles.Output.WriteLine($"{sample.Objects:N0} raw objects, {Sizes.Of(sample.Bytes)}: {sample.Playlists} playlists, recently played, saved tracks and top items, {sample.Days} day{(sample.Days == 1 ? "" : "s")}");
+        RecordOwnData(folder);
+
+        Render.Heading("2. Transform: raw JSON into the lake's tables");
+        using (var run = await TransformCommand.RunAsync(null, folder, format, cancellationToken).ConfigureAwait(false))
+        {
+            Render.Transform(run.Report, folder.FullName);
+            if (run.Report.Quarantined > 0)
+            {
+                return ExitCodes.Partial;
+            }
+        }
+
+        Render.Heading("3. Import: a sample Spotify data export into listening_history");
+        var export = await SampleExportWriter.WriteAsync(folder, seed, cancellationToken).ConfigureAwait(false);
+        var imported = await ImportCommand.RunAsync(export, folder, format, cancellationToken).ConfigureAwait(false);
+        RecordOwnData(folder);
+        ImportRender.Report(imported, folder.FullName);
+
+        Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
+        var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+        Render.Queries(answers.Results);
+        answers.ThrowIfDamaged();
+
+        Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
+        var report = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+        Consoles.Output.WriteLine($"Report: {report}");
+        return ExitCodes.Success;
     }
 
     /// <summary>
@@ -92,6 +108,18 @@ internal static class DemoCommand
         }
         LocalLake.Open(folder);
         RecordOwnData(folder);
+    }
+
+    private static void TryRecordOwnData(DirectoryInfo folder)
+    {
+        try
+        {
+            RecordOwnData(folder);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The error that stopped the demo is the one to report; the next run names a folder it cannot read.
+        }
     }
 
     /// <summary>Writes the marker: what made the folder, then every raw and import file in it as the demo left it.</summary>

@@ -16,6 +16,11 @@ internal static class LocalLake
     public static LocalFolderStore Open(DirectoryInfo folder, string option = "--lake")
     {
         MustNotBeAFile(folder.FullName, option);
+        if (option == "--lake")
+        {
+            // A lake made in the folder above lakes would be mixed with them: refused as the verbs that read a lake refuse it.
+            MustHoldALake(folder.FullName, " A new lake needs a folder of its own.");
+        }
         try
         {
             Directory.CreateDirectory(folder.FullName);
@@ -90,9 +95,11 @@ internal static class LocalLake
 
     /// <summary>
     /// A folder that holds no lake (none of raw/, transformed/, ...) but has lakes among its own folders, such as the folder
-    /// above a demo's lake: refused (exit 66) with those lakes named, instead of advice that fails in its turn.
+    /// above a demo's lake: refused (exit 66) with those lakes named, instead of advice that fails in its turn, or, for a
+    /// verb that makes the lake it writes (import, extract), instead of a new lake mixed with those below it.
     /// </summary>
-    public static void MustHoldALake(string folder)
+    /// <param name="advice">Said after the lakes named, if anything.</param>
+    public static void MustHoldALake(string folder, string advice = "")
     {
         if (!Directory.Exists(folder) || IsLake(folder))
         {
@@ -111,7 +118,7 @@ internal static class LocalLake
         {
             var shown = string.Join(" or ", lakes.Take(3).Select(lake => $"--lake {lake}"));
             throw new CliException(ExitCodes.NoInput,
-                $"{Path.GetFullPath(folder)} holds no lake; did you mean {shown}{(lakes.Count > 3 ? $" (or one of {lakes.Count - 3} more)" : "")}?");
+                $"{Path.GetFullPath(folder)} holds no lake; did you mean {shown}{(lakes.Count > 3 ? $" (or one of {lakes.Count - 3} more)" : "")}?{advice}");
         }
     }
 
