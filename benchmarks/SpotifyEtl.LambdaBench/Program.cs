@@ -105,7 +105,7 @@ try
     {
         try
         {
-            using var output = function.Handler(Notification(rawBucket, key));
+            using var output = await function.Handler(Notification(rawBucket, key));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
