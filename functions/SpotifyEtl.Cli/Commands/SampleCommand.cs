@@ -74,7 +74,7 @@ internal static class SampleCommand
     private static void CheckNoOtherRawObjects(DirectoryInfo folder, string stamp)
     {
         var raw = Path.Combine(folder.FullName, "raw");
-        if (!Directory.Exists(raw) || !Directory.EnumerateFiles(raw, "*", SearchOption.AllDirectories).Any())
+        if (!Directory.Exists(raw) || !LakeFiles.Under(raw).Any())
         {
             return;
         }

@@ -1,3 +1,4 @@
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 
@@ -46,7 +47,7 @@ internal static class TransformedTables
     {
         var folder = Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'));
         return Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal))
+            ? LakeFiles.Under(folder).Count(f => !f.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal))
             : 0;
     }
 }

@@ -35,7 +35,7 @@ internal static class LakeFormat
         var transformed = Path.Combine(lake.FullName, LakeLayout.Transformed.TrimEnd('/'));
         // A lake holds one format (Check keeps it so): its first table file says which, with no walk of every partition.
         return Directory.Exists(transformed)
-            ? Directory.EnumerateFiles(transformed, "*", SearchOption.AllDirectories).Select(path => FormatOf(transformed, path)).FirstOrDefault(found => found is not null)
+            ? LakeFiles.Under(transformed).Select(path => FormatOf(transformed, path)).FirstOrDefault(found => found is not null)
             : null;
     }
 

@@ -140,7 +140,7 @@ internal static class LocalLake
         {
             return;
         }
-        foreach (var reason in Directory.EnumerateFiles(quarantine, "*" + LakeLayout.ReasonSuffix, SearchOption.AllDirectories))
+        foreach (var reason in LakeFiles.Under(quarantine).Where(file => file.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal)))
         {
             if (!File.Exists(reason[..^LakeLayout.ReasonSuffix.Length]))
             {
