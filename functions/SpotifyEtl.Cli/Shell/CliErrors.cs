@@ -1,4 +1,6 @@
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -75,6 +77,9 @@ internal static class CliErrors
             (ExitCodes.IoError, "A file grew past this process's file-size limit (ulimit -f). Raise the limit (ulimit -f unlimited) and run again; nothing written is half a file."),
         // A file of the lake (the extraction state) or a zip that is damaged: its message names it and what to do.
         InvalidDataException => (ExitCodes.DataError, exception.Message),
+        // A file of the lake the verb needs (the extraction state, a manifest) that is a folder, a link, a FIFO: the lake's to mend.
+        UnreadableObjectException unreadable => (ExitCodes.DataError,
+            $"{exception.Message} Put a file in its place or move it out of the lake{(unreadable.Key.StartsWith(LakeLayout.State, StringComparison.Ordinal) ? " (without the extraction state, the next extract lands every source afresh)" : "")}, then run again."),
         // Any verb, any path (a lake, a sample's --out, stdout): the message names the path, and the advice fits them all.
         UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make that folder writable by this user, or choose another."),
         IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check that the disk has space and that the path named is writable by this user."),

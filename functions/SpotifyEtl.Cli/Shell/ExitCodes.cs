@@ -45,7 +45,7 @@ internal static class ExitCodes
         (Failure, "failure: a source failed, a query failed, or an unexpected error"),
         (Partial, "partial success: objects quarantined, inputs or export files skipped or broken off, rows unreadable, a landed export file damaged, or extraction stopped early (state saved; run again later)"),
         (Usage, "usage: unknown option, missing, empty or out-of-range value, no sources, no client id or secret, a --credentials file inside a git repository, a --format other than the lake's, an s3:// --lake for a verb of the local lake, a SPOTIFY_*_BASE_URL that is no http(s) URL, a SPOTIFY_ETL_HUGE_PAGES other than on or off, a sample --out that ends in raw"),
-        (DataError, "bad input data: a credentials or --config file that cannot be read as one, no raw objects (a lake holding only an imported history included) or streaming history found, a table file that cannot be read"),
+        (DataError, "bad input data: a credentials, extraction state or --config file that cannot be read as one, no raw objects (a lake holding only an imported history included) or streaming history found, a table file that cannot be read"),
         (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, the --lake of a verb that reads one, or one with no tables yet; a lake's raw/ or transformed/ folder, or the folder above a lake, given as --lake"),
         (Unavailable, "a service cannot be reached: Spotify during auth login (no answer, no network; extract is stopped, exit 3), or the S3 bucket of report --lake s3://..."),
         (IoError, "a file cannot be written (permissions, full disk, a --lake or a folder of it that is a file, DuckDB's cache folder)"),

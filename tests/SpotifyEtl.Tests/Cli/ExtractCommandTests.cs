@@ -145,6 +145,48 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The lake's extraction state that is no file (a folder, a link to one, a dangling link, a FIFO): the lake's to mend, so
+    /// exit 65 with what to do, not an "unexpected error" to report; nothing is landed, and the entry is left as it was.
+    /// </summary>
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("link to a folder")]
+    [InlineData("dangling link")]
+    [InlineData("fifo")]
+    public async Task An_extraction_state_that_is_no_file_is_the_lakes_to_mend_with_exit_65(string kind)
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        var lake = Path.Combine(cli.Folder, "lake");
+        var state = Path.Combine(lake, SpotifyEtl.Spotify.ExtractionState.Key);
+        Directory.CreateDirectory(Path.GetDirectoryName(state)!);
+        switch (kind)
+        {
+            case "folder":
+                Directory.CreateDirectory(state);
+                break;
+            case "link to a folder":
+                File.CreateSymbolicLink(state, cli.Folder);
+                break;
+            case "dangling link":
+                File.CreateSymbolicLink(state, Path.Combine(cli.Folder, "gone.json"));
+                break;
+            default:
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", state))
+                {
+                    await mkfifo.WaitForExitAsync();
+                }
+                break;
+        }
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist]).InvokeAsync();
+
+        Assert.True(exit == 65, $"exit {exit}: {cli.Errors}");
+        Assert.Contains("Put a file in its place or move it out of the lake", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(lake, "raw")), "nothing is landed");
+    }
+
+    /// <summary>
     /// Ctrl-C after Spotify rotated the refresh token: the run still says where the new token went (a credentials file given,
     /// the config folder for environment credentials) or that it could not be saved; a user told only "Interrupted" would
     /// go on with the old token.
