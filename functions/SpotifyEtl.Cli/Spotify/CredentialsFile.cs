@@ -29,6 +29,11 @@ internal static class CredentialsFile
     public static SpotifyCredentials Load(string path)
     {
         RefuseInsideRepository(path);
+        // A FIFO would hold the read until a writer came, a folder or a dangling link would be reported as a disk problem.
+        if (SpotifyEtl.Storage.LocalEntry.Problem(path) is { } problem)
+        {
+            throw new CliException(ExitCodes.DataError, $"{path} cannot be read as a credentials file: {problem}. Put the credentials file there ({{\"client_id\":\"…\",\"client_secret\":\"…\"}}, owner-readable only), or name another with --credentials.");
+        }
         if (!File.Exists(path))
         {
             throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} (owner-readable only); 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
