@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
 
@@ -19,15 +20,16 @@ internal sealed partial class LakeDatabase : IDisposable
     private readonly IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> _views;
     private readonly Dictionary<string, string> _statements;
     private readonly Dictionary<string, string> _computedFrom;
-    private readonly Dictionary<string, LakeException> _damaged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LakeException> _damaged;
     private readonly HashSet<string> _checked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _tablesRead = new(StringComparer.Ordinal);
 
     private LakeDatabase(DuckDBConnection connection, string lake, bool onS3, IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>> views,
-        Dictionary<string, string> statements, Dictionary<string, string> computedFrom, IReadOnlyList<string> computedCurrent)
+        Dictionary<string, string> statements, Dictionary<string, string> computedFrom, IReadOnlyList<string> computedCurrent,
+        Dictionary<string, LakeException> damaged)
     {
         (_connection, _lake, _tables, _onS3, ComputedCurrent) = (connection, lake, TablesRoot(lake), onS3, computedCurrent);
-        (_views, _statements, _computedFrom) = (views, statements, computedFrom);
+        (_views, _statements, _computedFrom, _damaged) = (views, statements, computedFrom, damaged);
     }
 
     /// <summary>
@@ -59,6 +61,7 @@ internal sealed partial class LakeDatabase : IDisposable
             var computed = new List<string>();
             var statements = new Dictionary<string, string>(StringComparer.Ordinal);
             var computedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
+            var damaged = new Dictionary<string, LakeException>(StringComparer.Ordinal);
             foreach (var (table, columns) in views)
             {
                 var fromPartitions = CurrentTables.Sources.TryGetValue(table, out var source) && (currentFromPartitions
@@ -71,10 +74,18 @@ internal sealed partial class LakeDatabase : IDisposable
                         computed.Add(table);
                     }
                 }
+                // A folder, a FIFO or a dangling link by a table file's name is never opened (a FIFO would block for good):
+                // the view reads the table's other files, and every query that reads the table fails, naming it.
+                var files = fromPartitions ? [] : LakeViews.TableFiles(lake, table);
+                var unusable = files.Select(file => (File: file, Reason: LocalEntry.NotARegularFile(file))).Where(file => file.Reason is not null).ToList();
+                if (unusable.Count > 0)
+                {
+                    damaged[table] = Damaged(table, unusable.Select(file => (file.File, file.Reason!)).ToList(), TablesRoot(lake), onS3);
+                }
                 using var command = connection.CreateCommand();
                 command.CommandText = fromPartitions
                     ? CurrentFromPartitions(table, columns)
-                    : LakeViews.CreateView(lake, table, columns, onS3);
+                    : LakeViews.CreateView(lake, table, columns, onS3, files.Except(unusable.Select(file => file.File)).ToList());
                 statements[table] = command.CommandText;
                 try
                 {
@@ -87,7 +98,7 @@ internal sealed partial class LakeDatabase : IDisposable
                           ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
                 }
             }
-            return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed);
+            return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed, damaged);
         }
         catch
         {
@@ -168,7 +179,7 @@ internal sealed partial class LakeDatabase : IDisposable
     /// <summary>Reads the table's CSV files through, once, and keeps what is wrong with them (Parquet files carry their own checks).</summary>
     private void Check(string table)
     {
-        if (!_checked.Add(table) || _computedFrom.ContainsKey(table))
+        if (!_checked.Add(table) || _computedFrom.ContainsKey(table) || _damaged.ContainsKey(table))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
 
@@ -44,7 +45,11 @@ internal static partial class LakeViews
 
     private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);
 
-    /// <summary>The table's files, <c>transformed/&lt;table&gt;/&lt;partition&gt;=&lt;value&gt;/*.parquet|*.csv</c>, sorted.</summary>
+    /// <summary>
+    /// The table's files, <c>transformed/&lt;table&gt;/&lt;partition&gt;=&lt;value&gt;/*.parquet|*.csv</c>, sorted. Every entry
+    /// by such a name is listed, a folder or a FIFO as well as a file: what is no regular file is damaged, and named as such
+    /// (<see cref="LocalEntry.NotARegularFile"/>), not left out of the table without a word.
+    /// </summary>
     public static List<string> TableFiles(string lake, string table)
     {
         var root = Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'), table);
@@ -54,11 +59,11 @@ internal static partial class LakeViews
         }
         if (PartitionOf(table) is not { } partition)
         {
-            return Directory.EnumerateFiles(root).Where(file => Path.GetFileNameWithoutExtension(file) == table && IsTableFile(file)).Order(StringComparer.Ordinal).ToList();
+            return Directory.EnumerateFileSystemEntries(root).Where(file => Path.GetFileNameWithoutExtension(file) == table && IsTableFile(file)).Order(StringComparer.Ordinal).ToList();
         }
         return Directory.EnumerateDirectories(root)
             .Where(folder => partition.Folder.IsMatch(Path.GetFileName(folder)))
-            .SelectMany(folder => Directory.EnumerateFiles(folder).Where(IsTableFile))
+            .SelectMany(folder => Directory.EnumerateFileSystemEntries(folder).Where(IsTableFile))
             .Order(StringComparer.Ordinal)
             .ToList();
     }

@@ -13,7 +13,15 @@ public static partial class LocalEntry
     public static long MaxObjectBytes { get; } = Array.MaxLength;
 
     /// <summary>Null when <paramref name="path"/> is a readable regular file (or a link to one) or does not exist; otherwise why it is no object.</summary>
-    public static string? Problem(string path)
+    public static string? Problem(string path) => Problem(path, checkSize: true);
+
+    /// <summary>
+    /// As <see cref="Problem(string)"/>, whatever the file's size: null for a regular file (or a link to one) or nothing at
+    /// all; otherwise what stands there instead (a folder, a FIFO, a dangling link ...), which a reader must not open.
+    /// </summary>
+    public static string? NotARegularFile(string path) => Problem(path, checkSize: false);
+
+    private static string? Problem(string path, bool checkSize)
     {
         if (IsSmallRegularFile(path))
         {
@@ -60,7 +68,7 @@ public static partial class LocalEntry
         {
             return $"it is {TypeName(type)}, not a regular file";
         }
-        var length = ((FileInfo)entry).Length;
+        var length = checkSize ? ((FileInfo)entry).Length : 0;
         return length > MaxObjectBytes
             ? $"it is {length:N0} bytes, more than the {MaxObjectBytes:N0} one object may hold (no Spotify response comes near)"
             : null;
