@@ -25,7 +25,7 @@ internal static class LakeLock
             var path = Path.Combine(folder, SpotifyEtl.Storage.LocalFolderStore.LockFile);
             // Opening a FIFO would wait for a writer for ever, a folder or a link would fail as a disk problem. No process
             // holds a lock that is no file, so removing it is safe.
-            if (SpotifyEtl.Storage.LocalEntry.Problem(path) is { } problem)
+            if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
             {
                 throw new CliException(ExitCodes.IoError, $"{path}, the lake's lock file, cannot be used: {problem}. Remove it, then run again.");
             }

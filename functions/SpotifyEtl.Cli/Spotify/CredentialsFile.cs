@@ -30,7 +30,7 @@ internal static class CredentialsFile
     {
         RefuseInsideRepository(path);
         // A FIFO would hold the read until a writer came, a folder or a dangling link would be reported as a disk problem.
-        if (SpotifyEtl.Storage.LocalEntry.Problem(path) is { } problem)
+        if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
         {
             throw new CliException(ExitCodes.DataError, $"{path} cannot be read as a credentials file: {problem}. Put the credentials file there ({{\"client_id\":\"…\",\"client_secret\":\"…\"}}, owner-readable only), or name another with --credentials.");
         }
