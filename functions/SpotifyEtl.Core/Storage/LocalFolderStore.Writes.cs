@@ -42,6 +42,11 @@ public sealed partial class LocalFolderStore
                 await write(file).ConfigureAwait(false);
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            // A link to a folder is replaced as a file would be (the move does not follow it); a folder would fail the move.
+            if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
+            {
+                throw new EntryInTheWayException(path);
+            }
             File.Move(temporary, path, overwrite: true);
         }
         finally
