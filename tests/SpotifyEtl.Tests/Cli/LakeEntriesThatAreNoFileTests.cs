@@ -83,18 +83,9 @@ public sealed class LakeEntriesThatAreNoFileTests : IDisposable
         }
     }
 
-    /// <summary>Runs spotify-etl; one still going after a minute is killed and fails the test (it waits on a FIFO).</summary>
     private static (int ExitCode, string Errors) Run(params string[] arguments)
     {
-        using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"spotify-etl {string.Join(' ', arguments)} still ran after a minute");
-        }
-        process.WaitForExit();
-        return (process.ExitCode, errors.Result);
+        var run = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(1), arguments);
+        return (run.ExitCode, run.Errors);
     }
 }

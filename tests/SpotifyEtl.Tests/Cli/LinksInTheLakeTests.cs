@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Support;
@@ -58,18 +57,9 @@ public sealed class LinksInTheLakeTests : IDisposable
         Assert.All(strangers, path => Assert.Equal("not the lake's", File.ReadAllText(path)));
     }
 
-    /// <summary>Runs spotify-etl on the lake; a run still going after two minutes is killed and fails the test (a walk that never ends).</summary>
     private static (int ExitCode, string Errors) Run(string lake, string[] verb)
     {
-        using var process = Process.Start(SpotifyEtlProcess.StartInfo([verb[0], "--lake", lake, .. verb[1..]]))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"spotify-etl {string.Join(' ', verb)} still ran after two minutes: a walk of the lake followed a link loop");
-        }
-        process.WaitForExit();
-        return (process.ExitCode, errors.Result);
+        var run = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(2), [verb[0], "--lake", lake, .. verb[1..]]);
+        return (run.ExitCode, run.Errors);
     }
 }

@@ -99,16 +99,7 @@ public sealed class TableFileNotAFileTests : IDisposable
     private (int ExitCode, string Output, string Errors) Run(string lake, string verb)
     {
         string[] arguments = verb == "report" ? [verb, "--lake", lake, "--out", _folder["report.html"]] : [verb, "--lake", lake];
-        using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"{verb} did not end within two minutes");
-        }
-        return (process.ExitCode, output.Result, errors.Result);
+        return SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(2), arguments);
     }
 
     /// <summary>One daily table's file, of <paramref name="tables"/> if given, picked by <paramref name="random"/>.</summary>

@@ -36,4 +36,23 @@ internal static class SpotifyEtlProcess
         }
         return start;
     }
+
+    /// <summary>
+    /// Runs spotify-etl to its end, as a user would; one still going after <paramref name="limit"/> is killed with its
+    /// children and fails the test (a walk that follows a link loop, a read that waits on a FIFO).
+    /// </summary>
+    public static (int ExitCode, string Output, string Errors) RunWithin(TimeSpan limit, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(arguments))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Xunit.Assert.Fail($"spotify-etl {string.Join(' ', arguments)} still ran after {limit.TotalSeconds:0} s");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors.Result);
+    }
 }
