@@ -71,7 +71,8 @@ public sealed record ExtractionState
         {
             // Read strictly (ExtractionStateReadContext): a null where the state holds a value, or a record without a
             // member it needs, is an error here, not a null the run trips over later. A collection left out (by a version
-            // that wrote none) or null is empty: the run then extracts as if it had never seen what it would hold.
+            // that wrote none) or null is empty, and an entry of one given as null is left out: the run then extracts as if
+            // it had never seen what it would hold.
             var state = JsonSerializer.Deserialize(bytes, ExtractionStateReadContext.Default.ExtractionState)
                         ?? throw new JsonException("it is null, not an object");
             return state with
@@ -89,8 +90,13 @@ public sealed record ExtractionState
         }
     }
 
-    /// <summary>A collection the reader left null because the file does not mention it.</summary>
-    private static IDictionary<string, T> OrEmpty<T>(IDictionary<string, T>? read) => read ?? new Dictionary<string, T>();
+    /// <summary>
+    /// A collection as the run uses it: empty where the file does not mention it, and without the entries the file gives
+    /// as null (the reader keeps those, whatever the value's type says). An entry dropped so is one the run has not seen:
+    /// it extracts that playlist, lands that source or asks without an ETag again.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, T>> OrEmpty<T>(IDictionary<string, T>? read) =>
+        (read ?? new Dictionary<string, T>()).Where(entry => entry.Value is not null);
 
     private static async Task<bool> ExistsByListingAsync(IObjectStore store, CancellationToken cancellationToken)
     {
@@ -118,13 +124,20 @@ public sealed record ExtractionState
 [JsonSerializable(typeof(ExtractionState))]
 internal sealed partial class ExtractionStateReadContext : JsonSerializerContext;
 
-public sealed record PlaylistState(string SnapshotId, string? Name, string RunId);
+/// <summary>
+/// A playlist's last extracted version. A member that may be null comes last, with a default: the state is written
+/// without nulls, so the reader must take its absence for a null.
+/// </summary>
+public sealed record PlaylistState(string SnapshotId, string RunId, string? Name = null);
 
 /// <summary>The <c>after</c> cursor (Unix milliseconds of the newest play landed) for <c>/me/player/recently-played</c>.</summary>
 public sealed record RecentlyPlayedState(string After, string RunId);
 
-/// <summary>Saved tracks: the newest <c>added_at</c> landed (ISO 8601, as Spotify wrote it) and the day of the last full pass.</summary>
-public sealed record SavedTracksState(string? NewestAddedAt, string LastFullPass, string RunId);
+/// <summary>
+/// Saved tracks: the day of the last full pass and the newest <c>added_at</c> landed (ISO 8601, as Spotify wrote it;
+/// null for an empty library, and then left out of the file, as every null is).
+/// </summary>
+public sealed record SavedTracksState(string LastFullPass, string RunId, string? NewestAddedAt = null);
 
 /// <summary>An ETag and whether the response it tags had a <c>next</c> page (a 304 does not say).</summary>
 public sealed record EntityTagState([property: JsonPropertyName("etag")] string ETag, bool HasNext);

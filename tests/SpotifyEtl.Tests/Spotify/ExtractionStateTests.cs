@@ -27,7 +27,7 @@ public sealed class ExtractionStateTests : IDisposable
     {
         var store = new DeniesMissingKeys(new LocalFolderStore(_folder.Path));
         var saved = new ExtractionState { RecentlyPlayed = new RecentlyPlayedState("1763700600000", "20261121T060000Z") };
-        saved.Playlists["pl1"] = new PlaylistState("snap-1", "Road Trip", "20261121T060000Z");
+        saved.Playlists["pl1"] = new PlaylistState("snap-1", "20261121T060000Z", "Road Trip");
 
         await saved.SaveAsync(store, CancellationToken.None);
         var loaded = await ExtractionState.LoadAsync(store, CancellationToken.None);
@@ -48,11 +48,11 @@ public sealed class ExtractionStateTests : IDisposable
         {
             RecentlyPlayed = new RecentlyPlayedState("1763700600000", "20261121T060000Z"),
             LastRunId = "20261121T060000Z",
-            SavedTracks = new SavedTracksState("2026-11-20T10:00:00Z", "2026-11-20", "20261121T060000Z"),
+            SavedTracks = new SavedTracksState("2026-11-20", "20261121T060000Z", "2026-11-20T10:00:00Z"),
             Wait = new SpotifyWait(DateTimeOffset.Parse("2026-11-21T07:00:00Z", System.Globalization.CultureInfo.InvariantCulture), QuotaExceeded: false),
         };
-        full.Playlists["pl1"] = new PlaylistState("snap-1", "Road Trip", "20261121T060000Z");
-        full.Playlists["pl2"] = new PlaylistState("snap-2", null, "20261121T060000Z");
+        full.Playlists["pl1"] = new PlaylistState("snap-1", "20261121T060000Z", "Road Trip");
+        full.Playlists["pl2"] = new PlaylistState("snap-2", "20261121T060000Z");
         full.LandedOn["saved_tracks"] = "2026-11-21";
         full.ETags["me/playlists?limit=50"] = new EntityTagState("\"abc\"", HasNext: false);
         var random = new Random(seed);
@@ -91,6 +91,84 @@ public sealed class ExtractionStateTests : IDisposable
             Assert.All(NonNullMembers(loaded), member => Assert.True(member.Value is not null, $"{json.ToJsonString()}: {member.Name} was read as null"));
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Every_state_a_run_saves_is_read_back_whole_by_the_next_whatever_its_members_that_may_be_null(int seed)
+    {
+        // The state is written without its nulls (a saved-tracks pass over an empty library has no newest added_at, a
+        // playlist may have no name): the next run, and every run after it, must read such a state, not refuse it.
+        var random = new Random(seed);
+        string? Maybe(string value) => random.Next(2) == 0 ? null : value;
+        for (var round = 0; round < 40; round++)
+        {
+            var state = new ExtractionState
+            {
+                RecentlyPlayed = random.Next(2) == 0 ? null : new RecentlyPlayedState("1763700600000", "20261121T060000Z"),
+                LastRunId = Maybe("20261121T060000Z"),
+                SavedTracks = random.Next(3) == 0 ? null : new SavedTracksState("2026-11-20", "20261121T060000Z", Maybe("2026-11-20T10:00:00Z")),
+                Wait = random.Next(2) == 0 ? null : new SpotifyWait(DateTimeOffset.UnixEpoch.AddDays(random.Next(20_000, 21_000)), random.Next(2) == 0),
+            };
+            for (var i = random.Next(4); i > 0; i--)
+            {
+                state.Playlists[$"pl{i}"] = new PlaylistState($"snap-{i}", "20261121T060000Z", Maybe($"Mix {i}"));
+            }
+            var store = new LocalFolderStore(_folder[$"round-trip-{seed}-{round}"]);
+
+            await state.SaveAsync(store, CancellationToken.None);
+            var loaded = await ExtractionState.LoadAsync(store, CancellationToken.None);
+
+            Assert.Equal(Json(state), Json(loaded));
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"saved_tracks":{"last_full_pass":"2026-11-20","run_id":"20261121T060000Z"}}""")]
+    [InlineData("""{"playlists":{"pl1":{"snapshot_id":"snap-1","run_id":"20261121T060000Z"}}}""")]
+    [InlineData("""{"saved_tracks":{"newest_added_at":null,"last_full_pass":"2026-11-20","run_id":"r"},"playlists":{"pl1":{"snapshot_id":"s","name":null,"run_id":"r"}}}""")]
+    public async Task A_state_without_a_member_that_may_be_null_is_read_with_that_member_null(string file)
+    {
+        var store = new LocalFolderStore(_folder["without"]);
+        await store.PutBytesAsync(ExtractionState.Key, System.Text.Encoding.UTF8.GetBytes(file), "application/json");
+
+        var loaded = await ExtractionState.LoadAsync(store, CancellationToken.None);
+
+        Assert.Null(loaded.SavedTracks?.NewestAddedAt);
+        Assert.All(loaded.Playlists.Values, playlist => Assert.Null(playlist.Name));
+    }
+
+    [Theory]
+    [InlineData("playlists")]
+    [InlineData("landed_on")]
+    [InlineData("etags")]
+    public async Task An_entry_given_as_null_is_left_out_and_the_others_are_read(string collection)
+    {
+        // The reader takes a null dictionary value as it is, whatever the value's type says; a run would trip over it.
+        var entry = collection switch
+        {
+            "playlists" => """{"snapshot_id":"snap-1","run_id":"r"}""",
+            "etags" => """{"etag":"\"abc\"","has_next":false}""",
+            _ => "\"2026-11-21\"",
+        };
+        var store = new LocalFolderStore(_folder[$"null-entry-{collection}"]);
+        await store.PutBytesAsync(ExtractionState.Key, System.Text.Encoding.UTF8.GetBytes("{\"" + collection + "\":{\"gone\":null,\"kept\":" + entry + "}}"), "application/json");
+
+        var loaded = await ExtractionState.LoadAsync(store, CancellationToken.None);
+
+        IEnumerable<string> keys = collection switch
+        {
+            "playlists" => loaded.Playlists.Keys,
+            "etags" => loaded.ETags.Keys,
+            _ => loaded.LandedOn.Keys,
+        };
+        Assert.Equal(["kept"], keys.ToArray());
+    }
+
+    private static string Json(ExtractionState state) =>
+        System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(state, ExtractionJsonContext.Default.ExtractionState));
 
     /// <summary>Every member of every object in the document, with the object holding it.</summary>
     private static IEnumerable<(System.Text.Json.Nodes.JsonObject Parent, string Name)> Members(System.Text.Json.Nodes.JsonObject json)

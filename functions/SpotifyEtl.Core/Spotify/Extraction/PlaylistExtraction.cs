@@ -52,7 +52,7 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
             var first = await extraction.GetAsync(itemsPath, conditional: false, cancellationToken).ConfigureAwait(false);
             await extraction.LandPagesAsync(first, id, _ => true, SpotifyPaging.PlaylistMaxItems, cancellationToken).ConfigureAwait(false);
             // Only a playlist whose every page landed counts as extracted at this snapshot.
-            run.Update(state => state.Playlists[id] = new PlaylistState(header.SnapshotId, header.Name, run.RunId));
+            run.Update(state => state.Playlists[id] = new PlaylistState(header.SnapshotId, run.RunId, header.Name));
         }
         extraction.RememberETag(metadataPath, metadata, hasNext: false);
         return unchanged ? SourceStatus.Unchanged : SourceStatus.Landed;

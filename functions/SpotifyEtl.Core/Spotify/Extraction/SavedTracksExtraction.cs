@@ -49,7 +49,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
         // The newest save only moves forward: an incremental pass after a removal may see an older first track.
         var newestInstant = ParseInstant(newest);
         var keep = newestInstant is not null && (landedUpTo is null || newestInstant > landedUpTo) ? newest : saved?.NewestAddedAt;
-        run.Update(state => state.SavedTracks = new SavedTracksState(keep, full ? run.Today : saved!.LastFullPass, run.RunId));
+        run.Update(state => state.SavedTracks = new SavedTracksState(full ? run.Today : saved!.LastFullPass, run.RunId, keep));
         return SourceStatus.Landed;
     }
 
