@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -81,6 +82,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 AutoCloseStream = false, // the caller owns its stream
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception exception) when (IsKeyTooLong(exception))
+        {
+            throw new KeyTooLongException(Description, key, exception);
+        }
         finally
         {
             if (buffer is not null)
@@ -143,6 +148,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 DestinationKey = destinationKey,
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception exception) when (IsKeyTooLong(exception) && Encoding.UTF8.GetByteCount(destinationKey) > KeyTooLongException.MaxBytes)
+        {
+            throw new KeyTooLongException(Description, destinationKey, exception);
+        }
         catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
             if (await IsMissingAsync(exception, sourceKey, cancellationToken).ConfigureAwait(false))
@@ -172,6 +181,9 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
         _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+
+    /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
+    private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";
 
     private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
 
