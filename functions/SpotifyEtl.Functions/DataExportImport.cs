@@ -14,7 +14,8 @@ namespace SpotifyEtl.Functions;
 /// <para>
 /// Each object is read as the version its event names: an export overwritten before its first event is handled is
 /// imported as it was, and its second form by its own event. A version deleted since is skipped with that reason; a
-/// version id the bucket does not know (a bucket without versioning) is read as what the key holds now, with a note.
+/// version id the bucket does not know (a bucket without versioning) is read as what the key holds now, with a note; an
+/// upload removed since is skipped, whatever versions of it the bucket keeps.
 /// </para>
 /// </summary>
 internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, TableFormat format, ImportLimits limits, int parallelism,
@@ -137,12 +138,18 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
 
     /// <summary>
     /// The version the event names, or what the key holds when the event names none or the bucket knows no such version
-    /// (a bucket without versioning, or an event written by hand): then with a note that says so.
+    /// (a bucket without versioning, or an event written by hand): then with a note that says so. An upload removed since
+    /// is not read, though a versioned bucket keeps its versions: users remove an export they uploaded (it holds IP
+    /// addresses), and it is skipped as it is on a bucket without versioning.
     /// </summary>
     private async Task<(Stream Source, string? Version)> OpenAsync(DroppedObject dropped, CancellationToken cancellationToken)
     {
         if (dropped.Version is { } version)
         {
+            if (!await raw.ExistsAsync(dropped.Key, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ObjectNotFoundException(raw.Description, dropped.Key);
+            }
             try
             {
                 return (await raw.OpenVersionReadAsync(dropped.Key, version, cancellationToken).ConfigureAwait(false), version);

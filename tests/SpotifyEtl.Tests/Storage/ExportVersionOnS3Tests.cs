@@ -71,6 +71,23 @@ public sealed class ExportVersionOnS3Tests(FauxqsServer server)
         Assert.Equal(await LandedAloneAsync(now), await TransformFunctionTests.ListAsync(raw, ExportRawKey.Prefix));
     }
 
+    [Fact]
+    public async Task On_S3_an_export_removed_before_its_event_is_handled_is_skipped_though_the_bucket_keeps_the_version_its_event_names()
+    {
+        using var versions = new OldVersions();
+        using var client = server.CreateClient(versions);
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(client, settings.RawBucket);
+        // Removed by its user: the key is gone (a delete marker on a versioned bucket), its version kept.
+        versions.Keep(settings.RawBucket, Key, "kept-after-delete", SampleExport.Write(new SampleExportOptions(40, 34)).Zips[0].Zip);
+
+        var lines = Invoke(settings, client, settings.RawBucket, "kept-after-delete");
+
+        var skipped = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == Key);
+        Assert.Contains("removed from the bucket", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await TransformFunctionTests.ListAsync(raw, ExportRawKey.Prefix));
+    }
+
     /// <summary>The export files an import of <paramref name="zip"/> alone lands.</summary>
     private static async Task<List<string>> LandedAloneAsync(byte[] zip)
     {
