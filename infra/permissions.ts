@@ -94,10 +94,11 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(transformedBucketArn, lake.transformed),
         },
         {
-            // A data export dropped under import/: its streaming-history files land under raw/spotify_export/.
+            // A data export dropped under import/: its streaming-history files land under raw/spotify_export/. It is read as
+            // the version its event names (GetObjectVersion), so an export overwritten before its event is handled is still imported.
             Sid: "ImportDataExports",
             Effect: "Allow",
-            Action: "s3:GetObject",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
             Resource: objects(rawBucketArn, lake.import),
         },
         {

@@ -21,8 +21,14 @@ internal static class ImportLog
     public const string FileEvent = "import_file";
     public const string CompletedEvent = "import_completed";
 
-    public static void Write(TextWriter log, string bucket, ImportReport report)
+    public static void Write(TextWriter log, string bucket, ImportReport report, IReadOnlyList<ImportNote>? notes = null)
     {
+        // An object read otherwise than its event asked (the version it names unknown to the bucket): what was read instead.
+        foreach (var note in notes ?? [])
+        {
+            log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, note.Input, null, 0, 0, note.Reason),
+                ImportLogContext.Default.ImportFileLogLine));
+        }
         // Files to look at are warnings; the export's other files, ignored, are told at info level.
         foreach (var file in report.Files.Where(f => f.NeedsAttention || f.Ignored))
         {

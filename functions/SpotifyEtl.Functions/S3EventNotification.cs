@@ -21,7 +21,8 @@ internal sealed record S3EventEntity(S3EventBucket? Bucket, S3EventObject? Objec
 
 internal sealed record S3EventBucket(string? Name);
 
-internal sealed record S3EventObject(string? Key, long? Size);
+/// <param name="VersionId">The version the event is about, on a versioned bucket (the raw bucket is): absent on a bucket without versioning.</param>
+internal sealed record S3EventObject(string? Key, long? Size, string? VersionId = null);
 
 internal static class S3EventKeys
 {

@@ -86,8 +86,7 @@ public sealed class TransformFunction
         IReadOnlyList<S3EventRecord> records = [];
         var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
-        var exports = new List<string>();
-        var exportSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var exports = new List<DroppedObject>();
         var ignored = 0;
         var manifests = 0;
         var quarantinedManifests = 0;
@@ -114,11 +113,8 @@ public sealed class TransformFunction
                 }
                 else if (key!.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
                 {
-                    exports.Add(key);
-                    if (record.S3?.Object?.Size is { } size)
-                    {
-                        exportSizes[key] = size;
-                    }
+                    // The version the event is about: an export overwritten before its event is handled is still imported as it was.
+                    exports.Add(new DroppedObject(key, record.S3?.Object?.VersionId, record.S3?.Object?.Size));
                 }
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
@@ -150,9 +146,9 @@ public sealed class TransformFunction
             batch = await pipeline.TransformAsync(keys, cancellationToken).ConfigureAwait(false);
             if (exports.Count > 0)
             {
-                var imported = await new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary)
-                    .ImportAsync(exports.Distinct(StringComparer.Ordinal).ToList(), exportSizes, cancellationToken).ConfigureAwait(false);
-                ImportLog.Write(_log, _rawBucket, imported);
+                var import = new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary);
+                var imported = await import.ImportAsync(DroppedObject.Distinct(exports), cancellationToken).ConfigureAwait(false);
+                ImportLog.Write(_log, _rawBucket, imported, import.Notes);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -7,7 +7,8 @@ namespace SpotifyEtl.Functions;
 /// an S3 event notification (<c>Records</c>), a replay (<c>replay_dates</c>) and S3's <c>s3:TestEvent</c>, a no-op.
 /// Anything else fails the invocation with an <see cref="InvalidDataException"/> naming the input's top-level fields
 /// (never their values) and what to send instead: reported as success, a mistyped replay or an on-failure destination
-/// record sent back whole would leave nothing done and nothing said.
+/// record sent back whole would leave nothing done and nothing said. So does an event with a record that is null or
+/// names no bucket or no object key: the message names the record and the part it lacks.
 /// </summary>
 internal static class TransformInput
 {
@@ -36,16 +37,67 @@ internal static class TransformInput
             {
                 throw new InvalidDataException(refusal);
             }
+            S3EventNotification notification;
             try
             {
-                return root.Deserialize(S3EventContext.Default.S3EventNotification) ?? new S3EventNotification(null);
+                notification = root.Deserialize(S3EventContext.Default.S3EventNotification) ?? new S3EventNotification(null);
             }
             catch (JsonException exception)
             {
                 throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). {WhatToSend}", exception);
             }
+            if (Incomplete(notification.Records ?? []) is { } incomplete)
+            {
+                throw new InvalidDataException(incomplete);
+            }
+            return notification;
         }
     }
+
+    /// <summary>
+    /// Why a record cannot be acted on (it is null, or names no bucket or no object key), or null when every record
+    /// names both: the first such record is named, with how many others are like it.
+    /// </summary>
+    private static string? Incomplete(IReadOnlyList<S3EventRecord?> records)
+    {
+        var first = -1;
+        string? missing = null;
+        var others = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (Missing(records[i]) is not { } what)
+            {
+                continue;
+            }
+            if (missing is null)
+            {
+                (first, missing) = (i, what);
+            }
+            else
+            {
+                others++;
+            }
+        }
+        if (missing is null)
+        {
+            return null;
+        }
+        var more = others == 0 ? "" : $" ({others} other record{(others == 1 ? " is" : "s are")} incomplete too)";
+        return $"The transform function's input is not a complete S3 event notification: Records[{first}] {missing}{more}, so there is no object to act on. " +
+            $"Every record of an S3 event names its bucket (s3.bucket.name) and its object (s3.object.key). Nothing was transformed. {WhatToSend}";
+    }
+
+    /// <summary>What a record lacks, in the words of the notification's own fields; null when it names a bucket and an object key.</summary>
+    private static string? Missing(S3EventRecord? record) => record switch
+    {
+        null => "is null, not a record",
+        { S3: null } => "has no s3 (the bucket and object it is about)",
+        { S3.Bucket: null } => "has no s3.bucket",
+        { S3.Bucket.Name: null } => "has no s3.bucket.name",
+        { S3.Object: null } => "has no s3.object",
+        { S3.Object.Key: null } => "has no s3.object.key",
+        _ => null,
+    };
 
     /// <summary>Why the input is refused, or null when it is an S3 event, a replay or the S3 test event.</summary>
     private static string? Refusal(JsonElement root)

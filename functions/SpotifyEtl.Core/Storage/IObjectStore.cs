@@ -15,6 +15,15 @@ public interface IObjectStore
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Opens one version of an object, the one an event names (S3's <c>versionId</c>), whatever the key holds by now.
+    /// Throws <see cref="VersionNotFoundException"/> when that version is gone, <see cref="ObjectNotFoundException"/> when
+    /// the key is, and <see cref="VersionUnknownException"/> when the store knows no such version id (a bucket without
+    /// versioning). A store that keeps no versions (the local lake) has none to give: it opens what the key holds.
+    /// </summary>
+    Task<Stream> OpenVersionReadAsync(string key, string version, CancellationToken cancellationToken = default) =>
+        OpenReadAsync(key, cancellationToken);
+
+    /// <summary>
     /// Reads a whole object into a buffer rented from <see cref="BytePool"/> (dispose the result to return it):
     /// reading hundreds of response pages reuses a few buffers instead of allocating one large array per
     /// page. Throws <see cref="ObjectNotFoundException"/> when it is absent.

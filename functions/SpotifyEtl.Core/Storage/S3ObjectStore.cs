@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -26,22 +27,37 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
     public string Description => $"s3://{_bucket}";
 
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
-        (await GetAsync(key, cancellationToken).ConfigureAwait(false)).ResponseStream;
+        (await GetAsync(key, null, cancellationToken).ConfigureAwait(false)).ResponseStream;
+
+    /// <summary>
+    /// One version of the object. S3 answers a version deleted since with 404 NoSuchVersion, and a version id it never
+    /// gave (a bucket without versioning, an id mistyped) with 400 InvalidArgument.
+    /// </summary>
+    public async Task<Stream> OpenVersionReadAsync(string key, string version, CancellationToken cancellationToken = default) =>
+        (await GetAsync(key, version, cancellationToken).ConfigureAwait(false)).ResponseStream;
 
     /// <summary>The object's bytes and, on a versioned bucket, the version they are: a copy of what was read copies that version.</summary>
     public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
-        using var response = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        using var response = await GetAsync(key, null, cancellationToken).ConfigureAwait(false);
         // S3 answers an unversioned bucket's reads without a version id; a suspended one's with "null", a version S3 copies as any.
         return await PooledBytes.ReadAsync(response.ResponseStream, response.ContentLength, Description, key,
             string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<GetObjectResponse> GetAsync(string key, CancellationToken cancellationToken)
+    private async Task<GetObjectResponse> GetAsync(string key, string? version, CancellationToken cancellationToken)
     {
         try
         {
-            return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = version }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception exception) when (version is not null && exception.ErrorCode == "NoSuchVersion")
+        {
+            throw new VersionNotFoundException(Description, key, version);
+        }
+        catch (AmazonS3Exception exception) when (version is not null && exception.StatusCode == HttpStatusCode.BadRequest && exception.ErrorCode == "InvalidArgument")
+        {
+            throw new VersionUnknownException(Description, key, version, exception);
         }
         catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
@@ -80,6 +96,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 ContentType = contentType,
                 AutoCloseStream = false, // the caller owns its stream
             }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception exception) when (IsKeyTooLong(exception))
+        {
+            throw new KeyTooLongException(Description, key, exception);
         }
         finally
         {
@@ -143,6 +163,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 DestinationKey = destinationKey,
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception exception) when (IsKeyTooLong(exception) && Encoding.UTF8.GetByteCount(destinationKey) > KeyTooLongException.MaxBytes)
+        {
+            throw new KeyTooLongException(Description, destinationKey, exception);
+        }
         catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
             if (await IsMissingAsync(exception, sourceKey, cancellationToken).ConfigureAwait(false))
@@ -172,6 +196,9 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
         _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+
+    /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
+    private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";
 
     private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
 

@@ -55,9 +55,9 @@ public sealed class RawQuarantine(IObjectStore raw)
         {
             await raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix, message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
         }
-        catch (PathTooLongException)
+        catch (PathTooLongException tooLong)
         {
-            return TransformReport.Unread(key, $"its quarantine copy's path would be longer than the system allows; besides, {reason}");
+            return TransformReport.Unread(key, $"{TooLong(tooLong)}; besides, {reason}");
         }
         try
         {
@@ -72,10 +72,24 @@ public sealed class RawQuarantine(IObjectStore raw)
             {
                 return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
             }
+            if (exception is PathTooLongException tooLong)
+            {
+                return TransformReport.Unread(key, $"{TooLong(tooLong)}; besides, {reason}");
+            }
             throw;
         }
         return TransformReport.Quarantined(key, reason, quarantine);
     }
+
+    /// <summary>
+    /// Why an object whose quarantine key the store cannot hold is left unread: on S3 a key of more than 1,024 bytes
+    /// (the reason's key is the raw key, <c>raw/</c> made <c>quarantine/</c>, and <c>.reason.txt</c>: 18 bytes longer),
+    /// on the local lake a path longer than the system allows. The raw object stays where it is, as always.
+    /// </summary>
+    private string TooLong(PathTooLongException exception) => exception is KeyTooLongException key
+        ? $"its quarantine copy's key would be longer than the {KeyTooLongException.MaxBytes:N0} bytes {raw.Description} allows for a key " +
+          $"({key.Bytes:N0} bytes with its reason's suffix): it was left where it is, unread, and nothing was written under {LakeLayout.Quarantine}"
+        : "its quarantine copy's path would be longer than the system allows";
 
     /// <summary>
     /// Removes the reason of a copy that failed, where the store allows it (the local lake). On S3 no role may

@@ -112,6 +112,65 @@ public sealed class TransformInputTests : IDisposable
         Assert.Empty(await TransformFunctionTests.ListAsync(_lake, ""));
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    [InlineData(24)]
+    public async Task A_record_that_is_null_or_lacks_its_bucket_or_object_key_fails_with_one_line_naming_the_part_it_lacks(int seed)
+    {
+        // Each way a record can lack what it is about: the record itself, or one of its nested parts null or missing.
+        (string Path, string Field, string Says)[] breaks =
+        [
+            ("", "", "is null, not a record"),
+            ("", "s3", "has no s3 "),
+            ("s3", "bucket", "has no s3.bucket,"),
+            ("s3.bucket", "name", "has no s3.bucket.name"),
+            ("s3", "object", "has no s3.object,"),
+            ("s3.object", "key", "has no s3.object.key"),
+        ];
+        var random = new Random(seed);
+        for (var round = 0; round < 24; round++)
+        {
+            var before = LogLines().Count;
+            var count = random.Next(1, 5);
+            var keys = Enumerable.Range(0, count).Select(i => $"raw/playlist/snapshot_date=2026-11-2{random.Next(10)}/p{i}/20261120T060000Z-p0001.json");
+            var evt = JsonNode.Parse(TransformFunctionTests.S3Event(keys.Select(k => (RawBucket, TransformFunctionTests.Encode(k)))))!;
+            var records = evt["Records"]!.AsArray();
+            var broken = random.Next(count);
+            var (path, field, says) = breaks[random.Next(breaks.Length)];
+            if (field.Length == 0)
+            {
+                records[broken] = null;
+            }
+            else
+            {
+                var parent = path.Split('.', StringSplitOptions.RemoveEmptyEntries).Aggregate((JsonNode)records[broken]!, (node, part) => node[part]!).AsObject();
+                if (random.Next(2) == 0)
+                {
+                    parent[field] = null;
+                }
+                else
+                {
+                    parent.Remove(field);
+                }
+            }
+
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => InvokeAsync(evt.ToJsonString()));
+
+            Assert.Contains($"Records[{broken}] {says}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("s3.bucket.name", error.Message, StringComparison.Ordinal);
+            Assert.Contains("""{"replay_dates": ["yyyy-MM-dd"]}""", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+            var failure = Assert.Single(LogLines().Skip(before));
+            Assert.Equal("transform_failed", failure.GetProperty("event").GetString());
+            Assert.Equal(nameof(InvalidDataException), failure.GetProperty("error").GetString());
+            Assert.Equal(error.Message, failure.GetProperty("message").GetString());
+        }
+        Assert.Empty(await TransformFunctionTests.ListAsync(_lake, ""));
+        Assert.Empty(await TransformFunctionTests.ListAsync(_raw, LakeLayout.Quarantine));
+    }
+
     public static TheoryData<string> Unreadable => new()
     {
         "",

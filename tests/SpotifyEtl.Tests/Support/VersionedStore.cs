@@ -25,6 +25,19 @@ internal sealed class VersionedStore : IObjectStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
         Task.FromResult<Stream>(new MemoryStream(Current(key).Bytes, writable: false));
 
+    public Task<Stream> OpenVersionReadAsync(string key, string version, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var versions = _objects.GetValueOrDefault(key) ?? throw new ObjectNotFoundException(Description, key);
+            var bytes = versions.FirstOrDefault(v => v.Version == version).Bytes ?? throw new VersionNotFoundException(Description, key, version);
+            return Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
+        }
+    }
+
+    /// <summary>The version id of what <paramref name="key"/> holds now.</summary>
+    public string CurrentVersion(string key) => Current(key).Version;
+
     public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
         var (version, bytes) = Current(key);

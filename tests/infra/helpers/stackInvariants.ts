@@ -364,8 +364,8 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x`).sort(), ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, secret), []);
-                // A dropped data export is read, never changed or deleted; its history files land under raw/spotify_export/ only.
-                assert.deepEqual(actionsOn(statements, `${raw}/import/my_spotify_data.zip`), ["s3:GetObject"]);
+                // A dropped data export is read (as the version its event names), never changed or deleted; its history files land under raw/spotify_export/ only.
+                assert.deepEqual(actionsOn(statements, `${raw}/import/my_spotify_data.zip`).sort(), ["s3:GetObject", "s3:GetObjectVersion"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/raw/spotify_export/extended_audio/ab.json`).sort(), ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]);
                 const lists = statements.filter((s) => asList(s.Action).includes("s3:ListBucket"));
                 assert.deepEqual(lists.map((s) => [s.Resource, s.Condition]), [
