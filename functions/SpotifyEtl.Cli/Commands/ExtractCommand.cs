@@ -13,7 +13,8 @@ namespace SpotifyEtl.Cli.Commands;
 /// <summary>
 /// `spotify-etl extract`: the same extraction as the Lambda function, into the local lake.
 /// Exit codes (<see cref="ExitCodes"/>): 0 every source landed or was unchanged; 1 some sources failed; 3 the run
-/// stopped early (rate limit or QUOTA_EXCEEDED, state saved); 75 another extract is running on the lake; 77 Spotify refused
+/// stopped early (rate limit or QUOTA_EXCEEDED, state saved); 74 the lake cannot be written (or its lease file is no
+/// regular file); 75 another extract is running on the lake; 77 Spotify refused
 /// the credentials (re-authorize); 64 bad usage.
 /// </summary>
 public static class ExtractCommand

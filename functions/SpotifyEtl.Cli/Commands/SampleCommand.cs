@@ -46,6 +46,8 @@ internal static class SampleCommand
             var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
             CheckFreeSpace(folder, SampleGenerator.EstimateBytes(options));
             var stamp = $"days={options.Days} items={options.Items} seed={options.Seed}";
+            // The folder above lakes (as .lake holds .lake/demo) would get a raw/ of its own, a new lake mixed with them.
+            LocalLake.MustHoldALake(folder.FullName, " A sample needs a folder of its own.", "--out");
             CheckNoOtherRawObjects(folder, stamp);
             var lake = LocalLake.Open(folder, "--out");
             File.WriteAllText(Path.Combine(folder.FullName, Marker), stamp + "\n");

@@ -1,4 +1,5 @@
 using SpotifyEtl.Import;
+using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 
@@ -12,17 +13,19 @@ internal static class SampleExportWriter
 {
     public static async Task<IReadOnlyList<FileSystemInfo>> WriteAsync(DirectoryInfo lake, int seed, CancellationToken cancellationToken)
     {
-        var plays = await ApiPlayReader.ReadAsync(new LocalFolderStore(lake.FullName), cancellationToken).ConfigureAwait(false);
+        var store = new LocalFolderStore(lake.FullName);
+        var plays = await ApiPlayReader.ReadAsync(store, cancellationToken).ConfigureAwait(false);
         var apiPlays = plays.Rows.DistinctBy(r => (r.EndedAt, r.TrackUri)).OrderBy(r => r.EndedAt).ThenBy(r => r.TrackUri, StringComparer.Ordinal)
             .Select(r => new SampleApiPlay(r.EndedAt, r.TrackUri!, r.TrackName, r.ArtistName, r.AlbumName, r.MsPlayed)).ToList();
         var export = SampleExport.Write(new SampleExportOptions(Seed: seed, ApiPlays: apiPlays));
-        var folder = Directory.CreateDirectory(Path.Combine(lake.FullName, "import"));
         var files = new List<FileSystemInfo>();
         foreach (var (name, zip) in export.Zips)
         {
-            var path = Path.Combine(folder.FullName, name);
-            await File.WriteAllBytesAsync(path, zip, cancellationToken).ConfigureAwait(false);
-            files.Add(new FileInfo(path));
+            // Written as every file of the lake is, to a temporary file moved into place once whole: a demo stopped part
+            // way (Ctrl-C, a full disk) leaves no half zip, and an entry already there is replaced, never written through.
+            var key = LakeLayout.Import + name;
+            await store.PutBytesAsync(key, zip, "application/zip", cancellationToken).ConfigureAwait(false);
+            files.Add(new FileInfo(Path.Combine(lake.FullName, key.Replace('/', Path.DirectorySeparatorChar))));
         }
         return files;
     }

@@ -146,9 +146,9 @@ internal static class TransformCommand
         var lake = LocalLake.Open(lakeFolder);
         if (input is not null)
         {
-            // Off the caller's thread: the landing never awaits, and the command line sets up its Ctrl-C handling only once the
-            // action has returned its task; a Ctrl-C then stops the landing between files, as it stops the rest of the run.
-            keys.AddRange(await Task.Run(() => RawLanding.Land(input, lake, lakeFolder, skipped, cancellationToken), cancellationToken).ConfigureAwait(false));
+            // Synchronous: the action has yielded before it started (Interruptible), so Ctrl-C is taken over already, and
+            // it stops the landing between files, as it stops the rest of the run.
+            keys.AddRange(RawLanding.Land(input, lake, lakeFolder, skipped, cancellationToken));
         }
         if (keys.Count == 0)
         {

@@ -18,7 +18,8 @@ internal static class ReportWriter
 
     /// <summary>
     /// Writes the page next to its final name first, so a reader never opens half a report. A symbolic link is written
-    /// through, to the file it names, and stays a link. Standard output (<c>/dev/stdout</c>) is written as a stream,
+    /// through, to the file it names, and stays a link. An entry that is no regular file (a FIFO, a socket) is refused and
+    /// left as it is. Standard output (<c>/dev/stdout</c>) is written as a stream,
     /// whatever it is (a pipe, a terminal, a file opened for appending), and so is a device: renaming a file onto either
     /// would replace it.
     /// </summary>
@@ -50,6 +51,11 @@ internal static class ReportWriter
         if (Directory.Exists(full))
         {
             throw new IOException($"{full} is a folder");
+        }
+        // A FIFO, a socket or another special file is no page to replace: the move would put a regular file in its place.
+        if (File.Exists(full) && SpotifyEtl.Storage.LocalEntry.NotARegularFile(full) is { } problem)
+        {
+            throw new IOException($"{problem}; the report takes the place of a regular file only, and leaves this one as it is");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + "." + Environment.ProcessId + ".tmp";

@@ -80,7 +80,8 @@ internal static class CliErrors
         // A file of the lake the verb needs (the extraction state, a manifest) that is a folder, a link, a FIFO: the lake's to mend.
         UnreadableObjectException unreadable => (ExitCodes.DataError,
             $"{exception.Message} Put a file in its place or move it out of the lake{(unreadable.Key.StartsWith(LakeLayout.State, StringComparison.Ordinal) ? " (without the extraction state, the next extract lands every source afresh)" : "")}, then run again."),
-        // A folder where the lake writes a file: the message says what to do; no advice about disks or permissions fits.
+        // An entry in the way of a file of the lake (a folder where a table goes, a lease's lock that is no file): the message
+        // says what to do; no advice about disks or permissions fits.
         EntryInTheWayException => (ExitCodes.IoError, exception.Message),
         // Any verb, any path (a lake, a sample's --out, stdout): the message names the path, and the advice fits them all.
         UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make that folder writable by this user, or choose another."),

@@ -96,10 +96,11 @@ internal static class LocalLake
     /// <summary>
     /// A folder that holds no lake (none of raw/, transformed/, ...) but has lakes among its own folders, such as the folder
     /// above a demo's lake: refused (exit 66) with those lakes named, instead of advice that fails in its turn, or, for a
-    /// verb that makes the lake it writes (import, extract), instead of a new lake mixed with those below it.
+    /// verb that makes the lake it writes (import, extract, sample), instead of a new lake mixed with those below it.
     /// </summary>
     /// <param name="advice">Said after the lakes named, if anything.</param>
-    public static void MustHoldALake(string folder, string advice = "")
+    /// <param name="option">The option that named the folder, which the lakes are offered for.</param>
+    public static void MustHoldALake(string folder, string advice = "", string option = "--lake")
     {
         if (!Directory.Exists(folder) || IsLake(folder))
         {
@@ -116,7 +117,7 @@ internal static class LocalLake
         }
         if (lakes.Count > 0)
         {
-            var shown = string.Join(" or ", lakes.Take(3).Select(lake => $"--lake {lake}"));
+            var shown = string.Join(" or ", lakes.Take(3).Select(lake => $"{option} {lake}"));
             throw new CliException(ExitCodes.NoInput,
                 $"{Path.GetFullPath(folder)} holds no lake; did you mean {shown}{(lakes.Count > 3 ? $" (or one of {lakes.Count - 3} more)" : "")}?{advice}");
         }

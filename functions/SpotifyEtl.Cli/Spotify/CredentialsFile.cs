@@ -73,7 +73,7 @@ internal static class CredentialsFile
                 file.Write(bytes);
                 // On disk before the move: after a power cut the file is the old one or the new one, never empty. It may
                 // hold the only copy of a rotated refresh token.
-                file.Flush(flushToDisk: true);
+                SpotifyEtl.Storage.DurableFile.FlushBeforeMove(file, path);
             }
             File.Move(temporary, path, overwrite: true);
         }

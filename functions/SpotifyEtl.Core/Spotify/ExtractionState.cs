@@ -67,6 +67,12 @@ public sealed record ExtractionState
         {
             return new ExtractionState();
         }
+        if (CutShort(bytes) is { } cut)
+        {
+            throw new InvalidDataException(
+                $"The extraction state {store.Description}/{Key} {cut}: a save that never reached the disk (a power cut, a full disk) leaves it so. " +
+                "Put back a copy from a backup if you have one; otherwise delete it and run again, which re-extracts every playlist and saved track and restarts the recently-played cursor.");
+        }
         try
         {
             // Read strictly (ExtractionStateReadContext): a null where the state holds a value, or a record without a
@@ -88,6 +94,36 @@ public sealed record ExtractionState
                 $"The extraction state {store.Description}/{Key} cannot be read: it is not valid JSON of an extraction state ({JsonErrorText.Of(exception)}). " +
                 "Fix or delete it; deleting it re-extracts every playlist and saved track and restarts the recently-played cursor.", exception);
         }
+    }
+
+    /// <summary>"is empty" or "is cut short" where the bytes end before a JSON value does; null where they hold one whole (valid or not).</summary>
+    private static string? CutShort(byte[] bytes)
+    {
+        var text = bytes.AsSpan().Trim(" \t\r\n"u8);
+        if (text.IsEmpty)
+        {
+            return bytes.Length == 0 ? "is empty (0 bytes)" : "holds nothing but white space";
+        }
+        if (text[0] is not ((byte)'{' or (byte)'['))
+        {
+            return null; // no object at all: the serializer names what it is
+        }
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName))
+                {
+                    return null; // one whole value: what is wrong with it, if anything, the serializer says
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null; // not JSON before its end: damaged, not cut short
+        }
+        return $"is cut short: its {bytes.Length:N0} bytes end before its JSON does";
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ public sealed partial class LocalFolderStore : ILeasingStore
         var folder = Path.Combine(_root, TemporaryFolder);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, Path.GetFileNameWithoutExtension(key) + LeaseFileSuffix);
+        // A socket fails the open as a lock held elsewhere would, so another run would be blamed; a FIFO or a folder would be
+        // opened or fail as something else, a dangling link would make a file outside the lake. Each is named instead.
+        if (LocalEntry.NotARegularFile(path) is { } problem)
+        {
+            throw EntryInTheWayException.LeaseFile(path, problem);
+        }
         try
         {
             var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

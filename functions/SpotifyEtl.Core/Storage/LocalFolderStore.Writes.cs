@@ -1,8 +1,19 @@
+using SpotifyEtl.Lake;
+
 namespace SpotifyEtl.Storage;
 
 /// <summary>The local lake's writes: each into a temporary file under <see cref="TemporaryFolder"/>, moved into place once whole.</summary>
 public sealed partial class LocalFolderStore
 {
+    /// <summary>
+    /// The prefixes of the objects flushed to the disk before they are moved into place (<see cref="DurableFile"/>): the
+    /// extraction state and the run manifests, which nothing rebuilds, where a power cut must leave the old file or the
+    /// new one, never an empty one. Every other object (a raw response is landed again, a table rebuilt) is not flushed.
+    /// </summary>
+    internal static readonly string[] FlushedPrefixes = [LakeLayout.State, LakeLayout.Manifests];
+
+    private static bool IsFlushed(string key) => FlushedPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
+
     public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -40,6 +51,10 @@ public sealed partial class LocalFolderStore
             await using (file.ConfigureAwait(false))
             {
                 await write(file).ConfigureAwait(false);
+                if (IsFlushed(key))
+                {
+                    DurableFile.FlushBeforeMove(file, path);
+                }
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             // A link to a folder is replaced as a file would be (the move does not follow it); a folder would fail the move.

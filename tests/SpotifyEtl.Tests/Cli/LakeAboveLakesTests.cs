@@ -7,7 +7,7 @@ using Xunit;
 namespace SpotifyEtl.Tests.Cli;
 
 /// <summary>
-/// `import` and `extract` make the lake they write, but not in a folder that holds no lake and has lakes among its own
+/// `import`, `extract` and `sample` make the lake they write, but not in a folder that holds no lake and has lakes among its own
 /// folders (the folder above a demo's lake, say): that would be one more lake mixed with those below it. They refuse it
 /// as the verbs that read a lake do (exit 66, the lakes named), before writing anything there; a new folder, one of
 /// unrelated files, or an existing lake still takes the lake.
@@ -96,5 +96,58 @@ public sealed class LakeAboveLakesTests : IDisposable
             $"{string.Join(' ', Verb(own))}: exit {accepted.ExitCode}: {accepted.Errors}");
         Assert.True(Directory.Exists(Path.Combine(own, extract ? "manifests" : "transformed/listening_history")), $"no lake written in {own}");
         Assert.Equal("keep me", File.ReadAllText(Path.Combine(unrelated, "notes.txt")));
+    }
+
+    /// <summary>
+    /// <c>sample --out</c> naming the folder above lakes would give it a raw/ of its own, one more lake mixed with those
+    /// below: refused as import and extract refuse it (exit 66, the lakes named), before anything is written there.
+    /// </summary>
+    [Theory]
+    [InlineData(51)]
+    [InlineData(52)]
+    [InlineData(53)]
+    [InlineData(54)]
+    [InlineData(55)]
+    public async Task Sample_refuses_an_out_above_lakes_naming_them_and_writes_nothing_there(int seed)
+    {
+        var random = new Random(seed);
+        var above = _folder[new[] { ".lake", "lakes", "my lakes", "data.d" }[random.Next(4)] + random.Next(100)];
+        var lakes = new List<string>();
+        for (var i = 0; i < 1 + random.Next(4); i++)
+        {
+            var lake = Path.Combine(above, $"{new[] { "demo", "lake", "backup" }[random.Next(3)]}-{i}{random.Next(100)}");
+            lakes.Add(lake);
+            switch (random.Next(3))
+            {
+                case 0:
+                    await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1, Items: 3, Seed: seed));
+                    break;
+                case 1:
+                    Directory.CreateDirectory(Path.Combine(lake, "transformed", "listening_history"));
+                    break;
+                default:
+                    Directory.CreateDirectory(Path.Combine(lake, "state"));
+                    break;
+            }
+        }
+        if (random.Next(2) == 0)
+        {
+            Directory.CreateDirectory(Path.Combine(above, "not-a-lake"));
+        }
+        var before = Entries(above);
+        string[] Sample(string folder) => ["sample", "--out", folder, "--days", "1", "--items", "3", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+        var refused = DemoCommandTests.RunCli(Sample(above));
+
+        Assert.True(refused.ExitCode == ExitCodes.NoInput, $"exit {refused.ExitCode}: {refused.Errors}");
+        Assert.Contains($"{above} holds no lake; did you mean --out {lakes.Order(StringComparer.Ordinal).First()}", refused.Errors, StringComparison.Ordinal);
+        Assert.Contains("A sample needs a folder of its own.", refused.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(above));
+
+        // A folder of its own takes the sample.
+        var own = Path.Combine(above, $"new-{random.Next(100)}");
+        var accepted = DemoCommandTests.RunCli(Sample(own));
+        Assert.True(accepted.ExitCode == 0, accepted.Errors);
+        Assert.True(Directory.Exists(Path.Combine(own, "raw")));
     }
 }

@@ -27,17 +27,7 @@ public sealed partial class DamagedCsvTableTests : IDisposable
     private static partial Regex Comment();
 
     /// <summary>A copy of the fixture's CSV lake: every table, the listening history and the current-state tables included.</summary>
-    private string FixtureCopy(string name)
-    {
-        var lake = _folder[name];
-        foreach (var file in Directory.EnumerateFiles(LakeDatabaseTests.FixtureLake, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(lake, Path.GetRelativePath(LakeDatabaseTests.FixtureLake, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-        return lake;
-    }
+    private string FixtureCopy(string name) => LakeDatabaseTests.CopyOfFixtureLake(_folder[name]);
 
     /// <summary>A lake the tool samples and transforms to CSV: seven days, so seven files per daily table.</summary>
     private string SampledCsvLake(string name)

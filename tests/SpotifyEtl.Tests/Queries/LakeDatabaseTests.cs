@@ -10,6 +10,21 @@ public sealed class LakeDatabaseTests : IDisposable
 {
     internal static string FixtureLake => Path.Combine(RepositoryPaths.Root, "tests", "infra", "fixtures", "lake");
 
+    /// <summary>
+    /// Copies the fixture's CSV lake (every table, the listening history and the current-state tables) into
+    /// <paramref name="lake"/>, for a test that damages or replaces its files; returns <paramref name="lake"/>.
+    /// </summary>
+    internal static string CopyOfFixtureLake(string lake)
+    {
+        foreach (var file in Directory.EnumerateFiles(FixtureLake, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(lake, Path.GetRelativePath(FixtureLake, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        return lake;
+    }
+
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();

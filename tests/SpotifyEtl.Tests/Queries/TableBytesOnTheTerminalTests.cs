@@ -135,15 +135,5 @@ public sealed class TableBytesOnTheTerminalTests : IDisposable
     }
 
     /// <summary>A copy of the fixture's CSV lake.</summary>
-    private string CsvLake()
-    {
-        var lake = _folder["lake"];
-        foreach (var file in Directory.EnumerateFiles(LakeDatabaseTests.FixtureLake, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(lake, Path.GetRelativePath(LakeDatabaseTests.FixtureLake, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-        return lake;
-    }
+    private string CsvLake() => LakeDatabaseTests.CopyOfFixtureLake(_folder["lake"]);
 }

@@ -118,13 +118,7 @@ public sealed class TableFileNotAFileTests : IDisposable
         var lake = _folder[format];
         if (format == "csv")
         {
-            foreach (var file in Directory.EnumerateFiles(LakeDatabaseTests.FixtureLake, "*", SearchOption.AllDirectories))
-            {
-                var copy = Path.Combine(lake, Path.GetRelativePath(LakeDatabaseTests.FixtureLake, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                File.Copy(file, copy);
-            }
-            return lake;
+            return LakeDatabaseTests.CopyOfFixtureLake(lake);
         }
         var made = DemoCommandTests.RunCli("sample", "--out", lake, "--days", "3", "--items", "30", "--seed", "7");
         Assert.True(made.ExitCode == 0, made.Errors);

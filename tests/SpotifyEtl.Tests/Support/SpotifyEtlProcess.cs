@@ -41,9 +41,18 @@ internal static class SpotifyEtlProcess
     /// Runs spotify-etl to its end, as a user would; one still going after <paramref name="limit"/> is killed with its
     /// children and fails the test (a walk that follows a link loop, a read that waits on a FIFO).
     /// </summary>
-    public static (int ExitCode, string Output, string Errors) RunWithin(TimeSpan limit, params string[] arguments)
+    public static (int ExitCode, string Output, string Errors) RunWithin(TimeSpan limit, params string[] arguments) =>
+        RunWithin(limit, new Dictionary<string, string>(), arguments);
+
+    /// <summary><see cref="RunWithin(TimeSpan, string[])"/>, with extra environment variables.</summary>
+    public static (int ExitCode, string Output, string Errors) RunWithin(TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(arguments))!;
+        var start = StartInfo(arguments);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(limit))

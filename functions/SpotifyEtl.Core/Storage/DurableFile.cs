@@ -1,0 +1,22 @@
+namespace SpotifyEtl.Storage;
+
+/// <summary>
+/// The one way a file that nothing can rebuild reaches the disk before it is moved into place: its bytes are flushed to
+/// the disk (fsync) first. A file system may otherwise commit the rename before the data, and after a power cut the name
+/// would hold an empty or truncated file; flushed first, it holds the old file or the new one. Used for the local lake's
+/// extraction state and run manifests and for the credentials file. Table files are rebuilt from <c>raw/</c> and are not
+/// flushed: a flush per file would cost the transform much of its speed.
+/// </summary>
+public static class DurableFile
+{
+    /// <summary>Flushes what was written to <paramref name="file"/> to the disk, before it is moved to <paramref name="destination"/>.</summary>
+    public static void FlushBeforeMove(FileStream file, string destination)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        file.Flush(flushToDisk: true);
+        Flushed?.Invoke(destination);
+    }
+
+    /// <summary>Raised with the destination of each file flushed: how a test sees that a write goes through here.</summary>
+    internal static event Action<string>? Flushed;
+}
