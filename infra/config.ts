@@ -15,6 +15,9 @@ import { glueCronProblem, scheduleProblem } from "./schedules";
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
 
+/** Keys of an earlier version that put the Spotify credentials in stack config: declared, refused when set. */
+export const retiredSpotifyKeys = ["spotifyClientId", "spotifyClientSecret", "spotifyRefreshToken"] as const;
+
 const logRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const timeRanges = ["short_term", "medium_term", "long_term"] as const;
 
@@ -153,13 +156,20 @@ export function loadConfig(): StackConfig {
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
     };
 
-    for (const key of ["spotifyClientId", "spotifyClientSecret", "spotifyRefreshToken"]) {
-        // Presence only, read without the secret-access warning of Config.get.
-        if (pulumi.runtime.getConfig(`${projectName}:${key}`) !== undefined) {
+    for (const key of retiredSpotifyKeys) {
+        if (r.setsRetired(key)) {
+            // Never "put the value back": the secret already holds what an earlier version deployed, and the refresh
+            // token the extract function saved since; the config's token may be older, and Spotify may have revoked it.
             r.problems.push(`${projectName}:${key} is no longer stack config: the Spotify credentials live only in Secrets Manager, out of the state. `
-                + `Put them there (aws secretsmanager put-secret-value --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>), `
-                + `then pulumi config rm ${key}`);
+                + `Remove it: pulumi config rm ${key}. A stack deployed by an earlier version already holds its credentials in the secret, `
+                + `with the refresh token the extract function saved since, so do not copy this value back into it. `
+                + `Only a stack whose secret has no value yet needs them put there: `
+                + `aws secretsmanager put-secret-value --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>`);
         }
+    }
+    if (r.setsRetired("parametersSecretsExtensionLayerArn")) {
+        pulumi.log.warn(`${projectName}:parametersSecretsExtensionLayerArn is ignored: the functions call Secrets Manager themselves, `
+            + "with no extension layer. Remove it: pulumi config rm parametersSecretsExtensionLayerArn");
     }
     r.problems.push(...stackNameProblems(namePrefix, pulumi.getStack()));
     const snowflake = readSnowflakeConfig(r, namePrefix, region);

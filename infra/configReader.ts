@@ -54,6 +54,16 @@ export class Reader {
         return spec;
     }
 
+    /**
+     * Whether the stack sets a retired key (declared with an empty default so that the CLI's check of undeclared
+     * keys lets the program say what to do). Presence only: the value, perhaps a secret, is never read as one.
+     */
+    setsRetired(key: string): boolean {
+        this.spec(key);
+        const value = pulumi.runtime.getConfig(`${projectName}:${key}`);
+        return value !== undefined && value !== "";
+    }
+
     fail(key: string, message: string): void {
         this.problems.push(`${projectName}:${key} ${message}`);
     }

@@ -252,12 +252,38 @@ describe("an invalid value fails naming its key", () => {
             assert.match(message, new RegExp(`spotify-stack:${key} is no longer stack config`));
             assert.match(message, /aws secretsmanager put-secret-value --secret-id "\$\(pulumi stack output spotifySecretArn\)" --secret-string file:\/\//);
             assert.match(message, new RegExp(`pulumi config rm ${key}`));
+            assert.match(message, /do not copy this value back/, "the config's token may be older than the one the function saved");
             assert.doesNotMatch(message, /SENTINEL/, "the message never echoes the value");
+        });
+
+        test(`${key} left empty, as the CLI applies its declared default, is not refused`, () => {
+            assert.doesNotThrow(() => load({ ...validConfig(), [`spotify-stack:${key}`]: "" }));
         });
     }
 
-    test("no Spotify credential is a declared config key", () => {
-        assert.deepEqual(configKeys.filter((k) => /spotify(Client|Refresh)/.test(k.key)), []);
+    test("the Spotify credentials are declared only as retired keys: empty by default, never secret, set by no example stack", () => {
+        // Declared so that the CLI's check of undeclared project keys lets a stack of the earlier model reach the
+        // program's message; a declared key without a default would instead be required of every stack.
+        assert.deepEqual(configKeys.filter((k) => /spotify(Client|Refresh)/.test(k.key)).map((k) => [k.key, k.default, k.secret ?? false]),
+            retiredSpotifyKeys.map((key) => [key, "", false]));
+        for (const stack of stackNames(repoRoot)) {
+            for (const key of retiredSpotifyKeys) {
+                assert.ok(!(`${projectName}:${key}` in stackConfigFile(stack)), `Pulumi.${stack}.yaml sets the retired ${key}`);
+            }
+        }
+    });
+
+    test("every key an earlier version of the program declared or read is still declared, so its stack files pass the CLI's check", () => {
+        // pulumi preview and up refuse a stack setting a project key the project does not declare, before the program
+        // can say what to do: a key is retired, never removed.
+        const earlier = [...retiredSpotifyKeys, "parametersSecretsExtensionLayerArn"];
+        const declared = new Set(Object.keys(project.config));
+        assert.deepEqual(earlier.filter((key) => !declared.has(key)), []);
+    });
+
+    test("a stack still setting the retired extension layer key is warned and deployed as without it", () => {
+        const config = { ...validConfig(), "spotify-stack:parametersSecretsExtensionLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:x:1" };
+        assert.doesNotThrow(() => load(config));
     });
 
     test("several invalid values are reported together", () => {
