@@ -95,8 +95,17 @@ internal static class DemoCommand
             {
                 throw new CliException(ExitCodes.Usage, $"{folder.FullName} is not empty and was not made by 'spotify-etl demo': choose another --lake, or empty it yourself.");
             }
-            var written = File.ReadLines(marker).Skip(1).ToHashSet(StringComparer.Ordinal);
+            var lines = File.ReadLines(marker).ToList();
+            var written = lines.Skip(1).ToHashSet(StringComparer.Ordinal);
             var others = OwnData(folder).Where(entry => !written.Contains(entry)).Select(entry => entry.Split('\t')[0]).ToList();
+            if (others.Count > 0 && lines.FirstOrDefault() != MarkerHeader)
+            {
+                // An earlier version's marker (its one line said the next demo empties the folder) lists nothing.
+                throw new CliException(ExitCodes.Usage,
+                    $"{folder.FullName} was made by an earlier version of 'spotify-etl demo', which did not record the files it wrote: this one " +
+                    $"cannot tell its {others.Count:N0} raw, quarantined and import files from data of yours, and never deletes what it cannot tell. " +
+                    $"If the folder holds nothing of yours, delete it (rm -rf '{folder.FullName}') and run the demo again; or choose another --lake.");
+            }
             if (others.Count > 0)
             {
                 throw new CliException(ExitCodes.Usage,
@@ -125,7 +134,11 @@ internal static class DemoCommand
     /// <summary>Writes the marker: what made the folder, then every raw and import file in it as the demo left it.</summary>
     private static void RecordOwnData(DirectoryInfo folder) =>
         File.WriteAllLines(Path.Combine(folder.FullName, Marker),
-            OwnData(folder).Prepend("Made by spotify-etl demo; the next demo run empties this folder, unless it holds raw, quarantined or import files besides these."));
+            OwnData(folder).Prepend(MarkerHeader));
+
+    /// <summary>The marker's first line; the files the demo wrote follow it.</summary>
+    private const string MarkerHeader =
+        "Made by spotify-etl demo; the next demo run empties this folder, unless it holds raw, quarantined or import files besides these.";
 
     /// <summary>The files under raw/, quarantine/ (raw objects set aside) and import/, each as its path in the lake and its length.</summary>
     private static IEnumerable<string> OwnData(DirectoryInfo folder) =>

@@ -101,6 +101,32 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(before, Snapshot(lake));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Demo_in_a_lake_an_earlier_version_made_says_so_and_how_to_start_again_and_deletes_nothing(int seed)
+    {
+        // An earlier demo's marker was one line, listing none of the files it wrote; a user who pulled a newer version
+        // and ran the demo again was told those files were not written by the demo.
+        var lake = _folder[$"earlier-{seed}"];
+        Assert.Equal(0, RunCli("demo", "--lake", lake, "--days", "2", "--items", "20").ExitCode);
+        File.WriteAllText(Path.Combine(lake, ".spotify-etl-demo"), "Made by spotify-etl demo; the next demo run empties this folder.\n");
+        var random = new Random(seed);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(lake, "raw"), "*", SearchOption.AllDirectories).Where(_ => random.Next(4) == 0).ToList())
+        {
+            File.Delete(file); // fewer or more files than this version's demo writes: it is the marker that tells
+        }
+        var before = Snapshot(lake);
+
+        var again = RunCli("demo", "--lake", lake, "--days", "2", "--items", "20");
+
+        Assert.True(again.ExitCode == 64, again.Output + again.Errors);
+        Assert.Contains("made by an earlier version of 'spotify-etl demo'", again.Errors, StringComparison.Ordinal);
+        Assert.Contains($"rm -rf '{lake}'", again.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("not written by 'spotify-etl demo'", again.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(lake));
+    }
+
     /// <summary>Every file of a folder but the tool's scratch folder, with its bytes.</summary>
     private static List<string> Snapshot(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
