@@ -3,6 +3,9 @@ using System.CommandLine.Help;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
+// Dates, numbers and lake keys in the invariant culture, whatever the machine's locale (InvariantCulture).
+SpotifyEtl.Lake.InvariantCulture.Apply();
+
 // From here on a Ctrl-C cancels the verb's work: it is never the end of the process without a word.
 using var ctrlC = Interruptible.CatchCtrlC();
 

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.S3;
 using SpotifyEtl.Functions.Aws;
+using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Storage;
@@ -40,6 +41,8 @@ public sealed class ExtractFunction
     private readonly TimeProvider _timeProvider;
     private readonly SpotifyClientOptions _clientOptions;
     private readonly Func<AWSCredentials> _awsCredentials;
+
+    static ExtractFunction() => InvariantCulture.Apply();
 
     public ExtractFunction()
         : this(Environment.GetEnvironmentVariable, Console.Out.WriteLine, CreateRawStore, SharedHttp, TimeProvider.System, new SpotifyClientOptions(),

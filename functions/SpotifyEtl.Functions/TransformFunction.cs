@@ -46,6 +46,8 @@ public sealed class TransformFunction
     private readonly TextWriter _log;
     private readonly string _metricNamespace;
 
+    static TransformFunction() => InvariantCulture.Apply();
+
     /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET, TABLE_FORMAT, METRICS_NAMESPACE and AWS_REGION.</summary>
     public TransformFunction()
         : this(TransformSettings.FromEnvironment(Environment.GetEnvironmentVariable), SharedClient.Value, Console.Out)

@@ -26,7 +26,8 @@ public static class LakeLayout
     public const string Import = StackContract.Lake.Import;
 
     /// <summary>The key segment of one day's partition, <c>snapshot_date=yyyy-MM-dd</c>, in every raw, staging, table and report key.</summary>
-    public static string SnapshotSegment(DateOnly snapshotDate) => $"{StackContract.PartitionColumn}={snapshotDate:yyyy-MM-dd}";
+    public static string SnapshotSegment(DateOnly snapshotDate) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{StackContract.PartitionColumn}={snapshotDate:yyyy-MM-dd}");
 
     /// <summary>
     /// The date of the first <see cref="SnapshotSegment"/> in a key, read as far as that segment and no further; null

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Transformation.Current;
@@ -15,11 +16,11 @@ public static class CurrentLayout
     public const string Months = Prefix + "months/";
 
     /// <summary><c>staging/current/days/yyyy-MM/</c>: the digests of one month's days.</summary>
-    public static string DaysOf(DateOnly month) => $"{Days}{month:yyyy-MM}/";
+    public static string DaysOf(DateOnly month) => string.Create(CultureInfo.InvariantCulture, $"{Days}{month:yyyy-MM}/");
 
     /// <summary><c>staging/current/days/yyyy-MM/snapshot_date=yyyy-MM-dd.digest</c>.</summary>
     public static string DayKey(DateOnly date) => $"{DaysOf(date)}{LakeLayout.SnapshotSegment(date)}{Digest.Extension}";
 
     /// <summary><c>staging/current/months/yyyy-MM.digest</c>.</summary>
-    public static string MonthKey(DateOnly month) => $"{Months}{month:yyyy-MM}{Digest.Extension}";
+    public static string MonthKey(DateOnly month) => string.Create(CultureInfo.InvariantCulture, $"{Months}{month:yyyy-MM}{Digest.Extension}");
 }
