@@ -63,6 +63,7 @@ public static class ExtractCommand
                 Market = parsed.GetValue(market),
                 TopItemsLimit = parsed.GetValue(topItemsLimit),
                 SavedTracksFullPassDays = parsed.GetValue(fullPassDays),
+                Warn = message => CliErrors.Warn(context.Errors, message),
             }, cancellationToken));
         return command;
     }

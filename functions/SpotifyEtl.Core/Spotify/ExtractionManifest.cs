@@ -134,6 +134,9 @@ public sealed record SourceLogLine(
     RecentlyPlayedGap? Gap = null,
     IReadOnlyList<string>? Warnings = null);
 
+/// <summary>The log line of a run named by its own clock because the last run's name was far ahead of it.</summary>
+public sealed record ClockLogLine(string Level, string Event, string RunId, string LastRunId, string Message);
+
 /// <summary>The log line of a recently-played gap (<see cref="RecentlyPlayedGap"/>), which the stack's alarm counts.</summary>
 public sealed record GapLogLine(string Level, string Event, string RunId, string Source, DateTimeOffset After, DateTimeOffset Before, string Message);
 
@@ -143,6 +146,7 @@ public sealed record GapLogLine(string Level, string Event, string RunId, string
 [JsonSerializable(typeof(ExtractionManifest))]
 [JsonSerializable(typeof(SourceLogLine))]
 [JsonSerializable(typeof(GapLogLine))]
+[JsonSerializable(typeof(ClockLogLine))]
 [JsonSerializable(typeof(ExtractionOutcome))]
 [JsonSerializable(typeof(SourceStatus))]
 public sealed partial class ExtractionJsonContext : JsonSerializerContext;

@@ -50,4 +50,65 @@ public sealed class RunIdTests : IAsyncLifetime
         var pages = (await _h.KeysAsync(LakeLayout.Raw + "recently_played/")).Count;
         Assert.Equal(ids.Count, pages);
     }
+
+    /// <summary>Generated names of a last run ahead of this machine's clock: by hours, days, years, with odd seconds.</summary>
+    public static TheoryData<long> SecondsAhead()
+    {
+        var random = new Random(51);
+        var ahead = new TheoryData<long> { 3_601, 86_400 * 366 };
+        for (var i = 0; i < 5; i++)
+        {
+            ahead.Add(random.NextInt64(3_602, 86_400L * 365 * 6));
+        }
+        return ahead;
+    }
+
+    [Theory]
+    [MemberData(nameof(SecondsAhead))]
+    public async Task A_last_run_named_far_ahead_of_the_clock_is_not_followed_the_run_lands_under_its_own_day_and_says_so(long secondsAhead)
+    {
+        // A run on a machine whose clock ran fast once, or a state copied from one: every later run was named a second
+        // after it, so all of them landed under that future day and the once-a-day sources waited for it.
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+        var first = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.TopTracks("short_term"));
+        var now = _h.Clock.GetUtcNow();
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        var future = RawObjectKey.ParseRunId(first.Manifest.RunId)!.Value.AddSeconds(secondsAhead);
+        state.LastRunId = RawObjectKey.FormatRunId(future);
+        state.LandedOn["top_tracks:short_term"] = DateOnly.FromDateTime(future.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await state.SaveAsync(_h.Store, CancellationToken.None);
+        _h.Spotify.Plays.Add(1_763_700_100_000L);
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.TopTracks("short_term"));
+
+        var runStart = RawObjectKey.ParseRunId(run.Manifest.RunId)!.Value;
+        Assert.Equal(DateOnly.FromDateTime(now.UtcDateTime), DateOnly.FromDateTime(runStart.UtcDateTime));
+        // Named by the clock, and never over the first run, which left a manifest in the same second.
+        Assert.NotEqual(first.Manifest.RunId, run.Manifest.RunId);
+        Assert.True(runStart - now < TimeSpan.FromSeconds(5), $"{run.Manifest.RunId} against a clock at {now:O}");
+        Assert.Equal(2, (await _h.KeysAsync(LakeLayout.Manifests)).Count);
+        var warning = Assert.Single(_h.LogLines, line => line.Contains("\"run_clock_behind\"", StringComparison.Ordinal));
+        Assert.Contains(state.LastRunId, warning, StringComparison.Ordinal);
+        if (DateOnly.FromDateTime(future.UtcDateTime) == DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            return; // the future run's day is today's: the top list did land today
+        }
+        // The day's top list is read today: the state's "landed on" of that future day does not hold it back.
+        Assert.Contains(run.Manifest.Sources, source => source.Source.StartsWith("top_tracks", StringComparison.Ordinal) && source.Requests > 0);
+        var after = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        Assert.Equal(DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), after.LandedOn["top_tracks:short_term"]);
+    }
+
+    [Fact]
+    public async Task A_last_run_named_within_the_hour_ahead_is_followed_a_second_later_as_a_stepped_back_clock_is()
+    {
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+        var first = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Clock.Advance(TimeSpan.FromMinutes(-59));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(RawObjectKey.ParseRunId(first.Manifest.RunId)!.Value.AddSeconds(1), RawObjectKey.ParseRunId(run.Manifest.RunId));
+        Assert.DoesNotContain(_h.LogLines, line => line.Contains("run_clock_behind", StringComparison.Ordinal));
+    }
 }

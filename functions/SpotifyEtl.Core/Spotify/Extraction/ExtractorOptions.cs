@@ -42,6 +42,9 @@ public sealed record ExtractorOptions
     /// <summary>Receives one JSON line per source (stdout on Lambda). Never given a token or a secret.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Receives a warning about the run as a whole, as a sentence for a person (the command line's stderr).</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>Throws <see cref="SpotifyConfigurationException"/> naming the first setting out of range.</summary>
     public ExtractorOptions Validated()
     {

@@ -46,7 +46,7 @@ public sealed class SpotifyExtractor
         var startedAt = time.GetUtcNow();
         var state = await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
         state.Wait = state.Wait?.CappedAt(startedAt);
-        var runStart = RunStart(startedAt, state.LastRunId);
+        var runStart = await RunStartAsync(startedAt, state.LastRunId, cancellationToken).ConfigureAwait(false);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
         var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
         if (state.Wait is { } wait && wait.Until > startedAt)
@@ -118,11 +118,51 @@ public sealed class SpotifyExtractor
     /// <summary>
     /// The start the run is named after: its own, or a second after the last run's when that one started in the same
     /// second (or the clock has stepped back), so that no run lands its objects and manifest over another's.
+    /// <para>
+    /// A last run more than <see cref="ClockAhead"/> ahead of this one was named by a clock that was wrong (a machine whose
+    /// clock ran fast, a state copied from one): following it would land every run under that future day, and the once-a-day
+    /// sources would wait for it. The run is named by its own clock instead, with a warning, a second later while a run of
+    /// that id has a manifest.
+    /// </para>
     /// </summary>
-    private static DateTimeOffset RunStart(DateTimeOffset startedAt, string? lastRunId)
+    private async Task<DateTimeOffset> RunStartAsync(DateTimeOffset startedAt, string? lastRunId, CancellationToken cancellationToken)
     {
         var second = new DateTimeOffset(startedAt.UtcTicks - startedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        return RawObjectKey.ParseRunId(lastRunId) is { } last && last >= second ? last.AddSeconds(1) : second;
+        if (RawObjectKey.ParseRunId(lastRunId) is not { } last || last < second)
+        {
+            return second;
+        }
+        if (last - second <= ClockAhead)
+        {
+            return last.AddSeconds(1);
+        }
+        var start = second;
+        while (await ManifestExistsAsync(RawObjectKey.FormatRunId(start), cancellationToken).ConfigureAwait(false))
+        {
+            start = start.AddSeconds(1);
+        }
+        var message = $"The last run is named {lastRunId}, {(last - second).TotalHours:N0} hours ahead of this machine's clock (UTC {second:yyyy-MM-dd HH:mm:ss}): " +
+            "the clock of that run, or this one, is wrong. This run is named by this clock, and lands under its day; check the clock if that day is wrong.";
+        _options.Warn?.Invoke(message);
+        _options.Log?.Invoke(JsonSerializer.Serialize(new ClockLogLine("warn", "run_clock_behind", RawObjectKey.FormatRunId(start), lastRunId!, message),
+            ExtractionJsonContext.Default.ClockLogLine));
+        return start;
+    }
+
+    /// <summary>How far ahead of the clock the last run may be named and still be followed (a clock stepped back, runs within a second).</summary>
+    internal static readonly TimeSpan ClockAhead = TimeSpan.FromHours(1);
+
+    /// <summary>Whether a run of this id left a manifest; false where the store will not say (a role that may not read manifests).</summary>
+    private async Task<bool> ManifestExistsAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.ExistsAsync(ExtractionManifest.KeyFor(runId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private IExtractionStrategy StrategyFor(ExtractionSource source) => source.Kind switch
