@@ -111,4 +111,29 @@ public sealed class RunIdTests : IAsyncLifetime
         Assert.Equal(RawObjectKey.ParseRunId(first.Manifest.RunId)!.Value.AddSeconds(1), RawObjectKey.ParseRunId(run.Manifest.RunId));
         Assert.DoesNotContain(_h.LogLines, line => line.Contains("run_clock_behind", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_run_whose_role_may_not_read_manifests_is_still_named_by_its_clock_when_the_last_run_is_far_ahead()
+    {
+        // The extract function's role writes manifests and never reads them: S3 answers its look 403.
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        state.LastRunId = RawObjectKey.FormatRunId(_h.Clock.GetUtcNow().AddDays(400));
+        await state.SaveAsync(_h.Store, CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromMinutes(5));
+        _h.StoreSeenByRun = store => new DeniesManifestReads(store);
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(DateOnly.FromDateTime(_h.Clock.GetUtcNow().UtcDateTime), DateOnly.FromDateTime(RawObjectKey.ParseRunId(run.Manifest.RunId)!.Value.UtcDateTime));
+    }
+
+    private sealed class DeniesManifestReads(SpotifyEtl.Storage.IObjectStore inner) : SpotifyEtl.Tests.Support.ForwardingStore(inner)
+    {
+        public override Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
+            key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal)
+                ? throw new Amazon.S3.AmazonS3Exception("Access Denied") { StatusCode = System.Net.HttpStatusCode.Forbidden, ErrorCode = "AccessDenied" }
+                : base.ExistsAsync(key, cancellationToken);
+    }
 }

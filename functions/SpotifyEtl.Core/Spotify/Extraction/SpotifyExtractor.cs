@@ -152,14 +152,17 @@ public sealed class SpotifyExtractor
     /// <summary>How far ahead of the clock the last run may be named and still be followed (a clock stepped back, runs within a second).</summary>
     internal static readonly TimeSpan ClockAhead = TimeSpan.FromHours(1);
 
-    /// <summary>Whether a run of this id left a manifest; false where the store will not say (a role that may not read manifests).</summary>
+    /// <summary>
+    /// Whether a run of this id left a manifest; false where the store will not say: the extract function's role may
+    /// write manifests but not read them (S3 answers it 403), and a check that cannot be made must not stop the run.
+    /// </summary>
     private async Task<bool> ManifestExistsAsync(string runId, CancellationToken cancellationToken)
     {
         try
         {
             return await _store.ExistsAsync(ExtractionManifest.KeyFor(runId), cancellationToken).ConfigureAwait(false);
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return false;
         }
