@@ -82,6 +82,12 @@ internal sealed partial class LakeDatabase : IDisposable
                 {
                     damaged[table] = Damaged(table, unusable.Select(file => (file.File, file.Reason!)).ToList(), TablesRoot(lake), onS3);
                 }
+                // A table of both formats blocks the queries that read it, not the others: its view reads no file.
+                else if (LakeViews.MixedFormats(lake, table, files, onS3) is { } mixed)
+                {
+                    damaged[table] = mixed;
+                    unusable = files.Select(file => (File: file, Reason: (string?)null)).ToList();
+                }
                 using var command = connection.CreateCommand();
                 command.CommandText = fromPartitions
                     ? CurrentFromPartitions(table, columns)
@@ -95,7 +101,7 @@ internal sealed partial class LakeDatabase : IDisposable
                 {
                     // A view reads its files' schemas when it is made: a damaged or foreign file fails here.
                     throw UnreadableFile(exception.Message, TablesRoot(lake), onS3)
-                          ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3)}");
+                          ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3, lake)}");
                 }
             }
             return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed, damaged);

@@ -32,8 +32,10 @@ internal static partial class LakeViews
     /// What writes a table's files again from what the lake keeps (the data export for the history, raw/ for the rest): a
     /// command on a local lake; on S3 (<paramref name="onS3"/>: the transformed bucket) the functions.
     /// </summary>
-    public static string HowToRewrite(string table, bool onS3 = false) => (onS3, table) switch
+    public static string HowToRewrite(string table, bool onS3 = false, string? lake = null) => (onS3, table) switch
     {
+        (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(Path.Combine(lake, RawExport)) =>
+            $"import the export's copy the lake keeps ('spotify-etl import {Path.Combine(lake, RawExport)} --lake {lake}'), which rebuilds the whole history.",
         (false, TableNames.ListeningHistory) => "import the data export again (spotify-etl import), which rebuilds the whole history.",
         (false, _) when CurrentTables.Columns.ContainsKey(table) => "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition.",
         (false, _) => "transform again (spotify-etl transform), which rebuilds every day from raw/.",
@@ -42,6 +44,14 @@ internal static partial class LakeViews
                                                                    "which rebuilds the current-state tables.",
         (true, _) => "replay the file's day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), which rebuilds that day from raw/.",
     };
+
+    /// <summary>What writes every partition of a table of the transformed bucket again: a daily table's, every day's.</summary>
+    private static string HowToRewriteAll(string table) => table == TableNames.ListeningHistory || CurrentTables.Columns.ContainsKey(table)
+        ? HowToRewrite(table, onS3: true)
+        : "replay each day it has a partition of with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\", ...]}), which rebuilds those days from raw/.";
+
+    /// <summary>Where an import lands the export's history files, each unchanged: importing them again rebuilds the history.</summary>
+    private static string RawExport => Path.Combine(LakeLayout.Raw.TrimEnd('/'), "spotify_export");
 
     private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);
 
@@ -90,14 +100,11 @@ internal static partial class LakeViews
             nulls = partition is null ? nulls : nulls.Append($"CAST(NULL AS VARCHAR) AS {partition}");
             return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", nulls)} WHERE false";
         }
-        var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
-        if (parquet > 0 && parquet < files.Count)
+        if (MixedFormats(lake, table, files, onS3) is { } mixed)
         {
-            throw new LakeException($"Table '{table}' holds both Parquet and CSV files under {LakeLayout.Transformed}{table}/: " +
-                                    (onS3
-                                        ? $"a lake has one format. Delete the table's prefix in the bucket and write it again in the stack's tableFormat: {HowToRewrite(table, onS3)}"
-                                        : $"a lake has one format. Delete the table's folder and write it again with the lake's --format: {HowToRewrite(table, onS3)}"));
+            throw mixed;
         }
+        var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
         var list = string.Join(", ", files.Select(SqlString));
         if (parquet > 0)
         {
@@ -114,6 +121,24 @@ internal static partial class LakeViews
         var read = WithPartition(columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)));
         return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", read)} FROM read_csv([{list}], " +
                $"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}}{hive})";
+    }
+
+    /// <summary>
+    /// Why a table whose files are of both formats cannot be read (one view reads one format), and what writes it again in
+    /// one; null when its files are of one format. Writing a table again deletes its files of the other format.
+    /// </summary>
+    public static LakeException? MixedFormats(string lake, string table, IReadOnlyList<string> files, bool onS3 = false)
+    {
+        var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
+        if (parquet == 0 || parquet == files.Count)
+        {
+            return null;
+        }
+        return new LakeException($"Table '{table}' holds both Parquet and CSV files under {LakeLayout.Transformed}{table}/, and one table is read in one format. " +
+                                 (onS3
+                                     ? $"Write it again in the stack's tableFormat, which deletes its files of the other format: {HowToRewriteAll(table)}"
+                                     : $"Write it again in the lake's format, which deletes its files of the other format: {HowToRewrite(table, onS3, lake)}"),
+            table);
     }
 
     /// <summary>

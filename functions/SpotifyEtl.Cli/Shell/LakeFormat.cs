@@ -4,50 +4,90 @@ using SpotifyEtl.Transformation;
 namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
-/// One lake, one table format: tables of both formats side by side make every query of the lake fail
+/// One lake, one table format: tables of both formats side by side make the queries that read them fail
 /// later, far from the command that caused it. A transform, an import or a rebuild of the current-state
 /// tables in the other format is refused up front.
 /// </summary>
 internal static class LakeFormat
 {
-    /// <summary>Every table the lake can hold: the daily ones, the listening history and the current-state tables.</summary>
-    private static readonly HashSet<string> Tables = [.. TableNames.Columns.Keys, .. Transformation.Current.CurrentTables.All];
+    /// <summary>
+    /// The tables a transform writes, whose format is the lake's: the daily ones and the current-state ones. The listening
+    /// history, which an import writes, says which only in a lake without them.
+    /// </summary>
+    private static readonly string[] Written = [.. TableNames.Published, .. Transformation.Current.CurrentTables.All];
 
     /// <summary>
-    /// The format of a table file: <c>transformed/{table}/{partition}/{table}.parquet</c> (or <c>.csv</c>; no partition for a
-    /// current-state table) of a table this tool
-    /// writes. Anything else under transformed/ (a note, a file another tool left) says nothing about the lake.
+    /// A table's newest files: of a daily table (or the history), the table's file in its last partition by name (the newest
+    /// day or month) that has one, or both files should that partition hold both; of a current-state table, its file.
     /// </summary>
-    private static TableFormat? FormatOf(string transformed, string path)
+    private static List<(string Path, TableFormat Format)> Newest(string transformed, string table)
     {
-        var relative = Path.GetRelativePath(transformed, path).Split(Path.DirectorySeparatorChar);
-        var table = relative[0];
-        // transformed/{table}/{partition}/{file} for the daily tables and the history; transformed/{table}/{file} for the current-state ones.
-        var depth = Transformation.Current.CurrentTables.All.Contains(table) ? 2 : 3;
-        return relative.Length != depth || !Tables.Contains(table)
-            ? null
-            : Enum.GetValues<TableFormat>().Select(f => (TableFormat?)f).FirstOrDefault(f => relative[^1] == table + f!.Value.Extension());
+        var folder = Path.Combine(transformed, table);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        IEnumerable<string> folders = Transformation.Current.CurrentTables.All.Contains(table)
+            ? [folder]
+            : Directory.EnumerateDirectories(folder).Where(d => Path.GetFileName(d).Contains('=', StringComparison.Ordinal)).OrderDescending(StringComparer.Ordinal);
+        foreach (var partition in folders)
+        {
+            var found = Enum.GetValues<TableFormat>().Select(f => (Path: Path.Combine(partition, table + f.Extension()), Format: f))
+                .Where(f => File.Exists(f.Path)).ToList();
+            if (found.Count > 0)
+            {
+                return found;
+            }
+        }
+        return [];
     }
 
-    /// <summary>The format of the lake's tables; null for a lake with none yet.</summary>
-    public static TableFormat? Of(DirectoryInfo lake)
+    /// <summary>
+    /// The format of the lake's tables; null for a lake with none yet. Each table the transform writes says its newest
+    /// file's format (no walk of every partition), in a fixed order, so any file system gives the same answer; when they
+    /// disagree the lake holds both formats, and the command is refused with the files that do.
+    /// </summary>
+    public static TableFormat? Of(DirectoryInfo lake) => Formats(lake) switch
+    {
+        { Count: 0 } => null,
+        [var one] => one.Format,
+        var both => throw new CliException(ExitCodes.Usage,
+            $"The lake {lake.FullName} holds tables of both formats ({Shown(lake, both[0])}, {Shown(lake, both[^1])}), and one lake holds one: " +
+            "run again with --format parquet or --format csv, the one to keep; 'spotify-etl transform' with it writes every day's tables " +
+            "and the current-state ones in it and deletes their files of the other format."),
+    };
+
+    /// <summary>The formats of the lake's newest table files, each with the first file found of it: none, one, or both.</summary>
+    private static List<(string Path, TableFormat Format)> Formats(DirectoryInfo lake)
     {
         var transformed = Path.Combine(lake.FullName, LakeLayout.Transformed.TrimEnd('/'));
-        // A lake holds one format (Check keeps it so): its first table file says which, with no walk of every partition.
-        return Directory.Exists(transformed)
-            ? LakeFiles.Under(transformed).Select(path => FormatOf(transformed, path)).FirstOrDefault(found => found is not null)
-            : null;
+        if (!Directory.Exists(transformed))
+        {
+            return [];
+        }
+        var newest = Written.SelectMany(table => Newest(transformed, table)).ToList();
+        if (newest.Count == 0)
+        {
+            newest = Newest(transformed, TableNames.ListeningHistory);
+        }
+        return newest.GroupBy(f => f.Format).Select(g => g.First()).OrderBy(f => f.Format).ToList();
     }
 
-    /// <summary>The --format given, else the lake's own, else the option's default (Parquet) for a lake with no tables yet.</summary>
+    private static string Shown(DirectoryInfo lake, (string Path, TableFormat Format) file) =>
+        $"{Path.GetRelativePath(lake.FullName, file.Path).Replace(Path.DirectorySeparatorChar, '/')} is {file.Format.ToString().ToLowerInvariant()}";
+
+    /// <summary>
+    /// The --format given, else the lake's own, else the option's default (Parquet) for a lake with no tables yet. A lake of
+    /// both formats takes the one given (writing it in that one mends it) and refuses to choose one itself.
+    /// </summary>
     public static TableFormat Chosen(System.CommandLine.ParseResult parse, System.CommandLine.Option<TableFormat> option, DirectoryInfo lake) =>
         parse.GetResult(option) is { Implicit: false } || !lake.Exists ? parse.GetValue(option) : Of(lake) ?? parse.GetValue(option);
 
     public static void Check(DirectoryInfo lake, TableFormat format)
     {
-        if (Of(lake) is { } other && other != format)
+        if (Formats(lake) is [var one] && one.Format != format)
         {
-            var name = other.ToString().ToLowerInvariant();
+            var name = one.Format.ToString().ToLowerInvariant();
             throw new CliException(ExitCodes.Usage,
                 $"The lake {lake.FullName} holds {name} tables, and one lake holds one format: run again with --format {name}, " +
                 $"or write into a new --lake.");

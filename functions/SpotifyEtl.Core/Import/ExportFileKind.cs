@@ -67,6 +67,13 @@ public static partial class ExportFileKinds
     /// </summary>
     public static ExportFileKind? FromName(string path)
     {
+        // A file as the lake keeps it, <kind>/<sha256>.json under raw/spotify_export/: imported again, it is of the kind
+        // it landed as, so it lands on its own key and not a second time under another kind.
+        var landed = LandedName().Match(path);
+        if (landed.Success && TryParseSegment(landed.Groups["kind"].Value, out var kind))
+        {
+            return kind;
+        }
         var name = path[(path.LastIndexOfAny(['/', '\\', '!']) + 1)..];
         if (EndsongName().IsMatch(name))
         {
@@ -93,6 +100,9 @@ public static partial class ExportFileKinds
         }
         return null;
     }
+
+    [GeneratedRegex(@"(?:^|[/\\!])(?<kind>[a-z_]+)[/\\][0-9a-f]{64}\.json$", RegexOptions.CultureInvariant)]
+    private static partial Regex LandedName();
 
     [GeneratedRegex(@"^endsong_\d+\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EndsongName();

@@ -28,7 +28,8 @@ public static class HistoryPublisher
         var stale = new List<string>();
         await foreach (var key in lake.ListAsync(TablePrefix, cancellationToken).ConfigureAwait(false))
         {
-            if (key.EndsWith(format.Extension(), StringComparison.Ordinal) && !written.Contains(key))
+            // Either format's: the files of the other, from before the lake changed formats, are obsolete as well.
+            if (Enum.GetValues<TableFormat>().Any(f => key.EndsWith(f.Extension(), StringComparison.Ordinal)) && !written.Contains(key))
             {
                 stale.Add(key);
             }
@@ -50,7 +51,13 @@ public static class HistoryPublisher
         {
             await lake.DeleteAsync(PartitionKey(format, HistoryMonths.Key(empty)), cancellationToken).ConfigureAwait(false);
         }
-        return await WriteAsync(lake, format, chosen, cancellationToken).ConfigureAwait(false);
+        var partitions = await WriteAsync(lake, format, chosen, cancellationToken).ConfigureAwait(false);
+        // After the writes: a month's file in the other format, from before the lake changed formats, is obsolete.
+        foreach (var month in months)
+        {
+            await lake.DeleteOtherFormatAsync(format, PartitionKey(format, HistoryMonths.Key(month)), cancellationToken).ConfigureAwait(false);
+        }
+        return partitions;
     }
 
     private static async Task<SortedDictionary<string, int>> WriteAsync(IObjectStore lake, TableFormat format, Dictionary<long, List<ListeningRow>> months,

@@ -1,4 +1,5 @@
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation;
 
@@ -17,6 +18,26 @@ public static class TableFormats
     public const TableFormat Default = TableFormat.Parquet;
 
     public static string Extension(this TableFormat format) => format == TableFormat.Csv ? ".csv" : ".parquet";
+
+    /// <summary>The format a table is not written in: its file beside the table's own is obsolete.</summary>
+    public static TableFormat Other(this TableFormat format) => format == TableFormat.Csv ? TableFormat.Parquet : TableFormat.Csv;
+
+    /// <summary>
+    /// Deletes the other format's file beside a table file of this format (<paramref name="key"/>, just written or deleted):
+    /// a lake whose format changed would otherwise keep the old file in the same partition, and Athena read both. Called
+    /// after the write, so the partition is never without its table; every writer of a lake writes its one format, so a
+    /// duplicate or concurrent writer deletes the same file, never the one written. A key that is no table file of
+    /// this format is refused: nothing but a table's own files is ever deleted this way.
+    /// </summary>
+    public static Task DeleteOtherFormatAsync(this IObjectStore lake, TableFormat format, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lake);
+        if (!key.StartsWith(LakeLayout.Transformed, StringComparison.Ordinal) || !key.EndsWith(format.Extension(), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{key}' is no {format} table file under {LakeLayout.Transformed}.", nameof(key));
+        }
+        return lake.DeleteAsync(key[..^format.Extension().Length] + format.Other().Extension(), cancellationToken);
+    }
 
     public static string ContentType(this TableFormat format) =>
         format == TableFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet";

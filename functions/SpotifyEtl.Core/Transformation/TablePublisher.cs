@@ -16,10 +16,14 @@ internal sealed class TablePublisher(IObjectStore lake, TableFormat format, Date
         {
             // A replay that empties a table (an emptied playlist) must not leave the old file behind.
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            return;
         }
-        Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
-        await lake.WriteAsync(key, file => format.Write(file, rows), ParquetTable.EstimatedBytes(rows.Count, T.Schema.Count),
-            format.ContentType(), cancellationToken).ConfigureAwait(false);
+        else
+        {
+            Partitions[$"{T.Table}/{LakeLayout.SnapshotSegment(date)}"] = rows.Count;
+            await lake.WriteAsync(key, file => format.Write(file, rows), ParquetTable.EstimatedBytes(rows.Count, T.Schema.Count),
+                format.ContentType(), cancellationToken).ConfigureAwait(false);
+        }
+        // A lake that changed formats may hold the day's table in the other one: obsolete now, and read beside this file.
+        await lake.DeleteOtherFormatAsync(format, key, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -86,7 +86,8 @@ public sealed class LakeDatabaseTests : IDisposable
         }
         File.WriteAllBytes(_folder[$"lake/transformed/{table}/{partition}/{table}.parquet"], [(byte)'P', (byte)'A', (byte)'R', (byte)'1']);
 
-        var refused = Assert.Throws<LakeException>(() => LakeDatabase.Open(_folder["lake"]));
+        using var database = LakeDatabase.Open(_folder["lake"]);
+        var refused = Assert.Throws<LakeException>(() => database.Read($"SELECT count(*) FROM {table}", table));
 
         Assert.Contains($"Table '{table}' holds both Parquet and CSV files", refused.Message, StringComparison.Ordinal);
         Assert.Contains(command, refused.Message, StringComparison.Ordinal);

@@ -231,10 +231,14 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         if (rows == 0)
         {
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            return;
         }
-        await lake.WriteAsync(key, write, ParquetTable.EstimatedBytes(rows, CurrentTables.Columns[table].Count), format.ContentType(),
-            cancellationToken).ConfigureAwait(false);
+        else
+        {
+            await lake.WriteAsync(key, write, ParquetTable.EstimatedBytes(rows, CurrentTables.Columns[table].Count), format.ContentType(),
+                cancellationToken).ConfigureAwait(false);
+        }
+        // The table's file in the other format, from before the lake changed formats, is obsolete.
+        await lake.DeleteOtherFormatAsync(format, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes each current-state table as its one file; a table with no rows has none.</summary>
