@@ -107,7 +107,8 @@ public sealed class ExtractRefusalTests : IAsyncLifetime
 
         Assert.Equal(65, exit);
         Assert.Contains("extraction-state.json", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains("Fix or delete it", cli.Errors, StringComparison.Ordinal);
+        // What to do: fix or delete it, or for a state cut short, put back a backup or delete it.
+        Assert.Contains("delete it", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected error", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", cli.Errors, StringComparison.Ordinal);
         Assert.Empty(_spotify.ApiRequests);
