@@ -87,6 +87,84 @@ public sealed class EarlierVersionLakeTests : RawTestLake
         CurrentOracle.AssertMatchesPartitions(Folder.Path);
     }
 
+    [Theory]
+    [InlineData(62)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    public async Task A_digest_read_from_partitions_a_replay_is_writing_never_outlives_the_replays_own(int seed)
+    {
+        await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 6, Items: 20, Seed: seed));
+        var days = await CurrentTablesTests.DaysAsync(Lake);
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days.Values.SelectMany(keys => keys));
+        var random = new Random(seed);
+        // The latest day: its rows are the current ones, so a stale digest of it shows in the tables.
+        var replayed = days.Keys.Last();
+        var other = days.Keys.First();
+        // The replayed day as an earlier version left it (no digest), its raw objects since rewritten in place.
+        await Lake.DeleteAsync(CurrentLayout.DayKey(replayed));
+        await Lake.DeleteAsync(CurrentLayout.Complete);
+        Assert.True(await CurrentTablesTests.RewriteInPlaceAsync(Lake, replayed, days, random), "the replayed day has a page to rewrite");
+
+        // The replay is held as it writes the day's songs partition, the search for days without a digest runs
+        // meanwhile (another day's transform) and reads the old one; the replay's digest lands between that
+        // search's listing and its write when its store lets it.
+        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, replayed);
+        var digest = CurrentLayout.DayKey(replayed);
+        var searched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replayDigest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replayStore = new HeldStore(Lake, songs, digest, before: searched.Task, written: replayDigest);
+        var searchStore = new HeldStore(Lake, heldKey: null, digest, before: replayDigest.Task, written: null) { Listed = searched };
+        var replay = Task.Run(() => new TransformPipeline(Lake, replayStore, Csv).TransformAsync(days[replayed]));
+        await replayStore.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await new TransformPipeline(Lake, searchStore, Csv).TransformAsync(days[other]);
+        replayStore.Release.SetResult();
+        await replay.WaitAsync(TimeSpan.FromSeconds(60));
+
+        CurrentOracle.AssertMatchesPartitions(Folder.Path, $"after the replay of {replayed:yyyy-MM-dd} met the search for days without a digest");
+    }
+
+    /// <summary>
+    /// Holds the write of one key until released; the write of the digest key waits (a few seconds at most) for
+    /// <c>before</c> and then completes <c>written</c>; a completed listing of staging/current/ completes <c>Listed</c>.
+    /// </summary>
+    private sealed class HeldStore(IObjectStore inner, string? heldKey, string digestKey, Task before, TaskCompletionSource? written) : ForwardingStore(inner)
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource? Listed { get; init; }
+
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            if (key == heldKey)
+            {
+                Reached.TrySetResult();
+                await Release.Task.ConfigureAwait(false);
+            }
+            if (key == digestKey)
+            {
+                await Task.WhenAny(before, Task.Delay(TimeSpan.FromSeconds(3), cancellationToken)).ConfigureAwait(false);
+            }
+            await base.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
+            if (key == digestKey)
+            {
+                written?.TrySetResult();
+            }
+        }
+
+        public override async IAsyncEnumerable<string> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var key in base.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                yield return key;
+            }
+            if (prefix == CurrentLayout.Prefix)
+            {
+                Listed?.TrySetResult();
+            }
+        }
+    }
+
     /// <summary>Records the prefix of every listing.</summary>
     private sealed class ListingStore(IObjectStore inner) : ForwardingStore(inner)
     {

@@ -26,11 +26,29 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
     /// </summary>
     private readonly ConcurrentDictionary<string, UInt128> _built = new(StringComparer.Ordinal);
 
-    /// <summary>Writes the day's digest; called with the day's partitions, before their listing check.</summary>
-    public async Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken)
+    /// <summary>The day's digest, built from its tables while its partitions are written.</summary>
+    internal static Digest BuildDay(SnapshotTables day) => DigestBuilder.OfDay(day);
+
+    /// <summary>Stores the day's digest (and disposes it); called once the day's partitions stand, before their listing check.</summary>
+    internal async Task WriteDayAsync(DateOnly day, Digest digest, CancellationToken cancellationToken)
     {
-        using var digest = DigestBuilder.OfDay(day);
-        await WriteDigestAsync(CurrentLayout.DayKey(day.SnapshotDate), digest, cancellationToken).ConfigureAwait(false);
+        using (digest)
+        {
+            await WriteDigestAsync(CurrentLayout.DayKey(day), digest, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes a digest whose partitions failed, once built; its own failure is not the one to report.</summary>
+    internal static async Task DiscardAsync(Task<Digest> building)
+    {
+        try
+        {
+            (await building.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The partitions' failure propagates; this one says nothing more.
+        }
     }
 
     /// <summary>A day's digest from rows read elsewhere (the partitions, when the tables are rebuilt from them).</summary>
