@@ -77,6 +77,8 @@ internal static class CurrentCommand
             await publisher.WriteDayAsync(day, state, cancellationToken).ConfigureAwait(false);
         }
         var current = await publisher.RebuildAllAsync(cancellationToken).ConfigureAwait(false);
+        // Every day with partitions now has its digest: later transforms need not look for days without one.
+        await publisher.MarkCompleteAsync(cancellationToken).ConfigureAwait(false);
         return new Rebuilt(days.Count, new Dictionary<string, int>
         {
             [CurrentTables.Songs] = current.Songs,

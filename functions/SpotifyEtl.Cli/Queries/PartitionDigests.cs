@@ -14,34 +14,17 @@ internal static class PartitionDigests
     public static SortedDictionary<DateOnly, DimensionState> Read(LakeDatabase database)
     {
         var days = new SortedDictionary<DateOnly, DimensionState>();
-        DimensionState Day(string date)
+        foreach (var (table, _) in CurrentTables.Sources.Values)
         {
-            var day = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (!days.TryGetValue(day, out var state))
+            foreach (var (date, values) in Rows(database, table))
             {
-                days[day] = state = DimensionState.Empty;
+                var day = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                if (!days.TryGetValue(day, out var state))
+                {
+                    days[day] = state = DimensionState.Empty;
+                }
+                state.Add(table, date, values);
             }
-            return state;
-        }
-        foreach (var (date, v) in Rows(database, TableNames.Songs))
-        {
-            Day(date).Songs.Add(new(date, new SongRow(v[0]!, v[1], Int(v[2]), Bool(v[3]), v[4], Int(v[5]), Int(v[6]), Int(v[7]), v[8], v[9], v[10])));
-        }
-        foreach (var (date, v) in Rows(database, TableNames.Albums))
-        {
-            Day(date).Albums.Add(new(date, new AlbumRow(v[0]!, v[1], v[2], v[3], v[4], Int(v[5]), Int(v[6]), v[7])));
-        }
-        foreach (var (date, v) in Rows(database, TableNames.Artists))
-        {
-            Day(date).Artists.Add(new(date, new ArtistRow(v[0]!, v[1], v[2])));
-        }
-        foreach (var (date, v) in Rows(database, TableNames.SongArtists))
-        {
-            Day(date).SongArtists.Add(new(date, new SongArtistRow(v[0]!, v[1]!, Int(v[2]) ?? 0)));
-        }
-        foreach (var (date, v) in Rows(database, TableNames.Playlists))
-        {
-            Day(date).Playlists.Add(new(date, new PlaylistRow(v[0]!, v[1], v[2], v[3])));
         }
         // In DuckDB's order: the digest written from each day sorts its rows and keeps one per key.
         return days;
@@ -54,8 +37,4 @@ internal static class PartitionDigests
         var (_, rows) = database.Read($"SELECT {columns}, {StackContract.PartitionColumn} FROM {table}", table);
         return rows.Select(row => (row[^1]!, (IReadOnlyList<string?>)row.Take(row.Count - 1).ToList()));
     }
-
-    private static int? Int(string? text) => string.IsNullOrEmpty(text) ? null : int.Parse(text, CultureInfo.InvariantCulture);
-
-    private static bool? Bool(string? text) => string.IsNullOrEmpty(text) ? null : text == "true";
 }

@@ -167,11 +167,21 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     private async Task<Dictionary<string, int>> PublishAsync(SnapshotTables tables, CancellationToken cancellationToken)
     {
         var publisher = new TablePublisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
-        // The day's digest for the current-state tables, written beside the partitions (the tables only read the day)
-        // and before the listing check, so that the same check covers it.
-        await Task.WhenAll(
-            tables.ForEachTableAsync(publisher),
-            Task.Run(() => _current.WriteDayAsync(tables, cancellationToken), cancellationToken)).ConfigureAwait(false);
+        // The day's digest for the current-state tables, built while the partitions are written (both only read the
+        // day) and stored once they stand, before the listing check, so that the same check covers it. Stored after
+        // them: a digest read from the partitions meanwhile (a day an earlier version wrote without one) is then
+        // either overwritten by this one or read from these partitions.
+        var building = Task.Run(() => CurrentStatePublisher.BuildDay(tables), cancellationToken);
+        try
+        {
+            await tables.ForEachTableAsync(publisher).ConfigureAwait(false);
+        }
+        catch
+        {
+            await CurrentStatePublisher.DiscardAsync(building).ConfigureAwait(false);
+            throw;
+        }
+        await _current.WriteDayAsync(tables.SnapshotDate, await building.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return new Dictionary<string, int>(publisher.Partitions, StringComparer.Ordinal);
     }
 

@@ -15,6 +15,13 @@ public static class CurrentLayout
     public const string Days = Prefix + "days/";
     public const string Months = Prefix + "months/";
 
+    /// <summary>
+    /// Written once every day with partitions had a day digest in this layout (a lake that began with this
+    /// version, or one whose earlier days were given theirs): until then each transform looks for days
+    /// without one. Deleting it makes the next transform look again.
+    /// </summary>
+    public const string Complete = Prefix + "digests-complete.txt";
+
     /// <summary><c>staging/current/days/yyyy-MM/</c>: the digests of one month's days.</summary>
     public static string DaysOf(DateOnly month) => string.Create(CultureInfo.InvariantCulture, $"{Days}{month:yyyy-MM}/");
 

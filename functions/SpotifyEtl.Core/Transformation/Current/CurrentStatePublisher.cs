@@ -14,7 +14,7 @@ namespace SpotifyEtl.Transformation.Current;
 /// content gives an identical ETag: a replayed day, or an old day under a newer one, leaves its month
 /// (and the tables) unchanged and disturbs nothing.
 /// </summary>
-public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
+public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat format)
 {
     /// <summary>A step repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
@@ -26,11 +26,29 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
     /// </summary>
     private readonly ConcurrentDictionary<string, UInt128> _built = new(StringComparer.Ordinal);
 
-    /// <summary>Writes the day's digest; called with the day's partitions, before their listing check.</summary>
-    public async Task WriteDayAsync(SnapshotTables day, CancellationToken cancellationToken)
+    /// <summary>The day's digest, built from its tables while its partitions are written.</summary>
+    internal static Digest BuildDay(SnapshotTables day) => DigestBuilder.OfDay(day);
+
+    /// <summary>Stores the day's digest (and disposes it); called once the day's partitions stand, before their listing check.</summary>
+    internal async Task WriteDayAsync(DateOnly day, Digest digest, CancellationToken cancellationToken)
     {
-        using var digest = DigestBuilder.OfDay(day);
-        await WriteDigestAsync(CurrentLayout.DayKey(day.SnapshotDate), digest, cancellationToken).ConfigureAwait(false);
+        using (digest)
+        {
+            await WriteDigestAsync(CurrentLayout.DayKey(day), digest, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes a digest whose partitions failed, once built; its own failure is not the one to report.</summary>
+    internal static async Task DiscardAsync(Task<Digest> building)
+    {
+        try
+        {
+            (await building.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The partitions' failure propagates; this one says nothing more.
+        }
     }
 
     /// <summary>A day's digest from rows read elsewhere (the partitions, when the tables are rebuilt from them).</summary>
@@ -40,15 +58,29 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
         await WriteDigestAsync(CurrentLayout.DayKey(day), digest, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Rebuilds the months of the given days, then the current-state tables; nothing when no day is given.</summary>
+    /// <summary>
+    /// Rebuilds the months of the given days, then the current-state tables; nothing when no day is given. On a
+    /// lake not yet known to be complete, the days with partitions but no digest (written by an earlier version)
+    /// are given theirs from their partitions first, and their months rebuilt too (<see cref="CompleteAsync"/>).
+    /// </summary>
     public async Task UpdateAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
-        var months = days.Select(d => new DateOnly(d.Year, d.Month, 1)).Distinct().Order().ToList();
-        if (months.Count > 0)
+        var months = days.Select(MonthOf).ToHashSet();
+        if (months.Count == 0)
         {
-            await RebuildMonthsAsync(months, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var missing = await CompleteAsync(cancellationToken).ConfigureAwait(false);
+        months.UnionWith(missing ?? []);
+        await RebuildMonthsAsync(months.Order(), cancellationToken).ConfigureAwait(false);
+        if (missing is not null)
+        {
+            // Only once their months and the tables stand: an invocation that fails before leaves the next one to look again.
+            await MarkCompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
 
     /// <summary>Rebuilds the current-state tables from every month digest; returns how many rows each was written with.</summary>
     private async Task<CurrentTableCounts> PublishTablesAsync(CancellationToken cancellationToken)
@@ -88,7 +120,7 @@ public sealed class CurrentStatePublisher(IObjectStore lake, TableFormat format)
             // another format (an older version of this tool) is read by nothing and goes too.
             var name = key.StartsWith(CurrentLayout.Months, StringComparison.Ordinal) ? key[CurrentLayout.Months.Length..].Replace(Digest.Extension, "", StringComparison.Ordinal) : "";
             var staleMonth = DateOnly.TryParseExact(name + "-01", "yyyy-MM-dd", out var month) && !months.Contains(month);
-            if (staleMonth || !key.EndsWith(Digest.Extension, StringComparison.Ordinal))
+            if (staleMonth || (!key.EndsWith(Digest.Extension, StringComparison.Ordinal) && key != CurrentLayout.Complete))
             {
                 await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             }
