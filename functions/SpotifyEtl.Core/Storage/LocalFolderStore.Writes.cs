@@ -8,7 +8,9 @@ public sealed partial class LocalFolderStore
     /// <summary>
     /// The prefixes of the objects flushed to the disk before they are moved into place (<see cref="DurableFile"/>): the
     /// extraction state and the run manifests, which nothing rebuilds, where a power cut must leave the old file or the
-    /// new one, never an empty one. Every other object (a raw response is landed again, a table rebuilt) is not flushed.
+    /// new one, never an empty one. Every other object is not flushed: a table is rebuilt from raw/, and a raw page a power
+    /// cut leaves empty or cut short is quarantined by the next transform with its reason, while a flush per page would
+    /// cost the landing of a backfill's thousands of files its speed.
     /// </summary>
     internal static readonly string[] FlushedPrefixes = [LakeLayout.State, LakeLayout.Manifests];
 
