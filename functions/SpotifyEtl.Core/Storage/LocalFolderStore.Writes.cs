@@ -7,12 +7,14 @@ public sealed partial class LocalFolderStore
 {
     /// <summary>
     /// The prefixes of the objects flushed to the disk before they are moved into place (<see cref="DurableFile"/>): the
-    /// extraction state and the run manifests, which nothing rebuilds, where a power cut must leave the old file or the
-    /// new one, never an empty one. Every other object is not flushed: a table is rebuilt from raw/, and a raw page a power
-    /// cut leaves empty or cut short is quarantined by the next transform with its reason, while a flush per page would
-    /// cost the landing of a backfill's thousands of files its speed.
+    /// extraction state and the run manifests, which nothing rebuilds, and the recently-played pages, which Spotify serves
+    /// once (its last 50 plays) while the state flushed after them moves the cursor past them. A power cut must leave the
+    /// old file or the new one there, never an empty one. Every other object is not flushed: a table is rebuilt from raw/,
+    /// and another raw page a power cut empties is quarantined by the next transform with its reason, and fetched again by
+    /// the next run. Files landed by <see cref="Land"/> are copies of files the user keeps.
     /// </summary>
-    internal static readonly string[] FlushedPrefixes = [LakeLayout.State, LakeLayout.Manifests];
+    internal static readonly string[] FlushedPrefixes =
+        [LakeLayout.State, LakeLayout.Manifests, LakeLayout.Raw + StackContract.RawSources.RecentlyPlayed + "/"];
 
     private static bool IsFlushed(string key) => FlushedPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
 

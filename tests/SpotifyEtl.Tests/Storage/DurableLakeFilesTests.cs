@@ -10,9 +10,9 @@ using Xunit;
 namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
-/// The files nothing rebuilds (the local lake's extraction state and run manifests, the credentials file) are flushed to
-/// the disk before they are moved into place, through <see cref="DurableFile"/>; the other objects of the lake (raw
-/// responses, table files, reports) are not, which would cost the transform its speed. A power cut cannot be staged in
+/// The files nothing rebuilds (the local lake's extraction state, run manifests and recently-played pages, the credentials
+/// file) are flushed to the disk before they are moved into place, through <see cref="DurableFile"/>; the other objects
+/// of the lake (other raw responses, table files, reports) are not, which would cost the transform its speed. A power cut cannot be staged in
 /// a test: what is checked is that each write goes through the flush, or does not. A state left empty or cut short (by a
 /// version that did not flush) is named as such, with what to do.
 /// </summary>
@@ -24,7 +24,8 @@ public sealed class DurableLakeFilesTests : IDisposable
 
     private static readonly string[] NotFlushed =
     [
-        "raw/recently_played/snapshot_date=2026-11-20/run=20261120T100000Z/page-0001.json",
+        "raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T100000Z-p0000.json",
+        "raw/playlist_items/snapshot_date=2026-11-20/pl1/20261120T100000Z-p0001.json",
         "transformed/plays/snapshot_date=2026-11-20/plays.parquet",
         "transformed/songs_current/songs_current.csv",
         "staging/plays/snapshot_date=2026-11-20/x.json",
@@ -41,7 +42,7 @@ public sealed class DurableLakeFilesTests : IDisposable
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(6)]
-    public async Task The_state_and_manifests_are_flushed_before_their_move_and_no_other_object_is(int seed)
+    public async Task The_state_manifests_and_recently_played_pages_are_flushed_before_their_move_and_no_other_object_is(int seed)
     {
         var random = new Random(seed);
         var lake = _folder["lake"];
@@ -60,10 +61,12 @@ public sealed class DurableLakeFilesTests : IDisposable
         {
             for (var i = 0; i < 12; i++)
             {
-                var key = random.Next(3) switch
+                var key = random.Next(4) switch
                 {
                     0 => ExtractionState.Key,
                     1 => ExtractionManifest.KeyFor($"2026111{random.Next(10)}T{random.Next(24):00}0000Z"),
+                    // Spotify serves the last 50 plays once: a page of them is the only copy there will be.
+                    2 => $"raw/recently_played/snapshot_date=2026-11-1{random.Next(10)}/me/2026111{random.Next(10)}T{random.Next(24):00}0000Z-p0000.json",
                     _ => NotFlushed[random.Next(NotFlushed.Length)],
                 };
                 var bytes = Encoding.UTF8.GetBytes($"{{\"n\":{random.Next()}}}");
