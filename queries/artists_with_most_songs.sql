@@ -28,7 +28,7 @@ artist AS (
     SELECT artist_id, artist_name
     FROM artists_current
 )
-SELECT COALESCE(a.artist_name, sa.artist_id) AS artist_name,
+SELECT COALESCE(NULLIF(a.artist_name, ''), sa.artist_id) AS artist_name,
        COUNT(DISTINCT c.song_id) AS song_count,
        COUNT(DISTINCT c.playlist_id) AS playlist_count
 FROM current_song AS c

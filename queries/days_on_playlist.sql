@@ -63,7 +63,7 @@ song AS (
     FROM songs_current
 )
 SELECT p.playlist_name,
-       COALESCE(s.song_name, c.song_id) AS song_name,
+       COALESCE(NULLIF(s.song_name, ''), c.song_id) AS song_name,
        c.days_on_playlist,
        c.on_playlist_since,
        c.first_seen,

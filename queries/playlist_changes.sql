@@ -68,7 +68,7 @@ artist AS (
 SELECT pl.playlist_name,
        m.change_type,
        m.position,
-       COALESCE(s.song_name, m.song_id) AS song_name,
+       COALESCE(NULLIF(s.song_name, ''), m.song_id) AS song_name,
        a.artist_name,
        vp.previous_version_first_seen,
        vp.latest_version_first_seen

@@ -53,7 +53,7 @@ artist AS (
 )
 SELECT e.playlist_name,
        e.playlist_rank,
-       COALESCE(s.song_name, e.song_id) AS song_name,
+       COALESCE(NULLIF(s.song_name, ''), e.song_id) AS song_name,
        a.artist_name,
        e.version_first_seen,
        e.snapshot_date

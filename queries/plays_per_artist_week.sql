@@ -23,7 +23,7 @@ artist_play AS (
     JOIN song_artist AS sa ON sa.song_id = p.song_id
 )
 SELECT ap.week_start,
-       COALESCE(a.artist_name, ap.artist_id) AS artist_name,
+       COALESCE(NULLIF(a.artist_name, ''), ap.artist_id) AS artist_name,
        COUNT(*) AS play_count
 FROM artist_play AS ap
 LEFT JOIN artist AS a ON a.artist_id = ap.artist_id

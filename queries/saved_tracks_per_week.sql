@@ -19,7 +19,7 @@ saved_week AS (
 weekly AS (
     SELECT w.week_start,
            w.saved_at,
-           COALESCE(so.song_name, w.song_id) AS song_name,
+           COALESCE(NULLIF(so.song_name, ''), w.song_id) AS song_name,
            ROW_NUMBER() OVER (PARTITION BY w.week_start ORDER BY w.saved_at, w.song_id) AS order_in_week
     FROM saved_week AS w
     LEFT JOIN song AS so ON so.song_id = w.song_id

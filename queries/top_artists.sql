@@ -15,7 +15,7 @@ artist AS (
     FROM artists_current
 ),
 artist_play AS (
-    SELECT sa.artist_id, COALESCE(a.artist_name, sa.artist_id) AS artist_name, p.played_at
+    SELECT sa.artist_id, COALESCE(NULLIF(a.artist_name, ''), sa.artist_id) AS artist_name, p.played_at
     FROM play AS p
     JOIN song_artist AS sa ON sa.song_id = p.song_id
     LEFT JOIN artist AS a ON a.artist_id = sa.artist_id

@@ -15,7 +15,7 @@ artist AS (
     FROM artists_current
 )
 SELECT t.item_type, t.time_range, t.rank AS item_rank,
-       CASE WHEN t.item_type = 'track' THEN COALESCE(s.song_name, t.item_id) ELSE COALESCE(a.artist_name, t.item_id) END AS item_name,
+       CASE WHEN t.item_type = 'track' THEN COALESCE(NULLIF(s.song_name, ''), t.item_id) ELSE COALESCE(NULLIF(a.artist_name, ''), t.item_id) END AS item_name,
        CASE WHEN t.item_type = 'track' THEN COALESCE(sa.artist_name, '') ELSE '' END AS artist_name,
        t.snapshot_date
 FROM (SELECT DISTINCT item_type, time_range, rank, item_id, snapshot_date FROM top_items) AS t

@@ -19,7 +19,7 @@ per_year AS (
     GROUP BY substr(played_at, 1, 4), song_id
 ),
 named AS (
-    SELECT y.play_year, y.song_id, COALESCE(s.song_name, y.song_id) AS song_name,
+    SELECT y.play_year, y.song_id, COALESCE(NULLIF(s.song_name, ''), y.song_id) AS song_name,
            COALESCE(a.artist_name, '') AS artist_name, y.play_count, y.first_played_at
     FROM per_year AS y
     LEFT JOIN song AS s ON s.song_id = y.song_id

@@ -39,7 +39,7 @@ SELECT m.time_range,
            WHEN m.current_rank IS NULL THEN 'dropped'
            ELSE CAST(m.previous_rank - m.current_rank AS VARCHAR)
        END AS rank_change,
-       COALESCE(s.song_name, m.song_id) AS song_name
+       COALESCE(NULLIF(s.song_name, ''), m.song_id) AS song_name
 FROM moves AS m
 LEFT JOIN song AS s ON s.song_id = m.song_id
 ORDER BY m.time_range, m.current_rank NULLS LAST, m.previous_rank
