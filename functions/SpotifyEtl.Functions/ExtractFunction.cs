@@ -19,7 +19,7 @@ namespace SpotifyEtl.Functions;
 /// <c>spotify_reauthorization_required</c> event (and a failed invocation) on <c>invalid_grant</c>; until the secret
 /// changes, later runs send Spotify nothing and log the same event (<see cref="RefusedSecret"/>).
 /// </summary>
-public sealed class ExtractFunction
+public sealed partial class ExtractFunction
 {
     /// <summary>Lambda stops at 15 minutes at most; the handler cannot see its deadline, so it keeps a budget below it.</summary>
     public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
@@ -68,7 +68,7 @@ public sealed class ExtractFunction
     /// </summary>
     public Task<Stream> Handler(Stream input) => HandleAsync(input, CancellationToken.None);
 
-    internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
+    private async Task<Stream> ExtractAsync(Stream input, CancellationToken cancellationToken)
     {
         var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
         var settings = ExtractSettings.FromEnvironment(_getVariable);

@@ -23,11 +23,15 @@ internal sealed record ExtractSkipped(string Outcome, string Reason, DateTimeOff
 
 internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
 
+/// <summary>The invocation failed: the error's type and message, and the S3 request when S3 was what failed.</summary>
+internal sealed record ExtractFailureLogLine(string Level, string Event, string Error, string Message, string? Request);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ScheduledEvent))]
 [JsonSerializable(typeof(ExtractResult))]
 [JsonSerializable(typeof(RunLogLine))]
 [JsonSerializable(typeof(SecretEventLogLine))]
+[JsonSerializable(typeof(ExtractFailureLogLine))]
 [JsonSerializable(typeof(LeaseLogLine))]
 [JsonSerializable(typeof(ExtractSkipped))]
 internal sealed partial class FunctionJsonContext : JsonSerializerContext;

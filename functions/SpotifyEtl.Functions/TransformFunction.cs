@@ -155,7 +155,8 @@ public sealed class TransformFunction
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, exception.GetType().Name, exception.Message), TransformLogContext.Default.FailureLogLine);
+            Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, exception.GetType().Name, exception.Message,
+                S3ObjectStore.RequestOf(exception)), TransformLogContext.Default.FailureLogLine);
             throw;
         }
 

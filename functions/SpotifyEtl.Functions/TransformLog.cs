@@ -28,7 +28,8 @@ internal sealed record IncompleteRunLogLine(string Event, string Level, string B
 internal sealed record IgnoredRecordLogLine(string Event, string Level, string? Bucket, string? Key, string? EventName, string Reason);
 
 /// <summary>The invocation failed on an error a retry may cure (S3 unavailable, throttling, a timeout).</summary>
-internal sealed record FailureLogLine(string Event, string Level, int Records, string Error, string Message);
+/// <remarks><c>request</c>: the S3 request that failed, as <c>GET s3://bucket/key</c>, when S3 was what failed.</remarks>
+internal sealed record FailureLogLine(string Event, string Level, int Records, string Error, string Message, string? Request = null);
 
 /// <summary>
 /// The invocation's result, returned to Lambda and logged. Its <c>_aws</c> member makes the line an

@@ -70,10 +70,12 @@ internal static class ReportCommand
                 using var client = CreateS3Client();
                 copied = await TransformedTables.CopyAsync(new S3ObjectStore(client, bucket), prefix, copy.FullName, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException)
+            catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException
+                || S3ObjectStore.RequestOf(exception) is not null)
             {
-                // S3's refusal, no credentials to be found, or no answer at all: the first line says which (the SDK's
-                // credential error lists every place it looked, one per line).
+                // S3's refusal, no credentials to be found, no answer at all, or a body cut short or stalled (a failure the
+                // store names with its request): the first line says which (the SDK's credential error lists every place it
+                // looked, one per line), after the request.
                 var reason = exception.Message.Split('\n', 2)[0].Trim();
                 if (reason.EndsWith(':'))
                 {
@@ -82,6 +84,10 @@ internal static class ReportCommand
                     reason = end > 0 ? reason[..end] : reason.TrimEnd(':');
                 }
                 reason = reason.TrimEnd('.');
+                if (S3ObjectStore.RequestOf(exception) is { } request && !reason.Contains(request[(request.IndexOf(' ') + 1)..], StringComparison.Ordinal))
+                {
+                    reason = $"{request}: {reason}";
+                }
                 var advice = reason.Contains("RegionEndpoint", StringComparison.Ordinal)
                     ? "Name the bucket's region: AWS_REGION (or a region in the AWS_PROFILE's config)."
                     : "Check the bucket name, the network and your AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";

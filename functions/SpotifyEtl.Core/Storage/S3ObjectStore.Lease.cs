@@ -87,6 +87,10 @@ public sealed partial class S3ObjectStore : ILeasingStore
             var response = await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
             return (response.ETag, false);
         }
+        catch (Exception exception) when (Names(exception, "PUT", key))
+        {
+            throw;
+        }
         catch (AmazonS3Exception exception) when (exception.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict
             || (ifMatch is not null && IsNotFound(exception)))
         {
@@ -102,6 +106,10 @@ public sealed partial class S3ObjectStore : ILeasingStore
         {
             response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception exception) when (Names(exception, "GET", key))
+        {
+            throw;
+        }
         catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
             if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
@@ -114,7 +122,8 @@ public sealed partial class S3ObjectStore : ILeasingStore
         {
             try
             {
-                var record = await JsonSerializer.DeserializeAsync(response.ResponseStream, LeaseJsonContext.Default.LeaseRecord, cancellationToken).ConfigureAwait(false);
+                using var body = Body(response.ResponseStream, key);
+                var record = await JsonSerializer.DeserializeAsync(body, LeaseJsonContext.Default.LeaseRecord, cancellationToken).ConfigureAwait(false);
                 return (record, response.ETag);
             }
             catch (JsonException)

@@ -27,21 +27,22 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
     public string Description => $"s3://{_bucket}";
 
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
-        (await GetAsync(key, null, cancellationToken).ConfigureAwait(false)).ResponseStream;
+        Body((await GetAsync(key, null, cancellationToken).ConfigureAwait(false)).ResponseStream, key);
 
     /// <summary>
     /// One version of the object. S3 answers a version deleted since with 404 NoSuchVersion, and a version id it never
     /// gave (a bucket without versioning, an id mistyped) with 400 InvalidArgument.
     /// </summary>
     public async Task<Stream> OpenVersionReadAsync(string key, string version, CancellationToken cancellationToken = default) =>
-        (await GetAsync(key, version, cancellationToken).ConfigureAwait(false)).ResponseStream;
+        Body((await GetAsync(key, version, cancellationToken).ConfigureAwait(false)).ResponseStream, key);
 
     /// <summary>The object's bytes and, on a versioned bucket, the version they are: a copy of what was read copies that version.</summary>
     public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
         using var response = await GetAsync(key, null, cancellationToken).ConfigureAwait(false);
         // S3 answers an unversioned bucket's reads without a version id; a suspended one's with "null", a version S3 copies as any.
-        return await PooledBytes.ReadAsync(response.ResponseStream, response.ContentLength, Description, key,
+        using var body = Body(response.ResponseStream, key);
+        return await PooledBytes.ReadAsync(body, response.ContentLength, Description, key,
             string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,6 +51,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         try
         {
             return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = version }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Names(exception, "GET", key))
+        {
+            throw;
         }
         catch (AmazonS3Exception exception) when (version is not null && exception.ErrorCode == "NoSuchVersion")
         {
@@ -97,6 +102,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 AutoCloseStream = false, // the caller owns its stream
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception exception) when (Names(exception, "PUT", key))
+        {
+            throw;
+        }
         catch (AmazonS3Exception exception) when (IsKeyTooLong(exception))
         {
             throw new KeyTooLongException(Description, key, exception);
@@ -128,12 +137,26 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
         while (true)
         {
-            var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            ListObjectsV2Response page;
+            try
+            {
+                page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (Names(exception, "LIST", prefix))
+            {
+                throw;
+            }
             // AWSSDK v4 leaves collections null when a response holds none.
             keys.AddRange((page.S3Objects ?? []).Select(entry => new ObjectVersion(entry.Key, entry.ETag ?? "")));
-            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+            if (page.IsTruncated != true)
             {
                 break;
+            }
+            if (string.IsNullOrEmpty(page.NextContinuationToken))
+            {
+                // Taking the keys so far as all of them would leave the rest untransformed without a word.
+                throw new InvalidDataException(
+                    $"LIST {Description}/{prefix}: S3 said the listing goes on after {keys.Count} keys but gave no continuation token.");
             }
             request.ContinuationToken = page.NextContinuationToken;
         }
@@ -163,6 +186,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 DestinationKey = destinationKey,
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception exception) when (Names(exception, "COPY", $"{sourceKey} to {destinationKey}"))
+        {
+            throw;
+        }
         catch (AmazonS3Exception exception) when (IsKeyTooLong(exception) && Encoding.UTF8.GetByteCount(destinationKey) > KeyTooLongException.MaxBytes)
         {
             throw new KeyTooLongException(Description, destinationKey, exception);
@@ -184,6 +211,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
             await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
             return true;
         }
+        catch (Exception exception) when (Names(exception, "HEAD", key))
+        {
+            throw;
+        }
         catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
         {
             if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
@@ -194,8 +225,17 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         }
     }
 
-    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
-        _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Names(exception, "DELETE", key))
+        {
+            throw;
+        }
+    }
 
     /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
     private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";

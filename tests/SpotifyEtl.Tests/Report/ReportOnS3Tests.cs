@@ -97,6 +97,38 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.DoesNotContain("spotify-etl-report-", run.Errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_table_file_whose_download_is_cut_short_exits_69_naming_the_file_not_the_disk(int seed)
+    {
+        var local = await TransformedLakeAsync();
+        var bucket = await server.CreateBucketAsync("cut");
+        var keys = await local.ListAsync(LakeLayout.Transformed).ToListAsync();
+        using (var client = server.CreateClient())
+        {
+            var s3 = new S3ObjectStore(client, bucket);
+            foreach (var key in keys)
+            {
+                await s3.PutBytesAsync(key, await local.ReadAllBytesAsync(key), "application/octet-stream");
+            }
+        }
+        await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
+        var broken = keys[new Random(seed).Next(keys.Count)];
+        proxy.Choose = path => path == $"/{bucket}/{broken}" ? BodyFault.CutShort : BodyFault.None;
+        var environment = Emulator();
+        environment["AWS_ENDPOINT_URL_S3"] = proxy.Address.ToString();
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", $"s3://{bucket}", "--out", _folder["r.html"]);
+
+        Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
+        var line = Assert.Single(run.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"spotify-etl: Cannot read s3://{bucket}: GET s3://{bucket}/{broken}: ", line, StringComparison.Ordinal);
+        Assert.Contains("the network", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("disk", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder["r.html"]));
+    }
+
     public static TheoryData<string, string> Unreachable() => new()
     {
         // No server on the port: nothing answers.

@@ -219,7 +219,10 @@ public sealed class SpotifyExtractor
         {
             // Anything else (the lake refusing a write, a disk filling up) fails this source alone: the others
             // still land and the manifest names what did, so nothing already landed goes untransformed.
-            return extraction.Report(SourceStatus.Failed, error: $"The source stopped on an unexpected error: {exception.Message}");
+            // A lake's refusal names its request: S3's "Please reduce your request rate" alone reads as Spotify's.
+            return extraction.Report(SourceStatus.Failed, error: S3ObjectStore.RequestOf(exception) is { } request
+                ? $"The lake refused {request}: {exception.Message}"
+                : $"The source stopped on an unexpected error: {exception.Message}");
         }
     }
 

@@ -1,0 +1,113 @@
+namespace SpotifyEtl.Storage;
+
+public sealed partial class S3ObjectStore
+{
+    /// <summary>
+    /// How long the body of an object may go without a byte before its read fails: the client's timeout, 30 s when it
+    /// sets none. The SDK's timeout ends when the response's headers arrive: without this, a connection that stops
+    /// sending mid-body holds the reader (a function until its timeout, <c>report</c> for ever). The lake's objects are
+    /// a few MB, sent in well under a second.
+    /// </summary>
+    private TimeSpan BodyIdleTimeout => _client.Config.Timeout is { } timeout && timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(30);
+
+    /// <summary>Where a failed request is named in the exception's <see cref="Exception.Data"/>.</summary>
+    private const string RequestEntry = "SpotifyEtl.S3Request";
+
+    /// <summary>
+    /// The S3 request an exception came from, as <c>GET s3://bucket/key</c>, found on it or on an exception inside it;
+    /// null for a failure of something else. Failure lines and messages name it, so an operator knows the object.
+    /// </summary>
+    public static string? RequestOf(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception.Data[RequestEntry] is string request)
+            {
+                return request;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Names the request on <paramref name="exception"/> (the first naming stays) and returns false: used as an
+    /// exception filter, it catches nothing and leaves the stack as it was.
+    /// </summary>
+    private bool Names(Exception exception, string operation, string key)
+    {
+        if (!exception.Data.IsReadOnly && exception.Data[RequestEntry] is null)
+        {
+            exception.Data[RequestEntry] = $"{operation} {Description}/{key}";
+        }
+        return false;
+    }
+
+    /// <summary>An object's body as S3 sends it: each read fails when no byte comes for <see cref="BodyIdleTimeout"/>.</summary>
+    private BodyStream Body(Stream body, string key) => new(this, body, key);
+
+    /// <summary>
+    /// A response body read with a deadline per read, its failures naming the object. Only reads go through it; the
+    /// lake reads bodies asynchronously, and a synchronous read has no deadline.
+    /// </summary>
+    private sealed class BodyStream(S3ObjectStore store, Stream inner, string key) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(store.BodyIdleTimeout);
+            try
+            {
+                return await inner.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                var stalled = new ObjectReadStalledException(
+                    $"S3 sent no byte of {store.Description}/{key} for {store.BodyIdleTimeout.TotalSeconds:0} s: the read was given up.");
+                store.Names(stalled, "GET", key);
+                throw stalled;
+            }
+            catch (Exception exception) when (store.Names(exception, "GET", key))
+            {
+                throw;
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return inner.Read(buffer, offset, count);
+            }
+            catch (Exception exception) when (store.Names(exception, "GET", key))
+            {
+                throw;
+            }
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>An object's body that stopped coming: S3, or the network to it, sent nothing for a while.</summary>
+public sealed class ObjectReadStalledException(string message) : IOException(message);
