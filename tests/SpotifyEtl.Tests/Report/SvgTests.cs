@@ -5,7 +5,7 @@ using Xunit;
 
 namespace SpotifyEtl.Tests.Report;
 
-/// <summary>Chart labels cut to fit: never half a character as a reader sees it, whatever the name is made of.</summary>
+/// <summary>Chart labels cut to fit: never half a character as a reader sees it, never wider than their room, whatever the name is made of.</summary>
 public sealed class SvgTests
 {
     private static readonly string[] Pieces = ["a", "Z", "é", "e\u0301", "ß", "🎵", "👩🏽‍🎤", "🇸🇪", "ש", "中", " ", "\u200b", "\u202e"];
@@ -45,6 +45,30 @@ public sealed class SvgTests
             }
             Assert.DoesNotContain(kept.Where((c, index) => char.IsHighSurrogate(c) && (index + 1 == kept.Length || !char.IsLowSurrogate(kept[index + 1]))), _ => true);
         }
+    }
+
+    [Fact]
+    public void A_label_cut_to_its_room_keeps_whole_characters_and_fits_by_its_estimated_width()
+    {
+        string[] pieces = ["a", "i", "W", "M", "m", "é", "e\u0301", "Ж", "ш", "中", "夜", "ド", "방", "🎵", "👩🏽‍🎤", " ", "·", "\u200b"];
+        var random = new Random(11);
+        for (var n = 0; n < 2_000; n++)
+        {
+            var text = new StringBuilder();
+            for (var k = random.Next(1, 60); k > 0; k--)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+            var room = random.Next(40, 300);
+            var label = Svg.Fit(text.ToString(), room, 12);
+            Assert.True(Svg.TextWidth(label, 12) <= room || label == "…", $"'{label}' is wider than {room}");
+            Assert.True(label == text.ToString() || (label.EndsWith('…') && text.ToString().StartsWith(label[..^1].TrimEnd(), StringComparison.Ordinal)));
+        }
+        // An ideograph takes an em; a wide capital more than a narrow letter; an accent nothing.
+        Assert.Equal(12 * 4, Svg.TextWidth("夜のドラ", 12));
+        Assert.True(Svg.TextWidth("WWWW", 12) > Svg.TextWidth("Long", 12) && Svg.TextWidth("Long", 12) > Svg.TextWidth("illi", 12));
+        Assert.Equal(Svg.TextWidth("e", 12), Svg.TextWidth("e\u0301", 12));
+        Assert.Equal("0 1 2 3", string.Join(' ', Svg.Ticks(3, whole: true).Select(t => t.ToString(CultureInfo.InvariantCulture))));
     }
 
     [Fact]
