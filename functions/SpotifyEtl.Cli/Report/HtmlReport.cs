@@ -40,7 +40,7 @@ internal static class HtmlReport
                     html.Append(QualityPanel.Render(input));
                 }
             }
-            Section(html, section, input.Answers[section.Query], input.Span ?? LakeSpan.Unknown);
+            Section(html, section, input.Answers[section.Query], input.Span ?? LakeSpan.Unknown, HoldsHistory(input));
         }
         html.Append("<footer><p>Written by <code>spotify-etl report</code> from the named queries in <code>queries/</code>, ")
             .Append("the same SQL as the Athena named queries and the Snowflake views.</p></footer></main></body></html>\n");
@@ -54,7 +54,11 @@ internal static class HtmlReport
         return latest is null ? "" : $", latest snapshot {Escape(latest)}";
     }
 
-    private static void Section(StringBuilder html, ReportSection section, QueryAnswer answer, LakeSpan span)
+    /// <summary>Whether the lake holds an imported listening history: a month of it has hours.</summary>
+    private static bool HoldsHistory(ReportInput input) =>
+        input.Answers.GetValueOrDefault("history_hours_per_month")?.Result?.Rows.Count > 0;
+
+    private static void Section(StringBuilder html, ReportSection section, QueryAnswer answer, LakeSpan span, bool holdsHistory)
     {
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"{section.Id}\" data-query=\"{section.Query}\"><h3>{Escape(section.Title)}</h3><p>{Escape(section.Intro)}</p>");
         if (answer.Result is not { } result)
@@ -64,7 +68,8 @@ internal static class HtmlReport
         }
         if (result.Rows.Count == 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note empty-answer\">{Escape(section.EmptyHint)}</p></section>");
+            var hint = holdsHistory ? section.EmptyHintWithHistory ?? section.EmptyHint : section.EmptyHint;
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note empty-answer\">{Escape(hint)}</p></section>");
             return;
         }
         // Drawn for a wide screen and for a phone; the stylesheet shows the one that fits.
