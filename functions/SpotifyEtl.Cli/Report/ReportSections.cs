@@ -11,8 +11,8 @@ internal static class ReportSections
     private const string Listening = "Listening";
     private const string History = "Lifetime history";
     private const string NoHistory = "No listening history yet: import your Spotify data export (spotify-etl import on a laptop; on AWS, upload it to import/ in the raw bucket).";
-    private const string Extract = "spotify-etl extract fetches (on AWS, the stack's scheduled extraction)";
-    private const string Extraction = "spotify-etl extract; on AWS, the stack's scheduled extraction";
+    private const string Extract = "spotify-etl extract, then spotify-etl transform, bring into the lake (on AWS, the stack's scheduled extraction)";
+    private const string Extraction = "spotify-etl extract, then spotify-etl transform; on AWS, the stack's scheduled extraction";
     private const string NoPlays = "No plays yet: this section counts the plays of Spotify's recently played list, which " + Extract + ".";
     private const string NoApiPlays = "No plays from Spotify's API yet: this section counts the plays of its recently played list, which " + Extract +
         ". The imported listening history is charted under Lifetime history.";
