@@ -42,26 +42,6 @@ internal static class Svg
         return ticks;
     }
 
-    public static string Shorten(string text, int length)
-    {
-        if (text.Length <= length)
-        {
-            return text;
-        }
-        // Whole characters as a reader sees them: an emoji's two halves, a letter and its accents, stay together.
-        var end = 0;
-        while (end < text.Length)
-        {
-            var next = end + StringInfo.GetNextTextElementLength(text, end);
-            if (next > length - 1)
-            {
-                break;
-            }
-            end = next;
-        }
-        return text[..end] + "…";
-    }
-
     /// <summary>
     /// The width <paramref name="text"/> takes at <paramref name="fontSize"/>, estimated on the generous side per character
     /// as a reader sees it: an ideograph, a kana, a Hangul syllable, a fullwidth form or an emoji a whole em; wide letters
