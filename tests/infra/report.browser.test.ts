@@ -89,7 +89,7 @@ describe("the listening report in a browser", () => {
     });
 
     it("every chart drew visible marks, and every section with data shows a chart or a table", async () => {
-        const charts = await light.page.$$eval("svg.chart", svgs => svgs.map(svg => ({
+        const charts = await light.page.$$eval("figure.chart-wide svg.chart", svgs => svgs.map(svg => ({
             label: svg.getAttribute("aria-label"),
             marks: [...svg.querySelectorAll(".mark")].filter(m => {
                 const box = (m as SVGGraphicsElement).getBBox();
@@ -129,7 +129,7 @@ describe("the listening report in a browser", () => {
     });
 
     it("every mark of a chart is a row of its section's query: its label cells and its value", async () => {
-        const marks = await light.page.$$eval("section[data-query] svg.chart .mark", all => all.map(m => ({
+        const marks = await light.page.$$eval("section[data-query] figure.chart-wide svg.chart .mark", all => all.map(m => ({
             query: m.closest("section")!.getAttribute("data-query")!,
             label: m.getAttribute("data-label")!,
             value: m.getAttribute("data-value")!,
@@ -181,15 +181,56 @@ describe("the listening report in a browser", () => {
         const phone = await load(context, report, { width: 375 });
         const widths = await phone.page.evaluate(() => ({
             page: document.documentElement.scrollWidth,
-            charts: [...document.querySelectorAll("svg.chart")].map(s => s.getBoundingClientRect().width),
+            charts: [...document.querySelectorAll("svg.chart")].filter(s => s.getClientRects().length > 0).map(s => s.getBoundingClientRect().width),
         }));
         assert.ok(widths.page <= 375, `page is ${widths.page} px wide`);
+        assert.equal(widths.charts.length, 12, "every chart shows once");
         for (const width of widths.charts) {
             assert.ok(width <= 375 && width > 300, `chart ${width} px`);
         }
         await phone.page.close();
     });
+
+    for (const width of [390, 820, 1280]) {
+        it(`at ${width} px, every chart shows once, with its marks, and its text is at least 11 px high and inside the chart`, async () => {
+            const shown = await load(context, report, { width });
+            const charts = await shown.page.evaluate(visibleCharts);
+            assert.equal(charts.length, 12, "one drawing of each chart shows");
+            for (const chart of charts) {
+                assert.ok(chart.marks > 0, `${chart.section} drew no mark`);
+                for (const text of chart.texts) {
+                    assert.ok(text.size >= 11, `${chart.section}: "${text.text}" is ${text.size.toFixed(1)} px`);
+                    assert.ok(text.left >= chart.left - 0.5 && text.right <= chart.right + 0.5,
+                        `${chart.section}: "${text.text}" spans ${text.left.toFixed(0)}–${text.right.toFixed(0)} px, the chart ${chart.left.toFixed(0)}–${chart.right.toFixed(0)}`);
+                }
+            }
+            await shown.page.close();
+        });
+    }
 });
+
+interface ShownText { text: string; size: number; left: number; right: number; top: number; bottom: number; css: string }
+interface ShownChart { section: string; left: number; right: number; marks: number; markLeft: number; texts: ShownText[] }
+
+/** The charts a reader sees (run in the page): each one's box, its drawn marks, and its text as rendered, in pixels. */
+function visibleCharts(): ShownChart[] {
+    return [...document.querySelectorAll("svg.chart")].filter(svg => svg.getClientRects().length > 0).map(svg => {
+        const box = svg.getBoundingClientRect();
+        const scale = (svg as SVGSVGElement).getScreenCTM()!.a;
+        const marks = [...svg.querySelectorAll(".mark")].map(m => m.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0);
+        return {
+            section: svg.closest("section")!.id, left: box.left, right: box.right, marks: marks.length,
+            markLeft: Math.min(...marks.map(r => r.left)),
+            texts: [...svg.querySelectorAll("text")].map(t => {
+                const r = t.getBoundingClientRect();
+                return {
+                    text: t.textContent ?? "", size: parseFloat(getComputedStyle(t).fontSize) * scale,
+                    left: r.left, right: r.right, top: r.top, bottom: r.bottom, css: t.getAttribute("class") ?? "",
+                };
+            }),
+        };
+    });
+}
 
 describe("the listening report with names a listener did not choose to be short", () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "report-names-"));
@@ -198,6 +239,11 @@ describe("the listening report with names a listener did not choose to be short"
     // A playlist name and a track name of thousands of characters, as the API passes on whatever its users typed.
     const playlistName = "Road trip " + "A".repeat(5000);
     const trackName = "Intro " + "B".repeat(3000);
+    // Artists' names in scripts and letters wider than an average Latin one: ideographs and kana, Cyrillic capitals, W and M.
+    const artistNames = [
+        "夜に駆ける東京の雨と長い夜のドライブの楽団", "ЖИЗНЬ ЩИТ ШИРЬ Группа крови Горит", "WWWMMMWWWMMMWWWMMMWWWMMMWWW Wonder",
+        "Long Wonder Water Hoppípolla Harder Midnight Mixtape", "방탄소년단 방탄소년단 방탄소년단 방탄소년단",
+    ];
     let context: BrowserContext;
     let profile: string;
     let page: Loaded;
@@ -215,9 +261,26 @@ describe("the listening report with names a listener did not choose to be short"
         }
     }
 
+    /** Renames every artist object in a raw page, the same artist always to the same name. */
+    function renameArtists(value: unknown): void {
+        if (Array.isArray(value)) {
+            value.forEach(renameArtists);
+        } else if (typeof value === "object" && value !== null) {
+            const object = value as Record<string, unknown>;
+            if (object["type"] === "artist" && typeof object["id"] === "string") {
+                const id = object["id"];
+                object["name"] = artistNames[[...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % artistNames.length];
+            }
+            Object.values(object).forEach(renameArtists);
+        }
+    }
+
     before(async () => {
         assert.equal(runSpotifyEtl(["sample", "--out", lake, "--days", "2", "--items", "60"]).status, 0);
         rewrite("playlist", (playlist) => { playlist["name"] = playlistName; });
+        for (const source of ["recently_played", "top_artists", "top_tracks", "saved_tracks", "playlist_items"]) {
+            rewrite(source, renameArtists);
+        }
         rewrite("playlist_items", (items) => {
             for (const item of items["items"] as Record<string, Record<string, unknown> | null>[]) {
                 const track = item["item"] ?? item["track"];
@@ -252,4 +315,26 @@ describe("the listening report with names a listener did not choose to be short"
         assert.ok(Math.max(...tables) < 3000, `a table is ${Math.max(...tables)} px wide`);
         assert.deepEqual(page.errors, []);
     });
+
+    for (const width of [390, 820]) {
+        it(`at ${width} px, a chart's label starts inside the chart whatever script it is in, cut with "…" short of the marks`, async () => {
+            const shown = await load(context, report, { width });
+            const charts = await shown.page.evaluate(visibleCharts);
+            const labelled = charts.filter(c => ["top-artists", "top-tracks", "first-heard", "days-on-playlist"].includes(c.section));
+            assert.equal(labelled.length, 4, charts.map(c => c.section).join(", "));
+            const labels = labelled.flatMap(c => c.texts.filter(t => t.css === "label").map(t => ({ ...t, chart: c })));
+            assert.ok(labels.some(l => /[\u3040-\u30ff\u4e00-\u9fff]/.test(l.text)) && labels.some(l => /[Ж-Щ]/.test(l.text)) && labels.some(l => /WWWM/.test(l.text)));
+            assert.ok(labels.some(l => l.text.endsWith("…")), "the long names are cut");
+            for (const label of labels) {
+                assert.ok(label.left >= label.chart.left - 0.5 && label.right <= label.chart.right + 0.5,
+                    `${label.chart.section}: "${label.text}" spans ${label.left.toFixed(0)}–${label.right.toFixed(0)} px, the chart ${label.chart.left.toFixed(0)}–${label.chart.right.toFixed(0)}`);
+                if (width > 671) {
+                    // Beside its row, right-aligned: it ends short of the marks by a few pixels, also a dot at the axis' first date.
+                    assert.ok(label.right <= label.chart.markLeft - 3, `${label.chart.section}: "${label.text}" ends at ${label.right.toFixed(1)} px, a mark starts at ${label.chart.markLeft.toFixed(1)}`);
+                }
+            }
+            assert.deepEqual(shown.errors, []);
+            await shown.page.close();
+        });
+    }
 });

@@ -40,7 +40,7 @@ internal static class HtmlReport
                     html.Append(QualityPanel.Render(input));
                 }
             }
-            Section(html, section, input.Answers[section.Query], input.Span ?? LakeSpan.Unknown);
+            Section(html, section, input.Answers[section.Query], input.Span ?? LakeSpan.Unknown, HoldsHistory(input));
         }
         html.Append("<footer><p>Written by <code>spotify-etl report</code> from the named queries in <code>queries/</code>, ")
             .Append("the same SQL as the Athena named queries and the Snowflake views.</p></footer></main></body></html>\n");
@@ -54,7 +54,11 @@ internal static class HtmlReport
         return latest is null ? "" : $", latest snapshot {Escape(latest)}";
     }
 
-    private static void Section(StringBuilder html, ReportSection section, QueryAnswer answer, LakeSpan span)
+    /// <summary>Whether the lake holds an imported listening history: a month of it has hours.</summary>
+    private static bool HoldsHistory(ReportInput input) =>
+        input.Answers.GetValueOrDefault("history_hours_per_month")?.Result?.Rows.Count > 0;
+
+    private static void Section(StringBuilder html, ReportSection section, QueryAnswer answer, LakeSpan span, bool holdsHistory)
     {
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"{section.Id}\" data-query=\"{section.Query}\"><h3>{Escape(section.Title)}</h3><p>{Escape(section.Intro)}</p>");
         if (answer.Result is not { } result)
@@ -64,17 +68,20 @@ internal static class HtmlReport
         }
         if (result.Rows.Count == 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note empty-answer\">{Escape(section.EmptyHint)}</p></section>");
+            var hint = holdsHistory ? section.EmptyHintWithHistory ?? section.EmptyHint : section.EmptyHint;
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note empty-answer\">{Escape(hint)}</p></section>");
             return;
         }
-        var chart = section.Chart?.Invoke(result, span);
-        if (chart is null)
+        // Drawn for a wide screen and for a phone; the stylesheet shows the one that fits.
+        var wide = section.Chart?.Invoke(result, span, ChartLayout.Wide);
+        if (wide is null)
         {
             Table(html, result);
         }
         else
         {
-            html.Append("<figure>").Append(chart).Append("</figure>");
+            html.Append("<figure class=\"chart-wide\">").Append(wide).Append("</figure>")
+                .Append("<figure class=\"chart-narrow\">").Append(section.Chart!(result, span, ChartLayout.Narrow)).Append("</figure>");
             html.Append(CultureInfo.InvariantCulture, $"<details><summary>The numbers as a table ({result.Rows.Count:N0} {(result.Rows.Count == 1 ? "row" : "rows")})</summary>");
             Table(html, result);
             html.Append("</details>");
@@ -118,7 +125,10 @@ internal static class HtmlReport
         "*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
         "main{max-width:800px;margin:0 auto;padding:16px}a{color:var(--link)}h1{margin:.2em 0}h2.group{margin-top:2em;border-bottom:2px solid var(--accent)}" +
         "h3{margin:1.4em 0 .2em}.source,.note,caption{color:var(--muted)}nav ul{display:flex;flex-wrap:wrap;gap:.3em 1em;padding:0;list-style:none;font-size:14px}" +
-        "figure{margin:.5em 0}figcaption{font-size:13px}svg.chart{display:block;width:100%;height:auto}.mark{fill:var(--accent)}rect.partial{fill-opacity:.4}circle.partial{fill:var(--bg);stroke:var(--accent);stroke-width:2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
+        "figure{margin:.5em 0}figcaption{font-size:13px}svg.chart{display:block;width:100%;height:auto}" +
+        // Below a 640-pixel column the wide charts' text would shrink under 11 pixels: the phone's drawing shows instead.
+        ".chart-narrow{display:none}@media (max-width:671px){.chart-wide{display:none}.chart-narrow{display:block;max-width:480px}}" +
+        ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4}circle.partial{fill:var(--bg);stroke:var(--accent);stroke-width:2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
         "table{border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;white-space:nowrap;max-width:24em;overflow:hidden;text-overflow:ellipsis;unicode-bidi:isolate}" +

@@ -11,95 +11,105 @@ internal static class ReportSections
     private const string Listening = "Listening";
     private const string History = "Lifetime history";
     private const string NoHistory = "No listening history yet: import your Spotify data export (spotify-etl import on a laptop; on AWS, upload it to import/ in the raw bucket).";
+    private const string Extract = "spotify-etl extract, then spotify-etl transform, bring into the lake (on AWS, the stack's scheduled extraction)";
+    private const string Extraction = "spotify-etl extract, then spotify-etl transform; on AWS, the stack's scheduled extraction";
+    private const string NoPlays = "No plays yet: this section counts the plays of Spotify's recently played list, which " + Extract + ".";
+    private const string NoApiPlays = "No plays from Spotify's API yet: this section counts the plays of its recently played list, which " + Extract +
+        ". The imported listening history is charted under Lifetime history.";
+    private const string NoPlaylist = "No playlist yet: this section shows the playlists " + Extract + ".";
     private const string Playlists = "Playlists";
     private const string Library = "Library and rankings";
     public const string Quality = "Data quality";
     private const string Week = "Week starting (Monday, UTC)";
+    private const string SkipsNeed = "Not enough plays yet: a play is measured from the end of the one before it, so the first play is left out.";
 
     public static IReadOnlyList<ReportSection> All { get; } =
     [
         new("listening-over-time", Listening, "Listening over time",
             "Hours of music per week: each play counts its song's full length.",
-            "listening_per_week", (r, span) => Charts.Columns(r, "week_start", "hours", Week, "Listening", "hours", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true)),
-            "No plays yet: extract recently played tracks, or import the listening history."),
+            "listening_per_week", (r, span, size) => Charts.Columns(size, r, "week_start", "hours", Week, "Listening", "hours", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true)),
+            NoPlays, NoApiPlays),
         new("top-artists", Listening, "Top artists",
             "The most played artists of the latest year in the lake (every year in the table).",
-            "top_artists", (r, _) => LatestYear(r, "play_count", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year by plays")),
+            "top_artists", (r, _, size) => LatestYear(size, r, "play_count", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year by plays"), NoPlays, NoApiPlays),
         new("top-tracks", Listening, "Top tracks",
             "The most played tracks of the latest year in the lake (every year in the table).",
-            "top_tracks", (r, _) => LatestYear(r, "play_count", row => $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays")),
+            "top_tracks", (r, _, size) => LatestYear(size, r, "play_count", row => $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays"), NoPlays, NoApiPlays),
         new("first-heard", Listening, "First play in the lake of my top artists",
             "The first play the lake holds of each of the latest year's top artists: when the extractions began to see them. When you first heard them is under Lifetime history, once your data export is imported.",
-            "top_artists", (r, _) => FirstHeard(r)),
+            "top_artists", (r, _, size) => FirstHeard(size, r), NoPlays, NoApiPlays),
         new("listening-clock", Listening, "When in the week I listen",
             "Plays by weekday and hour of the day, in UTC.",
-            "listening_clock", (r, _) => Charts.Heatmap(r)),
+            "listening_clock", (r, _, size) => Charts.Heatmap(size, r), NoPlays, NoApiPlays),
         new("skip-rate", Listening, "Skip rate",
             "Share of plays per week that ended within half the song's length of the previous play's end (an estimate: Spotify's recently played list does not say what was skipped, and lists no play under 30 s).",
-            "skip_rate", (r, span) => Charts.Line(r, "week_start", "skip_percent", Week, "Skipped plays", "%", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true)),
-            "Not enough plays yet: a play is measured from the end of the one before it, so the first play is left out."),
+            "skip_rate", (r, span, size) => Charts.Line(size, r, "week_start", "skip_percent", Week, "Skipped plays", "%", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true)),
+            SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it.",
+            SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it; for the imported history, see Lifetime history, When I skip."),
         new("history-hours-per-month", History, "Hours per month, since the account began",
             "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC).",
-            "history_hours_per_month", (r, _) => Charts.Columns(r, "month", "hours", "Month (UTC)", "Listening", "hours"), NoHistory),
+            "history_hours_per_month", (r, _, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours"), NoHistory),
         new("history-top-artists", History, "Top artists per year, since the account began",
             "The most played artists of the history's latest year (every year in the table): streams of at least 30 s.",
-            "history_top_artists_per_year", (r, _) => LatestYear(r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"), NoHistory),
+            "history_top_artists_per_year", (r, _, size) => LatestYear(size, r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"), NoHistory),
         new("history-first-heard", History, "When I first heard my top artists",
             "The first stream of each of the twenty most played artists of the whole history (plays: streams of at least 30 s), and the track it was.",
-            "history_first_heard", (r, _) => HistoryFirstHeard(r), NoHistory),
+            "history_first_heard", (r, _, size) => HistoryFirstHeard(size, r), NoHistory),
         new("history-podcasts-audiobooks", History, "Podcasts and audiobooks",
             "Hours of podcast episodes and audiobook chapters per year.",
             "history_podcast_audiobook_time", EmptyHint: NoHistory),
         new("history-skips", History, "When I skip",
             "The share of streams skipped (a percentage) by weekday and hour of the day (UTC): a stream marked skipped, or ended with the forward or back button, over the streams whose row records it (not the API's plays or the account data).",
             "history_skip_rate_by_hour",
-            (r, _) => Charts.Heatmap(r, "skip_percent", "% of streams skipped", "Share of streams skipped by weekday and hour of the day (UTC)", "the larger the share skipped"),
+            (r, _, size) => Charts.Heatmap(size, r, "skip_percent", "% of streams skipped", "Share of streams skipped by weekday and hour of the day (UTC)", "the larger the share skipped"),
             "No stream records a skip yet: only the data export's extended streaming history says what was skipped (the API's plays and the account data do not); import it."),
         new("playlist-top-songs", Playlists, "Top songs on each playlist now",
             "Each playlist's current version, by position.",
-            "playlist_top_songs"),
+            "playlist_top_songs", EmptyHint: NoPlaylist),
         new("playlist-changes", Playlists, "Movement between versions",
             "What changed between each playlist's two latest versions: the songs that arrived and the songs that left.",
-            "playlist_changes", EmptyHint: "No playlist has two versions yet."),
+            "playlist_changes", EmptyHint: "No playlist has two versions yet: an extraction that finds a playlist changed adds its next version (" + Extraction + ")."),
         new("days-on-playlist", Playlists, "Days on playlist",
             "The songs that have stayed longest on their playlists (the top 15 in the chart).",
-            "days_on_playlist", (r, _) => Charts.Ranking(r.Rows.Take(15).ToList(), row => $"{row[1]} · {row[0]}", r.Columns.ToList().IndexOf("days_on_playlist"), "Days on the playlist", "days", "Songs with the most days on their playlists")),
+            "days_on_playlist", (r, _, size) => Charts.Ranking(size, r.Rows.Take(15).ToList(), row => $"{row[1]} · {row[0]}", r.Columns.ToList().IndexOf("days_on_playlist"), "Days on the playlist", "days", "Songs with the most days on their playlists"),
+            NoPlaylist),
         new("saved-tracks", Library, "Saved tracks per week",
             "Songs saved to the library each week.",
-            "saved_tracks_per_week", (r, span) => Charts.Columns(r, "week_start", "songs_saved", Week, "Songs saved", "songs", span.IsPartialWeek, span.Note(countsFirstPlay: false))),
+            "saved_tracks_per_week", (r, span, size) => Charts.Columns(size, r, "week_start", "songs_saved", Week, "Songs saved", "songs", span.IsPartialWeek, span.Note(countsFirstPlay: false), whole: true),
+            "No saved tracks yet: this section counts the songs saved to your library (Liked Songs), which " + Extract + "."),
         new("top-items", Library, "Top items by time range",
             "Spotify's own rankings of tracks and artists: about four weeks (short_term), six months (medium_term) and a year (long_term).",
-            "top_items_now"),
+            "top_items_now", EmptyHint: "No ranking yet: this section shows Spotify's rankings of your top tracks and artists, which " + Extract + "."),
         new("top-tracks-movement", Library, "Top tracks: movement",
             "How the top tracks moved between the two latest rankings.",
-            "top_tracks_movement"),
+            "top_tracks_movement", EmptyHint: "Needs two rankings of top tracks: each day's extraction adds one (" + Extraction + ")."),
         new("data-quality", Quality, "Rows per table and snapshot date",
             "Rows and distinct keys per table and day: a difference means duplicate rows, a missing day a run that did not happen.",
-            "data_quality"),
+            "data_quality", EmptyHint: "No table holds a row yet: spotify-etl extract, then spotify-etl transform, fill them."),
     ];
 
-    private static string? LatestYear(QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,
+    private static string? LatestYear(ChartLayout size, QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,
         string yearColumn = "play_year")
     {
         var yearIndex = result.Columns.ToList().IndexOf(yearColumn);
         var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
         var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
-        return rows.Count == 0 ? null : Charts.Ranking(rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");
+        return rows.Count == 0 ? null : Charts.Ranking(size, rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");
     }
 
-    private static string? HistoryFirstHeard(QueryResult result)
+    private static string? HistoryFirstHeard(ChartLayout size, QueryResult result)
     {
         var columns = result.Columns.ToList();
-        return result.Rows.Count == 0 ? null : Charts.Timeline(result.Rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"),
+        return result.Rows.Count == 0 ? null : Charts.Timeline(size, result.Rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"),
             "First stream of the history's most played artists", "Date of the first stream (UTC)");
     }
 
-    private static string? FirstHeard(QueryResult result)
+    private static string? FirstHeard(ChartLayout size, QueryResult result)
     {
         var columns = result.Columns.ToList();
         var yearIndex = columns.IndexOf("play_year");
         var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
         var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
-        return rows.Count == 0 ? null : Charts.Timeline(rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"), $"First play of the top artists of {latest}");
+        return rows.Count == 0 ? null : Charts.Timeline(size, rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"), $"First play of the top artists of {latest}");
     }
 }

@@ -16,8 +16,11 @@ internal static class Svg
 
     private static readonly int[] Steps = [1, 2, 5, 10];
 
-    /// <summary>Round tick values from zero to at least <paramref name="max"/>: steps of 1, 2 or 5 times a power of ten.</summary>
-    public static List<double> Ticks(double max, int count = 4)
+    /// <summary>
+    /// Round tick values from zero to at least <paramref name="max"/>: steps of 1, 2 or 5 times a power of ten, and at
+    /// least 1 for a count (<paramref name="whole"/>), which has no half.
+    /// </summary>
+    public static List<double> Ticks(double max, int count = 4, bool whole = false)
     {
         if (max <= 0)
         {
@@ -26,6 +29,7 @@ internal static class Svg
         var rough = max / count;
         var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         var step = Steps.Select(m => m * power).First(s => s >= rough);
+        step = whole ? Math.Max(step, 1) : step;
         var ticks = new List<double>();
         for (var t = 0.0; t < max + step / 2; t += step)
         {
@@ -38,24 +42,69 @@ internal static class Svg
         return ticks;
     }
 
-    public static string Shorten(string text, int length)
+    /// <summary>
+    /// The width <paramref name="text"/> takes at <paramref name="fontSize"/>, estimated on the generous side per character
+    /// as a reader sees it: an ideograph, a kana, a Hangul syllable, a fullwidth form or an emoji a whole em; wide letters
+    /// (W, M, m, Ж, Ш) an em too, other capitals more than lower case, narrow letters (i, l, t) and punctuation less; an
+    /// accent or an invisible format character nothing. Labels cut to this estimate fit whatever font draws them.
+    /// </summary>
+    public static double TextWidth(string text, double fontSize)
     {
-        if (text.Length <= length)
+        var ems = 0.0;
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
+        {
+            ems += Ems(elements.GetTextElement());
+        }
+        return ems * fontSize;
+    }
+
+    private static double Ems(string element)
+    {
+        var rune = Rune.GetRuneAt(element, 0);
+        // A letter with accents is as wide as its base letter.
+        var decomposed = element.Normalize(NormalizationForm.FormD);
+        var c = decomposed.Length > 0 && !char.IsSurrogate(decomposed[0]) ? decomposed[0] : '\0';
+        var value = rune.Value;
+        return Rune.GetUnicodeCategory(rune) switch
+        {
+            UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format or UnicodeCategory.Control => 0,
+            _ when value >= 0x1100 && !(value >= 0x2000 && value < 0x2E80) => 1.0, // Hangul, CJK, kana, fullwidth forms, emoji, and every script after them
+            _ when value is >= 0x0590 and < 0x0800 => 0.75, // Hebrew, Arabic, Syriac, Thaana
+            _ when value >= 0x0800 => 1.0, // Indic and other scripts: as wide as an ideograph, to be safe
+            _ when "WMmwЖШЩЮЫФжшщюыфÆŒæœ@%…—".Contains(c) => 1.0,
+            _ when "iljI|!.,:;'·ı".Contains(c) => 0.35,
+            _ when "ftr ()[]-\"/".Contains(c) => 0.5,
+            _ when char.IsUpper(c) => 0.8,
+            _ when char.IsDigit(c) => 0.66,
+            _ when char.IsLower(c) => 0.66,
+            _ => 0.8,
+        };
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> whole if its estimated width (<see cref="TextWidth"/>) fits in <paramref name="width"/>, else cut
+    /// between whole characters with "…" so that both fit.
+    /// </summary>
+    public static string Fit(string text, double width, double fontSize)
+    {
+        if (TextWidth(text, fontSize) <= width)
         {
             return text;
         }
-        // Whole characters as a reader sees them: an emoji's two halves, a letter and its accents, stay together.
-        var end = 0;
+        var room = width - TextWidth("…", fontSize);
+        var (end, used) = (0, 0.0);
         while (end < text.Length)
         {
-            var next = end + StringInfo.GetNextTextElementLength(text, end);
-            if (next > length - 1)
+            var length = StringInfo.GetNextTextElementLength(text, end);
+            used += Ems(text.Substring(end, length)) * fontSize;
+            if (used > room)
             {
                 break;
             }
-            end = next;
+            end += length;
         }
-        return text[..end] + "…";
+        return text[..end].TrimEnd() + "…";
     }
 
     /// <summary>
@@ -65,9 +114,9 @@ internal static class Svg
     public static string Isolated(string? name) => $"\u2068{name}\u2069";
 
     /// <summary>The opening tag of a chart: scales with its container, described for screen readers.</summary>
-    public static StringBuilder Open(int width, int height, string label) =>
+    public static StringBuilder Open(int width, double height, string label) =>
         new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{Escape(label)}\" xmlns=\"http://www.w3.org/2000/svg\">")
+            .Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" viewBox=\"0 0 {width} {F(height)}\" role=\"img\" aria-label=\"{Escape(label)}\" xmlns=\"http://www.w3.org/2000/svg\">")
             .Append(CultureInfo.InvariantCulture, $"<title>{Escape(label)}</title>");
 
     public static void Text(StringBuilder svg, double x, double y, string text, string anchor = "middle", string css = "tick", double rotate = 0)

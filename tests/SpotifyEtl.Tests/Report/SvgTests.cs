@@ -5,33 +5,34 @@ using Xunit;
 
 namespace SpotifyEtl.Tests.Report;
 
-/// <summary>Chart labels cut to fit: never half a character as a reader sees it, whatever the name is made of.</summary>
+/// <summary>Chart labels cut to fit: never half a character as a reader sees it, never wider than their room, whatever the name is made of.</summary>
 public sealed class SvgTests
 {
-    private static readonly string[] Pieces = ["a", "Z", "é", "e\u0301", "ß", "🎵", "👩🏽‍🎤", "🇸🇪", "ש", "中", " ", "\u200b", "\u202e"];
+    private static readonly string[] Pieces =
+        ["a", "i", "Z", "W", "m", "é", "e\u0301", "ß", "Ж", "ш", "🎵", "👩🏽‍🎤", "🇸🇪", "ש", "中", "夜", "ド", "방", " ", "·", "\u200b", "\u202e"];
 
     [Fact]
-    public void A_label_is_cut_between_whole_characters_and_never_longer_than_asked()
+    public void A_label_is_cut_between_whole_characters_and_never_wider_than_its_room()
     {
         var random = new Random(30);
-        for (var i = 0; i < 2_000; i++)
+        for (var i = 0; i < 4_000; i++)
         {
             var name = new StringBuilder();
-            for (var n = random.Next(1, 40); n > 0; n--)
+            for (var n = random.Next(1, 60); n > 0; n--)
             {
                 name.Append(Pieces[random.Next(Pieces.Length)]);
             }
             var text = name.ToString();
-            var length = random.Next(2, 40);
+            var room = random.Next(10, 300);
 
-            var label = Svg.Shorten(text, length);
+            var label = Svg.Fit(text, room, 12);
 
-            Assert.True(label.Length <= length, $"'{label}' is longer than {length}");
-            if (text.Length <= length)
+            if (Svg.TextWidth(text, 12) <= room)
             {
                 Assert.Equal(text, label);
                 continue;
             }
+            Assert.True(Svg.TextWidth(label, 12) <= room || label == "…", $"'{label}' is wider than {room}");
             Assert.EndsWith("…", label, StringComparison.Ordinal);
             var kept = label[..^1];
             Assert.StartsWith(kept, text, StringComparison.Ordinal);
@@ -45,6 +46,16 @@ public sealed class SvgTests
             }
             Assert.DoesNotContain(kept.Where((c, index) => char.IsHighSurrogate(c) && (index + 1 == kept.Length || !char.IsLowSurrogate(kept[index + 1]))), _ => true);
         }
+    }
+
+    [Fact]
+    public void Ideographs_wide_letters_and_accents_are_estimated_as_a_reader_sees_their_width_and_counts_tick_in_whole_numbers()
+    {
+        // An ideograph takes an em; a wide capital more than a narrow letter; an accent nothing.
+        Assert.Equal(12 * 4, Svg.TextWidth("夜のドラ", 12));
+        Assert.True(Svg.TextWidth("WWWW", 12) > Svg.TextWidth("Long", 12) && Svg.TextWidth("Long", 12) > Svg.TextWidth("illi", 12));
+        Assert.Equal(Svg.TextWidth("e", 12), Svg.TextWidth("e\u0301", 12));
+        Assert.Equal("0 1 2 3", string.Join(' ', Svg.Ticks(3, whole: true).Select(t => t.ToString(CultureInfo.InvariantCulture))));
     }
 
     [Fact]

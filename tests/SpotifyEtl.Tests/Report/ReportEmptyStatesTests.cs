@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Tests.Cli;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>What the report's empty sections say on a lake that holds only an imported listening history.</summary>
+public sealed partial class ReportEmptyStatesTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void On_a_lake_of_an_imported_history_alone_the_sections_of_the_apis_plays_say_what_fills_them_and_where_the_history_is()
+    {
+        var lake = _folder["lake"];
+        var zips = new List<string>();
+        foreach (var (name, zip) in SampleExport.Write(new SampleExportOptions(300, 5)).Zips)
+        {
+            zips.Add(_folder[name]);
+            File.WriteAllBytes(zips[^1], zip);
+        }
+        var import = DemoCommandTests.RunCli(["import", .. zips, "--lake", lake]);
+        Assert.True(import.ExitCode is 0 or 3, import.Errors);
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+        Assert.True(report.ExitCode == 0, report.Errors);
+        var html = File.ReadAllText(_folder["report.html"]);
+
+        var notes = Note().Matches(html).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+        foreach (var section in new[] { "listening-over-time", "top-artists", "top-tracks", "first-heard", "listening-clock" })
+        {
+            Assert.True(notes.TryGetValue(section, out var note), $"{section} has no note");
+            // Not an invitation to import what was just imported, nor a bare "No rows yet."
+            Assert.StartsWith("No plays from Spotify's API yet", note, StringComparison.Ordinal);
+            Assert.Contains("spotify-etl extract", note, StringComparison.Ordinal);
+            Assert.Contains("The imported listening history is charted under Lifetime history.", note, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("No rows yet.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("import the listening history", html, StringComparison.Ordinal);
+        // The history's sections show it.
+        Assert.DoesNotContain("history-hours-per-month", notes.Keys);
+    }
+
+    [GeneratedRegex("<section id=\"([^\"]+)\"[^>]*>(?:(?!</section>).)*?<p class=\"note empty-answer\">([^<]*)</p>", RegexOptions.Singleline)]
+    private static partial Regex Note();
+}
