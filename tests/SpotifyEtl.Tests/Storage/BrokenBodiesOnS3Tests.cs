@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.S3;
 using SpotifyEtl.Functions;
@@ -58,6 +59,28 @@ public sealed class BrokenBodiesOnS3Tests(FauxqsServer server)
         proxy.Choose = _ => BodyFault.None;
         using var output = function.RunHandler(TransformFunctionTests.ToStream(evt));
         Assert.Equal(keys.Count, JsonDocument.Parse(output).RootElement.GetProperty("transformed").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_listing_that_says_it_goes_on_but_gives_no_continuation_token_fails_naming_the_prefix()
+    {
+        await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
+        using var client = ThroughProxy(proxy);
+        var bucket = await server.CreateBucketAsync("list");
+        var store = new S3ObjectStore(client, bucket);
+        foreach (var page in new[] { "p0000", "p0001", "p0002" })
+        {
+            await store.PutTextAsync($"raw/plays/{page}.json", "{}", "application/json");
+        }
+        Assert.Equal(3, (await TransformFunctionTests.ListAsync(store, "raw/")).Count);
+        proxy.RewriteListing = xml => Regex.Replace(
+            xml.Replace("<IsTruncated>false</IsTruncated>", "<IsTruncated>true</IsTruncated>", StringComparison.Ordinal),
+            "<NextContinuationToken>.*?</NextContinuationToken>", "");
+
+        // Taken as all the keys, the listing would leave the rest of a day untransformed without a word.
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => TransformFunctionTests.ListAsync(store, "raw/"));
+        Assert.Contains($"LIST s3://{bucket}/raw/", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("no continuation token", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A client as the functions build one, through the proxy, with a short timeout (which bounds a stalled body too).</summary>

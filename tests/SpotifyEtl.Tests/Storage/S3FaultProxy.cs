@@ -28,6 +28,9 @@ internal sealed class S3FaultProxy : IAsyncDisposable
     /// <summary>Whether a request, given its method and path, is answered 503 SlowDown as S3 answers under load, unforwarded.</summary>
     public Func<string, string, bool> Unavailable { get; set; } = (_, _) => false;
 
+    /// <summary>Rewrites the XML of every ListObjectsV2 answer, as a faulty S3 might send it; none when null.</summary>
+    public Func<string, string>? RewriteListing { get; set; }
+
     /// <summary>The paths whose bodies were broken, in order.</summary>
     public ConcurrentQueue<string> Broken { get; } = new();
 
@@ -64,6 +67,10 @@ internal sealed class S3FaultProxy : IAsyncDisposable
         request.Headers.Host = incoming.Host.Value; // the host the client signed
         using var answer = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         var body = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        if (RewriteListing is { } rewrite && incoming.Method == "GET" && incoming.Query.ContainsKey("list-type"))
+        {
+            body = System.Text.Encoding.UTF8.GetBytes(rewrite(System.Text.Encoding.UTF8.GetString(body)));
+        }
         var fault = incoming.Method == "GET" && answer.StatusCode == System.Net.HttpStatusCode.OK
             ? Choose(Uri.UnescapeDataString(incoming.Path.Value ?? "")) : BodyFault.None;
 
