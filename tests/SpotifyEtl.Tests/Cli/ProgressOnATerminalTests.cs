@@ -9,7 +9,8 @@ namespace SpotifyEtl.Tests.Cli;
 
 /// <summary>
 /// The progress display as a terminal shows it: the verbs run under a pseudo-terminal (util-linux <c>script</c>), so that
-/// stderr is a terminal and the display is drawn. import counts the bytes it read.
+/// stderr is a terminal and the display is drawn. import counts the bytes it read; sample, whose size is estimated before
+/// it starts, shows a fraction done rather than an indeterminate bar.
 /// </summary>
 public sealed partial class ProgressOnATerminalTests : IDisposable
 {
@@ -31,6 +32,18 @@ public sealed partial class ProgressOnATerminalTests : IDisposable
         Assert.True(sizes.Count > 0, shown);
         // The last display, once every file is read and merged, shows them all.
         Assert.True(Math.Abs(sizes[^1] - megabytes) <= 0.1, $"{sizes[^1]} MiB shown for {megabytes:0.00}: {shown}");
+    }
+
+    [Fact]
+    public void Sample_shows_how_far_it_is()
+    {
+        var shown = OnATerminal("sample", "--out", _folder["sample"], "--days", "60", "--items", "200");
+
+        var percentages = Percentages().Matches(shown).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(percentages.Count > 0, shown);
+        Assert.True(percentages.Any(p => p is > 0 and < 100), $"shown: {string.Join(' ', percentages.Distinct())}");
+        // The bar only moves forward.
+        Assert.Equal(percentages.Order(), percentages);
     }
 
     /// <summary>What spotify-etl draws on a terminal of 100 columns, escape sequences left out.</summary>
@@ -72,6 +85,9 @@ public sealed partial class ProgressOnATerminalTests : IDisposable
 
     [GeneratedRegex(@"\((\d+\.\d) MiB\)")]
     private static partial Regex Sizes();
+
+    [GeneratedRegex(@"\s(\d{1,3})%")]
+    private static partial Regex Percentages();
 
     [GeneratedRegex(@"\u001b(\[[0-9;?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[=>()][0-9A-Za-z]?)")]
     private static partial Regex Escapes();
