@@ -61,7 +61,7 @@ internal static class Render
         var table = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("raw object").AddColumn("reason");
         foreach (var item in items)
         {
-            table.AddRow(Markup.Escape(item.RawKey), Markup.Escape(item.Reason ?? ""));
+            table.AddRow(Markup.Escape(TerminalTable.OneLine(item.RawKey)), Markup.Escape(TerminalTable.OneLine(item.Reason ?? "")));
         }
         Out.Write(table);
     }
