@@ -15,6 +15,12 @@ internal sealed class TerminalTable
     /// <summary>Values this wide or narrower are a short column's, kept whole first.</summary>
     public const int ShortWidth = 24;
 
+    /// <summary>Values this wide or narrower (a date, a number) are kept whole even when the other short columns cannot be.</summary>
+    public const int NarrowWidth = 10;
+
+    /// <summary>The columns a long column keeps at least, tried in turn until the short columns fit beside them.</summary>
+    private static readonly int[] LongFloors = [3, 2, 1];
+
     /// <summary>What a cut text ends with.</summary>
     public const string Ellipsis = "…";
 
@@ -59,24 +65,19 @@ internal sealed class TerminalTable
     }
 
     /// <summary>
-    /// The width of each column. Short columns get their values whole and the long ones a few columns first; then every
+    /// The width of each column. Short columns get their values whole and the long ones a few columns first (on a terminal
+    /// too narrow for that, the narrowest columns whole and the others one column); then every
     /// column grows towards its widest header or value, the narrowest first, as far as <paramref name="available"/>
     /// allows. Every column is at least one wide.
     /// </summary>
     public static int[] Widths(IReadOnlyList<int> headers, IReadOnlyList<int> values, int available)
     {
         var wanted = values.Select(v => Math.Max(1, v)).ToArray();
-        var floors = wanted.Select(_ => 1).ToArray();
-        // The long columns give way first, down to a few columns of text, then to one; the short ones only when even that does not fit.
-        foreach (var least in new[] { 3, 2, 1 })
-        {
-            var tried = wanted.Select(v => v <= ShortWidth ? v : Math.Min(v, least)).ToArray();
-            if (tried.Sum() <= available)
-            {
-                floors = tried;
-                break;
-            }
-        }
+        // The long columns give way first, down to a few columns of text, then to one; then the short ones but the narrowest
+        // (dates, numbers), and those only when even that does not fit.
+        var floors = LongFloors.Select(least => wanted.Select(v => v <= ShortWidth ? v : Math.Min(v, least)).ToArray())
+            .Append(wanted.Select(v => v <= NarrowWidth ? v : 1).ToArray())
+            .FirstOrDefault(tried => tried.Sum() <= available) ?? wanted.Select(_ => 1).ToArray();
         return Fill(floors, wanted.Select((v, c) => Math.Max(v, headers[c])).ToArray(), available);
     }
 
