@@ -112,9 +112,22 @@ internal static class ImportCommand
             }).ImportAsync(candidates.Candidates, cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Reported synchronously on the importing thread, in order.</summary>
+    /// <summary>
+    /// Reported synchronously by the importing threads. Each stage counts its bytes from nothing (landing the inputs,
+    /// reading files landed before) and merging reads none: what is shown is the bytes of every stage so far.
+    /// </summary>
     private sealed class Reporter(Action<long, long?, long> report) : IProgress<ImportProgress>
     {
-        public void Report(ImportProgress value) => report(value.Done, value.Total, value.Bytes);
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
+
+        public void Report(ImportProgress value)
+        {
+            lock (_lock)
+            {
+                _bytes[value.Stage] = Math.Max(value.Bytes, _bytes.GetValueOrDefault(value.Stage));
+                report(value.Done, value.Total, _bytes.Values.Sum());
+            }
+        }
     }
 }

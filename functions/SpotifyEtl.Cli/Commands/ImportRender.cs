@@ -19,8 +19,8 @@ internal static class ImportRender
         {
             var note = file.Skipped is not null ? $"{(file.Ignored ? "ignored" : "skipped")}: {file.Skipped}"
                 : string.Join("; ", file.Reasons.Prepend(file.Landed ? "landed" : "already landed"));
-            files.AddRow(Markup.Escape(file.Input), Markup.Escape(file.Kind ?? "-"), N(file.RowsRead), N(file.RowsKept), N(file.Duplicates),
-                N(file.Covered), N(file.Unreadable), Markup.Escape(note));
+            files.AddRow(Cell(file.Input), Cell(file.Kind ?? "-"), N(file.RowsRead), N(file.RowsKept), N(file.Duplicates),
+                N(file.Covered), N(file.Unreadable), Cell(note));
         }
         output.Write(files);
         if (report.DamagedLandedFiles.Count > 0)
@@ -28,7 +28,7 @@ internal static class ImportRender
             var damaged = new Table().Border(TableBorder.Rounded).Title("Landed files left out").AddColumn("file in the lake").AddColumn("why");
             foreach (var file in report.DamagedLandedFiles)
             {
-                damaged.AddRow(Markup.Escape(file.RawKey), Markup.Escape(file.Reason));
+                damaged.AddRow(Cell(file.RawKey), Cell(file.Reason));
             }
             output.Write(damaged);
         }
@@ -51,6 +51,9 @@ internal static class ImportRender
         output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history, API plays the export holds.");
         output.WriteLine($"Lake: {lake}");
     }
+
+    /// <summary>A name or reason as a cell: on one line, each character taking the columns it is counted for.</summary>
+    private static string Cell(string text) => Markup.Escape(TerminalTable.OneLine(text));
 
     private static string N(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -61,14 +61,15 @@ internal static class Render
         var table = new Table().Border(TableBorder.Rounded).Title(title).AddColumn("raw object").AddColumn("reason");
         foreach (var item in items)
         {
-            table.AddRow(Markup.Escape(item.RawKey), Markup.Escape(item.Reason ?? ""));
+            table.AddRow(Markup.Escape(TerminalTable.OneLine(item.RawKey)), Markup.Escape(TerminalTable.OneLine(item.Reason ?? "")));
         }
         Out.Write(table);
     }
 
     /// <summary>
-    /// Each answer as a table as wide as the console. A value or header too long for it is cut short with an ellipsis; one
-    /// line after the tables then says so, and what shows them whole.
+    /// Each answer as a table as wide as the console, one line per row. A value or header too long for it is cut short with
+    /// an ellipsis (short columns such as dates, numbers and ids first kept whole); one line after the tables then says so,
+    /// and what shows them whole.
     /// </summary>
     public static void Queries(IReadOnlyList<QueryResult> results, IAnsiConsole? console = null)
     {
@@ -78,56 +79,22 @@ internal static class Render
         {
             console.WriteLine();
             console.WriteLine($"{result.Name}: {result.Question}");
-            var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in result.Columns)
-            {
-                table.AddColumn(Markup.Escape(column));
-            }
+            var table = new TerminalTable(result.Columns);
             foreach (var row in result.Rows)
             {
-                table.AddRow(row.Select(value => Markup.Escape(value ?? "")).ToArray());
+                table.AddRow(row);
             }
+            var drawn = table.Draw(console.Profile.Width, out var cutHere);
             if (result.Rows.Count == 0)
             {
-                table.Caption("(no rows)");
+                drawn.Caption("(no rows)");
             }
-            console.Write(table);
-            cut |= IsCut(table, result, console);
+            console.Write(drawn);
+            cut |= cutHere;
         }
         if (cut)
         {
-            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({Ellipsis}): --json or a wider terminal shows values whole.");
+            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows values whole.");
         }
-    }
-
-    /// <summary>Whether the table, as the console draws it, cuts a header or value short: it shows more ellipses than they hold.</summary>
-    private static bool IsCut(Table table, QueryResult result, IAnsiConsole console)
-    {
-        using var drawn = new StringWriter();
-        var probe = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(drawn),
-        });
-        probe.Profile.Width = console.Profile.Width;
-        probe.Profile.Capabilities.Unicode = console.Profile.Capabilities.Unicode;
-        probe.Write(table);
-        return Count(drawn.ToString(), Ellipsis) > result.Columns.Sum(column => Count(column, Ellipsis))
-            + result.Rows.Sum(row => row.Sum(value => Count(value ?? "", Ellipsis)));
-    }
-
-    /// <summary>What the tables end a cut text with, on every terminal.</summary>
-    private const string Ellipsis = "…";
-
-    private static int Count(string text, string part)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-        return count;
     }
 }

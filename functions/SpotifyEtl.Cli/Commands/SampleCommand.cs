@@ -44,7 +44,8 @@ internal static class SampleCommand
         {
             var folder = parse.GetValue(output)!;
             var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
-            CheckFreeSpace(folder, SampleGenerator.EstimateBytes(options));
+            var estimate = SampleGenerator.EstimateBytes(options);
+            CheckFreeSpace(folder, estimate);
             var stamp = $"days={options.Days} items={options.Items} seed={options.Seed}";
             // The folder above lakes (as .lake holds .lake/demo) would get a raw/ of its own, a new lake mixed with them.
             LocalLake.MustHoldALake(folder.FullName, " A sample needs a folder of its own.", "--out");
@@ -53,7 +54,7 @@ internal static class SampleCommand
             File.WriteAllText(Path.Combine(folder.FullName, Marker), stamp + "\n");
             var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
                 new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
-                    .WriteAsync(options, cancellationToken)).ConfigureAwait(false);
+                    .WriteAsync(options, cancellationToken), estimate).ConfigureAwait(false);
             var raw = Path.Combine(folder.FullName, "raw");
             if (parse.GetValue(json))
             {

@@ -6,8 +6,11 @@ namespace SpotifyEtl.Cli.Shell;
 /// <summary>How far long work is, on stderr when it is a terminal; nothing at all otherwise.</summary>
 internal static class ProgressDisplay
 {
-    /// <summary>Runs <paramref name="work"/>, which reports (done, total or null when unknown, bytes).</summary>
-    public static async Task<T> RunAsync<T>(string description, Func<Action<long, long?, long>, Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/>, which reports (done, total or null when unknown, bytes). With no total, the bytes
+    /// against <paramref name="expectedBytes"/>, an estimate known before the work starts, give the fraction done.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(string description, Func<Action<long, long?, long>, Task<T>> work, long? expectedBytes = null)
     {
         if (!Consoles.ShowProgress)
         {
@@ -22,12 +25,18 @@ internal static class ProgressDisplay
                 task.IsIndeterminate = true;
                 return await work((done, total, bytes) =>
                 {
-                    // With no total there is no fraction: the bar stays indeterminate and the count tells the progress.
-                    task.IsIndeterminate = total is null;
+                    // With no total and no estimate there is no fraction: the bar stays indeterminate and the count tells the progress.
+                    task.IsIndeterminate = total is null && expectedBytes is null;
                     if (total is not null)
                     {
                         task.MaxValue = Math.Max(1, total.Value);
                         task.Value = done;
+                    }
+                    else if (expectedBytes is not null)
+                    {
+                        // An estimate may fall short: the bar stops short of full until the work ends.
+                        task.MaxValue = Math.Max(1, expectedBytes.Value);
+                        task.Value = Math.Min(bytes, task.MaxValue * 0.99);
                     }
                     task.Description = $"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)";
                 }).ConfigureAwait(false);

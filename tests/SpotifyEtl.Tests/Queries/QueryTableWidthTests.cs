@@ -51,7 +51,7 @@ public sealed class QueryTableWidthTests
         var fits = Draw(results, 80, unicode);
         Assert.DoesNotContain(Note, fits, StringComparison.Ordinal);
 
-        // Long headers in one of them do not: a header longer than its column can be is cut (values are wrapped, a long word folded).
+        // Long headers in one of them do not: a header longer than its column can be is cut.
         var wide = random.Next(results.Count);
         var columns = Enumerable.Range(0, count).Select(_ => Word(random, 14 + random.Next(8))).ToList();
         results[wide] = results[wide] with { Columns = columns };

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text;
+using Spectre.Console;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// A table of text drawn to fit a width, one line per row. Short columns (dates, numbers, ids: values of at most
+/// <see cref="ShortWidth"/> columns) keep their values whole while the table can fit them; the longest text is cut
+/// with an ellipsis, never wrapped. What a terminal would not show as it counts is made plain first: a tab or a line
+/// break is a space, an invisible format character (a direction mark or override, a zero-width joiner) is dropped.
+/// </summary>
+internal sealed class TerminalTable
+{
+    /// <summary>Values this wide or narrower are a short column's, kept whole first.</summary>
+    public const int ShortWidth = 24;
+
+    /// <summary>Values this wide or narrower (a date, a number) are kept whole even when the other short columns cannot be.</summary>
+    public const int NarrowWidth = 10;
+
+    /// <summary>The columns a long column keeps at least, tried in turn until the short columns fit beside them.</summary>
+    private static readonly int[] LongFloors = [3, 2, 1];
+
+    /// <summary>What a cut text ends with.</summary>
+    public const string Ellipsis = "…";
+
+    private readonly List<string> _headers;
+    private readonly List<IReadOnlyList<string>> _rows = [];
+
+    public TerminalTable(IEnumerable<string> headers) => _headers = headers.Select(OneLine).ToList();
+
+    public void AddRow(IEnumerable<string?> values) => _rows.Add(values.Select(value => OneLine(value ?? "")).ToList());
+
+    /// <summary>
+    /// The table drawn within <paramref name="width"/> columns with rounded borders; <paramref name="cut"/> says whether
+    /// a header or value had to be cut short.
+    /// </summary>
+    public Table Draw(int width, out bool cut)
+    {
+        var count = _headers.Count;
+        var headers = _headers.Select(Width).ToArray();
+        var values = Enumerable.Range(0, count).Select(c => _rows.Select(row => Width(row[c])).DefaultIfEmpty(0).Max()).ToArray();
+        // A border before each column and after the last, and a space either side of every value.
+        var widths = Widths(headers, values, width - (3 * count) - 1);
+        var table = new Table().Border(TableBorder.Rounded);
+        cut = false;
+        for (var c = 0; c < count; c++)
+        {
+            var header = Cut(_headers[c], widths[c]);
+            cut |= header != _headers[c];
+            table.AddColumn(new TableColumn(new Text(header)) { Width = widths[c], NoWrap = true });
+        }
+        foreach (var row in _rows)
+        {
+            var cells = new List<Text>(count);
+            for (var c = 0; c < count; c++)
+            {
+                var value = Cut(row[c], widths[c]);
+                cut |= value != row[c];
+                cells.Add(new Text(value));
+            }
+            table.AddRow(cells);
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// The width of each column. Short columns get their values whole and the long ones a few columns first (on a terminal
+    /// too narrow for that, the narrowest columns whole and the others one column); then every
+    /// column grows towards its widest header or value, the narrowest first, as far as <paramref name="available"/>
+    /// allows. Every column is at least one wide.
+    /// </summary>
+    public static int[] Widths(IReadOnlyList<int> headers, IReadOnlyList<int> values, int available)
+    {
+        var wanted = values.Select(v => Math.Max(1, v)).ToArray();
+        // The long columns give way first, down to a few columns of text, then to one; then the short ones but the narrowest
+        // (dates, numbers), and those only when even that does not fit.
+        var floors = LongFloors.Select(least => wanted.Select(v => v <= ShortWidth ? v : Math.Min(v, least)).ToArray())
+            .Append(wanted.Select(v => v <= NarrowWidth ? v : 1).ToArray())
+            .FirstOrDefault(tried => tried.Sum() <= available) ?? wanted.Select(_ => 1).ToArray();
+        return Fill(floors, wanted.Select((v, c) => Math.Max(v, headers[c])).ToArray(), available);
+    }
+
+    /// <summary>Each column from its floor towards its target, the narrowest targets met first, within <paramref name="available"/>.</summary>
+    private static int[] Fill(int[] floors, int[] targets, int available)
+    {
+        if (targets.Sum() <= available)
+        {
+            return targets;
+        }
+        if (floors.Sum() >= available)
+        {
+            return floors;
+        }
+        int At(int cap, int c) => Math.Clamp(cap, floors[c], targets[c]);
+        var low = 0;
+        var high = targets.Max();
+        while (low < high)
+        {
+            var cap = (low + high + 1) / 2;
+            if (Enumerable.Range(0, floors.Length).Sum(c => At(cap, c)) <= available)
+            {
+                low = cap;
+            }
+            else
+            {
+                high = cap - 1;
+            }
+        }
+        var widths = Enumerable.Range(0, floors.Length).Select(c => At(low, c)).ToArray();
+        var left = available - widths.Sum();
+        for (var c = 0; c < widths.Length && left > 0; c++)
+        {
+            if (widths[c] < targets[c])
+            {
+                widths[c]++;
+                left--;
+            }
+        }
+        return widths;
+    }
+
+    /// <summary>The columns <paramref name="text"/> takes, counted as the table counts them.</summary>
+    public static int Width(string text) => text.GetCellWidth();
+
+    /// <summary><paramref name="text"/> within <paramref name="width"/> columns: whole, or cut and ended with an ellipsis.</summary>
+    public static string Cut(string text, int width)
+    {
+        if (Width(text) <= width)
+        {
+            return text;
+        }
+        var kept = new StringBuilder();
+        var used = 0;
+        var room = width - Width(Ellipsis);
+        // By text element, so that a letter keeps its combining marks and a pair of surrogates stays a pair.
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
+        {
+            var element = elements.GetTextElement();
+            var columns = Width(element);
+            if (used + columns > room)
+            {
+                break;
+            }
+            kept.Append(element);
+            used += columns;
+        }
+        return kept.Append('…').ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as one line a terminal shows as it is counted: control characters (a tab, a line break,
+    /// an escape) and line or paragraph separators become a space; format characters, which take no column (direction
+    /// marks, embeddings, overrides and isolates, zero-width joiners), are dropped.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        if (!text.Any(NeedsChange))
+        {
+            return text;
+        }
+        var line = new StringBuilder(text.Length);
+        foreach (var character in text)
+        {
+            switch (char.GetUnicodeCategory(character))
+            {
+                case UnicodeCategory.Format:
+                    break;
+                case UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator:
+                    line.Append(' ');
+                    break;
+                default:
+                    line.Append(character);
+                    break;
+            }
+        }
+        return line.ToString();
+    }
+
+    private static bool NeedsChange(char character) =>
+        char.GetUnicodeCategory(character) is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator;
+}

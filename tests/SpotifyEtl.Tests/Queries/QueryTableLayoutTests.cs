@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using Spectre.Console;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Cli.Queries;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Queries;
+
+/// <summary>
+/// query's and demo's tables on terminals of random widths, with generated names that mix wide (CJK) letters, combining
+/// marks, tabs, direction controls and long words: every line of a table takes the same columns on a terminal, each row
+/// is one line, short columns (dates, numbers, ids) stay whole while they can, and the note after the tables is there
+/// exactly when a value or header shows cut short.
+/// </summary>
+public sealed class QueryTableLayoutTests
+{
+    private const string Note = "Cut to fit";
+    private const string Bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f";
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Every_line_lines_up_rows_stay_one_line_and_short_columns_stay_whole(int seed)
+    {
+        var random = new Random(seed);
+        var kinds = Enumerable.Range(0, 2 + random.Next(7)).Select(_ => random.Next(4)).ToList();
+        var columns = kinds.Select((kind, c) => Header(random, kind, c)).ToList();
+        var rows = Enumerable.Range(0, random.Next(1, 8))
+            .Select(_ => (IReadOnlyList<string?>)kinds.Select(kind => random.Next(12) == 0 ? null : Value(random, kind)).ToList()).ToList();
+        var result = new QueryResult("generated", "?", columns, rows);
+        var count = kinds.Count;
+        var width = 4 * count + 1 + random.Next(200);
+
+        var drawn = Draw(result, width);
+
+        var lines = drawn.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+        var table = lines.Where(line => line.Length > 0 && "╭│├╰".Contains(line[0], StringComparison.Ordinal)).ToList();
+        Assert.True(table.Count == rows.Count + 4, $"{rows.Count} rows drawn as {table.Count - 4} lines at {width} columns:\n{drawn}");
+        foreach (var line in table)
+        {
+            Assert.True(line.IndexOfAny(['\t', .. Bidi]) < 0, $"a tab or direction control reaches the terminal: {line}");
+            Assert.True(Columns(line) == Columns(table[0]), $"{Columns(line)} columns, not {Columns(table[0])}, at {width}:\n{drawn}");
+        }
+        Assert.True(Columns(table[0]) <= width, $"{Columns(table[0])} columns on a terminal of {width}:\n{drawn}");
+
+        // Short columns (values of up to 24 columns) are whole when they fit with a column for each long one; failing that,
+        // the narrowest (up to 10: dates, numbers) when they fit with a column for each other one.
+        var shown = rows.Select(row => row.Select(value => Plain(value ?? "")).ToList()).ToList();
+        var widest = Enumerable.Range(0, count).Select(c => Math.Max(1, shown.Max(row => Columns(row[c])))).ToList();
+        var body = table.Skip(3).Take(rows.Count).Select(line => line.Split('│')[1..^1]).ToList();
+        foreach (var limit in (int[])[24, 10])
+        {
+            var whole = Enumerable.Range(0, count).Where(c => widest[c] <= limit).ToList();
+            if (whole.Sum(c => widest[c]) + (count - whole.Count) + 3 * count + 1 <= width)
+            {
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    foreach (var c in whole)
+                    {
+                        Assert.True(body[r][c].Trim() == shown[r][c].Trim(), $"'{body[r][c]}' shows '{shown[r][c]}' at {width}:\n{drawn}");
+                    }
+                }
+                break;
+            }
+        }
+        Assert.Equal(table.Any(line => line.Contains('…', StringComparison.Ordinal)), drawn.Contains(Note, StringComparison.Ordinal));
+    }
+
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 60)];
+
+    /// <summary>A terminal two hundred columns wide: a long name is cut with an ellipsis to one line, not wrapped.</summary>
+    [Fact]
+    public void A_long_name_is_cut_to_one_line_at_two_hundred_columns()
+    {
+        var name = string.Concat(Enumerable.Repeat("Supercalifragilisticexpialidocious ", 8));
+        var result = new QueryResult("top_tracks", "?", ["played_year", "rank", "song", "first_played"],
+            [["2026", "1", name, "2026-11-06"], ["2026", "2", "Short", "2026-11-07"]]);
+
+        var drawn = Draw(result, 200);
+
+        var lines = drawn.Split('\n').Where(line => line.StartsWith('│')).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains("│ 2026-11-06 ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Supercalifragilisticexpialidocious Super", lines[1], StringComparison.Ordinal);
+        Assert.Contains("… │", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Cut to fit 200 columns", drawn, StringComparison.Ordinal);
+    }
+
+    private static string Draw(QueryResult result, int width)
+    {
+        using var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = width;
+        console.Profile.Capabilities.Unicode = true;
+        Render.Queries([result], console);
+        return output.ToString();
+    }
+
+    private static string Header(Random random, int kind, int column) => kind switch
+    {
+        0 => random.Next(2) == 0 ? "first_played" : "day",
+        1 => random.Next(2) == 0 ? "plays" : "rank",
+        2 => "track_id",
+        _ => random.Next(3) == 0 ? Name(random) : $"name_{column}",
+    };
+
+    /// <summary>A date, a number, an id, or a generated name.</summary>
+    private static string Value(Random random, int kind) => kind switch
+    {
+        0 => new DateOnly(2020, 1, 1).AddDays(random.Next(2500)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        1 => random.Next(random.Next(2) == 0 ? 10 : 100_000).ToString(CultureInfo.InvariantCulture),
+        2 => new string(Enumerable.Range(0, 22).Select(_ => Base62[random.Next(Base62.Length)]).ToArray()),
+        _ => Name(random),
+    };
+
+    private static string Name(Random random)
+    {
+        var name = new StringBuilder();
+        for (var part = 0; part < 1 + random.Next(6); part++)
+        {
+            switch (random.Next(7))
+            {
+                case 0:
+                    name.Append(new string(Enumerable.Range(0, 1 + random.Next(40)).Select(_ => (char)random.Next(0x4e00, 0x9fa5)).ToArray()));
+                    break;
+                case 1:
+                    name.Append(new string(Enumerable.Range(0, 1 + random.Next(10)).Select(_ => (char)random.Next(0x3041, 0x3097)).ToArray()));
+                    break;
+                case 2:
+                    name.Append('e').Append((char)random.Next(0x300, 0x370)).Append('a').Append('\u0301');
+                    break;
+                case 3:
+                    name.Append('\t');
+                    break;
+                case 4:
+                    name.Append(Bidi[random.Next(Bidi.Length)]);
+                    break;
+                default:
+                    name.Append(new string(Enumerable.Range(0, 1 + random.Next(random.Next(2) == 0 ? 8 : 120)).Select(_ => (char)('a' + random.Next(26))).ToArray()));
+                    break;
+            }
+            name.Append(random.Next(3) == 0 ? "" : " ");
+        }
+        return name.ToString();
+    }
+
+    /// <summary>A value as a terminal shows it: a tab a space, format characters gone.</summary>
+    private static string Plain(string value) =>
+        new(value.Where(c => char.GetUnicodeCategory(c) != UnicodeCategory.Format).Select(c => c == '\t' ? ' ' : c).ToArray());
+
+    /// <summary>
+    /// The columns a terminal gives <paramref name="line"/>, for the characters these tests draw: CJK and kana two, combining
+    /// marks and format characters none, a tab up to the next stop of eight.
+    /// </summary>
+    private static int Columns(string line)
+    {
+        var columns = 0;
+        foreach (var c in line)
+        {
+            columns += c switch
+            {
+                '\t' => 8 - (columns % 8),
+                >= '\u4e00' and <= '\u9fff' or >= '\u3040' and <= '\u309f' => 2,
+                _ when char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format => 0,
+                _ => 1,
+            };
+        }
+        return columns;
+    }
+}
