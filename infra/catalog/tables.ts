@@ -8,7 +8,8 @@
  * snappy-compressed) or `<table>.csv` (the `tableFormat` config key; header row, RFC 4180 quoting).
  * Types are the ones both formats carry and OpenCSVSerDe can read (string, int, boolean): dates and
  * timestamps stay ISO-8601 strings, which sort and compare correctly as text, so one set of named
- * queries serves both formats. Empty text is NULL in Parquet and '' in CSV; no query tells them apart.
+ * queries serves both formats. A missing text is NULL in Parquet (or '' where Spotify sent "") and '' in CSV;
+ * the queries treat NULL and '' alike (NULLIF), so no answer tells the formats apart.
  *
  * Playlists are versioned: the extraction skips a playlist whose Spotify snapshot_id has not changed
  * since its last run, so `playlist_entries` holds a version's items under the day they were landed

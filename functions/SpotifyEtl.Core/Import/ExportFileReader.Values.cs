@@ -103,7 +103,7 @@ public static partial class ExportFileReader
         if (reader.TokenType == JsonTokenType.String)
         {
             var value = reader.ValueSpan.Length == 0 && !reader.ValueIsEscaped ? "" : text.Value(ref reader);
-            return AthenaValues.Text(value);
+            return AthenaValues.Text(value) is { Length: > 0 } kept ? kept : null;
         }
         reader.Skip();
         return null;

@@ -11,17 +11,11 @@ public static class AthenaValues
     /// <summary>
     /// Text as the tables keep it, the same in CSV and Parquet: each line break (CR, LF, CRLF, NEL, LS,
     /// PS) becomes one space, and every other control character (C0 but tab, DEL, C1; NUL included) is
-    /// removed: no reader shows them, and many cut a string at a NUL. Empty text, as sent or once its controls are
-    /// removed, is null: a Parquet column holds no <c>''</c> beside its NULLs, so <c>IS NULL</c>, <c>COUNT(column)</c>
-    /// and <c>COALESCE</c> treat Spotify's <c>""</c> as they treat its <c>null</c> (a CSV file writes both as an empty field).
+    /// removed: no reader shows them, and many cut a string at a NUL.
     /// </summary>
     public static string? Text(string? value)
     {
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-        if (!value.AsSpan().ContainsAny(Rewritten))
+        if (value is null || !value.AsSpan().ContainsAny(Rewritten))
         {
             return value;
         }
@@ -42,7 +36,7 @@ public static class AthenaValues
                 builder.Append(c);
             }
         }
-        return builder.Length == 0 ? null : builder.ToString();
+        return builder.ToString();
     }
 
     /// <summary>The characters <see cref="Text"/> rewrites: the controls but tab, and the Unicode line and paragraph separators.</summary>

@@ -9,9 +9,10 @@ namespace SpotifyEtl.Tests.Queries;
 
 /// <summary>
 /// One set of named queries answers the same in a Parquet lake and a CSV lake, also where Spotify sent a name as
-/// null, as "" or as text of control characters only. Parquet keeps none of them as text; a CSV file writes each as an
-/// empty field, which Athena's OpenCSVSerDe and the local views read as ''. So an answer may show a missing name as
-/// NULL in one format and '' in the other, and nothing else may differ: no fallback to the id, no rank, no count.
+/// null, as "" or as text of control characters only. Parquet keeps the first as NULL and the others as ''; a CSV file
+/// writes each as an empty field, which Athena's OpenCSVSerDe and the local views read as ''. So an answer may show a
+/// missing name as NULL in one format and '' in the other, and nothing else may differ: no fallback to the id, no rank,
+/// no count.
 /// </summary>
 public sealed class FormatAgreementTests : IDisposable
 {
