@@ -214,20 +214,21 @@ public static class ExtractCommand
                 SourceStatus.Failed => "[red]failed[/]",
                 _ => $"[yellow]{source.Status.ToWireName()}[/]",
             };
+            // A source's name and Spotify's error text on one line each, tabs and direction controls made plain: the borders line up.
             table.AddRow(
-                Markup.Escape(source.Source),
+                Markup.Escape(TerminalTable.OneLine(source.Source)),
                 status,
                 source.Pages.ToString(CultureInfo.InvariantCulture),
                 source.Items.ToString(CultureInfo.InvariantCulture),
                 source.Requests.ToString(CultureInfo.InvariantCulture),
                 source.NotModified.ToString(CultureInfo.InvariantCulture),
                 (source.DurationMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture),
-                Markup.Escape(source.Error ?? source.Pass switch
+                Markup.Escape(TerminalTable.OneLine(source.Error ?? source.Pass switch
                 {
                     ExtractionPass.Full => "full pass",
                     ExtractionPass.Incremental => "incremental pass",
                     _ => "",
-                }));
+                })));
         }
         return table;
     }
