@@ -1,6 +1,6 @@
-using Spectre.Console;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Cli;
@@ -26,18 +26,9 @@ public sealed class ExtractSummaryOnTheTerminalTests
         var manifest = new ExtractionManifest("20261121T060000Z", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0, ExtractionOutcome.Failed,
             null, false, "refresh_token", false, null, 4, 0, sources);
 
-        using var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        console.Write(ExtractCommand.SummaryTable(manifest));
+        var drawn = PlainConsole.Draw(200, console => console.Write(ExtractCommand.SummaryTable(manifest)));
 
-        var lines = output.ToString().Split('\n').Where(line => line.Length > 0 && "┌│├└╭╰".Contains(line[0], StringComparison.Ordinal)).ToList();
+        var lines = drawn.Split('\n').Where(line => line.Length > 0 && "┌│├└╭╰".Contains(line[0], StringComparison.Ordinal)).ToList();
         Assert.Equal(4 + 4, lines.Count); // top, header, rule, a row per source, bottom
         foreach (var line in lines)
         {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Spectre.Console;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Queries;
@@ -87,21 +87,7 @@ public sealed class QueryTableLayoutTests
         Assert.Contains("Cut to fit 200 columns", drawn, StringComparison.Ordinal);
     }
 
-    private static string Draw(QueryResult result, int width)
-    {
-        using var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = width;
-        console.Profile.Capabilities.Unicode = true;
-        Render.Queries([result], console);
-        return output.ToString();
-    }
+    private static string Draw(QueryResult result, int width) => PlainConsole.Draw(width, console => Render.Queries([result], console));
 
     private static string Header(Random random, int kind, int column) => kind switch
     {

@@ -1,6 +1,6 @@
-using Spectre.Console;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Queries;
@@ -13,21 +13,8 @@ public sealed class QueryTableWidthTests
 {
     private const string Note = "Cut to fit";
 
-    private static string Draw(IReadOnlyList<QueryResult> results, int width, bool unicode)
-    {
-        using var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = width;
-        console.Profile.Capabilities.Unicode = unicode;
-        Render.Queries(results, console);
-        return output.ToString();
-    }
+    private static string Draw(IReadOnlyList<QueryResult> results, int width, bool unicode) =>
+        PlainConsole.Draw(width, console => Render.Queries(results, console), unicode);
 
     private static string Word(Random random, int length) =>
         new(Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26))).ToArray());
