@@ -18,8 +18,8 @@ internal static class CsvFileCheck
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// The longest line a table file may hold: far more than any row the transform writes (its longest values, a
-    /// playlist's description or a name, are a few hundred characters), so that a file that is not a table (a binary
+    /// The longest line a table file may hold: more than any row the transform writes (no text it keeps is longer than
+    /// <see cref="AthenaValues.LongestText"/>, a row of the widest table at that length stays under it), so that a file that is not a table (a binary
     /// file, a disk image with no line break) is refused after this much, not read whole into memory.
     /// </summary>
     internal const int LongestLine = 1 << 20;

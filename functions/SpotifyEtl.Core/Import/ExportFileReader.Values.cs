@@ -13,6 +13,11 @@ public static partial class ExportFileReader
         {
             var key = KeyOf(ref reader, text);
             reader.Read();
+            if (key.Length > 0 && TooLong(ref reader, text, key) is { } why)
+            {
+                fields.TooLong ??= why;
+                continue;
+            }
             switch (key)
             {
                 case "ts": Ts(ref reader, text, ref fields); break;
@@ -108,6 +113,18 @@ public static partial class ExportFileReader
         reader.Skip();
         return null;
     }
+
+    /// <summary>
+    /// Why a string value is too long for a table (<see cref="AthenaValues.LongestText"/>); null for any other value.
+    /// Its bytes are at least as many as its characters, so a value of fewer bytes is not decoded for it. The reason
+    /// leaves the length out: rows unreadable for one reason are counted together.
+    /// </summary>
+    private static string? TooLong(ref Utf8JsonReader reader, ExportText text, string key) =>
+        reader.TokenType == JsonTokenType.String
+        && (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > AthenaValues.LongestText
+        && text.Value(ref reader).Length > AthenaValues.LongestText
+            ? $"\"{key}\" holds a text longer than the {AthenaValues.LongestText:N0} characters a table keeps (no export's value comes near it)"
+            : null;
 
     private static long? Number(ref Utf8JsonReader reader, ExportText text)
     {

@@ -40,10 +40,16 @@ internal struct StreamFields
     /// <summary>What <c>ts</c> and <c>endTime</c> were in the JSON, for the reason a row could not be read.</summary>
     public JsonTokenType TsToken;
     public JsonTokenType EndTimeToken;
+    /// <summary>Why a value was too long for a table (the first such): the stream makes no row.</summary>
+    public string? TooLong;
 
     /// <summary>The row these fields make, or the reason they make none.</summary>
     public readonly (ListeningRow? Row, string? Problem) ToRow()
     {
+        if (TooLong is not null)
+        {
+            return (null, TooLong);
+        }
         if (HasTs)
         {
             var ended = TsSeconds ?? ExportTime.ParseTs(Ts);

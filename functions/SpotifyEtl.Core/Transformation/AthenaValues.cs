@@ -43,6 +43,20 @@ public static class AthenaValues
     private static readonly System.Buffers.SearchValues<char> Rewritten = System.Buffers.SearchValues.Create(
         Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(c => c != '\t' && char.IsControl(c)).Concat(['\u2028', '\u2029']).ToArray());
 
+    /// <summary>
+    /// The longest text a table keeps, in UTF-16 characters. Far above any value Spotify sends (a playlist's
+    /// description is at most 300 characters, a name a few hundred), and low enough that a row of the widest table,
+    /// each of its texts this long and every character a quote (doubled in CSV), stays under the 1 MiB line the local
+    /// queries take from a table file. A longer value is no Spotify value: the raw page holding it is set aside, and
+    /// an export's stream holding it is counted unreadable, each with the reason (<see cref="TooLong"/>).
+    /// </summary>
+    public const int LongestText = 16 * 1024;
+
+    /// <summary>Why <paramref name="text"/>, the value of <paramref name="where"/>, is too long for a table; null when it is not.</summary>
+    public static string? TooLong(string? text, string where) => text is { Length: > LongestText }
+        ? $"{where} is a text of {text.Length:N0} characters, longer than the {LongestText:N0} a table keeps (no Spotify value comes near it)"
+        : null;
+
     /// <summary>An instant as <c>yyyy-MM-ddTHH:mm:ssZ</c> (UTC); null when absent or unreadable.</summary>
     public static string? Timestamp(string? iso) =>
         IsCanonical(iso, withMilliseconds: false) ? iso

@@ -18,7 +18,7 @@ internal static class SpotifyReader
         reader.Read();
         return reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String => Kept(reader.GetString()!, path),
             JsonTokenType.Null => null,
             _ => throw Shape(path, reader.TokenType, "a string"),
         };
@@ -30,11 +30,15 @@ internal static class SpotifyReader
         reader.Read();
         return reader.TokenType switch
         {
-            JsonTokenType.String => Utf8StringCache.Current.Get(ref reader),
+            JsonTokenType.String => Kept(Utf8StringCache.Current.Get(ref reader), path),
             JsonTokenType.Null => null,
             _ => throw Shape(path, reader.TokenType, "a string"),
         };
     }
+
+    /// <summary>The text, when a table can keep it (<see cref="AthenaValues.LongestText"/>); an unexpected shape otherwise.</summary>
+    private static string Kept(string text, JsonPath path) =>
+        AthenaValues.TooLong(text, path.ToString()) is { } why ? throw new UnexpectedShapeException(why) : text;
 
     public static bool? Boolean(ref Utf8JsonReader reader, JsonPath path)
     {
