@@ -14,12 +14,22 @@ internal static class QueryRunner
     /// <summary>
     /// The answers of the queries asked for. A query whose tables have a damaged file is left out and its reason kept
     /// (once per reason): the others still answer, and <see cref="Answers.ThrowIfDamaged"/> ends the command with
-    /// exit 65 once they are printed.
+    /// exit 65 once they are printed. With <paramref name="showProgress"/>, a terminal's stderr shows which query runs, n of N.
     /// </summary>
-    public static Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false)
+    public static async Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false,
+        bool showProgress = true)
     {
         var selected = Select(query);
+        // Opened before the display starts: a warning about the lake's tables is printed on a line of its own.
         using var database = Open(lake, currentFromPartitions);
+        return showProgress
+            ? await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, step, cancellationToken)))
+                .ConfigureAwait(false)
+            : Answer(database, selected, (_, _, _) => { }, cancellationToken);
+    }
+
+    private static Answers Answer(LakeDatabase database, IReadOnlyList<NamedQuery> selected, Action<int, int, string> step, CancellationToken cancellationToken)
+    {
         var answered = new List<(NamedQuery Query, QueryResult Result)>();
         var damaged = new List<string>();
         void Damaged(string reason)
@@ -29,9 +39,10 @@ internal static class QueryRunner
                 damaged.Add(reason);
             }
         }
-        foreach (var named in selected)
+        foreach (var (index, named) in selected.Index())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            step(index + 1, selected.Count, named.Name);
             try
             {
                 answered.Add((named, Run(database, named)));
@@ -54,7 +65,7 @@ internal static class QueryRunner
                 results.Add(result);
             }
         }
-        return Task.FromResult(new Answers(results, damaged));
+        return new Answers(results, damaged);
     }
 
     /// <summary>The answers, and why the queries left out could not answer.</summary>

@@ -57,7 +57,7 @@ internal static class ReportCommand
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             QueryRunner.Open(lake).Dispose();
-            var local = Build(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake));
+            var local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake)).ConfigureAwait(false);
             return Saved(local, output ?? Path.Combine(lake, "report.html"));
         }
         var (bucket, prefix) = ParseS3(lake);
@@ -97,7 +97,7 @@ internal static class ReportCommand
             {
                 throw new CliException(ExitCodes.NoInput, $"{lake} holds no tables under transformed/: point --lake at the transformed bucket (and its prefix, if any).");
             }
-            return Saved(Build(copy.FullName, lake, null), output ?? "report.html");
+            return Saved(await BuildAsync(copy.FullName, lake, null).ConfigureAwait(false), output ?? "report.html");
         }
         finally
         {
@@ -118,11 +118,18 @@ internal static class ReportCommand
                                                           string.Join(" ", report.Damaged));
     }
 
-    private static (string Html, IReadOnlyList<string> Damaged) Build(string folder, string source, int? quarantined)
+    /// <summary>Builds the page; a terminal's stderr shows which of the report's queries runs, n of N.</summary>
+    private static async Task<(string Html, IReadOnlyList<string> Damaged)> BuildAsync(string folder, string source, int? quarantined)
     {
         try
         {
-            return ReportWriter.Build(folder, source, quarantined);
+            return await ProgressDisplay.RunStepsAsync("Running the report's queries", step =>
+            {
+                using (ReportAnswers.TellingSteps(step))
+                {
+                    return Task.FromResult(ReportWriter.Build(folder, source, quarantined));
+                }
+            }).ConfigureAwait(false);
         }
         catch (LakeException exception)
         {

@@ -16,9 +16,7 @@ internal static class ProgressDisplay
         {
             return await work((_, _, _) => { }).ConfigureAwait(false);
         }
-        return await Consoles.Progress.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+        return await Display()
             .StartAsync(async context =>
             {
                 var task = context.AddTask(description);
@@ -42,6 +40,36 @@ internal static class ProgressDisplay
                 }).ConfigureAwait(false);
             }).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, made of steps it names as each one starts: (its number from 1, the number of steps,
+    /// its name). The display shows the step running, n of N, and the bar the steps done.
+    /// </summary>
+    public static async Task<T> RunStepsAsync<T>(string description, Func<Action<int, int, string>, Task<T>> work)
+    {
+        if (!Consoles.ShowProgress)
+        {
+            return await work((_, _, _) => { }).ConfigureAwait(false);
+        }
+        return await Display()
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(description);
+                task.IsIndeterminate = true;
+                return await work((number, total, name) =>
+                {
+                    task.IsIndeterminate = false;
+                    task.MaxValue = Math.Max(1, total);
+                    task.Value = Math.Max(0, number - 1);
+                    task.Description = $"{description}: {number:N0}/{total:N0} ({Markup.Escape(name)})";
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>One line on stderr, cleared when the work ends, so what is printed next starts on a clean line.</summary>
+    private static Progress Display() => Consoles.Progress.Progress()
+        .AutoClear(true)
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
 }
 
 /// <summary>A store that tells each object written: the progress of work that only writes (sample, extract).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -47,28 +46,7 @@ public sealed partial class ProgressOnATerminalTests : IDisposable
     }
 
     /// <summary>What spotify-etl draws on a terminal of 100 columns, escape sequences left out.</summary>
-    private static string OnATerminal(params string[] arguments)
-    {
-        var cli = SpotifyEtlProcess.StartInfo(arguments);
-        var command = string.Join(' ', new[] { cli.FileName }.Concat(cli.ArgumentList).Select(Quoted));
-        var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])["-q", "-e", "-c", $"stty cols 100 rows 40; {command}", "/dev/null"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["TERM"] = "xterm-256color";
-        start.Environment.Remove("NO_COLOR");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "spotify-etl still ran after 3 minutes");
-        var shown = Escapes().Replace(output.Result, "");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {shown}{errors.Result}");
-        return shown;
-    }
-
-    private static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static string OnATerminal(params string[] arguments) => PseudoTerminal.WithoutEscapes(PseudoTerminal.Run("", arguments));
 
     /// <summary>An extended streaming history of <paramref name="count"/> plays.</summary>
     private static string History(int count)
@@ -88,7 +66,4 @@ public sealed partial class ProgressOnATerminalTests : IDisposable
 
     [GeneratedRegex(@"\s(\d{1,3})%")]
     private static partial Regex Percentages();
-
-    [GeneratedRegex(@"\u001b(\[[0-9;?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[=>()][0-9A-Za-z]?)")]
-    private static partial Regex Escapes();
 }
