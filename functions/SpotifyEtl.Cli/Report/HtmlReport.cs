@@ -92,7 +92,7 @@ internal static class HtmlReport
     /// <summary>A query's whole answer, every value as the query gave it.</summary>
     public static void Table(StringBuilder html, QueryResult result)
     {
-        html.Append(CultureInfo.InvariantCulture, $"<div class=\"table-wrap\"><table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
+        html.Append(CultureInfo.InvariantCulture, $"{TableBox(result.Question)}<table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
         foreach (var column in result.Columns)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{Escape(column)}</th>");
@@ -113,6 +113,12 @@ internal static class HtmlReport
         }
         html.Append("</tbody></table></div>");
     }
+
+    /// <summary>
+    /// The box a table scrolls in when it is wider than the page: a named region in the keyboard's tab order, so that a
+    /// reader without a mouse can reach it and scroll it with the arrow keys, and a screen reader says which table it holds.
+    /// </summary>
+    public static string TableBox(string name) => $"<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{Escape(name)}\">";
 
     /// <summary>Text longer than this is cut in its cell and carried whole in the cell's title.</summary>
     private const int LongCell = 36;
