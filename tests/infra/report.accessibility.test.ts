@@ -90,4 +90,56 @@ describe("the listening report's accessibility", () => {
         }
     }
 
+    for (const dark of [false, true]) {
+        it(`every mark of every chart stands out from what it is drawn on at 3:1, by its fill or its outline (${dark ? "dark" : "light"} scheme, phone and desktop)`, async () => {
+            for (const width of [375, 1280]) {
+                const shown = await load(context, reports.demo.report, { width, dark });
+                // tsx names the functions it compiles with a helper of its own (__name), which the page lacks: an identity will do.
+                await shown.page.evaluate("globalThis.__name = (target) => target");
+                const faint = await shown.page.evaluate(faintMarks);
+                assert.ok(faint.marks > 100, `${faint.marks} marks`);
+                assert.deepEqual(faint.failing, [], `at ${width} px, marks under 3:1 against their surroundings`);
+                await shown.page.close();
+            }
+        });
+    }
 });
+
+/**
+ * Run in the page: the visible marks whose fill (blended by its opacity over what lies under it) and outline both contrast
+ * under 3:1 with the page, and for a heatmap's cell with the empty cell it is drawn on (WCAG 1.4.11, non-text contrast).
+ * Each failing kind of mark once, with its section, its class, how many there are and its best ratio.
+ */
+function faintMarks(): { marks: number; failing: string[] } {
+    type Rgb = [number, number, number];
+    const rgb = (css: string): Rgb => css.match(/[\d.]+/g)!.slice(0, 3).map(Number) as Rgb;
+    const luminance = (c: Rgb) => {
+        const [r, g, b] = c.map(v => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const contrast = (a: Rgb, b: Rgb) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x! + 0.05) / (y! + 0.05); };
+    const blend = (top: Rgb, opacity: number, under: Rgb): Rgb => top.map((v, i) => v * opacity + under[i]! * (1 - opacity)) as Rgb;
+    const page = rgb(getComputedStyle(document.body).backgroundColor);
+    const failing = new Map<string, { count: number; best: number }>();
+    let marks = 0;
+    for (const mark of document.querySelectorAll("svg.chart .mark")) {
+        if (mark.getClientRects().length === 0) {
+            continue;
+        }
+        marks++;
+        const style = getComputedStyle(mark);
+        const emptyCell = mark.classList.contains("heat") ? rgb(getComputedStyle(mark.closest("svg")!.querySelector(".empty")!).fill) : null;
+        const surroundings = emptyCell === null ? [page] : [page, emptyCell];
+        const fill = style.fill.startsWith("rgb") ? blend(rgb(style.fill), Number(style.fillOpacity), emptyCell ?? page) : null;
+        const stroke = style.stroke.startsWith("rgb") && parseFloat(style.strokeWidth) >= 1
+            ? blend(rgb(style.stroke), Number(style.strokeOpacity), page) : null;
+        const ratio = (paint: Rgb | null) => paint === null ? 0 : Math.min(...surroundings.map(s => contrast(paint, s)));
+        const best = Math.max(ratio(fill), ratio(stroke));
+        if (best < 3) {
+            const key = `${mark.closest("section")!.id} ${mark.tagName}.${[...mark.classList].join(".")}`;
+            const seen = failing.get(key) ?? { count: 0, best };
+            failing.set(key, { count: seen.count + 1, best: Math.max(seen.best, best) });
+        }
+    }
+    return { marks, failing: [...failing].map(([key, f]) => `${key}: ${f.count} at most ${f.best.toFixed(2)}:1`) };
+}
