@@ -92,7 +92,7 @@ internal static class HtmlReport
     /// <summary>A query's whole answer, every value as the query gave it.</summary>
     public static void Table(StringBuilder html, QueryResult result)
     {
-        html.Append(CultureInfo.InvariantCulture, $"<div class=\"table-wrap\"><table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
+        html.Append(CultureInfo.InvariantCulture, $"{TableBox(result.Question)}<table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
         foreach (var column in result.Columns)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{Escape(column)}</th>");
@@ -114,6 +114,12 @@ internal static class HtmlReport
         html.Append("</tbody></table></div>");
     }
 
+    /// <summary>
+    /// The box a table scrolls in when it is wider than the page: a named region in the keyboard's tab order, so that a
+    /// reader without a mouse can reach it and scroll it with the arrow keys, and a screen reader says which table it holds.
+    /// </summary>
+    public static string TableBox(string name) => $"<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{Escape(name)}\">";
+
     /// <summary>Text longer than this is cut in its cell and carried whole in the cell's title.</summary>
     private const int LongCell = 36;
 
@@ -128,7 +134,9 @@ internal static class HtmlReport
         "figure{margin:.5em 0}figcaption{font-size:13px}svg.chart{display:block;width:100%;height:auto}" +
         // Below a 640-pixel column the wide charts' text would shrink under 11 pixels: the phone's drawing shows instead.
         ".chart-narrow{display:none}@media (max-width:671px){.chart-wide{display:none}.chart-narrow{display:block;max-width:480px}}" +
-        ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4}circle.partial{fill:var(--bg);stroke:var(--accent);stroke-width:2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
+        // A pale mark (a week held in part, a heatmap's cell of few plays) is outlined in the full colour, which stands out at
+        // 3:1 or more from the page and from an empty cell in either scheme.
+        ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4;stroke:var(--accent);stroke-width:1.5}rect.heat{stroke:var(--accent);stroke-width:1}circle.partial{fill:var(--bg);stroke:var(--accent);stroke-width:2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
         "table{border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;white-space:nowrap;max-width:24em;overflow:hidden;text-overflow:ellipsis;unicode-bidi:isolate}" +

@@ -25,7 +25,8 @@ internal static class QualityPanel
         }
         var columns = result.Columns.ToList();
         var (date, table, rows, keys) = (columns.IndexOf(StackContract.PartitionColumn), columns.IndexOf("table_name"), columns.IndexOf("row_count"), columns.IndexOf("distinct_keys"));
-        html.Append("<div class=\"table-wrap\"><table id=\"quality-tables\"><caption>Rows per table, summed over its snapshot dates</caption><thead><tr>")
+        const string caption = "Rows per table, summed over its snapshot dates";
+        html.Append(HtmlReport.TableBox(caption)).Append(CultureInfo.InvariantCulture, $"<table id=\"quality-tables\"><caption>{caption}</caption><thead><tr>")
             .Append("<th scope=\"col\">table</th><th scope=\"col\">snapshot dates</th><th scope=\"col\">rows</th><th scope=\"col\">duplicate rows</th><th scope=\"col\">latest date</th></tr></thead><tbody>");
         foreach (var group in result.Rows.GroupBy(r => r[table] ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
         {
