@@ -25,11 +25,8 @@ internal static class QueryCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            // A script reading --json gets no progress display, on a terminal or not.
-            var asJson = parse.GetValue(json);
-            var answers = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions),
-                showProgress: !asJson).ConfigureAwait(false);
-            if (asJson)
+            var answers = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions)).ConfigureAwait(false);
+            if (parse.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(answers.Results, QueryResultContext.Readable.ListQueryResult));
             }

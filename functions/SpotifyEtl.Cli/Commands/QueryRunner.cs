@@ -14,18 +14,15 @@ internal static class QueryRunner
     /// <summary>
     /// The answers of the queries asked for. A query whose tables have a damaged file is left out and its reason kept
     /// (once per reason): the others still answer, and <see cref="Answers.ThrowIfDamaged"/> ends the command with
-    /// exit 65 once they are printed. With <paramref name="showProgress"/>, a terminal's stderr shows which query runs, n of N.
+    /// exit 65 once they are printed. A terminal's stderr shows which query runs, n of N, as it does for every verb with or without --json.
     /// </summary>
-    public static async Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false,
-        bool showProgress = true)
+    public static async Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false)
     {
         var selected = Select(query);
         // Opened before the display starts: a warning about the lake's tables is printed on a line of its own.
         using var database = Open(lake, currentFromPartitions);
-        return showProgress
-            ? await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, step, cancellationToken)))
-                .ConfigureAwait(false)
-            : Answer(database, selected, (_, _, _) => { }, cancellationToken);
+        return await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, step, cancellationToken)))
+            .ConfigureAwait(false);
     }
 
     private static Answers Answer(LakeDatabase database, IReadOnlyList<NamedQuery> selected, Action<int, int, string> step, CancellationToken cancellationToken)

@@ -54,44 +54,11 @@ public sealed class FormatAgreementTests : IDisposable
     /// Each "name" of a raw response (tracks, albums, artists, playlists) becomes, one time in three, null, "" or
     /// control characters the tables remove; the number changed.
     /// </summary>
-    private static int EmptyNames(string raw, Random random)
-    {
-        var changed = 0;
-        foreach (var file in Directory.EnumerateFiles(raw, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var json = JsonNode.Parse(File.ReadAllText(file));
-            Visit(json);
-            File.WriteAllText(file, json!.ToJsonString());
-        }
-        return changed;
-
-        void Visit(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject body:
-                    foreach (var (key, value) in body.ToList())
-                    {
-                        if (key == "name" && value is JsonValue && random.Next(3) == 0)
-                        {
-                            body[key] = random.Next(3) switch { 0 => null, 1 => "", _ => "\u0000\u0007" };
-                            changed++;
-                        }
-                        else
-                        {
-                            Visit(value);
-                        }
-                    }
-                    break;
-                case JsonArray items:
-                    foreach (var item in items)
-                    {
-                        Visit(item);
-                    }
-                    break;
-            }
-        }
-    }
+    private static int EmptyNames(string raw, Random random) =>
+        Directory.EnumerateFiles(raw, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Sum(file =>
+            RawValues.Replace(file, (key, _) => key == "name" && random.Next(3) == 0
+                ? (true, random.Next(3) switch { 0 => null, 1 => "", _ => "\u0000\u0007" })
+                : (false, null)));
 
     /// <summary>Each query's rows from <c>query --json</c>, a line each, its cells joined by '|', a NULL shown as ''.</summary>
     private static Dictionary<string, string> Answers(string output)

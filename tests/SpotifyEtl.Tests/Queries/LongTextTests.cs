@@ -33,7 +33,7 @@ public sealed class LongTextTests : IDisposable
         foreach (var file in Files(raw).Where(f => f.Contains("playlist", StringComparison.Ordinal)).OrderBy(_ => random.Next()).Take(3))
         {
             // One text a table keeps, in a page of playlists or their items, made longer than the bound.
-            if (Rewrite(file, random, (key, _) => key is "name" or "description" && random.Next(4) == 0,
+            if (Rewrite(file, key => key is "name" or "description" && random.Next(4) == 0,
                     () => Text(random, AthenaValues.LongestText + 1 + random.Next(random.Next(2) == 0 ? 64 : 3_000_000))) > 0)
             {
                 changed.Add(Path.GetRelativePath(sample, file));
@@ -75,7 +75,7 @@ public sealed class LongTextTests : IDisposable
         var sample = Sample(7);
         var raw = Path.Combine(sample, "raw");
         var longest = new string('"', AthenaValues.LongestText);
-        var changed = Files(raw).Sum(file => Rewrite(file, random, (key, _) => key is "name" or "description",
+        var changed = Files(raw).Sum(file => Rewrite(file, key => key is "name" or "description",
             () => random.Next(3) == 0 ? longest : Text(random, AthenaValues.LongestText)));
         Assert.True(changed > 100, $"{changed} texts");
 
@@ -155,41 +155,8 @@ public sealed class LongTextTests : IDisposable
         Directory.EnumerateFiles(raw, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Replaces each string value whose key <paramref name="pick"/> chooses with a new text; the number replaced.</summary>
-    private static int Rewrite(string file, Random random, Func<string, JsonNode, bool> pick, Func<string> text)
-    {
-        var json = JsonNode.Parse(File.ReadAllText(file));
-        var changed = 0;
-        Visit(json);
-        File.WriteAllText(file, json!.ToJsonString());
-        return changed;
-
-        void Visit(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject body:
-                    foreach (var (key, value) in body.ToList())
-                    {
-                        if (value is JsonValue leaf && leaf.TryGetValue<string>(out _) && pick(key, leaf))
-                        {
-                            body[key] = text();
-                            changed++;
-                        }
-                        else
-                        {
-                            Visit(value);
-                        }
-                    }
-                    break;
-                case JsonArray items:
-                    foreach (var item in items)
-                    {
-                        Visit(item);
-                    }
-                    break;
-            }
-        }
-    }
+    private static int Rewrite(string file, Func<string, bool> pick, Func<string> text) =>
+        RawValues.Replace(file, (key, value) => value.TryGetValue<string>(out _) && pick(key) ? (true, text()) : (false, null));
 
     /// <summary>A text of <paramref name="length"/> characters of the kinds CSV and UTF-8 make longest: quotes, commas, CJK.</summary>
     private static string Text(Random random, int length)
