@@ -161,6 +161,38 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         Assert.Empty(await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine));
     }
 
+    [Theory]
+    [InlineData(71)]
+    [InlineData(72)]
+    public async Task An_import_event_delivered_twice_at_once_writes_the_undisturbed_table_from_both_deliveries(int seed)
+    {
+        await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
+        using var client = BrokenBodiesOnS3Tests.ThroughProxy(proxy);
+        var uploads = Uploads(seed);
+        var calm = await server.CreateTransformBucketsAsync();
+        await UploadAsync(client, calm.RawBucket, uploads);
+        var (calmFailure, calmLines) = await InvokeAsync(log => new TransformFunction(calm, client, log), calm.RawBucket, uploads);
+        Assert.Null(calmFailure);
+        var table = await FilesAsync(new S3ObjectStore(client, calm.TransformedBucket), HistoryPublisher.TablePrefix);
+        var settings = await server.CreateTransformBucketsAsync();
+        await UploadAsync(client, settings.RawBucket, uploads);
+
+        // Lambda delivers an event at least once: two containers may run the same one side by side.
+        var deliveries = await Task.WhenAll(Enumerable.Range(0, 2)
+            .Select(_ => InvokeAsync(log => new TransformFunction(settings, client, log), settings.RawBucket, uploads)));
+
+        Assert.All(deliveries, delivery => Assert.Null(delivery.Failed));
+        var rows = calmLines.Single(line => line.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("history_rows").GetInt32();
+        Assert.All(deliveries, delivery => Assert.Equal(rows,
+            delivery.Lines.Single(line => line.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("history_rows").GetInt32()));
+        var written = await FilesAsync(new S3ObjectStore(client, settings.TransformedBucket), HistoryPublisher.TablePrefix);
+        Assert.Equal(table.Keys, written.Keys);
+        foreach (var (key, bytes) in table)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(written[key]), $"{key} differs from the undisturbed import's");
+        }
+    }
+
     /// <summary>A seed's export as a listener uploads it: its zips, or (an even seed) every JSON file in them, unzipped.</summary>
     private static List<(string Key, byte[] Bytes, string Type)> Uploads(int seed)
     {
