@@ -32,6 +32,7 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         UploadRefusedOnce,
         LandingRefused,
         TableRefused,
+        SpanRefused,
         ListingMissesLanded,
     }
 
@@ -99,6 +100,12 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
                 proxy.Unavailable = (method, path) => method == "PUT" && path == $"/{settings.TransformedBucket}/{tableKey}";
                 expected = $"PUT s3://{settings.TransformedBucket}/{tableKey}";
                 break;
+            case ImportFault.SpanRefused:
+                // What a transform needs to rebuild a month alone, staged after the table's files.
+                var spanKey = ExportSpan.KeyFor(landedKey);
+                proxy.Unavailable = (method, path) => method == "PUT" && path == $"/{settings.TransformedBucket}/{spanKey}";
+                expected = $"PUT s3://{settings.TransformedBucket}/{spanKey}";
+                break;
             default:
                 // A listing of the raw bucket that leaves out one landed file, as a listing S3 gives while it is inconsistent.
                 proxy.RewriteListing = xml => Regex.Replace(xml, $"<Contents>(?:(?!</Contents>).)*<Key>{Regex.Escape(landedKey)}</Key>.*?</Contents>", "",
@@ -106,7 +113,8 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
                 expected = $"LIST s3://{settings.RawBucket}/{ExportRawKey.Prefix}";
                 break;
         }
-        TransformFunction Function(TextWriter log) => new(settings, client, log);
+        var temporary = Directory.CreateTempSubdirectory("spotify-etl-import-faults-");
+        TransformFunction Function(TextWriter log) => new(settings, client, log) { Temporary = TemporaryStorage.Default with { Folder = temporary.FullName } };
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (failed, lines) = await InvokeAsync(Function, settings.RawBucket, uploads);
@@ -131,6 +139,8 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the import failed after {clock.Elapsed.TotalSeconds:0} s");
             }
         }
+        // A zip's temporary copy goes with the invocation that made it: retries in one container do not fill its storage.
+        Assert.Empty(temporary.EnumerateFileSystemInfos());
         // A table file written before the failure is the undisturbed import's: never one built without some landed file.
         foreach (var (key, bytes) in await FilesAsync(lake, HistoryPublisher.TablePrefix))
         {
@@ -159,6 +169,8 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
             Assert.True(bytes.AsSpan().SequenceEqual(written[key]), $"{key} differs from the undisturbed import's");
         }
         Assert.Empty(await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine));
+        Assert.Empty(temporary.EnumerateFileSystemInfos());
+        temporary.Delete();
     }
 
     [Theory]
