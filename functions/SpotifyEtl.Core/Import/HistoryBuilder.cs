@@ -54,7 +54,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     /// What the table is built from: the landed files, and the versions of the API's recently-played pages. A listing that
     /// leaves out a file this import has just landed or found in raw (<paramref name="known"/>) is not what raw holds (S3
     /// answering inconsistently): a table built from it would drop that file's streams, and delete the months only it has.
-    /// It fails naming the listing, before anything is written, so that the import is run again.
+    /// It fails naming the listing, before anything is written from it, so that the import is run again.
     /// </summary>
     private async Task<(List<string> Landed, List<ObjectVersion> Plays)> ListAsync(IEnumerable<string> known, CancellationToken cancellationToken)
     {
