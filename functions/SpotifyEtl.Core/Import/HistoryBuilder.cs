@@ -31,13 +31,13 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     /// <param name="read">Landed files this process has already read, by raw key: each is read once.</param>
     public async Task<HistoryBuild> RebuildAsync(IReadOnlyDictionary<string, ExportFileContent> read, CancellationToken cancellationToken)
     {
-        var inputs = await ListAsync(cancellationToken).ConfigureAwait(false);
+        var inputs = await ListAsync(read.Keys, cancellationToken).ConfigureAwait(false);
         var contents = new Dictionary<string, ExportFileContent>(read, StringComparer.Ordinal);
         var damaged = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var round = 1; ; round++)
         {
             var build = await BuildAsync(inputs.Landed, contents, damaged, cancellationToken).ConfigureAwait(false);
-            var now = await ListAsync(cancellationToken).ConfigureAwait(false);
+            var now = await ListAsync(read.Keys, cancellationToken).ConfigureAwait(false);
             if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
             {
                 return build;
@@ -50,8 +50,13 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         }
     }
 
-    /// <summary>What the table is built from: the landed files, and the versions of the API's recently-played pages.</summary>
-    private async Task<(List<string> Landed, List<ObjectVersion> Plays)> ListAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// What the table is built from: the landed files, and the versions of the API's recently-played pages. A listing that
+    /// leaves out a file this import has just landed or found in raw (<paramref name="known"/>) is not what raw holds (S3
+    /// answering inconsistently): a table built from it would drop that file's streams, and delete the months only it has.
+    /// It fails naming the listing, before anything is written from it, so that the import is run again.
+    /// </summary>
+    private async Task<(List<string> Landed, List<ObjectVersion> Plays)> ListAsync(IEnumerable<string> known, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
         await foreach (var key in raw.ListAsync(ExportRawKey.Prefix, cancellationToken).ConfigureAwait(false))
@@ -62,6 +67,14 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             }
         }
         keys.Sort(StringComparer.Ordinal);
+        if (known.Where(k => keys.BinarySearch(k, StringComparer.Ordinal) < 0).Order(StringComparer.Ordinal).FirstOrDefault() is { } missing)
+        {
+            var listing = $"LIST {raw.Description}/{ExportRawKey.Prefix}";
+            throw S3ObjectStore.Naming(new IOException(
+                $"{listing}: the listing of the landed export files lacks {missing}, which this import has just landed or found there, so no table " +
+                "was built from it (it would leave that file's streams out). Run the import again; Lambda retries the failed invocation."),
+                listing);
+        }
         return (keys, await ApiPlayReader.ListAsync(raw, cancellationToken).ConfigureAwait(false));
     }
 

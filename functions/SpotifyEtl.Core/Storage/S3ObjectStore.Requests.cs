@@ -30,6 +30,17 @@ public sealed partial class S3ObjectStore
     }
 
     /// <summary>
+    /// Names <paramref name="request"/> (<c>LIST s3://bucket/prefix</c>) on an exception thrown about what a store's request
+    /// answered rather than by the request itself (a listing that lacks a key known to be there), so that the failure's line
+    /// names it as <see cref="RequestOf"/> finds it.
+    /// </summary>
+    internal static TException Naming<TException>(TException exception, string request) where TException : Exception
+    {
+        exception.Data[RequestEntry] = request;
+        return exception;
+    }
+
+    /// <summary>
     /// Names the request on <paramref name="exception"/> (the first naming stays) and returns false: used as an
     /// exception filter, it catches nothing and leaves the stack as it was.
     /// </summary>
