@@ -72,7 +72,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             var listing = $"LIST {raw.Description}/{ExportRawKey.Prefix}";
             throw S3ObjectStore.Naming(new IOException(
                 $"{listing}: the listing of the landed export files lacks {missing}, which this import has just landed or found there, so no table " +
-                "was built from it (it would leave that file's streams out). Run the import again; Lambda retries the failed invocation."),
+                "was built from it (it would leave that file's streams out). Run the import again (on AWS, Lambda retries the failed invocation)."),
                 listing);
         }
         return (keys, await ApiPlayReader.ListAsync(raw, cancellationToken).ConfigureAwait(false));
