@@ -36,9 +36,12 @@ internal static class SpotifyReader
         };
     }
 
-    /// <summary>The text, when a table can keep it (<see cref="AthenaValues.LongestText"/>); an unexpected shape otherwise.</summary>
+    /// <summary>
+    /// The text, when a table can keep it (<see cref="AthenaValues.LongestText"/>); an unexpected shape otherwise. The path
+    /// is spelled out only then: this runs for every text read.
+    /// </summary>
     private static string Kept(string text, JsonPath path) =>
-        AthenaValues.TooLong(text, path.ToString()) is { } why ? throw new UnexpectedShapeException(why) : text;
+        text.Length <= AthenaValues.LongestText ? text : throw new UnexpectedShapeException(AthenaValues.TooLong(text, path.ToString())!);
 
     public static bool? Boolean(ref Utf8JsonReader reader, JsonPath path)
     {
