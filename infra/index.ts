@@ -49,6 +49,14 @@ function extractTimeBudgetSeconds(timeoutSeconds: number): number {
     return Math.max(1, timeoutSeconds - Math.min(60, Math.ceil(timeoutSeconds / 4)));
 }
 
+/**
+ * The transform's own time limit: the function timeout less up to 15 seconds (an eighth of a short one), so that an
+ * invocation still waiting on S3 gives up, logs its transform_failed line naming the request, and fails for Lambda to retry.
+ */
+function transformTimeBudgetSeconds(timeoutSeconds: number): number {
+    return Math.max(1, timeoutSeconds - Math.min(15, Math.ceil(timeoutSeconds / 8)));
+}
+
 const code = new pulumi.asset.FileArchive(functionsPackage({
     packagePath: config.functions.packagePath,
     architecture: config.functions.architecture,
@@ -95,6 +103,8 @@ const transform = new LambdaFunction(`${base}-transform`, {
         [contract.environment.transform.rawBucket]: storage.raw.name,
         [contract.environment.transform.transformedBucket]: storage.transformed.name,
         [contract.environment.transform.tableFormat]: config.catalog.tableFormat,
+        // As the extract's: give up, saying on what, before the runtime ends the invocation without a word.
+        [contract.environment.transform.timeBudgetSeconds]: String(transformTimeBudgetSeconds(config.functions.transform.timeoutSeconds)),
         [contract.environment.transform.metricsNamespace]: metricNamespace,
     },
     statements: transformStatements(storage.raw.arn, storage.transformed.arn),

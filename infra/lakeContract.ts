@@ -46,7 +46,7 @@ export interface Contract {
     readonly rawSources: Readonly<Record<RawSourceName, string>>;
     readonly environment: {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "metricsNamespace", string>>;
-        readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "metricsNamespace", string>>;
+        readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;

@@ -53,6 +53,7 @@ public static class StackContract
         public const string RawBucket = "RAW_BUCKET";
         public const string TransformedBucket = "TRANSFORMED_BUCKET";
         public const string TableFormat = "TABLE_FORMAT";
+        public const string TimeBudgetSeconds = "TRANSFORM_TIME_BUDGET_SECONDS";
         public const string MetricsNamespace = "METRICS_NAMESPACE";
     }
 

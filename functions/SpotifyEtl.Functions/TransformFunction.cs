@@ -39,6 +39,9 @@ public sealed class TransformFunction
         "the manifest is no longer in the raw bucket (removed after its event was sent): there is no run to transform. " +
         "If the run's raw objects are still there, replay their day with {\"replay_dates\": [\"yyyy-MM-dd\"]}.";
 
+    /// <summary>The <c>error</c> of the failure line of an invocation that reached its <see cref="TimeBudget"/>.</summary>
+    internal const string TimeBudgetSpent = "TimeBudgetSpent";
+
     private readonly IObjectStore _raw;
     private readonly IObjectStore _lake;
     private readonly string _rawBucket;
@@ -48,7 +51,7 @@ public sealed class TransformFunction
 
     static TransformFunction() => InvariantCulture.Apply();
 
-    /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET, TABLE_FORMAT, METRICS_NAMESPACE and AWS_REGION.</summary>
+    /// <summary>What the Lambda runtime calls: configuration from RAW_BUCKET, TRANSFORMED_BUCKET, TABLE_FORMAT, TRANSFORM_TIME_BUDGET_SECONDS, METRICS_NAMESPACE and AWS_REGION.</summary>
     public TransformFunction()
         : this(TransformSettings.FromEnvironment(Environment.GetEnvironmentVariable), SharedClient.Value, Console.Out)
     {
@@ -58,9 +61,7 @@ public sealed class TransformFunction
     /// <remarks>Settings come first so that a missing variable is reported before the client is built.</remarks>
     internal TransformFunction(TransformSettings settings, IAmazonS3 client, TextWriter log)
         : this(new S3ObjectStore(client, settings.RawBucket), new S3ObjectStore(client, settings.TransformedBucket), settings.RawBucket, log, settings.Format,
-            settings.MetricsNamespace)
-    {
-    }
+            settings.MetricsNamespace) => TimeBudget = settings.TimeBudget;
 
     /// <summary>Any stores: the raw bucket named <paramref name="rawBucket"/> in events, and the transformed bucket.</summary>
     internal TransformFunction(IObjectStore raw, IObjectStore lake, string rawBucket, TextWriter log, TableFormat format = TableFormats.Default,
@@ -74,6 +75,13 @@ public sealed class TransformFunction
         _format = format;
     }
 
+    /// <summary>
+    /// How long an invocation may run before it gives up (<see cref="TransformSettings.TimeBudgetVariable"/>, the function's
+    /// timeout less a margin): a Stream handler cannot see Lambda's deadline, and the runtime ends an invocation that reaches
+    /// it without a word. Given up, it logs its <c>transform_failed</c> line naming the request it waited on, and fails.
+    /// </summary>
+    internal TimeSpan? TimeBudget { get; init; }
+
     /// <summary>Where a dropped export's zip is copied to be read: the function's temporary storage.</summary>
     internal TemporaryStorage Temporary { get; init; } = TemporaryStorage.Default;
 
@@ -83,8 +91,16 @@ public sealed class TransformFunction
     /// </summary>
     public Task<Stream> Handler(Stream input) => HandleAsync(input, CancellationToken.None);
 
-    internal async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
+    internal async Task<Stream> HandleAsync(Stream input, CancellationToken caller)
     {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(caller);
+        if (TimeBudget is { } limit)
+        {
+            budget.CancelAfter(limit);
+        }
+        var cancellationToken = budget.Token;
+        (_raw as S3ObjectStore)?.ForgetInterrupted();
+        (_lake as S3ObjectStore)?.ForgetInterrupted();
         IReadOnlyList<S3EventRecord> records = [];
         var pipeline = new TransformPipeline(_raw, _lake, new TransformOptions { Format = _format, StageRuns = true, Parallelism = ObjectsInFlight });
         var keys = new List<string>();
@@ -153,10 +169,20 @@ public sealed class TransformFunction
                 ImportLog.Write(_log, _rawBucket, imported, import.Notes);
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || (budget.IsCancellationRequested && !caller.IsCancellationRequested))
         {
-            Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, exception.GetType().Name, exception.Message,
-                S3ObjectStore.RequestOf(exception)), TransformLogContext.Default.FailureLogLine);
+            var request = S3ObjectStore.RequestOf(exception);
+            if (exception is OperationCanceledException)
+            {
+                request ??= (_raw as S3ObjectStore)?.Interrupted ?? (_lake as S3ObjectStore)?.Interrupted;
+                var spent = new TimeoutException($"The invocation gave up at its time budget of {TimeBudget!.Value.TotalSeconds:0} s (the function's timeout " +
+                    $"less a margin){(request is null ? "" : $", waiting on {request}")}. Lambda retries it; should it run out of time again, replay fewer " +
+                    "days at once or raise transformTimeoutSeconds.", exception);
+                Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, TimeBudgetSpent, spent.Message, request), TransformLogContext.Default.FailureLogLine);
+                throw spent;
+            }
+            Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, exception.GetType().Name, exception.Message, request),
+                TransformLogContext.Default.FailureLogLine);
             throw;
         }
 

@@ -7,12 +7,13 @@ namespace SpotifyEtl.Functions;
 /// stack), never secrets.
 /// </summary>
 internal sealed record TransformSettings(string RawBucket, string TransformedBucket, TableFormat Format = TableFormats.Default,
-    string MetricsNamespace = StackContract.Metrics.Namespace)
+    string MetricsNamespace = StackContract.Metrics.Namespace, TimeSpan? TimeBudget = null)
 {
     public const string RawBucketVariable = StackContract.TransformEnvironment.RawBucket;
     public const string TransformedBucketVariable = StackContract.TransformEnvironment.TransformedBucket;
     public const string TableFormatVariable = StackContract.TransformEnvironment.TableFormat;
     public const string MetricsNamespaceVariable = StackContract.TransformEnvironment.MetricsNamespace;
+    public const string TimeBudgetVariable = StackContract.TransformEnvironment.TimeBudgetSeconds;
 
     public static TransformSettings FromEnvironment(Func<string, string?> variable)
     {
@@ -25,7 +26,13 @@ internal sealed record TransformSettings(string RawBucket, string TransformedBuc
               ?? throw new InvalidOperationException($"The environment variable {TableFormatVariable} is '{formatText}': it must be parquet or csv (the stack's tableFormat).");
         // The stack's own namespace (two stacks in one region each watch their own metrics); the shared one elsewhere.
         var metrics = variable(MetricsNamespaceVariable);
-        return new(raw, transformed, format, string.IsNullOrWhiteSpace(metrics) ? StackContract.Metrics.Namespace : metrics.Trim());
+        // The function's timeout less a margin (the stack's): an invocation still waiting then gives up and says on what.
+        var budgetText = variable(TimeBudgetVariable);
+        TimeSpan? budget = string.IsNullOrWhiteSpace(budgetText) ? null
+            : int.TryParse(budgetText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new InvalidOperationException($"The environment variable {TimeBudgetVariable} is '{budgetText}': it must be a whole number of seconds above 0 (the stack sets it below transformTimeoutSeconds).");
+        return new(raw, transformed, format, string.IsNullOrWhiteSpace(metrics) ? StackContract.Metrics.Namespace : metrics.Trim(), budget);
     }
 
     private static string Required(Func<string, string?> variable, string name)

@@ -91,6 +91,17 @@ test("the market, sources and extraction settings reach the extract function's e
     ]);
 });
 
+test("each function gives up on a time budget of its own before its timeout: the extract to save its state, the transform to say what it waited on", () => {
+    const budget = (name: "extract" | "transform", variable: string) => {
+        const fn = stack.functionNamed(name);
+        const env = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+        return { seconds: Number(env[variable]), timeout: fn.inputs["timeout"] as number };
+    };
+    const extract = budget("extract", "EXTRACT_TIME_BUDGET_SECONDS");
+    const transform = budget("transform", "TRANSFORM_TIME_BUDGET_SECONDS");
+    assert.deepEqual([extract, transform], [{ seconds: 840, timeout: 900 }, { seconds: 285, timeout: 300 }]);
+});
+
 test("the schedule uses the configured expression and delivery retries", () => {
     const target = stack.one(types.target);
     assert.deepEqual(target.inputs["retryPolicy"], { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 7200 });

@@ -46,12 +46,29 @@ public sealed partial class S3ObjectStore
     /// </summary>
     private bool Names(Exception exception, string operation, string key)
     {
+        var request = $"{operation} {Description}/{key}";
         if (!exception.Data.IsReadOnly && exception.Data[RequestEntry] is null)
         {
-            exception.Data[RequestEntry] = $"{operation} {Description}/{key}";
+            exception.Data[RequestEntry] = request;
+        }
+        if (exception is OperationCanceledException)
+        {
+            Interlocked.CompareExchange(ref _interrupted, request, null);
         }
         return false;
     }
+
+    private string? _interrupted;
+
+    /// <summary>
+    /// The first request a cancellation interrupted since <see cref="ForgetInterrupted"/>: what the store's user stopped
+    /// waiting on when it gave up. The cancellation's own exception may not reach that user (a parallel loop ends with its
+    /// token's instead), so the store keeps the name.
+    /// </summary>
+    public string? Interrupted => Volatile.Read(ref _interrupted);
+
+    /// <summary>Starts a new <see cref="Interrupted"/>: at the start of each invocation of a function that keeps its store.</summary>
+    public void ForgetInterrupted() => Volatile.Write(ref _interrupted, null);
 
     /// <summary>An object's body as S3 sends it: each read fails when no byte comes for <see cref="BodyIdleTimeout"/>.</summary>
     private BodyStream Body(Stream body, string key) => new(this, body, key);

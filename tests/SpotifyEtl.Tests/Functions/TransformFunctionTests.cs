@@ -389,6 +389,16 @@ public sealed class TransformFunctionTests : IDisposable
         variables[TransformSettings.TableFormatVariable] = "orc";
         var format = Assert.Throws<InvalidOperationException>(() => TransformSettings.FromEnvironment(variables.GetValueOrDefault));
         Assert.Contains("TABLE_FORMAT is 'orc': it must be parquet or csv", format.Message, StringComparison.Ordinal);
+        variables[TransformSettings.TableFormatVariable] = null;
+        Assert.Null(TransformSettings.FromEnvironment(variables.GetValueOrDefault).TimeBudget);
+        variables[TransformSettings.TimeBudgetVariable] = "105";
+        Assert.Equal(TimeSpan.FromSeconds(105), TransformSettings.FromEnvironment(variables.GetValueOrDefault).TimeBudget);
+        foreach (var wrong in new[] { "0", "-5", "1.5", "two minutes" })
+        {
+            variables[TransformSettings.TimeBudgetVariable] = wrong;
+            var budget = Assert.Throws<InvalidOperationException>(() => TransformSettings.FromEnvironment(variables.GetValueOrDefault));
+            Assert.Contains($"TRANSFORM_TIME_BUDGET_SECONDS is '{wrong}': it must be a whole number of seconds above 0", budget.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class ContractTests
         Assert.Equal(TransformSettings.TransformedBucketVariable, Name("environment", "transform", "transformedBucket"));
         Assert.Equal(TransformSettings.TableFormatVariable, Name("environment", "transform", "tableFormat"));
         Assert.Equal(ExtractFunction.TimeBudgetVariable, Name("environment", "extract", "timeBudgetSeconds"));
+        Assert.Equal(TransformSettings.TimeBudgetVariable, Name("environment", "transform", "timeBudgetSeconds"));
         Assert.Equal(ExtractorOptions.MarketVariable, Name("environment", "extract", "market"));
         Assert.Equal(ExtractorOptions.TopItemsLimitVariable, Name("environment", "extract", "topItemsLimit"));
         Assert.Equal(ExtractorOptions.SavedTracksFullPassDaysVariable, Name("environment", "extract", "savedTracksFullPassDays"));

@@ -61,6 +61,50 @@ public sealed class BrokenBodiesOnS3Tests(FauxqsServer server)
         Assert.Equal(keys.Count, JsonDocument.Parse(output).RootElement.GetProperty("transformed").GetInt32());
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task An_invocation_still_waiting_on_S3_at_its_time_budget_gives_up_naming_the_request_and_the_retry_transforms_everything(int seed)
+    {
+        await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
+        // As the functions build their client: no timeout of its own, so a stalled body is given up only after 30 s.
+        using var client = new AmazonS3Client(new BasicAWSCredentials("test", "test"), new AmazonS3Config
+        {
+            ServiceURL = proxy.Address.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = FauxqsServer.Region,
+        });
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(client, settings.RawBucket);
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 30, Seed: seed));
+        var keys = await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw);
+        var stalled = keys[new Random(seed).Next(keys.Count)];
+        proxy.Choose = path => path == $"/{settings.RawBucket}/{stalled}" ? BodyFault.Stall : BodyFault.None;
+        using var log = new StringWriter();
+        var function = new TransformFunction(settings with { TimeBudget = TimeSpan.FromSeconds(3) }, client, log);
+        var evt = TransformFunctionTests.S3Event(keys.Select(key => (settings.RawBucket, TransformFunctionTests.Encode(key))));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var failed = await Record.ExceptionAsync(() => Task.Run(() => function.RunHandler(TransformFunctionTests.ToStream(evt)).Dispose())
+            .WaitAsync(TimeSpan.FromSeconds(90)));
+
+        // Well before the 30 s a stalled body takes to fail by itself, and before the runtime would end the invocation.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"gave up after {clock.Elapsed.TotalSeconds:0} s");
+        Assert.IsType<TimeoutException>(failed);
+        var failure = Assert.Single(log.ToString().Split('\n'), line => line.Contains("\"transform_failed\"", StringComparison.Ordinal));
+        using (var line = JsonDocument.Parse(failure))
+        {
+            Assert.Equal(TransformFunction.TimeBudgetSpent, line.RootElement.GetProperty("error").GetString());
+            Assert.Equal($"GET s3://{settings.RawBucket}/{stalled}", line.RootElement.GetProperty("request").GetString());
+            Assert.Contains("time budget of 3 s", line.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Empty(await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine));
+
+        proxy.Choose = _ => BodyFault.None;
+        using var output = function.RunHandler(TransformFunctionTests.ToStream(evt));
+        Assert.Equal(keys.Count, JsonDocument.Parse(output).RootElement.GetProperty("transformed").GetInt32());
+    }
+
     [Fact]
     public async Task A_listing_that_says_it_goes_on_but_gives_no_continuation_token_fails_naming_the_prefix()
     {

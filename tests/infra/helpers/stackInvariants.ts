@@ -390,13 +390,16 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "EXTRACT_TIME_BUDGET_SECONDS", "METRICS_NAMESPACE", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
-                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "METRICS_NAMESPACE", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET"]);
+                assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "METRICS_NAMESPACE", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET",
+                    "TRANSFORM_TIME_BUDGET_SECONDS"]);
                 assert.ok(["parquet", "csv"].includes(transformEnv["TABLE_FORMAT"] ?? ""), "TABLE_FORMAT is the stack's tableFormat");
                 assert.equal(extractEnv["RAW_BUCKET"], stack.bucketNamed("raw").state["bucket"]);
                 assert.equal(extractEnv["SPOTIFY_SECRET_ID"], stack.one(types.secret).state["arn"]);
                 const timeout = Number(stack.functionNamed("extract").inputs["timeout"]);
                 assert.ok(Number(extractEnv["EXTRACT_TIME_BUDGET_SECONDS"]) < timeout,
                     "the extraction stops cleanly before Lambda's timeout kills it");
+                assert.ok(Number(transformEnv["TRANSFORM_TIME_BUDGET_SECONDS"]) < Number(stack.functionNamed("transform").inputs["timeout"]),
+                    "the transform gives up, saying on what, before Lambda's timeout ends it");
                 assert.equal(transformEnv["TRANSFORMED_BUCKET"], stack.bucketNamed("transformed").state["bucket"]);
                 const sources = JSON.parse(extractEnv["SPOTIFY_SOURCES"] ?? "") as { type: string }[];
                 assert.ok(sources.length > 0 && sources.every((s) => typeof s.type === "string"), "SPOTIFY_SOURCES is not a list of sources");
