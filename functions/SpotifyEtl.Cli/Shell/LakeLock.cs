@@ -59,6 +59,59 @@ internal static class LakeLock
         }
     }
 
+    /// <summary>
+    /// Holds the lake's tables shared while a reader (<c>query</c>, <c>report</c>) reads them, waiting while a writer holds
+    /// them: DuckDB opens a file by its name again for each part of a scan, so a file replaced meanwhile would be read with
+    /// the footer of the one it replaced. Null when this process is the writer, or the lake cannot be written (a
+    /// read-only lake has no writer to wait for). Dispose it once the tables are read.
+    /// </summary>
+    public static IDisposable? EnterReader(string root, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            if (Writing.ContainsKey(root))
+            {
+                return null;
+            }
+        }
+        string path;
+        try
+        {
+            var folder = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder);
+            Directory.CreateDirectory(folder);
+            path = Path.Combine(folder, WriterLockFile);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
+        {
+            throw new CliException(ExitCodes.IoError, $"{path}, the lock of the lake's tables, cannot be used: {problem}. Remove it, then run again.");
+        }
+        for (var waited = false; ; waited = true)
+        {
+            try
+            {
+                // Opened for reading: the lock taken is a shared one, which other readers share.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                if (!waited)
+                {
+                    CliErrors.Warn(Console.Error, $"another spotify-etl is writing the tables of {root}: waiting for it to end.");
+                }
+            }
+            cancellationToken.WaitHandle.WaitOne(Poll);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     /// <summary>Runs <paramref name="aloneOnly"/> if no other process holds the lake, then holds it shared until the process ends.</summary>
     public static void Enter(string root, Action aloneOnly)
     {

@@ -13,7 +13,9 @@ namespace SpotifyEtl.Tests.Faults;
 /// have ended, the lake's tables equal those the two give one after the other, nothing raw is lost and no temporary
 /// file is left. The verbs that write tables take turns (<c>.tmp/tables.lock</c>): a <c>current</c> that read the
 /// partitions before a transform's new days deleted their digests, and an <c>import</c> and a transform at once left
-/// plays out of <c>listening_history</c>.
+/// plays out of <c>listening_history</c>. A reader (<c>query</c>, and <c>report</c> alike) holds the tables shared while it reads them:
+/// DuckDB reopens a file by its name for each part of a scan, and read a file a transform replaced meanwhile with the
+/// replaced file's footer ("TProtocolException: Invalid data", "don't know what type", exit 1).
 /// </summary>
 public sealed class ConcurrentVerbsTests : IDisposable
 {
@@ -49,6 +51,31 @@ public sealed class ConcurrentVerbsTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("query", 7)]
+    [InlineData("query", 8)]
+    public async Task Readers_during_a_transform_each_answer_from_whole_files(string reader, int seed)
+    {
+        await MakeBaseAsync(seed);
+        var random = new Random(seed);
+        for (var round = 0; round < Rounds; round++)
+        {
+            var lake = Copy($"round{round}");
+            using var writer = Start("transform-input", lake);
+            Thread.Sleep(random.Next(0, MaxDelayMs / 2));
+            // Readers one after the other until the transform has ended: one of them reads while it replaces files.
+            do
+            {
+                var read = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(2), Arguments(reader, lake));
+                Assert.True(read.ExitCode == 0, $"round {round}: {reader} exit {read.ExitCode}: {read.Errors}");
+            }
+            while (!writer.HasExited);
+            var (exit, errors) = Wait(writer);
+            Assert.True(exit == 0, errors);
+            AssertNoTemporaryFile(lake);
+        }
+    }
+
     private const int Rounds = 6;
 
     /// <summary>Each verb takes about half a second on these lakes, most of it before it touches the lake.</summary>
@@ -63,6 +90,15 @@ public sealed class ConcurrentVerbsTests : IDisposable
         Assert.True(transformed.ExitCode == 0, transformed.Errors);
         // New days, after the lake's: those a scheduled extraction lands; and an export to import.
         await new SampleGenerator(new LocalFolderStore(_folder["incoming"])).WriteAsync(new SampleOptions(Days: 4, Items: 400, Seed: seed, LastDay: new DateOnly(2026, 11, 14)));
+        // And other playlists on the lake's own days (their ids differ by seed): every day's files are replaced by others.
+        await new SampleGenerator(new LocalFolderStore(_folder["other"])).WriteAsync(BaseSample with { Seed = seed + 1000 });
+        foreach (var file in Directory.EnumerateFiles(_folder["other/raw"], "*.json", SearchOption.AllDirectories)
+                     .Where(file => Path.GetRelativePath(_folder["other/raw"], file).StartsWith("playlist", StringComparison.Ordinal)))
+        {
+            var to = Path.Combine(_folder["incoming/raw"], Path.GetRelativePath(_folder["other/raw"], file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
         Directory.CreateDirectory(_folder["export"]);
         foreach (var (name, zip) in SampleExport.Write(new SampleExportOptions(Streams: 3000, Seed: seed, LastDay: new DateOnly(2026, 11, 12))).Zips)
         {
@@ -75,6 +111,7 @@ public sealed class ConcurrentVerbsTests : IDisposable
         "transform-input" => ["transform", "--input", _folder["incoming/raw"], "--lake", lake],
         "transform" => ["transform", "--lake", lake],
         "current" => ["current", "--lake", lake],
+        "query" => ["query", "--json", "--lake", lake],
         "import" => ["import", .. Directory.GetFiles(_folder["export"]).Order(StringComparer.Ordinal), "--lake", lake],
         _ => throw new ArgumentException(verb),
     };
