@@ -139,8 +139,21 @@ internal static class LakeLock
             {
                 // Another process works on the lake: what looks unfinished may be its work in progress.
             }
-            // Shared: several processes may hold it at once (opened for reading, so the lock taken is a shared one).
-            Held[root] = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            // Shared: several processes may hold it at once (opened for reading, so the lock taken is a shared one). Another
+            // process that started an instant before holds it exclusively while it tidies: wait for it, never fail as a disk would.
+            while (true)
+            {
+                try
+                {
+                    Held[root] = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    break;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    Interruptible.Token.WaitHandle.WaitOne(Poll);
+                    Interruptible.Token.ThrowIfCancellationRequested();
+                }
+            }
         }
     }
 }
