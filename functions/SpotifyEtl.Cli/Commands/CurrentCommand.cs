@@ -36,6 +36,22 @@ internal static class CurrentCommand
         return command;
     }
 
+    /// <summary>Each day's rows, read from the daily tables the current-state tables come from.</summary>
+    private static SortedDictionary<DateOnly, DimensionState> ReadPartitions(DirectoryInfo folder)
+    {
+        // Only the daily tables the rows come from: a damaged current-state file is what this command rewrites.
+        var daily = CurrentTables.Sources.Values.Select(source => source.Daily).ToDictionary(table => table, table => TableNames.Columns[table]);
+        using var database = QueryRunner.Open(folder.FullName, tables: daily);
+        try
+        {
+            return PartitionDigests.Read(database);
+        }
+        catch (LakeException exception)
+        {
+            throw new CliException(ExitCodes.DataError, exception.Message);
+        }
+    }
+
     public sealed record Rebuilt(int Days, IReadOnlyDictionary<string, int> Tables);
 
     public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken)
@@ -46,22 +62,15 @@ internal static class CurrentCommand
             throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} does not exist: name the folder 'transform' wrote to.");
         }
         LakeFormat.Check(folder, format);
-        SortedDictionary<DateOnly, DimensionState> days;
-        // Only the daily tables the rows come from: a damaged current-state file is what this command rewrites.
-        var daily = CurrentTables.Sources.Values.Select(source => source.Daily).ToDictionary(table => table, table => TableNames.Columns[table]);
-        using (var database = QueryRunner.Open(folder.FullName, tables: daily))
-        {
-            try
-            {
-                days = PartitionDigests.Read(database);
-            }
-            catch (LakeException exception)
-            {
-                throw new CliException(ExitCodes.DataError, exception.Message);
-            }
-        }
+        var days = ReadPartitions(folder);
         // Opened once its tables were read: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
         var store = LocalLake.Open(folder);
+        // Another process writing tables (a transform) may have written days since they were read: read again once it has ended,
+        // or the digests of its days would be deleted and the tables rebuilt without them.
+        if (LakeLock.EnterWriter(folder.FullName, cancellationToken))
+        {
+            days = ReadPartitions(folder);
+        }
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
         var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
         await foreach (var key in store.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))

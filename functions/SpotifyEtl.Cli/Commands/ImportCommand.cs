@@ -101,6 +101,7 @@ internal static class ImportCommand
     public static async Task<ImportReport> RunAsync(IEnumerable<FileSystemInfo> inputs, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
     {
         var store = LocalLake.Open(lakeFolder);
+        LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         using var candidates = ExportInputs.Open(inputs, ImportLimits.Default);
         // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));

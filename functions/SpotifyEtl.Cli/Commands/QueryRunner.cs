@@ -106,9 +106,12 @@ internal static class QueryRunner
             LocalLake.MustHoldALake(lake);
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");
         }
+        // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
+        var reading = LakeLock.EnterReader(Path.GetFullPath(lake), Interruptible.Token);
         try
         {
             var database = LakeDatabase.Open(lake, tables, currentFromPartitions);
+            database.Reading = reading;
             if (database.ComputedCurrent.Count > 0)
             {
                 CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
@@ -118,11 +121,18 @@ internal static class QueryRunner
         }
         catch (LakeException exception)
         {
+            reading?.Dispose();
             throw new CliException(ExitCodes.DataError, exception.Message);
         }
         catch (QueryFailedException exception)
         {
+            reading?.Dispose();
             throw new CliException(ExitCodes.DataError, $"The lake's tables cannot be read: {exception.Message}");
+        }
+        catch
+        {
+            reading?.Dispose();
+            throw;
         }
     }
 

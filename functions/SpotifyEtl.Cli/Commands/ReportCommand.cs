@@ -57,6 +57,8 @@ internal static class ReportCommand
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             QueryRunner.Open(lake).Dispose();
+            // The tables held shared while the page's queries read them: no transform replaces a file meanwhile.
+            using var reading = LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken);
             var local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake)).ConfigureAwait(false);
             return Saved(local, output ?? Path.Combine(lake, "report.html"));
         }

@@ -144,6 +144,8 @@ internal static class TransformCommand
             }
         }
         var lake = LocalLake.Open(lakeFolder);
+        // Days already listed stay right to transform after a wait: raw objects are only ever added.
+        LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         if (input is not null)
         {
             // Synchronous: the action has yielded before it started (Interruptible), so Ctrl-C is taken over already, and

@@ -254,5 +254,12 @@ internal sealed partial class LakeDatabase : IDisposable
                                  $"Write it again: {LakeViews.HowToRewrite(table, onS3)}", table);
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>The lake's tables held shared while they are read (<c>LakeLock.EnterReader</c>), let go of on disposal.</summary>
+    public IDisposable? Reading { get; set; }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        Reading?.Dispose();
+    }
 }

@@ -4,12 +4,113 @@ namespace SpotifyEtl.Cli.Shell;
 /// Which processes work on a local lake, told by an advisory lock on <c>.tmp/lake.lock</c>: each holds it
 /// shared while it runs, and the tidying that only a process alone on the lake may do (removing quarantine
 /// reasons whose copy never landed) runs only when the lock can be taken exclusively. Another transform's
-/// reason, written an instant before its copy, is then never mistaken for a leftover.
+/// reason, written an instant before its copy, is then never mistaken for a leftover. The verbs that write tables
+/// (<c>transform</c>, <c>import</c>, <c>current</c>) also take <c>.tmp/tables.lock</c> exclusively, one after the other
+/// (<see cref="EnterWriter"/>): each rebuilds tables from what others write (a day's digests, the history's months).
 /// </summary>
 internal static class LakeLock
 {
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, FileStream> Held = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, FileStream> Writing = new(StringComparer.Ordinal);
+
+    /// <summary>Under <see cref="SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder"/>: held by the one process that writes the lake's tables.</summary>
+    public const string WriterLockFile = "tables" + SpotifyEtl.Storage.LocalFolderStore.LeaseFileSuffix;
+
+    /// <summary>How often a writer waiting for another looks again.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Holds the lake's tables for this process until it ends, waiting while another process holds them (saying so once
+    /// on stderr); a Ctrl-C stops the wait. Returns whether it had to wait: what was read of the tables before may be stale.
+    /// </summary>
+    public static bool EnterWriter(string root, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            if (Writing.ContainsKey(root))
+            {
+                return false;
+            }
+            var folder = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder);
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, WriterLockFile);
+            if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
+            {
+                throw new CliException(ExitCodes.IoError, $"{path}, the lock of the lake's tables, cannot be used: {problem}. Remove it, then run again.");
+            }
+            for (var waited = false; ; waited = true)
+            {
+                try
+                {
+                    Writing[root] = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    return waited;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    if (!waited)
+                    {
+                        CliErrors.Warn(Console.Error, $"another spotify-etl is writing the tables of {root}: waiting for it to end.");
+                    }
+                }
+                cancellationToken.WaitHandle.WaitOne(Poll);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds the lake's tables shared while a reader (<c>query</c>, <c>report</c>) reads them, waiting while a writer holds
+    /// them: DuckDB opens a file by its name again for each part of a scan, so a file replaced meanwhile would be read with
+    /// the footer of the one it replaced. Null when this process is the writer, or the lake cannot be written (a
+    /// read-only lake has no writer to wait for). Dispose it once the tables are read.
+    /// </summary>
+    public static IDisposable? EnterReader(string root, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            if (Writing.ContainsKey(root))
+            {
+                return null;
+            }
+        }
+        string path;
+        try
+        {
+            var folder = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder);
+            Directory.CreateDirectory(folder);
+            path = Path.Combine(folder, WriterLockFile);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
+        {
+            throw new CliException(ExitCodes.IoError, $"{path}, the lock of the lake's tables, cannot be used: {problem}. Remove it, then run again.");
+        }
+        for (var waited = false; ; waited = true)
+        {
+            try
+            {
+                // Opened for reading: the lock taken is a shared one, which other readers share.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                if (!waited)
+                {
+                    CliErrors.Warn(Console.Error, $"another spotify-etl is writing the tables of {root}: waiting for it to end.");
+                }
+            }
+            cancellationToken.WaitHandle.WaitOne(Poll);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
 
     /// <summary>Runs <paramref name="aloneOnly"/> if no other process holds the lake, then holds it shared until the process ends.</summary>
     public static void Enter(string root, Action aloneOnly)
@@ -38,8 +139,21 @@ internal static class LakeLock
             {
                 // Another process works on the lake: what looks unfinished may be its work in progress.
             }
-            // Shared: several processes may hold it at once (opened for reading, so the lock taken is a shared one).
-            Held[root] = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            // Shared: several processes may hold it at once (opened for reading, so the lock taken is a shared one). Another
+            // process that started an instant before holds it exclusively while it tidies: wait for it, never fail as a disk would.
+            while (true)
+            {
+                try
+                {
+                    Held[root] = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    break;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    Interruptible.Token.WaitHandle.WaitOne(Poll);
+                    Interruptible.Token.ThrowIfCancellationRequested();
+                }
+            }
         }
     }
 }
