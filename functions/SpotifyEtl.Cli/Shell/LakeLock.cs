@@ -17,7 +17,7 @@ internal static class LakeLock
     /// <summary>Under <see cref="SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder"/>: held by the one process that writes the lake's tables.</summary>
     public const string WriterLockFile = "tables" + SpotifyEtl.Storage.LocalFolderStore.LeaseFileSuffix;
 
-    /// <summary>How often a writer waiting for another looks again.</summary>
+    /// <summary>How often a process waiting for another's lock looks again.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
@@ -32,30 +32,9 @@ internal static class LakeLock
             {
                 return false;
             }
-            var folder = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, WriterLockFile);
-            if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
-            {
-                throw new CliException(ExitCodes.IoError, $"{path}, the lock of the lake's tables, cannot be used: {problem}. Remove it, then run again.");
-            }
-            for (var waited = false; ; waited = true)
-            {
-                try
-                {
-                    Writing[root] = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                    return waited;
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    if (!waited)
-                    {
-                        CliErrors.Warn(Console.Error, $"another spotify-etl is writing the tables of {root}: waiting for it to end.");
-                    }
-                }
-                cancellationToken.WaitHandle.WaitOne(Poll);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            var (held, waited) = Wait(root, TablesLock(root), FileAccess.ReadWrite, FileShare.None, cancellationToken);
+            Writing[root] = held;
+            return waited;
         }
     }
 
@@ -74,31 +53,40 @@ internal static class LakeLock
                 return null;
             }
         }
-        string path;
         try
         {
-            var folder = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder);
-            Directory.CreateDirectory(folder);
-            path = Path.Combine(folder, WriterLockFile);
+            // Opened for reading: the lock taken is a shared one, which other readers share.
+            return Wait(root, TablesLock(root), FileAccess.Read, FileShare.ReadWrite, cancellationToken).Lock;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is UnauthorizedAccessException
+                                          || (exception is IOException && !Directory.Exists(Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder))))
         {
             return null;
         }
-        if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
-        {
-            throw new CliException(ExitCodes.IoError, $"{path}, the lock of the lake's tables, cannot be used: {problem}. Remove it, then run again.");
-        }
+    }
+
+    /// <summary>The path of the tables' lock file, its folder made; refused when something other than a file stands there.</summary>
+    private static string TablesLock(string root)
+    {
+        var folder = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, WriterLockFile);
+        return SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem
+            ? throw new CliException(ExitCodes.IoError, $"{path}, the lock of the lake's tables, cannot be used: {problem}. Remove it, then run again.")
+            : path;
+    }
+
+    /// <summary>
+    /// Opens the lock file with <paramref name="share"/> (none: exclusive; read and write: shared), waiting while another
+    /// process holds it against that, and saying so once on stderr; a Ctrl-C stops the wait. Also whether it waited.
+    /// </summary>
+    private static (FileStream Lock, bool Waited) Wait(string root, string path, FileAccess access, FileShare share, CancellationToken cancellationToken)
+    {
         for (var waited = false; ; waited = true)
         {
             try
             {
-                // Opened for reading: the lock taken is a shared one, which other readers share.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return null;
+                return (new FileStream(path, FileMode.OpenOrCreate, access, share), waited);
             }
             catch (IOException) when (File.Exists(path))
             {
