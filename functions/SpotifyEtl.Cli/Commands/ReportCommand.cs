@@ -125,13 +125,8 @@ internal static class ReportCommand
     {
         try
         {
-            return await ProgressDisplay.RunStepsAsync("Running the report's queries", step =>
-            {
-                using (ReportAnswers.TellingSteps(step))
-                {
-                    return Task.FromResult(ReportWriter.Build(folder, source, quarantined));
-                }
-            }).ConfigureAwait(false);
+            return await ProgressDisplay.RunStepsAsync("Running the report's queries",
+                step => Task.FromResult(ReportWriter.Build(folder, source, quarantined, step))).ConfigureAwait(false);
         }
         catch (LakeException exception)
         {

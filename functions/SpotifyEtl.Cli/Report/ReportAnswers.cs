@@ -9,27 +9,16 @@ internal static partial class ReportAnswers
     [GeneratedRegex("Table with name (\\w+) does not exist")]
     private static partial Regex MissingTable();
 
-    private static readonly AsyncLocal<Action<int, int, string>?> Steps = new();
-
     /// <summary>
-    /// Until disposed, <see cref="Collect"/> tells <paramref name="step"/> of each query as it starts: its number from 1,
-    /// the number of queries, its name. It holds for this flow of control only, so that a command can show the progress
-    /// of a report whose build calls <see cref="Collect"/> itself.
+    /// Runs each query the sections name, once; a failure is kept as the section's note instead of ending the report.
+    /// <paramref name="step"/> is told of each query as it starts: its number from 1, the number of queries, its name.
     /// </summary>
-    public static IDisposable TellingSteps(Action<int, int, string> step)
-    {
-        var before = Steps.Value;
-        Steps.Value = step;
-        return new Restore(() => Steps.Value = before);
-    }
-
-    /// <summary>Runs each query the sections name, once; a failure is kept as the section's note instead of ending the report.</summary>
-    public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections, Func<string, NamedQuery?>? find = null)
+    public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections, Func<string, NamedQuery?>? find = null,
+        Action<int, int, string>? step = null)
     {
         find ??= NamedQueries.Find;
         var answers = new Dictionary<string, QueryAnswer>(StringComparer.Ordinal);
         var names = sections.Select(s => s.Query).Distinct(StringComparer.Ordinal).ToList();
-        var step = Steps.Value;
         foreach (var (index, name) in names.Index())
         {
             step?.Invoke(index + 1, names.Count, name);
@@ -64,10 +53,5 @@ internal static partial class ReportAnswers
             }
         }
         return answers;
-    }
-
-    private sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
     }
 }

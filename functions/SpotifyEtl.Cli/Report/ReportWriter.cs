@@ -5,12 +5,16 @@ namespace SpotifyEtl.Cli.Report;
 /// <summary>Builds the report of a local lake's tables: runs the sections' named queries in DuckDB and renders the page.</summary>
 internal static class ReportWriter
 {
-    /// <summary>The page, and why any of its sections could not be shown because a table file is damaged (each reason once).</summary>
-    public static (string Html, IReadOnlyList<string> Damaged) Build(string tablesFolder, string source, int? quarantined)
+    /// <summary>
+    /// The page, and why any of its sections could not be shown because a table file is damaged (each reason once);
+    /// <paramref name="step"/> is told of each query as it starts (<see cref="ReportAnswers.Collect"/>).
+    /// </summary>
+    public static (string Html, IReadOnlyList<string> Damaged) Build(string tablesFolder, string source, int? quarantined,
+        Action<int, int, string>? step = null)
     {
         var sections = ReportSections.All;
         using var database = LakeDatabase.Open(tablesFolder, onS3: source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
-        var answers = ReportAnswers.Collect(database, sections);
+        var answers = ReportAnswers.Collect(database, sections, step: step);
         var input = new ReportInput(source, answers, quarantined, LakeSpan.Read(database, answers));
         var damaged = answers.Values.Where(a => a.Damaged).Select(a => a.Unavailable!).Distinct(StringComparer.Ordinal).ToList();
         return (HtmlReport.Render(input, sections), damaged);

@@ -10,59 +10,54 @@ internal static class ProgressDisplay
     /// Runs <paramref name="work"/>, which reports (done, total or null when unknown, bytes). With no total, the bytes
     /// against <paramref name="expectedBytes"/>, an estimate known before the work starts, give the fraction done.
     /// </summary>
-    public static async Task<T> RunAsync<T>(string description, Func<Action<long, long?, long>, Task<T>> work, long? expectedBytes = null)
-    {
-        if (!Consoles.ShowProgress)
+    public static Task<T> RunAsync<T>(string description, Func<Action<long, long?, long>, Task<T>> work, long? expectedBytes = null) =>
+        Run(description, work, (_, _, _) => { }, task => (done, total, bytes) =>
         {
-            return await work((_, _, _) => { }).ConfigureAwait(false);
-        }
-        return await Display()
-            .StartAsync(async context =>
+            // With no total and no estimate there is no fraction: the bar stays indeterminate and the count tells the progress.
+            task.IsIndeterminate = total is null && expectedBytes is null;
+            if (total is not null)
             {
-                var task = context.AddTask(description);
-                task.IsIndeterminate = true;
-                return await work((done, total, bytes) =>
-                {
-                    // With no total and no estimate there is no fraction: the bar stays indeterminate and the count tells the progress.
-                    task.IsIndeterminate = total is null && expectedBytes is null;
-                    if (total is not null)
-                    {
-                        task.MaxValue = Math.Max(1, total.Value);
-                        task.Value = done;
-                    }
-                    else if (expectedBytes is not null)
-                    {
-                        // An estimate may fall short: the bar stops short of full until the work ends.
-                        task.MaxValue = Math.Max(1, expectedBytes.Value);
-                        task.Value = Math.Min(bytes, task.MaxValue * 0.99);
-                    }
-                    task.Description = $"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)";
-                }).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-    }
+                task.MaxValue = Math.Max(1, total.Value);
+                task.Value = done;
+            }
+            else if (expectedBytes is not null)
+            {
+                // An estimate may fall short: the bar stops short of full until the work ends.
+                task.MaxValue = Math.Max(1, expectedBytes.Value);
+                task.Value = Math.Min(bytes, task.MaxValue * 0.99);
+            }
+            task.Description = $"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)";
+        });
 
     /// <summary>
     /// Runs <paramref name="work"/>, made of steps it names as each one starts: (its number from 1, the number of steps,
     /// its name). The display shows the step running, n of N, and the bar the steps done.
     /// </summary>
-    public static async Task<T> RunStepsAsync<T>(string description, Func<Action<int, int, string>, Task<T>> work)
+    public static Task<T> RunStepsAsync<T>(string description, Func<Action<int, int, string>, Task<T>> work) =>
+        Run(description, work, (_, _, _) => { }, task => (number, total, name) =>
+        {
+            task.IsIndeterminate = false;
+            task.MaxValue = Math.Max(1, total);
+            task.Value = Math.Max(0, number - 1);
+            task.Description = $"{description}: {number:N0}/{total:N0} ({Markup.Escape(name)})";
+        });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with the report <paramref name="reporting"/> makes of one task of the display (it
+    /// starts indeterminate), or with <paramref name="quiet"/> when stderr shows no progress.
+    /// </summary>
+    private static async Task<T> Run<T, TReport>(string description, Func<TReport, Task<T>> work, TReport quiet, Func<ProgressTask, TReport> reporting)
     {
         if (!Consoles.ShowProgress)
         {
-            return await work((_, _, _) => { }).ConfigureAwait(false);
+            return await work(quiet).ConfigureAwait(false);
         }
         return await Display()
             .StartAsync(async context =>
             {
                 var task = context.AddTask(description);
                 task.IsIndeterminate = true;
-                return await work((number, total, name) =>
-                {
-                    task.IsIndeterminate = false;
-                    task.MaxValue = Math.Max(1, total);
-                    task.Value = Math.Max(0, number - 1);
-                    task.Description = $"{description}: {number:N0}/{total:N0} ({Markup.Escape(name)})";
-                }).ConfigureAwait(false);
+                return await work(reporting(task)).ConfigureAwait(false);
             }).ConfigureAwait(false);
     }
 
