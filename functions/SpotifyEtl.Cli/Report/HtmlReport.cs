@@ -104,10 +104,9 @@ internal static class HtmlReport
             foreach (var value in row)
             {
                 var numeric = value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+                // A value wider than its cell wraps inside it (see the stylesheet): every reader sees it whole, with or without a pointer.
                 html.Append(value is null ? "<td class=\"null\"></td>"
-                    : numeric ? $"<td class=\"num\">{Escape(value)}</td>"
-                    // A cell shows at most about 36 characters (the stylesheet cuts it with an ellipsis); a longer value is whole on hover.
-                    : value.Length > LongCell ? $"<td title=\"{Escape(value)}\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
+                    : numeric ? $"<td class=\"num\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
             }
             html.Append("</tr>");
         }
@@ -120,11 +119,11 @@ internal static class HtmlReport
     /// </summary>
     public static string TableBox(string name) => $"<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{Escape(name)}\">";
 
-    /// <summary>Text longer than this is cut in its cell and carried whole in the cell's title.</summary>
-    private const int LongCell = 36;
-
     // A cell is at most 24em wide and isolated from its neighbours' text direction: names are Spotify's and the
     // listener's, and a very long one (or a right-to-left override in one) must not push or turn the rest of the row.
+    // A longer value wraps in its cell, between words or inside a word too long for a line, and is never cut. A table is
+    // as wide as its columns want (each at most 24em), so short values such as dates stay on one line; one wider than
+    // the page scrolls in its box.
     private const string Style =
         ":root{color-scheme:light dark;--bg:#fff;--fg:#191919;--muted:#5a5a5a;--accent:#17813f;--grid:#dcdcdc;--card:#f2f2f2;--link:#0b62c4}" +
         "@media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#ececec;--muted:#a8a8a8;--accent:#1ed760;--grid:#353535;--card:#1f1f1f;--link:#7ab7ff}}" +
@@ -139,7 +138,7 @@ internal static class HtmlReport
         ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4;stroke:var(--accent);stroke-width:1.5}rect.heat{stroke:var(--accent);stroke-width:1}circle.partial{fill:var(--bg);stroke:var(--accent);stroke-width:2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
-        "table{border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;white-space:nowrap;max-width:24em;overflow:hidden;text-overflow:ellipsis;unicode-bidi:isolate}" +
-        "td.num{text-align:right;font-variant-numeric:tabular-nums}.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:.6em 0}" +
+        "table{width:max-content;border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;max-width:24em;overflow-wrap:break-word;unicode-bidi:isolate}" +
+        "td.num{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:.6em 0}" +
         ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}";
 }
