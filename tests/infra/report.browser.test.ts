@@ -323,6 +323,49 @@ describe("the listening report with names a listener did not choose to be short"
         });
     }
 
+    for (const width of [375, 1280]) {
+        it(`at ${width} px, a chart that cuts a name with "…" says so under it, and the table under it, opened from the keyboard, holds every cut name whole`, async () => {
+            const shown = await load(context, report, { width });
+            const figures = await shown.page.evaluate(() => [...document.querySelectorAll("figure")].filter(f => f.getClientRects().length > 0).map(figure => {
+                const section = figure.closest("section")!;
+                const note = figure.querySelector(".cut-note");
+                const cut = [...figure.querySelectorAll("text.label")].filter(t => (t.textContent ?? "").endsWith("…")).map(label => {
+                    // The label's mark is the next one after it, and carries the whole name.
+                    let mark = label.nextElementSibling;
+                    while (mark !== null && !mark.classList.contains("mark")) mark = mark.nextElementSibling;
+                    return { label: label.textContent!, whole: mark?.getAttribute("data-label") ?? null };
+                });
+                return {
+                    section: section.id, cut, note: note !== null && note.getClientRects().length > 0 ? note.textContent : null,
+                    rows: [...section.querySelectorAll("table tbody tr")].map(tr => [...tr.querySelectorAll("td")].map(td => td.textContent ?? "")),
+                };
+            }));
+            const cutting = figures.filter(f => f.cut.length > 0);
+            assert.ok(cutting.length >= 2, `charts that cut a name: ${cutting.map(f => f.section).join(", ")}`);
+            for (const figure of figures) {
+                assert.equal(figure.note, figure.cut.length > 0 ? "Names cut short with “…” are whole in the table below." : null, figure.section);
+                for (const { label, whole } of figure.cut) {
+                    assert.ok(whole !== null && whole.startsWith(label.slice(0, -1).trimEnd()), `${figure.section}: "${label}" is the start of "${whole}"`);
+                    // A name is a cell of a row, or two cells joined as the chart joins a song and its playlist.
+                    const inTable = figure.rows.some(r => r.includes(whole) || r.some(a => r.some(b => `${a} · ${b}` === whole)));
+                    assert.ok(inTable, `${figure.section}: "${whole.slice(0, 60)}" is not in the table under its chart`);
+                }
+            }
+            // The table is a keyboard's reach away: its summary takes the focus and Enter opens it, the cut name shown whole.
+            const first = cutting[0]!;
+            const summary = shown.page.locator(`#${first.section} summary`);
+            await summary.focus();
+            await shown.page.keyboard.press("Enter");
+            const opened = await shown.page.evaluate(id => {
+                const details = document.querySelector(`#${id} details`) as HTMLDetailsElement;
+                return { focused: document.activeElement?.tagName, open: details.open, shown: details.querySelector("table")!.getClientRects().length > 0 };
+            }, first.section);
+            assert.deepEqual(opened, { focused: "SUMMARY", open: true, shown: true });
+            assert.deepEqual(shown.errors, []);
+            await shown.page.close();
+        });
+    }
+
     for (const width of [390, 820]) {
         it(`at ${width} px, a chart's label starts inside the chart whatever script it is in, cut with "…" short of the marks`, async () => {
             const shown = await load(context, report, { width });

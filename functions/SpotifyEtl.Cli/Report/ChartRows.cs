@@ -7,7 +7,8 @@ namespace SpotifyEtl.Cli.Report;
 /// The charts of one labelled row per item: bars for a ranking, dots on a date axis. On a wide screen a label sits left
 /// of its row, right-aligned, in a column as wide as the widest label needs (at most about a third of the chart); on a
 /// phone it takes the whole width above its row. A label too long for its room is cut by its estimated width
-/// (<see cref="Svg.Fit"/>), so that it starts inside the chart whatever script it is written in.
+/// (<see cref="Svg.Fit"/>), so that it starts inside the chart whatever script it is written in; a note under such a chart
+/// says where the whole name is: the table under it, which a reader opens by keyboard or touch as well as by mouse.
 /// </summary>
 internal static partial class Charts
 {
@@ -24,6 +25,14 @@ internal static partial class Charts
             }
             var room = Math.Min(layout.Width * 0.34, labels.Select(l => TextWidth(l, ChartLayout.LabelFont)).DefaultIfEmpty(0).Max());
             return new Rows(layout, Math.Max(room + Gap + 2, 40), 24, room);
+        }
+
+        /// <summary>Under a chart that cut a label, a note that the whole name is in the table under the chart; else nothing.</summary>
+        public string CutNote(IEnumerable<string> names)
+        {
+            var room = LabelRoom;
+            return names.Any(name => Fit(name, room, ChartLayout.LabelFont) != name)
+                ? "<p class=\"note cut-note\">Names cut short with “…” are whole in the table below.</p>" : "";
         }
 
         /// <summary>The top of the row's mark (a bar, or the dot's line), below its label on a phone.</summary>
@@ -75,7 +84,7 @@ internal static partial class Charts
             Text(svg, left + w + 4, y + bar - 4, value ?? "", "start", "value");
         }
         Text(svg, left + plotWidth / 2.0, height - 6, $"{xTitle} ({unit})", css: "axis-title");
-        return svg.Append("</svg>").ToString();
+        return svg.Append("</svg>").Append(frame.CutNote(rows.Select(label))).ToString();
     }
 
     /// <summary>
@@ -117,6 +126,6 @@ internal static partial class Charts
             Text(svg, to + inset, axis, Day(last), "end");
         }
         Text(svg, (frame.Left + width - right) / 2.0, height - 6, axisTitle, css: "axis-title");
-        return svg.Append("</svg>").ToString();
+        return svg.Append("</svg>").Append(frame.CutNote(rows.Select(r => r[labelIndex] ?? ""))).ToString();
     }
 }

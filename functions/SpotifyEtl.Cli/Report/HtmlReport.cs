@@ -130,7 +130,7 @@ internal static class HtmlReport
         "*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
         "main{max-width:800px;margin:0 auto;padding:16px}a{color:var(--link)}h1{margin:.2em 0}h2.group{margin-top:2em;border-bottom:2px solid var(--accent)}" +
         "h3{margin:1.4em 0 .2em}.source,.note,caption{color:var(--muted)}nav ul{display:flex;flex-wrap:wrap;gap:.3em 1em;padding:0;list-style:none;font-size:14px}" +
-        "figure{margin:.5em 0}figcaption{font-size:13px}svg.chart{display:block;width:100%;height:auto}" +
+        "figure{margin:.5em 0}figcaption{font-size:13px}figure p.note{font-size:13px;margin:.2em 0}svg.chart{display:block;width:100%;height:auto}" +
         // Below a 640-pixel column the wide charts' text would shrink under 11 pixels: the phone's drawing shows instead.
         ".chart-narrow{display:none}@media (max-width:671px){.chart-wide{display:none}.chart-narrow{display:block;max-width:480px}}" +
         // A pale mark (a week held in part, a heatmap's cell of few plays) is outlined in the full colour, which stands out at

@@ -18,9 +18,7 @@ public sealed partial class ReportChartsTests
     /// <summary>Every chart a section draws (one per screen width it is drawn for).</summary>
     private static List<string> Charts(string html, string section)
     {
-        var start = html.IndexOf($"<section id=\"{section}\"", StringComparison.Ordinal);
-        var body = html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
-        return SvgElement().Matches(body).Select(m => m.Value).ToList();
+        return SvgElement().Matches(Section(html, section)).Select(m => m.Value).ToList();
     }
 
     private static string[] TickTexts(string svg) => TickText().Matches(svg).Select(m => m.Groups[2].Value).ToArray();
@@ -46,6 +44,30 @@ public sealed partial class ReportChartsTests
             var x = date.Groups[1].Value;
             Assert.All(Dot().Matches(svg), dot => Assert.Equal(x, dot.Groups[1].Value));
         }
+    }
+
+    [Fact]
+    public void A_chart_that_cuts_a_name_says_the_table_under_it_holds_it_whole_and_one_that_cuts_none_says_nothing()
+    {
+        // 37 ideographs: wider than the label's room in either drawing (about 218 units beside the bars, 332 above them).
+        const string whole = "夜に駆ける東京の雨と長い夜のドライブの楽団と星空の下で歌う仲間たちの物語";
+        string[] columns = ["play_year", "year_rank", "artist_name", "play_count", "first_heard"];
+        var cut = Render("top_artists", columns, [["2026", "1", whole, "3", "2026-11-20"], ["2026", "2", "Mitski", "1", "2026-11-20"]], "top-artists");
+        var kept = Render("top_artists", columns, [["2026", "1", "Quevedo", "3", "2026-11-20"], ["2026", "2", "Mitski", "1", "2026-11-20"]], "top-artists");
+
+        var section = Section(cut, "top-artists");
+        Assert.Equal(2, Charts(cut, "top-artists").Count);
+        Assert.All(Charts(cut, "top-artists"), svg => Assert.Contains("…</text>", svg, StringComparison.Ordinal));
+        // Each drawing's note follows it, inside its figure, and the table under both holds the name whole in a cell of its own.
+        Assert.Equal(2, Regex.Count(section, Regex.Escape("</svg><p class=\"note cut-note\">Names cut short with “…” are whole in the table below.</p></figure>")));
+        Assert.Contains($"<td>{System.Net.WebUtility.HtmlEncode(whole)}</td>", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("cut-note", Section(kept, "top-artists"), StringComparison.Ordinal);
+    }
+
+    private static string Section(string html, string section)
+    {
+        var start = html.IndexOf($"<section id=\"{section}\"", StringComparison.Ordinal);
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
     }
 
     [GeneratedRegex("<svg class=\"chart\".*?</svg>", RegexOptions.Singleline)]
