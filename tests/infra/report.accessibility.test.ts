@@ -103,7 +103,69 @@ describe("the listening report's accessibility", () => {
             }
         });
     }
+
+    for (const dark of [false, true]) {
+        it(`in forced colours (a ${dark ? "dark" : "light"} high-contrast theme), every chart draws in the reader's system colours, its marks in Highlight (phone and desktop)`, async () => {
+            for (const width of [375, 1280]) {
+                const shown = await load(context, reports.demo.report, { width, dark, forcedColors: true });
+                await shown.page.evaluate("globalThis.__name = (target) => target");
+                const paint = await shown.page.evaluate(chartPaint);
+                assert.ok(paint.forced, "the browser is in forced colours");
+                assert.ok(paint.marks > 100, `${paint.marks} marks`);
+                assert.notEqual(paint.system.Highlight, paint.system.Canvas);
+                assert.deepEqual(paint.unthemed, [], `at ${width} px, chart paint in no system colour (the theme's: ${JSON.stringify(paint.system)})`);
+                assert.deepEqual(paint.marksNotHighlighted, [], `at ${width} px, marks drawn in neither a Highlight fill nor a Highlight outline`);
+                await shown.page.close();
+            }
+        });
+    }
 });
+
+/**
+ * Run in the page, in forced colours: the system colours as the browser resolves them, and each kind of visible chart
+ * element (its section, tag and class) painted in a colour that is none of them, once, with how many there are and
+ * the colour; and the marks that show neither their fill nor their outline in Highlight.
+ */
+function chartPaint(): { forced: boolean; system: Record<string, string>; marks: number; unthemed: string[]; marksNotHighlighted: string[] } {
+    const probe = document.createElement("div");
+    document.body.append(probe);
+    const system: Record<string, string> = {};
+    for (const name of ["Canvas", "CanvasText", "Highlight", "GrayText"]) {
+        probe.style.color = name;
+        system[name] = getComputedStyle(probe).color;
+    }
+    probe.remove();
+    const allowed = new Set(Object.values(system));
+    const unthemed = new Map<string, number>();
+    const marksNotHighlighted = new Set<string>();
+    let marks = 0;
+    for (const element of document.querySelectorAll("svg.chart :is(rect, circle, line, polyline, text)")) {
+        if (element.getClientRects().length === 0) {
+            continue;
+        }
+        const style = getComputedStyle(element);
+        const kind = `${element.closest("section")!.id} ${element.tagName}.${[...element.classList].join(".")}`;
+        // A line's fill paints nothing; a stroke of no width neither.
+        const painted = [
+            ...(["line", "polyline"].includes(element.tagName) ? [] : [style.fill]),
+            ...(parseFloat(style.strokeWidth) > 0 ? [style.stroke] : []),
+        ].filter(p => p !== "none");
+        for (const colour of painted.filter(p => !allowed.has(p))) {
+            const key = `${kind}: ${colour}`;
+            unthemed.set(key, (unthemed.get(key) ?? 0) + 1);
+        }
+        if (element.classList.contains("mark")) {
+            marks++;
+            if (style.fill !== system["Highlight"] && style.stroke !== system["Highlight"]) {
+                marksNotHighlighted.add(kind);
+            }
+        }
+    }
+    return {
+        forced: matchMedia("(forced-colors: active)").matches, system, marks,
+        unthemed: [...unthemed].map(([key, count]) => `${key} (${count})`), marksNotHighlighted: [...marksNotHighlighted],
+    };
+}
 
 /**
  * Run in the page: the visible marks whose fill (blended by its opacity over what lies under it) and outline both contrast

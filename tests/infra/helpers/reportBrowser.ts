@@ -28,8 +28,8 @@ export interface Loaded {
     readonly requests: string[];
 }
 
-/** Opens the report at a width (820 px unless told) in the light scheme, or the dark one. */
-export async function load(context: BrowserContext, file: string, options: { width?: number; dark?: boolean } = {}): Promise<Loaded> {
+/** Opens the report at a width (820 px unless told) in the light scheme, or the dark one; in forced colours if told (a high-contrast theme). */
+export async function load(context: BrowserContext, file: string, options: { width?: number; dark?: boolean; forcedColors?: boolean } = {}): Promise<Loaded> {
     const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
@@ -37,7 +37,7 @@ export async function load(context: BrowserContext, file: string, options: { wid
     page.on("pageerror", error => errors.push(error.message));
     page.on("request", request => requests.push(request.url()));
     await page.setViewportSize({ width: options.width ?? 820, height: 1200 });
-    await page.emulateMedia({ colorScheme: options.dark === true ? "dark" : "light" });
+    await page.emulateMedia({ colorScheme: options.dark === true ? "dark" : "light", forcedColors: options.forcedColors === true ? "active" : "none" });
     await page.goto(`file://${file}`, { waitUntil: "load" });
     return { page, errors, requests };
 }
