@@ -30,6 +30,13 @@ Interruptible.Apply(root);
 // A write past the file-size limit (ulimit -f) fails with EFBIG, and the error says what happened.
 FileSizeLimit.FailWritesInsteadOfEnding();
 
+// "--lake=~/spotify" reaches the tool with its ~ unexpanded: a folder named "~" here is never what was meant.
+if (UnexpandedHome.Find(args) is { } unexpanded)
+{
+    await Console.Error.WriteLineAsync($"{CliErrors.Program}: {unexpanded}").ConfigureAwait(false);
+    return ExitCodes.Usage;
+}
+
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {

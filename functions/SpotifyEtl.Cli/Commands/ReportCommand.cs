@@ -28,7 +28,7 @@ internal static class ReportCommand
             }
         });
         var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write, or a folder to write report.html in (a path ending in / is a folder, made if missing; " +
-                                                                  "default: report.html in the lake folder, or in the current folder for S3)." };
+                                                                  "- is standard output; default: report.html in the lake folder, or in the current folder for S3)." };
         var command = new Command("report",
             "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
         {
@@ -36,9 +36,11 @@ internal static class ReportCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = await WriteAsync(parse.GetValue(lake)!, parse.GetValue(output)?.FullName, cancellationToken).ConfigureAwait(false);
+            // "-" is standard output, as for most tools that write a file: not a file named "-" in the current folder.
+            var outPath = parse.GetResult(output)?.Tokens is [{ Value: ReportWriter.StandardOutputName }] ? ReportWriter.StandardOutputName : parse.GetValue(output)?.FullName;
+            var path = await WriteAsync(parse.GetValue(lake)!, outPath, cancellationToken).ConfigureAwait(false);
             // The page itself may be what stdout carries: then the line that names it goes to stderr.
-            if (ReportWriter.IsStandardOutput(path))
+            if (outPath == ReportWriter.StandardOutputName || ReportWriter.IsStandardOutput(path))
             {
                 Console.Error.WriteLine($"Report: {path}");
             }
@@ -136,6 +138,11 @@ internal static class ReportCommand
 
     private static string Save(string html, string path)
     {
+        if (path == ReportWriter.StandardOutputName)
+        {
+            ReportWriter.Save(html, path);
+            return "standard output";
+        }
         // A folder given as --out receives the report under its usual name; so does one that ends with a slash, made if missing.
         var full = Directory.Exists(path) || Path.EndsInDirectorySeparator(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
         try

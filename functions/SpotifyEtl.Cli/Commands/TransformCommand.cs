@@ -172,6 +172,8 @@ internal static class TransformCommand
                     UpdateCurrentTables = updateCurrentTables,
                     BetweenDays = () => budget.BetweenDays(),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
+            // Copies set aside earlier whose raw objects this run read through are no longer set aside.
+            QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, keys, report);
             return new Run(report, skipped, budget) { HeapOnHugePages = hugePages };
         }
         catch

@@ -83,7 +83,10 @@ internal static class ReportWriter
     }
 
     /// <summary>The names of this process's standard output.</summary>
-    public static bool IsStandardOutput(string path) => OperatingSystem.IsLinux() && path is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
+    public static bool IsStandardOutput(string path) => path == StandardOutputName || (OperatingSystem.IsLinux() && path is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1");
+
+    /// <summary>The <c>--out</c> that names standard output on every system: <c>-</c>, as for most tools that write a file.</summary>
+    public const string StandardOutputName = "-";
 
     /// <summary>A device or a process's descriptor (not the files of <c>/dev/shm</c>, a memory file system).</summary>
     private static bool IsDevice(string path) =>
