@@ -9,21 +9,7 @@ SpotifyEtl.Lake.InvariantCulture.Apply();
 // From here on a Ctrl-C cancels the verb's work: it is never the end of the process without a word.
 using var ctrlC = Interruptible.CatchCtrlC();
 
-var root = new RootCommand(
-    "spotify-etl: Spotify Stack's extraction and transformation on a laptop. The lake is a folder that " +
-    "mirrors the S3 layout: <lake>/raw/... (responses as landed) and <lake>/transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet.\n\n" +
-    "Errors go to stderr; colour only on a terminal without NO_COLOR. Exit codes:\n" +
-    string.Join('\n', ExitCodes.Table.Select(row => $"  {row.Code,3}  {row.Meaning}")));
-root.Options.Add(CliOptions.Verbose);
-root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(SampleCommand.Create());
-root.Subcommands.Add(TransformCommand.Create());
-root.Subcommands.Add(ImportCommand.Create());
-root.Subcommands.Add(QueryCommand.Create());
-root.Subcommands.Add(CurrentCommand.Create());
-root.Subcommands.Add(ReportCommand.Create());
-root.Subcommands.Add(ExtractCommand.Create());
-root.Subcommands.Add(AuthCommand.Create());
+var root = CliRoot.Create();
 // Every verb stops on Ctrl-C with "Interrupted" and exit 130, whatever work it does before its first await.
 Interruptible.Apply(root);
 
@@ -57,6 +43,10 @@ if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
         names.Insert(0, current is RootCommand ? CliErrors.Program : current.Name);
     }
     var command = string.Join(' ', names);
+    foreach (var meant in Suggestion.ForUnmatched(parsed))
+    {
+        await Console.Error.WriteLineAsync($"{CliErrors.Program}: {meant}").ConfigureAwait(false);
+    }
     await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.").ConfigureAwait(false);
     return ExitCodes.Usage;
 }

@@ -84,9 +84,17 @@ internal static class QueryRunner
         {
             return NamedQueries.All;
         }
-        return NamedQueries.Find(query) is { } named
-            ? [named]
-            : throw new CliException(ExitCodes.Usage, $"No named query '{query}'. Choose one of: {string.Join(", ", NamedQueries.All.Select(q => q.Name))}.");
+        // The name as the file names it, in any case: "SKIP_RATE", "skip_rate.sql" and "queries/skip_rate.sql" are skip_rate.
+        var name = Path.GetFileName(query.Trim());
+        name = name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) ? name[..^".sql".Length] : name;
+        if (NamedQueries.All.SingleOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase)) is { } named)
+        {
+            return [named];
+        }
+        var meant = Suggestion.For(name, NamedQueries.All.Select(q => q.Name));
+        throw new CliException(ExitCodes.Usage, $"No named query '{query}'." +
+            (meant.Count > 0 ? $" Did you mean {string.Join(" or ", meant.Select(m => $"'{m}'"))}?" : "") +
+            $" Choose one of: {string.Join(", ", NamedQueries.All.Select(q => q.Name))}.");
     }
 
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>

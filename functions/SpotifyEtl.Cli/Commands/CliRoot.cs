@@ -1,0 +1,28 @@
+using System.CommandLine;
+using SpotifyEtl.Cli.Shell;
+
+namespace SpotifyEtl.Cli.Commands;
+
+/// <summary>The command line: the root command with its verbs and their options.</summary>
+internal static class CliRoot
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "spotify-etl: Spotify Stack's extraction and transformation on a laptop. The lake is a folder that " +
+            "mirrors the S3 layout: <lake>/raw/... (responses as landed) and <lake>/transformed/<table>/snapshot_date=YYYY-MM-DD/<table>.parquet.\n\n" +
+            "Errors go to stderr; colour only on a terminal without NO_COLOR. Exit codes:\n" +
+            string.Join('\n', ExitCodes.Table.Select(row => $"  {row.Code,3}  {row.Meaning}")));
+        root.Options.Add(CliOptions.Verbose);
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(TransformCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(CurrentCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ExtractCommand.Create());
+        root.Subcommands.Add(AuthCommand.Create());
+        return root;
+    }
+}

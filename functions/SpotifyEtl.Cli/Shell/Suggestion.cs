@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// What a mistyped verb, option or query name most likely meant: <c>transfrom</c> is <c>transform</c>, <c>--lak</c> is
+/// <c>--lake</c>, <c>skiprate</c> is <c>skip_rate</c>. A name is close when a few letters are missing, extra, swapped
+/// or wrong (at most one in four of the word, and three at most), ignoring case, or when the word begins only one name.
+/// </summary>
+internal static class Suggestion
+{
+    /// <summary>The closest of <paramref name="names"/> to <paramref name="word"/> (all of them if tied); empty when none is close.</summary>
+    public static IReadOnlyList<string> For(string word, IEnumerable<string> names)
+    {
+        var typed = word.ToLowerInvariant();
+        var candidates = names.Distinct(StringComparer.Ordinal).ToList();
+        if (typed.Trim('-').Length == 0 || candidates.Count == 0)
+        {
+            return [];
+        }
+        var distances = candidates.Select(name => (Name: name, Distance: Distance(typed, name.ToLowerInvariant()))).ToList();
+        var best = distances.Min(d => d.Distance);
+        if (best <= Math.Min(3, Math.Max(1, typed.Trim('-').Length / 4)))
+        {
+            return distances.Where(d => d.Distance == best).Select(d => d.Name).ToList();
+        }
+        // A beginning of one name only: "--in" is "--input", "rep" is "report".
+        var begun = candidates.Where(name => typed.Trim('-').Length >= 2 && name.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        return begun.Count == 1 ? begun : [];
+    }
+
+    /// <summary>"Did you mean ...?" for each word the command line could not match, one line each; none when nothing is close.</summary>
+    public static IEnumerable<string> ForUnmatched(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var options = OptionNames(parsed.CommandResult).ToList();
+        var verbs = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        // A word the command line could not match, or one it took for an argument's value though it looks like an option
+        // ("import --lak ..." gives "--lak" as the export's path).
+        var words = parsed.UnmatchedTokens.Concat(parsed.Tokens
+            .Where(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal)).Select(t => t.Value));
+        foreach (var token in words.Distinct(StringComparer.Ordinal))
+        {
+            var word = token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals
+                ? token[..equals] : token;
+            var meant = For(word, word.StartsWith('-') ? options : verbs);
+            if (meant.Count > 0)
+            {
+                yield return $"'{word}' is unknown here: did you mean {string.Join(" or ", meant.Select(m => $"'{m}'"))}?";
+            }
+        }
+    }
+
+    /// <summary>The options a command takes, with their aliases: its own and the recursive ones of the commands above it.</summary>
+    private static IEnumerable<string> OptionNames(CommandResult result)
+    {
+        IEnumerable<Option> options = result.Command.Options;
+        for (var parent = result.Parent as CommandResult; parent is not null; parent = parent.Parent as CommandResult)
+        {
+            options = options.Concat(parent.Command.Options.Where(o => o.Recursive));
+        }
+        return options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(name => name.StartsWith("--", StringComparison.Ordinal));
+    }
+
+    /// <summary>Edits between two words: a letter added, removed or changed, or two beside each other swapped.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Shell;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// A mistyped verb, option or query name is answered with the name it most likely meant, for every verb, option and
+/// named query of the tool and typos of every kind (a letter left out, doubled, changed, added, or two swapped); a word
+/// close to nothing gets no guess, and a query named as its file is named (any case, with .sql, under queries/) is run.
+/// </summary>
+public sealed class TypoSuggestionTests
+{
+    private const string Letters = "abcdefghijklmnopqrstuvwxyz_";
+
+    /// <summary>Every command below the root with its path of words: "transform", "auth login".</summary>
+    private static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path)
+    {
+        foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
+        {
+            string[] subPath = [.. path, sub.Name];
+            yield return (subPath, sub);
+            foreach (var below in Commands(sub, subPath))
+            {
+                yield return below;
+            }
+        }
+    }
+
+    /// <summary>Typos of <paramref name="name"/> with one edit each, past its leading dashes; none that is itself a name.</summary>
+    private static IEnumerable<string> Typos(string name, Random random, HashSet<string> names)
+    {
+        var dashes = name.Length - name.TrimStart('-').Length;
+        var (head, body) = (name[..dashes], name[dashes..]);
+        for (var round = 0; round < 6; round++)
+        {
+            var at = random.Next(body.Length);
+            var letter = Letters[random.Next(Letters.Length)];
+            var typo = (round % 4) switch
+            {
+                0 when body.Length > 3 => body.Remove(at, 1),
+                1 when body.Length > 1 => Swap(body, Math.Min(at, body.Length - 2)),
+                2 => body[..at] + letter + body[(at + 1)..],
+                _ => body.Insert(at, letter.ToString()),
+            };
+            if (!names.Contains(head + typo) && typo != body)
+            {
+                yield return head + typo;
+            }
+        }
+    }
+
+    private static string Swap(string body, int at) => body[..at] + body[at + 1] + body[at] + body[(at + 2)..];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_mistyped_verb_or_option_of_any_command_is_answered_with_the_name_it_meant(int seed)
+    {
+        var random = new Random(seed);
+        var root = CliRoot.Create();
+        var checkedWords = 0;
+        foreach (var (path, command) in Commands(root, []).Prepend(([], root)))
+        {
+            var verbs = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var verb in verbs)
+            {
+                foreach (var typo in Typos(verb, random, verbs))
+                {
+                    AssertMeant(root, [.. path, typo], typo, verb);
+                    checkedWords++;
+                }
+            }
+            var options = command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)).Select(o => o.Name)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var option in options)
+            {
+                foreach (var typo in Typos(option, random, options))
+                {
+                    AssertMeant(root, [.. path, typo], typo, option);
+                    checkedWords++;
+                }
+            }
+        }
+        Assert.True(checkedWords > 100, $"only {checkedWords} typos were tried");
+    }
+
+    private static void AssertMeant(RootCommand root, string[] arguments, string typo, string meant)
+    {
+        var suggestions = Suggestion.ForUnmatched(root.Parse(arguments)).ToList();
+        Assert.True(suggestions.Any(line => line.StartsWith($"'{typo}' is unknown here: did you mean", StringComparison.Ordinal) && line.Contains($"'{meant}'", StringComparison.Ordinal)),
+            $"{string.Join(' ', arguments)}: expected a suggestion of {meant}, got: {string.Join(" | ", suggestions)}");
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_mistyped_query_name_is_answered_with_the_query_it_meant(int seed)
+    {
+        var random = new Random(seed);
+        var names = NamedQueries.All.Select(q => q.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            foreach (var typo in Typos(name, random, names))
+            {
+                var refusal = Assert.Throws<CliException>(() => QueryRunner.Select(typo));
+                Assert.Equal(ExitCodes.Usage, refusal.ExitCode);
+                Assert.Contains($"No named query '{typo}'. Did you mean ", refusal.Message, StringComparison.Ordinal);
+                Assert.Contains($"'{name}'", refusal.Message[..refusal.Message.IndexOf("Choose one of", StringComparison.Ordinal)], StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void A_word_close_to_no_name_gets_no_guess(int seed)
+    {
+        var random = new Random(seed);
+        var root = CliRoot.Create();
+        for (var i = 0; i < 40; i++)
+        {
+            // Letters that begin no name and are rare in them, too many to be a typo of one.
+            var word = new string(Enumerable.Range(0, random.Next(6, 14)).Select(_ => "qxzjvkwy"[random.Next(8)]).ToArray());
+            Assert.Empty(Suggestion.ForUnmatched(root.Parse([word])));
+            Assert.Empty(Suggestion.ForUnmatched(root.Parse(["transform", "--" + word])));
+            var refusal = Assert.Throws<CliException>(() => QueryRunner.Select(word));
+            Assert.DoesNotContain("Did you mean", refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_query_named_as_its_file_is_named_is_that_query()
+    {
+        foreach (var query in NamedQueries.All)
+        {
+            foreach (var written in new[] { query.Name.ToUpperInvariant(), query.Name + ".sql", $"queries/{query.Name}.sql", $" {query.Name} " })
+            {
+                Assert.Equal(query.Name, Assert.Single(QueryRunner.Select(written)).Name);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_tool_says_what_a_mistyped_verb_meant_on_stderr_with_the_usage_exit_code()
+    {
+        var run = DemoCommandTests.RunCli("transfrom", "--lake", "lake");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("spotify-etl: 'transfrom' is unknown here: did you mean 'transform'?", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+    }
+}
