@@ -6,11 +6,12 @@ using SpotifyEtl.Cli.Shell;
 // Dates, numbers and lake keys in the invariant culture, whatever the machine's locale (InvariantCulture).
 SpotifyEtl.Lake.InvariantCulture.Apply();
 
-// From here on a Ctrl-C cancels the verb's work: it is never the end of the process without a word.
-using var ctrlC = Interruptible.CatchCtrlC();
+// From here on a Ctrl-C or a SIGTERM cancels the verb's work: neither is the end of the process without a word.
+using var signals = Interruptible.CatchSignals();
 
 var root = CliRoot.Create();
-// Every verb stops on Ctrl-C with "Interrupted" and exit 130, whatever work it does before its first await.
+// Every verb stops on Ctrl-C with "Interrupted" and exit 130, on SIGTERM with "Terminated" and exit 143, whatever work
+// it does before its first await.
 Interruptible.Apply(root);
 
 // A write past the file-size limit (ulimit -f) fails with EFBIG, and the error says what happened.
@@ -52,11 +53,13 @@ if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 }
 try
 {
-    var exit = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, Interruptible.Token).ConfigureAwait(false);
-    // Ctrl-C, and the action did not stop within the grace period: the process ends all the same, and says why.
-    return exit == ExitCodes.Interrupted && Interruptible.StillRunning
-        ? CliErrors.Report(new OperationCanceledException(), Console.Error)
-        : exit;
+    // The signals are Interruptible's alone: the command line's own handling (a SIGINT and SIGTERM handler of its own,
+    // racing Interruptible's) is off.
+    var invocation = parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+        Interruptible.Token);
+    // A signal, and the action did not stop within the grace period: the process ends all the same, and says why.
+    return await Interruptible.WithinGracePeriodAsync(invocation).ConfigureAwait(false)
+        ?? CliErrors.Report(new OperationCanceledException(), Console.Error);
 }
 catch (Exception exception)
 {

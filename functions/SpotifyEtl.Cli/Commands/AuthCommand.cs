@@ -92,7 +92,7 @@ public static class AuthCommand
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
-            // Ctrl-C while waiting for the browser is an interruption, not a timeout.
+            // Ctrl-C (or SIGTERM) while waiting for the browser is an interruption, not a timeout.
             return CliErrors.Report(new OperationCanceledException(), context.Errors, verbose);
         }
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)

@@ -70,7 +70,10 @@ internal static class CliErrors
             "Spotify did not answer in time. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
         HttpRequestException => (ExitCodes.Unavailable,
             $"Cannot reach Spotify: {exception.Message.TrimEnd('.')}. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
-        OperationCanceledException => (ExitCodes.Interrupted, "Interrupted. Whatever was written is complete; run the command again to finish."),
+        // Stopped by SIGTERM, the run says it was terminated; by Ctrl-C, or by a cancellation no signal made, interrupted.
+        OperationCanceledException => Interruptible.ExitCode == ExitCodes.Terminated
+            ? (ExitCodes.Terminated, "Terminated. Whatever was written is complete; run the command again to finish.")
+            : (ExitCodes.Interrupted, "Interrupted. Whatever was written is complete; run the command again to finish."),
         // EFBIG: the write (or the file's preallocation, an ArgumentException) passed this process's file-size limit.
         IOException or ArgumentException when exception.Message.Contains("File too large", StringComparison.Ordinal)
             || exception.Message.Contains("too large for the file system", StringComparison.Ordinal) =>

@@ -39,6 +39,9 @@ internal static class ExitCodes
     /// <summary>Interrupted (Ctrl-C); what was written is complete, the rest is redone by the next run.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>Terminated (SIGTERM: kill, docker stop, a service manager's stop); what was written is complete, the rest is redone by the next run.</summary>
+    public const int Terminated = 143;
+
     public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
     [
         (Success, "success"),
@@ -51,7 +54,8 @@ internal static class ExitCodes
         (IoError, "a file cannot be written (permissions, full disk, a --lake or a folder of it that is a file, a report --out that is a FIFO or a socket, a lake's lock or lease file that is no file, DuckDB's cache folder)"),
         (Busy, "another extract is running on the same lake: run again when it has ended"),
         (NoPermission, "Spotify refused the credentials, or they lack the refresh token a source of the account needs: run 'spotify-etl auth login'"),
-        (Interrupted, "interrupted"),
+        (Interrupted, "interrupted (Ctrl-C)"),
+        (Terminated, "terminated (SIGTERM: kill, docker stop, a service manager's stop)"),
     ];
 }
 

@@ -5,35 +5,55 @@ using System.Runtime.InteropServices;
 namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
-/// Ctrl-C, the same for every verb. The command line takes SIGINT over (it cancels the action's token, the action stops
-/// with "Interrupted", exit 130) only once the action has handed back its task; before that, a Ctrl-C ends the process
-/// at once and says nothing. An action that works before its first real await (reading an export, generating a sample,
-/// emptying a demo lake) would hand its task back only then. Each action here yields first, so its task is handed back
-/// at once and all of its work runs with Ctrl-C taken over. Before that, from the start of the program, a Ctrl-C is
-/// caught here and cancels <see cref="Token"/>, to which the command line links the action's token: the action stops at
-/// its first look at the token, as after any other Ctrl-C.
+/// Ctrl-C (SIGINT) and a request to terminate (SIGTERM: <c>kill</c>, <c>docker stop</c>, a service manager's stop, a
+/// cancelled CI job), the same for every verb, and handled here alone: the command line's own handling is switched off
+/// (<see cref="InvocationConfiguration.ProcessTerminationTimeout"/> null), since it ran beside this one in no set order
+/// and could not tell the verb which signal came. From the start of the program either signal cancels
+/// <see cref="Token"/>, to which the command line links the action's token: the action stops at its next look at the
+/// token and says "Interrupted" (exit 130) or "Terminated" (exit 143), by <see cref="ExitCode"/>. An action that does
+/// not stop within <see cref="GracePeriod"/> of the signal is ended all the same (<see cref="WithinGracePeriodAsync"/>).
+/// For that, the action's task has to be handed back before its work begins: an action that works before its first
+/// real await (reading an export, generating a sample, emptying a demo lake) would hand it back only then, so each
+/// action here yields first (<see cref="Apply"/>).
 /// </summary>
 internal static class Interruptible
 {
+    /// <summary>How long an action has to stop after the signal before the process ends without it.</summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
+
     private static readonly CancellationTokenSource Signalled = new();
 
-    private static int _running;
+    private static readonly CancellationTokenSource GraceOver = new();
 
-    /// <summary>Cancelled by a Ctrl-C from the moment <see cref="CatchCtrlC"/> was called.</summary>
+    private static int _exitCode;
+
+    /// <summary>Cancelled by the first SIGINT or SIGTERM from the moment <see cref="CatchSignals"/> was called.</summary>
     public static CancellationToken Token => Signalled.Token;
 
-    /// <summary>Catches Ctrl-C until disposed: it cancels <see cref="Token"/> and no longer ends the process by itself.</summary>
-    public static PosixSignalRegistration CatchCtrlC() => PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-    {
-        context.Cancel = true;
-        Signalled.Cancel();
-    });
+    /// <summary>
+    /// The exit code of the signal that stopped the run: <see cref="ExitCodes.Terminated"/> after a SIGTERM, otherwise
+    /// (a Ctrl-C, or no signal at all) <see cref="ExitCodes.Interrupted"/>. The first signal decides; later ones change nothing.
+    /// </summary>
+    public static int ExitCode => Volatile.Read(ref _exitCode) is ExitCodes.Terminated ? ExitCodes.Terminated : ExitCodes.Interrupted;
 
     /// <summary>
-    /// Whether an action is still at work: after a Ctrl-C, one that did not stop within the grace period the command line
-    /// gives it, which then ends the process with exit 130 itself.
+    /// Catches SIGINT and SIGTERM until disposed: the first cancels <see cref="Token"/> and starts the grace period; neither
+    /// ends the process by itself.
     /// </summary>
-    public static bool StillRunning => Volatile.Read(ref _running) > 0;
+    public static IDisposable CatchSignals() => new Registrations(
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, ExitCodes.Interrupted)),
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, ExitCodes.Terminated)));
+
+    /// <summary>
+    /// The exit code of <paramref name="action"/>, or null when a signal came and the action had not stopped within
+    /// <see cref="GracePeriod"/> of it: the process is to end all the same.
+    /// </summary>
+    public static async Task<int?> WithinGracePeriodAsync(Task<int> action)
+    {
+        var graceOver = Task.Delay(Timeout.InfiniteTimeSpan, GraceOver.Token);
+        // Both done: the action's own exit code wins (WhenAny answers the first task of the two that is complete).
+        return await Task.WhenAny(action, graceOver).ConfigureAwait(false) == action ? await action.ConfigureAwait(false) : null;
+    }
 
     /// <summary>Makes the action of <paramref name="command"/>, and of every command below it, yield before it starts.</summary>
     public static void Apply(Command command)
@@ -42,21 +62,34 @@ internal static class Interruptible
         {
             command.SetAction(async (parse, cancellationToken) =>
             {
-                Interlocked.Increment(ref _running);
-                try
-                {
-                    await Task.Yield();
-                    return await action.InvokeAsync(parse, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _running);
-                }
+                await Task.Yield();
+                return await action.InvokeAsync(parse, cancellationToken).ConfigureAwait(false);
             });
         }
         foreach (var subcommand in command.Subcommands)
         {
             Apply(subcommand);
+        }
+    }
+
+    private static void Stop(PosixSignalContext context, int exitCode)
+    {
+        context.Cancel = true;
+        if (Interlocked.CompareExchange(ref _exitCode, exitCode, 0) == 0)
+        {
+            GraceOver.CancelAfter(GracePeriod);
+            Signalled.Cancel();
+        }
+    }
+
+    private sealed class Registrations(params PosixSignalRegistration[] registrations) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
+            }
         }
     }
 }
