@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Cli;
@@ -10,16 +8,23 @@ using Xunit;
 namespace SpotifyEtl.Tests.Faults;
 
 /// <summary>
-/// `spotify-etl transform --input DIR` stopped by Ctrl-C (a real SIGINT to a real process) while it lands the input's
-/// files: it ends as every verb does, with the "Interrupted" line and exit 130, each file it landed whole, and the run
-/// again finishes the work.
+/// `spotify-etl transform --input DIR` stopped by Ctrl-C (a real SIGINT to a real process) or by a request to terminate
+/// (a real SIGTERM) while it lands the input's files: it ends as every verb does, with the "Interrupted" line and exit
+/// 130, or the "Terminated" line and exit 143, each file it landed whole, and the run again finishes the work.
 /// </summary>
-public sealed partial class InterruptedTransformTests : IDisposable
+public sealed class InterruptedTransformTests : IDisposable
 {
     private readonly TempFolder _folder = new();
 
     [Fact]
-    public async Task Ctrl_C_while_transform_lands_its_input_says_interrupted_exits_130_and_leaves_whole_files()
+    public Task Ctrl_C_while_transform_lands_its_input_says_interrupted_exits_130_and_leaves_whole_files() =>
+        SignalWhileTransformLandsItsInput(Signals.Sigint);
+
+    [Fact]
+    public Task SIGTERM_while_transform_lands_its_input_says_terminated_exits_143_and_leaves_whole_files() =>
+        SignalWhileTransformLandsItsInput(Signals.Sigterm);
+
+    private async Task SignalWhileTransformLandsItsInput(int signal)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
@@ -38,12 +43,11 @@ public sealed partial class InterruptedTransformTests : IDisposable
             {
                 Directory.Delete(_folder["lake"], recursive: true);
             }
-            interrupted = RunUntilItLandsThenInterrupt("transform", "--input", _folder["input"], "--lake", _folder["lake"]);
+            interrupted = RunUntilItLandsThenSignal(signal, "transform", "--input", _folder["input"], "--lake", _folder["lake"]);
         }
         Assert.True(interrupted is not null, "The landing finished before it could be interrupted, five times: give it more input.");
 
-        Assert.True(interrupted.Value.ExitCode == ExitCodes.Interrupted, $"exit {interrupted.Value.ExitCode}: {interrupted.Value.Errors}");
-        Assert.Contains($"{CliErrors.Program}: Interrupted.", interrupted.Value.Errors, StringComparison.Ordinal);
+        InterruptedVerbTests.AssertStoppedBy(signal, (interrupted.Value.ExitCode, "", interrupted.Value.Errors));
         var landed = _folder.Files("lake/raw");
         Assert.NotEmpty(landed);
         foreach (var (path, bytes) in landed)
@@ -58,10 +62,10 @@ public sealed partial class InterruptedTransformTests : IDisposable
     }
 
     /// <summary>
-    /// Starts the CLI and sends it SIGINT as soon as its lake's raw/ folder appears, while no table is written yet.
+    /// Starts the CLI and sends it <paramref name="signal"/> as soon as its lake's raw/ folder appears, while no table is written yet.
     /// Returns its exit code and stderr, or null when the signal could not be sent inside the landing.
     /// </summary>
-    private (int ExitCode, string Errors)? RunUntilItLandsThenInterrupt(params string[] arguments)
+    private (int ExitCode, string Errors)? RunUntilItLandsThenSignal(int signal, params string[] arguments)
     {
         using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
         process.OutputDataReceived += (_, _) => { };
@@ -76,7 +80,7 @@ public sealed partial class InterruptedTransformTests : IDisposable
             {
                 if (!Directory.Exists(transformed))
                 {
-                    sent = Kill(process.Id, Sigint) == 0;
+                    sent = Signals.Send(process.Id, signal);
                 }
                 break;
             }
@@ -87,11 +91,6 @@ public sealed partial class InterruptedTransformTests : IDisposable
         // Signalled inside the landing, or it ended on its own, having finished.
         return sent && process.ExitCode != 0 ? (process.ExitCode, errors.Result) : null;
     }
-
-    private const int Sigint = 2;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     public void Dispose() => _folder.Dispose();
 }
