@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpotifyEtl.Tests.Queries;
 using SpotifyEtl.Tests.Support;
 using Xunit;
@@ -41,14 +40,6 @@ public sealed class ReportToStandardOutputTests : IDisposable
     }
 
     /// <summary>Runs spotify-etl in <paramref name="folder"/>, where a relative --out lands.</summary>
-    private static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments)
-    {
-        var start = SpotifyEtlProcess.StartInfo(arguments);
-        start.WorkingDirectory = folder;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
-    }
+    private static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments) =>
+        SpotifyEtlProcess.RunIn(folder, arguments);
 }

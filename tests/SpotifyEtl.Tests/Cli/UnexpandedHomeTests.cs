@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpotifyEtl.Tests.Support;
 using Xunit;
 
@@ -42,14 +41,6 @@ public sealed class UnexpandedHomeTests : IDisposable
         Assert.True(Directory.Exists(Path.Combine(here, "a~b", "raw")));
     }
 
-    private static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments)
-    {
-        var start = SpotifyEtlProcess.StartInfo(arguments);
-        start.WorkingDirectory = folder;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
-    }
+    private static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments) =>
+        SpotifyEtlProcess.RunIn(folder, arguments);
 }

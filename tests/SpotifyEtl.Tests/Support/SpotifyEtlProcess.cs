@@ -37,6 +37,18 @@ internal static class SpotifyEtlProcess
         return start;
     }
 
+    /// <summary>Runs spotify-etl to its end with <paramref name="folder"/> as its current folder, as a user in that folder would.</summary>
+    public static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments)
+    {
+        var start = StartInfo(arguments);
+        start.WorkingDirectory = folder;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors);
+    }
+
     /// <summary>
     /// Runs spotify-etl to its end, as a user would; one still going after <paramref name="limit"/> is killed with its
     /// children and fails the test (a walk that follows a link loop, a read that waits on a FIFO).
