@@ -71,7 +71,7 @@ public sealed class SpotifyExtractor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Interrupted (Ctrl+C): the sources under way reported what they had landed; the rest are named below.
+            // Interrupted (Ctrl-C or SIGTERM): the sources under way reported what they had landed; the rest are named below.
         }
         // An interrupted run still writes its manifest, then its state: what landed is named and recorded, so the next run
         // neither loses nor repeats it; then the interruption goes on to the caller.
@@ -113,7 +113,7 @@ public sealed class SpotifyExtractor
 
     /// <summary>The stop reason of an interrupted run's manifest.</summary>
     internal const string InterruptedReason =
-        "Interrupted (Ctrl+C): the sources under way stopped where they were. What landed is named here and recorded in the state; the next run goes on.";
+        "Interrupted (Ctrl-C or SIGTERM): the sources under way stopped where they were. What landed is named here and recorded in the state; the next run goes on.";
 
     /// <summary>
     /// The start the run is named after: its own, or a second after the last run's when that one started in the same
@@ -213,7 +213,7 @@ public sealed class SpotifyExtractor
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Interrupted: what this source landed is still reported, so that the manifest names it.
-            return extraction.Report(SourceStatus.Stopped, error: "Interrupted (Ctrl+C) while this source was under way; what it landed is kept.");
+            return extraction.Report(SourceStatus.Stopped, error: "Interrupted (Ctrl-C or SIGTERM) while this source was under way; what it landed is kept.");
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
