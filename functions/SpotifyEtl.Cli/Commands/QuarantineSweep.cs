@@ -15,9 +15,11 @@ namespace SpotifyEtl.Cli.Commands;
 internal static class QuarantineSweep
 {
     /// <summary>Removes the copies (and their reasons) of the raw objects the run read through; returns how many.</summary>
-    public static int RemoveReadThrough(string lake, IEnumerable<string> runKeys, TransformBatchReport report)
+    public static int RemoveReadThrough(string lake, TransformBatchReport report)
     {
-        var days = runKeys.Select(LakeLayout.SnapshotDateOf).OfType<DateOnly>().ToHashSet();
+        // The days the run transformed: those whose partitions it wrote. A day whose every landed key was set aside unread
+        // (a misnamed file) was not read again, and its older copies say nothing of it.
+        var days = report.Partitions.Keys.Select(partition => LakeLayout.SnapshotDateOf("/" + partition)).OfType<DateOnly>().ToHashSet();
         // Every object the run did not fold into its day's tables is listed in its report, whatever ListEveryObject says.
         var notThrough = report.Objects.Where(o => o.Status != TransformStatus.Transformed).Select(o => o.RawKey).ToHashSet(StringComparer.Ordinal);
         var quarantine = Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'));

@@ -173,7 +173,7 @@ internal static class TransformCommand
                     BetweenDays = () => budget.BetweenDays(),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
             // Copies set aside earlier whose raw objects this run read through are no longer set aside.
-            QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, keys, report);
+            QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
             return new Run(report, skipped, budget) { HeapOnHugePages = hugePages };
         }
         catch

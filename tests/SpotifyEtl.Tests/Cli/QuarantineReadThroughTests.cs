@@ -49,6 +49,48 @@ public sealed partial class QuarantineReadThroughTests : IDisposable
         Assert.Equal(1, QuarantinedInReport(lake));
     }
 
+    [Fact]
+    public void A_page_still_bad_on_the_day_transformed_again_keeps_its_copy_while_the_mended_one_leaves()
+    {
+        var lake = _folder["same-day"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
+        var mended = Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
+        var stillBad = Path.Combine(lake, "raw", "saved_tracks", "snapshot_date=2026-11-20", "recent", "20261120T060000Z-p0001.json");
+        var good = File.ReadAllBytes(mended);
+        File.WriteAllText(mended, "{\"items\": [");
+        File.WriteAllText(stillBad, "{\"items\": [");
+        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        File.WriteAllBytes(mended, good);
+
+        var again = DemoCommandTests.RunCli("transform", "--lake", lake, "--input", Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20"));
+
+        Assert.True(again.ExitCode == 3, again.Errors);
+        var quarantine = Path.Combine(lake, "quarantine");
+        Assert.False(File.Exists(Path.Combine(quarantine, Path.GetRelativePath(Path.Combine(lake, "raw"), mended))));
+        var stillBadCopy = Path.Combine(quarantine, Path.GetRelativePath(Path.Combine(lake, "raw"), stillBad));
+        Assert.True(File.Exists(stillBadCopy) && File.Exists(stillBadCopy + ".reason.txt"), "a page set aside again on the day transformed lost its copy");
+        Assert.Equal(1, QuarantinedInReport(lake));
+    }
+
+    [Fact]
+    public void Landing_only_a_misnamed_file_of_a_day_leaves_that_days_quarantined_copies_alone()
+    {
+        var lake = _folder["misnamed"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
+        var bad = Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
+        File.WriteAllText(bad, "{\"items\": [");
+        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var input = Path.Combine(_folder["input"], "raw", "recently_played", "snapshot_date=2026-11-20");
+        Directory.CreateDirectory(input);
+        File.WriteAllText(Path.Combine(input, "notes.json"), "{}");
+
+        var run = DemoCommandTests.RunCli("transform", "--lake", lake, "--input", _folder["input"]);
+
+        Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
+        var copy = Path.Combine(lake, "quarantine", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
+        Assert.True(File.Exists(copy) && File.Exists(copy + ".reason.txt"), $"exit {run.ExitCode}: the copy of a page no run read again left quarantine/");
+    }
+
     private int QuarantinedInReport(string lake)
     {
         var page = _folder[$"report-{Guid.NewGuid():N}.html"];
