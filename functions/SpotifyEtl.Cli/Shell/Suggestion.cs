@@ -44,6 +44,12 @@ internal static class Suggestion
         {
             var word = token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals
                 ? token[..equals] : token;
+            if (word.StartsWith('-') && options.Contains(word, StringComparer.Ordinal))
+            {
+                // An option of the verb, written before it ("spotify-etl --lake x transform").
+                yield return $"'{word}' is an option of '{command.Name}': write it after '{command.Name}'.";
+                continue;
+            }
             var meant = For(word, word.StartsWith('-') ? options : verbs);
             if (meant.Count > 0)
             {

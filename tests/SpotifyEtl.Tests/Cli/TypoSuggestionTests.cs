@@ -145,6 +145,35 @@ public sealed class TypoSuggestionTests
     }
 
     [Fact]
+    public void A_query_file_elsewhere_is_not_taken_for_the_named_query_of_its_name()
+    {
+        foreach (var written in new[] { "~/my-sql/top_artists.sql", "/tmp/sql/skip_rate.sql", "../skip_rate.sql" })
+        {
+            var refusal = Assert.Throws<CliException>(() => QueryRunner.Select(written));
+            Assert.Equal(ExitCodes.Usage, refusal.ExitCode);
+            Assert.StartsWith($"No named query '{written}'.", refusal.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void An_option_written_before_its_verb_is_told_to_go_after_it_not_corrected_to_itself()
+    {
+        var root = CliRoot.Create();
+        var tried = 0;
+        foreach (var (path, command) in Commands(root, []).Where(c => c.Command.Subcommands.Count == 0))
+        {
+            foreach (var option in command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)))
+            {
+                var lines = Suggestion.ForUnmatched(root.Parse([option.Name, "/tmp/somewhere", .. path])).ToList();
+                Assert.Contains($"'{option.Name}' is an option of '{command.Name}': write it after '{command.Name}'.", lines);
+                Assert.DoesNotContain(lines, line => line.Contains("did you mean", StringComparison.Ordinal));
+                tried++;
+            }
+        }
+        Assert.True(tried > 20, $"only {tried} options were tried");
+    }
+
+    [Fact]
     public void The_tool_says_what_a_mistyped_verb_meant_on_stderr_with_the_usage_exit_code()
     {
         var run = DemoCommandTests.RunCli("transfrom", "--lake", "lake");
