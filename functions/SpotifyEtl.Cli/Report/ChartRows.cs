@@ -88,11 +88,11 @@ internal static partial class Charts
     }
 
     /// <summary>
-    /// When each artist was first heard: a dot per artist on a date axis, its ends labelled with the first and last date
+    /// When each artist was first played (in the lake, or in the imported history): a dot per artist on a date axis, its ends labelled with the first and last date
     /// (one date in the middle when every dot falls on the same day). The dots keep clear of the labels and the edge.
     /// </summary>
     public static string Timeline(ChartLayout layout, IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description,
-        string axisTitle = "Date of the first play in the lake (UTC)")
+        string axisTitle = "Date of the first play in the lake (UTC)", string dotTitle = "first play in the lake")
     {
         const int top = 8, bottom = 40, radius = 5, inset = radius + 5;
         var frame = Rows.For(layout, rows.Select(r => r[labelIndex] ?? ""));
@@ -112,7 +112,7 @@ internal static partial class Charts
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{F(frame.Left)}\" x2=\"{width - right}\" y1=\"{F(y)}\" y2=\"{F(y)}\"/>");
             frame.Label(svg, i, top, rows[i][labelIndex] ?? "");
             svg.Append(CultureInfo.InvariantCulture,
-                $"<circle class=\"mark\" cx=\"{F(X(dates[i]))}\" cy=\"{F(y)}\" r=\"{radius}\" data-label=\"{Escape(rows[i][labelIndex])}\" data-value=\"{Escape(rows[i][dateIndex])}\"><title>{Escape(Isolated(rows[i][labelIndex]))}: first heard {Escape(rows[i][dateIndex])}</title></circle>");
+                $"<circle class=\"mark\" cx=\"{F(X(dates[i]))}\" cy=\"{F(y)}\" r=\"{radius}\" data-label=\"{Escape(rows[i][labelIndex])}\" data-value=\"{Escape(rows[i][dateIndex])}\"><title>{Escape(Isolated(rows[i][labelIndex]))}: {dotTitle} {Escape(rows[i][dateIndex])}</title></circle>");
         }
         var axis = top + rows.Count * frame.RowHeight + 14;
         string Day(int day) => DateOnly.FromDayNumber(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

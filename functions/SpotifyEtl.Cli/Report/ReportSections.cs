@@ -101,7 +101,7 @@ internal static class ReportSections
     {
         var columns = result.Columns.ToList();
         return result.Rows.Count == 0 ? null : Charts.Timeline(size, result.Rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"),
-            "First stream of the history's most played artists", "Date of the first stream (UTC)");
+            "First stream of the history's most played artists", "Date of the first stream (UTC)", "first heard");
     }
 
     private static string? FirstHeard(ChartLayout size, QueryResult result)

@@ -47,6 +47,20 @@ public sealed partial class ReportChartsTests
     }
 
     [Fact]
+    public void A_dot_of_the_lakes_first_plays_says_first_play_in_the_lake_and_one_of_the_history_says_first_heard()
+    {
+        var lake = Render("top_artists", ["play_year", "year_rank", "artist_name", "play_count", "first_heard"],
+            [["2026", "1", "Quevedo", "1", "2026-11-20"]], "first-heard");
+        var history = Render("history_first_heard", ["artist_name", "plays", "first_heard"],
+            [["Quevedo", "40", "2016-03-01"]], "history-first-heard");
+
+        Assert.All(Charts(lake, "first-heard"), svg => Assert.Contains(": first play in the lake 2026-11-20</title>", svg, StringComparison.Ordinal));
+        Assert.All(Charts(history, "history-first-heard"), svg => Assert.Contains(": first heard 2016-03-01</title>", svg, StringComparison.Ordinal));
+        Assert.NotEmpty(Charts(lake, "first-heard"));
+        Assert.NotEmpty(Charts(history, "history-first-heard"));
+    }
+
+    [Fact]
     public void A_chart_that_cuts_a_name_says_the_table_under_it_holds_it_whole_and_one_that_cuts_none_says_nothing()
     {
         // 37 ideographs: wider than the label's room in either drawing (about 218 units beside the bars, 332 above them).
