@@ -14,72 +14,79 @@ public sealed partial class QuarantineReadThroughTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private const string PlaysOf20 = "recently_played/snapshot_date=2026-11-20/me/20261120T060000Z-p0001.json";
+    private const string PlaysOf19 = "recently_played/snapshot_date=2026-11-19/me/20261119T060000Z-p0001.json";
+    private const string SavedOf20 = "saved_tracks/snapshot_date=2026-11-20/recent/20261120T060000Z-p0001.json";
+
+    /// <summary>A two-day sample lake whose <paramref name="pages"/> (keys under raw/) a transform set aside broken; returns their good bytes.</summary>
+    private (string Lake, Dictionary<string, byte[]> Good) LakeWithPagesSetAside(string name, params string[] pages)
+    {
+        var lake = _folder[name];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
+        var good = new Dictionary<string, byte[]>();
+        foreach (var page in pages)
+        {
+            good[page] = File.ReadAllBytes(Raw(lake, page));
+            File.WriteAllText(Raw(lake, page), "{\"items\": [");
+        }
+        var first = DemoCommandTests.RunCli("transform", "--lake", lake);
+        Assert.True(first.ExitCode == 3, first.Errors);
+        Assert.All(pages, page => Assert.True(SetAside(lake, page), $"{page} was not set aside"));
+        return (lake, good);
+    }
+
+    private static string Raw(string lake, string page) => Path.Combine(lake, "raw", page);
+
+    /// <summary>Whether the page's copy and its reason are in quarantine/.</summary>
+    private static bool SetAside(string lake, string page) =>
+        File.Exists(Path.Combine(lake, "quarantine", page)) && File.Exists(Path.Combine(lake, "quarantine", page) + ".reason.txt");
+
+    /// <summary>Transforms again the day of <paramref name="page"/>, as the warning advises once it is mended: with --input.</summary>
+    private static (int ExitCode, string Output, string Errors) TransformDayOf(string lake, string page) =>
+        DemoCommandTests.RunCli("transform", "--lake", lake, "--input", Path.GetDirectoryName(Path.GetDirectoryName(Raw(lake, page)))!);
+
     [Fact]
     public void A_quarantined_object_mended_and_transformed_again_leaves_quarantine_and_the_report_counts_only_what_is_still_bad()
     {
-        var lake = _folder["lake"];
-        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
-        var mended = Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
-        var stillBad = Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-19", "me", "20261119T060000Z-p0001.json");
-        var good = File.ReadAllBytes(mended);
-        File.WriteAllText(mended, "{\"items\": [");
-        File.WriteAllText(stillBad, "{\"items\": [");
-        var first = DemoCommandTests.RunCli("transform", "--lake", lake);
-        Assert.True(first.ExitCode == 3, first.Errors);
-        var mendedCopy = Path.Combine(lake, "quarantine", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
-        var stillBadCopy = Path.Combine(lake, "quarantine", "recently_played", "snapshot_date=2026-11-19", "me", "20261119T060000Z-p0001.json");
-        Assert.True(File.Exists(mendedCopy) && File.Exists(stillBadCopy));
+        var (lake, good) = LakeWithPagesSetAside("lake", PlaysOf20, PlaysOf19);
         Assert.Equal(2, QuarantinedInReport(lake));
 
         // The user mends one page (extracted again) and transforms that day again, as the warning says.
-        File.WriteAllBytes(mended, good);
-        var again = DemoCommandTests.RunCli("transform", "--lake", lake, "--input", Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20"));
+        File.WriteAllBytes(Raw(lake, PlaysOf20), good[PlaysOf20]);
+        var again = TransformDayOf(lake, PlaysOf20);
 
         Assert.True(again.ExitCode == 0, again.Errors);
-        Assert.False(File.Exists(mendedCopy), "the copy of a page the transform read through is still in quarantine/");
-        Assert.False(File.Exists(mendedCopy + ".reason.txt"), "the reason of a page the transform read through is still in quarantine/");
-        Assert.True(File.Exists(stillBadCopy) && File.Exists(stillBadCopy + ".reason.txt"), "a day the run did not transform lost its quarantined copy");
-        Assert.Equal(good, File.ReadAllBytes(mended));
+        Assert.False(File.Exists(Path.Combine(lake, "quarantine", PlaysOf20)), "the copy of a page the transform read through is still in quarantine/");
+        Assert.False(File.Exists(Path.Combine(lake, "quarantine", PlaysOf20) + ".reason.txt"), "the reason of a page the transform read through is still in quarantine/");
+        Assert.True(SetAside(lake, PlaysOf19), "a day the run did not transform lost its quarantined copy");
+        Assert.Equal(good[PlaysOf20], File.ReadAllBytes(Raw(lake, PlaysOf20)));
         Assert.Equal(1, QuarantinedInReport(lake));
 
         // Transformed again, still bad: it stays set aside.
         var whole = DemoCommandTests.RunCli("transform", "--lake", lake);
         Assert.True(whole.ExitCode == 3, whole.Errors);
-        Assert.True(File.Exists(stillBadCopy) && File.Exists(stillBadCopy + ".reason.txt"));
+        Assert.True(SetAside(lake, PlaysOf19));
         Assert.Equal(1, QuarantinedInReport(lake));
     }
 
     [Fact]
     public void A_page_still_bad_on_the_day_transformed_again_keeps_its_copy_while_the_mended_one_leaves()
     {
-        var lake = _folder["same-day"];
-        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
-        var mended = Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
-        var stillBad = Path.Combine(lake, "raw", "saved_tracks", "snapshot_date=2026-11-20", "recent", "20261120T060000Z-p0001.json");
-        var good = File.ReadAllBytes(mended);
-        File.WriteAllText(mended, "{\"items\": [");
-        File.WriteAllText(stillBad, "{\"items\": [");
-        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
-        File.WriteAllBytes(mended, good);
+        var (lake, good) = LakeWithPagesSetAside("same-day", PlaysOf20, SavedOf20);
+        File.WriteAllBytes(Raw(lake, PlaysOf20), good[PlaysOf20]);
 
-        var again = DemoCommandTests.RunCli("transform", "--lake", lake, "--input", Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20"));
+        var again = TransformDayOf(lake, PlaysOf20);
 
         Assert.True(again.ExitCode == 3, again.Errors);
-        var quarantine = Path.Combine(lake, "quarantine");
-        Assert.False(File.Exists(Path.Combine(quarantine, Path.GetRelativePath(Path.Combine(lake, "raw"), mended))));
-        var stillBadCopy = Path.Combine(quarantine, Path.GetRelativePath(Path.Combine(lake, "raw"), stillBad));
-        Assert.True(File.Exists(stillBadCopy) && File.Exists(stillBadCopy + ".reason.txt"), "a page set aside again on the day transformed lost its copy");
+        Assert.False(File.Exists(Path.Combine(lake, "quarantine", PlaysOf20)));
+        Assert.True(SetAside(lake, SavedOf20), "a page set aside again on the day transformed lost its copy");
         Assert.Equal(1, QuarantinedInReport(lake));
     }
 
     [Fact]
     public void Landing_only_a_misnamed_file_of_a_day_leaves_that_days_quarantined_copies_alone()
     {
-        var lake = _folder["misnamed"];
-        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
-        var bad = Path.Combine(lake, "raw", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
-        File.WriteAllText(bad, "{\"items\": [");
-        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var (lake, _) = LakeWithPagesSetAside("misnamed", PlaysOf20);
         var input = Path.Combine(_folder["input"], "raw", "recently_played", "snapshot_date=2026-11-20");
         Directory.CreateDirectory(input);
         File.WriteAllText(Path.Combine(input, "notes.json"), "{}");
@@ -87,8 +94,7 @@ public sealed partial class QuarantineReadThroughTests : IDisposable
         var run = DemoCommandTests.RunCli("transform", "--lake", lake, "--input", _folder["input"]);
 
         Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
-        var copy = Path.Combine(lake, "quarantine", "recently_played", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json");
-        Assert.True(File.Exists(copy) && File.Exists(copy + ".reason.txt"), $"exit {run.ExitCode}: the copy of a page no run read again left quarantine/");
+        Assert.True(SetAside(lake, PlaysOf20), $"exit {run.ExitCode}: the copy of a page no run read again left quarantine/");
     }
 
     private int QuarantinedInReport(string lake)
