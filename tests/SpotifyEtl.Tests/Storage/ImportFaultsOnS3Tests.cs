@@ -59,13 +59,9 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         var uploads = Uploads(seed);
 
         // The same export imported with nothing in the way: what the table must be.
-        var calm = await server.CreateTransformBucketsAsync();
-        await UploadAsync(client, calm.RawBucket, uploads);
-        var (calmFailure, calmLines) = await InvokeAsync(log => new TransformFunction(calm, client, log), calm.RawBucket, uploads);
-        Assert.Null(calmFailure);
+        var (calm, calmLines, table) = await UndisturbedImportAsync(client, uploads);
         var said = FileLines(calmLines);
         var landed = await TransformFunctionTests.ListAsync(new S3ObjectStore(client, calm.RawBucket), ExportRawKey.Prefix);
-        var table = await FilesAsync(new S3ObjectStore(client, calm.TransformedBucket), HistoryPublisher.TablePrefix);
         Assert.NotEmpty(landed);
         Assert.NotEmpty(table);
 
@@ -181,11 +177,7 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
         using var client = BrokenBodiesOnS3Tests.ThroughProxy(proxy);
         var uploads = Uploads(seed);
-        var calm = await server.CreateTransformBucketsAsync();
-        await UploadAsync(client, calm.RawBucket, uploads);
-        var (calmFailure, calmLines) = await InvokeAsync(log => new TransformFunction(calm, client, log), calm.RawBucket, uploads);
-        Assert.Null(calmFailure);
-        var table = await FilesAsync(new S3ObjectStore(client, calm.TransformedBucket), HistoryPublisher.TablePrefix);
+        var (_, calmLines, table) = await UndisturbedImportAsync(client, uploads);
         var settings = await server.CreateTransformBucketsAsync();
         await UploadAsync(client, settings.RawBucket, uploads);
 
@@ -203,6 +195,17 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         {
             Assert.True(bytes.AsSpan().SequenceEqual(written[key]), $"{key} differs from the undisturbed import's");
         }
+    }
+
+    /// <summary>The uploads imported into buckets of their own with nothing in the way: the buckets, what the import logged, and its table's files.</summary>
+    private async Task<(TransformSettings Buckets, List<JsonElement> Lines, SortedDictionary<string, byte[]> Table)> UndisturbedImportAsync(
+        AmazonS3Client client, List<(string Key, byte[] Bytes, string Type)> uploads)
+    {
+        var calm = await server.CreateTransformBucketsAsync();
+        await UploadAsync(client, calm.RawBucket, uploads);
+        var (failed, lines) = await InvokeAsync(log => new TransformFunction(calm, client, log), calm.RawBucket, uploads);
+        Assert.Null(failed);
+        return (calm, lines, await FilesAsync(new S3ObjectStore(client, calm.TransformedBucket), HistoryPublisher.TablePrefix));
     }
 
     /// <summary>A seed's export as a listener uploads it: its zips, or (an even seed) every JSON file in them, unzipped.</summary>
