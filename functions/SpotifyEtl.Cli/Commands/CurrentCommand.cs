@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
@@ -52,6 +53,14 @@ internal static class CurrentCommand
         }
     }
 
+    /// <summary>The daily tables the current-state tables are built from.</summary>
+    private static readonly string[] DailyTables = CurrentTables.Sources.Values.Select(source => source.Daily).Distinct().ToArray();
+
+    /// <summary>Whether a current-state table has a file in the lake: one left by days since removed is rebuilt empty.</summary>
+    private static bool HoldsCurrentTables(DirectoryInfo folder) =>
+        CurrentTables.All.Any(table => Directory.Exists(Path.Combine(folder.FullName, LakeLayout.Transformed, table))
+            && Directory.EnumerateFiles(Path.Combine(folder.FullName, LakeLayout.Transformed, table), "*", SearchOption.AllDirectories).Any());
+
     public sealed record Rebuilt(int Days, IReadOnlyDictionary<string, int> Tables);
 
     public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken)
@@ -63,6 +72,13 @@ internal static class CurrentCommand
         }
         LakeFormat.Check(folder, format);
         var days = ReadPartitions(folder);
+        if (days.Count == 0 && !HoldsCurrentTables(folder))
+        {
+            // A lake holding only an imported history: rebuilding would write five empty tables and report success.
+            throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} has no daily partitions of {string.Join(", ", DailyTables)} " +
+                "to rebuild the current-state tables from (a lake holding only an imported streaming history has none): there is nothing to rebuild. " +
+                $"Transform API responses into it first ('spotify-etl extract', then 'spotify-etl transform --lake {folder.FullName}').");
+        }
         // Opened once its tables were read: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
         var store = LocalLake.Open(folder);
         // Another process writing tables (a transform) may have written days since they were read: read again once it has ended,

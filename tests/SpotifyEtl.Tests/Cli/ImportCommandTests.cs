@@ -209,4 +209,20 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains($"The lake {lake} holds no raw API responses, only an imported streaming history", run.Errors, StringComparison.Ordinal);
         Assert.Equal(before.Keys, _folder.Files("lake").Keys);
     }
+
+    [Fact]
+    public void Current_on_a_lake_holding_only_an_imported_history_says_there_is_nothing_to_rebuild_exits_66_and_writes_nothing()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. WriteSample(), "--lake", lake]).ExitCode);
+        var before = _folder.Files("lake");
+
+        var run = DemoCommandTests.RunCli("current", "--lake", lake);
+
+        Assert.True(run.ExitCode == 66, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"The lake {lake} has no daily partitions of songs", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("there is nothing to rebuild", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+        Assert.Equal(before.Keys, _folder.Files("lake").Keys);
+    }
 }

@@ -178,6 +178,26 @@ public sealed class LakeFolderMistakeTests : IDisposable
         Assert.Equal(before, Entries(lake));
     }
 
+    [Fact]
+    public void Current_on_a_lake_whose_daily_partitions_were_all_removed_rebuilds_its_current_tables_empty()
+    {
+        // A guard beside the lake holding only an imported history (nothing to rebuild, exit 66): here there are
+        // current-state tables left from days since removed, and rebuilding them empty is the answer.
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "5").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        foreach (var partition in Directory.GetDirectories(Path.Combine(lake, "transformed"), "snapshot_date=*", SearchOption.AllDirectories)
+                     .Where(path => !Path.GetFileName(Path.GetDirectoryName(path)!).EndsWith("_current", StringComparison.Ordinal)))
+        {
+            Directory.Delete(partition, recursive: true);
+        }
+
+        var run = DemoCommandTests.RunCli("current", "--lake", lake);
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains("from 0 days' partitions: songs_current 0 rows", run.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("raw")]
     [InlineData("transformed")]
