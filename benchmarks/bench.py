@@ -606,8 +606,9 @@ def lambda_path():
     say()
     say("`benchmarks/SpotifyEtl.LambdaBench` lands one run in fauxqs (the raw objects, then `manifests/{runId}.json`) and "
         "invokes `TransformFunction` in one warm process, its S3 client pointed at `benchmarks/s3-counting-proxy.mjs`, "
-        "which counts the handler's requests by operation. Modes: one event for the run's manifest; or one event per raw "
-        "object, as the raw bucket's notifications for `raw/` deliver them. The last row has the proxy hold each request "
+        "which counts the handler's requests by operation. Modes: one event for the run's manifest, as the stack's "
+        "notification delivers it; or one event per raw object, as notifications of `raw/` would (the earlier design, "
+        "which the stack no longer declares; shown for comparison, not judged). The last row has the proxy hold each request "
         f"{S3_LATENCY_MS} ms, as a round trip to S3 within a region takes; the others answer on loopback in microseconds.")
     say()
     say("| run | mode | pages | invocations | GET | PUT | LIST | HEAD | COPY | DELETE | requests | per page | seconds | target (at most 300) |")
@@ -638,7 +639,12 @@ def lambda_path():
                 total = counts.get("total", 0)
                 if scenario == "one-playlist" and latency == 0:
                     per_page.setdefault(mode, []).append(total / result["pages"])
-                note = verdict(total <= 300) if total > 0 else "**not met** (no request: the event was ignored)"
+                if total == 0:
+                    note = "**not met** (no request: the event was ignored)"
+                elif mode == "per-object":
+                    note = "not judged (earlier design)"
+                else:
+                    note = verdict(total <= 300)
                 say(f"| {label} | {mode} | {result['pages']} | {result['invocations']} | {counts.get('GET', 0):,} | "
                     f"{counts.get('PUT', 0):,} | {counts.get('LIST', 0):,} | {counts.get('HEAD', 0):,} | {counts.get('COPY', 0):,} | "
                     f"{counts.get('DELETE', 0):,} | {total:,} | {total / result['pages']:.1f} | {result['seconds']:.1f} | {note} |")
@@ -650,8 +656,9 @@ def lambda_path():
         if small == 0:
             say(f"- {mode}: no requests at 50 pages (the event was ignored): **not met**")
             continue
+        judged = "not judged (earlier design)" if mode == "per-object" else verdict(large / small <= 1.5)
         say(f"- {mode}: requests per page at 200 pages / at 50 pages = {large / small:.2f} "
-            f"(linear in pages: at most 1.5): {verdict(large / small <= 1.5)}")
+            f"(linear in pages: at most 1.5): {judged}")
     say()
 
 
