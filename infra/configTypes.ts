@@ -93,6 +93,8 @@ export interface CatalogConfig {
     /** EventBridge-style cron for the Glue crawler; empty = run on demand only. */
     readonly crawlerSchedule: string;
     readonly athenaBytesScannedCutoffPerQuery: number;
+    /** The first day (yyyy-MM-dd) partition projection gives the daily tables: days before it are not read. */
+    readonly firstSnapshotDate: string;
 }
 
 /** Connection to Snowflake and where the lake's tables land there; `enabled: false` declares nothing of Snowflake. */

@@ -123,6 +123,7 @@ const catalog = new Catalog(`${base}-catalog`, {
     databaseName: glueDatabaseName(base),
     crawlerSchedule: config.catalog.crawlerSchedule,
     tableFormat: config.catalog.tableFormat,
+    firstSnapshotDate: config.catalog.firstSnapshotDate,
     permissionsBoundary,
 }, opts);
 
