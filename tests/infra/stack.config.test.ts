@@ -149,7 +149,8 @@ describe("defaults", () => {
             assert.ok(spec.secret === true || spec.default !== undefined, `${spec.key} has no default`);
         }
         assert.equal(config.functions.extract.timeoutSeconds, 900);
-        assert.equal(config.functions.transform.timeoutSeconds, 120);
+        assert.equal(config.functions.transform.memoryMb, 2048);
+        assert.equal(config.functions.transform.timeoutSeconds, 300);
         assert.equal(config.functions.transform.ephemeralStorageMb, 512);
         assert.equal(config.storage.encryption, "AES256");
         assert.equal(config.storage.forceDestroy, false);
