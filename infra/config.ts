@@ -103,6 +103,8 @@ export function loadConfig(): StackConfig {
             memoryMb: r.integer("transformMemoryMb", 128, 10240),
             timeoutSeconds: r.integer("transformTimeoutSeconds", 1, 900),
             retryAttempts: r.integer("transformRetryAttempts", 0, 2),
+            reservedConcurrency: r.integer("transformReservedConcurrency", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (v) =>
+                (v < 0 ? "must be a whole number of at least 1, or 0 for no reservation" : undefined)),
             ephemeralStorageMb: r.integer("transformEphemeralStorageMb", 512, 10240),
         },
         logRetentionDays: r.integer("logRetentionDays", 1, 3653, (v) =>

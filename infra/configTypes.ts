@@ -50,6 +50,8 @@ export interface FunctionSizing {
 export interface TransformSizing extends FunctionSizing {
     /** Lambda's temporary storage (/tmp), 512-10240 MB: a dropped export's zip is copied there to be read. */
     readonly ephemeralStorageMb: number;
+    /** Concurrent executions reserved for the function, and the most it runs at once; 0 = no reservation. */
+    readonly reservedConcurrency: number;
 }
 
 export interface FunctionsConfig {

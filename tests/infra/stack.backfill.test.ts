@@ -1,5 +1,6 @@
 // A stack set up for a backfill of older raw data: Athena's daily tables reach back to catalogFirstSnapshotDate
-// (partition projection reads no day before it, whatever lies under transformed/).
+// (partition projection reads no day before it, whatever lies under transformed/), and the transform runs at most
+// transformReservedConcurrency days at once, so the replays leave the account's other concurrency to the extract.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
@@ -10,6 +11,7 @@ const firstDay = "2023-11-21";
 const config = {
     ...stackConfigFile("dev"),
     "spotify-stack:catalogFirstSnapshotDate": firstDay,
+    "spotify-stack:transformReservedConcurrency": "8",
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
 };
 const run: Promise<StackRun> = runStack("dev", config, []);
@@ -32,4 +34,9 @@ test("every daily table's partition projection starts on catalogFirstSnapshotDat
 test("the listening history's months still start with Spotify, whatever catalogFirstSnapshotDate says", () => {
     const history = stack.one(glueTable, (t) => t.inputs["name"] === "listening_history");
     assert.equal((history.inputs["parameters"] as Record<string, string>)["projection.ended_month.range"], "2008-01,NOW");
+});
+
+test("the transform reserves transformReservedConcurrency executions, its most at once; the extract keeps the unreserved pool", () => {
+    assert.equal(stack.functionNamed("transform").inputs["reservedConcurrentExecutions"], 8);
+    assert.equal(stack.functionNamed("extract").inputs["reservedConcurrentExecutions"], undefined);
 });

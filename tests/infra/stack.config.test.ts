@@ -151,6 +151,7 @@ describe("defaults", () => {
         assert.equal(config.functions.extract.timeoutSeconds, 900);
         assert.equal(config.functions.transform.memoryMb, 2048);
         assert.equal(config.functions.transform.timeoutSeconds, 300);
+        assert.equal(config.functions.transform.reservedConcurrency, 0, "no reservation unless set");
         assert.equal(config.functions.transform.ephemeralStorageMb, 512);
         assert.equal(config.storage.encryption, "AES256");
         assert.equal(config.storage.forceDestroy, false);
@@ -169,6 +170,8 @@ describe("an invalid value fails naming its key", () => {
         ["transformEphemeralStorageMb", "256", /spotify-stack:transformEphemeralStorageMb must be between 512 and 10240/],
         ["transformEphemeralStorageMb", "10241", /spotify-stack:transformEphemeralStorageMb must be between 512 and 10240/],
         ["transformEphemeralStorageMb", "1024.5", /spotify-stack:transformEphemeralStorageMb must be an integer/],
+        ["transformReservedConcurrency", "-1", /spotify-stack:transformReservedConcurrency must be a whole number of at least 1, or 0 for no reservation/],
+        ["transformReservedConcurrency", "2.5", /spotify-stack:transformReservedConcurrency must be an integer/],
         ["functionArchitecture", "arm", /spotify-stack:functionArchitecture must be one of x86_64, arm64/],
         ["logRetentionDays", "10", /spotify-stack:logRetentionDays must be one of/],
         ["spotifySources", JSON.stringify(["top_tracks:forever"]), /spotify-stack:spotifySources needs a time range/],

@@ -38,6 +38,8 @@ test("the dev stack gives the transform, which also imports data exports, the de
     assert.equal(transform.inputs["timeout"], 300);
     const env = (transform.inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.equal(env["TRANSFORM_TIME_BUDGET_SECONDS"], "285");
+    // transformReservedConcurrency 0, the default, reserves nothing: Lambda's own 0 would stop the function.
+    assert.equal(transform.inputs["reservedConcurrentExecutions"], undefined);
 });
 
 test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order", () => {
