@@ -103,6 +103,8 @@ export function loadConfig(): StackConfig {
             memoryMb: r.integer("transformMemoryMb", 128, 10240),
             timeoutSeconds: r.integer("transformTimeoutSeconds", 1, 900),
             retryAttempts: r.integer("transformRetryAttempts", 0, 2),
+            reservedConcurrency: r.integer("transformReservedConcurrency", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (v) =>
+                (v < 0 ? "must be a whole number of at least 1, or 0 for no reservation" : undefined)),
             ephemeralStorageMb: r.integer("transformEphemeralStorageMb", 512, 10240),
         },
         logRetentionDays: r.integer("logRetentionDays", 1, 3653, (v) =>
@@ -154,6 +156,7 @@ export function loadConfig(): StackConfig {
         tableFormat: r.oneOf<TableFormat>("tableFormat", ["parquet", "csv"]),
         crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" ? undefined : glueCronProblem(v))),
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
+        firstSnapshotDate: r.string("catalogFirstSnapshotDate", (v) => firstSnapshotDateProblem(v, new Date())),
     };
 
     for (const key of retiredSpotifyKeys) {
@@ -193,6 +196,22 @@ export function loadConfig(): StackConfig {
         catalog,
         snowflake,
     };
+}
+
+/**
+ * Partition projection finds the daily tables' days from this date to today and none before: a real yyyy-MM-dd
+ * day, not after today (UTC), or Athena would find no day at all.
+ */
+export function firstSnapshotDateProblem(value: string, now: Date): string | undefined {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    const day = match === null ? undefined : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+    if (day === undefined || day.toISOString().slice(0, 10) !== value) {
+        return "must be a date written yyyy-MM-dd, e.g. 2023-11-21";
+    }
+    const today = now.toISOString().slice(0, 10);
+    return value > today
+        ? `must not be after today (${today}): Athena's daily tables show the days from it to today, and none before it`
+        : undefined;
 }
 
 /** The longest physical name the stack derives from namePrefix and the stack: the results bucket, with Pulumi's 8-character suffix. */

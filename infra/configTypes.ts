@@ -50,6 +50,8 @@ export interface FunctionSizing {
 export interface TransformSizing extends FunctionSizing {
     /** Lambda's temporary storage (/tmp), 512-10240 MB: a dropped export's zip is copied there to be read. */
     readonly ephemeralStorageMb: number;
+    /** Concurrent executions reserved for the function, and the most it runs at once; 0 = no reservation. */
+    readonly reservedConcurrency: number;
 }
 
 export interface FunctionsConfig {
@@ -93,6 +95,8 @@ export interface CatalogConfig {
     /** EventBridge-style cron for the Glue crawler; empty = run on demand only. */
     readonly crawlerSchedule: string;
     readonly athenaBytesScannedCutoffPerQuery: number;
+    /** The first day (yyyy-MM-dd) partition projection gives the daily tables: days before it are not read. */
+    readonly firstSnapshotDate: string;
 }
 
 /** Connection to Snowflake and where the lake's tables land there; `enabled: false` declares nothing of Snowflake. */

@@ -98,6 +98,8 @@ const transform = new LambdaFunction(`${base}-transform`, {
     timeoutSeconds: config.functions.transform.timeoutSeconds,
     retryAttempts: config.functions.transform.retryAttempts,
     ephemeralStorageMb: config.functions.transform.ephemeralStorageMb,
+    // 0 in the config is no reservation; Lambda's own 0 would let the function run not at all.
+    ...(config.functions.transform.reservedConcurrency === 0 ? {} : { reservedConcurrency: config.functions.transform.reservedConcurrency }),
     logRetentionDays: config.functions.logRetentionDays,
     environment: {
         [contract.environment.transform.rawBucket]: storage.raw.name,
@@ -123,6 +125,7 @@ const catalog = new Catalog(`${base}-catalog`, {
     databaseName: glueDatabaseName(base),
     crawlerSchedule: config.catalog.crawlerSchedule,
     tableFormat: config.catalog.tableFormat,
+    firstSnapshotDate: config.catalog.firstSnapshotDate,
     permissionsBoundary,
 }, opts);
 

@@ -1,6 +1,7 @@
 // Spotify Stack's delivery in AWS and GitHub, once per AWS account, with administrator credentials (and a GitHub
 // token allowed to administer the repository, unless manageGitHub is false). It declares:
-//   - the state bucket of a self-managed backend (versioned, encrypted, public access blocked, TLS only),
+//   - the state bucket of a self-managed backend (versioned, earlier versions kept 90 days, encrypted, public access
+//     blocked, TLS only),
 //   - per stack: a KMS key for the stack's secrets provider, the permissions boundary of every role the stack
 //     creates, a preview role and a deploy role, each trusting only its GitHub environment,
 //   - in GitHub: the repository's OIDC subject (repository_id, context, ref), per stack the `<stack>` environment (main
@@ -73,11 +74,24 @@ const repositoryId: pulumi.Output<number> = configuredRepositoryId !== undefined
     ? pulumi.output(Number(configuredRepositoryId))
     : github.getRepositoryOutput({ fullName: repository }, { provider: gh }).repoId;
 
-// The state bucket: every write kept (versions), encrypted, never public, reachable over TLS only.
+// The state bucket: every write kept (versions) for 90 days, encrypted, never public, reachable over TLS only.
+/** Days an overwritten or deleted state file's version is kept: time to notice a bad update and restore the checkpoint before it. */
+const stateNoncurrentVersionDays = 90;
 let backendUrl: pulumi.Output<string> | undefined;
 if (stateBucket !== "") {
     const bucket = new aws.s3.Bucket("state", { bucket: stateBucket }, { protect: true });
-    new aws.s3.BucketVersioning("state", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    const versioning = new aws.s3.BucketVersioning("state", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    // Every update rewrites the stack's checkpoint: without an end, each earlier one is kept, and billed, for good.
+    new aws.s3.BucketLifecycleConfiguration("state", {
+        bucket: bucket.id,
+        rules: [{
+            id: "earlier-versions-expire",
+            status: "Enabled",
+            filter: { prefix: "" },
+            noncurrentVersionExpiration: { noncurrentDays: stateNoncurrentVersionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        }],
+    }, { dependsOn: [versioning] });
     new aws.s3.BucketServerSideEncryptionConfiguration("state", {
         bucket: bucket.id,
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],

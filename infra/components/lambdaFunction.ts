@@ -27,6 +27,8 @@ export interface LambdaFunctionArgs {
     readonly timeoutSeconds: number;
     /** Temporary storage (/tmp) in MB, 512-10240; Lambda's 512 when not given. */
     readonly ephemeralStorageMb?: number;
+    /** Concurrent executions reserved for the function, and the most it runs at once; none when not given. */
+    readonly reservedConcurrency?: number;
     /** Names and ARNs only: never a secret value. */
     readonly environment: Record<string, pulumi.Input<string>>;
     /** The function's own permissions, beyond writing its logs and its dead-letter queue. */
@@ -105,6 +107,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
             memorySize: args.memoryMb,
             timeout: args.timeoutSeconds,
             ...(args.ephemeralStorageMb === undefined ? {} : { ephemeralStorage: { size: args.ephemeralStorageMb } }),
+            ...(args.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: args.reservedConcurrency }),
             role: this.role.arn,
             // The .NET runtime prefixes each console line with time, request id and level unless told not to;
             // the JSON log lines must stay pure JSON for the metric filters and Embedded Metric Format.

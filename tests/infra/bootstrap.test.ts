@@ -159,6 +159,22 @@ test("the state bucket is versioned, KMS-encrypted, blocks public access, owns i
     assert.equal(run.outputs["backend"], "s3://octo-pulumi-state?region=eu-north-1");
 });
 
+test("the state bucket keeps an overwritten or deleted checkpoint 90 days, not for good, and clears abandoned uploads", () => {
+    const lifecycle = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "state");
+    assert.equal(lifecycle.inputs["bucket"], "octo-pulumi-state");
+    const rules = lifecycle.inputs["rules"] as { status: string; filter?: { prefix?: string }; expiration?: unknown;
+        noncurrentVersionExpiration?: { noncurrentDays: number }; abortIncompleteMultipartUpload?: { daysAfterInitiation: number } }[];
+    assert.equal(rules.length, 1);
+    const [rule] = rules;
+    assert.equal(rule!.status, "Enabled");
+    assert.equal(rule!.filter?.prefix ?? "", "", "the rule covers the whole bucket");
+    assert.equal(rule!.expiration, undefined, "the current state files never expire");
+    assert.equal(rule!.noncurrentVersionExpiration?.noncurrentDays, 90);
+    assert.equal(rule!.abortIncompleteMultipartUpload?.daysAfterInitiation, 7);
+    // S3 applies the rule to versions only once versioning is on.
+    assert.ok(lifecycle.dependencies.includes(one("aws:s3/bucketVersioning:BucketVersioning", "state").urn));
+});
+
 test("GitHub: the OIDC subject carries the ref, each stack has a main-only environment with its role, production waits for a reviewer", () => {
     const template = one("github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate", "oidc-subject");
     assert.deepEqual(template.inputs["includeClaimKeys"], ["repository_id", "context", "ref"]);

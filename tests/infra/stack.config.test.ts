@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { ConfigValidationError, configKeys, keysRead, loadConfig, longestBucketName, parseSpotifySource, projectName, stackNameProblems } from "../../infra/config";
+import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, projectName, stackNameProblems } from "../../infra/config";
 import { namePrefixProblem } from "../../infra/boundary";
 import { stackNames } from "../../infra/build/ci";
 import { retiredSpotifyKeys } from "./helpers/credentials";
@@ -149,12 +149,15 @@ describe("defaults", () => {
             assert.ok(spec.secret === true || spec.default !== undefined, `${spec.key} has no default`);
         }
         assert.equal(config.functions.extract.timeoutSeconds, 900);
-        assert.equal(config.functions.transform.timeoutSeconds, 120);
+        assert.equal(config.functions.transform.memoryMb, 2048);
+        assert.equal(config.functions.transform.timeoutSeconds, 300);
+        assert.equal(config.functions.transform.reservedConcurrency, 0, "no reservation unless set");
         assert.equal(config.functions.transform.ephemeralStorageMb, 512);
         assert.equal(config.storage.encryption, "AES256");
         assert.equal(config.storage.forceDestroy, false);
         assert.equal(config.schedule.expression, "rate(1 hour)");
         assert.equal(config.alarms.email, "");
+        assert.equal(config.catalog.firstSnapshotDate, "2025-01-01");
         assert.deepEqual(config.spotify.sources.map((s) => s.type), ["recently_played", "top_tracks", "top_artists", "saved_tracks"]);
     });
 });
@@ -167,6 +170,8 @@ describe("an invalid value fails naming its key", () => {
         ["transformEphemeralStorageMb", "256", /spotify-stack:transformEphemeralStorageMb must be between 512 and 10240/],
         ["transformEphemeralStorageMb", "10241", /spotify-stack:transformEphemeralStorageMb must be between 512 and 10240/],
         ["transformEphemeralStorageMb", "1024.5", /spotify-stack:transformEphemeralStorageMb must be an integer/],
+        ["transformReservedConcurrency", "-1", /spotify-stack:transformReservedConcurrency must be a whole number of at least 1, or 0 for no reservation/],
+        ["transformReservedConcurrency", "2.5", /spotify-stack:transformReservedConcurrency must be an integer/],
         ["functionArchitecture", "arm", /spotify-stack:functionArchitecture must be one of x86_64, arm64/],
         ["logRetentionDays", "10", /spotify-stack:logRetentionDays must be one of/],
         ["spotifySources", JSON.stringify(["top_tracks:forever"]), /spotify-stack:spotifySources needs a time range/],
@@ -189,6 +194,9 @@ describe("an invalid value fails naming its key", () => {
         ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
         ["catalogCrawlerSchedule", "rate(1 day)", /spotify-stack:catalogCrawlerSchedule must be cron/],
         ["athenaBytesScannedCutoffPerQuery", "1000", /spotify-stack:athenaBytesScannedCutoffPerQuery must be between 10485760/],
+        ["catalogFirstSnapshotDate", "21.11.2023", /spotify-stack:catalogFirstSnapshotDate must be a date written yyyy-MM-dd/],
+        ["catalogFirstSnapshotDate", "2023-02-30", /spotify-stack:catalogFirstSnapshotDate must be a date written yyyy-MM-dd/],
+        ["catalogFirstSnapshotDate", "2999-01-01", /spotify-stack:catalogFirstSnapshotDate must not be after today/],
         ["snowflakeEnabled", "on", /spotify-stack:snowflakeEnabled must be true or false/],
         ["snowflakeDatabase", "spotify-lake", /spotify-stack:snowflakeDatabase must be a Snowflake identifier/],
         ["snowflakeReloadSchedule", "daily", /spotify-stack:snowflakeReloadSchedule must be five cron fields and a time zone/],
@@ -233,6 +241,15 @@ describe("an invalid value fails naming its key", () => {
             assert.match(stackNameProblems("spotify", stack)[0] ?? "", /must be 1-20 lowercase letters or digits/, stack);
         }
         assert.deepEqual(stackNameProblems("spotify", "production"), []);
+    });
+
+    test("catalogFirstSnapshotDate may be any real day up to today (UTC), and not the day after", () => {
+        const now = new Date("2026-11-20T23:30:00Z");
+        for (const day of ["2008-01-01", "2024-02-29", "2026-11-20"]) {
+            assert.equal(firstSnapshotDateProblem(day, now), undefined, day);
+        }
+        assert.match(firstSnapshotDateProblem("2026-11-21", now) ?? "", /must not be after today \(2026-11-20\)/);
+        assert.match(firstSnapshotDateProblem("2025-02-29", now) ?? "", /must be a date written yyyy-MM-dd/);
     });
 
     test("raw objects may not expire before they move to the colder class", () => {

@@ -31,6 +31,17 @@ test("the dev stack gives the transform the default 512 MB of temporary storage,
     assert.deepEqual(stack.functionNamed("transform").inputs["ephemeralStorage"], { size: 512 });
 });
 
+test("the dev stack gives the transform, which also imports data exports, the default 2048 MB and five minutes", () => {
+    // A ten-year export's import peaks under 0.9 GB and takes minutes on Lambda's share of a processor (docs/history.md).
+    const transform = stack.functionNamed("transform");
+    assert.equal(transform.inputs["memorySize"], 2048);
+    assert.equal(transform.inputs["timeout"], 300);
+    const env = (transform.inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.equal(env["TRANSFORM_TIME_BUDGET_SECONDS"], "285");
+    // transformReservedConcurrency 0, the default, reserves nothing: Lambda's own 0 would stop the function.
+    assert.equal(transform.inputs["reservedConcurrentExecutions"], undefined);
+});
+
 test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
