@@ -148,6 +148,7 @@ const alarms = new Alarms(`${base}-alarms`, {
     email: config.alarms.email,
     functions: { extract, transform },
     extract,
+    transform,
     scheduleExpression: config.schedule.expression,
     deadLetterQueues: {
         extract: extract.deadLetterQueue,

@@ -1,5 +1,5 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction for 26 hours, Spotify asking for re-authorization, plays
+// dead-letter queue, no successful extraction for 26 hours, no transform for 26 hours, Spotify asking for re-authorization, plays
 // Spotify no longer had when a run asked, a quarantined raw object, and pages whose items this version
 // cannot read. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
@@ -57,6 +57,7 @@ export interface AlarmsArgs {
     /** Every function, by a short label used in alarm names. */
     readonly functions: Readonly<Record<string, LambdaFunction>>;
     readonly extract: LambdaFunction;
+    readonly transform: LambdaFunction;
     /** The extract run's schedule expression (rate or cron), which the re-authorization alarm holds across. */
     readonly scheduleExpression: string;
     /** Every dead-letter queue, by a short label used in alarm names. */
@@ -141,6 +142,23 @@ export class Alarms extends pulumi.ComponentResource {
             metricName: extractionSucceededMetric,
             dimensions: { FunctionName: args.extract.name },
             statistic: "Sum",
+            period: 3600,
+            evaluationPeriods: extractionSilenceHours,
+            datapointsToAlarm: extractionSilenceHours,
+            threshold: 1,
+            comparisonOperator: "LessThanThreshold",
+            treatMissingData: "breaching",
+        });
+
+        // Every transform that completes publishes `transformed` (0 when it had nothing to transform), so no sample in the
+        // extraction's window means the transform stopped running while extraction may go on: the raw bucket's
+        // notification gone, or every invocation failing before its summary.
+        alarm("no-transform", {
+            alarmDescription: pulumi.interpolate`No transform of ${args.transform.name} completed in ${extractionSilenceHours} hours: the tables are going stale. `
+                + "Runbook: docs/guarantees.md, \"No transform in 26 hours\".",
+            namespace: args.metricNamespace,
+            metricName: transformedMetric,
+            statistic: "SampleCount",
             period: 3600,
             evaluationPeriods: extractionSilenceHours,
             datapointsToAlarm: extractionSilenceHours,

@@ -45,10 +45,12 @@ const schedules: { expression: string; run: (k: number) => number }[] = [
 async function alarmsFor(scheduleExpression: string): Promise<Map<string, AlarmInputs & Record<string, unknown>>> {
     const start = recorded.length;
     const extract = fakeFunction("spotify-test-extract");
+    const transform = fakeFunction("spotify-test-transform");
     new Alarms(`alarms-${recorded.length}`, {
         email: "",
-        functions: { extract, transform: fakeFunction("spotify-test-transform") },
+        functions: { extract, transform },
         extract,
+        transform,
         scheduleExpression,
         deadLetterQueues: { extract: fakeQueue("extract-dlq") },
         metricNamespace: "SpotifyStack/spotify-test",
@@ -105,5 +107,28 @@ describe("one-off alarms", () => {
         const alarm = alarms.get("extract-dlq-depth")!;
         const data: Datum[] = [{ at: 10 * hour, value: 1 }, { at: 10 * hour + 300, value: 1 }, { at: 10 * hour + 600, value: 0 }];
         assert.deepEqual(notifications(alarm, alarmStates(alarm, data, 0, 20 * hour)).map(([, state]) => state), ["ALARM", "OK"]);
+    });
+});
+
+describe("the no-transform alarm", () => {
+    test("no transform for 26 hours raises an alarm while extraction goes on succeeding, and a transform of nothing new keeps it quiet", async () => {
+        const alarms = await alarmsFor("rate(1 hour)");
+        const transformStopped = [...alarms.values()].find((a) => a["metricName"] === contract.metrics.transformed);
+        assert.ok(transformStopped, "no alarm watches the transform's transformed metric");
+        const extractionStopped = alarms.get("no-successful-extraction")!;
+        // Hourly runs for four days, each extraction succeeding; each run's transform publishes transformed (often 0,
+        // a run that landed nothing new) until hour 48, when the raw bucket stops notifying the transform.
+        const runs = Array.from({ length: 96 }, (_, k) => k * hour + 60);
+        const transforms: Datum[] = runs.filter((at) => at < 48 * hour).map((at, k) => ({ at: at + 30, value: k % 3 === 0 ? 2 : 0 }));
+        const extractions: Datum[] = runs.map((at) => ({ at: at + 20, value: 1 }));
+        const extractionStates = alarmStates(extractionStopped, extractions, 30 * hour, 96 * hour);
+        assert.ok(extractionStates.every(([, state]) => state === "OK"), "extraction succeeded every hour");
+        const states = alarmStates(transformStopped, transforms, 30 * hour, 96 * hour);
+        assert.ok(states.filter(([at]) => at <= 48 * hour).every(([, state]) => state === "OK"), "raised while the transform ran");
+        const raised = states.find(([, state]) => state === "ALARM")?.[0];
+        assert.ok(raised !== undefined, "never raised once the transform stopped");
+        assert.ok(raised > 47 * hour + 26 * hour && raised <= 48 * hour + 26 * hour, `raised ${(raised - 48 * hour) / hour} hours after the last transform`);
+        assert.ok(states.filter(([at]) => at >= raised).every(([, state]) => state === "ALARM"), "cleared while the transform stayed silent");
+        assert.deepEqual(notifications(transformStopped, states).map(([, state]) => state), ["ALARM"]);
     });
 });

@@ -522,6 +522,21 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(a["threshold"], 1);
             });
 
+            test("no transform completed for 26 hours raises an alarm, silence counting as failure", () => {
+                const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === contract.metrics.transformed);
+                assert.equal(alarms.length, 1);
+                const a = alarms[0]!.inputs;
+                assert.equal(a["namespace"], stackNamespace(stack));
+                // The transform's EMF line has no dimensions; every completed transform is one sample, 0 transformed included.
+                assert.equal(a["dimensions"], undefined);
+                assert.equal(a["statistic"], "SampleCount");
+                assert.equal(a["treatMissingData"], "breaching");
+                assert.equal(Number(a["period"]) * Number(a["evaluationPeriods"]), 26 * 3600);
+                assert.equal(a["datapointsToAlarm"], a["evaluationPeriods"]);
+                assert.equal(a["comparisonOperator"], "LessThanThreshold");
+                assert.equal(a["threshold"], 1);
+            });
+
             // An event extract logs for a person is counted by one filter on extract's log group, and the count raises one alarm.
             const assertLogEventAlarm = (event: string): void => {
                 const extract = stack.functionNamed("extract");
