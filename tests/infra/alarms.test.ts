@@ -80,6 +80,14 @@ describe("the re-authorization alarm", () => {
         }
     });
 
+    test("its message gives the command that puts the new credentials into this stack's secret, in the stack's region", async () => {
+        const alarm = (await alarmsFor("rate(1 hour)")).get("reauthorization-required")!;
+        const description = String(alarm["alarmDescription"]);
+        assert.ok(description.length <= 1024, "CloudWatch refuses a description over 1024 characters");
+        assert.match(description, /spotify-etl auth login --credentials <file>/);
+        assert.match(description, /aws secretsmanager put-secret-value --region "\$\(pulumi config get aws:region\)" --secret-id "\$\(pulumi stack output spotifySecretArn\)" --secret-string file:\/\/<file>/);
+    });
+
     test("with a schedule whose runs depend on the calendar, holds for the extraction's silence window", async () => {
         const alarm = (await alarmsFor("cron(0 6 ? * MON-FRI *)")).get("reauthorization-required")!;
         assert.equal(alarm.period * alarm.evaluationPeriods, 26 * hour);

@@ -43,3 +43,18 @@ test("the README and the operations guide link docs/guarantees.md", () => {
     const operations = fs.readFileSync(path.join(repoRoot, "docs", "operations.md"), "utf8");
     assert.match(operations, /\]\(guarantees\.md\)/);
 });
+
+test("every put-secret-value command the README and the docs give names the stack's secret and its region", () => {
+    const files = [path.join(repoRoot, "README.md"), ...fs.readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(repoRoot, "docs", f))];
+    let commands = 0;
+    for (const file of files) {
+        const text = fs.readFileSync(file, "utf8").replace(/\s*\\?\n\s*/g, " ");
+        for (const match of text.matchAll(/aws secretsmanager put-secret-value(.*?)--secret-string/g)) {
+            commands += 1;
+            const options = match[1]!;
+            assert.match(options, /--region "\$\(pulumi config get aws:region( --stack "\$stack")?\)"/, `${path.basename(file)}: ${match[0]}`);
+            assert.match(options, /--secret-id "\$\(pulumi stack output spotifySecretArn( --stack "\$stack")?\)"/, `${path.basename(file)}: ${match[0]}`);
+        }
+    }
+    assert.ok(commands >= 4, `only ${commands} commands found`);
+});
