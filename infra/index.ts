@@ -179,7 +179,9 @@ export const deadLetterQueueUrls = {
     transform: transform.deadLetterQueue.url,
     schedule: schedule.deadLetterQueue.url,
 };
+export const scheduleRuleName = schedule.rule.name;
 export const glueDatabase = catalog.databaseName;
+export const crawlerName = catalog.crawlerName;
 export const athenaWorkgroup = analytics.workgroupName;
 export const namedQueryIds = analytics.namedQueryIds;
 export const consoleLinks = {

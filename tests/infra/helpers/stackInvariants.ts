@@ -681,6 +681,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(o["spotifySecretArn"], stack.one(types.secret).state["arn"], "auth login's command puts the credentials into this secret");
             });
 
+            test("the stack outputs the schedule rule's and the crawler's names, which the runbooks look up", () => {
+                const o = stack.run.outputs;
+                const scheduleRule = stack.one(types.rule, (r) => r.inputs["scheduleExpression"] !== undefined);
+                assert.equal(o["scheduleRuleName"], scheduleRule.state["name"]);
+                assert.equal(o["crawlerName"], stack.one("aws:glue/crawler:Crawler").state["name"]);
+            });
+
             test("every `pulumi stack output NAME` the docs and the CLI tell users to run names an output of the stack (or of the bootstrap)", () => {
                 const bootstrap = [...fs.readFileSync(path.join(repoRoot, "infra", "bootstrap", "index.ts"), "utf8").matchAll(/^export const (\w+)/gm)].map((m) => m[1]!);
                 const sources = [path.join(repoRoot, "README.md"), ...["docs", "functions"].flatMap((folder) =>
