@@ -156,6 +156,7 @@ const alarms = new Alarms(`${base}-alarms`, {
         schedule: schedule.deadLetterQueue,
     },
     metricNamespace,
+    crawlerName: catalog.crawlerName,
 }, opts);
 
 const dashboard = new Dashboard(`${base}-pipeline`, {

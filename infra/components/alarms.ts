@@ -1,7 +1,7 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
 // dead-letter queue, no successful extraction for 26 hours, no transform for 26 hours, Spotify asking for re-authorization, plays
-// Spotify no longer had when a run asked, a quarantined raw object, and pages whose items this version
-// cannot read. docs/guarantees.md is the runbook.
+// Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
+// cannot read, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
 // notifies when it fires and when it clears; a one-off alarm (an event that needs a person once) only when it fires.
 import * as aws from "@pulumi/aws";
@@ -64,6 +64,8 @@ export interface AlarmsArgs {
     readonly deadLetterQueues: Readonly<Record<string, aws.sqs.Queue>>;
     /** This stack's metric namespace (stackMetricNamespace). */
     readonly metricNamespace: string;
+    /** The stack's Glue crawler, when it declares one: a failed run of it notifies the topic. */
+    readonly crawlerName?: pulumi.Input<string>;
 }
 
 export class Alarms extends pulumi.ComponentResource {
@@ -216,6 +218,52 @@ export class Alarms extends pulumi.ComponentResource {
             "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
         countAlarm("unreadable-items", unreadableItemsMetric,
             "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
+
+        // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
+        // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
+        if (args.crawlerName !== undefined) {
+            const crawlerFailed = new aws.cloudwatch.EventRule(`${name}-crawler-failed`, {
+                description: "A run of the stack's Glue crawler failed",
+                eventPattern: pulumi.jsonStringify({
+                    source: ["aws.glue"],
+                    "detail-type": ["Glue Crawler State Change"],
+                    detail: { crawlerName: [args.crawlerName], state: ["Failed"] },
+                }),
+            }, child);
+            // A topic policy replaces the topic's default one, so its first statement is that default, word for word
+            // (the account's own use of the topic, the alarms' notifications included); the second lets EventBridge
+            // publish for this rule only.
+            const account = this.topic.arn.apply((arn) => arn.split(":")[4]!);
+            const policy = new aws.sns.TopicPolicy(`${name}-policy`, {
+                arn: this.topic.arn,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountOwnerDefault",
+                            Effect: "Allow",
+                            Principal: { AWS: "*" },
+                            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+                                "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+                            Resource: this.topic.arn,
+                            Condition: { StringEquals: { "AWS:SourceOwner": account } },
+                        },
+                        {
+                            Sid: "CrawlerFailuresFromEventBridge",
+                            Effect: "Allow",
+                            Principal: { Service: "events.amazonaws.com" },
+                            Action: "sns:Publish",
+                            Resource: this.topic.arn,
+                            Condition: { ArnEquals: { "aws:SourceArn": crawlerFailed.arn } },
+                        },
+                    ],
+                }),
+            }, child);
+            new aws.cloudwatch.EventTarget(`${name}-crawler-failed`, {
+                rule: crawlerFailed.name,
+                arn: this.topic.arn,
+            }, { parent: this, dependsOn: [policy] });
+        }
 
         this.registerOutputs({ topicArn: this.topic.arn });
     }

@@ -8,6 +8,7 @@ import { fakeAccountId, isSecretValue, repoRoot, type StackRun } from "./stackHa
 import { permissionsBoundaryName } from "../../../infra/boundary";
 import { configKeys } from "../../../infra/configReader";
 import { contract } from "../../../infra/lakeContract";
+import { decideByResourcePolicy } from "./iamSimulation";
 import { type LifecycleRule, rawLifecycleProblems } from "./rawLifecycle";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 
@@ -71,8 +72,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("declares the full pipeline: three buckets, two functions, one schedule, one trigger, one secret, one alarm topic", () => {
                 assert.equal(stack.all(types.bucket).length, 3);
                 assert.equal(stack.all(types.function).length, 2);
-                assert.equal(stack.all(types.rule).length, 1);
-                assert.equal(stack.all(types.target).length, 1);
+                // The schedule's rule and target, and those sending a failed crawler run to the alarm topic.
+                assert.equal(stack.all(types.rule).length, 2);
+                assert.equal(stack.all(types.target).length, 2);
+                stack.scheduleTarget();
                 assert.equal(stack.all(types.notification).length, 1);
                 assert.equal(stack.all(types.secret).length, 1);
                 assert.equal(stack.all(types.secretVersion).length, 0, "the secret's value is not the stack's");
@@ -429,9 +432,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
         describe("schedule and trigger", () => {
             test("the schedule targets extract, retries, and dead-letters undeliverable events", () => {
                 const extract = stack.functionNamed("extract");
-                const rule = stack.one(types.rule);
+                const rule = stack.scheduleRule();
                 assert.equal(rule.inputs["scheduleExpression"], stack.run.config["spotify-stack:extractSchedule"] ?? "rate(1 hour)");
-                const target = stack.one(types.target);
+                const target = stack.scheduleTarget();
                 assert.equal(target.inputs["rule"], rule.state["name"]);
                 assert.equal(target.inputs["arn"], extract.state["arn"]);
                 assert.ok(target.inputs["retryPolicy"], "the schedule target has no retry policy");
@@ -447,12 +450,12 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
 
             test("only the schedule rule may invoke extract", () => {
                 const extract = stack.functionNamed("extract");
-                const rule = stack.one(types.rule);
+                const rule = stack.scheduleRule();
                 const permission = stack.one(types.permission, (p) => p.inputs["function"] === extract.inputs["name"]);
                 assert.equal(permission.inputs["principal"], "events.amazonaws.com");
                 assert.equal(permission.inputs["action"], "lambda:InvokeFunction");
                 assert.equal(permission.inputs["sourceArn"], rule.state["arn"]);
-                assert.ok(stack.dependsOn(stack.one(types.target), permission), "the target is created before extract allows the rule to invoke it");
+                assert.ok(stack.dependsOn(stack.scheduleTarget(), permission), "the target is created before extract allows the rule to invoke it");
             });
 
             test("the raw bucket's one notification sends each run's manifests/*.json and each dropped data export to transform, never raw pages", () => {
@@ -582,6 +585,30 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 for (const alarm of watched) {
                     assert.ok(published.has(String(alarm.inputs["metricName"])), `${alarm.name} watches ${String(alarm.inputs["metricName"])}, which no function publishes`);
                 }
+            });
+
+            test("a failed run of the stack's Glue crawler notifies the alarm topic, which lets EventBridge publish for that rule only", async () => {
+                const crawler = stack.one("aws:glue/crawler:Crawler");
+                const topic = stack.one(types.topic);
+                const rule = stack.one(types.rule, (r) => r.inputs["eventPattern"] !== undefined);
+                assert.deepEqual(JSON.parse(String(rule.inputs["eventPattern"])), {
+                    source: ["aws.glue"],
+                    "detail-type": ["Glue Crawler State Change"],
+                    detail: { crawlerName: [crawler.state["name"]], state: ["Failed"] },
+                });
+                const target = stack.one(types.target, (t) => t.inputs["rule"] === rule.state["name"]);
+                assert.equal(target.inputs["arn"], topic.state["arn"]);
+                const topicPolicy = stack.one(types.topicPolicy);
+                assert.equal(topicPolicy.inputs["arn"], topic.state["arn"]);
+                assert.ok(stack.dependsOn(target, topicPolicy), "the target is created before the topic lets the rule publish");
+                const policy = stack.policy(topicPolicy);
+                const publish = (context: Record<string, string>) => ({ action: "sns:Publish", resource: String(topic.state["arn"]), context });
+                assert.equal(await decideByResourcePolicy("events.amazonaws.com", policy, publish({ "aws:SourceArn": String(rule.state["arn"]) })), "Allowed");
+                const otherRule = String(rule.state["arn"]).replace(/rule\/.*$/, "rule/someone-elses-rule");
+                assert.notEqual(await decideByResourcePolicy("events.amazonaws.com", policy, publish({ "aws:SourceArn": otherRule })), "Allowed");
+                assert.notEqual(await decideByResourcePolicy("arn:aws:iam::999988887777:root", policy, publish({})), "Allowed", "another account publishes");
+                // The alarms' notifications: the account's own use of the topic, which AWS's default policy grants, is kept.
+                assert.equal(await decideByResourcePolicy("cloudwatch.amazonaws.com", policy, publish({ "AWS:SourceOwner": fakeAccountId })), "Allowed");
             });
 
             test("every alarm notifies the alarm topic", () => {
