@@ -170,6 +170,11 @@ export function loadConfig(): StackConfig {
                 + `aws secretsmanager put-secret-value --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>`);
         }
     }
+    if (alarms.email === "") {
+        pulumi.log.warn(`${projectName}:alarmEmail is empty: the alarms go to a topic nobody subscribes to. `
+            + "Set alarmEmail (pulumi config set alarmEmail <address>, then confirm the mail AWS sends), "
+            + "or subscribe to the alarmTopicArn output yourself.");
+    }
     if (r.setsRetired("parametersSecretsExtensionLayerArn")) {
         pulumi.log.warn(`${projectName}:parametersSecretsExtensionLayerArn is ignored: the functions call Secrets Manager themselves, `
             + "with no extension layer. Remove it: pulumi config rm parametersSecretsExtensionLayerArn");

@@ -151,12 +151,15 @@ const alarms = new Alarms(`${base}-alarms`, {
     email: config.alarms.email,
     functions: { extract, transform },
     extract,
+    transform,
+    scheduleExpression: config.schedule.expression,
     deadLetterQueues: {
         extract: extract.deadLetterQueue,
         transform: transform.deadLetterQueue,
         schedule: schedule.deadLetterQueue,
     },
     metricNamespace,
+    crawlerName: catalog.crawlerName,
 }, opts);
 
 const dashboard = new Dashboard(`${base}-pipeline`, {
@@ -180,7 +183,9 @@ export const deadLetterQueueUrls = {
     transform: transform.deadLetterQueue.url,
     schedule: schedule.deadLetterQueue.url,
 };
+export const scheduleRuleName = schedule.rule.name;
 export const glueDatabase = catalog.databaseName;
+export const crawlerName = catalog.crawlerName;
 export const athenaWorkgroup = analytics.workgroupName;
 export const namedQueryIds = analytics.namedQueryIds;
 export const consoleLinks = {

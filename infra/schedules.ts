@@ -138,3 +138,27 @@ export function glueCronProblem(expression: string): string | undefined {
     const gap = shortestGapMinutes(expression);
     return gap < 5 ? `runs ${gap} minute${gap === 1 ? "" : "s"} after a run: Glue runs a crawler at most every 5 minutes` : undefined;
 }
+
+const minutesPerUnit: Readonly<Record<string, number>> = { minute: 1, hour: 60, day: 1440 };
+
+/**
+ * The longest time in minutes between two runs of a valid schedule expression: a rate's interval, or for a cron
+ * expression that runs every day (day-of-month and day-of-week `*` or `?`, every month and year) the longest gap between
+ * its runs, over midnight included. Undefined for a cron expression whose runs depend on the calendar (some days, months
+ * or years only).
+ */
+export function longestGapMinutes(expression: string): number | undefined {
+    const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+    if (rate) {
+        return Number(rate[1]) * minutesPerUnit[rate[2]!]!;
+    }
+    const fields = /^cron\((.*)\)$/.exec(expression)![1]!.split(" ");
+    const everyDay = (field: string): boolean => field === "*" || field === "?";
+    if (!everyDay(fields[2]!) || fields[3] !== "*" || !everyDay(fields[4]!) || fields[5] !== "*") {
+        return undefined;
+    }
+    const minutes = [...expand(fields[0]!, 0, 59)];
+    const times = [...expand(fields[1]!, 0, 23)].flatMap((hour) => minutes.map((minute) => hour * 60 + minute)).sort((a, b) => a - b);
+    const overMidnight = times[0]! + 1440 - times[times.length - 1]!;
+    return times.slice(1).reduce((longest, time, i) => Math.max(longest, time - times[i]!), overMidnight);
+}

@@ -1,11 +1,13 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction for 26 hours, Spotify asking for re-authorization, plays
-// Spotify no longer had when a run asked, a quarantined raw object, and pages whose items this version
-// cannot read. docs/guarantees.md is the runbook.
-// Every alarm notifies one SNS topic; an e-mail subscription is optional per stack.
+// dead-letter queue, no successful extraction for 26 hours, no transform for 26 hours, Spotify asking for re-authorization, plays
+// Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
+// cannot read, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
+// Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
+// notifies when it fires and when it clears; a one-off alarm (an event that needs a person once) only when it fires.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
+import { longestGapMinutes } from "../schedules";
 import type { LambdaFunction } from "./lambdaFunction";
 
 /**
@@ -35,6 +37,19 @@ export const quarantinedMetric = contract.metrics.quarantined;
 export const unreadableItemsMetric = contract.metrics.unreadableItems;
 /** A day plus two hours of slack: even a daily schedule succeeds within it (the default is hourly). */
 export const extractionSilenceHours = 26;
+/** CloudWatch's longest evaluation range of an alarm with hourly periods: seven days. */
+const longestEvaluationHours = 7 * 24;
+
+/**
+ * The hours the re-authorization alarm looks back over: the longest gap between two scheduled runs, rounded up to
+ * whole hours, plus an hour for the run's own time. Every run logs the event again until the secret holds a new
+ * token, so the alarm holds from one run to the next, and clears within an hour of the first run that does not log it.
+ * A cron schedule whose runs depend on the calendar gets the extraction's silence window.
+ */
+export function reauthorizationHoldHours(scheduleExpression: string): number {
+    const gap = longestGapMinutes(scheduleExpression);
+    return gap === undefined ? extractionSilenceHours : Math.min(Math.ceil(gap / 60) + 1, longestEvaluationHours);
+}
 
 export interface AlarmsArgs {
     /** Email for the alarm topic; empty = no subscription. */
@@ -42,10 +57,15 @@ export interface AlarmsArgs {
     /** Every function, by a short label used in alarm names. */
     readonly functions: Readonly<Record<string, LambdaFunction>>;
     readonly extract: LambdaFunction;
+    readonly transform: LambdaFunction;
+    /** The extract run's schedule expression (rate or cron), which the re-authorization alarm holds across. */
+    readonly scheduleExpression: string;
     /** Every dead-letter queue, by a short label used in alarm names. */
     readonly deadLetterQueues: Readonly<Record<string, aws.sqs.Queue>>;
     /** This stack's metric namespace (stackMetricNamespace). */
     readonly metricNamespace: string;
+    /** The stack's Glue crawler, when it declares one: a failed run of it notifies the topic. */
+    readonly crawlerName?: pulumi.Input<string>;
 }
 
 export class Alarms extends pulumi.ComponentResource {
@@ -64,9 +84,16 @@ export class Alarms extends pulumi.ComponentResource {
                 endpoint: args.email,
             }, child);
         }
-        const notify = { alarmActions: [this.topic.arn], okActions: [this.topic.arn] };
+        // A state alarm tells when it fires and when it clears.
         const alarm = (alarmName: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs): void => {
-            this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`, { ...notify, ...alarmArgs }, child));
+            this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`,
+                { alarmActions: [this.topic.arn], okActions: [this.topic.arn], ...alarmArgs }, child));
+        };
+        // A one-off alarm tells only when it fires: the event needs a person once, and the alarm's return to OK five
+        // minutes later says nothing about it.
+        const oneOffAlarm = (alarmName: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs): void => {
+            this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${alarmName}`,
+                { alarmActions: [this.topic.arn], ...alarmArgs }, child));
         };
 
         // Any occurrence in five minutes; no data means nothing happened.
@@ -77,8 +104,8 @@ export class Alarms extends pulumi.ComponentResource {
             comparisonOperator: "GreaterThanThreshold",
             treatMissingData: "notBreaching",
         } as const;
-        // Any count of one of this stack's metrics without dimensions.
-        const countAlarm = (alarmName: string, metricName: string, alarmDescription: string): void => alarm(alarmName, {
+        // Any count of one of this stack's metrics without dimensions, told once.
+        const countAlarm = (alarmName: string, metricName: string, alarmDescription: string): void => oneOffAlarm(alarmName, {
             alarmDescription,
             namespace: args.metricNamespace,
             metricName,
@@ -125,6 +152,23 @@ export class Alarms extends pulumi.ComponentResource {
             treatMissingData: "breaching",
         });
 
+        // Every transform that completes publishes `transformed` (0 when it had nothing to transform), so no sample in the
+        // extraction's window means the transform stopped running while extraction may go on: the raw bucket's
+        // notification gone, or every invocation failing before its summary.
+        alarm("no-transform", {
+            alarmDescription: pulumi.interpolate`No transform of ${args.transform.name} completed in ${extractionSilenceHours} hours: the tables are going stale. `
+                + "Runbook: docs/guarantees.md, \"No transform in 26 hours\".",
+            namespace: args.metricNamespace,
+            metricName: transformedMetric,
+            statistic: "SampleCount",
+            period: 3600,
+            evaluationPeriods: extractionSilenceHours,
+            datapointsToAlarm: extractionSilenceHours,
+            threshold: 1,
+            comparisonOperator: "LessThanThreshold",
+            treatMissingData: "breaching",
+        });
+
         new aws.cloudwatch.LogMetricFilter(`${name}-reauthorization-required`, {
             logGroupName: args.extract.logGroup.name,
             pattern: `{ $.event = "${reauthorizationRequiredEvent}" }`,
@@ -135,8 +179,25 @@ export class Alarms extends pulumi.ComponentResource {
                 unit: "Count",
             },
         }, child);
-        countAlarm("reauthorization-required", reauthorizationRequiredMetric,
-            "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then aws secretsmanager put-secret-value --secret-id <spotifySecretArn> --secret-string file://<file>.");
+        // Any event in the hours between two runs: raised while runs keep logging it, cleared (and told) once a whole
+        // gap between runs passes without it, that is after the first run with a good token.
+        const holdHours = reauthorizationHoldHours(args.scheduleExpression);
+        alarm("reauthorization-required", {
+            alarmDescription: "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then "
+                + "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" "
+                + "--secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>. "
+                + `Raised while runs keep logging it; clears within ${holdHours} hours of the last run that did. `
+                + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".",
+            namespace: args.metricNamespace,
+            metricName: reauthorizationRequiredMetric,
+            statistic: "Sum",
+            period: 3600,
+            evaluationPeriods: holdHours,
+            datapointsToAlarm: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
 
         // Plays Spotify no longer had when a run asked: lost to the API, kept in the listener's data export.
         new aws.cloudwatch.LogMetricFilter(`${name}-recently-played-gap`, {
@@ -157,6 +218,52 @@ export class Alarms extends pulumi.ComponentResource {
             "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
         countAlarm("unreadable-items", unreadableItemsMetric,
             "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
+
+        // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
+        // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
+        if (args.crawlerName !== undefined) {
+            const crawlerFailed = new aws.cloudwatch.EventRule(`${name}-crawler-failed`, {
+                description: "A run of the stack's Glue crawler failed",
+                eventPattern: pulumi.jsonStringify({
+                    source: ["aws.glue"],
+                    "detail-type": ["Glue Crawler State Change"],
+                    detail: { crawlerName: [args.crawlerName], state: ["Failed"] },
+                }),
+            }, child);
+            // A topic policy replaces the topic's default one, so its first statement is that default, word for word
+            // (the account's own use of the topic, the alarms' notifications included); the second lets EventBridge
+            // publish for this rule only.
+            const account = this.topic.arn.apply((arn) => arn.split(":")[4]!);
+            const policy = new aws.sns.TopicPolicy(`${name}-policy`, {
+                arn: this.topic.arn,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountOwnerDefault",
+                            Effect: "Allow",
+                            Principal: { AWS: "*" },
+                            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+                                "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+                            Resource: this.topic.arn,
+                            Condition: { StringEquals: { "AWS:SourceOwner": account } },
+                        },
+                        {
+                            Sid: "CrawlerFailuresFromEventBridge",
+                            Effect: "Allow",
+                            Principal: { Service: "events.amazonaws.com" },
+                            Action: "sns:Publish",
+                            Resource: this.topic.arn,
+                            Condition: { ArnEquals: { "aws:SourceArn": crawlerFailed.arn } },
+                        },
+                    ],
+                }),
+            }, child);
+            new aws.cloudwatch.EventTarget(`${name}-crawler-failed`, {
+                rule: crawlerFailed.name,
+                arn: this.topic.arn,
+            }, { parent: this, dependsOn: [policy] });
+        }
 
         this.registerOutputs({ topicArn: this.topic.arn });
     }

@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import * as yaml from "js-yaml";
 import { repoRoot } from "./helpers/stackHarness";
 
 const doc = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8").replace(/\s*\n\s*/g, " ");
@@ -42,4 +43,32 @@ test("the README and the operations guide link docs/guarantees.md", () => {
     assert.match(readme, /\]\(docs\/guarantees\.md\)/);
     const operations = fs.readFileSync(path.join(repoRoot, "docs", "operations.md"), "utf8");
     assert.match(operations, /\]\(guarantees\.md\)/);
+});
+
+test("every put-secret-value command the README and the docs give names the stack's secret and its region", () => {
+    const files = [path.join(repoRoot, "README.md"), ...fs.readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(repoRoot, "docs", f))];
+    let commands = 0;
+    for (const file of files) {
+        const text = fs.readFileSync(file, "utf8").replace(/\s*\\?\n\s*/g, " ");
+        for (const match of text.matchAll(/aws secretsmanager put-secret-value(.*?)--secret-string/g)) {
+            commands += 1;
+            const options = match[1]!;
+            assert.match(options, /--region "\$\(pulumi config get aws:region( --stack "\$stack")?\)"/, `${path.basename(file)}: ${match[0]}`);
+            assert.match(options, /--secret-id "\$\(pulumi stack output spotifySecretArn( --stack "\$stack")?\)"/, `${path.basename(file)}: ${match[0]}`);
+        }
+    }
+    assert.ok(commands >= 4, `only ${commands} commands found`);
+});
+
+test("the function-errors runbook covers an invocation the runtime ended without a failure line, naming config keys the stack declares", () => {
+    const raw = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8");
+    const section = /### Function errors or throttles[\s\S]*?(?=\n### )/.exec(raw)?.[0] ?? "";
+    assert.notEqual(section, "");
+    for (const sign of ["Max Memory Used", "Task timed out", "Runtime.ExitError"]) {
+        assert.ok(section.includes(sign), `the runbook does not say what ${sign} means`);
+    }
+    const declared = new Set(Object.keys((yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> }).config));
+    const keys = [...section.matchAll(/`((?:extract|transform)(?:MemoryMb|TimeoutSeconds))`/g)].map((m) => m[1]!);
+    assert.deepEqual([...new Set(keys)].sort(), ["extractMemoryMb", "extractTimeoutSeconds", "transformMemoryMb", "transformTimeoutSeconds"]);
+    assert.deepEqual(keys.filter((key) => !declared.has(key)), []);
 });

@@ -303,6 +303,25 @@ describe("an invalid value fails naming its key", () => {
         assert.doesNotThrow(() => load(config));
     });
 
+    test("a stack without alarmEmail is warned at preview that its alarms reach nobody; one with it is not", () => {
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        pulumi.log.warn = (message: string) => {
+            warnings.push(message);
+            return Promise.resolve();
+        };
+        try {
+            load({ ...validConfig(), "spotify-stack:alarmEmail": "" });
+            assert.equal(warnings.filter((w) => /alarmEmail/.test(w)).length, 1, warnings.join("\n"));
+            assert.match(warnings.find((w) => /alarmEmail/.test(w))!, /alarms go to a topic nobody subscribes to.*set alarmEmail.*subscribe/is);
+            warnings.length = 0;
+            load({ ...validConfig(), "spotify-stack:alarmEmail": "oncall@example.com" });
+            assert.deepEqual(warnings.filter((w) => /alarmEmail/.test(w)), []);
+        } finally {
+            pulumi.log.warn = warn;
+        }
+    });
+
     test("several invalid values are reported together", () => {
         const message = problemsOf({
             ...validConfig(),

@@ -1,7 +1,9 @@
 // The dev stack exactly as Pulumi.dev.yaml configures it (plus the secrets a user sets with --secret).
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { before, test } from "node:test";
-import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, repoRoot, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
 import { describeStackInvariants } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
 
@@ -77,4 +79,12 @@ test("with snowflakeEnabled off (the default) nothing of Snowflake is declared a
     assert.deepEqual(snowflake.map((r) => `${r.type} ${r.name}`), []);
     assert.equal(stack.where(types.notification, "bucket", stack.bucketNamed("transformed").state["bucket"]).length, 0);
     assert.ok(stack.all(types.role).every((r) => !String(r.inputs["assumeRolePolicy"]).includes("sts:ExternalId")), "a role trusts an external account");
+});
+
+test("the cost estimate in docs/deploying.md counts every alarm the stack declares", () => {
+    const deploying = fs.readFileSync(path.join(repoRoot, "docs", "deploying.md"), "utf8");
+    const row = /^\| CloudWatch alarms \| (\d+) standard alarms at \$0\.10 \| ~\$(\d+\.\d\d) \|$/m.exec(deploying);
+    assert.ok(row, "no CloudWatch alarms row in the cost table");
+    assert.equal(Number(row[1]), stack.all(types.alarm).length);
+    assert.equal(row[2], (stack.all(types.alarm).length * 0.1).toFixed(2));
 });

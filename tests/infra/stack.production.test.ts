@@ -103,9 +103,9 @@ test("each function gives up on a time budget of its own before its timeout: the
 });
 
 test("the schedule uses the configured expression and delivery retries", () => {
-    const target = stack.one(types.target);
+    const target = stack.scheduleTarget();
     assert.deepEqual(target.inputs["retryPolicy"], { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 7200 });
-    assert.equal(stack.one(types.rule).inputs["state"], "ENABLED");
+    assert.equal(stack.scheduleRule().inputs["state"], "ENABLED");
 });
 
 test("the alarm e-mail is subscribed to the alarm topic", () => {

@@ -71,3 +71,24 @@ export async function allowed(principal: Principal, requests: readonly Request[]
     }
     return lines;
 }
+
+/** The decision AWS would take on a request a principal (an ARN, an account or a service) makes of a resource, by the resource's policy alone. */
+export async function decideByResourcePolicy(principal: string, resourcePolicy: unknown, request: Request): Promise<Decision> {
+    const resourceAccount = /^arn:aws:[^:]+:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? "";
+    const response = await runSimulation({
+        resourcePolicy,
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        request: {
+            action: request.action,
+            principal,
+            resource: { accountId: resourceAccount, resource: request.resource },
+            contextVariables: { ...(request.context ?? {}) },
+        },
+    }, {});
+    if (response.resultType === "error") {
+        throw new Error(`${request.action} on ${request.resource}: the simulator refused the request: ${JSON.stringify(response.errors)}`);
+    }
+    return response.overallResult as Decision;
+}

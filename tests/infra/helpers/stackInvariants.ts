@@ -8,6 +8,7 @@ import { fakeAccountId, isSecretValue, repoRoot, type StackRun } from "./stackHa
 import { permissionsBoundaryName } from "../../../infra/boundary";
 import { configKeys } from "../../../infra/configReader";
 import { contract } from "../../../infra/lakeContract";
+import { decideByResourcePolicy } from "./iamSimulation";
 import { type LifecycleRule, rawLifecycleProblems } from "./rawLifecycle";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 
@@ -71,8 +72,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("declares the full pipeline: three buckets, two functions, one schedule, one trigger, one secret, one alarm topic", () => {
                 assert.equal(stack.all(types.bucket).length, 3);
                 assert.equal(stack.all(types.function).length, 2);
-                assert.equal(stack.all(types.rule).length, 1);
-                assert.equal(stack.all(types.target).length, 1);
+                // The schedule's rule and target, and those sending a failed crawler run to the alarm topic.
+                assert.equal(stack.all(types.rule).length, 2);
+                assert.equal(stack.all(types.target).length, 2);
+                stack.scheduleTarget();
                 assert.equal(stack.all(types.notification).length, 1);
                 assert.equal(stack.all(types.secret).length, 1);
                 assert.equal(stack.all(types.secretVersion).length, 0, "the secret's value is not the stack's");
@@ -429,9 +432,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
         describe("schedule and trigger", () => {
             test("the schedule targets extract, retries, and dead-letters undeliverable events", () => {
                 const extract = stack.functionNamed("extract");
-                const rule = stack.one(types.rule);
+                const rule = stack.scheduleRule();
                 assert.equal(rule.inputs["scheduleExpression"], stack.run.config["spotify-stack:extractSchedule"] ?? "rate(1 hour)");
-                const target = stack.one(types.target);
+                const target = stack.scheduleTarget();
                 assert.equal(target.inputs["rule"], rule.state["name"]);
                 assert.equal(target.inputs["arn"], extract.state["arn"]);
                 assert.ok(target.inputs["retryPolicy"], "the schedule target has no retry policy");
@@ -447,12 +450,12 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
 
             test("only the schedule rule may invoke extract", () => {
                 const extract = stack.functionNamed("extract");
-                const rule = stack.one(types.rule);
+                const rule = stack.scheduleRule();
                 const permission = stack.one(types.permission, (p) => p.inputs["function"] === extract.inputs["name"]);
                 assert.equal(permission.inputs["principal"], "events.amazonaws.com");
                 assert.equal(permission.inputs["action"], "lambda:InvokeFunction");
                 assert.equal(permission.inputs["sourceArn"], rule.state["arn"]);
-                assert.ok(stack.dependsOn(stack.one(types.target), permission), "the target is created before extract allows the rule to invoke it");
+                assert.ok(stack.dependsOn(stack.scheduleTarget(), permission), "the target is created before extract allows the rule to invoke it");
             });
 
             test("the raw bucket's one notification sends each run's manifests/*.json and each dropped data export to transform, never raw pages", () => {
@@ -522,6 +525,21 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(a["threshold"], 1);
             });
 
+            test("no transform completed for 26 hours raises an alarm, silence counting as failure", () => {
+                const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === contract.metrics.transformed);
+                assert.equal(alarms.length, 1);
+                const a = alarms[0]!.inputs;
+                assert.equal(a["namespace"], stackNamespace(stack));
+                // The transform's EMF line has no dimensions; every completed transform is one sample, 0 transformed included.
+                assert.equal(a["dimensions"], undefined);
+                assert.equal(a["statistic"], "SampleCount");
+                assert.equal(a["treatMissingData"], "breaching");
+                assert.equal(Number(a["period"]) * Number(a["evaluationPeriods"]), 26 * 3600);
+                assert.equal(a["datapointsToAlarm"], a["evaluationPeriods"]);
+                assert.equal(a["comparisonOperator"], "LessThanThreshold");
+                assert.equal(a["threshold"], 1);
+            });
+
             // An event extract logs for a person is counted by one filter on extract's log group, and the count raises one alarm.
             const assertLogEventAlarm = (event: string): void => {
                 const extract = stack.functionNamed("extract");
@@ -567,6 +585,30 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 for (const alarm of watched) {
                     assert.ok(published.has(String(alarm.inputs["metricName"])), `${alarm.name} watches ${String(alarm.inputs["metricName"])}, which no function publishes`);
                 }
+            });
+
+            test("a failed run of the stack's Glue crawler notifies the alarm topic, which lets EventBridge publish for that rule only", async () => {
+                const crawler = stack.one("aws:glue/crawler:Crawler");
+                const topic = stack.one(types.topic);
+                const rule = stack.one(types.rule, (r) => r.inputs["eventPattern"] !== undefined);
+                assert.deepEqual(JSON.parse(String(rule.inputs["eventPattern"])), {
+                    source: ["aws.glue"],
+                    "detail-type": ["Glue Crawler State Change"],
+                    detail: { crawlerName: [crawler.state["name"]], state: ["Failed"] },
+                });
+                const target = stack.one(types.target, (t) => t.inputs["rule"] === rule.state["name"]);
+                assert.equal(target.inputs["arn"], topic.state["arn"]);
+                const topicPolicy = stack.one(types.topicPolicy);
+                assert.equal(topicPolicy.inputs["arn"], topic.state["arn"]);
+                assert.ok(stack.dependsOn(target, topicPolicy), "the target is created before the topic lets the rule publish");
+                const policy = stack.policy(topicPolicy);
+                const publish = (context: Record<string, string>) => ({ action: "sns:Publish", resource: String(topic.state["arn"]), context });
+                assert.equal(await decideByResourcePolicy("events.amazonaws.com", policy, publish({ "aws:SourceArn": String(rule.state["arn"]) })), "Allowed");
+                const otherRule = String(rule.state["arn"]).replace(/rule\/.*$/, "rule/someone-elses-rule");
+                assert.notEqual(await decideByResourcePolicy("events.amazonaws.com", policy, publish({ "aws:SourceArn": otherRule })), "Allowed");
+                assert.notEqual(await decideByResourcePolicy("arn:aws:iam::999988887777:root", policy, publish({})), "Allowed", "another account publishes");
+                // The alarms' notifications: the account's own use of the topic, which AWS's default policy grants, is kept.
+                assert.equal(await decideByResourcePolicy("cloudwatch.amazonaws.com", policy, publish({ "AWS:SourceOwner": fakeAccountId })), "Allowed");
             });
 
             test("every alarm notifies the alarm topic", () => {
@@ -664,6 +706,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 assert.ok(links["extractFunction"]?.endsWith(String(o["extractFunctionName"])), "the extract link does not name the function");
                 assert.equal(o["spotifySecretArn"], stack.one(types.secret).state["arn"], "auth login's command puts the credentials into this secret");
+            });
+
+            test("the stack outputs the schedule rule's and the crawler's names, which the runbooks look up", () => {
+                const o = stack.run.outputs;
+                const scheduleRule = stack.one(types.rule, (r) => r.inputs["scheduleExpression"] !== undefined);
+                assert.equal(o["scheduleRuleName"], scheduleRule.state["name"]);
+                assert.equal(o["crawlerName"], stack.one("aws:glue/crawler:Crawler").state["name"]);
             });
 
             test("every `pulumi stack output NAME` the docs and the CLI tell users to run names an output of the stack (or of the bootstrap)", () => {

@@ -29,6 +29,7 @@ export const types = {
     secret: "aws:secretsmanager/secret:Secret",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
     topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
     subscription: "aws:sns/topicSubscription:TopicSubscription",
     provider: "pulumi:providers:aws",
 } as const;
@@ -92,6 +93,15 @@ export class Stack {
 
     statementsOf(fn: RecordedResource): PolicyDocument["Statement"] {
         return this.policiesOf(this.roleOf(fn)).flatMap((d) => d.Statement);
+    }
+
+    /** The extract run's schedule rule (the other rule watches Glue's events). */
+    scheduleRule(): RecordedResource {
+        return this.one(types.rule, (r) => r.inputs["scheduleExpression"] !== undefined);
+    }
+
+    scheduleTarget(): RecordedResource {
+        return this.one(types.target, (t) => t.inputs["rule"] === this.scheduleRule().state["name"]);
     }
 
     queueByArn(arn: unknown): RecordedResource {

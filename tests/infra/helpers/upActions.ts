@@ -159,6 +159,11 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
         write: ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:DeleteTopic"],
         arn: (r) => str(r.state["arn"]),
     },
+    "aws:sns/topicPolicy:TopicPolicy": {
+        read: ["sns:GetTopicAttributes"],
+        write: ["sns:SetTopicAttributes"],
+        arn: (r) => str(r.inputs["arn"]),
+    },
     "aws:sns/topicSubscription:TopicSubscription": {
         read: ["sns:GetSubscriptionAttributes"],
         write: ["sns:Subscribe", "sns:Unsubscribe"],
