@@ -48,7 +48,8 @@ export interface Contract {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "metricsNamespace", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
     };
-    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems", string>>;
+    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
+        | "unread" | "importSkippedFiles" | "importUnreadableRows", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
     /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */
     readonly handlers: Readonly<Record<"assembly" | "extract" | "transform", string>>;

@@ -67,6 +67,9 @@ public static class StackContract
         public const string Transformed = "transformed";
         public const string Quarantined = "quarantined";
         public const string UnreadableItems = "unreadable_items";
+        public const string Unread = "unread";
+        public const string ImportSkippedFiles = "import_skipped_files";
+        public const string ImportUnreadableRows = "import_unreadable_rows";
     }
 
     /// <summary>The <c>event</c> of log lines the metric filters and alarms match.</summary>

@@ -68,7 +68,7 @@ public sealed partial class ExtractFunction
     /// </summary>
     public Task<Stream> Handler(Stream input) => HandleAsync(input, CancellationToken.None);
 
-    private async Task<Stream> ExtractAsync(Stream input, CancellationToken cancellationToken)
+    private async Task<Stream> ExtractAsync(Stream input, FailedRun failed, CancellationToken cancellationToken)
     {
         var scheduled = await ReadEventAsync(input, cancellationToken).ConfigureAwait(false);
         var settings = ExtractSettings.FromEnvironment(_getVariable);
@@ -89,7 +89,7 @@ public sealed partial class ExtractFunction
         }
         try
         {
-            return await RunAsync(scheduled, settings, budget, store, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(scheduled, settings, budget, store, failed, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -128,7 +128,8 @@ public sealed partial class ExtractFunction
         }
     }
 
-    private async Task<Stream> RunAsync(ScheduledEvent? scheduled, ExtractSettings settings, RunBudget budget, IObjectStore store, CancellationToken cancellationToken)
+    private async Task<Stream> RunAsync(ScheduledEvent? scheduled, ExtractSettings settings, RunBudget budget, IObjectStore store, FailedRun failed,
+        CancellationToken cancellationToken)
     {
         var (secretId, sources, options) = (settings.SecretId, settings.Sources, settings.Extractor);
         var endpoints = SpotifyEndpoints.FromEnvironment(_getVariable);
@@ -158,7 +159,7 @@ public sealed partial class ExtractFunction
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
             _clientOptions, tokenStore, budget);
-        var extractor = new SpotifyExtractor(client, store, options with { TimeProvider = _timeProvider, Log = _log });
+        var extractor = new SpotifyExtractor(client, store, options with { TimeProvider = _timeProvider, Log = _log, RunNamed = id => failed.RunId = id });
 
         ExtractionRun run;
         try

@@ -23,8 +23,11 @@ internal sealed record ExtractSkipped(string Outcome, string Reason, DateTimeOff
 
 internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
 
-/// <summary>The invocation failed: the error's type and message, and the S3 request when S3 was what failed.</summary>
-internal sealed record ExtractFailureLogLine(string Level, string Event, string Error, string Message, string? Request);
+/// <summary>
+/// The invocation failed: the run's id (absent when it failed before the run was named: the lease, the secret), the error's
+/// type and message, and the S3 request when S3 was what failed.
+/// </summary>
+internal sealed record ExtractFailureLogLine(string Level, string Event, string? RunId, string Error, string Message, string? Request);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ScheduledEvent))]

@@ -24,7 +24,7 @@ namespace SpotifyEtl.Functions;
 /// and finally hands it to the on-failure destination.
 /// </para>
 /// </summary>
-public sealed class TransformFunction
+public sealed partial class TransformFunction
 {
     // One client per container: it holds the connection pool and the credentials cache.
     private static readonly Lazy<AmazonS3Client> SharedClient = new(CreateClient);
@@ -107,13 +107,16 @@ public sealed class TransformFunction
         var exports = new List<DroppedObject>();
         var ignored = 0;
         var manifests = 0;
-        var quarantinedManifests = 0;
+        var setAsideManifests = new List<TransformReport>();
+        HandledInputs? handled = null;
+        ImportReport? imported = null;
         TransformBatchReport batch;
         try
         {
             // Read inside the try: an input that cannot be read gets its transform_failed line like any other failure.
             var invocation = await TransformInput.ReadAsync(input, cancellationToken).ConfigureAwait(false);
             records = invocation.Records ?? [];
+            handled = HandledInputs.Of(invocation);
             foreach (var date in ReplayDates(invocation))
             {
                 keys.AddRange((await pipeline.ListDayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
@@ -139,7 +142,11 @@ public sealed class TransformFunction
                     IEnumerable<string>? listed;
                     try
                     {
-                        listed = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
+                        (listed, var setAside) = await ManifestObjectsAsync(key, cancellationToken).ConfigureAwait(false);
+                        if (setAside is not null)
+                        {
+                            setAsideManifests.Add(setAside);
+                        }
                     }
                     catch (ObjectNotFoundException)
                     {
@@ -150,10 +157,6 @@ public sealed class TransformFunction
                         continue;
                     }
                     manifests++;
-                    if (listed is null)
-                    {
-                        quarantinedManifests++;
-                    }
                     keys.AddRange(listed ?? []);
                 }
                 else
@@ -165,7 +168,7 @@ public sealed class TransformFunction
             if (exports.Count > 0)
             {
                 var import = new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary);
-                var imported = await import.ImportAsync(DroppedObject.Distinct(exports), cancellationToken).ConfigureAwait(false);
+                imported = await import.ImportAsync(DroppedObject.Distinct(exports), cancellationToken).ConfigureAwait(false);
                 ImportLog.Write(_log, _rawBucket, imported, import.Notes);
             }
         }
@@ -178,29 +181,14 @@ public sealed class TransformFunction
                 var spent = new TimeoutException($"The invocation gave up at its time budget of {TimeBudget!.Value.TotalSeconds:0} s (the function's timeout " +
                     $"less a margin){(request is null ? "" : $", waiting on {request}")}. Lambda retries it; should it run out of time again, replay fewer " +
                     "days at once or raise transformTimeoutSeconds.", exception);
-                Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, TimeBudgetSpent, spent.Message, request), TransformLogContext.Default.FailureLogLine);
+                LogFailure(records.Count, TimeBudgetSpent, spent.Message, request, handled);
                 throw spent;
             }
-            Log(new FailureLogLine(TransformEvents.Failed, "error", records.Count, exception.GetType().Name, exception.Message, request),
-                TransformLogContext.Default.FailureLogLine);
+            LogFailure(records.Count, exception.GetType().Name, exception.Message, request, handled);
             throw;
         }
 
-        foreach (var run in batch.IncompleteRuns)
-        {
-            Log(new IncompleteRunLogLine(TransformEvents.RunRawExpired, "warn", _rawBucket, $"{run.SnapshotDate:yyyy-MM-dd}", run.RunId, run.Missing.Count,
-                run.Missing[0], run.FragmentKept, run.Summary), TransformLogContext.Default.IncompleteRunLogLine);
-        }
-        foreach (var report in batch.Objects.Where(r => r.Status != TransformStatus.Transformed || r.Skipped.Unreadable > 0))
-        {
-            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),
-                report.ItemsRead, report.Skipped.Unreadable, report.Reason, report.QuarantineKey), TransformLogContext.Default.ObjectLogLine);
-        }
-
-        // A manifest set aside counts with the raw objects set aside: the same metric, the same alarm.
-        var summary = new TransformSummary(TransformEvents.Completed, records.Count, manifests, batch.Transformed, batch.Quarantined + quarantinedManifests,
-            batch.Ignored + ignored, batch.UnreadableItems, batch.Partitions, TransformMetrics.Emf(_metricNamespace));
-        Log(summary, TransformLogContext.Default.TransformSummary);
+        var summary = Summarize(records.Count, manifests, ignored, batch, setAsideManifests, imported, handled!);
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(summary, TransformLogContext.Default.TransformSummary), writable: false);
     }
 
@@ -214,8 +202,11 @@ public sealed class TransformFunction
         }
     }
 
-    /// <summary>The raw keys a run's manifest lists; null for a manifest that cannot be read, which is quarantined (a retry cannot fix it).</summary>
-    private async Task<IEnumerable<string>?> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The raw keys a run's manifest lists; none for a manifest that cannot be read, which is set aside (a retry cannot fix
+    /// it): quarantined, or left unread when its quarantine copy cannot be written.
+    /// </summary>
+    private async Task<(IEnumerable<string>? Listed, TransformReport? SetAside)> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
     {
         string? version = null;
         try
@@ -224,7 +215,7 @@ public sealed class TransformFunction
             version = bytes.Version;
             var manifest = JsonSerializer.Deserialize(bytes.Span, ExtractionJsonContext.Default.ExtractionManifest)
                 ?? throw new JsonException("the manifest is null");
-            return (manifest.Sources ?? []).SelectMany(source => source.Objects ?? []).ToList();
+            return ((manifest.Sources ?? []).SelectMany(source => source.Objects ?? []).ToList(), null);
         }
         catch (JsonException exception)
         {
@@ -233,7 +224,7 @@ public sealed class TransformFunction
                 cancellationToken).ConfigureAwait(false);
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
                 TransformLogContext.Default.ObjectLogLine);
-            return null;
+            return (null, report);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace SpotifyEtl.Functions;
 
 // The transform function's output: one JSON log line per raw object and per record it ignores,
-// and the summary it returns. Keys, buckets, counts and reasons only: nothing secret is ever read.
+// and the summary it returns, which names what it handled. Keys, buckets, counts and reasons only: nothing secret is ever read.
 
 /// <summary>A raw object that was quarantined, or that held items of a shape this version could not read.</summary>
 internal sealed record ObjectLogLine(
@@ -28,21 +28,35 @@ internal sealed record IncompleteRunLogLine(string Event, string Level, string B
 internal sealed record IgnoredRecordLogLine(string Event, string Level, string? Bucket, string? Key, string? EventName, string Reason);
 
 /// <summary>The invocation failed on an error a retry may cure (S3 unavailable, throttling, a timeout).</summary>
-/// <remarks><c>request</c>: the S3 request that failed, as <c>GET s3://bucket/key</c>, when S3 was what failed.</remarks>
-internal sealed record FailureLogLine(string Event, string Level, int Records, string Error, string Message, string? Request = null);
+/// <remarks>
+/// <c>request</c>: the S3 request that failed, as <c>GET s3://bucket/key</c>, when S3 was what failed. <c>keys</c> and
+/// <c>replay_dates</c>: what the invocation was asked to handle (<see cref="HandledInputs"/>), absent for a payload that could not be read.
+/// </remarks>
+internal sealed record FailureLogLine(string Event, string Level, int Records, string Error, string Message, string? Request = null,
+    IReadOnlyList<string>? Keys = null, int? KeyCount = null, IReadOnlyList<string>? ReplayDates = null, int? ReplayDateCount = null);
 
 /// <summary>
 /// The invocation's result, returned to Lambda and logged. Its <c>_aws</c> member makes the line an
 /// Embedded Metric Format record: CloudWatch turns the counts into metrics that alarms watch.
 /// </summary>
+/// <param name="Unread">Objects left unread: no quarantine copy could be written, or a landed export file the history cannot read.</param>
+/// <param name="ImportSkippedFiles">Files of data exports under <c>import/</c> not imported, for a reason to look at.</param>
+/// <param name="ImportUnreadableRows">Rows of imported export files that could not be read.</param>
 internal sealed record TransformSummary(
     string Event,
     int Records,
     int Manifests,
     int Transformed,
     int Quarantined,
+    int Unread,
     int Ignored,
     int UnreadableItems,
+    int ImportSkippedFiles,
+    int ImportUnreadableRows,
+    IReadOnlyList<string>? Keys,
+    int? KeyCount,
+    IReadOnlyList<string>? ReplayDates,
+    int? ReplayDateCount,
     IReadOnlyDictionary<string, int> Partitions,
     [property: JsonPropertyName("_aws")] EmfMetadata Aws);
 
@@ -73,11 +87,15 @@ internal static class TransformMetrics
     public const string Transformed = StackContract.Metrics.Transformed;
     public const string Quarantined = StackContract.Metrics.Quarantined;
     public const string UnreadableItems = StackContract.Metrics.UnreadableItems;
+    public const string Unread = StackContract.Metrics.Unread;
+    public const string ImportSkippedFiles = StackContract.Metrics.ImportSkippedFiles;
+    public const string ImportUnreadableRows = StackContract.Metrics.ImportUnreadableRows;
 
     /// <summary>The metric names are the summary's own snake_case members, which EMF reads from the same line.</summary>
     public static EmfMetadata Emf(string metricNamespace) => new(
         DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        [new EmfDirective(metricNamespace, [[]], [new(Transformed, "Count"), new(Quarantined, "Count"), new(UnreadableItems, "Count")])]);
+        [new EmfDirective(metricNamespace, [[]], [.. new[] { Transformed, Quarantined, Unread, UnreadableItems, ImportSkippedFiles, ImportUnreadableRows }
+            .Select(name => new EmfMetric(name, "Count"))])]);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

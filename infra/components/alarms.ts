@@ -218,6 +218,11 @@ export class Alarms extends pulumi.ComponentResource {
             "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
         countAlarm("unreadable-items", unreadableItemsMetric,
             "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
+        // Data the transform left out with only a warning line: an object it could not read at all, an export file it could not import.
+        countAlarm("unread-objects", contract.metrics.unread,
+            "The transform left an object unread: a landed data export file left out of listening_history, or a raw object whose quarantine copy could not be written. Runbook: docs/guarantees.md, \"Objects left unread\".");
+        countAlarm("import-skipped-files", contract.metrics.importSkippedFiles,
+            "The transform could not import a file of a data export under import/ (too large for its temporary storage, deleted or removed before it was read). Runbook: docs/guarantees.md, \"Export files not imported\".");
 
         // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
         // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.

@@ -1,5 +1,6 @@
 // One CloudWatch dashboard of the pipeline: runs, Spotify requests and items per run, what the
-// transform made of them (transformed, quarantined, unreadable items), durations, and errors.
+// transform made of them (transformed, quarantined, left unread, unreadable items, export files and rows not imported),
+// durations, and errors.
 // Metrics come from Lambda itself and from the functions' Embedded Metric Format lines; the counts the
 // extract function only logs (requests, items per source) are summed by Logs Insights widgets.
 import * as aws from "@pulumi/aws";
@@ -12,6 +13,7 @@ import {
     transformedMetric,
     unreadableItemsMetric,
 } from "./alarms";
+import { contract } from "../lakeContract";
 import type { LambdaFunction } from "./lambdaFunction";
 
 export interface DashboardArgs {
@@ -61,10 +63,13 @@ export class Dashboard extends pulumi.ComponentResource {
                             `filter event = '${sourceExtractedEvent}' | stats sum(requests) as requests, sum(not_modified) as not_modified by bin(1h)`, 12, 0),
                         logs("Items extracted",
                             `filter event = '${sourceExtractedEvent}' | stats sum(items) as items, sum(pages) as pages by bin(1h)`, 0, 6),
-                        metric("Raw objects transformed, quarantined, and unreadable items", [
+                        metric("Objects transformed, quarantined, left unread; unreadable items; export files and rows not imported", [
                             [args.metricNamespace, transformedMetric, { label: "transformed" }],
                             [args.metricNamespace, quarantinedMetric, { label: "quarantined" }],
                             [args.metricNamespace, unreadableItemsMetric, { label: "unreadable items" }],
+                            [args.metricNamespace, contract.metrics.unread, { label: "objects left unread" }],
+                            [args.metricNamespace, contract.metrics.importSkippedFiles, { label: "export files not imported" }],
+                            [args.metricNamespace, contract.metrics.importUnreadableRows, { label: "unreadable export rows" }],
                         ], "Sum", 12, 6),
                         metric("Durations (ms, p50 and maximum)", [
                             lambda("Duration", extract, "extract p50", "p50"),

@@ -54,6 +54,8 @@ public sealed class QuarantineKeyLimitOnS3Tests(FauxqsServer server)
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var fits = keys.Where(k => Encoding.UTF8.GetByteCount(LakeLayout.QuarantineKey(k) + LakeLayout.ReasonSuffix) <= KeyTooLongException.MaxBytes).ToList();
         Assert.Equal(fits.Count, summary.GetProperty("quarantined").GetInt32());
+        // Counted where the alarm on objects left unread looks: the summary's metric.
+        Assert.Equal(keys.Count - fits.Count, summary.GetProperty("unread").GetInt32());
         foreach (var key in keys)
         {
             var line = Assert.Single(lines, l => l.TryGetProperty("key", out var named) && named.GetString() == key);

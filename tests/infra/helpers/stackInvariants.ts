@@ -576,6 +576,24 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
+            test("an object the transform left unread and an export file it could not import each raise an alarm, silence not breaching", () => {
+                for (const metric of ["unread", "import_skipped_files"]) {
+                    const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric);
+                    assert.equal(alarms.length, 1, metric);
+                    const a = alarms[0]!.inputs;
+                    assert.equal(a["namespace"], stackNamespace(stack));
+                    assert.equal(a["dimensions"], undefined, metric);
+                    assert.equal(a["statistic"], "Sum");
+                    assert.equal(a["threshold"], 0);
+                    assert.equal(a["comparisonOperator"], "GreaterThanThreshold");
+                    assert.equal(a["treatMissingData"], "notBreaching");
+                    assert.match(String(a["alarmDescription"]), /docs\/guarantees\.md, "[^"]+"/);
+                    const section = /docs\/guarantees\.md, "([^"]+)"/.exec(String(a["alarmDescription"]))![1]!;
+                    const runbook = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8");
+                    assert.match(runbook, new RegExp(`^### ${section} \\(\`${metric}\` > 0\\)$`, "m"), `no runbook section "${section}"`);
+                }
+            });
+
             test("every metric an alarm watches outside AWS's namespaces is in the stack's own and one a function publishes", () => {
                 const published = publishedMetrics(stack);
                 assert.deepEqual(stack.all(types.alarm).filter((a) => !String(a.inputs["namespace"]).startsWith("AWS/")

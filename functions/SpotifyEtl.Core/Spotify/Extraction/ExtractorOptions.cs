@@ -45,6 +45,9 @@ public sealed record ExtractorOptions
     /// <summary>Receives a warning about the run as a whole, as a sentence for a person (the command line's stderr).</summary>
     public Action<string>? Warn { get; init; }
 
+    /// <summary>Told the run's id once it is named, before anything lands: whatever fails after, the caller can say which run failed.</summary>
+    public Action<string>? RunNamed { get; init; }
+
     /// <summary>Throws <see cref="SpotifyConfigurationException"/> naming the first setting out of range.</summary>
     public ExtractorOptions Validated()
     {

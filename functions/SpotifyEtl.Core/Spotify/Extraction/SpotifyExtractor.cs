@@ -48,6 +48,7 @@ public sealed class SpotifyExtractor
         state.Wait = state.Wait?.CappedAt(startedAt);
         var runStart = await RunStartAsync(startedAt, state.LastRunId, cancellationToken).ConfigureAwait(false);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
+        _options.RunNamed?.Invoke(state.LastRunId);
         var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
         if (state.Wait is { } wait && wait.Until > startedAt)
         {

@@ -1,0 +1,63 @@
+using SpotifyEtl.Import;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Functions;
+
+public sealed partial class TransformFunction
+{
+    /// <summary>
+    /// The lines of what the invocation left to look at (runs whose raw objects are gone, objects set aside or with unreadable
+    /// items), then its summary, logged: an Embedded Metric Format record of every count an alarm watches.
+    /// </summary>
+    private TransformSummary Summarize(int records, int manifests, int ignored, TransformBatchReport batch, IReadOnlyList<TransformReport> setAsideManifests,
+        ImportReport? imported, HandledInputs handled)
+    {
+        foreach (var run in batch.IncompleteRuns)
+        {
+            Log(new IncompleteRunLogLine(TransformEvents.RunRawExpired, "warn", _rawBucket, $"{run.SnapshotDate:yyyy-MM-dd}", run.RunId, run.Missing.Count,
+                run.Missing[0], run.FragmentKept, run.Summary), TransformLogContext.Default.IncompleteRunLogLine);
+        }
+        foreach (var report in batch.Objects.Where(r => r.Status != TransformStatus.Transformed || r.Skipped.Unreadable > 0))
+        {
+            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),
+                report.ItemsRead, report.Skipped.Unreadable, report.Reason, report.QuarantineKey), TransformLogContext.Default.ObjectLogLine);
+        }
+
+        // A manifest set aside counts with the raw objects set aside: the same metrics, the same alarms. An object left unread
+        // (no quarantine copy could be written, or a landed export file the history cannot read) is counted once, however
+        // many parts of the invocation named it.
+        var unread = batch.Objects.Concat(setAsideManifests).Where(r => r.Status == TransformStatus.Unreadable).Select(r => r.RawKey)
+            .Concat(imported?.DamagedLandedFiles.Select(d => d.RawKey) ?? [])
+            .Distinct(StringComparer.Ordinal).Count();
+        var summary = new TransformSummary(TransformEvents.Completed, records, manifests, batch.Transformed,
+            batch.Quarantined + setAsideManifests.Count(r => r.Status == TransformStatus.Quarantined), unread, batch.Ignored + ignored, batch.UnreadableItems,
+            imported?.SkippedFiles ?? 0, imported?.UnreadableRows ?? 0, handled.Keys, handled.KeyCount, handled.ReplayDates, handled.ReplayDateCount,
+            batch.Partitions, TransformMetrics.Emf(_metricNamespace));
+        Log(summary, TransformLogContext.Default.TransformSummary);
+        return summary;
+    }
+
+    private void LogFailure(int records, string error, string message, string? request, HandledInputs? handled) =>
+        Log(new FailureLogLine(TransformEvents.Failed, "error", records, error, message, request, handled?.Keys, handled?.KeyCount, handled?.ReplayDates,
+            handled?.ReplayDateCount), TransformLogContext.Default.FailureLogLine);
+}
+
+/// <summary>
+/// What an invocation was asked to handle, as its completed and failed lines name it: the object keys its records name
+/// (manifests, raw objects, data exports under <c>import/</c>) and the days it replays, the first <see cref="Shown"/> of
+/// each with how many there are. Keys and dates only: an event holds nothing secret.
+/// </summary>
+internal sealed record HandledInputs(IReadOnlyList<string>? Keys, int? KeyCount, IReadOnlyList<string>? ReplayDates, int? ReplayDateCount)
+{
+    /// <summary>How many keys and dates a line shows at most; its count says how many there were.</summary>
+    public const int Shown = 20;
+
+    public static HandledInputs Of(S3EventNotification invocation)
+    {
+        var keys = (invocation.Records ?? []).Select(r => r?.S3?.Object?.Key).OfType<string>().Select(S3EventKeys.Decode).ToList();
+        // A date as the payload spells it, shown safely and cut short: it may be what the invocation fails for.
+        var dates = (invocation.ReplayDates ?? []).Select(d => ShownText.Of(d ?? "null", 32)).ToList();
+        return new HandledInputs(keys.Count == 0 ? null : keys.Take(Shown).ToList(), keys.Count == 0 ? null : keys.Count,
+            dates.Count == 0 ? null : dates.Take(Shown).ToList(), dates.Count == 0 ? null : dates.Count);
+    }
+}
