@@ -1,5 +1,6 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction for 26 hours, no transform for 26 hours, Spotify asking for re-authorization, plays
+// dead-letter queue, no successful extraction or no transform for the longest gap between scheduled runs plus two hours
+// (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization, plays
 // Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
 // cannot read, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
@@ -35,10 +36,26 @@ export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
 export const quarantinedMetric = contract.metrics.quarantined;
 export const unreadableItemsMetric = contract.metrics.unreadableItems;
-/** A day plus two hours of slack: even a daily schedule succeeds within it (the default is hourly). */
-export const extractionSilenceHours = 26;
 /** CloudWatch's longest evaluation range of an alarm with hourly periods: seven days. */
 const longestEvaluationHours = 7 * 24;
+/** The silence window of a cron schedule whose runs depend on the calendar: a day plus two hours of slack. */
+const calendarSilenceHours = 26;
+/** The shortest silence window: an hour's gap (or less) plus the two hours of slack. */
+const shortestSilenceHours = 3;
+
+/**
+ * The hours without a successful extraction, or without a completed transform, after which their alarms fire: the
+ * longest gap between two scheduled runs, rounded up to whole hours, plus two hours of slack for the runs' own time and
+ * the hourly periods' edges. 3 on the hourly default (and on any shorter rate), 8 on rate(6 hours), 26 on a daily
+ * schedule; at most CloudWatch's seven days. Spotify keeps only about the last 50 plays, so a stopped extraction must
+ * be told within hours, not a day later. A cron schedule whose runs depend on the calendar, whose longest gap
+ * longestGapMinutes cannot tell, gets 26 hours.
+ */
+export function silenceHours(scheduleExpression: string): number {
+    const gap = longestGapMinutes(scheduleExpression);
+    return gap === undefined ? calendarSilenceHours
+        : Math.min(Math.max(Math.ceil(gap / 60) + 2, shortestSilenceHours), longestEvaluationHours);
+}
 
 /**
  * The hours the re-authorization alarm looks back over: the longest gap between two scheduled runs, rounded up to
@@ -48,7 +65,7 @@ const longestEvaluationHours = 7 * 24;
  */
 export function reauthorizationHoldHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
-    return gap === undefined ? extractionSilenceHours : Math.min(Math.ceil(gap / 60) + 1, longestEvaluationHours);
+    return gap === undefined ? calendarSilenceHours : Math.min(Math.ceil(gap / 60) + 1, longestEvaluationHours);
 }
 
 export interface AlarmsArgs {
@@ -58,7 +75,7 @@ export interface AlarmsArgs {
     readonly functions: Readonly<Record<string, LambdaFunction>>;
     readonly extract: LambdaFunction;
     readonly transform: LambdaFunction;
-    /** The extract run's schedule expression (rate or cron), which the re-authorization alarm holds across. */
+    /** The extract run's schedule expression (rate or cron): it sets the silence window and how long the re-authorization alarm holds. */
     readonly scheduleExpression: string;
     /** Every dead-letter queue, by a short label used in alarm names. */
     readonly deadLetterQueues: Readonly<Record<string, aws.sqs.Queue>>;
@@ -137,16 +154,22 @@ export class Alarms extends pulumi.ComponentResource {
             });
         }
 
-        // Hourly periods, all 26 below one success: missing data is breaching, since silence is the failure.
+        // Hourly periods, all of the silence window's below one success: missing data is breaching, since silence is the
+        // failure. The window follows the schedule, so a stopped extraction is told while Spotify still has the plays.
+        const silence = silenceHours(args.scheduleExpression);
         alarm("no-successful-extraction", {
-            alarmDescription: pulumi.interpolate`No ${extractionSucceededMetric} from ${args.extract.name} in ${extractionSilenceHours} hours.`,
+            // The function's name is an Output: its apply puts it into the text (an Output added to a string gives Pulumi's
+            // warning instead).
+            alarmDescription: args.extract.name.apply((fn) => `No ${extractionSucceededMetric} from ${fn} in ${silence} hours, `
+                + `longer than the schedule (${args.scheduleExpression}) allows: Spotify keeps only about the last 50 plays. `
+                + "Runbook: docs/guarantees.md, \"No successful extraction\"."),
             namespace: args.metricNamespace,
             metricName: extractionSucceededMetric,
             dimensions: { FunctionName: args.extract.name },
             statistic: "Sum",
             period: 3600,
-            evaluationPeriods: extractionSilenceHours,
-            datapointsToAlarm: extractionSilenceHours,
+            evaluationPeriods: silence,
+            datapointsToAlarm: silence,
             threshold: 1,
             comparisonOperator: "LessThanThreshold",
             treatMissingData: "breaching",
@@ -156,14 +179,14 @@ export class Alarms extends pulumi.ComponentResource {
         // extraction's window means the transform stopped running while extraction may go on: the raw bucket's
         // notification gone, or every invocation failing before its summary.
         alarm("no-transform", {
-            alarmDescription: pulumi.interpolate`No transform of ${args.transform.name} completed in ${extractionSilenceHours} hours: the tables are going stale. `
-                + "Runbook: docs/guarantees.md, \"No transform in 26 hours\".",
+            alarmDescription: args.transform.name.apply((fn) => `No transform of ${fn} completed in ${silence} hours: `
+                + "the tables are going stale. Runbook: docs/guarantees.md, \"No transform\"."),
             namespace: args.metricNamespace,
             metricName: transformedMetric,
             statistic: "SampleCount",
             period: 3600,
-            evaluationPeriods: extractionSilenceHours,
-            datapointsToAlarm: extractionSilenceHours,
+            evaluationPeriods: silence,
+            datapointsToAlarm: silence,
             threshold: 1,
             comparisonOperator: "LessThanThreshold",
             treatMissingData: "breaching",

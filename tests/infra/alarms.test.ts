@@ -3,6 +3,8 @@
  * CloudWatch evaluates them (helpers/alarmEvaluation.ts) over a sequence of scheduled runs.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { before, describe, test } from "node:test";
 // The same module instance the components use (they resolve it from infra/node_modules).
 import * as pulumi from "../../infra/node_modules/@pulumi/pulumi";
@@ -118,25 +120,122 @@ describe("one-off alarms", () => {
     });
 });
 
-describe("the no-transform alarm", () => {
-    test("no transform for 26 hours raises an alarm while extraction goes on succeeding, and a transform of nothing new keeps it quiet", async () => {
-        const alarms = await alarmsFor("rate(1 hour)");
-        const transformStopped = [...alarms.values()].find((a) => a["metricName"] === contract.metrics.transformed);
-        assert.ok(transformStopped, "no alarm watches the transform's transformed metric");
-        const extractionStopped = alarms.get("no-successful-extraction")!;
-        // Hourly runs for four days, each extraction succeeding; each run's transform publishes transformed (often 0,
-        // a run that landed nothing new) until hour 48, when the raw bucket stops notifying the transform.
-        const runs = Array.from({ length: 96 }, (_, k) => k * hour + 60);
-        const transforms: Datum[] = runs.filter((at) => at < 48 * hour).map((at, k) => ({ at: at + 30, value: k % 3 === 0 ? 2 : 0 }));
-        const extractions: Datum[] = runs.map((at) => ({ at: at + 20, value: 1 }));
-        const extractionStates = alarmStates(extractionStopped, extractions, 30 * hour, 96 * hour);
-        assert.ok(extractionStates.every(([, state]) => state === "OK"), "extraction succeeded every hour");
-        const states = alarmStates(transformStopped, transforms, 30 * hour, 96 * hour);
-        assert.ok(states.filter(([at]) => at <= 48 * hour).every(([, state]) => state === "OK"), "raised while the transform ran");
-        const raised = states.find(([, state]) => state === "ALARM")?.[0];
-        assert.ok(raised !== undefined, "never raised once the transform stopped");
-        assert.ok(raised > 47 * hour + 26 * hour && raised <= 48 * hour + 26 * hour, `raised ${(raised - 48 * hour) / hour} hours after the last transform`);
-        assert.ok(states.filter(([at]) => at >= raised).every(([, state]) => state === "ALARM"), "cleared while the transform stayed silent");
-        assert.deepEqual(notifications(transformStopped, states).map(([, state]) => state), ["ALARM"]);
+/** Schedules, the longest time between two of their runs and the alarms' silence window (that gap rounded up to whole
+ *  hours plus two, at least three), and the start of their k-th run (seconds), written out by hand. */
+const silences: { expression: string; gap: number; windowHours: number; run: (k: number) => number }[] = [
+    { expression: "rate(1 hour)", gap: hour, windowHours: 3, run: (k) => k * hour + 50 * 60 },
+    { expression: "rate(30 minutes)", gap: 30 * 60, windowHours: 3, run: (k) => k * 30 * 60 + 7 * 60 },
+    { expression: "rate(6 hours)", gap: 6 * hour, windowHours: 8, run: (k) => k * 6 * hour + 40 * 60 },
+    { expression: "cron(30 7,19 * * ? *)", gap: 12 * hour, windowHours: 14, run: (k) => Math.floor(k / 2) * day + (k % 2 === 0 ? 7 : 19) * hour + 30 * 60 },
+    { expression: "cron(0 6 * * ? *)", gap: day, windowHours: 26, run: (k) => k * day + 6 * hour },
+    { expression: "rate(1 day)", gap: day, windowHours: 26, run: (k) => k * day + 23 * hour + 50 * 60 },
+];
+
+/** When the k-th run's extraction succeeds: between 20 seconds and a little over 12 minutes after it starts. */
+const succeeded = (run: (k: number) => number, k: number): number => run(k) + 20 + (k % 5) * 3 * 60;
+/** When the k-th run's transform completes (transformed 0 for a run that landed nothing new). */
+const transformed = (run: (k: number) => number, k: number): Datum => ({ at: succeeded(run, k) + 60, value: k % 3 === 0 ? 2 : 0 });
+/** The end of the hourly period holding a time: an alarm with hourly periods looks at whole hours. */
+const endOfHour = (at: number): number => Math.ceil(at / hour) * hour;
+/** The first run at least this far into the schedule: time for the alarms to have seen a whole window of runs. */
+const firstRunAfter = (run: (k: number) => number, at: number): number => {
+    let k = 0;
+    while (run(k) < at) {
+        k++;
+    }
+    return k;
+};
+
+describe("the silence alarms (no successful extraction, no transform)", () => {
+    test("a stop of extraction raises the alarm once a whole gap between runs went by without a success, within the schedule's window, and a success clears it", async () => {
+        for (const { expression, gap, windowHours, run } of silences) {
+            const alarm = (await alarmsFor(expression)).get("no-successful-extraction")!;
+            assert.equal(alarm["metricName"], contract.metrics.extractionSucceeded);
+            // Every run succeeds for four days (at least two windows), then none does for two windows, then they succeed again.
+            const stop = firstRunAfter(run, Math.max(4 * day, 2 * windowHours * hour));
+            const resume = firstRunAfter(run, succeeded(run, stop - 1) + 2 * windowHours * hour);
+            const data: Datum[] = Array.from({ length: resume + 10 }, (_, k) => k)
+                .filter((k) => k < stop || k >= resume).map((k) => ({ at: succeeded(run, k), value: 1 }));
+            const last = succeeded(run, stop - 1);
+            const states = alarmStates(alarm, data, run(0) + (windowHours + 1) * hour, succeeded(run, resume + 9));
+            const sent = notifications(alarm, states);
+            assert.deepEqual(sent.map(([, state]) => state), ["ALARM", "OK"], `${expression}: ${JSON.stringify(sent)}`);
+            const [[raised], [cleared]] = sent as [[number, string], [number, string]];
+            assert.ok(raised >= last + gap, `${expression}: raised ${(raised - last) / hour} hours after the last success, before a whole gap between runs`);
+            assert.ok(raised <= endOfHour(last) + windowHours * hour,
+                `${expression}: raised ${(raised - last) / hour} hours after the last success, not within ${windowHours} whole hours`);
+            assert.ok(cleared > succeeded(run, resume) && cleared <= succeeded(run, resume) + hour,
+                `${expression}: cleared ${(cleared - succeeded(run, resume)) / hour} hours after the first success again`);
+            assert.equal(alarm.period * alarm.evaluationPeriods, windowHours * hour, expression);
+            assert.match(String(alarm["alarmDescription"]), new RegExp(` in ${windowHours} hours\\b`), expression);
+        }
     });
+
+    test("success on every scheduled run never raises either alarm, however long a run takes within its budget", async () => {
+        for (const { expression, windowHours, run } of silences) {
+            const alarms = await alarmsFor(expression);
+            const runs = Array.from({ length: firstRunAfter(run, 14 * day) }, (_, k) => k);
+            for (const [name, data] of [
+                ["no-successful-extraction", runs.map((k) => ({ at: succeeded(run, k), value: 1 }))],
+                ["no-transform", runs.map((k) => transformed(run, k))],
+            ] as const) {
+                const states = alarmStates(alarms.get(name)!, data, run(0) + (windowHours + 1) * hour, run(runs.length - 1));
+                assert.deepEqual(states.filter(([, state]) => state === "ALARM").map(([at]) => at / hour), [], `${expression}: ${name}`);
+            }
+        }
+    });
+
+    test("a stop of the transform while extraction goes on succeeding raises the no-transform alarm within the schedule's window, and a transform of nothing new keeps it quiet", async () => {
+        for (const { expression, gap, windowHours, run } of silences) {
+            const alarms = await alarmsFor(expression);
+            const transformStopped = [...alarms.values()].find((a) => a["metricName"] === contract.metrics.transformed);
+            assert.ok(transformStopped, "no alarm watches the transform's transformed metric");
+            // Each run's transform publishes transformed (often 0) until the raw bucket stops notifying it.
+            const stop = firstRunAfter(run, Math.max(4 * day, 2 * windowHours * hour));
+            const end = firstRunAfter(run, run(stop) + 3 * windowHours * hour);
+            const runs = Array.from({ length: end }, (_, k) => k);
+            const from = run(0) + (windowHours + 1) * hour;
+            const extractionStates = alarmStates(alarms.get("no-successful-extraction")!, runs.map((k) => ({ at: succeeded(run, k), value: 1 })), from, run(end - 1));
+            assert.ok(extractionStates.every(([, state]) => state === "OK"), `${expression}: extraction succeeded every run`);
+            const last = transformed(run, stop - 1).at;
+            const states = alarmStates(transformStopped, runs.filter((k) => k < stop).map((k) => transformed(run, k)), from, run(end - 1));
+            const raised = states.find(([, state]) => state === "ALARM")?.[0];
+            assert.ok(raised !== undefined, `${expression}: never raised once the transform stopped`);
+            assert.ok(raised >= last + gap && raised <= endOfHour(last) + windowHours * hour,
+                `${expression}: raised ${(raised - last) / hour} hours after the last transform`);
+            assert.ok(states.filter(([at]) => at >= raised).every(([, state]) => state === "ALARM"), `${expression}: cleared while the transform stayed silent`);
+            assert.deepEqual(notifications(transformStopped, states).map(([, state]) => state), ["ALARM"], expression);
+            assert.equal(transformStopped.period * transformStopped.evaluationPeriods, windowHours * hour, expression);
+            assert.match(String(transformStopped["alarmDescription"]), new RegExp(` in ${windowHours} hours\\b`), expression);
+        }
+    });
+
+    test("with a schedule whose runs depend on the calendar, both wait a day and two hours", async () => {
+        const alarms = await alarmsFor("cron(0 6 ? * MON-FRI *)");
+        for (const name of ["no-successful-extraction", "no-transform"]) {
+            const alarm = alarms.get(name)!;
+            assert.equal(alarm.period, hour, name);
+            assert.equal(alarm.evaluationPeriods, 26, name);
+            assert.equal(alarm.datapointsToAlarm, 26, name);
+        }
+    });
+
+    test("a schedule with runs further apart than CloudWatch can look back gets its longest window, seven days of hourly periods", async () => {
+        const alarms = await alarmsFor("rate(8 days)");
+        for (const name of ["no-successful-extraction", "no-transform"]) {
+            assert.equal(alarms.get(name)!.period, hour, name);
+            assert.equal(alarms.get(name)!.evaluationPeriods, 7 * 24, name);
+        }
+    });
+});
+
+test("every alarm description that names a runbook names a heading of docs/guarantees.md", async () => {
+    const runbook = fs.readFileSync(path.resolve(__dirname, "..", "..", "docs", "guarantees.md"), "utf8");
+    const headings = new Set([...runbook.matchAll(/^### (.+?)(?: \(.*\))?$/gm)].map((m) => m[1]!));
+    const named = [...(await alarmsFor("rate(1 hour)")).entries()]
+        .map(([name, alarm]) => [name, /Runbook: docs\/guarantees\.md, "([^"]+)"/.exec(String(alarm["alarmDescription"]))?.[1]] as const);
+    for (const name of ["no-successful-extraction", "no-transform", "reauthorization-required", "quarantined-objects"]) {
+        assert.ok(named.some(([n, heading]) => n === name && heading !== undefined), `${name} names no runbook`);
+    }
+    assert.deepEqual(named.filter(([, heading]) => heading !== undefined && !headings.has(heading)), []);
 });

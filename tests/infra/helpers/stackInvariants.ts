@@ -8,6 +8,7 @@ import { fakeAccountId, isSecretValue, repoRoot, type StackRun } from "./stackHa
 import { permissionsBoundaryName } from "../../../infra/boundary";
 import { configKeys } from "../../../infra/configReader";
 import { contract } from "../../../infra/lakeContract";
+import { longestGapMinutes } from "../../../infra/schedules";
 import { decideByResourcePolicy } from "./iamSimulation";
 import { type LifecycleRule, rawLifecycleProblems } from "./rawLifecycle";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
@@ -489,6 +490,12 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
         });
 
         describe("alarms", () => {
+            // The hours of silence the stack's schedule allows: its longest gap between runs rounded up to whole hours,
+            // plus two (3 on the hourly default, 26 on a daily schedule); a day and two hours when the runs depend on the calendar.
+            const silenceHours = (): number => {
+                const gap = longestGapMinutes(String(stack.one(types.rule, (r) => r.inputs["scheduleExpression"] !== undefined).inputs["scheduleExpression"]));
+                return gap === undefined ? 26 : Math.min(Math.max(Math.ceil(gap / 60) + 2, 3), 7 * 24);
+            };
             const alarmsOn = (metric: string, dimension: string, value: unknown) =>
                 stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric
                     && (a.inputs["dimensions"] as Record<string, unknown> | undefined)?.[dimension] === value);
@@ -512,20 +519,21 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("no ExtractionSucceeded from extract for 26 hours raises an alarm, silence counting as failure", () => {
+            test("no ExtractionSucceeded from extract for the schedule's longest gap plus two hours raises an alarm, silence counting as failure", () => {
                 const extract = stack.functionNamed("extract");
                 const alarm = alarmsOn("ExtractionSucceeded", "FunctionName", extract.inputs["name"]);
                 assert.equal(alarm.length, 1);
                 const a = alarm[0]!.inputs;
                 assert.equal(a["namespace"], stackNamespace(stack));
                 assert.equal(a["treatMissingData"], "breaching");
-                assert.equal(Number(a["period"]) * Number(a["evaluationPeriods"]), 26 * 3600);
+                assert.equal(a["period"], 3600);
+                assert.equal(a["evaluationPeriods"], silenceHours());
                 assert.equal(a["datapointsToAlarm"], a["evaluationPeriods"]);
                 assert.equal(a["comparisonOperator"], "LessThanThreshold");
                 assert.equal(a["threshold"], 1);
             });
 
-            test("no transform completed for 26 hours raises an alarm, silence counting as failure", () => {
+            test("no transform completed for the schedule's longest gap plus two hours raises an alarm, silence counting as failure", () => {
                 const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === contract.metrics.transformed);
                 assert.equal(alarms.length, 1);
                 const a = alarms[0]!.inputs;
@@ -534,7 +542,8 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(a["dimensions"], undefined);
                 assert.equal(a["statistic"], "SampleCount");
                 assert.equal(a["treatMissingData"], "breaching");
-                assert.equal(Number(a["period"]) * Number(a["evaluationPeriods"]), 26 * 3600);
+                assert.equal(a["period"], 3600);
+                assert.equal(a["evaluationPeriods"], silenceHours());
                 assert.equal(a["datapointsToAlarm"], a["evaluationPeriods"]);
                 assert.equal(a["comparisonOperator"], "LessThanThreshold");
                 assert.equal(a["threshold"], 1);
