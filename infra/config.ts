@@ -167,7 +167,7 @@ export function loadConfig(): StackConfig {
                 + `Remove it: pulumi config rm ${key}. A stack deployed by an earlier version already holds its credentials in the secret, `
                 + `with the refresh token the extract function saved since, so do not copy this value back into it. `
                 + `Only a stack whose secret has no value yet needs them put there: `
-                + `aws secretsmanager put-secret-value --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>`);
+                + `aws secretsmanager put-secret-value --region "$(pulumi config get aws:region)" --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>`);
         }
     }
     if (alarms.email === "") {

@@ -278,7 +278,8 @@ public sealed partial class ExtractFunction
         {
             // Never echo the secret's content: it holds the credentials.
             throw new SpotifyConfigurationException(
-                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: aws secretsmanager put-secret-value --secret-id <stack output spotifySecretArn> --secret-string file://<credentials file>.");
+                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: " +
+                $"{SecretCommand.Put(secretId, Environment.GetEnvironmentVariable("AWS_REGION"))}.");
         }
     }
 

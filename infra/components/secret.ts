@@ -1,6 +1,6 @@
 // The Spotify credentials, held only in Secrets Manager. The stack declares the secret and never its value: the
-// value is put there by whoever holds the credentials (`aws secretsmanager put-secret-value --secret-string
-// file://<credentials file>`, or the console), and the extract function stores rotated refresh tokens in it. So
+// value is put there by whoever holds the credentials (`aws secretsmanager put-secret-value --region <region>
+// --secret-id <spotifySecretArn> --secret-string file://<credentials file>`, or the console), and the extract function stores rotated refresh tokens in it. So
 // the credentials are in no Pulumi config, state or preview, and a role that runs the program cannot read them
 // (what that role deploys can: docs/stack.md says what guards the deploys).
 import * as aws from "@pulumi/aws";

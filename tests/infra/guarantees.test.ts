@@ -60,6 +60,25 @@ test("every put-secret-value command the README and the docs give names the stac
     assert.ok(commands >= 4, `only ${commands} commands found`);
 });
 
+test("every put-secret-value command the tool, the functions and the program print or say names a secret and a region", () => {
+    // The AWS CLI sends a request to its default region whatever the ARN says: a command without --region fails
+    // for anyone whose default is not the stack's.
+    const sources = (folder: string, extension: string): string[] =>
+        (fs.readdirSync(path.join(repoRoot, folder), { recursive: true }) as string[])
+            .filter((f) => f.endsWith(extension) && !/(^|\/)(bin|obj|node_modules)\//.test(f))
+            .map((f) => path.join(repoRoot, folder, f));
+    let commands = 0;
+    for (const file of [...sources("functions", ".cs"), ...sources("infra", ".ts")]) {
+        const text = fs.readFileSync(file, "utf8").replace(/\s*(\/\/+)?\s*\n\s*(\/\/+)?\s*/g, " ");
+        for (const match of text.matchAll(/put-secret-value(.*?)--secret-string/g)) {
+            commands += 1;
+            assert.match(match[1]!, /--region \S/, `${path.relative(repoRoot, file)}: ${match[0]}`);
+            assert.match(match[1]!, /--secret-id \S/, `${path.relative(repoRoot, file)}: ${match[0]}`);
+        }
+    }
+    assert.ok(commands >= 6, `only ${commands} commands found`);
+});
+
 test("the function-errors runbook covers an invocation the runtime ended without a failure line, naming config keys the stack declares", () => {
     const raw = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8");
     const section = /### Function errors or throttles[\s\S]*?(?=\n### )/.exec(raw)?.[0] ?? "";

@@ -267,7 +267,7 @@ describe("an invalid value fails naming its key", () => {
         test(`a stack that still sets ${key} is told to move the credential into Secrets Manager and remove the key`, () => {
             const message = problemsOf({ ...validConfig(), [`spotify-stack:${key}`]: "SENTINEL-credential-5e1f" });
             assert.match(message, new RegExp(`spotify-stack:${key} is no longer stack config`));
-            assert.match(message, /aws secretsmanager put-secret-value --secret-id "\$\(pulumi stack output spotifySecretArn\)" --secret-string file:\/\//);
+            assert.match(message, /aws secretsmanager put-secret-value --region "\$\(pulumi config get aws:region\)" --secret-id "\$\(pulumi stack output spotifySecretArn\)" --secret-string file:\/\//);
             assert.match(message, new RegExp(`pulumi config rm ${key}`));
             assert.match(message, /do not copy this value back/, "the config's token may be older than the one the function saved");
             assert.doesNotMatch(message, /SENTINEL/, "the message never echoes the value");

@@ -15,7 +15,7 @@ public static class AuthCommand
 {
     /// <summary>How a stack gets the credentials: its secret in Secrets Manager holds the credentials file as it is.</summary>
     public const string StackSecretCommand =
-        "aws secretsmanager put-secret-value --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://";
+        "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://";
 
     public static Command Create() => Create(CliContext.FromMachine());
 

@@ -19,7 +19,7 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
         "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
         "older apps from 2026-07-20) and when access is revoked. " +
         "Re-authorize with `spotify-etl auth login --credentials <file>`, then put the file into the stack's secret with " +
-        "`aws secretsmanager put-secret-value --secret-id <stack output spotifySecretArn> --secret-string file://<file>` " +
+        "`aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>` " +
         "(or update SPOTIFY_REFRESH_TOKEN locally).";
 
     public string? SpotifyDescription { get; } = spotifyDescription;

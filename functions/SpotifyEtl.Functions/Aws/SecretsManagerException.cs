@@ -62,7 +62,7 @@ public sealed class SecretsManagerException : Exception
                 $"The function's role may not secretsmanager:{operation} on this secret; the stack grants GetSecretValue and PutSecretValue on its ARN: run `pulumi up`.",
             "ResourceNotFoundException" =>
                 $"No such secret in {region}, or it has no value yet: the stack declares the secret without one, so put the credentials in " +
-                "(`aws secretsmanager put-secret-value --secret-id <stack output spotifySecretArn> --secret-string file://<credentials file>`); " +
+                $"(`{SecretCommand.Put(secretId, region)}`); " +
                 "if the secret is missing, check SPOTIFY_SECRET_ID and run `pulumi up`.",
             "InvalidSignatureException" or "SignatureDoesNotMatch" or "UnrecognizedClientException" or "ExpiredTokenException" or "IncompleteSignature" =>
                 "The request's AWS credentials were refused: check the function's role credentials and the clock.",

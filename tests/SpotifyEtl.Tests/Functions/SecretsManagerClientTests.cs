@@ -77,6 +77,9 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
         Assert.Equal("ResourceNotFoundException", error.ErrorCode);
         Assert.Contains(SecretId + "-gone", error.Message, StringComparison.Ordinal);
         Assert.Contains("SPOTIFY_SECRET_ID", error.Message, StringComparison.Ordinal);
+        // The command to put the credentials in, whole: the AWS CLI sends it to its own default region unless told the secret's.
+        Assert.Contains($"aws secretsmanager put-secret-value --region eu-west-1 --secret-id {SecretId}-gone --secret-string file://<credentials file>",
+            error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
