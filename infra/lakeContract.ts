@@ -49,7 +49,7 @@ export interface Contract {
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
-        | "unread" | "importSkippedFiles" | "importUnreadableRows", string>>;
+        | "unread" | "importIncompleteFiles" | "importUnreadableRows", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
     /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */
     readonly handlers: Readonly<Record<"assembly" | "extract" | "transform", string>>;

@@ -68,7 +68,7 @@ public static class StackContract
         public const string Quarantined = "quarantined";
         public const string UnreadableItems = "unreadable_items";
         public const string Unread = "unread";
-        public const string ImportSkippedFiles = "import_skipped_files";
+        public const string ImportIncompleteFiles = "import_incomplete_files";
         public const string ImportUnreadableRows = "import_unreadable_rows";
     }
 

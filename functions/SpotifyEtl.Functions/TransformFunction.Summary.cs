@@ -31,7 +31,7 @@ public sealed partial class TransformFunction
             .Distinct(StringComparer.Ordinal).Count();
         var summary = new TransformSummary(TransformEvents.Completed, records, manifests, batch.Transformed,
             batch.Quarantined + setAsideManifests.Count(r => r.Status == TransformStatus.Quarantined), unread, batch.Ignored + ignored, batch.UnreadableItems,
-            imported?.SkippedFiles ?? 0, imported?.UnreadableRows ?? 0, handled.Keys, handled.KeyCount, handled.ReplayDates, handled.ReplayDateCount,
+            imported?.IncompleteFiles ?? 0, imported?.UnreadableRows ?? 0, handled.Keys, handled.KeyCount, handled.ReplayDates, handled.ReplayDateCount,
             batch.Partitions, TransformMetrics.Emf(_metricNamespace));
         Log(summary, TransformLogContext.Default.TransformSummary);
         return summary;

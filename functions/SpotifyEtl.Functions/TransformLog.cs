@@ -40,7 +40,7 @@ internal sealed record FailureLogLine(string Event, string Level, int Records, s
 /// Embedded Metric Format record: CloudWatch turns the counts into metrics that alarms watch.
 /// </summary>
 /// <param name="Unread">Objects left unread: no quarantine copy could be written, or a landed export file the history cannot read.</param>
-/// <param name="ImportSkippedFiles">Files of data exports under <c>import/</c> not imported, for a reason to look at.</param>
+/// <param name="ImportIncompleteFiles">Files of data exports under <c>import/</c> not imported whole: skipped for a reason to look at, or broken off.</param>
 /// <param name="ImportUnreadableRows">Rows of imported export files that could not be read.</param>
 internal sealed record TransformSummary(
     string Event,
@@ -51,7 +51,7 @@ internal sealed record TransformSummary(
     int Unread,
     int Ignored,
     int UnreadableItems,
-    int ImportSkippedFiles,
+    int ImportIncompleteFiles,
     int ImportUnreadableRows,
     IReadOnlyList<string>? Keys,
     int? KeyCount,
@@ -88,13 +88,13 @@ internal static class TransformMetrics
     public const string Quarantined = StackContract.Metrics.Quarantined;
     public const string UnreadableItems = StackContract.Metrics.UnreadableItems;
     public const string Unread = StackContract.Metrics.Unread;
-    public const string ImportSkippedFiles = StackContract.Metrics.ImportSkippedFiles;
+    public const string ImportIncompleteFiles = StackContract.Metrics.ImportIncompleteFiles;
     public const string ImportUnreadableRows = StackContract.Metrics.ImportUnreadableRows;
 
     /// <summary>The metric names are the summary's own snake_case members, which EMF reads from the same line.</summary>
     public static EmfMetadata Emf(string metricNamespace) => new(
         DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        [new EmfDirective(metricNamespace, [[]], [.. new[] { Transformed, Quarantined, Unread, UnreadableItems, ImportSkippedFiles, ImportUnreadableRows }
+        [new EmfDirective(metricNamespace, [[]], [.. new[] { Transformed, Quarantined, Unread, UnreadableItems, ImportIncompleteFiles, ImportUnreadableRows }
             .Select(name => new EmfMetric(name, "Count"))])]);
 }
 

@@ -244,8 +244,8 @@ export class Alarms extends pulumi.ComponentResource {
         // Data the transform left out with only a warning line: an object it could not read at all, an export file it could not import.
         countAlarm("unread-objects", contract.metrics.unread,
             "The transform left an object unread: a landed data export file left out of listening_history, or a raw object whose quarantine copy could not be written. Runbook: docs/guarantees.md, \"Objects left unread\".");
-        countAlarm("import-skipped-files", contract.metrics.importSkippedFiles,
-            "The transform could not import a file of a data export under import/ (too large for its temporary storage, deleted or removed before it was read). Runbook: docs/guarantees.md, \"Export files not imported\".");
+        countAlarm("import-incomplete-files", contract.metrics.importIncompleteFiles,
+            "The transform could not import a file of a data export under import/ whole (too large for its temporary storage, deleted or removed before it was read, or its JSON breaks off). Runbook: docs/guarantees.md, \"Export files not imported whole\".");
 
         // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
         // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.

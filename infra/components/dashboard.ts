@@ -68,7 +68,7 @@ export class Dashboard extends pulumi.ComponentResource {
                             [args.metricNamespace, quarantinedMetric, { label: "quarantined" }],
                             [args.metricNamespace, unreadableItemsMetric, { label: "unreadable items" }],
                             [args.metricNamespace, contract.metrics.unread, { label: "objects left unread" }],
-                            [args.metricNamespace, contract.metrics.importSkippedFiles, { label: "export files not imported" }],
+                            [args.metricNamespace, contract.metrics.importIncompleteFiles, { label: "export files not imported whole" }],
                             [args.metricNamespace, contract.metrics.importUnreadableRows, { label: "unreadable export rows" }],
                         ], "Sum", 12, 6),
                         metric("Durations (ms, p50 and maximum)", [

@@ -60,6 +60,8 @@ public sealed record ImportReport(
     public int IgnoredFiles => Files.Count(f => f.Ignored);
     /// <summary>Landed files that could not be read to their end: the rows before the break are in the history.</summary>
     public int BrokenFiles => Files.Count(f => f.Problem is not null);
+    /// <summary>Files not imported whole, each once: skipped for a reason to look at, or broken off (the rows after the break are not in the table).</summary>
+    public int IncompleteFiles => Files.Count(f => (f.Skipped is not null && !f.Ignored) || f.Problem is not null);
     public int UnreadableRows => Files.Sum(f => f.Unreadable);
     public int ImportedFiles => Files.Count(f => f.Skipped is null);
 }

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Import;
@@ -57,9 +58,61 @@ public sealed class TransformSummaryMetricsTests : IDisposable
 
         var summary = Invoke(function, notification);
 
-        Assert.Equal(1, Metric(summary, "import_skipped_files"));
+        Assert.Equal(1, Metric(summary, "import_incomplete_files"));
         Assert.Equal(0, Metric(summary, "import_unreadable_rows"));
         Assert.Equal([Export], summary.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    [InlineData(29)]
+    public async Task An_export_whose_history_file_breaks_off_is_an_incomplete_file_in_the_summarys_metrics(int seed)
+    {
+        // A download or an unzip that did not finish: one history file of the zip ends partway, the rows before the break imported.
+        var random = new Random(seed);
+        var entries = new List<(string Name, byte[] Content)>();
+        using (var original = new ZipArchive(new MemoryStream(SampleExport.Write(new SampleExportOptions(200, seed)).Zips[0].Zip)))
+        {
+            foreach (var entry in original.Entries.Where(e => e.Length > 0))
+            {
+                using var content = new MemoryStream();
+                await using (var stream = entry.Open())
+                {
+                    await stream.CopyToAsync(content);
+                }
+                entries.Add((entry.FullName, content.ToArray()));
+            }
+        }
+        var histories = entries.Select((e, i) => (e, i)).Where(x => x.e.Name.EndsWith(".json", StringComparison.Ordinal) && x.e.Content.Length > 1000
+            && (x.e.Name.Contains("Streaming_History", StringComparison.Ordinal) || x.e.Name.Contains("StreamingHistory", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(histories);
+        var (cut, index) = histories[random.Next(histories.Count)];
+        entries[index] = (cut.Name, cut.Content[..(int)(cut.Content.Length * (0.4 + random.NextDouble() * 0.4))]);
+        var raw = new VersionedStore();
+        await raw.PutBytesAsync(Export, Zip(entries), "application/zip");
+        var function = new TransformFunction(raw, new VersionedStore(), RawBucket, _log)
+        {
+            Temporary = new TemporaryStorage(Directory.CreateDirectory(_folder["tmp"]).FullName, _ => 1L << 40),
+        };
+
+        var summary = Invoke(function, TransformFunctionTests.S3Event([(RawBucket, TransformFunctionTests.Encode(Export))]));
+
+        Assert.True(Metric(summary, "import_incomplete_files") == 1, $"{cut.Name} cut short: {summary}");
+    }
+
+    private static byte[] Zip(List<(string Name, byte[] Content)> entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                using var stream = zip.CreateEntry(name).Open();
+                stream.Write(content);
+            }
+        }
+        return buffer.ToArray();
     }
 
     [Theory]

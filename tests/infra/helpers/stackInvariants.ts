@@ -586,7 +586,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             });
 
             test("an object the transform left unread and an export file it could not import each raise an alarm, silence not breaching", () => {
-                for (const metric of ["unread", "import_skipped_files"]) {
+                for (const metric of ["unread", "import_incomplete_files"]) {
                     const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric);
                     assert.equal(alarms.length, 1, metric);
                     const a = alarms[0]!.inputs;
