@@ -68,6 +68,9 @@ export function reauthorizationHoldHours(scheduleExpression: string): number {
     return gap === undefined ? calendarSilenceHours : Math.min(Math.ceil(gap / 60) + 1, longestEvaluationHours);
 }
 
+/** The logical name of the rule that sends a failed crawler run to the topic, which Pulumi's physical name starts with. */
+export const crawlerFailedRuleName = (alarmsName: string): string => `${alarmsName}-crawler`;
+
 export interface AlarmsArgs {
     /** Email for the alarm topic; empty = no subscription. */
     readonly email: string;
@@ -250,14 +253,16 @@ export class Alarms extends pulumi.ComponentResource {
         // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
         // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
         if (args.crawlerName !== undefined) {
-            const crawlerFailed = new aws.cloudwatch.EventRule(`${name}-crawler-failed`, {
+            // Named `<namePrefix>-<stack>-alarms-crawler` and Pulumi's suffix, within EventBridge's 64 characters for every
+            // namePrefix and stack the config accepts (config.ts, longestNames); the alias keeps a stack's existing rule.
+            const crawlerFailed = new aws.cloudwatch.EventRule(crawlerFailedRuleName(name), {
                 description: "A run of the stack's Glue crawler failed",
                 eventPattern: pulumi.jsonStringify({
                     source: ["aws.glue"],
                     "detail-type": ["Glue Crawler State Change"],
                     detail: { crawlerName: [args.crawlerName], state: ["Failed"] },
                 }),
-            }, child);
+            }, { parent: this, aliases: [{ name: `${name}-crawler-failed` }] });
             // A topic policy replaces the topic's default one, so its first statement is that default, word for word
             // (the account's own use of the topic, the alarms' notifications included); the second lets EventBridge
             // publish for this rule only.
