@@ -10,7 +10,7 @@ import {
 } from "./configTypes";
 import { namePrefixProblem } from "./boundary";
 import { contract } from "./lakeContract";
-import { glueCronProblem, scheduleProblem } from "./schedules";
+import { extractScheduleProblem, glueCronProblem } from "./schedules";
 
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
@@ -142,7 +142,7 @@ export function loadConfig(): StackConfig {
     };
 
     const schedule: ScheduleConfig = {
-        expression: r.string("extractSchedule", scheduleProblem),
+        expression: r.string("extractSchedule", extractScheduleProblem),
         enabled: r.boolean("scheduleEnabled"),
         retryAttempts: r.integer("scheduleRetryAttempts", 0, 185),
         maximumEventAgeSeconds: r.integer("scheduleMaximumEventAgeSeconds", 60, 86400),

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
-import { longestGapMinutes } from "../schedules";
+import { extractScheduleProblem, longestGapMinutes, longestSilenceHours } from "../schedules";
 import type { LambdaFunction } from "./lambdaFunction";
 
 /**
@@ -36,8 +36,6 @@ export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
 export const quarantinedMetric = contract.metrics.quarantined;
 export const unreadableItemsMetric = contract.metrics.unreadableItems;
-/** CloudWatch's longest evaluation range of an alarm with hourly periods: seven days. */
-const longestEvaluationHours = 7 * 24;
 /** The silence window of a cron schedule whose runs depend on the calendar: a day plus two hours of slack. */
 const calendarSilenceHours = 26;
 /** The shortest silence window: an hour's gap (or less) plus the two hours of slack. */
@@ -47,25 +45,23 @@ const shortestSilenceHours = 3;
  * The hours without a successful extraction, or without a completed transform, after which their alarms fire: the
  * longest gap between two scheduled runs, rounded up to whole hours, plus two hours of slack for the runs' own time and
  * the hourly periods' edges. 3 on the hourly default (and on any shorter rate), 8 on rate(6 hours), 26 on a daily
- * schedule; at most CloudWatch's seven days. Spotify keeps only about the last 50 plays, so a stopped extraction must
- * be told within hours, not a day later. A cron schedule whose runs depend on the calendar, whose longest gap
- * longestGapMinutes cannot tell, gets 26 hours.
+ * schedule. Spotify keeps only about the last 50 plays, so a stopped extraction must be told within hours, not a day
+ * later. A cron schedule whose runs depend on the calendar, whose longest gap longestGapMinutes cannot tell, gets 26
+ * hours. CloudWatch looks back at most seven days: the config refuses a schedule whose window would be longer
+ * (extractScheduleProblem), and so does this.
  */
 export function silenceHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
-    return gap === undefined ? calendarSilenceHours
-        : Math.min(Math.max(Math.ceil(gap / 60) + 2, shortestSilenceHours), longestEvaluationHours);
+    const hours = gap === undefined ? calendarSilenceHours : Math.max(Math.ceil(gap / 60) + 2, shortestSilenceHours);
+    if (hours > longestSilenceHours) {
+        throw new Error(`extractSchedule ${scheduleExpression} ${extractScheduleProblem(scheduleExpression)}`);
+    }
+    return hours;
 }
 
-/**
- * The hours the re-authorization alarm looks back over: the longest gap between two scheduled runs, rounded up to
- * whole hours, plus an hour for the run's own time. Every run logs the event again until the secret holds a new
- * token, so the alarm holds from one run to the next, and clears within an hour of the first run that does not log it.
- * A cron schedule whose runs depend on the calendar gets the extraction's silence window.
- */
 export function reauthorizationHoldHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
-    return gap === undefined ? calendarSilenceHours : Math.min(Math.ceil(gap / 60) + 1, longestEvaluationHours);
+    return gap === undefined ? calendarSilenceHours : Math.ceil(gap / 60) + 1;
 }
 
 /** The logical name of the rule that sends a failed crawler run to the topic, which Pulumi's physical name starts with. */

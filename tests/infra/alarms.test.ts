@@ -12,6 +12,7 @@ import type * as aws from "@pulumi/aws";
 import { Alarms } from "../../infra/components/alarms";
 import type { LambdaFunction } from "../../infra/components/lambdaFunction";
 import { contract } from "../../infra/lakeContract";
+import { extractScheduleProblem } from "../../infra/schedules";
 import { alarmStates, notifications, type AlarmInputs, type Datum } from "./helpers/alarmEvaluation";
 
 const topicArn = "arn:aws:sns:eu-north-1:123456789012:spotify-test-alarms-0a1b2c3";
@@ -220,11 +221,16 @@ describe("the silence alarms (no successful extraction, no transform)", () => {
         }
     });
 
-    test("a schedule with runs further apart than CloudWatch can look back gets its longest window, seven days of hourly periods", async () => {
-        const alarms = await alarmsFor("rate(8 days)");
+    test("a schedule with runs further apart than the silence alarms can look back is refused, saying they look back at most seven days", async () => {
+        // 166 hours between runs and two of slack: the seven days CloudWatch evaluates.
+        assert.equal(extractScheduleProblem("rate(166 hours)"), undefined);
+        const longest = await alarmsFor("rate(166 hours)");
         for (const name of ["no-successful-extraction", "no-transform"]) {
-            assert.equal(alarms.get(name)!.period, hour, name);
-            assert.equal(alarms.get(name)!.evaluationPeriods, 7 * 24, name);
+            assert.equal(longest.get(name)!.period * longest.get(name)!.evaluationPeriods, 7 * day, name);
+        }
+        for (const expression of ["rate(167 hours)", "rate(7 days)", "rate(8 days)", "rate(30 days)"]) {
+            assert.match(extractScheduleProblem(expression) ?? "", /the silence alarms .* look back at most seven days/, expression);
+            await assert.rejects(alarmsFor(expression), /look back at most seven days/, expression);
         }
     });
 });
