@@ -2,7 +2,7 @@
 // dead-letter queue, no successful extraction or no transform for the longest gap between scheduled runs plus two hours
 // (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization, plays
 // Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
-// cannot read, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
+// cannot read, an object the transform left unread, an export file it could not import, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
 // notifies when it fires and when it clears; a one-off alarm (an event that needs a person once) only when it fires.
 import * as aws from "@pulumi/aws";
@@ -59,6 +59,14 @@ export function silenceHours(scheduleExpression: string): number {
     return hours;
 }
 
+/**
+ * The hours the re-authorization alarm looks back over: the longest gap between two scheduled runs, rounded up to
+ * whole hours, plus an hour for the run's own time. Every run logs the event again until the secret holds a new
+ * token, so the alarm holds from one run to the next. Its periods are whole clock hours, so it clears up to these hours
+ * plus one after the last run that logged it (the hour that run fell in counts whole). The unread-objects alarm holds
+ * the same way, from one transform to the next. A cron schedule whose runs depend on the calendar gets the extraction's
+ * silence window.
+ */
 export function reauthorizationHoldHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
     return gap === undefined ? calendarSilenceHours : Math.ceil(gap / 60) + 1;
@@ -208,7 +216,7 @@ export class Alarms extends pulumi.ComponentResource {
             alarmDescription: "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then "
                 + "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" "
                 + "--secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>. "
-                + `Raised while runs keep logging it; clears within ${holdHours} hours of the last run that did. `
+                + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
                 + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".",
             namespace: args.metricNamespace,
             metricName: reauthorizationRequiredMetric,
@@ -240,9 +248,25 @@ export class Alarms extends pulumi.ComponentResource {
             "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
         countAlarm("unreadable-items", unreadableItemsMetric,
             "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
-        // Data the transform left out with only a warning line: an object it could not read at all, an export file it could not import.
-        countAlarm("unread-objects", contract.metrics.unread,
-            "The transform left an object unread: a landed data export file left out of listening_history, or a raw object whose quarantine copy could not be written. Runbook: docs/guarantees.md, \"Objects left unread\".");
+        // An object the transform could not read at all is a state, not an event: a damaged landed export file is reported
+        // again by every transform whose plays reach its months, until it is mended. So the alarm holds like the
+        // re-authorization alarm: raised once while transforms keep reporting one, cleared (and told) once a whole gap
+        // between runs passes without.
+        alarm("unread-objects", {
+            alarmDescription: "The transform left an object unread: a landed data export file left out of listening_history, or a raw object "
+                + "whose quarantine copy could not be written. Raised while transforms keep reporting one; clears within "
+                + `${holdHours + 1} hours of the last that did. Runbook: docs/guarantees.md, "Objects left unread".`,
+            namespace: args.metricNamespace,
+            metricName: contract.metrics.unread,
+            statistic: "Sum",
+            period: 3600,
+            evaluationPeriods: holdHours,
+            datapointsToAlarm: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+        // An export file the import could not import: the upload is read once, so this is told once.
         countAlarm("import-skipped-files", contract.metrics.importSkippedFiles,
             "The transform could not import a file of a data export under import/ (too large for its temporary storage, deleted or removed before it was read). Runbook: docs/guarantees.md, \"Export files not imported\".");
 
