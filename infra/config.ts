@@ -10,7 +10,7 @@ import {
 } from "./configTypes";
 import { namePrefixProblem } from "./boundary";
 import { contract } from "./lakeContract";
-import { glueCronProblem, scheduleProblem } from "./schedules";
+import { extractScheduleProblem, glueCronProblem } from "./schedules";
 
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
@@ -142,7 +142,7 @@ export function loadConfig(): StackConfig {
     };
 
     const schedule: ScheduleConfig = {
-        expression: r.string("extractSchedule", scheduleProblem),
+        expression: r.string("extractSchedule", extractScheduleProblem),
         enabled: r.boolean("scheduleEnabled"),
         retryAttempts: r.integer("scheduleRetryAttempts", 0, 185),
         maximumEventAgeSeconds: r.integer("scheduleMaximumEventAgeSeconds", 60, 86400),
@@ -223,17 +223,28 @@ export function firstSnapshotDateProblem(value: string, now: Date): string | und
 export const longestBucketName = (namePrefix: string, stack: string): string => `${namePrefix}-${stack}-lake-athena-results-0a1b2c3`;
 
 /**
+ * The physical names the stack derives from namePrefix and the stack that come nearest their service's limit, each with
+ * Pulumi's 8-character suffix: the Athena results bucket (S3 allows 63 characters) and the rule that sends a failed crawler
+ * run to the alarm topic (EventBridge allows 64). Every other name has more room under its own limit.
+ */
+export const longestNames = (namePrefix: string, stack: string): readonly { readonly what: string; readonly name: string; readonly service: string; readonly limit: number }[] => [
+    { what: "the Athena results bucket's name", name: longestBucketName(namePrefix, stack), service: "S3", limit: 63 },
+    { what: "the crawler-failure rule's name", name: `${namePrefix}-${stack}-alarms-crawler-0a1b2c3`, service: "EventBridge", limit: 64 },
+];
+
+/**
  * The stack's name is part of every resource's name: lowercase letters and digits, as the bootstrap's stacks are, and
- * short enough with namePrefix for the longest bucket name to fit S3's 63 characters.
+ * short enough with namePrefix for the longest names (longestNames) to fit their service's limit.
  */
 export function stackNameProblems(namePrefix: string, stack: string): string[] {
     if (!/^[a-z][a-z0-9]{0,19}$/.test(stack)) {
         return [`the stack name '${stack}' must be 1-20 lowercase letters or digits, starting with a letter: it is part of every resource's name `
             + "(pulumi stack rename <name>, and the same name in the bootstrap's stacks)"];
     }
-    const longest = longestBucketName(namePrefix, stack);
-    return longest.length <= 63 ? [] : [`namePrefix '${namePrefix}' and the stack name '${stack}' make the Athena results bucket's name `
-        + `${longest.length} characters long (${longest}), and S3 allows 63: together they may have at most ${63 - longestBucketName("", "").length} characters`];
+    const room = Math.min(...longestNames("", "").map(({ name, limit }) => limit - name.length));
+    return longestNames(namePrefix, stack).filter(({ name, limit }) => name.length > limit).slice(0, 1).map(({ what, name, service, limit }) =>
+        `namePrefix '${namePrefix}' and the stack name '${stack}' make ${what} ${name.length} characters long (${name}), `
+        + `and ${service} allows ${limit}: together they may have at most ${room} characters`);
 }
 
 /** `spotify-dev` -> `SPOTIFY_DEV`: a Snowflake identifier that needs no quotes. */

@@ -162,3 +162,22 @@ export function longestGapMinutes(expression: string): number | undefined {
     const overMidnight = times[0]! + 1440 - times[times.length - 1]!;
     return times.slice(1).reduce((longest, time, i) => Math.max(longest, time - times[i]!), overMidnight);
 }
+
+/** The longest the silence alarms can wait, in hours: CloudWatch evaluates an alarm over at most seven days. */
+export const longestSilenceHours = 7 * 24;
+
+/**
+ * Why an expression is not one the extract run can have, or undefined: one EventBridge accepts, whose longest gap between
+ * runs, rounded up to whole hours, plus the two hours of slack the silence alarms add (alarms.ts, silenceHours) is within
+ * the seven days they can look back. Runs further apart would raise them every cycle.
+ */
+export function extractScheduleProblem(expression: string): string | undefined {
+    const problem = scheduleProblem(expression);
+    const gap = problem === undefined ? longestGapMinutes(expression) : undefined;
+    if (gap === undefined || Math.ceil(gap / 60) + 2 <= longestSilenceHours) {
+        return problem;
+    }
+    return `runs ${Math.ceil(gap / 60)} hours apart: the silence alarms (no successful extraction, no transform) wait for the longest gap `
+        + `between runs plus two hours, and look back at most seven days (${longestSilenceHours} hours), so they would fire every cycle; `
+        + `run at least every ${longestSilenceHours - 2} hours, e.g. rate(6 days)`;
+}

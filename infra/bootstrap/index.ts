@@ -74,14 +74,18 @@ const repositoryId: pulumi.Output<number> = configuredRepositoryId !== undefined
     ? pulumi.output(Number(configuredRepositoryId))
     : github.getRepositoryOutput({ fullName: repository }, { provider: gh }).repoId;
 
-// The state bucket: every write kept (versions) for 90 days, encrypted, never public, reachable over TLS only.
+// The state bucket: every overwritten or deleted state file kept (versions) for 90 days, encrypted, never public,
+// reachable over TLS only.
 /** Days an overwritten or deleted state file's version is kept: time to notice a bad update and restore the checkpoint before it. */
 const stateNoncurrentVersionDays = 90;
 let backendUrl: pulumi.Output<string> | undefined;
 if (stateBucket !== "") {
     const bucket = new aws.s3.Bucket("state", { bucket: stateBucket }, { protect: true });
     const versioning = new aws.s3.BucketVersioning("state", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    // Every update rewrites the stack's checkpoint: without an end, each earlier one is kept, and billed, for good.
+    // Every update rewrites the stack's checkpoint: without an end, each earlier version is kept, and billed, for good.
+    // The backend also writes a copy of each update's checkpoint, and its record, under .pulumi/history/<project>/<stack>/:
+    // objects of their own, current, which this rule leaves alone. `pulumi stack history` reads them; they stay until
+    // someone removes them.
     new aws.s3.BucketLifecycleConfiguration("state", {
         bucket: bucket.id,
         rules: [{

@@ -2,13 +2,13 @@
 // dead-letter queue, no successful extraction or no transform for the longest gap between scheduled runs plus two hours
 // (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization, plays
 // Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
-// cannot read, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
+// cannot read, an object the transform left unread, an export file it could not import, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
 // notifies when it fires and when it clears; a one-off alarm (an event that needs a person once) only when it fires.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
-import { longestGapMinutes } from "../schedules";
+import { extractScheduleProblem, longestGapMinutes, longestSilenceHours } from "../schedules";
 import type { LambdaFunction } from "./lambdaFunction";
 
 /**
@@ -36,8 +36,6 @@ export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
 export const quarantinedMetric = contract.metrics.quarantined;
 export const unreadableItemsMetric = contract.metrics.unreadableItems;
-/** CloudWatch's longest evaluation range of an alarm with hourly periods: seven days. */
-const longestEvaluationHours = 7 * 24;
 /** The silence window of a cron schedule whose runs depend on the calendar: a day plus two hours of slack. */
 const calendarSilenceHours = 26;
 /** The shortest silence window: an hour's gap (or less) plus the two hours of slack. */
@@ -47,26 +45,35 @@ const shortestSilenceHours = 3;
  * The hours without a successful extraction, or without a completed transform, after which their alarms fire: the
  * longest gap between two scheduled runs, rounded up to whole hours, plus two hours of slack for the runs' own time and
  * the hourly periods' edges. 3 on the hourly default (and on any shorter rate), 8 on rate(6 hours), 26 on a daily
- * schedule; at most CloudWatch's seven days. Spotify keeps only about the last 50 plays, so a stopped extraction must
- * be told within hours, not a day later. A cron schedule whose runs depend on the calendar, whose longest gap
- * longestGapMinutes cannot tell, gets 26 hours.
+ * schedule. Spotify keeps only about the last 50 plays, so a stopped extraction must be told within hours, not a day
+ * later. A cron schedule whose runs depend on the calendar, whose longest gap longestGapMinutes cannot tell, gets 26
+ * hours. CloudWatch looks back at most seven days: the config refuses a schedule whose window would be longer
+ * (extractScheduleProblem), and so does this.
  */
 export function silenceHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
-    return gap === undefined ? calendarSilenceHours
-        : Math.min(Math.max(Math.ceil(gap / 60) + 2, shortestSilenceHours), longestEvaluationHours);
+    const hours = gap === undefined ? calendarSilenceHours : Math.max(Math.ceil(gap / 60) + 2, shortestSilenceHours);
+    if (hours > longestSilenceHours) {
+        throw new Error(`extractSchedule ${scheduleExpression} ${extractScheduleProblem(scheduleExpression)}`);
+    }
+    return hours;
 }
 
 /**
  * The hours the re-authorization alarm looks back over: the longest gap between two scheduled runs, rounded up to
  * whole hours, plus an hour for the run's own time. Every run logs the event again until the secret holds a new
- * token, so the alarm holds from one run to the next, and clears within an hour of the first run that does not log it.
- * A cron schedule whose runs depend on the calendar gets the extraction's silence window.
+ * token, so the alarm holds from one run to the next. Its periods are whole clock hours, so it clears up to these hours
+ * plus one after the last run that logged it (the hour that run fell in counts whole). The unread-objects alarm holds
+ * the same way, from one transform to the next. A cron schedule whose runs depend on the calendar gets the extraction's
+ * silence window.
  */
 export function reauthorizationHoldHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
-    return gap === undefined ? calendarSilenceHours : Math.min(Math.ceil(gap / 60) + 1, longestEvaluationHours);
+    return gap === undefined ? calendarSilenceHours : Math.ceil(gap / 60) + 1;
 }
+
+/** The logical name of the rule that sends a failed crawler run to the topic, which Pulumi's physical name starts with. */
+export const crawlerFailedRuleName = (alarmsName: string): string => `${alarmsName}-crawler`;
 
 export interface AlarmsArgs {
     /** Email for the alarm topic; empty = no subscription. */
@@ -209,7 +216,7 @@ export class Alarms extends pulumi.ComponentResource {
             alarmDescription: "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then "
                 + "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" "
                 + "--secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>. "
-                + `Raised while runs keep logging it; clears within ${holdHours} hours of the last run that did. `
+                + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
                 + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".",
             namespace: args.metricNamespace,
             metricName: reauthorizationRequiredMetric,
@@ -241,23 +248,41 @@ export class Alarms extends pulumi.ComponentResource {
             "The transform quarantined a raw object (quarantine/ in the raw bucket, with a .reason.txt). Runbook: docs/guarantees.md, \"Quarantined objects\".");
         countAlarm("unreadable-items", unreadableItemsMetric,
             "Spotify pages held items of a shape the transform cannot read (skipped, counted as unreadable_items). Runbook: docs/guarantees.md, \"Unreadable items\".");
-        // Data the transform left out with only a warning line: an object it could not read at all, an export file it could not import.
-        countAlarm("unread-objects", contract.metrics.unread,
-            "The transform left an object unread: a landed data export file left out of listening_history, or a raw object whose quarantine copy could not be written. Runbook: docs/guarantees.md, \"Objects left unread\".");
+        // An object the transform could not read at all is a state, not an event: a damaged landed export file is reported
+        // again by every transform whose plays reach its months, until it is mended. So the alarm holds like the
+        // re-authorization alarm: raised once while transforms keep reporting one, cleared (and told) once a whole gap
+        // between runs passes without.
+        alarm("unread-objects", {
+            alarmDescription: "The transform left an object unread: a landed data export file left out of listening_history, or a raw object "
+                + "whose quarantine copy could not be written. Raised while transforms keep reporting one; clears within "
+                + `${holdHours + 1} hours of the last that did. Runbook: docs/guarantees.md, "Objects left unread".`,
+            namespace: args.metricNamespace,
+            metricName: contract.metrics.unread,
+            statistic: "Sum",
+            period: 3600,
+            evaluationPeriods: holdHours,
+            datapointsToAlarm: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+        // An export file the import could not import whole: the upload is read once, so this is told once.
         countAlarm("import-incomplete-files", contract.metrics.importIncompleteFiles,
             "The transform could not import a file of a data export under import/ whole (too large for its temporary storage, deleted or removed before it was read, or its JSON breaks off). Runbook: docs/guarantees.md, \"Export files not imported whole\".");
 
         // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
         // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
         if (args.crawlerName !== undefined) {
-            const crawlerFailed = new aws.cloudwatch.EventRule(`${name}-crawler-failed`, {
+            // Named `<namePrefix>-<stack>-alarms-crawler` and Pulumi's suffix, within EventBridge's 64 characters for every
+            // namePrefix and stack the config accepts (config.ts, longestNames); the alias keeps a stack's existing rule.
+            const crawlerFailed = new aws.cloudwatch.EventRule(crawlerFailedRuleName(name), {
                 description: "A run of the stack's Glue crawler failed",
                 eventPattern: pulumi.jsonStringify({
                     source: ["aws.glue"],
                     "detail-type": ["Glue Crawler State Change"],
                     detail: { crawlerName: [args.crawlerName], state: ["Failed"] },
                 }),
-            }, child);
+            }, { parent: this, aliases: [{ name: `${name}-crawler-failed` }] });
             // A topic policy replaces the topic's default one, so its first statement is that default, word for word
             // (the account's own use of the topic, the alarms' notifications included); the second lets EventBridge
             // publish for this rule only.

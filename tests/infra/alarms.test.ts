@@ -12,6 +12,7 @@ import type * as aws from "@pulumi/aws";
 import { Alarms } from "../../infra/components/alarms";
 import type { LambdaFunction } from "../../infra/components/lambdaFunction";
 import { contract } from "../../infra/lakeContract";
+import { extractScheduleProblem } from "../../infra/schedules";
 import { alarmStates, notifications, type AlarmInputs, type Datum } from "./helpers/alarmEvaluation";
 
 const topicArn = "arn:aws:sns:eu-north-1:123456789012:spotify-test-alarms-0a1b2c3";
@@ -79,6 +80,10 @@ describe("the re-authorization alarm", () => {
             assert.ok(raised > run(10) && raised <= run(10) + hour, `${expression}: raised ${(raised - run(10)) / hour} hours after the first refused run`);
             assert.equal(second, "OK");
             assert.ok(cleared >= run(16) && cleared <= run(16) + 3 * hour, `${expression}: cleared ${(cleared - run(16)) / hour} hours after the first good run`);
+            // The message's promise: cleared within so many hours of the last run that logged it, and no hour later than it takes.
+            const promised = Number(/clears within (\d+) hours of the last run that did/.exec(String(alarm["alarmDescription"]))?.[1]);
+            assert.equal(Math.ceil((cleared - data[data.length - 1]!.at) / hour), promised,
+                `${expression}: cleared ${(cleared - data[data.length - 1]!.at) / hour} hours after the last run that logged it, the message says within ${promised}`);
         }
     });
 
@@ -97,19 +102,47 @@ describe("the re-authorization alarm", () => {
     });
 });
 
+describe("the unread-objects alarm", () => {
+    test("tells once while every transform reports a file left unread, and tells OK once a whole gap between runs passes without one", async () => {
+        for (const { expression, run } of schedules) {
+            const alarm = (await alarmsFor(expression)).get("unread-objects")!;
+            assert.equal(alarm["metricName"], contract.metrics.unread);
+            // A damaged landed export file, reported by the transform of every run for ten hours (and at least ten runs)
+            // a minute or two after the run starts, until the file is mended.
+            const reporting = Array.from({ length: 400 }, (_, k) => k).filter((k) => k >= 10 && (run(k) < run(10) + 10 * hour || k < 20));
+            const data: Datum[] = reporting.map((k) => ({ at: run(k) + 60 + (k % 3) * 30, value: 1 }));
+            const last = data[data.length - 1]!.at;
+            const sent = notifications(alarm, alarmStates(alarm, data, run(0), last + 8 * day));
+            assert.deepEqual(sent.map(([, state]) => state), ["ALARM", "OK"], `${expression}: ${JSON.stringify(sent)}`);
+            const [[raised], [cleared]] = sent as [[number, string], [number, string]];
+            assert.ok(raised > data[0]!.at && raised <= data[0]!.at + hour, `${expression}: raised ${(raised - data[0]!.at) / hour} hours after the first report`);
+            const promised = Number(/clears within (\d+) hours of the last that did/.exec(String(alarm["alarmDescription"]))?.[1]);
+            assert.equal(Math.ceil((cleared - last) / hour), promised,
+                `${expression}: cleared ${(cleared - last) / hour} hours after the last report, the message says within ${promised}`);
+        }
+    });
+});
+
 describe("one-off alarms", () => {
     let alarms: Map<string, AlarmInputs & Record<string, unknown>>;
     before(async () => {
         alarms = await alarmsFor("rate(1 hour)");
     });
 
-    test("a quarantined object, unreadable items and a recently-played gap each tell when they happen, and send no OK when the alarm clears by itself", () => {
-        for (const name of ["quarantined-objects", "unreadable-items", "recently-played-gap"]) {
-            const alarm = alarms.get(name)!;
-            assert.ok(alarm, name);
+    test("every alarm without an OK action tells when its event happens, and sends no OK when the alarm clears by itself", () => {
+        const oneOff = [...alarms.entries()].filter(([, alarm]) => (alarm.okActions ?? []).length === 0);
+        assert.ok(oneOff.length >= 4, `only ${oneOff.map(([name]) => name).join(", ")}`);
+        for (const [name, alarm] of oneOff) {
             const states = alarmStates(alarm, [{ at: 10 * hour + 120, value: 1 }], 0, 20 * hour);
             assert.ok(states.some(([, state]) => state === "ALARM") && states[states.length - 1]![1] === "OK", `${name} does not clear by itself`);
+            assert.ok(states.filter(([, state]) => state === "ALARM").length * alarm.period <= 300, `${name} stays raised longer than five minutes`);
             assert.deepEqual(notifications(alarm, states).map(([, state]) => state), ["ALARM"], name);
+        }
+    });
+
+    test("every other alarm watches a state: it tells when it fires and when it clears", () => {
+        for (const [name, alarm] of alarms) {
+            assert.ok((alarm.okActions ?? []).length === 0 || JSON.stringify(alarm.okActions) === JSON.stringify(alarm.alarmActions), name);
         }
     });
 
@@ -117,6 +150,26 @@ describe("one-off alarms", () => {
         const alarm = alarms.get("extract-dlq-depth")!;
         const data: Datum[] = [{ at: 10 * hour, value: 1 }, { at: 10 * hour + 300, value: 1 }, { at: 10 * hour + 600, value: 0 }];
         assert.deepEqual(notifications(alarm, alarmStates(alarm, data, 0, 20 * hour)).map(([, state]) => state), ["ALARM", "OK"]);
+    });
+
+    test("the runbook names each alarm with a runbook section in its class: state alarms clear with an OK, one-off alarms do not", () => {
+        const runbook = fs.readFileSync(path.resolve(__dirname, "..", "..", "docs", "guarantees.md"), "utf8").replace(/\s*\n\s*/g, " ");
+        const stateList = /An alarm that watches a state \(([^)]+)\)/.exec(runbook)?.[1] ?? "";
+        const oneOffList = /The one-off alarms \(([^)]+)\)/.exec(runbook)?.[1] ?? "";
+        const heading = (alarm: Record<string, unknown>): string | undefined =>
+            /Runbook: docs\/guarantees\.md, "([^"]+)"/.exec(String(alarm["alarmDescription"]))?.[1];
+        let named = 0;
+        for (const [name, alarm] of alarms) {
+            const section = heading(alarm);
+            if (section === undefined) {
+                continue;
+            }
+            named += 1;
+            const [own, other] = (alarm.okActions ?? []).length > 0 ? [stateList, oneOffList] : [oneOffList, stateList];
+            assert.ok(own.toLowerCase().includes(section.toLowerCase()), `${name}: "${section}" is not in its class's list`);
+            assert.ok(!other.toLowerCase().includes(section.toLowerCase()), `${name}: "${section}" is in the other class's list`);
+        }
+        assert.ok(named >= 8, `only ${named} alarms name a runbook section`);
     });
 });
 
@@ -220,11 +273,16 @@ describe("the silence alarms (no successful extraction, no transform)", () => {
         }
     });
 
-    test("a schedule with runs further apart than CloudWatch can look back gets its longest window, seven days of hourly periods", async () => {
-        const alarms = await alarmsFor("rate(8 days)");
+    test("a schedule with runs further apart than the silence alarms can look back is refused, saying they look back at most seven days", async () => {
+        // 166 hours between runs and two of slack: the seven days CloudWatch evaluates.
+        assert.equal(extractScheduleProblem("rate(166 hours)"), undefined);
+        const longest = await alarmsFor("rate(166 hours)");
         for (const name of ["no-successful-extraction", "no-transform"]) {
-            assert.equal(alarms.get(name)!.period, hour, name);
-            assert.equal(alarms.get(name)!.evaluationPeriods, 7 * 24, name);
+            assert.equal(longest.get(name)!.period * longest.get(name)!.evaluationPeriods, 7 * day, name);
+        }
+        for (const expression of ["rate(167 hours)", "rate(7 days)", "rate(8 days)", "rate(30 days)"]) {
+            assert.match(extractScheduleProblem(expression) ?? "", /the silence alarms .* look back at most seven days/, expression);
+            await assert.rejects(alarmsFor(expression), /look back at most seven days/, expression);
         }
     });
 });

@@ -287,3 +287,15 @@ test("of every subject a GitHub job can present, each role accepts exactly its s
     }
     assert.equal(accepted, 4);
 });
+
+test("the deploying guide says what the state bucket keeps: earlier checkpoints 90 days, the backend's history copies until removed", () => {
+    // Pulumi's self-managed backend writes each update's checkpoint anew under .pulumi/history/: current objects, which a
+    // rule that expires only earlier versions never removes.
+    const rules = one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "state").inputs["rules"] as { expiration?: unknown }[];
+    assert.ok(rules.every((rule) => rule.expiration === undefined), "a rule expires current objects");
+    const guide = fs.readFileSync(path.join(infraDir, "..", "docs", "deploying.md"), "utf8").replace(/\s*\n\s*/g, " ");
+    const section = /### 1\. The bootstrap program[\s\S]*?```sh/.exec(guide)?.[0] ?? "";
+    assert.match(section, /restorable for 90 days/);
+    assert.match(section, /`\.pulumi\/history\/<project>\/<stack>\/`, which `pulumi stack history` reads: .* kept until removed/);
+    assert.match(guide, /\| state bucket \(bootstrap\) \|[^|]*history copy kept until removed[^|]*\|/);
+});

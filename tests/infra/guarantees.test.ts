@@ -91,3 +91,17 @@ test("the function-errors runbook covers an invocation the runtime ended without
     assert.deepEqual([...new Set(keys)].sort(), ["extractMemoryMb", "extractTimeoutSeconds", "transformMemoryMb", "transformTimeoutSeconds"]);
     assert.deepEqual(keys.filter((key) => !declared.has(key)), []);
 });
+
+test("the objects-left-unread runbook searches both lines that name one: a transform's unreadable object, and an import's warning naming a landed export file", () => {
+    const raw = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8");
+    const section = (/### Objects left unread[\s\S]*?(?=\n### )/.exec(raw)?.[0] ?? "").replace(/\s*\n\s*/g, " ");
+    assert.notEqual(section, "");
+    // What the function logs for a damaged landed file an import comes upon: its import_file event, at level warn, the raw key as input.
+    const importLog = fs.readFileSync(path.join(repoRoot, "functions", "SpotifyEtl.Functions", "ImportLog.cs"), "utf8");
+    const fileEvent = /FileEvent = "([^"]+)"/.exec(importLog)?.[1];
+    assert.equal(fileEvent, "import_file");
+    assert.match(importLog, /DamagedLandedFiles\)\s*\{\s*log\.WriteLine\(JsonSerializer\.Serialize\(new ImportFileLogLine\(FileEvent, "warn", bucket, damaged\.RawKey,/);
+    assert.ok(section.includes("filter event = 'transform_object' and status = 'unreadable'"), "no search for the transform's unreadable objects");
+    assert.ok(section.includes(`filter event = '${fileEvent}' and level = 'warn' and input like /^raw\\/spotify_export\\//`),
+        "no search for an import's warning naming a landed export file");
+});

@@ -179,6 +179,7 @@ describe("an invalid value fails naming its key", () => {
         ["spotifySources", "recently_played", /spotify-stack:spotifySources must be a list of strings/],
         ["spotifySources", "[]", /spotify-stack:spotifySources must name at least one source/],
         ["extractSchedule", "every day", /spotify-stack:extractSchedule must be an EventBridge schedule expression/],
+        ["extractSchedule", "rate(7 days)", /spotify-stack:extractSchedule runs 168 hours apart: the silence alarms .* look back at most seven days .* run at least every 166 hours/],
         ["rawTransitionDays", "10", /spotify-stack:rawTransitionDays must be 0 or at least 30 for STANDARD_IA/],
         ["alarmEmail", "not-an-address", /spotify-stack:alarmEmail must be an e-mail address/],
         ["bucketEncryption", "KMS", /spotify-stack:bucketEncryption must be one of AES256, aws:kms/],

@@ -8,7 +8,6 @@ import { fakeAccountId, isSecretValue, repoRoot, type StackRun } from "./stackHa
 import { permissionsBoundaryName } from "../../../infra/boundary";
 import { configKeys } from "../../../infra/configReader";
 import { contract } from "../../../infra/lakeContract";
-import { longestGapMinutes } from "../../../infra/schedules";
 import { decideByResourcePolicy } from "./iamSimulation";
 import { type LifecycleRule, rawLifecycleProblems } from "./rawLifecycle";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
@@ -490,11 +489,14 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
         });
 
         describe("alarms", () => {
-            // The hours of silence the stack's schedule allows: its longest gap between runs rounded up to whole hours,
-            // plus two (3 on the hourly default, 26 on a daily schedule); a day and two hours when the runs depend on the calendar.
+            // The hours of silence each schedule a stack here uses allows, written out: its longest gap between runs rounded
+            // up to whole hours, plus two (3 on the hourly default, 26 on a daily schedule).
+            const silenceHoursBySchedule: Readonly<Record<string, number>> = { "rate(1 hour)": 3, "rate(6 hours)": 8, "rate(1 day)": 26 };
             const silenceHours = (): number => {
-                const gap = longestGapMinutes(String(stack.one(types.rule, (r) => r.inputs["scheduleExpression"] !== undefined).inputs["scheduleExpression"]));
-                return gap === undefined ? 26 : Math.min(Math.max(Math.ceil(gap / 60) + 2, 3), 7 * 24);
+                const expression = String(stack.one(types.rule, (r) => r.inputs["scheduleExpression"] !== undefined).inputs["scheduleExpression"]);
+                const hours = silenceHoursBySchedule[expression];
+                assert.ok(hours !== undefined, `no silence window written out for ${expression}`);
+                return hours;
             };
             const alarmsOn = (metric: string, dimension: string, value: unknown) =>
                 stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric
