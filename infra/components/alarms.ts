@@ -274,7 +274,7 @@ export class Alarms extends pulumi.ComponentResource {
         // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
         if (args.crawlerName !== undefined) {
             // Named `<namePrefix>-<stack>-alarms-crawler` and Pulumi's suffix, within EventBridge's 64 characters for every
-            // namePrefix and stack the config accepts (config.ts, longestNames); the alias keeps a stack's existing rule.
+            // namePrefix and stack the config accepts (config.ts, longestNames).
             const crawlerFailed = new aws.cloudwatch.EventRule(crawlerFailedRuleName(name), {
                 description: "A run of the stack's Glue crawler failed",
                 eventPattern: pulumi.jsonStringify({
@@ -282,7 +282,7 @@ export class Alarms extends pulumi.ComponentResource {
                     "detail-type": ["Glue Crawler State Change"],
                     detail: { crawlerName: [args.crawlerName], state: ["Failed"] },
                 }),
-            }, { parent: this, aliases: [{ name: `${name}-crawler-failed` }] });
+            }, child);
             // A topic policy replaces the topic's default one, so its first statement is that default, word for word
             // (the account's own use of the topic, the alarms' notifications included); the second lets EventBridge
             // publish for this rule only.
