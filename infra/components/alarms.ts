@@ -212,14 +212,12 @@ export class Alarms extends pulumi.ComponentResource {
         // Any event in the hours between two runs: raised while runs keep logging it, cleared (and told) once a whole
         // gap between runs passes without it, that is after the first run with a good token.
         const holdHours = reauthorizationHoldHours(args.scheduleExpression);
-        alarm("reauthorization-required", {
-            alarmDescription: "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then "
-                + "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" "
-                + "--secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>. "
-                + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
-                + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".",
+        // A state alarm over hourly counts of one of this stack's metrics: raised by any count in the hold, cleared once a
+        // whole hold passes without one.
+        const heldAlarm = (alarmName: string, metricName: string, alarmDescription: string): void => alarm(alarmName, {
+            alarmDescription,
             namespace: args.metricNamespace,
-            metricName: reauthorizationRequiredMetric,
+            metricName,
             statistic: "Sum",
             period: 3600,
             evaluationPeriods: holdHours,
@@ -228,6 +226,12 @@ export class Alarms extends pulumi.ComponentResource {
             comparisonOperator: "GreaterThanThreshold",
             treatMissingData: "notBreaching",
         });
+        heldAlarm("reauthorization-required", reauthorizationRequiredMetric,
+            "Spotify rejected the refresh token (invalid_grant): run spotify-etl auth login --credentials <file>, then "
+                + "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" "
+                + "--secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>. "
+                + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
+                + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".");
 
         // Plays Spotify no longer had when a run asked: lost to the API, kept in the listener's data export.
         new aws.cloudwatch.LogMetricFilter(`${name}-recently-played-gap`, {
@@ -252,20 +256,10 @@ export class Alarms extends pulumi.ComponentResource {
         // again by every transform whose plays reach its months, until it is mended. So the alarm holds like the
         // re-authorization alarm: raised once while transforms keep reporting one, cleared (and told) once a whole gap
         // between runs passes without.
-        alarm("unread-objects", {
-            alarmDescription: "The transform left an object unread: a landed data export file left out of listening_history, or a raw object "
+        heldAlarm("unread-objects", contract.metrics.unread,
+            "The transform left an object unread: a landed data export file left out of listening_history, or a raw object "
                 + "whose quarantine copy could not be written. Raised while transforms keep reporting one; clears within "
-                + `${holdHours + 1} hours of the last that did. Runbook: docs/guarantees.md, "Objects left unread".`,
-            namespace: args.metricNamespace,
-            metricName: contract.metrics.unread,
-            statistic: "Sum",
-            period: 3600,
-            evaluationPeriods: holdHours,
-            datapointsToAlarm: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-        });
+                + `${holdHours + 1} hours of the last that did. Runbook: docs/guarantees.md, "Objects left unread".`);
         // An export file the import could not import whole: the upload is read once, so this is told once.
         countAlarm("import-incomplete-files", contract.metrics.importIncompleteFiles,
             "The transform could not import a file of a data export under import/ whole (too large for its temporary storage, deleted or removed before it was read, or its JSON breaks off). Runbook: docs/guarantees.md, \"Export files not imported whole\".");
