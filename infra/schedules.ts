@@ -166,18 +166,31 @@ export function longestGapMinutes(expression: string): number | undefined {
 /** The longest the silence alarms can wait, in hours: CloudWatch evaluates an alarm over at most seven days. */
 export const longestSilenceHours = 7 * 24;
 
+/** The silence alarms' window for a cron expression whose runs depend on the calendar: a day plus two hours of slack. */
+export const calendarSilenceHours = 26;
+
+/**
+ * The hours the silence alarms wait for a run: the longest gap between two runs of the expression, rounded up to whole
+ * hours, plus two hours of slack for the runs' own time and the hourly periods' edges; at least 3, and 26 (a day and the
+ * slack, calendarSilenceHours) for a cron expression whose runs depend on the calendar. Not bounded: see
+ * extractScheduleProblem.
+ */
+export function silenceWindowHours(expression: string): number {
+    const gap = longestGapMinutes(expression);
+    return gap === undefined ? calendarSilenceHours : Math.max(Math.ceil(gap / 60) + 2, 3);
+}
+
 /**
  * Why an expression is not one the extract run can have, or undefined: one EventBridge accepts, whose longest gap between
- * runs, rounded up to whole hours, plus the two hours of slack the silence alarms add (alarms.ts, silenceHours) is within
+ * runs, rounded up to whole hours, plus the two hours of slack the silence alarms add (silenceWindowHours) is within
  * the seven days they can look back. Runs further apart would raise them every cycle.
  */
 export function extractScheduleProblem(expression: string): string | undefined {
     const problem = scheduleProblem(expression);
-    const gap = problem === undefined ? longestGapMinutes(expression) : undefined;
-    if (gap === undefined || Math.ceil(gap / 60) + 2 <= longestSilenceHours) {
+    if (problem !== undefined || silenceWindowHours(expression) <= longestSilenceHours) {
         return problem;
     }
-    return `runs ${Math.ceil(gap / 60)} hours apart: the silence alarms (no successful extraction, no transform) wait for the longest gap `
+    return `runs ${Math.ceil(longestGapMinutes(expression)! / 60)} hours apart: the silence alarms (no successful extraction, no transform) wait for the longest gap `
         + `between runs plus two hours, and look back at most seven days (${longestSilenceHours} hours), so they would fire every cycle; `
         + `run at least every ${longestSilenceHours - 2} hours, e.g. rate(6 days)`;
 }

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
-import { extractScheduleProblem, longestGapMinutes, longestSilenceHours } from "../schedules";
+import { calendarSilenceHours, extractScheduleProblem, longestGapMinutes, longestSilenceHours, silenceWindowHours } from "../schedules";
 import type { LambdaFunction } from "./lambdaFunction";
 
 /**
@@ -36,10 +36,6 @@ export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
 export const quarantinedMetric = contract.metrics.quarantined;
 export const unreadableItemsMetric = contract.metrics.unreadableItems;
-/** The silence window of a cron schedule whose runs depend on the calendar: a day plus two hours of slack. */
-const calendarSilenceHours = 26;
-/** The shortest silence window: an hour's gap (or less) plus the two hours of slack. */
-const shortestSilenceHours = 3;
 
 /**
  * The hours without a successful extraction, or without a completed transform, after which their alarms fire: the
@@ -51,8 +47,7 @@ const shortestSilenceHours = 3;
  * (extractScheduleProblem), and so does this.
  */
 export function silenceHours(scheduleExpression: string): number {
-    const gap = longestGapMinutes(scheduleExpression);
-    const hours = gap === undefined ? calendarSilenceHours : Math.max(Math.ceil(gap / 60) + 2, shortestSilenceHours);
+    const hours = silenceWindowHours(scheduleExpression);
     if (hours > longestSilenceHours) {
         throw new Error(`extractSchedule ${scheduleExpression} ${extractScheduleProblem(scheduleExpression)}`);
     }

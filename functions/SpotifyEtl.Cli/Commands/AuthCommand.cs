@@ -13,10 +13,6 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 public static class AuthCommand
 {
-    /// <summary>How a stack gets the credentials: its secret in Secrets Manager holds the credentials file as it is.</summary>
-    public const string StackSecretCommand =
-        "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://";
-
     public static Command Create() => Create(CliContext.FromMachine());
 
     internal static Command Create(CliContext context)
@@ -75,7 +71,7 @@ public static class AuthCommand
                 console.MarkupLine("[green]Authorized.[/] The refresh token expires six months from now, however often it is refreshed (log in again then).");
                 console.MarkupLineInterpolated($"It was saved to {credentialsPath} (owner-readable only) and is not shown: spotify-etl extract --credentials {credentialsPath} ... runs locally.");
                 console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
-                console.WriteLine($"  {StackSecretCommand}{credentialsPath}");
+                console.WriteLine($"  {StackSecret.PutCommand}{credentialsPath}");
             }
             else
             {
@@ -85,7 +81,7 @@ public static class AuthCommand
                 console.WriteLine();
                 console.WriteLine("Keep it in a credentials file outside the repository ('auth login --credentials FILE' writes one, owner-readable only) rather than in your shell's history.");
                 console.WriteLine("For a stack, write it into a credentials file {\"client_id\", \"client_secret\", \"refresh_token\"} outside the repository, then run");
-                console.WriteLine($"  {StackSecretCommand}<credentials file>");
+                console.WriteLine($"  {StackSecret.PutCommand}<credentials file>");
             }
             await callback.AuthorizedAsync().ConfigureAwait(false);
             return ExitCodes.Success;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
-using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
@@ -41,7 +40,7 @@ internal static class CurrentCommand
     private static SortedDictionary<DateOnly, DimensionState> ReadPartitions(DirectoryInfo folder)
     {
         // Only the daily tables the rows come from: a damaged current-state file is what this command rewrites.
-        var daily = CurrentTables.Sources.Values.Select(source => source.Daily).ToDictionary(table => table, table => TableNames.Columns[table]);
+        var daily = DailyTables.ToDictionary(table => table, table => TableNames.Columns[table]);
         using var database = QueryRunner.Open(folder.FullName, tables: daily);
         try
         {
@@ -58,8 +57,7 @@ internal static class CurrentCommand
 
     /// <summary>Whether a current-state table has a file in the lake: one left by days since removed is rebuilt empty.</summary>
     private static bool HoldsCurrentTables(DirectoryInfo folder) =>
-        CurrentTables.All.Any(table => Directory.Exists(Path.Combine(folder.FullName, LakeLayout.Transformed, table))
-            && Directory.EnumerateFiles(Path.Combine(folder.FullName, LakeLayout.Transformed, table), "*", SearchOption.AllDirectories).Any());
+        CurrentTables.All.Any(table => LakeViews.TableFiles(folder.FullName, table).Count > 0);
 
     public sealed record Rebuilt(int Days, IReadOnlyDictionary<string, int> Tables);
 

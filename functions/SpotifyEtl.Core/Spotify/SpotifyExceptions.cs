@@ -2,6 +2,14 @@ using System.Net;
 
 namespace SpotifyEtl.Spotify;
 
+/// <summary>How a stack's secret gets a credentials file, run where the stack is selected: the file's path goes last.</summary>
+public static class StackSecret
+{
+    /// <summary>With the secret's region: the AWS CLI sends a request to its own default region whatever the ARN says.</summary>
+    public const string PutCommand =
+        "aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://";
+}
+
 /// <summary>Configuration that cannot work: missing credentials, an unknown source type, a bad URL.</summary>
 public sealed class SpotifyConfigurationException(string message) : Exception(message);
 
@@ -19,7 +27,7 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
         "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
         "older apps from 2026-07-20) and when access is revoked. " +
         "Re-authorize with `spotify-etl auth login --credentials <file>`, then put the file into the stack's secret with " +
-        "`aws secretsmanager put-secret-value --region \"$(pulumi config get aws:region)\" --secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>` " +
+        "`" + StackSecret.PutCommand + "<file>` " +
         "(or update SPOTIFY_REFRESH_TOKEN locally).";
 
     public string? SpotifyDescription { get; } = spotifyDescription;

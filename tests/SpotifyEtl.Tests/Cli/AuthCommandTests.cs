@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Web;
 using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Tests.Spotify;
 using Xunit;
 
@@ -39,7 +40,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal($"http://127.0.0.1:{port}/callback", query["redirect_uri"]);
         Assert.Equal("code", query["response_type"]);
         Assert.Contains(_spotify.AuthorizedRefreshToken, cli.Output, StringComparison.Ordinal);
-        Assert.Contains($"{AuthCommand.StackSecretCommand}<credentials file>\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains($"{StackSecret.PutCommand}<credentials file>\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("pulumi config set", cli.Output, StringComparison.Ordinal);
         Assert.DoesNotContain($"--secret-string {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
     }
@@ -69,7 +70,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
         Assert.Equal([credentials], Directory.GetFiles(Path.GetDirectoryName(credentials)!));
         Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
-        Assert.Contains($"{AuthCommand.StackSecretCommand}{credentials}", cli.Output, StringComparison.Ordinal);
+        Assert.Contains($"{StackSecret.PutCommand}{credentials}", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
