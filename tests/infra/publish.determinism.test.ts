@@ -1,8 +1,9 @@
-// The functions package is the same bytes however the checkout was used before: published from a fresh copy
-// under CI=true (a CI runner), and published from a copy where a `dotnet build` (as `make build` runs it) left
-// its obj/ and bin/ with symbols. Runs the real dotnet publish (about a minute).
+// The functions package is the same bytes however the checkout was used before and whatever commit it is: published
+// from a fresh copy under CI=true (a CI runner), and published from a copy at another commit where a `dotnet build`
+// (as `make build` runs it) left its obj/ and bin/ with symbols. Otherwise every commit would show both functions'
+// code as changed in every preview. Runs the real dotnet publish (about a minute).
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,8 +12,8 @@ import { promisify } from "node:util";
 import { functionsPackage, functionsProject, packageInputs } from "../../infra/build/publishFunctions";
 import { repoRoot } from "./helpers/stackHarness";
 
-/** A checkout of the package's inputs, as a fresh clone has them: no bin/ or obj/. */
-function freshCopy(): string {
+/** A checkout of the package's inputs, as a fresh clone has them: no bin/ or obj/, a git repository at a commit of its own. */
+function freshCopy(commitMessage: string): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-package-"));
     for (const input of packageInputs.filter((i) => fs.existsSync(path.join(repoRoot, i)))) {
         fs.cpSync(path.join(repoRoot, input), path.join(root, input), {
@@ -20,6 +21,12 @@ function freshCopy(): string {
             filter: (source) => !["bin", "obj"].includes(path.basename(source)),
         });
     }
+    const git = (...args: string[]): void => {
+        execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: root, stdio: "ignore" });
+    };
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-q", "-m", commitMessage);
     return root;
 }
 
@@ -27,13 +34,13 @@ function contents(folder: string): Map<string, Buffer> {
     return new Map(fs.readdirSync(folder).sort().map((f) => [f, fs.readFileSync(path.join(folder, f))]));
 }
 
-test("the package is byte-identical from a fresh checkout in CI and from a checkout after make build", { timeout: 900_000 }, async () => {
+test("the package is byte-identical from a fresh checkout in CI and from a checkout at another commit after make build", { timeout: 900_000 }, async () => {
     // The laptop's `make build` runs beside the CI publish: two processes for two cores.
-    const laptop = freshCopy();
+    const laptop = freshCopy("a commit on a laptop");
     const build = promisify(execFile)("dotnet", ["build", path.join(laptop, functionsProject), "-c", "Release", "--nologo", "-clp:ErrorsOnly"],
         { env: { ...process.env, CI: "" } });
 
-    const ci = freshCopy();
+    const ci = freshCopy("the commit CI checks out");
     const previous = process.env["CI"];
     process.env["CI"] = "true";
     let fromCi: Map<string, Buffer>;
