@@ -16,6 +16,11 @@ export interface SecureBucketArgs {
     readonly protect?: boolean;
 }
 
+/** The options of one of a bucket's settings: deleted with the bucket (never before it), retained with it. */
+function bucketSetting(bucket: aws.s3.Bucket, retain: boolean, parent: pulumi.Resource): pulumi.CustomResourceOptions {
+    return { parent, retainOnDelete: retain, deletedWith: bucket };
+}
+
 /** One private, encrypted, TLS-only bucket with enforced object ownership. */
 export class SecureBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
@@ -24,10 +29,6 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:SecureBucket", name, {}, opts);
-        // A retained bucket keeps its settings: deleted on their own (`pulumi destroy --exclude-protected`), they
-        // would leave the data public-blockless, plain-HTTP-readable and without its default encryption.
-        const child = { parent: this, retainOnDelete: args.protect === true };
-
         // A protected bucket stops `pulumi destroy` and any replacement with an error; retained, it stays in
         // AWS (with its objects) if it leaves the stack anyway.
         this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, {
@@ -35,6 +36,11 @@ export class SecureBucket extends pulumi.ComponentResource {
             protect: args.protect === true,
             retainOnDelete: args.protect === true,
         });
+        // A bucket's settings go only with it. Deleted on their own, as dependents are before what they depend on, they
+        // would leave the data public-blockless, plain-HTTP-readable and without its default encryption: retained with
+        // a retained bucket (`pulumi destroy --exclude-protected`), and never deleted ahead of one, whose delete may
+        // still stop the destroy (BucketNotEmpty without force-destroy).
+        const child = bucketSetting(this.bucket, args.protect === true, this);
         this.name = this.bucket.bucket;
         this.arn = this.bucket.arn;
 
@@ -153,8 +159,8 @@ export class Storage extends pulumi.ComponentResource {
         // The raw responses and the tables are the lake; Athena's results are disposable and never protected.
         const dataBucketArgs = { ...bucketArgs, protect: c.protectData };
         this.raw = new SecureBucket(`${name}-raw`, dataBucketArgs, { parent: this });
-        // Retained with the bucket: deleting the versioning configuration suspends versioning.
-        const retained = { parent: this, retainOnDelete: c.protectData };
+        // Gone only with the bucket: deleting the versioning configuration suspends versioning.
+        const retained = bucketSetting(this.raw.bucket, c.protectData, this);
         const versioning = new aws.s3.BucketVersioning(`${name}-raw-versioning`, {
             bucket: this.raw.bucket.id,
             versioningConfiguration: { status: "Enabled" },

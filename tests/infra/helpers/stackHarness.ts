@@ -26,9 +26,10 @@ export interface RecordedResource {
     readonly state: Record<string, unknown>;
     readonly provider: string | undefined;
     readonly dependencies: readonly string[];
-    /** The resource options `protect` and `retainOnDelete` as the program registered them. */
+    /** The resource options `protect`, `retainOnDelete` and `deletedWith` (a URN, or "") as the program registered them. */
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    readonly deletedWith: string;
 }
 
 export interface StackRun {
@@ -123,6 +124,7 @@ interface MonitorRequest {
     getDependenciesList(): string[];
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getDeletedwith(): string;
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -138,9 +140,9 @@ interface Monitor {
 export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[],
     program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") }): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
-    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete">>();
+    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete" | "deletedWith">>();
     const dependencies = new Map<string, string[]>();
-    const options = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+    const options = new Map<string, { protect: boolean; retainOnDelete: boolean; deletedWith: string }>();
     const urns = new Map<string, string>();
     let sequence = 0;
 
@@ -175,7 +177,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
             const key = `${req.getType()}::${req.getName()}`;
             urns.set(key, response.getUrn());
             dependencies.set(key, req.getDependenciesList());
-            options.set(key, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true });
+            options.set(key, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true, deletedWith: req.getDeletedwith() });
         }
         callback(err, response);
     });
@@ -201,6 +203,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
         dependencies: dependencies.get(key) ?? [],
         protect: options.get(key)?.protect ?? false,
         retainOnDelete: options.get(key)?.retainOnDelete ?? false,
+        deletedWith: options.get(key)?.deletedWith ?? "",
     }));
     return { stack, resources, outputs, config };
 }

@@ -230,7 +230,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(results.protect || results.retainOnDelete, false, "Athena results are disposable");
             });
 
-            test("a retained bucket's settings are retained with it: destroying them alone would open or unencrypt its data", () => {
+            test("a bucket's settings go only with the bucket: a destroy that stops at the bucket (protected, or not empty) leaves its data as private, encrypted and versioned as before", () => {
                 const expected = stack.run.config["spotify-stack:protectData"] === "true";
                 const settings = [types.publicAccessBlock, types.ownership, types.encryption, types.bucketPolicy, types.versioning, types.lifecycle];
                 for (const bucket of [stack.bucketNamed("raw"), stack.bucketNamed("transformed")]) {
@@ -238,6 +238,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     assert.ok(own.length >= 4, `${bucket.name}: found only ${own.length} settings`);
                     for (const resource of own) {
                         assert.equal(resource.retainOnDelete, expected, `${resource.name}: retainOnDelete`);
+                        // Deleted first, as dependents are, they would be gone when a bucket without force-destroy stops
+                        // the destroy at BucketNotEmpty: public access allowed again, plain HTTP, versioning suspended.
+                        assert.equal(resource.deletedWith, bucket.urn, `${resource.name}: deletedWith its bucket`);
                     }
                 }
             });
