@@ -90,7 +90,9 @@ export class Dashboard extends pulumi.ComponentResource {
                 });
             });
 
-        this.dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: name, dashboardBody: body }, { parent: this });
+        // Dashboard names are one namespace per account, whatever the region: a stack of the same name in another
+        // region would otherwise overwrite this one, and its destroy delete it.
+        this.dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: `${name}-${args.region}`, dashboardBody: body }, { parent: this });
         this.registerOutputs({ dashboardName: this.dashboard.dashboardName });
     }
 }

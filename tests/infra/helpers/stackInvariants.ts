@@ -641,6 +641,12 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             const widgets = (): Widget[] => (JSON.parse(String(stack.one(types.dashboard).inputs["dashboardBody"])) as { widgets: Widget[] }).widgets;
             const metricLines = (): unknown[][] => widgets().flatMap((w) => w.properties.metrics ?? []);
 
+            test("the dashboard's name holds the stack's region: dashboard names are one namespace per account, so a stack of the same name in another region keeps its own", () => {
+                const region = stack.run.config["aws:region"] ?? "eu-north-1";
+                const name = String(stack.one(types.dashboard).inputs["dashboardName"]);
+                assert.ok(name.endsWith(`-${region}`), name);
+            });
+
             test("one dashboard shows runs, Spotify requests, items, quarantined and unreadable items, durations and errors", () => {
                 const titles = widgets().map((w) => w.properties.title.toLowerCase()).join(" | ");
                 for (const subject of ["runs", "requests to spotify", "items", "quarantined", "unreadable", "durations", "errors"]) {
