@@ -238,8 +238,10 @@ export const longestNames = (namePrefix: string, stack: string): readonly { read
  */
 export function stackNameProblems(namePrefix: string, stack: string): string[] {
     if (!/^[a-z][a-z0-9]{0,19}$/.test(stack)) {
-        return [`the stack name '${stack}' must be 1-20 lowercase letters or digits, starting with a letter: it is part of every resource's name `
-            + "(pulumi stack rename <name>, and the same name in the bootstrap's stacks)"];
+        return [`the stack name '${stack}' must be 1-20 lowercase letters or digits, starting with a letter: it is part of every resource's name. `
+            + "Create a stack so named (pulumi stack init <name>, and the same name in the bootstrap's stacks). Renaming a deployed stack "
+            + "declares all of its resources anew, with new, empty buckets: docs/deploying.md, \"Names and region are fixed once deployed\", "
+            + "says how to move its data"];
     }
     const room = Math.min(...longestNames("", "").map(({ name, limit }) => limit - name.length));
     return longestNames(namePrefix, stack).filter(({ name, limit }) => name.length > limit).slice(0, 1).map(({ what, name, service, limit }) =>

@@ -239,8 +239,14 @@ describe("an invalid value fails naming its key", () => {
             }
         }
         for (const stack of ["Dev", "my_stack", "dev-eu", "1dev", ""]) {
-            assert.match(stackNameProblems("spotify", stack)[0] ?? "", /must be 1-20 lowercase letters or digits/, stack);
+            const problem = stackNameProblems("spotify", stack)[0] ?? "";
+            assert.match(problem, /must be 1-20 lowercase letters or digits/, stack);
+            // A rename replaces every resource: the remedy is a new stack, and the way to move the data.
+            assert.doesNotMatch(problem, /pulumi stack rename/, stack);
+            assert.match(problem, /pulumi stack init <name>.*"Names and region are fixed once deployed"/, stack);
         }
+        assert.ok(fs.readFileSync(path.join(repoRoot, "docs", "deploying.md"), "utf8").includes("**Names and region are fixed once deployed.**"),
+            "the section the error names is in docs/deploying.md");
         assert.deepEqual(stackNameProblems("spotify", "production"), []);
     });
 
