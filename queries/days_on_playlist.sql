@@ -47,10 +47,10 @@ counted AS (
     SELECT playlist_id, song_id, first_seen, last_seen, on_playlist_since,
            days_extracted
              + (365 * (CAST(substr(first_seen, 1, 4) AS INTEGER) - 2000)
-                + CAST(FLOOR((CAST(substr(first_seen, 1, 4) AS INTEGER) - 1997) / 4.0) AS INTEGER)
+                + CAST(FLOOR(CAST(CAST(substr(first_seen, 1, 4) AS INTEGER) - 1997 AS DOUBLE) / 4) AS INTEGER)
                 + EXTRACT(DOY FROM CAST(substr(first_seen, 1, 10) AS DATE)))
              - (365 * (CAST(substr(on_playlist_since, 1, 4) AS INTEGER) - 2000)
-                + CAST(FLOOR((CAST(substr(on_playlist_since, 1, 4) AS INTEGER) - 1997) / 4.0) AS INTEGER)
+                + CAST(FLOOR(CAST(CAST(substr(on_playlist_since, 1, 4) AS INTEGER) - 1997 AS DOUBLE) / 4) AS INTEGER)
                 + EXTRACT(DOY FROM CAST(substr(on_playlist_since, 1, 10) AS DATE))) AS days_on_playlist
     FROM stay_start
 ),

@@ -17,7 +17,7 @@ WITH streams AS (
     WHERE skipped IS NOT NULL OR NULLIF(reason_end, '') IS NOT NULL
 ),
 by_weekday AS (
-    SELECT (365 * (ended_year - 2000) + CAST(FLOOR((ended_year - 1997) / 4.0) AS INTEGER) + day_of_year + 4) % 7 AS weekday_index,
+    SELECT (365 * (ended_year - 2000) + CAST(FLOOR(CAST(ended_year - 1997 AS DOUBLE) / 4) AS INTEGER) + day_of_year + 4) % 7 AS weekday_index,
            hour, is_skip
     FROM streams
 )

@@ -14,7 +14,7 @@ dated AS (
     FROM play
 ),
 numbered AS (
-    SELECT (365 * (play_year - 2000) + CAST(FLOOR((play_year - 1997) / 4.0) AS INTEGER) + day_of_year + 4) % 7 AS weekday,
+    SELECT (365 * (play_year - 2000) + CAST(FLOOR(CAST(play_year - 1997 AS DOUBLE) / 4) AS INTEGER) + day_of_year + 4) % 7 AS weekday,
            hour_of_day
     FROM dated
 )

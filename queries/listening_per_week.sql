@@ -2,7 +2,7 @@
 -- Weeks start on Monday (UTC). A play is one (played_at, song_id) pair, counted once however many
 -- snapshot dates stored it; hours add up the songs' full lengths (Spotify's recently played list says
 -- when a track was played, not for how long, so a skipped track counts whole), rounded half up to the
--- hundredth. They are rounded as a count of hundredths (36,000 ms each): ROUND(ms / 3600000.0, 2) would
+-- hundredth. They are rounded as a count of hundredths (36,000 ms each): ROUND(CAST(ms AS DOUBLE) / 3600000, 2) would
 -- round some exact halves down, 0.145 h to 0.14, since the DOUBLE nearest 0.145 lies below it.
 WITH play AS (
     SELECT DISTINCT played_at, song_id

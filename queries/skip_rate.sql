@@ -18,7 +18,7 @@ song AS (
 timed AS (
     SELECT p.played_at, s.duration_ms,
            (CAST(365 * (CAST(substr(p.played_at, 1, 4) AS INTEGER) - 2000) AS BIGINT)
-             + CAST(FLOOR((CAST(substr(p.played_at, 1, 4) AS INTEGER) - 1997) / 4.0) AS BIGINT)
+             + CAST(FLOOR(CAST(CAST(substr(p.played_at, 1, 4) AS INTEGER) - 1997 AS DOUBLE) / 4) AS BIGINT)
              + EXTRACT(DOY FROM CAST(substr(p.played_at, 1, 10) AS DATE))) * 86400
            + CAST(substr(p.played_at, 12, 2) AS BIGINT) * 3600
            + CAST(substr(p.played_at, 15, 2) AS BIGINT) * 60
@@ -41,7 +41,7 @@ heard AS (
 SELECT week_start,
        COUNT(*) AS play_count,
        SUM(CASE WHEN seconds_heard * 2000 < duration_ms THEN 1 ELSE 0 END) AS skipped_count,
-       ROUND(100.0 * SUM(CASE WHEN seconds_heard * 2000 < duration_ms THEN 1 ELSE 0 END) / COUNT(*), 1) AS skip_percent
+       ROUND(CAST(1000 * SUM(CASE WHEN seconds_heard * 2000 < duration_ms THEN 1 ELSE 0 END) AS DOUBLE) / COUNT(*)) / 10 AS skip_percent
 FROM heard
 WHERE seconds_heard IS NOT NULL
 GROUP BY week_start

@@ -25,11 +25,23 @@ const refused: readonly (readonly [string, RegExp, readonly string[]])[] = [
         "SELECT a + 1 AS a1, a1 * 2 AS a2 FROM t",
         "SELECT COALESCE(a, b) AS a1, ROUND(CAST(a1 AS DOUBLE), 1) AS a2 FROM t",
     ]],
-    ["integer division", /divides .* no side evidently fractional/, [
+    ["integer division", /divides .* neither side a DOUBLE/, [
         "SELECT 7 / 2 AS x FROM t",
         "SELECT a / b AS x FROM t",
         "SELECT COUNT(*) / 2 AS x FROM t",
         "SELECT ROUND(100 * a / b, 1) AS x FROM t",
+    ]],
+    // Trino reads 4.0 as a DECIMAL: 7 / 4.0 is 1.8 there (the literal's scale), 1.75 in DuckDB.
+    ["division by or of a decimal", /divides .* neither side a DOUBLE/, [
+        "SELECT a / 4.0 AS y FROM t",
+        "SELECT ROUND(100.0 * a / b, 2) AS z FROM t",
+        "SELECT 1.5 / a AS x FROM t",
+        "SELECT CAST(FLOOR((a - 1997) / 4.0) AS INTEGER) AS y FROM t",
+    ]],
+    ["a DOUBLE cast to an integer type", /a DOUBLE, to (INTEGER|BIGINT): Trino rounds a half away from zero/, [
+        "SELECT CAST(CAST(a AS DOUBLE) / 2 AS INTEGER) AS x FROM t",
+        "SELECT CAST(AVG(a) AS BIGINT) AS x FROM t",
+        "SELECT CAST(2.5e0 AS INTEGER) AS x FROM t",
     ]],
     ["'x' || a number or a boolean", /concatenates .*, not text, with \|\|/, [
         "SELECT name || 3 AS x FROM t",
@@ -59,11 +71,14 @@ const accepted: readonly (readonly [string, readonly string[]])[] = [
         "SELECT a1 FROM (SELECT a + 1 AS a1 FROM t) AS s WHERE a1 > 1 GROUP BY a1",
         "SELECT a, b AS b2 FROM t WHERE a > 1",
     ]],
-    ["division with an evidently fractional side", [
-        "SELECT CAST(a AS DOUBLE) / b AS x, a / 4.0 AS y, ROUND(100.0 * a / b, 1) AS z FROM t",
+    ["division with a DOUBLE side", [
+        "SELECT CAST(a AS DOUBLE) / b AS x, CAST(a AS DOUBLE) / 4 AS y, ROUND(CAST(1000 * a AS DOUBLE) / b) / 10 AS z FROM t",
         "SELECT ROUND(CAST(SUM(a) AS DOUBLE) / COUNT(*), 3) AS x FROM t",
-        "SELECT CAST(FLOOR((a - 1997) / 4.0) AS INTEGER) AS y FROM t",
+        "SELECT a / 1e3 AS y FROM t",
         "SELECT a % 7 AS x FROM t",
+    ]],
+    ["a whole DOUBLE cast to an integer type", [
+        "SELECT CAST(FLOOR(CAST(a - 1997 AS DOUBLE) / 4) AS INTEGER) AS y, CAST(ROUND(AVG(a)) AS BIGINT) AS z FROM t GROUP BY a",
     ]],
     ["concatenation of text", [
         "SELECT name || '/' || CAST(position AS VARCHAR) || '/' || played_at AS x FROM t",

@@ -20,29 +20,35 @@ const contractTypes: ReadonlyMap<string, string> = (() => {
 const arithmetic = new Set(["+", "-", "*", "/", "%"]);
 const comparisons = new Set(["=", "<>", "!=", "<", ">", "<=", ">=", "AND", "OR", "IS", "IS NOT", "IN", "NOT IN", "LIKE", "NOT LIKE", "BETWEEN", "NOT BETWEEN"]);
 
-/** A decimal or floating-point value on its face: 4.0, CAST(x AS DOUBLE), avg(x), or arithmetic with one. */
-function fractional(node: unknown): boolean {
+/**
+ * A DOUBLE on its face: a literal with an exponent (1e3), CAST(x AS DOUBLE), avg(x), or arithmetic with one. A decimal
+ * literal (4.0) is not: Trino reads it as a DECIMAL, and computes with it to a fixed scale where DuckDB uses a DOUBLE.
+ */
+function double(node: unknown): boolean {
     if (!isNode(node)) {
         return false;
     }
     if (node.type === "number" || node.type === "bigint") {
-        return /[.eE]/.test(String(node.value));
+        return /[eE]/.test(String(node.value));
     }
     if (castTarget(node) !== undefined) {
         return castTarget(node) === "DOUBLE";
     }
     if (node.type === "binary_expr" && arithmetic.has(String(node.operator))) {
-        return fractional(node.left) || fractional(node.right);
+        return double(node.left) || double(node.right);
     }
     const call = callName(node);
     if (call === "avg") {
         return true;
     }
     if (call === "round" || call === "abs" || call === "floor" || call === "sum" || call === "min" || call === "max" || call === "coalesce" || call === "nullif") {
-        return callArguments(node).some(fractional);
+        return callArguments(node).some(double);
     }
     return false;
 }
+
+/** The calls whose result is a whole number however the engines round a half: a cast to an integer type keeps it. */
+const wholeNumberCalls = new Set(["floor", "ceil", "ceiling", "round"]);
 
 /** A number or a boolean on its face: a literal, a cast to one, a count, arithmetic, or a lake column of that type. */
 function nonText(node: unknown): boolean {
@@ -111,7 +117,8 @@ const shown = (node: AstNode): string =>
 /**
  * The constructs of `ast` that DuckDB accepts but Trino refuses or evaluates differently, as far as the syntax
  * tree shows them: a SELECT's output alias used in its own GROUP BY, WHERE, HAVING or later select items (Trino
- * sees only the input columns there), `/` with no evidently fractional side (Trino divides integers as integers),
+ * sees only the input columns there), `/` with neither side a DOUBLE (Trino divides integers as integers, and decimals
+ * to a fixed scale), a CAST of a DOUBLE to an integer type (the engines round a half apart),
  * `||` with a number or boolean (Trino concatenates text only), a CAST to DATE of a value with a time (Trino
  * refuses it) and SUM of a boolean (Trino refuses it; DuckDB counts the trues).
  */
@@ -146,8 +153,11 @@ export function engineDivergences(ast: unknown): string[] {
         }
     }
     for (const node of nodes(ast, true)) {
-        if (node.type === "binary_expr" && node.operator === "/" && !fractional(node.left) && !fractional(node.right)) {
-            problems.push(`divides ${shown(node.left as AstNode)} by ${shown(node.right as AstNode)} with no side evidently fractional: Trino divides integers as integers (7 / 2 = 3), DuckDB does not (3.5); CAST one side AS DOUBLE or divide by a decimal (4.0)`);
+        if (node.type === "binary_expr" && node.operator === "/" && !double(node.left) && !double(node.right)) {
+            problems.push(`divides ${shown(node.left as AstNode)} by ${shown(node.right as AstNode)} with neither side a DOUBLE: Trino divides integers as integers (7 / 2 = 3) and a decimal to its scale (7 / 4.0 = 1.8), DuckDB gives a DOUBLE (3.5, 1.75); CAST one side AS DOUBLE`);
+        }
+        if (["INTEGER", "BIGINT", "SMALLINT", "TINYINT"].includes(castTarget(node) ?? "") && double(node.expr) && !wholeNumberCalls.has(callName(node.expr) ?? "")) {
+            problems.push(`casts ${shown(node.expr as AstNode)}, a DOUBLE, to ${castTarget(node)}: Trino rounds a half away from zero (2.5 to 3), DuckDB to even (2); cast FLOOR(x) or ROUND(x)`);
         }
         if (node.type === "binary_expr" && node.operator === "||") {
             for (const side of [node.left, node.right]) {
