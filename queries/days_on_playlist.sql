@@ -7,8 +7,9 @@
 -- first_seen, the first extraction day holding the song. A playlist extracted unchanged lands no
 -- entries that day, yet its version (same snapshot id) still counts the day; a song listed twice, or
 -- a version landed on several days, still counts each day once. Days without an extraction after
--- the first are not counted. Ties are ordered by playlist name, song name, then ids. Playlist names
--- come from each playlist's latest row, song names from their latest snapshot. Day numbers (days
+-- the first are not counted. Ties are ordered by playlist name (an unnamed playlist last), song
+-- name, then ids. Playlist names come from each playlist's latest row (NULL when it has none,
+-- whichever format stores the lake), song names from their latest snapshot. Day numbers (days
 -- since 1999-12-31, valid for 2000-2099) make the day count the same in every engine.
 WITH version_song AS (
     SELECT playlist_id, playlist_snapshot_id, song_id,
@@ -55,7 +56,7 @@ counted AS (
     FROM stay_start
 ),
 playlist AS (
-    SELECT playlist_id, playlist_name
+    SELECT playlist_id, NULLIF(playlist_name, '') AS playlist_name
     FROM playlists_current
 ),
 song AS (
@@ -71,5 +72,5 @@ SELECT p.playlist_name,
 FROM counted AS c
 JOIN playlist AS p ON p.playlist_id = c.playlist_id
 LEFT JOIN song AS s ON s.song_id = c.song_id
-ORDER BY c.days_on_playlist DESC, p.playlist_name, song_name, c.playlist_id, c.song_id
+ORDER BY c.days_on_playlist DESC, p.playlist_name NULLS LAST, song_name, c.playlist_id, c.song_id
 LIMIT 25

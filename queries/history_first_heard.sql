@@ -1,7 +1,8 @@
 -- Question: When did I first hear each of my most played artists?
 -- The twenty artists with the most plays (streams of at least min_play_ms, 30 s; the same setting
 -- in every history query) over the whole history, with their first stream of any length (UTC) and
--- the track it was.
+-- the track it was: NULL when that stream names none, whichever format stores the lake. Of an
+-- artist's streams ending in the same second, the first by track name counts, one naming none last.
 WITH settings AS (
     SELECT 30000 AS min_play_ms
 ),
@@ -12,13 +13,17 @@ top_artist AS (
     WHERE h.content_type = 'track' AND NULLIF(h.artist_name, '') IS NOT NULL AND h.ms_played >= s.min_play_ms
     GROUP BY h.artist_name
 ),
+track_stream AS (
+    SELECT artist_name, ended_at, NULLIF(track_name, '') AS track_name
+    FROM listening_history
+    WHERE content_type = 'track' AND NULLIF(artist_name, '') IS NOT NULL
+),
 first_stream AS (
     SELECT artist_name, ended_at, track_name
     FROM (
         SELECT artist_name, ended_at, track_name,
-               row_number() OVER (PARTITION BY artist_name ORDER BY ended_at, track_name) AS nth
-        FROM listening_history
-        WHERE content_type = 'track' AND NULLIF(artist_name, '') IS NOT NULL
+               row_number() OVER (PARTITION BY artist_name ORDER BY ended_at, track_name NULLS LAST) AS nth
+        FROM track_stream
     ) AS streams
     WHERE nth = 1
 ),

@@ -4,7 +4,9 @@
 -- or whose version was landed twice, is still compared with the version before. Items come from
 -- playlist_entries by snapshot id. A playlist with a single version has no changes yet. Position is
 -- where the song stands in the version it appears in; the dates are the days each version was
--- first seen. Playlists sharing a name are kept apart, in the order of their ids.
+-- first seen. Playlists sharing a name are kept apart, in the order of their ids. A playlist or
+-- artist name that is unknown (empty) is NULL, whichever format stores the lake; unnamed playlists
+-- come last.
 WITH version AS (
     SELECT playlist_id, playlist_snapshot_id,
            MIN(snapshot_date) AS first_seen,
@@ -54,7 +56,7 @@ movement AS (
     WHERE l.song_id IS NULL
 ),
 playlist AS (
-    SELECT playlist_id, playlist_name
+    SELECT playlist_id, NULLIF(playlist_name, '') AS playlist_name
     FROM playlists_current
 ),
 song AS (
@@ -62,7 +64,7 @@ song AS (
     FROM songs_current
 ),
 artist AS (
-    SELECT artist_id, artist_name
+    SELECT artist_id, NULLIF(artist_name, '') AS artist_name
     FROM artists_current
 )
 SELECT pl.playlist_name,
@@ -77,4 +79,4 @@ JOIN version_pair AS vp ON vp.playlist_id = m.playlist_id
 JOIN playlist AS pl ON pl.playlist_id = m.playlist_id
 LEFT JOIN song AS s ON s.song_id = m.song_id
 LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
-ORDER BY pl.playlist_name, m.playlist_id, m.change_type, m.position
+ORDER BY pl.playlist_name NULLS LAST, m.playlist_id, m.change_type, m.position

@@ -6,7 +6,8 @@
 -- version's items come from playlist_entries by (playlist_id, playlist_snapshot_id), whatever day
 -- they were landed on (an unchanged playlist lands none), read from one landing day only so a
 -- version landed twice is not listed twice. version_first_seen is the first day that version was
--- seen. Playlists sharing a name are kept apart, in the order of their ids.
+-- seen. Playlists sharing a name are kept apart, in the order of their ids. A playlist or artist
+-- name that is unknown (empty) is NULL, whichever format stores the lake; unnamed playlists come last.
 WITH version_seen AS (
     SELECT playlist_id, playlist_snapshot_id, MIN(snapshot_date) AS version_first_seen
     FROM playlists
@@ -17,7 +18,7 @@ latest_day AS (
     FROM playlists
 ),
 current_version AS (
-    SELECT c.playlist_id, c.playlist_name, c.playlist_snapshot_id, c.snapshot_date, v.version_first_seen
+    SELECT c.playlist_id, NULLIF(c.playlist_name, '') AS playlist_name, c.playlist_snapshot_id, c.snapshot_date, v.version_first_seen
     FROM playlists_current AS c
     JOIN latest_day AS d ON d.snapshot_date = c.snapshot_date
     JOIN version_seen AS v
@@ -48,7 +49,7 @@ song AS (
     FROM songs_current
 ),
 artist AS (
-    SELECT artist_id, artist_name
+    SELECT artist_id, NULLIF(artist_name, '') AS artist_name
     FROM artists_current
 )
 SELECT e.playlist_name,
@@ -61,4 +62,4 @@ FROM current_entry AS e
 LEFT JOIN song AS s ON s.song_id = e.song_id
 LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
 WHERE e.playlist_rank <= 10
-ORDER BY e.playlist_name, e.playlist_id, e.playlist_rank
+ORDER BY e.playlist_name NULLS LAST, e.playlist_id, e.playlist_rank
