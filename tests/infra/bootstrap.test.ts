@@ -1,7 +1,9 @@
 // The bootstrap program (infra/bootstrap) under Pulumi's mocks: what it declares in AWS and GitHub, and the trust of
 // each role. What the roles' permissions allow is evaluated by an IAM policy simulator in access.*.test.ts.
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import * as yaml from "js-yaml";
@@ -228,6 +230,52 @@ test("the scripted GitHub set-up of docs/deploying.md (manageGitHub false) sets 
     assert.equal(checks.strict_required_status_checks_policy, declared.rules.requiredStatusChecks.strictRequiredStatusChecksPolicy);
     assert.deepEqual(checks.required_status_checks.map((c) => ({ context: c.context, integrationId: c.integration_id })),
         declared.rules.requiredStatusChecks.requiredChecks);
+});
+
+test("the scripted GitHub set-up of docs/deploying.md, run by bash, gives each stack's environment the gate the program declares: main only, no admin bypass, production's reviewer who may not approve their own run", () => {
+    const guide = fs.readFileSync(path.join(infraDir, "..", "docs", "deploying.md"), "utf8");
+    const section = guide.split("#### The GitHub side, scripted")[1]?.split(/\n#{2,4} /)[0] ?? "";
+    const script = [...section.matchAll(/```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]!).find((block) => block.includes("customization/sub"));
+    assert.ok(script, "docs/deploying.md has the scripted GitHub set-up");
+    const filled = script.replace("<owner>/<repository>", repository).replace("<GitHub login of production's reviewer>", "octocat");
+    assert.doesNotMatch(filled, /<[^<>\n]+>/, "every placeholder is filled");
+
+    // gh and pulumi stand-ins: gh records each call (its arguments, and what it read from stdin) and answers the
+    // reviewer's id; pulumi answers the two outputs the script reads.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "scripted-github-"));
+    const calls = path.join(scratch, "calls");
+    fs.mkdirSync(calls);
+    fs.writeFileSync(path.join(scratch, "gh"), `#!/bin/bash
+call="${calls}/$(ls "${calls}" | wc -l)"
+printf '%s\\n' "$@" > "$call.args"
+if [[ " $* " == *" --input - "* ]]; then cat > "$call.stdin"; fi
+if [ "$2" = users/octocat ]; then echo 4711; fi
+`, { mode: 0o755 });
+    const stackAccess = JSON.stringify(Object.fromEntries(stacks.map((stack) => [stack, { deployRoleArn: `arn:${stack}`, previewRoleArn: `arn:${stack}-preview` }])));
+    fs.writeFileSync(path.join(scratch, "pulumi"), `#!/bin/bash
+case "$*" in *"--json stackAccess"*) echo '${stackAccess}';; *backend*) echo s3://octo-pulumi-state;; esac
+`, { mode: 0o755 });
+    const ran = spawnSync("bash", ["-euo", "pipefail", "-c", filled], { env: { ...process.env, PATH: `${scratch}:${process.env["PATH"]}` }, encoding: "utf8" });
+    assert.equal(ran.status, 0, ran.stderr);
+
+    const recorded = fs.readdirSync(calls).filter((f) => f.endsWith(".args")).map((f) => ({
+        args: fs.readFileSync(path.join(calls, f), "utf8").trimEnd().split("\n"),
+        stdin: fs.existsSync(path.join(calls, f.replace(".args", ".stdin"))) ? fs.readFileSync(path.join(calls, f.replace(".args", ".stdin")), "utf8") : "",
+    }));
+    for (const stack of stacks) {
+        const put = recorded.find((c) => c.args.join(" ") === `api -X PUT repos/${repository}/environments/${stack} --input -`);
+        assert.ok(put, `the script creates the ${stack} environment`);
+        const body = JSON.parse(put.stdin) as { prevent_self_review: boolean; can_admins_bypass: boolean; reviewers?: { type: string; id: number }[];
+            deployment_branch_policy: { protected_branches: boolean; custom_branch_policies: boolean } };
+        const declared = one("github:index/repositoryEnvironment:RepositoryEnvironment", stack).inputs as { preventSelfReview: boolean; canAdminsBypass: boolean;
+            reviewers?: { users: number[]; teams: number[] }[]; deploymentBranchPolicy: { protectedBranches: boolean; customBranchPolicies: boolean } };
+        assert.equal(body.prevent_self_review, declared.preventSelfReview, `${stack}: self-review`);
+        assert.equal(body.can_admins_bypass, declared.canAdminsBypass, `${stack}: admin bypass`);
+        assert.deepEqual(body.deployment_branch_policy, { protected_branches: declared.deploymentBranchPolicy.protectedBranches, custom_branch_policies: declared.deploymentBranchPolicy.customBranchPolicies });
+        assert.deepEqual((body.reviewers ?? []).map((r) => `${r.type}:${r.id}`), (declared.reviewers ?? []).flatMap((r) => r.users.map((id) => `User:${id}`)), `${stack}: reviewers`);
+        assert.ok(recorded.some((c) => c.args.join(" ") === `api -X POST repos/${repository}/environments/${stack}/deployment-branch-policies -f name=main -f type=branch`), `${stack}: main only`);
+    }
+    fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 test("the GitHub token of the environment is in no resource's inputs, so not in the bootstrap's state", () => {
