@@ -60,6 +60,18 @@ test("every put-secret-value command the README and the docs give names the stac
     assert.ok(commands >= 4, `only ${commands} commands found`);
 });
 
+test("every dotnet test filter the README and the docs give names a property xunit's adapter filters on (it matches nothing on another)", () => {
+    const files = [path.join(repoRoot, "README.md"), ...fs.readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(repoRoot, "docs", f))];
+    let filters = 0;
+    for (const file of files) {
+        for (const match of fs.readFileSync(file, "utf8").matchAll(/dotnet test[^`\n]*?--filter "?([A-Za-z]+)/g)) {
+            filters += 1;
+            assert.ok(["FullyQualifiedName", "DisplayName", "Category"].includes(match[1]!), `${path.basename(file)}: ${match[0]}`);
+        }
+    }
+    assert.ok(filters >= 2, `only ${filters} filters found`);
+});
+
 test("every put-secret-value command the tool, the functions and the program print or say names a secret and a region", () => {
     // The AWS CLI sends a request to its default region whatever the ARN says: a command without --region fails
     // for anyone whose default is not the stack's.
