@@ -3,6 +3,9 @@ using System.CommandLine.Help;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
+// A stderr or stdout that cannot be written (a full disk, a closed descriptor) ends no verb in an abort.
+StandardStreams.Guard();
+
 // Dates, numbers and lake keys in the invariant culture, whatever the machine's locale (InvariantCulture).
 SpotifyEtl.Lake.InvariantCulture.Apply();
 

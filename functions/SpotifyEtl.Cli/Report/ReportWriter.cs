@@ -1,4 +1,5 @@
 using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Shell;
 
 namespace SpotifyEtl.Cli.Report;
 
@@ -37,8 +38,7 @@ internal static class ReportWriter
     {
         if (IsStandardOutput(path))
         {
-            using var stdout = Console.OpenStandardOutput();
-            stdout.Write(bytes);
+            StandardStreams.WriteToStandardOutput(bytes);
             return;
         }
         var full = Path.GetFullPath(path);

@@ -86,7 +86,9 @@ internal static class CliErrors
         // An entry in the way of a file of the lake (a folder where a table goes, a lease's lock that is no file): the message
         // says what to do; no advice about disks or permissions fits.
         EntryInTheWayException => (ExitCodes.IoError, exception.Message),
-        // Any verb, any path (a lake, a sample's --out, stdout): the message names the path, and the advice fits them all.
+        // stdout, not a path: its own message says so, and what to do.
+        StandardOutputException => (ExitCodes.IoError, exception.Message),
+        // Any verb, any path (a lake, a sample's --out): the message names the path, and the advice fits them all.
         UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make that folder writable by this user, or choose another."),
         IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check that the disk has space and that the path named is writable by this user."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),

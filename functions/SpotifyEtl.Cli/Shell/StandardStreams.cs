@@ -1,0 +1,116 @@
+using System.Text;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// stdout and stderr as the verbs write them, for when they cannot be written: a full disk (<c>2&gt;/dev/full</c>) or a
+/// closed descriptor (<c>2&gt;&amp;-</c>). Unguarded, the runtime reports a failed write to stderr on stderr, fails
+/// again and aborts (SIGABRT, exit 134) whatever the verb did, and a failed write to stdout is told as a lake's
+/// path that is not writable.
+/// </summary>
+/// <remarks>
+/// A pipe closed by its reader (<c>| head -1</c>) is no failure here: the runtime discards writes to it.
+/// </remarks>
+internal static class StandardStreams
+{
+    /// <summary>
+    /// From here on, a write to stderr that fails is dropped (there is nowhere left to tell it; the exit code still
+    /// says how the verb ended), and one to stdout ends the verb with <see cref="StandardOutputException"/>. Called
+    /// before anything holds <see cref="Console.Out"/> or <see cref="Console.Error"/>.
+    /// </summary>
+    public static void Guard()
+    {
+        Console.SetError(new GuardedWriter(Console.Error, failed => { }));
+        Console.SetOut(new GuardedWriter(Console.Out, failed => throw new StandardOutputException(failed)));
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to stdout's stream, a failed write told as stdout's.</summary>
+    public static void WriteToStandardOutput(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(bytes);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StandardOutputException(exception);
+        }
+    }
+
+    /// <summary>A writer that hands a failed write to <c>failed</c> instead of letting it through.</summary>
+    private sealed class GuardedWriter(TextWriter inner, Action<Exception> failed) : TextWriter
+    {
+        public override Encoding Encoding => inner.Encoding;
+
+        public override IFormatProvider FormatProvider => inner.FormatProvider;
+
+        public override string NewLine
+        {
+            get => inner.NewLine;
+#pragma warning disable CS8765 // TextWriter's own setter takes a null as the default new line: passed on as it is.
+            set => inner.NewLine = value;
+#pragma warning restore CS8765
+        }
+
+        public override void Write(char value) => Guarded(() => inner.Write(value));
+
+        public override void Write(string? value) => Guarded(() => inner.Write(value));
+
+        public override void Write(char[] buffer, int index, int count) => Guarded(() => inner.Write(buffer, index, count));
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            var copy = buffer.ToArray();
+            Guarded(() => inner.Write(copy));
+        }
+
+        public override void WriteLine() => Guarded(inner.WriteLine);
+
+        public override void WriteLine(string? value) => Guarded(() => inner.WriteLine(value));
+
+        public override void Flush() => Guarded(inner.Flush);
+
+        // The console's writers are synchronous: the asynchronous forms write at once, failures handled alike.
+        public override Task WriteAsync(char value) => Done(() => Write(value));
+
+        public override Task WriteAsync(string? value) => Done(() => Write(value));
+
+        public override Task WriteAsync(char[] buffer, int index, int count) => Done(() => Write(buffer, index, count));
+
+        public override Task WriteLineAsync() => Done(WriteLine);
+
+        public override Task WriteLineAsync(string? value) => Done(() => WriteLine(value));
+
+        public override Task FlushAsync() => Done(Flush);
+
+        private void Guarded(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                failed(exception);
+            }
+        }
+
+        private static Task Done(Action write)
+        {
+            try
+            {
+                write();
+                return Task.CompletedTask;
+            }
+            catch (Exception exception)
+            {
+                return Task.FromException(exception);
+            }
+        }
+    }
+}
+
+/// <summary>stdout could not be written: its reason, and what to do, name no file of the lake.</summary>
+internal sealed class StandardOutputException(Exception inner)
+    : IOException($"Cannot write to standard output ({(inner is UnauthorizedAccessException ? "it is closed, or not open for writing" : inner.Message.TrimEnd('.'))}). Whatever the command wrote elsewhere is complete; send its output to a file on a disk with space, or to a pipe, and run it again.", inner);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// A stderr or stdout that cannot be written (a full disk, a closed descriptor: a cron job logging to a full disk, a
+/// service started without them) ends no verb in an abort: each ends with the exit code it has with working streams,
+/// and one whose stdout fails says that it is stdout (exit 74), never a path of the lake.
+/// </summary>
+public sealed class UnwritableStandardStreamsTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>A command line, made afresh in its own folder for each run, and whether it writes to stdout.</summary>
+    private sealed record Case(string Name, Func<string, string[]> Arguments, bool WritesOutput);
+
+    private string SampleCopy(string folder)
+    {
+        var sample = _folder["sample"];
+        if (!Directory.Exists(sample))
+        {
+            var made = DemoCommandTests.RunCli("sample", "--out", sample, "--days", "2", "--items", "40");
+            Assert.True(made.ExitCode == 0, made.Errors);
+        }
+        var copy = Path.Combine(folder, "lake");
+        foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(sample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return copy;
+    }
+
+    private IEnumerable<Case> Cases() =>
+    [
+        new("a lake that does not exist", folder => ["transform", "--lake", Path.Combine(folder, "missing")], false),
+        new("a mistyped verb", _ => ["transfrom"], false),
+        new("help", _ => ["--help"], true),
+        new("a sample", folder => ["sample", "--out", Path.Combine(folder, "sample"), "--days", "1", "--items", "20"], true),
+        new("a transform that warns of a link to nothing in raw/", folder =>
+        {
+            var lake = SampleCopy(folder);
+            File.CreateSymbolicLink(Path.Combine(lake, "raw", "dangling.json"), Path.Combine(folder, "nothing-here.json"));
+            return ["transform", "--lake", lake];
+        }, true),
+        new("a report to stdout", folder =>
+        {
+            var lake = SampleCopy(folder);
+            var transformed = DemoCommandTests.RunCli("transform", "--lake", lake);
+            Assert.True(transformed.ExitCode == 0, transformed.Errors);
+            return ["report", "--lake", lake, "--out", "-"];
+        }, true),
+    ];
+
+    /// <summary>Runs the command with its streams redirected by bash as <paramref name="redirect"/> says.</summary>
+    private static (int ExitCode, string Errors) Run(string[] arguments, string redirect)
+    {
+        var start = SpotifyEtlProcess.StartInfo(arguments);
+        var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
+        // Whatever the tool could not write is lost; what bash itself says goes to the test's own stderr pipe.
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec 3>&2; {command} {redirect}"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = start.WorkingDirectory,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        _ = output.Result;
+        process.WaitForExit();
+        return (process.ExitCode, errors);
+    }
+
+    [Fact]
+    public void Every_verb_ends_with_its_own_exit_code_when_stderr_or_stdout_cannot_be_written_and_a_failed_stdout_is_told_as_such()
+    {
+        var failures = new List<string>();
+        var runs = 0;
+        foreach (var @case in Cases())
+        {
+            var expected = Run(@case.Arguments(_folder[$"run-{runs++}"]), "").ExitCode;
+            foreach (var (stream, redirect) in new[]
+                     {
+                         ("stderr on a full disk", "2>/dev/full"), ("stderr closed", "2>&-"),
+                         ("stdout on a full disk", ">/dev/full 2>&3"), ("stdout closed", ">&- 2>&3"),
+                     })
+            {
+                var (code, errors) = Run(@case.Arguments(_folder[$"run-{runs++}"]), redirect);
+                var stdoutFails = stream.StartsWith("stdout", StringComparison.Ordinal) && @case.WritesOutput;
+                var wanted = stdoutFails ? 74 : expected;
+                // Told as stdout's failure, not as a path to make writable.
+                var told = !stdoutFails || (errors.Contains("spotify-etl: Cannot write to standard output", StringComparison.Ordinal)
+                    && !errors.Contains("the path named", StringComparison.Ordinal) && !errors.Contains("Make that folder writable", StringComparison.Ordinal));
+                if (code != wanted || !told || errors.Contains("   at ", StringComparison.Ordinal))
+                {
+                    failures.Add($"{@case.Name}, {stream}: exit {code} (wanted {wanted}); stderr: {errors.Trim()}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Fact]
+    public async Task A_signal_to_a_transform_whose_stderr_is_on_a_full_disk_ends_it_as_terminated_not_aborted()
+    {
+        var random = new Random(2711);
+        var outcomes = new List<int>();
+        for (var run = 0; run < 6; run++)
+        {
+            var start = SpotifyEtlProcess.StartInfo(["transform", "--lake", SampleCopy(_folder[$"signal-{run}"])]);
+            var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
+            // The signal at 0 to 300 ms: before, during and after the work; "Terminated." cannot be written.
+            var delay = random.Next(0, 300) / 1000.0;
+            using var process = Process.Start(new ProcessStartInfo("bash",
+                ["-c", $"{command} >/dev/null 2>/dev/full & pid=$!; sleep {delay:0.000}; kill -TERM $pid; wait $pid"])
+            {
+                WorkingDirectory = start.WorkingDirectory,
+            })!;
+            await process.WaitForExitAsync();
+            outcomes.Add(process.ExitCode);
+        }
+        // 143: terminated (by the tool's handler, or by the signal before the runtime installed it); 0: done before it.
+        Assert.All(outcomes, code => Assert.Contains(code, new[] { 0, 143 }));
+    }
+}
