@@ -28,7 +28,7 @@ internal static class CurrentCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
-            var rows = await RebuildAsync(folder, LakeFormat.Chosen(parse, format, folder), cancellationToken).ConfigureAwait(false);
+            var rows = await RebuildAsync(folder, LakeFormat.Chosen(parse, format, folder), cancellationToken, LakeFormat.Given(parse, format)).ConfigureAwait(false);
             Console.Out.WriteLine($"Rebuilt the current-state tables of {folder.FullName} from {rows.Days:N0} days' partitions: " +
                                   string.Join(", ", rows.Tables.Select(t => $"{t.Key} {t.Value:N0} rows")) + ".");
             return ExitCodes.Success;
@@ -61,7 +61,7 @@ internal static class CurrentCommand
 
     public sealed record Rebuilt(int Days, IReadOnlyDictionary<string, int> Tables);
 
-    public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken)
+    public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken, bool formatGiven = true)
     {
         LocalLake.MustNotBeAFile(folder.FullName);
         if (!Directory.Exists(folder.FullName))
@@ -85,6 +85,7 @@ internal static class CurrentCommand
         {
             days = ReadPartitions(folder);
         }
+        format = LakeFormat.Settled(folder, format, formatGiven);
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
         var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
         await foreach (var key in store.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))

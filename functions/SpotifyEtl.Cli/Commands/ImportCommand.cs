@@ -51,7 +51,7 @@ internal static class ImportCommand
             var lakeFolder = parse.GetValue(lake)!;
             var chosen = LakeFormat.Chosen(parse, format, lakeFolder);
             LakeFormat.Check(lakeFolder, chosen);
-            var report = await RunAsync(inputs, lakeFolder, chosen, cancellationToken).ConfigureAwait(false);
+            var report = await RunAsync(inputs, lakeFolder, chosen, cancellationToken, LakeFormat.Given(parse, format)).ConfigureAwait(false);
             var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
                 : report.NeedsAttention ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
@@ -98,10 +98,12 @@ internal static class ImportCommand
     }
 
     /// <summary>Imports the named files, folders and zips into the local lake, with progress on a terminal.</summary>
-    public static async Task<ImportReport> RunAsync(IEnumerable<FileSystemInfo> inputs, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken)
+    public static async Task<ImportReport> RunAsync(IEnumerable<FileSystemInfo> inputs, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken,
+        bool formatGiven = true)
     {
         var store = LocalLake.Open(lakeFolder);
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
+        format = LakeFormat.Settled(lakeFolder, format, formatGiven);
         using var candidates = ExportInputs.Open(inputs, ImportLimits.Default);
         // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));

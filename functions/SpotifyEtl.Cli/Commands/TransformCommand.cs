@@ -35,7 +35,8 @@ internal static class TransformCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var lakeFolder = parse.GetValue(lake)!;
-            using var run = await RunAsync(parse.GetValue(input), lakeFolder, LakeFormat.Chosen(parse, format, lakeFolder), cancellationToken, !parse.GetValue(noCurrent)).ConfigureAwait(false);
+            using var run = await RunAsync(parse.GetValue(input), lakeFolder, LakeFormat.Chosen(parse, format, lakeFolder), cancellationToken, !parse.GetValue(noCurrent),
+                LakeFormat.Given(parse, format)).ConfigureAwait(false);
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -106,7 +107,7 @@ internal static class TransformCommand
     }
 
     public static async Task<Run> RunAsync(FileSystemInfo? input, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken,
-        bool updateCurrentTables = true)
+        bool updateCurrentTables = true, bool formatGiven = true)
     {
         HugePagesSetting(Environment.GetEnvironmentVariable(HugePages.Variable));
         if (input is { Exists: false })
@@ -146,6 +147,7 @@ internal static class TransformCommand
         var lake = LocalLake.Open(lakeFolder);
         // Days already listed stay right to transform after a wait: raw objects are only ever added.
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
+        format = LakeFormat.Settled(lakeFolder, format, formatGiven);
         if (input is not null)
         {
             // Synchronous: the action has yielded before it started (Interruptible), so Ctrl-C is taken over already, and

@@ -81,7 +81,24 @@ internal static class LakeFormat
     /// both formats takes the one given (writing it in that one mends it) and refuses to choose one itself.
     /// </summary>
     public static TableFormat Chosen(System.CommandLine.ParseResult parse, System.CommandLine.Option<TableFormat> option, DirectoryInfo lake) =>
-        parse.GetResult(option) is { Implicit: false } || !lake.Exists ? parse.GetValue(option) : Of(lake) ?? parse.GetValue(option);
+        Given(parse, option) || !lake.Exists ? parse.GetValue(option) : Of(lake) ?? parse.GetValue(option);
+
+    /// <summary>Whether --format was given: a format the lake's own does not override.</summary>
+    public static bool Given(System.CommandLine.ParseResult parse, System.CommandLine.Option<TableFormat> option) =>
+        parse.GetResult(option) is { Implicit: false };
+
+    /// <summary>
+    /// The format to write, decided again once the lake's tables are this process's alone (<see cref="LakeLock.EnterWriter"/>):
+    /// a process that wrote tables after <paramref name="format"/> was chosen, while this one waited or just before it took
+    /// the lock, may have given the lake its format. A format given must still be the lake's (else refused, as before the
+    /// wait); one not given becomes the lake's own, if it now has one.
+    /// </summary>
+    public static TableFormat Settled(DirectoryInfo lake, TableFormat format, bool given)
+    {
+        var settled = given ? format : Of(lake) ?? format;
+        Check(lake, settled);
+        return settled;
+    }
 
     public static void Check(DirectoryInfo lake, TableFormat format)
     {
