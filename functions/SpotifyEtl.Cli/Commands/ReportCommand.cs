@@ -61,7 +61,7 @@ internal static class ReportCommand
             QueryRunner.Open(lake).Dispose();
             // The tables held shared while the page's queries read them: no transform replaces a file meanwhile.
             using var reading = LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken);
-            var local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake)).ConfigureAwait(false);
+            var local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
             return Saved(local, output ?? Path.Combine(lake, "report.html"));
         }
         var (bucket, prefix) = ParseS3(lake);
@@ -101,7 +101,7 @@ internal static class ReportCommand
             {
                 throw new CliException(ExitCodes.NoInput, $"{lake} holds no tables under transformed/: point --lake at the transformed bucket (and its prefix, if any).");
             }
-            return Saved(await BuildAsync(copy.FullName, lake, null).ConfigureAwait(false), output ?? "report.html");
+            return Saved(await BuildAsync(copy.FullName, lake, null, cancellationToken).ConfigureAwait(false), output ?? "report.html");
         }
         finally
         {
@@ -123,12 +123,20 @@ internal static class ReportCommand
     }
 
     /// <summary>Builds the page; a terminal's stderr shows which of the report's queries runs, n of N.</summary>
-    private static async Task<(string Html, IReadOnlyList<string> Damaged)> BuildAsync(string folder, string source, int? quarantined)
+    /// <remarks>A signal stops it before the next query, and no page is written.</remarks>
+    private static async Task<(string Html, IReadOnlyList<string> Damaged)> BuildAsync(string folder, string source, int? quarantined,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await ProgressDisplay.RunStepsAsync("Running the report's queries",
-                step => Task.FromResult(ReportWriter.Build(folder, source, quarantined, step))).ConfigureAwait(false);
+            var built = await ProgressDisplay.RunStepsAsync("Running the report's queries",
+                step => Task.FromResult(ReportWriter.Build(folder, source, quarantined, (number, total, name) =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    step(number, total, name);
+                }))).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return built;
         }
         catch (LakeException exception)
         {

@@ -173,6 +173,38 @@ public sealed class InterruptedVerbTests : IDisposable
         AssertSameFiles("lake/transformed", "reference/transformed");
     }
 
+    /// <summary>
+    /// A signal while `report` runs its queries stops it before the next one: it ends as every verb ends on that signal,
+    /// and writes no page (the one an earlier run wrote stays as it was).
+    /// </summary>
+    [Theory]
+    [InlineData(Signals.Sigint, 21)]
+    [InlineData(Signals.Sigterm, 22)]
+    public async Task A_signal_while_report_runs_its_queries_stops_it_without_writing_a_page(int signal, int seed)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return; // POSIX signals only
+        }
+        await new SampleGenerator(new LocalFolderStore(_folder["lake"])).WriteAsync(new SampleOptions(Days: 5, Items: 60, Seed: seed));
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", _folder["lake"]).ExitCode);
+        var page = _folder["report.html"];
+        var random = new Random(seed);
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            File.WriteAllText(page, "an earlier page");
+            // From the process's start (the lake is there already): while DuckDB opens the lake and the queries run.
+            var delay = TimeSpan.FromMilliseconds(random.Next(50, 400 / attempt));
+            if (Signals.RunAndSignal(signal, _folder["lake"], delay, "report", "--lake", _folder["lake"], "--out", page) is { } run && run.ExitCode != 0)
+            {
+                AssertStoppedBy(signal, run);
+                Assert.Equal("an earlier page", File.ReadAllText(page));
+                return;
+            }
+        }
+        Assert.Fail("spotify-etl report finished before it could be interrupted, five times: give it more work.");
+    }
+
     /// <summary>The paths of the lake's own files, not those of its temporary folder (its locks).</summary>
     private static List<string> Outside(IEnumerable<string> paths) => paths.Where(path => !path.StartsWith("lake/.tmp/", StringComparison.Ordinal)).ToList();
 
