@@ -40,10 +40,17 @@ internal static class Suggestion
         // ("import --lak ..." gives "--lak" as the export's path).
         var words = parsed.UnmatchedTokens.Concat(parsed.Tokens
             .Where(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal)).Select(t => t.Value));
+        // "--" makes every word after it an argument: a verb or an option written after it is one spelled right.
+        var afterDoubleDash = parsed.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var token in words.Distinct(StringComparer.Ordinal))
         {
             var word = token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals
                 ? token[..equals] : token;
+            if (afterDoubleDash.Contains(token) && (options.Contains(word, StringComparer.Ordinal) || verbs.Contains(word, StringComparer.Ordinal)))
+            {
+                yield return $"'{word}' comes after '--', which makes every word after it an argument: leave '--' out.";
+                continue;
+            }
             if (word.StartsWith('-') && options.Contains(word, StringComparer.Ordinal))
             {
                 // An option of the verb, written before it ("spotify-etl --lake x transform").

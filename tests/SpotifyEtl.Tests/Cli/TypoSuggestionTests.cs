@@ -174,6 +174,27 @@ public sealed class TypoSuggestionTests
     }
 
     [Fact]
+    public void A_verb_or_option_written_after_a_double_dash_is_told_to_leave_the_double_dash_out_not_corrected_to_itself()
+    {
+        var root = CliRoot.Create();
+        var tried = 0;
+        foreach (var (path, command) in Commands(root, []).Where(c => c.Command.Subcommands.Count == 0))
+        {
+            // "spotify-etl -- transform": the verb after it; "spotify-etl transform -- --lake x": the verb's option after it.
+            var verbAfter = Suggestion.ForUnmatched(root.Parse(["--", .. path])).ToList();
+            Assert.Contains($"'{path[0]}' comes after '--', which makes every word after it an argument: leave '--' out.", verbAfter);
+            foreach (var option in command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)))
+            {
+                var lines = Suggestion.ForUnmatched(root.Parse([.. path, "--", option.Name, "/tmp/somewhere"])).ToList();
+                Assert.Contains($"'{option.Name}' comes after '--', which makes every word after it an argument: leave '--' out.", lines);
+                Assert.DoesNotContain(lines, line => line.Contains("did you mean", StringComparison.Ordinal) || line.Contains("write it after", StringComparison.Ordinal));
+                tried++;
+            }
+        }
+        Assert.True(tried > 20, $"only {tried} options were tried");
+    }
+
+    [Fact]
     public void The_tool_says_what_a_mistyped_verb_meant_on_stderr_with_the_usage_exit_code()
     {
         var run = DemoCommandTests.RunCli("transfrom", "--lake", "lake");
