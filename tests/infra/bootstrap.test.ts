@@ -255,13 +255,17 @@ if [ "$2" = users/octocat ]; then echo 4711; fi
     fs.writeFileSync(path.join(scratch, "pulumi"), `#!/bin/bash
 case "$*" in *"--json stackAccess"*) echo '${stackAccess}';; *backend*) echo s3://octo-pulumi-state;; esac
 `, { mode: 0o755 });
-    const ran = spawnSync("bash", ["-euo", "pipefail", "-c", filled], { env: { ...process.env, PATH: `${scratch}:${process.env["PATH"]}` }, encoding: "utf8" });
-    assert.equal(ran.status, 0, ran.stderr);
-
-    const recorded = fs.readdirSync(calls).filter((f) => f.endsWith(".args")).map((f) => ({
-        args: fs.readFileSync(path.join(calls, f), "utf8").trimEnd().split("\n"),
-        stdin: fs.existsSync(path.join(calls, f.replace(".args", ".stdin"))) ? fs.readFileSync(path.join(calls, f.replace(".args", ".stdin")), "utf8") : "",
-    }));
+    let recorded: { args: string[]; stdin: string }[];
+    try {
+        const ran = spawnSync("bash", ["-euo", "pipefail", "-c", filled], { env: { ...process.env, PATH: `${scratch}:${process.env["PATH"]}` }, encoding: "utf8" });
+        assert.equal(ran.status, 0, ran.stderr);
+        recorded = fs.readdirSync(calls).filter((f) => f.endsWith(".args")).map((f) => ({
+            args: fs.readFileSync(path.join(calls, f), "utf8").trimEnd().split("\n"),
+            stdin: fs.existsSync(path.join(calls, f.replace(".args", ".stdin"))) ? fs.readFileSync(path.join(calls, f.replace(".args", ".stdin")), "utf8") : "",
+        }));
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
     for (const stack of stacks) {
         const put = recorded.find((c) => c.args.join(" ") === `api -X PUT repos/${repository}/environments/${stack} --input -`);
         assert.ok(put, `the script creates the ${stack} environment`);
@@ -275,7 +279,6 @@ case "$*" in *"--json stackAccess"*) echo '${stackAccess}';; *backend*) echo s3:
         assert.deepEqual((body.reviewers ?? []).map((r) => `${r.type}:${r.id}`), (declared.reviewers ?? []).flatMap((r) => r.users.map((id) => `User:${id}`)), `${stack}: reviewers`);
         assert.ok(recorded.some((c) => c.args.join(" ") === `api -X POST repos/${repository}/environments/${stack}/deployment-branch-policies -f name=main -f type=branch`), `${stack}: main only`);
     }
-    fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 test("the GitHub token of the environment is in no resource's inputs, so not in the bootstrap's state", () => {

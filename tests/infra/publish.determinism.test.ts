@@ -22,7 +22,9 @@ function freshCopy(commitMessage: string): string {
         });
     }
     const git = (...args: string[]): void => {
-        execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: root, stdio: "ignore" });
+        // The machine's own git settings (commit signing, hooks) play no part.
+        execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args],
+            { cwd: root, stdio: "ignore" });
     };
     git("init", "-q");
     git("add", ".");

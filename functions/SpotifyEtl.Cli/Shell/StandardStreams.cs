@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -20,13 +21,76 @@ internal static class StandardStreams
     /// </summary>
     public static void Guard()
     {
-        Console.SetError(new GuardedWriter(Console.Error, failed => { }));
-        Console.SetOut(new GuardedWriter(Console.Out, failed => throw new StandardOutputException(failed)));
+        // A closed descriptor first: the runtime duplicates 1 and 2 for its writers, and the duplicate of a closed one
+        // fails (or, of stderr, takes stdout's free number and so is written as stdout).
+        var filled = FillClosedDescriptors();
+        OutputClosed = filled.Contains(1);
+        try
+        {
+            Console.SetError(new GuardedWriter(Console.Error, failed => { }));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Console.SetError(TextWriter.Null);
+        }
+        try
+        {
+            Console.SetOut(new GuardedWriter(OutputClosed ? Closed.Instance : Console.Out, failed => throw new StandardOutputException(failed)));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            OutputClosed = true;
+            Console.SetOut(new GuardedWriter(Closed.Instance, failed => throw new StandardOutputException(failed)));
+        }
+    }
+
+    /// <summary>Whether the process was started with stdout closed: every write to it fails.</summary>
+    private static bool OutputClosed { get; set; }
+
+    /// <summary>The /dev/null handles that stand in for closed standard descriptors, held for the process's life.</summary>
+    private static readonly List<SafeFileHandle> StandIns = [];
+
+    /// <summary>
+    /// Opens /dev/null into each of the descriptors 0, 1 and 2 that the process was started without (the lowest free number
+    /// is the one opened), so that no file the verb opens later takes one and is written as stdout or stderr. Returns the
+    /// numbers filled.
+    /// </summary>
+    private static HashSet<int> FillClosedDescriptors()
+    {
+        var filled = new HashSet<int>();
+        if (OperatingSystem.IsWindows())
+        {
+            return filled;
+        }
+        try
+        {
+            while (true)
+            {
+                var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                var descriptor = (int)handle.DangerousGetHandle();
+                if (descriptor > 2)
+                {
+                    handle.Dispose();
+                    return filled;
+                }
+                StandIns.Add(handle);
+                filled.Add(descriptor);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // No /dev/null to open: the descriptors stay as they are, and the writers' own guards remain.
+            return filled;
+        }
     }
 
     /// <summary>Writes <paramref name="bytes"/> to stdout's stream, a failed write told as stdout's.</summary>
     public static void WriteToStandardOutput(ReadOnlySpan<byte> bytes)
     {
+        if (OutputClosed)
+        {
+            throw new StandardOutputException(new UnauthorizedAccessException());
+        }
         try
         {
             using var stdout = Console.OpenStandardOutput();
@@ -36,6 +100,16 @@ internal static class StandardStreams
         {
             throw new StandardOutputException(exception);
         }
+    }
+
+    /// <summary>The writer of a stdout the process was started without: each write fails as a closed descriptor's does.</summary>
+    private sealed class Closed : TextWriter
+    {
+        public static readonly Closed Instance = new();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value) => throw new UnauthorizedAccessException();
     }
 
     /// <summary>A writer that hands a failed write to <c>failed</c> instead of letting it through.</summary>

@@ -37,21 +37,11 @@ public sealed class FormatDecidedUnderTheLockTests : IDisposable
         var lake = _folder[$"written-{format}"];
         if (!Directory.Exists(lake))
         {
-            Copy(RawSample(), lake);
+            TempFolder.CopyTree(RawSample(), lake);
             var transformed = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", format);
             Assert.True(transformed.ExitCode == 0, transformed.Errors);
         }
         return Path.Combine(lake, "transformed");
-    }
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 
     private static string[] Formats(string lake) =>
@@ -79,7 +69,7 @@ public sealed class FormatDecidedUnderTheLockTests : IDisposable
     public async Task A_writer_that_waited_for_the_lock_writes_the_format_the_lake_has_by_then_or_is_refused(string verb, string? given, string written)
     {
         var lake = _folder[$"{verb}-{given ?? "default"}-{written}"];
-        Copy(RawSample(), lake);
+        TempFolder.CopyTree(RawSample(), lake);
         var export = _folder[$"{verb}-{given ?? "default"}-{written}-export.zip"];
         await File.WriteAllBytesAsync(export, SampleExport.Write(new SampleExportOptions(60, 2)).Zips[0].Zip);
         var lockFile = Path.Combine(lake, LocalFolderStore.TemporaryFolder, LakeLock.WriterLockFile);
@@ -103,7 +93,7 @@ public sealed class FormatDecidedUnderTheLockTests : IDisposable
                 Assert.True(line is not null, $"{verb} ended before it waited for the lock: {errors}");
                 errors.AppendLine(line);
             }
-            Copy(TablesIn(written), Path.Combine(lake, "transformed"));
+            TempFolder.CopyTree(TablesIn(written), Path.Combine(lake, "transformed"));
         }
         var output = process.StandardOutput.ReadToEndAsync();
         var rest = await process.StandardError.ReadToEndAsync();

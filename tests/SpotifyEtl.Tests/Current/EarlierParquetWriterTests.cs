@@ -47,7 +47,7 @@ public sealed class EarlierParquetWriterTests : RawTestLake
         await new TransformPipeline(Lake, Lake, parquet).TransformAsync(order.Skip(earlier.Count).SelectMany(d => days[d]));
 
         using var rebuilt = new TempFolder();
-        CopyFolder(Folder.Path, rebuilt.Path);
+        TempFolder.CopyTree(Folder.Path, rebuilt.Path);
         await CurrentCommand.RebuildAsync(new DirectoryInfo(rebuilt.Path), TableFormat.Parquet, CancellationToken.None);
         foreach (var table in CurrentTables.All)
         {
@@ -123,13 +123,4 @@ public sealed class EarlierParquetWriterTests : RawTestLake
         Assert.False(before.SequenceEqual(after), $"Parquet.Net wrote {path} as the lake's writer does");
     }
 
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }

@@ -133,7 +133,7 @@ public sealed class KeyAndLeftoverTests : IDisposable
             var blocks = random.Next(1, 65);
             var pages = run % 2 == 0 ? "on" : "off";
             var lake = _folder[$"lake-{run}"];
-            CopyFolder(sample, lake);
+            TempFolder.CopyTree(sample, lake);
             var start = SpotifyEtlProcess.StartInfo(["transform", "--lake", lake]);
             var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
             using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"ulimit -f {blocks} && exec {command}"])
@@ -156,16 +156,6 @@ public sealed class KeyAndLeftoverTests : IDisposable
             Directory.Delete(lake, recursive: true);
         }
         Assert.True(outcomes.Count == 0, string.Join('\n', outcomes));
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 
     /// <summary>

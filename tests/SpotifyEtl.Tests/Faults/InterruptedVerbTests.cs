@@ -193,9 +193,10 @@ public sealed class InterruptedVerbTests : IDisposable
         for (var attempt = 1; attempt <= 5; attempt++)
         {
             File.WriteAllText(page, "an earlier page");
-            // From the process's start (the lake is there already): while DuckDB opens the lake and the queries run.
-            var delay = TimeSpan.FromMilliseconds(random.Next(50, 400 / attempt));
-            if (Signals.RunAndSignal(signal, _folder["lake"], delay, "report", "--lake", _folder["lake"], "--out", page) is { } run && run.ExitCode != 0)
+            // From the moment the report holds the tables to read them (its lock file made): while the queries run.
+            Directory.Delete(_folder["lake/.tmp"], recursive: true);
+            var delay = TimeSpan.FromMilliseconds(random.Next(0, 200 / attempt));
+            if (Signals.RunAndSignal(signal, _folder["lake/.tmp/tables.lock"], delay, "report", "--lake", _folder["lake"], "--out", page) is { } run && run.ExitCode != 0)
             {
                 AssertStoppedBy(signal, run);
                 Assert.Equal("an earlier page", File.ReadAllText(page));

@@ -54,7 +54,7 @@ public sealed class MixedFormatTableTests : IDisposable
             foreach (var table in chosen)
             {
                 var mixed = _folder[$"mixed-{format}-{table}"];
-                CopyFolder(lakes[format], mixed);
+                TempFolder.CopyTree(lakes[format], mixed);
                 var files = Directory.EnumerateFiles(Path.Combine(other, "transformed", table), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
                 Assert.NotEmpty(files);
                 // Some of the table's files of the other format, beside the lake's own or, while some of those stay, in their place.
@@ -121,7 +121,7 @@ public sealed class MixedFormatTableTests : IDisposable
     {
         var lakes = await LakesAsync(5);
         var lake = _folder[folder];
-        CopyFolder(lakes[format], lake);
+        TempFolder.CopyTree(lakes[format], lake);
         var other = lakes[format == TableFormat.Csv ? TableFormat.Parquet : TableFormat.Csv];
         var history = Path.Combine("transformed", TableNames.ListeningHistory);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(other, history), "*", SearchOption.AllDirectories).Where((_, i) => i % 2 == 0))
@@ -160,16 +160,6 @@ public sealed class MixedFormatTableTests : IDisposable
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
     }
 
     public void Dispose() => _folder.Dispose();

@@ -18,6 +18,17 @@ public sealed class TempFolder : IDisposable
         new(Directory.EnumerateFiles(this[under], "*", SearchOption.AllDirectories)
             .ToDictionary(path => System.IO.Path.GetRelativePath(Path, path).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
 
+    /// <summary>Copies every file under <paramref name="from"/> to the same place under <paramref name="to"/>, folders made.</summary>
+    public static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     public void Dispose()
     {
         try

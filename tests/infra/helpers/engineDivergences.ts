@@ -47,8 +47,18 @@ function double(node: unknown): boolean {
     return false;
 }
 
-/** The calls whose result is a whole number however the engines round a half: a cast to an integer type keeps it. */
-const wholeNumberCalls = new Set(["floor", "ceil", "ceiling", "round"]);
+/** A whole number however the engines round a half: floor(x), ceil(x), round(x) (to no decimals); a cast to an integer keeps it. */
+function wholeNumber(node: unknown): boolean {
+    const call = isNode(node) ? callName(node) : undefined;
+    if (call === "floor" || call === "ceil" || call === "ceiling") {
+        return true;
+    }
+    const places = call === "round" ? callArguments(node as AstNode)[1] : undefined;
+    return call === "round" && (places === undefined || (isNode(places) && places.type === "number" && Number(places.value) === 0));
+}
+
+/** The integer types as either engine spells them. */
+const integerTypes = new Set(["INTEGER", "INT", "INT4", "INT8", "INT2", "BIGINT", "SMALLINT", "TINYINT", "LONG", "SIGNED"]);
 
 /** A number or a boolean on its face: a literal, a cast to one, a count, arithmetic, or a lake column of that type. */
 function nonText(node: unknown): boolean {
@@ -156,7 +166,7 @@ export function engineDivergences(ast: unknown): string[] {
         if (node.type === "binary_expr" && node.operator === "/" && !double(node.left) && !double(node.right)) {
             problems.push(`divides ${shown(node.left as AstNode)} by ${shown(node.right as AstNode)} with neither side a DOUBLE: Trino divides integers as integers (7 / 2 = 3) and a decimal to its scale (7 / 4.0 = 1.8), DuckDB gives a DOUBLE (3.5, 1.75); CAST one side AS DOUBLE`);
         }
-        if (["INTEGER", "BIGINT", "SMALLINT", "TINYINT"].includes(castTarget(node) ?? "") && double(node.expr) && !wholeNumberCalls.has(callName(node.expr) ?? "")) {
+        if (integerTypes.has(castTarget(node) ?? "") && double(node.expr) && !wholeNumber(node.expr)) {
             problems.push(`casts ${shown(node.expr as AstNode)}, a DOUBLE, to ${castTarget(node)}: Trino rounds a half away from zero (2.5 to 3), DuckDB to even (2); cast FLOOR(x) or ROUND(x)`);
         }
         if (node.type === "binary_expr" && node.operator === "||") {
