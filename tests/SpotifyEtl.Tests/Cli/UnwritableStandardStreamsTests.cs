@@ -56,7 +56,7 @@ public sealed class UnwritableStandardStreamsTests : IDisposable
     private static (int ExitCode, string Errors) Run(string[] arguments, string redirect)
     {
         var start = SpotifyEtlProcess.StartInfo(arguments);
-        var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
+        var command = SpotifyEtlProcess.ShellCommand(start);
         // Whatever the tool could not write is lost; what bash itself says goes to the test's own stderr pipe.
         using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec 3>&2; {command} {redirect}"])
         {
@@ -110,7 +110,7 @@ public sealed class UnwritableStandardStreamsTests : IDisposable
             // Enough items that the work after the lock outlasts the delay: a transform of about a fifth of a second.
             var lake = SampleCopy(_folder[$"signal-{run}"], items: 2000);
             var start = SpotifyEtlProcess.StartInfo(["transform", "--lake", lake]);
-            var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
+            var command = SpotifyEtlProcess.ShellCommand(start);
             // exec: the process signalled is spotify-etl itself, whose "Terminated." cannot be written.
             using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec {command} >/dev/null 2>/dev/full"])
             {

@@ -135,7 +135,7 @@ public sealed class KeyAndLeftoverTests : IDisposable
             var lake = _folder[$"lake-{run}"];
             TempFolder.CopyTree(sample, lake);
             var start = SpotifyEtlProcess.StartInfo(["transform", "--lake", lake]);
-            var command = string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => $"'{a}'"));
+            var command = SpotifyEtlProcess.ShellCommand(start);
             using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"ulimit -f {blocks} && exec {command}"])
             {
                 RedirectStandardError = true,

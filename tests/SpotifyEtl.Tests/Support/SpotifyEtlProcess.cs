@@ -37,6 +37,13 @@ internal static class SpotifyEtlProcess
         return start;
     }
 
+    /// <summary>
+    /// The command line of <paramref name="start"/> as bash reads it, each word quoted (a quote inside one too), for a test
+    /// that has bash redirect its streams or set its limits.
+    /// </summary>
+    public static string ShellCommand(ProcessStartInfo start) =>
+        string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(word => $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
+
     /// <summary>Runs spotify-etl to its end with <paramref name="folder"/> as its current folder, as a user in that folder would.</summary>
     public static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments)
     {
