@@ -112,7 +112,11 @@ internal static class StandardStreams
         public override void Write(char value) => throw new UnauthorizedAccessException();
     }
 
-    /// <summary>A writer that hands a failed write to <c>failed</c> instead of letting it through.</summary>
+    /// <summary>
+    /// A writer that hands a failed write to <c>failed</c> instead of letting it through. Console.SetOut and SetError put it
+    /// behind a synchronized writer, which writes the asynchronous forms at once through these; a span reaches
+    /// <see cref="Write(char[], int, int)"/> through TextWriter's own.
+    /// </summary>
     private sealed class GuardedWriter(TextWriter inner, Action<Exception> failed) : TextWriter
     {
         public override Encoding Encoding => inner.Encoding;
@@ -133,30 +137,11 @@ internal static class StandardStreams
 
         public override void Write(char[] buffer, int index, int count) => Guarded(() => inner.Write(buffer, index, count));
 
-        public override void Write(ReadOnlySpan<char> buffer)
-        {
-            var copy = buffer.ToArray();
-            Guarded(() => inner.Write(copy));
-        }
-
         public override void WriteLine() => Guarded(inner.WriteLine);
 
         public override void WriteLine(string? value) => Guarded(() => inner.WriteLine(value));
 
         public override void Flush() => Guarded(inner.Flush);
-
-        // The console's writers are synchronous: the asynchronous forms write at once, failures handled alike.
-        public override Task WriteAsync(char value) => Done(() => Write(value));
-
-        public override Task WriteAsync(string? value) => Done(() => Write(value));
-
-        public override Task WriteAsync(char[] buffer, int index, int count) => Done(() => Write(buffer, index, count));
-
-        public override Task WriteLineAsync() => Done(WriteLine);
-
-        public override Task WriteLineAsync(string? value) => Done(() => WriteLine(value));
-
-        public override Task FlushAsync() => Done(Flush);
 
         private void Guarded(Action write)
         {
@@ -167,19 +152,6 @@ internal static class StandardStreams
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 failed(exception);
-            }
-        }
-
-        private static Task Done(Action write)
-        {
-            try
-            {
-                write();
-                return Task.CompletedTask;
-            }
-            catch (Exception exception)
-            {
-                return Task.FromException(exception);
             }
         }
     }
