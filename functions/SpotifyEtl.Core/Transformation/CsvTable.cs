@@ -34,7 +34,7 @@ public static class CsvTable
             csv.WriteField(column.Name);
         }
         csv.NextRecord();
-        foreach (var row in rows)
+        foreach (var row in RowPrefetch.Ahead(rows))
         {
             foreach (var column in schema)
             {

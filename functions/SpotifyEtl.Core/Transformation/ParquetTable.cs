@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using SpotifyEtl.Transformation.Parquet;
 
 namespace SpotifyEtl.Transformation;
@@ -17,27 +19,88 @@ public static class ParquetTable
     /// </summary>
     internal static int EstimatedBytes(int rows, int columns) => (int)Math.Clamp(rows * (long)columns * 16, 64 * 1024, 1 << 30);
 
+    /// <summary>
+    /// Parquet stores a column after a column, but the text of a row is read once, all its columns together, while
+    /// the row is in the cache (<see cref="RowPrefetch"/>): each text column is encoded in one pass over the rows, then
+    /// written from its UTF-8. Read a column at a time, every row's strings were fetched from memory once per column.
+    /// </summary>
     public static void Write<T>(Stream destination, IReadOnlyList<T> rows) where T : ITableRow<T>
     {
-        using var writer = new ParquetFileWriter(destination, rows.Count);
-        foreach (var column in T.Schema)
+        var schema = T.Schema;
+        var texts = new Utf8Column?[schema.Count];
+        try
         {
-            switch (column.Type)
+            for (var c = 0; c < schema.Count; c++)
             {
-                case ColumnType.WholeNumber:
-                    var number = column.IntOf!;
-                    writer.WriteInt32s(column.Name, rows.Count, i => number(rows[i]));
-                    break;
-                case ColumnType.Boolean:
-                    var boolean = column.BooleanOf!;
-                    writer.WriteBooleans(column.Name, rows.Count, i => boolean(rows[i]));
-                    break;
-                default:
-                    var text = column.TextOf!;
-                    writer.WriteStrings(column.Name, rows.Count, i => text(rows[i]));
-                    break;
+                texts[c] = schema[c].Type == ColumnType.Text ? new Utf8Column(rows.Count) : null;
+            }
+            var index = 0;
+            foreach (var row in RowPrefetch.Ahead(rows))
+            {
+                for (var c = 0; c < texts.Length; c++)
+                {
+                    texts[c]?.Add(index, schema[c].TextOf!(row));
+                }
+                index++;
+            }
+
+            using var writer = new ParquetFileWriter(destination, rows.Count);
+            for (var c = 0; c < schema.Count; c++)
+            {
+                var column = schema[c];
+                switch (column.Type)
+                {
+                    case ColumnType.WholeNumber:
+                        var number = column.IntOf!;
+                        writer.WriteInt32s(column.Name, rows.Count, i => number(rows[i]));
+                        break;
+                    case ColumnType.Boolean:
+                        var boolean = column.BooleanOf!;
+                        writer.WriteBooleans(column.Name, rows.Count, i => boolean(rows[i]));
+                        break;
+                    default:
+                        writer.WriteUtf8(column.Name, rows.Count, texts[c]!.ValueAt);
+                        break;
+                }
+            }
+            writer.Finish(CreatedBy);
+        }
+        finally
+        {
+            foreach (var text in texts)
+            {
+                text?.Dispose();
             }
         }
-        writer.Finish(CreatedBy);
+    }
+
+    /// <summary>A text column's values as UTF-8, one after another, and where each row's ends (its complement for a null).</summary>
+    private sealed class Utf8Column(int rows) : IDisposable
+    {
+        private readonly PooledBufferWriter _bytes = new((int)Math.Clamp(rows * 24L, 4 * 1024, ParquetFileWriter.PageSize));
+        private readonly int[] _ends = ArrayPool<int>.Shared.Rent(Math.Max(rows, 1));
+
+        public void Add(int row, string? value)
+        {
+            if (value is not null)
+            {
+                _bytes.Advance(Encoding.UTF8.GetBytes(value, _bytes.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length))));
+            }
+            _ends[row] = value is null ? ~_bytes.WrittenCount : _bytes.WrittenCount;
+        }
+
+        public bool ValueAt(int row, out ReadOnlySpan<byte> value)
+        {
+            var end = _ends[row];
+            var start = row == 0 ? 0 : _ends[row - 1] < 0 ? ~_ends[row - 1] : _ends[row - 1];
+            value = end < 0 ? default : _bytes.WrittenSpan[start..end];
+            return end >= 0;
+        }
+
+        public void Dispose()
+        {
+            _bytes.Dispose();
+            ArrayPool<int>.Shared.Return(_ends);
+        }
     }
 }

@@ -27,12 +27,17 @@ public enum ColumnType
     Justification = "The factories read as the schema they declare: TableColumn<SongRow>.Text(\"song_id\", ...).")]
 public sealed class TableColumn<T>
 {
-    /// <summary>A column of the given type; tables use the factories below (a text column through <see cref="Text"/>, cleaned).</summary>
-    internal TableColumn(string name, ColumnType type, Func<T, string?>? text, Func<T, int?>? integer, Func<T, bool?>? boolean)
+    /// <summary>
+    /// A column of the given type; tables use the factories below (a text column through <see cref="Text"/>, cleaned).
+    /// <paramref name="stored"/> reads a text column's value as the row holds it, before cleaning: the same as
+    /// <paramref name="text"/> when not given.
+    /// </summary>
+    internal TableColumn(string name, ColumnType type, Func<T, string?>? text, Func<T, int?>? integer, Func<T, bool?>? boolean, Func<T, string?>? stored = null)
     {
         Name = name;
         Type = type;
         TextOf = text;
+        StoredTextOf = stored ?? text;
         IntOf = integer;
         BooleanOf = boolean;
     }
@@ -40,6 +45,8 @@ public sealed class TableColumn<T>
     public string Name { get; }
     public ColumnType Type { get; }
     internal Func<T, string?>? TextOf { get; }
+    /// <summary>The text the row holds, before <see cref="AthenaValues.Text"/>: for looking ahead at the memory it lives in.</summary>
+    internal Func<T, string?>? StoredTextOf { get; }
     internal Func<T, int?>? IntOf { get; }
     internal Func<T, bool?>? BooleanOf { get; }
 
@@ -48,7 +55,7 @@ public sealed class TableColumn<T>
     /// break or a control character in any field Spotify or an export sends would split a CSV row for OpenCSVSerDe, or act
     /// as its escape character (U+0001), and both formats hold the same text.
     /// </summary>
-    public static TableColumn<T> Text(string name, Func<T, string?> value) => new(name, ColumnType.Text, row => AthenaValues.Text(value(row)), null, null);
+    public static TableColumn<T> Text(string name, Func<T, string?> value) => new(name, ColumnType.Text, row => AthenaValues.Text(value(row)), null, null, value);
 
     public static TableColumn<T> Number(string name, Func<T, int?> value) => new(name, ColumnType.WholeNumber, null, value, null);
 

@@ -11,17 +11,20 @@ namespace SpotifyEtl.Transformation.Current;
 /// </summary>
 internal static class DigestBuilder
 {
-    /// <summary>A day's digest: the rows its dimension partitions hold, each dated with the day.</summary>
+    /// <summary>A day's digest: the rows its dimension partitions hold, each dated with the day, each fetched ahead of its turn (<see cref="RowPrefetch"/>).</summary>
     public static Digest OfDay(SnapshotTables day)
     {
         var date = day.SnapshotDate.DayNumber;
         return Build(day.Songs.Count, day.Albums.Count, day.Artists.Count,
-            day.Songs.Select(r => (date, r)),
-            day.Albums.Select(r => (date, r)),
-            day.Artists.Select(r => (date, r)),
-            day.UnorderedSongArtists.Select(r => (date, r)),
-            day.Playlists.Select(r => (date, r)));
+            Dated(date, day.Songs),
+            Dated(date, day.Albums),
+            Dated(date, day.Artists),
+            Dated(date, day.UnorderedSongArtists),
+            Dated(date, day.Playlists));
     }
+
+    private static IEnumerable<(int Day, T Row)> Dated<T>(int date, IEnumerable<T> rows) where T : ITableRow<T> =>
+        RowPrefetch.Ahead(rows).Select(r => (date, r));
 
     /// <summary>Rows read elsewhere (the partitions, when the tables are rebuilt from them), in any order.</summary>
     public static Digest Of(DimensionState state) => Build(state.Songs.Count, state.Albums.Count, state.Artists.Count,
