@@ -15,7 +15,8 @@ public static class AthenaValues
     /// </summary>
     public static string? Text(string? value)
     {
-        if (value is null || !value.AsSpan().ContainsAny(Rewritten))
+        // Printable ASCII (ids, URIs, most names) is told in one vectorized range test; anything else is searched.
+        if (value is null || !value.AsSpan().ContainsAnyExceptInRange(' ', '~') || !value.AsSpan().ContainsAny(Rewritten))
         {
             return value;
         }

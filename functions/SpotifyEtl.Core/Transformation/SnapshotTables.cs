@@ -239,11 +239,12 @@ public sealed partial class SnapshotTables
     {
         var ids = new string[rows.Count];
         var values = new TRow[rows.Count];
+        var into = values.AsSpan(); // no check of each row's type (OrdinalSort.ByKey)
         var i = 0;
         foreach (var (id, row) in rows)
         {
             ids[i] = id;
-            values[i++] = row.Row;
+            into[i++] = row.Row;
         }
         return OrdinalSort.ByKey(ids, values);
     }

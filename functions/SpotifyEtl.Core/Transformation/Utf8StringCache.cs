@@ -21,7 +21,7 @@ internal sealed class Utf8StringCache
     [ThreadStatic]
     private static Utf8StringCache? t_current;
 
-    private readonly string?[] _strings = new string?[Slots];
+    private readonly Slot[] _slots = new Slot[Slots];
 
     /// <summary>This thread's cache.</summary>
     public static Utf8StringCache Current => t_current ??= new Utf8StringCache();
@@ -34,13 +34,14 @@ internal sealed class Utf8StringCache
             return reader.GetString()!;
         }
         var utf8 = reader.ValueSpan;
-        ref var slot = ref SlotOf(utf8);
-        if (Holds(slot, utf8))
+        var hash = Hash(utf8);
+        ref var slot = ref SlotOf(hash);
+        if (Holds(slot, hash, utf8))
         {
-            return slot!;
+            return slot.Text!;
         }
         // The reader decodes (and rejects bytes that are no UTF-8) exactly as without the cache.
-        return Keep(ref slot, utf8, reader.GetString()!);
+        return Keep(ref slot, hash, utf8, reader.GetString()!);
     }
 
     /// <summary>UTF-8 bytes known to be valid (a digest's text) as a string, the cached object when they were read before.</summary>
@@ -50,26 +51,39 @@ internal sealed class Utf8StringCache
         {
             return Encoding.UTF8.GetString(utf8);
         }
-        ref var slot = ref SlotOf(utf8);
-        return Holds(slot, utf8) ? slot! : Keep(ref slot, utf8, Encoding.UTF8.GetString(utf8));
+        var hash = Hash(utf8);
+        ref var slot = ref SlotOf(hash);
+        return Holds(slot, hash, utf8) ? slot.Text! : Keep(ref slot, hash, utf8, Encoding.UTF8.GetString(utf8));
     }
 
-    private ref string? SlotOf(ReadOnlySpan<byte> utf8) => ref _strings[Hash(utf8) & (Slots - 1)];
+    /// <summary>
+    /// A kept string and the hash of its bytes. The hash is compared first, so that a slot holding another
+    /// string (most of them, when a page's albums outnumber the slots) is passed over without reading the string
+    /// itself, which lies anywhere in the heap: that read, a wait on main memory, was most of this cache's time.
+    /// </summary>
+    private struct Slot
+    {
+        public string? Text;
+        public ulong BytesHash;
+    }
 
-    private static bool Holds(string? slot, ReadOnlySpan<byte> utf8) => slot is not null && slot.Length == utf8.Length && Ascii.Equals(utf8, slot);
+    private ref Slot SlotOf(ulong hash) => ref _slots[(int)(hash >> 40) & (Slots - 1)];
+
+    private static bool Holds(in Slot slot, ulong hash, ReadOnlySpan<byte> utf8) =>
+        slot.BytesHash == hash && slot.Text is { } text && text.Length == utf8.Length && Ascii.Equals(utf8, text);
 
     /// <summary>The text decoded from the bytes, kept in the slot when it has as many chars as bytes: ASCII, which <see cref="Holds"/> compares without decoding.</summary>
-    private static string Keep(ref string? slot, ReadOnlySpan<byte> utf8, string text)
+    private static string Keep(ref Slot slot, ulong hash, ReadOnlySpan<byte> utf8, string text)
     {
         if (text.Length == utf8.Length)
         {
-            slot = text;
+            slot = new Slot { Text = text, BytesHash = hash };
         }
         return text;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Hash(ReadOnlySpan<byte> bytes)
+    private static ulong Hash(ReadOnlySpan<byte> bytes)
     {
         ulong hash = (ulong)bytes.Length * 0x9E3779B97F4A7C15;
         while (bytes.Length >= 8)
@@ -82,7 +96,6 @@ internal sealed class Utf8StringCache
         {
             tail |= (ulong)bytes[i] << (i * 8);
         }
-        hash = (hash ^ tail) * 0xC4CEB9FE1A85EC53;
-        return (int)(hash >> 40);
+        return (hash ^ tail) * 0xC4CEB9FE1A85EC53;
     }
 }
