@@ -56,8 +56,8 @@ internal static class RowPrefetch
     }
 
     /// <summary>
-    /// Asks for the two cache lines from the object's address: a row's fields, or a string's length and its first
-    /// 58 characters (a Spotify URL is 53), wherever in a line the object starts. The address is read without
+    /// Asks for the cache line of the object's address and the next: at least 72 bytes of it, a row's fields or a
+    /// string's length and first 30 characters (all of an id; most of a URL). The address is read without
     /// pinning; should the collector move the object before the lines arrive, the hint fetches lines no longer
     /// used, which costs nothing but the hint.
     /// </summary>
