@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 using Snappier;
 using SpotifyEtl.Storage;
 
@@ -51,32 +50,6 @@ internal sealed class ParquetFileWriter : IDisposable
         _values = new PooledBufferWriter(pageBytes);
         _body = new PooledBufferWriter(pageBytes);
         Write(Magic);
-    }
-
-    /// <summary>Writes a string column, UTF-8 encoded; a null is a missing value.</summary>
-    public void WriteStrings(string name, int count, Func<int, string?> valueAt)
-    {
-        var chunk = BeginChunk(name, PhysicalType.ByteArray, count);
-        var start = 0;
-        for (var row = 0; row < count; row++)
-        {
-            var value = valueAt(row);
-            if (value is null)
-            {
-                _defined[row - start] = false;
-            }
-            else
-            {
-                _defined[row - start] = true;
-                // One pass: room for the longest encoding, then the length of the actual one before it.
-                var span = _values.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(value.Length));
-                var length = Encoding.UTF8.GetBytes(value, span[4..]);
-                BinaryPrimitives.WriteInt32LittleEndian(span, length);
-                _values.Advance(4 + length);
-            }
-            EndPageIfFull(chunk, ref start, row);
-        }
-        EndChunk(chunk, start, count);
     }
 
     /// <summary>Writes a string column from values already in UTF-8; a value the delegate does not give is missing.</summary>
