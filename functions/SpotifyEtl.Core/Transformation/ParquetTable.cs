@@ -20,26 +20,37 @@ public static class ParquetTable
     internal static int EstimatedBytes(int rows, int columns) => (int)Math.Clamp(rows * (long)columns * 16, 64 * 1024, 1 << 30);
 
     /// <summary>
-    /// Parquet stores a column after a column, but the text of a row is read once, all its columns together, while
-    /// the row is in the cache (<see cref="RowPrefetch"/>): each text column is encoded in one pass over the rows, then
-    /// written from its UTF-8. Read a column at a time, every row's strings were fetched from memory once per column.
+    /// Parquet stores a column after a column, but a row is read once, all its columns together, while it is in the
+    /// cache (<see cref="RowPrefetch"/>): each column is staged in one pass over the rows (texts as UTF-8, numbers and
+    /// booleans as values), then written from what was staged. Read a column at a time, every row and its strings
+    /// were fetched from memory once per column.
     /// </summary>
     public static void Write<T>(Stream destination, IReadOnlyList<T> rows) where T : ITableRow<T>
     {
         var schema = T.Schema;
         var texts = new Utf8Column?[schema.Count];
+        var numbers = new int?[]?[schema.Count];
+        var booleans = new bool?[]?[schema.Count];
         try
         {
             for (var c = 0; c < schema.Count; c++)
             {
                 texts[c] = schema[c].Type == ColumnType.Text ? new Utf8Column(rows.Count) : null;
+                numbers[c] = schema[c].Type == ColumnType.WholeNumber ? ArrayPool<int?>.Shared.Rent(rows.Count) : null;
+                booleans[c] = schema[c].Type == ColumnType.Boolean ? ArrayPool<bool?>.Shared.Rent(rows.Count) : null;
             }
             var index = 0;
             foreach (var row in RowPrefetch.Ahead(rows))
             {
                 for (var c = 0; c < texts.Length; c++)
                 {
-                    texts[c]?.Add(index, schema[c].TextOf!(row));
+                    var column = schema[c];
+                    switch (column.Type)
+                    {
+                        case ColumnType.WholeNumber: numbers[c]![index] = column.IntOf!(row); break;
+                        case ColumnType.Boolean: booleans[c]![index] = column.BooleanOf!(row); break;
+                        default: texts[c]!.Add(index, column.TextOf!(row)); break;
+                    }
                 }
                 index++;
             }
@@ -51,12 +62,12 @@ public static class ParquetTable
                 switch (column.Type)
                 {
                     case ColumnType.WholeNumber:
-                        var number = column.IntOf!;
-                        writer.WriteInt32s(column.Name, rows.Count, i => number(rows[i]));
+                        var number = numbers[c]!;
+                        writer.WriteInt32s(column.Name, rows.Count, i => number[i]);
                         break;
                     case ColumnType.Boolean:
-                        var boolean = column.BooleanOf!;
-                        writer.WriteBooleans(column.Name, rows.Count, i => boolean(rows[i]));
+                        var boolean = booleans[c]!;
+                        writer.WriteBooleans(column.Name, rows.Count, i => boolean[i]);
                         break;
                     default:
                         writer.WriteUtf8(column.Name, rows.Count, texts[c]!.ValueAt);
@@ -67,9 +78,11 @@ public static class ParquetTable
         }
         finally
         {
-            foreach (var text in texts)
+            for (var c = 0; c < schema.Count; c++)
             {
-                text?.Dispose();
+                texts[c]?.Dispose();
+                if (numbers[c] is { } number) { ArrayPool<int?>.Shared.Return(number); }
+                if (booleans[c] is { } boolean) { ArrayPool<bool?>.Shared.Return(boolean); }
             }
         }
     }

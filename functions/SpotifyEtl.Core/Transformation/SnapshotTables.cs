@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SpotifyEtl.Lake;
 
 namespace SpotifyEtl.Transformation;
@@ -117,7 +118,7 @@ public sealed partial class SnapshotTables
             var rows = new List<SongArtistRow>(_songArtists.Count * 2);
             foreach (var credits in ById(_songArtists))
             {
-                rows.AddRange(credits);
+                rows.AddRange(credits.AsSpan()); // an array seen as IEnumerable is cast and copied through an interface
             }
             return rows;
         }
@@ -194,11 +195,13 @@ public sealed partial class SnapshotTables
 
     private void Forget() => (_songsById, _albumsById, _artistsById) = (null, null, null);
 
+    // One lookup for a new id, which most are, where a look and then a store hashed and probed twice.
     private static void Latest<TKey, TRow>(Dictionary<TKey, Versioned<TRow>> rows, TKey id, Versioned<TRow> candidate) where TKey : notnull
     {
-        if (!rows.TryGetValue(id, out var known) || known.Order.CompareTo(candidate.Order) <= 0)
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(rows, id, out var exists);
+        if (!exists || known.Order.CompareTo(candidate.Order) <= 0)
         {
-            rows[id] = candidate;
+            known = candidate;
         }
     }
 
