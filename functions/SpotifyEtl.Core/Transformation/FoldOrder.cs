@@ -85,12 +85,27 @@ internal sealed class RunLists<TRow>
         list.Add(rows, page, total);
     }
 
+    /// <summary>
+    /// Folds another worker's list of a run in, which that worker gives up: a run this side has not seen is taken over
+    /// whole, and otherwise the smaller list's rows join the larger, which is kept. A list's rows are a set, read sorted,
+    /// so the side they came from changes nothing but how many are hashed again.
+    /// </summary>
     public void Add(RunList<TRow> other)
     {
-        Add(other.Run, other.Rows, null, other.Total);
+        if (!_runs.TryGetValue(other.Run, out var list))
+        {
+            _runs[other.Run] = other;
+            return;
+        }
+        if (list.Rows.Count < other.Rows.Count)
+        {
+            _runs[other.Run] = other;
+            (list, other) = (other, list);
+        }
+        list.Add(other.Rows, null, other.Total);
         foreach (var (page, items) in other.Pages)
         {
-            _runs[other.Run].Pages[page] = items;
+            list.Pages[page] = items;
         }
     }
 }

@@ -21,10 +21,11 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 public sealed partial class SnapshotTables
 {
-    private readonly Dictionary<string, Versioned<SongRow>> _songs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Versioned<AlbumRow>> _albums = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Versioned<ArtistRow>> _artists = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Versioned<SongArtistRow[]>> _songArtists = new(StringComparer.Ordinal);
+    // Not readonly: a table absorbing another takes over whichever of each pair is the larger (FoldInto).
+    private Dictionary<string, Versioned<SongRow>> _songs = new(StringComparer.Ordinal);
+    private Dictionary<string, Versioned<AlbumRow>> _albums = new(StringComparer.Ordinal);
+    private Dictionary<string, Versioned<ArtistRow>> _artists = new(StringComparer.Ordinal);
+    private Dictionary<string, Versioned<SongArtistRow[]>> _songArtists = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Playlist, string Run), PlaylistRow> _versions = [];
     private readonly Dictionary<string, RunLists<PlaylistEntryRow>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(string PlayedAt, string SongId), PlayRow> _plays = [];
@@ -68,7 +69,8 @@ public sealed partial class SnapshotTables
 
     /// <summary>
     /// Folds another set of the same date in (another worker's tables, or a run's fragment in the S3
-    /// path). Each table folds into its own dictionary, so the large ones fold in parallel.
+    /// path). Each table folds into its own dictionary, so the large ones fold in parallel. The other set
+    /// gives up its rows to this one and is not to be read afterwards.
     /// </summary>
     public void Absorb(SnapshotTables other)
     {
@@ -78,23 +80,13 @@ public sealed partial class SnapshotTables
         }
         Forget();
         Parallel.Invoke(
-            () =>
-            {
-                // Grown once to hold both, not doubled (and copied) as the other's rows arrive.
-                _songs.EnsureCapacity(_songs.Count + other._songs.Count);
-                foreach (var (id, row) in other._songs) { Latest(_songs, id, row); }
-            },
-            () =>
-            {
-                _songArtists.EnsureCapacity(_songArtists.Count + other._songArtists.Count);
-                foreach (var (id, row) in other._songArtists) { Latest(_songArtists, id, row); }
-            },
+            () => FoldInto(ref _songs, ref other._songs),
+            () => FoldInto(ref _songArtists, ref other._songArtists),
             () => { foreach (var (playlist, lists) in other._entries) { foreach (var list in lists.Runs) { Lists(_entries, playlist).Add(list); } } },
             () =>
             {
-                _albums.EnsureCapacity(_albums.Count + other._albums.Count);
-                foreach (var (id, row) in other._albums) { Latest(_albums, id, row); }
-                foreach (var (id, row) in other._artists) { Latest(_artists, id, row); }
+                FoldInto(ref _albums, ref other._albums);
+                FoldInto(ref _artists, ref other._artists);
                 foreach (var (version, row) in other._versions) { _versions[version] = row; }
                 foreach (var row in other._plays.Values) { Play(_plays, row); }
                 AbsorbSaved(other);
@@ -194,6 +186,22 @@ public sealed partial class SnapshotTables
         Task.Run(() => visitor.VisitAsync(TopItems)));
 
     private void Forget() => (_songsById, _albumsById, _artistsById) = (null, null, null);
+
+    /// <summary>
+    /// Folds the smaller of two id dictionaries into the larger, which <paramref name="mine"/> keeps: which row stands
+    /// for an id (<see cref="Latest"/>) does not depend on the side it came from, so only the smaller side's ids are
+    /// looked up. A day's first worker to finish helps the other's day, and a fragment folds into an empty set.
+    /// </summary>
+    private static void FoldInto<TRow>(ref Dictionary<string, Versioned<TRow>> mine, ref Dictionary<string, Versioned<TRow>> theirs)
+    {
+        if (mine.Count < theirs.Count)
+        {
+            (mine, theirs) = (theirs, mine);
+        }
+        // Grown once to hold both, not doubled (and copied) as the other's rows arrive.
+        mine.EnsureCapacity(mine.Count + theirs.Count);
+        foreach (var (id, row) in theirs) { Latest(mine, id, row); }
+    }
 
     // One lookup for a new id, which most are, where a look and then a store hashed and probed twice.
     private static void Latest<TKey, TRow>(Dictionary<TKey, Versioned<TRow>> rows, TKey id, Versioned<TRow> candidate) where TKey : notnull
