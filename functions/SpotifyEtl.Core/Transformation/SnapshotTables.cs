@@ -34,6 +34,7 @@ public sealed partial class SnapshotTables
     private SongRow[]? _songsById;
     private AlbumRow[]? _albumsById;
     private ArtistRow[]? _artistsById;
+    private SongArtistRow[][]? _creditsById;
 
     public SnapshotTables(DateOnly snapshotDate) => SnapshotDate = snapshotDate;
 
@@ -94,10 +95,6 @@ public sealed partial class SnapshotTables
             });
     }
 
-    /// <summary>The song artists in no particular order, for a digest that sorts them by song and artist.</summary>
-    // One iterator for the table, not an enumerator per song as SelectMany makes.
-    internal IEnumerable<SongArtistRow> UnorderedSongArtists { get { foreach (var credits in _songArtists.Values) { foreach (var row in credits.Row) { yield return row; } } } }
-
     // Sorted once: the day's partitions and its digest both read them. Folding more in forgets them.
     public IReadOnlyList<SongRow> Songs => SortedOnce(ref _songsById, _songs);
     public IReadOnlyList<AlbumRow> Albums => SortedOnce(ref _albumsById, _albums);
@@ -108,7 +105,7 @@ public sealed partial class SnapshotTables
         get
         {
             var rows = new List<SongArtistRow>(_songArtists.Count * 2);
-            foreach (var credits in ById(_songArtists))
+            foreach (var credits in SortedOnce(ref _creditsById, _songArtists))
             {
                 rows.AddRange(credits.AsSpan()); // an array seen as IEnumerable is cast and copied through an interface
             }
@@ -185,7 +182,7 @@ public sealed partial class SnapshotTables
         Task.Run(() => visitor.VisitAsync(SavedTracks)),
         Task.Run(() => visitor.VisitAsync(TopItems)));
 
-    private void Forget() => (_songsById, _albumsById, _artistsById) = (null, null, null);
+    private void Forget() => (_songsById, _albumsById, _artistsById, _creditsById) = (null, null, null, null);
 
     /// <summary>
     /// Folds the smaller of two id dictionaries into the larger, which <paramref name="mine"/> keeps: which row stands
@@ -231,48 +228,5 @@ public sealed partial class SnapshotTables
             lists[id] = known = new RunLists<TRow>();
         }
         return known;
-    }
-
-    /// <summary>
-    /// <see cref="ById"/>, kept: the partitions and the digest are written on two threads at once, and the
-    /// one that asks second waits for the first's sort instead of sorting again.
-    /// </summary>
-    private static TRow[] SortedOnce<TRow>(ref TRow[]? sorted, Dictionary<string, Versioned<TRow>> rows)
-    {
-        lock (rows)
-        {
-            return sorted ??= ById(rows);
-        }
-    }
-
-    /// <summary>The rows in the ordinal order of their ids (unique: they are the dictionary's keys).</summary>
-    private static TRow[] ById<TRow>(Dictionary<string, Versioned<TRow>> rows)
-    {
-        var ids = new string[rows.Count];
-        var values = new TRow[rows.Count];
-        var into = values.AsSpan(); // no check of each row's type (OrdinalSort.ByKey)
-        var i = 0;
-        foreach (var (id, row) in rows)
-        {
-            ids[i] = id;
-            into[i++] = row.Row;
-        }
-        return OrdinalSort.ByKey(ids, values);
-    }
-
-    /// <summary>
-    /// By position, then by every other field: a total order, so that two rows at one position (pages of
-    /// a run that overlap) come out the same whatever order they were folded in.
-    /// </summary>
-    private static PlaylistEntryRow[] InPositionOrder(List<PlaylistEntryRow> rows)
-    {
-        var order = OrdinalSort.Order(rows, row => (ulong)((long)row.Position - int.MinValue), (x, y) =>
-        {
-            var (a, b) = (rows[x], rows[y]);
-            var byField = string.CompareOrdinal(a.SongId, b.SongId);
-            if (byField == 0) { byField = string.CompareOrdinal(a.AddedAt, b.AddedAt); }
-            return byField != 0 ? byField : string.CompareOrdinal(a.AddedBy, b.AddedBy);
-        });
-        return Array.ConvertAll(order, i => rows[i]);
     }
 }

@@ -19,7 +19,7 @@ internal static class DigestBuilder
             Dated(date, day.Songs),
             Dated(date, day.Albums),
             Dated(date, day.Artists),
-            Dated(date, day.UnorderedSongArtists),
+            Dated(date, day.SongArtistsByKey),
             Dated(date, day.Playlists));
     }
 
