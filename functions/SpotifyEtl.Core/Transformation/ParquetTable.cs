@@ -22,8 +22,9 @@ public static class ParquetTable
     /// <summary>
     /// Parquet stores a column after a column, but a row is read once, all its columns together, while it is in the
     /// cache (<see cref="RowPrefetch"/>): each column is staged in one pass over the rows (texts as UTF-8, numbers and
-    /// booleans as values), then written from what was staged. Read a column at a time, every row and its strings
-    /// were fetched from memory once per column.
+    /// booleans as values), then written from what was staged, a large table's columns on two cores
+    /// (<see cref="ParquetFileWriter.WriteColumns"/>). Read a column at a time, every row and its strings were fetched
+    /// from memory once per column.
     /// </summary>
     public static void Write<T>(Stream destination, IReadOnlyList<T> rows) where T : ITableRow<T>
     {
@@ -55,26 +56,32 @@ public static class ParquetTable
                 index++;
             }
 
-            using var writer = new ParquetFileWriter(destination, rows.Count);
+            Span<long> columnBytes = stackalloc long[schema.Count];
             for (var c = 0; c < schema.Count; c++)
             {
-                var column = schema[c];
-                switch (column.Type)
-                {
-                    case ColumnType.WholeNumber:
-                        var number = numbers[c]!;
-                        writer.WriteInt32s(column.Name, rows.Count, i => number[i]);
-                        break;
-                    case ColumnType.Boolean:
-                        var boolean = booleans[c]!;
-                        writer.WriteBooleans(column.Name, rows.Count, i => boolean[i]);
-                        break;
-                    default:
-                        writer.WriteUtf8(column.Name, rows.Count, texts[c]!.ValueAt);
-                        break;
-                }
+                columnBytes[c] = texts[c] is { } text ? text.Bytes + 4L * rows.Count : 4L * rows.Count;
             }
-            writer.Finish(CreatedBy);
+            ParquetFileWriter.WriteColumns(destination, rows.Count, columnBytes, (writer, from, to) =>
+            {
+                for (var c = from; c < to; c++)
+                {
+                    var column = schema[c];
+                    switch (column.Type)
+                    {
+                        case ColumnType.WholeNumber:
+                            var number = numbers[c]!;
+                            writer.WriteInt32s(column.Name, rows.Count, i => number[i]);
+                            break;
+                        case ColumnType.Boolean:
+                            var boolean = booleans[c]!;
+                            writer.WriteBooleans(column.Name, rows.Count, i => boolean[i]);
+                            break;
+                        default:
+                            writer.WriteUtf8(column.Name, rows.Count, texts[c]!.ValueAt);
+                            break;
+                    }
+                }
+            }, CreatedBy);
         }
         finally
         {
@@ -101,6 +108,9 @@ public static class ParquetTable
             }
             _ends[row] = value is null ? ~_bytes.WrittenCount : _bytes.WrittenCount;
         }
+
+        /// <summary>The bytes of every value together.</summary>
+        public int Bytes => _bytes.WrittenCount;
 
         public bool ValueAt(int row, out ReadOnlySpan<byte> value)
         {

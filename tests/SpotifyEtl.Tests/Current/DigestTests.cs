@@ -5,6 +5,7 @@ using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
+using SpotifyEtl.Transformation.Parquet;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Current;
@@ -38,11 +39,17 @@ public sealed class DigestTests
     [InlineData(22, 900)]
     [InlineData(23, 3)]
     [InlineData(24, 0)]
+    [InlineData(25, 30_000)]
     public void A_current_table_written_from_the_digest_is_the_file_its_decoded_rows_give_byte_for_byte(int seed, int count)
     {
         var random = new Random(seed);
         using var digest = RoundTrip(DigestBuilder.Of(Shuffled(Rows(random, count, days: 9), random)));
         var decoded = digest.ToState();
+        if (count > 10_000)
+        {
+            // Large enough that its songs are written in two parts on two cores, each with cursors of its own.
+            Assert.True(ParquetOf(digest, 0).Length > ParquetFileWriter.ParallelBytes, $"the songs' file holds {ParquetOf(digest, 0).Length} bytes");
+        }
 
         Assert.Equal(ParquetOf(decoded.Songs), ParquetOf(digest, 0));
         Assert.Equal(ParquetOf(decoded.Albums), ParquetOf(digest, 1));

@@ -140,4 +140,66 @@ public sealed class ParquetTableTests : IDisposable
 
         Assert.Equal([2L, 2L, 2L], nulls);
     }
+
+    [Theory]
+    [InlineData(1, 40)]
+    [InlineData(2, 900)]
+    [InlineData(3, 3_000)]
+    [InlineData(4, 20_000)]
+    public void A_file_written_in_two_parts_at_any_column_is_the_file_one_writer_writes(int seed, int rowCount)
+    {
+        var random = new Random(seed);
+        var types = Enumerable.Range(0, random.Next(2, 8)).Select(_ => (ColumnType)random.Next(3)).ToArray();
+        // Some texts long enough that a column of 20,000 rows spans pages; nulls anywhere.
+        var texts = types.Select(_ => Enumerable.Range(0, rowCount)
+            .Select(_ => random.Next(6) == 0 ? null : System.Text.Encoding.UTF8.GetBytes(new string((char)random.Next('a', 'z' + 1), random.Next(random.Next(8) == 0 ? 200 : 30))))
+            .ToArray()).ToArray();
+        var numbers = types.Select(_ => Enumerable.Range(0, rowCount).Select(_ => random.Next(5) == 0 ? (int?)null : random.Next(int.MinValue, int.MaxValue)).ToArray()).ToArray();
+        var flags = types.Select(_ => Enumerable.Range(0, rowCount).Select(_ => random.Next(4) == 0 ? (bool?)null : random.Next(2) == 0).ToArray()).ToArray();
+
+        void WriteColumns(ParquetFileWriter writer, int from, int to)
+        {
+            for (var c = from; c < to; c++)
+            {
+                var column = c;
+                switch (types[c])
+                {
+                    case ColumnType.WholeNumber:
+                        writer.WriteInt32s($"c{c}", rowCount, row => numbers[column][row]);
+                        break;
+                    case ColumnType.Boolean:
+                        writer.WriteBooleans($"c{c}", rowCount, row => flags[column][row]);
+                        break;
+                    default:
+                        writer.WriteUtf8($"c{c}", rowCount, (int row, out ReadOnlySpan<byte> value) =>
+                        {
+                            value = texts[column][row];
+                            return texts[column][row] is not null;
+                        });
+                        break;
+                }
+            }
+        }
+        byte[] File(int split)
+        {
+            using var file = new MemoryStream();
+            ParquetFileWriter.WriteColumns(file, rowCount, types.Length, split, restBytes: 0, WriteColumns, "test");
+            return file.ToArray();
+        }
+
+        var whole = File(types.Length);
+        for (var split = 1; split < types.Length; split++)
+        {
+            Assert.Equal(whole, File(split));
+        }
+    }
+
+    [Fact]
+    public void A_large_file_is_split_where_its_two_parts_hold_about_half_the_bytes_and_a_small_one_is_not()
+    {
+        Assert.Equal(2, ParquetFileWriter.SplitAt([100_000, 200_000, 150_000, 150_000]));
+        Assert.Equal(1, ParquetFileWriter.SplitAt([900_000, 5_000, 5_000]));
+        Assert.Equal(3, ParquetFileWriter.SplitAt([1_000, 2_000, 3_000]));
+        Assert.Equal(1, ParquetFileWriter.SplitAt([5_000_000]));
+    }
 }

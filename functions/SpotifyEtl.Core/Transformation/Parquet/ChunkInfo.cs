@@ -18,4 +18,13 @@ internal sealed class ChunkInfo(string name, PhysicalType type, long start)
     public long Nulls { get; set; }
     public long Uncompressed { get; set; }
     public long Compressed { get; set; }
+
+    /// <summary>The same chunk, written <paramref name="offset"/> bytes further into its file.</summary>
+    public ChunkInfo MovedBy(long offset) => new(Name, Type, Start + offset)
+    {
+        Values = Values,
+        Nulls = Nulls,
+        Uncompressed = Uncompressed,
+        Compressed = Compressed,
+    };
 }

@@ -15,7 +15,7 @@ internal delegate bool Utf8ValueAt(int row, out ReadOnlySpan<byte> value);
 /// (strings, int32, booleans), and encoding them directly from the rows spares the copies a
 /// general-purpose library makes (docs/benchmarks.md). The same rows always give the same bytes.
 /// </summary>
-internal sealed class ParquetFileWriter : IDisposable
+internal sealed partial class ParquetFileWriter : IDisposable
 {
     /// <summary>Uncompressed values per page before a new page starts; readers expect pages of about this size.</summary>
     internal const int PageSize = 1 << 20;
@@ -38,6 +38,12 @@ internal sealed class ParquetFileWriter : IDisposable
     private long _offset;
 
     public ParquetFileWriter(Stream destination, int rowCount)
+        : this(destination, rowCount, startsFile: true)
+    {
+    }
+
+    /// <param name="startsFile">False for a part of a file's column chunks (<see cref="WriteColumns"/>): no magic bytes, its chunks placed where it is appended.</param>
+    private ParquetFileWriter(Stream destination, int rowCount, bool startsFile)
     {
         _destination = destination;
         _rowCount = rowCount;
@@ -49,7 +55,10 @@ internal sealed class ParquetFileWriter : IDisposable
         var pageBytes = (int)Math.Clamp(rowCount * 40L, 64 * 1024, PageSize);
         _values = new PooledBufferWriter(pageBytes);
         _body = new PooledBufferWriter(pageBytes);
-        Write(Magic);
+        if (startsFile)
+        {
+            Write(Magic);
+        }
     }
 
     /// <summary>Writes a string column from values already in UTF-8; a value the delegate does not give is missing.</summary>

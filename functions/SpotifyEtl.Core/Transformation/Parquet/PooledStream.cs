@@ -11,6 +11,9 @@ internal sealed class PooledStream(int initialCapacity = 64 * 1024) : Stream
     private readonly PooledBufferWriter _buffer = new(initialCapacity);
     private int _position;
 
+    /// <summary>Every byte written so far.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
+
     public override bool CanRead => true;
     public override bool CanSeek => true;
     public override bool CanWrite => true;
