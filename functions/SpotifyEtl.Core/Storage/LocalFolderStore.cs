@@ -254,11 +254,30 @@ public sealed partial class LocalFolderStore : IObjectStore
 
     private string PathOf(string key)
     {
-        if (string.IsNullOrEmpty(key) || key.StartsWith('/') || key.Split('/').Any(part => part is "" or "." or "..")
-            || key.Split('/')[0] == TemporaryFolder)
+        if (!IsValidKey(key))
         {
             throw new ArgumentException($"'{key}' is not a valid object key: keys are relative, '/'-separated and contain no empty, '.' or '..' segments.", nameof(key));
         }
         return Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
+    }
+
+    /// <summary>Whether a key is relative, has no empty, '.' or '..' segment and is not in this tool's working folder; read in place, as every listed key is.</summary>
+    private static bool IsValidKey(string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            return false;
+        }
+        var first = true;
+        foreach (var range in key.AsSpan().Split('/'))
+        {
+            var segment = key.AsSpan(range);
+            if (segment is "" or "." or ".." || (first && segment.SequenceEqual(TemporaryFolder)))
+            {
+                return false;
+            }
+            first = false;
+        }
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace SpotifyEtl.Transformation;
 
@@ -178,5 +179,31 @@ public readonly record struct ReleaseDate(DateOnly FirstDay, string Precision)
             : null;
     }
 
-    public string Iso => FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>The first day as yyyy-MM-dd: one string per date and thread, as the albums of a page share a few dates.</summary>
+    public string Iso
+    {
+        get
+        {
+            var cache = t_isoDates ??= new Dictionary<int, string>();
+            ref var iso = ref CollectionsMarshal.GetValueRefOrAddDefault(cache, FirstDay.DayNumber, out var known);
+            if (!known)
+            {
+                iso = FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                if (cache.Count > MaxCachedDates)
+                {
+                    // Bounded whatever the input: a thread keeps the dates it met last.
+                    var kept = iso;
+                    cache.Clear();
+                    cache[FirstDay.DayNumber] = kept;
+                    return kept;
+                }
+            }
+            return iso!;
+        }
+    }
+
+    private const int MaxCachedDates = 4096;
+
+    [ThreadStatic]
+    private static Dictionary<int, string>? t_isoDates;
 }

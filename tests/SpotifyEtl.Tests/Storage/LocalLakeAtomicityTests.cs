@@ -147,6 +147,37 @@ public sealed class LocalLakeAtomicityTests : IDisposable
         Assert.True(File.Exists(later));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_key_with_an_empty_dot_or_dot_dot_segment_or_in_the_tmp_folder_is_refused_and_any_other_is_stored(int seed)
+    {
+        var random = new Random(seed);
+        string[] parts = ["", ".", "..", ".tmp", "raw", "a.b", "..x", "x..", "tmp", ".tmpx", "snapshot_date=2026-11-20", "p0001.json"];
+        for (var i = 0; i < 80; i++)
+        {
+            var segments = Enumerable.Range(0, random.Next(1, 5)).Select(_ => parts[random.Next(parts.Length)]).ToArray();
+            var key = string.Join('/', segments);
+            var valid = segments.All(segment => segment is not ("" or "." or "..")) && segments[0] != ".tmp";
+            // A store of its own per key: one key's file is never another's folder.
+            var store = new LocalFolderStore(Path.Combine(_folder.Path, $"{i}"));
+
+            var put = store.PutTextAsync(key, $"{{\"key\": {i}}}", "application/json");
+
+            if (valid)
+            {
+                await put;
+                Assert.Equal($"{{\"key\": {i}}}", await store.ReadAllTextAsync(key));
+            }
+            else
+            {
+                await Assert.ThrowsAsync<ArgumentException>(() => put);
+                await Assert.ThrowsAsync<ArgumentException>(() => store.ReadAllTextAsync(key));
+            }
+        }
+    }
+
     [Fact]
     public async Task The_tmp_folder_is_no_key()
     {

@@ -24,7 +24,7 @@ public class ReleaseDateTests
     public void A_valid_value_keeps_its_date_at_the_coarser_of_its_shape_and_its_stated_precision(int seed)
     {
         var random = new Random(seed);
-        for (var i = 0; i < 2_000; i++)
+        for (var i = 0; i < 6_000; i++)
         {
             var date = new DateOnly(random.Next(1900, 2030), random.Next(1, 13), 1).AddDays(random.Next(0, 31));
             var shape = random.Next(3);
@@ -44,6 +44,8 @@ public class ReleaseDateTests
 
             Assert.True(parsed is not null, $"{value} ({stated ?? "no precision"}) was dropped");
             Assert.Equal((first, Ranks[rank]), (parsed.Value.FirstDay, parsed.Value.Precision));
+            // As the albums table holds it; past a few thousand dates the thread's cache of them starts over.
+            Assert.Equal(first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), parsed.Value.Iso);
         }
     }
 
