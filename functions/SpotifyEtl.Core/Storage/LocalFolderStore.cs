@@ -261,7 +261,7 @@ public sealed partial class LocalFolderStore : IObjectStore
         return Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
     }
 
-    /// <summary>Whether a key is relative, has no empty, '.' or '..' segment and is not in this tool's working folder; read in place, as every listed key is.</summary>
+    /// <summary>Whether a key is relative, has no empty, '.' or '..' segment and is not in this tool's working folder: read in place, since every key a listing yields is checked.</summary>
     private static bool IsValidKey(string key)
     {
         if (string.IsNullOrEmpty(key))

@@ -179,7 +179,7 @@ public readonly record struct ReleaseDate(DateOnly FirstDay, string Precision)
             : null;
     }
 
-    /// <summary>The first day as yyyy-MM-dd: one string per date and thread, as the albums of a page share a few dates.</summary>
+    /// <summary>The first day as yyyy-MM-dd: one string per date and thread, since many albums share a release date.</summary>
     public string Iso
     {
         get
