@@ -59,7 +59,13 @@ public static class ParquetTable
             Span<long> columnBytes = stackalloc long[schema.Count];
             for (var c = 0; c < schema.Count; c++)
             {
-                columnBytes[c] = texts[c] is { } text ? text.Bytes + 4L * rows.Count : 4L * rows.Count;
+                // A text's bytes and its length; a whole number's four bytes; a boolean's bit.
+                columnBytes[c] = schema[c].Type switch
+                {
+                    ColumnType.Text => texts[c]!.Bytes + 4L * rows.Count,
+                    ColumnType.WholeNumber => 4L * rows.Count,
+                    _ => (rows.Count + 7) / 8,
+                };
             }
             ParquetFileWriter.WriteColumns(destination, rows.Count, columnBytes, (writer, from, to) =>
             {
