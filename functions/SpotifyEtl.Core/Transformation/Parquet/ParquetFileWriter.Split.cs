@@ -24,7 +24,10 @@ internal sealed partial class ParquetFileWriter
         WriteColumns(destination, rowCount, columnBytes.Length, split, restBytes, writeColumns, createdBy);
     }
 
-    /// <summary>Writes columns [0, split) on the calling thread and [split, count) on another (none when split is count), about restBytes of them.</summary>
+    /// <summary>
+    /// Writes columns [0, split) on the calling thread and [split, count) on another (none when split is count), the
+    /// second part into a buffer sized for about <paramref name="restBytes"/>.
+    /// </summary>
     internal static void WriteColumns(Stream destination, int rowCount, int count, int split, long restBytes, Action<ParquetFileWriter, int, int> writeColumns, string createdBy)
     {
         using var writer = new ParquetFileWriter(destination, rowCount);
