@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace SpotifyEtl.Storage;
 
@@ -16,21 +17,47 @@ namespace SpotifyEtl.Storage;
 /// <para>
 /// The large pool keeps what it is given back, up to 16 buffers of each size, and never trims them: a
 /// process holds the buffers its busiest moment needed at once (a backfill's, those of its largest days),
-/// which the next day or invocation reuses instead of touching fresh memory.
+/// which the next day or invocation reuses instead of touching fresh memory. Its buffers are allocated without
+/// being cleared (<see cref="GC.AllocateUninitializedArray{T}"/>): a rent rounds up to a power of two, and a cleared
+/// buffer has every page of it touched at once, where an uncleared one touches only the pages written. Every
+/// pooled buffer holds what its last renter left in it anyway.
 /// </para>
 /// </summary>
 internal static class BytePool
 {
     /// <summary>The smallest buffer the pool of large ones holds: a rent of more than half of it comes from there.</summary>
-    public const int Large = 1 << 20;
+    public const int Large = 1 << LargeShift;
 
-    /// <summary>Up to 1 GB; more buffers of one size than it keeps go to the collector when returned.</summary>
-    private static readonly ArrayPool<byte> s_large = ArrayPool<byte>.Create(maxArrayLength: 1 << 30, maxArraysPerBucket: 16);
+    private const int LargeShift = 20;
+
+    private const int LargestShift = 30;
+    private const int KeptPerSize = 16;
+
+    /// <summary>The large pool: returned buffers by size, 1 MB to 1 GB, each size's stack also its lock.</summary>
+    private static readonly Stack<byte[]>[] s_large = [.. Enumerable.Range(0, LargestShift - LargeShift + 1).Select(_ => new Stack<byte[]>(KeptPerSize))];
 
     /// <summary>A buffer of at least <paramref name="minimumLength"/> bytes, not cleared.</summary>
     public static byte[] Rent(int minimumLength) => minimumLength > Large / 2
-        ? s_large.Rent(minimumLength)
+        ? RentLarge(minimumLength)
         : ArrayPool<byte>.Shared.Rent(minimumLength);
+
+    private static byte[] RentLarge(int minimumLength)
+    {
+        var shift = Math.Max(LargeShift, BitOperations.Log2((uint)minimumLength - 1) + 1);
+        if (shift > LargestShift)
+        {
+            return GC.AllocateUninitializedArray<byte>(minimumLength);
+        }
+        var kept = s_large[shift - LargeShift];
+        lock (kept)
+        {
+            if (kept.TryPop(out var buffer))
+            {
+                return buffer;
+            }
+        }
+        return GC.AllocateUninitializedArray<byte>(1 << shift);
+    }
 
     /// <summary>
     /// Returns a buffer <see cref="Rent"/> gave: both pools hand out powers of two, so its length says which pool it came
@@ -44,7 +71,18 @@ internal static class BytePool
         }
         if (buffer.Length >= Large)
         {
-            s_large.Return(buffer);
+            // More than the pool keeps of one size, or longer than its largest, goes to the collector.
+            if (BitOperations.IsPow2(buffer.Length) && BitOperations.Log2((uint)buffer.Length) is var shift and <= LargestShift)
+            {
+                var kept = s_large[shift - LargeShift];
+                lock (kept)
+                {
+                    if (kept.Count < KeptPerSize)
+                    {
+                        kept.Push(buffer);
+                    }
+                }
+            }
         }
         else
         {

@@ -58,6 +58,22 @@ public sealed class BytePoolTests
         BytePool.Return([]);
     }
 
+    [Fact]
+    public void A_large_buffer_the_pool_did_not_hand_out_goes_back_without_a_complaint_and_is_never_rented()
+    {
+        var random = new Random(2612);
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var shift = random.Next(20, 25);
+            var foreign = new byte[(1 << shift) + random.Next(1, 4096)];
+            BytePool.Return(foreign);
+            var rented = BytePool.Rent(foreign.Length - 1);
+            Assert.NotSame(foreign, rented);
+            Assert.True(rented.Length >= foreign.Length - 1);
+            BytePool.Return(rented);
+        }
+    }
+
     private static T OnThreadOfItsOwn<T>(Func<T> work)
     {
         var result = default(T);
