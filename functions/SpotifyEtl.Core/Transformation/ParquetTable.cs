@@ -50,7 +50,16 @@ public static class ParquetTable
                     {
                         case ColumnType.WholeNumber: numbers[c]![index] = column.IntOf!(row); break;
                         case ColumnType.Boolean: booleans[c]![index] = column.BooleanOf!(row); break;
-                        default: texts[c]!.Add(index, column.TextOf!(row)); break;
+                        default:
+                            if (column.SpelledIdOf?.Invoke(row) is { } id)
+                            {
+                                texts[c]!.AddLink(index, column.LinkPrefix, id);
+                            }
+                            else
+                            {
+                                texts[c]!.Add(index, column.TextOf!(row));
+                            }
+                            break;
                     }
                 }
                 index++;
@@ -113,6 +122,13 @@ public static class ParquetTable
                 _bytes.Advance(Encoding.UTF8.GetBytes(value, _bytes.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length))));
             }
             _ends[row] = value is null ? ~_bytes.WrittenCount : _bytes.WrittenCount;
+        }
+
+        /// <summary>A link spelled from its id (<see cref="SpotifyUrls"/>): the bytes its text would have been written as.</summary>
+        public void AddLink(int row, ReadOnlySpan<byte> prefix, string id)
+        {
+            _bytes.Advance(SpotifyUrls.Write(_bytes.GetSpan(prefix.Length + id.Length), prefix, id));
+            _ends[row] = _bytes.WrittenCount;
         }
 
         /// <summary>The bytes of every value together.</summary>

@@ -116,7 +116,7 @@ public static partial class RawObjectTransformer
         {
             var released = ReleaseDate.Parse(album.ReleaseDate, album.ReleaseDatePrecision);
             output.Albums[albumId] = new AlbumRow(albumId, AthenaValues.Text(album.Name), album.AlbumType, released?.Iso,
-                released?.Precision, released?.FirstDay.Year, album.TotalTracks, album.Url);
+                released?.Precision, released?.FirstDay.Year, album.TotalTracks, album.KeptUrl);
         }
 
         string? primaryArtist = null;
@@ -134,7 +134,7 @@ public static partial class RawObjectTransformer
         if (!known)
         {
             song = new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
-                track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.Url);
+                track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.KeptUrl);
             var credits = credited == 0 ? [] : new SongArtistRow[credited];
             var position = 0;
             foreach (var artist in track.Artists ?? [])

@@ -27,12 +27,19 @@ internal sealed class SpotifyAlbum
     public string? ReleaseDatePrecision;
     public string? Url;
 
+    /// <summary>A link of the id's form, in place of <see cref="Url"/> until the id is read.</summary>
+    public readonly PendingLink PendingUrl = new();
+
     public SpotifyAlbum Reset()
     {
         Id = Name = AlbumType = ReleaseDate = ReleaseDatePrecision = Url = null;
         TotalTracks = null;
+        PendingUrl.Clear();
         return this;
     }
+
+    /// <summary>The album's link as its row keeps it (<see cref="SpotifyUrls"/>).</summary>
+    public string? KeptUrl => Url ?? PendingUrl.Resolve(SpotifyUrls.Album, Id);
 }
 
 /// <summary>
@@ -55,6 +62,10 @@ internal sealed class SpotifyTrack
     public int? Popularity;
     public string? Isrc;
     public string? Url;
+
+    /// <summary>A link of the id's form, in place of <see cref="Url"/> until the id is read.</summary>
+    public readonly PendingLink PendingUrl = new();
+
     public SpotifyAlbum? Album;
     public List<SpotifyArtist>? Artists;
 
@@ -67,12 +78,16 @@ internal sealed class SpotifyTrack
     {
         HasId = false;
         Id = Name = Type = Isrc = Url = null;
+        PendingUrl.Clear();
         DurationMs = TrackNumber = DiscNumber = Popularity = null;
         Explicit = IsLocal = null;
         Album = null;
         Artists = null;
         return this;
     }
+
+    /// <summary>The track's link as its row keeps it (<see cref="SpotifyUrls"/>).</summary>
+    public string? KeptUrl => Url ?? PendingUrl.Resolve(SpotifyUrls.Track, Id);
 
     public SpotifyAlbum NewAlbum() => _album.Reset();
 

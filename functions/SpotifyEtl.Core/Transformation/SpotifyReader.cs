@@ -16,25 +16,31 @@ internal static class SpotifyReader
     public static string? String(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
-        return reader.TokenType switch
+        return StringValue(ref reader, path);
+    }
+
+    private static string? StringValue(ref Utf8JsonReader reader, JsonPath path) =>
+        reader.TokenType switch
         {
             JsonTokenType.String => Kept(reader.GetString()!, path),
             JsonTokenType.Null => null,
             _ => throw Shape(path, reader.TokenType, "a string"),
         };
-    }
 
     /// <summary>A string that recurs across items (an artist's name, an album's id, a type): read through <see cref="Utf8StringCache"/>.</summary>
     public static string? Shared(ref Utf8JsonReader reader, JsonPath path)
     {
         reader.Read();
-        return reader.TokenType switch
+        return SharedValue(ref reader, path);
+    }
+
+    private static string? SharedValue(ref Utf8JsonReader reader, JsonPath path) =>
+        reader.TokenType switch
         {
             JsonTokenType.String => Kept(Utf8StringCache.Current.Get(ref reader), path),
             JsonTokenType.Null => null,
             _ => throw Shape(path, reader.TokenType, "a string"),
         };
-    }
 
     /// <summary>
     /// The text, when a table can keep it (<see cref="AthenaValues.LongestText"/>); an unexpected shape otherwise. The path
@@ -121,6 +127,46 @@ internal static class SpotifyReader
         return value;
     }
 
+    /// <summary>
+    /// Reads <c>{"spotify": "..."}</c> (external_urls) as <see cref="Nested"/> does, but a link of the form
+    /// <paramref name="prefix"/> and an id is taken by <paramref name="pending"/> instead of read as text, to be
+    /// kept as the id once it is known (<see cref="SpotifyUrls"/>); null is returned for it. The last link read stands.
+    /// </summary>
+    public static string? Link(ref Utf8JsonReader reader, JsonPath path, PendingLink pending, ReadOnlySpan<byte> prefix, bool shared)
+    {
+        pending.Clear();
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        Expect(ref reader, JsonTokenType.StartObject, path, "an object");
+        string? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("spotify"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+                    && pending.TryTake(reader.ValueSpan, prefix))
+                {
+                    value = null;
+                }
+                else
+                {
+                    pending.Clear();
+                    value = shared ? SharedValue(ref reader, path) : StringValue(ref reader, path);
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        return value;
+    }
+
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
     public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8, shared: true);
 
@@ -151,7 +197,7 @@ internal static class SpotifyReader
             else if (reader.ValueTextEquals("is_local"u8)) { track.IsLocal = Boolean(ref reader, path.Then("is_local")); }
             else if (reader.ValueTextEquals("popularity"u8)) { track.Popularity = Integer(ref reader, path.Then("popularity")); }
             else if (reader.ValueTextEquals("external_ids"u8)) { track.Isrc = Nested(ref reader, path.Then("external_ids"), "isrc"u8); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Link(ref reader, path.Then("external_urls"), track.PendingUrl, SpotifyUrls.Track, shared: false); }
             else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path.Then("album"), track); }
             else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path.Then("artists"), track); }
             else { reader.Read(); reader.Skip(); }
@@ -215,7 +261,7 @@ internal static class SpotifyReader
             else if (reader.ValueTextEquals("total_tracks"u8)) { album.TotalTracks = Integer(ref reader, path.Then("total_tracks")); }
             else if (reader.ValueTextEquals("release_date"u8)) { album.ReleaseDate = Shared(ref reader, path.Then("release_date")); }
             else if (reader.ValueTextEquals("release_date_precision"u8)) { album.ReleaseDatePrecision = Shared(ref reader, path.Then("release_date_precision")); }
-            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Nested(ref reader, path.Then("external_urls"), "spotify"u8, shared: true); }
+            else if (reader.ValueTextEquals("external_urls"u8)) { album.Url = Link(ref reader, path.Then("external_urls"), album.PendingUrl, SpotifyUrls.Album, shared: true); }
             else { reader.Read(); reader.Skip(); }
         }
         return album;

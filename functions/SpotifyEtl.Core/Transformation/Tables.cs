@@ -51,11 +51,26 @@ public sealed class TableColumn<T>
     internal Func<T, bool?>? BooleanOf { get; }
 
     /// <summary>
+    /// Of a link column: the id the row's link is spelled from, or null where the row keeps the link's text (or none), which
+    /// <see cref="TextOf"/> gives. Writers spell it from <see cref="LinkPrefix"/> and the id (<see cref="SpotifyUrls.Write"/>).
+    /// </summary>
+    internal Func<T, string?>? SpelledIdOf { get; private init; }
+
+    internal byte[] LinkPrefix { get; private init; } = [];
+
+    /// <summary>
     /// A text column. Every value is written as <see cref="AthenaValues.Text"/> keeps it, ids and URIs as well as names: a line
     /// break or a control character in any field Spotify or an export sends would split a CSV row for OpenCSVSerDe, or act
     /// as its escape character (U+0001), and both formats hold the same text.
     /// </summary>
     public static TableColumn<T> Text(string name, Func<T, string?> value) => new(name, ColumnType.Text, row => AthenaValues.Text(value(row)), null, null, value);
+
+    /// <summary>
+    /// A text column of web links that a row may keep as its id (<see cref="SpotifyUrls"/>): <paramref name="value"/> spells
+    /// the text, <paramref name="kept"/> is what the row holds, <paramref name="spelledId"/> the id where it holds no text.
+    /// </summary>
+    internal static TableColumn<T> Link(string name, Func<T, string?> value, Func<T, string?> kept, Func<T, string?> spelledId, ReadOnlySpan<byte> prefix) =>
+        new(name, ColumnType.Text, row => AthenaValues.Text(value(row)), null, null, kept) { SpelledIdOf = spelledId, LinkPrefix = prefix.ToArray() };
 
     public static TableColumn<T> Number(string name, Func<T, int?> value) => new(name, ColumnType.WholeNumber, null, value, null);
 
@@ -73,6 +88,15 @@ public sealed class TableColumn<T>
 public sealed record SongRow(string SongId, string? SongName, int? DurationMs, bool? Explicit, string? Isrc, int? Popularity,
     int? TrackNumber, int? DiscNumber, string? AlbumId, string? PrimaryArtistId, string? SongUrl) : ITableRow<SongRow>
 {
+    private readonly string? _songUrl = SpotifyUrls.Keep(SongUrl, SpotifyUrls.Track, SongId);
+
+    /// <summary>The song's web link; kept as its id where it is the id's link (<see cref="SpotifyUrls"/>).</summary>
+    public string? SongUrl
+    {
+        get => SpotifyUrls.Text(_songUrl, SpotifyUrls.Track, SongId);
+        init => _songUrl = SpotifyUrls.Keep(value, SpotifyUrls.Track, SongId);
+    }
+
     public static string Table => TableNames.Songs;
 
     public static IReadOnlyList<TableColumn<SongRow>> Schema { get; } =
@@ -87,13 +111,22 @@ public sealed record SongRow(string SongId, string? SongName, int? DurationMs, b
         TableColumn<SongRow>.Number("disc_number", r => r.DiscNumber),
         TableColumn<SongRow>.Text("album_id", r => r.AlbumId),
         TableColumn<SongRow>.Text("primary_artist_id", r => r.PrimaryArtistId),
-        TableColumn<SongRow>.Text("song_url", r => r.SongUrl),
+        TableColumn<SongRow>.Link("song_url", r => r.SongUrl, r => r._songUrl, r => SpotifyUrls.SpelledFrom(r._songUrl, r.SongId), SpotifyUrls.Track),
     ];
 }
 
 public sealed record AlbumRow(string AlbumId, string? AlbumName, string? AlbumType, string? ReleaseDate, string? ReleaseDatePrecision,
     int? ReleaseYear, int? TotalTracks, string? AlbumUrl) : ITableRow<AlbumRow>
 {
+    private readonly string? _albumUrl = SpotifyUrls.Keep(AlbumUrl, SpotifyUrls.Album, AlbumId);
+
+    /// <summary>The album's web link; kept as its id where it is the id's link (<see cref="SpotifyUrls"/>).</summary>
+    public string? AlbumUrl
+    {
+        get => SpotifyUrls.Text(_albumUrl, SpotifyUrls.Album, AlbumId);
+        init => _albumUrl = SpotifyUrls.Keep(value, SpotifyUrls.Album, AlbumId);
+    }
+
     public static string Table => TableNames.Albums;
 
     public static IReadOnlyList<TableColumn<AlbumRow>> Schema { get; } =
@@ -105,7 +138,7 @@ public sealed record AlbumRow(string AlbumId, string? AlbumName, string? AlbumTy
         TableColumn<AlbumRow>.Text("release_date_precision", r => r.ReleaseDatePrecision),
         TableColumn<AlbumRow>.Number("release_year", r => r.ReleaseYear),
         TableColumn<AlbumRow>.Number("total_tracks", r => r.TotalTracks),
-        TableColumn<AlbumRow>.Text("album_url", r => r.AlbumUrl),
+        TableColumn<AlbumRow>.Link("album_url", r => r.AlbumUrl, r => r._albumUrl, r => SpotifyUrls.SpelledFrom(r._albumUrl, r.AlbumId), SpotifyUrls.Album),
     ];
 }
 

@@ -29,7 +29,17 @@ internal static class DigestFields
                     output.Advance(1);
                     break;
                 default:
-                    WriteText(output, column.TextOf!(row));
+                    if (column.SpelledIdOf?.Invoke(row) is { } id)
+                    {
+                        // The bytes WriteText gives the link's text: its length and one, then the text.
+                        var length = column.LinkPrefix.Length + id.Length;
+                        WriteVarint(output, (ulong)length + 1);
+                        output.Advance(SpotifyUrls.Write(output.GetSpan(length), column.LinkPrefix, id));
+                    }
+                    else
+                    {
+                        WriteText(output, column.TextOf!(row));
+                    }
                     break;
             }
         }
