@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace SpotifyEtl.Transformation;
@@ -48,29 +49,14 @@ internal static class SpotifyUrls
         return prefix.Length + Encoding.ASCII.GetBytes(id, into[prefix.Length..]);
     }
 
-    public static bool IsId(ReadOnlySpan<char> id)
-    {
-        foreach (var c in id)
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>Whether the id is letters and digits only (Spotify's base 62), so that its link is ASCII and clean as it is.</summary>
+    public static bool IsId(ReadOnlySpan<char> id) => !id.ContainsAnyExcept(IdChars);
 
-    public static bool IsId(ReadOnlySpan<byte> id)
-    {
-        foreach (var b in id)
-        {
-            if (!char.IsAsciiLetterOrDigit((char)b))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>As <see cref="IsId(ReadOnlySpan{char})"/>, for the UTF-8 bytes of a link's end.</summary>
+    public static bool IsId(ReadOnlySpan<byte> id) => !id.ContainsAnyExcept(IdBytes);
+
+    private static readonly SearchValues<char> IdChars = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    private static readonly SearchValues<byte> IdBytes = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 }
 
 /// <summary>

@@ -90,7 +90,10 @@ public sealed record SongRow(string SongId, string? SongName, int? DurationMs, b
 {
     private readonly string? _songUrl = SpotifyUrls.Keep(SongUrl, SpotifyUrls.Track, SongId);
 
-    /// <summary>The song's web link; kept as its id where it is the id's link (<see cref="SpotifyUrls"/>).</summary>
+    /// <summary>
+    /// The song's web link; kept as its id where it is the id's link (<see cref="SpotifyUrls"/>), so that a copy made
+    /// <c>with</c> another <see cref="SongId"/> links to that id.
+    /// </summary>
     public string? SongUrl
     {
         get => SpotifyUrls.Text(_songUrl, SpotifyUrls.Track, SongId);
@@ -120,7 +123,10 @@ public sealed record AlbumRow(string AlbumId, string? AlbumName, string? AlbumTy
 {
     private readonly string? _albumUrl = SpotifyUrls.Keep(AlbumUrl, SpotifyUrls.Album, AlbumId);
 
-    /// <summary>The album's web link; kept as its id where it is the id's link (<see cref="SpotifyUrls"/>).</summary>
+    /// <summary>
+    /// The album's web link; kept as its id where it is the id's link (<see cref="SpotifyUrls"/>), so that a copy made
+    /// <c>with</c> another <see cref="AlbumId"/> links to that id.
+    /// </summary>
     public string? AlbumUrl
     {
         get => SpotifyUrls.Text(_albumUrl, SpotifyUrls.Album, AlbumId);

@@ -142,6 +142,9 @@ public sealed class SpotifyLinkTests
             Assert.Equal(row.GetHashCode(), again.GetHashCode());
             Assert.Equal(link, (row with { SongName = "T" }).SongUrl);
             Assert.Equal("https://example.com/x", (row with { SongUrl = "https://example.com/x" }).SongUrl);
+            // The id's own link stays the id's own in a copy with another id; any other link stays as it was.
+            var ownLink = link == $"https://open.spotify.com/track/{id}" && id.All(char.IsAsciiLetterOrDigit);
+            Assert.Equal(ownLink ? "https://open.spotify.com/track/z9" : link, (row with { SongId = "z9" }).SongUrl);
         }
     }
 
