@@ -102,9 +102,15 @@ internal static class SpotifyReader
             ? (int)Math.Round(value, MidpointRounding.AwayFromZero)
             : throw new UnexpectedShapeException($"{path} is {value.ToString(CultureInfo.InvariantCulture)}, out of range for a whole number");
 
-    /// <summary>Reads <c>{"spotify": "..."}</c> (external_urls) or <c>{"isrc": "..."}</c> (external_ids).</summary>
-    public static string? Nested(ref Utf8JsonReader reader, JsonPath path, ReadOnlySpan<byte> name, bool shared = false)
+    /// <summary>
+    /// Reads <c>{"spotify": "..."}</c> (external_urls) or <c>{"isrc": "..."}</c> (external_ids). Given <paramref name="pending"/>,
+    /// a value of the form <paramref name="prefix"/> and an id is taken by it instead of read as text, to be kept as the id
+    /// once that is known (<see cref="SpotifyUrls"/>), and null is returned for it. The last value read stands.
+    /// </summary>
+    public static string? Nested(ref Utf8JsonReader reader, JsonPath path, ReadOnlySpan<byte> name, bool shared = false,
+        PendingLink? pending = null, ReadOnlySpan<byte> prefix = default)
     {
+        pending?.Clear();
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -116,45 +122,15 @@ internal static class SpotifyReader
         {
             if (reader.ValueTextEquals(name))
             {
-                value = shared ? Shared(ref reader, path) : String(ref reader, path);
-            }
-            else
-            {
                 reader.Read();
-                reader.Skip();
-            }
-        }
-        return value;
-    }
-
-    /// <summary>
-    /// Reads <c>{"spotify": "..."}</c> (external_urls) as <see cref="Nested"/> does, but a link of the form
-    /// <paramref name="prefix"/> and an id is taken by <paramref name="pending"/> instead of read as text, to be
-    /// kept as the id once it is known (<see cref="SpotifyUrls"/>); null is returned for it. The last link read stands.
-    /// </summary>
-    public static string? Link(ref Utf8JsonReader reader, JsonPath path, PendingLink pending, ReadOnlySpan<byte> prefix, bool shared)
-    {
-        pending.Clear();
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-        Expect(ref reader, JsonTokenType.StartObject, path, "an object");
-        string? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("spotify"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+                if (pending is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
                     && pending.TryTake(reader.ValueSpan, prefix))
                 {
                     value = null;
                 }
                 else
                 {
-                    pending.Clear();
+                    pending?.Clear();
                     value = shared ? SharedValue(ref reader, path) : StringValue(ref reader, path);
                 }
             }
@@ -166,6 +142,10 @@ internal static class SpotifyReader
         }
         return value;
     }
+
+    /// <summary>An external_urls' "spotify" link, of the form <paramref name="prefix"/> and an id taken by <paramref name="pending"/> (<see cref="Nested"/>).</summary>
+    public static string? Link(ref Utf8JsonReader reader, JsonPath path, PendingLink pending, ReadOnlySpan<byte> prefix, bool shared) =>
+        Nested(ref reader, path, "spotify"u8, shared, pending, prefix);
 
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
     public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8, shared: true);
