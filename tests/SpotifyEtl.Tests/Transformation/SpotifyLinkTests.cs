@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Parquet;
 using SpotifyEtl.Lake;
@@ -19,6 +20,7 @@ public sealed class SpotifyLinkTests
 {
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static readonly DateOnly Day = new(2026, 11, 20);
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>An id: mostly Spotify's 22 letters and digits, sometimes shorter, longer than a kept link's, or with other characters.</summary>
     private static string Id(Random random, int index)
@@ -36,7 +38,8 @@ public sealed class SpotifyLinkTests
     private static (string Json, string? Link) Links(Random random, string kind, string id, string otherId)
     {
         var own = $"https://open.spotify.com/{kind}/{id}";
-        string Quoted(string text) => JsonSerializer.Serialize(text);
+        // Characters past ASCII as UTF-8, not escaped: a link's bytes are what the reader looks at.
+        string Quoted(string text) => JsonSerializer.Serialize(text, Unescaped);
         var link = random.Next(12) switch
         {
             0 => $"https://open.spotify.com/{kind}/{otherId}",
