@@ -86,9 +86,10 @@ public static class AuthCommand
             await callback.AuthorizedAsync().ConfigureAwait(false);
             return ExitCodes.Success;
         }
-        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl-C (or SIGTERM) while waiting for the browser is an interruption, not a timeout.
+            // Ctrl-C (or SIGTERM) while waiting for the browser is an interruption, not a timeout: so is whatever the stopped
+            // listener or the cancelled exchange throws on its way out.
             return CliErrors.Report(new OperationCanceledException(), context.Errors, verbose);
         }
         catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)

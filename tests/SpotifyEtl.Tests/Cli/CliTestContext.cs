@@ -55,9 +55,18 @@ internal sealed class CliTestContext : IDisposable
     {
         _output.Dispose();
         _errors.Dispose();
-        if (Directory.Exists(Folder))
+        // A file the command's last write closes as it returns may still be in the folder's listing as the delete walks it
+        // ("Directory not empty", seen once under a whole run's load): the delete is tried again before it fails the test.
+        for (var attempt = 1; Directory.Exists(Folder); attempt++)
         {
-            Directory.Delete(Folder, recursive: true);
+            try
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                Thread.Sleep(100);
+            }
         }
     }
 }
