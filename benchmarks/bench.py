@@ -149,12 +149,28 @@ def raw_size(lake):
     return total, files, items
 
 
+# What a measured process leaves (a lake's output, a peer's, a landing's whole lake) is moved here, not deleted, and
+# removed once every section has measured: ext4 without a journal (this machine's root file system) will not hand out
+# an inode freed in the last minutes (up to five), and each new file's allocation searches past every such inode of its
+# group. Deleting each run's output before the next made every later process search past the last minutes' deletions,
+# hundreds per round: a landing (612 new files) took twice as long, and an in-place run paid too. A user's run follows
+# no such deletion. Under WORK as it is when the process runs (a smoke has its own).
+def set_aside_folder():
+    return os.path.join(WORK, "set-aside")
+
+
+def set_aside(path):
+    """Moves a file or folder out of the way into set_aside_folder(); nothing when it is not there."""
+    if os.path.lexists(path):
+        os.makedirs(set_aside_folder(), exist_ok=True)
+        os.rename(path, os.path.join(set_aside_folder(), f"{time.time_ns()}-{os.path.basename(path)}"))
+
+
 def reset(lake):
-    """Everything but raw/: each transform starts from a lake with no output."""
+    """Everything but raw/ set aside: each transform starts from a lake with no output."""
     for entry in os.listdir(lake):
         if entry not in ("raw", ".sample"):
-            path = os.path.join(lake, entry)
-            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+            set_aside(os.path.join(lake, entry))
 
 
 @functools.cache
@@ -171,28 +187,21 @@ def transform(lake, env=None, cli=CLI, prefix=()):
     return run_measured([*prefix, cli, "transform", "--lake", lake], env=env)
 
 
-# Each landing gets a folder of its own, and the section removes them all once it has measured: a landing right after
-# the last one's 612 files were deleted took twice as long, because ext4 without a journal (this machine's root file
-# system) will not hand out an inode freed in the last five minutes, and each new file's allocation searched past
-# them. A user's landing follows no such deletion. Under WORK as it is when the landing runs (a smoke has its own).
-def landings():
-    return os.path.join(WORK, "landed")
-
-
 def land(sample, prefix=()):
-    """With landing: `--input` copies the sample's raw files into an empty lake, then transforms them."""
-    lake = os.path.join(landings(), str(time.time_ns()))
+    """With landing: `--input` copies the sample's raw files into an empty lake of its own, then transforms them."""
+    lake = os.path.join(set_aside_folder(), f"{time.time_ns()}-landed")
     return run_measured([*prefix, CLI, "transform", "--input", os.path.join(sample, "raw"), "--lake", lake])
 
 
 def pandas(lake, prefix=()):
     out = os.path.join(WORK, "pandas-out")
-    shutil.rmtree(out, ignore_errors=True)
+    set_aside(out)
     return run_measured([*prefix, "/usr/bin/python3", PANDAS, os.path.join(lake, "raw"), out])
 
 
 def duckdb(lake, prefix=(), threads=None):
     out = os.path.join(WORK, "duckdb-out")
+    set_aside(out)  # the peer empties it otherwise
     return run_measured([*prefix, "node", DUCKDB_PEER, os.path.join(lake, "raw"), out,
                          *(["--threads", str(threads)] if threads else [])])
 
@@ -253,15 +262,12 @@ def compare(pairs):
     huge_by_default = same_tables(lake)
     times = {name: [] for name in processes}
     cpu = {name: [] for name in processes}
-    try:
-        for _ in range(pairs):
-            for name, measure in processes.items():
-                if name != AGAIN:
-                    settle()
-                times[name].append(measure()[0])
-                cpu[name].append(last_cpu[0])
-    finally:
-        shutil.rmtree(landings(), ignore_errors=True)
+    for _ in range(pairs):
+        for name, measure in processes.items():
+            if name != AGAIN:
+                settle()
+            times[name].append(measure()[0])
+            cpu[name].append(last_cpu[0])
     say(f"`spotify-etl sample --days {days} --items {items} --seed 3`: {files} raw objects, {size / MB:.1f} MB, {count:,} items. "
         f"Whole processes, {pairs} rounds, the processes alternating within a round, each but the run again at once "
         f"started {SETTLE:g} s after the one before it (\"The goals, and where they stand\", below); medians. Every core is {cores} here; "
@@ -765,13 +771,16 @@ def main():
     say(f"Last measured {stamp} on {machine()}. Sections measured then: {', '.join(sections)}; each section below "
         "names its own date.")
     measured["machine"] = take_lines()
-    for section in SECTIONS:
-        if section not in sections:
-            continue
-        run_section(section, args.pairs, args.runs)
-        body = take_lines()
-        title, _, rest = body.partition("\n")
-        measured[section] = f"{title}\n\n_Measured {stamp}._\n{rest}"
+    try:
+        for section in SECTIONS:
+            if section not in sections:
+                continue
+            run_section(section, args.pairs, args.runs)
+            body = take_lines()
+            title, _, rest = body.partition("\n")
+            measured[section] = f"{title}\n\n_Measured {stamp}._\n{rest}"
+    finally:
+        shutil.rmtree(set_aside_folder(), ignore_errors=True)
     if not args.no_doc:
         write_doc(measured)
         print(f"Figures written to {os.path.relpath(DOC, ROOT)}.")
