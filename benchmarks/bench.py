@@ -230,8 +230,14 @@ SETTLE = 2.5
 
 
 def settle():
-    """Waits SETTLE seconds before a judged process (not in a smoke): it then starts on cold memory, as every other does."""
+    """
+    Before a judged process (not in a smoke): what earlier processes wrote goes to the disk first, then SETTLE seconds
+    pass, so that it starts on cold memory, as every other does, and with nothing left to write back. The kernel writes
+    a file back about 30 s after it was written, while whichever process then runs; once the outputs were set aside
+    rather than deleted (set_aside), a round's runs in place were written back during the next round's first one.
+    """
     if not SMOKE:
+        os.sync()
         time.sleep(SETTLE)
 
 
