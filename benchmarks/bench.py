@@ -233,8 +233,8 @@ def settle():
     """
     Before a judged process (not in a smoke): what earlier processes wrote goes to the disk first, then SETTLE seconds
     pass, so that it starts on cold memory, as every other does, and with nothing left to write back. The kernel writes
-    a file back about 30 s after it was written, while whichever process then runs; once the outputs were set aside
-    rather than deleted (set_aside), a round's runs in place were written back during the next round's first one.
+    a file back about 30 s after it was written, during whichever process then runs, and with the outputs set aside
+    rather than deleted (set_aside) every process's output is written back.
     """
     if not SMOKE:
         os.sync()
