@@ -7,8 +7,8 @@ import { type ConfigKeySpec, type ConfigKeyType, projectName } from "./configTyp
 
 /**
  * Every project config key, as Pulumi.yaml declares it: its `config:` block is the one declaration of
- * each key's type, default, secrecy and description. This module adds only the validation; the README's
- * table is checked against the same file.
+ * each key's type, default, secrecy and description. This module adds only the validation; every key that
+ * `pulumi config set` names in the README is checked against the same file.
  */
 export const configKeys: readonly ConfigKeySpec[] = readProjectConfig(path.join(__dirname, "..", "Pulumi.yaml"));
 
