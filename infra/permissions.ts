@@ -131,5 +131,18 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: transformedBucketArn,
             Condition: { StringLike: { "s3:prefix": `${lake.staging}*` } },
         },
+        {
+            // Until every day with partitions has its current-state digest (a new stack's first transform, or a lake an
+            // earlier version wrote), the transform lists the daily partitions of the tables the current-state tables
+            // hold the latest rows of, to give each day without a digest its digest.
+            Sid: "ListPartitionsOfCurrentStateSources",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: transformedBucketArn,
+            Condition: { StringLike: { "s3:prefix": currentStateSources.map((table) => `${lake.transformed}${table}/*`) } },
+        },
     ];
 }
+
+/** The daily tables whose latest row per key a current-state table holds (`currentOf` in contract.json). */
+const currentStateSources: readonly string[] = contract.tables.flatMap((table) => (table.currentOf === undefined ? [] : [table.currentOf]));

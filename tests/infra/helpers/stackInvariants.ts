@@ -380,6 +380,8 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     [raw, { StringLike: { "s3:prefix": "import/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "transformed/listening_history/*" } }],
                     [transformed, { StringLike: { "s3:prefix": "staging/*" } }],
+                    // The current-state tables' sources, listed while some day has no digest (a new stack's first transform).
+                    [transformed, { StringLike: { "s3:prefix": ["songs", "albums", "artists", "song_artists", "playlists"].map((t) => `transformed/${t}/*`) } }],
                 ]);
             });
 
