@@ -92,6 +92,7 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
 
     private static async Task<TempFolder> DownloadAsync(S3ObjectStore lake)
     {
+        using var looking = Storage.PrefixListingRole.TestLooking();
         var folder = new TempFolder();
         await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
         {

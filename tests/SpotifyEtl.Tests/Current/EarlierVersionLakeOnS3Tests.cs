@@ -74,6 +74,7 @@ public sealed class EarlierVersionLakeOnS3Tests(FauxqsServer server) : IDisposab
 
     private static async Task<TempFolder> DownloadAsync(S3ObjectStore lake)
     {
+        using var looking = Storage.PrefixListingRole.TestLooking();
         var folder = new TempFolder();
         await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
         {

@@ -151,6 +151,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         Assert.True(pipeline.Spotify.Playlists.TryRemove(FaultPipeline.ShortPlaylist, out _));
         var second = await pipeline.ExtractAsync(day: 2);
         await pipeline.TransformAsync(pipeline.ManifestEvent(second));
+        using var looking = Storage.PrefixListingRole.TestLooking();
 
         var dayOne = $"snapshot_date={FaultPipeline.Day(1):yyyy-MM-dd}/";
         var tables = await pipeline.TablesAsync();

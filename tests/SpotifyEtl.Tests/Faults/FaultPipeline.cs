@@ -30,6 +30,8 @@ public sealed class FaultPipeline : IAsyncDisposable
 
     private readonly FauxqsServer _server;
     private readonly AmazonS3Client _client;
+    private readonly AmazonS3Client _extractClient;
+    private readonly AmazonS3Client _admin;
     private readonly HttpClient _http = new();
     private readonly ConcurrentQueue<string> _transformLog = new();
     private readonly HashSet<int> _lived = [];
@@ -38,6 +40,8 @@ public sealed class FaultPipeline : IAsyncDisposable
     {
         _server = server;
         _client = server.CreateLambdaRoleClient();
+        _extractClient = server.CreateLambdaRoleClient("extract");
+        _admin = server.CreateClient();
         Spotify = spotify;
         RawBucket = rawBucket;
         Raw = new S3ObjectStore(_client, rawBucket);
@@ -120,7 +124,7 @@ public sealed class FaultPipeline : IAsyncDisposable
         var clock = new InstantTimeProvider(new DateTimeOffset(Day(day).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + RunTime + later);
         using var spotify = SpotifyApiClient.Create(_http, Spotify.Endpoints, Spotify.Credentials(RefreshToken),
             ClientOptions with { TimeProvider = clock }, new RecordingTokenStore(), RunBudget.Starting(clock, TimeSpan.FromMinutes(14)));
-        var extractor = new SpotifyExtractor(spotify, Raw, new ExtractorOptions { TimeProvider = clock, Log = ExtractLog.Enqueue, MaxConcurrency = 2 });
+        var extractor = new SpotifyExtractor(spotify, new S3ObjectStore(_extractClient, RawBucket), new ExtractorOptions { TimeProvider = clock, Log = ExtractLog.Enqueue, MaxConcurrency = 2 });
         var runId = RawObjectKey.FormatRunId(clock.GetUtcNow());
         try
         {
@@ -206,9 +210,9 @@ public sealed class FaultPipeline : IAsyncDisposable
     public async Task<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>> StartOutageAsync()
     {
         var kept = new List<(string, string, byte[])>();
-        foreach (var bucket in (await _client.ListBucketsAsync()).Buckets ?? [])
+        foreach (var bucket in (await _admin.ListBucketsAsync()).Buckets ?? [])
         {
-            var store = new S3ObjectStore(_client, bucket.BucketName);
+            var store = new S3ObjectStore(_admin, bucket.BucketName);
             foreach (var key in await TransformFunctionTests.ListAsync(store, ""))
             {
                 kept.Add((bucket.BucketName, key, await store.ReadAllBytesAsync(key)));
@@ -223,11 +227,11 @@ public sealed class FaultPipeline : IAsyncDisposable
         await _server.RestartAsync();
         foreach (var bucket in kept.Select(o => o.Bucket).Distinct())
         {
-            await _client.PutBucketAsync(bucket);
+            await _admin.PutBucketAsync(bucket);
         }
         foreach (var (bucket, key, bytes) in kept)
         {
-            await new S3ObjectStore(_client, bucket).PutBytesAsync(key, bytes, "application/octet-stream");
+            await new S3ObjectStore(_admin, bucket).PutBytesAsync(key, bytes, "application/octet-stream");
         }
     }
 
@@ -235,6 +239,8 @@ public sealed class FaultPipeline : IAsyncDisposable
     {
         _http.Dispose();
         _client.Dispose();
+        _extractClient.Dispose();
+        _admin.Dispose();
         await Spotify.DisposeAsync();
     }
 }

@@ -142,6 +142,7 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
             TransformFunctionTests.S3Event([(settings.RawBucket, manifest), (settings.RawBucket, TransformFunctionTests.Encode(upload))])));
 
         var summary = JsonDocument.Parse(output).RootElement;
+        using var looking = Storage.PrefixListingRole.TestLooking();
         Assert.Equal(keys.Count - gone.Count, summary.GetProperty("transformed").GetInt32());
         Assert.Equal(0, summary.GetProperty("quarantined").GetInt32());
         Assert.True(await lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Playlists, SampleOptions.DefaultLastDay)));

@@ -480,6 +480,7 @@ public sealed class TransformFunctionTests : IDisposable
 
     internal static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
     {
+        using var looking = Storage.PrefixListingRole.TestLooking();
         var keys = new List<string>();
         await foreach (var key in store.ListAsync(prefix))
         {

@@ -17,7 +17,8 @@ namespace SpotifyEtl.Tests.Storage;
 public sealed partial class FauxqsServer : IAsyncLifetime, IDisposable
 {
     internal const string Region = "us-east-1";
-    private readonly PrefixListingRole _lambdaRole = new();
+    private readonly PrefixListingRole _lambdaRole = new("transform");
+    private readonly PrefixListingRole _extractRole = new("extract");
     private Process? _process;
 
     public Uri ServiceUrl { get; private set; } = null!;
@@ -130,10 +131,11 @@ public sealed partial class FauxqsServer : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// A client that sees the emulator as the Lambda functions' roles see S3 (<see cref="PrefixListingRole"/>): a read of
-    /// a missing key answers 403, as S3 answers a role that may list only under a prefix.
+    /// A client that sees the emulator as a Lambda function's role sees S3 (<see cref="PrefixListingRole"/>): a read of
+    /// a missing key answers 403, as S3 answers a role that may list only under a prefix, and a listing outside the
+    /// role's prefixes is refused. The transform's role unless the extract's is asked for.
     /// </summary>
-    internal AmazonS3Client CreateLambdaRoleClient() => CreateClient(_lambdaRole);
+    internal AmazonS3Client CreateLambdaRoleClient(string role = "transform") => CreateClient(role == "extract" ? _extractRole : _lambdaRole);
 
     /// <summary>Creates a bucket with a unique name starting with <paramref name="purpose"/>.</summary>
     public async Task<string> CreateBucketAsync(string purpose)
@@ -151,7 +153,11 @@ public sealed partial class FauxqsServer : IAsyncLifetime, IDisposable
         [TransformSettings.TransformedBucketVariable] = await CreateBucketAsync("transformed"),
     }.GetValueOrDefault);
 
-    public void Dispose() => _lambdaRole.Dispose();
+    public void Dispose()
+    {
+        _lambdaRole.Dispose();
+        _extractRole.Dispose();
+    }
 
     public async Task DisposeAsync()
     {

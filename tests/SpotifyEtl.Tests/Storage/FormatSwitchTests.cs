@@ -95,6 +95,7 @@ public sealed class FormatSwitchTests(FauxqsServer server) : IDisposable
 
     private static async Task<List<string>> FilesAsync(IObjectStore lake)
     {
+        using var looking = PrefixListingRole.TestLooking();
         var keys = new List<string>();
         await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
         {

@@ -76,6 +76,7 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
 
     private static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
     {
+        using var looking = PrefixListingRole.TestLooking();
         var keys = new List<string>();
         await foreach (var key in store.ListAsync(prefix))
         {
