@@ -1,6 +1,8 @@
 // Least-privilege permissions of the two functions, as policy statements a test can read. Resources are the
-// lake's bucket prefixes and the one secret; the only delete is of table files under transformed/ (a day whose
-// table became empty). Logs and dead-letter-queue permissions are added by the LambdaFunction component.
+// lake's bucket prefixes and the one secret; the only deletes are of table files under transformed/ (a day whose
+// table became empty) and of the current-state digests an earlier version wrote in another layout. Logs and
+// dead-letter-queue permissions are added by the LambdaFunction component. tests/lambda-role-s3.json says the same of
+// S3, key by key, for the tests on both sides.
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "./lakeContract";
 
@@ -130,6 +132,14 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Action: "s3:ListBucket",
             Resource: transformedBucketArn,
             Condition: { StringLike: { "s3:prefix": `${lake.staging}*` } },
+        },
+        {
+            // The current-state digests of the earlier layout (gzip JSON), which nothing reads, go once every day with
+            // partitions has its digest in this one; that upgrade otherwise fails on them at every invocation.
+            Sid: "DeleteEarlierLayoutDigests",
+            Effect: "Allow",
+            Action: "s3:DeleteObject",
+            Resource: pulumi.interpolate`${transformedBucketArn}/${lake.staging}current/*.json.gz`,
         },
         {
             // Until every day with partitions has its current-state digest (a new stack's first transform, or a lake an

@@ -93,7 +93,7 @@ public sealed class RawQuarantine(IObjectStore raw)
 
     /// <summary>
     /// Removes the reason of a copy that failed, where the store allows it (the local lake). On S3 no role may
-    /// delete outside <c>transformed/</c>, so there the reason stays alone until a retry writes both again; the
+    /// delete in the raw bucket, so there the reason stays alone until a retry writes both again; the
     /// caller sees the copy's own failure either way, never the refused delete.
     /// </summary>
     private async Task TakeBackReasonAsync(string reasonKey)
