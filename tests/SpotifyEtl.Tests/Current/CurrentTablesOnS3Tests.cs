@@ -29,7 +29,7 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
     {
         var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
         var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
-        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 24, Items: 15, Seed: seed));
+        using (Storage.LambdaRole.TestLooking()) await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 24, Items: 15, Seed: seed));
         var days = await CurrentTablesTests.DaysAsync(raw);
         var random = new Random(seed);
         var invocations = days.Keys.Concat(days.Keys.Where(_ => random.Next(3) == 0)).OrderBy(_ => random.Next()).ToList();
@@ -52,8 +52,8 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
         var album = Album("alb1", "Album", "2020", "year");
         var october = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 10, 31), "me", "20261031T060000Z", 1).ToString();
         var november = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 11, 1), "me", "20261101T060000Z", 1).ToString();
-        await raw.PutTextAsync(october, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-10-31T05:00:00.000Z")), "application/json");
-        await raw.PutTextAsync(november, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(october, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-10-31T05:00:00.000Z")), "application/json");
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(november, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
         var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
         var songs = TableFormat.Csv.FileKey(CurrentTables.Songs);
 
@@ -92,7 +92,7 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
 
     private static async Task<TempFolder> DownloadAsync(S3ObjectStore lake)
     {
-        using var looking = Storage.PrefixListingRole.TestLooking();
+        using var looking = Storage.LambdaRole.TestLooking();
         var folder = new TempFolder();
         await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
         {

@@ -21,6 +21,8 @@ namespace SpotifyEtl.Tests.Current;
 public sealed class EarlierVersionLakeOnS3Tests(FauxqsServer server) : IDisposable
 {
     private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
+    /// <summary>What the test itself writes and reads, around the function: as the user or the extract function would, not as the transform.</summary>
+    private readonly Amazon.S3.AmazonS3Client _admin = server.CreateClient();
 
     [Theory]
     [InlineData(41)]
@@ -29,8 +31,8 @@ public sealed class EarlierVersionLakeOnS3Tests(FauxqsServer server) : IDisposab
     public async Task Parallel_invocations_of_new_days_give_the_days_an_earlier_version_wrote_their_place_in_the_current_tables(int seed)
     {
         var settings = await server.CreateTransformBucketsAsync() with { Format = TableFormat.Csv };
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 20, Items: 15, Seed: seed));
         var days = await CurrentTablesTests.DaysAsync(raw);
         var random = new Random(seed);
@@ -74,7 +76,6 @@ public sealed class EarlierVersionLakeOnS3Tests(FauxqsServer server) : IDisposab
 
     private static async Task<TempFolder> DownloadAsync(S3ObjectStore lake)
     {
-        using var looking = Storage.PrefixListingRole.TestLooking();
         var folder = new TempFolder();
         await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
         {
@@ -85,5 +86,9 @@ public sealed class EarlierVersionLakeOnS3Tests(FauxqsServer server) : IDisposab
         return folder;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _admin.Dispose();
+    }
 }

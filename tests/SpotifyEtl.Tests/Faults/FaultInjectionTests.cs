@@ -90,7 +90,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         Assert.Equal(1, first.GetProperty("quarantined").GetInt32());
         var quarantined = (await TransformFunctionTests.ListAsync(pipeline.Raw, LakeLayout.Quarantine)).ToList();
         var reason = Assert.Single(quarantined, key => key.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal));
-        Assert.Contains("not valid JSON", await pipeline.Raw.ReadAllTextAsync(reason), StringComparison.Ordinal);
+        using (Storage.LambdaRole.TestLooking()) Assert.Contains("not valid JSON", await pipeline.Raw.ReadAllTextAsync(reason), StringComparison.Ordinal);
         Assert.Contains(pipeline.TransformLogLines, line => line.GetProperty("event").GetString() == "transform_object"
             && line.GetProperty("status").GetString() == "quarantined");
     }
@@ -151,7 +151,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         Assert.True(pipeline.Spotify.Playlists.TryRemove(FaultPipeline.ShortPlaylist, out _));
         var second = await pipeline.ExtractAsync(day: 2);
         await pipeline.TransformAsync(pipeline.ManifestEvent(second));
-        using var looking = Storage.PrefixListingRole.TestLooking();
+        using var looking = Storage.LambdaRole.TestLooking();
 
         var dayOne = $"snapshot_date={FaultPipeline.Day(1):yyyy-MM-dd}/";
         var tables = await pipeline.TablesAsync();

@@ -19,14 +19,16 @@ namespace SpotifyEtl.Tests.Functions;
 public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
 {
     private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
+    /// <summary>What the test itself writes and reads, around the function: as the user or the extract function would, not as the transform.</summary>
+    private readonly Amazon.S3.AmazonS3Client _admin = server.CreateClient();
     private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-import-s3-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task A_dropped_export_zip_is_imported_as_on_a_laptop_and_an_event_delivered_twice_changes_nothing()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         var export = SampleExport.Write(new SampleExportOptions(300, 11));
         var keys = new List<string>();
         foreach (var (name, zip) in export.Zips)
@@ -80,7 +82,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
     public async Task An_export_removed_before_its_event_is_handled_is_logged_as_skipped_and_the_invocation_succeeds()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
         var export = SampleExport.Write(new SampleExportOptions(50, 12));
         var kept = $"{LakeLayout.Import}kept/{export.Zips[0].Name}";
         var removed = $"{LakeLayout.Import}removed/my_spotify_data.zip";
@@ -103,7 +105,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
     public async Task A_web_page_uploaded_under_a_zip_name_is_logged_as_skipped_for_what_it_is_and_the_real_export_is_imported()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
         var export = SampleExport.Write(new SampleExportOptions(50, 13));
         var kept = $"{LakeLayout.Import}kept/{export.Zips[0].Name}";
         var page = $"{LakeLayout.Import}saved-page/my_spotify_data.zip";
@@ -124,6 +126,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        _admin.Dispose();
         if (Directory.Exists(_local))
         {
             Directory.Delete(_local, recursive: true);

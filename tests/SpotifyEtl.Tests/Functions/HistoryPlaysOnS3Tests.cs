@@ -18,14 +18,16 @@ namespace SpotifyEtl.Tests.Functions;
 public sealed class HistoryPlaysOnS3Tests(FauxqsServer server) : IDisposable
 {
     private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
+    /// <summary>What the test itself writes and reads, around the function: as the user or the extract function would, not as the transform.</summary>
+    private readonly Amazon.S3.AmazonS3Client _admin = server.CreateClient();
     private readonly string _local = Path.Combine(Path.GetTempPath(), "spotify-etl-history-s3-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task Plays_transformed_after_an_import_join_the_history_as_a_laptops_import_of_everything_writes_it()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), 9);
         var days = sample.Days.Keys.ToList();
 
@@ -73,6 +75,7 @@ public sealed class HistoryPlaysOnS3Tests(FauxqsServer server) : IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        _admin.Dispose();
         if (Directory.Exists(_local))
         {
             Directory.Delete(_local, recursive: true);

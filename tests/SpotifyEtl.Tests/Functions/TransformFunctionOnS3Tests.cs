@@ -16,13 +16,15 @@ namespace SpotifyEtl.Tests.Functions;
 public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposable
 {
     private readonly Amazon.S3.AmazonS3Client _client = server.CreateLambdaRoleClient();
+    /// <summary>What the test itself writes and reads, around the function: as the user or the extract function would, not as the transform.</summary>
+    private readonly Amazon.S3.AmazonS3Client _admin = server.CreateClient();
 
     [Fact]
     public async Task Handler_reads_the_raw_bucket_and_writes_the_transformed_bucket_through_S3()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
         var keys = await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw);
         var bad = new RawObjectKey(RawSource.PlaylistItems, SampleOptions.DefaultLastDay, "broken", "20261120T060000Z", 1).ToString();
@@ -52,8 +54,8 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
     public async Task Replaying_a_day_whose_snapshots_expired_leaves_its_tables_and_the_current_tables_byte_identical(string replay)
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 2, Items: 60, Seed: 3));
         var day = SampleOptions.DefaultLastDay.AddDays(-1);
         var manifests = new List<string>();
@@ -115,15 +117,15 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         Assert.Equal("warn", line.GetProperty("level").GetString());
         Assert.Equal(manifest, line.GetProperty("key").GetString());
         Assert.Contains("no longer in the raw bucket", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await TransformFunctionTests.ListAsync(new S3ObjectStore(_client, settings.RawBucket), LakeLayout.Quarantine));
+        Assert.Empty(await TransformFunctionTests.ListAsync(new S3ObjectStore(_admin, settings.RawBucket), LakeLayout.Quarantine));
     }
 
     [Fact]
     public async Task Raw_objects_an_event_names_that_are_gone_are_skipped_with_a_warning_and_the_rest_is_published()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
         var keys = await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw);
         var run = RawObjectKey.Parse(keys[0]).RunId;
@@ -142,7 +144,6 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
             TransformFunctionTests.S3Event([(settings.RawBucket, manifest), (settings.RawBucket, TransformFunctionTests.Encode(upload))])));
 
         var summary = JsonDocument.Parse(output).RootElement;
-        using var looking = Storage.PrefixListingRole.TestLooking();
         Assert.Equal(keys.Count - gone.Count, summary.GetProperty("transformed").GetInt32());
         Assert.Equal(0, summary.GetProperty("quarantined").GetInt32());
         Assert.True(await lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Playlists, SampleOptions.DefaultLastDay)));
@@ -162,8 +163,8 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
     public async Task A_run_that_never_wrote_its_manifest_is_published_with_the_next_run_of_its_day()
     {
         var settings = await server.CreateTransformBucketsAsync();
-        var raw = new S3ObjectStore(_client, settings.RawBucket);
-        var lake = new S3ObjectStore(_client, settings.TransformedBucket);
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         // The day's first run landed its pages and was stopped before it wrote its manifest: no event names it.
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
         var day = SampleOptions.DefaultLastDay;
@@ -190,5 +191,9 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
     private static List<JsonElement> LogLines(StringWriter log) =>
         log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _admin.Dispose();
+    }
 }

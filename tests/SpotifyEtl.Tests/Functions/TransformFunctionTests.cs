@@ -480,7 +480,7 @@ public sealed class TransformFunctionTests : IDisposable
 
     internal static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
     {
-        using var looking = Storage.PrefixListingRole.TestLooking();
+        using var looking = Storage.LambdaRole.TestLooking();
         var keys = new List<string>();
         await foreach (var key in store.ListAsync(prefix))
         {

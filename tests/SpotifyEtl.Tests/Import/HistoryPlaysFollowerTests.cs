@@ -49,7 +49,7 @@ public sealed class HistoryPlaysFollowerTests : IDisposable
         {
             foreach (var key in sample.Days[day])
             {
-                await lake.PutBytesAsync(key, await sample.Source.ReadAllBytesAsync(key), "application/json");
+                using (Storage.LambdaRole.TestLooking()) await lake.PutBytesAsync(key, await sample.Source.ReadAllBytesAsync(key), "application/json");
                 keys.Add(key);
             }
         }

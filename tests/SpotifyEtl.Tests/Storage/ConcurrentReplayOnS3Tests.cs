@@ -33,7 +33,7 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
         var first = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
         var second = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 2).ToString();
         var album = Album("alb1", "Album", "2020", "year");
-        await raw.PutTextAsync(first, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
+        using (LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
         var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
         var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
 
@@ -46,7 +46,7 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
         var changedKey = change == "rewritten" ? first : second;
         var expected = change == "rewritten" ? "New name" : "Second page";
         var track = change == "rewritten" ? Track("t1", "New name", album, Artist("a1", "A")) : Track("t2", "Second page", album, Artist("a1", "A"));
-        await raw.PutTextAsync(changedKey, Page(0, Play(track, "2026-11-20T05:30:00.000Z")), "application/json");
+        using (LambdaRole.TestLooking()) await raw.PutTextAsync(changedKey, Page(0, Play(track, "2026-11-20T05:30:00.000Z")), "application/json");
         await new TransformPipeline(raw, lake, options).TransformAsync([changedKey]);
         Assert.Contains(expected, await lake.ReadAllTextAsync(songs), StringComparison.Ordinal);
 

@@ -17,8 +17,8 @@ namespace SpotifyEtl.Tests.Storage;
 public sealed partial class FauxqsServer : IAsyncLifetime, IDisposable
 {
     internal const string Region = "us-east-1";
-    private readonly PrefixListingRole _lambdaRole = new("transform");
-    private readonly PrefixListingRole _extractRole = new("extract");
+    private readonly LambdaRole _lambdaRole = new("transform");
+    private readonly LambdaRole _extractRole = new("extract");
     private Process? _process;
 
     public Uri ServiceUrl { get; private set; } = null!;
@@ -131,7 +131,7 @@ public sealed partial class FauxqsServer : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// A client that sees the emulator as a Lambda function's role sees S3 (<see cref="PrefixListingRole"/>): a read of
+    /// A client that sees the emulator as a Lambda function's role sees S3 (<see cref="LambdaRole"/>): a read of
     /// a missing key answers 403, as S3 answers a role that may list only under a prefix, and a listing outside the
     /// role's prefixes is refused. The transform's role unless the extract's is asked for.
     /// </summary>

@@ -40,7 +40,7 @@ public sealed class FormatSwitchTests(FauxqsServer server) : IDisposable
         async Task SwitchAsync(IObjectStore raw, IObjectStore lake, bool stageRuns)
         {
             var second = first == TableFormat.Csv ? TableFormat.Parquet : TableFormat.Csv;
-            await HistoryPlaysFollowerTests.CopyAsync(sample, raw, days);
+            using (LambdaRole.TestLooking()) await HistoryPlaysFollowerTests.CopyAsync(sample, raw, days);
             await new ExportImporter(raw, lake, new ImportOptions { Format = first }).ImportAsync(sample.Export);
             await Transform(raw, lake, first, stageRuns, days);
             var before = await FilesAsync(lake);
@@ -95,7 +95,7 @@ public sealed class FormatSwitchTests(FauxqsServer server) : IDisposable
 
     private static async Task<List<string>> FilesAsync(IObjectStore lake)
     {
-        using var looking = PrefixListingRole.TestLooking();
+        using var looking = LambdaRole.TestLooking();
         var keys = new List<string>();
         await foreach (var key in lake.ListAsync(LakeLayout.Transformed))
         {

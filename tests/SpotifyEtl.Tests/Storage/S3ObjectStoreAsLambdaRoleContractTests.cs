@@ -4,14 +4,14 @@ using Xunit;
 namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
-/// The contract as the Lambda roles see S3: a read of a missing key answers 403, not 404 (<see cref="PrefixListingRole"/>),
+/// The contract as the Lambda roles see S3: a read of a missing key answers 403, not 404 (<see cref="LambdaRole"/>),
 /// and the store still tells a missing object from a refused one.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class S3ObjectStoreAsLambdaRoleContractTests : ObjectStoreContract, IDisposable
 {
     private readonly FauxqsServer _server;
-    private readonly PrefixListingRole _role = new();
+    private readonly LambdaRole _role = new();
     private readonly Amazon.S3.AmazonS3Client _client;
 
     public S3ObjectStoreAsLambdaRoleContractTests(FauxqsServer server)

@@ -29,6 +29,7 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
 
         var local = await GenerateAndTransformAsync(localRaw, localLake, stageRuns: false);
         var s3 = await GenerateAndTransformAsync(s3Raw, s3Lake, stageRuns: true);
+        using var looking = LambdaRole.TestLooking();
 
         Assert.Equal(1, s3.Quarantined);
         Assert.Equal(local.Transformed, s3.Transformed);
@@ -68,15 +69,15 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
 
     private static async Task<TransformBatchReport> GenerateAndTransformAsync(IObjectStore raw, IObjectStore lake, bool stageRuns)
     {
-        await new SampleGenerator(raw).WriteAsync(Sample);
-        await raw.PutTextAsync(Truncated, "{\"href\":\"https://api.spotify.com/v1/playlists/truncated/items\",\"items\":[{\"added_at\":", "application/json");
+        using (LambdaRole.TestLooking()) await new SampleGenerator(raw).WriteAsync(Sample);
+        using (LambdaRole.TestLooking()) await raw.PutTextAsync(Truncated, "{\"href\":\"https://api.spotify.com/v1/playlists/truncated/items\",\"items\":[{\"added_at\":", "application/json");
         var keys = await ListAsync(raw, LakeLayout.Raw);
         return await new TransformPipeline(raw, lake, new TransformOptions { StageRuns = stageRuns }).TransformAsync(keys);
     }
 
     private static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
     {
-        using var looking = PrefixListingRole.TestLooking();
+        using var looking = LambdaRole.TestLooking();
         var keys = new List<string>();
         await foreach (var key in store.ListAsync(prefix))
         {
