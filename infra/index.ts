@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionsPackage } from "./build/publishFunctions";
 import { Alarms, stackMetricNamespace } from "./components/alarms";
-import { Analytics } from "./components/analytics";
+import { Analytics, defaultResultsPrefix } from "./components/analytics";
 import { Catalog, glueDatabaseName } from "./components/catalog";
 import { Dashboard } from "./components/dashboard";
 import { LambdaFunction } from "./components/lambdaFunction";
@@ -13,6 +13,7 @@ import { SpotifySecret } from "./components/secret";
 import { SnowflakeLoad } from "./components/snowflake";
 import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
+import { analystPolicy as analystPolicyDocument } from "./analystPolicy";
 import { permissionsBoundaryArn } from "./boundary";
 import { loadConfig } from "./config";
 import { contract } from "./lakeContract";
@@ -188,6 +189,17 @@ export const glueDatabase = catalog.databaseName;
 export const crawlerName = catalog.crawlerName;
 export const athenaWorkgroup = analytics.workgroupName;
 export const namedQueryIds = analytics.namedQueryIds;
+/** What a person needs to run the named queries, for an administrator to attach (docs/analytics.md, "Who may run the queries"). */
+export const analystPolicy = analystPolicyDocument({
+    partition,
+    region: config.region,
+    accountId: account.accountId,
+    workgroupName: analytics.workgroupName,
+    databaseName: catalog.databaseName,
+    transformedBucketArn: storage.transformed.arn,
+    resultsBucketArn: storage.athenaResults.arn,
+    resultsPrefix: defaultResultsPrefix,
+});
 export const consoleLinks = {
     extractFunction: links.functionLink(config.region, extract.name),
     transformFunction: links.functionLink(config.region, transform.name),
