@@ -13,8 +13,8 @@ let analyst: Principal;
 let names: { workgroup: string; database: string; transformed: string; results: string; raw: string; secret: string; region: string };
 before(async () => {
     stack = new Stack(await runStack("dev", { ...stackConfigFile("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
-    const policy = JSON.parse(String(stack.run.outputs["analystPolicy"])) as object;
-    analyst = { arn: `arn:aws:iam::${fakeAccountId}:user/analyst`, accountId: fakeAccountId, policies: [policy as never] };
+    const policy: unknown = JSON.parse(String(stack.run.outputs["analystPolicy"]));
+    analyst = { arn: `arn:aws:iam::${fakeAccountId}:user/analyst`, accountId: fakeAccountId, policies: [policy] };
     names = {
         workgroup: String(stack.run.outputs["athenaWorkgroup"]),
         database: String(stack.run.outputs["glueDatabase"]),

@@ -19,7 +19,7 @@ namespace SpotifyEtl.Tests.Storage;
 /// outright, as a policy that does not cover them would. What a test itself reads or writes to set a scene or check a
 /// result, under <see cref="TestLooking"/>, is no request of a role and goes through.
 /// </summary>
-internal sealed partial class LambdaRole : HttpClientFactory, IDisposable
+internal sealed class LambdaRole : HttpClientFactory, IDisposable
 {
     private const string AccessDenied = """<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>""";
 
