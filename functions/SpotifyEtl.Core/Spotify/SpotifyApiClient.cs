@@ -121,6 +121,14 @@ public sealed class SpotifyApiClient : IDisposable
             {
                 throw RunStopped(path, result, error);
             }
+            if (IsUnavailableForLonger(result))
+            {
+                // Spotify said when to come back, later than this run may wait: every source would be told the same.
+                throw new SpotifyRunStoppedException(
+                    $"Spotify is unavailable: GET {path} was answered {(int)result.Status} with a Retry-After of " +
+                    $"{result.RetryAfter!.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s, {WhyNotWaited(result.RetryAfter)}. " +
+                    "The run ended with its state saved; runs resume once the wait has passed.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
+            }
             throw new SpotifyApiException(result.Status, path, error?.Message, error?.Reason,
                 SpotifyErrors.Explain(result.Status, path, _tokens.IsUserToken, error?.Message));
         }
@@ -140,7 +148,12 @@ public sealed class SpotifyApiClient : IDisposable
             $"{WhyNotWaited(result.RetryAfter)}. The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
     }
 
-    /// <summary>Why the transport gave a 429 back rather than waiting it out: the reason that holds, not every one that might.</summary>
+    /// <summary>A 5xx whose Retry-After the transport did not wait out: longer than the longest wait, or than the run has left.</summary>
+    private bool IsUnavailableForLonger(SpotifyHttpResult result) =>
+        (int)result.Status >= 500 && result.RetryAfter is { } wait && wait > TimeSpan.Zero
+        && (wait > _transport.LongestWait || !_transport.Budget.Allows(wait));
+
+    /// <summary>Why the transport gave a 429 (or a 5xx with a Retry-After) back rather than waiting it out: the reason that holds, not every one that might.</summary>
     private string WhyNotWaited(TimeSpan? retryAfter)
     {
         static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s";

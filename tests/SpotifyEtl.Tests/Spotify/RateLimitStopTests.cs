@@ -99,3 +99,83 @@ public sealed class RateLimitStopTests : IAsyncLifetime
         Assert.False(manifest.RootElement.GetProperty("sources")[0].TryGetProperty("http_status", out _));
     }
 }
+
+/// <summary>
+/// A 5xx that says when to come back (Retry-After), later than the run may wait: the run stops with the wait saved, as for
+/// a 429, instead of failing every source one after the other into the same outage.
+/// </summary>
+public sealed class UnavailableStopTests : IAsyncLifetime
+{
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await ExtractionHarness.StartAsync();
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    /// <summary>Each 5xx Spotify's edge answers, with waits past the longest the client takes, past the run's budget, and as a date.</summary>
+    public static TheoryData<int, string, int, int?> LongWaits()
+    {
+        var data = new TheoryData<int, string, int, int?>();
+        var now = new InstantTimeProvider().GetUtcNow();
+        foreach (var status in new[] { 500, 502, 503, 504 })
+        {
+            data.Add(status, "900", 900, null);                                  // past the 10-minute longest wait
+            data.Add(status, "3600", 3600, null);
+            data.Add(status, "300", 300, 120);                                   // fits the longest wait, not the 2 minutes left
+            data.Add(status, (now + TimeSpan.FromMinutes(20)).ToString("r", CultureInfo.InvariantCulture), 1200, null);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LongWaits))]
+    public async Task A_5xx_whose_Retry_After_the_run_cannot_sit_out_stops_the_run_and_the_next_runs_wait_for_it(
+        int status, string retryAfter, int waitSeconds, int? budgetSeconds)
+    {
+        _h.Budget = budgetSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(14);
+        _h.Spotify.Inject("me/player/recently-played", new Fault.RawFault(status, "text/html", "<html>Service Unavailable</html>", retryAfter));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.False(run.Manifest.QuotaExceeded);
+        Assert.Contains($"answered {status} with a Retry-After of {waitSeconds} s", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Contains("longer than", run.Manifest.StopReason, StringComparison.Ordinal);
+        var source = run.Manifest.Sources.Single();
+        Assert.Equal((SourceStatus.Stopped, (int?)status), (source.Status, source.HttpStatus));
+        // Asked once: a wait it cannot sit out is not met by retries into the same outage.
+        Assert.Equal(1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+        var wait = (await ExtractionState.LoadAsync(_h.Store, CancellationToken.None)).Wait;
+        Assert.Equal(new SpotifyWait(_h.Clock.GetUtcNow() + TimeSpan.FromSeconds(waitSeconds), false), wait);
+
+        var asked = _h.Spotify.ApiRequests.Count;
+        _h.Budget = TimeSpan.FromMinutes(14);
+        _h.Clock.Advance(TimeSpan.FromSeconds(waitSeconds - 1));
+        var held = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(ExtractionOutcome.Stopped, held.Manifest.Outcome);
+        Assert.Equal(asked, _h.Spotify.ApiRequests.Count);
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(2));
+        var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    public async Task A_5xx_whose_Retry_After_fits_is_waited_out_and_asked_again_in_the_same_run(int status)
+    {
+        _h.Spotify.Inject("me/player/recently-played", new Fault.RawFault(status, "text/html", "<html>Service Unavailable</html>", "5"));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(2, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+        Assert.Contains(TimeSpan.FromSeconds(5), _h.Clock.Waits);
+        Assert.Null((await ExtractionState.LoadAsync(_h.Store, CancellationToken.None)).Wait);
+    }
+}
