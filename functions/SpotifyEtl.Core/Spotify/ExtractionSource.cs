@@ -107,17 +107,19 @@ public sealed partial record ExtractionSource
         return (entries ?? []).Select((entry, index) => FromEntry(entry, $"{origin}[{index}]")).Distinct().ToList();
     }
 
-    private static ExtractionSource FromEntry(SourceConfigEntry entry, string origin) => entry.Type switch
-    {
-        "playlist" when !string.IsNullOrWhiteSpace(entry.Id) => Playlist(entry.Id),
-        "playlist" => throw new SpotifyConfigurationException($"{origin}: a playlist source needs an \"id\"."),
-        "recently_played" => RecentlyPlayed(),
-        "saved_tracks" => SavedTracks(),
-        "top_tracks" => TopTracks(entry.TimeRange ?? "medium_term"),
-        "top_artists" => TopArtists(entry.TimeRange ?? "medium_term"),
-        _ => throw new SpotifyConfigurationException(
-            $"{origin}: unknown source type '{entry.Type}'. Known types: playlist, recently_played, top_tracks, top_artists, saved_tracks."),
-    };
+    private static ExtractionSource FromEntry(SourceConfigEntry? entry, string origin) => entry is null
+        ? throw new SpotifyConfigurationException($"{origin}: null is not a source; each entry is an object such as {{\"type\":\"recently_played\"}}.")
+        : entry.Type switch
+        {
+            "playlist" when !string.IsNullOrWhiteSpace(entry.Id) => Playlist(entry.Id),
+            "playlist" => throw new SpotifyConfigurationException($"{origin}: a playlist source needs an \"id\"."),
+            "recently_played" => RecentlyPlayed(),
+            "saved_tracks" => SavedTracks(),
+            "top_tracks" => TopTracks(entry.TimeRange ?? "medium_term"),
+            "top_artists" => TopArtists(entry.TimeRange ?? "medium_term"),
+            _ => throw new SpotifyConfigurationException(
+                $"{origin}: unknown source type '{entry.Type}'. Known types: playlist, recently_played, top_tracks, top_artists, saved_tracks."),
+        };
 
     /// <summary>
     /// The id in a bare id, a URI (<c>spotify:playlist:ID</c>, or the older <c>spotify:user:NAME:playlist:ID</c>) or a

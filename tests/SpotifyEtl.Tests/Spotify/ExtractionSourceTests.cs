@@ -64,6 +64,29 @@ public sealed class ExtractionSourceTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Every kind of JSON value that is no source object, at every place in an otherwise good list.</summary>
+    public static TheoryData<string> ListsWithANonSource()
+    {
+        var good = new[] { """{"type":"recently_played"}""", """{"type":"playlist","id":"3cEYpjA9oz9GiPac4AsH4n"}""" };
+        var data = new TheoryData<string>();
+        foreach (var bad in new[] { "null", "0", "1.5", "\"recently_played\"", "true", "false", "[]", "[null]", """[{"type":"recently_played"}]""" })
+        {
+            for (var at = 0; at <= good.Length; at++)
+            {
+                data.Add($"[{string.Join(',', good.Take(at).Append(bad).Concat(good.Skip(at)))}]");
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ListsWithANonSource))]
+    public void A_list_holding_something_other_than_a_source_is_a_configuration_error_naming_where(string json)
+    {
+        var error = Assert.Throws<SpotifyConfigurationException>(() => ExtractionSource.ParseList(json, "SPOTIFY_SOURCES"));
+        Assert.Contains("SPOTIFY_SOURCES", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Scopes_are_exactly_those_the_sources_need()
     {
