@@ -44,15 +44,17 @@ public static class ExportArchive
     public static IReadOnlyList<ExportCandidate> Entries(string archiveName, Stream archive, ImportLimits limits)
     {
         ZipArchive zip;
+        List<ZipArchiveEntry> files;
         try
         {
             zip = new ZipArchive(archive, ZipArchiveMode.Read, leaveOpen: true);
+            // The archive's directory is read here, not when it is opened: a damaged one throws now.
+            files = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
         }
         catch (InvalidDataException exception)
         {
             return [ExportCandidate.Unusable(archiveName, $"{NotAZip} (cut short while downloading? {exception.Message.TrimEnd('.')})")];
         }
-        var files = zip.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
         if (files.Count > limits.MaxArchiveEntries)
         {
             return [ExportCandidate.Unusable(archiveName, $"it holds {files.Count:N0} files, more than the {limits.MaxArchiveEntries:N0} an export could: nothing of it was read")];
