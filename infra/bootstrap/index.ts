@@ -205,8 +205,12 @@ if (gh !== undefined) {
             deletion: true,
             nonFastForward: true,
             pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
-            // The check must come from GitHub Actions: a status any other app or token posts under the same name does not count.
-            requiredStatusChecks: { requiredChecks: [{ context: "make test", integrationId: githubActionsAppId }], strictRequiredStatusChecksPolicy: true },
+            // The tests, and every stack's preview (pull-request.yml's job "previews"). Each check must come from GitHub
+            // Actions: a status any other app or token posts under the same name does not count.
+            requiredStatusChecks: { requiredChecks: [
+                { context: "make test", integrationId: githubActionsAppId },
+                { context: "previews", integrationId: githubActionsAppId },
+            ], strictRequiredStatusChecksPolicy: true },
         },
     }, inGitHub);
 }

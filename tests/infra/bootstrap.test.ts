@@ -197,9 +197,12 @@ test("GitHub: the OIDC subject carries the ref, each stack has a main-only envir
     assert.equal(one("github:index/actionsVariable:ActionsVariable", "backend-url").inputs["value"], "s3://octo-pulumi-state?region=eu-north-1");
     const ruleset = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs["rules"] as Record<string, unknown>;
     assert.equal(ruleset["nonFastForward"], true);
-    // Only GitHub Actions (app 15368) may report the required check: a status of the same name from any other app or
-    // token does not satisfy it.
-    assert.deepEqual(ruleset["requiredStatusChecks"], { requiredChecks: [{ context: "make test", integrationId: 15368 }], strictRequiredStatusChecksPolicy: true });
+    // The tests and the previews' gate (pull-request.yml's job "previews"); only GitHub Actions (app 15368) may report
+    // them: a status of the same name from any other app or token does not satisfy it.
+    assert.deepEqual(ruleset["requiredStatusChecks"], {
+        requiredChecks: [{ context: "make test", integrationId: 15368 }, { context: "previews", integrationId: 15368 }],
+        strictRequiredStatusChecksPolicy: true,
+    });
 });
 
 test("the scripted GitHub set-up of docs/deploying.md (manageGitHub false) sets the subject claims and the ruleset the program declares", () => {
@@ -253,16 +256,25 @@ if [ "$2" = users/octocat ]; then echo 4711; fi
 `, { mode: 0o755 });
     const stackAccess = JSON.stringify(Object.fromEntries(stacks.map((stack) => [stack, { deployRoleArn: `arn:${stack}`, previewRoleArn: `arn:${stack}-preview` }])));
     fs.writeFileSync(path.join(scratch, "pulumi"), `#!/bin/bash
-case "$*" in *"--json stackAccess"*) echo '${stackAccess}';; *backend*) echo s3://octo-pulumi-state;; esac
+case "$*" in *"--json stackAccess"*) echo '${stackAccess}';; *backend*) echo "$BACKEND";; esac
 `, { mode: 0o755 });
-    let recorded: { args: string[]; stdin: string }[];
-    try {
-        const ran = spawnSync("bash", ["-euo", "pipefail", "-c", filled], { env: { ...process.env, PATH: `${scratch}:${process.env["PATH"]}` }, encoding: "utf8" });
+    // The bootstrap's output "backend": a state bucket's URL, or on Pulumi Cloud a sentence that is no backend URL.
+    const runScript = (backend: string): { args: string[]; stdin: string }[] => {
+        fs.rmSync(calls, { recursive: true, force: true });
+        fs.mkdirSync(calls);
+        const ran = spawnSync("bash", ["-euo", "pipefail", "-c", filled], { env: { ...process.env, PATH: `${scratch}:${process.env["PATH"]}`, BACKEND: backend }, encoding: "utf8" });
         assert.equal(ran.status, 0, ran.stderr);
-        recorded = fs.readdirSync(calls).filter((f) => f.endsWith(".args")).map((f) => ({
+        return fs.readdirSync(calls).filter((f) => f.endsWith(".args")).map((f) => ({
             args: fs.readFileSync(path.join(calls, f), "utf8").trimEnd().split("\n"),
             stdin: fs.existsSync(path.join(calls, f.replace(".args", ".stdin"))) ? fs.readFileSync(path.join(calls, f.replace(".args", ".stdin")), "utf8") : "",
         }));
+    };
+    const backendVariable = (calls: { args: string[] }[]) => calls.filter((c) => c.args.slice(0, 3).join(" ") === "variable set PULUMI_BACKEND_URL").map((c) => c.args.at(-1));
+    let recorded: { args: string[]; stdin: string }[];
+    try {
+        assert.deepEqual(backendVariable(runScript("Pulumi Cloud (no stateBucket)")), [], "on Pulumi Cloud the workflows get no backend URL");
+        recorded = runScript("s3://octo-pulumi-state?region=eu-north-1");
+        assert.deepEqual(backendVariable(recorded), ["s3://octo-pulumi-state?region=eu-north-1"]);
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }

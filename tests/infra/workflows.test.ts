@@ -1,6 +1,7 @@
 // The GitHub workflows: actionlint finds nothing, every stack gets a preview, the path filters cover every input
 // of the functions package, actions are pinned, forks get no secrets, deployments of a stack never overlap.
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -312,5 +313,35 @@ test("the stack's settings say whether it loads Snowflake, from its Pulumi.<stac
         assert.deepEqual(["plain", "loads", "off"].map((stack) => stackSettings(stack, root).snowflake), [false, true, false]);
     } finally {
         fs.rmSync(root, { recursive: true });
+    }
+});
+
+test("the previews' gate, run by bash, passes only when the package and every stack's preview passed, or none ran (a fork's pull request)", () => {
+    const gate = pullRequest.jobs["previews"]!;
+    assert.equal(gate.name, "previews");
+    assert.equal(gate.if, "always()", "it reports a result even when a job before it failed");
+    assert.deepEqual([gate.needs].flat().sort(), ["package", "preview"]);
+    const step = gate.steps.find((s) => s.run !== undefined)!;
+    assert.deepEqual(step.env, { PACKAGE: "${{ needs.package.result }}", PREVIEW: "${{ needs.preview.result }}" });
+    const results = ["success", "failure", "cancelled", "skipped"];
+    for (const pkg of results) {
+        for (const preview of results) {
+            const ran = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], { env: { ...process.env, PACKAGE: pkg, PREVIEW: preview }, encoding: "utf8" });
+            const passes = ["success", "skipped"].includes(pkg) && ["success", "skipped"].includes(preview);
+            assert.equal(ran.status, passes ? 0 : 1, `package ${pkg}, preview ${preview}: ${ran.stdout}${ran.stderr}`);
+            if (!passes) {
+                assert.match(ran.stdout, /^::error::the (package|preview) job ended (failure|cancelled|skipped)/m);
+            }
+        }
+    }
+});
+
+test("every check the main branch's ruleset requires is a job that pull-request.yml reports under that name", () => {
+    const bootstrap = fs.readFileSync(path.join(repoRoot, "infra", "bootstrap", "index.ts"), "utf8");
+    const required = [...bootstrap.matchAll(/\{ context: "([^"]+)", integrationId: githubActionsAppId \}/g)].map((m) => m[1]);
+    assert.deepEqual(required, ["make test", "previews"]);
+    const names = Object.values(pullRequest.jobs).map((job) => job.name);
+    for (const check of required) {
+        assert.ok(names.includes(check), `pull-request.yml has a job named "${check}"`);
     }
 });
