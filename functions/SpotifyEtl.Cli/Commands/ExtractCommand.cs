@@ -36,6 +36,14 @@ public static class ExtractCommand
             HelpName = "FILE",
         };
         var market = new Option<string?>("--market") { Description = "Market for playlist items (ISO 3166-1 alpha-2 or from_token).", HelpName = "CODE" };
+        // Spotify answers every playlist request of an unknown market 400: refused here, before a run fails them all.
+        market.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } code && !IsMarket(code))
+            {
+                result.AddError($"--market {code}: not a market; give an ISO 3166-1 alpha-2 code in capitals (SE, US, DE) or from_token.");
+            }
+        });
         // Checked here, so that a wrong value names the option typed, not the environment variable the function reads.
         var topItemsLimit = CliOptions.Bounded("--top-items-limit", "How many items of each top list to read, in pages of 50.",
             ExtractorOptions.DefaultTopItemsLimit, 1, ExtractorOptions.MaxTopItemsLimit);
@@ -67,6 +75,9 @@ public static class ExtractCommand
             }, cancellationToken));
         return command;
     }
+
+    /// <summary>Two capital letters, as the stack's spotifyMarket, or from_token.</summary>
+    internal static bool IsMarket(string code) => code == "from_token" || code is [>= 'A' and <= 'Z', >= 'A' and <= 'Z'];
 
     private static async Task<int> RunAsync(CliContext context, DirectoryInfo lake, Func<IReadOnlyList<ExtractionSource>> readSources, bool json, bool verbose,
         string? credentialsPath, TimeSpan timeLimit, ExtractorOptions options, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Tests.Support;
 using Xunit;
 
@@ -48,6 +49,32 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.Equal(64, run.ExitCode);
         Assert.Contains($"--top-items-limit must be a whole number from 1 to", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("SPOTIFY_", run.Errors, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> NotMarkets() =>
+        ["se", "Se", "SWE", "S", "", " SE", "SE ", "S1", "from-token", "FROM_TOKEN", "ÖS", "Sweden"];
+
+    [Theory]
+    [MemberData(nameof(NotMarkets))]
+    public void Extract_refuses_a_market_that_is_no_market_before_asking_Spotify(string market)
+    {
+        var run = Run("extract", "--lake", _folder["lake"], "--recently-played", "--market", market);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--market {market}: not a market", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder["lake"], "raw")), "nothing was extracted");
+    }
+
+    [Theory]
+    [InlineData("SE")]
+    [InlineData("US")]
+    [InlineData("from_token")]
+    public void Extract_takes_a_market_code_or_from_token(string market)
+    {
+        Assert.True(ExtractCommand.IsMarket(market));
+        var run = Run("extract", "--lake", _folder["lake"], "--recently-played", "--market", market);
+
+        Assert.DoesNotContain("--market", run.Errors, StringComparison.Ordinal);
     }
 
     [Theory]
