@@ -59,9 +59,13 @@ internal static class ReportCommand
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             QueryRunner.Open(lake).Dispose();
-            // The tables held shared while the page's queries read them: no transform replaces a file meanwhile.
-            using var reading = LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken);
-            var local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
+            (string Html, IReadOnlyList<string> Damaged) local;
+            // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
+            // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
+            using (LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken))
+            {
+                local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
+            }
             return Saved(local, output ?? Path.Combine(lake, "report.html"));
         }
         var (bucket, prefix) = ParseS3(lake);

@@ -92,7 +92,10 @@ internal static class LakeLock
             {
                 if (!waited)
                 {
-                    CliErrors.Warn(Console.Error, $"another spotify-etl is writing the tables of {root}: waiting for it to end.");
+                    // A reader waits only for a writer; a writer, for a writer or for readers.
+                    CliErrors.Warn(Console.Error, share == FileShare.None
+                        ? $"another spotify-etl is using the tables of {root} (writing them, or a query or report reading them): waiting for it to end."
+                        : $"another spotify-etl is writing the tables of {root}: waiting for it to end.");
                 }
             }
             cancellationToken.WaitHandle.WaitOne(Poll);
