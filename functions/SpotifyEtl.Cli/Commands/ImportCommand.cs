@@ -104,7 +104,7 @@ internal static class ImportCommand
         var store = LocalLake.Open(lakeFolder);
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
-        using var candidates = ExportInputs.Open(inputs, ImportLimits.Default);
+        using var candidates = ExportInputs.Open(inputs, ImportLimits.Default, lakeFolder.FullName);
         // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));
         return await ProgressDisplay.RunAsync("Importing the export", progress =>

@@ -13,16 +13,21 @@ internal sealed class ExportInputs : IDisposable
 
     public List<ExportCandidate> Candidates { get; } = [];
 
-    public static ExportInputs Open(IEnumerable<FileSystemInfo> paths, ImportLimits limits)
+    /// <summary>
+    /// The candidates of <paramref name="paths"/>. A folder given that holds the lake (<c>import . --lake ./lake</c>) is read
+    /// without it: the lake's files are the import's output, and its lock is held by this very import.
+    /// </summary>
+    public static ExportInputs Open(IEnumerable<FileSystemInfo> paths, ImportLimits limits, string? lake = null)
     {
         var inputs = new ExportInputs();
+        var skipped = lake is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(lake));
         try
         {
             foreach (var path in paths)
             {
                 if (path is DirectoryInfo folder)
                 {
-                    foreach (var file in Files(folder, inputs.Candidates))
+                    foreach (var file in Files(folder, inputs.Candidates, skipped))
                     {
                         inputs.Add(file, Path.GetRelativePath(folder.Parent?.FullName ?? folder.FullName, file.FullName), limits);
                     }
@@ -80,8 +85,12 @@ internal sealed class ExportInputs : IDisposable
     }
 
     /// <summary>Every file below a folder, in name order; a folder that cannot be listed is a candidate that says so.</summary>
-    private static IEnumerable<FileInfo> Files(DirectoryInfo folder, List<ExportCandidate> problems)
+    private static IEnumerable<FileInfo> Files(DirectoryInfo folder, List<ExportCandidate> problems, string? skipped)
     {
+        if (skipped is not null && string.Equals(Path.TrimEndingDirectorySeparator(folder.FullName), skipped, StringComparison.Ordinal))
+        {
+            yield break;
+        }
         FileSystemInfo[] entries;
         try
         {
@@ -101,7 +110,7 @@ internal sealed class ExportInputs : IDisposable
                     problems.Add(ExportCandidate.Unusable(child.FullName, "it is a symbolic link to a folder, which the import does not follow: name its target instead"));
                     continue;
                 }
-                foreach (var file in Files(child, problems))
+                foreach (var file in Files(child, problems, skipped))
                 {
                     yield return file;
                 }

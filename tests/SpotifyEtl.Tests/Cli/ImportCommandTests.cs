@@ -55,6 +55,28 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("lake")]
+    [InlineData("data/lakes/mine")]
+    public void Importing_a_folder_that_holds_the_lake_reads_the_export_in_it_and_not_the_lake(string lakeUnder)
+    {
+        var zips = WriteSample();
+        var lake = _folder[lakeUnder];
+        var first = DemoCommandTests.RunCli(["import", .. zips, "--lake", lake, "--json"]);
+        Assert.Equal(3, first.ExitCode);
+
+        // The folder the zips are in, which now holds the lake too (its raw/, tables, lock): import . --lake ./lake.
+        var again = DemoCommandTests.RunCli(["import", _folder.Path, "--lake", lake, "--json"]);
+
+        Assert.True(again.ExitCode == first.ExitCode, again.Errors);
+        using var report = JsonDocument.Parse(again.Output);
+        var inputs = report.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("input").GetString()!).ToList();
+        Assert.DoesNotContain(inputs, input => input.Contains($"/{lakeUnder}/", StringComparison.Ordinal));
+        using var before = JsonDocument.Parse(first.Output);
+        Assert.Equal(before.RootElement.GetProperty("files").GetArrayLength(), inputs.Count);
+        Assert.Equal(before.RootElement.GetProperty("history_rows").GetInt32(), report.RootElement.GetProperty("history_rows").GetInt32());
+    }
+
+    [Theory]
     [InlineData("csv", "parquet", false)]
     [InlineData("parquet", "csv", false)]
     [InlineData("csv", "parquet", true)]
