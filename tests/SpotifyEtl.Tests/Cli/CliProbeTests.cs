@@ -110,6 +110,22 @@ public sealed class CliProbeTests : IDisposable
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--config", _folder["sources.json"]), 65, _folder["sources.json"]);
     }
 
+    [Theory]
+    [InlineData(SpecialEntries.Fifo)]
+    [InlineData(SpecialEntries.Socket)]
+    [InlineData(SpecialEntries.Folder)]
+    [InlineData(SpecialEntries.LinkToAFolder)]
+    [InlineData(SpecialEntries.DanglingLink)]
+    public async Task A_config_that_is_no_file_is_bad_input_naming_what_stands_there_and_a_fifo_is_never_waited_on(string kind)
+    {
+        var config = _folder["sources.json"];
+        SpecialEntries.Make(config, kind, _folder["elsewhere"]);
+
+        var run = await Task.Run(() => Run("extract", "--lake", _folder["lake"], "--config", config)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        AssertCleanError(run, 65, $"{config} cannot be read as a sources file: {SpecialEntries.Describe(config)}");
+    }
+
     [Fact]
     public void Transform_into_a_lake_that_cannot_be_written_exits_74_and_names_the_lake()
     {
