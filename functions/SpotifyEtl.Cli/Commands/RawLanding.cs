@@ -58,6 +58,13 @@ internal static class RawLanding
                 problems[index] = $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.";
                 return;
             }
+            if (NotARawObject(key) is { } misnamed)
+            {
+                // Landed, it would be set aside by this transform and every later one, and stay in raw/ for good.
+                problems[index] = $"skipped {file}: it would land as {key}, which {misnamed}, so it was not landed. Rename or move it to " +
+                                  "match, or leave it out of the input.";
+                return;
+            }
             var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
             if (LocalFolderStore.EntryProblem(file) is { } problem)
             {
@@ -145,6 +152,12 @@ internal static class RawLanding
             return false;
         }
     }
+
+    /// <summary>Why a key is no raw object's the transform reads (nor a data export's file the import landed); null when it is.</summary>
+    private static string? NotARawObject(string key) =>
+        key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal) ? null
+        : RawObjectKey.TryParse(key, out _, out var problem) ? null
+        : $"does not follow the raw layout ({problem})";
 
     /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
     private static string? KeyOf(string path)
