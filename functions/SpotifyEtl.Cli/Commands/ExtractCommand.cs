@@ -100,6 +100,12 @@ public static class ExtractCommand
                     "Run 'spotify-etl auth login --credentials FILE' once, then extract with --credentials FILE.");
             }
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
+            if (credentialsPath is null && CredentialsFile.RepositoryAround(context.DefaultCredentialsPath) is { } repository)
+            {
+                // Said before the run, not after a rotation nothing could keep: the next run would need a new login.
+                CliErrors.Warn(context.Errors, $"a refresh token Spotify rotates during this run could not be kept: it would be saved to {context.DefaultCredentialsPath}, " +
+                    $"inside the git repository at {repository}, where no credentials are written. Name a --credentials FILE outside any repository, or set XDG_CONFIG_HOME to a folder outside it.");
+            }
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
                 new SpotifyClientOptions

@@ -116,14 +116,24 @@ internal static class CredentialsFile
     /// <summary>A credentials file inside a git work tree is one `git add .` away from being published.</summary>
     private static void RefuseInsideRepository(string path)
     {
+        if (RepositoryAround(path) is { } repository)
+        {
+            throw new SpotifyConfigurationException(
+                $"{path} is inside the git repository at {repository}. Keep Spotify credentials outside any repository, for example in ~/.config/spotify-etl/credentials.json.");
+        }
+    }
+
+    /// <summary>The git work tree a file at <paramref name="path"/> would be in, where no credentials file is written; null when none.</summary>
+    public static string? RepositoryAround(string path)
+    {
         for (var folder = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(path))!); folder is not null; folder = folder.Parent)
         {
             if (Directory.Exists(Path.Combine(folder.FullName, ".git")) || File.Exists(Path.Combine(folder.FullName, ".git")))
             {
-                throw new SpotifyConfigurationException(
-                    $"{path} is inside the git repository at {folder.FullName}. Keep Spotify credentials outside any repository, for example in ~/.config/spotify-etl/credentials.json.");
+                return folder.FullName;
             }
         }
+        return null;
     }
 }
 

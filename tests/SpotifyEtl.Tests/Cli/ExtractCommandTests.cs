@@ -253,6 +253,33 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         SpotifyExtractorTests.AssertNoSecret(cli.Output);
     }
 
+    [Theory]
+    [InlineData(".git folder")]
+    [InlineData(".git file")]
+    public async Task Extract_says_before_the_run_that_a_rotated_token_could_not_be_kept_when_the_config_folder_is_in_a_git_repository(string marker)
+    {
+        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        // A dotfiles repository around the config folder (a work tree's .git folder, or a worktree's .git file).
+        if (marker == ".git folder")
+        {
+            Directory.CreateDirectory(Path.Combine(cli.Folder, ".git"));
+        }
+        else
+        {
+            await File.WriteAllTextAsync(Path.Combine(cli.Folder, ".git"), "gitdir: /elsewhere/.git/worktrees/home");
+        }
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        var warning = cli.Errors.IndexOf($"could not be kept: it would be saved to {cli.Context.DefaultCredentialsPath}, inside the git repository at {cli.Folder}", StringComparison.Ordinal);
+        Assert.True(warning >= 0, cli.Errors);
+        Assert.True(warning < cli.Errors.IndexOf("rotated the refresh token but it could not be saved", StringComparison.Ordinal), "said before the run");
+        Assert.Equal(1, exit);
+        Assert.False(File.Exists(cli.Context.DefaultCredentialsPath), "no credentials inside the repository");
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
+    }
+
     [Fact]
     public async Task Extract_command_keeps_a_rotated_token_from_environment_credentials_in_the_config_folder_without_printing_it()
     {
@@ -264,6 +291,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Equal(0, exit);
         Assert.Contains("double-refresh-token-NEW", await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
         Assert.Contains("--credentials", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be kept", cli.Errors, StringComparison.Ordinal);
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
