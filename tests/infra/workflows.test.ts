@@ -316,21 +316,35 @@ test("the stack's settings say whether it loads Snowflake, from its Pulumi.<stac
     }
 });
 
-test("the previews' gate, run by bash, passes only when the package and every stack's preview passed, or none ran (a fork's pull request)", () => {
+test("the previews' gate, run by bash, passes only when the tests passed and, on a pull request from this repository, the package and every stack's preview passed", () => {
     const gate = pullRequest.jobs["previews"]!;
     assert.equal(gate.name, "previews");
     assert.equal(gate.if, "always()", "it reports a result even when a job before it failed");
-    assert.deepEqual([gate.needs].flat().sort(), ["package", "preview"]);
+    assert.deepEqual([gate.needs].flat().sort(), ["package", "preview", "test"]);
     const step = gate.steps.find((s) => s.run !== undefined)!;
-    assert.deepEqual(step.env, { PACKAGE: "${{ needs.package.result }}", PREVIEW: "${{ needs.preview.result }}" });
+    assert.deepEqual(step.env, {
+        TEST: "${{ needs.test.result }}",
+        PACKAGE: "${{ needs.package.result }}",
+        PREVIEW: "${{ needs.preview.result }}",
+        FORK: "${{ github.event.pull_request.head.repo.full_name != github.repository }}",
+    });
+    // The package job runs for the same repository only, as the gate's FORK says.
+    assert.equal(pullRequest.jobs["package"]!.if, "github.event.pull_request.head.repo.full_name == github.repository");
     const results = ["success", "failure", "cancelled", "skipped"];
-    for (const pkg of results) {
-        for (const preview of results) {
-            const ran = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], { env: { ...process.env, PACKAGE: pkg, PREVIEW: preview }, encoding: "utf8" });
-            const passes = ["success", "skipped"].includes(pkg) && ["success", "skipped"].includes(preview);
-            assert.equal(ran.status, passes ? 0 : 1, `package ${pkg}, preview ${preview}: ${ran.stdout}${ran.stderr}`);
-            if (!passes) {
-                assert.match(ran.stdout, /^::error::the (package|preview) job ended (failure|cancelled|skipped)/m);
+    for (const fork of ["true", "false"]) {
+        for (const tests of results) {
+            for (const pkg of results) {
+                for (const preview of results) {
+                    const ran = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], {
+                        env: { ...process.env, TEST: tests, PACKAGE: pkg, PREVIEW: preview, FORK: fork }, encoding: "utf8",
+                    });
+                    const passes = tests === "success" && (fork === "true" || (pkg === "success" && preview === "success"));
+                    const what = `fork ${fork}, test ${tests}, package ${pkg}, preview ${preview}`;
+                    assert.equal(ran.status, passes ? 0 : 1, `${what}: ${ran.stdout}${ran.stderr}`);
+                    if (!passes) {
+                        assert.match(ran.stdout, /^::error::(make test|the (package|preview) job) ended (failure|cancelled|skipped)/m, what);
+                    }
+                }
             }
         }
     }

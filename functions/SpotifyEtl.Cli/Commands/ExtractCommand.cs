@@ -100,7 +100,7 @@ public static class ExtractCommand
                     "Run 'spotify-etl auth login --credentials FILE' once, then extract with --credentials FILE.");
             }
             var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
-            if (credentialsPath is null && CredentialsFile.RepositoryAround(context.DefaultCredentialsPath) is { } repository)
+            if (credentialsPath is null && credentials.HasRefreshToken && CredentialsFile.RepositoryAround(context.DefaultCredentialsPath) is { } repository)
             {
                 // Said before the run, not after a rotation nothing could keep: the next run would need a new login.
                 CliErrors.Warn(context.Errors, $"a refresh token Spotify rotates during this run could not be kept: it would be saved to {context.DefaultCredentialsPath}, " +

@@ -28,7 +28,18 @@ internal static class RawLanding
         for (var index = 0; index < files.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (KeyOf(files[index]) is not { } key || firstOfKey.TryAdd(key, files[index]))
+            if (KeyOf(files[index]) is not { } key)
+            {
+                continue;
+            }
+            if (NotARawObject(key, files[index]) is { } misnamed)
+            {
+                // Landed, it would be set aside (or passed over) by this transform and every later one, and stay in raw/ for good.
+                problems[index] = $"skipped {files[index]}: it would land as {key}, which {misnamed}, so it was not landed. Rename or move it to " +
+                                  "match, or leave it out of the input.";
+                continue;
+            }
+            if (firstOfKey.TryAdd(key, files[index]))
             {
                 continue;
             }
@@ -56,13 +67,6 @@ internal static class RawLanding
             if (key is null)
             {
                 problems[index] = $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.";
-                return;
-            }
-            if (NotARawObject(key) is { } misnamed)
-            {
-                // Landed, it would be set aside by this transform and every later one, and stay in raw/ for good.
-                problems[index] = $"skipped {file}: it would land as {key}, which {misnamed}, so it was not landed. Rename or move it to " +
-                                  "match, or leave it out of the input.";
                 return;
             }
             var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
@@ -153,11 +157,29 @@ internal static class RawLanding
         }
     }
 
-    /// <summary>Why a key is no raw object's the transform reads (nor a data export's file the import landed); null when it is.</summary>
-    private static string? NotARawObject(string key) =>
-        key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal) ? null
-        : RawObjectKey.TryParse(key, out _, out var problem) ? null
-        : $"does not follow the raw layout ({problem})";
+    /// <summary>
+    /// Why a key is no raw object's the transform reads, nor a data export's file as the import lands it (named by the hash
+    /// of its bytes); null when it is.
+    /// </summary>
+    private static string? NotARawObject(string key, string file)
+    {
+        if (!key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
+        {
+            return RawObjectKey.TryParse(key, out _, out var problem) ? null : $"does not follow the raw layout ({problem})";
+        }
+        if (!Import.ExportRawKey.TryParse(key, out _))
+        {
+            return $"is no name the import gives a data export's file ({Import.ExportRawKey.Prefix}<kind>/<sha-256 of its bytes>.json)";
+        }
+        try
+        {
+            return Import.LandedExportFile.Changed(key, File.ReadAllBytes(file)) is { } changed ? $"does not match its bytes ({changed})" : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null; // unreadable: the landing says so, as for any other file
+        }
+    }
 
     /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
     private static string? KeyOf(string path)

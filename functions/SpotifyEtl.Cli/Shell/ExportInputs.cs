@@ -20,13 +20,19 @@ internal sealed class ExportInputs : IDisposable
     public static ExportInputs Open(IEnumerable<FileSystemInfo> paths, ImportLimits limits, string? lake = null)
     {
         var inputs = new ExportInputs();
-        var skipped = lake is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(lake));
+        var skipped = lake is null ? null : RealPath(lake);
         try
         {
             foreach (var path in paths)
             {
                 if (path is DirectoryInfo folder)
                 {
+                    if (skipped is not null && RealPath(folder.FullName) == skipped)
+                    {
+                        inputs.Candidates.Add(ExportCandidate.Unusable(folder.FullName,
+                            "it is the lake itself (--lake): name the export's zip, or the folder it was unzipped to"));
+                        continue;
+                    }
                     foreach (var file in Files(folder, inputs.Candidates, skipped))
                     {
                         inputs.Add(file, Path.GetRelativePath(folder.Parent?.FullName ?? folder.FullName, file.FullName), limits);
@@ -87,10 +93,6 @@ internal sealed class ExportInputs : IDisposable
     /// <summary>Every file below a folder, in name order; a folder that cannot be listed is a candidate that says so.</summary>
     private static IEnumerable<FileInfo> Files(DirectoryInfo folder, List<ExportCandidate> problems, string? skipped)
     {
-        if (skipped is not null && string.Equals(Path.TrimEndingDirectorySeparator(folder.FullName), skipped, StringComparison.Ordinal))
-        {
-            yield break;
-        }
         FileSystemInfo[] entries;
         try
         {
@@ -105,6 +107,11 @@ internal sealed class ExportInputs : IDisposable
         {
             if (entry is DirectoryInfo child)
             {
+                // The lake, or a link to it, among the folders given: the import's output, not its input.
+                if (skipped is not null && RealPath(child.FullName) == skipped)
+                {
+                    continue;
+                }
                 if (child.LinkTarget is not null)
                 {
                     problems.Add(ExportCandidate.Unusable(child.FullName, "it is a symbolic link to a folder, which the import does not follow: name its target instead"));
@@ -120,6 +127,32 @@ internal sealed class ExportInputs : IDisposable
                 yield return file;
             }
         }
+    }
+
+    /// <summary>The path with every symbolic link along it followed (as realpath does), without a trailing separator.</summary>
+    internal static string RealPath(string path, int depth = 0)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            string? target;
+            try
+            {
+                target = new FileInfo(current).LinkTarget;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                target = null;
+            }
+            if (target is not null && depth < 40)
+            {
+                current = RealPath(Path.GetFullPath(target, Path.GetDirectoryName(current)!), depth + 1);
+            }
+        }
+        return Path.TrimEndingDirectorySeparator(current);
     }
 
     public void Dispose()

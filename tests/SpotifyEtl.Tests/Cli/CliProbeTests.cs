@@ -121,7 +121,8 @@ public sealed class CliProbeTests : IDisposable
         var config = _folder["sources.json"];
         SpecialEntries.Make(config, kind, _folder["elsewhere"]);
 
-        var run = await Task.Run(() => Run("extract", "--lake", _folder["lake"], "--config", config)).WaitAsync(TimeSpan.FromSeconds(60));
+        // In a process of its own, ended past the limit: a read that waited on the FIFO would otherwise outlive the test.
+        var run = await Task.Run(() => SpotifyEtlProcess.RunWithin(TimeSpan.FromSeconds(60), "extract", "--lake", _folder["lake"], "--config", config));
 
         AssertCleanError(run, 65, $"{config} cannot be read as a sources file: {SpecialEntries.Describe(config)}");
     }

@@ -76,6 +76,46 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(before.RootElement.GetProperty("history_rows").GetInt32(), report.RootElement.GetProperty("history_rows").GetInt32());
     }
 
+    [Fact]
+    public void Importing_a_folder_that_holds_a_link_to_the_lake_reads_the_export_and_not_the_lake()
+    {
+        var zips = WriteSample();
+        var lake = Path.Combine(Path.GetDirectoryName(_folder.Path)!, $"{Path.GetFileName(_folder.Path)}-lake");
+        try
+        {
+            var link = _folder["lake-link"];
+            Directory.CreateDirectory(lake);
+            Directory.CreateSymbolicLink(link, lake);
+            Assert.Equal(3, DemoCommandTests.RunCli(["import", .. zips, "--lake", link]).ExitCode);
+
+            var again = DemoCommandTests.RunCli(["import", _folder.Path, "--lake", link, "--json"]);
+
+            Assert.True(again.ExitCode == 3, again.Errors);
+            using var report = JsonDocument.Parse(again.Output);
+            var inputs = report.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("input").GetString()!).ToList();
+            Assert.DoesNotContain(inputs, input => input.Contains("lake-link", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(lake, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/")]
+    public void Importing_the_lake_itself_says_so(string trailing)
+    {
+        var zips = WriteSample();
+        var lake = _folder["lake"];
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. zips, "--lake", lake]).ExitCode);
+
+        var run = DemoCommandTests.RunCli("import", lake + trailing, "--lake", lake);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains("it is the lake itself (--lake)", run.Errors, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("csv", "parquet", false)]
     [InlineData("parquet", "csv", false)]

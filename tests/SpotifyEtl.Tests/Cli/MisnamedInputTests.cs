@@ -25,6 +25,11 @@ public sealed class MisnamedInputTests : IDisposable
         "raw/playlist_items/snapshot_date=20261120/FHWnr5sY30lVpbEngK7h07/20261120T060000Z-p0001.json",
         "raw/podcasts/snapshot_date=2026-11-20/me/20261120T060000Z-p0001.json",
         "raw/recently_played/snapshot_date=2026-11-20/me/20261120T060000Z-p0001.json.json",
+        // A data export's file is landed under the SHA-256 of its bytes: another name, or other bytes, is no file the import landed.
+        "raw/spotify_export/notes.json",
+        "raw/spotify_export/podcasts/" + new string('0', 64) + ".json",
+        "raw/spotify_export/extended_audio/" + new string('0', 64) + ".json",
+        "raw/spotify_export/extended_audio/Streaming_History_Audio_2024.json",
     ];
 
     [Theory]

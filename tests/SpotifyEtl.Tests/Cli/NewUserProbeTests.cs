@@ -72,9 +72,10 @@ public sealed class NewUserProbeTests : IDisposable
     public void Extract_takes_a_market_code_or_from_token(string market)
     {
         Assert.True(ExtractCommand.IsMarket(market));
-        var run = Run("extract", "--lake", _folder["lake"], "--recently-played", "--market", market);
+        // Parsed only: run, it would reach whatever Spotify credentials this machine's environment holds.
+        var parsed = ExtractCommand.Create().Parse(["--lake", _folder["lake"], "--recently-played", "--market", market]);
 
-        Assert.DoesNotContain("--market", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(parsed.Errors);
     }
 
     [Theory]

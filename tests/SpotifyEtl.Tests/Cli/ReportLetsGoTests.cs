@@ -52,9 +52,19 @@ public sealed class ReportLetsGoTests : IDisposable
         }
         finally
         {
-            var page = await report.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            await report.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Contains("</html>", page, StringComparison.OrdinalIgnoreCase);
+            try
+            {
+                var page = await report.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                await report.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                Assert.Contains("</html>", page, StringComparison.OrdinalIgnoreCase);
+            }
+            finally
+            {
+                if (!report.HasExited)
+                {
+                    report.Kill(entireProcessTree: true);
+                }
+            }
         }
         Assert.True(report.ExitCode == 0, $"exit {report.ExitCode}: {await errors}");
     }

@@ -87,6 +87,20 @@ public sealed class ExtractionSourceTests
         Assert.Contains("SPOTIFY_SOURCES", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_null_entry_is_named_by_its_place_in_the_list(int at)
+    {
+        var entries = new List<string> { """{"type":"recently_played"}""", """{"type":"saved_tracks"}""" };
+        entries.Insert(at, "null");
+
+        var error = Assert.Throws<SpotifyConfigurationException>(() => ExtractionSource.ParseList($"[{string.Join(',', entries)}]", "SPOTIFY_SOURCES"));
+
+        Assert.StartsWith($"SPOTIFY_SOURCES[{at}]: null is not a source", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Scopes_are_exactly_those_the_sources_need()
     {
