@@ -6,7 +6,9 @@ namespace SpotifyEtl.Tests.Spotify;
 
 /// <summary>
 /// How a run that Spotify rate limits, or that Spotify leaves waiting, says so: a Retry-After of 0 is no wait longer than the
-/// run has left, a timeout is no answer of 504, and a 429 without a Retry-After still keeps the next runs from asking at once.
+/// run has left, a timeout is no answer of 504, a 429 without a Retry-After still keeps the next runs from asking at once,
+/// and a 5xx that says when to come back, later than the run may wait, stops the run with the wait saved, as a 429 does,
+/// instead of failing every source one after the other into the same outage.
 /// </summary>
 public sealed class RateLimitStopTests : IAsyncLifetime
 {
@@ -98,23 +100,6 @@ public sealed class RateLimitStopTests : IAsyncLifetime
         using var manifest = await _h.ReadJsonAsync(run.ManifestKey);
         Assert.False(manifest.RootElement.GetProperty("sources")[0].TryGetProperty("http_status", out _));
     }
-}
-
-/// <summary>
-/// A 5xx that says when to come back (Retry-After), later than the run may wait: the run stops with the wait saved, as for
-/// a 429, instead of failing every source one after the other into the same outage.
-/// </summary>
-public sealed class UnavailableStopTests : IAsyncLifetime
-{
-    private ExtractionHarness _h = null!;
-
-    public async Task InitializeAsync()
-    {
-        _h = await ExtractionHarness.StartAsync();
-        _h.Spotify.Plays.Add(1_763_700_000_000L);
-    }
-
-    public async Task DisposeAsync() => await _h.DisposeAsync();
 
     /// <summary>Each 5xx Spotify's edge answers, with waits past the longest the client takes, past the run's budget, and as a date.</summary>
     public static TheoryData<int, string, int, int?> LongWaits()
@@ -162,20 +147,5 @@ public sealed class UnavailableStopTests : IAsyncLifetime
         _h.Clock.Advance(TimeSpan.FromSeconds(2));
         var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
         Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
-    }
-
-    [Theory]
-    [InlineData(500)]
-    [InlineData(503)]
-    public async Task A_5xx_whose_Retry_After_fits_is_waited_out_and_asked_again_in_the_same_run(int status)
-    {
-        _h.Spotify.Inject("me/player/recently-played", new Fault.RawFault(status, "text/html", "<html>Service Unavailable</html>", "5"));
-
-        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-
-        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
-        Assert.Equal(2, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
-        Assert.Contains(TimeSpan.FromSeconds(5), _h.Clock.Waits);
-        Assert.Null((await ExtractionState.LoadAsync(_h.Store, CancellationToken.None)).Wait);
     }
 }
