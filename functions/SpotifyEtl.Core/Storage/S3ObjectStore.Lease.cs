@@ -102,21 +102,28 @@ public sealed partial class S3ObjectStore : ILeasingStore
     private async Task<(LeaseRecord? Record, string? ETag)> ReadLeaseAsync(string key, CancellationToken cancellationToken)
     {
         GetObjectResponse response;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (Names(exception, "GET", key))
-        {
-            throw;
-        }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
-        {
-            if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
+            try
             {
-                return (null, null);
+                response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                break;
             }
-            throw;
+            catch (Exception exception) when (Names(exception, "GET", key))
+            {
+                throw;
+            }
+            catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
+            {
+                if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
+                {
+                    return (null, null);
+                }
+                if (!AppearedMeanwhile(exception, attempt))
+                {
+                    throw;
+                }
+            }
         }
         using (response)
         {

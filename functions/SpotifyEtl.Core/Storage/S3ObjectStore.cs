@@ -48,29 +48,35 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
 
     private async Task<GetObjectResponse> GetAsync(string key, string? version, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = version }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (Names(exception, "GET", key))
-        {
-            throw;
-        }
-        catch (AmazonS3Exception exception) when (version is not null && exception.ErrorCode == "NoSuchVersion")
-        {
-            throw new VersionNotFoundException(Description, key, version);
-        }
-        catch (AmazonS3Exception exception) when (version is not null && exception.StatusCode == HttpStatusCode.BadRequest && exception.ErrorCode == "InvalidArgument")
-        {
-            throw new VersionUnknownException(Description, key, version, exception);
-        }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
-        {
-            if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
+            try
             {
-                throw new ObjectNotFoundException(Description, key);
+                return await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, VersionId = version }, cancellationToken).ConfigureAwait(false);
             }
-            throw;
+            catch (Exception exception) when (Names(exception, "GET", key))
+            {
+                throw;
+            }
+            catch (AmazonS3Exception exception) when (version is not null && exception.ErrorCode == "NoSuchVersion")
+            {
+                throw new VersionNotFoundException(Description, key, version);
+            }
+            catch (AmazonS3Exception exception) when (version is not null && exception.StatusCode == HttpStatusCode.BadRequest && exception.ErrorCode == "InvalidArgument")
+            {
+                throw new VersionUnknownException(Description, key, version, exception);
+            }
+            catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
+            {
+                if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new ObjectNotFoundException(Description, key);
+                }
+                if (!AppearedMeanwhile(exception, attempt))
+                {
+                    throw;
+                }
+            }
         }
     }
 
@@ -175,53 +181,66 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
 
     private async Task CopyAsync(string sourceKey, string? sourceVersion, string destinationKey, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await _client.CopyObjectAsync(new CopyObjectRequest
+            try
             {
-                SourceBucket = _bucket,
-                SourceKey = sourceKey,
-                SourceVersionId = sourceVersion,
-                DestinationBucket = _bucket,
-                DestinationKey = destinationKey,
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (Names(exception, "COPY", $"{sourceKey} to {destinationKey}"))
-        {
-            throw;
-        }
-        catch (AmazonS3Exception exception) when (IsKeyTooLong(exception) && Encoding.UTF8.GetByteCount(destinationKey) > KeyTooLongException.MaxBytes)
-        {
-            throw new KeyTooLongException(Description, destinationKey, exception);
-        }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
-        {
-            if (await IsMissingAsync(exception, sourceKey, cancellationToken).ConfigureAwait(false))
-            {
-                throw new ObjectNotFoundException(Description, sourceKey);
+                await _client.CopyObjectAsync(new CopyObjectRequest
+                {
+                    SourceBucket = _bucket,
+                    SourceKey = sourceKey,
+                    SourceVersionId = sourceVersion,
+                    DestinationBucket = _bucket,
+                    DestinationKey = destinationKey,
+                }, cancellationToken).ConfigureAwait(false);
+                return;
             }
-            throw;
+            catch (Exception exception) when (Names(exception, "COPY", $"{sourceKey} to {destinationKey}"))
+            {
+                throw;
+            }
+            catch (AmazonS3Exception exception) when (IsKeyTooLong(exception) && Encoding.UTF8.GetByteCount(destinationKey) > KeyTooLongException.MaxBytes)
+            {
+                throw new KeyTooLongException(Description, destinationKey, exception);
+            }
+            catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
+            {
+                if (await IsMissingAsync(exception, sourceKey, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new ObjectNotFoundException(Description, sourceKey);
+                }
+                if (!AppearedMeanwhile(exception, attempt))
+                {
+                    throw;
+                }
+            }
         }
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception exception) when (Names(exception, "HEAD", key))
-        {
-            throw;
-        }
-        catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
-        {
-            if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
+            try
             {
-                return false;
+                await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                return true;
             }
-            throw;
+            catch (Exception exception) when (Names(exception, "HEAD", key))
+            {
+                throw;
+            }
+            catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
+            {
+                if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+                if (!AppearedMeanwhile(exception, attempt))
+                {
+                    throw;
+                }
+            }
         }
     }
 
@@ -241,6 +260,13 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
     private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";
 
     private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
+
+    /// <summary>
+    /// A 403 for a key its listing does not show missing: S3 answers a role that may list only part of a bucket 403, not
+    /// 404, for a key that does not exist, so another invocation may have written it between the two requests. Asked once
+    /// more; a second 403 is the refusal it says.
+    /// </summary>
+    internal static bool AppearedMeanwhile(AmazonS3Exception exception, int attempt) => IsDenied(exception) && attempt == 1;
 
     /// <summary>Whether the failed request's key does not exist: a 404, or a 403 that a listing shows to be one.</summary>
     private Task<bool> IsMissingAsync(AmazonS3Exception exception, string key, CancellationToken cancellationToken) =>

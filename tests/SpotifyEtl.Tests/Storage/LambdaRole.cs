@@ -41,6 +41,12 @@ internal sealed class LambdaRole : HttpClientFactory, IDisposable
     public ConcurrentDictionary<string, bool> Denied { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// "bucket/key" pairs and a write of that key, run once between the emulator's 404 for the key and the 403 that tells
+    /// the role so: another invocation writing the object between a function's read and its listing of the key.
+    /// </summary>
+    public ConcurrentDictionary<string, Func<Task>> WrittenBeforeRefusing { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Until disposed, requests on this flow are the test's own (setting a scene, or looking at what a function wrote),
     /// not a function's, and go through whatever they touch.
     /// </summary>
@@ -131,6 +137,13 @@ internal sealed class LambdaRole : HttpClientFactory, IDisposable
                 return response;
             }
             response.Dispose();
+            if (role.WrittenBeforeRefusing.TryRemove(path, out var write))
+            {
+                using (TestLooking())
+                {
+                    await write().ConfigureAwait(false);
+                }
+            }
             return Forbidden(request);
         }
 

@@ -48,6 +48,45 @@ public sealed class S3ObjectStoreAsLambdaRoleContractTests : ObjectStoreContract
         }
     }
 
+    /// <summary>
+    /// Another invocation writes the key between this one's read (403: missing, as the role sees it) and its listing of
+    /// the key, which shows it: the object is there, and is read, not reported refused. Parallel invocations of the
+    /// transform met this on the current-state marker.
+    /// </summary>
+    [Theory]
+    [InlineData("exists")]
+    [InlineData("read")]
+    [InlineData("copy")]
+    public async Task A_key_written_between_its_refused_read_and_its_listing_is_found_not_refused(string request)
+    {
+        var bucket = await _server.CreateBucketAsync("meanwhile");
+        var store = new S3ObjectStore(_client, bucket);
+        using var admin = _server.CreateClient();
+        var other = new S3ObjectStore(admin, bucket);
+        const string key = "staging/current/digests-complete.txt";
+        // A copy is a PUT of its destination that names the source: its refusal comes on the destination's path.
+        var refused = request == "copy" ? $"{bucket}/quarantine/{key}" : $"{bucket}/{key}";
+        _role.WrittenBeforeRefusing[refused] = () => other.PutTextAsync(key, "complete", "text/plain");
+
+        switch (request)
+        {
+            case "exists":
+                Assert.True(await store.ExistsAsync(key));
+                break;
+            case "read":
+                await using (var stream = await store.OpenReadAsync(key))
+                {
+                    Assert.Equal("complete", await new StreamReader(stream).ReadToEndAsync());
+                }
+                break;
+            default:
+                await store.CopyAsync(key, "quarantine/" + key);
+                Assert.True(await other.ExistsAsync("quarantine/" + key));
+                break;
+        }
+        Assert.Empty(_role.WrittenBeforeRefusing);
+    }
+
     [Fact]
     public async Task A_key_that_is_there_but_refused_is_an_access_error_not_a_missing_object()
     {
