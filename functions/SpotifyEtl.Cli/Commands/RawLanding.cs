@@ -32,11 +32,10 @@ internal static class RawLanding
             {
                 continue;
             }
-            if (NotARawObject(key, files[index]) is { } misnamed)
+            if (NotARawObject(key) is { } misnamed)
             {
                 // Landed, it would be set aside (or passed over) by this transform and every later one, and stay in raw/ for good.
-                problems[index] = $"skipped {files[index]}: it would land as {key}, which {misnamed}, so it was not landed. Rename or move it to " +
-                                  "match, or leave it out of the input.";
+                problems[index] = $"skipped {files[index]}: it would land as {key}, which {misnamed}, so it was not landed. {RenameOrLeaveOut}";
                 continue;
             }
             if (firstOfKey.TryAdd(key, files[index]))
@@ -81,6 +80,13 @@ internal static class RawLanding
                 {
                     if (!File.Exists(landed))
                     {
+                        // Read here, on every core, not in the walk's order: only a data export's file carries its bytes' hash.
+                        if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal)
+                            && Import.LandedExportFile.Changed(key, File.ReadAllBytes(file)) is { } changed)
+                        {
+                            problems[index] = $"skipped {file}: it would land as {key}, which does not match its bytes ({changed}), so it was not landed. {RenameOrLeaveOut}";
+                            return;
+                        }
                         lake.Land(key, file);
                     }
                     else if (!SameBytes(file, landed))
@@ -158,28 +164,21 @@ internal static class RawLanding
     }
 
     /// <summary>
-    /// Why a key is no raw object's the transform reads, nor a data export's file as the import lands it (named by the hash
-    /// of its bytes); null when it is.
+    /// Why a key is no raw object's the transform reads, nor named as the import names a data export's file (by the hash of
+    /// its bytes, which the landing checks); null when it is.
     /// </summary>
-    private static string? NotARawObject(string key, string file)
+    private static string? NotARawObject(string key)
     {
-        if (!key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
+        if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
         {
-            return RawObjectKey.TryParse(key, out _, out var problem) ? null : $"does not follow the raw layout ({problem})";
+            return Import.ExportRawKey.TryParse(key, out _) ? null
+                : $"is no name the import gives a data export's file ({Import.ExportRawKey.Prefix}<kind>/<sha-256 of its bytes>.json)";
         }
-        if (!Import.ExportRawKey.TryParse(key, out _))
-        {
-            return $"is no name the import gives a data export's file ({Import.ExportRawKey.Prefix}<kind>/<sha-256 of its bytes>.json)";
-        }
-        try
-        {
-            return Import.LandedExportFile.Changed(key, File.ReadAllBytes(file)) is { } changed ? $"does not match its bytes ({changed})" : null;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null; // unreadable: the landing says so, as for any other file
-        }
+        return RawObjectKey.TryParse(key, out _, out var problem) ? null : $"does not follow the raw layout ({problem})";
     }
+
+    /// <summary>What to do with an input file that would land under a key it does not fit.</summary>
+    private const string RenameOrLeaveOut = "Rename or move it to match, or leave it out of the input.";
 
     /// <summary>The object key of a file: its path from the last 'raw' folder on.</summary>
     private static string? KeyOf(string path)
