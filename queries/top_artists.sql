@@ -7,8 +7,11 @@ WITH play AS (
     FROM plays
 ),
 song_artist AS (
-    SELECT song_id, artist_id
-    FROM song_artists_current
+    -- A song's credits as its latest day saw them: song_artists_current also keeps a credit Spotify has
+    -- since taken off the song, under the last day that still showed it, older than the song's row.
+    SELECT sa.song_id, sa.artist_id
+    FROM song_artists_current AS sa
+    JOIN songs_current AS s ON s.song_id = sa.song_id AND s.snapshot_date = sa.snapshot_date
 ),
 artist AS (
     SELECT artist_id, artist_name

@@ -56,17 +56,26 @@ class GeneratedLake {
 interface Names {
     readonly songs: Map<string, Row>;
     readonly artists: Map<string, Row>;
-    /** Every artist ever credited on each song (song_artists_current keeps every credit ever seen). */
+    /** Each song's credits as the song's latest day saw them (song_artists_current also keeps credits taken off since). */
     readonly credits: Map<string, Set<string>>;
 }
 
 function namesOf(lake: GeneratedLake): Names {
+    const songs = lake.current("songs", r => String(r.song_id));
+    const latestDay = new Map<string, string>();
+    for (const [partition, rows] of lake.tables.get("songs") ?? []) {
+        for (const row of rows) {
+            latestDay.set(String(row.song_id), [latestDay.get(String(row.song_id)) ?? "", partition].sort(byText)[1]!);
+        }
+    }
     const credits = new Map<string, Set<string>>();
-    for (const row of lake.current("song_artists", r => `${r.song_id} ${r.artist_id}`).values()) {
-        credits.set(String(row.song_id), (credits.get(String(row.song_id)) ?? new Set()).add(String(row.artist_id)));
+    for (const [partition, rows] of lake.tables.get("song_artists") ?? []) {
+        for (const row of rows.filter(r => latestDay.get(String(r.song_id)) === partition)) {
+            credits.set(String(row.song_id), (credits.get(String(row.song_id)) ?? new Set()).add(String(row.artist_id)));
+        }
     }
     return {
-        songs: lake.current("songs", r => String(r.song_id)),
+        songs,
         artists: lake.current("artists", r => String(r.artist_id)),
         credits,
     };
@@ -109,18 +118,18 @@ describe("the questions on plays, on generated plays over a year's end and a lea
         const primary = i === 2 ? "artist_13" : late ? "artist_09" : others[next(11)]!;
         const song = (name: string, durationMs: number): Row => ({ song_id: id, song_name: name, duration_ms: durationMs, album_id: "album", primary_artist_id: primary });
         lake.add("songs", first, song(songName(i), 18_000 * (4 + next(19))));
-        if (i % 4 === 1) {
-            // Renamed and re-measured on the last day: the current row is that day's.
-            lake.add("songs", last, song(`${songName(i)} (Remastered)`, 18_000 * (4 + next(19))));
-        }
-        if (i !== 3) {
-            const credited = [primary, ...others.filter(a => a !== primary && next(5) === 0).slice(0, 2)];
-            lake.add("song_artists", first, ...credited.map((artistId, position) => ({ song_id: id, artist_id: artistId, artist_position: position + 1 })));
-            if (next(4) === 0) {
-                // A credit added later: every credit ever seen counts.
-                const added = others.find(a => !credited.includes(a) && next(3) === 0) ?? "artist_12";
-                lake.add("song_artists", last, { song_id: id, artist_id: added, artist_position: credited.length + 1 });
-            }
+        // As the transform writes them: a day that holds a song's row holds its credits of that day.
+        const credit = (date: string, artists: readonly string[]): void =>
+            lake.add("song_artists", date, ...artists.map((artistId, position) => ({ song_id: id, artist_id: artistId, artist_position: position + 1 })));
+        const credited = i === 3 ? [] : [primary, ...others.filter(a => a !== primary && next(5) === 0).slice(0, 2)];
+        credit(first, credited);
+        // Credits changed on the last day (one added, or one taken off): the song's latest day says which count.
+        const recredited = i !== 3 && next(4) === 0;
+        if (i % 4 === 1 || recredited) {
+            // Renamed and re-measured, or seen again with new credits, on the last day: the current row is that day's.
+            lake.add("songs", last, song(i % 4 === 1 ? `${songName(i)} (Remastered)` : songName(i), 18_000 * (4 + next(19))));
+            const added = others.find(a => !credited.includes(a) && next(3) === 0) ?? "artist_12";
+            credit(last, !recredited ? credited : credited.length > 1 && next(2) === 0 ? credited.slice(0, -1) : [...credited.filter(a => a !== added), added]);
         }
     }
 
@@ -180,6 +189,12 @@ describe("the questions on plays, on generated plays over a year's end and a lea
         assert.ok(!songsRows.some(r => r.song_id === "song_01") && songsRows.some(r => r.song_id === "song_02" && r.primary_artist_id === "artist_13"),
             "song_01 has no songs row; song_02's primary artist has no artists row");
         assert.ok(distinct.some(p => p.playedAt.startsWith("2028-02-29")) && distinct.some(p => p.playedAt.startsWith("2027-01-01")), "a leap day and a new year's day have plays");
+        const creditsOn = (date: string, songId: string): string[] =>
+            (lake.tables.get("song_artists")!.get(date) ?? []).filter(r => r.song_id === songId).map(r => String(r.artist_id));
+        const played = new Set(distinct.map(p => p.songId));
+        const changed = songIds.filter(id => creditsOn(last, id).length > 0);
+        assert.ok(changed.some(id => played.has(id) && creditsOn(first, id).some(a => !creditsOn(last, id).includes(a))), "a played song had a credit taken off");
+        assert.ok(changed.some(id => played.has(id) && creditsOn(last, id).some(a => !creditsOn(first, id).includes(a))), "a played song had a credit added");
     });
 
     it("listening_per_week: each play once, its song's current full length, Monday weeks in UTC, hours rounded half up", async () => {
@@ -203,7 +218,7 @@ describe("the questions on plays, on generated plays over a year's end and a lea
             "a week spans two years; several weeks' hours end in a 5 in the third decimal, one where the DOUBLE quotient lies below the half");
     });
 
-    it("plays_per_artist_week: each play once for every artist ever credited on its song, named as now or by id", async () => {
+    it("plays_per_artist_week: each play once for every artist its song credits now, named as now or by id", async () => {
         const counts = new Map<string, { week: string; artistId: string; plays: number }>();
         for (const play of distinct) {
             const week = weekStart(new Date(`${play.playedAt.slice(0, 10)}T00:00:00Z`));

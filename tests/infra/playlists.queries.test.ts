@@ -110,6 +110,32 @@ describe("a playlist missing from the latest extraction day", () => {
     });
 });
 
+describe("a credit taken off a song", () => {
+    it("no longer counts for its artist: a song's credits are those of its latest day", async () => {
+        // The fixture lake plus 2026-11-21, on which every playlist was extracted unchanged and Bzrp Music
+        // Sessions, Vol. 53 came back crediting Bizarrap alone: song_artists_current still holds Shakira's
+        // credit, under the 20th.
+        const answers = await answersOf(lake => {
+            lake.write("playlists", "2026-11-21", [
+                { playlist_id: "playlist_morning", playlist_name: "Morning Mix", playlist_snapshot_id: "snap_m3", owner_id: "user_ana" },
+                { playlist_id: "playlist_japan", playlist_name: "日本のヒット", playlist_snapshot_id: "snap_j2", owner_id: "user_kenji" },
+                { playlist_id: "playlist_quiet", playlist_name: "Quiet Hours", playlist_snapshot_id: "snap_q1", owner_id: "user_ana" },
+            ]);
+            lake.write("songs", "2026-11-21", [{
+                song_id: "song_bzrp53", song_name: "Shakira: Bzrp Music Sessions, Vol. 53", duration_ms: 218000, explicit: false,
+                album_id: "album_bzrp53", primary_artist_id: "artist_bizarrap",
+            }]);
+            lake.write("song_artists", "2026-11-21", [{ song_id: "song_bzrp53", artist_id: "artist_bizarrap", artist_position: 0 }]);
+        }, path.resolve(__dirname, "fixtures/lake"));
+        assert.deepEqual(answer(answers, "artists_with_most_songs").rows, [
+            ["Queen", "2", "2"],
+            ["Bizarrap", "1", "2"],
+            ["米津玄師", "1", "2"],
+            ["Tyler, The Creator", "1", "1"],
+        ]);
+    });
+});
+
 describe("days_on_playlist: a song already on a playlist when its extraction began counts from the day it was added", () => {
     it("puts the song added two years before the first extraction above the one added the day before", async () => {
         // Both are on the playlist from its first extraction, 2026-04-01, to the third day: extraction alone
