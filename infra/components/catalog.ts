@@ -40,10 +40,9 @@ export const defaultFirstSnapshotDate = "2025-01-01";
 /** The first month a month-partitioned table (listening_history) projects: Spotify launched in 2008. */
 export const firstHistoryMonth = "2008-01";
 
-/** The crawler's `Configuration` JSON: one table per include path, partitions typed like their table. */
+/** The crawler's `Configuration` JSON: the partitions it adds are typed like their table. */
 export const crawlerConfiguration = {
     Version: 1.0,
-    Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
     CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
 };
 
@@ -267,11 +266,14 @@ export class Catalog extends pulumi.ComponentResource {
             databaseName: this.database.name,
             role: this.crawlerRole.arn,
             classifiers: this.classifier === undefined ? [] : [this.classifier.name],
-            // A current-state table is one file with no partitions: nothing for the crawler to add.
-            s3Targets: tables.filter(isPartitioned).map(t => ({ path: tableLocation(args.transformedBucketName, t) })),
+            // The declared tables themselves are its sources, not their S3 folders: a crawler of S3 paths decides its
+            // own tables and may create one beside a declared table, which its role may not (a failed run, every
+            // day). A current-state table is one file with no partitions: nothing for the crawler to add.
+            catalogTargets: [{ databaseName: this.database.name, tables: tables.filter(isPartitioned).map(t => t.name) }],
             configuration: JSON.stringify(crawlerConfiguration),
+            // Catalog sources allow LOG only for deletions, and crawl everything (incremental crawls are for S3 paths).
             schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
-            recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
+            recrawlPolicy: { recrawlBehavior: "CRAWL_EVERYTHING" },
             schedule: args.crawlerSchedule === "" ? undefined : args.crawlerSchedule ?? defaultCrawlerSchedule,
             tags,
         }, { parent: this, dependsOn: [this.crawlerPolicy, ...Object.values(this.tables)] });

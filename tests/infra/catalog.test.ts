@@ -135,13 +135,13 @@ describe("Catalog and Analytics components", () => {
 
         it("a current-state table is one file at its root: nothing to project, nothing for the crawler", () => {
             const crawler = ofType("aws:glue/crawler:Crawler")[0]!;
-            const targets = (crawler.inputs.s3Targets as { path: string }[]).map(t => t.path);
+            const targets = (crawler.inputs.catalogTargets as { tables: string[] }[]).flatMap(t => t.tables);
             for (const name of currentTables) {
                 const p = tablesByName().get(name)!.parameters as Record<string, string>;
                 assert.equal(p["projection.enabled"], undefined, name);
                 assert.equal(p["storage.location.template"], undefined, name);
                 assert.equal(p["skip.header.line.count"], "1", name);
-                assert.ok(!targets.includes(`s3://${bucket}/transformed/${name}/`), name);
+                assert.ok(!targets.includes(name), name);
             }
         });
 
@@ -192,21 +192,24 @@ describe("Catalog and Analytics components", () => {
             return crawlers[0]!.inputs;
         };
 
-        it("has one include path per partitioned table's root", () => {
-            const paths = (crawler().s3Targets as { path: string }[]).map(t => t.path).sort();
-            assert.deepEqual(paths, Object.keys(contract).filter(t => !currentTables.includes(t)).map(t => `s3://${bucket}/transformed/${t}/`).sort());
+        it("crawls the declared partitioned tables of the catalog, no S3 path: it never decides a table of its own", () => {
+            const targets = crawler().catalogTargets as { databaseName: string; tables: string[] }[];
+            assert.deepEqual(targets.map(t => t.databaseName), [databaseName]);
+            assert.deepEqual([...targets[0]!.tables].sort(), Object.keys(contract).filter(t => !currentTables.includes(t)).sort());
+            assert.equal(crawler().s3Targets, undefined);
         });
 
-        it("combines compatible schemas and lets partitions inherit the table's schema", () => {
+        it("lets partitions inherit the table's schema", () => {
             const configuration = JSON.parse(crawler().configuration as string);
             assert.equal(configuration.Version, 1);
-            assert.equal(configuration.Grouping.TableGroupingPolicy, "CombineCompatibleSchemas");
             assert.equal(configuration.CrawlerOutput.Partitions.AddOrUpdateBehavior, "InheritFromTable");
+            assert.equal(configuration.Grouping, undefined, "table grouping applies to S3 paths only");
         });
 
         it("never changes or deletes the declared tables: schema changes and deletions are only logged", () => {
             assert.deepEqual(crawler().schemaChangePolicy, { updateBehavior: "LOG", deleteBehavior: "LOG" });
-            assert.deepEqual(crawler().recrawlPolicy, { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
+            // Glue crawls a catalog source whole: an incremental recrawl is for S3 paths and is refused here.
+            assert.deepEqual(crawler().recrawlPolicy, { recrawlBehavior: "CRAWL_EVERYTHING" });
             assert.equal(crawler().databaseName, databaseName);
         });
 
