@@ -1,8 +1,9 @@
 -- Question: When did I first hear each of my most played artists?
 -- The twenty artists with the most plays (streams of at least min_play_ms, 30 s; the same setting
--- in every history query) over the whole history, with their first stream of any length (UTC) and
--- the track it was: NULL when that stream names none, whichever format stores the lake. Of an
--- artist's streams ending in the same second, the first by track name counts, one naming none last.
+-- in every history query) over the whole history, with their first stream that played at all (UTC;
+-- a stream of 0 ms, such as one that failed to load, was not heard) and the track it was: NULL when
+-- that stream names none, whichever format stores the lake. Of an artist's streams ending in the
+-- same second, the first by track name counts, one naming none last.
 WITH settings AS (
     SELECT 30000 AS min_play_ms
 ),
@@ -16,7 +17,7 @@ top_artist AS (
 track_stream AS (
     SELECT artist_name, ended_at, NULLIF(track_name, '') AS track_name
     FROM listening_history
-    WHERE content_type = 'track' AND NULLIF(artist_name, '') IS NOT NULL
+    WHERE content_type = 'track' AND NULLIF(artist_name, '') IS NOT NULL AND ms_played > 0
 ),
 first_stream AS (
     SELECT artist_name, ended_at, track_name

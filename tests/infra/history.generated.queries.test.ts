@@ -84,6 +84,8 @@ describe("the listening-history questions on a generated history", () => {
             add(endedAt, next(3) === 0 ? 0 : length(), "unknown");
         }
     }
+    // Queen's earliest stream failed to play (0 ms): it is not when Queen was first heard.
+    add("2023-12-01T00:00:05Z", 0, "track", "Outro", "Queen");
     add("2023-12-31T23:59:59Z", 200_000, "track", "Intro", "Nova");
     add("2024-01-01T00:00:00Z", 30_000, "track", "Intro", "Nova");
     add("2024-02-29T23:59:59Z", 45_000, "track", "Home", "ABBA");
@@ -97,10 +99,15 @@ describe("the listening-history questions on a generated history", () => {
         const total = streams.filter(s => s.endedAt.startsWith(month)).reduce((n, s) => n + s.ms, 0);
         add(`${month}-15T12:00:00Z`, (((180_000 - total) % 360_000) + 360_000) % 360_000, "episode");
     }
-    const rows: Row[] = streams.map(s => ({
+    // What a row says of a skip, drawn after the streams so that they stay as they were: skipped true, false or
+    // empty, and a reason_end that may name a button (older exports leave skipped empty but give the reason).
+    const reasons = ["trackdone", "fwdbtn", "backbtn", "endplay", ""];
+    const skips = streams.map(() => ({ skipped: [true, false, null][next(3)]!, reasonEnd: reasons[next(reasons.length)]! }));
+    const rows: Row[] = streams.map((s, i) => ({
         ended_at: s.endedAt, started_at: iso(Date.parse(s.endedAt) - s.ms), ms_played: s.ms, content_type: s.contentType,
         track_name: s.track, artist_name: s.artist, episode_name: s.contentType === "episode" ? "Episode" : "",
         audiobook_title: s.contentType === "audiobook" ? "Book" : "", source: s.endedAt.endsWith(":00Z") ? "account" : "extended",
+        skipped: skips[i]!.skipped, reason_end: skips[i]!.reasonEnd,
     }));
     const isPlay = (s: Stream): boolean => s.ms >= 30_000;
 
@@ -183,5 +190,54 @@ describe("the listening-history questions on a generated history", () => {
         assert.deepEqual(result.rows, expected);
         assert.ok(expected.some(row => row[3] === null) && expected.some(row => row[1] === "10"), "a track with no artist is among the ten best ranks; a track ranks tenth");
         assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![0] === row[0] && expected[i - 1]![2] === row[2]), "one track name of two artists ranks");
+    });
+    it("history_first_heard: the twenty most played artists, ties sharing a rank, each with its first stream that played at all", async () => {
+        const plays = new Map<string, number>();
+        for (const s of streams.filter(s => s.contentType === "track" && s.artist !== "" && isPlay(s))) {
+            plays.set(s.artist, (plays.get(s.artist) ?? 0) + 1);
+        }
+        const first = new Map<string, Stream>();
+        for (const s of streams.filter(s => s.contentType === "track" && s.artist !== "" && s.ms > 0)) {
+            const known = first.get(s.artist);
+            const earlier = known === undefined || byText(s.endedAt, known.endedAt) < 0
+                || (s.endedAt === known.endedAt && (known.track === "" ? s.track !== "" : s.track !== "" && byText(s.track, known.track) < 0));
+            first.set(s.artist, earlier ? s : known);
+        }
+        const ranked = [...plays].map(([artist, n]) => ({ artist, n, rank: 1 + [...plays.values()].filter(m => m > n).length }))
+            .filter(r => r.rank <= 20).sort((a, b) => a.rank - b.rank || byText(a.artist, b.artist));
+        const expected = ranked.map(r => [String(r.rank), r.artist, String(r.n), first.get(r.artist)!.endedAt, first.get(r.artist)!.track || null]);
+        const result = answer(await answers(), "history_first_heard");
+        assert.deepEqual(result.columns, ["play_rank", "artist_name", "plays", "first_heard", "first_track"]);
+        assert.deepEqual(result.rows, expected);
+        const silentFirst = ranked.filter(r => streams.some(s => s.contentType === "track" && s.artist === r.artist && s.ms === 0
+            && byText(s.endedAt, first.get(r.artist)!.endedAt) < 0));
+        assert.ok(silentFirst.length > 0, "an artist's earliest stream is one of 0 ms, which is not when it was first heard");
+    });
+
+    it("history_skip_rate_by_hour: music streams that record a skip or not, by UTC weekday (Monday 0) and hour", async () => {
+        const cells = new Map<string, { weekday: number; hour: number; streams: number; skips: number }>();
+        rows.forEach(row => {
+            if (row.content_type !== "track" || (row.skipped === null && row.reason_end === "")) {
+                return;
+            }
+            const ended = new Date(String(row.ended_at));
+            const weekday = (ended.getUTCDay() + 6) % 7;
+            const hour = ended.getUTCHours();
+            const cell = cells.get(`${weekday} ${hour}`) ?? { weekday, hour, streams: 0, skips: 0 };
+            cell.streams += 1;
+            cell.skips += row.skipped === true || row.reason_end === "fwdbtn" || row.reason_end === "backbtn" ? 1 : 0;
+            cells.set(`${weekday} ${hour}`, cell);
+        });
+        const names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const percent = (skips: number, count: number): string => {
+            const value = Math.round((1000 * skips) / count) / 10;
+            return Number.isInteger(value) ? value.toFixed(1) : String(value);
+        };
+        const expected = [...cells.values()].sort((a, b) => a.weekday - b.weekday || a.hour - b.hour)
+            .map(c => [String(c.weekday), names[c.weekday]!, String(c.hour), String(c.streams), String(c.skips), percent(c.skips, c.streams)]);
+        const result = answer(await answers(), "history_skip_rate_by_hour");
+        assert.deepEqual(result.columns, ["weekday", "weekday_name", "hour_of_day", "streams_with_skip_info", "skips", "skip_percent"]);
+        assert.deepEqual(result.rows, expected);
+        assert.ok(rows.some(r => r.content_type === "episode" && r.reason_end === "fwdbtn"), "an episode ended with the forward button, which is no skip of music");
     });
 });

@@ -74,14 +74,15 @@ describe("the listening-history questions on the fixture lake", () => {
         assert.deepEqual(result.rows, [
             // Mondays 08h: the skipped KICK BACK and Love of My Life (backbtn, skipped empty) of four streams.
             ["0", "Mon", "8", "4", "2", "50.0"],
-            ["1", "Tue", "21", "3", "0", "0.0"],
-            // The API's Say "Cheese" records no skip: two streams, not three. The account-data stream of
-            // Wednesday 23h records none either: no row.
-            ["2", "Wed", "12", "2", "0", "0.0"],
+            // Tuesdays 21h: Say "Cheese"; the podcast episode and the audiobook chapter are no music.
+            ["1", "Tue", "21", "1", "0", "0.0"],
+            // The API's Say "Cheese" records no skip, and the row with no metadata is no music: one stream, the
+            // 30 s KICK BACK. The account-data stream of Wednesday 23h records none either: no row.
+            ["2", "Wed", "12", "1", "0", "0.0"],
         ]);
     });
 
-    it("first heard is an artist's first stream of any length, for the artists with the most plays", () => {
+    it("first heard is an artist's first stream that played, of any length, for the artists with the most plays", () => {
         const result = answer("history_first_heard");
         assert.deepEqual(result.columns, ["play_rank", "artist_name", "plays", "first_heard", "first_track"]);
         assert.deepEqual(result.rows, [
