@@ -22,7 +22,9 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream,
 /// the days (UTC) it has streams on.</item>
 /// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
-/// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row).</item>
+/// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row).
+/// A play that pairs with neither, and an export row of its track that began within the tolerance of its <c>played_at</c>, are
+/// one stream too: some clients have stamped a play with its start, not its end.</item>
 /// </list>
 /// </summary>
 public static class HistoryMerge
@@ -194,6 +196,7 @@ public static class HistoryMerge
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var paired = new HashSet<Entry>(ReferenceEqualityComparer.Instance);
         bool InMonth(Entry e) => e.Row.EndedAt >= month && e.Row.EndedAt < end;
+        var unpaired = new List<Entry>();
         foreach (var play in plays)
         {
             var at = play.Row.EndedAt;
@@ -210,8 +213,28 @@ public static class HistoryMerge
                 paired.Add(minute);
                 minute.Covered |= InMonth(minute);
             }
+            else
+            {
+                unpaired.Add(play);
+            }
+        }
+        // Only once every play has had its pick by end: a play stamped with its end never loses its row to one stamped with
+        // its start. A row's start is its end less the time played, so only streams shorter than the window's reach into the
+        // next month qualify (a track played a day long is no such stream).
+        foreach (var play in unpaired)
+        {
+            var at = play.Row.EndedAt;
+            if (play.Row.TrackUri is { } uri && byTrack.TryGetValue(uri, out var streams)
+                && Nearest(streams, paired, e => e.Row.MsPlayed is int ms && ms > 0 && ms < StartReach ? Math.Abs(e.Row.StartedAt - at) : long.MaxValue, tolerance) is { } stream)
+            {
+                paired.Add(stream);
+                play.Covered |= InMonth(play);
+            }
         }
     }
+
+    /// <summary>The longest time played (ms) of a stream an API play may pair with by its start: the window's day, less the tolerance twice.</summary>
+    private static readonly long StartReach = (HistoryMonths.Day - 2 * (long)ApiTolerance.TotalSeconds) * 1000;
 
     /// <summary>The entries (sorted by time) that ended in [from, to).</summary>
     private static List<Entry> Within(List<Entry> sorted, long from, long to)

@@ -119,6 +119,66 @@ public sealed class HistoryMergeTests
         Assert.Equal(2, Merge([Extended(Base)], [Api(Base, "spotify:track:zz")]).Rows.Count);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-15)]
+    [InlineData(15)]
+    public void An_api_play_stamped_with_the_start_of_the_exports_stream_is_that_stream(int offset)
+    {
+        // A 200 s stream ending at Base began at Base - 200; some clients stamp played_at then.
+        var merged = Merge([Extended(Base, ms: 200_000)], [Api(Base - 200 + offset)]);
+        Assert.Equal(HistorySource.Extended, Assert.Single(merged.Rows).Source);
+        Assert.Equal(1, merged.Origins[1].Covered);
+        Assert.Equal(2, Merge([Extended(Base, ms: 200_000)], [Api(Base - 216)]).Rows.Count);
+        Assert.Equal(2, Merge([Extended(Base, ms: 0)], [Api(Base - 200)]).Rows.Count);
+    }
+
+    [Fact]
+    public void A_play_stamped_with_its_end_keeps_its_stream_from_a_play_stamped_with_a_start()
+    {
+        // The play stamped Base - 200 ends the earlier stream; the later stream (200 s, to Base) began then too.
+        var merged = Merge([Extended(Base - 200, ms: 200_000), Extended(Base, ms: 200_000)], [Api(Base - 200), Api(Base)]);
+        Assert.Equal(2, merged.Rows.Count);
+        Assert.All(merged.Rows, r => Assert.Equal(HistorySource.Extended, r.Source));
+    }
+
+    /// <summary>
+    /// Streams one after another across a month's end, of a few tracks, each begun at least 31 s after the last ended; the API
+    /// lists some of them, each stamped with its end or its start (a few seconds off), and plays after the export's last. Each
+    /// stream is one row, whichever its stamp; each play the export does not hold is a row of its own.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Api_plays_stamped_with_their_start_or_their_end_each_pair_with_their_own_stream(int seed)
+    {
+        var random = new Random(seed);
+        var at = new DateTimeOffset(2024, 6, 30, 22, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var export = new List<ListeningRow>();
+        var api = new List<ListeningRow>();
+        for (var i = 0; i < 200; i++)
+        {
+            var start = at + random.Next(31, 600);
+            var seconds = random.Next(30, 400);
+            at = start + seconds;
+            var uri = $"spotify:track:t{random.Next(6)}";
+            export.Add(Extended(at, uri, ms: seconds * 1000));
+            if (random.Next(5) < 3)
+            {
+                api.Add(Api((random.Next(2) == 0 ? at : start) + random.Next(-10, 11), uri));
+            }
+        }
+        var later = Enumerable.Range(1, 10).Select(i => Api(at + 600 * i, $"spotify:track:t{i % 6}")).ToList();
+        var merged = Merge([.. export], [.. api, .. later]);
+        Assert.Equal(export.Count + later.Count, merged.Rows.Count);
+        Assert.Equal(api.Count, merged.Origins[1].Covered);
+        Assert.Equal(later.Count, merged.Rows.Count(r => r.Source == HistorySource.Api));
+        Assert.Contains(merged.Rows, r => r.EndedAt >= new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds());
+    }
+
     [Fact]
     public void Two_api_plays_pair_with_two_export_rows_never_both_with_one()
     {
