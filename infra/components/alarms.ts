@@ -258,6 +258,9 @@ export class Alarms extends pulumi.ComponentResource {
         // An export file the import could not import whole: the upload is read once, so this is told once.
         countAlarm("import-incomplete-files", contract.metrics.importIncompleteFiles,
             "The transform could not import a file of a data export under import/ whole (too large for its temporary storage, deleted or removed before it was read, or its JSON breaks off). Runbook: docs/guarantees.md, \"Export files not imported whole\".");
+        // Rows of an imported file that could not be read are left out of listening_history: told once, as the file is read once.
+        countAlarm("import-unreadable-rows", contract.metrics.importUnreadableRows,
+            "Rows of a data export's files under import/ could not be read and are not in listening_history (the file's warn line gives their reasons). Runbook: docs/guarantees.md, \"Export rows that could not be read\".");
 
         // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
         // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.

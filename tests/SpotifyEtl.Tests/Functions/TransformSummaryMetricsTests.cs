@@ -71,19 +71,7 @@ public sealed class TransformSummaryMetricsTests : IDisposable
     {
         // A download or an unzip that did not finish: one history file of the zip ends partway, the rows before the break imported.
         var random = new Random(seed);
-        var entries = new List<(string Name, byte[] Content)>();
-        using (var original = new ZipArchive(new MemoryStream(SampleExport.Write(new SampleExportOptions(200, seed)).Zips[0].Zip)))
-        {
-            foreach (var entry in original.Entries.Where(e => e.Length > 0))
-            {
-                using var content = new MemoryStream();
-                await using (var stream = entry.Open())
-                {
-                    await stream.CopyToAsync(content);
-                }
-                entries.Add((entry.FullName, content.ToArray()));
-            }
-        }
+        var entries = await EntriesOf(SampleExport.Write(new SampleExportOptions(200, seed)).Zips[0].Zip);
         var histories = entries.Select((e, i) => (e, i)).Where(x => x.e.Name.EndsWith(".json", StringComparison.Ordinal) && x.e.Content.Length > 1000
             && (x.e.Name.Contains("Streaming_History", StringComparison.Ordinal) || x.e.Name.Contains("StreamingHistory", StringComparison.Ordinal))).ToList();
         Assert.NotEmpty(histories);
@@ -99,6 +87,67 @@ public sealed class TransformSummaryMetricsTests : IDisposable
         var summary = Invoke(function, TransformFunctionTests.S3Event([(RawBucket, TransformFunctionTests.Encode(Export))]));
 
         Assert.True(Metric(summary, "import_incomplete_files") == 1, $"{cut.Name} cut short: {summary}");
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(13)]
+    [InlineData(41)]
+    public async Task An_export_with_rows_the_import_cannot_read_counts_them_in_the_summarys_metrics(int seed)
+    {
+        // Elements of a history file's array that are no stream: values of other JSON kinds, an object with no time.
+        string[] kinds = ["42", "\"a sentence\"", "[1, 2]", "null", "true", "{\"ms_played\": 1000}", "{\"master_metadata_track_name\": \"x\"}"];
+        var random = new Random(seed);
+        var (entries, index) = (new List<(string Name, byte[] Content)>(), -1);
+        foreach (var (_, zip) in SampleExport.Write(new SampleExportOptions(120, seed)).Zips)
+        {
+            entries = await EntriesOf(zip);
+            index = entries.FindIndex(e => e.Name.Contains("Streaming_History_Audio", StringComparison.Ordinal) && e.Content.Length > 1000);
+            if (index >= 0)
+            {
+                break;
+            }
+        }
+        Assert.True(index >= 0, "the sample export holds an extended history file");
+        var bad = Enumerable.Range(0, 1 + random.Next(9)).Select(_ => kinds[random.Next(kinds.Length)]).ToList();
+        var text = System.Text.Encoding.UTF8.GetString(entries[index].Content);
+        var open = text.IndexOf('[', StringComparison.Ordinal);
+        var spoiled = entries.ToList();
+        spoiled[index] = (entries[index].Name, System.Text.Encoding.UTF8.GetBytes(text[..(open + 1)] + string.Join(",", bad) + "," + text[(open + 1)..]));
+
+        // The sample export has rows of its own that cannot be read: the same export as it was is the baseline.
+        var (before, after) = (await ImportedAsync(entries, "as-sent"), await ImportedAsync(spoiled, "spoiled"));
+
+        Assert.Equal(Metric(before, "import_unreadable_rows") + bad.Count, Metric(after, "import_unreadable_rows"));
+        Assert.Equal(0, Metric(after, "import_incomplete_files"));
+    }
+
+    /// <summary>The summary of a transform invocation for the zip of these entries dropped under import/, in a bucket of its own.</summary>
+    private async Task<JsonElement> ImportedAsync(List<(string Name, byte[] Content)> entries, string name)
+    {
+        var raw = new VersionedStore();
+        await raw.PutBytesAsync(Export, Zip(entries), "application/zip");
+        var function = new TransformFunction(raw, new VersionedStore(), RawBucket, _log)
+        {
+            Temporary = new TemporaryStorage(Directory.CreateDirectory(_folder[$"tmp-{name}"]).FullName, _ => 1L << 40),
+        };
+        return Invoke(function, TransformFunctionTests.S3Event([(RawBucket, TransformFunctionTests.Encode(Export))]));
+    }
+
+    private static async Task<List<(string Name, byte[] Content)>> EntriesOf(byte[] zip)
+    {
+        var entries = new List<(string Name, byte[] Content)>();
+        using var original = new ZipArchive(new MemoryStream(zip));
+        foreach (var entry in original.Entries.Where(e => e.Length > 0))
+        {
+            using var content = new MemoryStream();
+            await using (var stream = entry.Open())
+            {
+                await stream.CopyToAsync(content);
+            }
+            entries.Add((entry.FullName, content.ToArray()));
+        }
+        return entries;
     }
 
     private static byte[] Zip(List<(string Name, byte[] Content)> entries)

@@ -579,9 +579,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assertLogEventAlarm(contract.logEvents.recentlyPlayedGap);
             });
 
-            test("what the transform set aside or left out (a quarantined object, unreadable items, an object left unread, an export file not imported whole) raises an alarm, silence not breaching, naming its runbook section", () => {
+            test("what the transform set aside or left out (a quarantined object, unreadable items, an object left unread, an export file not imported whole, export rows it could not read) raises an alarm, silence not breaching, naming its runbook section", () => {
                 const runbook = fs.readFileSync(path.join(repoRoot, "docs", "guarantees.md"), "utf8");
-                for (const metric of ["quarantined", "unreadable_items", "unread", "import_incomplete_files"]) {
+                for (const metric of ["quarantined", "unreadable_items", "unread", "import_incomplete_files", "import_unreadable_rows"]) {
                     const alarms = stack.all(types.alarm).filter((a) => a.inputs["metricName"] === metric);
                     assert.equal(alarms.length, 1, metric);
                     const a = alarms[0]!.inputs;
