@@ -83,17 +83,13 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     /// </summary>
     public static (ExportFileKind? Kind, string? Reason, bool Ignored) Recognize(string name, ReadOnlySpan<byte> content)
     {
-        if (MacMetadata(name))
+        if (IgnoredByName(name) is { } ignored)
         {
-            return (null, "it is macOS's metadata for another file (a '._' file, which a Mac adds to the zips it makes and to drives it writes), not part of Spotify's export", true);
+            return (null, ignored, true);
         }
         if (ExportFileKinds.FromName(name) is { } named)
         {
             return (named, null, false);
-        }
-        if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, "it is not a .json file, so not part of the streaming history (the export's other files are not imported)", true);
         }
         var sniffed = ExportFileReader.Read(content);
         if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0 && sniffed.TimedUnreadable > 0)
@@ -113,6 +109,17 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     }
 
     /// <summary>An AppleDouble file (<c>._name</c>) or anything under a zip's <c>__MACOSX/</c> folder.</summary>
+    /// <summary>
+    /// Why a file is none of the streaming history by its name alone, so that it need not be read at all (a folder
+    /// given to the import may hold videos of gigabytes); null when its content decides.
+    /// </summary>
+    public static string? IgnoredByName(string name) =>
+        MacMetadata(name)
+            ? "it is macOS's metadata for another file (a '._' file, which a Mac adds to the zips it makes and to drives it writes), not part of Spotify's export"
+            : ExportFileKinds.FromName(name) is null && !name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? "it is not a .json file, so not part of the streaming history (the export's other files are not imported)"
+                : null;
+
     private static bool MacMetadata(string name)
     {
         var segments = name.Split('/', '\\', '!'); // a zip's entries are named "archive.zip!folder/file"

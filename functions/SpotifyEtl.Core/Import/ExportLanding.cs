@@ -22,6 +22,9 @@ internal sealed record LandingResult(LandedCandidate[] Candidates, IReadOnlyDict
 /// </summary>
 internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
 {
+    /// <summary>What reads a zip made with a compression method .NET does not (7-Zip's LZMA, bzip2 or zstd).</summary>
+    private const string Unzip = "unzip it with the tool that made it and import the folder, or import the zip as Spotify sent it";
+
     public async Task<LandingResult> LandAsync(IReadOnlyList<ExportCandidate> candidates, CancellationToken cancellationToken)
     {
         var results = new LandedCandidate[candidates.Count];
@@ -50,16 +53,33 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
             {
                 for (var i = 0; i < candidates.Count; i++)
                 {
+                    // A file no export holds, by its name, is passed over unread (a folder of downloads may hold videos of
+                    // gigabytes); one whose problem is already known (an upload that could not be read) keeps that reason.
+                    if (candidates[i].Problem is null && ExportImporter.IgnoredByName(candidates[i].Name) is { } ignored)
+                    {
+                        results[i] = new LandedCandidate(null, null, ignored, true);
+                        Report(0);
+                        continue;
+                    }
                     ExportBytes? content;
                     string? problem;
                     try
                     {
                         (content, problem) = await candidates[i].ReadPooledAsync(options.Limits, failed.Token).ConfigureAwait(false);
                     }
+                    catch (InvalidDataException exception) when (exception.Message.Contains(" and is not supported", StringComparison.Ordinal))
+                    {
+                        // .NET names the method it cannot read (LZMA, BZip2): no damage, but a zip made again with another tool,
+                        // which a download would not change.
+                        (content, problem) = (null, $"its zip entry cannot be read ({exception.Message.TrimEnd('.')}), so it was not imported: {Unzip}");
+                    }
                     catch (InvalidDataException exception)
                     {
-                        // A damaged zip entry (bad compressed data, a checksum that does not match): this file only.
-                        (content, problem) = (null, $"{ExportCandidate.DamagedEntry}: its compressed data cannot be inflated ({exception.Message.TrimEnd('.')}), so it was not imported; download the export again");
+                        // A damaged zip entry (bad compressed data, a checksum that does not match): this file only. .NET says
+                        // "an unsupported compression method" both for an unknown method and for deflate data that is damaged.
+                        var advice = exception.Message.Contains("unsupported compression method", StringComparison.OrdinalIgnoreCase)
+                            ? $"download the export again; if the zip was made again with another tool, {Unzip}" : "download the export again";
+                        (content, problem) = (null, $"{ExportCandidate.DamagedEntry}: its compressed data cannot be inflated ({exception.Message.TrimEnd('.')}), so it was not imported; {advice}");
                     }
                     if (content is null)
                     {

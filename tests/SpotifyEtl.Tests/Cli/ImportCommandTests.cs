@@ -54,6 +54,33 @@ public sealed class ImportCommandTests : IDisposable
         Assert.All(table, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
     }
 
+    /// <summary>
+    /// A folder of downloads holds the unzipped export beside files of any size that are no part of it: those are passed
+    /// over by their names, unread, as the export's own other files are, not refused as too large for an export's file.
+    /// </summary>
+    [Theory]
+    [InlineData("holiday.mkv")]
+    [InlineData("backup.tar")]
+    [InlineData("._Streaming_History_Audio_2024.json")]
+    public void A_file_no_export_holds_is_passed_over_by_its_name_however_large(string name)
+    {
+        var downloads = Directory.CreateDirectory(_folder["downloads"]).FullName;
+        ZipFile.ExtractToDirectory(new MemoryStream(_export.Zips[0].Zip), Path.Combine(downloads, "my_spotify_data"));
+        using (var large = File.Create(Path.Combine(downloads, name)))
+        {
+            large.SetLength((512L << 20) + 1); // sparse: past the largest file an export holds, no disk used
+        }
+
+        var run = DemoCommandTests.RunCli(["import", downloads, "--lake", _folder["lake"], "--json"]);
+
+        using var report = JsonDocument.Parse(run.Output);
+        var file = report.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("input").GetString()!.EndsWith(name, StringComparison.Ordinal));
+        var skipped = file.GetProperty("skipped").GetString()!;
+        Assert.DoesNotContain("larger than", skipped, StringComparison.Ordinal);
+        Assert.Contains(name.StartsWith("._", StringComparison.Ordinal) ? "macOS's metadata" : "not a .json file", skipped, StringComparison.Ordinal);
+        Assert.True(report.RootElement.GetProperty("history_rows").GetInt32() > 0, run.Output);
+    }
+
     [Theory]
     [InlineData("lake")]
     [InlineData("data/lakes/mine")]

@@ -124,4 +124,43 @@ public sealed class DamagedZipEntryTests : IDisposable
         Assert.Null(report.Files[1].Skipped);
         Assert.Single(_folder.Files("lake/raw/spotify_export"));
     }
+    /// <summary>
+    /// A zip made again with another method than .NET reads (7-Zip's LZMA, bzip2, zstd): not only "download it again",
+    /// which would not help, but what does: unzip it with the tool that made it and import the folder.
+    /// </summary>
+    [Theory]
+    [InlineData(12)]
+    [InlineData(14)]
+    [InlineData(93)]
+    public async Task An_entry_compressed_with_a_method_dotnet_cannot_read_says_to_unzip_it_and_the_others_are_imported(int method)
+    {
+        var random = new Random(method);
+        var entries = Enumerable.Range(0, 3).Select(i => ($"endsong_{i}.json", History(random, i), true)).ToList();
+        var (zip, _) = Zip(entries);
+        var name = Encoding.UTF8.GetBytes(entries[1].Item1);
+        BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(FindHeader(zip, entries[1].Item1) + 8), (ushort)method);
+        for (var at = 0; at + 46 + name.Length <= zip.Length; at++)
+        {
+            if (zip.AsSpan(at).StartsWith("PK\u0001\u0002"u8) && zip.AsSpan(at + 46).StartsWith(name))
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(at + 10), (ushort)method);
+            }
+        }
+        var store = new LocalFolderStore(_folder[$"lake{method}"]);
+
+        var report = await new ExportImporter(store, store).ImportAsync([.. ExportArchive.Entries("my_spotify_data.zip", new MemoryStream(zip), ImportLimits.Default)]);
+
+        var skipped = report.Files[1].Skipped;
+        Assert.NotNull(skipped);
+        Assert.True(skipped.Contains("unzip it with the tool that made it", StringComparison.Ordinal), skipped);
+        if (method is 12 or 14)
+        {
+            // .NET names LZMA and bzip2: no damage, and no download would help. Another method it calls unsupported, as it
+            // does damaged deflate data, so both are said.
+            Assert.DoesNotContain("download the export again", skipped, StringComparison.Ordinal);
+        }
+        Assert.True(report.Files[1].NeedsAttention);
+        Assert.Null(report.Files[0].Skipped);
+        Assert.Null(report.Files[2].Skipped);
+    }
 }
