@@ -27,12 +27,13 @@ internal static partial class Charts
         Func<string?, bool>? partial = null, string? note = null, bool whole = false)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
-        var rows = result.Rows.OrderBy(r => r[l], StringComparer.Ordinal).ToList();
+        var slots = ChartSlots.Of(result.Rows, l);
+        var rows = result.Rows;
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
         // The first category's label, slanted down to the left from the middle of its column, starts inside the chart.
-        var firstBand = (width - left - right) / (double)Math.Max(rows.Count, 1);
-        left = Math.Max(left, Math.Ceiling(SlantedReach(rows.FirstOrDefault()?[l] ?? "") - firstBand / 2 + 2));
+        var firstBand = (width - left - right) / (double)Math.Max(slots.Count, 1);
+        left = Math.Max(left, Math.Ceiling(SlantedReach(slots.FirstOrDefault().Label ?? "") - firstBand / 2 + 2));
         var ticks = Ticks(rows.Select(r => Number(r[v])).DefaultIfEmpty(0).Max(), whole: whole);
         var max = ticks[^1];
         var plotWidth = width - left - right;
@@ -44,20 +45,22 @@ internal static partial class Charts
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{F(y)}\" y2=\"{F(y)}\"/>");
             Text(svg, left - 6, y + 4, F(tick), "end");
         }
-        var band = plotWidth / (double)Math.Max(rows.Count, 1);
-        var every = Math.Max(1, (int)Math.Ceiling(rows.Count / (double)layout.AxisLabels));
-        for (var i = 0; i < rows.Count; i++)
+        var band = plotWidth / (double)Math.Max(slots.Count, 1);
+        var every = Math.Max(1, (int)Math.Ceiling(slots.Count / (double)layout.AxisLabels));
+        for (var i = 0; i < slots.Count; i++)
         {
-            var value = Number(rows[i][v]);
-            var h = value / max * plotHeight;
             var x = left + i * band + band * 0.1;
-            var (css, aside) = Partiality(partial, rows[i][l]);
-            svg.Append(CultureInfo.InvariantCulture,
-                $"<rect class=\"{css}\" x=\"{F(x)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(band * 0.8)}\" height=\"{F(h)}\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\">" +
-                $"<title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}{aside}</title></rect>");
+            if (slots[i].Row is { } row)
+            {
+                var h = Number(row[v]) / max * plotHeight;
+                var (css, aside) = Partiality(partial, row[l]);
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<rect class=\"{css}\" x=\"{F(x)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(band * 0.8)}\" height=\"{F(h)}\" data-label=\"{Escape(row[l])}\" data-value=\"{Escape(row[v])}\">" +
+                    $"<title>{Escape(Isolated(row[l]))}: {Escape(row[v])} {Escape(unit)}{aside}</title></rect>");
+            }
             if (i % every == 0)
             {
-                Text(svg, x + band * 0.4, top + plotHeight + 14, rows[i][l] ?? "", "end", rotate: -35);
+                Text(svg, x + band * 0.4, top + plotHeight + 14, slots[i].Label ?? "", "end", rotate: -35);
             }
         }
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
@@ -70,8 +73,13 @@ internal static partial class Charts
     public static string Heatmap(ChartLayout layout, QueryResult result) =>
         Heatmap(layout, result, "play_count", "plays", "Plays by weekday and hour of the day (UTC)", "the more plays");
 
-    /// <summary>A value by weekday (column weekday, 0 = Monday; weekday_name) and hour (hour_of_day), the colour its share of the largest.</summary>
-    public static string Heatmap(ChartLayout layout, QueryResult result, string valueColumn, string unit, string description, string stronger)
+    /// <summary>
+    /// A value by weekday (column weekday, 0 = Monday; weekday_name) and hour (hour_of_day), the colour its share of
+    /// <paramref name="fullScale"/> (a percentage's 100: one stream skipped of one is not the darkest of a scale that the
+    /// hours' largest share sets), or of the largest value where there is none.
+    /// </summary>
+    public static string Heatmap(ChartLayout layout, QueryResult result, string valueColumn, string unit, string description, string stronger,
+        double? fullScale = null)
     {
         var (d, n, h, v) = (Column(result, "weekday"), Column(result, "weekday_name"), Column(result, "hour_of_day"), Column(result, valueColumn));
         const int top = 10;
@@ -80,7 +88,7 @@ internal static partial class Charts
         var cell = layout.IsNarrow ? (width - left - 4) / 24.0 : 24;
         var line = layout.IsNarrow ? 16 : cell;
         var height = top + 7 * line + bottom;
-        var max = Math.Max(result.Rows.Select(r => Number(r[v])).DefaultIfEmpty(1).Max(), double.Epsilon);
+        var max = fullScale ?? Math.Max(result.Rows.Select(r => Number(r[v])).DefaultIfEmpty(1).Max(), double.Epsilon);
         var svg = Open(width, height, description);
         string[] days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         for (var day = 0; day < 7; day++)
@@ -95,7 +103,7 @@ internal static partial class Charts
         {
             var day = (int)Number(row[d]);
             var hour = (int)Number(row[h]);
-            var share = Number(row[v]) / max;
+            var share = Math.Clamp(Number(row[v]) / max, 0, 1);
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect class=\"mark heat\" x=\"{F(left + hour * cell + 1)}\" y=\"{F(top + day * line + 1)}\" width=\"{F(cell - 2)}\" height=\"{F(line - 2)}\" fill-opacity=\"{F(0.15 + 0.85 * share)}\" " +
                 $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[n]))} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} {Escape(unit)}</title></rect>");
@@ -121,7 +129,8 @@ internal static partial class Charts
         Func<string?, bool>? partial = null, string? note = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
-        var rows = result.Rows.OrderBy(r => r[l], StringComparer.Ordinal).ToList();
+        var slots = ChartSlots.Of(result.Rows, l);
+        var rows = result.Rows;
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 210 : 260, layout.IsNarrow ? 48 : 56, layout.IsNarrow ? 10 : 16);
         var ticks = Ticks(rows.Select(r => Number(r[v])).DefaultIfEmpty(0).Max());
@@ -135,19 +144,27 @@ internal static partial class Charts
             Text(svg, left - 6, y + 4, F(tick), "end");
         }
         // The first week's label, slanted down to the left from its dot, starts inside the chart; the last dot keeps off the edge.
-        var inset = Math.Max(8, Math.Ceiling(SlantedReach(rows.FirstOrDefault()?[l] ?? "") - left + 2));
-        var step = rows.Count > 1 ? (plotWidth - inset - 8) / (double)(rows.Count - 1) : 0;
-        var points = rows.Select((r, i) => (X: rows.Count > 1 ? left + inset + i * step : left + plotWidth / 2.0, Y: top + plotHeight - Number(r[v]) / max * plotHeight)).ToList();
-        svg.Append("<polyline class=\"line\" points=\"").AppendJoin(' ', points.Select(p => $"{F(p.X)},{F(p.Y)}")).Append("\"/>");
-        var every = Math.Max(1, (int)Math.Ceiling(rows.Count / (double)layout.AxisLabels));
-        for (var i = 0; i < rows.Count; i++)
+        var inset = Math.Max(8, Math.Ceiling(SlantedReach(slots.FirstOrDefault().Label ?? "") - left + 2));
+        var step = slots.Count > 1 ? (plotWidth - inset - 8) / (double)(slots.Count - 1) : 0;
+        double X(int slot) => slots.Count > 1 ? left + inset + slot * step : left + plotWidth / 2.0;
+        double Y(IReadOnlyList<string?> row) => top + plotHeight - Number(row[v]) / max * plotHeight;
+        // A week no row holds breaks the line: it had no value, which a line drawn across would give it.
+        foreach (var run in ChartSlots.Runs(slots))
         {
-            var (css, aside) = Partiality(partial, rows[i][l]);
-            svg.Append(CultureInfo.InvariantCulture,
-                $"<circle class=\"{css}\" cx=\"{F(points[i].X)}\" cy=\"{F(points[i].Y)}\" r=\"4\" data-label=\"{Escape(rows[i][l])}\" data-value=\"{Escape(rows[i][v])}\"><title>{Escape(Isolated(rows[i][l]))}: {Escape(rows[i][v])} {Escape(unit)}{aside}</title></circle>");
+            svg.Append("<polyline class=\"line\" points=\"").AppendJoin(' ', run.Select(i => $"{F(X(i))},{F(Y(slots[i].Row!))}")).Append("\"/>");
+        }
+        var every = Math.Max(1, (int)Math.Ceiling(slots.Count / (double)layout.AxisLabels));
+        for (var i = 0; i < slots.Count; i++)
+        {
+            if (slots[i].Row is { } row)
+            {
+                var (css, aside) = Partiality(partial, row[l]);
+                svg.Append(CultureInfo.InvariantCulture,
+                    $"<circle class=\"{css}\" cx=\"{F(X(i))}\" cy=\"{F(Y(row))}\" r=\"4\" data-label=\"{Escape(row[l])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[l]))}: {Escape(row[v])} {Escape(unit)}{aside}</title></circle>");
+            }
             if (i % every == 0)
             {
-                Text(svg, points[i].X, top + plotHeight + 14, rows[i][l] ?? "", "end", rotate: -35);
+                Text(svg, X(i), top + plotHeight + 14, slots[i].Label ?? "", "end", rotate: -35);
             }
         }
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");

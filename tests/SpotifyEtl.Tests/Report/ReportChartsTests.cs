@@ -78,6 +78,81 @@ public sealed partial class ReportChartsTests
         Assert.DoesNotContain("cut-note", Section(kept, "top-artists"), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The weekly and monthly charts give each week or month its place, a week or month no row holds too: a bar chart
+    /// leaves its place empty and a line breaks there, so a month without listening is a gap, not a bar's neighbour.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_week_or_month_with_no_row_is_an_empty_place_on_the_axis_and_a_break_in_the_line(int seed)
+    {
+        var random = new Random(seed);
+        var first = new DateOnly(2025, 12, 1 + random.Next(7));
+        first = first.AddDays(-(((int)first.DayOfWeek + 6) % 7)); // a Monday
+        var weeks = Enumerable.Range(0, 30).Where(_ => random.Next(3) > 0).Prepend(0).Distinct().ToList();
+        var months = Enumerable.Range(0, 30).Where(_ => random.Next(3) > 0).Prepend(0).Distinct().ToList();
+        string Week(int k) => first.AddDays(7 * k).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string Month(int k) => new DateOnly(2023, 1, 1).AddMonths(k).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+        var hours = Render("listening_per_week", ["week_start", "plays", "hours"], [.. weeks.Select(k => new[] { Week(k), "3", $"{1 + random.Next(9)}.5" })], "listening-over-time");
+        var skips = Render("skip_rate", ["week_start", "plays", "skipped", "skip_percent"], [.. weeks.Select(k => new[] { Week(k), "4", "1", $"{random.Next(100)}.0" })], "skip-rate");
+        var history = Render("history_hours_per_month", ["month", "hours", "plays", "streams"], [.. months.Select(k => new[] { Month(k), $"{1 + random.Next(40)}.0", "9", "9" })], "history-hours-per-month");
+
+        foreach (var (svg, places) in new[] { (Charts(hours, "listening-over-time")[0], weeks), (Charts(history, "history-hours-per-month")[0], months) })
+        {
+            var x = Bar().Matches(svg).Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(places.Count, x.Count);
+            // Positions are written to the hundredth: the band between the first and last bars, then each bar in its place.
+            var band = (x[^1] - x[0]) / (places[^1] - places[0]);
+            for (var i = 0; i < places.Count; i++)
+            {
+                Assert.True(Math.Abs(x[0] + places[i] * band - x[i]) <= 0.02, $"the bar of place {places[i]} is at {x[i]}, not {x[0] + places[i] * band}");
+            }
+        }
+        var line = Charts(skips, "skip-rate")[0];
+        var runs = weeks.Where((k, i) => i == 0 || weeks[i - 1] != k - 1).Count();
+        Assert.Equal(runs, Polyline().Count(line));
+        Assert.Equal(weeks.Count, AnyDot().Count(line));
+        Assert.True(weeks.Count < weeks[^1] + 1 && months.Count < months[^1] + 1, "some weeks and months have no row");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_skip_heatmaps_colour_is_the_share_of_a_hundred_percent_not_of_the_largest_share(int seed)
+    {
+        var random = new Random(seed);
+        var cells = Enumerable.Range(0, 20).Select(_ => (Day: random.Next(7), Hour: random.Next(24))).Distinct().ToList();
+        string[] names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        var rows = cells.Select(c => new[] { $"{c.Day}", names[c.Day], $"{c.Hour}", "10", "1", $"{random.Next(1, 40)}.{random.Next(10)}" }).ToArray();
+        var html = Render("history_skip_rate_by_hour", ["weekday", "weekday_name", "hour_of_day", "streams_with_skip_info", "skips", "skip_percent"], rows, "history-skips");
+
+        var heat = HeatCell().Matches(Charts(html, "history-skips")[0]).ToList();
+        Assert.Equal(rows.Length, heat.Count);
+        foreach (var cell in heat)
+        {
+            var percent = double.Parse(cell.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var opacity = double.Parse(cell.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(0.15 + 0.85 * percent / 100 - opacity) <= 0.006, $"{percent}% drawn at {opacity}");
+        }
+    }
+
+    [GeneratedRegex("fill-opacity=\"([^\"]*)\" data-label=\"[^\"]*\" data-value=\"([^\"]*)\"")]
+    private static partial Regex HeatCell();
+
+    [GeneratedRegex("<rect class=\"mark[^\"]*\" x=\"([^\"]*)\"")]
+    private static partial Regex Bar();
+
+    [GeneratedRegex("<polyline class=\"line\"")]
+    private static partial Regex Polyline();
+
+    [GeneratedRegex("<circle class=\"mark[^\"]*\" cx=")]
+    private static partial Regex AnyDot();
+
     private static string Section(string html, string section)
     {
         var start = html.IndexOf($"<section id=\"{section}\"", StringComparison.Ordinal);

@@ -44,6 +44,26 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
         Assert.DoesNotContain("history-hours-per-month", notes.Keys);
     }
 
+    [Fact]
+    public void On_a_lake_of_an_imported_history_of_music_alone_the_podcasts_section_says_so_rather_than_asking_for_an_import()
+    {
+        var lake = _folder["lake"];
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2024.json"), """
+            [{"ts": "2024-03-01T10:00:00Z", "ms_played": 200000, "master_metadata_track_name": "Song", "master_metadata_album_artist_name": "Artist", "spotify_track_uri": "spotify:track:a1", "reason_end": "trackdone", "skipped": false},
+             {"ts": "2024-03-02T11:00:00Z", "ms_played": 90000, "master_metadata_track_name": "Other", "master_metadata_album_artist_name": "Artist", "spotify_track_uri": "spotify:track:a2", "reason_end": "fwdbtn", "skipped": true}]
+            """);
+        var import = DemoCommandTests.RunCli(["import", export, "--lake", lake]);
+        Assert.True(import.ExitCode == 0, import.Errors);
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+        Assert.True(report.ExitCode == 0, report.Errors);
+
+        var notes = Note().Matches(File.ReadAllText(_folder["report.html"])).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+        Assert.True(notes.TryGetValue("history-podcasts-audiobooks", out var note), "the podcasts section has no note");
+        Assert.StartsWith("No podcast episode or audiobook chapter in the imported listening history", note, StringComparison.Ordinal);
+        Assert.DoesNotContain("import", note.Replace("imported", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<section id=\"([^\"]+)\"[^>]*>(?:(?!</section>).)*?<p class=\"note empty-answer\">([^<]*)</p>", RegexOptions.Singleline)]
     private static partial Regex Note();
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The places along a chart's axis of ordered categories: one per row, in the order of its label, and one with no row
+/// for each week (labels <c>yyyy-MM-dd</c>, rows a whole number of weeks apart) or month (<c>yyyy-MM</c>) between two
+/// rows that no row holds. A query answers only the weeks or months that had something, so drawn a row to a place, a
+/// month without listening would vanish and its neighbours close up; drawn a place to a period, it is an empty place.
+/// Labels of any other kind are a place each.
+/// </summary>
+internal static class ChartSlots
+{
+    private const string Day = "yyyy-MM-dd", Month = "yyyy-MM";
+
+    public static List<(string? Label, IReadOnlyList<string?>? Row)> Of(IReadOnlyList<IReadOnlyList<string?>> rows, int labelColumn)
+    {
+        var ordered = rows.OrderBy(r => r[labelColumn], StringComparer.Ordinal).ToList();
+        var slots = new List<(string?, IReadOnlyList<string?>?)>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            if (i > 0)
+            {
+                slots.AddRange(Between(ordered[i - 1][labelColumn], ordered[i][labelColumn]).Select(label => ((string?)label, (IReadOnlyList<string?>?)null)));
+            }
+            slots.Add((ordered[i][labelColumn], ordered[i]));
+        }
+        return slots;
+    }
+
+    /// <summary>The indexes of each run of places that hold a row, in order: the pieces of a line broken at the empty places.</summary>
+    public static IEnumerable<List<int>> Runs(List<(string? Label, IReadOnlyList<string?>? Row)> slots)
+    {
+        var run = new List<int>();
+        for (var i = 0; i < slots.Count; i++)
+        {
+            if (slots[i].Row is not null)
+            {
+                run.Add(i);
+            }
+            else if (run.Count > 0)
+            {
+                yield return run;
+                run = [];
+            }
+        }
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
+    }
+
+    /// <summary>The labels of the weeks or months strictly between two labels, in order; none for labels of another kind.</summary>
+    private static IEnumerable<string> Between(string? earlier, string? later)
+    {
+        if (Parse(earlier, Day) is { } a && Parse(later, Day) is { } b && (b.DayNumber - a.DayNumber) % 7 == 0)
+        {
+            return Enumerable.Range(1, Math.Max(0, (b.DayNumber - a.DayNumber) / 7 - 1)).Select(k => a.AddDays(7 * k).ToString(Day, CultureInfo.InvariantCulture));
+        }
+        if (Parse(earlier, Month) is { } m && Parse(later, Month) is { } n)
+        {
+            var months = (n.Year - m.Year) * 12 + n.Month - m.Month;
+            return Enumerable.Range(1, Math.Max(0, months - 1)).Select(k => m.AddMonths(k).ToString(Month, CultureInfo.InvariantCulture));
+        }
+        return [];
+    }
+
+    private static DateOnly? Parse(string? text, string format) =>
+        DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+}
