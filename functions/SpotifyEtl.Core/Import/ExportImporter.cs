@@ -108,7 +108,6 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null, false);
     }
 
-    /// <summary>An AppleDouble file (<c>._name</c>) or anything under a zip's <c>__MACOSX/</c> folder.</summary>
     /// <summary>
     /// Why a file is none of the streaming history by its name alone, so that it need not be read at all (a folder
     /// given to the import may hold videos of gigabytes); null when its content decides.
@@ -120,6 +119,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 ? "it is not a .json file, so not part of the streaming history (the export's other files are not imported)"
                 : null;
 
+    /// <summary>An AppleDouble file (<c>._name</c>) or anything under a zip's <c>__MACOSX/</c> folder.</summary>
     private static bool MacMetadata(string name)
     {
         var segments = name.Split('/', '\\', '!'); // a zip's entries are named "archive.zip!folder/file"
