@@ -50,7 +50,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         var build = new HistoryBuild(new Dictionary<string, LandedFileOutcome>(), new ApiPlaysReport(0, 0, 0, 0, 0, 0), 0, new Dictionary<string, int>());
         if (landed.Count > 0)
         {
-            build = await new HistoryBuilder(raw, lake, _options.Format, _options.Parallelism, _options.Progress)
+            build = await new HistoryBuilder(raw, lake, _options.Format, _options.Parallelism, _options.Progress, _options.Limits.HistoryRowsInMemory)
                 .RebuildAsync(landing.Contents, cancellationToken).ConfigureAwait(false);
         }
         foreach (var (candidate, kind, key, isNew) in landed)

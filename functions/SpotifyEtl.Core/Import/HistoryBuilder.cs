@@ -17,6 +17,9 @@ public sealed record HistoryBuild(
     IReadOnlyDictionary<string, int> Partitions)
 {
     public IReadOnlyDictionary<string, string> Damaged { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How many merges the table was built in (one unless the rows did not fit in memory), and the most rows one took.</summary>
+    public (int Merges, int LargestMerge) Merges { get; init; }
 }
 
 /// <summary>
@@ -24,7 +27,13 @@ public sealed record HistoryBuild(
 /// is a function of what raw holds, never of the order imports ran in. A rebuild repeats while the landed files
 /// change under it (two imports at once), so the last table written is built from every file.
 /// </summary>
-public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism, IProgress<ImportProgress>? progress)
+/// <remarks>
+/// Memory is bounded by <paramref name="rowsInMemory"/>, not by every export ever landed: the files this import read are
+/// held, and the others as long as all held rows fit. When they do not, the table is built some months at a time
+/// (<see cref="HistoryBatches"/>), each from the windows of its months alone, rereading the files that reach them.
+/// </remarks>
+public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism, IProgress<ImportProgress>? progress,
+    int rowsInMemory = ImportLimits.DefaultHistoryRowsInMemory)
 {
     private const int MaxRounds = 10;
 
@@ -32,11 +41,11 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     public async Task<HistoryBuild> RebuildAsync(IReadOnlyDictionary<string, ExportFileContent> read, CancellationToken cancellationToken)
     {
         var inputs = await ListAsync(read.Keys, cancellationToken).ConfigureAwait(false);
-        var contents = new Dictionary<string, ExportFileContent>(read, StringComparer.Ordinal);
+        var files = read.ToDictionary(r => r.Key, r => SurveyedFile.Of(r.Value, held: true), StringComparer.Ordinal);
         var damaged = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var round = 1; ; round++)
         {
-            var build = await BuildAsync(inputs.Landed, contents, damaged, cancellationToken).ConfigureAwait(false);
+            var build = await BuildAsync(inputs.Landed, files, damaged, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(read.Keys, cancellationToken).ConfigureAwait(false);
             if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
             {
@@ -79,24 +88,38 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     }
 
     /// <summary>
-    /// Reads the landed files not read yet, each worker pooling its strings across the files it reads. A file that cannot be
-    /// used is read as one with no rows, and said in <paramref name="damaged"/>.
+    /// Reads the landed files not read yet, each worker pooling its strings across the files it reads, and keeps of each its
+    /// span and rows per month; its rows too while every row held fits in memory. A file that cannot be used is read as one
+    /// with no rows, and said in <paramref name="damaged"/>.
     /// </summary>
-    private async Task ReadAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, Dictionary<string, string> damaged,
+    private async Task SurveyAsync(List<string> keys, Dictionary<string, SurveyedFile> files, Dictionary<string, string> damaged,
         CancellationToken cancellationToken)
     {
-        var missing = keys.Where(k => !contents.ContainsKey(k)).ToList();
-        var results = new (ExportFileContent? Content, string? Damage)[missing.Count];
+        var missing = keys.Where(k => !files.ContainsKey(k)).ToList();
+        var results = new (SurveyedFile? File, string? Damage)[missing.Count];
         var next = -1;
         var done = 0;
         long bytesRead = 0;
+        long held = files.Values.Where(f => f.Held).Sum(f => (long)f.Content.Rows.Count);
         async Task WorkAsync()
         {
             var pool = new StringPool();
             for (var index = Interlocked.Increment(ref next); index < missing.Count; index = Interlocked.Increment(ref next))
             {
                 var (content, damage, length) = await LandedExportFile.ReadAsync(raw, missing[index], pool, cancellationToken).ConfigureAwait(false);
-                results[index] = (content, damage);
+                if (content is not null)
+                {
+                    var fits = Interlocked.Add(ref held, content.Rows.Count) <= rowsInMemory;
+                    if (!fits)
+                    {
+                        Interlocked.Add(ref held, -content.Rows.Count);
+                    }
+                    results[index] = (SurveyedFile.Of(content, fits), null);
+                }
+                else
+                {
+                    results[index] = (null, damage);
+                }
                 progress?.Report(new ImportProgress("Reading the history", Interlocked.Increment(ref done), missing.Count,
                     Interlocked.Add(ref bytesRead, length)));
             }
@@ -104,7 +127,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, missing.Count))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
         for (var i = 0; i < missing.Count; i++)
         {
-            contents[missing[i]] = results[i].Content ?? Nothing;
+            files[missing[i]] = results[i].File ?? SurveyedFile.Nothing;
             if (results[i].Damage is { } damage)
             {
                 damaged[missing[i]] = damage;
@@ -112,36 +135,49 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         }
     }
 
-    private static readonly ExportFileContent Nothing = new([], 0, 0, 0, new Dictionary<string, int>(), null);
-
-    private async Task<HistoryBuild> BuildAsync(List<string> keys, Dictionary<string, ExportFileContent> contents, Dictionary<string, string> damaged,
+    private async Task<HistoryBuild> BuildAsync(List<string> keys, Dictionary<string, SurveyedFile> files, Dictionary<string, string> damaged,
         CancellationToken cancellationToken)
     {
-        await ReadAsync(keys, contents, damaged, cancellationToken).ConfigureAwait(false);
+        await SurveyAsync(keys, files, damaged, cancellationToken).ConfigureAwait(false);
         var api = await ApiPlayReader.ReadAsync(raw, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new ImportProgress("Merging the history", keys.Count, keys.Count, 0));
-        var inputs = keys.Select(k => contents[k].Rows).Append(api.Rows).ToList();
-        var merged = HistoryMerge.Merge(inputs);
-        var partitions = await HistoryPublisher.PublishAsync(lake, format, merged.Rows, cancellationToken).ConfigureAwait(false);
+        var landed = keys.Select(k => files[k]).ToList();
+        IReadOnlyList<OriginCounts> origins;
+        int rows;
+        (int, int) merges;
+        IReadOnlyDictionary<string, int> partitions;
+        if (landed.TrueForAll(f => f.Held))
+        {
+            progress?.Report(new ImportProgress("Merging the history", keys.Count, keys.Count, 0));
+            var merged = HistoryMerge.Merge([.. landed.Select(f => f.Content.Rows), api.Rows]);
+            (origins, rows, merges) = (merged.Origins, merged.Rows.Count, (1, landed.Sum(f => f.Content.Rows.Count) + api.Rows.Count));
+            partitions = await HistoryPublisher.PublishAsync(lake, format, merged.Rows, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var batched = await new HistoryBatches(raw, lake, format, parallelism, progress)
+                .BuildAsync(keys, landed, api.Rows, rowsInMemory, cancellationToken).ConfigureAwait(false);
+            (origins, rows, partitions, merges) = (batched.Origins, batched.Rows, batched.Partitions, (batched.Batches, batched.LargestMerge));
+        }
         // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month. A damaged
         // file's span stays as it was staged: the transform that reads it finds the damage and says it too.
         foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
         {
-            await ExportSpan.Of(contents[key]).WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
+            await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
         }
         await ApiPlayStage.WriteDaysAsync(lake, api.ByDay, cancellationToken).ConfigureAwait(false);
 
-        var files = new Dictionary<string, LandedFileOutcome>(StringComparer.Ordinal);
+        var outcomes = new Dictionary<string, LandedFileOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)
         {
-            files[keys[i]] = new LandedFileOutcome(keys[i], contents[keys[i]], merged.Origins[i]);
+            outcomes[keys[i]] = new LandedFileOutcome(keys[i], landed[i].Content, origins[i]);
         }
-        var apiCounts = merged.Origins[keys.Count];
-        return new HistoryBuild(files,
+        var apiCounts = origins[keys.Count];
+        return new HistoryBuild(outcomes,
             new ApiPlaysReport(api.Objects, api.UnreadableObjects, api.Rows.Count, apiCounts.Kept, apiCounts.Duplicates, apiCounts.Covered),
-            merged.Rows.Count, partitions)
+            rows, partitions)
         {
             Damaged = keys.Where(damaged.ContainsKey).ToDictionary(k => k, k => damaged[k], StringComparer.Ordinal),
+            Merges = merges,
         };
     }
 }

@@ -41,7 +41,11 @@ public static class HistoryMerge
 
     /// <param name="inputs">The rows of each input; an input's index is its origin in the result.</param>
     /// <param name="span">The extended history's span when the inputs are only some months' rows (else taken from them).</param>
-    public static MergedHistory Merge(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, ExtendedSpan? span = null)
+    /// <param name="counted">
+    /// The months (their first second) whose rows <see cref="MergedHistory.Origins"/> counts; every month when null. Rows
+    /// merged from some months' windows count only in their own month, so that counts summed over windows count each row once.
+    /// </param>
+    public static MergedHistory Merge(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs, ExtendedSpan? span = null, Func<long, bool>? counted = null)
     {
         var origins = inputs.Select(_ => new OriginCounts()).ToArray();
         // One stream's versions all end in the same second, so in the same month: months are deduplicated at once.
@@ -50,7 +54,11 @@ public static class HistoryMerge
         Parallel.For(0, months.Count, i =>
         {
             var duplicates = new int[inputs.Count];
-            keptByMonth[i] = Deduplicate(months[i], duplicates);
+            keptByMonth[i] = Deduplicate(months[i].Rows, duplicates);
+            if (counted?.Invoke(months[i].Start) == false)
+            {
+                return;
+            }
             lock (origins)
             {
                 for (var origin = 0; origin < duplicates.Length; origin++)
@@ -86,7 +94,7 @@ public static class HistoryMerge
             }
         }
 
-        foreach (var entry in kept)
+        foreach (var entry in counted is null ? kept : kept.Where(e => counted(HistoryMonths.Start(e.Row.EndedAt))))
         {
             if (entry.Covered)
             {
@@ -110,8 +118,8 @@ public static class HistoryMerge
     /// <summary>The UTC day of a time: every row's time is after 2008 (<see cref="ExportTime.FirstDay"/>), so never negative.</summary>
     private static long Day(long seconds) => seconds / 86_400;
 
-    /// <summary>Every input's rows by the month they ended in, months in time order, each row with its input's index.</summary>
-    private static List<List<(ListeningRow Row, int Origin)>> ByMonth(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
+    /// <summary>Every input's rows by the month they ended in (its first second), months in time order, each row with its input's index.</summary>
+    private static List<(long Start, List<(ListeningRow Row, int Origin)> Rows)> ByMonth(IReadOnlyList<IReadOnlyList<ListeningRow>> inputs)
     {
         var months = new Dictionary<long, List<(ListeningRow, int)>>();
         long start = 0, next = long.MinValue;
@@ -132,7 +140,7 @@ public static class HistoryMerge
                 current.Add((row, origin));
             }
         }
-        return [.. months.OrderBy(m => m.Key).Select(m => m.Value)];
+        return [.. months.OrderBy(m => m.Key).Select(m => (m.Key, m.Value))];
     }
 
     /// <summary>Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each; the others counted per input.</summary>

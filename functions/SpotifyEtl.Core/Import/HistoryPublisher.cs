@@ -24,7 +24,14 @@ public static class HistoryPublisher
     {
         var months = ByMonth(rows);
         var partitions = await WriteAsync(lake, format, months, cancellationToken).ConfigureAwait(false);
-        var written = months.Keys.Select(m => PartitionKey(format, HistoryMonths.Key(m))).ToHashSet(StringComparer.Ordinal);
+        await DeleteOtherMonthsAsync(lake, format, months.Keys, cancellationToken).ConfigureAwait(false);
+        return partitions;
+    }
+
+    /// <summary>Deletes every month's file but those of <paramref name="kept"/> (in this format): the months the history no longer has.</summary>
+    public static async Task DeleteOtherMonthsAsync(IObjectStore lake, TableFormat format, IEnumerable<long> kept, CancellationToken cancellationToken)
+    {
+        var written = kept.Select(m => PartitionKey(format, HistoryMonths.Key(m))).ToHashSet(StringComparer.Ordinal);
         var stale = new List<string>();
         await foreach (var key in lake.ListAsync(TablePrefix, cancellationToken).ConfigureAwait(false))
         {
@@ -38,7 +45,6 @@ public static class HistoryPublisher
         {
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        return partitions;
     }
 
     /// <summary>Writes the named months' files from their rows (the rows of other months are not written); a month with none loses its file.</summary>

@@ -19,6 +19,14 @@ public sealed record ImportLimits
     /// <summary>The most entries one archive may hold.</summary>
     public int MaxArchiveEntries { get; init; } = 10_000;
 
+    /// <summary>
+    /// The most rows of files landed earlier that a rebuild of the history holds at once: beyond it, the
+    /// table is built some months at a time. The files an import reads itself are held whatever their size.
+    /// </summary>
+    public int HistoryRowsInMemory { get; init; } = DefaultHistoryRowsInMemory;
+
+    public const int DefaultHistoryRowsInMemory = 500_000;
+
     public static ImportLimits Default { get; } = new();
 
     public static string Size(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GiB"
