@@ -112,7 +112,7 @@ internal sealed class HistoryBatches(IObjectStore raw, IObjectStore lake, TableF
         CancellationToken cancellationToken)
     {
         bool InWindow(ListeningRow r) => r.EndedAt >= from && r.EndedAt < to;
-        var inputs = files.Select(f => (IReadOnlyList<ListeningRow>)(f.Held ? [.. f.Content.Rows.Where(InWindow)] : [])).ToList();
+        var inputs = files.Select(f => (IReadOnlyList<ListeningRow>)(f.Held ? [.. f.Content.Rows.Where(InWindow)] : [])).ToArray();
         var reread = Enumerable.Range(0, files.Count).Where(i => !files[i].Held && files[i].Span.Reaches(from, to)).ToList();
         var next = -1;
         async Task WorkAsync()
@@ -131,6 +131,6 @@ internal sealed class HistoryBatches(IObjectStore raw, IObjectStore lake, TableF
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, reread.Count))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
-        return inputs;
+        return [.. inputs];
     }
 }

@@ -28,9 +28,10 @@ public sealed record HistoryBuild(
 /// change under it (two imports at once), so the last table written is built from every file.
 /// </summary>
 /// <remarks>
-/// Memory is bounded by <paramref name="rowsInMemory"/>, not by every export ever landed: the files this import read are
-/// held, and the others as long as all held rows fit. When they do not, the table is built some months at a time
-/// (<see cref="HistoryBatches"/>), each from the windows of its months alone, rereading the files that reach them.
+/// Memory does not grow with every export ever landed: the files this import read are held, and the others as long as
+/// all held rows fit <paramref name="rowsInMemory"/>. When they do not, the table is built some months at a time
+/// (<see cref="HistoryBatches"/>), each from the windows of its months alone, rereading the files that reach them: the
+/// rows held, one batch's rows and the files being read again are what the rebuild holds.
 /// </remarks>
 public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism, IProgress<ImportProgress>? progress,
     int rowsInMemory = ImportLimits.DefaultHistoryRowsInMemory)

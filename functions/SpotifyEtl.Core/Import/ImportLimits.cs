@@ -20,8 +20,9 @@ public sealed record ImportLimits
     public int MaxArchiveEntries { get; init; } = 10_000;
 
     /// <summary>
-    /// The most rows of files landed earlier that a rebuild of the history holds at once: beyond it, the
-    /// table is built some months at a time. The files an import reads itself are held whatever their size.
+    /// The most rows of landed files a rebuild of the history holds at once, counting the files the import read itself
+    /// (held whatever their size): beyond it, the others are read again as needed and the table is built some months at a
+    /// time, each batch of months merging at most this many rows (a single month holding more is a batch of its own).
     /// </summary>
     public int HistoryRowsInMemory { get; init; } = DefaultHistoryRowsInMemory;
 

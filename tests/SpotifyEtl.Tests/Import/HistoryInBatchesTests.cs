@@ -69,7 +69,12 @@ public sealed class HistoryInBatchesTests : IDisposable
     {
         var (store, zips) = await LakeAsync("lake", seed, streams: 1500);
         await new ExportImporter(store, store).ImportAsync([.. zips.SelectMany(z => z)]);
+        // A landed file cut short since: left out of both alike.
+        var landed = Directory.EnumerateFiles(_folder["lake/raw/spotify_export"], "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var cut = landed[seed % landed.Count];
+        File.WriteAllBytes(cut, File.ReadAllBytes(cut)[..^40]);
         var whole = await RebuildAsync(store, int.MaxValue);
+        Assert.Single(whole.Damaged);
         var table = Table("lake");
         Assert.Equal(1, whole.Merges.Merges);
         Assert.True(whole.ApiPlays.Covered > 0 && whole.ApiPlays.RowsKept > 0, "some API plays are the export's streams, some are not");
@@ -85,6 +90,7 @@ public sealed class HistoryInBatchesTests : IDisposable
         var batched = await RebuildAsync(store, rowsInMemory);
 
         SameCounts(whole, batched);
+        Assert.Equal(whole.Damaged, batched.Damaged);
         Assert.Equal(table.Keys, Table("lake").Keys);
         Assert.All(table, file => Assert.Equal(file.Value, Table("lake")[file.Key]));
         Assert.True(batched.Merges.Merges > 1, $"{batched.Merges.Merges} merge(s) of {whole.Merges.LargestMerge} rows in all");
@@ -101,14 +107,18 @@ public sealed class HistoryInBatchesTests : IDisposable
     public async Task An_import_beside_exports_landed_before_is_reported_and_written_alike_whatever_the_memory_allowed(int seed, int rowsInMemory)
     {
         var reports = new List<ImportReport>();
+        var merges = new List<int>();
         foreach (var (lake, limits) in new[] { ("whole", ImportLimits.Default), ("batched", ImportLimits.Default with { HistoryRowsInMemory = rowsInMemory }) })
         {
             var (store, zips) = await LakeAsync(lake, seed, streams: 800);
-            var importer = new ExportImporter(store, store, new ImportOptions { Limits = limits });
-            await importer.ImportAsync(zips[0]);
-            reports.Add(await importer.ImportAsync(zips[1]));
+            await new ExportImporter(store, store, new ImportOptions { Limits = limits }).ImportAsync(zips[0]);
+            var progress = new Stages();
+            reports.Add(await new ExportImporter(store, store, new ImportOptions { Limits = limits, Progress = progress }).ImportAsync(zips[1]));
+            merges.Add(progress.Seen.Count(p => p.Stage == "Merging the history"));
         }
         var (whole, batched) = (reports[0], reports[1]);
+        Assert.Equal(1, merges[0]);
+        Assert.True(merges[1] > 1, $"the second import merged in {merges[1]} batch(es)");
         Assert.Equal(whole.HistoryRows, batched.HistoryRows);
         Assert.Equal(whole.ApiPlays, batched.ApiPlays);
         Assert.Equal(whole.Partitions, batched.Partitions);
@@ -117,6 +127,20 @@ public sealed class HistoryInBatchesTests : IDisposable
         var table = Table("whole");
         Assert.Equal(table.Keys, Table("batched").Keys);
         Assert.All(table, file => Assert.Equal(file.Value, Table("batched")[file.Key]));
+    }
+
+    /// <summary>Every progress report, as it is made.</summary>
+    private sealed class Stages : IProgress<ImportProgress>
+    {
+        public List<ImportProgress> Seen { get; } = [];
+
+        public void Report(ImportProgress value)
+        {
+            lock (Seen)
+            {
+                Seen.Add(value);
+            }
+        }
     }
 
     [Theory]
@@ -166,6 +190,8 @@ public sealed class HistoryBatchEdgeTests : IDisposable
         new DateTimeOffset(2024, 4, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(),
     ];
 
+    private static readonly long AccountEdge = new DateTimeOffset(2024, 5, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -185,8 +211,12 @@ public sealed class HistoryBatchEdgeTests : IDisposable
             var ms = random.Next(3) == 0 ? random.Next(1_000, 20_000) : random.Next(100_000, 300_000);
             var at = Edges[random.Next(Edges.Length)] + (random.Next(3) == 0 ? random.Next(-2 * 86_400, 2 * 86_400) : random.Next(-400, 400));
             var track = random.Next(6);
-            files[random.Next(files.Length)].Add(
-                $$"""{"ts":"{{Time(at)}}","platform":"ios","ms_played":{{ms}},"conn_country":"SE","master_metadata_track_name":"Song {{track}}","master_metadata_album_artist_name":"Artist","master_metadata_album_album_name":"Album","spotify_track_uri":"spotify:track:{{Id('t', track)}}","reason_start":"clickrow","reason_end":"trackdone","shuffle":false,"skipped":false,"offline":false,"incognito_mode":false}""");
+            var stream = $$"""{"ts":"{{Time(at)}}","platform":"ios","ms_played":{{ms}},"conn_country":"SE","master_metadata_track_name":"Song {{track}}","master_metadata_album_artist_name":"Artist","master_metadata_album_album_name":"Album","spotify_track_uri":"spotify:track:{{Id('t', track)}}","reason_start":"clickrow","reason_end":"trackdone","shuffle":false,"skipped":false,"offline":false,"incognito_mode":false}""";
+            files[random.Next(files.Length)].Add(stream);
+            if (random.Next(10) == 0)
+            {
+                files[random.Next(files.Length)].Add(stream); // an exact duplicate, in the same file or another
+            }
             switch (random.Next(4))
             {
                 case 0: plays.Add((at + random.Next(-20, 21), track)); break; // stamped with its end, a few seconds off
@@ -194,11 +224,25 @@ public sealed class HistoryBatchEdgeTests : IDisposable
                 case 2 when random.Next(3) == 0: plays.Add((at + random.Next(-3_000, 3_000), track)); break; // a play the export lacks
             }
         }
-        var candidates = files.Select((rows, n) =>
+        // After the extended history ends, the account data's rows (to the minute) around the next month's end, and API plays
+        // of many of them, which pair by track and artist names within the minute, on either side of midnight.
+        var account = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            var at = AccountEdge + random.Next(-3_000, 3_000);
+            var track = random.Next(6);
+            account.Add($$"""{"endTime":"{{DateTimeOffset.FromUnixTimeSeconds(at).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}}","artistName":"Artist","trackName":"Song {{track}}","msPlayed":{{random.Next(1_000, 300_000)}}}""");
+            if (random.Next(2) == 0)
+            {
+                plays.Add((at + random.Next(-20, 21), track));
+            }
+        }
+        static ExportCandidate Candidate(string name, List<string> rows)
         {
             var bytes = System.Text.Encoding.UTF8.GetBytes("[" + string.Join(",", rows) + "]");
-            return new ExportCandidate($"Streaming_History_Audio_2024_{n}.json", _ => Task.FromResult<Stream>(new MemoryStream(bytes)), bytes.Length);
-        }).ToList();
+            return new ExportCandidate(name, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), bytes.Length);
+        }
+        var candidates = files.Select((rows, n) => Candidate($"Streaming_History_Audio_2024_{n}.json", rows)).Append(Candidate("StreamingHistory_music_0.json", account)).ToList();
         var pages = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var day in plays.GroupBy(p => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(p.At).UtcDateTime)))
         {
@@ -225,6 +269,8 @@ public sealed class HistoryBatchEdgeTests : IDisposable
         }
         var imported = await new ExportImporter(store, store).ImportAsync(files);
         Assert.True(imported.ApiPlays.Covered > 50, $"{imported.ApiPlays.Covered} of {imported.ApiPlays.RowsRead} plays are the export's streams");
+        Assert.True(imported.Files.Single(f => f.Input == "StreamingHistory_music_0.json").Covered > 10, "API plays cover account rows");
+        Assert.Contains(imported.Files, f => f.Duplicates > 0);
         var whole = await new HistoryBuilder(store, store, TableFormat.Parquet, 2, null, int.MaxValue).RebuildAsync(new Dictionary<string, ExportFileContent>(), default);
         var table = _folder.Files("lake/transformed/listening_history");
 
