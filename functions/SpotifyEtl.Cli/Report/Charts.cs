@@ -180,9 +180,14 @@ internal static partial class Charts
     /// <summary>A title inside a sentence: its first letter lower case, the rest as written ("Monday, UTC" keeps its capitals).</summary>
     private static string LowerFirst(string title) => title.Length == 0 ? title : char.ToLowerInvariant(title[0]) + title[1..];
 
-    /// <summary>A mark's class and what its title adds: a category the lake holds only in part is a <c>partial</c> mark.</summary>
+    /// <summary>
+    /// A mark's class and what its title adds: a category the lake holds only in part is a <c>partial</c> mark, a week or
+    /// (a <c>yyyy-MM</c> label) a month.
+    /// </summary>
     private static (string Css, string Aside) Partiality(Func<string?, bool>? partial, string? label) =>
-        partial?.Invoke(label) == true ? ("mark partial", " (a week the lake holds only in part)") : ("mark", "");
+        partial?.Invoke(label) == true
+            ? ("mark partial", label is { Length: 7 } ? " (a month the history holds only in part)" : " (a week the lake holds only in part)")
+            : ("mark", "");
 
     /// <summary>The chart's closing tag, and its note below it where there is one.</summary>
     private static string Closed(StringBuilder svg, string? note) =>

@@ -7,9 +7,11 @@ namespace SpotifyEtl.Cli.Report;
 /// The days a lake's weekly charts rest on: the day of its first play and its latest snapshot (the day its last
 /// extraction ran, which may not have been over). A week that begins before the first play's day, or does not end
 /// before the latest snapshot, is one the lake holds only in part, and its bar would read as a drop in listening: the
-/// charts draw it paler and say why.
+/// charts draw it paler and say why. The lifetime history's months likewise: the last, not over by the history's last
+/// day (or the latest snapshot, where that is later), is one it holds only in part. Its first month is not: the
+/// history begins when the account did.
 /// </summary>
-internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot)
+internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null)
 {
     public static readonly LakeSpan Unknown = new(null, null);
 
@@ -21,8 +23,21 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot)
     {
         var latest = answers.GetValueOrDefault("data_quality")?.Result?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal);
         return new LakeSpan(Day(database, "SELECT MIN(substr(played_at, 1, 10)) FROM plays"),
-            Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"));
+            Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"),
+            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history"));
     }
+
+    /// <summary>The last day the history may hold: its last stream's, or the latest snapshot where later; null without a history.</summary>
+    private DateOnly? HistoryEnd => HistoryLast is { } last ? (LatestSnapshot is { } latest && latest > last ? latest : last) : null;
+
+    /// <summary>Whether the history's month (yyyy-MM) is not over by the last day it may hold.</summary>
+    public bool IsPartialMonth(string? month) =>
+        HistoryEnd is { } end && Date(month + "-01") is { } start && start.AddMonths(1).AddDays(-1) >= end;
+
+    /// <summary>What the history's paler month is, in one sentence; null without a history.</summary>
+    public string? MonthNote() => HistoryEnd is { } end
+        ? $"Paler: a month the history holds only in part (its last day is {Iso(end)}, a day that may not have been over)."
+        : null;
 
     /// <summary>Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays.</summary>
     public bool IsPartialWeekOfPlays(string? weekStart) =>

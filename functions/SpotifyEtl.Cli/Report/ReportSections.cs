@@ -48,7 +48,7 @@ internal static class ReportSections
             SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it; for the imported history, see Lifetime history, When I skip."),
         new("history-hours-per-month", History, "Hours per month, since the account began",
             "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC).",
-            "history_hours_per_month", (r, _, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours"), NoHistory),
+            "history_hours_per_month", (r, span, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours", span.IsPartialMonth, span.MonthNote()), NoHistory),
         new("history-top-artists", History, "Top artists per year, since the account began",
             "The most played artists of the history's latest year (every year in the table): streams of at least 30 s.",
             "history_top_artists_per_year", (r, _, size) => LatestYear(size, r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"), NoHistory),

@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Text;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Report;
+using SpotifyEtl.Import;
+using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Queries;
 using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Report;
@@ -176,6 +179,47 @@ public sealed class ReportSectionsTests : IDisposable
         // The span, first and last day, is said under the chart.
         Assert.Contains($"the lake&#39;s plays begin on {firstDay:yyyy-MM-dd}; its latest snapshot is {latest:yyyy-MM-dd}", SectionOf(html, "listening-over-time"), StringComparison.Ordinal);
         Assert.Contains(Marks(html, "listening-over-time"), m => m.Partial);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task The_historys_month_not_over_by_its_last_day_is_drawn_paler_and_every_other_month_whole(int seed)
+    {
+        // A history of a month to a year and a half, imported; on odd seeds the API's plays go on after it, to a later or an
+        // earlier day than its last stream's (a snapshot after the history ends makes the history's last month whole).
+        var random = new Random(seed);
+        var first = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365)).AddSeconds(random.Next(0, 86400));
+        var last = first.AddDays(random.Next(30, 540)).AddSeconds(random.Next(0, 86400));
+        var streams = Enumerable.Range(0, random.Next(50, 300)).Select(_ => first.AddSeconds(random.NextInt64((long)(last - first).TotalSeconds)))
+            .Append(first).Append(last).ToList();
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2023-2024_0.json"), "[" + string.Join(",", streams.Select(at =>
+            $$"""{"ts":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1","reason_end":"trackdone","skipped":false}""")) + "]");
+        var lake = new LocalFolderStore(_folder["lake"]);
+        var candidates = Directory.GetFiles(export).Select(f => new ExportCandidate(Path.GetFileName(f), _ => Task.FromResult<Stream>(File.OpenRead(f)), new FileInfo(f).Length)).ToList();
+        await new ExportImporter(lake, lake, new ImportOptions { Format = TableFormat.Csv }).ImportAsync(candidates);
+        DateOnly? snapshot = seed % 2 == 1 ? DateOnly.FromDateTime(last).AddDays(random.Next(-20, 60)) : null;
+        if (snapshot is { } day)
+        {
+            WritePlays([(day.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc), "song_a")], day);
+        }
+        var end = snapshot is { } latest && latest > DateOnly.FromDateTime(last) ? latest : DateOnly.FromDateTime(last);
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        var marks = System.Text.RegularExpressions.Regex.Matches(SectionOf(html, "history-hours-per-month"), "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
+            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
+        Assert.Equal(streams.Select(s => s.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal),
+            marks.Select(m => m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct());
+        Assert.All(marks, m => Assert.True(m.Partial == m.Month.AddMonths(1).AddDays(-1) >= end,
+            $"seed {seed}: the month of {m.Month:yyyy-MM} (history {first:yyyy-MM-dd} to {last:yyyy-MM-dd}, snapshot {snapshot}) is drawn {(m.Partial ? "partial" : "whole")}"));
+        Assert.Equal(marks.Any(m => m.Partial), SectionOf(html, "history-hours-per-month").Contains($"its last day is {end:yyyy-MM-dd}", StringComparison.Ordinal));
+        Assert.Contains(marks, m => !m.Partial);
     }
 
     private static string SectionOf(string html, string id)
