@@ -18,7 +18,8 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// order of inputs, and of rows within them, changes nothing (inputs are numbered in the order of their
 /// content-derived keys, which only breaks ties between equal rows).
 /// <list type="number">
-/// <item>Exact duplicates (<see cref="HistoryIdentity"/>) are one row: the fullest version, then the first by text.</item>
+/// <item>Exact duplicates (<see cref="HistoryIdentity"/>) are one row: the fullest version, then the first by text. An extended row
+/// that names no content is the stream of the one row that does and ended in that second after that time played.</item>
 /// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream,
 /// the days (UTC) it has streams on.</item>
 /// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
@@ -27,7 +28,7 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// one stream too: some clients have stamped a play with its start, not its end.</item>
 /// </list>
 /// </summary>
-public static class HistoryMerge
+public static partial class HistoryMerge
 {
     /// <summary>How far apart the API's <c>played_at</c> and the export's <c>ts</c> of one stream may be.</summary>
     public static readonly TimeSpan ApiTolerance = TimeSpan.FromSeconds(15);
@@ -141,44 +142,6 @@ public static class HistoryMerge
             }
         }
         return [.. months.OrderBy(m => m.Key).Select(m => (m.Key, m.Value))];
-    }
-
-    /// <summary>Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each; the others counted per input.</summary>
-    private static List<Entry> Deduplicate(List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
-    {
-        var groups = new Dictionary<HistoryIdentity, Entry>(rows.Count, HistoryIdentityComparer.Instance);
-        foreach (var (row, origin) in rows)
-        {
-            var identity = HistoryIdentity.Of(row);
-            if (!groups.TryGetValue(identity, out var current))
-            {
-                groups[identity] = new Entry(row, origin);
-                continue;
-            }
-            var candidate = new Entry(row, origin);
-            if (Better(candidate, current))
-            {
-                groups[identity] = candidate;
-                duplicates[current.Origin]++;
-            }
-            else
-            {
-                duplicates[origin]++;
-            }
-        }
-        return [.. groups.Values];
-    }
-
-    /// <summary>Of two versions of one stream: the fuller, then the first by text, then the first input.</summary>
-    private static bool Better(Entry candidate, Entry current)
-    {
-        var filled = candidate.Row.Filled().CompareTo(current.Row.Filled());
-        if (filled != 0)
-        {
-            return filled > 0;
-        }
-        var text = string.CompareOrdinal(candidate.Row.Canonical(), current.Row.Canonical());
-        return text != 0 ? text < 0 : candidate.Origin < current.Origin;
     }
 
     /// <summary>

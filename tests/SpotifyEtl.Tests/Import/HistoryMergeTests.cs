@@ -54,6 +54,67 @@ public sealed class HistoryMergeTests
         }
     }
 
+    /// <summary>The same stream as a row that names nothing: no URI, no name (as exports give an unavailable track).</summary>
+    private static ListeningRow Bare(ListeningRow row) => row with
+    {
+        ContentType = ContentTypes.Unknown, TrackUri = null, TrackName = null, ArtistName = null, AlbumName = null,
+    };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_stream_one_export_gives_without_its_content_is_the_stream_another_names_when_one_row_alone_fits(int seed)
+    {
+        var random = new Random(seed);
+        // Older export: streams of a month, some ending in the same second. The newer export holds them again, some without
+        // their content (a track since made unavailable), and a few streams of its own with no content either.
+        var older = Enumerable.Range(0, 300).Select(_ => Extended(Base + random.Next(0, 30 * 86_400) / (random.Next(5) == 0 ? 600 : 1),
+            $"spotify:track:t{random.Next(40):D2}", random.Next(3) == 0 ? 0 : random.Next(1, 300_000)))
+            // Two tracks that ended in one second after the same time played (both failed to load, say), now and then.
+            .Concat(Enumerable.Range(0, 8).SelectMany(i => new[] { Extended(Base + 35 * 86_400 + i * 60, "spotify:track:a1", i), Extended(Base + 35 * 86_400 + i * 60, "spotify:track:a2", i) }))
+            .Distinct().ToList();
+        var fits = older.GroupBy(r => (r.EndedAt, r.MsPlayed)).Where(g => g.Select(r => r.TrackUri).Distinct().Count() == 1).Select(g => g.Key).ToHashSet();
+        var newer = new List<ListeningRow>();
+        var folded = 0;
+        var ambiguous = new HashSet<(long, int?)>(); // bare copies of one (second, time played) are one row among themselves
+        foreach (var row in older.DistinctBy(r => (r.EndedAt, r.MsPlayed, r.TrackUri)))
+        {
+            if (random.Next(3) == 0)
+            {
+                newer.Add(Bare(row));
+                if (fits.Contains((row.EndedAt, row.MsPlayed)))
+                {
+                    folded++;
+                }
+                else
+                {
+                    ambiguous.Add((row.EndedAt, row.MsPlayed));
+                }
+            }
+            else
+            {
+                newer.Add(row);
+            }
+        }
+        var alone = Enumerable.Range(0, 10).Select(i => Bare(Extended(Base + 40 * 86_400 + i * 3_600, ms: 1_000 + i))).ToList();
+        newer.AddRange(alone);
+        Assert.True(folded > 20 && ambiguous.Count > 0, $"{folded} bare rows that fit one stream, {ambiguous.Count} that fit several");
+
+        foreach (var inputs in new[] { new[] { older, newer }, [newer, older] })
+        {
+            var merged = HistoryMerge.Merge(inputs);
+            // Every named stream once; a bare row beside it only where several named streams ended then after that time played.
+            Assert.Equal(older.Count + ambiguous.Count + alone.Count, merged.Rows.Count);
+            Assert.All(older, r => Assert.Contains(r, merged.Rows));
+            Assert.All(alone, r => Assert.Contains(r, merged.Rows));
+            Assert.DoesNotContain(merged.Rows, r => r.TrackUri is null && fits.Contains((r.EndedAt, r.MsPlayed)) && r.EndedAt < Base + 40 * 86_400);
+            Assert.Equal(merged.Rows.Count, merged.Origins.Sum(o => o.Kept));
+            Assert.Equal(inputs.Sum(i => i.Count), merged.Origins.Sum(o => o.Kept + o.Duplicates));
+        }
+    }
+
     [Fact]
     public void Account_rows_only_fill_the_periods_the_extended_history_does_not_cover()
     {
