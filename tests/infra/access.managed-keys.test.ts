@@ -1,0 +1,89 @@
+// The production stack encrypts its buckets with the AWS managed key of S3 (`bucketEncryption: aws:kms`), and both
+// stacks keep the Spotify credentials under Secrets Manager's. Neither the roles' policies nor the permissions
+// boundary name KMS: the managed keys' own policies grant their use to every principal of the account, through
+// their service only. A grant to `*` is one a permissions boundary does not limit (as a public object stays readable
+// under any boundary), so the roles write and read encrypted objects and the secret through S3 and Secrets Manager,
+// and use neither key directly. Proved here by simulation, with the key policies AWS gives those keys.
+import * as assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { boundaryPolicy, type PolicyDocument } from "../../infra/bootstrap/policies";
+import { scopeOf } from "./helpers/accessInvariants";
+import { decide, useResourcePolicies, type Principal } from "./helpers/iamSimulation";
+import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+
+const region = "eu-north-1";
+const s3Key = `arn:aws:kms:${region}:${fakeAccountId}:key/aaaaaaaa-0000-0000-0000-00000000s3aa`;
+const secretsKey = `arn:aws:kms:${region}:${fakeAccountId}:key/bbbbbbbb-0000-0000-0000-0000secrets0`;
+
+/** The policy AWS gives an account's managed key of a service: its use through that service, to the account's principals. */
+function managedKeyPolicy(service: string, actions: string[]): unknown {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: `Allow access through ${service} for all principals in the account that are authorized to use ${service}`,
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: actions,
+                Resource: "*",
+                Condition: { StringEquals: { "kms:CallerAccount": fakeAccountId, "kms:ViaService": `${service}.${region}.amazonaws.com` } },
+            },
+            { Sid: "Allow direct access to key metadata to the account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${fakeAccountId}:root` }, Action: ["kms:Describe*", "kms:Get*", "kms:List*"], Resource: "*" },
+        ],
+    };
+}
+
+useResourcePolicies({
+    forResource: (arn) => arn === s3Key ? managedKeyPolicy("s3", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])
+        : arn === secretsKey ? managedKeyPolicy("secretsmanager", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey*"])
+            : undefined,
+});
+
+describe("Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () => {
+    let run: StackRun;
+    let roles: { role: string; principal: Principal }[];
+    before(async () => {
+        run = await runStack("production", { ...stackConfigFile("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
+        const boundary = boundaryPolicy(scopeOf("production"));
+        roles = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => ({
+            role: String(r.inputs["role"]),
+            principal: {
+                arn: `arn:aws:iam::${fakeAccountId}:role/${String(r.inputs["role"])}`, accountId: fakeAccountId,
+                policies: [JSON.parse(String(r.inputs["policy"])) as PolicyDocument], boundary,
+            },
+        }));
+    });
+
+    test("the buckets are encrypted with the AWS managed key, and no role's policy or boundary names KMS", () => {
+        const rules = run.resources.filter((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+        assert.ok(rules.length >= 2);
+        assert.match(JSON.stringify(rules.map((r) => r.inputs)), /"sseAlgorithm":"aws:kms"/);
+        assert.doesNotMatch(JSON.stringify(rules.map((r) => r.inputs)), /kmsMasterKeyId/);
+        assert.ok(roles.length >= 3);
+        assert.deepEqual(roles.filter((r) => JSON.stringify(r.principal.policies).includes("kms:")).map((r) => r.role), []);
+        assert.doesNotMatch(JSON.stringify(boundaryPolicy(scopeOf("production"))), /kms:/);
+    });
+
+    test("every role of the stack uses the S3 key through S3, inside the boundary, and not directly", async () => {
+        const through = { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:CallerAccount": fakeAccountId };
+        for (const { role, principal } of roles) {
+            for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+                assert.equal(await decide(principal, { action, resource: s3Key, context: through }), "Allowed", `${role} ${action} through S3`);
+                assert.equal(await decide(principal, { action, resource: s3Key, context: { "kms:CallerAccount": fakeAccountId } }), "ImplicitlyDenied", `${role} ${action} directly`);
+                assert.equal(await decide(principal, { action, resource: secretsKey, context: through }), "ImplicitlyDenied", `${role} ${action} of the secrets key through S3`);
+            }
+        }
+    });
+
+    test("the extract function reads the Spotify credentials' key through Secrets Manager, and no other way", async () => {
+        const extract = roles.filter((r) => r.role.includes("-extract-"));
+        assert.equal(extract.length, 1);
+        const { principal } = extract[0]!;
+        const through = { "kms:ViaService": `secretsmanager.${region}.amazonaws.com`, "kms:CallerAccount": fakeAccountId };
+        assert.equal(await decide(principal, { action: "kms:Decrypt", resource: secretsKey, context: through }), "Allowed");
+        assert.equal(await decide(principal, { action: "kms:Decrypt", resource: secretsKey, context: { "kms:CallerAccount": fakeAccountId } }), "ImplicitlyDenied");
+        // Another account's principal, even through the service, may not.
+        const stranger: Principal = { ...principal, arn: "arn:aws:iam::999988887777:role/spotify-production-extract-x", accountId: "999988887777" };
+        assert.equal(await decide(stranger, { action: "kms:Decrypt", resource: secretsKey, context: { ...through, "kms:CallerAccount": "999988887777" } }), "ImplicitlyDenied");
+    });
+});
