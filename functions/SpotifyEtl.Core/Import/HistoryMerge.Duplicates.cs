@@ -25,34 +25,64 @@ public static partial class HistoryMerge
                 duplicates[origin]++;
             }
         }
-        FoldBareRows(groups, duplicates);
+        FoldBareRows(groups, rows, duplicates);
         return [.. groups.Values];
     }
 
     /// <summary>
-    /// An extended-history row that names no content at all (no URI, no name: an older export's audiobook chapter from before
-    /// the audiobook keys, or a track whose metadata a newer export no longer gives) is the stream of the one row that names
-    /// its content and ended in the same second after the same time played, where there is exactly one such row.
+    /// An extended-history row that names no content at all (no URI, no name, no album: an older export's audiobook chapter
+    /// from before the audiobook keys, or a track whose metadata a newer export no longer gives) is the stream of the one row
+    /// that names its content and ended in the same second after the same time played, where there is exactly one such row
+    /// and no input holds both (one file never gives a stream twice: two such rows of one file are two streams that failed
+    /// to load at once). The named row is kept, with what only the bare row says.
     /// </summary>
-    private static void FoldBareRows(Dictionary<HistoryIdentity, Entry> groups, int[] duplicates)
+    private static void FoldBareRows(Dictionary<HistoryIdentity, Entry> groups, List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
     {
-        static bool Bare(HistoryIdentity i) => i.Source == HistorySource.Extended && i is { Content: null, Name: null, Artist: null, Episode: null, Show: null };
-        var bare = groups.Where(g => Bare(g.Key)).ToList();
+        static bool Nameless(HistoryIdentity i) => i.Source == HistorySource.Extended && i is { Content: null, Name: null, Artist: null, Episode: null, Show: null };
+        var bare = groups.Where(g => Nameless(g.Key) && g.Value.Row is { ContentType: ContentTypes.Unknown, AlbumName: null }).Select(g => g.Key).ToList();
         if (bare.Count == 0)
         {
             return;
         }
-        var named = groups.Where(g => g.Key.Source == HistorySource.Extended && !Bare(g.Key))
-            .GroupBy(g => (g.Key.EndedAt, g.Key.MsPlayed)).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet();
-        foreach (var (identity, entry) in bare)
+        var named = groups.Keys.Where(k => k.Source == HistorySource.Extended && !Nameless(k))
+            .GroupBy(k => (k.EndedAt, k.MsPlayed)).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single());
+        var folds = bare.Where(k => named.ContainsKey((k.EndedAt, k.MsPlayed))).ToDictionary(k => k, k => named[(k.EndedAt, k.MsPlayed)], HistoryIdentityComparer.Instance);
+        if (folds.Count == 0)
         {
-            if (named.Contains((identity.EndedAt, identity.MsPlayed)))
+            return;
+        }
+        var involved = folds.Keys.Concat(folds.Values).ToHashSet(HistoryIdentityComparer.Instance);
+        var holders = new Dictionary<HistoryIdentity, HashSet<int>>(HistoryIdentityComparer.Instance);
+        foreach (var (row, origin) in rows)
+        {
+            var identity = HistoryIdentity.Of(row);
+            if (involved.Contains(identity))
             {
-                groups.Remove(identity);
-                duplicates[entry.Origin]++;
+                (holders.TryGetValue(identity, out var inputs) ? inputs : holders[identity] = []).Add(origin);
             }
         }
+        foreach (var (nameless, target) in folds.Where(f => !holders[f.Key].Overlaps(holders[f.Value])))
+        {
+            var (stripped, kept) = (groups[nameless], groups[target]);
+            groups.Remove(nameless);
+            duplicates[stripped.Origin]++;
+            groups[target] = new Entry(Completed(kept.Row, stripped.Row), kept.Origin);
+        }
     }
+
+    /// <summary>A named row with the fields it leaves empty taken from the same stream's nameless row (an older export's empty <c>skipped</c>).</summary>
+    private static ListeningRow Completed(ListeningRow named, ListeningRow nameless) => named with
+    {
+        ReasonStart = named.ReasonStart ?? nameless.ReasonStart,
+        ReasonEnd = named.ReasonEnd ?? nameless.ReasonEnd,
+        Shuffle = named.Shuffle ?? nameless.Shuffle,
+        Skipped = named.Skipped ?? nameless.Skipped,
+        Offline = named.Offline ?? nameless.Offline,
+        IncognitoMode = named.IncognitoMode ?? nameless.IncognitoMode,
+        OfflineStartedAt = named.OfflineStartedAt ?? nameless.OfflineStartedAt,
+        Platform = named.Platform ?? nameless.Platform,
+        ConnCountry = named.ConnCountry ?? nameless.ConnCountry,
+    };
 
     /// <summary>Of two versions of one stream: the fuller, then the first by text, then the first input.</summary>
     private static bool Better(Entry candidate, Entry current)
