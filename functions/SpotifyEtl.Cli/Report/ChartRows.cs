@@ -89,7 +89,8 @@ internal static partial class Charts
 
     /// <summary>
     /// When each artist was first played (in the lake, or in the imported history): a dot per artist on a date axis, its ends labelled with the first and last date
-    /// (one date in the middle when every dot falls on the same day). The dots keep clear of the labels and the edge.
+    /// (one date in the middle when every dot falls on the same day), and between them the years or months that begin there (<see cref="DateTicks"/>).
+    /// The dots keep clear of the labels and the edge.
     /// </summary>
     public static string Timeline(ChartLayout layout, IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description,
         string axisTitle = "Date of the first play in the lake (UTC)", string dotTitle = "first play in the lake")
@@ -124,8 +125,47 @@ internal static partial class Charts
         {
             Text(svg, from - inset, axis, Day(first), "start");
             Text(svg, to + inset, axis, Day(last), "end");
+            // Between the ends, clear of them: the range beyond the end labels and a gap.
+            var ends = TextWidth(Day(first), ChartLayout.TickFont) + TickGap;
+            foreach (var (day, label) in DateTicks(first, last, X, from - inset + ends, to + inset - ends))
+            {
+                Text(svg, X(day), axis, label);
+            }
         }
         Text(svg, (frame.Left + width - right) / 2.0, height - 6, axisTitle, css: "axis-title");
         return svg.Append("</svg>").Append(frame.CutNote(rows.Select(r => r[labelIndex] ?? ""))).ToString();
+    }
+
+    private const double TickGap = 8;
+
+    /// <summary>
+    /// The dates between two days (day numbers) that a date axis labels: the first of each year (<c>yyyy</c>) over two years
+    /// or more, else of each month (<c>yyyy-MM</c>); every one, every second, or every n-th, the first stride at which each
+    /// label keeps a gap from the next, all inside [<paramref name="left"/>, <paramref name="right"/>] (where the end labels are not).
+    /// </summary>
+    internal static List<(int Day, string Label)> DateTicks(int first, int last, Func<int, double> x, double left, double right)
+    {
+        var years = last - first >= 730;
+        var candidates = new List<(int Day, string Label)>();
+        var start = DateOnly.FromDayNumber(first);
+        for (var date = years ? new DateOnly(start.Year + 1, 1, 1) : new DateOnly(start.Year, start.Month, 1).AddMonths(1);
+             date.DayNumber < last; date = years ? date.AddYears(1) : date.AddMonths(1))
+        {
+            var label = date.ToString(years ? "yyyy" : "yyyy-MM", CultureInfo.InvariantCulture);
+            var half = TextWidth(label, ChartLayout.TickFont) / 2;
+            if (x(date.DayNumber) - half >= left && x(date.DayNumber) + half <= right)
+            {
+                candidates.Add((date.DayNumber, label));
+            }
+        }
+        for (var stride = 1; stride <= candidates.Count; stride++)
+        {
+            var chosen = candidates.Where((_, i) => i % stride == 0).ToList();
+            if (chosen.Zip(chosen.Skip(1)).All(p => x(p.Second.Day) - x(p.First.Day) >= (TextWidth(p.First.Label, ChartLayout.TickFont) + TextWidth(p.Second.Label, ChartLayout.TickFont)) / 2 + TickGap))
+            {
+                return chosen;
+            }
+        }
+        return [];
     }
 }

@@ -36,7 +36,7 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
 
     /// <summary>What the history's paler month is, in one sentence; null without a history.</summary>
     public string? MonthNote() => HistoryEnd is { } end
-        ? $"Paler: a month the history holds only in part (its last day is {Iso(end)}, a day that may not have been over)."
+        ? $"Paler: a month the history holds only in part (it runs to {Iso(end)}, a day that may not have been over)."
         : null;
 
     /// <summary>Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays.</summary>

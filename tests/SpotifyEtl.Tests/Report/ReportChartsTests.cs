@@ -141,6 +141,65 @@ public sealed partial class ReportChartsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void A_timeline_labels_the_years_or_months_between_its_ends_where_they_fit_each_at_its_date(int seed)
+    {
+        // First plays over a span of days to fifteen years.
+        var random = new Random(seed);
+        var first = new DateOnly(2010, 1, 1).AddDays(random.Next(0, 5000));
+        var span = seed switch { 1 => 5, 2 => 45, 3 => 200, 4 => 700, _ => random.Next(731, 5500) };
+        var dates = Enumerable.Range(0, 8).Select(_ => first.AddDays(random.Next(0, span + 1))).Append(first).Append(first.AddDays(span)).ToList();
+        var html = Render("history_first_heard", ["artist_name", "plays", "first_heard"],
+            [.. dates.Select((d, i) => new[] { $"Artist {i}", "9", d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) })], "history-first-heard");
+        var years = span >= 730;
+
+        var charts = Charts(html, "history-first-heard");
+        Assert.NotEmpty(charts);
+        foreach (var svg in charts)
+        {
+            double At(string value) => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+            var dots = Regex.Matches(svg, "<circle class=\"mark\" cx=\"([^\"]*)\"[^>]*data-value=\"([^\"]*)\"").GroupBy(m => m.Groups[2].Value).ToDictionary(g => g.Key, g => At(g.First().Groups[1].Value));
+            var (from, to) = (dots[$"{first:yyyy-MM-dd}"], dots[$"{first.AddDays(span):yyyy-MM-dd}"]);
+            double X(DateOnly day) => from + (day.DayNumber - first.DayNumber) / (double)span * (to - from);
+            var ticks = TickText().Matches(svg).Select(m => (X: At(m.Groups[1].Value), Label: m.Groups[2].Value)).OrderBy(t => t.X).ToList();
+            Assert.Equal($"{first:yyyy-MM-dd}", ticks[0].Label);
+            Assert.Equal($"{first.AddDays(span):yyyy-MM-dd}", ticks[^1].Label);
+            var between = ticks[1..^1];
+            foreach (var (x, label) in between)
+            {
+                var day = years ? new DateOnly(int.Parse(label, System.Globalization.CultureInfo.InvariantCulture), 1, 1)
+                    : DateOnly.ParseExact(label + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(years ? 4 : 7, label.Length);
+                Assert.InRange(day, first.AddDays(1), first.AddDays(span - 1));
+                Assert.InRange(x, X(day) - 0.06, X(day) + 0.06);
+            }
+            // Each label clear of the next, the end labels' outer edges at the dots' span less a gap.
+            for (var i = 0; i + 1 < ticks.Count; i++)
+            {
+                var (a, b) = (ticks[i], ticks[i + 1]);
+                var aRight = i == 0 ? a.X + Svg.TextWidth(a.Label, ChartLayout.TickFont) : a.X + Svg.TextWidth(a.Label, ChartLayout.TickFont) / 2;
+                var bLeft = i + 2 == ticks.Count ? b.X - Svg.TextWidth(b.Label, ChartLayout.TickFont) : b.X - Svg.TextWidth(b.Label, ChartLayout.TickFont) / 2;
+                Assert.True(bLeft - aRight >= 7.9, $"seed {seed}: '{a.Label}' and '{b.Label}' are {bLeft - aRight:0.0} apart");
+            }
+            // At a regular step, years or months.
+            var steps = between.Select(t => years ? int.Parse(t.Label, System.Globalization.CultureInfo.InvariantCulture) * 12
+                : int.Parse(t.Label[..4], System.Globalization.CultureInfo.InvariantCulture) * 12 + int.Parse(t.Label[5..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Single(steps.Zip(steps.Skip(1), (p, q) => q - p).DefaultIfEmpty(0).Distinct());
+            if (span >= 90 && to - from > 500)
+            {
+                Assert.NotEmpty(between);
+            }
+        }
+    }
+
     [GeneratedRegex("fill-opacity=\"([^\"]*)\" data-label=\"[^\"]*\" data-value=\"([^\"]*)\"")]
     private static partial Regex HeatCell();
 

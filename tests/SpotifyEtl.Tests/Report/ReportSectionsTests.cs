@@ -218,7 +218,7 @@ public sealed class ReportSectionsTests : IDisposable
             marks.Select(m => m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct());
         Assert.All(marks, m => Assert.True(m.Partial == m.Month.AddMonths(1).AddDays(-1) >= end,
             $"seed {seed}: the month of {m.Month:yyyy-MM} (history {first:yyyy-MM-dd} to {last:yyyy-MM-dd}, snapshot {snapshot}) is drawn {(m.Partial ? "partial" : "whole")}"));
-        Assert.Equal(marks.Any(m => m.Partial), SectionOf(html, "history-hours-per-month").Contains($"its last day is {end:yyyy-MM-dd}", StringComparison.Ordinal));
+        Assert.Equal(marks.Any(m => m.Partial), SectionOf(html, "history-hours-per-month").Contains($"it runs to {end:yyyy-MM-dd}", StringComparison.Ordinal));
         Assert.Contains(marks, m => !m.Partial);
     }
 
