@@ -6,8 +6,8 @@
 // and use neither key directly. Proved here by simulation, with the key policies AWS gives those keys.
 import * as assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { boundaryPolicy, type PolicyDocument } from "../../infra/bootstrap/policies";
-import { scopeOf } from "./helpers/accessInvariants";
+import { boundaryPolicy } from "../../infra/bootstrap/policies";
+import { scopeOf, stackRolePrincipals } from "./helpers/accessInvariants";
 import { decide, useResourcePolicies, type Principal } from "./helpers/iamSimulation";
 import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
 
@@ -44,14 +44,7 @@ describe("Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () =
     let roles: { role: string; principal: Principal }[];
     before(async () => {
         run = await runStack("production", { ...stackConfigFile("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
-        const boundary = boundaryPolicy(scopeOf("production"));
-        roles = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => ({
-            role: String(r.inputs["role"]),
-            principal: {
-                arn: `arn:aws:iam::${fakeAccountId}:role/${String(r.inputs["role"])}`, accountId: fakeAccountId,
-                policies: [JSON.parse(String(r.inputs["policy"])) as PolicyDocument], boundary,
-            },
-        }));
+        roles = stackRolePrincipals(run, boundaryPolicy(scopeOf("production")));
     });
 
     test("the buckets are encrypted with the AWS managed key, and no role's policy or boundary names KMS", () => {

@@ -3,7 +3,10 @@ using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Import;
 
-/// <summary>What a rebuild keeps of a landed file: its content (its rows only when held), its span, and its rows per month.</summary>
+/// <summary>
+/// What a rebuild keeps of a landed file: its content and its span; and, where its rows are not held, how many ended in
+/// each month (what a batched build plans by; held rows are counted when a build is batched, not on every import).
+/// </summary>
 internal sealed record SurveyedFile(ExportFileContent Content, ExportSpan Span, IReadOnlyDictionary<long, int> Months, bool Held)
 {
     /// <summary>A landed file that cannot be used: no rows.</summary>
@@ -13,15 +16,9 @@ internal sealed record SurveyedFile(ExportFileContent Content, ExportSpan Span, 
     public static SurveyedFile Of(ExportFileContent content, bool held)
     {
         var months = new Dictionary<long, int>();
-        long start = 0, next = long.MinValue;
-        foreach (var row in content.Rows)
+        if (!held)
         {
-            if (row.EndedAt < start || row.EndedAt >= next)
-            {
-                start = HistoryMonths.Start(row.EndedAt);
-                next = HistoryMonths.Next(start);
-            }
-            months[start] = months.GetValueOrDefault(start) + 1;
+            HistoryBatches.CountByMonth(content.Rows, months);
         }
         return new(held ? content : content with { Rows = [] }, ExportSpan.Of(content), months, held);
     }
@@ -47,10 +44,9 @@ internal sealed class HistoryBatches(IObjectStore raw, IObjectStore lake, TableF
         {
             rowsByMonth[month] = rowsByMonth.GetValueOrDefault(month) + count;
         }
-        foreach (var row in apiRows)
+        foreach (var rows in files.Where(f => f.Held).Select(f => f.Content.Rows).Append(apiRows))
         {
-            var month = HistoryMonths.Start(row.EndedAt);
-            rowsByMonth[month] = rowsByMonth.GetValueOrDefault(month) + 1;
+            CountByMonth(rows, rowsByMonth);
         }
         var batches = Plan(rowsByMonth, rowsInMemory);
         var origins = Enumerable.Range(0, files.Count + 1).Select(_ => new OriginCounts()).ToArray();
@@ -81,6 +77,21 @@ internal sealed class HistoryBatches(IObjectStore raw, IObjectStore lake, TableF
         var written = partitions.Keys.Select(p => HistoryMonths.Parse(p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..])!.Value);
         await HistoryPublisher.DeleteOtherMonthsAsync(lake, format, written, cancellationToken).ConfigureAwait(false);
         return new Built(origins, partitions.Values.Sum(), partitions, batches.Count, largest);
+    }
+
+    /// <summary>Adds to <paramref name="months"/> how many of the rows ended in each month (its first second).</summary>
+    public static void CountByMonth(IEnumerable<ListeningRow> rows, IDictionary<long, int> months)
+    {
+        long start = 0, next = long.MinValue;
+        foreach (var row in rows)
+        {
+            if (row.EndedAt < start || row.EndedAt >= next)
+            {
+                start = HistoryMonths.Start(row.EndedAt);
+                next = HistoryMonths.Next(start);
+            }
+            months[start] = months.TryGetValue(start, out var count) ? count + 1 : 1;
+        }
     }
 
     /// <summary>

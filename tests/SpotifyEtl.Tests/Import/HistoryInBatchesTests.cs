@@ -11,28 +11,23 @@ namespace SpotifyEtl.Tests.Import;
 /// <summary>
 /// The history rebuilt some months at a time, when the landed files' rows do not all fit the memory allowed, is the table
 /// one merge of everything writes, byte for byte, with the same counts for every file and for the API's plays; and no
-/// merge takes more rows than allowed. The lakes are generated: a week of API plays and an export holding many of them,
+/// merge takes more rows than allowed. The lakes are generated: six days of API plays and an export holding many of them,
 /// around a month's end where the extended history stops and the account data takes over.
 /// </summary>
 public sealed class HistoryInBatchesTests : IDisposable
 {
-    private static readonly DateOnly LastDay = new(2026, 12, 3);
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     private static List<ExportCandidate> Entries(string name, byte[] zip) => [.. ExportArchive.Entries(name, new MemoryStream(zip), ImportLimits.Default)];
 
-    /// <summary>A lake with a week of the API's plays; and the zips of an export holding them, older export first.</summary>
+    /// <summary>A lake with six days of the API's plays; and the zips of an export holding them, older export first.</summary>
     private async Task<(LocalFolderStore Store, List<List<ExportCandidate>> Zips)> LakeAsync(string name, int seed, int streams)
     {
         var store = new LocalFolderStore(_folder[name]);
-        await new SampleGenerator(store).WriteAsync(new SampleOptions(Days: 7, Items: 20, Seed: seed, LastDay: LastDay));
-        var api = await ApiPlayReader.ReadAsync(store, default);
-        var plays = api.Rows.DistinctBy(r => (r.EndedAt, r.TrackUri))
-            .Select(r => new SampleApiPlay(r.EndedAt, r.TrackUri!, r.TrackName, r.ArtistName, r.AlbumName, r.MsPlayed)).ToList();
-        var export = SampleExport.Write(new SampleExportOptions(streams, seed, LastDay, plays));
-        return (store, export.Zips.Select(z => Entries(z.Name, z.Zip)).ToList());
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(store, seed, streams);
+        return (store, sample.Zips.Select(z => Entries(z.Name, z.Zip)).ToList());
     }
 
     /// <summary>The table's files, by their path inside the table.</summary>

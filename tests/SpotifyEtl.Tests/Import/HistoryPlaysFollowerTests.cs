@@ -19,11 +19,11 @@ public sealed class HistoryPlaysFollowerTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>Six days of API data over the end of November, and an export holding many of their plays.</summary>
+    /// <summary>Six days of API data over the end of November, and an export (of <paramref name="streams"/> streams) holding many of their plays.</summary>
     internal sealed record Sample(IObjectStore Source, SortedDictionary<DateOnly, List<string>> Days, List<ExportCandidate> Export,
         IReadOnlyList<(string Name, byte[] Zip)> Zips);
 
-    internal static async Task<Sample> GenerateAsync(IObjectStore source, int seed)
+    internal static async Task<Sample> GenerateAsync(IObjectStore source, int seed, int streams = 300)
     {
         await new SampleGenerator(source).WriteAsync(new SampleOptions(Days: 6, Items: 20, Seed: seed, LastDay: new DateOnly(2026, 12, 3)));
         var days = new SortedDictionary<DateOnly, List<string>>();
@@ -37,7 +37,7 @@ public sealed class HistoryPlaysFollowerTests : IDisposable
         var api = await ApiPlayReader.ReadAsync(source, default);
         var plays = api.Rows.DistinctBy(r => (r.EndedAt, r.TrackUri))
             .Select(r => new SampleApiPlay(r.EndedAt, r.TrackUri!, r.TrackName, r.ArtistName, r.AlbumName, r.MsPlayed)).ToList();
-        var export = SampleExport.Write(new SampleExportOptions(300, seed, new DateOnly(2026, 12, 3), plays));
+        var export = SampleExport.Write(new SampleExportOptions(streams, seed, new DateOnly(2026, 12, 3), plays));
         var candidates = export.Zips.SelectMany(z => ExportArchive.Entries(z.Name, new MemoryStream(z.Zip), ImportLimits.Default)).ToList();
         return new Sample(source, days, candidates, export.Zips);
     }

@@ -21,7 +21,7 @@ export const rolePrincipal = (name: string, policy: PolicyDocument): Principal =
     ({ arn: `arn:aws:iam::${fakeAccountId}:role/${name}`, accountId: fakeAccountId, policies: [policy] });
 
 /** Runs the stack's inline role policies with the stack's boundary, as AWS evaluates the functions' requests. */
-function stackRolePrincipals(run: StackRun, boundary: PolicyDocument): { role: string; principal: Principal; policy: PolicyDocument }[] {
+export function stackRolePrincipals(run: StackRun, boundary: PolicyDocument): { role: string; principal: Principal; policy: PolicyDocument }[] {
     return run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => {
         const policy = JSON.parse(String(r.inputs["policy"])) as PolicyDocument;
         return {
