@@ -171,16 +171,26 @@ internal sealed class SpotifyTransport
             throw new SpotifyResponseTooLargeException(request.Method, request.RequestUri, cap);
         }
         using var body = new MemoryStream();
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (body.Length + read > cap)
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                throw new SpotifyResponseTooLargeException(request.Method, request.RequestUri, cap);
+                if (body.Length + read > cap)
+                {
+                    throw new SpotifyResponseTooLargeException(request.Method, request.RequestUri, cap);
+                }
+                body.Write(buffer, 0, read);
             }
-            body.Write(buffer, 0, read);
+        }
+        catch (IOException exception)
+        {
+            // The connection ended or was reset after the headers, before the body was whole: the network failing, as a refused
+            // connection is, so retried and reported as no answer rather than as an error of the run.
+            throw new HttpRequestException(HttpRequestError.ResponseEnded,
+                $"{request.Method} {request.RequestUri?.AbsolutePath} broke off after {body.Length} bytes of its answer ({exception.Message}).", exception);
         }
         return body.ToArray();
     }

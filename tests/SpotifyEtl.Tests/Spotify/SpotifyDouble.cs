@@ -548,6 +548,18 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 }
                 await context.Response.WriteAsync(raw.Body, context.RequestAborted);
                 return true;
+            case Fault.BrokenOffFault broken:
+                // The whole answer's length promised, a part of it sent, then the connection closed or reset.
+                var whole = Encoding.UTF8.GetBytes(broken.Body);
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                context.Response.ContentLength = whole.Length;
+                await context.Response.Body.WriteAsync(whole.AsMemory(0, Math.Min(broken.BytesSent, whole.Length - 1)), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                // An abort discards what the server has not yet put on the wire: the headers and the part are let out first.
+                await Task.Delay(50, context.RequestAborted);
+                context.Abort();
+                return true;
             case Fault.EndlessFault:
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
@@ -623,6 +635,8 @@ public abstract record Fault
     public sealed record MalformedFault : Fault;
     /// <summary>Any status, content type, body and Retry-After header value, as given.</summary>
     public sealed record RawFault(int Status, string ContentType, string Body, string? RetryAfter = null, bool WithLength = false) : Fault;
+    /// <summary>A 200 promising <paramref name="Body"/>'s length that sends only its first bytes (at most all but one), then aborts the connection.</summary>
+    public sealed record BrokenOffFault(string Body, int BytesSent) : Fault;
     /// <summary>A 200 whose chunked body never ends.</summary>
     public sealed record EndlessFault : Fault;
 }
