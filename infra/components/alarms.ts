@@ -306,6 +306,8 @@ export class Alarms extends pulumi.ComponentResource {
             }, child);
             new aws.cloudwatch.EventTarget(`${name}-crawler-failed`, {
                 rule: crawlerFailed.name,
+                // EventBridge takes 64 characters at most; the logical name and Pulumi's 8 would pass that at the longest stack names.
+                targetId: "alarm-topic",
                 arn: this.topic.arn,
             }, { parent: this, dependsOn: [policy] });
         }

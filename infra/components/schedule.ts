@@ -54,6 +54,8 @@ export class Schedule extends pulumi.ComponentResource {
 
         new aws.cloudwatch.EventTarget(`${name}-target`, {
             rule: this.rule.name,
+            // Unique within its rule is all a target id needs; left to Pulumi it would be the logical name and 8 characters.
+            targetId: "extract-function",
             arn: args.target.arn,
             retryPolicy: {
                 maximumRetryAttempts: args.config.retryAttempts,

@@ -13,9 +13,11 @@ const stack = "s234567890abcd";
 const nameLimits: Readonly<Record<string, { readonly limit: number; readonly key?: string }>> = {
     "aws:s3/bucket:Bucket": { limit: 63, key: "bucket" },
     "aws:cloudwatch/eventRule:EventRule": { limit: 64 },
+    "aws:cloudwatch/eventTarget:EventTarget": { limit: 64, key: "targetId" },
     "aws:iam/role:Role": { limit: 64 },
     "aws:lambda/function:Function": { limit: 64 },
     "aws:sqs/queue:Queue": { limit: 80 },
+    "aws:lambda/permission:Permission": { limit: 100, key: "statementId" },
     "aws:iam/rolePolicy:RolePolicy": { limit: 128 },
     "aws:athena/workgroup:Workgroup": { limit: 128 },
     "aws:athena/namedQuery:NamedQuery": { limit: 128 },
@@ -29,13 +31,13 @@ const nameLimits: Readonly<Record<string, { readonly limit: number; readonly key
     "aws:cloudwatch/logGroup:LogGroup": { limit: 512 },
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": { limit: 512 },
 };
-/** Kinds of resource AWS gives no name of their own (a bucket's settings, a policy on a queue or a topic, a target's id AWS makes). */
+/** Kinds of resource AWS gives no name of their own (a bucket's settings, a policy on a queue or a topic). */
 const unnamed = new Set([
     "pulumi:providers:aws", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketNotification:BucketNotification",
-    "aws:sqs/queuePolicy:QueuePolicy", "aws:sns/topicPolicy:TopicPolicy", "aws:cloudwatch/eventTarget:EventTarget",
-    "aws:lambda/permission:Permission", "aws:lambda/functionRecursionConfig:FunctionRecursionConfig",
+    "aws:sqs/queuePolicy:QueuePolicy", "aws:sns/topicPolicy:TopicPolicy",
+    "aws:lambda/functionRecursionConfig:FunctionRecursionConfig",
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
 ]);
 
