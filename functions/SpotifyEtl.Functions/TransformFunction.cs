@@ -213,9 +213,7 @@ public sealed partial class TransformFunction
         {
             using var bytes = await _raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
             version = bytes.Version;
-            var manifest = JsonSerializer.Deserialize(bytes.Span, ExtractionJsonContext.Default.ExtractionManifest)
-                ?? throw new JsonException("the manifest is null");
-            return ((manifest.Sources ?? []).SelectMany(source => source.Objects ?? []).ToList(), null);
+            return (ExtractionManifest.ListedKeys(bytes.Span), null);
         }
         catch (JsonException exception)
         {

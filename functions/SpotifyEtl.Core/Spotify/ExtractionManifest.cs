@@ -23,6 +23,28 @@ public sealed record ExtractionManifest(
     IReadOnlyList<SourceReport> Sources)
 {
     public static string KeyFor(string runId) => $"{LakeLayout.Manifests}{runId}.json";
+
+    /// <summary>
+    /// The raw keys a manifest's sources list, in its order. A <see cref="JsonException"/> for bytes that are no manifest,
+    /// a null among its sources or keys included (a manifest written by another tool or by hand): the reader's types say
+    /// neither can be null, but the source generator does not hold JSON to that.
+    /// </summary>
+    public static List<string> ListedKeys(ReadOnlySpan<byte> json)
+    {
+        var manifest = JsonSerializer.Deserialize(json, ExtractionJsonContext.Default.ExtractionManifest)
+            ?? throw new JsonException("the manifest is null");
+        var keys = new List<string>();
+        var sources = manifest.Sources ?? [];
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var objects = (sources[i] ?? throw new JsonException($"sources[{i}] is null")).Objects ?? [];
+            for (var j = 0; j < objects.Count; j++)
+            {
+                keys.Add(objects[j] ?? throw new JsonException($"sources[{i}].objects[{j}] is null"));
+            }
+        }
+        return keys;
+    }
 }
 
 /// <summary>One source's part of a run.</summary>

@@ -21,18 +21,17 @@ internal static class RunManifests
     public static async Task<List<string>> MissingAsync(IObjectStore raw, DateOnly date, string run, IEnumerable<ObjectVersion> listed,
         CancellationToken cancellationToken)
     {
-        ExtractionManifest? manifest;
+        List<string> named;
         try
         {
-            var bytes = await raw.ReadAllBytesAsync(ExtractionManifest.KeyFor(run), cancellationToken).ConfigureAwait(false);
-            manifest = JsonSerializer.Deserialize(bytes, ExtractionJsonContext.Default.ExtractionManifest);
+            named = ExtractionManifest.ListedKeys(await raw.ReadAllBytesAsync(ExtractionManifest.KeyFor(run), cancellationToken).ConfigureAwait(false));
         }
         catch (Exception exception) when (exception is ObjectNotFoundException or JsonException)
         {
             return [];
         }
         var present = listed.Select(version => version.Key).ToHashSet(StringComparer.Ordinal);
-        return (manifest?.Sources ?? []).SelectMany(source => source.Objects ?? [])
+        return named
             .Where(key => RawObjectKey.TryParse(key, out var parsed, out _) && parsed.SnapshotDate == date && parsed.RunId == run && !present.Contains(key))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Storage;
 using SpotifyEtl.Transformation;
@@ -130,6 +131,11 @@ public sealed class TransformFunctionTests : IDisposable
         {
             broken.Add(($"manifests/20261120T07{broken.Count:00}00Z.json", Encoding.UTF8.GetBytes(body)));
         }
+        // A null where a source or a key belongs (a manifest another tool wrote, or edited by hand).
+        foreach (var seed in Enumerable.Range(0, 8))
+        {
+            broken.Add(($"manifests/20261120T08{broken.Count:00}00Z.json", Encoding.UTF8.GetBytes(ManifestWithNull("20261120T060000Z", keys, seed))));
+        }
         foreach (var (key, body) in broken)
         {
             await _raw.PutAsync(key, new MemoryStream(body), "application/json");
@@ -148,6 +154,48 @@ public sealed class TransformFunctionTests : IDisposable
         }
         Assert.Equal(broken.Count, LogLines().Count(line => line.GetProperty("event").GetString() == "transform_object"
             && line.GetProperty("status").GetString() == "quarantined"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_replay_of_a_day_whose_manifest_holds_a_null_rebuilds_the_day_from_what_it_holds(int seed)
+    {
+        var keys = await LandSampleAsync();
+        var day = SampleOptions.DefaultLastDay;
+        foreach (var run in keys.Select(key => RawObjectKey.Parse(key).RunId).Distinct())
+        {
+            await _raw.PutTextAsync(ExtractionManifest.KeyFor(run), ManifestWithNull(run, keys, seed), "application/json");
+        }
+
+        var summary = Invoke($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""");
+
+        Assert.Equal(keys.Count, summary.GetProperty("transformed").GetInt32());
+        Assert.True(await _lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Songs, day)));
+    }
+
+    /// <summary>A manifest of three sources naming <paramref name="keys"/>, one source or one key of which is null.</summary>
+    private static string ManifestWithNull(string run, IReadOnlyList<string> keys, int seed)
+    {
+        var random = new Random(seed);
+        var sources = new JsonArray(Enumerable.Range(0, 3).Select(part => (JsonNode)new JsonObject
+        {
+            ["source"] = $"source-{part}",
+            ["objects"] = new JsonArray(keys.Where((_, i) => i % 3 == part).Select(key => (JsonNode)JsonValue.Create(key)!).ToArray()),
+        }).ToArray());
+        var at = random.Next(3);
+        if (seed % 2 == 0)
+        {
+            sources[at] = null;
+        }
+        else
+        {
+            var objects = sources[at]!["objects"]!.AsArray();
+            objects[random.Next(objects.Count)] = null;
+        }
+        return new JsonObject { ["run_id"] = run, ["outcome"] = "succeeded", ["sources"] = sources }.ToJsonString();
     }
 
     [Fact]
