@@ -65,6 +65,7 @@ internal static class CliErrors
         CliException cli => (cli.ExitCode, cli.Message),
         SpotifyConfigurationException => (ExitCodes.Usage, exception.Message),
         SpotifyReauthorizationRequiredException or SpotifyAuthenticationException => (ExitCodes.NoPermission, exception.Message),
+        SpotifyTokenEndpointFailedException => (ExitCodes.Unavailable, exception.Message),
         // HttpClient's own timeout is a cancellation nobody asked for: Spotify did not answer.
         TaskCanceledException { InnerException: TimeoutException } => (ExitCodes.Unavailable,
             "Spotify did not answer in time. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -60,6 +61,10 @@ public static class SpotifyAuthorization
         if (!response.IsSuccessStatusCode)
         {
             var error = SpotifyErrors.ReadAuthError(body);
+            if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                throw new SpotifyTokenEndpointFailedException(response.StatusCode, error?.Error is { } errorCode ? $"({errorCode})" : "(no error code)");
+            }
             throw new SpotifyAuthenticationException(response.StatusCode, error?.Error, error?.ErrorDescription);
         }
         TokenResponse? token;
@@ -69,7 +74,8 @@ public static class SpotifyAuthorization
         }
         catch (JsonException exception)
         {
-            throw new SpotifyAuthenticationException(response.StatusCode, "malformed_response", JsonErrorText.Of(exception));
+            // A proxy's HTML page, or an answer cut short: nothing the credentials did.
+            throw new SpotifyTokenEndpointFailedException(response.StatusCode, $"with a body that is no token ({JsonErrorText.Of(exception)})");
         }
         return token?.RefreshToken is { Length: > 0 } refreshToken
             ? refreshToken

@@ -42,6 +42,17 @@ public sealed class SpotifyAuthenticationException(HttpStatusCode status, string
     public string? Error { get; } = error;
 }
 
+/// <summary>
+/// The token endpoint failed the sign-in's code exchange on its side (a 5xx, a 429, or a 200 whose body is no token): Spotify
+/// failing or busy, not the app's credentials refused, so the advice is to sign in again later, not to check the client id.
+/// </summary>
+public sealed class SpotifyTokenEndpointFailedException(HttpStatusCode status, string what)
+    : Exception($"Spotify's token endpoint answered {(int)status} {what} when the sign-in's code was exchanged: Spotify failing, not a refusal of " +
+                "the app's credentials. The code is spent; run 'spotify-etl auth login' again in a few minutes.")
+{
+    public HttpStatusCode Status { get; } = status;
+}
+
 /// <summary>The Web API answered with an error status after any retries that made sense.</summary>
 /// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
 /// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>

@@ -143,6 +143,58 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.DoesNotContain(" at SpotifyEtl", cli.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>What the token endpoint answers the code exchange with, and the exit code that follows: its failures are 69, a refusal 77.</summary>
+    public static TheoryData<string, int> ExchangeAnswers() => new()
+    {
+        { "500", 69 },
+        { "502", 69 },
+        { "503 html", 69 },
+        { "429", 69 },
+        { "200 html", 69 },
+        { "200 cut short", 69 },
+        { "400 invalid_client", 77 },
+        { "400 invalid_grant", 77 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExchangeAnswers))]
+    public async Task Auth_login_whose_code_exchange_Spotify_fails_exits_69_saying_to_sign_in_again_and_a_refusal_77(string answer, int exitCode)
+    {
+        const string Token = "{\"access_token\":\"BQDx\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"AQDx\"}";
+        _spotify.Inject("token", answer switch
+        {
+            "500" => Fault.ServerError(500),
+            "502" => Fault.ServerError(502),
+            "503 html" => new Fault.RawFault(503, "text/html", "<html><body><h1>503 Service Unavailable</h1></body></html>"),
+            "429" => new Fault.RawFault(429, "application/json", "{\"error\":\"rate_limited\"}", RetryAfter: "5"),
+            "200 html" => new Fault.RawFault(200, "text/html", "<html><body>Sign in to the network</body></html>"),
+            "200 cut short" => new Fault.RawFault(200, "application/json", Token[..40]),
+            _ => new Fault.RawFault(400, "application/json", $$"""{"error":"{{answer[4..]}}","error_description":"refused"}"""),
+        });
+        using var cli = new CliTestContext(_spotify, AppCredentials);
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        using var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={_spotify.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+
+        Assert.Equal(exitCode, await login);
+        Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
+        Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at SpotifyEtl", cli.Errors, StringComparison.Ordinal);
+        if (exitCode == 69)
+        {
+            Assert.Contains($"answered {answer[..3]}", cli.Errors, StringComparison.Ordinal);
+            Assert.Contains("not a refusal of the app's credentials", cli.Errors, StringComparison.Ordinal);
+            Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("Check the client id and secret", cli.Errors, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
