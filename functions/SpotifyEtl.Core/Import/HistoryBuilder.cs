@@ -46,15 +46,22 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         var damaged = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var round = 1; ; round++)
         {
-            var build = await BuildAsync(inputs.Landed, files, damaged, cancellationToken).ConfigureAwait(false);
+            var build = await BuildAsync([.. inputs.Landed.Select(v => v.Key)], files, damaged, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(read.Keys, cancellationToken).ConfigureAwait(false);
-            if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
+            // By version, not name alone: an export landed again over a damaged copy changes a file under the same key.
+            if (now.Landed.SequenceEqual(inputs.Landed) && now.Plays.SequenceEqual(inputs.Plays))
             {
                 return build;
             }
             if (round >= MaxRounds)
             {
                 throw new IOException($"The landed export files or the API's plays kept changing during {MaxRounds} rebuilds of the listening history; run the import again once other imports and transforms are done.");
+            }
+            // A file rewritten since it was read is read again, whatever was read of it (its rows, or that it was damaged).
+            foreach (var changed in now.Landed.Except(inputs.Landed))
+            {
+                files.Remove(changed.Key);
+                damaged.Remove(changed.Key);
             }
             inputs = now;
         }
@@ -66,18 +73,11 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     /// answering inconsistently): a table built from it would drop that file's streams, and delete the months only it has.
     /// It fails naming the listing, before anything is written from it, so that the import is run again.
     /// </summary>
-    private async Task<(List<string> Landed, List<ObjectVersion> Plays)> ListAsync(IEnumerable<string> known, CancellationToken cancellationToken)
+    private async Task<(List<ObjectVersion> Landed, List<ObjectVersion> Plays)> ListAsync(IEnumerable<string> known, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
-        await foreach (var key in raw.ListAsync(ExportRawKey.Prefix, cancellationToken).ConfigureAwait(false))
-        {
-            if (ExportRawKey.TryParse(key, out _))
-            {
-                keys.Add(key);
-            }
-        }
-        keys.Sort(StringComparer.Ordinal);
-        if (known.Where(k => keys.BinarySearch(k, StringComparer.Ordinal) < 0).Order(StringComparer.Ordinal).FirstOrDefault() is { } missing)
+        var versions = await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false);
+        var keys = versions.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+        if (known.Where(k => !keys.Contains(k)).Order(StringComparer.Ordinal).FirstOrDefault() is { } missing)
         {
             var listing = $"LIST {raw.Description}/{ExportRawKey.Prefix}";
             throw S3ObjectStore.Naming(new IOException(
@@ -85,7 +85,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
                 "was built from it (it would leave that file's streams out). Run the import again (on AWS, Lambda retries the failed invocation)."),
                 listing);
         }
-        return (keys, await ApiPlayReader.ListAsync(raw, cancellationToken).ConfigureAwait(false));
+        return (versions, await ApiPlayReader.ListAsync(raw, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

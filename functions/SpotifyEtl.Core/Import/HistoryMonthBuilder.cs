@@ -31,10 +31,11 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         for (var round = 1; ; round++)
         {
             damaged.Clear();
-            var rows = await BuildAsync(months, inputs.Landed, inputs.Plays, damaged, cancellationToken).ConfigureAwait(false);
+            var rows = await BuildAsync(months, [.. inputs.Landed.Select(v => v.Key)], inputs.Plays, damaged, cancellationToken).ConfigureAwait(false);
             partitions = await HistoryPublisher.PublishMonthsAsync(lake, format, rows, months, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(months, cancellationToken).ConfigureAwait(false);
-            if (now.Landed.SequenceEqual(inputs.Landed, StringComparer.Ordinal) && now.Plays.SequenceEqual(inputs.Plays))
+            // By version, not name alone: an export landed again over a damaged copy changes a file under the same key.
+            if (now.Landed.SequenceEqual(inputs.Landed) && now.Plays.SequenceEqual(inputs.Plays))
             {
                 return (partitions, damaged);
             }
@@ -46,22 +47,22 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         }
     }
 
-    /// <summary>The landed export files, by raw key in order.</summary>
-    public static async Task<List<string>> ListLandedAsync(IObjectStore raw, CancellationToken cancellationToken)
+    /// <summary>The landed export files with their versions, by raw key in order.</summary>
+    public static async Task<List<ObjectVersion>> ListLandedAsync(IObjectStore raw, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
-        await foreach (var key in raw.ListAsync(ExportRawKey.Prefix, cancellationToken).ConfigureAwait(false))
+        var versions = new List<ObjectVersion>();
+        await foreach (var version in raw.ListVersionsAsync(ExportRawKey.Prefix, cancellationToken).ConfigureAwait(false))
         {
-            if (ExportRawKey.TryParse(key, out _))
+            if (ExportRawKey.TryParse(version.Key, out _))
             {
-                keys.Add(key);
+                versions.Add(version);
             }
         }
-        keys.Sort(StringComparer.Ordinal);
-        return keys;
+        versions.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return versions;
     }
 
-    private async Task<(List<string> Landed, List<ObjectVersion> Plays)> ListAsync(IReadOnlyCollection<long> months, CancellationToken cancellationToken)
+    private async Task<(List<ObjectVersion> Landed, List<ObjectVersion> Plays)> ListAsync(IReadOnlyCollection<long> months, CancellationToken cancellationToken)
     {
         var plays = new SortedDictionary<string, ObjectVersion>(StringComparer.Ordinal);
         foreach (var month in months)

@@ -35,6 +35,46 @@ public sealed class DamagedLandedFileTests : IDisposable
             key == Denied ? throw new UnreadableObjectException(Description, key, "this user may not read it (permission denied)") : base.OpenReadAsync(key, cancellationToken);
     }
 
+    /// <summary>
+    /// The first read of one key gives the damaged bytes it holds, and then the file is put back whole, replaced as a landing
+    /// replaces it: the export landed again by another import just after this one read the damaged copy.
+    /// </summary>
+    private sealed class RestoringStore(IObjectStore inner) : ForwardingStore(inner)
+    {
+        private readonly Lock _lock = new();
+        private (string Key, string Path, byte[] Intact)? _armed;
+
+        public bool Restored { get; private set; }
+
+        public void Arm(string key, string path, byte[] intact) => _armed = (key, path, intact);
+
+        public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+        {
+            (string Key, string Path, byte[] Intact)? taken = null;
+            lock (_lock)
+            {
+                if (_armed is { } armed && armed.Key == key)
+                {
+                    (taken, _armed) = (armed, null);
+                }
+            }
+            if (taken is not { } restore)
+            {
+                return await base.OpenReadAsync(key, cancellationToken);
+            }
+            var damaged = new MemoryStream();
+            await using (var stream = await base.OpenReadAsync(key, cancellationToken))
+            {
+                await stream.CopyToAsync(damaged, cancellationToken);
+            }
+            await File.WriteAllBytesAsync(restore.Path + ".landing", restore.Intact, cancellationToken);
+            File.Move(restore.Path + ".landing", restore.Path, overwrite: true);
+            Restored = true;
+            damaged.Position = 0;
+            return damaged;
+        }
+    }
+
     private SortedDictionary<string, byte[]> Table(string lake) => Directory.Exists(_folder[$"{lake}/{HistoryPublisher.TablePrefix}"])
         ? new(_folder.Files($"{lake}/{HistoryPublisher.TablePrefix.TrimEnd('/')}").ToDictionary(f => f.Key[(lake.Length + 1)..], f => f.Value), StringComparer.Ordinal)
         : new(StringComparer.Ordinal);
@@ -111,6 +151,69 @@ public sealed class DamagedLandedFileTests : IDisposable
         var whole = new LocalFolderStore(_folder["whole"]);
         await new ExportImporter(whole, whole).ImportAsync([.. files, extra]);
         AssertSame(Table("whole"), Table("lake"));
+    }
+
+    [Theory]
+    [InlineData(7, Damage.CutShort)]
+    [InlineData(8, Damage.ByteChanged)]
+    [InlineData(9, Damage.CutShort)]
+    public async Task A_damaged_landed_file_landed_again_while_an_import_reads_it_is_read_again_and_the_history_is_whole(int seed, Damage damage)
+    {
+        var random = new Random(seed);
+        var export = SampleExport.Write(new SampleExportOptions(300, seed));
+        var files = export.Zips.SelectMany(z => ExportArchive.Entries(z.Name, new MemoryStream(z.Zip), ImportLimits.Default)).ToList();
+        var store = new RestoringStore(new LocalFolderStore(_folder["lake"]));
+        var landed = (await new ExportImporter(store, store).ImportAsync(files)).Files.Where(f => f.RawKey is not null).ToList();
+        var victim = landed[random.Next(landed.Count)].RawKey!;
+        var intact = File.ReadAllBytes(_folder[$"lake/{victim}"]);
+        Spoil("lake", new DeniedStore(store), victim, damage, random);
+        store.Arm(victim, _folder[$"lake/{victim}"], intact);
+        var extra = new ExportCandidate("endsong_99.json", _ => Task.FromResult<Stream>(new MemoryStream("""[{"ts": "2019-01-01T00:00:00Z", "ms_played": 1}]"""u8.ToArray())), 47);
+
+        var next = await new ExportImporter(store, store).ImportAsync([extra]);
+
+        Assert.True(store.Restored, "the damaged copy was never read");
+        Assert.Empty(next.DamagedLandedFiles);
+        var whole = new LocalFolderStore(_folder["whole"]);
+        await new ExportImporter(whole, whole).ImportAsync([.. files, extra]);
+        AssertSame(Table("whole"), Table("lake"));
+    }
+
+    [Theory]
+    [InlineData(5, Damage.CutShort)]
+    [InlineData(17, Damage.ByteChanged)]
+    public async Task A_damaged_landed_file_landed_again_while_a_transform_reads_it_leaves_no_month_built_without_it(int seed, Damage damage)
+    {
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(_folder["source"]), seed);
+        var days = sample.Days.Keys.ToList();
+        var store = new RestoringStore(new LocalFolderStore(_folder["lake"]));
+        await HistoryPlaysFollowerTests.CopyAsync(sample, store, days.Take(2));
+        var imported = await new ExportImporter(store, store).ImportAsync(sample.Export);
+        var spans = new List<(string Key, long Last)>();
+        foreach (var file in imported.Files.Where(f => f.RawKey is not null))
+        {
+            spans.Add((file.RawKey!, (await ExportSpan.ReadAsync(store, store, file.RawKey!, default)).Span.Last ?? 0));
+        }
+        var victim = spans.MaxBy(s => s.Last).Key;
+        var intact = File.ReadAllBytes(_folder[$"lake/{victim}"]);
+        Spoil("lake", new DeniedStore(store), victim, damage, new Random(seed));
+        store.Arm(victim, _folder[$"lake/{victim}"], intact);
+
+        var batch = await new TransformPipeline(store, store).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, store, days.Skip(2)));
+
+        Assert.True(store.Restored, "the damaged copy was never read");
+        Assert.DoesNotContain(batch.Objects, o => o.Status == TransformStatus.Unreadable);
+        var whole = new LocalFolderStore(_folder["whole"]);
+        await HistoryPlaysFollowerTests.CopyAsync(sample, whole, days);
+        await new ExportImporter(whole, whole).ImportAsync(sample.Export);
+        var (expected, actual) = (Table("whole"), Table("lake"));
+        var rebuilt = batch.Partitions.Keys.Where(p => p.StartsWith("listening_history/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(rebuilt);
+        foreach (var partition in rebuilt)
+        {
+            var key = $"{HistoryPublisher.TablePrefix}{partition.Split('/')[1]}/listening_history.parquet";
+            Assert.Equal(expected[key], actual[key]);
+        }
     }
 
     /// <summary>The files but those that land under <paramref name="key"/> (the same content under a name of the same kind).</summary>
