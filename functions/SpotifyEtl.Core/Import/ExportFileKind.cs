@@ -101,7 +101,15 @@ public static partial class ExportFileKinds
         return null;
     }
 
-    [GeneratedRegex(@"(?:^|[/\\!])(?<kind>[a-z_]+)[/\\][0-9a-f]{64}\.json$", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// The SHA-256 a file named as the lake keeps it says its bytes have, or null for a file not named so: what it holds
+    /// now is checked against it, since a copy cut short or changed on disk would otherwise land as a file of its own.
+    /// </summary>
+    public static string? LandedHash(string path) => LandedName().Match(path) is { Success: true } landed ? landed.Groups["hash"].Value : null;
+
+    // <kind>/<sha256>.json where the lake keeps it: given as the kind's folder, inside spotify_export/ (of a lake or of a zip
+    // of one), or at a zip's root; not a file of the same shape in another folder (a lake's staging/ holds some).
+    [GeneratedRegex(@"(?:^|!|(?:^|[/\\!])spotify_export[/\\])(?<kind>[a-z_]+)[/\\](?<hash>[0-9a-f]{64})\.json$", RegexOptions.CultureInvariant)]
     private static partial Regex LandedName();
 
     [GeneratedRegex(@"^endsong_\d+\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -89,6 +90,11 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         }
         if (ExportFileKinds.FromName(name) is { } named)
         {
+            if (ExportFileKinds.LandedHash(name) is { } hash && !string.Equals(Convert.ToHexStringLower(SHA256.HashData(content)), hash, StringComparison.Ordinal))
+            {
+                return (null, "it is named as the lake keeps a landed file, by the SHA-256 of its bytes, but its bytes are no longer those (cut short or " +
+                    "changed on disk), so it is not landed again as a file of its own: import the export it came from again", false);
+            }
             return (named, null, false);
         }
         var sniffed = ExportFileReader.Read(content);

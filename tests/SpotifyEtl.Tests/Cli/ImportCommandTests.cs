@@ -314,4 +314,52 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Empty(run.Output);
         Assert.Equal(before.Keys, _folder.Files("lake").Keys);
     }
+
+    /// <summary>The raw keys of the landed export files in a lake, relative to its raw/spotify_export/.</summary>
+    private List<string> Landed(string lake) => [.. _folder.Files($"{lake}/raw/spotify_export").Keys.Select(k => k[$"{lake}/raw/spotify_export/".Length..]).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Import_of_a_whole_lake_lands_its_landed_export_files_and_nothing_of_what_its_runs_made()
+    {
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. WriteSample(), "--lake", _folder["one"]]).ExitCode);
+        Assert.NotEmpty(_folder.Files("one/staging"));
+
+        var run = DemoCommandTests.RunCli("import", _folder["one"], "--lake", _folder["two"], "--json");
+
+        Assert.True(run.ExitCode is 0 or 3, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Equal(Landed("one"), Landed("two"));
+        Assert.Equal(_folder.Files("one/transformed/listening_history").Values, _folder.Files("two/transformed/listening_history").Values);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Import_of_the_lakes_own_copy_skips_a_landed_file_cut_short_or_changed_instead_of_landing_it_as_a_new_one(int seed)
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. WriteSample(), "--lake", lake]).ExitCode);
+        var landed = Landed("lake");
+        var random = new Random(seed);
+        var victim = _folder[$"lake/raw/spotify_export/{landed[random.Next(landed.Count)]}"];
+        var bytes = File.ReadAllBytes(victim);
+        if (seed % 2 == 1)
+        {
+            bytes = bytes[..random.Next(1, bytes.Length)];
+        }
+        else
+        {
+            bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
+        }
+        File.WriteAllBytes(victim, bytes);
+
+        var run = DemoCommandTests.RunCli("import", _folder["lake/raw/spotify_export"], "--lake", lake, "--json");
+
+        Assert.True(run.ExitCode == 3, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Equal(landed, Landed("lake"));
+        using var report = JsonDocument.Parse(run.Output);
+        var skipped = report.RootElement.GetProperty("files").EnumerateArray()
+            .Single(f => f.GetProperty("input").GetString()!.EndsWith(Path.GetFileName(victim), StringComparison.Ordinal));
+        Assert.Contains("its bytes are no longer those", skipped.GetProperty("skipped").GetString(), StringComparison.Ordinal);
+    }
 }
