@@ -68,4 +68,41 @@ public static class HistoryPlaysFollower
         }
         return damaged.ToDictionary(d => d.Key, d => $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}", StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// Whether the lake holds a landed export file that no import has built into <c>listening_history</c>: one whose span an
+    /// import keeps beside the table is missing (landed by <c>transform --input</c> from another lake, or copied in). The
+    /// months the API's plays reach are then not the only ones to build (<see cref="RebuildWholeAsync"/>).
+    /// </summary>
+    public static async Task<bool> AnyUnbuiltAsync(IObjectStore raw, IObjectStore lake, CancellationToken cancellationToken)
+    {
+        foreach (var landed in await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false))
+        {
+            if (!await lake.ExistsAsync(ExportSpan.KeyFor(landed.Key), cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Rebuilds <c>listening_history</c> whole, as an import does with nothing new to land, and puts its partitions in
+    /// <paramref name="partitions"/> in place of any the batch had. Returns the landed export files it could not read.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> RebuildWholeAsync(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism,
+        IDictionary<string, int> partitions, CancellationToken cancellationToken)
+    {
+        var build = await new HistoryBuilder(raw, lake, format, parallelism, progress: null)
+            .RebuildAsync(new Dictionary<string, ExportFileContent>(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        foreach (var partition in partitions.Keys.Where(p => p.StartsWith($"{TableNames.ListeningHistory}/", StringComparison.Ordinal)).ToList())
+        {
+            partitions.Remove(partition);
+        }
+        foreach (var (partition, rows) in build.Partitions)
+        {
+            partitions[partition] = rows;
+        }
+        return build.Damaged.ToDictionary(d => d.Key, d => $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}", StringComparer.Ordinal);
+    }
 }

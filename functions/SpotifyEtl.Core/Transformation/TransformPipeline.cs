@@ -59,7 +59,9 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             await _current.UpdateAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
         }
         // A landed export file the history's months cannot read is reported as an unreadable object, with what mends it.
-        var damaged = await Import.HistoryPlaysFollower.FollowAsync(raw, lake, _options.Format, runsByDate.Keys, partitions, cancellationToken).ConfigureAwait(false);
+        var damaged = _options.RebuildWholeHistory
+            ? await Import.HistoryPlaysFollower.RebuildWholeAsync(raw, lake, _options.Format, _options.Parallelism, partitions, cancellationToken).ConfigureAwait(false)
+            : await Import.HistoryPlaysFollower.FollowAsync(raw, lake, _options.Format, runsByDate.Keys, partitions, cancellationToken).ConfigureAwait(false);
         reports.AddRange(damaged.Select(d => TransformReport.Unread(d.Key, d.Value)));
         // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
         // object set aside is): each is reported once.

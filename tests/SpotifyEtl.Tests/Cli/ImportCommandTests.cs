@@ -362,4 +362,38 @@ public sealed class ImportCommandTests : IDisposable
             .Single(f => f.GetProperty("input").GetString()!.EndsWith(Path.GetFileName(victim), StringComparison.Ordinal));
         Assert.Contains("its bytes are no longer those", skipped.GetProperty("skipped").GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>A lake's listening_history files by their path inside the table, with their bytes.</summary>
+    private SortedDictionary<string, byte[]> History(string lake) =>
+        new(_folder.Files($"{lake}/transformed/listening_history").ToDictionary(f => f.Key[$"{lake}/".Length..], f => f.Value), StringComparer.Ordinal);
+
+    [Fact]
+    public void A_transform_that_finds_export_files_no_import_built_builds_the_whole_history_as_an_import_does()
+    {
+        var one = _folder["one"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", one, "--days", "2", "--items", "20").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", one).ExitCode);
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. WriteSample(), "--lake", one]).ExitCode);
+        var expected = History("one");
+        Assert.True(expected.Count > 10, "the sample's history spans more months than the API's plays reach");
+
+        // The lake given whole to --input of another lake, and its raw/ copied into a third.
+        var landed = DemoCommandTests.RunCli("transform", "--input", one, "--lake", _folder["two"]);
+        foreach (var file in Directory.EnumerateFiles(_folder["one/raw"], "*", SearchOption.AllDirectories))
+        {
+            var copy = _folder[$"three/raw/{Path.GetRelativePath(_folder["one/raw"], file)}"];
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        var copied = DemoCommandTests.RunCli("transform", "--lake", _folder["three"]);
+
+        Assert.True(landed.ExitCode == 0, $"exit {landed.ExitCode}: {landed.Errors}");
+        Assert.True(copied.ExitCode == 0, $"exit {copied.ExitCode}: {copied.Errors}");
+        foreach (var lake in new[] { "two", "three" })
+        {
+            var actual = History(lake);
+            Assert.Equal(expected.Keys, actual.Keys);
+            Assert.All(expected, file => Assert.Equal(file.Value, actual[file.Key]));
+        }
+    }
 }
