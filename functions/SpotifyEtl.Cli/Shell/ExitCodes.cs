@@ -39,7 +39,7 @@ internal static class ExitCodes
     /// <summary>Interrupted (Ctrl-C); what was written is complete, the rest is redone by the next run.</summary>
     public const int Interrupted = 130;
 
-    /// <summary>Terminated (SIGTERM: kill, docker stop, a service manager's stop); what was written is complete, the rest is redone by the next run.</summary>
+    /// <summary>Terminated (SIGTERM: kill, docker stop, a service manager's stop; or SIGHUP: the terminal closed); what was written is complete, the rest is redone by the next run.</summary>
     public const int Terminated = 143;
 
     public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
@@ -55,7 +55,7 @@ internal static class ExitCodes
         (Busy, "another extract is running on the same lake: run again when it has ended"),
         (NoPermission, "Spotify refused the credentials, or they lack the refresh token a source of the account needs: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted (Ctrl-C)"),
-        (Terminated, "terminated (SIGTERM: kill, docker stop, a service manager's stop)"),
+        (Terminated, "terminated (SIGTERM: kill, docker stop, a service manager's stop; or SIGHUP: the terminal closed)"),
     ];
 }
 

@@ -27,7 +27,7 @@ internal static class Interruptible
 
     private static int _exitCode;
 
-    /// <summary>Cancelled by the first SIGINT or SIGTERM from the moment <see cref="CatchSignals"/> was called.</summary>
+    /// <summary>Cancelled by the first SIGINT, SIGTERM or SIGHUP from the moment <see cref="CatchSignals"/> was called.</summary>
     public static CancellationToken Token => Signalled.Token;
 
     /// <summary>
@@ -37,12 +37,14 @@ internal static class Interruptible
     public static int ExitCode => Volatile.Read(ref _exitCode) is ExitCodes.Terminated ? ExitCodes.Terminated : ExitCodes.Interrupted;
 
     /// <summary>
-    /// Catches SIGINT and SIGTERM until disposed: the first cancels <see cref="Token"/> and starts the grace period; neither
+    /// Catches SIGINT, SIGTERM and SIGHUP until disposed: the first cancels <see cref="Token"/> and starts the grace period; neither
     /// ends the process by itself.
     /// </summary>
     public static IDisposable CatchSignals() => new Registrations(
         PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, ExitCodes.Interrupted)),
-        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, ExitCodes.Terminated)));
+        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, ExitCodes.Terminated)),
+        // The terminal closed (or the ssh session ended): a request to stop, as SIGTERM is, not a kill mid-write.
+        PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, ExitCodes.Terminated)));
 
     /// <summary>
     /// The exit code of <paramref name="action"/>, or null when a signal came and the action had not stopped within

@@ -108,6 +108,13 @@ public sealed class InterruptedVerbTests : IDisposable
     public void SIGTERM_during_demo_says_terminated_exits_143_and_the_rerun_makes_the_whole_demo(int seed) =>
         SignalDuringDemo(Signals.Sigterm, seed);
 
+    /// <summary>The terminal closed under a demo (or its ssh session ended): a request to stop, as SIGTERM is.</summary>
+    [Theory]
+    [InlineData(27)]
+    [InlineData(28)]
+    public void SIGHUP_during_demo_says_terminated_exits_143_and_the_rerun_makes_the_whole_demo(int seed) =>
+        SignalDuringDemo(Signals.Sighup, seed);
+
     private void SignalDuringDemo(int signal, int seed)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())

@@ -10,6 +10,9 @@ namespace SpotifyEtl.Tests.Support;
 /// </summary>
 internal static partial class Signals
 {
+    /// <summary>The terminal the process runs in closed (or its ssh session ended).</summary>
+    public const int Sighup = 1;
+
     public const int Sigint = 2;
 
     public const int Sigterm = 15;
@@ -67,7 +70,7 @@ internal static partial class Signals
     public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;
 
     /// <summary>The exit code and the start of the stderr line of a verb stopped by <paramref name="signal"/>.</summary>
-    public static (int ExitCode, string Line) Expected(int signal) => signal == Sigterm
+    public static (int ExitCode, string Line) Expected(int signal) => signal is Sigterm or Sighup
         ? (SpotifyEtl.Cli.Shell.ExitCodes.Terminated, $"{SpotifyEtl.Cli.Shell.CliErrors.Program}: Terminated.")
         : (SpotifyEtl.Cli.Shell.ExitCodes.Interrupted, $"{SpotifyEtl.Cli.Shell.CliErrors.Program}: Interrupted.");
 
