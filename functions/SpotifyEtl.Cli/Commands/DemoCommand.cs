@@ -28,6 +28,8 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
+            // A usage error before any work: the transform of step 2 would find it only after the sample was written.
+            TransformCommand.HugePagesSetting(Environment.GetEnvironmentVariable(Transformation.HugePages.Variable));
             PrepareFreshLake(folder);
             try
             {

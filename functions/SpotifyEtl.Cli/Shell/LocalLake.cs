@@ -39,7 +39,8 @@ internal static class LocalLake
     /// <summary>
     /// A lake named by a path that is a file is refused as such (exit 74), not reported missing; so is a lake where one
     /// of its folders (raw/, transformed/, ...) is a file, not reported empty or unwritable. A --lake that is a lake's
-    /// own raw/ or transformed/ folder is refused too (exit 66), with the lake to give instead (<see cref="MustNotBeInsideALake"/>).
+    /// own raw/ or transformed/ folder (or a sample --out that is one) is refused too (exit 66), with the lake to give instead
+    /// (<see cref="MustNotBeInsideALake"/>).
     /// </summary>
     public static void MustNotBeAFile(string path, string option = "--lake")
     {
@@ -56,10 +57,7 @@ internal static class LocalLake
                     $"{folder} is a file where the lake keeps its {prefix} folder: move it out of the lake (or remove it), then run again.");
             }
         }
-        if (option == "--lake")
-        {
-            MustNotBeInsideALake(path);
-        }
+        MustNotBeInsideALake(path, option);
     }
 
     /// <summary>
@@ -69,7 +67,7 @@ internal static class LocalLake
     /// marker, a lock, a quarantine), which its parent's next transformation would take for raw objects. A new, empty or
     /// unrelated folder of that name may still become a lake.
     /// </summary>
-    private static void MustNotBeInsideALake(string path)
+    private static void MustNotBeInsideALake(string path, string option)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var name = Path.GetFileName(full);
@@ -77,7 +75,7 @@ internal static class LocalLake
         {
             return;
         }
-        throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give --lake {Path.GetDirectoryName(full)}.");
+        throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give {option} {Path.GetDirectoryName(full)}.");
     }
 
     private static bool HoldsLakeContent(string folder)

@@ -71,6 +71,22 @@ public sealed class HeapPageSizeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_demo_given_a_setting_other_than_on_or_off_refuses_it_before_writing_its_sample(int seed)
+    {
+        string[] settings = ["bogus", "yes", "1", "madvise"];
+        var setting = settings[new Random(seed).Next(settings.Length)];
+
+        var run = DemoCommandTests.RunCli(new Dictionary<string, string> { [HugePages.Variable] = setting }, "demo", "--lake", _folder["demo"], "--days", "1", "--items", "5");
+
+        Assert.True(run.ExitCode == 64, $"{setting}: exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{HugePages.Variable}='{setting}' is neither on nor off", run.Errors, StringComparison.Ordinal);
+        Assert.Empty(run.Output);
+        Assert.False(Directory.Exists(_folder["demo/raw"]));
+    }
+
+    [Theory]
     [InlineData("on")]
     [InlineData(" Off ")]
     [InlineData("ON")]

@@ -118,6 +118,26 @@ public sealed class LakeFolderMistakeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    [InlineData(43)]
+    public void A_sample_out_that_is_a_lakes_transformed_folder_is_refused_with_the_lake_to_give_and_left_as_it_was(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", $"{random.Next(3, 30)}", "--seed", $"{seed}").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var inside = Path.Combine(lake, "transformed") + (random.Next(2) == 0 ? "/" : "");
+        var before = Entries(lake);
+
+        var run = DemoCommandTests.RunCli("sample", "--out", inside, "--days", "1", "--items", $"{random.Next(3, 30)}", "--seed", $"{seed + 1}");
+
+        Assert.True(run.ExitCode == ExitCodes.NoInput, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"is the lake's transformed/ folder, not the lake: give --out {lake}.", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Entries(lake));
+    }
+
+    [Theory]
     [InlineData(31)]
     [InlineData(32)]
     [InlineData(33)]
