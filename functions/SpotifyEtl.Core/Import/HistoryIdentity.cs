@@ -4,15 +4,17 @@ namespace SpotifyEtl.Import;
 /// What makes two rows the same stream. Extended history: the end to the second, the time played and the
 /// content (its URI, or its names where a row has none); the other fields may differ between export eras (an
 /// older export's <c>skipped</c> is often null) and the fuller row is kept. Account data: the minute, the time
-/// played and the names. API plays: the end to the second and the track.
+/// played and the names, whichever keys gave them. API plays: the end to the second and the track.
 /// </summary>
 internal readonly record struct HistoryIdentity(HistorySource Source, long EndedAt, int? MsPlayed, string? Content, string? Name, string? Artist, string? Episode, string? Show)
 {
     public static HistoryIdentity Of(ListeningRow row) => row.Source switch
     {
         HistorySource.Api => new(row.Source, row.EndedAt, null, row.TrackUri, null, null, null, null),
-        HistorySource.Account => new(row.Source, row.EndedAt, row.MsPlayed, null, row.TrackName ?? row.AudiobookChapterTitle,
-            row.ArtistName ?? row.AudiobookTitle, row.EpisodeName, row.ShowName),
+        // The names whatever keys held them: the older account data's one file gives a podcast's episode and show as
+        // trackName and artistName, where a newer export's podcast file gives them as episodeName and podcastName.
+        HistorySource.Account => new(row.Source, row.EndedAt, row.MsPlayed, null, row.TrackName ?? row.EpisodeName ?? row.AudiobookChapterTitle,
+            row.ArtistName ?? row.ShowName ?? row.AudiobookTitle, null, null),
         _ => (row.TrackUri ?? row.EpisodeUri ?? row.AudiobookChapterUri) is { } uri
             ? new(row.Source, row.EndedAt, row.MsPlayed, uri, null, null, null, null)
             : new(row.Source, row.EndedAt, row.MsPlayed, null, row.TrackName ?? row.AudiobookChapterTitle ?? row.AudiobookTitle,

@@ -87,6 +87,13 @@ public static partial class HistoryMerge
     /// <summary>Of two versions of one stream: the fuller, then the first by text, then the first input.</summary>
     private static bool Better(Entry candidate, Entry current)
     {
+        // One account-data stream as a track and as an episode or chapter: the older export's one file called everything a
+        // track, so the newer file's kind is the one to keep.
+        if (candidate.Row.Source == HistorySource.Account && candidate.Row.ContentType != current.Row.ContentType
+            && (candidate.Row.ContentType == ContentTypes.Track || current.Row.ContentType == ContentTypes.Track))
+        {
+            return current.Row.ContentType == ContentTypes.Track;
+        }
         var filled = candidate.Row.Filled().CompareTo(current.Row.Filled());
         if (filled != 0)
         {
