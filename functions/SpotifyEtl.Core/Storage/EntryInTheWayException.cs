@@ -2,7 +2,7 @@ namespace SpotifyEtl.Storage;
 
 /// <summary>
 /// An entry stands where the local lake keeps a file and is no file it can use: a folder where it writes a file (a link
-/// to one is replaced like a file), or an entry that is no regular file where it keeps a lock. The lake's to mend,
+/// to one is replaced like a file), a file where it keeps a folder, or an entry that is no regular file where it keeps a lock. The lake's to mend,
 /// nothing the disk or permissions cause; the message says what to do.
 /// </summary>
 public sealed class EntryInTheWayException : IOException
@@ -14,6 +14,10 @@ public sealed class EntryInTheWayException : IOException
     }
 
     private EntryInTheWayException(string path, string message) : base(message) => Path = path;
+
+    /// <summary>A file at <paramref name="path"/>, where the lake keeps a folder (a table's, a partition's).</summary>
+    public static EntryInTheWayException FileWhereAFolderGoes(string path) =>
+        new(path, $"{path} is a file where the lake keeps a folder: move it out of the lake (or remove it), then run again.");
 
     public string Path { get; }
 

@@ -44,6 +44,36 @@ public sealed partial class LocalFolderStore
 
     private const int WriteBufferBytes = 16 * 1024;
 
+    /// <summary>
+    /// Creates the folders above <paramref name="path"/>. A file where one of them belongs (a table's folder, a partition's)
+    /// is named as the lake's to mend (<see cref="EntryInTheWayException"/>), not left to read as a full disk.
+    /// </summary>
+    private void CreateFolderOf(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (IOException) when (FileAbove(folder) is { } file)
+        {
+            throw EntryInTheWayException.FileWhereAFolderGoes(file);
+        }
+    }
+
+    /// <summary>The file at <paramref name="folder"/> or at a folder above it within the lake, if any.</summary>
+    private string? FileAbove(string folder)
+    {
+        for (var at = folder; at is not null && at.Length > _root.Length; at = Path.GetDirectoryName(at))
+        {
+            if (File.Exists(at))
+            {
+                return at;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Writes a temporary file under <see cref="TemporaryFolder"/> and moves it into place once whole; a failed write leaves nothing.</summary>
     private async Task WriteFileAsync(string key, int bufferSize, Func<FileStream, Task> write)
     {
@@ -60,7 +90,7 @@ public sealed partial class LocalFolderStore
                     DurableFile.FlushBeforeMove(file, path);
                 }
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            CreateFolderOf(path);
             // A link to a folder is replaced as a file would be (the move does not follow it); a folder would fail the move.
             if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
             {

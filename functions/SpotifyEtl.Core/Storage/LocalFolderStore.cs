@@ -133,7 +133,7 @@ public sealed partial class LocalFolderStore : IObjectStore
             {
                 File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            CreateFolderOf(path);
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -224,7 +224,7 @@ public sealed partial class LocalFolderStore : IObjectStore
         try
         {
             File.Copy(source, temporary, overwrite: false);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            CreateFolderOf(destination);
             File.Move(temporary, destination, overwrite: true);
         }
         finally
