@@ -188,13 +188,7 @@ public sealed class DamagedLandedFileTests : IDisposable
         var days = sample.Days.Keys.ToList();
         var store = new RestoringStore(new LocalFolderStore(_folder["lake"]));
         await HistoryPlaysFollowerTests.CopyAsync(sample, store, days.Take(2));
-        var imported = await new ExportImporter(store, store).ImportAsync(sample.Export);
-        var spans = new List<(string Key, long Last)>();
-        foreach (var file in imported.Files.Where(f => f.RawKey is not null))
-        {
-            spans.Add((file.RawKey!, (await ExportSpan.ReadAsync(store, store, file.RawKey!, default)).Span.Last ?? 0));
-        }
-        var victim = spans.MaxBy(s => s.Last).Key;
+        var victim = (await FurthestReachingAsync(store, await new ExportImporter(store, store).ImportAsync(sample.Export))).RawKey!;
         var intact = File.ReadAllBytes(_folder[$"lake/{victim}"]);
         Spoil("lake", new DeniedStore(store), victim, damage, new Random(seed));
         store.Arm(victim, _folder[$"lake/{victim}"], intact);
@@ -214,6 +208,17 @@ public sealed class DamagedLandedFileTests : IDisposable
             var key = $"{HistoryPublisher.TablePrefix}{partition.Split('/')[1]}/listening_history.parquet";
             Assert.Equal(expected[key], actual[key]);
         }
+    }
+
+    /// <summary>The landed file that reaches furthest: into the months the later days' plays are in.</summary>
+    private static async Task<ImportFileReport> FurthestReachingAsync(IObjectStore store, ImportReport imported)
+    {
+        var spans = new List<(ImportFileReport File, long Last)>();
+        foreach (var file in imported.Files.Where(f => f.RawKey is not null))
+        {
+            spans.Add((file, (await ExportSpan.ReadAsync(store, store, file.RawKey!, default)).Span.Last ?? 0));
+        }
+        return spans.MaxBy(s => s.Last).File;
     }
 
     /// <summary>The files but those that land under <paramref name="key"/> (the same content under a name of the same kind).</summary>
@@ -241,14 +246,7 @@ public sealed class DamagedLandedFileTests : IDisposable
         var days = sample.Days.Keys.ToList();
         var store = new DeniedStore(new LocalFolderStore(_folder["lake"]));
         await HistoryPlaysFollowerTests.CopyAsync(sample, store, days.Take(2));
-        var imported = await new ExportImporter(store, store).ImportAsync(sample.Export);
-        // The file that reaches furthest: into the months the later days' plays are in.
-        var spans = new List<(ImportFileReport File, long Last)>();
-        foreach (var file in imported.Files.Where(f => f.RawKey is not null))
-        {
-            spans.Add((file, (await ExportSpan.ReadAsync(store, store, file.RawKey!, default)).Span.Last ?? 0));
-        }
-        var victim = spans.MaxBy(s => s.Last).File;
+        var victim = await FurthestReachingAsync(store, await new ExportImporter(store, store).ImportAsync(sample.Export));
         Spoil("lake", store, victim.RawKey!, damage, new Random(seed));
 
         var batch = await new TransformPipeline(store, store).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, store, days.Skip(2)));
