@@ -56,9 +56,10 @@ public static partial class RawObjectTransformer
             }
             else if (reader.ValueTextEquals("next"u8))
             {
-                // Only whether it is null matters (the last page's is): the link itself is never read.
+                // Only whether it links on matters (the last page's is null): the link itself is never read. An empty one ends
+                // the list too, as it ends the extractor's paging, so a pass the extractor finished is a whole one here.
                 reader.Read();
-                output.ListHasNext = reader.TokenType != JsonTokenType.Null;
+                output.ListHasNext = reader.TokenType != JsonTokenType.Null && !(reader.TokenType == JsonTokenType.String && reader.ValueSpan.IsEmpty);
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("total"u8))

@@ -85,6 +85,29 @@ public sealed class SavedTracksFullPassTests : RawTestLake
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_pass_whose_last_page_says_next_is_empty_is_whole_as_the_extractor_that_stopped_there_took_it(int seed)
+    {
+        var random = new Random(seed);
+        var pages = random.Next(1, 5);
+        var tables = new SnapshotTables(Day);
+        for (var page = 0; page < pages; page++)
+        {
+            var key = new RawObjectKey(RawSource.SavedTracks, Day, SavedTracksSubjects.Full, "20261120T010000Z", page);
+            var next = page < pages - 1 ? $"https://api.spotify.com/v1/me/tracks?offset={(page + 1) * 2}&limit=2" : "";
+            var json = SpotifyJson.ListPage(page * 2, pages * 2, next,
+                SpotifyJson.Saved(Song($"{page}-a"), "2026-11-10T08:00:00Z"), SpotifyJson.Saved(Song($"{page}-b"), "2026-11-11T08:00:00Z"));
+            tables.Add(key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(json)));
+        }
+
+        Assert.Equal(pages * 2, tables.SavedTracks.Count);
+        Assert.All(tables.SavedTracks, row => Assert.True(row.FullPass, $"{row.SongId} of {pages} pages"));
+    }
+
     [Fact]
     public void Pages_that_all_say_offset_0_as_hand_written_ones_do_complete_a_pass_only_from_page_0_or_1_and_without_a_gap()
     {
