@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
 import { calendarSilenceHours, extractScheduleProblem, longestGapMinutes, longestSilenceHours, silenceWindowHours } from "../schedules";
+import { routeCrawlerFailures } from "./crawlerFailures";
 import type { LambdaFunction } from "./lambdaFunction";
 
 /**
@@ -66,9 +67,6 @@ export function reauthorizationHoldHours(scheduleExpression: string): number {
     const gap = longestGapMinutes(scheduleExpression);
     return gap === undefined ? calendarSilenceHours : Math.ceil(gap / 60) + 1;
 }
-
-/** The logical name of the rule that sends a failed crawler run to the topic, which Pulumi's physical name starts with. */
-export const crawlerFailedRuleName = (alarmsName: string): string => `${alarmsName}-crawler`;
 
 export interface AlarmsArgs {
     /** Email for the alarm topic; empty = no subscription. */
@@ -262,54 +260,8 @@ export class Alarms extends pulumi.ComponentResource {
         countAlarm("import-unreadable-rows", contract.metrics.importUnreadableRows,
             "Rows of a data export's files under import/ could not be read and are not in listening_history (the file's warn line gives their reasons). Runbook: docs/guarantees.md, \"Export rows that could not be read\".");
 
-        // A failed crawler run is an EventBridge event, not a metric: a rule sends it to the topic as it is (the crawler's
-        // name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
         if (args.crawlerName !== undefined) {
-            // Named `<namePrefix>-<stack>-alarms-crawler` and Pulumi's suffix, within EventBridge's 64 characters for every
-            // namePrefix and stack the config accepts (config.ts, longestNames).
-            const crawlerFailed = new aws.cloudwatch.EventRule(crawlerFailedRuleName(name), {
-                description: "A run of the stack's Glue crawler failed",
-                eventPattern: pulumi.jsonStringify({
-                    source: ["aws.glue"],
-                    "detail-type": ["Glue Crawler State Change"],
-                    detail: { crawlerName: [args.crawlerName], state: ["Failed"] },
-                }),
-            }, child);
-            // A topic policy replaces the topic's default one, so its first statement is that default, word for word
-            // (the account's own use of the topic, the alarms' notifications included); the second lets EventBridge
-            // publish for this rule only.
-            const account = this.topic.arn.apply((arn) => arn.split(":")[4]!);
-            const policy = new aws.sns.TopicPolicy(`${name}-policy`, {
-                arn: this.topic.arn,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AccountOwnerDefault",
-                            Effect: "Allow",
-                            Principal: { AWS: "*" },
-                            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
-                                "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
-                            Resource: this.topic.arn,
-                            Condition: { StringEquals: { "AWS:SourceOwner": account } },
-                        },
-                        {
-                            Sid: "CrawlerFailuresFromEventBridge",
-                            Effect: "Allow",
-                            Principal: { Service: "events.amazonaws.com" },
-                            Action: "sns:Publish",
-                            Resource: this.topic.arn,
-                            Condition: { ArnEquals: { "aws:SourceArn": crawlerFailed.arn } },
-                        },
-                    ],
-                }),
-            }, child);
-            new aws.cloudwatch.EventTarget(`${name}-crawler-failed`, {
-                rule: crawlerFailed.name,
-                // EventBridge takes 64 characters at most; the logical name and Pulumi's 8 would pass that at the longest stack names.
-                targetId: "alarm-topic",
-                arn: this.topic.arn,
-            }, { parent: this, dependsOn: [policy] });
+            routeCrawlerFailures(this, name, this.topic, args.crawlerName);
         }
 
         this.registerOutputs({ topicArn: this.topic.arn });

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -73,7 +72,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         }
         return new ImportReport(candidates.Select(c => reports[c]).ToList(), build.ApiPlays, landed.Count(l => l.New), build.Rows, build.Partitions)
         {
-            DamagedLandedFiles = [.. build.Damaged.Select(d => new DamagedLandedFile(d.Key, $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}"))],
+            DamagedLandedFiles = [.. build.Damaged.Select(d => new DamagedLandedFile(d.Key, LandedExportFile.Reported(d.Value)))],
         };
     }
 
@@ -90,7 +89,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         }
         if (ExportFileKinds.FromName(name) is { } named)
         {
-            if (ExportFileKinds.LandedHash(name) is { } hash && !string.Equals(Convert.ToHexStringLower(SHA256.HashData(content)), hash, StringComparison.Ordinal))
+            if (ExportFileKinds.LandedHash(name) is { } hash && ExportRawKey.For(named, content).Hash != hash)
             {
                 return (null, "it is named as the lake keeps a landed file, by the SHA-256 of its bytes, but its bytes are no longer those (cut short or " +
                     "changed on disk), so it is not landed again as a file of its own: import the export it came from again", false);

@@ -66,7 +66,7 @@ public static class HistoryPlaysFollower
         {
             partitions[partition] = rows;
         }
-        return damaged.ToDictionary(d => d.Key, d => $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}", StringComparer.Ordinal);
+        return damaged.ToDictionary(d => d.Key, d => LandedExportFile.Reported(d.Value), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -103,6 +103,6 @@ public static class HistoryPlaysFollower
         {
             partitions[partition] = rows;
         }
-        return build.Damaged.ToDictionary(d => d.Key, d => $"{d.Value}: {LandedExportFile.LeftOut}; {LandedExportFile.Advice}", StringComparer.Ordinal);
+        return build.Damaged.ToDictionary(d => d.Key, d => LandedExportFile.Reported(d.Value), StringComparer.Ordinal);
     }
 }

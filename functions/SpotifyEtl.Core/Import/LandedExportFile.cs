@@ -15,7 +15,10 @@ public static class LandedExportFile
     public const string Advice = "restore it from a backup, or import the export it came from again, which lands it anew";
 
     /// <summary>What a damaged landed file costs.</summary>
-    public const string LeftOut = "its streams are left out of listening_history";
+    private const string LeftOut = "its streams are left out of listening_history";
+
+    /// <summary>A damaged landed file as imports and transforms report it: why, what it costs and what mends it.</summary>
+    public static string Reported(string damage) => $"{damage}: {LeftOut}; {Advice}";
 
     /// <summary>The content of a landed file; or, when it cannot be read or its bytes are not those it landed with, why (then no content).</summary>
     public static async Task<(ExportFileContent? Content, string? Damage, long Bytes)> ReadAsync(IObjectStore raw, string key, StringPool? pool,

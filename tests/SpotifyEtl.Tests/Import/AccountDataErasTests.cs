@@ -19,7 +19,7 @@ public sealed class AccountDataErasTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private sealed record Stream(DateTime EndedAt, int MsPlayed, bool Podcast, string Name, string By);
+    private sealed record Played(DateTime EndedAt, int MsPlayed, bool Podcast, string Name, string By);
 
     [Theory]
     [InlineData(1)]
@@ -33,8 +33,8 @@ public sealed class AccountDataErasTests : IDisposable
         var streams = Enumerable.Range(0, random.Next(20, 60))
             .Select(i => start.AddMinutes(i * 7 + random.Next(5)))
             .Select(at => random.Next(3) == 0
-                ? new Stream(at, random.Next(1, 3_600_000), true, $"Episode {random.Next(1000)}", $"Show {random.Next(5)}")
-                : new Stream(at, random.Next(1, 400_000), false, $"Song {random.Next(1000)}", $"Artist {random.Next(20)}"))
+                ? new Played(at, random.Next(1, 3_600_000), true, $"Episode {random.Next(1000)}", $"Show {random.Next(5)}")
+                : new Played(at, random.Next(1, 400_000), false, $"Song {random.Next(1000)}", $"Artist {random.Next(20)}"))
             .ToList();
         // The older file holds all of them; the newer one a part, its podcasts in a file of their own.
         var older = streams.Select(s => Row(s, ("artistName", s.By), ("trackName", s.Name))).ToList();
@@ -70,7 +70,7 @@ public sealed class AccountDataErasTests : IDisposable
         }
     }
 
-    private static JsonObject Row(Stream stream, params (string Key, string Value)[] names)
+    private static JsonObject Row(Played stream, params (string Key, string Value)[] names)
     {
         var row = new JsonObject { ["endTime"] = $"{stream.EndedAt:yyyy-MM-dd HH:mm}" };
         foreach (var (key, value) in names)
@@ -84,7 +84,7 @@ public sealed class AccountDataErasTests : IDisposable
     private static ExportCandidate File(string name, List<JsonObject> rows)
     {
         var bytes = Encoding.UTF8.GetBytes(new JsonArray([.. rows]).ToJsonString());
-        return new ExportCandidate(name, _ => Task.FromResult<System.IO.Stream>(new MemoryStream(bytes)), bytes.Length);
+        return new ExportCandidate(name, _ => Task.FromResult<Stream>(new MemoryStream(bytes)), bytes.Length);
     }
 
     /// <summary>The CSV table's rows by column name (the generated names hold no comma or quote).</summary>
