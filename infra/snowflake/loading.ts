@@ -111,14 +111,17 @@ export function copyStatement(table: TableDefinition, target: CopyTarget): strin
 /**
  * The lake table as the questions read it: of every file, only its newest version (last-modified time,
  * then checksum), and each of its rows once even when that version was loaded twice (by the pipe and by
- * the reload task).
+ * the reload task). A file is its path without the format's extension: after `tableFormat` changes, a
+ * replayed day's new file replaces the one of the other format, as it does in the lake, rather than
+ * standing beside it.
  */
 export function latestLoadView(table: TableDefinition, schema: string): string {
     const columns = lakeColumns(table).map(c => c.name);
+    const extensions = (["parquet", "csv"] as const).map(fileExtension).join("|");
     return [
         `SELECT ${columns.join(", ")}`,
         `FROM ${schema}.${loadsTableName(table)}`,
-        "QUALIFY DENSE_RANK() OVER (PARTITION BY LOAD_FILE ORDER BY LOAD_FILE_MODIFIED DESC, LOAD_FILE_CHECKSUM DESC) = 1",
+        `QUALIFY DENSE_RANK() OVER (PARTITION BY REGEXP_REPLACE(LOAD_FILE, '[.](${extensions})$', '') ORDER BY LOAD_FILE_MODIFIED DESC, LOAD_FILE_CHECKSUM DESC) = 1`,
         "    AND ROW_NUMBER() OVER (PARTITION BY LOAD_FILE, LOAD_FILE_CHECKSUM, LOAD_FILE_ROW ORDER BY LOADED_AT DESC) = 1",
     ].join("\n");
 }

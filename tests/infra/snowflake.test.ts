@@ -108,6 +108,27 @@ describe("the latest-load view", () => {
         ]);
     });
 
+    test("after tableFormat changes, a replayed day's file of the new format replaces the other format's; a day not replayed keeps its own", async () => {
+        const artists = tableNamed("artists");
+        const day = (date: string, extension: string) => `artists/snapshot_date=${date}/artists.${extension}`;
+        // Every pairing of the two formats, either order: the lake keeps one file a day, whichever format wrote it last.
+        for (const [before, after] of [["csv", "parquet"], ["parquet", "csv"], ["csv", "csv"], ["parquet", "parquet"]] as const) {
+            const rows = await loadHistory(artists, [
+                ["a1", "Ana", "u1", "2026-11-19", day("2026-11-19", before), 1, "2026-11-19 06:00:00", "c19", "2026-11-19 06:01:00"],
+                ["b1", "Cy", "u3", "2026-11-20", day("2026-11-20", before), 1, "2026-11-20 06:00:00", "c20a", "2026-11-20 06:01:00"],
+                ["b2", "Di", "u4", "2026-11-20", day("2026-11-20", before), 2, "2026-11-20 06:00:00", "c20a", "2026-11-20 06:01:00"],
+                // The format changed on the 21st and the 20th was replayed: its new file, loaded by the next reload.
+                ["b1", "Cy (again)", "u3", "2026-11-20", day("2026-11-20", after), 1, "2026-11-21 09:00:00", "c20b", "2026-11-22 08:00:00"],
+                ["b2", "Di (again)", "u4", "2026-11-20", day("2026-11-20", after), 2, "2026-11-21 09:00:00", "c20b", "2026-11-22 08:00:00"],
+            ]);
+            assert.deepEqual(rows, [
+                ["a1", "Ana", "u1", "2026-11-19"],
+                ["b1", "Cy (again)", "u3", "2026-11-20"],
+                ["b2", "Di (again)", "u4", "2026-11-20"],
+            ], `${before} then ${after}`);
+        }
+    });
+
     test("the partition date comes from the file's path, whatever precedes it", async () => {
         for (const file of ["songs/snapshot_date=2026-11-20/songs.parquet", "s3://bucket/transformed/songs/snapshot_date=2026-11-20/songs.csv"]) {
             const reader = await db.runAndReadAll(`SELECT ${snapshotDateFromPath(`'${file}'`)}`);
