@@ -267,7 +267,7 @@ function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): Sno
     const database = r.string("snowflakeDatabase", snowflakeIdentifierProblem);
     const schema = r.string("snowflakeSchema", (v) => (v === "" ? "must name a schema" : snowflakeIdentifierProblem(v)));
     const reloadSchedule = r.string("snowflakeReloadSchedule", (v) =>
-        v === "" || /^\S+( \S+){4} [A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 0 8 * * * UTC, or empty");
+        v === "" || /^\S+( \S+){4} [A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 30 * * * * UTC, or empty");
     // S3 sends event notifications only to a queue in the bucket's region, and Snowpipe's queue lives in the
     // Snowflake account's region: a mismatch would fail at the notification, after the pipes were created.
     const awsRegion = r.string("snowflakeAwsRegion", (v) =>
