@@ -43,9 +43,13 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
                 _saved.Add(fresh[^1]);
             }
             yield return (RawSource.SavedTracks, SavedTracksSubjects.Incremental, SavedPage(fresh));
-            // Two neighbours trade places, and now and then a newcomer replaces the last.
-            var swap = random.Next(_top.Count - 1);
-            (_top[swap], _top[swap + 1]) = (_top[swap + 1], _top[swap]);
+            // Two neighbours trade places (where the list has two: a small sample may hold one song), and now and then a
+            // newcomer replaces the last.
+            if (_top.Count > 1)
+            {
+                var swap = random.Next(_top.Count - 1);
+                (_top[swap], _top[swap + 1]) = (_top[swap + 1], _top[swap]);
+            }
             if (random.Next(2) == 0 && tracks.Count > _top.Count)
             {
                 _top[^1] = tracks.Where(t => !_top.Contains(t)).ElementAt(random.Next(tracks.Count - _top.Count));

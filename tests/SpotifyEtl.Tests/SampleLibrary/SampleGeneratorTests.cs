@@ -100,6 +100,41 @@ public sealed class SampleGeneratorTests : IDisposable
         }
     }
 
+    public static TheoryData<int, int> SmallSamples()
+    {
+        var data = new TheoryData<int, int>();
+        for (var seed = 1; seed <= 24; seed++)
+        {
+            data.Add(seed, 1 + (seed % 3));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SmallSamples))]
+    public async Task A_sample_of_a_few_items_writes_a_top_list_every_day(int seed, int items)
+    {
+        // A playlist of one item may hold one song or none (a local file, an episode, an unavailable track), so the top
+        // list may hold a single song, which has no neighbour to trade places with from one day to the next.
+        const int days = 4;
+
+        await new SampleGenerator(new LocalFolderStore(_folder.Path)).WriteAsync(new SampleOptions(Days: days, Items: items, Seed: seed));
+
+        var topDays = Directory.EnumerateFiles(_folder[LakeLayout.Raw], "*.json", SearchOption.AllDirectories)
+            .Select(path => RawObjectKey.Parse(Path.GetRelativePath(_folder.Path, path).Replace('\\', '/')))
+            .Where(key => key.Source == RawSource.TopTracks)
+            .Select(key => key.SnapshotDate)
+            .Distinct()
+            .Count();
+        // Every day or none (a sample without a song); every day where the first day's playlists list a song.
+        Assert.Contains(topDays, new[] { 0, days });
+        var firstDay = ItemPages().Min(page => page.Day);
+        if (ItemPages().Any(page => page.Day == firstDay && page.Items.Any(id => id is not null)))
+        {
+            Assert.Equal(days, topDays);
+        }
+    }
+
     [Fact]
     public void Available_tracks_find_the_same_members_as_a_list_does()
     {
