@@ -62,10 +62,16 @@ internal static class ReportWriter
             throw new IOException($"{problem}; the report takes the place of a regular file only, and leaves this one as it is");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + "." + Environment.ProcessId + ".tmp";
+        // A short name of its own beside the page: the page's name and a suffix could pass the file system's limit on one name.
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".spotify-etl-report-{Environment.ProcessId}.tmp");
         try
         {
             write(temporary, bytes);
+            // A page written again keeps the permissions given to it (a listening history kept private stays so).
+            if (!OperatingSystem.IsWindows() && File.Exists(full))
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));
+            }
             File.Move(temporary, full, overwrite: true);
         }
         catch

@@ -71,4 +71,41 @@ public sealed class ReportOutTests : IDisposable
         Assert.Equal("<!DOCTYPE html><p>a report</p>", File.ReadAllText(page));
         Assert.Equal([page], Directory.EnumerateFileSystemEntries(_folder.Path));
     }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_report_written_again_keeps_the_permissions_of_the_page_it_replaces(UnixFileMode mode)
+    {
+        var page = _folder["report.html"];
+        File.WriteAllText(page, "an older report");
+        File.SetUnixFileMode(page, mode);
+
+        ReportWriter.Save("<!DOCTYPE html><p>a report</p>", page);
+
+        Assert.Equal("<!DOCTYPE html><p>a report</p>", File.ReadAllText(page));
+        Assert.Equal(mode, File.GetUnixFileMode(page));
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(246)]
+    [InlineData(251)]
+    [InlineData(255)]
+    public void A_page_whose_name_is_as_long_as_the_file_system_allows_is_written(int nameBytes)
+    {
+        // One name of up to 255 bytes; some of them in two-byte characters, as a name in another script would be.
+        var name = new string('r', (nameBytes - 5) % 2) + string.Concat(Enumerable.Repeat("é", (nameBytes - 5) / 2)) + ".html";
+        Assert.Equal(nameBytes, System.Text.Encoding.UTF8.GetByteCount(name));
+        var page = _folder[name];
+
+        var run = DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", page);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(page), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(TemporaryFiles());
+    }
 }
