@@ -86,7 +86,9 @@ internal static class ReportSections
             "top_tracks_movement", EmptyHint: "Needs two rankings of top tracks: each day's extraction adds one (" + Extraction + ")."),
         new("data-quality", Quality, "Rows per table and snapshot date",
             "Rows and distinct keys per table and day: a difference means duplicate rows, a missing day a run that did not happen.",
-            "data_quality", EmptyHint: "No table holds a row yet: spotify-etl extract, then spotify-etl transform, fill them."),
+            "data_quality", EmptyHint: "No table holds a row yet: spotify-etl extract, then spotify-etl transform, fill them.",
+            EmptyHintWithHistory: "No table of Spotify's API holds a row yet: this section counts the tables " + Extract +
+                                  ". The imported listening history is charted under Lifetime history."),
     ];
 
     private static string? LatestYear(ChartLayout size, QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,

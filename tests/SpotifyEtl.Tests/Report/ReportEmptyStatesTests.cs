@@ -38,6 +38,11 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
             Assert.Contains("spotify-etl extract", note, StringComparison.Ordinal);
             Assert.Contains("The imported listening history is charted under Lifetime history.", note, StringComparison.Ordinal);
         }
+        // The data-quality section counts the API's tables: none is said to be empty of rows when the history holds them.
+        Assert.True(notes.TryGetValue("data-quality", out var quality), "the data-quality section has no note");
+        Assert.StartsWith("No table of Spotify's API holds a row yet", quality, StringComparison.Ordinal);
+        Assert.Contains("The imported listening history is charted under Lifetime history.", quality, StringComparison.Ordinal);
+        Assert.DoesNotContain("No table holds a row yet", html, StringComparison.Ordinal);
         Assert.DoesNotContain("No rows yet.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("import the listening history", html, StringComparison.Ordinal);
         // The history's sections show it.
