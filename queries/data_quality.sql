@@ -4,7 +4,8 @@
 -- song_id/saved_at; top_items: item_type/time_range/rank). A difference between
 -- the two means duplicate rows in that day's files; a missing day means the extraction or
 -- transformation did not run. playlist_entries has rows only on days a playlist changed, playlists
--- on every day it was extracted.
+-- on every day it was extracted. An entry whose day has no playlist metadata (its object did not land)
+-- has no snapshot id: NULL in Parquet, '' in CSV, one key either way.
 SELECT snapshot_date, 'albums' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT album_id) AS distinct_keys
 FROM albums GROUP BY snapshot_date
@@ -14,7 +15,7 @@ SELECT snapshot_date, 'artists' AS table_name, COUNT(*) AS row_count,
 FROM artists GROUP BY snapshot_date
 UNION ALL
 SELECT snapshot_date, 'playlist_entries' AS table_name, COUNT(*) AS row_count,
-       COUNT(DISTINCT playlist_id || '/' || playlist_snapshot_id || '/' || CAST(position AS VARCHAR)) AS distinct_keys
+       COUNT(DISTINCT playlist_id || '/' || COALESCE(playlist_snapshot_id, '') || '/' || CAST(position AS VARCHAR)) AS distinct_keys
 FROM playlist_entries GROUP BY snapshot_date
 UNION ALL
 SELECT snapshot_date, 'playlists' AS table_name, COUNT(*) AS row_count,
