@@ -17,7 +17,7 @@ internal static class DemoCommand
         var lake = CliOptions.Lake(defaultPath: Path.Combine(".lake", "demo"));
         var days = CliOptions.SampleDays("Daily snapshots in the sample.");
         var items = CliOptions.SampleItems("Entries per playlist.");
-        var seed = new Option<int>("--seed") { Description = "Seed of the sample.", DefaultValueFactory = _ => 42 };
+        var seed = CliOptions.Seed("Seed of the sample.");
         var format = TransformCommand.Format();
         var command = new Command("demo",
             "The whole pipeline on this machine: make a sample of raw Spotify responses, transform it into a fresh local lake, " +

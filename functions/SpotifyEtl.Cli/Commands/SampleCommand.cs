@@ -28,7 +28,7 @@ internal static class SampleCommand
         var large = CliOptions.Large();
         var days = CliOptions.SampleDays("Daily snapshots to make, ending on 2026-11-20.", large);
         var items = CliOptions.SampleItems("Entries per playlist (pages of 50 as the API sends them).", large);
-        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
+        var seed = CliOptions.Seed("Seed: the same seed gives the same bytes, another seed another sample.");
         var json = CliOptions.Json();
 
         var command = new Command("sample",

@@ -169,23 +169,39 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.False(Directory.Exists("s3:"), "no folder named s3: was made");
     }
 
+    [Theory]
+    [InlineData("sample", "-5")]
+    [InlineData("sample", "-1")]
+    [InlineData("sample", "-2147483648")]
+    [InlineData("demo", "-42")]
+    public void A_negative_seed_is_refused_since_it_would_give_the_sample_of_its_positive(string verb, string seed)
+    {
+        var folder = _folder["lake"];
+
+        var run = Run(verb, verb == "demo" ? "--lake" : "--out", folder, "--days", "2", "--items", "10", "--seed", seed);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--seed must be a whole number from 0 to 2147483647, not '{seed}'.", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), "nothing was written");
+    }
+
     [Fact]
     public void A_sample_is_not_written_over_other_raw_objects_and_the_same_sample_again_changes_nothing()
     {
         var lake = _folder["lake"];
-        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10", "--seed", "-5").ExitCode);
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10", "--seed", "5").ExitCode);
         var first = _folder.Files("lake/raw");
 
-        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10", "--seed", "-5").ExitCode);
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "2", "--items", "10", "--seed", "5").ExitCode);
         Assert.Equal(first.Keys, _folder.Files("lake/raw").Keys);
         Assert.All(first, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
 
-        foreach (var (days, items, seed) in new[] { ("2", "10", "7"), ("3", "10", "-5"), ("2", "11", "-5") })
+        foreach (var (days, items, seed) in new[] { ("2", "10", "7"), ("3", "10", "5"), ("2", "11", "5") })
         {
             var run = Run("sample", "--out", lake, "--days", days, "--items", items, "--seed", seed);
 
             Assert.Equal(64, run.ExitCode);
-            Assert.Contains("already holds another sample's raw objects (days=2 items=10 seed=-5)", run.Errors, StringComparison.Ordinal);
+            Assert.Contains("already holds another sample's raw objects (days=2 items=10 seed=5)", run.Errors, StringComparison.Ordinal);
             Assert.Equal(first.Keys, _folder.Files("lake/raw").Keys);
             Assert.All(first, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
         }
@@ -202,8 +218,8 @@ public sealed class NewUserProbeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("sample --out {0} --seed 99999999999", "--seed takes a whole number from -2147483648 to 2147483647, not '99999999999'.")]
-    [InlineData("sample --out {0} --seed 1.5", "--seed takes a whole number from -2147483648 to 2147483647, not '1.5'.")]
+    [InlineData("sample --out {0} --seed 99999999999", "--seed must be a whole number from 0 to 2147483647, not '99999999999'.")]
+    [InlineData("sample --out {0} --seed 1.5", "--seed must be a whole number from 0 to 2147483647, not '1.5'.")]
     [InlineData("sample --out {0} --days many", "--days must be a whole number")]
     public void A_value_of_the_wrong_kind_is_named_in_words_not_in_dotnet_types(string command, string expected)
     {
