@@ -89,20 +89,25 @@ internal sealed partial class LakeDatabase : IDisposable
                     unusable = files.Select(file => (File: file, Reason: (string?)null)).ToList();
                 }
                 using var command = connection.CreateCommand();
-                command.CommandText = fromPartitions
-                    ? CurrentFromPartitions(table, columns)
-                    : LakeViews.CreateView(lake, table, columns, onS3, files.Except(unusable.Select(file => file.File)).ToList());
-                statements[table] = command.CommandText;
                 try
                 {
+                    command.CommandText = fromPartitions
+                        ? CurrentFromPartitions(table, columns)
+                        : LakeViews.CreateView(lake, table, columns, onS3, files.Except(unusable.Select(file => file.File)).ToList());
                     command.ExecuteNonQuery();
                 }
-                catch (DuckDBException exception)
+                catch (Exception exception) when (exception is DuckDBException or LakeException)
                 {
-                    // A view reads its files' schemas when it is made: a damaged or foreign file fails here.
-                    throw UnreadableFile(exception.Message, TablesRoot(lake), onS3)
-                          ?? new LakeException($"Table '{table}' cannot be read: {exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3, lake)}");
+                    // A view reads its files' schemas (a CSV file's header) when it is made: a damaged or foreign file fails
+                    // here, the first of a daily table's or a current-state table's one. Like a file that is no regular
+                    // file, it blocks the queries that read its table, not the others: the view reads no file.
+                    damaged.TryAdd(table, exception as LakeException ?? UnreadableFile(exception.Message, TablesRoot(lake), onS3)
+                        ?? new LakeException($"Table '{table}' cannot be read{(files.Count == 1 ? $" from {Path.GetRelativePath(lake, files[0])}" : "")}: " +
+                                             $"{exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3, lake)}", table));
+                    command.CommandText = LakeViews.CreateView(lake, table, columns, onS3, []);
+                    command.ExecuteNonQuery();
                 }
+                statements[table] = command.CommandText;
             }
             return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed, damaged);
         }

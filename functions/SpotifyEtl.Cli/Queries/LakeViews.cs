@@ -118,7 +118,7 @@ internal static partial class LakeViews
         }
         foreach (var file in files)
         {
-            CheckHeader(file, table, columns);
+            CheckHeader(file, table, columns, onS3, lake);
         }
         var types = string.Join(", ", columns.Select(c => $"{SqlString(c.Name)}: {SqlString(SqlType(c.Type))}"));
         // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
@@ -149,7 +149,7 @@ internal static partial class LakeViews
     /// Athena maps CSV fields to columns by position and skips the header unread, so a file whose header
     /// differs from the contract would shift values silently: refuse it, naming the file.
     /// </summary>
-    private static void CheckHeader(string file, string table, IReadOnlyList<(string Name, ColumnType Type)> columns)
+    private static void CheckHeader(string file, string table, IReadOnlyList<(string Name, ColumnType Type)> columns, bool onS3, string lake)
     {
         var expected = string.Join(',', columns.Select(c => c.Name));
         // As far as a matching header and its line break go, not a whole first line: a file that is not a table may have none.
@@ -164,7 +164,8 @@ internal static partial class LakeViews
             var shown = ShownText.Of(header, HeaderShown);
             shown += end < 0 && text.Length == start.Length && !shown.EndsWith('…') ? "…" : "";
             throw new LakeException($"{file}: header '{shown}' does not match the columns of table '{table}' ('{expected}'). " +
-                                    "Athena would read these values into the wrong columns; transform the day again.");
+                                    "Athena would read these values into the wrong columns; " +
+                                    (onS3 || CurrentTables.Columns.ContainsKey(table) ? LakeViews.HowToRewrite(table, onS3, lake) : "transform the day again."), table);
         }
     }
 

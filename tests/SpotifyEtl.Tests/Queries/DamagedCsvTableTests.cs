@@ -46,7 +46,7 @@ public sealed partial class DamagedCsvTableTests : IDisposable
         $"{string.Join('|', result.Columns)}\n{string.Join('\n', result.Rows.Select(row => string.Join('|', row.Select(v => v ?? "(null)"))))}";
 
     /// <summary>Whether the named query reads the table, by its SQL (comments aside): a FROM or a JOIN naming it.</summary>
-    private static bool Reads(NamedQuery query, string table) =>
+    internal static bool Reads(NamedQuery query, string table) =>
         Regex.IsMatch(Comment().Replace(query.Sql, ""), $@"\b(FROM|JOIN)\s+{table}\b", RegexOptions.IgnoreCase);
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class DamagedTableFileTests : IDisposable
         Directory.EnumerateFiles(Path.Combine(lake, "transformed", table), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Skip(1).First();
 
     /// <summary>Damages a table file in one of the ways <paramref name="random"/> picks for its format; returns how.</summary>
-    private static string Damage(string file, Random random)
+    internal static string Damage(string file, Random random)
     {
         var bytes = File.ReadAllBytes(file);
         if (file.EndsWith(".parquet", StringComparison.Ordinal))

@@ -67,7 +67,8 @@ public sealed class LakeDatabaseTests : IDisposable
         var folder = Directory.CreateDirectory(_folder["lake/transformed/artists/snapshot_date=2026-11-20"]);
         File.WriteAllText(Path.Combine(folder.FullName, "artists.csv"), "artist_name,artist_id,artist_url\r\nQueen,artist_queen,u\r\n");
 
-        var refused = Assert.Throws<LakeException>(() => LakeDatabase.Open(_folder["lake"]));
+        using var database = LakeDatabase.Open(_folder["lake"]);
+        var refused = Assert.Throws<LakeException>(() => database.Read("SELECT count(*) FROM artists", "artists"));
 
         Assert.Matches("artists\\.csv: header 'artist_name,artist_id,artist_url' does not match .*'artist_id,artist_name,artist_url'", refused.Message);
     }
@@ -107,7 +108,8 @@ public sealed class LakeDatabaseTests : IDisposable
             random.NextBytes(bytes);
             File.WriteAllBytes(file, bytes);
 
-            var refused = Assert.Throws<LakeException>(() => LakeDatabase.Open(_folder[$"lake{length}"]));
+            using var database = LakeDatabase.Open(_folder[$"lake{length}"]);
+            var refused = Assert.Throws<LakeException>(() => database.Read($"SELECT count(*) FROM {table}", table));
 
             Assert.StartsWith($"Table '{table}' cannot be read: ", refused.Message, StringComparison.Ordinal);
             Assert.Contains(command, refused.Message, StringComparison.Ordinal);

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Tests.Cli;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Queries;
+
+/// <summary>
+/// The file a table's view is made from, damaged: the first of a daily table's partitions, or the one file of a
+/// current-state table. DuckDB reads it when the view is made, before any query; the questions that do not read the
+/// table still answer, as for any other damaged file, and the command exits 65 naming it once.
+/// </summary>
+public sealed class DamagedFirstTableFileTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Lake(string format)
+    {
+        var lake = _folder[format];
+        var made = DemoCommandTests.RunCli("sample", "--out", lake, "--days", "3", "--items", "30", "--seed", "7");
+        Assert.True(made.ExitCode == 0, made.Errors);
+        var transformed = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", format);
+        Assert.True(transformed.ExitCode == 0, transformed.Errors);
+        return lake;
+    }
+
+    private static Dictionary<string, string> Answers(string json) =>
+        JsonDocument.Parse(json).RootElement.EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!, a => a.GetRawText());
+
+    public static TheoryData<string, string, int> Damages() => new()
+    {
+        { "parquet", "songs_current", 1 },
+        { "parquet", "artists_current", 2 },
+        { "parquet", "plays", 3 },
+        { "parquet", "top_items", 4 },
+        { "csv", "songs_current", 5 },
+        { "csv", "playlists_current", 6 },
+        { "csv", "plays", 7 },
+        { "csv", "saved_tracks", 8 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Damages))]
+    public void The_questions_that_do_not_read_a_table_whose_first_file_is_damaged_still_answer_and_the_command_exits_65(string format, string table, int seed)
+    {
+        var lake = Lake(format);
+        var healthy = Answers(DemoCommandTests.RunCli("query", "--lake", lake, "--json").Output);
+        var file = Directory.EnumerateFiles(Path.Combine(lake, "transformed", table), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var how = DamagedTableFileTests.Damage(file, new Random(seed));
+
+        var run = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+
+        Assert.True(run.ExitCode == 65, $"{how}: exit {run.ExitCode}, {run.Errors}");
+        var answered = Answers(run.Output);
+        var reading = NamedQueries.All.Where(q => DamagedCsvTableTests.Reads(q, table)).Select(q => q.Name).ToHashSet();
+        Assert.NotEmpty(reading);
+        Assert.Equal(healthy.Keys.Where(name => !reading.Contains(name)).Order(), answered.Keys.Order());
+        Assert.All(answered, answer => Assert.Equal(healthy[answer.Key], answer.Value));
+        Assert.StartsWith($"spotify-etl: Table '{table}' cannot be read", run.Errors, StringComparison.Ordinal);
+        Assert.Single(run.Errors.TrimEnd().Split('\n'), line => line.Contains($"Table '{table}'", StringComparison.Ordinal));
+
+        var page = _folder["report.html"];
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", page);
+        Assert.Equal(65, report.ExitCode);
+        Assert.Contains($"The report is written to {page}", report.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("songs_current", "song_name", "songname")]
+    [InlineData("albums_current", "album_id", "id")]
+    public void A_current_state_csv_whose_header_differs_names_the_command_that_rebuilds_it_and_the_other_questions_answer(string table, string column, string misnamed)
+    {
+        var lake = Lake("csv");
+        var file = Path.Combine(lake, "transformed", table, $"{table}.csv");
+        var lines = File.ReadAllLines(file);
+        lines[0] = lines[0].Replace(column, misnamed, StringComparison.Ordinal);
+        File.WriteAllLines(file, lines);
+
+        var run = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "listening_clock");
+        Assert.True(run.ExitCode == 0, run.Errors);
+
+        var all = DemoCommandTests.RunCli("query", "--lake", lake);
+        Assert.Equal(65, all.ExitCode);
+        Assert.Contains($"does not match the columns of table '{table}'", all.Errors, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl current", all.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("transform the day again", all.Errors, StringComparison.Ordinal);
+    }
+}
