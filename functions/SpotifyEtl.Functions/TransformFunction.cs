@@ -119,7 +119,7 @@ public sealed partial class TransformFunction
             handled = HandledInputs.Of(invocation);
             foreach (var date in ReplayDates(invocation))
             {
-                keys.AddRange((await pipeline.ListDayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
+                keys.AddRange((await pipeline.ListDayToReplayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
             }
             foreach (var record in records)
             {

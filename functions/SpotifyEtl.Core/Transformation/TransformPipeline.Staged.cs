@@ -1,4 +1,5 @@
 using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation;
@@ -91,6 +92,26 @@ public sealed partial class TransformPipeline
             CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
             fragments = now;
         }
+    }
+
+    /// <summary>
+    /// The raw objects of a day a replay transforms: every run's but one that may still be landing (started within the
+    /// longest extraction, and no manifest yet). A fragment of half its pages would stand for it until its manifest's
+    /// event comes, or for good should it stop before writing one; that event folds it, or, once it can no longer be
+    /// running, the day's next transform.
+    /// </summary>
+    public async Task<List<ObjectVersion>> ListDayToReplayAsync(DateOnly date, CancellationToken cancellationToken = default)
+    {
+        var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+        var landing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in day.Select(v => RunOf(v.Key)).OfType<string>().Distinct(StringComparer.Ordinal).Where(run => !HasEnded(run)))
+        {
+            if (!await raw.ExistsAsync(ExtractionManifest.KeyFor(run), cancellationToken).ConfigureAwait(false))
+            {
+                landing.Add(run);
+            }
+        }
+        return day.Where(v => RunOf(v.Key) is not { } run || !landing.Contains(run)).ToList();
     }
 
     private bool HasEnded(string run) =>

@@ -41,4 +41,47 @@ public sealed class UnstagedRunTests
         Assert.Contains("Earlier run's song", table, StringComparison.Ordinal);
         Assert.Contains("Landing run's song", table, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_replay_leaves_out_a_run_that_may_still_be_landing_and_takes_one_that_has_ended_or_written_its_manifest(int seed)
+    {
+        using var folder = new TempFolder();
+        var store = new LocalFolderStore(folder.Path);
+        var random = new Random(seed);
+        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(now);
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
+        var album = Album("alb1", "Album", "2020", "year");
+        // Runs started from 14 minutes ago (may still be landing) to an hour ago; some of the recent ones wrote their manifest.
+        var expected = new List<string>();
+        var left = new List<string>();
+        // One run of each kind (recent without a manifest, recent with one, ended without one), then runs of any kind.
+        var runs = new List<(int MinutesAgo, bool Manifest)> { (random.Next(0, 14), false), (random.Next(0, 14), true), (random.Next(15, 60), false) };
+        runs.AddRange(Enumerable.Range(0, 4).Select(_ => (random.Next(0, 60), random.Next(2) == 0)));
+        foreach (var (minutesAgo, manifest) in runs.DistinctBy(r => r.MinutesAgo))
+        {
+            var run = RawObjectKey.FormatRunId(now.AddMinutes(-minutesAgo).AddSeconds(-random.Next(1, 59)));
+            var song = $"Song of the run {minutesAgo} minutes ago";
+            var key = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
+            await store.PutTextAsync(key, Page(0, Play(Track($"t{minutesAgo}", song, album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+            if (manifest)
+            {
+                await store.PutTextAsync(SpotifyEtl.Spotify.ExtractionManifest.KeyFor(run), $$"""{"run_id": "{{run}}", "sources": [{"source": "recently_played", "objects": ["{{key}}"]}]}""", "application/json");
+            }
+            (minutesAgo >= 15 || manifest ? expected : left).Add(song);
+        }
+        var pipeline = new TransformPipeline(store, store, options);
+
+        // As the transform function replays a day.
+        await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList());
+
+        var songs = await store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day));
+        Assert.NotEmpty(left);
+        Assert.All(expected, song => Assert.Contains(song, songs, StringComparison.Ordinal));
+        Assert.All(left, song => Assert.DoesNotContain(song, songs, StringComparison.Ordinal));
+    }
 }
