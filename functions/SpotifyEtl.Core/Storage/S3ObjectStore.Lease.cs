@@ -61,10 +61,24 @@ public sealed partial class S3ObjectStore : ILeasingStore
             "(409 ConditionalRequestConflict, or the object changing between a read and a write). Run again; if it persists, look for another process writing that key.");
     }
 
-    /// <summary>A taken lease, given back by marking it ended (an <c>until</c> long past, whatever the next taker's clock says) while it is still this version.</summary>
+    /// <summary>
+    /// A taken lease, given back by marking it ended (an <c>until</c> long past, whatever the next taker's clock says) while
+    /// it is still this version. A 409 (another taker's write of the key in flight) is retried as a taking's is: given up,
+    /// the lease would stay held to its end and refuse every run until then. A 412 means it is no longer this version.
+    /// </summary>
     private StoreLease Held(string key, LeaseRecord mine, string tag) =>
         StoreLease.Held(async () =>
-            await TryPutLeaseAsync(key, mine with { Until = DateTimeOffset.UnixEpoch }, tag, CancellationToken.None).ConfigureAwait(false));
+        {
+            for (var attempt = 1; attempt <= LeaseAttempts; attempt++)
+            {
+                var (_, conflict) = await TryPutLeaseAsync(key, mine with { Until = DateTimeOffset.UnixEpoch }, tag, CancellationToken.None).ConfigureAwait(false);
+                if (!conflict)
+                {
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+            }
+        });
 
     /// <summary>
     /// Writes the lease if the key holds none (<paramref name="ifMatch"/> null) or still holds that version: its new ETag,

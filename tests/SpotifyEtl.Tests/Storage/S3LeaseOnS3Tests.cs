@@ -105,6 +105,23 @@ public sealed class S3LeaseOnS3Tests(FauxqsServer server) : IDisposable
         Assert.False((await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration)).Taken);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task A_conflict_S3_answers_the_giving_back_with_is_retried_and_the_next_taker_takes_the_lease(int conflicts)
+    {
+        var store = await BucketAsync();
+        var first = await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
+        Assert.True(first.Taken);
+        _writes.ConflictNext = conflicts;
+
+        await first.DisposeAsync();
+
+        await using var next = await store().TakeLeaseAsync(ExtractionState.LeaseKey, Duration);
+        Assert.True(next.Taken);
+    }
+
     [Fact]
     public async Task Conflicts_that_do_not_end_fail_the_taking_naming_the_lease_not_report_it_held()
     {
