@@ -9,20 +9,13 @@ namespace SpotifyEtl.Import;
 public static class ExportTime
 {
     /// <summary>
-    /// Spotify launched in 2008: an earlier time is a broken value, not a stream. The first month is the first the
-    /// stack's Glue table projects (<c>firstHistoryMonth</c> in infra/components/catalog.ts), so Athena and DuckDB see
-    /// the same months.
+    /// Spotify launched in 2008: an earlier or far-future time is a broken value, not a stream. The first month is
+    /// the first the stack's Glue table projects (<c>firstHistoryMonth</c> in infra/components/catalog.ts), so Athena
+    /// and DuckDB see the same months.
     /// </summary>
     public static readonly DateOnly FirstDay = new(2008, 1, 1);
     private static readonly long Earliest = new DateTimeOffset(FirstDay, TimeOnly.MinValue, TimeSpan.Zero).ToUnixTimeSeconds();
-
-    /// <summary>
-    /// A stream has ended by the time its export is read: a later time (a device's clock set years ahead) is a broken
-    /// value too, with a day's grace for a clock a little fast. The Glue table projects months up to the current one
-    /// (<c>NOW</c>), so Athena and DuckDB see the same months at the latest a day on.
-    /// </summary>
-    public static readonly DateTimeOffset LatestEnd = DateTimeOffset.UtcNow.AddDays(1);
-    private static readonly long Latest = LatestEnd.ToUnixTimeSeconds();
+    private static readonly long Latest = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
     /// <summary>Milliseconds since 1970 pass 10^11 in 1973, seconds not before 5138: the size of a value says its unit.</summary>
     private const long MillisecondsThreshold = 100_000_000_000;

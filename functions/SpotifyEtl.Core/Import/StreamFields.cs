@@ -91,11 +91,8 @@ internal struct StreamFields
         JsonTokenType.Null => $"'{key}' is null",
         JsonTokenType.String when string.IsNullOrWhiteSpace(text) => $"'{key}' is empty",
         JsonTokenType.String when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            && at.UtcDateTime.Year < ExportTime.FirstDay.Year =>
-            $"'{key}' is a time before {ExportTime.FirstDay.Year} (when Spotify began), which no stream has",
-        JsonTokenType.String when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            && at > ExportTime.LatestEnd =>
-            $"'{key}' is a time after this import read it ({ExportTime.LatestEnd.AddDays(-1):yyyy-MM-dd}), which no stream has: the device's clock was wrong",
+            && (at.UtcDateTime.Year < ExportTime.FirstDay.Year || at.UtcDateTime.Year >= 2100) =>
+            $"'{key}' is a time before {ExportTime.FirstDay.Year} (when Spotify began) or after 2099, which no stream has",
         JsonTokenType.String => $"'{key}' is not a UTC time such as {example}",
         JsonTokenType.Number => $"'{key}' is a number, not a UTC time such as {example}",
         JsonTokenType.True or JsonTokenType.False => $"'{key}' is a boolean, not a UTC time such as {example}",
