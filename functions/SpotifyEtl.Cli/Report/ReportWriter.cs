@@ -62,15 +62,24 @@ internal static class ReportWriter
             throw new IOException($"{problem}; the report takes the place of a regular file only, and leaves this one as it is");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        // A short name of its own beside the page: the page's name and a suffix could pass the file system's limit on one name.
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".spotify-etl-report-{Environment.ProcessId}.tmp");
+        // A short name of its own beside the page (the page's name and a suffix could pass the file system's limit on one
+        // name), never another writer's: processes of two containers sharing the folder may have the same id.
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".spotify-etl-report-{Guid.NewGuid():N}.tmp");
         try
         {
-            write(temporary, bytes);
-            // A page written again keeps the permissions given to it (a listening history kept private stays so).
-            if (!OperatingSystem.IsWindows() && File.Exists(full))
+            // A page written again keeps the permissions given to it (a listening history kept private stays so), from its
+            // first byte: the file is made with them, then its bytes written.
+            UnixFileMode? mode = !OperatingSystem.IsWindows() && File.Exists(full) ? File.GetUnixFileMode(full) : null;
+            if (mode is { } kept && !OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));
+                // Writable by its owner while it is written, whatever the page's mode.
+                File.Open(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = kept | UnixFileMode.UserWrite }).Dispose();
+            }
+            write(temporary, bytes);
+            if (mode is { } exact && !OperatingSystem.IsWindows())
+            {
+                // Made under the umask, which may have taken bits the page had, and writable by its owner.
+                File.SetUnixFileMode(temporary, exact);
             }
             File.Move(temporary, full, overwrite: true);
         }

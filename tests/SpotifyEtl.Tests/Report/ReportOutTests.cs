@@ -84,10 +84,19 @@ public sealed class ReportOutTests : IDisposable
         File.WriteAllText(page, "an older report");
         File.SetUnixFileMode(page, mode);
 
-        ReportWriter.Save("<!DOCTYPE html><p>a report</p>", page);
+        // What another user could read while the page was written: the mode of the temporary file holding its bytes.
+        UnixFileMode? whileWritten = null;
+        ReportWriter.Save("<!DOCTYPE html><p>a report</p>"u8.ToArray(), page, (temporary, bytes) =>
+        {
+            File.WriteAllBytes(temporary, bytes);
+            whileWritten = File.GetUnixFileMode(temporary);
+        });
 
         Assert.Equal("<!DOCTYPE html><p>a report</p>", File.ReadAllText(page));
         Assert.Equal(mode, File.GetUnixFileMode(page));
+        // No one the page keeps out could read the report while it was written.
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        Assert.Equal(UnixFileMode.None, whileWritten!.Value & others & ~mode);
     }
 
     [Theory]
