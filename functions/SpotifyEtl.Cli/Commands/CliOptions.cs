@@ -86,14 +86,14 @@ internal static class CliOptions
         });
     }
 
-    /// <summary>A whole number between <paramref name="min"/> and <paramref name="max"/>; anything else is a usage error that names the range.</summary>
-    /// <param name="largeMax">Where given, values up to it parse, and <see cref="RequireLarge"/> asks for --large past <paramref name="max"/>.</param>
     /// <summary>
     /// --seed of a sample: 0 or more. .NET's seeded Random takes a seed's absolute value, so -5 would give the sample of 5
     /// (its saved tracks and top lists aside): every seed allowed is a sample of its own.
     /// </summary>
     public static Option<int> Seed(string description) => Bounded("--seed", description, 42, 0, int.MaxValue);
 
+    /// <summary>A whole number between <paramref name="min"/> and <paramref name="max"/>; anything else is a usage error that names the range.</summary>
+    /// <param name="largeMax">Where given, values up to it parse, and <see cref="RequireLarge"/> asks for --large past <paramref name="max"/>.</param>
     public static Option<int> Bounded(string name, string description, int defaultValue, int min, int max, int? largeMax = null) => new(name)
     {
         // The help adds "[default: N]" itself.

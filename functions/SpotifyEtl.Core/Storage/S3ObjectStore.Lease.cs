@@ -72,7 +72,7 @@ public sealed partial class S3ObjectStore : ILeasingStore
             for (var attempt = 1; attempt <= LeaseAttempts; attempt++)
             {
                 var (_, conflict) = await TryPutLeaseAsync(key, mine with { Until = DateTimeOffset.UnixEpoch }, tag, CancellationToken.None).ConfigureAwait(false);
-                if (!conflict)
+                if (!conflict || attempt == LeaseAttempts)
                 {
                     return;
                 }

@@ -60,7 +60,7 @@ public sealed class UnstagedRunTests
         var expected = new List<string>();
         var left = new List<string>();
         // One run of each kind (recent without a manifest, recent with one, ended without one), then runs of any kind.
-        var runs = new List<(int MinutesAgo, bool Manifest)> { (random.Next(0, 14), false), (random.Next(0, 14), true), (random.Next(15, 60), false) };
+        var runs = new List<(int MinutesAgo, bool Manifest)> { (random.Next(0, 7), false), (random.Next(7, 14), true), (random.Next(15, 60), false) };
         runs.AddRange(Enumerable.Range(0, 4).Select(_ => (random.Next(0, 60), random.Next(2) == 0)));
         foreach (var (minutesAgo, manifest) in runs.DistinctBy(r => r.MinutesAgo))
         {
