@@ -165,7 +165,7 @@ internal static partial class LakeViews
             shown += end < 0 && text.Length == start.Length && !shown.EndsWith('…') ? "…" : "";
             throw new LakeException($"{file}: header '{shown}' does not match the columns of table '{table}' ('{expected}'). " +
                                     "Athena would read these values into the wrong columns; " +
-                                    (onS3 || CurrentTables.Columns.ContainsKey(table) ? LakeViews.HowToRewrite(table, onS3, lake) : "transform the day again."), table);
+                                    (onS3 || CurrentTables.Columns.ContainsKey(table) ? HowToRewrite(table, onS3, lake) : "transform the day again."), table);
         }
     }
 
