@@ -139,15 +139,28 @@ public static partial class RawObjectTransformer
             var position = 0;
             foreach (var artist in track.Artists ?? [])
             {
-                if (!string.IsNullOrEmpty(artist.Id))
+                // An artist listed twice is credited once, at the first place: song_artists has one row per song and artist.
+                if (!string.IsNullOrEmpty(artist.Id) && !IsCredited(credits.AsSpan(0, position), artist.Id))
                 {
                     credits[position] = new SongArtistRow(track.Id, artist.Id, position + 1);
                     position++;
                 }
             }
-            output.SongArtists[track.Id] = credits;
+            output.SongArtists[track.Id] = position == credits.Length ? credits : credits[..position];
         }
         return track.Id;
+    }
+
+    private static bool IsCredited(ReadOnlySpan<SongArtistRow> credits, string artistId)
+    {
+        foreach (var credit in credits)
+        {
+            if (credit.ArtistId == artistId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool AddArtist(TransformedObject output, SpotifyArtist artist)
