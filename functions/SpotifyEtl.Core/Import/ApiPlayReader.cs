@@ -7,7 +7,8 @@ namespace SpotifyEtl.Import;
 /// <summary>
 /// The plays the extraction landed from the Web API's recently played tracks (<c>raw/recently_played/</c>), as
 /// history rows. The API does not say how long a track played: <c>ms_played</c> is the track's duration (the
-/// API lists a track once it has played at least 30 seconds). An object the transformation cannot read is
+/// API lists a track once it has played at least 30 seconds), until <see cref="HistoryMerge"/> pairs the play with an
+/// account row that says. An object the transformation cannot read is
 /// left to it (it quarantines it) and counted here.
 /// </summary>
 public static class ApiPlayReader

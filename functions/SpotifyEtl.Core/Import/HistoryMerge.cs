@@ -23,9 +23,10 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream,
 /// the days (UTC) it has streams on.</item>
 /// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
-/// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row).
-/// A play that pairs with neither, and an export row of its track that began within the tolerance of its <c>played_at</c>, are
-/// one stream too: some clients have stamped a play with its start, not its end.</item>
+/// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row,
+/// with the account row's time played). A play that pairs with neither, and an export row of its track (or an account row of its
+/// names) that began within the tolerance of its <c>played_at</c>, are one stream too: some clients have stamped a play with its
+/// start, not its end.</item>
 /// </list>
 /// </summary>
 public static partial class HistoryMerge
@@ -35,7 +36,7 @@ public static partial class HistoryMerge
 
     private sealed class Entry(ListeningRow row, int origin)
     {
-        public ListeningRow Row { get; } = row;
+        public ListeningRow Row { get; set; } = row;
         public int Origin { get; } = origin;
         public bool Covered { get; set; }
     }
@@ -181,8 +182,7 @@ public static partial class HistoryMerge
                 && Nearest(minutes, paired, e => Distance(e.Row.EndedAt, at), tolerance) is { } minute)
             {
                 // The account row is cut to the minute its stream ended in: the API's play is the same stream, to the second.
-                paired.Add(minute);
-                minute.Covered |= InMonth(minute);
+                PairWithAccount(play, minute);
             }
             else
             {
@@ -196,13 +196,33 @@ public static partial class HistoryMerge
         {
             var at = play.Row.EndedAt;
             if (play.Row.TrackUri is { } uri && byTrack.TryGetValue(uri, out var streams)
-                && Nearest(streams, paired, e => e.Row.MsPlayed is int ms && ms > 0 && ms < StartReach ? Math.Abs(e.Row.StartedAt - at) : long.MaxValue, tolerance) is { } stream)
+                && Nearest(streams, paired, e => StartsWithinReach(e) ? Math.Abs(e.Row.StartedAt - at) : long.MaxValue, tolerance) is { } stream)
             {
                 paired.Add(stream);
                 play.Covered |= InMonth(play);
             }
+            else if (byName.TryGetValue(NameKey(play.Row.TrackName, play.Row.ArtistName), out var minutes)
+                && Nearest(minutes, paired, e => StartsWithinReach(e) ? Distance(e.Row.EndedAt - (e.Row.MsPlayed!.Value + 999) / 1000, at) : long.MaxValue, tolerance) is { } minute)
+            {
+                // An account row's stream began in the minute it ended in, less the time played.
+                PairWithAccount(play, minute);
+            }
+        }
+
+        // The API's play keeps its track and second; the time played is the account row's, which Spotify measured, where the
+        // play's is the track's length, whatever part of it was heard.
+        void PairWithAccount(Entry play, Entry minute)
+        {
+            paired.Add(minute);
+            minute.Covered |= InMonth(minute);
+            if (InMonth(play) && minute.Row.MsPlayed is { } ms)
+            {
+                play.Row = play.Row with { MsPlayed = ms };
+            }
         }
     }
+
+    private static bool StartsWithinReach(Entry e) => e.Row.MsPlayed is int ms && ms > 0 && ms < StartReach;
 
     /// <summary>The longest time played (ms) of a stream an API play may pair with by its start: the window's day, less the tolerance twice.</summary>
     private static readonly long StartReach = (HistoryMonths.Day - 2 * (long)ApiTolerance.TotalSeconds) * 1000;

@@ -259,11 +259,54 @@ public sealed class HistoryMergeTests
     [Fact]
     public void An_api_play_in_an_account_rows_minute_replaces_that_row_which_knows_only_names()
     {
-        var merged = Merge([Account(Base + 30)], [Api(Base + 30), Api(Base + 30, "spotify:track:t9", "Song t1")]);
-        // The second API play has the same names but the account row is already paired: it stays as well.
+        var merged = Merge([Account(Base + 30, ms: 70_000)], [Api(Base + 30), Api(Base + 30, "spotify:track:t9", "Song t1")]);
+        // The second API play has the same names but the account row is already paired: it stays as well, with the track's length.
         Assert.Equal(2, merged.Rows.Count);
         Assert.All(merged.Rows, r => Assert.Equal(HistorySource.Api, r.Source));
+        Assert.Equal([70_000, 200_000], merged.Rows.Select(r => r.MsPlayed!.Value).Order());
         Assert.Equal(1, merged.Origins[0].Covered);
+    }
+
+    /// <summary>
+    /// Streams of a few tracks, one after another across a month's end, each begun two minutes or more after the last ended,
+    /// known to the export only as account rows (names, the minute it ended, the time played: often less than the track,
+    /// skipped); the API lists some of them, each stamped with its end or its start, a few seconds off. Each stream is one row:
+    /// the API's, with the time the account row says was played, not the track's length.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void An_api_play_of_an_account_rows_stream_stamped_with_its_end_or_its_start_is_one_row_with_the_time_played(int seed)
+    {
+        var random = new Random(seed);
+        var at = new DateTimeOffset(2024, 6, 30, 22, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var account = new List<ListeningRow>();
+        var api = new List<ListeningRow>();
+        var played = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < 200; i++)
+        {
+            var start = at + random.Next(120, 600);
+            var ms = random.Next(1, 400_000);
+            at = start + ms / 1000;
+            var track = $"t{random.Next(6)}";
+            account.Add(Account(at, $"Song {track}", ms: ms));
+            if (random.Next(5) < 3)
+            {
+                var play = Api((random.Next(2) == 0 ? at : start) + random.Next(-10, 11), $"spotify:track:{track}", $"Song {track}");
+                api.Add(play);
+                played[$"{play.EndedAt}/{track}"] = ms;
+            }
+        }
+        var merged = Merge([.. account], [.. api]);
+        Assert.Equal(account.Count, merged.Rows.Count);
+        Assert.Equal(api.Count, merged.Origins[0].Covered);
+        var plays = merged.Rows.Where(r => r.Source == HistorySource.Api).ToList();
+        Assert.Equal(api.Count, plays.Count);
+        Assert.All(plays, r => Assert.Equal(played[$"{r.EndedAt}/{r.TrackUri![^2..]}"], r.MsPlayed));
+        Assert.Contains(plays, r => r.EndedAt >= new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds());
     }
 
     [Fact]
