@@ -1,6 +1,8 @@
 -- Question: Whom did I play most each year?
 -- The ten artists with the most plays per year (UTC): tracks streamed for at least min_play_ms
 -- (30 s; the same setting in every history query), each stream once. Ties share a rank.
+-- A stream counts for the one artist its row names: the export names one artist a stream, and the API's plays
+-- name their track's first, so that every year is counted alike; top_artists credits every artist of a song.
 WITH settings AS (
     SELECT 30000 AS min_play_ms
 ),
