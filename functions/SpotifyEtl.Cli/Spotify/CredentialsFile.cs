@@ -123,10 +123,20 @@ internal static class CredentialsFile
         }
     }
 
-    /// <summary>The git work tree a file at <paramref name="path"/> would be in, where no credentials file is written; null when none.</summary>
+    /// <summary>
+    /// The git work tree a file at <paramref name="path"/> would be in, where no credentials file is written; null when none.
+    /// The folders above it are looked at both as written and as the file system resolves them: a symbolic link anywhere on
+    /// the way (<c>~/secrets</c> to <c>~/code/dotfiles/secrets</c>) puts the file where the link points.
+    /// </summary>
     public static string? RepositoryAround(string path)
     {
-        for (var folder = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(path))!); folder is not null; folder = folder.Parent)
+        var written = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return RepositoryAbove(written) ?? RepositoryAbove(Resolved(written, depth: 0));
+    }
+
+    private static string? RepositoryAbove(string start)
+    {
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
         {
             if (Directory.Exists(Path.Combine(folder.FullName, ".git")) || File.Exists(Path.Combine(folder.FullName, ".git")))
             {
@@ -134,6 +144,23 @@ internal static class CredentialsFile
             }
         }
         return null;
+    }
+
+    /// <summary>The folder with every symbolic link on its way followed, as the kernel follows them; a folder not yet made is taken as written.</summary>
+    private static string Resolved(string folder, int depth)
+    {
+        var root = Path.GetPathRoot(folder)!;
+        var resolved = root;
+        foreach (var part in folder[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            resolved = Path.Combine(resolved, part);
+            // Links that lead back to themselves end where the kernel gives up on them (40 links).
+            if (depth < 40 && new DirectoryInfo(resolved).LinkTarget is { } target)
+            {
+                resolved = Resolved(Path.GetFullPath(target, Path.GetDirectoryName(resolved)!), depth + 1);
+            }
+        }
+        return resolved;
     }
 }
 

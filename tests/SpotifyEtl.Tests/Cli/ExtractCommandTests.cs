@@ -395,4 +395,48 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Equal(64, exit);
         Assert.Contains("outside any repository", cli.Errors, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A credentials path that reaches a repository through a symbolic link: the link is the folder, an ancestor of it, a
+    /// chain of links, a relative link, or a link inside the target; the same links to a folder outside any repository are
+    /// accepted.
+    /// </summary>
+    [Theory]
+    [InlineData("secrets", "repo/secrets", "secrets/credentials.json")]
+    [InlineData("home", "repo", "home/secrets/credentials.json")]
+    [InlineData("outer", "repo", "outer/deep/er/credentials.json")]
+    [InlineData("chain", "secrets-link", "chain/credentials.json")]
+    [InlineData("relative", "./repo/secrets", "relative/credentials.json")]
+    public async Task Extract_command_refuses_a_credentials_file_a_symbolic_link_puts_inside_a_git_repository(string link, string target, string credentials)
+    {
+        foreach (var inRepository in new[] { true, false })
+        {
+            using var cli = new CliTestContext(_spotify);
+            var repository = Path.Combine(cli.Folder, "repo");
+            Directory.CreateDirectory(Path.Combine(repository, "secrets"));
+            Directory.CreateDirectory(Path.Combine(repository, "deep", "er"));
+            if (inRepository)
+            {
+                Directory.CreateDirectory(Path.Combine(repository, ".git"));
+            }
+            Directory.CreateSymbolicLink(Path.Combine(cli.Folder, "secrets-link"), Path.Combine(repository, "secrets"));
+            Directory.CreateSymbolicLink(Path.Combine(cli.Folder, link), target.StartsWith("./", StringComparison.Ordinal) ? target : Path.Combine(cli.Folder, target));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(cli.Folder, credentials))!);
+            var path = Path.Combine(cli.Folder, credentials);
+            await File.WriteAllTextAsync(path, "{}");
+
+            var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", path]).InvokeAsync();
+
+            if (inRepository)
+            {
+                Assert.Equal(64, exit);
+                // Through the link (home/.git is repo/.git) or where it leads: either names the repository the file would be in.
+                Assert.Contains("inside the git repository at ", cli.Errors, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.DoesNotContain("repository", cli.Errors, StringComparison.Ordinal);
+            }
+        }
+    }
 }
