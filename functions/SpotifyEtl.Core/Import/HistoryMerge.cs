@@ -77,8 +77,9 @@ public static partial class HistoryMerge
         span ??= extended.Count > 0 ? new ExtendedSpan(extended.Min(e => e.Row.EndedAt), extended.Max(e => e.Row.EndedAt)) : null;
         if (span is { } covered)
         {
-            // Within the span, only the days the extended history has streams on: a file of it that is missing (skipped,
-            // not imported, or only the video file offered) leaves its days to the account data rather than empty.
+            // Within the span, only the days the extended history has streams on: a file of it that is missing (skipped or
+            // not imported) leaves its days to the account data rather than empty. A video stream covers its day as any
+            // other does, so the video file imported alone covers the account rows of the days it has streams on.
             var first = covered.First / 60 * 60;
             var days = extended.Select(e => Day(e.Row.EndedAt)).ToHashSet();
             foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= covered.Last && days.Contains(Day(e.Row.EndedAt))))
