@@ -6,14 +6,16 @@ namespace SpotifyEtl.SampleLibrary;
 
 /// <summary>
 /// The sample's library and top lists: the first day a full pass over the saved tracks (raw subject
-/// <c>me</c>) and later days an incremental page of the newest saves (<c>recent</c>), as the
-/// extractor lands them; every day the top 10 tracks (short term), which move a little from day to
-/// day, and the top artists (long term).
+/// <c>me</c>) and later days, when something was saved, the first page of the library (<c>recent</c>: its
+/// newest 50, which reach back past the last day's), as the extractor lands them (on a day with no new
+/// save Spotify answers its conditional request with 304 and nothing lands); every day the top 10
+/// tracks (short term), which move a little from day to day, and the top artists (long term).
 /// </summary>
 internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> tracks)
 {
     private const string Api = "https://api.spotify.com/v1";
     private const int TopCount = 10;
+    private const int PageSize = 50;
     private readonly List<(SampleTrack Track, DateTimeOffset SavedAt)> _saved = [];
     private List<SampleTrack> _top = [];
 
@@ -31,18 +33,21 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
             {
                 _saved.Add((tracks[i], runStart.AddHours(-random.Next(12, 24 * 35))));
             }
-            yield return (RawSource.SavedTracks, SavedTracksSubjects.Full, SavedPage(_saved));
+            yield return (RawSource.SavedTracks, SavedTracksSubjects.Full, SavedPage(_saved, _saved.Count));
             _top = tracks.Take(Math.Min(TopCount, tracks.Count)).ToList();
         }
         else
         {
-            var fresh = new List<(SampleTrack, DateTimeOffset)>();
-            for (var n = random.Next(0, 3); n > 0 && _saved.Count < tracks.Count; n--)
+            var saved = 0;
+            for (var n = random.Next(0, 3); n > 0 && _saved.Count < tracks.Count; n--, saved++)
             {
-                fresh.Add((tracks[_saved.Count], runStart.AddMinutes(-random.Next(30, 23 * 60))));
-                _saved.Add(fresh[^1]);
+                _saved.Add((tracks[_saved.Count], runStart.AddMinutes(-random.Next(30, 23 * 60))));
             }
-            yield return (RawSource.SavedTracks, SavedTracksSubjects.Incremental, SavedPage(fresh));
+            if (saved > 0)
+            {
+                var newestFirst = _saved.OrderByDescending(s => s.SavedAt).ToList();
+                yield return (RawSource.SavedTracks, SavedTracksSubjects.Incremental, SavedPage(newestFirst.Take(PageSize), _saved.Count));
+            }
             // Two neighbours trade places (where the list has two: a small sample may hold one song), and now and then a
             // newcomer replaces the last.
             if (_top.Count > 1)
@@ -57,10 +62,10 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
         }
         yield return (RawSource.TopTracks, "short_term", Page("me/top/tracks?time_range=short_term", _top, (w, t) => t.Write(w)));
         var artists = _top.SelectMany(t => t.Artists).DistinctBy(a => a.Id).ToList();
-        yield return (RawSource.TopArtists, "long_term", Page("me/top/artists?time_range=long_term", artists, SampleArtistJson.WriteArtist));
+        yield return (RawSource.TopArtists, "long_term", Page("me/top/artists?time_range=long_term", artists, SampleArtistJson.WriteFullArtist));
     }
 
-    private static byte[] SavedPage(IEnumerable<(SampleTrack Track, DateTimeOffset SavedAt)> saved) =>
+    private static byte[] SavedPage(IEnumerable<(SampleTrack Track, DateTimeOffset SavedAt)> saved, int total) =>
         Page("me/tracks", saved.OrderByDescending(s => s.SavedAt).ToList(), (w, s) =>
         {
             w.WriteStartObject();
@@ -68,9 +73,9 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
             w.WritePropertyName("track");
             s.Track.Write(w);
             w.WriteEndObject();
-        });
+        }, total);
 
-    private static byte[] Page<T>(string path, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write)
+    private static byte[] Page<T>(string path, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write, int? total = null)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -83,11 +88,11 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
                 write(w, item);
             }
             w.WriteEndArray();
-            w.WriteNumber("limit", 50);
+            w.WriteNumber("limit", PageSize);
             w.WriteNull("next");
             w.WriteNumber("offset", 0);
             w.WriteNull("previous");
-            w.WriteNumber("total", items.Count);
+            w.WriteNumber("total", total ?? items.Count);
             w.WriteEndObject();
         }
         return buffer.ToArray();

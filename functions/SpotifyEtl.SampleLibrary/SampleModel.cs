@@ -13,13 +13,28 @@ internal sealed record SampleArtist(string Id, string Name);
 
 internal static class SampleArtistJson
 {
-    /// <summary>A simplified artist object, as tracks and top lists carry it.</summary>
-    public static void WriteArtist(Utf8JsonWriter w, SampleArtist artist)
+    /// <summary>A simplified artist object, as tracks and albums carry it.</summary>
+    public static void WriteArtist(Utf8JsonWriter w, SampleArtist artist) => Write(w, artist, full: false);
+
+    /// <summary>A full artist object, as the top artists list carries it: genres and images besides (no followers or popularity since 2026).</summary>
+    public static void WriteFullArtist(Utf8JsonWriter w, SampleArtist artist) => Write(w, artist, full: true);
+
+    private static void Write(Utf8JsonWriter w, SampleArtist artist, bool full)
     {
         w.WriteStartObject();
         SampleGenerator.ExternalUrls(w, "artist", artist.Id);
+        if (full)
+        {
+            w.WriteStartArray("genres");
+            w.WriteEndArray();
+        }
         w.WriteString("href", $"https://api.spotify.com/v1/artists/{artist.Id}");
         w.WriteString("id", artist.Id);
+        if (full)
+        {
+            w.WriteStartArray("images");
+            w.WriteEndArray();
+        }
         w.WriteString("name", artist.Name);
         w.WriteString("type", "artist");
         w.WriteString("uri", $"spotify:artist:{artist.Id}");

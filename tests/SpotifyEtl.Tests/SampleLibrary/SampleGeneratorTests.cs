@@ -74,6 +74,58 @@ public sealed class SampleGeneratorTests : IDisposable
         Assert.Contains(report.Partitions.Keys, p => p.StartsWith("top_items/", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// After the first day's full pass, a day with new saves lands the library's first page as Spotify serves it (the
+    /// newest 50, the new saves on top of the ones landed before, the whole library's total, full artists in the top
+    /// list) and a day without one lands nothing, as the extractor's conditional request is answered 304.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Later_days_land_the_librarys_first_page_as_spotify_serves_it_and_nothing_on_a_day_without_a_save(int seed)
+    {
+        const int days = 40;
+        await new SampleGenerator(new LocalFolderStore(_folder.Path)).WriteAsync(new SampleOptions(Days: days, Items: 120, Seed: seed));
+        var pages = Directory.EnumerateFiles(_folder[LakeLayout.Raw], "*.json", SearchOption.AllDirectories)
+            .Select(path => (Key: RawObjectKey.Parse(Path.GetRelativePath(_folder.Path, path).Replace('\\', '/')), Path: path))
+            .Where(page => page.Key.Source == RawSource.SavedTracks).OrderBy(page => page.Key.SnapshotDate).ToList();
+
+        Assert.Equal(SavedTracksSubjects.Full, pages[0].Key.Subject);
+        var library = SavedPage(pages[0].Path).Items;
+        Assert.InRange(pages.Count - 1, 1, days - 2); // some days save something, some nothing
+        foreach (var (key, path) in pages.Skip(1))
+        {
+            Assert.Equal(SavedTracksSubjects.Incremental, key.Subject);
+            var (total, items) = SavedPage(path);
+            var fresh = total - library.Count;
+            Assert.InRange(fresh, 1, 2);
+            Assert.Equal(Math.Min(50, total), items.Count);
+            Assert.Equal(items.OrderByDescending(i => i.AddedAt, StringComparer.Ordinal), items);
+            Assert.Equal(library.Take(items.Count - fresh), items.Skip(fresh));
+            library = [.. items.Take(fresh), .. library];
+        }
+        var artists = Directory.EnumerateFiles(_folder[LakeLayout.Raw], "*.json", SearchOption.AllDirectories)
+            .Where(path => RawObjectKey.Parse(Path.GetRelativePath(_folder.Path, path).Replace('\\', '/')).Source == RawSource.TopArtists).ToList();
+        Assert.Equal(days, artists.Count);
+        using var top = JsonDocument.Parse(File.ReadAllBytes(artists[0]));
+        Assert.All(top.RootElement.GetProperty("items").EnumerateArray(), artist =>
+        {
+            Assert.Equal(JsonValueKind.Array, artist.GetProperty("genres").ValueKind);
+            Assert.Equal(JsonValueKind.Array, artist.GetProperty("images").ValueKind);
+            Assert.False(artist.TryGetProperty("followers", out _) || artist.TryGetProperty("popularity", out _));
+        });
+    }
+
+    private static (int Total, List<(string TrackId, string AddedAt)> Items) SavedPage(string path)
+    {
+        using var page = JsonDocument.Parse(File.ReadAllBytes(path));
+        var items = page.RootElement.GetProperty("items").EnumerateArray()
+            .Select(item => (item.GetProperty("track").GetProperty("id").GetString()!, item.GetProperty("added_at").GetString()!)).ToList();
+        return (page.RootElement.GetProperty("total").GetInt32(), items);
+    }
+
     [Fact]
     public async Task The_sample_grows_in_proportion_to_the_items_requested()
     {
