@@ -315,7 +315,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 await Page(context, $"me/top/tracks", TopTrackCount, index => Track($"top{context.Request.Query["time_range"]}{(ReplacedTopTracks.Contains(index) ? "replaced" : "")}{index}"));
                 return;
             case ["me", "top", "artists"]:
-                await Page(context, $"me/top/artists", TopArtistCount, index => Artist($"topartist{index}"));
+                await Page(context, $"me/top/artists", TopArtistCount, index => FullArtist($"topartist{index}"));
                 return;
             case ["me", "tracks"]:
                 var library = SavedTracks.ToArray();
@@ -338,14 +338,19 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             await ApiError(context, 404, "Resource not found");
             return;
         }
-        await Answer(context, new JsonObject
+        var metadata = new JsonObject
         {
             ["id"] = playlist.Id,
             ["name"] = playlist.Name,
             ["snapshot_id"] = playlist.SnapshotId,
             ["owner"] = new JsonObject { ["id"] = playlist.OwnedByUser ? "owner" : "someone-else", ["type"] = "user" },
-            ["items"] = new JsonObject { ["href"] = Link($"playlists/{id}/items"), ["total"] = playlist.ItemCount },
-        });
+        };
+        // Development Mode gives the items of the user's own playlists only: another's comes as metadata alone.
+        if (playlist.OwnedByUser)
+        {
+            metadata["items"] = new JsonObject { ["href"] = Link($"playlists/{id}/items"), ["total"] = playlist.ItemCount };
+        }
+        await Answer(context, metadata);
     }
 
     private async Task PlaylistItemsAsync(HttpContext context, string id, bool userToken)
@@ -509,6 +514,15 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         ["uri"] = $"spotify:artist:{id}",
         ["external_urls"] = new JsonObject { ["spotify"] = $"https://open.spotify.com/artist/{id}" },
     };
+
+    /// <summary>An artist as the top list gives it: genres and images besides, no followers or popularity in Development Mode.</summary>
+    private static JsonObject FullArtist(string id)
+    {
+        var artist = Artist(id);
+        artist["genres"] = new JsonArray();
+        artist["images"] = new JsonArray();
+        return artist;
+    }
 
     private Fault? TakeFault(string path)
     {
