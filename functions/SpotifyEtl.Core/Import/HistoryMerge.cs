@@ -24,9 +24,9 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// the days (UTC) it has streams on.</item>
 /// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
 /// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row,
-/// with the account row's time played). A play that pairs with neither, and an export row of its track (or an account row of its
-/// names) that began within the tolerance of its <c>played_at</c>, are one stream too: some clients have stamped a play with its
-/// start, not its end.</item>
+/// with the account row's time played; of two rows of the minute, the longer played). A play that pairs with neither, and an export
+/// row of its track (or an account row of its names) that began within the tolerance of its <c>played_at</c>, are one stream too
+/// (the export's row): some clients have stamped a play with its start, not its end.</item>
 /// </list>
 /// </summary>
 public static partial class HistoryMerge
@@ -180,7 +180,7 @@ public static partial class HistoryMerge
                 play.Covered |= InMonth(play);
             }
             else if (byName.TryGetValue(NameKey(play.Row.TrackName, play.Row.ArtistName), out var minutes)
-                && Nearest(minutes, paired, e => Distance(e.Row.EndedAt, at), tolerance) is { } minute)
+                && Nearest(minutes, paired, e => Distance(e.Row.EndedAt, at), tolerance, preferLonger: true) is { } minute)
             {
                 // The account row is cut to the minute its stream ended in: the API's play is the same stream, to the second.
                 PairWithAccount(play, minute);
@@ -203,10 +203,12 @@ public static partial class HistoryMerge
                 play.Covered |= InMonth(play);
             }
             else if (byName.TryGetValue(NameKey(play.Row.TrackName, play.Row.ArtistName), out var minutes)
-                && Nearest(minutes, paired, e => StartsWithinReach(e) ? Distance(e.Row.EndedAt - (e.Row.MsPlayed!.Value + 999) / 1000, at) : long.MaxValue, tolerance) is { } minute)
+                && Nearest(minutes, paired, e => StartsWithinReach(e) ? Distance(e.Row.EndedAt - (e.Row.MsPlayed!.Value + 999) / 1000, at) : long.MaxValue, tolerance, preferLonger: true) is { } minute)
             {
-                // An account row's stream began in the minute it ended in, less the time played.
-                PairWithAccount(play, minute);
+                // An account row's stream began in the minute it ended in, less the time played. The row is kept: its minute
+                // is the stream's end, where the play's second is its start.
+                paired.Add(minute);
+                play.Covered |= InMonth(play);
             }
         }
 
@@ -246,14 +248,19 @@ public static partial class HistoryMerge
         return low;
     }
 
-    private static Entry? Nearest(List<Entry> candidates, HashSet<Entry> paired, Func<Entry, long> distance, long tolerance)
+    /// <param name="preferLonger">
+    /// Between rows as near, the one played longer: account rows of one minute are all as near a play, and the API lists a
+    /// track played 30 seconds or more, not the skip before it.
+    /// </param>
+    private static Entry? Nearest(List<Entry> candidates, HashSet<Entry> paired, Func<Entry, long> distance, long tolerance, bool preferLonger = false)
     {
         Entry? best = null;
         var bestDistance = long.MaxValue;
         foreach (var candidate in candidates)
         {
             var d = distance(candidate);
-            if (d <= tolerance && d < bestDistance && !paired.Contains(candidate))
+            var nearer = d < bestDistance || (preferLonger && d == bestDistance && best is not null && (candidate.Row.MsPlayed ?? 0) > (best.Row.MsPlayed ?? 0));
+            if (d <= tolerance && nearer && !paired.Contains(candidate))
             {
                 best = candidate;
                 bestDistance = d;

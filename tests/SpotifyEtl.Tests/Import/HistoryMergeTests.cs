@@ -270,8 +270,9 @@ public sealed class HistoryMergeTests
     /// <summary>
     /// Streams of a few tracks, one after another across a month's end, each begun two minutes or more after the last ended,
     /// known to the export only as account rows (names, the minute it ended, the time played: often less than the track,
-    /// skipped); the API lists some of them, each stamped with its end or its start, a few seconds off. Each stream is one row:
-    /// the API's, with the time the account row says was played, not the track's length.
+    /// skipped); the API lists some of them, a few seconds off, stamped with the stream's end or, for streams of two minutes
+    /// or more, its start. Each stream is one row: a play stamped with the end is the API's row with the time the account row
+    /// says was played, not the track's length; a play stamped with the start leaves the account row, whose minute is the end.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -284,29 +285,53 @@ public sealed class HistoryMergeTests
         var random = new Random(seed);
         var at = new DateTimeOffset(2024, 6, 30, 22, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
         var account = new List<ListeningRow>();
+        var byEnd = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byStart = new List<ListeningRow>();
         var api = new List<ListeningRow>();
-        var played = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < 200; i++)
         {
             var start = at + random.Next(120, 600);
             var ms = random.Next(1, 400_000);
             at = start + ms / 1000;
             var track = $"t{random.Next(6)}";
-            account.Add(Account(at, $"Song {track}", ms: ms));
+            var row = Account(at, $"Song {track}", ms: ms);
+            account.Add(row);
             if (random.Next(5) < 3)
             {
-                var play = Api((random.Next(2) == 0 ? at : start) + random.Next(-10, 11), $"spotify:track:{track}", $"Song {track}");
+                var stampedAtStart = ms >= 120_000 && random.Next(2) == 0;
+                var play = Api((stampedAtStart ? start : at) + random.Next(-10, 11), $"spotify:track:{track}", $"Song {track}");
                 api.Add(play);
-                played[$"{play.EndedAt}/{track}"] = ms;
+                if (stampedAtStart)
+                {
+                    byStart.Add(row);
+                }
+                else
+                {
+                    byEnd[$"{play.EndedAt}/{track}"] = ms;
+                }
             }
         }
         var merged = Merge([.. account], [.. api]);
         Assert.Equal(account.Count, merged.Rows.Count);
-        Assert.Equal(api.Count, merged.Origins[0].Covered);
+        Assert.Equal((byEnd.Count, byStart.Count), (merged.Origins[0].Covered, merged.Origins[1].Covered));
         var plays = merged.Rows.Where(r => r.Source == HistorySource.Api).ToList();
-        Assert.Equal(api.Count, plays.Count);
-        Assert.All(plays, r => Assert.Equal(played[$"{r.EndedAt}/{r.TrackUri![^2..]}"], r.MsPlayed));
+        Assert.Equal(byEnd.Count, plays.Count);
+        Assert.All(plays, r => Assert.Equal(byEnd[$"{r.EndedAt}/{r.TrackUri![^2..]}"], r.MsPlayed));
+        Assert.Subset(merged.Rows.Where(r => r.Source == HistorySource.Account).ToHashSet(), byStart.ToHashSet());
         Assert.Contains(plays, r => r.EndedAt >= new DateTimeOffset(2024, 7, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public void An_api_play_in_a_minute_of_a_skip_and_a_play_of_one_track_takes_the_play()
+    {
+        // The skip (20 s) and the play (200 s) ended in one minute; the API lists the play, which it lists from 30 s.
+        foreach (var inputs in new[] { new[] { new[] { Account(Base + 5, ms: 20_000), Account(Base + 50, ms: 200_000) }, [Api(Base + 30)] },
+            [[Account(Base + 50, ms: 200_000), Account(Base + 5, ms: 20_000)], [Api(Base + 30)]] })
+        {
+            var merged = HistoryMerge.Merge(inputs);
+            Assert.Equal([(HistorySource.Account, 20_000), (HistorySource.Api, 200_000)],
+                merged.Rows.Select(r => (r.Source, r.MsPlayed!.Value)).OrderBy(r => r.Item2));
+        }
     }
 
     [Fact]

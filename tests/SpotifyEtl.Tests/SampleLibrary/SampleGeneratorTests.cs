@@ -63,8 +63,12 @@ public sealed class SampleGeneratorTests : IDisposable
             keys.Add(key);
         }
         var saved = keys.Where(k => k.StartsWith("raw/saved_tracks/", StringComparison.Ordinal)).Select(RawObjectKey.Parse).ToList();
-        Assert.Equal([SavedTracksSubjects.Full, SavedTracksSubjects.Incremental, SavedTracksSubjects.Incremental],
-            saved.OrderBy(k => k.SnapshotDate).Select(k => k.Subject));
+        // The full pass on the first day; a later day lands the library's first page when something was saved (this seed saves
+        // on one day or both).
+        var subjects = saved.OrderBy(k => k.SnapshotDate).Select(k => k.Subject).ToList();
+        Assert.Equal(SavedTracksSubjects.Full, subjects[0]);
+        Assert.InRange(subjects.Count, 2, 3);
+        Assert.All(subjects.Skip(1), subject => Assert.Equal(SavedTracksSubjects.Incremental, subject));
         Assert.Equal(3, keys.Count(k => k.StartsWith("raw/top_tracks/", StringComparison.Ordinal)));
         Assert.Equal(3, keys.Count(k => k.StartsWith("raw/top_artists/", StringComparison.Ordinal)));
 
