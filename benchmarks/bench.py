@@ -13,6 +13,7 @@ runs it, so that a changed option breaks a test rather than the next `make bench
 import argparse
 import datetime
 import functools
+import hashlib
 import json
 import os
 import platform
@@ -62,7 +63,7 @@ SIZES = {
     "settings": (1, 20000),
 }
 SMOKE_SIZES = {
-    "compare": (1, 60),
+    "compare": (2, 60),
     "growth": [("1 day, 20", 1, 20), ("1 day, 60", 1, 60), ("2 days, 20", 2, 20)],
     "memory-days": [2, 4],
     "memory-day-items": 10,
@@ -121,11 +122,22 @@ def run_measured(command, env=None):
         return seconds, usage.ru_maxrss * 1024, out.read()
 
 
+@functools.cache
+def sample_generator():
+    """A digest of the sample generator's sources: a sample another version of it made is made again."""
+    folder = os.path.join(ROOT, "functions", "SpotifyEtl.SampleLibrary")
+    digest = hashlib.sha256()
+    for name in sorted(n for n in os.listdir(folder) if n.endswith(".cs")):
+        with open(os.path.join(folder, name), "rb") as source:
+            digest.update(name.encode() + b"\0" + source.read())
+    return digest.hexdigest()[:16]
+
+
 def sample_lake(name, days, items, seed=3):
-    """A lake folder holding only raw/ from `spotify-etl sample` (made once, then reused)."""
+    """A lake folder holding only raw/ from `spotify-etl sample` (made once by this version of the generator, then reused)."""
     lake = os.path.join(WORK, name)
     stamp = os.path.join(lake, ".sample")
-    wanted = f"days={days} items={items} seed={seed}"
+    wanted = f"days={days} items={items} seed={seed} generator={sample_generator()}"
     if not (os.path.exists(stamp) and open(stamp).read() == wanted):
         shutil.rmtree(lake, ignore_errors=True)
         large = ["--large"] if days > SAMPLE_DAYS or items > SAMPLE_ITEMS else []
@@ -332,7 +344,7 @@ def same_tables(lake):
     if differ:
         raise SystemExit("the DuckDB peer's tables differ from spotify-etl's: " + "; ".join(differ))
     say(f"Both write the same rows: {', '.join(f'{table} {rows[table]:,}' for table in PEER_TABLES)} "
-        "(the DuckDB peer leaves out saved_tracks and top_items, and the rest listed under the figures).")
+        "(the DuckDB peer leaves out the saved_tracks and top_items tables, and the rest listed under the figures).")
     say()
     return summary["heap_huge_pages"]
 

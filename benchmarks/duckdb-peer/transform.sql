@@ -24,10 +24,21 @@ SELECT snapshot_date, play.played_at, play.track AS track, play.context."type" A
 FROM (SELECT snapshot_date, unnest(items) AS play
       FROM read_json('{raw}/recently_played/*/*/*.json', hive_partitioning = true));
 
+-- The library's saves and the top tracks describe songs too, in the same track objects.
+CREATE TEMP TABLE listed AS
+SELECT snapshot_date, save.track AS track
+FROM (SELECT snapshot_date, unnest(items) AS save
+      FROM read_json('{raw}/saved_tracks/*/*/*.json', hive_partitioning = true))
+UNION ALL
+SELECT snapshot_date, unnest(items) AS track
+FROM read_json('{raw}/top_tracks/*/*/*.json', hive_partitioning = true);
+
 CREATE TEMP TABLE tracks AS
 SELECT snapshot_date, track FROM entries WHERE track.type = 'track' AND track.id IS NOT NULL
 UNION ALL
-SELECT snapshot_date, track FROM plays WHERE track.id IS NOT NULL;
+SELECT snapshot_date, track FROM plays WHERE track.id IS NOT NULL
+UNION ALL
+SELECT snapshot_date, track FROM listed WHERE track.id IS NOT NULL;
 
 COPY (SELECT DISTINCT ON (snapshot_date, track.id) track.id AS song_id, track.name AS song_name,
              track.duration_ms, track.explicit, track.external_ids.isrc AS isrc, NULL::INTEGER AS popularity,
