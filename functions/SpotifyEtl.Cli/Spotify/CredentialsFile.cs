@@ -126,12 +126,29 @@ internal static class CredentialsFile
     /// <summary>
     /// The git work tree a file at <paramref name="path"/> would be in, where no credentials file is written; null when none.
     /// The folders above it are looked at both as written and as the file system resolves them: a symbolic link anywhere on
-    /// the way (<c>~/secrets</c> to <c>~/code/dotfiles/secrets</c>) puts the file where the link points.
+    /// the way (a folder linked into a dotfiles repository), or the file itself a link into one, puts the file where the link
+    /// points.
     /// </summary>
     public static string? RepositoryAround(string path)
     {
-        var written = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return RepositoryAbove(written) ?? RepositoryAbove(Resolved(written, depth: 0));
+        var full = Path.GetFullPath(path);
+        var written = Path.GetDirectoryName(full)!;
+        var resolved = Resolved(written, depth: 0);
+        return RepositoryAbove(written) ?? RepositoryAbove(resolved)
+            ?? (LinkedFile(Path.Combine(resolved, Path.GetFileName(full))) is { } target ? RepositoryAbove(Resolved(Path.GetDirectoryName(target)!, depth: 0)) : null);
+    }
+
+    /// <summary>Where a file that is a symbolic link finally points; null when it is no link (or its links go round).</summary>
+    private static string? LinkedFile(string file)
+    {
+        try
+        {
+            return new FileInfo(file).LinkTarget is null ? null : new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string? RepositoryAbove(string start)

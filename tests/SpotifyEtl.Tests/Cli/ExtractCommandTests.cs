@@ -396,6 +396,38 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Contains("outside any repository", cli.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Extract_command_refuses_a_credentials_file_that_is_a_symbolic_link_into_a_git_repository()
+    {
+        // Dotfiles managed by links: ~/.config/spotify-etl/credentials.json is a link to the file in the repository.
+        foreach (var inRepository in new[] { true, false })
+        {
+            using var cli = new CliTestContext(_spotify);
+            var repository = Path.Combine(cli.Folder, "dotfiles");
+            Directory.CreateDirectory(Path.Combine(repository, "spotify"));
+            if (inRepository)
+            {
+                Directory.CreateDirectory(Path.Combine(repository, ".git"));
+            }
+            await File.WriteAllTextAsync(Path.Combine(repository, "spotify", "credentials.json"), "{}");
+            Directory.CreateDirectory(Path.Combine(cli.Folder, "config"));
+            var path = Path.Combine(cli.Folder, "config", "credentials.json");
+            File.CreateSymbolicLink(path, Path.Combine("..", "dotfiles", "spotify", "credentials.json"));
+
+            var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", path]).InvokeAsync();
+
+            if (inRepository)
+            {
+                Assert.Equal(64, exit);
+                Assert.Contains($"inside the git repository at {repository}", cli.Errors, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.DoesNotContain("repository", cli.Errors, StringComparison.Ordinal);
+            }
+        }
+    }
+
     /// <summary>
     /// A credentials path that reaches a repository through a symbolic link: the link is the folder, an ancestor of it, a
     /// chain of links, a relative link, or a link inside the target; the same links to a folder outside any repository are
