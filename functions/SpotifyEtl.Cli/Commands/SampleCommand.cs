@@ -18,6 +18,13 @@ internal static class SampleCommand
         // A lake's raw/ named as --out would get a raw/ inside raw/, whose every object the lake's transformation sets aside.
         output.Validators.Add(result =>
         {
+            // A bucket would otherwise be a folder named "s3:" in the current folder.
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { } bucket && bucket.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError($"--out {bucket}: sample writes a local folder. To try the stack on AWS, make the sample here and copy its raw/ " +
+                    $"into the raw bucket (aws s3 cp --recursive <folder>/raw s3://<raw bucket>/raw).");
+                return;
+            }
             if (result.Tokens.Count > 0 && result.Tokens[0].Value is { Length: > 0 } text
                 && Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(text))) == LakeLayout.Raw.TrimEnd('/'))
             {

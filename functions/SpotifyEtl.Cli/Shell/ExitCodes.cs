@@ -1,8 +1,8 @@
 namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
-/// The exit codes of every verb, one meaning each (the BSD sysexits numbers where one fits). docs/cli.md
-/// and <c>spotify-etl --help</c> print this table.
+/// The exit codes of every verb, one meaning each (the BSD sysexits numbers where one fits). <c>spotify-etl --help</c>
+/// prints this table; docs/cli.md's has the same codes, with every cause at length.
 /// </summary>
 internal static class ExitCodes
 {
@@ -45,9 +45,9 @@ internal static class ExitCodes
     public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
     [
         (Success, "success"),
-        (Failure, "failure: a source failed, a query failed, or an unexpected error"),
+        (Failure, "failure: a source failed, a query failed, a rotated refresh token that could not be saved, an auth login whose browser answer was refused or late or whose --port cannot be listened on, or an unexpected error"),
         (Partial, "partial success: objects quarantined, inputs or export files skipped or broken off, rows unreadable, a landed export file damaged, or extraction stopped early (state saved; run again later)"),
-        (Usage, "usage: unknown option, missing, empty or out-of-range value, no sources, no client id or secret, a --credentials file inside a git repository, a --format other than the lake's, an s3:// --lake for a verb of the local lake, a SPOTIFY_*_BASE_URL that is no http(s) URL, a SPOTIFY_ETL_HUGE_PAGES other than on or off, a sample --out that ends in raw, an --option=~/... whose ~ the shell left unexpanded"),
+        (Usage, "usage: unknown option, missing, empty or out-of-range value, no sources, no client id or secret, a --credentials file inside a git repository, an unknown --query, a --format other than the lake's or none for a lake of both, a demo --lake the demo may not empty, an s3:// --lake for a verb of the local lake (or a report --lake s3:// without a bucket, a sample --out s3://), a SPOTIFY_*_BASE_URL that is no http(s) URL, a SPOTIFY_ETL_HUGE_PAGES other than on or off, a sample --out that ends in raw, an --option=~/... whose ~ the shell left unexpanded"),
         (DataError, "bad input data: a credentials, extraction state or --config file that cannot be read as one (an extraction state empty or cut short included), no raw objects (a lake holding only an imported history included) or streaming history found, a table file that cannot be read"),
         (NoInput, "an input does not exist: an import PATH, --input, --config, --credentials, the --lake of a verb that reads one, or one with no tables yet; a lake's raw/ or transformed/ folder, or the folder above a lake, given as --lake (or as sample --out)"),
         (Unavailable, "a service cannot be reached: Spotify during auth login (no answer, no network; extract is stopped, exit 3), or the S3 bucket of report --lake s3://..."),

@@ -170,6 +170,19 @@ public sealed class NewUserProbeTests : IDisposable
     }
 
     [Theory]
+    [InlineData("s3://my-bucket")]
+    [InlineData("s3://my-bucket/team/")]
+    [InlineData("S3://MY-BUCKET")]
+    public void A_bucket_given_as_sample_out_is_a_usage_error_not_a_folder_named_s3(string bucket)
+    {
+        var run = Run(["sample", "--out", bucket, "--days", "1", "--items", "1"]);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"--out {bucket}: sample writes a local folder", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("s3:") || Directory.Exists("S3:"), "no folder named s3: was made");
+    }
+
+    [Theory]
     [InlineData("sample", "-5")]
     [InlineData("sample", "-1")]
     [InlineData("sample", "-2147483648")]
