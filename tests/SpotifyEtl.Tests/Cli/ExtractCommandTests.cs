@@ -416,15 +416,21 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
             var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", path]).InvokeAsync();
 
-            if (inRepository)
-            {
-                Assert.Equal(64, exit);
-                Assert.Contains($"inside the git repository at {repository}", cli.Errors, StringComparison.Ordinal);
-            }
-            else
-            {
-                Assert.DoesNotContain("repository", cli.Errors, StringComparison.Ordinal);
-            }
+            AssertRefusedInsideRepository(inRepository, exit, cli.Errors, $"inside the git repository at {repository}");
+        }
+    }
+
+    /// <summary>Refused (exit 64, saying where) when the file would be inside a repository; not a word of one otherwise.</summary>
+    private static void AssertRefusedInsideRepository(bool inRepository, int exit, string errors, string refusal)
+    {
+        if (inRepository)
+        {
+            Assert.Equal(64, exit);
+            Assert.Contains(refusal, errors, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("repository", errors, StringComparison.Ordinal);
         }
     }
 
@@ -459,16 +465,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
             var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", path]).InvokeAsync();
 
-            if (inRepository)
-            {
-                Assert.Equal(64, exit);
-                // Through the link (home/.git is repo/.git) or where it leads: either names the repository the file would be in.
-                Assert.Contains("inside the git repository at ", cli.Errors, StringComparison.Ordinal);
-            }
-            else
-            {
-                Assert.DoesNotContain("repository", cli.Errors, StringComparison.Ordinal);
-            }
+            // Through the link (home/.git is repo/.git) or where it leads: either names the repository the file would be in.
+            AssertRefusedInsideRepository(inRepository, exit, cli.Errors, "inside the git repository at ");
         }
     }
 }
