@@ -128,7 +128,7 @@ public static class SampleExport
     private static byte[] Array(IReadOnlyList<SampleStream> rows, Action<Utf8JsonWriter, SampleStream> write)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, SampleGenerator.Indented))
         {
             w.WriteStartArray();
             foreach (var row in rows)

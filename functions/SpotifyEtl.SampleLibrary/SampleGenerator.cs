@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
@@ -26,7 +27,11 @@ public sealed class SampleGenerator(IObjectStore destination)
     private const int PageSize = 50;
     private const string Api = "https://api.spotify.com/v1";
     private const string OwnerId = "sample.listener";
-    private static readonly JsonWriterOptions Indented = new() { Indented = true };
+    /// <summary>
+    /// Indented, and text as Spotify writes it: letters of every script, <c>+</c> and <c>'</c> as they are, not escaped as
+    /// <c>\u00F6</c> (the writer's default); quotes, backslashes and control characters escaped, as JSON requires.
+    /// </summary>
+    internal static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// About how many bytes a sample takes, within about 15 per cent: a page of playlist items is about

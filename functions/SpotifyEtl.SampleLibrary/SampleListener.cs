@@ -78,7 +78,7 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
     private static byte[] Page<T>(string path, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> write, int? total = null)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, SampleGenerator.Indented))
         {
             w.WriteStartObject();
             w.WriteString("href", $"{Api}/{path}");

@@ -122,6 +122,52 @@ public sealed class SampleGeneratorTests : IDisposable
         });
     }
 
+    /// <summary>
+    /// Spotify writes names as they are: "Björk", "Florence + The Machine", "Guns N' Roses", "夜に駆ける", not
+    /// <c>Bj\u00F6rk</c>. Every string of every raw response and export file of the sample is written so, escaping only
+    /// what JSON requires (quotes, backslashes, control characters), and the sample does hold such names.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Every_name_of_the_sample_is_written_as_spotify_writes_it_not_escaped(int seed)
+    {
+        await new SampleGenerator(new LocalFolderStore(_folder.Path)).WriteAsync(new SampleOptions(Days: 2, Items: 120, Seed: seed));
+        var files = Directory.EnumerateFiles(_folder[LakeLayout.Raw], "*.json", SearchOption.AllDirectories).Select(File.ReadAllBytes)
+            .Concat(SampleExport.Write(new SampleExportOptions(400, seed)).Zips.SelectMany(zip => ZipEntries(zip.Zip)))
+            .ToList();
+
+        var unescaped = 0;
+        foreach (var bytes in files)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
+            Assert.DoesNotContain("\\u", text, StringComparison.Ordinal);
+            unescaped += Strings(JsonDocument.Parse(bytes).RootElement).Count(value => value.Any(c => c > 0x7F || c is '+' or '\''));
+        }
+        Assert.True(unescaped > 100, $"{unescaped} names with letters JSON writers escape by default");
+    }
+
+    private static IEnumerable<byte[]> ZipEntries(byte[] zip)
+    {
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip));
+        foreach (var entry in archive.Entries.Where(e => e.Name.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            using var stream = entry.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            yield return copy.ToArray();
+        }
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        _ => [],
+    };
+
     private static (int Total, List<(string TrackId, string AddedAt)> Items) SavedPage(string path)
     {
         using var page = JsonDocument.Parse(File.ReadAllBytes(path));
