@@ -220,16 +220,19 @@ public sealed class HistoryBatchEdgeTests : IDisposable
             }
         }
         // After the extended history ends, the account data's rows (to the minute) around the next month's end, and API plays
-        // of many of them, which pair by track and artist names within the minute, on either side of midnight.
+        // of many of them, which pair by track and artist names within the minute, or by the start the minute and the time
+        // played give, on either side of midnight.
         var account = new List<string>();
         for (var i = 0; i < 120; i++)
         {
             var at = AccountEdge + random.Next(-3_000, 3_000);
             var track = random.Next(6);
-            account.Add($$"""{"endTime":"{{DateTimeOffset.FromUnixTimeSeconds(at).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}}","artistName":"Artist","trackName":"Song {{track}}","msPlayed":{{random.Next(1_000, 300_000)}}}""");
-            if (random.Next(2) == 0)
+            var ms = random.Next(1_000, 300_000);
+            account.Add($$"""{"endTime":"{{DateTimeOffset.FromUnixTimeSeconds(at).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}}","artistName":"Artist","trackName":"Song {{track}}","msPlayed":{{ms}}}""");
+            switch (random.Next(4))
             {
-                plays.Add((at + random.Next(-20, 21), track));
+                case 0 or 1: plays.Add((at + random.Next(-20, 21), track)); break; // stamped with its end
+                case 2: plays.Add((at - ms / 1000 + random.Next(-20, 21), track)); break; // stamped with its start
             }
         }
         static ExportCandidate Candidate(string name, List<string> rows)
