@@ -53,6 +53,8 @@ internal static class CredentialsFile
     public static void Save(string path, SpotifyCredentials credentials)
     {
         RefuseInsideRepository(path);
+        // A file that is a symbolic link (dotfiles kept by links) is written where it points, and stays a link.
+        path = LinkedFile(path) ?? path;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken),
             CliJsonContext.Default.CredentialsFileContent);

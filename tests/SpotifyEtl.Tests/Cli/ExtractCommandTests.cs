@@ -236,6 +236,26 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Extract_command_writes_a_rotated_refresh_token_where_a_credentials_file_that_is_a_link_points_and_keeps_the_link()
+    {
+        using var cli = new CliTestContext(_spotify);
+        var target = Path.Combine(cli.Folder, "dotfiles", "spotify", "credentials.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        await File.WriteAllTextAsync(target, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"}""");
+        var link = Path.Combine(cli.Folder, "credentials.json");
+        File.CreateSymbolicLink(link, Path.Combine("dotfiles", "spotify", "credentials.json"));
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+
+        var exit = await ExtractCommand.Create(cli.Context)
+            .Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", link]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(target));
+        Assert.Equal("double-refresh-token-NEW", saved.RootElement.GetProperty("refresh_token").GetString());
+    }
+
+    [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {
         using var cli = new CliTestContext(_spotify);
@@ -416,7 +436,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
             var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", path]).InvokeAsync();
 
-            AssertRefusedInsideRepository(inRepository, exit, cli.Errors, $"inside the git repository at {repository}");
+            // The repository by the path the link resolves to (on macOS the temporary folder is itself behind a link).
+            AssertRefusedInsideRepository(inRepository, exit, cli.Errors, "inside the git repository at ");
         }
     }
 
