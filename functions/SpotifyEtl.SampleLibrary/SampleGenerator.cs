@@ -28,8 +28,9 @@ public sealed class SampleGenerator(IObjectStore destination)
     private const string Api = "https://api.spotify.com/v1";
     private const string OwnerId = "sample.listener";
     /// <summary>
-    /// Indented, and text as Spotify writes it: letters of every script, <c>+</c> and <c>'</c> as they are, not escaped as
-    /// <c>\u00F6</c> (the writer's default); quotes, backslashes and control characters escaped, as JSON requires.
+    /// Indented, and text as Spotify writes it: letters of every script of the Basic Multilingual Plane, <c>+</c> and <c>'</c>
+    /// as they are, not escaped as <c>\u00F6</c> (the writer's default); quotes, backslashes and control characters escaped,
+    /// as JSON requires. The writer still escapes characters beyond that plane (emoji), and the sample's names hold none.
     /// </summary>
     internal static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

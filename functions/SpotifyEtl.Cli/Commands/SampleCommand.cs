@@ -21,8 +21,9 @@ internal static class SampleCommand
             // A bucket would otherwise be a folder named "s3:" in the current folder.
             if (result.Tokens.Count > 0 && result.Tokens[0].Value is { } bucket && bucket.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
             {
-                result.AddError($"--out {bucket}: sample writes a local folder. To try the stack on AWS, make the sample here and copy its raw/ " +
-                    $"into the raw bucket (aws s3 cp --recursive <folder>/raw s3://<raw bucket>/raw).");
+                result.AddError($"--out {bucket}: sample writes a local folder. To try the stack on AWS, make the sample here, copy its raw/ " +
+                    "into the raw bucket (aws s3 cp --recursive <folder>/raw s3://<raw bucket>/raw), then replay its days, which an upload " +
+                    "under raw/ does not start (docs/transformation.md, \"Replay and backfill\").");
                 return;
             }
             if (result.Tokens.Count > 0 && result.Tokens[0].Value is { Length: > 0 } text
