@@ -45,8 +45,7 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
             }
             if (saved > 0)
             {
-                var newestFirst = _saved.OrderByDescending(s => s.SavedAt).ToList();
-                yield return (RawSource.SavedTracks, SavedTracksSubjects.Incremental, SavedPage(newestFirst.Take(PageSize), _saved.Count));
+                yield return (RawSource.SavedTracks, SavedTracksSubjects.Incremental, SavedPage(_saved, _saved.Count));
             }
             // Two neighbours trade places (where the list has two: a small sample may hold one song), and now and then a
             // newcomer replaces the last.
@@ -65,8 +64,9 @@ internal sealed class SampleListener(Random random, IReadOnlyList<SampleTrack> t
         yield return (RawSource.TopArtists, "long_term", Page("me/top/artists?time_range=long_term", artists, SampleArtistJson.WriteFullArtist));
     }
 
+    /// <summary>The library's first page: its newest saves (the first day's library fits one page), and the library's total.</summary>
     private static byte[] SavedPage(IEnumerable<(SampleTrack Track, DateTimeOffset SavedAt)> saved, int total) =>
-        Page("me/tracks", saved.OrderByDescending(s => s.SavedAt).ToList(), (w, s) =>
+        Page("me/tracks", saved.OrderByDescending(s => s.SavedAt).Take(PageSize).ToList(), (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("added_at", s.SavedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));

@@ -145,7 +145,8 @@ internal static class CredentialsFile
     {
         try
         {
-            return new FileInfo(file).LinkTarget is null ? null : new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            var link = new FileInfo(file);
+            return link.LinkTarget is null ? null : link.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
         }
         catch (IOException)
         {
