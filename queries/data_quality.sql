@@ -1,7 +1,7 @@
 -- Question: How many rows does each table hold per snapshot date, and are keys unique?
 -- One row per table and snapshot date: the row count and the number of distinct keys (playlists:
--- playlist_id; playlist_entries: playlist_id/playlist_snapshot_id/position; saved_tracks:
--- song_id/saved_at; top_items: item_type/time_range/rank). A difference between
+-- playlist_id; playlist_entries: playlist_id/playlist_snapshot_id/position; plays:
+-- played_at/song_id; saved_tracks: song_id/saved_at; top_items: item_type/time_range/rank). A difference between
 -- the two means duplicate rows in that day's files; a missing day means the extraction or
 -- transformation did not run. playlist_entries has rows only on days a playlist changed, playlists
 -- on every day it was extracted. An entry whose day has no playlist metadata (its object did not land)
@@ -23,7 +23,7 @@ SELECT snapshot_date, 'playlists' AS table_name, COUNT(*) AS row_count,
 FROM playlists GROUP BY snapshot_date
 UNION ALL
 SELECT snapshot_date, 'plays' AS table_name, COUNT(*) AS row_count,
-       COUNT(DISTINCT played_at) AS distinct_keys
+       COUNT(DISTINCT played_at || '/' || song_id) AS distinct_keys
 FROM plays GROUP BY snapshot_date
 UNION ALL
 SELECT snapshot_date, 'saved_tracks' AS table_name, COUNT(*) AS row_count,
