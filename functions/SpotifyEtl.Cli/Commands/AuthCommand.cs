@@ -8,8 +8,8 @@ namespace SpotifyEtl.Cli.Commands;
 
 /// <summary>
 /// `spotify-etl auth login`: the one manual step of a Development Mode app. Runs the Authorization Code
-/// flow with a loopback redirect, asks for exactly the scopes of the named sources, and prints the
-/// refresh token once with the commands that store it (Pulumi secret, local credentials).
+/// flow with a loopback redirect, asks for exactly the scopes of the named sources, and saves the
+/// refresh token into the credentials file, never showing it, with the command that stores the file for a stack.
 /// </summary>
 public static class AuthCommand
 {
@@ -20,12 +20,12 @@ public static class AuthCommand
         var port = CliOptions.Bounded("--port", "Loopback port of the redirect http://127.0.0.1:PORT/callback (register exactly this URI in the app's settings).", 8888, 1, 65535);
         var credentials = new Option<FileInfo?>("--credentials")
         {
-            Description = "A credentials file outside the repository with client_id and client_secret; the refresh token is saved into it. Default: SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.",
+            Description = "A credentials file outside the repository with client_id and client_secret (owner-readable only); the refresh token is saved into it. Default: credentials.json in the config folder (~/.config/spotify-etl).",
             HelpName = "FILE",
         };
         var timeout = CliOptions.Bounded("--timeout", "Seconds to wait for the browser.", 300, 1, 3600);
         var sources = new SourceOptions();
-        var login = new Command("login", "Authorize this app for your Spotify account and get the refresh token the unattended extraction uses: saved into the --credentials file, and not shown; printed once without one.");
+        var login = new Command("login", "Authorize this app for your Spotify account and get the refresh token the unattended extraction uses: saved into the credentials file, and not shown.");
         login.Options.Add(port);
         login.Options.Add(credentials);
         login.Options.Add(timeout);
@@ -45,8 +45,7 @@ public static class AuthCommand
         try
         {
             var sources = readSources();
-            var app = credentialsPath is not null ? CredentialsFile.Load(credentialsPath) : CredentialsFile.Resolve(null, context.GetVariable);
-            app.Validate(credentialsPath ?? "SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET");
+            var (app, credentialsFile) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             var scopes = sources.Count > 0 ? SpotifyAuthorization.ScopesFor(sources) : SpotifyAuthorization.AllScopes;
             var endpoints = SpotifyEndpoints.FromEnvironment(context.GetVariable);
             var state = SpotifyAuthorization.NewState();
@@ -64,25 +63,12 @@ public static class AuthCommand
             var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 
             console.WriteLine();
-            if (credentialsPath is not null)
-            {
-                // Saved, so not shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
-                CredentialsFile.Save(credentialsPath, app with { RefreshToken = refreshToken });
-                console.MarkupLine("[green]Authorized.[/] The refresh token expires six months from now, however often it is refreshed (log in again then).");
-                console.MarkupLineInterpolated($"It was saved to {credentialsPath} (owner-readable only) and is not shown: spotify-etl extract --credentials {credentialsPath} ... runs locally.");
-                console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
-                console.WriteLine($"  {StackSecret.PutCommand}{credentialsPath}");
-            }
-            else
-            {
-                console.MarkupLine("[green]Authorized.[/] The refresh token is shown once, here; it expires six months from now, however often it is refreshed (log in again then):");
-                console.WriteLine();
-                console.WriteLine(refreshToken);
-                console.WriteLine();
-                console.WriteLine("Keep it in a credentials file outside the repository ('auth login --credentials FILE' writes one, owner-readable only) rather than in your shell's history.");
-                console.WriteLine("For a stack, write it into a credentials file {\"client_id\", \"client_secret\", \"refresh_token\"} outside the repository, then run");
-                console.WriteLine($"  {StackSecret.PutCommand}<credentials file>");
-            }
+            // Saved, never shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
+            CredentialsFile.Save(credentialsFile, app with { RefreshToken = refreshToken });
+            console.MarkupLine("[green]Authorized.[/] The refresh token expires six months from now, however often it is refreshed (log in again then).");
+            console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")} ... runs locally.");
+            console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
+            console.WriteLine($"  {StackSecret.PutCommand}{credentialsFile}");
             await callback.AuthorizedAsync().ConfigureAwait(false);
             return ExitCodes.Success;
         }

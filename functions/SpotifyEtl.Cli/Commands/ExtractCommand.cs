@@ -31,8 +31,8 @@ public static class ExtractCommand
         lake.HelpName = "DIR";
         var credentials = new Option<FileInfo?>("--credentials")
         {
-            Description = "A JSON credentials file outside the repository ({\"client_id\",\"client_secret\",\"refresh_token\"}); "
-                + "default: SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET, SPOTIFY_REFRESH_TOKEN. A rotated refresh token is written back to it.",
+            Description = "A JSON credentials file outside the repository ({\"client_id\",\"client_secret\",\"refresh_token\"}, owner-readable only); "
+                + "default: credentials.json in the config folder (~/.config/spotify-etl). A rotated refresh token is written back to it.",
             HelpName = "FILE",
         };
         var market = new Option<string?>("--market") { Description = "Market for playlist items (ISO 3166-1 alpha-2 or from_token).", HelpName = "CODE" };
@@ -91,21 +91,14 @@ public static class ExtractCommand
             {
                 throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
             }
-            var credentials = CredentialsFile.Resolve(credentialsPath, context.GetVariable);
+            var (credentials, credentialsFile) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             if (credentials.NeedingAUser(sources) is [_, ..] needing)
             {
                 throw new CliException(ExitCodes.NoPermission,
                     $"{string.Join(", ", needing.Select(source => source.Name))} read your account, and the credentials have no refresh token to do it with " +
-                    $"({(credentialsPath is null ? "SPOTIFY_REFRESH_TOKEN is not set" : $"{credentialsPath} has no refresh_token")}). " +
-                    "Run 'spotify-etl auth login --credentials FILE' once, then extract with --credentials FILE.");
+                    $"({credentialsFile} has no refresh_token). Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' once, then extract again.");
             }
-            var tokenStore = new CredentialsFileTokenStore(credentialsPath ?? context.DefaultCredentialsPath, credentials);
-            if (credentialsPath is null && credentials.HasRefreshToken && CredentialsFile.RepositoryAround(context.DefaultCredentialsPath) is { } repository)
-            {
-                // Said before the run, not after a rotation nothing could keep: the next run would need a new login.
-                CliErrors.Warn(context.Errors, $"a refresh token Spotify rotates during this run could not be kept: it would be saved to {context.DefaultCredentialsPath}, " +
-                    $"inside the git repository at {repository}, where no credentials are written. Name a --credentials FILE outside any repository, or set XDG_CONFIG_HOME to a folder outside it.");
-            }
+            var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
                 new SpotifyClientOptions
@@ -132,7 +125,7 @@ public static class ExtractCommand
             catch (Exception exception) when (CliErrors.IsExpected(exception))
             {
                 // Interrupted, or stopped for good: where a token Spotify rotated meanwhile went matters all the same.
-                TellRotation(context, client.Tokens, credentialsPath, tokenStore);
+                TellRotation(context, client.Tokens, credentialsFile, tokenStore);
                 throw;
             }
 
@@ -151,7 +144,7 @@ public static class ExtractCommand
             {
                 context.Errors.WriteLine($"{CliErrors.Program}: {source.Source}: {SourceProblem(source)}");
             }
-            if (!TellRotation(context, client.Tokens, credentialsPath, tokenStore))
+            if (!TellRotation(context, client.Tokens, credentialsFile, tokenStore))
             {
                 return ExitCodes.Failure;
             }
@@ -184,7 +177,7 @@ public static class ExtractCommand
     }
 
     /// <summary>Says where a refresh token Spotify rotated during the run was saved (it is never shown); false when it could not be saved.</summary>
-    private static bool TellRotation(CliContext context, SpotifyTokenProvider tokens, string? credentialsPath, CredentialsFileTokenStore tokenStore)
+    private static bool TellRotation(CliContext context, SpotifyTokenProvider tokens, string credentialsFile, CredentialsFileTokenStore tokenStore)
     {
         if (tokens.RotationSaveFailure is { } saveFailure)
         {
@@ -195,17 +188,10 @@ public static class ExtractCommand
         {
             return true;
         }
-        if (credentialsPath is not null)
-        {
-            context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {credentialsPath}.");
-        }
-        else
-        {
-            var savedTo = tokenStore.SavedTo ?? context.DefaultCredentialsPath;
-            context.Errors.WriteLine(
-                $"Spotify rotated the refresh token; the old one in SPOTIFY_REFRESH_TOKEN may stop working. The new credentials were saved to {savedTo} (owner-readable only): " +
-                $"run with --credentials {savedTo} from now on. The token is not shown.");
-        }
+        var savedTo = tokenStore.SavedTo ?? credentialsFile;
+        // Saved beside the file read when that one came to hold another app's credentials meanwhile: the next run must name it.
+        context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {savedTo} (owner-readable only) and is not shown." +
+            (savedTo == credentialsFile ? "" : $" Run with --credentials {savedTo} from now on."));
         return true;
     }
 

@@ -7,23 +7,31 @@ namespace SpotifyEtl.Cli.Spotify;
 
 /// <summary>
 /// Spotify credentials for local runs: a JSON file shaped like the AWS secret
-/// (<c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>), kept outside any git repository,
-/// or the variables SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and SPOTIFY_REFRESH_TOKEN.
+/// (<c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>), owner-readable only and kept outside any git
+/// repository: the one named by --credentials, else the one in the config folder. No secret is read from an environment
+/// variable, which every program the shell starts inherits and an <c>export</c> line leaves in the shell's history.
 /// </summary>
 internal static class CredentialsFile
 {
-    public static SpotifyCredentials Resolve(string? path, Func<string, string?> getVariable)
+    /// <summary>Variables a user may have set for another tool, or an earlier version of this one: named when no file is found.</summary>
+    private static readonly string[] RetiredVariables = ["SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"];
+
+    /// <summary>The credentials of the --credentials file, or without one of the config folder's; the file's path with them.</summary>
+    public static (SpotifyCredentials Credentials, string Path) Resolve(string? path, string defaultPath, Func<string, string?> getVariable)
     {
-        if (path is not null)
+        var file = path ?? defaultPath;
+        if (path is null && !File.Exists(defaultPath) && !Directory.Exists(defaultPath)
+            && RetiredVariables.Where(name => !string.IsNullOrEmpty(getVariable(name))).ToList() is [_, ..] set)
         {
-            var fromFile = Load(path);
-            fromFile.Validate(path);
-            return fromFile;
+            throw new CliException(ExitCodes.NoInput,
+                $"{string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")} set, but spotify-etl reads no credentials from environment variables: every program " +
+                $"started from the shell inherits them, and an export line stays in its history. Write them into {defaultPath} " +
+                "({\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}, owner-readable only: chmod 600), or a file named by --credentials " +
+                $"('spotify-etl auth login' adds the refresh token), then unset {string.Join(" ", set)}.");
         }
-        var credentials = new SpotifyCredentials(getVariable("SPOTIFY_CLIENT_ID") ?? "", getVariable("SPOTIFY_CLIENT_SECRET") ?? "",
-            getVariable("SPOTIFY_REFRESH_TOKEN") is { Length: > 0 } token ? token : null);
-        credentials.Validate("SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET (or --credentials FILE)");
-        return credentials;
+        var credentials = Load(file);
+        credentials.Validate(file);
+        return (credentials, file);
     }
 
     public static SpotifyCredentials Load(string path)

@@ -28,7 +28,7 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
         "older apps from 2026-07-20) and when access is revoked. " +
         "Re-authorize with `spotify-etl auth login --credentials <file>`, then put the file into the stack's secret with " +
         "`" + StackSecret.PutCommand + "<file>` " +
-        "(or update SPOTIFY_REFRESH_TOKEN locally).";
+        "(locally, `spotify-etl auth login` saves the new token into the credentials file).";
 
     public string? SpotifyDescription { get; } = spotifyDescription;
 }

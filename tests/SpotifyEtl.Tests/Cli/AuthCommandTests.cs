@@ -17,16 +17,11 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _spotify.DisposeAsync();
 
-    private static Dictionary<string, string> AppCredentials => new()
-    {
-        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
-        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
-    };
-
     [Fact]
-    public async Task Auth_login_asks_for_exactly_the_scopes_of_the_sources_and_prints_the_refresh_token_with_the_pulumi_command()
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Auth_login_asks_for_exactly_the_scopes_of_the_sources_and_saves_the_refresh_token_into_the_config_folders_credentials_unshown()
     {
-        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         var port = FreePort();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--recently-played", "--top-tracks", "short_term"]).InvokeAsync();
@@ -39,17 +34,18 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal("user-read-recently-played user-top-read", query["scope"]);
         Assert.Equal($"http://127.0.0.1:{port}/callback", query["redirect_uri"]);
         Assert.Equal("code", query["response_type"]);
-        Assert.Contains(_spotify.AuthorizedRefreshToken, cli.Output, StringComparison.Ordinal);
-        Assert.Contains($"{StackSecret.PutCommand}<credentials file>\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains(_spotify.AuthorizedRefreshToken, await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.Context.DefaultCredentialsPath));
+        Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"{StackSecret.PutCommand}{cli.Context.DefaultCredentialsPath}\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("pulumi config set", cli.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain($"--secret-string {_spotify.AuthorizedRefreshToken}", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Auth_login_with_a_credentials_file_saves_the_token_owner_only_and_does_not_print_it()
     {
-        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         var port = FreePort();
         var credentials = Path.Combine(cli.Folder, "secrets", "credentials.json");
         // The app's half, as a user writes it (readable by everyone), and a leftover of an interrupted save: both are replaced.
@@ -76,7 +72,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     [Fact]
     public async Task Ctrl_C_while_auth_login_waits_for_the_browser_exits_130_as_an_interruption_not_a_timeout()
     {
-        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         using var interrupt = new CancellationTokenSource();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync(cancellationToken: interrupt.Token);
@@ -93,7 +89,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_login_that_times_out_gives_its_advice_once()
     {
-        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
         var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks", "--timeout", "1"]).InvokeAsync();
 
@@ -104,7 +100,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     [Fact]
     public async Task Auth_login_refuses_a_callback_whose_state_does_not_match()
     {
-        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         var port = FreePort();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
@@ -123,7 +119,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     {
         // The browser comes back with a code, and the exchange of the code finds nothing listening at the accounts service.
         var accounts = $"http://127.0.0.1:{FreePort()}/";
-        using var cli = new CliTestContext(_spotify, new(AppCredentials) { ["SPOTIFY_ACCOUNTS_BASE_URL"] = accounts });
+        using var cli = new CliTestContext(_spotify, new() { ["SPOTIFY_ACCOUNTS_BASE_URL"] = accounts }).WithCredentials(refreshToken: null);
         var port = FreePort();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
@@ -171,7 +167,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
             "200 cut short" => new Fault.RawFault(200, "application/json", Token[..40]),
             _ => new Fault.RawFault(400, "application/json", $$"""{"error":"{{answer[4..]}}","error_description":"refused"}"""),
         });
-        using var cli = new CliTestContext(_spotify, AppCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);

@@ -34,13 +34,38 @@ internal sealed class CliTestContext : IDisposable
         Context = new CliContext(name => Variables.GetValueOrDefault(name), console, _errors, Path.Combine(Folder, "config"), AuthorizePages.Enqueue);
     }
 
-    /// <summary>The double's app and user, as a user exports them for local runs.</summary>
-    public static Dictionary<string, string> UserCredentials() => new()
+    /// <summary>
+    /// Writes the double's app (and its user's refresh token, unless null) into the config folder's credentials file, where
+    /// a user keeps them for local runs; returns this context.
+    /// </summary>
+    public CliTestContext WithCredentials(string? refreshToken = SpotifyDouble.InitialRefreshToken)
     {
-        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
-        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
-        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
-    };
+        WriteCredentials(Context.DefaultCredentialsPath, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, refreshToken);
+        return this;
+    }
+
+    /// <summary>A credentials file as a user writes one: <c>{"client_id", "client_secret", "refresh_token"}</c>, owner-readable only.</summary>
+    public static void WriteCredentials(string path, string clientId, string clientSecret, string? refreshToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var token = refreshToken is null ? "" : $",\"refresh_token\":\"{refreshToken}\"";
+        File.WriteAllText(path, $$"""{"client_id":"{{clientId}}","client_secret":"{{clientSecret}}"{{token}}}""");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    /// <summary>
+    /// For a spotify-etl process: its config folder (XDG_CONFIG_HOME) under <paramref name="folder"/>, holding credentials of
+    /// the app "client" (no user) unless <paramref name="refreshToken"/> names one, with Spotify's addresses where given.
+    /// </summary>
+    public static Dictionary<string, string> ProcessWithCredentials(string folder, string clientId = "client", string clientSecret = "secret", string? refreshToken = null)
+    {
+        var configHome = Path.Combine(folder, "config-home");
+        WriteCredentials(Path.Combine(configHome, "spotify-etl", "credentials.json"), clientId, clientSecret, refreshToken);
+        return new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = configHome };
+    }
 
     public string Folder { get; }
     public Dictionary<string, string> Variables { get; }

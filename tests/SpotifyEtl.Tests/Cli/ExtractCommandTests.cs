@@ -19,12 +19,11 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _spotify.DisposeAsync();
 
-    private static Dictionary<string, string> EnvironmentCredentials => CliTestContext.UserCredentials();
 
     [Fact]
     public async Task Extract_command_lands_the_sources_named_by_options_and_a_config_file_into_the_lake_and_prints_a_summary()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         var config = Path.Combine(cli.Folder, "sources.json");
         await File.WriteAllTextAsync(config, """[{"type":"top_artists","time_range":"long_term"}]""");
@@ -46,7 +45,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [Fact]
     public async Task Extract_command_warns_on_stderr_with_both_times_when_more_plays_happened_than_Spotify_keeps_and_still_exits_0()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
         _spotify.Plays.AddRange(Enumerable.Range(0, 10).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
@@ -65,7 +64,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [Fact]
     public async Task Extract_command_warns_on_stderr_when_Spotify_answers_a_cursor_older_than_the_saved_one_and_still_exits_0()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
         _spotify.Plays.AddRange(Enumerable.Range(0, 10).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
@@ -87,7 +86,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [InlineData(14)]
     public async Task Extract_command_exits_3_without_showing_it_when_the_access_token_holds_characters_no_token_has(int seed)
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var token = GarbledTokenResponseTests.TokenWithForeignCharacters(seed);
         var body = new System.Text.Json.Nodes.JsonObject { ["access_token"] = token, ["token_type"] = "Bearer", ["expires_in"] = 3600 }.ToJsonString();
         _spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, "application/json", body)).ToArray());
@@ -108,7 +107,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     public async Task Extract_command_stops_with_its_state_saved_at_a_wait_that_would_outlast_its_time_limit(int limitSeconds, int retryAfterSeconds)
     {
         // A laptop's run has no Lambda timeout: the time limit is what keeps a Spotify asking for long waits from holding it for hours.
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         _spotify.Inject("playlists/", Enumerable.Range(0, 10).Select(_ => Fault.TooManyRequests(retryAfterSeconds)).ToArray());
 
@@ -124,7 +123,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [Fact]
     public async Task Extract_command_interrupted_exits_130_and_leaves_a_manifest_saying_so()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         using var interrupt = new CancellationTokenSource();
         _spotify.OnApiRequest = path =>
@@ -155,7 +154,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [InlineData("fifo")]
     public async Task An_extraction_state_that_is_no_file_is_the_lakes_to_mend_with_exit_65(string kind)
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         var state = Path.Combine(lake, SpotifyEtl.Spotify.ExtractionState.Key);
         Directory.CreateDirectory(Path.GetDirectoryName(state)!);
@@ -187,9 +186,9 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Ctrl-C after Spotify rotated the refresh token: the run still says where the new token went (a credentials file given,
-    /// the config folder for environment credentials) or that it could not be saved; a user told only "Interrupted" would
-    /// go on with the old token.
+    /// Ctrl-C after Spotify rotated the refresh token: the run still says where the new token went (the credentials file
+    /// given, or the config folder's) or that it could not be saved; a user told only "Interrupted" would go on with the old
+    /// token.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -203,13 +202,13 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         var random = new Random(seed);
         var given = seed % 3 == 0;
         var unsaved = seed % 3 == 2;
-        using var cli = new CliTestContext(_spotify, given ? null : EnvironmentCredentials);
-        var credentials = Path.Combine(cli.Folder, "credentials.json");
-        await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"}""");
+        using var cli = new CliTestContext(_spotify);
+        var credentials = given ? Path.Combine(cli.Folder, "secrets", "credentials.json") : cli.Context.DefaultCredentialsPath;
+        CliTestContext.WriteCredentials(credentials, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, SpotifyDouble.InitialRefreshToken);
         if (unsaved)
         {
-            // Where the config folder should be, a file: the rotated token cannot be saved.
-            await File.WriteAllTextAsync(Path.GetDirectoryName(cli.Context.DefaultCredentialsPath)!, "");
+            // Once the credentials are read, their folder comes to be in a git work tree: the rotated token cannot be saved there.
+            _spotify.OnTokenRequest = _ => Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(credentials)!, ".git"));
         }
         var rotated = $"double-refresh-token-NEW-{seed}";
         _spotify.RotateRefreshTokenTo = rotated;
@@ -229,9 +228,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         _spotify.OnApiRequest = null;
 
         Assert.True(exit == 130, $"exit {exit}: {cli.Errors}");
-        Assert.Contains(
-            given ? $"the new one was saved to {credentials}" : unsaved ? "rotated the refresh token but it could not be saved" : $"--credentials {cli.Context.DefaultCredentialsPath}",
-            cli.Errors, StringComparison.Ordinal);
+        Assert.Contains(unsaved ? "rotated the refresh token but it could not be saved" : $"the new one was saved to {credentials}", cli.Errors, StringComparison.Ordinal);
+        Assert.Equal(!unsaved, File.ReadAllText(credentials).Contains(rotated, StringComparison.Ordinal));
         Assert.DoesNotContain(rotated, cli.Output + cli.Errors, StringComparison.Ordinal);
     }
 
@@ -276,9 +274,9 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [Theory]
     [InlineData(".git folder")]
     [InlineData(".git file")]
-    public async Task Extract_says_before_the_run_that_a_rotated_token_could_not_be_kept_when_the_config_folder_is_in_a_git_repository(string marker)
+    public async Task Extract_refuses_credentials_of_a_config_folder_in_a_git_repository_before_asking_spotify(string marker)
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         // A dotfiles repository around the config folder (a work tree's .git folder, or a worktree's .git file).
         if (marker == ".git folder")
         {
@@ -288,41 +286,39 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         {
             await File.WriteAllTextAsync(Path.Combine(cli.Folder, ".git"), "gitdir: /elsewhere/.git/worktrees/home");
         }
-        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
 
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
 
-        var warning = cli.Errors.IndexOf($"could not be kept: it would be saved to {cli.Context.DefaultCredentialsPath}, inside the git repository at {cli.Folder}", StringComparison.Ordinal);
-        Assert.True(warning >= 0, cli.Errors);
-        Assert.True(warning < cli.Errors.IndexOf("rotated the refresh token but it could not be saved", StringComparison.Ordinal), "said before the run");
-        Assert.Equal(1, exit);
-        Assert.False(File.Exists(cli.Context.DefaultCredentialsPath), "no credentials inside the repository");
+        Assert.Equal(64, exit);
+        Assert.Contains($"{cli.Context.DefaultCredentialsPath} is inside the git repository at {cli.Folder}", cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(_spotify.TokenGrants);
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
     [Fact]
-    public async Task Extract_command_keeps_a_rotated_token_from_environment_credentials_in_the_config_folder_without_printing_it()
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Extract_command_writes_a_rotated_token_back_to_the_config_folders_credentials_without_printing_it()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
 
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
 
         Assert.Equal(0, exit);
         Assert.Contains("double-refresh-token-NEW", await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
-        Assert.Contains("--credentials", cli.Errors, StringComparison.Ordinal);
-        Assert.DoesNotContain("could not be kept", cli.Errors, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.Context.DefaultCredentialsPath));
+        Assert.Contains($"the new one was saved to {cli.Context.DefaultCredentialsPath}", cli.Errors, StringComparison.Ordinal);
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
     [Theory]
     [InlineData("""{"client_id":"another-app","client_secret":"another-secret","refresh_token":"another-token"}""")]
     [InlineData("not credentials at all")]
-    public async Task A_rotated_token_from_environment_credentials_leaves_a_credentials_file_of_another_app_as_it_was(string existing)
+    public async Task A_rotated_token_leaves_a_credentials_file_that_came_to_hold_another_app_as_it_is(string existing)
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
-        Directory.CreateDirectory(Path.GetDirectoryName(cli.Context.DefaultCredentialsPath)!);
-        await File.WriteAllTextAsync(cli.Context.DefaultCredentialsPath, existing);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        // Replaced once read, before the rotated token is saved (another tool, or the user, writing its own credentials there).
+        _spotify.OnTokenRequest = _ => File.WriteAllText(cli.Context.DefaultCredentialsPath, existing);
         _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
 
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
@@ -336,10 +332,46 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
+    /// <summary>
+    /// Secrets in environment variables (as an earlier version read them, and as other tools document) are not read: every
+    /// program the shell starts inherits them. Without a credentials file the run says so, names the variables set and where
+    /// the file goes, and asks Spotify nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task Credentials_in_environment_variables_are_not_read_and_the_error_says_where_the_file_goes(int seed)
+    {
+        var random = new Random(seed);
+        var values = new Dictionary<string, string>
+        {
+            ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
+            ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
+            ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
+        };
+        var set = values.Keys.Where(_ => random.Next(2) == 0).DefaultIfEmpty("SPOTIFY_CLIENT_SECRET").ToList();
+        using var cli = new CliTestContext(_spotify, set.ToDictionary(name => name, name => values[name]));
+        var login = random.Next(2) == 0;
+
+        var exit = login
+            ? await AuthCommand.Create(cli.Context).Parse(["login", "--port", "1", "--saved-tracks", "--timeout", "1"]).InvokeAsync()
+            : await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.True(exit == 66, $"exit {exit}: {cli.Errors}");
+        Assert.Contains($"{string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")} set, but spotify-etl reads no credentials from environment variables", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains(cli.Context.DefaultCredentialsPath, cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(_spotify.TokenGrants);
+        Assert.False(File.Exists(cli.Context.DefaultCredentialsPath));
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
+    }
+
     [Fact]
     public async Task Extract_command_exits_77_with_the_reauthorization_message_on_stderr_on_invalid_grant()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         _spotify.RefuseRefreshTokens = true;
 
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--recently-played"]).InvokeAsync();
@@ -356,8 +388,11 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder]).InvokeAsync());
         Assert.Contains("No sources", cli.Errors, StringComparison.Ordinal);
+        Assert.Equal(66, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
+        Assert.Contains($"No credentials file at {cli.Context.DefaultCredentialsPath}", cli.Errors, StringComparison.Ordinal);
+        CliTestContext.WriteCredentials(cli.Context.DefaultCredentialsPath, SpotifyDouble.ClientId, "", null);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
-        Assert.Contains("SPOTIFY_CLIENT_ID", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("lack a client id or client secret", cli.Errors, StringComparison.Ordinal);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--top-tracks", "forever"]).InvokeAsync());
         Assert.Contains("not a time range", cli.Errors, StringComparison.Ordinal);
     }
@@ -365,7 +400,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [Fact]
     public async Task Extract_command_reads_as_many_top_items_as_asked_and_refuses_a_limit_out_of_range()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         _spotify.TopTrackCount = 300;
         var lake = Path.Combine(cli.Folder, "lake");
 
@@ -384,7 +419,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [Fact]
     public async Task Extract_command_keeps_its_etags_in_the_lake_so_a_second_run_asks_conditionally_and_says_so()
     {
-        using var cli = new CliTestContext(_spotify, EnvironmentCredentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         // Both runs read the machine's clock: a run after midnight would be a new day, with new requests.
         await UtcDay.WithRoomAsync(TimeSpan.FromMinutes(2));

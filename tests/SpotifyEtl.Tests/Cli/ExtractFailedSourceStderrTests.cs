@@ -38,7 +38,7 @@ public sealed class ExtractFailedSourceStderrTests : IAsyncLifetime
     [MemberData(nameof(Failures))]
     public async Task A_failed_or_stopped_source_is_named_on_stderr_with_its_reason(string failure, bool json)
     {
-        using var cli = new CliTestContext(_spotify, CliTestContext.UserCredentials());
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var playlist = failure == "missing_playlist" ? Missing : Playlist;
         switch (failure)
         {

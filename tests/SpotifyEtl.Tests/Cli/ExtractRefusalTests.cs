@@ -22,13 +22,12 @@ public sealed class ExtractRefusalTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _spotify.DisposeAsync();
 
-    private static Dictionary<string, string> Credentials => CliTestContext.UserCredentials();
 
     [Fact]
     public async Task A_second_extract_on_a_lake_while_one_runs_exits_75_without_asking_Spotify_and_the_next_one_runs()
     {
-        using var first = new CliTestContext(_spotify, Credentials);
-        using var second = new CliTestContext(_spotify, Credentials);
+        using var first = new CliTestContext(_spotify).WithCredentials();
+        using var second = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(first.Folder, "lake");
         using var firstAsked = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
@@ -64,14 +63,12 @@ public sealed class ExtractRefusalTests : IAsyncLifetime
     [InlineData("--top-artists", "long_term")]
     public async Task Sources_of_the_account_without_a_refresh_token_exit_77_before_asking_Spotify_anything(params string[] source)
     {
-        var withoutUser = Credentials;
-        withoutUser.Remove("SPOTIFY_REFRESH_TOKEN");
-        using var cli = new CliTestContext(_spotify, withoutUser);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--playlist", Playlist, .. source]).InvokeAsync();
 
         Assert.Equal(77, exit);
-        Assert.Contains("SPOTIFY_REFRESH_TOKEN is not set", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"{cli.Context.DefaultCredentialsPath} has no refresh_token", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("auth login", cli.Errors, StringComparison.Ordinal);
         Assert.Empty(_spotify.TokenGrants);
         Assert.Empty(_spotify.ApiRequests);
@@ -82,7 +79,7 @@ public sealed class ExtractRefusalTests : IAsyncLifetime
     [InlineData("S3://spotify-raw/raw/")]
     public void A_bucket_given_as_the_lake_is_refused_while_parsing_and_names_what_reads_S3(string bucket)
     {
-        using var cli = new CliTestContext(_spotify, Credentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
 
         // Refused while parsing (spotify-etl exits 64 for every parse error), so nothing runs and no folder "s3:" is made.
         var parsed = ExtractCommand.Create(cli.Context).Parse(["--lake", bucket, "--playlist", Playlist]);
@@ -98,7 +95,7 @@ public sealed class ExtractRefusalTests : IAsyncLifetime
     [InlineData("{\"playlists\": 3}")]
     public async Task A_damaged_extraction_state_exits_65_naming_the_file_and_what_to_do(string content)
     {
-        using var cli = new CliTestContext(_spotify, Credentials);
+        using var cli = new CliTestContext(_spotify).WithCredentials();
         var lake = Path.Combine(cli.Folder, "lake");
         Directory.CreateDirectory(Path.Combine(lake, "state"));
         await File.WriteAllTextAsync(Path.Combine(lake, "state", "extraction-state.json"), content);

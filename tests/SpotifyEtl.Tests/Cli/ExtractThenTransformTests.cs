@@ -25,13 +25,10 @@ public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private Dictionary<string, string> Environment => new()
+    private Dictionary<string, string> Environment => new(CliTestContext.ProcessWithCredentials(_folder.Path, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, SpotifyDouble.InitialRefreshToken))
     {
         ["SPOTIFY_API_BASE_URL"] = _spotify.Endpoints.ApiBase.ToString(),
         ["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString(),
-        ["SPOTIFY_CLIENT_ID"] = SpotifyDouble.ClientId,
-        ["SPOTIFY_CLIENT_SECRET"] = SpotifyDouble.ClientSecret,
-        ["SPOTIFY_REFRESH_TOKEN"] = SpotifyDouble.InitialRefreshToken,
         ["HOME"] = _folder.Path,
     };
 

@@ -181,7 +181,7 @@ public sealed class InputMistakeTests : IDisposable
     [InlineData("SPOTIFY_ACCOUNTS_BASE_URL", "/relative/path")]
     public void A_base_url_that_is_no_http_url_is_a_usage_error_naming_the_variable(string variable, string value)
     {
-        var environment = CliTestContext.UserCredentials();
+        var environment = CliTestContext.ProcessWithCredentials(_folder["home"]);
         environment[variable] = value;
 
         var run = DemoCommandTests.RunCli(environment, "extract", "--lake", _folder["lake"], "--playlist", "37i9dQZF1DXcBWIGoYBM5M");

@@ -22,10 +22,8 @@ public sealed class LeaseFileNotAFileTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     /// <summary>Spotify's addresses on a port nothing listens on: an extraction that got past its checks fails fast, asking no one.</summary>
-    private static readonly Dictionary<string, string> NoSpotify = new()
+    private Dictionary<string, string> NoSpotify => new(CliTestContext.ProcessWithCredentials(_folder["home"]))
     {
-        ["SPOTIFY_CLIENT_ID"] = "client",
-        ["SPOTIFY_CLIENT_SECRET"] = "secret",
         ["SPOTIFY_ACCOUNTS_BASE_URL"] = "http://127.0.0.1:1",
         ["SPOTIFY_API_BASE_URL"] = "http://127.0.0.1:1",
     };

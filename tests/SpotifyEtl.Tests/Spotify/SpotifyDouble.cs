@@ -73,6 +73,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>Called with each Web API path and query as it arrives (for example to move a test clock).</summary>
     public Action<string>? OnApiRequest { get; set; }
 
+    /// <summary>Called with the grant type of each token request before it is answered.</summary>
+    public Action<string>? OnTokenRequest { get; set; }
+
     public ConcurrentDictionary<string, DoublePlaylist> Playlists { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Plays as Unix milliseconds with a track number; the newest are served first.</summary>
@@ -216,6 +219,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         var form = await context.Request.ReadFormAsync();
         var grant = form["grant_type"].ToString();
         TokenGrants.Enqueue(grant);
+        OnTokenRequest?.Invoke(grant);
         if (TakeFault("token") is { } fault && await ApplyFaultAsync(context, fault))
         {
             return;

@@ -136,10 +136,8 @@ public sealed class DurableLakeFilesTests : IDisposable
         Assert.Contains("delete it and run again", error.Message, StringComparison.Ordinal);
 
         // The command says it with exit 65, before it asks Spotify anything.
-        var run = DemoCommandTests.RunCli(new Dictionary<string, string>
+        var run = DemoCommandTests.RunCli(new Dictionary<string, string>(SpotifyEtl.Tests.Cli.CliTestContext.ProcessWithCredentials(Path.GetDirectoryName(lake)!))
         {
-            ["SPOTIFY_CLIENT_ID"] = "client",
-            ["SPOTIFY_CLIENT_SECRET"] = "secret",
             ["SPOTIFY_ACCOUNTS_BASE_URL"] = "http://127.0.0.1:1",
             ["SPOTIFY_API_BASE_URL"] = "http://127.0.0.1:1",
         }, "extract", "--lake", lake, "--playlist", "3cEYpjA9oz9GiPac4AsH4n", "--time-limit", "5");
