@@ -21,7 +21,8 @@ NPM_STAMP := infra/node_modules/.package-lock.json
 demo: build
 	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake $(LAKE)
 
-test: build cli
+# The tests need infra/'s npm packages (the TypeScript tests, the S3 emulator, DuckDB's library); the demo does not.
+test: build cli $(NPM_STAMP)
 	bash scripts/test.sh $(CONFIGURATION)
 
 build: restore
@@ -49,7 +50,7 @@ cli:
 contract: $(NPM_STAMP)
 	npx --prefix infra tsx infra/build/generateContract.ts
 
-restore: $(NPM_STAMP)
+restore:
 	dotnet restore SpotifyStack.sln -nologo
 
 # npm writes this file on every install: re-install only when the lockfile changed.
@@ -57,7 +58,7 @@ $(NPM_STAMP): infra/package-lock.json
 	npm ci --prefix infra --no-audit --no-fund --loglevel=error
 
 # Rewrites what the README shows of `make demo` from a fresh demo run (a test compares the two).
-readme: build
+readme: build $(NPM_STAMP)
 	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --import tsx --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts >/dev/null
 
 typecheck: $(NPM_STAMP)

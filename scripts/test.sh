@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 configuration="${1:-Release}"
 logs="$(mktemp -d)"
 passed=0 failed=0 status=0
+# A runner that hangs is stopped (exit 124, then counted as a failure) long before CI's own limit, so that the count is
+# still printed: minutes per runner, about four times what each takes on two cores.
+limit() { local minutes="$1"; shift; timeout --kill-after=30s "${minutes}m" "$@"; }
 
 # Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
 # machine), and python3-pandas for the benchmarks' smoke runs, which run every path, the pandas peers' included.
@@ -24,20 +27,26 @@ if [[ -x artifacts/cli/spotify-etl ]]; then
   export SPOTIFY_ETL_CLI="$PWD/artifacts/cli/spotify-etl"
   echo "process tests run $SPOTIFY_ETL_CLI"
 fi
-dotnet test SpotifyStack.sln -c "$configuration" --no-build --nologo 2>&1 | tee "$logs/dotnet.log" || status=1
+limit 40 dotnet test SpotifyStack.sln -c "$configuration" --no-build --nologo 2>&1 | tee "$logs/dotnet.log"
+dotnet_status=$?
 # VSTest prints, per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
-while read -r f p; do passed=$((passed + p)); failed=$((failed + f)); done < <(
+dotnet_fail=0
+while read -r f p; do passed=$((passed + p)); dotnet_fail=$((dotnet_fail + f)); done < <(
   sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+),.*/\1 \2/p' "$logs/dotnet.log")
 if ! grep -qE 'Passed:[[:space:]]*[0-9]+' "$logs/dotnet.log"; then
-  echo "dotnet test printed no summary: counting it as one failure"; failed=$((failed + 1)); status=1
+  echo "dotnet test printed no summary (exit $dotnet_status; 124: stopped after 40 minutes): counting it as one failure"; dotnet_fail=$((dotnet_fail + 1))
+elif (( dotnet_status != 0 && dotnet_fail == 0 )); then
+  echo "dotnet test failed (exit $dotnet_status) with no failing test counted (a test host that crashed, or a run stopped): counting it as one failure"; dotnet_fail=1
 fi
+if (( dotnet_status != 0 || dotnet_fail > 0 )); then status=1; fi
+failed=$((failed + dotnet_fail))
 
 echo "== TypeScript: tsc --noEmit (strict)"
 npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed" | tee -a "$logs/tsc.log"; }
 
 echo "== TypeScript: node --test"
 node_status=0
-npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { status=1; node_status=1; }
+limit 40 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { status=1; node_status=1; }
 node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 node_fail=$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 # A test whose suite's set-up failed is reported cancelled, not failed: it did not pass, so it counts as failed.
@@ -53,20 +62,28 @@ passed=$((passed + node_pass)); failed=$((failed + ${node_fail:-0}))
 
 echo "== spotify-etl alone: the native executable in an empty folder, without Node.js"
 if [[ -x artifacts/cli/spotify-etl ]]; then
-  bash scripts/cli-alone.sh artifacts/cli/spotify-etl 2>&1 | tee "$logs/alone.log" || status=1
+  alone_status=0
+  limit 10 bash scripts/cli-alone.sh artifacts/cli/spotify-etl 2>&1 | tee "$logs/alone.log" || { status=1; alone_status=1; }
   read -r alone_pass alone_fail < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logs/alone.log" | tail -n 1)
-  passed=$((passed + ${alone_pass:-0})); failed=$((failed + ${alone_fail:-1}))
+  alone_fail=${alone_fail:-1}
+  if (( alone_status != 0 && alone_fail == 0 )); then
+    echo "the tests of spotify-etl alone failed with no failing test counted: counting it as one failure"; alone_fail=1
+  fi
+  passed=$((passed + ${alone_pass:-0})); failed=$((failed + alone_fail))
 else
   echo "artifacts/cli/spotify-etl is missing: run 'make cli' (make test does)"; failed=$((failed + 1)); status=1
 fi
 
 echo "== Benchmarks: every section of make bench once, on tiny samples (bench.py --smoke)"
 # A smoke, not a measurement: it checks that every benchmark path still runs with the tool's current options.
-/usr/bin/python3 benchmarks/bench.py --smoke 2>&1 | tee "$logs/bench.log" || status=1
+bench_status=0
+limit 30 /usr/bin/python3 benchmarks/bench.py --smoke 2>&1 | tee "$logs/bench.log" || { status=1; bench_status=1; }
 bench_pass=$(sed -nE 's/^bench smoke: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$logs/bench.log" | tail -n 1)
 bench_fail=$(sed -nE 's/^bench smoke: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$logs/bench.log" | tail -n 1)
 if [[ -z "$bench_pass" ]]; then
   echo "the benchmark smoke printed no summary: counting it as one failure"; bench_fail=$(( ${bench_fail:-0} + 1 )); bench_pass=0; status=1
+elif (( bench_status != 0 && bench_fail == 0 )); then
+  echo "the benchmark smoke failed with no failing path counted: counting it as one failure"; bench_fail=1
 fi
 passed=$((passed + bench_pass)); failed=$((failed + ${bench_fail:-0}))
 
