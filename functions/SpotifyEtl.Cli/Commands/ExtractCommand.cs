@@ -98,6 +98,10 @@ public static class ExtractCommand
                     $"{string.Join(", ", needing.Select(source => source.Name))} read your account, and the credentials have no refresh token to do it with " +
                     $"({credentialsFile} has no refresh_token). Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' once, then extract again.");
             }
+            if (CredentialsFile.Exposure(credentialsFile) is { } exposure)
+            {
+                CliErrors.Warn(context.Errors, exposure);
+            }
             var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,

@@ -57,13 +57,38 @@ internal static class CredentialsFile
         }
     }
 
+    /// <summary>
+    /// What to do about a credentials file other users of the machine may read (an editor's usual mode, 0644); null when
+    /// only its owner may. A save (a login, a rotated token) writes it owner-only again.
+    /// </summary>
+    public static string? Exposure(string path)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        {
+            return null;
+        }
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        return (mode & Others) == 0 ? null
+            : $"{path} holds the client secret and may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {path}'.";
+    }
+
     /// <summary>Writes the credentials readable by the owner only.</summary>
     public static void Save(string path, SpotifyCredentials credentials)
     {
         RefuseInsideRepository(path);
         // A file that is a symbolic link (dotfiles kept by links) is written where it points, and stays a link.
         path = LinkedFile(path) ?? path;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            // A folder made for it is the owner's alone, as ~/.ssh is; one that exists is left as it is.
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken),
             CliJsonContext.Default.CredentialsFileContent);
         // A name of this save's own: two runs that share the file (extracts into two lakes, each rotating the token) each
@@ -233,7 +258,12 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
 internal sealed record CredentialsFileContent(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
     [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
-    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken);
+    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken)
+{
+    /// <summary>Never the secrets: a record's own ToString would print them into whatever logs the object.</summary>
+    public override string ToString() =>
+        $"CredentialsFileContent {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, RefreshToken = {(RefreshToken is null ? "none" : "***")} }}";
+}
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CredentialsFileContent))]

@@ -2,7 +2,8 @@ namespace SpotifyEtl.Spotify;
 
 /// <summary>
 /// Where the Web API and the accounts service live. Spotify's by default; a proxy or the test double
-/// through <c>SPOTIFY_API_BASE_URL</c> and <c>SPOTIFY_ACCOUNTS_BASE_URL</c>.
+/// through <c>SPOTIFY_API_BASE_URL</c> and <c>SPOTIFY_ACCOUNTS_BASE_URL</c>: https, or http to this machine only
+/// (a double, a local proxy), since the client secret and the tokens travel to these addresses.
 /// </summary>
 /// <param name="ApiBase">The Web API root including <c>/v1/</c>, for example <c>https://api.spotify.com/v1/</c>.</param>
 /// <param name="AccountsBase">The accounts root, for example <c>https://accounts.spotify.com/</c>.</param>
@@ -30,6 +31,11 @@ public sealed record SpotifyEndpoints(Uri ApiBase, Uri AccountsBase)
         if (!Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new SpotifyConfigurationException($"{variable}='{value}' is not an absolute http(s) URL. Example: {(variable == ApiBaseVariable ? Spotify.ApiBase : Spotify.AccountsBase)}");
+        }
+        if (uri.Scheme == "http" && !uri.IsLoopback)
+        {
+            throw new SpotifyConfigurationException(
+                $"{variable}='{value}' is plain http to another machine, which would send the client secret and the tokens unencrypted. Use https, or http to 127.0.0.1 or localhost only (a double or a local proxy).");
         }
         return uri;
     }

@@ -62,8 +62,9 @@ internal static partial class SpotifyErrors
 
     /// <summary>
     /// Text an error body carries, as it may be shown on a terminal and kept in a manifest: control characters (an escape
-    /// sequence could clear or recolour the terminal) and the marks that turn text around are removed, a run of 40 or more
-    /// token characters (an access token a server echoed back) is withheld, and the text is cut at
+    /// sequence could clear or recolour the terminal) and the marks that turn text around are removed, a run of 32 or more
+    /// token characters (an access token a server echoed back, a client secret's 32 hexadecimal digits) or of 60 or more
+    /// base64 characters (an Authorization header's credentials) is withheld, and the text is cut at
     /// <see cref="ServerTextLength"/> characters.
     /// </summary>
     internal static string? ServerText(string? text)
@@ -84,7 +85,8 @@ internal static partial class SpotifyErrors
         return withheld.Length <= ServerTextLength ? withheld : withheld[..ServerTextLength] + "…";
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z0-9_\\-]{40,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    // 32: a client secret's length; Spotify's ids (22), scope names (27 at most), words and a path (no run of 60) stay shown.
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z0-9+/]{60,}={0,2}|[A-Za-z0-9_\\-+=]{32,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TokenLike();
 
     public static bool IsQuotaExceeded(byte[] body) =>

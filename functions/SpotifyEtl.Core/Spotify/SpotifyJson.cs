@@ -8,7 +8,12 @@ namespace SpotifyEtl.Spotify;
 /// as whatever JSON it is (<see cref="SpotifyTokenProvider.LifetimeOf"/> makes a lifetime of it): a fractional or huge
 /// number is still a token, not a reason to fail the run.
 /// </summary>
-internal sealed record TokenResponse(string? AccessToken, string? TokenType, JsonElement? ExpiresIn, string? RefreshToken, string? Scope);
+internal sealed record TokenResponse(string? AccessToken, string? TokenType, JsonElement? ExpiresIn, string? RefreshToken, string? Scope)
+{
+    /// <summary>Never the tokens: a record's own ToString would print them into whatever logs the object.</summary>
+    public override string ToString() =>
+        $"TokenResponse {{ TokenType = {TokenType}, ExpiresIn = {ExpiresIn}, Scope = {Scope}, AccessToken = {(AccessToken is null ? "none" : "***")}, RefreshToken = {(RefreshToken is null ? "none" : "***")} }}";
+}
 
 /// <summary>The accounts service's error body: <c>{"error": "invalid_grant", "error_description": "..."}</c>.</summary>
 internal sealed record AuthErrorResponse(string? Error, string? ErrorDescription);

@@ -54,6 +54,11 @@ public sealed class SecretsManagerClient
             {
                 throw new InvalidOperationException($"{EndpointVariable} is '{custom}', not an http(s) URL; unset it to use Secrets Manager in {regionName}.");
             }
+            if (endpoint.Scheme == "http" && !endpoint.IsLoopback)
+            {
+                // The secret's value, the Spotify credentials, would cross the network unencrypted.
+                throw new InvalidOperationException($"{EndpointVariable} is '{custom}', plain http to another machine: use https, or http to 127.0.0.1 or localhost only (an emulator); unset it to use Secrets Manager in {regionName}.");
+            }
         }
         else
         {

@@ -9,15 +9,25 @@ internal sealed record GetSecretValueResponse(
     [property: JsonPropertyName("ARN")] string? Arn,
     [property: JsonPropertyName("Name")] string? Name,
     [property: JsonPropertyName("SecretString")] string? SecretString,
-    [property: JsonPropertyName("VersionId")] string? VersionId = null);
+    [property: JsonPropertyName("VersionId")] string? VersionId = null)
+{
+    /// <summary>Never the secret: a record's own ToString would print it into whatever logs the object.</summary>
+    public override string ToString() => $"GetSecretValueResponse {{ Arn = {Arn}, VersionId = {VersionId}, SecretString = {(SecretString is null ? "none" : "***")} }}";
+}
 
 /// <summary>A secret's current value, and the id of the version it is (a new one at every <c>PutSecretValue</c>).</summary>
-public sealed record SecretValue(string SecretString, string? VersionId);
+public sealed record SecretValue(string SecretString, string? VersionId)
+{
+    public override string ToString() => $"SecretValue {{ VersionId = {VersionId}, SecretString = *** }}";
+}
 
 internal sealed record PutSecretValueRequest(
     [property: JsonPropertyName("SecretId")] string SecretId,
     [property: JsonPropertyName("SecretString")] string SecretString,
-    [property: JsonPropertyName("ClientRequestToken")] string ClientRequestToken);
+    [property: JsonPropertyName("ClientRequestToken")] string ClientRequestToken)
+{
+    public override string ToString() => $"PutSecretValueRequest {{ SecretId = {SecretId}, ClientRequestToken = {ClientRequestToken}, SecretString = *** }}";
+}
 
 internal sealed record AwsErrorResponse(
     [property: JsonPropertyName("__type")] string? Type,
@@ -28,7 +38,11 @@ internal sealed record AwsErrorResponse(
 internal sealed record SpotifySecretValue(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
     [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
-    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken);
+    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken)
+{
+    public override string ToString() =>
+        $"SpotifySecretValue {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, RefreshToken = {(RefreshToken is null ? "none" : "***")} }}";
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GetSecretValueRequest))]

@@ -333,6 +333,38 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A credentials file others may read (as an editor leaves it, 0644) is named with the command that fixes it; one only its
+    /// owner may read is not. Generated modes: owner-only ones, and ones adding any read or write bit for the group or others.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_credentials_file_others_may_read_is_named_with_the_chmod_that_makes_it_owner_only(int seed)
+    {
+        var random = new Random(seed);
+        UnixFileMode[] others = [UnixFileMode.GroupRead, UnixFileMode.GroupWrite, UnixFileMode.OtherRead, UnixFileMode.OtherWrite];
+        var mode = UnixFileMode.UserRead | (random.Next(2) == 0 ? UnixFileMode.UserWrite : 0);
+        var exposed = seed % 3 != 1;
+        if (exposed)
+        {
+            mode |= others[random.Next(others.Length)] | others.Where(_ => random.Next(3) == 0).Aggregate(UnixFileMode.None, (all, bit) => all | bit);
+        }
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        File.SetUnixFileMode(cli.Context.DefaultCredentialsPath, mode);
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.True(exit == 0, $"exit {exit}: {cli.Errors}");
+        Assert.Equal(exposed, cli.Errors.Contains($"may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {cli.Context.DefaultCredentialsPath}'", StringComparison.Ordinal));
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
+    }
+
+    /// <summary>
     /// Secrets in environment variables (as an earlier version read them, and as other tools document) are not read: every
     /// program the shell starts inherits them. Without a credentials file the run says so, names the variables set and where
     /// the file goes, and asks Spotify nothing.

@@ -175,6 +175,31 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
         Assert.Equal(new Uri(endpoint), client.Endpoint);
     }
 
+    /// <summary>An endpoint override carries the secret's value: plain http only to this machine (an emulator), never across a network.</summary>
+    [Theory]
+    [InlineData("http://127.0.0.1:4566", true)]
+    [InlineData("http://localhost:4566/", true)]
+    [InlineData("http://[::1]:4566", true)]
+    [InlineData("https://secretsmanager.internal.example.com", true)]
+    [InlineData("http://secretsmanager.internal.example.com", false)]
+    [InlineData("http://10.0.0.12:4566", false)]
+    [InlineData("http://host.docker.internal:4566", false)]
+    public void An_endpoint_override_in_plain_http_is_refused_unless_it_is_this_machine(string endpoint, bool accepted)
+    {
+        SecretsManagerClient Create() => SecretsManagerClient.FromEnvironment(Http,
+            name => name switch { "AWS_REGION" => "eu-north-1", SecretsManagerClient.EndpointVariable => endpoint, _ => null }, RoleCredentials(), _clock);
+
+        if (accepted)
+        {
+            Assert.Equal(new Uri(endpoint.TrimEnd('/') + "/"), Create().Endpoint);
+        }
+        else
+        {
+            var error = Assert.Throws<InvalidOperationException>(Create);
+            Assert.Contains("plain http to another machine", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_missing_region_is_reported_by_name()
     {
