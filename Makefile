@@ -38,10 +38,9 @@ CLI_PUBLISH := dotnet publish functions/SpotifyEtl.Cli -c $(CONFIGURATION) --use
 	-o artifacts/cli -nologo -clp:ErrorsOnly
 cli:
 	rm -rf artifacts/cli
-	command -v clang > /dev/null || command -v gcc > /dev/null || ! command -v apt-get > /dev/null || { \
-	  echo "== installing clang (apt-get): NativeAOT links spotify-etl with the system's C toolchain"; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang > /dev/null; } \
-	    || echo "could not install clang: the native build will fail and ReadyToRun be published" >&2; }
+	command -v clang > /dev/null || command -v gcc > /dev/null || ! command -v apt-get > /dev/null \
+	  || bash scripts/apt-install.sh "NativeAOT links spotify-etl with the system's C toolchain" clang \
+	  || echo "without clang or gcc the native build will fail and ReadyToRun be published" >&2
 	$(CLI_PUBLISH) -p:PublishAot=true -p:IlcInstructionSet=native -p:OptimizationPreference=Speed || { \
 	  echo "make cli: the NativeAOT build failed (its error is above; without clang or gcc it cannot link: apt-get install clang); publishing ReadyToRun instead" >&2; \
 	  rm -rf artifacts/cli; $(CLI_PUBLISH) --self-contained false -p:PublishReadyToRun=true; }

@@ -33,7 +33,20 @@ CLI_KIND = "ReadyToRun, NativeAOT failed" if os.path.exists(CLI + ".dll") else "
 BUILT_CLI = os.path.join(ROOT, "functions", "SpotifyEtl.Cli", "bin", "Release", "net10.0", "spotify-etl")  # `dotnet build` output
 # The floor compiled as `make cli` compiles spotify-etl (bench.sh), or its JIT-compiled build output.
 NATIVE_FLOOR = os.path.join(ROOT, "artifacts", "bench-floor", "SpotifyEtl.Floor")
-FLOOR = NATIVE_FLOOR if os.path.exists(NATIVE_FLOOR) else os.path.join(
+
+
+def _newer_than_sources(binary: str, sources: str) -> bool:
+    """Whether a compiled file exists and is newer than every source beside its project: an older one is stale."""
+    if not os.path.exists(binary):
+        return False
+    newest = max((os.path.getmtime(os.path.join(folder, name)) for folder, _, names in os.walk(sources)
+                  if os.sep + "bin" not in folder and os.sep + "obj" not in folder
+                  for name in names if name.endswith((".cs", ".csproj"))), default=0)
+    return os.path.getmtime(binary) > newest
+
+
+# Only `make bench` compiles the native floor; a change of the floor's sources since then runs the build output instead.
+FLOOR = NATIVE_FLOOR if _newer_than_sources(NATIVE_FLOOR, os.path.join(ROOT, "benchmarks", "SpotifyEtl.Floor")) else os.path.join(
     ROOT, "benchmarks", "SpotifyEtl.Floor", "bin", "Release", "net10.0", "SpotifyEtl.Floor")
 FLOOR_KIND = "NativeAOT" if FLOOR == NATIVE_FLOOR else "JIT-compiled"
 LAMBDA_BENCH = os.path.join(ROOT, "benchmarks", "SpotifyEtl.LambdaBench", "bin", "Release", "net10.0", "SpotifyEtl.LambdaBench")

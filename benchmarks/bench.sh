@@ -11,14 +11,8 @@ missing=()
 /usr/bin/python3 -c "import pandas" 2>/dev/null || missing+=(python3-pandas)
 command -v taskset >/dev/null || missing+=(util-linux)
 if (( ${#missing[@]} > 0 )); then
-  echo "== installing ${missing[*]} with apt-get (Debian packages): the pandas peer runs the tutorials' code, taskset pins one core"
-  if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
-  # Quiet, as make test installs: apt-get's own lines only when it fails.
-  log=$(mktemp)
-  export DEBIAN_FRONTEND=noninteractive
-  { $sudo apt-get install -y -qq "${missing[@]}" || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"; }; } > "$log" 2>&1 \
-    || { cat "$log" >&2; rm -f "$log"; echo "bench.sh: apt-get could not install ${missing[*]} (its output is above)" >&2; exit 1; }
-  rm -f "$log"
+  bash scripts/apt-install.sh "the pandas peer runs the tutorials' code, taskset pins one core" "${missing[@]}" \
+    || { echo "bench.sh: the benchmarks cannot run without ${missing[*]}" >&2; exit 1; }
 fi
 command -v node >/dev/null || { echo "node is missing: the DuckDB peer and the Lambda benchmark's S3 emulator run on Node.js" >&2; exit 1; }
 if [[ ! -f infra/node_modules/fauxqs/dist/app.js || ! -d infra/node_modules/@duckdb/node-api ]]; then

@@ -13,12 +13,12 @@ limit() { local minutes="$1"; shift; timeout --kill-after=30s "${minutes}m" "$@"
 # Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
 # machine), and python3-pandas for the benchmarks' smoke runs, which run every path, the pandas peers' included.
 missing=()
-command -v chromium > /dev/null || missing+=(chromium)
+# The browser tests start /usr/bin/chromium, Debian's package: a chromium elsewhere (a snap's) is not the one they run.
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 /usr/bin/python3 -c "import pandas" 2> /dev/null || missing+=(python3-pandas)
 if (( ${#missing[@]} > 0 )); then
-  echo "== installing ${missing[*]} (apt-get): the report's browser tests, the benchmarks' pandas peers"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null; } \
-    || echo "could not install ${missing[*]}: the browser tests or the benchmark smokes will fail"
+  bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers" "${missing[@]}" \
+    || echo "without ${missing[*]} the browser tests or the benchmark smokes fail"
 fi
 
 echo "== C#: dotnet test (xunit)"

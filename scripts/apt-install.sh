@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs Debian packages the build or the tests need, quietly, saying why; apt-get's own lines only when it fails.
+#   scripts/apt-install.sh "why they are needed" PACKAGE...
+# As root it runs apt-get; otherwise through sudo when sudo needs no password here (a terminal's prompt would hang a
+# make run). Else, or when apt-get fails (no registry in reach), it prints the command to run and exits 1, and the
+# caller says what goes without the packages.
+set -uo pipefail
+why="$1"; shift
+echo "== installing $* (apt-get): $why"
+if [[ $(id -u) -eq 0 ]]; then
+  sudo=()
+elif command -v sudo > /dev/null && sudo -n true 2> /dev/null; then
+  sudo=(sudo -n)
+else
+  echo "could not install $*: this needs root. Run: sudo apt-get install -y $*" >&2
+  exit 1
+fi
+log="$(mktemp)"
+export DEBIAN_FRONTEND=noninteractive
+# The package lists are refreshed only when the install does not find what it needs with the lists it has.
+if { "${sudo[@]}" apt-get install -y -qq "$@" || { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "$@"; }; } > "$log" 2>&1; then
+  rm -f "$log"
+  exit 0
+fi
+cat "$log" >&2
+rm -f "$log"
+echo "could not install $* with apt-get (its output is above; a package registry out of reach?). Run: sudo apt-get install -y $*" >&2
+exit 1

@@ -1,0 +1,90 @@
+/**
+ * scripts/apt-install.sh, which make cli, make test and make bench use for the Debian packages they need: as root it
+ * installs; otherwise through sudo only when sudo asks no password (a prompt would hang make); else, and when apt-get
+ * fails, it says the command to run and exits 1. Run with bash and stand-ins for id, sudo and apt-get on PATH.
+ */
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const installer = path.resolve(__dirname, "../../scripts/apt-install.sh");
+
+interface Machine { uid: number; sudo: "none" | "passwordless" | "asks"; aptFails: "never" | "until-update" | "always" }
+
+/** Runs the installer for `packages` on a machine of this kind; its exit code, output and the apt-get calls made. */
+function install(machine: Machine, packages: string[]): { status: number; output: string; calls: string[] } {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "apt-install-"));
+    try {
+        const bin = path.join(root, "bin");
+        fs.mkdirSync(bin);
+        const calls = path.join(root, "calls");
+        const updated = path.join(root, "updated");
+        const script = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\n${body}\n`, { mode: 0o755 });
+        script("id", `[ "$1" = -u ] && echo ${machine.uid}`);
+        if (machine.sudo !== "none") {
+            // sudo -n fails where a password would be asked.
+            script("sudo", machine.sudo === "asks" ? "exit 1" : `[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; echo "sudo $*" >> '${calls}'; "$@"`);
+        }
+        script("apt-get", `echo "apt-get $*" >> '${calls}'
+case "$1" in
+  update) touch '${updated}'; exit 0 ;;
+  install) ${machine.aptFails === "always" ? `echo "E: Unable to locate package $4"; exit 100` : machine.aptFails === "until-update" ? `[ -f '${updated}' ] || { echo "E: Unable to locate package $4"; exit 100; };` : ""} exit 0 ;;
+esac`);
+        const run = spawnSync("bash", [installer, "the reason", ...packages], {
+            encoding: "utf8", env: { PATH: `${bin}:/usr/bin:/bin` },
+        });
+        return {
+            status: run.status ?? -1,
+            output: run.stdout + run.stderr,
+            calls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [],
+        };
+    } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+    }
+}
+
+describe("scripts/apt-install.sh", () => {
+    const packages = ["chromium", "python3-pandas"];
+    const machines: Machine[] = [];
+    for (const uid of [0, 1000]) {
+        for (const sudo of ["none", "passwordless", "asks"] as const) {
+            for (const aptFails of ["never", "until-update", "always"] as const) {
+                machines.push({ uid, sudo, aptFails });
+            }
+        }
+    }
+    for (const machine of machines) {
+        const canRun = machine.uid === 0 || machine.sudo === "passwordless";
+        it(`uid ${machine.uid}, sudo ${machine.sudo}, apt-get failing ${machine.aptFails}: ${canRun && machine.aptFails !== "always" ? "installs" : "says the command to run"}`, () => {
+            const { status, output, calls } = install(machine, packages);
+
+            assert.ok(output.includes("== installing chromium python3-pandas (apt-get): the reason"), output);
+            if (!canRun) {
+                assert.equal(status, 1);
+                assert.ok(output.includes("this needs root. Run: sudo apt-get install -y chromium python3-pandas"), output);
+                assert.deepEqual(calls, [], "apt-get is not run without the rights to");
+                return;
+            }
+            const through = machine.uid === 0 ? "" : "sudo ";
+            if (machine.sudo === "passwordless" && machine.uid !== 0) {
+                assert.ok(calls.every(c => c.startsWith("sudo ") || c.startsWith("apt-get ")), calls.join("\n"));
+            }
+            const installs = calls.filter(c => c.startsWith("apt-get install"));
+            if (machine.aptFails === "always") {
+                assert.equal(status, 1);
+                assert.ok(output.includes("E: Unable to locate package"), "apt-get's own output is shown when it fails");
+                assert.ok(output.includes(`could not install chromium python3-pandas with apt-get`), output);
+            } else {
+                assert.equal(status, 0, output);
+                assert.ok(!output.includes("E: Unable"), "apt-get's lines are kept quiet when it succeeds");
+                // The lists are refreshed only when the first install could not find the packages.
+                assert.equal(calls.includes("apt-get update -qq"), machine.aptFails === "until-update", calls.join("\n"));
+            }
+            assert.ok(installs.length >= 1 && installs.every(c => c === "apt-get install -y -qq chromium python3-pandas"), calls.join("\n"));
+            assert.ok(through === "" ? !calls.some(c => c.startsWith("sudo ")) : calls.some(c => c.startsWith("sudo apt-get install")), calls.join("\n"));
+        });
+    }
+});
