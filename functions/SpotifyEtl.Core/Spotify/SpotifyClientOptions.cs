@@ -28,6 +28,12 @@ public sealed record SpotifyClientOptions
     /// <summary>The first backoff delay; later ones grow exponentially, with jitter.</summary>
     public TimeSpan BackoffDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Where the backoff's jitter is drawn from: numbers in [0, 1). Null draws them from a shared random source; a test
+    /// passes a seeded one, so that its waits can be told apart run by run.
+    /// </summary>
+    public Func<double>? Jitter { get; init; }
+
     /// <summary>Told before each wait to retry, so that a person watching knows why nothing lands (offline, say).</summary>
     public Action<SpotifyRetry>? OnRetry { get; init; }
 

@@ -46,6 +46,7 @@ internal sealed class SpotifyTransport
                 UseJitter = true,
                 Delay = options.BackoffDelay,
                 MaxDelay = TimeSpan.FromSeconds(60),
+                Randomizer = options.Jitter ?? Random.Shared.NextDouble,
                 ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(arguments.Outcome)),
                 // Spotify's Retry-After wins over our own backoff; one of 0 (or a date gone by) asks for no wait, and gets the
                 // backoff, so that a rate limit is not met again at once.

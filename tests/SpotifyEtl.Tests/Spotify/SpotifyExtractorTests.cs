@@ -231,17 +231,58 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Equal(3, run.Manifest.Sources.Single().Requests);
     }
 
-    [Fact]
-    public async Task Extract_retries_server_errors_with_growing_jittered_backoff()
+    /// <summary>
+    /// Polly's exponential backoff with jitter (decorrelated jitter): the time waited in all before retry k lies between
+    /// b(k - 1) and b(k) times the first delay, b(n) = 2^n tanh(sqrt(4n)) / 1.4 (0, 1.38, 2.84, 5.70, 11.42, ...): it doubles
+    /// retry by retry, each retry's share drawn at random within one doubling.
+    /// </summary>
+    private static double Doubling(int n) => Math.Pow(2, n) * Math.Tanh(Math.Sqrt(4.0 * n)) / 1.4;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task Extract_retries_server_errors_with_growing_jittered_backoff(int seed)
     {
+        _h.ClientOptions = _h.ClientOptions with { MaxRetryAttempts = 4, Jitter = new Random(seed).NextDouble };
         _h.Spotify.AddPlaylist(Mine, items: 2);
-        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.ServerError(500), Fault.ServerError(502), Fault.ServerError(503));
+        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.ServerError(500), Fault.ServerError(502), Fault.ServerError(503), Fault.ServerError(504));
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
 
         Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
-        Assert.Equal(3, _h.Clock.Waits.Count);
-        Assert.All(_h.Clock.Waits, wait => Assert.True(wait > TimeSpan.Zero));
+        var waits = _h.Clock.Waits.Select(wait => wait.TotalSeconds).ToArray();
+        Assert.Equal(4, waits.Length);
+        Assert.All(waits, wait => Assert.InRange(wait, 0.000_001, 60));
+        var waited = 0.0;
+        for (var k = 1; k <= waits.Length; k++)
+        {
+            waited += waits[k - 1];
+            // A millisecond of slack for the ticks each wait is rounded down to.
+            Assert.InRange(waited, Doubling(k - 1) - 0.001, Doubling(k) + 0.001);
+        }
+        Assert.True(waits.Distinct().Count() > 1, $"every wait was {waits[0]} s: no jitter");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Extract_waits_at_most_60_seconds_between_retries_however_long_the_backoff_grows(int seed)
+    {
+        // From 30 s the backoff's six waits add up to over 685 s: more than six waits of 60 s, so at least one would be longer.
+        _h.ClientOptions = _h.ClientOptions with { MaxRetryAttempts = 6, BackoffDelay = TimeSpan.FromSeconds(30), Jitter = new Random(seed).NextDouble };
+        _h.Budget = null;
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}/items", Enumerable.Repeat(Fault.ServerError(), 6).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Mine));
+
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(6, _h.Clock.Waits.Count);
+        Assert.All(_h.Clock.Waits, wait => Assert.InRange(wait, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
