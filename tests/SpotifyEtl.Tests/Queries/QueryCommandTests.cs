@@ -14,7 +14,24 @@ public sealed class QueryCommandTests
 
         Assert.True(run.ExitCode == 0, run.Errors);
         using var json = JsonDocument.Parse(run.Output);
-        var movement = json.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "top_tracks_movement");
+        var results = json.RootElement.EnumerateArray().ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, result =>
+        {
+            var name = result.GetProperty("name").GetString();
+            Assert.False(string.IsNullOrWhiteSpace(name));
+            Assert.False(string.IsNullOrWhiteSpace(result.GetProperty("question").GetString()), $"{name} has no question");
+            var columns = result.GetProperty("columns").EnumerateArray().ToList();
+            Assert.NotEmpty(columns);
+            Assert.All(columns, column => Assert.False(string.IsNullOrWhiteSpace(column.GetString()), $"{name} has a column without a name"));
+            Assert.All(result.GetProperty("rows").EnumerateArray(), row =>
+            {
+                Assert.True(row.GetArrayLength() == columns.Count, $"{name} has a row of {row.GetArrayLength()} cells for {columns.Count} columns: {row}");
+                Assert.All(row.EnumerateArray(), cell => Assert.True(cell.ValueKind is JsonValueKind.String or JsonValueKind.Null, $"{name} has a cell {cell} that is neither text nor null"));
+            });
+        });
+        Assert.Contains(results, result => result.GetProperty("rows").GetArrayLength() > 0);
+        var movement = results.Single(r => r.GetProperty("name").GetString() == "top_tracks_movement");
         Assert.Equal("How did my top tracks move between extractions?", movement.GetProperty("question").GetString());
         var dropped = movement.GetProperty("rows").EnumerateArray().Last().EnumerateArray().ToList();
         Assert.Equal(JsonValueKind.Null, dropped[1].ValueKind);
@@ -133,13 +150,22 @@ public sealed class QueryCommandTests
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(lake, "transformed"), "*", SearchOption.AllDirectories));
     }
 
-    [Fact]
-    public void A_missing_lake_says_to_transform_first()
+    [Theory]
+    [InlineData("query")]
+    [InlineData("report")]
+    public void A_missing_lake_is_named_in_full_as_not_existing_without_advice_to_transform_it(string verb)
     {
-        var run = DemoCommandTests.RunCli("query", "--lake", Path.Combine(Path.GetTempPath(), "no-such-lake-" + Guid.NewGuid().ToString("N")));
+        using var folder = new Support.TempFolder();
+        var lake = folder["no-such-lake"];
+
+        var run = DemoCommandTests.RunCli(verb, "--lake", lake);
 
         Assert.Equal(66, run.ExitCode);
-        Assert.Contains("spotify-etl transform", run.Errors, StringComparison.Ordinal);
+        Assert.Equal($"spotify-etl: The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform' or 'demo' wrote (it holds raw/ and transformed/).",
+            Assert.Single(run.Errors.TrimEnd().Split('\n')).TrimEnd('\r'));
+        Assert.DoesNotContain("first", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("transformed/ tables yet", run.Errors, StringComparison.Ordinal);
         Assert.Empty(run.Output);
+        Assert.False(Directory.Exists(lake));
     }
 }
