@@ -56,6 +56,7 @@ public sealed class ExtractionStateTests : IDisposable
         full.LandedOn["saved_tracks"] = "2026-11-21";
         full.ETags["me/playlists?limit=50"] = new EntityTagState("\"abc\"", HasNext: false);
         var random = new Random(seed);
+        var (refusedRounds, readRounds) = (0, 0);
         System.Text.Json.Nodes.JsonNode[] others = [null!, 7, "text", true, new System.Text.Json.Nodes.JsonArray(), new System.Text.Json.Nodes.JsonObject()];
         for (var round = 0; round < 60; round++)
         {
@@ -76,6 +77,9 @@ public sealed class ExtractionStateTests : IDisposable
             var store = new LocalFolderStore(_folder[$"state-{seed}-{round}"]);
             await store.PutBytesAsync(ExtractionState.Key, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), "application/json");
 
+            var faults = new List<string>();
+            Check(json, StateShape, faults);
+
             ExtractionState? loaded = null;
             try
             {
@@ -83,12 +87,92 @@ public sealed class ExtractionStateTests : IDisposable
             }
             catch (InvalidDataException refused)
             {
+                Assert.True(faults.Count > 0, $"{json.ToJsonString()} was refused, though every member it needs is there and of its kind: {refused.Message}");
                 Assert.Contains(ExtractionState.Key, refused.Message, StringComparison.Ordinal);
                 Assert.Contains("Fix or delete it", refused.Message, StringComparison.Ordinal);
+                var said = Plain(refused.Message);
+                Assert.True(faults.Any(fault => said.Contains(Plain(fault), StringComparison.Ordinal)),
+                    $"{json.ToJsonString()}: the refusal names none of {string.Join(", ", faults)}: {refused.Message}");
+                refusedRounds++;
                 continue;
             }
+            Assert.True(faults.Count == 0, $"{json.ToJsonString()} was read, though {string.Join(", ", faults)} is missing or of another kind");
             // Read: nothing the run relies on is null.
             Assert.All(NonNullMembers(loaded), member => Assert.True(member.Value is not null, $"{json.ToJsonString()}: {member.Name} was read as null"));
+            readRounds++;
+        }
+        Assert.True(refusedRounds > 0 && readRounds > 0, $"{refusedRounds} refused, {readRounds} read: the changes tried only one outcome");
+    }
+
+    /// <summary>A member's name as a message may give it ("snapshot_id", "SnapshotId"): lower case, without underscores.</summary>
+    private static string Plain(string text) => text.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    /// <summary>What a member of the state file may hold, and whether a file without it is read.</summary>
+    private sealed record Shape(string Kind, bool Required, bool MayBeNull, Dictionary<string, Shape>? Members = null, Shape? Entries = null);
+
+    private static Shape Text(bool required) => new("text", required, MayBeNull: !required);
+
+    private static Shape Record(bool required, params (string Name, Shape Shape)[] members) =>
+        new("record", required, MayBeNull: !required, members.ToDictionary(member => member.Name, member => member.Shape));
+
+    private static Shape Collection(Shape entries) => new("collection", Required: false, MayBeNull: false, Entries: entries);
+
+    /// <summary>
+    /// The state file's shape as the reader reads it: a record's positional members must be there, and not null unless
+    /// they may be null (a playlist's name, saved tracks' newest added_at); the records at the top may be left out or
+    /// null; a collection may be left out, but not given as null; an entry of a collection given as null is left out.
+    /// </summary>
+    private static readonly Shape StateShape = Record(false,
+        ("playlists", Collection(Record(true, ("snapshot_id", Text(true)), ("run_id", Text(true)), ("name", Text(false))))),
+        ("recently_played", Record(false, ("after", Text(true)), ("run_id", Text(true)))),
+        ("landed_on", Collection(Text(true))),
+        ("last_run_id", Text(false)),
+        ("saved_tracks", Record(false, ("last_full_pass", Text(true)), ("run_id", Text(true)), ("newest_added_at", Text(false)))),
+        ("wait", Record(false, ("until", new Shape("time", true, MayBeNull: false)), ("quota_exceeded", new Shape("boolean", true, MayBeNull: false)))),
+        ("etags", Collection(Record(true, ("etag", Text(true)), ("has_next", new Shape("boolean", true, MayBeNull: false))))));
+
+    /// <summary>Adds to <paramref name="faults"/> the name of each member the reader must refuse <paramref name="value"/> over.</summary>
+    private static void Check(System.Text.Json.Nodes.JsonNode? value, Shape shape, List<string> faults, string name = "state", bool isEntry = false)
+    {
+        if (value is null)
+        {
+            // An entry given as null is left out; a member that may not be null is refused.
+            if (!shape.MayBeNull && !isEntry)
+            {
+                faults.Add(name);
+            }
+            return;
+        }
+        var kind = value.GetValueKind();
+        var fits = shape.Kind switch
+        {
+            "text" => kind == System.Text.Json.JsonValueKind.String,
+            "time" => kind == System.Text.Json.JsonValueKind.String && DateTimeOffset.TryParse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _),
+            "boolean" => kind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False,
+            _ => kind == System.Text.Json.JsonValueKind.Object,
+        };
+        if (!fits)
+        {
+            faults.Add(name);
+            return;
+        }
+        if (shape.Entries is { } entries)
+        {
+            foreach (var (key, entry) in value.AsObject())
+            {
+                Check(entry, entries, faults, key, isEntry: true);
+            }
+        }
+        foreach (var (member, memberShape) in shape.Members ?? [])
+        {
+            if (value.AsObject().TryGetPropertyValue(member, out var held))
+            {
+                Check(held, memberShape, faults, member);
+            }
+            else if (memberShape.Required)
+            {
+                faults.Add(member);
+            }
         }
     }
 
