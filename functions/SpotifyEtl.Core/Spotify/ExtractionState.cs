@@ -76,9 +76,9 @@ public sealed record ExtractionState
         try
         {
             // Read strictly (ExtractionStateReadContext): a null where the state holds a value, or a record without a
-            // member it needs, is an error here, not a null the run trips over later. A collection left out (by a version
-            // that wrote none) or null is empty, and an entry of one given as null is left out: the run then extracts as if
-            // it had never seen what it would hold.
+            // member it needs, is an error here, not a null the run trips over later; so is a collection given as null. A
+            // collection left out (by a version that wrote none) is empty, and an entry of one given as null is left out: the
+            // run then extracts as if it had never seen what it would hold.
             var state = JsonSerializer.Deserialize(bytes, ExtractionStateReadContext.Default.ExtractionState)
                         ?? throw new JsonException("it is null, not an object");
             return state with
