@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Storage;
@@ -18,19 +19,22 @@ internal static class CurrentCommand
     {
         var lake = CliOptions.Lake();
         var format = TransformCommand.Format();
+        var json = CliOptions.Json("Print one JSON object on stdout instead of the sentence (for scripts): the lake, the days read and each table's rows.");
         var command = new Command("current",
             "Rebuild the current-state tables (songs_current, albums_current, artists_current, song_artists_current, playlists_current: " +
             "the latest row per id over every snapshot date) from the lake's daily partitions. 'transform' keeps them up to date; " +
             "run this on a lake transformed before they existed, or after changing partitions by hand.")
         {
-            lake, format,
+            lake, format, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
             var rows = await RebuildAsync(folder, LakeFormat.Chosen(parse, format, folder), cancellationToken, LakeFormat.Given(parse, format)).ConfigureAwait(false);
-            Console.Out.WriteLine($"Rebuilt the current-state tables of {folder.FullName} from {rows.Days:N0} days' partitions: " +
-                                  string.Join(", ", rows.Tables.Select(t => $"{t.Key} {t.Value:N0} rows")) + ".");
+            Console.Out.WriteLine(parse.GetValue(json)
+                ? JsonSerializer.Serialize(new CurrentJson(folder.FullName, rows.Days, rows.Tables), SummaryJsonContext.Default.CurrentJson)
+                : $"Rebuilt the current-state tables of {folder.FullName} from {rows.Days:N0} days' partitions: " +
+                  string.Join(", ", rows.Tables.Select(t => $"{t.Key} {t.Value:N0} rows")) + ".");
             return ExitCodes.Success;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
+using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
 using Spectre.Console;
@@ -29,18 +30,30 @@ internal static class ReportCommand
         });
         var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write, or a folder to write report.html in (a path ending in / is a folder, made if missing; " +
                                                                   "- is standard output; default: report.html in the lake folder, or in the current folder for S3)." };
+        var json = CliOptions.Json("Print one JSON object on stdout instead of the line naming the page (for scripts): the lake and the page's path. Not with --out -, where stdout is the page.");
         var command = new Command("report",
             "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
         {
-            lake, output,
+            lake, output, json,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(json) && result.GetResult(output)?.Tokens is [{ Value: ReportWriter.StandardOutputName }])
+            {
+                result.AddError("--json and --out - both want stdout: write the page to a file (--out FILE), or leave out --json.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             // "-" is standard output, as for most tools that write a file: not a file named "-" in the current folder.
             var outPath = parse.GetResult(output)?.Tokens is [{ Value: ReportWriter.StandardOutputName }] ? ReportWriter.StandardOutputName : parse.GetValue(output)?.FullName;
             var path = await WriteAsync(parse.GetValue(lake)!, outPath, cancellationToken).ConfigureAwait(false);
             // The page itself may be what stdout carries: then the line that names it goes to stderr.
-            if (outPath == ReportWriter.StandardOutputName || ReportWriter.IsStandardOutput(path))
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new ReportJson(parse.GetValue(lake)!, path), SummaryJsonContext.Default.ReportJson));
+            }
+            else if (outPath == ReportWriter.StandardOutputName || ReportWriter.IsStandardOutput(path))
             {
                 Console.Error.WriteLine($"Report: {path}");
             }

@@ -29,7 +29,15 @@ internal sealed record TransformJson(
 
 internal sealed record QuarantinedJson(string RawKey, string? Reason, string? QuarantineKey);
 
+/// <summary>`current --json`: the days read and the rows of each current-state table.</summary>
+internal sealed record CurrentJson(string Lake, int Days, IReadOnlyDictionary<string, int> Tables);
+
+/// <summary>`report --json`: where the page was written.</summary>
+internal sealed record ReportJson(string Lake, string Report);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SampleJson))]
 [JsonSerializable(typeof(TransformJson))]
+[JsonSerializable(typeof(CurrentJson))]
+[JsonSerializable(typeof(ReportJson))]
 internal sealed partial class SummaryJsonContext : JsonSerializerContext;
