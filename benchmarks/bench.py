@@ -40,7 +40,7 @@ def _newer_than_sources(binary: str, sources: str) -> bool:
     if not os.path.exists(binary):
         return False
     newest = max((os.path.getmtime(os.path.join(folder, name)) for folder, _, names in os.walk(sources)
-                  if os.sep + "bin" not in folder and os.sep + "obj" not in folder
+                  if os.path.relpath(folder, sources).split(os.sep)[0] not in ("bin", "obj")
                   for name in names if name.endswith((".cs", ".csproj"))), default=0)
     return os.path.getmtime(binary) > newest
 

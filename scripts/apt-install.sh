@@ -10,7 +10,9 @@ echo "== installing $* (apt-get): $why"
 if [[ $(id -u) -eq 0 ]]; then
   sudo=()
 elif command -v sudo > /dev/null && sudo -n true 2> /dev/null; then
-  sudo=(sudo -n)
+  # sudo resets the environment: the non-interactive front end is passed through it, or tzdata's question would wait
+  # unseen (its output goes to the log) and hang the run.
+  sudo=(sudo -n env DEBIAN_FRONTEND=noninteractive)
 else
   echo "could not install $*: this needs root. Run: sudo apt-get install -y $*" >&2
   exit 1
@@ -18,7 +20,7 @@ fi
 log="$(mktemp)"
 export DEBIAN_FRONTEND=noninteractive
 # The package lists are refreshed only when the install does not find what it needs with the lists it has.
-if { "${sudo[@]}" apt-get install -y -qq "$@" || { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "$@"; }; } > "$log" 2>&1; then
+if { "${sudo[@]}" apt-get install -y -qq "$@" || { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "$@"; }; } < /dev/null > "$log" 2>&1; then
   rm -f "$log"
   exit 0
 fi

@@ -7,8 +7,11 @@ configuration="${1:-Release}"
 logs="$(mktemp -d)"
 passed=0 failed=0 status=0
 # A runner that hangs is stopped (exit 124, then counted as a failure) long before CI's own limit, so that the count is
-# still printed: minutes per runner, about four times what each takes on two cores.
-limit() { local minutes="$1"; shift; timeout --kill-after=30s "${minutes}m" "$@"; }
+# still printed: minutes per runner, about four times what each takes on two cores. At a terminal the runner stays in
+# the foreground, where Ctrl-C reaches it (timeout otherwise puts it in a process group of its own).
+foreground=()
+[[ -t 0 ]] && foreground=(--foreground)
+limit() { local minutes="$1"; shift; timeout "${foreground[@]}" --kill-after=30s "${minutes}m" "$@"; }
 
 # Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
 # machine), and python3-pandas for the benchmarks' smoke runs, which run every path, the pandas peers' included.
@@ -16,9 +19,11 @@ missing=()
 # The browser tests start /usr/bin/chromium, Debian's package: a chromium elsewhere (a snap's) is not the one they run.
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 /usr/bin/python3 -c "import pandas" 2> /dev/null || missing+=(python3-pandas)
+# Time zones: the import's tests run it under other zones than UTC (slim images leave the database out).
+[[ -e /usr/share/zoneinfo/Pacific/Auckland ]] || missing+=(tzdata)
 if (( ${#missing[@]} > 0 )); then
-  bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers" "${missing[@]}" \
-    || echo "without ${missing[*]} the browser tests or the benchmark smokes fail"
+  bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers, the time-zone tests" "${missing[@]}" \
+    || echo "without ${missing[*]} the browser tests, the benchmark smokes or the time-zone tests fail"
 fi
 
 echo "== C#: dotnet test (xunit)"
@@ -100,5 +105,7 @@ if (( failed > 0 )); then
 fi
 rm -rf "$logs"
 if (( failed > 0 )); then status=1; fi
+# The runners' own counts have the same shape: .ci/run takes the line after this one.
+echo "== every runner"
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -44,12 +44,14 @@ describe(".ci/run's last line", () => {
             const kind = (["passed", "failed", "stopped"] as const)[seed % 3];
             const passed = pick(3000);
             const failed = kind === "failed" ? 1 + pick(5) : 0;
-            const noise = Array.from({ length: pick(4) }, (_, i) => `== runner ${i}: ${pick(100)} passed, ${pick(3)} failed so far`);
+            // A runner's own count has the shape of the total (the native tool's tests print one): only the line after
+            // "== every runner" is the total.
+            const noise = Array.from({ length: 1 + pick(4) }, (_, i) => (i % 2 === 0 ? `${pick(100)} passed, ${pick(3)} failed` : `== runner ${i}`));
             const played: Played = kind === "stopped"
                 // A build error: make stops before scripts/test.sh, and prints no count.
                 ? { output: [...noise, "error CS1002: ; expected"], errors: ["make: *** [Makefile:32: build] Error 1"], exit: 2 }
                 : {
-                    output: [...noise, `${passed} passed, ${failed} failed`],
+                    output: [...noise, "== every runner", `${passed} passed, ${failed} failed`],
                     errors: failed > 0 ? ["make: *** [Makefile:26: test] Error 1"] : [],
                     exit: failed > 0 ? 2 : 0,
                 };

@@ -25,16 +25,22 @@ function install(machine: Machine, packages: string[]): { status: number; output
         const script = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/usr/bin/env bash\n${body}\n`, { mode: 0o755 });
         script("id", `[ "$1" = -u ] && echo ${machine.uid}`);
         if (machine.sudo !== "none") {
-            // sudo -n fails where a password would be asked.
-            script("sudo", machine.sudo === "asks" ? "exit 1" : `[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; echo "sudo $*" >> '${calls}'; "$@"`);
+            // sudo -n fails where a password would be asked; sudo resets the environment, as its env_reset default does.
+            script("sudo", machine.sudo === "asks" ? "exit 1"
+                : `[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; echo "sudo $*" >> '${calls}'; exec env -i PATH="$PATH" "$@"`);
         }
-        script("apt-get", `echo "apt-get $*" >> '${calls}'
+        // Only the stand-ins and the few programs the installer itself runs: never this machine's own sudo or apt-get.
+        for (const program of ["bash", "env", "mktemp", "cat", "rm", "touch"]) {
+            fs.symlinkSync(spawnSync("bash", ["-c", `command -v ${program}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, program));
+        }
+        script("apt-get", `echo "apt-get $* [DEBIAN_FRONTEND=$DEBIAN_FRONTEND]" >> '${calls}'
+[[ /proc/$$/fd/0 -ef /dev/null ]] || { echo "apt-get's input is not /dev/null: a question would wait on it"; exit 99; }
 case "$1" in
   update) touch '${updated}'; exit 0 ;;
   install) ${machine.aptFails === "always" ? `echo "E: Unable to locate package $4"; exit 100` : machine.aptFails === "until-update" ? `[ -f '${updated}' ] || { echo "E: Unable to locate package $4"; exit 100; };` : ""} exit 0 ;;
 esac`);
         const run = spawnSync("bash", [installer, "the reason", ...packages], {
-            encoding: "utf8", env: { PATH: `${bin}:/usr/bin:/bin` },
+            encoding: "utf8", env: { PATH: bin }, input: "y\n",
         });
         return {
             status: run.status ?? -1,
@@ -81,10 +87,11 @@ describe("scripts/apt-install.sh", () => {
                 assert.equal(status, 0, output);
                 assert.ok(!output.includes("E: Unable"), "apt-get's lines are kept quiet when it succeeds");
                 // The lists are refreshed only when the first install could not find the packages.
-                assert.equal(calls.includes("apt-get update -qq"), machine.aptFails === "until-update", calls.join("\n"));
+                assert.equal(calls.includes("apt-get update -qq [DEBIAN_FRONTEND=noninteractive]"), machine.aptFails === "until-update", calls.join("\n"));
             }
-            assert.ok(installs.length >= 1 && installs.every(c => c === "apt-get install -y -qq chromium python3-pandas"), calls.join("\n"));
-            assert.ok(through === "" ? !calls.some(c => c.startsWith("sudo ")) : calls.some(c => c.startsWith("sudo apt-get install")), calls.join("\n"));
+            // Non-interactive however it runs, through sudo's reset environment too: a question (tzdata's) would hang unseen.
+            assert.ok(installs.length >= 1 && installs.every(c => c === "apt-get install -y -qq chromium python3-pandas [DEBIAN_FRONTEND=noninteractive]"), calls.join("\n"));
+            assert.ok(through === "" ? !calls.some(c => c.startsWith("sudo ")) : calls.some(c => c.startsWith("sudo ") && c.includes("apt-get install")), calls.join("\n"));
         });
     }
 });

@@ -96,7 +96,9 @@ public static class ExtractCommand
             {
                 throw new CliException(ExitCodes.NoPermission,
                     $"{string.Join(", ", needing.Select(source => source.Name))} read your account, and the credentials have no refresh token to do it with " +
-                    $"({credentialsFile} has no refresh_token). Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' once, then extract again.");
+                    $"({credentialsFile} has no refresh_token" +
+                    (CredentialsFile.IgnoredVariables(context.GetVariable).Contains("SPOTIFY_REFRESH_TOKEN") ? "; SPOTIFY_REFRESH_TOKEN is set, but no credential is read from environment variables" : "") +
+                    $"). Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' once, then extract again.");
             }
             if (CredentialsFile.Exposure(credentialsFile) is { } exposure)
             {

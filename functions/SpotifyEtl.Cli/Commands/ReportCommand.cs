@@ -38,9 +38,9 @@ internal static class ReportCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(json) && result.GetResult(output)?.Tokens is [{ Value: ReportWriter.StandardOutputName }])
+            if (result.GetValue(json) && result.GetResult(output)?.Tokens is [{ Value: var page }] && ReportWriter.IsStandardOutput(page))
             {
-                result.AddError("--json and --out - both want stdout: write the page to a file (--out FILE), or leave out --json.");
+                result.AddError("--json and an --out of standard output both want stdout: write the page to a file (--out FILE), or leave out --json.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,7 +51,9 @@ internal static class ReportCommand
             // The page itself may be what stdout carries: then the line that names it goes to stderr.
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new ReportJson(parse.GetValue(lake)!, path), SummaryJsonContext.Default.ReportJson));
+                var source = parse.GetValue(lake)!;
+                var named = source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? source : Path.GetFullPath(source);
+                Console.Out.WriteLine(JsonSerializer.Serialize(new ReportJson(named, path), SummaryJsonContext.Default.ReportJson));
             }
             else if (outPath == ReportWriter.StandardOutputName || ReportWriter.IsStandardOutput(path))
             {

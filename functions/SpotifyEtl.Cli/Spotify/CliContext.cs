@@ -25,6 +25,6 @@ internal sealed record CliContext(Func<string, string?> GetVariable, IAnsiConsol
     /// </summary>
     public static string AuthorizePageInstruction(Uri uri) => $"Open this address in a browser and allow access:{Environment.NewLine}{uri.AbsoluteUri}";
 
-    /// <summary>Where a rotated refresh token goes when the credentials came from environment variables.</summary>
+    /// <summary>The credentials file read, and written by a login or a rotated token, when no --credentials names one.</summary>
     public string DefaultCredentialsPath => Path.Combine(ConfigDirectory, "credentials.json");
 }

@@ -20,8 +20,7 @@ internal static class CredentialsFile
     public static (SpotifyCredentials Credentials, string Path) Resolve(string? path, string defaultPath, Func<string, string?> getVariable)
     {
         var file = path ?? defaultPath;
-        if (path is null && !File.Exists(defaultPath) && !Directory.Exists(defaultPath)
-            && RetiredVariables.Where(name => !string.IsNullOrEmpty(getVariable(name))).ToList() is [_, ..] set)
+        if (path is null && !File.Exists(defaultPath) && !Directory.Exists(defaultPath) && IgnoredVariables(getVariable) is [_, ..] set)
         {
             throw new CliException(ExitCodes.NoInput,
                 $"{string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")} set, but spotify-etl reads no credentials from environment variables: every program " +
@@ -34,6 +33,10 @@ internal static class CredentialsFile
         return (credentials, file);
     }
 
+    /// <summary>The variables an earlier version read credentials from that are set, and ignored.</summary>
+    public static IReadOnlyList<string> IgnoredVariables(Func<string, string?> getVariable) =>
+        [.. RetiredVariables.Where(name => !string.IsNullOrEmpty(getVariable(name)))];
+
     public static SpotifyCredentials Load(string path)
     {
         RefuseInsideRepository(path);
@@ -44,7 +47,10 @@ internal static class CredentialsFile
         }
         if (!File.Exists(path))
         {
-            throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} (owner-readable only); 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it owner-only with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} " +
+                $"from its page on https://developer.spotify.com/dashboard, in an editor (not on a command line, which the shell's history keeps): " +
+                $"mkdir -p '{folder}' && chmod 700 '{folder}', write the file, then chmod 600 '{path}'. 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
         }
         try
         {
@@ -154,7 +160,8 @@ internal static class CredentialsFile
         if (RepositoryAround(path) is { } repository)
         {
             throw new SpotifyConfigurationException(
-                $"{path} is inside the git repository at {repository}. Keep Spotify credentials outside any repository, for example in ~/.config/spotify-etl/credentials.json.");
+                $"{path} is inside the git repository at {repository}. Keep Spotify credentials outside any repository: name a file elsewhere with " +
+                "--credentials FILE, or set XDG_CONFIG_HOME to a folder outside it (the default file is credentials.json in its spotify-etl folder).");
         }
     }
 

@@ -63,8 +63,8 @@ internal static partial class SpotifyErrors
     /// <summary>
     /// Text an error body carries, as it may be shown on a terminal and kept in a manifest: control characters (an escape
     /// sequence could clear or recolour the terminal) and the marks that turn text around are removed, a run of 32 or more
-    /// token characters (an access token a server echoed back, a client secret's 32 hexadecimal digits) or of 60 or more
-    /// base64 characters (an Authorization header's credentials) is withheld, and the text is cut at
+    /// token characters (an access token a server echoed back, a client secret's 32 hexadecimal digits; not a request's
+    /// UUID) or of 60 or more base64 characters (an Authorization header's credentials) is withheld, and the text is cut at
     /// <see cref="ServerTextLength"/> characters.
     /// </summary>
     internal static string? ServerText(string? text)
@@ -81,13 +81,17 @@ internal static partial class SpotifyErrors
                 kept.Append(c);
             }
         }
-        var withheld = TokenLike().Replace(kept.ToString(), "[withheld]");
+        var withheld = TokenLike().Replace(kept.ToString(), match => RequestId().IsMatch(match.Value) ? match.Value : "[withheld]");
         return withheld.Length <= ServerTextLength ? withheld : withheld[..ServerTextLength] + "…";
     }
 
     // 32: a client secret's length; Spotify's ids (22), scope names (27 at most), words and a path (no run of 60) stay shown.
-    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z0-9+/]{60,}={0,2}|[A-Za-z0-9_\\-+=]{32,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z0-9+/]{60,}={0,2}|[A-Za-z0-9_\\-]{32,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TokenLike();
+
+    /// <summary>A UUID, as a server names a request by: 36 token characters, shown.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex RequestId();
 
     public static bool IsQuotaExceeded(byte[] body) =>
         string.Equals(ReadApiError(body)?.Reason, QuotaExceededReason, StringComparison.OrdinalIgnoreCase);

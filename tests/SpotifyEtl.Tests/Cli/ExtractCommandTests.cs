@@ -291,6 +291,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
 
         Assert.Equal(64, exit);
         Assert.Contains($"{cli.Context.DefaultCredentialsPath} is inside the git repository at {cli.Folder}", cli.Errors, StringComparison.Ordinal);
+        // What to do instead, not the refused default again.
+        Assert.Contains("--credentials FILE, or set XDG_CONFIG_HOME to a folder outside it", cli.Errors, StringComparison.Ordinal);
         Assert.Empty(_spotify.TokenGrants);
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
@@ -422,6 +424,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Contains("No sources", cli.Errors, StringComparison.Ordinal);
         Assert.Equal(66, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
         Assert.Contains($"No credentials file at {cli.Context.DefaultCredentialsPath}", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"then chmod 600 '{cli.Context.DefaultCredentialsPath}'", cli.Errors, StringComparison.Ordinal);
         CliTestContext.WriteCredentials(cli.Context.DefaultCredentialsPath, SpotifyDouble.ClientId, "", null);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
         Assert.Contains("lack a client id or client secret", cli.Errors, StringComparison.Ordinal);

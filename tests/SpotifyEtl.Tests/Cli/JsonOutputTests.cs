@@ -46,13 +46,17 @@ public sealed class JsonOutputTests : IDisposable
         Assert.Contains(tables.Values, rows => rows > 0);
     }
 
-    [Fact]
-    public void Report_json_names_the_page_it_wrote_and_refuses_to_share_stdout_with_the_page()
+    [Theory]
+    [InlineData("-")]
+    [InlineData("/dev/stdout")]
+    public void Report_json_names_the_lake_and_the_page_in_full_and_refuses_to_share_stdout_with_the_page(string standardOutput)
     {
         var page = _folder["out/listening.html"];
+        // Given as a user in the repository would: relative to the current folder (the tests run spotify-etl from the root).
+        var relative = Path.GetRelativePath(RepositoryPaths.Root, LakeDatabaseTests.FixtureLake);
 
-        var run = DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", page, "--json");
-        var both = DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", "-", "--json");
+        var run = DemoCommandTests.RunCli("report", "--lake", relative, "--out", page, "--json");
+        var both = DemoCommandTests.RunCli("report", "--lake", relative, "--out", standardOutput, "--json");
 
         Assert.True(run.ExitCode == 0, run.Errors);
         using var document = JsonDocument.Parse(run.Output);
@@ -60,7 +64,7 @@ public sealed class JsonOutputTests : IDisposable
         Assert.Equal(LakeDatabaseTests.FixtureLake, document.RootElement.GetProperty("lake").GetString());
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(page), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(64, both.ExitCode);
-        Assert.Contains("--json and --out - both want stdout", both.Errors, StringComparison.Ordinal);
+        Assert.Contains("--json and an --out of standard output both want stdout", both.Errors, StringComparison.Ordinal);
         Assert.Empty(both.Output);
     }
 }
