@@ -135,7 +135,14 @@ internal static class TransformCommand
             if (keys.Count == 0)
             {
                 LocalLake.MustHoldALake(lakeFolder.FullName);
-                throw NoRawObjects(Path.Combine(lakeFolder.FullName, "raw"));
+                var raw = Path.Combine(lakeFolder.FullName, "raw");
+                if (Directory.Exists(raw) && !LocalEntry.CanList(raw))
+                {
+                    // Not "no raw objects": they may all be there, out of this user's sight.
+                    throw new CliException(ExitCodes.IoError, $"{raw} is a folder this user may not list (permission denied), so its raw objects cannot be read. " +
+                        $"Run as the user who owns the lake, or let this one read it: chmod -R u+rX '{raw}' as its owner.");
+                }
+                throw NoRawObjects(raw);
             }
             else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
             {

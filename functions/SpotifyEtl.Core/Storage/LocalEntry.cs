@@ -74,7 +74,8 @@ public static partial class LocalEntry
             : null;
     }
 
-    private static bool CanList(string folder)
+    /// <summary>Whether this user may list the folder's entries (read and search permission on it).</summary>
+    public static bool CanList(string folder)
     {
         try
         {

@@ -60,6 +60,39 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         Assert.Equal(expected.OrderBy(pair => pair.Key, StringComparer.Ordinal), reasons.OrderBy(pair => pair.Key, StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The lake's raw/ folder itself out of this user's sight: the objects may all be there, so the run says it cannot list
+    /// them (exit 74, with what to do), not that there are none (exit 65), and writes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_raw_folder_this_user_may_not_list_is_named_as_such_not_reported_as_holding_no_objects(int seed)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix permissions only
+        }
+        Assert.False(IsRoot() && !File.Exists(SetPriv), $"Running as root without {SetPriv} (util-linux), this case cannot deny a folder: install util-linux or run as another user.");
+        var lake = _folder[$"lake{seed}"];
+        await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1 + seed, Items: 3, Seed: seed));
+        var raw = Path.Combine(lake, "raw");
+        // No permission at all, or no read permission: either way the folder cannot be listed. (Read without search lists the
+        // names, and each object that cannot be opened is named on its own: the case above.)
+        File.SetUnixFileMode(raw, seed % 2 == 0 ? UnixFileMode.None : UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        _locked.Add(raw);
+        var before = Directory.EnumerateFileSystemEntries(lake).Order(StringComparer.Ordinal).ToList();
+
+        var (exitCode, output, errors) = RunWithoutPermissionOverride("transform", "--lake", lake);
+
+        Assert.True(exitCode == 74, $"exit {exitCode}: {errors}");
+        Assert.Contains($"{raw} is a folder this user may not list (permission denied)", errors, StringComparison.Ordinal);
+        Assert.Contains($"chmod -R u+rX '{raw}'", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("No raw objects", errors, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(lake).Order(StringComparer.Ordinal).ToList());
+    }
+
     /// <summary>A folder's name that does not end in .json (letters, digits, spaces, dots, other scripts), told apart by <paramref name="index"/>.</summary>
     private static string Name(Random random, int index)
     {
