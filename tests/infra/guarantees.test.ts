@@ -20,7 +20,7 @@ function filesUnder(folder: string, extension: string): string[] {
 }
 
 const csharpTests = new Set(filesUnder(path.join(repoRoot, "tests", "SpotifyEtl.Tests"), ".cs")
-    .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\[(?:Fact|Theory)[^\]]*\](?:\s*\[(?:InlineData|MemberData)[^\]]*\])*\s*public (?:async Task|void) (\w+)\(/g)].map((m) => m[1]!)));
+    .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\[(?:Fact|Theory)[^\]]*\](?:\s*\[(?:InlineData|MemberData|System\.Runtime\.Versioning\.\w+)(?:"(?:[^"\\\n]|\\.)*"|[^\]"])*\])*\s*public (?:async Task|void) (\w+)\(/g)].map((m) => m[1]!)));
 const stackTests = new Set(filesUnder(path.join(repoRoot, "tests", "infra"), ".ts")
     .flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/\btest\("([^"]+)"/g)].map((m) => m[1]!)));
 
