@@ -9,8 +9,9 @@ passed=0 failed=0 status=0
 # A runner that hangs is stopped (exit 124, then counted as a failure) long before CI's own limit, so that the count is
 # still printed: minutes per runner, about four times what each takes on two cores. At a terminal the runner stays in
 # the foreground, where Ctrl-C reaches it (timeout otherwise puts it in a process group of its own).
+# Not in CI, where a runner's children must be stopped with it.
 foreground=()
-[[ -t 0 ]] && foreground=(--foreground)
+[[ -t 0 && -z "${CI:-}" ]] && foreground=(--foreground)
 limit() { local minutes="$1"; shift; timeout "${foreground[@]}" --kill-after=30s "${minutes}m" "$@"; }
 
 # Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
@@ -23,7 +24,7 @@ missing=()
 [[ -e /usr/share/zoneinfo/Pacific/Auckland ]] || missing+=(tzdata)
 if (( ${#missing[@]} > 0 )); then
   bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers, the time-zone tests" "${missing[@]}" \
-    || echo "without ${missing[*]} the browser tests, the benchmark smokes or the time-zone tests fail"
+    || echo "without ${missing[*]} the browser tests, the benchmark smokes or the time-zone tests fail" >&2
 fi
 
 echo "== C#: dotnet test (xunit)"

@@ -139,8 +139,8 @@ internal static class TransformCommand
                 if (Directory.Exists(raw) && !LocalEntry.CanList(raw))
                 {
                     // Not "no raw objects": they may all be there, out of this user's sight.
-                    throw new CliException(ExitCodes.IoError, $"{raw} is a folder this user may not list (permission denied), so its raw objects cannot be read. " +
-                        $"Run as the user who owns the lake, or let this one read it: chmod -R u+rX '{raw}' as its owner.");
+                    throw new CliException(ExitCodes.IoError, $"{raw} is a folder this user cannot list (permission denied, or an error reading it), so its raw objects cannot be read. " +
+                        "Run as the user who owns the lake, or give this one read and search permission on it and the folders below it (chmod, as their owner).");
                 }
                 throw NoRawObjects(raw);
             }

@@ -47,10 +47,12 @@ internal static class CredentialsFile
         }
         if (!File.Exists(path))
         {
+            // A folder of its own is made owner-only; one that exists (the current folder, /tmp, a home) is left as it is.
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var makeFolder = Directory.Exists(folder) ? "" : $"mkdir -p '{folder}' && chmod 700 '{folder}', ";
             throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it owner-only with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} " +
                 $"from its page on https://developer.spotify.com/dashboard, in an editor (not on a command line, which the shell's history keeps): " +
-                $"mkdir -p '{folder}' && chmod 700 '{folder}', write the file, then chmod 600 '{path}'. 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
+                $"{makeFolder}write the file, then chmod 600 '{path}'. 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
         }
         try
         {
