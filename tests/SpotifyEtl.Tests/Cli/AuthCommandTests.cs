@@ -213,12 +213,18 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal("client id+/?", query["client_id"]);
     }
 
+    /// <summary>
+    /// The authorization page the login showed: waited for up to 30 s, since at the start of a whole run on two busy cores
+    /// a login took more than 5 s to reach it; what the login said on stderr is in the failure otherwise.
+    /// </summary>
     private static async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
     {
-        for (var attempt = 0; attempt < 500 && cli.AuthorizePages.IsEmpty; attempt++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (cli.AuthorizePages.IsEmpty && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(10);
         }
+        Assert.True(cli.AuthorizePages.Count == 1, $"{cli.AuthorizePages.Count} authorization pages shown in {waited.Elapsed.TotalSeconds:0.#} s; stderr: {cli.Errors}");
         return Assert.Single(cli.AuthorizePages);
     }
 
