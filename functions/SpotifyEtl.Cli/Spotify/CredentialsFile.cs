@@ -28,7 +28,7 @@ internal static class CredentialsFile
                 "({\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}, owner-readable only: chmod 600), or a file named by --credentials " +
                 $"('spotify-etl auth login' adds the refresh token), then unset {string.Join(" ", set)}.");
         }
-        var credentials = Load(file);
+        var credentials = Load(file, path is null ? "spotify-etl auth login" : $"spotify-etl auth login --credentials {path}");
         credentials.Validate(file);
         return (credentials, file);
     }
@@ -37,7 +37,8 @@ internal static class CredentialsFile
     public static IReadOnlyList<string> IgnoredVariables(Func<string, string?> getVariable) =>
         [.. RetiredVariables.Where(name => !string.IsNullOrEmpty(getVariable(name)))];
 
-    public static SpotifyCredentials Load(string path)
+    /// <param name="login">The login command that adds the refresh token to this file, named in the message when there is no file.</param>
+    public static SpotifyCredentials Load(string path, string? login = null)
     {
         RefuseInsideRepository(path);
         // A FIFO would hold the read until a writer came, a folder or a dangling link would be reported as a disk problem.
@@ -52,7 +53,7 @@ internal static class CredentialsFile
             var makeFolder = Directory.Exists(folder) ? "" : $"mkdir -p '{folder}' && chmod 700 '{folder}', ";
             throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it owner-only with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} " +
                 $"from its page on https://developer.spotify.com/dashboard, in an editor (not on a command line, which the shell's history keeps): " +
-                $"{makeFolder}write the file, then chmod 600 '{path}'. 'spotify-etl auth login --credentials {path}' then adds the refresh token.");
+                $"{makeFolder}write the file, then chmod 600 '{path}'. '{login ?? $"spotify-etl auth login --credentials {path}"}' then adds the refresh token.");
         }
         try
         {
@@ -173,7 +174,7 @@ internal static class CredentialsFile
     /// the way (a folder linked into a dotfiles repository), or the file itself a link into one, puts the file where the link
     /// points.
     /// </summary>
-    public static string? RepositoryAround(string path)
+    private static string? RepositoryAround(string path)
     {
         var full = Path.GetFullPath(path);
         var written = Path.GetDirectoryName(full)!;

@@ -42,6 +42,21 @@ public sealed class AuthCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Auth_login_with_no_credentials_file_names_the_login_that_fills_the_file_it_looked_for()
+    {
+        using var cli = new CliTestContext(_spotify);
+        var named = Path.Combine(cli.Folder, "elsewhere", "credentials.json");
+
+        Assert.Equal(66, await AuthCommand.Create(cli.Context).Parse(["login", "--saved-tracks"]).InvokeAsync());
+        Assert.Contains($"No credentials file at {cli.Context.DefaultCredentialsPath}", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("'spotify-etl auth login' then adds the refresh token", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("--credentials", cli.Errors, StringComparison.Ordinal);
+        Assert.Equal(66, await AuthCommand.Create(cli.Context).Parse(["login", "--saved-tracks", "--credentials", named]).InvokeAsync());
+        Assert.Contains($"'spotify-etl auth login --credentials {named}' then adds the refresh token", cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(cli.Output);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Auth_login_with_a_credentials_file_saves_the_token_owner_only_and_does_not_print_it()
     {
