@@ -30,27 +30,11 @@ if (UnexpandedHome.Find(args) is { } unexpanded)
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {
-    // An unknown command also makes "Required command was not provided": the unknown word is the error to read first.
-    var errors = parsed.Errors.OrderBy(error => error.Message.StartsWith("Required command", StringComparison.Ordinal) ? 1 : 0).ToList();
-    if (errors.Count > 1)
+    foreach (var line in ParseErrors.Lines(parsed))
     {
-        errors.RemoveAll(error => error.Message.StartsWith("Required command", StringComparison.Ordinal));
+        await Console.Error.WriteLineAsync($"{CliErrors.Program}: {line}").ConfigureAwait(false);
     }
-    foreach (var error in errors)
-    {
-        await Console.Error.WriteLineAsync($"{CliErrors.Program}: {CliErrors.ParseError(error.Message)}").ConfigureAwait(false);
-    }
-    // The whole path of the command, "spotify-etl auth login", not its last word.
-    var names = new List<string>();
-    for (System.CommandLine.Parsing.SymbolResult? result = parsed.CommandResult; result is System.CommandLine.Parsing.CommandResult { Command: var current }; result = result.Parent)
-    {
-        names.Insert(0, current is RootCommand ? CliErrors.Program : current.Name);
-    }
-    var command = string.Join(' ', names);
-    foreach (var meant in Suggestion.ForUnmatched(parsed))
-    {
-        await Console.Error.WriteLineAsync($"{CliErrors.Program}: {meant}").ConfigureAwait(false);
-    }
+    var command = ParseErrors.CommandPath(parsed);
     await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.").ConfigureAwait(false);
     return ExitCodes.Usage;
 }

@@ -31,7 +31,13 @@ internal static class Suggestion
     }
 
     /// <summary>"Did you mean ...?" for each word the command line could not match, one line each; none when nothing is close.</summary>
-    public static IEnumerable<string> ForUnmatched(ParseResult parsed)
+    public static IEnumerable<string> ForUnmatched(ParseResult parsed) => Diagnose(parsed).Select(d => d.Line);
+
+    /// <summary>What a word the command line could not match most likely was: the line saying so, and the names it meant.</summary>
+    public sealed record Diagnosis(string Word, string Line, IReadOnlyList<string> Meant);
+
+    /// <summary>A <see cref="Diagnosis"/> for each word the command line could not match that something is known of.</summary>
+    public static IEnumerable<Diagnosis> Diagnose(ParseResult parsed)
     {
         var command = parsed.CommandResult.Command;
         var options = OptionNames(parsed.CommandResult).ToList();
@@ -48,19 +54,19 @@ internal static class Suggestion
                 ? token[..equals] : token;
             if (afterDoubleDash.Contains(token) && (options.Contains(word, StringComparer.Ordinal) || verbs.Contains(word, StringComparer.Ordinal)))
             {
-                yield return $"'{word}' comes after '--', which makes every word after it an argument: leave '--' out.";
+                yield return new(token, $"'{word}' comes after '--', which makes every word after it an argument: leave '--' out.", [word]);
                 continue;
             }
             if (word.StartsWith('-') && options.Contains(word, StringComparer.Ordinal))
             {
                 // An option of the verb, written before it ("spotify-etl --lake x transform").
-                yield return $"'{word}' is an option of '{command.Name}': write it after '{command.Name}'.";
+                yield return new(token, $"'{word}' is an option of '{command.Name}': write it after '{command.Name}'.", [word]);
                 continue;
             }
             var meant = For(word, word.StartsWith('-') ? options : verbs);
             if (meant.Count > 0)
             {
-                yield return $"'{word}' is unknown here: did you mean {string.Join(" or ", meant.Select(m => $"'{m}'"))}?";
+                yield return new(token, $"'{word}' is unknown here: did you mean {string.Join(" or ", meant.Select(m => $"'{m}'"))}?", meant);
             }
         }
     }

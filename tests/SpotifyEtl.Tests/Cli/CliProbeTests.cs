@@ -83,7 +83,7 @@ public sealed class CliProbeTests : IDisposable
     public void Usage_errors_exit_64_in_every_verb()
     {
         AssertCleanError(Run("transform", "--input"), 64, "--input");
-        AssertCleanError(Run("sample"), 64, "'--out' is required");
+        AssertCleanError(Run("sample"), 64, "'spotify-etl sample' needs --out <out>");
         AssertCleanError(Run("extract", "--lake", _folder["lake"], "--top-items-limit", "x"), 64, "--top-items-limit must be a whole number");
         AssertCleanError(Run("auth", "login", "--port", "70000"), 64, "--port must be a whole number from 1 to 65535");
         AssertCleanError(Run("extract", "--lake", _folder["lake"]), 64, "No sources");

@@ -1,0 +1,168 @@
+using System.CommandLine;
+using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Cli.Shell;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// A refused command line gets one line per mistake, never the parser's consequences of it: the value after a mistyped
+/// option is not a second unknown word, the option it meant is not missing, and the words after a mistyped verb are not
+/// judged at all. No line is the parser's own wording ("Unrecognized command or argument", "Option '--lake' is required").
+/// </summary>
+public sealed class ParseErrorLinesTests
+{
+    private const string Value = "/tmp/somewhere-else";
+
+    /// <summary>Every command that does work (no verbs below it), with its path of words.</summary>
+    private static IEnumerable<(string[] Path, Command Command)> Leaves(Command command, string[] path)
+    {
+        foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
+        {
+            string[] subPath = [.. path, sub.Name];
+            if (sub.Subcommands.Count == 0)
+            {
+                yield return (subPath, sub);
+            }
+            foreach (var below in Leaves(sub, subPath))
+            {
+                yield return below;
+            }
+        }
+    }
+
+    private static IEnumerable<Option> NamedOptions(Command command) =>
+        command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal));
+
+    /// <summary>One edit past the dashes: a letter dropped, changed or doubled.</summary>
+    private static string Typo(string name, Random random)
+    {
+        var dashes = name.Length - name.TrimStart('-').Length;
+        var body = name[dashes..];
+        var at = random.Next(body.Length);
+        var typo = random.Next(3) switch
+        {
+            0 when body.Length > 3 => body.Remove(at, 1),
+            1 => body[..at] + (body[at] == 'q' ? 'x' : 'q') + body[(at + 1)..],
+            _ => body.Insert(at, body[at].ToString()),
+        };
+        return name[..dashes] + typo;
+    }
+
+    private static void AssertNoParserWording(IReadOnlyList<string> lines, string commandLine)
+    {
+        Assert.NotEmpty(lines);
+        Assert.DoesNotContain(lines, line =>
+            line.StartsWith("Unrecognized command or argument", StringComparison.Ordinal) || line.StartsWith("Option '", StringComparison.Ordinal) ||
+            line.StartsWith("Required argument missing", StringComparison.Ordinal) || line.StartsWith("Required command", StringComparison.Ordinal));
+        Assert.True(lines.Count == lines.Distinct(StringComparer.Ordinal).Count(), $"{commandLine}: a line repeated: {string.Join(" | ", lines)}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_mistyped_option_with_its_value_is_one_line_and_the_option_it_meant_is_not_reported_missing(int seed)
+    {
+        var random = new Random(seed);
+        var root = CliRoot.Create();
+        var tried = 0;
+        foreach (var (path, command) in Leaves(root, []))
+        {
+            var names = NamedOptions(command).Select(o => o.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var option in NamedOptions(command))
+            {
+                var typo = Typo(option.Name, random);
+                if (names.Contains(typo) || Suggestion.For(typo, names) is not [var meant] || meant != option.Name)
+                {
+                    continue;
+                }
+                foreach (var written in new[] { new[] { typo, Value }, [$"{typo}={Value}"] })
+                {
+                    string[] arguments = [.. path, .. written];
+                    var lines = ParseErrors.Lines(root.Parse(arguments));
+                    var commandLine = string.Join(' ', arguments);
+                    AssertNoParserWording(lines, commandLine);
+                    Assert.Equal($"'{typo}' is unknown here: did you mean '{option.Name}'?", Assert.Single(lines, line => line.Contains(typo, StringComparison.Ordinal)));
+                    Assert.DoesNotContain(lines, line => line.Contains(Value, StringComparison.Ordinal));
+                    Assert.DoesNotContain(lines, line => line.Contains($"needs {option.Name}", StringComparison.Ordinal));
+                    tried++;
+                }
+            }
+        }
+        Assert.True(tried > 20, $"only {tried} typos were tried");
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_mistyped_verb_is_the_one_line_whatever_follows_it(int seed)
+    {
+        var random = new Random(seed);
+        var root = CliRoot.Create();
+        foreach (var (path, command) in Leaves(root, []))
+        {
+            var typo = Typo(path[^1], random);
+            if (Suggestion.For(typo, (command.Parents.OfType<Command>().First()).Subcommands.Select(c => c.Name)) is not [var meant] || meant != path[^1])
+            {
+                continue;
+            }
+            var options = NamedOptions(command).Select(o => o.Name).Take(1 + random.Next(3));
+            string[] arguments = [.. path[..^1], typo, .. options.SelectMany(o => new[] { o, Value })];
+            var lines = ParseErrors.Lines(root.Parse(arguments));
+            Assert.Equal([$"'{typo}' is unknown here: did you mean '{path[^1]}'?"], lines);
+        }
+    }
+
+    [Fact]
+    public void A_required_option_or_argument_left_out_is_named_with_what_it_takes()
+    {
+        var root = CliRoot.Create();
+        var tried = 0;
+        foreach (var (path, command) in Leaves(root, []))
+        {
+            var lines = ParseErrors.Lines(root.Parse(path));
+            foreach (var option in NamedOptions(command).Where(o => o.Required))
+            {
+                Assert.Contains($"'spotify-etl {string.Join(' ', path)}' needs {option.Name} <", lines.Single(l => l.Contains(option.Name, StringComparison.Ordinal)), StringComparison.Ordinal);
+                tried++;
+            }
+            foreach (var argument in command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0))
+            {
+                Assert.Contains($"'spotify-etl {string.Join(' ', path)}' needs <{argument.Name}>: {argument.Description}", lines);
+                tried++;
+            }
+            if (lines.Count > 0)
+            {
+                AssertNoParserWording(lines, string.Join(' ', path));
+            }
+        }
+        Assert.True(tried >= 5, $"only {tried} required options and arguments were found");
+    }
+
+    [Fact]
+    public void An_option_given_a_value_twice_or_none_says_so_in_its_own_words()
+    {
+        var root = CliRoot.Create();
+        var twice = ParseErrors.Lines(root.Parse(["query", "--lake", Value, "--query", "skip_rate", "--query", "top_tracks"]));
+        Assert.Equal(["--query takes one value, and was given 2: write it once."], twice);
+        var none = ParseErrors.Lines(root.Parse(["transform", "--lake"]));
+        Assert.StartsWith("--lake needs a value <lake>: ", Assert.Single(none), StringComparison.Ordinal);
+        var unknown = ParseErrors.Lines(root.Parse(["transform", "--lake", Value, "--qqqqqqqq", "3", "extra"]));
+        AssertNoParserWording(unknown, "transform with an unknown option and word");
+        Assert.Contains("'--qqqqqqqq' is not an option of 'spotify-etl transform'.", unknown);
+        Assert.DoesNotContain(unknown, line => line.Contains("'3'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_tool_prints_a_mistyped_option_as_one_line_and_the_help_hint()
+    {
+        var run = DemoCommandTests.RunCli("transform", "--lak", "lake");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(
+            ["spotify-etl: '--lak' is unknown here: did you mean '--lake'?", "Run 'spotify-etl transform --help' for the options."],
+            run.Errors.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+        Assert.Empty(run.Output);
+    }
+}
