@@ -105,6 +105,8 @@ export function stackArns(s: Pick<StackScope, "accountId" | "namePrefix" | "stac
             `arn:aws:glue:*:${a}:catalog`,
             `arn:aws:glue:*:${a}:database/${glueName}`,
             `arn:aws:glue:*:${a}:table/${glueName}/*`,
+            // DeleteDatabase is authorized on the database's functions too, whether it has any or not.
+            `arn:aws:glue:*:${a}:userDefinedFunction/${glueName}/*`,
             `arn:aws:glue:*:${a}:crawler/${p}-*`,
         ],
         workgroups: [`arn:aws:athena:*:${a}:workgroup/${p}-*`],
@@ -239,7 +241,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
  */
 export function boundaryPolicy(s: Pick<StackScope, "accountId" | "namePrefix" | "stack">): PolicyDocument {
     const r = stackArns(s);
-    const glue = r.glue.filter((arn) => !arn.includes(":crawler/"));
+    const glue = r.glue.filter((arn) => !arn.includes(":crawler/") && !arn.includes(":userDefinedFunction/"));
     return {
         Version: "2012-10-17",
         Statement: [

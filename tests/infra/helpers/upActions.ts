@@ -178,7 +178,11 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
         read: ["glue:GetDatabase"],
         write: ["glue:CreateDatabase", "glue:UpdateDatabase", "glue:DeleteDatabase"],
         arn: (r, at) => glue(at, `database/${physical(r)}`),
-        extra: (_r, at) => ["glue:GetDatabase", "glue:CreateDatabase", "glue:DeleteDatabase"].map((action) => ({ action, resource: glue(at, "catalog") })),
+        // Deleting a database is authorized on everything in it as well: its tables and its functions (none here).
+        extra: (r, at) => [
+            ...["glue:GetDatabase", "glue:CreateDatabase", "glue:DeleteDatabase"].map((action) => ({ action, resource: glue(at, "catalog") })),
+            ...["table", "userDefinedFunction"].map((kind) => ({ action: "glue:DeleteDatabase", resource: glue(at, `${kind}/${physical(r)}/*`) })),
+        ],
     },
     "aws:glue/catalogTable:CatalogTable": {
         read: ["glue:GetTable"],
