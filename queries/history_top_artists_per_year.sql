@@ -1,4 +1,4 @@
--- Question: Whom did I play most each year?
+-- Question: Whom did I play most each year, in my whole listening history?
 -- The ten artists with the most plays per year (UTC): tracks streamed for at least min_play_ms
 -- (30 s; the same setting in every history query), each stream once. Ties share a rank.
 -- A stream counts for the one artist its row names: the export names one artist a stream, and the API's plays

@@ -1,4 +1,4 @@
--- Question: Which tracks did I play most each year?
+-- Question: Which tracks did I play most each year, in my whole listening history?
 -- The ten tracks with the most plays per year (UTC): streams of at least min_play_ms (30 s; the
 -- same setting in every history query), each stream once. A track is its name and artist, so a
 -- song counted from account data (names only) and from the extended history (with a URI) is one.

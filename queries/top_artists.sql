@@ -1,4 +1,4 @@
--- Question: Who were my most played artists each year, and when did the extraction first see me play them?
+-- Question: Who were my most played artists each year in the plays the extraction recorded, and when did it first see me play them?
 -- The ten artists with the most plays per year (UTC), a play counted once however many snapshot dates
 -- stored it and once for each artist of a multi-artist song; first_heard is the artist's earliest play
 -- in the lake, any year. Ties are ordered by name.

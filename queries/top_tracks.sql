@@ -1,4 +1,4 @@
--- Question: Which tracks did I play most each year?
+-- Question: Which tracks did I play most each year, in the plays the extraction recorded?
 -- The ten tracks with the most plays per year (UTC), a play counted once however many snapshot dates
 -- stored it, with the song's primary artist and its first play of that year. Ties are ordered by name.
 WITH play AS (
