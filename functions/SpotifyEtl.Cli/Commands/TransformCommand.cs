@@ -47,6 +47,7 @@ internal static class TransformCommand
                 {
                     UnreadableObjects = run.Report.Objects.Where(o => o.Status == TransformStatus.Unreadable).Select(o => new QuarantinedJson(o.RawKey, o.Reason, null)).ToList(),
                     HeapHugePages = run.HeapOnHugePages,
+                    Skipped = run.Report.Skipped,
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else
@@ -78,9 +79,10 @@ internal static class TransformCommand
         return command;
     }
 
-    public static Option<TableFormat> Format() => new("--format")
+    /// <param name="description">What the option says of itself, when its default is not the lake's own format.</param>
+    public static Option<TableFormat> Format(string? description = null) => new("--format")
     {
-        Description = "File format of the tables: parquet or csv. Default: the lake's own, or parquet (as on AWS) for a lake with no tables yet.",
+        Description = description ?? "File format of the tables: parquet or csv. Default: the lake's own, or parquet (as on AWS) for a lake with no tables yet.",
         HelpName = "parquet|csv",
         // No default value: the help would print "[default: Parquet]", which a lake of CSV tables contradicts. Unset, the
         // option reads as the enum's first value, Parquet, and each command takes the lake's own format first.

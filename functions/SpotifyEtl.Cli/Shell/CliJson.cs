@@ -25,6 +25,12 @@ internal sealed record TransformJson(
     /// (docs/cli.md); what the run wrote is the same either way.
     /// </summary>
     public bool HeapHugePages { get; init; }
+
+    /// <summary>
+    /// Items read but written to no table, by why (local files, podcast episodes, tracks no longer available, items of an
+    /// unknown shape), as each run's report under reports/ counts them.
+    /// </summary>
+    public SpotifyEtl.Transformation.SkippedItems Skipped { get; init; } = new(0, 0, 0, 0);
 }
 
 internal sealed record QuarantinedJson(string RawKey, string? Reason, string? QuarantineKey);

@@ -205,6 +205,16 @@ public sealed class CliProbeTests : IDisposable
             Assert.Equal(rows.ToString(System.Globalization.CultureInfo.InvariantCulture), duck.Query($"SELECT count(*) FROM read_parquet('{file}')").Rows.Single()[0]);
         }
         Assert.DoesNotContain("╭", transform.Output, StringComparison.Ordinal);
+        // The items left out, by why, are the runs' reports' own counts summed.
+        var reported = Directory.GetFiles(_folder["lake/reports"], "*.json", SearchOption.AllDirectories)
+            .SelectMany(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("objects").EnumerateArray())
+            .Select(o => o.GetProperty("skipped")).ToList();
+        var skipped = summary.RootElement.GetProperty("skipped");
+        foreach (var why in new[] { "local_files", "episodes", "unavailable", "unreadable", "total" })
+        {
+            Assert.Equal(reported.Sum(s => s.GetProperty(why).GetInt32()), skipped.GetProperty(why).GetInt32());
+        }
+        Assert.True(skipped.GetProperty("total").GetInt32() > 0, "the sample skips local files, episodes and unavailable tracks");
     }
 
     [Fact]

@@ -53,6 +53,23 @@ public sealed class DemoCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_demo_without_format_writes_parquet_over_a_csv_demo_lake_as_its_help_says()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, RunCli("demo", "--lake", lake, "--days", "1", "--items", "5", "--format", "csv").ExitCode);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(lake, "transformed", "songs"), "*.csv", SearchOption.AllDirectories));
+
+        var again = RunCli("demo", "--lake", lake, "--days", "1", "--items", "5");
+        var help = RunCli("demo", "--help").Output.ReplaceLineEndings(" ");
+
+        Assert.True(again.ExitCode == 0, again.Errors);
+        Assert.Empty(Directory.GetFiles(Path.Combine(lake, "transformed", "songs"), "*.csv", SearchOption.AllDirectories));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(lake, "transformed", "songs"), "*.parquet", SearchOption.AllDirectories));
+        Assert.Contains("Default: parquet (as on AWS), whatever an earlier demo wrote", System.Text.RegularExpressions.Regex.Replace(help, @"\s+", " "), StringComparison.Ordinal);
+        Assert.DoesNotContain("the lake's own", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Demo_refuses_to_empty_a_folder_it_did_not_make()
     {
         File.WriteAllText(_folder["precious.txt"], "keep me");
