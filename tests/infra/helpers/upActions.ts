@@ -180,7 +180,7 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
         arn: (r, at) => glue(at, `database/${physical(r)}`),
         // Deleting a database is authorized on everything in it as well: its tables and its functions (none here).
         extra: (r, at) => [
-            ...["glue:GetDatabase", "glue:CreateDatabase", "glue:DeleteDatabase"].map((action) => ({ action, resource: glue(at, "catalog") })),
+            ...["glue:GetDatabase", "glue:CreateDatabase", "glue:UpdateDatabase", "glue:DeleteDatabase"].map((action) => ({ action, resource: glue(at, "catalog") })),
             ...["table", "userDefinedFunction"].map((kind) => ({ action: "glue:DeleteDatabase", resource: glue(at, `${kind}/${physical(r)}/*`) })),
         ],
     },
@@ -188,7 +188,7 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
         read: ["glue:GetTable"],
         write: ["glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"],
         arn: (r, at) => glue(at, `table/${str(r.inputs["databaseName"])}/${physical(r)}`),
-        extra: (r, at) => ["glue:GetTable", "glue:CreateTable", "glue:DeleteTable"].flatMap((action) => [
+        extra: (r, at) => ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"].flatMap((action) => [
             { action, resource: glue(at, "catalog") },
             { action, resource: glue(at, `database/${str(r.inputs["databaseName"])}`) },
         ]),
