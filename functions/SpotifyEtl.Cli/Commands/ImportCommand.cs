@@ -58,8 +58,9 @@ internal static class ImportCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, ImportReportContext.Default.ImportReport));
             }
-            else
+            else if (report.Files.Count > 0)
             {
+                // Inputs holding no file have no table to show: the error below says what to import instead.
                 ImportRender.Report(report, lakeFolder.FullName);
             }
             foreach (var damaged in report.DamagedLandedFiles)
@@ -101,10 +102,15 @@ internal static class ImportCommand
     public static async Task<ImportReport> RunAsync(IEnumerable<FileSystemInfo> inputs, DirectoryInfo lakeFolder, TableFormat format, CancellationToken cancellationToken,
         bool formatGiven = true)
     {
+        // Walked before the lake is opened: inputs holding no file at all leave the lake as it was, a folder not yet made unmade.
+        using var candidates = ExportInputs.Open(inputs, ImportLimits.Default, lakeFolder.FullName);
+        if (candidates.Candidates.Count == 0)
+        {
+            return new ImportReport([], new ApiPlaysReport(0, 0, 0, 0, 0, 0), 0, 0, new Dictionary<string, int>());
+        }
         var store = LocalLake.Open(lakeFolder);
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
-        using var candidates = ExportInputs.Open(inputs, ImportLimits.Default, lakeFolder.FullName);
         // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));
         return await ProgressDisplay.RunAsync("Importing the export", progress =>

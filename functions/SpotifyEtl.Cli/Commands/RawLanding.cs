@@ -14,12 +14,12 @@ namespace SpotifyEtl.Cli.Commands;
 internal static class RawLanding
 {
     /// <summary>
-    /// Lands the input's files and returns the keys to transform; what was skipped is warned about, in the order of the walk.
-    /// Cancelled, it stops between files (each landed file is whole) and throws <see cref="OperationCanceledException"/>.
+    /// Lands the input's files (<see cref="RawInputs.Files"/>, in the order of the walk) and returns the keys to transform;
+    /// what was skipped is warned about, in that order. Cancelled, it stops between files (each landed file is whole) and
+    /// throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static List<string> Land(FileSystemInfo input, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped, CancellationToken cancellationToken)
+    public static List<string> Land(IReadOnlyList<string> files, LocalFolderStore lake, DirectoryInfo lakeFolder, List<string> skipped, CancellationToken cancellationToken)
     {
-        var files = RawInputs.Files(input, skipped, cancellationToken).ToList();
         var keys = new string?[files.Count];
         var problems = new string?[files.Count];
         // The first file of each key in the walk's order lands, whatever the timing; another with the same bytes is the

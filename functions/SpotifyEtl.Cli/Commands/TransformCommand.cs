@@ -153,6 +153,12 @@ internal static class TransformCommand
                     "or add API responses with 'spotify-etl extract' first.");
             }
         }
+        // Walked before the lake is opened: an input with no file to land leaves a lake folder not yet made unmade.
+        var inputFiles = input is null ? [] : RawInputs.Files(input, skipped, cancellationToken).ToList();
+        if (input is not null && inputFiles.Count == 0)
+        {
+            throw NoRawObjects(input.FullName);
+        }
         var lake = LocalLake.Open(lakeFolder);
         // Days already listed stay right to transform after a wait: raw objects are only ever added.
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
@@ -161,7 +167,7 @@ internal static class TransformCommand
         {
             // Synchronous: the action has yielded before it started (Interruptible), so Ctrl-C is taken over already, and
             // it stops the landing between files, as it stops the rest of the run.
-            keys.AddRange(RawLanding.Land(input, lake, lakeFolder, skipped, cancellationToken));
+            keys.AddRange(RawLanding.Land(inputFiles, lake, lakeFolder, skipped, cancellationToken));
         }
         if (keys.Count == 0)
         {
