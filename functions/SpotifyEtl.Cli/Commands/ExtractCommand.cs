@@ -165,7 +165,9 @@ public static class ExtractCommand
                     CliErrors.Warn(context.Errors, $"{source.Source}: {warning}");
                 }
             }
-            if (run.Manifest.StopReason is { } reason)
+            // Said once: the line of a source that stopped for this very reason already says it, and that the state is saved.
+            if (run.Manifest.StopReason is { } reason && !run.Manifest.Sources.Any(source =>
+                    source.Status == SourceStatus.Stopped && source.Error?.Trim().TrimEnd('.') == reason.Trim().TrimEnd('.')))
             {
                 CliErrors.Warn(context.Errors, $"{reason} The state is saved: run again later to go on.");
             }

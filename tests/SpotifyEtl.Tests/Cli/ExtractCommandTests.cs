@@ -116,7 +116,11 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.True(exit == 3, $"exit {exit}: {cli.Errors}");
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(lake, "manifests")))));
         Assert.Equal("stopped", manifest.RootElement.GetProperty("outcome").GetString());
-        Assert.Contains("longer than the run has left", manifest.RootElement.GetProperty("stop_reason").GetString(), StringComparison.Ordinal);
+        var reason = manifest.RootElement.GetProperty("stop_reason").GetString()!;
+        Assert.Contains("longer than the run has left", reason, StringComparison.Ordinal);
+        // Said once on stderr, with the state saved, not once for the source and again for the run.
+        Assert.Single(cli.Errors.ReplaceLineEndings("\n").Split('\n'), line => line.Contains(reason.TrimEnd('.'), StringComparison.Ordinal));
+        Assert.Contains("state is saved: run again later", cli.Errors, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(lake, SpotifyEtl.Spotify.ExtractionState.Key)), "the state is saved for the next run");
     }
 
