@@ -26,6 +26,7 @@ test: build cli $(NPM_STAMP)
 	bash scripts/test.sh $(CONFIGURATION)
 
 build: restore
+	@echo "make: building the .NET projects (Release; two to three minutes on a fresh clone, quiet unless something fails)"
 	dotnet build SpotifyStack.sln -c $(CONFIGURATION) --no-restore -nologo -clp:ErrorsOnly
 
 # NativeAOT for this machine: one executable with no JIT, compiled for this processor's instruction set
@@ -37,6 +38,7 @@ build: restore
 CLI_PUBLISH := dotnet publish functions/SpotifyEtl.Cli -c $(CONFIGURATION) --use-current-runtime -p:CliPackage=true \
 	-o artifacts/cli -nologo -clp:ErrorsOnly
 cli:
+	@echo "make cli: compiling spotify-etl to native code (two to four minutes, quiet unless something fails)"
 	rm -rf artifacts/cli
 	command -v clang > /dev/null || command -v gcc > /dev/null || ! command -v apt-get > /dev/null \
 	  || bash scripts/apt-install.sh "NativeAOT links spotify-etl with the system's C toolchain" clang \
