@@ -59,43 +59,51 @@ export function fakeFunctionsPackage(): string {
     return folder;
 }
 
+/** The AWS partition of a region, as aws.getPartition answers it: China's and GovCloud's regions have their own. */
+export function partitionOf(region: string): { partition: string; dnsSuffix: string; reverseDnsSuffix: string } {
+    return region.startsWith("cn-") ? { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn", reverseDnsSuffix: "cn.com.amazonaws" }
+        : region.startsWith("us-gov-") ? { partition: "aws-us-gov", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws" }
+            : { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws" };
+}
+
 function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
+    const inPartition = `arn:${partitionOf(region).partition}`;
     const own = (key: string, fallback: string): string => (typeof inputs[key] === "string" ? (inputs[key] as string) : fallback);
     const physical = `${name}-0a1b2c3`;
     switch (type) {
         case "aws:s3/bucket:Bucket": {
             const bucket = own("bucket", physical);
-            return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
+            return { id: bucket, state: { ...inputs, bucket, arn: `${inPartition}:s3:::${bucket}` } };
         }
         case "aws:sqs/queue:Queue": {
             const queue = own("name", physical);
             const url = `https://sqs.${region}.amazonaws.com/${fakeAccountId}/${queue}`;
-            return { id: url, state: { ...inputs, name: queue, url, arn: `arn:aws:sqs:${region}:${fakeAccountId}:${queue}` } };
+            return { id: url, state: { ...inputs, name: queue, url, arn: `${inPartition}:sqs:${region}:${fakeAccountId}:${queue}` } };
         }
         case "aws:lambda/function:Function": {
             const fn = own("name", physical);
-            return { id: fn, state: { ...inputs, name: fn, arn: `arn:aws:lambda:${region}:${fakeAccountId}:function:${fn}` } };
+            return { id: fn, state: { ...inputs, name: fn, arn: `${inPartition}:lambda:${region}:${fakeAccountId}:function:${fn}` } };
         }
         case "aws:cloudwatch/logGroup:LogGroup": {
             const group = own("name", physical);
-            return { id: group, state: { ...inputs, name: group, arn: `arn:aws:logs:${region}:${fakeAccountId}:log-group:${group}` } };
+            return { id: group, state: { ...inputs, name: group, arn: `${inPartition}:logs:${region}:${fakeAccountId}:log-group:${group}` } };
         }
         case "aws:iam/role:Role": {
             const role = own("name", physical);
-            return { id: role, state: { ...inputs, name: role, arn: `arn:aws:iam::${fakeAccountId}:role/${role}` } };
+            return { id: role, state: { ...inputs, name: role, arn: `${inPartition}:iam::${fakeAccountId}:role/${role}` } };
         }
         case "aws:secretsmanager/secret:Secret": {
             const secret = own("name", physical);
-            const arn = `arn:aws:secretsmanager:${region}:${fakeAccountId}:secret:${secret}-AbCdEf`;
+            const arn = `${inPartition}:secretsmanager:${region}:${fakeAccountId}:secret:${secret}-AbCdEf`;
             return { id: arn, state: { ...inputs, name: secret, arn } };
         }
         case "aws:cloudwatch/eventRule:EventRule": {
             const rule = own("name", physical);
-            return { id: rule, state: { ...inputs, name: rule, arn: `arn:aws:events:${region}:${fakeAccountId}:rule/${rule}` } };
+            return { id: rule, state: { ...inputs, name: rule, arn: `${inPartition}:events:${region}:${fakeAccountId}:rule/${rule}` } };
         }
         case "aws:sns/topic:Topic": {
             const topic = own("name", physical);
-            const arn = `arn:aws:sns:${region}:${fakeAccountId}:${topic}`;
+            const arn = `${inPartition}:sns:${region}:${fakeAccountId}:${topic}`;
             return { id: arn, state: { ...inputs, name: topic, arn } };
         }
         // What Snowflake answers once the integration and the pipes exist: the IAM user and external id of
@@ -106,15 +114,15 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { id: own("name", physical), state: { ...inputs, notificationChannel: fakeSnowpipeQueueArn(region) } };
         case "aws:kms/key:Key": {
             const keyId = `0a1b2c3d-${name}`;
-            return { id: keyId, state: { ...inputs, keyId, arn: `arn:aws:kms:${region}:${fakeAccountId}:key/${keyId}` } };
+            return { id: keyId, state: { ...inputs, keyId, arn: `${inPartition}:kms:${region}:${fakeAccountId}:key/${keyId}` } };
         }
         case "aws:iam/policy:Policy": {
             const policy = own("name", physical);
-            return { id: `arn:aws:iam::${fakeAccountId}:policy/${policy}`, state: { ...inputs, name: policy, arn: `arn:aws:iam::${fakeAccountId}:policy/${policy}` } };
+            return { id: `${inPartition}:iam::${fakeAccountId}:policy/${policy}`, state: { ...inputs, name: policy, arn: `${inPartition}:iam::${fakeAccountId}:policy/${policy}` } };
         }
         default:
             // Auto-named resources get a physical name like Pulumi's: the logical name and a random suffix.
-            return { id: `${name}-id`, state: { name: physical, ...inputs, arn: `arn:aws:mock:${region}:${fakeAccountId}:${type}/${name}` } };
+            return { id: `${name}-id`, state: { name: physical, ...inputs, arn: `${inPartition}:mock:${region}:${fakeAccountId}:${type}/${name}` } };
     }
 }
 
@@ -156,13 +164,13 @@ export async function runStack(stack: string, config: Record<string, string>, se
         call(args) {
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
+                    return { accountId: fakeAccountId, arn: `arn:${partitionOf(region).partition}:iam::${fakeAccountId}:user/test`, userId: "AIDATEST", id: fakeAccountId };
                 case "aws:index/getRegion:getRegion":
                     return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
                 case "github:index/getRepository:getRepository":
                     return { repoId: fakeRepositoryId, fullName: args.inputs["fullName"], id: String(args.inputs["fullName"]) };
                 case "aws:index/getPartition:getPartition":
-                    return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws", id: "aws" };
+                    return { ...partitionOf(region), id: partitionOf(region).partition };
                 default:
                     throw new Error(`unexpected call ${args.token}`);
             }
