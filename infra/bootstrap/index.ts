@@ -64,6 +64,8 @@ if (problems.length > 0) {
 
 const region = aws.getRegionOutput().region;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
+// aws, aws-cn or aws-us-gov: every ARN the policies name is in the account's partition, as the stack program's are.
+const partition = aws.getPartitionOutput({}).partition;
 const provider = existingProvider !== ""
     ? pulumi.output(existingProvider)
     : new aws.iam.OpenIdConnectProvider("github-actions", { url: githubOidcUrl, clientIdLists: [stsAudience] }).arn;
@@ -104,7 +106,7 @@ if (stateBucket !== "") {
         bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
     });
     new aws.s3.BucketOwnershipControls("state", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    new aws.s3.BucketPolicy("state-tls-only", { bucket: bucket.id, policy: JSON.stringify(stateBucketPolicy(stateBucket)) });
+    new aws.s3.BucketPolicy("state-tls-only", { bucket: bucket.id, policy: partition.apply((p) => JSON.stringify(stateBucketPolicy({ partition: p, stateBucket }))) });
     backendUrl = pulumi.interpolate`s3://${stateBucket}?region=${region}`;
 }
 
@@ -124,17 +126,18 @@ for (const stack of stacks) {
         description: `Secrets provider of the ${stack} stack of ${repository} (awskms://)`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: accountId.apply((id) => JSON.stringify(secretsKeyPolicy(id))),
+        policy: pulumi.all([partition, accountId]).apply(([p, id]) => JSON.stringify(secretsKeyPolicy({ partition: p, accountId: id }))),
     }, { protect: true });
     const alias = new aws.kms.Alias(`${stack}-secrets`, { name: `alias/${namePrefix}-${stack}-pulumi-secrets`, targetKeyId: key.keyId });
 
     const boundary = new aws.iam.Policy(`${stack}-boundary`, {
         name: permissionsBoundaryName(namePrefix, stack),
         description: `The most any role of the ${stack} stack may do`,
-        policy: accountId.apply((id) => JSON.stringify(boundaryPolicy({ accountId: id, namePrefix, stack }))),
+        policy: pulumi.all([partition, accountId]).apply(([p, id]) => JSON.stringify(boundaryPolicy({ partition: p, accountId: id, namePrefix, stack }))),
     });
 
-    const scope = pulumi.all([accountId, key.arn]).apply(([id, keyArn]) => ({ accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn }));
+    const scope = pulumi.all([partition, accountId, key.arn])
+        .apply(([p, id, keyArn]) => ({ partition: p, accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn }));
     const preview = new aws.iam.Role(`${stack}-preview`, {
         name: roleName(stack, "preview"),
         description: `pulumi preview of the ${stack} stack from pull requests of ${repository}: read-only`,

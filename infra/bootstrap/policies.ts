@@ -41,6 +41,8 @@ export interface PolicyDocument {
 }
 
 export interface StackScope {
+    /** The account's AWS partition (aws, aws-cn, aws-us-gov), as aws.getPartition answers it: the first part of every ARN. */
+    readonly partition: string;
     readonly accountId: string;
     /** The stacks' namePrefix: a stack's physical names start with `<namePrefix>-<stack>-`. */
     readonly namePrefix: string;
@@ -52,8 +54,8 @@ export interface StackScope {
 }
 
 /** The ARN of a stack's permissions boundary, which the bootstrap creates and the stack's roles carry. */
-export const boundaryArn = (s: Pick<StackScope, "accountId" | "namePrefix" | "stack">): string =>
-    permissionsBoundaryArn("aws", s.accountId, s.namePrefix, s.stack);
+export const boundaryArn = (s: Pick<StackScope, "partition" | "accountId" | "namePrefix" | "stack">): string =>
+    permissionsBoundaryArn(s.partition, s.accountId, s.namePrefix, s.stack);
 
 /** Reads AWS authorizes only on resources broader than the stack's names, and why. */
 export const previewReadsWithoutResourceScope: Readonly<Record<string, string>> = {
@@ -85,32 +87,33 @@ export const deployServiceWildcards: Readonly<Record<string, string>> = {
 };
 
 /** A stack's resources, by the names the program gives them. */
-export function stackArns(s: Pick<StackScope, "accountId" | "namePrefix" | "stack">) {
+export function stackArns(s: Pick<StackScope, "partition" | "accountId" | "namePrefix" | "stack">) {
     const p = `${s.namePrefix}-${s.stack}`;
     const glueName = p.toLowerCase().replace(/[^a-z0-9_]/g, "_");
     const a = s.accountId;
+    const arn = `arn:${s.partition}`;
     return {
         prefix: p,
-        buckets: [`arn:aws:s3:::${p}-*`],
-        objects: [`arn:aws:s3:::${p}-*/*`],
-        functions: [`arn:aws:lambda:*:${a}:function:${p}-*`],
-        roles: [`arn:aws:iam::${a}:role/${p}-*`],
-        logGroups: [`arn:aws:logs:*:${a}:log-group:/aws/lambda/${p}-*`],
-        crawlerLogGroups: [`arn:aws:logs:*:${a}:log-group:/aws-glue/crawlers`, `arn:aws:logs:*:${a}:log-group:/aws-glue/crawlers:*`],
-        queues: [`arn:aws:sqs:*:${a}:${p}-*`],
-        topics: [`arn:aws:sns:*:${a}:${p}-*`],
-        rules: [`arn:aws:events:*:${a}:rule/${p}-*`],
-        secrets: [`arn:aws:secretsmanager:*:${a}:secret:${p}-*`],
+        buckets: [`${arn}:s3:::${p}-*`],
+        objects: [`${arn}:s3:::${p}-*/*`],
+        functions: [`${arn}:lambda:*:${a}:function:${p}-*`],
+        roles: [`${arn}:iam::${a}:role/${p}-*`],
+        logGroups: [`${arn}:logs:*:${a}:log-group:/aws/lambda/${p}-*`],
+        crawlerLogGroups: [`${arn}:logs:*:${a}:log-group:/aws-glue/crawlers`, `${arn}:logs:*:${a}:log-group:/aws-glue/crawlers:*`],
+        queues: [`${arn}:sqs:*:${a}:${p}-*`],
+        topics: [`${arn}:sns:*:${a}:${p}-*`],
+        rules: [`${arn}:events:*:${a}:rule/${p}-*`],
+        secrets: [`${arn}:secretsmanager:*:${a}:secret:${p}-*`],
         glue: [
-            `arn:aws:glue:*:${a}:catalog`,
-            `arn:aws:glue:*:${a}:database/${glueName}`,
-            `arn:aws:glue:*:${a}:table/${glueName}/*`,
+            `${arn}:glue:*:${a}:catalog`,
+            `${arn}:glue:*:${a}:database/${glueName}`,
+            `${arn}:glue:*:${a}:table/${glueName}/*`,
             // DeleteDatabase is authorized on the database's functions too, whether it has any or not.
-            `arn:aws:glue:*:${a}:userDefinedFunction/${glueName}/*`,
-            `arn:aws:glue:*:${a}:crawler/${p}-*`,
+            `${arn}:glue:*:${a}:userDefinedFunction/${glueName}/*`,
+            `${arn}:glue:*:${a}:crawler/${p}-*`,
         ],
-        workgroups: [`arn:aws:athena:*:${a}:workgroup/${p}-*`],
-        cloudwatch: [`arn:aws:cloudwatch:*:${a}:alarm:${p}-*`, `arn:aws:cloudwatch::${a}:dashboard/${p}-*`],
+        workgroups: [`${arn}:athena:*:${a}:workgroup/${p}-*`],
+        cloudwatch: [`${arn}:cloudwatch:*:${a}:alarm:${p}-*`, `${arn}:cloudwatch::${a}:dashboard/${p}-*`],
     };
 }
 
@@ -119,8 +122,9 @@ export function stackArns(s: Pick<StackScope, "accountId" | "namePrefix" | "stac
  * locks, under .pulumi/ of the state bucket. A lock is named by the stack's fully qualified name, whose organization
  * is always `organization` in such a backend: `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`.
  */
-export function stateObjects(bucket: string, stack: string): { checkpoint: string[]; all: string[]; meta: string[] } {
-    const root = `arn:aws:s3:::${bucket}/.pulumi`;
+export function stateObjects(s: Pick<StackScope, "partition" | "stateBucket" | "stack">): { checkpoint: string[]; all: string[]; meta: string[] } {
+    const { stateBucket: bucket, stack } = s;
+    const root = `arn:${s.partition}:s3:::${bucket}/.pulumi`;
     return {
         checkpoint: [`${root}/stacks/${stackProject}/${stack}.json`],
         all: [
@@ -138,16 +142,16 @@ function stateStatements(s: StackScope, access: "read" | "write"): Statement[] {
     if (s.stateBucket === "") {
         return [];
     }
-    const objects = stateObjects(s.stateBucket, s.stack);
+    const objects = stateObjects(s);
     return [
         {
             Sid: "StateList",
             Effect: "Allow",
             Action: ["s3:ListBucket"],
-            Resource: [`arn:aws:s3:::${s.stateBucket}`],
+            Resource: [`arn:${s.partition}:s3:::${s.stateBucket}`],
             Condition: { StringLike: { "s3:prefix": [".pulumi/*", `.pulumi/stacks/${stackProject}/${s.stack}*`] } },
         },
-        { Sid: "StateLocate", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:aws:s3:::${s.stateBucket}`] },
+        { Sid: "StateLocate", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:${s.partition}:s3:::${s.stateBucket}`] },
         { Sid: "StateRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...objects.meta, ...(access === "read" ? objects.checkpoint : objects.all)] },
         ...(access === "write"
             ? [{ Sid: "StateWrite", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: objects.all }]
@@ -239,7 +243,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
  * The most any role of the stack may do: the functions', the crawler's and Snowflake's roles, whatever inline
  * policy the deploy role puts on them. The stack's buckets, secret, queues, catalog and log groups, nothing else.
  */
-export function boundaryPolicy(s: Pick<StackScope, "accountId" | "namePrefix" | "stack">): PolicyDocument {
+export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "namePrefix" | "stack">): PolicyDocument {
     const r = stackArns(s);
     const glue = r.glue.filter((arn) => !arn.includes(":crawler/") && !arn.includes(":userDefinedFunction/"));
     return {
@@ -269,15 +273,16 @@ export function boundaryPolicy(s: Pick<StackScope, "accountId" | "namePrefix" | 
 }
 
 /** The key policy of a stack's secrets key: the account's IAM policies decide who uses it (the roles' own policies). */
-export function secretsKeyPolicy(accountId: string): PolicyDocument & { Statement: readonly (Statement & { Principal: { AWS: string } })[] } {
+export function secretsKeyPolicy(s: Pick<StackScope, "partition" | "accountId">): PolicyDocument & { Statement: readonly (Statement & { Principal: { AWS: string } })[] } {
     return {
         Version: "2012-10-17",
-        Statement: [{ Sid: "AccountIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: ["kms:*"], Resource: ["*"] }],
+        Statement: [{ Sid: "AccountIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${s.partition}:iam::${s.accountId}:root` }, Action: ["kms:*"], Resource: ["*"] }],
     };
 }
 
 /** The state bucket's policy: TLS only. */
-export function stateBucketPolicy(bucket: string): PolicyDocument {
+export function stateBucketPolicy(s: Pick<StackScope, "partition" | "stateBucket">): PolicyDocument {
+    const bucket = `arn:${s.partition}:s3:::${s.stateBucket}`;
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -285,7 +290,7 @@ export function stateBucketPolicy(bucket: string): PolicyDocument {
             Effect: "Deny",
             Principal: "*",
             Action: ["s3:*"],
-            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+            Resource: [bucket, `${bucket}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         }],
     };

@@ -14,7 +14,7 @@ export const stateBucket = "octo-pulumi-state";
 const keyArn = (stack: string): string => `arn:aws:kms:eu-north-1:${fakeAccountId}:key/0a1b2c3d-${stack}-secrets`;
 
 export function scopeOf(stack: string, namePrefix = "spotify"): StackScope {
-    return { accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack) };
+    return { partition: "aws", accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack) };
 }
 
 export const rolePrincipal = (name: string, policy: PolicyDocument): Principal =>
@@ -53,7 +53,7 @@ function statementRequests(policy: PolicyDocument): Request[] {
 }
 
 // Every stack's secrets key carries the key policy the bootstrap gives it.
-useResourcePolicies({ forResource: (arn) => (arn.startsWith("arn:aws:kms:") ? secretsKeyPolicy(fakeAccountId) : undefined) });
+useResourcePolicies({ forResource: (arn) => (arn.startsWith("arn:aws:kms:") ? secretsKeyPolicy({ partition: "aws", accountId: fakeAccountId }) : undefined) });
 
 export function describeAccess(label: string, load: () => Promise<StackRun>, otherStack: string): void {
     describe(`${label}: who can do what, by IAM simulation`, () => {
@@ -193,8 +193,8 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
         });
 
         test("state: deploy writes its stack's checkpoint and locks, preview only reads its checkpoint, neither touches the other stack's", async () => {
-            const own = stateObjects(stateBucket, run.stack);
-            const other = stateObjects(stateBucket, otherStack);
+            const own = stateObjects(scope);
+            const other = stateObjects(scopeOf(otherStack, scope.namePrefix));
             const object = (arn: string) => arn.replace(/\*$/, "20261123T090000.json");
             // The keys the Pulumi CLI writes for a project-scoped stack of this project, spelled out rather than derived
             // from the policy: its checkpoint and the copy it keeps, a history entry, a backup and a lock.
