@@ -15,21 +15,8 @@ public sealed class ParseErrorLinesTests
     private const string Value = "/tmp/somewhere-else";
 
     /// <summary>Every command that does work (no verbs below it), with its path of words.</summary>
-    private static IEnumerable<(string[] Path, Command Command)> Leaves(Command command, string[] path)
-    {
-        foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
-        {
-            string[] subPath = [.. path, sub.Name];
-            if (sub.Subcommands.Count == 0)
-            {
-                yield return (subPath, sub);
-            }
-            foreach (var below in Leaves(sub, subPath))
-            {
-                yield return below;
-            }
-        }
-    }
+    private static IEnumerable<(string[] Path, Command Command)> Leaves(Command root, string[] path) =>
+        TypoSuggestionTests.Commands(root, path).Where(c => c.Command.Subcommands.Count == 0);
 
     private static IEnumerable<Option> NamedOptions(Command command) =>
         command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal));

@@ -16,7 +16,7 @@ public sealed class TypoSuggestionTests
     private const string Letters = "abcdefghijklmnopqrstuvwxyz_";
 
     /// <summary>Every command below the root with its path of words: "transform", "auth login".</summary>
-    private static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path)
+    internal static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path)
     {
         foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
         {
