@@ -103,6 +103,7 @@ internal static class ImportCommand
         bool formatGiven = true)
     {
         // Walked before the lake is opened: inputs holding no file at all leave the lake as it was, a folder not yet made unmade.
+        LocalLake.RefuseAsALake(lakeFolder);
         using var candidates = ExportInputs.Open(inputs, ImportLimits.Default, lakeFolder.FullName);
         if (candidates.Candidates.Count == 0)
         {

@@ -28,16 +28,12 @@ internal static class RawLanding
         for (var index = 0; index < files.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (KeyOf(files[index]) is not { } key)
+            if (Unlandable(files[index]) is { } unlandable)
             {
+                problems[index] = unlandable;
                 continue;
             }
-            if (NotARawObject(key) is { } misnamed)
-            {
-                // Landed, it would be set aside (or passed over) by this transform and every later one, and stay in raw/ for good.
-                problems[index] = $"skipped {files[index]}: it would land as {key}, which {misnamed}, so it was not landed. {RenameOrLeaveOut}";
-                continue;
-            }
+            var key = KeyOf(files[index])!;
             if (firstOfKey.TryAdd(key, files[index]))
             {
                 continue;
@@ -62,12 +58,7 @@ internal static class RawLanding
                 return;
             }
             var file = files[index];
-            var key = KeyOf(file);
-            if (key is null)
-            {
-                problems[index] = $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.";
-                return;
-            }
+            var key = KeyOf(file)!;
             var landed = Path.Combine(lakeFolder.FullName, key.Replace('/', Path.DirectorySeparatorChar));
             if (LocalFolderStore.EntryProblem(file) is { } problem)
             {
@@ -167,6 +158,15 @@ internal static class RawLanding
     /// Why a key is no raw object's the transform reads, nor named as the import names a data export's file (by the hash of
     /// its bytes, which the landing checks); null when it is.
     /// </summary>
+    /// <summary>Why a file of the input would never land, from its path alone (the skip line to print); null for a file that may.</summary>
+    public static string? Unlandable(string file) => KeyOf(file) switch
+    {
+        null => $"skipped {file}: it is not under a 'raw/' folder, so its source and snapshot date are unknown. Keep the layout raw/<source>/snapshot_date=YYYY-MM-DD/<subject>/<run>-pNNNN.json.",
+        // Landed, it would be set aside (or passed over) by this transform and every later one, and stay in raw/ for good.
+        var key when NotARawObject(key) is { } misnamed => $"skipped {file}: it would land as {key}, which {misnamed}, so it was not landed. {RenameOrLeaveOut}",
+        _ => null,
+    };
+
     private static string? NotARawObject(string key)
     {
         if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))

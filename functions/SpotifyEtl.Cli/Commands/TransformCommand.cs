@@ -153,11 +153,20 @@ internal static class TransformCommand
                     "or add API responses with 'spotify-etl extract' first.");
             }
         }
-        // Walked before the lake is opened: an input with no file to land leaves a lake folder not yet made unmade.
-        var inputFiles = input is null ? [] : RawInputs.Files(input, skipped, cancellationToken).ToList();
-        if (input is not null && inputFiles.Count == 0)
+        // Walked before the lake is opened: an input with no file that could land leaves a lake folder not yet made unmade.
+        var inputFiles = new List<string>();
+        if (input is not null)
         {
-            throw NoRawObjects(input.FullName);
+            LocalLake.RefuseAsALake(lakeFolder);
+            inputFiles = RawInputs.Files(input, skipped, cancellationToken).ToList();
+            if (inputFiles.All(file => RawLanding.Unlandable(file) is not null))
+            {
+                foreach (var file in inputFiles)
+                {
+                    CliErrors.Warn(Console.Error, RawLanding.Unlandable(file)!);
+                }
+                throw NoRawObjects(input.FullName);
+            }
         }
         var lake = LocalLake.Open(lakeFolder);
         // Days already listed stay right to transform after a wait: raw objects are only ever added.

@@ -15,7 +15,7 @@ internal sealed class ExportInputs : IDisposable
 
     /// <summary>
     /// The candidates of <paramref name="paths"/>. A folder given that holds the lake (<c>import . --lake ./lake</c>) is read
-    /// without it: the lake's files are the import's output, and its lock is held by this very import.
+    /// without it: the lake's files are the import's output, not an export's.
     /// </summary>
     public static ExportInputs Open(IEnumerable<FileSystemInfo> paths, ImportLimits limits, string? lake = null)
     {

@@ -15,12 +15,7 @@ internal static class LocalLake
     /// <param name="option">The option that named the folder, for the message when it cannot be used.</param>
     public static LocalFolderStore Open(DirectoryInfo folder, string option = "--lake")
     {
-        MustNotBeAFile(folder.FullName, option);
-        if (option == "--lake")
-        {
-            // A lake made in the folder above lakes would be mixed with them: refused as the verbs that read a lake refuse it.
-            MustHoldALake(folder.FullName, " A new lake needs a folder of its own.");
-        }
+        RefuseAsALake(folder, option);
         try
         {
             Directory.CreateDirectory(folder.FullName);
@@ -33,6 +28,20 @@ internal static class LocalLake
         {
             throw new CliException(ExitCodes.IoError,
                 $"Cannot write to {(option == "--lake" ? "the lake " : "")}{folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another {option}.");
+        }
+    }
+
+    /// <summary>
+    /// The refusals of <see cref="Open"/>, which come before it makes anything: for a verb that decides only later whether
+    /// it has anything to write, so that a mistaken --lake is named whatever the inputs hold.
+    /// </summary>
+    public static void RefuseAsALake(DirectoryInfo folder, string option = "--lake")
+    {
+        MustNotBeAFile(folder.FullName, option);
+        if (option == "--lake")
+        {
+            // A lake made in the folder above lakes would be mixed with them: refused as the verbs that read a lake refuse it.
+            MustHoldALake(folder.FullName, " A new lake needs a folder of its own.");
         }
     }
 

@@ -7,7 +7,8 @@ namespace SpotifyEtl.Tests.Cli;
 /// An import or a landing transform given inputs that hold nothing it could use ends with one error and exit 65, and
 /// makes nothing: no lake folder where none was (which later verbs would take for a lake with nothing in it yet, and
 /// which "did you mean --lake" would pass over), and no empty report on stdout. Inputs of every such shape: an empty
-/// folder, folders of empty folders, and for a transform files that are no raw object and dangling links.
+/// folder, folders of empty folders, and for a transform files that are no raw object (not .json, outside raw/, or
+/// under raw/ without a raw object's key) and dangling links. A --lake that cannot be one is named whatever the inputs.
 /// </summary>
 public sealed class NothingToDoLeavesNoLakeTests : IDisposable
 {
@@ -31,6 +32,18 @@ public sealed class NothingToDoLeavesNoLakeTests : IDisposable
             {
                 // Not .json: no raw object, and never landed.
                 File.WriteAllText(Path.Combine(folder, "notes.txt"), "not a raw object");
+            }
+            if (!forImport && random.Next(2) == 0)
+            {
+                // A page saved on its own, outside any raw/ folder: its source and date are unknown, so it never lands.
+                File.WriteAllText(Path.Combine(folder, "page.json"), """{"items":[]}""");
+            }
+            if (!forImport && random.Next(2) == 0)
+            {
+                // Under raw/ but no raw object's key (no snapshot date): never landed either.
+                var misplaced = Path.Combine(folder, "raw", "playlist", "somewhere");
+                Directory.CreateDirectory(misplaced);
+                File.WriteAllText(Path.Combine(misplaced, "page.json"), """{"items":[]}""");
             }
             // A dangling link import names in its report of files, as it should: only transform's inputs get one.
             if (!forImport && !OperatingSystem.IsWindows() && random.Next(3) == 0)
@@ -63,15 +76,38 @@ public sealed class NothingToDoLeavesNoLakeTests : IDisposable
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(11)]
+    [InlineData(12)]
     public void A_transform_landing_inputs_holding_no_raw_object_makes_no_lake(int seed)
     {
         var lake = _folder[$"lake-transform-{seed}"];
+        var input = EmptyInput(seed, forImport: false);
 
-        var run = DemoCommandTests.RunCli("transform", "--input", EmptyInput(seed, forImport: false), "--lake", lake);
+        var run = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
 
         Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
         Assert.Contains("No raw objects found in", run.Errors, StringComparison.Ordinal);
+        // Each .json file that could not land is named with why, as when some others land.
+        foreach (var page in Directory.GetFiles(input, "page.json", SearchOption.AllDirectories))
+        {
+            Assert.Contains($"skipped {page}: ", run.Errors, StringComparison.Ordinal);
+        }
         Assert.False(Directory.Exists(lake), $"{lake} was made");
+    }
+
+    [Theory]
+    [InlineData("import")]
+    [InlineData("transform")]
+    public void A_lake_that_is_a_file_is_named_as_such_even_when_the_inputs_hold_nothing(string verb)
+    {
+        var lake = _folder["lake-file"];
+        File.WriteAllText(lake, "a file");
+        var input = EmptyInput(10, forImport: verb == "import");
+
+        var run = verb == "import" ? DemoCommandTests.RunCli("import", input, "--lake", lake) : DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+
+        Assert.True(run.ExitCode == 74, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains("is a file, not a folder", run.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
