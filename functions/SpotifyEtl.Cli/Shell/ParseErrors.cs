@@ -17,66 +17,118 @@ internal static partial class ParseErrors
     {
         var command = parsed.CommandResult.Command;
         var path = CommandPath(parsed);
+        var verbs = command.Subcommands.Where(c => !c.Hidden).ToList();
         var diagnoses = Suggestion.Diagnose(parsed).ToList();
-        var unmatched = parsed.UnmatchedTokens.ToHashSet(StringComparer.Ordinal);
+        var tokens = parsed.Tokens;
+        var unknown = UnmatchedPositions(parsed);
 
         // An unknown verb: the words after it belong to the verb meant, and only the verb is wrong.
-        var firstUnmatched = parsed.Tokens.FirstOrDefault(t => unmatched.Contains(t.Value))?.Value;
-        if (command.Subcommands.Any(c => !c.Hidden) && firstUnmatched is { } verb && !verb.StartsWith('-'))
+        if (verbs.Count > 0 && unknown.Count > 0 && tokens[unknown[0]].Value is var verb && !verb.StartsWith('-'))
         {
             return [diagnoses.FirstOrDefault(d => d.Word == verb)?.Line
-                ?? $"'{verb}' is not a verb of '{path}': it takes {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}."];
+                ?? $"'{verb}' is not a verb of '{path}': it takes {string.Join(", ", verbs.Select(c => c.Name))}."];
         }
 
-        var meant = diagnoses.SelectMany(d => d.Meant).ToHashSet(StringComparer.Ordinal);
-        var values = ValuesOfUnknownOptions(parsed, unmatched);
         var lines = new List<string>();
+        // Each word the parser could not match, in order: a mistake of its own, or the value of the unknown option before it.
+        for (var at = 0; at < unknown.Count; at++)
+        {
+            var word = tokens[unknown[at]].Value;
+            var diagnosis = diagnoses.FirstOrDefault(d => d.Word == word);
+            if (!word.StartsWith('-'))
+            {
+                Add(diagnosis?.Line ?? $"'{path}' takes no word '{word}' here: name each value with its option.");
+                continue;
+            }
+            var name = word.Split('=')[0];
+            // An option of a verb below this command, written before the verb ("auth --port 9000 login"), or with none.
+            var below = path == CliErrors.Program ? [] : path.Split(' ')[1..];
+            var elsewhere = Leaves(command, below).Where(leaf => FindOption(leaf.Command, name) is not null).Select(leaf => string.Join(' ', leaf.Path)).ToList();
+            Add(diagnosis?.Line ?? (elsewhere.Count > 0
+                ? $"'{name}' is an option of {Listed(elsewhere)}: write it after the verb."
+                : $"'{name}' is not an option of '{path}'."));
+            // "--lak x": x is the value of the option meant, unless that option takes none (a flag) or the value came with "=".
+            var meant = diagnosis is { Meant: [var one] } ? FindOption(command, one) : elsewhere.Count > 0 ? FindOption(command, name) : null;
+            if (!word.Contains('=') && at + 1 < unknown.Count && unknown[at + 1] == unknown[at] + 1 && !tokens[unknown[at + 1]].Value.StartsWith('-')
+                && meant?.ValueType != typeof(bool))
+            {
+                at++;
+            }
+        }
+
+        // A required option the user wrote, misspelled or out of place, is what the line about that word says.
+        var written = diagnoses.SelectMany(d => d.Meant).ToHashSet(StringComparer.Ordinal);
         foreach (var error in parsed.Errors)
         {
-            var line = error.Message switch
+            Add(error.Message switch
             {
-                var m when Unrecognized().Match(m) is { Success: true } match => UnknownWord(match.Groups[1].Value),
-                // A required option the user wrote, misspelled or out of place, is what the line about that word says.
-                "Required command was not provided." when parsed.Errors.Count > 1 => null,
-                "Required command was not provided." => $"'{path}' needs a verb: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}.",
-                var m when RequiredOption().Match(m) is { Success: true } match => meant.Contains(match.Groups[1].Value) ? null : Needs(match.Groups[1].Value),
-                var m when MissingArgument().Match(m) is { Success: true } => command.Arguments.FirstOrDefault(a => !a.Hidden) is { } argument
+                var m when Unrecognized().IsMatch(m) => null,
+                "Required command was not provided." when verbs.Any(v => written.Contains(v.Name)) => null,
+                "Required command was not provided." => $"'{path}' needs a verb: {string.Join(", ", verbs.Select(c => c.Name))}.",
+                var m when RequiredOption().Match(m) is { Success: true } match => written.Contains(match.Groups[1].Value) ? null : Needs(match.Groups[1].Value),
+                var m when MissingArgument().IsMatch(m) => command.Arguments.FirstOrDefault(a => !a.Hidden) is { } argument
                     ? $"'{path}' needs <{argument.Name}>: {argument.Description}"
                     : error.Message,
                 var m when MissingValue().Match(m) is { Success: true } match => $"{match.Groups[1].Value} needs a value{HelpOf(match.Groups[1].Value)}",
                 var m when SingleValue().Match(m) is { Success: true } match => $"{match.Groups[1].Value} takes one value, and was given {match.Groups[2].Value}: write it once.",
                 _ => CliErrors.ParseError(error.Message),
-            };
-            if (line is not null && !lines.Contains(line, StringComparer.Ordinal))
-            {
-                lines.Add(line);
-            }
+            });
         }
         // A word the parser took for an argument though it reads as an option ("import --lak x": "--lak" as the export's
         // path) makes no error of its own; what it most likely was comes first all the same.
         lines.InsertRange(0, diagnoses.Select(d => d.Line).Where(line => !lines.Contains(line, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal));
         return lines.Count > 0 ? lines : [.. parsed.Errors.Select(error => CliErrors.ParseError(error.Message))];
 
-        string? UnknownWord(string word)
+        void Add(string? line)
         {
-            if (diagnoses.FirstOrDefault(d => d.Word == word) is { } diagnosis)
+            if (line is not null && !lines.Contains(line, StringComparer.Ordinal))
             {
-                return diagnosis.Line;
+                lines.Add(line);
             }
-            if (values.Contains(word))
-            {
-                return null;
-            }
-            return word.StartsWith('-')
-                ? $"'{word.Split('=')[0]}' is not an option of '{path}'."
-                : $"'{path}' takes no word '{word}' here: name each value with its option.";
         }
 
         string Needs(string option) => $"'{path}' needs {option}{HelpOf(option)}";
 
-        string HelpOf(string option) => command.Options.FirstOrDefault(o => o.Name == option || o.Aliases.Contains(option)) is { } found
+        string HelpOf(string option) => FindOption(command, option) is { } found
             ? $" <{found.HelpName ?? found.Name.TrimStart('-')}>: {found.Description}"
             : ".";
+    }
+
+    /// <summary>"'a'", "'a' and 'b'", "'a', 'b' and 'c'".</summary>
+    private static string Listed(List<string> names) =>
+        names.Count == 1 ? $"'{names[0]}'" : $"{string.Join(", ", names.SkipLast(1).Select(n => $"'{n}'"))} and '{names[^1]}'";
+
+    /// <summary>The option of <paramref name="command"/>, or of one verb below it, by its name or an alias.</summary>
+    private static Option? FindOption(Command command, string name) =>
+        command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name))
+        ?? command.Subcommands.Select(sub => FindOption(sub, name)).FirstOrDefault(found => found is not null);
+
+    /// <summary>The verbs below a command that take no verb themselves, with their paths from it ("auth login" from the root).</summary>
+    private static IEnumerable<(string[] Path, Command Command)> Leaves(Command command, string[] path) =>
+        command.Subcommands.Where(c => !c.Hidden).SelectMany(sub => sub.Subcommands.Count == 0
+            ? [([.. path, sub.Name], sub)]
+            : Leaves(sub, [.. path, sub.Name]));
+
+    /// <summary>
+    /// The positions in the tokens of the words the parser could not match. It names them by their text alone, so each is
+    /// placed at its first occurrence that no option took as its value.
+    /// </summary>
+    private static List<int> UnmatchedPositions(ParseResult parsed)
+    {
+        var remaining = parsed.UnmatchedTokens.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var positions = new List<int>();
+        var tokens = parsed.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var valueOfAnOption = i > 0 && tokens[i - 1].Type == TokenType.Option && tokens[i].Type == TokenType.Argument
+                && FindOption(parsed.RootCommandResult.Command, tokens[i - 1].Value) is { } option && option.ValueType != typeof(bool);
+            if (!valueOfAnOption && remaining.TryGetValue(tokens[i].Value, out var left) && left > 0)
+            {
+                positions.Add(i);
+                remaining[tokens[i].Value] = left - 1;
+            }
+        }
+        return positions;
     }
 
     /// <summary>The whole path of the command, "spotify-etl auth login", not its last word.</summary>
@@ -88,22 +140,6 @@ internal static partial class ParseErrors
             names.Insert(0, current is RootCommand ? CliErrors.Program : current.Name);
         }
         return string.Join(' ', names);
-    }
-
-    /// <summary>Words the parser could not match that follow an unknown option: its value, not a mistake of their own.</summary>
-    private static HashSet<string> ValuesOfUnknownOptions(ParseResult parsed, HashSet<string> unmatched)
-    {
-        var values = new HashSet<string>(StringComparer.Ordinal);
-        var tokens = parsed.Tokens;
-        for (var i = 1; i < tokens.Count; i++)
-        {
-            var (before, word) = (tokens[i - 1].Value, tokens[i].Value);
-            if (unmatched.Contains(word) && !word.StartsWith('-') && unmatched.Contains(before) && before.StartsWith('-') && !before.Contains('='))
-            {
-                values.Add(word);
-            }
-        }
-        return values;
     }
 
     [GeneratedRegex(@"^Unrecognized command or argument '(.*)'\.$")]

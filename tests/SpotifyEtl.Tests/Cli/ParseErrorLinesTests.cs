@@ -64,7 +64,9 @@ public sealed class ParseErrorLinesTests
                 {
                     continue;
                 }
-                foreach (var written in new[] { new[] { typo, Value }, [$"{typo}={Value}"] })
+                // A flag's typo stands alone: a word after it would be a mistake of its own (tested below).
+                var flag = option.ValueType == typeof(bool);
+                foreach (var written in flag ? new[] { new[] { typo } } : [[typo, Value], [$"{typo}={Value}"]])
                 {
                     string[] arguments = [.. path, .. written];
                     var lines = ParseErrors.Lines(root.Parse(arguments));
@@ -87,6 +89,7 @@ public sealed class ParseErrorLinesTests
     {
         var random = new Random(seed);
         var root = CliRoot.Create();
+        var tried = 0;
         foreach (var (path, command) in Leaves(root, []))
         {
             var typo = Typo(path[^1], random);
@@ -98,7 +101,44 @@ public sealed class ParseErrorLinesTests
             string[] arguments = [.. path[..^1], typo, .. options.SelectMany(o => new[] { o, Value })];
             var lines = ParseErrors.Lines(root.Parse(arguments));
             Assert.Equal([$"'{typo}' is unknown here: did you mean '{path[^1]}'?"], lines);
+            tried++;
         }
+        Assert.True(tried >= 4, $"only {tried} verbs were tried");
+    }
+
+    [Fact]
+    public void An_option_of_a_verb_written_before_the_verb_or_without_one_names_the_verbs_that_take_it()
+    {
+        var root = CliRoot.Create();
+        var tried = 0;
+        foreach (var (path, command) in Leaves(root, []).Where(leaf => leaf.Path.Length > 1))
+        {
+            foreach (var option in NamedOptions(command))
+            {
+                // A flag takes no value: the word after it would be a mistake of its own.
+                string[] value = option.ValueType == typeof(bool) ? [] : [Value];
+                var lines = ParseErrors.Lines(root.Parse([.. path[..^1], option.Name, .. value]));
+                Assert.Contains(lines, line => line.StartsWith($"'{option.Name}' is an option of ", StringComparison.Ordinal) && line.Contains($"'{string.Join(' ', path)}'", StringComparison.Ordinal));
+                Assert.Contains($"'spotify-etl {string.Join(' ', path[..^1])}' needs a verb: ", string.Join("\n", lines), StringComparison.Ordinal);
+                Assert.DoesNotContain(lines, line => line.Contains(Value, StringComparison.Ordinal));
+                tried++;
+            }
+        }
+        var atTheRoot = ParseErrors.Lines(root.Parse(["--lake", Value]));
+        Assert.StartsWith("'--lake' is an option of 'demo', 'transform', ", atTheRoot[0], StringComparison.Ordinal);
+        Assert.True(tried >= 5, $"only {tried} options were tried");
+    }
+
+    [Fact]
+    public void A_word_after_a_mistyped_flag_or_after_the_value_of_a_mistyped_option_is_a_mistake_of_its_own()
+    {
+        var root = CliRoot.Create();
+
+        var afterFlag = ParseErrors.Lines(root.Parse(["transform", "--lake", Value, "--jsn", "extra"]));
+        var afterValue = ParseErrors.Lines(root.Parse(["query", "--lake", "top_tracks", "--qurey", "top_tracks", "top_tracks"]));
+
+        Assert.Equal(["'--jsn' is unknown here: did you mean '--json'?", "'spotify-etl transform' takes no word 'extra' here: name each value with its option."], afterFlag);
+        Assert.Equal(["'--qurey' is unknown here: did you mean '--query'?", "'spotify-etl query' takes no word 'top_tracks' here: name each value with its option."], afterValue);
     }
 
     [Fact]
