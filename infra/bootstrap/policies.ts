@@ -190,7 +190,7 @@ export function previewPolicy(s: StackScope): PolicyDocument {
             allow("ReadRules", ["events:DescribeRule", "events:ListTagsForResource", "events:ListTargetsByRule"], r.rules),
             // Metadata only: never secretsmanager:GetSecretValue.
             allow("ReadSecretMetadata", ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], r.secrets),
-            allow("ReadCatalog", ["glue:GetCrawler", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetTags"], r.glue),
+            allow("ReadCatalog", ["glue:GetCrawler", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetTags"], r.glue.filter((arn) => !arn.includes(":userDefinedFunction/"))),
             allow("ReadClassifiers", ["glue:GetClassifier"], ["*"]),
             allow("ReadWorkgroups", ["athena:BatchGetNamedQuery", "athena:GetNamedQuery", "athena:GetWorkGroup", "athena:ListTagsForResource"], r.workgroups),
             allow("ReadAlarmsAndDashboard", ["cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"], r.cloudwatch),
