@@ -154,10 +154,6 @@ internal static class RawLanding
         }
     }
 
-    /// <summary>
-    /// Why a key is no raw object's the transform reads, nor named as the import names a data export's file (by the hash of
-    /// its bytes, which the landing checks); null when it is.
-    /// </summary>
     /// <summary>Why a file of the input would never land, from its path alone (the skip line to print); null for a file that may.</summary>
     public static string? Unlandable(string file) => KeyOf(file) switch
     {
@@ -167,6 +163,10 @@ internal static class RawLanding
         _ => null,
     };
 
+    /// <summary>
+    /// Why a key is no raw object's the transform reads, nor named as the import names a data export's file (by the hash of
+    /// its bytes, which the landing checks); null when it is.
+    /// </summary>
     private static string? NotARawObject(string key)
     {
         if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
