@@ -30,9 +30,6 @@ internal static class Suggestion
         return begun.Count == 1 ? begun : [];
     }
 
-    /// <summary>"Did you mean ...?" for each word the command line could not match, one line each; none when nothing is close.</summary>
-    public static IEnumerable<string> ForUnmatched(ParseResult parsed) => Diagnose(parsed).Select(d => d.Line);
-
     /// <summary>What a word the command line could not match most likely was: the line saying so, and the names it meant.</summary>
     public sealed record Diagnosis(string Word, string Line, IReadOnlyList<string> Meant);
 

@@ -88,9 +88,12 @@ public sealed class TypoSuggestionTests
         Assert.True(checkedWords > 100, $"only {checkedWords} typos were tried");
     }
 
+    /// <summary>The line said of each word the command line could not match.</summary>
+    private static IEnumerable<string> LinesOf(System.CommandLine.ParseResult parsed) => Suggestion.Diagnose(parsed).Select(d => d.Line);
+
     private static void AssertMeant(RootCommand root, string[] arguments, string typo, string meant)
     {
-        var suggestions = Suggestion.ForUnmatched(root.Parse(arguments)).ToList();
+        var suggestions = LinesOf(root.Parse(arguments)).ToList();
         Assert.True(suggestions.Any(line => line.StartsWith($"'{typo}' is unknown here: did you mean", StringComparison.Ordinal) && line.Contains($"'{meant}'", StringComparison.Ordinal)),
             $"{string.Join(' ', arguments)}: expected a suggestion of {meant}, got: {string.Join(" | ", suggestions)}");
     }
@@ -125,8 +128,8 @@ public sealed class TypoSuggestionTests
         {
             // Letters that begin no name and are rare in them, too many to be a typo of one.
             var word = new string(Enumerable.Range(0, random.Next(6, 14)).Select(_ => "qxzjvkwy"[random.Next(8)]).ToArray());
-            Assert.Empty(Suggestion.ForUnmatched(root.Parse([word])));
-            Assert.Empty(Suggestion.ForUnmatched(root.Parse(["transform", "--" + word])));
+            Assert.Empty(LinesOf(root.Parse([word])));
+            Assert.Empty(LinesOf(root.Parse(["transform", "--" + word])));
             var refusal = Assert.Throws<CliException>(() => QueryRunner.Select(word));
             Assert.DoesNotContain("Did you mean", refusal.Message, StringComparison.Ordinal);
         }
@@ -164,7 +167,7 @@ public sealed class TypoSuggestionTests
         {
             foreach (var option in command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)))
             {
-                var lines = Suggestion.ForUnmatched(root.Parse([option.Name, "/tmp/somewhere", .. path])).ToList();
+                var lines = LinesOf(root.Parse([option.Name, "/tmp/somewhere", .. path])).ToList();
                 Assert.Contains($"'{option.Name}' is an option of '{command.Name}': write it after '{command.Name}'.", lines);
                 Assert.DoesNotContain(lines, line => line.Contains("did you mean", StringComparison.Ordinal));
                 tried++;
@@ -181,11 +184,11 @@ public sealed class TypoSuggestionTests
         foreach (var (path, command) in Commands(root, []).Where(c => c.Command.Subcommands.Count == 0))
         {
             // "spotify-etl -- transform": the verb after it; "spotify-etl transform -- --lake x": the verb's option after it.
-            var verbAfter = Suggestion.ForUnmatched(root.Parse(["--", .. path])).ToList();
+            var verbAfter = LinesOf(root.Parse(["--", .. path])).ToList();
             Assert.Contains($"'{path[0]}' comes after '--', which makes every word after it an argument: leave '--' out.", verbAfter);
             foreach (var option in command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)))
             {
-                var lines = Suggestion.ForUnmatched(root.Parse([.. path, "--", option.Name, "/tmp/somewhere"])).ToList();
+                var lines = LinesOf(root.Parse([.. path, "--", option.Name, "/tmp/somewhere"])).ToList();
                 Assert.Contains($"'{option.Name}' comes after '--', which makes every word after it an argument: leave '--' out.", lines);
                 Assert.DoesNotContain(lines, line => line.Contains("did you mean", StringComparison.Ordinal) || line.Contains("write it after", StringComparison.Ordinal));
                 tried++;

@@ -31,8 +31,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         {
             return; // Unix permissions only
         }
-        // Root ignores permissions unless it gives up the capabilities that let it: a pass here without setpriv would test nothing.
-        Assert.False(IsRoot() && !File.Exists(SetPriv), $"Running as root without {SetPriv} (util-linux), these cases cannot deny a folder: install util-linux or run as another user.");
+        AssertAFolderCanBeDenied();
         var lake = _folder["lake"];
         await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 2, Items: 5, Seed: seed));
         var random = new Random(seed);
@@ -73,7 +72,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         {
             return; // Unix permissions only
         }
-        Assert.False(IsRoot() && !File.Exists(SetPriv), $"Running as root without {SetPriv} (util-linux), this case cannot deny a folder: install util-linux or run as another user.");
+        AssertAFolderCanBeDenied();
         var lake = _folder[$"lake{seed}"];
         await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1 + seed, Items: 3, Seed: seed));
         var raw = Path.Combine(lake, "raw");
@@ -134,6 +133,10 @@ public sealed partial class FolderEntryReasonTests : IDisposable
     }
 
     private static bool IsRoot() => GetEffectiveUserId() == 0;
+
+    /// <summary>Root ignores permissions unless it gives up the capabilities that let it: a pass without setpriv would test nothing.</summary>
+    private static void AssertAFolderCanBeDenied() =>
+        Assert.False(IsRoot() && !File.Exists(SetPriv), $"Running as root without {SetPriv} (util-linux), no folder can be denied: install util-linux or run as another user.");
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();
