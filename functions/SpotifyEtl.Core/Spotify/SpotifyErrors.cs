@@ -107,11 +107,23 @@ internal static partial class SpotifyErrors
             HttpStatusCode.Forbidden when message?.Contains("premium", StringComparison.OrdinalIgnoreCase) == true =>
                 $"Spotify says the app's owner has no active Premium subscription (\"{message}\"): a Development Mode app works only while " +
                 "the account that owns it in the developer dashboard holds Premium. Renew it; every source fails until then, and the next run after it goes on where the last one stopped.",
+            // A Development Mode app answers only the accounts on its user list: every call of any other account is refused alike.
+            HttpStatusCode.Forbidden when message?.Contains("registered", StringComparison.OrdinalIgnoreCase) == true =>
+                $"Spotify says the authorized account is not on this app's user list (\"{message}\"): a Development Mode app answers only the " +
+                "accounts added under User Management in its developer dashboard (at most 5). Add the account whose refresh token is configured " +
+                "(by its email address) and run again; every source fails until then.",
             HttpStatusCode.NotFound or HttpStatusCode.Forbidden when spotifyOwned =>
                 $"Playlist {playlistId} is a Spotify-owned editorial or algorithmic playlist; since 2024-11-27 Spotify closes these to apps in Development Mode. " +
                 "Use a playlist you own or collaborate on instead (copy the songs into one of your playlists if needed).",
             HttpStatusCode.Forbidden when path.Contains("/tracks", StringComparison.Ordinal) && playlistId is not null =>
                 "The old /playlists/{id}/tracks path is closed to Development Mode apps since 2026-03; this client reads /playlists/{id}/items.",
+            // A playlist's details are readable for any playlist, someone else's too: a refusal there is the app's or the account's.
+            HttpStatusCode.Forbidden when playlistId is not null && !IsItemsPath(path) =>
+                "Spotify refuses this playlist's details, which a Development Mode app may read for any playlist, its owner's or not: the refusal is " +
+                (userToken
+                    ? "about the app or the account. Check that the authorized account is on the app's user list (User Management in the developer " +
+                      "dashboard, at most 5 users) and that the app owner's Premium subscription is active."
+                    : "about the app. Check that the app owner's Premium subscription is active."),
             HttpStatusCode.Forbidden when playlistId is not null && !userToken =>
                 "Playlist items need a user token in Development Mode: configure the owner's refresh token (`spotify-etl auth login`).",
             HttpStatusCode.Forbidden when playlistId is not null =>
@@ -139,6 +151,13 @@ internal static partial class SpotifyErrors
         _ when path.StartsWith("me/tracks", StringComparison.Ordinal) => SpotifyScopes.Library,
         _ => "see docs/extraction.md",
     };
+
+    /// <summary>The playlist's items (<c>playlists/{id}/items</c>), not its details (<c>playlists/{id}</c>).</summary>
+    private static bool IsItemsPath(string path)
+    {
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return (query < 0 ? path : path[..query]).EndsWith("/items", StringComparison.Ordinal);
+    }
 
     private static string? PlaylistIdIn(string path)
     {

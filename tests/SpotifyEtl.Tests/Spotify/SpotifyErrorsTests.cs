@@ -47,6 +47,76 @@ public sealed class SpotifyErrorsTests
         Assert.Contains("someone else", SpotifyErrors.Explain(HttpStatusCode.Forbidden, "playlists/3cEYpjA9oz9GiPac4AsH4n/items", true, "Forbidden"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("User not registered in the Developer Dashboard")]
+    [InlineData("Check settings on developer.spotify.com/dashboard, the user may not be registered.")]
+    [InlineData("The user is not registered for this application.")]
+    [InlineData("USER NOT REGISTERED")]
+    public void A_403_that_says_the_account_is_not_on_the_apps_user_list_says_so_on_every_path_instead_of_blaming_the_playlist_or_the_scopes(string message)
+    {
+        foreach (var path in SourcePaths(new Random(message.Length)))
+        {
+            var explanation = SpotifyErrors.Explain(HttpStatusCode.Forbidden, path, userToken: true, message);
+
+            Assert.Contains("user list", explanation, StringComparison.Ordinal);
+            Assert.Contains("User Management", explanation, StringComparison.Ordinal);
+            Assert.Contains(message, explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("someone else", explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("lacks the scope", explanation, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_403_on_a_playlists_details_never_blames_its_owner_since_any_playlists_details_are_readable(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var path in SourcePaths(random).Where(p => p.StartsWith("playlists/", StringComparison.Ordinal) && !p.Contains("37i9dQZ", StringComparison.Ordinal)))
+        {
+            var items = path.Split('?')[0].EndsWith("/items", StringComparison.Ordinal);
+            foreach (var message in new string?[] { null, "Forbidden", "Forbidden.", "" })
+            {
+                var user = SpotifyErrors.Explain(HttpStatusCode.Forbidden, path, userToken: true, message);
+                var app = SpotifyErrors.Explain(HttpStatusCode.Forbidden, path, userToken: false, message);
+
+                if (items)
+                {
+                    Assert.Contains("someone else", user, StringComparison.Ordinal);
+                    Assert.Contains("need a user token", app, StringComparison.Ordinal);
+                    continue;
+                }
+                Assert.DoesNotContain("someone else", user, StringComparison.Ordinal);
+                Assert.Contains("user list", user, StringComparison.Ordinal);
+                Assert.DoesNotContain("someone else", app, StringComparison.Ordinal);
+                Assert.DoesNotContain("user token", app, StringComparison.Ordinal);
+                Assert.Contains("Premium", app, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>The paths the extraction asks, with generated playlist ids and query strings, as the client passes them to <see cref="SpotifyErrors.Explain"/>.</summary>
+    private static IEnumerable<string> SourcePaths(Random random)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        for (var i = 0; i < 12; i++)
+        {
+            var id = new string(Enumerable.Range(0, 22).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var market = random.Next(2) == 0 ? "" : "&market=SE";
+            yield return $"playlists/{id}";
+            yield return $"playlists/{id}?fields=id,name,snapshot_id{market}";
+            yield return $"playlists/{id}/items?limit=50&additional_types=track,episode{market}";
+            yield return $"playlists/{id}/items?offset={50 * random.Next(1, 40)}&limit=50&additional_types=track,episode";
+        }
+        yield return "playlists/37i9dQZF1DXcBWIGoYBM5M/items?limit=50";
+        yield return "me/player/recently-played?limit=50";
+        yield return $"me/player/recently-played?limit=50&before={random.NextInt64(1_600_000_000_000, 1_800_000_000_000)}";
+        yield return "me/top/tracks?time_range=short_term&limit=50";
+        yield return "me/top/artists?time_range=long_term&limit=50&offset=50";
+        yield return "me/tracks?limit=50";
+    }
+
     [Fact]
     public void Quota_exhaustion_is_recognised_from_the_error_reason()
     {
