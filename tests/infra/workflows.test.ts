@@ -254,6 +254,21 @@ test("the Pulumi token reaches only the Pulumi step from the environment's secre
     }
 });
 
+test("no package's install script runs in a workflow, where a step can mint the job's OIDC token or read the role's credentials", () => {
+    const runs: { file: string; run: string }[] = [];
+    for (const file of [...workflowFiles.map((f) => path.join(workflowsDir, f)), ...actionFiles]) {
+        const document = yaml.load(fs.readFileSync(file, "utf8")) as
+            { jobs?: Record<string, { steps?: { run?: string }[] }>; runs?: { steps?: { run?: string }[] } };
+        const steps = [...Object.values(document.jobs ?? {}).flatMap((j) => j.steps ?? []), ...(document.runs?.steps ?? [])];
+        runs.push(...steps.filter((s) => s.run !== undefined).map((s) => ({ file: path.relative(repoRoot, file), run: s.run! })));
+    }
+    const installs = runs.filter((r) => /\bnpm\s+(ci|install|i)\b/.test(r.run));
+    assert.ok(installs.length >= 3, `the workflows install the program's packages: ${installs.length} installs found`);
+    for (const { file, run } of installs) {
+        assert.match(run, /--ignore-scripts\b/, `${file}: ${run}`);
+    }
+});
+
 test("a stack the workflows run keeps no credential in its config, which a pull request's preview may decrypt", () => {
     // The credentials are the keys the program reads as secrets, and the Spotify credentials an earlier version kept in
     // config: a new one that is not refused here fails this line.
