@@ -207,7 +207,9 @@ if (gh !== undefined) {
         rules: {
             deletion: true,
             nonFastForward: true,
-            pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
+            // The approval must come after the last push, from someone other than its pusher: a collaborator who pushes onto
+            // another's pull request cannot approve their own commit.
+            pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true, requireLastPushApproval: true },
             // The tests, and every stack's preview (pull-request.yml's job "previews"). Each check must come from GitHub
             // Actions: a status any other app or token posts under the same name does not count.
             requiredStatusChecks: { requiredChecks: [
@@ -215,6 +217,11 @@ if (gh !== undefined) {
                 { context: "previews", integrationId: githubActionsAppId },
             ], strictRequiredStatusChecksPolicy: true },
         },
+    }, inGitHub);
+    // A workflow's GITHUB_TOKEN reads unless a job asks for more, and never approves a pull request: where an older
+    // repository's setting allowed it, a pull request's own code could approve itself and meet the rule above.
+    new github.WorkflowRepositoryPermissions("workflow-permissions", {
+        repository: name, defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false,
     }, inGitHub);
 }
 

@@ -197,6 +197,11 @@ test("GitHub: the OIDC subject carries the ref, each stack has a main-only envir
     assert.equal(one("github:index/actionsVariable:ActionsVariable", "backend-url").inputs["value"], "s3://octo-pulumi-state?region=eu-north-1");
     const ruleset = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs["rules"] as Record<string, unknown>;
     assert.equal(ruleset["nonFastForward"], true);
+    // One approval, given after the last push by someone other than its pusher.
+    assert.deepEqual(ruleset["pullRequest"], { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true, requireLastPushApproval: true });
+    const workflowPermissions = one("github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions", "workflow-permissions").inputs;
+    assert.equal(workflowPermissions["defaultWorkflowPermissions"], "read");
+    assert.equal(workflowPermissions["canApprovePullRequestReviews"], false);
     // The tests and the previews' gate (pull-request.yml's job "previews"); only GitHub Actions (app 15368) may report
     // them: a status of the same name from any other app or token does not satisfy it.
     assert.deepEqual(ruleset["requiredStatusChecks"], {
@@ -221,7 +226,7 @@ test("the scripted GitHub set-up of docs/deploying.md (manageGitHub false) sets 
     const scripted = JSON.parse(body) as { conditions: { ref_name: { include: string[] } }; rules: Rule[] };
     const declared = one("github:index/repositoryRuleset:RepositoryRuleset", "main").inputs as {
         conditions: { refName: { includes: string[] } };
-        rules: { pullRequest: { requiredApprovingReviewCount: number; dismissStaleReviewsOnPush: boolean };
+        rules: { pullRequest: { requiredApprovingReviewCount: number; dismissStaleReviewsOnPush: boolean; requireLastPushApproval: boolean };
             requiredStatusChecks: { requiredChecks: { context: string; integrationId: number }[]; strictRequiredStatusChecksPolicy: boolean } };
     };
     assert.deepEqual(scripted.conditions.ref_name.include, declared.conditions.refName.includes);
@@ -229,6 +234,7 @@ test("the scripted GitHub set-up of docs/deploying.md (manageGitHub false) sets 
     assert.ok(rule("deletion") && rule("non_fast_forward"), "no deletion, no force push");
     assert.equal(rule("pull_request")?.parameters?.["required_approving_review_count"], declared.rules.pullRequest.requiredApprovingReviewCount);
     assert.equal(rule("pull_request")?.parameters?.["dismiss_stale_reviews_on_push"], declared.rules.pullRequest.dismissStaleReviewsOnPush);
+    assert.equal(rule("pull_request")?.parameters?.["require_last_push_approval"], declared.rules.pullRequest.requireLastPushApproval);
     const checks = rule("required_status_checks")?.parameters as { strict_required_status_checks_policy: boolean; required_status_checks: { context: string; integration_id?: number }[] };
     assert.equal(checks.strict_required_status_checks_policy, declared.rules.requiredStatusChecks.strictRequiredStatusChecksPolicy);
     assert.deepEqual(checks.required_status_checks.map((c) => ({ context: c.context, integrationId: c.integration_id })),
@@ -291,6 +297,11 @@ case "$*" in *"--json stackAccess"*) echo '${stackAccess}';; *backend*) echo "$B
         assert.deepEqual((body.reviewers ?? []).map((r) => `${r.type}:${r.id}`), (declared.reviewers ?? []).flatMap((r) => r.users.map((id) => `User:${id}`)), `${stack}: reviewers`);
         assert.ok(recorded.some((c) => c.args.join(" ") === `api -X POST repos/${repository}/environments/${stack}/deployment-branch-policies -f name=main -f type=branch`), `${stack}: main only`);
     }
+    // The workflow permissions the program declares, as the REST API takes them.
+    const permissions = one("github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions", "workflow-permissions").inputs;
+    assert.ok(recorded.some((c) => c.args.join(" ") === `api -X PUT repos/${repository}/actions/permissions/workflow ` +
+        `-f default_workflow_permissions=${String(permissions["defaultWorkflowPermissions"])} -F can_approve_pull_request_reviews=${String(permissions["canApprovePullRequestReviews"])}`),
+        "the script sets the workflow permissions");
 });
 
 test("the GitHub token of the environment is in no resource's inputs, so not in the bootstrap's state", () => {
