@@ -133,6 +133,7 @@ const catalog = new Catalog(`${base}-catalog`, {
 const analytics = new Analytics(`${base}-analytics`, {
     databaseName: catalog.databaseName,
     resultsBucketName: storage.athenaResults.name,
+    resultsBucketEncryption: config.storage.encryption,
     bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
 }, opts);
 

@@ -12,6 +12,12 @@ export interface AnalyticsArgs {
     databaseName: pulumi.Input<string>;
     /** Bucket for Athena query results (its lifecycle expires them). */
     resultsBucketName: pulumi.Input<string>;
+    /**
+     * How the results bucket encrypts objects by default (the stack's `bucketEncryption`). Under `aws:kms` Athena asks
+     * for no encryption of its own, so the bucket's KMS default applies to the results as to the lake; otherwise
+     * Athena asks for SSE-S3 explicitly. Default `AES256`.
+     */
+    resultsBucketEncryption?: "AES256" | "aws:kms";
     /** Key prefix of the results inside that bucket. Default `athena-results/`. */
     resultsPrefix?: string;
     /** Largest scan a single query may do, in bytes (Athena's minimum is 10 MB). */
@@ -68,7 +74,9 @@ export class Analytics extends pulumi.ComponentResource {
                 engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                 resultConfiguration: {
                     outputLocation: this.resultsLocation,
-                    encryptionConfiguration: { encryptionOption: "SSE_S3" },
+                    // An explicit SSE-S3 would override a bucket encrypted with KMS: results of the lake's data kept
+                    // under a weaker key than the data, their reads never in KMS's audit trail.
+                    ...(args.resultsBucketEncryption === "aws:kms" ? {} : { encryptionConfiguration: { encryptionOption: "SSE_S3" } }),
                 },
             },
             tags: args.tags ?? {},

@@ -55,6 +55,12 @@ describe("Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () =
         assert.ok(roles.length >= 3);
         assert.deepEqual(roles.filter((r) => JSON.stringify(r.principal.policies).includes("kms:")).map((r) => r.role), []);
         assert.doesNotMatch(JSON.stringify(boundaryPolicy(scopeOf("production"))), /kms:/);
+        // Athena's results too: the workgroup asks for no encryption of its own, which would override the bucket's key.
+        const workgroups = run.resources.filter((r) => r.type === "aws:athena/workgroup:Workgroup");
+        assert.equal(workgroups.length, 1);
+        const results = (workgroups[0]!.inputs["configuration"] as { resultConfiguration: Record<string, unknown> }).resultConfiguration;
+        assert.ok(results["outputLocation"]);
+        assert.equal(results["encryptionConfiguration"], undefined);
     });
 
     test("every role of the stack uses the S3 key through S3, inside the boundary, and not directly", async () => {
