@@ -73,12 +73,19 @@ public static class ApiPlayStage
         return changed;
     }
 
-    /// <summary>The plays of one staged file; a file that cannot be read is rewritten by the day's next transform.</summary>
-    public static async Task<List<ListeningRow>> ReadAsync(IObjectStore lake, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// The plays of one staged file as listed; null when what was read has another tag than the listing's (rewritten in
+    /// between). A file that cannot be read is rewritten by the day's next transform.
+    /// </summary>
+    public static async Task<List<ListeningRow>?> ReadAsync(IObjectStore lake, ObjectVersion listed, CancellationToken cancellationToken)
     {
         try
         {
-            using var bytes = await lake.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            using var bytes = await lake.ReadPooledAsync(listed.Key, cancellationToken).ConfigureAwait(false);
+            if (bytes.Tag is { } tag && listed.Tag.Length > 0 && tag != listed.Tag)
+            {
+                return null;
+            }
             return [.. (JsonSerializer.Deserialize(bytes.Span, HistoryStagingContext.Default.ListStagedPlay) ?? []).Select(p => p.ToRow())];
         }
         catch (ObjectNotFoundException)

@@ -32,10 +32,13 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         {
             damaged.Clear();
             var rows = await BuildAsync(months, [.. inputs.Landed.Select(v => v.Key)], inputs.Plays, damaged, cancellationToken).ConfigureAwait(false);
-            partitions = await HistoryPublisher.PublishMonthsAsync(lake, format, rows, months, cancellationToken).ConfigureAwait(false);
+            if (rows is not null)
+            {
+                partitions = await HistoryPublisher.PublishMonthsAsync(lake, format, rows, months, cancellationToken).ConfigureAwait(false);
+            }
             var now = await ListAsync(months, cancellationToken).ConfigureAwait(false);
             // By version, not name alone: an export landed again over a damaged copy changes a file under the same key.
-            if (now.Landed.SequenceEqual(inputs.Landed) && now.Plays.SequenceEqual(inputs.Plays))
+            if (rows is not null && now.Landed.SequenceEqual(inputs.Landed) && now.Plays.SequenceEqual(inputs.Plays))
             {
                 return (partitions, damaged);
             }
@@ -75,7 +78,8 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         return (await ListLandedAsync(raw, cancellationToken).ConfigureAwait(false), [.. plays.Values]);
     }
 
-    private async Task<List<ListeningRow>> BuildAsync(IReadOnlyCollection<long> months, List<string> landed, List<ObjectVersion> staged,
+    /// <summary>The months' rows; null when a staged file read was not the one listed (rewritten in between, perhaps back to it by now).</summary>
+    private async Task<List<ListeningRow>?> BuildAsync(IReadOnlyCollection<long> months, List<string> landed, List<ObjectVersion> staged,
         SortedDictionary<string, string> damaged, CancellationToken cancellationToken)
     {
         var windows = months.Select(HistoryMonths.Window).ToList();
@@ -102,7 +106,11 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         var plays = new List<ListeningRow>();
         foreach (var version in staged)
         {
-            plays.AddRange((await ApiPlayStage.ReadAsync(lake, version.Key, cancellationToken).ConfigureAwait(false)).Where(r => InWindow(r.EndedAt)));
+            if (await ApiPlayStage.ReadAsync(lake, version, cancellationToken).ConfigureAwait(false) is not { } read)
+            {
+                return null;
+            }
+            plays.AddRange(read.Where(r => InWindow(r.EndedAt)));
         }
         inputs.Add(plays);
         return [.. HistoryMerge.Merge(inputs, ExportSpan.Extended(spans)).Rows];

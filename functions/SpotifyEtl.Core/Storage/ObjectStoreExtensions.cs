@@ -30,7 +30,8 @@ public static class ObjectStoreExtensions
 
 /// <summary>An object's bytes in a pooled buffer: return it with Dispose.</summary>
 /// <param name="version">Which version of the object the bytes are (S3's version id); null where the store keeps none.</param>
-public sealed class PooledBytes(byte[] buffer, int length, string? version = null) : IDisposable
+/// <param name="tag">The tag of the content read, as <see cref="IObjectStore.ListVersionsAsync"/> gives it (S3's ETag); null where the store does not say.</param>
+public sealed class PooledBytes(byte[] buffer, int length, string? version = null, string? tag = null) : IDisposable
 {
     private byte[]? _buffer = buffer;
 
@@ -43,10 +44,16 @@ public sealed class PooledBytes(byte[] buffer, int length, string? version = nul
     public string? Version { get; } = version;
 
     /// <summary>
+    /// The tag of the content read (S3's ETag), to compare with a listing's: a key listed with one tag and read with
+    /// another was rewritten in between, even when by now it holds the listed content again. Null where the store does not say.
+    /// </summary>
+    public string? Tag { get; } = tag;
+
+    /// <summary>
     /// Reads a stream to its end into a buffer rented from <see cref="BytePool"/>, sized by <paramref name="length"/> when
     /// it is known: reading hundreds of response pages reuses a few buffers instead of allocating one large array per page.
     /// </summary>
-    internal static async Task<PooledBytes> ReadAsync(Stream stream, long? length, string store, string key, string? version, CancellationToken cancellationToken)
+    internal static async Task<PooledBytes> ReadAsync(Stream stream, long? length, string store, string key, string? version, CancellationToken cancellationToken, string? tag = null)
     {
         var buffer = BytePool.Rent(length is { } known ? (int)Math.Clamp(known + 1, 4096, Array.MaxLength) : 256 * 1024);
         var read = 0;
@@ -68,7 +75,7 @@ public sealed class PooledBytes(byte[] buffer, int length, string? version = nul
                 var chunk = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
                 if (chunk == 0)
                 {
-                    return new PooledBytes(buffer, read, version);
+                    return new PooledBytes(buffer, read, version, tag);
                 }
                 read += chunk;
             }

@@ -36,14 +36,17 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
     public async Task<Stream> OpenVersionReadAsync(string key, string version, CancellationToken cancellationToken = default) =>
         Body((await GetAsync(key, version, cancellationToken).ConfigureAwait(false)).ResponseStream, key);
 
-    /// <summary>The object's bytes and, on a versioned bucket, the version they are: a copy of what was read copies that version.</summary>
+    /// <summary>
+    /// The object's bytes, their ETag, and, on a versioned bucket, the version they are: a copy of what was read copies
+    /// that version.
+    /// </summary>
     public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
         using var response = await GetAsync(key, null, cancellationToken).ConfigureAwait(false);
         // S3 answers an unversioned bucket's reads without a version id; a suspended one's with "null", a version S3 copies as any.
         using var body = Body(response.ResponseStream, key);
         return await PooledBytes.ReadAsync(body, response.ContentLength, Description, key,
-            string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken).ConfigureAwait(false);
+            string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken, response.ETag).ConfigureAwait(false);
     }
 
     private async Task<GetObjectResponse> GetAsync(string key, string? version, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using SpotifyEtl.Storage;
 
@@ -10,20 +11,31 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 internal static class RunFragments
 {
-    /// <summary>Reads a day's run fragments, sixteen at a time (S3 round trips, not the CPU, bound it).</summary>
-    public static async Task<SnapshotTables[]> ReadAsync(IObjectStore lake, List<ObjectVersion> fragments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a day's run fragments, sixteen at a time (S3 round trips, not the CPU, bound it); null when one read was not
+    /// the fragment listed (another ETag): rewritten in between, perhaps back to the listed bytes by now, so that a new
+    /// listing would not tell.
+    /// </summary>
+    public static async Task<SnapshotTables[]?> ReadAsync(IObjectStore lake, List<ObjectVersion> fragments, CancellationToken cancellationToken)
     {
         var tables = new SnapshotTables[fragments.Count];
+        var changed = false;
         await Parallel.ForEachAsync(Enumerable.Range(0, fragments.Count), new ParallelOptions
         {
             MaxDegreeOfParallelism = 16,
             CancellationToken = cancellationToken,
         }, async (index, token) =>
         {
-            var bytes = await lake.ReadAllBytesAsync(fragments[index].Key, token).ConfigureAwait(false);
-            tables[index] = SnapshotTables.FromFragment(Decompress(bytes, fragments[index].Key));
+            var (key, listed) = fragments[index];
+            using var bytes = await lake.ReadPooledAsync(key, token).ConfigureAwait(false);
+            if (bytes.Tag is { } tag && listed.Length > 0 && tag != listed)
+            {
+                Volatile.Write(ref changed, true);
+                return;
+            }
+            tables[index] = SnapshotTables.FromFragment(Decompress(bytes.Memory, key));
         }).ConfigureAwait(false);
-        return tables;
+        return changed ? null : tables;
     }
 
     public static byte[] Compress(SnapshotFragment fragment)
@@ -36,11 +48,12 @@ internal static class RunFragments
         return buffer.ToArray();
     }
 
-    private static SnapshotFragment Decompress(byte[] bytes, string key)
+    private static SnapshotFragment Decompress(ReadOnlyMemory<byte> bytes, string key)
     {
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+            var whole = MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
+            using var gzip = new GZipStream(new MemoryStream(whole.Array!, whole.Offset, whole.Count, writable: false), CompressionMode.Decompress);
             return JsonSerializer.Deserialize(gzip, SnapshotFragmentContext.Default.SnapshotFragment)
                 ?? throw new InvalidDataException($"The run fragment {key} is empty.");
         }

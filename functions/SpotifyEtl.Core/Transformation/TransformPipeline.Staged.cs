@@ -78,14 +78,19 @@ public sealed partial class TransformPipeline
         var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var tables = new SnapshotTables(date);
-            foreach (var fragment in await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false))
+            // Nothing is published from a fragment read that was not the one listed.
+            Dictionary<string, int>? partitions = null;
+            if (await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false) is { } read)
             {
-                tables.Absorb(fragment);
+                var tables = new SnapshotTables(date);
+                foreach (var fragment in read)
+                {
+                    tables.Absorb(fragment);
+                }
+                partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
             }
-            var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
-            if (now.SequenceEqual(fragments))
+            if (partitions is not null && now.SequenceEqual(fragments))
             {
                 return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values] };
             }

@@ -73,6 +73,41 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
         Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_day_digest_rewritten_stale_and_back_while_its_month_is_read_never_leaves_the_tables_stale()
+    {
+        var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
+        var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
+        var album = Album("alb1", "Album", "2020", "year");
+        var first = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 11, 1), "me", "20261101T060000Z", 1).ToString();
+        var second = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 11, 2), "me", "20261102T060000Z", 1).ToString();
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
+        var songs = TableFormat.Csv.FileKey(CurrentTables.Songs);
+        var firstDigest = CurrentLayout.DayKey(new DateOnly(2026, 11, 1));
+
+        // The first day as a slower invocation saw it (the song's old name), then as its replay in place wrote it.
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([first]);
+        var stale = await lake.ReadAllBytesAsync(firstDigest);
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([first]);
+        Assert.Contains("t1,New name", await lake.ReadAllTextAsync(songs), StringComparison.Ordinal);
+
+        // The second day's invocation lists the month's day digests; as it reads the first day's, the slower invocation
+        // puts its stale digest, then, having listed its inputs again, the fresh one: the same bytes, so the same ETag.
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(second, Page(0, Play(Track("t2", "Other", album, Artist("a1", "A")), "2026-11-02T05:00:00.000Z")), "application/json");
+        var racing = new StaleInBetweenStore(lake, firstDigest, stale);
+        await new TransformPipeline(raw, racing, options).TransformAsync([second]);
+
+        Assert.True(racing.Raced, "the first day's digest was read while it held the stale bytes");
+        var table = await lake.ReadAllTextAsync(songs);
+        Assert.Contains("t1,New name", table, StringComparison.Ordinal);
+        Assert.Contains("t2,Other", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
+        using var local = await DownloadAsync(lake);
+        CurrentOracle.AssertMatchesPartitions(local.Path, "after a digest was read stale in between");
+    }
+
     /// <summary>One invocation; one that gave up on inputs that kept changing is retried, as Lambda retries a failed invocation.</summary>
     private static async Task InvokeAsync(IObjectStore raw, IObjectStore lake, List<string> keys)
     {

@@ -67,6 +67,39 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_run_fragment_rewritten_stale_and_back_while_its_day_is_read_never_leaves_a_stale_table()
+    {
+        var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
+        var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
+        const string morning = "20261120T060000Z";
+        var first = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", morning, 1).ToString();
+        var later = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T120000Z", 1).ToString();
+        var album = Album("alb1", "Album", "2020", "year");
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
+        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
+        var fragment = LakeLayout.FragmentKey(Day, morning);
+
+        // The morning run's fragment as a slower invocation wrote it (the song's old name), then as its replay in place did.
+        using (LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([first]);
+        var stale = await lake.ReadAllBytesAsync(fragment);
+        using (LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-20T05:00:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([first]);
+
+        // A later run's invocation lists the day's fragments; as it reads the morning's, the slower invocation puts its
+        // stale fragment, then, having listed its raw objects again, the fresh one: the same bytes, so the same ETag.
+        using (LambdaRole.TestLooking()) await raw.PutTextAsync(later, Page(0, Play(Track("t2", "Later", album, Artist("a1", "A")), "2026-11-20T11:00:00.000Z")), "application/json");
+        var racing = new StaleInBetweenStore(lake, fragment, stale);
+        await new TransformPipeline(raw, racing, options).TransformAsync([later]);
+
+        Assert.True(racing.Raced, "the morning's fragment was read while it held the stale bytes");
+        var table = await lake.ReadAllTextAsync(songs);
+        Assert.Contains("t1,New name", table, StringComparison.Ordinal);
+        Assert.Contains("t2,Later", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
+    }
+
     /// <summary>Holds the first write of one key until released; everything else passes straight through.</summary>
     private sealed class HeldStore(IObjectStore inner, string heldKey) : ForwardingStore(inner)
     {

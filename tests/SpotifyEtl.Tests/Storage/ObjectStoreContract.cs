@@ -159,6 +159,31 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task A_pooled_read_that_gives_a_tag_gives_the_listings_for_the_same_content_and_another_for_other_content()
+    {
+        var store = await CreateStoreAsync();
+        const string key = "staging/current/days/2026-11/2026-11-20.digest";
+        var tags = new List<string?>();
+        foreach (var content in new[] { "first"u8.ToArray(), "second, longer"u8.ToArray(), "first"u8.ToArray() })
+        {
+            await store.PutBytesAsync(key, content, "application/octet-stream");
+            var listed = await store.ListVersionsAsync("staging/current/").SingleAsync();
+            using var read = await store.ReadPooledAsync(key);
+            Assert.Equal(content, read.Span.ToArray());
+            // A store that does not say leaves the check to its listing; one that says must say what its listing says.
+            if (read.Tag is not null)
+            {
+                Assert.Equal(listed.Tag, read.Tag);
+            }
+            tags.Add(read.Tag);
+        }
+        if (tags[0] is not null)
+        {
+            Assert.NotEqual(tags[0], tags[1]);
+        }
+    }
+
+    [Fact]
     public async Task Reading_a_missing_key_into_a_pooled_buffer_throws_ObjectNotFoundException()
     {
         var store = await CreateStoreAsync();
@@ -364,6 +389,18 @@ public sealed class S3ObjectStoreContractTests(FauxqsServer server) : ObjectStor
 
     protected override async Task<IObjectStore> CreateStoreAsync() =>
         new S3ObjectStore(_client, await server.CreateBucketAsync("contract"));
+
+    [Fact]
+    public async Task A_pooled_read_gives_the_objects_ETag_as_its_listing_does()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutBytesAsync("staging/x.json", "[]"u8.ToArray(), "application/json");
+
+        using var read = await store.ReadPooledAsync("staging/x.json");
+
+        Assert.False(string.IsNullOrEmpty(read.Tag));
+        Assert.Equal((await store.ListVersionsAsync("staging/").SingleAsync()).Tag, read.Tag);
+    }
 
     [Fact]
     public async Task Put_stores_the_content_type_and_Description_names_the_bucket()

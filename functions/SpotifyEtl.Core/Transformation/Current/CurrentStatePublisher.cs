@@ -8,8 +8,8 @@ namespace SpotifyEtl.Transformation.Current;
 /// Keeps the current-state tables equal to the latest row per id over every day's partition, under any
 /// order of events. Each step is a pure function of its inputs, published again while they change, as
 /// a day's tables are: a day's digest is written with its partitions; its month is rebuilt from the
-/// month's day digests; the tables are rebuilt from the month digests. A step ends only when a listing
-/// of its inputs, with their ETags, is unchanged from the listing it was built from, so the last write
+/// month's day digests; the tables are rebuilt from the month digests. A step ends only when each input read
+/// had the listed ETag and a new listing of them is unchanged from the one it was built from, so the last write
 /// of every digest and table is built from the newest inputs, whichever invocation writes it. Identical
 /// content gives an identical ETag: a replayed day, or an old day under a newer one, leaves its month
 /// (and the tables) unchanged and disturbs nothing.
@@ -144,12 +144,17 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
         var inputs = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            using (var latest = await FoldAsync(inputs, cancellationToken).ConfigureAwait(false))
+            // Null when a digest read was not the one listed: rewritten in between, perhaps back to the listed bytes by now.
+            var read = await FoldAsync(inputs, cancellationToken).ConfigureAwait(false);
+            using (read)
             {
-                await write(latest).ConfigureAwait(false);
+                if (read is not null)
+                {
+                    await write(read).ConfigureAwait(false);
+                }
             }
             var now = await ListAsync(prefix, cancellationToken).ConfigureAwait(false);
-            if (now.SequenceEqual(inputs))
+            if (read is not null && now.SequenceEqual(inputs))
             {
                 return;
             }
@@ -164,12 +169,14 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
     /// <summary>
     /// The latest row per key among the digests, read eight at a time and merged into one as each arrives:
     /// the merge's result does not depend on their order, and memory holds the result and the digests being
-    /// read, not all of them. A digest deleted since the listing is left out (the next listing differs).
+    /// read, not all of them. A digest deleted since the listing is left out (the next listing differs); null
+    /// when a digest read is not the one listed (its tag differs).
     /// </summary>
-    private async Task<Digest> FoldAsync(List<ObjectVersion> inputs, CancellationToken cancellationToken)
+    private async Task<Digest?> FoldAsync(List<ObjectVersion> inputs, CancellationToken cancellationToken)
     {
         var gate = new Lock();
         var latest = Digest.Empty();
+        var changed = false;
         try
         {
             await Parallel.ForEachAsync(inputs, new ParallelOptions
@@ -182,6 +189,12 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
                 var stored = await ReadOrNullAsync(input.Key, token).ConfigureAwait(false);
                 if (stored is null)
                 {
+                    return;
+                }
+                if (stored.Tag is { } tag && input.Tag.Length > 0 && tag != input.Tag)
+                {
+                    stored.Dispose();
+                    Volatile.Write(ref changed, true);
                     return;
                 }
                 try
@@ -210,6 +223,11 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
                     }
                 }
             }).ConfigureAwait(false);
+            if (changed)
+            {
+                latest.Dispose();
+                return null;
+            }
             return latest;
         }
         catch

@@ -1,0 +1,33 @@
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Tests.Support;
+
+/// <summary>
+/// The first read of one key is answered with other bytes, put there for the read and replaced by the key's own
+/// bytes right after it, as a slower writer's stale write and its repair would fall around the read.
+/// </summary>
+public sealed class StaleInBetweenStore(IObjectStore inner, string racedKey, byte[] stale) : ForwardingStore(inner), IObjectStore
+{
+    private readonly IObjectStore _inner = inner;
+    private int _reads;
+
+    public bool Raced => Volatile.Read(ref _reads) > 0;
+
+    public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
+    {
+        if (key != racedKey || Interlocked.Increment(ref _reads) != 1)
+        {
+            return await _inner.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        var own = await _inner.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
+        await _inner.PutAsync(key, new MemoryStream(stale), "application/octet-stream", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _inner.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _inner.PutAsync(key, new MemoryStream(own), "application/octet-stream", cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
