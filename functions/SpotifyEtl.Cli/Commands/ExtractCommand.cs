@@ -113,6 +113,7 @@ public static class ExtractCommand
                         $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
                 }, tokenStore, RunBudget.Starting(TimeProvider.System, timeLimit));
             var store = LocalLake.Open(lake);
+            store.FlushesRawResponses = true;
             // The system lets go of the lock when the process ends, however it ends.
             await using var alone = await store.TakeLeaseAsync(ExtractionState.LeaseKey, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             if (!alone.Taken)

@@ -9,14 +9,23 @@ public sealed partial class LocalFolderStore
     /// The prefixes of the objects flushed to the disk before they are moved into place (<see cref="DurableFile"/>): the
     /// extraction state and the run manifests, which nothing rebuilds, and the recently-played pages, which Spotify serves
     /// once (its last 50 plays) while the state flushed after them moves the cursor past them. A power cut must leave the
-    /// old file or the new one there, never an empty one. Every other object is not flushed: a table is rebuilt from raw/,
-    /// and another raw page a power cut empties is quarantined by the next transform with its reason, and fetched again by
-    /// the next run. Files landed by <see cref="Land"/> are copies of files the user keeps.
+    /// old file or the new one there, never an empty one. Every other object is not flushed, unless the store is the
+    /// extraction's (<see cref="FlushesRawResponses"/>): a table is rebuilt from raw/, a sample is made again, and files
+    /// landed by <see cref="Land"/> are copies of files the user keeps.
     /// </summary>
     internal static readonly string[] FlushedPrefixes =
         [LakeLayout.State, LakeLayout.Manifests, LakeLayout.Raw + StackContract.RawSources.RecentlyPlayed + "/"];
 
-    private static bool IsFlushed(string key) => FlushedPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
+    /// <summary>
+    /// Every raw response is flushed before it is moved into place: set for the extraction, whose state, flushed after
+    /// them, moves past what they hold (a playlist's snapshot seen, the saved tracks' newest save, the day's top lists),
+    /// so that a page a power cut left empty would be quarantined by the next transform and never fetched again. One flush
+    /// per page costs nothing beside the request that fetched it; a sample's thousands of pages are not flushed.
+    /// </summary>
+    public bool FlushesRawResponses { get; set; }
+
+    private bool IsFlushed(string key) =>
+        (FlushesRawResponses && key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal)) || FlushedPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal));
 
     public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {

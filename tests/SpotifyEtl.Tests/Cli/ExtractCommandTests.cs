@@ -43,6 +43,47 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_raw_response_an_extraction_lands_reaches_the_disk_before_its_name_and_before_the_state_that_moves_past_it()
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        var lake = Path.Combine(cli.Folder, "lake");
+        _spotify.Plays.AddRange([1_763_700_000_000, 1_763_700_300_000]);
+        var flushed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Seen(string destination)
+        {
+            if (destination.StartsWith(lake, StringComparison.Ordinal))
+            {
+                flushed.Enqueue(Path.GetRelativePath(lake, destination).Replace(Path.DirectorySeparatorChar, '/'));
+            }
+        }
+
+        SpotifyEtl.Storage.DurableFile.Flushed += Seen;
+        int exit;
+        try
+        {
+            exit = await ExtractCommand.Create(cli.Context)
+                .Parse(["--lake", lake, "--playlist", Playlist, "--saved-tracks", "--top-tracks", "short_term", "--top-artists", "long_term", "--recently-played"])
+                .InvokeAsync();
+        }
+        finally
+        {
+            SpotifyEtl.Storage.DurableFile.Flushed -= Seen;
+        }
+
+        Assert.Equal(0, exit);
+        // A page a power cut left empty is never fetched again once the state has moved past it: a playlist's snapshot
+        // seen, the newest save, the day's top lists, the plays' cursor.
+        var landed = Directory.GetFiles(Path.Combine(lake, "raw"), "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(lake, path).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["playlist", "playlist_items", "recently_played", "saved_tracks", "top_artists", "top_tracks"],
+            landed.Select(key => key.Split('/')[1]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(landed, flushed.Where(key => key.StartsWith("raw/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        var order = flushed.ToList();
+        Assert.True(order.FindLastIndex(key => key.StartsWith("raw/", StringComparison.Ordinal)) < order.FindIndex(key => key.StartsWith("state/", StringComparison.Ordinal)),
+            "every page is on the disk before the state that moves past it: " + string.Join(", ", order));
+    }
+
+    [Fact]
     public async Task Extract_command_warns_on_stderr_with_both_times_when_more_plays_happened_than_Spotify_keeps_and_still_exits_0()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials();

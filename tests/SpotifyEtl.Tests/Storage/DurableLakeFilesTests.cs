@@ -12,7 +12,8 @@ namespace SpotifyEtl.Tests.Storage;
 /// <summary>
 /// The files nothing rebuilds (the local lake's extraction state, run manifests and recently-played pages, the credentials
 /// file) are flushed to the disk before they are moved into place, through <see cref="DurableFile"/>; the other objects
-/// of the lake (other raw responses, table files, reports) are not, which would cost the transform its speed. A power cut cannot be staged in
+/// of the lake (other raw responses, table files, reports) are not, which would cost the transform its speed, unless the
+/// store is the extraction's, which flushes every raw response it lands (<c>ExtractCommandTests</c>). A power cut cannot be staged in
 /// a test: what is checked is that each write goes through the flush, or does not. A state left empty or cut short (by a
 /// version that did not flush) is named as such, with what to do.
 /// </summary>
