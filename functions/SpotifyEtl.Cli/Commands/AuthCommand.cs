@@ -60,12 +60,15 @@ public static class AuthCommand
             using var callback = await waiting.ConfigureAwait(false);
 
             using var http = new HttpClient();
-            var refreshToken = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
+            var tokens = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 
             console.WriteLine();
             // Saved, never shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
-            CredentialsFile.Save(credentialsFile, app with { RefreshToken = refreshToken });
-            console.MarkupLine("[green]Authorized.[/] The refresh token expires six months from now, however often it is refreshed (log in again then).");
+            CredentialsFile.Save(credentialsFile, app with { RefreshToken = tokens.RefreshToken });
+            // Which account signed in, and whether Spotify lets it use the app: a browser signed in to another account, or an
+            // account not on the app's user list, would otherwise show only at the first extraction.
+            var account = await AccountAsync(context, http, endpoints, tokens.AccessToken, cancellationToken).ConfigureAwait(false);
+            console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token expires six months from now, however often it is refreshed (log in again then).");
             console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")} ... runs locally.");
             console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
             console.WriteLine($"  {StackSecret.PutCommand}{credentialsFile}");
@@ -87,6 +90,22 @@ public static class AuthCommand
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {
             return CliErrors.Report(exception, context.Errors, verbose);
+        }
+    }
+
+    /// <summary>The account that signed in; null, with a warning, when Spotify could not be asked. A refusal ends the login.</summary>
+    private static async Task<SpotifyAccount?> AccountAsync(CliContext context, HttpClient http, SpotifyEndpoints endpoints, string accessToken,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SpotifyAuthorization.AccountAsync(http, endpoints, accessToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
+        {
+            var why = exception is HttpRequestException ? exception.Message.TrimEnd('.') : "no answer in time";
+            CliErrors.Warn(context.Errors, $"Could not ask Spotify which account signed in ({why}); the refresh token was saved all the same.");
+            return null;
         }
     }
 

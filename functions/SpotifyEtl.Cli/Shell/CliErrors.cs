@@ -64,7 +64,7 @@ internal static class CliErrors
     {
         CliException cli => (cli.ExitCode, cli.Message),
         SpotifyConfigurationException => (ExitCodes.Usage, exception.Message),
-        SpotifyReauthorizationRequiredException or SpotifyAuthenticationException => (ExitCodes.NoPermission, exception.Message),
+        SpotifyReauthorizationRequiredException or SpotifyAuthenticationException or SpotifyAccountRefusedException => (ExitCodes.NoPermission, exception.Message),
         SpotifyTokenEndpointFailedException => (ExitCodes.Unavailable, exception.Message),
         // HttpClient's own timeout is a cancellation nobody asked for: Spotify did not answer.
         TaskCanceledException { InnerException: TimeoutException } => (ExitCodes.Unavailable,

@@ -33,7 +33,7 @@ internal static class ExitCodes
     /// <summary>Another extraction is running on the same lake: run again when it has ended.</summary>
     public const int Busy = 75;
 
-    /// <summary>Spotify refused the credentials: authorize again with 'spotify-etl auth login'.</summary>
+    /// <summary>Spotify refused the credentials (authorize again with 'spotify-etl auth login'), or the account a login signed in with.</summary>
     public const int NoPermission = 77;
 
     /// <summary>Interrupted (Ctrl-C); what was written is complete, the rest is redone by the next run.</summary>

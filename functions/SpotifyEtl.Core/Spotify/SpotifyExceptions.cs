@@ -34,9 +34,10 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
 }
 
 /// <summary>The token endpoint answered with an error other than <c>invalid_grant</c>.</summary>
-public sealed class SpotifyAuthenticationException(HttpStatusCode status, string? error, string? description)
+/// <param name="advice">What to do; by default, to check the app's client id and secret.</param>
+public sealed class SpotifyAuthenticationException(HttpStatusCode status, string? error, string? description, string? advice = null)
     : Exception($"Spotify's token endpoint answered {(int)status} ({error ?? "no error code"}{(description is null ? "" : ": " + description)}). " +
-                "Check the client id and secret of the app (https://developer.spotify.com/dashboard).")
+                (advice ?? "Check the client id and secret of the app (https://developer.spotify.com/dashboard)."))
 {
     public HttpStatusCode Status { get; } = status;
     public string? Error { get; } = error;
@@ -116,4 +117,15 @@ public sealed class SpotifyResponseTooLargeException(HttpMethod method, Uri? uri
                 "The next run asks again; if it keeps happening, something between this machine and Spotify (a proxy) is sending it.")
 {
     public long CapBytes { get; } = capBytes;
+}
+
+/// <summary>
+/// Spotify refused to say which account a login signed in with (<c>GET /v1/me</c>): in Development Mode, an account that
+/// is not on the app's user list, or an app whose owner's Premium lapsed. The refresh token stands: it works once the
+/// account may use the app.
+/// </summary>
+public sealed class SpotifyAccountRefusedException(HttpStatusCode status, string explanation)
+    : Exception($"Spotify answered {(int)status} when asked which account signed in: {explanation}")
+{
+    public HttpStatusCode Status { get; } = status;
 }

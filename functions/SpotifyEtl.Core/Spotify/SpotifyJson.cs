@@ -34,6 +34,9 @@ internal sealed record PageCursors(string? After, string? Before);
 /// <summary>The fields of <c>GET /v1/playlists/{id}</c> that decide whether the items changed.</summary>
 internal sealed record PlaylistHeader(string? Id, string? Name, string? SnapshotId);
 
+/// <summary>The signed-in account (<c>GET /v1/me</c>), as far as a login names it.</summary>
+internal sealed record CurrentUser(string? Id, string? DisplayName);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
@@ -42,4 +45,5 @@ internal sealed record PlaylistHeader(string? Id, string? Name, string? Snapshot
 [JsonSerializable(typeof(ApiErrorResponse))]
 [JsonSerializable(typeof(PageHeader))]
 [JsonSerializable(typeof(PlaylistHeader))]
+[JsonSerializable(typeof(CurrentUser))]
 internal sealed partial class SpotifyWireJsonContext : JsonSerializerContext;

@@ -200,6 +200,13 @@ public sealed class AuthCommandTests : IAsyncLifetime
             Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
         }
+        else if (answer.EndsWith("invalid_grant", StringComparison.Ordinal))
+        {
+            // The code, not the app's credentials: expired, used, or issued for another Redirect URI.
+            Assert.Contains("Redirect URI", cli.Errors, StringComparison.Ordinal);
+            Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
+        }
         else
         {
             Assert.Contains("Check the client id and secret", cli.Errors, StringComparison.Ordinal);
@@ -232,7 +239,8 @@ public sealed class AuthCommandTests : IAsyncLifetime
     /// The authorization page the login showed: waited for up to 30 s, since at the start of a whole run on two busy cores
     /// a login took more than 5 s to reach it; what the login said on stderr is in the failure otherwise.
     /// </summary>
-    private static async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
+    /// <summary>The authorize page the login showed; the double's code is then issued for the Redirect URI that page names, as Spotify's is.</summary>
+    private async Task<Uri> WaitForAuthorizePageAsync(CliTestContext cli)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (cli.AuthorizePages.IsEmpty && waited.Elapsed < TimeSpan.FromSeconds(30))
@@ -240,7 +248,106 @@ public sealed class AuthCommandTests : IAsyncLifetime
             await Task.Delay(10);
         }
         Assert.True(cli.AuthorizePages.Count == 1, $"{cli.AuthorizePages.Count} authorization pages shown in {waited.Elapsed.TotalSeconds:0.#} s; stderr: {cli.Errors}");
-        return Assert.Single(cli.AuthorizePages);
+        var page = Assert.Single(cli.AuthorizePages);
+        _spotify.RedirectUriOfCode = HttpUtility.ParseQueryString(page.Query)["redirect_uri"];
+        return page;
+    }
+
+    /// <summary>The browser coming back from the authorize page with the double's code.</summary>
+    private static Task<HttpResponseMessage> SignInAsync(Uri authorize)
+    {
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        return Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code=double-authorization-code&state={Uri.EscapeDataString(query["state"]!)}"));
+    }
+
+    [Fact]
+    public async Task Auth_login_names_the_account_that_signed_in_and_asks_Spotify_to_show_the_consent_page_every_time()
+    {
+        var random = new Random(7);
+        // Display names are the account's own text: control characters, a terminal's escape sequences, bidirectional marks.
+        string[] names = ["Ada Lovelace", "\u001b[2J\u001b[31mred", "ok\r\nspotify-etl: forged line", "\u202eevil", "名前 テスト", new string('x', 300)];
+        foreach (var name in names)
+        {
+            _spotify.Account = ($"user{random.Next(1000)}", name);
+            using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+
+            var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+            var authorize = await WaitForAuthorizePageAsync(cli);
+            using var callback = await SignInAsync(authorize);
+
+            Assert.Equal(0, await login);
+            Assert.Equal("true", HttpUtility.ParseQueryString(authorize.Query)["show_dialog"]);
+            Assert.Contains($"(Spotify id {_spotify.Account.Id})", cli.Output, StringComparison.Ordinal);
+            Assert.Contains(" as ", cli.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u001b", cli.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("\u202e", cli.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("\nspotify-etl: forged", cli.Output, StringComparison.Ordinal);
+            Assert.True(cli.Output.Length < 2000, "a long name is cut");
+            if (name.All(c => !char.IsControl(c) && c != '\u202e') && name.Length < 100)
+            {
+                Assert.Contains($"as {name} (Spotify id", cli.Output, StringComparison.Ordinal);
+            }
+            Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Auth_login_for_an_account_not_on_the_apps_user_list_keeps_the_token_and_exits_77_naming_the_list()
+    {
+        _spotify.UnregisteredUser = true;
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+        using var callback = await SignInAsync(await WaitForAuthorizePageAsync(cli));
+
+        Assert.Equal(77, await login);
+        Assert.Contains("User not registered in the Developer Dashboard", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("User Management", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("no new login", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authorized", cli.Output, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, callback.StatusCode);
+        // Kept: it works as it is once the account is on the list.
+        Assert.Contains(_spotify.AuthorizedRefreshToken, await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
+        Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(429)]
+    public async Task Auth_login_whose_account_check_Spotify_fails_keeps_the_token_warns_and_succeeds(int status)
+    {
+        _spotify.Inject("me", status == 429 ? Fault.TooManyRequests(1) : Fault.ServerError(status));
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+        using var callback = await SignInAsync(await WaitForAuthorizePageAsync(cli));
+
+        Assert.Equal(0, await login);
+        Assert.Contains("warning: Could not ask Spotify which account signed in", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"{status}", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("Authorized.", cli.Output, StringComparison.Ordinal);
+        Assert.Contains(_spotify.AuthorizedRefreshToken, await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_code_issued_for_another_redirect_uri_is_refused_with_the_uri_to_register_not_the_client_secret()
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        var port = FreePort();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        // The app's registered URI is another (localhost, a trailing slash): Spotify issues the code for it and refuses the exchange.
+        _spotify.RedirectUriOfCode = $"http://localhost:{port}/callback";
+        using var callback = await SignInAsync(authorize);
+
+        Assert.Equal(77, await login);
+        Assert.Contains("invalid_grant", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"not exactly http://127.0.0.1:{port}/callback", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.Context.DefaultCredentialsPath) && File.ReadAllText(cli.Context.DefaultCredentialsPath).Contains(_spotify.AuthorizedRefreshToken, StringComparison.Ordinal));
     }
 
     /// <summary>The id of a process that has ended: one started and waited for.</summary>

@@ -52,6 +52,18 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>The refresh token the next refresh grant hands out (the old one stops working).</summary>
     public string? RotateRefreshTokenTo { get; set; }
 
+    /// <summary>
+    /// The Redirect URI the authorization code was issued for (the one the authorize page was asked with): as Spotify does,
+    /// the code exchange answers invalid_grant when it names another. Null: the code was issued for any.
+    /// </summary>
+    public string? RedirectUriOfCode { get; set; }
+
+    /// <summary>The signed-in account is not on the app's user list: every API request of a user token answers 403, as Spotify's does.</summary>
+    public bool UnregisteredUser { get; set; }
+
+    /// <summary>The account <c>GET /v1/me</c> names.</summary>
+    public (string Id, string DisplayName) Account { get; set; } = ("double-user", "Double User");
+
     /// <summary>Every refresh grant answers invalid_grant (the token expired six months after authorization).</summary>
     public bool RefuseRefreshTokens { get; set; }
 
@@ -246,6 +258,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 }
                 await Json(context, 200, IssueToken(user: true, rotated));
                 return;
+            case "authorization_code" when form["code"] == AuthorizationCode && RedirectUriOfCode is { } issuedFor && form["redirect_uri"] != issuedFor:
+                await Json(context, 400, new JsonObject { ["error"] = "invalid_grant", ["error_description"] = "Invalid redirect URI" });
+                return;
             case "authorization_code" when form["code"] == AuthorizationCode:
                 ValidRefreshTokens.Add(AuthorizedRefreshToken);
                 await Json(context, 200, IssueToken(user: true, AuthorizedRefreshToken));
@@ -297,9 +312,17 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             await ApiError(context, 400, "Only one of after and before may be given");
             return;
         }
+        if (UnregisteredUser && token.User)
+        {
+            await ApiError(context, 403, "User not registered in the Developer Dashboard");
+            return;
+        }
         var segments = path.Split('/');
         switch (segments)
         {
+            case ["me"] when token.User:
+                await Json(context, 200, new JsonObject { ["id"] = Account.Id, ["display_name"] = Account.DisplayName, ["type"] = "user" });
+                return;
             case ["playlists", var id]:
                 await PlaylistAsync(context, id);
                 return;
