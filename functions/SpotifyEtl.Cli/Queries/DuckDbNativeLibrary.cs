@@ -11,7 +11,7 @@ namespace SpotifyEtl.Cli.Queries;
 /// its hash (so versions never mix, and a half-written copy is never loaded), then loaded from there.
 /// Other builds find the copy NuGet put beside the assembly.
 /// </summary>
-internal static class DuckDbNativeLibrary
+internal static partial class DuckDbNativeLibrary
 {
     private const string Resource = "native/libduckdb.so.gz";
     private static readonly Lock Gate = new();
@@ -42,20 +42,28 @@ internal static class DuckDbNativeLibrary
         return Unpack(compressed, CacheRoot());
     }
 
-    /// <summary>Unpacks a gzip-compressed library under <paramref name="cacheRoot"/>, once per content; returns its path.</summary>
+    /// <summary>
+    /// Unpacks a gzip-compressed library under <paramref name="cacheRoot"/>, once per content; returns its path. A copy
+    /// already there is loaded only from folders of this user's that no one else may write to, and only when it is a
+    /// file of this user's, not a link: code loaded into the process must not be another user's (a shared
+    /// <c>XDG_CACHE_HOME</c>, or the temporary folder of a user without a home, where anyone may make the folders first).
+    /// </summary>
     internal static string Unpack(Stream compressed, string cacheRoot)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(compressed))[..16];
-        var folder = Path.Combine(cacheRoot, "spotify-etl", "duckdb-" + hash);
+        var own = Path.Combine(cacheRoot, "spotify-etl");
+        var folder = Path.Combine(own, "duckdb-" + hash);
         var library = Path.Combine(folder, "libduckdb.so");
-        if (File.Exists(library))
-        {
-            return library;
-        }
         var temporary = library + "." + Environment.ProcessId + ".tmp";
         try
         {
             Directory.CreateDirectory(folder);
+            MakePrivate(own, folder);
+            if (File.Exists(library))
+            {
+                MakePrivate(own, library);
+                return library;
+            }
             compressed.Position = 0;
             using (var output = File.Create(temporary))
             using (var gzip = new GZipStream(compressed, CompressionMode.Decompress))
@@ -64,7 +72,14 @@ internal static class DuckDbNativeLibrary
             }
             // Atomic: a concurrent first run either sees no file or a whole one.
             File.Move(temporary, library, overwrite: true);
+            MakePrivate(own, library);
             return library;
+        }
+        catch (NotOwnException exception)
+        {
+            throw new CliException(ExitCodes.IoError, $"{exception.Path} {exception.Why}, so DuckDB's library, which the queries run on, " +
+                "is not loaded from there: code run by this user must be this user's own. Set XDG_CACHE_HOME to a folder of yours, or remove " +
+                $"{own} if nothing of yours is in it.");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -75,6 +90,57 @@ internal static class DuckDbNativeLibrary
             throw new CliException(ExitCodes.IoError, $"Cannot unpack DuckDB's library, which the queries run on, into {folder}: " +
                 $"{exception.Message.TrimEnd('.')}. Make that folder writable by this user, or set XDG_CACHE_HOME to a folder that is.");
         }
+    }
+
+    /// <summary>
+    /// Each entry is a folder or file of this user's (root's too: root loads no other user's code either), not a link,
+    /// and closed to every other user's writes.
+    /// </summary>
+    private static void MakePrivate(params string[] entries)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        foreach (var entry in entries)
+        {
+            var (owner, isLink) = OwnerOf(entry);
+            if (isLink)
+            {
+                throw new NotOwnException(entry, "is a link");
+            }
+            if (owner != GetEffectiveUserId())
+            {
+                throw new NotOwnException(entry, $"belongs to another user (uid {owner})");
+            }
+            File.SetUnixFileMode(entry, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>The entry's owner, and whether it is a symbolic link (not followed), by <c>statx</c>, whose layout is every architecture's.</summary>
+    private static (uint Owner, bool IsLink) OwnerOf(string path)
+    {
+        const int AtCurrentFolder = -100, AtSymlinkNoFollow = 0x100;
+        const uint StatxMode = 0x2, StatxUid = 0x8;
+        Span<byte> buffer = stackalloc byte[256];
+        if (Statx(AtCurrentFolder, path, AtSymlinkNoFollow, StatxMode | StatxUid, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+        var mode = BitConverter.ToUInt16(buffer[28..]);
+        return (BitConverter.ToUInt32(buffer[20..]), (mode & 0xF000) == 0xA000);
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statx(int folder, string path, int flags, uint mask, ref byte buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    private sealed class NotOwnException(string path, string why) : Exception($"{path} {why}")
+    {
+        public string Path { get; } = path;
+        public string Why { get; } = why;
     }
 
     /// <summary>$XDG_CACHE_HOME, else ~/.cache, else the temporary folder (a user without a home).</summary>

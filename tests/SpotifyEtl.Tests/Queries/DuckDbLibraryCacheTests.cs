@@ -1,0 +1,134 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Queries;
+
+/// <summary>
+/// The single-file tool unpacks DuckDB's library into a cache folder and loads it into its own process. A library found
+/// there is loaded only from this user's own folders, closed to others' writes, and only as a file of this user's, not a
+/// link: in a shared XDG_CACHE_HOME, or in the temporary folder a user without a home falls back to, another user could
+/// make the folders first and plant a library of their own.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed partial class DuckDbLibraryCacheTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static MemoryStream Library(string content)
+    {
+        var library = new MemoryStream();
+        using (var gzip = new GZipStream(library, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(content));
+        }
+        library.Position = 0;
+        return library;
+    }
+
+    /// <summary>Where <see cref="DuckDbNativeLibrary.Unpack"/> puts this content: found by unpacking it into a cache of its own.</summary>
+    private string FolderFor(string content, string cache)
+    {
+        using var library = Library(content);
+        var unpacked = DuckDbNativeLibrary.Unpack(library, _folder[$"probe-{Guid.NewGuid():N}"]);
+        return Path.Combine(cache, Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(unpacked)!)!)!, Path.GetDirectoryName(unpacked)!));
+    }
+
+    [Theory]
+    [InlineData("library")]
+    [InlineData("folder")]
+    [InlineData("spotify-etl folder")]
+    public void A_library_or_folder_in_the_cache_that_is_a_link_is_refused_and_never_loaded(string linked)
+    {
+        var cache = _folder["cache"];
+        var folder = FolderFor("the real library", cache);
+        var planted = Directory.CreateDirectory(_folder["elsewhere"]).FullName;
+        File.WriteAllText(Path.Combine(planted, "libduckdb.so"), "planted");
+        switch (linked)
+        {
+            case "library":
+                Directory.CreateDirectory(folder);
+                File.CreateSymbolicLink(Path.Combine(folder, "libduckdb.so"), Path.Combine(planted, "libduckdb.so"));
+                break;
+            case "folder":
+                Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+                Directory.CreateSymbolicLink(folder, planted);
+                break;
+            default:
+                var moved = _folder["elsewhere-root"];
+                Directory.CreateDirectory(Path.Combine(moved, Path.GetFileName(folder)));
+                File.WriteAllText(Path.Combine(moved, Path.GetFileName(folder), "libduckdb.so"), "planted");
+                Directory.CreateDirectory(cache);
+                Directory.CreateSymbolicLink(Path.GetDirectoryName(folder)!, moved);
+                break;
+        }
+        using var library = Library("the real library");
+
+        var refused = Assert.Throws<CliException>(() => DuckDbNativeLibrary.Unpack(library, cache));
+
+        Assert.Equal(ExitCodes.IoError, refused.ExitCode);
+        Assert.Contains("is a link", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("XDG_CACHE_HOME", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("library")]
+    [InlineData("folder")]
+    [InlineData("spotify-etl folder")]
+    public void A_library_or_folder_in_the_cache_that_another_user_owns_is_refused_and_never_loaded(string owned)
+    {
+        Assert.True(GetEffectiveUserId() == 0, "Giving a folder to another user takes root: run the tests as root (as CI does) to test this.");
+        var cache = _folder["cache"];
+        var folder = FolderFor("the real library", cache);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "libduckdb.so"), "planted");
+        var path = owned switch
+        {
+            "library" => Path.Combine(folder, "libduckdb.so"),
+            "folder" => folder,
+            _ => Path.GetDirectoryName(folder)!,
+        };
+        Assert.Equal(0, Chown(path, 65534, 65534));
+        using var library = Library("the real library");
+
+        var refused = Assert.Throws<CliException>(() => DuckDbNativeLibrary.Unpack(library, cache));
+
+        Assert.Equal(ExitCodes.IoError, refused.ExitCode);
+        Assert.Contains($"{path} belongs to another user (uid 65534)", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("planted", File.ReadAllText(Path.Combine(folder, "libduckdb.so")));
+    }
+
+    [Fact]
+    public void A_library_this_user_unpacked_is_found_again_and_its_folders_are_closed_to_others()
+    {
+        var cache = _folder["cache"];
+        using (var first = Library("the real library"))
+        {
+            DuckDbNativeLibrary.Unpack(first, cache);
+        }
+        // Made by an earlier version, or loosened since: this user's own, so closed again rather than refused.
+        var folder = FolderFor("the real library", cache);
+        File.SetUnixFileMode(folder, (UnixFileMode)0b111_111_111);
+
+        using var again = Library("the real library");
+        var unpacked = DuckDbNativeLibrary.Unpack(again, cache);
+
+        Assert.Equal(Path.Combine(folder, "libduckdb.so"), unpacked);
+        Assert.Equal("the real library", File.ReadAllText(unpacked));
+        foreach (var entry in new[] { Path.GetDirectoryName(folder)!, folder, unpacked })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(entry));
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, uint owner, uint group);
+}
