@@ -40,6 +40,8 @@ if (stateBucket !== "" && (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(stateBucke
 }
 const existingProvider = config.get("oidcProviderArn") ?? "";
 const manageGitHub = config.getBoolean("manageGitHub") ?? true;
+/** An organization that sets its repositories' workflow permissions itself makes GitHub refuse a repository's (409). */
+const manageWorkflowPermissions = config.getBoolean("manageWorkflowPermissions") ?? true;
 // The roles trust the repository by its numeric id. Read from GitHub when the bootstrap manages it; otherwise given.
 const configuredRepositoryId = (config.get("githubRepositoryId") ?? "") || undefined;
 if (configuredRepositoryId !== undefined && !/^[1-9][0-9]{0,18}$/.test(configuredRepositoryId)) {
@@ -220,9 +222,11 @@ if (gh !== undefined) {
     }, inGitHub);
     // A workflow's GITHUB_TOKEN reads unless a job asks for more, and never approves a pull request: where an older
     // repository's setting allowed it, a pull request's own code could approve itself and meet the rule above.
-    new github.WorkflowRepositoryPermissions("workflow-permissions", {
-        repository: name, defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false,
-    }, inGitHub);
+    if (manageWorkflowPermissions) {
+        new github.WorkflowRepositoryPermissions("workflow-permissions", {
+            repository: name, defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false,
+        }, inGitHub);
+    }
 }
 
 export const oidcProviderArn = provider;
