@@ -29,9 +29,10 @@ internal static partial class DuckDbNativeLibrary
             {
                 return;
             }
-            var library = Extract();
+            // Loaded right after its folders were checked, not at DuckDB's first call: nothing can be swapped in between.
+            var library = NativeLibrary.Load(Extract());
             NativeLibrary.SetDllImportResolver(typeof(DuckDB.NET.Native.DuckDBState).Assembly,
-                (name, _, _) => name == "duckdb" ? NativeLibrary.Load(library) : IntPtr.Zero);
+                (name, _, _) => name == "duckdb" ? library : IntPtr.Zero);
             _registered = true;
         }
     }
@@ -58,6 +59,7 @@ internal static partial class DuckDbNativeLibrary
         try
         {
             Directory.CreateDirectory(folder);
+            MustNotBeSharedUnguarded(cacheRoot);
             MakePrivate(own, folder);
             if (File.Exists(library))
             {
@@ -78,8 +80,7 @@ internal static partial class DuckDbNativeLibrary
         catch (NotOwnException exception)
         {
             throw new CliException(ExitCodes.IoError, $"{exception.Path} {exception.Why}, so DuckDB's library, which the queries run on, " +
-                "is not loaded from there: code run by this user must be this user's own. Set XDG_CACHE_HOME to a folder of yours, or remove " +
-                $"{own} if nothing of yours is in it.");
+                "is not loaded from there: code run by this user must be this user's own. Set XDG_CACHE_HOME to a folder of your own.");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -104,8 +105,8 @@ internal static partial class DuckDbNativeLibrary
         }
         foreach (var entry in entries)
         {
-            var (owner, isLink) = OwnerOf(entry);
-            if (isLink)
+            var (owner, mode) = StatusOf(entry, followLink: false);
+            if ((mode & 0xF000) == 0xA000)
             {
                 throw new NotOwnException(entry, "is a link");
             }
@@ -117,18 +118,39 @@ internal static partial class DuckDbNativeLibrary
         }
     }
 
-    /// <summary>The entry's owner, and whether it is a symbolic link (not followed), by <c>statx</c>, whose layout is every architecture's.</summary>
-    private static (uint Owner, bool IsLink) OwnerOf(string path)
+    /// <summary>
+    /// The cache folder the tool's own folder is in, whose owner and writers could rename this user's folder away and put
+    /// their own in its place: it must be this user's or root's, and one every user may write to needs the sticky bit
+    /// (as <c>/tmp</c> has). A group's write (a user's private group, by a umask of 002) is left alone.
+    /// </summary>
+    private static void MustNotBeSharedUnguarded(string cacheRoot)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var (owner, mode) = StatusOf(cacheRoot, followLink: true);
+        if (owner != 0 && owner != GetEffectiveUserId())
+        {
+            throw new NotOwnException(cacheRoot, $"belongs to another user (uid {owner})");
+        }
+        if ((mode & 0b000_000_010) != 0 && (mode & 0b1_000_000_000) == 0)
+        {
+            throw new NotOwnException(cacheRoot, "may be written to by every user and has no sticky bit");
+        }
+    }
+
+    /// <summary>The entry's owner and mode (type bits included) by <c>statx</c>, whose layout is every architecture's.</summary>
+    private static (uint Owner, ushort Mode) StatusOf(string path, bool followLink)
     {
         const int AtCurrentFolder = -100, AtSymlinkNoFollow = 0x100;
         const uint StatxMode = 0x2, StatxUid = 0x8;
         Span<byte> buffer = stackalloc byte[256];
-        if (Statx(AtCurrentFolder, path, AtSymlinkNoFollow, StatxMode | StatxUid, ref MemoryMarshal.GetReference(buffer)) != 0)
+        if (Statx(AtCurrentFolder, path, followLink ? 0 : AtSymlinkNoFollow, StatxMode | StatxUid, ref MemoryMarshal.GetReference(buffer)) != 0)
         {
             throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
-        var mode = BitConverter.ToUInt16(buffer[28..]);
-        return (BitConverter.ToUInt32(buffer[20..]), (mode & 0xF000) == 0xA000);
+        return (BitConverter.ToUInt32(buffer[20..]), BitConverter.ToUInt16(buffer[28..]));
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

@@ -82,7 +82,6 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
     [InlineData("spotify-etl folder")]
     public void A_library_or_folder_in_the_cache_that_another_user_owns_is_refused_and_never_loaded(string owned)
     {
-        Assert.True(GetEffectiveUserId() == 0, "Giving a folder to another user takes root: run the tests as root (as CI does) to test this.");
         var cache = _folder["cache"];
         var folder = FolderFor("the real library", cache);
         Directory.CreateDirectory(folder);
@@ -93,14 +92,46 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
             "folder" => folder,
             _ => Path.GetDirectoryName(folder)!,
         };
-        Assert.Equal(0, Chown(path, 65534, 65534));
+        Sudo(GetEffectiveUserId() == 0 ? null : ["chown", "-h", "65534:65534", path], () => Chown(path, 65534, 65534));
+        try
+        {
+            using var library = Library("the real library");
+
+            var refused = Assert.Throws<CliException>(() => DuckDbNativeLibrary.Unpack(library, cache));
+
+            Assert.Equal(ExitCodes.IoError, refused.ExitCode);
+            Assert.Contains($"{path} belongs to another user (uid 65534)", refused.Message, StringComparison.Ordinal);
+            Assert.Equal("planted", File.ReadAllText(Path.Combine(folder, "libduckdb.so")));
+        }
+        finally
+        {
+            // Back to this user, so that the temporary folder can be removed.
+            var (user, group) = (GetEffectiveUserId(), GetEffectiveGroupId());
+            Sudo(user == 0 ? null : ["chown", "-hR", $"{user}:{group}", cache], () => Chown(path, user, group));
+        }
+    }
+
+    [Theory]
+    [InlineData(0b111_111_111, false)]
+    [InlineData(0b1_111_111_111, true)]
+    [InlineData(0b111_111_101, true)]
+    [InlineData(0b111_101_101, true)]
+    public void A_cache_folder_every_user_may_write_to_is_refused_unless_it_has_the_sticky_bit(int mode, bool accepted)
+    {
+        // Without the sticky bit any user could rename this user's folder away and put their own in its place.
+        var cache = Directory.CreateDirectory(_folder["shared-cache"]).FullName;
+        File.SetUnixFileMode(cache, (UnixFileMode)mode);
         using var library = Library("the real library");
 
+        if (accepted)
+        {
+            Assert.Equal("the real library", File.ReadAllText(DuckDbNativeLibrary.Unpack(library, cache)));
+            return;
+        }
         var refused = Assert.Throws<CliException>(() => DuckDbNativeLibrary.Unpack(library, cache));
-
         Assert.Equal(ExitCodes.IoError, refused.ExitCode);
-        Assert.Contains($"{path} belongs to another user (uid 65534)", refused.Message, StringComparison.Ordinal);
-        Assert.Equal("planted", File.ReadAllText(Path.Combine(folder, "libduckdb.so")));
+        Assert.Contains($"{cache} may be written to by every user and has no sticky bit", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("XDG_CACHE_HOME", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,6 +156,31 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(entry));
         }
     }
+
+    /// <summary>
+    /// Changes an entry's owner (not what a link names): as root in the process, otherwise through sudo without a password
+    /// (as on GitHub's runners); a user who can do neither cannot test this, and the test says so.
+    /// </summary>
+    private static void Sudo(string[]? arguments, Func<int> asRoot)
+    {
+        if (arguments is null)
+        {
+            Assert.Equal(0, asRoot());
+            return;
+        }
+        var start = new System.Diagnostics.ProcessStartInfo("sudo") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments.Prepend("-n"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var sudo = System.Diagnostics.Process.Start(start)!;
+        var errors = sudo.StandardError.ReadToEnd();
+        sudo.WaitForExit();
+        Assert.True(sudo.ExitCode == 0, $"Giving a folder to another user takes root or sudo without a password: {errors}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "getegid")]
+    private static partial uint GetEffectiveGroupId();
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();
