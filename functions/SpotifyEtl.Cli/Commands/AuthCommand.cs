@@ -67,7 +67,16 @@ public static class AuthCommand
             CredentialsFile.Save(credentialsFile, app with { RefreshToken = tokens.RefreshToken });
             // Which account signed in, and whether Spotify lets it use the app: a browser signed in to another account, or an
             // account not on the app's user list, would otherwise show only at the first extraction.
-            var account = await AccountAsync(context, http, endpoints, tokens.AccessToken, cancellationToken).ConfigureAwait(false);
+            SpotifyAccount? account;
+            try
+            {
+                account = await AccountAsync(context, http, endpoints, tokens.AccessToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SpotifyAccountRefusedException refused)
+            {
+                // Kept where it was saved, and said so: it works as it is once the account may use the app.
+                throw new CliException(ExitCodes.NoPermission, $"{refused.Message} The refresh token is in {credentialsFile}.");
+            }
             console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token expires six months from now, however often it is refreshed (log in again then).");
             console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")} ... runs locally.");
             console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");

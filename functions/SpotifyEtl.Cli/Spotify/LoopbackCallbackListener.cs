@@ -40,7 +40,9 @@ internal sealed class LoopbackCallbackListener : IDisposable
             }
             catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException("No answer came back from the browser in time; run `spotify-etl auth login` again.", exception);
+                // Spotify's page refuses a Redirect URI the app does not list ("Invalid redirect URI") and never comes back.
+                throw new TimeoutException($"No answer came back from the browser in time. If Spotify's page said \"Invalid redirect URI\", add exactly {RedirectUri} " +
+                    "to the app's Redirect URIs (https://developer.spotify.com/dashboard); then run `spotify-etl auth login` again.", exception);
             }
             var query = context.Request.QueryString;
             if (query["state"] is null && query["code"] is null && query["error"] is null)

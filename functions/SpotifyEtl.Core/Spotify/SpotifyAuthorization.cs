@@ -69,8 +69,8 @@ public static class SpotifyAuthorization
             }
             throw new SpotifyAuthenticationException(response.StatusCode, error?.Error, error?.ErrorDescription,
                 error?.Error == "invalid_grant"
-                    ? "The sign-in's code was refused: it expired (a code lasts minutes) or was used already, or the app's Redirect URI is " +
-                      $"not exactly {redirectUri}. Register that URI in the app's settings (https://developer.spotify.com/dashboard) and run 'spotify-etl auth login' again."
+                    ? "The sign-in's code was refused: it expired (a code lasts minutes) or was used already. Nothing is wrong with the app's " +
+                      "credentials: run 'spotify-etl auth login' again and finish the sign-in in the browser at once."
                     : null);
         }
         TokenResponse? token;
@@ -90,8 +90,8 @@ public static class SpotifyAuthorization
 
     /// <summary>
     /// The account the login signed in with (<c>GET /v1/me</c>, which needs no scope). Throws <see cref="SpotifyAccountRefusedException"/>
-    /// when Spotify refuses it (401 or 403: not on the app's user list, the owner's Premium lapsed), and
-    /// <see cref="HttpRequestException"/> when it could not be asked.
+    /// when Spotify refuses it (403: not on the app's user list, the owner's Premium lapsed), and <see cref="HttpRequestException"/>
+    /// when it could not be asked (a 401 of a token just issued is Spotify's trouble, not the account's).
     /// </summary>
     public static async Task<SpotifyAccount> AccountAsync(HttpClient http, SpotifyEndpoints endpoints, string accessToken, CancellationToken cancellationToken)
     {
@@ -101,7 +101,7 @@ public static class SpotifyAuthorization
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+        if (response.StatusCode is HttpStatusCode.Forbidden)
         {
             var message = SpotifyErrors.ReadApiError(body)?.Message;
             throw new SpotifyAccountRefusedException(response.StatusCode, message?.Contains("premium", StringComparison.OrdinalIgnoreCase) == true
@@ -123,7 +123,7 @@ public static class SpotifyAuthorization
         {
             throw new HttpRequestException($"Spotify answered with a body that is no account ({JsonErrorText.Of(exception)})", exception);
         }
-        return new SpotifyAccount(ShownText.Of(user?.Id ?? "", 64), ShownText.Of(user?.DisplayName ?? "", 100));
+        return new SpotifyAccount(ShownText.Of(user?.Id ?? "", 64), ShownText.Of(user?.DisplayName is { Length: > 0 } name ? name : user?.Id ?? "", 100));
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -110,6 +110,9 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(cli.Errors, "auth login"));
+        // Spotify's page refuses a Redirect URI the app does not list and never comes back: the one to add is named.
+        Assert.Contains("Invalid redirect URI", cli.Errors, StringComparison.Ordinal);
+        Assert.Matches(@"add exactly http://127\.0\.0\.1:\d+/callback to the app's Redirect URIs", cli.Errors);
     }
 
     [Fact]
@@ -202,8 +205,8 @@ public sealed class AuthCommandTests : IAsyncLifetime
         }
         else if (answer.EndsWith("invalid_grant", StringComparison.Ordinal))
         {
-            // The code, not the app's credentials: expired, used, or issued for another Redirect URI.
-            Assert.Contains("Redirect URI", cli.Errors, StringComparison.Ordinal);
+            // The code, not the app's credentials: expired, or used already.
+            Assert.Contains("expired (a code lasts minutes) or was used already", cli.Errors, StringComparison.Ordinal);
             Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
         }
@@ -265,7 +268,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     {
         var random = new Random(7);
         // Display names are the account's own text: control characters, a terminal's escape sequences, bidirectional marks.
-        string[] names = ["Ada Lovelace", "\u001b[2J\u001b[31mred", "ok\r\nspotify-etl: forged line", "\u202eevil", "名前 テスト", new string('x', 300)];
+        string[] names = ["", "Ada Lovelace", "\u001b[2J\u001b[31mred", "ok\r\nspotify-etl: forged line", "\u202eevil", "名前 テスト", new string('x', 300)];
         foreach (var name in names)
         {
             _spotify.Account = ($"user{random.Next(1000)}", name);
@@ -285,7 +288,8 @@ public sealed class AuthCommandTests : IAsyncLifetime
             Assert.True(cli.Output.Length < 2000, "a long name is cut");
             if (name.All(c => !char.IsControl(c) && c != '\u202e') && name.Length < 100)
             {
-                Assert.Contains($"as {name} (Spotify id", cli.Output, StringComparison.Ordinal);
+                // An account with no display name is named by its id.
+                Assert.Contains($"as {(name.Length > 0 ? name : _spotify.Account.Id)} (Spotify id", cli.Output, StringComparison.Ordinal);
             }
             Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         }
@@ -304,6 +308,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Contains("User not registered in the Developer Dashboard", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("User Management", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("no new login", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"The refresh token is in {cli.Context.DefaultCredentialsPath}.", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Authorized", cli.Output, StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.OK, callback.StatusCode);
         // Kept: it works as it is once the account is on the list.
@@ -331,20 +336,19 @@ public sealed class AuthCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_code_issued_for_another_redirect_uri_is_refused_with_the_uri_to_register_not_the_client_secret()
+    public async Task A_code_the_exchange_sends_with_another_redirect_uri_than_the_authorize_page_is_refused_and_never_saved()
     {
+        // The exchange must name the Redirect URI the authorize page was asked with: Spotify refuses the code otherwise.
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         var port = FreePort();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
-        // The app's registered URI is another (localhost, a trailing slash): Spotify issues the code for it and refuses the exchange.
         _spotify.RedirectUriOfCode = $"http://localhost:{port}/callback";
         using var callback = await SignInAsync(authorize);
 
         Assert.Equal(77, await login);
         Assert.Contains("invalid_grant", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains($"not exactly http://127.0.0.1:{port}/callback", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.Context.DefaultCredentialsPath) && File.ReadAllText(cli.Context.DefaultCredentialsPath).Contains(_spotify.AuthorizedRefreshToken, StringComparison.Ordinal));
