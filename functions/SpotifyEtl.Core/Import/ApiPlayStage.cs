@@ -82,7 +82,7 @@ public static class ApiPlayStage
         try
         {
             using var bytes = await lake.ReadPooledAsync(listed.Key, cancellationToken).ConfigureAwait(false);
-            if (bytes.Tag is { } tag && listed.Tag.Length > 0 && tag != listed.Tag)
+            if (!bytes.IsListed(listed.Tag))
             {
                 return null;
             }

@@ -50,6 +50,17 @@ public sealed class PooledBytes(byte[] buffer, int length, string? version = nul
     public string? Tag { get; } = tag;
 
     /// <summary>
+    /// Whether these bytes are the content a listing gave <paramref name="listedTag"/>: true when either side does not say
+    /// (no tag, or an empty one), else when the tags are the same, compared as S3-compatible stores may quote them
+    /// (with or without quotes or a weak <c>W/</c> prefix, in either case).
+    /// </summary>
+    public bool IsListed(string listedTag) =>
+        string.IsNullOrEmpty(Tag) || string.IsNullOrEmpty(listedTag) || Bare(Tag).Equals(Bare(listedTag), StringComparison.OrdinalIgnoreCase);
+
+    private static ReadOnlySpan<char> Bare(string tag) =>
+        (tag.StartsWith("W/", StringComparison.OrdinalIgnoreCase) ? tag.AsSpan(2) : tag.AsSpan()).Trim('"');
+
+    /// <summary>
     /// Reads a stream to its end into a buffer rented from <see cref="BytePool"/>, sized by <paramref name="length"/> when
     /// it is known: reading hundreds of response pages reuses a few buffers instead of allocating one large array per page.
     /// </summary>

@@ -28,7 +28,7 @@ internal static class RunFragments
         {
             var (key, listed) = fragments[index];
             using var bytes = await lake.ReadPooledAsync(key, token).ConfigureAwait(false);
-            if (bytes.Tag is { } tag && listed.Length > 0 && tag != listed)
+            if (!bytes.IsListed(listed))
             {
                 Volatile.Write(ref changed, true);
                 return;

@@ -5,7 +5,10 @@ namespace SpotifyEtl.Tests.Support;
 /// <summary>
 /// A store that passes every call to another one: a fault double overrides only the calls it breaks,
 /// and inherits the rest, version listings included (a double that let <see cref="IObjectStore"/>'s
-/// default answer them would list no ETags, and the pipeline would check names only).
+/// default answer them would list no ETags, and the pipeline would check names only). Pooled reads are left to
+/// <see cref="IObjectStore"/>'s default, through <see cref="OpenReadAsync"/>, so that a double that breaks reads breaks
+/// every read; they carry no ETag, so the check that a read is the version listed is off behind such a double (the tests
+/// of that check wrap the store in <see cref="StaleInBetweenStore"/>, which passes the ETag on).
 /// </summary>
 public abstract class ForwardingStore(IObjectStore inner) : IObjectStore
 {

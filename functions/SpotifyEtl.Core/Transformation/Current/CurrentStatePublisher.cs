@@ -191,7 +191,7 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
                 {
                     return;
                 }
-                if (stored.Tag is { } tag && input.Tag.Length > 0 && tag != input.Tag)
+                if (!stored.IsListed(input.Tag))
                 {
                     stored.Dispose();
                     Volatile.Write(ref changed, true);
