@@ -36,10 +36,7 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
     public async Task<Stream> OpenVersionReadAsync(string key, string version, CancellationToken cancellationToken = default) =>
         Body((await GetAsync(key, version, cancellationToken).ConfigureAwait(false)).ResponseStream, key);
 
-    /// <summary>
-    /// The object's bytes, their ETag, and, on a versioned bucket, the version they are: a copy of what was read copies
-    /// that version.
-    /// </summary>
+    /// <summary>The object's bytes, their ETag and, on a versioned bucket, their version: a copy of what was read copies that version.</summary>
     public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
         using var response = await GetAsync(key, null, cancellationToken).ConfigureAwait(false);
