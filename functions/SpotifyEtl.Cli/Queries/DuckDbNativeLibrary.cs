@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Queries;
 
@@ -99,20 +100,20 @@ internal static partial class DuckDbNativeLibrary
     /// </summary>
     private static void MakePrivate(params string[] entries)
     {
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
             return;
         }
         foreach (var entry in entries)
         {
-            var (owner, mode) = StatusOf(entry, followLink: false);
-            if ((mode & 0xF000) == 0xA000)
+            var status = StatusOf(entry, followLinks: false);
+            if (status.Type == LocalEntry.SymbolicLink)
             {
                 throw new NotOwnException(entry, "is a link");
             }
-            if (owner != GetEffectiveUserId())
+            if (status.Owner != GetEffectiveUserId())
             {
-                throw new NotOwnException(entry, $"belongs to another user (uid {owner})");
+                throw new NotOwnException(entry, $"belongs to another user (uid {status.Owner})");
             }
             File.SetUnixFileMode(entry, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
@@ -125,36 +126,23 @@ internal static partial class DuckDbNativeLibrary
     /// </summary>
     private static void MustNotBeSharedUnguarded(string cacheRoot)
     {
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
             return;
         }
-        var (owner, mode) = StatusOf(cacheRoot, followLink: true);
-        if (owner != 0 && owner != GetEffectiveUserId())
+        var status = StatusOf(cacheRoot, followLinks: true);
+        if (status.Owner != 0 && status.Owner != GetEffectiveUserId())
         {
-            throw new NotOwnException(cacheRoot, $"belongs to another user (uid {owner})");
+            throw new NotOwnException(cacheRoot, $"belongs to another user (uid {status.Owner})");
         }
-        if ((mode & 0b000_000_010) != 0 && (mode & 0b1_000_000_000) == 0)
+        if ((status.Permissions & 0b000_000_010) != 0 && (status.Permissions & 0b1_000_000_000) == 0)
         {
             throw new NotOwnException(cacheRoot, "may be written to by every user and has no sticky bit");
         }
     }
 
-    /// <summary>The entry's owner and mode (type bits included) by <c>statx</c>, whose layout is every architecture's.</summary>
-    private static (uint Owner, ushort Mode) StatusOf(string path, bool followLink)
-    {
-        const int AtCurrentFolder = -100, AtSymlinkNoFollow = 0x100;
-        const uint StatxMode = 0x2, StatxUid = 0x8;
-        Span<byte> buffer = stackalloc byte[256];
-        if (Statx(AtCurrentFolder, path, followLink ? 0 : AtSymlinkNoFollow, StatxMode | StatxUid, ref MemoryMarshal.GetReference(buffer)) != 0)
-        {
-            throw new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        }
-        return (BitConverter.ToUInt32(buffer[20..]), BitConverter.ToUInt16(buffer[28..]));
-    }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Statx(int folder, string path, int flags, uint mask, ref byte buffer);
+    private static EntryStatus StatusOf(string path, bool followLinks) =>
+        LocalEntry.Stat(path, followLinks) ?? throw new IOException($"{path} cannot be examined (its owner and mode)");
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();

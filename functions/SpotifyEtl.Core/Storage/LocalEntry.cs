@@ -119,8 +119,14 @@ public static partial class LocalEntry
     private static bool IsSmallRegularFile(string path) =>
         Stat(path, followLinks: false) is { Type: RegularFile } stat && stat.Size <= (ulong)MaxObjectBytes;
 
-    /// <summary>The file type bits and size from one statx, whose layout is the same on every Linux architecture; null elsewhere or on failure.</summary>
-    private static (int Type, ulong Size)? Stat(string path, bool followLinks)
+    /// <summary>The file type bits (S_IFMT) that mark a symbolic link.</summary>
+    public const int SymbolicLink = 0xA000;
+
+    /// <summary>
+    /// The entry's type bits (S_IFMT), permission bits (sticky, set-id and rwx), owner and size, the link itself unless
+    /// <paramref name="followLinks"/>; null elsewhere than on Linux or when it cannot be told (nothing there, no access).
+    /// </summary>
+    public static EntryStatus? Stat(string path, bool followLinks)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -129,10 +135,14 @@ public static partial class LocalEntry
         var buffer = new byte[256];
         try
         {
-            // AT_FDCWD with an absolute path; AT_SYMLINK_NOFOLLOW unless following; mask STATX_TYPE | STATX_SIZE.
-            return Statx(-100, path, followLinks ? 0 : 0x100, 0x1 | 0x200, buffer) == 0
-                ? (BitConverter.ToUInt16(buffer, 28) & 0xF000, BitConverter.ToUInt64(buffer, 40))
-                : null;
+            // One statx, whose layout is the same on every Linux architecture: AT_FDCWD with an absolute path,
+            // AT_SYMLINK_NOFOLLOW unless following; mask STATX_TYPE | STATX_MODE | STATX_UID | STATX_SIZE.
+            if (Statx(-100, path, followLinks ? 0 : 0x100, 0x1 | 0x2 | 0x8 | 0x200, buffer) != 0)
+            {
+                return null;
+            }
+            var mode = BitConverter.ToUInt16(buffer, 28);
+            return new EntryStatus(mode & 0xF000, mode & 0xFFF, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt64(buffer, 40));
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -143,3 +153,6 @@ public static partial class LocalEntry
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
 }
+
+/// <summary>What <see cref="LocalEntry.Stat"/> tells of an entry: its type bits (S_IFMT), permission bits, owner's uid and size.</summary>
+public readonly record struct EntryStatus(int Type, int Permissions, uint Owner, ulong Size);
