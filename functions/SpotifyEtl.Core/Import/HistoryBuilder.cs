@@ -142,6 +142,15 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         await SurveyAsync(keys, files, damaged, cancellationToken).ConfigureAwait(false);
         var api = await ApiPlayReader.ReadAsync(raw, cancellationToken).ConfigureAwait(false);
         var landed = keys.Select(k => files[k]).ToList();
+        // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month. A damaged
+        // file's span stays as it was staged: the transform that reads it finds the damage and says it too. Staged before the
+        // table is written: a transform that rebuilds a month from fewer staged days (the first import's, landing now) then
+        // either lists these files before it builds, or writes before this import's table, which comes after and holds every play.
+        foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
+        {
+            await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
+        }
+        await ApiPlayStage.WriteDaysAsync(lake, api.ByDay, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<OriginCounts> origins;
         int rows;
         (int, int) merges;
@@ -159,14 +168,6 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
                 .BuildAsync(keys, landed, api.Rows, rowsInMemory, cancellationToken).ConfigureAwait(false);
             (origins, rows, partitions, merges) = (batched.Origins, batched.Rows, batched.Partitions, (batched.Batches, batched.LargestMerge));
         }
-        // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month. A damaged
-        // file's span stays as it was staged: the transform that reads it finds the damage and says it too.
-        foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
-        {
-            await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
-        }
-        await ApiPlayStage.WriteDaysAsync(lake, api.ByDay, cancellationToken).ConfigureAwait(false);
-
         var outcomes = new Dictionary<string, LandedFileOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)
         {

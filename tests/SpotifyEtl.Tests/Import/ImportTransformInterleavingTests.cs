@@ -1,0 +1,140 @@
+using SpotifyEtl.Import;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Import;
+
+/// <summary>
+/// An import and a transform of the same lake at once, interleaved at every point of one of them: the one is frozen
+/// before one of its writes, the other runs whole, then the first goes on. However they fall, listening_history ends as
+/// one import of everything writes it. The transformed day is the last of the sample, its month's edge within reach.
+/// </summary>
+public sealed class ImportTransformInterleavingTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>Pause points tried per case: every write while there are no more than this, else this many spread over them.</summary>
+    private const int MaxPoints = 28;
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    public enum LastDay
+    {
+        /// <summary>The last day's pages are in raw before either process starts; its transform runs late (a late or repeated S3 event).</summary>
+        LandedBefore,
+
+        /// <summary>The last day's pages land while the first process is frozen, and their transform follows.</summary>
+        LandedInThePause,
+    }
+
+    [Theory]
+    [InlineData(5, LastDay.LandedBefore)]
+    [InlineData(17, LastDay.LandedInThePause)]
+    public async Task A_transform_run_whole_at_any_point_of_an_import_leaves_the_history_an_import_of_everything_writes(int seed, LastDay lastDay)
+    {
+        var (sample, expected) = await ReferenceAsync(seed);
+        var points = Points(await WritesAsync((await LakeAsync(sample, "counted", LastDay.LandedBefore)).Lake, s => new ExportImporter(s, s).ImportAsync(sample.Export)));
+        foreach (var point in points)
+        {
+            var (lake, day) = await LakeAsync(sample, $"interleaved-{point}", lastDay);
+            await InterleaveAsync(lake, point,
+                paused: s => new ExportImporter(s, s).ImportAsync(sample.Export),
+                whole: async () => await new TransformPipeline(lake, lake).TransformAsync(await LandAsync(sample, lake, day, lastDay)));
+            AssertHistory(expected, $"interleaved-{point}", $"a transform run whole before the import's write {point} of {points[^1]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(5, false)]
+    [InlineData(17, true)]
+    public async Task An_import_run_whole_at_any_point_of_a_transform_leaves_the_history_an_import_of_everything_writes(int seed, bool importedBefore)
+    {
+        var (sample, expected) = await ReferenceAsync(seed);
+        var day = sample.Days.Keys.Last();
+        // The last day lands, after an import of the days before it (the transform follows the history) or with none yet
+        // (the import running whole is the first, and the transform finds its files landed only once it goes on).
+        async Task<LocalFolderStore> PrepareAsync(string name)
+        {
+            var lake = new LocalFolderStore(_folder[name]);
+            await HistoryPlaysFollowerTests.CopyAsync(sample, lake, sample.Days.Keys.SkipLast(1));
+            if (importedBefore)
+            {
+                await new ExportImporter(lake, lake).ImportAsync(sample.Export);
+            }
+            await HistoryPlaysFollowerTests.CopyAsync(sample, lake, [day]);
+            return lake;
+        }
+        var points = Points(await WritesAsync(await PrepareAsync("counted"), s => new TransformPipeline(s, s).TransformAsync(sample.Days[day])));
+        foreach (var point in points)
+        {
+            var lake = await PrepareAsync($"interleaved-{point}");
+            await InterleaveAsync(lake, point,
+                paused: s => new TransformPipeline(s, s).TransformAsync(sample.Days[day]),
+                whole: () => new ExportImporter(lake, lake).ImportAsync(sample.Export));
+            AssertHistory(expected, $"interleaved-{point}", $"an import run whole before the transform's write {point} of {points[^1]}");
+        }
+    }
+
+    /// <summary>The sample, and its history as one import of every day writes it.</summary>
+    private async Task<(HistoryPlaysFollowerTests.Sample Sample, SortedDictionary<string, byte[]> Expected)> ReferenceAsync(int seed)
+    {
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(_folder["source"]), seed);
+        var reference = new LocalFolderStore(_folder["reference"]);
+        await HistoryPlaysFollowerTests.CopyAsync(sample, reference, sample.Days.Keys);
+        var imported = await new ExportImporter(reference, reference).ImportAsync(sample.Export);
+        Assert.True(imported.ApiPlays.RowsKept > 0, "the export lacks some of the API's plays, so the history depends on them");
+        return (sample, History("reference"));
+    }
+
+    /// <summary>How many writes the process makes on the lake, run alone.</summary>
+    private static async Task<int> WritesAsync(IObjectStore lake, Func<IObjectStore, Task> process)
+    {
+        var counting = new PausingStore(lake, int.MaxValue);
+        await process(counting);
+        Assert.True(counting.Writes > 3, $"the process writes ({counting.Writes} writes)");
+        return counting.Writes;
+    }
+
+    private static List<int> Points(int writes) =>
+        [.. Enumerable.Range(0, Math.Min(writes, MaxPoints)).Select(i => 1 + (int)((long)i * writes / Math.Min(writes, MaxPoints))).Distinct()];
+
+    /// <summary>A lake of the sample's days, the last one's pages left out when they land in the pause.</summary>
+    private async Task<(LocalFolderStore Lake, DateOnly Day)> LakeAsync(HistoryPlaysFollowerTests.Sample sample, string name, LastDay lastDay)
+    {
+        var lake = new LocalFolderStore(_folder[name]);
+        var day = sample.Days.Keys.Last();
+        await HistoryPlaysFollowerTests.CopyAsync(sample, lake, lastDay == LastDay.LandedBefore ? sample.Days.Keys : sample.Days.Keys.SkipLast(1));
+        return (lake, day);
+    }
+
+    private static async Task<IReadOnlyList<string>> LandAsync(HistoryPlaysFollowerTests.Sample sample, IObjectStore lake, DateOnly day, LastDay lastDay) =>
+        lastDay == LastDay.LandedInThePause ? await HistoryPlaysFollowerTests.CopyAsync(sample, lake, [day]) : sample.Days[day];
+
+    /// <summary>Runs <paramref name="paused"/> until its write <paramref name="point"/>, <paramref name="whole"/> to its end, then the rest of the first.</summary>
+    private static async Task InterleaveAsync(IObjectStore lake, int point, Func<IObjectStore, Task> paused, Func<Task> whole)
+    {
+        var pausing = new PausingStore(lake, point);
+        var first = Task.Run(() => paused(pausing));
+        await Task.WhenAny(pausing.Reached.Task, first).WaitAsync(Patience);
+        await whole().WaitAsync(Patience);
+        pausing.Release.SetResult();
+        await first.WaitAsync(Patience);
+    }
+
+    private SortedDictionary<string, byte[]> History(string lake) =>
+        new(_folder.Files($"{lake}/{HistoryPublisher.TablePrefix.TrimEnd('/')}").ToDictionary(f => f.Key[(lake.Length + 1)..], f => f.Value), StringComparer.Ordinal);
+
+    private void AssertHistory(SortedDictionary<string, byte[]> expected, string lake, string when)
+    {
+        var actual = History(lake);
+        Assert.True(expected.Keys.SequenceEqual(actual.Keys), $"{when}: the months written are {string.Join(", ", actual.Keys)}");
+        foreach (var (key, bytes) in expected)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(actual[key]), $"{when}: {key} differs from an import of everything");
+        }
+    }
+}

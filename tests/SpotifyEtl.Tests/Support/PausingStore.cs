@@ -1,0 +1,52 @@
+using SpotifyEtl.Storage;
+
+namespace SpotifyEtl.Tests.Support;
+
+/// <summary>
+/// Freezes a process at one point of its writes: the <c>pauseAt</c>-th write (a put, copy or delete, counted from 1)
+/// and every write after it wait until <see cref="Release"/>, so that another process can run whole in between.
+/// Reads pass straight through with their ETags, so the check that a read is the version listed stays on.
+/// </summary>
+public sealed class PausingStore(IObjectStore inner, int pauseAt) : ForwardingStore(inner), IObjectStore
+{
+    private readonly IObjectStore _inner = inner;
+    private int _writes;
+
+    /// <summary>Set when the write to pause at is reached.</summary>
+    public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Writes asked for so far, the paused ones among them.</summary>
+    public int Writes => Volatile.Read(ref _writes);
+
+    public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default) => _inner.ReadPooledAsync(key, cancellationToken);
+
+    public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+    {
+        await WaitAsync().ConfigureAwait(false);
+        await base.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
+    {
+        await WaitAsync().ConfigureAwait(false);
+        await base.CopyAsync(sourceKey, destinationKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await WaitAsync().ConfigureAwait(false);
+        await base.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task WaitAsync()
+    {
+        if (Interlocked.Increment(ref _writes) < pauseAt)
+        {
+            return Task.CompletedTask;
+        }
+        Reached.TrySetResult();
+        return Release.Task;
+    }
+}
