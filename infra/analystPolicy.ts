@@ -17,7 +17,7 @@ export interface AnalystPolicyArgs {
     readonly resultsPrefix: string;
 }
 
-/** The policy document, as JSON: `aws iam put-user-policy --policy-document "$(pulumi stack output analystPolicy)"`. */
+/** The policy document, as JSON, for a managed policy: `aws iam create-policy --policy-document "$(pulumi stack output analystPolicy)"` (longer than a user's inline policies may be). */
 export function analystPolicy(args: AnalystPolicyArgs): pulumi.Output<string> {
     return pulumi
         .all([args.partition, args.accountId, args.workgroupName, args.databaseName, args.transformedBucketArn, args.resultsBucketArn])

@@ -75,3 +75,11 @@ test("the config's length check measures names the stack gives, the crawler-fail
     const rule = run.resources.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && r.inputs["eventPattern"] !== undefined)!;
     assert.ok(longestNames(namePrefix, stack).some(({ name }) => name === physicalName(rule, "name")));
 });
+
+test("at the longest names, the analyst's policy fits a managed policy, as docs/deploying.md attaches it", () => {
+    // IAM counts a policy's characters without its white space: 6,144 for a managed policy (2,048 for a user's inline ones).
+    const policy = String(run.outputs["analystPolicy"]);
+    const counted = JSON.stringify(JSON.parse(policy)).length;
+    assert.ok(counted <= 6144, `the analyst's policy is ${counted} characters long, and a managed policy may have 6,144`);
+    assert.ok(policy.includes(namePrefix), "the policy names the stack's resources");
+});
