@@ -53,6 +53,12 @@ internal static class LocalLake
     /// </summary>
     public static void MustNotBeAFile(string path, string option = "--lake")
     {
+        // A link that leads nowhere is no file, though File.Exists says it is one (it looks at the link itself).
+        if (BrokenLink(path) is { } link)
+        {
+            throw new CliException(ExitCodes.NoInput,
+                $"{Path.GetFullPath(path)} is {link}: make the folder it points to, or name another folder for {option}.");
+        }
         if (File.Exists(path))
         {
             throw new CliException(ExitCodes.IoError, $"{Path.GetFullPath(path)} is a file, not a folder: name a folder for {option}.");
@@ -67,6 +73,26 @@ internal static class LocalLake
             }
         }
         MustNotBeInsideALake(path, option);
+    }
+
+    /// <summary>Why a path is a symbolic link that leads to nothing (dangling, or a loop of links); null for anything else.</summary>
+    private static string? BrokenLink(string path)
+    {
+        var entry = new FileInfo(path);
+        if (entry.LinkTarget is not { } target)
+        {
+            return null;
+        }
+        try
+        {
+            var final = entry.ResolveLinkTarget(returnFinalTarget: true);
+            return final is null || !(final.Exists || Directory.Exists(final.FullName))
+                ? $"a dangling symbolic link (its target {target} does not exist)" : null;
+        }
+        catch (IOException)
+        {
+            return "a symbolic link that cannot be followed (a loop of links)";
+        }
     }
 
     /// <summary>

@@ -153,6 +153,48 @@ public sealed class NewUserProbeTests : IDisposable
     }
 
     [Theory]
+    [InlineData("transform", "dangling")]
+    [InlineData("current", "chain")]
+    [InlineData("query", "loop")]
+    [InlineData("report", "dangling")]
+    [InlineData("import", "chain")]
+    [InlineData("sample", "loop")]
+    [InlineData("query", "chain")]
+    [InlineData("transform", "loop")]
+    public void A_lake_that_is_a_link_to_nothing_is_named_as_such_with_exit_66_and_left_as_it_was(string verb, string kind)
+    {
+        // A link to a missing folder, a link to such a link, or two links to each other.
+        var link = _folder["lake"];
+        var target = kind == "loop" ? _folder["other"] : _folder["gone/lake"];
+        if (kind == "chain")
+        {
+            File.CreateSymbolicLink(_folder["middle"], target);
+            target = _folder["middle"];
+        }
+        File.CreateSymbolicLink(link, target);
+        if (kind == "loop")
+        {
+            File.CreateSymbolicLink(target, link);
+        }
+        File.WriteAllText(_folder["export.json"], "[]");
+        string[] arguments = verb switch
+        {
+            "import" => ["import", _folder["export.json"], "--lake", link],
+            "sample" => ["sample", "--out", link],
+            _ => [verb, "--lake", link],
+        };
+
+        var run = Run(arguments);
+
+        Assert.True(run.ExitCode == 66, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains(kind == "loop" ? $"{link} is a symbolic link that cannot be followed (a loop of links)" : $"{link} is a dangling symbolic link (its target {target} does not exist)",
+            run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("is a file", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.False(Directory.Exists(_folder["gone"]), "nothing was made where the link points");
+    }
+
+    [Theory]
     [InlineData("transform")]
     [InlineData("current")]
     [InlineData("query")]
