@@ -141,8 +141,24 @@ internal static partial class LakeViews
         return new LakeException($"Table '{table}' holds both Parquet and CSV files under {LakeLayout.Transformed}{table}/, and one table is read in one format. " +
                                  (onS3
                                      ? $"Write it again in the stack's tableFormat, which deletes its files of the other format: {HowToRewriteAll(table)}"
-                                     : $"Write it again in the lake's format, which deletes its files of the other format: {HowToRewrite(table, onS3, lake)}"),
+                                     : $"Write it again in the lake's format, which deletes its files of the other format: {HowToRewrite(table, onS3, lake)}" +
+                                       FormatToKeep(lake, parquet * 2 >= files.Count)),
             table);
+    }
+
+    /// <summary>
+    /// When the table's other-format files are among the lake's newest, the lake has no format of its own, and the command
+    /// that writes the table again refuses to run without --format: the format to keep is named, most of the table's first.
+    /// </summary>
+    private static string FormatToKeep(string lake, bool mostlyParquet)
+    {
+        if (!SpotifyEtl.Cli.Shell.LakeFormat.HoldsBoth(new DirectoryInfo(lake)))
+        {
+            return "";
+        }
+        var (most, other) = mostlyParquet ? ("parquet", "csv") : ("csv", "parquet");
+        return $" The lake's newest tables are of both formats, so give that command --format {most} (most of the table's files) " +
+               $"or --format {other}: the format to keep.";
     }
 
     /// <summary>

@@ -57,6 +57,9 @@ internal static class LakeFormat
             "and the current-state ones in it and deletes their files of the other format."),
     };
 
+    /// <summary>Whether the lake's newest tables are of both formats: a command that writes tables then needs --format.</summary>
+    public static bool HoldsBoth(DirectoryInfo lake) => Formats(lake).Count > 1;
+
     /// <summary>The formats of the lake's newest table files, each with the first file found of it: none, one, or both.</summary>
     private static List<(string Path, TableFormat Format)> Formats(DirectoryInfo lake)
     {

@@ -150,6 +150,40 @@ public sealed class MixedFormatTableTests : IDisposable
         Assert.Equal(0, DemoCommandTests.RunCli("query", "--lake", lake).ExitCode);
     }
 
+    [Theory]
+    [InlineData(TableFormat.Parquet, TableNames.Songs, true)]
+    [InlineData(TableFormat.Csv, TableNames.Plays, true)]
+    [InlineData(TableFormat.Parquet, CurrentTables.Artists, true)]
+    [InlineData(TableFormat.Csv, TableNames.PlaylistEntries, false)]
+    [InlineData(TableFormat.Parquet, TableNames.Albums, false)]
+    public async Task A_table_of_both_formats_is_mended_by_the_command_its_error_names_whichever_partition_the_other_format_is_in(
+        TableFormat format, string table, bool newest)
+    {
+        var lakes = await LakesAsync(7);
+        var lake = _folder["lake"];
+        TempFolder.CopyTree(lakes[format], lake);
+        var other = lakes[format == TableFormat.Csv ? TableFormat.Parquet : TableFormat.Csv];
+        // One file of the other format beside the lake's own, in the table's newest partition (its last by name) or its oldest.
+        var files = Directory.EnumerateFiles(Path.Combine(other, "transformed", table), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var file = newest ? files[^1] : files[0];
+        File.Copy(file, Path.Combine(lake, Path.GetRelativePath(other, file)));
+
+        var refused = DemoCommandTests.RunCli("query", "--lake", lake);
+
+        Assert.Equal(65, refused.ExitCode);
+        var verb = CurrentTables.Columns.ContainsKey(table) ? "current" : "transform";
+        Assert.Contains($"spotify-etl {verb}", refused.Errors, StringComparison.Ordinal);
+        var keep = Regex.Match(refused.Errors, @"give that command (--format \w+)");
+        Assert.Equal(newest, keep.Success);
+        // The advice followed as it reads: the command it names, with the --format it names first, if any.
+        string[] mend = keep.Success ? [verb, "--lake", lake, .. keep.Groups[1].Value.Split(' ')] : [verb, "--lake", lake];
+        var mended = DemoCommandTests.RunCli(mend);
+        Assert.True(mended.ExitCode == 0, $"{string.Join(' ', mend)}: exit {mended.ExitCode}: {mended.Errors}");
+        Assert.Equal(0, DemoCommandTests.RunCli("query", "--lake", lake).ExitCode);
+        Assert.All(Directory.EnumerateFiles(Path.Combine(lake, "transformed", table), "*", SearchOption.AllDirectories),
+            f => Assert.EndsWith(format == TableFormat.Csv ? ".csv" : ".parquet", f, StringComparison.Ordinal));
+    }
+
     /// <summary>The words bash makes of a command line.</summary>
     private static string[] ShellWords(string line)
     {
