@@ -91,7 +91,34 @@ internal static class CliErrors
         StandardOutputException => (ExitCodes.IoError, exception.Message),
         // Any verb, any path (a lake, a sample's --out): the message names the path, and the advice fits them all.
         UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make that folder writable by this user, or choose another."),
+        // A write of the local lake names the lake's file it was writing (the temporary file its bytes went to is gone).
+        LakeFileWriteException write => (ExitCodes.IoError, write.DiskFull
+            ? $"{write.Message} {FreeSpace(write.Path)}Free space on that disk, or move the lake to a disk with more, then run again: nothing written is half a file."
+            : $"{write.Message} Check the disk that holds the lake and that the file's folder is writable by this user, then run again."),
         IOException => (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}. Check that the disk has space and that the path named is writable by this user."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),
     };
+
+    /// <summary>
+    /// What the disk holding <paramref name="path"/> has free, as a sentence, read once the run's temporary files are gone;
+    /// nothing where the system cannot say. One call to the system, and it tells how much has to go.
+    /// </summary>
+    private static string FreeSpace(string path)
+    {
+        for (var folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (Directory.Exists(folder))
+            {
+                try
+                {
+                    return $"That disk has {Sizes.Of(new DriveInfo(folder).AvailableFreeSpace)} free. ";
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    return "";
+                }
+            }
+        }
+        return "";
+    }
 }

@@ -136,6 +136,10 @@ public sealed partial class LocalFolderStore : IObjectStore
             CreateFolderOf(path);
             File.Move(temporary, path, overwrite: true);
         }
+        catch (IOException exception) when (IsOfTheTemporaryFile(exception, temporary))
+        {
+            throw new LakeFileWriteException(path, temporary, exception);
+        }
         finally
         {
             if (File.Exists(temporary))
@@ -226,6 +230,10 @@ public sealed partial class LocalFolderStore : IObjectStore
             File.Copy(source, temporary, overwrite: false);
             CreateFolderOf(destination);
             File.Move(temporary, destination, overwrite: true);
+        }
+        catch (IOException exception) when (IsOfTheTemporaryFile(exception, temporary))
+        {
+            throw new LakeFileWriteException(destination, temporary, exception);
         }
         finally
         {
