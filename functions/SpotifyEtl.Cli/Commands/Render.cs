@@ -23,15 +23,20 @@ internal static class Render
         Out.Write(new Rule(Markup.Escape(text)).LeftJustified());
     }
 
+    /// <summary>
+    /// The partitions the run wrote, by table, and the line that says which days they are and whether the lake holds others:
+    /// after an --input of one day, the counts are that day's, and a table with no rows that day is not an empty table.
+    /// </summary>
     public static void Transform(TransformBatchReport report, string lake)
     {
-        var tables = new Table().Border(TableBorder.Rounded).Title("Tables").AddColumn("table").AddColumn("partitions").AddColumn(new TableColumn("rows").RightAligned());
+        var tables = new Table().Border(TableBorder.Rounded).Title("Tables written by this run").AddColumn("table").AddColumn("days").AddColumn(new TableColumn("rows").RightAligned());
         foreach (var table in TableNames.Published)
         {
             var partitions = report.Partitions.Where(p => p.Key.StartsWith(table + "/", StringComparison.Ordinal)).ToList();
             tables.AddRow(table, partitions.Count.ToString("N0"), partitions.Sum(p => p.Value).ToString("N0"));
         }
         Out.Write(tables);
+        Out.WriteLine(WrittenDays.Of(report, lake).Sentence());
 
         var objects = report.Objects;
         var summary = new Table().Border(TableBorder.Rounded).Title("Raw objects").AddColumn("outcome").AddColumn(new TableColumn("count").RightAligned());

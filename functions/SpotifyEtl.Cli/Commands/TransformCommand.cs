@@ -40,6 +40,7 @@ internal static class TransformCommand
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
+                var days = WrittenDays.Of(run.Report, lakeFolder.FullName);
                 Console.WriteLine(JsonSerializer.Serialize(new TransformJson(lakeFolder.FullName, run.Report.Transformed, run.Report.Quarantined,
                     run.Report.ItemsRead, run.Report.UnreadableItems, run.Report.Partitions,
                     run.Report.Objects.Where(o => o.Status == TransformStatus.Quarantined).Select(o => new QuarantinedJson(o.RawKey, o.Reason, o.QuarantineKey)).ToList(),
@@ -48,6 +49,8 @@ internal static class TransformCommand
                     UnreadableObjects = run.Report.Objects.Where(o => o.Status == TransformStatus.Unreadable).Select(o => new QuarantinedJson(o.RawKey, o.Reason, null)).ToList(),
                     HeapHugePages = run.HeapOnHugePages,
                     Skipped = run.Report.Skipped,
+                    DaysWritten = days.Written,
+                    LakeDays = days.InLake,
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else

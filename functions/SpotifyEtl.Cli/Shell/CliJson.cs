@@ -31,6 +31,15 @@ internal sealed record TransformJson(
     /// unknown shape), as each run's report under reports/ counts them.
     /// </summary>
     public SpotifyEtl.Transformation.SkippedItems Skipped { get; init; } = new(0, 0, 0, 0);
+
+    /// <summary>
+    /// The snapshot dates of the partitions this run wrote (<see cref="Partitions"/>), in order: after an --input, the days it
+    /// landed, not every day of the lake.
+    /// </summary>
+    public IReadOnlyList<DateOnly> DaysWritten { get; init; } = [];
+
+    /// <summary>The days the lake's tables hold, written by this run or an earlier one.</summary>
+    public int LakeDays { get; init; }
 }
 
 internal sealed record QuarantinedJson(string RawKey, string? Reason, string? QuarantineKey);
