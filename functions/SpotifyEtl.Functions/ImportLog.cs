@@ -7,9 +7,12 @@ namespace SpotifyEtl.Functions;
 /// <summary>A file of a dropped data export that was skipped, or whose rows were partly unreadable, and why.</summary>
 internal sealed record ImportFileLogLine(string Event, string Level, string Bucket, string Input, string? Kind, int RowsRead, int Unreadable, string Reason);
 
-/// <summary>What an import of a dropped data export did: files, rows and the table it rebuilt.</summary>
+/// <summary>
+/// What an import of a dropped data export did: files, rows and the table it rebuilt. The API's plays, rows and months
+/// are null when nothing could be imported, since the table was not rebuilt and still holds what it held.
+/// </summary>
 internal sealed record ImportLogLine(string Event, string Level, int Files, int LandedFiles, int SkippedFiles, int UnreadableRows,
-    int ApiPlaysKept, int ApiPlaysCovered, int HistoryRows, int Months);
+    int? ApiPlaysKept, int? ApiPlaysCovered, int? HistoryRows, int? Months);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ImportFileLogLine))]
@@ -42,8 +45,8 @@ internal static class ImportLog
                 ImportLogContext.Default.ImportFileLogLine));
         }
         log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, report.ImportedFiles == 0 ? "warn" : "info", report.Files.Count,
-            report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays.RowsKept, report.ApiPlays.Covered, report.HistoryRows,
-            report.Partitions.Count), ImportLogContext.Default.ImportLogLine));
+            report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays?.RowsKept, report.ApiPlays?.Covered, report.HistoryRows,
+            report.Partitions?.Count), ImportLogContext.Default.ImportLogLine));
         log.Flush();
     }
 }

@@ -107,7 +107,7 @@ internal static class ImportCommand
         using var candidates = ExportInputs.Open(inputs, ImportLimits.Default, lakeFolder.FullName);
         if (candidates.Candidates.Count == 0)
         {
-            return new ImportReport([], new ApiPlaysReport(0, 0, 0, 0, 0, 0), 0, 0, new Dictionary<string, int>());
+            return new ImportReport([], null, 0, null, null);
         }
         var store = LocalLake.Open(lakeFolder);
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);

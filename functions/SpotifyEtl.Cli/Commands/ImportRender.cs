@@ -33,21 +33,29 @@ internal static class ImportRender
             output.Write(damaged);
         }
 
-        var api = report.ApiPlays;
         var summary = new Table().Border(TableBorder.Rounded).Title("listening_history")
             .AddColumn("what").AddColumn(new TableColumn("count").RightAligned());
         summary.AddRow("files landed now", N(report.LandedFiles));
         summary.AddRow("files skipped (look at their notes)", N(report.SkippedFiles));
         summary.AddRow("files ignored (the export's other files)", N(report.IgnoredFiles));
-        summary.AddRow("files read only up to a break", N(report.BrokenFiles));
+        summary.AddRow("files landed but read only up to a break", N(report.BrokenFiles));
+        summary.AddRow("files not imported whole (skipped, or read up to a break)", N(report.IncompleteFiles));
         summary.AddRow("rows unreadable", N(report.UnreadableRows));
         summary.AddRow("landed files left out (damaged since landing)", N(report.DamagedLandedFiles.Count));
-        summary.AddRow("API plays read (recently played)", N(api.RowsRead));
-        summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
-        summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
-        summary.AddRow("rows in the table", N(report.HistoryRows));
-        summary.AddRow("months (partitions)", N(report.Partitions.Count));
+        if (report is { ApiPlays: { } api, HistoryRows: { } rows, Partitions: { } partitions })
+        {
+            summary.AddRow("API plays read (recently played)", N(api.RowsRead));
+            summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
+            summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
+            summary.AddRow("rows in the table", N(rows));
+            summary.AddRow("months (partitions)", N(partitions.Count));
+        }
         output.Write(summary);
+        if (!report.TableRebuilt)
+        {
+            // Zeros here would read as a table emptied: it was not touched, and keeps every row it held.
+            output.WriteLine("listening_history was not rebuilt: nothing was imported, and the table holds what it held before.");
+        }
         output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history, API plays the export holds.");
         output.WriteLine($"Lake: {lake}");
     }

@@ -47,12 +47,13 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             }
         }
 
-        var build = new HistoryBuild(new Dictionary<string, LandedFileOutcome>(), new ApiPlaysReport(0, 0, 0, 0, 0, 0), 0, new Dictionary<string, int>());
-        if (landed.Count > 0)
+        if (landed.Count == 0)
         {
-            build = await new HistoryBuilder(raw, lake, _options.Format, _options.Parallelism, _options.Progress, _options.Limits.HistoryRowsInMemory)
-                .RebuildAsync(landing.Contents, cancellationToken).ConfigureAwait(false);
+            // No file offered could be imported: the table is not rebuilt and keeps what it held, so the report gives no figures for it rather than zeros.
+            return new ImportReport(candidates.Select(c => reports[c]).ToList(), null, 0, null, null);
         }
+        var build = await new HistoryBuilder(raw, lake, _options.Format, _options.Parallelism, _options.Progress, _options.Limits.HistoryRowsInMemory)
+            .RebuildAsync(landing.Contents, cancellationToken).ConfigureAwait(false);
         foreach (var (candidate, kind, key, isNew) in landed)
         {
             var outcome = build.Files[key];

@@ -37,14 +37,21 @@ public sealed record ApiPlaysReport(int Objects, int UnreadableObjects, int Rows
 /// <summary>A file landed by an earlier import that the table could not be built from, by its raw key, and why.</summary>
 public sealed record DamagedLandedFile(string RawKey, string Reason);
 
-/// <summary>An import: every input file's report, the API's plays, and the table it rebuilt.</summary>
+/// <summary>
+/// An import: every input file's report, the API's plays, and the table it rebuilt. When no file could be imported the
+/// table is not rebuilt and keeps what it held: <see cref="ApiPlays"/>, <see cref="HistoryRows"/> and <see cref="Partitions"/>
+/// are then null, not zero, so that nobody reading the report takes the table for emptied.
+/// </summary>
 public sealed record ImportReport(
     IReadOnlyList<ImportFileReport> Files,
-    ApiPlaysReport ApiPlays,
+    ApiPlaysReport? ApiPlays,
     int LandedFiles,
-    int HistoryRows,
-    IReadOnlyDictionary<string, int> Partitions)
+    int? HistoryRows,
+    IReadOnlyDictionary<string, int>? Partitions)
 {
+    /// <summary>Whether listening_history was rebuilt: false when nothing could be imported, and the table is as it was.</summary>
+    public bool TableRebuilt => HistoryRows is not null;
+
     /// <summary>
     /// Files landed by earlier imports (none of the inputs) that cannot be read, or whose bytes changed since they landed:
     /// their streams are left out of the table until they are restored or their export is imported again.

@@ -75,7 +75,7 @@ public sealed class ExportImporterTests : IDisposable
         {
             Assert.Equal(file.RowsRead, file.RowsKept + file.Duplicates + file.Covered + file.Unreadable);
         }
-        Assert.Equal(report.HistoryRows, report.Files.Sum(f => f.RowsKept) + report.ApiPlays.RowsKept);
+        Assert.Equal(report.HistoryRows, report.Files.Sum(f => f.RowsKept) + report.ApiPlays!.RowsKept);
         var skipped = report.Files.Where(f => f.Skipped is not null).ToDictionary(f => Path.GetFileName(f.Input.Split('!')[1]), f => f.Skipped!);
         Assert.Equal(["ReadMeFirst_ExtendedStreamingHistory.pdf", "Read_Me_First.pdf", "SearchQueries.json", "Userdata.json"], skipped.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("not a .json file", skipped["Read_Me_First.pdf"], StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class ExportImporterTests : IDisposable
         var export = SampleExport.Write(new SampleExportOptions(400, 3, ApiPlays: plays));
         var report = await new ExportImporter(store, store).ImportAsync(export.Zips.SelectMany(z => Entries(z.Name, z.Zip)).ToList());
 
-        Assert.Equal(plays.Count, report.ApiPlays.RowsKept + report.ApiPlays.Covered);
+        Assert.Equal(plays.Count, report.ApiPlays!.RowsKept + report.ApiPlays.Covered);
         Assert.True(report.ApiPlays.Covered > 0);
         var rows = await ReadHistoryAsync(_folder["lake"]);
         // No API row has an export row of the same track within the tolerance: each stream is there once.

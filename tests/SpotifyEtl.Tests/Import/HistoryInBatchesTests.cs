@@ -266,7 +266,7 @@ public sealed class HistoryBatchEdgeTests : IDisposable
             await store.PutBytesAsync(key, page, "application/json");
         }
         var imported = await new ExportImporter(store, store).ImportAsync(files);
-        Assert.True(imported.ApiPlays.Covered > 50, $"{imported.ApiPlays.Covered} of {imported.ApiPlays.RowsRead} plays are the export's streams");
+        Assert.True(imported.ApiPlays!.Covered > 50, $"{imported.ApiPlays.Covered} of {imported.ApiPlays.RowsRead} plays are the export's streams");
         Assert.True(imported.Files.Single(f => f.Input == "StreamingHistory_music_0.json").Covered > 10, "API plays cover account rows");
         Assert.Contains(imported.Files, f => f.Duplicates > 0);
         var whole = await new HistoryBuilder(store, store, TableFormat.Parquet, 2, null, int.MaxValue).RebuildAsync(new Dictionary<string, ExportFileContent>(), default);

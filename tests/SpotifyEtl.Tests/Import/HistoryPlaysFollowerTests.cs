@@ -75,7 +75,7 @@ public sealed class HistoryPlaysFollowerTests : IDisposable
         var reference = Lake("reference");
         await CopyAsync(sample, reference, days);
         var imported = await new ExportImporter(reference, reference).ImportAsync(sample.Export);
-        Assert.True(imported.ApiPlays.Covered > 0, "the export holds some of the plays");
+        Assert.True(imported.ApiPlays!.Covered > 0, "the export holds some of the plays");
         Assert.True(imported.ApiPlays.RowsKept > 0, "and lacks others");
         var expected = Table("reference");
         Assert.Contains(expected.Keys, k => k.Contains("ended_month=2026-12", StringComparison.Ordinal));

@@ -86,7 +86,7 @@ public sealed class ImportTransformInterleavingTests : IDisposable
         var reference = new LocalFolderStore(_folder["reference"]);
         await HistoryPlaysFollowerTests.CopyAsync(sample, reference, sample.Days.Keys);
         var imported = await new ExportImporter(reference, reference).ImportAsync(sample.Export);
-        Assert.True(imported.ApiPlays.RowsKept > 0, "the export lacks some of the API's plays, so the history depends on them");
+        Assert.True(imported.ApiPlays!.RowsKept > 0, "the export lacks some of the API's plays, so the history depends on them");
         return (sample, History("reference"));
     }
 
