@@ -46,6 +46,12 @@ public static class AuthCommand
         {
             var sources = readSources();
             var (app, credentialsFile) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
+            // Said before the wait for the browser, as extract says it: a login that succeeds saves the file owner-only, but one
+            // that times out or is refused leaves it as it was, with the client secret readable by others.
+            if (CredentialsFile.Exposure(credentialsFile) is { } exposure)
+            {
+                CliErrors.Warn(context.Errors, exposure);
+            }
             var scopes = sources.Count > 0 ? SpotifyAuthorization.ScopesFor(sources) : SpotifyAuthorization.AllScopes;
             var endpoints = SpotifyEndpoints.FromEnvironment(context.GetVariable);
             var state = SpotifyAuthorization.NewState();

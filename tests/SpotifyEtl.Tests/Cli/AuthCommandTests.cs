@@ -115,6 +115,34 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Matches(@"add exactly http://127\.0\.0\.1:\d+/callback to the app's Redirect URIs", cli.Errors);
     }
 
+    /// <summary>
+    /// A credentials file others may read is named with the chmod that makes it owner-only, in extract's words, before the
+    /// wait for the browser: a login that never completes leaves the file as it was. Generated modes, as for extract.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_login_with_a_credentials_file_others_may_read_names_the_chmod_that_makes_it_owner_only_though_the_login_fails(int seed)
+    {
+        var (mode, exposed) = ExtractCommandTests.CredentialsFileMode(seed);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        var credentials = Path.Combine(cli.Folder, "creds.json");
+        File.Copy(cli.Context.DefaultCredentialsPath, credentials);
+        File.SetUnixFileMode(credentials, mode);
+
+        var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks", "--credentials", credentials, "--timeout", "1"]).InvokeAsync();
+
+        Assert.Equal(1, exit);
+        Assert.Equal(exposed, cli.Errors.Contains($"may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {credentials}'", StringComparison.Ordinal));
+        Assert.Equal(mode, File.GetUnixFileMode(credentials));
+        Assert.DoesNotContain("may be read by other users", cli.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Auth_login_refuses_a_callback_whose_state_does_not_match()
     {

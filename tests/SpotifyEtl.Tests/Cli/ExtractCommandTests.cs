@@ -379,6 +379,20 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
+    /// <summary>A credentials file's mode for a seed: owner-only for one seed in three, else with some read or write bits for the group or others.</summary>
+    internal static (UnixFileMode Mode, bool Exposed) CredentialsFileMode(int seed)
+    {
+        var random = new Random(seed);
+        UnixFileMode[] others = [UnixFileMode.GroupRead, UnixFileMode.GroupWrite, UnixFileMode.OtherRead, UnixFileMode.OtherWrite];
+        var mode = UnixFileMode.UserRead | (random.Next(2) == 0 ? UnixFileMode.UserWrite : 0);
+        var exposed = seed % 3 != 1;
+        if (exposed)
+        {
+            mode |= others[random.Next(others.Length)] | others.Where(_ => random.Next(3) == 0).Aggregate(UnixFileMode.None, (all, bit) => all | bit);
+        }
+        return (mode, exposed);
+    }
+
     /// <summary>
     /// A credentials file others may read (as an editor leaves it, 0644) is named with the command that fixes it; one only its
     /// owner may read is not. Generated modes: owner-only ones, and ones adding any read or write bit for the group or others.
@@ -393,14 +407,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_credentials_file_others_may_read_is_named_with_the_chmod_that_makes_it_owner_only(int seed)
     {
-        var random = new Random(seed);
-        UnixFileMode[] others = [UnixFileMode.GroupRead, UnixFileMode.GroupWrite, UnixFileMode.OtherRead, UnixFileMode.OtherWrite];
-        var mode = UnixFileMode.UserRead | (random.Next(2) == 0 ? UnixFileMode.UserWrite : 0);
-        var exposed = seed % 3 != 1;
-        if (exposed)
-        {
-            mode |= others[random.Next(others.Length)] | others.Where(_ => random.Next(3) == 0).Aggregate(UnixFileMode.None, (all, bit) => all | bit);
-        }
+        var (mode, exposed) = CredentialsFileMode(seed);
         using var cli = new CliTestContext(_spotify).WithCredentials();
         File.SetUnixFileMode(cli.Context.DefaultCredentialsPath, mode);
 
