@@ -118,18 +118,20 @@ export function stackArns(s: Pick<StackScope, "partition" | "accountId" | "nameP
 }
 
 /**
- * The stack's objects in a self-managed backend (project-scoped layout): its checkpoint, history, backups and
+ * The stack's objects in a self-managed backend (project-scoped layout): its checkpoint, its tags, history, backups and
  * locks, under .pulumi/ of the state bucket. A lock is named by the stack's fully qualified name, whose organization
- * is always `organization` in such a backend: `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`.
+ * is always `organization` in such a backend: `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`. The tags
+ * (`<stack>.pulumi-tags`, beside the checkpoint) are read by every preview and update, and written by an update.
  */
 export function stateObjects(s: Pick<StackScope, "partition" | "stateBucket" | "stack">): { checkpoint: string[]; all: string[]; meta: string[] } {
     const { stateBucket: bucket, stack } = s;
     const root = `arn:${s.partition}:s3:::${bucket}/.pulumi`;
     return {
-        checkpoint: [`${root}/stacks/${stackProject}/${stack}.json`],
+        checkpoint: [`${root}/stacks/${stackProject}/${stack}.json`, `${root}/stacks/${stackProject}/${stack}.pulumi-tags`],
         all: [
             `${root}/stacks/${stackProject}/${stack}.json`,
             `${root}/stacks/${stackProject}/${stack}.json.*`,
+            `${root}/stacks/${stackProject}/${stack}.pulumi-tags`,
             `${root}/history/${stackProject}/${stack}/*`,
             `${root}/backups/${stackProject}/${stack}/*`,
             `${root}/locks/organization/${stackProject}/${stack}/*`,
@@ -145,11 +147,14 @@ function stateStatements(s: StackScope, access: "read" | "write"): Statement[] {
     const objects = stateObjects(s);
     return [
         {
+            // Without a condition on the prefix: S3 answers a read of a missing object with 404 only to a caller that may
+            // list the bucket, and 403 otherwise. The CLI reads objects that may not be there yet (a new stack's tags, its
+            // checkpoint before its first update) and takes only "not found" for "none yet". Every key is under .pulumi/,
+            // which the CLI lists whole, so this reveals no name a prefix condition hid.
             Sid: "StateList",
             Effect: "Allow",
             Action: ["s3:ListBucket"],
             Resource: [`arn:${s.partition}:s3:::${s.stateBucket}`],
-            Condition: { StringLike: { "s3:prefix": [".pulumi/*", `.pulumi/stacks/${stackProject}/${s.stack}*`] } },
         },
         { Sid: "StateLocate", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:${s.partition}:s3:::${s.stateBucket}`] },
         { Sid: "StateRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...objects.meta, ...(access === "read" ? objects.checkpoint : objects.all)] },

@@ -201,6 +201,7 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             const pulumiKeys = (stack: string) => [
                 `.pulumi/stacks/spotify-stack/${stack}.json`,
                 `.pulumi/stacks/spotify-stack/${stack}.json.bak`,
+                `.pulumi/stacks/spotify-stack/${stack}.pulumi-tags`,
                 `.pulumi/history/spotify-stack/${stack}/${stack}-1763888400000000000.history.json`,
                 `.pulumi/history/spotify-stack/${stack}/${stack}-1763888400000000000.checkpoint.json`,
                 `.pulumi/backups/spotify-stack/${stack}/${stack}.1763888400000000000.json`,
@@ -211,7 +212,15 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
                 ...pulumiKeys(run.stack).flatMap((arn) => ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].map((action) => ({ action, resource: arn }))),
                 { action: "s3:ListBucket", resource: `arn:aws:s3:::${stateBucket}`, context: { "s3:prefix": ".pulumi/stacks/" } },
             ]), []);
-            assert.deepEqual(await refused(preview, [{ action: "s3:GetObject", resource: own.checkpoint[0]! }, { action: "s3:GetObject", resource: own.meta[0]! }]), []);
+            // Every preview and update reads the stack's tags; one that is not there yet must answer 404 ("none yet"), which S3
+            // answers only to a caller that may list the bucket without naming a prefix (403 otherwise, and the CLI stops).
+            const tags = `arn:aws:s3:::${stateBucket}/.pulumi/stacks/spotify-stack/${run.stack}.pulumi-tags`;
+            const listing = { action: "s3:ListBucket", resource: `arn:aws:s3:::${stateBucket}` };
+            assert.deepEqual(await refused(preview, [
+                { action: "s3:GetObject", resource: own.checkpoint[0]! }, { action: "s3:GetObject", resource: own.meta[0]! },
+                { action: "s3:GetObject", resource: tags }, listing,
+            ]), []);
+            assert.deepEqual(await refused(deploy, [listing]), []);
             assert.deepEqual(await allowed(preview, [
                 { action: "s3:PutObject", resource: lock },
                 { action: "s3:DeleteObject", resource: lock },
