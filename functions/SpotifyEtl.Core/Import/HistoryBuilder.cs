@@ -142,14 +142,9 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         await SurveyAsync(keys, files, damaged, cancellationToken).ConfigureAwait(false);
         var api = await ApiPlayReader.ReadAsync(raw, cancellationToken).ConfigureAwait(false);
         var landed = keys.Select(k => files[k]).ToList();
-        // What a transform needs to rebuild one month alone: each file's span, and the plays of each day by month. A damaged
-        // file's span stays as it was staged: the transform that reads it finds the damage and says it too. Staged before the
-        // table is written: a transform that rebuilds a month from fewer staged days (the first import's, landing now) then
-        // either lists these files before it builds, or writes before this import's table, which comes after and holds every play.
-        foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
-        {
-            await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
-        }
+        // What a transform needs to rebuild one month alone: the plays of each day by month, staged before the table is
+        // written: a transform that rebuilds a month from fewer staged days (the first import's, landing now) then either
+        // lists these files before it builds, or writes before this import's table, which comes after and holds every play.
         await ApiPlayStage.WriteDaysAsync(lake, api.ByDay, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<OriginCounts> origins;
         int rows;
@@ -167,6 +162,14 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             var batched = await new HistoryBatches(raw, lake, format, parallelism, progress)
                 .BuildAsync(keys, landed, api.Rows, rowsInMemory, cancellationToken).ConfigureAwait(false);
             (origins, rows, partitions, merges) = (batched.Origins, batched.Rows, batched.Partitions, (batched.Batches, batched.LargestMerge));
+        }
+        // And each file's span, once the table holds its streams: a landed file without one is a file no import has built
+        // into the table (HistoryPlaysFollower.AnyUnbuiltAsync), which an import that stopped before this point leaves for the
+        // next transform to build whole. A damaged file's span stays as it was staged: the transform that reads it finds the
+        // damage and says it too.
+        foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
+        {
+            await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
         }
         var outcomes = new Dictionary<string, LandedFileOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)

@@ -7,16 +7,18 @@ using Xunit;
 namespace SpotifyEtl.Tests.Import;
 
 /// <summary>
-/// An import and a transform of the same lake at once, interleaved at every point of one of them: the one is frozen
-/// before one of its writes, the other runs whole, then the first goes on. However they fall, listening_history ends as
-/// one import of everything writes it. The transformed day is the last of the sample, its month's edge within reach.
+/// An import and a transform of the same lake at once, interleaved at many points of one of them: the one is frozen
+/// before one of its writes, the other runs whole, then the first goes on. The points are the first and last write of
+/// each kind (staged plays, spans, the history's months) and the writes just after them, and points spread between.
+/// However they fall, listening_history ends as one import of everything writes it. The transformed day is the last of
+/// the sample, its month's edge within reach.
 /// </summary>
 public sealed class ImportTransformInterleavingTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>Pause points tried per case: every write while there are no more than this, else this many spread over them.</summary>
-    private const int MaxPoints = 28;
+    /// <summary>Points spread over the writes per case, besides those around each kind's first and last write.</summary>
+    private const int SpreadPoints = 28;
 
     private readonly TempFolder _folder = new();
 
@@ -34,24 +36,25 @@ public sealed class ImportTransformInterleavingTests : IDisposable
     [Theory]
     [InlineData(5, LastDay.LandedBefore)]
     [InlineData(17, LastDay.LandedInThePause)]
-    public async Task A_transform_run_whole_at_any_point_of_an_import_leaves_the_history_an_import_of_everything_writes(int seed, LastDay lastDay)
+    public async Task A_transform_run_whole_while_an_import_is_paused_at_its_writes_leaves_the_history_an_import_of_everything_writes(int seed, LastDay lastDay)
     {
         var (sample, expected) = await ReferenceAsync(seed);
-        var points = Points(await WritesAsync((await LakeAsync(sample, "counted", LastDay.LandedBefore)).Lake, s => new ExportImporter(s, s).ImportAsync(sample.Export)));
+        var writes = await WritesAsync((await LakeAsync(sample, "counted", LastDay.LandedBefore)).Lake, s => new ExportImporter(s, s).ImportAsync(sample.Export));
+        var points = Points(writes);
         foreach (var point in points)
         {
             var (lake, day) = await LakeAsync(sample, $"interleaved-{point}", lastDay);
             await InterleaveAsync(lake, point,
                 paused: s => new ExportImporter(s, s).ImportAsync(sample.Export),
                 whole: async () => await new TransformPipeline(lake, lake).TransformAsync(await LandAsync(sample, lake, day, lastDay)));
-            AssertHistory(expected, $"interleaved-{point}", $"a transform run whole before the import's write {point} of {points[^1]}");
+            AssertHistory(expected, $"interleaved-{point}", $"a transform run whole before the import's write {point} of {writes.Count}");
         }
     }
 
     [Theory]
     [InlineData(5, false)]
     [InlineData(17, true)]
-    public async Task An_import_run_whole_at_any_point_of_a_transform_leaves_the_history_an_import_of_everything_writes(int seed, bool importedBefore)
+    public async Task An_import_run_whole_while_a_transform_is_paused_at_its_writes_leaves_the_history_an_import_of_everything_writes(int seed, bool importedBefore)
     {
         var (sample, expected) = await ReferenceAsync(seed);
         var day = sample.Days.Keys.Last();
@@ -68,15 +71,44 @@ public sealed class ImportTransformInterleavingTests : IDisposable
             await HistoryPlaysFollowerTests.CopyAsync(sample, lake, [day]);
             return lake;
         }
-        var points = Points(await WritesAsync(await PrepareAsync("counted"), s => new TransformPipeline(s, s).TransformAsync(sample.Days[day])));
+        var writes = await WritesAsync(await PrepareAsync("counted"), s => new TransformPipeline(s, s).TransformAsync(sample.Days[day]));
+        var points = Points(writes);
         foreach (var point in points)
         {
             var lake = await PrepareAsync($"interleaved-{point}");
             await InterleaveAsync(lake, point,
                 paused: s => new TransformPipeline(s, s).TransformAsync(sample.Days[day]),
                 whole: () => new ExportImporter(lake, lake).ImportAsync(sample.Export));
-            AssertHistory(expected, $"interleaved-{point}", $"an import run whole before the transform's write {point} of {points[^1]}");
+            AssertHistory(expected, $"interleaved-{point}", $"an import run whole before the transform's write {point} of {writes.Count}");
         }
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(17)]
+    public async Task An_import_stopped_at_its_first_write_of_the_table_leaves_its_files_for_the_next_transform_to_build_whole(int seed)
+    {
+        var (sample, expected) = await ReferenceAsync(seed);
+        var (lake, day) = await LakeAsync(sample, "stopped", LastDay.LandedBefore);
+        var stopping = new StoppedAtTheTableStore(lake);
+
+        var stopped = await Assert.ThrowsAnyAsync<IOException>(() => new ExportImporter(stopping, stopping).ImportAsync(sample.Export));
+
+        Assert.Contains("the disk is full", stopped.Message, StringComparison.Ordinal);
+        // Its files landed and its plays were staged, but no table was built from them: the next transform builds it whole.
+        Assert.True(await HistoryPlaysFollower.AnyUnbuiltAsync(lake, lake, default), "the landed files read as built into a table never written");
+        await new TransformPipeline(lake, lake, new TransformOptions { RebuildWholeHistory = true }).TransformAsync(sample.Days[day]);
+        AssertHistory(expected, "stopped", "the transform after an import stopped before its table");
+        Assert.False(await HistoryPlaysFollower.AnyUnbuiltAsync(lake, lake, default), "once built, the files read as built");
+    }
+
+    /// <summary>Fails the first write of listening_history's months, as a full disk would.</summary>
+    private sealed class StoppedAtTheTableStore(IObjectStore inner) : ForwardingStore(inner)
+    {
+        public override Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
+            key.StartsWith(HistoryPublisher.TablePrefix, StringComparison.Ordinal)
+                ? throw new IOException($"{key}: the disk is full")
+                : base.PutAsync(key, content, contentType, cancellationToken);
     }
 
     /// <summary>The sample, and its history as one import of every day writes it.</summary>
@@ -90,17 +122,34 @@ public sealed class ImportTransformInterleavingTests : IDisposable
         return (sample, History("reference"));
     }
 
-    /// <summary>How many writes the process makes on the lake, run alone.</summary>
-    private static async Task<int> WritesAsync(IObjectStore lake, Func<IObjectStore, Task> process)
+    /// <summary>The keys the process writes on the lake, run alone, in order.</summary>
+    private static async Task<IReadOnlyList<string>> WritesAsync(IObjectStore lake, Func<IObjectStore, Task> process)
     {
         var counting = new PausingStore(lake, int.MaxValue);
         await process(counting);
         Assert.True(counting.Writes > 3, $"the process writes ({counting.Writes} writes)");
-        return counting.Writes;
+        return counting.Keys;
     }
 
-    private static List<int> Points(int writes) =>
-        [.. Enumerable.Range(0, Math.Min(writes, MaxPoints)).Select(i => 1 + (int)((long)i * writes / Math.Min(writes, MaxPoints))).Distinct()];
+    /// <summary>
+    /// Writes to pause before (numbered from 1): the first and last of each kind the history depends on and the one after
+    /// each, where one stage of the process ends and the next begins, and points spread over all of them.
+    /// </summary>
+    private static List<int> Points(IReadOnlyList<string> writes)
+    {
+        var points = new SortedSet<int>(Enumerable.Range(0, Math.Min(writes.Count, SpreadPoints))
+            .Select(i => 1 + (int)((long)i * writes.Count / Math.Min(writes.Count, SpreadPoints))));
+        foreach (var prefix in new[] { ApiPlayStage.Prefix, ExportSpan.Prefix, HistoryPublisher.TablePrefix })
+        {
+            var first = writes.ToList().FindIndex(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            var last = writes.ToList().FindLastIndex(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            foreach (var index in first < 0 ? [] : new[] { first, first + 1, last, last + 1 })
+            {
+                points.Add(index + 1);
+            }
+        }
+        return [.. points];
+    }
 
     /// <summary>A lake of the sample's days, the last one's pages left out when they land in the pause.</summary>
     private async Task<(LocalFolderStore Lake, DateOnly Day)> LakeAsync(HistoryPlaysFollowerTests.Sample sample, string name, LastDay lastDay)

@@ -24,24 +24,42 @@ public sealed class PausingStore(IObjectStore inner, int pauseAt) : ForwardingSt
 
     public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
-        await WaitAsync().ConfigureAwait(false);
+        await WaitAsync(key).ConfigureAwait(false);
         await base.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
     {
-        await WaitAsync().ConfigureAwait(false);
+        await WaitAsync(destinationKey).ConfigureAwait(false);
         await base.CopyAsync(sourceKey, destinationKey, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        await WaitAsync().ConfigureAwait(false);
+        await WaitAsync(key).ConfigureAwait(false);
         await base.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task WaitAsync()
+    /// <summary>The keys written (put, copied to or deleted), in the order asked for.</summary>
+    public IReadOnlyList<string> Keys
     {
+        get
+        {
+            lock (_keys)
+            {
+                return [.. _keys];
+            }
+        }
+    }
+
+    private readonly List<string> _keys = [];
+
+    private Task WaitAsync(string key)
+    {
+        lock (_keys)
+        {
+            _keys.Add(key);
+        }
         if (Interlocked.Increment(ref _writes) < pauseAt)
         {
             return Task.CompletedTask;
