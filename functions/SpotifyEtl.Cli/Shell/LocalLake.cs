@@ -85,11 +85,12 @@ internal static class LocalLake
         }
         try
         {
+            // Named by the end of the chain: of lake -> middle -> gone, it is gone that is missing, not middle.
             var final = entry.ResolveLinkTarget(returnFinalTarget: true);
             return final is null || !(final.Exists || Directory.Exists(final.FullName))
-                ? $"a dangling symbolic link (its target {target} does not exist)" : null;
+                ? $"a dangling symbolic link (it leads to {final?.FullName ?? target}, which does not exist)" : null;
         }
-        catch (IOException)
+        catch (IOException exception) when (exception is not PathTooLongException)
         {
             return "a symbolic link that cannot be followed (a loop of links)";
         }
