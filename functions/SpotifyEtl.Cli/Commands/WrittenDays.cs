@@ -30,9 +30,9 @@ internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
     {
         if (Written.Count == 0)
         {
-            return "This run wrote no partition.";
+            return "This run wrote no daily partition.";
         }
-        var which = Written.Count == 1 ? $"{Written[0]:yyyy-MM-dd}" : $"{Written[0]:yyyy-MM-dd} to {Written[^1]:yyyy-MM-dd}";
+        var which = Which(Written);
         var others = InLake - Written.Count;
         return others == 0
             ? $"This run wrote {Days(Written.Count)}, {which}: every day the lake holds."
@@ -40,6 +40,26 @@ internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
     }
 
     private static string Days(int count) => count == 1 ? "1 day" : $"{count:N0} days";
+
+    /// <summary>
+    /// The days, in order: one; a run of consecutive days as its first and last; others by name, three at the most and how
+    /// many more (a range over days that were not written would say they were).
+    /// </summary>
+    public static string Which(IReadOnlyList<DateOnly> days)
+    {
+        if (days.Count == 1)
+        {
+            return $"{days[0]:yyyy-MM-dd}";
+        }
+        if (days[^1].DayNumber - days[0].DayNumber == days.Count - 1)
+        {
+            return $"{days[0]:yyyy-MM-dd} to {days[^1]:yyyy-MM-dd}";
+        }
+        var named = days.Take(3).Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return days.Count <= 3
+            ? $"{string.Join(", ", named.SkipLast(1))} and {named[^1]}"
+            : $"{string.Join(", ", named)} and {days.Count - 3:N0} more";
+    }
 
     /// <summary>The days for which some published table has a partition folder: one listing of each table's folder.</summary>
     private static int LakeDays(string lake)

@@ -60,7 +60,13 @@ public sealed class TransformSummaryDaysTests : IDisposable
         Assert.True(text.ExitCode == 0, text.Errors);
         Assert.Contains("Tables written by this run", text.Output, StringComparison.Ordinal);
         var days = written.Count == 1 ? "1 day" : $"{written.Count} days";
-        var which = written.Count == 1 ? $"{written[0]:yyyy-MM-dd}" : $"{written[0]:yyyy-MM-dd} to {written[^1]:yyyy-MM-dd}";
+        // A range only over consecutive days: the day landed again and the new ones have the lake's other days between them.
+        var consecutive = written.Zip(written.Skip(1)).All(pair => pair.Second == pair.First.AddDays(1));
+        var named = written.Select(d => $"{d:yyyy-MM-dd}").ToList();
+        var which = written.Count == 1 ? named[0]
+            : consecutive ? $"{named[0]} to {named[^1]}"
+            : written.Count <= 3 ? $"{string.Join(", ", named.SkipLast(1))} and {named[^1]}"
+            : $"{string.Join(", ", named.Take(3))} and {written.Count - 3} more";
         var others = lakeDays + newDays - written.Count;
         var rest = others switch
         {
