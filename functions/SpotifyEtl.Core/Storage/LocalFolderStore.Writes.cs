@@ -121,10 +121,12 @@ public sealed partial class LocalFolderStore
     }
 
     /// <summary>
-    /// Whether an error is the temporary file's (its message names it, as .NET's do: a full disk, a failing device). It is
+    /// Whether an error is the temporary file's (its message names it, as .NET's do: a full disk, a failing device; or it
+    /// says the disk is full, which .NET's copy of a file says without naming it). It is
     /// told as the error of the lake's file instead (<see cref="LakeFileWriteException"/>): the temporary file is removed
     /// before anyone reads the message, and the table or object being written is what a user can act on.
     /// </summary>
     private static bool IsOfTheTemporaryFile(IOException exception, string temporary) =>
-        exception is not (EntryInTheWayException or LakeFileWriteException) && exception.Message.Contains(temporary, StringComparison.Ordinal);
+        exception is not (EntryInTheWayException or LakeFileWriteException)
+        && (exception.Message.Contains(temporary, StringComparison.Ordinal) || LakeFileWriteException.IsDiskFull(exception));
 }

@@ -73,6 +73,67 @@ public sealed class FullDiskNamesTheLakeFileTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_copy_onto_a_really_full_disk_names_the_lake_file_though_the_system_names_none()
+    {
+        // .NET's copy of a file says "No space left on device" without a path: a landing (transform --input, where the
+        // unnamed-file landing cannot be used) and a copy within the lake (a quarantine) are told by what they wrote.
+        using var disk = new SmallDisk(_folder["disk"], "1m");
+        var store = new LocalFolderStore(_folder["disk/lake"]);
+        var source = _folder["page.json"];
+        await File.WriteAllBytesAsync(source, new byte[2 << 20]);
+        var landed = $"{LakeLayout.Raw}recently_played/snapshot_date=2026-03-04/me/20260304T060000Z-p0001.json";
+        await store.PutBytesAsync($"{LakeLayout.Raw}kept.json", new byte[600 << 10], "application/json");
+        var copied = $"quarantine/{LakeLayout.Raw}kept.json";
+
+        foreach (var (key, write) in new (string, Func<Task>)[]
+        {
+            (landed, () => Task.Run(() => store.Land(landed, source))),
+            (copied, () => store.CopyAsync($"{LakeLayout.Raw}kept.json", copied)),
+        })
+        {
+            var failure = await Assert.ThrowsAnyAsync<IOException>(write);
+            using var errors = new StringWriter();
+            Assert.Equal(ExitCodes.IoError, CliErrors.Report(failure, errors));
+            var line = errors.ToString().Trim();
+            Assert.Contains($"Cannot write {_folder[Path.Combine("disk/lake", key)]}: No space left on device.", line, StringComparison.Ordinal);
+            Assert.Matches(@"That disk has [\d.,]+ (bytes|KiB|MiB|GiB|TiB) free\. Free space on that disk", line);
+            Assert.False(File.Exists(_folder[Path.Combine("disk/lake", key)]), $"{key}: nothing half-written is left");
+        }
+    }
+
+    /// <summary>
+    /// A tmpfs of the given size mounted on a folder, unmounted at the end: as root in the process, otherwise through sudo
+    /// without a password (as on GitHub's runners); a user who can do neither cannot run this test, and it says so.
+    /// </summary>
+    private sealed class SmallDisk : IDisposable
+    {
+        private readonly string _folder;
+
+        public SmallDisk(string folder, string size)
+        {
+            _folder = folder;
+            Directory.CreateDirectory(folder);
+            Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", folder);
+        }
+
+        public void Dispose() => Run("umount", _folder);
+
+        private static void Run(params string[] arguments)
+        {
+            var root = Environment.UserName == "root";
+            var start = new System.Diagnostics.ProcessStartInfo(root ? arguments[0] : "sudo") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in root ? arguments.Skip(1) : arguments.Prepend("-n"))
+            {
+                start.ArgumentList.Add(argument);
+            }
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"{string.Join(' ', arguments)} takes root or sudo without a password: {errors}");
+        }
+    }
+
     /// <summary>The error .NET raises when a write to <paramref name="file"/> fails: the system's words and the file's path.</summary>
     private static IOException Refusal(Stream file, int errno) =>
         new($"{(errno == NoSpace ? "No space left on device" : "Input/output error")} : '{((FileStream)file).Name}'", errno);
