@@ -147,10 +147,8 @@ function stateStatements(s: StackScope, access: "read" | "write"): Statement[] {
     const objects = stateObjects(s);
     return [
         {
-            // Without a condition on the prefix: S3 answers a read of a missing object with 404 only to a caller that may
-            // list the bucket, and 403 otherwise. The CLI reads objects that may not be there yet (a new stack's tags, its
-            // checkpoint before its first update) and takes only "not found" for "none yet". Every key is under .pulumi/,
-            // which the CLI lists whole, so this reveals no name a prefix condition hid.
+            // No prefix condition: S3 answers 404 for a missing object (a new stack's tags), which the CLI takes for "none yet",
+            // only to a caller that may list the bucket (403 otherwise). Every key is under .pulumi/, listed whole before.
             Sid: "StateList",
             Effect: "Allow",
             Action: ["s3:ListBucket"],

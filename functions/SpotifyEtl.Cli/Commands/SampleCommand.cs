@@ -106,33 +106,11 @@ internal static class SampleCommand
     /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>
     private static void CheckFreeSpace(DirectoryInfo folder, long estimate)
     {
-        var existing = folder;
-        while (existing is { Exists: false })
-        {
-            existing = existing.Parent;
-        }
-        if (existing is null)
-        {
-            return;
-        }
-        long free;
-        try
-        {
-            var drive = new DriveInfo(existing.FullName);
-            if (drive.TotalSize == 0)
-            {
-                return; // A file system with no size (/proc, /sys): the write itself says what is wrong.
-            }
-            free = drive.AvailableFreeSpace;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return; // Free space unknown here: the write itself reports a full disk.
-        }
-        if (estimate > free)
+        // Free space unknown here: the write itself reports a full disk.
+        if (Sizes.FreeAt(folder.FullName) is (var free, var existing) && estimate > free)
         {
             throw new CliException(ExitCodes.IoError,
-                $"This sample takes about {Sizes.Of(estimate)} and {existing.FullName} has {Sizes.Of(free)} free: choose fewer --days or --items, or another --out.");
+                $"This sample takes about {Sizes.Of(estimate)} and {existing} has {Sizes.Of(free)} free: choose fewer --days or --items, or another --out.");
         }
     }
 

@@ -103,22 +103,6 @@ internal static class CliErrors
     /// What the disk holding <paramref name="path"/> has free, as a sentence, read once the run's temporary files are gone;
     /// nothing where the system cannot say. One call to the system, and it tells how much has to go.
     /// </summary>
-    private static string FreeSpace(string path)
-    {
-        for (var folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
-        {
-            if (Directory.Exists(folder))
-            {
-                try
-                {
-                    return $"That disk has {Sizes.Of(new DriveInfo(folder).AvailableFreeSpace)} free. ";
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-                {
-                    return "";
-                }
-            }
-        }
-        return "";
-    }
+    private static string FreeSpace(string path) =>
+        Sizes.FreeAt(Path.GetDirectoryName(path) ?? path) is (var free, _) ? $"That disk has {Sizes.Of(free)} free. " : "";
 }

@@ -54,7 +54,7 @@ internal static class LocalLake
     public static void MustNotBeAFile(string path, string option = "--lake")
     {
         // A link that leads nowhere is no file, though File.Exists says it is one (it looks at the link itself).
-        if (BrokenLink(path) is { } link)
+        if (LocalEntry.Follow(new FileInfo(path)).Broken is { } link)
         {
             throw new CliException(ExitCodes.NoInput,
                 $"{Path.GetFullPath(path)} is {link}: make the folder it points to, or name another folder for {option}.");
@@ -73,27 +73,6 @@ internal static class LocalLake
             }
         }
         MustNotBeInsideALake(path, option);
-    }
-
-    /// <summary>Why a path is a symbolic link that leads to nothing (dangling, or a loop of links); null for anything else.</summary>
-    private static string? BrokenLink(string path)
-    {
-        var entry = new FileInfo(path);
-        if (entry.LinkTarget is not { } target)
-        {
-            return null;
-        }
-        try
-        {
-            // Named by the end of the chain: of lake -> middle -> gone, it is gone that is missing, not middle.
-            var final = entry.ResolveLinkTarget(returnFinalTarget: true);
-            return final is null || !(final.Exists || Directory.Exists(final.FullName))
-                ? $"a dangling symbolic link (it leads to {final?.FullName ?? target}, which does not exist)" : null;
-        }
-        catch (IOException exception) when (exception is not PathTooLongException)
-        {
-            return "a symbolic link that cannot be followed (a loop of links)";
-        }
     }
 
     /// <summary>

@@ -93,26 +93,13 @@ internal static class RawInputs
     /// <summary>The real path of an entry, following symbolic links; null (and a warning) when a link dangles or loops.</summary>
     private static string? Usable(FileSystemInfo entry, List<string> skipped)
     {
-        if (entry.LinkTarget is null)
+        var (followed, broken) = Storage.LocalEntry.Follow(entry);
+        if (broken is not null)
         {
-            return entry.FullName;
-        }
-        FileSystemInfo? target;
-        try
-        {
-            target = entry.ResolveLinkTarget(returnFinalTarget: true);
-        }
-        catch (IOException exception)
-        {
-            Skip(entry.FullName, $"it is a symbolic link that cannot be followed, a loop of links ({exception.Message.TrimEnd('.')})", skipped);
+            Skip(entry.FullName, $"it is {broken}", skipped);
             return null;
         }
-        if (target is null || !target.Exists)
-        {
-            Skip(entry.FullName, $"it is a dangling symbolic link (its target {entry.LinkTarget} does not exist)", skipped);
-            return null;
-        }
-        return target.FullName;
+        return followed!.FullName;
     }
 
     /// <summary>Whether a folder holds nothing; one that cannot be listed is not known to be empty, and the walk reports it.</summary>

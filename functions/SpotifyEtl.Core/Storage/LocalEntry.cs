@@ -30,23 +30,12 @@ public static partial class LocalEntry
         FileSystemInfo entry = new FileInfo(path);
         try
         {
-            if (entry.LinkTarget is { } target)
+            var (followed, broken) = Follow(entry);
+            if (broken is not null)
             {
-                FileSystemInfo? final;
-                try
-                {
-                    final = entry.ResolveLinkTarget(returnFinalTarget: true);
-                }
-                catch (IOException)
-                {
-                    return "it is a symbolic link that cannot be followed (a loop of links)";
-                }
-                if (final is null || !(final.Exists || Directory.Exists(final.FullName)))
-                {
-                    return $"it is a dangling symbolic link (its target {target} does not exist)";
-                }
-                entry = final;
+                return $"it is {broken}";
             }
+            entry = followed!;
             if (Directory.Exists(entry.FullName))
             {
                 if (!CanList(entry.FullName))
@@ -72,6 +61,31 @@ public static partial class LocalEntry
         return length > MaxObjectBytes
             ? $"it is {length:N0} bytes, more than the {MaxObjectBytes:N0} one object may hold (no Spotify response comes near)"
             : null;
+    }
+
+    /// <summary>
+    /// What an entry leads to: itself, or the end of its chain of symbolic links; or, for a link that leads nowhere, why, as
+    /// "a dangling symbolic link (…)" or "a symbolic link that cannot be followed (…)". A chain is named by its missing end:
+    /// of a -> b -> gone, it is gone that does not exist, not b.
+    /// </summary>
+    public static (FileSystemInfo? Entry, string? Broken) Follow(FileSystemInfo entry)
+    {
+        if (entry.LinkTarget is null)
+        {
+            return (entry, null);
+        }
+        FileSystemInfo? final;
+        try
+        {
+            final = entry.ResolveLinkTarget(returnFinalTarget: true);
+        }
+        catch (IOException exception) when (exception is not PathTooLongException)
+        {
+            return (null, "a symbolic link that cannot be followed (a loop of links)");
+        }
+        return final is null || !(final.Exists || Directory.Exists(final.FullName))
+            ? (null, $"a dangling symbolic link (it leads to {final?.FullName ?? entry.LinkTarget}, which does not exist)")
+            : (final, null);
     }
 
     /// <summary>Whether this user may list the folder's entries (read and search permission on it).</summary>

@@ -139,10 +139,11 @@ public sealed class ImportTransformInterleavingTests : IDisposable
     {
         var points = new SortedSet<int>(Enumerable.Range(0, Math.Min(writes.Count, SpreadPoints))
             .Select(i => 1 + (int)((long)i * writes.Count / Math.Min(writes.Count, SpreadPoints))));
+        var keys = writes.ToList();
         foreach (var prefix in new[] { ApiPlayStage.Prefix, ExportSpan.Prefix, HistoryPublisher.TablePrefix })
         {
-            var first = writes.ToList().FindIndex(k => k.StartsWith(prefix, StringComparison.Ordinal));
-            var last = writes.ToList().FindLastIndex(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            var first = keys.FindIndex(k => k.StartsWith(prefix, StringComparison.Ordinal));
+            var last = keys.FindLastIndex(k => k.StartsWith(prefix, StringComparison.Ordinal));
             foreach (var index in first < 0 ? [] : new[] { first, first + 1, last, last + 1 })
             {
                 points.Add(index + 1);

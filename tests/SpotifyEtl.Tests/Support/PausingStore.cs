@@ -10,7 +10,7 @@ namespace SpotifyEtl.Tests.Support;
 public sealed class PausingStore(IObjectStore inner, int pauseAt) : ForwardingStore(inner), IObjectStore
 {
     private readonly IObjectStore _inner = inner;
-    private int _writes;
+    private readonly List<string> _keys = [];
 
     /// <summary>Set when the write to pause at is reached.</summary>
     public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -18,7 +18,7 @@ public sealed class PausingStore(IObjectStore inner, int pauseAt) : ForwardingSt
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Writes asked for so far, the paused ones among them.</summary>
-    public int Writes => Volatile.Read(ref _writes);
+    public int Writes => Keys.Count;
 
     public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default) => _inner.ReadPooledAsync(key, cancellationToken);
 
@@ -52,15 +52,15 @@ public sealed class PausingStore(IObjectStore inner, int pauseAt) : ForwardingSt
         }
     }
 
-    private readonly List<string> _keys = [];
-
     private Task WaitAsync(string key)
     {
+        int count;
         lock (_keys)
         {
             _keys.Add(key);
+            count = _keys.Count;
         }
-        if (Interlocked.Increment(ref _writes) < pauseAt)
+        if (count < pauseAt)
         {
             return Task.CompletedTask;
         }
