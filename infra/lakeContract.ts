@@ -48,13 +48,13 @@ export interface Contract {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "metricsNamespace", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
     };
-    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
+    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
         | "unread" | "importIncompleteFiles" | "importUnreadableRows", string>>;
-    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
+    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
     /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */
     readonly handlers: Readonly<Record<"assembly" | "extract" | "transform", string>>;
-    /** The keys of the Spotify secret's JSON value: {client_id, client_secret, refresh_token}. */
-    readonly secret: Readonly<Record<"clientId" | "clientSecret" | "refreshToken", string>>;
+    /** The keys of the Spotify secret's JSON value: {client_id, client_secret, refresh_token, authorized_at}. */
+    readonly secret: Readonly<Record<"clientId" | "clientSecret" | "refreshToken" | "authorizedAt", string>>;
     readonly partitionColumn: PartitionDefinition;
     readonly tables: readonly TableDefinition[];
 }

@@ -63,6 +63,7 @@ public static class StackContract
         public const string Namespace = "SpotifyStack";
         public const string ExtractionSucceeded = "ExtractionSucceeded";
         public const string ReauthorizationRequired = "ReauthorizationRequired";
+        public const string ReauthorizationDue = "ReauthorizationDue";
         public const string RecentlyPlayedGap = "RecentlyPlayedGap";
         public const string Transformed = "transformed";
         public const string Quarantined = "quarantined";
@@ -76,6 +77,7 @@ public static class StackContract
     public static class LogEvents
     {
         public const string ReauthorizationRequired = "spotify_reauthorization_required";
+        public const string ReauthorizationDue = "spotify_reauthorization_due";
         public const string RecentlyPlayedGap = "recently_played_gap";
         public const string TransformCompleted = "transform_completed";
         public const string TransformFailed = "transform_failed";
@@ -96,6 +98,7 @@ public static class StackContract
         public const string ClientId = "client_id";
         public const string ClientSecret = "client_secret";
         public const string RefreshToken = "refresh_token";
+        public const string AuthorizedAt = "authorized_at";
     }
 
     /// <summary>Names of the lake's tables.</summary>

@@ -138,8 +138,7 @@ public sealed partial class ExtractFunction
         var secrets = SecretsManagerClient.FromEnvironment(_http, _getVariable, _awsCredentials(), _timeProvider);
         var stored = await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false);
         var secret = ParseSecret(stored.SecretString, secretId);
-        var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken);
-        credentials.Validate($"secret {secretId}");
+        var credentials = CredentialsOf(secret, secretId);
         if (credentials.NeedingAUser(sources) is [_, ..] needing)
         {
             throw new SpotifyConfigurationException(
@@ -265,32 +264,5 @@ public sealed partial class ExtractFunction
             // A manual test invocation with another payload still runs the extraction.
             return null;
         }
-    }
-
-    private static SpotifySecretValue ParseSecret(string secretString, string secretId)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(secretString, AwsJsonContext.Default.SpotifySecretValue)
-                ?? throw new SpotifyConfigurationException($"Secret {secretId} is empty.");
-        }
-        catch (JsonException)
-        {
-            // Never echo the secret's content: it holds the credentials.
-            throw new SpotifyConfigurationException(
-                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: " +
-                $"{SecretCommand.Put(secretId, Environment.GetEnvironmentVariable("AWS_REGION"))}.");
-        }
-    }
-
-    /// <summary>Writes a rotated refresh token back into the same secret, keeping the client id and secret.</summary>
-    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version) : IRefreshTokenStore
-    {
-        /// <summary>The version holding the refresh token in use: the one read, or the one the last rotation wrote.</summary>
-        public string? Version { get; private set; } = version;
-
-        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
-            Version = await secrets.PutSecretStringAsync(secretId,
-                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
     }
 }

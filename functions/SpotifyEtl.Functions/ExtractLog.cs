@@ -23,6 +23,9 @@ internal sealed record ExtractSkipped(string Outcome, string Reason, DateTimeOff
 
 internal sealed record SecretEventLogLine(string Level, string Event, string SecretId, string Message);
 
+/// <summary>The refresh token ends within weeks, or has passed its end: when it was authorized, when it ends, whole days left.</summary>
+internal sealed record ReauthorizationDueLogLine(string Level, string Event, string SecretId, string Message, DateTimeOffset AuthorizedAt, DateTimeOffset EndsAt, int DaysLeft);
+
 /// <summary>
 /// The invocation failed: the run's id (absent when it failed before the run was named: the lease, the secret), the error's
 /// type and message, and the S3 request when S3 was what failed.
@@ -34,6 +37,7 @@ internal sealed record ExtractFailureLogLine(string Level, string Event, string?
 [JsonSerializable(typeof(ExtractResult))]
 [JsonSerializable(typeof(RunLogLine))]
 [JsonSerializable(typeof(SecretEventLogLine))]
+[JsonSerializable(typeof(ReauthorizationDueLogLine))]
 [JsonSerializable(typeof(ExtractFailureLogLine))]
 [JsonSerializable(typeof(LeaseLogLine))]
 [JsonSerializable(typeof(ExtractSkipped))]

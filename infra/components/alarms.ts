@@ -1,6 +1,7 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
 // dead-letter queue, no successful extraction or no transform for the longest gap between scheduled runs plus two hours
-// (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization, plays
+// (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization or its
+// refresh token ending within two weeks, plays
 // Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
 // cannot read, an object the transform left unread, an export file it could not import, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
 // Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
@@ -32,6 +33,8 @@ export function stackMetricNamespace(base: string): string {
 export const extractionSucceededMetric = contract.metrics.extractionSucceeded;
 export const reauthorizationRequiredMetric = contract.metrics.reauthorizationRequired;
 export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
+export const reauthorizationDueMetric = contract.metrics.reauthorizationDue;
+export const reauthorizationDueEvent = contract.logEvents.reauthorizationDue;
 export const recentlyPlayedGapMetric = contract.metrics.recentlyPlayedGap;
 export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
@@ -225,6 +228,25 @@ export class Alarms extends pulumi.ComponentResource {
                 + "--secret-id \"$(pulumi stack output spotifySecretArn)\" --secret-string file://<file>. "
                 + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
                 + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".");
+
+        // The refresh token ends within two weeks (six months after its authorization, the secret's authorized_at): every run
+        // logs it until the secret holds a new token, so it is held like the re-authorization alarm, and tells a person while
+        // a new login still loses no plays.
+        new aws.cloudwatch.LogMetricFilter(`${name}-reauthorization-due`, {
+            logGroupName: args.extract.logGroup.name,
+            pattern: `{ $.event = "${reauthorizationDueEvent}" }`,
+            metricTransformation: {
+                namespace: args.metricNamespace,
+                name: reauthorizationDueMetric,
+                value: "1",
+                unit: "Count",
+            },
+        }, child);
+        heldAlarm("reauthorization-due", reauthorizationDueMetric,
+            "The Spotify refresh token ends within two weeks (six months after it was authorized; the extract log's "
+                + `${reauthorizationDueEvent} line gives the time): log in again before then, as for reauthorization-required. `
+                + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
+                + "Runbook: docs/guarantees.md, \"Spotify re-authorization due\".");
 
         // Plays Spotify no longer had when a run asked: lost to the API, kept in the listener's data export.
         new aws.cloudwatch.LogMetricFilter(`${name}-recently-played-gap`, {

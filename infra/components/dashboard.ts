@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     extractionSucceededMetric,
     quarantinedMetric,
+    reauthorizationDueMetric,
     reauthorizationRequiredMetric,
     recentlyPlayedGapMetric,
     transformedMetric,
@@ -82,6 +83,7 @@ export class Dashboard extends pulumi.ComponentResource {
                             lambda("Throttles", extract, "extract throttles"),
                             lambda("Errors", transform, "transform errors"),
                             lambda("Throttles", transform, "transform throttles"),
+                            [args.metricNamespace, reauthorizationDueMetric, { label: "re-authorization due (token ends within two weeks)" }],
                             [args.metricNamespace, reauthorizationRequiredMetric, { label: "re-authorization required" }],
                             [args.metricNamespace, recentlyPlayedGapMetric, { label: "plays Spotify no longer had" }],
                             ...queueLines,

@@ -102,6 +102,45 @@ describe("the re-authorization alarm", () => {
     });
 });
 
+describe("the re-authorization-due alarm", () => {
+    test("tells once in the two weeks before the refresh token ends, and OK after the first run with a new one", async () => {
+        for (const { expression, run } of schedules) {
+            const alarms = await alarmsFor(expression);
+            const alarm = alarms.get("reauthorization-due")!;
+            assert.equal(alarm["metricName"], contract.metrics.reauthorizationDue);
+            // Every run of the notice's two weeks logs the event a few seconds in; the person logs in again after ten days.
+            const first = Array.from({ length: 2000 }, (_, k) => k).find((k) => run(k) >= 3 * day)!;
+            const loggedIn = run(first) + 10 * day;
+            const logging = Array.from({ length: 2000 }, (_, k) => k).filter((k) => k >= first && run(k) < loggedIn);
+            const data: Datum[] = logging.map((k) => ({ at: run(k) + 5, value: 1 }));
+            const last = data[data.length - 1]!.at;
+            const sent = notifications(alarm, alarmStates(alarm, data, run(0), loggedIn + 3 * day));
+            assert.deepEqual(sent.map(([, state]) => state), ["ALARM", "OK"], `${expression}: ${JSON.stringify(sent)}`);
+            const [[raised], [cleared]] = sent as [[number, string], [number, string]];
+            assert.ok(raised > data[0]!.at && raised <= data[0]!.at + hour, `${expression}: raised ${(raised - data[0]!.at) / hour} hours after the first run that logged it`);
+            const promised = Number(/clears within (\d+) hours of the last run that did/.exec(String(alarm["alarmDescription"]))?.[1]);
+            assert.equal(Math.ceil((cleared - last) / hour), promised,
+                `${expression}: cleared ${(cleared - last) / hour} hours after the last run that logged it, the message says within ${promised}`);
+            // Apart from the refusal's alarm: a token near its end is not one Spotify refused.
+            assert.notEqual(alarms.get("reauthorization-required")!["metricName"], alarm["metricName"]);
+        }
+    });
+
+    test("counts the extract log's own event, and its message says what to do and by when", async () => {
+        const start = recorded.length;
+        const alarm = (await alarmsFor("rate(1 hour)")).get("reauthorization-due")!;
+        const filters = recorded.slice(start).filter((r) => r.type === "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+        const filter = filters.find((r) => (r.inputs["metricTransformation"] as { name: string }).name === contract.metrics.reauthorizationDue)!;
+        assert.equal(filter.inputs["pattern"], `{ $.event = "${contract.logEvents.reauthorizationDue}" }`);
+        assert.equal(filter.inputs["logGroupName"], "/aws/lambda/spotify-test-extract");
+        const description = String(alarm["alarmDescription"]);
+        assert.ok(description.length <= 1024, "CloudWatch refuses a description over 1024 characters");
+        assert.match(description, /ends within two weeks/);
+        assert.match(description, new RegExp(contract.logEvents.reauthorizationDue));
+        assert.match(description, /Runbook: docs\/guarantees\.md, "Spotify re-authorization due"/);
+    });
+});
+
 describe("the unread-objects alarm", () => {
     test("tells once while every transform reports a file left unread, and tells OK once a whole gap between runs passes without one", async () => {
         for (const { expression, run } of schedules) {
@@ -292,7 +331,7 @@ test("every alarm description that names a runbook names a heading of docs/guara
     const headings = new Set([...runbook.matchAll(/^### (.+?)(?: \(.*\))?$/gm)].map((m) => m[1]!));
     const named = [...(await alarmsFor("rate(1 hour)")).entries()]
         .map(([name, alarm]) => [name, /Runbook: docs\/guarantees\.md, "([^"]+)"/.exec(String(alarm["alarmDescription"]))?.[1]] as const);
-    for (const name of ["no-successful-extraction", "no-transform", "reauthorization-required", "quarantined-objects"]) {
+    for (const name of ["no-successful-extraction", "no-transform", "reauthorization-required", "reauthorization-due", "quarantined-objects"]) {
         assert.ok(named.some(([n, heading]) => n === name && heading !== undefined), `${name} names no runbook`);
     }
     assert.deepEqual(named.filter(([, heading]) => heading !== undefined && !headings.has(heading)), []);

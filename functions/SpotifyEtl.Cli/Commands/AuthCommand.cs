@@ -45,7 +45,7 @@ public static class AuthCommand
         try
         {
             var sources = readSources();
-            var (app, credentialsFile) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
+            var (app, credentialsFile, _) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             // Said before the wait for the browser, as extract says it: a login that succeeds saves the file owner-only, but one
             // that times out or is refused leaves it as it was, with the client secret readable by others.
             if (CredentialsFile.Exposure(credentialsFile) is { } exposure)
@@ -66,11 +66,13 @@ public static class AuthCommand
             using var callback = await waiting.ConfigureAwait(false);
 
             using var http = new HttpClient();
+            var authorizedAt = DateTimeOffset.UtcNow;
             var tokens = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 
             console.WriteLine();
             // Saved, never shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
-            CredentialsFile.Save(credentialsFile, app with { RefreshToken = tokens.RefreshToken });
+            // With the time of this authorization: the token ends six months after it, and runs say so in the weeks before.
+            CredentialsFile.Save(credentialsFile, app with { RefreshToken = tokens.RefreshToken, AuthorizedAt = authorizedAt });
             // Which account signed in, and whether Spotify lets it use the app: a browser signed in to another account, or an
             // account not on the app's user list, would otherwise show only at the first extraction.
             SpotifyAccount? account;
@@ -83,7 +85,7 @@ public static class AuthCommand
                 // Kept where it was saved, and said so: it works as it is once the account may use the app.
                 throw new CliException(ExitCodes.NoPermission, $"{refused.Message} The refresh token is in {credentialsFile}.");
             }
-            console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token expires six months from now, however often it is refreshed (log in again then).");
+            console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token ends six months from now, at {RefreshTokenExpiry.Format(RefreshTokenExpiry.EndOf(authorizedAt))}, however often it is refreshed: runs say so from two weeks before (log in again then).");
             console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")} ... runs locally.");
             console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
             console.WriteLine($"  {StackSecret.PutCommand}{credentialsFile}");

@@ -91,7 +91,7 @@ public static class ExtractCommand
             {
                 throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
             }
-            var (credentials, credentialsFile) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
+            var (credentials, credentialsFile, authorizedAtProblem) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             if (credentials.NeedingAUser(sources) is [_, ..] needing)
             {
                 throw new CliException(ExitCodes.NoPermission,
@@ -103,6 +103,14 @@ public static class ExtractCommand
             if (CredentialsFile.Exposure(credentialsFile) is { } exposure)
             {
                 CliErrors.Warn(context.Errors, exposure);
+            }
+            if (authorizedAtProblem is not null)
+            {
+                CliErrors.Warn(context.Errors, $"{credentialsFile}: {authorizedAtProblem}.");
+            }
+            else if (credentials.HasRefreshToken && RefreshTokenExpiry.Due(credentials.AuthorizedAt, DateTimeOffset.UtcNow) is { } due)
+            {
+                CliErrors.Warn(context.Errors, due.Message($"Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' {(due.Left > TimeSpan.Zero ? "before then" : "now")}."));
             }
             var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };

@@ -7,7 +7,8 @@ namespace SpotifyEtl.Cli.Spotify;
 
 /// <summary>
 /// Spotify credentials for local runs: a JSON file shaped like the AWS secret
-/// (<c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>), owner-readable only and kept outside any git
+/// (<c>{"client_id":"…","client_secret":"…","refresh_token":"…","authorized_at":"…"}</c>, the last two written by
+/// <c>auth login</c>), owner-readable only and kept outside any git
 /// repository: the one named by --credentials, else the one in the config folder. No secret is read from an environment
 /// variable, which every program the shell starts inherits and an <c>export</c> line leaves in the shell's history.
 /// </summary>
@@ -16,8 +17,11 @@ internal static class CredentialsFile
     /// <summary>Variables a user may have set for another tool, or an earlier version of this one: named when no file is found.</summary>
     private static readonly string[] RetiredVariables = ["SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"];
 
-    /// <summary>The credentials of the --credentials file, or without one of the config folder's; the file's path with them.</summary>
-    public static (SpotifyCredentials Credentials, string Path) Resolve(string? path, string defaultPath, Func<string, string?> getVariable)
+    /// <summary>
+    /// The credentials of the --credentials file, or without one of the config folder's; the file's path with them, and what is
+    /// wrong with its <c>authorized_at</c> when that is no time (<see cref="RefreshTokenExpiry.Parse"/>).
+    /// </summary>
+    public static (SpotifyCredentials Credentials, string Path, string? AuthorizedAtProblem) Resolve(string? path, string defaultPath, Func<string, string?> getVariable)
     {
         var file = path ?? defaultPath;
         if (path is null && !File.Exists(defaultPath) && !Directory.Exists(defaultPath) && IgnoredVariables(getVariable) is [_, ..] set)
@@ -28,9 +32,9 @@ internal static class CredentialsFile
                 "({\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}, owner-readable only: chmod 600), or a file named by --credentials " +
                 $"('spotify-etl auth login' adds the refresh token), then unset {string.Join(" ", set)}.");
         }
-        var credentials = Load(file, path is null ? "spotify-etl auth login" : $"spotify-etl auth login --credentials {path}");
+        var (credentials, problem) = Read(file, path is null ? "spotify-etl auth login" : $"spotify-etl auth login --credentials {path}");
         credentials.Validate(file);
-        return (credentials, file);
+        return (credentials, file, problem);
     }
 
     /// <summary>The variables an earlier version read credentials from that are set, and ignored.</summary>
@@ -38,7 +42,9 @@ internal static class CredentialsFile
         [.. RetiredVariables.Where(name => !string.IsNullOrEmpty(getVariable(name)))];
 
     /// <param name="login">The login command that adds the refresh token to this file, named in the message when there is no file.</param>
-    public static SpotifyCredentials Load(string path, string? login = null)
+    public static SpotifyCredentials Load(string path, string? login = null) => Read(path, login).Credentials;
+
+    private static (SpotifyCredentials Credentials, string? AuthorizedAtProblem) Read(string path, string? login)
     {
         RefuseInsideRepository(path);
         // A FIFO would hold the read until a writer came, a folder or a dangling link would be reported as a disk problem.
@@ -58,7 +64,8 @@ internal static class CredentialsFile
         try
         {
             var content = JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent);
-            return new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken);
+            var authorizedAt = RefreshTokenExpiry.Parse(content?.AuthorizedAt, out var authorizedAtProblem);
+            return (new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken, authorizedAt), authorizedAtProblem);
         }
         catch (JsonException exception)
         {
@@ -98,7 +105,8 @@ internal static class CredentialsFile
             // A folder made for it is the owner's alone, as ~/.ssh is; one that exists is left as it is.
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken),
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken,
+            credentials.AuthorizedAt is { } authorizedAt ? RefreshTokenExpiry.Format(authorizedAt) : null),
             CliJsonContext.Default.CredentialsFileContent);
         // A name of this save's own: two runs that share the file (extracts into two lakes, each rotating the token) each
         // write their whole file and the last move wins, where one shared name had each delete or move the other's.
@@ -268,7 +276,8 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
 internal sealed record CredentialsFileContent(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
     [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
-    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken)
+    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken,
+    [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] string? AuthorizedAt)
 {
     /// <summary>Never the secrets: a record's own ToString would print them into whatever logs the object.</summary>
     public override string ToString() =>

@@ -5,7 +5,9 @@ namespace SpotifyEtl.Spotify;
 /// (Development Mode). Without a refresh token the client-credentials grant is used (extended quota).
 /// <see cref="ToString"/> never shows the secret or the token, so a credentials object in a log is harmless.
 /// </summary>
-public sealed record SpotifyCredentials(string ClientId, string ClientSecret, string? RefreshToken)
+/// <param name="AuthorizedAt">When the owner authorized the app and so when the refresh token ends (<see cref="RefreshTokenExpiry"/>);
+/// null when not known. A rotated token keeps it: refreshing does not extend a token's life.</param>
+public sealed record SpotifyCredentials(string ClientId, string ClientSecret, string? RefreshToken, DateTimeOffset? AuthorizedAt = null)
 {
     public bool HasRefreshToken => !string.IsNullOrWhiteSpace(RefreshToken);
 

@@ -25,7 +25,10 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
     /// <summary>Why a refresh token stops working, and what brings a new one.</summary>
     public const string Remedy =
         "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
-        "older apps from 2026-07-20) and when access is revoked. " +
+        "older apps from 2026-07-20) and when access is revoked. " + Reauthorize;
+
+    /// <summary>What brings a new refresh token, on a stack and locally.</summary>
+    public const string Reauthorize =
         "Re-authorize with `spotify-etl auth login --credentials <file>`, then put the file into the stack's secret with " +
         "`" + StackSecret.PutCommand + "<file>` " +
         "(locally, `spotify-etl auth login` saves the new token into the credentials file).";

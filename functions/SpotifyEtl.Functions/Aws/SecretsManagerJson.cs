@@ -34,11 +34,15 @@ internal sealed record AwsErrorResponse(
     [property: JsonPropertyName("message")] string? Message,
     [property: JsonPropertyName("Message")] string? MessageUpper);
 
-/// <summary>The secret's JSON value: <c>{"client_id":"…","client_secret":"…","refresh_token":"…"}</c>.</summary>
+/// <summary>
+/// The secret's JSON value, the credentials file <c>auth login</c> writes:
+/// <c>{"client_id":"…","client_secret":"…","refresh_token":"…","authorized_at":"…"}</c>.
+/// </summary>
 internal sealed record SpotifySecretValue(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
     [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
-    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken)
+    [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken,
+    [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] string? AuthorizedAt = null)
 {
     public override string ToString() =>
         $"SpotifySecretValue {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, RefreshToken = {(RefreshToken is null ? "none" : "***")} }}";

@@ -23,6 +23,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     {
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         var port = FreePort();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--recently-played", "--top-tracks", "short_term"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
@@ -39,6 +40,11 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
         Assert.Contains($"{StackSecret.PutCommand}{cli.Context.DefaultCredentialsPath}\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("pulumi config set", cli.Output, StringComparison.Ordinal);
+        // The time of the authorization, beside the token: runs tell from it when the token ends.
+        using var saved = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath));
+        var authorizedAt = saved.RootElement.GetProperty("authorized_at").GetDateTimeOffset();
+        Assert.InRange(authorizedAt, before, DateTimeOffset.UtcNow);
+        Assert.Contains($"ends six months from now, at {SpotifyEtl.Spotify.RefreshTokenExpiry.Format(authorizedAt.AddMonths(6))}", cli.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -589,6 +589,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assertLogEventAlarm(contract.logEvents.reauthorizationRequired);
             });
 
+            test("a refresh token near its end in extract's logs raises an alarm", () => {
+                assertLogEventAlarm(contract.logEvents.reauthorizationDue);
+            });
+
             test("plays Spotify no longer had when extract asked (a recently-played gap) raise an alarm", () => {
                 assertLogEventAlarm(contract.logEvents.recentlyPlayedGap);
             });

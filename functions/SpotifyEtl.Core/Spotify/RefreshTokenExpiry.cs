@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace SpotifyEtl.Spotify;
+
+/// <summary>
+/// When a refresh token stops working. Spotify ends it six months after the authorization that issued it, however often it
+/// is refreshed, and then answers <c>invalid_grant</c>; from then on no run reads the account, and recently played keeps
+/// only about the last 50 plays. <c>auth login</c> writes the time of the authorization beside the token
+/// (<c>authorized_at</c>), so that runs can say so in the weeks before, while a new login still loses nothing.
+/// </summary>
+public static class RefreshTokenExpiry
+{
+    /// <summary>How long before the end runs start to say it: two weeks, time for a person to log in again.</summary>
+    public static readonly TimeSpan Notice = TimeSpan.FromDays(14);
+
+    /// <summary>The end of a token authorized at <paramref name="authorizedAt"/>: six calendar months later, in UTC.</summary>
+    public static DateTimeOffset EndOf(DateTimeOffset authorizedAt) => authorizedAt.ToUniversalTime().AddMonths(6);
+
+    /// <summary>
+    /// What a run should say about the token at <paramref name="now"/>: nothing when the time it was authorized is not known or its
+    /// end is more than <see cref="Notice"/> away, else how long is left (none, when the end has passed).
+    /// </summary>
+    public static ReauthorizationDue? Due(DateTimeOffset? authorizedAt, DateTimeOffset now)
+    {
+        if (authorizedAt is not { } authorized)
+        {
+            return null;
+        }
+        var end = EndOf(authorized);
+        return end - now > Notice ? null : new ReauthorizationDue(authorized.ToUniversalTime(), end, end - now);
+    }
+
+    /// <summary>
+    /// The time an <c>authorized_at</c> value gives: an ISO 8601 time with its offset (<c>auth login</c> writes UTC, "o").
+    /// Null with no value; null and a <paramref name="problem"/> saying what was wrong with a value that is no such time, which
+    /// costs the run only its notice.
+    /// </summary>
+    public static DateTimeOffset? Parse(string? value, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return time;
+        }
+        problem = $"its {StackContract.Secret.AuthorizedAt} ('{Shorten(value)}') is no time such as 2026-11-28T12:00:00Z, so when its refresh token " +
+            "ends is not known and no run can say so ahead; 'spotify-etl auth login' writes it";
+        return null;
+    }
+
+    /// <summary>How <c>auth login</c> writes the time, and how messages show it: UTC, to the second.</summary>
+    public static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    // The value is no secret, but a pasted token in the wrong field should not reach a log whole.
+    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "…";
+}
+
+/// <summary>A refresh token whose end is near or past.</summary>
+/// <param name="Left">Time left until <paramref name="EndsAt"/>; zero or less when it has passed.</param>
+public sealed record ReauthorizationDue(DateTimeOffset AuthorizedAt, DateTimeOffset EndsAt, TimeSpan Left)
+{
+    /// <summary>Whole days left, rounded down; 0 on the last day and after it.</summary>
+    public int DaysLeft => Left <= TimeSpan.Zero ? 0 : (int)Left.TotalDays;
+
+    /// <summary>Says when the token ends and what to run before then; <paramref name="remedy"/> names the command.</summary>
+    public string Message(string remedy) => Left > TimeSpan.Zero
+        ? $"The Spotify refresh token, authorized {RefreshTokenExpiry.Format(AuthorizedAt)}, ends at {RefreshTokenExpiry.Format(EndsAt)} " +
+          $"({(DaysLeft == 0 ? "in less than a day" : DaysLeft == 1 ? "in 1 day" : $"in {DaysLeft} days")}). Spotify then refuses it: no run reads the account " +
+          $"until a new login, and plays past the last 50 Spotify keeps are lost to the API. {remedy}"
+        : $"The Spotify refresh token, authorized {RefreshTokenExpiry.Format(AuthorizedAt)}, was due to end at {RefreshTokenExpiry.Format(EndsAt)}, six months later, " +
+          $"and Spotify may refuse it at any run. {remedy}";
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using SpotifyEtl.Functions.Aws;
+using SpotifyEtl.Spotify;
+
+namespace SpotifyEtl.Functions;
+
+public sealed partial class ExtractFunction
+{
+    /// <summary>
+    /// The secret's credentials, with the time of their authorization when the secret has it (<c>authorized_at</c>, which
+    /// <c>auth login</c> writes into the credentials file). In the weeks before the refresh token ends every run logs a
+    /// <c>spotify_reauthorization_due</c> warning, which the stack's alarm of that name watches; an <c>authorized_at</c> that is
+    /// no time costs the run only that warning, and says so.
+    /// </summary>
+    private SpotifyCredentials CredentialsOf(SpotifySecretValue secret, string secretId)
+    {
+        var authorizedAt = RefreshTokenExpiry.Parse(secret.AuthorizedAt, out var problem);
+        var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken, authorizedAt);
+        credentials.Validate($"secret {secretId}");
+        if (problem is not null)
+        {
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_authorized_at_unreadable", secretId, $"Secret {secretId}: {problem}."),
+                FunctionJsonContext.Default.SecretEventLogLine));
+        }
+        else if (credentials.HasRefreshToken && RefreshTokenExpiry.Due(authorizedAt, _timeProvider.GetUtcNow()) is { } due)
+        {
+            _log(JsonSerializer.Serialize(new ReauthorizationDueLogLine("warn", StackContract.LogEvents.ReauthorizationDue, secretId,
+                due.Message(SpotifyReauthorizationRequiredException.Reauthorize), due.AuthorizedAt, due.EndsAt, due.DaysLeft),
+                FunctionJsonContext.Default.ReauthorizationDueLogLine));
+        }
+        return credentials;
+    }
+
+    private static SpotifySecretValue ParseSecret(string secretString, string secretId)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(secretString, AwsJsonContext.Default.SpotifySecretValue)
+                ?? throw new SpotifyConfigurationException($"Secret {secretId} is empty.");
+        }
+        catch (JsonException)
+        {
+            // Never echo the secret's content: it holds the credentials.
+            throw new SpotifyConfigurationException(
+                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: " +
+                $"{SecretCommand.Put(secretId, Environment.GetEnvironmentVariable("AWS_REGION"))}.");
+        }
+    }
+
+    /// <summary>
+    /// Writes a rotated refresh token back into the same secret, keeping the client id and secret, and the time of the
+    /// authorization: refreshing does not extend a token's life.
+    /// </summary>
+    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version) : IRefreshTokenStore
+    {
+        /// <summary>The version holding the refresh token in use: the one read, or the one the last rotation wrote.</summary>
+        public string? Version { get; private set; } = version;
+
+        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
+            Version = await secrets.PutSecretStringAsync(secretId,
+                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
+    }
+}
