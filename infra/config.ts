@@ -103,8 +103,12 @@ export function loadConfig(): StackConfig {
             memoryMb: r.integer("transformMemoryMb", 128, 10240),
             timeoutSeconds: r.integer("transformTimeoutSeconds", 1, 900),
             retryAttempts: r.integer("transformRetryAttempts", 0, 2),
+            // Lambda keeps at least 100 of an account's concurrent executions unreserved (1,000 by default), and refuses a
+            // reservation past that only in `pulumi up`, part-way through.
             reservedConcurrency: r.integer("transformReservedConcurrency", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, (v) =>
-                (v < 0 ? "must be a whole number of at least 1, or 0 for no reservation" : undefined)),
+                (v < 0 ? "must be a whole number of at least 1, or 0 for no reservation"
+                    : v > 900 ? "must be at most 900: Lambda keeps 100 of an account's concurrent executions (1,000 by default) unreserved; a backfill needs far fewer (8 replays a day at once take minutes)"
+                        : undefined)),
             ephemeralStorageMb: r.integer("transformEphemeralStorageMb", 512, 10240),
         },
         logRetentionDays: r.integer("logRetentionDays", 1, 3653, (v) =>

@@ -177,6 +177,8 @@ describe("an invalid value fails naming its key", () => {
         ["transformEphemeralStorageMb", "1024.5", /spotify-stack:transformEphemeralStorageMb must be an integer/],
         ["transformReservedConcurrency", "-1", /spotify-stack:transformReservedConcurrency must be a whole number of at least 1, or 0 for no reservation/],
         ["transformReservedConcurrency", "2.5", /spotify-stack:transformReservedConcurrency must be an integer/],
+        ["transformReservedConcurrency", "901", /spotify-stack:transformReservedConcurrency must be at most 900: Lambda keeps 100 of an account's concurrent executions/],
+        ["transformReservedConcurrency", "1000", /spotify-stack:transformReservedConcurrency must be at most 900/],
         ["functionArchitecture", "arm", /spotify-stack:functionArchitecture must be one of x86_64, arm64/],
         ["logRetentionDays", "10", /spotify-stack:logRetentionDays must be one of/],
         ["spotifySources", JSON.stringify(["top_tracks:forever"]), /spotify-stack:spotifySources needs a time range/],
@@ -212,6 +214,12 @@ describe("an invalid value fails naming its key", () => {
             assert.match(problemsOf({ ...validConfig(), [`${projectName}:${key}`]: value }), expected);
         });
     }
+
+    test("transformReservedConcurrency takes 0 to 900, the most an account of 1,000 executions can reserve", () => {
+        for (const value of [0, 1, 8, 450, 899, 900]) {
+            assert.equal(load({ ...validConfig(), [`${projectName}:transformReservedConcurrency`]: String(value) }).functions.transform.reservedConcurrency, value);
+        }
+    });
 
     test("a namePrefix is refused exactly when a bucket name starting with it breaks S3's naming rules", () => {
         // Generated prefixes, half of them starting with a prefix S3 reserves for bucket names.
