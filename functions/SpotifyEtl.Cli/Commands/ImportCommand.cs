@@ -35,7 +35,7 @@ internal static class ImportCommand
             "file lands unchanged under <lake>/raw/spotify_export/, keyed by its content, and the listening_history table is rebuilt from " +
             "every file landed and the API's plays, each stream counted once. Prints what became of every file and row. " +
             "The export's other files (its PDF, playlists, search queries) are ignored; a file that cannot be used (a damaged zip entry, one " +
-            $"past the size limits, history re-saved as UTF-16) is skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows; " +
+            $"past the size limits) is skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows; " +
             $"{ExitCodes.DataError} when nothing could be imported). A file an earlier import landed that can no longer be read, or that changed " +
             $"on disk since, is named on stderr and left out of the table (exit {ExitCodes.Partial}).")
         {
@@ -80,7 +80,7 @@ internal static class ImportCommand
                 var damaged = report.Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
                 // A zip inside the zip, or a password-protected one: the history may well be there, one step away.
                 var wrapped = report.Files.FirstOrDefault(f => f.Skipped is ExportArchive.ZipInZip or ExportArchive.Encrypted);
-                // A history file that is there but could not be used (damaged, too large, UTF-16): its own reason says what to do.
+                // A history file that is there but could not be used (damaged, too large): its own reason says what to do.
                 var unusable = report.Files.Where(f => f.Skipped is not null && !f.Ignored).ToList();
                 // Fatal (exit 65), so an error, not a warning: the report above says what became of each file.
                 CliErrors.Error(Console.Error, damaged is not null

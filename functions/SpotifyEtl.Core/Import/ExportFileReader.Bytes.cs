@@ -85,6 +85,26 @@ public static partial class ExportFileReader
         }
     }
 
+    /// <summary>
+    /// UTF-16 text as UTF-8, its byte-order mark dropped: little-endian unless a mark or a zero first byte says big-endian.
+    /// Half of a surrogate pair becomes U+FFFD, a byte left over at the end is dropped, and either makes <c>Whole</c> false.
+    /// </summary>
+    private static (byte[] Utf8, bool Whole) Utf16ToUtf8(ReadOnlySpan<byte> json)
+    {
+        var bigEndian = json is [0xFE, 0xFF, ..] or [0, _, ..];
+        var body = json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] ? json[2..] : json;
+        var odd = body.Length % 2 == 1;
+        body = body[..(body.Length & ~1)];
+        try
+        {
+            return (System.Text.Encoding.UTF8.GetBytes(new System.Text.UnicodeEncoding(bigEndian, false, throwOnInvalidBytes: true).GetString(body)), !odd);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return (System.Text.Encoding.UTF8.GetBytes(new System.Text.UnicodeEncoding(bigEndian, false, throwOnInvalidBytes: false).GetString(body)), false);
+        }
+    }
+
     /// <summary>A UTF-16 byte-order mark, or JSON's first character followed by a zero byte.</summary>
     private static bool Utf16(ReadOnlySpan<byte> json) =>
         json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] || json is [0, var high, ..] && JsonStart(high) || json is [var low, 0, ..] && JsonStart(low);

@@ -29,15 +29,24 @@ public static partial class ExportFileReader
 
     public static ExportFileContent Read(ReadOnlySpan<byte> json, StringPool? pool = null)
     {
+        if (!Utf16(json))
+        {
+            return ReadUtf8(json, pool);
+        }
+        // Spotify writes UTF-8; an editor that re-saved the file may have written UTF-16 (Notepad's "Unicode"), whose every
+        // other byte is 0. The text is the same, so it is read as that text's UTF-8; the file lands as it came.
+        var (utf8, whole) = Utf16ToUtf8(json);
+        var content = ReadUtf8(utf8, pool);
+        const string NotWhole = "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character (read as U+FFFD) or an odd byte at its end: " +
+            "import the file from the export as it came";
+        return whole ? content : content with { Problem = content.Problem is null ? NotWhole : $"{NotWhole}; {content.Problem}" };
+    }
+
+    private static ExportFileContent ReadUtf8(ReadOnlySpan<byte> json, StringPool? pool)
+    {
         pool ??= new StringPool();
         var bom = json.StartsWith(Bom) ? Bom.Length : 0; // positions on line 1 are the file's, counting the mark
         json = json[bom..];
-        if (Utf16(json))
-        {
-            // Spotify writes UTF-8; an editor that re-saved the file may have written UTF-16, whose every other byte is 0.
-            return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(),
-                "it is UTF-16 text, where Spotify's export is UTF-8 (re-saved by an editor?): save it as UTF-8, or import the file from the export as it came");
-        }
         // A file re-saved in another encoding (Windows-1252, Latin-1) is read whole with each byte that is not UTF-8 as
         // U+FFFD, and said to be read only in part: the raw file keeps the bytes as they came.
         var notUtf8 = NotUtf8(ref json);

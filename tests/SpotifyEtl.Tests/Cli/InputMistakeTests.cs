@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Import;
 using SpotifyEtl.SampleLibrary;
@@ -248,11 +249,10 @@ public sealed class InputMistakeTests : IDisposable
     [InlineData("web page", "its name ends in .zip, but it begins like a web page", "Download the export again")]
     [InlineData("encrypted", "password-protected zip", "unzip it with its password")]
     [InlineData("zip in zip", "a zip inside the zip", "unzip it and import its files")]
-    [InlineData("utf-16", "it is UTF-16 text", "save it as UTF-8")]
     public void A_spoiled_export_is_named_for_what_it_is_and_what_to_do(string spoiled, string what, string todo)
     {
         var zip = SampleExport.Write(new SampleExportOptions(50, 7)).Zips[0];
-        var input = _folder[spoiled == "utf-16" ? "Streaming_History_Audio_2025.json" : "my_spotify_data.zip"];
+        var input = _folder["my_spotify_data.zip"];
         switch (spoiled)
         {
             case "web page":
@@ -268,24 +268,49 @@ public sealed class InputMistakeTests : IDisposable
                     inner.Write(zip.Zip);
                 }
                 break;
-            default:
-                using (var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip.Zip)))
-                {
-                    var history = archive.Entries.First(e => e.Name.StartsWith("endsong", StringComparison.Ordinal) || e.Name.StartsWith("Streaming_History_Audio", StringComparison.Ordinal));
-                    using var reader = new StreamReader(history.Open());
-                    File.WriteAllText(input, reader.ReadToEnd(), System.Text.Encoding.Unicode);
-                }
-                break;
         }
 
         // JSON on stdout: the notes whole, not wrapped into a table's width.
         var run = DemoCommandTests.RunCli("import", input, "--lake", _folder["lake"], "--json");
 
-        // A UTF-16 file is a history file by its name: it lands raw, as it came, and is read as far as it can be (not at all).
-        AssertToldPlainly(run, spoiled == "utf-16" ? ExitCodes.Partial : ExitCodes.DataError);
+        AssertToldPlainly(run, ExitCodes.DataError);
         Assert.Contains(what, run.Errors + run.Output, StringComparison.Ordinal);
         Assert.Contains(todo, run.Errors + run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Request 'Extended streaming history'", run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>A history file an editor re-saved as UTF-16 (with its mark, as Notepad writes it, or without) holds the same text.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_history_file_an_editor_re_saved_as_utf16_imports_the_same_table_as_the_file_it_was(bool mark)
+    {
+        var zip = SampleExport.Write(new SampleExportOptions(50, 7)).Zips[0];
+        string text;
+        using (var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip.Zip)))
+        {
+            var history = archive.Entries.First(e => e.Name.StartsWith("endsong", StringComparison.Ordinal) || e.Name.StartsWith("Streaming_History_Audio", StringComparison.Ordinal));
+            using var reader = new StreamReader(history.Open());
+            text = reader.ReadToEnd();
+        }
+        Directory.CreateDirectory(_folder["as-spotify-wrote-it"]);
+        Directory.CreateDirectory(_folder["re-saved"]);
+        File.WriteAllText(_folder["as-spotify-wrote-it/Streaming_History_Audio_2025.json"], text, new System.Text.UTF8Encoding(false));
+        File.WriteAllText(_folder["re-saved/Streaming_History_Audio_2025.json"], text, new System.Text.UnicodeEncoding(false, mark));
+
+        var original = DemoCommandTests.RunCli("import", _folder["as-spotify-wrote-it"], "--lake", _folder["lake-a"], "--json");
+        var resaved = DemoCommandTests.RunCli("import", _folder["re-saved"], "--lake", _folder["lake-b"], "--json");
+
+        Assert.Equal(original.ExitCode, resaved.ExitCode);
+        Assert.DoesNotContain("UTF-16", resaved.Output + resaved.Errors, StringComparison.Ordinal);
+        using var a = JsonDocument.Parse(original.Output);
+        using var b = JsonDocument.Parse(resaved.Output);
+        Assert.True(a.RootElement.GetProperty("history_rows").GetInt32() > 0, original.Output);
+        Assert.Equal(a.RootElement.GetProperty("history_rows").GetInt32(), b.RootElement.GetProperty("history_rows").GetInt32());
+        var tableA = _folder.Files("lake-a/transformed/listening_history");
+        var tableB = _folder.Files("lake-b/transformed/listening_history");
+        Assert.Equal(tableA.Keys.Select(k => k.Replace("lake-a/", "", StringComparison.Ordinal)), tableB.Keys.Select(k => k.Replace("lake-b/", "", StringComparison.Ordinal)));
+        Assert.Equal(tableA.Values, tableB.Values);
     }
 
     /// <summary>The zip with every entry marked encrypted (general purpose flag bit 0, in its local and central headers), as a password-protected zip is.</summary>

@@ -138,15 +138,51 @@ public sealed class SpoiledHistoryFileTests
         Assert.DoesNotContain("UTF-16", content.Problem ?? "", StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Json_saved_as_utf16_either_way_is_still_called_utf16()
+    /// <summary>A history of generated names (emoji, a surrogate pair, among them) re-saved as UTF-16 every way an editor writes it.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_history_file_re_saved_as_utf16_reads_the_rows_of_the_utf8_file_it_was(int seed)
     {
-        var json = History(Names(14, 3));
-        foreach (var encoding in new Encoding[] { new UnicodeEncoding(false, false), new UnicodeEncoding(true, false), new UnicodeEncoding(false, true) })
+        var names = Names(seed, 40).Select((name, i) => i % 7 == 0 ? name + " 🎧" : name).ToList();
+        var json = (seed % 2 == 0 ? " \r\n" : "") + History(names);
+        var original = ExportFileReader.Read(Encoding.UTF8.GetBytes(json));
+        Assert.Null(original.Problem);
+        foreach (var bigEndian in new[] { false, true })
         {
-            var bytes = encoding.GetPreamble().Concat(encoding.GetBytes(" \n" + json)).ToArray();
-            Assert.Contains("UTF-16", ExportFileReader.Read(bytes).Problem, StringComparison.Ordinal);
+            foreach (var mark in new[] { false, true })
+            {
+                var encoding = new UnicodeEncoding(bigEndian, mark);
+                var content = ExportFileReader.Read([.. encoding.GetPreamble(), .. encoding.GetBytes(json)]);
+
+                Assert.Null(content.Problem);
+                Assert.Equal(original.Rows, content.Rows);
+                Assert.Equal(original.RowsRead, content.RowsRead);
+                Assert.Equal(40, content.Rows.Count);
+            }
         }
+    }
+
+    [Fact]
+    public void A_utf16_history_file_with_bytes_that_are_no_character_is_read_whole_and_said_to_be_read_in_part()
+    {
+        var names = Names(15, 5);
+        names[2] = "Half @ a pair";
+        var bytes = Encoding.Unicode.GetBytes(History(names)).ToList();
+        // The third name's '@' made half of a surrogate pair (U+D83D alone), and a byte left over at the end.
+        var at = Enumerable.Range(0, bytes.Count / 2).First(i => bytes[2 * i] == '@' && bytes[2 * i + 1] == 0) * 2;
+        bytes[at] = 0x3D;
+        bytes[at + 1] = 0xD8;
+        bytes.Add(0x20);
+
+        var content = ExportFileReader.Read([.. bytes]);
+
+        Assert.Equal(5, content.Rows.Count);
+        Assert.Equal("Half \uFFFD a pair", content.Rows[2].TrackName);
+        Assert.Contains("UTF-16 text", content.Problem, StringComparison.Ordinal);
+        Assert.Contains("U+FFFD", content.Problem, StringComparison.Ordinal);
     }
 
     [Theory]
