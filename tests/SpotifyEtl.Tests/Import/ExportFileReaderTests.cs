@@ -226,6 +226,11 @@ public sealed class ExportFileReaderTests
     [InlineData("playstation", "console")]
     [InlineData("Android-tablet OS 12 (Car)", "car")]
     [InlineData("Partner sonos_one Sonos;One;abc123;;tpapi", "speaker")]
+    [InlineData("Partner tesla_model3 Tesla;Model 3;5YJ3E1EA7KF000000;;tpapi", "car")]
+    [InlineData("car_thing", "car")]
+    [InlineData("Android OS 11 API 30 (Google, Pixel Watch) wear_os", "wearable")]
+    [InlineData("watchOS 10.1 (Watch6,2)", "wearable")]
+    [InlineData("Partner garmin_watch Garmin;fenix 7;abc;;tpapi", "wearable")]
     [InlineData("something new", "other")]
     public void Platforms_are_normalised_to_a_family(string platform, string family) => Assert.Equal(family, PlatformFamily.Normalize(platform));
 }
