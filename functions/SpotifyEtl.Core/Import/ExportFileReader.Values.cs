@@ -132,6 +132,12 @@ public static partial class ExportFileReader
         {
             return value;
         }
+        // A whole number written with a fraction or an exponent (1577934240000.0, 1.57793424e12), as a tool that re-saved the
+        // export (pandas, with a null in the column) writes it.
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var real) && Math.Abs(real) < 9e15 && real == Math.Floor(real))
+        {
+            return (long)real;
+        }
         if (reader.TokenType == JsonTokenType.String && long.TryParse(text.Decode(ref reader), System.Globalization.NumberStyles.Integer,
                 System.Globalization.CultureInfo.InvariantCulture, out var parsed))
         {

@@ -58,6 +58,32 @@ public sealed class ExportFileReaderTests
         }
     }
 
+    /// <summary>Whole numbers as a tool that re-saved the export writes them (pandas gives a column with a null floats): each reads as the integer.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_whole_number_written_with_a_fraction_or_an_exponent_reads_as_the_integer_and_a_fraction_as_none(int seed)
+    {
+        var random = new Random(seed);
+        for (var i = 0; i < 50; i++)
+        {
+            var ms = random.NextInt64(0, 20_000_000);
+            var offline = random.NextInt64(1_300_000_000_000, 1_760_000_000_000);
+            var notation = i % 3;
+            string Written(long v) => notation switch
+            {
+                0 => $"{v}.0",
+                1 => ((double)v).ToString("E15", System.Globalization.CultureInfo.InvariantCulture),
+                _ => $"{v}.000",
+            };
+            var row = Assert.Single(Read($$"""[{"ts": "2024-03-04T05:06:07Z", "ms_played": {{Written(ms)}}, "offline_timestamp": {{Written(offline)}}}]""").Rows);
+            Assert.Equal((int)ms, row.MsPlayed);
+            Assert.Equal(offline / 1000, row.OfflineStartedAt);
+        }
+        Assert.Null(Assert.Single(Read("""[{"ts": "2024-03-04T05:06:07Z", "ms_played": 1234.5}]""").Rows).MsPlayed);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
