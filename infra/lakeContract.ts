@@ -50,7 +50,7 @@ export interface Contract {
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
         | "unread" | "importIncompleteFiles" | "importUnreadableRows", string>>;
-    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
+    readonly logEvents: Readonly<Record<"reauthorizationRequired" | "reauthorizationDue" | "authorizedAtUnreadable" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
     /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */
     readonly handlers: Readonly<Record<"assembly" | "extract" | "transform", string>>;
     /** The keys of the Spotify secret's JSON value: {client_id, client_secret, refresh_token, authorized_at}. */

@@ -78,6 +78,7 @@ public static class StackContract
     {
         public const string ReauthorizationRequired = "spotify_reauthorization_required";
         public const string ReauthorizationDue = "spotify_reauthorization_due";
+        public const string AuthorizedAtUnreadable = "spotify_authorized_at_unreadable";
         public const string RecentlyPlayedGap = "recently_played_gap";
         public const string TransformCompleted = "transform_completed";
         public const string TransformFailed = "transform_failed";

@@ -14,12 +14,12 @@ public sealed partial class ExtractFunction
     /// </summary>
     private SpotifyCredentials CredentialsOf(SpotifySecretValue secret, string secretId)
     {
-        var authorizedAt = RefreshTokenExpiry.Parse(secret.AuthorizedAt, out var problem);
+        var authorizedAt = RefreshTokenExpiry.Read(secret.AuthorizedAt, _timeProvider.GetUtcNow(), out var problem);
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken, authorizedAt);
         credentials.Validate($"secret {secretId}");
         if (problem is not null)
         {
-            _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_authorized_at_unreadable", secretId, $"Secret {secretId}: {problem}."),
+            _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", StackContract.LogEvents.AuthorizedAtUnreadable, secretId, $"Secret {secretId}: {problem}."),
                 FunctionJsonContext.Default.SecretEventLogLine));
         }
         else if (credentials.HasRefreshToken && RefreshTokenExpiry.Due(authorizedAt, _timeProvider.GetUtcNow()) is { } due)
@@ -42,7 +42,7 @@ public sealed partial class ExtractFunction
         {
             // Never echo the secret's content: it holds the credentials.
             throw new SpotifyConfigurationException(
-                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}; put it again from a credentials file: " +
+                $"Secret {secretId} is not the expected JSON {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\",\"authorized_at\":\"…\"}}; put it again from a credentials file: " +
                 $"{SecretCommand.Put(secretId, Environment.GetEnvironmentVariable("AWS_REGION"))}.");
         }
     }

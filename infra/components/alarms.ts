@@ -35,6 +35,7 @@ export const reauthorizationRequiredMetric = contract.metrics.reauthorizationReq
 export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
 export const reauthorizationDueMetric = contract.metrics.reauthorizationDue;
 export const reauthorizationDueEvent = contract.logEvents.reauthorizationDue;
+export const authorizedAtUnreadableEvent = contract.logEvents.authorizedAtUnreadable;
 export const recentlyPlayedGapMetric = contract.metrics.recentlyPlayedGap;
 export const recentlyPlayedGapEvent = contract.logEvents.recentlyPlayedGap;
 export const transformedMetric = contract.metrics.transformed;
@@ -229,22 +230,25 @@ export class Alarms extends pulumi.ComponentResource {
                 + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
                 + "Runbook: docs/guarantees.md, \"Spotify re-authorization required\".");
 
-        // The refresh token ends within two weeks (six months after its authorization, the secret's authorized_at): every run
-        // logs it until the secret holds a new token, so it is held like the re-authorization alarm, and tells a person while
-        // a new login still loses no plays.
-        new aws.cloudwatch.LogMetricFilter(`${name}-reauthorization-due`, {
-            logGroupName: args.extract.logGroup.name,
-            pattern: `{ $.event = "${reauthorizationDueEvent}" }`,
-            metricTransformation: {
-                namespace: args.metricNamespace,
-                name: reauthorizationDueMetric,
-                value: "1",
-                unit: "Count",
-            },
-        }, child);
+        // The refresh token ends within two weeks (six months after its authorization, the secret's authorized_at), or the
+        // secret's authorized_at cannot be read, so that no run can tell: every run logs either until the secret holds a new
+        // token, so they are held like the re-authorization alarm, and tell a person while a new login still loses no plays.
+        for (const [suffix, event] of [["due", reauthorizationDueEvent], ["unknown", authorizedAtUnreadableEvent]] as const) {
+            new aws.cloudwatch.LogMetricFilter(`${name}-reauthorization-${suffix}`, {
+                logGroupName: args.extract.logGroup.name,
+                pattern: `{ $.event = "${event}" }`,
+                metricTransformation: {
+                    namespace: args.metricNamespace,
+                    name: reauthorizationDueMetric,
+                    value: "1",
+                    unit: "Count",
+                },
+            }, child);
+        }
         heldAlarm("reauthorization-due", reauthorizationDueMetric,
-            "The Spotify refresh token ends within two weeks (six months after it was authorized; the extract log's "
-                + `${reauthorizationDueEvent} line gives the time): log in again before then, as for reauthorization-required. `
+            `The Spotify refresh token ends within two weeks (six months after it was authorized; the extract log's ${reauthorizationDueEvent} `
+                + `line gives the time), or the secret's authorized_at cannot be read (${authorizedAtUnreadableEvent}), so no run can tell: `
+                + "log in again, as for reauthorization-required, and put the new file into the secret. "
                 + `Raised while runs keep logging it; clears within ${holdHours + 1} hours of the last run that did. `
                 + "Runbook: docs/guarantees.md, \"Spotify re-authorization due\".");
 

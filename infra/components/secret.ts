@@ -20,7 +20,7 @@ export class SpotifySecret extends pulumi.ComponentResource {
         super("spotify:etl:SpotifySecret", name, {}, opts);
 
         const secret = new aws.secretsmanager.Secret(name, {
-            description: "Spotify app credentials of the extract function: JSON {client_id, client_secret, refresh_token}, "
+            description: "Spotify app credentials of the extract function: JSON {client_id, client_secret, refresh_token, authorized_at}, "
                 + "put by its owner (aws secretsmanager put-secret-value). The function writes rotated refresh tokens back.",
             recoveryWindowInDays: args.recoveryWindowInDays,
         }, { parent: this, protect: args.protect === true, retainOnDelete: args.protect === true });

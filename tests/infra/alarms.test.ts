@@ -129,14 +129,16 @@ describe("the re-authorization-due alarm", () => {
     test("counts the extract log's own event, and its message says what to do and by when", async () => {
         const start = recorded.length;
         const alarm = (await alarmsFor("rate(1 hour)")).get("reauthorization-due")!;
-        const filters = recorded.slice(start).filter((r) => r.type === "aws:cloudwatch/logMetricFilter:LogMetricFilter");
-        const filter = filters.find((r) => (r.inputs["metricTransformation"] as { name: string }).name === contract.metrics.reauthorizationDue)!;
-        assert.equal(filter.inputs["pattern"], `{ $.event = "${contract.logEvents.reauthorizationDue}" }`);
-        assert.equal(filter.inputs["logGroupName"], "/aws/lambda/spotify-test-extract");
+        const filters = recorded.slice(start).filter((r) => r.type === "aws:cloudwatch/logMetricFilter:LogMetricFilter")
+            .filter((r) => (r.inputs["metricTransformation"] as { name: string }).name === contract.metrics.reauthorizationDue);
+        assert.deepEqual(filters.map((f) => f.inputs["pattern"]).sort(),
+            [contract.logEvents.reauthorizationDue, contract.logEvents.authorizedAtUnreadable].map((e) => `{ $.event = "${e}" }`).sort());
+        assert.ok(filters.every((f) => f.inputs["logGroupName"] === "/aws/lambda/spotify-test-extract"));
         const description = String(alarm["alarmDescription"]);
         assert.ok(description.length <= 1024, "CloudWatch refuses a description over 1024 characters");
         assert.match(description, /ends within two weeks/);
         assert.match(description, new RegExp(contract.logEvents.reauthorizationDue));
+        assert.match(description, new RegExp(`authorized_at cannot be read \\(${contract.logEvents.authorizedAtUnreadable}\\)`));
         assert.match(description, /Runbook: docs\/guarantees\.md, "Spotify re-authorization due"/);
     });
 });

@@ -64,12 +64,12 @@ internal static class CredentialsFile
         try
         {
             var content = JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent);
-            var authorizedAt = RefreshTokenExpiry.Parse(content?.AuthorizedAt, out var authorizedAtProblem);
+            var authorizedAt = RefreshTokenExpiry.Read(content?.AuthorizedAt, DateTimeOffset.UtcNow, out var authorizedAtProblem);
             return (new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken, authorizedAt), authorizedAtProblem);
         }
         catch (JsonException exception)
         {
-            throw new CliException(ExitCodes.DataError, $"{path} cannot be read: {JsonErrorText.Of(exception)}. It must be JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}}.");
+            throw new CliException(ExitCodes.DataError, $"{path} cannot be read: {JsonErrorText.Of(exception)}. It must be JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\",\"authorized_at\":\"…\"}} ('spotify-etl auth login' writes the last two).");
         }
     }
 
@@ -105,8 +105,9 @@ internal static class CredentialsFile
             // A folder made for it is the owner's alone, as ~/.ssh is; one that exists is left as it is.
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+        // A rotated token keeps the time of its authorization, as the file has it even when no run could read it.
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new CredentialsFileContent(credentials.ClientId, credentials.ClientSecret, credentials.RefreshToken,
-            credentials.AuthorizedAt is { } authorizedAt ? RefreshTokenExpiry.Format(authorizedAt) : null),
+            credentials.AuthorizedAt is { } authorizedAt ? RefreshTokenExpiry.ToJson(authorizedAt) : AuthorizedAtIn(path)),
             CliJsonContext.Default.CredentialsFileContent);
         // A name of this save's own: two runs that share the file (extracts into two lakes, each rotating the token) each
         // write their whole file and the last move wins, where one shared name had each delete or move the other's.
@@ -132,6 +133,19 @@ internal static class CredentialsFile
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The <c>authorized_at</c> of the file already at the path, as it is written; none when it has none or cannot be read.</summary>
+    private static JsonElement? AuthorizedAtIn(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent)?.AuthorizedAt : null;
+        }
+        catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -277,7 +291,7 @@ internal sealed record CredentialsFileContent(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
     [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
     [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken,
-    [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] string? AuthorizedAt)
+    [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] JsonElement? AuthorizedAt)
 {
     /// <summary>Never the secrets: a record's own ToString would print them into whatever logs the object.</summary>
     public override string ToString() =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace SpotifyEtl.Spotify;
 
@@ -31,31 +32,60 @@ public static class RefreshTokenExpiry
     }
 
     /// <summary>
-    /// The time an <c>authorized_at</c> value gives: an ISO 8601 time with its offset (<c>auth login</c> writes UTC, "o").
-    /// Null with no value; null and a <paramref name="problem"/> saying what was wrong with a value that is no such time, which
-    /// costs the run only its notice.
+    /// The time an <c>authorized_at</c> value gives: an ISO 8601 time (<c>auth login</c> writes UTC to the second), with an
+    /// offset or read as UTC, or a date. Null with no value; null and a <paramref name="problem"/> saying what was wrong
+    /// with a value that is no such time (another JSON type, another form, a time after <paramref name="now"/>), which
+    /// costs the run only its notice. The value is shown only when it looks like a time: anything else may be a secret
+    /// pasted into the wrong field.
     /// </summary>
-    public static DateTimeOffset? Parse(string? value, out string? problem)
+    public static DateTimeOffset? Read(JsonElement? value, DateTimeOffset now, out string? problem)
     {
         problem = null;
-        if (string.IsNullOrWhiteSpace(value))
+        if (value is not { } element || element.ValueKind == JsonValueKind.Null
+            || element.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(element.GetString()))
         {
             return null;
         }
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        var text = element.ValueKind == JsonValueKind.String ? element.GetString()! : null;
+        if (text is not null && DateTimeOffset.TryParseExact(text.Trim(), IsoForms, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
         {
-            return time;
+            if (time <= now.AddDays(1))
+            {
+                return time;
+            }
+            problem = $"its {StackContract.Secret.AuthorizedAt} ({Format(time)}) is in the future, so when its refresh token ends is not known and no run " +
+                "can say so ahead; 'spotify-etl auth login' writes the time it authorizes";
+            return null;
         }
-        problem = $"its {StackContract.Secret.AuthorizedAt} ('{Shorten(value)}') is no time such as 2026-11-28T12:00:00Z, so when its refresh token " +
-            "ends is not known and no run can say so ahead; 'spotify-etl auth login' writes it";
+        var shown = text is null ? $"is {Kind(element.ValueKind)}"
+            : text.Length <= 40 && text.All(c => char.IsAsciiDigit(c) || c is '-' or ':' or '.' or '/' or '+' or ' ' or 'T' or 'Z')
+                ? $"('{text}') is no time such as 2026-11-28T12:00:00Z"
+                : $"(a text of {text.Length} characters, not shown) is no time such as 2026-11-28T12:00:00Z";
+        problem = $"its {StackContract.Secret.AuthorizedAt} {shown}, so when its refresh token ends is not known and no run can say so ahead; " +
+            "'spotify-etl auth login' writes it";
         return null;
+    }
+
+    private static readonly string[] IsoForms = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
+
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Number => "a number, not a time such as 2026-11-28T12:00:00Z",
+        JsonValueKind.True or JsonValueKind.False => "true or false, not a time such as 2026-11-28T12:00:00Z",
+        JsonValueKind.Object => "a JSON object, not a time such as 2026-11-28T12:00:00Z",
+        _ => "a JSON array, not a time such as 2026-11-28T12:00:00Z",
+    };
+
+    /// <summary>The time as <c>auth login</c> writes it into the credentials file: a JSON string of <see cref="Format"/>.</summary>
+    public static JsonElement ToJson(DateTimeOffset time)
+    {
+        using var document = JsonDocument.Parse($"\"{Format(time)}\"");
+        return document.RootElement.Clone();
     }
 
     /// <summary>How <c>auth login</c> writes the time, and how messages show it: UTC, to the second.</summary>
     public static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    // The value is no secret, but a pasted token in the wrong field should not reach a log whole.
-    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "…";
 }
 
 /// <summary>A refresh token whose end is near or past.</summary>

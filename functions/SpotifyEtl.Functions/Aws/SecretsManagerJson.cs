@@ -42,7 +42,7 @@ internal sealed record SpotifySecretValue(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
     [property: JsonPropertyName(StackContract.Secret.ClientSecret)] string? ClientSecret,
     [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken,
-    [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] string? AuthorizedAt = null)
+    [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] System.Text.Json.JsonElement? AuthorizedAt = null)
 {
     public override string ToString() =>
         $"SpotifySecretValue {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, RefreshToken = {(RefreshToken is null ? "none" : "***")} }}";

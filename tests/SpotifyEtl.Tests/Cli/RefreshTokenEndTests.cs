@@ -70,7 +70,22 @@ public sealed class RefreshTokenEndTests : IAsyncLifetime
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
 
         Assert.Equal(0, exit);
-        Assert.Contains($"{cli.Context.DefaultCredentialsPath}: its authorized_at ('last spring') is no time", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"{cli.Context.DefaultCredentialsPath}: its authorized_at (a text of 11 characters, not shown) is no time", cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rotated_refresh_token_keeps_an_authorized_at_no_run_could_read_as_the_file_had_it()
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        AddAuthorizedAt(cli.Context.DefaultCredentialsPath, "2026-05-31 12:00 CEST");
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath));
+        Assert.Equal("double-refresh-token-NEW", saved.RootElement.GetProperty("refresh_token").GetString());
+        Assert.Equal("2026-05-31 12:00 CEST", saved.RootElement.GetProperty("authorized_at").GetString());
     }
 
     [Fact]

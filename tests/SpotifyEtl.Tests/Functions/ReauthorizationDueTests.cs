@@ -12,14 +12,11 @@ namespace SpotifyEtl.Tests.Functions;
 /// </summary>
 public sealed class ReauthorizationDueTests : ExtractFunctionHarness
 {
-    private void SecretAuthorizedAt(string? authorizedAt, string? refreshToken = SpotifyDouble.InitialRefreshToken) =>
-        SecretsManager.Secrets[SecretId] = JsonSerializer.Serialize(new Dictionary<string, string?>
-        {
-            ["client_id"] = SpotifyDouble.ClientId,
-            ["client_secret"] = SpotifyDouble.ClientSecret,
-            ["refresh_token"] = refreshToken,
-            ["authorized_at"] = authorizedAt,
-        }.Where(field => field.Value is not null).ToDictionary());
+    private void SecretAuthorizedAt(string? authorizedAt) => SecretAuthorizedAtJson(authorizedAt is null ? null : JsonSerializer.Serialize(authorizedAt));
+
+    /// <summary>The secret with <c>authorized_at</c> written as this JSON (none when null).</summary>
+    private void SecretAuthorizedAtJson(string? json) =>
+        SecretsManager.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"{{(json is null ? "" : $",\"authorized_at\":{json}")}}}""";
 
     private List<JsonElement> Events(string name) => [.. Logged.Select(line => JsonDocument.Parse(line).RootElement)
         .Where(line => line.TryGetProperty("event", out var e) && e.GetString() == name)];
@@ -90,28 +87,45 @@ public sealed class ReauthorizationDueTests : ExtractFunctionHarness
 
         Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
         Assert.Empty(Events(StackContract.LogEvents.ReauthorizationDue));
-        Assert.Empty(Events("spotify_authorized_at_unreadable"));
+        Assert.Empty(Events(StackContract.LogEvents.AuthorizedAtUnreadable));
     }
 
+    /// <summary>
+    /// Values that are no time of an authorization, as JSON: other forms and types, times in the future, and secrets pasted
+    /// into the field (a client secret, a refresh token), which must not reach the log. The second value is what the message
+    /// says of it; null where it must not show the value at all.
+    /// </summary>
     [Theory]
-    [InlineData("yesterday")]
-    [InlineData("2026-13-40T00:00:00Z")]
-    [InlineData("double-refresh-token-pasted-into-the-wrong-field-by-mistake")]
-    public async Task An_authorized_at_that_is_no_time_costs_the_run_only_its_notice_and_says_so_without_echoing_it_whole(string value)
+    [InlineData("\"yesterday\"", null)]
+    [InlineData("\"2026-13-40T00:00:00Z\"", "('2026-13-40T00:00:00Z') is no time")]
+    [InlineData("\"1/6/2026\"", "('1/6/2026') is no time")]
+    [InlineData("\"12:00\"", "('12:00') is no time")]
+    [InlineData("\"9999-12-31\"", "(9999-12-31T00:00:00Z) is in the future")]
+    [InlineData("\"2027-01-01T00:00:00+01:00\"", "(2026-12-31T23:00:00Z) is in the future")]
+    [InlineData("1779346800", "is a number")]
+    [InlineData("{\"at\":\"2026-05-21\"}", "is a JSON object")]
+    [InlineData("true", "is true or false")]
+    [InlineData("\"0123456789abcdef0123456789abcdef\"", null)]
+    [InlineData("\"double-refresh-token-pasted-into-the-wrong-field-by-mistake\"", null)]
+    public async Task An_authorized_at_that_is_no_time_costs_the_run_only_its_notice_and_says_so_showing_only_a_value_that_looks_like_a_time(string json, string? said)
     {
-        SecretAuthorizedAt(value);
+        SecretAuthorizedAtJson(json);
 
         using var result = await JsonDocument.ParseAsync(Function().RunHandler(Event()));
 
         Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
-        var line = Assert.Single(Events("spotify_authorized_at_unreadable"));
+        var line = Assert.Single(Events(StackContract.LogEvents.AuthorizedAtUnreadable));
         var message = line.GetProperty("message").GetString()!;
         Assert.Contains("authorized_at", message, StringComparison.Ordinal);
         Assert.Contains("spotify-etl auth login", message, StringComparison.Ordinal);
-        Assert.Contains(value[..Math.Min(value.Length, 32)], message, StringComparison.Ordinal);
-        if (value.Length > 32)
+        if (said is not null)
         {
-            Assert.DoesNotContain(value, message, StringComparison.Ordinal);
+            Assert.Contains(said, message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("not shown", message, StringComparison.Ordinal);
+            Assert.DoesNotContain(json.Trim('"'), string.Concat(Logged), StringComparison.Ordinal);
         }
         Assert.Empty(Events(StackContract.LogEvents.ReauthorizationDue));
     }

@@ -593,6 +593,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assertLogEventAlarm(contract.logEvents.reauthorizationDue);
             });
 
+            test("a secret whose authorized_at cannot be read, in extract's logs, raises the same alarm as a token near its end", () => {
+                assertLogEventAlarm(contract.logEvents.authorizedAtUnreadable);
+                const metric = (event: string) => (stack.all(types.metricFilter).find((f) => String(f.inputs["pattern"]) === `{ $.event = "${event}" }`)!
+                    .inputs["metricTransformation"] as { name: string }).name;
+                assert.equal(metric(contract.logEvents.authorizedAtUnreadable), metric(contract.logEvents.reauthorizationDue));
+            });
+
             test("plays Spotify no longer had when extract asked (a recently-played gap) raise an alarm", () => {
                 assertLogEventAlarm(contract.logEvents.recentlyPlayedGap);
             });
