@@ -88,21 +88,34 @@ public static partial class ExportFileReader
     /// <summary>
     /// UTF-16 text as UTF-8, its byte-order mark dropped: little-endian unless a mark or a zero first byte says big-endian.
     /// Half of a surrogate pair becomes U+FFFD, a byte left over at the end is dropped, and either makes <c>Whole</c> false.
+    /// Converted in place of the bytes read, into one array of the UTF-8's length (about half the file's for an export's
+    /// mostly ASCII text), with a copy of the text only when its byte order is not the machine's.
     /// </summary>
     private static (byte[] Utf8, bool Whole) Utf16ToUtf8(ReadOnlySpan<byte> json)
     {
         var bigEndian = json is [0xFE, 0xFF, ..] or [0, _, ..];
         var body = json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] ? json[2..] : json;
         var odd = body.Length % 2 == 1;
-        body = body[..(body.Length & ~1)];
-        try
+        var units = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(body[..(body.Length & ~1)]);
+        ReadOnlySpan<char> text;
+        if (bigEndian == BitConverter.IsLittleEndian)
         {
-            return (System.Text.Encoding.UTF8.GetBytes(new System.Text.UnicodeEncoding(bigEndian, false, throwOnInvalidBytes: true).GetString(body)), !odd);
+            var swapped = new char[units.Length];
+            System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(units, System.Runtime.InteropServices.MemoryMarshal.Cast<char, ushort>(swapped.AsSpan()));
+            text = swapped;
         }
-        catch (System.Text.DecoderFallbackException)
+        else
         {
-            return (System.Text.Encoding.UTF8.GetBytes(new System.Text.UnicodeEncoding(bigEndian, false, throwOnInvalidBytes: false).GetString(body)), false);
+            text = System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, char>(units);
         }
+        // Counted as the conversion below writes it: each half of a surrogate pair as U+FFFD's three bytes.
+        var utf8 = new byte[System.Text.Encoding.UTF8.GetByteCount(text)];
+        var whole = System.Text.Unicode.Utf8.FromUtf16(text, utf8, out _, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done;
+        if (!whole)
+        {
+            System.Text.Unicode.Utf8.FromUtf16(text, utf8, out _, out _, replaceInvalidSequences: true);
+        }
+        return (utf8, whole && !odd);
     }
 
     /// <summary>A UTF-16 byte-order mark, or JSON's first character followed by a zero byte.</summary>
