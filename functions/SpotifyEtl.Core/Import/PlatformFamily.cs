@@ -19,16 +19,17 @@ public static class PlatformFamily
     public const string Wearable = "wearable";
     public const string Other = "other";
 
-    // Most specific first: "Partner android_tv" is a TV, not a phone; "Android OS ... (Car)" a car; Wear OS a watch.
+    // Most specific first: a watch on Tizen or Android is a watch; "Partner android_tv" is a TV, not a phone; "Android OS ... (Car)" a car.
     private static readonly (string Needle, string Family)[] Rules =
     [
+        ("wear_os", Wearable), ("wearos", Wearable), ("wear os", Wearable), ("watchos", Wearable), ("apple watch", Wearable),
+        ("apple_watch", Wearable), ("garmin", Wearable), ("fitbit", Wearable), ("galaxy_watch", Wearable), ("galaxy watch", Wearable),
+        ("pixel watch", Wearable), ("pixel_watch", Wearable), ("smartwatch", Wearable), ("_watch", Wearable),
         ("playstation", Console), ("xbox", Console), ("nintendo", Console), ("ps4", Console), ("ps5", Console),
         ("android_tv", Tv), ("androidtv", Tv), ("tvos", Tv), ("apple tv", Tv), ("appletv", Tv), ("smart_tv", Tv), ("smarttv", Tv),
         ("_tv", Tv), (" tv", Tv), ("tizen", Tv), ("webos", Tv), ("roku", Tv), ("chromecast", Tv), ("fire tv", Tv), ("firetv", Tv),
         ("carplay", Car), ("android_auto", Car), ("android auto", Car), ("automotive", Car), ("(car)", Car), ("tesla", Car),
         ("car_thing", Car), ("carthing", Car), ("car thing", Car),
-        ("wear_os", Wearable), ("wearos", Wearable), ("wear os", Wearable), ("watchos", Wearable), ("apple watch", Wearable),
-        ("apple_watch", Wearable), ("garmin", Wearable), ("fitbit", Wearable), ("galaxy_watch", Wearable), ("galaxy watch", Wearable),
         ("sonos", Speaker), ("echo", Speaker), ("alexa", Speaker), ("google_home", Speaker), ("homepod", Speaker), ("speaker", Speaker),
         ("web_player", Web), ("web player", Web), ("webplayer", Web), ("browser", Web), ("chrome", Web), ("firefox", Web), ("safari", Web),
         ("ios", Ios), ("iphone", Ios), ("ipad", Ios), ("ipod", Ios),
