@@ -177,8 +177,6 @@ describe("an invalid value fails naming its key", () => {
         ["transformEphemeralStorageMb", "1024.5", /spotify-stack:transformEphemeralStorageMb must be an integer/],
         ["transformReservedConcurrency", "-1", /spotify-stack:transformReservedConcurrency must be a whole number of at least 1, or 0 for no reservation/],
         ["transformReservedConcurrency", "2.5", /spotify-stack:transformReservedConcurrency must be an integer/],
-        ["transformReservedConcurrency", "901", /spotify-stack:transformReservedConcurrency must be at most 900: Lambda keeps 100 of an account's concurrent executions/],
-        ["transformReservedConcurrency", "1000", /spotify-stack:transformReservedConcurrency must be at most 900/],
         ["functionArchitecture", "arm", /spotify-stack:functionArchitecture must be one of x86_64, arm64/],
         ["logRetentionDays", "10", /spotify-stack:logRetentionDays must be one of/],
         ["spotifySources", JSON.stringify(["top_tracks:forever"]), /spotify-stack:spotifySources needs a time range/],
@@ -215,9 +213,25 @@ describe("an invalid value fails naming its key", () => {
         });
     }
 
-    test("transformReservedConcurrency takes 0 to 900, the most an account of 1,000 executions can reserve", () => {
-        for (const value of [0, 1, 8, 450, 899, 900]) {
-            assert.equal(load({ ...validConfig(), [`${projectName}:transformReservedConcurrency`]: String(value) }).functions.transform.reservedConcurrency, value);
+    test("a transformReservedConcurrency above 900, more than an account of the default 1,000 executions may reserve, is warned at preview and kept", () => {
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        pulumi.log.warn = (message: string) => {
+            warnings.push(message);
+            return Promise.resolve();
+        };
+        try {
+            for (const value of [0, 1, 8, 450, 899, 900, 901, 1000, 5000]) {
+                warnings.length = 0;
+                assert.equal(load({ ...validConfig(), [`${projectName}:transformReservedConcurrency`]: String(value) }).functions.transform.reservedConcurrency, value);
+                const told = warnings.filter((w) => /transformReservedConcurrency/.test(w));
+                assert.equal(told.length, value > 900 ? 1 : 0, `${value}: ${told.join("\n")}`);
+                if (value > 900) {
+                    assert.match(told[0]!, /keeps 100 of an account's concurrent executions unreserved.*above 900 fails in pulumi up/);
+                }
+            }
+        } finally {
+            pulumi.log.warn = warn;
         }
     });
 
