@@ -68,7 +68,9 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         super("spotify:etl:SnowflakeLoad", name, {}, opts);
         const config = args.config;
         const child = { parent: this };
-        if (config.authentication === "environment" && !pulumi.runtime.isDryRun() && (process.env["SNOWFLAKE_PRIVATE_KEY"] ?? "") === "") {
+        // Said at preview too: the provider logs in to Snowflake to preview, and would otherwise stop `pulumi up`'s preview
+        // with its own authentication error before this program could say which key is missing.
+        if (config.authentication === "environment" && (process.env["SNOWFLAKE_PRIVATE_KEY"] ?? "") === "") {
             throw new pulumi.RunError("snowflakeEnabled: no Snowflake credential. Give the deploying job the key of snowflakeUser as "
                 + "SNOWFLAKE_PRIVATE_KEY (a secret of the deploy environment), or store it in the stack: pulumi config set --secret snowflakePrivateKey < key.p8");
         }

@@ -146,7 +146,8 @@ interface Monitor {
  * returns every resource it declared and its resolved stack outputs.
  */
 export async function runStack(stack: string, config: Record<string, string>, secretKeys: readonly string[],
-    program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") }): Promise<StackRun> {
+    program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") },
+    preview = false): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
     const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete" | "deletedWith">>();
     const dependencies = new Map<string, string[]>();
@@ -175,7 +176,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
                     throw new Error(`unexpected call ${args.token}`);
             }
         },
-    }, program.project, stack, false);
+    }, program.project, stack, preview);
 
     // Record what each resource depends on (dependsOn and inputs), which the mocks API does not pass on.
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
