@@ -218,6 +218,17 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                 }, { ...inSnowflake, dependsOn: [loads, this.stage] });
             }
 
+            // Daily, whatever the reload schedule: the pipe too loads a file again once its 14 days of load metadata end.
+            new snowflake.Task(`${name}-${table.name}-prune`, {
+                ...inSchema,
+                name: loading.pruneTaskName(table),
+                comment: `Deletes the rows of superseded versions of ${table.name} files from ${loading.loadsTableName(table)} (serverless)`,
+                started: true,
+                schedule: { usingCron: loading.pruneSchedule },
+                userTaskManagedInitialWarehouseSize: "XSMALL",
+                sqlStatement: loading.pruneStatement(table, qualifiedSchema),
+            }, { ...inSnowflake, dependsOn: [loads] });
+
             views.push(new snowflake.View(`${name}-${table.name}`, {
                 ...inSchema,
                 name: loading.viewName(table),

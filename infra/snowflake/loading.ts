@@ -42,6 +42,9 @@ export const snowflakeName = (name: string): string => name.toUpperCase();
 export const loadsTableName = (table: TableDefinition): string => `${snowflakeName(table.name)}_LOADS`;
 export const pipeName = (table: TableDefinition): string => `${snowflakeName(table.name)}_PIPE`;
 export const reloadTaskName = (table: TableDefinition): string => `${snowflakeName(table.name)}_RELOAD`;
+export const pruneTaskName = (table: TableDefinition): string => `${snowflakeName(table.name)}_PRUNE`;
+/** When the prune tasks run: daily, in the quiet hour before the default schedule's morning runs. */
+export const pruneSchedule = "15 4 * * * UTC";
 /** The view carries the lake table's own name, so a question reads `FROM songs` as it does in Athena. */
 export const viewName = (table: TableDefinition): string => snowflakeName(table.name);
 
@@ -109,6 +112,26 @@ export function copyStatement(table: TableDefinition, target: CopyTarget): strin
 }
 
 /**
+ * Deletes the rows of every superseded version of a file from `<TABLE>_LOADS`: all but the newest version (the
+ * one the view reads, by the same order), each of whose loads is kept. The lake rewrites today's partitions every
+ * run and the current-state tables whole, so without it the load tables, and every question's read of them, would
+ * grow by a version of each such file a run. A version loaded while it runs is newer than any it deletes.
+ */
+export function pruneStatement(table: TableDefinition, schema: string): string {
+    const loads = `${schema}.${loadsTableName(table)}`;
+    return [
+        `DELETE FROM ${loads} AS l`,
+        `USING (SELECT DISTINCT LOAD_FILE, LOAD_FILE_MODIFIED, LOAD_FILE_CHECKSUM FROM ${loads}`,
+        `       QUALIFY ${newestVersionRank} > 1) AS s`,
+        "WHERE l.LOAD_FILE = s.LOAD_FILE AND l.LOAD_FILE_MODIFIED = s.LOAD_FILE_MODIFIED AND l.LOAD_FILE_CHECKSUM = s.LOAD_FILE_CHECKSUM",
+    ].join("\n");
+}
+
+/** A file's versions ranked newest first (last-modified time, then checksum): a file is its path without the format's extension. */
+const newestVersionRank = `DENSE_RANK() OVER (PARTITION BY REGEXP_REPLACE(LOAD_FILE, '[.](${(["parquet", "csv"] as const).map(fileExtension).join("|")})$', '') `
+    + "ORDER BY LOAD_FILE_MODIFIED DESC, LOAD_FILE_CHECKSUM DESC)";
+
+/**
  * The lake table as the questions read it: of every file, only its newest version (last-modified time,
  * then checksum), and each of its rows once even when that version was loaded twice (by the pipe and by
  * the reload task). A file is its path without the format's extension: after `tableFormat` changes, a
@@ -117,11 +140,10 @@ export function copyStatement(table: TableDefinition, target: CopyTarget): strin
  */
 export function latestLoadView(table: TableDefinition, schema: string): string {
     const columns = lakeColumns(table).map(c => c.name);
-    const extensions = (["parquet", "csv"] as const).map(fileExtension).join("|");
     return [
         `SELECT ${columns.join(", ")}`,
         `FROM ${schema}.${loadsTableName(table)}`,
-        `QUALIFY DENSE_RANK() OVER (PARTITION BY REGEXP_REPLACE(LOAD_FILE, '[.](${extensions})$', '') ORDER BY LOAD_FILE_MODIFIED DESC, LOAD_FILE_CHECKSUM DESC) = 1`,
+        `QUALIFY ${newestVersionRank} = 1`,
         "    AND ROW_NUMBER() OVER (PARTITION BY LOAD_FILE, LOAD_FILE_CHECKSUM, LOAD_FILE_ROW ORDER BY LOADED_AT DESC) = 1",
     ].join("\n");
 }

@@ -41,8 +41,9 @@ test("pipes read CSV columns by position and the notification rules take .csv fi
     assert.ok(queues.every((q) => q.filterSuffix === ".csv"));
 });
 
-test("an empty reload schedule declares no task", () => {
-    assert.equal(stack.all(sf.task).length, 0);
+test("an empty reload schedule declares no reload task; the daily prune tasks remain", () => {
+    assert.deepEqual(stack.all(sf.task).filter((t) => !String(t.inputs["name"]).endsWith("_PRUNE")), []);
+    assert.ok(stack.all(sf.task).length > 0);
 });
 
 test("the password reaches the provider only as a secret, with no key-pair authenticator", () => {

@@ -150,8 +150,19 @@ test("every lake table has an auto-ingest pipe copying its folder of the stage i
     }
 });
 
+test("every lake table has a daily task that deletes its superseded loads, serverless, whatever the reload schedule", () => {
+    const prunes = stack.all(sf.task).filter((t) => String(t.inputs["name"]).endsWith("_PRUNE"));
+    assert.deepEqual(prunes.map((t) => String(t.inputs["name"])).sort(), tables.map((t) => `${t.name.toUpperCase()}_PRUNE`).sort());
+    for (const task of prunes) {
+        assert.equal(task.inputs["started"], true);
+        assert.deepEqual(task.inputs["schedule"], { usingCron: "15 4 * * * UTC" });
+        assert.match(String(task.inputs["sqlStatement"]), new RegExp(`^DELETE FROM SPOTIFY_DEV\\.LAKE\\.${String(task.inputs["name"]).replace(/_PRUNE$/, "")}_LOADS AS l`));
+        assert.equal(task.inputs["warehouse"], undefined, "prune tasks are serverless");
+    }
+});
+
 test("every lake table has a reload task every hour by default and a view of its latest loads; every question a view", () => {
-    const tasks = stack.all(sf.task);
+    const tasks = stack.all(sf.task).filter((t) => String(t.inputs["name"]).endsWith("_RELOAD"));
     assert.equal(tasks.length, tables.length);
     for (const task of tasks) {
         assert.equal(task.inputs["started"], true);
