@@ -137,18 +137,6 @@ const analytics = new Analytics(`${base}-analytics`, {
     bytesScannedCutoffPerQuery: config.catalog.athenaBytesScannedCutoffPerQuery,
 }, opts);
 
-// Optional (snowflakeEnabled): the lake's tables loaded continuously into Snowflake (docs/snowflake.md).
-if (config.snowflake.enabled) {
-    new SnowflakeLoad(`${base}-snowflake`, {
-        config: config.snowflake,
-        tableFormat: config.catalog.tableFormat,
-        transformedBucket: storage.transformed,
-        accountId: account.accountId,
-        region: config.region,
-        permissionsBoundary,
-    }, opts);
-}
-
 const alarms = new Alarms(`${base}-alarms`, {
     email: config.alarms.email,
     functions: { extract, transform },
@@ -163,6 +151,19 @@ const alarms = new Alarms(`${base}-alarms`, {
     metricNamespace,
     crawlerName: catalog.crawlerName,
 }, opts);
+
+// Optional (snowflakeEnabled): the lake's tables loaded continuously into Snowflake (docs/snowflake.md).
+if (config.snowflake.enabled) {
+    new SnowflakeLoad(`${base}-snowflake`, {
+        config: config.snowflake,
+        tableFormat: config.catalog.tableFormat,
+        transformedBucket: storage.transformed,
+        accountId: account.accountId,
+        region: config.region,
+        permissionsBoundary,
+        alarmTopicArn: alarms.topic.arn,
+    }, opts);
+}
 
 const dashboard = new Dashboard(`${base}-pipeline`, {
     region: config.region,

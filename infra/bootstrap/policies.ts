@@ -244,7 +244,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
 
 /**
  * The most any role of the stack may do: the functions', the crawler's and Snowflake's roles, whatever inline
- * policy the deploy role puts on them. The stack's buckets, secret, queues, catalog and log groups, nothing else.
+ * policy the deploy role puts on them. The stack's buckets, secret, queues, topics, catalog and log groups, nothing else.
  */
 export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "namePrefix" | "stack">): PolicyDocument {
     const r = stackArns(s);
@@ -260,6 +260,8 @@ export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "
             },
             { Sid: "SpotifyCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], Resource: r.secrets },
             { Sid: "DeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: r.queues },
+            // Snowflake's notification integration tells of failed loads on the alarm topic.
+            { Sid: "AlarmTopic", Effect: "Allow", Action: ["sns:Publish"], Resource: r.topics },
             { Sid: "FunctionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: r.logGroups },
             { Sid: "CrawlerLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: r.crawlerLogGroups },
             {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
 import { tables, transformedPrefix } from "../catalog/tables";
 import { type SnowflakeConfig, type TableFormat, snowflakeIdentifier } from "../config";
+import { declareErrorNotifications } from "../snowflake/errors";
 import { declaredWithout } from "../environment";
 import { type NamedQuerySource, loadNamedQueries, snowflakeOnlyQueriesDirectory } from "../catalog/namedQueries";
 import * as loading from "../snowflake/loading";
@@ -39,6 +40,8 @@ export interface SnowflakeLoadArgs {
     readonly permissionsBoundary?: pulumi.Input<string>;
     /** The stack's AWS region: the bucket's, where S3 can send notifications to a queue. */
     readonly region: string;
+    /** The stack's alarm topic: Snowflake publishes the errors of its pipes and tasks there. */
+    readonly alarmTopicArn: pulumi.Input<string>;
 }
 
 /**
@@ -155,6 +158,13 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             }),
         }, child);
 
+        // A file a pipe or task cannot load is skipped, and a task failing ten times in a row suspends itself: each is
+        // published to the alarm topic (infra/snowflake/errors.ts).
+        const errors = declareErrorNotifications(name, { topicArn: args.alarmTopicArn, accountId: args.accountId, partition, permissionsBoundary: args.permissionsBoundary },
+            child, inSnowflake);
+        const reporting = { errorIntegration: errors.integration.name };
+        const reported = [errors.role, errors.policy];
+
         const database = new snowflake.Database(`${name}-database`, {
             name: config.database,
             comment: "Spotify Stack: the lake's tables, loaded from S3 by Snowpipe",
@@ -204,7 +214,8 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                 comment: `Loads each new ${table.name} partition file as S3 announces it`,
                 autoIngest: true,
                 copyStatement: loading.copyStatement(table, target),
-            }, { ...inSnowflake, dependsOn: [loads, this.stage] });
+                ...reporting,
+            }, { ...inSnowflake, dependsOn: [loads, this.stage, ...reported] });
 
             if (config.reloadSchedule !== "") {
                 new snowflake.Task(`${name}-${table.name}-reload`, {
@@ -215,7 +226,8 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                     schedule: { usingCron: config.reloadSchedule },
                     userTaskManagedInitialWarehouseSize: "XSMALL",
                     sqlStatement: loading.copyStatement(table, target),
-                }, { ...inSnowflake, dependsOn: [loads, this.stage] });
+                    ...reporting,
+                }, { ...inSnowflake, dependsOn: [loads, this.stage, ...reported] });
             }
 
             // Daily, whatever the reload schedule: the pipe too loads a file again once its 14 days of load metadata end.
@@ -227,7 +239,8 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                 schedule: { usingCron: loading.pruneSchedule },
                 userTaskManagedInitialWarehouseSize: "XSMALL",
                 sqlStatement: loading.pruneStatement(table, qualifiedSchema),
-            }, { ...inSnowflake, dependsOn: [loads] });
+                ...reporting,
+            }, { ...inSnowflake, dependsOn: [loads, ...reported] });
 
             views.push(new snowflake.View(`${name}-${table.name}`, {
                 ...inSchema,

@@ -8,7 +8,7 @@ import { previewFeatures, snowflakeQuestions } from "../../infra/components/snow
 import { loadsTableColumns } from "../../infra/snowflake/loading";
 import { devWithSnowflake, snowflakeSecretKeys, snowflakeTypes as sf } from "./helpers/snowflake";
 import {
-    fakeSnowflakeExternalId, fakeSnowflakeIamUserArn, fakeSnowpipeQueueArn, isSecretValue, plaintextStrings, runStack,
+    fakeSnowflakeExternalId, fakeSnowflakeIamUserArn, fakeSnowflakeNotificationExternalId, fakeSnowpipeQueueArn, isSecretValue, plaintextStrings, runStack,
     type RecordedResource, type StackRun,
 } from "./helpers/stackHarness";
 import { actionsOn, asList, Stack, types } from "./helpers/stackQueries";
@@ -86,6 +86,26 @@ test("the storage integration may read only the transformed prefix, through the 
     assert.equal(integration.inputs["enabled"], true);
     assert.deepEqual(integration.inputs["storageAllowedLocations"], [`s3://${transformedBucket}/transformed/`]);
     assert.equal(role.state["arn"], `arn:aws:iam::123456789012:role/${String(role.inputs["name"])}`);
+});
+
+test("every pipe and task publishes its failed loads to the stack's alarm topic, through a role that may publish there alone", () => {
+    const errors = stack.one(sf.notificationIntegration);
+    assert.equal(errors.inputs["notificationProvider"], "AWS_SNS");
+    assert.equal(errors.inputs["direction"], "OUTBOUND");
+    assert.equal(errors.inputs["enabled"], true);
+    assert.equal(errors.inputs["awsSnsTopicArn"], stack.run.outputs["alarmTopicArn"]);
+    const publisher = stack.one(types.role, (r) => r.state["arn"] === errors.inputs["awsSnsRoleArn"]);
+    const trust = JSON.parse(String(publisher.inputs["assumeRolePolicy"])) as { Statement: { Principal: { AWS: string }; Action: string; Condition: unknown }[] };
+    assert.deepEqual(trust.Statement.map((st) => [st.Principal, st.Action, st.Condition]),
+        [[{ AWS: fakeSnowflakeIamUserArn }, "sts:AssumeRole", { StringEquals: { "sts:ExternalId": fakeSnowflakeNotificationExternalId } }]]);
+    assert.ok(stack.dependsOn(publisher, errors), "the role is declared from the integration's outputs");
+    assert.deepEqual(stack.policiesOf(publisher).flatMap((p) => p.Statement.map((st) => [st.Effect, st.Action, st.Resource])),
+        [["Allow", ["sns:Publish"], [stack.run.outputs["alarmTopicArn"]]]]);
+    const loaders = [...stack.all(sf.pipe), ...stack.all(sf.task)];
+    assert.equal(loaders.length, 3 * tables.length);
+    for (const loader of loaders) {
+        assert.equal(loader.inputs["errorIntegration"], errors.inputs["name"], `${String(loader.inputs["name"])} tells no one of a failed load`);
+    }
 });
 
 test("the role trusts only the integration's IAM user, with the integration's external id", () => {

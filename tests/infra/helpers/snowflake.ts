@@ -4,6 +4,7 @@ import { fakeFunctionsPackage, stackConfigFile } from "./stackHarness";
 export const snowflakeTypes = {
     provider: "pulumi:providers:snowflake",
     integration: "snowflake:index/storageIntegration:StorageIntegration",
+    notificationIntegration: "snowflake:index/notificationIntegration:NotificationIntegration",
     fileFormat: "snowflake:index/fileFormat:FileFormat",
     stage: "snowflake:index/stage:Stage",
     table: "snowflake:index/table:Table",

@@ -14,6 +14,7 @@ export const fakeAccountId = "123456789012";
 export const fakeRepositoryId = 424242;
 export const fakeSnowflakeIamUserArn = "arn:aws:iam::999988887777:user/abc1-s-v2st0000";
 export const fakeSnowflakeExternalId = "MYORG-MYACCOUNT_SFCRole=2_abcdefghijklmnopqrstuvwxyz0=";
+export const fakeSnowflakeNotificationExternalId = "MYORG-MYACCOUNT_SFCRole=2_zyxwvutsrqponmlkjihgfedcba9=";
 export const fakeSnowpipeQueueArn = (region: string): string => `arn:aws:sqs:${region}:999988887777:sf-snowpipe-AIDAEXAMPLE-abcdefghij`;
 export const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -110,6 +111,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         // the handshake, and the account's Snowpipe queue.
         case "snowflake:index/storageIntegration:StorageIntegration":
             return { id: own("name", physical), state: { ...inputs, storageAwsIamUserArn: fakeSnowflakeIamUserArn, storageAwsExternalId: fakeSnowflakeExternalId } };
+        case "snowflake:index/notificationIntegration:NotificationIntegration":
+            return { id: own("name", physical), state: { ...inputs, awsSnsIamUserArn: fakeSnowflakeIamUserArn, awsSnsExternalId: fakeSnowflakeNotificationExternalId } };
         case "snowflake:index/pipe:Pipe":
             return { id: own("name", physical), state: { ...inputs, notificationChannel: fakeSnowpipeQueueArn(region) } };
         case "aws:kms/key:Key": {
