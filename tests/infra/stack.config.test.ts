@@ -36,6 +36,22 @@ function load(config: Record<string, string>) {
     return loadConfig();
 }
 
+/** The warnings Pulumi would print at preview while `action` runs. */
+function warnedWhile(action: () => unknown): string[] {
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    pulumi.log.warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+    };
+    try {
+        action();
+        return warnings;
+    } finally {
+        pulumi.log.warn = warn;
+    }
+}
+
 function problemsOf(config: Record<string, string>): string {
     try {
         load(config);
@@ -214,24 +230,14 @@ describe("an invalid value fails naming its key", () => {
     }
 
     test("a transformReservedConcurrency above 900, more than an account of the default 1,000 executions may reserve, is warned at preview and kept", () => {
-        const warnings: string[] = [];
-        const warn = pulumi.log.warn;
-        pulumi.log.warn = (message: string) => {
-            warnings.push(message);
-            return Promise.resolve();
-        };
-        try {
-            for (const value of [0, 1, 8, 450, 899, 900, 901, 1000, 5000]) {
-                warnings.length = 0;
-                assert.equal(load({ ...validConfig(), [`${projectName}:transformReservedConcurrency`]: String(value) }).functions.transform.reservedConcurrency, value);
-                const told = warnings.filter((w) => /transformReservedConcurrency/.test(w));
-                assert.equal(told.length, value > 900 ? 1 : 0, `${value}: ${told.join("\n")}`);
-                if (value > 900) {
-                    assert.match(told[0]!, /keeps 100 of an account's concurrent executions unreserved.*above 900 fails in pulumi up/);
-                }
+        for (const value of [0, 1, 8, 450, 899, 900, 901, 1000, 5000]) {
+            const warnings = warnedWhile(() => assert.equal(
+                load({ ...validConfig(), [`${projectName}:transformReservedConcurrency`]: String(value) }).functions.transform.reservedConcurrency, value));
+            const told = warnings.filter((w) => /transformReservedConcurrency/.test(w));
+            assert.equal(told.length, value > 900 ? 1 : 0, `${value}: ${told.join("\n")}`);
+            if (value > 900) {
+                assert.match(told[0]!, /keeps 100 of an account's concurrent executions unreserved.*above 900 fails in pulumi up/);
             }
-        } finally {
-            pulumi.log.warn = warn;
         }
     });
 
@@ -338,22 +344,10 @@ describe("an invalid value fails naming its key", () => {
     });
 
     test("a stack without alarmEmail is warned at preview that its alarms reach nobody; one with it is not", () => {
-        const warnings: string[] = [];
-        const warn = pulumi.log.warn;
-        pulumi.log.warn = (message: string) => {
-            warnings.push(message);
-            return Promise.resolve();
-        };
-        try {
-            load({ ...validConfig(), "spotify-stack:alarmEmail": "" });
-            assert.equal(warnings.filter((w) => /alarmEmail/.test(w)).length, 1, warnings.join("\n"));
-            assert.match(warnings.find((w) => /alarmEmail/.test(w))!, /alarms go to a topic nobody subscribes to.*set alarmEmail.*subscribe/is);
-            warnings.length = 0;
-            load({ ...validConfig(), "spotify-stack:alarmEmail": "oncall@example.com" });
-            assert.deepEqual(warnings.filter((w) => /alarmEmail/.test(w)), []);
-        } finally {
-            pulumi.log.warn = warn;
-        }
+        const warnings = warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "" }));
+        assert.equal(warnings.filter((w) => /alarmEmail/.test(w)).length, 1, warnings.join("\n"));
+        assert.match(warnings.find((w) => /alarmEmail/.test(w))!, /alarms go to a topic nobody subscribes to.*set alarmEmail.*subscribe/is);
+        assert.deepEqual(warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "oncall@example.com" })).filter((w) => /alarmEmail/.test(w)), []);
     });
 
     test("several invalid values are reported together", () => {
