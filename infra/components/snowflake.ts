@@ -28,6 +28,7 @@ export const previewFeatures = [
     "snowflake_stage_resource",
     "snowflake_table_resource",
     "snowflake_pipe_resource",
+    "snowflake_notification_integration_resource",
 ];
 
 export interface SnowflakeLoadArgs {
@@ -158,8 +159,8 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             }),
         }, child);
 
-        // A file a pipe or task cannot load is skipped, and a task failing ten times in a row suspends itself: each is
-        // published to the alarm topic (infra/snowflake/errors.ts).
+        // A file a pipe cannot load is skipped, a task's run can fail, and a task failing ten times in a row suspends
+        // itself: each is published to the alarm topic (infra/snowflake/errors.ts).
         const errors = declareErrorNotifications(name, { topicArn: args.alarmTopicArn, accountId: args.accountId, partition, permissionsBoundary: args.permissionsBoundary },
             child, inSnowflake);
         const reporting = { errorIntegration: errors.integration.name };

@@ -1,6 +1,7 @@
 /**
- * Where Snowflake tells of a load that failed: a pipe or a task skips a file it cannot load (`ON_ERROR = SKIP_FILE`),
- * and a task that fails ten times in a row suspends itself, neither of which the stack's CloudWatch alarms can see.
+ * Where Snowflake tells of a load that failed: a pipe skips a file it cannot load (`ON_ERROR = SKIP_FILE`), a task's run
+ * fails (a reload task's COPY that skips a file succeeds, so that is not told), and a task that fails ten times in a
+ * row suspends itself: none of which the stack's CloudWatch alarms can see.
  * An outbound notification integration publishes each such error to the stack's alarm topic, through a role that may
  * publish to that topic alone. The same handshake as the storage integration: the role's ARN is known before the role
  * exists, so the integration is created first and the role, trusting the integration's IAM user and external id,
@@ -33,8 +34,8 @@ export function declareErrorNotifications(name: string, args: ErrorNotificationA
         name: snowflakeIdentifier(`${name}-errors`),
         comment: "Spotify Stack: failed loads of the lake's pipes and tasks, to the stack's alarm topic",
         enabled: true,
+        // Outbound: the provider adds the direction itself (its `direction` input is deprecated).
         notificationProvider: "AWS_SNS",
-        direction: "OUTBOUND",
         awsSnsTopicArn: args.topicArn,
         awsSnsRoleArn: pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:role/${roleName}`,
     }, inSnowflake);
