@@ -14,7 +14,8 @@ public sealed partial class ExtractFunction
     /// </summary>
     private SpotifyCredentials CredentialsOf(SpotifySecretValue secret, string secretId)
     {
-        var authorizedAt = RefreshTokenExpiry.Read(secret.AuthorizedAt, _timeProvider.GetUtcNow(), out var problem);
+        var now = _timeProvider.GetUtcNow();
+        var authorizedAt = RefreshTokenExpiry.Read(secret.AuthorizedAt, now, out var problem);
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken, authorizedAt);
         credentials.Validate($"secret {secretId}");
         if (problem is not null)
@@ -22,7 +23,7 @@ public sealed partial class ExtractFunction
             _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", StackContract.LogEvents.AuthorizedAtUnreadable, secretId, $"Secret {secretId}: {problem}."),
                 FunctionJsonContext.Default.SecretEventLogLine));
         }
-        else if (credentials.HasRefreshToken && RefreshTokenExpiry.Due(authorizedAt, _timeProvider.GetUtcNow()) is { } due)
+        else if (credentials.ReauthorizationDue(now) is { } due)
         {
             _log(JsonSerializer.Serialize(new ReauthorizationDueLogLine("warn", StackContract.LogEvents.ReauthorizationDue, secretId,
                 due.Message(SpotifyReauthorizationRequiredException.Reauthorize), due.AuthorizedAt, due.EndsAt, due.DaysLeft),

@@ -81,8 +81,15 @@ describe("the latest-load view", () => {
 
     test("the daily prune deletes exactly the superseded versions: the view reads the same rows before and after, over generated histories", async () => {
         const artists = tableNamed("artists");
+        // mulberry32: the low bits of a power-of-two LCG repeat with a short period, which left every day one version.
         let seed = 7;
-        const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+        const next = (n: number): number => {
+            seed = (seed + 0x6d2b79f5) | 0;
+            let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+            t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+            return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+        };
+        let superseded = 0;
         for (let history = 0; history < 25; history++) {
             // Files of a few days in either format, each written in several versions (some with equal times, told
             // apart by checksum), each version loaded once or twice, with one to three rows.
@@ -94,9 +101,10 @@ describe("the latest-load view", () => {
                     const file = `artists/snapshot_date=${date}/artists.${next(2) === 0 ? "parquet" : "csv"}`;
                     const modified = `${date} ${String(6 + next(3)).padStart(2, "0")}:00:00`;
                     const checksum = `c${day}-${version}-${next(5)}`;
-                    versions.set(`${file}|${modified}|${checksum}`, 0);
+                    const key = `${date}|${modified}|${checksum}`;
                     for (let load = 0; load < 1 + next(2); load++) {
                         for (let row = 1; row <= 1 + next(3); row++) {
+                            versions.set(key, (versions.get(key) ?? 0) + 1);
                             rows.push([`a${row}`, `name ${day}.${version}.${row}`, `u${row}`, date, file, row, modified, checksum, `2026-11-2${load} 0${row}:00:00`]);
                         }
                     }
@@ -109,8 +117,22 @@ describe("the latest-load view", () => {
             const left = (await db.runAndReadAll(`SELECT COUNT(DISTINCT (REGEXP_REPLACE(LOAD_FILE, '[.](parquet|csv)$', ''), LOAD_FILE_MODIFIED, LOAD_FILE_CHECKSUM)),
                 COUNT(DISTINCT REGEXP_REPLACE(LOAD_FILE, '[.](parquet|csv)$', '')) FROM spotify_dev.lake.${loadsTableName(artists)}`)).getRows()[0]!.map(Number);
             assert.equal(left[0], left[1], `history ${history}: one version of each file is left`);
-            assert.ok(versions.size >= left[0]!);
+            // Every load of each day's newest version (latest modified time, then the greater checksum) stays, and nothing else.
+            const newest = new Map<string, string>();
+            for (const key of versions.keys()) {
+                const date = key.split("|")[0]!;
+                const [, modified, checksum] = key.split("|");
+                const current = newest.get(date)?.split("|");
+                if (current === undefined || modified! > current[1]! || (modified === current[1] && checksum! > current[2]!)) {
+                    newest.set(date, key);
+                }
+            }
+            const kept = [...newest.values()].reduce((sum, key) => sum + versions.get(key)!, 0);
+            const [[remaining]] = (await db.runAndReadAll(`SELECT COUNT(*) FROM spotify_dev.lake.${loadsTableName(artists)}`)).getRows();
+            assert.equal(Number(remaining), kept, `history ${history}: rows left`);
+            superseded += versions.size - newest.size;
         }
+        assert.ok(superseded >= 25, `only ${superseded} superseded versions in the generated histories`);
     });
 
     test("a partition rewritten by a replay shows only its new rows; a file loaded twice shows its rows once", async () => {

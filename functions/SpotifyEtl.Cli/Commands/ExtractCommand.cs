@@ -108,7 +108,7 @@ public static class ExtractCommand
             {
                 CliErrors.Warn(context.Errors, $"{credentialsFile}: {authorizedAtProblem}.");
             }
-            else if (credentials.HasRefreshToken && RefreshTokenExpiry.Due(credentials.AuthorizedAt, DateTimeOffset.UtcNow) is { } due)
+            else if (credentials.ReauthorizationDue(DateTimeOffset.UtcNow) is { } due)
             {
                 CliErrors.Warn(context.Errors, due.Message($"Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' {(due.Left > TimeSpan.Zero ? "before then" : "now")}."));
             }

@@ -11,6 +11,9 @@ public sealed record SpotifyCredentials(string ClientId, string ClientSecret, st
 {
     public bool HasRefreshToken => !string.IsNullOrWhiteSpace(RefreshToken);
 
+    /// <summary>What a run should say of the refresh token's end at <paramref name="now"/> (<see cref="RefreshTokenExpiry.Due"/>); nothing without a token.</summary>
+    public ReauthorizationDue? ReauthorizationDue(DateTimeOffset now) => HasRefreshToken ? RefreshTokenExpiry.Due(AuthorizedAt, now) : null;
+
     public override string ToString() =>
         $"SpotifyCredentials {{ ClientId = {ClientId}, ClientSecret = ***, RefreshToken = {(HasRefreshToken ? "***" : "none")} }}";
 
