@@ -518,7 +518,8 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--saved-tracks", "--playlist", Playlist]).InvokeAsync();
 
         Assert.Equal(0, exit);
-        Assert.Equal(1, _spotify.NotModifiedAnswers);
+        // The first 304 was the first run's: its metadata asked again after the items, to see the version held.
+        Assert.Equal(2, _spotify.NotModifiedAnswers);
         Assert.Contains("Spotify requests: 1, not modified: 1", cli.Output, StringComparison.Ordinal);
         var manifests = Directory.GetFiles(Path.Combine(lake, "manifests")).Order().ToArray();
         using var second = JsonDocument.Parse(await File.ReadAllTextAsync(manifests[^1]));

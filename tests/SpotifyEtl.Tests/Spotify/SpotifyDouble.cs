@@ -375,7 +375,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         // Development Mode gives the items of the user's own playlists only: another's comes as metadata alone.
         if (playlist.OwnedByUser)
         {
-            metadata["items"] = new JsonObject { ["href"] = Link($"playlists/{id}/items"), ["total"] = playlist.ItemCount };
+            metadata["items"] = new JsonObject { ["href"] = Link($"playlists/{id}/items"), ["total"] = playlist.Tracks?.Count ?? playlist.ItemCount };
         }
         await Answer(context, metadata);
     }
@@ -393,7 +393,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             await ApiError(context, 403, "Forbidden");
             return;
         }
-        await Page(context, $"playlists/{id}/items", playlist.ItemCount, index =>
+        // One version's list for the whole page: a test may give the playlist another between two pages.
+        var tracks = playlist.Tracks;
+        await Page(context, $"playlists/{id}/items", tracks?.Count ?? playlist.ItemCount, index =>
         {
             var entry = new JsonObject
             {
@@ -401,7 +403,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 ["added_by"] = new JsonObject { ["id"] = "owner", ["type"] = "user" },
                 ["is_local"] = false,
             };
-            entry[playlist.DeprecatedTrackShape ? "track" : "item"] = Track($"{id[..4]}{index}");
+            entry[playlist.DeprecatedTrackShape ? "track" : "item"] = Track(tracks?[index] ?? $"{id[..4]}{index}");
             return entry;
         });
     }
@@ -659,6 +661,9 @@ public sealed record DoubleSavedTrack(string Id, DateTimeOffset AddedAt);
 public sealed record DoublePlaylist(string Id, string Name, string SnapshotId, int ItemCount, bool DeprecatedTrackShape, bool OwnedByUser)
 {
     public string SnapshotId { get; set; } = SnapshotId;
+
+    /// <summary>The track ids of the playlist's items in order, replacing the <see cref="ItemCount"/> generated ones when set.</summary>
+    public IReadOnlyList<string>? Tracks { get; set; }
 }
 
 /// <summary>A misbehaviour the double shows once, on the next matching request.</summary>

@@ -7,9 +7,20 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// the last complete extraction. The metadata lands on the day's first run whatever happened, so the lake
 /// knows which version was current each day; later runs that day ask for it conditionally, and a 304
 /// settles the playlist in one bodiless answer.
+/// <para>
+/// Items are paged by offset, so a playlist changed while its pages are read (an entry added or removed above
+/// the page being read) would give one entry twice and miss another, yet hold as many items as its total says.
+/// The pages are therefore held until the metadata, asked again after the last page, shows the version they were
+/// read from still current (a 304, or the same <c>snapshot_id</c>), and only then land, with the metadata of that
+/// version: one version per run, whole. A version that changes while it is read is read again, up to
+/// <see cref="Reads"/> times in all.
+/// </para>
 /// </summary>
 internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
 {
+    /// <summary>How many times a playlist's items are read in one run while its version keeps changing under them.</summary>
+    public const int Reads = 3;
+
     public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
         var id = extraction.Source.Subject;
@@ -22,6 +33,69 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         {
             return SourceStatus.Unchanged;
         }
+        var header = await HeaderAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
+        var previous = run.Read(state => state.Playlists.GetValueOrDefault(id));
+        if (previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal))
+        {
+            if (!landedToday)
+            {
+                await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
+            }
+            extraction.RememberETag(metadataPath, metadata, hasNext: false);
+            return SourceStatus.Unchanged;
+        }
+
+        var itemsPath = $"playlists/{id}/items?limit={SpotifyPaging.PageSize}&additional_types=track,episode" +
+            (market is { Length: > 0 } ? $"&market={Uri.EscapeDataString(market)}" : "");
+        var pages = new HeldPages();
+        var held = false;
+        try
+        {
+            for (var read = 1; !held; read++)
+            {
+                pages = new HeldPages();
+                var first = await extraction.GetAsync(itemsPath, conditional: false, cancellationToken).ConfigureAwait(false);
+                await extraction.ReadPagesAsync(first, pages, SpotifyPaging.PlaylistMaxItems, cancellationToken).ConfigureAwait(false);
+                var now = await extraction.GetAgainAsync(metadataPath, metadata, cancellationToken).ConfigureAwait(false);
+                if (now.NotModified)
+                {
+                    held = true;
+                    continue;
+                }
+                var was = header.SnapshotId;
+                (metadata, header) = (now, await HeaderAsync(extraction, now, cancellationToken).ConfigureAwait(false));
+                held = string.Equals(was, header.SnapshotId, StringComparison.Ordinal);
+                if (!held && read == Reads)
+                {
+                    // The version this run lands is the latest seen; its items were read while it was being made.
+                    extraction.Warn($"The playlist changed while its items were read, {Reads} times in a row (its snapshot_id is now {header.SnapshotId}): " +
+                        "the items landed may hold an entry twice or miss one. The next run reads them again.");
+                    break;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // What was read lands, as every answer does, and the metadata with it, even after Ctrl-C: the transformation takes a
+            // run's partial list only where no run of the day landed the whole one. The source reports the error that stopped it.
+            await LandMetadataAsync(extraction, metadata, CancellationToken.None).ConfigureAwait(false);
+            await extraction.LandAsync(pages, id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
+        await extraction.LandAsync(pages, id, cancellationToken).ConfigureAwait(false);
+        if (held)
+        {
+            // Only a playlist whose every page landed, read from one version, counts as extracted at this snapshot.
+            run.Update(state => state.Playlists[id] = new PlaylistState(header.SnapshotId!, run.RunId, header.Name)); // HeaderAsync refuses a header without one
+            extraction.RememberETag(metadataPath, metadata, hasNext: false);
+        }
+        return SourceStatus.Landed;
+    }
+
+    /// <summary>The metadata's header; a body that is no playlist lands (the transformation sets it aside with its reason) and fails the source.</summary>
+    private static async Task<PlaylistHeader> HeaderAsync(SourceExtraction extraction, SpotifyResponse metadata, CancellationToken cancellationToken)
+    {
         PlaylistHeader? header;
         try
         {
@@ -29,32 +103,20 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         }
         catch (SpotifyMalformedResponseException)
         {
-            // A body that is no JSON lands too, unchanged, as every answer does: the transformation sets it aside with its reason.
-            await extraction.LandAsync(RawSource.Playlist, id, metadata, cancellationToken).ConfigureAwait(false);
+            await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
             throw;
         }
         if (string.IsNullOrEmpty(header?.SnapshotId))
         {
-            await extraction.LandAsync(RawSource.Playlist, id, metadata, cancellationToken).ConfigureAwait(false);
+            await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
             throw new SpotifyMalformedResponseException(metadata.Path, "no snapshot_id");
         }
-        var previous = run.Read(state => state.Playlists.GetValueOrDefault(id));
-        var unchanged = previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal);
-        if (!(unchanged && landedToday))
-        {
-            await extraction.LandAsync(RawSource.Playlist, id, metadata, cancellationToken).ConfigureAwait(false);
-            run.RecordLandedToday(extraction.Source.Name);
-        }
-        if (!unchanged)
-        {
-            var itemsPath = $"playlists/{id}/items?limit={SpotifyPaging.PageSize}&additional_types=track,episode" +
-                (market is { Length: > 0 } ? $"&market={Uri.EscapeDataString(market)}" : "");
-            var first = await extraction.GetAsync(itemsPath, conditional: false, cancellationToken).ConfigureAwait(false);
-            await extraction.LandPagesAsync(first, id, _ => true, SpotifyPaging.PlaylistMaxItems, cancellationToken).ConfigureAwait(false);
-            // Only a playlist whose every page landed counts as extracted at this snapshot.
-            run.Update(state => state.Playlists[id] = new PlaylistState(header.SnapshotId, run.RunId, header.Name));
-        }
-        extraction.RememberETag(metadataPath, metadata, hasNext: false);
-        return unchanged ? SourceStatus.Unchanged : SourceStatus.Landed;
+        return header;
+    }
+
+    private static async Task LandMetadataAsync(SourceExtraction extraction, SpotifyResponse metadata, CancellationToken cancellationToken)
+    {
+        await extraction.LandAsync(RawSource.Playlist, extraction.Source.Subject, metadata, cancellationToken).ConfigureAwait(false);
+        extraction.Run.RecordLandedToday(extraction.Source.Name);
     }
 }

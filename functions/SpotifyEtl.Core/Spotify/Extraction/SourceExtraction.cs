@@ -51,6 +51,17 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         return response;
     }
 
+    /// <summary>GETs <paramref name="path"/> again, asking for a 304 when it still answers what <paramref name="earlier"/> did (its ETag).</summary>
+    public async Task<SpotifyResponse> GetAgainAsync(string path, SpotifyResponse earlier, CancellationToken cancellationToken)
+    {
+        var response = await client.GetAsync(path, earlier.ETag, () => _requests++, cancellationToken).ConfigureAwait(false);
+        if (response.NotModified)
+        {
+            _notModified++;
+        }
+        return response;
+    }
+
     /// <summary>Remembers the ETag of a response that landed, so the next conditional request for <paramref name="path"/> may answer 304.</summary>
     public void RememberETag(string path, SpotifyResponse response, bool hasNext)
     {
@@ -74,12 +85,28 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     public async Task<PageHeader> LandPageAsync(SpotifyResponse response, string subject, CancellationToken cancellationToken)
     {
         await LandAsync(Source.PageSource, subject, response, cancellationToken).ConfigureAwait(false);
+        var header = PageOf(response);
+        _items += ItemCount(header);
+        return header;
+    }
+
+    /// <summary>Lands pages read by <see cref="ReadPagesAsync"/>, in the order they were read.</summary>
+    public async Task LandAsync(HeldPages pages, string subject, CancellationToken cancellationToken)
+    {
+        foreach (var response in pages.Responses)
+        {
+            await LandAsync(Source.PageSource, subject, response, cancellationToken).ConfigureAwait(false);
+        }
+        _items += pages.Items;
+    }
+
+    private static PageHeader PageOf(SpotifyResponse response)
+    {
         var header = Parse(response, SpotifyWireJsonContext.Default.PageHeader);
-        if (header?.Items is not { ValueKind: JsonValueKind.Array } items)
+        if (header?.Items is not { ValueKind: JsonValueKind.Array })
         {
             throw new SpotifyMalformedResponseException(response.Path, "no \"items\" array");
         }
-        _items += items.GetArrayLength();
         return header;
     }
 
@@ -90,7 +117,25 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// <see cref="SpotifyNextLinkException"/> when a link is not an http(s) URL. An empty <c>next</c> ends the list.
     /// </summary>
     /// <param name="maxItems">The most items the source can hold, which bounds what its <c>total</c> may unlock; null for none.</param>
-    public async Task LandPagesAsync(SpotifyResponse first, string subject, Func<PageHeader, bool> goOn, int? maxItems, CancellationToken cancellationToken)
+    public Task LandPagesAsync(SpotifyResponse first, string subject, Func<PageHeader, bool> goOn, int? maxItems, CancellationToken cancellationToken) =>
+        PagesAsync(first, goOn, maxItems, response => LandPageAsync(response, subject, cancellationToken), () => Pages, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="first"/> and the pages its <c>next</c> links lead to, as <see cref="LandPagesAsync"/> does, into
+    /// <paramref name="into"/> without landing them: for a list that must be seen to hold still while it is read before it
+    /// lands. A page that fails paging is in <paramref name="into"/> when the exception comes.
+    /// </summary>
+    public Task ReadPagesAsync(SpotifyResponse first, HeldPages into, int? maxItems, CancellationToken cancellationToken) =>
+        PagesAsync(first, _ => true, maxItems, response =>
+        {
+            into.Responses.Add(response);
+            var header = PageOf(response);
+            into.Items += ItemCount(header);
+            return Task.FromResult(header);
+        }, () => Pages + into.Responses.Count, cancellationToken);
+
+    private async Task PagesAsync(SpotifyResponse first, Func<PageHeader, bool> goOn, int? maxItems, Func<SpotifyResponse, Task<PageHeader>> keep,
+        Func<int> pagesOfSource, CancellationToken cancellationToken)
     {
         var requested = new HashSet<string>(StringComparer.Ordinal) { SpotifyPaging.PageKey(first.Path) };
         var response = first;
@@ -98,7 +143,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         int? total = null;
         while (true)
         {
-            var header = await LandPageAsync(response, subject, cancellationToken).ConfigureAwait(false);
+            var header = await keep(response).ConfigureAwait(false);
             landed++;
             total = header.Total is > 0 and var said ? Math.Max(total ?? 0, said) : total;
             if (!goOn(header) || SpotifyPaging.NextLink(Source.Name, header.Next) is not { } next)
@@ -121,9 +166,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
                 throw new SpotifyPagingLoopException(Source.Name, next, landed, total,
                     $"more than the {most} items it can hold need" + (total is { } items ? $" (its list says it holds {items})" : ""));
             }
-            if (Pages >= maxPages && landed >= SpotifyPaging.PagesFor(total) + 1)
+            if (pagesOfSource() >= maxPages && landed >= SpotifyPaging.PagesFor(total) + 1)
             {
-                throw new SpotifyPagingLoopException(Source.Name, next, Math.Max(Pages, landed), total);
+                throw new SpotifyPagingLoopException(Source.Name, next, Math.Max(pagesOfSource(), landed), total);
             }
             response = await GetAsync(next, conditional: false, cancellationToken).ConfigureAwait(false);
         }
@@ -151,4 +196,12 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     public static int ItemCount(PageHeader header) =>
         header.Items is { ValueKind: JsonValueKind.Array } items ? items.GetArrayLength() : 0;
+}
+
+/// <summary>Pages read and held, not landed yet (<see cref="SourceExtraction.ReadPagesAsync"/>), and the items they hold.</summary>
+internal sealed class HeldPages
+{
+    public List<SpotifyResponse> Responses { get; } = [];
+
+    public int Items { get; set; }
 }
