@@ -109,7 +109,7 @@ internal static partial class LakeViews
             throw mixed;
         }
         var parquet = files.Count(file => file.EndsWith(".parquet", StringComparison.Ordinal));
-        var list = string.Join(", ", files.Select(SqlString));
+        var list = string.Join(", ", files.Select(file => SqlString(GlobLiteral(file))));
         if (parquet > 0)
         {
             // Athena reads Parquet columns by name: so does this view, cast to the contract's types.
@@ -194,6 +194,17 @@ internal static partial class LakeViews
         ColumnType.Boolean => "BOOLEAN",
         _ => "VARCHAR",
     };
+
+    /// <summary>
+    /// A path as DuckDB's readers take it literally: they read every path as a glob pattern, so a lake named <c>my*lake</c>
+    /// would read the tables of every lake beside it whose name the pattern matches. Each of <c>*</c>, <c>?</c> and
+    /// <c>[</c> becomes a class of that one character (<c>[*]</c>), which matches only itself.
+    /// </summary>
+    internal static string GlobLiteral(string path) =>
+        path.AsSpan().IndexOfAny("*?[") < 0 ? path : GlobCharacters().Replace(path, match => "[" + match.Value + "]");
+
+    [GeneratedRegex(@"[*?\[]")]
+    private static partial Regex GlobCharacters();
 
     private static string SqlString(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
