@@ -123,7 +123,12 @@ internal static class QueryRunner
         {
             var database = LakeDatabase.Open(lake, tables, currentFromPartitions);
             database.Reading = reading;
-            if (database.ComputedCurrent.Count > 0)
+            if (UnfinishedTransform.Warning(lake) is { } unfinished)
+            {
+                // It explains missing current-state tables too, which the run writes last.
+                CliErrors.Warn(Console.Error, unfinished);
+            }
+            else if (database.ComputedCurrent.Count > 0)
             {
                 CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
                     $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {lake}' writes them.");

@@ -189,9 +189,12 @@ internal static class TransformCommand
         // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
         // input: a run of one or two days never collects, and a backfill spends the budget early and
         // collects as usual, its memory that of its largest days, whatever their number.
-        var budget = CollectionBudget.Start(CollectionBudget.TwoLargestDays(BytesByDay(lakeFolder, keys).Values));
+        var days = BytesByDay(lakeFolder, keys);
+        var budget = CollectionBudget.Start(CollectionBudget.TwoLargestDays(days.Values));
         try
         {
+            // Until the run ends, the lake says which days it is writing: an interrupted run leaves them named.
+            UnfinishedTransform.Begin(lakeFolder.FullName, days.Keys);
             var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
                 new TransformPipeline(lake, lake, new TransformOptions
                 {
@@ -205,6 +208,7 @@ internal static class TransformCommand
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
             // Copies set aside earlier whose raw objects this run read through are no longer set aside.
             QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
+            UnfinishedTransform.End(lakeFolder.FullName, days.Keys);
             return new Run(report, skipped, budget) { HeapOnHugePages = hugePages };
         }
         catch

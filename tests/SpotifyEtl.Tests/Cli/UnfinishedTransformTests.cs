@@ -1,0 +1,88 @@
+using SpotifyEtl.Lake;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// A transform that stops partway (a file where a partition's folder belongs here; Ctrl-C, a kill or a full disk alike)
+/// leaves some days' tables written, one part-written, the rest not: query, report and current say the last transform did
+/// not finish and what to run, and once it is run the lake answers as if it had never stopped.
+/// </summary>
+public sealed class UnfinishedTransformTests
+{
+    private static readonly string[] Tables = ["songs", "albums", "artists", "song_artists", "playlists", "playlist_entries", "plays"];
+
+    public static TheoryData<int> Seeds() => [1, 2, 3, 4];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_transform_that_stopped_partway_is_named_by_query_report_and_current_until_a_transform_finishes_it(int seed)
+    {
+        var random = new Random(seed);
+        using var folder = new Support.TempFolder();
+        var days = random.Next(2, 7);
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", $"{days}", "--items", "40", "--seed", $"{seed}").ExitCode);
+        var whole = folder["whole"];
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", Path.Combine(lake, "raw"), "--lake", whole).ExitCode);
+        var dates = Directory.GetDirectories(Path.Combine(lake, "raw", "playlist_items")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var blocked = Path.Combine(lake, "transformed", Tables[random.Next(Tables.Length)], dates[random.Next(dates.Count)]!);
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        File.WriteAllText(blocked, "in the way");
+
+        var stopped = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.Equal(74, stopped.ExitCode);
+        var unfinished = $"the last transform of this lake did not finish (it was to write {dates.Count} days, {dates[0]![^10..]} to {dates[^1]![^10..]})";
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", folder["report.html"]);
+        var current = DemoCommandTests.RunCli("current", "--lake", lake);
+        Assert.All(new[] { query, report, current }, run =>
+        {
+            Assert.True(run.ExitCode == 0, run.Errors);
+            Assert.Contains(unfinished, run.Errors, StringComparison.Ordinal);
+            Assert.Contains($"Run 'spotify-etl transform --lake {lake}' to finish it.", run.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("--no-current-tables", run.Errors, StringComparison.Ordinal);
+        });
+
+        File.Delete(blocked);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+
+        var finished = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        Assert.True(finished.ExitCode == 0 && finished.Errors.Length == 0, finished.Errors);
+        Assert.Equal(DemoCommandTests.RunCli("query", "--lake", whole, "--json").Output, finished.Output);
+        Assert.False(File.Exists(Path.Combine(lake, LakeLayout.State, "unfinished-transform.txt")));
+    }
+
+    [Fact]
+    public void A_transform_of_other_days_leaves_the_unfinished_days_named_and_one_of_the_whole_lake_takes_them_off()
+    {
+        using var folder = new Support.TempFolder();
+        var sample = folder["sample"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", "3", "--items", "30").ExitCode);
+        var dates = Directory.GetDirectories(Path.Combine(sample, "raw", "playlist_items")).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList();
+        var lake = folder["lake"];
+        // The first two days land and stop on a file in the way; the third is landed and transformed alone after.
+        var firstDays = folder["first"];
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(sample, "raw"), "*", SearchOption.AllDirectories).Where(f => !f.Contains(dates[2], StringComparison.Ordinal)))
+        {
+            var to = Path.Combine(firstDays, Path.GetRelativePath(sample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        var blocked = Path.Combine(lake, "transformed", "plays", dates[1]);
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        File.WriteAllText(blocked, "in the way");
+        Assert.Equal(74, DemoCommandTests.RunCli("transform", "--input", Path.Combine(firstDays, "raw"), "--lake", lake).ExitCode);
+        File.Delete(blocked);
+        var lastDay = Path.Combine(sample, "raw");
+        var onlyLast = Directory.EnumerateFiles(lastDay, "*", SearchOption.AllDirectories).First(f => f.Contains(dates[2], StringComparison.Ordinal));
+
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", onlyLast, "--lake", lake).ExitCode);
+
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "listening_per_week");
+        Assert.Contains($"(it was to write 2 days, {dates[0][^10..]} to {dates[1][^10..]})", query.Errors, StringComparison.Ordinal);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Assert.Empty(DemoCommandTests.RunCli("query", "--lake", lake, "--query", "listening_per_week").Errors);
+    }
+}
