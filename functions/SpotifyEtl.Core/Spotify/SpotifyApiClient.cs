@@ -152,7 +152,7 @@ public sealed class SpotifyApiClient : IDisposable
 
     /// <summary>A 5xx whose Retry-After the transport did not wait out: longer than the longest wait, or than the run has left.</summary>
     private bool IsUnavailableForLonger(SpotifyHttpResult result) =>
-        (int)result.Status >= 500 && result.RetryAfter is { } wait && wait > TimeSpan.Zero
+        SpotifyTransport.IsPassing(result.Status) && result.RetryAfter is { } wait && wait > TimeSpan.Zero
         && (wait > _transport.LongestWait || !_transport.Budget.Allows(wait));
 
     /// <summary>Why the transport gave a 429 (or a 5xx with a Retry-After) back rather than waiting it out: the reason that holds, not every one that might.</summary>

@@ -207,11 +207,17 @@ internal sealed class SpotifyTransport
         return result.Status switch
         {
             HttpStatusCode.TooManyRequests => !SpotifyErrors.IsQuotaExceeded(result.Body) && WaitsOutTogether(result.RetryAfter ?? _options.BackoffDelay),
-            // Any other 5xx is retried with backoff; a Retry-After it carries is honoured only when it fits, as a 429's is.
-            _ when (int)result.Status >= 500 && result.RetryAfter is { } wait => WaitsOutTogether(wait),
-            _ => (int)result.Status >= 500,
+            // A passing failure (500, 502, 503, 504) is retried with backoff; a Retry-After it carries is honoured only when it
+            // fits, as a 429's is. Another 5xx (501 Not Implemented, 505, 511) says the request itself cannot be served: asked
+            // again, it would only fail again, spending the budget and the quota.
+            _ when IsPassing(result.Status) && result.RetryAfter is { } wait => WaitsOutTogether(wait),
+            _ => IsPassing(result.Status),
         };
     }
+
+    /// <summary>A server error that a later request may not meet: Spotify's documented 500, 502 and 503, and a gateway's timeout.</summary>
+    internal static bool IsPassing(HttpStatusCode status) => status is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+        or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     /// <summary>Whether the wait fits; one that does is shared with every other request of this client.</summary>
     private bool WaitsOutTogether(TimeSpan wait)

@@ -267,6 +267,28 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.True(waits.Distinct().Count() > 1, $"every wait was {waits[0]} s: no jitter");
     }
 
+    public static TheoryData<int> ServerErrors() => [.. Enumerable.Range(500, 100)];
+
+    [Theory]
+    [MemberData(nameof(ServerErrors))]
+    public async Task Extract_retries_a_passing_server_error_and_fails_the_source_at_once_on_one_that_says_the_request_cannot_be_served(int status)
+    {
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        _h.Spotify.Inject($"playlists/{Mine}/items", Fault.ServerError(status));
+
+        var source = (await _h.RunAsync(ExtractionSource.Playlist(Mine))).Manifest.Sources.Single();
+
+        // Spotify's 500, 502 and 503, and a gateway's 504, pass: asked again, the page comes. 501, 505, 511 and the rest would not.
+        var passing = status is 500 or 502 or 503 or 504;
+        Assert.Equal(passing ? SourceStatus.Landed : SourceStatus.Failed, source.Status);
+        Assert.Equal(passing ? 2 : 1, _h.Spotify.ApiRequestsTo($"playlists/{Mine}/items"));
+        if (!passing)
+        {
+            Assert.Equal(status, source.HttpStatus);
+            Assert.Empty(_h.Clock.Waits);
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
