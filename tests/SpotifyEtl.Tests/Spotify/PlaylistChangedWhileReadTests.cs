@@ -86,7 +86,7 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
 
         Assert.Equal(SourceStatus.Landed, busy.Status);
         // Each read starts at the first page (the extractor's own request; later pages follow next links, offset first).
-        Assert.Equal(PlaylistExtraction.Reads, _h.Spotify.ApiRequestsTo($"{Items}?limit="));
+        Assert.Equal(SpotifyPaging.ReadsOfAChangingList, _h.Spotify.ApiRequestsTo($"{Items}?limit="));
         var warning = Assert.Single(busy.Warnings ?? []);
         Assert.Contains($"changed while its items were read, {3} times in a row (its snapshot_id is now snapshot-{versions})", warning, StringComparison.Ordinal);
         Assert.Contains("The next run reads them again.", warning, StringComparison.Ordinal);

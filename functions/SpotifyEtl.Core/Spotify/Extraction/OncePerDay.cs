@@ -15,7 +15,10 @@ internal sealed class OncePerDay(IExtractionStrategy inner) : IExtractionStrateg
             return SourceStatus.Unchanged;
         }
         var status = await inner.ExtractAsync(extraction, cancellationToken).ConfigureAwait(false);
-        extraction.Run.RecordLandedToday(name);
+        if (!extraction.ReadAgainNextRun)
+        {
+            extraction.Run.RecordLandedToday(name);
+        }
         return status;
     }
 }

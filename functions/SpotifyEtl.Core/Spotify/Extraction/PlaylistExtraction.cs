@@ -13,13 +13,12 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// The pages are therefore held until the metadata, asked again after the last page, shows the version they were
 /// read from still current (a 304, or the same <c>snapshot_id</c>), and only then land, with the metadata of that
 /// version: one version per run, whole. A version that changes while it is read is read again, up to
-/// <see cref="Reads"/> times in all.
+/// <see cref="SpotifyPaging.ReadsOfAChangingList"/> times in all.
 /// </para>
 /// </summary>
 internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
 {
-    /// <summary>How many times a playlist's items are read in one run while its version keeps changing under them.</summary>
-    public const int Reads = 3;
+    private const int Reads = SpotifyPaging.ReadsOfAChangingList;
 
     public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
@@ -47,48 +46,42 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
 
         var itemsPath = $"playlists/{id}/items?limit={SpotifyPaging.PageSize}&additional_types=track,episode" +
             (market is { Length: > 0 } ? $"&market={Uri.EscapeDataString(market)}" : "");
-        var pages = new HeldPages();
-        var held = false;
+        var read = new StillRead();
         try
         {
-            for (var read = 1; !held; read++)
+            await extraction.ReadStillAsync(read, itemsPath, async token =>
             {
-                pages = new HeldPages();
-                var first = await extraction.GetAsync(itemsPath, conditional: false, cancellationToken).ConfigureAwait(false);
-                await extraction.ReadPagesAsync(first, pages, SpotifyPaging.PlaylistMaxItems, cancellationToken).ConfigureAwait(false);
-                var now = await extraction.GetAgainAsync(metadataPath, metadata, cancellationToken).ConfigureAwait(false);
+                var now = await extraction.GetAgainAsync(metadataPath, metadata, token).ConfigureAwait(false);
                 if (now.NotModified)
                 {
-                    held = true;
-                    continue;
+                    return true;
                 }
                 var was = header.SnapshotId;
-                (metadata, header) = (now, await HeaderAsync(extraction, now, cancellationToken).ConfigureAwait(false));
-                held = string.Equals(was, header.SnapshotId, StringComparison.Ordinal);
-                if (!held && read == Reads)
-                {
-                    // The version this run lands is the latest seen; its items were read while it was being made.
-                    extraction.Warn($"The playlist changed while its items were read, {Reads} times in a row (its snapshot_id is now {header.SnapshotId}): " +
-                        "the items landed may hold an entry twice or miss one. The next run reads them again.");
-                    break;
-                }
-            }
+                (metadata, header) = (now, await HeaderAsync(extraction, now, token).ConfigureAwait(false));
+                return string.Equals(was, header.SnapshotId, StringComparison.Ordinal);
+            }, Reads, SpotifyPaging.PlaylistMaxItems, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception)
         {
             // What was read lands, as every answer does, and the metadata with it, even after Ctrl-C: the transformation takes a
             // run's partial list only where no run of the day landed the whole one. The source reports the error that stopped it.
             await LandMetadataAsync(extraction, metadata, CancellationToken.None).ConfigureAwait(false);
-            await extraction.LandAsync(pages, id, CancellationToken.None).ConfigureAwait(false);
+            await extraction.LandAsync(read.Pages, id, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
         await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
-        await extraction.LandAsync(pages, id, cancellationToken).ConfigureAwait(false);
-        if (held)
+        await extraction.LandAsync(read.Pages, id, cancellationToken).ConfigureAwait(false);
+        if (read.Held)
         {
             // Only a playlist whose every page landed, read from one version, counts as extracted at this snapshot.
             run.Update(state => state.Playlists[id] = new PlaylistState(header.SnapshotId!, run.RunId, header.Name)); // HeaderAsync refuses a header without one
             extraction.RememberETag(metadataPath, metadata, hasNext: false);
+        }
+        else
+        {
+            // The version this run lands is the latest seen; its items were read while it was being made.
+            extraction.Warn($"The playlist changed while its items were read, {Reads} times in a row (its snapshot_id is now {header.SnapshotId}): " +
+                "the items landed may hold an entry twice or miss one. The next run reads them again.");
         }
         return SourceStatus.Landed;
     }

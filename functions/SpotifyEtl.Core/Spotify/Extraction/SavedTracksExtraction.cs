@@ -26,14 +26,81 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
         var full = saved is null || landedUpTo is null || run.AtLeastDaysSince(saved.LastFullPass, fullPassDays);
         extraction.Pass = full ? ExtractionPass.Full : ExtractionPass.Incremental;
 
-        var first = await extraction.GetAsync(FirstPage, conditional: !full, cancellationToken).ConfigureAwait(false);
-        if (first.NotModified)
+        var pass = full
+            ? await FullPassAsync(extraction, cancellationToken).ConfigureAwait(false)
+            : await IncrementalPassAsync(extraction, landedUpTo, cancellationToken).ConfigureAwait(false);
+        if (pass is not { } landed)
         {
             return SourceStatus.Unchanged;
         }
+        if (!landed.Recorded)
+        {
+            return SourceStatus.Landed;
+        }
+
+        // The newest save only moves forward: an incremental pass after a removal may see an older first track.
+        var newest = landed.Newest;
+        var newestInstant = ParseInstant(newest);
+        var keep = newestInstant is not null && (landedUpTo is null || newestInstant > landedUpTo) ? newest : saved?.NewestAddedAt;
+        run.Update(state => state.SavedTracks = new SavedTracksState(full ? run.Today : saved!.LastFullPass, run.RunId, keep));
+        return SourceStatus.Landed;
+    }
+
+    /// <summary>
+    /// Every page under the subject <c>me</c>, read whole before any lands: the library is paged by offset, so a track saved
+    /// or removed during the pass would shift the pages after it (one track listed twice, one missed, which would read as
+    /// its removal). Once read, the first page is asked again with its ETag: a 304 (or the same bytes) means nothing was
+    /// saved (a save comes first) and nothing removed (the total would change). A library changed meanwhile is read again;
+    /// one changed during every read lands with a warning, and its pass is not recorded, so the next run makes it again.
+    /// </summary>
+    private static async Task<Pass> FullPassAsync(SourceExtraction extraction, CancellationToken cancellationToken)
+    {
+        var read = new StillRead();
+        try
+        {
+            await extraction.ReadStillAsync(read, FirstPage, async token =>
+            {
+                var first = read.Pages.Responses[0];
+                var again = await extraction.GetAgainAsync(FirstPage, first, token).ConfigureAwait(false);
+                return again.NotModified || again.Body.AsSpan().SequenceEqual(first.Body);
+            }, SpotifyPaging.ReadsOfAChangingList, maxItems: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // What was read lands, as every answer does, even after Ctrl-C: a pass without its last page is not complete.
+            await extraction.LandAsync(read.Pages, extraction.Source.Subject, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        await extraction.LandAsync(read.Pages, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
+        if (!read.Held)
+        {
+            extraction.ReadAgainNextRun = true;
+            extraction.Warn($"The library changed while it was read, {SpotifyPaging.ReadsOfAChangingList} times in a row: the full pass landed may list a " +
+                "track twice or miss one. The next run makes the full pass again.");
+            return new Pass(null, Recorded: false);
+        }
+        var first = read.Pages.Responses[0];
+        var page = SourceExtraction.Parse(first, SpotifyWireJsonContext.Default.PageHeader)!;
+        extraction.RememberETag(FirstPage, first, !string.IsNullOrEmpty(page.Next));
+        return new Pass(Scan(page, null).Newest, Recorded: true);
+    }
+
+    /// <summary>
+    /// The first page asked conditionally (a 304: nothing saved or removed near the top, nothing lands), then pages under the
+    /// subject <c>recent</c> until one reaches a track saved before the newest one already landed.
+    /// </summary>
+    /// <returns>The pass; null for a 304.</returns>
+    private static async Task<Pass?> IncrementalPassAsync(SourceExtraction extraction, DateTimeOffset? landedUpTo,
+        CancellationToken cancellationToken)
+    {
+        var first = await extraction.GetAsync(FirstPage, conditional: true, cancellationToken).ConfigureAwait(false);
+        if (first.NotModified)
+        {
+            return null;
+        }
         string? newest = null;
         bool? firstHasNext = null;
-        await extraction.LandPagesAsync(first, full ? extraction.Source.Subject : RecentSubject, page =>
+        await extraction.LandPagesAsync(first, RecentSubject, page =>
         {
             var (pageNewest, reachesLanded) = Scan(page, landedUpTo);
             if (firstHasNext is null)
@@ -41,16 +108,11 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
                 newest = pageNewest;
                 firstHasNext = !string.IsNullOrEmpty(page.Next);
             }
-            return full || !reachesLanded;
+            return !reachesLanded;
         }, maxItems: null, cancellationToken).ConfigureAwait(false);
         // Remembered only once the pass is complete: a 304 must never hide pages a failed pass did not land.
         extraction.RememberETag(FirstPage, first, firstHasNext ?? false);
-
-        // The newest save only moves forward: an incremental pass after a removal may see an older first track.
-        var newestInstant = ParseInstant(newest);
-        var keep = newestInstant is not null && (landedUpTo is null || newestInstant > landedUpTo) ? newest : saved?.NewestAddedAt;
-        run.Update(state => state.SavedTracks = new SavedTracksState(full ? run.Today : saved!.LastFullPass, run.RunId, keep));
-        return SourceStatus.Landed;
+        return new Pass(newest, Recorded: true);
     }
 
     /// <summary>The page's newest <c>added_at</c>, and whether it holds a track saved before <paramref name="landedUpTo"/>.</summary>
@@ -88,4 +150,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
             ? instant
             : null;
+
+    /// <summary>A pass that landed: the newest save its first page holds, and whether the state records it.</summary>
+    private readonly record struct Pass(string? Newest, bool Recorded);
 }

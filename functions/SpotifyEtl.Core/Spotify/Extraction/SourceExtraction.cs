@@ -32,6 +32,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     private int Pages => _pages.Values.Sum();
 
+    /// <summary>Set by a source that landed what it read but did not settle (a list that kept changing under its reads): the next run reads it again, even a once-a-day source.</summary>
+    public bool ReadAgainNextRun { get; set; }
+
     /// <summary>Something a person should know that did not fail the source: it goes into the report's warnings and the log line's level.</summary>
     public void Warn(string warning) => _warnings.Add(warning);
 
@@ -134,6 +137,28 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
             return Task.FromResult(header);
         }, () => Pages + into.Responses.Count, cancellationToken);
 
+    /// <summary>
+    /// Reads a list whole from <paramref name="firstPath"/> into <paramref name="read"/>, then asks <paramref name="heldStill"/>
+    /// whether it held still while it was read: a list paged by offset and changed meanwhile gives one item twice and misses
+    /// another. One that changed is read again, <paramref name="reads"/> times in all; <see cref="StillRead.Held"/> says
+    /// whether the last read held still. When a read fails, its pages so far are in <paramref name="read"/>.
+    /// </summary>
+    public async Task ReadStillAsync(StillRead read, string firstPath, Func<CancellationToken, Task<bool>> heldStill, int reads, int? maxItems,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            read.Pages = new HeldPages();
+            var first = await GetAsync(firstPath, conditional: false, cancellationToken).ConfigureAwait(false);
+            await ReadPagesAsync(first, read.Pages, maxItems, cancellationToken).ConfigureAwait(false);
+            read.Held = await heldStill(cancellationToken).ConfigureAwait(false);
+            if (read.Held || attempt == reads)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task PagesAsync(SpotifyResponse first, Func<PageHeader, bool> goOn, int? maxItems, Func<SpotifyResponse, Task<PageHeader>> keep,
         Func<int> pagesOfSource, CancellationToken cancellationToken)
     {
@@ -204,4 +229,12 @@ internal sealed class HeldPages
     public List<SpotifyResponse> Responses { get; } = [];
 
     public int Items { get; set; }
+}
+
+/// <summary>A list read by <see cref="SourceExtraction.ReadStillAsync"/>: the pages of its last read, and whether it held still.</summary>
+internal sealed class StillRead
+{
+    public HeldPages Pages { get; set; } = new();
+
+    public bool Held { get; set; }
 }

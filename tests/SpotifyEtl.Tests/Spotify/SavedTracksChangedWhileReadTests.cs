@@ -1,0 +1,130 @@
+using System.Globalization;
+using CsvHelper;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// A library changed during a full pass over saved tracks: Spotify pages it by offset, newest first, so a song saved
+/// during the pass shifts every later page by one (a song listed twice, the new one missing) and a song removed above the
+/// page being read makes the next page skip one, which the day's full pass would show as removed. Served over HTTP by the
+/// double, extracted and transformed as a user's run is, the day's full pass lists the library as one reading saw it.
+/// </summary>
+public sealed class SavedTracksChangedWhileReadTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Later = new(2026, 11, 21, 23, 0, 0, TimeSpan.Zero);
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync() => _h = await ExtractionHarness.StartAsync();
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 16)];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_library_changed_during_a_full_pass_lands_one_reading_whole_and_the_day_lists_every_song_still_saved(int seed)
+    {
+        var random = new Random(seed);
+        _h.Spotify.SavedTrackCount = random.Next(51, 401);
+        var editAfter = random.Next(0, (_h.Spotify.SavedTrackCount + 49) / 50);
+        var edited = false;
+        _h.Spotify.RewritePage = (route, offset, _) =>
+        {
+            // The page is built already: it is the library before, and every page after it the library changed.
+            if (route == "me/tracks" && offset == editAfter * 50 && !edited)
+            {
+                edited = true;
+                Change(random, $"s{seed}-");
+            }
+        };
+
+        var source = (await _h.RunAsync(ExtractionSource.SavedTracks())).Manifest.Sources.Single();
+
+        Assert.True(source.Status == SourceStatus.Landed && source.Warnings is null, $"{source.Status}: {source.Error} {string.Join(" ", source.Warnings ?? [])}");
+        Assert.Equal(ExtractionPass.Full, source.Pass);
+        Assert.Equal(Library(), await FullPassAsync());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_library_changed_during_every_read_lands_with_a_warning_and_the_next_run_makes_the_pass_again(int seed)
+    {
+        var random = new Random(seed);
+        _h.Spotify.SavedTrackCount = random.Next(51, 401);
+        var changes = 0;
+        var everSaved = Library().ToHashSet(StringComparer.Ordinal);
+        _h.Spotify.RewritePage = (route, offset, _) =>
+        {
+            if (route == "me/tracks" && offset == 0)
+            {
+                Change(random, $"c{++changes}-");
+                everSaved.UnionWith(Library());
+            }
+        };
+
+        var busy = (await _h.RunAsync(ExtractionSource.SavedTracks())).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Landed, busy.Status);
+        var warning = Assert.Single(busy.Warnings ?? []);
+        Assert.Contains($"The library changed while it was read, {SpotifyPaging.ReadsOfAChangingList} times in a row", warning, StringComparison.Ordinal);
+        Assert.Contains("The next run makes the full pass again.", warning, StringComparison.Ordinal);
+
+        _h.Spotify.RewritePage = null;
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var calm = (await _h.RunAsync(ExtractionSource.SavedTracks())).Manifest.Sources.Single();
+
+        Assert.True(calm.Status == SourceStatus.Landed && calm.Warnings is null, $"{calm.Status}: {calm.Error}");
+        Assert.Equal(ExtractionPass.Full, calm.Pass);
+        // The day's full pass is every song either pass listed: the library as the calm run read it, whole, and songs the
+        // busy run saw before they were removed, each one saved that day.
+        var listed = await FullPassAsync();
+        Assert.Empty(Library().Except(listed));
+        Assert.Empty(listed.Except(everSaved));
+    }
+
+    /// <summary>What a listener does meanwhile: saves songs (first in the list), removes some anywhere, or both.</summary>
+    private void Change(Random random, string prefix)
+    {
+        var library = _h.Spotify.SavedTracks;
+        var kind = random.Next(3);
+        if (kind is 1 or 2)
+        {
+            for (var removed = random.Next(1, 6); removed > 0 && library.Count > 1; removed--)
+            {
+                library.RemoveAt(random.Next(library.Count));
+            }
+        }
+        if (kind is 0 or 2)
+        {
+            _h.Spotify.SaveTracks(random.Next(1, 6), Later.AddMinutes(random.Next(0, 600)));
+            for (var i = 0; i < library.Count && library[i].Id.StartsWith("new", StringComparison.Ordinal); i++)
+            {
+                library[i] = library[i] with { Id = prefix + library[i].Id };
+            }
+        }
+    }
+
+    private List<string> Library() =>
+        [.. _h.Spotify.SavedTracks.Select(track => $"{track.Id} {track.AddedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal)];
+
+    /// <summary>The songs the day's saved_tracks lists as its full pass ("song_id saved_at"), from the lake the transform writes.</summary>
+    private async Task<List<string>> FullPassAsync()
+    {
+        var keys = await _h.KeysAsync(LakeLayout.Raw);
+        await new TransformPipeline(_h.Store, _h.Store, new TransformOptions { Format = TableFormat.Csv }).TransformAsync(keys);
+        var day = RawObjectKey.Parse(keys[0]).SnapshotDate;
+        using var reader = new StreamReader(Path.Combine(_h.LakeFolder, TableFormat.Csv.PartitionKey("saved_tracks", day)));
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        return [.. csv.GetRecords<dynamic>().Select(row => (IDictionary<string, object>)row)
+            .Where(row => (string)row["full_pass"] == "true")
+            .Select(row => $"{row["song_id"]} {row["saved_at"]}").Order(StringComparer.Ordinal)];
+    }
+}
