@@ -50,15 +50,27 @@ public sealed partial class ExtractFunction
 
     /// <summary>
     /// Writes a rotated refresh token back into the same secret, keeping the client id and secret, and the time of the
-    /// authorization: refreshing does not extend a token's life.
+    /// authorization: refreshing does not extend a token's life. A secret someone put while the run went on (a new
+    /// authorization, another client secret) stands: written over, the authorization it replaced would come back. Secrets
+    /// Manager has no conditional put, so the version is read again right before the put.
     /// </summary>
-    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version) : IRefreshTokenStore
+    private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version,
+        Action<string> log) : IRefreshTokenStore
     {
         /// <summary>The version holding the refresh token in use: the one read, or the one the last rotation wrote.</summary>
         public string? Version { get; private set; } = version;
 
-        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken) =>
+        public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
+        {
+            if (Version is not null && (await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false)).VersionId is { } now && now != Version)
+            {
+                log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_secret_replaced_during_run", secretId,
+                    $"Spotify rotated the refresh token, but secret {secretId} was given a new value (version {now}) while the run went on: " +
+                    "that value stands, and the rotated token was not written over it."), FunctionJsonContext.Default.SecretEventLogLine));
+                return;
+            }
             Version = await secrets.PutSecretStringAsync(secretId,
                 JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -154,7 +154,7 @@ public sealed partial class ExtractFunction
             _log(JsonSerializer.Serialize(new SecretEventLogLine("error", StackContract.LogEvents.ReauthorizationRequired, secretId, message), FunctionJsonContext.Default.SecretEventLogLine));
             return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new ExtractSkipped(ReauthorizationRequiredOutcome, message, null), FunctionJsonContext.Default.ExtractSkipped));
         }
-        var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret, stored.VersionId);
+        var tokenStore = new SecretRefreshTokenStore(secrets, secretId, secret, stored.VersionId, _log);
 
         using var client = SpotifyApiClient.Create(_http, endpoints, credentials,
             _clientOptions, tokenStore, budget);

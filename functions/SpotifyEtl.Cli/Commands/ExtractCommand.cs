@@ -205,6 +205,12 @@ public static class ExtractCommand
         {
             return true;
         }
+        if (tokenStore.Replaced)
+        {
+            context.Errors.WriteLine($"Spotify rotated the refresh token, but {credentialsFile} came to hold another one while the run went on " +
+                "(a new `spotify-etl auth login`, say): that one stands, and the rotated one was not saved.");
+            return true;
+        }
         var savedTo = tokenStore.SavedTo ?? credentialsFile;
         // Saved beside the file read when that one came to hold another app's credentials meanwhile: the next run must name it.
         context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {savedTo} (owner-readable only) and is not shown." +

@@ -298,6 +298,29 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Equal("double-refresh-token-NEW", saved.RootElement.GetProperty("refresh_token").GetString());
     }
 
+    [Theory]
+    [InlineData("double-refresh-token-FROM-A-NEW-LOGIN", SpotifyDouble.ClientSecret)]
+    [InlineData(SpotifyDouble.InitialRefreshToken + "-2", "another-client-secret")]
+    [InlineData("double-refresh-token-FROM-A-NEW-LOGIN", "another-client-secret")]
+    public async Task A_credentials_file_replaced_while_the_run_goes_on_is_not_written_over_by_the_rotated_token(string refreshToken, string clientSecret)
+    {
+        using var cli = new CliTestContext(_spotify);
+        var credentials = Path.Combine(cli.Folder, "credentials.json");
+        await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}","refresh_token":"{{SpotifyDouble.InitialRefreshToken}}"}""");
+        var replacement = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{clientSecret}}","refresh_token":"{{refreshToken}}","authorized_at":"2026-11-21T05:59:00Z"}""";
+        // An auth login in another terminal while this run asks for its access token.
+        _spotify.OnTokenRequest = _ => File.WriteAllText(credentials, replacement);
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+
+        var exit = await ExtractCommand.Create(cli.Context)
+            .Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", "--credentials", credentials]).InvokeAsync();
+
+        Assert.True(exit == 0, cli.Errors);
+        Assert.Equal(replacement, await File.ReadAllTextAsync(credentials));
+        Assert.Contains($"{credentials} came to hold another one while the run went on", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("ROTATED", cli.Output + cli.Errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Extract_command_writes_a_rotated_refresh_token_back_to_the_credentials_file()
     {

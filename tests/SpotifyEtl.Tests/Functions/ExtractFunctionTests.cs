@@ -117,7 +117,8 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
             Assert.Equal("double-refresh-token-ROTATED", secret.RootElement.GetProperty("refresh_token").GetString());
             Assert.Equal(SpotifyDouble.ClientSecret, secret.RootElement.GetProperty("client_secret").GetString());
         }
-        Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue"], SecretsManager.Calls.Select(call => call.Target));
+        // The secret is read again right before the put, to find it still the version the run read.
+        Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue"], SecretsManager.Calls.Select(call => call.Target));
 
         // The double revoked the first token when it rotated it: the same instance, two minutes later, succeeds only with the new one.
         Clock.Advance(TimeSpan.FromMinutes(2));
@@ -126,6 +127,27 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.Equal("succeeded", second.RootElement.GetProperty("outcome").GetString());
         Assert.Equal("secretsmanager.GetSecretValue", SecretsManager.Calls.Last().Target);
         Assert.DoesNotContain(Logged, line => line.Contains("spotify_reauthorization_required", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("double-refresh-token-FROM-A-NEW-LOGIN", SpotifyDouble.ClientSecret)]
+    [InlineData(SpotifyDouble.InitialRefreshToken, "another-client-secret")]
+    [InlineData("double-refresh-token-FROM-A-NEW-LOGIN", "another-client-secret")]
+    public void A_secret_put_while_the_run_goes_on_stands_and_the_rotated_token_is_not_written_over_it(string refreshToken, string clientSecret)
+    {
+        var replacement = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{clientSecret}}","refresh_token":"{{refreshToken}}","authorized_at":"2026-11-21T05:59:00Z"}""";
+        // Someone puts a new value (after an auth login, say) while the run asks Spotify for its access token.
+        SpotifyApi.OnTokenRequest = _ => SecretsManager.Secrets[SecretId] = replacement;
+        SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+
+        using var output = Function().RunHandler(Event());
+
+        Assert.Equal(replacement, SecretsManager.Secrets[SecretId]);
+        Assert.DoesNotContain(SecretsManager.Calls, call => call.Target == "secretsmanager.PutSecretValue");
+        var replaced = Assert.Single(Logged, line => line.Contains("spotify_secret_replaced_during_run", StringComparison.Ordinal));
+        Assert.Contains("that value stands", replaced, StringComparison.Ordinal);
+        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+        Assert.DoesNotContain(Logged, line => line.Contains("ROTATED", StringComparison.Ordinal));
     }
 
     [Fact]
