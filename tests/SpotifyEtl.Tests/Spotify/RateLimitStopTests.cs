@@ -145,4 +145,35 @@ public sealed class RateLimitStopTests : IAsyncLifetime
         _h.Budget = TimeSpan.FromMinutes(14);
         await AssertRunsWaitThenGoOn(TimeSpan.FromSeconds(waitSeconds));
     }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    [InlineData(4, false)]
+    public async Task A_source_paging_when_another_is_told_to_stop_asking_sends_nothing_more(int seed, bool quota)
+    {
+        const string playlist = "3cEYpjA9oz9GiPac4AsH4n";
+        var random = new Random(seed);
+        _h.Spotify.SavedTrackCount = 50 * random.Next(20, 60);
+        _h.Spotify.AddPlaylist(playlist, 120);
+        // Every page of the library takes a while, so the pass is under way when the playlist's items are refused.
+        _h.Spotify.Inject("me/tracks", [.. Enumerable.Range(0, 60).Select(_ => Fault.Slow(TimeSpan.FromMilliseconds(200)))]);
+        _h.Spotify.Inject($"playlists/{playlist}/items", quota ? Fault.QuotaExceeded() : Fault.TooManyRequests(7200));
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _h.Spotify.OnApiRequest = order.Enqueue;
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks(), ExtractionSource.Playlist(playlist));
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        var requests = order.ToList();
+        var refused = requests.FindIndex(path => path.StartsWith($"playlists/{playlist}/items", StringComparison.Ordinal));
+        // The page in flight when Spotify answered may still arrive; none is asked for after it.
+        Assert.InRange(requests.Skip(refused + 1).Count(path => path.StartsWith("me/tracks", StringComparison.Ordinal)), 0, 1);
+        // Under way (or, if the refusal came before its first request, not begun), the library says why it stopped.
+        var library = run.Manifest.Sources.Single(source => source.Source == "saved_tracks");
+        Assert.True(library.Status is SourceStatus.Stopped or SourceStatus.NotRun, $"{library.Status}: {library.Error}");
+        Assert.StartsWith(library.Status == SourceStatus.Stopped ? "The run stopped while this source was under way: " : "The run stopped before this source: ",
+            library.Error, StringComparison.Ordinal);
+    }
 }

@@ -44,6 +44,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// </summary>
     public async Task<SpotifyResponse> GetAsync(string pathOrUrl, bool conditional, CancellationToken cancellationToken)
     {
+        ThrowIfRunStopped();
         var etag = conditional ? Run.ETagFor(pathOrUrl)?.ETag : null;
         // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
         var response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken).ConfigureAwait(false);
@@ -57,12 +58,25 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// <summary>GETs <paramref name="path"/> again, asking for a 304 when it still answers what <paramref name="earlier"/> did (its ETag).</summary>
     public async Task<SpotifyResponse> GetAgainAsync(string path, SpotifyResponse earlier, CancellationToken cancellationToken)
     {
+        ThrowIfRunStopped();
         var response = await client.GetAsync(path, earlier.ETag, () => _requests++, cancellationToken).ConfigureAwait(false);
         if (response.NotModified)
         {
             _notModified++;
         }
         return response;
+    }
+
+    /// <summary>
+    /// A run that another source stopped (QUOTA_EXCEEDED, a Retry-After it could not sit out) stops this one before its next
+    /// request too: Spotify would only answer it the same, and every request spends the app's quota.
+    /// </summary>
+    private void ThrowIfRunStopped()
+    {
+        if (Run.Stop is { } stop)
+        {
+            throw new SpotifyRunStoppedException("The run stopped while this source was under way: " + stop.Message, stop.QuotaExceeded, stop.RetryAfter);
+        }
     }
 
     /// <summary>Remembers the ETag of a response that landed, so the next conditional request for <paramref name="path"/> may answer 304.</summary>
