@@ -123,6 +123,12 @@ internal static class QueryRunner
         {
             var database = LakeDatabase.Open(lake, tables, currentFromPartitions);
             database.Reading = reading;
+            if (Report.TransformedTables.CountQuarantined(lake) is > 0 and var quarantined)
+            {
+                CliErrors.Warn(Console.Error, $"{quarantined:N0} raw object(s) of this lake are set aside under quarantine/, each with a .reason.txt saying why: " +
+                    "the answers leave out what they hold (a playlist with a page set aside lists only its other pages' entries that day). Mend them or " +
+                    $"extract them again, then run 'spotify-etl transform --lake {lake}': a copy whose raw object a transform reads through leaves quarantine/.");
+            }
             if (UnfinishedTransform.Warning(lake) is { } unfinished)
             {
                 // It explains missing current-state tables too, which the run writes last.
