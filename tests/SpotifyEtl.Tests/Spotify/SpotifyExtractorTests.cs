@@ -595,6 +595,27 @@ public sealed class SpotifyExtractorTests : IAsyncLifetime
         Assert.Equal(SourceStatus.Landed, run.Manifest.Sources[1].Status);
     }
 
+    [Fact]
+    public async Task A_day_whose_first_playlist_metadata_was_unreadable_lands_the_readable_metadata_of_a_later_run_that_day()
+    {
+        // The version is known from an earlier day, so later runs find it unchanged.
+        _h.Spotify.AddPlaylist(Mine, items: 2);
+        await _h.RunAsync(ExtractionSource.Playlist(Mine));
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+        _h.Spotify.Inject($"playlists/{Mine}", Fault.Malformed());
+        var unreadable = (await _h.RunAsync(ExtractionSource.Playlist(Mine))).Manifest.Sources.Single();
+        Assert.Equal(SourceStatus.Failed, unreadable.Status);
+
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var later = (await _h.RunAsync(ExtractionSource.Playlist(Mine))).Manifest.Sources.Single();
+
+        // The day's playlists row needs metadata it can read: the unreadable one landed, but it was not the day's landing.
+        Assert.Equal(SourceStatus.Unchanged, later.Status);
+        var metadata = Assert.Single(later.Objects);
+        using var landed = await _h.ReadJsonAsync(metadata);
+        Assert.Equal("snapshot-1", landed.RootElement.GetProperty("snapshot_id").GetString());
+    }
+
     [Theory]
     [InlineData("<html><body>Service maintenance</body></html>")]
     [InlineData("")]

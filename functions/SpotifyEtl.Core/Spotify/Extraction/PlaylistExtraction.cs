@@ -96,12 +96,13 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         }
         catch (SpotifyMalformedResponseException)
         {
-            await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
+            // Not recorded as the day's landing: a later run that day lands the metadata it can read.
+            await extraction.LandAsync(RawSource.Playlist, extraction.Source.Subject, metadata, cancellationToken).ConfigureAwait(false);
             throw;
         }
         if (string.IsNullOrEmpty(header?.SnapshotId))
         {
-            await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
+            await extraction.LandAsync(RawSource.Playlist, extraction.Source.Subject, metadata, cancellationToken).ConfigureAwait(false);
             throw new SpotifyMalformedResponseException(metadata.Path, "no snapshot_id");
         }
         return header;
