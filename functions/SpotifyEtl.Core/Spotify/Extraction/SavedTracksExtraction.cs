@@ -47,42 +47,37 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
     }
 
     /// <summary>
-    /// Every page under the subject <c>me</c>, read whole before any lands: the library is paged by offset, so a track saved
-    /// or removed during the pass would shift the pages after it (one track listed twice, one missed, which would read as
-    /// its removal). Once read, the first page is asked again with its ETag: a 304 (or the same bytes) means nothing was
-    /// saved (a save comes first) and nothing removed (the total would change). A library changed meanwhile is read again;
-    /// one changed during every read lands with a warning, and its pass is not recorded, so the next run makes it again.
+    /// Every page under the subject <c>me</c>, landed as it comes (a library may take a thousand pages: they are not held).
+    /// The library is paged by offset, so a song saved or removed during the pass shifts the pages after it (one song listed
+    /// twice, one missed, which would read as its removal). Once every page landed, the first page is asked again with its
+    /// ETag: a 304 (or the same bytes) means nothing was saved (a save comes first) and nothing removed (the total would
+    /// change). A library changed meanwhile gets a warning, and its pass is not recorded, so the next run makes it again;
+    /// the day's full pass is every song a complete pass of the day listed, so that one brings back a song this one missed.
     /// </summary>
     private static async Task<Pass> FullPassAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
-        var read = new StillRead();
-        try
+        var first = await extraction.GetAsync(FirstPage, conditional: false, cancellationToken).ConfigureAwait(false);
+        string? newest = null;
+        bool? firstHasNext = null;
+        await extraction.LandPagesAsync(first, extraction.Source.Subject, page =>
         {
-            await extraction.ReadStillAsync(read, FirstPage, async token =>
+            if (firstHasNext is null)
             {
-                var first = read.Pages.Responses[0];
-                var again = await extraction.GetAgainAsync(FirstPage, first, token).ConfigureAwait(false);
-                return again.NotModified || again.Body.AsSpan().SequenceEqual(first.Body);
-            }, SpotifyPaging.ReadsOfAChangingList, maxItems: null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // What was read lands, as every answer does, even after Ctrl-C: a pass without its last page is not complete.
-            await extraction.LandAsync(read.Pages, extraction.Source.Subject, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-        await extraction.LandAsync(read.Pages, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
-        if (!read.Held)
+                newest = Scan(page, null).Newest;
+                firstHasNext = !string.IsNullOrEmpty(page.Next);
+            }
+            return true;
+        }, maxItems: null, cancellationToken).ConfigureAwait(false);
+        var again = await extraction.GetAgainAsync(FirstPage, first, cancellationToken).ConfigureAwait(false);
+        if (!again.NotModified && !again.Body.AsSpan().SequenceEqual(first.Body))
         {
             extraction.ReadAgainNextRun = true;
-            extraction.Warn($"The library changed while it was read, {SpotifyPaging.ReadsOfAChangingList} times in a row: the full pass landed may list a " +
-                "track twice or miss one. The next run makes the full pass again.");
+            extraction.Warn("The library changed while it was read (a song saved or removed during the full pass): the pass landed may list a song " +
+                "twice or miss one. The next run makes the full pass again.");
             return new Pass(null, Recorded: false);
         }
-        var first = read.Pages.Responses[0];
-        var page = SourceExtraction.Parse(first, SpotifyWireJsonContext.Default.PageHeader)!;
-        extraction.RememberETag(FirstPage, first, !string.IsNullOrEmpty(page.Next));
-        return new Pass(Scan(page, null).Newest, Recorded: true);
+        extraction.RememberETag(FirstPage, first, firstHasNext ?? false);
+        return new Pass(newest, Recorded: true);
     }
 
     /// <summary>

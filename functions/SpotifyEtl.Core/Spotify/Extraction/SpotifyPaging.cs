@@ -10,7 +10,7 @@ internal static class SpotifyPaging
     /// <summary>The most items a playlist holds (Spotify's limit): 200 pages.</summary>
     public const int PlaylistMaxItems = 10_000;
 
-    /// <summary>How many times a list paged by offset (a playlist's items, a full pass over saved tracks) is read in one run while it keeps changing under the reads.</summary>
+    /// <summary>How many times a list paged by offset (a playlist's items) is read in one run while it keeps changing under the reads.</summary>
     public const int ReadsOfAChangingList = 3;
 
     /// <summary>The longest a link is shown in an error before it is shortened.</summary>
