@@ -207,8 +207,8 @@ public static class ExtractCommand
         }
         if (tokenStore.Replaced)
         {
-            context.Errors.WriteLine($"Spotify rotated the refresh token, but {credentialsFile} came to hold another one while the run went on " +
-                "(a new `spotify-etl auth login`, say): that one stands, and the rotated one was not saved.");
+            context.Errors.WriteLine($"Spotify rotated the refresh token, but {credentialsFile} came to hold other credentials while the run went on " +
+                "(a new `spotify-etl auth login`, say): they stand, and the rotated token was not saved.");
             return true;
         }
         var savedTo = tokenStore.SavedTo ?? credentialsFile;

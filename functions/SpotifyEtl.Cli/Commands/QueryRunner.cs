@@ -126,8 +126,9 @@ internal static class QueryRunner
             if (Report.TransformedTables.CountQuarantined(lake) is > 0 and var quarantined)
             {
                 CliErrors.Warn(Console.Error, $"{quarantined:N0} raw object(s) of this lake are set aside under quarantine/, each with a .reason.txt saying why: " +
-                    "the answers leave out what they hold (a playlist with a page set aside lists only its other pages' entries that day). Mend them or " +
-                    $"extract them again, then run 'spotify-etl transform --lake {lake}': a copy whose raw object a transform reads through leaves quarantine/.");
+                    "the answers may leave out what they hold (a playlist with a page set aside, and no whole list landed that day, lists only its other " +
+                    $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {lake}' reads its raw object through (mended by hand, or " +
+                    "read by a version that knows its shape).");
             }
             if (UnfinishedTransform.Warning(lake) is { } unfinished)
             {

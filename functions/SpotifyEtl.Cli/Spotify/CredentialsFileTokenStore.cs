@@ -7,8 +7,8 @@ namespace SpotifyEtl.Cli.Spotify;
 /// Keeps a rotated refresh token in a credentials file so the next local run uses it. A file already at the path that holds
 /// another app's credentials (another client id, or not readable as credentials) is left as it is: the token goes to
 /// <c>credentials-CLIENT_ID.json</c> beside it instead, and <see cref="SavedTo"/> says where. A file of this app that holds
-/// another refresh token than the run's (an <c>auth login</c> while the run went on) is left as it is too: the new
-/// authorization stands, and <see cref="Replaced"/> says so.
+/// another refresh token or client secret than the run's (an <c>auth login</c> while the run went on) is left as it is too:
+/// the new values stand, and <see cref="Replaced"/> says so.
 /// </summary>
 internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials current) : IRefreshTokenStore
 {
@@ -18,7 +18,7 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
     /// <summary>Where the rotated token was saved; null until it was.</summary>
     public string? SavedTo { get; private set; }
 
-    /// <summary>Whether the file came to hold another refresh token of this app while the run went on, and was left as it was.</summary>
+    /// <summary>Whether the file came to hold another refresh token or client secret of this app while the run went on, and was left as it was.</summary>
     public bool Replaced { get; private set; }
 
     public Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
@@ -26,7 +26,8 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
         var target = HoldsAnotherApp(path)
             ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"credentials-{string.Concat(current.ClientId.Where(char.IsAsciiLetterOrDigit))}.json")
             : path;
-        if (target == path && File.Exists(path) && CredentialsFile.Load(path).RefreshToken != _known)
+        if (target == path && File.Exists(path) && CredentialsFile.Load(path) is var now
+            && (now.RefreshToken != _known || now.ClientSecret != current.ClientSecret))
         {
             // Written over, the new authorization would be lost for the one it replaced.
             Replaced = true;

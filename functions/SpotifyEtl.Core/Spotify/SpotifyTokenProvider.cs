@@ -136,7 +136,7 @@ public sealed class SpotifyTokenProvider : IDisposable
                 // The accounts service is down, not the credentials wrong: retried already, so the run ends with its
                 // state saved and the next one asks again.
                 _unavailable = new SpotifyRunStoppedException(
-                    $"Spotify's token endpoint answered {(int)result.Status} after retries (the accounts service is unavailable); the run ends and the next one retries.",
+                    $"Spotify's token endpoint answered {(int)result.Status}{(SpotifyTransport.IsPassing(result.Status) ? " after retries" : "")} (the accounts service is unavailable); the run ends and the next one retries.",
                     quotaExceeded: false, result.RetryAfter, (int)result.Status);
                 throw _unavailable;
             }

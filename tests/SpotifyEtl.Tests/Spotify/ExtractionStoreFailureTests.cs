@@ -20,6 +20,27 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_playlist_told_QUOTA_EXCEEDED_partway_stops_the_run_even_when_the_lake_refuses_what_it_read(int refusedPage)
+    {
+        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
+        _h.Spotify.AddPlaylist(PlaylistId, items: 200);
+        _h.Spotify.Inject($"playlists/{PlaylistId}/items?offset={refusedPage * 50}&", Fault.QuotaExceeded());
+        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}playlist_items/");
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(PlaylistId));
+
+        // The quota's answer, not the lake's refusal of the pages read before it, is what the run says and keeps.
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.True(run.Manifest.QuotaExceeded);
+        var source = run.Manifest.Sources.Single();
+        Assert.Equal(SourceStatus.Stopped, source.Status);
+        Assert.Contains("the disk is full", Assert.Single(source.Warnings ?? []), StringComparison.Ordinal);
+    }
+
     /// <summary>Every source kind, each with a failure of the lake on its first page's write.</summary>
     public static TheoryData<string> FailingSources() => new() { "playlist_items", "recently_played", "saved_tracks", "top_tracks", "top_artists" };
 

@@ -64,9 +64,17 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         catch (Exception)
         {
             // What was read lands, as every answer does, and the metadata with it, even after Ctrl-C: the transformation takes a
-            // run's partial list only where no run of the day landed the whole one. The source reports the error that stopped it.
-            await LandMetadataAsync(extraction, metadata, CancellationToken.None).ConfigureAwait(false);
-            await extraction.LandAsync(read.Pages, id, CancellationToken.None).ConfigureAwait(false);
+            // run's partial list only where no run of the day landed the whole one. The source reports the error that stopped it
+            // (a QUOTA_EXCEEDED must still stop the run), not one of landing, which is told as a warning.
+            try
+            {
+                await LandMetadataAsync(extraction, metadata, CancellationToken.None).ConfigureAwait(false);
+                await extraction.LandAsync(read.Pages, id, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception landing)
+            {
+                extraction.Warn($"What was read before the error could not all be landed: {landing.Message}");
+            }
             throw;
         }
         await LandMetadataAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);

@@ -42,24 +42,18 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// GETs <paramref name="pathOrUrl"/>. When <paramref name="conditional"/> and an ETag is remembered for
     /// this path, sends it as <c>If-None-Match</c>; a 304 comes back as <see cref="SpotifyResponse.NotModified"/>.
     /// </summary>
-    public async Task<SpotifyResponse> GetAsync(string pathOrUrl, bool conditional, CancellationToken cancellationToken)
-    {
-        ThrowIfRunStopped();
-        var etag = conditional ? Run.ETagFor(pathOrUrl)?.ETag : null;
-        // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
-        var response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken).ConfigureAwait(false);
-        if (response.NotModified)
-        {
-            _notModified++;
-        }
-        return response;
-    }
+    public Task<SpotifyResponse> GetAsync(string pathOrUrl, bool conditional, CancellationToken cancellationToken) =>
+        GetAsync(pathOrUrl, conditional ? Run.ETagFor(pathOrUrl)?.ETag : null, cancellationToken);
 
     /// <summary>GETs <paramref name="path"/> again, asking for a 304 when it still answers what <paramref name="earlier"/> did (its ETag).</summary>
-    public async Task<SpotifyResponse> GetAgainAsync(string path, SpotifyResponse earlier, CancellationToken cancellationToken)
+    public Task<SpotifyResponse> GetAgainAsync(string path, SpotifyResponse earlier, CancellationToken cancellationToken) =>
+        GetAsync(path, earlier.ETag, cancellationToken);
+
+    private async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? etag, CancellationToken cancellationToken)
     {
         ThrowIfRunStopped();
-        var response = await client.GetAsync(path, earlier.ETag, () => _requests++, cancellationToken).ConfigureAwait(false);
+        // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
+        var response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken).ConfigureAwait(false);
         if (response.NotModified)
         {
             _notModified++;
