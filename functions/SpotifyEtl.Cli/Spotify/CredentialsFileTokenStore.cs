@@ -23,35 +23,37 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
 
     public Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
     {
-        var target = HoldsAnotherApp(path)
-            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"credentials-{string.Concat(current.ClientId.Where(char.IsAsciiLetterOrDigit))}.json")
-            : path;
-        if (target == path && File.Exists(path) && CredentialsFile.Load(path) is var now
-            && (now.RefreshToken != _known || now.ClientSecret != current.ClientSecret))
+        var (another, now) = Read(path);
+        if (now is not null && (now.RefreshToken != _known || now.ClientSecret != current.ClientSecret))
         {
             // Written over, the new authorization would be lost for the one it replaced.
             Replaced = true;
             return Task.CompletedTask;
         }
+        var target = another
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"credentials-{string.Concat(current.ClientId.Where(char.IsAsciiLetterOrDigit))}.json")
+            : path;
         CredentialsFile.Save(target, current with { RefreshToken = refreshToken });
         (SavedTo, _known) = (target, refreshToken);
         return Task.CompletedTask;
     }
 
-    private bool HoldsAnotherApp(string file)
+    /// <summary>Whether the file holds another app's credentials, and this app's credentials when it holds them (null when it holds none, or is not there).</summary>
+    private (bool Another, SpotifyCredentials? Ours) Read(string file)
     {
         if (!File.Exists(file))
         {
-            return false;
+            return (false, null);
         }
         try
         {
-            return CredentialsFile.Load(file).ClientId != current.ClientId;
+            var credentials = CredentialsFile.Load(file);
+            return credentials.ClientId == current.ClientId ? (false, credentials) : (true, null);
         }
         catch (Exception exception) when (exception is CliException or SpotifyConfigurationException or IOException or UnauthorizedAccessException)
         {
             // Not readable as this app's credentials: left as it is.
-            return true;
+            return (true, null);
         }
     }
 }

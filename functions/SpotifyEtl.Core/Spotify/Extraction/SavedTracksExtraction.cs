@@ -57,17 +57,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
     private static async Task<Pass> FullPassAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
         var first = await extraction.GetAsync(FirstPage, conditional: false, cancellationToken).ConfigureAwait(false);
-        string? newest = null;
-        bool? firstHasNext = null;
-        await extraction.LandPagesAsync(first, extraction.Source.Subject, page =>
-        {
-            if (firstHasNext is null)
-            {
-                newest = Scan(page, null).Newest;
-                firstHasNext = !string.IsNullOrEmpty(page.Next);
-            }
-            return true;
-        }, maxItems: null, cancellationToken).ConfigureAwait(false);
+        var (newest, firstHasNext) = await LandPagesAsync(extraction, first, extraction.Source.Subject, landedUpTo: null, cancellationToken).ConfigureAwait(false);
         var again = await extraction.GetAgainAsync(FirstPage, first, cancellationToken).ConfigureAwait(false);
         if (!again.NotModified && !again.Body.AsSpan().SequenceEqual(first.Body))
         {
@@ -76,7 +66,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
                 "twice or miss one. The next run makes the full pass again.");
             return new Pass(null, Recorded: false);
         }
-        extraction.RememberETag(FirstPage, first, firstHasNext ?? false);
+        extraction.RememberETag(FirstPage, first, firstHasNext);
         return new Pass(newest, Recorded: true);
     }
 
@@ -93,9 +83,23 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
         {
             return null;
         }
+        var (newest, firstHasNext) = await LandPagesAsync(extraction, first, RecentSubject, landedUpTo, cancellationToken).ConfigureAwait(false);
+        // Remembered only once the pass is complete: a 304 must never hide pages a failed pass did not land.
+        extraction.RememberETag(FirstPage, first, firstHasNext);
+        return new Pass(newest, Recorded: true);
+    }
+
+    /// <summary>
+    /// Lands <paramref name="first"/> and the pages its links lead to under <paramref name="subject"/>, up to the first page
+    /// that holds a song saved before <paramref name="landedUpTo"/> (every page when null).
+    /// </summary>
+    /// <returns>The newest save of the first page, and whether the first page links on.</returns>
+    private static async Task<(string? Newest, bool FirstHasNext)> LandPagesAsync(SourceExtraction extraction, SpotifyResponse first, string subject,
+        DateTimeOffset? landedUpTo, CancellationToken cancellationToken)
+    {
         string? newest = null;
         bool? firstHasNext = null;
-        await extraction.LandPagesAsync(first, RecentSubject, page =>
+        await extraction.LandPagesAsync(first, subject, page =>
         {
             var (pageNewest, reachesLanded) = Scan(page, landedUpTo);
             if (firstHasNext is null)
@@ -105,9 +109,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
             }
             return !reachesLanded;
         }, maxItems: null, cancellationToken).ConfigureAwait(false);
-        // Remembered only once the pass is complete: a 304 must never hide pages a failed pass did not land.
-        extraction.RememberETag(FirstPage, first, firstHasNext ?? false);
-        return new Pass(newest, Recorded: true);
+        return (newest, firstHasNext ?? false);
     }
 
     /// <summary>The page's newest <c>added_at</c>, and whether it holds a track saved before <paramref name="landedUpTo"/>.</summary>
