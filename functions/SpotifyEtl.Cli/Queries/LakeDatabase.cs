@@ -53,6 +53,13 @@ internal sealed partial class LakeDatabase : IDisposable
         DuckDbNativeLibrary.Register();
         // Full paths in the views, so that DuckDB's error for a file names it as this class finds it.
         lake = Path.GetFullPath(lake);
+        if (lake.Contains('\\') && lake.AsSpan().IndexOfAny("*?[") >= 0)
+        {
+            // A path with one of them is given to DuckDB as a pattern (LakeViews.GlobLiteral), and DuckDB's patterns match no
+            // file under a folder whose name holds a backslash, however it is escaped: every table would read as damaged.
+            throw new LakeException($"The lake's path holds both a backslash and one of * ? [ ({lake}), and DuckDB finds no file under such a " +
+                "path: rename the folder without one or the other, or move the lake, then run this again.");
+        }
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {

@@ -38,6 +38,33 @@ public sealed class GlobCharactersInLakePathTests
         }
     }
 
+    [Fact]
+    public void A_lake_whose_path_holds_a_backslash_answers_from_its_tables_and_with_a_glob_character_too_is_refused_saying_why()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = Transformed(folder["lake"], days: 1, items: 30);
+        var expected = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var random = new Random(29);
+
+        for (var i = 0; i < 4; i++)
+        {
+            var (name, _) = Named(random);
+            var plain = $"{(char)('c' + i)}\\lake{i}";
+            var parent = folder[$"case{i}"];
+            Copy(lake, Path.Combine(parent, plain));
+            Copy(lake, Path.Combine(parent, name + "\\" + i));
+
+            var answered = DemoCommandTests.RunCli("query", "--lake", Path.Combine(parent, plain), "--json");
+            var refused = DemoCommandTests.RunCli("query", "--lake", Path.Combine(parent, name + "\\" + i), "--json");
+
+            Assert.True(answered.ExitCode == 0, $"{plain}: {answered.Errors}");
+            Assert.Equal(expected.Output, answered.Output);
+            Assert.Equal(65, refused.ExitCode);
+            Assert.Contains("holds both a backslash and one of * ? [", refused.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("transform again", refused.Errors, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A folder name with glob characters in it, and names of folders beside it that the name, read as a pattern, matches.</summary>
     private static (string Name, List<string> Matched) Named(Random random)
     {
