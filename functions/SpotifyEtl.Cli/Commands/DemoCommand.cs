@@ -50,10 +50,8 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(DirectoryInfo folder, int days, int items, int seed, TableFormat format, CancellationToken cancellationToken)
     {
         Render.Heading($"1. Sample: raw Spotify responses into {Path.Combine(folder.FullName, "raw")}");
-        var sample = await new SampleGenerator(new LocalFolderStore(folder.FullName))
-            .WriteAsync(new SampleOptions(days, items, seed), cancellationToken).ConfigureAwait(false);
+        var sample = await SampleAsync(folder, new SampleOptions(days, items, seed), cancellationToken).ConfigureAwait(false);
         Consoles.Output.WriteLine($"{sample.Objects:N0} raw objects, {Sizes.Of(sample.Bytes)}: {sample.Playlists} playlists, recently played, saved tracks and top items, {sample.Days} day{(sample.Days == 1 ? "" : "s")}");
-        RecordOwnData(folder);
 
         Render.Heading("2. Transform: raw JSON into the lake's tables");
         using (var run = await TransformCommand.RunAsync(null, folder, format, cancellationToken).ConfigureAwait(false))
@@ -66,7 +64,7 @@ internal static class DemoCommand
         }
 
         Render.Heading("3. Import: a sample Spotify data export into listening_history");
-        var export = await SampleExportWriter.WriteAsync(folder, seed, cancellationToken).ConfigureAwait(false);
+        var export = await SampleExportWriter.WriteAsync(folder, seed, (key, length) => RecordOwnData(folder, [Entry(key, length)]), cancellationToken).ConfigureAwait(false);
         var imported = await ImportCommand.RunAsync(export, folder, format, cancellationToken).ConfigureAwait(false);
         RecordOwnData(folder);
         ImportRender.Report(imported, folder.FullName);
@@ -134,10 +132,44 @@ internal static class DemoCommand
         }
     }
 
-    /// <summary>Writes the marker: what made the folder, then every raw and import file in it as the demo left it.</summary>
-    private static void RecordOwnData(DirectoryInfo folder) =>
-        File.WriteAllLines(Path.Combine(folder.FullName, Marker),
-            OwnData(folder).Prepend(MarkerHeader));
+    /// <summary>
+    /// Writes the sample beside the lake, records its files, then moves them in with one rename: a demo ended part way by
+    /// what it cannot catch (a SIGKILL, the kernel's out-of-memory killer, a power cut) leaves either no raw/ or one its
+    /// marker lists, never raw objects the next demo would refuse to delete as data it did not write.
+    /// </summary>
+    private static async Task<SampleSummary> SampleAsync(DirectoryInfo folder, SampleOptions options, CancellationToken cancellationToken)
+    {
+        var staging = new DirectoryInfo(Path.Combine(folder.FullName, SampleStaging));
+        if (staging.Exists)
+        {
+            staging.Delete(recursive: true);
+        }
+        var sample = await new SampleGenerator(new LocalFolderStore(staging.FullName)).WriteAsync(options, cancellationToken).ConfigureAwait(false);
+        var raw = Path.Combine(folder.FullName, LakeLayout.Raw.TrimEnd('/'));
+        if (Directory.Exists(raw))
+        {
+            Directory.Delete(raw); // the fresh lake's empty raw/: a folder holding anything is not deleted
+        }
+        RecordOwnData(folder, OwnData(staging));
+        Directory.Move(Path.Combine(staging.FullName, LakeLayout.Raw.TrimEnd('/')), raw);
+        staging.Delete(recursive: true);
+        return sample;
+    }
+
+    /// <summary>Where the sample is written before it moves into the lake: a folder of the lake, emptied with it.</summary>
+    private const string SampleStaging = ".demo-sample";
+
+    /// <summary>
+    /// Writes the marker: what made the folder, then every raw and import file in it as the demo left it, and the files
+    /// about to be written or moved in (<paramref name="arriving"/>). Written whole to a file of the lake's scratch folder,
+    /// then renamed over the last: a demo ended while writing it leaves the last marker, not half a list.
+    /// </summary>
+    private static void RecordOwnData(DirectoryInfo folder, IEnumerable<string>? arriving = null)
+    {
+        var next = Path.Combine(Directory.CreateDirectory(Path.Combine(folder.FullName, LocalFolderStore.TemporaryFolder)).FullName, Marker + ".next");
+        File.WriteAllLines(next, OwnData(folder).Concat(arriving ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Prepend(MarkerHeader));
+        File.Move(next, Path.Combine(folder.FullName, Marker), overwrite: true);
+    }
 
     /// <summary>The marker's first line; the files the demo wrote follow it.</summary>
     private const string MarkerHeader =
@@ -149,6 +181,9 @@ internal static class DemoCommand
             .Select(zone => new DirectoryInfo(Path.Combine(folder.FullName, zone.TrimEnd('/'))))
             .Where(zone => zone.Exists)
             .SelectMany(zone => zone.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
-            .Select(file => $"{Path.GetRelativePath(folder.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/')}\t{file.Length}")
+            .Select(file => Entry(Path.GetRelativePath(folder.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file.Length))
             .Order(StringComparer.Ordinal);
+
+    /// <summary>A line of the marker: a file's path in the lake and its length.</summary>
+    private static string Entry(string key, long length) => $"{key}\t{length}";
 }

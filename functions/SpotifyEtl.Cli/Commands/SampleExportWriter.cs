@@ -11,7 +11,8 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 internal static class SampleExportWriter
 {
-    public static async Task<IReadOnlyList<FileSystemInfo>> WriteAsync(DirectoryInfo lake, int seed, CancellationToken cancellationToken)
+    /// <param name="arriving">Told each zip's key and length before it is written: the demo records it as its own first.</param>
+    public static async Task<IReadOnlyList<FileSystemInfo>> WriteAsync(DirectoryInfo lake, int seed, Action<string, long> arriving, CancellationToken cancellationToken)
     {
         var store = new LocalFolderStore(lake.FullName);
         var plays = await ApiPlayReader.ReadAsync(store, cancellationToken).ConfigureAwait(false);
@@ -24,6 +25,7 @@ internal static class SampleExportWriter
             // Written as every file of the lake is, to a temporary file moved into place once whole: a demo stopped part
             // way (Ctrl-C, a full disk) leaves no half zip, and an entry already there is replaced, never written through.
             var key = LakeLayout.Import + name;
+            arriving(key, zip.Length);
             await store.PutBytesAsync(key, zip, "application/zip", cancellationToken).ConfigureAwait(false);
             files.Add(new FileInfo(Path.Combine(lake.FullName, key.Replace('/', Path.DirectorySeparatorChar))));
         }
