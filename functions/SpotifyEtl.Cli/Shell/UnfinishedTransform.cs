@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -85,9 +87,14 @@ internal static class UnfinishedTransform
             }
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Whole or not at all: a file cut short would name fewer days than were left unfinished.
+        // Whole or not at all: a file cut short would name fewer days than were left unfinished. Flushed before its move, as the
+        // extraction state is: a power cut is what leaves tables part-written, and the file must outlast it to say so.
         var written = path + ".new";
-        File.WriteAllLines(written, unfinished.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        using (var file = new FileStream(written, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(Encoding.UTF8.GetBytes(string.Concat(unfinished.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "\n"))));
+            DurableFile.FlushBeforeMove(file, path);
+        }
         File.Move(written, path, overwrite: true);
     }
 }

@@ -4,9 +4,9 @@ namespace SpotifyEtl.Storage;
 /// The one way a file that nothing can rebuild reaches the disk before it is moved into place: its bytes are flushed to
 /// the disk (fsync) first. A file system may otherwise commit the rename before the data, and after a power cut the name
 /// would hold an empty or truncated file; flushed first, it holds the old file or the new one. Used for the local lake's
-/// extraction state, run manifests and every raw page an extraction lands, and for the credentials file. Table files
-/// (rebuilt from <c>raw/</c>), a sample's pages and files landed from a folder the user keeps are not flushed: a flush per
-/// file would cost the transform much of its speed.
+/// extraction state, run manifests, every raw page an extraction lands and the days a transform has not finished, and for
+/// the credentials file. Table files (rebuilt from <c>raw/</c>), a sample's pages and files landed from a folder the user
+/// keeps are not flushed: a flush per file would cost the transform much of its speed.
 /// </summary>
 public static class DurableFile
 {

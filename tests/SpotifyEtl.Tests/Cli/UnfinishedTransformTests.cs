@@ -85,4 +85,39 @@ public sealed class UnfinishedTransformTests
         Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
         Assert.Empty(DemoCommandTests.RunCli("query", "--lake", lake, "--query", "listening_per_week").Errors);
     }
+
+    [Fact]
+    public void The_unfinished_days_reach_the_disk_before_their_file_is_named_each_time_it_is_written()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        var path = SpotifyEtl.Cli.Shell.UnfinishedTransform.PathOf(lake);
+        var flushed = new System.Collections.Concurrent.ConcurrentBag<string>();
+        void Seen(string destination)
+        {
+            if (destination == path)
+            {
+                flushed.Add(destination);
+            }
+        }
+        var days = Enumerable.Range(0, 5).Select(i => new DateOnly(2026, 11, 16).AddDays(i)).ToList();
+        SpotifyEtl.Storage.DurableFile.Flushed += Seen;
+        try
+        {
+            SpotifyEtl.Cli.Shell.UnfinishedTransform.Begin(lake, days);
+            Assert.Single(flushed);
+            SpotifyEtl.Cli.Shell.UnfinishedTransform.End(lake, days.Take(2));
+            Assert.Equal(2, flushed.Count);
+            Assert.Equal(days.Skip(2).Select(day => day.ToString("yyyy-MM-dd")), File.ReadAllLines(path));
+            SpotifyEtl.Cli.Shell.UnfinishedTransform.End(lake, days);
+        }
+        finally
+        {
+            SpotifyEtl.Storage.DurableFile.Flushed -= Seen;
+        }
+
+        Assert.Equal(2, flushed.Count);
+        Assert.False(File.Exists(path));
+        Assert.Null(SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake));
+    }
 }
