@@ -29,17 +29,23 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
-            // A usage error before any work: the transform of step 2 would find it only after the sample was written.
+            // Usage errors before any work: the transform of step 2 and the queries of step 4 would find them only after the
+            // sample was written.
             TransformCommand.HugePagesSetting(Environment.GetEnvironmentVariable(Transformation.HugePages.Variable));
+            if (Queries.LakeDatabase.UnreadablePath(folder.FullName) is { } unreadable)
+            {
+                throw new CliException(ExitCodes.DataError, unreadable);
+            }
             PrepareFreshLake(folder);
             try
             {
                 return await RunAsync(folder, parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed), parse.GetValue(format), cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (Exception exception) when (exception is not CliException)
             {
                 // Stopped part way (Ctrl-C, a full disk): everything in the folder since it was emptied is the demo's, and is
                 // recorded as such, so that the next run empties it again rather than refuse it as data the demo did not write.
+                // Not after a refusal of the demo's own, which may be of files another command wrote.
                 TryRecordOwnData(folder);
                 throw;
             }
@@ -64,7 +70,8 @@ internal static class DemoCommand
         }
 
         Render.Heading("3. Import: a sample Spotify data export into listening_history");
-        var export = await SampleExportWriter.WriteAsync(folder, seed, (key, length) => RecordOwnData(folder, [Entry(key, length)]), cancellationToken).ConfigureAwait(false);
+        var export = await SampleExportWriter.WriteAsync(folder, seed,
+            arriving => RecordOwnData(folder, arriving.Select(file => Entry(file.Key, file.Length))), cancellationToken).ConfigureAwait(false);
         var imported = await ImportCommand.RunAsync(export, folder, format, cancellationToken).ConfigureAwait(false);
         RecordOwnData(folder);
         ImportRender.Report(imported, folder.FullName);
@@ -114,10 +121,30 @@ internal static class DemoCommand
                     $"or changed since ({string.Join(", ", others.Take(3))}{(others.Count > 3 ? ", ..." : "")}), and the demo would delete {(others.Count == 1 ? "it" : "them")}: " +
                     "choose another --lake, or move them out of the folder first.");
             }
-            folder.Delete(recursive: true);
+            DeleteDemoLake(folder, marker);
         }
         LocalLake.Open(folder);
         RecordOwnData(folder);
+    }
+
+    /// <summary>
+    /// Deletes a demo lake with its marker last: a demo ended part way through the deletion leaves a folder whose marker
+    /// still speaks for what is left of it.
+    /// </summary>
+    private static void DeleteDemoLake(DirectoryInfo folder, string marker)
+    {
+        foreach (var entry in folder.EnumerateFileSystemInfos().Where(entry => entry.FullName != marker))
+        {
+            if (entry is DirectoryInfo directory && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+        folder.Delete(recursive: true);
     }
 
     private static void TryRecordOwnData(DirectoryInfo folder)
@@ -133,31 +160,35 @@ internal static class DemoCommand
     }
 
     /// <summary>
-    /// Writes the sample beside the lake, records its files, then moves them in with one rename: a demo ended part way by
-    /// what it cannot catch (a SIGKILL, the kernel's out-of-memory killer, a power cut) leaves either no raw/ or one its
+    /// Writes the sample in the lake's scratch folder, records its files, then moves them in with one rename: a demo ended
+    /// part way by what it cannot catch (a SIGKILL, the kernel's out-of-memory killer) leaves either no raw/ or one its
     /// marker lists, never raw objects the next demo would refuse to delete as data it did not write.
     /// </summary>
     private static async Task<SampleSummary> SampleAsync(DirectoryInfo folder, SampleOptions options, CancellationToken cancellationToken)
     {
-        var staging = new DirectoryInfo(Path.Combine(folder.FullName, SampleStaging));
-        if (staging.Exists)
+        // Under .tmp/, which no verb reads as part of the lake and the next demo empties with it.
+        var staging = new DirectoryInfo(Path.Combine(folder.FullName, LocalFolderStore.TemporaryFolder, "demo-sample"));
+        try
         {
-            staging.Delete(recursive: true);
+            var sample = await new SampleGenerator(new LocalFolderStore(staging.FullName)).WriteAsync(options, cancellationToken).ConfigureAwait(false);
+            var raw = Path.Combine(folder.FullName, LakeLayout.Raw.TrimEnd('/'));
+            if (Directory.Exists(raw))
+            {
+                throw new CliException(ExitCodes.Failure,
+                    $"{raw} appeared while the demo wrote its sample: another command is writing in the demo's lake. The demo leaves it as it is; run it again once that command has ended.");
+            }
+            RecordOwnData(folder, OwnData(staging));
+            Directory.Move(Path.Combine(staging.FullName, LakeLayout.Raw.TrimEnd('/')), raw);
+            return sample;
         }
-        var sample = await new SampleGenerator(new LocalFolderStore(staging.FullName)).WriteAsync(options, cancellationToken).ConfigureAwait(false);
-        var raw = Path.Combine(folder.FullName, LakeLayout.Raw.TrimEnd('/'));
-        if (Directory.Exists(raw))
+        finally
         {
-            Directory.Delete(raw); // the fresh lake's empty raw/: a folder holding anything is not deleted
+            if (staging.Exists)
+            {
+                staging.Delete(recursive: true);
+            }
         }
-        RecordOwnData(folder, OwnData(staging));
-        Directory.Move(Path.Combine(staging.FullName, LakeLayout.Raw.TrimEnd('/')), raw);
-        staging.Delete(recursive: true);
-        return sample;
     }
-
-    /// <summary>Where the sample is written before it moves into the lake: a folder of the lake, emptied with it.</summary>
-    private const string SampleStaging = ".demo-sample";
 
     /// <summary>
     /// Writes the marker: what made the folder, then every raw and import file in it as the demo left it, and the files
@@ -166,7 +197,7 @@ internal static class DemoCommand
     /// </summary>
     private static void RecordOwnData(DirectoryInfo folder, IEnumerable<string>? arriving = null)
     {
-        var next = Path.Combine(Directory.CreateDirectory(Path.Combine(folder.FullName, LocalFolderStore.TemporaryFolder)).FullName, Marker + ".next");
+        var next = Path.Combine(Directory.CreateDirectory(Path.Combine(folder.FullName, LocalFolderStore.TemporaryFolder)).FullName, LocalFolderStore.TemporaryName());
         File.WriteAllLines(next, OwnData(folder).Concat(arriving ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Prepend(MarkerHeader));
         File.Move(next, Path.Combine(folder.FullName, Marker), overwrite: true);
     }

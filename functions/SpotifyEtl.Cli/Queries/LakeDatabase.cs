@@ -42,6 +42,20 @@ internal sealed partial class LakeDatabase : IDisposable
     private static string TablesRoot(string lake) => Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/')) + Path.DirectorySeparatorChar;
 
     /// <summary>
+    /// Why DuckDB cannot read the tables of a lake at <paramref name="lake"/>; null when it can. A path with one of <c>*</c>,
+    /// <c>?</c> and <c>[</c> is given to DuckDB as a pattern (<see cref="LakeViews.GlobLiteral"/>), and DuckDB's patterns match
+    /// no file under a folder whose name holds a backslash, however it is escaped: every table would read as damaged.
+    /// </summary>
+    public static string? UnreadablePath(string lake)
+    {
+        lake = Path.GetFullPath(lake);
+        return lake.Contains('\\') && lake.AsSpan().IndexOfAny("*?[") >= 0
+            ? $"The lake's path holds both a backslash and one of * ? [ ({lake}), and DuckDB finds no file under such a path: rename the " +
+              "folder without one or the other, or move the lake, then run this again."
+            : null;
+    }
+
+    /// <summary>
     /// Opens a database over <paramref name="lake"/> with the views of <paramref name="tables"/> (default: every
     /// published table and every current-state table). <paramref name="currentFromPartitions"/> computes each
     /// current-state table from every day's partition instead of reading its file: the work the file saves.
@@ -53,12 +67,9 @@ internal sealed partial class LakeDatabase : IDisposable
         DuckDbNativeLibrary.Register();
         // Full paths in the views, so that DuckDB's error for a file names it as this class finds it.
         lake = Path.GetFullPath(lake);
-        if (lake.Contains('\\') && lake.AsSpan().IndexOfAny("*?[") >= 0)
+        if (UnreadablePath(lake) is { } unreadable)
         {
-            // A path with one of them is given to DuckDB as a pattern (LakeViews.GlobLiteral), and DuckDB's patterns match no
-            // file under a folder whose name holds a backslash, however it is escaped: every table would read as damaged.
-            throw new LakeException($"The lake's path holds both a backslash and one of * ? [ ({lake}), and DuckDB finds no file under such a " +
-                "path: rename the folder without one or the other, or move the lake, then run this again.");
+            throw new LakeException(unreadable);
         }
         var connection = new DuckDBConnection("DataSource=:memory:");
         try

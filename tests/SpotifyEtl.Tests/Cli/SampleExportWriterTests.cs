@@ -52,7 +52,7 @@ public sealed class SampleExportWriterTests : IDisposable
             }
         }
 
-        var written = await SampleExportWriter.WriteAsync(new DirectoryInfo(lake), seed, (_, _) => { }, CancellationToken.None);
+        var written = await SampleExportWriter.WriteAsync(new DirectoryInfo(lake), seed, _ => { }, CancellationToken.None);
 
         Assert.Equal(names.Select(name => Path.Combine(lake, "import", name)), written.Select(file => file.FullName));
         foreach (var (target, bytes) in outside)

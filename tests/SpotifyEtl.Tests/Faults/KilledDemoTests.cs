@@ -6,7 +6,7 @@ using Xunit;
 namespace SpotifyEtl.Tests.Faults;
 
 /// <summary>
-/// `make demo` killed by what no program can catch (SIGKILL, as by the out-of-memory killer or a closed laptop) while it
+/// `make demo` killed by what no program can catch (SIGKILL, as by the out-of-memory killer) while it
 /// writes its sample or its export, then run again: the next demo knows everything in its lake as its own and starts
 /// afresh, where it had refused the lake as holding raw data it did not write.
 /// </summary>
@@ -16,39 +16,77 @@ public sealed class KilledDemoTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>Where the kill lands: once this many raw objects (.json) or export zips (.zip) are in the lake's folder.</summary>
-    public static TheoryData<string, int> KillPoints() => new()
+    /// <summary>
+    /// Where the kill lands: the lake as it is when the demo is killed (Trigger), and as it must still be once the process has
+    /// gone (Landed: the demo had not passed the point yet), else the attempt is made again.
+    /// </summary>
+    private static readonly Dictionary<string, (Func<string, bool> Trigger, Func<string, bool> Landed)> Points = new()
     {
-        { ".json", 1 }, { ".json", 37 }, { ".json", 120 }, { ".json", 200 }, { ".zip", 1 }, { ".zip", 2 },
+        // In the sample, before the transform: after its 1st, 37th, 120th raw object.
+        ["sample, 1 object"] = (lake => Count(lake, "*.json") >= 1, lake => !Exists(lake, "transformed")),
+        ["sample, 37 objects"] = (lake => Count(lake, "*.json") >= 37, lake => !Exists(lake, "transformed")),
+        ["sample, 120 objects"] = (lake => Count(lake, "*.json") >= 120, lake => !Exists(lake, "transformed")),
+        ["transform"] = (lake => Count(Path.Combine(lake, "transformed"), "*") >= 1, lake => !Exists(lake, "import")),
+        // The export: its first zip, its second, then the history files its import lands beside the raw objects.
+        ["export, 1 zip"] = (lake => Count(lake, "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export")),
+        ["export, 2 zips"] = (lake => Count(lake, "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export")),
+        ["import"] = (lake => Count(Path.Combine(lake, "raw", "spotify_export"), "*") >= 1, lake => !File.Exists(Path.Combine(lake, "report.html"))),
     };
+
+    public static TheoryData<string> KillPoints() => [.. Points.Keys];
 
     [Theory]
     [MemberData(nameof(KillPoints))]
-    public void A_demo_killed_while_it_writes_is_followed_by_a_demo_that_starts_its_lake_afresh(string extension, int files)
+    public void A_demo_killed_while_it_writes_is_followed_by_a_demo_that_starts_its_lake_afresh(string point)
     {
         var lake = _folder["demo"];
-        int? killed = null;
-        // The kill has to land before the demo passes the point: a loaded machine may let it get there first, and that
+        var (trigger, landed) = Points[point];
+        var killed = false;
+        // The kill has to land before the demo passes the point: a loaded machine may let it get further first, and that
         // attempt proves nothing, so the lake is removed and the demo tried again.
-        for (var attempt = 1; killed is null && attempt <= 5; attempt++)
+        for (var attempt = 1; !killed && attempt <= 8; attempt++)
         {
             if (Directory.Exists(lake))
             {
                 Directory.Delete(lake, recursive: true);
             }
-            killed = RunUntilThenKill(lake, extension, files, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{files}");
+            killed = RunUntilThenKill(lake, trigger, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}") && landed(lake);
         }
-        Assert.True(killed is not null, $"The demo passed {files} {extension} files before it could be killed, five times.");
+        Assert.True(killed, $"The demo could not be killed at '{point}' in eight attempts.");
         var fresh = DemoCommandTests.RunCli("demo", "--lake", _folder["fresh"], "--days", "2", "--items", "40");
 
         var again = DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "2", "--items", "40");
 
-        Assert.True(again.ExitCode == 0, $"killed at {files} {extension} files: {again.Errors}");
+        Assert.True(again.ExitCode == 0, $"killed at '{point}': {again.Errors}");
         Assert.Equal(Listing(_folder["fresh"], "raw"), Listing(lake, "raw"));
         Assert.Equal(Listing(_folder["fresh"], "import"), Listing(lake, "import"));
         Assert.Equal(0, fresh.ExitCode);
         Assert.Equal(0, DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "2", "--items", "40").ExitCode);
     }
+
+    /// <summary>A demo killed in its sample leaves a folder every verb takes as the lake it names, not as one holding lakes.</summary>
+    [Fact]
+    public void A_demo_killed_in_its_sample_leaves_a_folder_other_verbs_take_as_its_lake()
+    {
+        var lake = _folder["demo"];
+        var killed = false;
+        for (var attempt = 1; !killed && attempt <= 8; attempt++)
+        {
+            if (Directory.Exists(lake))
+            {
+                Directory.Delete(lake, recursive: true);
+            }
+            killed = RunUntilThenKill(lake, lake => Count(lake, "*.json") >= 20, "demo", "--lake", lake, "--days", "6", "--items", "1000") && !Exists(lake, "transformed");
+        }
+        Assert.True(killed, "The demo could not be killed in its sample in eight attempts.");
+
+        var query = DemoCommandTests.RunCli("query", "--lake", lake);
+
+        Assert.DoesNotContain("did you mean", query.Errors, StringComparison.Ordinal);
+        Assert.Contains(lake, query.Errors, StringComparison.Ordinal);
+    }
+
+    private static bool Exists(string lake, string path) => Directory.Exists(Path.Combine(lake, path));
 
     private static List<string> Listing(string lake, string zone) =>
         Directory.Exists(Path.Combine(lake, zone))
@@ -56,10 +94,10 @@ public sealed class KilledDemoTests : IDisposable
             : [];
 
     /// <summary>
-    /// Starts the CLI and kills it as soon as the lake's folder holds <paramref name="count"/> files ending in
-    /// <paramref name="extension"/>. Returns its exit code, or null when the process ended by itself before that.
+    /// Starts the CLI and kills it as soon as <paramref name="trigger"/> holds of the lake. Returns whether it was killed,
+    /// false when the process ended by itself first.
     /// </summary>
-    private static int? RunUntilThenKill(string lake, string extension, int count, params string[] arguments)
+    private static bool RunUntilThenKill(string lake, Func<string, bool> trigger, params string[] arguments)
     {
         using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
         process.OutputDataReceived += (_, _) => { };
@@ -68,22 +106,22 @@ public sealed class KilledDemoTests : IDisposable
         process.BeginErrorReadLine();
         while (!process.HasExited)
         {
-            if (Written(lake, extension) >= count)
+            if (trigger(lake))
             {
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
-                return process.ExitCode == 0 ? null : process.ExitCode;
+                return process.ExitCode != 0;
             }
             Thread.Sleep(1);
         }
-        return null;
+        return false;
     }
 
-    private static int Written(string lake, string extension)
+    private static int Count(string folder, string pattern)
     {
         try
         {
-            return Directory.Exists(lake) ? Directory.EnumerateFiles(lake, "*" + extension, SearchOption.AllDirectories).Count() : 0;
+            return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, pattern, SearchOption.AllDirectories).Count() : 0;
         }
         catch (Exception exception) when (exception is DirectoryNotFoundException or IOException)
         {

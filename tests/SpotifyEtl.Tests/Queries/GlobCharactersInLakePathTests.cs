@@ -63,6 +63,12 @@ public sealed class GlobCharactersInLakePathTests
             Assert.Contains("holds both a backslash and one of * ? [", refused.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("transform again", refused.Errors, StringComparison.Ordinal);
         }
+        // The demo refuses such a lake before it writes anything, where the queries of its fourth step would.
+        var demoLake = Path.Combine(folder["demo"], Named(random).Name + "\\lake");
+        var demo = DemoCommandTests.RunCli("demo", "--lake", demoLake, "--days", "1", "--items", "5");
+        Assert.Equal(65, demo.ExitCode);
+        Assert.Contains("holds both a backslash and one of * ? [", demo.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(demoLake));
     }
 
     /// <summary>A folder name with glob characters in it, and names of folders beside it that the name, read as a pattern, matches.</summary>
