@@ -29,8 +29,8 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var folder = parse.GetValue(lake)!;
-            // Usage errors before any work: the transform of step 2 and the queries of step 4 would find them only after the
-            // sample was written.
+            // Refused before any work, where the transform of step 2 (a bad setting) and the queries of step 4 (a path DuckDB
+            // cannot read) would find them only after the sample was written.
             TransformCommand.HugePagesSetting(Environment.GetEnvironmentVariable(Transformation.HugePages.Variable));
             if (Queries.LakeDatabase.UnreadablePath(folder.FullName) is { } unreadable)
             {
