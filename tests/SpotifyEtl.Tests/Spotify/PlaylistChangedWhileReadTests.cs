@@ -127,6 +127,57 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
         Assert.Equal(tracks, entries);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_playlist_that_changed_while_read_and_failed_on_its_second_read_lands_the_whole_first_read_not_the_pages_of_the_second(int seed)
+    {
+        var random = new Random(seed);
+        var tracks = Tracks(random.Next(101, 321), "t");
+        var playlist = _h.Spotify.AddPlaylist(Playlist, tracks.Count);
+        playlist.Tracks = tracks;
+        var edited = Edit(random, tracks, "new");
+        var pages = (Math.Min(tracks.Count, edited.Count) + 49) / 50;
+        var editAfter = random.Next(0, pages);
+        var failAt = random.Next(1, pages);
+        var reads = 0;
+        _h.Spotify.RewritePage = (route, offset, _) =>
+        {
+            if (route == Items && offset == 0 && ++reads == 2)
+            {
+                // The second read, the list having changed during the first: one of its later pages fails for good.
+                _h.Spotify.Inject($"{Items}?offset={failAt * 50}&", Fault.ServerError(), Fault.ServerError(), Fault.ServerError(), Fault.ServerError());
+            }
+            if (route == Items && offset == editAfter * 50 && playlist.SnapshotId == "snapshot-1")
+            {
+                (playlist.Tracks, playlist.SnapshotId) = (edited, "snapshot-2");
+            }
+        };
+
+        var failed = (await _h.RunAsync(ExtractionSource.Playlist(Playlist))).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Failed, failed.Status);
+        Assert.Equal(2, reads);
+        var warning = Assert.Single(failed.Warnings ?? []);
+        Assert.Contains("reading them again failed: the items landed are those of the read before", warning, StringComparison.Ordinal);
+        // Every page of the first read, not the first pages of the second: the day lists the playlist nearly whole.
+        var landedPages = failed.Objects.Count(key => RawObjectKey.Parse(key).Source == RawSource.PlaylistItems);
+        Assert.True(landedPages > failAt, $"{landedPages} pages landed, the failed read's {failAt}");
+        var (_, entries) = await DayAsync();
+        Assert.True(entries.Count >= Math.Min(tracks.Count, edited.Count) - 5, $"{entries.Count} entries of {edited.Count}");
+
+        // The next run reads it again, whole, and the day holds the edited version.
+        _h.Spotify.RewritePage = null;
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var again = (await _h.RunAsync(ExtractionSource.Playlist(Playlist))).Manifest.Sources.Single();
+        Assert.True(again.Status == SourceStatus.Landed && again.Warnings is null, $"{again.Status}: {again.Error}");
+        var (version, healed) = await DayAsync();
+        Assert.Equal("snapshot-2", version);
+        Assert.Equal(edited, healed);
+    }
+
     private static List<string> Tracks(int count, string prefix) => [.. Enumerable.Range(0, count).Select(i => $"{prefix}{i}")];
 
     /// <summary>The list with an edit a person makes: entries added at a place, taken out, or one moved.</summary>

@@ -70,6 +70,13 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
             {
                 await LandMetadataAsync(extraction, metadata, CancellationToken.None).ConfigureAwait(false);
                 await extraction.LandAsync(read.Pages, id, CancellationToken.None).ConfigureAwait(false);
+                if (read.Whole && read.Changed)
+                {
+                    // A read again because the list changed, that failed: the read before it lands, every page of it, rather
+                    // than the first pages of this one.
+                    extraction.Warn("The playlist changed while its items were read, and reading them again failed: the items landed are " +
+                        "those of the read before, which may hold an entry twice or miss one. The next run reads them again.");
+                }
             }
             catch (Exception landing)
             {

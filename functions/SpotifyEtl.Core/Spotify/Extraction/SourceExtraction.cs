@@ -149,21 +149,29 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// Reads a list whole from <paramref name="firstPath"/> into <paramref name="read"/>, then asks <paramref name="heldStill"/>
     /// whether it held still while it was read: a list paged by offset and changed meanwhile gives one item twice and misses
     /// another. One that changed is read again, <paramref name="reads"/> times in all; <see cref="StillRead.Held"/> says
-    /// whether the last read held still. When a read fails, its pages so far are in <paramref name="read"/>.
+    /// whether the last read held still. When a read fails, <paramref name="read"/> holds the last whole read before it, which
+    /// changed while it was read but lists every entry but one or two (<see cref="StillRead.Whole"/>), else the failed read's
+    /// pages so far.
     /// </summary>
     public async Task ReadStillAsync(StillRead read, string firstPath, Func<CancellationToken, Task<bool>> heldStill, int reads, int? maxItems,
         CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            read.Pages = new HeldPages();
+            var pages = new HeldPages();
+            if (attempt == 1)
+            {
+                read.Pages = pages;
+            }
             var first = await GetAsync(firstPath, conditional: false, cancellationToken).ConfigureAwait(false);
-            await ReadPagesAsync(first, read.Pages, maxItems, cancellationToken).ConfigureAwait(false);
+            await ReadPagesAsync(first, pages, maxItems, cancellationToken).ConfigureAwait(false);
+            (read.Pages, read.Whole, read.Changed) = (pages, true, false);
             read.Held = await heldStill(cancellationToken).ConfigureAwait(false);
             if (read.Held || attempt == reads)
             {
                 return;
             }
+            read.Changed = true;
         }
     }
 
@@ -243,6 +251,12 @@ internal sealed class HeldPages
 internal sealed class StillRead
 {
     public HeldPages Pages { get; set; } = new();
+
+    /// <summary>Whether <see cref="Pages"/> are a whole read, every page to the last: false for a first read that failed partway.</summary>
+    public bool Whole { get; set; }
+
+    /// <summary>Whether the list is known to have changed while <see cref="Pages"/> were read (they are then read again).</summary>
+    public bool Changed { get; set; }
 
     public bool Held { get; set; }
 }
