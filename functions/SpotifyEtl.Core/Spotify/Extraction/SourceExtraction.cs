@@ -149,9 +149,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// Reads a list whole from <paramref name="firstPath"/> into <paramref name="read"/>, then asks <paramref name="heldStill"/>
     /// whether it held still while it was read: a list paged by offset and changed meanwhile gives one item twice and misses
     /// another. One that changed is read again, <paramref name="reads"/> times in all; <see cref="StillRead.Held"/> says
-    /// whether the last read held still. When a read fails, <paramref name="read"/> holds the last whole read before it, which
-    /// changed while it was read but lists every entry but one or two (<see cref="StillRead.Whole"/>), else the failed read's
-    /// pages so far.
+    /// whether the last read held still. When a read fails, <paramref name="read"/> holds the last whole read before it
+    /// (<see cref="StillRead.Whole"/>: every page, though the list changed meanwhile and may show an entry twice where it
+    /// shifted, and miss another), else the failed read's pages so far.
     /// </summary>
     public async Task ReadStillAsync(StillRead read, string firstPath, Func<CancellationToken, Task<bool>> heldStill, int reads, int? maxItems,
         CancellationToken cancellationToken)
