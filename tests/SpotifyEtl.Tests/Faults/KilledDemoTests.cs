@@ -6,9 +6,9 @@ using Xunit;
 namespace SpotifyEtl.Tests.Faults;
 
 /// <summary>
-/// `make demo` killed by what no program can catch (SIGKILL, as by the out-of-memory killer) while it
-/// writes its sample or its export, then run again: the next demo knows everything in its lake as its own and starts
-/// afresh, where it had refused the lake as holding raw data it did not write.
+/// `make demo` killed by what no program can catch (SIGKILL, as by the out-of-memory killer) at any step of its work,
+/// then run again: the next demo knows everything in its lake as its own and starts afresh, where it had refused the lake
+/// as holding raw data it did not write.
 /// </summary>
 public sealed class KilledDemoTests : IDisposable
 {
