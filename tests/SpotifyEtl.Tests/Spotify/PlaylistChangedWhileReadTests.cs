@@ -31,9 +31,7 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
     public async Task A_playlist_edited_between_two_of_its_pages_lands_the_edited_version_whole_and_the_day_holds_it(int seed)
     {
         var random = new Random(seed);
-        var tracks = Tracks(random.Next(51, 321), "t");
-        var playlist = _h.Spotify.AddPlaylist(Playlist, tracks.Count);
-        playlist.Tracks = tracks;
+        var (tracks, playlist) = Served(random, fewest: 51);
         var pages = (tracks.Count + 49) / 50;
         var editAfter = random.Next(0, pages);
         var edited = Edit(random, tracks, "new");
@@ -69,9 +67,7 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
     public async Task A_playlist_edited_during_every_read_lands_with_a_warning_and_the_next_run_reads_it_again(int seed)
     {
         var random = new Random(seed);
-        var tracks = Tracks(random.Next(51, 321), "t");
-        var playlist = _h.Spotify.AddPlaylist(Playlist, tracks.Count);
-        playlist.Tracks = tracks;
+        var (tracks, playlist) = Served(random, fewest: 51);
         var versions = 1;
         _h.Spotify.RewritePage = (route, offset, _) =>
         {
@@ -109,10 +105,9 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
     public async Task A_playlist_whose_items_fail_partway_lands_its_metadata_and_the_pages_read_and_is_read_again_next_run(int seed)
     {
         var random = new Random(seed);
-        var tracks = Tracks(random.Next(101, 321), "t");
-        _h.Spotify.AddPlaylist(Playlist, tracks.Count).Tracks = tracks;
+        var (tracks, _) = Served(random, fewest: 101);
         var failAt = random.Next(1, (tracks.Count + 49) / 50);
-        _h.Spotify.Inject($"{Items}?offset={failAt * 50}&", Fault.ServerError(), Fault.ServerError(), Fault.ServerError(), Fault.ServerError());
+        FailForGood(failAt);
 
         var failed = (await _h.RunAsync(ExtractionSource.Playlist(Playlist))).Manifest.Sources.Single();
 
@@ -135,9 +130,7 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
     public async Task A_playlist_that_changed_while_read_and_failed_on_its_second_read_lands_the_whole_first_read_not_the_pages_of_the_second(int seed)
     {
         var random = new Random(seed);
-        var tracks = Tracks(random.Next(101, 321), "t");
-        var playlist = _h.Spotify.AddPlaylist(Playlist, tracks.Count);
-        playlist.Tracks = tracks;
+        var (tracks, playlist) = Served(random, fewest: 101);
         var edited = Edit(random, tracks, "new");
         var pages = (Math.Min(tracks.Count, edited.Count) + 49) / 50;
         var editAfter = random.Next(0, pages);
@@ -148,7 +141,7 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
             if (route == Items && offset == 0 && ++reads == 2)
             {
                 // The second read, the list having changed during the first: one of its later pages fails for good.
-                _h.Spotify.Inject($"{Items}?offset={failAt * 50}&", Fault.ServerError(), Fault.ServerError(), Fault.ServerError(), Fault.ServerError());
+                FailForGood(failAt);
             }
             if (route == Items && offset == editAfter * 50 && playlist.SnapshotId == "snapshot-1")
             {
@@ -177,6 +170,19 @@ public sealed class PlaylistChangedWhileReadTests : IAsyncLifetime
         Assert.Equal("snapshot-2", version);
         Assert.Equal(edited, healed);
     }
+
+    /// <summary>The playlist served by the double, with between <paramref name="fewest"/> and 320 tracks.</summary>
+    private (List<string> Tracks, DoublePlaylist Playlist) Served(Random random, int fewest)
+    {
+        var tracks = Tracks(random.Next(fewest, 321), "t");
+        var playlist = _h.Spotify.AddPlaylist(Playlist, tracks.Count);
+        playlist.Tracks = tracks;
+        return (tracks, playlist);
+    }
+
+    /// <summary>The playlist's page of items at <paramref name="page"/> fails its next request and every retry of it.</summary>
+    private void FailForGood(int page) =>
+        _h.Spotify.Inject($"{Items}?offset={page * 50}&", Fault.ServerError(), Fault.ServerError(), Fault.ServerError(), Fault.ServerError());
 
     private static List<string> Tracks(int count, string prefix) => [.. Enumerable.Range(0, count).Select(i => $"{prefix}{i}")];
 
