@@ -51,6 +51,9 @@ echo "== TypeScript: tsc --noEmit (strict)"
 npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed" | tee -a "$logs/tsc.log"; }
 
 echo "== TypeScript: node --test"
+# The test files run one more at a time than the machine has cores (the test script in infra/package.json): many wait
+# on the processes they start (chromium, dotnet, spotify-etl), and node's default, one fewer than the cores, ran them
+# one at a time on two cores, which took half as long again.
 node_status=0
 limit 40 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { status=1; node_status=1; }
 node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
