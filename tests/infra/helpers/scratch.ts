@@ -1,10 +1,14 @@
-// Loaded before every test file (the test script's --import): the process's temporary folders go in a folder of its
-// own, removed when it exits, so a test that makes a folder with os.tmpdir() and does not remove it leaves nothing on
-// the machine. Processes the tests start (spotify-etl, dotnet, bash, chromium) inherit it through TMPDIR.
+// Loaded before every test file (the test script's --import): the folders a test makes with os.tmpdir() go in a folder
+// of the process's own, removed when it exits, so a test that does not remove its folders leaves nothing on the machine.
+// Not through TMPDIR: the processes a test starts keep the machine's temporary folder, since some outlive the test
+// (the build servers `dotnet build` leaves running would keep working in a folder that is gone).
 import * as fs from "node:fs";
-import * as os from "node:os";
+import { syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 
+// The module itself, not the copy of its exports an `import * as` of this file would change.
+const os = process.getBuiltinModule("node:os");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-tests-"));
-process.env["TMPDIR"] = scratch;
+Object.defineProperty(os, "tmpdir", { value: (): string => scratch });
+syncBuiltinESMExports();
 process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
