@@ -4,10 +4,10 @@
 // (the build servers `dotnet build` leaves running would keep working in a folder that is gone).
 import * as fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
+// The module itself, not the copy of its exports that `import * as` makes here.
+import os = require("node:os");
 import * as path from "node:path";
 
-// The module itself, not the copy of its exports an `import * as` of this file would change.
-const os = process.getBuiltinModule("node:os");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-tests-"));
 Object.defineProperty(os, "tmpdir", { value: (): string => scratch });
 syncBuiltinESMExports();
