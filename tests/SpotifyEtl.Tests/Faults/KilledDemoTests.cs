@@ -27,9 +27,11 @@ public sealed class KilledDemoTests : IDisposable
         ["sample, 37 objects"] = (lake => Count(lake, "*.json") >= 37, lake => !Exists(lake, "transformed")),
         ["sample, 120 objects"] = (lake => Count(lake, "*.json") >= 120, lake => !Exists(lake, "transformed")),
         ["transform"] = (lake => Count(Path.Combine(lake, "transformed"), "*") >= 1, lake => !Exists(lake, "import")),
-        // The export: its first zip, its second, then the history files its import lands beside the raw objects.
-        ["export, 1 zip"] = (lake => Count(lake, "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export")),
-        ["export, 2 zips"] = (lake => Count(lake, "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export")),
+        // The export: its first zip, its second, then the history files its import lands beside the raw objects. The zips
+        // are looked for in import/ alone: the time between two zips is short on a fast file system (a tmpfs), shorter
+        // than a listing of the whole lake takes.
+        ["export, 1 zip"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export")),
+        ["export, 2 zips"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export")),
         ["import"] = (lake => Count(Path.Combine(lake, "raw", "spotify_export"), "*") >= 1, lake => !File.Exists(Path.Combine(lake, "report.html"))),
     };
 

@@ -8,7 +8,8 @@ import { syncBuiltinESMExports } from "node:module";
 import os = require("node:os");
 import * as path from "node:path";
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-tests-"));
+// Under SPOTIFY_TESTS_SCRATCH where scripts/test.sh sets it (a tmpfs folder, where new files are cheap).
+const scratch = fs.mkdtempSync(path.join(process.env["SPOTIFY_TESTS_SCRATCH"] || os.tmpdir(), "spotify-tests-"));
 Object.defineProperty(os, "tmpdir", { value: (): string => scratch });
 syncBuiltinESMExports();
 process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
