@@ -1,14 +1,14 @@
 // The functions package is the same bytes however the checkout was used before and whatever commit it is: published
-// from a fresh copy under CI=true (a CI runner), and published from a copy at another commit where a `dotnet build`
-// (as `make build` runs it) left its obj/ and bin/ with symbols. Otherwise every commit would show both functions'
-// code as changed in every preview. Runs the real dotnet publish (about a minute).
+// from a fresh copy under CI=true (a CI runner), and published from this checkout, at another commit, where `make build`
+// left its obj/ and bin/ with symbols (make test builds first; the test builds when it finds no Release build). Otherwise
+// every commit would show both functions' code as changed in every preview. Runs the real dotnet publish twice (about a
+// minute); the publish from this checkout builds in its artifacts/lambda/, as `pulumi preview` run here does.
 import * as assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { functionsPackage, functionsProject, packageInputs } from "../../infra/build/publishFunctions";
 import { repoRoot } from "./helpers/stackHarness";
 
@@ -37,10 +37,14 @@ function contents(folder: string): Map<string, Buffer> {
 }
 
 test("the package is byte-identical from a fresh checkout in CI and from a checkout at another commit after make build", { timeout: 900_000 }, async () => {
-    // The laptop's `make build` runs beside the CI publish: two processes for two cores.
-    const laptop = freshCopy("a commit on a laptop");
-    const build = promisify(execFile)("dotnet", ["build", path.join(laptop, functionsProject), "-c", "Release", "--nologo", "-clp:ErrorsOnly"],
-        { env: { ...process.env, CI: "" } });
+    // The laptop is this checkout after `make build`: built here only where it has not been.
+    const built = path.join(repoRoot, "functions", "SpotifyEtl.Core", "bin", "Release", "net10.0");
+    const symbols = (): boolean => fs.existsSync(built) && fs.readdirSync(built).some((f) => f.endsWith(".pdb"));
+    if (!symbols()) {
+        execFileSync("dotnet", ["build", path.join(repoRoot, functionsProject), "-c", "Release", "--nologo", "-clp:ErrorsOnly"],
+            { env: { ...process.env, CI: "" }, stdio: "ignore" });
+    }
+    const laptop = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-package-"));
 
     const ci = freshCopy("the commit CI checks out");
     const previous = process.env["CI"];
@@ -56,10 +60,8 @@ test("the package is byte-identical from a fresh checkout in CI and from a check
         }
     }
 
-    await build;
-    const built = path.join(laptop, "functions", "SpotifyEtl.Core", "bin", "Release", "net10.0");
-    assert.ok(fs.readdirSync(built).some((f) => f.endsWith(".pdb")), "the build left symbols next to the assemblies");
-    const afterBuild = contents(functionsPackage({ packagePath: "", architecture: "arm64", repositoryRoot: laptop, output: path.join(laptop, "package"), log: () => undefined }));
+    assert.ok(symbols(), "the build left symbols next to the assemblies");
+    const afterBuild = contents(functionsPackage({ packagePath: "", architecture: "arm64", repositoryRoot: repoRoot, output: path.join(laptop, "package"), log: () => undefined }));
 
     assert.deepEqual([...afterBuild.keys()], [...fromCi.keys()]);
     assert.ok(![...afterBuild.keys()].some((f) => f.endsWith(".pdb")), "no symbols in the package");
