@@ -42,9 +42,9 @@ test("the package is byte-identical from a fresh checkout in CI and from a check
     const symbols = (): boolean => fs.existsSync(built) && fs.readdirSync(built).some((f) => f.endsWith(".pdb"));
     if (!symbols()) {
         execFileSync("dotnet", ["build", path.join(repoRoot, functionsProject), "-c", "Release", "--nologo", "-clp:ErrorsOnly"],
-            { env: { ...process.env, CI: "" }, stdio: "ignore" });
+            { env: { ...process.env, CI: "" }, encoding: "utf8" });
     }
-    const laptop = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-package-"));
+    const published = fs.mkdtempSync(path.join(os.tmpdir(), "spotify-package-"));
 
     const ci = freshCopy("the commit CI checks out");
     const previous = process.env["CI"];
@@ -61,7 +61,7 @@ test("the package is byte-identical from a fresh checkout in CI and from a check
     }
 
     assert.ok(symbols(), "the build left symbols next to the assemblies");
-    const afterBuild = contents(functionsPackage({ packagePath: "", architecture: "arm64", repositoryRoot: repoRoot, output: path.join(laptop, "package"), log: () => undefined }));
+    const afterBuild = contents(functionsPackage({ packagePath: "", architecture: "arm64", repositoryRoot: repoRoot, output: path.join(published, "package"), log: () => undefined }));
 
     assert.deepEqual([...afterBuild.keys()], [...fromCi.keys()]);
     assert.ok(![...afterBuild.keys()].some((f) => f.endsWith(".pdb")), "no symbols in the package");
@@ -69,5 +69,5 @@ test("the package is byte-identical from a fresh checkout in CI and from a check
         assert.ok(bytes.equals(afterBuild.get(file)!), `${file} differs`);
     }
     fs.rmSync(ci, { recursive: true, force: true });
-    fs.rmSync(laptop, { recursive: true, force: true });
+    fs.rmSync(published, { recursive: true, force: true });
 });
