@@ -101,8 +101,13 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         await using var pipeline = await FaultPipeline.StartAsync(suite.Server);
         pipeline.Spotify.ExpireAccessTokensAfterRequests = 3;
 
-        await pipeline.RunAllDaysAsync();
+        var manifests = await pipeline.RunAllDaysAsync();
 
+        // Each run refreshed its token and went on, as the fault-free runs did.
+        foreach (var manifest in manifests)
+        {
+            Assert.Equal("succeeded", (await pipeline.ManifestAsync(manifest)).GetProperty("outcome").GetString());
+        }
         await AssertFaultFreeLakeAsync(pipeline);
         await AssertEveryFaultFreeRawObjectKeptAsync(pipeline);
         Assert.True(pipeline.Spotify.TokenGrants.Count(grant => grant == "refresh_token") > FaultPipeline.Days, "each expired access token was replaced by a refresh");
