@@ -120,7 +120,6 @@ if (( failed > 0 )); then
     grep -h '^typecheck failed' "$logs/tsc.log" 2>/dev/null
   } | sort -u
 fi
-rm -rf "$logs"
 if (( failed > 0 )); then status=1; fi
 # The runners' own counts have the same shape: .ci/run takes the line after this one.
 echo "== every runner"
