@@ -1,7 +1,8 @@
 -- Question: How did my top tracks move between extractions?
 -- For each time range, each track's rank at the latest snapshot that has a ranking and at the
 -- snapshot before it: rank_change > 0 means it climbed, "new" means it was not ranked before.
--- Tracks that dropped out of the list appear with a NULL current rank.
+-- Tracks that dropped out of the list appear with a NULL current rank. A time range ranked only
+-- once has nothing to compare with and is left out, rather than listing every track as new.
 WITH snapshot AS (
     SELECT time_range, snapshot_date,
            DENSE_RANK() OVER (PARTITION BY time_range ORDER BY snapshot_date DESC) AS recency
@@ -11,6 +12,7 @@ current_rank AS (
     SELECT t.time_range, t.item_id, t.rank
     FROM top_items AS t
     JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 1
+    JOIN snapshot AS earlier ON earlier.time_range = t.time_range AND earlier.recency = 2
     WHERE t.item_type = 'track'
 ),
 previous_rank AS (
