@@ -6,7 +6,7 @@ using Xunit;
 
 namespace SpotifyEtl.Tests.Report;
 
-/// <summary>What the report's empty sections say on a lake that holds only an imported listening history.</summary>
+/// <summary>What the report's empty sections say: on a lake that holds only an imported listening history, and on one day of the API's.</summary>
 public sealed partial class ReportEmptyStatesTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -67,6 +67,32 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
         Assert.True(notes.TryGetValue("history-podcasts-audiobooks", out var note), "the podcasts section has no note");
         Assert.StartsWith("No podcast episode or audiobook chapter in the imported listening history", note, StringComparison.Ordinal);
         Assert.DoesNotContain("import", note.Replace("imported", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_movement_section_says_it_needs_two_rankings_on_a_lake_of_one_day_and_shows_the_movement_from_the_second(int days)
+    {
+        // The sample ranks the top tracks once a day: one day is one ranking, with nothing before it to compare.
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", $"{days}", "--items", "40").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+        Assert.True(report.ExitCode == 0, report.Errors);
+
+        var notes = Note().Matches(File.ReadAllText(_folder["report.html"])).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+        // The ranking itself is shown either way.
+        Assert.DoesNotContain("top-items", notes.Keys);
+        if (days == 1)
+        {
+            Assert.True(notes.TryGetValue("top-tracks-movement", out var note), "the movement section has no note");
+            Assert.StartsWith("Needs two rankings of top tracks", note, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("top-tracks-movement", notes.Keys);
+        }
     }
 
     [GeneratedRegex("<section id=\"([^\"]+)\"[^>]*>(?:(?!</section>).)*?<p class=\"note empty-answer\">([^<]*)</p>", RegexOptions.Singleline)]
