@@ -80,12 +80,7 @@ public sealed class TableFileNotAFileTests : IDisposable
                 }
                 return null;
             default:
-                // A socket's path is short (108 bytes at most): bound at one, then moved to the table file's name.
-                var bound = Path.Combine(Path.GetTempPath(), $"etl-{Guid.NewGuid():N}.sock");
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                socket.Bind(new UnixDomainSocketEndPoint(bound));
-                File.Move(bound, file);
-                return socket;
+                return SpecialEntries.BindSocket(file);
         }
     }
 
