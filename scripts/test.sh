@@ -14,7 +14,6 @@ logs="$(mktemp -d)"
 scratch=""
 if [[ -d /dev/shm && -w /dev/shm && "$(stat -f -c %T /dev/shm 2> /dev/null)" == tmpfs ]] \
    && (( $(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') >= 4 * 1024 * 1024 )); then
-  # A short name: tests bind Unix sockets in folders under it, and a socket's path may not pass 107 bytes.
   scratch="$(mktemp -d /dev/shm/etl-tests.XXXXXX)"
 fi
 trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT

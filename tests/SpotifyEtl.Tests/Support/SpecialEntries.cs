@@ -47,8 +47,9 @@ internal static partial class SpecialEntries
     /// <summary>
     /// A Unix socket bound at <paramref name="path"/>, however long the path: a socket's path may not pass 107 bytes, and a
     /// test's folder under the machine's temporary folder can be longer. It is bound through a descriptor of its folder
-    /// (<c>/proc/self/fd/N/name</c>) under a name of its own, then renamed to <paramref name="path"/>: closing the socket
-    /// removes the name it was bound at, not the one it was moved to, so the entry stays.
+    /// (<c>/proc/self/fd/N/name</c>) under a random name of its own, then renamed to <paramref name="path"/>: closing the
+    /// socket removes the name it was bound at (through a descriptor closed by then, or reused: that name is nowhere), not
+    /// the one it was moved to, so the entry stays.
     /// </summary>
     public static System.Net.Sockets.Socket BindSocket(string path)
     {
