@@ -6,6 +6,8 @@
 //   Glue (a crawler's schedule) is stricter: no `#` in the day of the week, and no two runs of a day less than five
 //   minutes apart.
 
+import { cronTimesOfDay, longestCronGapMinutes } from "./cronCalendar";
+
 const months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
@@ -103,26 +105,10 @@ export function scheduleProblem(expression: string): string | undefined {
     return "must be an EventBridge schedule expression, rate(<n> <unit>) or cron(<6 fields>)";
 }
 
-/** The values 0-59 or 0-23 a numeric cron field (minutes, hours) names: `*`, values, ranges, lists and increments. */
-function expand(text: string, min: number, max: number): Set<number> {
-    const values = new Set<number>();
-    for (const part of text.split(",")) {
-        const step = /^(.+)\/(\d+)$/.exec(part);
-        const base = step ? step[1]! : part;
-        const range = /^(\d+)-(\d+)$/.exec(base);
-        const [from, to] = base === "*" ? [min, max] : range ? [Number(range[1]), Number(range[2])] : [Number(base), step ? max : Number(base)];
-        for (let value = from; value <= to; value += step ? Number(step[2]) : 1) {
-            values.add(value);
-        }
-    }
-    return values;
-}
-
 /** The least minutes between two runs of one day that a valid cron expression's minutes and hours give; Infinity for one run. */
 export function shortestGapMinutes(expression: string): number {
     const fields = /^cron\((.*)\)$/.exec(expression)![1]!.split(" ");
-    const minutes = [...expand(fields[0]!, 0, 59)];
-    const times = [...expand(fields[1]!, 0, 23)].flatMap((hour) => minutes.map((minute) => hour * 60 + minute)).sort((a, b) => a - b);
+    const times = cronTimesOfDay(fields[0]!, fields[1]!);
     return times.slice(1).reduce((least, time, i) => Math.min(least, time - times[i]!), Number.POSITIVE_INFINITY);
 }
 
@@ -143,41 +129,25 @@ const minutesPerUnit: Readonly<Record<string, number>> = { minute: 1, hour: 60, 
 
 /**
  * The longest time in minutes between two runs of a valid schedule expression: a rate's interval, or for a cron
- * expression that runs every day (day-of-month and day-of-week `*` or `?`, every month and year) the longest gap between
- * its runs, over midnight included. Undefined for a cron expression whose runs depend on the calendar (some days, months
- * or years only).
+ * expression the longest gap between its runs over the calendar (longestCronGapMinutes: over midnight, weekends and
+ * months included). Undefined for a cron expression that runs on fewer than two days.
  */
 export function longestGapMinutes(expression: string): number | undefined {
     const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
-    if (rate) {
-        return Number(rate[1]) * minutesPerUnit[rate[2]!]!;
-    }
-    const fields = /^cron\((.*)\)$/.exec(expression)![1]!.split(" ");
-    const everyDay = (field: string): boolean => field === "*" || field === "?";
-    if (!everyDay(fields[2]!) || fields[3] !== "*" || !everyDay(fields[4]!) || fields[5] !== "*") {
-        return undefined;
-    }
-    const minutes = [...expand(fields[0]!, 0, 59)];
-    const times = [...expand(fields[1]!, 0, 23)].flatMap((hour) => minutes.map((minute) => hour * 60 + minute)).sort((a, b) => a - b);
-    const overMidnight = times[0]! + 1440 - times[times.length - 1]!;
-    return times.slice(1).reduce((longest, time, i) => Math.max(longest, time - times[i]!), overMidnight);
+    return rate ? Number(rate[1]) * minutesPerUnit[rate[2]!]! : longestCronGapMinutes(expression);
 }
 
 /** The longest the silence alarms can wait, in hours: CloudWatch evaluates an alarm over at most seven days. */
 export const longestSilenceHours = 7 * 24;
 
-/** The silence alarms' window for a cron expression whose runs depend on the calendar: a day plus two hours of slack. */
-export const calendarSilenceHours = 26;
-
 /**
  * The hours the silence alarms wait for a run: the longest gap between two runs of the expression, rounded up to whole
- * hours, plus two hours of slack for the runs' own time and the hourly periods' edges; at least 3, and 26 (a day and the
- * slack, calendarSilenceHours) for a cron expression whose runs depend on the calendar. Not bounded: see
- * extractScheduleProblem.
+ * hours, plus two hours of slack for the runs' own time and the hourly periods' edges; at least 3. Infinite for a cron
+ * expression that runs on fewer than two days. Not bounded: see extractScheduleProblem.
  */
 export function silenceWindowHours(expression: string): number {
     const gap = longestGapMinutes(expression);
-    return gap === undefined ? calendarSilenceHours : Math.max(Math.ceil(gap / 60) + 2, 3);
+    return gap === undefined ? Number.POSITIVE_INFINITY : Math.max(Math.ceil(gap / 60) + 2, 3);
 }
 
 /**
@@ -190,7 +160,12 @@ export function extractScheduleProblem(expression: string): string | undefined {
     if (problem !== undefined || silenceWindowHours(expression) <= longestSilenceHours) {
         return problem;
     }
-    return `runs ${Math.ceil(longestGapMinutes(expression)! / 60)} hours apart: the silence alarms (no successful extraction, no transform) wait for the longest gap `
+    const gap = longestGapMinutes(expression);
+    if (gap === undefined) {
+        return "runs on one day at most: the silence alarms (no successful extraction, no transform) wait for the longest gap "
+            + "between runs plus two hours, so they would fire from the day after; give a schedule that repeats, e.g. rate(1 hour)";
+    }
+    return `runs ${Math.ceil(gap / 60)} hours apart: the silence alarms (no successful extraction, no transform) wait for the longest gap `
         + `between runs plus two hours, and look back at most seven days (${longestSilenceHours} hours), so they would fire every cycle; `
         + `run at least every ${longestSilenceHours - 2} hours, e.g. rate(6 days)`;
 }

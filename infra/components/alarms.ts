@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
-import { calendarSilenceHours, extractScheduleProblem, longestGapMinutes, longestSilenceHours, silenceWindowHours } from "../schedules";
+import { extractScheduleProblem, longestSilenceHours, silenceWindowHours } from "../schedules";
 import { routeCrawlerFailures } from "./crawlerFailures";
 import type { LambdaFunction } from "./lambdaFunction";
 
@@ -47,8 +47,8 @@ export const unreadableItemsMetric = contract.metrics.unreadableItems;
  * longest gap between two scheduled runs, rounded up to whole hours, plus two hours of slack for the runs' own time and
  * the hourly periods' edges. 3 on the hourly default (and on any shorter rate), 8 on rate(6 hours), 26 on a daily
  * schedule. Spotify keeps only about the last 50 plays, so a stopped extraction must be told within hours, not a day
- * later. A cron schedule whose runs depend on the calendar, whose longest gap longestGapMinutes cannot tell, gets 26
- * hours. CloudWatch looks back at most seven days: the config refuses a schedule whose window would be longer
+ * later. A cron schedule's gap is walked over the calendar: 74 hours on cron(0 6 ? * MON-FRI *), whose longest gap is
+ * the weekend. CloudWatch looks back at most seven days: the config refuses a schedule whose window would be longer
  * (extractScheduleProblem), and so does this.
  */
 export function silenceHours(scheduleExpression: string): number {
@@ -64,12 +64,10 @@ export function silenceHours(scheduleExpression: string): number {
  * whole hours, plus an hour for the run's own time. Every run logs the event again until the secret holds a new
  * token, so the alarm holds from one run to the next. Its periods are whole clock hours, so it clears up to these hours
  * plus one after the last run that logged it (the hour that run fell in counts whole). The unread-objects alarm holds
- * the same way, from one transform to the next. A cron schedule whose runs depend on the calendar gets the extraction's
- * silence window.
+ * the same way, from one transform to the next.
  */
 export function reauthorizationHoldHours(scheduleExpression: string): number {
-    const gap = longestGapMinutes(scheduleExpression);
-    return gap === undefined ? calendarSilenceHours : Math.ceil(gap / 60) + 1;
+    return silenceHours(scheduleExpression) - 1;
 }
 
 export interface AlarmsArgs {

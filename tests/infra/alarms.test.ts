@@ -95,9 +95,9 @@ describe("the re-authorization alarm", () => {
         assert.match(description, /aws secretsmanager put-secret-value --region "\$\(pulumi config get aws:region\)" --secret-id "\$\(pulumi stack output spotifySecretArn\)" --secret-string file:\/\/<file>/);
     });
 
-    test("with a schedule whose runs depend on the calendar, holds for the extraction's silence window", async () => {
+    test("with a weekday-only schedule, holds over the weekend: its longest gap, Friday's run to Monday's, plus an hour", async () => {
         const alarm = (await alarmsFor("cron(0 6 ? * MON-FRI *)")).get("reauthorization-required")!;
-        assert.equal(alarm.period * alarm.evaluationPeriods, 26 * hour);
+        assert.equal(alarm.period * alarm.evaluationPeriods, 73 * hour);
         assert.equal(alarm.datapointsToAlarm, 1);
     });
 });
@@ -216,6 +216,12 @@ describe("one-off alarms", () => {
 
 /** Schedules, the longest time between two of their runs and the alarms' silence window (that gap rounded up to whole
  *  hours plus two, at least three), and the start of their k-th run (seconds), written out by hand. */
+/** The k-th run of a schedule on these weekdays (0 Sunday to 6 Saturday) at this time of day, from 1970-01-01, a Thursday. */
+function onWeekdays(weekdays: number[], at: number): (k: number) => number {
+    const days = Array.from({ length: 7 * 400 }, (_, d) => d).filter((d) => weekdays.includes((4 + d) % 7));
+    return (k) => days[k]! * day + at;
+}
+
 const silences: { expression: string; gap: number; windowHours: number; run: (k: number) => number }[] = [
     { expression: "rate(1 hour)", gap: hour, windowHours: 3, run: (k) => k * hour + 50 * 60 },
     { expression: "rate(30 minutes)", gap: 30 * 60, windowHours: 3, run: (k) => k * 30 * 60 + 7 * 60 },
@@ -223,6 +229,8 @@ const silences: { expression: string; gap: number; windowHours: number; run: (k:
     { expression: "cron(30 7,19 * * ? *)", gap: 12 * hour, windowHours: 14, run: (k) => Math.floor(k / 2) * day + (k % 2 === 0 ? 7 : 19) * hour + 30 * 60 },
     { expression: "cron(0 6 * * ? *)", gap: day, windowHours: 26, run: (k) => k * day + 6 * hour },
     { expression: "rate(1 day)", gap: day, windowHours: 26, run: (k) => k * day + 23 * hour + 50 * 60 },
+    { expression: "cron(0 6 ? * MON-FRI *)", gap: 3 * day, windowHours: 74, run: onWeekdays([1, 2, 3, 4, 5], 6 * hour) },
+    { expression: "cron(30 6 ? * SUN,WED *)", gap: 4 * day, windowHours: 98, run: onWeekdays([0, 3], 6 * hour + 30 * 60) },
 ];
 
 /** When the k-th run's extraction succeeds: between 20 seconds and a little over 12 minutes after it starts. */
@@ -304,13 +312,13 @@ describe("the silence alarms (no successful extraction, no transform)", () => {
         }
     });
 
-    test("with a schedule whose runs depend on the calendar, both wait a day and two hours", async () => {
+    test("with a weekday-only schedule, both wait for the weekend and two hours", async () => {
         const alarms = await alarmsFor("cron(0 6 ? * MON-FRI *)");
         for (const name of ["no-successful-extraction", "no-transform"]) {
             const alarm = alarms.get(name)!;
             assert.equal(alarm.period, hour, name);
-            assert.equal(alarm.evaluationPeriods, 26, name);
-            assert.equal(alarm.datapointsToAlarm, 26, name);
+            assert.equal(alarm.evaluationPeriods, 74, name);
+            assert.equal(alarm.datapointsToAlarm, 74, name);
         }
     });
 
@@ -321,9 +329,14 @@ describe("the silence alarms (no successful extraction, no transform)", () => {
         for (const name of ["no-successful-extraction", "no-transform"]) {
             assert.equal(longest.get(name)!.period * longest.get(name)!.evaluationPeriods, 7 * day, name);
         }
-        for (const expression of ["rate(167 hours)", "rate(7 days)", "rate(8 days)", "rate(30 days)"]) {
+        for (const expression of ["rate(167 hours)", "rate(7 days)", "rate(8 days)", "rate(30 days)", "cron(0 6 ? * MON *)",
+            "cron(0 6 1 * ? *)", "cron(0 12 L * ? *)", "cron(0 10 ? * 6#3 *)", "cron(0 8 15W * ? *)", "cron(0 18 ? * 6L *)", "cron(0 6 * * ? 2027/2)"]) {
             assert.match(extractScheduleProblem(expression) ?? "", /the silence alarms .* look back at most seven days/, expression);
             await assert.rejects(alarmsFor(expression), /look back at most seven days/, expression);
+        }
+        for (const expression of ["cron(0 0 1 JAN ? 2027)", "cron(0,30 9 25 DEC ? 2026)"]) {
+            assert.match(extractScheduleProblem(expression) ?? "", /runs on one day at most: .* give a schedule that repeats/, expression);
+            await assert.rejects(alarmsFor(expression), /runs on one day at most/, expression);
         }
     });
 });

@@ -1,7 +1,8 @@
 // Schedule expressions: what EventBridge and Glue accept passes, what they refuse is named before anything is created.
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { cronProblem, glueCronProblem, scheduleProblem } from "../../infra/schedules";
+import { cronRunsOn } from "../../infra/cronCalendar";
+import { cronProblem, glueCronProblem, longestGapMinutes, scheduleProblem } from "../../infra/schedules";
 
 test("rates EventBridge accepts pass: a whole number from 1, singular for 1 and plural above", () => {
     for (const unit of ["minute", "hour", "day"]) {
@@ -94,4 +95,108 @@ test("a crawler's schedule is refused when two runs of a day would be less than 
     assert.ok(refused > 300 && refused < 2700, `${refused} of 3000 refused: the generator should give both kinds`);
     assert.match(glueCronProblem("cron(0 10 ? * 6#3 *)")!, /# \(the nth weekday of the month\) is EventBridge's/);
     assert.equal(glueCronProblem("cron(0 7 * * ? *)"), undefined);
+});
+
+/** A random number source of its own for each generated test, so that one test's cases do not shift another's. */
+function generator(seed: number): (n: number) => number {
+    return (n) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+    };
+}
+
+/** The minutes of the day a cron expression's minutes and hours fields name, read by the oracle above. */
+function timesOf(minutes: string, hours: string): number[] {
+    return Array.from({ length: 1440 }, (_, t) => t).filter((t) => matches(minutes, t % 60, 59) && matches(hours, Math.floor(t / 60), 23));
+}
+
+/** Minutes and hours fields for the generated gap tests: one to three runs a day, or one every few hours. */
+function timesFields(next: (n: number) => number): [string, string] {
+    const minutes = [String(next(60)), `${next(30)},${30 + next(30)}`][next(2)]!;
+    const hours = [String(next(24)), `${next(12)},${12 + next(12)}`, `${next(6)}/${1 + next(8)}`][next(3)]!;
+    return [minutes, hours];
+}
+
+const weekdayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+test("the longest gap of a schedule on some weekdays spans the days it skips: the weekend of a weekday-only one (generated)", () => {
+    const next = generator(29);
+    for (let i = 0; i < 400; i++) {
+        // Weekdays 0 (Sunday) to 6, written as cron counts them (1-7 or SUN-SAT): a list, or a range that may wrap (FRI-MON).
+        let days: number[];
+        let text: string;
+        if (next(3) === 0) {
+            const from = next(7);
+            const length = 1 + next(7);
+            days = Array.from({ length }, (_, k) => (from + k) % 7);
+            const name = (d: number) => next(2) === 0 ? weekdayNames[d]! : String(d + 1);
+            text = length === 7 ? "*" : `${name(from)}-${name(days[length - 1]!)}`;
+        } else {
+            days = [...new Set(Array.from({ length: 1 + next(4) }, () => next(7)))].sort((a, b) => a - b);
+            text = days.map((d) => next(2) === 0 ? weekdayNames[d]! : String(d + 1)).join(",");
+        }
+        const [minutes, hours] = timesFields(next);
+        const expression = `cron(${minutes} ${hours} ? * ${text} *)`;
+        assert.equal(cronProblem(expression), undefined, expression);
+        const times = timesOf(minutes, hours);
+        const sorted = [...new Set(days)].sort((a, b) => a - b);
+        const between = sorted.map((d, k) => (k + 1 < sorted.length ? sorted[k + 1]! - d : sorted[0]! + 7 - d));
+        const expected = Math.max(
+            ...times.slice(1).map((t, k) => t - times[k]!),
+            ...between.map((d) => d * 1440 + times[0]! - times[times.length - 1]!));
+        assert.equal(longestGapMinutes(expression), expected, expression);
+    }
+});
+
+test("the longest gap of a schedule on some days of some months spans the months it skips (generated)", () => {
+    const next = generator(31);
+    for (let i = 0; i < 60; i++) {
+        const days = [...new Set(Array.from({ length: 1 + next(3) }, () => 1 + next(31)))];
+        const months = [...new Set(Array.from({ length: 6 + next(7) }, () => 1 + next(12)))];
+        const [minutes, hours] = timesFields(next);
+        const expression = `cron(${minutes} ${hours} ${days.join(",")} ${months.join(",")} ? *)`;
+        const times = timesOf(minutes, hours);
+        // The oracle walks the 28 years from 2026 one day at a time, by the date's own fields.
+        const runs: number[] = [];
+        for (let at = Date.UTC(2026, 0, 1); at < Date.UTC(2054, 0, 1); at += 86_400_000) {
+            const date = new Date(at);
+            if (days.includes(date.getUTCDate()) && months.includes(date.getUTCMonth() + 1)) {
+                runs.push(at / 60_000);
+            }
+        }
+        const expected = Math.max(
+            ...times.slice(1).map((t, k) => t - times[k]!),
+            ...runs.slice(1).map((r, k) => r - runs[k]! + times[0]! - times[times.length - 1]!));
+        assert.equal(longestGapMinutes(expression), runs.length < 2 ? undefined : expected, expression);
+    }
+});
+
+test("the days of the month's last day, nearest weekday and n-th weekday fall where the calendar puts them", () => {
+    const cases: [string, string[], string[]][] = [
+        // 2026-11-15 is a Sunday, 2026-08-15 and 2026-08-01 Saturdays, 2026-10-31 a Saturday, 2026-11 has 30 days.
+        ["cron(0 8 15W * ? *)", ["2026-11-16", "2026-08-14", "2026-07-15"], ["2026-11-15", "2026-08-15"]],
+        ["cron(0 8 1W * ? *)", ["2026-08-03"], ["2026-08-01", "2026-07-31"]],
+        ["cron(0 8 31W * ? *)", ["2026-05-29", "2026-03-31"], ["2026-05-31", "2026-11-30", "2026-06-01"]],
+        ["cron(0 8 LW * ? *)", ["2026-10-30", "2026-11-30"], ["2026-10-31"]],
+        ["cron(0 8 L * ? *)", ["2026-02-28", "2028-02-29", "2026-11-30"], ["2028-02-28", "2026-11-29"]],
+        ["cron(0 8 ? * 6#3 *)", ["2026-11-20"], ["2026-11-13", "2026-11-27"]],
+        ["cron(0 8 ? * FRIL *)", ["2026-11-27"], ["2026-11-20"]],
+        ["cron(0 8 ? * L *)", ["2026-11-28", "2026-10-31"], ["2026-11-27", "2026-11-29"]],
+        ["cron(0 8 ? * FRI-MON *)", ["2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30"], ["2026-11-26", "2026-12-01"]],
+        ["cron(0 8 ? jan-mar mon-fri 2027)", ["2027-01-04", "2027-03-31"], ["2027-04-01", "2026-01-05", "2027-01-02"]],
+    ];
+    for (const [expression, runs, not] of cases) {
+        assert.equal(cronProblem(expression), undefined, expression);
+        for (const date of runs) {
+            assert.ok(cronRunsOn(expression, date), `${expression} should run on ${date}`);
+        }
+        for (const date of not) {
+            assert.ok(!cronRunsOn(expression, date), `${expression} should not run on ${date}`);
+        }
+    }
+    // Their gaps: a weekly or monthly schedule's are days long, a weekday-only one's the weekend.
+    assert.equal(longestGapMinutes("cron(0 12 L * ? *)"), 31 * 1440);
+    assert.equal(longestGapMinutes("cron(0 6 ? * MON-FRI *)"), 3 * 1440);
+    assert.equal(longestGapMinutes("cron(0 6 ? * MON *)"), 7 * 1440);
+    assert.equal(longestGapMinutes("cron(0 0 1 JAN ? 2027)"), undefined);
 });
