@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: installs the peers the benchmarks compare against, builds Release and `make cli` (NativeAOT), then runs
 # benchmarks/bench.py, which prints every figure with its target and writes them to docs/benchmarks.md.
-# Arguments go to bench.py, e.g. `benchmarks/bench.sh --only compare,lambda`.
+# Arguments go to bench.py, e.g. `benchmarks/bench.sh --only compare,lambda`; with --history first, the rest go to
+# history_bench.py instead (the data-export import against pandas and DuckDB), e.g. `benchmarks/bench.sh --history --rows 1000000`.
 # Peers it installs when missing, saying so: python3-pandas (Debian, for the tutorials' pandas transform) and the npm
 # packages of infra/ (DuckDB's @duckdb/node-api for the DuckDB SQL peer and the named queries, fauxqs for the Lambda path).
 set -euo pipefail
@@ -31,4 +32,8 @@ dotnet publish benchmarks/SpotifyEtl.Floor -c Release --use-current-runtime -p:C
   -p:IlcInstructionSet=native -p:OptimizationPreference=Speed \
   -o artifacts/bench-floor -nologo -clp:ErrorsOnly || { echo "the floor's NativeAOT build failed: it runs JIT-compiled"; rm -rf artifacts/bench-floor; }
 
+if [[ "${1:-}" == "--history" ]]; then
+  shift
+  exec /usr/bin/python3 benchmarks/history_bench.py "$@"
+fi
 /usr/bin/python3 benchmarks/bench.py "$@"

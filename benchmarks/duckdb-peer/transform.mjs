@@ -1,5 +1,6 @@
 // Runs transform.sql with DuckDB (the @duckdb/node-api package the project's query runner uses, from
-// infra/node_modules) over a folder of raw files; prints the rows of each table it wrote as JSON.
+// infra/node_modules) over a folder of raw files, and nothing more: bench.py compares what it wrote with
+// spotify-etl's tables (same-rows.mjs) before the timed rounds, outside the processes it times.
 //   node benchmarks/duckdb-peer/transform.mjs RAW_FOLDER OUT_FOLDER [--threads N]
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,12 +26,5 @@ mkdirSync(out, { recursive: true });
 const instance = await DuckDBInstance.create(":memory:", threads ? { threads } : {});
 const connection = await instance.connect();
 await connection.run(sql);
-const counts = {};
-for (const table of ["songs", "albums", "artists", "song_artists", "playlists", "playlist_entries", "plays"]) {
-    const reader = await connection.runAndReadAll(
-        `SELECT count(*) FROM read_parquet('${quoted(out)}/${table}/*/*.parquet')`);
-    counts[table] = Number(reader.getRows()[0][0]);
-}
 connection.closeSync();
 instance.closeSync();
-process.stdout.write(JSON.stringify(counts) + "\n");
