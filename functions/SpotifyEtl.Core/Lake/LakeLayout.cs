@@ -56,7 +56,17 @@ public static class LakeLayout
     /// <summary><c>staging/snapshot_date={date}/</c>: the run fragments of one day (S3 only).</summary>
     public static string FragmentPrefix(DateOnly date) => $"{Staging}{SnapshotSegment(date)}/";
 
-    public static string FragmentKey(DateOnly date, string runId) => $"{FragmentPrefix(date)}{runId}.json.gz";
+    public static string FragmentKey(DateOnly date, string runId) => $"{FragmentPrefix(date)}{runId}{FragmentExtension}";
+
+    private const string FragmentExtension = ".json.gz";
+
+    /// <summary>Whether a key under a day's fragment prefix is a fragment this tool writes: a run id and <c>.json.gz</c>, nothing else.</summary>
+    public static bool IsFragmentKey(string prefix, string key) =>
+        key.StartsWith(prefix, StringComparison.Ordinal) && key.EndsWith(FragmentExtension, StringComparison.Ordinal)
+        && RawObjectKey.IsRunId(FragmentRun(prefix, key));
+
+    /// <summary>The run id of a fragment's key (<see cref="IsFragmentKey"/>).</summary>
+    public static string FragmentRun(string prefix, string key) => key[prefix.Length..^FragmentExtension.Length];
 
     /// <summary><c>reports/snapshot_date={date}/{run}.json</c>: what happened to each raw object of a run.</summary>
     public static string ReportKey(DateOnly date, string runId) => $"{Reports}{SnapshotSegment(date)}/{runId}.json";

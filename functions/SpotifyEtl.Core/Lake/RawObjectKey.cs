@@ -19,6 +19,10 @@ public sealed partial record RawObjectKey(RawSource Source, DateOnly SnapshotDat
     public static string FormatRunId(DateTimeOffset startedAt) =>
         startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>Whether the text has a run id's shape (<c>yyyyMMddTHHmmssZ</c>, digits where digits go), as a raw key's run part has.</summary>
+    public static bool IsRunId(ReadOnlySpan<char> text) =>
+        text.Length == 16 && text[8] == 'T' && text[15] == 'Z' && !text[..8].ContainsAnyExceptInRange('0', '9') && !text[9..15].ContainsAnyExceptInRange('0', '9');
+
     /// <summary>The start a run id names, or null when <paramref name="runId"/> is not one.</summary>
     public static DateTimeOffset? ParseRunId(string? runId) =>
         DateTimeOffset.TryParseExact(runId, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,

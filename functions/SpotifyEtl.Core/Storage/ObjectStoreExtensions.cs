@@ -63,22 +63,34 @@ public sealed class PooledBytes(byte[] buffer, int length, string? version = nul
     /// <summary>
     /// Reads a stream to its end into a buffer rented from <see cref="BytePool"/>, sized by <paramref name="length"/> when
     /// it is known: reading hundreds of response pages reuses a few buffers instead of allocating one large array per page.
+    /// An object of more than <paramref name="maxBytes"/> is an <see cref="UnreadableObjectException"/>: at once when its
+    /// length is known, else once that much has been read.
     /// </summary>
-    internal static async Task<PooledBytes> ReadAsync(Stream stream, long? length, string store, string key, string? version, CancellationToken cancellationToken, string? tag = null)
+    internal static async Task<PooledBytes> ReadAsync(Stream stream, long? length, string store, string key, string? version, CancellationToken cancellationToken,
+        string? tag = null, long maxBytes = long.MaxValue)
     {
-        var buffer = BytePool.Rent(length is { } known ? (int)Math.Clamp(known + 1, 4096, Array.MaxLength) : 256 * 1024);
+        var most = Math.Min(maxBytes, Array.MaxLength);
+        if (length > most)
+        {
+            throw new UnreadableObjectException(store, key, $"it is {length:N0} bytes, more than the {most:N0} one object may hold here (no Spotify response comes near)");
+        }
+        var buffer = BytePool.Rent((int)Math.Min(length is { } known ? Math.Max(known + 1, 4096) : 256 * 1024, most + 1));
         var read = 0;
         try
         {
             while (true)
             {
+                if (read > most)
+                {
+                    throw new UnreadableObjectException(store, key, $"it is more than the {most:N0} bytes one object may hold here (no Spotify response comes near)");
+                }
                 if (read == buffer.Length)
                 {
                     if (buffer.Length >= Array.MaxLength)
                     {
                         throw new UnreadableObjectException(store, key, $"it is more than the {Array.MaxLength:N0} bytes one object may hold");
                     }
-                    var larger = BytePool.Rent((int)Math.Min(buffer.Length * 2L, Array.MaxLength));
+                    var larger = BytePool.Rent((int)Math.Min(buffer.Length * 2L, Math.Min(most + 1, Array.MaxLength)));
                     buffer.AsSpan(0, read).CopyTo(larger);
                     BytePool.Return(buffer);
                     buffer = larger;

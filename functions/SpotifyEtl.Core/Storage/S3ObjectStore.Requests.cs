@@ -3,6 +3,14 @@ namespace SpotifyEtl.Storage;
 public sealed partial class S3ObjectStore
 {
     /// <summary>
+    /// The largest object <see cref="ReadPooledAsync"/> reads, 512 MiB: far above any of the lake's (a Spotify page is a
+    /// few hundred KB, a month's digest a few MB) and within what a function holds. A larger one (an upload made by hand
+    /// into a day's folder) is unreadable, reported with its size and left where it is, before a byte of it is held,
+    /// rather than ending the invocation out of memory, and every retry with it.
+    /// </summary>
+    public long MaxObjectBytes { get; init; } = 512L << 20;
+
+    /// <summary>
     /// How long the body of an object may go without a byte before its read fails: the client's timeout, 30 s when it
     /// sets none. The SDK's timeout ends when the response's headers arrive: without this, a connection that stops
     /// sending mid-body holds the reader (a function until its timeout, <c>report</c> for ever). The lake's objects are

@@ -43,7 +43,7 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         // S3 answers an unversioned bucket's reads without a version id; a suspended one's with "null", a version S3 copies as any.
         using var body = Body(response.ResponseStream, key);
         return await PooledBytes.ReadAsync(body, response.ContentLength, Description, key,
-            string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken, response.ETag).ConfigureAwait(false);
+            string.IsNullOrEmpty(response.VersionId) ? null : response.VersionId, cancellationToken, response.ETag, MaxObjectBytes).ConfigureAwait(false);
     }
 
     private async Task<GetObjectResponse> GetAsync(string key, string? version, CancellationToken cancellationToken)

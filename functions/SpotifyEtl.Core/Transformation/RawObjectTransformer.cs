@@ -83,7 +83,7 @@ public static partial class RawObjectTransformer
         {
             throw new InvalidRawObjectException(name, $"it is valid JSON of an unexpected shape: {exception.Message}", exception);
         }
-        catch (Exception exception) when (exception is not (InvalidRawObjectException or OperationCanceledException))
+        catch (Exception exception) when (ReadFailure.IsTheObjects(exception))
         {
             // Whatever else reading this one object raises (a string that is no text, a number out of range) is
             // this object's failure, quarantined with its reason: never the whole lake's, which a retry repeats.

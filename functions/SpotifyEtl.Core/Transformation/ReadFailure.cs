@@ -20,6 +20,14 @@ internal static class ReadFailure
         return $"it is not valid JSON: {JsonErrorText.Of(exception)}; a truncated or mangled upload looks like this";
     }
 
+    /// <summary>
+    /// Whether an exception raised while one object was read is that object's failure, to be set aside with its reason:
+    /// not a cancellation, and not the process running out of memory or stack, which would set aside a good page for
+    /// good; those fail the invocation, and its retry reads the page again.
+    /// </summary>
+    public static bool IsTheObjects(Exception exception) =>
+        exception is not (InvalidRawObjectException or OperationCanceledException or OutOfMemoryException or InsufficientExecutionStackException);
+
     public static string Describe(Exception exception)
     {
         for (var inner = exception; inner is not null; inner = inner.InnerException)

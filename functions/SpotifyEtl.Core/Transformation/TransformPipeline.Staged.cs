@@ -26,12 +26,17 @@ public sealed partial class TransformPipeline
         // write, so a stale fragment written over a newer one is always followed by its writer's own repair.
         var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         var prefix = LakeLayout.FragmentPrefix(date);
-        var staged = (await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var staged = (await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         // A run of the day with raw objects and no fragment is folded too: its extraction stopped before writing the
         // manifest, so no event named it (the next run lands the data again, under its own id). Not while it may still be
         // landing: its manifest's event will come, and a fragment of half its pages would stand should it stop after all.
         runs = new SortedSet<string>(runs.Concat(day.Select(v => RunOf(v.Key)).OfType<string>()
             .Where(run => !staged.Contains(LakeLayout.FragmentKey(date, run)) && HasEnded(run))), StringComparer.Ordinal);
+        // A run with a fragment and no raw object left in the day (removed by hand, or moved under another key) is rebuilt
+        // from what there is, nothing, so its rows leave the day; unless its manifest names the objects that are gone
+        // (expired), which keeps the fragment built while they were there.
+        var withObjects = day.Select(v => RunOf(v.Key)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        runs.UnionWith(staged.Select(key => LakeLayout.FragmentRun(prefix, key)).Where(run => !withObjects.Contains(run)));
         var reportsByRun = new SortedDictionary<string, List<TransformReport>>(StringComparer.Ordinal);
         var incomplete = new SortedDictionary<string, IncompleteRun>(StringComparer.Ordinal);
         IEnumerable<string> stale = runs;
@@ -75,7 +80,7 @@ public sealed partial class TransformPipeline
         }
         var objects = reportsByRun.Values.SelectMany(reports => reports).ToList();
 
-        var fragments = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
+        var fragments = await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
             // Nothing is published from a fragment read that was not the one listed.
@@ -89,7 +94,7 @@ public sealed partial class TransformPipeline
                 }
                 partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
             }
-            var now = await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false);
+            var now = await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (partitions is not null && now.SequenceEqual(fragments))
             {
                 return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values] };
@@ -119,8 +124,28 @@ public sealed partial class TransformPipeline
         return day.Where(v => RunOf(v.Key) is not { } run || !landing.Contains(run)).ToList();
     }
 
-    private bool HasEnded(string run) =>
-        RawObjectKey.ParseRunId(run) is { } start && _options.Time.GetUtcNow() - start >= LongestExtraction;
+    /// <summary>
+    /// Whether a run can no longer be landing pages: it started at least the longest extraction ago. A run id that is no
+    /// time (20261120T246000Z), or a time later than the longest extraction from now, was written by no running
+    /// extraction (a key made by hand, a clock far off): it is transformed as an ended run, never waited for.
+    /// </summary>
+    private bool HasEnded(string run)
+    {
+        if (RawObjectKey.ParseRunId(run) is not { } start)
+        {
+            return true;
+        }
+        var since = _options.Time.GetUtcNow() - start;
+        return since >= LongestExtraction || since <= -LongestExtraction;
+    }
+
+    /// <summary>
+    /// A day's run fragments: only keys this tool writes (<c>{runId}.json.gz</c>), so that anything else left under the
+    /// prefix (the S3 console's zero-byte "folder", a copy made by hand) is not read as a fragment and cannot fail the day.
+    /// </summary>
+    private async Task<List<ObjectVersion>> ListFragmentsAsync(string prefix, CancellationToken cancellationToken) =>
+        (await ListAsync(lake, prefix, cancellationToken).ConfigureAwait(false))
+        .Where(version => LakeLayout.IsFragmentKey(prefix, version.Key)).ToList();
 
     private static IEnumerable<ObjectVersion> RunVersions(List<ObjectVersion> day, string run) => day.Where(v => RunOf(v.Key) == run);
 }

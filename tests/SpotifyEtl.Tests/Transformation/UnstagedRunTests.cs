@@ -84,4 +84,107 @@ public sealed class UnstagedRunTests
         Assert.All(expected, song => Assert.Contains(song, songs, StringComparison.Ordinal));
         Assert.All(left, song => Assert.DoesNotContain(song, songs, StringComparison.Ordinal));
     }
+
+    /// <summary>Run ids of a raw key's shape that no running extraction wrote: no time at all, or a time far from now.</summary>
+    public static TheoryData<string> RunIdsNoExtractionWrote()
+    {
+        var random = new Random(41);
+        var data = new TheoryData<string>();
+        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        // No time: an hour, minute, second, month or day out of range.
+        data.Add($"20261120T{24 + random.Next(0, 76):00}0000Z");
+        data.Add($"20261120T12{60 + random.Next(0, 40):00}00Z");
+        data.Add($"20261120T1200{60 + random.Next(0, 40):00}Z");
+        data.Add($"2026{13 + random.Next(0, 87):00}20T120000Z");
+        data.Add($"202611{32 + random.Next(0, 68):00}T120000Z");
+        data.Add("20260230T120000Z");
+        // Later than any extraction running now could have started: a clock far off, or a key written by hand.
+        for (var i = 0; i < 3; i++)
+        {
+            data.Add(RawObjectKey.FormatRunId(now.AddMinutes(16 + random.Next(0, 60 * 24 * 400))));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RunIdsNoExtractionWrote))]
+    public async Task A_run_whose_id_no_running_extraction_wrote_is_transformed_by_a_replay_and_by_the_days_next_transform(string run)
+    {
+        using var folder = new TempFolder();
+        var store = new LocalFolderStore(folder.Path);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
+        var album = Album("alb1", "Album", "2020", "year");
+        var odd = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
+        await store.PutTextAsync(odd, Page(0, Play(Track("t1", "The odd run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
+        var pipeline = new TransformPipeline(store, store, options);
+
+        var replayed = await pipeline.ListDayToReplayAsync(Day);
+
+        Assert.Contains(odd, replayed.Select(v => v.Key));
+        // Another run's event: the day's transform folds every ended run without a fragment, this one included.
+        var other = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
+        await store.PutTextAsync(other, Page(0, Play(Track("t2", "Another run's song", album, Artist("a1", "A")), "2026-11-20T05:40:00.000Z")), "application/json");
+        await pipeline.TransformAsync([other]);
+        Assert.Contains("The odd run's song", await store.ReadAllTextAsync(songs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Objects_under_a_days_fragment_prefix_that_are_no_fragment_are_not_read_and_fail_nothing()
+    {
+        using var folder = new TempFolder();
+        var store = new LocalFolderStore(folder.Path);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
+        var album = Album("alb1", "Album", "2020", "year");
+        var run = "20261120T060000Z";
+        var key = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
+        await store.PutTextAsync(key, Page(0, Play(Track("t1", "The run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+        var prefix = LakeLayout.FragmentPrefix(Day);
+        // What a person leaves there: a copy of a fragment, a note, a fragment of another name; none is gzip JSON of a run.
+        await store.PutTextAsync($"{prefix}{run}.json.gz.bak", "not gzip", "application/octet-stream");
+        await store.PutTextAsync($"{prefix}notes.txt", "looked at this day by hand", "text/plain");
+        await store.PutTextAsync($"{prefix}copy-of-{run}.json.gz", "not gzip either", "application/gzip");
+
+        await new TransformPipeline(store, store, options).TransformAsync([key]);
+
+        Assert.Contains("The run's song", await store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day)), StringComparison.Ordinal);
+        Assert.Equal("not gzip", await store.ReadAllTextAsync($"{prefix}{run}.json.gz.bak"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_replay_drops_the_rows_of_a_run_whose_objects_were_all_removed_unless_its_manifest_names_them(bool manifest)
+    {
+        using var folder = new TempFolder();
+        var store = new LocalFolderStore(folder.Path);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
+        var album = Album("alb1", "Album", "2020", "year");
+        var kept = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
+        await store.PutTextAsync(kept, Page(0, Play(Track("t1", "The kept run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+        var removedRun = "20261120T070000Z";
+        var removed = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", removedRun, 1).ToString();
+        await store.PutTextAsync(removed, Page(0, Play(Track("t2", "The removed run's song", album, Artist("a1", "A")), "2026-11-20T06:30:00.000Z")), "application/json");
+        if (manifest)
+        {
+            // Its objects expired: the manifest says what the run landed, and the fragment built from them stands.
+            await store.PutTextAsync(SpotifyEtl.Spotify.ExtractionManifest.KeyFor(removedRun),
+                $$"""{"run_id": "{{removedRun}}", "sources": [{"source": "recently_played", "objects": ["{{removed}}"]}]}""", "application/json");
+        }
+        var pipeline = new TransformPipeline(store, store, options);
+        await pipeline.TransformAsync([kept, removed]);
+        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
+        Assert.Contains("The removed run's song", await store.ReadAllTextAsync(songs), StringComparison.Ordinal);
+
+        await store.DeleteAsync(removed);
+        await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList());
+
+        var table = await store.ReadAllTextAsync(songs);
+        Assert.Contains("The kept run's song", table, StringComparison.Ordinal);
+        Assert.Equal(manifest, table.Contains("The removed run's song", StringComparison.Ordinal));
+    }
 }
+
