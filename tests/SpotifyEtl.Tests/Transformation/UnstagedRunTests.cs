@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
@@ -12,32 +13,26 @@ namespace SpotifyEtl.Tests.Transformation;
 public sealed class UnstagedRunTests
 {
     private static readonly DateOnly Day = new(2026, 11, 20);
+    private static readonly DateTimeOffset Noon = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task A_run_that_may_still_be_landing_is_left_to_its_own_event_and_folded_with_the_day_once_it_has_ended()
     {
-        using var folder = new TempFolder();
-        var store = new LocalFolderStore(folder.Path);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 7, 5, 0, TimeSpan.Zero));
-        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
-        var album = Album("alb1", "Album", "2020", "year");
-        var earlier = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
-        await store.PutTextAsync(earlier, Page(0, Play(Track("t1", "Earlier run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+        using var lake = new StagedLake(new DateTimeOffset(2026, 11, 20, 7, 5, 0, TimeSpan.Zero));
+        var earlier = await lake.LandPlayAsync("20261120T060000Z", "t1", "Earlier run's song");
         // Started five minutes ago, and still landing: its manifest, and its event, come when it ends.
-        var landing = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T070000Z", 1).ToString();
-        await store.PutTextAsync(landing, Page(0, Play(Track("t2", "Landing run's song", album, Artist("a1", "A")), "2026-11-20T06:55:00.000Z")), "application/json");
-        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
+        await lake.LandPlayAsync("20261120T070000Z", "t2", "Landing run's song");
 
-        await new TransformPipeline(store, store, options).TransformAsync([earlier]);
+        await lake.Pipeline().TransformAsync([earlier]);
 
-        Assert.DoesNotContain("Landing run's song", await store.ReadAllTextAsync(songs), StringComparison.Ordinal);
-        Assert.False(await store.ExistsAsync(LakeLayout.FragmentKey(Day, "20261120T070000Z")));
+        Assert.DoesNotContain("Landing run's song", await lake.SongsAsync(), StringComparison.Ordinal);
+        Assert.False(await lake.Store.ExistsAsync(LakeLayout.FragmentKey(Day, "20261120T070000Z")));
 
         // It was stopped before its manifest: once no extraction can still be running, the day's next transform folds it.
-        clock.Advance(TimeSpan.FromMinutes(15));
-        await new TransformPipeline(store, store, options).TransformAsync([earlier]);
+        lake.Clock.Advance(TimeSpan.FromMinutes(15));
+        await lake.Pipeline().TransformAsync([earlier]);
 
-        var table = await store.ReadAllTextAsync(songs);
+        var table = await lake.SongsAsync();
         Assert.Contains("Earlier run's song", table, StringComparison.Ordinal);
         Assert.Contains("Landing run's song", table, StringComparison.Ordinal);
     }
@@ -49,13 +44,8 @@ public sealed class UnstagedRunTests
     [InlineData(4)]
     public async Task A_replay_leaves_out_a_run_that_may_still_be_landing_and_takes_one_that_has_ended_or_written_its_manifest(int seed)
     {
-        using var folder = new TempFolder();
-        var store = new LocalFolderStore(folder.Path);
+        using var lake = new StagedLake(Noon);
         var random = new Random(seed);
-        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
-        var clock = new FakeTimeProvider(now);
-        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
-        var album = Album("alb1", "Album", "2020", "year");
         // Runs started from 14 minutes ago (may still be landing) to an hour ago; some of the recent ones wrote their manifest.
         var expected = new List<string>();
         var left = new List<string>();
@@ -64,22 +54,19 @@ public sealed class UnstagedRunTests
         runs.AddRange(Enumerable.Range(0, 4).Select(_ => (random.Next(0, 60), random.Next(2) == 0)));
         foreach (var (minutesAgo, manifest) in runs.DistinctBy(r => r.MinutesAgo))
         {
-            var run = RawObjectKey.FormatRunId(now.AddMinutes(-minutesAgo).AddSeconds(-random.Next(1, 59)));
+            var run = RawObjectKey.FormatRunId(Noon.AddMinutes(-minutesAgo).AddSeconds(-random.Next(1, 59)));
             var song = $"Song of the run {minutesAgo} minutes ago";
-            var key = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
-            await store.PutTextAsync(key, Page(0, Play(Track($"t{minutesAgo}", song, album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+            var key = await lake.LandPlayAsync(run, $"t{minutesAgo}", song);
             if (manifest)
             {
-                await store.PutTextAsync(SpotifyEtl.Spotify.ExtractionManifest.KeyFor(run), $$"""{"run_id": "{{run}}", "sources": [{"source": "recently_played", "objects": ["{{key}}"]}]}""", "application/json");
+                await lake.WriteManifestAsync(run, key);
             }
             (minutesAgo >= 15 || manifest ? expected : left).Add(song);
         }
-        var pipeline = new TransformPipeline(store, store, options);
 
-        // As the transform function replays a day.
-        await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList());
+        await lake.ReplayAsync();
 
-        var songs = await store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day));
+        var songs = await lake.SongsAsync();
         Assert.NotEmpty(left);
         Assert.All(expected, song => Assert.Contains(song, songs, StringComparison.Ordinal));
         Assert.All(left, song => Assert.DoesNotContain(song, songs, StringComparison.Ordinal));
@@ -90,7 +77,6 @@ public sealed class UnstagedRunTests
     {
         var random = new Random(41);
         var data = new TheoryData<string>();
-        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
         // No time: an hour, minute, second, month or day out of range.
         data.Add($"20261120T{24 + random.Next(0, 76):00}0000Z");
         data.Add($"20261120T12{60 + random.Next(0, 40):00}00Z");
@@ -101,7 +87,7 @@ public sealed class UnstagedRunTests
         // Later than any extraction running now could have started: a clock far off, or a key written by hand.
         for (var i = 0; i < 3; i++)
         {
-            data.Add(RawObjectKey.FormatRunId(now.AddMinutes(16 + random.Next(0, 60 * 24 * 400))));
+            data.Add(RawObjectKey.FormatRunId(Noon.AddMinutes(16 + random.Next(0, 60 * 24 * 400))));
         }
         return data;
     }
@@ -110,47 +96,34 @@ public sealed class UnstagedRunTests
     [MemberData(nameof(RunIdsNoExtractionWrote))]
     public async Task A_run_whose_id_no_running_extraction_wrote_is_transformed_by_a_replay_and_by_the_days_next_transform(string run)
     {
-        using var folder = new TempFolder();
-        var store = new LocalFolderStore(folder.Path);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
-        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
-        var album = Album("alb1", "Album", "2020", "year");
-        var odd = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
-        await store.PutTextAsync(odd, Page(0, Play(Track("t1", "The odd run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
-        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
-        var pipeline = new TransformPipeline(store, store, options);
+        using var lake = new StagedLake(Noon);
+        var odd = await lake.LandPlayAsync(run, "t1", "The odd run's song");
 
-        var replayed = await pipeline.ListDayToReplayAsync(Day);
+        var replayed = await lake.Pipeline().ListDayToReplayAsync(Day);
 
         Assert.Contains(odd, replayed.Select(v => v.Key));
         // Another run's event: the day's transform folds every ended run without a fragment, this one included.
-        var other = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
-        await store.PutTextAsync(other, Page(0, Play(Track("t2", "Another run's song", album, Artist("a1", "A")), "2026-11-20T05:40:00.000Z")), "application/json");
-        await pipeline.TransformAsync([other]);
-        Assert.Contains("The odd run's song", await store.ReadAllTextAsync(songs), StringComparison.Ordinal);
+        var other = await lake.LandPlayAsync("20261120T060000Z", "t2", "Another run's song");
+        await lake.Pipeline().TransformAsync([other]);
+        Assert.Contains("The odd run's song", await lake.SongsAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Objects_under_a_days_fragment_prefix_that_are_no_fragment_are_not_read_and_fail_nothing()
     {
-        using var folder = new TempFolder();
-        var store = new LocalFolderStore(folder.Path);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
-        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
-        var album = Album("alb1", "Album", "2020", "year");
+        using var lake = new StagedLake(Noon);
         var run = "20261120T060000Z";
-        var key = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
-        await store.PutTextAsync(key, Page(0, Play(Track("t1", "The run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+        var key = await lake.LandPlayAsync(run, "t1", "The run's song");
         var prefix = LakeLayout.FragmentPrefix(Day);
         // What a person leaves there: a copy of a fragment, a note, a fragment of another name; none is gzip JSON of a run.
-        await store.PutTextAsync($"{prefix}{run}.json.gz.bak", "not gzip", "application/octet-stream");
-        await store.PutTextAsync($"{prefix}notes.txt", "looked at this day by hand", "text/plain");
-        await store.PutTextAsync($"{prefix}copy-of-{run}.json.gz", "not gzip either", "application/gzip");
+        await lake.Store.PutTextAsync($"{prefix}{run}.json.gz.bak", "not gzip", "application/octet-stream");
+        await lake.Store.PutTextAsync($"{prefix}notes.txt", "looked at this day by hand", "text/plain");
+        await lake.Store.PutTextAsync($"{prefix}copy-of-{run}.json.gz", "not gzip either", "application/gzip");
 
-        await new TransformPipeline(store, store, options).TransformAsync([key]);
+        await lake.Pipeline().TransformAsync([key]);
 
-        Assert.Contains("The run's song", await store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day)), StringComparison.Ordinal);
-        Assert.Equal("not gzip", await store.ReadAllTextAsync($"{prefix}{run}.json.gz.bak"));
+        Assert.Contains("The run's song", await lake.SongsAsync(), StringComparison.Ordinal);
+        Assert.Equal("not gzip", await lake.Store.ReadAllTextAsync($"{prefix}{run}.json.gz.bak"));
     }
 
     [Theory]
@@ -158,33 +131,65 @@ public sealed class UnstagedRunTests
     [InlineData(true)]
     public async Task A_replay_drops_the_rows_of_a_run_whose_objects_were_all_removed_unless_its_manifest_names_them(bool manifest)
     {
-        using var folder = new TempFolder();
-        var store = new LocalFolderStore(folder.Path);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
-        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = clock };
-        var album = Album("alb1", "Album", "2020", "year");
-        var kept = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
-        await store.PutTextAsync(kept, Page(0, Play(Track("t1", "The kept run's song", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
-        var removedRun = "20261120T070000Z";
-        var removed = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", removedRun, 1).ToString();
-        await store.PutTextAsync(removed, Page(0, Play(Track("t2", "The removed run's song", album, Artist("a1", "A")), "2026-11-20T06:30:00.000Z")), "application/json");
+        using var lake = new StagedLake(Noon);
+        var kept = await lake.LandPlayAsync("20261120T060000Z", "t1", "The kept run's song");
+        var removed = await lake.LandPlayAsync("20261120T070000Z", "t2", "The removed run's song");
         if (manifest)
         {
             // Its objects expired: the manifest says what the run landed, and the fragment built from them stands.
-            await store.PutTextAsync(SpotifyEtl.Spotify.ExtractionManifest.KeyFor(removedRun),
-                $$"""{"run_id": "{{removedRun}}", "sources": [{"source": "recently_played", "objects": ["{{removed}}"]}]}""", "application/json");
+            await lake.WriteManifestAsync("20261120T070000Z", removed);
         }
-        var pipeline = new TransformPipeline(store, store, options);
-        await pipeline.TransformAsync([kept, removed]);
-        var songs = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
-        Assert.Contains("The removed run's song", await store.ReadAllTextAsync(songs), StringComparison.Ordinal);
+        await lake.Pipeline().TransformAsync([kept, removed]);
+        Assert.Contains("The removed run's song", await lake.SongsAsync(), StringComparison.Ordinal);
 
-        await store.DeleteAsync(removed);
-        await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList());
+        await lake.Store.DeleteAsync(removed);
+        await lake.ReplayAsync();
 
-        var table = await store.ReadAllTextAsync(songs);
+        var table = await lake.SongsAsync();
         Assert.Contains("The kept run's song", table, StringComparison.Ordinal);
         Assert.Equal(manifest, table.Contains("The removed run's song", StringComparison.Ordinal));
     }
-}
 
+    /// <summary>A lake on a local folder transformed as the S3 path does (a fragment per run), at a clock the test moves.</summary>
+    private sealed class StagedLake : IDisposable
+    {
+        private readonly TempFolder _folder = new();
+
+        public StagedLake(DateTimeOffset now)
+        {
+            Store = new LocalFolderStore(_folder.Path);
+            Clock = new FakeTimeProvider(now);
+        }
+
+        public LocalFolderStore Store { get; }
+
+        public FakeTimeProvider Clock { get; }
+
+        public TransformPipeline Pipeline() =>
+            new(Store, Store, new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = Clock });
+
+        /// <summary>Lands a run's first recently-played page, one play of one song; returns its key.</summary>
+        public async Task<string> LandPlayAsync(string run, string trackId, string song)
+        {
+            var key = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 1).ToString();
+            var play = Play(Track(trackId, song, Album("alb1", "Album", "2020", "year"), Artist("a1", "A")), "2026-11-20T05:30:00.000Z");
+            await Store.PutTextAsync(key, Page(0, play), "application/json");
+            return key;
+        }
+
+        public Task WriteManifestAsync(string run, string key) =>
+            Store.PutTextAsync(ExtractionManifest.KeyFor(run),
+                $$"""{"run_id": "{{run}}", "sources": [{"source": "recently_played", "objects": ["{{key}}"]}]}""", "application/json");
+
+        /// <summary>As the transform function replays the day.</summary>
+        public async Task ReplayAsync()
+        {
+            var pipeline = Pipeline();
+            await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList());
+        }
+
+        public Task<string> SongsAsync() => Store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day));
+
+        public void Dispose() => _folder.Dispose();
+    }
+}
