@@ -159,10 +159,9 @@ public static class ExtractCommand
             {
                 context.Errors.WriteLine($"{CliErrors.Program}: {source.Source}: {SourceProblem(source)}");
             }
-            if (!TellRotation(context, client.Tokens, credentialsFile, tokenStore))
-            {
-                return ExitCodes.Failure;
-            }
+            // A rotated token that could not be saved fails the run (the next one would send the old, refused token), but
+            // after what else the run has to tell: plays that may be missing, each source's warnings.
+            var tokenSaved = TellRotation(context, client.Tokens, credentialsFile, tokenStore);
             foreach (var gap in run.Manifest.Sources.Select(source => source.Gap).OfType<RecentlyPlayedGap>())
             {
                 CliErrors.Warn(context.Errors, gap.Summary + " Extract more often (hourly is safe); your data export fills the gap ('spotify-etl import').");
@@ -179,6 +178,10 @@ public static class ExtractCommand
                     source.Status == SourceStatus.Stopped && source.Error?.Trim().TrimEnd('.') == reason.Trim().TrimEnd('.')))
             {
                 CliErrors.Warn(context.Errors, $"{reason} The state is saved: run again later to go on.");
+            }
+            if (!tokenSaved)
+            {
+                return ExitCodes.Failure;
             }
             return run.Manifest.Outcome switch
             {

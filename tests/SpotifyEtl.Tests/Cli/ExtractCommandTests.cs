@@ -103,6 +103,26 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rotated_token_that_cannot_be_saved_fails_the_run_after_its_warnings_are_told()
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        var lake = Path.Combine(cli.Folder, "lake");
+        var start = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        _spotify.Plays.AddRange(Enumerable.Range(0, 10).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
+        Assert.Equal(0, await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync());
+        // 80 plays since (more than Spotify keeps), and a token rotated that cannot be saved: its folder is now in a git work tree.
+        _spotify.Plays.AddRange(Enumerable.Range(10, 80).Select(minute => start.AddMinutes(minute).ToUnixTimeMilliseconds()));
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-NEW";
+        _spotify.OnTokenRequest = _ => Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(cli.Context.DefaultCredentialsPath)!, ".git"));
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync();
+
+        Assert.True(exit == 1, $"exit {exit}: {cli.Errors}");
+        Assert.Contains("rotated the refresh token but it could not be saved", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("Plays between 2026-11-20 12:09:00 and 2026-11-20 12:40:00 UTC may be missing", cli.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_command_warns_on_stderr_when_Spotify_answers_a_cursor_older_than_the_saved_one_and_still_exits_0()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials();
