@@ -55,15 +55,27 @@ public static class ExportArchive
         {
             return [ExportCandidate.Unusable(archiveName, $"{NotAZip} (cut short while downloading? {exception.Message.TrimEnd('.')})")];
         }
-        if (files.Count > limits.MaxArchiveEntries)
+        // The bounds count only what the import would read: a file no export holds, by its name, is passed over unread
+        // (ExportImporter.IgnoredByName), however large, compressed or many such files are. A zip inside the zip is no
+        // such file: it may hold the export, and is named as what it is.
+        bool PassedOver(ZipArchiveEntry entry) =>
+            !entry.Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && ExportImporter.IgnoredByName($"{archiveName}!{entry.FullName}") is not null;
+        var read = files.Count(e => !PassedOver(e));
+        if (read > limits.MaxArchiveEntries)
         {
-            return [ExportCandidate.Unusable(archiveName, $"it holds {files.Count:N0} files, more than the {limits.MaxArchiveEntries:N0} an export could: nothing of it was read")];
+            return [ExportCandidate.Unusable(archiveName, $"it holds {read:N0} files that could be streaming history, more than the {limits.MaxArchiveEntries:N0} an export could: nothing of it was read")];
         }
         var candidates = new List<ExportCandidate>(files.Count);
         long total = 0;
         foreach (var entry in files.OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             var name = $"{archiveName}!{entry.FullName}";
+            if (PassedOver(entry))
+            {
+                var ignored = entry;
+                candidates.Add(new ExportCandidate(name, _ => Task.FromResult(ignored.Open()), ignored.Length, crc32: ignored.Crc32));
+                continue;
+            }
             total += entry.Length;
             if (total > limits.MaxArchiveBytes)
             {

@@ -155,6 +155,29 @@ public sealed class ExportImporterTests : IDisposable
         Assert.Contains("not a readable zip archive", Assert.Single(broken).Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Files_the_import_passes_over_by_name_are_never_bounded_so_they_neither_refuse_the_zip_nor_need_a_look(int seed)
+    {
+        var random = new Random(seed);
+        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
+        // Beside the history, files an export's folder may hold: compressed far past the bomb ratio, larger than a file
+        // may be, more of them than a zip may hold, and coming first in the zip's order.
+        var others = Enumerable.Range(0, 5 + random.Next(10))
+            .Select(i => ($"Spotify Account Data/{(char)('a' + random.Next(5))}{i}.{new[] { "txt", "pdf", "png", "mp4" }[random.Next(4)]}", new byte[(2 << 20) + random.Next(1 << 20)]))
+            .ToList();
+        var zip = Zip([.. others, ("Spotify Extended Streaming History/Streaming_History_Audio_2024.json", history)]);
+        var limits = new ImportLimits { MaxArchiveEntries = 3, MaxFileBytes = 1 << 20, MaxArchiveBytes = 1 << 20 };
+        var store = new LocalFolderStore(_folder["lake"]);
+
+        var report = await new ExportImporter(store, store, new ImportOptions { Limits = limits }).ImportAsync(Entries("my_spotify_data.zip", zip, limits));
+
+        Assert.Equal(1, report.HistoryRows);
+        Assert.Equal((others.Count, 0), (report.IgnoredFiles, report.SkippedFiles));
+    }
+
     [Fact]
     public async Task A_damaged_zip_entry_is_skipped_with_its_reason_and_the_other_entries_are_imported()
     {
