@@ -88,6 +88,14 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         {
             return (null, ignored, true);
         }
+        if (content.Trim(" \t\r\n\uFEFF"u8).IsEmpty)
+        {
+            // What an unzip or a copy stopped part-way leaves, under the file's own name: nothing to land, and each such file
+            // is told as its own, not as a copy of the first.
+            return (null, content.IsEmpty
+                ? "it is empty (0 bytes), as a file an unzip or a copy stopped part-way leaves: unzip the export again, or download it again"
+                : "it holds only white space, no JSON: unzip the export again, or download it again", false);
+        }
         if (ExportFileKinds.FromName(name) is { } named)
         {
             if (ExportFileKinds.LandedHash(name) is { } hash && ExportRawKey.For(named, content).Hash != hash)

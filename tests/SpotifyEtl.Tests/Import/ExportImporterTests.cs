@@ -159,6 +159,31 @@ public sealed class ExportImporterTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
+    public async Task Empty_history_files_are_each_skipped_with_their_reason_and_none_is_landed(int seed)
+    {
+        var random = new Random(seed);
+        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
+        // Files an unzip stopped part-way leaves, under every kind's name: empty, or white space (a byte-order mark with it).
+        string[] names = ["Streaming_History_Audio_2023_{0}.json", "endsong_{0}.json", "StreamingHistory_music_{0}.json", "StreamingHistory{0}.json"];
+        var empty = Enumerable.Range(0, 1 + random.Next(6))
+            .Select(i => File(string.Format(System.Globalization.CultureInfo.InvariantCulture, names[random.Next(names.Length)], i),
+                random.Next(2) == 0 ? [] : Encoding.UTF8.GetBytes((random.Next(2) == 0 ? "\uFEFF" : "") + new string(' ', random.Next(1, 9)) + "\n")))
+            .ToList();
+        var withGood = random.Next(2) == 0;
+
+        var (report, _, raw) = await ImportAsync("lake", [.. empty, .. withGood ? [File("Streaming_History_Audio_2024_0.json", history)] : Array.Empty<ExportCandidate>()]);
+
+        Assert.Equal((empty.Count, 0), (report.SkippedFiles, report.IgnoredFiles));
+        Assert.All(report.Files.Where(f => f.Skipped is not null), f => Assert.Matches("^it (is empty|holds only white space)", f.Skipped));
+        Assert.Equal(withGood ? 1 : 0, raw.Count);
+        Assert.Equal(withGood ? 1 : null, report.HistoryRows);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
     public async Task Files_the_import_passes_over_by_name_are_never_bounded_so_they_neither_refuse_the_zip_nor_need_a_look(int seed)
     {
         var random = new Random(seed);
