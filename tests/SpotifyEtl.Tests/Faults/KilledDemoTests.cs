@@ -44,6 +44,7 @@ public sealed class KilledDemoTests : IDisposable
         var lake = _folder["demo"];
         var (trigger, landed) = Points[point];
         var killed = false;
+        var attempts = new List<string>();
         // The kill has to land before the demo passes the point: a loaded machine may let it get further first, and that
         // attempt proves nothing, so the lake is removed and the demo tried again.
         for (var attempt = 1; !killed && attempt <= 8; attempt++)
@@ -52,9 +53,11 @@ public sealed class KilledDemoTests : IDisposable
             {
                 Directory.Delete(lake, recursive: true);
             }
-            killed = RunUntilThenKill(lake, trigger, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}") && landed(lake);
+            var stopped = RunUntilThenKill(lake, trigger, lowest: attempt > 1, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}");
+            killed = stopped && landed(lake);
+            attempts.Add(stopped ? $"killed, {(killed ? "in time" : "too late")}: {string.Join(", ", Listing(lake, "import").Concat(Listing(lake, "raw/spotify_export")).Take(4))}" : "ended by itself first");
         }
-        Assert.True(killed, $"The demo could not be killed at '{point}' in eight attempts.");
+        Assert.True(killed, $"The demo could not be killed at '{point}' in eight attempts: {string.Join("; ", attempts)}");
 
         var again = DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "2", "--items", "40");
 
@@ -83,7 +86,7 @@ public sealed class KilledDemoTests : IDisposable
             {
                 Directory.Delete(lake, recursive: true);
             }
-            killed = RunUntilThenKill(lake, lake => Count(lake, "*.json") >= 20, "demo", "--lake", lake, "--days", "6", "--items", "1000") && !Exists(lake, "transformed");
+            killed = RunUntilThenKill(lake, lake => Count(lake, "*.json") >= 20, lowest: attempt > 1, "demo", "--lake", lake, "--days", "6", "--items", "1000") && !Exists(lake, "transformed");
         }
         Assert.True(killed, "The demo could not be killed in its sample in eight attempts.");
 
@@ -104,9 +107,16 @@ public sealed class KilledDemoTests : IDisposable
     /// Starts the CLI and kills it as soon as <paramref name="trigger"/> holds of the lake. Returns whether it was killed,
     /// false when the process ended by itself first.
     /// </summary>
-    private static bool RunUntilThenKill(string lake, Func<string, bool> trigger, params string[] arguments)
+    private static bool RunUntilThenKill(string lake, Func<string, bool> trigger, bool lowest, params string[] arguments)
     {
         using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
+        if (lowest)
+        {
+            // Once an attempt came too late: the demo at the lowest priority, this loop at the tests'. On a machine busy with
+            // the rest of the suite the demo then waits for the cores, not the loop, which sees a point a few milliseconds
+            // wide before the demo is past it. Not at first: a starved demo makes a quiet machine's run slower.
+            process.PriorityClass = ProcessPriorityClass.Idle;
+        }
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
