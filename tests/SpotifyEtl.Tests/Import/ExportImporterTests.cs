@@ -21,6 +21,9 @@ public sealed class ExportImporterTests : IDisposable
     private static List<ExportCandidate> Entries(string name, byte[] zip, ImportLimits? limits = null) =>
         [.. ExportArchive.Entries(name, new MemoryStream(zip), limits ?? ImportLimits.Default)];
 
+    /// <summary>An extended streaming-history file of one stream.</summary>
+    private static byte[] OneStream => Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
+
     private static ExportCandidate File(string name, byte[] content) => new(name, _ => Task.FromResult<Stream>(new MemoryStream(content)), content.Length);
 
     private async Task<(ImportReport Report, SortedDictionary<string, byte[]> Table, SortedDictionary<string, byte[]> Raw)> ImportAsync(
@@ -133,7 +136,7 @@ public sealed class ExportImporterTests : IDisposable
     [Fact]
     public async Task A_compressed_bomb_a_huge_file_and_too_many_entries_are_bounded_with_a_reason_and_the_rest_is_imported()
     {
-        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
+        var history = OneStream;
         var zip = Zip(("endsong_0.json", history), ("endsong_1.json", new byte[8 << 20]), ("nested.zip", Zip(("endsong_2.json", history))),
             ("StreamingHistory_music_0.json", Encoding.UTF8.GetBytes(new string(' ', 300_000) + "[]")));
         var limits = new ImportLimits { MaxFileBytes = 200_000 };
@@ -163,7 +166,6 @@ public sealed class ExportImporterTests : IDisposable
     public async Task Empty_history_files_are_each_skipped_with_their_reason_and_none_is_landed(int seed)
     {
         var random = new Random(seed);
-        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
         // Files an unzip stopped part-way leaves, under every kind's name: empty, or white space (a byte-order mark with it).
         string[] names = ["Streaming_History_Audio_2023_{0}.json", "endsong_{0}.json", "StreamingHistory_music_{0}.json", "StreamingHistory{0}.json"];
         var empty = Enumerable.Range(0, 1 + random.Next(6))
@@ -172,7 +174,7 @@ public sealed class ExportImporterTests : IDisposable
             .ToList();
         var withGood = random.Next(2) == 0;
 
-        var (report, _, raw) = await ImportAsync("lake", [.. empty, .. withGood ? [File("Streaming_History_Audio_2024_0.json", history)] : Array.Empty<ExportCandidate>()]);
+        var (report, _, raw) = await ImportAsync("lake", [.. empty, .. withGood ? [File("Streaming_History_Audio_2024_0.json", OneStream)] : Array.Empty<ExportCandidate>()]);
 
         Assert.Equal((empty.Count, 0), (report.SkippedFiles, report.IgnoredFiles));
         Assert.All(report.Files.Where(f => f.Skipped is not null), f => Assert.Matches("^it (is empty|holds only white space)", f.Skipped));
@@ -187,13 +189,12 @@ public sealed class ExportImporterTests : IDisposable
     public async Task Files_the_import_passes_over_by_name_are_never_bounded_so_they_neither_refuse_the_zip_nor_need_a_look(int seed)
     {
         var random = new Random(seed);
-        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
         // Beside the history, files an export's folder may hold: compressed far past the bomb ratio, larger than a file
         // may be, more of them than a zip may hold, and coming first in the zip's order.
         var others = Enumerable.Range(0, 5 + random.Next(10))
             .Select(i => ($"Spotify Account Data/{(char)('a' + random.Next(5))}{i}.{new[] { "txt", "pdf", "png", "mp4" }[random.Next(4)]}", new byte[(2 << 20) + random.Next(1 << 20)]))
             .ToList();
-        var zip = Zip([.. others, ("Spotify Extended Streaming History/Streaming_History_Audio_2024.json", history)]);
+        var zip = Zip([.. others, ("Spotify Extended Streaming History/Streaming_History_Audio_2024.json", OneStream)]);
         var limits = new ImportLimits { MaxArchiveEntries = 3, MaxFileBytes = 1 << 20, MaxArchiveBytes = 1 << 20 };
         var store = new LocalFolderStore(_folder["lake"]);
 
@@ -206,7 +207,7 @@ public sealed class ExportImporterTests : IDisposable
     [Fact]
     public async Task A_damaged_zip_entry_is_skipped_with_its_reason_and_the_other_entries_are_imported()
     {
-        var history = Encoding.UTF8.GetBytes("""[{"ts": "2024-01-01T00:00:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:a"}]""");
+        var history = OneStream;
         var big = Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, 2000).Select(i => $"{{\"ts\": \"2024-02-01T00:00:{i % 60:00}Z\", \"ms_played\": {i}}}")) + "]");
         var zip = Zip(("endsong_0.json", history), ("endsong_1.json", big));
         // Damage the second entry's compressed bytes, well inside its data.
