@@ -7,8 +7,9 @@
 //   month), x#n (the n-th x of the month);
 //   a range whose end comes before its start wraps (FRI-MON is Friday to Monday).
 
-const monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const weekdayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+/** Month and weekday names as cron spells them, counted from 1 (JAN, SUN): schedules.ts checks expressions with them too. */
+export const monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+export const weekdayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const dayMs = 86_400_000;
 
 /**

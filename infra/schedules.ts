@@ -6,10 +6,7 @@
 //   Glue (a crawler's schedule) is stricter: no `#` in the day of the week, and no two runs of a day less than five
 //   minutes apart.
 
-import { cronTimesOfDay, longestCronGapMinutes } from "./cronCalendar";
-
-const months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+import { cronTimesOfDay, longestCronGapMinutes, monthNames, weekdayNames } from "./cronCalendar";
 
 interface Field {
     readonly name: string;
@@ -24,8 +21,8 @@ const cronFields: readonly Field[] = [
     { name: "minutes", min: 0, max: 59 },
     { name: "hours", min: 0, max: 23 },
     { name: "day-of-month", min: 1, max: 31, extra: /^(L|LW|\d{1,2}W)$/ },
-    { name: "month", min: 1, max: 12, names: months },
-    { name: "day-of-week", min: 1, max: 7, names: weekdays, extra: /^(L|\d(L|#[1-5])|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
+    { name: "month", min: 1, max: 12, names: monthNames },
+    { name: "day-of-week", min: 1, max: 7, names: weekdayNames, extra: /^(L|\d(L|#[1-5])|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
     { name: "year", min: 1970, max: 2199 },
 ];
 
