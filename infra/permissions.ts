@@ -83,10 +83,18 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: [objects(rawBucketArn, lake.manifests), objects(rawBucketArn, lake.raw)],
         },
         {
-            Sid: "WriteFragmentsAndReports",
+            // The run fragments and the current-state digests: written, then read back by later invocations.
+            Sid: "WriteAndReadStaging",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject"],
-            Resource: [objects(transformedBucketArn, lake.staging), objects(transformedBucketArn, lake.reports)],
+            Resource: objects(transformedBucketArn, lake.staging),
+        },
+        {
+            // Each run's report is written for people and alarms to read; the function never reads one back.
+            Sid: "WriteRunReports",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: objects(transformedBucketArn, lake.reports),
         },
         {
             // A day whose table becomes empty (an emptied playlist) loses its old file.
