@@ -3,7 +3,8 @@
 -- in every history query) over the whole history, with their first stream that played at all (UTC;
 -- a stream of 0 ms, such as one that failed to load, was not heard) and the track it was: NULL when
 -- that stream names none, whichever format stores the lake. Of an artist's streams ending in the
--- same second, the first by track name counts, one naming none last.
+-- same second, the first by track name counts, one naming none last. Ties share a rank; twenty
+-- artists at most: of those tied at the twentieth place, the first by name.
 WITH settings AS (
     SELECT 30000 AS min_play_ms
 ),
@@ -30,11 +31,12 @@ first_stream AS (
 ),
 ranked AS (
     SELECT t.artist_name, t.plays, f.ended_at AS first_heard, f.track_name AS first_track,
-           rank() OVER (ORDER BY t.plays DESC) AS play_rank
+           rank() OVER (ORDER BY t.plays DESC) AS play_rank,
+           row_number() OVER (ORDER BY t.plays DESC, t.artist_name) AS nth
     FROM top_artist AS t
     JOIN first_stream AS f ON f.artist_name = t.artist_name
 )
 SELECT play_rank, artist_name, plays, first_heard, first_track
 FROM ranked
-WHERE play_rank <= 20
+WHERE nth <= 20
 ORDER BY play_rank, artist_name

@@ -1,6 +1,7 @@
 -- Question: Whom did I play most each year, in my whole listening history?
 -- The ten artists with the most plays per year (UTC): tracks streamed for at least min_play_ms
--- (30 s; the same setting in every history query), each stream once. Ties share a rank.
+-- (30 s; the same setting in every history query), each stream once. Ties share a rank, and a year
+-- lists ten artists at most: of those tied at the tenth place, the first by name.
 -- A stream counts for the one artist its row names: the export names one artist a stream, and the API's plays
 -- name their track's first, so that every year is counted alike; top_artists credits every artist of a song.
 WITH settings AS (
@@ -18,10 +19,11 @@ per_year AS (
 ),
 ranked AS (
     SELECT year, artist_name, plays, hours,
-           rank() OVER (PARTITION BY year ORDER BY plays DESC) AS year_rank
+           rank() OVER (PARTITION BY year ORDER BY plays DESC) AS year_rank,
+           row_number() OVER (PARTITION BY year ORDER BY plays DESC, artist_name) AS nth
     FROM per_year
 )
 SELECT year, year_rank, artist_name, plays, hours
 FROM ranked
-WHERE year_rank <= 10
+WHERE nth <= 10
 ORDER BY year DESC, year_rank, artist_name

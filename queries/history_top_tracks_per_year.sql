@@ -3,7 +3,8 @@
 -- same setting in every history query), each stream once. A track is its name and artist, so a
 -- song counted from account data (names only) and from the extended history (with a URI) is one.
 -- A track whose artist is unknown has a NULL artist_name, whichever format stores the lake. Ties
--- are ordered by track name, then artist, an unknown artist last.
+-- share a rank and are ordered by track name, then artist, an unknown artist last; a year lists ten
+-- tracks at most, so of those tied at the tenth place the first in that order.
 WITH settings AS (
     SELECT 30000 AS min_play_ms
 ),
@@ -19,10 +20,11 @@ per_year AS (
 ),
 ranked AS (
     SELECT year, track_name, artist_name, plays,
-           rank() OVER (PARTITION BY year ORDER BY plays DESC) AS year_rank
+           rank() OVER (PARTITION BY year ORDER BY plays DESC) AS year_rank,
+           row_number() OVER (PARTITION BY year ORDER BY plays DESC, track_name, artist_name NULLS LAST) AS nth
     FROM per_year
 )
 SELECT year, year_rank, track_name, artist_name, plays
 FROM ranked
-WHERE year_rank <= 10
+WHERE nth <= 10
 ORDER BY year DESC, year_rank, track_name, artist_name NULLS LAST

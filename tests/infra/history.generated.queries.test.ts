@@ -34,12 +34,18 @@ interface Stream {
     readonly artist: string;
 }
 
-/** Ranks with ties sharing a rank (1, 1, 3), the ten best ranks kept, ties then ordered by `tieOrder`. */
-function topTen<T>(items: readonly T[], plays: (item: T) => number, tieOrder: (a: T, b: T) => number): { item: T; rank: number }[] {
+/** Ranks with ties sharing a rank (1, 1, 3), ties ordered by `tieOrder`, the first `count` kept (a tie at the last place cut). */
+function top<T>(count: number, items: readonly T[], plays: (item: T) => number, tieOrder: (a: T, b: T) => number): { item: T; rank: number }[] {
     return items.map(item => ({ item, rank: 1 + items.filter(other => plays(other) > plays(item)).length }))
-        .filter(r => r.rank <= 10)
-        .sort((a, b) => a.rank - b.rank || tieOrder(a.item, b.item));
+        .sort((a, b) => a.rank - b.rank || tieOrder(a.item, b.item))
+        .slice(0, count);
 }
+
+/** Whether some items tie across the `count`th place, so that a cut there leaves some of them out. */
+const tiedAcross = (count: number, playsOfEach: readonly number[]): boolean => {
+    const sorted = [...playsOfEach].sort((a, b) => b - a);
+    return sorted.length > count && sorted[count - 1] === sorted[count];
+};
 
 describe("the listening-history questions on a generated history", () => {
     // Streams from 2023-12-01 to 2025-02-28: two year ends, a leap day, an empty month (July 2024), streams
@@ -153,7 +159,7 @@ describe("the listening-history questions on a generated history", () => {
             "every year's music hours lie halfway between tenths");
     });
 
-    it("history_top_artists_per_year: plays of tracks with an artist, ties sharing a rank, the ten best ranks", async () => {
+    it("history_top_artists_per_year: plays of tracks with an artist, ties sharing a rank, ten a year at most, a tie at the tenth place cut by name", async () => {
         const perYear = new Map<string, Map<string, Stream[]>>();
         for (const s of streams.filter(s => s.contentType === "track" && s.artist !== "" && isPlay(s))) {
             const year = perYear.get(s.endedAt.slice(0, 4)) ?? new Map<string, Stream[]>();
@@ -161,17 +167,17 @@ describe("the listening-history questions on a generated history", () => {
             perYear.set(s.endedAt.slice(0, 4), year);
         }
         const expected = [...perYear].sort(([a], [b]) => byText(b, a)).flatMap(([year, byArtist]) =>
-            topTen([...byArtist], ([, ss]) => ss.length, ([a], [b]) => byText(a, b))
+            top(10, [...byArtist], ([, ss]) => ss.length, ([a], [b]) => byText(a, b))
                 .map(({ item: [artist, ss], rank }) => [year, String(rank), artist, String(ss.length), tenths(ss.reduce((n, s) => n + s.ms, 0))]));
         const result = answer(await answers(), "history_top_artists_per_year");
         assert.deepEqual(result.columns, ["year", "year_rank", "artist_name", "plays", "hours"]);
         assert.deepEqual(result.rows, expected);
-        assert.ok([...perYear.keys()].some(year => expected.filter(row => row[0] === year).length > 10), "a tie at the tenth rank keeps more than ten artists");
+        assert.ok([...perYear.values()].some(byArtist => tiedAcross(10, [...byArtist.values()].map(ss => ss.length))), "artists tie across the tenth place");
         assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![1] === row[1] && expected[i - 1]![0] === row[0]), "ranks are shared");
         assert.ok(streams.some(s => s.contentType === "audiobook" && s.artist === "Queen" && isPlay(s)), "an audiobook's author, no play of a track, shares an artist's name");
     });
 
-    it("history_top_tracks_per_year: a track is its name and artist, a missing artist included (NULL, after the named), ties sharing a rank", async () => {
+    it("history_top_tracks_per_year: a track is its name and artist, a missing artist included (NULL, after the named), ties sharing a rank, ten a year at most", async () => {
         const perYear = new Map<string, Map<string, { track: string; artist: string; plays: number }>>();
         for (const s of streams.filter(s => s.contentType === "track" && s.track !== "" && isPlay(s))) {
             const year = perYear.get(s.endedAt.slice(0, 4)) ?? new Map<string, { track: string; artist: string; plays: number }>();
@@ -182,7 +188,7 @@ describe("the listening-history questions on a generated history", () => {
             perYear.set(s.endedAt.slice(0, 4), year);
         }
         const expected = [...perYear].sort(([a], [b]) => byText(b, a)).flatMap(([year, byTrack]) =>
-            topTen([...byTrack.values()], t => t.plays, (a, b) => byText(a.track, b.track)
+            top(10, [...byTrack.values()], t => t.plays, (a, b) => byText(a.track, b.track)
                 || Number(a.artist === "") - Number(b.artist === "") || byText(a.artist, b.artist))
                 .map(({ item: t, rank }) => [year, String(rank), t.track, t.artist === "" ? null : t.artist, String(t.plays)]));
         const result = answer(await answers(), "history_top_tracks_per_year");
@@ -191,7 +197,7 @@ describe("the listening-history questions on a generated history", () => {
         assert.ok(expected.some(row => row[3] === null) && expected.some(row => row[1] === "10"), "a track with no artist is among the ten best ranks; a track ranks tenth");
         assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![0] === row[0] && expected[i - 1]![2] === row[2]), "one track name of two artists ranks");
     });
-    it("history_first_heard: the twenty most played artists, ties sharing a rank, each with its first stream that played at all", async () => {
+    it("history_first_heard: the twenty most played artists, ties sharing a rank, a tie at the twentieth place cut by name, each with its first stream that played at all", async () => {
         const plays = new Map<string, number>();
         for (const s of streams.filter(s => s.contentType === "track" && s.artist !== "" && isPlay(s))) {
             plays.set(s.artist, (plays.get(s.artist) ?? 0) + 1);
@@ -203,8 +209,7 @@ describe("the listening-history questions on a generated history", () => {
                 || (s.endedAt === known.endedAt && (known.track === "" ? s.track !== "" : s.track !== "" && byText(s.track, known.track) < 0));
             first.set(s.artist, earlier ? s : known);
         }
-        const ranked = [...plays].map(([artist, n]) => ({ artist, n, rank: 1 + [...plays.values()].filter(m => m > n).length }))
-            .filter(r => r.rank <= 20).sort((a, b) => a.rank - b.rank || byText(a.artist, b.artist));
+        const ranked = top(20, [...plays], ([, n]) => n, ([a], [b]) => byText(a, b)).map(({ item: [artist, n], rank }) => ({ artist, n, rank }));
         const expected = ranked.map(r => [String(r.rank), r.artist, String(r.n), first.get(r.artist)!.endedAt, first.get(r.artist)!.track || null]);
         const result = answer(await answers(), "history_first_heard");
         assert.deepEqual(result.columns, ["play_rank", "artist_name", "plays", "first_heard", "first_track"]);
@@ -240,4 +245,71 @@ describe("the listening-history questions on a generated history", () => {
         assert.deepEqual(result.rows, expected);
         assert.ok(rows.some(r => r.content_type === "episode" && r.reason_end === "fwdbtn"), "an episode ended with the forward button, which is no skip of music");
     });
+});
+
+describe("the history's top lists on a long tail of artists and tracks tied at the cut", () => {
+    // Early in a year most artists have a play or two: dozens tie at the last place a list keeps. Each list keeps
+    // ten rows a year (twenty artists in history_first_heard), ties sharing a rank, the tie at the cut resolved by name.
+    for (const seed of [5, 6, 7]) {
+        it(`seed ${seed}: each list keeps its count, the rows tied at its last place first by name`, async () => {
+            const next = seeded(seed);
+            const names = ["Ava", "ava", "Ólafur", "Zed", "Björk", "米津玄師", "Say \"Hi\"", "Tyler, The Creator"];
+            const rows: Row[] = [];
+            const streams: { year: string; artist: string; track: string; endedAt: string }[] = [];
+            for (const year of ["2025", "2026"]) {
+                const artists = 25 + next(40);
+                for (let a = 0; a < artists; a++) {
+                    const artist = a < names.length ? names[a]! : `Artist ${String.fromCharCode(65 + next(26))}${a}`;
+                    // A few artists played often, the rest once or twice: ties across the tenth and twentieth places.
+                    const plays = a < 4 ? 5 + next(6) : 1 + Number(next(4) === 0);
+                    for (let p = 0; p < plays; p++) {
+                        const endedAt = `${year}-0${1 + next(9)}-1${next(10)}T0${next(10)}:${10 + next(50)}:${10 + next(50)}Z`;
+                        const track = `Song ${next(40)}`;
+                        const named = next(12) !== 0;
+                        streams.push({ year, artist: named ? artist : "", track, endedAt });
+                        rows.push({
+                            ended_at: endedAt, started_at: endedAt, ms_played: 31_000 + next(200_000), content_type: "track",
+                            track_name: track, artist_name: named ? artist : "", source: "extended",
+                        });
+                    }
+                }
+            }
+            const answers = await answersOf(lake => {
+                for (const month of new Set(rows.map(r => String(r.ended_at).slice(0, 7)))) {
+                    lake.write("listening_history", month, rows.filter(r => String(r.ended_at).startsWith(month)));
+                }
+            });
+            const count = <K>(keys: readonly K[], key: (k: K) => string): Map<string, { item: K; n: number }> => {
+                const counted = new Map<string, { item: K; n: number }>();
+                for (const k of keys) {
+                    const entry = counted.get(key(k)) ?? { item: k, n: 0 };
+                    entry.n += 1;
+                    counted.set(key(k), entry);
+                }
+                return counted;
+            };
+            const named = streams.filter(s => s.artist !== "");
+            const years = ["2026", "2025"];
+
+            const artistsOf = (year: string) => [...count(named.filter(s => s.year === year), s => s.artist).values()];
+            const artistRows = answer(answers, "history_top_artists_per_year").rows;
+            assert.deepEqual(artistRows.map(r => [r[0], r[1], r[2], r[3]]), years.flatMap(year =>
+                top(10, artistsOf(year), e => e.n, (a, b) => byText(a.item.artist, b.item.artist))
+                    .map(({ item, rank }) => [year, String(rank), item.item.artist, String(item.n)])));
+            assert.ok(years.some(year => tiedAcross(10, artistsOf(year).map(e => e.n))), "artists tie across the tenth place");
+
+            const tracksOf = (year: string) => [...count(streams.filter(s => s.year === year), s => JSON.stringify([s.track, s.artist])).values()];
+            const trackOrder = (a: { item: { track: string; artist: string } }, b: { item: { track: string; artist: string } }): number =>
+                byText(a.item.track, b.item.track) || Number(a.item.artist === "") - Number(b.item.artist === "") || byText(a.item.artist, b.item.artist);
+            assert.deepEqual(answer(answers, "history_top_tracks_per_year").rows, years.flatMap(year =>
+                top(10, tracksOf(year), e => e.n, trackOrder)
+                    .map(({ item, rank }) => [year, String(rank), item.item.track, item.item.artist === "" ? null : item.item.artist, String(item.n)])));
+            assert.ok(years.some(year => tiedAcross(10, tracksOf(year).map(e => e.n))), "tracks tie across the tenth place");
+
+            const overall = [...count(named, s => s.artist).values()];
+            assert.deepEqual(answer(answers, "history_first_heard").rows.map(r => [r[0], r[1], r[2]]),
+                top(20, overall, e => e.n, (a, b) => byText(a.item.artist, b.item.artist)).map(({ item, rank }) => [String(rank), item.item.artist, String(item.n)]));
+            assert.ok(tiedAcross(20, overall.map(e => e.n)), "artists tie across the twentieth place");
+        });
+    }
 });
