@@ -174,6 +174,11 @@ export function loadConfig(): StackConfig {
         pulumi.log.warn(`${projectName}:alarmEmail is empty: the alarms go to a topic nobody subscribes to. `
             + "Set alarmEmail (pulumi config set alarmEmail <address>, then confirm the mail AWS sends), "
             + "or subscribe to the alarmTopicArn output yourself.");
+    } else if (isExampleAddress(alarms.email)) {
+        // The committed production stack file names oncall@example.com: a stack deployed with it would look watched.
+        pulumi.log.warn(`${projectName}:alarmEmail is ${alarms.email}, an address of a domain reserved for examples: no mail is `
+            + "delivered there, so the subscription is never confirmed and the alarms reach nobody. "
+            + "Set your own (pulumi config set alarmEmail <address>, then confirm the mail AWS sends).");
     }
     // Lambda keeps at least 100 of an account's concurrent executions unreserved, and refuses a reservation past that only in
     // `pulumi up`, part-way through. An account's limit is not known here (AWS raises it on request), so this is said, not refused.
@@ -310,4 +315,16 @@ function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): Sno
         password: r.secret("snowflakePassword"),
         authentication: hasKey ? "privateKey" : hasPassword ? "password" : "environment",
     };
+}
+
+/**
+ * An address of a domain reserved for documentation and tests (RFC 2606, RFC 6761): example.com, .net and .org and
+ * their subdomains, and the top-level domains example, test, invalid and localhost. No mail is delivered there.
+ */
+export function isExampleAddress(address: string): boolean {
+    const domain = address.slice(address.lastIndexOf("@") + 1).toLowerCase().replace(/\.$/, "");
+    const labels = domain.split(".");
+    const top = labels[labels.length - 1] ?? "";
+    const second = labels.slice(-2).join(".");
+    return ["example", "test", "invalid", "localhost"].includes(top) || ["example.com", "example.net", "example.org"].includes(second);
 }

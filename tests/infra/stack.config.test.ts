@@ -347,7 +347,25 @@ describe("an invalid value fails naming its key", () => {
         const warnings = warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "" }));
         assert.equal(warnings.filter((w) => /alarmEmail/.test(w)).length, 1, warnings.join("\n"));
         assert.match(warnings.find((w) => /alarmEmail/.test(w))!, /alarms go to a topic nobody subscribes to.*set alarmEmail.*subscribe/is);
-        assert.deepEqual(warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "oncall@example.com" })).filter((w) => /alarmEmail/.test(w)), []);
+        assert.deepEqual(warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "oncall@music-analytics.io" })).filter((w) => /alarmEmail/.test(w)), []);
+    });
+
+    test("an alarmEmail at a domain reserved for examples is warned at preview, as the committed production file's is; a real-looking one is not", () => {
+        const reserved = ["example.com", "EXAMPLE.org", "example.net", "alerts.example.com", "mail.Example.Org.", "corp.example", "ci.test", "x.invalid", "mail.localhost"];
+        const real = ["examples.com", "myexample.com", "example.com.au", "example.co", "test.io", "example-corp.org", "invalid-domains.net"];
+        const local = ["oncall", "first.last", "ops+alarms"];
+        const warned = (address: string): string[] => warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": address })).filter((w) => /alarmEmail/.test(w));
+        for (const [i, domain] of reserved.entries()) {
+            const address = `${local[i % local.length]}@${domain}`;
+            const warnings = warned(address);
+            assert.equal(warnings.length, 1, `${address}: ${warnings.join("\n")}`);
+            assert.match(warnings[0]!, /reserved for examples.*alarms reach nobody.*pulumi config set alarmEmail/s, address);
+        }
+        for (const [i, domain] of real.entries()) {
+            assert.deepEqual(warned(`${local[i % local.length]}@${domain}`), [], domain);
+        }
+        const production = yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8")) as { config: Record<string, unknown> };
+        assert.equal(warned(String(production.config["spotify-stack:alarmEmail"])).length, 1, "the committed production file's placeholder is warned");
     });
 
     test("several invalid values are reported together", () => {
