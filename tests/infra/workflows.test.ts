@@ -360,7 +360,7 @@ test("the stack's settings say whether it loads Snowflake, from its Pulumi.<stac
     }
 });
 
-test("the previews' gate, run by bash, passes only when the tests passed and, on a pull request from this repository, the package and every stack's preview passed", () => {
+test("the previews' gate, run by bash, passes only when the tests, the package and every stack's preview passed, never on a fork's pull request, which it tells how to preview", () => {
     const gate = pullRequest.jobs["previews"]!;
     assert.equal(gate.name, "previews");
     assert.equal(gate.if, "always()", "it reports a result even when a job before it failed");
@@ -382,11 +382,15 @@ test("the previews' gate, run by bash, passes only when the tests passed and, on
                     const ran = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], {
                         env: { ...process.env, TEST: tests, PACKAGE: pkg, PREVIEW: preview, FORK: fork }, encoding: "utf8",
                     });
-                    const passes = tests === "success" && (fork === "true" || (pkg === "success" && preview === "success"));
+                    const passes = tests === "success" && fork === "false" && pkg === "success" && preview === "success";
                     const what = `fork ${fork}, test ${tests}, package ${pkg}, preview ${preview}`;
                     assert.equal(ran.status, passes ? 0 : 1, `${what}: ${ran.stdout}${ran.stderr}`);
-                    if (!passes) {
-                        assert.match(ran.stdout, /^::error::(make test|the (package|preview) job) ended (failure|cancelled|skipped)/m, what);
+                    if (tests !== "success") {
+                        assert.match(ran.stdout, /^::error::make test ended (failure|cancelled|skipped)/m, what);
+                    } else if (fork === "true") {
+                        assert.match(ran.stdout, /^::error::a fork's pull request is previewed nowhere.*git push origin pr-<number>.*opens a pull request from that branch/m, what);
+                    } else if (!passes) {
+                        assert.match(ran.stdout, /^::error::the (package|preview) job ended (failure|cancelled|skipped)/m, what);
                     }
                 }
             }
