@@ -8,10 +8,12 @@ namespace SpotifyEtl.Cli.Report;
 /// extraction ran, which may not have been over). A week that begins before the first play's day, or does not end
 /// before the latest snapshot, is one the lake holds only in part, and its bar would read as a drop in listening: the
 /// charts draw it paler and say why. The lifetime history's months likewise: the last, not over by the history's last
-/// day (or the latest snapshot, where that is later), is one it holds only in part. Its first month is not: the
+/// day (or the latest snapshot, where that is later), is one it holds only in part, and so is each month that meets
+/// the days between the data export's last stream and the first play the extraction read, where these are apart
+/// (an export requested before the extraction began): nothing is known of those days. Its first month is not: the
 /// history begins when the account did.
 /// </summary>
-internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null)
+internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null, DateOnly? ApiFirst = null)
 {
     public static readonly LakeSpan Unknown = new(null, null);
 
@@ -24,19 +26,29 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         var latest = answers.GetValueOrDefault("data_quality")?.Result?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal);
         return new LakeSpan(Day(database, "SELECT MIN(substr(played_at, 1, 10)) FROM plays"),
             Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"),
-            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history"));
+            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history"),
+            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history WHERE source <> 'api'"),
+            Day(database, "SELECT MIN(substr(ended_at, 1, 10)) FROM listening_history WHERE source = 'api'"));
     }
+
+    /// <summary>The days between the export's last stream and the API's first play, when at least one lies between them.</summary>
+    private (DateOnly From, DateOnly To)? UnknownDays => ExportLast is { } exported && ApiFirst is { } read && read.DayNumber - exported.DayNumber > 1
+        ? (exported.AddDays(1), read.AddDays(-1))
+        : null;
 
     /// <summary>The last day the history may hold: its last stream's, or the latest snapshot where later; null without a history.</summary>
     private DateOnly? HistoryEnd => HistoryLast is { } last ? (LatestSnapshot is { } latest && latest > last ? latest : last) : null;
 
-    /// <summary>Whether the history's month (yyyy-MM) is not over by the last day it may hold.</summary>
+    /// <summary>Whether the history's month (yyyy-MM) is not over by the last day it may hold, or meets the days nothing is known of.</summary>
     public bool IsPartialMonth(string? month) =>
-        HistoryEnd is { } end && Date(month + "-01") is { } start && start.AddMonths(1).AddDays(-1) >= end;
+        HistoryEnd is { } end && Date(month + "-01") is { } start && (start.AddMonths(1).AddDays(-1) >= end
+            || (UnknownDays is { } gap && start <= gap.To && start.AddMonths(1).AddDays(-1) >= gap.From));
 
-    /// <summary>What the history's paler month is, in one sentence; null without a history.</summary>
+    /// <summary>What the history's paler months are, in one sentence; null without a history.</summary>
     public string? MonthNote() => HistoryEnd is { } end
-        ? $"Paler: a month the history holds only in part (it runs to {Iso(end)}, a day that may not have been over)."
+        ? "Paler: a month the history holds only in part (" + (UnknownDays is { } unknown
+            ? $"nothing is known from {Iso(unknown.From)} to {Iso(unknown.To)}, between the data export's last stream and the first play the extraction read; "
+            : "") + $"it runs to {Iso(end)}, a day that may not have been over)."
         : null;
 
     /// <summary>Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays.</summary>

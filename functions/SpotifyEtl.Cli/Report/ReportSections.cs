@@ -47,7 +47,7 @@ internal static class ReportSections
             SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it.",
             SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it; for the imported history, see Lifetime history, When I skip."),
         new("history-hours-per-month", History, "Hours per month, since the account began",
-            "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC).",
+            "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC). An API play the export does not hold counts its song's whole length: the API does not say how long it played.",
             "history_hours_per_month", (r, span, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours", span.IsPartialMonth, span.MonthNote()), NoHistory),
         new("history-top-artists", History, "Top artists per year, since the account began",
             "The most played artists of the history's latest year (every year in the table): streams of at least 30 s.",

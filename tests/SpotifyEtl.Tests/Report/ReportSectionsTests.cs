@@ -222,6 +222,55 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.Contains(marks, m => !m.Partial);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void The_months_between_the_exports_last_stream_and_the_extractions_first_play_are_drawn_paler_and_the_days_unknown_named(int seed)
+    {
+        // An export that ends, then the API's plays from a day after it: on some seeds weeks or months later (an export requested
+        // before the extraction began), on others the next day or overlapping it, which leaves no day unknown.
+        var random = new Random(seed);
+        var exportFirst = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 200)).AddSeconds(random.Next(0, 86400));
+        var exportLast = exportFirst.AddDays(random.Next(40, 400)).AddSeconds(random.Next(0, 86400));
+        var apiFirst = DateOnly.FromDateTime(exportLast).AddDays(seed % 4 == 3 ? random.Next(-5, 2) : random.Next(2, 150)).ToDateTime(new TimeOnly(random.Next(0, 24), 0), DateTimeKind.Utc);
+        var apiLast = apiFirst.AddDays(random.Next(1, 90));
+        var streams = Enumerable.Range(0, random.Next(40, 200)).Select(_ => (At: exportFirst.AddSeconds(random.NextInt64((long)(exportLast - exportFirst).TotalSeconds)), Source: "extended"))
+            .Append((At: exportFirst, Source: "extended")).Append((At: exportLast, Source: "extended"))
+            .Concat(Enumerable.Range(0, random.Next(5, 60)).Select(_ => (At: apiFirst.AddSeconds(random.NextInt64((long)(apiLast - apiFirst).TotalSeconds)), Source: "api")))
+            .Append((At: apiFirst, Source: "api")).Append((At: apiLast, Source: "api")).ToList();
+        foreach (var month in streams.GroupBy(s => s.At.ToString("yyyy-MM", CultureInfo.InvariantCulture)))
+        {
+            var folder = Directory.CreateDirectory(_folder[$"lake/transformed/listening_history/ended_month={month.Key}"]).FullName;
+            var csv = new StringBuilder("ended_at,started_at,ms_played,content_type,spotify_track_uri,track_name,artist_name,album_name,spotify_episode_uri,episode_name,show_name," +
+                                        "audiobook_title,audiobook_chapter_uri,audiobook_chapter_title,reason_start,reason_end,shuffle,skipped,offline,incognito_mode,offline_started_at,platform,conn_country,source\r\n");
+            foreach (var (at, source) in month)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{at:yyyy-MM-ddTHH:mm:ssZ},{at.AddSeconds(-200):yyyy-MM-ddTHH:mm:ssZ},200000,track,spotify:track:a1,Song,Artist,,,,,,,,,,,,,,,,,{source}\r\n");
+            }
+            File.WriteAllText(Path.Combine(folder, "listening_history.csv"), csv.ToString());
+        }
+        var (exported, read, end) = (DateOnly.FromDateTime(exportLast), DateOnly.FromDateTime(apiFirst), DateOnly.FromDateTime(apiLast));
+        var unknown = read.DayNumber - exported.DayNumber > 1 ? (From: exported.AddDays(1), To: read.AddDays(-1)) : ((DateOnly From, DateOnly To)?)null;
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        var section = SectionOf(html, "history-hours-per-month");
+        var marks = System.Text.RegularExpressions.Regex.Matches(section, "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
+            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
+        Assert.All(marks, m => Assert.True(m.Partial == (m.Month.AddMonths(1).AddDays(-1) >= end
+                || (unknown is { } gap && m.Month <= gap.To && m.Month.AddMonths(1).AddDays(-1) >= gap.From)),
+            $"seed {seed}: the month of {m.Month:yyyy-MM} (export to {exported:yyyy-MM-dd}, API plays {read:yyyy-MM-dd} to {end:yyyy-MM-dd}) is drawn {(m.Partial ? "partial" : "whole")}"));
+        Assert.Equal(unknown is { } days, section.Contains(unknown is { } d ? $"nothing is known from {d.From:yyyy-MM-dd} to {d.To:yyyy-MM-dd}" : "nothing is known from", StringComparison.Ordinal));
+        Assert.Contains(marks, m => !m.Partial);
+        Assert.Contains("counts its song&#39;s whole length", section, StringComparison.Ordinal);
+    }
+
     private static string SectionOf(string html, string id)
     {
         var start = html.IndexOf($"<section id=\"{id}\"", StringComparison.Ordinal);
