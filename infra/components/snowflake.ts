@@ -189,6 +189,11 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                 : { formatType: "CSV", skipHeader: 1, fieldOptionallyEnclosedBy: "\"", emptyFieldAsNull: true }),
         }, inSnowflake);
 
+        // A stage links to its integration by a hidden id, not by name, and a pipe to its stage likewise: an integration
+        // created again (a property it cannot change in place, or dropped by hand and restored by `pulumi up`) leaves the
+        // old stage unusable and its pipes loading nothing, with no change Pulumi sees. Its external id is new each time
+        // it is created, so that id replaces the stage and the pipes with it.
+        const withIntegration = { replacementTrigger: this.integration.storageAwsExternalId, deleteBeforeReplace: true };
         this.stage = new snowflake.Stage(`${name}-stage`, {
             ...inSchema,
             name: "LAKE_STAGE",
@@ -196,7 +201,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             url: stageUrl,
             storageIntegration: this.integration.name,
             fileFormat: `FORMAT_NAME = ${qualifiedSchema}.LAKE_${args.tableFormat.toUpperCase()}`,
-        }, { ...inSnowflake, dependsOn: [this.role, access, fileFormat] });
+        }, { ...inSnowflake, ...withIntegration, dependsOn: [this.role, access, fileFormat] });
 
         const target: loading.CopyTarget = { schema: qualifiedSchema, stage: `${qualifiedSchema}.LAKE_STAGE`, format: args.tableFormat };
         const views: snowflake.View[] = [];
@@ -216,7 +221,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
                 autoIngest: true,
                 copyStatement: loading.copyStatement(table, target),
                 ...reporting,
-            }, { ...inSnowflake, dependsOn: [loads, this.stage, ...reported] });
+            }, { ...inSnowflake, ...withIntegration, dependsOn: [loads, this.stage, ...reported] });
 
             if (config.reloadSchedule !== "") {
                 new snowflake.Task(`${name}-${table.name}-reload`, {

@@ -143,6 +143,21 @@ test("the stage reads the bucket's transformed prefix through the integration, i
     assert.ok(stack.dependsOn(stage, stack.one(types.rolePolicy, (p) => p.inputs["role"] === role.state["name"])), "the stage waits for the role's policy");
 });
 
+test("an integration created again replaces the stage and every pipe, which link to it by a hidden id; nothing else follows it", () => {
+    // Its external id is the one value that is new each time it is created: the trigger of both replacements.
+    const trigger = (r: RecordedResource): unknown => (isSecretValue(r.replacementTrigger) ? r.replacementTrigger.value : r.replacementTrigger);
+    assert.equal(integration.state["storageAwsExternalId"], fakeSnowflakeExternalId);
+    const followers = [stack.one(sf.stage), ...stack.all(sf.pipe)];
+    assert.equal(followers.length, 1 + tables.length);
+    for (const follower of followers) {
+        assert.equal(trigger(follower), fakeSnowflakeExternalId, `${follower.type} ${follower.name}`);
+        assert.equal(follower.deleteBeforeReplace, true, `${follower.type} ${follower.name}: its name is explicit, so the old one goes first`);
+    }
+    const others = stack.run.resources.filter((r) => r.type.startsWith("snowflake:") && !followers.includes(r));
+    assert.deepEqual(others.filter((r) => r.replacementTrigger !== undefined).map((r) => `${r.type} ${r.name}`), [],
+        "tables, tasks and views are not replaced: a task resolves the stage by name at each run, and a table keeps its loads");
+});
+
 test("every lake table has a load table with the catalog's columns, its partition column and the load metadata", () => {
     const declared = stack.all(sf.table);
     assert.equal(declared.length, tables.length);

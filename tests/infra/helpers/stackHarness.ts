@@ -31,6 +31,9 @@ export interface RecordedResource {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly deletedWith: string;
+    /** The resource options `deleteBeforeReplace` and `replacementTrigger` (as the engine receives it; undefined when not set). */
+    readonly deleteBeforeReplace: boolean;
+    readonly replacementTrigger: unknown;
 }
 
 export interface StackRun {
@@ -136,6 +139,8 @@ interface MonitorRequest {
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getDeletedwith(): string;
+    getDeletebeforereplace(): boolean | undefined;
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -152,9 +157,10 @@ export async function runStack(stack: string, config: Record<string, string>, se
     program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") },
     preview = false): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
-    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | "protect" | "retainOnDelete" | "deletedWith">>();
+    type Options = Pick<RecordedResource, "protect" | "retainOnDelete" | "deletedWith" | "deleteBeforeReplace" | "replacementTrigger">;
+    const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | keyof Options>>();
     const dependencies = new Map<string, string[]>();
-    const options = new Map<string, { protect: boolean; retainOnDelete: boolean; deletedWith: string }>();
+    const options = new Map<string, Options>();
     const urns = new Map<string, string>();
     let sequence = 0;
 
@@ -189,7 +195,10 @@ export async function runStack(stack: string, config: Record<string, string>, se
             const key = `${req.getType()}::${req.getName()}`;
             urns.set(key, response.getUrn());
             dependencies.set(key, req.getDependenciesList());
-            options.set(key, { protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true, deletedWith: req.getDeletedwith() });
+            options.set(key, {
+                protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true, deletedWith: req.getDeletedwith(),
+                deleteBeforeReplace: req.getDeletebeforereplace() === true, replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+            });
         }
         callback(err, response);
     });
@@ -216,6 +225,8 @@ export async function runStack(stack: string, config: Record<string, string>, se
         protect: options.get(key)?.protect ?? false,
         retainOnDelete: options.get(key)?.retainOnDelete ?? false,
         deletedWith: options.get(key)?.deletedWith ?? "",
+        deleteBeforeReplace: options.get(key)?.deleteBeforeReplace ?? false,
+        replacementTrigger: options.get(key)?.replacementTrigger,
     }));
     return { stack, resources, outputs, config };
 }
