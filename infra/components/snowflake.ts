@@ -98,7 +98,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
 
         // The handshake without a manual step: the role's ARN is known before the role exists (account and
         // name), so the integration is created first and the role, trusting the integration's IAM user and
-        // external id, right after it; the stage (Snowflake's first use of the role) waits for both.
+        // external id, right after it; the stage, through which the pipes and tasks will assume the role, waits for both.
         const bucketArn = pulumi.output(args.transformedBucket.arn);
         const partition = bucketArn.apply(arn => arn.split(":")[1] ?? "aws");
         const roleName = name;
