@@ -183,3 +183,30 @@ test("every file and folder the README's tables name exists", () => {
         assert.ok(fs.existsSync(path.join(repoRoot, name)), `README.md names ${name}, which does not exist`);
     }
 });
+
+test("the architecture diagram names every prefix each function may write, on an edge from that function into that bucket", () => {
+    // What each role may put is tests/lambda-role-s3.json, which the stack's roles and the C# tests' S3 emulator are held to.
+    const access = JSON.parse(fs.readFileSync(path.join(repoRoot, "tests", "lambda-role-s3.json"), "utf8")) as
+        Record<string, Partial<Record<"raw" | "transformed", Partial<Record<string, string[]>>>>>;
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    assert.ok(diagram.includes("flowchart"), "the README has a Mermaid flowchart");
+    // A node's label, by id: `raw[("raw bucket<br/>…")]` declares raw as the raw bucket.
+    const bucketOf = new Map<string, string>();
+    for (const m of diagram.matchAll(/(\w+)\[\("([^"]*)"\)\]/g)) {
+        const kind = /^(raw|transformed) bucket/.exec(m[2]!)?.[1];
+        if (kind !== undefined) {
+            bucketOf.set(m[1]!, kind);
+        }
+    }
+    const edges = diagram.split("\n").map((line) => /^\s*(\w+) -- "([^"]*)" --> (\w+)/.exec(line)).filter((m) => m !== null)
+        .map((m) => ({ from: m[1]!, label: m[2]!, bucket: bucketOf.get(m[3]!) }));
+    for (const [role, buckets] of Object.entries(access).filter(([key]) => !key.startsWith("$"))) {
+        for (const [bucket, actions] of Object.entries(buckets)) {
+            for (const pattern of actions["s3:PutObject"] ?? []) {
+                const prefix = pattern.replace(/\*$/, "");
+                assert.ok(edges.some((e) => e.from === role && e.bucket === bucket && e.label.includes(prefix)),
+                    `the diagram shows no edge from ${role} into the ${bucket} bucket naming ${prefix}, which its role may write`);
+            }
+        }
+    }
+});
