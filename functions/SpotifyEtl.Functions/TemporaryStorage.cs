@@ -40,6 +40,6 @@ internal sealed record TemporaryStorage(string Folder, Func<string, long> FreeBy
         var room = free is { } space ? $"{ImportLimits.Size(space)} free" : "the storage filled up during the copy";
         return $"the zip does not fit in the function's temporary storage, where it is copied to be read ({room}; {what}): " +
             "raise the transform function's ephemeral storage (the stack's transformEphemeralStorageMb, 512 to 10240 MB) " +
-            "and upload the zip again, or import it from a computer with `spotify-etl import`";
+            "and upload the zip again, or upload its history files unzipped (a .json file is read without the temporary storage)";
     }
 }

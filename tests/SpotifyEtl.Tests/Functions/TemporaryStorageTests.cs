@@ -103,6 +103,9 @@ public sealed class TemporaryStorageTests : IDisposable
             Assert.Contains($"does not fit in the function's temporary storage", line.GetProperty("reason").GetString()!, StringComparison.Ordinal);
             Assert.Contains($"(the storage filled up during the copy; it is {ImportLimits.Size(size)})", line.GetProperty("reason").GetString()!, StringComparison.Ordinal);
             Assert.Contains("transformEphemeralStorageMb", line.GetProperty("reason").GetString()!, StringComparison.Ordinal);
+            // What mends it reaches the stack's table: a local import would fill a laptop's lake, not this one.
+            Assert.Contains("upload its history files unzipped", line.GetProperty("reason").GetString()!, StringComparison.Ordinal);
+            Assert.DoesNotContain("spotify-etl", line.GetProperty("reason").GetString()!, StringComparison.Ordinal);
         }
         Assert.Equal(zips.Count, Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("skipped_files").GetInt32());
         Assert.DoesNotContain(lines, l => l.GetProperty("event").GetString() == "transform_failed");
