@@ -373,9 +373,9 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.deepEqual(actionsOn(statements, `${raw}/manifests/x.json`).sort(), ["s3:GetObject", "s3:GetObjectVersion"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), ["s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`), []);
-                for (const prefix of ["staging/", "reports/"]) {
-                    assert.deepEqual(actionsOn(statements, `${transformed}/${prefix}x`).sort(), ["s3:GetObject", "s3:PutObject"]);
-                }
+                assert.deepEqual(actionsOn(statements, `${transformed}/staging/x`).sort(), ["s3:GetObject", "s3:PutObject"]);
+                // Run reports are written for people and alarms to read, never read back.
+                assert.deepEqual(actionsOn(statements, `${transformed}/reports/x`), ["s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x`).sort(), ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, secret), []);
                 // A dropped data export is read (as the version its event names), never changed or deleted; its history files land under raw/spotify_export/ only.
