@@ -143,6 +143,7 @@ const alarms = new Alarms(`${base}-alarms`, {
     extract,
     transform,
     scheduleExpression: config.schedule.expression,
+    extractsRecentlyPlayed: config.spotify.sources.some((source) => source.type === "recently_played"),
     deadLetterQueues: {
         extract: extract.deadLetterQueue,
         transform: transform.deadLetterQueue,

@@ -48,7 +48,7 @@ export interface Contract {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "metricsNamespace", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
     };
-    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
+    readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "recentlyPlayedExtracted" | "reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"
         | "unread" | "importIncompleteFiles" | "importUnreadableRows", string>>;
     readonly logEvents: Readonly<Record<"reauthorizationRequired" | "reauthorizationDue" | "authorizedAtUnreadable" | "recentlyPlayedGap" | "transformCompleted" | "transformFailed" | "transformObject", string>>;
     /** Lambda handler strings: `Assembly::Namespace.Class::Method`, the form the managed .NET runtime reads. */

@@ -62,6 +62,7 @@ public static class StackContract
     {
         public const string Namespace = "SpotifyStack";
         public const string ExtractionSucceeded = "ExtractionSucceeded";
+        public const string RecentlyPlayedExtracted = "RecentlyPlayedExtracted";
         public const string ReauthorizationRequired = "ReauthorizationRequired";
         public const string ReauthorizationDue = "ReauthorizationDue";
         public const string RecentlyPlayedGap = "RecentlyPlayedGap";

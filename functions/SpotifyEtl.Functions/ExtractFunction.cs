@@ -189,10 +189,14 @@ public sealed partial class ExtractFunction
                 $"The rotated Spotify refresh token could not be saved to {secretId} ({saveError}). This run's data landed (manifest {run.ManifestKey}); " +
                 "fix the secret's permissions, then re-authorize with `spotify-etl auth login` if the next run reports invalid_grant.");
         }
-        if (run.Succeeded)
+        // Recently played has an alarm of its own: a source that keeps failing (a deleted playlist) holds the run's alarm
+        // raised, which would then say nothing of the one source whose plays Spotify forgets after about 50.
+        var recentlyPlayed = manifest.Sources.Any(source => source.Type == ExtractionSource.RecentlyPlayedType && source.Status is SourceStatus.Landed or SourceStatus.Unchanged);
+        if (run.Succeeded || recentlyPlayed)
         {
             _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow(),
-                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace)?.Trim() is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace));
+                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace)?.Trim() is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace,
+                succeeded: run.Succeeded, recentlyPlayed: recentlyPlayed));
         }
         var output = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(
             new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatus.Failed)),
@@ -200,9 +204,21 @@ public sealed partial class ExtractFunction
         return output;
     }
 
-    /// <summary>The CloudWatch Embedded Metric Format line the stack's "no successful extraction" alarm watches.</summary>
-    internal static string SuccessMetricLine(string functionName, DateTimeOffset now, string metricNamespace = StackContract.Metrics.Namespace)
+    /// <summary>
+    /// The CloudWatch Embedded Metric Format line the stack's "no successful extraction" alarm watches (a run whose every
+    /// source landed or was unchanged) and its "no recently played extraction" alarm (a run whose recently played did).
+    /// </summary>
+    internal static string SuccessMetricLine(string functionName, DateTimeOffset now, string metricNamespace, bool succeeded, bool recentlyPlayed)
     {
+        var metrics = new List<string>(2);
+        if (succeeded)
+        {
+            metrics.Add(StackContract.Metrics.ExtractionSucceeded);
+        }
+        if (recentlyPlayed)
+        {
+            metrics.Add(StackContract.Metrics.RecentlyPlayedExtracted);
+        }
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -218,16 +234,22 @@ public sealed partial class ExtractFunction
             writer.WriteEndArray();
             writer.WriteEndArray();
             writer.WriteStartArray("Metrics");
-            writer.WriteStartObject();
-            writer.WriteString("Name", StackContract.Metrics.ExtractionSucceeded);
-            writer.WriteString("Unit", "Count");
-            writer.WriteEndObject();
+            foreach (var metric in metrics)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("Name", metric);
+                writer.WriteString("Unit", "Count");
+                writer.WriteEndObject();
+            }
             writer.WriteEndArray();
             writer.WriteEndObject();
             writer.WriteEndArray();
             writer.WriteEndObject();
             writer.WriteString("FunctionName", functionName);
-            writer.WriteNumber(StackContract.Metrics.ExtractionSucceeded, 1);
+            foreach (var metric in metrics)
+            {
+                writer.WriteNumber(metric, 1);
+            }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -31,6 +31,7 @@ export function stackMetricNamespace(base: string): string {
     return `${metricNamespace}/${base}`;
 }
 export const extractionSucceededMetric = contract.metrics.extractionSucceeded;
+export const recentlyPlayedExtractedMetric = contract.metrics.recentlyPlayedExtracted;
 export const reauthorizationRequiredMetric = contract.metrics.reauthorizationRequired;
 export const reauthorizationRequiredEvent = contract.logEvents.reauthorizationRequired;
 export const reauthorizationDueMetric = contract.metrics.reauthorizationDue;
@@ -79,6 +80,8 @@ export interface AlarmsArgs {
     readonly transform: LambdaFunction;
     /** The extract run's schedule expression (rate or cron): it sets the silence window and how long the re-authorization alarm holds. */
     readonly scheduleExpression: string;
+    /** Whether the stack extracts recently played: its plays have a silence alarm of their own. */
+    readonly extractsRecentlyPlayed: boolean;
     /** Every dead-letter queue, by a short label used in alarm names. */
     readonly deadLetterQueues: Readonly<Record<string, aws.sqs.Queue>>;
     /** This stack's metric namespace (stackMetricNamespace). */
@@ -176,6 +179,27 @@ export class Alarms extends pulumi.ComponentResource {
             comparisonOperator: "LessThanThreshold",
             treatMissingData: "breaching",
         });
+
+        // Recently played apart: a source that keeps failing (a playlist deleted since it was configured) holds the alarm
+        // above raised, and it would say nothing more when recently played, whose plays Spotify forgets after about 50,
+        // fails too. Each run whose recently played landed or was unchanged counts it, whatever the other sources did.
+        if (args.extractsRecentlyPlayed) {
+            alarm("no-recently-played-extraction", {
+                alarmDescription: args.extract.name.apply((fn) => `No ${recentlyPlayedExtractedMetric} from ${fn} in ${silence} hours: `
+                    + "recently played failed or did not run, whatever the other sources did, and Spotify keeps only about the last "
+                    + "50 plays. Runbook: docs/guarantees.md, \"No recently played extraction\"."),
+                namespace: args.metricNamespace,
+                metricName: recentlyPlayedExtractedMetric,
+                dimensions: { FunctionName: args.extract.name },
+                statistic: "Sum",
+                period: 3600,
+                evaluationPeriods: silence,
+                datapointsToAlarm: silence,
+                threshold: 1,
+                comparisonOperator: "LessThanThreshold",
+                treatMissingData: "breaching",
+            });
+        }
 
         // Every transform that completes publishes `transformed` (0 when it had nothing to transform), so no sample in the
         // extraction's window means the transform stopped running while extraction may go on: the raw bucket's

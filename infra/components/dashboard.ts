@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     extractionSucceededMetric,
+    recentlyPlayedExtractedMetric,
     quarantinedMetric,
     reauthorizationDueMetric,
     reauthorizationRequiredMetric,
@@ -58,6 +59,7 @@ export class Dashboard extends pulumi.ComponentResource {
                         metric("Runs", [
                             lambda("Invocations", extract, "extract invocations"),
                             [args.metricNamespace, extractionSucceededMetric, "FunctionName", extract, { label: "successful extractions" }],
+                            [args.metricNamespace, recentlyPlayedExtractedMetric, "FunctionName", extract, { label: "recently played extracted" }],
                             lambda("Invocations", transform, "transform invocations"),
                         ], "Sum", 0, 0),
                         logs("Requests to Spotify",

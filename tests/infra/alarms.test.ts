@@ -45,7 +45,7 @@ const schedules: { expression: string; run: (k: number) => number }[] = [
 ];
 
 /** The alarms a stack with this schedule declares, by the end of their logical name. */
-async function alarmsFor(scheduleExpression: string): Promise<Map<string, AlarmInputs & Record<string, unknown>>> {
+async function alarmsFor(scheduleExpression: string, extractsRecentlyPlayed = true): Promise<Map<string, AlarmInputs & Record<string, unknown>>> {
     const start = recorded.length;
     const extract = fakeFunction("spotify-test-extract");
     const transform = fakeFunction("spotify-test-transform");
@@ -55,6 +55,7 @@ async function alarmsFor(scheduleExpression: string): Promise<Map<string, AlarmI
         extract,
         transform,
         scheduleExpression,
+        extractsRecentlyPlayed,
         deadLetterQueues: { extract: fakeQueue("extract-dlq") },
         metricNamespace: "SpotifyStack/spotify-test",
     });
@@ -310,6 +311,43 @@ describe("the silence alarms (no successful extraction, no transform)", () => {
             assert.equal(transformStopped.period * transformStopped.evaluationPeriods, windowHours * hour, expression);
             assert.match(String(transformStopped["alarmDescription"]), new RegExp(` in ${windowHours} hours\\b`), expression);
         }
+    });
+
+    test("a source that keeps failing holds the extraction's alarm raised, and recently played failing later raises its own alarm, cleared once it lands again", async () => {
+        for (const { expression, gap, windowHours, run } of silences) {
+            const alarms = await alarmsFor(expression);
+            const extraction = alarms.get("no-successful-extraction")!;
+            const recent = alarms.get("no-recently-played-extraction")!;
+            assert.equal(recent["metricName"], contract.metrics.recentlyPlayedExtracted);
+            assert.equal(recent.period * recent.evaluationPeriods, windowHours * hour, expression);
+            // A playlist deleted from Spotify fails every run from the first window on; recently played lands every run
+            // until two windows later, fails for two windows, then lands again.
+            const broken = firstRunAfter(run, Math.max(2 * day, 2 * windowHours * hour));
+            const stop = firstRunAfter(run, run(broken) + 2 * windowHours * hour);
+            const resume = firstRunAfter(run, succeeded(run, stop - 1) + 2 * windowHours * hour);
+            const end = resume + 10;
+            const runs = Array.from({ length: end }, (_, k) => k);
+            const from = run(0) + (windowHours + 1) * hour;
+            const extractionSent = notifications(extraction, alarmStates(extraction,
+                runs.filter((k) => k < broken).map((k) => ({ at: succeeded(run, k), value: 1 })), from, succeeded(run, end - 1)));
+            assert.deepEqual(extractionSent.map(([, state]) => state), ["ALARM"], `${expression}: the run's alarm tells once and stays raised`);
+            const recentSent = notifications(recent, alarmStates(recent,
+                runs.filter((k) => k < stop || k >= resume).map((k) => ({ at: succeeded(run, k), value: 1 })), from, succeeded(run, end - 1)));
+            assert.deepEqual(recentSent.map(([, state]) => state), ["ALARM", "OK"], `${expression}: ${JSON.stringify(recentSent)}`);
+            const [[raised], [cleared]] = recentSent as [[number, string], [number, string]];
+            const last = succeeded(run, stop - 1);
+            assert.ok(raised >= last + gap && raised <= endOfHour(last) + windowHours * hour,
+                `${expression}: raised ${(raised - last) / hour} hours after recently played last landed`);
+            assert.ok(raised > extractionSent[0]![0], `${expression}: told after the run's alarm, which could not tell it`);
+            assert.ok(cleared > succeeded(run, resume) && cleared <= succeeded(run, resume) + hour, `${expression}: cleared once it landed again`);
+        }
+    });
+
+    test("a stack that does not extract recently played has no alarm for it, which would be raised for good", async () => {
+        assert.ok((await alarmsFor("rate(1 hour)", true)).has("no-recently-played-extraction"));
+        const without = await alarmsFor("rate(1 hour)", false);
+        assert.ok(!without.has("no-recently-played-extraction"));
+        assert.ok(without.has("no-successful-extraction"));
     });
 
     test("with a weekday-only schedule, both wait for the weekend and two hours", async () => {

@@ -33,11 +33,14 @@ public sealed partial record ExtractionSource
     /// <summary>The key segment after the date: a playlist id, a time range or <c>me</c>.</summary>
     public string Subject { get; }
 
+    /// <summary>The <see cref="Type"/> of recently played, the one source whose plays Spotify forgets (after about 50).</summary>
+    public const string RecentlyPlayedType = "recently_played";
+
     /// <summary>The configuration name: <c>playlist</c>, <c>recently_played</c>, ...</summary>
     public string Type => Kind switch
     {
         SourceKind.Playlist => "playlist",
-        SourceKind.RecentlyPlayed => "recently_played",
+        SourceKind.RecentlyPlayed => RecentlyPlayedType,
         SourceKind.TopTracks => "top_tracks",
         SourceKind.TopArtists => "top_artists",
         SourceKind.SavedTracks => "saved_tracks",

@@ -49,6 +49,57 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.Equal("FunctionName", definition.GetProperty("Dimensions")[0][0].GetString());
         Assert.Equal("spotify-extract", metric.GetProperty("FunctionName").GetString());
         Assert.Equal(1, metric.GetProperty("ExtractionSucceeded").GetInt32());
+        Assert.Equal(1, metric.GetProperty("RecentlyPlayedExtracted").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [InlineData(true, true, true)]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    public void Recently_played_is_counted_apart_from_the_run_so_that_a_source_that_keeps_failing_hides_nothing_of_it(
+        bool playlistGone, bool recentlyPlayedBroken, bool extractsRecentlyPlayed)
+    {
+        // A playlist deleted since it was configured fails the run (partial) every hour; recently played, whose plays Spotify
+        // forgets after about 50, is counted by a metric of its own, which its own alarm watches.
+        if (recentlyPlayedBroken)
+        {
+            SpotifyApi.RewritePlays = (_, page) => page.Remove("items");
+        }
+        var configured = new List<string> { $$"""{"type":"playlist","id":"{{(playlistGone ? "37i9dQZEVXbMDoHDwVN2tF" : Playlist)}}"}""", """{"type":"saved_tracks"}""" };
+        if (extractsRecentlyPlayed)
+        {
+            configured.Add("""{"type":"recently_played"}""");
+        }
+        var sources = "[" + string.Join(",", configured) + "]";
+
+        using var output = Function(new() { ["SPOTIFY_SOURCES"] = sources }).RunHandler(Event());
+
+        using var result = JsonDocument.Parse(output);
+        var failed = (playlistGone ? 1 : 0) + (recentlyPlayedBroken && extractsRecentlyPlayed ? 1 : 0);
+        Assert.Equal(failed == 0 ? "succeeded" : "partial", result.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(failed, result.RootElement.GetProperty("failed_sources").GetInt32());
+        var expected = new List<string>();
+        if (failed == 0)
+        {
+            expected.Add("ExtractionSucceeded");
+        }
+        if (extractsRecentlyPlayed && !recentlyPlayedBroken)
+        {
+            expected.Add("RecentlyPlayedExtracted");
+        }
+        var metrics = Logged.Select(line => JsonDocument.Parse(line).RootElement).Where(line => line.TryGetProperty("_aws", out _)).ToList();
+        if (expected.Count == 0)
+        {
+            Assert.Empty(metrics);
+            return;
+        }
+        var metric = Assert.Single(metrics);
+        Assert.Equal(expected, metric.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
+        Assert.All(expected, name => Assert.Equal(1, metric.GetProperty(name).GetInt32()));
+        Assert.Equal(failed == 0, metric.TryGetProperty("ExtractionSucceeded", out _));
     }
 
     [Fact]
