@@ -7,6 +7,7 @@ using Spectre.Console;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Report;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Commands;
@@ -74,6 +75,7 @@ internal static class ReportCommand
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             QueryRunner.Open(lake).Dispose();
+            RefuseInsideLake(Path.GetFullPath(lake), output);
             (string Html, IReadOnlyList<string> Damaged) local;
             // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
             // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
@@ -170,8 +172,7 @@ internal static class ReportCommand
             ReportWriter.Save(html, path);
             return "standard output";
         }
-        // A folder given as --out receives the report under its usual name; so does one that ends with a slash, made if missing.
-        var full = Directory.Exists(path) || Path.EndsInDirectorySeparator(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
+        var full = Target(path);
         try
         {
             ReportWriter.Save(html, full);
@@ -187,6 +188,44 @@ internal static class ReportCommand
                 : exception is UnauthorizedAccessException ? $"the folder {folder} may not be written to"
                 : exception.Message.TrimEnd('.');
             throw new CliException(ExitCodes.IoError, $"Cannot write the report to {full}: {why}. Choose another --out.");
+        }
+    }
+
+    /// <summary>The folders of a lake that hold what it keeps: no report is written into them.</summary>
+    private static readonly HashSet<string> LakeFolders = new(StringComparer.Ordinal)
+    {
+        LakeLayout.Raw, LakeLayout.Transformed, LakeLayout.Quarantine, LakeLayout.Staging, LakeLayout.State, LakeLayout.Manifests, LakeLayout.Reports, LakeLayout.Import,
+    };
+
+    /// <summary>The file an --out names: a folder given as --out receives the report under its usual name; so does one that ends with a slash, made if missing.</summary>
+    private static string Target(string path) =>
+        Directory.Exists(path) || Path.EndsInDirectorySeparator(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
+
+    /// <summary>
+    /// An --out in one of the lake's folders (raw/, the tables, quarantine/, the tool's state), or on a file or folder of
+    /// the tool's own beside them (a name that starts with a dot), would replace what the lake keeps: a raw object or an
+    /// imported export file the report's bytes overwrite is lost. The lake's folder itself holds the report by default;
+    /// a folder of the user's own inside the lake may hold it too.
+    /// </summary>
+    private static void RefuseInsideLake(string lake, string? output)
+    {
+        if (output is null || output == ReportWriter.StandardOutputName)
+        {
+            return;
+        }
+        var target = Target(output);
+        var relative = Path.GetRelativePath(lake, target);
+        if (relative == "." || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            return;
+        }
+        var separator = relative.IndexOf(Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        var top = separator < 0 ? null : relative[..separator];
+        if (top is not null ? top.StartsWith('.') || LakeFolders.Contains(top + "/") : relative.StartsWith('.'))
+        {
+            var where = top is not null ? $"inside the lake's {top}/" : "a file the tool keeps in the lake";
+            throw new CliException(ExitCodes.Usage, $"--out {output} is {where}: the report would replace what the lake keeps there. " +
+                                                    $"Leave --out out (the report goes to {Path.Combine(lake, "report.html")}), or write it outside the lake's folders.");
         }
     }
 
