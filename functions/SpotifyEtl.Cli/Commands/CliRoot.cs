@@ -23,6 +23,34 @@ internal static class CliRoot
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
+        RefuseRepeatedOptions(root);
         return root;
+    }
+
+    /// <summary>
+    /// An option of one value written twice, the second time with none ("--lake a --lake", as a script writes it when the
+    /// variable after the second is empty), is refused as "--lake a --lake b" is: the parser takes the first value and
+    /// says nothing, and the verb would run on a folder other than the one the script meant.
+    /// </summary>
+    private static void RefuseRepeatedOptions(Command command)
+    {
+        var single = command.Options.Where(option => option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool)).ToList();
+        if (single.Count > 0)
+        {
+            command.Validators.Add(result =>
+            {
+                foreach (var option in single)
+                {
+                    if (result.GetResult(option) is { IdentifierTokenCount: > 1 and var times, Tokens.Count: <= 1 })
+                    {
+                        result.AddError($"{option.Name} takes one value, and is written {times} times: write it once, with its value.");
+                    }
+                }
+            });
+        }
+        foreach (var verb in command.Subcommands)
+        {
+            RefuseRepeatedOptions(verb);
+        }
     }
 }

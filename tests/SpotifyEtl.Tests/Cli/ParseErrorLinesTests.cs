@@ -45,6 +45,32 @@ public sealed class ParseErrorLinesTests
         Assert.True(lines.Count == lines.Distinct(StringComparer.Ordinal).Count(), $"{commandLine}: a line repeated: {string.Join(" | ", lines)}");
     }
 
+    [Fact]
+    public void An_option_of_one_value_written_again_without_one_is_refused_as_one_written_twice_with_two()
+    {
+        // "--lake a --lake", as a script writes it when the variable after the second --lake is empty: the parser took the
+        // first value and said nothing, and the verb ran on a folder the script did not mean.
+        var tried = 0;
+        foreach (var (path, command) in Leaves(CliRoot.Create(), []))
+        {
+            foreach (var option in NamedOptions(command).Where(o => o.Arity.MaximumNumberOfValues == 1 && o.ValueType != typeof(bool)))
+            {
+                string[][] repeated = [[option.Name, Value, option.Name], [option.Name, Value, option.Name, "--"]];
+                foreach (var words in repeated)
+                {
+                    var commandLine = string.Join(' ', [.. path, .. words]);
+                    var parsed = CliRoot.Create().Parse([.. path, .. words]);
+                    Assert.True(parsed.Errors.Count > 0, $"{commandLine} was accepted");
+                    var lines = ParseErrors.Lines(parsed);
+                    AssertNoParserWording(lines, commandLine);
+                    Assert.Contains(lines, line => line.StartsWith($"{option.Name} takes one value", StringComparison.Ordinal));
+                }
+                tried++;
+            }
+        }
+        Assert.True(tried >= 20, $"only {tried} options of one value");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
