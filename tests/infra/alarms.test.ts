@@ -183,9 +183,22 @@ describe("one-off alarms", () => {
     });
 
     test("every other alarm watches a state: it tells when it fires and when it clears", () => {
-        for (const [name, alarm] of alarms) {
-            assert.ok((alarm.okActions ?? []).length === 0 || JSON.stringify(alarm.okActions) === JSON.stringify(alarm.alarmActions), name);
+        // The state alarms docs/guarantees.md lists (function errors and throttles, a dead-letter queue, the silences, the
+        // re-authorization, objects left unread): each tells the topic when it clears; every other alarm is one-off.
+        const state = ["extract-errors", "extract-throttles", "transform-errors", "transform-throttles", "extract-dlq-depth", "no-successful-extraction",
+            "no-recently-played-extraction", "no-transform", "reauthorization-required", "reauthorization-due", "unread-objects"];
+        for (const name of state) {
+            const alarm = alarms.get(name);
+            assert.ok(alarm, `no alarm ${name} among ${[...alarms.keys()].join(", ")}`);
+            assert.ok((alarm.alarmActions ?? []).length > 0, name);
+            assert.deepEqual(alarm.okActions, alarm.alarmActions, `${name} does not tell when it clears`);
         }
+        for (const [name, alarm] of alarms) {
+            assert.ok(state.includes(name) || (alarm.okActions ?? []).length === 0, `${name} sends an OK but is no state alarm`);
+        }
+        const errors = alarms.get("transform-errors")!;
+        const sent = notifications(errors, alarmStates(errors, [{ at: 10 * hour + 60, value: 2 }], 0, 20 * hour));
+        assert.deepEqual(sent.map(([, s]) => s), ["ALARM", "OK"], "an error tells, and its end tells too");
     });
 
     test("a state alarm (a message in a dead-letter queue) tells when it fires and when it clears", () => {

@@ -339,8 +339,16 @@ describe("an invalid value fails naming its key", () => {
     });
 
     test("a stack still setting the retired extension layer key is warned and deployed as without it", () => {
-        const config = { ...validConfig(), "spotify-stack:parametersSecretsExtensionLayerArn": "arn:aws:lambda:eu-west-1:123456789012:layer:x:1" };
-        assert.doesNotThrow(() => load(config));
+        const layer = "arn:aws:lambda:eu-west-1:123456789012:layer:x:1";
+        const config = { ...validConfig(), "spotify-stack:parametersSecretsExtensionLayerArn": layer };
+        const warnings = warnedWhile(() => load(config)).filter((w) => /parametersSecretsExtensionLayerArn/.test(w));
+        assert.equal(warnings.length, 1, warnings.join("\n"));
+        assert.match(warnings[0]!, /is ignored.*pulumi config rm parametersSecretsExtensionLayerArn/s);
+        // What is deployed is what a stack without the key gets: the layer reaches nothing.
+        const shown = (c: Record<string, string>): string => JSON.stringify(load(c), (_, value: unknown) => (pulumi.Output.isInstance(value) ? "<output>" : value));
+        assert.equal(shown(config), shown(validConfig()));
+        assert.ok(!shown(config).includes(layer));
+        assert.deepEqual(warnedWhile(() => load(validConfig())).filter((w) => /parametersSecretsExtensionLayerArn/.test(w)), []);
     });
 
     test("a stack without alarmEmail is warned at preview that its alarms reach nobody; one with it is not", () => {

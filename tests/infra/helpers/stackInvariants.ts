@@ -183,6 +183,10 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 assert.equal(lifecycle.length, 1);
                 const rules = lifecycle[0]!.inputs["rules"] as { status: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
                 assert.ok(rules.some((r) => r.status === "Enabled" && (r.noncurrentVersionExpiration?.noncurrentDays ?? 0) > 0), "noncurrent versions never expire");
+                // As long as the stack says (rawNoncurrentVersionExpirationDays, 30 by default), no shorter: an overwritten raw version is kept that long.
+                const configured = Number(stack.run.config["spotify-stack:rawNoncurrentVersionExpirationDays"] ?? 30);
+                assert.deepEqual([...new Set(rules.filter((r) => r.status === "Enabled" && r.noncurrentVersionExpiration !== undefined)
+                    .map((r) => r.noncurrentVersionExpiration!.noncurrentDays))], [configured], "old raw versions expire after another number of days than the config's");
                 assert.ok(stack.dependsOn(lifecycle[0]!, versioning[0]!), "lifecycle is applied after versioning");
             });
 
