@@ -114,12 +114,16 @@ internal static class ImportCommand
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
         // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));
-        return await ProgressDisplay.RunAsync("Importing the export", progress =>
+        // Left behind by an import that does not end (a signal, a full disk, a kill), for query and report to say so.
+        UnfinishedImport.Begin(lakeFolder.FullName, DateTimeOffset.UtcNow);
+        var report = await ProgressDisplay.RunAsync("Importing the export", progress =>
             new ExportImporter(store, store, new ImportOptions
             {
                 Format = format,
                 Progress = new Reporter(progress),
             }).ImportAsync(candidates.Candidates, cancellationToken)).ConfigureAwait(false);
+        UnfinishedImport.End(lakeFolder.FullName);
+        return report;
     }
 
     /// <summary>

@@ -130,6 +130,10 @@ internal static class QueryRunner
                     $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {lake}' reads its raw object through (mended by hand, or " +
                     "read by a version that knows its shape).");
             }
+            if (UnfinishedImport.Warning(lake) is { } unfinishedImport)
+            {
+                CliErrors.Warn(Console.Error, unfinishedImport);
+            }
             if (UnfinishedTransform.Warning(lake) is { } unfinished)
             {
                 // It explains missing current-state tables too, which the run writes last.
