@@ -61,7 +61,7 @@ internal static class SampleCommand
             var lake = LocalLake.Open(folder, "--out");
             File.WriteAllText(Path.Combine(folder.FullName, Marker), stamp + "\n");
             var summary = await ProgressDisplay.RunAsync("Writing raw objects", report =>
-                new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes)))
+                new SampleGenerator(new CountingStore(lake, (objects, bytes) => report(objects, null, bytes), (key, content) => CheckUnchanged(folder, key, content)))
                     .WriteAsync(options, cancellationToken), estimate).ConfigureAwait(false);
             var raw = Path.Combine(folder.FullName, "raw");
             if (parse.GetValue(json))
@@ -101,6 +101,29 @@ internal static class SampleCommand
               "Choose an empty --out; those raw objects stay as they are."
             : $"{folder.FullName} already holds another sample's raw objects ({written}): this sample would replace some of them and leave the rest. " +
               $"Choose an empty --out, or delete {raw} first (it holds only that sample).");
+    }
+
+    /// <summary>
+    /// Refuses to write over a raw object of this same sample whose bytes changed since it wrote them (mended by hand, as a
+    /// quarantined object is): the same sample written again gives the same bytes, so every object before it was written
+    /// again as it was, and the lake is as it was before the command.
+    /// </summary>
+    private static void CheckUnchanged(DirectoryInfo folder, string key, Stream content)
+    {
+        var path = Path.Combine(folder.FullName, key);
+        if (!File.Exists(path) || !content.CanSeek)
+        {
+            return;
+        }
+        var start = content.Position;
+        var bytes = new byte[content.Length - start];
+        content.ReadExactly(bytes);
+        content.Position = start;
+        if (!File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+        {
+            throw new CliException(ExitCodes.Usage, $"{path} changed since this sample wrote it: writing the sample again would replace it. " +
+                                                    "Move it out of the lake first, or write the sample to another --out; it stays as it is.");
+        }
     }
 
     /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>

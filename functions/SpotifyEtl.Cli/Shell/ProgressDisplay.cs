@@ -67,8 +67,11 @@ internal static class ProgressDisplay
         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
 }
 
-/// <summary>A store that tells each object written: the progress of work that only writes (sample, extract).</summary>
-internal sealed class CountingStore(IObjectStore inner, Action<long, long> written) : IObjectStore
+/// <summary>
+/// A store that tells each object written: the progress of work that only writes (sample, extract). A
+/// <paramref name="check"/> sees each object's key and content before it is written, and may refuse it by throwing.
+/// </summary>
+internal sealed class CountingStore(IObjectStore inner, Action<long, long> written, Action<string, Stream>? check = null) : IObjectStore
 {
     private long _objects;
     private long _bytes;
@@ -78,6 +81,7 @@ internal sealed class CountingStore(IObjectStore inner, Action<long, long> writt
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
         var length = content.CanSeek ? content.Length - content.Position : 0;
+        check?.Invoke(key, content);
         await inner.PutAsync(key, content, contentType, cancellationToken).ConfigureAwait(false);
         written(Interlocked.Increment(ref _objects), Interlocked.Add(ref _bytes, length));
     }

@@ -274,6 +274,41 @@ public sealed class NewUserProbeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void The_same_sample_again_refuses_to_replace_a_raw_object_changed_since_it_wrote_it_and_the_lake_keeps_its_bytes(int seed)
+    {
+        // A raw object mended by hand (a quarantined page, as the runbook asks) in a sample's lake: the sample written again
+        // would have put its own bytes back, and the mend was lost.
+        var random = new Random(seed);
+        var lake = _folder[$"lake-{seed}"];
+        string[] sample = ["sample", "--out", lake, "--days", "2", "--items", "10", "--seed", $"{seed}"];
+        Assert.Equal(0, Run(sample).ExitCode);
+        var files = _folder.Files($"lake-{seed}/raw").Keys.Order(StringComparer.Ordinal).ToList();
+        var changed = _folder[files[random.Next(files.Count)]];
+        var bytes = File.ReadAllBytes(changed);
+        var mended = random.Next(3) switch
+        {
+            0 => [.. bytes, (byte)'\n'],
+            1 => bytes[..^1],
+            _ => bytes.Select((b, i) => i != bytes.Length / 2 ? b : b == (byte)' ' ? (byte)'x' : (byte)' ').ToArray(),
+        };
+        Assert.NotEqual(bytes, mended);
+        File.WriteAllBytes(changed, mended);
+        var before = _folder.Files($"lake-{seed}/raw");
+
+        var run = Run(sample);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains($"{changed} changed since this sample wrote it", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(mended, File.ReadAllBytes(changed));
+        Assert.Equal(before.Keys, _folder.Files($"lake-{seed}/raw").Keys);
+        Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllBytes(_folder[file.Key])));
+    }
+
+    [Theory]
     [InlineData("sample --out {0} --seed 99999999999", "--seed must be a whole number from 0 to 2147483647, not '99999999999'.")]
     [InlineData("sample --out {0} --seed 1.5", "--seed must be a whole number from 0 to 2147483647, not '1.5'.")]
     [InlineData("sample --out {0} --days many", "--days must be a whole number")]
