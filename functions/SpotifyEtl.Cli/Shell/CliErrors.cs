@@ -90,7 +90,8 @@ internal static class CliErrors
         // stdout, not a path: its own message says so, and what to do.
         StandardOutputException => (ExitCodes.IoError, exception.Message),
         // Any verb, any path (a lake, a sample's --out): the message names the path, and the advice fits them all.
-        UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Make that folder writable by this user, or choose another."),
+        // Reading needs read (and, for a folder, search) permission, writing write permission: the advice names both.
+        UnauthorizedAccessException => (ExitCodes.IoError, $"{exception.Message} Give this user access to that path (read to read a lake, write to write one), or choose another."),
         // A write of the local lake names the lake's file it was writing (the temporary file its bytes went to is gone).
         LakeFileWriteException write => (ExitCodes.IoError, write.DiskFull
             ? $"{write.Message} {FreeSpace(write.Path)}Free space on that disk, or move the lake to a disk with more, then run again: nothing written is half a file."

@@ -92,6 +92,48 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         Assert.Equal(before, Directory.EnumerateFileSystemEntries(lake).Order(StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>
+    /// A table file this user may not read (a lake shared by another user): the answers that read it say so and who can
+    /// mend it, not that the file is damaged and must be written again, which only its owner could do and which mends nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(1, "csv")]
+    [InlineData(2, "csv")]
+    [InlineData(3, "parquet")]
+    [InlineData(4, "parquet")]
+    public async Task A_table_file_this_user_may_not_read_is_named_as_such_not_as_damaged(int seed, string format)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix permissions only
+        }
+        AssertAFolderCanBeDenied();
+        var lake = _folder[$"shared{seed}"];
+        if (format == "csv")
+        {
+            Queries.LakeDatabaseTests.CopyOfFixtureLake(lake);
+        }
+        else
+        {
+            await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 2, Items: 5, Seed: seed));
+            Assert.Equal(0, SpotifyEtlProcess.RunIn(_folder.Path, "transform", "--lake", lake).ExitCode);
+        }
+        var files = Directory.GetFiles(Path.Combine(lake, "transformed"), $"*.{format}", SearchOption.AllDirectories)
+            .Where(file => !file.Contains("_current", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var locked = files[new Random(seed).Next(files.Count)];
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+        _locked.Add(locked);
+
+        var (exitCode, _, errors) = RunWithoutPermissionOverride("query", "--lake", lake);
+
+        // Where the file is opened first decides the line: DuckDB reading a Parquet table, or the tool itself.
+        Assert.True(errors.Contains($"this user may not read its file {Key(lake, locked)} (permission denied)", StringComparison.Ordinal)
+            || errors.Contains($"Access to the path '{locked}' is denied. Give this user access to that path (read to read a lake", StringComparison.Ordinal),
+            $"exit {exitCode}: {errors}");
+        Assert.DoesNotContain("is damaged", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("writable", errors, StringComparison.Ordinal);
+    }
+
     /// <summary>A folder's name that does not end in .json (letters, digits, spaces, dots, other scripts), told apart by <paramref name="index"/>.</summary>
     private static string Name(Random random, int index)
     {
