@@ -103,7 +103,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 return (null, "it is named as the lake keeps a landed file, by the SHA-256 of its bytes, but its bytes are no longer those (cut short or " +
                     "changed on disk), so it is not landed again as a file of its own: import the export it came from again", false);
             }
-            return (named, null, false);
+            return NoHistoryInside(content) is { } none ? (null, none, false) : (named, null, false);
         }
         var sniffed = ExportFileReader.Read(content);
         if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0 && sniffed.TimedUnreadable > 0)
@@ -138,6 +138,29 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     {
         var segments = name.Split('/', '\\', '!'); // a zip's entries are named "archive.zip!folder/file"
         return segments[^1].StartsWith("._", StringComparison.Ordinal) || segments.Contains("__MACOSX", StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Why a file named as streaming history cannot hold any, by its first bytes alone (a history file of years is not read
+    /// twice): another file saved under its name, or JSON that breaks off before its first stream. Null when it may: a JSON
+    /// array (whole or cut short after some streams, which is read in part), or UTF-16 text, which the reader decodes.
+    /// </summary>
+    private static string? NoHistoryInside(ReadOnlySpan<byte> content)
+    {
+        var text = content.TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8);
+        if (text.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || text.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || text[..Math.Min(4, text.Length)].Contains((byte)0))
+        {
+            return null;
+        }
+        if (text.IsEmpty || text[0] != (byte)'[')
+        {
+            return "it is named as a streaming-history file but is no JSON array, as each of those is (another file saved under its name?): " +
+                   "nothing of it was landed; import the file the export holds under that name";
+        }
+        return !text.Contains((byte)'{') && !IsWholeJson(content)
+            ? "its JSON breaks off before its first stream, as a file an unzip or a copy stopped part-way leaves: nothing of it was landed; " +
+              "unzip the export again, or download it again"
+            : null;
     }
 
     /// <summary>Whether <paramref name="content"/> is one complete JSON document (the export's <c>Userdata.json</c> is an object).</summary>

@@ -208,14 +208,50 @@ public sealed class ImportCommandTests : IDisposable
         var run = DemoCommandTests.RunCli("import", cut, shape, "--lake", _folder["lake"], "--json");
 
         Assert.Equal(3, run.ExitCode);
-        Assert.Contains("2 read only in part", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("1 read only in part", run.Errors, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(run.Output);
         var files = report.RootElement.GetProperty("files").EnumerateArray().ToList();
         Assert.Equal(2, files.Count);
         Assert.All(files, f => Assert.Equal(f.GetProperty("rows_read").GetInt32(), f.GetProperty("rows_kept").GetInt32() + f.GetProperty("duplicates").GetInt32()
             + f.GetProperty("covered").GetInt32() + f.GetProperty("unreadable").GetInt32()));
         Assert.Contains("breaks off", files[0].GetProperty("problem").GetString(), StringComparison.Ordinal);
-        Assert.Equal("it is a JSON object, not an array of streams", files[1].GetProperty("problem").GetString());
+        // Another file under a history file's name holds no stream: skipped with why, not landed for good.
+        Assert.Contains("is no JSON array", files[1].GetProperty("skipped").GetString(), StringComparison.Ordinal);
+        Assert.False(files[1].GetProperty("landed").GetBoolean());
+        Assert.Single(Directory.GetFiles(_folder["lake/raw/spotify_export"], "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_file_under_a_history_files_name_that_can_hold_no_stream_is_skipped_and_never_landed(int seed)
+    {
+        // Another file saved under a history file's name, or JSON that breaks off before its first stream: nothing the import
+        // could ever read, so nothing to keep in raw/ for good (and nothing of a file outside the export, such as a linked
+        // system file, copied into the lake).
+        var random = new Random(seed);
+        string[] junk =
+        [
+            "hello world", "<!DOCTYPE html><html><body>Sign in</body></html>", "null", "{}", "{\"ts\": \"2024-01-01T00:00:00Z\"}", "[", "[ \n  ",
+            "root:x:0:0:root:/root:/bin/bash\n", "true", "42", "\"Streaming_History\"",
+            new string(Enumerable.Range(0, 64).Select(_ => (char)random.Next('a', 'z' + 1)).ToArray()),
+        ];
+        var inputs = new List<string>();
+        foreach (var (content, i) in junk.OrderBy(_ => random.Next()).Take(6).Select((c, i) => (c, i)))
+        {
+            var name = random.Next(2) == 0 ? $"Streaming_History_Audio_20{10 + i}_{i}.json" : $"StreamingHistory_music_{i}.json";
+            var path = _folder[$"junk{seed}/{name}"];
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, (random.Next(2) == 0 ? "\uFEFF" : "") + content);
+            inputs.Add(path);
+        }
+
+        var run = DemoCommandTests.RunCli(["import", .. inputs, "--lake", _folder[$"lake{seed}"], "--json"]);
+
+        Assert.True(run.ExitCode == 65, run.Errors);
+        Assert.False(Directory.Exists(_folder[$"lake{seed}/raw/spotify_export"]), "a file with no stream was landed");
+        Assert.Contains("Nothing was imported", run.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
