@@ -49,11 +49,14 @@ public sealed class DurableLakeFilesTests : IDisposable
         var lake = _folder["lake"];
         var store = new LocalFolderStore(lake);
         var flushed = new ConcurrentBag<string>();
+        // What each destination held when its new bytes were flushed: never those bytes yet, since the move comes after.
+        var heldAtFlush = new ConcurrentDictionary<string, byte[]?>(StringComparer.Ordinal);
         void Seen(string destination)
         {
             if (destination.StartsWith(_folder.Path, StringComparison.Ordinal))
             {
                 flushed.Add(destination);
+                heldAtFlush[destination] = File.Exists(destination) ? File.ReadAllBytes(destination) : null;
             }
         }
         var expected = new List<string>();
@@ -70,7 +73,8 @@ public sealed class DurableLakeFilesTests : IDisposable
                     2 => $"raw/recently_played/snapshot_date=2026-11-1{random.Next(10)}/me/2026111{random.Next(10)}T{random.Next(24):00}0000Z-p0000.json",
                     _ => NotFlushed[random.Next(NotFlushed.Length)],
                 };
-                var bytes = Encoding.UTF8.GetBytes($"{{\"n\":{random.Next()}}}");
+                var bytes = Encoding.UTF8.GetBytes($"{{\"n\":{random.Next()},\"i\":{i}}}");
+                heldAtFlush.TryRemove(Path.Combine(lake, key), out _);
                 if (random.Next(2) == 0)
                 {
                     await store.PutBytesAsync(key, bytes, "application/json");
@@ -82,6 +86,8 @@ public sealed class DurableLakeFilesTests : IDisposable
                 if (!NotFlushed.Contains(key))
                 {
                     expected.Add(Path.Combine(lake, key));
+                    Assert.True(heldAtFlush.TryGetValue(Path.Combine(lake, key), out var held), $"{key} was not flushed");
+                    Assert.False(held is not null && held.AsSpan().SequenceEqual(bytes), $"{key} held its new bytes before they were flushed: moved first");
                 }
                 Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(lake, key)));
             }
