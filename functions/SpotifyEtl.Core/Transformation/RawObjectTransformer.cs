@@ -77,7 +77,7 @@ public static partial class RawObjectTransformer
         {
             throw new InvalidRawObjectException(name, json.Trim(" \t\r\n"u8).IsEmpty
                 ? "the object is empty (no JSON at all)"
-                : ReadFailure.InvalidJson(exception), exception);
+                : ReadFailure.InvalidJson(exception, json), exception);
         }
         catch (UnexpectedShapeException exception)
         {

@@ -9,8 +9,14 @@ namespace SpotifyEtl.Transformation;
 /// </summary>
 internal static class ReadFailure
 {
-    public static string InvalidJson(JsonException exception)
+    public static string InvalidJson(JsonException exception, ReadOnlySpan<byte> json = default)
     {
+        // An editor's "save as Unicode": a byte-order mark of UTF-16, or a zero byte among the first (ASCII in UTF-16).
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || json.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || json[..Math.Min(4, json.Length)].Contains((byte)0))
+        {
+            return "it is UTF-16 text (re-saved by an editor?), not the UTF-8 JSON Spotify sends: save it as UTF-8 under the same key, " +
+                "then transform its day again";
+        }
         // The reader tells its depth limit only in its message (always English: the tool runs invariant).
         if (exception.Message.Contains("maximum configured depth", StringComparison.Ordinal))
         {

@@ -44,4 +44,30 @@ public sealed class ReadFailureTests
     [MemberData(nameof(FailuresOfTheProcess))]
     public void Running_out_of_memory_or_stack_or_being_cancelled_never_sets_a_good_page_aside(Exception exception) =>
         Assert.False(ReadFailure.IsTheObjects(exception));
+
+    /// <summary>
+    /// A raw object an editor re-saved as UTF-16 (with either byte-order mark, or none) is set aside as UTF-16 text, with
+    /// how to mend it: not as a truncated or mangled upload, which would send its reader after the network.
+    /// </summary>
+    [Theory]
+    [InlineData("raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json", "utf-16le-bom")]
+    [InlineData("raw/recently_played/snapshot_date=2026-11-20/me/20261120T060000Z-p0001.json", "utf-16be-bom")]
+    [InlineData("raw/saved_tracks/snapshot_date=2026-11-20/me/20261120T060000Z-p0000.json", "utf-16le")]
+    [InlineData("raw/playlist_items/snapshot_date=2026-11-20/pl1/20261120T060000Z-p0001.json", "utf-16be")]
+    public void A_raw_object_re_saved_as_utf16_is_set_aside_as_such(string key, string encoding)
+    {
+        const string json = "{\"items\": [], \"total\": 0, \"limit\": 50, \"offset\": 0, \"next\": null}";
+        var text = encoding switch
+        {
+            "utf-16le-bom" => [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes(json)],
+            "utf-16be-bom" => [.. System.Text.Encoding.BigEndianUnicode.GetPreamble(), .. System.Text.Encoding.BigEndianUnicode.GetBytes(json)],
+            "utf-16le" => System.Text.Encoding.Unicode.GetBytes(json),
+            _ => System.Text.Encoding.BigEndianUnicode.GetBytes(json),
+        };
+
+        var set = Assert.Throws<InvalidRawObjectException>(() => RawObjectTransformer.Transform(SpotifyEtl.Lake.RawObjectKey.Parse(key), text));
+
+        Assert.StartsWith("it is UTF-16 text (re-saved by an editor?), not the UTF-8 JSON Spotify sends", set.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("truncated", set.Reason, StringComparison.Ordinal);
+    }
 }
