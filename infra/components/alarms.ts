@@ -162,16 +162,13 @@ export class Alarms extends pulumi.ComponentResource {
         // Hourly periods, all of the silence window's below one success: missing data is breaching, since silence is the
         // failure. The window follows the schedule, so a stopped extraction is told while Spotify still has the plays.
         const silence = silenceHours(args.scheduleExpression);
-        alarm("no-successful-extraction", {
-            // The function's name is an Output: its apply puts it into the text (an Output added to a string gives Pulumi's
-            // warning instead).
-            alarmDescription: args.extract.name.apply((fn) => `No ${extractionSucceededMetric} from ${fn} in ${silence} hours, `
-                + `longer than the schedule (${args.scheduleExpression}) allows: Spotify keeps only about the last 50 plays. `
-                + "Runbook: docs/guarantees.md, \"No successful extraction\"."),
+        const silenceAlarm = (alarmName: string, metricName: string, statistic: "Sum" | "SampleCount", alarmDescription: pulumi.Input<string>,
+            dimensions?: aws.cloudwatch.MetricAlarmArgs["dimensions"]): void => alarm(alarmName, {
+            alarmDescription,
             namespace: args.metricNamespace,
-            metricName: extractionSucceededMetric,
-            dimensions: { FunctionName: args.extract.name },
-            statistic: "Sum",
+            metricName,
+            dimensions,
+            statistic,
             period: 3600,
             evaluationPeriods: silence,
             datapointsToAlarm: silence,
@@ -179,44 +176,31 @@ export class Alarms extends pulumi.ComponentResource {
             comparisonOperator: "LessThanThreshold",
             treatMissingData: "breaching",
         });
+        // The function's name is an Output: its apply puts it into the text (an Output added to a string gives Pulumi's
+        // warning instead).
+        silenceAlarm("no-successful-extraction", extractionSucceededMetric, "Sum",
+            args.extract.name.apply((fn) => `No ${extractionSucceededMetric} from ${fn} in ${silence} hours, `
+                + `longer than the schedule (${args.scheduleExpression}) allows: Spotify keeps only about the last 50 plays. `
+                + "Runbook: docs/guarantees.md, \"No successful extraction\"."),
+            { FunctionName: args.extract.name });
 
         // Recently played apart: a source that keeps failing (a playlist deleted since it was configured) holds the alarm
         // above raised, and it would say nothing more when recently played, whose plays Spotify forgets after about 50,
         // fails too. Each run whose recently played landed or was unchanged counts it, whatever the other sources did.
         if (args.extractsRecentlyPlayed) {
-            alarm("no-recently-played-extraction", {
-                alarmDescription: args.extract.name.apply((fn) => `No ${recentlyPlayedExtractedMetric} from ${fn} in ${silence} hours: `
+            silenceAlarm("no-recently-played-extraction", recentlyPlayedExtractedMetric, "Sum",
+                args.extract.name.apply((fn) => `No ${recentlyPlayedExtractedMetric} from ${fn} in ${silence} hours: `
                     + "recently played failed or did not run, whatever the other sources did, and Spotify keeps only about the last "
                     + "50 plays. Runbook: docs/guarantees.md, \"No recently played extraction\"."),
-                namespace: args.metricNamespace,
-                metricName: recentlyPlayedExtractedMetric,
-                dimensions: { FunctionName: args.extract.name },
-                statistic: "Sum",
-                period: 3600,
-                evaluationPeriods: silence,
-                datapointsToAlarm: silence,
-                threshold: 1,
-                comparisonOperator: "LessThanThreshold",
-                treatMissingData: "breaching",
-            });
+                { FunctionName: args.extract.name });
         }
 
         // Every transform that completes publishes `transformed` (0 when it had nothing to transform), so no sample in the
         // extraction's window means the transform stopped running while extraction may go on: the raw bucket's
         // notification gone, or every invocation failing before its summary.
-        alarm("no-transform", {
-            alarmDescription: args.transform.name.apply((fn) => `No transform of ${fn} completed in ${silence} hours: `
-                + "the tables are going stale. Runbook: docs/guarantees.md, \"No transform\"."),
-            namespace: args.metricNamespace,
-            metricName: transformedMetric,
-            statistic: "SampleCount",
-            period: 3600,
-            evaluationPeriods: silence,
-            datapointsToAlarm: silence,
-            threshold: 1,
-            comparisonOperator: "LessThanThreshold",
-            treatMissingData: "breaching",
-        });
+        silenceAlarm("no-transform", transformedMetric, "SampleCount",
+            args.transform.name.apply((fn) => `No transform of ${fn} completed in ${silence} hours: `
+                + "the tables are going stale. Runbook: docs/guarantees.md, \"No transform\"."));
 
         new aws.cloudwatch.LogMetricFilter(`${name}-reauthorization-required`, {
             logGroupName: args.extract.logGroup.name,
