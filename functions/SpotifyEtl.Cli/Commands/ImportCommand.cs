@@ -122,7 +122,12 @@ internal static class ImportCommand
                 Format = format,
                 Progress = new Reporter(progress),
             }).ImportAsync(candidates.Candidates, cancellationToken)).ConfigureAwait(false);
-        UnfinishedImport.End(lakeFolder.FullName);
+        // Only a rebuilt table ends it: an import of nothing (the wrong folder, a zip of no history) leaves the history as
+        // the unfinished one left it.
+        if (report.TableRebuilt)
+        {
+            UnfinishedImport.End(lakeFolder.FullName);
+        }
         return report;
     }
 

@@ -48,6 +48,11 @@ public sealed class UnfinishedImportTests
             Assert.Contains(todo, run.Errors, StringComparison.Ordinal);
         });
 
+        // An import of nothing (a file of no history) rebuilds no table, so the history is still the unfinished one.
+        File.WriteAllText(folder["Userdata.json"], "{\"username\": \"ana\"}");
+        Assert.Equal(65, DemoCommandTests.RunCli("import", folder["Userdata.json"], "--lake", lake).ExitCode);
+        Assert.Contains("the last import into this lake did not finish", DemoCommandTests.RunCli("query", "--lake", lake).Errors, StringComparison.Ordinal);
+
         var finished = DemoCommandTests.RunCli("import", Path.Combine(lake, "raw", "spotify_export"), "--lake", lake);
 
         Assert.True(finished.ExitCode is 0 or 3, finished.Errors);
