@@ -13,7 +13,7 @@ namespace SpotifyEtl.Cli.Report;
 /// (an export requested before the extraction began): nothing is known of those days. Its first month is not: the
 /// history begins when the account did.
 /// </summary>
-internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null, DateOnly? ApiFirst = null)
+internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null)
 {
     public static readonly LakeSpan Unknown = new(null, null);
 
@@ -27,12 +27,14 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         return new LakeSpan(Day(database, "SELECT MIN(substr(played_at, 1, 10)) FROM plays"),
             Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"),
             Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history"),
-            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history WHERE source <> 'api'"),
-            Day(database, "SELECT MIN(substr(ended_at, 1, 10)) FROM listening_history WHERE source = 'api'"));
+            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history WHERE source <> 'api'"));
     }
 
-    /// <summary>The days between the export's last stream and the API's first play, when at least one lies between them.</summary>
-    private (DateOnly From, DateOnly To)? UnknownDays => ExportLast is { } exported && ApiFirst is { } read && read.DayNumber - exported.DayNumber > 1
+    /// <summary>
+    /// The days between the export's last stream and the first play the extraction read (the plays table's first, not the
+    /// history's first API row: a play the export also holds is the export's row there), when at least one lies between them.
+    /// </summary>
+    private (DateOnly From, DateOnly To)? UnknownDays => ExportLast is { } exported && FirstPlay is { } read && read.DayNumber - exported.DayNumber > 1
         ? (exported.AddDays(1), read.AddDays(-1))
         : null;
 

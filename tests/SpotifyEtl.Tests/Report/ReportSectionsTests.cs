@@ -255,6 +255,8 @@ public sealed class ReportSectionsTests : IDisposable
             }
             File.WriteAllText(Path.Combine(folder, "listening_history.csv"), csv.ToString());
         }
+        // The extraction's plays: the first it read, in the plays table, is where what is known begins again.
+        WritePlays(streams.Where(s => s.Source == "api").Select(s => (s.At, "song_a")), DateOnly.FromDateTime(apiLast));
         var (exported, read, end) = (DateOnly.FromDateTime(exportLast), DateOnly.FromDateTime(apiFirst), DateOnly.FromDateTime(apiLast));
         var unknown = read.DayNumber - exported.DayNumber > 1 ? (From: exported.AddDays(1), To: read.AddDays(-1)) : ((DateOnly From, DateOnly To)?)null;
 
