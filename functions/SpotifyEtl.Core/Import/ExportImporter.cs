@@ -148,7 +148,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     private static string? NoHistoryInside(ReadOnlySpan<byte> content)
     {
         var text = content.TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8);
-        if (text.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || text.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || text[..Math.Min(4, text.Length)].Contains((byte)0))
+        if (Transformation.ReadFailure.IsUtf16(text))
         {
             return null;
         }

@@ -247,6 +247,15 @@ public sealed class ImportCommandTests : IDisposable
             inputs.Add(path);
         }
 
+        // A history file gzipped under its own name: its header's zero byte is no sign of UTF-16, and gzip is no JSON array.
+        var gzipped = _folder[$"junk{seed}/Streaming_History_Audio_2030_9.json"];
+        using (var file = File.Create(gzipped))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal))
+        {
+            gzip.Write("[{\"ts\": \"2024-01-01T00:00:00Z\", \"ms_played\": 1000}]"u8);
+        }
+        inputs.Add(gzipped);
+
         var run = DemoCommandTests.RunCli(["import", .. inputs, "--lake", _folder[$"lake{seed}"], "--json"]);
 
         Assert.True(run.ExitCode == 65, run.Errors);

@@ -70,4 +70,23 @@ public sealed class ReadFailureTests
         Assert.StartsWith("it is UTF-16 text (re-saved by an editor?), not the UTF-8 JSON Spotify sends", set.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("truncated", set.Reason, StringComparison.Ordinal);
     }
+
+    /// <summary>A gzip file's header holds one zero byte among its first four: it is read as what it is, not as UTF-16.</summary>
+    [Fact]
+    public void A_gzip_raw_object_is_not_taken_for_utf16()
+    {
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write("{\"items\": [], \"total\": 0}"u8);
+        }
+        var bytes = packed.ToArray();
+        Assert.Equal(0, bytes[3]);
+
+        var set = Assert.Throws<InvalidRawObjectException>(() => RawObjectTransformer.Transform(
+            SpotifyEtl.Lake.RawObjectKey.Parse("raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json"), bytes));
+
+        Assert.StartsWith("it is not valid JSON", set.Reason, StringComparison.Ordinal);
+        Assert.False(ReadFailure.IsUtf16(bytes));
+    }
 }
