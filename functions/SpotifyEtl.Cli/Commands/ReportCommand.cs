@@ -191,8 +191,9 @@ internal static class ReportCommand
         }
     }
 
+    // Told apart from the user's own folders whatever their case: on a disk that ignores case, RAW/ is raw/.
     /// <summary>The folders of a lake that hold what it keeps: no report is written into them.</summary>
-    private static readonly HashSet<string> LakeFolders = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> LakeFolders = new(StringComparer.OrdinalIgnoreCase)
     {
         LakeLayout.Raw, LakeLayout.Transformed, LakeLayout.Quarantine, LakeLayout.Staging, LakeLayout.State, LakeLayout.Manifests, LakeLayout.Reports, LakeLayout.Import,
     };

@@ -276,7 +276,7 @@ internal sealed partial class LakeDatabase : IDisposable
         if (files[0].Reason.Contains("Permission denied", StringComparison.Ordinal))
         {
             // The file is whole: this user may not open it. Writing it again would not help a reader of a lake shared with them.
-            return new LakeException($"Table '{table}' cannot be read: this user may not read its file {Key(files[0].File)} (permission denied){others}. " +
+            return new LakeException($"Table '{table}' cannot be read: this user may not read its file {Key(files[0].File)} (permission denied). " +
                                      "Ask the lake's owner for read access to its files and folders, or run as that user.", table);
         }
         return new LakeException($"Table '{table}' cannot be read: its file {Key(files[0].File)} is damaged ({files[0].Reason}){others}. " +

@@ -30,18 +30,20 @@ public sealed class ReportOutInsideLakeTests : IDisposable
     public static TheoryData<int, string> Outs()
     {
         var data = new TheoryData<int, string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Kept.Length; i++)
         {
             var file = Kept[i];
             var folder = file[..file.IndexOf('/', StringComparison.Ordinal)];
             // The file itself, its folder (the report would go in as report.html), the folder with a slash, and a new file there.
-            foreach (var form in new[] { file, folder, folder + "/", folder + "/new-report.html", Path.GetDirectoryName(file)! + "/" })
+            foreach (var form in new[] { file, folder, folder + "/", folder + "/new-report.html", Path.GetDirectoryName(file)! + "/", folder.ToUpperInvariant() + "/" }
+                .Distinct(StringComparer.Ordinal).Where(form => !seen.Contains(form) && seen.Add(form)))
             {
                 data.Add(i, form);
             }
         }
         data.Add(-1, "transformed/songs/snapshot_date=2026-11-20/songs.csv");
-        data.Add(-1, ".spotify-etl-sample.json");
+        data.Add(-1, ".spotify-etl-sample");
         return data;
     }
 
@@ -93,7 +95,7 @@ public sealed class ReportOutInsideLakeTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, $"kept: {file}\n");
         }
-        File.WriteAllText(Path.Combine(lake, ".spotify-etl-sample.json"), "{}\n");
+        File.WriteAllText(Path.Combine(lake, ".spotify-etl-sample"), "{}\n");
         return lake;
     }
 
