@@ -159,10 +159,10 @@ export function extractScheduleProblem(expression: string): string | undefined {
     }
     const gap = longestGapMinutes(expression);
     if (gap === undefined) {
-        return "runs on one day at most: the silence alarms (no successful extraction, no transform) wait for the longest gap "
+        return "runs on one day at most: the silence alarms (no successful extraction, no recently played extraction, no transform) wait for the longest gap "
             + "between runs plus two hours, so they would fire from the day after; give a schedule that repeats, e.g. rate(1 hour)";
     }
-    return `runs ${Math.ceil(gap / 60)} hours apart: the silence alarms (no successful extraction, no transform) wait for the longest gap `
+    return `runs ${Math.ceil(gap / 60)} hours apart: the silence alarms (no successful extraction, no recently played extraction, no transform) wait for the longest gap `
         + `between runs plus two hours, and look back at most seven days (${longestSilenceHours} hours), so they would fire every cycle; `
         + `run at least every ${longestSilenceHours - 2} hours, e.g. rate(6 days)`;
 }

@@ -15,7 +15,8 @@ namespace SpotifyEtl.Functions;
 /// The scheduled extraction (EventBridge rule, handler <c>SpotifyEtl.Functions::SpotifyEtl.Functions.ExtractFunction::Handler</c>).
 /// Reads the Spotify credentials from Secrets Manager, runs the configured sources into the raw bucket,
 /// writes a rotated refresh token back to the secret, and reports: one JSON line per
-/// source, an EMF <c>ExtractionSucceeded</c> metric when every source landed, and a
+/// source, an EMF <c>ExtractionSucceeded</c> metric when every source landed (<c>RecentlyPlayedExtracted</c> when
+/// recently played did, whatever the others did), and a
 /// <c>spotify_reauthorization_required</c> event (and a failed invocation) on <c>invalid_grant</c>; until the secret
 /// changes, later runs send Spotify nothing and log the same event (<see cref="RefusedSecret"/>).
 /// </summary>

@@ -1,5 +1,5 @@
 // What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction or no transform for the longest gap between scheduled runs plus two hours
+// dead-letter queue, no successful extraction, no recently played extraction or no transform for the longest gap between scheduled runs plus two hours
 // (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization or its
 // refresh token ending within two weeks, plays
 // Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version

@@ -262,7 +262,7 @@ const firstRunAfter = (run: (k: number) => number, at: number): number => {
     return k;
 };
 
-describe("the silence alarms (no successful extraction, no transform)", () => {
+describe("the silence alarms (no successful extraction, no recently played extraction, no transform)", () => {
     test("a stop of extraction raises the alarm once a whole gap between runs went by without a success, within the schedule's window, and a success clears it", async () => {
         for (const { expression, gap, windowHours, run } of silences) {
             const alarm = (await alarmsFor(expression)).get("no-successful-extraction")!;

@@ -388,7 +388,7 @@ test("the previews' gate, run by bash, passes only when the tests, the package a
                     if (tests !== "success") {
                         assert.match(ran.stdout, /^::error::make test ended (failure|cancelled|skipped)/m, what);
                     } else if (fork === "true") {
-                        assert.match(ran.stdout, /^::error::a fork's pull request is previewed nowhere.*git push origin pr-<number>.*opens a pull request from that branch/m, what);
+                        assert.match(ran.stdout, /^::error::a fork's pull request is previewed nowhere.*reads its diff.*git push origin pr-<number>.*opens a pull request from that branch/m, what);
                     } else if (!passes) {
                         assert.match(ran.stdout, /^::error::the (package|preview) job ended (failure|cancelled|skipped)/m, what);
                     }
