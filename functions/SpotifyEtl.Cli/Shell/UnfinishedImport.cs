@@ -19,18 +19,8 @@ internal static class UnfinishedImport
     public static string PathOf(string lake) => Path.Combine(lake, LakeLayout.State, FileName);
 
     /// <summary>Marks the lake's import as begun, before it lands or writes anything; flushed, as a power cut is one way it ends.</summary>
-    public static void Begin(string lake, DateTimeOffset now)
-    {
-        var path = PathOf(lake);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var written = path + ".new";
-        using (var file = new FileStream(written, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(Encoding.UTF8.GetBytes(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "\n"));
-            DurableFile.FlushBeforeMove(file, path);
-        }
-        File.Move(written, path, overwrite: true);
-    }
+    public static void Begin(string lake, DateTimeOffset now) =>
+        DurableFile.Replace(PathOf(lake), Encoding.UTF8.GetBytes(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "\n"));
 
     /// <summary>Takes the mark off: the import ended, its table written.</summary>
     public static void End(string lake) => File.Delete(PathOf(lake));

@@ -86,15 +86,8 @@ internal static class UnfinishedTransform
                 return;
             }
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Whole or not at all: a file cut short would name fewer days than were left unfinished. Flushed before its move, as the
         // extraction state is: a power cut is what leaves tables part-written, and the file must outlast it to say so.
-        var written = path + ".new";
-        using (var file = new FileStream(written, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(Encoding.UTF8.GetBytes(string.Concat(unfinished.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "\n"))));
-            DurableFile.FlushBeforeMove(file, path);
-        }
-        File.Move(written, path, overwrite: true);
+        DurableFile.Replace(path, Encoding.UTF8.GetBytes(string.Concat(unfinished.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "\n"))));
     }
 }

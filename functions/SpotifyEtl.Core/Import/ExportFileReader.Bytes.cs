@@ -118,8 +118,11 @@ public static partial class ExportFileReader
         return (utf8, whole && !odd);
     }
 
-    /// <summary>A UTF-16 byte-order mark, or JSON's first character followed by a zero byte.</summary>
-    private static bool Utf16(ReadOnlySpan<byte> json) =>
+    /// <summary>
+    /// A UTF-16 byte-order mark, or JSON's first character beside a zero byte: what an editor's "save as Unicode" writes. Not
+    /// a gzip header (<c>1F 8B 08 00</c>). The import decodes such text; the transformation sets a raw object of it aside as such.
+    /// </summary>
+    internal static bool IsUtf16(ReadOnlySpan<byte> json) =>
         json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] || json is [0, var high, ..] && JsonStart(high) || json is [var low, 0, ..] && JsonStart(low);
 
     private static bool JsonStart(byte first) => first is (byte)'[' or (byte)'{' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

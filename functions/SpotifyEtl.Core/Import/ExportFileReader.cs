@@ -29,7 +29,7 @@ public static partial class ExportFileReader
 
     public static ExportFileContent Read(ReadOnlySpan<byte> json, StringPool? pool = null)
     {
-        if (!Utf16(json))
+        if (!IsUtf16(json))
         {
             return ReadUtf8(json, pool);
         }

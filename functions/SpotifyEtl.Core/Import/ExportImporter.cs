@@ -147,11 +147,11 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     /// </summary>
     private static string? NoHistoryInside(ReadOnlySpan<byte> content)
     {
-        var text = content.TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8);
-        if (Transformation.ReadFailure.IsUtf16(text))
+        if (ExportFileReader.IsUtf16(content))
         {
             return null;
         }
+        var text = content.TrimStart("\uFEFF"u8).Trim(" \t\r\n"u8);
         if (text.IsEmpty || text[0] != (byte)'[')
         {
             return "it is named as a streaming-history file but is no JSON array, as each of those is (another file saved under its name?): " +

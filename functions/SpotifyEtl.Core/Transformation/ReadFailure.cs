@@ -11,7 +11,7 @@ internal static class ReadFailure
 {
     public static string InvalidJson(JsonException exception, ReadOnlySpan<byte> json = default)
     {
-        if (IsUtf16(json))
+        if (Import.ExportFileReader.IsUtf16(json))
         {
             return "it is UTF-16 text (re-saved by an editor?), not the UTF-8 JSON Spotify sends: save it as UTF-8 under the same key, " +
                 "then transform its day again";
@@ -24,14 +24,6 @@ internal static class ReadFailure
         }
         return $"it is not valid JSON: {JsonErrorText.Of(exception)}; a truncated or mangled upload looks like this";
     }
-
-    /// <summary>
-    /// An editor's "save as Unicode": a byte-order mark of UTF-16, or ASCII in UTF-16 (every other byte of the first four
-    /// zero). Not a gzip header (<c>1F 8B 08 00</c>), whose one zero byte is no such pattern.
-    /// </summary>
-    public static bool IsUtf16(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
-        || (bytes.Length >= 4 && ((bytes[1] == 0 && bytes[3] == 0) || (bytes[0] == 0 && bytes[2] == 0)));
 
     /// <summary>
     /// Whether an exception raised while one object was read is that object's failure, to be set aside with its reason:

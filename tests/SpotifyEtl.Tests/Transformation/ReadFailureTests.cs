@@ -87,6 +87,6 @@ public sealed class ReadFailureTests
             SpotifyEtl.Lake.RawObjectKey.Parse("raw/top_tracks/snapshot_date=2026-11-20/short_term/20261120T060000Z-p0001.json"), bytes));
 
         Assert.StartsWith("it is not valid JSON", set.Reason, StringComparison.Ordinal);
-        Assert.False(ReadFailure.IsUtf16(bytes));
+        Assert.False(SpotifyEtl.Import.ExportFileReader.IsUtf16(bytes));
     }
 }
