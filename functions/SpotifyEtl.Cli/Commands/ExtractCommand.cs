@@ -115,7 +115,7 @@ public static class ExtractCommand
             var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
-                new SpotifyClientOptions
+                context.SpotifyOptions with
                 {
                     OnRetry = retry => CliErrors.Warn(context.Errors,
                         $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Spotify;
 
 namespace SpotifyEtl.Cli.Spotify;
 
@@ -24,6 +25,12 @@ internal sealed record CliContext(Func<string, string?> GetVariable, IAnsiConsol
     /// copied link at the first one and the login loses the later scopes and its state.
     /// </summary>
     public static string AuthorizePageInstruction(Uri uri) => $"Open this address in a browser and allow access:{Environment.NewLine}{uri.AbsoluteUri}";
+
+    /// <summary>
+    /// How <c>extract</c> talks to Spotify: its timeouts, retries and backoff (the client's defaults). Tests shorten the
+    /// backoff, so that a run retrying a garbled answer four times does not sleep for it.
+    /// </summary>
+    public SpotifyClientOptions SpotifyOptions { get; init; } = new();
 
     /// <summary>The credentials file read, and written by a login or a rotated token, when no --credentials names one.</summary>
     public string DefaultCredentialsPath => Path.Combine(ConfigDirectory, "credentials.json");
