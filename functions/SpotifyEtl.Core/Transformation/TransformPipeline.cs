@@ -43,7 +43,20 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unlisted = TransformTotals.None;
         var incomplete = new List<IncompleteRun>();
-        foreach (var day in await TransformDaysAsync(runsByDate, cancellationToken).ConfigureAwait(false))
+        DaySummary[] days;
+        try
+        {
+            days = await TransformDaysAsync(runsByDate, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (_options.UpdateCurrentTables && exception is not OperationCanceledException)
+        {
+            // The days that stood have their partitions and digests: the current-state tables take them now, not when the
+            // failed day is replayed (a replay of several days may never be). A failed day keeps its last digest, so the
+            // tables stay what its partitions last were. The day's failure is what the batch reports.
+            await UpdateCurrentAfterFailureAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        foreach (var day in days)
         {
             reports.AddRange(day.Objects);
             incomplete.AddRange(day.Incomplete);
@@ -71,6 +84,18 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
         return new TransformBatchReport(reports, partitions) { Unlisted = unlisted, IncompleteRuns = incomplete };
+    }
+
+    private async Task UpdateCurrentAfterFailureAsync(IEnumerable<DateOnly> dates, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _current.UpdateAsync(dates, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The lake failed the day and fails this too (a full disk): the retry of the batch does both.
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
@@ -85,6 +86,69 @@ public sealed class CurrentTablesTests : RawTestLake
         Assert.Contains("t1,First", songs, StringComparison.Ordinal);
         Assert.DoesNotContain("Renamed", songs, StringComparison.Ordinal);
         CurrentOracle.AssertMatchesPartitions(Folder.Path);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task A_day_that_fails_in_a_batch_leaves_the_current_tables_holding_the_days_that_did_not(int seed)
+    {
+        // A replay of several days (replay_dates) where one day cannot be written: the others' partitions and digests
+        // stand, and the current tables must take them now, not when someone replays the failed day. Days over two
+        // months; each replayed day renames a song whose latest day it is, and the failing day may come before or after.
+        var random = new Random(seed);
+        var dates = Enumerable.Range(0, 40).Select(i => new DateOnly(2026, 10, 10).AddDays(i)).OrderBy(_ => random.Next()).Take(8).Order().ToList();
+        var replayed = dates.Skip(1).OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList();
+        var failing = dates.Except(replayed).ElementAt(random.Next(dates.Count - replayed.Count));
+        var keys = new List<string>();
+        foreach (var (date, index) in dates.Select((d, i) => (d, i)))
+        {
+            keys.Add(await LandAsync(RawSource.RecentlyPlayed, "me", Page(0, Play(Track($"t{index}", $"Song {index}", AlbumA, ArtistA), $"{date:yyyy-MM-dd}T05:00:00.000Z"),
+                Play(Track("shared", $"Shared on {date:yyyy-MM-dd}", AlbumA, ArtistA), $"{date:yyyy-MM-dd}T04:00:00.000Z")), run: $"{date:yyyyMMdd}T060000Z", day: date));
+        }
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(keys);
+        foreach (var date in replayed)
+        {
+            var index = dates.IndexOf(date);
+            await LandAsync(RawSource.RecentlyPlayed, "me", Page(0, Play(Track($"t{index}", $"Renamed {index}", AlbumA, ArtistA), $"{date:yyyy-MM-dd}T05:00:00.000Z")),
+                run: $"{date:yyyyMMdd}T060000Z", day: date);
+        }
+        // The failing day fails once every other day of the batch has written its digest: its failure ends the batch.
+        var lake = new FailsWritingDay(Lake, failing, replayed);
+        var batch = replayed.Append(failing).OrderBy(_ => random.Next()).Select(date => keys[dates.IndexOf(date)]).ToList();
+
+        await Assert.ThrowsAnyAsync<IOException>(() => new TransformPipeline(Lake, lake, Csv).TransformAsync(batch));
+
+        var songs = File.ReadAllText(Folder[TableFormat.Csv.FileKey(CurrentTables.Songs)]);
+        var context = $"{string.Join(", ", replayed.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))} replayed, {failing:yyyy-MM-dd} failing (seed {seed})";
+        Assert.All(replayed, date => Assert.Contains($"Renamed {dates.IndexOf(date)}", songs, StringComparison.Ordinal));
+        CurrentOracle.AssertMatchesPartitions(Folder.Path, context);
+    }
+
+    /// <summary>
+    /// A lake whose writes of one day fail, as a full disk or a denied prefix fails them, each once the other days named
+    /// have written their digests.
+    /// </summary>
+    private sealed class FailsWritingDay(IObjectStore inner, DateOnly day, IEnumerable<DateOnly> others) : Support.ForwardingStore(inner)
+    {
+        private readonly string _partition = $"snapshot_date={day:yyyy-MM-dd}/";
+        private readonly Dictionary<string, TaskCompletionSource> _digests = others.ToDictionary(CurrentLayout.DayKey, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            if (key.Contains(_partition, StringComparison.Ordinal) || key == CurrentLayout.DayKey(day))
+            {
+                await Task.WhenAll(_digests.Values.Select(d => d.Task)).WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+                throw new IOException($"No space left on device: {key}");
+            }
+            await base.PutAsync(key, content, contentType, cancellationToken);
+            if (_digests.TryGetValue(key, out var written))
+            {
+                written.TrySetResult();
+            }
+        }
     }
 
     /// <summary>The raw keys of each snapshot date.</summary>
