@@ -117,7 +117,8 @@ public sealed partial class TransformFunction
             var invocation = await TransformInput.ReadAsync(input, cancellationToken).ConfigureAwait(false);
             records = invocation.Records ?? [];
             handled = HandledInputs.Of(invocation);
-            foreach (var date in ReplayDates(invocation))
+            var replayed = ReplayDates(invocation).ToList();
+            foreach (var date in replayed)
             {
                 keys.AddRange((await pipeline.ListDayToReplayAsync(date, cancellationToken).ConfigureAwait(false)).Select(v => v.Key));
             }
@@ -164,7 +165,7 @@ public sealed partial class TransformFunction
                     keys.Add(key);
                 }
             }
-            batch = await pipeline.TransformAsync(keys, cancellationToken).ConfigureAwait(false);
+            batch = await pipeline.TransformAsync(keys, replayed, cancellationToken).ConfigureAwait(false);
             if (exports.Count > 0)
             {
                 var import = new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary);

@@ -105,6 +105,22 @@ public sealed partial class TransformPipeline
     }
 
     /// <summary>
+    /// The replayed days that no raw key of the batch names but that have run fragments: each is transformed with no run
+    /// of its own, so that every fragment whose raw objects are gone is rebuilt from nothing. A replayed day with neither
+    /// (a date typed wrong) is left alone, with no empty partition written for it.
+    /// </summary>
+    private async Task AddEmptiedDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, IEnumerable<DateOnly> replayedDays, CancellationToken cancellationToken)
+    {
+        foreach (var date in replayedDays.Where(date => _options.StageRuns && !runsByDate.ContainsKey(date)).Distinct())
+        {
+            if ((await ListFragmentsAsync(LakeLayout.FragmentPrefix(date), cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                runsByDate[date] = new SortedSet<string>(StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>
     /// The raw objects of a day a replay transforms: every run's but one that may still be landing (started within the
     /// longest extraction, and no manifest yet). A fragment of half its pages would stand for it until its manifest's
     /// event comes, or for good should it stop before writing one; that event folds it, or, once it can no longer be

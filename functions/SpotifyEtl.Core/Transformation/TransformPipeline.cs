@@ -33,11 +33,19 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     public TableFormat Format => _options.Format;
 
     /// <summary>Transforms the snapshot dates (and, staging runs, the runs) of the given raw keys.</summary>
-    public async Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, CancellationToken cancellationToken = default)
+    public Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, CancellationToken cancellationToken = default) =>
+        TransformAsync(rawKeys, [], cancellationToken);
+
+    /// <summary>
+    /// Transforms the snapshot dates of the given raw keys and the days replayed: staging runs, a replayed day with
+    /// no raw object left but run fragments (its objects removed by hand) is published again, without those runs' rows.
+    /// </summary>
+    public async Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, IReadOnlyCollection<DateOnly> replayedDays, CancellationToken cancellationToken = default)
     {
         var batch = RawKeyBatch.Sort(rawKeys);
         var reports = new List<TransformReport>(batch.Ignored);
         var runsByDate = batch.RunsByDate;
+        await AddEmptiedDaysAsync(runsByDate, replayedDays, cancellationToken).ConfigureAwait(false);
         var misnamed = batch.Misnamed;
 
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);

@@ -102,6 +102,32 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_replay_of_a_day_whose_raw_objects_were_all_removed_by_hand_leaves_its_rows_out_of_the_tables()
+    {
+        var keys = await LandSampleAsync();
+        var day = SampleOptions.DefaultLastDay;
+        Invoke($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""");
+        Assert.True(await _lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Songs, day)));
+        // Every run of the day removed by hand, manifests too: nothing says its objects were ever there.
+        foreach (var key in keys)
+        {
+            await _raw.DeleteAsync(key);
+        }
+        foreach (var manifest in await ListAsync(_raw, "manifests/"))
+        {
+            await _raw.DeleteAsync(manifest);
+        }
+
+        // With a date no run ever landed on, typed by mistake beside it.
+        var summary = Invoke($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}", "2020-01-01"]}""");
+
+        Assert.Equal(0, summary.GetProperty("transformed").GetInt32());
+        var partitions = (await ListAsync(_lake, LakeLayout.Transformed)).Where(key => key.Contains("snapshot_date=", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(partitions, key => key.Contains($"snapshot_date={day:yyyy-MM-dd}/", StringComparison.Ordinal));
+        Assert.DoesNotContain(partitions, key => key.Contains("snapshot_date=2020-01-01/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_unreadable_manifest_is_quarantined_with_its_reason_instead_of_failing_forever()
     {
         await _raw.PutTextAsync("manifests/20261120T060000Z.json", "{\"run_id\": ", "application/json");

@@ -185,7 +185,7 @@ public sealed class UnstagedRunTests
         public async Task ReplayAsync()
         {
             var pipeline = Pipeline();
-            await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList());
+            await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList(), [Day]);
         }
 
         public Task<string> SongsAsync() => Store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day));
