@@ -23,7 +23,13 @@ export function deployDenies(boundary: string): Statement[] {
             ],
             Resource: ["*"],
         },
-        { Sid: "NoSecretValues", Effect: "Deny", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue"], Resource: ["*"] },
+        // Nor moves the secret's current label back to an earlier version (a refresh token Spotify has since refused).
+        {
+            Sid: "NoSecretValues",
+            Effect: "Deny",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+            Resource: ["*"],
+        },
         // The stack declares no resource policy, rotation or replica for its secret: a resource policy could grant
         // another principal (of any account) the value this role may not read.
         {

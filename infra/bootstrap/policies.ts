@@ -11,9 +11,10 @@
 // Deploy: creates, updates and deletes what the stack declares. Its actions are service wildcards, each listed
 // in `deployServiceWildcards` with its reason and scoped to the stack's names; IAM is not a wildcard. Every
 // role it creates must carry the stack's permissions boundary, which it can neither remove nor change. It may
-// not read a secret's value, put one (PutSecretValue), share the secret through a resource policy, rotation or
-// a replica, use KMS beyond decrypting its stack's data key, or assume any role. (UpdateSecret, which pulumi up
-// calls for the secret's description and key, accepts a value too; IAM cannot tell the two calls apart.)
+// not read a secret's value, put one (PutSecretValue), move its current label to another version, share the
+// secret through a resource policy, rotation or a replica, use KMS beyond decrypting its stack's data key, or
+// assume any role. (UpdateSecret, which pulumi up calls for the secret's description and key, accepts a value too;
+// IAM cannot tell the two calls apart.)
 
 import { permissionsBoundaryArn } from "../boundary";
 import { deployDenies } from "./denies";

@@ -76,7 +76,9 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         // with its own authentication error before this program could say which key is missing.
         if (config.authentication === "environment" && (process.env["SNOWFLAKE_PRIVATE_KEY"] ?? "") === "") {
             throw new pulumi.RunError("snowflakeEnabled: no Snowflake credential. Give the deploying job the key of snowflakeUser as "
-                + "SNOWFLAKE_PRIVATE_KEY (a secret of the deploy environment), or store it in the stack: pulumi config set --secret snowflakePrivateKey < key.p8");
+                + "SNOWFLAKE_PRIVATE_KEY (a secret of the deploy environment; on a laptop, for this command only: "
+                + "SNOWFLAKE_PRIVATE_KEY=\"$(cat ~/.config/spotify-etl/snowflake_<stack>.p8)\" pulumi up), or store it in the stack: "
+                + "pulumi config set --secret snowflakePrivateKey < ~/.config/spotify-etl/snowflake_<stack>.p8");
         }
 
         // A credential from config reaches the provider only as a secret: encrypted in state, masked in every log.

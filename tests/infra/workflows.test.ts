@@ -242,13 +242,21 @@ test("the Pulumi token reaches only the Pulumi step from the environment's secre
             }
         }
     }
-    // Inside the action, the two secrets are the environment of the Pulumi step alone.
+    // Inside the action, the two secrets and the role's credentials are the environment of the Pulumi step alone: the
+    // credentials action exports nothing to the job (its default would give them to every later step).
     const action = yaml.load(fs.readFileSync(path.join(repoRoot, ".github", "actions", "stack", "action.yml"), "utf8")) as
-        { runs: { steps: { uses?: string; env?: Record<string, string> }[] } };
-    const withSecrets = action.runs.steps.filter((s) => JSON.stringify(s.env ?? {}).includes("inputs.pulumi-access-token")
-        || JSON.stringify(s.env ?? {}).includes("inputs.snowflake-private-key"));
+        { runs: { steps: { id?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> }[] } };
+    const withSecrets = action.runs.steps.filter((s) => /inputs\.pulumi-access-token|inputs\.snowflake-private-key|steps\.aws\.outputs/.test(JSON.stringify(s.env ?? {})));
     assert.deepEqual(withSecrets.map((s) => s.uses?.split("@")[0]), ["pulumi/actions"]);
-    assert.deepEqual(withSecrets[0]!.env, { PULUMI_ACCESS_TOKEN: "${{ inputs.pulumi-access-token }}", SNOWFLAKE_PRIVATE_KEY: "${{ inputs.snowflake-private-key }}" });
+    assert.deepEqual(withSecrets[0]!.env, {
+        PULUMI_ACCESS_TOKEN: "${{ inputs.pulumi-access-token }}", SNOWFLAKE_PRIVATE_KEY: "${{ inputs.snowflake-private-key }}",
+        AWS_ACCESS_KEY_ID: "${{ steps.aws.outputs.aws-access-key-id }}", AWS_SECRET_ACCESS_KEY: "${{ steps.aws.outputs.aws-secret-access-key }}",
+        AWS_SESSION_TOKEN: "${{ steps.aws.outputs.aws-session-token }}",
+        AWS_REGION: "${{ steps.settings.outputs.region }}", AWS_DEFAULT_REGION: "${{ steps.settings.outputs.region }}",
+    });
+    const credentials = action.runs.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    assert.deepEqual(credentials.map((s) => [s.id, s.with?.["output-env-credentials"], s.with?.["output-credentials"]]), [["aws", false, true]],
+        "the role's credentials are the credentials step's outputs, not the job's environment");
     for (const file of [...workflowFiles.map((f) => path.join(workflowsDir, f)), ...actionFiles]) {
         assert.doesNotMatch(fs.readFileSync(file, "utf8"), /PASSPHRASE/, `${path.relative(repoRoot, file)}: the stacks' secrets provider is KMS`);
     }

@@ -123,11 +123,13 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
         test("no workflow role reads or writes a secret's value; only the extract function does", async () => {
             const secret = String(run.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")?.state["arn"]);
             const valueRequests: Request[] = ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"].map((action) => ({ action, resource: secret }));
+            // Nor makes an earlier version the one the function reads.
+            const stageRequests: Request[] = [{ action: "secretsmanager:UpdateSecretVersionStage", resource: secret }];
             // Nor lets another principal read it: a resource policy, a rotation function or a replica would.
             const sharingRequests: Request[] = ["secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy", "secretsmanager:RotateSecret",
                 "secretsmanager:ReplicateSecretToRegions"].map((action) => ({ action, resource: secret }));
             for (const principal of [deploy, preview, otherDeploy, otherPreview]) {
-                assert.deepEqual(await allowed(principal, [...valueRequests, ...sharingRequests]), [], principal.arn);
+                assert.deepEqual(await allowed(principal, [...valueRequests, ...stageRequests, ...sharingRequests]), [], principal.arn);
             }
             const functions = stackRolePrincipals(run, boundaryPolicy(scope)).filter((p) => p.role.includes("-extract-"));
             assert.equal(functions.length, 1);
