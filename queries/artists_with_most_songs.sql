@@ -6,8 +6,10 @@
 -- playlists_current keeps its last row. A song on two playlists counts once for its artists, and the
 -- number of playlists it reaches is shown beside it.
 WITH latest_day AS (
+    -- From the current table itself, not from playlists: between a transform's new day and its rebuild of the
+    -- current tables (Athena reads while the function writes) the two disagree, and no playlist would match.
     SELECT MAX(snapshot_date) AS snapshot_date
-    FROM playlists
+    FROM playlists_current
 ),
 current_version AS (
     SELECT c.playlist_id, c.playlist_snapshot_id

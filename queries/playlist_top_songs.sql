@@ -1,7 +1,7 @@
 -- Question: What are the current top songs of each playlist?
 -- The first 10 songs by position in each playlist's current version: the version (snapshot id) its
 -- playlists row names on the latest day it was extracted. Only the playlists the lake's latest
--- extraction day holds (the latest snapshot_date of playlists) are listed: playlists_current keeps
+-- extraction day holds (the latest snapshot_date of playlists_current) are listed: playlists_current keeps
 -- every playlist ever seen, also one deleted, unfollowed or taken out of the extracted sources. The
 -- version's items come from playlist_entries by (playlist_id, playlist_snapshot_id), whatever day
 -- they were landed on (an unchanged playlist lands none), read from one landing day only so a
@@ -14,8 +14,10 @@ WITH version_seen AS (
     GROUP BY playlist_id, playlist_snapshot_id
 ),
 latest_day AS (
+    -- From the current table itself, not from playlists: between a transform's new day and its rebuild of the
+    -- current tables (Athena reads while the function writes) the two disagree, and no playlist would match.
     SELECT MAX(snapshot_date) AS snapshot_date
-    FROM playlists
+    FROM playlists_current
 ),
 current_version AS (
     SELECT c.playlist_id, NULLIF(c.playlist_name, '') AS playlist_name, c.playlist_snapshot_id, c.snapshot_date, v.version_first_seen
