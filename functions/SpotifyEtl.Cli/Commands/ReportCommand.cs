@@ -74,8 +74,9 @@ internal static class ReportCommand
     {
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
-            QueryRunner.Open(lake).Dispose();
+            // Before the lake is opened, which makes the tables' lock file in its .tmp/: a refused --out leaves the lake as it was.
             RefuseInsideLake(Path.GetFullPath(lake), output);
+            QueryRunner.Open(lake).Dispose();
             (string Html, IReadOnlyList<string> Damaged) local;
             // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
             // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
