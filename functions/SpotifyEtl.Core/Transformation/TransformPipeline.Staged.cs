@@ -111,7 +111,11 @@ public sealed partial class TransformPipeline
     /// </summary>
     private async Task AddEmptiedDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, IEnumerable<DateOnly> replayedDays, CancellationToken cancellationToken)
     {
-        foreach (var date in replayedDays.Where(date => _options.StageRuns && !runsByDate.ContainsKey(date)).Distinct())
+        if (!_options.StageRuns)
+        {
+            return;
+        }
+        foreach (var date in replayedDays.Where(date => !runsByDate.ContainsKey(date)).Distinct())
         {
             if ((await ListFragmentsAsync(LakeLayout.FragmentPrefix(date), cancellationToken).ConfigureAwait(false)).Count > 0)
             {
