@@ -37,6 +37,7 @@ public sealed class ConcurrentVerbsTests : IDisposable
         var (firstExit, _) = Ended(Run(first, sequential));
         var (secondExit, _) = Ended(Run(second, sequential));
         var expected = Tables(sequential);
+        var expectedRaw = Raw(sequential);
         var random = new Random(seed);
         for (var round = 0; round < Rounds; round++)
         {
@@ -47,8 +48,8 @@ public sealed class ConcurrentVerbsTests : IDisposable
             var (exitOne, errorsOne) = Wait(one);
             var (exitTwo, errorsTwo) = Wait(two);
             Assert.True(exitOne == firstExit && exitTwo == secondExit, $"round {round}: {first} exit {exitOne}: {errorsOne}\n{second} exit {exitTwo}: {errorsTwo}");
-            AssertSame(expected, Tables(lake), $"round {round}");
-            Assert.Equal(Raw(sequential), Raw(lake));
+            FileTreeAssert.Same(expected, Tables(lake), $"round {round}: the tables, against the sequential run's");
+            FileTreeAssert.Same(expectedRaw, Raw(lake), $"round {round}, raw/");
             AssertNoTemporaryFile(lake);
         }
     }
@@ -199,14 +200,6 @@ public sealed class ConcurrentVerbsTests : IDisposable
     private static SortedDictionary<string, byte[]> FilesUnder(string lake, string folder) =>
         new(Directory.EnumerateFiles(Path.Combine(lake, folder), "*", SearchOption.AllDirectories)
             .ToDictionary(path => Path.GetRelativePath(lake, path).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
-
-    private static void AssertSame(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual, string what)
-    {
-        Assert.True(expected.Keys.SequenceEqual(actual.Keys),
-            $"{what}: missing {string.Join(", ", expected.Keys.Except(actual.Keys))}; extra {string.Join(", ", actual.Keys.Except(expected.Keys))}");
-        var differ = expected.Where(e => !e.Value.AsSpan().SequenceEqual(actual[e.Key])).Select(e => e.Key).ToList();
-        Assert.True(differ.Count == 0, $"{what}: differ from the sequential run's: {string.Join(", ", differ)}");
-    }
 
     private static void AssertNoTemporaryFile(string lake)
     {

@@ -79,11 +79,8 @@ public sealed class DamagedLandedFileTests : IDisposable
         ? new(_folder.Files($"{lake}/{HistoryPublisher.TablePrefix.TrimEnd('/')}").ToDictionary(f => f.Key[(lake.Length + 1)..], f => f.Value), StringComparer.Ordinal)
         : new(StringComparer.Ordinal);
 
-    private static void AssertSame(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual)
-    {
-        Assert.Equal(expected.Keys, actual.Keys);
-        Assert.All(expected, file => Assert.Equal(file.Value, actual[file.Key]));
-    }
+    private static void AssertSame(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual) =>
+        FileTreeAssert.Same(expected, actual, "listening_history");
 
     /// <summary>Damages the landed file under <paramref name="key"/> as <paramref name="damage"/> says, at a random place.</summary>
     private void Spoil(string lake, DeniedStore store, string key, Damage damage, Random random)

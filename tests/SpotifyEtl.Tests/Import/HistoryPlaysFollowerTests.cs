@@ -197,12 +197,6 @@ public sealed class HistoryPlaysFollowerTests : IDisposable
     private static bool Same(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual) =>
         expected.Keys.SequenceEqual(actual.Keys) && expected.All(e => e.Value.AsSpan().SequenceEqual(actual[e.Key]));
 
-    private static void AssertSame(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual)
-    {
-        Assert.Equal(expected.Keys, actual.Keys);
-        foreach (var (key, bytes) in expected)
-        {
-            Assert.True(bytes.AsSpan().SequenceEqual(actual[key]), $"{key} differs");
-        }
-    }
+    private static void AssertSame(SortedDictionary<string, byte[]> expected, SortedDictionary<string, byte[]> actual) =>
+        FileTreeAssert.Same(expected, actual, "listening_history");
 }
