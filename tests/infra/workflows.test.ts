@@ -415,3 +415,18 @@ test("every check the main branch's ruleset requires is a job that pull-request.
         assert.ok(names.includes(check), `pull-request.yml has a job named "${check}"`);
     }
 });
+
+test("a job that runs make test outlasts the build and every runner's limit in scripts/test.sh, so a hung runner still ends with the count", () => {
+    const script = fs.readFileSync(path.join(repoRoot, "scripts", "test.sh"), "utf8");
+    const limits = [...script.matchAll(/^\s*(?:\S+=\S+\s+)*limit (\d+) /gm)].map((m) => Number(m[1]));
+    assert.equal(limits.length, 4, "the C#, node, tool-alone and benchmark-smoke runners each run under a limit");
+    // Restore, build and `make cli` before the runners: about five minutes on two cores; three times that.
+    const buildMinutes = 15;
+    const jobs = [pullRequest, deploy].flatMap((w) => Object.entries(w.jobs)).filter(([, job]) => job.steps.some((s) => s.run?.trim() === "make test"));
+    assert.equal(jobs.length, 2, "pull-request.yml and deploy.yml each test");
+    for (const [id, job] of jobs) {
+        const minutes = (job as Job & { "timeout-minutes"?: number })["timeout-minutes"];
+        assert.ok(minutes !== undefined && minutes >= buildMinutes + limits.reduce((a, b) => a + b, 0),
+            `${id}: timeout-minutes ${minutes} is below the build (${buildMinutes}) plus the runners' limits (${limits.join(" + ")})`);
+    }
+});
