@@ -28,7 +28,17 @@ internal static class TransformedTables
             }
             var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var source = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+            Stream source;
+            try
+            {
+                source = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotFoundException)
+            {
+                // Deleted since the listing by a transform writing meanwhile (a day left with no rows in that table, a
+                // current-state table with none): no longer part of the lake.
+                continue;
+            }
             await using (source.ConfigureAwait(false))
             {
                 var target = File.Create(path);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Amazon.S3.Model;
+using SpotifyEtl.Cli.Report;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Cli;
@@ -65,6 +66,54 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.Equal(QueryTable().Matches(File.ReadAllText(_folder["disk.html"])).Select(m => m.Value), s3Tables);
         Assert.True(s3Tables.Count >= 12);
         Assert.Contains($"s3://{bucket}/team", File.ReadAllText(_folder["s3.html"]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Table_files_a_transform_deletes_while_the_report_copies_the_bucket_are_left_out_and_the_rest_copied(int seed)
+    {
+        var local = await TransformedLakeAsync();
+        var bucket = await server.CreateBucketAsync($"deleting-{seed}");
+        using var client = server.CreateClient();
+        var s3 = new S3ObjectStore(client, bucket);
+        var keys = (await local.ListAsync(LakeLayout.Transformed).ToListAsync()).Order(StringComparer.Ordinal).ToList();
+        foreach (var key in keys)
+        {
+            await using var content = await local.OpenReadAsync(key);
+            await s3.PutAsync("team/" + key, content, "application/octet-stream");
+        }
+        // Some of the listed files are deleted right after the listing names them, before the copy reads them.
+        var random = new Random(seed);
+        var deleted = keys.Where(_ => random.Next(3) == 0).Select(key => "team/" + key).ToHashSet(StringComparer.Ordinal);
+        var copy = _folder[$"copy-{seed}"];
+
+        var copied = await TransformedTables.CopyAsync(new DeletingAfterListingStore(s3, deleted), "team/", copy, default);
+
+        var kept = keys.Where(key => !deleted.Contains("team/" + key)).ToList();
+        Assert.Equal(kept.Count, copied);
+        Assert.Equal(kept, Directory.EnumerateFiles(copy, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(copy, path).Replace('\\', '/')).Order(StringComparer.Ordinal));
+        Assert.All(kept, key => Assert.True(File.ReadAllBytes(Path.Combine(_folder["lake"], key)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(copy, key))), key));
+    }
+
+    /// <summary>Deletes each of <paramref name="doomed"/> once the listing has named it, as a transform deleting files meanwhile does.</summary>
+    private sealed class DeletingAfterListingStore(IObjectStore inner, IReadOnlySet<string> doomed) : ForwardingStore(inner)
+    {
+        public override async IAsyncEnumerable<string> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            // The whole listing is taken first, as one from S3 is, then each doomed key deleted just before it is handed on.
+            var listed = await base.ListAsync(prefix, cancellationToken).ToListAsync(cancellationToken);
+            foreach (var key in listed)
+            {
+                if (doomed.Contains(key))
+                {
+                    await DeleteAsync(key, cancellationToken);
+                }
+                yield return key;
+            }
+        }
     }
 
     [Theory]
