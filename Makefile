@@ -58,15 +58,17 @@ restore:
 $(NPM_STAMP): infra/package-lock.json
 	npm ci --prefix infra --no-audit --no-fund --loglevel=error
 
-# Rewrites what the README shows of `make demo` from a fresh demo run (a test compares the two).
+# Rewrites what the README shows of `make demo` from a fresh demo run (a test compares the two). Quiet, but for the
+# test's own report when it fails.
 readme: build $(NPM_STAMP)
-	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --import tsx --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts >/dev/null
+	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --import tsx --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts > ../artifacts/readme.log 2>&1 \
+	  || { cat ../artifacts/readme.log; exit 1; }
 
 typecheck: $(NPM_STAMP)
 	npm run --prefix infra --silent typecheck
 
 # Whole-process benchmarks (about twenty minutes on two cores): figures and targets printed, written to docs/benchmarks.md.
-bench: restore
+bench: restore $(NPM_STAMP)
 	bash benchmarks/bench.sh
 
 clean:
