@@ -156,7 +156,9 @@ public static partial class LocalEntry
                 return null;
             }
             var mode = BitConverter.ToUInt16(buffer, 28);
-            return new EntryStatus(mode & 0xF000, mode & 0xFFF, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt64(buffer, 40));
+            // stx_dev_major and stx_dev_minor, which statx fills whatever the mask.
+            var device = ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140);
+            return new EntryStatus(mode & 0xF000, mode & 0xFFF, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt64(buffer, 40), device);
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -168,5 +170,5 @@ public static partial class LocalEntry
     private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
 }
 
-/// <summary>What <see cref="LocalEntry.Stat"/> tells of an entry: its type bits (S_IFMT), permission bits, owner's uid and size.</summary>
-public readonly record struct EntryStatus(int Type, int Permissions, uint Owner, ulong Size);
+/// <summary>What <see cref="LocalEntry.Stat"/> tells of an entry: its type bits (S_IFMT), permission bits, owner's uid, size and the file system's device number.</summary>
+public readonly record struct EntryStatus(int Type, int Permissions, uint Owner, ulong Size, ulong Device);

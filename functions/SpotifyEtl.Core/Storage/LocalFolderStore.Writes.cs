@@ -87,7 +87,7 @@ public sealed partial class LocalFolderStore
     private async Task WriteFileAsync(string key, int bufferSize, Func<FileStream, Task> write)
     {
         var path = PathOf(key);
-        var temporary = NewTemporaryPath();
+        var temporary = NewTemporaryPath(path);
         try
         {
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize, useAsync: false);

@@ -6,8 +6,8 @@ namespace SpotifyEtl.Storage;
 
 /// <summary>
 /// A folder that behaves like a bucket: the local lake. Writes and copies go to a temporary file under
-/// the hidden <c>.tmp/</c> folder of the root first (the same file system, so the rename is atomic) and
-/// are moved into place: a reader never sees half an object, as with S3, and no temporary file ever
+/// the hidden <c>.tmp/</c> folder of the root first (the same file system, so the rename is atomic; a top
+/// folder mounted from another file system gets a <c>.tmp/</c> of its own) and are moved into place: a reader never sees half an object, as with S3, and no temporary file ever
 /// appears beside the objects (<c>aws s3 sync</c> of a folder uploads only objects). A temporary file
 /// is named after the process writing it; <see cref="RemoveStaleTemporaryFiles"/> removes those of
 /// processes that are gone.
@@ -131,7 +131,7 @@ public sealed partial class LocalFolderStore : IObjectStore
         {
             return;
         }
-        var temporary = NewTemporaryPath();
+        var temporary = NewTemporaryPath(path);
         try
         {
             File.Copy(sourceFile, temporary, overwrite: false);
@@ -153,20 +153,6 @@ public sealed partial class LocalFolderStore : IObjectStore
                 File.Delete(temporary);
             }
         }
-    }
-
-    /// <summary>
-    /// Removes the temporary files a killed process left: those under <c>.tmp/</c> of processes no longer
-    /// running, and the <c>name.GUID.tmp</c> files that earlier versions wrote beside their objects.
-    /// </summary>
-    /// <returns>How many were removed.</returns>
-    public int RemoveStaleTemporaryFiles() => Directory.Exists(_root) ? TemporaryFiles.RemoveStale(_root, TemporaryFolder) : 0;
-
-    private string NewTemporaryPath()
-    {
-        var folder = Path.Combine(_root, TemporaryFolder);
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, TemporaryFiles.NewName());
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -230,7 +216,7 @@ public sealed partial class LocalFolderStore : IObjectStore
         }
         // Copied to a temporary file and moved into place: a full disk leaves no truncated copy.
         var destination = PathOf(destinationKey);
-        var temporary = NewTemporaryPath();
+        var temporary = NewTemporaryPath(destination);
         try
         {
             File.Copy(source, temporary, overwrite: false);

@@ -17,23 +17,8 @@ internal static class TemporaryFiles
 
     public static int RemoveStale(string root, string temporaryFolder)
     {
-        var removed = 0;
         var folder = Path.Combine(root, temporaryFolder);
-        if (Directory.Exists(folder))
-        {
-            foreach (var file in Directory.EnumerateFiles(folder))
-            {
-                var name = Path.GetFileName(file);
-                var dash = name.IndexOf('-', StringComparison.Ordinal);
-                var kept = name is LocalFolderStore.LockFile or LocalFolderStore.SweptMarker || name.EndsWith(LocalFolderStore.LeaseFileSuffix, StringComparison.Ordinal);
-                if (kept || (dash > 0 && IsRunning(name[..dash])))
-                {
-                    continue;
-                }
-                File.Delete(file);
-                removed++;
-            }
-        }
+        var removed = RemoveStaleIn(folder);
         // Files beside their targets are what an earlier version of the tool left when it was killed: one walk
         // of the lake finds them all, and the marker it leaves spares every later open a walk of every file.
         var swept = Path.Combine(folder, LocalFolderStore.SweptMarker);
@@ -54,6 +39,29 @@ internal static class TemporaryFiles
         }
         Directory.CreateDirectory(folder);
         File.WriteAllText(swept, "");
+        return removed;
+    }
+
+    /// <summary>The files in a temporary folder whose writer no longer runs (the lake's lock, leases and marker are kept); how many.</summary>
+    public static int RemoveStaleIn(string folder)
+    {
+        var removed = 0;
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+        foreach (var file in Directory.EnumerateFiles(folder))
+        {
+            var name = Path.GetFileName(file);
+            var dash = name.IndexOf('-', StringComparison.Ordinal);
+            var kept = name is LocalFolderStore.LockFile or LocalFolderStore.SweptMarker || name.EndsWith(LocalFolderStore.LeaseFileSuffix, StringComparison.Ordinal);
+            if (kept || (dash > 0 && IsRunning(name[..dash])))
+            {
+                continue;
+            }
+            File.Delete(file);
+            removed++;
+        }
         return removed;
     }
 
