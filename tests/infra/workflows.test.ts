@@ -137,6 +137,16 @@ test("the Pulumi CLI the workflows install is the version of the program's @pulu
     assert.equal(/pulumi-version:\s*(\S+)/.exec(stack)?.[1], pkg.dependencies["@pulumi/pulumi"]);
 });
 
+test("the Node.js the workflows install is one the locked Pulumi SDK supports", () => {
+    const toolchain = fs.readFileSync(path.join(repoRoot, ".github", "actions", "toolchain", "action.yml"), "utf8");
+    const major = Number(/node-version:\s*(\d+)/.exec(toolchain)?.[1]);
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "infra", "package-lock.json"), "utf8")) as { packages: Record<string, { engines?: { node?: string } }> };
+    const engines = lock.packages["node_modules/@pulumi/pulumi"]?.engines?.node ?? "";
+    const least = Number(/^>=\s*(\d+)/.exec(engines)?.[1]);
+    assert.ok(least > 0, `@pulumi/pulumi's engines in the lockfile: ${engines}`);
+    assert.ok(major >= least, `the workflows install Node.js ${major}, where @pulumi/pulumi declares node ${engines}`);
+});
+
 test("on pull requests, every job that sees a secret runs only for this repository's branches, not forks", () => {
     const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
     const gated = (name: string): boolean => {
