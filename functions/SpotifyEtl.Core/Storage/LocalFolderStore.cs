@@ -7,8 +7,9 @@ namespace SpotifyEtl.Storage;
 /// <summary>
 /// A folder that behaves like a bucket: the local lake. Writes and copies go to a temporary file under
 /// the hidden <c>.tmp/</c> folder of the root first (the same file system, so the rename is atomic; a top
-/// folder mounted from another file system gets a <c>.tmp/</c> of its own) and are moved into place: a reader never sees half an object, as with S3, and no temporary file ever
-/// appears beside the objects (<c>aws s3 sync</c> of a folder uploads only objects). A temporary file
+/// folder mounted from another file system gets a <c>.tmp/</c> of its own) and are moved into place: a
+/// reader never sees half an object, as with S3, and no temporary file ever appears beside the objects
+/// (<c>aws s3 sync</c> of a folder uploads only objects). A temporary file
 /// is named after the process writing it; <see cref="RemoveStaleTemporaryFiles"/> removes those of
 /// processes that are gone.
 /// </summary>
