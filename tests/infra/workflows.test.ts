@@ -137,14 +137,19 @@ test("the Pulumi CLI the workflows install is the version of the program's @pulu
     assert.equal(/pulumi-version:\s*(\S+)/.exec(stack)?.[1], pkg.dependencies["@pulumi/pulumi"]);
 });
 
-test("the Node.js the workflows install is one the locked Pulumi SDK supports", () => {
-    const toolchain = fs.readFileSync(path.join(repoRoot, ".github", "actions", "toolchain", "action.yml"), "utf8");
-    const major = Number(/node-version:\s*(\d+)/.exec(toolchain)?.[1]);
+test("every Node.js the workflows and their actions install is one the locked Pulumi SDK supports", () => {
     const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "infra", "package-lock.json"), "utf8")) as { packages: Record<string, { engines?: { node?: string } }> };
     const engines = lock.packages["node_modules/@pulumi/pulumi"]?.engines?.node ?? "";
     const least = Number(/^>=\s*(\d+)/.exec(engines)?.[1]);
     assert.ok(least > 0, `@pulumi/pulumi's engines in the lockfile: ${engines}`);
-    assert.ok(major >= least, `the workflows install Node.js ${major}, where @pulumi/pulumi declares node ${engines}`);
+    const files = [...actionFiles, ...workflowFiles.map((f) => path.join(workflowsDir, f))];
+    const installs = files.flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/node-version:\s*['"]?(\S+?)['"]?\s*$/gm)]
+        .map((m) => ({ file: path.relative(repoRoot, file), version: m[1]! })));
+    // The toolchain (make test) and the stack action (the Pulumi program) each install one.
+    assert.ok(installs.length >= 2, `node-version in ${installs.map((i) => i.file).join(", ")}`);
+    for (const { file, version } of installs) {
+        assert.ok(/^\d+$/.test(version) && Number(version) >= least, `${file} installs Node.js ${version}, where @pulumi/pulumi declares node ${engines}`);
+    }
 });
 
 test("on pull requests, every job that sees a secret runs only for this repository's branches, not forks", () => {
