@@ -61,6 +61,7 @@ $(NPM_STAMP): infra/package-lock.json
 # Rewrites what the README shows of `make demo` from a fresh demo run (a test compares the two). Quiet, but for the
 # test's own report when it fails.
 readme: build $(NPM_STAMP)
+	mkdir -p artifacts
 	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --import tsx --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts > ../artifacts/readme.log 2>&1 \
 	  || { cat ../artifacts/readme.log; exit 1; }
 

@@ -19,7 +19,7 @@ fi
 trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
 passed=0 failed=0 status=0
 # A runner that hangs is stopped (exit 124, then counted as a failure) before CI's own limit, so that the count is still
-# printed: minutes per runner, two and a half to five times what each takes on two cores (C# about 7, node 4.5, the
+# printed: minutes per runner, two and a half to seven times what each takes on two cores (C# about 7, node 4.5, the
 # benchmark smoke 1.5). Together with the build they stay inside the workflows' `timeout-minutes` for `make test`
 # (tests/infra/workflows.test.ts checks the sum). At a terminal the runner stays in
 # the foreground, where Ctrl-C reaches it (timeout otherwise puts it in a process group of its own).
