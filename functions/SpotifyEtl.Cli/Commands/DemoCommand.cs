@@ -206,13 +206,18 @@ internal static class DemoCommand
     private const string MarkerHeader =
         "Made by spotify-etl demo; the next demo run empties this folder, unless it holds raw, quarantined or import files besides these.";
 
-    /// <summary>The files under raw/, quarantine/ (raw objects set aside) and import/, each as its path in the lake and its length.</summary>
+    /// <summary>
+    /// The files under raw/, quarantine/ (raw objects set aside) and import/, each as its path in the lake and its length;
+    /// not the tool's working files in a <c>.tmp/</c> of theirs (such a folder on another file system has one).
+    /// </summary>
     private static IEnumerable<string> OwnData(DirectoryInfo folder) =>
         new[] { LakeLayout.Raw, LakeLayout.Quarantine, LakeLayout.Import }
             .Select(zone => new DirectoryInfo(Path.Combine(folder.FullName, zone.TrimEnd('/'))))
             .Where(zone => zone.Exists)
             .SelectMany(zone => zone.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }))
-            .Select(file => Entry(Path.GetRelativePath(folder.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file.Length))
+            .Select(file => (Key: Path.GetRelativePath(folder.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file))
+            .Where(entry => !entry.Key.Contains("/" + LocalFolderStore.TemporaryFolder + "/", StringComparison.Ordinal))
+            .Select(entry => Entry(entry.Key, entry.file.Length))
             .Order(StringComparer.Ordinal);
 
     /// <summary>A line of the marker: a file's path in the lake and its length.</summary>

@@ -5,7 +5,8 @@ namespace SpotifyEtl.Cli.Shell;
 /// <summary>
 /// The files under a folder of the lake, at any depth, never through a link to a folder: a link loop cannot make a walk
 /// endless, and a link to a folder outside the lake cannot bring that folder's files in (to be counted, or deleted as
-/// the lake's own). A link to a file, dangling or not, is listed as a file.
+/// the lake's own). A link to a file, dangling or not, is listed as a file. The tool's working files in a <c>.tmp/</c>
+/// (a top folder on another file system has its own) are not the lake's, and are left out, as listings leave them.
 /// </summary>
 internal static class LakeFiles
 {
@@ -21,6 +22,7 @@ internal static class LakeFiles
         new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => entry.ToFullPath(), Options)
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory,
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+            ShouldRecursePredicate = (ref FileSystemEntry entry) =>
+                (entry.Attributes & FileAttributes.ReparsePoint) == 0 && !entry.FileName.SequenceEqual(SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder),
         };
 }

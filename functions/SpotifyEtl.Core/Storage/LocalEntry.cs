@@ -150,15 +150,17 @@ public static partial class LocalEntry
         try
         {
             // One statx, whose layout is the same on every Linux architecture: AT_FDCWD with an absolute path,
-            // AT_SYMLINK_NOFOLLOW unless following; mask STATX_TYPE | STATX_MODE | STATX_UID | STATX_SIZE.
-            if (Statx(-100, path, followLinks ? 0 : 0x100, 0x1 | 0x2 | 0x8 | 0x200, buffer) != 0)
+            // AT_SYMLINK_NOFOLLOW unless following; mask STATX_TYPE | STATX_MODE | STATX_UID | STATX_SIZE | STATX_MNT_ID.
+            if (Statx(-100, path, followLinks ? 0 : 0x100, 0x1 | 0x2 | 0x8 | 0x200 | MountIdMask, buffer) != 0)
             {
                 return null;
             }
             var mode = BitConverter.ToUInt16(buffer, 28);
-            // stx_dev_major and stx_dev_minor, which statx fills whatever the mask.
+            // stx_dev_major and stx_dev_minor, which statx fills whatever the mask; stx_mnt_id where the kernel says it
+            // filled it (stx_mask, Linux 5.8 on), else 0.
             var device = ((ulong)BitConverter.ToUInt32(buffer, 136) << 32) | BitConverter.ToUInt32(buffer, 140);
-            return new EntryStatus(mode & 0xF000, mode & 0xFFF, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt64(buffer, 40), device);
+            var mount = (BitConverter.ToUInt32(buffer, 0) & MountIdMask) != 0 ? BitConverter.ToUInt64(buffer, 144) : 0;
+            return new EntryStatus(mode & 0xF000, mode & 0xFFF, BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt64(buffer, 40), device, mount);
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -166,9 +168,15 @@ public static partial class LocalEntry
         }
     }
 
+    /// <summary>STATX_MNT_ID: the mount's id, in stx_mnt_id.</summary>
+    private const uint MountIdMask = 0x1000;
+
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
 }
 
-/// <summary>What <see cref="LocalEntry.Stat"/> tells of an entry: its type bits (S_IFMT), permission bits, owner's uid, size and the file system's device number.</summary>
-public readonly record struct EntryStatus(int Type, int Permissions, uint Owner, ulong Size, ulong Device);
+/// <summary>
+/// What <see cref="LocalEntry.Stat"/> tells of an entry: its type bits (S_IFMT), permission bits, owner's uid, size, the
+/// file system's device number and the mount's id (0 where the kernel does not tell it).
+/// </summary>
+public readonly record struct EntryStatus(int Type, int Permissions, uint Owner, ulong Size, ulong Device, ulong Mount);

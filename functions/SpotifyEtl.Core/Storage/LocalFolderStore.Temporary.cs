@@ -28,7 +28,7 @@ public sealed partial class LocalFolderStore
             {
                 if (Path.GetFileName(top) != TemporaryFolder && Directory.Exists(own))
                 {
-                    removed += TemporaryFiles.RemoveStaleIn(own);
+                    removed += TemporaryFiles.RemoveStaleIn(own, ownNamesOnly: true);
                 }
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -41,8 +41,8 @@ public sealed partial class LocalFolderStore
 
     /// <summary>
     /// A new temporary file's path for a write to <paramref name="target"/>: under the root's <c>.tmp/</c>, or under the
-    /// target's top folder's own <c>.tmp/</c> where that folder is on another file system than the root (a mount point,
-    /// a link to another disk). A rename moves a file whole only within one file system; across two, .NET's
+    /// target's top folder's own <c>.tmp/</c> where that folder is on another file system or mount than the root (a mount
+    /// point, a bind mount, a link to another disk). A rename moves a file whole only within one file system; across two, .NET's
     /// <see cref="File.Move(string, string, bool)"/> copies over the target in place, so a reader could see half an
     /// object and a power cut leave a truncated one. Neither folder is ever listed.
     /// </summary>
@@ -72,8 +72,9 @@ public sealed partial class LocalFolderStore
             // Made by this write, inside the root: on its file system.
             return lakes;
         }
+        // Another device, or another mount of the same one (a bind mount: rename refuses to cross mounts too).
         var folder = LocalEntry.Stat(_root, followLinks: true) is { } root && LocalEntry.Stat(top, followLinks: true) is { } folderStatus
-                     && root.Device != folderStatus.Device
+                     && (root.Device != folderStatus.Device || root.Mount != folderStatus.Mount)
             ? Path.Combine(top, TemporaryFolder)
             : lakes;
         return _temporaryFolders.GetOrAdd(top, folder);

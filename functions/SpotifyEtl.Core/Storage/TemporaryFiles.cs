@@ -42,8 +42,12 @@ internal static class TemporaryFiles
         return removed;
     }
 
-    /// <summary>The files in a temporary folder whose writer no longer runs (the lake's lock, leases and marker are kept); how many.</summary>
-    public static int RemoveStaleIn(string folder)
+    /// <summary>
+    /// The files in a temporary folder whose writer no longer runs (the lake's lock, leases and marker are kept); how many.
+    /// With <paramref name="ownNamesOnly"/>, only files named as this tool names its temporary files
+    /// (<c>{pid}.{start}-{32 hex digits}.tmp</c>): a top folder's <c>.tmp/</c> may be a user's own.
+    /// </summary>
+    public static int RemoveStaleIn(string folder, bool ownNamesOnly = false)
     {
         var removed = 0;
         if (!Directory.Exists(folder))
@@ -55,7 +59,7 @@ internal static class TemporaryFiles
             var name = Path.GetFileName(file);
             var dash = name.IndexOf('-', StringComparison.Ordinal);
             var kept = name is LocalFolderStore.LockFile or LocalFolderStore.SweptMarker || name.EndsWith(LocalFolderStore.LeaseFileSuffix, StringComparison.Ordinal);
-            if (kept || (dash > 0 && IsRunning(name[..dash])))
+            if (kept || (dash > 0 && IsRunning(name[..dash])) || (ownNamesOnly && !IsOwnName(name)))
             {
                 continue;
             }
@@ -63,6 +67,16 @@ internal static class TemporaryFiles
             removed++;
         }
         return removed;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one <see cref="NewName"/> gives: <c>{pid}.{start}-{32 hex digits}.tmp</c>.</summary>
+    internal static bool IsOwnName(string name)
+    {
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dash > 0 && dot > 0 && dot < dash && name.EndsWith(".tmp", StringComparison.Ordinal)
+               && name[..dot].All(char.IsAsciiDigit) && name[(dot + 1)..dash].All(char.IsAsciiDigit) && dot + 1 < dash
+               && name.Length - dash - 1 - ".tmp".Length == 32 && Guid.TryParseExact(name[(dash + 1)..^".tmp".Length], "N", out _);
     }
 
     /// <summary>Whether the writer named <c>{pid}.{start}</c> (or a bare <c>{pid}</c>) still runs: the same id and the same start.</summary>

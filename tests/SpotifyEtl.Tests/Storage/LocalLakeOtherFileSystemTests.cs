@@ -91,17 +91,47 @@ public sealed class LocalLakeOtherFileSystemTests : IDisposable
     }
 
     [Fact]
-    public void A_temporary_file_a_killed_writer_left_in_a_top_folder_on_another_file_system_is_removed()
+    public void A_temporary_file_a_killed_writer_left_in_a_top_folder_on_another_file_system_is_removed_and_nothing_else_there()
     {
         Assert.True(_elsewhere is not null, "no folder on another file system than the tests' temporary folder");
-        Directory.CreateDirectory(Path.Combine(_elsewhere!, "transformed", LocalFolderStore.TemporaryFolder));
+        var own = Path.Combine(_elsewhere!, "transformed", LocalFolderStore.TemporaryFolder);
+        Directory.CreateDirectory(own);
         Directory.CreateSymbolicLink(_folder["transformed"], Path.Combine(_elsewhere!, "transformed"));
         // A writer that is gone: a process id no system hands out.
-        var left = Path.Combine(_elsewhere!, "transformed", LocalFolderStore.TemporaryFolder, $"2147483646.1-{Guid.NewGuid():N}.tmp");
+        var left = Path.Combine(own, $"2147483646.1-{Guid.NewGuid():N}.tmp");
         File.WriteAllText(left, "half a table");
+        // A folder of that name may be a user's own, in a lake made in a folder that held other files: only the tool's
+        // names go, whatever the folder holds besides.
+        string[] theirs = ["notes.txt", "draft.tmp", $"2147483646.1-{Guid.NewGuid():N}.txt", "2147483646.1-not-a-guid.tmp", $"x.1-{Guid.NewGuid():N}.tmp"];
+        foreach (var name in theirs)
+        {
+            File.WriteAllText(Path.Combine(own, name), "a user's");
+        }
+        Directory.CreateDirectory(_folder[$"notes/{LocalFolderStore.TemporaryFolder}"]);
+        File.WriteAllText(_folder[$"notes/{LocalFolderStore.TemporaryFolder}/todo.txt"], "a user's");
 
         Assert.Equal(1, new LocalFolderStore(_folder.Path).RemoveStaleTemporaryFiles());
         Assert.False(File.Exists(left));
+        Assert.All(theirs, name => Assert.True(File.Exists(Path.Combine(own, name)), name));
+        Assert.True(File.Exists(_folder[$"notes/{LocalFolderStore.TemporaryFolder}/todo.txt"]));
+    }
+
+    [Fact]
+    public void The_mount_a_path_is_on_is_the_one_the_system_lists_for_it()
+    {
+        // /proc/self/mountinfo: each line a mount's id, its parent's, the device, the root and the mount point.
+        var mounts = File.ReadAllLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' '))
+            .Select(fields => (Id: ulong.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), Point: fields[4].Replace("\\040", " ", StringComparison.Ordinal)))
+            .ToList();
+        foreach (var path in new[] { _folder.Path, RepositoryPaths.Root, "/dev/shm", "/proc/self", "/" }.Where(Directory.Exists))
+        {
+            var real = new DirectoryInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+            // The last mount listed at the longest mount point above the path is the one it is on.
+            var mount = mounts.Where(m => real == m.Point || real.StartsWith(m.Point.TrimEnd('/') + "/", StringComparison.Ordinal))
+                .OrderBy(m => m.Point.Length).Last();
+            Assert.Equal(mount.Id, LocalEntry.Stat(path, followLinks: true)!.Value.Mount);
+        }
     }
 
     private static byte[] Bytes(Random random)
