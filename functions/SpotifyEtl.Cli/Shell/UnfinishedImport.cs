@@ -8,9 +8,10 @@ namespace SpotifyEtl.Cli.Shell;
 /// <summary>
 /// An import into a local lake that did not finish (<c>state/unfinished-import.txt</c>, the time it began): written before
 /// the import lands a file, taken off only by an import that rebuilds the table, so an import interrupted, killed or stopped
-/// by a full disk leaves it behind, and so does one that imported nothing. <c>listening_history</c> may then lack months of the export, or hold an earlier import's:
-/// <c>query</c>, <c>report</c> and <c>current</c> say so and what to run, rather than answer from it as if whole, as
-/// they do for an unfinished transform (<see cref="UnfinishedTransform"/>). The next import that rebuilds the table takes it off.
+/// by a full disk leaves it behind, and so does one that imported nothing. <c>listening_history</c> may then lack months
+/// of the export, or hold an earlier import's: <c>query</c>, <c>report</c> and <c>current</c> say so and what to run,
+/// rather than answer from it as if whole, as they do for an unfinished transform (<see cref="UnfinishedTransform"/>). The
+/// next import that rebuilds the table takes it off.
 /// </summary>
 internal static class UnfinishedImport
 {

@@ -8,9 +8,8 @@ namespace SpotifyEtl.Storage;
 /// writes them and the instant it started: a process id alone may be reused by another process once the
 /// writer is gone, and a file of the dead writer would then be kept forever.
 /// </summary>
-internal static class TemporaryFiles
+internal static partial class TemporaryFiles
 {
-
     private static readonly string Owner = $"{Environment.ProcessId}.{StartOf(Environment.ProcessId)}";
 
     public static string NewName() => $"{Owner}-{Guid.NewGuid():N}.tmp";
@@ -70,14 +69,10 @@ internal static class TemporaryFiles
     }
 
     /// <summary>Whether <paramref name="name"/> is one <see cref="NewName"/> gives: <c>{pid}.{start}-{32 hex digits}.tmp</c>.</summary>
-    internal static bool IsOwnName(string name)
-    {
-        var dash = name.IndexOf('-', StringComparison.Ordinal);
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        return dash > 0 && dot > 0 && dot < dash && name.EndsWith(".tmp", StringComparison.Ordinal)
-               && name[..dot].All(char.IsAsciiDigit) && name[(dot + 1)..dash].All(char.IsAsciiDigit) && dot + 1 < dash
-               && name.Length - dash - 1 - ".tmp".Length == 32 && Guid.TryParseExact(name[(dash + 1)..^".tmp".Length], "N", out _);
-    }
+    internal static bool IsOwnName(string name) => OwnName().IsMatch(name);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9]+\\.[0-9]+-[0-9a-f]{32}\\.tmp$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex OwnName();
 
     /// <summary>Whether the writer named <c>{pid}.{start}</c> (or a bare <c>{pid}</c>) still runs: the same id and the same start.</summary>
     private static bool IsRunning(string owner)
