@@ -50,21 +50,7 @@ public sealed partial class LocalFolderStore : IObjectStore
     public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var path = CheckedPathOf(key);
-        SafeFileHandle handle;
-        try
-        {
-            handle = File.OpenHandle(path);
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ObjectNotFoundException(Description, key);
-        }
-        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
-        {
-            throw new UnreadableObjectException(Description, key, problem, exception);
-        }
-        using (handle)
+        using (var handle = OpenHandleOf(key))
         {
             var length = RandomAccess.GetLength(handle);
             if (length > LocalEntry.MaxObjectBytes)
@@ -92,13 +78,32 @@ public sealed partial class LocalFolderStore : IObjectStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = CheckedPathOf(key);
-        if (!File.Exists(path))
+        try
+        {
+            // Opened without a check before: a file removed in between is not found, as one removed before.
+            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ObjectNotFoundException(Description, key);
         }
+        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
+        {
+            throw new UnreadableObjectException(Description, key, problem, exception);
+        }
+    }
+
+    /// <summary>A handle to read the object from; a file removed since any check before is not found, as one removed before.</summary>
+    private SafeFileHandle OpenHandleOf(string key)
+    {
+        var path = CheckedPathOf(key);
         try
         {
-            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
+            return File.OpenHandle(path);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(Description, key);
         }
         catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
         {
@@ -201,26 +206,24 @@ public sealed partial class LocalFolderStore : IObjectStore
 
     public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
     {
-        var source = CheckedPathOf(sourceKey);
-        if (!File.Exists(source))
-        {
-            throw new ObjectNotFoundException(Description, sourceKey);
-        }
-        try
-        {
-            // Opened first, so that a source this user may not read is told apart from a lake it may not write.
-            File.OpenHandle(source).Dispose();
-        }
-        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
-        {
-            throw new UnreadableObjectException(Description, sourceKey, problem, exception);
-        }
+        // Opened first, so that a source this user may not read is told apart from a lake it may not write, and copied from
+        // this handle: a source removed or replaced once it is open still gives the bytes it had.
+        using var handle = OpenHandleOf(sourceKey);
         // Copied to a temporary file and moved into place: a full disk leaves no truncated copy.
         var destination = PathOf(destinationKey);
         var temporary = NewTemporaryPath(destination);
         try
         {
-            File.Copy(source, temporary, overwrite: false);
+            using (var from = new FileStream(handle, FileAccess.Read, bufferSize: 0))
+            using (var to = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                from.CopyTo(to, 1024 * 1024);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // The source's permissions, as a copy by path keeps them: a raw object's copy is read-only too.
+                    File.SetUnixFileMode(to.SafeFileHandle, File.GetUnixFileMode(handle));
+                }
+            }
             CreateFolderOf(destination);
             File.Move(temporary, destination, overwrite: true);
         }

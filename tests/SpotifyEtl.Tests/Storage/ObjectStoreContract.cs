@@ -142,6 +142,86 @@ public abstract class ObjectStoreContract
         Assert.Contains(store.Description, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>How many reads the race below makes while another task removes the object and puts it back.</summary>
+    protected virtual int RacingReads => 300;
+
+    /// <summary>How long the object stays put back before it is removed again in the race below.</summary>
+    protected virtual TimeSpan RacingPause => TimeSpan.Zero;
+
+    [Theory]
+    [InlineData("open")]
+    [InlineData("pooled")]
+    [InlineData("copy")]
+    public async Task An_object_removed_and_put_back_while_it_is_read_or_copied_is_read_whole_or_not_found(string how)
+    {
+        var store = await CreateStoreAsync();
+        // Keys the transform's role may read, list, write and delete, so that the contract holds for it too.
+        const string key = "transformed/songs/racing/page.json";
+        var random = new Random(how.Length);
+        byte[][] contents = [RandomBytes(random, 3_000), RandomBytes(random, 9_000)];
+        await store.PutBytesAsync(key, contents[0], "application/json");
+        using var stop = new CancellationTokenSource();
+        // Removes the object and puts it back, alternating its two contents, until the reads are done.
+        var churn = Task.Run(async () =>
+        {
+            for (var round = 1; !stop.IsCancellationRequested; round++)
+            {
+                await store.DeleteAsync(key);
+                await store.PutBytesAsync(key, contents[round % 2], "application/json");
+                await Task.Delay(RacingPause);
+            }
+        });
+        var (whole, notFound) = (0, 0);
+        try
+        {
+            for (var read = 0; read < RacingReads; read++)
+            {
+                try
+                {
+                    var bytes = how switch
+                    {
+                        "open" => await store.ReadAllBytesAsync(key),
+                        "pooled" => await ReadPooledBytesAsync(store, key),
+                        _ => await CopiedBytesAsync(store, key, $"transformed/songs/copies/{read}.json"),
+                    };
+                    Assert.Contains(contents, content => content.AsSpan().SequenceEqual(bytes));
+                    whole++;
+                }
+                catch (ObjectNotFoundException error)
+                {
+                    Assert.Equal(key, error.Key);
+                    notFound++;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await churn;
+        }
+        // Both outcomes came up, so the reads did meet the object gone and back.
+        Assert.True(whole > 0 && notFound > 0, $"{whole} reads whole and {notFound} not found: the reads did not race the removals");
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static async Task<byte[]> ReadPooledBytesAsync(IObjectStore store, string key)
+    {
+        using var read = await store.ReadPooledAsync(key);
+        return read.Span.ToArray();
+    }
+
+    private static async Task<byte[]> CopiedBytesAsync(IObjectStore store, string key, string destination)
+    {
+        await store.CopyAsync(key, destination);
+        return await store.ReadAllBytesAsync(destination);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -372,6 +452,26 @@ public sealed class LocalFolderStoreContractTests : ObjectStoreContract, IDispos
     private readonly string _root = Path.Combine(Path.GetTempPath(), "spotify-etl-store-" + Guid.NewGuid().ToString("N"));
 
     protected override Task<IObjectStore> CreateStoreAsync() => Task.FromResult<IObjectStore>(new LocalFolderStore(_root));
+
+    // A check before the open leaves a window of microseconds, which a few thousand local reads meet.
+    protected override int RacingReads => 20_000;
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_copy_of_a_landed_raw_file_is_read_only_as_the_file_is()
+    {
+        var store = new LocalFolderStore(_root);
+        Directory.CreateDirectory(_root);
+        var input = Path.Combine(_root, "input.json");
+        await File.WriteAllTextAsync(input, "{\"items\":[]}");
+        store.Land("raw/x/1.json", input);
+
+        await store.CopyAsync("raw/x/1.json", "quarantine/x/1.json");
+
+        var mode = File.GetUnixFileMode(Path.Combine(_root, "quarantine", "x", "1.json"));
+        Assert.Equal(File.GetUnixFileMode(Path.Combine(_root, "raw", "x", "1.json")), mode);
+        Assert.Equal(UnixFileMode.None, mode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+    }
 
     public void Dispose()
     {
