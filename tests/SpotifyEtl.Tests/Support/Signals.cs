@@ -53,6 +53,24 @@ internal static partial class Signals
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = new System.Text.StringBuilder();
         var sent = false;
+        // A run the signal does not end would keep its stderr open, and this loop reading it, for ever: it is killed after
+        // two minutes, which ends the loop and fails the test.
+        var killed = false;
+        using var watchdog = new Timer(_ =>
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    killed = true;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
+        }, null, TimeSpan.FromMinutes(2), Timeout.InfiniteTimeSpan);
         while (process.StandardError.ReadLine() is { } written)
         {
             errors.AppendLine(written);
@@ -61,8 +79,9 @@ internal static partial class Signals
                 sent = Send(process.Id, signal);
             }
         }
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"spotify-etl {arguments[0]} did not end after the signal.");
         process.WaitForExit();
+        watchdog.Dispose();
+        Assert.False(killed, $"spotify-etl {arguments[0]} did not end within two minutes{(sent ? " of the signal" : "")}; it was killed. Its stderr:\n{errors}");
         return sent ? (process.ExitCode, output.Result, errors.ToString()) : null;
     }
 

@@ -34,8 +34,42 @@ internal static class SpotifyEtlProcess
         {
             start.ArgumentList.Add(argument);
         }
-        return start;
+        return InterruptibleAtTheTerminal(start);
     }
+
+    /// <summary>
+    /// The start as a terminal's foreground command runs: with Ctrl-C's SIGINT at its default. A shell starts a background
+    /// job (<c>make test &amp;</c>, a script's <c>cmd &amp;</c>) with SIGINT ignored, every process under it inherits that, and
+    /// a program does not catch a signal ignored when it started; the tests' Ctrl-C would then reach no spotify-etl. Where
+    /// this process ignores SIGINT, coreutils' <c>env --default-signal</c> gives the child the default back.
+    /// </summary>
+    private static ProcessStartInfo InterruptibleAtTheTerminal(ProcessStartInfo start)
+    {
+        if (!IgnoresSigint.Value)
+        {
+            return start;
+        }
+        var wrapped = new ProcessStartInfo("env")
+        {
+            RedirectStandardOutput = start.RedirectStandardOutput,
+            RedirectStandardError = start.RedirectStandardError,
+            WorkingDirectory = start.WorkingDirectory,
+        };
+        wrapped.ArgumentList.Add("--default-signal=INT");
+        wrapped.ArgumentList.Add(start.FileName);
+        foreach (var argument in start.ArgumentList)
+        {
+            wrapped.ArgumentList.Add(argument);
+        }
+        return wrapped;
+    }
+
+    /// <summary>Whether this process ignores SIGINT (Linux: the SigIgn mask of /proc/self/status, SIGINT its second bit).</summary>
+    private static readonly Lazy<bool> IgnoresSigint = new(() =>
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (Signals.Sigint - 1))) != 0;
+    });
 
     /// <summary>
     /// The command line of <paramref name="start"/> as bash reads it, each word quoted (a quote inside one too), for a test
