@@ -75,31 +75,19 @@ public sealed partial class LocalFolderStore : IObjectStore
         }
     }
 
-    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
-    {
-        var path = CheckedPathOf(key);
-        try
-        {
-            // Opened without a check before: a file removed in between is not found, as one removed before.
-            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ObjectNotFoundException(Description, key);
-        }
-        catch (Exception exception) when (LocalEntry.ReadProblem(exception) is { } problem)
-        {
-            throw new UnreadableObjectException(Description, key, problem, exception);
-        }
-    }
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Stream>(new FileStream(OpenHandleOf(key, FileOptions.Asynchronous), FileAccess.Read, 64 * 1024, isAsync: true));
 
-    /// <summary>A handle to read the object from; a file removed since any check before is not found, as one removed before.</summary>
-    private SafeFileHandle OpenHandleOf(string key)
+    /// <summary>
+    /// A handle to read the object from, opened at once rather than after a check that the file exists: a file removed
+    /// since is not found, as one removed before, and so is a key below a file, as if that were a folder (S3's answer too).
+    /// </summary>
+    private SafeFileHandle OpenHandleOf(string key, FileOptions options = FileOptions.None)
     {
         var path = CheckedPathOf(key);
         try
         {
-            return File.OpenHandle(path);
+            return File.OpenHandle(path, options: options);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -220,9 +208,10 @@ public sealed partial class LocalFolderStore : IObjectStore
                 from.CopyTo(to, 1024 * 1024);
                 if (!OperatingSystem.IsWindows())
                 {
-                    // The source's permissions, as a copy by path keeps them: a raw object's copy is read-only too.
-                    File.SetUnixFileMode(to.SafeFileHandle, File.GetUnixFileMode(handle));
+                    // The source's permissions and time, as File.Copy keeps them: a raw object's copy is read-only too.
+                    File.SetUnixFileMode(to.SafeFileHandle, File.GetUnixFileMode(handle) & ~(UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit));
                 }
+                File.SetLastWriteTimeUtc(to.SafeFileHandle, File.GetLastWriteTimeUtc(handle));
             }
             CreateFolderOf(destination);
             File.Move(temporary, destination, overwrite: true);

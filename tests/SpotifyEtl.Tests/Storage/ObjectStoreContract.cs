@@ -142,6 +142,19 @@ public abstract class ObjectStoreContract
         Assert.Contains(store.Description, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_key_below_an_object_as_if_it_were_a_folder_is_not_found_by_any_read_or_copy()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutTextAsync("transformed/songs/day", "{}", "application/json");
+        const string below = "transformed/songs/day/page.json";
+
+        Assert.Equal(below, (await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.OpenReadAsync(below))).Key);
+        Assert.Equal(below, (await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.ReadPooledAsync(below))).Key);
+        Assert.Equal(below, (await Assert.ThrowsAsync<ObjectNotFoundException>(() => store.CopyAsync(below, "quarantine/page.json"))).Key);
+        Assert.False(await store.ExistsAsync(below));
+    }
+
     /// <summary>How many reads the race below makes while another task removes the object and puts it back.</summary>
     protected virtual int RacingReads => 300;
 
@@ -155,22 +168,25 @@ public abstract class ObjectStoreContract
     public async Task An_object_removed_and_put_back_while_it_is_read_or_copied_is_read_whole_or_not_found(string how)
     {
         var store = await CreateStoreAsync();
-        // Keys the transform's role may read, list, write and delete, so that the contract holds for it too.
         const string key = "transformed/songs/racing/page.json";
         var random = new Random(how.Length);
         byte[][] contents = [RandomBytes(random, 3_000), RandomBytes(random, 9_000)];
         await store.PutBytesAsync(key, contents[0], "application/json");
         using var stop = new CancellationTokenSource();
+        var churning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Removes the object and puts it back, alternating its two contents, until the reads are done.
         var churn = Task.Run(async () =>
         {
             for (var round = 1; !stop.IsCancellationRequested; round++)
             {
                 await store.DeleteAsync(key);
+                churning.TrySetResult();
                 await store.PutBytesAsync(key, contents[round % 2], "application/json");
                 await Task.Delay(RacingPause);
             }
         });
+        // The reads start once the removals have: on a busy machine the task may start late.
+        await churning.Task;
         var (whole, notFound) = (0, 0);
         try
         {
@@ -182,7 +198,7 @@ public abstract class ObjectStoreContract
                     {
                         "open" => await store.ReadAllBytesAsync(key),
                         "pooled" => await ReadPooledBytesAsync(store, key),
-                        _ => await CopiedBytesAsync(store, key, $"transformed/songs/copies/{read}.json"),
+                        _ => await CopiedBytesAsync(store, key, "transformed/songs/racing/copy.json"),
                     };
                     Assert.Contains(contents, content => content.AsSpan().SequenceEqual(bytes));
                     whole++;
@@ -458,7 +474,7 @@ public sealed class LocalFolderStoreContractTests : ObjectStoreContract, IDispos
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task A_copy_of_a_landed_raw_file_is_read_only_as_the_file_is()
+    public async Task A_copy_of_a_landed_raw_file_is_read_only_and_as_old_as_the_file_is()
     {
         var store = new LocalFolderStore(_root);
         Directory.CreateDirectory(_root);
@@ -468,8 +484,10 @@ public sealed class LocalFolderStoreContractTests : ObjectStoreContract, IDispos
 
         await store.CopyAsync("raw/x/1.json", "quarantine/x/1.json");
 
-        var mode = File.GetUnixFileMode(Path.Combine(_root, "quarantine", "x", "1.json"));
-        Assert.Equal(File.GetUnixFileMode(Path.Combine(_root, "raw", "x", "1.json")), mode);
+        var (copy, raw) = (Path.Combine(_root, "quarantine", "x", "1.json"), Path.Combine(_root, "raw", "x", "1.json"));
+        var mode = File.GetUnixFileMode(copy);
+        Assert.Equal(File.GetUnixFileMode(raw), mode);
+        Assert.Equal(File.GetLastWriteTimeUtc(raw), File.GetLastWriteTimeUtc(copy));
         Assert.Equal(UnixFileMode.None, mode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
     }
 

@@ -24,8 +24,9 @@ public sealed class S3ObjectStoreAsLambdaRoleContractTests : ObjectStoreContract
         new S3ObjectStore(_client, await _server.CreateBucketAsync("role"));
 
     // The role's 403 for a missing key is told from a refusal by a listing, and a key listed meanwhile is read once more:
-    // an object removed and put back twice within those three requests is a refusal to this role. Put back, it stays.
-    protected override TimeSpan RacingPause => TimeSpan.FromMilliseconds(25);
+    // an object removed, put back and removed again within those four requests is a refusal to this role. The race keeps
+    // each put for a tenth of a second, far longer than the four take.
+    protected override TimeSpan RacingPause => TimeSpan.FromMilliseconds(100);
 
     [Fact]
     public async Task A_missing_key_is_missing_even_beside_keys_that_begin_with_it()

@@ -53,8 +53,8 @@ internal static partial class Signals
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = new System.Text.StringBuilder();
         var sent = false;
-        // A run the signal does not end would keep its stderr open, and this loop reading it, for ever: it is killed after
-        // two minutes, which ends the loop and fails the test.
+        // A run the signal does not end would keep its stderr open, and this loop reading it, for ever: it is killed two
+        // minutes after it started, which ends the loop and fails the test.
         var killed = false;
         using var watchdog = new Timer(_ =>
         {
@@ -62,8 +62,8 @@ internal static partial class Signals
             {
                 if (!process.HasExited)
                 {
+                    Volatile.Write(ref killed, true);
                     process.Kill(entireProcessTree: true);
-                    killed = true;
                 }
             }
             catch (InvalidOperationException)
@@ -81,7 +81,7 @@ internal static partial class Signals
         }
         process.WaitForExit();
         watchdog.Dispose();
-        Assert.False(killed, $"spotify-etl {arguments[0]} did not end within two minutes{(sent ? " of the signal" : "")}; it was killed. Its stderr:\n{errors}");
+        Assert.False(Volatile.Read(ref killed), $"spotify-etl {arguments[0]} did not end within two minutes{(sent ? ", a signal sent" : "")}; it was killed. Its stderr:\n{errors}");
         return sent ? (process.ExitCode, output.Result, errors.ToString()) : null;
     }
 

@@ -38,10 +38,11 @@ internal static class SpotifyEtlProcess
     }
 
     /// <summary>
-    /// The start as a terminal's foreground command runs: with Ctrl-C's SIGINT at its default. A shell starts a background
-    /// job (<c>make test &amp;</c>, a script's <c>cmd &amp;</c>) with SIGINT ignored, every process under it inherits that, and
-    /// a program does not catch a signal ignored when it started; the tests' Ctrl-C would then reach no spotify-etl. Where
-    /// this process ignores SIGINT, coreutils' <c>env --default-signal</c> gives the child the default back.
+    /// The start as a terminal's foreground command runs: with Ctrl-C's SIGINT at its default. A shell without job control
+    /// (a script, <c>sh -c</c>) starts its background jobs (<c>make test &gt; log &amp;</c>) with SIGINT ignored, every process
+    /// under them inherits that, and .NET does not catch a signal that was ignored when its process started: the tests'
+    /// Ctrl-C would reach no spotify-etl. Where this process ignores SIGINT, coreutils' <c>env --default-signal</c> gives
+    /// the child the default back.
     /// </summary>
     private static ProcessStartInfo InterruptibleAtTheTerminal(ProcessStartInfo start)
     {
