@@ -155,7 +155,7 @@ public abstract class ObjectStoreContract
         Assert.False(await store.ExistsAsync(below));
     }
 
-    /// <summary>How many reads the race below makes while another task removes the object and puts it back.</summary>
+    /// <summary>How many reads the race below makes at least while another task removes the object and puts it back.</summary>
     protected virtual int RacingReads => 300;
 
     /// <summary>How long the object stays put back before it is removed again in the race below.</summary>
@@ -190,7 +190,8 @@ public abstract class ObjectStoreContract
         var (whole, notFound) = (0, 0);
         try
         {
-            for (var read = 0; read < RacingReads; read++)
+            // At least RacingReads, and on until both outcomes came up (a removal's moment is short beside a put's pause).
+            for (var read = 0; read < RacingReads || ((whole == 0 || notFound == 0) && read < 20 * RacingReads); read++)
             {
                 try
                 {
