@@ -24,11 +24,26 @@ internal static class CsvFileCheck
     /// </summary>
     internal const int LongestLine = 1 << 20;
 
+    /// <summary>
+    /// The reason given for a file this user may not open: DuckDB's words for a Parquet file, and this check's for a CSV
+    /// file, so that both are named alike (<see cref="LakeException.NotReadable"/>).
+    /// </summary>
+    internal const string PermissionDenied = "Permission denied";
+
     /// <summary>What is wrong with the file, naming the line and the column; null when it is whole. The header is checked apart.</summary>
     public static string? Problem(string file, IReadOnlyList<(string Name, ColumnType Type)> columns)
     {
-        // Read in blocks, a line at a time: memory holds one line, whatever the size of the file.
-        using var reader = new StreamReader(file, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        StreamReader opened;
+        try
+        {
+            // Read in blocks, a line at a time: memory holds one line, whatever the size of the file.
+            opened = new StreamReader(file, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return PermissionDenied;
+        }
+        using var reader = opened;
         var block = new char[1 << 16];
         var line = new char[1 << 12];
         var length = 0;

@@ -273,11 +273,9 @@ internal sealed partial class LakeDatabase : IDisposable
     {
         string Key(string file) => LakeLayout.Transformed + file[tables.Length..].Replace(Path.DirectorySeparatorChar, '/');
         var others = files.Count == 1 ? "" : $", and so {(files.Count == 2 ? "is" : "are")} {string.Join(", ", files.Skip(1).Select(f => Key(f.File)))}";
-        if (files[0].Reason.Contains("Permission denied", StringComparison.Ordinal))
+        if (files[0].Reason.Contains(CsvFileCheck.PermissionDenied, StringComparison.Ordinal))
         {
-            // The file is whole: this user may not open it. Writing it again would not help a reader of a lake shared with them.
-            return new LakeException($"Table '{table}' cannot be read: this user may not read its file {Key(files[0].File)} (permission denied). " +
-                                     "Ask the lake's owner for read access to its files and folders, or run as that user.", table);
+            return LakeException.NotReadable(table, Key(files[0].File));
         }
         return new LakeException($"Table '{table}' cannot be read: its file {Key(files[0].File)} is damaged ({files[0].Reason}){others}. " +
                                  $"Write it again: {LakeViews.HowToRewrite(table, onS3)}", table);

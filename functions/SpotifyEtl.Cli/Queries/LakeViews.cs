@@ -169,7 +169,18 @@ internal static partial class LakeViews
     {
         var expected = string.Join(',', columns.Select(c => c.Name));
         // As far as a matching header and its line break go, not a whole first line: a file that is not a table may have none.
-        using var reader = new StreamReader(file);
+        StreamReader opened;
+        try
+        {
+            opened = new StreamReader(file);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Named as DuckDB's refusal of a Parquet file is: the table's questions fail, the others are answered.
+            throw LakeException.NotReadable(table, LakeLayout.Transformed + Path.GetRelativePath(Path.Combine(lake, LakeLayout.Transformed), file)
+                .Replace(Path.DirectorySeparatorChar, '/'));
+        }
+        using var reader = opened;
         var start = new char[expected.Length + 3];
         var text = start.AsSpan(0, reader.ReadBlock(start));
         var end = text.IndexOfAny('\r', '\n');

@@ -124,14 +124,24 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         File.SetUnixFileMode(locked, UnixFileMode.None);
         _locked.Add(locked);
 
-        var (exitCode, _, errors) = RunWithoutPermissionOverride("query", "--lake", lake);
+        var (exitCode, output, errors) = RunWithoutPermissionOverride("query", "--lake", lake, "--json");
 
-        // Where the file is opened first decides the line: DuckDB reading a Parquet table, or the tool itself.
-        Assert.True(errors.Contains($"this user may not read its file {Key(lake, locked)} (permission denied)", StringComparison.Ordinal)
-            || errors.Contains($"Access to the path '{locked}' is denied. Give this user access to that path (read to read a lake", StringComparison.Ordinal),
-            $"exit {exitCode}: {errors}");
+        // Whichever opens the file first, DuckDB reading a Parquet table or the tool checking a CSV one, it is named alike,
+        // and the questions that do not read its table are answered.
+        Assert.True(exitCode == 65, $"exit {exitCode}: {errors}");
+        Assert.Contains($"Table '{TableOf(locked)}' cannot be read: this user may not read its file {Key(lake, locked)} (permission denied). " +
+                        "Ask the lake's owner for read access", errors, StringComparison.Ordinal);
         Assert.DoesNotContain("is damaged", errors, StringComparison.Ordinal);
         Assert.DoesNotContain("writable", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Access to the path", errors, StringComparison.Ordinal);
+        Assert.NotEqual(0, JsonDocument.Parse(output).RootElement.GetArrayLength());
+    }
+
+    /// <summary>The table a file of the lake's transformed/ folder belongs to.</summary>
+    private static string TableOf(string file)
+    {
+        var parts = file.Split(Path.DirectorySeparatorChar);
+        return parts[Array.LastIndexOf(parts, "transformed") + 1];
     }
 
     /// <summary>A folder's name that does not end in .json (letters, digits, spaces, dots, other scripts), told apart by <paramref name="index"/>.</summary>
