@@ -40,10 +40,16 @@ export const defaultFirstSnapshotDate = "2025-01-01";
 /** The first month a month-partitioned table (listening_history) projects: Spotify launched in 2008. */
 export const firstHistoryMonth = "2008-01";
 
-/** The crawler's `Configuration` JSON: the partitions it adds are typed like their table. */
+/**
+ * The crawler's `Configuration` JSON: the partitions it adds are typed like their table. The grouping policy changes
+ * nothing for a crawler of catalog tables, but Glue stores it in such a crawler's configuration whether it was given or
+ * not; the provider compares the JSON it reads back with this one, so without it every preview would show the crawler
+ * changing and every `pulumi up` would update it.
+ */
 export const crawlerConfiguration = {
     Version: 1.0,
     CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+    Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
 };
 
 export function glueDatabaseName(name: string): string {
