@@ -50,6 +50,12 @@ public sealed class MixedFormatTableTests : IDisposable
         foreach (var format in Enum.GetValues<TableFormat>())
         {
             var other = lakes[format == TableFormat.Csv ? TableFormat.Parquet : TableFormat.Csv];
+            // Each question's answer over the whole lake of this format, asked once: what every mixed lake must answer alike.
+            Dictionary<string, IReadOnlyList<IReadOnlyList<string?>>> whole;
+            using (var expected = LakeDatabase.Open(lakes[format]))
+            {
+                whole = NamedQueries.All.ToDictionary(query => query.Name, query => expected.Run(query).Rows);
+            }
             var chosen = tables.Where(t => t == TableNames.ListeningHistory || random.Next(4) == 0).ToList();
             foreach (var table in chosen)
             {
@@ -69,14 +75,13 @@ public sealed class MixedFormatTableTests : IDisposable
                     }
                     File.Copy(file, copy, overwrite: true);
                 }
-                AssertOnlyReadersFail(lakes[format], mixed, table);
+                AssertOnlyReadersFail(lakes[format], whole, mixed, table);
             }
         }
     }
 
-    private static void AssertOnlyReadersFail(string whole, string mixed, string table)
+    private static void AssertOnlyReadersFail(string whole, Dictionary<string, IReadOnlyList<IReadOnlyList<string?>>> answers, string mixed, string table)
     {
-        using var expected = LakeDatabase.Open(whole);
         using var database = LakeDatabase.Open(mixed);
         // A question reads the table when, over the whole lake without it, it fails.
         using var without = LakeDatabase.Open(whole, TableNames.Columns.Concat(CurrentTables.Columns).Where(t => t.Key != table).ToDictionary());
@@ -92,7 +97,7 @@ public sealed class MixedFormatTableTests : IDisposable
             }
             else
             {
-                Assert.Equal(expected.Run(query).Rows, database.Run(query).Rows);
+                Assert.Equal(answers[query.Name], database.Run(query).Rows);
                 answered++;
             }
         }
