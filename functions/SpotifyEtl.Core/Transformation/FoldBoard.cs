@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation;
 
@@ -34,13 +35,13 @@ internal sealed class FoldBoard(int workersPerFold, int workers)
     /// depend on which listing finished first. <see cref="Fold.CloseAsync"/> takes the fold off the board.
     /// </summary>
     /// <returns>The fold, and how many workers of its own to run (each stops with <see cref="Stop"/> or <see cref="StopOrJoin"/>).</returns>
-    public (Fold Fold, int Workers) Open(DateOnly date, IReadOnlyList<string> keys)
+    public (Fold Fold, int Workers) Open(DateOnly date, IReadOnlyList<ObjectVersion> inputs)
     {
-        var fold = new Fold(this, date, keys);
+        var fold = new Fold(this, date, inputs);
         lock (_lock)
         {
             _open.Add(fold);
-            var own = Math.Max(1, Math.Min(keys.Count, Math.Max(WorkersPerFold, workers - _busy)));
+            var own = Math.Max(1, Math.Min(inputs.Count, Math.Max(WorkersPerFold, workers - _busy)));
             _busy += own;
             return (fold, own);
         }
@@ -76,31 +77,41 @@ internal sealed class FoldBoard(int workersPerFold, int workers)
     }
 
     /// <summary>One day's (or one run's) objects, taken one at a time by the day's workers and its helpers.</summary>
-    internal sealed class Fold(FoldBoard board, DateOnly date, IReadOnlyList<string> keys)
+    internal sealed class Fold(FoldBoard board, DateOnly date, IReadOnlyList<ObjectVersion> inputs)
     {
         private readonly List<SnapshotTables> _helped = [];
         private readonly TaskCompletionSource _helpersDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _next = -1;
         private int _failed;
+        private int _rewritten;
         private int _helpers;
         private bool _closed;
         private ExceptionDispatchInfo? _helperFailure;
 
         public DateOnly Date { get; } = date;
 
-        public IReadOnlyList<string> Keys { get; } = keys;
+        /// <summary>The objects, each with the tag its listing gave it.</summary>
+        public IReadOnlyList<ObjectVersion> Inputs { get; } = inputs;
 
-        /// <summary>One report per object, in the order of <see cref="Keys"/>, whoever folded it.</summary>
-        public TransformReport[] Reports { get; } = new TransformReport[keys.Count];
+        /// <summary>One report per object, in the order of <see cref="Inputs"/>, whoever folded it.</summary>
+        public TransformReport[] Reports { get; } = new TransformReport[inputs.Count];
+
+        /// <summary>
+        /// Whether an object was read with another tag than its listing's: rewritten since it was listed, perhaps back to
+        /// the listed bytes by now, so that a new listing would not tell. Nothing built from this fold may stand.
+        /// </summary>
+        public bool ReadOtherThanListed => Volatile.Read(ref _rewritten) != 0;
+
+        public void SawRewrite() => Volatile.Write(ref _rewritten, 1);
 
         /// <summary>Objects no worker has taken yet; none once a worker failed.</summary>
-        public int Left => Volatile.Read(ref _failed) == 0 ? Math.Max(0, Keys.Count - Volatile.Read(ref _next) - 1) : 0;
+        public int Left => Volatile.Read(ref _failed) == 0 ? Math.Max(0, Inputs.Count - Volatile.Read(ref _next) - 1) : 0;
 
         /// <summary>The index of the next object to fold, or false once there is none (or a worker failed).</summary>
         public bool TryTake(out int index)
         {
-            index = Volatile.Read(ref _failed) == 0 ? Interlocked.Increment(ref _next) : Keys.Count;
-            return index < Keys.Count;
+            index = Volatile.Read(ref _failed) == 0 ? Interlocked.Increment(ref _next) : Inputs.Count;
+            return index < Inputs.Count;
         }
 
         /// <summary>A failure that is not an object's own (storage unreachable, say): the other workers stop after the object they are on.</summary>

@@ -10,11 +10,13 @@ public sealed partial class TransformPipeline
     /// Reads and parses the objects on the fold's share of the workers, and on the workers of other folds that
     /// finish first (<see cref="FoldBoard"/>). Each worker folds what it parses into tables of its own, with no
     /// lock between them, and the workers' tables are folded together at the end: the fold does not depend on
-    /// order, so neither does the result.
+    /// order, so neither does the result. <c>AsListed</c> is false when an object read was not the one listed (another
+    /// tag): its tables must not be published, and the inputs are listed and read again.
     /// </summary>
-    private async Task<(SnapshotTables Tables, List<TransformReport> Reports)> FoldAsync(FoldBoard folds, DateOnly date, List<string> keys, CancellationToken cancellationToken)
+    private async Task<(SnapshotTables Tables, List<TransformReport> Reports, bool AsListed)> FoldAsync(FoldBoard folds, DateOnly date, List<ObjectVersion> inputs,
+        CancellationToken cancellationToken)
     {
-        var (fold, workers) = folds.Open(date, keys);
+        var (fold, workers) = folds.Open(date, inputs);
         SnapshotTables[] folded;
         try
         {
@@ -30,7 +32,7 @@ public sealed partial class TransformPipeline
         {
             folded[0].Absorb(tables);
         }
-        return (folded[0], [.. fold.Reports]);
+        return (folded[0], [.. fold.Reports], !fold.ReadOtherThanListed);
     }
 
     /// <summary>One of a fold's own workers; once the fold has no object left, it goes on to help another.</summary>
@@ -88,7 +90,7 @@ public sealed partial class TransformPipeline
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long bytesRead = 0;
-                fold.Reports[index] = await FoldOneAsync(tables, rows, fold.Keys[index], bytes => bytesRead = bytes, cancellationToken).ConfigureAwait(false);
+                fold.Reports[index] = await FoldOneAsync(tables, rows, fold, index, bytes => bytesRead = bytes, cancellationToken).ConfigureAwait(false);
                 _options.Progress?.Report(new TransformProgress(bytesRead));
             }
         }
@@ -103,8 +105,10 @@ public sealed partial class TransformPipeline
     }
 
     /// <summary>Reads, parses and folds one raw object; a bad one is quarantined instead.</summary>
-    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, TransformedObject output, string rawKey, Action<long> read, CancellationToken cancellationToken)
+    private async Task<TransformReport> FoldOneAsync(SnapshotTables tables, TransformedObject output, FoldBoard.Fold fold, int index, Action<long> read,
+        CancellationToken cancellationToken)
     {
+        var (rawKey, listed) = fold.Inputs[index];
         if (!RawObjectKey.TryParse(rawKey, out var key, out var problem))
         {
             // A stray file in a day's folder (a manual upload under another name) is set aside, not fatal.
@@ -120,6 +124,14 @@ public sealed partial class TransformPipeline
         catch (UnreadableObjectException unreadable)
         {
             return TransformReport.Unread(rawKey, unreadable.Reason);
+        }
+        if (!pooled.IsListed(listed))
+        {
+            // Rewritten since the listing (on S3 an object put back as it was has its listed ETag again): the fold is
+            // read again from a new listing, and this report is not kept.
+            pooled.Dispose();
+            fold.SawRewrite();
+            return TransformReport.Ignored(rawKey, "it was rewritten while its day was read");
         }
         using (var bytes = pooled)
         {

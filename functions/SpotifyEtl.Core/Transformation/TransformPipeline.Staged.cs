@@ -42,6 +42,8 @@ public sealed partial class TransformPipeline
         IEnumerable<string> stale = runs;
         for (var round = 1; ; round++)
         {
+            // Runs of which an object read was not the one listed: no fragment from them this round, and they are read again.
+            var rewritten = new HashSet<string>(StringComparer.Ordinal);
             foreach (var run in stale)
             {
                 var versions = RunVersions(day, run).ToList();
@@ -61,7 +63,12 @@ public sealed partial class TransformPipeline
                     reportsByRun.Remove(run);
                     continue;
                 }
-                var (tables, reports) = await FoldAsync(folds, date, versions.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
+                var (tables, reports, asListed) = await FoldAsync(folds, date, versions, cancellationToken).ConfigureAwait(false);
+                if (!asListed)
+                {
+                    rewritten.Add(run);
+                    continue;
+                }
                 await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
                 // Written from a whole run or not, it now stands: a later round that finds objects of the run gone keeps it.
                 staged.Add(LakeLayout.FragmentKey(date, run));
@@ -69,7 +76,7 @@ public sealed partial class TransformPipeline
                 reportsByRun[run] = reports;
             }
             var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
-            var changed = runs.Where(run => !RunVersions(now, run).SequenceEqual(RunVersions(day, run))).ToList();
+            var changed = runs.Where(run => rewritten.Contains(run) || !RunVersions(now, run).SequenceEqual(RunVersions(day, run))).ToList();
             day = now;
             if (changed.Count == 0)
             {

@@ -175,15 +175,24 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var inputs = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
-            var (tables, objects) = await FoldAsync(folds, date, inputs.Select(v => v.Key).ToList(), cancellationToken).ConfigureAwait(false);
-            // The run reports are serialized while the tables are written, and saved once the tables stand.
-            var reports = Task.Run(() => SerializeReports(date, objects), cancellationToken);
-            var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
-            var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
-            if (now.SequenceEqual(inputs))
+            var (tables, objects, asListed) = await FoldAsync(folds, date, inputs, cancellationToken).ConfigureAwait(false);
+            var now = inputs;
+            if (asListed)
             {
-                await SaveReportsAsync(await reports.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                return new DayResult(objects, partitions);
+                // The run reports are serialized while the tables are written, and saved once the tables stand.
+                var reports = Task.Run(() => SerializeReports(date, objects), cancellationToken);
+                var partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
+                now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+                if (now.SequenceEqual(inputs))
+                {
+                    await SaveReportsAsync(await reports.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    return new DayResult(objects, partitions);
+                }
+            }
+            else
+            {
+                // An object read was not the one listed: nothing is published from the fold, which is read again.
+                now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
             }
             CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
             inputs = now;
