@@ -54,12 +54,18 @@ internal static class RunFragments
         {
             var whole = MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
             using var gzip = new GZipStream(new MemoryStream(whole.Array!, whole.Offset, whole.Count, writable: false), CompressionMode.Decompress);
-            return JsonSerializer.Deserialize(gzip, SnapshotFragmentContext.Default.SnapshotFragment)
-                ?? throw new InvalidDataException($"The run fragment {key} is empty.");
+            var fragment = JsonSerializer.Deserialize(gzip, SnapshotFragmentContext.Default.SnapshotFragment)
+                ?? throw new InvalidDataException("it is empty");
+            // Each of its lists, empty or not, is written: one missing is no fragment this tool wrote.
+            List<object?> lists = [fragment.Songs, fragment.Albums, fragment.Artists, fragment.SongArtists, fragment.Versions,
+                fragment.Entries, fragment.Plays, fragment.SavedTracks, fragment.Top];
+            return lists.Contains(null) ? throw new InvalidDataException("a table's rows are missing from it") : fragment;
         }
         catch (Exception exception) when (exception is JsonException or InvalidDataException)
         {
-            throw new InvalidDataException($"The run fragment {key} cannot be read ({exception.Message}). Delete it and replay its day: it is rebuilt from the raw objects.", exception);
+            throw new InvalidDataException($"The run fragment {key} cannot be read ({exception.Message}). Delete it and replay its day: it is rebuilt " +
+                                           "from its run's raw objects, as long as they are all still there (a snapshot past the raw zone's expiry is not, " +
+                                           "and its rows would leave the day).", exception);
         }
     }
 }
