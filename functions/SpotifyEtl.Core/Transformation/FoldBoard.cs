@@ -104,15 +104,20 @@ internal sealed class FoldBoard(int workersPerFold, int workers)
 
         public void SawRewrite() => Volatile.Write(ref _rewritten, 1);
 
-        /// <summary>Objects no worker has taken yet; none once a worker failed.</summary>
-        public int Left => Volatile.Read(ref _failed) == 0 ? Math.Max(0, Inputs.Count - Volatile.Read(ref _next) - 1) : 0;
+        /// <summary>Objects no worker has taken yet; none once a worker failed or a read was not the one listed.</summary>
+        public int Left => Going ? Math.Max(0, Inputs.Count - Volatile.Read(ref _next) - 1) : 0;
 
-        /// <summary>The index of the next object to fold, or false once there is none (or a worker failed).</summary>
+        /// <summary>
+        /// The index of the next object to fold, or false once there is none, a worker failed, or a read was not the one
+        /// listed (<see cref="ReadOtherThanListed"/>: nothing of this fold stands, so the rest is not read).
+        /// </summary>
         public bool TryTake(out int index)
         {
-            index = Volatile.Read(ref _failed) == 0 ? Interlocked.Increment(ref _next) : Inputs.Count;
+            index = Going ? Interlocked.Increment(ref _next) : Inputs.Count;
             return index < Inputs.Count;
         }
+
+        private bool Going => Volatile.Read(ref _failed) == 0 && Volatile.Read(ref _rewritten) == 0;
 
         /// <summary>A failure that is not an object's own (storage unreachable, say): the other workers stop after the object they are on.</summary>
         public void Fail() => Volatile.Write(ref _failed, 1);

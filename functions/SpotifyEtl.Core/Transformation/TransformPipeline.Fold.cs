@@ -32,7 +32,8 @@ public sealed partial class TransformPipeline
         {
             folded[0].Absorb(tables);
         }
-        return (folded[0], [.. fold.Reports], !fold.ReadOtherThanListed);
+        // A fold that saw a rewrite stopped taking objects: its reports are incomplete, and none of them is kept.
+        return fold.ReadOtherThanListed ? (folded[0], [], false) : (folded[0], [.. fold.Reports], true);
     }
 
     /// <summary>One of a fold's own workers; once the fold has no object left, it goes on to help another.</summary>
