@@ -36,7 +36,7 @@ function contents(folder: string): Map<string, Buffer> {
     return new Map(fs.readdirSync(folder).sort().map((f) => [f, fs.readFileSync(path.join(folder, f))]));
 }
 
-test("the package is byte-identical from a fresh checkout in CI and from a checkout at another commit after make build", { timeout: 900_000 }, async () => {
+test("the package is byte-identical from a fresh checkout in CI and from a checkout at another commit after make build", { timeout: 600_000 }, async () => {
     // The laptop is this checkout after `make build`: built here only where it has not been.
     const built = path.join(repoRoot, "functions", "SpotifyEtl.Core", "bin", "Release", "net10.0");
     const symbols = (): boolean => fs.existsSync(built) && fs.readdirSync(built).some((f) => f.endsWith(".pdb"));

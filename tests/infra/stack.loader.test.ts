@@ -21,7 +21,7 @@ process.stdout.write(JSON.stringify(Object.keys(program).sort()));
 
 // Type-checking against @pulumi/aws's declarations takes seconds on a quiet machine; the limits leave room
 // for a loaded one.
-test("the program compiles and loads under Pulumi's TypeScript loader (ts-node, type-checked)", { timeout: 900_000 }, () => {
+test("the program compiles and loads under Pulumi's TypeScript loader (ts-node, type-checked)", { timeout: 600_000 }, () => {
     const config = {
         "aws:region": "eu-north-1",
         "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
