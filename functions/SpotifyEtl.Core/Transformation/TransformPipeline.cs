@@ -176,7 +176,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         for (var round = 1; ; round++)
         {
             var (tables, objects, asListed) = await FoldAsync(folds, date, inputs, cancellationToken).ConfigureAwait(false);
-            var now = inputs;
+            List<ObjectVersion>? now = null;
             if (asListed)
             {
                 // The run reports are serialized while the tables are written, and saved once the tables stand.
@@ -189,13 +189,9 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                     return new DayResult(objects, partitions);
                 }
             }
-            else
-            {
-                // An object read was not the one listed: nothing is published from the fold, which is read again.
-                now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
-            }
+            // The inputs changed, or an object read was not the one listed (nothing was published from that fold): read again.
             CheckRounds(round, $"the raw objects of {date:yyyy-MM-dd}");
-            inputs = now;
+            inputs = now ?? await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
         }
     }
 
