@@ -131,12 +131,13 @@ public sealed class BrokenBodiesOnS3Tests(FauxqsServer server)
     }
 
     /// <summary>A client as the functions build one, through the proxy, with a short timeout (which bounds a stalled body too).</summary>
-    internal static AmazonS3Client ThroughProxy(S3FaultProxy proxy) => new(new BasicAWSCredentials("test", "test"), new AmazonS3Config
+    /// <param name="timeout">Each request's limit: two seconds unless given, so that a stalled body fails the request soon.</param>
+    internal static AmazonS3Client ThroughProxy(S3FaultProxy proxy, TimeSpan? timeout = null) => new(new BasicAWSCredentials("test", "test"), new AmazonS3Config
     {
         ServiceURL = proxy.Address.ToString(),
         ForcePathStyle = true,
         AuthenticationRegion = FauxqsServer.Region,
-        Timeout = TimeSpan.FromSeconds(2),
+        Timeout = timeout ?? TimeSpan.FromSeconds(2),
         MaxErrorRetry = 1,
     });
 }

@@ -145,11 +145,16 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         // Nothing said against the export's files but what an undisturbed import says: S3 failing is not a bad file.
         Assert.Equal(failed is null ? said : [], FileLines(lines));
 
-        // Lambda's retry, once S3 is well again.
+        // Lambda's retry, once S3 is well again: a new invocation, on connections of its own (none the fault left half
+        // answered) and with more than the two seconds a request of the failing one had, which are there to make a stalled
+        // body fail soon: with them the retry once failed on a request timeout of its own during a whole make test.
         proxy.Choose = _ => BodyFault.None;
         proxy.Unavailable = (_, _) => false;
         proxy.RewriteListing = null;
-        var (retryFailure, retried) = await InvokeAsync(Function, settings.RawBucket, uploads);
+        using var retryClient = BrokenBodiesOnS3Tests.ThroughProxy(proxy, TimeSpan.FromSeconds(30));
+        var (retryFailure, retried) = await InvokeAsync(
+            log => new TransformFunction(settings, retryClient, log) { Temporary = TemporaryStorage.Default with { Folder = temporary.FullName } },
+            settings.RawBucket, uploads);
 
         Assert.Null(retryFailure);
         Assert.Equal(said, FileLines(retried));
