@@ -24,6 +24,7 @@ internal static class CliRoot
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         RefuseRepeatedOptions(root);
+        RefuseOptionsTakenAsValues(root, []);
         return root;
     }
 
@@ -53,4 +54,39 @@ internal static class CliRoot
             RefuseRepeatedOptions(verb);
         }
     }
+
+    /// <summary>
+    /// An option of one value followed by another option ("sample --out --json", as a script writes it when the variable
+    /// for --out is empty) is refused: the parser takes "--json" as the folder, makes a folder of that name and drops the
+    /// flag, and the verb succeeds with neither what the script asked nor the folder it meant. A value that is an option's
+    /// name is still written, as "./--json".
+    /// </summary>
+    private static void RefuseOptionsTakenAsValues(Command command, IEnumerable<Option> inherited)
+    {
+        var everyOption = command.Options.Concat(inherited).ToList();
+        var names = everyOption.SelectMany(option => option.Aliases.Prepend(option.Name)).ToHashSet(StringComparer.Ordinal);
+        var single = command.Options.Where(option => option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool)).ToList();
+        if (single.Count > 0)
+        {
+            command.Validators.Add(result =>
+            {
+                foreach (var option in single)
+                {
+                    if (result.GetResult(option)?.Tokens is [{ Value: var word }] && names.Contains(word))
+                    {
+                        result.AddError($"{option.Name} needs a value, and was given {word}, an option itself: write {option.Name} with its value " +
+                                        $"(a script's empty variable leaves it out).{(IsPath(option) ? $" A folder or file named {word} is written ./{word}." : "")}");
+                    }
+                }
+            });
+        }
+        var recursive = inherited.Concat(command.Options.Where(option => option.Recursive)).ToList();
+        foreach (var verb in command.Subcommands)
+        {
+            RefuseOptionsTakenAsValues(verb, recursive);
+        }
+    }
+
+    private static bool IsPath(Option option) =>
+        typeof(FileSystemInfo).IsAssignableFrom(Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) || option.Name == "--lake";
 }

@@ -120,8 +120,11 @@ internal static partial class ParseErrors
         var tokens = parsed.Tokens;
         for (var i = 0; i < tokens.Count; i++)
         {
-            var valueOfAnOption = i > 0 && tokens[i - 1].Type == TokenType.Option && tokens[i].Type == TokenType.Argument
-                && FindOption(parsed.RootCommandResult.Command, tokens[i - 1].Value) is { } option && option.ValueType != typeof(bool);
+            var valueOfAnOption = i > 0 && tokens[i].Type == TokenType.Argument && (TakesValue(parsed, tokens[i - 1])
+                // "--lake --days 1": "--days" was taken as the lake, and "1" is its value, not a word of its own (the line about
+                // the option taken as a value says it).
+                || (i > 1 && tokens[i - 2].Type == TokenType.Option && TakesValue(parsed, tokens[i - 2]) && tokens[i - 1].Value.StartsWith('-')
+                    && TakesValue(parsed, tokens[i - 1], asWritten: true)));
             if (!valueOfAnOption && remaining.TryGetValue(tokens[i].Value, out var left) && left > 0)
             {
                 positions.Add(i);
@@ -130,6 +133,10 @@ internal static partial class ParseErrors
         }
         return positions;
     }
+
+    /// <summary>Whether the token is an option that takes a value (written as an option, or, with <paramref name="asWritten"/>, taken as another's value).</summary>
+    private static bool TakesValue(ParseResult parsed, Token token, bool asWritten = false) =>
+        (asWritten || token.Type == TokenType.Option) && FindOption(parsed.RootCommandResult.Command, token.Value) is { } option && option.ValueType != typeof(bool);
 
     /// <summary>The whole path of the command, "spotify-etl auth login", not its last word.</summary>
     public static string CommandPath(ParseResult parsed)

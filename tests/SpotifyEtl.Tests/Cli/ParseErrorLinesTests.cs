@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Cli;
@@ -205,6 +206,52 @@ public sealed class ParseErrorLinesTests
         AssertNoParserWording(unknown, "transform with an unknown option and word");
         Assert.Contains("'--qqqqqqqq' is not an option of 'spotify-etl transform'.", unknown);
         Assert.DoesNotContain(unknown, line => line.Contains("'3'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_option_of_one_value_followed_by_another_option_is_refused_not_given_that_option_as_its_value()
+    {
+        // "sample --out $OUT --json" with OUT empty: the parser took "--json" as the folder and dropped the flag. Every option
+        // of one value of every verb, followed by every other option of that verb, flags and global options included.
+        var tried = 0;
+        foreach (var (path, command) in Leaves(CliRoot.Create(), []))
+        {
+            var options = NamedOptions(command).ToList();
+            string[] global = ["--verbose", "--help"];
+            foreach (var option in options.Where(o => o.Arity.MaximumNumberOfValues == 1 && o.ValueType != typeof(bool)))
+            {
+                foreach (var other in options.Where(o => o != option).Select(o => o.Name).Concat(global))
+                {
+                    var takesValue = options.FirstOrDefault(o => o.Name == other) is { } found && found.ValueType != typeof(bool);
+                    // An option that takes a value is followed by its value, as the script wrote it: "--lake --days 1".
+                    string[] words = takesValue ? [option.Name, other, "1"] : [option.Name, other];
+                    var commandLine = string.Join(' ', [.. path, .. words]);
+                    var parsed = CliRoot.Create().Parse([.. path, .. words]);
+                    Assert.True(parsed.Errors.Count > 0, $"{commandLine} was accepted");
+                    var lines = ParseErrors.Lines(parsed);
+                    AssertNoParserWording(lines, commandLine);
+                    Assert.Single(lines, l => l.StartsWith($"{option.Name} needs a value, and was given {other}, an option itself", StringComparison.Ordinal));
+                    Assert.DoesNotContain(lines, l => l.Contains("takes no word", StringComparison.Ordinal));
+                    tried++;
+                }
+            }
+        }
+        Assert.True(tried >= 100, $"only {tried} command lines were tried");
+    }
+
+    [Fact]
+    public void A_sample_whose_folder_is_an_option_exits_64_and_makes_no_folder_while_a_folder_written_as_a_path_is_made()
+    {
+        using var folder = new TempFolder();
+        var refused = SpotifyEtlProcess.RunIn(folder.Path, "sample", "--out", "--json", "--days", "1", "--items", "1");
+        Assert.Equal(ExitCodes.Usage, refused.ExitCode);
+        Assert.Contains("--out needs a value, and was given --json, an option itself", refused.Errors, StringComparison.Ordinal);
+        Assert.Contains("./--json", refused.Errors, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+
+        var written = SpotifyEtlProcess.RunIn(folder.Path, "sample", "--out", "./--json", "--days", "1", "--items", "1");
+        Assert.Equal(0, written.ExitCode);
+        Assert.True(Directory.Exists(folder["--json/raw"]), written.Errors);
     }
 
     [Fact]
