@@ -115,6 +115,7 @@ internal static class ImportCommand
         // Every row is kept until the months are written, as in a transform: a collection would mostly copy survivors.
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));
         // Left behind by an import that does not end (a signal, a full disk, a kill), for query and report to say so.
+        var before = UnfinishedImport.Read(lakeFolder.FullName);
         UnfinishedImport.Begin(lakeFolder.FullName, DateTimeOffset.UtcNow);
         var report = await ProgressDisplay.RunAsync("Importing the export", progress =>
             new ExportImporter(store, store, new ImportOptions
@@ -122,11 +123,15 @@ internal static class ImportCommand
                 Format = format,
                 Progress = new Reporter(progress),
             }).ImportAsync(candidates.Candidates, cancellationToken)).ConfigureAwait(false);
-        // Only a rebuilt table ends it: an import of nothing (the wrong folder, a zip of no history) leaves the history as
-        // the unfinished one left it.
+        // Only a rebuilt table ends it. An import of nothing (the wrong folder, a zip of no history) changed nothing: the
+        // history is as whole, or as unfinished, as it was before, and so is the mark.
         if (report.TableRebuilt)
         {
             UnfinishedImport.End(lakeFolder.FullName);
+        }
+        else
+        {
+            UnfinishedImport.Restore(lakeFolder.FullName, before);
         }
         return report;
     }

@@ -8,7 +8,8 @@ namespace SpotifyEtl.Cli.Shell;
 /// <summary>
 /// An import into a local lake that did not finish (<c>state/unfinished-import.txt</c>, the time it began): written before
 /// the import lands a file, taken off only by an import that rebuilds the table, so an import interrupted, killed or stopped
-/// by a full disk leaves it behind, and so does one that imported nothing. <c>listening_history</c> may then lack months
+/// by a full disk leaves it behind. One that landed nothing and wrote no table (the wrong folder, a zip cut short) puts it
+/// back as it found it: absent on a lake whose imports all finished, with its first time on one whose last did not. <c>listening_history</c> may then lack months
 /// of the export, or hold an earlier import's: <c>query</c>, <c>report</c> and <c>current</c> say so and what to run,
 /// rather than answer from it as if whole, as they do for an unfinished transform (<see cref="UnfinishedTransform"/>). The
 /// next import that rebuilds the table takes it off.
@@ -23,18 +24,42 @@ internal static class UnfinishedImport
     public static void Begin(string lake, DateTimeOffset now) =>
         DurableFile.Replace(PathOf(lake), Encoding.UTF8.GetBytes(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "\n"));
 
+    /// <summary>The mark as it stands (the time an unfinished import began); null for none.</summary>
+    public static string? Read(string lake)
+    {
+        try
+        {
+            return File.ReadAllText(PathOf(lake));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Puts back the mark as <see cref="Read"/> found it before <see cref="Begin"/>: for an import that landed and wrote
+    /// nothing, which left the lake as it was, and so its history as whole, or as unfinished, as it was before.
+    /// </summary>
+    public static void Restore(string lake, string? before)
+    {
+        if (before is null)
+        {
+            End(lake);
+        }
+        else
+        {
+            DurableFile.Replace(PathOf(lake), Encoding.UTF8.GetBytes(before));
+        }
+    }
+
     /// <summary>Takes the mark off: the import ended, its table written.</summary>
     public static void End(string lake) => File.Delete(PathOf(lake));
 
     /// <summary>The warning for a lake whose last import did not finish; null for one whose every import did.</summary>
     public static string? Warning(string lake)
     {
-        string began;
-        try
-        {
-            began = File.ReadAllText(PathOf(lake)).Trim();
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        if (Read(lake)?.Trim() is not { } began)
         {
             return null;
         }

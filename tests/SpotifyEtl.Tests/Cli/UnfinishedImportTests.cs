@@ -61,4 +61,60 @@ public sealed class UnfinishedImportTests
         Assert.Equal(DemoCommandTests.RunCli("query", "--lake", whole, "--json").Output, answered.Output);
         Assert.False(File.Exists(Path.Combine(lake, LakeLayout.State, "unfinished-import.txt")));
     }
+
+    /// <summary>Inputs an import lands nothing from: a file of no history, a folder of such files, a zip cut short.</summary>
+    private static string NothingToImport(Support.TempFolder folder, int kind, int seed)
+    {
+        var at = folder[$"nothing-{kind}-{seed}"];
+        Directory.CreateDirectory(at);
+        switch (kind)
+        {
+            case 0:
+                File.WriteAllText(Path.Combine(at, "Userdata.json"), "{\"username\": \"ana\"}");
+                return Path.Combine(at, "Userdata.json");
+            case 1:
+                File.WriteAllText(Path.Combine(at, "Userdata.json"), "{\"username\": \"ana\"}");
+                File.WriteAllText(Path.Combine(at, "Playlist1.json"), "{\"playlists\": []}");
+                return at;
+            default:
+                var (name, zip) = SampleExport.Write(new SampleExportOptions(60 + seed, seed)).Zips[0];
+                var cut = Path.Combine(at, name);
+                File.WriteAllBytes(cut, zip[..(zip.Length * (1 + (seed % 3)) / 4)]);
+                return cut;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void An_import_that_lands_nothing_leaves_the_lake_as_whole_or_as_unfinished_as_it_found_it(int seed)
+    {
+        using var folder = new Support.TempFolder();
+        var export = Directory.CreateDirectory(folder["export"]).FullName;
+        foreach (var (name, zip) in SampleExport.Write(new SampleExportOptions(100 + (seed * 30), seed)).Zips)
+        {
+            File.WriteAllBytes(Path.Combine(export, name), zip);
+        }
+        var whole = folder["whole"];
+        Assert.Contains(DemoCommandTests.RunCli("import", export, "--lake", whole).ExitCode, new[] { 0, 3 });
+        var answers = DemoCommandTests.RunCli("query", "--lake", whole, "--json").Output;
+        var mark = Path.Combine(whole, LakeLayout.State, "unfinished-import.txt");
+        for (var kind = 0; kind < 3; kind++)
+        {
+            // On a lake whose imports all finished: no mark, and the answers unchanged.
+            var nothing = DemoCommandTests.RunCli("import", NothingToImport(folder, kind, seed), "--lake", whole);
+            Assert.True(nothing.ExitCode == 65, $"{kind}: {nothing.ExitCode} {nothing.Errors}");
+            Assert.False(File.Exists(mark), $"an import of nothing ({kind}) left the mark of an unfinished import");
+            var query = DemoCommandTests.RunCli("query", "--lake", whole, "--json");
+            Assert.DoesNotContain("did not finish", query.Errors, StringComparison.Ordinal);
+            Assert.Equal(answers, query.Output);
+        }
+
+        // On a lake whose last import did not finish: the mark stays, with the time that import began.
+        var began = "2026-01-02T03:04:05Z\n";
+        File.WriteAllText(mark, began);
+        var again = DemoCommandTests.RunCli("import", NothingToImport(folder, seed % 3, seed + 10), "--lake", whole);
+        Assert.Equal(65, again.ExitCode);
+        Assert.Equal(began, File.ReadAllText(mark));
+        Assert.Contains("did not finish (begun 2026-01-02 03:04 UTC)", DemoCommandTests.RunCli("query", "--lake", whole).Errors, StringComparison.Ordinal);
+    }
 }
