@@ -53,8 +53,17 @@ internal sealed class SpotifyTransport
                 DelayGenerator = arguments => ValueTask.FromResult(arguments.Outcome.Result?.RetryAfter is { } wait && wait > TimeSpan.Zero ? wait : (TimeSpan?)null),
                 OnRetry = arguments =>
                 {
-                    options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay,
-                        arguments.Outcome.Exception?.Message ?? $"answered {(int)arguments.Outcome.Result!.Status}"));
+                    var failure = arguments.Outcome.Exception?.Message ?? $"answered {(int)arguments.Outcome.Result!.Status}";
+                    // The backoff is checked against the budget as a Retry-After is: a run whose next attempt would come after its
+                    // time is up ends now, naming the failure, not after the wait with only the budget to blame.
+                    if (!_budget.Allows(arguments.RetryDelay))
+                    {
+                        throw new SpotifyRunStoppedException(
+                            $"Spotify failed a request ({failure}), and its retry in {Seconds(arguments.RetryDelay)} s would come after the run's time budget " +
+                            "is used up. The run ended with its state saved; the next run continues.", quotaExceeded: false, retryAfter: null,
+                            (int?)arguments.Outcome.Result?.Status);
+                    }
+                    options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay, failure));
                     return ValueTask.CompletedTask;
                 },
             })
@@ -96,6 +105,8 @@ internal sealed class SpotifyTransport
             throw;
         }
     }
+
+    private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A run whose time is up ends cleanly before Lambda's timeout cuts it, state and manifest saved.</summary>
     private void EnsureTimeLeft()
