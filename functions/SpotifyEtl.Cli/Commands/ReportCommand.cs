@@ -48,7 +48,7 @@ internal static class ReportCommand
         {
             // "-" is standard output, as for most tools that write a file: not a file named "-" in the current folder.
             var outPath = parse.GetResult(output)?.Tokens is [{ Value: ReportWriter.StandardOutputName }] ? ReportWriter.StandardOutputName : parse.GetValue(output)?.FullName;
-            var path = await WriteAsync(parse.GetValue(lake)!, outPath, cancellationToken).ConfigureAwait(false);
+            var (path, damaged) = await WriteAsync(parse.GetValue(lake)!, outPath, cancellationToken).ConfigureAwait(false);
             // The page itself may be what stdout carries: then the line that names it goes to stderr.
             if (parse.GetValue(json))
             {
@@ -64,13 +64,17 @@ internal static class ReportCommand
             {
                 Consoles.Output.WriteLine($"Report: {path}");
             }
-            return ExitCodes.Success;
+            // A page written without the sections a damaged table feeds is still named on stdout first, as a script expects.
+            return damaged is null ? ExitCodes.Success : throw new CliException(ExitCodes.DataError, damaged);
         });
         return command;
     }
 
-    /// <summary>Writes the report of a local or S3 lake; returns the file's full path.</summary>
-    public static async Task<string> WriteAsync(string lake, string? output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the report of a local or S3 lake; returns the file's full path, and what the page leaves out when a table
+    /// file is damaged (null when nothing).
+    /// </summary>
+    public static async Task<(string Path, string? Damaged)> WriteAsync(string lake, string? output, CancellationToken cancellationToken)
     {
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
@@ -133,15 +137,14 @@ internal static class ReportCommand
 
     /// <summary>
     /// Saves the page; where a table file is damaged the page is still written, with a note in each section it
-    /// feeds, and the command ends with an error naming the file and what rewrites it.
+    /// feeds, and the command ends with an error naming the file and what rewrites it (returned with the page's path).
     /// </summary>
-    private static string Saved((string Html, IReadOnlyList<string> Damaged) report, string path)
+    private static (string Path, string? Damaged) Saved((string Html, IReadOnlyList<string> Damaged) report, string path)
     {
         var saved = Save(report.Html, path);
-        return report.Damaged.Count == 0
-            ? saved
-            : throw new CliException(ExitCodes.DataError, $"The report is written to {saved} without the sections these tables feed. " +
-                                                          string.Join(" ", report.Damaged));
+        return (saved, report.Damaged.Count == 0
+            ? null
+            : $"The report is written to {saved} without the sections these tables feed. " + string.Join(" ", report.Damaged));
     }
 
     /// <summary>Builds the page; a terminal's stderr shows which of the report's queries runs, n of N.</summary>

@@ -165,6 +165,12 @@ public sealed class DamagedTableFileTests : IDisposable
         Assert.Contains($"The report is written to {page}", run.Errors, StringComparison.Ordinal);
         Assert.Contains("its file transformed/songs/", run.Errors, StringComparison.Ordinal);
         Assert.Contains("is damaged", File.ReadAllText(page), StringComparison.Ordinal);
+        // stdout still names the page, as it does for a report of a whole lake: a script finds it there.
+        Assert.Equal($"Report: {page}", run.Output.Trim());
+        var json = DemoCommandTests.RunCli("report", "--lake", lake, "--out", page, "--json");
+        Assert.Equal(65, json.ExitCode);
+        using var document = System.Text.Json.JsonDocument.Parse(json.Output);
+        Assert.Equal(page, document.RootElement.GetProperty("report").GetString());
     }
 
     [Theory]
