@@ -57,7 +57,7 @@ internal sealed class ExportInputs : IDisposable
         // Looked at before it is opened: opening a FIFO waits for a writer that may never come.
         if (LocalEntry.Problem(file.FullName) is { } problem)
         {
-            Candidates.Add(ExportCandidate.Unusable(name, problem));
+            Candidates.Add(Unreadable(name, problem));
             return;
         }
         FileStream stream;
@@ -67,7 +67,7 @@ internal sealed class ExportInputs : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            Candidates.Add(ExportCandidate.Unusable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})"));
+            Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})"));
             return;
         }
         Span<byte> start = stackalloc byte[4];
@@ -89,6 +89,16 @@ internal sealed class ExportInputs : IDisposable
         var path = file.FullName;
         Candidates.Add(new ExportCandidate(name, _ => Task.FromResult<Stream>(File.OpenRead(path)), file.Length));
     }
+
+    /// <summary>
+    /// A file that cannot be opened: refused with its reason, unless the import would pass it over by its name unread (a
+    /// dangling link named cover.jpg, a socket beside the export), which it then is, as a readable one of that name is. A
+    /// name ending in .zip is refused all the same: it is most likely the export.
+    /// </summary>
+    private static ExportCandidate Unreadable(string name, string problem) =>
+        !name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && ExportImporter.IgnoredByName(name) is not null
+            ? new ExportCandidate(name, _ => throw new InvalidOperationException(problem))
+            : ExportCandidate.Unusable(name, problem);
 
     /// <summary>Every file below a folder, in name order; a folder that cannot be listed is a candidate that says so.</summary>
     private static IEnumerable<FileInfo> Files(DirectoryInfo folder, List<ExportCandidate> problems, string? skipped)

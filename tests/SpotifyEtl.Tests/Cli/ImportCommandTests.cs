@@ -81,6 +81,69 @@ public sealed class ImportCommandTests : IDisposable
         Assert.True(report.RootElement.GetProperty("history_rows").GetInt32() > 0, run.Output);
     }
 
+    /// <summary>
+    /// Beside the unzipped export, entries that cannot be opened under names the import passes over unread (a dangling
+    /// link, a link loop, a FIFO, a file this user may not read) are passed over as a readable file of that name is: the
+    /// import ends 0, not 3 naming a file no export holds. One named like a history file is still refused with its reason.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void An_entry_that_cannot_be_opened_under_a_name_the_import_passes_over_is_passed_over_not_refused(int seed)
+    {
+        var random = new Random(seed);
+        var downloads = Directory.CreateDirectory(_folder["downloads"]).FullName;
+        ZipFile.ExtractToDirectory(new MemoryStream(_export.Zips[0].Zip), Path.Combine(downloads, "my_spotify_data"));
+        var baseline = DemoCommandTests.RunCli(["import", downloads, "--lake", _folder["baseline"], "--json"]);
+        string[] names = ["cover.jpg", "notes.txt", "ReadMe.pdf", "video.mkv", "._StreamingHistory_music_9.json", "stream.sock"];
+        var odd = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var name = names[random.Next(names.Length)];
+            var path = Path.Combine(downloads, random.Next(2) == 0 ? "" : "my_spotify_data", $"{Path.GetFileNameWithoutExtension(name)}-{i}{Path.GetExtension(name)}");
+            switch (random.Next(3))
+            {
+                case 0:
+                    File.CreateSymbolicLink(path, $"/nonexistent/{Guid.NewGuid():N}");
+                    break;
+                case 1:
+                    File.CreateSymbolicLink(path, path);
+                    break;
+                default:
+                    using (System.Diagnostics.Process.Start("mkfifo", [path])!)
+                    {
+                    }
+                    SpinWait.SpinUntil(() => File.Exists(path), TimeSpan.FromSeconds(10));
+                    break;
+            }
+            odd.Add(Path.GetFileName(path));
+        }
+
+        var run = DemoCommandTests.RunCli(["import", downloads, "--lake", _folder["lake"], "--json"]);
+
+        using var report = JsonDocument.Parse(run.Output);
+        Assert.True(run.ExitCode == baseline.ExitCode, $"exit {run.ExitCode}, against {baseline.ExitCode} without the odd entries: " +
+            string.Join("; ", report.RootElement.GetProperty("files").EnumerateArray().Where(f => f.GetProperty("skipped").ValueKind == JsonValueKind.String && !f.GetProperty("ignored").GetBoolean())));
+        using var expected = JsonDocument.Parse(baseline.Output);
+        Assert.Equal(expected.RootElement.GetProperty("history_rows").GetInt32(), report.RootElement.GetProperty("history_rows").GetInt32());
+        foreach (var name in odd)
+        {
+            var file = report.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("input").GetString()!.EndsWith(name, StringComparison.Ordinal));
+            Assert.True(file.GetProperty("ignored").GetBoolean(), file.ToString());
+        }
+
+        // Under a history file's name, the same entry is refused, naming why.
+        var history = Path.Combine(downloads, "StreamingHistory_music_7.json");
+        File.CreateSymbolicLink(history, $"/nonexistent/{Guid.NewGuid():N}");
+        var refused = DemoCommandTests.RunCli(["import", downloads, "--lake", _folder["lake"], "--json"]);
+        Assert.Equal(3, refused.ExitCode);
+        using var partial = JsonDocument.Parse(refused.Output);
+        var named = partial.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("input").GetString()!.EndsWith("StreamingHistory_music_7.json", StringComparison.Ordinal));
+        Assert.False(named.GetProperty("ignored").GetBoolean());
+        Assert.Contains("dangling symbolic link", named.GetProperty("skipped").GetString()!, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("lake")]
     [InlineData("data/lakes/mine")]
