@@ -79,7 +79,7 @@ internal static class CurrentCommand
             // A lake holding only an imported history: rebuilding would write five empty tables and report success.
             throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} has no daily partitions of {string.Join(", ", DailyTables)} " +
                 "to rebuild the current-state tables from (a lake holding only an imported streaming history has none): there is nothing to rebuild. " +
-                $"Transform API responses into it first ('spotify-etl extract', then 'spotify-etl transform --lake {folder.FullName}').");
+                $"Transform API responses into it first ('spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(folder.FullName)}').");
         }
         // Opened once its tables were read: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
         var store = LocalLake.Open(folder);

@@ -98,7 +98,7 @@ public static class ExtractCommand
                     $"{string.Join(", ", needing.Select(source => source.Name))} read your account, and the credentials have no refresh token to do it with " +
                     $"({credentialsFile} has no refresh_token" +
                     (CredentialsFile.IgnoredVariables(context.GetVariable).Contains("SPOTIFY_REFRESH_TOKEN") ? "; SPOTIFY_REFRESH_TOKEN is set, but no credential is read from environment variables" : "") +
-                    $"). Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' once, then extract again.");
+                    $"). Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")}' once, then extract again.");
             }
             if (CredentialsFile.Exposure(credentialsFile) is { } exposure)
             {
@@ -110,7 +110,7 @@ public static class ExtractCommand
             }
             else if (credentials.ReauthorizationDue(DateTimeOffset.UtcNow) is { } due)
             {
-                CliErrors.Warn(context.Errors, due.Message($"Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {credentialsFile}")}' {(due.Left > TimeSpan.Zero ? "before then" : "now")}."));
+                CliErrors.Warn(context.Errors, due.Message($"Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")}' {(due.Left > TimeSpan.Zero ? "before then" : "now")}."));
             }
             var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };

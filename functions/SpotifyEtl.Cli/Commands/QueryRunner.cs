@@ -115,7 +115,7 @@ internal static class QueryRunner
         {
             // The folder above a lake (of a demo, say) is named with the lakes it holds: transforming it would fail in its turn.
             LocalLake.MustHoldALake(lake);
-            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {lake}' first.");
+            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first.");
         }
         // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
         var reading = LakeLock.EnterReader(Path.GetFullPath(lake), Interruptible.Token);
@@ -127,7 +127,7 @@ internal static class QueryRunner
             {
                 CliErrors.Warn(Console.Error, $"{quarantined:N0} raw object(s) of this lake are set aside under quarantine/, each with a .reason.txt saying why: " +
                     "the answers may leave out what they hold (a playlist with a page set aside, and no whole list landed that day, lists only its other " +
-                    $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {lake}' reads its raw object through (mended by hand, or " +
+                    $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {ShellWord.Of(lake)}' reads its raw object through (mended by hand, or " +
                     "read by a version that knows its shape).");
             }
             if (UnfinishedImport.Warning(lake) is { } unfinishedImport)
@@ -142,7 +142,7 @@ internal static class QueryRunner
             else if (database.ComputedCurrent.Count > 0)
             {
                 CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
-                    $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {lake}' writes them.");
+                    $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {ShellWord.Of(lake)}' writes them.");
             }
             return database;
         }

@@ -152,7 +152,7 @@ internal static class TransformCommand
             else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
             {
                 throw new CliException(ExitCodes.DataError, $"The lake {lakeFolder.FullName} holds no raw API responses, only an imported streaming history, " +
-                    $"whose listening_history table 'spotify-etl import' builds: there is nothing to transform. Query it with 'spotify-etl query --lake {lakeFolder.FullName}', " +
+                    $"whose listening_history table 'spotify-etl import' builds: there is nothing to transform. Query it with 'spotify-etl query --lake {ShellWord.Of(lakeFolder.FullName)}', " +
                     "or add API responses with 'spotify-etl extract' first.");
             }
         }

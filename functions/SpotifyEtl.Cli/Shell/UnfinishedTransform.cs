@@ -44,7 +44,7 @@ internal static class UnfinishedTransform
             _ => $" (it was to write {days.Count} days, {days.Min:yyyy-MM-dd} to {days.Max:yyyy-MM-dd})",
         };
         return $"the last transform of this lake did not finish{which}: those days' tables may be missing or part-written, its current-state " +
-               $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {lake}' to finish it.";
+               $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {ShellWord.Of(lake)}' to finish it.";
     }
 
     /// <summary>The unfinished days, empty when the file names none it can read; null when there is no file.</summary>

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// The commands the tool tells a user to run name their paths as the shell reads them back: a lake under "My Music",
+/// or with a quote, a dollar or a bang in its name, is the folder the command runs on when it is pasted into bash.
+/// </summary>
+public sealed class ShellWordTests
+{
+    private const string Characters = "abcXYZ019/._-~ 'ü\"$`\\!*?[]{},;&|()<>#%=+:@\t音";
+
+    private static string Generated(Random random)
+    {
+        var length = 1 + random.Next(24);
+        return new string([.. Enumerable.Range(0, length).Select(_ => Characters[random.Next(Characters.Length)])]);
+    }
+
+    /// <summary>What bash makes of the word: the one argument it passes on.</summary>
+    private static string ReadByBash(string word)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", $"printf '%s' {word}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var bash = Process.Start(start)!;
+        var output = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+        Assert.True(bash.ExitCode == 0, $"bash refused {word}: {bash.StandardError.ReadToEnd()}");
+        return output;
+    }
+
+    [Fact]
+    public void Any_path_is_read_back_by_bash_as_itself_and_a_plain_one_is_left_as_it_is()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 200; i++)
+        {
+            var path = "/" + Generated(random);
+            Assert.Equal(path, ReadByBash(ShellWord.Of(path)));
+        }
+        Assert.Equal("/home/ana/lake-2026_v1.0", ShellWord.Of("/home/ana/lake-2026_v1.0"));
+        Assert.Equal("\"/home/ana/My Music\"", ShellWord.Of("/home/ana/My Music"));
+    }
+
+    [Theory]
+    [InlineData("My Music")]
+    [InlineData("ana's lake")]
+    [InlineData("$HOME `x` \\ \"q\"!")]
+    public void The_transform_a_query_names_for_a_lake_not_yet_transformed_runs_on_that_lake(string name)
+    {
+        using var folder = new TempFolder();
+        var lake = Directory.CreateDirectory(Path.Combine(folder.Path, name)).FullName;
+        Directory.CreateDirectory(Path.Combine(lake, "raw"));
+
+        var run = DemoCommandTests.RunCli("query", "--lake", lake);
+
+        Assert.Equal(ExitCodes.NoInput, run.ExitCode);
+        const string Before = "run 'spotify-etl transform --lake ";
+        var at = run.Errors.IndexOf(Before, StringComparison.Ordinal);
+        Assert.True(at >= 0, run.Errors);
+        var word = run.Errors[(at + Before.Length)..run.Errors.LastIndexOf("' first.", StringComparison.Ordinal)];
+        Assert.Equal(lake, ReadByBash(word));
+    }
+}
