@@ -244,9 +244,10 @@ internal static class ReportCommand
 
     internal static (string Bucket, string Prefix) ParseS3(string url)
     {
-        var rest = url["s3://".Length..].Trim('/');
+        // "s3:///prefix" has no bucket: its first segment is empty, not the prefix.
+        var rest = url["s3://".Length..].TrimEnd('/');
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var (bucket, prefix) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..] + "/");
+        var (bucket, prefix) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..].Trim('/') + "/");
         return bucket.Length == 0
             ? throw new CliException(ExitCodes.Usage, $"--lake {url}: name a bucket, as in s3://my-transformed-bucket or s3://bucket/prefix.")
             : (bucket, prefix);
