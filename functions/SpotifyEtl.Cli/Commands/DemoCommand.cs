@@ -36,6 +36,8 @@ internal static class DemoCommand
             {
                 throw new CliException(ExitCodes.DataError, unreadable);
             }
+            // A lake's own raw/ or transformed/ (exit 66, naming the lake) before the demo judges what the folder holds.
+            LocalLake.MustNotBeAFile(folder.FullName);
             PrepareFreshLake(folder);
             try
             {

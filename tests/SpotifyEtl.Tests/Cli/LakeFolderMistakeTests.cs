@@ -40,15 +40,21 @@ public sealed class LakeFolderMistakeTests : IDisposable
             Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
         }
         var inside = Path.Combine(lake, transformed && random.Next(2) == 0 ? "transformed" : "raw") + (random.Next(2) == 0 ? "/" : "");
-        string[][] verbs = [["transform", "--lake", inside], ["current", "--lake", inside], ["query", "--lake", inside]];
-        var verb = verbs[random.Next(verbs.Length)];
+        string[][] verbs =
+        [
+            ["transform", "--lake", inside], ["current", "--lake", inside], ["query", "--lake", inside], ["demo", "--lake", inside],
+            ["report", "--lake", inside, "--out", _folder["r.html"]],
+        ];
         var before = Entries(lake);
 
-        var run = DemoCommandTests.RunCli(verb);
+        foreach (var verb in verbs)
+        {
+            var run = DemoCommandTests.RunCli(verb);
 
-        Assert.True(run.ExitCode == ExitCodes.NoInput, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
-        Assert.Contains($"give --lake {lake}.", run.Errors, StringComparison.Ordinal);
-        Assert.Equal(before, Entries(lake));
+            Assert.True(run.ExitCode == ExitCodes.NoInput, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
+            Assert.Contains($"give --lake {lake}.", run.Errors, StringComparison.Ordinal);
+            Assert.Equal(before, Entries(lake));
+        }
         // The lake itself still transforms cleanly: nothing was left in its raw/ to set aside.
         Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
         Assert.False(Directory.Exists(Path.Combine(lake, "quarantine")));
