@@ -84,9 +84,9 @@ internal static class DemoCommand
         answers.ThrowIfDamaged();
 
         Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
-        var report = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+        var (report, damaged) = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
         Consoles.Output.WriteLine($"Report: {report}");
-        return ExitCodes.Success;
+        return damaged is null ? ExitCodes.Success : throw new CliException(ExitCodes.DataError, damaged);
     }
 
     /// <summary>
@@ -114,7 +114,7 @@ internal static class DemoCommand
                 throw new CliException(ExitCodes.Usage,
                     $"{folder.FullName} was made by an earlier version of 'spotify-etl demo', which did not record the files it wrote: this one " +
                     $"cannot tell its {others.Count:N0} raw, quarantined and import files from data of yours, and never deletes what it cannot tell. " +
-                    $"If the folder holds nothing of yours, delete it (rm -rf '{folder.FullName}') and run the demo again; or choose another --lake.");
+                    $"If the folder holds nothing of yours, delete it (rm -rf {ShellWord.Of(folder.FullName)}) and run the demo again; or choose another --lake.");
             }
             if (others.Count > 0)
             {

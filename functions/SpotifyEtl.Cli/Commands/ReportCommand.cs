@@ -247,7 +247,7 @@ internal static class ReportCommand
         // "s3:///prefix" has no bucket: its first segment is empty, not the prefix.
         var rest = url["s3://".Length..].TrimEnd('/');
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var (bucket, prefix) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..].Trim('/') + "/");
+        var (bucket, prefix) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..] + "/");
         return bucket.Length == 0
             ? throw new CliException(ExitCodes.Usage, $"--lake {url}: name a bucket, as in s3://my-transformed-bucket or s3://bucket/prefix.")
             : (bucket, prefix);

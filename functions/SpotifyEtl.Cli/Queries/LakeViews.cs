@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
@@ -28,10 +29,6 @@ internal static partial class LakeViews
         CurrentTables.Columns.ContainsKey(table) ? null
         : table == TableNames.ListeningHistory ? (HistoryPublisher.PartitionColumn, MonthFolder()) : (StackContract.PartitionColumn, DayFolder());
 
-    /// <summary>A path as a POSIX shell reads it back: as it is when it holds nothing the shell would split or expand, else single-quoted.</summary>
-    internal static string Shell(string path) =>
-        path.Length > 0 && path.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+,:@%=".Contains(c)) ? path : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
     /// <summary>
     /// What writes a table's files again from what the lake keeps (the data export for the history, raw/ for the rest): a
     /// command on a local lake; on S3 (<paramref name="onS3"/>: the transformed bucket) the functions.
@@ -39,7 +36,7 @@ internal static partial class LakeViews
     public static string HowToRewrite(string table, bool onS3 = false, string? lake = null) => (onS3, table) switch
     {
         (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(Path.Combine(lake, RawExport)) =>
-            $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {Shell(Path.Combine(lake, RawExport))} --lake {Shell(lake)}",
+            $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {ShellWord.Of(Path.Combine(lake, RawExport))} --lake {ShellWord.Of(lake)}",
         (false, TableNames.ListeningHistory) => "import the data export again (spotify-etl import), which rebuilds the whole history.",
         (false, _) when CurrentTables.Columns.ContainsKey(table) => "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition.",
         (false, _) => "transform again (spotify-etl transform), which rebuilds every day from raw/.",

@@ -31,6 +31,6 @@ internal static class ShellWord
         return quoted.Append('"').ToString();
     }
 
-    /// <summary>What a shell reads as itself anywhere in a word (a leading ~ is left out: the shell would expand it).</summary>
-    private static bool Plain(char c) => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ',' or ':' or '@' or '%' or '=';
+    /// <summary>What a shell reads as itself anywhere in a word (~ and = are left out: a shell expands a word that begins with either).</summary>
+    private static bool Plain(char c) => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ',' or ':' or '@' or '%';
 }

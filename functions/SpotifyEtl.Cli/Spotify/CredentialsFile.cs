@@ -32,7 +32,7 @@ internal static class CredentialsFile
                 "({\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}, owner-readable only: chmod 600), or a file named by --credentials " +
                 $"('spotify-etl auth login' adds the refresh token), then unset {string.Join(" ", set)}.");
         }
-        var (credentials, problem) = Read(file, path is null ? "spotify-etl auth login" : $"spotify-etl auth login --credentials {path}");
+        var (credentials, problem) = Read(file, path is null ? "spotify-etl auth login" : $"spotify-etl auth login --credentials {ShellWord.Of(path)}");
         credentials.Validate(file);
         return (credentials, file, problem);
     }

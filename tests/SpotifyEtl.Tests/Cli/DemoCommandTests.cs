@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
@@ -139,7 +140,7 @@ public sealed class DemoCommandTests : IDisposable
 
         Assert.True(again.ExitCode == 64, again.Output + again.Errors);
         Assert.Contains("made by an earlier version of 'spotify-etl demo'", again.Errors, StringComparison.Ordinal);
-        Assert.Contains($"rm -rf '{lake}'", again.Errors, StringComparison.Ordinal);
+        Assert.Contains($"(rm -rf {ShellWord.Of(lake)})", again.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("not written by 'spotify-etl demo'", again.Errors, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(lake));
     }

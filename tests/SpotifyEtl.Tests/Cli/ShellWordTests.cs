@@ -19,11 +19,17 @@ public sealed class ShellWordTests
         return new string([.. Enumerable.Range(0, length).Select(_ => Characters[random.Next(Characters.Length)])]);
     }
 
-    /// <summary>What bash makes of the word: the one argument it passes on.</summary>
+    /// <summary>What bash makes of the word, with history expansion on as at a terminal: the one argument it passes on.</summary>
     private static string ReadByBash(string word)
     {
-        var start = new ProcessStartInfo("bash", ["-c", $"printf '%s' {word}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         using var bash = Process.Start(start)!;
+        // Each line is read, and history-expanded, after the one before it ran: the second line meets "!" as a terminal's does.
+        bash.StandardInput.Write($"set -o history -H\nprintf '%s' {word}\n");
+        bash.StandardInput.Close();
         var output = bash.StandardOutput.ReadToEnd();
         bash.WaitForExit();
         Assert.True(bash.ExitCode == 0, $"bash refused {word}: {bash.StandardError.ReadToEnd()}");
@@ -34,9 +40,9 @@ public sealed class ShellWordTests
     public void Any_path_is_read_back_by_bash_as_itself_and_a_plain_one_is_left_as_it_is()
     {
         var random = new Random(7);
-        for (var i = 0; i < 200; i++)
+        string[] odd = ["", "-lake", "~", "~/lake", "=lake", "a\nb", "a!b", "!!", "it's", "$(rm -rf x)"];
+        foreach (var path in odd.Concat(Enumerable.Range(0, 200).Select(i => (i % 2 == 0 ? "/" : "") + Generated(random))))
         {
-            var path = "/" + Generated(random);
             Assert.Equal(path, ReadByBash(ShellWord.Of(path)));
         }
         Assert.Equal("/home/ana/lake-2026_v1.0", ShellWord.Of("/home/ana/lake-2026_v1.0"));

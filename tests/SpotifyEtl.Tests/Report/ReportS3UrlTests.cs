@@ -21,4 +21,15 @@ public sealed class ReportS3UrlTests
         Assert.Contains($"--lake {url}: name a bucket, as in s3://my-transformed-bucket or s3://bucket/prefix.", run.Errors, StringComparison.Ordinal);
         Assert.Empty(run.Output);
     }
+
+    [Theory]
+    [InlineData("s3://bucket", "bucket", "")]
+    [InlineData("s3://bucket/", "bucket", "")]
+    [InlineData("s3://bucket/dev/transformed", "bucket", "dev/transformed/")]
+    [InlineData("s3://bucket/dev/transformed/", "bucket", "dev/transformed/")]
+    [InlineData("s3://bucket//dev", "bucket", "/dev/")]
+    public void An_s3_lake_is_its_bucket_and_the_prefix_under_it_as_S3_keys_spell_it(string url, string bucket, string prefix)
+    {
+        Assert.Equal((bucket, prefix), SpotifyEtl.Cli.Commands.ReportCommand.ParseS3(url));
+    }
 }
