@@ -64,7 +64,8 @@ internal static class CliRoot
     private static void RefuseOptionsTakenAsValues(Command command, IEnumerable<Option> inherited)
     {
         var everyOption = command.Options.Concat(inherited).ToList();
-        var names = everyOption.SelectMany(option => option.Aliases.Prepend(option.Name)).ToHashSet(StringComparer.Ordinal);
+        // Only the names written with a dash: help's "/h" and "/?" are paths a folder may have.
+        var names = everyOption.SelectMany(option => option.Aliases.Prepend(option.Name)).Where(name => name.StartsWith('-')).ToHashSet(StringComparer.Ordinal);
         var single = command.Options.Where(option => option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool)).ToList();
         if (single.Count > 0)
         {
@@ -75,7 +76,7 @@ internal static class CliRoot
                     if (result.GetResult(option)?.Tokens is [{ Value: var word }] && names.Contains(word))
                     {
                         result.AddError($"{option.Name} needs a value, and was given {word}, an option itself: write {option.Name} with its value " +
-                                        $"(a script's empty variable leaves it out).{(IsPath(option) ? $" A folder or file named {word} is written ./{word}." : "")}");
+                                        $"(a script's empty variable before {word} leaves it out).{(IsPath(option) ? $" A folder or file named {word} is written ./{word}." : "")}");
                     }
                 }
             });

@@ -237,6 +237,12 @@ public sealed class ParseErrorLinesTests
             }
         }
         Assert.True(tried >= 100, $"only {tried} command lines were tried");
+
+        // A path that reads like help's other names ("/h", "/?") is a folder, and "--out=--json" is refused as "--out --json".
+        Assert.Empty(CliRoot.Create().Parse(["query", "--lake", "/h"]).Errors);
+        Assert.Empty(CliRoot.Create().Parse(["report", "--lake", "/?", "--out", "/h"]).Errors);
+        Assert.Contains(ParseErrors.Lines(CliRoot.Create().Parse(["sample", "--out=--json"])),
+            line => line.StartsWith("--out needs a value, and was given --json, an option itself", StringComparison.Ordinal));
     }
 
     [Fact]
