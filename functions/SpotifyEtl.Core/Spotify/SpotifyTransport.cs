@@ -58,10 +58,7 @@ internal sealed class SpotifyTransport
                     // time is up ends now, naming the failure, not after the wait with only the budget to blame.
                     if (!_budget.Allows(arguments.RetryDelay))
                     {
-                        throw new SpotifyRunStoppedException(
-                            $"Spotify failed a request ({failure}), and its retry in {Seconds(arguments.RetryDelay)} s would come after the run's time budget " +
-                            "is used up. The run ended with its state saved; the next run continues.", quotaExceeded: false, retryAfter: null,
-                            (int?)arguments.Outcome.Result?.Status);
+                        throw new RetryPastBudgetException(failure, arguments.RetryDelay, (int?)arguments.Outcome.Result?.Status);
                     }
                     options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay, failure));
                     return ValueTask.CompletedTask;
@@ -83,6 +80,7 @@ internal sealed class SpotifyTransport
         Action? sent = null)
     {
         var attempts = 0;
+        var asked = "a request";
         try
         {
             var result = await _pipeline.ExecuteAsync(async token =>
@@ -91,6 +89,7 @@ internal sealed class SpotifyTransport
                 EnsureTimeLeft();
                 attempts++;
                 using var request = await createRequest(token).ConfigureAwait(false);
+                asked = $"{request.Method} {request.RequestUri?.AbsolutePath}";
                 sent?.Invoke();
                 var answer = await SendOnceAsync(request, token).ConfigureAwait(false);
                 return answer.IsSuccess && problemOfSuccess?.Invoke(answer.Body) is { } problem
@@ -104,6 +103,20 @@ internal sealed class SpotifyTransport
             EnsureTimeLeft();
             throw;
         }
+        catch (RetryPastBudgetException past)
+        {
+            throw new SpotifyRunStoppedException(
+                $"{asked} failed ({past.Failure}), and its retry in {Seconds(past.Delay)} s would come after the run's time budget is used up. " +
+                "The run ended with its state saved; the next run continues.", quotaExceeded: false, retryAfter: null, past.HttpStatus);
+        }
+    }
+
+    /// <summary>A retry whose backoff would end past the budget, thrown from the retry's own callback; the request is named above.</summary>
+    private sealed class RetryPastBudgetException(string failure, TimeSpan delay, int? httpStatus) : Exception(failure)
+    {
+        public string Failure { get; } = failure;
+        public TimeSpan Delay { get; } = delay;
+        public int? HttpStatus { get; } = httpStatus;
     }
 
     private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);

@@ -46,7 +46,7 @@ public sealed class RetryWithinBudgetTests : IAsyncLifetime
         if (run.Manifest.Outcome == ExtractionOutcome.Stopped)
         {
             Assert.Equal(SourceStatus.Stopped, source.Status);
-            Assert.Contains("Spotify failed a request (", run.Manifest.StopReason, StringComparison.Ordinal);
+            Assert.Contains("GET /v1/me/tracks failed (answered 50", run.Manifest.StopReason, StringComparison.Ordinal);
             Assert.Contains("would come after the run's time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
             Assert.DoesNotContain("The run's time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
         }
