@@ -115,6 +115,15 @@ internal static class QueryRunner
         {
             // The folder above a lake (of a demo, say) is named with the lakes it holds: transforming it would fail in its turn.
             LocalLake.MustHoldALake(lake);
+            // An import of an export that holds no stream landed its files and wrote no table: a transform would say there is
+            // nothing to transform, and send the user back here.
+            if (HoldsImportedFiles(lake))
+            {
+                throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} holds an imported streaming history with no stream in it " +
+                    $"(its files under {LakeLayout.Raw}{StackContract.RawSources.SpotifyExport}/ hold none), and no table to answer from: import an export " +
+                    $"that holds streams ('spotify-etl import my_spotify_data.zip --lake {ShellWord.Of(lake)}'), or add API responses " +
+                    $"('spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(lake)}').");
+            }
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first.");
         }
         // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
@@ -176,6 +185,20 @@ internal static class QueryRunner
         catch (LakeException exception)
         {
             throw new CliException(ExitCodes.DataError, exception.Message);
+        }
+    }
+
+    /// <summary>Whether an import landed files in the lake (its raw copy of the export).</summary>
+    private static bool HoldsImportedFiles(string lake)
+    {
+        var folder = Path.Combine(lake, LakeLayout.Raw, StackContract.RawSources.SpotifyExport);
+        try
+        {
+            return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories).Any();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 }

@@ -35,12 +35,12 @@ internal sealed class ExportInputs : IDisposable
                     }
                     foreach (var file in Files(folder, inputs.Candidates, skipped))
                     {
-                        inputs.Add(file, Path.GetRelativePath(folder.Parent?.FullName ?? folder.FullName, file.FullName), limits);
+                        inputs.Add(file, Path.GetRelativePath(folder.Parent?.FullName ?? folder.FullName, file.FullName), limits, foundInAFolder: true);
                     }
                 }
                 else
                 {
-                    inputs.Add((FileInfo)path, path.Name, limits);
+                    inputs.Add((FileInfo)path, path.Name, limits, foundInAFolder: false);
                 }
             }
         }
@@ -52,12 +52,12 @@ internal sealed class ExportInputs : IDisposable
         return inputs;
     }
 
-    private void Add(FileInfo file, string name, ImportLimits limits)
+    private void Add(FileInfo file, string name, ImportLimits limits, bool foundInAFolder)
     {
         // Looked at before it is opened: opening a FIFO waits for a writer that may never come.
         if (LocalEntry.Problem(file.FullName) is { } problem)
         {
-            Candidates.Add(Unreadable(name, problem));
+            Candidates.Add(Unreadable(name, problem, foundInAFolder));
             return;
         }
         FileStream stream;
@@ -67,7 +67,7 @@ internal sealed class ExportInputs : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})"));
+            Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})", foundInAFolder));
             return;
         }
         Span<byte> start = stackalloc byte[4];
@@ -91,12 +91,13 @@ internal sealed class ExportInputs : IDisposable
     }
 
     /// <summary>
-    /// A file that cannot be opened: refused with its reason, unless the import would pass it over by its name unread (a
-    /// dangling link named cover.jpg, a socket beside the export), which it then is, as a readable one of that name is. A
-    /// name ending in .zip is refused all the same: it is most likely the export.
+    /// A file that cannot be opened: refused with its reason, unless it was found in a folder given (a folder of downloads)
+    /// under a name the import passes over unread (a dangling link named cover.jpg, a socket beside the export), which it
+    /// then is. A file named on the command line, or named .zip, is refused all the same: it is most likely the export
+    /// (a readable one is recognised as a zip by its first bytes, whatever its name).
     /// </summary>
-    private static ExportCandidate Unreadable(string name, string problem) =>
-        !name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && ExportImporter.IgnoredByName(name) is not null
+    private static ExportCandidate Unreadable(string name, string problem, bool foundInAFolder) =>
+        foundInAFolder && !name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && ExportImporter.IgnoredByName(name) is not null
             ? new ExportCandidate(name, _ => throw new InvalidOperationException(problem))
             : ExportCandidate.Unusable(name, problem);
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Tests.Support;
 using Xunit;
@@ -83,8 +84,8 @@ public sealed class ImportCommandTests : IDisposable
 
     /// <summary>
     /// Beside the unzipped export, entries that cannot be opened under names the import passes over unread (a dangling
-    /// link, a link loop, a FIFO, a file this user may not read) are passed over as a readable file of that name is: the
-    /// import ends 0, not 3 naming a file no export holds. One named like a history file is still refused with its reason.
+    /// link, a link loop, a FIFO) are passed over as a readable file of that name is: the import ends 0, not 3 naming a
+    /// file no export holds. One named like a history file, or named on the command line, is still refused with its reason.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -142,6 +143,13 @@ public sealed class ImportCommandTests : IDisposable
         var named = partial.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("input").GetString()!.EndsWith("StreamingHistory_music_7.json", StringComparison.Ordinal));
         Assert.False(named.GetProperty("ignored").GetBoolean());
         Assert.Contains("dangling symbolic link", named.GetProperty("skipped").GetString()!, StringComparison.Ordinal);
+
+        // Named on the command line, under any name, it is what the user meant to import: refused, naming why.
+        var given = Path.Combine(_folder.Path, "my_spotify_data");
+        File.CreateSymbolicLink(given, $"/nonexistent/{Guid.NewGuid():N}");
+        var direct = DemoCommandTests.RunCli(["import", given, "--lake", _folder["lake"]]);
+        Assert.True(direct.ExitCode == 65, $"exit {direct.ExitCode}: {direct.Errors}");
+        Assert.Contains("dangling symbolic link", direct.Errors, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -391,6 +399,44 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains($"--lake {bucket}: import works on a local folder", run.Errors, StringComparison.Ordinal);
         Assert.Contains("aws s3 cp FILE s3://BUCKET/import/", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Athena", run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An export whose history files hold no stream lands them and writes no table: query and report say so and what gets
+    /// a history, not to transform the lake, which would say there is nothing to transform and send the user back.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void An_imported_export_with_no_stream_is_named_as_such_by_query_and_report_not_sent_to_transform(int seed)
+    {
+        var random = new Random(seed);
+        var export = Directory.CreateDirectory(_folder["empty-export"]).FullName;
+        string[] names = ["Streaming_History_Audio_2024.json", "Streaming_History_Audio_2019-2023_0.json", "StreamingHistory_music_0.json",
+            "StreamingHistory_podcast_0.json", "Streaming_History_Video_2024.json"];
+        string[] empty = ["[]", "[ ]", "[\n]", "\uFEFF[]", " [ ] \n"];
+        foreach (var name in names.OrderBy(_ => random.Next()).Take(1 + random.Next(names.Length)))
+        {
+            File.WriteAllText(Path.Combine(export, name), empty[random.Next(empty.Length)]);
+        }
+        var lake = _folder["lake"];
+        var imported = DemoCommandTests.RunCli("import", export, "--lake", lake);
+        Assert.True(imported.ExitCode is 0 or 3, $"exit {imported.ExitCode}: {imported.Errors}");
+
+        var query = DemoCommandTests.RunCli("query", "--lake", lake);
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+
+        foreach (var run in new[] { query, report })
+        {
+            Assert.True(run.ExitCode == ExitCodes.NoInput, $"exit {run.ExitCode}: {run.Errors}");
+            Assert.Contains($"The lake {lake} holds an imported streaming history with no stream in it", run.Errors, StringComparison.Ordinal);
+            Assert.Contains("import an export that holds streams", run.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("has no transformed/ tables yet", run.Errors, StringComparison.Ordinal);
+        }
+        // What it names besides an import: API responses, which a transform then does have to work on.
+        var transform = DemoCommandTests.RunCli("transform", "--lake", lake);
+        Assert.Contains("holds no raw API responses, only an imported streaming history", transform.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
