@@ -9,9 +9,15 @@ WITH play AS (
 song_artist AS (
     -- A song's credits as its latest day saw them: song_artists_current also keeps a credit Spotify has
     -- since taken off the song, under the last day that still showed it, older than the song's row.
+    -- That day is the latest of the song's credits, not its songs_current row's: the two tables are files of
+    -- their own, rewritten one after the other, and a song whose row is a day ahead would lose its credits.
     SELECT sa.song_id, sa.artist_id
     FROM song_artists_current AS sa
-    JOIN songs_current AS s ON s.song_id = sa.song_id AND s.snapshot_date = sa.snapshot_date
+    JOIN (
+        SELECT song_id, MAX(snapshot_date) AS snapshot_date
+        FROM song_artists_current
+        GROUP BY song_id
+    ) AS latest ON latest.song_id = sa.song_id AND latest.snapshot_date = sa.snapshot_date
 ),
 artist AS (
     SELECT artist_id, artist_name

@@ -42,7 +42,7 @@ export function runSpotifyEtl(args: readonly string[], env: NodeJS.ProcessEnv = 
     return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
-function query(lake: string, ...options: string[]): QueryResult[] {
+export function query(lake: string, ...options: string[]): QueryResult[] {
     const run = runSpotifyEtl(["query", "--lake", lake, "--json", ...options]);
     if (run.status !== 0) {
         throw new Error(`spotify-etl query exited ${run.status}: ${run.stderr.trim()}`);
