@@ -23,18 +23,25 @@ internal static class CliRoot
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
-        RefuseRepeatedOptions(root);
-        RefuseOptionsTakenAsValues(root, []);
+        RefuseSingleValueMistakes(root, []);
         return root;
     }
 
     /// <summary>
-    /// An option of one value written twice, the second time with none ("--lake a --lake", as a script writes it when the
-    /// variable after the second is empty), is refused as "--lake a --lake b" is: the parser takes the first value and
-    /// says nothing, and the verb would run on a folder other than the one the script meant.
+    /// Two mistakes a script makes with an option of one value when the variable meant for it is empty, each refused:
+    /// <list type="bullet">
+    /// <item>written twice, the second time with none ("--lake a --lake"), refused as "--lake a --lake b" is: the parser
+    /// takes the first value and says nothing, and the verb would run on a folder other than the one the script meant;</item>
+    /// <item>followed by another option ("sample --out --json"): the parser takes "--json" as the folder, makes a folder of
+    /// that name and drops the flag, and the verb succeeds with neither what the script asked nor the folder it meant. A
+    /// value that is an option's name is still written, as "./--json".</item>
+    /// </list>
     /// </summary>
-    private static void RefuseRepeatedOptions(Command command)
+    private static void RefuseSingleValueMistakes(Command command, IEnumerable<Option> inherited)
     {
+        // Only the names written with a dash: help's "/h" and "/?" are paths a folder may have.
+        var names = command.Options.Concat(inherited).SelectMany(option => option.Aliases.Prepend(option.Name))
+            .Where(name => name.StartsWith('-')).ToHashSet(StringComparer.Ordinal);
         var single = command.Options.Where(option => option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool)).ToList();
         if (single.Count > 0)
         {
@@ -42,38 +49,12 @@ internal static class CliRoot
             {
                 foreach (var option in single)
                 {
-                    if (result.GetResult(option) is { IdentifierTokenCount: > 1 and var times, Tokens.Count: <= 1 })
+                    var given = result.GetResult(option);
+                    if (given is { IdentifierTokenCount: > 1 and var times, Tokens.Count: <= 1 })
                     {
                         result.AddError($"{option.Name} takes one value, and is written {times} times: write it once, with its value.");
                     }
-                }
-            });
-        }
-        foreach (var verb in command.Subcommands)
-        {
-            RefuseRepeatedOptions(verb);
-        }
-    }
-
-    /// <summary>
-    /// An option of one value followed by another option ("sample --out --json", as a script writes it when the variable
-    /// for --out is empty) is refused: the parser takes "--json" as the folder, makes a folder of that name and drops the
-    /// flag, and the verb succeeds with neither what the script asked nor the folder it meant. A value that is an option's
-    /// name is still written, as "./--json".
-    /// </summary>
-    private static void RefuseOptionsTakenAsValues(Command command, IEnumerable<Option> inherited)
-    {
-        var everyOption = command.Options.Concat(inherited).ToList();
-        // Only the names written with a dash: help's "/h" and "/?" are paths a folder may have.
-        var names = everyOption.SelectMany(option => option.Aliases.Prepend(option.Name)).Where(name => name.StartsWith('-')).ToHashSet(StringComparer.Ordinal);
-        var single = command.Options.Where(option => option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool)).ToList();
-        if (single.Count > 0)
-        {
-            command.Validators.Add(result =>
-            {
-                foreach (var option in single)
-                {
-                    if (result.GetResult(option)?.Tokens is [{ Value: var word }] && names.Contains(word))
+                    else if (given?.Tokens is [{ Value: var word }] && names.Contains(word))
                     {
                         result.AddError($"{option.Name} needs a value, and was given {word}, an option itself: write {option.Name} with its value " +
                                         $"(a script's empty variable before {word} leaves it out).{(IsPath(option) ? $" A folder or file named {word} is written ./{word}." : "")}");
@@ -84,7 +65,7 @@ internal static class CliRoot
         var recursive = inherited.Concat(command.Options.Where(option => option.Recursive)).ToList();
         foreach (var verb in command.Subcommands)
         {
-            RefuseOptionsTakenAsValues(verb, recursive);
+            RefuseSingleValueMistakes(verb, recursive);
         }
     }
 

@@ -8,11 +8,11 @@ namespace SpotifyEtl.Cli.Shell;
 /// <summary>
 /// An import into a local lake that did not finish (<c>state/unfinished-import.txt</c>, the time it began): written before
 /// the import lands a file, taken off only by an import that rebuilds the table, so an import interrupted, killed or stopped
-/// by a full disk leaves it behind. One that landed nothing and wrote no table (the wrong folder, a zip cut short) puts it
-/// back as it found it: absent on a lake whose imports all finished, with its first time on one whose last did not. <c>listening_history</c> may then lack months
-/// of the export, or hold an earlier import's: <c>query</c>, <c>report</c> and <c>current</c> say so and what to run,
-/// rather than answer from it as if whole, as they do for an unfinished transform (<see cref="UnfinishedTransform"/>). The
-/// next import that rebuilds the table takes it off.
+/// by a full disk leaves it behind. <c>listening_history</c> may then lack months of the export, or hold an earlier
+/// import's: <c>query</c>, <c>report</c> and <c>current</c> say so and what to run, rather than answer from it as if whole,
+/// as they do for an unfinished transform (<see cref="UnfinishedTransform"/>). The next import that rebuilds the table takes
+/// it off. One that landed nothing and wrote no table (the wrong folder, a zip cut short) puts it back as it found it: absent
+/// on a lake whose imports all finished, with its first time on one whose last did not.
 /// </summary>
 internal static class UnfinishedImport
 {

@@ -106,7 +106,7 @@ internal sealed class SpotifyTransport
         catch (RetryPastBudgetException past)
         {
             throw new SpotifyRunStoppedException(
-                $"{asked} failed ({past.Failure}), and its retry in {Seconds(past.Delay)} s would come after the run's time budget is used up. " +
+                $"{asked} failed ({past.Message}), and its retry in {Seconds(past.Delay)} s would come after the run's time budget is used up. " +
                 "The run ended with its state saved; the next run continues.", quotaExceeded: false, retryAfter: null, past.HttpStatus);
         }
     }
@@ -114,7 +114,6 @@ internal sealed class SpotifyTransport
     /// <summary>A retry whose backoff would end past the budget, thrown from the retry's own callback; the request is named above.</summary>
     private sealed class RetryPastBudgetException(string failure, TimeSpan delay, int? httpStatus) : Exception(failure)
     {
-        public string Failure { get; } = failure;
         public TimeSpan Delay { get; } = delay;
         public int? HttpStatus { get; } = httpStatus;
     }
