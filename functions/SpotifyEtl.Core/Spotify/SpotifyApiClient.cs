@@ -12,10 +12,17 @@ public sealed record SpotifyResponse(string Path, byte[] Body, int Attempts, str
 
 /// <summary>
 /// GET requests against the Web API, authenticated by <see cref="SpotifyTokenProvider"/>, made polite by
-/// <see cref="SpotifyTransport"/>. A 401 (token expired mid-run) fetches a new token and tries once more.
+/// <see cref="SpotifyTransport"/>. A 401 (token expired mid-run) fetches a new token and tries again.
 /// </summary>
 public sealed class SpotifyApiClient : IDisposable
 {
+    /// <summary>
+    /// Tokens one request may be sent with. The sources share one token: the one a refused request gets next may be one
+    /// another source fetched, and refused in turn (expired or revoked while the others used it) before this request
+    /// arrives. Three refusals in one request end its source: Spotify refuses every token the app is given.
+    /// </summary>
+    private const int Authorizations = 3;
+
     private readonly SpotifyTransport _transport;
     private readonly SpotifyTokenProvider _tokens;
     private readonly SpotifyEndpoints _endpoints;
@@ -113,7 +120,7 @@ public sealed class SpotifyApiClient : IDisposable
             {
                 return new SpotifyResponse(path, [], attempts, result.ETag ?? ifNoneMatch, NotModified: true);
             }
-            if (result.Status == HttpStatusCode.Unauthorized && authorization == 1 && usedToken is not null)
+            if (result.Status == HttpStatusCode.Unauthorized && authorization < Authorizations && usedToken is not null)
             {
                 _tokens.Invalidate(usedToken);
                 continue;

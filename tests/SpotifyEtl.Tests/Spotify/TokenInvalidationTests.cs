@@ -51,6 +51,58 @@ public sealed class TokenInvalidationTests : IAsyncLifetime
         Assert.Equal(grants, _spotify.TokenGrants.Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_request_whose_new_token_another_source_used_up_before_it_arrived_asks_with_a_newer_one(int requestsPerToken)
+    {
+        // Spotify's tokens here serve a few requests each. Source A is refused with the first token and fetches a second;
+        // before A's request arrives with it, source B uses the second token up (B's requests are sent from within
+        // the double while it holds A's request). A's request is refused again, through no fault of its token.
+        _spotify.ExpireAccessTokensAfterRequests = requestsPerToken;
+        _spotify.AddPlaylist("sourcea", items: 2);
+        _spotify.AddPlaylist("sourceb", items: 2);
+        using var http = new HttpClient();
+        using var client = SpotifyApiClient.Create(http, _spotify.Endpoints, _spotify.Credentials());
+        for (var i = 0; i < requestsPerToken; i++)
+        {
+            await client.GetAsync("playlists/sourcea", CancellationToken.None);
+        }
+        var arrivalsOfA = 0;
+        _spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith("playlists/sourcea", StringComparison.Ordinal) && Interlocked.Increment(ref arrivalsOfA) == 2)
+            {
+                for (var i = 0; i < requestsPerToken; i++)
+                {
+                    client.GetAsync("playlists/sourceb", CancellationToken.None).GetAwaiter().GetResult();
+                }
+            }
+        };
+
+        var answer = await client.GetAsync("playlists/sourcea", CancellationToken.None);
+
+        Assert.Equal(3, arrivalsOfA);
+        Assert.Equal(3, answer.Attempts);
+        Assert.Equal(3, _spotify.TokenGrants.Count);
+    }
+
+    [Fact]
+    public async Task A_request_refused_with_every_token_ends_after_three_without_asking_for_more()
+    {
+        _spotify.ExpireAccessTokensAfterRequests = 0;
+        _spotify.AddPlaylist("refused", items: 2);
+        using var http = new HttpClient();
+        using var client = SpotifyApiClient.Create(http, _spotify.Endpoints, _spotify.Credentials());
+
+        var refused = await Assert.ThrowsAsync<SpotifyApiException>(() => client.GetAsync("playlists/refused", CancellationToken.None));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal(3, _spotify.TokenGrants.Count);
+        Assert.Equal(3, _spotify.ApiRequests.Count);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (var waited = 0; !condition() && waited < 200; waited++)
