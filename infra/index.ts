@@ -14,6 +14,7 @@ import { SnowflakeLoad } from "./components/snowflake";
 import { Storage } from "./components/storage";
 import { Trigger } from "./components/trigger";
 import { analystPolicy as analystPolicyDocument } from "./analystPolicy";
+import { stackProvider } from "./awsProvider";
 import { permissionsBoundaryArn } from "./boundary";
 import { loadConfig } from "./config";
 import { contract } from "./lakeContract";
@@ -24,11 +25,9 @@ const config = loadConfig();
 const base = `${config.namePrefix}-${config.stack}`;
 const metricNamespace = stackMetricNamespace(base);
 
-// Every resource gets the project, stack and owner tags through this provider's default tags.
-const provider = new aws.Provider("aws", {
-    region: config.region as aws.Region,
-    defaultTags: { tags: { project: config.project, stack: config.stack, owner: config.owner } },
-});
+// Every resource gets the project, stack and owner tags through this provider's default tags; the stack's aws:* settings
+// (a profile, a role to assume, the accounts allowed) reach it too, as they would reach Pulumi's default provider.
+const provider = stackProvider(config.region, { project: config.project, stack: config.stack, owner: config.owner });
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 const account = aws.getCallerIdentityOutput({}, { provider });
 const partition = aws.getPartitionOutput({}, { provider }).partition;
