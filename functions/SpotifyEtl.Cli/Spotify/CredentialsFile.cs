@@ -56,10 +56,10 @@ internal static class CredentialsFile
         {
             // A folder of its own is made owner-only; one that exists (the current folder, /tmp, a home) is left as it is.
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            var makeFolder = Directory.Exists(folder) ? "" : $"mkdir -p '{folder}' && chmod 700 '{folder}', ";
+            var makeFolder = Directory.Exists(folder) ? "" : $"'mkdir -p {ShellWord.Of(folder)} && chmod 700 {ShellWord.Of(folder)}', ";
             throw new CliException(ExitCodes.NoInput, $"No credentials file at {path}. Create it owner-only with your app's {{\"client_id\":\"…\",\"client_secret\":\"…\"}} " +
                 $"from its page on https://developer.spotify.com/dashboard, in an editor (not on a command line, which the shell's history keeps): " +
-                $"{makeFolder}write the file, then chmod 600 '{path}'. '{login ?? $"spotify-etl auth login --credentials {path}"}' then adds the refresh token.");
+                $"{makeFolder}write the file, then 'chmod 600 {ShellWord.Of(path)}'. '{login ?? $"spotify-etl auth login --credentials {ShellWord.Of(path)}"}' then adds the refresh token.");
         }
         try
         {
@@ -86,7 +86,7 @@ internal static class CredentialsFile
         var mode = File.GetUnixFileMode(path);
         const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
         return (mode & Others) == 0 ? null
-            : $"{path} holds the client secret and may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {path}'.";
+            : $"{path} holds the client secret and may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {ShellWord.Of(path)}'.";
     }
 
     /// <summary>Writes the credentials readable by the owner only.</summary>

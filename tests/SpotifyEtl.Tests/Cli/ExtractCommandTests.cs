@@ -512,7 +512,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Contains("No sources", cli.Errors, StringComparison.Ordinal);
         Assert.Equal(66, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());
         Assert.Contains($"No credentials file at {cli.Context.DefaultCredentialsPath}", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains($"then chmod 600 '{cli.Context.DefaultCredentialsPath}'", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"then 'chmod 600 {SpotifyEtl.Cli.Shell.ShellWord.Of(cli.Context.DefaultCredentialsPath)}'", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("'spotify-etl auth login' then adds the refresh token", cli.Errors, StringComparison.Ordinal);
         CliTestContext.WriteCredentials(cli.Context.DefaultCredentialsPath, SpotifyDouble.ClientId, "", null);
         Assert.Equal(64, await ExtractCommand.Create(cli.Context).Parse(["--lake", cli.Folder, "--saved-tracks"]).InvokeAsync());

@@ -20,7 +20,10 @@ public sealed class ShellWordTests
     }
 
     /// <summary>What bash makes of the word, with history expansion on as at a terminal: the one argument it passes on.</summary>
-    private static string ReadByBash(string word)
+    private static string ReadByBash(string word) => RunByBash($"printf '%s' {word}");
+
+    /// <summary>Runs a command line as bash at a terminal would (history expansion on); returns its output.</summary>
+    private static string RunByBash(string commandLine)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -28,11 +31,11 @@ public sealed class ShellWordTests
         };
         using var bash = Process.Start(start)!;
         // Each line is read, and history-expanded, after the one before it ran: the second line meets "!" as a terminal's does.
-        bash.StandardInput.Write($"set -o history -H\nprintf '%s' {word}\n");
+        bash.StandardInput.Write($"set -o history -H\n{commandLine}\n");
         bash.StandardInput.Close();
         var output = bash.StandardOutput.ReadToEnd();
         bash.WaitForExit();
-        Assert.True(bash.ExitCode == 0, $"bash refused {word}: {bash.StandardError.ReadToEnd()}");
+        Assert.True(bash.ExitCode == 0, $"bash refused {commandLine}: {bash.StandardError.ReadToEnd()}");
         return output;
     }
 
@@ -67,5 +70,37 @@ public sealed class ShellWordTests
         Assert.True(at >= 0, run.Errors);
         var word = run.Errors[(at + Before.Length)..run.Errors.LastIndexOf("' first.", StringComparison.Ordinal)];
         Assert.Equal(lake, ReadByBash(word));
+    }
+
+    [Theory]
+    [InlineData("My Music")]
+    [InlineData("ana's keys")]
+    [InlineData("$HOME `x` \\ \"q\"!")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_commands_for_a_missing_credentials_file_make_its_folder_and_its_mode_where_it_was_named(string name)
+    {
+        using var folder = new TempFolder();
+        var keys = Path.Combine(folder.Path, name, "private");
+        var credentials = Path.Combine(keys, "credentials.json");
+
+        var run = DemoCommandTests.RunCli("extract", "--lake", Path.Combine(folder.Path, "lake"), "--saved-tracks", "--credentials", credentials);
+
+        Assert.Equal(ExitCodes.NoInput, run.ExitCode);
+        RunByBash(Between(run.Errors, "'mkdir -p ", "', write the file", include: "mkdir -p "));
+        Assert.True(Directory.Exists(keys), run.Errors);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+        File.WriteAllText(credentials, "{}");
+        File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        RunByBash(Between(run.Errors, "then 'chmod 600 ", "'. 'spotify-etl auth login", include: "chmod 600 "));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
+    }
+
+    /// <summary>The command a message sets between <paramref name="start"/> and the last <paramref name="end"/>, from <paramref name="include"/> on.</summary>
+    private static string Between(string message, string start, string end, string include)
+    {
+        var at = message.IndexOf(start, StringComparison.Ordinal);
+        var to = message.LastIndexOf(end, StringComparison.Ordinal);
+        Assert.True(at >= 0 && to > at, message);
+        return message[(at + start.Length - include.Length)..to];
     }
 }
