@@ -185,7 +185,6 @@ internal static class TransformCommand
         {
             throw NoRawObjects(input!.FullName);
         }
-        var rebuildWholeHistory = await HistoryPlaysFollower.AnyUnbuiltAsync(lake, lake, cancellationToken).ConfigureAwait(false);
         // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
         // input: a run of one or two days never collects, and a backfill spends the budget early and
         // collects as usual, its memory that of its largest days, whatever their number.
@@ -203,7 +202,6 @@ internal static class TransformCommand
                     ListEveryObject = false,
                     Progress = new BatchProgress(keys.Count, progress),
                     UpdateCurrentTables = updateCurrentTables,
-                    RebuildWholeHistory = rebuildWholeHistory,
                     BetweenDays = () => budget.BetweenDays(),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
             // Copies set aside earlier whose raw objects this run read through are no longer set aside.

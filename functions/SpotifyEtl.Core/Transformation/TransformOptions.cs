@@ -37,13 +37,6 @@ public sealed record TransformOptions
     public bool UpdateCurrentTables { get; init; } = true;
 
     /// <summary>
-    /// On: <c>listening_history</c> is rebuilt whole from every landed export file and every play, as an import builds it,
-    /// instead of only the months the batch's plays reach. For a lake holding export files no import has built into the
-    /// table (landed by <c>transform --input</c> from another lake, or copied in), whose other months would stay missing.
-    /// </summary>
-    public bool RebuildWholeHistory { get; init; }
-
-    /// <summary>
     /// Called each time a day's tables are written and its rows are no longer held (on the thread that
     /// wrote them; the next day may be parsing meanwhile): the moment a host that manages its own memory,
     /// such as the command line's collection budget, can collect cheaply.

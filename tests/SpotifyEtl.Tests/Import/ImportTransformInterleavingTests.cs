@@ -97,13 +97,13 @@ public sealed class ImportTransformInterleavingTests : IDisposable
         Assert.Contains("the disk is full", stopped.Message, StringComparison.Ordinal);
         // Its files landed and its plays were staged, but no table was built from them: the next transform builds it whole.
         Assert.True(await HistoryPlaysFollower.AnyUnbuiltAsync(lake, lake, default), "the landed files read as built into a table never written");
-        await new TransformPipeline(lake, lake, new TransformOptions { RebuildWholeHistory = true }).TransformAsync(sample.Days[day]);
+        await new TransformPipeline(lake, lake).TransformAsync(sample.Days[day]);
         AssertHistory(expected, "stopped", "the transform after an import stopped before its table");
         Assert.False(await HistoryPlaysFollower.AnyUnbuiltAsync(lake, lake, default), "once built, the files read as built");
     }
 
     /// <summary>Fails the first write of listening_history's months, as a full disk would.</summary>
-    private sealed class StoppedAtTheTableStore(IObjectStore inner) : ForwardingStore(inner)
+    internal sealed class StoppedAtTheTableStore(IObjectStore inner) : ForwardingStore(inner)
     {
         public override Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
             key.StartsWith(HistoryPublisher.TablePrefix, StringComparison.Ordinal)
