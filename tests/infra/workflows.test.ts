@@ -191,6 +191,36 @@ test("on main, dev is deployed first, then production is previewed read-only, th
     assert.deepEqual(stackSteps(deploy.jobs["production"]!), ["preview production", "up production"], "the approved run shows a fresh preview before it applies");
 });
 
+test("a deploying job whose commit is no longer main's newest deploys nothing, saying so, before it checks out or assumes a role", () => {
+    // The step, run by bash with a stand-in gh that answers as GitHub's API does for the newest commit of main.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "newest-main-"));
+    fs.writeFileSync(path.join(bin, "gh"), "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"api repos/octo/lake/commits/main --jq .sha\" ] || exit 9\n[ -n \"$GH_TOKEN\" ] || exit 8\necho \"$NEWEST\"\n", { mode: 0o755 });
+    const sha = (n: number) => n.toString(16).padStart(40, "0");
+    for (const name of ["dev", "production"]) {
+        const job = deploy.jobs[name]!;
+        const step = job.steps[0]!;
+        assert.equal(step.name, "the newest commit of main", `${name}: the check comes first`);
+        assert.deepEqual(step.env, { GH_TOKEN: "${{ github.token }}" });
+        for (let n = 1; n <= 6; n++) {
+            const newest = n % 2 === 0 ? sha(n) : sha(n + 100);
+            const ran = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], {
+                env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, GITHUB_REPOSITORY: "octo/lake", GITHUB_SHA: sha(n), GH_TOKEN: "t", NEWEST: newest }, encoding: "utf8",
+            });
+            const newestRun = newest === sha(n);
+            assert.equal(ran.status, newestRun ? 0 : 1, `${name}, commit ${n}: ${ran.stdout}${ran.stderr}`);
+            if (!newestRun) {
+                assert.match(ran.stdout, new RegExp(`^::error::${sha(n)} is no longer the newest commit of main \\(${newest} is\\): this run deploys nothing`, "m"));
+            }
+        }
+    }
+    // GitHub's API answering nothing (an outage) stops the job too: no deploy without knowing.
+    const ran = spawnSync("bash", ["-eo", "pipefail", "-c", deploy.jobs["dev"]!.steps[0]!.run!], {
+        env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, GITHUB_REPOSITORY: "octo/other", GITHUB_SHA: sha(1), GH_TOKEN: "t", NEWEST: sha(1) }, encoding: "utf8",
+    });
+    assert.notEqual(ran.status, 0);
+    fs.rmSync(bin, { recursive: true, force: true });
+});
+
 test("every job that runs Pulumi names an environment and assumes that environment's role, never a repository-wide one", () => {
     for (const workflow of [pullRequest, deploy]) {
         for (const [name, job] of Object.entries(workflow.jobs).filter(([, j]) => j.steps.some((s) => s.uses === "./.github/actions/stack"))) {
