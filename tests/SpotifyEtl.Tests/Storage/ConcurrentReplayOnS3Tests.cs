@@ -10,7 +10,7 @@ namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
 /// Two invocations of one day race on S3 while the raw objects of a run change: one is rewritten in place, or
-/// another page of the run lands. The timing is forced: the first invocation is held just before it writes its
+/// another page of the run lands; or another run of the day lands. The timing is forced: the first invocation is held just before it writes its
 /// table or its run's fragment, with the old content already read, until the second has published the new
 /// content. The first then writes what it read last; listing its inputs again after each write (ETags, not
 /// key names alone) tells it they changed, and it writes again.
@@ -26,6 +26,8 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
     [InlineData("partition", "page landed")]
     [InlineData("fragment", "rewritten")]
     [InlineData("fragment", "page landed")]
+    [InlineData("partition", "run landed")]
+    [InlineData("fragment", "run landed")]
     public async Task A_replay_held_behind_a_newer_one_never_leaves_a_stale_table(string heldWrite, string change)
     {
         var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
@@ -43,10 +45,16 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
         var replay = Task.Run(() => new TransformPipeline(raw, held, options).TransformAsync([first]));
         await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        // Meanwhile the run's raw objects change, and the invocation for the change publishes them in full.
-        var changedKey = change == "rewritten" ? first : second;
-        var expected = change == "rewritten" ? "New name" : "Second page";
-        var track = change == "rewritten" ? Track("t1", "New name", album, Artist("a1", "A")) : Track("t2", "Second page", album, Artist("a1", "A"));
+        // Meanwhile the run's raw objects change, or another run of the day lands (a later hourly run, its events before
+        // the held one's end), and the invocation for the change publishes them in full.
+        var changedKey = change switch
+        {
+            "rewritten" => first,
+            "page landed" => second,
+            _ => new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T070000Z", 1).ToString(),
+        };
+        var expected = change switch { "rewritten" => "New name", "page landed" => "Second page", _ => "Later run" };
+        var track = change == "rewritten" ? Track("t1", "New name", album, Artist("a1", "A")) : Track("t2", expected, album, Artist("a1", "A"));
         using (LambdaRole.TestLooking()) await raw.PutTextAsync(changedKey, Page(0, Play(track, "2026-11-20T05:30:00.000Z")), "application/json");
         await new TransformPipeline(raw, lake, options).TransformAsync([changedKey]);
         Assert.Contains(expected, await lake.ReadAllTextAsync(songs), StringComparison.Ordinal);
@@ -54,7 +62,10 @@ public sealed class ConcurrentReplayOnS3Tests(FauxqsServer server) : IDisposable
         held.Release.SetResult();
         await replay.WaitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.True(held.Writes >= 2, "the held invocation wrote what it had read, saw its input change, and wrote again");
+        // Held at its run's fragment, an invocation lists the day's fragments only after writing its own: another run's is
+        // among them, and it writes the fragment once.
+        Assert.True(held.Writes >= (change == "run landed" && heldWrite == "fragment" ? 1 : 2),
+            "the held invocation wrote what it had read, saw its input change, and wrote again");
         var table = await lake.ReadAllTextAsync(songs);
         Assert.Contains(expected, table, StringComparison.Ordinal);
         if (change == "rewritten")
