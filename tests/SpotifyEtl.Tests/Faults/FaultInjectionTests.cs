@@ -279,6 +279,65 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         manifest.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("subject").GetString() == subject);
 
     /// <summary>The raw bucket, until the emulator goes down on the given read, as an outage mid-transformation.</summary>
+    [Theory]
+    [InlineData("first")]
+    [InlineData("middle")]
+    [InlineData("last")]
+    public async Task The_emulator_stopped_between_the_writes_of_a_transformation_fails_it_and_its_retry_publishes_the_fault_free_lake(string write)
+    {
+        // How many writes the day's invocation makes on the lake (tables, digests, current-state tables, reports).
+        int writes;
+        await using (var calm = await FaultPipeline.StartAsync(suite.Server))
+        {
+            var calmRuns = await calm.ExtractAllDaysAsync();
+            await calm.TransformAsync(calm.ManifestEvent(calmRuns[0]));
+            var counting = new OutageAtWrite(calm.Lake, int.MaxValue, () => throw new InvalidOperationException("no outage in the count"));
+            await calm.TransformAsync(calm.ManifestEvent(calmRuns[1]), lake: counting);
+            writes = counting.Writes;
+        }
+        Assert.True(writes > 3, $"the transformation writes ({writes} writes)");
+        await using var pipeline = await FaultPipeline.StartAsync(suite.Server);
+        var manifests = await pipeline.ExtractAllDaysAsync();
+        await pipeline.TransformAsync(pipeline.ManifestEvent(manifests[0]));
+        // S3 stops as the invocation starts this write, its writes before it made: the lake holds part of its publication.
+        var outage = new OutageAtWrite(pipeline.Lake, write switch { "first" => 1, "middle" => writes / 2, _ => writes }, pipeline.StartOutageAsync);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => pipeline.TransformAsync(pipeline.ManifestEvent(manifests[1]), lake: outage));
+        await pipeline.EndOutageAsync(await outage.Kept.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        // Lambda retries the failed asynchronous invocation with the same event.
+        await pipeline.TransformAsync(pipeline.ManifestEvent(manifests[1]));
+        await pipeline.TransformAsync(pipeline.ManifestEvent(manifests[2]));
+
+        await AssertFaultFreeLakeAsync(pipeline);
+        await AssertEveryFaultFreeRawObjectKeptAsync(pipeline);
+        Assert.Single(pipeline.FailedInvocations);
+    }
+
+    /// <summary>Stops S3 (keeping what it held) as the <paramref name="write"/>th write on the lake begins; counts the writes.</summary>
+    private sealed class OutageAtWrite(IObjectStore inner, int write, Func<Task<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>>> stop)
+        : ForwardingStore(inner)
+    {
+        private int _writes;
+
+        public int Writes => _writes;
+
+        public TaskCompletionSource<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>> Kept { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            var at = Interlocked.Increment(ref _writes);
+            if (at == write)
+            {
+                Kept.SetResult(await stop());
+            }
+            else if (at > write)
+            {
+                await Kept.Task;
+            }
+            await base.PutAsync(key, content, contentType, cancellationToken);
+        }
+    }
+
     private sealed class OutageAfterReads(IObjectStore inner, int reads, Func<Task<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>>> stop)
         : ForwardingStore(inner)
     {

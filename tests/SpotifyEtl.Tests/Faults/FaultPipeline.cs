@@ -149,10 +149,10 @@ public sealed class FaultPipeline : IAsyncDisposable
         }.ToJsonString();
 
     /// <summary>One invocation of the transform handler; a failed one is recorded and rethrown.</summary>
-    public Task<JsonElement> TransformAsync(string notification, IObjectStore? raw = null) => Task.Run(async () =>
+    public Task<JsonElement> TransformAsync(string notification, IObjectStore? raw = null, IObjectStore? lake = null) => Task.Run(async () =>
     {
         using var log = new StringWriter();
-        var function = new TransformFunction(raw ?? Raw, Lake, RawBucket, log);
+        var function = new TransformFunction(raw ?? Raw, lake ?? Lake, RawBucket, log);
         try
         {
             await using var output = await function.HandleAsync(TransformFunctionTests.ToStream(notification), CancellationToken.None);
