@@ -191,33 +191,47 @@ test("on main, dev is deployed first, then production is previewed read-only, th
     assert.deepEqual(stackSteps(deploy.jobs["production"]!), ["preview production", "up production"], "the approved run shows a fresh preview before it applies");
 });
 
-test("a deploying job whose commit is no longer main's newest deploys nothing, saying so, before it checks out or assumes a role", () => {
-    // The step, run by bash with a stand-in gh that answers as GitHub's API does for the newest commit of main.
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "newest-main-"));
-    fs.writeFileSync(path.join(bin, "gh"), "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"api repos/octo/lake/commits/main --jq .sha\" ] || exit 9\n[ -n \"$GH_TOKEN\" ] || exit 8\necho \"$NEWEST\"\n", { mode: 0o755 });
-    const sha = (n: number) => n.toString(16).padStart(40, "0");
+test("a deploying job whose run is no longer this workflow's newest on main deploys nothing, saying so; a newer commit that started no run does not stop it", () => {
     for (const name of ["dev", "production"]) {
         const job = deploy.jobs[name]!;
-        const step = job.steps[0]!;
-        assert.equal(step.name, "the newest commit of main", `${name}: the check comes first`);
-        assert.deepEqual(step.env, { GH_TOKEN: "${{ github.token }}" });
-        for (let n = 1; n <= 6; n++) {
-            const newest = n % 2 === 0 ? sha(n) : sha(n + 100);
-            const ran = spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], {
-                env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, GITHUB_REPOSITORY: "octo/lake", GITHUB_SHA: sha(n), GH_TOKEN: "t", NEWEST: newest }, encoding: "utf8",
-            });
-            const newestRun = newest === sha(n);
-            assert.equal(ran.status, newestRun ? 0 : 1, `${name}, commit ${n}: ${ran.stdout}${ran.stderr}`);
-            if (!newestRun) {
-                assert.match(ran.stdout, new RegExp(`^::error::${sha(n)} is no longer the newest commit of main \\(${newest} is\\): this run deploys nothing`, "m"));
-            }
+        const at = job.steps.findIndex((s) => s.uses === "./.github/actions/newest-run");
+        assert.ok(at >= 0 && at < job.steps.findIndex((s) => s.uses === "./.github/actions/stack"), `${name}: the check comes before Pulumi runs`);
+        assert.equal(job.permissions?.["actions"], "read", `${name}: may list the workflow's runs`);
+    }
+    const step = readAction(path.join(repoRoot, ".github", "actions", "newest-run", "action.yml")).runs.steps[0] as Step;
+    assert.deepEqual(step.env, { GH_TOKEN: "${{ github.token }}", WORKFLOW: "deploy.yml" });
+    // The step, run by bash with a stand-in gh that answers as GitHub's API does: this workflow's runs on main, newest first.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "newest-run-"));
+    fs.writeFileSync(path.join(bin, "gh"), [
+        "#!/bin/sh",
+        "[ \"$1 $2\" = \"api repos/octo/lake/actions/workflows/deploy.yml/runs?branch=main&per_page=50\" ] || exit 9",
+        "[ \"$3\" = --jq ] && [ -n \"$GH_TOKEN\" ] || exit 8",
+        "[ -z \"$RUNS\" ] || printf '%s\\n' \"$RUNS\"",
+        "",
+    ].join("\n"), { mode: 0o755 });
+    const sha = (n: number) => n.toString(16).padStart(40, "0");
+    const run = (runs: string[], number: number, commit: string, repository = "octo/lake") => spawnSync("bash", ["-eo", "pipefail", "-c", step.run!], {
+        env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, GITHUB_REPOSITORY: repository, GITHUB_RUN_NUMBER: String(number), GITHUB_SHA: commit, GH_TOKEN: "t", WORKFLOW: "deploy.yml", RUNS: runs.join("\n") },
+        encoding: "utf8",
+    });
+    const random = (() => { let seed = 7; return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648; })();
+    for (let c = 0; c < 40; c++) {
+        // Runs 1..count on main, newest first; a commit may have several runs (started again, or by hand).
+        const count = 1 + Math.floor(random() * 6);
+        const commits = Array.from({ length: count }, (_, i) => (i > 0 && random() < 0.3 ? "same" : "new"))
+            .reduce<number[]>((all, kind, i) => [...all, kind === "same" ? all[i - 1]! : i + 1], []);
+        const runs = commits.map((commit, i) => `${i + 1} ${sha(commit)}`).reverse();
+        const mine = 1 + Math.floor(random() * count);
+        const newer = commits.slice(mine).find((commit) => commit !== commits[mine - 1]);
+        const ran = run(runs, mine, sha(commits[mine - 1]!));
+        const what = `run ${mine} of runs ${runs.join(", ")}`;
+        assert.equal(ran.status, newer === undefined ? 0 : 1, `${what}: ${ran.stdout}${ran.stderr}`);
+        if (newer !== undefined) {
+            assert.match(ran.stdout, /^::error::run #\d+, of [0-9a-f]{40}, is newer than this run \(#\d+, of [0-9a-f]{40}\): this run deploys nothing/m, what);
         }
     }
-    // GitHub's API answering nothing (an outage) stops the job too: no deploy without knowing.
-    const ran = spawnSync("bash", ["-eo", "pipefail", "-c", deploy.jobs["dev"]!.steps[0]!.run!], {
-        env: { ...process.env, PATH: `${bin}:${process.env["PATH"]}`, GITHUB_REPOSITORY: "octo/other", GITHUB_SHA: sha(1), GH_TOKEN: "t", NEWEST: sha(1) }, encoding: "utf8",
-    });
-    assert.notEqual(ran.status, 0);
+    // GitHub's API not answering (here: asked about another repository) stops the job: no deploy without knowing.
+    assert.notEqual(run([`1 ${sha(1)}`], 1, sha(1), "octo/other").status, 0);
     fs.rmSync(bin, { recursive: true, force: true });
 });
 
