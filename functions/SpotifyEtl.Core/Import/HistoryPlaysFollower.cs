@@ -14,14 +14,37 @@ public static class HistoryPlaysFollower
     private const int MaxRounds = 20;
 
     /// <summary>
-    /// Adds the rows per partition of the months rebuilt to <paramref name="partitions"/>; none when no export has been imported.
-    /// Returns the landed export files those months could not read (by raw key, with why and what to do): their streams are left out.
+    /// The transform's part after its days: nothing before an import has landed export files; the whole table, as an import
+    /// builds it, when a landed file was built into it by no import (an import stopped before its table, files landed by
+    /// <c>transform --input</c> or copied in), since the months the days' plays reach would be the only ones, and rebuilding
+    /// them keeps spans that would hide the others for good; else those months. Adds the rows per partition written to
+    /// <paramref name="partitions"/>. Returns the landed export files it could not read (by raw key, with why and what to do).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> FollowAsync(IObjectStore raw, IObjectStore lake, TableFormat format, IEnumerable<DateOnly> days,
+    /// <param name="exportFilesGiven">The batch named landed export files (a lake given whole to <c>transform --input</c>):
+    /// with no day, the table is still built. A batch of neither (an invocation for an import alone) leaves it to the import.</param>
+    public static async Task<IReadOnlyDictionary<string, string>> UpdateAsync(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism,
+        IReadOnlyCollection<DateOnly> days, bool exportFilesGiven, IDictionary<string, int> partitions, CancellationToken cancellationToken)
+    {
+        if (days.Count == 0 && !exportFilesGiven)
+        {
+            return new Dictionary<string, string>();
+        }
+        var landed = await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false);
+        if (landed.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        return await AnyUnbuiltAsync(landed, lake, cancellationToken).ConfigureAwait(false)
+            ? await RebuildWholeAsync(raw, lake, format, parallelism, partitions, cancellationToken).ConfigureAwait(false)
+            : await FollowAsync(raw, lake, format, days, partitions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Rebuilds the months the days' plays reach, once their plays are staged.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> FollowAsync(IObjectStore raw, IObjectStore lake, TableFormat format, IEnumerable<DateOnly> days,
         IDictionary<string, int> partitions, CancellationToken cancellationToken)
     {
         var chosen = days.Distinct().ToList();
-        if (chosen.Count == 0 || (await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false)).Count == 0)
+        if (chosen.Count == 0)
         {
             return new Dictionary<string, string>();
         }
@@ -74,23 +97,28 @@ public static class HistoryPlaysFollower
     /// import keeps beside the table is missing (landed by <c>transform --input</c> from another lake, or copied in). The
     /// months the API's plays reach are then not the only ones to build (<see cref="RebuildWholeAsync"/>).
     /// </summary>
-    public static async Task<bool> AnyUnbuiltAsync(IObjectStore raw, IObjectStore lake, CancellationToken cancellationToken)
+    public static async Task<bool> AnyUnbuiltAsync(IObjectStore raw, IObjectStore lake, CancellationToken cancellationToken) =>
+        await AnyUnbuiltAsync(await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false), lake, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<bool> AnyUnbuiltAsync(IReadOnlyList<ObjectVersion> landed, IObjectStore lake, CancellationToken cancellationToken)
     {
-        foreach (var landed in await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false))
+        // A request per file, several at once: an export holds tens of files, and a Lambda asks S3 each time.
+        var unbuilt = 0;
+        await Parallel.ForEachAsync(landed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (file, token) =>
         {
-            if (!await lake.ExistsAsync(ExportSpan.KeyFor(landed.Key), cancellationToken).ConfigureAwait(false))
+            if (Volatile.Read(ref unbuilt) == 0 && !await lake.ExistsAsync(ExportSpan.KeyFor(file.Key), token).ConfigureAwait(false))
             {
-                return true;
+                Interlocked.Exchange(ref unbuilt, 1);
             }
-        }
-        return false;
+        }).ConfigureAwait(false);
+        return unbuilt == 1;
     }
 
     /// <summary>
     /// Rebuilds <c>listening_history</c> whole, as an import does with nothing new to land, and puts its partitions in
     /// <paramref name="partitions"/> in place of any the batch had. Returns the landed export files it could not read.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> RebuildWholeAsync(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism,
+    private static async Task<IReadOnlyDictionary<string, string>> RebuildWholeAsync(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism,
         IDictionary<string, int> partitions, CancellationToken cancellationToken)
     {
         var build = await new HistoryBuilder(raw, lake, format, parallelism, progress: null)

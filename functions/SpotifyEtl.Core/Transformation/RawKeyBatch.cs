@@ -6,17 +6,20 @@ namespace SpotifyEtl.Transformation;
 /// The raw keys of one transform call, sorted by what becomes of them: the runs of each snapshot date to
 /// transform, the keys passed over with their reason (outside <c>raw/</c>, the data export's files), and
 /// the names under <c>raw/</c> the layout does not know, which are set aside rather than passed over.
+/// <see cref="HoldsExportFiles"/>: some keys were landed export files (a lake given whole to <c>transform --input</c>).
 /// </summary>
 internal sealed record RawKeyBatch(
     SortedDictionary<DateOnly, SortedSet<string>> RunsByDate,
     IReadOnlyList<TransformReport> Ignored,
-    IReadOnlyList<(string Key, string Reason)> Misnamed)
+    IReadOnlyList<(string Key, string Reason)> Misnamed,
+    bool HoldsExportFiles)
 {
     public static RawKeyBatch Sort(IEnumerable<string> rawKeys)
     {
         var ignored = new List<TransformReport>();
         var runsByDate = new SortedDictionary<DateOnly, SortedSet<string>>();
         var misnamed = new List<(string Key, string Reason)>();
+        var exportFiles = false;
         foreach (var key in rawKeys.Distinct(StringComparer.Ordinal))
         {
             if (!key.StartsWith(LakeLayout.Raw, StringComparison.Ordinal))
@@ -31,6 +34,7 @@ internal sealed record RawKeyBatch(
             else if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
             {
                 ignored.Add(TransformReport.Ignored(key, "a file of the user's data export: the import turns it into listening_history"));
+                exportFiles = true;
             }
             else if (!RawObjectKey.TryParse(key, out var parsed, out var problem))
             {
@@ -46,7 +50,7 @@ internal sealed record RawKeyBatch(
             }
         }
 
-        return new RawKeyBatch(runsByDate, ignored, misnamed);
+        return new RawKeyBatch(runsByDate, ignored, misnamed, exportFiles);
     }
 
     /// <summary>Why a key under raw/ is set aside for its layout; one under a raw/ inside raw/ says what it most likely is.</summary>

@@ -79,14 +79,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             await _current.UpdateAsync(runsByDate.Keys, cancellationToken).ConfigureAwait(false);
         }
-        // A landed export file the history's months cannot read is reported as an unreadable object, with what mends it.
-        // A lake holding export files no import built into the table (an import stopped before its table, on AWS after its
-        // retries; files landed or copied in by hand) gets the table built whole, as an import builds it: the months the
-        // batch's plays reach would be the only ones, and rebuilding them keeps spans that would hide the others for good.
-        // Not for a batch of no day (an invocation for an import alone, whose import builds the table whole next).
-        var damaged = runsByDate.Count > 0 && await Import.HistoryPlaysFollower.AnyUnbuiltAsync(raw, lake, cancellationToken).ConfigureAwait(false)
-            ? await Import.HistoryPlaysFollower.RebuildWholeAsync(raw, lake, _options.Format, _options.Parallelism, partitions, cancellationToken).ConfigureAwait(false)
-            : await Import.HistoryPlaysFollower.FollowAsync(raw, lake, _options.Format, runsByDate.Keys, partitions, cancellationToken).ConfigureAwait(false);
+        // The history's part (HistoryPlaysFollower.UpdateAsync); a landed export file it cannot read is reported as an
+        // unreadable object, with what mends it.
+        var damaged = await Import.HistoryPlaysFollower.UpdateAsync(raw, lake, _options.Format, _options.Parallelism, runsByDate.Keys,
+            batch.HoldsExportFiles, partitions, cancellationToken).ConfigureAwait(false);
         reports.AddRange(damaged.Select(d => TransformReport.Unread(d.Key, d.Value)));
         // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
         // object set aside is): each is reported once.

@@ -549,5 +549,22 @@ public sealed class ImportCommandTests : IDisposable
             Assert.Equal(expected.Keys, actual.Keys);
             Assert.All(expected, file => Assert.Equal(file.Value, actual[file.Key]));
         }
+
+        // A lake holding the landed export files alone, no day of the API's pages, given to --input: the table of an
+        // import of the same export into an empty lake.
+        foreach (var file in Directory.EnumerateFiles(_folder["one/raw/spotify_export"], "*", SearchOption.AllDirectories))
+        {
+            var copy = _folder[$"four-input/raw/spotify_export/{Path.GetRelativePath(_folder["one/raw/spotify_export"], file)}"];
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        var exportOnly = DemoCommandTests.RunCli("transform", "--input", _folder["four-input"], "--lake", _folder["four"]);
+        Assert.True(exportOnly.ExitCode == 0, $"exit {exportOnly.ExitCode}: {exportOnly.Errors}");
+        Assert.Equal(3, DemoCommandTests.RunCli(["import", .. WriteSample(), "--lake", _folder["five"]]).ExitCode);
+        var imported = History("five");
+        Assert.NotEmpty(imported);
+        var built = History("four");
+        Assert.Equal(imported.Keys, built.Keys);
+        Assert.All(imported, file => Assert.Equal(file.Value, built[file.Key]));
     }
 }
