@@ -278,7 +278,6 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
     private static JsonElement Source(JsonElement manifest, string subject) =>
         manifest.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("subject").GetString() == subject);
 
-    /// <summary>The raw bucket, until the emulator goes down on the given read, as an outage mid-transformation.</summary>
     [Theory]
     [InlineData("first")]
     [InlineData("middle")]
@@ -338,6 +337,7 @@ public sealed class FaultInjectionTests(FaultSuite suite) : IClassFixture<FaultS
         }
     }
 
+    /// <summary>The raw bucket, until the emulator goes down on the given read, as an outage mid-transformation.</summary>
     private sealed class OutageAfterReads(IObjectStore inner, int reads, Func<Task<IReadOnlyList<(string Bucket, string Key, byte[] Bytes)>>> stop)
         : ForwardingStore(inner)
     {
