@@ -215,6 +215,7 @@ test("a deploying job whose run is no longer this workflow's newest on main depl
         encoding: "utf8",
     });
     const random = (() => { let seed = 7; return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648; })();
+    const outcomes = { deployed: 0, stopped: 0 };
     for (let c = 0; c < 40; c++) {
         // Runs 1..count on main, newest first; a commit may have several runs (started again, or by hand).
         const count = 1 + Math.floor(random() * 6);
@@ -226,10 +227,12 @@ test("a deploying job whose run is no longer this workflow's newest on main depl
         const ran = run(runs, mine, sha(commits[mine - 1]!));
         const what = `run ${mine} of runs ${runs.join(", ")}`;
         assert.equal(ran.status, newer === undefined ? 0 : 1, `${what}: ${ran.stdout}${ran.stderr}`);
+        outcomes[newer === undefined ? "deployed" : "stopped"] += 1;
         if (newer !== undefined) {
             assert.match(ran.stdout, /^::error::run #\d+, of [0-9a-f]{40}, is newer than this run \(#\d+, of [0-9a-f]{40}\): this run deploys nothing/m, what);
         }
     }
+    assert.ok(outcomes.deployed > 3 && outcomes.stopped > 3, `the generated histories try both outcomes: ${JSON.stringify(outcomes)}`);
     // GitHub's API not answering (here: asked about another repository) stops the job: no deploy without knowing.
     assert.notEqual(run([`1 ${sha(1)}`], 1, sha(1), "octo/other").status, 0);
     fs.rmSync(bin, { recursive: true, force: true });

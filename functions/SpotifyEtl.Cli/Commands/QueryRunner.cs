@@ -191,7 +191,7 @@ internal static class QueryRunner
     /// <summary>Whether an import landed files in the lake (its raw copy of the export).</summary>
     private static bool HoldsImportedFiles(string lake)
     {
-        var folder = Path.Combine(lake, LakeLayout.Raw, StackContract.RawSources.SpotifyExport);
+        var folder = LocalLake.ExportCopies(lake);
         try
         {
             return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories).Any();

@@ -35,8 +35,8 @@ internal static partial class LakeViews
     /// </summary>
     public static string HowToRewrite(string table, bool onS3 = false, string? lake = null) => (onS3, table) switch
     {
-        (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(Path.Combine(lake, RawExport)) =>
-            $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {ShellWord.Of(Path.Combine(lake, RawExport))} --lake {ShellWord.Of(lake)}",
+        (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(LocalLake.ExportCopies(lake)) =>
+            $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {ShellWord.Of(LocalLake.ExportCopies(lake))} --lake {ShellWord.Of(lake)}",
         (false, TableNames.ListeningHistory) => "import the data export again (spotify-etl import), which rebuilds the whole history.",
         (false, _) when CurrentTables.Columns.ContainsKey(table) => "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition.",
         (false, _) => "transform again (spotify-etl transform), which rebuilds every day from raw/.",
@@ -50,9 +50,6 @@ internal static partial class LakeViews
     private static string HowToRewriteAll(string table) => table == TableNames.ListeningHistory || CurrentTables.Columns.ContainsKey(table)
         ? HowToRewrite(table, onS3: true)
         : "replay each day it has a partition of with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\", ...]}), which rebuilds those days from raw/.";
-
-    /// <summary>Where an import lands the export's history files, each unchanged: importing them again rebuilds the history.</summary>
-    private static string RawExport => Path.Combine(LakeLayout.Raw.TrimEnd('/'), "spotify_export");
 
     private static bool IsTableFile(string file) => file.EndsWith(".csv", StringComparison.Ordinal) || file.EndsWith(".parquet", StringComparison.Ordinal);
 

@@ -12,6 +12,9 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class LocalLake
 {
+    /// <summary>The folder of a lake that holds the copies an import landed of the data export.</summary>
+    public static string ExportCopies(string lake) => Path.Combine(lake, LakeLayout.Raw, StackContract.RawSources.SpotifyExport);
+
     /// <param name="option">The option that named the folder, for the message when it cannot be used.</param>
     public static LocalFolderStore Open(DirectoryInfo folder, string option = "--lake")
     {

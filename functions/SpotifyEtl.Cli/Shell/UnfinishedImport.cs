@@ -67,6 +67,6 @@ internal static class UnfinishedImport
             ? $" (begun {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"
             : "";
         return $"the last import into this lake did not finish{when}: listening_history may lack months of the export, and answers from it " +
-               $"leave them out. Import the export again, or the copies the lake keeps of it: 'spotify-etl import {ShellWord.Of(Path.Combine(lake, LakeLayout.Raw, StackContract.RawSources.SpotifyExport))} --lake {ShellWord.Of(lake)}'.";
+               $"leave them out. Import the export again, or the copies the lake keeps of it: 'spotify-etl import {ShellWord.Of(LocalLake.ExportCopies(lake))} --lake {ShellWord.Of(lake)}'.";
     }
 }
