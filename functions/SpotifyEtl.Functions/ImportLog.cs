@@ -9,10 +9,11 @@ internal sealed record ImportFileLogLine(string Event, string Level, string Buck
 
 /// <summary>
 /// What an import of a dropped data export did: files, rows and the table it rebuilt. The API's plays, rows and months
-/// are null when nothing could be imported, since the table was not rebuilt and still holds what it held.
+/// are null when nothing could be imported, since the table was not rebuilt and still holds what it held; the reason then
+/// says why and what to do (an upload with no streaming history in it, a damaged zip).
 /// </summary>
 internal sealed record ImportLogLine(string Event, string Level, int Files, int LandedFiles, int SkippedFiles, int UnreadableRows,
-    int? ApiPlaysKept, int? ApiPlaysCovered, int? HistoryRows, int? Months);
+    int? ApiPlaysKept, int? ApiPlaysCovered, int? HistoryRows, int? Months, string? Reason);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ImportFileLogLine))]
@@ -44,9 +45,15 @@ internal static class ImportLog
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, damaged.RawKey, null, 0, 0, damaged.Reason),
                 ImportLogContext.Default.ImportFileLogLine));
         }
+        // A recently-played page that cannot be read: its plays are left out (the transform sets the page aside).
+        foreach (var page in report.ApiPlays?.UnreadablePages ?? [])
+        {
+            log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, page.RawKey, null, 0, 0,
+                $"{page.Reason}. {ImportReport.UnreadablePageRemedy}"), ImportLogContext.Default.ImportFileLogLine));
+        }
         log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, report.ImportedFiles == 0 ? "warn" : "info", report.Files.Count,
             report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays?.RowsKept, report.ApiPlays?.Covered, report.HistoryRows,
-            report.Partitions?.Count), ImportLogContext.Default.ImportLogLine));
+            report.Partitions?.Count, report.NothingImported), ImportLogContext.Default.ImportLogLine));
         log.Flush();
     }
 }

@@ -37,7 +37,7 @@ internal static class ImportCommand
             "The export's other files (its PDF, playlists, search queries) are ignored; a file that cannot be used (a damaged zip entry, one " +
             $"past the size limits) is skipped with the reason (exit {ExitCodes.Partial}, as for unreadable rows; " +
             $"{ExitCodes.DataError} when nothing could be imported). A file an earlier import landed that can no longer be read, or that changed " +
-            $"on disk since, is named on stderr and left out of the table (exit {ExitCodes.Partial}).")
+            $"on disk since, and a recently-played page that cannot be read, are named on stderr and left out of the table (exit {ExitCodes.Partial}).")
         {
             paths, lake, format, json,
         };
@@ -68,30 +68,21 @@ internal static class ImportCommand
                 // A file an earlier import landed: not among the inputs, so named by where it is in the lake.
                 CliErrors.Warn(Console.Error, $"{Path.Combine(lakeFolder.FullName, damaged.RawKey)}, landed by an earlier import: {damaged.Reason}.");
             }
+            foreach (var page in report.ApiPlays?.UnreadablePages ?? [])
+            {
+                CliErrors.Warn(Console.Error, $"{Path.Combine(lakeFolder.FullName, page.RawKey)}, a recently-played page: {page.Reason}. " +
+                    ImportReport.UnreadablePageRemedy);
+            }
             if (exit == ExitCodes.Partial && report.Files.Any(f => f.NeedsAttention))
             {
                 // The report says which file and why; stderr says that there is something to read in it.
                 CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only in part (JSON that breaks off or is not valid, or text that is not UTF-8 or escapes that are half a character), " +
                     $"{report.UnreadableRows} rows unreadable: each is named with its reason in the report.");
             }
-            if (report.ImportedFiles == 0)
+            if (report.NothingImported is { } nothing)
             {
-                // A zip cut short (a download broken off) has no readable entries: the remedy is another download, not another request.
-                var damaged = report.Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
-                // A zip inside the zip, or a password-protected one: the history may well be there, one step away.
-                var wrapped = report.Files.FirstOrDefault(f => f.Skipped is ExportArchive.ZipInZip or ExportArchive.Encrypted);
-                // A history file that is there but could not be used (damaged, too large): its own reason says what to do.
-                var unusable = report.Files.Where(f => f.Skipped is not null && !f.Ignored).ToList();
                 // Fatal (exit 65), so an error, not a warning: the report above says what became of each file.
-                CliErrors.Error(Console.Error, damaged is not null
-                    ? $"Nothing was imported: {damaged.Input}: {damaged.Skipped}. Download the export again from the link Spotify e-mailed you and import the new zip."
-                    : wrapped is not null
-                    ? $"Nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
-                    : unusable.Count > 0
-                    ? $"Nothing was imported: {unusable[0].Input}: {unusable[0].Skipped}" +
-                      (unusable.Count > 1 ? $" (and {unusable.Count - 1} more skipped, each named in the report)." : ".")
-                    : "No streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
-                      "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).");
+                CliErrors.Error(Console.Error, nothing);
             }
             return exit;
         });

@@ -23,10 +23,11 @@ internal static class ImportRender
                 N(file.Covered), N(file.Unreadable), Cell(note));
         }
         output.Write(files);
-        if (report.DamagedLandedFiles.Count > 0)
+        var unreadablePages = report.ApiPlays?.UnreadablePages ?? [];
+        if (report.DamagedLandedFiles.Count > 0 || unreadablePages.Count > 0)
         {
-            var damaged = new Table().Border(TableBorder.Rounded).Title("Landed files left out").AddColumn("file in the lake").AddColumn("why");
-            foreach (var file in report.DamagedLandedFiles)
+            var damaged = new Table().Border(TableBorder.Rounded).Title("Files in the lake left out").AddColumn("file in the lake").AddColumn("why");
+            foreach (var file in report.DamagedLandedFiles.Concat(unreadablePages))
             {
                 damaged.AddRow(Cell(file.RawKey), Cell(file.Reason));
             }
@@ -45,6 +46,7 @@ internal static class ImportRender
         if (report is { ApiPlays: { } api, HistoryRows: { } rows, Partitions: { } partitions })
         {
             summary.AddRow("API plays read (recently played)", N(api.RowsRead));
+            summary.AddRow("recently-played pages unreadable (their plays left out)", N(api.UnreadableObjects));
             summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
             summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
             summary.AddRow("rows in the table", N(rows));

@@ -8,8 +8,8 @@ namespace SpotifyEtl.Import;
 /// The plays the extraction landed from the Web API's recently played tracks (<c>raw/recently_played/</c>), as
 /// history rows. The API does not say how long a track played: <c>ms_played</c> is the track's duration (the
 /// API lists a track once it has played at least 30 seconds), until <see cref="HistoryMerge"/> pairs the play with an
-/// account row that says. An object the transformation cannot read is
-/// left to it (it quarantines it) and counted here.
+/// account row that says. An object that cannot be read is named here with its reason (the transformation sets it aside
+/// in quarantine): its plays are not in the table.
 /// </summary>
 public static class ApiPlayReader
 {
@@ -19,8 +19,11 @@ public static class ApiPlayReader
     /// The plays read, per snapshot day of the pages they came from; the pages read and unreadable; and the listing they
     /// were read from, with its versions (a later listing that differs says a page changed since).
     /// </summary>
-    public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, int UnreadableObjects, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay,
-        IReadOnlyList<ObjectVersion> Listed);
+    public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, IReadOnlyList<DamagedLandedFile> Unreadable, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay,
+        IReadOnlyList<ObjectVersion> Listed)
+    {
+        public int UnreadableObjects => Unreadable.Count;
+    }
 
     /// <summary>Every play under <c>raw/recently_played/</c>.</summary>
     public static Task<ApiPlays> ReadAsync(IObjectStore raw, CancellationToken cancellationToken) => ReadAsync(raw, Prefix, cancellationToken);
@@ -62,6 +65,7 @@ public static class ApiPlayReader
         }
         // Read side by side, kept in the listing's order: the rows come out the same whatever page answers first.
         var read = new List<ListeningRow>?[pages.Count];
+        var reasons = new string?[pages.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, pages.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ReadsInFlight, CancellationToken = cancellationToken }, async (index, token) =>
             {
@@ -74,6 +78,12 @@ public static class ApiPlayReader
                 catch (Exception exception) when (exception is InvalidRawObjectException or UnreadableObjectException)
                 {
                     read[index] = null;
+                    reasons[index] = exception switch
+                    {
+                        InvalidRawObjectException invalid => invalid.Reason,
+                        UnreadableObjectException unreadable => unreadable.Reason,
+                        _ => exception.Message,
+                    };
                 }
             }).ConfigureAwait(false);
 
@@ -91,7 +101,9 @@ public static class ApiPlayReader
                 day.AddRange(page);
             }
         }
-        return new ApiPlays(rows, pages.Count, read.Count(page => page is null), byDay, listed);
+        var unreadable = Enumerable.Range(0, pages.Count).Where(index => read[index] is null)
+            .Select(index => new DamagedLandedFile(pages[index].ToString(), reasons[index]!)).ToList();
+        return new ApiPlays(rows, pages.Count, unreadable, byDay, listed);
     }
 
     public static ListeningRow Row(long endedAt, int? msPlayed, string trackUri, string? trackName, string? artistName, string? albumName) =>

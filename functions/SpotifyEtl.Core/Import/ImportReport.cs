@@ -31,10 +31,19 @@ public sealed record ImportFileReport(
     public bool NeedsAttention => (Skipped is not null && !Ignored) || Problem is not null || Unreadable > 0;
 }
 
-/// <summary>The API's plays in the history: read from the raw recently-played pages, kept, duplicates, covered by the export.</summary>
-public sealed record ApiPlaysReport(int Objects, int UnreadableObjects, int RowsRead, int RowsKept, int Duplicates, int Covered);
+/// <summary>
+/// The API's plays in the history: read from the raw recently-played pages, kept, duplicates, covered by the export; and the
+/// pages that could not be read, by raw key with the reason, whose plays are not in the table (the transform sets them aside).
+/// </summary>
+public sealed record ApiPlaysReport(int Objects, IReadOnlyList<DamagedLandedFile> UnreadablePages, int RowsRead, int RowsKept, int Duplicates, int Covered)
+{
+    public int UnreadableObjects => UnreadablePages.Count;
+}
 
-/// <summary>A file landed by an earlier import that the table could not be built from, by its raw key, and why.</summary>
+/// <summary>
+/// A file in the lake the table could not be built from (one an earlier import landed, or a recently-played page), by its
+/// raw key, and why.
+/// </summary>
 public sealed record DamagedLandedFile(string RawKey, string Reason);
 
 /// <summary>
@@ -49,6 +58,10 @@ public sealed record ImportReport(
     int? HistoryRows,
     IReadOnlyDictionary<string, int>? Partitions)
 {
+    /// <summary>What to do about a recently-played page the import could not read, said after its key and reason.</summary>
+    public const string UnreadablePageRemedy = "Its plays are not in listening_history: restore the file and import again (a transform " +
+        "sets it aside under quarantine/ with this reason), or import a data export that holds that day's streams.";
+
     /// <summary>Whether listening_history was rebuilt: false when nothing could be imported, and the table is as it was.</summary>
     public bool TableRebuilt => HistoryRows is not null;
 
@@ -58,8 +71,11 @@ public sealed record ImportReport(
     /// </summary>
     public IReadOnlyList<DamagedLandedFile> DamagedLandedFiles { get; init; } = [];
 
-    /// <summary>Whether anything needs a look: a file skipped, broken off or with unreadable rows, or a damaged landed file.</summary>
-    public bool NeedsAttention => Files.Any(f => f.NeedsAttention) || DamagedLandedFiles.Count > 0;
+    /// <summary>
+    /// Whether anything needs a look: a file skipped, broken off or with unreadable rows, a damaged landed file, or a
+    /// recently-played page that could not be read (its plays are not in the table).
+    /// </summary>
+    public bool NeedsAttention => Files.Any(f => f.NeedsAttention) || DamagedLandedFiles.Count > 0 || ApiPlays?.UnreadableObjects > 0;
 
     /// <summary>Files not imported for a reason to look at: unreadable, damaged, or not history though they looked like it.</summary>
     public int SkippedFiles => Files.Count(f => f.Skipped is not null && !f.Ignored);
@@ -70,6 +86,33 @@ public sealed record ImportReport(
     /// <summary>Files not imported whole, each once: skipped for a reason to look at, or broken off (the rows after the break are not in the table).</summary>
     public int IncompleteFiles => Files.Count(f => (f.Skipped is not null && !f.Ignored) || f.Problem is not null);
     public int UnreadableRows => Files.Sum(f => f.Unreadable);
+
+    /// <summary>When nothing could be imported, why and what to do, for the command line's error and the function's log; else null.</summary>
+    public string? NothingImported
+    {
+        get
+        {
+            if (ImportedFiles > 0)
+            {
+                return null;
+            }
+            // A zip cut short (a download broken off) has no readable entries: the remedy is another download, not another request.
+            var damaged = Files.FirstOrDefault(f => f.Skipped?.StartsWith(ExportArchive.NotAZip, StringComparison.Ordinal) == true);
+            // A zip inside the zip, or a password-protected one: the history may well be there, one step away.
+            var wrapped = Files.FirstOrDefault(f => f.Skipped is ExportArchive.ZipInZip or ExportArchive.Encrypted);
+            // A history file that is there but could not be used (damaged, too large): its own reason says what to do.
+            var unusable = Files.Where(f => f.Skipped is not null && !f.Ignored).ToList();
+            return damaged is not null
+                ? $"Nothing was imported: {damaged.Input}: {damaged.Skipped}. Download the export again from the link Spotify e-mailed you and import the new zip."
+                : wrapped is not null
+                ? $"Nothing was imported: {wrapped.Input}: {wrapped.Skipped}."
+                : unusable.Count > 0
+                ? $"Nothing was imported: {unusable[0].Input}: {unusable[0].Skipped}" +
+                  (unusable.Count > 1 ? $" (and {unusable.Count - 1} more skipped, each named in the report)." : ".")
+                : "No streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
+                  "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).";
+        }
+    }
     public int ImportedFiles => Files.Count(f => f.Skipped is null);
 }
 

@@ -1,0 +1,96 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using SpotifyEtl.Functions;
+using SpotifyEtl.Import;
+using SpotifyEtl.Lake;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Functions;
+
+/// <summary>
+/// What the transform function logs of an import, where the command line would print its report and errors: an upload
+/// nothing could be imported from says why and what to do, and a recently-played page the import could not read is a
+/// warning naming it, since its plays are left out of listening_history.
+/// </summary>
+public sealed class ImportLogTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static byte[] Zip(params (string Name, string Text)[] entries)
+    {
+        using var bytes = new MemoryStream();
+        using (var zip = new ZipArchive(bytes, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in entries)
+            {
+                using var entry = zip.CreateEntry(name).Open();
+                entry.Write(Encoding.UTF8.GetBytes(text));
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    private static async Task<List<JsonElement>> ImportAndLogAsync(IObjectStore lake, byte[] upload)
+    {
+        var candidates = ExportArchive.Entries($"{LakeLayout.Import}upload.zip", new MemoryStream(upload), ImportLimits.Default);
+        var report = await new ExportImporter(lake, lake).ImportAsync(candidates);
+        using var log = new StringWriter();
+        ImportLog.Write(log, "spotify-stack-raw", report);
+        return [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+    }
+
+    private static JsonElement Completed(List<JsonElement> lines) => lines.Single(l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
+
+    public static TheoryData<int> Seeds => [1, 2, 3, 4];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task An_upload_nothing_could_be_imported_from_is_logged_with_why_and_what_to_do(int seed)
+    {
+        var random = new Random(seed);
+        var lake = new LocalFolderStore(_folder[$"lake{seed}"]);
+        // The other packages of a Spotify export (account data without history, technical logs), or a download cut short.
+        var (upload, expected) = random.Next(3) switch
+        {
+            0 => (Zip(("my_spotify_data/Spotify Account Data/Userdata.json", "{\"username\": \"ana\"}"),
+                ("my_spotify_data/Spotify Account Data/SearchQueries.json", "[]")), "No streaming-history file was found"),
+            1 => (Zip(("Spotify Technical Log Information/ReadMeFirst_TechnicalLog.pdf", "%PDF-1.7")), "No streaming-history file was found"),
+            _ => (Zip(("my_spotify_data/Spotify Extended Streaming History/Streaming_History_Audio_2020.json", "[]"))[..random.Next(40, 90)],
+                "Download the export again"),
+        };
+
+        var completed = Completed(await ImportAndLogAsync(lake, upload));
+
+        Assert.Equal("warn", completed.GetProperty("level").GetString());
+        Assert.Contains(expected, completed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, completed.GetProperty("history_rows").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_recently_played_page_the_import_cannot_read_is_a_warning_and_an_import_that_read_everything_gives_no_reason()
+    {
+        var lake = new LocalFolderStore(_folder["lake"]);
+        await new SampleGenerator(lake).WriteAsync(new SampleOptions(Days: 3, Items: 5, Seed: 4));
+        var history = Zip(("my_spotify_data/Spotify Extended Streaming History/Streaming_History_Audio_2020.json",
+            "[{\"ts\": \"2020-02-01T10:00:00Z\", \"ms_played\": 61000, \"master_metadata_track_name\": \"Song\", " +
+            "\"master_metadata_album_artist_name\": \"Artist\", \"spotify_track_uri\": \"spotify:track:0000000000000000000001\"}]"));
+
+        var clean = await ImportAndLogAsync(lake, history);
+        Assert.Equal(JsonValueKind.Null, Completed(clean).GetProperty("reason").ValueKind);
+        Assert.DoesNotContain(clean, l => l.GetProperty("level").GetString() == "warn");
+
+        var page = Directory.GetFiles(_folder[$"lake/{ApiPlayReader.Prefix}"], "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        File.WriteAllText(page, "{\"items\": [");
+        var lines = await ImportAndLogAsync(lake, history);
+
+        var warning = Assert.Single(lines, l => l.GetProperty("level").GetString() == "warn");
+        Assert.Equal(Path.GetRelativePath(_folder["lake"], page), warning.GetProperty("input").GetString());
+        Assert.Contains("Its plays are not in listening_history", warning.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+}
