@@ -38,6 +38,12 @@ public sealed record ImportFileReport(
 public sealed record ApiPlaysReport(int Objects, IReadOnlyList<DamagedLandedFile> UnreadablePages, int RowsRead, int RowsKept, int Duplicates, int Covered)
 {
     public int UnreadableObjects => UnreadablePages.Count;
+
+    /// <summary>Equal when the counts are and the same pages are named, in the same order: two imports that did the same.</summary>
+    public bool Equals(ApiPlaysReport? other) => other is not null && (Objects, RowsRead, RowsKept, Duplicates, Covered)
+        == (other.Objects, other.RowsRead, other.RowsKept, other.Duplicates, other.Covered) && UnreadablePages.SequenceEqual(other.UnreadablePages);
+
+    public override int GetHashCode() => HashCode.Combine(Objects, RowsRead, RowsKept, Duplicates, Covered, UnreadablePages.Count);
 }
 
 /// <summary>
