@@ -110,8 +110,14 @@ public sealed partial record ExtractionSource
         return (entries ?? []).Select((entry, index) => FromEntry(entry, $"{origin}[{index}]")).Distinct().ToList();
     }
 
+    private static readonly string[] EntryKeys = ["type", "id", "time_range"];
+
     private static ExtractionSource FromEntry(SourceConfigEntry? entry, string origin) => entry is null
         ? throw new SpotifyConfigurationException($"{origin}: null is not a source; each entry is an object such as {{\"type\":\"recently_played\"}}.")
+        // A misspelt key would otherwise be dropped, and its source read with the default in its place (medium_term for time_range).
+        : entry.Unknown?.Keys.FirstOrDefault() is { } unknown
+        ? throw new SpotifyConfigurationException($"{origin}: unknown key \"{unknown}\"{Suggestion(unknown)}. A source's keys are \"type\", " +
+            "\"id\" (a playlist's) and \"time_range\" (top tracks' and artists': short_term, medium_term or long_term).")
         : entry.Type switch
         {
             "playlist" when !string.IsNullOrWhiteSpace(entry.Id) => Playlist(entry.Id),
@@ -150,6 +156,13 @@ public sealed partial record ExtractionSource
         return index >= 0 && index == segments.Length - 2 ? segments[^1] : null;
     }
 
+    /// <summary>The key meant, when the one given differs from it only in case, or in underscores and dashes (timeRange, time-range).</summary>
+    private static string Suggestion(string key)
+    {
+        static string Folded(string text) => text.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+        return EntryKeys.FirstOrDefault(known => Folded(known) == Folded(key)) is { } meant ? $" (did you mean \"{meant}\"?)" : "";
+    }
+
     private static string CheckTimeRange(string timeRange) =>
         TimeRanges.Contains(timeRange)
             ? timeRange
@@ -159,7 +172,21 @@ public sealed partial record ExtractionSource
     private static partial Regex PlaylistIdPattern();
 }
 
-internal sealed record SourceConfigEntry(string? Type, string? Id, string? TimeRange);
+internal sealed class SourceConfigEntry
+{
+    public string? Type { get; init; }
+
+    public string? Id { get; init; }
+
+    public string? TimeRange { get; init; }
+
+    /// <summary>
+    /// The keys no source has: refused, naming the first. Settable: the source generator sets an init-only property as a
+    /// constructor parameter, which extension data cannot be.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
 [JsonSerializable(typeof(SourceConfigEntry[]))]

@@ -65,6 +65,42 @@ public sealed class ExtractionSourceTests
     }
 
     /// <summary>Every kind of JSON value that is no source object, at every place in an otherwise good list.</summary>
+    /// <summary>
+    /// A key no source has, however it is spelt (the stack's own settings are camelCase, so timeRange comes naturally), is
+    /// refused naming it, never dropped: a top-tracks source read without its range would land medium_term, run after run.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_key_no_source_has_is_refused_naming_it_and_the_key_meant(int seed)
+    {
+        var random = new Random(seed);
+        string[] types = ["top_tracks", "top_artists", "recently_played", "saved_tracks", "playlist"];
+        (string Key, string? Meant)[] keys = [("timeRange", "time_range"), ("TimeRange", "time_range"), ("time-range", "time_range"),
+            ("TIME_RANGE", "time_range"), ("ID", "id"), ("range", null), ("playlist_id", null)];
+        foreach (var _ in Enumerable.Range(0, 20))
+        {
+            var type = types[random.Next(types.Length)];
+            var (key, meant) = keys[random.Next(keys.Length)];
+            var json = $$"""[{"type":"recently_played"},{"type":"{{type}}","id":"3cEYpjA9oz9GiPac4AsH4n","{{key}}":"short_term"}]""";
+
+            var error = Assert.Throws<SpotifyConfigurationException>(() => ExtractionSource.ParseList(json, "SPOTIFY_SOURCES"));
+
+            Assert.StartsWith($"SPOTIFY_SOURCES[1]: unknown key \"{key}\"", error.Message, StringComparison.Ordinal);
+            if (meant is not null)
+            {
+                Assert.Contains($"(did you mean \"{meant}\"?)", error.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.DoesNotContain("did you mean", error.Message, StringComparison.Ordinal);
+            }
+        }
+        Assert.Equal(ExtractionSource.TopTracks("short_term"), ExtractionSource.ParseList("""[{"type":"top_tracks","time_range":"short_term"}]""", "x").Single());
+    }
+
     public static TheoryData<string> ListsWithANonSource()
     {
         var good = new[] { """{"type":"recently_played"}""", """{"type":"playlist","id":"3cEYpjA9oz9GiPac4AsH4n"}""" };
