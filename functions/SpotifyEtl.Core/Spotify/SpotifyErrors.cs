@@ -96,7 +96,7 @@ internal static partial class SpotifyErrors
     public static bool IsQuotaExceeded(byte[] body) =>
         string.Equals(ReadApiError(body)?.Reason, QuotaExceededReason, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Why a 401, 403 or 404 happened for this request, and what to do about it; <paramref name="message"/> is Spotify's own.</summary>
+    /// <summary>Why a 400, 401, 403 or 404 happened for this request, and what to do about it; <paramref name="message"/> is Spotify's own.</summary>
     public static string Explain(HttpStatusCode status, string path, bool userToken, string? message = null)
     {
         var playlistId = PlaylistIdIn(path);
@@ -137,7 +137,13 @@ internal static partial class SpotifyErrors
             HttpStatusCode.Forbidden =>
                 "Spotify refuses this call for this app; Development Mode apps lost many endpoints (see docs/extraction.md). The app owner also needs an active Premium subscription.",
             HttpStatusCode.NotFound when playlistId is not null =>
-                $"No playlist {playlistId} is visible to this app: check the id (the part after /playlist/ in its share link) and that it is not private to another user.",
+                $"No playlist {playlistId} is visible to this app: check the id (the part after /playlist/ in its share link) and that it is not private to another user. " +
+                "A private playlist of your own needs the playlist-read-private scope: run `spotify-etl auth login` again naming your playlist sources.",
+            // The request itself: the same request is refused the same way on every run until a setting changes.
+            HttpStatusCode.BadRequest =>
+                $"Spotify refused the request itself{(message is { Length: > 0 } ? $" (\"{message}\")" : "")}: the next run sends the same and is refused " +
+                "alike until the setting behind it changes. Check the market (spotifyMarket, --market, SPOTIFY_MARKET: a country Spotify serves, such as SE, or unset) " +
+                "and the source's id or time range.",
             HttpStatusCode.NotFound => "Spotify does not know this resource, or removed the endpoint for Development Mode apps.",
             HttpStatusCode.Unauthorized => "The access token was refused even after a fresh one was fetched; check the app's credentials.",
             _ => "Spotify answered with an error; the next run tries again.",

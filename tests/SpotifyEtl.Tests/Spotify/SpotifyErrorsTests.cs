@@ -97,6 +97,30 @@ public sealed class SpotifyErrorsTests
     }
 
     /// <summary>The paths the extraction asks, with generated playlist ids and query strings, as the client passes them to <see cref="SpotifyErrors.Explain"/>.</summary>
+    /// <summary>
+    /// A 400 is the request itself (a market Spotify does not serve, which passes the shape check): the same request is refused
+    /// on every run, so the message says to change the setting and never that the next run will do better.
+    /// </summary>
+    [Theory]
+    [InlineData("Invalid market code")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void A_400_says_the_request_itself_was_refused_and_names_the_settings_to_check_on_every_path(string? message)
+    {
+        foreach (var path in SourcePaths(new Random(message?.Length ?? 7)))
+        {
+            var explanation = SpotifyErrors.Explain(HttpStatusCode.BadRequest, path, userToken: true, message);
+
+            Assert.Contains("refused the request itself", explanation, StringComparison.Ordinal);
+            Assert.Contains("market", explanation, StringComparison.Ordinal);
+            Assert.DoesNotContain("tries again", explanation, StringComparison.Ordinal);
+            if (message is { Length: > 0 })
+            {
+                Assert.Contains($"\"{message}\"", explanation, StringComparison.Ordinal);
+            }
+        }
+    }
+
     private static IEnumerable<string> SourcePaths(Random random)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
