@@ -67,8 +67,12 @@ public sealed class SpotifyApiClient : IDisposable
     public Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, CancellationToken cancellationToken) =>
         GetAsync(pathOrUrl, ifNoneMatch, sent: null, cancellationToken);
 
-    /// <summary>As <see cref="GetAsync(string, string?, CancellationToken)"/>, telling <paramref name="sent"/> of every request sent, retries and the one that failed included.</summary>
-    internal async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, Action? sent, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="GetAsync(string, string?, CancellationToken)"/>, telling <paramref name="sent"/> of every request sent, retries
+    /// and the one that failed included. <paramref name="stopping"/> ends a wait before a retry (the run stopped), not a request sent.
+    /// </summary>
+    internal async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? ifNoneMatch, Action? sent, CancellationToken cancellationToken,
+        CancellationToken stopping = default)
     {
         var uri = Resolve(pathOrUrl);
         var path = RelativePath(uri);
@@ -90,7 +94,7 @@ public sealed class SpotifyApiClient : IDisposable
                         request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
                     }
                     return request;
-                }, cancellationToken, sent: sent).ConfigureAwait(false);
+                }, problemOfSuccess: null, sent, stopping, cancellationToken).ConfigureAwait(false);
                 attempts += tried;
             }
             catch (TimeoutException exception)

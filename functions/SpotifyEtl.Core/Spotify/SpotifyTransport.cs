@@ -75,27 +75,36 @@ internal sealed class SpotifyTransport
     /// <param name="problemOfSuccess">Says why a 2xx body is unusable (null when it is fine): such an answer is a transient
     /// failure of Spotify's, retried as a 5xx is, and thrown as <see cref="SpotifyUnreadableAnswerException"/> after the last retry.</param>
     /// <param name="sent">Told of each attempt as it is sent, retries included, however the call ends (an answer, an error thrown).</param>
-    public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
+    public Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(
         Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken, Func<byte[], string?>? problemOfSuccess = null,
-        Action? sent = null)
+        Action? sent = null) =>
+        SendAsync(createRequest, problemOfSuccess, sent, CancellationToken.None, cancellationToken);
+
+    /// <summary>As the overload above; <paramref name="stopping"/> ends the waits between attempts (a Retry-After, a backoff) with
+    /// <see cref="OperationCanceledException"/>, while an attempt already sent is not cancelled by it, so its answer still arrives.</summary>
+    public async Task<(SpotifyHttpResult Result, int Attempts)> SendAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest,
+        Func<byte[], string?>? problemOfSuccess, Action? sent, CancellationToken stopping, CancellationToken cancellationToken)
     {
         var attempts = 0;
         var asked = "a request";
+        using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
         try
         {
+            // The pipeline's token (the waits') ends its delays between attempts; each attempt is sent under the caller's token alone.
             var result = await _pipeline.ExecuteAsync(async token =>
             {
                 await WaitOutQuietAsync(token).ConfigureAwait(false);
+                token.ThrowIfCancellationRequested();
                 EnsureTimeLeft();
                 attempts++;
-                using var request = await createRequest(token).ConfigureAwait(false);
+                using var request = await createRequest(cancellationToken).ConfigureAwait(false);
                 asked = $"{request.Method} {request.RequestUri?.AbsolutePath}";
                 sent?.Invoke();
-                var answer = await SendOnceAsync(request, token).ConfigureAwait(false);
+                var answer = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
                 return answer.IsSuccess && problemOfSuccess?.Invoke(answer.Body) is { } problem
                     ? throw new SpotifyUnreadableAnswerException((int)answer.Status, problem)
                     : answer;
-            }, cancellationToken).ConfigureAwait(false);
+            }, waits.Token).ConfigureAwait(false);
             return (result, attempts);
         }
         catch (TimeoutException) when (_budget.Remaining == TimeSpan.Zero)

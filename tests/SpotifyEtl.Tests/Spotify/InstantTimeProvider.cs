@@ -16,6 +16,14 @@ public sealed class InstantTimeProvider(DateTimeOffset start) : TimeProvider
 
     public ConcurrentQueue<TimeSpan> Waits { get; } = new();
 
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits at least this long are recorded and never end on their own: only a cancellation ends them. Null: none held.</summary>
+    public TimeSpan? HoldWaitsFrom { get; set; }
+
+    /// <summary>Completes once a wait is held (<see cref="HoldWaitsFrom"/>).</summary>
+    public Task Held => _held.Task;
+
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
@@ -26,6 +34,11 @@ public sealed class InstantTimeProvider(DateTimeOffset start) : TimeProvider
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
             Waits.Enqueue(dueTime);
+            if (dueTime >= HoldWaitsFrom)
+            {
+                _held.TrySetResult();
+                return timer;
+            }
             Advance(dueTime);
             ThreadPool.QueueUserWorkItem(_ => callback(state));
         }

@@ -176,4 +176,49 @@ public sealed class RateLimitStopTests : IAsyncLifetime
         Assert.StartsWith(library.Status == SourceStatus.Stopped ? "The run stopped while this source was under way: " : "The run stopped before this source: ",
             library.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A source sitting out a long Retry-After (a 429's, or a 503's that fits the run) stops waiting as soon as another source
+    /// stops the run (QUOTA_EXCEEDED, or a Retry-After longer than the run has left): it would only wake to a request the stop
+    /// forbids, keeping the run (and a Lambda's bill) going for minutes. The clock holds every wait of a minute or more until it
+    /// is cancelled, so a wait sat out in full never ends and the test's own limit ends the run instead. The order is forced: the
+    /// playlist's items are asked for (so that they are not held back by the shared wait), then the plays are answered with the
+    /// wait, and once it is under way the items are refused.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 429, true)]
+    [InlineData(2, 503, true)]
+    [InlineData(3, 429, false)]
+    [InlineData(4, 503, false)]
+    public async Task A_source_waiting_to_retry_stops_waiting_when_another_source_stops_the_run(int seed, int status, bool quota)
+    {
+        const string playlist = "3cEYpjA9oz9GiPac4AsH4n";
+        var random = new Random(seed);
+        var wait = random.Next(60, 600);
+        _h.Clock.HoldWaitsFrom = TimeSpan.FromMinutes(1);
+        _h.Spotify.AddPlaylist(playlist, 120);
+        var itemsAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith($"playlists/{playlist}/items", StringComparison.Ordinal))
+            {
+                itemsAsked.TrySetResult();
+            }
+        };
+        _h.Spotify.Inject("me/player/recently-played", Fault.After(itemsAsked.Task,
+            status == 429 ? Fault.TooManyRequests(wait) : new Fault.StatusFault(503, "Service unavailable", null, wait)));
+        _h.Spotify.Inject($"playlists/{playlist}/items", Fault.After(_h.Clock.Held, quota ? Fault.QuotaExceeded() : Fault.TooManyRequests(7200)));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var run = await _h.RunAsync(_h.Spotify.Credentials(), limit.Token, ExtractionSource.RecentlyPlayed(), ExtractionSource.Playlist(playlist));
+
+        Assert.False(limit.IsCancellationRequested, "the run waited out the Retry-After after the run had stopped");
+        Assert.Contains(TimeSpan.FromSeconds(wait), _h.Clock.Waits);
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        var plays = run.Manifest.Sources.Single(source => source.Source == "recently_played");
+        Assert.Equal(SourceStatus.Stopped, plays.Status);
+        Assert.StartsWith("The run stopped while this source was under way: ", plays.Error, StringComparison.Ordinal);
+        // Nothing more was asked of the plays after the refusal: their one request, answered with the wait.
+        Assert.Equal(1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+    }
 }

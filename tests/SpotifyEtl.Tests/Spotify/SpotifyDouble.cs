@@ -573,6 +573,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             case Fault.SlowFault slow:
                 await Task.Delay(slow.Delay, context.RequestAborted);
                 return false;
+            case Fault.AfterFault after:
+                await after.Gate.WaitAsync(context.RequestAborted);
+                return await ApplyFaultAsync(context, after.Then);
             case Fault.MalformedFault:
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
@@ -674,10 +677,13 @@ public abstract record Fault
     public static Fault QuotaExceeded() => new StatusFault(429, "Quota exceeded", "QUOTA_EXCEEDED", 86400);
     public static Fault Forbidden() => new StatusFault(403, "Forbidden", null, null);
     public static Fault Slow(TimeSpan delay) => new SlowFault(delay);
+    /// <summary>Holds the request until <paramref name="gate"/> completes, then answers it with <paramref name="then"/>: an order of events forced, not timed.</summary>
+    public static Fault After(Task gate, Fault then) => new AfterFault(gate, then);
     public static Fault Malformed() => new MalformedFault();
 
     public sealed record StatusFault(int Status, string Message, string? Reason, int? RetryAfterSeconds) : Fault;
     public sealed record SlowFault(TimeSpan Delay) : Fault;
+    public sealed record AfterFault(Task Gate, Fault Then) : Fault;
     public sealed record MalformedFault : Fault;
     /// <summary>Any status, content type, body and Retry-After header value, as given.</summary>
     public sealed record RawFault(int Status, string ContentType, string Body, string? RetryAfter = null, bool WithLength = false) : Fault;

@@ -7,9 +7,10 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// What the sources of one run share: its id and snapshot date, the extraction state (read and written
 /// under one lock, since sources run concurrently) and how the run ended, if it ended early.
 /// </summary>
-internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, ExtractionState state)
+internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, ExtractionState state) : IDisposable
 {
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stopping = new();
     private SpotifyRunStoppedException? _stop;
     private Exception? _fatal;
 
@@ -26,7 +27,21 @@ internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, 
     /// <summary>No token can be had: the run fails after saving state and manifest.</summary>
     public Exception? Fatal => Volatile.Read(ref _fatal);
 
-    public void Stopped(SpotifyRunStoppedException reason) => Interlocked.CompareExchange(ref _stop, reason, null);
+    /// <summary>
+    /// Cancelled once the run stops: a source sitting out a Retry-After or a backoff of its own stops waiting then, instead of
+    /// waiting it out to send a request the stop forbids. Requests already sent are not cancelled by it.
+    /// </summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public void Stopped(SpotifyRunStoppedException reason)
+    {
+        if (Interlocked.CompareExchange(ref _stop, reason, null) is null)
+        {
+            _stopping.Cancel();
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
 
     public void Failed(Exception reason) => Interlocked.CompareExchange(ref _fatal, reason, null);
 

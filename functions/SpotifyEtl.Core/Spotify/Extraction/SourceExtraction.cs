@@ -52,8 +52,18 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     private async Task<SpotifyResponse> GetAsync(string pathOrUrl, string? etag, CancellationToken cancellationToken)
     {
         ThrowIfRunStopped();
-        // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
-        var response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken).ConfigureAwait(false);
+        SpotifyResponse response;
+        try
+        {
+            // Every request sent counts, however it ends: retries, a 401 asked again, and the one that failed or stopped the source.
+            response = await client.GetAsync(pathOrUrl, etag, () => _requests++, cancellationToken, Run.Stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Run.Stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Another source stopped the run while this one waited to retry: it stops too, with the run's reason.
+            ThrowIfRunStopped();
+            throw;
+        }
         if (response.NotModified)
         {
             _notModified++;

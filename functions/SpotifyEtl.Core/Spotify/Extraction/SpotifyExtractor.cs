@@ -49,7 +49,7 @@ public sealed class SpotifyExtractor
         var runStart = await RunStartAsync(startedAt, state.LastRunId, cancellationToken).ConfigureAwait(false);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
         _options.RunNamed?.Invoke(state.LastRunId);
-        var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
+        using var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
         if (state.Wait is { } wait && wait.Until > startedAt)
         {
             // Every source is then reported as not run, with this reason, and nothing is asked of Spotify.
