@@ -137,8 +137,11 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         using var manifest = JsonDocument.Parse(await new LocalFolderStore(Lake).ReadAllBytesAsync("manifests/20261121T070000Z.json"));
         var sources = manifest.RootElement.GetProperty("sources");
         Assert.Equal("unchanged", sources[0].GetProperty("status").GetString());
-        Assert.Equal(1, sources[1].GetProperty("items").GetInt32());
+        // The new play, and the play before it, asked for to show that the page reaches back to the cursor (no gap).
+        Assert.Equal(2, sources[1].GetProperty("items").GetInt32());
+        Assert.False(sources[1].TryGetProperty("gap", out var gap) && gap.ValueKind != JsonValueKind.Null, $"a gap was reported: {gap}");
         Assert.Contains(SpotifyApi.ApiRequests, request => request.Contains("after=1763700300000", StringComparison.Ordinal));
+        Assert.Contains(SpotifyApi.ApiRequests, request => request.Contains("limit=1&before=1763700600000", StringComparison.Ordinal));
     }
 
     [Fact]

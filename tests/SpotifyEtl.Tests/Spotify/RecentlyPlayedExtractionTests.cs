@@ -25,9 +25,10 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
     public static TheoryData<int, int, bool> Cases()
     {
         var cases = new TheoryData<int, int, bool>();
-        foreach (var reachable in new[] { 50, 120 })
+        // Spotify keeps "about" 50: fewer than a page (a short page after the cursor may then hide a gap), a page, more.
+        foreach (var reachable in new[] { 30, 47, 50, 120 })
         {
-            foreach (var played in new[] { 0, 1, 49, 50, 51, 99, 119, 120, 121, 170 })
+            foreach (var played in new[] { 0, 1, 29, 30, 46, 47, 48, 49, 50, 51, 99, 119, 120, 121, 170 })
             {
                 foreach (var oldestFirst in new[] { false, true })
                 {

@@ -11,7 +11,9 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// and which 50 Spotify answers with is its own affair; so the run walks back from the oldest play on it, by the
 /// <c>before</c> cursor, until a page reaches a play at or before the cursor (every play in between landed) or
 /// Spotify has nothing older (the plays in between are no longer reachable: a gap, reported in the manifest and
-/// the log, never filled in silently);</item>
+/// the log, never filled in silently). A page short of full is checked too, with one play asked for before its
+/// oldest: Spotify keeps "about" 50, and one that kept fewer than were played since the cursor answers a short
+/// page with nothing before it;</item>
 /// <item>then the cursor moves to the newest play landed, and pages after it are asked for while they come back
 /// full.</item>
 /// </list>
@@ -48,6 +50,12 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
             var plays = PlayedAt(header);
             if (SourceExtraction.ItemCount(header) < SpotifyPaging.PageSize || plays.Count == 0)
             {
+                if (plays.Count > 0 && pages < maxPages)
+                {
+                    // One play before the page's oldest shows that it reaches back to the cursor; none, that Spotify let some go.
+                    var (shortGap, _) = await WalkBackAsync(extraction, after, plays.Min(), maxPages - pages, cancellationToken, firstLimit: 1).ConfigureAwait(false);
+                    extraction.Gap ??= shortGap;
+                }
                 AdvanceCursor(extraction, header);
                 break;
             }
@@ -72,7 +80,7 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
     /// called a gap that Spotify may still hold, and the next run walks back again.
     /// </summary>
     private async Task<(RecentlyPlayedGap? Gap, int Pages)> WalkBackAsync(SourceExtraction extraction, string cursor, DateTimeOffset oldest, int pagesLeft,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int firstLimit = SpotifyPaging.PageSize)
     {
         if (FromCursor(cursor) is not { } since)
         {
@@ -80,7 +88,7 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
         }
         for (var page = 0; ; page++)
         {
-            var path = $"{Path}?limit={SpotifyPaging.PageSize}&before={oldest.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
+            var path = $"{Path}?limit={(page == 0 ? firstLimit : SpotifyPaging.PageSize)}&before={oldest.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
             if (page >= pagesLeft)
             {
                 throw new SpotifyPagingLoopException(extraction.Source.Name, path, maxPages);
