@@ -2,8 +2,9 @@
 -- One row per table and snapshot date: the row count and the number of distinct keys (playlists:
 -- playlist_id; playlist_entries: playlist_id/playlist_snapshot_id/position; plays:
 -- played_at/song_id; saved_tracks: song_id/saved_at; top_items: item_type/time_range/rank). A difference between
--- the two means duplicate rows in that day's files; a missing day means the extraction or
--- transformation did not run. playlist_entries has rows only on days a playlist changed, playlists
+-- the two means duplicate rows in that day's files; a day missing from every table means the extraction or
+-- transformation did not run. playlist_entries has rows only on days a playlist changed, saved_tracks on
+-- days with a new save, top_items on days a list changed (an unchanged list lands nothing), playlists
 -- on every day it was extracted. An entry whose day has no playlist metadata (its object did not land)
 -- has no snapshot id: NULL in Parquet, '' in CSV, one key either way.
 SELECT snapshot_date, 'albums' AS table_name, COUNT(*) AS row_count,

@@ -1,16 +1,14 @@
 -- Question: Which songs have stayed longest on their playlists?
--- Days on a playlist = distinct snapshot dates D whose playlists row names a version containing
--- the song, plus, for a song already there on the first day the playlist was extracted, the days
--- before that day since Spotify says it was added: the earliest added_at of the song in the
--- playlist's versions (empty ones, and those before 2008, which Spotify gives some playlists as
+-- Days on a playlist = distinct snapshot dates whose playlists row names a version containing the
+-- song, plus, for a song there on the playlist's first extraction day, the days before it since its
+-- earliest added_at in the playlist's versions (empty ones, and those before 2008, such as Spotify's
 -- 1970-01-01, say nothing). on_playlist_since is the day the count starts: that added day, else
--- first_seen, the first extraction day holding the song. A playlist extracted unchanged lands no
--- entries that day, yet its version (same snapshot id) still counts the day; a song listed twice, or
--- a version landed on several days, still counts each day once. Days without an extraction after
--- the first are not counted. Ties are ordered by playlist name (an unnamed playlist last), song
--- name, then ids. Playlist names come from each playlist's latest row (NULL when it has none,
--- whichever format stores the lake), song names from their latest snapshot. Day numbers (days
--- since 1999-12-31, valid for 2000-2099) make the day count the same in every engine.
+-- first_seen, the first extraction day holding the song. An unchanged playlist lands no entries, yet
+-- its version still counts the day; a song listed twice, or a version landed on several days, counts
+-- each day once. Days without an extraction after the first are not counted. Ties: playlist name (an
+-- unnamed playlist last), song name, ids. Names come from the latest rows (NULL for a playlist with
+-- none, in either format). Day numbers (days since 1999-12-31, valid for 2000-2099) make the count
+-- the same in every engine.
 WITH version_song AS (
     SELECT playlist_id, playlist_snapshot_id, song_id,
            MIN(CASE WHEN added_at >= '2008' THEN substr(added_at, 1, 10) END) AS added_on

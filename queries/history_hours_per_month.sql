@@ -1,6 +1,7 @@
 -- Question: How many hours did I listen each month?
 -- From listening_history (the data export, its account data and the API's plays, each stream once).
--- Hours count every stream's time played; plays count streams of at least min_play_ms (30 s, the
+-- Hours count every stream's time played (a play from the API, after the export ends, counts its track's
+-- whole length: the API does not say how long it played); plays count streams of at least min_play_ms (30 s, the
 -- threshold other listening tools use; the same setting in every history query). Months are UTC.
 WITH settings AS (
     SELECT 30000 AS min_play_ms

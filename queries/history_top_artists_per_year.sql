@@ -1,6 +1,7 @@
 -- Question: Whom did I play most each year, in my whole listening history?
 -- The ten artists with the most plays per year (UTC): tracks streamed for at least min_play_ms
--- (30 s; the same setting in every history query), each stream once. Ties share a rank, and a year
+-- (30 s; the same setting in every history query), each stream once; hours are those plays' time, so
+-- shorter streams count in history_hours_per_year and not here. Ties share a rank, and a year
 -- lists ten artists at most: of those tied at the tenth place, the first by name.
 -- A stream counts for the one artist its row names: the export names one artist a stream, and the API's plays
 -- name their track's first, so that every year is counted alike; top_artists credits every artist of a song.

@@ -4,7 +4,8 @@
 -- counts as skipped when that time is less than half its own song's length. A gap longer than that
 -- (a pause, plays the lake missed) is no skip. The lake's first play has no previous one and is left
 -- out; plays ending in the same second are each measured from the latest earlier end. Spotify lists
--- no play shorter than 30 s, so the quickest skips are missing and the rate is a lower bound. Weeks
+-- no play shorter than 30 s, so the quickest skips are missing; a client that stamps played_at when a play
+-- starts (some do) measures the previous track's time instead: an estimate that errs either way. Weeks
 -- start on Monday (UTC) of a play's end. Times become seconds through a day number (days since
 -- 1999-12-31, valid for 2000-2099), the same in every engine.
 WITH play AS (

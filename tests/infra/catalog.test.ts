@@ -310,6 +310,15 @@ describe("Catalog and Analytics components", () => {
             }
         });
 
+        it("gives every named query its whole description in the console: none is cut at Athena's 1,024 characters", () => {
+            for (const file of loadNamedQueries()) {
+                const whole = file.description.length > 0 ? `${file.question} ${file.description}` : file.question;
+                assert.ok(whole.length <= 1024, `${file.name}: ${whole.length} characters; shorten its comment`);
+                const saved = ofType("aws:athena/namedQuery:NamedQuery").find(q => q.inputs.name === file.name)!;
+                assert.equal(saved.inputs.description, whole);
+            }
+        });
+
         it("refuses a scan cutoff below Athena's 10 MB minimum", async () => {
             const { Analytics } = await import("../../infra/components/analytics");
             assert.throws(() => new Analytics("too-small", {
