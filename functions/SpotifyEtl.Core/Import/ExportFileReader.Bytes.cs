@@ -39,8 +39,10 @@ public static partial class ExportFileReader
 
     /// <summary>
     /// Why the JSON could not be read on, for the file and for the element it went wrong in: it breaks off (nothing but
-    /// white space after the place: a file cut short), it nests deeper than <see cref="MaxDepth"/>, or it is not JSON there
-    /// (<c>NaN</c>, a stray character). A file cut short reads differently from one that was edited or written by another tool.
+    /// white space after the place: a file cut short; or zero bytes: a file whose length was set and whose rest was never
+    /// written, as a crash or a full disk during a copy or an unzip leaves), it nests deeper than <see cref="MaxDepth"/>, or
+    /// it is not JSON there (<c>NaN</c>, a stray character). A file cut short reads differently from one that was edited or
+    /// written by another tool.
     /// </summary>
     private static (string File, string Element) Break(ReadOnlySpan<byte> json, JsonException exception, int depth, int bom)
     {
@@ -61,6 +63,11 @@ public static partial class ExportFileReader
         if (json[offset..].Trim(" \t\r\n"u8) is [] or [(byte)','])
         {
             return ($"its JSON breaks off {where}", "the JSON breaks off inside it");
+        }
+        if (json[offset..].Trim(" \t\r\n"u8).IndexOfAnyExcept((byte)0) < 0)
+        {
+            return ($"its JSON breaks off {where}, the rest of the file zero bytes, as a copy or an unzip stopped by a crash or a full disk " +
+                    "leaves it (its length set, the rest never written)", "the JSON breaks off inside it");
         }
         if (depth >= MaxDepth - 1 && json[offset] is (byte)'[' or (byte)'{')
         {

@@ -96,6 +96,11 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 ? "it is empty (0 bytes), as a file an unzip or a copy stopped part-way leaves: unzip the export again, or download it again"
                 : "it holds only white space, no JSON: unzip the export again, or download it again", false);
         }
+        if (content.IndexOfAnyExcept((byte)0) < 0)
+        {
+            return (null, "it holds only zero bytes, as a copy or an unzip stopped by a crash or a full disk leaves it (its length set, " +
+                "its content never written): unzip the export again, or download it again", false);
+        }
         if (ExportFileKinds.FromName(name) is { } named)
         {
             if (ExportFileKinds.LandedHash(name) is { } hash && ExportRawKey.For(named, content).Hash != hash)

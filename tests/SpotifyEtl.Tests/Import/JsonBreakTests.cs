@@ -24,6 +24,41 @@ public sealed class JsonBreakTests : IDisposable
 
     private static string Export(IEnumerable<string> rows) => "[\n" + string.Join(",\n", rows) + "\n]";
 
+    /// <summary>
+    /// A copy or an unzip stopped by a crash or a full disk can leave a file of its whole length whose rest was never written:
+    /// zero bytes from some place on, or nothing but zero bytes. Each is told as a file cut short, with the remedy (unzip again),
+    /// not as JSON edited by hand, nor as another file saved under a history file's name.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_file_whose_rest_is_zero_bytes_breaks_off_and_one_of_zero_bytes_alone_is_said_to_be_so(int seed)
+    {
+        var random = new Random(seed);
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var rows = Rows(seed, random.Next(2, 40));
+            var bytes = Encoding.UTF8.GetBytes(Export(rows));
+            var from = random.Next(3, bytes.Length - 1);
+            Array.Clear(bytes, from, bytes.Length - from);
+
+            var content = ExportFileReader.Read(bytes);
+
+            Assert.StartsWith("its JSON breaks off at line ", content.Problem, StringComparison.Ordinal);
+            Assert.Contains("zero bytes", content.Problem, StringComparison.Ordinal);
+            Assert.DoesNotContain("not valid", content.Problem, StringComparison.Ordinal);
+            Assert.InRange(content.Rows.Count, 0, rows.Count - 1);
+
+            var zeros = new byte[random.Next(1, 1 << 16)];
+            var (kind, reason, ignored) = ExportImporter.Recognize($"Streaming_History_Audio_202{random.Next(10)}.json", zeros);
+            Assert.Null(kind);
+            Assert.False(ignored);
+            Assert.StartsWith("it holds only zero bytes", reason, StringComparison.Ordinal);
+            Assert.Contains("unzip the export again", reason, StringComparison.Ordinal);
+        }
+    }
+
     private static readonly string[] NotJson = ["NaN", "Infinity", "-Infinity", "'single'", "undefined", "None", "0x1F", "+1", ".5", "\"a\" \"b\"", "#"];
 
     [Theory]
