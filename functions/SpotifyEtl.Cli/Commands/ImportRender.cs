@@ -47,6 +47,7 @@ internal static class ImportRender
         {
             summary.AddRow("API plays read (recently played)", N(api.RowsRead));
             summary.AddRow("recently-played pages unreadable (their plays left out)", N(api.UnreadableObjects));
+            summary.AddRow("recently-played pages set aside before (their plays left out)", N(api.SetAsidePages.Count));
             summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
             summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
             summary.AddRow("rows in the table", N(rows));

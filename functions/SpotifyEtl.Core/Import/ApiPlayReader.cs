@@ -22,15 +22,24 @@ public static class ApiPlayReader
     public sealed record ApiPlays(IReadOnlyList<ListeningRow> Rows, int Objects, IReadOnlyList<DamagedLandedFile> Unreadable, IReadOnlyDictionary<DateOnly, List<ListeningRow>> ByDay,
         IReadOnlyList<ObjectVersion> Listed)
     {
+        /// <summary>Unreadable pages already set aside in quarantine by an earlier run: counted, and no longer a reason to look.</summary>
+        public IReadOnlyList<DamagedLandedFile> SetAsideBefore { get; init; } = [];
+
         public int UnreadableObjects => Unreadable.Count;
     }
 
-    /// <summary>Every play under <c>raw/recently_played/</c>.</summary>
-    public static Task<ApiPlays> ReadAsync(IObjectStore raw, CancellationToken cancellationToken) => ReadAsync(raw, Prefix, cancellationToken);
+    /// <summary>
+    /// Every play under <c>raw/recently_played/</c>. A page that is no recently-played page (cut short, not JSON, another shape)
+    /// is set aside under <c>quarantine/</c> with its reason, as the transformation sets it aside, and named in
+    /// <see cref="ApiPlays.Unreadable"/>; one set aside before is named in <see cref="ApiPlays.SetAsideBefore"/> instead, so that
+    /// an import is not partial for good over a page already reported (such as a damaged answer of Spotify's, whose plays the
+    /// next run landed again).
+    /// </summary>
+    public static Task<ApiPlays> ReadAsync(IObjectStore raw, CancellationToken cancellationToken) => ReadAsync(raw, Prefix, setAside: true, cancellationToken);
 
     /// <summary>The plays of one snapshot day's pages.</summary>
     public static Task<ApiPlays> ReadDayAsync(IObjectStore raw, DateOnly day, CancellationToken cancellationToken) =>
-        ReadAsync(raw, $"{Prefix}{LakeLayout.SnapshotSegment(day)}/", cancellationToken);
+        ReadAsync(raw, $"{Prefix}{LakeLayout.SnapshotSegment(day)}/", setAside: false, cancellationToken);
 
     /// <summary>The versions of every recently-played page: an import's plays are current while these are unchanged.</summary>
     public static Task<List<ObjectVersion>> ListAsync(IObjectStore raw, CancellationToken cancellationToken) => ListAsync(raw, Prefix, cancellationToken);
@@ -52,7 +61,7 @@ public static class ApiPlayReader
     /// <summary>Pages read at once: S3 round trips, not the CPU, bound the read (an hourly schedule lands 24 pages a day).</summary>
     private const int ReadsInFlight = 16;
 
-    private static async Task<ApiPlays> ReadAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
+    private static async Task<ApiPlays> ReadAsync(IObjectStore raw, string prefix, bool setAside, CancellationToken cancellationToken)
     {
         var listed = await ListAsync(raw, prefix, cancellationToken).ConfigureAwait(false);
         var pages = new List<RawObjectKey>();
@@ -66,14 +75,21 @@ public static class ApiPlayReader
         // Read side by side, kept in the listing's order: the rows come out the same whatever page answers first.
         var read = new List<ListeningRow>?[pages.Count];
         var reasons = new string?[pages.Count];
+        var before = new bool[pages.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, pages.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ReadsInFlight, CancellationToken = cancellationToken }, async (index, token) =>
             {
                 var page = pages[index];
+                string? version = null;
                 try
                 {
                     using var bytes = await raw.ReadPooledAsync(page.ToString(), token).ConfigureAwait(false);
+                    version = bytes.Version;
                     read[index] = ToRows(RawObjectTransformer.Transform(page, bytes.Span)).ToList();
+                }
+                catch (InvalidRawObjectException invalid) when (setAside)
+                {
+                    (reasons[index], before[index]) = await SetAsideAsync(raw, invalid, version, token).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is InvalidRawObjectException or UnreadableObjectException)
                 {
@@ -101,9 +117,25 @@ public static class ApiPlayReader
                 day.AddRange(page);
             }
         }
-        var unreadable = Enumerable.Range(0, pages.Count).Where(index => read[index] is null)
-            .Select(index => new DamagedLandedFile(pages[index].ToString(), reasons[index]!)).ToList();
-        return new ApiPlays(rows, pages.Count, unreadable, byDay, listed);
+        DamagedLandedFile Named(int index) => new(pages[index].ToString(), reasons[index]!);
+        var unread = Enumerable.Range(0, pages.Count).Where(index => read[index] is null).ToList();
+        return new ApiPlays(rows, pages.Count, [.. unread.Where(index => !before[index]).Select(Named)], byDay, listed)
+        {
+            SetAsideBefore = [.. unread.Where(index => before[index]).Select(Named)],
+        };
+    }
+
+    /// <summary>Sets the page aside unless an earlier run did (its quarantine copy is there); the reason, and whether it was set aside before.</summary>
+    private static async Task<(string Reason, bool Before)> SetAsideAsync(IObjectStore raw, InvalidRawObjectException invalid, string? version,
+        CancellationToken cancellationToken)
+    {
+        var quarantine = LakeLayout.QuarantineKey(invalid.Key);
+        if (await raw.ExistsAsync(quarantine, cancellationToken).ConfigureAwait(false))
+        {
+            return ($"{invalid.Reason}; set aside as {quarantine} before", true);
+        }
+        var report = await new RawQuarantine(raw).QuarantineAsync(invalid.Key, version, invalid, cancellationToken).ConfigureAwait(false);
+        return (report.Status == TransformStatus.Quarantined ? $"{invalid.Reason}; set aside as {quarantine}, with this reason beside it" : report.Reason ?? invalid.Reason, false);
     }
 
     public static ListeningRow Row(long endedAt, int? msPlayed, string trackUri, string? trackName, string? artistName, string? albumName) =>

@@ -178,7 +178,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         }
         var apiCounts = origins[keys.Count];
         return new HistoryBuild(outcomes,
-            new ApiPlaysReport(api.Objects, api.Unreadable, api.Rows.Count, apiCounts.Kept, apiCounts.Duplicates, apiCounts.Covered),
+            new ApiPlaysReport(api.Objects, api.Unreadable, api.Rows.Count, apiCounts.Kept, apiCounts.Duplicates, apiCounts.Covered) { SetAsidePages = api.SetAsideBefore },
             rows, partitions)
         {
             Damaged = keys.Where(damaged.ContainsKey).ToDictionary(k => k, k => damaged[k], StringComparer.Ordinal),

@@ -39,9 +39,13 @@ public sealed record ApiPlaysReport(int Objects, IReadOnlyList<DamagedLandedFile
 {
     public int UnreadableObjects => UnreadablePages.Count;
 
+    /// <summary>Unreadable pages an earlier import or transform set aside in quarantine: their plays are left out too, and they make no import partial again.</summary>
+    public IReadOnlyList<DamagedLandedFile> SetAsidePages { get; init; } = [];
+
     /// <summary>Equal when the counts are and the same pages are named, in the same order: two imports that did the same.</summary>
     public bool Equals(ApiPlaysReport? other) => other is not null && (Objects, RowsRead, RowsKept, Duplicates, Covered)
-        == (other.Objects, other.RowsRead, other.RowsKept, other.Duplicates, other.Covered) && UnreadablePages.SequenceEqual(other.UnreadablePages);
+        == (other.Objects, other.RowsRead, other.RowsKept, other.Duplicates, other.Covered) && UnreadablePages.SequenceEqual(other.UnreadablePages)
+        && SetAsidePages.SequenceEqual(other.SetAsidePages);
 
     public override int GetHashCode() => HashCode.Combine(Objects, RowsRead, RowsKept, Duplicates, Covered, UnreadablePages.Count);
 }
@@ -65,8 +69,8 @@ public sealed record ImportReport(
     IReadOnlyDictionary<string, int>? Partitions)
 {
     /// <summary>What to do about a recently-played page the import could not read, said after its key and reason.</summary>
-    public const string UnreadablePageRemedy = "Its plays are not in listening_history: restore the file and import again (a transform " +
-        "sets it aside under quarantine/ with this reason), or import a data export that holds that day's streams.";
+    public const string UnreadablePageRemedy = "Its plays are not in listening_history: put a good copy in its place, or import a data export " +
+        "that holds that day's streams (a page set aside is counted by later imports without making them partial).";
 
     /// <summary>Whether listening_history was rebuilt: false when nothing could be imported, and the table is as it was.</summary>
     public bool TableRebuilt => HistoryRows is not null;
