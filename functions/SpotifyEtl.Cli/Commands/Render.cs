@@ -74,9 +74,9 @@ internal static class Render
     /// <summary>
     /// Each answer as a table as wide as the console, one line per row. A value or header too long for it is cut short with
     /// an ellipsis (short columns such as dates, numbers and ids first kept whole); one line after the tables then says so,
-    /// and what shows them whole.
+    /// and what shows them whole: <paramref name="whole"/>, for a command without <c>--json</c> of its own (the demo).
     /// </summary>
-    public static void Queries(IReadOnlyList<QueryResult> results, IAnsiConsole? console = null)
+    public static void Queries(IReadOnlyList<QueryResult> results, IAnsiConsole? console = null, string whole = "--json")
     {
         console ??= Out;
         var cut = false;
@@ -99,7 +99,7 @@ internal static class Render
         }
         if (cut)
         {
-            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows values whole.");
+            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): {whole} or a wider terminal shows values whole.");
         }
     }
 }

@@ -48,6 +48,10 @@ public sealed class QueryTableWidthTests
         var notes = cut.Split('\n').Where(line => line.Contains(Note, StringComparison.Ordinal)).ToList();
         Assert.Equal("Cut to fit 80 columns (…): --json or a wider terminal shows values whole.", Assert.Single(notes).TrimEnd());
         Assert.EndsWith(notes[0], cut.TrimEnd(), StringComparison.Ordinal);
+        // The demo, which has no --json of its own, names the query command that has.
+        var demo = PlainConsole.Draw(80, console => Render.Queries(results, console, whole: "spotify-etl query --lake /tmp/demo --json"), unicode);
+        Assert.Contains("Cut to fit 80 columns (…): spotify-etl query --lake /tmp/demo --json or a wider terminal shows values whole.",
+            string.Join(' ', demo.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         // The same tables, wide enough: nothing is cut and nothing is said.
         Assert.DoesNotContain(Note, Draw(results, 1000, unicode), StringComparison.Ordinal);
     }
