@@ -36,12 +36,24 @@ public sealed class ExtractionHarness : IAsyncDisposable
 
     public Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, params ExtractionSource[] sources) => RunAsync(credentials, CancellationToken.None, sources);
 
+    /// <summary>Told of each log line as the run writes it (a source's line follows its report): an order of events to wait for.</summary>
+    public Action<string>? OnLog { get; set; }
+
     /// <summary>A run that <paramref name="cancellationToken"/> may interrupt, as Ctrl+C does <c>spotify-etl extract</c>.</summary>
     public async Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, CancellationToken cancellationToken, params ExtractionSource[] sources)
     {
         using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
             ClientOptions with { TimeProvider = Clock }, RotatedTokens, Budget is { } budget ? RunBudget.Starting(Clock, budget) : RunBudget.Unlimited(Clock));
-        var extractor = new SpotifyExtractor(client, StoreSeenByRun(Store), Options with { TimeProvider = Clock, Log = LogLines.Enqueue, MaxConcurrency = MaxConcurrency });
+        var extractor = new SpotifyExtractor(client, StoreSeenByRun(Store), Options with
+        {
+            TimeProvider = Clock,
+            Log = line =>
+            {
+                LogLines.Enqueue(line);
+                OnLog?.Invoke(line);
+            },
+            MaxConcurrency = MaxConcurrency,
+        });
         return await extractor.RunAsync(sources, cancellationToken);
     }
 

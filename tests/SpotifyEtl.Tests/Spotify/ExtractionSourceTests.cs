@@ -64,7 +64,6 @@ public sealed class ExtractionSourceTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Every kind of JSON value that is no source object, at every place in an otherwise good list.</summary>
     /// <summary>
     /// A key no source has, however it is spelt (the stack's own settings are camelCase, so timeRange comes naturally), is
     /// refused naming it, never dropped: a top-tracks source read without its range would land medium_term, run after run.
@@ -101,6 +100,7 @@ public sealed class ExtractionSourceTests
         Assert.Equal(ExtractionSource.TopTracks("short_term"), ExtractionSource.ParseList("""[{"type":"top_tracks","time_range":"short_term"}]""", "x").Single());
     }
 
+    /// <summary>Every kind of JSON value that is no source object, at every place in an otherwise good list.</summary>
     public static TheoryData<string> ListsWithANonSource()
     {
         var good = new[] { """{"type":"recently_played"}""", """{"type":"playlist","id":"3cEYpjA9oz9GiPac4AsH4n"}""" };

@@ -221,4 +221,57 @@ public sealed class RateLimitStopTests : IAsyncLifetime
         // Nothing more was asked of the plays after the refusal: their one request, answered with the wait.
         Assert.Equal(1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
     }
+
+    /// <summary>
+    /// A request under way when another source stops the run, answered afterwards with what the client would have retried
+    /// (a 500, 502, 503 or 504, a rate limit whose wait fits, a connection broken off), is not retried, and its source is
+    /// reported as stopped by the run, not as failed after "every retry" nor as a machine offline: the retry's wait is cut short
+    /// with the rest, and the source stops with the run's reason. The order is forced: the
+    /// plays are asked, the playlist's items are refused, and the plays are answered once the playlist's source has reported.
+    /// </summary>
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(502, false)]
+    [InlineData(503, true)]
+    [InlineData(504, false)]
+    [InlineData(429, true)]
+    [InlineData(0, false)]
+    public async Task A_request_under_way_when_another_source_stops_the_run_is_reported_as_stopped_by_it_whatever_retryable_answer_it_gets(int status, bool quota)
+    {
+        const string playlist = "3cEYpjA9oz9GiPac4AsH4n";
+        _h.Spotify.AddPlaylist(playlist, 120);
+        var playsAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var playlistReported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith("me/player/recently-played", StringComparison.Ordinal))
+            {
+                playsAsked.TrySetResult();
+            }
+        };
+        _h.OnLog = line =>
+        {
+            if (line.Contains("\"source_extracted\"", StringComparison.Ordinal) && line.Contains($"playlist:{playlist}", StringComparison.Ordinal))
+            {
+                playlistReported.TrySetResult();
+            }
+        };
+        Fault answer = status switch
+        {
+            429 => Fault.TooManyRequests(5),
+            0 => new Fault.BrokenOffFault("{\"items\": [], \"next\": null, \"cursors\": null, \"limit\": 50, \"href\": \"x\"}", 10),
+            _ => new Fault.StatusFault(status, "Server error", null, null),
+        };
+        _h.Spotify.Inject("me/player/recently-played", Fault.After(playlistReported.Task, answer));
+        _h.Spotify.Inject($"playlists/{playlist}/items", Fault.After(playsAsked.Task, quota ? Fault.QuotaExceeded() : Fault.TooManyRequests(7200)));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.Playlist(playlist));
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        var plays = run.Manifest.Sources.Single(source => source.Source == "recently_played");
+        Assert.True(plays.Status == SourceStatus.Stopped, $"{plays.Status}: {plays.Error}");
+        Assert.StartsWith("The run stopped while this source was under way: ", plays.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("retry", plays.Error, StringComparison.Ordinal);
+        Assert.Equal(1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+    }
 }

@@ -96,7 +96,6 @@ public sealed class SpotifyErrorsTests
         }
     }
 
-    /// <summary>The paths the extraction asks, with generated playlist ids and query strings, as the client passes them to <see cref="SpotifyErrors.Explain"/>.</summary>
     /// <summary>
     /// A 400 is the request itself (a market Spotify does not serve, which passes the shape check): the same request is refused
     /// on every run, so the message says to change the setting and never that the next run will do better.
@@ -121,6 +120,7 @@ public sealed class SpotifyErrorsTests
         }
     }
 
+    /// <summary>The paths the extraction asks, with generated playlist ids and query strings, as the client passes them to <see cref="SpotifyErrors.Explain"/>.</summary>
     private static IEnumerable<string> SourcePaths(Random random)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
