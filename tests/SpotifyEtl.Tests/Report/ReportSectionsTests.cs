@@ -25,6 +25,19 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.Equal(ReportSections.All.Count, ReportSections.All.Select(s => s.Id).Distinct().Count());
     }
 
+    /// <summary>
+    /// The report is read on phones, which cannot hover: no section's text sends a reader to a pointer. And the two artist
+    /// rankings, which count the same plays differently, each say how they count.
+    /// </summary>
+    [Fact]
+    public void No_section_asks_a_reader_to_hover_and_the_history_artist_ranking_says_how_it_counts_artists()
+    {
+        Assert.All(ReportSections.All, s => Assert.DoesNotContain("hover", s.Intro, StringComparison.OrdinalIgnoreCase));
+        var history = ReportSections.All.Single(s => s.Query == "history_top_artists_per_year");
+        Assert.Contains("one artist its row names", history.Intro, StringComparison.Ordinal);
+        Assert.Contains("credits every artist", history.Intro, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_section_whose_table_the_lake_lacks_says_so_and_the_rest_of_the_report_is_written()
     {
