@@ -92,7 +92,9 @@ internal static class Render
             var drawn = table.Draw(console.Profile.Width, out var cutHere);
             if (result.Rows.Count == 0)
             {
-                drawn.Caption("(no rows)");
+                // What would fill it, as the report's section says: an empty answer of a young lake is no fault.
+                var hint = Report.ReportSections.All.FirstOrDefault(section => section.Query == result.Name)?.EmptyHint;
+                drawn.Caption(hint is null ? "(no rows)" : $"(no rows) {hint}");
             }
             console.Write(drawn);
             cut |= cutHere;

@@ -55,4 +55,23 @@ public sealed class QueryTableWidthTests
         // The same tables, wide enough: nothing is cut and nothing is said.
         Assert.DoesNotContain(Note, Draw(results, 1000, unicode), StringComparison.Ordinal);
     }
+
+    /// <summary>An empty answer says what would fill it, as the report's section does, besides saying that it is empty.</summary>
+    [Theory]
+    [InlineData("top_tracks_movement", "Needs two rankings of top tracks")]
+    [InlineData("playlist_changes", "No playlist has two versions yet")]
+    [InlineData("no_such_section", null)]
+    public void An_empty_answer_says_what_would_fill_it(string query, string? hint)
+    {
+        var empty = new QueryResult(query, "?", ["a", "b"], []);
+
+        var drawn = string.Join(' ', PlainConsole.Draw(200, console => Render.Queries([empty], console), unicode: true)
+            .Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Contains("(no rows)", drawn, StringComparison.Ordinal);
+        if (hint is not null)
+        {
+            Assert.Contains(hint, drawn, StringComparison.Ordinal);
+        }
+    }
 }
