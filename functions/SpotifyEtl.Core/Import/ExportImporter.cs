@@ -138,6 +138,17 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 ? "it is not a .json file, so not part of the streaming history (the export's other files are not imported)"
                 : null;
 
+    /// <summary>
+    /// A .json file larger than any file of Spotify's export and not named as one of its history files (a technical log beside
+    /// the unzipped packages): passed over unread, as the export's other files are, not skipped as a history file too large.
+    /// One named as a history file is still read, and refused as too large with its reason.
+    /// </summary>
+    public static string? IgnoredBySize(string name, long? size, ImportLimits limits) =>
+        size > limits.MaxFileBytes && ExportFileKinds.FromName(name) is null
+            ? $"it is larger than {ImportLimits.Size(limits.MaxFileBytes)}, more than any file of a Spotify export, and not named as one of its " +
+              "streaming-history files: not part of the streaming history, passed over unread"
+            : null;
+
     /// <summary>An AppleDouble file (<c>._name</c>) or anything under a zip's <c>__MACOSX/</c> folder.</summary>
     private static bool MacMetadata(string name)
     {

@@ -55,7 +55,8 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                 {
                     // A file no export holds, by its name, is passed over unread (a folder of downloads may hold videos of
                     // gigabytes); one whose problem is already known (an upload that could not be read) keeps that reason.
-                    if (candidates[i].Problem is null && ExportImporter.IgnoredByName(candidates[i].Name) is { } ignored)
+                    if (candidates[i].Problem is null && (ExportImporter.IgnoredByName(candidates[i].Name)
+                        ?? ExportImporter.IgnoredBySize(candidates[i].Name, candidates[i].Size, options.Limits)) is { } ignored)
                     {
                         results[i] = new LandedCandidate(null, null, ignored, true);
                         Report(0);
