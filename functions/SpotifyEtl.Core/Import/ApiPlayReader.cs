@@ -8,8 +8,8 @@ namespace SpotifyEtl.Import;
 /// The plays the extraction landed from the Web API's recently played tracks (<c>raw/recently_played/</c>), as
 /// history rows. The API does not say how long a track played: <c>ms_played</c> is the track's duration (the
 /// API lists a track once it has played at least 30 seconds), until <see cref="HistoryMerge"/> pairs the play with an
-/// account row that says. An object that cannot be read is named here with its reason (the transformation sets it aside
-/// in quarantine): its plays are not in the table.
+/// account row that says. An object that cannot be read is named here with its reason, and set aside in quarantine as the
+/// transformation sets it aside: its plays are not in the table.
 /// </summary>
 public static class ApiPlayReader
 {

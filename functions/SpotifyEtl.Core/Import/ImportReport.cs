@@ -33,7 +33,8 @@ public sealed record ImportFileReport(
 
 /// <summary>
 /// The API's plays in the history: read from the raw recently-played pages, kept, duplicates, covered by the export; and the
-/// pages that could not be read, by raw key with the reason, whose plays are not in the table (the transform sets them aside).
+/// pages that could not be read, by raw key with the reason, whose plays are not in the table (set aside in quarantine by this
+/// import where they can be copied, as a transform sets them aside).
 /// </summary>
 public sealed record ApiPlaysReport(int Objects, IReadOnlyList<DamagedLandedFile> UnreadablePages, int RowsRead, int RowsKept, int Duplicates, int Covered)
 {
