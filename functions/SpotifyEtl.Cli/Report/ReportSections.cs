@@ -39,7 +39,7 @@ internal static class ReportSections
             "The first play the lake holds of each of the latest year's top artists: when the extractions began to see them. When you first heard them is under Lifetime history, once your data export is imported.",
             "top_artists", (r, _, size) => FirstHeard(size, r), NoPlays, NoApiPlays),
         new("listening-clock", Listening, "When in the week I listen",
-            "Plays by weekday and hour of the day, in UTC.",
+            "Plays by weekday and hour of the day, in UTC. Full colour is the hour with the most plays; the table below gives each count.",
             "listening_clock", (r, _, size) => Charts.Heatmap(size, r), NoPlays, NoApiPlays),
         new("skip-rate", Listening, "Skip rate",
             "Share of plays per week that ended within half the song's length of the previous play's end (an estimate: Spotify's recently played list does not say what was skipped, and lists no play under 30 s).",

@@ -26,16 +26,22 @@ public sealed class ReportSectionsTests : IDisposable
     }
 
     /// <summary>
-    /// The report is read on phones, which cannot hover: no section's text sends a reader to a pointer. And the two artist
-    /// rankings, which count the same plays differently, each say how they count.
+    /// The report is read on phones, which cannot hover: no section's text sends a reader to a pointer. The two artist
+    /// rankings, which count the same plays differently, each say how they count; and each heatmap what its full colour is.
     /// </summary>
     [Fact]
-    public void No_section_asks_a_reader_to_hover_and_the_history_artist_ranking_says_how_it_counts_artists()
+    public void No_section_asks_a_reader_to_hover_the_history_artist_ranking_says_how_it_counts_and_each_heatmap_what_full_colour_is()
     {
         Assert.All(ReportSections.All, s => Assert.DoesNotContain("hover", s.Intro, StringComparison.OrdinalIgnoreCase));
         var history = ReportSections.All.Single(s => s.Query == "history_top_artists_per_year");
         Assert.Contains("one artist its row names", history.Intro, StringComparison.Ordinal);
         Assert.Contains("credits every artist", history.Intro, StringComparison.Ordinal);
+        // A heatmap has no numbers on it: its text says what full colour stands for, and where the numbers are.
+        Assert.All(ReportSections.All.Where(s => s.Query is "listening_clock" or "history_skip_rate_by_hour"), s =>
+        {
+            Assert.Contains("Full colour is", s.Intro, StringComparison.Ordinal);
+            Assert.Contains("the table below", s.Intro, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
