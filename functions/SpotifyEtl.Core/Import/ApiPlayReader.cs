@@ -91,15 +91,13 @@ public static class ApiPlayReader
                 {
                     (reasons[index], before[index]) = await SetAsideAsync(raw, invalid, version, token).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is InvalidRawObjectException or UnreadableObjectException)
+                catch (InvalidRawObjectException invalid)
                 {
-                    read[index] = null;
-                    reasons[index] = exception switch
-                    {
-                        InvalidRawObjectException invalid => invalid.Reason,
-                        UnreadableObjectException unreadable => unreadable.Reason,
-                        _ => exception.Message,
-                    };
+                    reasons[index] = invalid.Reason;
+                }
+                catch (UnreadableObjectException unreadable)
+                {
+                    reasons[index] = unreadable.Reason;
                 }
             }).ConfigureAwait(false);
 
