@@ -75,6 +75,22 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(rawBucketArn, lake.quarantine),
         },
         {
+            // An import reads every recently-played page, and one it cannot read is set aside unless an earlier run did:
+            // it asks whether the page's quarantine copy is there (a HEAD), and the listing lets a copy not there read
+            // as missing, not denied.
+            Sid: "SeeWhatIsSetAside",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: objects(rawBucketArn, lake.quarantine),
+        },
+        {
+            Sid: "ListWhatIsSetAside",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: rawBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.quarantine}*` } },
+        },
+        {
             // The quarantine copy is of the version that was read (the raw bucket is versioned): an object rewritten
             // since leaves in quarantine the bytes its reason speaks of.
             Sid: "CopyTheVersionRead",

@@ -45,7 +45,7 @@ internal static class ImportLog
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, damaged.RawKey, null, 0, 0, damaged.Reason),
                 ImportLogContext.Default.ImportFileLogLine));
         }
-        // A recently-played page that cannot be read: its plays are left out (the transform sets the page aside).
+        // A recently-played page that cannot be read: its plays are left out (the import set it aside where it could).
         foreach (var page in report.ApiPlays?.UnreadablePages ?? [])
         {
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, page.RawKey, null, 0, 0,

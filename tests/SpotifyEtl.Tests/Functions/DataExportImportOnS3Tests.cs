@@ -123,6 +123,70 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.True(await raw.ExistsAsync(page), "the object stays where it was uploaded");
     }
 
+    public enum PageDamage
+    {
+        CutShort,
+        Emptied,
+        NotJson,
+        AnotherShape,
+    }
+
+    /// <summary>
+    /// A recently-played page in the raw bucket that cannot be read (a body cut short and landed as sent, a shape Spotify
+    /// changed), met by an import under the transform's own role: the import sets it aside in quarantine with its reason and
+    /// names it once, as on a laptop, and the invocation succeeds; the next import counts it without naming it again. Every
+    /// request it makes is one the role allows: a refused one would fail the import, and every later transform with it.
+    /// </summary>
+    [Theory]
+    [InlineData(PageDamage.CutShort, 21)]
+    [InlineData(PageDamage.Emptied, 22)]
+    [InlineData(PageDamage.NotJson, 23)]
+    [InlineData(PageDamage.AnotherShape, 24)]
+    public async Task An_import_under_the_function_role_sets_an_unreadable_recently_played_page_aside_and_succeeds(PageDamage damage, int seed)
+    {
+        var random = new Random(seed);
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: random.Next(2, 5), Items: 5, Seed: seed));
+        var pages = await TransformFunctionTests.ListAsync(raw, ApiPlayReader.Prefix);
+        var page = pages[random.Next(pages.Count)];
+        var bytes = await raw.ReadAllBytesAsync(page);
+        byte[] spoiled = damage switch
+        {
+            PageDamage.CutShort => bytes[..random.Next(1, bytes.Length - 1)],
+            PageDamage.Emptied => [],
+            PageDamage.NotJson => [.. Enumerable.Range(0, random.Next(1, 400)).Select(_ => (byte)random.Next(0x80, 0x100))],
+            _ => "{\"error\": {\"status\": 502, \"message\": \"Bad gateway\"}}"u8.ToArray(),
+        };
+        await raw.PutBytesAsync(page, spoiled, "application/json");
+        var export = SampleExport.Write(new SampleExportOptions(40, seed));
+        var dropped = $"{LakeLayout.Import}{export.Zips[0].Name}";
+        await raw.PutBytesAsync(dropped, export.Zips[0].Zip, "application/zip");
+
+        var notification = TransformFunctionTests.S3Event([(settings.RawBucket, TransformFunctionTests.Encode(dropped))]);
+        List<JsonElement> Invoke()
+        {
+            using var log = new StringWriter();
+            using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(notification));
+            return [.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+        }
+        bool NamesPage(JsonElement line) => line.GetProperty("event").GetString() == ImportLog.FileEvent && line.GetProperty("input").GetString() == page;
+
+        var first = Invoke();
+        var warned = Assert.Single(first, NamesPage);
+        Assert.Equal("warn", warned.GetProperty("level").GetString());
+        Assert.Contains("Its plays are not in listening_history", warned.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(Assert.Single(first, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("history_rows").GetInt32() > 0);
+        var quarantine = LakeLayout.QuarantineKey(page);
+        Assert.Equal(spoiled, await raw.ReadAllBytesAsync(quarantine));
+        Assert.False(string.IsNullOrWhiteSpace(await raw.ReadAllTextAsync(quarantine + LakeLayout.ReasonSuffix)));
+        Assert.Equal(spoiled, await raw.ReadAllBytesAsync(page));
+
+        var second = Invoke();
+        Assert.DoesNotContain(second, NamesPage);
+        Assert.Single(second, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
+    }
+
     public void Dispose()
     {
         _client.Dispose();
