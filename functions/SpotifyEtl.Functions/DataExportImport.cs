@@ -108,12 +108,13 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             }
             // A retry would fail the same way, so a zip that cannot fit is skipped with its reason before anything is copied.
             var size = eventSize ?? (source.CanSeek ? source.Length : null);
+            temporary.RemoveLeftovers();
             var free = temporary.Free();
             if (size > free)
             {
                 return (null, TemporaryStorage.TooSmall(size, free), version);
             }
-            var file = temporary.Create(Path.Combine(temporary.Folder, $"import-{Guid.NewGuid():N}.zip"));
+            var file = temporary.Create(temporary.NewZipPath());
             try
             {
                 await file.WriteAsync(start.AsMemory(0, read), cancellationToken).ConfigureAwait(false);

@@ -111,6 +111,58 @@ public sealed class TemporaryStorageTests : IDisposable
         Assert.DoesNotContain(lines, l => l.GetProperty("event").GetString() == "transform_failed");
     }
 
+    /// <summary>
+    /// Zip copies left in the temporary storage by processes that ended (stopped by the function's time limit or its memory,
+    /// which Lambda keeps for the next process of the environment) are removed before the free space is measured: the retry
+    /// of the import they belonged to imports its zip, where it had been told the zip does not fit and succeeded without it.
+    /// A copy a live process holds, and every other file, stay.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    public async Task Zip_copies_left_by_a_stopped_process_are_removed_and_a_retry_imports_its_zip(int seed)
+    {
+        var random = new Random(seed);
+        var zips = await DropExportAsync(seed);
+        var leftovers = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Path.Combine(_temp,
+            $"{TemporaryStorage.ZipPrefix}{Guid.NewGuid().ToString("N")[..12]}-{Guid.NewGuid():N}.zip")).ToList();
+        // Copies of the same export, as the import stopped left them, the first one whole.
+        for (var i = 0; i < leftovers.Count; i++)
+        {
+            var zip = zips[random.Next(zips.Count)].Size;
+            File.WriteAllBytes(leftovers[i], new byte[i == 0 ? zips.Sum(z => z.Size) : random.NextInt64(1, zip)]);
+        }
+        var others = new[] { Path.Combine(_temp, "import-notes.txt"), Path.Combine(_temp, "other-tool.zip") };
+        foreach (var other in others)
+        {
+            File.WriteAllBytes(other, new byte[random.Next(1, 1024)]);
+        }
+        // A copy another process is reading: its lock keeps it.
+        var held = Path.Combine(_temp, $"{TemporaryStorage.ZipPrefix}{Guid.NewGuid().ToString("N")[..12]}-{Guid.NewGuid():N}.zip");
+        File.WriteAllBytes(held, new byte[random.Next(1, 1024)]);
+        // The storage holds the export's zips (read together) beside what is kept, and not beside the leftovers too.
+        var capacity = zips.Sum(z => z.Size) + new FileInfo(held).Length + others.Sum(o => new FileInfo(o).Length);
+        long Free(string folder) => capacity - Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
+        Assert.True(Free(_temp) < zips.Min(z => z.Size), "the leftovers leave too little room for any zip");
+
+        using (new FileStream(held, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            var function = new TransformFunction(_raw, _lake, RawBucket, _log) { Temporary = new TemporaryStorage(_temp, Free) };
+            using var output = await function.HandleAsync(TransformFunctionTests.ToStream(Event(zips, sizeInEvent: random.Next(2) == 0)), CancellationToken.None);
+        }
+
+        var completed = Assert.Single(LogLines(), l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
+        Assert.Equal(0, completed.GetProperty("skipped_files").GetInt32());
+        Assert.True(completed.GetProperty("landed_files").GetInt32() > 0);
+        Assert.DoesNotContain(LogLines(), l => l.GetProperty("event").GetString() == ImportLog.FileEvent
+            && l.GetProperty("reason").GetString()!.Contains("does not fit", StringComparison.Ordinal));
+        Assert.All(leftovers, leftover => Assert.False(File.Exists(leftover), leftover));
+        Assert.True(File.Exists(held), "a copy another process holds stays");
+        Assert.All(others, other => Assert.True(File.Exists(other), other));
+    }
+
     [Fact]
     public void The_default_measure_reads_the_free_space_of_the_system_temporary_folder()
     {
