@@ -124,7 +124,10 @@ internal static class QueryRunner
                     $"that holds streams ('spotify-etl import my_spotify_data.zip --lake {ShellWord.Of(lake)}'), or add API responses " +
                     $"('spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(lake)}').");
             }
-            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first.");
+            // A landing stopped partway: only its input completes the raw files, which a transform of the lake alone would leave short.
+            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: " + (UnfinishedTransform.Landings(lake) is { Count: > 0 } landings
+                ? UnfinishedTransform.LandingWarning(lake, landings)
+                : $"run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first."));
         }
         // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
         var reading = LakeLock.EnterReader(Path.GetFullPath(lake), Interruptible.Token);

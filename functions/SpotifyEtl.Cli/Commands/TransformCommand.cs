@@ -37,7 +37,8 @@ internal static class TransformCommand
             var lakeFolder = parse.GetValue(lake)!;
             using var run = await RunAsync(parse.GetValue(input), lakeFolder, LakeFormat.Chosen(parse, format, lakeFolder), cancellationToken, !parse.GetValue(noCurrent),
                 LakeFormat.Given(parse, format)).ConfigureAwait(false);
-            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 ? ExitCodes.Partial : ExitCodes.Success;
+            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0
+                ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
                 var days = WrittenDays.Of(run.Report, lakeFolder.FullName);
@@ -51,6 +52,7 @@ internal static class TransformCommand
                     Skipped = run.Report.Skipped,
                     DaysWritten = days.Written,
                     LakeDays = days.InLake,
+                    UnfinishedLandings = run.UnfinishedLandings,
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else
@@ -69,6 +71,10 @@ internal static class TransformCommand
                 var nested = Path.Combine(lakeFolder.FullName, LakeLayout.Raw, LakeLayout.Raw.TrimEnd('/'));
                 CliErrors.Warn(Console.Error, $"{nested} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep: " +
                     $"move what it holds up into {Path.Combine(lakeFolder.FullName, LakeLayout.Raw.TrimEnd('/'))} and remove the copies set aside, then transform again.");
+            }
+            if (run.UnfinishedLandings.Count > 0)
+            {
+                CliErrors.Warn(Console.Error, UnfinishedTransform.LandingWarning(lakeFolder.FullName, run.UnfinishedLandings));
             }
             if (run.Report.UnreadableItems > 0)
             {
@@ -107,6 +113,9 @@ internal static class TransformCommand
     {
         /// <summary>Whether the run advised its heap onto huge pages (<see cref="HugePages"/>).</summary>
         public bool HeapOnHugePages { get; init; }
+
+        /// <summary>Inputs an earlier <c>transform --input</c> stopped landing: the days they hold may lack pages (<see cref="UnfinishedTransform"/>).</summary>
+        public IReadOnlyList<string> UnfinishedLandings { get; init; } = [];
 
         public void Dispose() => Collections.Dispose();
     }
@@ -177,13 +186,17 @@ internal static class TransformCommand
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
         if (input is not null)
         {
+            // Named before the first file is copied: a landing stopped partway leaves the lake some of the input's pages, which
+            // only this input can complete.
+            UnfinishedTransform.BeginLanding(lakeFolder.FullName, input.FullName);
             // Synchronous: the action has yielded before it started (Interruptible), so Ctrl-C is taken over already, and
             // it stops the landing between files, as it stops the rest of the run.
             keys.AddRange(RawLanding.Land(inputFiles, lake, lakeFolder, skipped, cancellationToken));
         }
         if (keys.Count == 0)
         {
-            throw NoRawObjects(input!.FullName);
+            UnfinishedTransform.EndLanding(lakeFolder.FullName, input!.FullName);
+            throw NoRawObjects(input.FullName);
         }
         // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
         // input: a run of one or two days never collects, and a backfill spends the budget early and
@@ -194,6 +207,11 @@ internal static class TransformCommand
         {
             // Until the run ends, the lake says which days it is writing: an interrupted run leaves them named.
             UnfinishedTransform.Begin(lakeFolder.FullName, days.Keys);
+            if (input is not null)
+            {
+                // Every file is in the lake and its days are named: a transform of the lake alone can finish from here.
+                UnfinishedTransform.EndLanding(lakeFolder.FullName, input.FullName);
+            }
             var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
                 new TransformPipeline(lake, lake, new TransformOptions
                 {
@@ -207,7 +225,7 @@ internal static class TransformCommand
             // Copies set aside earlier whose raw objects this run read through are no longer set aside.
             QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
             UnfinishedTransform.End(lakeFolder.FullName, days.Keys);
-            return new Run(report, skipped, budget) { HeapOnHugePages = hugePages };
+            return new Run(report, skipped, budget) { HeapOnHugePages = hugePages, UnfinishedLandings = UnfinishedTransform.Landings(lakeFolder.FullName) };
         }
         catch
         {

@@ -20,6 +20,9 @@ internal sealed record TransformJson(
     /// <summary>Entries under raw/ that could not be read as objects (a FIFO, a dangling link, ...), each with its reason.</summary>
     public IReadOnlyList<QuarantinedJson> UnreadableObjects { get; init; } = [];
 
+    /// <summary>Inputs an earlier <c>transform --input</c> stopped copying into the lake: the days they hold may lack pages until it is run again.</summary>
+    public IReadOnlyList<string> UnfinishedLandings { get; init; } = [];
+
     /// <summary>
     /// Whether the heap was advised onto 2 MB pages, as chosen for the machine or by SPOTIFY_ETL_HUGE_PAGES
     /// (docs/cli.md); what the run wrote is the same either way.

@@ -11,6 +11,12 @@ namespace SpotifyEtl.Cli.Shell;
 /// a full disk leaves it behind. The lake's tables then hold some of those days, part of one, or none, and its current-state
 /// tables the run before's: <c>query</c>, <c>report</c> and <c>current</c> say so and what to run, rather than answer from
 /// them as if whole. A transform of the whole lake, or of those days, takes it off.
+/// <para>
+/// A <c>transform --input</c> also names its input (a line <c>landing &lt;path, escaped as in a URI&gt;</c>) before it copies
+/// the first file into the lake, and takes it off once every file is there. One stopped while landing leaves the lake
+/// holding some of the input's pages and not others, which no transform of the lake alone can mend: the warning names the
+/// <c>--input</c> run that finishes it, and a transform in place says its days may lack pages.
+/// </para>
 /// </summary>
 internal static class UnfinishedTransform
 {
@@ -18,25 +24,65 @@ internal static class UnfinishedTransform
 
     public static string PathOf(string lake) => Path.Combine(lake, LakeLayout.State, FileName);
 
-    /// <summary>Adds <paramref name="days"/> to the lake's unfinished days, before a transform writes any of them.</summary>
-    public static void Begin(string lake, IEnumerable<DateOnly> days) => Write(lake, Read(lake) ?? [], days, add: true);
+    private const string LandingLine = "landing ";
 
-    /// <summary>Takes the days a transform wrote whole off the lake's unfinished days; the file goes with the last of them.</summary>
+    /// <summary>Adds <paramref name="days"/> to the lake's unfinished days, before a transform writes any of them.</summary>
+    public static void Begin(string lake, IEnumerable<DateOnly> days)
+    {
+        var unfinished = Read(lake) ?? new Unfinished();
+        unfinished.Days.UnionWith(days);
+        Write(lake, unfinished, begun: true);
+    }
+
+    /// <summary>Takes the days a transform wrote whole off the lake's unfinished days; the file goes with the last of them and of its landings.</summary>
     public static void End(string lake, IEnumerable<DateOnly> days)
     {
         if (Read(lake) is { } unfinished)
         {
-            Write(lake, unfinished, days, add: false);
+            unfinished.Days.ExceptWith(days);
+            Write(lake, unfinished);
         }
     }
+
+    /// <summary>Names <paramref name="input"/> as landing, before its first file is copied into the lake.</summary>
+    public static void BeginLanding(string lake, string input)
+    {
+        var unfinished = Read(lake) ?? new Unfinished();
+        unfinished.Landings.Add(input);
+        Write(lake, unfinished, begun: true);
+    }
+
+    /// <summary>Takes <paramref name="input"/> off once every file of it is in the lake (its days are named by then).</summary>
+    public static void EndLanding(string lake, string input)
+    {
+        if (Read(lake) is { } unfinished && unfinished.Landings.Remove(input))
+        {
+            Write(lake, unfinished);
+        }
+    }
+
+    /// <summary>The inputs a <c>transform --input</c> stopped landing, in the order of their paths.</summary>
+    public static IReadOnlyList<string> Landings(string lake) => [.. Read(lake)?.Landings ?? []];
+
+    /// <summary>What to say of inputs whose landing stopped partway, and what to run: for a warning of its own or after another.</summary>
+    public static string LandingWarning(string lake, IReadOnlyList<string> landings) =>
+        $"a 'transform --input' stopped while copying {(landings.Count == 1 ? $"the raw files of {landings[0]}" : $"the raw files of {landings.Count} inputs ({string.Join(", ", landings)})")} " +
+        "into this lake: the lake holds some of them and not others, so the days they hold may be missing pages in every table. " +
+        $"Run {string.Join(" and ", landings.Select(input => $"'spotify-etl transform --input {ShellWord.Of(input)} --lake {ShellWord.Of(lake)}'"))} to finish it; " +
+        $"if {(landings.Count == 1 ? "that input is" : "those inputs are")} gone, remove {ShellWord.Of(PathOf(lake))} to take the lake as it is.";
 
     /// <summary>The warning for a lake whose last transform did not finish; null for one whose every transform did.</summary>
     public static string? Warning(string lake)
     {
-        if (Read(lake) is not { } days)
+        if (Read(lake) is not { } unfinished)
         {
             return null;
         }
+        if (unfinished.Landings.Count > 0)
+        {
+            return LandingWarning(lake, [.. unfinished.Landings]);
+        }
+        var days = unfinished.Days;
         var which = days.Count switch
         {
             0 => "",
@@ -47,8 +93,16 @@ internal static class UnfinishedTransform
                $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {ShellWord.Of(lake)}' to finish it.";
     }
 
-    /// <summary>The unfinished days, empty when the file names none it can read; null when there is no file.</summary>
-    private static SortedSet<DateOnly>? Read(string lake)
+    /// <summary>What the file names: the days not yet written whole, and the inputs not yet landed whole.</summary>
+    private sealed class Unfinished
+    {
+        public SortedSet<DateOnly> Days { get; } = [];
+
+        public SortedSet<string> Landings { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>The unfinished days and landings, empty when the file names none it can read; null when there is no file.</summary>
+    private static Unfinished? Read(string lake)
     {
         string[] lines;
         try
@@ -59,35 +113,35 @@ internal static class UnfinishedTransform
         {
             return null;
         }
-        var days = new SortedSet<DateOnly>();
+        var unfinished = new Unfinished();
         foreach (var line in lines)
         {
-            if (DateOnly.TryParseExact(line.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            if (line.StartsWith(LandingLine, StringComparison.Ordinal))
             {
-                days.Add(day);
+                unfinished.Landings.Add(Uri.UnescapeDataString(line[LandingLine.Length..]));
+            }
+            else if (DateOnly.TryParseExact(line.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                unfinished.Days.Add(day);
             }
         }
-        return days;
+        return unfinished;
     }
 
-    private static void Write(string lake, SortedSet<DateOnly> unfinished, IEnumerable<DateOnly> days, bool add)
+    /// <param name="begun">Written even when it names nothing: a run under way whose days are unknown is unfinished too.</param>
+    private static void Write(string lake, Unfinished unfinished, bool begun = false)
     {
         var path = PathOf(lake);
-        if (add)
+        if (!begun && unfinished.Days.Count == 0 && unfinished.Landings.Count == 0)
         {
-            unfinished.UnionWith(days);
-        }
-        else
-        {
-            unfinished.ExceptWith(days);
-            if (unfinished.Count == 0)
-            {
-                File.Delete(path);
-                return;
-            }
+            File.Delete(path);
+            return;
         }
         // Whole or not at all: a file cut short would name fewer days than were left unfinished. Flushed before its move, as the
-        // extraction state is: a power cut is what leaves tables part-written, and the file must outlast it to say so.
-        DurableFile.Replace(path, Encoding.UTF8.GetBytes(string.Concat(unfinished.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "\n"))));
+        // extraction state is: a power cut is what leaves tables part-written, and the file must outlast it to say so. A path
+        // is escaped as in a URI, so that one holding a line break stays one line.
+        var lines = unfinished.Days.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .Concat(unfinished.Landings.Select(input => LandingLine + Uri.EscapeDataString(input)));
+        DurableFile.Replace(path, Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n"))));
     }
 }

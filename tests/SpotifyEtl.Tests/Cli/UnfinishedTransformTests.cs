@@ -120,4 +120,84 @@ public sealed class UnfinishedTransformTests
         Assert.False(File.Exists(path));
         Assert.Null(SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake));
     }
+
+    /// <summary>
+    /// A <c>transform --input</c> stopped while it copies the input's raw files into the lake (here by a file in the way of one
+    /// source's day folder; a kill or Ctrl-C alike) leaves some of them in the lake and not others, which no transform of the
+    /// lake alone can mend: until the same input lands whole, query, report and current name the run to finish it, and a
+    /// transform in place says its days may lack pages and exits 3; then the lake answers as a clean run's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_transform_input_stopped_while_landing_is_named_until_the_same_input_lands_whole(int seed)
+    {
+        var random = new Random(seed);
+        using var folder = new Support.TempFolder();
+        var sample = folder["sample"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", $"{random.Next(2, 6)}", "--items", "40", "--seed", $"{seed}").ExitCode);
+        var input = Path.Combine(sample, "raw");
+        var whole = folder["whole"];
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", input, "--lake", whole).ExitCode);
+        var dayFolders = Directory.GetDirectories(input, "snapshot_date=*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var lake = folder["lake"];
+        var blocked = Path.Combine(lake, Path.GetRelativePath(sample, dayFolders[random.Next(dayFolders.Count)]));
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        File.WriteAllText(blocked, "in the way");
+
+        var stopped = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+
+        Assert.NotEqual(0, stopped.ExitCode);
+        Assert.DoesNotContain("   at ", stopped.Errors, StringComparison.Ordinal);
+        var landing = $"a 'transform --input' stopped while copying the raw files of {input} into this lake";
+        var finish = $"Run 'spotify-etl transform --input {input} --lake {lake}' to finish it";
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", folder["report.html"]);
+        var current = DemoCommandTests.RunCli("current", "--lake", lake);
+        Assert.All(new[] { query, report, current }, run =>
+        {
+            Assert.Contains(landing, run.Errors, StringComparison.Ordinal);
+            Assert.Contains(finish, run.Errors, StringComparison.Ordinal);
+        });
+
+        // The lake alone transformed: what it holds is written, and the run says the rest is missing.
+        File.Delete(blocked);
+        var inPlace = DemoCommandTests.RunCli("transform", "--lake", lake, "--json");
+        Assert.True(inPlace.ExitCode == 3, $"exit {inPlace.ExitCode}: {inPlace.Errors}");
+        Assert.Contains(landing, inPlace.Errors, StringComparison.Ordinal);
+        using (var json = System.Text.Json.JsonDocument.Parse(inPlace.Output))
+        {
+            Assert.Equal(input, Assert.Single(json.RootElement.GetProperty("unfinished_landings").EnumerateArray()).GetString());
+        }
+        Assert.Contains(landing, DemoCommandTests.RunCli("query", "--lake", lake, "--json").Errors, StringComparison.Ordinal);
+
+        var finished = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+        Assert.True(finished.ExitCode == 0, finished.Errors);
+        var answers = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        Assert.True(answers.ExitCode == 0 && answers.Errors.Length == 0, answers.Errors);
+        Assert.Equal(DemoCommandTests.RunCli("query", "--lake", whole, "--json").Output, answers.Output);
+        Assert.False(File.Exists(Path.Combine(lake, LakeLayout.State, "unfinished-transform.txt")));
+    }
+
+    [Fact]
+    public void A_landing_named_with_a_path_of_any_characters_reads_back_as_that_path_and_goes_once_ended()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = Directory.CreateDirectory(folder["lake"]).FullName;
+        string[] inputs = ["/data/my exports/raw", "/data/line\nbreak/raw", "/data/100%/raw", "/data/landing /raw", "C:\\Users\\me\\raw"];
+        foreach (var input in inputs)
+        {
+            SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, input);
+        }
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.Begin(lake, [new DateOnly(2026, 11, 20)]);
+
+        Assert.Equal(inputs.Order(StringComparer.Ordinal), SpotifyEtl.Cli.Shell.UnfinishedTransform.Landings(lake));
+        foreach (var input in inputs)
+        {
+            SpotifyEtl.Cli.Shell.UnfinishedTransform.EndLanding(lake, input);
+        }
+        Assert.Empty(SpotifyEtl.Cli.Shell.UnfinishedTransform.Landings(lake));
+        Assert.Contains("it was to write 2026-11-20", SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake), StringComparison.Ordinal);
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.End(lake, [new DateOnly(2026, 11, 20)]);
+        Assert.False(File.Exists(SpotifyEtl.Cli.Shell.UnfinishedTransform.PathOf(lake)));
+    }
 }
