@@ -124,6 +124,16 @@ internal static class DemoCommand
                     $"or changed since ({string.Join(", ", others.Take(3))}{(others.Count > 3 ? ", ..." : "")}), and the demo would delete {(others.Count == 1 ? "it" : "them")}: " +
                     "choose another --lake, or move them out of the folder first.");
             }
+            // Beside the lake's folders, which the demo writes and rebuilds, and its page: a file or folder of the user's own
+            // (notes, an analysis), which the demo did not write and would delete with the rest.
+            var strangers = folder.EnumerateFileSystemInfos().Select(entry => entry.Name).Where(name => !DemoLakeEntries.Contains(name)).Order(StringComparer.Ordinal).ToList();
+            if (strangers.Count > 0)
+            {
+                throw new CliException(ExitCodes.Usage,
+                    $"{folder.FullName} is a demo lake, but it also holds {string.Join(", ", strangers.Take(3))}{(strangers.Count > 3 ? $" and {strangers.Count - 3:N0} more" : "")}, " +
+                    $"which no lake has and the demo did not write, and the demo would delete {(strangers.Count == 1 ? "it" : "them")}: " +
+                    "choose another --lake, or move them out of the folder first.");
+            }
             DeleteDemoLake(folder, marker);
         }
         LocalLake.Open(folder);
@@ -204,6 +214,11 @@ internal static class DemoCommand
         File.WriteAllLines(next, OwnData(folder).Concat(arriving ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Prepend(MarkerHeader));
         File.Move(next, Path.Combine(folder.FullName, Marker), overwrite: true);
     }
+
+    /// <summary>What a demo lake holds at its top: the lake's folders, the tool's working folder, the marker and the report.</summary>
+    private static readonly HashSet<string> DemoLakeEntries = new(
+        new[] { LakeLayout.Raw, LakeLayout.Quarantine, LakeLayout.State, LakeLayout.Manifests, LakeLayout.Staging, LakeLayout.Transformed, LakeLayout.Reports, LakeLayout.Import }
+            .Select(zone => zone.TrimEnd('/')).Concat([LocalFolderStore.TemporaryFolder, Marker, ReportCommand.DefaultFileName]), StringComparer.Ordinal);
 
     /// <summary>The marker's first line; the files the demo wrote follow it.</summary>
     private const string MarkerHeader =

@@ -14,6 +14,9 @@ namespace SpotifyEtl.Cli.Commands;
 
 internal static class ReportCommand
 {
+    /// <summary>The page's name in the lake when no --out is given.</summary>
+    public const string DefaultFileName = "report.html";
+
     public static Command Create()
     {
         var lake = new Option<string>("--lake")
@@ -88,7 +91,7 @@ internal static class ReportCommand
             {
                 local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
             }
-            return Saved(local, output ?? Path.Combine(lake, "report.html"));
+            return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
         }
         var (bucket, prefix) = ParseS3(lake);
         var copy = Directory.CreateTempSubdirectory("spotify-etl-report-");

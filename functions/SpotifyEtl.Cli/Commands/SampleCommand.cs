@@ -99,8 +99,8 @@ internal static class SampleCommand
         throw new CliException(ExitCodes.Usage, written is null
             ? $"{folder.FullName} already holds raw objects that 'spotify-etl sample' did not write: this sample would replace some of them and leave the rest. " +
               "Choose an empty --out; those raw objects stay as they are."
-            : $"{folder.FullName} already holds another sample's raw objects ({written}): this sample would replace some of them and leave the rest. " +
-              $"Choose an empty --out, or delete {raw} first (it holds only that sample).");
+            : $"{folder.FullName} already holds another sample's raw objects ({written}), and perhaps more since (an extraction's, an import's): this sample " +
+              "would replace some of them and leave the rest. Choose an empty --out; the raw objects there stay as they are.");
     }
 
     /// <summary>

@@ -119,6 +119,42 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(before, Snapshot(lake));
     }
 
+    /// <summary>
+    /// A file or folder of the user's own beside a demo lake's folders (notes, an analysis, another report), which the demo did
+    /// not write: the demo refuses to start afresh, names it, and deletes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Demo_refuses_to_empty_its_own_lake_once_it_holds_a_file_or_folder_of_the_users_beside_the_lakes_folders(int seed)
+    {
+        var lake = _folder[$"demo-{seed}"];
+        Assert.Equal(0, RunCli("demo", "--lake", lake, "--days", "2", "--items", "20").ExitCode);
+        var random = new Random(seed);
+        string[] names = ["notes.txt", "analysis", "my-report.html", "Report.html", "raw-backup", ".ipynb_checkpoints", "transformed.old", "écoute.csv", "my notes"];
+        var theirs = names.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Order(StringComparer.Ordinal).ToList();
+        foreach (var name in theirs)
+        {
+            if (random.Next(2) == 0)
+            {
+                File.WriteAllText(Path.Combine(lake, name), "mine");
+            }
+            else
+            {
+                File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(lake, name)).FullName, "work.ipynb"), "{}");
+            }
+        }
+        var before = Snapshot(lake);
+
+        var again = RunCli("demo", "--lake", lake, "--days", "2", "--items", "20");
+
+        Assert.True(again.ExitCode == 64, again.Output + again.Errors);
+        Assert.Contains($"it also holds {theirs[0]}", again.Errors, StringComparison.Ordinal);
+        Assert.Contains("the demo did not write", again.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(lake));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
