@@ -14,6 +14,9 @@ namespace SpotifyEtl.Cli.Commands;
 
 internal static class ReportCommand
 {
+    /// <summary>How long a request to S3 may go without an answer; a table file of a day is a few MB at most.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>The page's name in the lake when no --out is given.</summary>
     public const string DefaultFileName = "report.html";
 
@@ -106,6 +109,8 @@ internal static class ReportCommand
             catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException
                 || S3ObjectStore.RequestOf(exception) is not null)
             {
+                // A Ctrl-C or a SIGTERM cancels the request under way: the run ends as every verb ends on it, not as a bucket that gave no answer.
+                cancellationToken.ThrowIfCancellationRequested();
                 // S3's refusal, no credentials to be found, no answer at all, or a body cut short or stalled (a failure the
                 // store names with its request): the first line says which (the SDK's credential error lists every place it
                 // looked, one per line), after the request.
@@ -256,10 +261,15 @@ internal static class ReportCommand
             : (bucket, prefix);
     }
 
-    /// <summary>The default AWS credential and region chain; AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible endpoint, path-style.</summary>
+    /// <summary>
+    /// The default AWS credential and region chain; AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible endpoint,
+    /// path-style. A request without an answer within <see cref="RequestTimeout"/> fails (and is retried as the SDK retries):
+    /// an endpoint that takes the connection and never answers (a proxy or firewall that swallows it) ends the report with
+    /// exit 69 instead of holding it for good.
+    /// </summary>
     private static AmazonS3Client CreateS3Client()
     {
-        var config = new AmazonS3Config();
+        var config = new AmazonS3Config { Timeout = RequestTimeout };
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
         if (!string.IsNullOrEmpty(endpoint))
         {

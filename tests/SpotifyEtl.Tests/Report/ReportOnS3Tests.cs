@@ -213,6 +213,49 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.False(File.Exists(_folder["r.html"]));
     }
 
+    /// <summary>
+    /// An S3 endpoint that takes the connection and never answers (a proxy or firewall that swallows requests): Ctrl-C or a
+    /// SIGTERM during the wait ends the report as it ends every verb (130 or 143, its one line), not as a bucket that gave
+    /// no answer (69), and no page is written.
+    /// </summary>
+    [Theory]
+    [InlineData(Signals.Sigint, 50)]
+    [InlineData(Signals.Sigterm, 300)]
+    [InlineData(Signals.Sigint, 900)]
+    public async Task A_signal_while_report_waits_on_an_endpoint_that_never_answers_ends_it_as_every_verb_ends(int signal, int afterMs)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return; // POSIX signals only
+        }
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = _folder["accepted"];
+        var held = new System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                held.Add(await listener.AcceptTcpClientAsync(stop.Token));
+                await File.WriteAllTextAsync(accepted, "a request is waiting");
+            }
+        });
+        var environment = Emulator();
+        environment["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+
+        var run = Signals.RunAndSignal(signal, accepted, TimeSpan.FromMilliseconds(afterMs), environment, "report", "--lake", "s3://silent-bucket", "--out", _folder["r.html"]);
+
+        await stop.CancelAsync();
+        Assert.NotNull(run);
+        Faults.InterruptedVerbTests.AssertStoppedBy(signal, run.Value);
+        Assert.False(File.Exists(_folder["r.html"]));
+        foreach (var client in held)
+        {
+            client.Dispose();
+        }
+    }
+
     [Fact]
     public async Task A_bucket_without_tables_is_named_with_what_to_point_at()
     {

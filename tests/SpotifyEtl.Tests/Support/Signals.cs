@@ -22,9 +22,19 @@ internal static partial class Signals
     /// run makes) exists, then <paramref name="delay"/> more, and sends <paramref name="signal"/>. Returns its exit code,
     /// stdout and stderr, or null when the run ended before the signal could be sent.
     /// </summary>
-    public static (int ExitCode, string Output, string Errors)? RunAndSignal(int signal, string trigger, TimeSpan delay, params string[] arguments)
+    public static (int ExitCode, string Output, string Errors)? RunAndSignal(int signal, string trigger, TimeSpan delay, params string[] arguments) =>
+        RunAndSignal(signal, trigger, delay, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As above, with <paramref name="environment"/> set for the process.</summary>
+    public static (int ExitCode, string Output, string Errors)? RunAndSignal(int signal, string trigger, TimeSpan delay, IReadOnlyDictionary<string, string> environment,
+        params string[] arguments)
     {
-        using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
+        var start = SpotifyEtlProcess.StartInfo(arguments);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         while (!process.HasExited && !Path.Exists(trigger))
