@@ -56,8 +56,12 @@ internal static class Suggestion
             }
             if (word.StartsWith('-') && options.Contains(word, StringComparer.Ordinal))
             {
-                // An option of the verb, written before it ("spotify-etl --lake x transform").
-                yield return new(token, $"'{word}' is an option of '{command.Name}': write it after '{command.Name}'.", [word]);
+                // An option of the verb, written before it ("spotify-etl --lake x transform"). One the parser took as another
+                // option's value ("transform --lake --json") is in its place: the line about that option says what went wrong.
+                if (parsed.UnmatchedTokens.Contains(token, StringComparer.Ordinal))
+                {
+                    yield return new(token, $"'{word}' is an option of '{command.Name}': write it after '{command.Name}'.", [word]);
+                }
                 continue;
             }
             var meant = For(word, word.StartsWith('-') ? options : verbs);

@@ -232,6 +232,8 @@ public sealed class ParseErrorLinesTests
                     AssertNoParserWording(lines, commandLine);
                     Assert.Single(lines, l => l.StartsWith($"{option.Name} needs a value, and was given {other}, an option itself", StringComparison.Ordinal));
                     Assert.DoesNotContain(lines, l => l.Contains("takes no word", StringComparison.Ordinal));
+                    // The option taken as a value stands after the verb: nothing to move.
+                    Assert.DoesNotContain(lines, l => l.Contains("write it after", StringComparison.Ordinal));
                     tried++;
                 }
             }
