@@ -56,12 +56,14 @@ internal static partial class DuckDbNativeLibrary
         var own = Path.Combine(cacheRoot, "spotify-etl");
         var folder = Path.Combine(own, "duckdb-" + hash);
         var library = Path.Combine(folder, "libduckdb.so");
-        var temporary = library + "." + Environment.ProcessId + ".tmp";
+        // Named after this process and the instant it started: a copy a killed process left (tens of MB) is known for one.
+        var temporary = Path.Combine(folder, LocalFolderStore.TemporaryName());
         try
         {
             Directory.CreateDirectory(folder);
             MustNotBeSharedUnguarded(cacheRoot);
             MakePrivate(own, folder);
+            RemoveLeftCopies(folder);
             if (File.Exists(library))
             {
                 MakePrivate(own, library);
@@ -91,6 +93,41 @@ internal static partial class DuckDbNativeLibrary
             }
             throw new CliException(ExitCodes.IoError, $"Cannot unpack DuckDB's library, which the queries run on, into {folder}: " +
                 $"{exception.Message.TrimEnd('.')}. Make that folder writable by this user, or set XDG_CACHE_HOME to a folder that is.");
+        }
+    }
+
+    /// <summary>
+    /// Removes the copies that processes killed while unpacking left in <paramref name="folder"/> (a folder of this user's
+    /// alone, checked before): those named as the lake's temporary files are whose writer no longer runs, and those an
+    /// earlier version named <c>libduckdb.so.{pid}.tmp</c> whose process is gone. A copy another process is writing stays.
+    /// </summary>
+    private static void RemoveLeftCopies(string folder)
+    {
+        LocalFolderStore.RemoveStaleTemporaryFiles(folder);
+        foreach (var copy in Directory.EnumerateFiles(folder, "libduckdb.so.*.tmp"))
+        {
+            var pid = Path.GetFileName(copy)["libduckdb.so.".Length..^".tmp".Length];
+            if (int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && !ProcessRuns(id))
+            {
+                File.Delete(copy);
+            }
+        }
+    }
+
+    private static bool ProcessRuns(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

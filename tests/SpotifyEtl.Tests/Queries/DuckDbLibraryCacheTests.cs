@@ -158,6 +158,40 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
     }
 
     /// <summary>
+    /// Copies that processes killed while they unpacked the library left beside it (tens of MB each, in this version's naming
+    /// or an earlier one's) are removed by the next run that looks for the library, whether it unpacks it or finds it there;
+    /// a copy a running process is writing stays, and so does the library.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Copies_left_by_processes_killed_while_unpacking_are_removed_and_a_running_ones_stays(bool unpackedBefore)
+    {
+        var cache = _folder["cache"];
+        var folder = FolderFor("the real library", cache);
+        if (unpackedBefore)
+        {
+            using var first = Library("the real library");
+            DuckDbNativeLibrary.Unpack(first, cache);
+        }
+        Directory.CreateDirectory(folder);
+        var gone = Enumerable.Range(0, 4_000_000).Select(i => 4_194_303 - i).First(pid => !Directory.Exists($"/proc/{pid}"));
+        string[] left = [Path.Combine(folder, $"{gone}.{Random.Shared.NextInt64(1, long.MaxValue)}-{Guid.NewGuid():N}.tmp"), Path.Combine(folder, $"libduckdb.so.{gone}.tmp")];
+        var running = Path.Combine(folder, SpotifyEtl.Storage.LocalFolderStore.TemporaryName());
+        foreach (var copy in left.Append(running))
+        {
+            File.WriteAllText(copy, "part of a library");
+        }
+
+        using var library = Library("the real library");
+        var unpacked = DuckDbNativeLibrary.Unpack(library, cache);
+
+        Assert.Equal("the real library", File.ReadAllText(unpacked));
+        Assert.All(left, copy => Assert.False(File.Exists(copy), copy));
+        Assert.True(File.Exists(running), "a copy a running process writes stays");
+    }
+
+    /// <summary>
     /// Changes an entry's owner (not what a link names): as root in the process, otherwise through sudo without a password
     /// (as on GitHub's runners); a user who can do neither cannot test this, and the test says so.
     /// </summary>
