@@ -89,11 +89,35 @@ internal static class LocalLake
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var name = Path.GetFileName(full);
-        if (name is not ("raw" or "transformed") || !Directory.Exists(full) || IsLake(full) || !HoldsLakeContent(full))
+        if (name is ("raw" or "transformed") && Directory.Exists(full) && !IsLake(full) && HoldsLakeContent(full))
         {
-            return;
+            throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give {option} {Path.GetDirectoryName(full)}.");
         }
-        throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give {option} {Path.GetDirectoryName(full)}.");
+        // Deeper inside one of a lake's folders ("--lake lake/raw/playlist", "--lake lake/transformed/songs"): a lake made there
+        // would be read by the lake around it as its own raw objects or tables, and set aside or mixed into its answers.
+        for (var folder = Path.GetDirectoryName(full); folder is not null && Path.GetDirectoryName(folder) is { } parent; folder = parent)
+        {
+            if (IsFolderOfALake(folder, parent))
+            {
+                throw new CliException(ExitCodes.NoInput, $"{full} is inside {folder}, the {Path.GetFileName(folder)}/ folder of the lake {parent}: a lake there would be " +
+                    $"read by that lake as its own {(Path.GetFileName(folder) == "transformed" ? "tables" : "data")}. Give {option} a folder outside it (or {parent} itself, to use that lake).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="folder"/> is one of the folders the lake <paramref name="parent"/> keeps: a raw/ or transformed/
+    /// holding what a lake's does, or any of its folders where the parent holds the lock every verb of a lake takes.
+    /// </summary>
+    private static bool IsFolderOfALake(string folder, string parent)
+    {
+        var name = Path.GetFileName(folder) + "/";
+        if (!Folders.Contains(name, StringComparer.Ordinal) || name == LocalFolderStore.TemporaryFolder + "/")
+        {
+            return false;
+        }
+        return (name is LakeLayout.Raw or LakeLayout.Transformed && HoldsLakeContent(folder))
+            || File.Exists(Path.Combine(parent, LocalFolderStore.TemporaryFolder, LocalFolderStore.LockFile));
     }
 
     private static bool HoldsLakeContent(string folder)

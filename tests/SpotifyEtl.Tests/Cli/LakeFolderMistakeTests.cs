@@ -60,6 +60,54 @@ public sealed class LakeFolderMistakeTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(lake, "quarantine")));
     }
 
+    /// <summary>
+    /// A folder deeper inside one of a lake's folders (a source's folder under raw/, a table's under transformed/, a partition,
+    /// a new folder there) given as the lake or a sample's --out: refused by every verb that would make or read a lake there,
+    /// naming the lake around it, and nothing is written; a lake made there had been read by the lake around it as raw
+    /// objects to set aside or tables of its own.
+    /// </summary>
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(34)]
+    [InlineData(35)]
+    [InlineData(36)]
+    public void A_folder_inside_a_lakes_raw_or_transformed_folder_is_refused_as_a_lake_and_the_lake_is_left_as_it_was(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", $"{random.Next(3, 20)}", "--seed", $"{seed}").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var input = _folder["input"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", input, "--days", "1", "--items", "3", "--seed", $"{seed}").ExitCode);
+        var zone = random.Next(2) == 0 ? "raw" : "transformed";
+        var folders = Directory.GetDirectories(Path.Combine(lake, zone), "*", SearchOption.AllDirectories);
+        var inside = folders[random.Next(folders.Length)];
+        if (random.Next(3) == 0)
+        {
+            inside = Path.Combine(inside, "new-lake");
+        }
+        string[][] verbs =
+        [
+            ["transform", "--lake", inside, "--input", Path.Combine(input, "raw")], ["sample", "--out", inside, "--days", "1", "--items", "2"],
+            ["import", Path.Combine(input, "raw"), "--lake", inside], ["transform", "--lake", inside], ["query", "--lake", inside],
+        ];
+        var before = Entries(lake);
+
+        foreach (var verb in verbs)
+        {
+            var run = DemoCommandTests.RunCli(verb);
+
+            Assert.True(run.ExitCode == ExitCodes.NoInput, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
+            Assert.Contains($"the {zone}/ folder of the lake {lake}", run.Errors, StringComparison.Ordinal);
+            Assert.Equal(before, Entries(lake));
+        }
+        var again = DemoCommandTests.RunCli("transform", "--lake", lake);
+        Assert.True(again.ExitCode == 0, again.Errors);
+        Assert.False(Directory.Exists(Path.Combine(lake, "quarantine")));
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]
