@@ -119,7 +119,8 @@ public sealed partial class SnapshotTables
     /// day keeps a version whose items it holds whole. That is a run that landed only part of them (it stopped partway),
     /// and a later run of the day that landed metadata but no items page: after the day's first landing the extraction
     /// lands a playlist's metadata again only for a new version, whose items it then asks for, so such a run stopped
-    /// before its first page.
+    /// before its first page. Where no run landed its list whole, the day's version is that of the run whose part of the
+    /// list the day keeps, so that its entries and its version agree.
     /// </remarks>
     public IReadOnlyList<PlaylistRow> Playlists =>
         _versions.GroupBy(v => v.Key.Playlist, StringComparer.Ordinal)
@@ -134,7 +135,9 @@ public sealed partial class SnapshotTables
                     true => !lists.IsPartial(v.Key.Run),
                     _ => v.Key.Run == first,
                 });
-                return whole.Value ?? runs[0].Value;
+                // No run holds its list whole: the version of the run whose part of the list the day keeps (the entries
+                // name it), else the latest run's.
+                return whole.Value ?? (lists is null ? null : _versions.GetValueOrDefault((g.Key, lists.Chosen.Run))) ?? runs[0].Value;
             })
             .ToList();
 

@@ -191,6 +191,39 @@ public sealed class SnapshotTablesTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_day_holding_only_part_of_a_list_names_the_version_of_that_part_when_later_runs_landed_only_newer_metadata(int seed)
+    {
+        // The day's only items come from a run that stopped partway; later runs landed a newer version's metadata and stopped
+        // before its first page. The day's entries are the partial run's, and the day's version must be theirs too, or the
+        // documented join of playlists and playlist_entries finds nothing that day.
+        var random = new Random(seed);
+        var total = random.Next(101, 400);
+        var partial = RunPages("20261120T060000Z", "early", total);
+        var landed = partial.Where((_, index) => index <= 1 || random.Next(3) > 0).ToList();
+        if (landed.Count == partial.Count)
+        {
+            landed.RemoveAt(2 + random.Next(landed.Count - 2));
+        }
+        var stopped = Enumerable.Range(0, random.Next(1, 4))
+            .Select(i => RunPages($"20261120T{12 + i:00}0000Z", $"late{i}", total)[0]);
+        var expected = landed.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
+
+        foreach (var tables in EveryFold(random, [.. landed, .. stopped]))
+        {
+            Assert.Equal(expected, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
+            var version = Assert.Single(tables.Playlists).PlaylistSnapshotId;
+            Assert.Equal("snapshot-early", version);
+            Assert.All(tables.PlaylistEntries, e => Assert.Equal(version, e.PlaylistSnapshotId));
+        }
+    }
+
     /// <summary>
     /// The objects folded in four shuffled orders, each by one worker, by two whose tables are then absorbed, and through
     /// the S3 path's run fragments.
