@@ -9,11 +9,16 @@ public static partial class RawObjectTransformer
     /// Reads a list page: every element of the top-level "items" array (null elements count as
     /// unavailable), and "offset", "total" and "next" wherever they stand. Returns the page's offset.
     /// </summary>
-    private static int ReadPage(ref JsonCursor cursor, TransformedObject output, ItemReader onItem)
+    /// <param name="positional">
+    /// Whether the items' positions in the list are kept (a playlist's entries, a ranking): then a page with items and no
+    /// "offset" (or a null one) is set aside, since where they stand is unknown; read as 0, a second page's items would
+    /// take the first page's positions.
+    /// </param>
+    private static int ReadPage(ref JsonCursor cursor, TransformedObject output, ItemReader onItem, bool positional = false)
     {
         ref var reader = ref cursor.Reader;
         var count = 0;
-        var offset = 0;
+        int? offset = null;
         var sawItems = false;
         var sawOffset = false;
         var properties = new List<string>();
@@ -52,7 +57,7 @@ public static partial class RawObjectTransformer
                     throw new UnexpectedShapeException("\"offset\" appears twice at the top level; which position Spotify meant is unknown");
                 }
                 sawOffset = true;
-                offset = SpotifyReader.Integer(ref reader, "offset") ?? 0;
+                offset = SpotifyReader.Integer(ref reader, "offset");
             }
             else if (reader.ValueTextEquals("next"u8))
             {
@@ -77,15 +82,19 @@ public static partial class RawObjectTransformer
             var found = properties.Count == 0 ? "an empty object" : "properties " + string.Join(", ", properties.Select(p => $"\"{p}\""));
             throw new UnexpectedShapeException($"it is not a page of a Spotify list response: it has no \"items\" array at the top level (found {found})");
         }
+        if (positional && offset is null && count > 0)
+        {
+            throw new UnexpectedShapeException($"it has {(sawOffset ? "a null \"offset\"" : "no \"offset\"")}, so where its {count} items stand in the list is unknown");
+        }
         // The page's positions (offset + 1 to offset + items) become ranks and positions: they must be whole
         // numbers from 1 that an int holds, never wrapped to negative.
-        if (offset < 0 || (long)offset + count > int.MaxValue)
+        if (offset < 0 || (long)(offset ?? 0) + count > int.MaxValue)
         {
             throw new UnexpectedShapeException(
                 $"\"offset\" is {offset}, so its {count} items would stand at positions outside 1 to {int.MaxValue:N0}");
         }
         output.ItemsRead = count;
-        output.ListOffset = offset;
-        return offset;
+        output.ListOffset = offset ?? 0;
+        return offset ?? 0;
     }
 }

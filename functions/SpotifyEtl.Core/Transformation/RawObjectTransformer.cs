@@ -129,6 +129,8 @@ public static partial class RawObjectTransformer
             SpotifyTrack? item = null, track = null;
             Range itemBytes = default;
             var hasContent = false;
+            // "item" wins over its alias when served, null included: an unavailable track, whatever the alias holds.
+            var hasItem = false;
             const string path = "items[]";
             SpotifyReader.Expect(ref r, JsonTokenType.StartObject, path, "an object");
             var beforeProperty = c.Here;
@@ -139,7 +141,7 @@ public static partial class RawObjectTransformer
                 else if (r.ValueTextEquals("is_local"u8)) { isLocal = SpotifyReader.Boolean(ref r, new JsonPath(path, "is_local")); }
                 else if (r.ValueTextEquals("item"u8))
                 {
-                    hasContent = true;
+                    hasContent = hasItem = true;
                     var from = c.Position;
                     item = SpotifyReader.Track(ref r, new JsonPath(path, "item"), output.Reading.Track);
                     itemBytes = from..c.Position;
@@ -147,9 +149,14 @@ public static partial class RawObjectTransformer
                 else if (r.ValueTextEquals("track"u8))
                 {
                     hasContent = true;
-                    if (item is null)
+                    if (!hasItem)
                     {
                         track = SpotifyReader.Track(ref r, new JsonPath(path, "track"), output.Reading.Alias);
+                    }
+                    else if (item is null)
+                    {
+                        r.Read();
+                        r.Skip();
                     }
                     else if (!c.SkipPropertyAfter(beforeProperty, copyOf: itemBytes))
                     {
@@ -166,12 +173,12 @@ public static partial class RawObjectTransformer
                 output.Unread($"items[{index}] has no \"item\" or \"track\" field");
                 return;
             }
-            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, item ?? track, index);
+            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, hasItem ? item : track, index);
             if (songId is not null)
             {
                 entries.Add((index, songId, addedAt, addedBy));
             }
-        });
+        }, positional: true);
         // Positions are 1-based and absolute in the playlist; "offset" may follow "items" in the page.
         foreach (var (index, songId, addedAt, addedBy) in entries)
         {
@@ -190,7 +197,7 @@ public static partial class RawObjectTransformer
             {
                 ranked.Add((index, id));
             }
-        });
+        }, positional: true);
         foreach (var (index, id) in ranked)
         {
             output.TopItems.Add(new TopItemRow("track", key.Subject, offset + index + 1, id));
@@ -211,7 +218,7 @@ public static partial class RawObjectTransformer
             {
                 ranked.Add((index, artist.Id!));
             }
-        });
+        }, positional: true);
         foreach (var (index, id) in ranked)
         {
             output.TopItems.Add(new TopItemRow("artist", key.Subject, offset + index + 1, id));

@@ -42,6 +42,18 @@ public class RawObjectTransformerTests
 
         Assert.Equal("From item", Transform(RawSource.PlaylistItems, Page(0, itemFirst)).Songs["t1"].SongName);
         Assert.Equal("From item", Transform(RawSource.PlaylistItems, Page(0, trackFirst)).Songs["t1"].SongName);
+        // An "item" of null is an unavailable track whatever the alias beside it holds, in either order: skipped and counted.
+        foreach (var nullItem in new[]
+        {
+            $$"""{"added_at":"2026-11-20T08:00:00Z","item":null,"track":{{alias}} }""",
+            $$"""{"added_at":"2026-11-20T08:00:00Z","track":{{alias}},"item":null}""",
+        })
+        {
+            var unavailable = Transform(RawSource.PlaylistItems, Page(0, nullItem, Entry(Track("t2", "Next entry", AlbumA, Shakira), field: "item")));
+            Assert.Equal(1, unavailable.SkippedUnavailable);
+            Assert.Equal(["t2"], unavailable.PlaylistEntries.Select(e => e.SongId));
+            Assert.False(unavailable.Songs.ContainsKey("t1"), nullItem);
+        }
         var odd = Assert.Throws<InvalidRawObjectException>(() =>
             Transform(RawSource.PlaylistItems, Page(0, """{"added_at":"2026-11-20T08:00:00Z","track":"not a track"}""")));
         Assert.Contains("items[].track is a string, not an object", odd.Message, StringComparison.Ordinal);
@@ -153,6 +165,42 @@ public class RawObjectTransformerTests
         var entry = Assert.Single(rows.PlaylistEntries);
         Assert.Equal(104, entry.Position); // 1-based, absolute: offset 100, fourth entry
         Assert.Single(rows.Songs);
+    }
+
+    /// <summary>
+    /// A page of a list whose positions are kept (a playlist's entries, a ranking) without its "offset", or with a null one, is
+    /// set aside with that reason: read as 0, the items of a second page took the first page's positions. A list whose
+    /// positions are not kept (saved tracks, recently played) reads the same without it, as does a page with no items.
+    /// </summary>
+    [Theory]
+    [InlineData(RawSource.PlaylistItems, "missing")]
+    [InlineData(RawSource.PlaylistItems, "null")]
+    [InlineData(RawSource.TopTracks, "missing")]
+    [InlineData(RawSource.TopArtists, "null")]
+    [InlineData(RawSource.SavedTracks, "missing")]
+    [InlineData(RawSource.RecentlyPlayed, "missing")]
+    public void A_page_without_its_offset_is_set_aside_where_positions_are_kept_and_read_where_they_are_not(RawSource source, string offset)
+    {
+        var track = Track("t1", "Song", AlbumA, Bizarrap);
+        var item = source switch
+        {
+            RawSource.PlaylistItems => Entry(track),
+            RawSource.TopArtists => Bizarrap,
+            RawSource.SavedTracks => Saved(track, "2026-11-20T08:00:00Z"),
+            RawSource.RecentlyPlayed => Play(track, "2026-11-20T08:00:00Z"),
+            _ => track,
+        };
+        var page = Page(50, item).Replace("\"offset\":50,", offset == "null" ? "\"offset\":null," : "", StringComparison.Ordinal);
+        Assert.DoesNotContain("\"offset\":50", page, StringComparison.Ordinal);
+
+        if (source is RawSource.SavedTracks or RawSource.RecentlyPlayed)
+        {
+            Assert.Equal(1, Transform(source, page).ItemsRead);
+            return;
+        }
+        var refused = Assert.Throws<InvalidRawObjectException>(() => Transform(source, page));
+        Assert.Contains(offset == "null" ? "a null \"offset\"" : "no \"offset\"", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Transform(source, Page(0).Replace("\"offset\":0,", "", StringComparison.Ordinal)).PlaylistEntries);
     }
 
     [Fact]
