@@ -136,13 +136,7 @@ public sealed class SnapshotTablesTests
         var total = random.Next(71, 400); // the later run has at least two pages, so one can be missing
         var whole = RunPages("20261120T060000Z", "early", total);
         var later = RunPages("20261120T180000Z", "late", total + random.Next(-20, 20));
-        // The later run stopped partway: some of its pages never landed (not always the last ones).
-        // The metadata and the first page always landed (the run asks for them first).
-        var landed = later.Where((_, index) => index <= 1 || random.Next(3) > 0).ToList();
-        if (landed.Count == later.Count)
-        {
-            landed.RemoveAt(2 + random.Next(landed.Count - 2));
-        }
+        var landed = StoppedPartway(random, later);
         var expected = whole.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
 
         foreach (var tables in EveryFold(random, [.. whole, .. landed]))
@@ -205,12 +199,7 @@ public sealed class SnapshotTablesTests
         // documented join of playlists and playlist_entries finds nothing that day.
         var random = new Random(seed);
         var total = random.Next(101, 400);
-        var partial = RunPages("20261120T060000Z", "early", total);
-        var landed = partial.Where((_, index) => index <= 1 || random.Next(3) > 0).ToList();
-        if (landed.Count == partial.Count)
-        {
-            landed.RemoveAt(2 + random.Next(landed.Count - 2));
-        }
+        var landed = StoppedPartway(random, RunPages("20261120T060000Z", "early", total));
         var stopped = Enumerable.Range(0, random.Next(1, 4))
             .Select(i => RunPages($"20261120T{12 + i:00}0000Z", $"late{i}", total)[0]);
         var expected = landed.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
@@ -222,6 +211,20 @@ public sealed class SnapshotTablesTests
             Assert.Equal("snapshot-early", version);
             Assert.All(tables.PlaylistEntries, e => Assert.Equal(version, e.PlaylistSnapshotId));
         }
+    }
+
+    /// <summary>
+    /// What a run that stopped partway landed of its pages: the metadata and the first page always (the run asks for them
+    /// first), then some of the rest, never all of them, and not always the last ones missing.
+    /// </summary>
+    private static List<(RawObjectKey Key, TransformedObject Rows)> StoppedPartway(Random random, List<(RawObjectKey Key, TransformedObject Rows)> pages)
+    {
+        var landed = pages.Where((_, index) => index <= 1 || random.Next(3) > 0).ToList();
+        if (landed.Count == pages.Count)
+        {
+            landed.RemoveAt(2 + random.Next(landed.Count - 2));
+        }
+        return landed;
     }
 
     /// <summary>
