@@ -126,7 +126,7 @@ internal static class DemoCommand
             }
             // Beside the lake's folders, which the demo writes and rebuilds, and its page: a file or folder of the user's own
             // (notes, an analysis), which the demo did not write and would delete with the rest.
-            var strangers = folder.EnumerateFileSystemInfos().Select(entry => entry.Name).Where(name => !DemoLakeEntries.Contains(name)).Order(StringComparer.Ordinal).ToList();
+            var strangers = folder.EnumerateFileSystemInfos().Select(entry => entry.Name).Where(name => !IsDemoLakeEntry(name)).Order(StringComparer.Ordinal).ToList();
             if (strangers.Count > 0)
             {
                 throw new CliException(ExitCodes.Usage,
@@ -215,10 +215,18 @@ internal static class DemoCommand
         File.Move(next, Path.Combine(folder.FullName, Marker), overwrite: true);
     }
 
-    /// <summary>What a demo lake holds at its top: the lake's folders, the tool's working folder, the marker and the report.</summary>
+    /// <summary>
+    /// What a demo lake holds at its top: the lake's folders, the tool's working folder, the marker and the report (with the
+    /// temporary copy a demo stopped while writing it leaves beside it), the staging folder of earlier versions' samples, and
+    /// the files a desktop's file browser leaves in a folder it showed.
+    /// </summary>
     private static readonly HashSet<string> DemoLakeEntries = new(
         new[] { LakeLayout.Raw, LakeLayout.Quarantine, LakeLayout.State, LakeLayout.Manifests, LakeLayout.Staging, LakeLayout.Transformed, LakeLayout.Reports, LakeLayout.Import }
-            .Select(zone => zone.TrimEnd('/')).Concat([LocalFolderStore.TemporaryFolder, Marker, ReportCommand.DefaultFileName]), StringComparer.Ordinal);
+            .Select(zone => zone.TrimEnd('/'))
+            .Concat([LocalFolderStore.TemporaryFolder, Marker, ReportCommand.DefaultFileName, ".demo-sample", ".DS_Store", "Thumbs.db", "desktop.ini"]), StringComparer.Ordinal);
+
+    private static bool IsDemoLakeEntry(string name) => DemoLakeEntries.Contains(name)
+        || (name.StartsWith(Report.ReportWriter.TemporaryPrefix, StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal));
 
     /// <summary>The marker's first line; the files the demo wrote follow it.</summary>
     private const string MarkerHeader =

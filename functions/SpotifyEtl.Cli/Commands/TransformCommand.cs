@@ -184,19 +184,22 @@ internal static class TransformCommand
         // Days already listed stay right to transform after a wait: raw objects are only ever added.
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
-        if (input is not null)
+        // The input as every spelling of its path names it ("raw" and "raw/" alike), so that the run that finishes it is known.
+        var landing = input is null ? null : Path.TrimEndingDirectorySeparator(input.FullName);
+        var markWasThere = false;
+        if (landing is not null)
         {
             // Named before the first file is copied: a landing stopped partway leaves the lake some of the input's pages, which
             // only this input can complete.
-            UnfinishedTransform.BeginLanding(lakeFolder.FullName, input.FullName);
+            markWasThere = UnfinishedTransform.BeginLanding(lakeFolder.FullName, landing);
             // Synchronous: the action has yielded before it started (Interruptible), so Ctrl-C is taken over already, and
             // it stops the landing between files, as it stops the rest of the run.
             keys.AddRange(RawLanding.Land(inputFiles, lake, lakeFolder, skipped, cancellationToken));
         }
         if (keys.Count == 0)
         {
-            UnfinishedTransform.EndLanding(lakeFolder.FullName, input!.FullName);
-            throw NoRawObjects(input.FullName);
+            UnfinishedTransform.EndLanding(lakeFolder.FullName, landing!, markWasThere);
+            throw NoRawObjects(input!.FullName);
         }
         // The pipeline holds one day's rows at a time, so the budget is sized by days, not by the whole
         // input: a run of one or two days never collects, and a backfill spends the budget early and
@@ -206,12 +209,9 @@ internal static class TransformCommand
         try
         {
             // Until the run ends, the lake says which days it is writing: an interrupted run leaves them named.
-            UnfinishedTransform.Begin(lakeFolder.FullName, days.Keys);
-            if (input is not null)
-            {
-                // Every file is in the lake and its days are named: a transform of the lake alone can finish from here.
-                UnfinishedTransform.EndLanding(lakeFolder.FullName, input.FullName);
-            }
+            // Every file of the input is in the lake, and its days are named as it is taken off: a transform of the lake alone
+            // can finish from here.
+            UnfinishedTransform.Begin(lakeFolder.FullName, days.Keys, landed: landing);
             var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
                 new TransformPipeline(lake, lake, new TransformOptions
                 {

@@ -6,6 +6,9 @@ namespace SpotifyEtl.Cli.Report;
 /// <summary>Builds the report of a local lake's tables: runs the sections' named queries in DuckDB and renders the page.</summary>
 internal static class ReportWriter
 {
+    /// <summary>How the name of the page's temporary copy begins, beside the page until it is moved into place.</summary>
+    public const string TemporaryPrefix = ".spotify-etl-report-";
+
     /// <summary>
     /// The page, and why any of its sections could not be shown because a table file is damaged (each reason once);
     /// <paramref name="step"/> is told of each query as it starts (<see cref="ReportAnswers.Collect"/>).
@@ -64,7 +67,7 @@ internal static class ReportWriter
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         // A short name of its own beside the page (the page's name and a suffix could pass the file system's limit on one
         // name), never another writer's: processes of two containers sharing the folder may have the same id.
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".spotify-etl-report-{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix}{Guid.NewGuid():N}.tmp");
         try
         {
             // A page written again keeps the permissions given to it (a listening history kept private stays so), from its

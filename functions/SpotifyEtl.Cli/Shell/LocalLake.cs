@@ -106,18 +106,15 @@ internal static class LocalLake
     }
 
     /// <summary>
-    /// Whether <paramref name="folder"/> is one of the folders the lake <paramref name="parent"/> keeps: a raw/ or transformed/
-    /// holding what a lake's does, or any of its folders where the parent holds the lock every verb of a lake takes.
+    /// Whether <paramref name="folder"/> is one of the folders the lake <paramref name="parent"/> keeps: a folder of a lake's
+    /// name where the parent holds the lock every verb of a lake takes (so a folder of the user's that is named raw/ and
+    /// holds partitioned data of their own, outside any lake, is no lake's).
     /// </summary>
     private static bool IsFolderOfALake(string folder, string parent)
     {
         var name = Path.GetFileName(folder) + "/";
-        if (!Folders.Contains(name, StringComparer.Ordinal) || name == LocalFolderStore.TemporaryFolder + "/")
-        {
-            return false;
-        }
-        return (name is LakeLayout.Raw or LakeLayout.Transformed && HoldsLakeContent(folder))
-            || File.Exists(Path.Combine(parent, LocalFolderStore.TemporaryFolder, LocalFolderStore.LockFile));
+        return Folders.Contains(name, StringComparer.Ordinal) && name != LocalFolderStore.TemporaryFolder + "/"
+            && File.Exists(Path.Combine(parent, LocalFolderStore.TemporaryFolder, LocalFolderStore.LockFile));
     }
 
     private static bool HoldsLakeContent(string folder)

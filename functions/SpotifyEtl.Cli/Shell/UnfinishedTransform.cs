@@ -26,11 +26,18 @@ internal static class UnfinishedTransform
 
     private const string LandingLine = "landing ";
 
-    /// <summary>Adds <paramref name="days"/> to the lake's unfinished days, before a transform writes any of them.</summary>
-    public static void Begin(string lake, IEnumerable<DateOnly> days)
+    /// <summary>
+    /// Adds <paramref name="days"/> to the lake's unfinished days, before a transform writes any of them; and, in the same
+    /// write, takes off the input <paramref name="landed"/> whole, whose days they are.
+    /// </summary>
+    public static void Begin(string lake, IEnumerable<DateOnly> days, string? landed = null)
     {
         var unfinished = Read(lake) ?? new Unfinished();
         unfinished.Days.UnionWith(days);
+        if (landed is not null)
+        {
+            unfinished.Landings.Remove(landed);
+        }
         Write(lake, unfinished, begun: true);
     }
 
@@ -44,20 +51,25 @@ internal static class UnfinishedTransform
         }
     }
 
-    /// <summary>Names <paramref name="input"/> as landing, before its first file is copied into the lake.</summary>
-    public static void BeginLanding(string lake, string input)
+    /// <summary>Names <paramref name="input"/> as landing, before its first file is copied into the lake; whether the file was there before.</summary>
+    public static bool BeginLanding(string lake, string input)
     {
-        var unfinished = Read(lake) ?? new Unfinished();
+        var before = Read(lake);
+        var unfinished = before ?? new Unfinished();
         unfinished.Landings.Add(input);
         Write(lake, unfinished, begun: true);
+        return before is not null;
     }
 
-    /// <summary>Takes <paramref name="input"/> off once every file of it is in the lake (its days are named by then).</summary>
-    public static void EndLanding(string lake, string input)
+    /// <summary>
+    /// Takes <paramref name="input"/> off when it landed nothing to transform: the file goes with it if it was not there before
+    /// the landing began, and stays, naming what it named, if it was.
+    /// </summary>
+    public static void EndLanding(string lake, string input, bool wasThere)
     {
         if (Read(lake) is { } unfinished && unfinished.Landings.Remove(input))
         {
-            Write(lake, unfinished);
+            Write(lake, unfinished, begun: wasThere);
         }
     }
 
@@ -69,7 +81,8 @@ internal static class UnfinishedTransform
         $"a 'transform --input' stopped while copying {(landings.Count == 1 ? $"the raw files of {landings[0]}" : $"the raw files of {landings.Count} inputs ({string.Join(", ", landings)})")} " +
         "into this lake: the lake holds some of them and not others, so the days they hold may be missing pages in every table. " +
         $"Run {string.Join(" and ", landings.Select(input => $"'spotify-etl transform --input {ShellWord.Of(input)} --lake {ShellWord.Of(lake)}'"))} to finish it; " +
-        $"if {(landings.Count == 1 ? "that input is" : "those inputs are")} gone, remove {ShellWord.Of(PathOf(lake))} to take the lake as it is.";
+        $"if {(landings.Count == 1 ? "that input is" : "those inputs are")} gone, remove {ShellWord.Of(PathOf(lake))} to take the lake as it is " +
+        "(the days it names as unfinished go with it: transform the lake after).";
 
     /// <summary>The warning for a lake whose last transform did not finish; null for one whose every transform did.</summary>
     public static string? Warning(string lake)

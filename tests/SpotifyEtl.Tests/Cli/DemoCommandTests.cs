@@ -153,6 +153,24 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains($"it also holds {theirs[0]}", again.Errors, StringComparison.Ordinal);
         Assert.Contains("the demo did not write", again.Errors, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(lake));
+
+        // What a desktop's file browser leaves in a folder it showed, and the copy of the page a demo stopped while writing
+        // its report leaves beside it, are no data of the user's: the demo starts afresh over them.
+        foreach (var name in theirs)
+        {
+            if (Directory.Exists(Path.Combine(lake, name)))
+            {
+                Directory.Delete(Path.Combine(lake, name), recursive: true);
+            }
+            else
+            {
+                File.Delete(Path.Combine(lake, name));
+            }
+        }
+        File.WriteAllText(Path.Combine(lake, ".DS_Store"), "");
+        File.WriteAllText(Path.Combine(lake, $".spotify-etl-report-{Guid.NewGuid():N}.tmp"), "<html");
+        var afresh = RunCli("demo", "--lake", lake, "--days", "2", "--items", "20");
+        Assert.True(afresh.ExitCode == 0, afresh.Errors);
     }
 
     [Theory]

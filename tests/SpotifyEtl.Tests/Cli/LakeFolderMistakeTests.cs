@@ -108,6 +108,27 @@ public sealed class LakeFolderMistakeTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(lake, "quarantine")));
     }
 
+    /// <summary>
+    /// A lake kept in a folder of the user's own that happens to be named raw/ or transformed/, beside partitioned data of
+    /// theirs (<c>weather/year=2024/</c>), outside any lake: it is no lake's folder, and every verb works there.
+    /// </summary>
+    [Theory]
+    [InlineData("raw")]
+    [InlineData("transformed")]
+    public void A_lake_inside_a_folder_of_the_users_named_as_a_lakes_folder_but_in_no_lake_works(string name)
+    {
+        var theirs = Path.Combine(_folder["data"], name, "weather", "year=2024");
+        Directory.CreateDirectory(theirs);
+        File.WriteAllText(Path.Combine(theirs, "part-0.csv"), "day,mm\n2024-01-01,3\n");
+        var lake = Path.Combine(_folder["data"], name, "spotify");
+
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "3").ExitCode);
+        var transformed = DemoCommandTests.RunCli("transform", "--lake", lake);
+        Assert.True(transformed.ExitCode == 0, transformed.Errors);
+        var answers = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "top_tracks");
+        Assert.True(answers.ExitCode == 0, answers.Errors);
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]

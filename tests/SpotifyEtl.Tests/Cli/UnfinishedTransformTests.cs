@@ -150,7 +150,8 @@ public sealed class UnfinishedTransformTests
         Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
         File.WriteAllText(blocked, "in the way");
 
-        var stopped = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+        // Begun as a shell's completion writes the folder, finished as a person types it: the same input.
+        var stopped = DemoCommandTests.RunCli("transform", "--input", input + Path.DirectorySeparatorChar, "--lake", lake);
 
         Assert.NotEqual(0, stopped.ExitCode);
         Assert.DoesNotContain("   at ", stopped.Errors, StringComparison.Ordinal);
@@ -187,20 +188,37 @@ public sealed class UnfinishedTransformTests
         using var folder = new Support.TempFolder();
         var lake = Directory.CreateDirectory(folder["lake"]).FullName;
         string[] inputs = ["/data/my exports/raw", "/data/line\nbreak/raw", "/data/100%/raw", "/data/landing /raw", "C:\\Users\\me\\raw"];
-        foreach (var input in inputs)
-        {
-            SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, input);
-        }
-        SpotifyEtl.Cli.Shell.UnfinishedTransform.Begin(lake, [new DateOnly(2026, 11, 20)]);
+        Assert.Equal([false, true, true, true, true], inputs.Select(input => SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, input)));
 
         Assert.Equal(inputs.Order(StringComparer.Ordinal), SpotifyEtl.Cli.Shell.UnfinishedTransform.Landings(lake));
-        foreach (var input in inputs)
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.Begin(lake, [new DateOnly(2026, 11, 20)], landed: inputs[0]);
+        foreach (var input in inputs.Skip(1))
         {
-            SpotifyEtl.Cli.Shell.UnfinishedTransform.EndLanding(lake, input);
+            SpotifyEtl.Cli.Shell.UnfinishedTransform.EndLanding(lake, input, wasThere: true);
         }
         Assert.Empty(SpotifyEtl.Cli.Shell.UnfinishedTransform.Landings(lake));
         Assert.Contains("it was to write 2026-11-20", SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake), StringComparison.Ordinal);
         SpotifyEtl.Cli.Shell.UnfinishedTransform.End(lake, [new DateOnly(2026, 11, 20)]);
         Assert.False(File.Exists(SpotifyEtl.Cli.Shell.UnfinishedTransform.PathOf(lake)));
+    }
+
+    [Fact]
+    public void A_landing_that_lands_nothing_leaves_the_mark_as_it_found_it()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = Directory.CreateDirectory(folder["lake"]).FullName;
+        var path = SpotifyEtl.Cli.Shell.UnfinishedTransform.PathOf(lake);
+
+        // No mark before: none after.
+        var wasThere = SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, "/data/raw");
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.EndLanding(lake, "/data/raw", wasThere);
+        Assert.False(File.Exists(path));
+
+        // A mark of a transform of days unknown, stopped: still there, still saying so.
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.Begin(lake, []);
+        wasThere = SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, "/data/raw");
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.EndLanding(lake, "/data/raw", wasThere);
+        Assert.True(File.Exists(path));
+        Assert.StartsWith("the last transform of this lake did not finish:", SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake), StringComparison.Ordinal);
     }
 }
