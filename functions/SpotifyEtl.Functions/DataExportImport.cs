@@ -30,6 +30,8 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
     public async Task<ImportReport> ImportAsync(IReadOnlyList<DroppedObject> objects, CancellationToken cancellationToken)
     {
         var open = new List<FileStream>();
+        // Once, before any zip's free space is measured.
+        temporary.RemoveLeftovers();
         try
         {
             var candidates = new List<ExportCandidate>();
@@ -108,7 +110,6 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             }
             // A retry would fail the same way, so a zip that cannot fit is skipped with its reason before anything is copied.
             var size = eventSize ?? (source.CanSeek ? source.Length : null);
-            temporary.RemoveLeftovers();
             var free = temporary.Free();
             if (size > free)
             {

@@ -1,4 +1,5 @@
 using SpotifyEtl.Import;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Functions;
 
@@ -15,49 +16,27 @@ internal sealed record TemporaryStorage(string Folder, Func<string, long> FreeBy
     public Func<string, FileStream> Create { get; init; } = path => new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite,
         FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
-    /// <summary>How the name of every zip copy begins.</summary>
-    internal const string ZipPrefix = "import-";
-
     /// <summary>
-    /// This process's mark in the names of its zip copies. A copy with another mark was left by another process: one the
-    /// runtime stopped (the function's time limit, its memory) cannot close its copy, and Lambda keeps the temporary storage
-    /// for the next process of the same environment.
+    /// A new zip copy's path, named after this process and the instant it started (<see cref="LocalFolderStore.TemporaryName"/>):
+    /// a copy with another writer's name was left by a process that no longer runs, one the runtime stopped (the function's
+    /// time limit, its memory) before it could close it; Lambda keeps the temporary storage for the next process.
     /// </summary>
-    internal static readonly string ProcessMark = Guid.NewGuid().ToString("N")[..12];
-
-    /// <summary>A new zip copy's path, named with this process's mark.</summary>
-    public string NewZipPath() => Path.Combine(Folder, $"{ZipPrefix}{ProcessMark}-{Guid.NewGuid():N}.zip");
+    public string NewZipPath() => Path.Combine(Folder, LocalFolderStore.TemporaryName());
 
     /// <summary>
     /// Removes the zip copies that processes which ended left behind, before the free space is measured: left there, each
     /// would take its size from every later import, and a retry of the import stopped would be told its zip does not fit.
-    /// A copy another process still has open is locked (<see cref="FileShare.None"/>) and stays; so does every other file.
+    /// A copy of a process that runs stays; so does every file named otherwise.
     /// </summary>
     public void RemoveLeftovers()
     {
-        string[] copies;
         try
         {
-            copies = Directory.GetFiles(Folder, ZipPrefix + "*.zip");
+            LocalFolderStore.RemoveStaleTemporaryFiles(Folder);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return;
-        }
-        foreach (var copy in copies.Where(c => !Path.GetFileName(c).StartsWith(ZipPrefix + ProcessMark, StringComparison.Ordinal)))
-        {
-            try
-            {
-                // Opened only when no process holds it, and removed while this lock keeps any other from opening it.
-                using (new FileStream(copy, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 1))
-                {
-                    File.Delete(copy);
-                }
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // In use, or not ours to remove: the free space measured says what is left.
-            }
+            // Not ours to tidy: the free space measured says what is left.
         }
     }
 

@@ -107,27 +107,10 @@ internal static partial class DuckDbNativeLibrary
         foreach (var copy in Directory.EnumerateFiles(folder, "libduckdb.so.*.tmp"))
         {
             var pid = Path.GetFileName(copy)["libduckdb.so.".Length..^".tmp".Length];
-            if (int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && !ProcessRuns(id))
+            if (int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && !LocalFolderStore.ProcessRuns(id))
             {
                 File.Delete(copy);
             }
-        }
-    }
-
-    private static bool ProcessRuns(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

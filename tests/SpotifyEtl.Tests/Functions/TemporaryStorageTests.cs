@@ -115,7 +115,7 @@ public sealed class TemporaryStorageTests : IDisposable
     /// Zip copies left in the temporary storage by processes that ended (stopped by the function's time limit or its memory,
     /// which Lambda keeps for the next process of the environment) are removed before the free space is measured: the retry
     /// of the import they belonged to imports its zip, where it had been told the zip does not fit and succeeded without it.
-    /// A copy a live process holds, and every other file, stay.
+    /// A copy of a process that runs, and every other file, stay.
     /// </summary>
     [Theory]
     [InlineData(8)]
@@ -126,8 +126,10 @@ public sealed class TemporaryStorageTests : IDisposable
     {
         var random = new Random(seed);
         var zips = await DropExportAsync(seed);
+        // Named as the processes that wrote them name their copies: by their id and the instant they started.
+        var gone = Enumerable.Range(0, 4_000_000).Select(i => 4_194_303 - i).First(pid => !Directory.Exists($"/proc/{pid}"));
         var leftovers = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Path.Combine(_temp,
-            $"{TemporaryStorage.ZipPrefix}{Guid.NewGuid().ToString("N")[..12]}-{Guid.NewGuid():N}.zip")).ToList();
+            $"{gone}.{random.NextInt64(1, long.MaxValue)}-{Guid.NewGuid():N}.tmp")).ToList();
         // Copies of the same export, as the import stopped left them, the first one whole.
         for (var i = 0; i < leftovers.Count; i++)
         {
@@ -139,18 +141,23 @@ public sealed class TemporaryStorageTests : IDisposable
         {
             File.WriteAllBytes(other, new byte[random.Next(1, 1024)]);
         }
-        // A copy another process is reading: its lock keeps it.
-        var held = Path.Combine(_temp, $"{TemporaryStorage.ZipPrefix}{Guid.NewGuid().ToString("N")[..12]}-{Guid.NewGuid():N}.zip");
+        // A copy of another process that runs: it stays.
+        using var running = System.Diagnostics.Process.Start("sleep", "60")!;
+        var held = Path.Combine(_temp, $"{running.Id}.{SpotifyEtl.Storage.TemporaryFiles.StartOf(running.Id)}-{Guid.NewGuid():N}.tmp");
         File.WriteAllBytes(held, new byte[random.Next(1, 1024)]);
         // The storage holds the export's zips (read together) beside what is kept, and not beside the leftovers too.
         var capacity = zips.Sum(z => z.Size) + new FileInfo(held).Length + others.Sum(o => new FileInfo(o).Length);
         long Free(string folder) => capacity - Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
         Assert.True(Free(_temp) < zips.Min(z => z.Size), "the leftovers leave too little room for any zip");
 
-        using (new FileStream(held, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        try
         {
             var function = new TransformFunction(_raw, _lake, RawBucket, _log) { Temporary = new TemporaryStorage(_temp, Free) };
             using var output = await function.HandleAsync(TransformFunctionTests.ToStream(Event(zips, sizeInEvent: random.Next(2) == 0)), CancellationToken.None);
+        }
+        finally
+        {
+            running.Kill();
         }
 
         var completed = Assert.Single(LogLines(), l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
@@ -159,7 +166,7 @@ public sealed class TemporaryStorageTests : IDisposable
         Assert.DoesNotContain(LogLines(), l => l.GetProperty("event").GetString() == ImportLog.FileEvent
             && l.GetProperty("reason").GetString()!.Contains("does not fit", StringComparison.Ordinal));
         Assert.All(leftovers, leftover => Assert.False(File.Exists(leftover), leftover));
-        Assert.True(File.Exists(held), "a copy another process holds stays");
+        Assert.True(File.Exists(held), "a copy of a process that runs stays");
         Assert.All(others, other => Assert.True(File.Exists(other), other));
     }
 
