@@ -6,8 +6,10 @@
 -- version's items come from playlist_entries by (playlist_id, playlist_snapshot_id), whatever day
 -- they were landed on (an unchanged playlist lands none), read from one landing day only so a
 -- version landed twice is not listed twice. version_first_seen is the first day that version was
--- seen. Playlists sharing a name are kept apart, in the order of their ids. A playlist or artist
--- name that is unknown (empty) is NULL, whichever format stores the lake; unnamed playlists come last.
+-- seen. Playlists sharing a name are kept apart, in the order of their ids. artist_names lists the
+-- artists the song credits now (the first three named, then how many more). A playlist name that is
+-- unknown (empty), or a song none of whose artists is named, is NULL, whichever format stores the lake;
+-- unnamed playlists come last.
 WITH version_seen AS (
     SELECT playlist_id, playlist_snapshot_id, MIN(snapshot_date) AS version_first_seen
     FROM playlists
@@ -47,21 +49,43 @@ current_entry AS (
       ON ve.playlist_id = c.playlist_id AND ve.playlist_snapshot_id = c.playlist_snapshot_id
 ),
 song AS (
-    SELECT song_id, song_name, primary_artist_id
+    SELECT song_id, song_name
     FROM songs_current
 ),
-artist AS (
-    SELECT artist_id, NULLIF(artist_name, '') AS artist_name
-    FROM artists_current
+credit AS (
+    -- A song's credits as its latest day saw them, in Spotify's order, those whose artist has a name.
+    -- That day is the latest of the song's credits (song_artists_current also keeps a credit taken off
+    -- since, under an older day), not its songs_current row's: the two tables are files of their own,
+    -- rewritten one after the other.
+    SELECT c.song_id, a.artist_name,
+           ROW_NUMBER() OVER (PARTITION BY c.song_id ORDER BY c.artist_position, c.artist_id) AS credit_rank
+    FROM song_artists_current AS c
+    JOIN (
+        SELECT song_id, MAX(snapshot_date) AS snapshot_date
+        FROM song_artists_current
+        GROUP BY song_id
+    ) AS latest ON latest.song_id = c.song_id AND latest.snapshot_date = c.snapshot_date
+    JOIN artists_current AS a ON a.artist_id = c.artist_id
+    WHERE a.artist_name <> ''
+),
+credits AS (
+    -- The first three names, then how many more: 'Bizarrap, Shakira', 'A, B, C and 2 more'.
+    SELECT song_id,
+           MAX(CASE WHEN credit_rank = 1 THEN artist_name END)
+           || COALESCE(', ' || MAX(CASE WHEN credit_rank = 2 THEN artist_name END), '')
+           || COALESCE(', ' || MAX(CASE WHEN credit_rank = 3 THEN artist_name END), '')
+           || CASE WHEN COUNT(*) > 3 THEN ' and ' || CAST(COUNT(*) - 3 AS VARCHAR) || ' more' ELSE '' END AS artist_names
+    FROM credit
+    GROUP BY song_id
 )
 SELECT e.playlist_name,
        e.playlist_rank,
        COALESCE(NULLIF(s.song_name, ''), e.song_id) AS song_name,
-       a.artist_name,
+       c.artist_names,
        e.version_first_seen,
        e.snapshot_date
 FROM current_entry AS e
 LEFT JOIN song AS s ON s.song_id = e.song_id
-LEFT JOIN artist AS a ON a.artist_id = s.primary_artist_id
+LEFT JOIN credits AS c ON c.song_id = e.song_id
 WHERE e.playlist_rank <= 10
 ORDER BY e.playlist_name NULLS LAST, e.playlist_id, e.playlist_rank

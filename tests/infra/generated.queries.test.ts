@@ -58,6 +58,17 @@ interface Names {
     readonly artists: Map<string, Row>;
     /** Each song's credits as the song's latest day saw them (song_artists_current also keeps credits taken off since). */
     readonly credits: Map<string, Set<string>>;
+    /** The same credits in Spotify's order (artist_position, then artist id). */
+    readonly creditOrder: Map<string, string[]>;
+}
+
+/**
+ * A song's artists as the rankings name them: the artists of its credits now that have a name, in order, the first three
+ * joined by ", " and then how many more ("A, B, C and 2 more"); undefined where none is named.
+ */
+function creditedNames(names: Names, songId: string): string | undefined {
+    const named = (names.creditOrder.get(songId) ?? []).map(id => String(names.artists.get(id)?.artist_name ?? "")).filter(name => name !== "");
+    return named.length === 0 ? undefined : named.slice(0, 3).join(", ") + (named.length > 3 ? ` and ${named.length - 3} more` : "");
 }
 
 function namesOf(lake: GeneratedLake): Names {
@@ -69,15 +80,21 @@ function namesOf(lake: GeneratedLake): Names {
         }
     }
     const credits = new Map<string, Set<string>>();
+    const ordered = new Map<string, Row[]>();
     for (const [partition, rows] of lake.tables.get("song_artists") ?? []) {
         for (const row of rows.filter(r => latestDay.get(String(r.song_id)) === partition)) {
             credits.set(String(row.song_id), (credits.get(String(row.song_id)) ?? new Set()).add(String(row.artist_id)));
+            ordered.set(String(row.song_id), [...ordered.get(String(row.song_id)) ?? [], row]);
         }
     }
+    const creditOrder = new Map([...ordered].map(([songId, rows]) => [songId, rows
+        .sort((a, b) => Number(a.artist_position) - Number(b.artist_position) || byText(String(a.artist_id), String(b.artist_id)))
+        .map(row => String(row.artist_id))]));
     return {
         songs,
         artists: lake.current("artists", r => String(r.artist_id)),
         credits,
+        creditOrder,
     };
 }
 
@@ -121,7 +138,9 @@ describe("the questions on plays, on generated plays over a year's end and a lea
         // As the transform writes them: a day that holds a song's row holds its credits of that day.
         const credit = (date: string, artists: readonly string[]): void =>
             lake.add("song_artists", date, ...artists.map((artistId, position) => ({ song_id: id, artist_id: artistId, artist_position: position + 1 })));
-        const credited = i === 3 ? [] : [primary, ...others.filter(a => a !== primary && next(5) === 0).slice(0, 2)];
+        // song_00 credits six artists, two of them with no artists row: named as the first three named, and one more.
+        const credited = i === 3 ? [] : i === 0 ? [primary, ...["artist_12", "artist_05", "artist_13", "artist_06", "artist_10", "artist_11"].filter(a => a !== primary).slice(0, 5)]
+            : [primary, ...others.filter(a => a !== primary && next(5) === 0).slice(0, 2)];
         credit(first, credited);
         // Credits changed on the last day (one added, or one taken off): the song's latest day says which count.
         const recredited = i !== 3 && next(4) === 0;
@@ -259,7 +278,7 @@ describe("the questions on plays, on generated plays over a year's end and a lea
         assert.ok(expected.some(row => row[4]!.slice(0, 4) < row[0]!), "an artist was first heard in an earlier year");
     });
 
-    it("top_tracks: the ten most played per UTC year, ties by current name then id, with the primary artist and the year's first play", async () => {
+    it("top_tracks: the ten most played per UTC year, ties by current name then id, with the artists credited now and the year's first play", async () => {
         const perYear = new Map<string, Map<string, { plays: number; first: string }>>();
         for (const play of distinct) {
             const year = perYear.get(play.playedAt.slice(0, 4)) ?? new Map<string, { plays: number; first: string }>();
@@ -270,18 +289,16 @@ describe("the questions on plays, on generated plays over a year's end and a lea
             perYear.set(play.playedAt.slice(0, 4), year);
         }
         const songName = (id: string): string => String(names.songs.get(id)?.song_name ?? id);
-        const primary = (id: string): string => {
-            const artistId = names.songs.get(id)?.primary_artist_id;
-            return String(artistId === undefined ? "" : names.artists.get(String(artistId))?.artist_name ?? "");
-        };
         const expected = [...perYear].sort(([a], [b]) => byText(b, a)).flatMap(([year, tracks]) =>
             [...tracks].sort(([a, x], [b, y]) => y.plays - x.plays || byText(songName(a), songName(b)) || byText(a, b)).slice(0, 10)
-                .map(([songId, t], rank) => [year, String(rank + 1), songName(songId), primary(songId), String(t.plays), t.first.slice(0, 10)]));
+                .map(([songId, t], rank) => [year, String(rank + 1), songName(songId), creditedNames(names, songId) ?? "", String(t.plays), t.first.slice(0, 10)]));
         const result = answer(await answers(), "top_tracks");
-        assert.deepEqual(result.columns, ["play_year", "year_rank", "song_name", "artist_name", "play_count", "first_played"]);
+        assert.deepEqual(result.columns, ["play_year", "year_rank", "song_name", "artist_names", "play_count", "first_played"]);
         assert.deepEqual(result.rows, expected);
         assert.ok(expected.some(row => row[2] === "song_01") && expected.some(row => row[3] === "" && row[2] !== "song_01"),
-            "a song with no songs row and one whose primary artist has no name are among the ten");
+            "a song with no songs row and one none of whose artists has a name are among the ten");
+        assert.ok(expected.some(row => row[3]!.endsWith(" more")) && expected.some(row => /^[^,]+, [^,]+$/.test(row[3]!)),
+            "a song credits more than three named artists, one exactly two");
         assert.ok(expected.some((row, i) => i > 0 && expected[i - 1]![0] === row[0] && expected[i - 1]![4] === row[4]), "ranks are tied");
     });
 });
@@ -374,7 +391,6 @@ describe("playlist_changes on generated playlists", () => {
             primary_artist_id: id === "song_01" ? "artist_unknown" : `artist_${i % 4}`,
         })));
         lake.add("artists", firstDay, ...[0, 1, 2, 3].map(i => ({ artist_id: `artist_${i}`, artist_name: `Artist ${"DCBA"[i]}`, artist_url: "" })));
-
         interface Playlist { readonly id: string; readonly days: Map<string, { name: string; snapshot: string }>; readonly versions: Map<string, string[]> }
         const playlists: Playlist[] = [["playlist_b", "Mix"], ["playlist_a", "Mix"], ["playlist_c", "Road"], ["playlist_d", "Calm"], ["playlist_e", "Gone"], ["playlist_f", "Solo"]]
             .map(([id, name]) => {
@@ -441,6 +457,12 @@ describe("playlist_changes on generated playlists", () => {
             }
         }
         playlists.push(flip);
+        // Each song credits its primary artist; some but song_01 credit up to four more, artist_unknown among them (no artists row).
+        for (const [i, id] of songIds.slice(1).entries()) {
+            const primary = id === "song_01" ? "artist_unknown" : `artist_${i % 4}`;
+            const more = ["artist_unknown", "artist_0", "artist_1", "artist_2", "artist_3"].filter(a => a !== primary).slice(0, id === "song_01" ? 0 : next(5));
+            lake.add("song_artists", firstDay, ...[primary, ...more].map((artistId, position) => ({ song_id: id, artist_id: artistId, artist_position: position + 1 })));
+        }
 
         const names = namesOf(lake);
         const expected = playlists.flatMap(playlist => {
@@ -457,15 +479,11 @@ describe("playlist_changes on generated playlists", () => {
             const now = playlist.versions.get(latest![0])!;
             const before = playlist.versions.get(previous[0])!;
             const name = playlist.days.get(dates[dates.length - 1]!)!.name;
-            const row = (change: string, songId: string, position: number) => {
-                const artistId = names.songs.get(songId)?.primary_artist_id;
-                return {
-                    name, id: playlist.id, change, position, songId, snapshot: change === "new_entry" ? latest![0] : previous[0],
-                    row: [name, change, String(position), String(names.songs.get(songId)?.song_name ?? songId),
-                        artistId === undefined ? null : (names.artists.get(String(artistId))?.artist_name ?? null) as string | null,
-                        previous[1].first, latest![1].first],
-                };
-            };
+            const row = (change: string, songId: string, position: number) => ({
+                name, id: playlist.id, change, position, songId, snapshot: change === "new_entry" ? latest![0] : previous[0],
+                row: [name, change, String(position), String(names.songs.get(songId)?.song_name ?? songId),
+                    creditedNames(names, songId) ?? null, previous[1].first, latest![1].first],
+            });
             return [
                 ...[...new Set(now)].filter(s => !before.includes(s)).map(s => row("new_entry", s, now.indexOf(s) + 1)),
                 ...[...new Set(before)].filter(s => !now.includes(s)).map(s => row("drop_out", s, before.indexOf(s) + 1)),
@@ -479,9 +497,11 @@ describe("playlist_changes on generated playlists", () => {
             "a song listed twice enters one playlist and drops out of one");
         assert.ok(expected.some(e => e.row[3] === "song_00") && expected.some(e => e.row[4] === null && e.row[3] !== "song_00"),
             "a song is named by its id, one has no artist name");
+        assert.ok(expected.some(e => e.row[4]?.endsWith(" more")) && expected.some(e => e.row[4]?.includes(", ") && !e.row[4].endsWith(" more")),
+            "a changed song credits more than three named artists, one two or three");
         const answers = await answersOf(l => lake.write(l));
         const result = answer(answers, "playlist_changes");
-        assert.deepEqual(result.columns, ["playlist_name", "change_type", "position", "song_name", "artist_name",
+        assert.deepEqual(result.columns, ["playlist_name", "change_type", "position", "song_name", "artist_names",
             "previous_version_first_seen", "latest_version_first_seen"]);
         assert.deepEqual(result.rows, expected.map(e => e.row));
     });

@@ -133,6 +133,12 @@ describe("a credit taken off a song", () => {
             ["米津玄師", "1", "2"],
             ["Tyler, The Creator", "1", "1"],
         ]);
+        // The song is named with the artists it credits now, wherever a ranking lists it.
+        for (const name of ["playlist_top_songs", "top_tracks", "top_items_now"]) {
+            const rows = answer(answers, name).rows.filter(r => r.includes("Shakira: Bzrp Music Sessions, Vol. 53"));
+            assert.ok(rows.length > 0, `${name} lists the song`);
+            assert.deepEqual(rows.map(r => r[answer(answers, name).columns.indexOf("artist_names")]), rows.map(() => "Bizarrap"), name);
+        }
     });
 });
 
