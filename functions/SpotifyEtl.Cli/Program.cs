@@ -28,6 +28,11 @@ if (UnexpandedHome.Find(args) is { } unexpanded)
 }
 
 var parsed = root.Parse(args);
+if (ParseErrors.VersionNotAlone(parsed) is { } versionNotAlone)
+{
+    await Console.Error.WriteLineAsync($"{CliErrors.Program}: {versionNotAlone}").ConfigureAwait(false);
+    return ExitCodes.Usage;
+}
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {
     foreach (var line in ParseErrors.Lines(parsed))

@@ -13,6 +13,21 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static partial class ParseErrors
 {
+    /// <summary>
+    /// "--version" written with other words ("spotify-etl junk --version", "spotify-etl --version --json"): the parser
+    /// clears the errors of every other word for it, and the version was printed with exit 0, a script's mistake unseen.
+    /// The line that says so, or null where --version is alone or not written.
+    /// </summary>
+    public static string? VersionNotAlone(ParseResult parsed)
+    {
+        if (parsed.RootCommandResult.Command.Options.OfType<VersionOption>().FirstOrDefault() is not { } version || parsed.GetResult(version) is null)
+        {
+            return null;
+        }
+        var others = parsed.Tokens.Where(token => token.Value != version.Name && !version.Aliases.Contains(token.Value)).Select(token => $"'{token.Value}'").ToList();
+        return others.Count == 0 ? null : $"--version is written alone ('{CliErrors.Program} --version'), not with {string.Join(", ", others)}.";
+    }
+
     public static IReadOnlyList<string> Lines(ParseResult parsed)
     {
         var command = parsed.CommandResult.Command;

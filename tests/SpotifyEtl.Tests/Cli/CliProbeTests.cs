@@ -124,7 +124,9 @@ public sealed class CliProbeTests : IDisposable
         // In a process of its own, ended past the limit: a read that waited on the FIFO would otherwise outlive the test.
         var run = await Task.Run(() => SpotifyEtlProcess.RunWithin(TimeSpan.FromSeconds(60), "extract", "--lake", _folder["lake"], "--config", config));
 
-        AssertCleanError(run, 65, $"{config} cannot be read as a sources file: {SpecialEntries.Describe(config)}");
+        AssertCleanError(run, 65, kind is SpecialEntries.Folder or SpecialEntries.LinkToAFolder
+            ? $"{config} is a folder, not a sources file: name the JSON file listing the sources with --config."
+            : $"{config} cannot be read as a sources file: {SpecialEntries.Describe(config)}");
     }
 
     [Fact]
@@ -248,6 +250,29 @@ public sealed class CliProbeTests : IDisposable
         foreach (var code in new[] { "  0  success", "  3  partial success", " 64  usage", " 65  bad input data", " 66  ", " 69  ", " 74  ", " 77  " })
         {
             Assert.Contains(code, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Version_answers_alone_and_refuses_any_other_word_beside_it()
+    {
+        // The parser clears every other word's error for --version: "spotify-etl --version junk" printed the version, exit 0.
+        var alone = Run("--version");
+        Assert.True(alone.ExitCode == 0, alone.Errors);
+        Assert.Matches(@"^\d+\.\d+\.\d+\S*\n$", alone.Output);
+
+        AssertCleanError(Run("junk", "--version"), 64, "--version is written alone ('spotify-etl --version'), not with 'junk'.");
+
+        var random = new Random(89);
+        string[] words = ["junk", "--json", "transform", "--lake", "lake", "--verbose", "query", "--help", "-h", "--version"];
+        for (var round = 0; round < 6; round++)
+        {
+            var others = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => words[random.Next(words.Length - 1)]).ToList();
+            // Before any verb, where it is the tool's option (after one, it is an unknown option of that verb, refused as such).
+            var line = others.Prepend("--version").ToArray();
+            var run = Run(line);
+            AssertCleanError(run, 64, "--version is written alone ('spotify-etl --version'), not with ");
+            Assert.All(others, word => Assert.Contains($"'{word}'", run.Errors, StringComparison.Ordinal));
         }
     }
 
