@@ -47,7 +47,12 @@ internal static class CredentialsFile
     private static (SpotifyCredentials Credentials, string? AuthorizedAtProblem) Read(string path, string? login)
     {
         RefuseInsideRepository(path);
-        // A FIFO would hold the read until a writer came, a folder or a dangling link would be reported as a disk problem.
+        // A folder (or a link to one) is the folder meant to hold the file: "put the credentials file there" would say to replace it.
+        if (Directory.Exists(path))
+        {
+            throw new CliException(ExitCodes.DataError, $"{path} is a folder, not a credentials file: name the file itself, such as --credentials {ShellWord.Of(Path.Combine(path, "credentials.json"))}.");
+        }
+        // A FIFO would hold the read until a writer came, a dangling link would be reported as a disk problem.
         if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(path) is { } problem)
         {
             throw new CliException(ExitCodes.DataError, $"{path} cannot be read as a credentials file: {problem}. Put the credentials file there ({{\"client_id\":\"…\",\"client_secret\":\"…\"}}, owner-readable only), or name another with --credentials.");

@@ -67,7 +67,11 @@ internal sealed class SourceOptions
         }
         if (parsed.GetValue(Config) is { } file)
         {
-            // A FIFO would hold the read until a writer came; a folder is no missing file.
+            if (Directory.Exists(file.FullName))
+            {
+                throw new CliException(ExitCodes.DataError, $"{file.FullName} is a folder, not a sources file: name the JSON file listing the sources with --config.");
+            }
+            // A FIFO would hold the read until a writer came; a dangling link is no missing file.
             if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(file.FullName) is { } problem)
             {
                 throw new CliException(ExitCodes.DataError, $"{file.FullName} cannot be read as a sources file: {problem}. Name a JSON file listing the sources with --config.");

@@ -56,7 +56,9 @@ public sealed class LakeEntriesThatAreNoFileTests : IDisposable
         var run = Run("extract", "--lake", _folder["lake"], "--recently-played", "--credentials", credentials);
 
         Assert.True(run.ExitCode == 65, $"credentials that are a {kind}: exit {run.ExitCode}: {run.Errors}");
-        Assert.Contains("cannot be read as a credentials file", run.Errors, StringComparison.Ordinal);
+        Assert.Contains(kind.EndsWith("folder", StringComparison.Ordinal)
+            ? $"{credentials} is a folder, not a credentials file: name the file itself, such as --credentials {credentials}/credentials.json."
+            : "cannot be read as a credentials file", run.Errors, StringComparison.Ordinal);
     }
 
     private void Make(string path, string kind)

@@ -217,7 +217,7 @@ public sealed class DamagedTableFileTests : IDisposable
 
         Assert.Equal(ExitCodes.IoError, refused.ExitCode);
         Assert.Contains(Path.Combine(notAFolder, "spotify-etl"), refused.Message, StringComparison.Ordinal);
-        Assert.Contains("XDG_CACHE_HOME", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"{notAFolder} is a file, not a folder. Set XDG_CACHE_HOME to a folder of your own.", refused.Message, StringComparison.Ordinal);
 
         library.Position = 0;
         var unpacked = DuckDbNativeLibrary.Unpack(library, _folder["cache"]);
