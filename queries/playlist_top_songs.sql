@@ -1,15 +1,14 @@
 -- Question: What are the current top songs of each playlist?
 -- The first 10 songs by position in each playlist's current version: the version (snapshot id) its
--- playlists row names on the latest day it was extracted. Only the playlists the lake's latest
--- extraction day holds (the latest snapshot_date of playlists_current) are listed: playlists_current keeps
--- every playlist ever seen, also one deleted, unfollowed or taken out of the extracted sources. The
--- version's items come from playlist_entries by (playlist_id, playlist_snapshot_id), whatever day
--- they were landed on (an unchanged playlist lands none), read from one landing day only so a
--- version landed twice is not listed twice. version_first_seen is the first day that version was
--- seen. Playlists sharing a name are kept apart, in the order of their ids. artist_names lists the
--- artists the song credits now (the first three named, then how many more). A playlist name that is
--- unknown (empty), or a song none of whose artists is named, is NULL, whichever format stores the lake;
--- unnamed playlists come last.
+-- playlists row names on the latest day it was extracted. Only playlists of the lake's latest
+-- extraction day (playlists_current's latest snapshot_date) are listed: playlists_current keeps every
+-- playlist ever seen, also one deleted, unfollowed or no longer extracted. The version's items come from
+-- playlist_entries by (playlist_id, playlist_snapshot_id), whatever day they landed on, read from one
+-- landing day so a version landed twice is listed once. version_first_seen is the first day that
+-- version was seen. Playlists sharing a name are kept apart, by id. artist_names names the artists the
+-- song credits now (the first three named, then how many more). An unknown (empty) playlist name, or a
+-- song none of whose artists is named, is NULL in either format; unnamed playlists come last.
+-- playlist_rank counts songs: local files, episodes and removed tracks have no entry row.
 WITH version_seen AS (
     SELECT playlist_id, playlist_snapshot_id, MIN(snapshot_date) AS version_first_seen
     FROM playlists

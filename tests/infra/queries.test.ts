@@ -79,6 +79,13 @@ describe("named queries on the sample lake", () => {
         }
     });
 
+    it("every header fits whole in the description Athena's console shows (1,024 characters; a longer one is cut)", () => {
+        for (const query of queries) {
+            const shown = `${query.question} ${query.description}`;
+            assert.ok(shown.length <= 1024, `${query.name}: ${shown.length} characters`);
+        }
+    });
+
     it("saves are counted once per week however many passes listed them, with the week's first save named", () => {
         const result = answer("saved_tracks_per_week");
         assert.deepEqual(result.columns, ["week_start", "songs_saved", "first_saved_at", "first_song_saved"]);
