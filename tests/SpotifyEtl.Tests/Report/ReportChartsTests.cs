@@ -47,6 +47,18 @@ public sealed partial class ReportChartsTests
     }
 
     [Fact]
+    public void A_top_track_is_labelled_with_its_artists_and_one_none_of_whose_artists_is_named_with_its_name_alone()
+    {
+        var html = Render("top_tracks", ["play_year", "year_rank", "song_name", "artist_names", "play_count", "first_played"],
+            [["2026", "1", "Intro", "", "6", "2026-11-20"], ["2026", "2", "Bzrp 53", "Bizarrap, Shakira", "4", "2026-11-20"]], "top-tracks");
+
+        var section = System.Net.WebUtility.HtmlDecode(Section(html, "top-tracks"));
+        Assert.Contains("Bzrp 53 · Bizarrap, Shakira", section, StringComparison.Ordinal);
+        Assert.Contains("Intro", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("Intro ·", section, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_dot_of_the_lakes_first_plays_says_first_play_in_the_lake_and_one_of_the_history_says_first_heard()
     {
         var lake = Render("top_artists", ["play_year", "year_rank", "artist_name", "play_count", "first_heard"],
