@@ -131,15 +131,21 @@ public static class ExtractCommand
             }
 
             ExtractionRun run;
+            ExtractionRun? written = null;
             try
             {
                 run = await ProgressDisplay.RunAsync("Extracting: pages landed", report =>
-                    new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options)
+                    new SpotifyExtractor(client, new CountingStore(store, (objects, bytes) => report(objects, null, bytes)), options) { ManifestWritten = ended => written = ended }
                         .RunAsync(sources, cancellationToken)).ConfigureAwait(false);
             }
             catch (Exception exception) when (CliErrors.IsExpected(exception))
             {
-                // Interrupted, or stopped for good: where a token Spotify rotated meanwhile went matters all the same.
+                // Interrupted, or stopped for good (no token to be had): what landed is in the manifest all the same, and a
+                // script reading --json learns it as of any run; where a token Spotify rotated meanwhile went matters too.
+                if (json && written is not null)
+                {
+                    System.Console.Out.WriteLine(JsonSerializer.Serialize(written.Manifest, ExtractionJsonContext.Default.ExtractionManifest));
+                }
                 TellRotation(context, client.Tokens, credentialsFile, tokenStore);
                 throw;
             }

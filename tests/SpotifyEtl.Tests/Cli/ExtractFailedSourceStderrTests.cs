@@ -88,7 +88,54 @@ public sealed class ExtractFailedSourceStderrTests : IAsyncLifetime
             Assert.DoesNotContain("spotify-etl:", cli.Output, StringComparison.Ordinal);
         }
     }
-}
 
-[CollectionDefinition(nameof(ExtractFailedSourceStderrTests), DisableParallelization = true)]
-public sealed class StandardOutputSwap;
+    /// <summary>
+    /// A run that ends in an interruption (130) or with no token to be had (77) has written its manifest, and --json prints
+    /// it as for any run: a script learns what landed (the manifest printed only on the way out of a run that ended itself).
+    /// </summary>
+    [Theory]
+    [InlineData("interrupted", 130)]
+    [InlineData("reauthorize", 77)]
+    public async Task A_run_that_ends_in_an_interruption_or_a_reauthorization_prints_the_manifest_it_wrote_with_json(string ending, int expected)
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        var lake = Path.Combine(cli.Folder, "lake");
+        using var interrupt = new CancellationTokenSource();
+        if (ending == "interrupted")
+        {
+            _spotify.OnApiRequest = path =>
+            {
+                if (path.Contains("/items", StringComparison.Ordinal))
+                {
+                    interrupt.Cancel();
+                }
+            };
+        }
+        else
+        {
+            _spotify.RefuseRefreshTokens = true;
+        }
+        var stdout = new StringWriter();
+        var before = Console.Out;
+        Console.SetOut(stdout);
+        int exit;
+        try
+        {
+            exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--playlist", Playlist, "--recently-played", "--json"])
+                .InvokeAsync(cancellationToken: interrupt.Token);
+        }
+        finally
+        {
+            Console.SetOut(before);
+            _spotify.OnApiRequest = null;
+        }
+
+        Assert.True(exit == expected, $"exit {exit}: {cli.Errors}");
+        var written = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(Path.Combine(lake, "manifests"))));
+        using var printed = JsonDocument.Parse(stdout.ToString());
+        using var manifest = JsonDocument.Parse(written);
+        Assert.Equal(manifest.RootElement.GetProperty("run_id").GetString(), printed.RootElement.GetProperty("run_id").GetString());
+        Assert.Equal(ending == "interrupted" ? "stopped" : "failed", printed.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(2, printed.RootElement.GetProperty("sources").GetArrayLength());
+    }
+}

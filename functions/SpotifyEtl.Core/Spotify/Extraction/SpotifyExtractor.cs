@@ -35,6 +35,12 @@ public sealed class SpotifyExtractor
     }
 
     /// <summary>
+    /// Called once the run's manifest is written, before <see cref="RunAsync"/> returns or throws: a run that then ends in
+    /// an interruption or a failure to get a token has landed what its manifest names all the same.
+    /// </summary>
+    public Action<ExtractionRun>? ManifestWritten { get; init; }
+
+    /// <summary>
     /// Extracts <paramref name="sources"/>. Source failures (403, 404, persistent 5xx) are reported in the
     /// manifest and the other sources still run. Throws <see cref="SpotifyReauthorizationRequiredException"/>
     /// or <see cref="SpotifyAuthenticationException"/> after saving state and manifest when no token can be had.
@@ -104,12 +110,14 @@ public sealed class SpotifyExtractor
         await _store.PutBytesAsync(manifestKey, JsonSerializer.SerializeToUtf8Bytes(manifest, ExtractionJsonContext.Default.ExtractionManifest),
             "application/json", CancellationToken.None).ConfigureAwait(false);
         await run.SaveAsync(_store, CancellationToken.None).ConfigureAwait(false);
+        var ended = new ExtractionRun(manifest, manifestKey, tokens.RotatedRefreshToken);
+        ManifestWritten?.Invoke(ended);
         cancellationToken.ThrowIfCancellationRequested();
         if (run.Fatal is not null)
         {
             throw run.Fatal;
         }
-        return new ExtractionRun(manifest, manifestKey, tokens.RotatedRefreshToken);
+        return ended;
     }
 
     /// <summary>The stop reason of an interrupted run's manifest.</summary>
