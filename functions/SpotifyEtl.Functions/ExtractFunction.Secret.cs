@@ -36,7 +36,8 @@ public sealed partial class ExtractFunction
     {
         try
         {
-            return JsonSerializer.Deserialize(secretString, AwsJsonContext.Default.SpotifySecretValue)
+            // A file saved with a byte order mark (a Windows editor, PowerShell's -Encoding UTF8) and put with file:// keeps it.
+            return JsonSerializer.Deserialize(secretString.TrimStart('\uFEFF'), AwsJsonContext.Default.SpotifySecretValue)
                 ?? throw new SpotifyConfigurationException($"Secret {secretId} is empty.");
         }
         catch (JsonException)

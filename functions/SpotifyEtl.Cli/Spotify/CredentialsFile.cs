@@ -68,7 +68,7 @@ internal static class CredentialsFile
         }
         try
         {
-            var content = JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent);
+            var content = JsonSerializer.Deserialize(ReadJson(path), CliJsonContext.Default.CredentialsFileContent);
             var authorizedAt = RefreshTokenExpiry.Read(content?.AuthorizedAt, DateTimeOffset.UtcNow, out var authorizedAtProblem);
             return (new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken, authorizedAt), authorizedAtProblem);
         }
@@ -141,12 +141,22 @@ internal static class CredentialsFile
         }
     }
 
+    /// <summary>
+    /// The file's bytes, without the byte order mark a Windows editor or PowerShell's <c>-Encoding UTF8</c> writes first
+    /// (the JSON reader refuses it as "'0xEF' is an invalid start of a value").
+    /// </summary>
+    private static byte[] ReadJson(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
+    }
+
     /// <summary>The <c>authorized_at</c> of the file already at the path, as it is written; none when it has none or cannot be read.</summary>
     private static JsonElement? AuthorizedAtIn(string path)
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.CredentialsFileContent)?.AuthorizedAt : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(ReadJson(path), CliJsonContext.Default.CredentialsFileContent)?.AuthorizedAt : null;
         }
         catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException)
         {

@@ -491,6 +491,23 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_credentials_file_that_starts_with_a_byte_order_mark_is_read_and_a_rotated_token_written_back()
+    {
+        // A Windows editor, or PowerShell 5's Set-Content -Encoding UTF8, writes the mark first.
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        var path = cli.Context.DefaultCredentialsPath;
+        var written = await File.ReadAllBytesAsync(path);
+        await File.WriteAllBytesAsync(path, [0xEF, 0xBB, 0xBF, .. written]);
+        _spotify.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--recently-played"]).InvokeAsync();
+
+        Assert.True(exit == 0, $"exit {exit}: {cli.Errors}");
+        using var saved = JsonDocument.Parse(await File.ReadAllBytesAsync(path));
+        Assert.Equal("double-refresh-token-ROTATED", saved.RootElement.GetProperty("refresh_token").GetString());
+    }
+
+    [Fact]
     public async Task Extract_command_exits_77_with_the_reauthorization_message_on_stderr_on_invalid_grant()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials();

@@ -145,6 +145,18 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     }
 
     [Fact]
+    public void A_secret_put_from_a_file_that_starts_with_a_byte_order_mark_is_read()
+    {
+        // aws secretsmanager put-secret-value --secret-string file://credentials.json keeps the mark a Windows editor wrote.
+        SecretsManager.Secrets[SecretId] = "\uFEFF" + SecretsManager.Secrets[SecretId];
+
+        using var output = Function().RunHandler(Event());
+
+        using var result = JsonDocument.Parse(output);
+        Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task Handler_reads_the_secret_from_Secrets_Manager_with_a_signed_request_on_every_invocation()
     {
         var function = Function();
