@@ -5,7 +5,7 @@ using Polly.Retry;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>One HTTP answer, fully read: the body is kept byte for byte, as Spotify sent it.</summary>
-internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, string? ContentType, string? ETag = null)
+internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, string? ContentType, string? ETag = null, string? Request = null)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
@@ -60,7 +60,9 @@ internal sealed class SpotifyTransport
                     {
                         throw new RetryPastBudgetException(failure, arguments.RetryDelay, (int?)arguments.Outcome.Result?.Status);
                     }
-                    options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay, failure));
+                    // Named with its request: the sources run side by side, and their retries' lines interleave.
+                    var named = arguments.Outcome.Result?.Request is { } request ? $"{request} {failure}" : failure;
+                    options.OnRetry?.Invoke(new SpotifyRetry(arguments.AttemptNumber + 1, options.MaxRetryAttempts, arguments.RetryDelay, named));
                     return ValueTask.CompletedTask;
                 },
             })
@@ -115,7 +117,7 @@ internal sealed class SpotifyTransport
         catch (RetryPastBudgetException past)
         {
             throw new SpotifyRunStoppedException(
-                $"{asked} failed ({past.Message}), and its retry in {Seconds(past.Delay)} s would come after the run's time budget is used up. " +
+                $"{asked} failed ({past.Message.TrimEnd('.')}), and its retry in {Seconds(past.Delay)} s would come after the run's time budget is used up. " +
                 "The run ended with its state saved; the next run continues.", quotaExceeded: false, retryAfter: null, past.HttpStatus);
         }
     }
@@ -177,18 +179,21 @@ internal sealed class SpotifyTransport
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Never let one attempt run past the budget: the run must still save its state.
         var remaining = _budget.Remaining;
-        attempt.CancelAfter(remaining < _options.RequestTimeout ? remaining : _options.RequestTimeout);
+        var cutShort = remaining < _options.RequestTimeout;
+        attempt.CancelAfter(cutShort ? remaining : _options.RequestTimeout);
         try
         {
             // Headers first, then the body read here up to the cap: never buffered whole by HttpClient, however long it runs.
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
             var body = await ReadCappedAsync(response, request, attempt.Token).ConfigureAwait(false);
             return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType,
-                response.Headers.ETag?.ToString());
+                response.Headers.ETag?.ToString(), $"{request.Method} {request.RequestUri?.AbsolutePath}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"{request.Method} {request.RequestUri?.AbsolutePath} gave no complete answer within {_options.RequestTimeout.TotalSeconds:0.###} s.");
+            throw new TimeoutException(cutShort
+                ? $"{request.Method} {request.RequestUri?.AbsolutePath} gave no complete answer within the {remaining.TotalSeconds:0.#} s the run's time budget had left."
+                : $"{request.Method} {request.RequestUri?.AbsolutePath} gave no complete answer within {_options.RequestTimeout.TotalSeconds:0.###} s.");
         }
     }
 

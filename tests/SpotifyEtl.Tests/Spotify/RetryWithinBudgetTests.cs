@@ -57,4 +57,23 @@ public sealed class RetryWithinBudgetTests : IAsyncLifetime
             Assert.Equal(_h.ClientOptions.MaxRetryAttempts, _h.Clock.Waits.Count);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Each_retry_of_an_answer_names_its_request_as_the_sources_run_side_by_side(int seed)
+    {
+        // Retry lines of sources running at once interleave on stderr: "answered 503; retry 1 of 4" alone said of which request.
+        var random = new Random(seed);
+        var told = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _h.ClientOptions = new SpotifyClientOptions { MaxRetryAttempts = 4, BackoffDelay = TimeSpan.FromMilliseconds(10), OnRetry = retry => told.Enqueue(retry.Failure) };
+        Fault[] kinds = [Fault.ServerError(500), Fault.ServerError(502), Fault.ServerError(503), Fault.ServerError(504), Fault.TooManyRequests(retryAfterSeconds: 1)];
+        var faults = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => kinds[random.Next(kinds.Length)]).ToArray();
+        _h.Spotify.Inject("me/tracks", faults);
+
+        var run = await _h.RunAsync(ExtractionSource.SavedTracks());
+
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+        Assert.Equal(faults.Length, told.Count);
+        Assert.All(told, failure => Assert.Matches(@"^GET /v1/me/tracks answered (429|50\d)$", failure));
+    }
 }
