@@ -58,6 +58,9 @@ internal static class HtmlReport
     private static bool HoldsHistory(ReportInput input) =>
         input.Answers.GetValueOrDefault("history_hours_per_month")?.Result?.Rows.Count > 0;
 
+    /// <summary>The rows of an answer without a chart shown open; a longer one is folded.</summary>
+    internal const int OpenTableRows = 30;
+
     private static void Section(StringBuilder html, ReportSection section, QueryAnswer answer, LakeSpan span, bool holdsHistory)
     {
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"{section.Id}\" data-query=\"{section.Query}\"><h3>{Escape(section.Title)}</h3><p>{Escape(section.Intro)}</p>");
@@ -74,9 +77,17 @@ internal static class HtmlReport
         }
         // Drawn for a wide screen and for a phone; the stylesheet shows the one that fits.
         var wide = section.Chart?.Invoke(result, span, ChartLayout.Wide);
-        if (wide is null)
+        if (wide is null && result.Rows.Count <= OpenTableRows)
         {
             Table(html, result);
+        }
+        else if (wide is null)
+        {
+            // A long answer without a chart (data_quality holds a row per table and day, thousands after a year) is folded,
+            // so that the page is not mostly one table; its summary says how long it is.
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary>The table ({result.Rows.Count:N0} rows)</summary>");
+            Table(html, result);
+            html.Append("</details>");
         }
         else
         {

@@ -58,6 +58,27 @@ public sealed partial class ReportChartsTests
         Assert.DoesNotContain("Intro ·", section, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(HtmlReport.OpenTableRows)]
+    [InlineData(HtmlReport.OpenTableRows + 1)]
+    [InlineData(3 * 366 * 10)]
+    public void A_table_without_a_chart_is_shown_open_up_to_a_page_of_rows_and_folded_past_it_whole(int rows)
+    {
+        // data_quality has a row per table and day: after a year of daily runs it was most of the page, always open.
+        string[][] answer = [.. Enumerable.Range(0, rows).Select(i => new[] { $"2026-{1 + i % 12:D2}-01", $"table_{i}", "10", "10" })];
+        var html = Render("data_quality", ["snapshot_date", "table_name", "row_count", "distinct_keys"], answer, "data-quality");
+
+        var section = Section(html, "data-quality");
+        var folded = section.Contains("<details><summary>", StringComparison.Ordinal);
+        Assert.Equal(rows > HtmlReport.OpenTableRows, folded);
+        if (folded)
+        {
+            Assert.Contains($"The table ({rows:N0} rows)", section, StringComparison.Ordinal);
+        }
+        Assert.Equal(rows, Regex.Count(section, "<tr>") - 1);
+    }
+
     [Fact]
     public void A_dot_of_the_lakes_first_plays_says_first_play_in_the_lake_and_one_of_the_history_says_first_heard()
     {
