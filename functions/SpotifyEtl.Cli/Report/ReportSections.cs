@@ -36,7 +36,7 @@ internal static class ReportSections
             "The most played tracks of the latest year in the lake (every year in the table).",
             "top_tracks", (r, _, size) => LatestYear(size, r, "play_count", row => string.IsNullOrEmpty(row[3]) ? row[2] ?? "" : $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays"), NoPlays, NoApiPlays),
         new("first-heard", Listening, "First play in the lake of my top artists",
-            "The first play the lake holds of each of the latest year's top artists: when the extractions began to see them. When you first heard them is under Lifetime history, once your data export is imported.",
+            "The first play the lake holds of each of the latest year's top artists: when the extractions began to see them. When you first heard them is under Lifetime history, which your data export fills.",
             "top_artists", (r, _, size) => FirstHeard(size, r), NoPlays, NoApiPlays),
         new("listening-clock", Listening, "When in the week I listen",
             "Plays by weekday and hour of the day, in UTC. Full colour is the hour with the most plays; the table below gives each count.",
