@@ -78,8 +78,13 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.Equal(["playlist", "playlist_items", "recently_played", "saved_tracks", "top_artists", "top_tracks"],
             landed.Select(key => key.Split('/')[1]).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(landed, flushed.Where(key => key.StartsWith("raw/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        // The state is written twice: first with the run's name alone, before anything lands under it (nothing else has moved),
+        // then at the end, with every cursor past what the run landed.
         var order = flushed.ToList();
-        Assert.True(order.FindLastIndex(key => key.StartsWith("raw/", StringComparison.Ordinal)) < order.FindIndex(key => key.StartsWith("state/", StringComparison.Ordinal)),
+        var states = order.Select((key, at) => (key, at)).Where(entry => entry.key.StartsWith("state/extraction-state", StringComparison.Ordinal)).ToList();
+        Assert.True(states.Count == 2 && states[0].at < order.FindIndex(key => key.StartsWith("raw/", StringComparison.Ordinal)),
+            "the run's name is on the disk before its first page: " + string.Join(", ", order));
+        Assert.True(order.FindLastIndex(key => key.StartsWith("raw/", StringComparison.Ordinal)) < states[1].at,
             "every page is on the disk before the state that moves past it: " + string.Join(", ", order));
     }
 

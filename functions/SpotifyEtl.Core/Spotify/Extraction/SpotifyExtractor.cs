@@ -54,6 +54,10 @@ public sealed class SpotifyExtractor
         state.Wait = state.Wait?.CappedAt(startedAt);
         var runStart = await RunStartAsync(startedAt, state.LastRunId, cancellationToken).ConfigureAwait(false);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
+        // The name is saved before anything lands under it: a run killed before its end (which saves the state) would
+        // otherwise leave its name unsaved, and a run started again within the same second would land over its objects.
+        // Nothing else of the state has moved yet.
+        await state.SaveAsync(_store, cancellationToken).ConfigureAwait(false);
         _options.RunNamed?.Invoke(state.LastRunId);
         using var run = new ExtractionRunContext(state.LastRunId, DateOnly.FromDateTime(runStart.UtcDateTime), state);
         if (state.Wait is { } wait && wait.Until > startedAt)
