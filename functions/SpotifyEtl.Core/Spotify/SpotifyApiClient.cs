@@ -182,6 +182,9 @@ public sealed class SpotifyApiClient : IDisposable
     /// <summary>The path, relative to the API base, that a GET of <paramref name="pathOrUrl"/> asks for (as <see cref="SpotifyResponse.Path"/> names it).</summary>
     internal string PathOf(string pathOrUrl) => RelativePath(Resolve(pathOrUrl));
 
+    /// <summary>The end of the latest <c>Retry-After</c> Spotify gave this client's requests; none when it gave none.</summary>
+    internal DateTimeOffset? QuietUntil => _transport.QuietUntil;
+
     private Uri Resolve(string pathOrUrl)
     {
         if (!Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) || absolute.Scheme is not ("http" or "https"))

@@ -71,6 +71,9 @@ internal sealed class SpotifyTransport
 
     public RunBudget Budget => _budget;
 
+    /// <summary>The end of the latest <c>Retry-After</c> this client waits out (or waited out); none when it was given none.</summary>
+    public DateTimeOffset? QuietUntil => Interlocked.Read(ref _quietUntil) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
     public TimeSpan LongestWait => _options.LongestWait;
 
     /// <summary>Sends the request built by <paramref name="createRequest"/> (once per attempt).</summary>

@@ -183,6 +183,41 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(lake, SpotifyEtl.Spotify.ExtractionState.Key)), "the state is saved for the next run");
     }
 
+    [Theory]
+    [InlineData(30)]
+    [InlineData(120)]
+    [InlineData(500)]
+    public async Task A_run_interrupted_while_it_waits_out_a_Retry_After_saves_the_wait_and_the_next_run_sits_it_out(int retryAfterSeconds)
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        var lake = Path.Combine(cli.Folder, "lake");
+        _spotify.Inject("me/player/recently-played", Fault.TooManyRequests(retryAfterSeconds));
+        using var interrupt = new CancellationTokenSource();
+        _spotify.OnApiRequest = path =>
+        {
+            if (path.Contains("recently-played", StringComparison.Ordinal))
+            {
+                interrupt.CancelAfter(300);
+            }
+        };
+        var asked = DateTimeOffset.UtcNow;
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played", "--time-limit", "86400"]).InvokeAsync(cancellationToken: interrupt.Token);
+        _spotify.OnApiRequest = null;
+
+        Assert.True(exit == 130, $"exit {exit}: {cli.Errors}");
+        using (var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(lake, SpotifyEtl.Spotify.ExtractionState.Key))))
+        {
+            var until = state.RootElement.GetProperty("wait").GetProperty("until").GetDateTimeOffset();
+            Assert.InRange(until, asked.AddSeconds(retryAfterSeconds - 5), asked.AddSeconds(retryAfterSeconds + 60));
+        }
+        // Run again at once: the rest of the wait is sat out, and Spotify is asked nothing.
+        var requests = _spotify.ApiRequests.Count;
+        var again = await ExtractCommand.Create(cli.Context).Parse(["--lake", lake, "--recently-played"]).InvokeAsync();
+        Assert.True(again == 3, $"exit {again}: {cli.Errors}");
+        Assert.Equal(requests, _spotify.ApiRequests.Count);
+    }
+
     [Fact]
     public async Task Extract_command_interrupted_exits_130_and_leaves_a_manifest_saying_so()
     {

@@ -96,6 +96,8 @@ public sealed class SpotifyExtractor
         var finishedAt = time.GetUtcNow();
         run.Update(saved => saved.Wait = run.Stop switch
         {
+            // Interrupted inside a wait Spotify asked for: the next run sits out the rest of it, rather than asking at once.
+            null when interrupted && _client.QuietUntil is { } quiet && quiet > finishedAt => new SpotifyWait(quiet, QuotaExceeded: false),
             null => null,
             _ when saved.Wait?.Until > startedAt => saved.Wait,
             var stop when SpotifyWait.After(stop) is { } wait => new SpotifyWait(finishedAt + wait, stop.QuotaExceeded),
