@@ -391,6 +391,7 @@ describe("playlist_changes on generated playlists", () => {
             primary_artist_id: id === "song_01" ? "artist_unknown" : `artist_${i % 4}`,
         })));
         lake.add("artists", firstDay, ...[0, 1, 2, 3].map(i => ({ artist_id: `artist_${i}`, artist_name: `Artist ${"DCBA"[i]}`, artist_url: "" })));
+
         interface Playlist { readonly id: string; readonly days: Map<string, { name: string; snapshot: string }>; readonly versions: Map<string, string[]> }
         const playlists: Playlist[] = [["playlist_b", "Mix"], ["playlist_a", "Mix"], ["playlist_c", "Road"], ["playlist_d", "Calm"], ["playlist_e", "Gone"], ["playlist_f", "Solo"]]
             .map(([id, name]) => {

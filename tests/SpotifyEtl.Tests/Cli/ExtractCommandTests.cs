@@ -197,7 +197,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         {
             if (path.Contains("recently-played", StringComparison.Ordinal))
             {
-                interrupt.CancelAfter(300);
+                interrupt.CancelAfter(1000); // the 429 has come back by then, and its wait begun
             }
         };
         var asked = DateTimeOffset.UtcNow;
