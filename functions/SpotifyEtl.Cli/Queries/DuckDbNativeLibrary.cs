@@ -93,25 +93,12 @@ internal static partial class DuckDbNativeLibrary
             }
             // A file where a folder of the path should be (XDG_CACHE_HOME naming a file) is named as such: the system's
             // "Could not find a part of the path" says nothing of it.
-            throw new CliException(ExitCodes.IoError, FileInTheWay(folder) is { } file
+            throw new CliException(ExitCodes.IoError, LocalEntry.FileAtOrAbove(Path.GetFullPath(folder)) is { } file
                 ? $"Cannot unpack DuckDB's library, which the queries run on, into {folder}: {file} is a file, not a folder. " +
                   "Set XDG_CACHE_HOME to a folder of your own."
                 : $"Cannot unpack DuckDB's library, which the queries run on, into {folder}: " +
                   $"{exception.Message.TrimEnd('.')}. Make that folder writable by this user, or set XDG_CACHE_HOME to a folder that is.");
         }
-    }
-
-    /// <summary>The part of <paramref name="path"/> that is a file where a folder is needed, or null where none is.</summary>
-    private static string? FileInTheWay(string path)
-    {
-        for (var part = Path.GetDirectoryName(Path.GetFullPath(path)); !string.IsNullOrEmpty(part); part = Path.GetDirectoryName(part))
-        {
-            if (File.Exists(part))
-            {
-                return part;
-            }
-        }
-        return null;
     }
 
     /// <summary>

@@ -103,7 +103,7 @@ internal sealed class SpotifyTransport
                 EnsureTimeLeft();
                 attempts++;
                 using var request = await createRequest(cancellationToken).ConfigureAwait(false);
-                asked = $"{request.Method} {request.RequestUri?.AbsolutePath}";
+                asked = Named(request);
                 sent?.Invoke();
                 var answer = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
                 return answer.IsSuccess && problemOfSuccess?.Invoke(answer.Body) is { } problem
@@ -131,6 +131,9 @@ internal sealed class SpotifyTransport
         public TimeSpan Delay { get; } = delay;
         public int? HttpStatus { get; } = httpStatus;
     }
+
+    /// <summary>A request as messages name it: <c>GET /v1/me/tracks</c>.</summary>
+    private static string Named(HttpRequestMessage request) => $"{request.Method} {request.RequestUri?.AbsolutePath}";
 
     private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -190,13 +193,13 @@ internal sealed class SpotifyTransport
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
             var body = await ReadCappedAsync(response, request, attempt.Token).ConfigureAwait(false);
             return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType,
-                response.Headers.ETag?.ToString(), $"{request.Method} {request.RequestUri?.AbsolutePath}");
+                response.Headers.ETag?.ToString(), Named(request));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException(cutShort
-                ? $"{request.Method} {request.RequestUri?.AbsolutePath} gave no complete answer within the {remaining.TotalSeconds:0.#} s the run's time budget had left."
-                : $"{request.Method} {request.RequestUri?.AbsolutePath} gave no complete answer within {_options.RequestTimeout.TotalSeconds:0.###} s.");
+                ? $"{Named(request)} gave no complete answer within the {remaining.TotalSeconds:0.#} s the run's time budget had left."
+                : $"{Named(request)} gave no complete answer within {_options.RequestTimeout.TotalSeconds:0.###} s.");
         }
     }
 
@@ -231,7 +234,7 @@ internal sealed class SpotifyTransport
             // The connection ended or was reset after the headers, before the body was whole: the network failing, as a refused
             // connection is, so retried and reported as no answer rather than as an error of the run.
             throw new HttpRequestException(HttpRequestError.ResponseEnded,
-                $"{request.Method} {request.RequestUri?.AbsolutePath} broke off after {body.Length} bytes of its answer ({exception.Message}).", exception);
+                $"{Named(request)} broke off after {body.Length} bytes of its answer ({exception.Message}).", exception);
         }
         return body.ToArray();
     }

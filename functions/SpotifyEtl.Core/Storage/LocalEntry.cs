@@ -21,6 +21,22 @@ public static partial class LocalEntry
     /// </summary>
     public static string? NotARegularFile(string path) => Problem(path, checkSize: false);
 
+    /// <summary>
+    /// The file at <paramref name="folder"/> or at a folder above it, stopping at <paramref name="root"/> (not looked at), if
+    /// any: what stands where a folder of the path belongs, which creating it reports only as a missing part of the path.
+    /// </summary>
+    public static string? FileAtOrAbove(string folder, string root = "")
+    {
+        for (var at = folder; !string.IsNullOrEmpty(at) && at.Length > root.Length; at = Path.GetDirectoryName(at))
+        {
+            if (File.Exists(at))
+            {
+                return at;
+            }
+        }
+        return null;
+    }
+
     private static string? Problem(string path, bool checkSize)
     {
         if (IsSmallRegularFile(path))

@@ -64,23 +64,10 @@ public sealed partial class LocalFolderStore
         {
             Directory.CreateDirectory(folder);
         }
-        catch (IOException) when (FileAbove(folder) is { } file)
+        catch (IOException) when (LocalEntry.FileAtOrAbove(folder, _root) is { } file)
         {
             throw EntryInTheWayException.FileWhereAFolderGoes(file);
         }
-    }
-
-    /// <summary>The file at <paramref name="folder"/> or at a folder above it within the lake, if any.</summary>
-    private string? FileAbove(string folder)
-    {
-        for (var at = folder; at is not null && at.Length > _root.Length; at = Path.GetDirectoryName(at))
-        {
-            if (File.Exists(at))
-            {
-                return at;
-            }
-        }
-        return null;
     }
 
     /// <summary>Writes a temporary file under <see cref="TemporaryFolder"/> and moves it into place once whole; a failed write leaves nothing.</summary>
