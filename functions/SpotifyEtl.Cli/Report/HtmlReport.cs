@@ -13,6 +13,7 @@ internal static class HtmlReport
 {
     public static string Render(ReportInput input, IReadOnlyList<ReportSection> sections)
     {
+        sections = InPageOrder(input, sections);
         var html = new StringBuilder(64 * 1024);
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -53,6 +54,16 @@ internal static class HtmlReport
         var latest = quality?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal);
         return latest is null ? "" : $", latest snapshot {Escape(latest)}";
     }
+
+    /// <summary>
+    /// The sections as the page shows them: in their own order, except on a lake of an imported listening history and no
+    /// play from Spotify's API yet (a listener who has their data export and no extraction), which opens on the history
+    /// rather than on the Listening group's sections, each empty until an extraction fills it.
+    /// </summary>
+    internal static IReadOnlyList<ReportSection> InPageOrder(ReportInput input, IReadOnlyList<ReportSection> sections) =>
+        HoldsHistory(input) && input.Answers.GetValueOrDefault("listening_per_week")?.Result?.Rows.Count is 0
+            ? [.. sections.Where(s => s.Group == ReportSections.History), .. sections.Where(s => s.Group != ReportSections.History)]
+            : sections;
 
     /// <summary>Whether the lake holds an imported listening history: a month of it has hours.</summary>
     private static bool HoldsHistory(ReportInput input) =>

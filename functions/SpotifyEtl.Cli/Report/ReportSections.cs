@@ -9,7 +9,7 @@ namespace SpotifyEtl.Cli.Report;
 internal static class ReportSections
 {
     private const string Listening = "Listening";
-    private const string History = "Lifetime history";
+    public const string History = "Lifetime history";
     private const string NoHistory = "No listening history yet: import your Spotify data export (spotify-etl import on a laptop; on AWS, upload it to import/ in the raw bucket).";
     private const string Extract = "spotify-etl extract, then spotify-etl transform, bring into the lake (on AWS, the stack's scheduled extraction)";
     private const string Extraction = "spotify-etl extract, then spotify-etl transform; on AWS, the stack's scheduled extraction";

@@ -45,8 +45,40 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
         Assert.DoesNotContain("No table holds a row yet", html, StringComparison.Ordinal);
         Assert.DoesNotContain("No rows yet.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("import the listening history", html, StringComparison.Ordinal);
-        // The history's sections show it.
+        // The history's sections show it, and the page opens on them rather than on the empty sections of the API's plays:
+        // first in the list of sections and first on the page, the Listening group after them.
         Assert.DoesNotContain("history-hours-per-month", notes.Keys);
+        Assert.Equal("history-hours-per-month", NavLink().Match(html).Groups[1].Value);
+        var order = SectionId().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal("history-hours-per-month", order[0]);
+        Assert.True(order.IndexOf("history-skips") < order.IndexOf("listening-over-time"), string.Join(", ", order));
+        Assert.True(html.IndexOf(">Lifetime history</h2>", StringComparison.Ordinal) < html.IndexOf(">Listening</h2>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_lake_with_the_apis_plays_opens_on_listening_with_or_without_an_imported_history()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2", "--items", "40").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        foreach (var imported in new[] { false, true })
+        {
+            if (imported)
+            {
+                var export = Directory.CreateDirectory(_folder["export"]).FullName;
+                File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2024.json"), """
+                    [{"ts": "2024-03-01T10:00:00Z", "ms_played": 200000, "master_metadata_track_name": "Song", "master_metadata_album_artist_name": "Artist", "spotify_track_uri": "spotify:track:a1", "reason_end": "trackdone", "skipped": false}]
+                    """);
+                var import = DemoCommandTests.RunCli(["import", export, "--lake", lake]);
+                Assert.True(import.ExitCode == 0, import.Errors);
+            }
+            var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+            Assert.True(report.ExitCode == 0, report.Errors);
+            var html = File.ReadAllText(_folder["report.html"]);
+            Assert.Equal("listening-over-time", NavLink().Match(html).Groups[1].Value);
+            Assert.Equal("listening-over-time", SectionId().Match(html).Groups[1].Value);
+            Assert.Equal(imported, !Note().Matches(html).Any(m => m.Groups[1].Value == "history-hours-per-month"));
+        }
     }
 
     [Fact]
@@ -94,6 +126,12 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
             Assert.DoesNotContain("top-tracks-movement", notes.Keys);
         }
     }
+
+    [GeneratedRegex("<nav[^>]*><ul><li><a href=\"#([^\"]+)\"")]
+    private static partial Regex NavLink();
+
+    [GeneratedRegex("<section id=\"([^\"]+)\"")]
+    private static partial Regex SectionId();
 
     [GeneratedRegex("<section id=\"([^\"]+)\"[^>]*>(?:(?!</section>).)*?<p class=\"note empty-answer\">([^<]*)</p>", RegexOptions.Singleline)]
     private static partial Regex Note();
