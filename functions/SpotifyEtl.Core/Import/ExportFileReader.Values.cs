@@ -22,7 +22,7 @@ public static partial class ExportFileReader
             {
                 case "ts": Ts(ref reader, text, ref fields); break;
                 case "endTime": fields.EndTimeToken = reader.TokenType; fields.EndTime = Text(ref reader, text); fields.HasEndTime = true; break;
-                case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader, text); break;
+                case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader, text); fields.HasLength = true; break;
                 case "platform": fields.Platform = Text(ref reader, text); break;
                 case "conn_country": fields.ConnCountry = Text(ref reader, text); break;
                 case "master_metadata_track_name" or "trackName": fields.TrackName = Text(ref reader, text); break;

@@ -11,7 +11,8 @@ public sealed record ExportFileContent(
     int AccountRows,
     IReadOnlyDictionary<string, int> Unreadable,
     string? Problem,
-    int TimedUnreadable = 0)
+    int TimedUnreadable = 0,
+    int RowsWithLength = 0)
 {
     public int UnreadableCount => Unreadable.Values.Sum();
 }
@@ -52,7 +53,7 @@ public static partial class ExportFileReader
         var notUtf8 = NotUtf8(ref json);
         var rows = new List<ListeningRow>(Math.Min(json.Length / 400, 1 << 20)); // rows of the export take 400 to 700 bytes
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
-        int read = 0, extended = 0, account = 0, timed = 0;
+        int read = 0, extended = 0, account = 0, timed = 0, withLength = 0;
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
             return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
@@ -96,6 +97,7 @@ public static partial class ExportFileReader
                         continue;
                     }
                     rows.Add(row);
+                    withLength += fields.HasLength ? 1 : 0;
                     if (row.Source == HistorySource.Extended)
                     {
                         extended++;
@@ -135,7 +137,7 @@ public static partial class ExportFileReader
                 $"which is no character (the first at line {line}, byte {column}): its rows were read with each such escape as \uFFFD; the raw file keeps them as they came";
             problem = problem is null ? halves : $"{halves}; and {problem}";
         }
-        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed);
+        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed, withLength);
     }
 
     /// <summary>The line and byte (from 1) of a byte offset in the JSON read; on line 1 counting the byte-order mark, as the file does.</summary>

@@ -37,6 +37,8 @@ internal struct StreamFields
     public long? OfflineTimestamp;
     public bool HasTs;
     public bool HasEndTime;
+    /// <summary>Whether the object has <c>ms_played</c> (or <c>msPlayed</c>), how long the stream played: every stream of the export has it.</summary>
+    public bool HasLength;
     /// <summary>What <c>ts</c> and <c>endTime</c> were in the JSON, for the reason a row could not be read.</summary>
     public JsonTokenType TsToken;
     public JsonTokenType EndTimeToken;

@@ -241,6 +241,51 @@ public sealed class ExportImporterTests : IDisposable
         Assert.Empty(table);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task A_json_of_timed_rows_none_of_which_says_how_long_it_played_is_not_history_and_hides_no_account_play(int seed)
+    {
+        // An app's event log or another tool's file beside the export: rows with 'ts' or 'endTime' (and keys a stream has too,
+        // a track's name or URI among them), none with 'ms_played' or 'msPlayed'. Landed, its rows would be streams of no
+        // length for good, and the days they cover would hide the account data's plays of those days.
+        var random = new Random(seed);
+        var days = Enumerable.Range(0, random.Next(3, 20)).Select(i => new DateTime(2024, 3, 1).AddDays(random.Next(60))).Distinct().ToList();
+        var plays = days.Select((day, i) => FormattableString.Invariant($$"""{"endTime": "{{day:yyyy-MM-dd}} {{10 + i % 12:00}}:00", "artistName": "Artist", "trackName": "Song {{i}}", "msPlayed": {{random.Next(30_000, 300_000)}}}"""));
+        var account = File("StreamingHistory_music_0.json", Encoding.UTF8.GetBytes($"[{string.Join(",\n", plays)}]"));
+        string[] otherKeys = ["\"event\": \"app_focus\"", "\"context\": \"x\"", "\"platform\": \"ios\"", "\"conn_country\": \"SE\"",
+            "\"master_metadata_track_name\": \"Song\"", "\"spotify_track_uri\": \"spotify:track:4uLU6hMCjMI75M1A2tKUQC\"", "\"reason_start\": \"clickrow\"",
+            "\"trackName\": \"Song\"", "\"shuffle\": true", "\"searchQuery\": \"q\""];
+        var timed = random.Next(2) == 0 ? "ts" : "endTime";
+        var foreignRows = Enumerable.Range(0, random.Next(1, 400)).Select(i =>
+        {
+            var day = days[random.Next(days.Count)].AddSeconds(random.Next(86_400));
+            var time = timed == "ts" ? FormattableString.Invariant($"{day:yyyy-MM-dd'T'HH:mm:ss'Z'}") : FormattableString.Invariant($"{day:yyyy-MM-dd HH:mm}");
+            var keys = otherKeys.Where(_ => random.Next(3) == 0).Prepend($"\"{timed}\": \"{time}\"").OrderBy(_ => random.Next());
+            return "{" + string.Join(", ", keys) + "}";
+        });
+        var name = new[] { "AppFocusEvents.json", "events.json", "Spotify Technical Log Information/Events.json", "export-2024.json" }[random.Next(4)];
+        var foreign = File(name, Encoding.UTF8.GetBytes($"[{string.Join(",\n", foreignRows)}]"));
+
+        var (report, _, raw) = random.Next(2) == 0
+            ? await ImportAsync("lake", [account], [foreign])
+            : await ImportAsync("lake", [foreign, account]);
+
+        var skipped = Assert.Single(report.Files, f => f.Input == name);
+        Assert.Contains("none has 'ms_played' or 'msPlayed'", skipped.Skipped, StringComparison.Ordinal);
+        Assert.Contains("is not a streaming-history file", skipped.Skipped, StringComparison.Ordinal);
+        // Every play of the account data is in the table, whichever came first.
+        var history = await ReadHistoryAsync(_folder["lake"]);
+        Assert.Equal(days.Count, history.Count);
+        Assert.All(history, row => Assert.Equal("account", row.Source));
+        var landed = Assert.Single(raw);
+        Assert.StartsWith("account_music/", landed.Key, StringComparison.Ordinal);
+    }
+
     /// <summary>The other files of real exports, in the shapes they come in: objects, arrays without streams, PDFs.</summary>
     private static readonly (string Name, string Content)[] OtherExportFiles =
     [
