@@ -32,7 +32,7 @@ internal static class QueryCommand
             }
             else
             {
-                Render.Queries(answers.Results);
+                Render.Queries(answers.Results, answers.HoldsHistory);
             }
             // The answers the damaged files did not touch are printed first; the command still fails, naming the files.
             answers.ThrowIfDamaged();

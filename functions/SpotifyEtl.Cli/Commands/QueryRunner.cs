@@ -21,8 +21,9 @@ internal static class QueryRunner
         var selected = Select(query);
         // Opened before the display starts: a warning about the lake's tables is printed on a line of its own.
         using var database = Open(lake, currentFromPartitions);
-        return await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, step, cancellationToken)))
+        var answers = await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, step, cancellationToken)))
             .ConfigureAwait(false);
+        return answers with { HoldsHistory = LakeViews.TableFiles(lake, TableNames.ListeningHistory).Count > 0 };
     }
 
     private static Answers Answer(LakeDatabase database, IReadOnlyList<NamedQuery> selected, Action<int, int, string> step, CancellationToken cancellationToken)
@@ -68,6 +69,9 @@ internal static class QueryRunner
     /// <summary>The answers, and why the queries left out could not answer.</summary>
     public sealed record Answers(List<QueryResult> Results, IReadOnlyList<string> Damaged)
     {
+        /// <summary>Whether the lake holds an imported listening history (a month of its table), which an empty answer's hint heeds.</summary>
+        public bool HoldsHistory { get; init; }
+
         public void ThrowIfDamaged()
         {
             if (Damaged.Count > 0)

@@ -76,7 +76,7 @@ internal static class Render
     /// an ellipsis (short columns such as dates, numbers and ids first kept whole); one line after the tables then says so,
     /// and what shows them whole: <paramref name="whole"/>, for a command without <c>--json</c> of its own (the demo).
     /// </summary>
-    public static void Queries(IReadOnlyList<QueryResult> results, IAnsiConsole? console = null, string whole = "--json")
+    public static void Queries(IReadOnlyList<QueryResult> results, bool holdsHistory, IAnsiConsole? console = null, string whole = "--json")
     {
         console ??= Out;
         var cut = false;
@@ -93,7 +93,7 @@ internal static class Render
             if (result.Rows.Count == 0)
             {
                 // What would fill it, as the report's section says: an empty answer of a young lake is no fault.
-                var hint = Report.ReportSections.All.FirstOrDefault(section => section.Query == result.Name)?.EmptyHint;
+                var hint = Report.ReportSections.EmptyHint(result.Name, holdsHistory);
                 drawn.Caption(hint is null ? "(no rows)" : $"(no rows) {hint}");
             }
             console.Write(drawn);

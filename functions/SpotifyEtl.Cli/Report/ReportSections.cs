@@ -21,6 +21,8 @@ internal static class ReportSections
     private const string Library = "Library and rankings";
     public const string Quality = "Data quality";
     private const string Week = "Week starting (Monday, UTC)";
+    private const string NoMusicPlays = "No music stream of 30 s or more in the imported listening history: this section counts those, as Spotify counts a play " +
+        "(the history's podcasts and audiobooks are under Podcasts and audiobooks).";
     private const string SkipsNeed = "Not enough plays yet: a play is measured from the end of the one before it, so the first play is left out.";
 
     public static IReadOnlyList<ReportSection> All { get; } =
@@ -51,10 +53,11 @@ internal static class ReportSections
             "history_hours_per_month", (r, span, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours", span.IsPartialMonth, span.MonthNote()), NoHistory),
         new("history-top-artists", History, "Top artists per year, since the account began",
             "The most played artists of the history's latest year (every year in the table): streams of at least 30 s, each counted for the one artist its row names, as the export names one (Top artists, above, credits every artist of a song, so its counts can be higher).",
-            "history_top_artists_per_year", (r, _, size) => LatestYear(size, r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"), NoHistory),
+            "history_top_artists_per_year", (r, _, size) => LatestYear(size, r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"),
+            NoHistory, NoMusicPlays),
         new("history-first-heard", History, "When I first heard my top artists",
             "The first stream of each of the twenty most played artists of the whole history (plays: streams of at least 30 s), and the track it was.",
-            "history_first_heard", (r, _, size) => HistoryFirstHeard(size, r), NoHistory),
+            "history_first_heard", (r, _, size) => HistoryFirstHeard(size, r), NoHistory, NoMusicPlays),
         new("history-podcasts-audiobooks", History, "Podcasts and audiobooks",
             "Hours of podcast episodes and audiobook chapters per year.",
             "history_podcast_audiobook_time", EmptyHint: NoHistory,
@@ -91,6 +94,29 @@ internal static class ReportSections
             EmptyHintWithHistory: "No table of Spotify's API holds a row yet: this section counts the tables " + Extract +
                                   ". The imported listening history is charted under Lifetime history."),
     ];
+
+    /// <summary>
+    /// What the named queries no section shows need before they answer, as a section says it: a lake's answer printed
+    /// by <c>spotify-etl query</c> says it too.
+    /// </summary>
+    private static readonly Dictionary<string, (string Hint, string? WithHistory)> OtherQueries = new(StringComparer.Ordinal)
+    {
+        ["artists_with_most_songs"] = ("No playlist yet: this query counts the songs of the playlists " + Extract + ".", null),
+        ["plays_per_artist_week"] = (NoPlays, NoApiPlays),
+        ["release_year_distribution"] = ("No song yet: this query counts the songs of the playlists, plays and saved tracks " + Extract + ".", null),
+        ["history_hours_per_year"] = (NoHistory, null),
+        ["history_top_tracks_per_year"] = (NoHistory, NoMusicPlays.Replace("this section", "this query", StringComparison.Ordinal)),
+    };
+
+    /// <summary>What would fill an empty answer of a named query, the lake holding an imported listening history or not; null for a query unknown here.</summary>
+    public static string? EmptyHint(string query, bool holdsHistory)
+    {
+        if (All.FirstOrDefault(s => s.Query == query) is { } section)
+        {
+            return holdsHistory ? section.EmptyHintWithHistory ?? section.EmptyHint : section.EmptyHint;
+        }
+        return OtherQueries.TryGetValue(query, out var other) ? (holdsHistory ? other.WithHistory ?? other.Hint : other.Hint) : null;
+    }
 
     private static string? LatestYear(ChartLayout size, QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,
         string yearColumn = "play_year")

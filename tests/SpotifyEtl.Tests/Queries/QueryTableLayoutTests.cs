@@ -87,7 +87,7 @@ public sealed class QueryTableLayoutTests
         Assert.Contains("Cut to fit 200 columns", drawn, StringComparison.Ordinal);
     }
 
-    private static string Draw(QueryResult result, int width) => PlainConsole.Draw(width, console => Render.Queries([result], console));
+    private static string Draw(QueryResult result, int width) => PlainConsole.Draw(width, console => Render.Queries([result], false, console));
 
     private static string Header(Random random, int kind, int column) => kind switch
     {

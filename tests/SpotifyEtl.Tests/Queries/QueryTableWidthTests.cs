@@ -14,7 +14,7 @@ public sealed class QueryTableWidthTests
     private const string Note = "Cut to fit";
 
     private static string Draw(IReadOnlyList<QueryResult> results, int width, bool unicode) =>
-        PlainConsole.Draw(width, console => Render.Queries(results, console), unicode);
+        PlainConsole.Draw(width, console => Render.Queries(results, false, console), unicode);
 
     private static string Word(Random random, int length) =>
         new(Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26))).ToArray());
@@ -49,7 +49,7 @@ public sealed class QueryTableWidthTests
         Assert.Equal("Cut to fit 80 columns (…): --json or a wider terminal shows values whole.", Assert.Single(notes).TrimEnd());
         Assert.EndsWith(notes[0], cut.TrimEnd(), StringComparison.Ordinal);
         // The demo, which has no --json of its own, names the query command that has.
-        var demo = PlainConsole.Draw(80, console => Render.Queries(results, console, whole: "spotify-etl query --lake /tmp/demo --json"), unicode);
+        var demo = PlainConsole.Draw(80, console => Render.Queries(results, false, console, whole: "spotify-etl query --lake /tmp/demo --json"), unicode);
         Assert.Contains("Cut to fit 80 columns (…): spotify-etl query --lake /tmp/demo --json or a wider terminal shows values whole.",
             string.Join(' ', demo.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         // The same tables, wide enough: nothing is cut and nothing is said.
@@ -65,7 +65,7 @@ public sealed class QueryTableWidthTests
     {
         var empty = new QueryResult(query, "?", ["a", "b"], []);
 
-        var drawn = string.Join(' ', PlainConsole.Draw(200, console => Render.Queries([empty], console), unicode: true)
+        var drawn = string.Join(' ', PlainConsole.Draw(200, console => Render.Queries([empty], false, console), unicode: true)
             .Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
 
         Assert.Contains("(no rows)", drawn, StringComparison.Ordinal);

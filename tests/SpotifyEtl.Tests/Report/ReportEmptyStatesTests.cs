@@ -6,7 +6,10 @@ using Xunit;
 
 namespace SpotifyEtl.Tests.Report;
 
-/// <summary>What the report's empty sections say: on a lake that holds only an imported listening history, and on one day of the API's.</summary>
+/// <summary>
+/// What the report's empty sections, and the empty answers <c>spotify-etl query</c> prints, say: on a lake that holds only an
+/// imported listening history, and on one day of the API's.
+/// </summary>
 public sealed partial class ReportEmptyStatesTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -99,6 +102,52 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
         Assert.True(notes.TryGetValue("history-podcasts-audiobooks", out var note), "the podcasts section has no note");
         Assert.StartsWith("No podcast episode or audiobook chapter in the imported listening history", note, StringComparison.Ordinal);
         Assert.DoesNotContain("import", note.Replace("imported", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_history_of_no_music_play_of_30_s_says_so_in_the_report_and_in_query_rather_than_asking_for_an_import(int seed)
+    {
+        // Podcasts, audiobooks and music streams under 30 s: a history with hours and no play of music as Spotify counts one.
+        var random = new Random(seed);
+        var rows = Enumerable.Range(0, random.Next(1, 40)).Select(i =>
+        {
+            var ts = FormattableString.Invariant($"\"ts\": \"2024-{1 + random.Next(12):00}-{1 + random.Next(28):00}T{random.Next(24):00}:{random.Next(60):00}:00Z\"");
+            return random.Next(3) switch
+            {
+                0 => $"{{{ts}, \"ms_played\": {random.Next(60_000, 3_600_000)}, \"episode_name\": \"Episode {i}\", \"episode_show_name\": \"Show\", \"spotify_episode_uri\": \"spotify:episode:e{i}\"}}",
+                1 => $"{{{ts}, \"ms_played\": {random.Next(60_000, 3_600_000)}, \"audiobook_title\": \"Book\", \"audiobook_chapter_title\": \"Chapter {i}\", \"audiobook_chapter_uri\": \"spotify:chapter:c{i}\"}}",
+                _ => $"{{{ts}, \"ms_played\": {random.Next(0, 30_000)}, \"master_metadata_track_name\": \"Song {i}\", \"master_metadata_album_artist_name\": \"Artist\", \"spotify_track_uri\": \"spotify:track:t{i}\"}}",
+            };
+        });
+        var lake = _folder["lake"];
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2024.json"), $"[{string.Join(",\n", rows)}]");
+        var import = DemoCommandTests.RunCli(["import", export, "--lake", lake]);
+        Assert.True(import.ExitCode == 0, import.Errors);
+
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+        Assert.True(report.ExitCode == 0, report.Errors);
+        var notes = Note().Matches(File.ReadAllText(_folder["report.html"])).ToDictionary(m => m.Groups[1].Value, m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+        foreach (var section in new[] { "history-top-artists", "history-first-heard" })
+        {
+            Assert.True(notes.TryGetValue(section, out var note), $"{section} has no note");
+            Assert.StartsWith("No music stream of 30 s or more in the imported listening history", note, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(notes.Values, note => note.StartsWith("No listening history yet", StringComparison.Ordinal));
+
+        // query says what the report says, for the queries the report shows and for those it does not.
+        var query = DemoCommandTests.RunCli("query", "--lake", lake);
+        Assert.True(query.ExitCode == 0, query.Errors);
+        var output = string.Join(' ', query.Output.Split('\n').Select(line => line.Trim(' ', '│', '╰', '╯', '─')));
+        Assert.DoesNotContain("No listening history yet", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("No table holds a row yet", output, StringComparison.Ordinal);
+        Assert.Contains("No table of Spotify's API holds a row yet", output, StringComparison.Ordinal);
+        Assert.Contains("No music stream of 30 s or more in the imported listening history: this query counts those", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\(no rows\)(?! [A-Z])", output); // every empty answer says what would fill it
     }
 
     [Theory]
