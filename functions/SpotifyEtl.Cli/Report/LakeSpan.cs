@@ -10,10 +10,13 @@ namespace SpotifyEtl.Cli.Report;
 /// charts draw it paler and say why. The lifetime history's months likewise: the last, not over by the history's last
 /// day (or the latest snapshot, where that is later), is one it holds only in part, and so is each month that meets
 /// the days between the data export's last stream and the first play the extraction read, where these are apart
-/// (an export requested before the extraction began): nothing is known of those days. Its first month is not: the
-/// history begins when the account did.
+/// (an export requested before the extraction began): nothing is known of those days. Its first month is whole where
+/// the history holds the extended streaming history, which begins when the account did; without it (the account data,
+/// which holds its last year, or the API's plays alone) the history's first day is where the lake's knowledge begins,
+/// and that month too is one it holds in part.
 /// </summary>
-internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null)
+internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null,
+    DateOnly? HistoryBeginsCut = null)
 {
     public static readonly LakeSpan Unknown = new(null, null);
 
@@ -27,7 +30,8 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         return new LakeSpan(Day(database, "SELECT MIN(substr(played_at, 1, 10)) FROM plays"),
             Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"),
             Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history"),
-            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history WHERE source <> 'api'"));
+            Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history WHERE source <> 'api'"),
+            Day(database, "SELECT MIN(substr(ended_at, 1, 10)) FROM listening_history HAVING COUNT(CASE WHEN source = 'extended' THEN 1 END) = 0"));
     }
 
     /// <summary>
@@ -44,11 +48,14 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
     /// <summary>Whether the history's month (yyyy-MM) is not over by the last day it may hold, or meets the days nothing is known of.</summary>
     public bool IsPartialMonth(string? month) =>
         HistoryEnd is { } end && Date(month + "-01") is { } start && (start.AddMonths(1).AddDays(-1) >= end
-            || (UnknownDays is { } gap && start <= gap.To && start.AddMonths(1).AddDays(-1) >= gap.From));
+            || (UnknownDays is { } gap && start <= gap.To && start.AddMonths(1).AddDays(-1) >= gap.From)
+            || (HistoryBeginsCut is { } begins && start <= begins && start.AddMonths(1).AddDays(-1) >= begins));
 
     /// <summary>What the history's paler months are, in one sentence; null without a history.</summary>
     public string? MonthNote() => HistoryEnd is { } end
-        ? "Paler: a month the history holds only in part (" + (UnknownDays is { } unknown
+        ? "Paler: a month the history holds only in part (" + (HistoryBeginsCut is { } begins
+            ? $"it begins on {Iso(begins)}, as far back as the account data (its last year) or the API's plays go; the extended streaming history holds the streams before; "
+            : "") + (UnknownDays is { } unknown
             ? $"nothing is known from {Iso(unknown.From)} to {Iso(unknown.To)}, between the data export's last stream and the first play the extraction read; "
             : "") + $"it runs to {Iso(end)}, a day that may not have been over)."
         : null;

@@ -248,6 +248,51 @@ public sealed class ReportSectionsTests : IDisposable
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    public async Task A_history_of_account_data_alone_draws_its_first_month_paler_and_names_the_day_it_begins(int seed)
+    {
+        // The account data holds its last year only: its first day is where the lake's knowledge begins, not the account's.
+        // On odd seeds the extended history of earlier years is imported too, and the first month is whole again.
+        var random = new Random(seed);
+        var first = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365)).AddMinutes(random.Next(0, 1440));
+        var last = first.AddDays(random.Next(40, 365)).AddMinutes(random.Next(0, 1440));
+        var streams = Enumerable.Range(0, random.Next(50, 300)).Select(_ => first.AddMinutes(random.NextInt64((long)(last - first).TotalMinutes)))
+            .Append(first).Append(last).ToList();
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        File.WriteAllText(Path.Combine(export, "StreamingHistory_music_0.json"), "[" + string.Join(",", streams.Select(at =>
+            $$"""{"endTime":"{{at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}}","artistName":"Artist","trackName":"Song","msPlayed":200000}""")) + "]");
+        var extended = seed % 2 == 1;
+        var earliest = first.AddDays(-random.Next(100, 900));
+        if (extended)
+        {
+            File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2020-2023_0.json"), $$"""
+                [{"ts":"{{earliest.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}","ms_played":200000,"master_metadata_track_name":"Old","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1"}]
+                """);
+        }
+        var lake = new LocalFolderStore(_folder["lake"]);
+        var candidates = Directory.GetFiles(export).Select(f => new ExportCandidate(Path.GetFileName(f), _ => Task.FromResult<Stream>(File.OpenRead(f)), new FileInfo(f).Length)).ToList();
+        await new ExportImporter(lake, lake, new ImportOptions { Format = TableFormat.Csv }).ImportAsync(candidates);
+        var begins = DateOnly.FromDateTime(extended ? earliest : first);
+        var end = DateOnly.FromDateTime(last);
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        var section = SectionOf(html, "history-hours-per-month");
+        var marks = System.Text.RegularExpressions.Regex.Matches(section, "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
+            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
+        var firstMonth = new DateOnly(begins.Year, begins.Month, 1);
+        Assert.Equal(firstMonth, marks.Min(m => m.Month));
+        Assert.All(marks, m => Assert.True(m.Partial == (m.Month.AddMonths(1).AddDays(-1) >= end || (!extended && m.Month == firstMonth)),
+            $"seed {seed}: the month of {m.Month:yyyy-MM} (history {begins:yyyy-MM-dd} to {end:yyyy-MM-dd}, extended {extended}) is drawn {(m.Partial ? "partial" : "whole")}"));
+        Assert.Equal(!extended, section.Contains($"it begins on {begins:yyyy-MM-dd}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
     public void The_months_between_the_exports_last_stream_and_the_extractions_first_play_are_drawn_paler_and_the_days_unknown_named(int seed)
