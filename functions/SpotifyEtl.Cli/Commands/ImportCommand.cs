@@ -107,6 +107,7 @@ internal static class ImportCommand
         using var collections = CollectionBudget.Start(candidates.Candidates.Sum(c => c.Size ?? 0));
         // Left behind by an import that does not end (a signal, a full disk, a kill), for query and report to say so.
         var before = UnfinishedImport.Read(lakeFolder.FullName);
+        var rowsBefore = await HistoryRowCount.ReadAsync(lakeFolder.FullName, format, cancellationToken).ConfigureAwait(false);
         UnfinishedImport.Begin(lakeFolder.FullName, DateTimeOffset.UtcNow);
         var report = await ProgressDisplay.RunAsync("Importing the export", progress =>
             new ExportImporter(store, store, new ImportOptions
@@ -124,7 +125,7 @@ internal static class ImportCommand
         {
             UnfinishedImport.Restore(lakeFolder.FullName, before);
         }
-        return report;
+        return report.TableRebuilt ? report with { HistoryRowsBefore = rowsBefore } : report;
     }
 
     /// <summary>

@@ -51,6 +51,12 @@ internal static class ImportRender
             summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
             summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
             summary.AddRow("rows in the table", N(rows));
+            if (report.HistoryRowsBefore is { } before)
+            {
+                // What an export imported over an earlier one added: its own rows' counts above attribute each stream to one file.
+                var added = rows - before;
+                summary.AddRow("rows added by this import", added < 0 ? $"{N(added)} (fewer)" : N(added));
+            }
             summary.AddRow("months (partitions)", N(partitions.Count));
         }
         output.Write(summary);
@@ -66,5 +72,5 @@ internal static class ImportRender
     /// <summary>A name or reason as a cell: on one line, each character taking the columns it is counted for.</summary>
     private static string Cell(string text) => Markup.Escape(TerminalTable.OneLine(text));
 
-    private static string N(int value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 }

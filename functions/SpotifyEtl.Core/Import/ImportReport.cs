@@ -77,6 +77,12 @@ public sealed record ImportReport(
     public bool TableRebuilt => HistoryRows is not null;
 
     /// <summary>
+    /// The rows the table held before this import, where they are known (a local lake's import counts them; null on S3, or
+    /// where a file of the table could not be read): with <see cref="HistoryRows"/>, the streams the import added.
+    /// </summary>
+    public long? HistoryRowsBefore { get; init; }
+
+    /// <summary>
     /// Files landed by earlier imports (none of the inputs) that cannot be read, or whose bytes changed since they landed:
     /// their streams are left out of the table until they are restored or their export is imported again.
     /// </summary>

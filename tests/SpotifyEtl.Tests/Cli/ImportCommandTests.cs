@@ -254,6 +254,49 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(0, DemoCommandTests.RunCli("query", "--lake", lake, "--query", heldByAnImport ? "history_hours_per_year" : "top_tracks").ExitCode);
     }
 
+    [Theory]
+    [InlineData(1, "parquet")]
+    [InlineData(2, "csv")]
+    [InlineData(3, "parquet")]
+    [InlineData(4, "csv")]
+    public void A_later_export_imported_over_an_earlier_one_says_how_many_streams_it_added(int seed, string format)
+    {
+        // The later export repeats part or all of the earlier one's streams and adds its own: the per-file counts attribute
+        // each stream to one file, so only the summary's comparison with the table before says what the import added.
+        var random = new Random(seed);
+        var streams = Enumerable.Range(0, random.Next(20, 200))
+            .Select(i => new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i * 37 + random.Next(30)))
+            .Select(at => FormattableString.Invariant($$"""{"ts": "{{at:yyyy-MM-dd'T'HH:mm:ss'Z'}}", "ms_played": {{random.Next(1_000, 300_000)}}, "master_metadata_track_name": "Song", "master_metadata_album_artist_name": "Artist", "spotify_track_uri": "spotify:track:4uLU6hMCjMI75M1A2tKUQC"}"""))
+            .ToList();
+        var earlier = streams.Where(_ => random.Next(3) > 0).ToList();
+        var later = streams.Where(s => !earlier.Contains(s) || random.Next(4) > 0).ToList();
+        var expected = later.Count(s => !earlier.Contains(s));
+        Directory.CreateDirectory(_folder["earlier"]);
+        Directory.CreateDirectory(_folder["later"]);
+        File.WriteAllText(_folder["earlier/Streaming_History_Audio_2023_0.json"], $"[{string.Join(",\n", earlier)}]");
+        File.WriteAllText(_folder["later/Streaming_History_Audio_2023-2024_0.json"], $"[{string.Join(",\n", later)}]");
+        var lake = _folder["lake"];
+
+        var first = DemoCommandTests.RunCli("import", _folder["earlier"], "--lake", lake, "--format", format, "--json");
+        Assert.True(first.ExitCode == 0, first.Errors);
+        using (var report = JsonDocument.Parse(first.Output))
+        {
+            Assert.Equal(0, report.RootElement.GetProperty("history_rows_before").GetInt64());
+            Assert.Equal(earlier.Count, report.RootElement.GetProperty("history_rows").GetInt32());
+        }
+        var second = DemoCommandTests.RunCli("import", _folder["later"], "--lake", lake, "--json");
+        Assert.True(second.ExitCode == 0, second.Errors);
+        using (var report = JsonDocument.Parse(second.Output))
+        {
+            Assert.Equal(earlier.Count, report.RootElement.GetProperty("history_rows_before").GetInt64());
+            Assert.Equal(earlier.Count + expected, report.RootElement.GetProperty("history_rows").GetInt32());
+        }
+        // Again, as a person reads it: nothing more to add.
+        var again = DemoCommandTests.RunCli("import", _folder["later"], "--lake", lake);
+        Assert.True(again.ExitCode == 0, again.Errors);
+        Assert.Matches(@"rows added by this import\s*│\s*0\s*│", again.Output);
+    }
+
     [Fact]
     public void Import_of_the_unzipped_folder_prints_a_table_per_file_and_the_history()
     {
