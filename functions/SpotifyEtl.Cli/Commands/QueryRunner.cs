@@ -104,6 +104,13 @@ internal static class QueryRunner
             $" Choose one of: {string.Join(", ", NamedQueries.All.Select(q => q.Name))}.");
     }
 
+    /// <summary>Whether the lake's raw/ holds a folder of the API's responses (any source's but the data export's), which a transform reads.</summary>
+    private static bool HoldsApiResponses(string lake)
+    {
+        var raw = Path.Combine(lake, LakeLayout.Raw.TrimEnd('/'));
+        return Directory.Exists(raw) && Directory.EnumerateDirectories(raw).Any(folder => Path.GetFileName(folder) != StackContract.RawSources.SpotifyExport);
+    }
+
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>
     public static LakeDatabase Open(string lake, bool currentFromPartitions = false,
         IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null)
@@ -111,7 +118,7 @@ internal static class QueryRunner
         LocalLake.MustNotBeAFile(lake);
         if (!Directory.Exists(lake))
         {
-            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform' or 'demo' wrote (it holds raw/ and transformed/).");
+            throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform', 'import' or 'demo' wrote (it holds transformed/).");
         }
         // No transformed/ folder, or one without a table file (a transform that failed before its first, an emptied folder):
         // every answer would be "(no rows)", which reads as a lake with nothing in it rather than one not transformed yet.
@@ -131,7 +138,10 @@ internal static class QueryRunner
             // A landing stopped partway: only its input completes the raw files, which a transform of the lake alone would leave short.
             throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no transformed/ tables yet: " + (UnfinishedTransform.Landings(lake) is { Count: > 0 } landings
                 ? UnfinishedTransform.LandingWarning(lake, landings)
-                : $"run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first."));
+                : HoldsApiResponses(lake)
+                    ? $"run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first."
+                    : $"run 'spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(lake)}', or import your Spotify data export " +
+                      $"('spotify-etl import my_spotify_data.zip --lake {ShellWord.Of(lake)}') first."));
         }
         // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
         var reading = LakeLock.EnterReader(Path.GetFullPath(lake), Interruptible.Token);

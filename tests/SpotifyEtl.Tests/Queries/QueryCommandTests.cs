@@ -188,7 +188,9 @@ public sealed class QueryCommandTests
         var run = DemoCommandTests.RunCli(verb, "--lake", lake);
 
         Assert.True(run.ExitCode == 66, $"exit {run.ExitCode}: {run.Output}{run.Errors}");
-        Assert.Contains($"The lake {lake} has no transformed/ tables yet: run 'spotify-etl transform --lake ", run.Errors, StringComparison.Ordinal);
+        // Nothing in raw/ either: what fills a lake, from the API or from the data export.
+        Assert.Contains($"The lake {lake} has no transformed/ tables yet: run 'spotify-etl extract', then 'spotify-etl transform --lake ", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("or import your Spotify data export ('spotify-etl import my_spotify_data.zip --lake ", run.Errors, StringComparison.Ordinal);
         Assert.Single(run.Errors.TrimEnd().Split('\n'));
         Assert.DoesNotContain("(no rows)", run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(lake, "report.html")));
@@ -206,7 +208,7 @@ public sealed class QueryCommandTests
         var run = DemoCommandTests.RunCli(verb, "--lake", lake);
 
         Assert.Equal(66, run.ExitCode);
-        Assert.Equal($"spotify-etl: The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform' or 'demo' wrote (it holds raw/ and transformed/).",
+        Assert.Equal($"spotify-etl: The lake {Path.GetFullPath(lake)} does not exist: give --lake the folder 'spotify-etl transform', 'import' or 'demo' wrote (it holds transformed/).",
             Assert.Single(run.Errors.TrimEnd().Split('\n')).TrimEnd('\r'));
         Assert.DoesNotContain("first", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("transformed/ tables yet", run.Errors, StringComparison.Ordinal);
