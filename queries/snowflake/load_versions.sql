@@ -1,7 +1,9 @@
--- Question: How many versions of each day's file has Snowflake loaded, per table?
+-- Question: How many versions of each day's file does Snowflake hold since its daily prune, per table?
 -- Snowflake only: it reads the load history tables (<table>_loads) that the Snowflake load keeps
--- beside the latest-load views. file_versions above 1 means the day was replayed (the views read only
--- the newest version); a missing day means the extraction, transformation or load did not run.
+-- beside the latest-load views (which read only each file's newest version). The prune tasks delete
+-- every superseded version daily at 04:15 UTC, so file_versions above 1 means the day's file was
+-- rewritten since then: today's by each run (the lake rewrites the day's partitions every run), an
+-- earlier day's by a replay. A missing day means the extraction, transformation or load did not run.
 SELECT snapshot_date, 'albums' AS table_name, COUNT(DISTINCT load_file_checksum) AS file_versions
 FROM albums_loads GROUP BY snapshot_date
 UNION ALL
