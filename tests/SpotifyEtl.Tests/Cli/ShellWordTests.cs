@@ -60,7 +60,8 @@ public sealed class ShellWordTests
     {
         using var folder = new TempFolder();
         var lake = Directory.CreateDirectory(Path.Combine(folder.Path, name)).FullName;
-        Directory.CreateDirectory(Path.Combine(lake, "raw"));
+        // API responses not transformed yet: what the transform reads.
+        Directory.CreateDirectory(Path.Combine(lake, "raw", "playlist"));
 
         var run = DemoCommandTests.RunCli("query", "--lake", lake);
 
