@@ -219,9 +219,7 @@ public sealed class ReportSectionsTests : IDisposable
         var export = Directory.CreateDirectory(_folder["export"]).FullName;
         File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2023-2024_0.json"), "[" + string.Join(",", streams.Select(at =>
             $$"""{"ts":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1","reason_end":"trackdone","skipped":false}""")) + "]");
-        var lake = new LocalFolderStore(_folder["lake"]);
-        var candidates = Directory.GetFiles(export).Select(f => new ExportCandidate(Path.GetFileName(f), _ => Task.FromResult<Stream>(File.OpenRead(f)), new FileInfo(f).Length)).ToList();
-        await new ExportImporter(lake, lake, new ImportOptions { Format = TableFormat.Csv }).ImportAsync(candidates);
+        await ImportAsync(export);
         DateOnly? snapshot = seed % 2 == 1 ? DateOnly.FromDateTime(last).AddDays(random.Next(-20, 60)) : null;
         if (snapshot is { } day)
         {
@@ -231,8 +229,7 @@ public sealed class ReportSectionsTests : IDisposable
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
-        var marks = System.Text.RegularExpressions.Regex.Matches(SectionOf(html, "history-hours-per-month"), "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
-            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
+        var marks = MonthMarks(SectionOf(html, "history-hours-per-month"));
         Assert.Equal(streams.Select(s => s.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal),
             marks.Select(m => m.Month.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct());
         Assert.All(marks, m => Assert.True(m.Partial == m.Month.AddMonths(1).AddDays(-1) >= end,
@@ -268,17 +265,14 @@ public sealed class ReportSectionsTests : IDisposable
                 [{"ts":"{{earliest.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}","ms_played":200000,"master_metadata_track_name":"Old","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1"}]
                 """);
         }
-        var lake = new LocalFolderStore(_folder["lake"]);
-        var candidates = Directory.GetFiles(export).Select(f => new ExportCandidate(Path.GetFileName(f), _ => Task.FromResult<Stream>(File.OpenRead(f)), new FileInfo(f).Length)).ToList();
-        await new ExportImporter(lake, lake, new ImportOptions { Format = TableFormat.Csv }).ImportAsync(candidates);
+        await ImportAsync(export);
         var begins = DateOnly.FromDateTime(extended ? earliest : first);
         var end = DateOnly.FromDateTime(last);
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
         var section = SectionOf(html, "history-hours-per-month");
-        var marks = System.Text.RegularExpressions.Regex.Matches(section, "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
-            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
+        var marks = MonthMarks(section);
         var firstMonth = new DateOnly(begins.Year, begins.Month, 1);
         Assert.Equal(firstMonth, marks.Min(m => m.Month));
         Assert.All(marks, m => Assert.True(m.Partial == (m.Month.AddMonths(1).AddDays(-1) >= end || (!extended && m.Month == firstMonth)),
@@ -327,8 +321,7 @@ public sealed class ReportSectionsTests : IDisposable
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
         var section = SectionOf(html, "history-hours-per-month");
-        var marks = System.Text.RegularExpressions.Regex.Matches(section, "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
-            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
+        var marks = MonthMarks(section);
         Assert.All(marks, m => Assert.True(m.Partial == (m.Month.AddMonths(1).AddDays(-1) >= end
                 || (unknown is { } gap && m.Month <= gap.To && m.Month.AddMonths(1).AddDays(-1) >= gap.From)),
             $"seed {seed}: the month of {m.Month:yyyy-MM} (export to {exported:yyyy-MM-dd}, API plays {read:yyyy-MM-dd} to {end:yyyy-MM-dd}) is drawn {(m.Partial ? "partial" : "whole")}"));
@@ -336,6 +329,19 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.Contains(marks, m => !m.Partial);
         Assert.Contains("counts its song&#39;s whole length", section, StringComparison.Ordinal);
     }
+
+    /// <summary>Imports the export files of a folder into the test's lake, as CSV.</summary>
+    private async Task ImportAsync(string export)
+    {
+        var lake = new LocalFolderStore(_folder["lake"]);
+        var candidates = Directory.GetFiles(export).Select(f => new ExportCandidate(Path.GetFileName(f), _ => Task.FromResult<Stream>(File.OpenRead(f)), new FileInfo(f).Length)).ToList();
+        await new ExportImporter(lake, lake, new ImportOptions { Format = TableFormat.Csv }).ImportAsync(candidates);
+    }
+
+    /// <summary>The months of the history's chart in a section, each drawn whole or paler.</summary>
+    private static List<(DateOnly Month, bool Partial)> MonthMarks(string section) =>
+        System.Text.RegularExpressions.Regex.Matches(section, "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
+            .Select(m => (Month: DateOnly.ParseExact(m.Groups[2].Value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), Partial: m.Groups[1].Success)).ToList();
 
     private static string SectionOf(string html, string id)
     {
