@@ -41,9 +41,9 @@ internal static class CredentialsFile
     public static IReadOnlyList<string> IgnoredVariables(Func<string, string?> getVariable) =>
         [.. RetiredVariables.Where(name => !string.IsNullOrEmpty(getVariable(name)))];
 
-    /// <param name="login">The login command that adds the refresh token to this file, named in the message when there is no file.</param>
-    public static SpotifyCredentials Load(string path, string? login = null) => Read(path, login).Credentials;
+    public static SpotifyCredentials Load(string path) => Read(path, login: null).Credentials;
 
+    /// <param name="login">The login command that adds the refresh token to this file, named in the message when there is no file; null for the default.</param>
     private static (SpotifyCredentials Credentials, string? AuthorizedAtProblem) Read(string path, string? login)
     {
         RefuseInsideRepository(path);
@@ -116,7 +116,9 @@ internal static class CredentialsFile
             CliJsonContext.Default.CredentialsFileContent);
         // A name of this save's own: two runs that share the file (extracts into two lakes, each rotating the token) each
         // write their whole file and the last move wins, where one shared name had each delete or move the other's.
-        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        // Its writer is named by process id and start (LocalFolderStore.TemporaryName), so that a leftover is known for one
+        // whichever process has the id by now.
+        var temporary = $"{path}.{SpotifyEtl.Storage.LocalFolderStore.TemporaryName()}";
         RemoveLeftovers(path);
         // Created owner-only, never readable by others for an instant, whatever the umask.
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -173,24 +175,17 @@ internal static class CredentialsFile
         var name = Path.GetFileName(path);
         foreach (var leftover in Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, name + ".*.tmp"))
         {
-            var parts = Path.GetFileName(leftover)[(name.Length + 1)..].Split('.');
-            if (parts.Length == 3 && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var process) && !IsRunning(process))
+            var rest = Path.GetFileName(leftover)[(name.Length + 1)..];
+            var parts = rest.Split('.');
+            // An earlier version's name, {pid}.{guid}.tmp, gives the process id alone.
+            var ended = SpotifyEtl.Storage.LocalFolderStore.IsTemporaryName(rest)
+                ? !SpotifyEtl.Storage.LocalFolderStore.TemporaryWriterRuns(rest)
+                : parts.Length == 3 && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var process)
+                    && !SpotifyEtl.Storage.LocalFolderStore.ProcessRuns(process);
+            if (ended)
             {
                 File.Delete(leftover);
             }
-        }
-    }
-
-    private static bool IsRunning(int process)
-    {
-        try
-        {
-            using var running = System.Diagnostics.Process.GetProcessById(process);
-            return !running.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

@@ -49,6 +49,16 @@ public sealed partial class LocalFolderStore : IObjectStore
     /// </summary>
     public static int RemoveStaleTemporaryFiles(string folder) => TemporaryFiles.RemoveStaleIn(folder, ownNamesOnly: true);
 
+    /// <summary>
+    /// Whether <paramref name="name"/> is one <see cref="TemporaryName"/> gives whose writer still runs (the same process id
+    /// and the same start: an id alone may be another process's by now); false for any other name.
+    /// </summary>
+    public static bool TemporaryWriterRuns(string name) =>
+        TemporaryFiles.IsOwnName(name) && TemporaryFiles.IsRunning(name[..name.IndexOf('-', StringComparison.Ordinal)]);
+
+    /// <summary>Whether <paramref name="name"/> is one <see cref="TemporaryName"/> gives.</summary>
+    public static bool IsTemporaryName(string name) => TemporaryFiles.IsOwnName(name);
+
     /// <summary>Whether a process of that id runs.</summary>
     public static bool ProcessRuns(int pid) => TemporaryFiles.StartOf(pid) is not null;
 

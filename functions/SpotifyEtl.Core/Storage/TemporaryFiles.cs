@@ -75,7 +75,7 @@ internal static partial class TemporaryFiles
     private static partial System.Text.RegularExpressions.Regex OwnName();
 
     /// <summary>Whether the writer named <c>{pid}.{start}</c> (or a bare <c>{pid}</c>) still runs: the same id and the same start.</summary>
-    private static bool IsRunning(string owner)
+    internal static bool IsRunning(string owner)
     {
         var dot = owner.IndexOf('.', StringComparison.Ordinal);
         if (!int.TryParse(dot < 0 ? owner : owner[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))

@@ -74,6 +74,11 @@ public sealed class AuthCommandTests : IAsyncLifetime
         await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""");
         var leftover = $"{credentials}.{EndedProcess()}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllTextAsync(leftover, "{}");
+        // A leftover named as saves name them now, by a process whose id a running process (this one) has since been given:
+        // its writer started at another instant, so it is gone, and the file holding a token goes too.
+        var pid = Environment.ProcessId;
+        var reused = $"{credentials}.{pid}.1-{Guid.NewGuid():N}.tmp";
+        await File.WriteAllTextAsync(reused, "{}");
         File.SetUnixFileMode(credentials, (UnixFileMode)0b110_100_100);
         File.SetUnixFileMode(leftover, (UnixFileMode)0b110_100_100);
 

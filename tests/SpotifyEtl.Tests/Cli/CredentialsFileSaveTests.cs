@@ -45,4 +45,29 @@ public sealed class CredentialsFileSaveTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_save_removes_the_temporary_files_of_ended_saves_and_leaves_those_of_saves_under_way()
+    {
+        // Each holds a refresh token. A save's writer is its process id and start: an id alone may be a running process's by
+        // now (a container's process 1 every time), whose files a save must not take for its own leftovers, nor keep for ever.
+        var path = _folder["config/spotify-etl/credentials.json"];
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var pid = Environment.ProcessId;
+        var underWay = $"{path}.{pid}.{SpotifyEtl.Storage.TemporaryFiles.StartOf(pid)}-{Guid.NewGuid():N}.tmp";
+        var idReused = $"{path}.{pid}.1-{Guid.NewGuid():N}.tmp";
+        using (var ended = System.Diagnostics.Process.Start("true")!)
+        {
+            ended.WaitForExit();
+            File.WriteAllText($"{path}.{ended.Id}.{Guid.NewGuid():N}.tmp", "{}"); // as an earlier version named them
+        }
+        File.WriteAllText(underWay, "{}");
+        File.WriteAllText(idReused, "{}");
+
+        CredentialsFile.Save(path, new SpotifyCredentials("client-id", "client-secret", "refresh"));
+
+        Assert.Equal(["credentials.json", Path.GetFileName(underWay)],
+            Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }
