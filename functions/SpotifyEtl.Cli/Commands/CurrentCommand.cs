@@ -59,6 +59,10 @@ internal static class CurrentCommand
     /// <summary>The daily tables the current-state tables are built from.</summary>
     private static readonly string[] DailyTables = CurrentTables.Sources.Values.Select(source => source.Daily).Distinct().ToArray();
 
+    /// <summary>Whether a daily table the current-state tables come from has a partition in the lake.</summary>
+    private static bool HoldsDailyPartitions(DirectoryInfo folder) =>
+        DailyTables.Any(table => LakeViews.TableFiles(folder.FullName, table).Count > 0);
+
     /// <summary>Whether a current-state table has a file in the lake: one left by days since removed is rebuilt empty.</summary>
     private static bool HoldsCurrentTables(DirectoryInfo folder) =>
         CurrentTables.All.Any(table => LakeViews.TableFiles(folder.FullName, table).Count > 0);
@@ -73,22 +77,24 @@ internal static class CurrentCommand
             throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} does not exist: name the folder 'transform' wrote to.");
         }
         LakeFormat.Check(folder, format);
-        var days = ReadPartitions(folder);
-        if (days.Count == 0 && !HoldsCurrentTables(folder))
+        // Refused before the lake is opened: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
+        QueryRunner.MustHoldTables(folder.FullName);
+        if (!HoldsDailyPartitions(folder) && !HoldsCurrentTables(folder))
         {
+            if (UnfinishedImport.Warning(folder.FullName) is { } unfinished)
+            {
+                CliErrors.Warn(Console.Error, unfinished); // the lake's history, all it holds, may lack what that import brought
+            }
             // A lake holding only an imported history: rebuilding would write five empty tables and report success.
             throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} has no daily partitions of {string.Join(", ", DailyTables)} " +
                 "to rebuild the current-state tables from (a lake holding only an imported streaming history has none): there is nothing to rebuild. " +
                 $"Transform API responses into it first ('spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(folder.FullName)}').");
         }
-        // Opened once its tables were read: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
         var store = LocalLake.Open(folder);
-        // Another process writing tables (a transform) may have written days since they were read: read again once it has ended,
-        // or the digests of its days would be deleted and the tables rebuilt without them.
-        if (LakeLock.EnterWriter(folder.FullName, cancellationToken))
-        {
-            days = ReadPartitions(folder);
-        }
+        // The days are read once no other process writes tables (a transform): one read before it ended would miss its days,
+        // and their digests would be deleted and the tables rebuilt without them.
+        LakeLock.EnterWriter(folder.FullName, cancellationToken);
+        var days = ReadPartitions(folder);
         format = LakeFormat.Settled(folder, format, formatGiven);
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
         var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);

@@ -115,6 +115,44 @@ internal static class QueryRunner
     public static LakeDatabase Open(string lake, bool currentFromPartitions = false,
         IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null)
     {
+        MustHoldTables(lake);
+        // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
+        var reading = LakeLock.EnterReader(Path.GetFullPath(lake), Interruptible.Token);
+        try
+        {
+            var database = LakeDatabase.Open(lake, tables, currentFromPartitions);
+            database.Reading = reading;
+            try
+            {
+                Warn(lake, database);
+            }
+            catch
+            {
+                database.Dispose(); // and its hold on the lake, which the catches below let go of again (a second dispose does nothing)
+                throw;
+            }
+            return database;
+        }
+        catch (LakeException exception)
+        {
+            reading?.Dispose();
+            throw new CliException(ExitCodes.DataError, exception.Message);
+        }
+        catch (QueryFailedException exception)
+        {
+            reading?.Dispose();
+            throw new CliException(ExitCodes.DataError, $"The lake's tables cannot be read: {exception.Message}");
+        }
+        catch
+        {
+            reading?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Refuses, naming what to do, a lake that is missing, a file, or not yet transformed (no table file).</summary>
+    public static void MustHoldTables(string lake)
+    {
         LocalLake.MustNotBeAFile(lake);
         if (!Directory.Exists(lake))
         {
@@ -143,49 +181,31 @@ internal static class QueryRunner
                     : $"run 'spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(lake)}', or import your Spotify data export " +
                       $"('spotify-etl import my_spotify_data.zip --lake {ShellWord.Of(lake)}') first."));
         }
-        // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
-        var reading = LakeLock.EnterReader(Path.GetFullPath(lake), Interruptible.Token);
-        try
+    }
+
+    /// <summary>What the answers of an opened lake may lack, said on stderr before any is printed.</summary>
+    private static void Warn(string lake, LakeDatabase database)
+    {
+        if (Report.TransformedTables.CountQuarantined(lake) is > 0 and var quarantined)
         {
-            var database = LakeDatabase.Open(lake, tables, currentFromPartitions);
-            database.Reading = reading;
-            if (Report.TransformedTables.CountQuarantined(lake) is > 0 and var quarantined)
-            {
-                CliErrors.Warn(Console.Error, $"{quarantined:N0} raw object(s) of this lake are set aside under quarantine/, each with a .reason.txt saying why: " +
-                    "the answers may leave out what they hold (a playlist with a page set aside, and no whole list landed that day, lists only its other " +
-                    $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {ShellWord.Of(lake)}' reads its raw object through (mended by hand, or " +
-                    "read by a version that knows its shape).");
-            }
-            if (UnfinishedImport.Warning(lake) is { } unfinishedImport)
-            {
-                CliErrors.Warn(Console.Error, unfinishedImport);
-            }
-            if (UnfinishedTransform.Warning(lake) is { } unfinished)
-            {
-                // It explains missing current-state tables too, which the run writes last.
-                CliErrors.Warn(Console.Error, unfinished);
-            }
-            else if (database.ComputedCurrent.Count > 0)
-            {
-                CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
-                    $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {ShellWord.Of(lake)}' writes them.");
-            }
-            return database;
+            CliErrors.Warn(Console.Error, $"{quarantined:N0} raw object(s) of this lake are set aside under quarantine/, each with a .reason.txt saying why: " +
+                "the answers may leave out what they hold (a playlist with a page set aside, and no whole list landed that day, lists only its other " +
+                $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {ShellWord.Of(lake)}' reads its raw object through (mended by hand, or " +
+                "read by a version that knows its shape).");
         }
-        catch (LakeException exception)
+        if (UnfinishedImport.Warning(lake) is { } unfinishedImport)
         {
-            reading?.Dispose();
-            throw new CliException(ExitCodes.DataError, exception.Message);
+            CliErrors.Warn(Console.Error, unfinishedImport);
         }
-        catch (QueryFailedException exception)
+        if (UnfinishedTransform.Warning(lake) is { } unfinished)
         {
-            reading?.Dispose();
-            throw new CliException(ExitCodes.DataError, $"The lake's tables cannot be read: {exception.Message}");
+            // It explains missing current-state tables too, which the run writes last.
+            CliErrors.Warn(Console.Error, unfinished);
         }
-        catch
+        else if (database.ComputedCurrent.Count > 0)
         {
-            reading?.Dispose();
-            throw;
+            CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
+                $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {ShellWord.Of(lake)}' writes them.");
         }
     }
 
