@@ -121,14 +121,30 @@ internal static class LakeLock
             {
                 throw new CliException(ExitCodes.IoError, $"{path}, the lake's lock file, cannot be used: {problem}. Remove it, then run again.");
             }
+            FileStream? exclusive = null;
             try
             {
-                using var exclusive = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                aloneOnly();
+                exclusive = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Another process works on the lake: what looks unfinished may be its work in progress.
+            }
+            if (exclusive is not null)
+            {
+                using (exclusive)
+                {
+                    try
+                    {
+                        aloneOnly();
+                    }
+                    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                    {
+                        // A tidy of what an interrupted run left is no reason to refuse this run, nor to say nothing of it.
+                        CliErrors.Warn(Console.Error, $"what an interrupted run left in the lake could not be tidied ({exception.Message.TrimEnd('.')}): it stays " +
+                            "where it is, and this run goes on.");
+                    }
+                }
             }
             // Shared: several processes may hold it at once (opened for reading, so the lock taken is a shared one). Another
             // process that started an instant before holds it exclusively while it tidies: wait for it, never fail as a disk would.
