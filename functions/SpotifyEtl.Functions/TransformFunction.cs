@@ -124,19 +124,19 @@ public sealed partial class TransformFunction
             }
             foreach (var record in records)
             {
-                var bucket = record.S3?.Bucket?.Name;
-                var encodedKey = record.S3?.Object?.Key;
-                var key = encodedKey is null ? null : S3EventKeys.Decode(encodedKey);
+                // The input was refused whole if a record named no bucket or no object key (TransformInput): every record here names both.
+                var bucket = record.S3!.Bucket!.Name!;
+                var key = S3EventKeys.Decode(record.S3.Object!.Key!);
                 var reason = IgnoreReason(record, bucket, key);
                 if (reason is not null)
                 {
                     ignored++;
                     Log(new IgnoredRecordLogLine(TransformEvents.RecordIgnored, "warn", bucket, key, record.EventName, reason), TransformLogContext.Default.IgnoredRecordLogLine);
                 }
-                else if (key!.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
+                else if (key.StartsWith(LakeLayout.Import, StringComparison.Ordinal))
                 {
                     // The version the event is about: an export overwritten before its event is handled is still imported as it was.
-                    exports.Add(new DroppedObject(key, record.S3?.Object?.VersionId, record.S3?.Object?.Size));
+                    exports.Add(new DroppedObject(key, record.S3.Object.VersionId, record.S3.Object.Size));
                 }
                 else if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
                 {
@@ -227,12 +227,8 @@ public sealed partial class TransformFunction
         }
     }
 
-    private string? IgnoreReason(S3EventRecord record, string? bucket, string? key)
+    private string? IgnoreReason(S3EventRecord record, string bucket, string key)
     {
-        if (bucket is null || key is null)
-        {
-            return "the record names no bucket or no object key: it is not an S3 object notification";
-        }
         if (record.EventName is { } name && !name.StartsWith("ObjectCreated:", StringComparison.Ordinal))
         {
             return $"'{name}' is not an ObjectCreated event: only new manifests and raw objects are transformed";

@@ -223,7 +223,7 @@ public static class ExtractCommand
         var savedTo = tokenStore.SavedTo ?? credentialsFile;
         // Saved beside the file read when that one came to hold another app's credentials meanwhile: the next run must name it.
         context.Errors.WriteLine($"Spotify rotated the refresh token; the new one was saved to {savedTo} (owner-readable only) and is not shown." +
-            (savedTo == credentialsFile ? "" : $" Run with --credentials {savedTo} from now on."));
+            (savedTo == credentialsFile ? "" : $" Run with --credentials {ShellWord.Of(savedTo)} from now on."));
         return true;
     }
 

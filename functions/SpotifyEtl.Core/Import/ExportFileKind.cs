@@ -44,9 +44,6 @@ public static partial class ExportFileKinds
 
     public static string Describe(this ExportFileKind kind) => Names.First(n => n.Kind == kind).Description;
 
-    public static bool IsExtended(this ExportFileKind kind) => kind is ExportFileKind.ExtendedAudio or ExportFileKind.ExtendedVideo
-        or ExportFileKind.ExtendedEndsong or ExportFileKind.ExtendedOther;
-
     public static bool TryParseSegment(string segment, out ExportFileKind kind)
     {
         foreach (var (candidate, name, _) in Names)
