@@ -63,12 +63,19 @@ export const sourcesEnvironmentBytes = (sources: readonly unknown[]): number => 
 export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - (contract.environment.extract.sources.length + 4);
 const playlistSourceBytes = sourcesEnvironmentBytes([{ type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" }]) - 3;
 
+/**
+ * An AWS region's name: a partition's two to four letters (`us`, `cn`, `eusc` of the European Sovereign Cloud), its
+ * area and its number (`eu-north-1`, `us-gov-west-1`, `eusc-de-east-1`).
+ */
+export const awsRegionName = "[a-z]{2,4}(?:-[a-z]+)+-\\d+";
+const isAwsRegion = (v: string): boolean => new RegExp(`^${awsRegionName}$`).test(v);
+
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
 export function loadConfig(): StackConfig {
     keysRead.clear();
     const r = new Reader();
     const region = new pulumi.Config("aws").get("region") ?? "";
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    if (!isAwsRegion(region)) {
         r.problems.push(`aws:region must be set to an AWS region, e.g. pulumi config set aws:region eu-north-1 (got "${region}")`);
     }
 
@@ -283,7 +290,7 @@ function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): Sno
     // S3 sends event notifications only to a queue in the bucket's region, and Snowpipe's queue lives in the
     // Snowflake account's region: a mismatch would fail at the notification, after the pipes were created.
     const awsRegion = r.string("snowflakeAwsRegion", (v) =>
-        v === "" || /^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : "must be an AWS region such as us-east-1, or empty");
+        v === "" || isAwsRegion(v) ? undefined : "must be an AWS region such as us-east-1, or empty");
     if (enabled && awsRegion !== "" && region !== "" && awsRegion !== region) {
         r.fail("snowflakeAwsRegion", `is ${awsRegion} but the stack's aws:region is ${region}: S3 notifies only a queue in the bucket's own region, ` +
             "so Snowpipe cannot load this lake; use a Snowflake account in the stack's region, or deploy the stack there");

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { configKeys, projectName, retiredSpotifyKeys, type Architecture } from "../config";
+import { awsRegionName, configKeys, projectName, retiredSpotifyKeys, type Architecture } from "../config";
 import { defaultOutputRoot, functionsPackage } from "./publishFunctions";
 
 const repositoryRoot = "..";
@@ -80,7 +80,7 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
  */
 export function qualifiedStackName(stack: string, backendUrl: string, organization: string): string {
     if (backendUrl !== "") {
-        if (backendUrl.startsWith("s3://") && !/[?&]region=[a-z]{2}(-[a-z]+)+-\d(&|$)/.test(backendUrl)) {
+        if (backendUrl.startsWith("s3://") && !new RegExp(`[?&]region=${awsRegionName}(&|$)`).test(backendUrl)) {
             throw new Error(`PULUMI_BACKEND_URL ${backendUrl.replace(/\?.*$/, "")} names no region: use s3://<bucket>?region=<the bucket's region> `
                 + "(the bootstrap's output `backend`), or the stacks in other regions cannot reach their state");
         }

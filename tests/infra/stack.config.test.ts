@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, projectName, stackNameProblems } from "../../infra/config";
@@ -303,6 +304,18 @@ describe("an invalid value fails naming its key", () => {
         assert.match(problemsOf(config), /aws:region must be set/);
     });
 
+    test("every region the AWS provider knows is a region, of every partition, and words that are none are refused", () => {
+        // From the installed provider's own list: China, GovCloud and the European Sovereign Cloud (eusc-de-east-1) included.
+        const regions = Object.values(aws.Region);
+        assert.ok(regions.includes("eusc-de-east-1" as aws.Region) && regions.includes("us-gov-west-1" as aws.Region) && regions.length > 30);
+        for (const region of regions) {
+            assert.doesNotThrow(() => load({ ...validConfig(), "aws:region": region }), region);
+        }
+        for (const word of ["Stockholm", "eu-north", "eu_north_1", "EU-NORTH-1", "e-north-1", "europe-north-1x", "us-east-1 ", "eu-north-1; rm"]) {
+            assert.match(problemsOf({ ...validConfig(), "aws:region": word }), /aws:region must be set to an AWS region/, word);
+        }
+    });
+
     for (const key of retiredSpotifyKeys) {
         test(`a stack that still sets ${key} is told to move the credential into Secrets Manager and remove the key`, () => {
             const message = problemsOf({ ...validConfig(), [`spotify-stack:${key}`]: "SENTINEL-credential-5e1f" });
@@ -432,6 +445,9 @@ describe("Snowflake", () => {
 
     test("a Snowflake account in the stack's own region passes, and a malformed region is named", () => {
         assert.equal(loadWithSecrets(snowflakeOn({ "spotify-stack:snowflakeAwsRegion": "eu-north-1" })).snowflake.awsRegion, "eu-north-1");
+        for (const region of Object.values(aws.Region)) {
+            assert.equal(loadWithSecrets(snowflakeOn({ "aws:region": region, "spotify-stack:snowflakeAwsRegion": region })).snowflake.awsRegion, region);
+        }
         assert.match(problemsOf(snowflakeOn({ "spotify-stack:snowflakeAwsRegion": "Stockholm" })), /snowflakeAwsRegion must be an AWS region/);
     });
 
