@@ -63,34 +63,36 @@ public static class AuthCommand
             var waiting = listener.WaitForCodeAsync(state, CancelAfter(timeout, cancellationToken));
             context.ShowAuthorizePage(authorizeUri);
             // The browser is told the outcome once the code is exchanged and the token kept (disposed unanswered: failed).
-            using var callback = await waiting.ConfigureAwait(false);
-
-            using var http = new HttpClient();
-            var authorizedAt = DateTimeOffset.UtcNow;
-            var tokens = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
-
-            console.WriteLine();
-            // Saved, never shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
-            // With the time of this authorization: the token ends six months after it, and runs say so in the weeks before.
-            CredentialsFile.Save(credentialsFile, app with { RefreshToken = tokens.RefreshToken, AuthorizedAt = authorizedAt });
-            // Which account signed in, and whether Spotify lets it use the app: a browser signed in to another account, or an
-            // account not on the app's user list, would otherwise show only at the first extraction.
-            SpotifyAccount? account;
-            try
+            var callback = await waiting.ConfigureAwait(false);
+            await using (callback.ConfigureAwait(false))
             {
-                account = await AccountAsync(context, http, endpoints, tokens.AccessToken, cancellationToken).ConfigureAwait(false);
+                using var http = new HttpClient();
+                var authorizedAt = DateTimeOffset.UtcNow;
+                var tokens = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
+
+                console.WriteLine();
+                // Saved, never shown: a token printed stays in the terminal's scrollback and in whatever the output was piped to.
+                // With the time of this authorization: the token ends six months after it, and runs say so in the weeks before.
+                CredentialsFile.Save(credentialsFile, app with { RefreshToken = tokens.RefreshToken, AuthorizedAt = authorizedAt });
+                // Which account signed in, and whether Spotify lets it use the app: a browser signed in to another account, or an
+                // account not on the app's user list, would otherwise show only at the first extraction.
+                SpotifyAccount? account;
+                try
+                {
+                    account = await AccountAsync(context, http, endpoints, tokens.AccessToken, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SpotifyAccountRefusedException refused)
+                {
+                    // Kept where it was saved, and said so: it works as it is once the account may use the app.
+                    throw new CliException(ExitCodes.NoPermission, $"{refused.Message} The refresh token is in {credentialsFile}.");
+                }
+                console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token ends six months from now, at {RefreshTokenExpiry.Format(RefreshTokenExpiry.EndOf(authorizedAt))}, however often it is refreshed: runs say so from two weeks before (log in again then).");
+                console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")} ... runs locally.");
+                console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
+                console.WriteLine($"  {StackSecret.PutCommand}{credentialsFile}");
+                await callback.AuthorizedAsync().ConfigureAwait(false);
+                return ExitCodes.Success;
             }
-            catch (SpotifyAccountRefusedException refused)
-            {
-                // Kept where it was saved, and said so: it works as it is once the account may use the app.
-                throw new CliException(ExitCodes.NoPermission, $"{refused.Message} The refresh token is in {credentialsFile}.");
-            }
-            console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token ends six months from now, at {RefreshTokenExpiry.Format(RefreshTokenExpiry.EndOf(authorizedAt))}, however often it is refreshed: runs say so from two weeks before (log in again then).");
-            console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")} ... runs locally.");
-            console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
-            console.WriteLine($"  {StackSecret.PutCommand}{credentialsFile}");
-            await callback.AuthorizedAsync().ConfigureAwait(false);
-            return ExitCodes.Success;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,9 +100,9 @@ public static class AuthCommand
             // listener or the cancelled exchange throws on its way out.
             return CliErrors.Report(new OperationCanceledException(), context.Errors, verbose);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (exception is LoginCallbackException or TimeoutException)
         {
-            // The browser's answer was wrong (state mismatch, access denied) or never came: try again.
+            // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again.
             var advice = exception.Message.Contains("again", StringComparison.Ordinal) ? "" : " Run 'spotify-etl auth login' again.";
             return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message}{advice}"), context.Errors, verbose);
         }

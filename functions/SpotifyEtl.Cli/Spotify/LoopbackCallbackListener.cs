@@ -22,7 +22,7 @@ internal sealed class LoopbackCallbackListener : IDisposable
         }
         catch (HttpListenerException exception)
         {
-            throw new InvalidOperationException($"Cannot listen on {RedirectUri} ({exception.Message}). Choose another --port, and register that redirect URI in the app's settings.", exception);
+            throw new LoginCallbackException($"Cannot listen on {RedirectUri} ({exception.Message}). Choose another --port, and register that redirect URI in the app's settings.", exception);
         }
     }
 
@@ -54,17 +54,17 @@ internal sealed class LoopbackCallbackListener : IDisposable
             if (!string.Equals(query["state"], expectedState, StringComparison.Ordinal))
             {
                 await RespondAsync(context, 400, "The state parameter does not match this login. Start again with spotify-etl auth login.").ConfigureAwait(false);
-                throw new InvalidOperationException("The callback's state parameter does not match the one this login sent; the answer was refused (possible cross-site request). Run `spotify-etl auth login` again.");
+                throw new LoginCallbackException("The callback's state parameter does not match the one this login sent; the answer was refused (possible cross-site request). Run `spotify-etl auth login` again.");
             }
             if (query["error"] is { } error)
             {
                 await RespondAsync(context, 400, $"Spotify reported: {error}.").ConfigureAwait(false);
-                throw new InvalidOperationException($"Spotify did not authorize the app ({error}). If you pressed Cancel, run the login again; if the user is not on the app's allow-list, add them in the dashboard (Development Mode: at most 5 users).");
+                throw new LoginCallbackException($"Spotify did not authorize the app ({error}). If you pressed Cancel, run the login again; if the user is not on the app's allow-list, add them in the dashboard (Development Mode: at most 5 users).");
             }
             if (query["code"] is not { Length: > 0 } code)
             {
                 await RespondAsync(context, 400, "No code in the callback.").ConfigureAwait(false);
-                throw new InvalidOperationException("The callback carried no authorization code. Run `spotify-etl auth login` again.");
+                throw new LoginCallbackException("The callback carried no authorization code. Run `spotify-etl auth login` again.");
             }
             return new BrowserCallback(code, context);
         }
@@ -88,7 +88,7 @@ internal sealed class LoopbackCallbackListener : IDisposable
 /// exchanged and the token kept, otherwise that it failed and the terminal says why. Disposing it unanswered
 /// answers the failure.
 /// </summary>
-internal sealed class BrowserCallback(string code, HttpListenerContext context) : IDisposable
+internal sealed class BrowserCallback(string code, HttpListenerContext context) : IAsyncDisposable
 {
     private bool _answered;
 
@@ -115,11 +115,14 @@ internal sealed class BrowserCallback(string code, HttpListenerContext context) 
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         if (!_answered)
         {
-            FailedAsync().GetAwaiter().GetResult();
+            await FailedAsync().ConfigureAwait(false);
         }
     }
 }
+
+/// <summary>Why the browser's way back could not give a login: no port to listen on, or an answer that is wrong or refused.</summary>
+internal sealed class LoginCallbackException(string message, Exception? innerException = null) : Exception(message, innerException);
