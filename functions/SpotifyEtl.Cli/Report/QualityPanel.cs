@@ -5,8 +5,9 @@ using static SpotifyEtl.Cli.Report.Svg;
 namespace SpotifyEtl.Cli.Report;
 
 /// <summary>
-/// The data-quality summary: the latest snapshot, the objects set aside in quarantine, and per table
-/// the rows, days and duplicate rows that the data_quality query counts.
+/// The data-quality summary: the latest snapshot, the objects set aside in quarantine, per table the rows, days and
+/// duplicate rows that the data_quality query counts, and the imported listening history's streams and months (a
+/// table of months, not of snapshot dates, which data_quality leaves out).
 /// </summary>
 internal static class QualityPanel
 {
@@ -19,6 +20,7 @@ internal static class QualityPanel
             .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"latest-snapshot\">{Escape(latest)}</b>latest snapshot</div>")
             .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"quarantined\">{(input.Quarantined is { } q ? q.ToString(CultureInfo.InvariantCulture) : "n/a")}</b>{(input.Quarantined is null ? "quarantined objects (kept in the raw bucket, not read)" : "quarantined objects")}</div>")
             .Append("</div>");
+        html.Append(History(input));
         if (result is null || result.Rows.Count == 0)
         {
             return html.ToString();
@@ -36,5 +38,21 @@ internal static class QualityPanel
                 $"<tr><td>{Escape(group.Key)}</td><td class=\"num\">{group.Count()}</td><td class=\"num\">{total}</td><td class=\"num\">{duplicates}</td><td>{Escape(group.Max(r => r[date]))}</td></tr>");
         }
         return html.Append("</tbody></table></div>").ToString();
+    }
+
+    /// <summary>One sentence on listening_history, from the months the history's hours are charted by; empty without a history.</summary>
+    private static string History(ReportInput input)
+    {
+        if (input.Answers.GetValueOrDefault("history_hours_per_month")?.Result is not { Rows.Count: > 0 } months)
+        {
+            return "";
+        }
+        var columns = months.Columns.ToList();
+        var (month, streams) = (columns.IndexOf("month"), columns.IndexOf("streams"));
+        var total = months.Rows.Sum(r => (long)Number(r[streams]));
+        var span = $"{months.Rows.Min(r => r[month])} to {months.Rows.Max(r => r[month])}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"<p class=\"note\" id=\"quality-history\">listening_history, the imported listening history: <b data-metric=\"history-streams\">{total:N0}</b> streams in " +
+            $"<b data-metric=\"history-months\">{months.Rows.Count:N0}</b> {(months.Rows.Count == 1 ? "month" : "months")} ({Escape(span)}), each stream once.</p>");
     }
 }

@@ -56,6 +56,15 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
         Assert.Equal("history-hours-per-month", order[0]);
         Assert.True(order.IndexOf("history-skips") < order.IndexOf("listening-over-time"), string.Join(", ", order));
         Assert.True(html.IndexOf(">Lifetime history</h2>", StringComparison.Ordinal) < html.IndexOf(">Listening</h2>", StringComparison.Ordinal));
+
+        // The data-quality panel counts the history too, as the table holds it: every stream of it, in its months.
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "history_hours_per_month", "--json");
+        Assert.True(query.ExitCode == 0, query.Errors);
+        using var answer = System.Text.Json.JsonDocument.Parse(query.Output);
+        var months = answer.RootElement[0].GetProperty("rows").EnumerateArray().ToList();
+        var streams = months.Sum(m => long.Parse(m[3].GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(streams > 0);
+        Assert.Contains($"<b data-metric=\"history-streams\">{streams:N0}</b> streams in <b data-metric=\"history-months\">{months.Count:N0}</b>", html, StringComparison.Ordinal);
     }
 
     [Fact]
