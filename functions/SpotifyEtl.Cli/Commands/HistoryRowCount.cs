@@ -19,16 +19,19 @@ internal static class HistoryRowCount
         foreach (var month in LakeViews.TableFiles(lake, TableNames.ListeningHistory).GroupBy(Path.GetDirectoryName, StringComparer.Ordinal))
         {
             var file = month.FirstOrDefault(f => f.EndsWith(format.Extension(), StringComparison.Ordinal)) ?? month.First();
+            if (SpotifyEtl.Storage.LocalEntry.NotARegularFile(file) is not null)
+            {
+                return null; // a FIFO would hold the open for ever; the import replaces whatever stands there
+            }
             try
             {
                 rows += file.EndsWith(".parquet", StringComparison.Ordinal)
                     ? await ParquetRowsAsync(file, cancellationToken).ConfigureAwait(false)
                     : Math.Max(0, await CsvLinesAsync(file, cancellationToken).ConfigureAwait(false) - 1);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException
-                                                  or InvalidOperationException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                return null;
+                return null; // a file this count cannot read (a damaged footer throws what it will): the import rebuilds it
             }
         }
         return rows;
