@@ -59,6 +59,36 @@ internal static class CurrentCommand
     /// <summary>The daily tables the current-state tables are built from.</summary>
     private static readonly string[] DailyTables = CurrentTables.Sources.Values.Select(source => source.Daily).Distinct().ToArray();
 
+    /// <summary>
+    /// Refuses a lake with no daily partition to rebuild from (one holding only an imported history: rebuilding would write
+    /// five empty tables and report success), decided once no transform writes the lake: one writing its first days would
+    /// otherwise be taken for nothing.
+    /// </summary>
+    private static void MustHoldDays(DirectoryInfo folder, CancellationToken cancellationToken)
+    {
+        if (HoldsDailyPartitions(folder) || HoldsCurrentTables(folder))
+        {
+            return;
+        }
+        using (LakeLock.EnterReader(Path.GetFullPath(folder.FullName), cancellationToken))
+        {
+            if (HoldsDailyPartitions(folder) || HoldsCurrentTables(folder))
+            {
+                return;
+            }
+        }
+        foreach (var warning in new[] { UnfinishedImport.Warning(folder.FullName), UnfinishedTransform.Warning(folder.FullName) })
+        {
+            if (warning is not null)
+            {
+                CliErrors.Warn(Console.Error, warning); // what the lake holds may lack what that run brought
+            }
+        }
+        throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} has no daily partitions of {string.Join(", ", DailyTables)} " +
+            "to rebuild the current-state tables from (a lake holding only an imported streaming history has none): there is nothing to rebuild. " +
+            $"Transform API responses into it first ('spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(folder.FullName)}').");
+    }
+
     /// <summary>Whether a daily table the current-state tables come from has a partition in the lake.</summary>
     private static bool HoldsDailyPartitions(DirectoryInfo folder) =>
         DailyTables.Any(table => LakeViews.TableFiles(folder.FullName, table).Count > 0);
@@ -78,18 +108,8 @@ internal static class CurrentCommand
         }
         LakeFormat.Check(folder, format);
         // Refused before the lake is opened: a folder that is no transformed lake is named, and nothing is written in it (no .tmp/).
-        QueryRunner.MustHoldTables(folder.FullName);
-        if (!HoldsDailyPartitions(folder) && !HoldsCurrentTables(folder))
-        {
-            if (UnfinishedImport.Warning(folder.FullName) is { } unfinished)
-            {
-                CliErrors.Warn(Console.Error, unfinished); // the lake's history, all it holds, may lack what that import brought
-            }
-            // A lake holding only an imported history: rebuilding would write five empty tables and report success.
-            throw new CliException(ExitCodes.NoInput, $"The lake {folder.FullName} has no daily partitions of {string.Join(", ", DailyTables)} " +
-                "to rebuild the current-state tables from (a lake holding only an imported streaming history has none): there is nothing to rebuild. " +
-                $"Transform API responses into it first ('spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(folder.FullName)}').");
-        }
+        QueryRunner.MustHoldTables(folder.FullName, importFills: false);
+        MustHoldDays(folder, cancellationToken);
         var store = LocalLake.Open(folder);
         // The days are read once no other process writes tables (a transform): one read before it ended would miss its days,
         // and their digests would be deleted and the tables rebuilt without them.

@@ -104,11 +104,23 @@ internal static class QueryRunner
             $" Choose one of: {string.Join(", ", NamedQueries.All.Select(q => q.Name))}.");
     }
 
-    /// <summary>Whether the lake's raw/ holds a folder of the API's responses (any source's but the data export's), which a transform reads.</summary>
+    /// <summary>
+    /// Whether the lake's raw/ holds a file of the API's responses (under any source's folder but the data export's, and
+    /// not the tool's own working folders), which a transform reads; false where raw/ cannot be listed.
+    /// </summary>
     private static bool HoldsApiResponses(string lake)
     {
         var raw = Path.Combine(lake, LakeLayout.Raw.TrimEnd('/'));
-        return Directory.Exists(raw) && Directory.EnumerateDirectories(raw).Any(folder => Path.GetFileName(folder) != StackContract.RawSources.SpotifyExport);
+        try
+        {
+            return Directory.Exists(raw) && Directory.EnumerateDirectories(raw)
+                .Where(folder => Path.GetFileName(folder) is var name && name != StackContract.RawSources.SpotifyExport && !name.StartsWith('.'))
+                .Any(folder => LakeFiles.Under(folder).Any());
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>
@@ -150,8 +162,12 @@ internal static class QueryRunner
         }
     }
 
-    /// <summary>Refuses, naming what to do, a lake that is missing, a file, or not yet transformed (no table file).</summary>
-    public static void MustHoldTables(string lake)
+    /// <summary>
+    /// Refuses, naming what to do, a lake that is missing, a file, or not yet transformed (no table file). With
+    /// <paramref name="importFills"/>, an import of the data export is named among what fills it (for the verbs that read
+    /// its history; not for <c>current</c>, which rebuilds from the API's tables alone).
+    /// </summary>
+    public static void MustHoldTables(string lake, bool importFills = true)
     {
         LocalLake.MustNotBeAFile(lake);
         if (!Directory.Exists(lake))
@@ -178,8 +194,9 @@ internal static class QueryRunner
                 ? UnfinishedTransform.LandingWarning(lake, landings)
                 : HoldsApiResponses(lake)
                     ? $"run 'spotify-etl transform --lake {ShellWord.Of(lake)}' first."
-                    : $"run 'spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(lake)}', or import your Spotify data export " +
-                      $"('spotify-etl import my_spotify_data.zip --lake {ShellWord.Of(lake)}') first."));
+                    : $"run 'spotify-etl extract', then 'spotify-etl transform --lake {ShellWord.Of(lake)}'" + (importFills
+                        ? $", or import your Spotify data export ('spotify-etl import my_spotify_data.zip --lake {ShellWord.Of(lake)}') first."
+                        : " first.")));
         }
     }
 

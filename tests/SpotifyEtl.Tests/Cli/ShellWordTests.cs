@@ -60,8 +60,9 @@ public sealed class ShellWordTests
     {
         using var folder = new TempFolder();
         var lake = Directory.CreateDirectory(Path.Combine(folder.Path, name)).FullName;
-        // API responses not transformed yet: what the transform reads.
-        Directory.CreateDirectory(Path.Combine(lake, "raw", "playlist"));
+        // An API response not transformed yet: what the transform reads.
+        var page = Directory.CreateDirectory(Path.Combine(lake, "raw", "playlist", "snapshot_date=2026-11-20")).FullName;
+        File.WriteAllText(Path.Combine(page, "20261120T060000Z.json"), "{}");
 
         var run = DemoCommandTests.RunCli("query", "--lake", lake);
 

@@ -188,9 +188,10 @@ public sealed class QueryCommandTests
         var run = DemoCommandTests.RunCli(verb, "--lake", lake);
 
         Assert.True(run.ExitCode == 66, $"exit {run.ExitCode}: {run.Output}{run.Errors}");
-        // Nothing in raw/ either: what fills a lake, from the API or from the data export.
+        // Nothing in raw/ either: what fills a lake, from the API or from the data export (which current, rebuilding the API's
+        // tables alone, does not read).
         Assert.Contains($"The lake {lake} has no transformed/ tables yet: run 'spotify-etl extract', then 'spotify-etl transform --lake ", run.Errors, StringComparison.Ordinal);
-        Assert.Contains("or import your Spotify data export ('spotify-etl import my_spotify_data.zip --lake ", run.Errors, StringComparison.Ordinal);
+        Assert.Equal(verb != "current", run.Errors.Contains("or import your Spotify data export ('spotify-etl import my_spotify_data.zip --lake ", StringComparison.Ordinal));
         Assert.Single(run.Errors.TrimEnd().Split('\n'));
         Assert.DoesNotContain("(no rows)", run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(lake, "report.html")));
