@@ -52,7 +52,7 @@ internal static class ReportSections
             "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC). An API play the export does not hold counts its song's whole length: the API does not say how long it played.",
             "history_hours_per_month", (r, span, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours", span.IsPartialMonth, span.MonthNote()), NoHistory),
         new("history-top-artists", History, "Top artists per year over the whole history",
-            "The most played artists of the history's latest year (every year in the table): streams of at least 30 s, each counted for the one artist its row names, as the export names one (Top artists, above, credits every artist of a song, so its counts can be higher).",
+            "The most played artists of the history's latest year (every year in the table): streams of at least 30 s, each counted for the one artist its row names, as the export names one (Top artists, under Listening, credits every artist of a song, so its counts can be higher).",
             "history_top_artists_per_year", (r, _, size) => LatestYear(size, r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"),
             NoHistory, NoMusicPlays),
         new("history-first-heard", History, "When I first heard my top artists",
@@ -105,17 +105,19 @@ internal static class ReportSections
         ["plays_per_artist_week"] = (NoPlays, NoApiPlays),
         ["release_year_distribution"] = ("No song yet: this query counts the songs of the playlists, plays and saved tracks " + Extract + ".", null),
         ["history_hours_per_year"] = (NoHistory, null),
-        ["history_top_tracks_per_year"] = (NoHistory, NoMusicPlays.Replace("this section", "this query", StringComparison.Ordinal)),
+        ["history_top_tracks_per_year"] = (NoHistory, NoMusicPlays),
     };
 
-    /// <summary>What would fill an empty answer of a named query, the lake holding an imported listening history or not; null for a query unknown here.</summary>
+    /// <summary>
+    /// What would fill an empty answer of a named query, as <c>spotify-etl query</c> prints it (of "this query", where a
+    /// section says "this section"), the lake holding an imported listening history or not; null for a query unknown here.
+    /// </summary>
     public static string? EmptyHint(string query, bool holdsHistory)
     {
-        if (All.FirstOrDefault(s => s.Query == query) is { } section)
-        {
-            return holdsHistory ? section.EmptyHintWithHistory ?? section.EmptyHint : section.EmptyHint;
-        }
-        return OtherQueries.TryGetValue(query, out var other) ? (holdsHistory ? other.WithHistory ?? other.Hint : other.Hint) : null;
+        var hint = All.FirstOrDefault(s => s.Query == query) is { } section
+            ? holdsHistory ? section.EmptyHintWithHistory ?? section.EmptyHint : section.EmptyHint
+            : OtherQueries.TryGetValue(query, out var other) ? (holdsHistory ? other.WithHistory ?? other.Hint : other.Hint) : null;
+        return hint?.Replace("this section", "this query", StringComparison.Ordinal);
     }
 
     private static string? LatestYear(ChartLayout size, QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,
