@@ -181,7 +181,7 @@ internal static class CredentialsFile
             var ended = SpotifyEtl.Storage.LocalFolderStore.IsTemporaryName(rest)
                 ? !SpotifyEtl.Storage.LocalFolderStore.TemporaryWriterRuns(rest)
                 : parts.Length == 3 && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var process)
-                    && !SpotifyEtl.Storage.LocalFolderStore.ProcessRuns(process);
+                    && (process == Environment.ProcessId || !SpotifyEtl.Storage.LocalFolderStore.ProcessRuns(process)); // this process names none so
             if (ended)
             {
                 File.Delete(leftover);

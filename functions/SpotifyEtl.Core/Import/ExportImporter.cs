@@ -128,10 +128,10 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
         {
             // A time alone does not make a stream: an app's event log or another tool's file under a name of its own would
             // otherwise land for good as streams of no length, and the days it covers would hide the account data's plays.
+            // Nothing to look at (every stream of every era has its length): ignored, as the export's other files are.
             var key = sniffed.ExtendedRows >= sniffed.AccountRows ? "ts" : "endTime";
             return (null, $"its {sniffed.ExtendedRows + sniffed.AccountRows:N0} elements have '{key}', but none has 'ms_played' or 'msPlayed' " +
-                "(how long a stream played, which every stream of Spotify's export has), so it is not a streaming-history file: " +
-                "import the streaming-history files as Spotify's export has them", false);
+                "(how long a stream played, which every stream of Spotify's export has), so it is not a streaming-history file", true);
         }
         return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null, false);
     }

@@ -64,6 +64,7 @@ public sealed class CredentialsFileSaveTests : IDisposable
         }
         File.WriteAllText(underWay, "{}");
         File.WriteAllText(idReused, "{}");
+        File.WriteAllText($"{path}.{pid}.{Guid.NewGuid():N}.tmp", "{}"); // an earlier version's, of this id: this process names none so
 
         CredentialsFile.Save(path, new SpotifyCredentials("client-id", "client-secret", "refresh"));
 
