@@ -104,15 +104,22 @@ public sealed class SpotifyTokenProvider : IDisposable
                 return Task.FromResult(request);
             }, cancellationToken, NotATokenProblem).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is TimeoutException or HttpRequestException or SpotifyUnreadableAnswerException)
+        catch (Exception exception) when (exception is TimeoutException or HttpRequestException or SpotifyUnreadableAnswerException or SpotifyResponseTooLargeException)
         {
             // Retried already: were it thrown as it is, the API request that asked for the token would retry it again,
             // attempts times attempts. The run ends with its state saved and the next one asks again. A 200 whose body is
-            // no token (HTML from a proxy, cut short) is Spotify's failure, not refused credentials: no re-authorization helps.
-            _unavailable = new SpotifyRunStoppedException(exception is SpotifyUnreadableAnswerException unreadable
-                    ? $"Spotify's token endpoint answered with {unreadable.Message.TrimEnd('.')}, through every retry; the credentials were not refused. " +
-                      "The run ends with its state saved and the next one retries."
-                    : $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
+            // no token (HTML from a proxy, cut short, or larger than any answer) is Spotify's failure, not refused
+            // credentials: no re-authorization helps.
+            _unavailable = new SpotifyRunStoppedException(exception switch
+                {
+                    SpotifyUnreadableAnswerException unreadable =>
+                        $"Spotify's token endpoint answered with {unreadable.Message.TrimEnd('.')}, through every retry; the credentials were not refused. " +
+                        "The run ends with its state saved and the next one retries.",
+                    SpotifyResponseTooLargeException tooLarge =>
+                        $"Spotify's token endpoint answered more than {tooLarge.CapBytes / (1024 * 1024)} MiB, which no token is; the credentials were not refused. " +
+                        "The run ends with its state saved and the next one retries; if it keeps happening, something between this machine and Spotify (a proxy) is sending it.",
+                    _ => $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
+                },
                 quotaExceeded: false, retryAfter: null, (exception as SpotifyUnreadableAnswerException)?.HttpStatus);
             throw _unavailable;
         }
@@ -127,7 +134,9 @@ public sealed class SpotifyTokenProvider : IDisposable
             }
             if (result.Status == HttpStatusCode.TooManyRequests)
             {
-                throw new SpotifyRunStoppedException(
+                // Remembered as an outage is: the transport has waited all it may, and a source queued for a token while
+                // this one asked would otherwise spend another request of the quota on the same refusal.
+                throw _unavailable = new SpotifyRunStoppedException(
                     $"Spotify's token endpoint is rate limiting (Retry-After {result.RetryAfter?.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} s); the run ends and the next one retries.",
                     SpotifyErrors.IsQuotaExceeded(result.Body), result.RetryAfter, (int)result.Status);
             }

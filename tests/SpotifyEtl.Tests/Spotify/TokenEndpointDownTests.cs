@@ -68,6 +68,36 @@ public sealed class TokenEndpointDownTests : IAsyncLifetime
         Assert.Equal(status, source.HttpStatus);
     }
 
+    [Theory]
+    [InlineData("rate limited past the run's wait", 429)]
+    [InlineData("quota exceeded", 429)]
+    [InlineData("a body that never ends", null)]
+    [InlineData("a body past the cap", null)]
+    public async Task A_token_endpoint_answer_that_stops_the_run_is_asked_for_once_however_many_sources_wait_for_a_token(string answer, int? status)
+    {
+        Fault Answer() => answer switch
+        {
+            "rate limited past the run's wait" => Fault.TooManyRequests(retryAfterSeconds: 3600),
+            "quota exceeded" => Fault.QuotaExceeded(),
+            "a body that never ends" => new Fault.EndlessFault(),
+            _ => new Fault.RawFault(200, "application/json", "{\"access_token\": \"" + new string('x', 2 * 1024 * 1024), WithLength: true),
+        };
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => Answer()).ToArray());
+        _h.ClientOptions = _h.ClientOptions with { MaxResponseBytes = 1024 * 1024, RequestTimeout = TimeSpan.FromSeconds(5) };
+        _h.MaxConcurrency = 4;
+
+        var run = await _h.RunAsync(ExtractionSource.Playlist(Playlist), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
+            ExtractionSource.TopTracks("short_term"));
+
+        // Every source asked for a token at once; the one answer stands for the rest of the run.
+        Assert.Single(_h.Spotify.TokenGrants);
+        Assert.Empty(_h.Spotify.ApiRequests);
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.Contains("token endpoint", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.All(run.Manifest.Sources, source => Assert.Equal(SourceStatus.Stopped, source.Status));
+        Assert.Equal(status, run.Manifest.Sources.First(source => source.HttpStatus is not null || status is null).HttpStatus);
+    }
+
     [Fact]
     public async Task A_run_out_of_time_budget_names_no_status_and_a_rate_limit_names_429()
     {
