@@ -35,8 +35,12 @@ internal sealed class RunList<TRow>(string run)
     /// </summary>
     public bool Complete => Total is not { } total || Pages.Values.Sum() >= total;
 
-    public void Add(IEnumerable<TRow> rows, ListPage? page, int? total)
+    /// <summary>Whether a page of the run said the list ends there (no <c>next</c>).</summary>
+    public bool Ends { get; set; }
+
+    public void Add(IEnumerable<TRow> rows, ListPage? page, int? total, bool ends = false)
     {
+        Ends |= ends;
         // Pages of one run are disjoint; a page folded twice (a repeated event) must not repeat its rows.
         foreach (var row in rows)
         {
@@ -76,13 +80,32 @@ internal sealed class RunLists<TRow>
 
     public RunList<TRow> Chosen => _runs.Values.LastOrDefault(list => list.Complete) ?? _runs.Values.Last();
 
-    public void Add(string run, IEnumerable<TRow> rows, ListPage? page = null, int? total = null)
+    /// <summary>
+    /// The day's ranking (a top list): the latest run's that read it whole, or, where none did, the latest run's. A ranking
+    /// is read from its first item up to a limit the stack sets, so the total Spotify gives (every item it could rank)
+    /// does not tell a whole one; a run read it whole when its pages leave no hole (none set aside) and it reached the
+    /// list's end or holds as many items as any run of the day. A run stopped after its first page (a failure, a spent
+    /// Retry-After budget) holds fewer, and no longer replaces the day's whole ranking. A run whose pages are not known
+    /// (a fragment of an earlier version) counts as whole, as it was taken then.
+    /// </summary>
+    public RunList<TRow> ChosenRanking
+    {
+        get
+        {
+            static bool NoHole(RunList<TRow> list) => list.Pages.Count > 0 && list.Pages.Keys.First() == 0 && list.Pages.Keys.Last() == list.Pages.Count - 1;
+            var most = _runs.Values.Where(NoHole).Select(list => list.Pages.Values.Sum()).DefaultIfEmpty(0).Max();
+            return _runs.Values.LastOrDefault(list => list.Pages.Count == 0 || (NoHole(list) && (list.Ends || list.Pages.Values.Sum() >= most)))
+                ?? _runs.Values.Last();
+        }
+    }
+
+    public void Add(string run, IEnumerable<TRow> rows, ListPage? page = null, int? total = null, bool ends = false)
     {
         if (!_runs.TryGetValue(run, out var list))
         {
             _runs[run] = list = new RunList<TRow>(run);
         }
-        list.Add(rows, page, total);
+        list.Add(rows, page, total, ends);
     }
 
     /// <summary>
@@ -102,7 +125,7 @@ internal sealed class RunLists<TRow>
             _runs[other.Run] = other;
             (list, other) = (other, list);
         }
-        list.Add(other.Rows, null, other.Total);
+        list.Add(other.Rows, null, other.Total, other.Ends);
         foreach (var (page, items) in other.Pages)
         {
             list.Pages[page] = items;

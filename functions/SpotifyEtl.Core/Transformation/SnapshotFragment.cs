@@ -12,7 +12,13 @@ internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistE
     public int? Total { get; init; }
 }
 
-internal sealed record TopRun(string ItemType, string TimeRange, string Run, List<TopItemRow> Rows);
+/// <summary>A run's ranking of one top list, with the pages it came from and whether one ended the list, to tell a whole ranking from part of one.</summary>
+internal sealed record TopRun(string ItemType, string TimeRange, string Run, List<TopItemRow> Rows)
+{
+    public List<ListPage>? Pages { get; init; }
+
+    public bool? Ends { get; init; }
+}
 
 /// <summary>One run's tables of one day, as the S3 path stores them under <c>staging/</c>.</summary>
 internal sealed record SnapshotFragment(

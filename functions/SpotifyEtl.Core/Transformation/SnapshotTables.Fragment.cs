@@ -22,7 +22,11 @@ public sealed partial class SnapshotTables
         // Settled: a fragment holds one run's objects, so whether its full pass is complete is known here.
         [.. SavedTracks],
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.Runs.Select(list => new TopRun(t.Key.Type, t.Key.Range, list.Run, list.Rows.OrderBy(r => r.Rank).ToList()))).ToList());
+            .SelectMany(t => t.Value.Runs.Select(list => new TopRun(t.Key.Type, t.Key.Range, list.Run, list.Rows.OrderBy(r => r.Rank).ToList())
+            {
+                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value))],
+                Ends = list.Ends,
+            })).ToList());
 
     internal static SnapshotTables FromFragment(SnapshotFragment fragment)
     {
@@ -44,7 +48,16 @@ public sealed partial class SnapshotTables
         }
         foreach (var row in fragment.Plays) { Play(tables._plays, row); }
         foreach (var row in fragment.SavedTracks) { Saved(tables._saved, row); }
-        foreach (var list in fragment.Top) { Lists(tables._top, (list.ItemType, list.TimeRange)).Add(list.Run, list.Rows); }
+        foreach (var list in fragment.Top)
+        {
+            // A fragment written before pages were kept has none: its ranking counts as whole, as it was taken then.
+            var lists = Lists(tables._top, (list.ItemType, list.TimeRange));
+            lists.Add(list.Run, list.Rows, null, null, list.Ends ?? false);
+            foreach (var page in list.Pages ?? [])
+            {
+                lists.Add(list.Run, [], page);
+            }
+        }
         return tables;
     }
 }

@@ -64,7 +64,8 @@ public sealed partial class SnapshotTables
         if (key.Source is RawSource.TopTracks or RawSource.TopArtists)
         {
             var type = key.Source == RawSource.TopTracks ? "track" : "artist";
-            Lists(_top, (type, key.Subject)).Add(key.RunId, rows.TopItems);
+            // Its page and whether it ends the list: a run stopped partway must not replace the day's whole ranking.
+            Lists(_top, (type, key.Subject)).Add(key.RunId, rows.TopItems, new ListPage(key.Page, rows.ItemsRead), ends: !rows.ListHasNext);
         }
     }
 
@@ -168,7 +169,7 @@ public sealed partial class SnapshotTables
 
     public IReadOnlyList<TopItemRow> TopItems =>
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.Chosen.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
+            .SelectMany(t => t.Value.ChosenRanking.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
 
     /// <summary>
     /// Hands every table of the day to the visitor, empty ones included. The tables are sorted and

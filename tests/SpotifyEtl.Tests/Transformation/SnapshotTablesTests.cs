@@ -214,6 +214,67 @@ public sealed class SnapshotTablesTests
     }
 
     /// <summary>
+    /// A run's pages of a top list as the extraction asks for them: from the first item in pages of at most 50, up to the
+    /// stack's limit or the end of Spotify's ranking of <paramref name="ranked"/> items, whichever comes first.
+    /// </summary>
+    private static List<(RawObjectKey Key, TransformedObject Rows)> RankingPages(string run, string prefix, int ranked, int limit)
+    {
+        var pages = new List<(RawObjectKey Key, TransformedObject Rows)>();
+        var album = Album("alb1", "Album", "2001", "year");
+        for (var offset = 0; offset < limit; offset += 50)
+        {
+            var count = Math.Min(Math.Min(50, limit - offset), ranked - offset);
+            var hasNext = offset + count < ranked && count > 0;
+            var key = new RawObjectKey(RawSource.TopTracks, Day, "medium_term", run, pages.Count);
+            var items = Enumerable.Range(offset, count).Select(i => Track($"{prefix}{i}", $"Song {i}", album, Artist("a1", "Artist"))).ToArray();
+            var json = ListPage(offset, ranked, hasNext ? $"https://api.spotify.com/v1/me/top/tracks?offset={offset + 50}" : null, items);
+            pages.Add((key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(json))));
+            if (!hasNext)
+            {
+                break;
+            }
+        }
+        return pages;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void A_later_run_that_landed_part_of_a_top_list_does_not_replace_an_earlier_runs_whole_ranking_in_any_fold_order(int seed)
+    {
+        var random = new Random(seed);
+        var limit = new[] { 100, 120, 150, 200 }[random.Next(4)];
+        var ranked = random.Next(limit / 2 + 30, 600); // at least two pages, so the later run can stop after the first or lose one between
+        var whole = RankingPages("20261120T060000Z", "early", ranked, limit);
+        var later = RankingPages("20261120T180000Z", "late", ranked, limit);
+        // A run stopped after some pages (a failure, a spent budget), or lost one to quarantine: never every page.
+        var dropped = Enumerable.Range(1, later.Count - 1).Where(_ => random.Next(2) == 0).DefaultIfEmpty(later.Count - 1).ToHashSet();
+        var landed = later.Where((_, index) => !dropped.Contains(index)).ToList();
+        var expected = whole.SelectMany(p => p.Rows.TopItems).Select(r => (r.Rank, r.ItemId)).ToList();
+
+        foreach (var tables in EveryFold(random, [.. whole, .. landed]))
+        {
+            Assert.Equal(expected, tables.TopItems.Select(r => (r.Rank, r.ItemId)));
+        }
+
+        // The later run whole is the day's ranking, as is one that ended where a shorter ranking of Spotify's ends; a day
+        // with only part of a ranking keeps that part.
+        Assert.All(Fold([.. whole, .. later]).TopItems, r => Assert.StartsWith("late", r.ItemId, StringComparison.Ordinal));
+        var shorter = RankingPages("20261120T180000Z", "late", random.Next(1, Math.Min(ranked, limit)), limit);
+        foreach (var tables in EveryFold(random, [.. whole, .. shorter]))
+        {
+            Assert.Equal(shorter.SelectMany(p => p.Rows.TopItems).Select(r => (r.Rank, r.ItemId)), tables.TopItems.Select(r => (r.Rank, r.ItemId)));
+        }
+        Assert.Equal(landed.Sum(p => p.Rows.TopItems.Count), Fold([.. landed]).TopItems.Count);
+    }
+
+    /// <summary>
     /// What a run that stopped partway landed of its pages: the metadata and the first page always (the run asks for them
     /// first), then some of the rest, never all of them, and not always the last ones missing.
     /// </summary>
