@@ -161,8 +161,9 @@ internal static class TransformCommand
             else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
             {
                 throw new CliException(ExitCodes.DataError, $"The lake {lakeFolder.FullName} holds no raw API responses, only an imported streaming history, " +
-                    $"whose listening_history table 'spotify-etl import' builds: there is nothing to transform. Query it with 'spotify-etl query --lake {ShellWord.Of(lakeFolder.FullName)}', " +
-                    "or add API responses with 'spotify-etl extract' first.");
+                    "whose listening_history table 'spotify-etl import' builds: there is nothing to transform. " + (UnfinishedImport.Warning(lakeFolder.FullName) is { } unfinished
+                        ? char.ToUpperInvariant(unfinished[0]) + unfinished[1..]
+                        : $"Query it with 'spotify-etl query --lake {ShellWord.Of(lakeFolder.FullName)}', or add API responses with 'spotify-etl extract' first."));
             }
         }
         // Walked before the lake is opened: an input with no file that could land leaves a lake folder not yet made unmade.

@@ -35,6 +35,11 @@ internal static class UnfinishedImport
         {
             return null;
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(PathOf(lake)))
+        {
+            // .NET calls a folder it cannot read as a file "access denied": no permission mends it.
+            throw new EntryInTheWayException(PathOf(lake));
+        }
     }
 
     /// <summary>

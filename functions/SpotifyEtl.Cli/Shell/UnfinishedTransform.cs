@@ -126,6 +126,11 @@ internal static class UnfinishedTransform
         {
             return null;
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(PathOf(lake)))
+        {
+            // .NET calls a folder it cannot read as a file "access denied": no permission mends it.
+            throw new EntryInTheWayException(PathOf(lake));
+        }
         var unfinished = new Unfinished();
         foreach (var line in lines)
         {

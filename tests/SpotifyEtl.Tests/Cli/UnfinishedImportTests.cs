@@ -62,6 +62,69 @@ public sealed class UnfinishedImportTests
         Assert.False(File.Exists(Path.Combine(lake, LakeLayout.State, "unfinished-import.txt")));
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_first_import_that_stopped_before_its_table_is_named_by_query_report_current_and_transform_not_taken_for_an_export_without_streams(int seed)
+    {
+        using var folder = new Support.TempFolder();
+        var export = Directory.CreateDirectory(folder["export"]).FullName;
+        foreach (var (name, zip) in SampleExport.Write(new SampleExportOptions(80 + (seed * 30), seed)).Zips)
+        {
+            File.WriteAllBytes(Path.Combine(export, name), zip);
+        }
+        var lake = folder["lake"];
+        // The table's folder is a file: the export's files land, and no month of the table is written.
+        var blocked = Path.Combine(lake, LakeLayout.Transformed, "listening_history");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocked)!);
+        File.WriteAllText(blocked, "in the way");
+        Assert.Equal(74, DemoCommandTests.RunCli("import", export, "--lake", lake).ExitCode);
+        File.Delete(blocked);
+        var todo = $"'spotify-etl import {Path.Combine(lake, "raw", "spotify_export")} --lake {lake}'";
+
+        var query = DemoCommandTests.RunCli("query", "--lake", lake);
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", folder["report.html"]);
+        var current = DemoCommandTests.RunCli("current", "--lake", lake);
+        var transform = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.All(new[] { query, report, current }, run =>
+        {
+            Assert.True(run.ExitCode == 66, $"{run.ExitCode}: {run.Errors}");
+            Assert.Contains("the last import into this lake did not finish (begun ", run.Errors, StringComparison.Ordinal);
+            Assert.Contains(todo, run.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("no stream in it", run.Errors, StringComparison.Ordinal);
+        });
+        Assert.True(transform.ExitCode == 65, transform.Errors);
+        Assert.Contains("did not finish", transform.Errors, StringComparison.Ordinal);
+        Assert.Contains(todo, transform.Errors, StringComparison.Ordinal);
+
+        Assert.Contains(DemoCommandTests.RunCli("import", Path.Combine(lake, "raw", "spotify_export"), "--lake", lake).ExitCode, new[] { 0, 3 });
+        var answered = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        Assert.True(answered.ExitCode == 0, answered.Errors);
+        Assert.DoesNotContain("did not finish", answered.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("unfinished-import.txt")]
+    [InlineData("unfinished-transform.txt")]
+    public void A_folder_where_the_lake_keeps_its_mark_of_an_unfinished_run_is_named_as_a_folder_not_as_a_permission(string mark)
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "60").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Directory.CreateDirectory(Path.Combine(lake, LakeLayout.State, mark));
+
+        // A transform reads the mark of an unfinished transform; query, report and current read both.
+        var runs = new[] { DemoCommandTests.RunCli("query", "--lake", lake), DemoCommandTests.RunCli("current", "--lake", lake) }
+            .Concat(mark == "unfinished-transform.txt" ? [DemoCommandTests.RunCli("transform", "--lake", lake)] : []);
+        foreach (var run in runs)
+        {
+            Assert.True(run.ExitCode == 74, $"{run.ExitCode}: {run.Errors}");
+            Assert.Contains($"{Path.Combine(lake, LakeLayout.State, mark)} is a folder where the lake keeps a file", run.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Give this user access", run.Errors, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>Inputs an import lands nothing from: a file of no history, a folder of such files, a zip cut short.</summary>
     private static string NothingToImport(Support.TempFolder folder, int kind, int seed)
     {
