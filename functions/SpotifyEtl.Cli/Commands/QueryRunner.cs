@@ -88,12 +88,17 @@ internal static class QueryRunner
         {
             return NamedQueries.All;
         }
-        // The name as the file names it, in any case: "SKIP_RATE", "skip_rate.sql" and "queries/skip_rate.sql" are skip_rate.
-        // A file elsewhere ("~/my-sql/top_artists.sql") is not the named query of its name: --query takes names, not files.
+        // The name as the file names it, in any case: "SKIP_RATE", "skip_rate.sql" and "queries/skip_rate.sql" (or
+        // "./queries/skip_rate.sql", as a shell completes it) are skip_rate. A file elsewhere ("~/my-sql/top_artists.sql") is
+        // not the named query of its name: --query takes names, not files.
         var written = query.Trim();
         var name = Path.GetFileName(written);
-        var folder = Path.GetDirectoryName(written);
-        name = name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && folder is "" or "queries" ? name[..^".sql".Length] : written;
+        var folder = Path.GetDirectoryName(written) ?? "";
+        while (folder.StartsWith("./", StringComparison.Ordinal))
+        {
+            folder = folder[2..];
+        }
+        name = name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && folder is "" or "." or "queries" or "queries/" ? name[..^".sql".Length] : written;
         if (NamedQueries.All.SingleOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase)) is { } named)
         {
             return [named];

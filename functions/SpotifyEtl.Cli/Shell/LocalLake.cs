@@ -66,6 +66,14 @@ internal static class LocalLake
         {
             throw new CliException(ExitCodes.IoError, $"{Path.GetFullPath(path)} is a file, not a folder: name a folder for {option}.");
         }
+        // A file above it: the system says only that part of the path cannot be found.
+        for (var above = Path.GetDirectoryName(Path.GetFullPath(path)); above is not null; above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above))
+            {
+                throw new CliException(ExitCodes.IoError, $"{above} is a file, not a folder, so {Path.GetFullPath(path)} cannot be a folder under it: name a folder for {option} elsewhere.");
+            }
+        }
         foreach (var prefix in Folders)
         {
             var folder = Path.Combine(Path.GetFullPath(path), prefix.TrimEnd('/'));

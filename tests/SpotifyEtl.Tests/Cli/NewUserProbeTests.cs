@@ -153,6 +153,33 @@ public sealed class NewUserProbeTests : IDisposable
     }
 
     [Theory]
+    [InlineData("transform", 1)]
+    [InlineData("current", 2)]
+    [InlineData("query", 3)]
+    [InlineData("report", 1)]
+    [InlineData("import", 2)]
+    [InlineData("sample", 3)]
+    [InlineData("demo", 1)]
+    public void A_lake_under_a_file_names_that_file_with_exit_74_and_leaves_it_as_it_was(string verb, int depth)
+    {
+        var file = _folder["lake.txt"];
+        File.WriteAllText(file, "not a lake");
+        var lake = Path.Combine([file, .. Enumerable.Range(0, depth).Select(level => $"sub{level}")]);
+        string[] arguments = verb switch
+        {
+            "import" => ["import", file, "--lake", lake],
+            "sample" => ["sample", "--out", lake],
+            _ => [verb, "--lake", lake],
+        };
+
+        var run = Run(arguments);
+
+        Assert.True(run.ExitCode == 74, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{file} is a file, not a folder, so {lake} cannot be a folder under it", run.Errors, StringComparison.Ordinal);
+        Assert.Equal("not a lake", File.ReadAllText(file));
+    }
+
+    [Theory]
     [InlineData("transform", "dangling")]
     [InlineData("current", "chain")]
     [InlineData("query", "loop")]

@@ -140,7 +140,7 @@ public sealed class TypoSuggestionTests
     {
         foreach (var query in NamedQueries.All)
         {
-            foreach (var written in new[] { query.Name.ToUpperInvariant(), query.Name + ".sql", $"queries/{query.Name}.sql", $" {query.Name} " })
+            foreach (var written in new[] { query.Name.ToUpperInvariant(), query.Name + ".sql", $"queries/{query.Name}.sql", $"./queries/{query.Name}.sql", $"./{query.Name}.sql", $" {query.Name} " })
             {
                 Assert.Equal(query.Name, Assert.Single(QueryRunner.Select(written)).Name);
             }
@@ -150,7 +150,7 @@ public sealed class TypoSuggestionTests
     [Fact]
     public void A_query_file_elsewhere_is_not_taken_for_the_named_query_of_its_name()
     {
-        foreach (var written in new[] { "~/my-sql/top_artists.sql", "/tmp/sql/skip_rate.sql", "../skip_rate.sql" })
+        foreach (var written in new[] { "~/my-sql/top_artists.sql", "/tmp/sql/skip_rate.sql", "../skip_rate.sql", "./sql/skip_rate.sql", "../queries/skip_rate.sql" })
         {
             var refusal = Assert.Throws<CliException>(() => QueryRunner.Select(written));
             Assert.Equal(ExitCodes.Usage, refusal.ExitCode);
