@@ -126,6 +126,13 @@ public sealed partial class TransformPipeline
         {
             return TransformReport.Unread(rawKey, unreadable.Reason);
         }
+        catch (ObjectNotFoundException)
+        {
+            // Removed since the listing (by hand: raw objects are never deleted here): a change of the inputs as a rewrite is,
+            // so the day is listed and read again without it, rather than failing the invocation for a retry to do the same.
+            fold.SawRewrite();
+            return TransformReport.Ignored(rawKey, "it was removed while its day was read");
+        }
         if (!pooled.IsListed(listed))
         {
             // Rewritten since the listing (on S3 an object put back as it was has its listed ETag again): the fold is
