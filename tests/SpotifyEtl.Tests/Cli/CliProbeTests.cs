@@ -135,7 +135,8 @@ public sealed class CliProbeTests : IDisposable
         WriteSample("in", days: 1);
         File.WriteAllText(_folder["file"], "not a folder");
 
-        AssertCleanError(Run("transform", "--input", _folder["in"], "--lake", _folder["file/lake"]), 74, $"Cannot write to the lake {_folder["file/lake"]}");
+        AssertCleanError(Run("transform", "--input", _folder["in"], "--lake", _folder["file/lake"]), 74,
+            $"{_folder["file"]} is a file, not a folder, so {_folder["file/lake"]} cannot be a folder under it: name a folder for --lake elsewhere.");
     }
 
     [Fact]
