@@ -37,11 +37,12 @@ export function parseSpotifySource(text: string): SpotifySource | string {
             return argument !== undefined && (timeRanges as readonly string[]).includes(argument)
                 ? { type, time_range: argument as SpotifySource["time_range"] }
                 : `needs a time range (${timeRanges.join(", ")}) in "${text}"`;
+        case "my_playlists":
         case "recently_played":
         case "saved_tracks":
             return argument === undefined ? { type } : `takes no argument in "${text}"`;
         default:
-            return `has an unknown source "${text}" (playlist:<id>, recently_played, top_tracks:<range>, top_artists:<range>, saved_tracks)`;
+            return `has an unknown source "${text}" (playlist:<id>, my_playlists, recently_played, top_tracks:<range>, top_artists:<range>, saved_tracks)`;
     }
 }
 

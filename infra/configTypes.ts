@@ -21,7 +21,7 @@ export type TransitionStorageClass = "STANDARD_IA" | "INTELLIGENT_TIERING" | "GL
 
 /** One Spotify source as the extract function reads it from SPOTIFY_SOURCES (see contracts). */
 export interface SpotifySource {
-    readonly type: "playlist" | "recently_played" | "top_tracks" | "top_artists" | "saved_tracks";
+    readonly type: "playlist" | "my_playlists" | "recently_played" | "top_tracks" | "top_artists" | "saved_tracks";
     readonly id?: string;
     readonly time_range?: "short_term" | "medium_term" | "long_term";
 }

@@ -480,6 +480,7 @@ describe("Spotify sources", () => {
     test("each source kind parses into the extract function's SPOTIFY_SOURCES shape", () => {
         assert.deepEqual(parseSpotifySource("playlist:3cEYpjA9oz9GiPac4AsH4n"), { type: "playlist", id: "3cEYpjA9oz9GiPac4AsH4n" });
         assert.deepEqual(parseSpotifySource("recently_played"), { type: "recently_played" });
+        assert.deepEqual(parseSpotifySource("my_playlists"), { type: "my_playlists" });
         assert.deepEqual(parseSpotifySource("saved_tracks"), { type: "saved_tracks" });
         assert.deepEqual(parseSpotifySource("top_tracks:short_term"), { type: "top_tracks", time_range: "short_term" });
         assert.deepEqual(parseSpotifySource("top_artists:long_term"), { type: "top_artists", time_range: "long_term" });
@@ -487,6 +488,7 @@ describe("Spotify sources", () => {
 
     test("malformed sources are explained", () => {
         assert.match(String(parseSpotifySource("recently_played:50")), /takes no argument/);
+        assert.match(String(parseSpotifySource("my_playlists:mine")), /takes no argument/);
         assert.match(String(parseSpotifySource("charts")), /unknown source/);
         assert.match(String(parseSpotifySource("playlist:a:b")), /too many ':'/);
     });

@@ -89,7 +89,7 @@ public static class ExtractCommand
             var sources = readSources();
             if (sources.Count == 0)
             {
-                throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
+                throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --my-playlists, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
             }
             var (credentials, credentialsFile, authorizedAtProblem) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             if (credentials.NeedingAUser(sources) is [_, ..] needing)

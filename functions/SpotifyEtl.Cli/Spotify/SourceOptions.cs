@@ -15,6 +15,11 @@ internal sealed class SourceOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<bool> MyPlaylists { get; } = new("--my-playlists")
+    {
+        Description = "Every playlist you own or collaborate on, found each run (a new one is read from its first day); those you only follow are left out.",
+    };
+
     public Option<bool> RecentlyPlayed { get; } = new("--recently-played") { Description = "Your recently played tracks (resumes from the saved cursor)." };
 
     public Option<string[]> TopTracks { get; } = new("--top-tracks")
@@ -44,6 +49,7 @@ internal sealed class SourceOptions
     public void AddTo(Command command)
     {
         command.Options.Add(Playlists);
+        command.Options.Add(MyPlaylists);
         command.Options.Add(RecentlyPlayed);
         command.Options.Add(TopTracks);
         command.Options.Add(TopArtists);
@@ -55,6 +61,10 @@ internal sealed class SourceOptions
     {
         var sources = new List<ExtractionSource>();
         sources.AddRange((parsed.GetValue(Playlists) ?? []).Select(ExtractionSource.Playlist));
+        if (parsed.GetValue(MyPlaylists))
+        {
+            sources.Add(ExtractionSource.MyPlaylists());
+        }
         if (parsed.GetValue(RecentlyPlayed))
         {
             sources.Add(ExtractionSource.RecentlyPlayed());

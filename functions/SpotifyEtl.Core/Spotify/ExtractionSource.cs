@@ -12,11 +12,13 @@ public enum SourceKind
     TopTracks,
     TopArtists,
     SavedTracks,
+    MyPlaylists,
 }
 
 /// <summary>
 /// One thing to extract, as configured in <c>SPOTIFY_SOURCES</c> or on the command line:
-/// a playlist by id, recently played, top tracks or artists for a time range, saved tracks.
+/// a playlist by id, recently played, top tracks or artists for a time range, saved tracks, or every playlist
+/// the user owns or collaborates on (<c>my_playlists</c>, found each run and read as playlist sources).
 /// </summary>
 public sealed partial record ExtractionSource
 {
@@ -36,6 +38,9 @@ public sealed partial record ExtractionSource
     /// <summary>The <see cref="Type"/> of recently played, the one source whose plays Spotify forgets (after about 50).</summary>
     public const string RecentlyPlayedType = "recently_played";
 
+    /// <summary>The <see cref="Type"/> of the source that finds the user's playlists.</summary>
+    public const string MyPlaylistsType = "my_playlists";
+
     /// <summary>The configuration name: <c>playlist</c>, <c>recently_played</c>, ...</summary>
     public string Type => Kind switch
     {
@@ -44,11 +49,12 @@ public sealed partial record ExtractionSource
         SourceKind.TopTracks => "top_tracks",
         SourceKind.TopArtists => "top_artists",
         SourceKind.SavedTracks => "saved_tracks",
+        SourceKind.MyPlaylists => MyPlaylistsType,
         _ => throw new InvalidOperationException($"Unknown source kind {Kind}."),
     };
 
     /// <summary>A short unique name for logs, the manifest and the summary table: <c>playlist:ID</c>, <c>top_tracks:short_term</c>.</summary>
-    public string Name => Kind is SourceKind.RecentlyPlayed or SourceKind.SavedTracks ? Type : $"{Type}:{Subject}";
+    public string Name => Kind is SourceKind.RecentlyPlayed or SourceKind.SavedTracks or SourceKind.MyPlaylists ? Type : $"{Type}:{Subject}";
 
     /// <summary>Whether the source reads the account under <c>/me</c>, which only a user's token may: an app's token gets 401.</summary>
     public bool ReadsTheUsersAccount => Kind is not SourceKind.Playlist;
@@ -56,7 +62,7 @@ public sealed partial record ExtractionSource
     /// <summary>The OAuth scopes a user token needs for this source.</summary>
     public IReadOnlyList<string> Scopes => Kind switch
     {
-        SourceKind.Playlist => [SpotifyScopes.PlaylistReadPrivate, SpotifyScopes.PlaylistReadCollaborative],
+        SourceKind.Playlist or SourceKind.MyPlaylists => [SpotifyScopes.PlaylistReadPrivate, SpotifyScopes.PlaylistReadCollaborative],
         SourceKind.RecentlyPlayed => [SpotifyScopes.RecentlyPlayed],
         SourceKind.TopTracks or SourceKind.TopArtists => [SpotifyScopes.Top],
         SourceKind.SavedTracks => [SpotifyScopes.Library],
@@ -86,9 +92,14 @@ public sealed partial record ExtractionSource
         return new ExtractionSource(SourceKind.Playlist, trimmed);
     }
 
+    /// <summary>Whether <paramref name="id"/> is a playlist id as Spotify writes one (22 letters and digits).</summary>
+    public static bool IsPlaylistId(string id) => PlaylistIdPattern().IsMatch(id);
+
     public static ExtractionSource RecentlyPlayed() => new(SourceKind.RecentlyPlayed, "me");
 
     public static ExtractionSource SavedTracks() => new(SourceKind.SavedTracks, "me");
+
+    public static ExtractionSource MyPlaylists() => new(SourceKind.MyPlaylists, "me");
 
     public static ExtractionSource TopTracks(string timeRange) => new(SourceKind.TopTracks, CheckTimeRange(timeRange));
 
@@ -124,10 +135,11 @@ public sealed partial record ExtractionSource
             "playlist" => throw new SpotifyConfigurationException($"{origin}: a playlist source needs an \"id\"."),
             "recently_played" => RecentlyPlayed(),
             "saved_tracks" => SavedTracks(),
+            MyPlaylistsType => MyPlaylists(),
             "top_tracks" => TopTracks(entry.TimeRange ?? "medium_term"),
             "top_artists" => TopArtists(entry.TimeRange ?? "medium_term"),
             _ => throw new SpotifyConfigurationException(
-                $"{origin}: unknown source type '{entry.Type}'. Known types: playlist, recently_played, top_tracks, top_artists, saved_tracks."),
+                $"{origin}: unknown source type '{entry.Type}'. Known types: playlist, my_playlists, recently_played, top_tracks, top_artists, saved_tracks."),
         };
 
     /// <summary>

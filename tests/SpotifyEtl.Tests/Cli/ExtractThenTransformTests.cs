@@ -44,6 +44,28 @@ public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void My_playlists_extracts_the_accounts_own_playlists_into_the_playlist_tables_and_leaves_the_followed_one_out()
+    {
+        var collaborative = _spotify.AddPlaylist("7dGJo4pcD2V6oG8kP0tJRR", items: 12);
+        collaborative.Collaborative = true;
+        _spotify.AddPlaylist("0vvXsWCC9xrXsKd4FyS8kM", items: 9, ownedByUser: false);
+        var lake = _folder["lake"];
+
+        var extract = DemoCommandTests.RunCli(Environment, "extract", "--lake", lake, "--my-playlists", "--json");
+        var transform = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.True(extract.ExitCode == 0, extract.Output + extract.Errors);
+        Assert.True(transform.ExitCode == 0, transform.Output + transform.Errors);
+        using var manifest = System.Text.Json.JsonDocument.Parse(extract.Output);
+        Assert.Equal(["my_playlists", $"playlist:{PlaylistId}", $"playlist:{collaborative.Id}"],
+            manifest.RootElement.GetProperty("sources").EnumerateArray().Select(source => source.GetProperty("source").GetString()));
+        using var duck = new DuckDb();
+        var entries = duck.Query($"SELECT playlist_id, count(*) FROM read_parquet('{Path.Combine(lake, "transformed", "playlist_entries")}/*/*.parquet') GROUP BY 1 ORDER BY 1").Rows
+            .Select(row => (row[0], row[1])).ToList();
+        Assert.Equal([(PlaylistId, "60"), (collaborative.Id, "12")], entries);
+    }
+
+    [Fact]
     public void Refused_credentials_exit_77_with_the_reason_on_stderr_in_plain_text_and_nothing_on_stdout()
     {
         _spotify.RefuseRefreshTokens = true;

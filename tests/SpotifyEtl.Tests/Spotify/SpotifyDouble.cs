@@ -344,6 +344,18 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             case ["me", "top", "artists"]:
                 await Page(context, $"me/top/artists", TopArtistCount, index => FullArtist($"topartist{index}"));
                 return;
+            case ["me", "playlists"]:
+                // The account's playlists, its own, those it collaborates on and those it follows, as GET /me/playlists lists them.
+                var listed = Playlists.Values.Where(playlist => playlist.Listed).OrderBy(playlist => playlist.Id, StringComparer.Ordinal).ToArray();
+                await Page(context, "me/playlists", listed.Length, index => new JsonObject
+                {
+                    ["id"] = listed[index].Id,
+                    ["name"] = listed[index].Name,
+                    ["collaborative"] = listed[index].Collaborative,
+                    ["owner"] = new JsonObject { ["id"] = listed[index].OwnedByUser ? Account.Id : "someone-else", ["type"] = "user" },
+                    ["snapshot_id"] = listed[index].SnapshotId,
+                });
+                return;
             case ["me", "tracks"]:
                 var library = SavedTracks.ToArray();
                 await Page(context, "me/tracks", library.Length, said: SavedTracksTotalSaid, item: index => new JsonObject
@@ -373,7 +385,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             ["owner"] = new JsonObject { ["id"] = playlist.OwnedByUser ? "owner" : "someone-else", ["type"] = "user" },
         };
         // Development Mode gives the items of the user's own playlists only: another's comes as metadata alone.
-        if (playlist.OwnedByUser)
+        if (playlist.OwnedByUser || playlist.Collaborative)
         {
             metadata["items"] = new JsonObject { ["href"] = Link($"playlists/{id}/items"), ["total"] = playlist.Tracks?.Count ?? playlist.ItemCount };
         }
@@ -387,8 +399,8 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
             await ApiError(context, 404, "Resource not found");
             return;
         }
-        // Development Mode reads the items of the user's own playlists, with the user's token only.
-        if (!playlist.OwnedByUser || (!userToken && !ExtendedQuotaMode))
+        // Development Mode reads the items of the user's own playlists (and those they collaborate on), with the user's token only.
+        if (!(playlist.OwnedByUser || playlist.Collaborative) || (!userToken && !ExtendedQuotaMode))
         {
             await ApiError(context, 403, "Forbidden");
             return;
@@ -667,6 +679,12 @@ public sealed record DoublePlaylist(string Id, string Name, string SnapshotId, i
 
     /// <summary>The track ids of the playlist's items in order, replacing the <see cref="ItemCount"/> generated ones when set.</summary>
     public IReadOnlyList<string>? Tracks { get; set; }
+
+    /// <summary>Whether the user collaborates on it (its items are readable, as the user's own are).</summary>
+    public bool Collaborative { get; set; }
+
+    /// <summary>Whether the account's playlists (GET /me/playlists) list it: one it owns, collaborates on or follows.</summary>
+    public bool Listed { get; set; } = true;
 }
 
 /// <summary>A misbehaviour the double shows once, on the next matching request.</summary>

@@ -21,6 +21,19 @@ internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, 
     /// <summary>The snapshot date as the state writes it, <c>yyyy-MM-dd</c>.</summary>
     public string Today => SnapshotDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _foundPlaylists = new();
+
+    /// <summary>The playlists a <c>my_playlists</c> source found this run, in the order Spotify listed them: read after it, as playlist sources.</summary>
+    public IReadOnlyList<string> FoundPlaylists => [.. _foundPlaylists];
+
+    public void Found(IEnumerable<string> playlists)
+    {
+        foreach (var id in playlists)
+        {
+            _foundPlaylists.Enqueue(id);
+        }
+    }
+
     /// <summary>Rate limit, quota or time budget: the run ends cleanly; sources not started are not run.</summary>
     public SpotifyRunStoppedException? Stop => Volatile.Read(ref _stop);
 

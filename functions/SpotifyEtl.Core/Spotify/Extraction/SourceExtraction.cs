@@ -225,6 +225,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         }
     }
 
+    /// <summary>Counts items this source read without landing them (the playlists <c>my_playlists</c> found).</summary>
+    public void Counted(int items) => _items += items;
+
     public SourceReport Report(SourceStatus status, int? httpStatus = null, string? error = null) =>
         new(Source.Name, Source.Type, Source.Subject, status, Pages, _items, _requests, _notModified, Pass,
             _clock.ElapsedMilliseconds, httpStatus, error, _objects.ToArray())

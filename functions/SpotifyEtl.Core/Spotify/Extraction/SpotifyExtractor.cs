@@ -22,6 +22,7 @@ public sealed class SpotifyExtractor
     private readonly IExtractionStrategy _recentlyPlayed;
     private readonly IExtractionStrategy _topItems;
     private readonly IExtractionStrategy _savedTracks;
+    private readonly IExtractionStrategy _myPlaylists = new MyPlaylistsExtraction();
 
     public SpotifyExtractor(SpotifyApiClient client, IObjectStore store, ExtractorOptions? options = null)
     {
@@ -69,16 +70,16 @@ public sealed class SpotifyExtractor
                 $"To ask sooner anyway, remove \"wait\" from {ExtractionState.Key}.",
                 wait.QuotaExceeded, wait.Until - startedAt));
         }
-        var reports = new SourceReport[sources.Count];
+        // my_playlists first: the playlists it finds join the run after the sources configured, each read once.
+        var finders = sources.Count(source => source.Kind == SourceKind.MyPlaylists);
+        var all = sources.Where(source => source.Kind == SourceKind.MyPlaylists).Concat(sources.Where(source => source.Kind != SourceKind.MyPlaylists)).ToList();
+        var reports = new SourceReport[all.Count];
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, sources.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrency), CancellationToken = cancellationToken },
-                async (index, token) =>
-                {
-                    reports[index] = await ExtractSourceAsync(sources[index], run, token).ConfigureAwait(false);
-                    Log(run.RunId, reports[index]);
-                }).ConfigureAwait(false);
+            await ExtractAllAsync(all, reports, 0, finders, run, cancellationToken).ConfigureAwait(false);
+            all.AddRange(run.FoundPlaylists.Select(ExtractionSource.Playlist).Where(found => !all.Contains(found)).Distinct());
+            Array.Resize(ref reports, all.Count);
+            await ExtractAllAsync(all, reports, finders, all.Count - finders, run, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -89,7 +90,7 @@ public sealed class SpotifyExtractor
         var interrupted = cancellationToken.IsCancellationRequested;
         for (var index = 0; index < reports.Length; index++)
         {
-            reports[index] ??= new SourceExtraction(sources[index], run, _client, _store, _options.MaxPagesPerSource)
+            reports[index] ??= new SourceExtraction(all[index], run, _client, _store, _options.MaxPagesPerSource)
                 .Report(SourceStatus.NotRun, error: "The run was interrupted before this source.");
         }
 
@@ -183,8 +184,19 @@ public sealed class SpotifyExtractor
         }
     }
 
+    /// <summary>Extracts <paramref name="count"/> of <paramref name="sources"/> from <paramref name="from"/> on, bounded in concurrency, each report at its index.</summary>
+    private Task ExtractAllAsync(List<ExtractionSource> sources, SourceReport[] reports, int from, int count, ExtractionRunContext run, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(Enumerable.Range(from, count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrency), CancellationToken = cancellationToken },
+            async (index, token) =>
+            {
+                reports[index] = await ExtractSourceAsync(sources[index], run, token).ConfigureAwait(false);
+                Log(run.RunId, reports[index]);
+            });
+
     private IExtractionStrategy StrategyFor(ExtractionSource source) => source.Kind switch
     {
+        SourceKind.MyPlaylists => _myPlaylists,
         SourceKind.Playlist => _playlists,
         SourceKind.RecentlyPlayed => _recentlyPlayed,
         SourceKind.TopTracks or SourceKind.TopArtists => _topItems,

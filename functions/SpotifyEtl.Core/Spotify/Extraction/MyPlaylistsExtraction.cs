@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace SpotifyEtl.Spotify.Extraction;
+
+/// <summary>
+/// <c>my_playlists</c>: every playlist the user owns or collaborates on, found each run from the user's playlists
+/// (<c>GET /v1/me/playlists</c>, every page) and read after it as playlist sources are, so a playlist made since the last
+/// run is read from its first day without a change of configuration. A playlist the user only follows is left out: a
+/// Development Mode app is refused its items. The listing is a directory of what to read, not data, and lands nothing;
+/// each playlist it names lands as a playlist source does, with an entry of its own in the manifest.
+/// </summary>
+internal sealed class MyPlaylistsExtraction : IExtractionStrategy
+{
+    /// <summary>The most playlists one account can list: the pages their reading may take are bounded by it.</summary>
+    private const int MaxPlaylists = 100_000;
+
+    public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
+    {
+        // Which playlists are the user's own: their owner's id is the account's.
+        var me = await extraction.GetAsync("me", conditional: false, cancellationToken).ConfigureAwait(false);
+        var user = SourceExtraction.Parse(me, SpotifyWireJsonContext.Default.CurrentUser)?.Id is { Length: > 0 } id
+            ? id
+            : throw new SpotifyMalformedResponseException(me.Path, "no \"id\" of the account");
+        var first = await extraction.GetAsync($"me/playlists?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
+        var pages = new HeldPages();
+        await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken).ConfigureAwait(false);
+        var found = new List<string>();
+        foreach (var page in pages.Responses)
+        {
+            using var document = JsonDocument.Parse(page.Body);
+            foreach (var playlist in document.RootElement.GetProperty("items").EnumerateArray())
+            {
+                if (Yours(playlist, user) is { } yours)
+                {
+                    found.Add(yours);
+                }
+            }
+        }
+        var distinct = found.Distinct(StringComparer.Ordinal).ToList();
+        extraction.Run.Found(distinct);
+        // Its items are the playlists found; one the account only follows is no item of it.
+        extraction.Counted(distinct.Count);
+        // Nothing of its own lands: each playlist found reports for itself.
+        return SourceStatus.Unchanged;
+    }
+
+    /// <summary>The playlist's id where the user owns it or it is collaborative; null for another's, or an entry without a usable id.</summary>
+    private static string? Yours(JsonElement playlist, string user)
+    {
+        if (playlist.ValueKind != JsonValueKind.Object
+            || !playlist.TryGetProperty("id", out var idValue) || idValue.ValueKind != JsonValueKind.String
+            || idValue.GetString() is not { } id || !ExtractionSource.IsPlaylistId(id))
+        {
+            return null;
+        }
+        var owned = playlist.TryGetProperty("owner", out var owner) && owner.ValueKind == JsonValueKind.Object
+            && owner.TryGetProperty("id", out var ownerId) && ownerId.ValueKind == JsonValueKind.String && ownerId.GetString() == user;
+        var collaborative = playlist.TryGetProperty("collaborative", out var flag) && flag.ValueKind == JsonValueKind.True;
+        return owned || collaborative ? id : null;
+    }
+}

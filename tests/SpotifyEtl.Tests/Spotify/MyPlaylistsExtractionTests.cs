@@ -1,0 +1,104 @@
+using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Spotify;
+
+/// <summary>
+/// my_playlists: every playlist the account owns or collaborates on, found each run from its playlists' listing and read
+/// as a playlist source is, once each; one it only follows is left out (its items would answer 403), and a listing that
+/// fails fails that source alone.
+/// </summary>
+public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
+{
+    private ExtractionHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await ExtractionHarness.StartAsync();
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private static string Id(Random random) => new(Enumerable.Range(0, 22).Select(_ => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[random.Next(62)]).ToArray());
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Every_playlist_the_account_owns_or_collaborates_on_is_read_once_and_those_it_follows_are_left_out(int seed)
+    {
+        var random = new Random(seed);
+        var yours = new List<string>();
+        var followed = new List<string>();
+        var count = new[] { 0, random.Next(1, 50), random.Next(51, 130) }[seed % 3];
+        for (var i = 0; i < count; i++)
+        {
+            var id = Id(random);
+            var kind = random.Next(3);
+            var playlist = _h.Spotify.AddPlaylist(id, items: random.Next(0, 8), ownedByUser: kind == 0);
+            playlist.Collaborative = kind == 1;
+            (kind == 2 ? followed : yours).Add(id);
+        }
+        // One of them named as a source as well: it is read once.
+        var named = yours.Count > 0 && random.Next(2) == 0 ? [ExtractionSource.Playlist(yours[random.Next(yours.Count)])] : Array.Empty<ExtractionSource>();
+
+        var run = await _h.RunAsync([ExtractionSource.RecentlyPlayed(), .. named, ExtractionSource.MyPlaylists()]);
+
+        var sources = run.Manifest.Sources;
+        var finder = Assert.Single(sources, source => source.Source == "my_playlists");
+        Assert.Equal((SourceStatus.Unchanged, yours.Count), (finder.Status, finder.Items));
+        Assert.Empty(finder.Objects);
+        var read = sources.Where(source => source.Type == "playlist").Select(source => source.Subject).ToList();
+        Assert.Equal(yours.Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
+        Assert.All(sources.Where(source => source.Type == "playlist"), source => Assert.Equal(SourceStatus.Landed, source.Status));
+        Assert.All(followed, id => Assert.Equal(0, _h.Spotify.ApiRequestsTo($"playlists/{id}")));
+        Assert.Equal(Math.Max(1, (count + 49) / 50), _h.Spotify.ApiRequestsTo("me/playlists"));
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+    }
+
+    [Fact]
+    public async Task A_playlist_made_since_the_last_run_is_read_and_the_unchanged_ones_are_skipped()
+    {
+        var random = new Random(7);
+        var first = Id(random);
+        _h.Spotify.AddPlaylist(first, items: 5);
+        await _h.RunAsync(ExtractionSource.MyPlaylists());
+        var made = Id(random);
+        _h.Spotify.AddPlaylist(made, items: 3);
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+
+        var run = await _h.RunAsync(ExtractionSource.MyPlaylists());
+
+        Assert.Equal(SourceStatus.Unchanged, run.Manifest.Sources.Single(source => source.Subject == first).Status);
+        var landed = run.Manifest.Sources.Single(source => source.Subject == made);
+        Assert.Equal((SourceStatus.Landed, 3), (landed.Status, landed.Items));
+    }
+
+    [Fact]
+    public async Task A_listing_that_fails_fails_my_playlists_alone_and_the_sources_named_still_run()
+    {
+        var named = _h.Spotify.AddPlaylist(Id(new Random(9)), items: 4);
+        _h.Spotify.Inject("me/playlists", Fault.Forbidden());
+
+        var run = await _h.RunAsync(ExtractionSource.MyPlaylists(), ExtractionSource.Playlist(named.Id), ExtractionSource.RecentlyPlayed());
+
+        var finder = run.Manifest.Sources.Single(source => source.Source == "my_playlists");
+        Assert.Equal((SourceStatus.Failed, (int?)403), (finder.Status, finder.HttpStatus));
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources.Single(source => source.Subject == named.Id).Status);
+        Assert.Equal(ExtractionOutcome.Partial, run.Manifest.Outcome);
+    }
+
+    [Fact]
+    public void My_playlists_is_configured_by_its_type_and_asks_for_the_playlist_scopes()
+    {
+        var source = Assert.Single(ExtractionSource.ParseList("""[{"type":"my_playlists"}]""", "SPOTIFY_SOURCES"));
+
+        Assert.Equal(ExtractionSource.MyPlaylists(), source);
+        Assert.Equal("my_playlists", source.Name);
+        Assert.True(source.ReadsTheUsersAccount);
+        Assert.Equal([SpotifyScopes.PlaylistReadPrivate, SpotifyScopes.PlaylistReadCollaborative], source.Scopes);
+    }
+}
