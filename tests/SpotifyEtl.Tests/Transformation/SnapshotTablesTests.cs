@@ -272,6 +272,17 @@ public sealed class SnapshotTablesTests
             Assert.Equal(shorter.SelectMany(p => p.Rows.TopItems).Select(r => (r.Rank, r.ItemId)), tables.TopItems.Select(r => (r.Rank, r.ItemId)));
         }
         Assert.Equal(landed.Sum(p => p.Rows.TopItems.Count), Fold([.. landed]).TopItems.Count);
+
+        // The whole run's fragment written by a version that kept no pages: its ranking still stands against the partial one.
+        var legacy = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Fold([.. whole]).ToFragment(), SnapshotFragmentContext.Default.SnapshotFragment))!;
+        foreach (var run in legacy["top"]!.AsArray())
+        {
+            run!.AsObject().Remove("pages");
+            run.AsObject().Remove("ends");
+        }
+        var fromLegacy = SnapshotTables.FromFragment(System.Text.Json.JsonSerializer.Deserialize(legacy.ToJsonString(), SnapshotFragmentContext.Default.SnapshotFragment)!);
+        fromLegacy.Absorb(SnapshotTables.FromFragment(RoundTrip(Fold([.. landed]).ToFragment())));
+        Assert.Equal(expected, fromLegacy.TopItems.Select(r => (r.Rank, r.ItemId)));
     }
 
     /// <summary>
