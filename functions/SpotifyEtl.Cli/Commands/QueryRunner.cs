@@ -185,14 +185,16 @@ internal static class QueryRunner
         {
             // The folder above a lake (of a demo, say) is named with the lakes it holds: transforming it would fail in its turn.
             LocalLake.MustHoldALake(lake);
-            // A first import stopped before it wrote the table: its files landed, and only the import run again builds it.
-            if (UnfinishedImport.Warning(lake) is { } unfinishedImport)
+            // A first import stopped before it wrote the table: its files landed, and only the import run again builds it (for
+            // a verb that reads the history; raw API responses to transform come first).
+            var unfinishedImport = UnfinishedImport.Warning(lake);
+            if (importFills && !HoldsApiResponses(lake) && unfinishedImport is not null)
             {
                 throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} has no table to answer from yet: " + unfinishedImport);
             }
             // An import of an export that holds no stream landed its files and wrote no table: a transform would say there is
             // nothing to transform, and send the user back here.
-            if (HoldsImportedFiles(lake))
+            if (unfinishedImport is null && HoldsImportedFiles(lake))
             {
                 throw new CliException(ExitCodes.NoInput, $"The lake {Path.GetFullPath(lake)} holds an imported streaming history with no stream in it " +
                     $"(its files under {LakeLayout.Raw}{StackContract.RawSources.SpotifyExport}/ hold none), and no table to answer from: import an export " +

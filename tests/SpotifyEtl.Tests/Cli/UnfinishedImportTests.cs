@@ -64,7 +64,7 @@ public sealed class UnfinishedImportTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void A_first_import_that_stopped_before_its_table_is_named_by_query_report_current_and_transform_not_taken_for_an_export_without_streams(int seed)
+    public void A_first_import_that_stopped_before_its_table_is_named_by_query_report_and_transform_not_taken_for_an_export_without_streams(int seed)
     {
         using var folder = new Support.TempFolder();
         var export = Directory.CreateDirectory(folder["export"]).FullName;
@@ -86,13 +86,17 @@ public sealed class UnfinishedImportTests
         var current = DemoCommandTests.RunCli("current", "--lake", lake);
         var transform = DemoCommandTests.RunCli("transform", "--lake", lake);
 
-        Assert.All(new[] { query, report, current }, run =>
+        Assert.All(new[] { query, report }, run =>
         {
             Assert.True(run.ExitCode == 66, $"{run.ExitCode}: {run.Errors}");
             Assert.Contains("the last import into this lake did not finish (begun ", run.Errors, StringComparison.Ordinal);
             Assert.Contains(todo, run.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("no stream in it", run.Errors, StringComparison.Ordinal);
         });
+        // current reads no history: an import is no way to what it needs.
+        Assert.True(current.ExitCode == 66, current.Errors);
+        Assert.Contains("run 'spotify-etl extract', then 'spotify-etl transform", current.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("import", current.Errors, StringComparison.Ordinal);
         Assert.True(transform.ExitCode == 65, transform.Errors);
         Assert.Contains("did not finish", transform.Errors, StringComparison.Ordinal);
         Assert.Contains(todo, transform.Errors, StringComparison.Ordinal);
