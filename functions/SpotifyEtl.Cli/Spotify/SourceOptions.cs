@@ -17,7 +17,7 @@ internal sealed class SourceOptions
 
     public Option<bool> MyPlaylists { get; } = new("--my-playlists")
     {
-        Description = "Every playlist you own or collaborate on, found each run (a new one is read from its first day); those you only follow are left out.",
+        Description = "Every playlist you own, found each run (a new one is read from its first day); name another's you collaborate on with --playlist.",
     };
 
     public Option<bool> RecentlyPlayed { get; } = new("--recently-played") { Description = "Your recently played tracks (resumes from the saved cursor)." };

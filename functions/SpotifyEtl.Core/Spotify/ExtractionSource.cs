@@ -18,7 +18,7 @@ public enum SourceKind
 /// <summary>
 /// One thing to extract, as configured in <c>SPOTIFY_SOURCES</c> or on the command line:
 /// a playlist by id, recently played, top tracks or artists for a time range, saved tracks, or every playlist
-/// the user owns or collaborates on (<c>my_playlists</c>, found each run and read as playlist sources).
+/// the user owns (<c>my_playlists</c>, found each run and read as playlist sources).
 /// </summary>
 public sealed partial record ExtractionSource
 {

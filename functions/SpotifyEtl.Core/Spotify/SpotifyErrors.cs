@@ -155,6 +155,7 @@ internal static partial class SpotifyErrors
         _ when path.StartsWith("me/player/recently-played", StringComparison.Ordinal) => SpotifyScopes.RecentlyPlayed,
         _ when path.StartsWith("me/top/", StringComparison.Ordinal) => SpotifyScopes.Top,
         _ when path.StartsWith("me/tracks", StringComparison.Ordinal) => SpotifyScopes.Library,
+        _ when path.StartsWith("me/playlists", StringComparison.Ordinal) => SpotifyScopes.PlaylistReadPrivate,
         _ => "see docs/extraction.md",
     };
 

@@ -44,11 +44,11 @@ public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void My_playlists_extracts_the_accounts_own_playlists_into_the_playlist_tables_and_leaves_the_followed_one_out()
+    public void My_playlists_extracts_the_accounts_own_playlists_into_the_playlist_tables_and_leaves_anothers_out()
     {
-        var collaborative = _spotify.AddPlaylist("7dGJo4pcD2V6oG8kP0tJRR", items: 12);
-        collaborative.Collaborative = true;
+        var own = _spotify.AddPlaylist("7dGJo4pcD2V6oG8kP0tJRR", items: 12);
         _spotify.AddPlaylist("0vvXsWCC9xrXsKd4FyS8kM", items: 9, ownedByUser: false);
+        _spotify.AddPlaylist("1wwXsWCC9xrXsKd4FyS8kM", items: 7, ownedByUser: false).Collaborative = true;
         var lake = _folder["lake"];
 
         var extract = DemoCommandTests.RunCli(Environment, "extract", "--lake", lake, "--my-playlists", "--json");
@@ -57,12 +57,12 @@ public sealed class ExtractThenTransformTests : IAsyncLifetime, IDisposable
         Assert.True(extract.ExitCode == 0, extract.Output + extract.Errors);
         Assert.True(transform.ExitCode == 0, transform.Output + transform.Errors);
         using var manifest = System.Text.Json.JsonDocument.Parse(extract.Output);
-        Assert.Equal(["my_playlists", $"playlist:{PlaylistId}", $"playlist:{collaborative.Id}"],
+        Assert.Equal(["my_playlists", $"playlist:{PlaylistId}", $"playlist:{own.Id}"],
             manifest.RootElement.GetProperty("sources").EnumerateArray().Select(source => source.GetProperty("source").GetString()));
         using var duck = new DuckDb();
         var entries = duck.Query($"SELECT playlist_id, count(*) FROM read_parquet('{Path.Combine(lake, "transformed", "playlist_entries")}/*/*.parquet') GROUP BY 1 ORDER BY 1").Rows
             .Select(row => (row[0], row[1])).ToList();
-        Assert.Equal([(PlaylistId, "60"), (collaborative.Id, "12")], entries);
+        Assert.Equal([(PlaylistId, "60"), (own.Id, "12")], entries);
     }
 
     [Fact]

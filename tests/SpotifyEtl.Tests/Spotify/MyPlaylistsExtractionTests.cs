@@ -5,9 +5,9 @@ using Xunit;
 namespace SpotifyEtl.Tests.Spotify;
 
 /// <summary>
-/// my_playlists: every playlist the account owns or collaborates on, found each run from its playlists' listing and read
-/// as a playlist source is, once each; one it only follows is left out (its items would answer 403), and a listing that
-/// fails fails that source alone.
+/// my_playlists: every playlist the account owns, found each run from its playlists' listing and read as a playlist source
+/// is, once each; another's, collaborative or not, is left out (the listing does not say whether the account collaborates,
+/// and items of one it only follows answer 403), and a listing that fails fails that source alone.
 /// </summary>
 public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
 {
@@ -28,7 +28,7 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    public async Task Every_playlist_the_account_owns_or_collaborates_on_is_read_once_and_those_it_follows_are_left_out(int seed)
+    public async Task Every_playlist_the_account_owns_is_read_once_and_anothers_collaborative_or_not_is_left_out(int seed)
     {
         var random = new Random(seed);
         var yours = new List<string>();
@@ -40,7 +40,7 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
             var kind = random.Next(3);
             var playlist = _h.Spotify.AddPlaylist(id, items: random.Next(0, 8), ownedByUser: kind == 0);
             playlist.Collaborative = kind == 1;
-            (kind == 2 ? followed : yours).Add(id);
+            (kind == 0 ? yours : followed).Add(id);
         }
         // One of them named as a source as well: it is read once.
         var named = yours.Count > 0 && random.Next(2) == 0 ? [ExtractionSource.Playlist(yours[random.Next(yours.Count)])] : Array.Empty<ExtractionSource>();
@@ -55,6 +55,7 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(yours.Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
         Assert.All(sources.Where(source => source.Type == "playlist"), source => Assert.Equal(SourceStatus.Landed, source.Status));
         Assert.All(followed, id => Assert.Equal(0, _h.Spotify.ApiRequestsTo($"playlists/{id}")));
+        Assert.Single(sources, source => source.Source == "recently_played" && source.Status == SourceStatus.Landed);
         Assert.Equal(Math.Max(1, (count + 49) / 50), _h.Spotify.ApiRequestsTo("me/playlists"));
         Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
     }
@@ -75,6 +76,30 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(SourceStatus.Unchanged, run.Manifest.Sources.Single(source => source.Subject == first).Status);
         var landed = run.Manifest.Sources.Single(source => source.Subject == made);
         Assert.Equal((SourceStatus.Landed, 3), (landed.Status, landed.Items));
+    }
+
+    [Fact]
+    public async Task Recently_played_does_not_wait_for_the_listing_and_lands_when_a_rate_limit_stops_the_run_there()
+    {
+        _h.Spotify.AddPlaylist(Id(new Random(11)), items: 4);
+        // The listing waits for recently played to land, then Spotify asks for a wait past the run's: the run stops there.
+        var landed = new TaskCompletionSource();
+        _h.OnLog = line =>
+        {
+            if (line.Contains("\"recently_played\"", StringComparison.Ordinal))
+            {
+                landed.TrySetResult();
+            }
+        };
+        // Bounded: a listing that recently played waited for would otherwise wait for ever.
+        _h.Spotify.Inject("me/playlists", Fault.After(Task.WhenAny(landed.Task, Task.Delay(TimeSpan.FromSeconds(5))), Fault.TooManyRequests(retryAfterSeconds: 7200)));
+
+        var run = await _h.RunAsync(ExtractionSource.MyPlaylists(), ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(SourceStatus.Landed, run.Manifest.Sources.Single(source => source.Source == "recently_played").Status);
+        Assert.Equal(SourceStatus.Stopped, run.Manifest.Sources.Single(source => source.Source == "my_playlists").Status);
+        Assert.DoesNotContain(run.Manifest.Sources, source => source.Type == "playlist");
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
     }
 
     [Fact]

@@ -139,6 +139,19 @@ public sealed class SpotifyErrorsTests
         yield return "me/top/tracks?time_range=short_term&limit=50";
         yield return "me/top/artists?time_range=long_term&limit=50&offset=50";
         yield return "me/tracks?limit=50";
+        yield return $"me/playlists?limit=50&offset={50 * random.Next(0, 4)}";
+    }
+
+    [Theory]
+    [InlineData("me/player/recently-played?limit=50", "user-read-recently-played")]
+    [InlineData("me/top/tracks?time_range=short_term&limit=50", "user-top-read")]
+    [InlineData("me/tracks?limit=50&offset=100", "user-library-read")]
+    [InlineData("me/playlists?limit=50", "playlist-read-private")]
+    public void A_plain_403_under_me_names_the_scope_its_endpoint_needs(string path, string scope)
+    {
+        var explanation = SpotifyErrors.Explain(HttpStatusCode.Forbidden, path, userToken: true, "Forbidden");
+
+        Assert.Contains($"The token lacks the scope this endpoint needs ({scope})", explanation, StringComparison.Ordinal);
     }
 
     [Fact]

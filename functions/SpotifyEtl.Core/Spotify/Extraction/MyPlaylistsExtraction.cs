@@ -3,11 +3,13 @@ using System.Text.Json;
 namespace SpotifyEtl.Spotify.Extraction;
 
 /// <summary>
-/// <c>my_playlists</c>: every playlist the user owns or collaborates on, found each run from the user's playlists
-/// (<c>GET /v1/me/playlists</c>, every page) and read after it as playlist sources are, so a playlist made since the last
-/// run is read from its first day without a change of configuration. A playlist the user only follows is left out: a
-/// Development Mode app is refused its items. The listing is a directory of what to read, not data, and lands nothing;
-/// each playlist it names lands as a playlist source does, with an entry of its own in the manifest.
+/// <c>my_playlists</c>: every playlist the user owns, found each run from the user's playlists (<c>GET /v1/me/playlists</c>,
+/// every page) and read after it as playlist sources are, so a playlist made since the last run is read from its first
+/// day without a change of configuration. Another's playlist is left out, collaborative or not: the listing does not
+/// say whether this account is one of its collaborators, and a Development Mode app is refused the items of one it only
+/// follows (a 403 every run, and every run partial); one the account collaborates on is named as a playlist source. The
+/// listing is a directory of what to read, not data, and lands nothing; each playlist it names lands as a playlist
+/// source does, with an entry of its own in the manifest.
 /// </summary>
 internal sealed class MyPlaylistsExtraction : IExtractionStrategy
 {
@@ -44,7 +46,7 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
         return SourceStatus.Unchanged;
     }
 
-    /// <summary>The playlist's id where the user owns it or it is collaborative; null for another's, or an entry without a usable id.</summary>
+    /// <summary>The playlist's id where the user owns it; null for another's, or an entry without a usable id.</summary>
     private static string? Yours(JsonElement playlist, string user)
     {
         if (playlist.ValueKind != JsonValueKind.Object
@@ -55,7 +57,6 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
         }
         var owned = playlist.TryGetProperty("owner", out var owner) && owner.ValueKind == JsonValueKind.Object
             && owner.TryGetProperty("id", out var ownerId) && ownerId.ValueKind == JsonValueKind.String && ownerId.GetString() == user;
-        var collaborative = playlist.TryGetProperty("collaborative", out var flag) && flag.ValueKind == JsonValueKind.True;
-        return owned || collaborative ? id : null;
+        return owned ? id : null;
     }
 }

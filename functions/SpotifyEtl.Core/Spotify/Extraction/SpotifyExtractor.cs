@@ -70,16 +70,17 @@ public sealed class SpotifyExtractor
                 $"To ask sooner anyway, remove \"wait\" from {ExtractionState.Key}.",
                 wait.QuotaExceeded, wait.Until - startedAt));
         }
-        // my_playlists first: the playlists it finds join the run after the sources configured, each read once.
-        var finders = sources.Count(source => source.Kind == SourceKind.MyPlaylists);
-        var all = sources.Where(source => source.Kind == SourceKind.MyPlaylists).Concat(sources.Where(source => source.Kind != SourceKind.MyPlaylists)).ToList();
-        var reports = new SourceReport[all.Count];
+        // The sources configured, my_playlists among them, side by side; then the playlists it found that no source names,
+        // each read once. Recently played waits for no listing: Spotify keeps only its last 50 plays.
+        var all = sources.ToList();
+        var configured = all.Count;
+        var reports = new SourceReport[configured];
         try
         {
-            await ExtractAllAsync(all, reports, 0, finders, run, cancellationToken).ConfigureAwait(false);
+            await ExtractAllAsync(all, reports, 0, configured, run, cancellationToken).ConfigureAwait(false);
             all.AddRange(run.FoundPlaylists.Select(ExtractionSource.Playlist).Where(found => !all.Contains(found)).Distinct());
             Array.Resize(ref reports, all.Count);
-            await ExtractAllAsync(all, reports, finders, all.Count - finders, run, cancellationToken).ConfigureAwait(false);
+            await ExtractAllAsync(all, reports, configured, all.Count - configured, run, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
