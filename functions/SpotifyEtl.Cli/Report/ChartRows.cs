@@ -90,10 +90,10 @@ internal static partial class Charts
     /// <summary>
     /// When each artist was first played (in the lake, or in the imported history): a dot per artist on a date axis, its ends labelled with the first and last date
     /// (one date in the middle when every dot falls on the same day), and between them the years or months that begin there (<see cref="DateTicks"/>).
-    /// The dots keep clear of the labels and the edge.
+    /// The dots keep clear of the labels and the edge, and the chart ends with <paramref name="note"/> where there is one.
     /// </summary>
     public static string Timeline(ChartLayout layout, IReadOnlyList<IReadOnlyList<string?>> rows, int labelIndex, int dateIndex, string description,
-        string axisTitle = "Date of the first play in the lake (UTC)", string dotTitle = "first play in the lake")
+        string axisTitle = "Date of the first play in the lake (UTC)", string dotTitle = "first play in the lake", string? note = null)
     {
         const int top = 8, bottom = 40, radius = 5, inset = radius + 5;
         var frame = Rows.For(layout, rows.Select(r => r[labelIndex] ?? ""));
@@ -133,7 +133,8 @@ internal static partial class Charts
             }
         }
         Text(svg, (frame.Left + width - right) / 2.0, height - 6, axisTitle, css: "axis-title");
-        return svg.Append("</svg>").Append(frame.CutNote(rows.Select(r => r[labelIndex] ?? ""))).ToString();
+        return svg.Append("</svg>").Append(note is null ? "" : $"<figcaption class=\"note partial-note\">{Escape(note)}</figcaption>")
+            .Append(frame.CutNote(rows.Select(r => r[labelIndex] ?? ""))).ToString();
     }
 
     private const double TickGap = 8;

@@ -13,10 +13,12 @@ namespace SpotifyEtl.Cli.Report;
 /// (an export requested before the extraction began): nothing is known of those days. Its first month is whole where
 /// the history holds the extended streaming history, which begins when the account did; without it (the account data,
 /// which holds its last year, or the API's plays alone) the history's first day is where the lake's knowledge begins,
-/// and that month too is one it holds in part.
+/// and that month too is one it holds in part. Plays that end more than a week before the latest snapshot (recently played
+/// no longer extracted, or nothing played) end the weekly charts of plays early: the week of the last play is drawn paler,
+/// and the note says where they end.
 /// </summary>
 internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null,
-    DateOnly? HistoryBeginsCut = null)
+    DateOnly? HistoryBeginsCut = null, DateOnly? LastPlay = null)
 {
     public static readonly LakeSpan Unknown = new(null, null);
 
@@ -31,7 +33,8 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
             Date(latest) ?? Day(database, "SELECT MAX(snapshot_date) FROM plays"),
             Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history"),
             Day(database, "SELECT MAX(substr(ended_at, 1, 10)) FROM listening_history WHERE source <> 'api'"),
-            Day(database, "SELECT MIN(substr(ended_at, 1, 10)) FROM listening_history HAVING COUNT(CASE WHEN source = 'extended' THEN 1 END) = 0"));
+            Day(database, "SELECT MIN(substr(ended_at, 1, 10)) FROM listening_history HAVING COUNT(CASE WHEN source = 'extended' THEN 1 END) = 0"),
+            Day(database, "SELECT MAX(substr(played_at, 1, 10)) FROM plays"));
     }
 
     /// <summary>
@@ -60,9 +63,19 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
             : "") + $"it runs to {Iso(end)}, a day that may not have been over)."
         : null;
 
+    /// <summary>Where the history begins later than the account (no extended streaming history), in one sentence; null otherwise.</summary>
+    public string? HistoryBeginsNote() => HistoryBeginsCut is { } begins
+        ? $"The history begins on {Iso(begins)}, as far back as the account data (its last year) or the API's plays go: an artist first streamed on or soon " +
+          "after that day may have been heard before. The extended streaming history, which begins with the account, holds the streams before."
+        : null;
+
     /// <summary>Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays.</summary>
     public bool IsPartialWeekOfPlays(string? weekStart) =>
-        Date(weekStart) is { } start && ((FirstPlay is { } first && start < first) || EndsPartial(start));
+        Date(weekStart) is { } start && ((FirstPlay is { } first && start < first) || EndsPartial(start)
+            || (PlaysEndEarly is { } last && start <= last && last <= start.AddDays(6)));
+
+    /// <summary>The last play's day, where it is more than a week before the latest snapshot; null otherwise.</summary>
+    private DateOnly? PlaysEndEarly => LastPlay is { } last && LatestSnapshot is { } latest && latest.DayNumber - last.DayNumber > 7 ? last : null;
 
     /// <summary>Whether the week that starts on this day is not over by the latest snapshot (a library's saves have no first day).</summary>
     public bool IsPartialWeek(string? weekStart) => Date(weekStart) is { } start && EndsPartial(start);
@@ -76,6 +89,10 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         if (countsFirstPlay && FirstPlay is { } first)
         {
             known.Add($"the lake's plays begin on {Iso(first)}");
+        }
+        if (countsFirstPlay && PlaysEndEarly is { } last)
+        {
+            known.Add($"they end on {Iso(last)}, with nothing charted after that week: recently played was not extracted since, or nothing was played");
         }
         if (LatestSnapshot is { } latest)
         {

@@ -23,7 +23,7 @@ internal static class ReportSections
     private const string Week = "Week starting (Monday, UTC)";
     private const string NoMusicPlays = "No music stream of 30 s or more in the imported listening history: this section counts those, as Spotify counts a play " +
         "(the history's podcasts and audiobooks are under Podcasts and audiobooks).";
-    private const string SkipsNeed = "Not enough plays yet: a play is measured from the end of the one before it, so the first play is left out.";
+    private const string SkipsNeed = "No skip estimate yet: it needs two plays or more, as a play is measured from the end of the one before it (the first is left out).";
 
     public static IReadOnlyList<ReportSection> All { get; } =
     [
@@ -46,8 +46,8 @@ internal static class ReportSections
         new("skip-rate", Listening, "Skip rate",
             "Share of plays per week that ended within half the song's length of the previous play's end (an estimate: Spotify's recently played list does not say what was skipped, and lists no play under 30 s).",
             "skip_rate", (r, span, size) => Charts.Line(size, r, "week_start", "skip_percent", Week, "Skipped plays", "%", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true)),
-            SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it.",
-            SkipsNeed + " Spotify's recently played list, which " + Extract + ", fills it; for the imported history, see Lifetime history, When I skip."),
+            SkipsNeed + " Spotify's recently played list, which " + Extract + ", gives them.",
+            SkipsNeed + " Spotify's recently played list, which " + Extract + ", gives them; for the imported history, see Lifetime history, When I skip."),
         new("history-hours-per-month", History, "Hours per month over the whole history",
             "Every stream of the imported data export and the API's plays, counted once, by month of its end (UTC). An API play the export does not hold counts its song's whole length: the API does not say how long it played.",
             "history_hours_per_month", (r, span, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours", span.IsPartialMonth, span.MonthNote()), NoHistory),
@@ -57,7 +57,7 @@ internal static class ReportSections
             NoHistory, NoMusicPlays),
         new("history-first-heard", History, "When I first heard my top artists",
             "The first stream of each of the twenty most played artists of the whole history (plays: streams of at least 30 s), and the track it was.",
-            "history_first_heard", (r, _, size) => HistoryFirstHeard(size, r), NoHistory, NoMusicPlays),
+            "history_first_heard", (r, span, size) => HistoryFirstHeard(size, r, span), NoHistory, NoMusicPlays),
         new("history-podcasts-audiobooks", History, "Podcasts and audiobooks",
             "Hours of podcast episodes and audiobook chapters per year.",
             "history_podcast_audiobook_time", EmptyHint: NoHistory,
@@ -129,11 +129,12 @@ internal static class ReportSections
         return rows.Count == 0 ? null : Charts.Ranking(size, rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");
     }
 
-    private static string? HistoryFirstHeard(ChartLayout size, QueryResult result)
+    /// <summary>The first streams; where the history begins later than the account did (no extended streaming history), a first stream near its start is where the history's knowledge begins, and the chart says so.</summary>
+    private static string? HistoryFirstHeard(ChartLayout size, QueryResult result, LakeSpan span)
     {
         var columns = result.Columns.ToList();
         return result.Rows.Count == 0 ? null : Charts.Timeline(size, result.Rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"),
-            "First stream of the history's most played artists", "Date of the first stream (UTC)", "first heard");
+            "First stream of the history's most played artists", "Date of the first stream (UTC)", "first heard", span.HistoryBeginsNote());
     }
 
     private static string? FirstHeard(ChartLayout size, QueryResult result)

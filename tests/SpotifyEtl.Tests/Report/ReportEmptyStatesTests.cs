@@ -41,6 +41,10 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
             Assert.Contains("spotify-etl extract", note, StringComparison.Ordinal);
             Assert.Contains("The imported listening history is charted under Lifetime history.", note, StringComparison.Ordinal);
         }
+        // The skip rate's note does not speak of a first play there is not.
+        Assert.True(notes.TryGetValue("skip-rate", out var skips), "the skip-rate section has no note");
+        Assert.StartsWith("No skip estimate yet: it needs two plays or more", skips, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not enough plays", html, StringComparison.Ordinal);
         // The data-quality section counts the API's tables: none is said to be empty of rows when the history holds them.
         Assert.True(notes.TryGetValue("data-quality", out var quality), "the data-quality section has no note");
         Assert.StartsWith("No table of Spotify's API holds a row yet", quality, StringComparison.Ordinal);
@@ -65,6 +69,8 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
         var streams = months.Sum(m => long.Parse(m[3].GetString()!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(streams > 0);
         Assert.Contains($"<b data-metric=\"history-streams\">{streams:N0}</b> streams in <b data-metric=\"history-months\">{months.Count:N0}</b>", html, StringComparison.Ordinal);
+        // No snapshot is read as the latest of something: the API's tables have none.
+        Assert.Contains("<b data-metric=\"latest-snapshot\">none</b>snapshot of Spotify's API: nothing extracted and transformed yet", System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
     }
 
     [Fact]

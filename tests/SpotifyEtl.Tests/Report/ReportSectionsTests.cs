@@ -207,6 +207,45 @@ public sealed class ReportSectionsTests : IDisposable
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    public void Plays_that_end_more_than_a_week_before_the_latest_snapshot_say_where_they_end_and_their_last_week_is_paler(int seed)
+    {
+        // Plays over a few weeks, then none (recently played no longer extracted) while other tables go on: the latest
+        // snapshot comes 0 to 40 days after the last play.
+        var random = new Random(seed);
+        var first = new DateTime(2025, 3, 3, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 7));
+        var lastPlay = first.AddDays(random.Next(14, 60));
+        var plays = Enumerable.Range(0, random.Next(20, 120)).Select(_ => first.AddDays(random.Next(0, (lastPlay - first).Days)).AddSeconds(random.Next(0, 86400)))
+            .Append(first.AddSeconds(random.Next(0, 86400))).Append(lastPlay.AddSeconds(random.Next(0, 86400))).ToList();
+        foreach (var day in plays.GroupBy(p => p.Date))
+        {
+            WritePlays(day.Select(p => (p, "song_a")), DateOnly.FromDateTime(day.Key));
+        }
+        var (firstDay, lastDay) = (DateOnly.FromDateTime(first), DateOnly.FromDateTime(lastPlay));
+        var latest = lastDay.AddDays(new[] { 0, 5, 8, 40 }[seed % 4] + seed / 4);
+        var saves = Directory.CreateDirectory(_folder[$"lake/transformed/saved_tracks/snapshot_date={latest:yyyy-MM-dd}"]).FullName;
+        File.WriteAllText(Path.Combine(saves, "saved_tracks.csv"), $"song_id,saved_at,full_pass\r\nsong_a,{latest:yyyy-MM-dd}T08:00:00Z,true\r\n");
+        var early = latest.DayNumber - lastDay.DayNumber > 7;
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        foreach (var section in new[] { "listening-over-time", "skip-rate" })
+        {
+            var marks = Marks(html, section);
+            Assert.NotEmpty(marks);
+            Assert.All(marks, m => Assert.True(
+                m.Partial == (m.Week < firstDay || m.Week.AddDays(6) >= latest || (early && m.Week <= lastDay && lastDay <= m.Week.AddDays(6))),
+                $"{section}, seed {seed}: the week of {m.Week} (plays {firstDay} to {lastDay}, latest snapshot {latest}) is drawn {(m.Partial ? "partial" : "whole")}"));
+            Assert.Equal(early, SectionOf(html, section).Contains($"they end on {lastDay:yyyy-MM-dd}, with nothing charted after that week", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
     public async Task The_historys_month_not_over_by_its_last_day_is_drawn_paler_and_every_other_month_whole(int seed)
     {
         // A history of a month to a year and a half, imported; on odd seeds the API's plays go on after it, to a later or an
@@ -278,6 +317,8 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.All(marks, m => Assert.True(m.Partial == (m.Month.AddMonths(1).AddDays(-1) >= end || (!extended && m.Month == firstMonth)),
             $"seed {seed}: the month of {m.Month:yyyy-MM} (history {begins:yyyy-MM-dd} to {end:yyyy-MM-dd}, extended {extended}) is drawn {(m.Partial ? "partial" : "whole")}"));
         Assert.Equal(!extended, section.Contains($"it begins on {begins:yyyy-MM-dd}", StringComparison.Ordinal));
+        // Its first streams are no first listens: the timeline of the top artists' first streams says where the history begins.
+        Assert.Equal(!extended, SectionOf(html, "history-first-heard").Contains($"The history begins on {begins:yyyy-MM-dd}, as far back as the account data", StringComparison.Ordinal));
     }
 
     [Theory]
