@@ -31,9 +31,11 @@ internal static partial class Charts
         var rows = result.Rows;
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
-        // The first category's label, slanted down to the left from the middle of its column, starts inside the chart.
+        // The first label, slanted down to the left from the middle of its column, starts inside the chart.
+        var every = LabelStep(slots, layout.AxisLabels);
         var firstBand = (width - left - right) / (double)Math.Max(slots.Count, 1);
-        left = Math.Max(left, Math.Ceiling(SlantedReach(slots.FirstOrDefault().Label ?? "") - firstBand / 2 + 2));
+        var firstLabelled = slots.Count == 0 ? 0 : (slots.Count - 1) % every;
+        left = Math.Max(left, Math.Ceiling(SlantedReach(slots.ElementAtOrDefault(firstLabelled).Label ?? "") - firstBand / 2 - firstLabelled * firstBand + 2));
         var ticks = Ticks(rows.Select(r => Number(r[v])).DefaultIfEmpty(0).Max(), whole: whole);
         var max = ticks[^1];
         var plotWidth = width - left - right;
@@ -46,7 +48,6 @@ internal static partial class Charts
             Text(svg, left - 6, y + 4, F(tick), "end");
         }
         var band = plotWidth / (double)Math.Max(slots.Count, 1);
-        var every = Math.Max(1, (int)Math.Ceiling(slots.Count / (double)layout.AxisLabels));
         for (var i = 0; i < slots.Count; i++)
         {
             var x = left + i * band + band * 0.1;
@@ -58,7 +59,7 @@ internal static partial class Charts
                     $"<rect class=\"{css}\" x=\"{F(x)}\" y=\"{F(top + plotHeight - h)}\" width=\"{F(band * 0.8)}\" height=\"{F(h)}\" data-label=\"{Escape(row[l])}\" data-value=\"{Escape(row[v])}\">" +
                     $"<title>{Escape(Isolated(row[l]))}: {Escape(row[v])} {Escape(unit)}{aside}</title></rect>");
             }
-            if (i % every == 0)
+            if ((slots.Count - 1 - i) % every == 0)
             {
                 Text(svg, x + band * 0.4, top + plotHeight + 14, slots[i].Label ?? "", "end", rotate: -35);
             }
@@ -153,7 +154,7 @@ internal static partial class Charts
         {
             svg.Append("<polyline class=\"line\" points=\"").AppendJoin(' ', run.Select(i => $"{F(X(i))},{F(Y(slots[i].Row!))}")).Append("\"/>");
         }
-        var every = Math.Max(1, (int)Math.Ceiling(slots.Count / (double)layout.AxisLabels));
+        var every = LabelStep(slots, layout.AxisLabels);
         for (var i = 0; i < slots.Count; i++)
         {
             if (slots[i].Row is { } row)
@@ -162,7 +163,7 @@ internal static partial class Charts
                 svg.Append(CultureInfo.InvariantCulture,
                     $"<circle class=\"{css}\" cx=\"{F(X(i))}\" cy=\"{F(Y(row))}\" r=\"4\" data-label=\"{Escape(row[l])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[l]))}: {Escape(row[v])} {Escape(unit)}{aside}</title></circle>");
             }
-            if (i % every == 0)
+            if ((slots.Count - 1 - i) % every == 0)
             {
                 Text(svg, X(i), top + plotHeight + 14, slots[i].Label ?? "", "end", rotate: -35);
             }
@@ -188,6 +189,18 @@ internal static partial class Charts
         partial?.Invoke(label) == true
             ? ("mark partial", label is { Length: 7 } ? " (a month the history holds only in part)" : " (a week the lake holds only in part)")
             : ("mark", "");
+
+    /// <summary>
+    /// Every how many categories one is labelled, counted back from the last, so that the latest (the one a note most often
+    /// speaks of) is always named: at most <paramref name="labels"/>, at a step of whole months (1, 2, 3, 4, 6, 12 ...) over
+    /// months and of weeks (1, 2, 4, 8, 13, 26, 52 ...) over weeks, so the labels keep to one month of the year or one weekday.
+    /// </summary>
+    private static int LabelStep(List<(string? Label, IReadOnlyList<string?>? Row)> slots, int labels)
+    {
+        var least = Math.Max(1, (int)Math.Ceiling(slots.Count / (double)labels));
+        int[] steps = slots.FirstOrDefault().Label?.Length == 7 ? [1, 2, 3, 4, 6, 12, 24, 36, 60, 120] : [1, 2, 4, 8, 13, 26, 52, 104, 260];
+        return steps.FirstOrDefault(step => step >= least, least);
+    }
 
     /// <summary>The chart's closing tag, and its note below it where there is one.</summary>
     private static string Closed(StringBuilder svg, string? note) =>

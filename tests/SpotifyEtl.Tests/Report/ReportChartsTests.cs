@@ -152,6 +152,47 @@ public sealed partial class ReportChartsTests
         Assert.True(weeks.Count < weeks[^1] + 1 && months.Count < months[^1] + 1, "some weeks and months have no row");
     }
 
+    /// <summary>
+    /// A weekly or monthly axis names its latest week or month, the one a note most often speaks of, and the others at one
+    /// step back from it: whole quarters, half-years or years of months, so a long history's labels keep to one month.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_weekly_or_monthly_axis_names_its_latest_place_and_the_others_at_one_step_back_from_it(int seed)
+    {
+        var random = new Random(seed);
+        var (weekCount, monthCount) = (random.Next(1, 160), random.Next(1, 200));
+        var first = new DateOnly(2024, 1, 1).AddDays(7 * random.Next(50)); // a Monday
+        string Week(int k) => first.AddDays(7 * k).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var firstMonth = new DateOnly(2010, 1, 1).AddMonths(random.Next(12));
+        var months = Enumerable.Range(0, monthCount).Select(k => firstMonth.AddMonths(k).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var hours = Render("listening_per_week", ["week_start", "plays", "hours"], [.. Enumerable.Range(0, weekCount).Select(k => new[] { Week(k), "3", "1.5" })], "listening-over-time");
+        var skips = Render("skip_rate", ["week_start", "plays", "skipped", "skip_percent"], [.. Enumerable.Range(0, weekCount).Select(k => new[] { Week(k), "4", "1", "25.0" })], "skip-rate");
+        var history = Render("history_hours_per_month", ["month", "hours", "plays", "streams"], [.. months.Select(m => new[] { m, "2.0", "9", "9" })], "history-hours-per-month");
+
+        foreach (var (svg, places) in Charts(hours, "listening-over-time").Concat(Charts(skips, "skip-rate")).Select(svg => (svg, Enumerable.Range(0, weekCount).Select(Week).ToList()))
+            .Concat(Charts(history, "history-hours-per-month").Select(svg => (svg, months))))
+        {
+            var labels = SlantedLabel().Matches(svg).Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(places[^1], labels[^1]);
+            var at = labels.Select(label => places.IndexOf(label)).ToList();
+            Assert.True(at.All(index => index >= 0), $"labels {string.Join(", ", labels)} not all among the places {places[0]} to {places[^1]}");
+            var steps = at.Zip(at.Skip(1), (a, b) => b - a).Distinct().ToList();
+            Assert.True(steps.Count <= 1, $"labels at {string.Join(", ", at)} of {places.Count}");
+            Assert.True(at[0] < (steps.FirstOrDefault(places.Count)), "no label fits before the first");
+            Assert.True(labels.Count <= 12, $"{labels.Count} labels");
+            if (places[0].Length == 7 && steps is [>= 12])
+            {
+                Assert.Single(labels.Select(label => label[5..]).Distinct());
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -259,4 +300,7 @@ public sealed partial class ReportChartsTests
 
     [GeneratedRegex("<circle class=\"mark\" cx=\"([^\"]*)\"")]
     private static partial Regex Dot();
+
+    [GeneratedRegex(@"<text class=""tick""[^>]*transform=""rotate\(-35[^>]*>([^<]*)</text>")]
+    private static partial Regex SlantedLabel();
 }
