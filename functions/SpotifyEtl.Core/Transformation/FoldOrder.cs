@@ -92,7 +92,8 @@ internal sealed class RunLists<TRow>
     {
         get
         {
-            static bool NoHole(RunList<TRow> list) => list.Pages.Count > 0 && list.Pages.Keys.First() == 0 && list.Pages.Keys.Last() == list.Pages.Count - 1;
+            // Pages numbered from the first, with none missing between (the extraction numbers them from 0; a sample, from 1).
+            static bool NoHole(RunList<TRow> list) => list.Pages.Count > 0 && list.Pages.Keys.First() <= 1 && list.Pages.Keys.Last() - list.Pages.Keys.First() == list.Pages.Count - 1;
             // A run whose pages are not known counts by its rows: a partial run must hold as many as it did to replace it.
             var most = _runs.Values.Select(list => list.Pages.Count == 0 ? list.Rows.Count : NoHole(list) ? list.Pages.Values.Sum() : 0).DefaultIfEmpty(0).Max();
             return _runs.Values.LastOrDefault(list => list.Pages.Count == 0 || (NoHole(list) && (list.Ends || list.Pages.Values.Sum() >= most)))

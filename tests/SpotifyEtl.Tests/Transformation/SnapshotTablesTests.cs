@@ -217,7 +217,7 @@ public sealed class SnapshotTablesTests
     /// A run's pages of a top list as the extraction asks for them: from the first item in pages of at most 50, up to the
     /// stack's limit or the end of Spotify's ranking of <paramref name="ranked"/> items, whichever comes first.
     /// </summary>
-    private static List<(RawObjectKey Key, TransformedObject Rows)> RankingPages(string run, string prefix, int ranked, int limit)
+    private static List<(RawObjectKey Key, TransformedObject Rows)> RankingPages(string run, string prefix, int ranked, int limit, int firstPage = 0)
     {
         var pages = new List<(RawObjectKey Key, TransformedObject Rows)>();
         var album = Album("alb1", "Album", "2001", "year");
@@ -225,7 +225,7 @@ public sealed class SnapshotTablesTests
         {
             var count = Math.Min(Math.Min(50, limit - offset), ranked - offset);
             var hasNext = offset + count < ranked && count > 0;
-            var key = new RawObjectKey(RawSource.TopTracks, Day, "medium_term", run, pages.Count);
+            var key = new RawObjectKey(RawSource.TopTracks, Day, "medium_term", run, firstPage + pages.Count);
             var items = Enumerable.Range(offset, count).Select(i => Track($"{prefix}{i}", $"Song {i}", album, Artist("a1", "Artist"))).ToArray();
             var json = ListPage(offset, ranked, hasNext ? $"https://api.spotify.com/v1/me/top/tracks?offset={offset + 50}" : null, items);
             pages.Add((key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(json))));
@@ -251,8 +251,9 @@ public sealed class SnapshotTablesTests
         var random = new Random(seed);
         var limit = new[] { 100, 120, 150, 200 }[random.Next(4)];
         var ranked = random.Next(limit / 2 + 30, 600); // at least two pages, so the later run can stop after the first or lose one between
-        var whole = RankingPages("20261120T060000Z", "early", ranked, limit);
-        var later = RankingPages("20261120T180000Z", "late", ranked, limit);
+        // Numbered from 0, as the extraction numbers pages, or from 1, as the sample does.
+        var whole = RankingPages("20261120T060000Z", "early", ranked, limit, seed % 2);
+        var later = RankingPages("20261120T180000Z", "late", ranked, limit, seed % 2);
         // A run stopped after some pages (a failure, a spent budget), or lost one to quarantine: never every page.
         var dropped = Enumerable.Range(1, later.Count - 1).Where(_ => random.Next(2) == 0).DefaultIfEmpty(later.Count - 1).ToHashSet();
         var landed = later.Where((_, index) => !dropped.Contains(index)).ToList();
