@@ -25,22 +25,7 @@ internal static class UnfinishedImport
         DurableFile.Replace(PathOf(lake), Encoding.UTF8.GetBytes(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "\n"));
 
     /// <summary>The mark as it stands (the time an unfinished import began); null for none.</summary>
-    public static string? Read(string lake)
-    {
-        try
-        {
-            return File.ReadAllText(PathOf(lake));
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException) when (Directory.Exists(PathOf(lake)))
-        {
-            // .NET calls a folder it cannot read as a file "access denied": no permission mends it.
-            throw new EntryInTheWayException(PathOf(lake));
-        }
-    }
+    public static string? Read(string lake) => UnfinishedTransform.ReadMark(PathOf(lake));
 
     /// <summary>
     /// Puts back the mark as <see cref="Read"/> found it before <see cref="Begin"/>: for an import that landed and wrote

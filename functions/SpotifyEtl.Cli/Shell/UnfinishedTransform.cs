@@ -117,22 +117,12 @@ internal static class UnfinishedTransform
     /// <summary>The unfinished days and landings, empty when the file names none it can read; null when there is no file.</summary>
     private static Unfinished? Read(string lake)
     {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines(PathOf(lake));
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        if (ReadMark(PathOf(lake)) is not { } text)
         {
             return null;
         }
-        catch (UnauthorizedAccessException) when (Directory.Exists(PathOf(lake)))
-        {
-            // .NET calls a folder it cannot read as a file "access denied": no permission mends it.
-            throw new EntryInTheWayException(PathOf(lake));
-        }
         var unfinished = new Unfinished();
-        foreach (var line in lines)
+        foreach (var line in text.Split('\n').Select(line => line.TrimEnd('\r')))
         {
             if (line.StartsWith(LandingLine, StringComparison.Ordinal))
             {
@@ -144,6 +134,26 @@ internal static class UnfinishedTransform
             }
         }
         return unfinished;
+    }
+
+    /// <summary>
+    /// A lake's mark of an unfinished run (this one's, or an import's), whole; null where there is none. A folder in its place
+    /// is named as one (<see cref="EntryInTheWayException"/>): .NET calls reading it "access denied", which no permission mends.
+    /// </summary>
+    internal static string? ReadMark(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            throw new EntryInTheWayException(path);
+        }
     }
 
     /// <param name="begun">Written even when it names nothing: a run under way whose days are unknown is unfinished too.</param>

@@ -171,25 +171,15 @@ public sealed class ReportSectionsTests : IDisposable
             .Append(first.AddSeconds(random.Next(0, 86400)))
             .Append(last.AddSeconds(random.Next(0, 86400)))
             .ToList();
-        foreach (var day in plays.GroupBy(p => p.Date))
-        {
-            WritePlays(day.Select(p => (p, "song_a")), DateOnly.FromDateTime(day.Key));
-        }
-        var (firstDay, latest) = (DateOnly.FromDateTime(plays.Min()), DateOnly.FromDateTime(plays.Max()));
+        var (firstDay, latest) = WritePlaysByDay(plays);
         // Songs saved over the years before, up to the latest snapshot: a library has no first week held in part.
-        var saves = Directory.CreateDirectory(_folder[$"lake/transformed/saved_tracks/snapshot_date={latest:yyyy-MM-dd}"]).FullName;
-        File.WriteAllText(Path.Combine(saves, "saved_tracks.csv"), "song_id,saved_at,full_pass\r\n" + string.Concat(Enumerable.Range(0, 40)
-            .Select(i => $"song_{i},{last.AddDays(-random.Next(0, 400)).AddSeconds(random.Next(0, 86400)):yyyy-MM-ddTHH:mm:ssZ},true\r\n")));
+        WriteSaves(latest, Enumerable.Range(0, 40).Select(_ => last.AddDays(-random.Next(0, 400)).AddSeconds(random.Next(0, 86400))));
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
         foreach (var section in new[] { "listening-over-time", "skip-rate" })
         {
-            var marks = Marks(html, section);
-            Assert.NotEmpty(marks);
-            Assert.All(marks, m => Assert.True(
-                m.Partial == (m.Week < firstDay || m.Week.AddDays(6) >= latest),
-                $"{section}, seed {seed}: the week of {m.Week} (plays {firstDay} to {latest}) is drawn {(m.Partial ? "partial" : "whole")}"));
+            var marks = AssertWeeks(html, section, week => week < firstDay || week.AddDays(6) >= latest, $"seed {seed}, plays {firstDay} to {latest}");
             Assert.Equal(marks.Any(m => m.Partial), SectionOf(html, section).Contains("partial-note", StringComparison.Ordinal));
         }
         var saved = Marks(html, "saved-tracks");
@@ -216,27 +206,46 @@ public sealed class ReportSectionsTests : IDisposable
         var lastPlay = first.AddDays(random.Next(14, 60));
         var plays = Enumerable.Range(0, random.Next(20, 120)).Select(_ => first.AddDays(random.Next(0, (lastPlay - first).Days)).AddSeconds(random.Next(0, 86400)))
             .Append(first.AddSeconds(random.Next(0, 86400))).Append(lastPlay.AddSeconds(random.Next(0, 86400))).ToList();
-        foreach (var day in plays.GroupBy(p => p.Date))
-        {
-            WritePlays(day.Select(p => (p, "song_a")), DateOnly.FromDateTime(day.Key));
-        }
-        var (firstDay, lastDay) = (DateOnly.FromDateTime(first), DateOnly.FromDateTime(lastPlay));
+        var (firstDay, lastDay) = WritePlaysByDay(plays);
         var latest = lastDay.AddDays(new[] { 0, 5, 8, 40 }[seed % 4] + seed / 4);
-        var saves = Directory.CreateDirectory(_folder[$"lake/transformed/saved_tracks/snapshot_date={latest:yyyy-MM-dd}"]).FullName;
-        File.WriteAllText(Path.Combine(saves, "saved_tracks.csv"), $"song_id,saved_at,full_pass\r\nsong_a,{latest:yyyy-MM-dd}T08:00:00Z,true\r\n");
+        WriteSaves(latest, [latest.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc)]);
         var early = latest.DayNumber - lastDay.DayNumber > 7;
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
         foreach (var section in new[] { "listening-over-time", "skip-rate" })
         {
-            var marks = Marks(html, section);
-            Assert.NotEmpty(marks);
-            Assert.All(marks, m => Assert.True(
-                m.Partial == (m.Week < firstDay || m.Week.AddDays(6) >= latest || (early && m.Week <= lastDay && lastDay <= m.Week.AddDays(6))),
-                $"{section}, seed {seed}: the week of {m.Week} (plays {firstDay} to {lastDay}, latest snapshot {latest}) is drawn {(m.Partial ? "partial" : "whole")}"));
+            AssertWeeks(html, section, week => week < firstDay || week.AddDays(6) >= latest || (early && week <= lastDay && lastDay <= week.AddDays(6)),
+                $"seed {seed}, plays {firstDay} to {lastDay}, latest snapshot {latest}");
             Assert.Equal(early, SectionOf(html, section).Contains($"they end on {lastDay:yyyy-MM-dd}, with nothing charted after that week", StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>The plays, one partition per day they fall on; the first and last of their days.</summary>
+    private (DateOnly First, DateOnly Last) WritePlaysByDay(IReadOnlyCollection<DateTime> plays)
+    {
+        foreach (var day in plays.GroupBy(p => p.Date))
+        {
+            WritePlays(day.Select(p => (p, "song_a")), DateOnly.FromDateTime(day.Key));
+        }
+        return (DateOnly.FromDateTime(plays.Min()), DateOnly.FromDateTime(plays.Max()));
+    }
+
+    /// <summary>Songs saved at these times, in a saved_tracks partition of <paramref name="snapshot"/> (which may be the lake's latest).</summary>
+    private void WriteSaves(DateOnly snapshot, IEnumerable<DateTime> savedAt)
+    {
+        var saves = Directory.CreateDirectory(_folder[$"lake/transformed/saved_tracks/snapshot_date={snapshot:yyyy-MM-dd}"]).FullName;
+        File.WriteAllText(Path.Combine(saves, "saved_tracks.csv"), "song_id,saved_at,full_pass\r\n" +
+            string.Concat(savedAt.Select((at, i) => $"song_{i},{at:yyyy-MM-ddTHH:mm:ssZ},true\r\n")));
+    }
+
+    /// <summary>Each week of the section's chart drawn paler exactly where <paramref name="partial"/> says; its marks.</summary>
+    private static List<(DateOnly Week, bool Partial)> AssertWeeks(string html, string section, Func<DateOnly, bool> partial, string span)
+    {
+        var marks = Marks(html, section);
+        Assert.NotEmpty(marks);
+        Assert.All(marks, m => Assert.True(m.Partial == partial(m.Week), $"{section}, {span}: the week of {m.Week} is drawn {(m.Partial ? "partial" : "whole")}"));
+        return marks;
     }
 
     [Theory]
