@@ -61,17 +61,45 @@ public static class ApiPlayReader
     /// <summary>Pages read at once: S3 round trips, not the CPU, bound the read (an hourly schedule lands 24 pages a day).</summary>
     private const int ReadsInFlight = 16;
 
+    /// <summary>Listings read again at most, while pages keep being rewritten or removed as they are read.</summary>
+    private const int MaxRounds = 20;
+
+    /// <summary>
+    /// Reads the pages a listing names, from a new listing while a page read was not the one listed: rewritten in place
+    /// since, even if put back as it was by now (S3 gives it its listed ETag again), or removed. Every play returned is
+    /// then of the page as listed, so a caller's later listing that equals this one says the plays are current.
+    /// </summary>
     private static async Task<ApiPlays> ReadAsync(IObjectStore raw, string prefix, bool setAside, CancellationToken cancellationToken)
+    {
+        for (var round = 1; ; round++)
+        {
+            if (await ReadListedAsync(raw, prefix, setAside, cancellationToken).ConfigureAwait(false) is { } plays)
+            {
+                return plays;
+            }
+            if (round >= MaxRounds)
+            {
+                throw new IOException($"The recently-played pages under {prefix} kept changing during {MaxRounds} readings; " +
+                                      "the invocation fails so that it is retried once writes pause.");
+            }
+        }
+    }
+
+    /// <summary>The plays of the pages as listed, or null when a page read was not the one listed.</summary>
+    private static async Task<ApiPlays?> ReadListedAsync(IObjectStore raw, string prefix, bool setAside, CancellationToken cancellationToken)
     {
         var listed = await ListAsync(raw, prefix, cancellationToken).ConfigureAwait(false);
         var pages = new List<RawObjectKey>();
-        foreach (var (key, _) in listed)
+        var tags = new List<string>();
+        foreach (var (key, tag) in listed)
         {
             if (RawObjectKey.TryParse(key, out var parsed, out _))
             {
                 pages.Add(parsed);
+                tags.Add(tag);
             }
         }
+        var changed = 0;
         // Read side by side, kept in the listing's order: the rows come out the same whatever page answers first.
         var read = new List<ListeningRow>?[pages.Count];
         var reasons = new string?[pages.Count];
@@ -84,8 +112,18 @@ public static class ApiPlayReader
                 try
                 {
                     using var bytes = await raw.ReadPooledAsync(page.ToString(), token).ConfigureAwait(false);
+                    if (!bytes.IsListed(tags[index]))
+                    {
+                        Interlocked.Exchange(ref changed, 1);
+                        return;
+                    }
                     version = bytes.Version;
                     read[index] = ToRows(RawObjectTransformer.Transform(page, bytes.Span)).ToList();
+                }
+                catch (ObjectNotFoundException)
+                {
+                    // Removed since the listing (by hand: raw objects are never deleted here): read again from a new listing.
+                    Interlocked.Exchange(ref changed, 1);
                 }
                 catch (InvalidRawObjectException invalid) when (setAside)
                 {
@@ -100,6 +138,10 @@ public static class ApiPlayReader
                     reasons[index] = unreadable.Reason;
                 }
             }).ConfigureAwait(false);
+        if (changed == 1)
+        {
+            return null;
+        }
 
         var rows = new List<ListeningRow>();
         var byDay = new SortedDictionary<DateOnly, List<ListeningRow>>();

@@ -3,19 +3,20 @@ using SpotifyEtl.Storage;
 namespace SpotifyEtl.Tests.Support;
 
 /// <summary>
-/// The first read of one key is answered with other bytes, put there for the read and replaced by the key's own
-/// bytes right after it, as a slower writer's stale write and its repair would fall around the read.
+/// One read of one key (the first, or the <paramref name="racedRead"/>th) is answered with other bytes, put there for the
+/// read and replaced by the key's own bytes right after it, as a slower writer's stale write and its repair would fall
+/// around the read.
 /// </summary>
-public sealed class StaleInBetweenStore(IObjectStore inner, string racedKey, byte[] stale) : ForwardingStore(inner), IObjectStore
+public sealed class StaleInBetweenStore(IObjectStore inner, string racedKey, byte[] stale, int racedRead = 1) : ForwardingStore(inner), IObjectStore
 {
     private readonly IObjectStore _inner = inner;
     private int _reads;
 
-    public bool Raced => Volatile.Read(ref _reads) > 0;
+    public bool Raced => Volatile.Read(ref _reads) >= racedRead;
 
     public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
     {
-        if (key != racedKey || Interlocked.Increment(ref _reads) != 1)
+        if (key != racedKey || Interlocked.Increment(ref _reads) != racedRead)
         {
             return await _inner.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
         }
