@@ -51,7 +51,10 @@ internal static class ImportLog
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, page.RawKey, null, 0, 0,
                 $"{page.Reason}. {ImportReport.UnreadablePageRemedy}"), ImportLogContext.Default.ImportFileLogLine));
         }
-        log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, report.ImportedFiles == 0 ? "warn" : "info", report.Files.Count,
+        // An upload of one of the export's other files alone (an unzipped export's folder copied up, a file an object) is no
+        // failed import: nothing was there to import.
+        var level = report.ImportedFiles == 0 && !report.OnlyOtherFilesAlone ? "warn" : "info";
+        log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, level, report.Files.Count,
             report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays?.RowsKept, report.ApiPlays?.Covered, report.HistoryRows,
             report.Partitions?.Count, report.NothingImported), ImportLogContext.Default.ImportLogLine));
         log.Flush();

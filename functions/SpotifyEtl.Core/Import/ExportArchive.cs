@@ -12,6 +12,9 @@ public static class ExportArchive
     /// <summary>How a file that is no zip archive, though it starts as one, is said to be skipped (a download cut short).</summary>
     public const string NotAZip = "it is not a readable zip archive";
 
+    /// <summary>Between a zip's name and its entry's in the name of a file read from a zip: <c>archive.zip!folder/file.json</c>.</summary>
+    public const char EntrySeparator = '!';
+
     /// <summary>Why a zip inside the export's zip is not read: the history may be in it, one step away.</summary>
     public const string ZipInZip = "it is a zip inside the zip: unzip it and import its files";
 
@@ -59,7 +62,7 @@ public static class ExportArchive
         // (ExportImporter.IgnoredByName), however large, compressed or many such files are. A zip inside the zip is no
         // such file: it may hold the export, and is named as what it is.
         bool PassedOver(ZipArchiveEntry entry) =>
-            !entry.Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && ExportImporter.IgnoredByName($"{archiveName}!{entry.FullName}") is not null;
+            !entry.Name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && ExportImporter.IgnoredByName($"{archiveName}{EntrySeparator}{entry.FullName}") is not null;
         var read = files.Count(e => !PassedOver(e));
         if (read > limits.MaxArchiveEntries)
         {
@@ -69,7 +72,7 @@ public static class ExportArchive
         long total = 0;
         foreach (var entry in files.OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
-            var name = $"{archiveName}!{entry.FullName}";
+            var name = $"{archiveName}{EntrySeparator}{entry.FullName}";
             if (PassedOver(entry))
             {
                 var ignored = entry;

@@ -126,11 +126,23 @@ public sealed record ImportReport(
                 : unusable.Count > 0
                 ? $"Nothing was imported: {unusable[0].Input}: {unusable[0].Skipped}" +
                   (unusable.Count > 1 ? $" (and {unusable.Count - 1} more skipped, each named in the report)." : ".")
+                : OnlyOtherFilesAlone
+                ? $"Nothing was imported: {Files[0].Input}: {Files[0].Skipped}" +
+                  (Files.Count > 1 ? $" (and {Files.Count - 1} more of the export's other files)." : ".") +
+                  " The streaming history is in the export's Streaming_History_Audio_*.json (Extended streaming history) or " +
+                  "StreamingHistory*.json (Account data) files: import those, or the zip whole; an export without them is requested " +
+                  "on your Spotify account's privacy page."
                 : "No streaming-history file was found in the inputs, so nothing was imported. Request 'Extended streaming history' " +
                   "on your Spotify account's privacy page and import the zip Spotify e-mails you (my_spotify_data.zip).";
         }
     }
     public int ImportedFiles => Files.Count(f => f.Skipped is null);
+
+    /// <summary>
+    /// Every input is one of the export's other files (a PDF, the account's search queries), each given on its own, out of
+    /// no zip (an upload of an unzipped export's folder is a file an object): nothing to look at, and nothing to request.
+    /// </summary>
+    public bool OnlyOtherFilesAlone => Files.Count > 0 && Files.All(f => f.Ignored && !f.Input.Contains(ExportArchive.EntrySeparator));
 }
 
 /// <summary>How far an import is: the stage, and files done of those it has.</summary>

@@ -400,7 +400,7 @@ public sealed class ImportCommandTests : IDisposable
         var none = DemoCommandTests.RunCli("import", _folder["Userdata.json"], "--lake", _folder["lake"]);
         Assert.Equal(65, none.ExitCode);
         // Fatal, so said as an error is: not labelled a warning.
-        Assert.StartsWith("spotify-etl: No streaming-history file was found", none.Errors, StringComparison.Ordinal);
+        Assert.StartsWith("spotify-etl: Nothing was imported: Userdata.json: it is not a streaming-history file", none.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("warning", none.Errors, StringComparison.Ordinal);
         Assert.Contains("Extended streaming history", none.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder["lake/raw/spotify_export"]));

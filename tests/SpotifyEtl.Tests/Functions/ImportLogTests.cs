@@ -72,6 +72,45 @@ public sealed class ImportLogTests : IDisposable
         Assert.Equal(JsonValueKind.Null, completed.GetProperty("history_rows").ValueKind);
     }
 
+    /// <summary>The export's other files, where its packages put them: none is streaming history.</summary>
+    private static readonly (string Name, string Text)[] OtherFiles =
+    [
+        ("my_spotify_data/Spotify Account Data/Userdata.json", "{\"username\": \"ana\", \"country\": \"SE\"}"),
+        ("my_spotify_data/Spotify Account Data/SearchQueries.json", "[]"),
+        ("my_spotify_data/Spotify Account Data/Playlist1.json", "{\"playlists\": [{\"name\": \"Road\", \"items\": []}]}"),
+        ("my_spotify_data/Spotify Account Data/Marquee.json", "[{\"artistName\": \"A\", \"segment\": \"Light listeners\"}]"),
+        ("my_spotify_data/Spotify Account Data/Read Me First.pdf", "%PDF-1.7"),
+        ("my_spotify_data/Spotify Extended Streaming History/ReadMeFirst_ExtendedStreamingHistory.pdf", "%PDF-1.7"),
+        ("my_spotify_data/Spotify Technical Log Information/ReadMeFirst_TechnicalLog.pdf", "%PDF-1.7"),
+        ("my_spotify_data/Spotify Account Data/._Userdata.json", "\u0005\u0016\u0007"),
+    ];
+
+    /// <summary>
+    /// An unzipped export's folder copied up (`aws s3 cp --recursive`) makes an invocation of each of its files: one of the
+    /// export's other files alone is told at info level, as not streaming history, naming the files the history is in. The
+    /// same files in a zip with no history in it are still a warning (above).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task One_of_the_exports_other_files_uploaded_alone_is_no_warning(int seed)
+    {
+        var random = new Random(seed);
+        var lake = new LocalFolderStore(_folder[$"lake{seed}"]);
+        var upload = OtherFiles.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).ToList();
+        var candidates = upload.Select(f => new ExportCandidate($"{LakeLayout.Import}{f.Name}",
+            _ => Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(f.Text))))).ToList();
+        var report = await new ExportImporter(lake, lake).ImportAsync(candidates);
+        using var log = new StringWriter();
+        ImportLog.Write(log, "spotify-stack-raw", report);
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+        Assert.DoesNotContain(lines, l => l.GetProperty("level").GetString() == "warn");
+        var reason = Completed(lines).GetProperty("reason").GetString()!;
+        Assert.StartsWith($"Nothing was imported: {LakeLayout.Import}{upload[0].Name}: ", reason, StringComparison.Ordinal);
+        Assert.Contains("Streaming_History_Audio_*.json", reason, StringComparison.Ordinal);
+        Assert.Equal(upload.Count, lines.Count(l => l.GetProperty("event").GetString() == ImportLog.FileEvent));
+    }
+
     [Fact]
     public async Task A_recently_played_page_the_import_cannot_read_is_a_warning_and_an_import_that_read_everything_gives_no_reason()
     {
