@@ -15,14 +15,19 @@ export const programSettings = ["region", "defaultTags"] as const;
 
 /**
  * The stack's `aws:*` settings, as the default provider reads them, but for the program's own: only those the stack sets
- * (the provider's defaults stay its own, and a stack without settings declares the provider as before).
+ * (the provider's defaults stay its own, and a stack without settings declares the provider as before). A setting the stack
+ * stores encrypted (`pulumi config set --secret`: a web identity token, a proxy URL with a password) stays a secret in the
+ * provider's inputs, as in the default provider's: the getters hand it over decrypted, and the provider itself marks only
+ * its access keys and session token secret.
  */
 export function stackSettings(): Partial<aws.ProviderArgs> {
     const set = new pulumi.Config("aws");
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean };
     const settings: Record<string, unknown> = {};
     for (const key of Object.keys(awsSettings)) {
         if (set.get(key) !== undefined && !(programSettings as readonly string[]).includes(key)) {
-            settings[key] = (awsSettings as Record<string, unknown>)[key];
+            const value = (awsSettings as Record<string, unknown>)[key];
+            settings[key] = runtime.isConfigSecret?.(`aws:${key}`) === true ? pulumi.secret(value) : value;
         }
     }
     return settings as Partial<aws.ProviderArgs>;

@@ -1,6 +1,7 @@
 // The stack's aws:* settings reach the provider every resource is made with, as they would reach Pulumi's default
 // provider: the program makes its own provider (for the default tags), which reads none of them by itself. A stack set to
-// a profile, a role to assume or the accounts it may deploy into must not deploy with the shell's own credentials.
+// a profile, a role to assume or the accounts it may deploy into must not deploy with the shell's own credentials. A
+// setting stored encrypted stays encrypted in the state, whichever it is.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as awsSettings from "@pulumi/aws/config/vars";
@@ -15,13 +16,13 @@ const settings: Record<string, unknown> = {
     allowedAccountIds: ["123456789012"],
     forbiddenAccountIds: ["210987654321"],
     assumeRoles: [{ roleArn: "arn:aws:iam::123456789012:role/deployer", sessionName: "pulumi-up" }],
-    assumeRoleWithWebIdentity: { roleArn: "arn:aws:iam::123456789012:role/deployer", webIdentityTokenFile: "/var/run/token" },
+    assumeRoleWithWebIdentity: { roleArn: "arn:aws:iam::123456789012:role/deployer", webIdentityToken: "eyJhbGciOiJSUzI1NiJ9.EXAMPLE" },
     customCaBundle: "/etc/ssl/certs/corporate.pem",
     ec2MetadataServiceEndpoint: "http://169.254.169.254",
     ec2MetadataServiceEndpointMode: "IPv4",
     endpoints: [{ s3: "https://s3.internal.example" }],
     httpProxy: "http://proxy.internal.example:3128",
-    httpsProxy: "http://proxy.internal.example:3129",
+    httpsProxy: "http://analyst:EXAMPLEPASSWORD@proxy.internal.example:3129",
     noProxy: "169.254.169.254",
     ignoreTags: { keys: ["cost-centre"] },
     insecure: true,
@@ -43,7 +44,12 @@ const settings: Record<string, unknown> = {
     useFipsEndpoint: true,
     userAgents: ["analytics-team/1.0"],
 };
-const secretSettings = ["accessKey", "secretKey", "token"];
+/**
+ * Stored encrypted on the stack (`pulumi config set --secret`): the credentials, and every other setting in turn in the order
+ * above, scalars and structures alike, since any of them may carry one (a web identity token, a proxy URL with a password).
+ */
+const secretSettings = ["accessKey", "secretKey", "token",
+    ...Object.keys(settings).filter((key, index) => index % 2 === 0 && !["accessKey", "secretKey", "token"].includes(key))];
 
 const config = {
     ...stackConfigFile("dev"),
@@ -81,11 +87,10 @@ test("the test sets every setting @pulumi/aws reads from the stack's aws: namesp
 });
 
 for (const [key, value] of Object.entries(settings)) {
-    test(`aws:${key} set on the stack reaches the stack's provider`, () => {
+    test(`aws:${key} set on the stack reaches the stack's provider, a secret when stored as one`, () => {
         assert.deepEqual(given(provider.inputs[key]), value);
-        if (secretSettings.includes(key)) {
-            assert.ok(isSecretValue(provider.inputs[key]), `aws:${key} stays a secret in the state`);
-        }
+        assert.equal(isSecretValue(provider.inputs[key]), secretSettings.includes(key),
+            secretSettings.includes(key) ? `aws:${key}, stored encrypted, stays a secret in the state` : `aws:${key}, stored in plain text, is shown in previews`);
     });
 }
 
