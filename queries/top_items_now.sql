@@ -1,7 +1,8 @@
 -- Question: What are my top tracks and artists in each time range now?
 -- Spotify's own rankings (short_term: about four weeks, medium_term: six months, long_term: about a
 -- year) at the latest snapshot that holds each list; a track is named with the artists it credits now
--- (the first three named, then how many more).
+-- (the first three named, then how many more). A list Spotify served empty (no listening in that time
+-- range: its snapshot holds one row of rank 0 and no item) has no rows: there is no such ranking now.
 WITH latest AS (
     SELECT item_type, time_range, MAX(snapshot_date) AS snapshot_date
     FROM top_items
@@ -45,7 +46,7 @@ SELECT t.item_type, t.time_range, t.rank AS item_rank,
        CASE WHEN t.item_type = 'track' THEN COALESCE(NULLIF(s.song_name, ''), t.item_id) ELSE COALESCE(NULLIF(a.artist_name, ''), t.item_id) END AS item_name,
        CASE WHEN t.item_type = 'track' THEN COALESCE(c.artist_names, '') ELSE '' END AS artist_names,
        t.snapshot_date
-FROM (SELECT DISTINCT item_type, time_range, rank, item_id, snapshot_date FROM top_items) AS t
+FROM (SELECT DISTINCT item_type, time_range, rank, item_id, snapshot_date FROM top_items WHERE rank > 0) AS t
 JOIN latest AS l ON l.item_type = t.item_type AND l.time_range = t.time_range AND l.snapshot_date = t.snapshot_date
 LEFT JOIN song AS s ON s.song_id = t.item_id
 LEFT JOIN artist AS a ON a.artist_id = t.item_id

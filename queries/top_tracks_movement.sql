@@ -2,7 +2,8 @@
 -- For each time range, each track's rank at the latest snapshot that has a ranking and at the
 -- snapshot before it: rank_change > 0 means it climbed, "new" means it was not ranked before.
 -- Tracks that dropped out of the list appear with a NULL current rank. A time range ranked only
--- once has nothing to compare with and is left out, rather than listing every track as new.
+-- once has nothing to compare with and is left out, rather than listing every track as new. A list
+-- Spotify served empty (one row of rank 0 and no item) ranks no track: every track before it drops out.
 WITH snapshot AS (
     SELECT time_range, snapshot_date,
            DENSE_RANK() OVER (PARTITION BY time_range ORDER BY snapshot_date DESC) AS recency
@@ -13,13 +14,13 @@ current_rank AS (
     FROM top_items AS t
     JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 1
     JOIN snapshot AS earlier ON earlier.time_range = t.time_range AND earlier.recency = 2
-    WHERE t.item_type = 'track'
+    WHERE t.item_type = 'track' AND t.rank > 0
 ),
 previous_rank AS (
     SELECT t.time_range, t.item_id, t.rank
     FROM top_items AS t
     JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 2
-    WHERE t.item_type = 'track'
+    WHERE t.item_type = 'track' AND t.rank > 0
 ),
 song AS (
     SELECT song_id, song_name

@@ -373,6 +373,66 @@ describe("top_tracks_movement on generated rankings", () => {
     });
 });
 
+describe("top_items_now and top_tracks_movement on rankings served empty", () => {
+    for (const seed of [11, 12, 13]) {
+        it(`a list whose latest snapshot is served empty (its one row of rank 0) is gone now, its tracks dropped out (seed ${seed})`, async () => {
+            // Eight days from 2027-04-01: each list is ranked on some days; some lists' latest ranking is served empty
+            // (no listening in the range), one of them with no ranking before it; the others end with items.
+            const next = seeded(seed);
+            const firstDay = "2027-04-01";
+            const lake = new GeneratedLake();
+            const pool = Array.from({ length: 12 }, (_, i) => `item_${String(i).padStart(2, "0")}`);
+            const latest = new Map<string, { date: string; items: string[] }>();
+            const previous = new Map<string, string[]>();
+            const ranges = ["short_term", "medium_term", "long_term"];
+            // Two or three of the track lists end empty; the first of them never had a ranking before.
+            const shuffled = ranges.map(r => ({ r, k: next(100) })).sort((a, b) => a.k - b.k).map(x => x.r);
+            const emptied = new Set(shuffled.slice(0, 2 + next(2)));
+            for (const type of ["track", "artist"]) {
+                for (const range of ranges) {
+                    const list = `${type}/${range}`;
+                    const endsEmpty = type === "track" ? emptied.has(range) : next(2) === 0;
+                    const onlyEmpty = type === "track" && range === shuffled[0];
+                    const days = [...new Set([0, 1, 2, 3, 4, 5, 6].filter(() => next(2) === 0))].sort((a, b) => a - b);
+                    const rankedDays = onlyEmpty ? [] : days.length > 0 ? days : [next(7)];
+                    for (const offset of rankedDays) {
+                        const items = pool.filter(() => next(2) === 0).slice(0, 1 + next(6));
+                        const ranked = items.length > 0 ? items : [pool[next(pool.length)]!];
+                        lake.add("top_items", day(firstDay, offset), ...ranked.map((id, i) => ({ item_type: type, time_range: range, rank: i + 1, item_id: id })));
+                        if (latest.has(list)) {
+                            previous.set(list, latest.get(list)!.items);
+                        }
+                        latest.set(list, { date: day(firstDay, offset), items: ranked });
+                    }
+                    if (endsEmpty) {
+                        lake.add("top_items", day(firstDay, 7), { item_type: type, time_range: range, rank: 0, item_id: "" });
+                        if (latest.has(list)) {
+                            previous.set(list, latest.get(list)!.items);
+                        }
+                        latest.set(list, { date: day(firstDay, 7), items: [] });
+                    }
+                }
+            }
+            const answers = await answersOf(l => lake.write(l));
+
+            const now = answer(answers, "top_items_now");
+            const expectedNow = [...latest].filter(([, l]) => l.items.length > 0).sort(([a], [b]) => byText(a, b))
+                .flatMap(([list, l]) => l.items.map((id, i) => [...list.split("/"), String(i + 1), id, "", l.date]));
+            assert.deepEqual(now.rows, expectedNow);
+            assert.ok(!now.rows.some(row => row[2] === "0"), "no row of rank 0");
+
+            const movement = answer(answers, "top_tracks_movement");
+            for (const range of emptied) {
+                const before = previous.get(`track/${range}`);
+                const rows = movement.rows.filter(row => row[0] === range);
+                assert.deepEqual(rows, (before ?? []).map((id, i) => [range, null, String(i + 1), "dropped", id]),
+                    `${range}, served empty last: every track ranked before drops out`);
+            }
+            assert.ok([...emptied].some(range => (previous.get(`track/${range}`) ?? []).length > 0), "a list with tracks before it is served empty");
+        });
+    }
+});
+
 describe("playlist_changes on generated playlists", () => {
     it("compares each playlist's two latest versions, not days, whatever days their entries were landed", async () => {
         // Twelve days from 2027-05-01. Each playlist is first extracted on one of the first three days and

@@ -169,7 +169,18 @@ public sealed partial class SnapshotTables
 
     public IReadOnlyList<TopItemRow> TopItems =>
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.ChosenRanking.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal)).ToList(); // pages that overlap share ranks: the id breaks the tie whatever the fold's order
+            .SelectMany(t => RankingRows(t.Key, t.Value.ChosenRanking)).ToList();
+
+    /// <summary>
+    /// A ranking's rows, by rank (pages that overlap share ranks: the id breaks the tie whatever the fold's order). A ranking
+    /// Spotify served whole and empty (an account with no listening in the time range) is one row of rank
+    /// <see cref="TopItemRow.EmptyRanking"/> and no item: a list with no rows on a day is one that did not change (a 304), so
+    /// without it the last ranking with items would stand as today's.
+    /// </summary>
+    private static IEnumerable<TopItemRow> RankingRows((string Type, string Range) ranking, RunList<TopItemRow> chosen) =>
+        chosen is { Rows.Count: 0, Ends: true, Pages.Count: > 0 } && chosen.Pages.Keys.First() <= 1 && chosen.Pages.Values.Sum() == 0
+            ? [new TopItemRow(ranking.Type, ranking.Range, TopItemRow.EmptyRanking, "")]
+            : chosen.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal);
 
     /// <summary>
     /// Hands every table of the day to the visitor, empty ones included. The tables are sorted and

@@ -245,6 +245,9 @@ public sealed record TopItemRow(string ItemType, string TimeRange, int Rank, str
 {
     public static string Table => TableNames.TopItems;
 
+    /// <summary>The rank of the one row, with no item, of a ranking Spotify served empty that day; items rank from 1.</summary>
+    public const int EmptyRanking = 0;
+
     public static IReadOnlyList<TableColumn<TopItemRow>> Schema { get; } =
     [
         TableColumn<TopItemRow>.Text("item_type", r => r.ItemType),

@@ -287,6 +287,41 @@ public sealed class SnapshotTablesTests
     }
 
     /// <summary>
+    /// A top list Spotify served whole and empty (no listening in its time range) is the day's ranking when its run is the
+    /// day's latest, as one row of rank 0 and no item, in every fold order and through the run's fragment: without it the
+    /// day would hold no rows for the list, which reads as unchanged, and the last ranking with items would stand. Served
+    /// empty earlier in the day and with items later, the items stand; a day whose runs asked nothing (a 304) has no row.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_top_list_served_empty_is_one_row_of_rank_zero_unless_a_later_run_of_the_day_ranked_items(int seed)
+    {
+        var random = new Random(seed);
+        var limit = new[] { 50, 100, 150, 200 }[random.Next(4)];
+        var ranked = random.Next(1, 300);
+        var earlier = RankingPages("20261120T060000Z", "early", ranked, limit, seed % 2);
+        var empty = RankingPages("20261120T180000Z", "none", 0, limit, seed % 2);
+        Assert.Empty(Assert.Single(empty).Rows.TopItems);
+        var marker = new[] { ("track", "medium_term", TopItemRow.EmptyRanking, "") };
+
+        foreach (var tables in EveryFold(random, [.. earlier, .. empty]))
+        {
+            Assert.Equal(marker, tables.TopItems.Select(r => (r.ItemType, r.TimeRange, r.Rank, r.ItemId)));
+        }
+        Assert.Equal(marker, SnapshotTables.FromFragment(RoundTrip(Fold([.. empty]).ToFragment())).TopItems.Select(r => (r.ItemType, r.TimeRange, r.Rank, r.ItemId)));
+
+        var later = RankingPages("20261120T230000Z", "late", ranked, limit, seed % 2);
+        foreach (var tables in EveryFold(random, [.. empty, .. later]))
+        {
+            Assert.Equal(later.SelectMany(p => p.Rows.TopItems).Select(r => (r.Rank, r.ItemId)), tables.TopItems.Select(r => (r.Rank, r.ItemId)));
+        }
+        Assert.Empty(Fold([.. RunPages("20261120T060000Z", "early", random.Next(1, 200))]).TopItems);
+    }
+
+    /// <summary>
     /// What a run that stopped partway landed of its pages: the metadata and the first page always (the run asks for them
     /// first), then some of the rest, never all of them, and not always the last ones missing.
     /// </summary>
