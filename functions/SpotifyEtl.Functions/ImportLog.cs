@@ -51,8 +51,8 @@ internal static class ImportLog
             log.WriteLine(JsonSerializer.Serialize(new ImportFileLogLine(FileEvent, "warn", bucket, page.RawKey, null, 0, 0,
                 $"{page.Reason}. {ImportReport.UnreadablePageRemedy}"), ImportLogContext.Default.ImportFileLogLine));
         }
-        // An upload of one of the export's other files alone (an unzipped export's folder copied up, a file an object) is no
-        // failed import: nothing was there to import.
+        // An upload of one of the export's other files alone (an unzipped export's folder copied to S3 is an upload per file)
+        // is no failed import: nothing was there to import.
         var level = report.ImportedFiles == 0 && !report.OnlyOtherFilesAlone ? "warn" : "info";
         log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, level, report.Files.Count,
             report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays?.RowsKept, report.ApiPlays?.Covered, report.HistoryRows,

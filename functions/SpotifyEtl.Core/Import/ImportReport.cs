@@ -140,7 +140,7 @@ public sealed record ImportReport(
 
     /// <summary>
     /// Every input is one of the export's other files (a PDF, the account's search queries), each given on its own, out of
-    /// no zip (an upload of an unzipped export's folder is a file an object): nothing to look at, and nothing to request.
+    /// no zip (an unzipped export's folder copied to S3 is an upload per file): nothing to look at, and nothing to request.
     /// </summary>
     public bool OnlyOtherFilesAlone => Files.Count > 0 && Files.All(f => f.Ignored && !f.Input.Contains(ExportArchive.EntrySeparator));
 }
