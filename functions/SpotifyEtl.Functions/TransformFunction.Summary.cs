@@ -23,14 +23,15 @@ public sealed partial class TransformFunction
                 report.ItemsRead, report.Skipped.Unreadable, report.Reason, report.QuarantineKey), TransformLogContext.Default.ObjectLogLine);
         }
 
-        // A manifest set aside counts with the raw objects set aside: the same metrics, the same alarms. An object left unread
+        // A manifest set aside counts with the raw objects set aside: the same metrics, the same alarms; so does a recently-played
+        // page an import set aside (named once: an import that meets it set aside before counts it without). An object left unread
         // (no quarantine copy could be written, or a landed export file the history cannot read) is counted once, however
         // many parts of the invocation named it.
         var unread = batch.Objects.Concat(setAsideManifests).Where(r => r.Status == TransformStatus.Unreadable).Select(r => r.RawKey)
             .Concat(imported?.DamagedLandedFiles.Select(d => d.RawKey) ?? [])
             .Distinct(StringComparer.Ordinal).Count();
         var summary = new TransformSummary(TransformEvents.Completed, records, manifests, batch.Transformed,
-            batch.Quarantined + setAsideManifests.Count(r => r.Status == TransformStatus.Quarantined), unread, batch.Ignored + ignored, batch.UnreadableItems,
+            batch.Quarantined + setAsideManifests.Count(r => r.Status == TransformStatus.Quarantined) + (imported?.ApiPlays?.UnreadableObjects ?? 0), unread, batch.Ignored + ignored, batch.UnreadableItems,
             imported?.IncompleteFiles ?? 0, imported?.UnreadableRows ?? 0, handled.Keys, handled.KeyCount, handled.ReplayDates, handled.ReplayDateCount,
             batch.Partitions, TransformMetrics.Emf(_metricNamespace));
         Log(summary, TransformLogContext.Default.TransformSummary);

@@ -116,7 +116,8 @@ public static class HistoryPlaysFollower
 
     /// <summary>
     /// Rebuilds <c>listening_history</c> whole, as an import does with nothing new to land, and puts its partitions in
-    /// <paramref name="partitions"/> in place of any the batch had. Returns the landed export files it could not read.
+    /// <paramref name="partitions"/> in place of any the batch had. Returns the landed export files it could not read, and the
+    /// recently-played pages it could not read (each set aside once, as an import sets it aside): their plays are left out.
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, string>> RebuildWholeAsync(IObjectStore raw, IObjectStore lake, TableFormat format, int parallelism,
         IDictionary<string, int> partitions, CancellationToken cancellationToken)
@@ -131,6 +132,11 @@ public static class HistoryPlaysFollower
         {
             partitions[partition] = rows;
         }
-        return build.Damaged.ToDictionary(d => d.Key, d => LandedExportFile.Reported(d.Value), StringComparer.Ordinal);
+        var unread = build.Damaged.ToDictionary(d => d.Key, d => LandedExportFile.Reported(d.Value), StringComparer.Ordinal);
+        foreach (var page in build.ApiPlays.UnreadablePages)
+        {
+            unread.TryAdd(page.RawKey, $"{page.Reason}. {ImportReport.UnreadablePageRemedy}");
+        }
+        return unread;
     }
 }

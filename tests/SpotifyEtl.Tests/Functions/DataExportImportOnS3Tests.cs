@@ -172,7 +172,11 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         }
         bool NamesPage(JsonElement line) => line.GetProperty("event").GetString() == ImportLog.FileEvent && line.GetProperty("input").GetString() == page;
 
+        int Quarantined(List<JsonElement> lines) =>
+            Assert.Single(lines, l => l.GetProperty("event").GetString() == TransformEvents.Completed).GetProperty("quarantined").GetInt32();
+
         var first = Invoke();
+        Assert.Equal(1, Quarantined(first)); // counted for the alarm on objects set aside, as a transform's
         var warned = Assert.Single(first, NamesPage);
         Assert.Equal("warn", warned.GetProperty("level").GetString());
         Assert.Contains("Its plays are not in listening_history", warned.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -183,6 +187,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.Equal(spoiled, await raw.ReadAllBytesAsync(page));
 
         var second = Invoke();
+        Assert.Equal(0, Quarantined(second));
         Assert.DoesNotContain(second, NamesPage);
         Assert.Single(second, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
     }

@@ -1,4 +1,5 @@
 using SpotifyEtl.Import;
+using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Transformation;
@@ -100,6 +101,34 @@ public sealed class ImportTransformInterleavingTests : IDisposable
         await new TransformPipeline(lake, lake).TransformAsync(sample.Days[day]);
         AssertHistory(expected, "stopped", "the transform after an import stopped before its table");
         Assert.False(await HistoryPlaysFollower.AnyUnbuiltAsync(lake, lake, default), "once built, the files read as built");
+    }
+
+    /// <summary>
+    /// The transform that builds the table whole after a stopped import reads every recently-played page: one of another day
+    /// that cannot be read is set aside and named in the batch's report (the function logs it and counts it for its alarm),
+    /// once: the next transform counts it as set aside before.
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(17)]
+    public async Task A_whole_build_after_a_stopped_import_names_a_played_page_it_cannot_read_once(int seed)
+    {
+        var (sample, _) = await ReferenceAsync(seed);
+        var (lake, day) = await LakeAsync(sample, "stopped-spoiled", LastDay.LandedBefore);
+        var stopping = new StoppedAtTheTableStore(lake);
+        await Assert.ThrowsAnyAsync<IOException>(() => new ExportImporter(stopping, stopping).ImportAsync(sample.Export));
+        var others = sample.Days.Where(d => d.Key != day).SelectMany(d => d.Value).Where(k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)).ToList();
+        var page = others[new Random(seed).Next(others.Count)];
+        await lake.PutTextAsync(page, "{\"items\": [{\"played_at\": ", "application/json");
+
+        var batch = await new TransformPipeline(lake, lake).TransformAsync(sample.Days[day]);
+
+        var named = Assert.Single(batch.Objects, r => r.RawKey == page);
+        Assert.Equal(TransformStatus.Unreadable, named.Status);
+        Assert.Contains("Its plays are not in listening_history", named.Reason, StringComparison.Ordinal);
+        Assert.True(await lake.ExistsAsync(LakeLayout.QuarantineKey(page)), "set aside in quarantine");
+        var again = await new TransformPipeline(lake, lake).TransformAsync(sample.Days[day]);
+        Assert.DoesNotContain(again.Objects, r => r.RawKey == page);
     }
 
     /// <summary>Fails the first write of listening_history's months, as a full disk would.</summary>
