@@ -69,9 +69,13 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
           "after that day may have been heard before. The extended streaming history, which begins with the account, holds the streams before."
         : null;
 
-    /// <summary>Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays.</summary>
+    /// <summary>
+    /// Whether the lake holds the week that starts on this day (a Monday, as yyyy-MM-dd) only in part, counting its first plays:
+    /// the first play's day is held in part too (the first extraction reads only Spotify's last plays), so a week that begins
+    /// on it is as well.
+    /// </summary>
     public bool IsPartialWeekOfPlays(string? weekStart) =>
-        Date(weekStart) is { } start && ((FirstPlay is { } first && start < first) || EndsPartial(start)
+        Date(weekStart) is { } start && ((FirstPlay is { } first && start <= first) || EndsPartial(start)
             || (PlaysEndEarly is { } last && start <= last && last <= start.AddDays(6)));
 
     /// <summary>The last play's day, where it is more than a week before the latest snapshot; null otherwise.</summary>
@@ -82,8 +86,11 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
 
     private bool EndsPartial(DateOnly weekStart) => LatestSnapshot is { } latest && weekStart.AddDays(6) >= latest;
 
-    /// <summary>What a chart's paler weeks are, in one sentence; null when nothing about the span is known.</summary>
-    public string? Note(bool countsFirstPlay)
+    /// <summary>
+    /// What a chart's paler weeks are (<paramref name="mark"/>: how the chart draws them, "Paler" bars or "Hollow" dots), in one
+    /// sentence; null when nothing about the span is known.
+    /// </summary>
+    public string? Note(bool countsFirstPlay, string mark = "Paler")
     {
         var known = new List<string>();
         if (countsFirstPlay && FirstPlay is { } first)
@@ -98,7 +105,7 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         {
             known.Add($"its latest snapshot is {Iso(latest)}, a day that may not have been over");
         }
-        return known.Count == 0 ? null : $"Paler: a week the lake holds only in part ({string.Join("; ", known)}).";
+        return known.Count == 0 ? null : $"{mark}: a week the lake holds only in part ({string.Join("; ", known)}).";
     }
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -16,9 +16,14 @@ internal static class QualityPanel
         var html = new StringBuilder();
         var result = input.Answers.GetValueOrDefault("data_quality")?.Result;
         var latest = result?.Rows.Select(r => r[0]).Max(StringComparer.Ordinal);
-        // A lake of an imported history alone has no snapshot: its history is summed below, not dated by one.
+        // A lake of an imported history alone has no snapshot: its history is summed below, not dated by one. Where the row
+        // counts could not be read (a damaged table file), the snapshot is the plays' latest, and the panel says why.
+        var (shown, label) = result is null
+            ? (input.Span?.LatestSnapshot?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "n/a",
+               "latest snapshot (the tables' row counts could not be read: see Rows per table and snapshot date)")
+            : latest is null ? ("none", "snapshot of Spotify's API: nothing extracted and transformed yet") : (latest, "latest snapshot");
         html.Append("<div class=\"panel\" id=\"quality-summary\">")
-            .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"latest-snapshot\">{Escape(latest ?? "none")}</b>{(latest is null ? "snapshot of Spotify's API: nothing extracted and transformed yet" : "latest snapshot")}</div>")
+            .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"latest-snapshot\">{Escape(shown)}</b>{label}</div>")
             .Append(CultureInfo.InvariantCulture, $"<div><b data-metric=\"quarantined\">{(input.Quarantined is { } q ? q.ToString(CultureInfo.InvariantCulture) : "n/a")}</b>{(input.Quarantined is null ? "quarantined objects (kept in the raw bucket, not read)" : "quarantined objects")}</div>")
             .Append("</div>");
         html.Append(History(input));

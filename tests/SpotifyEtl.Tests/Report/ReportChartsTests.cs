@@ -15,6 +15,29 @@ public sealed partial class ReportChartsTests
         return HtmlReport.Render(new ReportInput("test", answers, 0), ReportSections.All.Where(s => sectionIds.Contains(s.Id)).ToList());
     }
 
+    /// <summary>A song on a playlist with no name (NULL in either format) is labelled by the song alone, not "Song · ".</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_song_on_an_unnamed_playlist_is_labelled_by_its_name_alone(int seed)
+    {
+        var random = new Random(seed);
+        var rows = Enumerable.Range(0, random.Next(2, 12))
+            .Select(i => new[] { random.Next(2) == 0 ? null : $"List {i}", $"Song {i}", $"{40 - i}", "2026-01-01", "2026-01-01" })
+            .Append([null, "Lonely", "3", "2026-01-01", "2026-01-01"])
+            .ToArray();
+        var html = Render("days_on_playlist", ["playlist_name", "song_name", "days_on_playlist", "on_playlist_since", "first_seen"], rows!, "days-on-playlist");
+
+        var labels = Regex.Matches(Section(html, "days-on-playlist"), "data-label=\"([^\"]*)\"").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.NotEmpty(labels);
+        Assert.All(labels, label => Assert.False(label.EndsWith(" · ", StringComparison.Ordinal) || label.EndsWith(" ·", StringComparison.Ordinal), label));
+        foreach (var row in rows.Where(r => r[0] is null))
+        {
+            Assert.Contains(row[1], labels);
+        }
+        Assert.Contains(rows.First(r => r[0] is not null) is { } named ? $"{named[1]} · {named[0]}" : "", labels);
+    }
+
     /// <summary>Every chart a section draws (one per screen width it is drawn for).</summary>
     private static List<string> Charts(string html, string section)
     {

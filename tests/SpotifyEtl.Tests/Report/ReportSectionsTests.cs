@@ -179,7 +179,7 @@ public sealed class ReportSectionsTests : IDisposable
 
         foreach (var section in new[] { "listening-over-time", "skip-rate" })
         {
-            var marks = AssertWeeks(html, section, week => week < firstDay || week.AddDays(6) >= latest, $"seed {seed}, plays {firstDay} to {latest}");
+            var marks = AssertWeeks(html, section, week => week <= firstDay || week.AddDays(6) >= latest, $"seed {seed}, plays {firstDay} to {latest}");
             Assert.Equal(marks.Any(m => m.Partial), SectionOf(html, section).Contains("partial-note", StringComparison.Ordinal));
         }
         var saved = Marks(html, "saved-tracks");
@@ -188,6 +188,9 @@ public sealed class ReportSectionsTests : IDisposable
         // The span, first and last day, is said under the chart.
         Assert.Contains($"the lake&#39;s plays begin on {firstDay:yyyy-MM-dd}; its latest snapshot is {latest:yyyy-MM-dd}", SectionOf(html, "listening-over-time"), StringComparison.Ordinal);
         Assert.Contains(Marks(html, "listening-over-time"), m => m.Partial);
+        // Each note names the mark its chart draws: paler bars, hollow dots.
+        Assert.Contains("Paler: a week the lake holds only in part", SectionOf(html, "listening-over-time"), StringComparison.Ordinal);
+        Assert.Contains("Hollow: a week the lake holds only in part", SectionOf(html, "skip-rate"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -215,7 +218,7 @@ public sealed class ReportSectionsTests : IDisposable
 
         foreach (var section in new[] { "listening-over-time", "skip-rate" })
         {
-            AssertWeeks(html, section, week => week < firstDay || week.AddDays(6) >= latest || (early && week <= lastDay && lastDay <= week.AddDays(6)),
+            AssertWeeks(html, section, week => week <= firstDay || week.AddDays(6) >= latest || (early && week <= lastDay && lastDay <= week.AddDays(6)),
                 $"seed {seed}, plays {firstDay} to {lastDay}, latest snapshot {latest}");
             Assert.Equal(early, SectionOf(html, section).Contains($"they end on {lastDay:yyyy-MM-dd}, with nothing charted after that week", StringComparison.Ordinal));
         }
