@@ -100,6 +100,43 @@ public sealed class RunIdTests : IAsyncLifetime
         Assert.Equal(DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), after.LandedOn["top_tracks:short_term"]);
     }
 
+    /// <summary>
+    /// Hourly runs on a clock that ran hours fast, then was corrected, and hourly runs again: the corrected clock's runs catch
+    /// up with the names the fast one gave, at the same second of the hour. No run is named as another was, and no run's
+    /// page or manifest is landed over another's.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(8)]
+    public async Task Runs_after_a_fast_clock_was_corrected_never_land_over_the_runs_it_named(int hoursFast)
+    {
+        var random = new Random(hoursFast);
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+        _h.Clock.Advance(TimeSpan.FromHours(hoursFast));
+        var runs = new List<ExtractionManifest>();
+        async Task HourlyAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _h.Spotify.Plays.Add(_h.Spotify.Plays.Max() + 60_000);
+                runs.Add((await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest);
+                _h.Clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(random.Next(0, 900)) + TimeSpan.FromMilliseconds(random.Next(0, 900)));
+            }
+        }
+        await HourlyAsync(hoursFast + 1);
+        _h.Clock.Advance(TimeSpan.FromHours(-hoursFast));
+        await HourlyAsync(2 * hoursFast + 2);
+
+        var ids = runs.Select(r => r.RunId).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(ids.Count, (await _h.KeysAsync(LakeLayout.Manifests)).Count);
+        var named = runs.SelectMany(r => r.Sources).SelectMany(s => s.Objects).ToList();
+        Assert.Equal(named.Count, named.Distinct().Count());
+        Assert.Equal(named.Order(StringComparer.Ordinal), (await _h.KeysAsync(LakeLayout.Raw + "recently_played/")).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task A_last_run_named_within_the_hour_ahead_is_followed_a_second_later_as_a_stepped_back_clock_is()
     {

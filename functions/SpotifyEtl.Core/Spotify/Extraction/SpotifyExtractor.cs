@@ -138,27 +138,29 @@ public sealed class SpotifyExtractor
     /// <para>
     /// A last run more than <see cref="ClockAhead"/> ahead of this one was named by a clock that was wrong (a machine whose
     /// clock ran fast, a state copied from one): following it would land every run under that future day, and the once-a-day
-    /// sources would wait for it. The run is named by its own clock instead, with a warning, a second later while a run of
-    /// that id has a manifest.
+    /// sources would wait for it. The run is named by its own clock instead, with a warning.
+    /// </para>
+    /// <para>
+    /// Whichever way it is named, it is named a second later while a run of that id has a manifest: after a fast clock was
+    /// corrected, the runs the corrected clock names catch up with those the fast one named (an hourly run at 11:00 on both),
+    /// and would land over their pages, whose plays Spotify no longer serves.
     /// </para>
     /// </summary>
     private async Task<DateTimeOffset> RunStartAsync(DateTimeOffset startedAt, string? lastRunId, CancellationToken cancellationToken)
     {
         var second = new DateTimeOffset(startedAt.UtcTicks - startedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        if (RawObjectKey.ParseRunId(lastRunId) is not { } last || last < second)
-        {
-            return second;
-        }
-        if (last - second <= ClockAhead)
-        {
-            return last.AddSeconds(1);
-        }
-        var start = second;
+        var last = RawObjectKey.ParseRunId(lastRunId);
+        var farAhead = last is { } ahead && ahead - second > ClockAhead;
+        var start = last is { } previous && previous >= second && !farAhead ? previous.AddSeconds(1) : second;
         while (await ManifestExistsAsync(RawObjectKey.FormatRunId(start), cancellationToken).ConfigureAwait(false))
         {
             start = start.AddSeconds(1);
         }
-        var message = $"The last run is named {lastRunId}, {(last - second).TotalHours:N0} hours ahead of this machine's clock (UTC {second:yyyy-MM-dd HH:mm:ss}): " +
+        if (!farAhead)
+        {
+            return start;
+        }
+        var message = $"The last run is named {lastRunId}, {(last!.Value - second).TotalHours:N0} hours ahead of this machine's clock (UTC {second:yyyy-MM-dd HH:mm:ss}): " +
             "the clock of that run, or this one, is wrong. This run is named by this clock, and lands under its day; check the clock if that day is wrong.";
         _options.Warn?.Invoke(message);
         _options.Log?.Invoke(JsonSerializer.Serialize(new ClockLogLine("warn", "run_clock_behind", RawObjectKey.FormatRunId(start), lastRunId!, message),
