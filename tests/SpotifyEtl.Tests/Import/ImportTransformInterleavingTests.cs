@@ -106,7 +106,7 @@ public sealed class ImportTransformInterleavingTests : IDisposable
     /// <summary>
     /// The transform that builds the table whole after a stopped import reads every recently-played page: one of another day
     /// that cannot be read is set aside and named in the batch's report (the function logs it and counts it for its alarm),
-    /// once: the next transform counts it as set aside before.
+    /// once: the next transform, the table built, follows its own day and does not name it again.
     /// </summary>
     [Theory]
     [InlineData(5)]
