@@ -22,7 +22,7 @@ internal sealed record ExtractSettings(string RawBucket, string SecretId, IReadO
             && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : DefaultBudget;
-        return new(bucket, secretId, sources, budget, ExtractorOptions.FromEnvironment(variable));
+        return new(bucket, secretId, sources, budget, ExtractorOptions.FromEnvironment(variable) with { ManifestsReadable = false });
     }
 
     private static string Required(Func<string, string?> variable, string name) =>

@@ -167,6 +167,47 @@ public sealed class RunIdTests : IAsyncLifetime
         Assert.Equal(DateOnly.FromDateTime(_h.Clock.GetUtcNow().UtcDateTime), DateOnly.FromDateTime(RawObjectKey.ParseRunId(run.Manifest.RunId)!.Value.UtcDateTime));
     }
 
+    /// <summary>
+    /// Where the run may not read manifests (the extract function's role), it never asks: no refused request each run. The
+    /// function's settings say so.
+    /// </summary>
+    [Fact]
+    public async Task A_run_told_it_may_not_read_manifests_never_asks_for_one()
+    {
+        _h.Spotify.Plays.Add(1_763_700_000_000L);
+        await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Options = _h.Options with { ManifestsReadable = false };
+        var asked = 0;
+        _h.StoreSeenByRun = store => new CountsManifestLooks(store, () => asked++);
+
+        foreach (var step in new[] { 0, -3_600_000 * 5, 400 })
+        {
+            _h.Clock.Advance(TimeSpan.FromMilliseconds(step));
+            _h.Spotify.Plays.Add(_h.Spotify.Plays.Max() + 1_000);
+            await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        }
+
+        Assert.Equal(0, asked);
+        var settings = SpotifyEtl.Functions.ExtractSettings.FromEnvironment(name =>
+            name == StackContract.ExtractEnvironment.Sources ? """[{"type":"recently_played"}]"""
+            : name == StackContract.ExtractEnvironment.RawBucket ? "raw-bucket"
+            : name == StackContract.ExtractEnvironment.SecretId ? "arn:aws:secretsmanager:eu-north-1:123456789012:secret:spotify"
+            : null);
+        Assert.False(settings.Extractor.ManifestsReadable, "the extract function's role may not read manifests");
+    }
+
+    private sealed class CountsManifestLooks(SpotifyEtl.Storage.IObjectStore inner, Action looked) : SpotifyEtl.Tests.Support.ForwardingStore(inner)
+    {
+        public override Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
+        {
+            if (key.StartsWith(LakeLayout.Manifests, StringComparison.Ordinal))
+            {
+                looked();
+            }
+            return base.ExistsAsync(key, cancellationToken);
+        }
+    }
+
     private sealed class DeniesManifestReads(SpotifyEtl.Storage.IObjectStore inner) : SpotifyEtl.Tests.Support.ForwardingStore(inner)
     {
         public override Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>

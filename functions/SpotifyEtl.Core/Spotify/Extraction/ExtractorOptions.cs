@@ -39,6 +39,13 @@ public sealed record ExtractorOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether a run may look for the manifests of earlier runs, to name itself apart from them after a clock stepped back: the
+    /// local lake may; the extract function's role on S3 writes manifests and never reads them (each look would be refused, a
+    /// denied request in the account's trail every run), and a Lambda's clock is kept by AWS.
+    /// </summary>
+    public bool ManifestsReadable { get; init; } = true;
+
     /// <summary>Receives one JSON line per source (stdout on Lambda). Never given a token or a secret.</summary>
     public Action<string>? Log { get; init; }
 

@@ -177,6 +177,10 @@ public sealed class SpotifyExtractor
     /// </summary>
     private async Task<bool> ManifestExistsAsync(string runId, CancellationToken cancellationToken)
     {
+        if (!_options.ManifestsReadable)
+        {
+            return false;
+        }
         try
         {
             return await _store.ExistsAsync(ExtractionManifest.KeyFor(runId), cancellationToken).ConfigureAwait(false);
