@@ -71,6 +71,32 @@ public sealed class BogusRetryAfterTests : IAsyncLifetime
         Assert.True(_h.Spotify.ApiRequestsTo("me/player/recently-played") > before);
     }
 
+    /// <summary>
+    /// A wait saved by a run on a clock hours fast, corrected since, ends as long after the next run's start as it did after
+    /// the fast run's (how long ago that was, the corrected clock cannot tell): a run before then still sits it out, the first
+    /// after it asks again, not hours later.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 900)]
+    [InlineData(5, 1800)]
+    [InlineData(8, 3000)]
+    public async Task A_wait_saved_on_a_fast_clock_since_corrected_ends_as_long_after_the_run_as_it_asked(int hoursFast, int retryAfterSeconds)
+    {
+        _h.Clock.Advance(TimeSpan.FromHours(hoursFast));
+        _h.Spotify.Inject("me/player/recently-played", new Fault.RawFault(429, "application/json",
+            "{\"error\":{\"status\":429,\"message\":\"API rate limit exceeded\"}}", retryAfterSeconds.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(ExtractionOutcome.Stopped, (await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest.Outcome);
+
+        _h.Clock.Advance(TimeSpan.FromHours(-hoursFast) + TimeSpan.FromSeconds(retryAfterSeconds / 2));
+        var before = _h.Spotify.ApiRequestsTo("me/player/recently-played");
+        Assert.Equal(ExtractionOutcome.Stopped, (await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest.Outcome);
+        Assert.Equal(before, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(retryAfterSeconds + 60));
+        Assert.Equal(ExtractionOutcome.Succeeded, (await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest.Outcome);
+        Assert.True(_h.Spotify.ApiRequestsTo("me/player/recently-played") > before);
+    }
+
     /// <summary>The wait a Retry-After header asks for at <paramref name="now"/>: seconds, or an HTTP date (one gone by asks for none).</summary>
     private static TimeSpan Asked(string retryAfter, DateTimeOffset now) =>
         long.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

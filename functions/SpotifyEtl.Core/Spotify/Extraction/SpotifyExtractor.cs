@@ -53,6 +53,12 @@ public sealed class SpotifyExtractor
         var startedAt = time.GetUtcNow();
         var state = await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
         state.Wait = state.Wait?.CappedAt(startedAt);
+        if (state.Wait is { } saved && RawObjectKey.ParseRunId(state.LastRunId) is { } last && last - startedAt > ClockAhead)
+        {
+            // Saved by a run whose clock ran hours fast, since corrected: the wait ends as long after this run's start as it
+            // did after that run's, not hours later (a 30-second wait held every run back for as long as the clock was off).
+            state.Wait = saved with { Until = startedAt + (saved.Until > last ? saved.Until - last : TimeSpan.Zero) };
+        }
         var runStart = await RunStartAsync(startedAt, state.LastRunId, cancellationToken).ConfigureAwait(false);
         state.LastRunId = RawObjectKey.FormatRunId(runStart);
         // The name is saved before anything lands under it: a run killed before its end (which saves the state) would
