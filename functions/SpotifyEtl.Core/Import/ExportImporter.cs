@@ -161,7 +161,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     /// <summary>An AppleDouble file (<c>._name</c>) or anything under a zip's <c>__MACOSX/</c> folder.</summary>
     private static bool MacMetadata(string name)
     {
-        var segments = name.Split('/', '\\', '!'); // a zip's entries are named "archive.zip!folder/file"
+        var segments = name.Split('/', '\\', ExportArchive.EntrySeparator); // a zip's entries are named "archive.zip!folder/file"
         return segments[^1].StartsWith("._", StringComparison.Ordinal) || segments.Contains("__MACOSX", StringComparer.Ordinal);
     }
 

@@ -53,7 +53,7 @@ public sealed class SpotifyExtractor
         var startedAt = time.GetUtcNow();
         var state = await ExtractionState.LoadAsync(_store, cancellationToken).ConfigureAwait(false);
         state.Wait = state.Wait?.CappedAt(startedAt);
-        if (state.Wait is { } saved && RawObjectKey.ParseRunId(state.LastRunId) is { } last && last - startedAt > ClockAhead)
+        if (state.Wait is { } saved && FarAhead(state.LastRunId, startedAt) is { } last)
         {
             // Saved by a run whose clock ran hours fast, since corrected: the wait ends as long after this run's start as it
             // did after that run's, not hours later (a 30-second wait held every run back for as long as the clock was off).
@@ -155,18 +155,17 @@ public sealed class SpotifyExtractor
     private async Task<DateTimeOffset> RunStartAsync(DateTimeOffset startedAt, string? lastRunId, CancellationToken cancellationToken)
     {
         var second = new DateTimeOffset(startedAt.UtcTicks - startedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        var last = RawObjectKey.ParseRunId(lastRunId);
-        var farAhead = last is { } ahead && ahead - second > ClockAhead;
-        var start = last is { } previous && previous >= second && !farAhead ? previous.AddSeconds(1) : second;
+        var farAhead = FarAhead(lastRunId, second);
+        var start = farAhead is null && RawObjectKey.ParseRunId(lastRunId) is { } previous && previous >= second ? previous.AddSeconds(1) : second;
         while (await ManifestExistsAsync(RawObjectKey.FormatRunId(start), cancellationToken).ConfigureAwait(false))
         {
             start = start.AddSeconds(1);
         }
-        if (!farAhead)
+        if (farAhead is not { } last)
         {
             return start;
         }
-        var message = $"The last run is named {lastRunId}, {(last!.Value - second).TotalHours:N0} hours ahead of this machine's clock (UTC {second:yyyy-MM-dd HH:mm:ss}): " +
+        var message = $"The last run is named {lastRunId}, {(last - second).TotalHours:N0} hours ahead of this machine's clock (UTC {second:yyyy-MM-dd HH:mm:ss}): " +
             "the clock of that run, or this one, is wrong. This run is named by this clock, and lands under its day; check the clock if that day is wrong.";
         _options.Warn?.Invoke(message);
         _options.Log?.Invoke(JsonSerializer.Serialize(new ClockLogLine("warn", "run_clock_behind", RawObjectKey.FormatRunId(start), lastRunId!, message),
@@ -176,6 +175,10 @@ public sealed class SpotifyExtractor
 
     /// <summary>How far ahead of the clock the last run may be named and still be followed (a clock stepped back, runs within a second).</summary>
     internal static readonly TimeSpan ClockAhead = TimeSpan.FromHours(1);
+
+    /// <summary>The last run's start where it is more than <see cref="ClockAhead"/> ahead of <paramref name="now"/> (a clock that ran fast); else null.</summary>
+    private static DateTimeOffset? FarAhead(string? lastRunId, DateTimeOffset now) =>
+        RawObjectKey.ParseRunId(lastRunId) is { } last && last - now > ClockAhead ? last : null;
 
     /// <summary>
     /// Whether a run of this id left a manifest; false where the store will not say: the extract function's role may
