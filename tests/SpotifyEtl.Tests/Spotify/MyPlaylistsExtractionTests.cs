@@ -60,6 +60,42 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    [InlineData(24)]
+    public async Task A_listing_whose_pages_link_on_to_the_users_playlists_path_Development_Mode_refuses_is_still_read_whole(int seed)
+    {
+        // GET /me/playlists, an alias of /users/{id}/playlists, may link its next page there; that path answers 403 here.
+        var random = new Random(seed);
+        var yours = Enumerable.Range(0, random.Next(51, 260)).Select(_ => _h.Spotify.AddPlaylist(Id(random), items: 1).Id).ToList();
+        var shape = seed % 3;
+        _h.Spotify.RewritePage = (route, offset, page) =>
+        {
+            if (route == "me/playlists" && page["next"] is not null)
+            {
+                var next = offset + (int)page["limit"]!;
+                page["next"] = _h.Spotify.Link(shape switch
+                {
+                    0 => $"users/{_h.Spotify.Account.Id}/playlists?offset={next}&limit=50",
+                    1 => $"users/{_h.Spotify.Account.Id}/playlists?limit=50&offset={next:D3}&locale=en",
+                    _ => $"users/{_h.Spotify.Account.Id}/playlists/?offset={next}",
+                });
+            }
+        };
+
+        var run = await _h.RunAsync(ExtractionSource.MyPlaylists());
+
+        var finder = run.Manifest.Sources.Single(source => source.Source == "my_playlists");
+        Assert.Equal((SourceStatus.Unchanged, yours.Count), (finder.Status, finder.Items));
+        var read = run.Manifest.Sources.Where(source => source.Type == "playlist").Select(source => source.Subject);
+        Assert.Equal(yours.Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
+        Assert.Equal(0, _h.Spotify.ApiRequestsTo("users/"));
+        Assert.Equal((yours.Count + 49) / 50, _h.Spotify.ApiRequestsTo("me/playlists"));
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+    }
+
     [Fact]
     public async Task A_playlist_made_since_the_last_run_is_read_and_the_unchanged_ones_are_skipped()
     {

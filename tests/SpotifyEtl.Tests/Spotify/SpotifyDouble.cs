@@ -327,6 +327,8 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 await PlaylistAsync(context, id);
                 return;
             case ["playlists", _, "tracks"]:
+            case ["users", ..]:
+                // Removed in Development Mode: the old playlist items path, and every /users/{id} path.
                 await ApiError(context, 403, "Forbidden");
                 return;
             case ["playlists", var id, "items"]:

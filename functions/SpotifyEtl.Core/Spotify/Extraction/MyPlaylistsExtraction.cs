@@ -16,6 +16,8 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
     /// <summary>The most playlists one account can list: the pages their reading may take are bounded by it.</summary>
     private const int MaxPlaylists = 100_000;
 
+    private const string Route = "me/playlists";
+
     public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
         // Which playlists are the user's own: their owner's id is the account's.
@@ -23,9 +25,11 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
         var user = SourceExtraction.Parse(me, SpotifyWireJsonContext.Default.CurrentUser)?.Id is { Length: > 0 } id
             ? id
             : throw new SpotifyMalformedResponseException(me.Path, "no \"id\" of the account");
-        var first = await extraction.GetAsync($"me/playlists?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
+        var first = await extraction.GetAsync($"{Route}?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
         var pages = new HeldPages();
-        await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken).ConfigureAwait(false);
+        // Every page asked on the listing's own path: its next links may name /users/{id}/playlists, which Development
+        // Mode refuses, and following them would end the listing, and the source, at its first page.
+        await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken, next => SpotifyPaging.OnRoute(Route, next)).ConfigureAwait(false);
         var found = new List<string>();
         foreach (var page in pages.Responses)
         {

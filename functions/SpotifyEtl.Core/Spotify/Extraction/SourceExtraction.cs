@@ -146,14 +146,16 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// <paramref name="into"/> without landing them: for a list that must be seen to hold still while it is read before it
     /// lands. A page that fails paging is in <paramref name="into"/> when the exception comes.
     /// </summary>
-    public Task ReadPagesAsync(SpotifyResponse first, HeldPages into, int? maxItems, CancellationToken cancellationToken) =>
+    /// <param name="follow">Where to ask for the page a <c>next</c> link names; null to ask the link itself.</param>
+    public Task ReadPagesAsync(SpotifyResponse first, HeldPages into, int? maxItems, CancellationToken cancellationToken,
+        Func<string, string>? follow = null) =>
         PagesAsync(first, _ => true, maxItems, response =>
         {
             into.Responses.Add(response);
             var header = PageOf(response);
             into.Items += ItemCount(header);
             return Task.FromResult(header);
-        }, () => Pages + into.Responses.Count, cancellationToken);
+        }, () => Pages + into.Responses.Count, cancellationToken, follow);
 
     /// <summary>
     /// Reads a list whole from <paramref name="firstPath"/> into <paramref name="read"/>, then asks <paramref name="heldStill"/>
@@ -186,7 +188,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     }
 
     private async Task PagesAsync(SpotifyResponse first, Func<PageHeader, bool> goOn, int? maxItems, Func<SpotifyResponse, Task<PageHeader>> keep,
-        Func<int> pagesOfSource, CancellationToken cancellationToken)
+        Func<int> pagesOfSource, CancellationToken cancellationToken, Func<string, string>? follow = null)
     {
         var requested = new HashSet<string>(StringComparer.Ordinal) { SpotifyPaging.PageKey(first.Path) };
         var response = first;
@@ -197,10 +199,11 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
             var header = await keep(response).ConfigureAwait(false);
             landed++;
             total = header.Total is > 0 and var said ? Math.Max(total ?? 0, said) : total;
-            if (!goOn(header) || SpotifyPaging.NextLink(Source.Name, header.Next) is not { } next)
+            if (!goOn(header) || SpotifyPaging.NextLink(Source.Name, header.Next) is not { } link)
             {
                 return;
             }
+            var next = follow?.Invoke(link) ?? link;
             if (ItemCount(header) == 0)
             {
                 throw new SpotifyPagingLoopException(Source.Name, next, landed, total, $"and page {landed} held no items yet linked to a next page");

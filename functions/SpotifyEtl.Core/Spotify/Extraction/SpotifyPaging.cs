@@ -60,6 +60,36 @@ internal static class SpotifyPaging
         return route + "?" + string.Join('&', parameters.Select(parameter => parameter.Key + "=" + parameter.Value));
     }
 
+    /// <summary>
+    /// The page a <c>next</c> link asks for, asked on <paramref name="route"/>: its <c>offset</c> and <c>limit</c> kept, its
+    /// path not. A list served on one path may link on to another (<c>GET /me/playlists</c>, made as an alias of
+    /// <c>/users/{id}/playlists</c>, has linked its pages there, and a Development Mode app is refused that path); the link itself when it names no offset.
+    /// </summary>
+    public static string OnRoute(string route, string next)
+    {
+        var query = Uri.TryCreate(next, UriKind.Absolute, out var uri) ? uri.Query.TrimStart('?') : "";
+        string? offset = null;
+        var limit = PageSize.ToString(CultureInfo.InvariantCulture);
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && long.TryParse(pair[(equals + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                var value = number.ToString(CultureInfo.InvariantCulture);
+                switch (pair[..equals])
+                {
+                    case "offset":
+                        offset = value;
+                        break;
+                    case "limit":
+                        limit = value;
+                        break;
+                }
+            }
+        }
+        return offset is null ? next : $"{route}?offset={offset}&limit={limit}";
+    }
+
     /// <summary><paramref name="link"/> as an error shows it (<see cref="ShownText"/>): control characters escaped (<c>\u0000</c>), at most 200 characters.</summary>
     public static string Shown(string link) => ShownText.Of(link, ShownLength);
 }
