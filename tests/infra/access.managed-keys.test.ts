@@ -9,7 +9,7 @@ import { before, describe, test } from "node:test";
 import { boundaryPolicy } from "../../infra/bootstrap/policies";
 import { scopeOf, stackRolePrincipals } from "./helpers/accessInvariants";
 import { decide, useResourcePolicies, type Principal } from "./helpers/iamSimulation";
-import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeAccountId, fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 
 const region = "eu-north-1";
 const s3Key = `arn:aws:kms:${region}:${fakeAccountId}:key/aaaaaaaa-0000-0000-0000-00000000s3aa`;
@@ -39,11 +39,11 @@ useResourcePolicies({
             : undefined,
 });
 
-describe("Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () => {
+describe("the example Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () => {
     let run: StackRun;
     let roles: { role: string; principal: Principal }[];
     before(async () => {
-        run = await runStack("production", { ...stackConfigFile("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
+        run = await runStack("production", { ...exampleStack("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
         roles = stackRolePrincipals(run, boundaryPolicy(scopeOf("production")));
     });
 

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { decide, type Principal } from "./helpers/iamSimulation";
-import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile } from "./helpers/stackHarness";
+import { fakeAccountId, fakeFunctionsPackage, runStack, exampleStack } from "./helpers/stackHarness";
 import { Stack } from "./helpers/stackQueries";
 
 /** Where transform reads a key that may not be there yet, with a generator of such keys. */
@@ -38,7 +38,7 @@ const roleOf = (name: "extract" | "transform"): Principal => {
     return { arn: String(role.state["arn"]), accountId: fakeAccountId, policies: stack.policiesOf(role) };
 };
 before(async () => {
-    stack = new Stack(await runStack("dev", { ...stackConfigFile("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
+    stack = new Stack(await runStack("dev", { ...exampleStack("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
 });
 
 describe("transform's role may read and list every key it reads while the key may be missing", () => {

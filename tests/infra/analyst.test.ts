@@ -5,14 +5,14 @@
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { decide, type Principal } from "./helpers/iamSimulation";
-import { fakeAccountId, fakeFunctionsPackage, runStack, stackConfigFile } from "./helpers/stackHarness";
+import { fakeAccountId, fakeFunctionsPackage, runStack, exampleStack } from "./helpers/stackHarness";
 import { Stack } from "./helpers/stackQueries";
 
 let stack: Stack;
 let analyst: Principal;
 let names: { workgroup: string; database: string; transformed: string; results: string; raw: string; secret: string; region: string };
 before(async () => {
-    stack = new Stack(await runStack("dev", { ...stackConfigFile("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
+    stack = new Stack(await runStack("dev", { ...exampleStack("dev"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []));
     const policy: unknown = JSON.parse(String(stack.run.outputs["analystPolicy"]));
     analyst = { arn: `arn:aws:iam::${fakeAccountId}:user/analyst`, accountId: fakeAccountId, policies: [policy] };
     names = {
@@ -22,7 +22,7 @@ before(async () => {
         results: String(stack.bucketNamed("athena-results").state["arn"]),
         raw: String(stack.bucketNamed("raw").state["arn"]),
         secret: String(stack.run.outputs["spotifySecretArn"]),
-        region: String(stackConfigFile("dev")["aws:region"]),
+        region: String(exampleStack("dev")["aws:region"]),
     };
 });
 

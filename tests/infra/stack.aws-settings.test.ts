@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as awsSettings from "@pulumi/aws/config/vars";
 import { programSettings } from "../../infra/awsProvider";
-import { fakeFunctionsPackage, isSecretValue, runStack, stackConfigFile, type RecordedResource, unwrapSecret } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, isSecretValue, runStack, exampleStack, type RecordedResource, unwrapSecret } from "./helpers/stackHarness";
 
 /** A value for every setting @pulumi/aws reads from the aws: namespace, as `pulumi config set` stores it (JSON but for strings). */
 const settings: Record<string, unknown> = {
@@ -52,7 +52,7 @@ const secretSettings = ["accessKey", "secretKey", "token",
     ...Object.keys(settings).filter((key, index) => index % 2 === 0 && !["accessKey", "secretKey", "token"].includes(key))];
 
 const config = {
-    ...stackConfigFile("dev"),
+    ...exampleStack("dev"),
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
     ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [`aws:${key}`, typeof value === "string" ? value : JSON.stringify(value)])),
     "aws:defaultTags": JSON.stringify({ tags: { "cost-centre": "music-analytics", owner: "set by the stack" } }),

@@ -3,13 +3,13 @@
 // transformReservedConcurrency days at once, so the replays leave the account's other concurrency to the extract.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 import { Stack } from "./helpers/stackQueries";
 
 // The first day of the documented three-year backfill (1,096 days ending 2026-11-20).
 const firstDay = "2023-11-21";
 const config = {
-    ...stackConfigFile("dev"),
+    ...exampleStack("dev"),
     "spotify-stack:catalogFirstSnapshotDate": firstDay,
     "spotify-stack:transformReservedConcurrency": "8",
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),

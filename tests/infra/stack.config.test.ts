@@ -2,6 +2,7 @@
 // declared keys, and an invalid value stops the program with a message naming the key.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import * as aws from "@pulumi/aws";
@@ -11,8 +12,9 @@ import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, 
 import { namePrefixProblem } from "../../infra/boundary";
 import { stackNames } from "../../infra/build/ci";
 import { retiredSpotifyKeys } from "./helpers/credentials";
+import { seeded } from "./helpers/handMadeLake";
 import { devWithSnowflake, snowflakeSecretKeys } from "./helpers/snowflake";
-import { fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
+import { exampleStack, exampleStacksDir, fakeFunctionsPackage, infraDir, repoRoot, stackConfigFile } from "./helpers/stackHarness";
 
 interface DeclaredKey {
     type: string;
@@ -29,7 +31,7 @@ const project = yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "u
 };
 
 const validConfig = (): Record<string, string> => ({
-    ...stackConfigFile("dev"),
+    ...exampleStack("dev"),
 });
 
 function load(config: Record<string, string>) {
@@ -147,7 +149,7 @@ for (const stackName of stackNames(repoRoot)) {
     });
 }
 
-describe("Pulumi.dev.yaml", () => {
+describe("the example Pulumi.dev.yaml", () => {
     test("with the secrets set, yields a valid configuration", () => {
         const config = load(validConfig());
         assert.equal(config.region, "eu-north-1");
@@ -156,6 +158,54 @@ describe("Pulumi.dev.yaml", () => {
         assert.equal(config.functions.architecture, "arm64");
         assert.equal(config.spotify.sources.length, 4);
         assert.equal(config.catalog.athenaBytesScannedCutoffPerQuery, 104857600);
+    });
+});
+
+describe("the stack files at the root, which are the user's to change", () => {
+    test("each loads into a valid configuration as committed", () => {
+        for (const stack of stackNames(repoRoot)) {
+            assert.doesNotThrow(() => load(stackConfigFile(stack)), `Pulumi.${stack}.yaml`);
+        }
+    });
+
+    test("changed as docs/deploying.md says (alarm e-mail, sources, region, Snowflake), each still loads, and no test of the program expects its values", () => {
+        const regions = ["eu-west-1", "us-west-2", "ap-southeast-2", "eu-central-1"];
+        for (let seed = 1; seed <= 8; seed++) {
+            const next = seeded(seed);
+            for (const stack of ["dev", "production"] as const) {
+                const root = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+                const example = yaml.load(fs.readFileSync(path.join(exampleStacksDir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+                const sources = example.config["spotify-stack:spotifySources"] as string[];
+                const playlist = Array.from({ length: 22 }, () => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[next(62)]).join("");
+                const changed: Record<string, unknown> = {
+                    ...example.config,
+                    "spotify-stack:alarmEmail": `listener${seed}@music-analytics.org`,
+                    "spotify-stack:spotifySources": [...sources.slice(0, 1 + next(sources.length)), "my_playlists", `playlist:${playlist}`],
+                    ...(next(2) === 0 ? { "aws:region": regions[next(regions.length)] } : {}),
+                    ...(next(2) === 0
+                        ? { "spotify-stack:snowflakeEnabled": true, "spotify-stack:snowflakeOrganization": "MYORG", "spotify-stack:snowflakeAccount": "MYACCOUNT", "spotify-stack:snowflakeUser": "PULUMI_DEPLOY" }
+                        : {}),
+                };
+                fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ config: changed }));
+                const settings = stackConfigFile(stack, root);
+                const warnings = warnedWhile(() => load(settings)).filter((w) => /alarmEmail/.test(w));
+                assert.deepEqual(warnings, [], `${stack}, seed ${seed}`);
+                // What the tests of the program build on stays the example's.
+                assert.deepEqual(exampleStack(stack), stackConfigFile(stack, exampleStacksDir));
+                assert.notDeepEqual(exampleStack(stack), settings);
+                fs.rmSync(root, { recursive: true });
+            }
+        }
+    });
+
+    test("only the checks any stack file must pass read them: the tests of the program's choices read the examples", () => {
+        // A test that expected a root file's values (its sources, its alarm e-mail) would fail a user's pull request that
+        // changes them as docs/deploying.md says; such tests read exampleStack().
+        const readers = fs.readdirSync(path.join(repoRoot, "tests", "infra"), { recursive: true, encoding: "utf8" })
+            .filter((file) => file.endsWith(".ts") && !file.startsWith("fixtures"))
+            .filter((file) => /\bstackConfigFile\(\s*["'`]|Pulumi\.(dev|production)\.yaml["'`]\)|`Pulumi\.\$\{/.test(fs.readFileSync(path.join(repoRoot, "tests", "infra", file), "utf8")))
+            .sort();
+        assert.deepEqual(readers, ["helpers/stackHarness.ts", "stack.config.test.ts", "workflows.test.ts"]);
     });
 });
 
@@ -371,7 +421,7 @@ describe("an invalid value fails naming its key", () => {
         assert.deepEqual(warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "oncall@music-analytics.io" })).filter((w) => /alarmEmail/.test(w)), []);
     });
 
-    test("an alarmEmail at a domain reserved for examples is warned at preview, as the committed production file's is; a real-looking one is not", () => {
+    test("an alarmEmail at a domain reserved for examples is warned at preview, as the example production stack's is; a real-looking one is not", () => {
         const reserved = ["example.com", "EXAMPLE.org", "example.net", "alerts.example.com", "mail.Example.Org.", "corp.example", "ci.test", "x.invalid", "mail.localhost"];
         const real = ["examples.com", "myexample.com", "example.com.au", "example.co", "test.io", "example-corp.org", "invalid-domains.net"];
         const local = ["oncall", "first.last", "ops+alarms"];
@@ -385,8 +435,7 @@ describe("an invalid value fails naming its key", () => {
         for (const [i, domain] of real.entries()) {
             assert.deepEqual(warned(`${local[i % local.length]}@${domain}`), [], domain);
         }
-        const production = yaml.load(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8")) as { config: Record<string, unknown> };
-        assert.equal(warned(String(production.config["spotify-stack:alarmEmail"])).length, 1, "the committed production file's placeholder is warned");
+        assert.equal(warned(exampleStack("production")["spotify-stack:alarmEmail"]!).length, 1, "the example production stack's placeholder is warned");
     });
 
     test("several invalid values are reported together", () => {

@@ -1,19 +1,19 @@
-// The dev stack exactly as Pulumi.dev.yaml configures it (plus the secrets a user sets with --secret).
+// The example dev stack exactly as the repository ships Pulumi.dev.yaml (plus the secrets a user sets with --secret).
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, test } from "node:test";
-import { fakeFunctionsPackage, repoRoot, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, repoRoot, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 import { describeStackInvariants } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
 
 const config = {
-    ...stackConfigFile("dev"),
+    ...exampleStack("dev"),
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
 };
 const run: Promise<StackRun> = runStack("dev", config, []);
 
-describeStackInvariants("Pulumi.dev.yaml", () => run);
+describeStackInvariants("the example Pulumi.dev.yaml", () => run);
 
 let stack: Stack;
 before(async () => {
@@ -44,7 +44,7 @@ test("the dev stack gives the transform, which also imports data exports, the de
     assert.equal(transform.inputs["reservedConcurrentExecutions"], undefined);
 });
 
-test("the dev stack reads every Spotify source Pulumi.dev.yaml lists, in order", () => {
+test("the example dev stack reads every Spotify source its file lists, in order", () => {
     const env = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
         { type: "recently_played" },

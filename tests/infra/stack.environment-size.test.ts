@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { lambdaEnvironmentBytes, loadConfig, maxSourcesBytes, sourcesEnvironmentBytes } from "../../infra/config";
-import { fakeFunctionsPackage, runStack, stackConfigFile } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, runStack, exampleStack } from "./helpers/stackHarness";
 
 let seed = 11;
 const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
@@ -16,7 +16,7 @@ const playlistId = (): string => Array.from({ length: 22 }, () => alphabet[next(
 /** The dev stack in the region with the longest name, its physical names as long as the checks allow, and these sources. */
 function config(sources: string[]): Record<string, string> {
     return {
-        ...stackConfigFile("dev"),
+        ...exampleStack("dev"),
         "aws:region": "ap-southeast-2",
         "spotify-stack:namePrefix": "spotify-lake-archive",
         "spotify-stack:spotifyMarket": "SE",

@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { longestNames, stackNameProblems } from "../../infra/config";
-import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 
 const namePrefix = "spotify-lake-archive";
 const stack = "s234567890abcd";
@@ -44,7 +44,7 @@ const unnamed = new Set([
 let run: StackRun;
 before(async () => {
     run = await runStack(stack, {
-        ...stackConfigFile("dev"),
+        ...exampleStack("dev"),
         "spotify-stack:namePrefix": namePrefix,
         "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
     }, []);

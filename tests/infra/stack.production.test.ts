@@ -2,14 +2,14 @@
 // retention, protected buckets and secret. The same invariants hold; the config's choices show up.
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { fakeFunctionsPackage, runStack, stackConfigFile, type StackRun } from "./helpers/stackHarness";
+import { fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 import { describeStackInvariants } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
 
-// The committed Pulumi.production.yaml, with a stand-in package, the secrets a stack sets, and choices the
+// The example Pulumi.production.yaml as the repository ships it, with a stand-in package, the secrets a stack sets, and choices the
 // example file leaves at their defaults: another name prefix, and more temporary storage for the transform.
 const config: Record<string, string> = {
-    ...stackConfigFile("production"),
+    ...exampleStack("production"),
     "spotify-stack:namePrefix": "listening",
     "spotify-stack:transformEphemeralStorageMb": "2048",
     "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),

@@ -1,5 +1,5 @@
 // A stack with Snowflake on: the dev stack's config plus a Snowflake account, user and one secret credential.
-import { fakeFunctionsPackage, stackConfigFile } from "./stackHarness";
+import { exampleStack, fakeFunctionsPackage } from "./stackHarness";
 
 export const snowflakeTypes = {
     provider: "pulumi:providers:snowflake",
@@ -18,8 +18,8 @@ export const snowflakeSecretKeys = ["spotify-stack:snowflakePrivateKey", "spotif
 /** The dev stack with Snowflake on; `extra` adds the credential and any other key. */
 export function devWithSnowflake(extra: Record<string, string>): Record<string, string> {
     return {
-        ...stackConfigFile("dev"),
-            "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
+        ...exampleStack("dev"),
+        "spotify-stack:functionsPackagePath": fakeFunctionsPackage(),
         "spotify-stack:snowflakeEnabled": "true",
         "spotify-stack:snowflakeOrganization": "MYORG",
         "spotify-stack:snowflakeAccount": "MYACCOUNT",

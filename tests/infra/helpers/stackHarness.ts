@@ -43,9 +43,20 @@ export interface StackRun {
     readonly config: Readonly<Record<string, string>>;
 }
 
-/** Reads a stack settings file (Pulumi.<stack>.yaml) into the string map the engine hands the program. */
-export function stackConfigFile(stack: string): Record<string, string> {
-    const file = path.join(repoRoot, `Pulumi.${stack}.yaml`);
+/** Where the example stacks are kept as the repository ships them (the stack files at the root are the user's to change). */
+export const exampleStacksDir = path.join(repoRoot, "tests", "infra", "fixtures", "stacks");
+
+/**
+ * The example stack's settings as the repository ships them: what tests of the program's choices build on. The stack
+ * file at the root starts as the same settings and is the user's to change, so no test expects its values.
+ */
+export function exampleStack(stack: "dev" | "production"): Record<string, string> {
+    return stackConfigFile(stack, exampleStacksDir);
+}
+
+/** Reads a stack settings file (Pulumi.<stack>.yaml, at the repository's root unless told) into the string map the engine hands the program. */
+export function stackConfigFile(stack: string, root: string = repoRoot): Record<string, string> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
     const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(parsed.config ?? {})) {
