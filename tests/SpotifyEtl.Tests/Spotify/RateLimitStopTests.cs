@@ -178,6 +178,43 @@ public sealed class RateLimitStopTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Two sources stop the run side by side: one on a Retry-After longer than the run may wait, the other on a spent quota.
+    /// Whichever answer comes second, the saved wait and the manifest are the quota's (its day-long wait), not the first
+    /// stop's: the next runs do not ask a Spotify whose quota is gone. The order is forced by holding one answer back until
+    /// the other source has stopped.
+    /// </summary>
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    [InlineData(4, false)]
+    public async Task A_spent_quota_governs_the_saved_wait_whether_it_stops_the_run_first_or_second(int seed, bool quotaSecond)
+    {
+        var rateLimit = new Random(seed).Next(700, 20_000);
+        var (first, second) = quotaSecond ? ("recently_played", "saved_tracks") : ("saved_tracks", "recently_played");
+        var firstStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.OnLog = line =>
+        {
+            if (line.Contains($"\"{first}\"", StringComparison.Ordinal))
+            {
+                firstStopped.TrySetResult();
+            }
+        };
+        var gate = Task.WhenAny(firstStopped.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+        Fault Answer(string source) => source == "saved_tracks" ? Fault.QuotaExceeded() : Fault.TooManyRequests(rateLimit);
+        _h.Spotify.Inject(first == "saved_tracks" ? "me/tracks" : "me/player/recently-played", Answer(first));
+        _h.Spotify.Inject(second == "saved_tracks" ? "me/tracks" : "me/player/recently-played", Fault.After(gate, Answer(second)));
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks());
+
+        Assert.True(firstStopped.Task.IsCompleted, "the first source had not stopped when the second was answered");
+        Assert.Equal((ExtractionOutcome.Stopped, true), (run.Manifest.Outcome, run.Manifest.QuotaExceeded));
+        Assert.All(run.Manifest.Sources, source => Assert.Equal(SourceStatus.Stopped, source.Status));
+        var wait = (await ExtractionState.LoadAsync(_h.Store, CancellationToken.None)).Wait;
+        Assert.Equal(new SpotifyWait(_h.Clock.GetUtcNow() + TimeSpan.FromSeconds(86_400), true), wait);
+    }
+
+    /// <summary>
     /// A source sitting out a long Retry-After (a 429's, or a 503's that fits the run) stops waiting as soon as another source
     /// stops the run (QUOTA_EXCEEDED, or a Retry-After longer than the run has left): it would only wake to a request the stop
     /// forbids, keeping the run (and a Lambda's bill) going for minutes. The clock holds every wait of a minute or more until it

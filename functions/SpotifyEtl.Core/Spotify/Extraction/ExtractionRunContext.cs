@@ -46,13 +46,29 @@ internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, 
     /// </summary>
     public CancellationToken Stopping => _stopping.Token;
 
+    /// <summary>
+    /// Records why the run stops. Sources stop in parallel, and the one that stops second may say more: a spent quota
+    /// (its wait of hours) after another's wait too long for the run, or a longer Retry-After. The stop the saved wait and
+    /// the manifest name is the one that says most, whichever came first.
+    /// </summary>
     public void Stopped(SpotifyRunStoppedException reason)
     {
-        if (Interlocked.CompareExchange(ref _stop, reason, null) is null)
+        while (Volatile.Read(ref _stop) is var recorded && (recorded is null || SaysMore(reason, recorded)))
         {
-            _stopping.Cancel();
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _stop, reason, recorded), recorded))
+            {
+                if (recorded is null)
+                {
+                    _stopping.Cancel();
+                }
+                return;
+            }
         }
     }
+
+    /// <summary>A spent quota over any other stop; then the longer Retry-After.</summary>
+    private static bool SaysMore(SpotifyRunStoppedException stop, SpotifyRunStoppedException than) =>
+        (stop.QuotaExceeded, stop.RetryAfter ?? TimeSpan.Zero).CompareTo((than.QuotaExceeded, than.RetryAfter ?? TimeSpan.Zero)) > 0;
 
     public void Dispose() => _stopping.Dispose();
 
