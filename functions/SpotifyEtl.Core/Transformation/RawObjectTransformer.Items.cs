@@ -18,6 +18,8 @@ public static partial class RawObjectTransformer
             else if (reader.ValueTextEquals("track"u8)) { hasTrack = true; track = SpotifyReader.Track(ref reader, new JsonPath("items[]", "track"), output.Reading.Track); }
             else if (reader.ValueTextEquals("context"u8))
             {
+                // A repeated field's last value counts, a null one too: nothing of an earlier context is kept.
+                (contextType, contextUri) = (null, null);
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Null)
                 {
@@ -103,7 +105,8 @@ public static partial class RawObjectTransformer
         }
         if (string.IsNullOrEmpty(track.Id))
         {
-            if (!track.HasId)
+            // A local file's id is null; one that says it is no local file, or has no id at all, is a shape not known.
+            if (!track.HasId || track.IsLocal == false)
             {
                 output.Unread($"items[{index}] holds a track without an \"id\"");
                 return null;
@@ -134,7 +137,7 @@ public static partial class RawObjectTransformer
         if (!known)
         {
             song = new SongRow(track.Id, AthenaValues.Text(track.Name), track.DurationMs, track.Explicit,
-                track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id, primaryArtist, track.KeptUrl);
+                track.Isrc, track.Popularity, track.TrackNumber, track.DiscNumber, album?.Id is { Length: > 0 } albumOf ? albumOf : null, primaryArtist, track.KeptUrl);
             var credits = credited == 0 ? [] : new SongArtistRow[credited];
             var position = 0;
             foreach (var artist in track.Artists ?? [])

@@ -210,8 +210,9 @@ public static partial class RawObjectTransformer
         var offset = ReadPage(ref cursor, output, (ref JsonCursor c, int index) =>
         {
             var artist = SpotifyReader.ArtistValue(ref c.Reader, "items[]", output.Reading.Artist)!;
-            if (!artist.HasId)
+            if (string.IsNullOrEmpty(artist.Id))
             {
+                // A ranked artist has an id: one without (absent, null or empty) is counted, never dropped without a word.
                 output.Unread($"items[{index}] is an artist without an \"id\"");
             }
             else if (AddArtist(output, artist))
