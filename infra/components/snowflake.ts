@@ -168,15 +168,19 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         const reporting = { errorIntegration: errors.integration.name };
         const reported = [errors.role, errors.policy];
 
+        // A new name replaces the database or the schema, and everything in it, deleted first. The provider would rename
+        // either in place, carrying every object along, while each object names its database and schema and is created
+        // again under the new name beside its renamed self: "already exists", on every `pulumi up` after.
+        const renamedIsNew = { ...inSnowflake, replaceOnChanges: ["name"], deleteBeforeReplace: true };
         const database = new snowflake.Database(`${name}-database`, {
             name: config.database,
             comment: "Spotify Stack: the lake's tables, loaded from S3 by Snowpipe",
-        }, inSnowflake);
+        }, renamedIsNew);
         const schema = new snowflake.Schema(`${name}-schema`, {
             database: database.name,
             name: config.schema,
             comment: "Stage, load tables, pipes, reload tasks and the lake's views",
-        }, inSnowflake);
+        }, renamedIsNew);
         this.databaseName = config.database;
         const qualifiedSchema = `${config.database}.${config.schema}`;
         const inSchema = { database: database.name, schema: schema.name };

@@ -158,6 +158,21 @@ test("an integration created again replaces the stage and every pipe, which link
         "tables, tasks and views are not replaced: a task resolves the stage by name at each run, and a table keeps its loads");
 });
 
+test("a new database or schema name replaces it, deleted first, with everything in it, rather than renaming it under its objects", () => {
+    // The provider renames either in place; every object in it names its database and schema, so each would be created again
+    // under the new name beside its renamed self, and stop the update with "already exists".
+    const containers = [stack.one(sf.database), stack.one(sf.schema)];
+    for (const container of containers) {
+        assert.deepEqual([container.replaceOnChanges, container.deleteBeforeReplace], [["name"], true], container.type);
+    }
+    const inside = stack.run.resources.filter((r) => [sf.fileFormat, sf.stage, sf.table, sf.pipe, sf.task, sf.view].includes(r.type as never));
+    assert.ok(inside.length > 3 * tables.length);
+    for (const resource of inside) {
+        assert.equal(resource.inputs["database"], containers[0]!.inputs["name"], `${resource.type} ${resource.name}`);
+        assert.equal(resource.inputs["schema"], containers[1]!.inputs["name"], `${resource.type} ${resource.name}`);
+    }
+});
+
 test("every lake table has a load table with the catalog's columns, its partition column and the load metadata", () => {
     const declared = stack.all(sf.table);
     assert.equal(declared.length, tables.length);

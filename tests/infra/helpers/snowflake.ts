@@ -11,6 +11,8 @@ export const snowflakeTypes = {
     pipe: "snowflake:index/pipe:Pipe",
     task: "snowflake:index/task:Task",
     view: "snowflake:index/view:View",
+    database: "snowflake:index/database:Database",
+    schema: "snowflake:index/schema:Schema",
 } as const;
 
 export const snowflakeSecretKeys = ["spotify-stack:snowflakePrivateKey", "spotify-stack:snowflakePassword"];

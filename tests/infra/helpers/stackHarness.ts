@@ -34,6 +34,8 @@ export interface RecordedResource {
     /** The resource options `deleteBeforeReplace` and `replacementTrigger` (as the engine receives it; undefined when not set). */
     readonly deleteBeforeReplace: boolean;
     readonly replacementTrigger: unknown;
+    /** The resource option `replaceOnChanges`: the properties whose change replaces the resource. */
+    readonly replaceOnChanges: readonly string[];
 }
 
 export interface StackRun {
@@ -152,6 +154,7 @@ interface MonitorRequest {
     getDeletedwith(): string;
     getDeletebeforereplace(): boolean | undefined;
     getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+    getReplaceonchangesList(): string[];
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -168,7 +171,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
     program: { readonly project: string; readonly entry: string } = { project: "spotify-stack", entry: path.join(infraDir, "index.ts") },
     preview = false): Promise<StackRun> {
     const region = config["aws:region"] ?? "eu-north-1";
-    type Options = Pick<RecordedResource, "protect" | "retainOnDelete" | "deletedWith" | "deleteBeforeReplace" | "replacementTrigger">;
+    type Options = Pick<RecordedResource, "protect" | "retainOnDelete" | "deletedWith" | "deleteBeforeReplace" | "replacementTrigger" | "replaceOnChanges">;
     const recorded = new Map<string, Omit<RecordedResource, "urn" | "dependencies" | keyof Options>>();
     const dependencies = new Map<string, string[]>();
     const options = new Map<string, Options>();
@@ -209,6 +212,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
             options.set(key, {
                 protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true, deletedWith: req.getDeletedwith(),
                 deleteBeforeReplace: req.getDeletebeforereplace() === true, replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+                replaceOnChanges: req.getReplaceonchangesList(),
             });
         }
         callback(err, response);
@@ -238,6 +242,7 @@ export async function runStack(stack: string, config: Record<string, string>, se
         deletedWith: options.get(key)?.deletedWith ?? "",
         deleteBeforeReplace: options.get(key)?.deleteBeforeReplace ?? false,
         replacementTrigger: options.get(key)?.replacementTrigger,
+        replaceOnChanges: options.get(key)?.replaceOnChanges ?? [],
     }));
     return { stack, resources, outputs, config };
 }
