@@ -35,6 +35,12 @@ public sealed partial class SnapshotTables
         foreach (var row in fragment.Albums) { Latest(tables._albums, row.Row.AlbumId, row); }
         foreach (var row in fragment.Artists) { Latest(tables._artists, row.Row.ArtistId, row); }
         foreach (var row in fragment.SongArtists.Where(r => r.Row.Length > 0)) { Latest(tables._songArtists, row.Row[0].SongId, row); }
+        // An empty list of credits names no song: it is that of a song whose latest object credited no artist with an id,
+        // which every song of the fragment without credits is (each object gives each of its songs a list, empty or not).
+        foreach (var song in fragment.Songs.Where(song => !tables._songArtists.ContainsKey(song.Row.SongId)))
+        {
+            tables._songArtists[song.Row.SongId] = new(song.Order, []);
+        }
         foreach (var version in fragment.Versions) { tables._versions[(version.Row.PlaylistId, version.Run)] = version.Row; }
         foreach (var list in fragment.Entries)
         {

@@ -322,6 +322,41 @@ public sealed class SnapshotTablesTests
     }
 
     /// <summary>
+    /// A song a later object of the day lists with no artist that has an id (no artists, or only one without an id) has
+    /// no credits that day, in every fold: the S3 path's run fragments too, where an empty list of credits names no song.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_song_a_later_object_credits_no_artist_has_no_credits_in_every_fold_the_run_fragments_too(int seed)
+    {
+        var random = new Random(seed);
+        var album = Album("alb1", "Album", "2001", "year");
+        var objects = new List<(RawObjectKey Key, TransformedObject Rows)>();
+        for (var run = 0; run < random.Next(2, 5); run++)
+        {
+            for (var page = 1; page <= random.Next(1, 4); page++)
+            {
+                var items = Enumerable.Range(0, random.Next(1, 8)).Select(_ => $"t{random.Next(10)}").Distinct().Select(id => Entry(Track(id, $"Song {id}", album,
+                    random.Next(3) switch
+                    {
+                        0 => [],
+                        1 => ["""{"id":null,"name":"Nobody","type":"artist"}"""],
+                        _ => [Artist($"a{random.Next(4)}", "Artist"), Artist($"a{random.Next(4, 8)}", "Other")],
+                    })));
+                var key = new RawObjectKey(RawSource.PlaylistItems, Day, "pl1", $"20261120T{6 + run:00}0000Z", page);
+                objects.Add((key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(Page(0, [.. items])))));
+            }
+        }
+
+        var expected = Fold([.. objects]).SongArtists.ToList();
+
+        Assert.All(EveryFold(random, objects), tables => Assert.Equal(expected, tables.SongArtists));
+    }
+
+    /// <summary>
     /// What a run that stopped partway landed of its pages: the metadata and the first page always (the run asks for them
     /// first), then some of the rest, never all of them, and not always the last ones missing.
     /// </summary>
