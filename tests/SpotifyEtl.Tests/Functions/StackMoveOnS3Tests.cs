@@ -1,7 +1,6 @@
 using SpotifyEtl.Functions;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
-using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Storage;
 using Xunit;
@@ -31,15 +30,8 @@ public sealed class StackMoveOnS3Tests(FauxqsServer server) : IDisposable
         var (oldRaw, oldLake) = (new S3ObjectStore(_admin, old.RawBucket), new S3ObjectStore(_admin, old.TransformedBucket));
         var days = random.Next(2, 4);
         await new SampleGenerator(oldRaw).WriteAsync(new SampleOptions(Days: days, Items: random.Next(40, 90), Seed: seed));
-        var runs = (await TransformFunctionTests.ListAsync(oldRaw, LakeLayout.Raw)).GroupBy(key => RawObjectKey.Parse(key).RunId).OrderBy(run => run.Key).ToList();
         using var log = new StringWriter();
-        var oldFunction = new TransformFunction(old, _client, log);
-        foreach (var run in runs)
-        {
-            var manifest = ExtractionManifest.KeyFor(run.Key);
-            await oldRaw.PutTextAsync(manifest, TransformFunctionTests.ManifestJson(run.Key, run), "application/json");
-            oldFunction.RunHandler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(old.RawBucket, manifest)]))).Dispose();
-        }
+        var manifests = await TransformFunctionTests.TransformEveryRunAsync(oldRaw, new TransformFunction(old, _client, log), old.RawBucket);
         // The lifecycle expires every snapshot of the days before the last, but the listener's history.
         var expired = (await TransformFunctionTests.ListAsync(oldRaw, LakeLayout.Raw))
             .Where(key => RawObjectKey.Parse(key) is { } parsed && parsed.SnapshotDate < SampleOptions.DefaultLastDay && parsed.Source != RawSource.RecentlyPlayed)
@@ -57,7 +49,7 @@ public sealed class StackMoveOnS3Tests(FauxqsServer server) : IDisposable
         await CopyAsync(oldLake, newLake, LakeLayout.Staging);
         // Copied in any order: each manifest notifies the transform as it lands.
         var newFunction = new TransformFunction(moved, _client, log);
-        foreach (var manifest in (await TransformFunctionTests.ListAsync(oldRaw, "manifests/")).OrderBy(_ => random.Next()))
+        foreach (var manifest in manifests.OrderBy(_ => random.Next()))
         {
             await newRaw.PutBytesAsync(manifest, await oldRaw.ReadAllBytesAsync(manifest), "application/json");
             newFunction.RunHandler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(moved.RawBucket, manifest)]))).Dispose();

@@ -58,19 +58,9 @@ public sealed class TransformFunctionOnS3Tests(FauxqsServer server) : IDisposabl
         var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
         await new SampleGenerator(raw).WriteAsync(new SampleOptions(Days: 2, Items: 60, Seed: 3));
         var day = SampleOptions.DefaultLastDay.AddDays(-1);
-        var manifests = new List<string>();
-        foreach (var run in (await TransformFunctionTests.ListAsync(raw, LakeLayout.Raw)).GroupBy(key => RawObjectKey.Parse(key).RunId).OrderBy(run => run.Key))
-        {
-            var manifest = ExtractionManifest.KeyFor(run.Key);
-            await raw.PutTextAsync(manifest, TransformFunctionTests.ManifestJson(run.Key, run), "application/json");
-            manifests.Add(manifest);
-        }
         using var log = new StringWriter();
         var function = new TransformFunction(settings, _client, log);
-        foreach (var manifest in manifests)
-        {
-            function.RunHandler(TransformFunctionTests.ToStream(TransformFunctionTests.S3Event([(settings.RawBucket, manifest)]))).Dispose();
-        }
+        var manifests = await TransformFunctionTests.TransformEveryRunAsync(raw, function, settings.RawBucket);
         var before = await TransformFunctionTests.SnapshotAsync(lake, LakeLayout.Transformed);
         foreach (var table in TableNames.Published)
         {

@@ -552,6 +552,27 @@ public sealed class TransformFunctionTests : IDisposable
         return new JsonObject { ["Records"] = array }.ToJsonString();
     }
 
+    /// <summary>
+    /// Lands a manifest for each run of the raw objects in <paramref name="raw"/>, then hands the function each one's
+    /// notification, oldest first: a stack's runs as its extraction ends them.
+    /// </summary>
+    /// <returns>The manifests' keys, oldest first.</returns>
+    internal static async Task<List<string>> TransformEveryRunAsync(IObjectStore raw, TransformFunction function, string rawBucket)
+    {
+        var manifests = new List<string>();
+        foreach (var run in (await ListAsync(raw, LakeLayout.Raw)).GroupBy(key => RawObjectKey.Parse(key).RunId).OrderBy(run => run.Key, StringComparer.Ordinal))
+        {
+            var manifest = ExtractionManifest.KeyFor(run.Key);
+            await raw.PutTextAsync(manifest, ManifestJson(run.Key, run), "application/json");
+            manifests.Add(manifest);
+        }
+        foreach (var manifest in manifests)
+        {
+            function.RunHandler(ToStream(S3Event([(rawBucket, manifest)]))).Dispose();
+        }
+        return manifests;
+    }
+
     internal static async Task<List<string>> ListAsync(IObjectStore store, string prefix)
     {
         using var looking = Storage.LambdaRole.TestLooking();

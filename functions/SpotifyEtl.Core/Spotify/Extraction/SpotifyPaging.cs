@@ -62,8 +62,9 @@ internal static class SpotifyPaging
 
     /// <summary>
     /// The page a <c>next</c> link asks for, asked on <paramref name="route"/>: its <c>offset</c> and <c>limit</c> kept, its
-    /// path not. A list served on one path may link on to another (<c>GET /me/playlists</c>, made as an alias of
-    /// <c>/users/{id}/playlists</c>, has linked its pages there, and a Development Mode app is refused that path); the link itself when it names no offset.
+    /// path not; the link itself when it names no offset. A list served on one path may link on to another
+    /// (<c>GET /me/playlists</c>, made as an alias of <c>/users/{id}/playlists</c>, has linked its pages there, and a
+    /// Development Mode app is refused that path).
     /// </summary>
     public static string OnRoute(string route, string next)
     {
