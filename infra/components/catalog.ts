@@ -39,6 +39,12 @@ export const defaultCrawlerSchedule = "cron(0 7 * * ? *)";
 export const defaultFirstSnapshotDate = "2025-01-01";
 /** The first month a month-partitioned table (listening_history) projects: Spotify launched in 2008. */
 export const firstHistoryMonth = "2008-01";
+/**
+ * The last month it projects, a year past the query's day (Athena's relative date): a stream is dated by the end time
+ * the listener's device recorded, and a device's clock may run ahead, where `NOW` would leave its month out of every
+ * Athena answer while DuckDB, reading the files, counts it.
+ */
+export const lastHistoryMonth = "NOW+1YEARS";
 
 /**
  * The crawler's `Configuration` JSON: the partitions it adds are typed like their table. The grouping policy changes
@@ -89,7 +95,7 @@ export function tableParameters(location: string, firstSnapshotDate: string, for
         "projection.enabled": "true",
         [`projection.${p}.type`]: "date",
         [`projection.${p}.format`]: valueFormat,
-        [`projection.${p}.range`]: `${unit === "MONTHS" ? firstHistoryMonth : firstSnapshotDate},NOW`,
+        [`projection.${p}.range`]: unit === "MONTHS" ? `${firstHistoryMonth},${lastHistoryMonth}` : `${firstSnapshotDate},NOW`,
         [`projection.${p}.interval`]: "1",
         [`projection.${p}.interval.unit`]: unit,
         "storage.location.template": `${location}${p}=\${${p}}/`,

@@ -165,7 +165,10 @@ describe("Catalog and Analytics components", () => {
             assert.equal(p["projection.enabled"], "true");
             assert.equal(p["projection.ended_month.type"], "date");
             assert.equal(p["projection.ended_month.format"], "yyyy-MM");
-            assert.equal(p["projection.ended_month.range"], "2008-01,NOW");
+            assert.equal(p["projection.ended_month.range"], "2008-01,NOW+1YEARS");
+            // Athena's relative dates: NOW, or NOW plus or minus a count of a unit.
+            const relative = /^\s*NOW\s*(([+-])\s*([0-9]+)\s*(YEARS?|MONTHS?|WEEKS?|DAYS?|HOURS?|MINUTES?|SECONDS?)\s*)?$/;
+            assert.match(p["projection.ended_month.range"]!.split(",")[1]!, relative);
             assert.equal(p["projection.ended_month.interval.unit"], "MONTHS");
             assert.equal(p["storage.location.template"], `s3://${bucket}/transformed/listening_history/ended_month=\${ended_month}/`);
         });
@@ -176,7 +179,7 @@ describe("Catalog and Analytics components", () => {
             assert.ok(first, "ExportTime.FirstDay is declared as new(yyyy, M, 1)");
             const month = `${first[1]}-${first[2].padStart(2, "0")}`;
             const p = tablesByName().get("listening_history")!.parameters as Record<string, string>;
-            assert.equal(p["projection.ended_month.range"], `${month},NOW`);
+            assert.equal(p["projection.ended_month.range"], `${month},NOW+1YEARS`);
         });
 
         it("the tables the catalog declares are exactly the tables the named queries read", () => {

@@ -33,7 +33,7 @@ test("every daily table's partition projection starts on catalogFirstSnapshotDat
 
 test("the listening history's months still start with Spotify, whatever catalogFirstSnapshotDate says", () => {
     const history = stack.one(glueTable, (t) => t.inputs["name"] === "listening_history");
-    assert.equal((history.inputs["parameters"] as Record<string, string>)["projection.ended_month.range"], "2008-01,NOW");
+    assert.equal((history.inputs["parameters"] as Record<string, string>)["projection.ended_month.range"], "2008-01,NOW+1YEARS");
 });
 
 test("the transform reserves transformReservedConcurrency executions, its most at once; the extract keeps the unreserved pool", () => {
