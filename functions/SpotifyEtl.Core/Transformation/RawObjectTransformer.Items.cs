@@ -87,7 +87,8 @@ public static partial class RawObjectTransformer
     }
 
     /// <summary>Adds a track with its album and every artist; returns its id, or null when it is skipped.</summary>
-    private static string? AddTrack(TransformedObject output, SpotifyTrack? track, int index)
+    /// <param name="entryIsLocal">A playlist entry's own <c>is_local</c>, which stands for the track's where the track has none.</param>
+    private static string? AddTrack(TransformedObject output, SpotifyTrack? track, int index, bool? entryIsLocal = null)
     {
         if (track is null)
         {
@@ -106,7 +107,7 @@ public static partial class RawObjectTransformer
         if (string.IsNullOrEmpty(track.Id))
         {
             // A local file's id is null; one that says it is no local file, or has no id at all, is a shape not known.
-            if (!track.HasId || track.IsLocal == false)
+            if (!track.HasId || (track.IsLocal ?? entryIsLocal) == false)
             {
                 output.Unread($"items[{index}] holds a track without an \"id\"");
                 return null;

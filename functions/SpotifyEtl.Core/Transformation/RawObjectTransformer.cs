@@ -173,7 +173,7 @@ public static partial class RawObjectTransformer
                 output.Unread($"items[{index}] has no \"item\" or \"track\" field");
                 return;
             }
-            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, hasItem ? item : track, index);
+            var songId = isLocal == true ? SkipLocal(output) : AddTrack(output, hasItem ? item : track, index, isLocal);
             if (songId is not null)
             {
                 entries.Add((index, songId, addedAt, addedBy));

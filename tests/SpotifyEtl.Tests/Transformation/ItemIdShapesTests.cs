@@ -38,6 +38,8 @@ public sealed class ItemIdShapesTests
             for (var i = 0; i < random.Next(4, 30); i++)
             {
                 string track;
+                // A playlist entry's own is_local: true for a local file, else false; it stands for a track's that has none.
+                var entryIsLocal = false;
                 switch (random.Next(4))
                 {
                     case 0:
@@ -45,20 +47,23 @@ public sealed class ItemIdShapesTests
                         songs++;
                         break;
                     case 1:
-                        // A local file: is_local true (or, in an older shape, absent) with a null id.
+                        // A local file: is_local true (on the track, or on its playlist entry; or, in an older shape,
+                        // nowhere) with a null id.
                         track = TrackWithout("\"id\":null,", random.Next(2) == 0 ? ",\"is_local\":true" : "");
+                        entryIsLocal = true;
                         local++;
                         break;
                     default:
-                        // Says it is no local file, or has no id at all: not a shape this version knows.
+                        // Says it is no local file (itself, or its playlist entry), or has no id at all: not a shape
+                        // this version knows.
                         var noId = NoId[random.Next(NoId.Length)];
-                        track = TrackWithout(noId, noId.Length == 0 && random.Next(2) == 0 ? "" : ",\"is_local\":false");
+                        track = TrackWithout(noId, (noId.Length == 0 || source == RawSource.PlaylistItems) && random.Next(2) == 0 ? "" : ",\"is_local\":false");
                         unreadable++;
                         break;
                 }
                 items.Add(source switch
                 {
-                    RawSource.PlaylistItems => Entry(track),
+                    RawSource.PlaylistItems => $$"""{"added_at":"2026-11-20T08:00:00Z","is_local":{{(entryIsLocal ? "true" : "false")}},"item":{{track}}}""",
                     RawSource.RecentlyPlayed => Play(track, $"2026-11-20T05:{i:00}:00Z"),
                     RawSource.SavedTracks => Saved(track, "2026-01-01T00:00:00Z"),
                     _ => track,
