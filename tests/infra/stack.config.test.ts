@@ -168,7 +168,7 @@ describe("the stack files at the root, which are the user's to change", () => {
         }
     });
 
-    test("changed as docs/deploying.md says (alarm e-mail, sources, region, Snowflake), each still loads, and no test of the program expects its values", () => {
+    test("changed as docs/deploying.md says (alarm e-mail, sources, region, Snowflake), each still loads without a warning", () => {
         const regions = ["eu-west-1", "us-west-2", "ap-southeast-2", "eu-central-1"];
         for (let seed = 1; seed <= 8; seed++) {
             const next = seeded(seed);
@@ -190,9 +190,6 @@ describe("the stack files at the root, which are the user's to change", () => {
                 const settings = stackConfigFile(stack, root);
                 const warnings = warnedWhile(() => load(settings)).filter((w) => /alarmEmail/.test(w));
                 assert.deepEqual(warnings, [], `${stack}, seed ${seed}`);
-                // What the tests of the program build on stays the example's.
-                assert.deepEqual(exampleStack(stack), stackConfigFile(stack, exampleStacksDir));
-                assert.notDeepEqual(exampleStack(stack), settings);
                 fs.rmSync(root, { recursive: true });
             }
         }

@@ -11,7 +11,7 @@ public static class ExportTime
     /// <summary>
     /// Spotify launched in 2008: an earlier or far-future time is a broken value, not a stream. The first month is
     /// the first the stack's Glue table projects (<c>firstHistoryMonth</c> in infra/components/catalog.ts), so Athena
-    /// and DuckDB see the same months.
+    /// and DuckDB start at the same month.
     /// </summary>
     public static readonly DateOnly FirstDay = new(2008, 1, 1);
     private static readonly long Earliest = new DateTimeOffset(FirstDay, TimeOnly.MinValue, TimeSpan.Zero).ToUnixTimeSeconds();
