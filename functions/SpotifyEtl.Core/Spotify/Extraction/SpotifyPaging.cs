@@ -45,19 +45,27 @@ internal static class SpotifyPaging
         var query = path.IndexOf('?', StringComparison.Ordinal);
         var route = (query < 0 ? path : path[..query]).TrimEnd('/');
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["offset"] = "0", ["limit"] = "20" };
-        if (query >= 0)
+        foreach (var (name, value, _) in Parameters(query < 0 ? "" : path[(query + 1)..]))
         {
-            foreach (var pair in path[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                var (name, value) = equals < 0 ? (pair, "") : (pair[..equals], pair[(equals + 1)..]);
-                // Offsets and limits as numbers: offset=050 asks for the page offset=50 does.
-                parameters[name] = name is "offset" or "limit" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-                    ? number.ToString(CultureInfo.InvariantCulture)
-                    : value;
-            }
+            parameters[name] = value;
         }
         return route + "?" + string.Join('&', parameters.Select(parameter => parameter.Key + "=" + parameter.Value));
+    }
+
+    /// <summary>
+    /// A query's parameters in order, an <c>offset</c> or <c>limit</c> that is a number written as one (<c>offset=050</c>
+    /// asks for the page <c>offset=50</c> does) and so marked.
+    /// </summary>
+    private static IEnumerable<(string Name, string Value, bool Number)> Parameters(string query)
+    {
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var (name, value) = equals < 0 ? (pair, "") : (pair[..equals], pair[(equals + 1)..]);
+            yield return name is "offset" or "limit" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? (name, number.ToString(CultureInfo.InvariantCulture), true)
+                : (name, value, false);
+        }
     }
 
     /// <summary>
@@ -71,22 +79,9 @@ internal static class SpotifyPaging
         var query = Uri.TryCreate(next, UriKind.Absolute, out var uri) ? uri.Query.TrimStart('?') : "";
         string? offset = null;
         var limit = PageSize.ToString(CultureInfo.InvariantCulture);
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (name, value, _) in Parameters(query).Where(parameter => parameter.Number))
         {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && long.TryParse(pair[(equals + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            {
-                var value = number.ToString(CultureInfo.InvariantCulture);
-                switch (pair[..equals])
-                {
-                    case "offset":
-                        offset = value;
-                        break;
-                    case "limit":
-                        limit = value;
-                        break;
-                }
-            }
+            (offset, limit) = name == "offset" ? (value, limit) : (offset, value);
         }
         return offset is null ? next : $"{route}?offset={offset}&limit={limit}";
     }
