@@ -54,7 +54,7 @@ internal static partial class Charts
 
     /// <summary>Horizontal bars for a ranking of counts: one labelled row per item, values on a titled axis with whole-number ticks.</summary>
     public static string Ranking(ChartLayout layout, IReadOnlyList<IReadOnlyList<string?>> rows, Func<IReadOnlyList<string?>, string> label, int valueIndex,
-        string xTitle, string unit, string description)
+        string xTitle, string unit, string description, string? note = null)
     {
         const int top = 8, bottom = 40;
         var frame = Rows.For(layout, rows.Select(label));
@@ -84,7 +84,7 @@ internal static partial class Charts
             Text(svg, left + w + 4, y + bar - 4, value ?? "", "start", "value");
         }
         Text(svg, left + plotWidth / 2.0, height - 6, $"{xTitle} ({unit})", css: "axis-title");
-        return svg.Append("</svg>").Append(frame.CutNote(rows.Select(label))).ToString();
+        return Closed(svg, note, frame.CutNote(rows.Select(label)));
     }
 
     /// <summary>
@@ -133,8 +133,7 @@ internal static partial class Charts
             }
         }
         Text(svg, (frame.Left + width - right) / 2.0, height - 6, axisTitle, css: "axis-title");
-        return svg.Append("</svg>").Append(note is null ? "" : $"<figcaption class=\"note partial-note\">{Escape(note)}</figcaption>")
-            .Append(frame.CutNote(rows.Select(r => r[labelIndex] ?? ""))).ToString();
+        return Closed(svg, note, frame.CutNote(rows.Select(r => r[labelIndex] ?? "")));
     }
 
     private const double TickGap = 8;

@@ -77,12 +77,16 @@ internal static partial class Charts
     /// <summary>
     /// A value by weekday (column weekday, 0 = Monday; weekday_name) and hour (hour_of_day), the colour its share of
     /// <paramref name="fullScale"/> (a percentage's 100: one stream skipped of one is not the darkest of a scale that the
-    /// hours' largest share sets), or of the largest value where there is none.
+    /// hours' largest share sets), or of the largest value where there is none. A cell whose <paramref name="basis"/> (the
+    /// column that counts what its share rests on) is under <see cref="Basis.Least"/> is drawn hollow, its share not coloured
+    /// as if it said as much as a full hour's, and the chart ends with the basis's note.
     /// </summary>
     public static string Heatmap(ChartLayout layout, QueryResult result, string valueColumn, string unit, string description, string stronger,
-        double? fullScale = null)
+        double? fullScale = null, Basis? basis = null)
     {
         var (d, n, h, v) = (Column(result, "weekday"), Column(result, "weekday_name"), Column(result, "hour_of_day"), Column(result, valueColumn));
+        var b = basis is null ? -1 : Column(result, basis.Column);
+        bool Few(IReadOnlyList<string?> row) => b >= 0 && Number(row[b]) < basis!.Least;
         const int top = 10;
         // On a phone the axis title takes two lines: the hours, then what the colour says.
         var (width, left, bottom) = (layout.Width, layout.IsNarrow ? 36 : 44, layout.IsNarrow ? 58 : 44);
@@ -105,9 +109,12 @@ internal static partial class Charts
             var day = (int)Number(row[d]);
             var hour = (int)Number(row[h]);
             var share = Math.Clamp(Number(row[v]) / max, 0, 1);
+            var (css, opacity, aside) = Few(row)
+                ? (" few", 0.0, $" (of {Escape(row[b])} {Escape(basis!.Unit)}: too few to read)")
+                : ("", 0.15 + 0.85 * share, "");
             svg.Append(CultureInfo.InvariantCulture,
-                $"<rect class=\"mark heat\" x=\"{F(left + hour * cell + 1)}\" y=\"{F(top + day * line + 1)}\" width=\"{F(cell - 2)}\" height=\"{F(line - 2)}\" fill-opacity=\"{F(0.15 + 0.85 * share)}\" " +
-                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[n]))} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} {Escape(unit)}</title></rect>");
+                $"<rect class=\"mark heat{css}\" x=\"{F(left + hour * cell + 1)}\" y=\"{F(top + day * line + 1)}\" width=\"{F(cell - 2)}\" height=\"{F(line - 2)}\" fill-opacity=\"{F(opacity)}\" " +
+                $"data-label=\"{Escape(row[n])} · {Escape(row[h])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[n]))} {Escape(row[h])}:00–{Escape(row[h])}:59 UTC: {Escape(row[v])} {Escape(unit)}{aside}</title></rect>");
         }
         for (var hour = 0; hour < 24; hour += 3)
         {
@@ -122,7 +129,7 @@ internal static partial class Charts
         {
             Text(svg, left + 12 * cell, height - 6, $"Hour of the day (UTC); the stronger the colour, {stronger}", css: "axis-title");
         }
-        return svg.Append("</svg>").ToString();
+        return Closed(svg, result.Rows.Any(Few) ? basis!.Note : null);
     }
 
     /// <summary>A value over ordered weeks as a line with a dot per week; a week <paramref name="partial"/> picks is a hollow dot, as <see cref="Columns"/> has it.</summary>
@@ -202,7 +209,16 @@ internal static partial class Charts
         return steps.FirstOrDefault(step => step >= least, least);
     }
 
-    /// <summary>The chart's closing tag, and its note below it where there is one.</summary>
-    private static string Closed(StringBuilder svg, string? note) =>
-        svg.Append("</svg>").Append(note is null ? "" : $"<figcaption class=\"note partial-note\">{Escape(note)}</figcaption>").ToString();
+    /// <summary>
+    /// What a heatmap's shares rest on: the column that counts it, in what <paramref name="Unit"/>, the least count that
+    /// colours a cell, and the note under a chart with a cell below it.
+    /// </summary>
+    public sealed record Basis(string Column, string Unit, int Least, string Note);
+
+    /// <summary>
+    /// The chart's closing tag, then <paramref name="cutNote"/> (on names cut short) and its note below it where there is one,
+    /// last: a figure's caption is its first or last child.
+    /// </summary>
+    private static string Closed(StringBuilder svg, string? note, string cutNote = "") =>
+        svg.Append("</svg>").Append(cutNote).Append(note is null ? "" : $"<figcaption class=\"note partial-note\">{Escape(note)}</figcaption>").ToString();
 }

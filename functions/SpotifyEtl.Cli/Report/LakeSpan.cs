@@ -108,6 +108,53 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         return known.Count == 0 ? null : $"{mark}: a week the lake holds only in part ({string.Join("; ", known)}).";
     }
 
+    /// <summary>
+    /// The days of a year (yyyy) the charts of plays hold, where they hold it only in part: from the first play's day, where the
+    /// year holds it, to its latest snapshot, where the year holds that; null for a year held whole or unknown.
+    /// </summary>
+    public YearPart? PartOfYearOfPlays(string? year) =>
+        Part(year, FirstPlay, LatestSnapshot, null) is { } part
+            ? new(part.From, part.To, $"Only part of {year}: the lake's plays in it run from {Iso(part.From)}" +
+                (part.To == LatestSnapshot ? $" to its latest snapshot, {Iso(part.To)}, a day that may not have been over" : $" to {Iso(part.To)}") +
+                ". The table below holds every year.")
+            : null;
+
+    /// <summary>
+    /// The days of a year (yyyy) the history holds, where it holds it only in part: from the day it begins where the year holds
+    /// that and the account does not (no extended streaming history), to the last day it may hold, or with days between the
+    /// export's last stream and the extraction's first play, of which nothing is known; null for a year held whole.
+    /// </summary>
+    public YearPart? PartOfYearOfHistory(string? year)
+    {
+        var gap = UnknownDays is { } days && Date(year + "-01-01") is { } start && days.From <= start.AddYears(1).AddDays(-1) && days.To >= start ? days : ((DateOnly From, DateOnly To)?)null;
+        return Part(year, HistoryBeginsCut, HistoryEnd, gap) is { } part
+            ? new(part.From, part.To, $"Only part of {year}: the history holds it from {Iso(part.From)}" +
+                (part.From == HistoryBeginsCut ? " (as far back as the account data, its last year, or the API's plays go)" : "") +
+                (part.To == HistoryEnd ? $" to {Iso(part.To)}, a day that may not have been over" : $" to {Iso(part.To)}") +
+                (gap is { } g ? $"; nothing is known from {Iso(g.From)} to {Iso(g.To)}, between the data export's last stream and the first play the extraction read" : "") +
+                ". The table below holds every year.")
+            : null;
+    }
+
+    private static (DateOnly From, DateOnly To)? Part(string? year, DateOnly? begins, DateOnly? ends, (DateOnly, DateOnly)? gap)
+    {
+        if (Date(year + "-01-01") is not { } first)
+        {
+            return null;
+        }
+        var last = first.AddYears(1).AddDays(-1);
+        var from = begins is { } b && b > first && b <= last ? b : first;
+        var to = ends is { } e && e >= first && e <= last ? e : last;
+        return from == first && to == last && gap is null ? null : (from, to);
+    }
+
+    /// <summary>The days of a year a chart holds (<see cref="PartOfYearOfPlays"/>), and the sentence under the chart that says so.</summary>
+    public sealed record YearPart(DateOnly From, DateOnly To, string Note)
+    {
+        /// <summary>What follows the year in a chart's title: its first and last day held; null where these are its own (days unknown between them).</summary>
+        public string? Span => From.DayOfYear == 1 && To.AddDays(1).DayOfYear == 1 ? null : $"{Iso(From)} to {Iso(To)}";
+    }
+
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static DateOnly? Date(string? text) =>

@@ -23,6 +23,8 @@ internal static class ReportSections
     private const string Week = "Week starting (Monday, UTC)";
     private const string NoMusicPlays = "No music stream of 30 s or more in the imported listening history: this section counts those, as Spotify counts a play " +
         "(the history's podcasts and audiobooks are under Podcasts and audiobooks).";
+    /// <summary>The streams an hour of the skip heatmap needs before its share is coloured: one skip of three is no habit.</summary>
+    private const int FewStreams = 10;
     private const string SkipsNeed = "No skip estimate yet: it needs two plays or more, as a play is measured from the end of the one before it (the first is left out).";
 
     public static IReadOnlyList<ReportSection> All { get; } =
@@ -33,13 +35,13 @@ internal static class ReportSections
             NoPlays, NoApiPlays),
         new("top-artists", Listening, "Top artists",
             "The most played artists of the latest year in the lake (every year in the table).",
-            "top_artists", (r, _, size) => LatestYear(size, r, "play_count", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year by plays"), NoPlays, NoApiPlays),
+            "top_artists", (r, span, size) => LatestYear(size, r, span.PartOfYearOfPlays, "play_count", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year by plays"), NoPlays, NoApiPlays),
         new("top-tracks", Listening, "Top tracks",
             "The most played tracks of the latest year in the lake (every year in the table).",
-            "top_tracks", (r, _, size) => LatestYear(size, r, "play_count", row => string.IsNullOrEmpty(row[3]) ? row[2] ?? "" : $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays"), NoPlays, NoApiPlays),
+            "top_tracks", (r, span, size) => LatestYear(size, r, span.PartOfYearOfPlays, "play_count", row => string.IsNullOrEmpty(row[3]) ? row[2] ?? "" : $"{row[2]} · {row[3]}", "Plays", "plays", "Top tracks of the latest year by plays"), NoPlays, NoApiPlays),
         new("first-heard", Listening, "First play in the lake of my top artists",
             "The first play the lake holds of each of the latest year's top artists: when the extractions began to see them. When you first heard them is under Lifetime history, which your data export fills.",
-            "top_artists", (r, _, size) => FirstHeard(size, r), NoPlays, NoApiPlays),
+            "top_artists", (r, span, size) => FirstHeard(size, r, span), NoPlays, NoApiPlays),
         new("listening-clock", Listening, "When in the week I listen",
             "Plays by weekday and hour of the day, in UTC. Full colour is the hour with the most plays; the table below gives each count.",
             "listening_clock", (r, _, size) => Charts.Heatmap(size, r), NoPlays, NoApiPlays),
@@ -53,7 +55,7 @@ internal static class ReportSections
             "history_hours_per_month", (r, span, size) => Charts.Columns(size, r, "month", "hours", "Month (UTC)", "Listening", "hours", span.IsPartialMonth, span.MonthNote()), NoHistory),
         new("history-top-artists", History, "Top artists per year over the whole history",
             "The most played artists of the history's latest year (every year in the table): streams of at least 30 s, each counted for the one artist its row names, as the export names one (Top artists, under Listening, credits every artist of a song, so its counts can be higher).",
-            "history_top_artists_per_year", (r, _, size) => LatestYear(size, r, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"),
+            "history_top_artists_per_year", (r, span, size) => LatestYear(size, r, span.PartOfYearOfHistory, "plays", row => row[2] ?? "", "Plays", "plays", "Top artists of the latest year of the history by plays", "year"),
             NoHistory, NoMusicPlays),
         new("history-first-heard", History, "When I first heard my top artists",
             "The first stream of each of the twenty most played artists of the whole history (plays: streams of at least 30 s), and the track it was.",
@@ -63,9 +65,10 @@ internal static class ReportSections
             "history_podcast_audiobook_time", EmptyHint: NoHistory,
             EmptyHintWithHistory: "No podcast episode or audiobook chapter in the imported listening history: it holds music alone."),
         new("history-skips", History, "When I skip",
-            "The share of music streams skipped (a percentage) by weekday and hour of the day (UTC): a track's stream marked skipped, or ended with the forward or back button, over the streams whose row records it (not the API's plays or the account data). Full colour is 100%; the table below gives each cell's share.",
+            "The share of music streams skipped (a percentage) by weekday and hour of the day (UTC): a track's stream marked skipped, or ended with the forward or back button, over the streams whose row records it (not the API's plays or the account data). Full colour is 100%; an hour of few streams is hollow; the table below gives each cell's share.",
             "history_skip_rate_by_hour",
-            (r, _, size) => Charts.Heatmap(size, r, "skip_percent", "% of streams skipped", "Share of streams skipped by weekday and hour of the day (UTC)", "the larger the share skipped", fullScale: 100),
+            (r, _, size) => Charts.Heatmap(size, r, "skip_percent", "% of streams skipped", "Share of streams skipped by weekday and hour of the day (UTC)", "the larger the share skipped", fullScale: 100,
+                new Charts.Basis("streams_with_skip_info", "streams", FewStreams, $"Hollow: an hour with fewer than {FewStreams} streams that record a skip, too few for its share to say much; the table below gives each count.")),
             "No stream records a skip yet: only the data export's extended streaming history says what was skipped (the API's plays and the account data do not); import it."),
         new("playlist-top-songs", Playlists, "Top songs on each playlist now",
             "Each playlist's current version, by position.",
@@ -121,13 +124,24 @@ internal static class ReportSections
         return hint?.Replace("this section", "this query", StringComparison.Ordinal);
     }
 
-    private static string? LatestYear(ChartLayout size, QueryResult result, string valueColumn, Func<IReadOnlyList<string?>, string> label, string title, string unit, string description,
-        string yearColumn = "play_year")
+    /// <summary>
+    /// The ranking of the answer's latest year; a year the lake holds only in part (<paramref name="part"/>: one just begun, or
+    /// one its plays begin in) names its first and last day in the chart's title and says so under it.
+    /// </summary>
+    private static string? LatestYear(ChartLayout size, QueryResult result, Func<string?, LakeSpan.YearPart?> part, string valueColumn, Func<IReadOnlyList<string?>, string> label,
+        string title, string unit, string description, string yearColumn = "play_year")
+    {
+        var (latest, rows) = OfLatestYear(result, yearColumn);
+        var held = part(latest);
+        var year = held?.Span is { } days ? $"{latest}, {days}" : latest;
+        return rows.Count == 0 ? null : Charts.Ranking(size, rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {year}", unit, $"{description} ({year})", held?.Note);
+    }
+
+    private static (string? Year, List<IReadOnlyList<string?>> Rows) OfLatestYear(QueryResult result, string yearColumn)
     {
         var yearIndex = result.Columns.ToList().IndexOf(yearColumn);
         var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
-        var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
-        return rows.Count == 0 ? null : Charts.Ranking(size, rows, label, result.Columns.ToList().IndexOf(valueColumn), $"{title} in {latest}", unit, $"{description} ({latest})");
+        return (latest, result.Rows.Where(r => r[yearIndex] == latest).ToList());
     }
 
     /// <summary>The first streams; where the history begins later than the account did (no extended streaming history), a first stream near its start is where the history's knowledge begins, and the chart says so.</summary>
@@ -138,12 +152,12 @@ internal static class ReportSections
             "First stream of the history's most played artists", "Date of the first stream (UTC)", "first heard", span.HistoryBeginsNote());
     }
 
-    private static string? FirstHeard(ChartLayout size, QueryResult result)
+    private static string? FirstHeard(ChartLayout size, QueryResult result, LakeSpan span)
     {
         var columns = result.Columns.ToList();
-        var yearIndex = columns.IndexOf("play_year");
-        var latest = result.Rows.Select(r => r[yearIndex]).Max(StringComparer.Ordinal);
-        var rows = result.Rows.Where(r => r[yearIndex] == latest).ToList();
-        return rows.Count == 0 ? null : Charts.Timeline(size, rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"), $"First play of the top artists of {latest}");
+        var (latest, rows) = OfLatestYear(result, "play_year");
+        var held = span.PartOfYearOfPlays(latest);
+        return rows.Count == 0 ? null : Charts.Timeline(size, rows, columns.IndexOf("artist_name"), columns.IndexOf("first_heard"),
+            $"First play of the top artists of {(held?.Span is { } days ? $"{latest}, {days}" : latest)}", note: held?.Note);
     }
 }

@@ -220,22 +220,34 @@ public sealed partial class ReportChartsTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void The_skip_heatmaps_colour_is_the_share_of_a_hundred_percent_not_of_the_largest_share(int seed)
+    [InlineData(4)]
+    [InlineData(5)]
+    public void The_skip_heatmaps_colour_is_the_share_of_a_hundred_percent_and_an_hour_of_few_streams_is_hollow(int seed)
     {
+        // Hours of 1 to 60 streams that record a skip; on seed 5 every hour has ten or more.
         var random = new Random(seed);
         var cells = Enumerable.Range(0, 20).Select(_ => (Day: random.Next(7), Hour: random.Next(24))).Distinct().ToList();
         string[] names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        var rows = cells.Select(c => new[] { $"{c.Day}", names[c.Day], $"{c.Hour}", "10", "1", $"{random.Next(1, 40)}.{random.Next(10)}" }).ToArray();
+        var rows = cells.Select(c => new[] { $"{c.Day}", names[c.Day], $"{c.Hour}", $"{random.Next(seed == 5 ? 10 : 1, 60)}", "1", $"{random.Next(1, 100)}.{random.Next(10)}" }).ToArray();
         var html = Render("history_skip_rate_by_hour", ["weekday", "weekday_name", "hour_of_day", "streams_with_skip_info", "skips", "skip_percent"], rows, "history-skips");
 
-        var heat = HeatCell().Matches(Charts(html, "history-skips")[0]).ToList();
-        Assert.Equal(rows.Length, heat.Count);
-        foreach (var cell in heat)
+        foreach (var chart in Charts(html, "history-skips"))
         {
-            var percent = double.Parse(cell.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var opacity = double.Parse(cell.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(Math.Abs(0.15 + 0.85 * percent / 100 - opacity) <= 0.006, $"{percent}% drawn at {opacity}");
+            var heat = Regex.Matches(chart, "<rect class=\"mark heat( few)?\"[^>]*fill-opacity=\"([^\"]*)\" data-label=\"([^\"]*)\" data-value=\"([^\"]*)\"><title>([^<]*)</title>").ToList();
+            Assert.Equal(rows.Length, heat.Count);
+            foreach (var cell in heat)
+            {
+                var row = rows.Single(r => $"{r[1]} · {r[2]}" == cell.Groups[3].Value);
+                var streams = int.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture);
+                var percent = double.Parse(cell.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var opacity = double.Parse(cell.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(cell.Groups[1].Success == streams < 10, $"{cell.Groups[3].Value}: {streams} streams drawn {(cell.Groups[1].Success ? "hollow" : "filled")}");
+                Assert.True(streams < 10 ? opacity == 0 : Math.Abs(0.15 + 0.85 * percent / 100 - opacity) <= 0.006, $"{percent}% of {streams} streams drawn at {opacity}");
+                Assert.Equal(streams < 10, cell.Groups[5].Value.EndsWith($"(of {streams} streams: too few to read)", StringComparison.Ordinal));
+            }
         }
+        Assert.Equal(rows.Any(r => int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture) < 10),
+            Section(html, "history-skips").Contains("Hollow: an hour with fewer than 10 streams", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -296,9 +308,6 @@ public sealed partial class ReportChartsTests
             }
         }
     }
-
-    [GeneratedRegex("fill-opacity=\"([^\"]*)\" data-label=\"[^\"]*\" data-value=\"([^\"]*)\"")]
-    private static partial Regex HeatCell();
 
     [GeneratedRegex("<rect class=\"mark[^\"]*\" x=\"([^\"]*)\"")]
     private static partial Regex Bar();

@@ -224,6 +224,85 @@ public sealed class ReportSectionsTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void A_ranking_of_the_latest_year_held_in_part_names_its_days_and_says_so_and_one_of_a_whole_year_does_not(int seed)
+    {
+        // Plays from a random day to a random later one, the latest snapshot on their last day or weeks after it: on a third of
+        // the seeds the last play comes in the last days of a year and the snapshot in the next, so that year is held whole.
+        var random = new Random(seed);
+        var first = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365));
+        var last = seed % 3 == 0
+            ? new DateTime(first.Year + 1, 12, 31, 0, 0, 0, DateTimeKind.Utc).AddDays(-random.Next(0, 10))
+            : first.AddDays(seed % 3 == 1 ? random.Next(0, 30) : random.Next(30, 700));
+        var plays = Enumerable.Range(0, random.Next(20, 150)).Select(_ => first.AddDays(random.Next(0, (last - first).Days + 1)).AddSeconds(random.Next(0, 86400)))
+            .Append(first.AddSeconds(random.Next(0, 86400))).Append(last.AddSeconds(random.Next(0, 86400))).ToList();
+        var (firstDay, lastDay) = WritePlaysByDay(plays);
+        var latest = seed % 3 == 0 ? lastDay.AddDays(random.Next(11, 25)) : lastDay.AddDays(random.Next(0, 21));
+        WriteSaves(latest, [latest.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc)]);
+        var year = lastDay.Year;
+        var from = firstDay.Year == year ? firstDay : new DateOnly(year, 1, 1);
+        var to = latest.Year == year ? latest : new DateOnly(year, 12, 31);
+        var partial = from != new DateOnly(year, 1, 1) || to != new DateOnly(year, 12, 31);
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        var section = SectionOf(html, "top-tracks");
+        var span = $"seed {seed}: plays {firstDay} to {lastDay}, latest snapshot {latest}";
+        Assert.True(section.Contains(partial ? $"Plays in {year}, {from:yyyy-MM-dd} to {to:yyyy-MM-dd} (plays)" : $"Plays in {year} (plays)", StringComparison.Ordinal), span);
+        Assert.True(partial == section.Contains($"Only part of {year}: the lake&#39;s plays in it run from {from:yyyy-MM-dd}", StringComparison.Ordinal), span);
+        Assert.True((partial && to == latest) == section.Contains($"to its latest snapshot, {latest:yyyy-MM-dd}", StringComparison.Ordinal), span);
+        Assert.Equal(partial, section.Contains("partial-note", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task The_historys_ranking_of_a_year_held_in_part_names_its_days_and_the_days_nothing_is_known_of(int seed)
+    {
+        // An extended history of one to three years (it begins with the account: its first year is whole from its start);
+        // on odd seeds the API's plays, a day to months after its last stream, into the next year on some.
+        var random = new Random(seed);
+        var first = new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365)).AddSeconds(random.Next(0, 86400));
+        var last = first.AddDays(random.Next(200, 1000)).AddSeconds(random.Next(0, 86400));
+        var streams = Enumerable.Range(0, random.Next(50, 300)).Select(_ => first.AddSeconds(random.NextInt64((long)(last - first).TotalSeconds)))
+            .Append(first).Append(last).ToList();
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2021-2024_0.json"), "[" + string.Join(",", streams.Select(at =>
+            $$"""{"ts":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1","reason_end":"trackdone","skipped":false}""")) + "]");
+        await ImportAsync(export);
+        var lastDay = DateOnly.FromDateTime(last);
+        DateOnly? snapshot = seed % 2 == 1 ? lastDay.AddDays(random.Next(1, 200)) : null;
+        if (snapshot is { } day)
+        {
+            WritePlays([(day.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc), "song_a")], day);
+        }
+        var year = lastDay.Year;
+        var end = snapshot is { } s && s > lastDay ? s : lastDay;
+        var to = end.Year == year ? end : new DateOnly(year, 12, 31);
+        var gap = snapshot is { } read && read.DayNumber - lastDay.DayNumber > 1 && lastDay.AddDays(1).Year == year ? (From: lastDay.AddDays(1), To: read.AddDays(-1)) : ((DateOnly From, DateOnly To)?)null;
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        var section = SectionOf(html, "history-top-artists");
+        var span = $"seed {seed}: history {first:yyyy-MM-dd} to {lastDay}, plays read on {snapshot}";
+        Assert.True(section.Contains(to.Year == year && to.Month == 12 && to.Day == 31 ? $"Plays in {year} (plays)" : $"Plays in {year}, {year}-01-01 to {to:yyyy-MM-dd} (plays)", StringComparison.Ordinal), span);
+        var partial = to != new DateOnly(year, 12, 31) || gap is not null;
+        Assert.True(partial == section.Contains($"Only part of {year}: the history holds it from {year}-01-01 to {to:yyyy-MM-dd}", StringComparison.Ordinal), span);
+        Assert.True(section.Contains(gap is { } g ? $"nothing is known from {g.From:yyyy-MM-dd} to {g.To:yyyy-MM-dd}" : "nothing is known from", StringComparison.Ordinal) == gap is not null, span);
+    }
+
     /// <summary>The plays, one partition per day they fall on; the first and last of their days.</summary>
     private (DateOnly First, DateOnly Last) WritePlaysByDay(IReadOnlyCollection<DateTime> plays)
     {
