@@ -24,17 +24,52 @@ internal static class CliRoot
         root.Subcommands.Add(ExtractCommand.Create());
         root.Subcommands.Add(AuthCommand.Create());
         RefuseSingleValueMistakes(root, []);
+        RefuseUndecodablePaths(root);
         return root;
     }
 
     /// <summary>
-    /// Two mistakes a script makes with an option of one value when the variable meant for it is empty, each refused:
+    /// A path on the command line whose bytes are no UTF-8 (a Latin-1 folder name): .NET hands it on with each bad byte as
+    /// U+FFFD, so the verb would read a folder of another name ("does not exist") or write one ("sample --out" made a folder
+    /// the user never named). Refused by name, unless a file or folder of that very name stands there.
+    /// </summary>
+    private static void RefuseUndecodablePaths(Command command)
+    {
+        var paths = command.Options.Where(IsPath).Select(option => (Symbol)option)
+            .Concat(command.Arguments.Where(argument => typeof(FileSystemInfo).IsAssignableFrom(argument.ValueType.GetElementType() ?? argument.ValueType))).ToList();
+        if (paths.Count > 0)
+        {
+            command.Validators.Add(result =>
+            {
+                foreach (var path in paths)
+                {
+                    var tokens = path is Option option ? result.GetResult(option)?.Tokens : result.GetResult((Argument)path)?.Tokens;
+                    foreach (var value in (tokens ?? []).Select(token => token.Value).Where(value => value.Contains('\uFFFD', StringComparison.Ordinal)))
+                    {
+                        if (!File.Exists(value) && !Directory.Exists(value))
+                        {
+                            result.AddError($"{(path is Option ? path.Name : $"<{path.Name}>")} {value}: this path is not UTF-8 (each byte that is not shows as \uFFFD), " +
+                                            "and this tool can name only UTF-8 paths: rename the folder or file in UTF-8 (convmv -f latin1 -t utf8), or choose another.");
+                        }
+                    }
+                }
+            });
+        }
+        foreach (var verb in command.Subcommands)
+        {
+            RefuseUndecodablePaths(verb);
+        }
+    }
+
+    /// <summary>
+    /// Two mistakes a script makes with an option of a value when the variable meant for it is empty, each refused:
     /// <list type="bullet">
     /// <item>written twice, the second time with none ("--lake a --lake"), refused as "--lake a --lake b" is: the parser
     /// takes the first value and says nothing, and the verb would run on a folder other than the one the script meant;</item>
     /// <item>followed by another option ("sample --out --json"): the parser takes "--json" as the folder, makes a folder of
     /// that name and drops the flag, and the verb succeeds with neither what the script asked nor the folder it meant. A
-    /// value that is an option's name is still written, as "./--json".</item>
+    /// value that is an option's name is still written, as "./--json". A repeatable option is refused so too: "--top-tracks
+    /// --credentials c.json" took "--credentials" as a range and left "c.json" a word of its own, all the parser said.</item>
     /// </list>
     /// </summary>
     private static void RefuseSingleValueMistakes(Command command, IEnumerable<Option> inherited)
@@ -42,19 +77,20 @@ internal static class CliRoot
         // Only the names written with a dash: help's "/h" and "/?" are paths a folder may have.
         var names = command.Options.Concat(inherited).SelectMany(option => option.Aliases.Prepend(option.Name))
             .Where(name => name.StartsWith('-')).ToHashSet(StringComparer.Ordinal);
-        var single = command.Options.Where(option => option.Arity.MaximumNumberOfValues == 1 && option.ValueType != typeof(bool)).ToList();
-        if (single.Count > 0)
+        var valued = command.Options.Where(option => option.Arity.MaximumNumberOfValues >= 1 && option.ValueType != typeof(bool)).ToList();
+        if (valued.Count > 0)
         {
             command.Validators.Add(result =>
             {
-                foreach (var option in single)
+                foreach (var option in valued)
                 {
                     var given = result.GetResult(option);
-                    if (given is { IdentifierTokenCount: > 1 and var times, Tokens.Count: <= 1 })
+                    if (option.Arity.MaximumNumberOfValues == 1 && given is { IdentifierTokenCount: > 1 and var times, Tokens.Count: <= 1 })
                     {
                         result.AddError($"{option.Name} takes one value, and is written {times} times: write it once, with its value.");
                     }
-                    else if (given?.Tokens is [{ Value: var word }] && names.Contains(word))
+                    // A repeatable option ("--playlist A --playlist --json") is taken the same way, once per time it is written.
+                    else if (given?.Tokens.FirstOrDefault(token => names.Contains(token.Value))?.Value is { } word)
                     {
                         result.AddError($"{option.Name} needs a value, and was given {word}, an option itself: write {option.Name} with its value " +
                                         $"(a script's empty variable before {word} leaves it out).{(IsPath(option) ? $" A folder or file named {word} is written ./{word}." : "")}");

@@ -62,7 +62,7 @@ public static partial class LocalEntry
             }
             if (!entry.Exists)
             {
-                return null;
+                return UndecodableName(path);
             }
         }
         catch (Exception exception) when (exception is PathTooLongException || (exception is IOException && exception.Message.Contains("too long", StringComparison.OrdinalIgnoreCase)))
@@ -78,6 +78,16 @@ public static partial class LocalEntry
             ? $"it is {length:N0} bytes, more than the {MaxObjectBytes:N0} one object may hold (no Spotify response comes near)"
             : null;
     }
+
+    /// <summary>
+    /// Why a path the walk of a folder gave cannot be opened although its entry is there: a name (its own or a folder's on
+    /// its way) whose bytes are no UTF-8, which .NET hands on with each bad byte as U+FFFD, a name no file has. Null for any
+    /// other path.
+    /// </summary>
+    public static string? UndecodableName(string path) => path.Contains('\uFFFD', StringComparison.Ordinal)
+        ? "its name, or the name of a folder on its path, is not UTF-8 (each byte that is not is shown as \uFFFD), so it cannot be opened by name; " +
+          "rename it in UTF-8 (convmv -f latin1 -t utf8, or mv with the name typed again), then run again"
+        : null;
 
     /// <summary>
     /// What an entry leads to: itself, or the end of its chain of symbolic links; or, for a link that leads nowhere, why, as

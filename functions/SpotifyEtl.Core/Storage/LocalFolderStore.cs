@@ -196,7 +196,7 @@ public sealed partial class LocalFolderStore : IObjectStore
     public async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // A rewrite replaces the file (a new temporary file moved into place): its time or length changes.
-        // An entry that is no readable file (a dangling link, a FIFO) is listed too, so that it is reported.
+        // An entry that is no readable file (a dangling link, a FIFO, a name that is no UTF-8) is listed too, so that it is reported.
         await foreach (var key in ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             var file = new FileInfo(PathOf(key));
@@ -204,7 +204,7 @@ public sealed partial class LocalFolderStore : IObjectStore
             {
                 yield return new ObjectVersion(key, $"{file.Length}-{file.LastWriteTimeUtc.Ticks}");
             }
-            else if (file.LinkTarget is not null || Directory.Exists(file.FullName))
+            else if (file.LinkTarget is not null || Directory.Exists(file.FullName) || LocalEntry.UndecodableName(key) is not null)
             {
                 yield return new ObjectVersion(key, "entry");
             }

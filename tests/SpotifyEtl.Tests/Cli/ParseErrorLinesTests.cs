@@ -194,6 +194,40 @@ public sealed class ParseErrorLinesTests
         Assert.True(tried >= 5, $"only {tried} required options and arguments were found");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_path_whose_bytes_are_no_utf8_is_refused_by_name_on_every_verb_and_one_of_that_very_name_is_taken(int seed)
+    {
+        // .NET hands a Latin-1 byte of a path on as U+FFFD: a folder the user never named. Every path option and argument of
+        // every verb, the replacement at a generated place of a generated name.
+        var random = new Random(seed);
+        using var folder = new TempFolder();
+        var tried = 0;
+        foreach (var (path, command) in Leaves(CliRoot.Create(), []))
+        {
+            var named = NamedOptions(command).Where(o => o.Name == "--lake" || typeof(FileSystemInfo).IsAssignableFrom(Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType))
+                .Select(o => (Words: (Func<string, string[]>)(value => [o.Name, value]), o.Name));
+            var arguments = command.Arguments.Where(a => typeof(FileSystemInfo).IsAssignableFrom(a.ValueType.GetElementType() ?? a.ValueType))
+                .Select(a => (Words: (Func<string, string[]>)(value => [value]), Name: $"<{a.Name}>"));
+            foreach (var (words, name) in named.Concat(arguments))
+            {
+                var text = $"caf{new string('x', random.Next(0, 8))}";
+                var at = random.Next(0, text.Length + 1);
+                var value = Path.Combine(folder.Path, text[..at] + '\uFFFD' + text[at..]);
+                var lines = ParseErrors.Lines(CliRoot.Create().Parse([.. path, .. words(value)]));
+                Assert.Single(lines, l => l.StartsWith($"{name} {value}: this path is not UTF-8", StringComparison.Ordinal));
+                // A file or folder whose name holds U+FFFD itself (valid UTF-8) is no mistake.
+                Directory.CreateDirectory(value);
+                Assert.DoesNotContain(ParseErrors.Lines(CliRoot.Create().Parse([.. path, .. words(value)])), l => l.Contains("is not UTF-8", StringComparison.Ordinal));
+                Directory.Delete(value);
+                tried++;
+            }
+        }
+        Assert.True(tried >= 10, $"only {tried} paths were tried");
+    }
+
     [Fact]
     public void An_option_given_a_value_twice_or_none_says_so_in_its_own_words()
     {
@@ -209,16 +243,17 @@ public sealed class ParseErrorLinesTests
     }
 
     [Fact]
-    public void An_option_of_one_value_followed_by_another_option_is_refused_not_given_that_option_as_its_value()
+    public void An_option_of_a_value_followed_by_another_option_is_refused_not_given_that_option_as_its_value()
     {
         // "sample --out $OUT --json" with OUT empty: the parser took "--json" as the folder and dropped the flag. Every option
-        // of one value of every verb, followed by every other option of that verb, flags and global options included.
+        // of a value of every verb (repeatable ones too: "--top-tracks --credentials c.json"), followed by every other option
+        // of that verb, flags and global options included.
         var tried = 0;
         foreach (var (path, command) in Leaves(CliRoot.Create(), []))
         {
             var options = NamedOptions(command).ToList();
             string[] global = ["--verbose", "--help"];
-            foreach (var option in options.Where(o => o.Arity.MaximumNumberOfValues == 1 && o.ValueType != typeof(bool)))
+            foreach (var option in options.Where(o => o.Arity.MaximumNumberOfValues >= 1 && o.ValueType != typeof(bool)))
             {
                 foreach (var other in options.Where(o => o != option).Select(o => o.Name).Concat(global))
                 {

@@ -12,7 +12,7 @@ namespace SpotifyEtl.Tests.Edges;
 /// <summary>
 /// The file system's odd entries in a local lake, several of each kind at generated places: dangling links,
 /// link loops, links to folders (a loop through a parent), FIFOs, sparse files over 2 GiB, paths past the
-/// system's limit, folders named like objects (empty or not), names that do not end in .json. Each is reported once with
+/// system's limit, folders named like objects (empty or not), names that do not end in .json, names that are no UTF-8. Each is reported once with
 /// what it is, nothing hangs, the good objects are transformed, and the tool exits 3.
 /// </summary>
 public sealed class OddEntriesTests : IDisposable
@@ -87,6 +87,20 @@ public sealed class OddEntriesTests : IDisposable
             var newline = $"{folder}/{HostileInputs.Run}-p{700 + i:0000}.json\n";
             File.WriteAllText(PathOf(newline), "{}");
             entries.Add((newline, "does not end in .json"));
+
+            // Names whose bytes are no UTF-8 (a Latin-1 é, a stray byte), which .NET shows with U+FFFD: a page, and a folder of
+            // pages, reported once by the name the walk gave, not passed over.
+            var (bad, at) = ((char)(0xE9 + random.Next(0x16)), random.Next(1, 6));
+            var page = $"{HostileInputs.Run}-p{800 + i:0000}.json";
+            Run("bash", "-c", "printf '{}' > \"$0/$1\"", PathOf(folder), page);
+            Run("python3", "-c", "import os,sys; d=os.fsencode(sys.argv[1]); n=os.fsencode(sys.argv[2]); a=int(sys.argv[3]); " +
+                "os.rename(os.path.join(d,n), os.path.join(d, n[:a] + bytes([int(sys.argv[4])]) + n[a:]))", PathOf(folder), page, $"{at}", $"{(int)bad}");
+            entries.Add(($"{folder}/{page[..at]}\uFFFD{page[at..]}", "is not UTF-8"));
+            var badFolder = $"{folder}/d{i}";
+            Directory.CreateDirectory(PathOf(badFolder));
+            File.WriteAllText(Path.Combine(PathOf(badFolder), page), "{}");
+            Run("python3", "-c", "import os,sys; d=os.fsencode(sys.argv[1]); os.rename(d, d + b'\\xff')", PathOf(badFolder));
+            entries.Add((badFolder + "\uFFFD", "is not UTF-8"));
         }
         // A path longer than the system allows, made one folder at a time (no single call can name it).
         var deep = Folder(RawSource.TopTracks, "deep");
@@ -192,5 +206,6 @@ public sealed class OddEntriesTests : IDisposable
         {
             Assert.Contains(Path.Combine(input, key), run.Errors, StringComparison.Ordinal);
         }
+        Assert.Contains("is not UTF-8", run.Errors, StringComparison.Ordinal);
     }
 }
