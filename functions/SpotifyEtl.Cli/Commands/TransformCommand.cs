@@ -171,7 +171,7 @@ internal static class TransformCommand
         if (input is not null)
         {
             LocalLake.RefuseAsALake(lakeFolder);
-            inputFiles = RawInputs.Files(input, skipped, cancellationToken).ToList();
+            inputFiles = RawInputs.Files(input, skipped, lakeFolder.FullName, cancellationToken).ToList();
             if (inputFiles.All(file => RawLanding.Unlandable(file) is not null))
             {
                 foreach (var file in inputFiles)

@@ -9,8 +9,13 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class RawInputs
 {
-    public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped, CancellationToken cancellationToken = default)
+    /// <param name="lake">
+    /// The lake the input lands in, never read as input: a lake inside the input folder (<c>--input . --lake ./lake</c>) holds
+    /// copies of raw objects landed before and what runs made, which would be read as raw objects of their own.
+    /// </param>
+    public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped, string? lake = null, CancellationToken cancellationToken = default)
     {
+        var lakeFolder = lake is null ? null : RealPath(new DirectoryInfo(lake));
         if (input is FileInfo file)
         {
             if (Usable(file, skipped) is not null)
@@ -46,18 +51,23 @@ internal static class RawInputs
                 Skip(folder.FullName, $"the folder cannot be read ({exception.Message.TrimEnd('.')})", skipped);
                 continue;
             }
+            // A lake given whole (a sample's, or another laptop's), or one inside the input: its tables, reports, quarantine and
+            // state are what runs made, not raw objects; its raw/ and any other folder are read.
+            var aLake = folder == input || entries.Any(entry => entry is DirectoryInfo && entry.Name == LakeLayout.Raw.TrimEnd('/'));
             foreach (var entry in entries.OrderByDescending(e => e.Name, StringComparer.Ordinal))
             {
                 if (entry is DirectoryInfo child)
                 {
-                    // A lake given whole (a sample's, or another laptop's): its tables, reports, quarantine and state are
-                    // what runs made, not raw objects; its raw/ and any other folder are read.
-                    if (folder == input && LakeMade.Contains(child.Name))
+                    if (aLake && LakeMade.Contains(child.Name))
                     {
                         continue;
                     }
                     // This tool's working folder at any depth (a lake's raw/ once given as a lake holds one): never raw objects.
                     if (child.Name == Storage.LocalFolderStore.TemporaryFolder)
+                    {
+                        continue;
+                    }
+                    if (lakeFolder is not null && string.Equals(RealPath(child), lakeFolder, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -85,7 +95,7 @@ internal static class RawInputs
         }
     }
 
-    /// <summary>The folders of a lake that hold what runs made: skipped at the top of an input folder.</summary>
+    /// <summary>The folders of a lake that hold what runs made: skipped at the top of an input folder, and beside any raw/ in it.</summary>
     private static readonly HashSet<string> LakeMade = new(
         new[] { LakeLayout.Transformed, LakeLayout.Reports, LakeLayout.Quarantine, LakeLayout.Staging, LakeLayout.Manifests, LakeLayout.State }
             .Select(prefix => prefix.TrimEnd('/')).Append(Storage.LocalFolderStore.TemporaryFolder), StringComparer.Ordinal);
@@ -100,6 +110,19 @@ internal static class RawInputs
             return null;
         }
         return followed!.FullName;
+    }
+
+    /// <summary>A folder's path with its symbolic links followed, or as written where that fails (a walk reports the failure).</summary>
+    private static string RealPath(DirectoryInfo folder)
+    {
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Storage.LocalEntry.Follow(folder).Entry?.FullName ?? folder.FullName);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return Path.TrimEndingDirectorySeparator(folder.FullName);
+        }
     }
 
     /// <summary>Whether a folder holds nothing; one that cannot be listed is not known to be empty, and the walk reports it.</summary>

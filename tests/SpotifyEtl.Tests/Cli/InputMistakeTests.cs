@@ -25,6 +25,46 @@ public sealed class InputMistakeTests : IDisposable
         Assert.DoesNotContain("   at ", run.Errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_lake_inside_its_input_folder_or_the_input_itself_is_not_read_as_input_whatever_the_runs_before_it_wrote(int seed)
+    {
+        // "--input . --lake ./lake": the lake's copies of the input and what its runs made (reports, tables, state) are no raw
+        // objects of the input. The lake is the input itself on seed 4, else a folder one to three deep inside it; three runs.
+        // On seed 5 another lake inside the input, transformed first, is read as a lake given whole: its raw/ alone.
+        var random = new Random(seed);
+        var input = _folder["input"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", input, "--days", $"{random.Next(1, 4)}", "--items", $"{random.Next(3, 30)}", "--seed", $"{seed}").ExitCode);
+        var apart = _folder["apart"];
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", input, "--lake", apart).ExitCode);
+        var lake = seed == 4 ? input : Path.Combine([input, .. Enumerable.Range(0, random.Next(1, 4)).Select(_ => $"lake{random.Next(100)}")]);
+        if (seed == 5)
+        {
+            Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", input, "--lake", Path.Combine(input, "other")).ExitCode);
+        }
+
+        for (var run = 0; run < 3; run++)
+        {
+            var result = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+            AssertToldPlainly(result, 0);
+            Assert.DoesNotContain("skipped", result.Errors, StringComparison.Ordinal);
+        }
+
+        // The tables of the input landed into a lake of its own, byte for byte.
+        Assert.Equal(TableFiles(apart), TableFiles(lake));
+    }
+
+    private static List<(string File, string Hash)> TableFiles(string lake)
+    {
+        var tables = Path.Combine(lake, "transformed");
+        return [.. Directory.GetFiles(tables, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(file => (Path.GetRelativePath(tables, file), Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)))))];
+    }
+
     [Fact]
     public void Items_a_transform_skips_are_counted_on_stderr_with_where_their_reasons_are_and_a_page_saved_with_a_byte_order_mark_is_read()
     {
