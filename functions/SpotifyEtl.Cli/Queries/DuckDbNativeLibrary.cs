@@ -178,15 +178,16 @@ internal static partial class DuckDbNativeLibrary
         public string Why { get; } = why;
     }
 
-    /// <summary>$XDG_CACHE_HOME, else ~/.cache, else the temporary folder (a user without a home).</summary>
-    private static string CacheRoot()
-    {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
-        {
-            return xdg;
-        }
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return string.IsNullOrEmpty(home) ? Path.GetTempPath() : Path.Combine(home, ".cache");
-    }
+    private static string CacheRoot() => CacheRoot(Environment.GetEnvironmentVariable("XDG_CACHE_HOME"),
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Path.GetTempPath(), OperatingSystem.IsLinux() ? GetEffectiveUserId() : 0);
+
+    /// <summary>
+    /// $XDG_CACHE_HOME, else ~/.cache, else, for a user without a home (a service account, a container's arbitrary uid), a
+    /// folder of the temporary folder named after the user: one folder shared by every such user would be the first one's,
+    /// private to them, and refused to every other.
+    /// </summary>
+    internal static string CacheRoot(string? xdg, string? home, string temporary, uint user) =>
+        !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg) ? xdg
+        : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
+        : Path.Combine(temporary, $"spotify-etl-cache-{user}");
 }

@@ -76,6 +76,42 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
         Assert.Contains("XDG_CACHE_HOME", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_user_without_a_home_unpacks_into_a_folder_of_their_own_beside_another_such_users()
+    {
+        // The temporary folder as /tmp is (sticky, anyone may write), where another user without a home ran the tool first
+        // and left their cache, private to them.
+        var temporary = Directory.CreateDirectory(_folder["tmp"]).FullName;
+        File.SetUnixFileMode(temporary, (UnixFileMode)Convert.ToInt32("1777", 8));
+        var me = GetEffectiveUserId();
+        var theirs = DuckDbNativeLibrary.CacheRoot(null, "", temporary, 65534);
+        using (var library = Library("the real library"))
+        {
+            DuckDbNativeLibrary.Unpack(library, theirs);
+        }
+        Sudo(me == 0 ? null : ["chown", "-hR", "65534:65534", theirs], () => ChownTree(theirs, 65534, 65534));
+        try
+        {
+            var mine = DuckDbNativeLibrary.CacheRoot(null, null, temporary, me);
+            Assert.NotEqual(theirs, mine);
+            Assert.Equal(temporary, Path.GetDirectoryName(mine));
+            using var library = Library("the real library");
+
+            Assert.Equal("the real library", File.ReadAllText(DuckDbNativeLibrary.Unpack(library, mine)));
+        }
+        finally
+        {
+            var group = GetEffectiveGroupId();
+            Sudo(me == 0 ? null : ["chown", "-hR", $"{me}:{group}", theirs], () => ChownTree(theirs, me, group));
+        }
+        // A home, or XDG_CACHE_HOME, comes first.
+        Assert.Equal(Path.Combine("/home/u", ".cache"), DuckDbNativeLibrary.CacheRoot(null, "/home/u", temporary, me));
+        Assert.Equal("/var/cache/u", DuckDbNativeLibrary.CacheRoot("/var/cache/u", "/home/u", temporary, me));
+    }
+
+    private static int ChownTree(string root, uint user, uint group) =>
+        Directory.GetFileSystemEntries(root, "*", SearchOption.AllDirectories).Append(root).Select(path => Chown(path, user, group)).FirstOrDefault(result => result != 0);
+
     [Theory]
     [InlineData("library")]
     [InlineData("folder")]
