@@ -69,7 +69,10 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
                 }
                 if (zip is null)
                 {
-                    candidates.Add(new ExportCandidate(key, token => version is null ? raw.OpenReadAsync(key, token) : raw.OpenVersionReadAsync(key, version, token)));
+                    // With the size its event gives, as a file of a folder on a laptop has one: a file too large for any export's is
+                    // passed over by it, unread, not read into memory up to the limit to learn it.
+                    candidates.Add(new ExportCandidate(key, token => version is null ? raw.OpenReadAsync(key, token) : raw.OpenVersionReadAsync(key, version, token),
+                        dropped.Size));
                     continue;
                 }
                 open.Add(zip);

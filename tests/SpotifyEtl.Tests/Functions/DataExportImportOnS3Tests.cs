@@ -123,6 +123,44 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.True(await raw.ExistsAsync(page), "the object stays where it was uploaded");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_large_json_beside_the_export_that_names_no_history_file_is_passed_over_unread_as_on_a_laptop(int seed)
+    {
+        // The unzipped export copied up whole (aws s3 cp --recursive), a technical log among its files: larger than any file an
+        // export holds, and named as none of its history files. Its event gives its size, so it is passed over by it, unread,
+        // and the import needs no attention. Limits scaled down.
+        var random = new Random(seed);
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var lake = new S3ObjectStore(_admin, settings.TransformedBucket);
+        var limits = ImportLimits.Default with { MaxFileBytes = 4096 };
+        var history = $"{LakeLayout.Import}my_spotify_data/Streaming_History_Audio_2024_{seed}.json";
+        await raw.PutTextAsync(history, """
+            [{"ts":"2024-03-01T10:00:00Z","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1"}]
+            """, "application/json");
+        var log = $"{LakeLayout.Import}my_spotify_data/{new[] { "technical_log", "Userdata", "Search_Queries" }[seed - 1]}_{random.Next(100)}.json";
+        var large = new string('x', 4096 + random.Next(1, 100_000));
+        await raw.PutTextAsync(log, $"[\"{large}\"]", "application/json");
+        var dropped = new List<DroppedObject>();
+        foreach (var key in new[] { history, log })
+        {
+            var head = await _admin.GetObjectMetadataAsync(settings.RawBucket, key);
+            dropped.Add(new DroppedObject(key, head.VersionId, head.ContentLength));
+        }
+
+        var report = await new DataExportImport(raw, lake, TableFormat.Parquet, limits, 2, TemporaryStorage.Default).ImportAsync(dropped, CancellationToken.None);
+
+        var passed = Assert.Single(report.Files, f => f.Input == log);
+        Assert.True(passed.Ignored, passed.Skipped);
+        Assert.Contains("not named as one of its streaming-history files", passed.Skipped, StringComparison.Ordinal);
+        Assert.Contains("passed over unread", passed.Skipped, StringComparison.Ordinal);
+        Assert.False(report.NeedsAttention, string.Join("; ", report.Files.Select(f => $"{f.Input}: {f.Skipped}")));
+        Assert.Equal(1, report.HistoryRows);
+    }
+
     public enum PageDamage
     {
         CutShort,
