@@ -1,7 +1,7 @@
 -- Question: What did I save to my library each week?
 -- Weeks start on Monday (UTC) of the day a song was saved. A save is one (song_id, saved_at) pair,
 -- counted once however many extractions listed it (full passes repeat the whole library). Each
--- week lists how many songs were saved and the first of them by name.
+-- week lists how many songs were saved and the first of them saved (by saved_at, then song id).
 WITH saved AS (
     SELECT DISTINCT song_id, saved_at
     FROM saved_tracks
