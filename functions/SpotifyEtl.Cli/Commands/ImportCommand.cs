@@ -100,6 +100,7 @@ internal static class ImportCommand
         {
             return new ImportReport([], null, 0, null, null);
         }
+        var made = !Directory.Exists(lakeFolder.FullName);
         var store = LocalLake.Open(lakeFolder);
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
@@ -124,6 +125,11 @@ internal static class ImportCommand
         else
         {
             UnfinishedImport.Restore(lakeFolder.FullName, before);
+        }
+        if (made && report.ImportedFiles == 0)
+        {
+            // Files that held no history (the wrong folder, an export's other files): no lake where there was none.
+            LocalLake.RemoveIfUnused(lakeFolder);
         }
         return report.TableRebuilt ? report with { HistoryRowsBefore = rowsBefore } : report;
     }

@@ -38,6 +38,28 @@ internal static class LocalLake
     /// The refusals of <see cref="Open"/>, which come before it makes anything: for a verb that decides only later whether
     /// it has anything to write, so that a mistaken --lake is named whatever the inputs hold.
     /// </summary>
+    /// <summary>
+    /// Removes a lake folder this run made that holds nothing but the tool's working files (its locks under <c>.tmp/</c>, empty
+    /// folders): a run that landed nothing leaves no folder that later verbs would take for a lake with nothing in it yet. Called
+    /// while this process holds the lake's tables, so no other process has written in it; one file of another's keeps it.
+    /// </summary>
+    public static void RemoveIfUnused(DirectoryInfo folder)
+    {
+        try
+        {
+            var files = Directory.EnumerateFiles(folder.FullName, "*", SearchOption.AllDirectories)
+                .Select(file => Path.GetRelativePath(folder.FullName, file).Replace(Path.DirectorySeparatorChar, '/'));
+            if (files.All(file => file.StartsWith(LocalFolderStore.TemporaryFolder + "/", StringComparison.Ordinal)))
+            {
+                Directory.Delete(folder.FullName, recursive: true);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left as it is: a folder this user cannot empty is no lake the run harmed.
+        }
+    }
+
     public static void RefuseAsALake(DirectoryInfo folder, string option = "--lake")
     {
         MustNotBeAFile(folder.FullName, option);

@@ -72,6 +72,32 @@ public sealed class NothingToDoLeavesNoLakeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void An_import_of_files_that_hold_no_history_makes_no_lake_and_a_demo_may_use_the_folder_after(int seed)
+    {
+        // The export's other files (account data with no history in it), a JSON of another shape, a zip of such files.
+        var random = new Random(seed);
+        var input = Directory.CreateDirectory(_folder[$"other-{seed}"]).FullName;
+        string[] names = ["Userdata.json", "Payments.json", "Follow.json", "notes.json", "Inferences.json"];
+        foreach (var name in names.OrderBy(_ => random.Next()).Take(random.Next(1, names.Length + 1)))
+        {
+            File.WriteAllText(Path.Combine(input, name), random.Next(2) == 0 ? """{"username":"ana","country":"ES"}""" : """[{"a":1}]""");
+        }
+        string[] given = random.Next(2) == 0 ? [input] : [.. Directory.GetFiles(input)];
+        var lake = _folder[$"lake-other-{seed}"];
+
+        var run = DemoCommandTests.RunCli(["import", .. given, "--lake", lake]);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.False(Directory.Exists(lake), $"{lake} was made: {string.Join(", ", Directory.Exists(lake) ? Directory.GetFileSystemEntries(lake, "*", SearchOption.AllDirectories) : [])}");
+        // Nothing is left that a demo would refuse as a folder of another tool's.
+        Assert.Equal(0, DemoCommandTests.RunCli("demo", "--lake", lake).ExitCode);
+    }
+
+    [Theory]
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
