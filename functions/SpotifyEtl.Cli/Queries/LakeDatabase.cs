@@ -278,7 +278,7 @@ internal sealed partial class LakeDatabase : IDisposable
             return LakeException.NotReadable(table, Key(files[0].File));
         }
         return new LakeException($"Table '{table}' cannot be read: its file {Key(files[0].File)} is damaged ({files[0].Reason}){others}. " +
-                                 $"Write it again: {LakeViews.HowToRewrite(table, onS3)}", table);
+                                 $"Write it again: {LakeViews.HowToRewrite(table, onS3, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(tables)))}", table);
     }
 
     /// <summary>The lake's tables held shared while they are read (<c>LakeLock.EnterReader</c>), let go of on disposal.</summary>

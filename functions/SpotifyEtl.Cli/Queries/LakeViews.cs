@@ -37,14 +37,18 @@ internal static partial class LakeViews
     {
         (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(LocalLake.ExportCopies(lake)) =>
             $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {ShellWord.Of(LocalLake.ExportCopies(lake))} --lake {ShellWord.Of(lake)}",
-        (false, TableNames.ListeningHistory) => "import the data export again (spotify-etl import), which rebuilds the whole history.",
-        (false, _) when CurrentTables.Columns.ContainsKey(table) => "rebuild it (spotify-etl current), which writes the current-state tables from every day's partition.",
-        (false, _) => "transform again (spotify-etl transform), which rebuilds every day from raw/.",
+        (false, TableNames.ListeningHistory) => $"import the data export again ({Command("import EXPORT", lake)}), which rebuilds the whole history.",
+        (false, _) when CurrentTables.Columns.ContainsKey(table) => $"rebuild it ({Command("current", lake)}), which writes the current-state tables from every day's partition.",
+        (false, _) => $"transform again ({Command("transform", lake)}), which rebuilds every day from raw/.",
         (true, TableNames.ListeningHistory) => "upload the data export to import/ in the raw bucket again, which rebuilds the whole history.",
         (true, _) when CurrentTables.Columns.ContainsKey(table) => "replay any day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), " +
                                                                    "which rebuilds the current-state tables.",
         (true, _) => "replay the file's day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), which rebuilds that day from raw/.",
     };
+
+    /// <summary>The command line of a verb on the lake, as the user would run it: with the lake's folder where it is known.</summary>
+    private static string Command(string verb, string? lake) =>
+        $"spotify-etl {verb} --lake {(lake is null ? "DIR" : ShellWord.Of(lake))}";
 
     /// <summary>What writes every partition of a table of the transformed bucket again: a daily table's, every day's.</summary>
     private static string HowToRewriteAll(string table) => table == TableNames.ListeningHistory || CurrentTables.Columns.ContainsKey(table)
