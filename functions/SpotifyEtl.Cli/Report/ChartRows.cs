@@ -69,7 +69,7 @@ internal static partial class Charts
         {
             var x = left + tick / max * plotWidth;
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{F(x)}\" x2=\"{F(x)}\" y1=\"{top}\" y2=\"{top + rows.Count * frame.RowHeight}\"/>");
-            Text(svg, x, top + rows.Count * frame.RowHeight + 14, F(tick));
+            Text(svg, x, top + rows.Count * frame.RowHeight + 14, TickLabel(tick, ticks));
         }
         for (var i = 0; i < rows.Count; i++)
         {

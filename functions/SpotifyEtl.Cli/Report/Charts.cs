@@ -45,7 +45,7 @@ internal static partial class Charts
         {
             var y = top + plotHeight - tick / max * plotHeight;
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{F(y)}\" y2=\"{F(y)}\"/>");
-            Text(svg, left - 6, y + 4, F(tick), "end");
+            Text(svg, left - 6, y + 4, TickLabel(tick, ticks), "end");
         }
         var band = plotWidth / (double)Math.Max(slots.Count, 1);
         for (var i = 0; i < slots.Count; i++)
@@ -149,7 +149,7 @@ internal static partial class Charts
         {
             var y = top + plotHeight - tick / max * plotHeight;
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{F(y)}\" y2=\"{F(y)}\"/>");
-            Text(svg, left - 6, y + 4, F(tick), "end");
+            Text(svg, left - 6, y + 4, TickLabel(tick, ticks), "end");
         }
         // The first week's label, slanted down to the left from its dot, starts inside the chart; the last dot keeps off the edge.
         var inset = Math.Max(8, Math.Ceiling(SlantedReach(slots.FirstOrDefault().Label ?? "") - left + 2));

@@ -14,6 +14,17 @@ internal static class Svg
 
     public static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A tick's label, with as many decimals as the ticks' step needs and no trailing zeros: a step of 0.005 gives 0.005, 0.01,
+    /// 0.015, where two decimals would give 0.01 twice.
+    /// </summary>
+    public static string TickLabel(double tick, IReadOnlyList<double> ticks)
+    {
+        var step = ticks.Count > 1 ? ticks[1] - ticks[0] : 1;
+        var decimals = Math.Clamp((int)Math.Ceiling(-Math.Log10(step) - 1e-9), 2, 12);
+        return tick.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
+
     private static readonly int[] Steps = [1, 2, 5, 10];
 
     /// <summary>

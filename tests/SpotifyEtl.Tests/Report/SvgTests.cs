@@ -12,6 +12,23 @@ public sealed class SvgTests
         ["a", "i", "Z", "W", "m", "é", "e\u0301", "ß", "Ж", "ш", "🎵", "👩🏽‍🎤", "🇸🇪", "ש", "中", "夜", "ド", "방", " ", "·", "\u200b", "\u202e"];
 
     [Fact]
+    public void Tick_labels_of_any_scale_are_distinct_and_read_as_their_values()
+    {
+        // Busiest weeks of 72 seconds (0.02 h) to millions of plays: a label per tick, none twice, each its tick's value.
+        var random = new Random(7);
+        for (var i = 0; i < 500; i++)
+        {
+            var max = Math.Pow(10, random.NextDouble() * 11 - 5);
+            var ticks = Svg.Ticks(max);
+            var labels = ticks.Select(t => Svg.TickLabel(t, ticks)).ToList();
+            Assert.True(labels.Distinct().Count() == labels.Count, $"max {max}: {string.Join(", ", labels)}");
+            var step = ticks[1] - ticks[0];
+            Assert.All(ticks.Zip(labels), pair => Assert.True(
+                Math.Abs(double.Parse(pair.Second, System.Globalization.CultureInfo.InvariantCulture) - pair.First) <= step * 1e-6, $"max {max}: {pair.First} labelled {pair.Second}"));
+        }
+    }
+
+    [Fact]
     public void A_label_is_cut_between_whole_characters_and_never_wider_than_its_room()
     {
         var random = new Random(30);
