@@ -90,14 +90,14 @@ internal static class HtmlReport
         var wide = section.Chart?.Invoke(result, span, ChartLayout.Wide);
         if (wide is null && result.Rows.Count <= OpenTableRows)
         {
-            Table(html, result);
+            Table(html, result, section.Title);
         }
         else if (wide is null)
         {
             // A long answer without a chart (data_quality holds a row per table and day, thousands after a year) is folded,
             // so that the page is not mostly one table; its summary says how long it is.
             html.Append(CultureInfo.InvariantCulture, $"<details><summary>The table ({result.Rows.Count:N0} rows)</summary>");
-            Table(html, result);
+            Table(html, result, section.Title);
             html.Append("</details>");
         }
         else
@@ -105,16 +105,19 @@ internal static class HtmlReport
             html.Append("<figure class=\"chart-wide\">").Append(wide).Append("</figure>")
                 .Append("<figure class=\"chart-narrow\">").Append(section.Chart!(result, span, ChartLayout.Narrow)).Append("</figure>");
             html.Append(CultureInfo.InvariantCulture, $"<details><summary>The numbers as a table ({result.Rows.Count:N0} {(result.Rows.Count == 1 ? "row" : "rows")})</summary>");
-            Table(html, result);
+            Table(html, result, section.Title);
             html.Append("</details>");
         }
         html.Append("</section>");
     }
 
-    /// <summary>A query's whole answer, every value as the query gave it.</summary>
-    public static void Table(StringBuilder html, QueryResult result)
+    /// <summary>
+    /// A query's whole answer, every value as the query gave it; its scrolling box is named by the section's title too, since
+    /// two sections may show one query's answer (a screen reader lists the regions by name).
+    /// </summary>
+    public static void Table(StringBuilder html, QueryResult result, string? title = null)
     {
-        html.Append(CultureInfo.InvariantCulture, $"{TableBox(result.Question)}<table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
+        html.Append(CultureInfo.InvariantCulture, $"{TableBox(title is null ? result.Question : $"{title}: {result.Question}")}<table data-query=\"{result.Name}\"><caption>{Escape(result.Question)} <code>{result.Name}</code></caption><thead><tr>");
         foreach (var column in result.Columns)
         {
             html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{Escape(column)}</th>");

@@ -16,6 +16,24 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Every_scrolling_table_is_a_region_named_apart_from_every_other(int seed)
+    {
+        // Two sections show top_artists' answer (its ranking, and its first plays): a screen reader lists regions by name.
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", $"{2 + seed}", "--items", "20", "--seed", $"{seed}").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", _folder["report.html"]);
+        Assert.True(report.ExitCode == 0, report.Errors);
+
+        var names = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(_folder["report.html"]), "role=\"region\" tabindex=\"0\" aria-label=\"([^\"]*)\"")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.True(names.Count > 10, $"{names.Count} regions");
+        Assert.Empty(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
     [Fact]
     public void On_a_lake_of_an_imported_history_alone_the_sections_of_the_apis_plays_say_what_fills_them_and_where_the_history_is()
     {
