@@ -12,13 +12,21 @@ import type { PolicyStatement } from "./components/lambdaFunction";
 const objects = (bucketArn: pulumi.Input<string>, prefix: string): pulumi.Output<string> =>
     pulumi.interpolate`${bucketArn}/${prefix}*`;
 
+/**
+ * The folders under raw/ the extraction lands in: one per source of Spotify's API. Not the data export's copies
+ * (raw/spotify_export/), which only the transform lands, which never expire, and which no API can serve again.
+ */
+const apiSourceFolders = (Object.entries(contract.rawSources) as [string, string][])
+    .filter(([name]) => name !== "spotifyExport")
+    .map(([, segment]) => `${lake.raw}${segment}/`);
+
 export function extractStatements(rawBucketArn: pulumi.Input<string>, secretArn: pulumi.Input<string>): PolicyStatement[] {
     return [
         {
             Sid: "LandRawResponsesStateAndManifests",
             Effect: "Allow",
             Action: "s3:PutObject",
-            Resource: [objects(rawBucketArn, lake.raw), objects(rawBucketArn, lake.state), objects(rawBucketArn, lake.manifests)],
+            Resource: [...apiSourceFolders.map((folder) => objects(rawBucketArn, folder)), objects(rawBucketArn, lake.state), objects(rawBucketArn, lake.manifests)],
         },
         {
             // The only objects extract reads: its state (the cursors and snapshot ids of the last run) and its lease.

@@ -85,6 +85,18 @@ describe("each function's role may do in each bucket what tests/lambda-role-s3.j
         }
     }
 
+    test("the extraction may land under every source of the API's folder and under no other folder of raw/: the data export's copies are the transform's alone", async () => {
+        // Those copies never expire and no API serves them again: an extraction's bug could otherwise overwrite a listener's history.
+        const principal = roleOf("extract");
+        const bucketArn = String(stack.bucketNamed("raw").state["arn"]);
+        for (const [name, segment] of Object.entries(contract.rawSources)) {
+            const key = `${contract.lake.raw}${segment}/snapshot_date=2026-11-20/me/20261120T060000Z-p0001.json`;
+            const decision = await decide(principal, { action: "s3:PutObject", resource: `${bucketArn}/${key}` });
+            assert.equal(decision === "Allowed", name !== "spotifyExport", `${key}: ${decision}`);
+        }
+        assert.equal(await decide(principal, { action: "s3:PutObject", resource: `${bucketArn}/${contract.lake.raw}notes.json` }) === "Allowed", false);
+    });
+
     test("the transform may list the partitions of every table a current-state table is built from", () => {
         const sources = contract.tables.flatMap((table) => (table.currentOf === undefined ? [] : [table.currentOf]));
         assert.ok(sources.length >= 5);
