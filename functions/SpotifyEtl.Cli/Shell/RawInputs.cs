@@ -56,6 +56,12 @@ internal static class RawInputs
             var aLake = folder == input || entries.Any(entry => entry is DirectoryInfo && entry.Name == LakeLayout.Raw.TrimEnd('/'));
             foreach (var entry in entries.OrderByDescending(e => e.Name, StringComparer.Ordinal))
             {
+                // A name that is no UTF-8 reaches .NET with U+FFFD in it, a name nothing has: it can be named, not opened.
+                if (!entry.Exists && Storage.LocalEntry.UndecodableName(entry.FullName) is { } undecodable)
+                {
+                    Skip(entry.FullName, undecodable, skipped);
+                    continue;
+                }
                 if (entry is DirectoryInfo child)
                 {
                     if (aLake && LakeMade.Contains(child.Name))
