@@ -659,7 +659,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Refused (exit 64, saying where) when the file would be inside a repository; not a word of one otherwise.</summary>
+    /// <summary>Refused (exit 64, saying where) when the file would be inside a repository; read otherwise, and found to hold no credentials.</summary>
     private static void AssertRefusedInsideRepository(bool inRepository, int exit, string errors, string refusal)
     {
         if (inRepository)
@@ -669,7 +669,9 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         }
         else
         {
+            // Accepted: the link was followed and the file read, whose "{}" holds no credentials.
             Assert.DoesNotContain("repository", errors, StringComparison.Ordinal);
+            Assert.True(exit == 64 && errors.Contains("lack a client id or client secret", StringComparison.Ordinal), $"exit {exit}: {errors}");
         }
     }
 

@@ -24,6 +24,11 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.Equal(64, run.ExitCode);
         Assert.DoesNotContain("Required command was not provided", run.Errors, StringComparison.Ordinal);
         Assert.StartsWith("spotify-etl: ", run.Errors, StringComparison.Ordinal);
+        // The first error names the word typed; a mistyped verb is the only one (an option before any verb is also told the
+        // verbs it needs). The line after them says where the help is.
+        var errors = run.Errors.TrimEnd().Split('\n').Where(line => !line.StartsWith("Run 'spotify-etl", StringComparison.Ordinal)).ToList();
+        Assert.True(errors[0].Contains($"'{word}'", StringComparison.Ordinal), run.Errors);
+        Assert.True(word.StartsWith('-') || errors.Count == 1, run.Errors);
     }
 
     [Theory]
@@ -353,9 +358,14 @@ public sealed class NewUserProbeTests : IDisposable
     [Fact]
     public void Help_writes_the_formats_as_the_guide_does()
     {
+        // The guide's verb table writes "--format parquet\|csv" (a pipe escaped in Markdown); help, the same formats in order.
+        var guide = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "cli.md"));
+        var formats = System.Text.RegularExpressions.Regex.Match(guide, @"`transform [^`]*\[--format ([a-z\\|]+)\]").Groups[1].Value.Replace("\\|", "|", StringComparison.Ordinal);
+        Assert.Equal("parquet|csv", formats);
+
         var run = Run("transform", "--help");
 
-        Assert.Contains("--format <parquet|csv>", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"--format <{formats}>", run.Output, StringComparison.Ordinal);
     }
 
     [Theory]
