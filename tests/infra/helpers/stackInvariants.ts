@@ -349,15 +349,18 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
             });
 
-            test("extract may write the raw bucket's raw/, state/ and manifests/ prefixes, read state/ only, and reach the one secret", () => {
+            test("extract may write its API sources' folders of raw/, state/ and manifests/, not the export's copies, read state/ only, and reach the one secret", () => {
                 const extract = stack.functionNamed("extract");
                 const statements = stack.statementsOf(extract);
                 const raw = String(stack.bucketNamed("raw").state["arn"]);
                 const transformed = String(stack.bucketNamed("transformed").state["arn"]);
                 const secret = String(stack.one(types.secret).state["arn"]);
-                for (const prefix of ["raw/", "manifests/"]) {
+                const sources = Object.entries(contract.rawSources).filter(([name]) => name !== "spotifyExport").map(([, segment]) => `raw/${segment}/`);
+                assert.equal(sources.length, 6);
+                for (const prefix of [...sources, "manifests/"]) {
                     assert.deepEqual(actionsOn(statements, `${raw}/${prefix}x.json`), ["s3:PutObject"]);
                 }
+                assert.deepEqual(actionsOn(statements, `${raw}/raw/${contract.rawSources.spotifyExport}/x.json`), []);
                 assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
                 assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`), []);
                 assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x.csv`), []);
