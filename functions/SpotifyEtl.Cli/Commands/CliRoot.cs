@@ -31,7 +31,8 @@ internal static class CliRoot
     /// <summary>
     /// A path on the command line whose bytes are no UTF-8 (a Latin-1 folder name): .NET hands it on with each bad byte as
     /// U+FFFD, so the verb would read a folder of another name ("does not exist") or write one ("sample --out" made a folder
-    /// the user never named). Refused by name, unless a file or folder of that very name stands there.
+    /// the user never named). Refused by name, told from a path that holds U+FFFD itself (valid UTF-8) by the process's own
+    /// arguments as the system passed them, unless a file or folder of the name .NET sees stands there.
     /// </summary>
     private static void RefuseUndecodablePaths(Command command)
     {
@@ -46,7 +47,7 @@ internal static class CliRoot
                     var tokens = path is Option option ? result.GetResult(option)?.Tokens : result.GetResult((Argument)path)?.Tokens;
                     foreach (var value in (tokens ?? []).Select(token => token.Value).Where(value => value.Contains('\uFFFD', StringComparison.Ordinal)))
                     {
-                        if (!File.Exists(value) && !Directory.Exists(value))
+                        if (!Path.Exists(value) && ArgumentsNotUtf8().Any(argument => argument.Contains(value, StringComparison.Ordinal)))
                         {
                             result.AddError($"{(path is Option ? path.Name : $"<{path.Name}>")} {value}: this path is not UTF-8 (each byte that is not shows as \uFFFD), " +
                                             "and this tool can name only UTF-8 paths: rename the folder or file in UTF-8 (convmv -f latin1 -t utf8), or choose another.");
@@ -103,6 +104,32 @@ internal static class CliRoot
         {
             RefuseSingleValueMistakes(verb, recursive);
         }
+    }
+
+    /// <summary>The arguments of this process whose bytes are no UTF-8, as .NET decodes them (each bad byte U+FFFD); none where the system does not say.</summary>
+    private static List<string> ArgumentsNotUtf8()
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes("/proc/self/cmdline");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+        var found = new List<string>();
+        for (var start = 0; start < bytes.Length;)
+        {
+            var end = Array.IndexOf(bytes, (byte)0, start);
+            var argument = bytes.AsSpan(start, (end < 0 ? bytes.Length : end) - start);
+            if (!System.Text.Unicode.Utf8.IsValid(argument))
+            {
+                found.Add(System.Text.Encoding.UTF8.GetString(argument));
+            }
+            start = end < 0 ? bytes.Length : end + 1;
+        }
+        return found;
     }
 
     private static bool IsPath(Option option) =>

@@ -80,14 +80,29 @@ public static partial class LocalEntry
     }
 
     /// <summary>
-    /// Why a path the walk of a folder gave cannot be opened although its entry is there: a name (its own or a folder's on
-    /// its way) whose bytes are no UTF-8, which .NET hands on with each bad byte as U+FFFD, a name no file has. Null for any
-    /// other path.
+    /// Why a path the walk of a folder gave cannot be opened although its folder lists it: a name whose bytes are no UTF-8,
+    /// which .NET hands on with each bad byte as U+FFFD, a name no file has. Null for any other path, one whose name holds
+    /// U+FFFD itself (valid UTF-8) included: that one exists, or its folder does not list it.
     /// </summary>
-    public static string? UndecodableName(string path) => path.Contains('\uFFFD', StringComparison.Ordinal)
-        ? "its name, or the name of a folder on its path, is not UTF-8 (each byte that is not is shown as \uFFFD), so it cannot be opened by name; " +
-          "rename it in UTF-8 (convmv -f latin1 -t utf8, or mv with the name typed again), then run again"
-        : null;
+    public static string? UndecodableName(string path)
+    {
+        if (!path.Contains('\uFFFD', StringComparison.Ordinal) || Path.Exists(path) || Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)) is not { } folder)
+        {
+            return null;
+        }
+        try
+        {
+            var listed = Directory.EnumerateFileSystemEntries(folder).Contains(Path.TrimEndingDirectorySeparator(path), StringComparer.Ordinal);
+            return listed
+                ? "its name is not UTF-8 (each byte that is not is shown as \uFFFD), so it cannot be opened by name; " +
+                  "rename it in UTF-8 (convmv -f latin1 -t utf8, or mv with the name typed again), then run again"
+                : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// What an entry leads to: itself, or the end of its chain of symbolic links; or, for a link that leads nowhere, why, as

@@ -204,7 +204,7 @@ public sealed partial class LocalFolderStore : IObjectStore
             {
                 yield return new ObjectVersion(key, $"{file.Length}-{file.LastWriteTimeUtc.Ticks}");
             }
-            else if (file.LinkTarget is not null || Directory.Exists(file.FullName) || LocalEntry.UndecodableName(key) is not null)
+            else if (file.LinkTarget is not null || Directory.Exists(file.FullName) || LocalEntry.UndecodableName(file.FullName) is not null)
             {
                 yield return new ObjectVersion(key, "entry");
             }

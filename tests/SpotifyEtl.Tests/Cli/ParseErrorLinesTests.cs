@@ -198,34 +198,71 @@ public sealed class ParseErrorLinesTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void A_path_whose_bytes_are_no_utf8_is_refused_by_name_on_every_verb_and_one_of_that_very_name_is_taken(int seed)
+    public void A_path_whose_bytes_are_no_utf8_is_refused_by_name_and_one_that_holds_the_replacement_character_itself_is_taken(int seed)
     {
-        // .NET hands a Latin-1 byte of a path on as U+FFFD: a folder the user never named. Every path option and argument of
-        // every verb, the replacement at a generated place of a generated name.
+        // .NET hands a Latin-1 byte of a path on as U+FFFD: a folder the user never named. The system's bytes tell it from a
+        // name that holds U+FFFD itself, valid UTF-8: every path option and argument of every verb takes that one, made or not.
         var random = new Random(seed);
         using var folder = new TempFolder();
         var tried = 0;
         foreach (var (path, command) in Leaves(CliRoot.Create(), []))
         {
             var named = NamedOptions(command).Where(o => o.Name == "--lake" || typeof(FileSystemInfo).IsAssignableFrom(Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType))
-                .Select(o => (Words: (Func<string, string[]>)(value => [o.Name, value]), o.Name));
+                .Select(o => (Func<string, string[]>)(value => [o.Name, value]));
             var arguments = command.Arguments.Where(a => typeof(FileSystemInfo).IsAssignableFrom(a.ValueType.GetElementType() ?? a.ValueType))
-                .Select(a => (Words: (Func<string, string[]>)(value => [value]), Name: $"<{a.Name}>"));
-            foreach (var (words, name) in named.Concat(arguments))
+                .Select(_ => (Func<string, string[]>)(value => [value]));
+            foreach (var words in named.Concat(arguments))
             {
                 var text = $"caf{new string('x', random.Next(0, 8))}";
                 var at = random.Next(0, text.Length + 1);
                 var value = Path.Combine(folder.Path, text[..at] + '\uFFFD' + text[at..]);
-                var lines = ParseErrors.Lines(CliRoot.Create().Parse([.. path, .. words(value)]));
-                Assert.Single(lines, l => l.StartsWith($"{name} {value}: this path is not UTF-8", StringComparison.Ordinal));
-                // A file or folder whose name holds U+FFFD itself (valid UTF-8) is no mistake.
-                Directory.CreateDirectory(value);
                 Assert.DoesNotContain(ParseErrors.Lines(CliRoot.Create().Parse([.. path, .. words(value)])), l => l.Contains("is not UTF-8", StringComparison.Ordinal));
-                Directory.Delete(value);
                 tried++;
             }
         }
         Assert.True(tried >= 10, $"only {tried} paths were tried");
+
+        // As the system passes them: a Latin-1 byte at a generated place of a folder to make or read, refused before anything is made.
+        var made = Path.Combine(folder.Path, $"made{seed}");
+        string[][] lines = [["sample", "--out", "@"], ["transform", "--lake", "@"], ["query", "--lake", "@"], ["import", "@", "--lake", made], ["transform", "--input", "@", "--lake", made]];
+        foreach (var line in lines)
+        {
+            var (prefix, suffix) = ($"{folder.Path}/mu{new string('s', random.Next(0, 4))}", $"ic{random.Next(10)}");
+            var run = RunWithBytes(line, prefix, (byte)(0xC0 + random.Next(0x40)), suffix);
+            Assert.True(run.ExitCode == 64, $"{string.Join(' ', line)}: exit {run.ExitCode}: {run.Errors}");
+            Assert.Contains($"{prefix}\uFFFD{suffix}: this path is not UTF-8", run.Errors, StringComparison.Ordinal);
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+
+        // A lake whose folder's name holds U+FFFD itself is a lake as any other, from its first run on (no lock file, no state yet).
+        var genuine = Path.Combine(folder.Path, $"caf\uFFFD{seed}", "lake");
+        string[][] runs = [["sample", "--out", genuine, "--days", "1", "--items", "5"], ["transform", "--lake", genuine], ["query", "--lake", genuine, "--query", "top_tracks"]];
+        foreach (var line in runs)
+        {
+            var run = DemoCommandTests.RunCli(line);
+            Assert.True(run.ExitCode == 0, $"{string.Join(' ', line)}: exit {run.ExitCode}: {run.Errors}");
+        }
+    }
+
+    /// <summary>Runs spotify-etl with the argument "@" replaced by <paramref name="prefix"/>, the byte, then <paramref name="suffix"/>: bytes no .NET string can pass.</summary>
+    private static (int ExitCode, string Errors) RunWithBytes(string[] arguments, string prefix, byte bad, string suffix)
+    {
+        var start = SpotifyEtlProcess.StartInfo(arguments);
+        var program = start.ArgumentList.Prepend(start.FileName).ToList();
+        start.FileName = "bash";
+        start.ArgumentList.Clear();
+        foreach (var word in new[] { "-c", $"args=(); for a in \"$@\"; do if [ \"$a\" = @ ]; then args+=(\"$(printf '%s\\x{bad:x2}%s' \"$P\" \"$S\")\"); else args+=(\"$a\"); fi; done; exec \"${{args[@]}}\"", "_" }.Concat(program))
+        {
+            start.ArgumentList.Add(word);
+        }
+        start.Environment["P"] = prefix;
+        start.Environment["S"] = suffix;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        _ = output.Result;
+        return (process.ExitCode, errors);
     }
 
     [Fact]
