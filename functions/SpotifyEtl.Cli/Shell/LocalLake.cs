@@ -35,30 +35,44 @@ internal static class LocalLake
     }
 
     /// <summary>
-    /// The refusals of <see cref="Open"/>, which come before it makes anything: for a verb that decides only later whether
-    /// it has anything to write, so that a mistaken --lake is named whatever the inputs hold.
-    /// </summary>
-    /// <summary>
     /// Removes a lake folder this run made that holds nothing but the tool's working files (its locks under <c>.tmp/</c>, empty
-    /// folders): a run that landed nothing leaves no folder that later verbs would take for a lake with nothing in it yet. Called
-    /// while this process holds the lake's tables, so no other process has written in it; one file of another's keeps it.
+    /// folders): a run that landed nothing leaves no folder that later verbs would take for a lake with nothing in it yet. Only
+    /// the files it listed go, then the folders left empty: a file another process (an extract on the same new folder) writes
+    /// meanwhile stays, and so does the folder that holds it.
     /// </summary>
     public static void RemoveIfUnused(DirectoryInfo folder)
     {
         try
         {
-            var files = Directory.EnumerateFiles(folder.FullName, "*", SearchOption.AllDirectories)
-                .Select(file => Path.GetRelativePath(folder.FullName, file).Replace(Path.DirectorySeparatorChar, '/'));
-            if (files.All(file => file.StartsWith(LocalFolderStore.TemporaryFolder + "/", StringComparison.Ordinal)))
+            var files = Directory.GetFiles(folder.FullName, "*", SearchOption.AllDirectories);
+            var temporary = Path.Combine(folder.FullName, LocalFolderStore.TemporaryFolder) + Path.DirectorySeparatorChar;
+            if (!files.All(file => file.StartsWith(temporary, StringComparison.Ordinal)))
             {
-                Directory.Delete(folder.FullName, recursive: true);
+                return;
+            }
+            foreach (var file in files)
+            {
+                File.Delete(file);
+            }
+            // Deepest first; a folder that is no longer empty is left.
+            foreach (var empty in Directory.GetDirectories(folder.FullName, "*", SearchOption.AllDirectories).OrderByDescending(f => f.Length).Append(folder.FullName))
+            {
+                if (!Directory.EnumerateFileSystemEntries(empty).Any())
+                {
+                    Directory.Delete(empty);
+                }
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // Left as it is: a folder this user cannot empty is no lake the run harmed.
+            // Left as it is, or in part: a folder this user cannot empty, or one another process writes in, is no lake the run harmed.
         }
     }
+
+    /// <summary>
+    /// The refusals of <see cref="Open"/>, which come before it makes anything: for a verb that decides only later whether
+    /// it has anything to write, so that a mistaken --lake is named whatever the inputs hold.
+    /// </summary>
 
     public static void RefuseAsALake(DirectoryInfo folder, string option = "--lake")
     {
