@@ -16,6 +16,7 @@ internal static class RawInputs
     public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped, string? lake = null, CancellationToken cancellationToken = default)
     {
         var lakeFolder = lake is null ? null : RealPath(new DirectoryInfo(lake));
+        var lakeName = lakeFolder is null ? null : Path.GetFileName(lakeFolder);
         if (input is FileInfo file)
         {
             if (Usable(file, skipped) is not null)
@@ -73,7 +74,9 @@ internal static class RawInputs
                     {
                         continue;
                     }
-                    if (lakeFolder is not null && string.Equals(RealPath(child), lakeFolder, StringComparison.Ordinal))
+                    // Only a folder of the lake's name, or a link, can be the lake: the others' real paths are not worked out.
+                    if (lakeFolder is not null && (child.Name == lakeName || child.LinkTarget is not null)
+                        && string.Equals(RealPath(child), lakeFolder, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -118,18 +121,8 @@ internal static class RawInputs
         return followed!.FullName;
     }
 
-    /// <summary>A folder's path with its symbolic links followed, or as written where that fails (a walk reports the failure).</summary>
-    private static string RealPath(DirectoryInfo folder)
-    {
-        try
-        {
-            return Path.TrimEndingDirectorySeparator(Storage.LocalEntry.Follow(folder).Entry?.FullName ?? folder.FullName);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return Path.TrimEndingDirectorySeparator(folder.FullName);
-        }
-    }
+    /// <summary>A folder's path with every symbolic link on it followed (its own, and its parents': ~/music leading to /data/music).</summary>
+    private static string RealPath(DirectoryInfo folder) => Path.TrimEndingDirectorySeparator(ExportInputs.RealPath(folder.FullName));
 
     /// <summary>Whether a folder holds nothing; one that cannot be listed is not known to be empty, and the walk reports it.</summary>
     private static bool IsEmpty(DirectoryInfo folder)

@@ -31,11 +31,13 @@ public sealed class InputMistakeTests : IDisposable
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public void A_lake_inside_its_input_folder_or_the_input_itself_is_not_read_as_input_whatever_the_runs_before_it_wrote(int seed)
     {
         // "--input . --lake ./lake": the lake's copies of the input and what its runs made (reports, tables, state) are no raw
         // objects of the input. The lake is the input itself on seed 4, else a folder one to three deep inside it; three runs.
-        // On seed 5 another lake inside the input, transformed first, is read as a lake given whole: its raw/ alone.
+        // On seed 5 another lake inside the input, transformed first, is read as a lake given whole: its raw/ alone. On seed 6
+        // the input is named through a link to its folder (~/music leading to /data/music) and the lake by its real path.
         var random = new Random(seed);
         var input = _folder["input"];
         Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", input, "--days", $"{random.Next(1, 4)}", "--items", $"{random.Next(3, 30)}", "--seed", $"{seed}").ExitCode);
@@ -47,9 +49,15 @@ public sealed class InputMistakeTests : IDisposable
             Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", input, "--lake", Path.Combine(input, "other")).ExitCode);
         }
 
+        var named = input;
+        if (seed == 6)
+        {
+            named = _folder["link-to-input"];
+            Directory.CreateSymbolicLink(named, input);
+        }
         for (var run = 0; run < 3; run++)
         {
-            var result = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+            var result = DemoCommandTests.RunCli("transform", "--input", named, "--lake", lake);
             AssertToldPlainly(result, 0);
             Assert.DoesNotContain("skipped", result.Errors, StringComparison.Ordinal);
         }
