@@ -110,12 +110,14 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
 
     /// <summary>
     /// The days of a year (yyyy) the charts of plays hold, where they hold it only in part: from the first play's day, where the
-    /// year holds it, to its latest snapshot, where the year holds that; null for a year held whole or unknown.
+    /// year holds it, to its latest snapshot (or the last play's day, where plays end more than a week before it), where the
+    /// year holds that; null for a year held whole or unknown.
     /// </summary>
     public YearPart? PartOfYearOfPlays(string? year) =>
-        Part(year, FirstPlay, LatestSnapshot, null) is { } part
+        Part(year, FirstPlay, PlaysEndEarly ?? LatestSnapshot, null) is { } part
             ? new(part.From, part.To, $"Only part of {year}: the lake's plays in it run from {Iso(part.From)}" +
-                (part.To == LatestSnapshot ? $" to its latest snapshot, {Iso(part.To)}, a day that may not have been over" : $" to {Iso(part.To)}") +
+                (part.To == PlaysEndEarly ? $" to their last, on {Iso(part.To)} (recently played was not extracted since, or nothing was played)"
+                    : part.To == LatestSnapshot ? $" to its latest snapshot, {Iso(part.To)}, a day that may not have been over" : $" to {Iso(part.To)}") +
                 ". The table below holds every year.")
             : null;
 

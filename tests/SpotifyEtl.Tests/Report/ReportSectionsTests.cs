@@ -222,6 +222,10 @@ public sealed class ReportSectionsTests : IDisposable
                 $"seed {seed}, plays {firstDay} to {lastDay}, latest snapshot {latest}");
             Assert.Equal(early, SectionOf(html, section).Contains($"they end on {lastDay:yyyy-MM-dd}, with nothing charted after that week", StringComparison.Ordinal));
         }
+        // The year's ranking ends where the plays do, too: 2025's plays begin in March.
+        var end = early ? lastDay : latest;
+        Assert.Contains($"Plays in 2025, {firstDay:yyyy-MM-dd} to {(end.Year == 2025 ? end : new DateOnly(2025, 12, 31)):yyyy-MM-dd} (plays)", SectionOf(html, "top-tracks"), StringComparison.Ordinal);
+        Assert.Equal(early, SectionOf(html, "top-tracks").Contains($"to their last, on {lastDay:yyyy-MM-dd}", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -235,22 +239,27 @@ public sealed class ReportSectionsTests : IDisposable
     [InlineData(7)]
     public void A_ranking_of_the_latest_year_held_in_part_names_its_days_and_says_so_and_one_of_a_whole_year_does_not(int seed)
     {
-        // Plays from a random day to a random later one, the latest snapshot on their last day or weeks after it: on a third of
-        // the seeds the last play comes in the last days of a year and the snapshot in the next, so that year is held whole.
+        // Plays from a random day to a random later one, the latest snapshot on their last day or weeks after it (more than a
+        // week: the plays end early): on a third of the seeds the last play comes in the last days of a year and the snapshot in
+        // the first days of the next, within the week, so that year is held whole.
         var random = new Random(seed);
         var first = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365));
         var last = seed % 3 == 0
-            ? new DateTime(first.Year + 1, 12, 31, 0, 0, 0, DateTimeKind.Utc).AddDays(-random.Next(0, 10))
+            ? new DateTime(first.Year + 1, 12, 31, 0, 0, 0, DateTimeKind.Utc).AddDays(-random.Next(0, 6))
             : first.AddDays(seed % 3 == 1 ? random.Next(0, 30) : random.Next(30, 700));
         var plays = Enumerable.Range(0, random.Next(20, 150)).Select(_ => first.AddDays(random.Next(0, (last - first).Days + 1)).AddSeconds(random.Next(0, 86400)))
             .Append(first.AddSeconds(random.Next(0, 86400))).Append(last.AddSeconds(random.Next(0, 86400))).ToList();
         var (firstDay, lastDay) = WritePlaysByDay(plays);
-        var latest = seed % 3 == 0 ? lastDay.AddDays(random.Next(11, 25)) : lastDay.AddDays(random.Next(0, 21));
+        var latest = seed % 3 == 0 ? new DateOnly(lastDay.Year + 1, 1, random.Next(1, 3)) : lastDay.AddDays(random.Next(0, 21));
         WriteSaves(latest, [latest.ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc)]);
         var year = lastDay.Year;
+        // The plays end at the latest snapshot, or at the last play where that is more than a week before it (as the weekly charts say).
+        var early = latest.DayNumber - lastDay.DayNumber > 7;
+        var end = early ? lastDay : latest;
         var from = firstDay.Year == year ? firstDay : new DateOnly(year, 1, 1);
-        var to = latest.Year == year ? latest : new DateOnly(year, 12, 31);
+        var to = end.Year == year ? end : new DateOnly(year, 12, 31);
         var partial = from != new DateOnly(year, 1, 1) || to != new DateOnly(year, 12, 31);
+        Assert.True(partial == (seed % 3 != 0), $"seed {seed}: the generated year is {(partial ? "partial" : "whole")}");
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
@@ -258,7 +267,8 @@ public sealed class ReportSectionsTests : IDisposable
         var span = $"seed {seed}: plays {firstDay} to {lastDay}, latest snapshot {latest}";
         Assert.True(section.Contains(partial ? $"Plays in {year}, {from:yyyy-MM-dd} to {to:yyyy-MM-dd} (plays)" : $"Plays in {year} (plays)", StringComparison.Ordinal), span);
         Assert.True(partial == section.Contains($"Only part of {year}: the lake&#39;s plays in it run from {from:yyyy-MM-dd}", StringComparison.Ordinal), span);
-        Assert.True((partial && to == latest) == section.Contains($"to its latest snapshot, {latest:yyyy-MM-dd}", StringComparison.Ordinal), span);
+        Assert.True((partial && !early && to == latest) == section.Contains($"to its latest snapshot, {latest:yyyy-MM-dd}", StringComparison.Ordinal), span);
+        Assert.True((partial && early && to == lastDay) == section.Contains($"to their last, on {lastDay:yyyy-MM-dd}", StringComparison.Ordinal), span);
         Assert.Equal(partial, section.Contains("partial-note", StringComparison.Ordinal));
     }
 
