@@ -206,6 +206,10 @@ public sealed class OddEntriesTests : IDisposable
         {
             Assert.Contains(Path.Combine(input, key), run.Errors, StringComparison.Ordinal);
         }
-        Assert.Contains("is not UTF-8", run.Errors, StringComparison.Ordinal);
+        // Each name that is no UTF-8, file or folder, is told as such on its own line.
+        foreach (var (key, _) in odd.Where(o => o.Reason == "is not UTF-8"))
+        {
+            Assert.Contains(run.Errors.Split('\n'), line => line.Contains($"{Path.Combine(input, key)}: its name is not UTF-8", StringComparison.Ordinal));
+        }
     }
 }
