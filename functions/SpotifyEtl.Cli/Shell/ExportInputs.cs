@@ -111,7 +111,8 @@ internal sealed class ExportInputs : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            problems.Add(ExportCandidate.Unusable(folder.FullName, $"the folder cannot be read ({exception.Message.TrimEnd('.')})"));
+            problems.Add(ExportCandidate.Unusable(folder.FullName,
+                LocalEntry.UndecodableName(folder.FullName) ?? $"the folder cannot be read ({exception.Message.TrimEnd('.')})"));
             yield break;
         }
         foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))

@@ -255,6 +255,40 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_history_file_or_folder_of_the_export_whose_name_is_not_utf8_is_named_as_such_and_the_rest_imported(int seed)
+    {
+        // An export unpacked by a tool that wrote its names in Latin-1: a folder, and a history file, with a byte that is no UTF-8.
+        var random = new Random(seed);
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        string History(int minute) => FormattableString.Invariant($$"""[{"ts": "2024-03-0{{1 + minute % 9}}T10:{{minute % 60:00}}:00Z", "ms_played": 200000, "master_metadata_track_name": "Song", "master_metadata_album_artist_name": "Artist", "spotify_track_uri": "spotify:track:4uLU6hMCjMI75M1A2tKUQC"}]""");
+        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2024_0.json"), History(random.Next(60)));
+        Directory.CreateDirectory(Path.Combine(export, "Spotify Extended Streaming History"));
+        File.WriteAllText(Path.Combine(export, "Spotify Extended Streaming History", "Streaming_History_Audio_2024_1.json"), History(random.Next(60)));
+        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2024_2.json"), History(random.Next(60)));
+        var bad = (byte)(0xE0 + random.Next(0x10));
+        using (var rename = System.Diagnostics.Process.Start("python3", ["-c", "import os,sys; d=os.fsencode(sys.argv[1]); b=bytes([int(sys.argv[2])]); " +
+            "os.rename(os.path.join(d, b'Spotify Extended Streaming History'), os.path.join(d, b'Spotify Extended Streaming History ' + b)); " +
+            "os.rename(os.path.join(d, b'Streaming_History_Audio_2024_2.json'), os.path.join(d, b'Streaming_History_Audio_2024_2' + b + b'.json'))", export, $"{bad}"])!)
+        {
+            rename.WaitForExit();
+            Assert.Equal(0, rename.ExitCode);
+        }
+
+        var run = DemoCommandTests.RunCli("import", export, "--lake", _folder["lake"], "--json");
+
+        Assert.True(run.ExitCode == 3, $"exit {run.ExitCode}: {run.Errors}");
+        using var report = JsonDocument.Parse(run.Output);
+        var skipped = report.RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.TryGetProperty("skipped", out var reason) && reason.ValueKind == JsonValueKind.String
+                && reason.GetString()!.Contains("its name is not UTF-8", StringComparison.Ordinal))
+            .Select(f => Path.GetFileName(f.GetProperty("input").GetString()!)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["Spotify Extended Streaming History \uFFFD", "Streaming_History_Audio_2024_2\uFFFD.json"], skipped);
+        Assert.Equal(1, report.RootElement.GetProperty("history_rows").GetInt32());
+    }
+
+    [Theory]
     [InlineData(1, "parquet")]
     [InlineData(2, "csv")]
     [InlineData(3, "parquet")]
