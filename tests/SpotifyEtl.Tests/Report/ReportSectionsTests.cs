@@ -286,12 +286,7 @@ public sealed class ReportSectionsTests : IDisposable
         var random = new Random(seed);
         var first = new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365)).AddSeconds(random.Next(0, 86400));
         var last = first.AddDays(random.Next(200, 1000)).AddSeconds(random.Next(0, 86400));
-        var streams = Enumerable.Range(0, random.Next(50, 300)).Select(_ => first.AddSeconds(random.NextInt64((long)(last - first).TotalSeconds)))
-            .Append(first).Append(last).ToList();
-        var export = Directory.CreateDirectory(_folder["export"]).FullName;
-        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2021-2024_0.json"), "[" + string.Join(",", streams.Select(at =>
-            $$"""{"ts":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1","reason_end":"trackdone","skipped":false}""")) + "]");
-        await ImportAsync(export);
+        await ImportStreamsAsync(random, first, last, "Streaming_History_Audio_2021-2024_0.json");
         var lastDay = DateOnly.FromDateTime(last);
         DateOnly? snapshot = seed % 2 == 1 ? lastDay.AddDays(random.Next(1, 200)) : null;
         if (snapshot is { } day)
@@ -354,12 +349,7 @@ public sealed class ReportSectionsTests : IDisposable
         var random = new Random(seed);
         var first = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 365)).AddSeconds(random.Next(0, 86400));
         var last = first.AddDays(random.Next(30, 540)).AddSeconds(random.Next(0, 86400));
-        var streams = Enumerable.Range(0, random.Next(50, 300)).Select(_ => first.AddSeconds(random.NextInt64((long)(last - first).TotalSeconds)))
-            .Append(first).Append(last).ToList();
-        var export = Directory.CreateDirectory(_folder["export"]).FullName;
-        File.WriteAllText(Path.Combine(export, "Streaming_History_Audio_2023-2024_0.json"), "[" + string.Join(",", streams.Select(at =>
-            $$"""{"ts":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1","reason_end":"trackdone","skipped":false}""")) + "]");
-        await ImportAsync(export);
+        var streams = await ImportStreamsAsync(random, first, last, "Streaming_History_Audio_2023-2024_0.json");
         DateOnly? snapshot = seed % 2 == 1 ? DateOnly.FromDateTime(last).AddDays(random.Next(-20, 60)) : null;
         if (snapshot is { } day)
         {
@@ -470,6 +460,21 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.Equal(unknown is { } days, section.Contains(unknown is { } d ? $"nothing is known from {d.From:yyyy-MM-dd} to {d.To:yyyy-MM-dd}" : "nothing is known from", StringComparison.Ordinal));
         Assert.Contains(marks, m => !m.Partial);
         Assert.Contains("counts its song&#39;s whole length", section, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Imports an extended history of 50 to 300 streams of one track, each of 200 s and not skipped, at random instants from
+    /// <paramref name="first"/> to <paramref name="last"/> (both among them); returns their instants.
+    /// </summary>
+    private async Task<List<DateTime>> ImportStreamsAsync(Random random, DateTime first, DateTime last, string file)
+    {
+        var streams = Enumerable.Range(0, random.Next(50, 300)).Select(_ => first.AddSeconds(random.NextInt64((long)(last - first).TotalSeconds)))
+            .Append(first).Append(last).ToList();
+        var export = Directory.CreateDirectory(_folder["export"]).FullName;
+        File.WriteAllText(Path.Combine(export, file), "[" + string.Join(",", streams.Select(at =>
+            $$"""{"ts":"{{at:yyyy-MM-ddTHH:mm:ssZ}}","ms_played":200000,"master_metadata_track_name":"Song","master_metadata_album_artist_name":"Artist","spotify_track_uri":"spotify:track:a1","reason_end":"trackdone","skipped":false}""")) + "]");
+        await ImportAsync(export);
+        return streams;
     }
 
     /// <summary>Imports the export files of a folder into the test's lake, as CSV.</summary>
