@@ -17,7 +17,7 @@ public static class AuthCommand
 
     internal static Command Create(CliContext context)
     {
-        var port = CliOptions.Bounded("--port", "Loopback port of the redirect http://127.0.0.1:PORT/callback (register exactly this URI in the app's settings).", 8888, 1, 65535);
+        var port = CliOptions.Bounded("--port", "Loopback port of the redirect http://127.0.0.1:PORT/callback (register exactly this URI in the app's settings).", DefaultPort, 1, 65535);
         var credentials = new Option<FileInfo?>("--credentials")
         {
             Description = "A credentials file outside the repository with client_id and client_secret (owner-readable only); the refresh token is saved into it. Default: credentials.json in the config folder (~/.config/spotify-etl).",
@@ -37,6 +37,9 @@ public static class AuthCommand
         auth.Subcommands.Add(login);
         return auth;
     }
+
+    /// <summary>The loopback port of the redirect URI when --port is not given.</summary>
+    private const int DefaultPort = 8888;
 
     private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
         TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
@@ -102,9 +105,13 @@ public static class AuthCommand
         }
         catch (Exception exception) when (exception is LoginCallbackException or TimeoutException)
         {
-            // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again.
-            var advice = exception.Message.Contains("again", StringComparison.Ordinal) ? "" : " Run 'spotify-etl auth login' again.";
-            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{exception.Message}{advice}"), context.Errors, verbose);
+            // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again, with
+            // the credentials file and the port this login was given (without them, the default file would get the token).
+            var again = "spotify-etl auth login" + (port == DefaultPort ? "" : $" --port {port}") +
+                        (credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsPath)}");
+            var message = exception.Message.Replace("spotify-etl auth login", again, StringComparison.Ordinal);
+            var advice = message.Contains("again", StringComparison.Ordinal) ? "" : $" Run '{again}' again.";
+            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{message}{advice}"), context.Errors, verbose);
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {

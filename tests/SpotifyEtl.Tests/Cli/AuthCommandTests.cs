@@ -112,15 +112,23 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.DoesNotContain("in time", cli.Errors, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_login_that_times_out_gives_its_advice_once()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_login_that_times_out_gives_its_advice_once_with_the_port_and_credentials_file_it_was_given(bool named)
     {
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        var file = Path.Combine(cli.Folder, "elsewhere", "my credentials.json");
+        CliTestContext.WriteCredentials(file, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, refreshToken: null);
+        var port = FreePort();
+        string[] credentials = named ? ["--credentials", file] : [];
 
-        var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks", "--timeout", "1"]).InvokeAsync();
+        var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks", "--timeout", "1", .. credentials]).InvokeAsync();
 
         Assert.Equal(1, exit);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(cli.Errors, "auth login"));
+        // Run as said, it logs in again into the same file through the same Redirect URI.
+        Assert.Contains($"spotify-etl auth login --port {port}{(named ? $" --credentials {SpotifyEtl.Cli.Shell.ShellWord.Of(file)}" : "")}", cli.Errors, StringComparison.Ordinal);
         // Spotify's page refuses a Redirect URI the app does not list and never comes back: the one to add is named.
         Assert.Contains("Invalid redirect URI", cli.Errors, StringComparison.Ordinal);
         Assert.Matches(@"add exactly http://127\.0\.0\.1:\d+/callback to the app's Redirect URIs", cli.Errors);
