@@ -123,15 +123,17 @@ internal static class HtmlReport
             html.Append(CultureInfo.InvariantCulture, $"<th scope=\"col\">{Escape(column)}</th>");
         }
         html.Append("</tr></thead><tbody>");
+        // A column of numbers is aligned as numbers, every value of it: a song named "1979" among names is a name.
+        var numeric = result.Columns.Select((_, i) => result.Rows.All(row => row[i] is not { } text || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double _))).ToList();
         foreach (var row in result.Rows)
         {
             html.Append("<tr>");
-            foreach (var value in row)
+            for (var i = 0; i < row.Count; i++)
             {
-                var numeric = value is not null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+                var value = row[i];
                 // A value wider than its cell wraps inside it (see the stylesheet): every reader sees it whole, with or without a pointer.
                 html.Append(value is null ? "<td class=\"null\"></td>"
-                    : numeric ? $"<td class=\"num\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
+                    : numeric[i] ? $"<td class=\"num\">{Escape(value)}</td>" : $"<td>{Escape(value)}</td>");
             }
             html.Append("</tr>");
         }

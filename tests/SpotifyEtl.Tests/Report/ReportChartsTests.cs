@@ -69,6 +69,24 @@ public sealed partial class ReportChartsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_name_that_reads_as_a_number_is_aligned_as_the_names_beside_it_and_counts_as_numbers(int seed)
+    {
+        // Songs named "1979", "22", "NaN" or "1e3" among others: the table's cells follow their column, not their own text.
+        var random = new Random(seed);
+        string[] names = ["1979", "22", "NaN", "1e3", "Intro", "Bohemian Rhapsody", "7/11"];
+        var rows = Enumerable.Range(0, random.Next(3, 12)).Select(i => new[] { "2026", $"{i + 1}", i == 0 ? "Intro" : names[random.Next(names.Length)], "Artist", $"{random.Next(1, 99)}", "2026-11-20" }).ToArray();
+        var html = Render("top_tracks", ["play_year", "year_rank", "song_name", "artist_names", "play_count", "first_played"], rows, "top-tracks");
+
+        var cells = Regex.Matches(Section(html, "top-tracks"), "<tr>(.*?)</tr>").Skip(1)
+            .Select(row => Regex.Matches(row.Groups[1].Value, "<td( class=\"num\")?>([^<]*)</td>").Select(c => (Numeric: c.Groups[1].Success, Text: c.Groups[2].Value)).ToList()).ToList();
+        Assert.Equal(rows.Length, cells.Count);
+        Assert.All(cells, row => Assert.Equal([true, true, false, false, true, false], row.Select(c => c.Numeric)));
+    }
+
     [Fact]
     public void A_top_track_is_labelled_with_its_artists_and_one_none_of_whose_artists_is_named_with_its_name_alone()
     {
