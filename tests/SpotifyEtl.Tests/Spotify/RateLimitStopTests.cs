@@ -180,8 +180,9 @@ public sealed class RateLimitStopTests : IAsyncLifetime
     /// <summary>
     /// Two sources stop the run side by side: one on a Retry-After longer than the run may wait, the other on a spent quota.
     /// Whichever answer comes second, the saved wait and the manifest are the quota's (its day-long wait), not the first
-    /// stop's: the next runs do not ask a Spotify whose quota is gone. The order is forced by holding one answer back until
-    /// the other source has stopped.
+    /// stop's: the next runs do not ask a Spotify whose quota is gone. The order is forced both ways: the first answer waits
+    /// until the second source's request has reached Spotify (a source that has not asked yet when the run stops never asks,
+    /// and never learns of the quota), and the second answer waits until the first source has stopped.
     /// </summary>
     [Theory]
     [InlineData(1, true)]
@@ -200,13 +201,23 @@ public sealed class RateLimitStopTests : IAsyncLifetime
                 firstStopped.TrySetResult();
             }
         };
+        string PathOf(string source) => source == "saved_tracks" ? "me/tracks" : "me/player/recently-played";
+        var secondAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Spotify.OnApiRequest = path =>
+        {
+            if (path.StartsWith(PathOf(second), StringComparison.Ordinal))
+            {
+                secondAsked.TrySetResult();
+            }
+        };
         var gate = Task.WhenAny(firstStopped.Task, Task.Delay(TimeSpan.FromSeconds(5)));
         Fault Answer(string source) => source == "saved_tracks" ? Fault.QuotaExceeded() : Fault.TooManyRequests(rateLimit);
-        _h.Spotify.Inject(first == "saved_tracks" ? "me/tracks" : "me/player/recently-played", Answer(first));
-        _h.Spotify.Inject(second == "saved_tracks" ? "me/tracks" : "me/player/recently-played", Fault.After(gate, Answer(second)));
+        _h.Spotify.Inject(PathOf(first), Fault.After(Task.WhenAny(secondAsked.Task, Task.Delay(TimeSpan.FromSeconds(5))), Answer(first)));
+        _h.Spotify.Inject(PathOf(second), Fault.After(gate, Answer(second)));
 
         var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks());
 
+        Assert.True(secondAsked.Task.IsCompleted, "the second source had not asked when the first was answered");
         Assert.True(firstStopped.Task.IsCompleted, "the first source had not stopped when the second was answered");
         Assert.Equal((ExtractionOutcome.Stopped, true), (run.Manifest.Outcome, run.Manifest.QuotaExceeded));
         Assert.All(run.Manifest.Sources, source => Assert.Equal(SourceStatus.Stopped, source.Status));
