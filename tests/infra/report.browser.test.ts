@@ -10,13 +10,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { BrowserContext } from "playwright-core";
-import { type QueryResult, runSpotifyEtl } from "./helpers/cliQueries";
+import { answersAsText, type QueryResult, runSpotifyEtl } from "./helpers/cliQueries";
 import { type Loaded, load, openBrowser } from "./helpers/reportBrowser";
 
 function answers(lake: string): Map<string, QueryResult> {
     const run = runSpotifyEtl(["query", "--lake", lake, "--json"]);
     assert.equal(run.status, 0, run.stderr);
-    return new Map((JSON.parse(run.stdout) as QueryResult[]).map(r => [r.name, r]));
+    return new Map(answersAsText(run.stdout).map(r => [r.name, r]));
 }
 
 describe("the listening report in a browser", () => {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
 
@@ -25,10 +24,11 @@ internal static class QueryCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var answers = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions)).ConfigureAwait(false);
+            var answers = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions),
+                types: parse.GetValue(json)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(answers.Results, QueryResultContext.Readable.ListQueryResult));
+                Console.Out.WriteLine(QueryJson.Serialize(answers.Results));
             }
             else
             {

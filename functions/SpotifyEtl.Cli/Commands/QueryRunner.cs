@@ -16,17 +16,19 @@ internal static class QueryRunner
     /// (once per reason): the others still answer, and <see cref="Answers.ThrowIfDamaged"/> ends the command with
     /// exit 65 once they are printed. A terminal's stderr shows which query runs, n of N, as it does for every verb with or without --json.
     /// </summary>
-    public static async Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false)
+    public static async Task<Answers> RunAsync(string lake, string? query, CancellationToken cancellationToken, bool currentFromPartitions = false,
+        bool types = false)
     {
         var selected = Select(query);
         // Opened before the display starts: a warning about the lake's tables is printed on a line of its own.
         using var database = Open(lake, currentFromPartitions);
-        var answers = await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, step, cancellationToken)))
+        var answers = await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, types, step, cancellationToken)))
             .ConfigureAwait(false);
         return answers with { HoldsHistory = LakeViews.TableFiles(lake, TableNames.ListeningHistory).Count > 0 };
     }
 
-    private static Answers Answer(LakeDatabase database, IReadOnlyList<NamedQuery> selected, Action<int, int, string> step, CancellationToken cancellationToken)
+    private static Answers Answer(LakeDatabase database, IReadOnlyList<NamedQuery> selected, bool types, Action<int, int, string> step,
+        CancellationToken cancellationToken)
     {
         var answered = new List<(NamedQuery Query, QueryResult Result)>();
         var damaged = new List<string>();
@@ -43,7 +45,7 @@ internal static class QueryRunner
             step(index + 1, selected.Count, named.Name);
             try
             {
-                answered.Add((named, Run(database, named)));
+                answered.Add((named, Run(database, named, types)));
             }
             catch (CliException exception) when (exception.ExitCode == ExitCodes.DataError)
             {
@@ -238,11 +240,11 @@ internal static class QueryRunner
         }
     }
 
-    public static QueryResult Run(LakeDatabase database, NamedQuery query)
+    public static QueryResult Run(LakeDatabase database, NamedQuery query, bool types = false)
     {
         try
         {
-            return database.Run(query);
+            return database.Run(query, types);
         }
         catch (QueryFailedException exception)
         {

@@ -145,13 +145,6 @@ internal sealed partial class LakeDatabase : IDisposable
                $"ORDER BY snapshot_date DESC, {string.Join(", ", columns.Select(c => $"CAST({c.Name} AS VARCHAR) NULLS FIRST"))}) AS recency FROM {daily}) AS days WHERE recency = 1";
     }
 
-    /// <summary>Runs one named query. Every value comes back as DuckDB's own text for it, so any client prints the same.</summary>
-    public QueryResult Run(NamedQuery query)
-    {
-        var (columns, rows) = Read(query.Sql, query.Name);
-        return new QueryResult(query.Name, query.Question, columns, rows);
-    }
-
     /// <summary>
     /// Runs one SELECT; every value is cast to text in SQL, so only strings cross into .NET. The CSV files of the tables
     /// it reads are checked first (each table once); a table with a damaged file fails it with a <see cref="LakeException"/>

@@ -98,6 +98,11 @@ public sealed class FormatAgreementTests : IDisposable
         return json.RootElement.EnumerateArray().ToDictionary(
             query => query.GetProperty("name").GetString()!,
             query => string.Join('\n', query.GetProperty("rows").EnumerateArray()
-                .Select(row => string.Join('|', row.EnumerateArray().Select(cell => cell.GetString() ?? "NULL")))));
+                .Select(row => string.Join('|', row.EnumerateArray().Select(cell => cell.ValueKind switch
+                {
+                    JsonValueKind.Null => "NULL",
+                    JsonValueKind.String => cell.GetString(),
+                    _ => cell.GetRawText(),
+                })))));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Tests.Cli;
 using Xunit;
 
@@ -8,7 +9,7 @@ namespace SpotifyEtl.Tests.Queries;
 public sealed class QueryCommandTests
 {
     [Fact]
-    public void Json_output_has_name_question_columns_and_rows_of_text_or_null()
+    public void Json_output_has_name_question_columns_types_and_each_value_typed_by_its_column()
     {
         var run = DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--json");
 
@@ -16,26 +17,45 @@ public sealed class QueryCommandTests
         using var json = JsonDocument.Parse(run.Output);
         var results = json.RootElement.EnumerateArray().ToList();
         Assert.NotEmpty(results);
+        // The answers as the table prints them: every value as DuckDB's text.
+        using var database = LakeDatabase.Open(LakeDatabaseTests.FixtureLake);
+        var kinds = new HashSet<JsonValueKind>();
         Assert.All(results, result =>
         {
-            var name = result.GetProperty("name").GetString();
+            var name = result.GetProperty("name").GetString()!;
             Assert.False(string.IsNullOrWhiteSpace(name));
             Assert.False(string.IsNullOrWhiteSpace(result.GetProperty("question").GetString()), $"{name} has no question");
-            var columns = result.GetProperty("columns").EnumerateArray().ToList();
+            var columns = result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
+            var types = result.GetProperty("types").EnumerateArray().Select(t => t.GetString()!).ToList();
             Assert.NotEmpty(columns);
-            Assert.All(columns, column => Assert.False(string.IsNullOrWhiteSpace(column.GetString()), $"{name} has a column without a name"));
-            Assert.All(result.GetProperty("rows").EnumerateArray(), row =>
+            Assert.All(columns, column => Assert.False(string.IsNullOrWhiteSpace(column), $"{name} has a column without a name"));
+            Assert.Equal(columns.Count, types.Count);
+            var text = database.Run(NamedQueries.All.Single(q => q.Name == name));
+            Assert.Equal(columns, text.Columns);
+            var rows = result.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(text.Rows.Count, rows.Count);
+            foreach (var (row, expected) in rows.Zip(text.Rows))
             {
                 Assert.True(row.GetArrayLength() == columns.Count, $"{name} has a row of {row.GetArrayLength()} cells for {columns.Count} columns: {row}");
-                Assert.All(row.EnumerateArray(), cell => Assert.True(cell.ValueKind is JsonValueKind.String or JsonValueKind.Null, $"{name} has a cell {cell} that is neither text nor null"));
-            });
+                foreach (var (cell, (value, type)) in row.EnumerateArray().Zip(expected.Zip(types)))
+                {
+                    kinds.Add(cell.ValueKind);
+                    var want = value is null ? JsonValueKind.Null
+                        : type is "BIGINT" or "INTEGER" or "HUGEINT" or "DOUBLE" || type.StartsWith("DECIMAL", StringComparison.Ordinal) ? JsonValueKind.Number
+                        : type == "BOOLEAN" ? (value == "true" ? JsonValueKind.True : JsonValueKind.False)
+                        : JsonValueKind.String;
+                    Assert.True(cell.ValueKind == want, $"{name}: {cell} of a {type} column is {cell.ValueKind}, not {want}");
+                    Assert.Equal(value, want == JsonValueKind.String ? cell.GetString() : want == JsonValueKind.Null ? null : cell.GetRawText());
+                }
+            }
         });
-        Assert.Contains(results, result => result.GetProperty("rows").GetArrayLength() > 0);
+        Assert.Contains(JsonValueKind.Number, kinds);
+        Assert.Contains(JsonValueKind.String, kinds);
         var movement = results.Single(r => r.GetProperty("name").GetString() == "top_tracks_movement");
         Assert.Equal("How did my top tracks move between extractions?", movement.GetProperty("question").GetString());
         var dropped = movement.GetProperty("rows").EnumerateArray().Last().EnumerateArray().ToList();
         Assert.Equal(JsonValueKind.Null, dropped[1].ValueKind);
-        Assert.Equal("3", dropped[2].GetString());
+        Assert.Equal(3, dropped[2].GetInt32());
     }
 
     [Fact]

@@ -14,7 +14,42 @@ export interface QueryResult {
     readonly name: string;
     readonly question: string;
     readonly columns: string[];
+    readonly types: string[];
+    /** Every value as the table prints it: DuckDB's text (`query --json` gives numbers and booleans as such). */
     readonly rows: (string | null)[][];
+}
+
+const numberTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/;
+
+/** The JSON with every number and boolean outside a string quoted, so that JSON.parse keeps the text DuckDB printed (24.0, not 24). */
+function scalarsAsText(json: string): string {
+    return json.replace(/"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false/g, token => token.startsWith("\"") ? token : `"${token}"`);
+}
+
+/**
+ * `query --json`'s answers with every value as text, once each value is checked against its column's type: a number
+ * column's values are JSON numbers (or DuckDB's text for a value JSON has no number for, such as inf), a BOOLEAN's true
+ * or false, every other column's strings.
+ */
+export function answersAsText(json: string): QueryResult[] {
+    const typed = JSON.parse(json) as { name: string; types: string[]; rows: unknown[][] }[];
+    const text = JSON.parse(scalarsAsText(json)) as QueryResult[];
+    typed.forEach((answer, a) => answer.rows.forEach((row, r) => row.forEach((value, c) => {
+        const type = answer.types[c];
+        const printed = text[a].rows[r][c];
+        const where = `${answer.name}, row ${r}, ${text[a].columns[c]} (${type}): ${JSON.stringify(value)}`;
+        if (value === null) {
+            return;
+        }
+        if (numberTypes.test(type) && typeof value === "number") {
+            assert.equal(value, Number(printed), where);
+        } else if (numberTypes.test(type)) {
+            assert.match(String(value), /^-?(inf|nan)$/, where);
+        } else {
+            assert.equal(typeof value, type === "BOOLEAN" ? "boolean" : "string", where);
+        }
+    })));
+    return text;
 }
 
 const root = path.resolve(__dirname, "../../..");
@@ -47,7 +82,7 @@ export function query(lake: string, ...options: string[]): QueryResult[] {
     if (run.status !== 0) {
         throw new Error(`spotify-etl query exited ${run.status}: ${run.stderr.trim()}`);
     }
-    return JSON.parse(run.stdout) as QueryResult[];
+    return answersAsText(run.stdout);
 }
 
 function hasCsv(folder: string): boolean {
