@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Tests.Cli;
 using Xunit;
@@ -56,6 +57,21 @@ public sealed class QueryCommandTests
         var dropped = movement.GetProperty("rows").EnumerateArray().Last().EnumerateArray().ToList();
         Assert.Equal(JsonValueKind.Null, dropped[1].ValueKind);
         Assert.Equal(3, dropped[2].GetInt32());
+    }
+
+    [Fact]
+    public void The_json_example_in_the_analytics_doc_is_what_the_tool_prints_on_the_fixture_lake()
+    {
+        var doc = File.ReadAllText(Path.Combine(Support.RepositoryPaths.Root, "docs", "analytics.md"));
+        var section = doc[doc.IndexOf("JSON format:", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var example = JsonNode.Parse(section[start..section.IndexOf("```", start, StringComparison.Ordinal)])!;
+        var name = example[0]!["name"]!.GetValue<string>();
+
+        var run = DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--query", name, "--json");
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.True(JsonNode.DeepEquals(example, JsonNode.Parse(run.Output)), $"docs/analytics.md shows {example.ToJsonString()}, the tool prints {run.Output}");
     }
 
     [Fact]
