@@ -55,8 +55,10 @@ public sealed record ExportSpan(
     public static ExportSpan None { get; } = new(null, null, null, null);
 
     /// <summary>
-    /// The span of a landed file: as kept beside the table, else read from the file (and kept for the next time). A file
-    /// that cannot be read, or changed since it landed, spans nothing, and why is said (<see cref="LandedExportFile"/>).
+    /// The span of a landed file: as kept beside the table, else read from the file. A file that cannot be read, or changed
+    /// since it landed, spans nothing, and why is said (<see cref="LandedExportFile"/>). A span read from the file is not
+    /// kept: a kept span says that an import built the file into the table (<see cref="HistoryPlaysFollower.AnyUnbuiltAsync"/>),
+    /// and a file without one is an import landing it now, or one that stopped before its table.
     /// </summary>
     public static async Task<(ExportSpan Span, string? Damage)> ReadAsync(IObjectStore raw, IObjectStore lake, string rawKey, CancellationToken cancellationToken)
     {
@@ -77,8 +79,6 @@ public sealed record ExportSpan(
         {
             return (None, damage);
         }
-        var read = Of(content);
-        await read.WriteAsync(lake, rawKey, cancellationToken).ConfigureAwait(false);
-        return (read, null);
+        return (Of(content), null);
     }
 }

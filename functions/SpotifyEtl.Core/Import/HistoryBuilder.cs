@@ -165,8 +165,8 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         }
         // And each file's span, once the table holds its streams: a landed file without one is a file no import has built
         // into the table (HistoryPlaysFollower.AnyUnbuiltAsync), which an import that stopped before this point leaves for the
-        // next transform to build whole. A damaged file's span stays as it was staged: the transform that reads it finds the
-        // damage and says it too.
+        // next transform to build whole; no other writer keeps a span. A damaged file gets none: the transform that reads it
+        // finds the damage and says it too.
         foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
         {
             await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);

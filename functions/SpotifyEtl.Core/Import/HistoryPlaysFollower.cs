@@ -94,14 +94,20 @@ public static class HistoryPlaysFollower
 
     /// <summary>
     /// Whether the lake holds a landed export file that no import has built into <c>listening_history</c>: one whose span an
-    /// import keeps beside the table is missing (landed by <c>transform --input</c> from another lake, or copied in). The
-    /// months the API's plays reach are then not the only ones to build (<see cref="RebuildWholeAsync"/>).
+    /// import keeps beside the table once the table holds its streams is missing (an import stopped before its table, a file
+    /// landed by <c>transform --input</c> from another lake, or copied in), or the table has no file at all (a stack moved
+    /// with <c>staging/</c> copied and not the table). The months the API's plays reach are then not the only ones to build
+    /// (<see cref="RebuildWholeAsync"/>).
     /// </summary>
     public static async Task<bool> AnyUnbuiltAsync(IObjectStore raw, IObjectStore lake, CancellationToken cancellationToken) =>
         await AnyUnbuiltAsync(await HistoryMonthBuilder.ListLandedAsync(raw, cancellationToken).ConfigureAwait(false), lake, cancellationToken).ConfigureAwait(false);
 
     private static async Task<bool> AnyUnbuiltAsync(IReadOnlyList<ObjectVersion> landed, IObjectStore lake, CancellationToken cancellationToken)
     {
+        if (!await HistoryPublisher.AnyMonthAsync(lake, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
         // A request per file, several at once: an export holds tens of files, and a Lambda asks S3 each time.
         var unbuilt = 0;
         await Parallel.ForEachAsync(landed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (file, token) =>

@@ -28,6 +28,19 @@ public static class HistoryPublisher
         return partitions;
     }
 
+    /// <summary>Whether the table has a month's file, in either format.</summary>
+    public static async Task<bool> AnyMonthAsync(IObjectStore lake, CancellationToken cancellationToken)
+    {
+        await foreach (var key in lake.ListAsync(TablePrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (Enum.GetValues<TableFormat>().Any(f => key.EndsWith(f.Extension(), StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Deletes every month's file but those of <paramref name="kept"/> (in this format): the months the history no longer has.</summary>
     public static async Task DeleteOtherMonthsAsync(IObjectStore lake, TableFormat format, IEnumerable<long> kept, CancellationToken cancellationToken)
     {
