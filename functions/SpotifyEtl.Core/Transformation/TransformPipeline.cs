@@ -113,12 +113,15 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// in the order of the days. The days in flight share the workers (one day has them all): each worker
     /// folds into tables of its own, so two days with every worker each would hold every song once per
     /// worker, and merge the copies, for no more cores busy (docs/benchmarks.md). A worker whose day has no
-    /// object left helps the other day (<see cref="FoldBoard"/>).
+    /// object left helps the other day (<see cref="FoldBoard"/>). A day that fails does not stop the others: each is published
+    /// whole or not at all, where stopping a day in the middle of its writes would leave its tables from two publications.
+    /// The first failure is thrown once every day has ended.
     /// </summary>
     private async Task<DaySummary[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
     {
         var days = runsByDate.ToList();
         var results = new DaySummary[days.Count];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<(int Index, Exception Failure)>();
         var folds = new FoldBoard(Math.Max(1, _options.Parallelism / Math.Clamp(days.Count, 1, DaysInFlight)), Math.Max(1, _options.Parallelism));
         await Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
         {
@@ -127,9 +130,18 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         }, async (index, token) =>
         {
             var (date, runs) = days[index];
-            var day = _options.StageRuns
-                ? await TransformStagedAsync(folds, date, runs, token).ConfigureAwait(false)
-                : await TransformDirectAsync(folds, date, token).ConfigureAwait(false);
+            DayResult day;
+            try
+            {
+                day = _options.StageRuns
+                    ? await TransformStagedAsync(folds, date, runs, token).ConfigureAwait(false)
+                    : await TransformDirectAsync(folds, date, token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!token.IsCancellationRequested)
+            {
+                failures.Enqueue((index, exception));
+                return;
+            }
             // A backfill keeps no report per good object (ListEveryObject off): counted here, not held for every day.
             var listed = new List<TransformReport>();
             var unlisted = TransformTotals.None;
@@ -147,6 +159,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete);
             _options.BetweenDays?.Invoke();
         }).ConfigureAwait(false);
+        if (!failures.IsEmpty)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures.MinBy(f => f.Index).Failure);
+        }
         return results;
     }
 
