@@ -20,6 +20,9 @@ public sealed record HistoryBuild(
 
     /// <summary>How many merges the table was built in (one unless the rows did not fit in memory), and the most rows one took.</summary>
     public (int Merges, int LargestMerge) Merges { get; init; }
+
+    /// <summary>The listing of the recently-played pages the API's plays were read from, with its versions.</summary>
+    internal IReadOnlyList<ObjectVersion> PlaysListed { get; init; } = [];
 }
 
 /// <summary>
@@ -48,8 +51,10 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         {
             var build = await BuildAsync([.. inputs.Landed.Select(v => v.Key)], files, damaged, cancellationToken).ConfigureAwait(false);
             var now = await ListAsync(read.Keys, cancellationToken).ConfigureAwait(false);
-            // By version, not name alone: an export landed again over a damaged copy changes a file under the same key.
-            if (now.Landed.SequenceEqual(inputs.Landed) && now.Plays.SequenceEqual(inputs.Plays))
+            // By version, not name alone: an export landed again over a damaged copy changes a file under the same key. The
+            // plays against the listing they were read from, not the one before: a page rewritten stale in between, read so,
+            // and put back since would match the first.
+            if (now.Landed.SequenceEqual(inputs.Landed) && now.Plays.SequenceEqual(build.PlaysListed))
             {
                 return build;
             }
@@ -183,6 +188,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         {
             Damaged = keys.Where(damaged.ContainsKey).ToDictionary(k => k, k => damaged[k], StringComparer.Ordinal),
             Merges = merges,
+            PlaysListed = api.Listed,
         };
     }
 }
