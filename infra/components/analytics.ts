@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NamedQuerySource, loadNamedQueries } from "../catalog/namedQueries";
+import { athenaLink } from "../consoleLinks";
 
 /**
  * Athena for the lake: a workgroup whose settings users cannot override (results in the results
@@ -100,7 +101,7 @@ export class Analytics extends pulumi.ComponentResource {
         this.namedQueryIds = pulumi.output(ids);
 
         const region = this.workgroup.arn.apply(arn => arn.split(":")[3] ?? "");
-        this.consoleUrl = pulumi.interpolate`https://${region}.console.aws.amazon.com/athena/home?region=${region}#/query-editor`;
+        this.consoleUrl = region.apply(athenaLink);
 
         this.registerOutputs({
             workgroupName: this.workgroupName,
