@@ -16,8 +16,8 @@ public static class HistoryPlaysFollower
     /// <summary>
     /// The transform's part after its days: nothing before an import has landed export files; the whole table, as an import
     /// builds it, when a landed file was built into it by no import (an import stopped before its table, files landed by
-    /// <c>transform --input</c> or copied in), since the months the days' plays reach would be the only ones, and rebuilding
-    /// them keeps spans that would hide the others for good; else those months. Adds the rows per partition written to
+    /// <c>transform --input</c> or copied in) or the table has no month at all, since the months the days' plays reach would
+    /// otherwise be the only ones ever written; else those months. Adds the rows per partition written to
     /// <paramref name="partitions"/>. Returns the landed export files it could not read (by raw key, with why and what to do).
     /// </summary>
     /// <param name="exportFilesGiven">The batch named landed export files (a lake given whole to <c>transform --input</c>):

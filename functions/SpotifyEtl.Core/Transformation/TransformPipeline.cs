@@ -100,9 +100,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             await _current.UpdateAsync(dates, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception)
         {
-            // The lake failed the day and fails this too (a full disk): the retry of the batch does both.
+            // The lake failed the day and fails this too (a full disk), or the run was stopped meanwhile: the retry of the
+            // batch does both, and the day's failure is what the batch reports.
         }
     }
 
@@ -113,9 +114,9 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     /// in the order of the days. The days in flight share the workers (one day has them all): each worker
     /// folds into tables of its own, so two days with every worker each would hold every song once per
     /// worker, and merge the copies, for no more cores busy (docs/benchmarks.md). A worker whose day has no
-    /// object left helps the other day (<see cref="FoldBoard"/>). A day that fails does not stop the others: each is published
-    /// whole or not at all, where stopping a day in the middle of its writes would leave its tables from two publications.
-    /// The first failure is thrown once every day has ended.
+    /// object left helps the other day (<see cref="FoldBoard"/>). A day that fails does not stop the others: each other day's
+    /// tables all come from this run, where stopping a day in the middle of its writes would leave its tables from two
+    /// publications. The first failure is thrown once every day has ended, or the run was stopped.
     /// </summary>
     private async Task<DaySummary[]> TransformDaysAsync(SortedDictionary<DateOnly, SortedSet<string>> runsByDate, CancellationToken cancellationToken)
     {
@@ -123,7 +124,21 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var results = new DaySummary[days.Count];
         var failures = new System.Collections.Concurrent.ConcurrentQueue<(int Index, Exception Failure)>();
         var folds = new FoldBoard(Math.Max(1, _options.Parallelism / Math.Clamp(days.Count, 1, DaysInFlight)), Math.Max(1, _options.Parallelism));
-        await Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
+        try
+        {
+            await EachDayAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!failures.IsEmpty)
+        {
+            // Stopped (a time budget spent) after a day had failed: the day's failure is the cause to report.
+        }
+        if (!failures.IsEmpty)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures.MinBy(f => f.Index).Failure);
+        }
+        return results;
+
+        Task EachDayAsync() => Parallel.ForEachAsync(Enumerable.Range(0, days.Count), new ParallelOptions
         {
             MaxDegreeOfParallelism = DaysInFlight,
             CancellationToken = cancellationToken,
@@ -137,7 +152,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                     ? await TransformStagedAsync(folds, date, runs, token).ConfigureAwait(false)
                     : await TransformDirectAsync(folds, date, token).ConfigureAwait(false);
             }
-            catch (Exception exception) when (!token.IsCancellationRequested)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 failures.Enqueue((index, exception));
                 return;
@@ -158,12 +173,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             }
             results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete);
             _options.BetweenDays?.Invoke();
-        }).ConfigureAwait(false);
-        if (!failures.IsEmpty)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures.MinBy(f => f.Index).Failure);
-        }
-        return results;
+        });
     }
 
     /// <summary>Every raw object of one day, from every source, with its version tag.</summary>

@@ -10,7 +10,7 @@ namespace SpotifyEtl.Tests.Import;
 /// A transform builds <c>listening_history</c> whole, as an import of everything writes it, whenever landed export files
 /// are not all in the table: after an import that stopped before its table while a transform rebuilt months beside it,
 /// and on a lake that has the import's staging but not the table (a stack moved by copying <c>raw/</c> and
-/// <c>staging/</c>, as docs/deploying.md says). Either had left the table with a few months of years of streams.
+/// <c>staging/</c> and not the table). Either had left the table with a few months of years of streams.
 /// </summary>
 public sealed class UnbuiltExportFilesTests : IDisposable
 {
@@ -72,7 +72,7 @@ public sealed class UnbuiltExportFilesTests : IDisposable
             .TransformAsync(sample.Days.Values.SelectMany(keys => keys));
         FileTreeAssert.Same(expected, Table("reference"), "listening_history");
 
-        // The stack moved as its guide says: raw/ and staging/ copied, then a run's manifest notifies the transform.
+        // The stack moved with raw/ and staging/ copied and not the table, then a run's manifest notifies the transform.
         var moved = new LocalFolderStore(_folder["moved"]);
         foreach (var (key, bytes) in _folder.Files("reference"))
         {

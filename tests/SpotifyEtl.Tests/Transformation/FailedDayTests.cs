@@ -58,6 +58,24 @@ public sealed class FailedDayTests : IDisposable
         Assert.True(gated.SecondDayWroteAfterTheFailure, "the second day wrote tables after the first failed");
     }
 
+    [Fact]
+    public async Task A_day_that_failed_is_the_error_reported_when_the_run_is_stopped_after_it()
+    {
+        var (first, second) = (new DateOnly(2026, 12, 2), new DateOnly(2026, 12, 3));
+        var lake = new LocalFolderStore(_folder["lake"]);
+        await new SampleGenerator(lake).WriteAsync(new SampleOptions(Days: 2, Items: 20, Seed: 5, LastDay: second));
+        var keys = await RawKeysAsync(lake);
+        // The run is stopped (a Lambda's time budget spent) half a second after the first day failed, while the second writes.
+        using var stop = new CancellationTokenSource();
+        var gated = new FirstDayFailsStore(lake, first, second, stop);
+
+        var thrown = await Record.ExceptionAsync(() => new TransformPipeline(gated, gated).TransformAsync(keys, stop.Token));
+
+        Assert.True(stop.IsCancellationRequested, "the run was stopped");
+        Assert.IsType<IOException>(thrown);
+        Assert.Contains("the connection was reset", thrown.Message, StringComparison.Ordinal);
+    }
+
     private SortedDictionary<string, byte[]> Day(string lake, DateOnly day) =>
         new(_folder.Files($"{lake}/{LakeLayout.Transformed.TrimEnd('/')}").Where(f => f.Key.Contains($"/{LakeLayout.SnapshotSegment(day)}/", StringComparison.Ordinal))
             .ToDictionary(f => f.Key, f => f.Value), StringComparer.Ordinal);
@@ -90,9 +108,9 @@ public sealed class FailedDayTests : IDisposable
     /// <summary>
     /// Reads of the first day's pages wait until the second day has written its first table file, then fail; the second
     /// day's other writes wait until they have failed, then for the run to stop them (as a cancelled request to S3
-    /// fails), or two seconds.
+    /// fails), or two seconds; with <c>stop</c>, the run is stopped half a second after they failed.
     /// </summary>
-    private sealed class FirstDayFailsStore(IObjectStore inner, DateOnly first, DateOnly second) : ForwardingStore(inner)
+    private sealed class FirstDayFailsStore(IObjectStore inner, DateOnly first, DateOnly second, CancellationTokenSource? stop = null) : ForwardingStore(inner)
     {
         private readonly TaskCompletionSource _secondWriting = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _firstFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -123,6 +141,7 @@ public sealed class FailedDayTests : IDisposable
                     return;
                 }
                 await _firstFailed.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+                stop?.CancelAfter(TimeSpan.FromMilliseconds(500));
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 SecondDayWroteAfterTheFailure = true;
             }
