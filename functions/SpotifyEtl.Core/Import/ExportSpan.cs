@@ -48,8 +48,38 @@ public sealed record ExportSpan(
         return withRows.Count == 0 ? null : new ExtendedSpan(withRows.Min(s => s.ExtendedFirst!.Value), withRows.Max(s => s.ExtendedLast!.Value));
     }
 
-    public Task WriteAsync(IObjectStore lake, string rawKey, CancellationToken cancellationToken) =>
-        lake.PutBytesAsync(KeyFor(rawKey), JsonSerializer.SerializeToUtf8Bytes(this, HistoryStagingContext.Default.ExportSpan), "application/json", cancellationToken);
+    /// <summary>
+    /// On S3, the bucket whose table was built from the file (<c>s3://</c> and its name), written with the span once the table
+    /// holds the file's streams: a span copied from another stack's bucket (a stack moved with its <c>staging/</c>) names that
+    /// one, and says nothing of this bucket's table. A local lake's spans name none: a folder is moved or copied whole, and
+    /// two copies of one lake stay the same bytes.
+    /// </summary>
+    [JsonPropertyName("built_in")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BuiltIn { get; init; }
+
+    /// <summary>How <see cref="BuiltIn"/> names <paramref name="lake"/>: a bucket, or null for a local lake.</summary>
+    public static string? LakeName(IObjectStore lake) =>
+        lake.Description.StartsWith("s3://", StringComparison.Ordinal) ? lake.Description : null;
+
+    /// <summary>Keeps the span as the mark that <paramref name="lake"/>'s table holds the file's streams.</summary>
+    public Task WriteBuiltAsync(IObjectStore lake, string rawKey, CancellationToken cancellationToken) =>
+        lake.PutBytesAsync(KeyFor(rawKey), JsonSerializer.SerializeToUtf8Bytes(this with { BuiltIn = LakeName(lake) }, HistoryStagingContext.Default.ExportSpan),
+            "application/json", cancellationToken);
+
+    /// <summary>Whether <paramref name="lake"/>'s table was built from the landed file: its span is kept, and names this bucket.</summary>
+    public static async Task<bool> IsBuiltAsync(IObjectStore lake, string rawKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var kept = await lake.ReadPooledAsync(KeyFor(rawKey), cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(kept.Span, HistoryStagingContext.Default.ExportSpan)?.BuiltIn == LakeName(lake);
+        }
+        catch (Exception exception) when (exception is ObjectNotFoundException or JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>No rows: the span of a landed file that cannot be used.</summary>
     public static ExportSpan None { get; } = new(null, null, null, null);

@@ -174,7 +174,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         // finds the damage and says it too.
         foreach (var key in keys.Where(k => !damaged.ContainsKey(k)))
         {
-            await files[key].Span.WriteAsync(lake, key, cancellationToken).ConfigureAwait(false);
+            await files[key].Span.WriteBuiltAsync(lake, key, cancellationToken).ConfigureAwait(false);
         }
         var outcomes = new Dictionary<string, LandedFileOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)

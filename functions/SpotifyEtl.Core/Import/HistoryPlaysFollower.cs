@@ -95,8 +95,8 @@ public static class HistoryPlaysFollower
     /// <summary>
     /// Whether the lake holds a landed export file that no import has built into <c>listening_history</c>: one whose span an
     /// import keeps beside the table once the table holds its streams is missing (an import stopped before its table, a file
-    /// landed by <c>transform --input</c> from another lake, or copied in), or the table has no file at all (a stack moved
-    /// with <c>staging/</c> copied and not the table). The months the API's plays reach are then not the only ones to build
+    /// landed by <c>transform --input</c> from another lake, or copied in) or names another lake (a stack moved with its
+    /// <c>staging/</c>; a span of an earlier version, which named none), or the table has no file at all. The months the API's plays reach are then not the only ones to build
     /// (<see cref="RebuildWholeAsync"/>).
     /// </summary>
     public static async Task<bool> AnyUnbuiltAsync(IObjectStore raw, IObjectStore lake, CancellationToken cancellationToken) =>
@@ -112,7 +112,7 @@ public static class HistoryPlaysFollower
         var unbuilt = 0;
         await Parallel.ForEachAsync(landed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (file, token) =>
         {
-            if (Volatile.Read(ref unbuilt) == 0 && !await lake.ExistsAsync(ExportSpan.KeyFor(file.Key), token).ConfigureAwait(false))
+            if (Volatile.Read(ref unbuilt) == 0 && !await ExportSpan.IsBuiltAsync(lake, file.Key, token).ConfigureAwait(false))
             {
                 Interlocked.Exchange(ref unbuilt, 1);
             }

@@ -9,8 +9,9 @@ namespace SpotifyEtl.Tests.Import;
 /// <summary>
 /// A transform builds <c>listening_history</c> whole, as an import of everything writes it, whenever landed export files
 /// are not all in the table: after an import that stopped before its table while a transform rebuilt months beside it,
-/// and on a lake that has the import's staging but not the table (a stack moved by copying <c>raw/</c> and
-/// <c>staging/</c> and not the table). Either had left the table with a few months of years of streams.
+/// and on a lake that has another lake's staging but not its table (a stack moved by copying <c>raw/</c> and
+/// <c>staging/</c>; on S3, even when its first whole build stops after a month: <c>StackMovedWithAnExportOnS3Tests</c>). Each
+/// had left the table with a few months of years of streams.
 /// </summary>
 public sealed class UnbuiltExportFilesTests : IDisposable
 {
@@ -86,5 +87,29 @@ public sealed class UnbuiltExportFilesTests : IDisposable
         await new TransformPipeline(moved, moved).TransformAsync(sample.Days[sample.Days.Keys.Last()]);
 
         FileTreeAssert.Same(expected, Table("moved"), "listening_history");
+    }
+
+    /// <summary>Writes the history's first month whole, then fails the others, as a full disk would.</summary>
+    internal sealed class StoppedAfterAMonthStore(IObjectStore inner) : ForwardingStore(inner)
+    {
+        private readonly TaskCompletionSource _firstWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _months;
+
+        public override async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+        {
+            if (!key.StartsWith(HistoryPublisher.TablePrefix, StringComparison.Ordinal))
+            {
+                await base.PutAsync(key, content, contentType, cancellationToken);
+                return;
+            }
+            if (Interlocked.Increment(ref _months) == 1)
+            {
+                await base.PutAsync(key, content, contentType, CancellationToken.None);
+                _firstWritten.SetResult();
+                return;
+            }
+            await _firstWritten.Task.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+            throw new IOException($"{key}: the disk is full");
+        }
     }
 }
