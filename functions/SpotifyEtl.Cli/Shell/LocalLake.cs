@@ -73,7 +73,6 @@ internal static class LocalLake
     /// The refusals of <see cref="Open"/>, which come before it makes anything: for a verb that decides only later whether
     /// it has anything to write, so that a mistaken --lake is named whatever the inputs hold.
     /// </summary>
-
     public static void RefuseAsALake(DirectoryInfo folder, string option = "--lake")
     {
         MustNotBeAFile(folder.FullName, option);

@@ -33,7 +33,7 @@ public sealed class StackMovedWithAnExportOnS3Tests(FauxqsServer server) : IDisp
         var (oldRaw, oldLake) = (new S3ObjectStore(client, old.RawBucket), new S3ObjectStore(client, old.TransformedBucket));
         await HistoryPlaysFollowerTests.CopyAsync(sample, oldRaw, sample.Days.Keys);
         await new ExportImporter(oldRaw, oldLake).ImportAsync(sample.Export);
-        var expected = await TableAsync(oldLake);
+        var expected = await StoppedImportOnS3Tests.FilesAsync(oldLake);
         Assert.True(expected.Count > 6, $"the export spans more months ({expected.Count}) than the days' plays reach");
 
         var moved = await server.CreateTransformBucketsAsync();
@@ -43,11 +43,11 @@ public sealed class StackMovedWithAnExportOnS3Tests(FauxqsServer server) : IDisp
         var lastDay = sample.Days[sample.Days.Keys.Last()];
         var stopping = new UnbuiltExportFilesTests.StoppedAfterAMonthStore(lake);
         await Assert.ThrowsAnyAsync<IOException>(() => new TransformPipeline(raw, stopping).TransformAsync(lastDay));
-        Assert.Single(await TableAsync(lake));
+        Assert.Single(await StoppedImportOnS3Tests.FilesAsync(lake));
 
         await new TransformPipeline(raw, lake).TransformAsync(lastDay);
 
-        var written = await TableAsync(lake);
+        var written = await StoppedImportOnS3Tests.FilesAsync(lake);
         Assert.True(expected.Keys.SequenceEqual(written.Keys), $"the months written are {string.Join(", ", written.Keys)}");
         foreach (var (key, bytes) in expected)
         {
@@ -64,18 +64,5 @@ public sealed class StackMovedWithAnExportOnS3Tests(FauxqsServer server) : IDisp
                 await to.PutBytesAsync(key, await from.ReadAllBytesAsync(key), "application/octet-stream");
             }
         }
-    }
-
-    private static async Task<SortedDictionary<string, byte[]>> TableAsync(IObjectStore store)
-    {
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        using (LambdaRole.TestLooking())
-        {
-            foreach (var key in await TransformFunctionTests.ListAsync(store, HistoryPublisher.TablePrefix))
-            {
-                files[key] = await store.ReadAllBytesAsync(key);
-            }
-        }
-        return files;
     }
 }

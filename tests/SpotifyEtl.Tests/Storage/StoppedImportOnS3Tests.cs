@@ -60,7 +60,8 @@ public sealed class StoppedImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.False(await HistoryPlaysFollower.AnyUnbuiltAsync(raw, lake, default), "once built, the files read as built");
     }
 
-    private static async Task<SortedDictionary<string, byte[]>> FilesAsync(IObjectStore store)
+    /// <summary>The history table's files of a lake, by key.</summary>
+    internal static async Task<SortedDictionary<string, byte[]>> FilesAsync(IObjectStore store)
     {
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         using (LambdaRole.TestLooking())
