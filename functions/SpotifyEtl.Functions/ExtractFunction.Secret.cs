@@ -63,8 +63,14 @@ public sealed partial class ExtractFunction
 
         public async Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
         {
-            if (Version is not null && (await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false)).VersionId is { } now && now != Version)
+            if (Version is not null && await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false) is { VersionId: { } now } read && now != Version)
             {
+                if (Holds(read.SecretString, refreshToken))
+                {
+                    // This run's own earlier put, whose answer was lost: the secret holds the token already.
+                    Version = now;
+                    return;
+                }
                 log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_secret_replaced_during_run", secretId,
                     $"Spotify rotated the refresh token, but secret {secretId} was given a new value (version {now}) while the run went on: " +
                     "that value stands, and the rotated token was not written over it."), FunctionJsonContext.Default.SecretEventLogLine));
@@ -72,6 +78,18 @@ public sealed partial class ExtractFunction
             }
             Version = await secrets.PutSecretStringAsync(secretId,
                 JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
+        }
+
+        private static bool Holds(string secretString, string refreshToken)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize(secretString, AwsJsonContext.Default.SpotifySecretValue)?.RefreshToken == refreshToken;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
         }
     }
 }

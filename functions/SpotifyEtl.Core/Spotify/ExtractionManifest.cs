@@ -162,6 +162,9 @@ public sealed record ClockLogLine(string Level, string Event, string RunId, stri
 /// <summary>The log line of a recently-played gap (<see cref="RecentlyPlayedGap"/>), which the stack's alarm counts.</summary>
 public sealed record GapLogLine(string Level, string Event, string RunId, string Source, DateTimeOffset After, DateTimeOffset Before, string Message);
 
+/// <summary>The log line of a rotated refresh token saved only at the end of the run.</summary>
+public sealed record TokenLogLine(string Level, string Event, string RunId, string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false)]
 [JsonSerializable(typeof(ExtractionState))]
@@ -169,6 +172,7 @@ public sealed record GapLogLine(string Level, string Event, string RunId, string
 [JsonSerializable(typeof(SourceLogLine))]
 [JsonSerializable(typeof(GapLogLine))]
 [JsonSerializable(typeof(ClockLogLine))]
+[JsonSerializable(typeof(TokenLogLine))]
 [JsonSerializable(typeof(ExtractionOutcome))]
 [JsonSerializable(typeof(SourceStatus))]
 public sealed partial class ExtractionJsonContext : JsonSerializerContext;

@@ -166,13 +166,48 @@ public sealed class SpotifyTokenProvider : IDisposable
                 try
                 {
                     await _rotatedTokenStore.SaveAsync(token.RefreshToken, cancellationToken).ConfigureAwait(false);
+                    RotationSaveFailure = null;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    // The run goes on (its data is worth landing); the caller fails it afterwards, loudly.
+                    // The run goes on (its data is worth landing) and saves it again at its end (RetryRotationSaveAsync); the
+                    // caller fails it afterwards, loudly, if that fails too.
                     RotationSaveFailure = exception;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Saves once more a rotated refresh token whose save failed when Spotify gave it (the store briefly unreachable or
+    /// throttled): lost, it leaves the next run a token Spotify may have retired. True when it is saved now; a failure
+    /// again, or <paramref name="within"/> running out, leaves <see cref="RotationSaveFailure"/> set.
+    /// </summary>
+    public async Task<bool> RetryRotationSaveAsync(TimeSpan within)
+    {
+        if (RotationSaveFailure is null || _rotatedTokenStore is null || _refreshToken is not { } rotated)
+        {
+            return false;
+        }
+        using var bound = new CancellationTokenSource(within);
+        try
+        {
+            await _gate.WaitAsync(bound.Token).ConfigureAwait(false);
+            try
+            {
+                await _rotatedTokenStore.SaveAsync(rotated, bound.Token).ConfigureAwait(false);
+                RotationSaveFailure = null;
+                return true;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            RotationSaveFailure = exception is OperationCanceledException ? RotationSaveFailure : exception;
+            return false;
         }
     }
 

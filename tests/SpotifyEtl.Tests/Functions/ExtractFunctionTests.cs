@@ -232,6 +232,45 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.DoesNotContain("double-refresh-token", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_rotated_token_Secrets_Manager_failed_to_take_is_saved_at_the_end_of_the_run(bool failedPutWrote)
+    {
+        // Every attempt of the save Spotify's rotation starts fails (a moment of InternalServiceError); when failedPutWrote,
+        // the last of them wrote the value all the same, so the secret holds a version the run never heard of.
+        var first = true;
+        SpotifyApi.OnTokenRequest = _ =>
+        {
+            (SecretsManager.FailPutsNext, SecretsManager.WriteFailedPuts) = first ? (3, failedPutWrote) : (0, false);
+            first = false;
+        };
+        SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+        var function = Function();
+
+        using var output = function.RunHandler(Event());
+        using var result = await JsonDocument.ParseAsync(output);
+
+        Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
+        using (var secret = JsonDocument.Parse(SecretsManager.Secrets[SecretId]))
+        {
+            Assert.Equal("double-refresh-token-ROTATED", secret.RootElement.GetProperty("refresh_token").GetString());
+        }
+        Assert.Contains(Logged, line => line.Contains("spotify_refresh_token_saved_late", StringComparison.Ordinal));
+        Assert.DoesNotContain(Logged, line => line.Contains("spotify_refresh_token_not_saved", StringComparison.Ordinal)
+            || line.Contains("spotify_secret_replaced_during_run", StringComparison.Ordinal));
+        using (var manifest = JsonDocument.Parse(await new LocalFolderStore(Lake).ReadAllBytesAsync("manifests/20261121T060000Z.json")))
+        {
+            Assert.False(manifest.RootElement.TryGetProperty("refresh_token_save_error", out _));
+        }
+        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+
+        // The double revoked the first token when it rotated it: the next run succeeds only with the saved one.
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        using var second = await JsonDocument.ParseAsync(function.RunHandler(Event()));
+        Assert.Equal("succeeded", second.RootElement.GetProperty("outcome").GetString());
+    }
+
     [Fact]
     public void Handler_logs_the_reauthorization_event_and_fails_the_invocation_on_invalid_grant()
     {

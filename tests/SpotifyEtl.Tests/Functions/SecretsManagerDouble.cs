@@ -51,6 +51,12 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
     /// <summary>The next N verified requests answer ThrottlingException.</summary>
     public int ThrottleNext { get; set; }
 
+    /// <summary>The next N PutSecretValue requests answer InternalServiceError; with <see cref="WriteFailedPuts"/>, after writing the value.</summary>
+    public int FailPutsNext { get; set; }
+
+    /// <summary>A put that <see cref="FailPutsNext"/> fails writes its value first, as a put whose answer is an error may have.</summary>
+    public bool WriteFailedPuts { get; set; }
+
     /// <summary>How long every request waits before it is answered.</summary>
     public TimeSpan AnswerDelay { get; set; }
 
@@ -113,6 +119,15 @@ public sealed partial class SecretsManagerDouble : IAsyncDisposable
             case "secretsmanager.PutSecretValue" when DenyPuts:
                 await ErrorAsync(context, 400, "AccessDeniedException",
                     "User: arn:aws:sts::123456789012:assumed-role/extract/spotify-extract is not authorized to perform: secretsmanager:PutSecretValue");
+                return;
+            case "secretsmanager.PutSecretValue" when FailPutsNext > 0:
+                FailPutsNext--;
+                if (WriteFailedPuts)
+                {
+                    Secrets[secretId] = input.RootElement.GetProperty("SecretString").GetString()!;
+                    _versions[secretId] = (Secrets[secretId], input.RootElement.GetProperty("ClientRequestToken").GetString()!);
+                }
+                await ErrorAsync(context, 500, "InternalServiceError", "An error occurred on the server side.");
                 return;
             case "secretsmanager.PutSecretValue":
                 Secrets[secretId] = input.RootElement.GetProperty("SecretString").GetString()!;

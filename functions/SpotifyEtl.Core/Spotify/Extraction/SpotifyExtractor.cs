@@ -116,6 +116,11 @@ public sealed class SpotifyExtractor
             : reports.All(report => report.Status is SourceStatus.Landed or SourceStatus.Unchanged) ? ExtractionOutcome.Succeeded
             : ExtractionOutcome.Partial;
         var tokens = _client.Tokens;
+        if (await tokens.RetryRotationSaveAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+        {
+            _options.Log?.Invoke(JsonSerializer.Serialize(new TokenLogLine("warn", "spotify_refresh_token_saved_late", run.RunId,
+                "Spotify rotated the refresh token and saving it failed then; it was saved at the end of the run."), ExtractionJsonContext.Default.TokenLogLine));
+        }
         var manifest = new ExtractionManifest(run.RunId, startedAt, finishedAt, (long)(finishedAt - startedAt).TotalMilliseconds, outcome,
             run.Fatal?.Message ?? (interrupted ? InterruptedReason : null) ?? run.Stop?.Message, run.Stop?.QuotaExceeded ?? false, tokens.GrantType,
             tokens.RotatedRefreshToken is not null, tokens.RotationSaveFailure?.Message,
