@@ -4,6 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 configuration="${1:-Release}"
+# The runners' summaries are read below in English: VSTest prints its own in the user's language ("Fehler: 2,
+# erfolgreich: 0" under LANG=de_DE.UTF-8), which would leave every C# test uncounted.
+export DOTNET_CLI_UI_LANGUAGE=en
 logs="$(mktemp -d)"
 # Where the tests make their files: a folder of a tmpfs (/dev/shm) where the machine has one with room, else the machine's
 # temporary folder. The suites make and remove a few hundred thousand files. On ext4 without a journal (this project's CI
@@ -71,17 +74,16 @@ echo "== TypeScript: node --test"
 # package-determinism test publishes the functions twice, about 200 s beside the other files on two cores, and took
 # more than five minutes on a machine busy with another build.
 node_status=0
-SPOTIFY_TESTS_SCRATCH="$scratch" limit 15 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { status=1; node_status=1; }
+SPOTIFY_TESTS_SCRATCH="$scratch" limit 15 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { node_status=$?; status=1; }
 node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 node_fail=$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 # A test whose suite's set-up failed is reported cancelled, not failed: it did not pass, so it counts as failed.
 node_cancelled=$(sed -nE 's/^ℹ cancelled ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 node_fail=$(( ${node_fail:-0} + ${node_cancelled:-0} ))
-if (( node_status != 0 && node_fail == 0 )); then
-  echo "node --test failed with no failing test counted (an error outside every test): counting it as one failure"; node_fail=1
-fi
 if [[ -z "$node_pass" ]]; then
-  echo "node --test printed no summary: counting it as one failure"; node_fail=$(( ${node_fail:-0} + 1 )); node_pass=0; status=1
+  echo "node --test printed no summary (exit $node_status): counting it as one failure"; node_fail=$(( node_fail > 0 ? node_fail : 1 )); node_pass=0; status=1
+elif (( node_status != 0 && node_fail == 0 )); then
+  echo "node --test failed with no failing test counted (an error outside every test): counting it as one failure"; node_fail=1
 fi
 passed=$((passed + node_pass)); failed=$((failed + ${node_fail:-0}))
 

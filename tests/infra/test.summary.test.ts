@@ -1,0 +1,114 @@
+/**
+ * `scripts/test.sh` adds up every runner into "N passed, N failed": each runner's own count, and one failure for a runner
+ * that ended without one (a crash, a time limit) or failed with no failing test counted, never two. Run with bash in a
+ * copy of the script whose runners (`dotnet`, `npm`, the native tool's tests, the benchmark smoke) are stand-ins playing
+ * generated outcomes, under a user's language other than English, in which VSTest writes its summary unless told not to.
+ */
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { seeded } from "./helpers/handMadeLake";
+
+const testSh = path.resolve(__dirname, "../../scripts/test.sh");
+
+/** What one runner does: its tests' counts when it prints them (null: it printed none), and its exit code. */
+interface Outcome { counts: { passed: number; failed: number } | null; exit: number }
+
+interface Played { dotnet: Outcome[]; typecheck: number; node: Outcome & { cancelled: number }; alone: Outcome; bench: Outcome }
+
+const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+
+/** VSTest's summary line of one test assembly, in English or, as it prints it under a German locale, in German. */
+function vstestLine(passed: number, failed: number): string {
+    return `printf '%s\\n' "$( case "\${DOTNET_CLI_UI_LANGUAGE:-$LANG}" in en*|C|C.*|POSIX) english=1 ;; *) english= ;; esac; if [ -z "$english" ]; then ` +
+        `echo ${quote(`Fehler!      : Fehler:     ${failed}, erfolgreich:     ${passed}, übersprungen:     0, gesamt:     ${passed + failed}, Dauer: 3 s - T.dll (net10.0)`)}; ` +
+        `else echo ${quote(`${failed > 0 ? "Failed!" : "Passed!"}  - Failed:     ${failed}, Passed:     ${passed}, Skipped:     0, Total:     ${passed + failed}, Duration: 3 s - T.dll (net10.0)`)}; fi )"`;
+}
+
+function script(lines: string[], exit: number): string {
+    return `#!/usr/bin/env bash\n${lines.join("\n")}\nexit ${exit}\n`;
+}
+
+/** Runs a copy of scripts/test.sh with stand-in runners playing `played`; its output lines and exit code. */
+function runTests(played: Played, lang: string): { lines: string[]; status: number } {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "test-sh-"));
+    try {
+        const write = (file: string, text: string) => {
+            fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+            fs.writeFileSync(path.join(root, file), text, { mode: 0o755 });
+        };
+        write("scripts/test.sh", fs.readFileSync(testSh, "utf8"));
+        write("scripts/apt-install.sh", script([], 0));
+        // The time limit, playing no limit reached: the runner's own exit code stands.
+        write("bin/timeout", script(['while [[ "$1" == -* ]]; do shift; done', "shift", 'exec "$@"'], 0));
+        write("bin/dotnet", script(played.dotnet.flatMap(o => (o.counts ? [vstestLine(o.counts.passed, o.counts.failed)] : ["echo 'Test run aborted.'"])),
+            Math.max(0, ...played.dotnet.map(o => o.exit))));
+        const node = played.node;
+        write("bin/npm", script([
+            'if [ "$*" = "run --prefix infra --silent typecheck" ]; then exit ' + played.typecheck + "; fi",
+            ...(node.counts ? [`printf '%s\\n' 'ℹ tests ${node.counts.passed + node.counts.failed + node.cancelled}' 'ℹ pass ${node.counts.passed}' 'ℹ fail ${node.counts.failed}' 'ℹ cancelled ${node.cancelled}'`]
+                : ["echo 'Error: Cannot find module tsx' >&2"]),
+        ], node.exit));
+        const alone = played.alone;
+        write("scripts/cli-alone.sh", script(alone.counts ? [`echo '${alone.counts.passed} passed, ${alone.counts.failed} failed'`] : ["echo 'cli-alone: stopped'"], alone.exit));
+        write("artifacts/cli/spotify-etl", script([], 0));
+        const bench = played.bench;
+        write("benchmarks/bench.py", `import sys\n${bench.counts ? `print("bench smoke: ${bench.counts.passed} passed, ${bench.counts.failed} failed")` : 'print("Traceback (most recent call last):")'}\nsys.exit(${bench.exit})\n`);
+        const run = spawnSync("bash", ["-c", `bash ${quote(path.join(root, "scripts", "test.sh"))} 2>&1`], {
+            encoding: "utf8",
+            env: { ...process.env, PATH: `${path.join(root, "bin")}:${process.env.PATH}`, LANG: lang, LC_ALL: lang, DOTNET_CLI_UI_LANGUAGE: "", CI: "true" },
+        });
+        return { lines: run.stdout.split("\n").filter(l => l !== ""), status: run.status ?? -1 };
+    } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+    }
+}
+
+/** An outcome: passing, failing, ended without a count (exit 1, or 124 for the time limit), or failed with none failing. */
+function outcome(pick: (n: number) => number): Outcome {
+    const passed = 1 + pick(500);
+    switch (pick(4)) {
+        case 0: return { counts: { passed, failed: 0 }, exit: 0 };
+        case 1: { const failed = 1 + pick(4); return { counts: { passed, failed }, exit: 1 }; }
+        case 2: return { counts: null, exit: pick(2) === 0 ? 1 : 124 };
+        default: return { counts: { passed, failed: 0 }, exit: 1 };
+    }
+}
+
+/** What a runner adds to the failures: its count, or one when it printed none or failed with none failing. */
+const failures = (o: Outcome, extra = 0) => {
+    const counted = o.counts ? o.counts.failed + extra : 0;
+    return o.counts === null || (o.exit !== 0 && counted === 0) ? Math.max(counted, 1) : counted;
+};
+
+describe("scripts/test.sh's count", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+        it(`adds up every runner, one failure for a runner that ended without a count, seed ${seed}`, () => {
+            const pick = seeded(seed);
+            const dotnetOutcome = outcome(pick);
+            // A test run of several assemblies: each prints its summary, or none printed any.
+            const dotnet = dotnetOutcome.counts === null ? [dotnetOutcome]
+                : [dotnetOutcome, { counts: { passed: 1 + pick(50), failed: 0 }, exit: 0 }];
+            const node = { ...outcome(pick), cancelled: 0 };
+            if (node.counts && node.counts.failed > 0) {
+                node.cancelled = pick(3);
+            }
+            const played: Played = { dotnet, typecheck: pick(4) === 0 ? 2 : 0, node, alone: outcome(pick), bench: outcome(pick) };
+            const lang = ["de_DE.UTF-8", "fr_FR.UTF-8", "ja_JP.UTF-8", "C.UTF-8"][pick(4)];
+
+            const { lines, status } = runTests(played, lang);
+
+            const passed = [...dotnet, node, played.alone, played.bench].reduce((sum, o) => sum + (o.counts?.passed ?? 0), 0);
+            const dotnetFailed = dotnet.reduce((sum, o) => sum + (o.counts?.failed ?? 0), 0);
+            const failed = failures({ counts: dotnetOutcome.counts && { passed: 0, failed: dotnetFailed }, exit: dotnetOutcome.exit })
+                + (played.typecheck === 0 ? 0 : 1) + failures(node, node.cancelled) + failures(played.alone) + failures(played.bench);
+            const context = `${lang}: ${JSON.stringify(played)}\n${lines.join("\n")}`;
+            assert.equal(lines.at(-2), "== every runner", context);
+            assert.equal(lines.at(-1), `${passed} passed, ${failed} failed`, context);
+            assert.equal(status === 0, failed === 0, context);
+        });
+    }
+});
