@@ -209,6 +209,41 @@ public sealed class PagingGuardTests : IAsyncLifetime
         Assert.DoesNotContain(_h.Spotify.ApiRequests, path => path.StartsWith("me/top/tracks", StringComparison.Ordinal) && path.Contains("offset=50", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task Pages_linked_on_another_path_are_asked_on_the_lists_own_path_with_its_parameters(int seed)
+    {
+        // The links of a playlist's items name the /tracks path they left (Development Mode refuses it), and those of the
+        // saved songs a /users path; in every shape a link takes: parameters in any order, offsets written with zeros,
+        // no limit, a trailing slash, parameters of its own.
+        var random = new Random(seed);
+        var (items, saved) = (random.Next(51, 400), random.Next(51, 400));
+        _h.Spotify.AddPlaylist("3cEYpjA9oz9GiPac4AsH4n", items);
+        _h.Spotify.SavedTrackCount = saved;
+        _h.Spotify.RewritePage = (route, offset, page) =>
+        {
+            if (page["next"] is null)
+            {
+                return;
+            }
+            var next = offset + 50;
+            var elsewhere = route == Items ? "playlists/3cEYpjA9oz9GiPac4AsH4n/tracks" : $"users/{_h.Spotify.Account.Id}/tracks";
+            var parameters = new List<string> { random.Next(3) == 0 ? $"offset={next:D5}" : $"offset={next}" };
+            parameters.AddRange(new[] { "limit=50", "locale=en", "additional_types=episode" }.Where(_ => random.Next(2) == 0));
+            page["next"] = _h.Spotify.Link(elsewhere + (random.Next(4) == 0 ? "/" : "") + "?" + string.Join('&', parameters.OrderBy(_ => random.Next())));
+        };
+
+        var run = (await _h.RunAsync(ExtractionSource.Playlist("3cEYpjA9oz9GiPac4AsH4n"), ExtractionSource.SavedTracks())).Manifest.Sources;
+
+        Assert.All(run, report => Assert.True(report.Status == SourceStatus.Landed, report.Error));
+        Assert.Equal([items, saved], run.Select(report => report.Items));
+        Assert.Equal(0, _h.Spotify.ApiRequestsTo("users/") + _h.Spotify.ApiRequestsTo("playlists/3cEYpjA9oz9GiPac4AsH4n/tracks"));
+        // The playlist's own parameters go with every page: episodes are asked for as the first page asked for them.
+        var pages = _h.Spotify.ApiRequests.Where(path => path.StartsWith(Items, StringComparison.Ordinal)).ToList();
+        Assert.Equal((items + 49) / 50, pages.Count);
+        Assert.All(pages, path => Assert.Contains("additional_types=track,episode", path, StringComparison.Ordinal));
+    }
+
     /// <summary>A link to page <paramref name="page"/> of <paramref name="route"/>, its parameters in random order, offset 0 sometimes left out.</summary>
     private string LinkTo(Random random, string route, int page, string? extra)
     {

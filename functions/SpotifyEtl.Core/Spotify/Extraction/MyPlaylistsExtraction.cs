@@ -27,9 +27,9 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
             : throw new SpotifyMalformedResponseException(me.Path, "no \"id\" of the account");
         var first = await extraction.GetAsync($"{Route}?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
         var pages = new HeldPages();
-        // Every page asked on the listing's own path: its next links may name /users/{id}/playlists, which Development
+        // Every page is asked on the listing's own path: its next links may name /users/{id}/playlists, which Development
         // Mode refuses, and following them would end the listing, and the source, at its first page.
-        await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken, next => SpotifyPaging.OnRoute(Route, next)).ConfigureAwait(false);
+        await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken).ConfigureAwait(false);
         var found = new List<string>();
         foreach (var page in pages.Responses)
         {

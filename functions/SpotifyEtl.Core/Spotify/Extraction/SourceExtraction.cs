@@ -146,16 +146,14 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     /// <paramref name="into"/> without landing them: for a list that must be seen to hold still while it is read before it
     /// lands. A page that fails paging is in <paramref name="into"/> when the exception comes.
     /// </summary>
-    /// <param name="follow">Where to ask for the page a <c>next</c> link names; null to ask the link itself.</param>
-    public Task ReadPagesAsync(SpotifyResponse first, HeldPages into, int? maxItems, CancellationToken cancellationToken,
-        Func<string, string>? follow = null) =>
+    public Task ReadPagesAsync(SpotifyResponse first, HeldPages into, int? maxItems, CancellationToken cancellationToken) =>
         PagesAsync(first, _ => true, maxItems, response =>
         {
             into.Responses.Add(response);
             var header = PageOf(response);
             into.Items += ItemCount(header);
             return Task.FromResult(header);
-        }, () => Pages + into.Responses.Count, cancellationToken, follow);
+        }, () => Pages + into.Responses.Count, cancellationToken);
 
     /// <summary>
     /// Reads a list whole from <paramref name="firstPath"/> into <paramref name="read"/>, then asks <paramref name="heldStill"/>
@@ -188,7 +186,7 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
     }
 
     private async Task PagesAsync(SpotifyResponse first, Func<PageHeader, bool> goOn, int? maxItems, Func<SpotifyResponse, Task<PageHeader>> keep,
-        Func<int> pagesOfSource, CancellationToken cancellationToken, Func<string, string>? follow = null)
+        Func<int> pagesOfSource, CancellationToken cancellationToken)
     {
         var requested = new HashSet<string>(StringComparer.Ordinal) { SpotifyPaging.PageKey(first.Path) };
         var response = first;
@@ -203,7 +201,8 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
             {
                 return;
             }
-            var next = follow?.Invoke(link) ?? link;
+            // Every page asked on the list's own path, whatever path its link names (SpotifyPaging.OnListRoute).
+            var next = SpotifyPaging.OnListRoute(first.Path, client.PathOf(link), link);
             if (ItemCount(header) == 0)
             {
                 throw new SpotifyPagingLoopException(Source.Name, next, landed, total, $"and page {landed} held no items yet linked to a next page");

@@ -42,10 +42,9 @@ internal static class SpotifyPaging
     /// </summary>
     public static string PageKey(string path)
     {
-        var query = path.IndexOf('?', StringComparison.Ordinal);
-        var route = (query < 0 ? path : path[..query]).TrimEnd('/');
+        var (route, query) = Split(path);
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["offset"] = "0", ["limit"] = "20" };
-        foreach (var (name, value, _) in Parameters(query < 0 ? "" : path[(query + 1)..]))
+        foreach (var (name, value, _) in Parameters(query))
         {
             parameters[name] = value;
         }
@@ -69,21 +68,35 @@ internal static class SpotifyPaging
     }
 
     /// <summary>
-    /// The page a <c>next</c> link asks for, asked on <paramref name="route"/>: its <c>offset</c> and <c>limit</c> kept, its
-    /// path not; the link itself when it names no offset. A list served on one path may link on to another
-    /// (<c>GET /me/playlists</c>, made as an alias of <c>/users/{id}/playlists</c>, has linked its pages there, and a
-    /// Development Mode app is refused that path).
+    /// The page a <c>next</c> link (<paramref name="link"/>, <paramref name="nextPath"/> relative to the API) asks for, asked on
+    /// the list's own path: the route of <paramref name="firstPath"/> with its parameters other than <c>offset</c> and
+    /// <c>limit</c>, and the link's <c>offset</c> and <c>limit</c>. The link itself when it names the list's route, or no
+    /// offset (a list paged by cursor). A list served on one path may link on to another, which a Development Mode app may
+    /// be refused: <c>GET /me/playlists</c>, made as an alias of <c>/users/{id}/playlists</c>, has linked its pages there,
+    /// and a playlist's items, served at <c>/items</c> since 2026, could link to the <c>/tracks</c> path they left.
     /// </summary>
-    public static string OnRoute(string route, string next)
+    public static string OnListRoute(string firstPath, string nextPath, string link)
     {
-        var query = Uri.TryCreate(next, UriKind.Absolute, out var uri) ? uri.Query.TrimStart('?') : "";
+        var (route, query) = Split(firstPath);
+        var (nextRoute, nextQuery) = Split(nextPath);
+        if (string.Equals(route, nextRoute, StringComparison.Ordinal))
+        {
+            return link;
+        }
         string? offset = null;
         var limit = PageSize.ToString(CultureInfo.InvariantCulture);
-        foreach (var (name, value, _) in Parameters(query).Where(parameter => parameter.Number))
+        foreach (var (name, value, _) in Parameters(nextQuery).Where(parameter => parameter.Number))
         {
             (offset, limit) = name == "offset" ? (value, limit) : (offset, value);
         }
-        return offset is null ? next : $"{route}?offset={offset}&limit={limit}";
+        var kept = Parameters(query).Where(parameter => parameter.Name is not ("offset" or "limit")).Select(parameter => $"{parameter.Name}={parameter.Value}");
+        return offset is null ? link : $"{route}?{string.Join('&', kept.Append($"offset={offset}").Append($"limit={limit}"))}";
+    }
+
+    private static (string Route, string Query) Split(string path)
+    {
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? (path.TrimEnd('/'), "") : (path[..query].TrimEnd('/'), path[(query + 1)..]);
     }
 
     /// <summary><paramref name="link"/> as an error shows it (<see cref="ShownText"/>): control characters escaped (<c>\u0000</c>), at most 200 characters.</summary>
