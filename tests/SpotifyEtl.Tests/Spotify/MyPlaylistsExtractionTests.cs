@@ -96,6 +96,52 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
     }
 
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(34)]
+    [InlineData(35)]
+    [InlineData(36)]
+    public async Task A_listing_that_fails_at_a_page_still_reads_the_playlists_of_the_pages_before_it(int seed)
+    {
+        var random = new Random(seed);
+        var yours = Enumerable.Range(0, random.Next(101, 260)).Select(_ => _h.Spotify.AddPlaylist(Id(random), items: 1).Id).Order(StringComparer.Ordinal).ToList();
+        // The page that fails, never the first: Spotify's 500s through every retry, a body cut short, or a link back to the first page.
+        var failing = random.Next(1, (yours.Count + 49) / 50);
+        var how = seed % 3;
+        var page = $"me/playlists?offset={failing * 50}&";
+        switch (how)
+        {
+            case 0:
+                _h.Spotify.Inject(page, Enumerable.Repeat(Fault.ServerError(), _h.ClientOptions.MaxRetryAttempts + 1).ToArray());
+                break;
+            case 1:
+                _h.Spotify.Inject(page, Fault.Malformed());
+                break;
+            default:
+                _h.Spotify.RewritePage = (route, offset, listed) =>
+                {
+                    if (route == "me/playlists" && offset == failing * 50)
+                    {
+                        listed["next"] = _h.Spotify.Link("me/playlists?offset=0&limit=50");
+                    }
+                };
+                break;
+        }
+
+        var run = await _h.RunAsync(ExtractionSource.MyPlaylists());
+
+        var finder = run.Manifest.Sources.Single(source => source.Source == "my_playlists");
+        Assert.Equal(SourceStatus.Failed, finder.Status);
+        // The pages before the failing one, and the failing page itself when it was read whole (it linked back).
+        var readPages = how == 2 ? failing + 1 : failing;
+        var read = run.Manifest.Sources.Where(source => source.Type == "playlist").ToList();
+        Assert.Equal(yours.Take(readPages * 50), read.Select(source => source.Subject).Order(StringComparer.Ordinal));
+        Assert.All(read, source => Assert.Equal(SourceStatus.Landed, source.Status));
+        Assert.Equal(ExtractionOutcome.Partial, run.Manifest.Outcome);
+    }
+
     [Fact]
     public async Task A_playlist_made_since_the_last_run_is_read_and_the_unchanged_ones_are_skipped()
     {

@@ -27,27 +27,47 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
             : throw new SpotifyMalformedResponseException(me.Path, "no \"id\" of the account");
         var first = await extraction.GetAsync($"{Route}?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
         var pages = new HeldPages();
-        // Every page is asked on the listing's own path: its next links may name /users/{id}/playlists, which Development
-        // Mode refuses, and following them would end the listing, and the source, at its first page.
-        await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Every page is asked on the listing's own path: its next links may name /users/{id}/playlists, which Development
+            // Mode refuses, and following them would end the listing, and the source, at its first page.
+            await extraction.ReadPagesAsync(first, pages, MaxPlaylists, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A page that failed (Spotify's 500s through every retry, a paging loop): the playlists of the pages read before
+            // it are read all the same, and the listing reports its failure.
+            Find(extraction, pages, user);
+            throw;
+        }
+        Find(extraction, pages, user);
+        return SourceStatus.Unchanged;
+    }
+
+    /// <summary>Hands the run the user's playlists the listing's pages name, each once; a page that is no page of playlists names none.</summary>
+    private static void Find(SourceExtraction extraction, HeldPages pages, string user)
+    {
         var found = new List<string>();
         foreach (var page in pages.Responses)
         {
-            using var document = JsonDocument.Parse(page.Body);
-            foreach (var playlist in document.RootElement.GetProperty("items").EnumerateArray())
+            try
             {
-                if (Yours(playlist, user) is { } yours)
+                using var document = JsonDocument.Parse(page.Body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("items", out var items)
+                    && items.ValueKind == JsonValueKind.Array)
                 {
-                    found.Add(yours);
+                    found.AddRange(items.EnumerateArray().Select(playlist => Yours(playlist, user)).OfType<string>());
                 }
+            }
+            catch (JsonException)
+            {
+                // The page that failed the listing, as malformed: it names nothing.
             }
         }
         var distinct = found.Distinct(StringComparer.Ordinal).ToList();
         extraction.Run.Found(distinct);
         // Its items are the playlists found; one the account only follows is no item of it.
         extraction.Counted(distinct.Count);
-        // Nothing of its own lands: each playlist found reports for itself.
-        return SourceStatus.Unchanged;
     }
 
     /// <summary>The playlist's id where the user owns it; null for another's, or an entry without a usable id.</summary>
