@@ -1,7 +1,7 @@
 # Spotify Stack: the commands a fresh machine needs.
 #   make demo   restore, build, run the whole pipeline on a local lake and write the listening report (no AWS, no Spotify)
 #   make test   restore, build (make cli too), and run every test: C#, TypeScript, the native tool alone and a smoke of
-#               every benchmark path; ends with "N passed, N failed"
+#               every benchmark path; the tests' last line is "N passed, N failed" (make adds its own error line when one failed)
 #   make cli    spotify-etl compiled to native code (NativeAOT) into artifacts/cli/: the fastest way to run it
 #   make readme rewrite the README's demo output from a fresh demo run
 #   make bench  whole-process benchmarks against the tutorials' pandas transform, a DuckDB SQL peer and a parse floor

@@ -107,14 +107,24 @@ def main():
     cli = NATIVE_CLI if os.path.exists(NATIVE_CLI) else BUILT_CLI
     if not os.path.exists(cli):
         raise SystemExit(f"{cli} is missing: run make build (or make cli) first")
-    os.makedirs(WORK, exist_ok=True)
-    files = generate(rows, os.path.join(WORK, f"export-{rows}"))
+    # A smoke (make test) works in a temporary folder, removed at its end: it writes nothing into the checkout.
+    work = tempfile.mkdtemp(prefix="history-bench-", dir=os.environ.get("SPOTIFY_TESTS_SCRATCH") or None) if args.smoke else WORK
+    try:
+        measure(args, cli, repeat, rows, work)
+    finally:
+        if args.smoke:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args, cli, repeat, rows, work):
+    os.makedirs(work, exist_ok=True)
+    files = generate(rows, os.path.join(work, f"export-{rows}"))
     size = sum(os.path.getsize(f) for f in files)
     print(f"export: {rows:,} streams (+{rows // 200:,} duplicates) in {len(files)} files, {size / 1e6:,.0f} MB", flush=True)
 
-    lake = os.path.join(WORK, "lake")
-    out = os.path.join(WORK, "pandas-out")
-    duck_out = os.path.join(WORK, "duckdb.parquet")
+    lake = os.path.join(work, "lake")
+    out = os.path.join(work, "pandas-out")
+    duck_out = os.path.join(work, "duckdb.parquet")
     paths = {
         "ours": lambda: measured([cli, "import", *files, "--lake", lake, "--json"]),
         "pandas": lambda: measured(["/usr/bin/python3", os.path.join(ROOT, "benchmarks", "history-pandas.py"), out, *files]),
@@ -128,16 +138,16 @@ def main():
             if name == "ours" and os.path.exists(lake):
                 # A fresh lake, every file landing, without deleting the last one first: on ext4 a folder of files just
                 # deleted slows the next files made beside them (docs/benchmarks.md); the old lakes go at the end.
-                os.rename(lake, os.path.join(WORK, f"lake-set-aside-{time.time_ns()}"))
+                os.rename(lake, os.path.join(work, f"lake-set-aside-{time.time_ns()}"))
             seconds, cpu, rss, output = run()
             counted = json.loads(output)["history_rows"] if name == "ours" else int(output.strip())
             if counted != rows:
                 raise SystemExit(f"{name} kept {counted:,} rows of {rows:,} distinct streams")
             runs[name].append((seconds, cpu, rss))
             print(f"  run {turn + 1}/{repeat} {name}: {seconds:.1f} s, {cpu:.1f} s of CPU", flush=True)
-    for name in os.listdir(WORK):
+    for name in os.listdir(work):
         if name.startswith("lake-set-aside-"):
-            shutil.rmtree(os.path.join(WORK, name), ignore_errors=True)
+            shutil.rmtree(os.path.join(work, name), ignore_errors=True)
     median = {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), max(r[2] for r in rs)) for name, rs in runs.items()}
     ours, ours_cpu, ours_rss = median["ours"]
     pandas, pandas_cpu, pandas_rss = median["pandas"]
