@@ -11,7 +11,7 @@ import { LambdaFunction } from "./components/lambdaFunction";
 import { Schedule } from "./components/schedule";
 import { SpotifySecret } from "./components/secret";
 import { SnowflakeLoad } from "./components/snowflake";
-import { Storage } from "./components/storage";
+import { Storage, playlistRelandDays } from "./components/storage";
 import { Trigger } from "./components/trigger";
 import { analystPolicy as analystPolicyDocument } from "./analystPolicy";
 import { stackProvider } from "./awsProvider";
@@ -80,6 +80,8 @@ const extract = new LambdaFunction(`${base}-extract`, {
         ...(config.spotify.market === "" ? {} : { [contract.environment.extract.market]: config.spotify.market }),
         [contract.environment.extract.topItemsLimit]: String(config.spotify.topItemsLimit),
         [contract.environment.extract.savedTracksFullPassDays]: String(config.spotify.savedTracksFullPassDays),
+        // An unchanged playlist's items land again before the lifecycle expires their last raw copy.
+        [contract.environment.extract.playlistRelandDays]: String(playlistRelandDays(config.storage.rawExpirationDays)),
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         [contract.environment.extract.timeBudgetSeconds]: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
         [contract.environment.extract.metricsNamespace]: metricNamespace,

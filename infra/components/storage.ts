@@ -95,7 +95,8 @@ export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<st
  * What the lifecycle may do with each raw source's objects. `history`: the listener's history, which Spotify
  * cannot serve again (recently played keeps only the last 50 plays; an export is imported once) and from which
  * listening_history is rebuilt in full: it may move to a colder class but never expires. `snapshot`: a
- * snapshot the next extraction takes again, which expires after rawExpirationDays. A source the contract
+ * snapshot a later extraction takes again (an unchanged playlist's items after playlistRelandDays), which expires
+ * after rawExpirationDays. A source the contract
  * adds must be placed here (the type demands it); an object under no listed source matches no rule and is kept.
  */
 export const rawSourceLifecycle: Readonly<Record<RawSourceName, "history" | "snapshot">> = {
@@ -107,6 +108,15 @@ export const rawSourceLifecycle: Readonly<Record<RawSourceName, "history" | "sna
     savedTracks: "snapshot",
     spotifyExport: "history",
 };
+
+/**
+ * Days after which the extract function lands an unchanged playlist's items again (0: never): a playlist nobody edits is
+ * not read again while its snapshot stands, so without it the lifecycle would expire its items' last raw copy. Half the
+ * expiry, and at most 30 days, before the expiry; never sooner than a day.
+ */
+export function playlistRelandDays(rawExpirationDays: number): number {
+    return rawExpirationDays > 0 ? Math.max(1, rawExpirationDays - Math.min(30, Math.ceil(rawExpirationDays / 2))) : 0;
+}
 
 type RawLifecycleSettings = Pick<StorageConfig, "rawTransitionDays" | "rawTransitionStorageClass" | "rawExpirationDays">;
 

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { Storage } from "../../infra/components/storage";
+import { Storage, playlistRelandDays } from "../../infra/components/storage";
 import type { StorageConfig, TransitionStorageClass } from "../../infra/configTypes";
 import { contract } from "../../infra/lakeContract";
 import { historyPrefixes, type LifecycleRule, rawLifecycleProblems, snapshotPrefixes } from "./helpers/rawLifecycle";
@@ -67,6 +67,21 @@ test("for every generated setting, no rule expires the listener's history and th
     settings.forEach((s, i) => {
         assert.deepEqual(rawLifecycleProblems(rawRules(i), s), [], JSON.stringify(s));
         assert.ok(rawRules(i).some((r) => r.id === "old-versions-and-uploads"), "the rule for old versions and uploads is kept");
+    });
+});
+
+test("for every generated setting, an unchanged playlist's items land again before their last raw copy expires", () => {
+    const items = `${contract.lake.raw}${contract.rawSources.playlistItems}/`;
+    settings.forEach((s, i) => {
+        const expires = rawRules(i).find((r) => r.filter?.prefix === items)?.expiration?.days;
+        const reland = playlistRelandDays(s.rawExpirationDays);
+        if (expires === undefined) {
+            assert.equal(reland, 0, `${JSON.stringify(s)}: nothing expires, so nothing lands again`);
+        } else {
+            // S3 expires an object at the first midnight (UTC) at least `expires` days after it was made: a copy landed
+            // `reland` days after the last one, by a daily run, is there before it.
+            assert.ok(reland >= 1 && reland <= Math.max(1, expires - 1), `${JSON.stringify(s)}: lands again after ${reland} days, expires after ${expires}`);
+        }
     });
 });
 

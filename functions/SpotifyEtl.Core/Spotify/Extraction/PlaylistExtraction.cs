@@ -15,8 +15,13 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// version: one version per run, whole. A version that changes while it is read is read again, up to
 /// <see cref="SpotifyPaging.ReadsOfAChangingList"/> times in all.
 /// </para>
+/// <para>
+/// An unchanged playlist whose items last landed <paramref name="relandDays"/> or more days ago (by the run that landed
+/// them) is read and landed again, as a changed one is: the raw zone's snapshots may expire, and its items would otherwise
+/// have no raw copy left once they do. 0 never lands an unchanged playlist again.
+/// </para>
 /// </summary>
-internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
+internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtractionStrategy
 {
     private const int Reads = SpotifyPaging.ReadsOfAChangingList;
 
@@ -26,15 +31,16 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         var run = extraction.Run;
         var metadataPath = $"playlists/{id}";
         var landedToday = run.LandedToday(extraction.Source.Name);
+        var previous = run.Read(state => state.Playlists.GetValueOrDefault(id));
+        var due = previous is not null && DueAgain(previous, run.RunId);
         // Only a version whose items all landed has its ETag remembered, so a 304 means exactly that version.
-        var metadata = await extraction.GetAsync(metadataPath, conditional: landedToday, cancellationToken).ConfigureAwait(false);
+        var metadata = await extraction.GetAsync(metadataPath, conditional: landedToday && !due, cancellationToken).ConfigureAwait(false);
         if (metadata.NotModified)
         {
             return SourceStatus.Unchanged;
         }
         var header = await HeaderAsync(extraction, metadata, cancellationToken).ConfigureAwait(false);
-        var previous = run.Read(state => state.Playlists.GetValueOrDefault(id));
-        if (previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal))
+        if (previous is not null && string.Equals(previous.SnapshotId, header.SnapshotId, StringComparison.Ordinal) && !due)
         {
             if (!landedToday)
             {
@@ -100,6 +106,11 @@ internal sealed class PlaylistExtraction(string? market) : IExtractionStrategy
         }
         return SourceStatus.Landed;
     }
+
+    /// <summary>Whether the items landed by <paramref name="previous"/>'s run are <c>relandDays</c> days old or older at this run.</summary>
+    private bool DueAgain(PlaylistState previous, string runId) =>
+        relandDays > 0 && RawObjectKey.ParseRunId(runId) is { } now && RawObjectKey.ParseRunId(previous.RunId) is { } landed
+        && now - landed >= TimeSpan.FromDays(relandDays);
 
     /// <summary>The metadata's header; a body that is no playlist lands (the transformation sets it aside with its reason) and fails the source.</summary>
     private static async Task<PlaylistHeader> HeaderAsync(SourceExtraction extraction, SpotifyResponse metadata, CancellationToken cancellationToken)
