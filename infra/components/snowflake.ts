@@ -257,6 +257,8 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             views.push(new snowflake.View(`${name}-${table.name}`, {
                 ...inSchema,
                 name: loading.viewName(table),
+                // A view the provider replaces (CREATE OR REPLACE, when its statement changes) keeps the grants made on it.
+                copyGrants: true,
                 comment: table.description,
                 statement: loading.latestLoadView(table, qualifiedSchema),
             }, { ...inSnowflake, dependsOn: [loads] }));
@@ -266,6 +268,7 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
             new snowflake.View(`${name}-question-${query.name}`, {
                 ...inSchema,
                 name: query.name.toUpperCase(),
+                copyGrants: true,
                 comment: query.question,
                 statement: query.sql,
             }, { ...inSnowflake, dependsOn: [...views, ...Object.values(this.tables)] });

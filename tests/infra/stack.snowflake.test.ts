@@ -224,6 +224,10 @@ test("every lake table has a reload task every hour by default and a view of its
     const views = stack.all(sf.view).map((v) => String(v.inputs["name"])).sort();
     const questions = snowflakeQuestions().map((q) => q.name.toUpperCase());
     assert.deepEqual(views, [...tables.map((t) => t.name.toUpperCase()), ...questions].sort());
+    // A changed question or a new lake column replaces its view: the analysts' grant on it goes with it.
+    for (const view of stack.all(sf.view)) {
+        assert.equal(view.inputs["copyGrants"], true, `${String(view.inputs["name"])} drops its grants when replaced`);
+    }
 });
 
 test("the transformed bucket announces each table's new files to that table's pipe; the raw bucket's trigger is untouched", () => {
