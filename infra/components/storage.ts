@@ -144,6 +144,10 @@ export function rawSourceRules(c: RawLifecycleSettings): aws.types.input.s3.Buck
             transitions,
             expiration,
         });
+        if (expiration !== undefined) {
+            // What the transform set aside of the source (a copy and its reason under quarantine/<segment>/) goes with it.
+            rules.push({ id: `quarantine-${segment}-age-out`, status: "Enabled", filter: { prefix: `${contract.lake.quarantine}${segment}/` }, expiration });
+        }
     }
     // The data exports uploaded under import/ are the listener's history as it was given: often hundreds of MB a
     // zip, read again only by a new import of the same upload. They move with the raw sources and never expire.

@@ -72,8 +72,9 @@ test("dev log groups keep 14 days, raw objects never move to a colder class, and
     assert.ok(rules.every((r) => r.transitions === undefined), "dev raw objects have no transition");
     const expiring = rules.filter((r) => r.expiration?.days !== undefined);
     assert.deepEqual(expiring.map((r) => `${r.filter?.prefix} ${r.expiration?.days}`).sort(),
-        ["raw/playlist/ 90", "raw/playlist_items/ 90", "raw/saved_tracks/ 90", "raw/top_artists/ 90", "raw/top_tracks/ 90"],
-        "the snapshots expire after 90 days; recently played and the export's files never");
+        ["quarantine/playlist/ 90", "quarantine/playlist_items/ 90", "quarantine/saved_tracks/ 90", "quarantine/top_artists/ 90", "quarantine/top_tracks/ 90",
+            "raw/playlist/ 90", "raw/playlist_items/ 90", "raw/saved_tracks/ 90", "raw/top_artists/ 90", "raw/top_tracks/ 90"],
+        "the snapshots, and what the transform set aside of them, expire after 90 days; recently played and the export's files never");
 });
 
 test("with snowflakeEnabled off (the default) nothing of Snowflake is declared and the transformed bucket has no notification", () => {

@@ -85,6 +85,19 @@ test("for every generated setting, an unchanged playlist's items land again befo
     });
 });
 
+test("for every generated setting, what the transform set aside expires with its source: a snapshot's, never the history's", () => {
+    settings.forEach((s, i) => {
+        for (const [source, segment] of Object.entries(contract.rawSources)) {
+            const prefix = `${contract.lake.quarantine}${segment}/`;
+            const expiring = rawRules(i).filter((r) => r.status === "Enabled" && r.expiration?.days !== undefined
+                && (prefix.startsWith(r.filter?.prefix ?? "") || (r.filter?.prefix ?? "").startsWith(prefix)));
+            const history = historyPrefixes.includes(`${contract.lake.raw}${segment}/`);
+            const expected = history || s.rawExpirationDays === 0 ? [] : [s.rawExpirationDays];
+            assert.deepEqual(expiring.map((r) => r.expiration!.days), expected, `${JSON.stringify(s)}: ${source} under ${prefix}`);
+        }
+    });
+});
+
 test("a rule's id depends on its prefix alone, whatever the days and the class", () => {
     const idOf = new Map<string, string>();
     settings.forEach((_, i) => {
