@@ -58,6 +58,9 @@ public sealed partial class ExtractFunction
     private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version,
         Action<string> log) : IRefreshTokenStore
     {
+        /// <summary>Every token this run tried to put: a put whose answer was an error may have written its value all the same.</summary>
+        private readonly HashSet<string> _attempted = new(StringComparer.Ordinal);
+
         /// <summary>The version holding the refresh token in use: the one read, or the one the last rotation wrote.</summary>
         public string? Version { get; private set; } = version;
 
@@ -65,30 +68,34 @@ public sealed partial class ExtractFunction
         {
             if (Version is not null && await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false) is { VersionId: { } now } read && now != Version)
             {
-                if (Holds(read.SecretString, refreshToken))
+                // A version this run's own earlier put wrote, though its answer was an error, is this run's: any other stands.
+                if (TokenIn(read.SecretString) is not { } held || !_attempted.Contains(held))
                 {
-                    // This run's own earlier put, whose answer was lost: the secret holds the token already.
-                    Version = now;
+                    log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_secret_replaced_during_run", secretId,
+                        $"Spotify rotated the refresh token, but secret {secretId} was given a new value (version {now}) while the run went on: " +
+                        "that value stands, and the rotated token was not written over it."), FunctionJsonContext.Default.SecretEventLogLine));
                     return;
                 }
-                log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_secret_replaced_during_run", secretId,
-                    $"Spotify rotated the refresh token, but secret {secretId} was given a new value (version {now}) while the run went on: " +
-                    "that value stands, and the rotated token was not written over it."), FunctionJsonContext.Default.SecretEventLogLine));
-                return;
+                Version = now;
+                if (held == refreshToken)
+                {
+                    return;
+                }
             }
+            _attempted.Add(refreshToken);
             Version = await secrets.PutSecretStringAsync(secretId,
                 JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
         }
 
-        private static bool Holds(string secretString, string refreshToken)
+        private static string? TokenIn(string secretString)
         {
             try
             {
-                return JsonSerializer.Deserialize(secretString, AwsJsonContext.Default.SpotifySecretValue)?.RefreshToken == refreshToken;
+                return JsonSerializer.Deserialize(secretString.TrimStart('\uFEFF'), AwsJsonContext.Default.SpotifySecretValue)?.RefreshToken;
             }
             catch (JsonException)
             {
-                return false;
+                return null;
             }
         }
     }

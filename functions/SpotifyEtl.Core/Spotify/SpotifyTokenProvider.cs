@@ -185,7 +185,7 @@ public sealed class SpotifyTokenProvider : IDisposable
     /// </summary>
     public async Task<bool> RetryRotationSaveAsync(TimeSpan within)
     {
-        if (RotationSaveFailure is null || _rotatedTokenStore is null || _refreshToken is not { } rotated)
+        if (RotationSaveFailure is null || _rotatedTokenStore is null)
         {
             return false;
         }
@@ -195,6 +195,11 @@ public sealed class SpotifyTokenProvider : IDisposable
             await _gate.WaitAsync(bound.Token).ConfigureAwait(false);
             try
             {
+                // Read under the gate: a refresh meanwhile may have rotated the token again, and saved it.
+                if (RotationSaveFailure is null || _refreshToken is not { } rotated)
+                {
+                    return false;
+                }
                 await _rotatedTokenStore.SaveAsync(rotated, bound.Token).ConfigureAwait(false);
                 RotationSaveFailure = null;
                 return true;

@@ -272,6 +272,43 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     }
 
     [Fact]
+    public async Task A_token_rotated_again_after_a_failed_put_that_wrote_is_saved_over_the_runs_own_version()
+    {
+        // The first rotation's put writes its value but answers an error through every attempt; the access token then
+        // expires mid-run, and the refresh rotates the token again: the secret holds the first put's value, this run's own.
+        var grants = 0;
+        SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-1";
+        SpotifyApi.ExpireAccessTokensAfterRequests = 2;
+        SpotifyApi.OnTokenRequest = _ =>
+        {
+            if (++grants == 1)
+            {
+                (SecretsManager.FailPutsNext, SecretsManager.WriteFailedPuts) = (3, true);
+            }
+            else if (grants == 2)
+            {
+                SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-2";
+            }
+        };
+        var function = Function();
+
+        using var result = await JsonDocument.ParseAsync(function.RunHandler(Event()));
+
+        Assert.True(grants >= 2, $"{grants} token requests");
+        using (var secret = JsonDocument.Parse(SecretsManager.Secrets[SecretId]))
+        {
+            Assert.Equal("double-refresh-token-ROTATED-2", secret.RootElement.GetProperty("refresh_token").GetString());
+        }
+        Assert.DoesNotContain(Logged, line => line.Contains("spotify_secret_replaced_during_run", StringComparison.Ordinal));
+        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+
+        SpotifyApi.ExpireAccessTokensAfterRequests = null;
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        using var second = await JsonDocument.ParseAsync(function.RunHandler(Event()));
+        Assert.Equal("succeeded", second.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public void Handler_logs_the_reauthorization_event_and_fails_the_invocation_on_invalid_grant()
     {
         SpotifyApi.RefuseRefreshTokens = true;

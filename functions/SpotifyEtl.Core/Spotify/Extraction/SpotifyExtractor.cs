@@ -119,7 +119,7 @@ public sealed class SpotifyExtractor
         if (await tokens.RetryRotationSaveAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
         {
             _options.Log?.Invoke(JsonSerializer.Serialize(new TokenLogLine("warn", "spotify_refresh_token_saved_late", run.RunId,
-                "Spotify rotated the refresh token and saving it failed then; it was saved at the end of the run."), ExtractionJsonContext.Default.TokenLogLine));
+                "Spotify rotated the refresh token and saving it failed then; the save was tried again at the end of the run and went through."), ExtractionJsonContext.Default.TokenLogLine));
         }
         var manifest = new ExtractionManifest(run.RunId, startedAt, finishedAt, (long)(finishedAt - startedAt).TotalMilliseconds, outcome,
             run.Fatal?.Message ?? (interrupted ? InterruptedReason : null) ?? run.Stop?.Message, run.Stop?.QuotaExceeded ?? false, tokens.GrantType,
