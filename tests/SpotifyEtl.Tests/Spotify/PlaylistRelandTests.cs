@@ -41,8 +41,8 @@ public sealed class PlaylistRelandTests : IAsyncLifetime
                 playlist.SnapshotId = $"edited-at-run-{run}";
             }
             var now = _h.Clock.GetUtcNow();
-            // Run ids are whole seconds: the age is that of the run that landed the items, as the extractor reads it.
-            var due = landedAt is null || edited || (relandDays > 0 && now - landedAt >= TimeSpan.FromDays(relandDays));
+            // Days by the calendar (UTC), as S3's lifecycle counts an object's age.
+            var due = landedAt is null || edited || (relandDays > 0 && (now.UtcDateTime.Date - landedAt.Value.UtcDateTime.Date).Days >= relandDays);
 
             var report = (await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single();
 
@@ -58,21 +58,41 @@ public sealed class PlaylistRelandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Items_due_again_in_a_day_whose_first_run_found_the_playlist_unchanged_land_that_day()
+    public async Task Items_due_again_whose_reading_failed_are_read_by_the_days_next_run()
     {
-        // Landed at 20:00; the next day's first run, at 10:00, is 14 hours on and lands only the metadata; its run at 21:00
-        // is 25 hours on, past the day the setting allows, though the metadata it asks for has not changed since 10:00.
+        // Landed on day 0; on day 1 they are due, and that day's first run fails on their pages (Spotify's 500s through
+        // every retry) after landing the metadata: the day's next run must not settle for a 304 of the metadata.
         _h.Options = new ExtractorOptions { PlaylistRelandDays = 1 };
         _h.Spotify.AddPlaylist(Id, items: 70);
-        var statuses = new List<SourceStatus>();
-        // The harness's clock starts at 06:00 UTC: runs at 20:00, the next day's 10:00 and 21:00.
-        foreach (var hours in new[] { 14, 14, 11 })
-        {
-            _h.Clock.Advance(TimeSpan.FromHours(hours));
-            statuses.Add((await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single().Status);
-        }
+        var statuses = new List<SourceStatus> { (await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single().Status };
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+        _h.Spotify.Inject($"playlists/{Id}/items", Enumerable.Repeat(Fault.ServerError(), _h.ClientOptions.MaxRetryAttempts + 1).ToArray());
+        statuses.Add((await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single().Status);
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        statuses.Add((await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single().Status);
 
-        Assert.Equal([SourceStatus.Landed, SourceStatus.Unchanged, SourceStatus.Landed], statuses);
+        Assert.Equal([SourceStatus.Landed, SourceStatus.Failed, SourceStatus.Landed], statuses);
+    }
+
+    [Theory]
+    [InlineData("20991231T235959Z")]
+    [InlineData("not a run id")]
+    public async Task Items_whose_landing_names_a_time_after_this_run_or_none_are_due(string landedBy)
+    {
+        // A clock that ran fast named the landing run after today (or the state was edited by hand): its age is unknown,
+        // and waiting for it could let the lifecycle expire the items first.
+        _h.Options = new ExtractorOptions { PlaylistRelandDays = 30 };
+        _h.Spotify.AddPlaylist(Id, items: 70);
+        await _h.RunAsync(ExtractionSource.Playlist(Id));
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        state.Playlists[Id] = state.Playlists[Id] with { RunId = landedBy };
+        await state.SaveAsync(_h.Store, CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+
+        var report = (await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Landed, report.Status);
+        Assert.Equal(2, report.Objects.Count(key => RawObjectKey.Parse(key).Source == RawSource.PlaylistItems));
     }
 
     [Theory]
