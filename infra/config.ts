@@ -145,7 +145,14 @@ export function loadConfig(): StackConfig {
         sources,
         market: r.string("spotifyMarket", (v) => (v === "" || /^[A-Z]{2}$/.test(v) ? undefined : "must be an ISO 3166-1 alpha-2 code such as SE, or empty")),
         topItemsLimit: r.integer("topItemsLimit", 1, 1000),
-        savedTracksFullPassDays: r.integer("savedTracksFullPassDays", 1, 365),
+        // A full pass lands the whole library: the next one must come before the lifecycle expires the last.
+        savedTracksFullPassDays: r.integer("savedTracksFullPassDays", 1, 365, (v) => {
+            const most = playlistRelandDays(storage.rawExpirationDays);
+            return most > 0 && v > most
+                ? `must be at most ${most} with rawExpirationDays ${storage.rawExpirationDays}: each full pass lands the whole library, and the next ` +
+                  "must land before the raw lifecycle expires the last (or set rawExpirationDays higher, or 0)"
+                : undefined;
+        }),
         secretRecoveryWindowDays: r.integer("secretRecoveryWindowDays", 0, 30, (v) => (v === 0 || v >= 7 ? undefined : "must be 0 or 7-30")),
     };
 
@@ -335,4 +342,13 @@ export function isExampleAddress(address: string): boolean {
     const top = labels[labels.length - 1] ?? "";
     const second = labels.slice(-2).join(".");
     return ["example", "test", "invalid", "localhost"].includes(top) || ["example.com", "example.net", "example.org"].includes(second);
+}
+
+/**
+ * Days after which the extract function lands an unchanged playlist's items again (0: never): a playlist nobody edits is
+ * not read again while its snapshot stands, so without it the lifecycle would expire its items' last raw copy. Half the
+ * expiry, and at most 30 days, before the expiry; never sooner than a day.
+ */
+export function playlistRelandDays(rawExpirationDays: number): number {
+    return rawExpirationDays > 0 ? Math.max(1, rawExpirationDays - Math.min(30, Math.ceil(rawExpirationDays / 2))) : 0;
 }

@@ -109,21 +109,12 @@ export const rawSourceLifecycle: Readonly<Record<RawSourceName, "history" | "sna
     spotifyExport: "history",
 };
 
-/**
- * Days after which the extract function lands an unchanged playlist's items again (0: never): a playlist nobody edits is
- * not read again while its snapshot stands, so without it the lifecycle would expire its items' last raw copy. Half the
- * expiry, and at most 30 days, before the expiry; never sooner than a day.
- */
-export function playlistRelandDays(rawExpirationDays: number): number {
-    return rawExpirationDays > 0 ? Math.max(1, rawExpirationDays - Math.min(30, Math.ceil(rawExpirationDays / 2))) : 0;
-}
-
 type RawLifecycleSettings = Pick<StorageConfig, "rawTransitionDays" | "rawTransitionStorageClass" | "rawExpirationDays">;
 
 /**
  * One rule per raw source, filtered on its own prefix `raw/<segment>/` (the slash keeps `raw/playlist/` off
  * `raw/playlist_items/`): a snapshot source moves to the colder class and expires, a history source only moves,
- * and so do the uploads under `import/`.
+ * and so do the uploads under `import/`; an expiring source's `quarantine/<segment>/` expires with it.
  * Every class the config allows (STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR) answers GetObject at once, so the
  * history rebuild reads a moved object as it reads a new one. A rule's id is its source's segment and kind
  * alone, whatever the config, so a change of days or class updates the same rules in place.

@@ -8,7 +8,7 @@ import { before, describe, test } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, projectName, stackNameProblems } from "../../infra/config";
+import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, playlistRelandDays, projectName, stackNameProblems } from "../../infra/config";
 import { namePrefixProblem } from "../../infra/boundary";
 import { stackNames } from "../../infra/build/ci";
 import { retiredSpotifyKeys } from "./helpers/credentials";
@@ -276,6 +276,28 @@ describe("an invalid value fails naming its key", () => {
             assert.match(problemsOf({ ...validConfig(), [`${projectName}:${key}`]: value }), expected);
         });
     }
+
+    test("savedTracksFullPassDays comes before rawExpirationDays expires the last full pass, for generated pairs", () => {
+        let x = 20261201;
+        const next = (bound: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % bound;
+        for (let i = 0; i < 40; i++) {
+            const expiry = [0, 1, 2, 30, 90, 730][i % 6]! + next(3) * next(200);
+            const fullPass = 1 + next(365);
+            const config = { ...validConfig(), [`${projectName}:rawTransitionDays`]: "0", [`${projectName}:rawExpirationDays`]: String(expiry),
+                [`${projectName}:savedTracksFullPassDays`]: String(fullPass) };
+            let problems = "";
+            try {
+                load(config);
+            } catch (error) {
+                assert.ok(error instanceof ConfigValidationError, String(error));
+                problems = error.message;
+            }
+            // The raw copy of a full pass lives rawExpirationDays days; the next one must land while it does.
+            const refused = expiry > 0 && fullPass > playlistRelandDays(expiry);
+            assert.equal(/savedTracksFullPassDays must be at most/.test(problems), refused, `expiry ${expiry}, full pass every ${fullPass} days: ${problems}`);
+            assert.ok(refused || expiry === 0 || fullPass < expiry || expiry === 1, `expiry ${expiry}, full pass every ${fullPass} days accepted`);
+        }
+    });
 
     test("a transformReservedConcurrency above 900, more than an account of the default 1,000 executions may reserve, is warned at preview and kept", () => {
         for (const value of [0, 1, 8, 450, 899, 900, 901, 1000, 5000]) {

@@ -5,7 +5,8 @@
 import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { Storage, playlistRelandDays } from "../../infra/components/storage";
+import { Storage } from "../../infra/components/storage";
+import { playlistRelandDays } from "../../infra/config";
 import type { StorageConfig, TransitionStorageClass } from "../../infra/configTypes";
 import { contract } from "../../infra/lakeContract";
 import { historyPrefixes, type LifecycleRule, rawLifecycleProblems, snapshotPrefixes } from "./helpers/rawLifecycle";
