@@ -147,7 +147,7 @@ export function loadConfig(): StackConfig {
         topItemsLimit: r.integer("topItemsLimit", 1, 1000),
         // A full pass lands the whole library: the next one must come before the lifecycle expires the last.
         savedTracksFullPassDays: r.integer("savedTracksFullPassDays", 1, 365, (v) => {
-            const most = playlistRelandDays(storage.rawExpirationDays);
+            const most = snapshotRelandDays(storage.rawExpirationDays);
             return most > 0 && v > most
                 ? `must be at most ${most} with rawExpirationDays ${storage.rawExpirationDays}: each full pass lands the whole library, and the next ` +
                   "must land before the raw lifecycle expires the last (or set rawExpirationDays higher, or 0)"
@@ -349,6 +349,6 @@ export function isExampleAddress(address: string): boolean {
  * not read again while its snapshot stands, so without it the lifecycle would expire its items' last raw copy. Half the
  * expiry, and at most 30 days, before the expiry; never sooner than a day.
  */
-export function playlistRelandDays(rawExpirationDays: number): number {
+export function snapshotRelandDays(rawExpirationDays: number): number {
     return rawExpirationDays > 0 ? Math.max(1, rawExpirationDays - Math.min(30, Math.ceil(rawExpirationDays / 2))) : 0;
 }

@@ -16,7 +16,7 @@ import { Trigger } from "./components/trigger";
 import { analystPolicy as analystPolicyDocument } from "./analystPolicy";
 import { stackProvider } from "./awsProvider";
 import { permissionsBoundaryArn } from "./boundary";
-import { loadConfig, playlistRelandDays } from "./config";
+import { loadConfig, snapshotRelandDays } from "./config";
 import { contract } from "./lakeContract";
 import * as links from "./consoleLinks";
 import { extractStatements, transformStatements } from "./permissions";
@@ -81,7 +81,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
         [contract.environment.extract.topItemsLimit]: String(config.spotify.topItemsLimit),
         [contract.environment.extract.savedTracksFullPassDays]: String(config.spotify.savedTracksFullPassDays),
         // An unchanged playlist's items land again before the lifecycle expires their last raw copy.
-        [contract.environment.extract.playlistRelandDays]: String(playlistRelandDays(config.storage.rawExpirationDays)),
+        [contract.environment.extract.snapshotRelandDays]: String(snapshotRelandDays(config.storage.rawExpirationDays)),
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         [contract.environment.extract.timeBudgetSeconds]: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),
         [contract.environment.extract.metricsNamespace]: metricNamespace,

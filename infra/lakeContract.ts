@@ -45,7 +45,7 @@ export interface Contract {
     /** The key segment of each kind of raw object: it lands under `raw/<segment>/`. */
     readonly rawSources: Readonly<Record<RawSourceName, string>>;
     readonly environment: {
-        readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "playlistRelandDays" | "metricsNamespace", string>>;
+        readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "snapshotRelandDays" | "metricsNamespace", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
     };
     readonly metrics: Readonly<Record<"namespace" | "extractionSucceeded" | "recentlyPlayedExtracted" | "reauthorizationRequired" | "reauthorizationDue" | "recentlyPlayedGap" | "transformed" | "quarantined" | "unreadableItems"

@@ -5,8 +5,8 @@
 -- the two means duplicate rows in that day's files; a day missing from every table means the extraction or
 -- transformation did not run. playlist_entries has rows only on days a playlist changed, saved_tracks on
 -- days with a new save, top_items on days a list changed (an unchanged list lands nothing; one served empty
--- is one row of rank 0), playlists
--- on every day it was extracted. An entry whose day has no playlist metadata (its object did not land)
+-- is one row of rank 0), and the two also on a day an unchanged one landed again before the raw lifecycle
+-- expired its last copy (a stack's SPOTIFY_SNAPSHOT_RELAND_DAYS); playlists on every day it was extracted. An entry whose day has no playlist metadata (its object did not land)
 -- has no snapshot id: NULL in Parquet, '' in CSV, one key either way.
 SELECT snapshot_date, 'albums' AS table_name, COUNT(*) AS row_count,
        COUNT(DISTINCT album_id) AS distinct_keys

@@ -44,7 +44,7 @@ public static class StackContract
         public const string TimeBudgetSeconds = "EXTRACT_TIME_BUDGET_SECONDS";
         public const string TopItemsLimit = "SPOTIFY_TOP_ITEMS_LIMIT";
         public const string SavedTracksFullPassDays = "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS";
-        public const string PlaylistRelandDays = "SPOTIFY_PLAYLIST_RELAND_DAYS";
+        public const string SnapshotRelandDays = "SPOTIFY_SNAPSHOT_RELAND_DAYS";
         public const string MetricsNamespace = "METRICS_NAMESPACE";
     }
 

@@ -8,7 +8,7 @@ import { before, describe, test } from "node:test";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, playlistRelandDays, projectName, stackNameProblems } from "../../infra/config";
+import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, snapshotRelandDays, projectName, stackNameProblems } from "../../infra/config";
 import { namePrefixProblem } from "../../infra/boundary";
 import { stackNames } from "../../infra/build/ci";
 import { retiredSpotifyKeys } from "./helpers/credentials";
@@ -293,7 +293,7 @@ describe("an invalid value fails naming its key", () => {
                 problems = error.message;
             }
             // The raw copy of a full pass lives rawExpirationDays days; the next one must land while it does.
-            const refused = expiry > 0 && fullPass > playlistRelandDays(expiry);
+            const refused = expiry > 0 && fullPass > snapshotRelandDays(expiry);
             assert.equal(/savedTracksFullPassDays must be at most/.test(problems), refused, `expiry ${expiry}, full pass every ${fullPass} days: ${problems}`);
             assert.ok(refused || expiry === 0 || fullPass < expiry || expiry === 1, `expiry ${expiry}, full pass every ${fullPass} days accepted`);
         }

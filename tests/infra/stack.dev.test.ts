@@ -56,7 +56,7 @@ test("the example dev stack reads every Spotify source its file lists, in order"
     assert.equal(env["SPOTIFY_TOP_ITEMS_LIMIT"], "50");
     assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "7");
     // rawExpirationDays 90: an unchanged playlist lands again after 60 days, before its items expire.
-    assert.equal(env["SPOTIFY_PLAYLIST_RELAND_DAYS"], "60");
+    assert.equal(env["SPOTIFY_SNAPSHOT_RELAND_DAYS"], "60");
 });
 
 test("with no alarm e-mail the topic has no subscription", () => {

@@ -84,7 +84,7 @@ test("the market, sources and extraction settings reach the extract function's e
     assert.equal(env["SPOTIFY_TOP_ITEMS_LIMIT"], "120");
     assert.equal(env["SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS"], "14");
     // rawExpirationDays 0: an unchanged playlist lands again never, since nothing expires.
-    assert.equal(env["SPOTIFY_PLAYLIST_RELAND_DAYS"], "0");
+    assert.equal(env["SPOTIFY_SNAPSHOT_RELAND_DAYS"], "0");
     assert.deepEqual(JSON.parse(env["SPOTIFY_SOURCES"] ?? ""), [
         { type: "recently_played" },
         { type: "top_tracks", time_range: "medium_term" },

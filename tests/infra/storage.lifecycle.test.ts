@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { Storage } from "../../infra/components/storage";
-import { playlistRelandDays } from "../../infra/config";
+import { snapshotRelandDays } from "../../infra/config";
 import type { StorageConfig, TransitionStorageClass } from "../../infra/configTypes";
 import { contract } from "../../infra/lakeContract";
 import { historyPrefixes, type LifecycleRule, rawLifecycleProblems, snapshotPrefixes } from "./helpers/rawLifecycle";
@@ -75,7 +75,7 @@ test("for every generated setting, an unchanged playlist's items land again befo
     const items = `${contract.lake.raw}${contract.rawSources.playlistItems}/`;
     settings.forEach((s, i) => {
         const expires = rawRules(i).find((r) => r.filter?.prefix === items)?.expiration?.days;
-        const reland = playlistRelandDays(s.rawExpirationDays);
+        const reland = snapshotRelandDays(s.rawExpirationDays);
         if (expires === undefined) {
             assert.equal(reland, 0, `${JSON.stringify(s)}: nothing expires, so nothing lands again`);
         } else {

@@ -175,8 +175,11 @@ public sealed record RecentlyPlayedState(string After, string RunId);
 /// </summary>
 public sealed record SavedTracksState(string LastFullPass, string RunId, string? NewestAddedAt = null);
 
-/// <summary>An ETag and whether the response it tags had a <c>next</c> page (a 304 does not say).</summary>
-public sealed record EntityTagState([property: JsonPropertyName("etag")] string ETag, bool HasNext);
+/// <summary>
+/// An ETag, whether the response it tags had a <c>next</c> page (a 304 does not say), and the run that landed it (none in
+/// a state an earlier version wrote).
+/// </summary>
+public sealed record EntityTagState([property: JsonPropertyName("etag")] string ETag, bool HasNext, string? RunId = null);
 
 /// <summary>A wait Spotify asked for, and whether it was for a spent quota (QUOTA_EXCEEDED).</summary>
 public sealed record SpotifyWait(DateTimeOffset Until, bool QuotaExceeded)

@@ -413,7 +413,7 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                 }
                 const extractEnv = (stack.functionNamed("extract").inputs["environment"] as { variables: Record<string, string> }).variables;
                 const transformEnv = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
-                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "SPOTIFY_PLAYLIST_RELAND_DAYS", "EXTRACT_TIME_BUDGET_SECONDS", "METRICS_NAMESPACE", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
+                const allowedExtract = ["RAW_BUCKET", "SPOTIFY_SECRET_ID", "SPOTIFY_SOURCES", "SPOTIFY_MARKET", "SPOTIFY_TOP_ITEMS_LIMIT", "SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS", "SPOTIFY_SNAPSHOT_RELAND_DAYS", "EXTRACT_TIME_BUDGET_SECONDS", "METRICS_NAMESPACE", "AWS_LAMBDA_HANDLER_LOG_FORMAT"];
                 assert.ok(Object.keys(extractEnv).every((k) => allowedExtract.includes(k)), Object.keys(extractEnv).join());
                 assert.deepEqual(Object.keys(transformEnv).sort(), ["AWS_LAMBDA_HANDLER_LOG_FORMAT", "METRICS_NAMESPACE", "RAW_BUCKET", "TABLE_FORMAT", "TRANSFORMED_BUCKET",
                     "TRANSFORM_TIME_BUDGET_SECONDS"]);

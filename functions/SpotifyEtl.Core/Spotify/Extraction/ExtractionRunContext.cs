@@ -102,7 +102,7 @@ internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, 
 
     public EntityTagState? ETagFor(string path) => Read(s => s.ETags.GetValueOrDefault(path));
 
-    public void RememberETag(string path, string etag, bool hasNext) => Update(s => s.ETags[path] = new EntityTagState(etag, hasNext));
+    public void RememberETag(string path, string etag, bool hasNext) => Update(s => s.ETags[path] = new EntityTagState(etag, hasNext, RunId));
 
     public Task SaveAsync(IObjectStore store, CancellationToken cancellationToken)
     {

@@ -10,8 +10,8 @@ public sealed record ExtractorOptions
     /// <summary>Environment variable (and config key <c>savedTracksFullPassDays</c>) for <see cref="SavedTracksFullPassDays"/>.</summary>
     public const string SavedTracksFullPassDaysVariable = StackContract.ExtractEnvironment.SavedTracksFullPassDays;
 
-    /// <summary>Environment variable for <see cref="PlaylistRelandDays"/>, which the stack sets from its raw objects' expiry.</summary>
-    public const string PlaylistRelandDaysVariable = StackContract.ExtractEnvironment.PlaylistRelandDays;
+    /// <summary>Environment variable for <see cref="SnapshotRelandDays"/>, which the stack sets from its raw objects' expiry.</summary>
+    public const string SnapshotRelandDaysVariable = StackContract.ExtractEnvironment.SnapshotRelandDays;
 
     /// <summary>Environment variable for <see cref="Market"/>.</summary>
     public const string MarketVariable = StackContract.ExtractEnvironment.Market;
@@ -20,7 +20,7 @@ public sealed record ExtractorOptions
     public const int MaxTopItemsLimit = 1000;
     public const int DefaultSavedTracksFullPassDays = 7;
     public const int MaxSavedTracksFullPassDays = 365;
-    public const int MaxPlaylistRelandDays = 36500;
+    public const int MaxSnapshotRelandDays = 36500;
 
     /// <summary>Sources extracted at the same time; Spotify's rate limit is per app, so keep it small.</summary>
     public int MaxConcurrency { get; init; } = 2;
@@ -42,10 +42,11 @@ public sealed record ExtractorOptions
     public int SavedTracksFullPassDays { get; init; } = DefaultSavedTracksFullPassDays;
 
     /// <summary>
-    /// Days after which an unchanged playlist's items are read and landed again, 0 for never: on a stack whose raw snapshots
-    /// expire (rawExpirationDays), a playlist nobody edits would otherwise keep its only raw copy until the expiry deletes it.
+    /// Days after which an unchanged playlist's items, or an unchanged top list, are read and landed again, 0 for never: on a
+    /// stack whose raw snapshots expire (rawExpirationDays), what nobody changes would otherwise keep its only raw copy until
+    /// the expiry deletes it (<see cref="SnapshotAge"/>).
     /// </summary>
-    public int PlaylistRelandDays { get; init; }
+    public int SnapshotRelandDays { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -70,13 +71,13 @@ public sealed record ExtractorOptions
     {
         CheckRange(TopItemsLimitVariable, TopItemsLimit, 1, MaxTopItemsLimit);
         CheckRange(SavedTracksFullPassDaysVariable, SavedTracksFullPassDays, 1, MaxSavedTracksFullPassDays);
-        CheckRange(PlaylistRelandDaysVariable, PlaylistRelandDays, 0, MaxPlaylistRelandDays);
+        CheckRange(SnapshotRelandDaysVariable, SnapshotRelandDays, 0, MaxSnapshotRelandDays);
         return this;
     }
 
     /// <summary>
     /// The settings the stack passes to the extract function (<c>SPOTIFY_MARKET</c>, <c>SPOTIFY_TOP_ITEMS_LIMIT</c>,
-    /// <c>SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS</c>, <c>SPOTIFY_PLAYLIST_RELAND_DAYS</c>); unset means the default. A value that is not a whole
+    /// <c>SPOTIFY_SAVED_TRACKS_FULL_PASS_DAYS</c>, <c>SPOTIFY_SNAPSHOT_RELAND_DAYS</c>); unset means the default. A value that is not a whole
     /// number in range throws <see cref="SpotifyConfigurationException"/> naming the variable.
     /// </summary>
     public static ExtractorOptions FromEnvironment(Func<string, string?> getVariable) => new()
@@ -84,7 +85,7 @@ public sealed record ExtractorOptions
         Market = getVariable(MarketVariable) is { Length: > 0 } market ? market : null,
         TopItemsLimit = ReadSetting(getVariable, TopItemsLimitVariable, DefaultTopItemsLimit, 1, MaxTopItemsLimit),
         SavedTracksFullPassDays = ReadSetting(getVariable, SavedTracksFullPassDaysVariable, DefaultSavedTracksFullPassDays, 1, MaxSavedTracksFullPassDays),
-        PlaylistRelandDays = ReadSetting(getVariable, PlaylistRelandDaysVariable, 0, 0, MaxPlaylistRelandDays),
+        SnapshotRelandDays = ReadSetting(getVariable, SnapshotRelandDaysVariable, 0, 0, MaxSnapshotRelandDays),
     };
 
     private static int ReadSetting(Func<string, string?> getVariable, string variable, int fallback, int min, int max)

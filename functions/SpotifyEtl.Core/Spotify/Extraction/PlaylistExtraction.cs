@@ -16,9 +16,9 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// <see cref="SpotifyPaging.ReadsOfAChangingList"/> times in all.
 /// </para>
 /// <para>
-/// An unchanged playlist whose items last landed <paramref name="relandDays"/> or more days ago (by the date of the run that
-/// landed them) is read and landed again, as a changed one is: the raw zone's snapshots may expire, and its items would otherwise
-/// have no raw copy left once they do. 0 never lands an unchanged playlist again.
+/// An unchanged playlist whose items last landed <paramref name="relandDays"/> or more days ago (<see cref="SnapshotAge"/>) is
+/// read and landed again, as a changed one is: the raw zone's snapshots may expire, and its items would otherwise have no raw
+/// copy left once they do.
 /// </para>
 /// </summary>
 internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtractionStrategy
@@ -32,7 +32,7 @@ internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtr
         var metadataPath = $"playlists/{id}";
         var landedToday = run.LandedToday(extraction.Source.Name);
         var previous = run.Read(state => state.Playlists.GetValueOrDefault(id));
-        var due = previous is not null && DueAgain(previous, run.RunId);
+        var due = previous is not null && SnapshotAge.Due(relandDays, previous.RunId, run.RunId);
         // Only a version whose items all landed has its ETag remembered, so a 304 means exactly that version.
         var metadata = await extraction.GetAsync(metadataPath, conditional: landedToday && !due, cancellationToken).ConfigureAwait(false);
         if (metadata.NotModified)
@@ -106,16 +106,6 @@ internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtr
         }
         return SourceStatus.Landed;
     }
-
-    /// <summary>
-    /// Whether the items landed by <paramref name="previous"/>'s run are <c>relandDays</c> days old at this run, counted by the
-    /// calendar (UTC) as S3's lifecycle counts an object's age; a landing that names no time, or a time after this run's (a
-    /// clock that ran fast then), is due as well: its age is unknown.
-    /// </summary>
-    private bool DueAgain(PlaylistState previous, string runId) =>
-        relandDays > 0 && RawObjectKey.ParseRunId(runId) is { } now
-        && (RawObjectKey.ParseRunId(previous.RunId) is not { } landed || landed > now
-            || DateOnly.FromDateTime(now.UtcDateTime).DayNumber - DateOnly.FromDateTime(landed.UtcDateTime).DayNumber >= relandDays);
 
     /// <summary>The metadata's header; a body that is no playlist lands (the transformation sets it aside with its reason) and fails the source.</summary>
     private static async Task<PlaylistHeader> HeaderAsync(SourceExtraction extraction, SpotifyResponse metadata, CancellationToken cancellationToken)

@@ -29,9 +29,9 @@ public sealed class SpotifyExtractor
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = (options ?? new ExtractorOptions()).Validated();
-        _playlists = new PlaylistExtraction(_options.Market, _options.PlaylistRelandDays);
+        _playlists = new PlaylistExtraction(_options.Market, _options.SnapshotRelandDays);
         _recentlyPlayed = new RecentlyPlayedExtraction(_options.MaxPagesPerSource);
-        _topItems = new OncePerDay(new TopItemsExtraction(_options.TopItemsLimit));
+        _topItems = new OncePerDay(new TopItemsExtraction(_options.TopItemsLimit, _options.SnapshotRelandDays));
         _savedTracks = new OncePerDay(new SavedTracksExtraction(_options.SavedTracksFullPassDays));
     }
 

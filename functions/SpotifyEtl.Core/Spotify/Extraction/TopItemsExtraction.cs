@@ -4,9 +4,10 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// A top list (tracks or artists for one time range): the first <c>limit</c> items, in pages of at most
 /// 50 asked for by offset, never past <c>limit</c>. Each page is asked for conditionally; when every page
 /// answers 304 the list is unchanged and nothing lands. When any page changed, the pages that answered 304
-/// are fetched again, so each landing holds the whole list with its ranks.
+/// are fetched again, so each landing holds the whole list with its ranks. A list unchanged since a landing
+/// <paramref name="relandDays"/> or more days ago (<see cref="SnapshotAge"/>) lands again whole, unasked.
 /// </summary>
-internal sealed class TopItemsExtraction(int limit) : IExtractionStrategy
+internal sealed class TopItemsExtraction(int limit, int relandDays) : IExtractionStrategy
 {
     public async Task<SourceStatus> ExtractAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
@@ -14,10 +15,12 @@ internal sealed class TopItemsExtraction(int limit) : IExtractionStrategy
         var endpoint = source.Kind == SourceKind.TopArtists ? "me/top/artists" : "me/top/tracks";
         var notModified = new List<string>();
         var landed = new List<(string Path, SpotifyResponse Response, bool HasNext)>();
-        var changed = false;
+        string PathAt(int offset) => $"{endpoint}?time_range={source.Subject}&limit={Math.Min(SpotifyPaging.PageSize, limit - offset)}&offset={offset}";
+        // A list due to land again is asked for in full, as a changed one is.
+        var changed = extraction.Run.ETagFor(PathAt(0)) is { } known && SnapshotAge.Due(relandDays, known.RunId, extraction.Run.RunId);
         for (var offset = 0; offset < limit; offset += SpotifyPaging.PageSize)
         {
-            var path = $"{endpoint}?time_range={source.Subject}&limit={Math.Min(SpotifyPaging.PageSize, limit - offset)}&offset={offset}";
+            var path = PathAt(offset);
             // Once something changed, every page is needed in full: no point asking conditionally.
             var response = await extraction.GetAsync(path, conditional: !changed, cancellationToken).ConfigureAwait(false);
             bool hasNext;

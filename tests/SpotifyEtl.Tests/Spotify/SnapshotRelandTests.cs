@@ -6,11 +6,11 @@ using Xunit;
 namespace SpotifyEtl.Tests.Spotify;
 
 /// <summary>
-/// A playlist nobody edits keeps its snapshot, and its items are not read while it stands; where raw snapshots expire
-/// (the stack's rawExpirationDays), its items land again once their last landing is <see cref="ExtractorOptions.PlaylistRelandDays"/>
-/// old, so the lake always holds a raw copy of every playlist's current items.
+/// A playlist nobody edits keeps its snapshot, and its items are not read while it stands; a top list nobody's listening
+/// moves answers 304. Where raw snapshots expire (the stack's rawExpirationDays), each lands again once its last landing is
+/// <see cref="ExtractorOptions.SnapshotRelandDays"/> days old by the calendar, so the lake always holds a raw copy of them.
 /// </summary>
-public sealed class PlaylistRelandTests : IAsyncLifetime
+public sealed class SnapshotRelandTests : IAsyncLifetime
 {
     private const string Id = "3cEYpjA9oz9GiPac4AsH4n";
     private ExtractionHarness _h = null!;
@@ -28,7 +28,7 @@ public sealed class PlaylistRelandTests : IAsyncLifetime
         var random = new Random(seed);
         // 0 (never) in some runs; a stack's setting otherwise.
         var relandDays = seed % 4 == 0 ? 0 : random.Next(1, 12);
-        _h.Options = new ExtractorOptions { PlaylistRelandDays = relandDays };
+        _h.Options = new ExtractorOptions { SnapshotRelandDays = relandDays };
         var playlist = _h.Spotify.AddPlaylist(Id, items: random.Next(1, 120));
         DateTimeOffset? landedAt = null;
         for (var run = 0; run < 30; run++)
@@ -57,12 +57,43 @@ public sealed class PlaylistRelandTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task An_unchanged_top_list_lands_again_once_its_last_landing_is_the_setting_old(int seed)
+    {
+        var random = new Random(seed);
+        var relandDays = seed % 4 == 0 ? 0 : random.Next(1, 12);
+        var limit = 50 * random.Next(1, 4);
+        _h.Options = new ExtractorOptions { SnapshotRelandDays = relandDays, TopItemsLimit = limit };
+        _h.Spotify.TopTrackCount = limit;
+        DateOnly? landedOn = null;
+        for (var run = 0; run < 30; run++)
+        {
+            // A day's first run reads the top lists; runs a day or more apart, the list now and then changed.
+            _h.Clock.Advance(TimeSpan.FromDays(random.Next(1, 6)));
+            // A song of the list replaced by another (one replaced before changes nothing).
+            var changed = random.Next(8) == 0 && _h.Spotify.ReplacedTopTracks.Add(random.Next(limit));
+            var today = DateOnly.FromDateTime(_h.Clock.GetUtcNow().UtcDateTime);
+            var due = landedOn is null || changed || (relandDays > 0 && today.DayNumber - landedOn.Value.DayNumber >= relandDays);
+
+            var report = (await _h.RunAsync(ExtractionSource.TopTracks("short_term"))).Manifest.Sources.Single();
+
+            Assert.True(due ? report.Status == SourceStatus.Landed && report.Objects.Count == limit / 50
+                : report.Status == SourceStatus.Unchanged && report.Objects.Count == 0,
+                $"run {run} on {today}, last landed on {landedOn}, relanding after {relandDays} days: {report.Status}, {report.Objects.Count} pages");
+            if (due)
+            {
+                landedOn = today;
+            }
+        }
+    }
+
     [Fact]
     public async Task Items_due_again_whose_reading_failed_are_read_by_the_days_next_run()
     {
         // Landed on day 0; on day 1 they are due, and that day's first run fails on their pages (Spotify's 500s through
         // every retry) after landing the metadata: the day's next run must not settle for a 304 of the metadata.
-        _h.Options = new ExtractorOptions { PlaylistRelandDays = 1 };
+        _h.Options = new ExtractorOptions { SnapshotRelandDays = 1 };
         _h.Spotify.AddPlaylist(Id, items: 70);
         var statuses = new List<SourceStatus> { (await _h.RunAsync(ExtractionSource.Playlist(Id))).Manifest.Sources.Single().Status };
         _h.Clock.Advance(TimeSpan.FromDays(1));
@@ -81,7 +112,7 @@ public sealed class PlaylistRelandTests : IAsyncLifetime
     {
         // A clock that ran fast named the landing run after today (or the state was edited by hand): its age is unknown,
         // and waiting for it could let the lifecycle expire the items first.
-        _h.Options = new ExtractorOptions { PlaylistRelandDays = 30 };
+        _h.Options = new ExtractorOptions { SnapshotRelandDays = 30 };
         _h.Spotify.AddPlaylist(Id, items: 70);
         await _h.RunAsync(ExtractionSource.Playlist(Id));
         var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
@@ -101,9 +132,9 @@ public sealed class PlaylistRelandTests : IAsyncLifetime
     public void A_bad_setting_is_refused_naming_the_variable(string value, string expected)
     {
         var error = Assert.Throws<SpotifyConfigurationException>(() =>
-            ExtractorOptions.FromEnvironment(name => name == ExtractorOptions.PlaylistRelandDaysVariable ? value : null));
+            ExtractorOptions.FromEnvironment(name => name == ExtractorOptions.SnapshotRelandDaysVariable ? value : null));
 
-        Assert.Contains(ExtractorOptions.PlaylistRelandDaysVariable, error.Message, StringComparison.Ordinal);
+        Assert.Contains(ExtractorOptions.SnapshotRelandDaysVariable, error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 }
