@@ -14,6 +14,8 @@ export interface SecureBucketArgs {
     readonly encryption: StorageConfig["encryption"];
     /** Protect and retain the bucket: it holds data that cannot be recreated. */
     readonly protect?: boolean;
+    /** Key patterns (`raw/recently_played/*`) whose objects and versions no one may delete while the bucket policy stands. */
+    readonly undeletable?: readonly string[];
 }
 
 /** The options of one of a bucket's settings: deleted with the bucket (never before it), retained with it. */
@@ -66,18 +68,30 @@ export class SecureBucket extends pulumi.ComponentResource {
             }],
         }, child);
 
-        // The public access block must exist first, or S3 may judge the policy before public policies are blocked.
+        // The public access block must exist first, or S3 may judge the policy before public policies are blocked. (Named
+        // for its first statement: a new name would replace it, and the bucket would be without it in between.)
         new aws.s3.BucketPolicy(`${name}-tls-only`, {
             bucket: this.bucket.id,
-            policy: tlsOnlyPolicy(this.bucket.arn),
+            policy: tlsOnlyPolicy(this.bucket.arn, args.undeletable),
         }, { ...child, dependsOn: [publicAccess] });
 
         this.registerOutputs({ name: this.name, arn: this.arn });
     }
 }
 
-/** Deny every S3 action over plain HTTP, on the bucket and on its objects. */
-export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<string> {
+/**
+ * Deny every S3 action over plain HTTP, on the bucket and on its objects; and, given key patterns, every deletion of
+ * their objects and versions, by anyone (an administrator's `aws s3 rm --recursive`, a role with `s3:*`). S3's
+ * lifecycle is no request and still expires what its rules name.
+ */
+export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>, undeletable: readonly string[] = []): pulumi.Output<string> {
+    const keep = undeletable.length === 0 ? [] : [{
+        Sid: "KeepTheListenersHistory",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+        Resource: undeletable.map((pattern) => pulumi.interpolate`${bucketArn}/${pattern}`),
+    }];
     return pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [{
@@ -87,8 +101,19 @@ export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<st
             Action: "s3:*",
             Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        }, ...keep],
     });
+}
+
+/**
+ * What no one may delete from the raw bucket of a stack with protectData: the listener's history (each `history`
+ * source's objects, and the exports as uploaded under import/), which Spotify cannot serve again.
+ */
+export function historyKeyPatterns(): string[] {
+    const sources = (Object.entries(contract.rawSources) as [RawSourceName, string][])
+        .filter(([source]) => rawSourceLifecycle[source] === "history")
+        .map(([, segment]) => `${contract.lake.raw}${segment}/*`);
+    return [...sources, `${contract.lake.import}*`];
 }
 
 /**
@@ -163,7 +188,7 @@ export class Storage extends pulumi.ComponentResource {
 
         // The raw responses and the tables are the lake; Athena's results are disposable and never protected.
         const dataBucketArgs = { ...bucketArgs, protect: c.protectData };
-        this.raw = new SecureBucket(`${name}-raw`, dataBucketArgs, { parent: this });
+        this.raw = new SecureBucket(`${name}-raw`, { ...dataBucketArgs, undeletable: c.protectData ? historyKeyPatterns() : [] }, { parent: this });
         // Gone only with the bucket: deleting the versioning configuration suspends versioning.
         const retained = bucketSetting(this.raw.bucket, c.protectData, this);
         const versioning = new aws.s3.BucketVersioning(`${name}-raw-versioning`, {

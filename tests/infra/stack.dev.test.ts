@@ -6,6 +6,7 @@ import { before, test } from "node:test";
 import { fakeFunctionsPackage, repoRoot, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 import { describeStackInvariants } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
+import { deletionsInRaw } from "./helpers/historyDeletion";
 
 const config = {
     ...exampleStack("dev"),
@@ -75,6 +76,12 @@ test("dev log groups keep 14 days, raw objects never move to a colder class, and
         ["quarantine/playlist/ 90", "quarantine/playlist_items/ 90", "quarantine/saved_tracks/ 90", "quarantine/top_artists/ 90", "quarantine/top_tracks/ 90",
             "raw/playlist/ 90", "raw/playlist_items/ 90", "raw/saved_tracks/ 90", "raw/top_artists/ 90", "raw/top_tracks/ 90"],
         "the snapshots, and what the transform set aside of them, expire after 90 days; recently played and the export's files never");
+});
+
+test("without protectData the raw bucket's policy lets an administrator delete anything, as a destroy that empties the bucket does", async () => {
+    for (const [folder, decisions] of await deletionsInRaw(stack)) {
+        assert.deepEqual(decisions, ["Allowed", "Allowed", "Allowed"], folder);
+    }
 });
 
 test("with snowflakeEnabled off (the default) nothing of Snowflake is declared and the transformed bucket has no notification", () => {

@@ -5,6 +5,7 @@ import { before, test } from "node:test";
 import { fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 import { describeStackInvariants } from "./helpers/stackInvariants";
 import { Stack, types } from "./helpers/stackQueries";
+import { deletionsInRaw } from "./helpers/historyDeletion";
 
 // The example Pulumi.production.yaml as the repository ships it, with a stand-in package, the secrets a stack sets, and choices the
 // example file leaves at their defaults: another name prefix, and more temporary storage for the transform.
@@ -32,6 +33,15 @@ test("production buckets survive pulumi destroy while they hold data, and the se
     const lake = [stack.bucketNamed("raw"), stack.bucketNamed("transformed")];
     assert.ok(lake.every((b) => b.inputs["forceDestroy"] === false), "a production bucket of the lake is force-destroyable");
     assert.equal(stack.one(types.secret).inputs["recoveryWindowInDays"], 30);
+});
+
+test("with protectData no one may delete the listener's history from the raw bucket, an administrator neither; the snapshots may go", async () => {
+    const history = ["raw/recently_played/", "raw/spotify_export/", "import/"];
+    for (const [folder, [deleteObject, deleteVersion, put]] of await deletionsInRaw(stack)) {
+        const kept = history.includes(folder);
+        assert.deepEqual([deleteObject, deleteVersion], kept ? ["ExplicitlyDenied", "ExplicitlyDenied"] : ["Allowed", "Allowed"], folder);
+        assert.equal(put, "Allowed", `${folder}: the functions land there`);
+    }
 });
 
 test("the production stack protects and retains the raw and transformed buckets and the secret", () => {
