@@ -58,8 +58,11 @@ public sealed partial class ExtractFunction
     private sealed class SecretRefreshTokenStore(SecretsManagerClient secrets, string secretId, SpotifySecretValue current, string? version,
         Action<string> log) : IRefreshTokenStore
     {
-        /// <summary>Every token this run tried to put: a put whose answer was an error may have written its value all the same.</summary>
-        private readonly HashSet<string> _attempted = new(StringComparer.Ordinal);
+        /// <summary>
+        /// Every value this run tried to put, and its token: a put whose answer was an error may have written it all the same.
+        /// A value that differs in anything else (a client secret edited meanwhile) is someone else's.
+        /// </summary>
+        private readonly Dictionary<string, string> _puts = new(StringComparer.Ordinal);
 
         /// <summary>The version holding the refresh token in use: the one read, or the one the last rotation wrote.</summary>
         public string? Version { get; private set; } = version;
@@ -69,7 +72,7 @@ public sealed partial class ExtractFunction
             if (Version is not null && await secrets.GetSecretAsync(secretId, cancellationToken).ConfigureAwait(false) is { VersionId: { } now } read && now != Version)
             {
                 // A version this run's own earlier put wrote, though its answer was an error, is this run's: any other stands.
-                if (TokenIn(read.SecretString) is not { } held || !_attempted.Contains(held))
+                if (!_puts.TryGetValue(read.SecretString, out var held))
                 {
                     log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_secret_replaced_during_run", secretId,
                         $"Spotify rotated the refresh token, but secret {secretId} was given a new value (version {now}) while the run went on: " +
@@ -82,21 +85,9 @@ public sealed partial class ExtractFunction
                     return;
                 }
             }
-            _attempted.Add(refreshToken);
-            Version = await secrets.PutSecretStringAsync(secretId,
-                JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue), cancellationToken).ConfigureAwait(false);
-        }
-
-        private static string? TokenIn(string secretString)
-        {
-            try
-            {
-                return JsonSerializer.Deserialize(secretString.TrimStart('\uFEFF'), AwsJsonContext.Default.SpotifySecretValue)?.RefreshToken;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
+            var value = JsonSerializer.Serialize(current with { RefreshToken = refreshToken }, AwsJsonContext.Default.SpotifySecretValue);
+            _puts[value] = refreshToken;
+            Version = await secrets.PutSecretStringAsync(secretId, value, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -309,6 +309,37 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     }
 
     [Fact]
+    public async Task A_value_edited_after_a_failed_put_that_wrote_stands_though_it_holds_the_runs_token()
+    {
+        // The first rotation's put writes its value but answers an error through every attempt; someone then edits the
+        // secret's client secret in the console, keeping the token that put wrote; the token rotates again mid-run.
+        var grants = 0;
+        var edited = "";
+        SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-1";
+        SpotifyApi.ExpireAccessTokensAfterRequests = 2;
+        SpotifyApi.OnTokenRequest = _ =>
+        {
+            if (++grants == 1)
+            {
+                (SecretsManager.FailPutsNext, SecretsManager.WriteFailedPuts) = (3, true);
+            }
+            else if (grants == 2)
+            {
+                edited = SecretsManager.Secrets[SecretId].Replace(SpotifyDouble.ClientSecret, "a-client-secret-put-by-hand", StringComparison.Ordinal);
+                SecretsManager.Secrets[SecretId] = edited;
+                SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-2";
+            }
+        };
+
+        using var output = Function().RunHandler(Event());
+
+        Assert.Contains("double-refresh-token-ROTATED-1", edited, StringComparison.Ordinal);
+        Assert.Equal(edited, SecretsManager.Secrets[SecretId]);
+        Assert.Single(Logged, line => line.Contains("spotify_secret_replaced_during_run", StringComparison.Ordinal));
+        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+    }
+
+    [Fact]
     public void Handler_logs_the_reauthorization_event_and_fails_the_invocation_on_invalid_grant()
     {
         SpotifyApi.RefuseRefreshTokens = true;
