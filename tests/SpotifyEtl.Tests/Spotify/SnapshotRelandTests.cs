@@ -89,6 +89,24 @@ public sealed class SnapshotRelandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_top_list_lands_again_when_any_of_its_pages_is_due_not_only_its_first()
+    {
+        // A page a shorter limit once left out keeps the ETag an older run remembered, older than the first page's.
+        _h.Options = new ExtractorOptions { SnapshotRelandDays = 30, TopItemsLimit = 100 };
+        _h.Spotify.TopTrackCount = 100;
+        await _h.RunAsync(ExtractionSource.TopTracks("short_term"));
+        var state = await ExtractionState.LoadAsync(_h.Store, CancellationToken.None);
+        var second = state.ETags.Keys.Single(path => path.Contains("offset=50", StringComparison.Ordinal));
+        state.ETags[second] = state.ETags[second] with { RunId = "20261001T060000Z" };
+        await state.SaveAsync(_h.Store, CancellationToken.None);
+        _h.Clock.Advance(TimeSpan.FromDays(1));
+
+        var report = (await _h.RunAsync(ExtractionSource.TopTracks("short_term"))).Manifest.Sources.Single();
+
+        Assert.Equal((SourceStatus.Landed, 2), (report.Status, report.Objects.Count));
+    }
+
+    [Fact]
     public async Task Items_due_again_whose_reading_failed_are_read_by_the_days_next_run()
     {
         // Landed on day 0; on day 1 they are due, and that day's first run fails on their pages (Spotify's 500s through

@@ -16,8 +16,10 @@ internal sealed class TopItemsExtraction(int limit, int relandDays) : IExtractio
         var notModified = new List<string>();
         var landed = new List<(string Path, SpotifyResponse Response, bool HasNext)>();
         string PathAt(int offset) => $"{endpoint}?time_range={source.Subject}&limit={Math.Min(SpotifyPaging.PageSize, limit - offset)}&offset={offset}";
-        // A list due to land again is asked for in full, as a changed one is.
-        var changed = extraction.Run.ETagFor(PathAt(0)) is { } known && SnapshotAge.Due(relandDays, known.RunId, extraction.Run.RunId);
+        // A list one of whose pages is due to land again (its ETag remembered by a run long enough ago) is asked for in
+        // full, as a changed one is: a page a shorter limit left out keeps the ETag of an older run than the first page's.
+        var changed = Enumerable.Range(0, (limit + SpotifyPaging.PageSize - 1) / SpotifyPaging.PageSize)
+            .Any(page => extraction.Run.ETagFor(PathAt(page * SpotifyPaging.PageSize)) is { } known && SnapshotAge.Due(relandDays, known.RunId, extraction.Run.RunId));
         for (var offset = 0; offset < limit; offset += SpotifyPaging.PageSize)
         {
             var path = PathAt(offset);
