@@ -1,25 +1,57 @@
 -- Question: How did my top tracks move between extractions?
 -- For each time range, each track's rank at the latest snapshot that has a ranking and at the
--- snapshot before it: rank_change > 0 means it climbed, "new" means it was not ranked before.
--- Tracks that dropped out of the list appear with a NULL current rank. A time range ranked only
--- once has nothing to compare with and is left out, rather than listing every track as new. A list
--- Spotify served empty (one row of rank 0 and no item) ranks no track: every track before it drops out.
-WITH snapshot AS (
-    SELECT time_range, snapshot_date,
-           DENSE_RANK() OVER (PARTITION BY time_range ORDER BY snapshot_date DESC) AS recency
-    FROM (SELECT DISTINCT time_range, snapshot_date FROM top_items WHERE item_type = 'track') AS dated
+-- latest snapshot before it whose ranking differs: rank_change > 0 means it climbed, "new" means it
+-- was not ranked before. A ranking landed again unchanged (an extraction keeps a raw copy of a list
+-- before the raw lifecycle expires the last) is the same ranking, not a move. Tracks that dropped
+-- out of the list appear with a NULL current rank. A time range with a single ranking has nothing to
+-- compare with and is left out, rather than listing every track as new. A list Spotify served empty
+-- (one row of rank 0 and no item) ranks no track: every track before it drops out.
+WITH dated AS (
+    SELECT DISTINCT time_range, snapshot_date FROM top_items WHERE item_type = 'track'
 ),
-current_rank AS (
+latest AS (
+    SELECT time_range, MAX(snapshot_date) AS snapshot_date
+    FROM dated
+    GROUP BY time_range
+),
+latest_item AS (
     SELECT t.time_range, t.item_id, t.rank
     FROM top_items AS t
-    JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 1
-    JOIN snapshot AS earlier ON earlier.time_range = t.time_range AND earlier.recency = 2
-    WHERE t.item_type = 'track' AND t.rank > 0
+    JOIN latest AS l ON l.time_range = t.time_range AND l.snapshot_date = t.snapshot_date
+    WHERE t.item_type = 'track'
+),
+latest_size AS (
+    SELECT time_range, COUNT(*) AS item_rows
+    FROM latest_item
+    GROUP BY time_range
+),
+earlier AS (
+    -- Each earlier ranking's rows, and how many of them the latest ranking holds alike (rank and item).
+    SELECT t.time_range, t.snapshot_date, COUNT(*) AS item_rows, COUNT(li.rank) AS alike
+    FROM top_items AS t
+    JOIN latest AS l ON l.time_range = t.time_range AND t.snapshot_date < l.snapshot_date
+    LEFT JOIN latest_item AS li
+      ON li.time_range = t.time_range AND li.rank = t.rank AND COALESCE(li.item_id, '') = COALESCE(t.item_id, '')
+    WHERE t.item_type = 'track'
+    GROUP BY t.time_range, t.snapshot_date
+),
+previous AS (
+    SELECT e.time_range, MAX(e.snapshot_date) AS snapshot_date
+    FROM earlier AS e
+    JOIN latest_size AS s ON s.time_range = e.time_range
+    WHERE e.alike < e.item_rows OR e.item_rows <> s.item_rows
+    GROUP BY e.time_range
+),
+current_rank AS (
+    SELECT li.time_range, li.item_id, li.rank
+    FROM latest_item AS li
+    JOIN previous AS p ON p.time_range = li.time_range
+    WHERE li.rank > 0
 ),
 previous_rank AS (
     SELECT t.time_range, t.item_id, t.rank
     FROM top_items AS t
-    JOIN snapshot AS s ON s.time_range = t.time_range AND s.snapshot_date = t.snapshot_date AND s.recency = 2
+    JOIN previous AS p ON p.time_range = t.time_range AND p.snapshot_date = t.snapshot_date
     WHERE t.item_type = 'track' AND t.rank > 0
 ),
 song AS (

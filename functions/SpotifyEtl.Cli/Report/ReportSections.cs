@@ -90,7 +90,7 @@ internal static class ReportSections
             "top_items_now", EmptyHint: "No ranking with items: this section shows Spotify's rankings of your top tracks and artists, which " + Extract +
                 ". A ranking Spotify served empty (no listening in its time range) is left out."),
         new("top-tracks-movement", Library, "Top tracks: movement",
-            "How the top tracks moved between the two latest rankings.",
+            "How the top tracks moved between the latest ranking and the one before it that differs.",
             "top_tracks_movement", EmptyHint: "Needs two rankings of top tracks: an extraction that finds a ranking changed adds one (" + Extraction + ")."),
         new("data-quality", Quality, "Rows per table and snapshot date",
             "Rows and distinct keys per table and day: a difference means duplicate rows, a day missing from every table a run that did not happen (saved tracks and top items have rows only on days with news).",
