@@ -107,13 +107,13 @@ export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>, undeletable: read
 
 /**
  * What no one may delete from the raw bucket of a stack with protectData: the listener's history (each `history`
- * source's objects, and the exports as uploaded under import/), which Spotify cannot serve again.
+ * source's objects), which Spotify cannot serve again. Not the exports as uploaded under import/: they hold the
+ * listener's IP addresses, and once imported their streams are in raw/spotify_export/.
  */
 export function historyKeyPatterns(): string[] {
-    const sources = (Object.entries(contract.rawSources) as [RawSourceName, string][])
+    return (Object.entries(contract.rawSources) as [RawSourceName, string][])
         .filter(([source]) => rawSourceLifecycle[source] === "history")
         .map(([, segment]) => `${contract.lake.raw}${segment}/*`);
-    return [...sources, `${contract.lake.import}*`];
 }
 
 /**
