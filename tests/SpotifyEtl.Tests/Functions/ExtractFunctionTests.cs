@@ -276,25 +276,12 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         // The first rotation's put writes its value but answers an error through every attempt; the access token then
         // expires mid-run, and the refresh rotates the token again: the secret holds the first put's value, this run's own.
-        var grants = 0;
-        SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-1";
-        SpotifyApi.ExpireAccessTokensAfterRequests = 2;
-        SpotifyApi.OnTokenRequest = _ =>
-        {
-            if (++grants == 1)
-            {
-                (SecretsManager.FailPutsNext, SecretsManager.WriteFailedPuts) = (3, true);
-            }
-            else if (grants == 2)
-            {
-                SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-2";
-            }
-        };
+        var rotatedAgain = RotateTwiceTheFirstPutWritingThroughItsErrors(beforeTheSecondRotation: () => { });
         var function = Function();
 
         using var result = await JsonDocument.ParseAsync(function.RunHandler(Event()));
 
-        Assert.True(grants >= 2, $"{grants} token requests");
+        Assert.True(rotatedAgain(), "the token was not rotated a second time");
         using (var secret = JsonDocument.Parse(SecretsManager.Secrets[SecretId]))
         {
             Assert.Equal("double-refresh-token-ROTATED-2", secret.RootElement.GetProperty("refresh_token").GetString());
@@ -313,8 +300,30 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     {
         // The first rotation's put writes its value but answers an error through every attempt; someone then edits the
         // secret's client secret in the console, keeping the token that put wrote; the token rotates again mid-run.
-        var grants = 0;
         var edited = "";
+        var rotatedAgain = RotateTwiceTheFirstPutWritingThroughItsErrors(beforeTheSecondRotation: () =>
+        {
+            edited = SecretsManager.Secrets[SecretId].Replace(SpotifyDouble.ClientSecret, "a-client-secret-put-by-hand", StringComparison.Ordinal);
+            SecretsManager.Secrets[SecretId] = edited;
+        });
+
+        using var output = Function().RunHandler(Event());
+
+        Assert.True(rotatedAgain(), "the token was not rotated a second time");
+        Assert.Contains("double-refresh-token-ROTATED-1", edited, StringComparison.Ordinal);
+        Assert.Equal(edited, SecretsManager.Secrets[SecretId]);
+        Assert.Single(Logged, line => line.Contains("spotify_secret_replaced_during_run", StringComparison.Ordinal));
+        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+    }
+
+    /// <summary>
+    /// Spotify rotates the token to ROTATED-1 at the run's first refresh, and every attempt of the put that saves it
+    /// answers an error after writing the value; access tokens expire after two requests, and the next refresh rotates it to
+    /// ROTATED-2, <paramref name="beforeTheSecondRotation"/> first. Returns whether that second rotation came.
+    /// </summary>
+    private Func<bool> RotateTwiceTheFirstPutWritingThroughItsErrors(Action beforeTheSecondRotation)
+    {
+        var grants = 0;
         SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-1";
         SpotifyApi.ExpireAccessTokensAfterRequests = 2;
         SpotifyApi.OnTokenRequest = _ =>
@@ -325,18 +334,11 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
             }
             else if (grants == 2)
             {
-                edited = SecretsManager.Secrets[SecretId].Replace(SpotifyDouble.ClientSecret, "a-client-secret-put-by-hand", StringComparison.Ordinal);
-                SecretsManager.Secrets[SecretId] = edited;
+                beforeTheSecondRotation();
                 SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED-2";
             }
         };
-
-        using var output = Function().RunHandler(Event());
-
-        Assert.Contains("double-refresh-token-ROTATED-1", edited, StringComparison.Ordinal);
-        Assert.Equal(edited, SecretsManager.Secrets[SecretId]);
-        Assert.Single(Logged, line => line.Contains("spotify_secret_replaced_during_run", StringComparison.Ordinal));
-        Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
+        return () => grants >= 2;
     }
 
     [Fact]
