@@ -345,9 +345,9 @@ export function isExampleAddress(address: string): boolean {
 }
 
 /**
- * Days after which the extract function lands an unchanged playlist's items again (0: never): a playlist nobody edits is
- * not read again while its snapshot stands, so without it the lifecycle would expire its items' last raw copy. Half the
- * expiry, and at most 30 days, before the expiry; never sooner than a day.
+ * Days after which the extract function lands an unchanged snapshot again (0: never): a playlist nobody edits is not read
+ * again while its snapshot_id stands, nor a top list that answers 304, so without it the lifecycle would expire their last
+ * raw copy. Half the expiry, and at most 30 days, before the expiry; never sooner than a day.
  */
 export function snapshotRelandDays(rawExpirationDays: number): number {
     return rawExpirationDays > 0 ? Math.max(1, rawExpirationDays - Math.min(30, Math.ceil(rawExpirationDays / 2))) : 0;

@@ -80,7 +80,7 @@ const extract = new LambdaFunction(`${base}-extract`, {
         ...(config.spotify.market === "" ? {} : { [contract.environment.extract.market]: config.spotify.market }),
         [contract.environment.extract.topItemsLimit]: String(config.spotify.topItemsLimit),
         [contract.environment.extract.savedTracksFullPassDays]: String(config.spotify.savedTracksFullPassDays),
-        // An unchanged playlist's items land again before the lifecycle expires their last raw copy.
+        // An unchanged playlist's items, or top list, land again before the lifecycle expires their last raw copy.
         [contract.environment.extract.snapshotRelandDays]: String(snapshotRelandDays(config.storage.rawExpirationDays)),
         // A Stream handler cannot see Lambda's deadline: stop cleanly, state saved, a minute before the timeout.
         [contract.environment.extract.timeBudgetSeconds]: String(extractTimeBudgetSeconds(config.functions.extract.timeoutSeconds)),

@@ -120,7 +120,7 @@ export function historyKeyPatterns(): string[] {
  * What the lifecycle may do with each raw source's objects. `history`: the listener's history, which Spotify
  * cannot serve again (recently played keeps only the last 50 plays; an export is imported once) and from which
  * listening_history is rebuilt in full: it may move to a colder class but never expires. `snapshot`: a
- * snapshot a later extraction takes again (an unchanged playlist's items after snapshotRelandDays), which expires
+ * snapshot a later extraction takes again (an unchanged playlist or top list after snapshotRelandDays), which expires
  * after rawExpirationDays. A source the contract
  * adds must be placed here (the type demands it); an object under no listed source matches no rule and is kept.
  */
