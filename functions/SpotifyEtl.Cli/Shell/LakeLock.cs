@@ -58,9 +58,9 @@ internal static class LakeLock
             // Opened for reading: the lock taken is a shared one, which other readers share.
             return Wait(root, TablesLock(root), FileAccess.Read, FileShare.ReadWrite, cancellationToken).Lock;
         }
-        catch (Exception exception) when (exception is UnauthorizedAccessException
-                                          || (exception is IOException && !Directory.Exists(Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder))))
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
         {
+            // No lock to take (a read-only disk, a folder this user may not write): no writer of this lake can run either.
             return null;
         }
     }
@@ -88,7 +88,7 @@ internal static class LakeLock
             {
                 return (new FileStream(path, FileMode.OpenOrCreate, access, share), waited);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException exception) when (SpotifyEtl.Storage.LocalEntry.HeldByAnother(exception))
             {
                 if (!waited)
                 {
@@ -126,7 +126,7 @@ internal static class LakeLock
             {
                 exclusive = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException exception) when (SpotifyEtl.Storage.LocalEntry.HeldByAnother(exception))
             {
                 // Another process works on the lake: what looks unfinished may be its work in progress.
             }
@@ -155,7 +155,7 @@ internal static class LakeLock
                     Held[root] = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
                     break;
                 }
-                catch (IOException) when (File.Exists(path))
+                catch (IOException exception) when (SpotifyEtl.Storage.LocalEntry.HeldByAnother(exception))
                 {
                     Interruptible.Token.WaitHandle.WaitOne(Poll);
                     Interruptible.Token.ThrowIfCancellationRequested();

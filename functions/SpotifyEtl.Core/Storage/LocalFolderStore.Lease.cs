@@ -30,7 +30,7 @@ public sealed partial class LocalFolderStore : ILeasingStore
                 return ValueTask.CompletedTask;
             }));
         }
-        catch (IOException exception) when (File.Exists(path) && exception is not (PathTooLongException or DirectoryNotFoundException))
+        catch (IOException exception) when (LocalEntry.HeldByAnother(exception))
         {
             return Task.FromResult(StoreLease.HeldByAnother(null));
         }

@@ -106,6 +106,13 @@ internal static class SpotifyEtlProcess
         {
             start.Environment[name] = value;
         }
+        return RunWithin(limit, start);
+    }
+
+    /// <summary>Runs <paramref name="start"/> (a spotify-etl, or a command that ends in one) to its end, as <see cref="RunWithin(TimeSpan, string[])"/> does.</summary>
+    public static (int ExitCode, string Output, string Errors) RunWithin(TimeSpan limit, ProcessStartInfo start)
+    {
+        var arguments = start.ArgumentList;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
