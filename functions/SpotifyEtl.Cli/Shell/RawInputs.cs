@@ -95,7 +95,7 @@ internal static class RawInputs
                         yield return entry.FullName;
                     }
                 }
-                else if (UnderRaw(entry.FullName))
+                else if (UnderRaw(entry.FullName, input.FullName))
                 {
                     // Under raw/ every file is an object or a mistake: a mistake is named, never passed over.
                     Skip(entry.FullName, "its name does not end in .json, as every raw object's does", skipped);
@@ -137,8 +137,16 @@ internal static class RawInputs
         }
     }
 
-    private static bool UnderRaw(string path) =>
-        path.Split(Path.DirectorySeparatorChar).Contains("raw", StringComparer.Ordinal);
+    /// <summary>
+    /// Whether a file lies in a folder named <c>raw</c> at or below the input folder (the input itself may be a lake's
+    /// <c>raw/</c>); the folders above the input are the user's own (<c>~/data/raw/spotify</c>), whatever their names.
+    /// </summary>
+    private static bool UnderRaw(string path, string input)
+    {
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(input));
+        var within = parent is null ? path : Path.GetRelativePath(parent, path);
+        return Path.GetDirectoryName(within)?.Split(Path.DirectorySeparatorChar).Contains("raw", StringComparer.Ordinal) == true;
+    }
 
     private static void Skip(string path, string why, List<string> skipped)
     {
