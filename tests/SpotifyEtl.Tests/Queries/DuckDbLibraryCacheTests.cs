@@ -105,8 +105,46 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
             Sudo(me == 0 ? null : ["chown", "-hR", $"{me}:{group}", theirs], () => ChownTree(theirs, me, group));
         }
         // A home, or XDG_CACHE_HOME, comes first.
-        Assert.Equal(Path.Combine("/home/u", ".cache"), DuckDbNativeLibrary.CacheRoot(null, "/home/u", temporary, me));
-        Assert.Equal("/var/cache/u", DuckDbNativeLibrary.CacheRoot("/var/cache/u", "/home/u", temporary, me));
+        var home = Directory.CreateDirectory(_folder["home"]).FullName;
+        Assert.Equal(Path.Combine(home, ".cache"), DuckDbNativeLibrary.CacheRoot(null, home, temporary, me));
+        Assert.Equal("/var/cache/u", DuckDbNativeLibrary.CacheRoot("/var/cache/u", home, temporary, me));
+    }
+
+    /// <summary>
+    /// Homes where no <c>.cache</c> can be made, as <c>HOME=/</c> is for a container's uid that has no entry in its passwd
+    /// file (which runc gives such a uid): the library goes to the temporary folder's folder of this user, as for a user
+    /// without a home, where every verb that runs a query failed (exit 74, "Cannot unpack DuckDB's library … into /.cache").
+    /// Made so for root too: a file where the home or its .cache would be, a home below a file.
+    /// </summary>
+    [Theory]
+    [InlineData("home is a file")]
+    [InlineData(".cache is a file")]
+    [InlineData("home below a file")]
+    public void A_home_where_no_cache_folder_can_be_made_unpacks_into_the_temporary_folder(string kind)
+    {
+        var temporary = Directory.CreateDirectory(_folder["tmp"]).FullName;
+        var home = _folder["home"];
+        switch (kind)
+        {
+            case "home is a file":
+                File.WriteAllText(home, "");
+                break;
+            case ".cache is a file":
+                Directory.CreateDirectory(home);
+                File.WriteAllText(Path.Combine(home, ".cache"), "");
+                break;
+            default:
+                File.WriteAllText(home, "");
+                home = Path.Combine(home, "below");
+                break;
+        }
+        var me = GetEffectiveUserId();
+
+        var root = DuckDbNativeLibrary.CacheRoot(null, home, temporary, me);
+
+        Assert.Equal(Path.Combine(temporary, $"spotify-etl-cache-{me}"), root);
+        using var library = Library("the real library");
+        Assert.Equal("the real library", File.ReadAllText(DuckDbNativeLibrary.Unpack(library, root)));
     }
 
     private static int ChownTree(string root, uint user, uint group) =>
