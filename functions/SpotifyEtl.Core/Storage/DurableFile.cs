@@ -20,18 +20,34 @@ public static class DurableFile
 
     /// <summary>
     /// Replaces the file at <paramref name="path"/> with <paramref name="bytes"/>, whole or not at all: written beside it,
-    /// flushed, then moved into place (its folder made).
+    /// flushed, then moved into place (its folder made). A write that fails (a full disk) leaves the file as it was and
+    /// nothing beside it, and is reported against <paramref name="path"/> (<see cref="LakeFileWriteException"/>).
     /// </summary>
     public static void Replace(string path, ReadOnlySpan<byte> bytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var written = path + ".new";
-        using (var file = new FileStream(written, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            file.Write(bytes);
-            FlushBeforeMove(file, path);
+            using (var file = new FileStream(written, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                file.Write(bytes);
+                FlushBeforeMove(file, path);
+            }
+            File.Move(written, path, overwrite: true);
         }
-        File.Move(written, path, overwrite: true);
+        catch (IOException exception)
+        {
+            try
+            {
+                File.Delete(written);
+            }
+            catch (Exception left) when (left is IOException or UnauthorizedAccessException)
+            {
+                // Left beside the file; the next replace writes over it.
+            }
+            throw new LakeFileWriteException(path, written, exception);
+        }
     }
 
     /// <summary>Raised with the destination of each file flushed: how a test sees that a write goes through here.</summary>

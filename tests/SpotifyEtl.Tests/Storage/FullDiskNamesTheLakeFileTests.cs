@@ -103,6 +103,54 @@ public sealed class FullDiskNamesTheLakeFileTests : IDisposable
     }
 
     /// <summary>
+    /// A mark of the lake replaced whole (<see cref="DurableFile.Replace"/>: an unfinished transform's or import's, the first
+    /// write of those verbs) on a disk that is full: named by its own path with the disk's free space, as a table's write is,
+    /// the file it replaces left as it was, and no <c>.new</c> file beside it, where the error named that file and left it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_mark_replaced_on_a_full_disk_is_named_and_leaves_the_file_it_replaces_and_nothing_beside_it(int seed)
+    {
+        var random = new Random(seed);
+        using var disk = new SmallDisk(_folder["disk"], "1m");
+        var name = random.Next(2) == 0 ? "unfinished-transform.txt" : "unfinished-import.txt";
+        var path = _folder[$"disk/lake/{LakeLayout.State}{name}"];
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        byte[]? before = random.Next(2) == 0 ? null : System.Text.Encoding.UTF8.GetBytes($"2026-0{random.Next(1, 10)}-1{random.Next(10)}T06:00:00Z\n");
+        if (before is not null)
+        {
+            File.WriteAllBytes(path, before);
+        }
+        try
+        {
+            using var filler = File.Create(_folder["disk/filler"]);
+            filler.Write(new byte[2 << 20]);
+            filler.Flush();
+        }
+        catch (IOException)
+        {
+            // The disk is full.
+        }
+
+        var failure = Assert.ThrowsAny<IOException>(() => DurableFile.Replace(path, new byte[random.Next(1, 64 << 10)]));
+        using var errors = new StringWriter();
+        var exit = CliErrors.Report(failure, errors);
+
+        var line = errors.ToString().Trim();
+        Assert.Equal(ExitCodes.IoError, exit);
+        Assert.Contains($"Cannot write {path}: No space left on device.", line, StringComparison.Ordinal);
+        Assert.Matches(@"That disk has [\d.,]+ (bytes|KiB|MiB|GiB|TiB) free\. Free space on that disk", line);
+        Assert.DoesNotContain(".new", line, StringComparison.Ordinal);
+        Assert.Equal(before is null ? [] : [name], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+        Assert.Equal(before, File.Exists(path) ? File.ReadAllBytes(path) : null);
+    }
+
+    /// <summary>
     /// A tmpfs of the given size mounted on a folder, unmounted at the end: as root in the process, otherwise through sudo
     /// without a password (as on GitHub's runners); a user who can do neither cannot run this test, and it says so.
     /// </summary>
