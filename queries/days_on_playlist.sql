@@ -7,8 +7,8 @@
 -- its version still counts the day; a song listed twice, or a version landed on several days, counts
 -- each day once. Days without an extraction after the first are not counted. Ties: playlist name (an
 -- unnamed playlist last), song name, ids. Names come from the latest rows (NULL for a playlist with
--- none, in either format). Day numbers (days since 1999-12-31, valid for 2000-2099) make the count
--- the same in every engine.
+-- none, in either format, or one the current-state tables do not hold yet). Day numbers (days since
+-- 1999-12-31, valid for 2000-2099) make the count the same in every engine.
 WITH version_song AS (
     SELECT playlist_id, playlist_snapshot_id, song_id,
            MIN(CASE WHEN added_at >= '2008' THEN substr(added_at, 1, 10) END) AS added_on
@@ -68,7 +68,7 @@ SELECT p.playlist_name,
        c.first_seen,
        c.last_seen
 FROM counted AS c
-JOIN playlist AS p ON p.playlist_id = c.playlist_id
+LEFT JOIN playlist AS p ON p.playlist_id = c.playlist_id
 LEFT JOIN song AS s ON s.song_id = c.song_id
 ORDER BY c.days_on_playlist DESC, p.playlist_name NULLS LAST, song_name, c.playlist_id, c.song_id
 LIMIT 25

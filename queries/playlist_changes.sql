@@ -6,8 +6,8 @@
 -- where the song stands in the version it appears in; the dates are the days each version was
 -- first seen. Playlists sharing a name are kept apart, in the order of their ids. artist_names lists
 -- the artists the song credits now (the first three named, then how many more). A playlist name that
--- is unknown (empty), or a song none of whose artists is named, is NULL, whichever format stores the
--- lake; unnamed playlists come last.
+-- is unknown (empty, or a playlist the current-state tables do not hold yet), or a song none of whose
+-- artists is named, is NULL, whichever format stores the lake; unnamed playlists come last.
 WITH version AS (
     SELECT playlist_id, playlist_snapshot_id,
            MIN(snapshot_date) AS first_seen,
@@ -99,7 +99,7 @@ SELECT pl.playlist_name,
        vp.latest_version_first_seen
 FROM movement AS m
 JOIN version_pair AS vp ON vp.playlist_id = m.playlist_id
-JOIN playlist AS pl ON pl.playlist_id = m.playlist_id
+LEFT JOIN playlist AS pl ON pl.playlist_id = m.playlist_id
 LEFT JOIN song AS s ON s.song_id = m.song_id
 LEFT JOIN credits AS c ON c.song_id = m.song_id
 ORDER BY pl.playlist_name NULLS LAST, m.playlist_id, m.change_type, m.position
