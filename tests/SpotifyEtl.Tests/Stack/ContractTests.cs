@@ -101,6 +101,47 @@ public sealed class ContractTests
         Assert.Equal("month", table.GetProperty("partitionColumn").GetProperty("unit").GetString());
     }
 
+    /// <summary>
+    /// A column's comment is what an analyst reads of it in Athena's console and in Glue: a time's form it names
+    /// (<c>yyyy-MM-ddTHH:mm:ss.fffZ</c>) is the form of every value the tables hold, so that times compare as the comment
+    /// says. Read from the tables a demo run writes (every daily table, the history, the current-state tables).
+    /// </summary>
+    [Fact]
+    public void Every_time_a_column_holds_has_the_form_its_comment_gives()
+    {
+        using var folder = new TempFolder();
+        var lake = folder["lake"];
+        var demo = Cli.DemoCommandTests.RunCli("demo", "--lake", lake);
+        Assert.True(demo.ExitCode == 0, demo.Errors);
+        using var database = SpotifyEtl.Cli.Queries.LakeDatabase.Open(lake);
+
+        var columns = new List<string>();
+        foreach (var table in Contract.GetProperty("tables").EnumerateArray())
+        {
+            var name = table.GetProperty("name").GetString()!;
+            foreach (var column in table.GetProperty("columns").EnumerateArray())
+            {
+                var form = System.Text.RegularExpressions.Regex.Match(column.GetProperty("comment").GetString()!, @"yyyy-MM-dd[yMdHmsfTZ:.]*");
+                if (!form.Success)
+                {
+                    continue;
+                }
+                var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(form.Value).Replace("yyyy", @"\d{4}", StringComparison.Ordinal)
+                    .Replace("MM", @"\d{2}", StringComparison.Ordinal).Replace("dd", @"\d{2}", StringComparison.Ordinal)
+                    .Replace("HH", @"\d{2}", StringComparison.Ordinal).Replace("mm", @"\d{2}", StringComparison.Ordinal)
+                    .Replace("ss", @"\d{2}", StringComparison.Ordinal).Replace("fff", @"\d{3}", StringComparison.Ordinal) + "$";
+                var field = column.GetProperty("name").GetString()!;
+                var (_, values) = database.Read($"SELECT DISTINCT {field} FROM {name} WHERE {field} <> ''", name);
+                Assert.True(values.Count > 0, $"{name}.{field}: the demo's tables hold no value to check");
+                Assert.All(values, value => Assert.True(System.Text.RegularExpressions.Regex.IsMatch(value[0]!, pattern),
+                    $"{name}.{field} holds {value[0]}, where its comment gives the form {form.Value}"));
+                columns.Add($"{name}.{field}");
+            }
+        }
+        Assert.Contains("plays.played_at", columns);
+        Assert.Contains("listening_history.ended_at", columns);
+    }
+
     private static string GlueType(ColumnType type) => type switch
     {
         ColumnType.WholeNumber => "int",
