@@ -26,7 +26,9 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row,
 /// with the account row's time played; of two rows of the minute, the longer played). A play that pairs with neither, and an export
 /// row of its track (or an account row of its names) that began within the tolerance of its <c>played_at</c>, are one stream too
-/// (the export's row): some clients have stamped a play with its start, not its end.</item>
+/// (the export's row): some clients have stamped a play with its start, not its end. A play that pairs with none of those is
+/// the stream of the first row of its track (or names) to end after it, if that row could have begun by the play and no
+/// other play has it: the time played counts no pause, so a paused stream began earlier than its end less that time.</item>
 /// </list>
 /// </summary>
 public static partial class HistoryMerge
@@ -193,6 +195,7 @@ public static partial class HistoryMerge
         // Only once every play has had its pick by end: a play stamped with its end never loses its row to one stamped with
         // its start. A row's start is its end less the time played, so only streams shorter than the window's reach into the
         // next month qualify (a track played a day long is no such stream).
+        var paused = new List<Entry>();
         foreach (var play in unpaired)
         {
             var at = play.Row.EndedAt;
@@ -210,6 +213,39 @@ public static partial class HistoryMerge
                 paired.Add(minute);
                 play.Covered |= InMonth(play);
             }
+            else
+            {
+                paused.Add(play);
+            }
+        }
+        // A stream paused on the way began earlier than its end less the time played says (which counts no pause): a play
+        // stamped with its start then pairs by neither. Its stream is the first of its track (or names) to end after it, if
+        // that one could have begun by the play (its end less the time played is no earlier) and no play has it.
+        foreach (var play in paused)
+        {
+            var at = play.Row.EndedAt;
+            if (play.Row.TrackUri is { } uri && byTrack.TryGetValue(uri, out var streams)
+                && FirstEndingAfter(streams, at, 0, e => e.Row.StartedAt) is { } stream && !paired.Contains(stream))
+            {
+                paired.Add(stream);
+                play.Covered |= InMonth(play);
+            }
+            else if (byName.TryGetValue(NameKey(play.Row.TrackName, play.Row.ArtistName), out var minutes)
+                && FirstEndingAfter(minutes, at, 59, e => e.Row.EndedAt + 59 - e.Row.MsPlayed!.Value / 1000) is { } minute && !paired.Contains(minute))
+            {
+                paired.Add(minute);
+                play.Covered |= InMonth(play);
+            }
+        }
+
+        // The first of the candidates (sorted by end) to end after the play, where it began no earlier than the play by its
+        // latest start (its end, up to slack seconds after the one it records, less the time played) and within the reach of
+        // a start; null when the first does not.
+        Entry? FirstEndingAfter(List<Entry> candidates, long at, long slack, Func<Entry, long> latestStart)
+        {
+            var first = candidates.FirstOrDefault(e => e.Row.EndedAt + slack > at);
+            return first is not null && StartsWithinReach(first) && latestStart(first) >= at - tolerance
+                && (first.Row.EndedAt - at) * 1000 < StartReach ? first : null;
         }
 
         // The API's play keeps its track and second; the time played is the account row's, which Spotify measured, where the
@@ -229,45 +265,6 @@ public static partial class HistoryMerge
 
     /// <summary>The longest time played (ms) of a stream an API play may pair with by its start: the window's day, less the tolerance twice.</summary>
     private static readonly long StartReach = (HistoryMonths.Day - 2 * (long)ApiTolerance.TotalSeconds) * 1000;
-
-    /// <summary>The entries (sorted by time) that ended in [from, to).</summary>
-    private static List<Entry> Within(List<Entry> sorted, long from, long to)
-    {
-        var start = Lower(sorted, from);
-        return sorted.GetRange(start, Lower(sorted, to) - start);
-    }
-
-    private static int Lower(List<Entry> sorted, long at)
-    {
-        int low = 0, high = sorted.Count;
-        while (low < high)
-        {
-            var middle = (low + high) >>> 1;
-            if (sorted[middle].Row.EndedAt < at) low = middle + 1; else high = middle;
-        }
-        return low;
-    }
-
-    /// <param name="preferLonger">
-    /// Between rows as near, the one played longer: account rows of one minute are all as near a play, and the API lists a
-    /// track played 30 seconds or more, not the skip before it.
-    /// </param>
-    private static Entry? Nearest(List<Entry> candidates, HashSet<Entry> paired, Func<Entry, long> distance, long tolerance, bool preferLonger = false)
-    {
-        Entry? best = null;
-        var bestDistance = long.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            var d = distance(candidate);
-            var nearer = d < bestDistance || (preferLonger && d == bestDistance && best is not null && (candidate.Row.MsPlayed ?? 0) > (best.Row.MsPlayed ?? 0));
-            if (d <= tolerance && nearer && !paired.Contains(candidate))
-            {
-                best = candidate;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
 
     /// <summary>How far an exact time is outside an account row's minute.</summary>
     private static long Distance(long minute, long at) => at < minute ? minute - at : at >= minute + 60 ? at - (minute + 59) : 0;
