@@ -1,7 +1,8 @@
 -- Question: Who were my most played artists each year in the plays the extraction recorded, and when did it first see me play them?
 -- The ten artists with the most plays per year (UTC), a play counted once however many snapshot dates
 -- stored it and once for each artist of a multi-artist song; first_heard is the artist's earliest play
--- in the lake, any year. Ties are ordered by name.
+-- in the lake, any year. Ties share a rank and are ordered by name, then id; a year lists ten artists
+-- at most, so of those tied at the tenth place the first in that order.
 WITH play AS (
     SELECT DISTINCT played_at, song_id
     FROM plays
@@ -41,11 +42,12 @@ per_year AS (
 ),
 ranked AS (
     SELECT play_year, artist_id, artist_name, play_count,
-           ROW_NUMBER() OVER (PARTITION BY play_year ORDER BY play_count DESC, artist_name, artist_id) AS year_rank
+           RANK() OVER (PARTITION BY play_year ORDER BY play_count DESC) AS year_rank,
+           ROW_NUMBER() OVER (PARTITION BY play_year ORDER BY play_count DESC, artist_name, artist_id) AS nth
     FROM per_year
 )
 SELECT r.play_year, r.year_rank, r.artist_name, r.play_count, substr(f.first_played_at, 1, 10) AS first_heard
 FROM ranked AS r
 JOIN first_heard AS f ON f.artist_id = r.artist_id
-WHERE r.year_rank <= 10
-ORDER BY r.play_year DESC, r.year_rank
+WHERE r.nth <= 10
+ORDER BY r.play_year DESC, r.nth

@@ -1,7 +1,8 @@
 -- Question: Which tracks did I play most each year, in the plays the extraction recorded?
 -- The ten tracks with the most plays per year (UTC), a play counted once however many snapshot dates
 -- stored it, with the artists the song credits now (the first three named, then how many more; empty
--- where none is named) and its first play of that year. Ties are ordered by name.
+-- where none is named) and its first play of that year. Ties share a rank and are ordered by name,
+-- then id; a year lists ten tracks at most, so of those tied at the tenth place the first in that order.
 WITH play AS (
     SELECT DISTINCT played_at, song_id
     FROM plays
@@ -50,10 +51,11 @@ named AS (
 ),
 ranked AS (
     SELECT play_year, song_name, artist_names, play_count, first_played_at,
-           ROW_NUMBER() OVER (PARTITION BY play_year ORDER BY play_count DESC, song_name, song_id) AS year_rank
+           RANK() OVER (PARTITION BY play_year ORDER BY play_count DESC) AS year_rank,
+           ROW_NUMBER() OVER (PARTITION BY play_year ORDER BY play_count DESC, song_name, song_id) AS nth
     FROM named
 )
 SELECT play_year, year_rank, song_name, artist_names, play_count, substr(first_played_at, 1, 10) AS first_played
 FROM ranked
-WHERE year_rank <= 10
-ORDER BY play_year DESC, year_rank
+WHERE nth <= 10
+ORDER BY play_year DESC, nth
