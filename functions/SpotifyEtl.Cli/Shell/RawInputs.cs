@@ -26,6 +26,8 @@ internal static class RawInputs
             yield break;
         }
         var visited = new HashSet<string>(StringComparer.Ordinal);
+        // An input that holds a raw/ (a sample, a lake) is no part of another's raw zone, whatever the folders above it are named.
+        var holdsRaw = Directory.Exists(Path.Combine(input.FullName, LakeLayout.Raw.TrimEnd('/')));
         var folders = new Stack<DirectoryInfo>();
         folders.Push((DirectoryInfo)input);
         while (folders.Count > 0)
@@ -95,7 +97,7 @@ internal static class RawInputs
                         yield return entry.FullName;
                     }
                 }
-                else if (UnderRaw(entry.FullName, input.FullName))
+                else if (UnderRaw(entry.FullName, holdsRaw ? input.FullName : null))
                 {
                     // Under raw/ every file is an object or a mistake: a mistake is named, never passed over.
                     Skip(entry.FullName, "its name does not end in .json, as every raw object's does", skipped);
@@ -138,12 +140,14 @@ internal static class RawInputs
     }
 
     /// <summary>
-    /// Whether a file lies in a folder named <c>raw</c> at or below the input folder (the input itself may be a lake's
-    /// <c>raw/</c>); the folders above the input are the user's own (<c>~/data/raw/spotify</c>), whatever their names.
+    /// Whether a file lies in a folder named <c>raw</c>, where landing takes every file for a raw object. Within an input
+    /// that holds a <c>raw/</c> (<paramref name="holdingRaw"/>), only the folders at or below it count: those above it are
+    /// the user's own (<c>~/data/raw/spotify</c>), whatever their names. Otherwise every folder of the path counts: an input
+    /// below a <c>raw/</c> (<c>~/backup/raw/recently_played</c>) lands as part of it.
     /// </summary>
-    private static bool UnderRaw(string path, string input)
+    private static bool UnderRaw(string path, string? holdingRaw)
     {
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(input));
+        var parent = holdingRaw is null ? null : Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(holdingRaw));
         var within = parent is null ? path : Path.GetRelativePath(parent, path);
         return Path.GetDirectoryName(within)?.Split(Path.DirectorySeparatorChar).Contains("raw", StringComparer.Ordinal) == true;
     }
