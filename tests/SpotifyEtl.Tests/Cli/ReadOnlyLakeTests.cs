@@ -11,7 +11,8 @@ namespace SpotifyEtl.Tests.Cli;
 /// error). The verbs that write it (<c>transform</c>, <c>import</c>, <c>current</c>, <c>extract</c>) end at once with exit 74,
 /// naming the read-only file system and the lake, where a lock file the lake already held, failing to open for writing, was
 /// taken for another process's lock: three of them waited for ever, and <c>extract</c> blamed another extract (exit 75).
-/// The verbs that only read it (<c>query</c>, <c>report</c> with its page elsewhere) answer as on any lake.
+/// The verbs that only read it (<c>query</c>, <c>report</c> with its page elsewhere) answer as on any lake. The mount is a
+/// real one (<see cref="ReadOnlyMount"/>: root, a user namespace, or sudo without a password).
 /// </summary>
 public sealed class ReadOnlyLakeTests(ReadOnlyLakeTests.DemoLake demo) : IClassFixture<ReadOnlyLakeTests.DemoLake>, IDisposable
 {
