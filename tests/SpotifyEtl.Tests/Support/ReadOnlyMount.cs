@@ -8,22 +8,23 @@ namespace SpotifyEtl.Tests.Support;
 /// its own, binds the folder onto itself there and remounts the bind read-only. Root itself cannot write to it, and
 /// nothing outside the command sees the mount. A mount namespace takes root: root in the process; else a user namespace
 /// of the command's own, where the system allows them (Ubuntu's AppArmor and Docker's default seccomp profile do not);
-/// else sudo without a password (as on GitHub's runners). A user who has none of these cannot run the tests that use
+/// else sudo without a password (as on GitHub's runners), the command then run as this user again (<c>setpriv</c>), so
+/// that nothing it makes (DuckDB's library cache) is root's. A user who has none of these cannot run the tests that use
 /// it, and the command's error says which was tried.
 /// </summary>
 internal static class ReadOnlyMount
 {
-    private const string Script = "mount --bind \"$1\" \"$1\" && mount -o remount,ro,bind \"$1\" && shift && exec \"$@\"";
-
     public static ProcessStartInfo Wrap(ProcessStartInfo start, string folder)
     {
-        var wrapped = new ProcessStartInfo(Prefix.Value[0])
+        var (prefix, run) = Prefix.Value;
+        var script = $"mount --bind \"$1\" \"$1\" && mount -o remount,ro,bind \"$1\" && shift && exec {run}\"$@\"";
+        var wrapped = new ProcessStartInfo(prefix[0])
         {
             RedirectStandardOutput = start.RedirectStandardOutput,
             RedirectStandardError = start.RedirectStandardError,
             WorkingDirectory = start.WorkingDirectory,
         };
-        foreach (var word in Prefix.Value.Skip(1).Concat(["sh", "-c", Script, "sh", folder, start.FileName]).Concat(start.ArgumentList))
+        foreach (var word in prefix.Skip(1).Concat(["sh", "-c", script, "sh", folder, start.FileName]).Concat(start.ArgumentList))
         {
             wrapped.ArgumentList.Add(word);
         }
@@ -34,25 +35,27 @@ internal static class ReadOnlyMount
         return wrapped;
     }
 
-    /// <summary>The command that gives what follows a mount namespace of its own, chosen once.</summary>
-    private static readonly Lazy<string[]> Prefix = new(() =>
-        Environment.UserName == "root" ? ["unshare", "--mount"]
-        : Succeeds("unshare", "--user", "--map-root-user", "--mount", "true") ? ["unshare", "--user", "--map-root-user", "--mount"]
+    /// <summary>The command that gives what follows a mount namespace of its own, and what runs the command in it; chosen once.</summary>
+    private static readonly Lazy<(string[] Prefix, string Run)> Prefix = new(() =>
+        Environment.UserName == "root" ? (["unshare", "--mount"], "")
+        : Output("unshare", "--user", "--map-root-user", "--mount", "true") is not null ? (["unshare", "--user", "--map-root-user", "--mount"], "")
         // sudo keeps the environment the tests give the command (its credentials, Spotify's addresses) with --preserve-env.
-        : ["sudo", "-n", "--preserve-env", "unshare", "--mount"]);
+        : (["sudo", "-n", "--preserve-env", "unshare", "--mount"], $"setpriv --reuid={Output("id", "-u")} --regid={Output("id", "-g")} --init-groups "));
 
-    private static bool Succeeds(string program, params string[] arguments)
+    /// <summary>What a command printed, trimmed; null when it failed or is missing.</summary>
+    private static string? Output(string program, params string[] arguments)
     {
         try
         {
             using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            var output = process.StandardOutput.ReadToEnd();
             process.StandardError.ReadToEnd();
             process.WaitForExit();
-            return process.ExitCode == 0;
+            return process.ExitCode == 0 ? output.Trim() : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return false;
+            return null;
         }
     }
 }
