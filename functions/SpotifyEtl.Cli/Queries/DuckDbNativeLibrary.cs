@@ -184,9 +184,9 @@ internal static partial class DuckDbNativeLibrary
     /// <summary>
     /// $XDG_CACHE_HOME, else ~/.cache, else, for a user without a home (a service account, a container's arbitrary uid), a
     /// folder of the temporary folder named after the user: one folder shared by every such user would be the first one's,
-    /// private to them, and refused to every other. A home whose <c>.cache</c> cannot be made (<paramref name="canMake"/>) is
-    /// no home for this: a container runs a uid that has no entry in its passwd file with <c>HOME=/</c>, which that user may
-    /// not write.
+    /// private to them, and refused to every other. A home whose <c>.cache</c> cannot be made is no home for
+    /// this: a container runs a uid that has no entry in its passwd file with <c>HOME=/</c>, which that user may not write.
+    /// The folder is made on the way, as the cache would make it.
     /// </summary>
     internal static string CacheRoot(string? xdg, string? home, string temporary, uint user) =>
         !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg) ? xdg

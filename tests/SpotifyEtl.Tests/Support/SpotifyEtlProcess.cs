@@ -112,7 +112,6 @@ internal static class SpotifyEtlProcess
     /// <summary>Runs <paramref name="start"/> (a spotify-etl, or a command that ends in one) to its end, as <see cref="RunWithin(TimeSpan, string[])"/> does.</summary>
     public static (int ExitCode, string Output, string Errors) RunWithin(TimeSpan limit, ProcessStartInfo start)
     {
-        var arguments = start.ArgumentList;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -120,7 +119,7 @@ internal static class SpotifyEtlProcess
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Xunit.Assert.Fail($"spotify-etl {string.Join(' ', arguments)} still ran after {limit.TotalSeconds:0} s");
+            Xunit.Assert.Fail($"{string.Join(' ', start.ArgumentList.Prepend(Path.GetFileName(start.FileName)))} still ran after {limit.TotalSeconds:0} s");
         }
         process.WaitForExit();
         return (process.ExitCode, output.Result, errors.Result);
