@@ -10,7 +10,7 @@ StandardStreams.Guard();
 SpotifyEtl.Lake.InvariantCulture.Apply();
 
 // From here on a Ctrl-C or a SIGTERM cancels the verb's work: neither is the end of the process without a word.
-using var signals = Interruptible.CatchSignals();
+Interruptible.CatchSignals();
 
 var root = CliRoot.Create();
 // Every verb stops on Ctrl-C with "Interrupted" and exit 130, on SIGTERM with "Terminated" and exit 143, whatever work

@@ -37,14 +37,20 @@ internal static class Interruptible
     public static int ExitCode => Volatile.Read(ref _exitCode) is ExitCodes.Terminated ? ExitCodes.Terminated : ExitCodes.Interrupted;
 
     /// <summary>
-    /// Catches SIGINT, SIGTERM and SIGHUP until disposed: the first cancels <see cref="Token"/> and starts the grace period; neither
-    /// ends the process by itself.
+    /// Catches SIGINT, SIGTERM and SIGHUP for the rest of the process: the first cancels <see cref="Token"/> and starts the
+    /// grace period; none ends the process by itself. Never let go: a signal in the process's last moments, once the verb
+    /// has done its work and the program returned its exit code, finds nothing half-done, where the runtime's own handling
+    /// would end the process with exit 143 and no word.
     /// </summary>
-    public static IDisposable CatchSignals() => new Registrations(
+    public static void CatchSignals() => _registrations ??=
+    [
         PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, ExitCodes.Interrupted)),
         PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, ExitCodes.Terminated)),
         // The terminal closed (or the ssh session ended): a request to stop, as SIGTERM is, not a kill mid-write.
-        PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, ExitCodes.Terminated)));
+        PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, ExitCodes.Terminated)),
+    ];
+
+    private static PosixSignalRegistration[]? _registrations;
 
     /// <summary>
     /// The exit code of <paramref name="action"/>, or null when a signal came and the action had not stopped within
@@ -81,17 +87,6 @@ internal static class Interruptible
         {
             GraceOver.CancelAfter(GracePeriod);
             Signalled.Cancel();
-        }
-    }
-
-    private sealed class Registrations(params PosixSignalRegistration[] registrations) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var registration in registrations)
-            {
-                registration.Dispose();
-            }
         }
     }
 }
