@@ -243,7 +243,8 @@ public static partial class HistoryMerge
         // a start; null when the first does not.
         Entry? FirstEndingAfter(List<Entry> candidates, long at, long slack, Func<Entry, long> latestStart)
         {
-            var first = candidates.FirstOrDefault(e => e.Row.EndedAt + slack > at);
+            var index = Lower(candidates, at - slack + 1);
+            var first = index < candidates.Count ? candidates[index] : null;
             return first is not null && StartsWithinReach(first) && latestStart(first) >= at - tolerance
                 && (first.Row.EndedAt - at) * 1000 < StartReach ? first : null;
         }

@@ -15,8 +15,8 @@ public static partial class LocalEntry
     /// path in the way fail with the same exception type, and waiting for them would never end.
     /// </summary>
     public static bool HeldByAnother(IOException exception) => OperatingSystem.IsWindows()
-        ? exception?.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
-        : exception?.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
+        ? exception.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+        : exception.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
 
     /// <summary>The largest object read: one buffer of bytes (about 2 GiB).</summary>
     public static long MaxObjectBytes { get; } = Array.MaxLength;
