@@ -14,7 +14,7 @@ namespace SpotifyEtl.Cli.Spotify;
 /// </summary>
 internal static class CredentialsFile
 {
-    /// <summary>Variables a user may have set for another tool, or an earlier version of this one: named when no file is found.</summary>
+    /// <summary>Variables a user may have set for another tool, or an earlier version of this one: named when the credentials file is missing.</summary>
     private static readonly string[] RetiredVariables = ["SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"];
 
     /// <summary>
@@ -24,13 +24,15 @@ internal static class CredentialsFile
     public static (SpotifyCredentials Credentials, string Path, string? AuthorizedAtProblem) Resolve(string? path, string defaultPath, Func<string, string?> getVariable)
     {
         var file = path ?? defaultPath;
-        if (path is null && !File.Exists(defaultPath) && !Directory.Exists(defaultPath) && IgnoredVariables(getVariable) is [_, ..] set)
+        // Whichever file is missing, the --credentials one or the config folder's: a user moving from the variables passes either.
+        if (!File.Exists(file) && !Directory.Exists(file) && IgnoredVariables(getVariable) is [_, ..] set)
         {
             throw new CliException(ExitCodes.NoInput,
                 $"{string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")} set, but spotify-etl reads no credentials from environment variables: every program " +
-                $"started from the shell inherits them, and an export line stays in its history. Write them into {defaultPath} " +
-                "({\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}, owner-readable only: chmod 600), or a file named by --credentials " +
-                $"('spotify-etl auth login' adds the refresh token), then unset {string.Join(" ", set)}.");
+                $"started from the shell inherits them, and an export line stays in its history. Write them into {file} " +
+                "({\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\"}, owner-readable only: chmod 600)" +
+                (path is null ? ", or a file named by --credentials" : "") +
+                $" ('spotify-etl auth login{(path is null ? "" : $" --credentials {ShellWord.Of(path)}")}' adds the refresh token), then unset {string.Join(" ", set)}.");
         }
         var (credentials, problem) = Read(file, path is null ? "spotify-etl auth login" : $"spotify-etl auth login --credentials {ShellWord.Of(path)}");
         credentials.Validate(file);

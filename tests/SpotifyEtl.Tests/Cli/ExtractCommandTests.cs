@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Tests.Spotify;
 using SpotifyEtl.Tests.Support;
 using Xunit;
@@ -497,7 +498,7 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     /// <summary>
     /// Secrets in environment variables (as an earlier version read them, and as other tools document) are not read: every
     /// program the shell starts inherits them. Without a credentials file the run says so, names the variables set and where
-    /// the file goes, and asks Spotify nothing.
+    /// the file goes, and asks Spotify nothing; so does a run whose <c>--credentials</c> names a file not written yet.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -505,6 +506,9 @@ public sealed class ExtractCommandTests : IAsyncLifetime
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
     public async Task Credentials_in_environment_variables_are_not_read_and_the_error_says_where_the_file_goes(int seed)
     {
         var random = new Random(seed);
@@ -517,16 +521,23 @@ public sealed class ExtractCommandTests : IAsyncLifetime
         var set = values.Keys.Where(_ => random.Next(2) == 0).DefaultIfEmpty("SPOTIFY_CLIENT_SECRET").ToList();
         using var cli = new CliTestContext(_spotify, set.ToDictionary(name => name, name => values[name]));
         var login = random.Next(2) == 0;
+        // Half of the runs name a credentials file of their own, in a folder with spaces, not written yet.
+        var named = random.Next(2) == 0 ? Path.Combine(cli.Folder, "my secrets", $"spotify-{seed}.json") : null;
+        string[] credentials = named is null ? [] : ["--credentials", named];
 
         var exit = login
-            ? await AuthCommand.Create(cli.Context).Parse(["login", "--port", "1", "--saved-tracks", "--timeout", "1"]).InvokeAsync()
-            : await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+            ? await AuthCommand.Create(cli.Context).Parse(["login", "--port", "1", "--saved-tracks", "--timeout", "1", .. credentials]).InvokeAsync()
+            : await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks", .. credentials]).InvokeAsync();
 
         Assert.True(exit == 66, $"exit {exit}: {cli.Errors}");
         Assert.Contains($"{string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")} set, but spotify-etl reads no credentials from environment variables", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains(cli.Context.DefaultCredentialsPath, cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"Write them into {named ?? cli.Context.DefaultCredentialsPath} (", cli.Errors, StringComparison.Ordinal);
+        if (named is not null)
+        {
+            Assert.Contains($"'spotify-etl auth login --credentials {ShellWord.Of(named)}' adds the refresh token", cli.Errors, StringComparison.Ordinal);
+        }
         Assert.Empty(_spotify.TokenGrants);
-        Assert.False(File.Exists(cli.Context.DefaultCredentialsPath));
+        Assert.False(File.Exists(named ?? cli.Context.DefaultCredentialsPath));
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
 
