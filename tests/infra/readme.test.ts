@@ -212,3 +212,23 @@ test("the architecture diagram names every prefix each function may write, on an
         }
     }
 });
+
+test("the Node.js the README asks of make test is the package's engines and one every locked package allows", async () => {
+    const least = /`make test` also needs Node\.js (\d+\.\d+) or newer/.exec(readme)?.[1];
+    assert.ok(least, "the README names no Node.js version for make test");
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "infra", "package.json"), "utf8")) as { engines: { node: string } };
+    assert.equal(pkg.engines.node, `>=${least}`);
+    // semver is npm's own range parser, installed with the locked packages (npm's libraries among them).
+    const { createRequire } = await import("node:module");
+    const semver = createRequire(path.join(repoRoot, "infra", "package.json"))("semver") as { satisfies(version: string, range: string): boolean };
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "infra", "package-lock.json"), "utf8")) as { packages: Record<string, { engines?: { node?: string } | string[] }> };
+    // Two declare 22 and run on 20 all the same (make test passes on 20 as on the workflows' 22): @pulumi/pulumi, the Node.js of
+    // `pulumi up` (which the README names), whose mocks the tests use; and cookie, under the S3 emulator's web framework.
+    const declaringMore = new Set(["node_modules/@pulumi/pulumi", "node_modules/cookie"]);
+    const refusing = Object.entries(lock.packages)
+        .filter(([name, entry]) => !declaringMore.has(name) && !Array.isArray(entry.engines) && entry.engines?.node)
+        .filter(([, entry]) => !semver.satisfies(`${least}.0`, (entry.engines as { node: string }).node))
+        .map(([name, entry]) => `${name} (${(entry.engines as { node: string }).node})`);
+    assert.deepEqual(refusing, [], `Node.js ${least} is refused by locked packages`);
+    assert.match(readme, /`pulumi up` wants Node\.js 22/);
+});
