@@ -108,6 +108,51 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
         CurrentOracle.AssertMatchesPartitions(local.Path, "after a digest was read stale in between");
     }
 
+    /// <summary>
+    /// A lake whose day has partitions but no digest (an earlier version's, or the marker deleted as the operations guide
+    /// says): the next invocation reads the day's digest from its partitions. A slower invocation of that day puts its stale
+    /// songs partition as it is read, then the fresh one again: the same bytes, so the same ETag, and a listing after the
+    /// read equal to the one before it. The digest read in between is not written; the one written is the fresh rows'.
+    /// </summary>
+    [Fact]
+    public async Task A_partition_rewritten_stale_and_back_while_a_day_digest_is_read_from_it_never_leaves_the_tables_stale()
+    {
+        var raw = new S3ObjectStore(_client, await server.CreateBucketAsync("raw"));
+        var lake = new S3ObjectStore(_client, await server.CreateBucketAsync("transformed"));
+        var album = Album("alb1", "Album", "2020", "year");
+        var day = new DateOnly(2026, 11, 1);
+        var first = new RawObjectKey(RawSource.RecentlyPlayed, day, "me", "20261101T060000Z", 1).ToString();
+        var second = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 11, 2), "me", "20261102T060000Z", 1).ToString();
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
+        var songs = TableFormat.Csv.FileKey(CurrentTables.Songs);
+        var partition = TableFormat.Csv.PartitionKey(TableNames.Songs, day);
+
+        // The day as a slower invocation saw it (the song's old name), then as its replay in place wrote it.
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "Old name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([first]);
+        var stale = await lake.ReadAllBytesAsync(partition);
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(first, Page(0, Play(Track("t1", "New name", album, Artist("a1", "A")), "2026-11-01T05:00:00.000Z")), "application/json");
+        await new TransformPipeline(raw, lake, options).TransformAsync([first]);
+        using (Storage.LambdaRole.TestLooking())
+        {
+            await lake.DeleteAsync(CurrentLayout.DayKey(day));
+            await lake.DeleteAsync(CurrentLayout.Complete);
+        }
+
+        using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(second, Page(0, Play(Track("t2", "Other", album, Artist("a1", "A")), "2026-11-02T05:00:00.000Z")), "application/json");
+        var racing = new StaleInBetweenStore(lake, partition, stale, streamReads: true);
+        await new TransformPipeline(raw, racing, options).TransformAsync([second]);
+
+        Assert.True(racing.Raced, "the day's songs partition was read while it held the stale bytes");
+        Assert.True(await lake.ExistsAsync(CurrentLayout.DayKey(day)), "the day has its digest, read from its partitions");
+        var table = await lake.ReadAllTextAsync(songs);
+        Assert.Contains("t1,New name", table, StringComparison.Ordinal);
+        Assert.Contains("t2,Other", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
+        using var local = await DownloadAsync(lake);
+        CurrentOracle.AssertMatchesPartitions(local.Path, "after a partition was read stale in between");
+    }
+
     /// <summary>One invocation; one that gave up on inputs that kept changing is retried, as Lambda retries a failed invocation.</summary>
     private static async Task InvokeAsync(IObjectStore raw, IObjectStore lake, List<string> keys)
     {

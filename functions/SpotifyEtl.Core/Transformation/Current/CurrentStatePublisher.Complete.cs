@@ -70,10 +70,14 @@ public sealed partial class CurrentStatePublisher
         var files = await PartitionRows.ListDayAsync(lake, day, cancellationToken).ConfigureAwait(false);
         for (var round = 1; ; round++)
         {
+            // Null when a partition read was not the one listed: nothing is written from it, and the day is read again.
             var state = await PartitionRows.ReadAsync(lake, day, files, cancellationToken).ConfigureAwait(false);
-            await WriteDayAsync(day, state, cancellationToken).ConfigureAwait(false);
+            if (state is not null)
+            {
+                await WriteDayAsync(day, state, cancellationToken).ConfigureAwait(false);
+            }
             var now = await PartitionRows.ListDayAsync(lake, day, cancellationToken).ConfigureAwait(false);
-            if (now.SequenceEqual(files))
+            if (state is not null && now.SequenceEqual(files))
             {
                 return;
             }

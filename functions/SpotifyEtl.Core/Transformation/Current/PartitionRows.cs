@@ -54,8 +54,12 @@ internal static class PartitionRows
         return files;
     }
 
-    /// <summary>The rows of the listed files; a file deleted since the listing is left out (the next listing differs).</summary>
-    public static async Task<DimensionState> ReadAsync(IObjectStore lake, DateOnly day, IEnumerable<ObjectVersion> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows of the listed files; a file deleted since the listing is left out (the next listing differs). Null when a
+    /// file read is not the one listed (its tag differs): rewritten in between, perhaps back to the listed bytes by now, so
+    /// that a second listing equal to the first would not show it.
+    /// </summary>
+    public static async Task<DimensionState?> ReadAsync(IObjectStore lake, DateOnly day, IEnumerable<ObjectVersion> files, CancellationToken cancellationToken)
     {
         var state = DimensionState.Empty;
         var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -65,7 +69,12 @@ internal static class PartitionRows
             byte[] bytes;
             try
             {
-                bytes = await lake.ReadAllBytesAsync(file.Key, cancellationToken).ConfigureAwait(false);
+                using var read = await lake.ReadPooledAsync(file.Key, cancellationToken).ConfigureAwait(false);
+                if (!read.IsListed(file.Tag))
+                {
+                    return null;
+                }
+                bytes = read.Span.ToArray();
             }
             catch (ObjectNotFoundException)
             {
