@@ -180,8 +180,8 @@ public sealed partial class TransformFunction
             {
                 request ??= (_raw as S3ObjectStore)?.Interrupted ?? (_lake as S3ObjectStore)?.Interrupted;
                 var spent = new TimeoutException($"The invocation gave up at its time budget of {TimeBudget!.Value.TotalSeconds:0} s (the function's timeout " +
-                    $"less a margin){(request is null ? "" : $", waiting on {request}")}. Lambda retries it; should it run out of time again, replay fewer " +
-                    "days at once or raise transformTimeoutSeconds.", exception);
+                    $"less a margin){(request is null ? "" : $", waiting on {request}")}. Lambda retries an event's invocation (transformRetryAttempts), " +
+                    "then sends it to the dead-letter queue; should it run out of time again, replay fewer days at once or raise transformTimeoutSeconds.", exception);
                 LogFailure(records.Count, TimeBudgetSpent, spent.Message, request, handled);
                 throw spent;
             }
