@@ -390,6 +390,45 @@ test("a stack config still holding an earlier version's Spotify credentials stop
     }
 });
 
+test("a stack whose AWS settings the workflows cannot use (a role to assume, a profile, keys) stops its job before the preview, saying why", () => {
+    const refused: [string, unknown, RegExp][] = [
+        ["assumeRoles", [{ roleArn: "arn:aws:iam::123456789012:role/deployer" }], /may assume no other role/],
+        ["assumeRoleWithWebIdentity", { roleArn: "arn:aws:iam::123456789012:role/web" }, /OIDC token/],
+        ["profile", "admin", /keep the profile in your shell/],
+        ["sharedConfigFiles", ["~/.aws/other-config"], /AWS_CONFIG_FILE/],
+        ["sharedCredentialsFiles", ["~/.aws/other-credentials"], /AWS_SHARED_CREDENTIALS_FILE/],
+        ["accessKey", { secure: "AAABAJ3xZ2lkLWNpcGhlcnRleHQ=" }, /never with keys/],
+        ["secretKey", { secure: "AAABAJ3xZ2lkLWNpcGhlcnRleHQ=" }, /never with keys/],
+        ["token", { secure: "AAABAJ3xZ2lkLWNpcGhlcnRleHQ=" }, /never with keys/],
+    ];
+    // Settings the workflows honour as the provider does.
+    const honoured: [string, unknown][] = [["allowedAccountIds", ["123456789012"]], ["maxRetries", 10], ["profile", ""], ["assumeRoles", []]];
+    for (const stack of stackNames(repoRoot)) {
+        const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        const withSetting = (key: string, value: unknown): string => {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+            fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config: { ...settings.config, [`aws:${key}`]: value } }));
+            return root;
+        };
+        for (const [key, value, why] of refused) {
+            const root = withSetting(key, value);
+            assert.throws(() => stackSettings(stack, root), (error: Error) => {
+                assert.match(error.message, new RegExp(`sets aws:${key}, which the workflows' preview and deployment cannot use: remove it `
+                    + `\\(pulumi config rm aws:${key} --stack ${stack}\\)`));
+                assert.match(error.message, why);
+                assert.doesNotMatch(error.message, /AAABAJ3x/, "the message shows no value");
+                return true;
+            }, `${stack} aws:${key}`);
+            fs.rmSync(root, { recursive: true });
+        }
+        for (const [key, value] of honoured) {
+            const root = withSetting(key, value);
+            assert.doesNotThrow(() => stackSettings(stack, root), `${stack} aws:${key}`);
+            fs.rmSync(root, { recursive: true });
+        }
+    }
+});
+
 test("a Snowflake stack is previewed only with its key: without one the preview is skipped with a notice, never run to fail at login", () => {
     const action = readAction(path.join(repoRoot, ".github", "actions", "stack", "action.yml"));
     const steps = action.runs.steps as { name?: string; uses?: string; if?: string }[];
@@ -490,5 +529,15 @@ test("a job that runs make test outlasts the build and every runner's limit in s
         const minutes = (job as Job & { "timeout-minutes"?: number })["timeout-minutes"];
         assert.ok(minutes !== undefined && minutes >= buildMinutes + limits.reduce((a, b) => a + b, 0),
             `${id}: timeout-minutes ${minutes} is below the build (${buildMinutes}) plus the runners' limits (${limits.join(" + ")})`);
+    }
+});
+
+test("every artifact a workflow uploads replaces one of its name, so that re-running all of a run's jobs uploads again", () => {
+    const uploads = [pullRequest, deploy].flatMap((workflow) => Object.entries(workflow.jobs).flatMap(([job, { steps }]) =>
+        steps.filter((step) => step.uses?.startsWith("actions/upload-artifact@")).map((step) => ({ job, step }))));
+    assert.ok(uploads.length >= 2, "both workflows upload the functions' package");
+    for (const { job, step } of uploads) {
+        // upload-artifact refuses a name the run already holds (409 Conflict) unless told to overwrite it.
+        assert.equal(step.with?.["overwrite"], true, `${job}: upload of ${String(step.with?.["name"])} without overwrite: true`);
     }
 });
