@@ -38,6 +38,23 @@ function insteadOf(key: (typeof workflowForbiddenKeys)[number]): string {
             + "already holds with the refresh token rotated since, so do not copy this value back into it";
 }
 
+/**
+ * The stack's own AWS settings the workflows cannot honour, and why: their jobs run as the role GitHub's OIDC token
+ * assumes, which the bootstrap lets assume no other, on runners that hold none of your profiles or credentials files;
+ * and keys in the config would be decrypted by a pull request's preview and used in place of that role.
+ */
+const workflowRefusedAwsKeys: Readonly<Record<string, string>> = {
+    assumeRoles: "the workflows' roles may assume no other role: bootstrap the account this stack deploys into and point its "
+        + "environment's AWS_ROLE_ARN at that bootstrap's role instead",
+    assumeRoleWithWebIdentity: "the workflows already assume the environment's AWS_ROLE_ARN with GitHub's OIDC token",
+    profile: "GitHub's runners hold none of your profiles: keep the profile in your shell (export AWS_PROFILE=...)",
+    sharedConfigFiles: "GitHub's runners hold none of your AWS files: keep them in your shell's AWS_CONFIG_FILE",
+    sharedCredentialsFiles: "GitHub's runners hold none of your AWS files: keep them in your shell's AWS_SHARED_CREDENTIALS_FILE",
+    accessKey: "a pull request's preview may decrypt it, and the workflows deploy with the OIDC role, never with keys",
+    secretKey: "a pull request's preview may decrypt it, and the workflows deploy with the OIDC role, never with keys",
+    token: "a pull request's preview may decrypt it, and the workflows deploy with the OIDC role, never with keys",
+};
+
 export interface StackSettings {
     readonly architecture: Architecture;
     readonly region: string;
@@ -67,6 +84,13 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
         if (value !== undefined && value !== "") {
             throw new Error(`${file} holds ${projectName}:${key}, which a pull request's preview may decrypt: remove it `
                 + `(pulumi config rm ${key} --stack ${stack}); ${insteadOf(key)}`);
+        }
+    }
+    for (const [key, why] of Object.entries(workflowRefusedAwsKeys)) {
+        const value = config[`aws:${key}`];
+        if (value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0)) {
+            throw new Error(`${file} sets aws:${key}, which the workflows' preview and deployment cannot use: remove it `
+                + `(pulumi config rm aws:${key} --stack ${stack}); ${why}`);
         }
     }
     const snowflake = config[`${projectName}:snowflakeEnabled`] ?? configKeys.find((k) => k.key === "snowflakeEnabled")?.default;
