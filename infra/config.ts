@@ -21,6 +21,9 @@ export const retiredSpotifyKeys = ["spotifyClientId", "spotifyClientSecret", "sp
 const logRetentionValues = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const timeRanges = ["short_term", "medium_term", "long_term"] as const;
 
+/** How the ids of Spotify's own editorial and algorithmic playlists begin (Top 50, Discover Weekly, ...). */
+export const spotifyOwnedPlaylistPrefix = "37i9dQZ";
+
 /** Turns `playlist:<id>`, `top_tracks:short_term`, ... into the extract function's source objects. */
 export function parseSpotifySource(text: string): SpotifySource | string {
     const [type, argument, ...rest] = text.split(":");
@@ -184,6 +187,16 @@ export function loadConfig(): StackConfig {
                 + `Only a stack whose secret has no value yet needs them put there: `
                 + `aws secretsmanager put-secret-value --region "$(pulumi config get aws:region)" --secret-id "$(pulumi stack output spotifySecretArn)" --secret-string file://<credentials file>`);
         }
+    }
+    // Spotify closed its own editorial and algorithmic playlists to Development Mode apps on 2024-11-27: each run would end
+    // partial on them, and the alarm on successful extractions stay raised. An app granted Extended Quota Mode still reads
+    // them, so this is said, not refused.
+    const editorial = sources.filter((s) => s.type === "playlist" && s.id?.startsWith(spotifyOwnedPlaylistPrefix)).map((s) => s.id!);
+    if (editorial.length > 0) {
+        pulumi.log.warn(`${projectName}:spotifySources names ${editorial.map((id) => `playlist:${id}`).join(", ")}: Spotify-owned editorial or `
+            + "algorithmic playlists (their ids begin 37i9dQZ), which Spotify closed to apps in Development Mode on 2024-11-27. Every "
+            + "extraction would end partial on them and the no-successful-extraction alarm stay raised. Use a playlist you own or "
+            + "collaborate on instead (copy the songs into one of yours), unless Spotify granted your app Extended Quota Mode.");
     }
     if (alarms.email === "") {
         pulumi.log.warn(`${projectName}:alarmEmail is empty: the alarms go to a topic nobody subscribes to. `

@@ -433,6 +433,31 @@ describe("an invalid value fails naming its key", () => {
         assert.deepEqual(warnedWhile(() => load(validConfig())).filter((w) => /parametersSecretsExtensionLayerArn/.test(w)), []);
     });
 
+    test("a Spotify-owned playlist among the sources is warned at preview, named; other playlists are not", () => {
+        const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let seed = 7;
+        const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+        const id = (prefix: string): string => prefix + Array.from({ length: 22 - prefix.length }, () => alphabet[next(alphabet.length)]).join("");
+        const warned = (sources: string[]): string[] =>
+            warnedWhile(() => load({ ...validConfig(), "spotify-stack:spotifySources": JSON.stringify(sources) })).filter((w) => /spotifySources/.test(w));
+        for (let round = 0; round < 12; round++) {
+            const owned = Array.from({ length: 1 + next(3) }, () => id("37i9dQZ"));
+            // Ids that only look close: another case, the prefix cut short or further in.
+            const others = [id(""), id("37i9dQz"), id("37i9dQ"), `x${id("37i9dQZ").slice(0, 21)}`].filter((o) => !o.startsWith("37i9dQZ"));
+            const sources = [...others, ...owned].map((p) => `playlist:${p}`).sort(() => next(3) - 1).concat("recently_played");
+            const warnings = warned(sources);
+            assert.equal(warnings.length, 1, warnings.join("\n"));
+            assert.match(warnings[0]!, /Spotify-owned editorial or algorithmic playlists.*Development Mode.*playlist you own or collaborate on.*Extended Quota Mode/s);
+            for (const o of owned) {
+                assert.ok(warnings[0]!.includes(`playlist:${o}`), `${o} is named`);
+            }
+            for (const o of others) {
+                assert.ok(!warnings[0]!.includes(o), `${o} is not named`);
+            }
+            assert.deepEqual(warned([...others.map((p) => `playlist:${p}`), "saved_tracks"]), [], others.join(", "));
+        }
+    });
+
     test("a stack without alarmEmail is warned at preview that its alarms reach nobody; one with it is not", () => {
         const warnings = warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "" }));
         assert.equal(warnings.filter((w) => /alarmEmail/.test(w)).length, 1, warnings.join("\n"));

@@ -97,6 +97,41 @@ public sealed class SpotifyErrorsTests
     }
 
     /// <summary>
+    /// Any of Spotify's own playlists (an id beginning 37i9dQZ: Top 50, Discover Weekly, a Daily Mix), refused with a 404 or a
+    /// 403, on its details or its items, with a user token or the app's: the message names that playlist as Spotify's and what
+    /// to use instead, never "check the id" or "someone else's playlist".
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_refusal_of_any_Spotify_owned_playlist_says_Spotify_closed_it_to_Development_Mode_apps(int seed)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        var random = new Random(seed);
+        for (var i = 0; i < 20; i++)
+        {
+            var id = SpotifyErrors.SpotifyOwnedPlaylistPrefix + new string(Enumerable.Range(0, 15).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var market = random.Next(2) == 0 ? "" : "&market=SE";
+            string[] paths = [$"playlists/{id}", $"playlists/{id}?fields=id,name,snapshot_id{market}", $"playlists/{id}/items?offset={50 * random.Next(0, 20)}&limit=50{market}"];
+            foreach (var (path, status) in paths.SelectMany(p => new[] { (p, HttpStatusCode.NotFound), (p, HttpStatusCode.Forbidden) }))
+            {
+                foreach (var message in new string?[] { null, "", "Not found.", "Forbidden", "Resource not found" })
+                {
+                    var explanation = SpotifyErrors.Explain(status, path, userToken: random.Next(2) == 0, message);
+
+                    Assert.Contains($"Playlist {id} is a Spotify-owned editorial or algorithmic playlist", explanation, StringComparison.Ordinal);
+                    Assert.Contains("Development Mode", explanation, StringComparison.Ordinal);
+                    Assert.Contains("a playlist you own or collaborate on", explanation, StringComparison.Ordinal);
+                    Assert.DoesNotContain("someone else", explanation, StringComparison.Ordinal);
+                    Assert.DoesNotContain("check the id", explanation, StringComparison.OrdinalIgnoreCase);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A 400 is the request itself (a market Spotify does not serve, which passes the shape check): the same request is refused
     /// on every run, so the message says to change the setting and never that the next run will do better.
     /// </summary>
