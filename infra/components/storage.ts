@@ -216,6 +216,12 @@ export class Storage extends pulumi.ComponentResource {
         }, { ...retained, dependsOn: [versioning] });
 
         this.transformed = new SecureBucket(`${name}-transformed`, dataBucketArgs, { parent: this });
+        // Unfinished multipart uploads only: an `aws s3 cp` or `sync` of a large file into the lake (a stack moved, a restore)
+        // stopped part-way leaves parts that are billed and never listed. Nothing the lake holds expires.
+        new aws.s3.BucketLifecycleConfiguration(`${name}-transformed-lifecycle`, {
+            bucket: this.transformed.bucket.id,
+            rules: [{ id: "unfinished-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }],
+        }, bucketSetting(this.transformed.bucket, c.protectData, this));
 
         // Query results only, which expire and which a query writes again: emptied by any destroy, or a stack without
         // force-destroy would stop at BucketNotEmpty there after deleting everything else.

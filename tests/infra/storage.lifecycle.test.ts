@@ -51,10 +51,23 @@ before(async () => {
     settings.forEach((s, i) => new Storage(`s${i}`, {
         config: { forceDestroy: true, protectData: false, encryption: "AES256", rawNoncurrentVersionExpirationDays: 30, athenaResultsExpirationDays: 7, ...s },
     }));
-    for (let waited = 0; rulesOf.size < settings.length * 2 && waited < 10_000; waited += 20) {
+    for (let waited = 0; rulesOf.size < settings.length * 3 && waited < 10_000; waited += 20) {
         await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    assert.equal(rulesOf.size, settings.length * 2, "each Storage declares the raw and the Athena results lifecycles");
+    assert.equal(rulesOf.size, settings.length * 3, "each Storage declares the raw, the transformed and the Athena results lifecycles");
+});
+
+test("every bucket ends unfinished multipart uploads, and nothing of the transformed bucket's lake expires", () => {
+    settings.forEach((s, i) => {
+        for (const bucket of ["raw", "transformed", "athena-results"]) {
+            const rules = rulesOf.get(`s${i}-${bucket}-lifecycle`)!;
+            assert.ok(rules.some((r) => r.filter?.prefix === "" && (r.abortIncompleteMultipartUpload?.daysAfterInitiation ?? 0) > 0),
+                `${bucket} (${JSON.stringify(s)}): no rule over every key ends unfinished uploads`);
+        }
+        for (const rule of rulesOf.get(`s${i}-transformed-lifecycle`)!) {
+            assert.deepEqual([rule.expiration, rule.transitions, rule.noncurrentVersionExpiration], [undefined, undefined, undefined], rule.id);
+        }
+    });
 });
 
 const rawRules = (i: number): LifecycleRule[] => rulesOf.get(`s${i}-raw-lifecycle`)!;

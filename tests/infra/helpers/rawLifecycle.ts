@@ -25,6 +25,8 @@ export interface LifecycleRule {
     filter?: { prefix?: string; and?: { prefix?: string; tags?: unknown; objectSizeGreaterThan?: unknown; objectSizeLessThan?: unknown }; tag?: unknown; objectSizeGreaterThan?: unknown; objectSizeLessThan?: unknown };
     transitions?: { days?: number; date?: string; storageClass: string }[];
     expiration?: { days?: number; date?: string; expiredObjectDeleteMarker?: boolean };
+    noncurrentVersionExpiration?: { noncurrentDays?: number };
+    abortIncompleteMultipartUpload?: { daysAfterInitiation?: number };
 }
 
 export interface RawLifecycleSettings {
