@@ -215,6 +215,14 @@ export function loadConfig(): StackConfig {
             + "concurrent executions unreserved, so on an account of the default 1,000 a reservation above 900 fails in pulumi up. "
             + "A backfill needs far fewer (8 days at once take minutes); keep it only where AWS raised the account's limit.");
     }
+    // New accounts get reduced Lambda quotas, memory among them (3,008 MB), which AWS raises with use: a function above it
+    // fails in pulumi up, part-way, after the buckets and roles exist. An account's quota is not known here: said, not refused.
+    for (const [key, memory] of [["extractMemoryMb", functions.extract.memoryMb], ["transformMemoryMb", functions.transform.memoryMb]] as const) {
+        if (memory > 3008) {
+            pulumi.log.warn(`${projectName}:${key} is ${memory}: new AWS accounts may give a function at most 3,008 MB until AWS raises `
+                + "their quotas with use, and Lambda then refuses it part-way through pulumi up. If it does, set 3008 or less for now.");
+        }
+    }
     if (r.setsRetired("parametersSecretsExtensionLayerArn")) {
         pulumi.log.warn(`${projectName}:parametersSecretsExtensionLayerArn is ignored: the functions call Secrets Manager themselves, `
             + "with no extension layer. Remove it: pulumi config rm parametersSecretsExtensionLayerArn");

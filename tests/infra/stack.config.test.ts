@@ -458,6 +458,18 @@ describe("an invalid value fails naming its key", () => {
         }
     });
 
+    test("a function given more than 3,008 MB is warned at preview, as a new account's quota may refuse it; one at or below is not", () => {
+        for (const key of ["extractMemoryMb", "transformMemoryMb"]) {
+            for (const [memory, warned] of [[128, false], [2048, false], [3008, false], [3009, true], [4096, true], [10240, true]] as const) {
+                const warnings = warnedWhile(() => load({ ...validConfig(), [`spotify-stack:${key}`]: String(memory) })).filter((w) => w.includes(`:${key}`));
+                assert.equal(warnings.length, warned ? 1 : 0, `${key} ${memory}: ${warnings.join("\n")}`);
+                if (warned) {
+                    assert.match(warnings[0]!, new RegExp(`${key} is ${memory}: new AWS accounts may give a function at most 3,008 MB.*set 3008 or less`, "s"));
+                }
+            }
+        }
+    });
+
     test("a stack without alarmEmail is warned at preview that its alarms reach nobody; one with it is not", () => {
         const warnings = warnedWhile(() => load({ ...validConfig(), "spotify-stack:alarmEmail": "" }));
         assert.equal(warnings.filter((w) => /alarmEmail/.test(w)).length, 1, warnings.join("\n"));
