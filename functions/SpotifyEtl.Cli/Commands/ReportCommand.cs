@@ -24,7 +24,7 @@ internal static class ReportCommand
     {
         var lake = new Option<string>("--lake")
         {
-            Description = "The lake: a local folder, or s3://BUCKET[/PREFIX] for the transformed bucket (read with the usual AWS credentials; " +
+            Description = "The lake: a local folder, or s3://BUCKET[/PREFIX] for the transformed bucket (read with the usual AWS credentials: AWS_PROFILE, SSO and role profiles included; " +
                           "AWS_ENDPOINT_URL_S3 points at another S3 endpoint).",
             Required = true,
         };
@@ -126,8 +126,12 @@ internal static class ReportCommand
                 {
                     reason = $"{request}: {reason}";
                 }
+                var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } named ? named : "default";
                 var advice = reason.Contains("RegionEndpoint", StringComparison.Ordinal)
                     ? "Name the bucket's region: AWS_REGION (or a region in the AWS_PROFILE's config)."
+                    : reason.Contains("SSO", StringComparison.Ordinal)
+                    // The profile's IAM Identity Center sign-in (its cached token) is over: the AWS CLI signs in again.
+                    ? $"Sign in again: aws sso login --profile {ShellWord.Of(profile)}, then run the report again."
                     : "Check the bucket name, the network and your AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";
                 throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {reason}. {advice}");
             }
@@ -269,6 +273,7 @@ internal static class ReportCommand
     /// </summary>
     private static AmazonS3Client CreateS3Client()
     {
+        AwsCredentialClients.Register();
         var config = new AmazonS3Config { Timeout = RequestTimeout };
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
         if (!string.IsNullOrEmpty(endpoint))

@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SpotifyEtl.Lake;
+using SpotifyEtl.SampleLibrary;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Tests.Cli;
+using SpotifyEtl.Tests.Storage;
+using SpotifyEtl.Tests.Support;
+using SpotifyEtl.Transformation;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>
+/// `report --lake s3://…` with the profiles people sign in to AWS with, not keys in the environment: an IAM Identity
+/// Center profile (`aws configure sso`, its token cached by `aws sso login`) and a role assumed from another profile. The
+/// AWS SDK fetches their credentials from SSO and STS, here a real HTTP double of each (the endpoints AWS_ENDPOINT_URL_SSO
+/// and AWS_ENDPOINT_URL_STS name); the tables come from the S3 emulator. The tool run is the one `make test` builds (the
+/// native binary there), where the SDK cannot load those clients by name.
+/// </summary>
+[Collection(FauxqsTests.Name)]
+public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposable
+{
+    private const string AccountId = "123456789012";
+    private const string SessionName = "my-sso";
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_report_from_S3_signs_in_with_an_SSO_profile_and_its_cached_token(int seed)
+    {
+        await using var identity = await IdentityDouble.StartAsync();
+        var bucket = await LakeBucketAsync($"sso-{seed}");
+        var token = $"sso-access-token-{seed}-{Guid.NewGuid():N}";
+        var role = seed == 1 ? "Analyst" : "ReadOnly";
+        var home = Home($"""
+            [profile music]
+            sso_session = {SessionName}
+            sso_account_id = {AccountId}
+            sso_role_name = {role}
+            region = {FauxqsServer.Region}
+
+            [sso-session {SessionName}]
+            sso_start_url = https://example-org.awsapps.com/start
+            sso_region = {FauxqsServer.Region}
+            sso_registration_scopes = sso:account:access
+            """);
+        CacheToken(home, token, DateTime.UtcNow.AddHours(1));
+
+        var run = DemoCommandTests.RunCli(Environment(home, identity), "report", "--lake", $"s3://{bucket}", "--out", _folder["sso.html"]);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.True(File.Exists(_folder["sso.html"]));
+        var call = Assert.Single(identity.Calls, c => c.Path == "/federation/credentials");
+        Assert.Equal(token, call.Bearer);
+        Assert.Contains($"account_id={AccountId}", call.Query, StringComparison.Ordinal);
+        Assert.Contains($"role_name={role}", call.Query, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, run.Output + run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>A cached token past its time, with nothing to refresh it by: the report says to sign in again, for this profile.</summary>
+    [Fact]
+    public async Task An_expired_SSO_token_ends_the_report_with_exit_69_saying_to_sign_in_again()
+    {
+        await using var identity = await IdentityDouble.StartAsync();
+        var bucket = await LakeBucketAsync("sso-expired");
+        var home = Home($"""
+            [profile music]
+            sso_session = {SessionName}
+            sso_account_id = {AccountId}
+            sso_role_name = Analyst
+            region = {FauxqsServer.Region}
+
+            [sso-session {SessionName}]
+            sso_start_url = https://example-org.awsapps.com/start
+            sso_region = {FauxqsServer.Region}
+            sso_registration_scopes = sso:account:access
+            """);
+        CacheToken(home, "an-expired-token", DateTime.UtcNow.AddHours(-2));
+
+        var run = DemoCommandTests.RunCli(Environment(home, identity), "report", "--lake", $"s3://{bucket}", "--out", _folder["expired.html"]);
+
+        Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.True(run.Errors.Contains("aws sso login --profile music", StringComparison.Ordinal), run.Errors);
+        Assert.DoesNotContain("an-expired-token", run.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder["expired.html"]));
+    }
+
+    [Fact]
+    public async Task A_report_from_S3_assumes_the_role_of_a_profile_with_the_credentials_of_its_source_profile()
+    {
+        await using var identity = await IdentityDouble.StartAsync();
+        var bucket = await LakeBucketAsync("role");
+        var home = Home($"""
+            [profile base]
+            region = {FauxqsServer.Region}
+
+            [profile analyst]
+            role_arn = arn:aws:iam::{AccountId}:role/Analyst
+            source_profile = base
+            region = {FauxqsServer.Region}
+            """, credentials: """
+            [base]
+            aws_access_key_id = AKIDSOURCEPROFILE01
+            aws_secret_access_key = source-secret
+            """);
+
+        var run = DemoCommandTests.RunCli(Environment(home, identity, profile: "analyst"), "report", "--lake", $"s3://{bucket}", "--out", _folder["role.html"]);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        var call = Assert.Single(identity.Calls, c => c.Body.Contains("Action=AssumeRole", StringComparison.Ordinal));
+        Assert.Contains($"RoleArn=arn%3Aaws%3Aiam%3A%3A{AccountId}%3Arole%2FAnalyst", call.Body, StringComparison.Ordinal);
+        // Signed with the source profile's key, not anonymous, and not with keys of its own.
+        Assert.Contains("Credential=AKIDSOURCEPROFILE01/", call.Authorization, StringComparison.Ordinal);
+    }
+
+    /// <summary>A sample lake transformed on disk, its tables copied into a bucket of the emulator.</summary>
+    private async Task<string> LakeBucketAsync(string name)
+    {
+        var local = new LocalFolderStore(_folder[$"lake-{name}"]);
+        await new SampleGenerator(local).WriteAsync(new SampleOptions(Days: 2, Items: 20, Seed: 3));
+        await new TransformPipeline(local, local, new TransformOptions()).TransformAsync(await local.ListAsync(LakeLayout.Raw).ToListAsync());
+        var bucket = await server.CreateBucketAsync(name);
+        using var client = server.CreateClient();
+        var s3 = new S3ObjectStore(client, bucket);
+        foreach (var key in await local.ListAsync(LakeLayout.Transformed).ToListAsync())
+        {
+            await using var content = await local.OpenReadAsync(key);
+            await s3.PutAsync(key, content, "application/octet-stream");
+        }
+        return bucket;
+    }
+
+    /// <summary>A home of its own with the AWS config (and credentials) files a user's `aws configure` writes.</summary>
+    private string Home(string config, string credentials = "")
+    {
+        var home = _folder[$"home-{Guid.NewGuid():N}"];
+        Directory.CreateDirectory(Path.Combine(home, ".aws"));
+        File.WriteAllText(Path.Combine(home, ".aws", "config"), config + "\n");
+        File.WriteAllText(Path.Combine(home, ".aws", "credentials"), credentials + "\n");
+        return home;
+    }
+
+    /// <summary>The token `aws sso login` caches for the session: named by the SHA-1 of the session's name.</summary>
+    private static void CacheToken(string home, string token, DateTime expiresAt)
+    {
+        var cache = Path.Combine(home, ".aws", "sso", "cache");
+        Directory.CreateDirectory(cache);
+#pragma warning disable CA5350 // The AWS CLI's and SDKs' own file name for the cache, not a use of SHA-1 for security.
+        var name = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(SessionName)));
+#pragma warning restore CA5350
+        File.WriteAllText(Path.Combine(cache, $"{name}.json"), $$"""
+            {"startUrl": "https://example-org.awsapps.com/start", "region": "{{FauxqsServer.Region}}", "accessToken": "{{token}}",
+             "expiresAt": "{{expiresAt:yyyy-MM-ddTHH:mm:ssZ}}"}
+            """);
+    }
+
+    /// <summary>Nothing of the test machine's own AWS set-up: the home's files and the doubles only.</summary>
+    private Dictionary<string, string> Environment(string home, IdentityDouble identity, string profile = "music") => new()
+    {
+        ["HOME"] = home,
+        ["AWS_CONFIG_FILE"] = Path.Combine(home, ".aws", "config"),
+        ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home, ".aws", "credentials"),
+        ["AWS_PROFILE"] = profile,
+        ["AWS_ACCESS_KEY_ID"] = "",
+        ["AWS_SECRET_ACCESS_KEY"] = "",
+        ["AWS_SESSION_TOKEN"] = "",
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+        ["AWS_ENDPOINT_URL_S3"] = server.ServiceUrl.ToString(),
+        ["AWS_ENDPOINT_URL_SSO"] = identity.Address.ToString(),
+        ["AWS_ENDPOINT_URL_STS"] = identity.Address.ToString(),
+        ["AWS_REGION"] = FauxqsServer.Region,
+    };
+
+    /// <summary>IAM Identity Center's GetRoleCredentials and STS's AssumeRole, as AWS answers them; every call recorded.</summary>
+    private sealed class IdentityDouble : IAsyncDisposable
+    {
+        private WebApplication? _app;
+
+        public sealed record Call(string Path, string Query, string? Bearer, string Authorization, string Body);
+
+        public ConcurrentQueue<Call> Calls { get; } = new();
+
+        public Uri Address { get; private set; } = null!;
+
+        public static async Task<IdentityDouble> StartAsync()
+        {
+            var identity = new IdentityDouble();
+            (identity._app, identity.Address) = await LoopbackServer.StartAsync(app => app, _ => identity.AnswerAsync);
+            return identity;
+        }
+
+        private async Task AnswerAsync(HttpContext context)
+        {
+            var request = context.Request;
+            var body = await new StreamReader(request.Body).ReadToEndAsync();
+            Calls.Enqueue(new Call(request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers["x-amz-sso_bearer_token"].FirstOrDefault(),
+                request.Headers.Authorization.FirstOrDefault() ?? "", body));
+            var expires = DateTimeOffset.UtcNow.AddHours(1);
+            if (request.Path == "/federation/credentials")
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync($$"""
+                    {"roleCredentials": {"accessKeyId": "ASIASSODOUBLE", "secretAccessKey": "sso-secret", "sessionToken": "sso-session",
+                     "expiration": {{expires.ToUnixTimeMilliseconds()}} } }
+                    """);
+                return;
+            }
+            context.Response.ContentType = "text/xml";
+            await context.Response.WriteAsync($"""
+                <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+                <Credentials><AccessKeyId>ASIASTSDOUBLE</AccessKeyId><SecretAccessKey>sts-secret</SecretAccessKey><SessionToken>sts-session</SessionToken>
+                <Expiration>{expires:yyyy-MM-ddTHH:mm:ssZ}</Expiration></Credentials>
+                <AssumedRoleUser><Arn>arn:aws:sts::{AccountId}:assumed-role/Analyst/s</Arn><AssumedRoleId>AROADOUBLE:s</AssumedRoleId></AssumedRoleUser>
+                </AssumeRoleResult><ResponseMetadata><RequestId>double</RequestId></ResponseMetadata></AssumeRoleResponse>
+                """);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+    }
+}
