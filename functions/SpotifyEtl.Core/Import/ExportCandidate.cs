@@ -82,7 +82,18 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
         {
             // One byte more than declared shows whether the declared size lies (a crafted archive).
             var buffer = BytePool.Rent((int)Size.Value + 1);
-            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // A damaged entry (its deflate data), a failed read or a stop: the file's own problem, reported by the caller,
+                // and the buffer (as large as the entry says it is) back for the next file.
+                BytePool.Return(buffer);
+                throw;
+            }
             if (read <= Size.Value)
             {
                 if (Damage(buffer.AsSpan(0, read)) is { } damage)

@@ -88,7 +88,16 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                         Report(0);
                         continue;
                     }
-                    await channel.Writer.WriteAsync((i, content), failed.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await channel.Writer.WriteAsync((i, content), failed.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        // A worker failed (or the run was stopped) while this file waited for a place: its buffer goes back.
+                        content.Dispose();
+                        throw;
+                    }
                 }
             }
             finally
@@ -166,6 +175,14 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             }
             throw;
+        }
+        finally
+        {
+            // Files read but left in the queue by workers that stopped on a failure: their buffers go back to the pool.
+            while (channel.Reader.TryRead(out var left))
+            {
+                left.Bytes.Dispose();
+            }
         }
         return new LandingResult(results, contents, isNew, restored);
     }
