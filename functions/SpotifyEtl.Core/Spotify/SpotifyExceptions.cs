@@ -57,6 +57,12 @@ public sealed class SpotifyTokenEndpointFailedException(HttpStatusCode status, s
     public HttpStatusCode Status { get; } = status;
 }
 
+/// <summary>
+/// The user's token lacks a scope a source needs where Spotify answers without it all the same, with less: the source fails
+/// rather than land part of the data without a word.
+/// </summary>
+public sealed class SpotifyScopeNotGrantedException(string message) : Exception(message);
+
 /// <summary>The Web API answered with an error status after any retries that made sense.</summary>
 /// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
 /// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>

@@ -47,6 +47,9 @@ public sealed class SpotifyTokenProvider : IDisposable
     /// <summary>The refresh token Spotify rotated to during this run, if it did.</summary>
     public string? RotatedRefreshToken { get; private set; }
 
+    /// <summary>The scopes Spotify says the user's token carries (its answer's <c>scope</c>); null for an app's token, or an answer that does not say.</summary>
+    public IReadOnlySet<string>? GrantedScopes { get; private set; }
+
     /// <summary>Why a rotated refresh token could not be saved, if it could not: the next run will likely need a new login.</summary>
     public Exception? RotationSaveFailure { get; private set; }
 
@@ -154,6 +157,10 @@ public sealed class SpotifyTokenProvider : IDisposable
 
         var token = JsonSerializer.Deserialize(result.Body, SpotifyWireJsonContext.Default.TokenResponse)!;
         _accessToken = token.AccessToken!;
+        if (_refreshToken is not null && token.Scope is not null)
+        {
+            GrantedScopes = token.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        }
         var lifetime = LifetimeOf(token.ExpiresIn);
         _expiresAt = _timeProvider.GetUtcNow() + (lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2);
 

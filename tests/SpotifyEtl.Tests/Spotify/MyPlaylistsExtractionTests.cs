@@ -60,6 +60,55 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
     }
 
+    /// <summary>
+    /// A refresh token authorized without playlist-read-private (`auth login` naming other sources only): Spotify lists the
+    /// public playlists alone, so my_playlists fails, saying how to authorize again, rather than leave the private ones out;
+    /// the other sources land. With the scope, the private ones are read as the public ones are.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task Without_playlist_read_private_my_playlists_fails_naming_the_scope_instead_of_leaving_private_playlists_out(int seed)
+    {
+        var random = new Random(seed);
+        var owned = Enumerable.Range(0, random.Next(1, 70)).Select(_ =>
+        {
+            var playlist = _h.Spotify.AddPlaylist(Id(random), items: random.Next(1, 5));
+            playlist.Private = random.Next(2) == 0;
+            return playlist;
+        }).ToList();
+        owned[random.Next(owned.Count)].Private = true;
+        string[] others = [SpotifyScopes.PlaylistReadCollaborative, SpotifyScopes.RecentlyPlayed, SpotifyScopes.Top, SpotifyScopes.Library];
+        var granted = others.Where(_ => random.Next(2) == 0).Append(SpotifyScopes.RecentlyPlayed).ToHashSet(StringComparer.Ordinal);
+        var withPrivate = seed % 2 == 0;
+        if (withPrivate)
+        {
+            granted.Add(SpotifyScopes.PlaylistReadPrivate);
+        }
+        _h.Spotify.GrantedScopes = granted;
+
+        var run = await _h.RunAsync([ExtractionSource.RecentlyPlayed(), ExtractionSource.MyPlaylists()]);
+
+        var finder = Assert.Single(run.Manifest.Sources, source => source.Source == "my_playlists");
+        var read = run.Manifest.Sources.Where(source => source.Type == "playlist").Select(source => source.Subject).Order(StringComparer.Ordinal).ToList();
+        Assert.Single(run.Manifest.Sources, source => source.Source == "recently_played" && source.Status == SourceStatus.Landed);
+        if (withPrivate)
+        {
+            Assert.Equal((SourceStatus.Unchanged, owned.Count), (finder.Status, finder.Items));
+            Assert.Equal(owned.Select(p => p.Id).Order(StringComparer.Ordinal), read);
+            Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+            return;
+        }
+        Assert.Equal(SourceStatus.Failed, finder.Status);
+        Assert.Contains("without playlist-read-private", finder.Error, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl auth login --my-playlists", finder.Error, StringComparison.Ordinal);
+        Assert.Empty(read);
+        Assert.Equal(0, _h.Spotify.ApiRequestsTo("me/playlists"));
+        Assert.Equal(ExtractionOutcome.Partial, run.Manifest.Outcome);
+    }
+
     [Theory]
     [InlineData(21)]
     [InlineData(22)]

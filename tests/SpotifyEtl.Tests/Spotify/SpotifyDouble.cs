@@ -96,6 +96,12 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>An app in Extended Quota Mode: an app token (client credentials) reads playlist items too. Development Mode, the default, refuses it.</summary>
     public bool ExtendedQuotaMode { get; set; }
 
+    /// <summary>
+    /// The scopes the user authorized, given as the token's <c>scope</c>, as Spotify gives it; without <c>playlist-read-private</c>
+    /// GET /me/playlists lists only public playlists, as Spotify's does. Null: no <c>scope</c> given, and every playlist listed.
+    /// </summary>
+    public IReadOnlySet<string>? GrantedScopes { get; set; }
+
     /// <summary>Plays whose <c>played_at</c> is served as text that is no time (an item a reader cannot place).</summary>
     public HashSet<long> GarbledPlays { get; } = [];
 
@@ -280,6 +286,10 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         {
             body["refresh_token"] = refreshToken;
         }
+        if (user && GrantedScopes is { } scopes)
+        {
+            body["scope"] = string.Join(' ', scopes);
+        }
         return body;
     }
 
@@ -348,7 +358,8 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                 return;
             case ["me", "playlists"]:
                 // The account's playlists, its own, those it collaborates on and those it follows, as GET /me/playlists lists them.
-                var listed = Playlists.Values.Where(playlist => playlist.Listed).OrderBy(playlist => playlist.Id, StringComparer.Ordinal).ToArray();
+                var listed = Playlists.Values.Where(playlist => playlist.Listed && (!playlist.Private || GrantedScopes?.Contains("playlist-read-private") != false))
+                    .OrderBy(playlist => playlist.Id, StringComparer.Ordinal).ToArray();
                 await Page(context, "me/playlists", listed.Length, index => new JsonObject
                 {
                     ["id"] = listed[index].Id,
@@ -687,6 +698,9 @@ public sealed record DoublePlaylist(string Id, string Name, string SnapshotId, i
 
     /// <summary>Whether the account's playlists (GET /me/playlists) list it: one it owns, collaborates on or follows.</summary>
     public bool Listed { get; set; } = true;
+
+    /// <summary>A private playlist: GET /me/playlists lists it only to a token with <c>playlist-read-private</c>.</summary>
+    public bool Private { get; set; }
 }
 
 /// <summary>A misbehaviour the double shows once, on the next matching request.</summary>

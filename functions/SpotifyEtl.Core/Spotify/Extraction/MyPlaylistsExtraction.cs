@@ -25,6 +25,16 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
         var user = SourceExtraction.Parse(me, SpotifyWireJsonContext.Default.CurrentUser)?.Id is { Length: > 0 } id
             ? id
             : throw new SpotifyMalformedResponseException(me.Path, "no \"id\" of the account");
+        // Without playlist-read-private Spotify lists the public playlists alone, and says nothing of the others.
+        if (extraction.GrantedScopes is { } granted && !granted.Contains(SpotifyScopes.PlaylistReadPrivate))
+        {
+            throw new SpotifyScopeNotGrantedException(
+                $"The refresh token was authorized without {SpotifyScopes.PlaylistReadPrivate} (it carries " +
+                $"{(granted.Count == 0 ? "no scope" : string.Join(' ', granted.Order(StringComparer.Ordinal)))}), so Spotify would list only the " +
+                "account's public playlists and my_playlists would leave the private ones out. Authorize again with `spotify-etl auth login " +
+                "--my-playlists` and the other sources' options (or no source option, for every scope), then put the new refresh token where " +
+                "this extraction reads it (the stack's secret, or the credentials file).");
+        }
         var first = await extraction.GetAsync($"{Route}?limit={SpotifyPaging.PageSize}", conditional: false, cancellationToken).ConfigureAwait(false);
         var pages = new HeldPages();
         try

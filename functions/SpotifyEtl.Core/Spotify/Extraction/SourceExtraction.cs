@@ -24,6 +24,9 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
 
     public ExtractionRunContext Run { get; } = run;
 
+    /// <summary>The scopes the user's token carries, as Spotify said when it issued it; null where it did not say.</summary>
+    public IReadOnlySet<string>? GrantedScopes => client.Tokens.GrantedScopes;
+
     /// <summary>Saved tracks say which pass they made; other sources leave it unset.</summary>
     public ExtractionPass? Pass { get; set; }
 

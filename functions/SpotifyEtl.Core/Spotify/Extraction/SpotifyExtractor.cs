@@ -244,7 +244,7 @@ public sealed class SpotifyExtractor
         {
             return extraction.Report(SourceStatus.Failed, 200, exception.Message);
         }
-        catch (Exception exception) when (exception is SpotifyPagingLoopException or SpotifyNextLinkException)
+        catch (Exception exception) when (exception is SpotifyPagingLoopException or SpotifyNextLinkException or SpotifyScopeNotGrantedException)
         {
             return extraction.Report(SourceStatus.Failed, error: exception.Message);
         }
