@@ -62,8 +62,12 @@ export interface StackSettings {
     readonly snowflake: boolean;
 }
 
-/** What a stack's settings file says (or the project default) about its functions' architecture and region. */
-export function stackSettings(stack: string, root: string = repositoryRoot): StackSettings {
+/**
+ * What a stack's settings file says (or the project default) about its functions' architecture and region. Refuses the
+ * AWS settings the workflows cannot use, unless `awsSettings` is false: the package job reads every stack's architecture,
+ * and one stack's settings stop that stack's own job, not every stack's.
+ */
+export function stackSettings(stack: string, root: string = repositoryRoot, awsSettings = true): StackSettings {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`${file} does not exist: the stacks are ${stackNames(root).join(", ")}`);
@@ -86,9 +90,9 @@ export function stackSettings(stack: string, root: string = repositoryRoot): Sta
                 + `(pulumi config rm ${key} --stack ${stack}); ${insteadOf(key)}`);
         }
     }
-    for (const [key, why] of Object.entries(workflowRefusedAwsKeys)) {
+    for (const [key, why] of Object.entries(awsSettings ? workflowRefusedAwsKeys : {})) {
         const value = config[`aws:${key}`];
-        if (value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0)) {
+        if (value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0)) {
             throw new Error(`${file} sets aws:${key}, which the workflows' preview and deployment cannot use: remove it `
                 + `(pulumi config rm aws:${key} --stack ${stack}); ${why}`);
         }
@@ -120,7 +124,7 @@ export function qualifiedStackName(stack: string, backendUrl: string, organizati
 function main(argv: readonly string[]): void {
     const [command, stack] = argv;
     if (command === "publish") {
-        const architectures = [...new Set(stackNames().map((s) => stackSettings(s).architecture))];
+        const architectures = [...new Set(stackNames().map((s) => stackSettings(s, repositoryRoot, false).architecture))];
         for (const architecture of architectures) {
             const folder = functionsPackage({ packagePath: "", architecture, log: (m) => console.error(m) });
             console.log(`${architecture}: ${folder}`);
