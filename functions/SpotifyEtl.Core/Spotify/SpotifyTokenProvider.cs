@@ -47,7 +47,7 @@ public sealed class SpotifyTokenProvider : IDisposable
     /// <summary>The refresh token Spotify rotated to during this run, if it did.</summary>
     public string? RotatedRefreshToken { get; private set; }
 
-    /// <summary>The scopes Spotify says the user's token carries (its answer's <c>scope</c>); null for an app's token, or an answer that does not say.</summary>
+    /// <summary>The scopes Spotify says the user's token carries (its answer's <c>scope</c>); null for an app's token, or an answer that does not say (none, or empty).</summary>
     public IReadOnlySet<string>? GrantedScopes { get; private set; }
 
     /// <summary>Why a rotated refresh token could not be saved, if it could not: the next run will likely need a new login.</summary>
@@ -157,7 +157,8 @@ public sealed class SpotifyTokenProvider : IDisposable
 
         var token = JsonSerializer.Deserialize(result.Body, SpotifyWireJsonContext.Default.TokenResponse)!;
         _accessToken = token.AccessToken!;
-        if (_refreshToken is not null && token.Scope is not null)
+        // An empty scope says nothing: Spotify has been seen to answer "" for a token that carries its scopes.
+        if (_refreshToken is not null && !string.IsNullOrWhiteSpace(token.Scope))
         {
             GrantedScopes = token.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         }

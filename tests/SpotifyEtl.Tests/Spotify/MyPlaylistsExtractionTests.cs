@@ -109,6 +109,28 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcome.Partial, run.Manifest.Outcome);
     }
 
+    /// <summary>A token answered with an empty or blank <c>scope</c> says nothing of its scopes: my_playlists reads every playlist listed.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task A_token_whose_scope_is_empty_is_not_taken_for_one_without_scopes(string scope)
+    {
+        var random = new Random(scope.Length);
+        var owned = Enumerable.Range(0, 5).Select(i =>
+        {
+            var playlist = _h.Spotify.AddPlaylist(Id(random), items: 2);
+            playlist.Private = i % 2 == 0;
+            return playlist.Id;
+        }).ToList();
+        _h.Spotify.ScopeAnswered = scope;
+
+        var run = await _h.RunAsync(ExtractionSource.MyPlaylists());
+
+        var finder = Assert.Single(run.Manifest.Sources, source => source.Source == "my_playlists");
+        Assert.Equal((SourceStatus.Unchanged, owned.Count), (finder.Status, finder.Items));
+        Assert.Equal(ExtractionOutcome.Succeeded, run.Manifest.Outcome);
+    }
+
     [Theory]
     [InlineData(21)]
     [InlineData(22)]

@@ -102,6 +102,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// </summary>
     public IReadOnlySet<string>? GrantedScopes { get; set; }
 
+    /// <summary>The token's <c>scope</c> as given, in place of <see cref="GrantedScopes"/> joined: "" as Spotify has been seen to answer.</summary>
+    public string? ScopeAnswered { get; set; }
+
     /// <summary>Plays whose <c>played_at</c> is served as text that is no time (an item a reader cannot place).</summary>
     public HashSet<long> GarbledPlays { get; } = [];
 
@@ -286,9 +289,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         {
             body["refresh_token"] = refreshToken;
         }
-        if (user && GrantedScopes is { } scopes)
+        if (user && (ScopeAnswered ?? (GrantedScopes is { } scopes ? string.Join(' ', scopes) : null)) is { } scope)
         {
-            body["scope"] = string.Join(' ', scopes);
+            body["scope"] = scope;
         }
         return body;
     }
