@@ -114,24 +114,22 @@ internal static class ReportCommand
                 // S3's refusal, no credentials to be found, no answer at all, or a body cut short or stalled (a failure the
                 // store names with its request): the first line says which (the SDK's credential error lists every place it
                 // looked, one per line), after the request.
-                var reason = exception.Message.Split('\n', 2)[0].Trim();
-                if (reason.EndsWith(':'))
+                var reason = FirstLine(exception.Message);
+                // A role's credentials fail with the reason of its source's inside ("Error calling AssumeRole", an SSO sign-in over).
+                if (exception.GetBaseException() is AmazonClientException or AmazonServiceException && FirstLine(exception.GetBaseException().Message) is { Length: > 0 } cause
+                    && !reason.Contains(cause, StringComparison.Ordinal))
                 {
-                    // The sentence that opens the list ("... returned the following errors:") says nothing without it.
-                    var end = reason.LastIndexOf(". ", StringComparison.Ordinal);
-                    reason = end > 0 ? reason[..end] : reason.TrimEnd(':');
+                    reason = $"{reason} ({cause})";
                 }
-                reason = reason.TrimEnd('.');
                 if (S3ObjectStore.RequestOf(exception) is { } request && !reason.Contains(request[(request.IndexOf(' ') + 1)..], StringComparison.Ordinal))
                 {
                     reason = $"{request}: {reason}";
                 }
-                var profile = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } named ? named : "default";
                 var advice = reason.Contains("RegionEndpoint", StringComparison.Ordinal)
                     ? "Name the bucket's region: AWS_REGION (or a region in the AWS_PROFILE's config)."
                     : reason.Contains("SSO", StringComparison.Ordinal)
                     // The profile's IAM Identity Center sign-in (its cached token) is over: the AWS CLI signs in again.
-                    ? $"Sign in again: aws sso login --profile {ShellWord.Of(profile)}, then run the report again."
+                    ? $"Sign in again: aws sso login --profile {ShellWord.Of(AwsCredentialClients.SsoProfile())}, then run the report again."
                     : "Check the bucket name, the network and your AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";
                 throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {reason}. {advice}");
             }
@@ -263,6 +261,14 @@ internal static class ReportCommand
         return bucket.Length == 0
             ? throw new CliException(ExitCodes.Usage, $"--lake {url}: name a bucket, as in s3://my-transformed-bucket or s3://bucket/prefix.")
             : (bucket, prefix);
+    }
+
+    /// <summary>The first line of an SDK message, without the sentence that opens a list ("... returned the following errors:"), which says nothing without it.</summary>
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        var end = line.EndsWith(':') ? line.LastIndexOf(". ", StringComparison.Ordinal) : -1;
+        return (line.EndsWith(':') ? end > 0 ? line[..end] : line.TrimEnd(':') : line).TrimEnd('.');
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.RuntimeDependencies;
 using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
 using Amazon.SSO;
 using Amazon.SSOOIDC;
 
@@ -19,20 +20,25 @@ internal static class AwsCredentialClients
 {
     private static int s_registered;
 
-    /// <summary>Registers the clients once per process; the credentials are resolved when the first request is signed.</summary>
+    /// <summary>
+    /// Registers the clients once per process. The source of a role profile is resolved here (a chain of roles assumed link by
+    /// link); the credentials themselves are resolved when the first request is signed.
+    /// </summary>
     public static void Register()
     {
         if (Interlocked.Exchange(ref s_registered, 1) == 1)
         {
             return;
         }
+        // Resolved now, not when the SDK asks for an STS client: it asks while it holds locks of its own on the profiles.
+        var source = SourceCredentials();
         var registry = GlobalRuntimeDependencyRegistry.Instance;
         // Identity Center's calls carry its bearer token, not AWS credentials.
         registry.RegisterSSOClient(context => new AmazonSSOClient(new AnonymousAWSCredentials(),
             Configured(new AmazonSSOConfig(), context.SSOClientContextData.Region, "AWS_ENDPOINT_URL_SSO")));
         registry.RegisterSSOOIDCClient(context => new AmazonSSOOIDCClient(new AnonymousAWSCredentials(),
             Configured(new AmazonSSOOIDCConfig(), context.SSOOIDCClientContextData.Region, "AWS_ENDPOINT_URL_SSO_OIDC")));
-        registry.RegisterSecurityTokenServiceClient(context => new AmazonSecurityTokenServiceClient(SourceCredentials(),
+        registry.RegisterSecurityTokenServiceClient(context => new AmazonSecurityTokenServiceClient(source,
             Configured(new AmazonSecurityTokenServiceConfig(), context.SecurityTokenServiceClientContextData.Region, "AWS_ENDPOINT_URL_STS")));
     }
 
@@ -50,16 +56,77 @@ internal static class AwsCredentialClients
     }
 
     /// <summary>
-    /// What STS is called with: the <c>source_profile</c>'s credentials where the profile in use assumes a role from one
-    /// (that profile may itself be an SSO one); none for a web identity token, whose exchange is not signed.
+    /// What STS is called with to assume the role of the profile in use: its <c>source_profile</c>'s credentials (keys, an SSO
+    /// sign-in, or a role of its own, assumed here link by link down the chain, so that no link asks this factory again), or
+    /// its <c>credential_source</c>'s; none for a web identity token, whose exchange is not signed.
     /// </summary>
     private static AWSCredentials SourceCredentials()
     {
-        var name = Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } set ? set : "default";
         var profiles = new CredentialProfileStoreChain();
-        return profiles.TryGetProfile(name, out var profile) && profile.Options.SourceProfile is { Length: > 0 } source
-            && profiles.TryGetAWSCredentials(source, out var credentials)
-            ? credentials
-            : new AnonymousAWSCredentials();
+        if (!profiles.TryGetProfile(ProfileInUse, out var profile))
+        {
+            return new AnonymousAWSCredentials();
+        }
+        return profile.Options.CredentialSource switch
+        {
+            "Environment" => new EnvironmentVariablesAWSCredentials(),
+            "Ec2InstanceMetadata" => new InstanceProfileAWSCredentials(),
+            "EcsContainer" => new GenericContainerCredentials(),
+            _ when profile.Options.SourceProfile is { Length: > 0 } source => CredentialsOf(profiles, source, [profile.Name]),
+            _ => new AnonymousAWSCredentials(),
+        };
+    }
+
+    /// <summary>A profile's credentials; a role profile's assumed here with its source's, so a chain of roles never loops.</summary>
+    private static AWSCredentials CredentialsOf(CredentialProfileStoreChain profiles, string name, List<string> chain)
+    {
+        chain.Add(name);
+        if (chain.Count > 8 || chain.IndexOf(name) < chain.Count - 1 || !profiles.TryGetProfile(name, out var profile))
+        {
+            throw new AmazonClientException($"The AWS profiles {string.Join(" → ", chain)} do not lead to credentials: " +
+                "a source_profile is missing or the chain loops.");
+        }
+        if (profile.Options.RoleArn is not { Length: > 0 } role || profile.Options.SourceProfile is not { Length: > 0 } source)
+        {
+            return profiles.TryGetAWSCredentials(name, out var credentials)
+                ? credentials
+                : throw new AmazonClientException($"The AWS profile {name} (source of {chain[^2]}) holds no credentials this tool can use.");
+        }
+        if (profile.Options.MfaSerial is { Length: > 0 })
+        {
+            throw new AmazonClientException($"The AWS profile {name} asks for an MFA code, which this tool cannot prompt for: " +
+                $"run the report with a profile that needs none, or sign in with the AWS CLI first.");
+        }
+        using var sts = new AmazonSecurityTokenServiceClient(CredentialsOf(profiles, source, chain),
+            Configured(new AmazonSecurityTokenServiceConfig(), profile.Region ?? FallbackRegionFactory.GetRegionEndpoint() ?? RegionEndpoint.USEast1, "AWS_ENDPOINT_URL_STS"));
+        var assumed = sts.AssumeRoleAsync(new AssumeRoleRequest
+        {
+            RoleArn = role,
+            RoleSessionName = profile.Options.RoleSessionName is { Length: > 0 } session ? session : $"spotify-etl-report-{Environment.ProcessId}",
+            ExternalId = profile.Options.ExternalID is { Length: > 0 } external ? external : null,
+        }).GetAwaiter().GetResult();
+        return new SessionAWSCredentials(assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
+    }
+
+    /// <summary>The profile in use: AWS_PROFILE, else the default one.</summary>
+    public static string ProfileInUse => Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } set ? set : "default";
+
+    /// <summary>
+    /// The profile whose IAM Identity Center sign-in the profile in use rests on (itself, or a source_profile down its chain):
+    /// the one <c>aws sso login --profile</c> takes.
+    /// </summary>
+    public static string SsoProfile()
+    {
+        var profiles = new CredentialProfileStoreChain();
+        var name = ProfileInUse;
+        for (var seen = new HashSet<string>(StringComparer.Ordinal); seen.Add(name) && profiles.TryGetProfile(name, out var profile);)
+        {
+            if (profile.Options.SsoSession is { Length: > 0 } || profile.Options.SsoStartUrl is { Length: > 0 } || profile.Options.SourceProfile is not { Length: > 0 } source)
+            {
+                return name;
+            }
+            name = source;
+        }
+        return ProfileInUse;
     }
 }

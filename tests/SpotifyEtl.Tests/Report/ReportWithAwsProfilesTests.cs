@@ -120,6 +120,74 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
         Assert.Contains("Credential=AKIDSOURCEPROFILE01/", call.Authorization, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A role assumed from a profile that assumes a role of its own (analyst from admin, admin from base's keys): each link is
+    /// signed with the credentials of the link below it, and none asks for itself again.
+    /// </summary>
+    [Fact]
+    public async Task A_report_from_S3_assumes_a_chain_of_roles_each_with_the_credentials_of_the_one_below()
+    {
+        await using var identity = await IdentityDouble.StartAsync();
+        var bucket = await LakeBucketAsync("chain");
+        var home = Home($"""
+            [profile base]
+            region = {FauxqsServer.Region}
+
+            [profile admin]
+            role_arn = arn:aws:iam::{AccountId}:role/Admin
+            source_profile = base
+            region = {FauxqsServer.Region}
+
+            [profile analyst]
+            role_arn = arn:aws:iam::{AccountId}:role/Analyst
+            source_profile = admin
+            region = {FauxqsServer.Region}
+            """, credentials: """
+            [base]
+            aws_access_key_id = AKIDSOURCEPROFILE01
+            aws_secret_access_key = source-secret
+            """);
+
+        var run = DemoCommandTests.RunCli(Environment(home, identity, profile: "analyst"), "report", "--lake", $"s3://{bucket}", "--out", _folder["chain.html"]);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        var admin = Assert.Single(identity.Calls, c => c.Body.Contains("role%2FAdmin", StringComparison.Ordinal));
+        var analyst = Assert.Single(identity.Calls, c => c.Body.Contains("role%2FAnalyst", StringComparison.Ordinal));
+        Assert.Contains("Credential=AKIDSOURCEPROFILE01/", admin.Authorization, StringComparison.Ordinal);
+        Assert.Contains("Credential=ASIAADMIN/", analyst.Authorization, StringComparison.Ordinal);
+    }
+
+    /// <summary>A role profile resting on an SSO profile whose sign-in expired: the advice names the SSO profile, which `aws sso login` takes.</summary>
+    [Fact]
+    public async Task An_expired_sign_in_under_a_role_profile_names_the_SSO_profile_to_sign_in_with()
+    {
+        await using var identity = await IdentityDouble.StartAsync();
+        var bucket = await LakeBucketAsync("sso-role");
+        var home = Home($"""
+            [profile music]
+            sso_session = {SessionName}
+            sso_account_id = {AccountId}
+            sso_role_name = Analyst
+            region = {FauxqsServer.Region}
+
+            [profile reports]
+            role_arn = arn:aws:iam::{AccountId}:role/Reports
+            source_profile = music
+            region = {FauxqsServer.Region}
+
+            [sso-session {SessionName}]
+            sso_start_url = https://example-org.awsapps.com/start
+            sso_region = {FauxqsServer.Region}
+            sso_registration_scopes = sso:account:access
+            """);
+        CacheToken(home, "an-expired-token", DateTime.UtcNow.AddHours(-2));
+
+        var run = DemoCommandTests.RunCli(Environment(home, identity, profile: "reports"), "report", "--lake", $"s3://{bucket}", "--out", _folder["sso-role.html"]);
+
+        Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.True(run.Errors.Contains("aws sso login --profile music,", StringComparison.Ordinal), run.Errors);
+    }
+
     /// <summary>A sample lake transformed on disk, its tables copied into a bucket of the emulator.</summary>
     private async Task<string> LakeBucketAsync(string name)
     {
@@ -212,10 +280,13 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
                     """);
                 return;
             }
+            // Each role's credentials named by it (ASIA + its name), so that a call signed with them shows which role signed it.
+            var roleName = Uri.UnescapeDataString(body.Split('&').FirstOrDefault(p => p.StartsWith("RoleArn=", StringComparison.Ordinal))?["RoleArn=".Length..] ?? "")
+                .Split('/').Last().ToUpperInvariant();
             context.Response.ContentType = "text/xml";
             await context.Response.WriteAsync($"""
                 <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
-                <Credentials><AccessKeyId>ASIASTSDOUBLE</AccessKeyId><SecretAccessKey>sts-secret</SecretAccessKey><SessionToken>sts-session</SessionToken>
+                <Credentials><AccessKeyId>ASIA{roleName}</AccessKeyId><SecretAccessKey>sts-secret</SecretAccessKey><SessionToken>sts-session</SessionToken>
                 <Expiration>{expires:yyyy-MM-ddTHH:mm:ssZ}</Expiration></Credentials>
                 <AssumedRoleUser><Arn>arn:aws:sts::{AccountId}:assumed-role/Analyst/s</Arn><AssumedRoleId>AROADOUBLE:s</AssumedRoleId></AssumedRoleUser>
                 </AssumeRoleResult><ResponseMetadata><RequestId>double</RequestId></ResponseMetadata></AssumeRoleResponse>
