@@ -100,12 +100,7 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
         await new TransformPipeline(raw, racing, options).TransformAsync([second]);
 
         Assert.True(racing.Raced, "the first day's digest was read while it held the stale bytes");
-        var table = await lake.ReadAllTextAsync(songs);
-        Assert.Contains("t1,New name", table, StringComparison.Ordinal);
-        Assert.Contains("t2,Other", table, StringComparison.Ordinal);
-        Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
-        using var local = await DownloadAsync(lake);
-        CurrentOracle.AssertMatchesPartitions(local.Path, "after a digest was read stale in between");
+        await AssertFreshRowsAsync(lake, "after a digest was read stale in between");
     }
 
     /// <summary>
@@ -124,7 +119,6 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
         var first = new RawObjectKey(RawSource.RecentlyPlayed, day, "me", "20261101T060000Z", 1).ToString();
         var second = new RawObjectKey(RawSource.RecentlyPlayed, new DateOnly(2026, 11, 2), "me", "20261102T060000Z", 1).ToString();
         var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true };
-        var songs = TableFormat.Csv.FileKey(CurrentTables.Songs);
         var partition = TableFormat.Csv.PartitionKey(TableNames.Songs, day);
 
         // The day as a slower invocation saw it (the song's old name), then as its replay in place wrote it.
@@ -145,12 +139,18 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
 
         Assert.True(racing.Raced, "the day's songs partition was read while it held the stale bytes");
         Assert.True(await lake.ExistsAsync(CurrentLayout.DayKey(day)), "the day has its digest, read from its partitions");
-        var table = await lake.ReadAllTextAsync(songs);
+        await AssertFreshRowsAsync(lake, "after a partition was read stale in between");
+    }
+
+    /// <summary>The songs table holds t1 by its new name and t2, nothing of the old name, and every table the latest rows of every day.</summary>
+    private static async Task AssertFreshRowsAsync(S3ObjectStore lake, string after)
+    {
+        var table = await lake.ReadAllTextAsync(TableFormat.Csv.FileKey(CurrentTables.Songs));
         Assert.Contains("t1,New name", table, StringComparison.Ordinal);
         Assert.Contains("t2,Other", table, StringComparison.Ordinal);
         Assert.DoesNotContain("Old name", table, StringComparison.Ordinal);
         using var local = await DownloadAsync(lake);
-        CurrentOracle.AssertMatchesPartitions(local.Path, "after a partition was read stale in between");
+        CurrentOracle.AssertMatchesPartitions(local.Path, after);
     }
 
     /// <summary>One invocation; one that gave up on inputs that kept changing is retried, as Lambda retries a failed invocation.</summary>

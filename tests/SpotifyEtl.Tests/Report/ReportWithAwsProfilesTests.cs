@@ -39,18 +39,7 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
         var bucket = await LakeBucketAsync($"sso-{seed}");
         var token = $"sso-access-token-{seed}-{Guid.NewGuid():N}";
         var role = seed == 1 ? "Analyst" : "ReadOnly";
-        var home = Home($"""
-            [profile music]
-            sso_session = {SessionName}
-            sso_account_id = {AccountId}
-            sso_role_name = {role}
-            region = {FauxqsServer.Region}
-
-            [sso-session {SessionName}]
-            sso_start_url = https://example-org.awsapps.com/start
-            sso_region = {FauxqsServer.Region}
-            sso_registration_scopes = sso:account:access
-            """);
+        var home = Home(SsoProfile(role));
         CacheToken(home, token, DateTime.UtcNow.AddHours(1));
 
         var run = DemoCommandTests.RunCli(Environment(home, identity), "report", "--lake", $"s3://{bucket}", "--out", _folder["sso.html"]);
@@ -70,18 +59,7 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
     {
         await using var identity = await IdentityDouble.StartAsync();
         var bucket = await LakeBucketAsync("sso-expired");
-        var home = Home($"""
-            [profile music]
-            sso_session = {SessionName}
-            sso_account_id = {AccountId}
-            sso_role_name = Analyst
-            region = {FauxqsServer.Region}
-
-            [sso-session {SessionName}]
-            sso_start_url = https://example-org.awsapps.com/start
-            sso_region = {FauxqsServer.Region}
-            sso_registration_scopes = sso:account:access
-            """);
+        var home = Home(SsoProfile("Analyst"));
         CacheToken(home, "an-expired-token", DateTime.UtcNow.AddHours(-2));
 
         var run = DemoCommandTests.RunCli(Environment(home, identity), "report", "--lake", $"s3://{bucket}", "--out", _folder["expired.html"]);
@@ -163,22 +141,12 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
     {
         await using var identity = await IdentityDouble.StartAsync();
         var bucket = await LakeBucketAsync("sso-role");
-        var home = Home($"""
-            [profile music]
-            sso_session = {SessionName}
-            sso_account_id = {AccountId}
-            sso_role_name = Analyst
-            region = {FauxqsServer.Region}
+        var home = Home(SsoProfile("Analyst") + $"""
 
             [profile reports]
             role_arn = arn:aws:iam::{AccountId}:role/Reports
             source_profile = music
             region = {FauxqsServer.Region}
-
-            [sso-session {SessionName}]
-            sso_start_url = https://example-org.awsapps.com/start
-            sso_region = {FauxqsServer.Region}
-            sso_registration_scopes = sso:account:access
             """);
         CacheToken(home, "an-expired-token", DateTime.UtcNow.AddHours(-2));
 
@@ -204,6 +172,20 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
         }
         return bucket;
     }
+
+    /// <summary>The profile `aws configure sso` writes (music) and its session, signing in to <paramref name="role"/>.</summary>
+    private static string SsoProfile(string role) => $"""
+        [profile music]
+        sso_session = {SessionName}
+        sso_account_id = {AccountId}
+        sso_role_name = {role}
+        region = {FauxqsServer.Region}
+
+        [sso-session {SessionName}]
+        sso_start_url = https://example-org.awsapps.com/start
+        sso_region = {FauxqsServer.Region}
+        sso_registration_scopes = sso:account:access
+        """;
 
     /// <summary>A home of its own with the AWS config (and credentials) files a user's `aws configure` writes.</summary>
     private string Home(string config, string credentials = "")
