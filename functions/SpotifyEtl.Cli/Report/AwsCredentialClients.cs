@@ -63,7 +63,8 @@ internal static class AwsCredentialClients
     private static AWSCredentials SourceCredentials()
     {
         var profiles = new CredentialProfileStoreChain();
-        if (!profiles.TryGetProfile(ProfileInUse, out var profile))
+        // Keys in the environment come before any profile in the SDK's chain: no role of a profile is assumed then.
+        if (Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is { Length: > 0 } || !profiles.TryGetProfile(ProfileInUse, out var profile))
         {
             return new AnonymousAWSCredentials();
         }
