@@ -116,8 +116,8 @@ internal static class ReportCommand
                 // looked, one per line), after the request.
                 var reason = FirstLine(exception.Message);
                 // A role's credentials fail with the reason of its source's inside ("Error calling AssumeRole", an SSO sign-in over).
-                if (exception.GetBaseException() is AmazonClientException or AmazonServiceException && FirstLine(exception.GetBaseException().Message) is { Length: > 0 } cause
-                    && !reason.Contains(cause, StringComparison.Ordinal))
+                if (exception.GetBaseException() is var inner && inner is AmazonClientException or AmazonServiceException
+                    && FirstLine(inner.Message) is { Length: > 0 } cause && !reason.Contains(cause, StringComparison.Ordinal))
                 {
                     reason = $"{reason} ({cause})";
                 }
@@ -267,8 +267,12 @@ internal static class ReportCommand
     private static string FirstLine(string message)
     {
         var line = message.Split('\n', 2)[0].Trim();
-        var end = line.EndsWith(':') ? line.LastIndexOf(". ", StringComparison.Ordinal) : -1;
-        return (line.EndsWith(':') ? end > 0 ? line[..end] : line.TrimEnd(':') : line).TrimEnd('.');
+        if (line.EndsWith(':'))
+        {
+            var end = line.LastIndexOf(". ", StringComparison.Ordinal);
+            line = end > 0 ? line[..end] : line.TrimEnd(':');
+        }
+        return line.TrimEnd('.');
     }
 
     /// <summary>

@@ -114,6 +114,9 @@ public sealed class PooledBytes(byte[] buffer, int length, string? version = nul
 
     public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes))).AsMemory(0, Length);
 
+    /// <summary>The bytes as a read-only stream over the pooled buffer itself, valid until disposed.</summary>
+    public Stream OpenRead() => new MemoryStream(_buffer ?? throw new ObjectDisposedException(nameof(PooledBytes)), 0, Length, writable: false);
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);

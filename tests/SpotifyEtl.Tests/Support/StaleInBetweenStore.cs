@@ -16,35 +16,25 @@ public sealed class StaleInBetweenStore(IObjectStore inner, string racedKey, byt
 
     public bool Raced => Volatile.Read(ref _reads) >= racedRead;
 
-    public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
-    {
-        if (!streamReads || key != racedKey || Interlocked.Increment(ref _reads) != racedRead)
-        {
-            return await _inner.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        var own = await _inner.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
-        await _inner.PutAsync(key, new MemoryStream(stale), "application/octet-stream", cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return new MemoryStream(await _inner.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false), writable: false);
-        }
-        finally
-        {
-            await _inner.PutAsync(key, new MemoryStream(own), "application/octet-stream", cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public override Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+        streamReads && IsRaced(key)
+            ? StaleAsync<Stream>(key, async () => new MemoryStream(await _inner.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false), writable: false), cancellationToken)
+            : _inner.OpenReadAsync(key, cancellationToken);
 
-    public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
+    public Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default) =>
+        IsRaced(key) ? StaleAsync(key, () => _inner.ReadPooledAsync(key, cancellationToken), cancellationToken) : _inner.ReadPooledAsync(key, cancellationToken);
+
+    /// <summary>Whether this read of the key is the one raced (counting the raced key's reads only).</summary>
+    private bool IsRaced(string key) => key == racedKey && Interlocked.Increment(ref _reads) == racedRead;
+
+    /// <summary>The read, with the stale bytes put before it and the key's own bytes put back after it.</summary>
+    private async Task<T> StaleAsync<T>(string key, Func<Task<T>> read, CancellationToken cancellationToken)
     {
-        if (key != racedKey || Interlocked.Increment(ref _reads) != racedRead)
-        {
-            return await _inner.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
-        }
         var own = await _inner.ReadAllBytesAsync(key, cancellationToken).ConfigureAwait(false);
         await _inner.PutAsync(key, new MemoryStream(stale), "application/octet-stream", cancellationToken).ConfigureAwait(false);
         try
         {
-            return await _inner.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            return await read().ConfigureAwait(false);
         }
         finally
         {

@@ -66,26 +66,27 @@ internal static class PartitionRows
         foreach (var file in files)
         {
             var table = file.Key[LakeLayout.Transformed.Length..].Split('/')[0];
-            byte[] bytes;
+            PooledBytes content;
             try
             {
-                using var read = await lake.ReadPooledAsync(file.Key, cancellationToken).ConfigureAwait(false);
-                if (!read.IsListed(file.Tag))
-                {
-                    return null;
-                }
-                bytes = read.Span.ToArray();
+                content = await lake.ReadPooledAsync(file.Key, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectNotFoundException)
             {
                 continue;
             }
+            using var read = content;
+            if (!read.IsListed(file.Tag))
+            {
+                return null;
+            }
             var columns = TableNames.Columns[table].Select(column => column.Name).ToList();
             try
             {
+                using var stream = read.OpenRead();
                 var rows = file.Key.EndsWith(TableFormat.Parquet.Extension(), StringComparison.Ordinal)
-                    ? await ParquetAsync(bytes, columns, cancellationToken).ConfigureAwait(false)
-                    : CsvRows(bytes, columns);
+                    ? await ParquetAsync(stream, columns, cancellationToken).ConfigureAwait(false)
+                    : CsvRows(stream, columns);
                 foreach (var row in rows)
                 {
                     state.Add(table, date, row);
@@ -104,9 +105,9 @@ internal static class PartitionRows
         key.EndsWith(TableFormat.Parquet.Extension(), StringComparison.Ordinal) || key.EndsWith(TableFormat.Csv.Extension(), StringComparison.Ordinal);
 
     /// <summary>Each row's values in the order of <paramref name="columns"/>, by name: a column the file lacks is null.</summary>
-    private static List<string?[]> CsvRows(byte[] bytes, List<string> columns)
+    private static List<string?[]> CsvRows(Stream bytes, List<string> columns)
     {
-        using var reader = new StreamReader(new MemoryStream(bytes));
+        using var reader = new StreamReader(bytes, leaveOpen: true);
         using var csv = new CsvReader(reader, Csv);
         var rows = new List<string?[]>();
         if (!csv.Read())
@@ -123,10 +124,9 @@ internal static class PartitionRows
         return rows;
     }
 
-    private static async Task<List<string?[]>> ParquetAsync(byte[] bytes, List<string> columns, CancellationToken cancellationToken)
+    private static async Task<List<string?[]>> ParquetAsync(Stream stream, List<string> columns, CancellationToken cancellationToken)
     {
         var rows = new List<string?[]>();
-        using var stream = new MemoryStream(bytes, writable: false);
         await using var reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true },
             cancellationToken: cancellationToken).ConfigureAwait(false);
         var fields = reader.Schema.GetDataFields();
