@@ -63,11 +63,12 @@ export interface StackSettings {
 }
 
 /**
- * What a stack's settings file says (or the project default) about its functions' architecture and region. Refuses the
- * AWS settings the workflows cannot use, unless `awsSettings` is false: the package job reads every stack's architecture,
- * and one stack's settings stop that stack's own job, not every stack's.
+ * What a stack's settings file says (or the project default) about its functions' architecture and region. Refuses a
+ * missing region, the credentials a stack the workflows run must not keep and the AWS settings the workflows cannot use,
+ * unless `stackJob` is false: the package job reads every stack's architecture, and one stack's settings stop that
+ * stack's own job, not every stack's.
  */
-export function stackSettings(stack: string, root: string = repositoryRoot, awsSettings = true): StackSettings {
+export function stackSettings(stack: string, root: string = repositoryRoot, stackJob = true): StackSettings {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`${file} does not exist: the stacks are ${stackNames(root).join(", ")}`);
@@ -79,7 +80,12 @@ export function stackSettings(stack: string, root: string = repositoryRoot, awsS
         throw new Error(`${file}: ${projectName}:functionArchitecture must be arm64 or x86_64 (got ${String(architecture)})`);
     }
     const region = config["aws:region"];
-    if (typeof region !== "string" || region === "") {
+    const snowflake = config[`${projectName}:snowflakeEnabled`] ?? configKeys.find((k) => k.key === "snowflakeEnabled")?.default;
+    const settings: StackSettings = { architecture, region: typeof region === "string" ? region : "", snowflake: snowflake === true || snowflake === "true" };
+    if (!stackJob) {
+        return settings;
+    }
+    if (settings.region === "") {
         throw new Error(`${file} sets no aws:region: the workflow needs it to request AWS credentials`);
     }
     // A pull request's preview may decrypt the stack's config: a stack the workflows run keeps no credential there.
@@ -90,15 +96,14 @@ export function stackSettings(stack: string, root: string = repositoryRoot, awsS
                 + `(pulumi config rm ${key} --stack ${stack}); ${insteadOf(key)}`);
         }
     }
-    for (const [key, why] of Object.entries(awsSettings ? workflowRefusedAwsKeys : {})) {
+    for (const [key, why] of Object.entries(workflowRefusedAwsKeys)) {
         const value = config[`aws:${key}`];
         if (value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0)) {
             throw new Error(`${file} sets aws:${key}, which the workflows' preview and deployment cannot use: remove it `
                 + `(pulumi config rm aws:${key} --stack ${stack}); ${why}`);
         }
     }
-    const snowflake = config[`${projectName}:snowflakeEnabled`] ?? configKeys.find((k) => k.key === "snowflakeEnabled")?.default;
-    return { architecture, region, snowflake: snowflake === true || snowflake === "true" };
+    return settings;
 }
 
 /**

@@ -357,8 +357,24 @@ test("a stack the workflows run keeps no credential in its config, which a pull 
                 fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }));
                 assert.throws(() => stackSettings(stack, root),
                     new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt: remove it \\(pulumi config rm ${key} --stack ${stack}\\)`));
+                // The package job reads every stack's architecture: a credential stops its own stack's job, not that one.
+                assert.equal(stackSettings(stack, root, false).architecture, stackSettings(stack, repoRoot).architecture, `${stack} ${key}`);
                 fs.rmSync(root, { recursive: true });
             }
+        }
+    }
+});
+
+test("a stack without a region stops its own job, saying so, and not the package job every stack's job waits on", () => {
+    for (const stack of stackNames(repoRoot)) {
+        const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+        for (const region of [undefined, "", null]) {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+            const config = { ...settings.config, "aws:region": region };
+            fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }, { skipInvalid: true }));
+            assert.throws(() => stackSettings(stack, root), new RegExp(`Pulumi\\.${stack}\\.yaml sets no aws:region`), `${stack} ${String(region)}`);
+            assert.equal(stackSettings(stack, root, false).architecture, stackSettings(stack, repoRoot).architecture, `${stack} ${String(region)}`);
+            fs.rmSync(root, { recursive: true });
         }
     }
 });
