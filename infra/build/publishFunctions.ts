@@ -53,8 +53,28 @@ export interface PublishOptions {
     readonly log?: (message: string) => void;
 }
 
-const runCommand = (file: string, args: readonly string[]): void => {
-    execFileSync(file, [...args], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+/** Names of variables that hold a credential: a key, token, password or passphrase, and any AWS, Snowflake or Spotify setting. */
+const credentialName = /TOKEN|SECRET|PASSWORD|PASSPHRASE|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL/i;
+const credentialPrefix = /^(AWS_|SNOWFLAKE_|SPOTIFY_|INPUT_)/i;
+/** NuGet's own feed credentials, which a restore from a private feed needs. */
+const nugetName = /^(NUGET|VSS_NUGET)/i;
+
+/**
+ * The environment `dotnet publish` runs in: the caller's without its credentials. `pulumi up` may run with the
+ * Snowflake key, AWS keys and the Pulumi and GitHub tokens in its environment (docs/snowflake.md passes the key so); a
+ * build needs none of them, and MSBuild runs the targets of the packages it restores, code from outside this
+ * repository, with whatever environment it is given.
+ */
+export function publishEnvironment(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(environment)
+        .filter(([name]) => nugetName.test(name) || !(credentialName.test(name) || credentialPrefix.test(name))));
+}
+
+/** Runs a command without the caller's credentials in its environment, its output kept for an error message. */
+export const runCommand = (file: string, args: readonly string[]): void => {
+    execFileSync(file, [...args], {
+        stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: publishEnvironment(process.env),
+    });
 };
 
 /**

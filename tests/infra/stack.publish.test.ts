@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { functionsPackage, functionsProject, packageInputs, requiredPackageFiles } from "../../infra/build/publishFunctions";
+import { functionsPackage, functionsProject, packageInputs, publishEnvironment, requiredPackageFiles, runCommand } from "../../infra/build/publishFunctions";
 import { fakeFunctionsPackage, infraDir, repoRoot } from "./helpers/stackHarness";
 
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "spotify-publish-"));
@@ -129,4 +129,39 @@ test("a failed publish reports dotnet's own output and leaves no stamp that woul
     });
     assert.throws(failing, /dotnet publish of .* failed:\nProgram\.cs\(1,1\): error CS1002/);
     assert.throws(failing, /failed/);
+});
+
+test("dotnet publish runs without the credentials in pulumi's environment, keeping what a build and NuGet's feeds need", () => {
+    // What `pulumi up` may carry: the Snowflake key as docs/snowflake.md passes it, AWS keys, Pulumi's and GitHub's
+    // tokens, a GitHub Action's inputs; each in upper and lower case.
+    const credentials = ["SNOWFLAKE_PRIVATE_KEY", "SNOWFLAKE_PASSWORD", "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE", "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "GITHUB_TOKEN",
+        "GH_TOKEN", "INPUT_GITHUB-TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_RUNTIME_TOKEN", "SPOTIFY_CLIENT_SECRET",
+        "SPOTIFY_REFRESH_TOKEN", "MY_API_KEY_SECRET", "DOCKER_PASSWORD"];
+    const kept = ["PATH", "HOME", "TMPDIR", "LANG", "DOTNET_ROOT", "DOTNET_CLI_TELEMETRY_OPTOUT", "NUGET_PACKAGES", "NUGET_HTTP_CACHE_PATH",
+        "NuGetPackageSourceCredentials_private", "VSS_NUGET_EXTERNAL_FEED_ENDPOINTS", "HTTPS_PROXY", "no_proxy", "CI", "PULUMI_HOME"];
+    const names = [...credentials, ...credentials.map((n) => n.toLowerCase()), ...kept];
+    const environment = Object.fromEntries(names.map((name, i) => [name, `value-${i}`]));
+    const published = publishEnvironment(environment);
+    assert.deepEqual(Object.keys(published).sort(), [...kept].sort());
+    for (const name of kept) {
+        assert.equal(published[name], environment[name], name);
+    }
+
+    // The runner the program uses, as a real child process.
+    const folder = tempDir();
+    const saved = { ...process.env };
+    try {
+        Object.assign(process.env, { SNOWFLAKE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----", GITHUB_TOKEN: "ghs_x", NUGET_PACKAGES: folder });
+        runCommand("sh", ["-c", `env > "${path.join(folder, "env")}"`]);
+    } finally {
+        for (const name of ["SNOWFLAKE_PRIVATE_KEY", "GITHUB_TOKEN", "NUGET_PACKAGES"]) {
+            if (saved[name] === undefined) { delete process.env[name]; } else { process.env[name] = saved[name]; }
+        }
+    }
+    const seen = fs.readFileSync(path.join(folder, "env"), "utf8");
+    assert.doesNotMatch(seen, /SNOWFLAKE_PRIVATE_KEY|GITHUB_TOKEN|BEGIN PRIVATE KEY/);
+    assert.match(seen, new RegExp(`^NUGET_PACKAGES=${folder}$`, "m"));
+    assert.match(seen, /^PATH=/m);
+    fs.rmSync(folder, { recursive: true });
 });
