@@ -1,5 +1,6 @@
-// A failed run of the stack's Glue crawler is an EventBridge event, not a metric: a rule sends it to the alarm topic as
-// it is (the crawler's name and errorMessage in its detail). Only Glue's events of this stack's crawler match.
+// A failed run of the stack's Glue crawler, or a scheduled run Glue could not start, is an EventBridge event, not a
+// metric: a rule sends it to the alarm topic as it is (the crawler's name and errorMessage in its detail). Only Glue's
+// events of this stack's crawler match.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -15,11 +16,14 @@ export function routeCrawlerFailures(parent: pulumi.Resource, name: string, topi
     // Named `<namePrefix>-<stack>-alarms-crawler` and Pulumi's suffix, within EventBridge's 64 characters for every
     // namePrefix and stack the config accepts (config.ts, longestNames).
     const crawlerFailed = new aws.cloudwatch.EventRule(crawlerFailedRuleName(name), {
-        description: "A run of the stack's Glue crawler failed",
+        description: "A run of the stack's Glue crawler failed, or its schedule could not start one",
         eventPattern: pulumi.jsonStringify({
             source: ["aws.glue"],
-            "detail-type": ["Glue Crawler State Change"],
-            detail: { crawlerName: [crawlerName], state: ["Failed"] },
+            $or: [
+                { "detail-type": ["Glue Crawler State Change"], detail: { crawlerName: [crawlerName], state: ["Failed"] } },
+                // A scheduled crawl that never started (no state: the crawler's name and errorMessage only).
+                { "detail-type": ["Glue Scheduled Crawler Invocation Failure"], detail: { crawlerName: [crawlerName] } },
+            ],
         }),
     }, child);
     // A topic policy replaces the topic's default one, so its first statement is that default, word for word (the
