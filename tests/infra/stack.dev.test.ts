@@ -98,3 +98,17 @@ test("the cost estimate in docs/deploying.md counts every alarm the stack declar
     assert.equal(Number(row[1]), stack.all(types.alarm).length);
     assert.equal(row[2], (stack.all(types.alarm).length * 0.1).toFixed(2));
 });
+
+test("the cost estimate in docs/deploying.md charges the stack's dashboard and adds up to its total", () => {
+    const deploying = fs.readFileSync(path.join(repoRoot, "docs", "deploying.md"), "utf8");
+    const section = deploying.slice(deploying.indexOf("## What it costs"));
+    const table = section.slice(0, section.indexOf("**total**") + 40).split("\n").filter((line) => line.startsWith("| "));
+    const dashboards = stack.all("aws:cloudwatch/dashboard:Dashboard").length;
+    assert.match(section, new RegExp(`^\\| CloudWatch dashboard \\| ${dashboards} \\(\`dashboardName\`\\) at \\$3 \\| ~\\$${(3 * dashboards).toFixed(2)} \\|$`, "m"));
+    const dollars = (line: string): number => Number(/\| ~\$(\d+\.\d\d)\** \|$|\| \**~\$(\d+\.\d\d)\** \|$/.exec(line)?.slice(1).find((v) => v !== undefined) ?? 0);
+    const rows = table.filter((line) => !line.includes("**total**"));
+    const total = table.find((line) => line.includes("**total**"));
+    assert.ok(total && rows.length >= 9, `the per-stack table: ${table.length} lines`);
+    const sum = rows.reduce((acc, line) => acc + dollars(line), 0);
+    assert.equal(sum.toFixed(2), dollars(total).toFixed(2), "the rows' sum is not the total");
+});
