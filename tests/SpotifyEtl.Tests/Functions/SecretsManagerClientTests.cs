@@ -213,7 +213,7 @@ public sealed class SecretsManagerClientTests : IAsyncLifetime
     private const string EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     [Fact]
-    public void The_SDK_signer_the_client_uses_reproduces_AWS_published_example()
+    public void The_AWS_SDK_signer_the_client_builds_on_reproduces_AWS_published_example()
     {
         var request = new AWSSigningRequest { HttpMethod = HttpMethod.Get, RequestUri = new Uri("https://examplebucket.s3.amazonaws.com/test.txt"), Content = [] };
         request.Headers["Range"] = "bytes=0-9";

@@ -37,7 +37,9 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.Contains("one artist its row names", history.Intro, StringComparison.Ordinal);
         Assert.Contains("credits every artist", history.Intro, StringComparison.Ordinal);
         // A heatmap has no numbers on it: its text says what full colour stands for, and where the numbers are.
-        Assert.All(ReportSections.All.Where(s => s.Query is "listening_clock" or "history_skip_rate_by_hour"), s =>
+        var heatmaps = ReportSections.All.Where(s => s.Query is "listening_clock" or "history_skip_rate_by_hour").ToList();
+        Assert.Equal(2, heatmaps.Count);
+        Assert.All(heatmaps, s =>
         {
             Assert.Contains("Full colour is", s.Intro, StringComparison.Ordinal);
             Assert.Contains("the table below", s.Intro, StringComparison.Ordinal);

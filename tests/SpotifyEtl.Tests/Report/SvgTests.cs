@@ -62,6 +62,17 @@ public sealed class SvgTests
                 Assert.Equal(source.GetTextElement(), elements.GetTextElement());
             }
             Assert.DoesNotContain(kept.Where((c, index) => char.IsHighSurrogate(c) && (index + 1 == kept.Length || !char.IsLowSurrogate(kept[index + 1]))), _ => true);
+            // And it keeps all that fits: through the name's next character other than a space, the label would be too wide.
+            var next = kept.Length;
+            while (next < text.Length && char.IsWhiteSpace(text[next]))
+            {
+                next++;
+            }
+            if (next < text.Length)
+            {
+                var longer = text[..(next + StringInfo.GetNextTextElementLength(text, next))] + "…";
+                Assert.True(Svg.TextWidth(longer, 12) > room, $"'{label}' keeps less than fits in {room}: '{longer}' fits too");
+            }
         }
     }
 

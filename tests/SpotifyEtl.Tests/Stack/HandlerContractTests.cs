@@ -13,17 +13,19 @@ public sealed class HandlerContractTests
 {
     public static TheoryData<string> Functions => new() { "extract", "transform" };
 
-    private static readonly Dictionary<string, string> ContractHandlers = new()
+    /// <summary>The class each function's handler must be: two handlers swapped would each still resolve.</summary>
+    private static readonly Dictionary<string, Type> HandlerTypes = new()
     {
-        ["extract"] = "SpotifyEtl.Functions::SpotifyEtl.Functions.ExtractFunction::Handler",
-        ["transform"] = "SpotifyEtl.Functions::SpotifyEtl.Functions.TransformFunction::Handler",
+        ["extract"] = typeof(SpotifyEtl.Functions.ExtractFunction),
+        ["transform"] = typeof(SpotifyEtl.Functions.TransformFunction),
     };
 
     [Theory]
     [MemberData(nameof(Functions))]
-    public void Stack_handler_string_is_the_contract_handler(string function)
+    public void Stack_handler_string_names_that_functions_own_class(string function)
     {
-        Assert.Equal(ContractHandlers[function], HandlersJson()[function]);
+        var type = HandlerTypes[function];
+        Assert.Equal($"{type.Assembly.GetName().Name}::{type.FullName}::{nameof(SpotifyEtl.Functions.ExtractFunction.Handler)}", HandlersJson()[function]);
     }
 
     [Theory]
