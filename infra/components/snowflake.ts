@@ -49,6 +49,21 @@ export interface SnowflakeLoadArgs {
  * The pipe's queue, if it is in the bucket's region; otherwise an error that names both regions (S3 notifies only
  * queues in its own region). Known at preview for existing pipes; snowflakeAwsRegion checks new ones earlier.
  */
+/**
+ * Snowflake's name for the S3 of an AWS partition, and the URL scheme of its locations: a lake in GovCloud or in China is
+ * `S3GOV` with `s3gov://` or `S3CHINA` with `s3china://` (read by a Snowflake account in that same region only).
+ */
+export function snowflakeS3(partition: string): { readonly provider: string; readonly scheme: string } {
+    switch (partition) {
+        case "aws-us-gov":
+            return { provider: "S3GOV", scheme: "s3gov" };
+        case "aws-cn":
+            return { provider: "S3CHINA", scheme: "s3china" };
+        default:
+            return { provider: "S3", scheme: "s3" };
+    }
+}
+
 export function sameRegionQueue(queueArn: string, region: string): string {
     const queueRegion = queueArn.split(":")[3];
     if (queueRegion !== undefined && queueRegion !== "" && queueRegion !== region) {
@@ -105,14 +120,15 @@ export class SnowflakeLoad extends pulumi.ComponentResource {
         const partition = bucketArn.apply(arn => arn.split(":")[1] ?? "aws");
         const roleName = name;
         const roleArn = pulumi.interpolate`arn:${partition}:iam::${args.accountId}:role/${roleName}`;
-        const stageUrl = pulumi.interpolate`s3://${args.transformedBucket.name}/${transformedPrefix}/`;
+        const s3 = partition.apply(snowflakeS3);
+        const stageUrl = pulumi.interpolate`${s3.scheme}://${args.transformedBucket.name}/${transformedPrefix}/`;
 
         this.integration = new snowflake.StorageIntegration(`${name}-integration`, {
             name: snowflakeIdentifier(name),
             comment: "Spotify Stack: reads the transformed lake",
             type: "EXTERNAL_STAGE",
             enabled: true,
-            storageProvider: "S3",
+            storageProvider: s3.provider,
             storageAwsRoleArn: roleArn,
             storageAllowedLocations: [stageUrl],
         }, inSnowflake);

@@ -2,7 +2,7 @@
 // declared, for every pair of regions.
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { sameRegionQueue } from "../../infra/components/snowflake";
+import { sameRegionQueue, snowflakeS3 } from "../../infra/components/snowflake";
 
 const regions = ["us-east-1", "us-west-2", "eu-north-1", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1"];
 const queue = (region: string) => `arn:aws:sqs:${region}:999988887777:sf-snowpipe-AIDAEXAMPLE-abcdefghij`;
@@ -22,4 +22,10 @@ test("a Snowpipe queue in any other region is refused, naming both regions and w
                 && error.message.includes("snowflakeAwsRegion"));
         }
     }
+});
+
+test("Snowflake names the S3 of each AWS partition apart: S3, S3GOV with s3gov://, S3CHINA with s3china://", () => {
+    assert.deepEqual(snowflakeS3("aws"), { provider: "S3", scheme: "s3" });
+    assert.deepEqual(snowflakeS3("aws-us-gov"), { provider: "S3GOV", scheme: "s3gov" });
+    assert.deepEqual(snowflakeS3("aws-cn"), { provider: "S3CHINA", scheme: "s3china" });
 });
