@@ -53,9 +53,12 @@ export interface PublishOptions {
     readonly log?: (message: string) => void;
 }
 
-/** Names of variables that hold a credential: a key, token, password or passphrase, and any AWS, Snowflake or Spotify setting. */
+/**
+ * Names of variables that hold a credential: a key, token, password or passphrase; any AWS, Snowflake or Spotify setting;
+ * and Pulumi's own, `PULUMI_CONFIG` among them, which holds the stack's config with its secrets decrypted for the program.
+ */
 const credentialName = /TOKEN|SECRET|PASSWORD|PASSPHRASE|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL/i;
-const credentialPrefix = /^(AWS_|SNOWFLAKE_|SPOTIFY_|INPUT_)/i;
+const credentialPrefix = /^(AWS_|SNOWFLAKE_|SPOTIFY_|INPUT_|PULUMI_)/i;
 /** NuGet's own feed credentials, which a restore from a private feed needs. */
 const nugetName = /^(NUGET|VSS_NUGET)/i;
 

@@ -46,10 +46,6 @@ export interface SnowflakeLoadArgs {
 }
 
 /**
- * The pipe's queue, if it is in the bucket's region; otherwise an error that names both regions (S3 notifies only
- * queues in its own region). Known at preview for existing pipes; snowflakeAwsRegion checks new ones earlier.
- */
-/**
  * Snowflake's name for the S3 of an AWS partition, and the URL scheme of its locations: a lake in GovCloud or in China is
  * `S3GOV` with `s3gov://` or `S3CHINA` with `s3china://` (read by a Snowflake account in that same region only).
  */
@@ -64,6 +60,10 @@ export function snowflakeS3(partition: string): { readonly provider: string; rea
     }
 }
 
+/**
+ * The pipe's queue, if it is in the bucket's region; otherwise an error that names both regions (S3 notifies only
+ * queues in its own region). Known at preview for existing pipes; snowflakeAwsRegion checks new ones earlier.
+ */
 export function sameRegionQueue(queueArn: string, region: string): string {
     const queueRegion = queueArn.split(":")[3];
     if (queueRegion !== undefined && queueRegion !== "" && queueRegion !== region) {

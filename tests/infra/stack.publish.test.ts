@@ -137,9 +137,11 @@ test("dotnet publish runs without the credentials in pulumi's environment, keepi
     const credentials = ["SNOWFLAKE_PRIVATE_KEY", "SNOWFLAKE_PASSWORD", "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE", "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "GITHUB_TOKEN",
         "GH_TOKEN", "INPUT_GITHUB-TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_RUNTIME_TOKEN", "SPOTIFY_CLIENT_SECRET",
-        "SPOTIFY_REFRESH_TOKEN", "MY_API_KEY_SECRET", "DOCKER_PASSWORD"];
+        "SPOTIFY_REFRESH_TOKEN", "MY_API_KEY_SECRET", "DOCKER_PASSWORD",
+        // The stack's config as the language host gives it to the program, its secrets decrypted.
+        "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_HOME"];
     const kept = ["PATH", "HOME", "TMPDIR", "LANG", "DOTNET_ROOT", "DOTNET_CLI_TELEMETRY_OPTOUT", "NUGET_PACKAGES", "NUGET_HTTP_CACHE_PATH",
-        "NuGetPackageSourceCredentials_private", "VSS_NUGET_EXTERNAL_FEED_ENDPOINTS", "HTTPS_PROXY", "no_proxy", "CI", "PULUMI_HOME"];
+        "NuGetPackageSourceCredentials_private", "VSS_NUGET_EXTERNAL_FEED_ENDPOINTS", "HTTPS_PROXY", "no_proxy", "CI"];
     const names = [...credentials, ...credentials.map((n) => n.toLowerCase()), ...kept];
     const environment = Object.fromEntries(names.map((name, i) => [name, `value-${i}`]));
     const published = publishEnvironment(environment);
@@ -152,15 +154,18 @@ test("dotnet publish runs without the credentials in pulumi's environment, keepi
     const folder = tempDir();
     const saved = { ...process.env };
     try {
-        Object.assign(process.env, { SNOWFLAKE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----", GITHUB_TOKEN: "ghs_x", NUGET_PACKAGES: folder });
+        Object.assign(process.env, {
+            SNOWFLAKE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----", GITHUB_TOKEN: "ghs_x", PULUMI_CONFIG: "{\"spotify-stack:snowflakePassword\":\"SNOWPASS\"}",
+            NUGET_PACKAGES: folder,
+        });
         runCommand("sh", ["-c", `env > "${path.join(folder, "env")}"`]);
     } finally {
-        for (const name of ["SNOWFLAKE_PRIVATE_KEY", "GITHUB_TOKEN", "NUGET_PACKAGES"]) {
+        for (const name of ["SNOWFLAKE_PRIVATE_KEY", "GITHUB_TOKEN", "PULUMI_CONFIG", "NUGET_PACKAGES"]) {
             if (saved[name] === undefined) { delete process.env[name]; } else { process.env[name] = saved[name]; }
         }
     }
     const seen = fs.readFileSync(path.join(folder, "env"), "utf8");
-    assert.doesNotMatch(seen, /SNOWFLAKE_PRIVATE_KEY|GITHUB_TOKEN|BEGIN PRIVATE KEY/);
+    assert.doesNotMatch(seen, /SNOWFLAKE_PRIVATE_KEY|GITHUB_TOKEN|BEGIN PRIVATE KEY|PULUMI_CONFIG|SNOWPASS/);
     assert.match(seen, new RegExp(`^NUGET_PACKAGES=${folder}$`, "m"));
     assert.match(seen, /^PATH=/m);
     fs.rmSync(folder, { recursive: true });

@@ -68,11 +68,26 @@ public sealed class ConcurrentBackfillOnS3Tests(FauxqsServer server) : IDisposab
         await using var output = await function.Handler(new MemoryStream(Encoding.UTF8.GetBytes($$"""{"replay_dates": ["{{day:yyyy-MM-dd}}"]}""")));
     }
 
-    /// <summary>20 ms a request, and a new tag for an object at each write, as SSE-KMS gives a new ETag for the same bytes.</summary>
-    private sealed class SlowNewTagStore(IObjectStore inner) : ForwardingStore(inner)
+    /// <summary>
+    /// 20 ms a request, and a new tag for an object at each write, as SSE-KMS gives a new ETag for the same bytes: in
+    /// listings and in pooled reads, so that a read of a key rewritten since its listing is told apart as S3 tells it.
+    /// </summary>
+    private sealed class SlowNewTagStore(IObjectStore inner) : ForwardingStore(inner), IObjectStore
     {
         private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(20);
         private static readonly ConcurrentDictionary<string, int> Writes = new(StringComparer.Ordinal);
+        private readonly IObjectStore _inner = inner;
+
+        public async Task<PooledBytes> ReadPooledAsync(string key, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Latency, cancellationToken).ConfigureAwait(false);
+            // The count before the read: a write that lands during it makes the read look older than it may be, never newer.
+            var writes = Writes.GetValueOrDefault(Description + "/" + key);
+            using var read = await _inner.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            var copy = new byte[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(read.Length, 16))];
+            read.Span.CopyTo(copy);
+            return new PooledBytes(copy, read.Length, read.Version, $"{read.Tag}-{writes}");
+        }
 
         public override async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
         {
