@@ -2,7 +2,7 @@
 // declared, for every pair of regions.
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { sameRegionQueue, snowflakeS3 } from "../../infra/components/snowflake";
+import { sameRegionQueue, snowflakeS3 } from "../../infra/snowflake/s3";
 
 const regions = ["us-east-1", "us-west-2", "eu-north-1", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1"];
 const queue = (region: string) => `arn:aws:sqs:${region}:999988887777:sf-snowpipe-AIDAEXAMPLE-abcdefghij`;

@@ -105,7 +105,8 @@ test("the cost estimate in docs/deploying.md charges the stack's dashboard and a
     const table = section.slice(0, section.indexOf("**total**") + 40).split("\n").filter((line) => line.startsWith("| "));
     const dashboards = stack.all("aws:cloudwatch/dashboard:Dashboard").length;
     assert.match(section, new RegExp(`^\\| CloudWatch dashboard \\| ${dashboards} \\(\`dashboardName\`\\) at \\$3 \\| ~\\$${(3 * dashboards).toFixed(2)} \\|$`, "m"));
-    const dollars = (line: string): number => Number(/\| ~\$(\d+\.\d\d)\** \|$|\| \**~\$(\d+\.\d\d)\** \|$/.exec(line)?.slice(1).find((v) => v !== undefined) ?? 0);
+    // A row's own figure, "~$x.xx" or "**~$x.xx**"; "< $0.01" counts as nothing.
+    const dollars = (line: string): number => Number(/\| \**~\$(\d+\.\d\d)\** \|$/.exec(line)?.[1] ?? 0);
     const rows = table.filter((line) => !line.includes("**total**"));
     const total = table.find((line) => line.includes("**total**"));
     assert.ok(total && rows.length >= 9, `the per-stack table: ${table.length} lines`);
