@@ -130,6 +130,8 @@ internal static class ReportCommand
                     : reason.Contains("SSO", StringComparison.Ordinal)
                     // The profile's IAM Identity Center sign-in (its cached token) is over: the AWS CLI signs in again.
                     ? $"Sign in again: aws sso login --profile {ShellWord.Of(AwsCredentialClients.SsoProfile())}, then run the report again."
+                    : reason.Contains("MultiFactorAuthentication", StringComparison.Ordinal)
+                    ? "AWS refused the MFA code (each is taken once): run the report again with the code the device shows now."
                     : "Check the bucket name, the network and your AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";
                 throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {reason}. {advice}");
             }
@@ -276,14 +278,14 @@ internal static class ReportCommand
     }
 
     /// <summary>
-    /// The default AWS credential and region chain; AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible endpoint,
-    /// path-style. A request without an answer within <see cref="RequestTimeout"/> fails (and is retried as the SDK retries):
-    /// an endpoint that takes the connection and never answers (a proxy or firewall that swallows it) ends the report with
-    /// exit 69 instead of holding it for good.
+    /// The default AWS credential and region chain (a role of a profile with an MFA device: its code asked for);
+    /// AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) for an S3-compatible endpoint, path-style. A request without an answer
+    /// within <see cref="RequestTimeout"/> fails (and is retried as the SDK retries): an endpoint that takes the connection
+    /// and never answers (a proxy or firewall that swallows it) ends the report with exit 69 instead of holding it for good.
     /// </summary>
     private static AmazonS3Client CreateS3Client()
     {
-        AwsCredentialClients.Register();
+        var withMfaCode = AwsCredentialClients.WithMfaCode();
         var config = new AmazonS3Config { Timeout = RequestTimeout };
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
         if (!string.IsNullOrEmpty(endpoint))
@@ -292,6 +294,6 @@ internal static class ReportCommand
             config.ForcePathStyle = true;
             config.AuthenticationRegion = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
         }
-        return new AmazonS3Client(config);
+        return withMfaCode is null ? new AmazonS3Client(config) : new AmazonS3Client(withMfaCode, config);
     }
 }

@@ -6,6 +6,7 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Amazon.SSO;
 using Amazon.SSOOIDC;
+using SpotifyEtl.Cli.Shell;
 
 namespace SpotifyEtl.Cli.Report;
 
@@ -20,6 +21,9 @@ internal static class AwsCredentialClients
 {
     private static int s_registered;
 
+    /// <summary>What the role of the profile in use is assumed with, once <see cref="Register"/> resolved it.</summary>
+    private static AWSCredentials? s_source;
+
     /// <summary>
     /// Registers the clients once per process. The source of a role profile is resolved here (a chain of roles assumed link by
     /// link); the credentials themselves are resolved when the first request is signed.
@@ -31,7 +35,7 @@ internal static class AwsCredentialClients
             return;
         }
         // Resolved now, not when the SDK asks for an STS client: it asks while it holds locks of its own on the profiles.
-        var source = SourceCredentials();
+        var source = s_source = SourceCredentials();
         var registry = GlobalRuntimeDependencyRegistry.Instance;
         // Identity Center's calls carry its bearer token, not AWS credentials.
         registry.RegisterSSOClient(context => new AmazonSSOClient(new AnonymousAWSCredentials(),
@@ -93,20 +97,65 @@ internal static class AwsCredentialClients
                 ? credentials
                 : throw new AmazonClientException($"The AWS profile {name} (source of {chain[^2]}) holds no credentials this tool can use.");
         }
-        if (profile.Options.MfaSerial is { Length: > 0 })
-        {
-            throw new AmazonClientException($"The AWS profile {name} asks for an MFA code, which this tool cannot prompt for: " +
-                $"run the report with a profile that needs none, or sign in with the AWS CLI first.");
-        }
-        using var sts = new AmazonSecurityTokenServiceClient(CredentialsOf(profiles, source, chain),
+        return Assumed(profile, role, CredentialsOf(profiles, source, chain));
+    }
+
+    /// <summary>
+    /// The role of a profile assumed with <paramref name="source"/>'s credentials; where the profile names an MFA device
+    /// (<c>mfa_serial</c>), with the code it shows, asked for as the AWS CLI asks (<see cref="MfaCode"/>).
+    /// </summary>
+    private static SessionAWSCredentials Assumed(CredentialProfile profile, string role, AWSCredentials source)
+    {
+        var serial = profile.Options.MfaSerial is { Length: > 0 } device ? device : null;
+        var code = serial is null ? null : MfaCode(profile.Name, serial);
+        using var sts = new AmazonSecurityTokenServiceClient(source,
             Configured(new AmazonSecurityTokenServiceConfig(), profile.Region ?? FallbackRegionFactory.GetRegionEndpoint() ?? RegionEndpoint.USEast1, "AWS_ENDPOINT_URL_STS"));
         var assumed = sts.AssumeRoleAsync(new AssumeRoleRequest
         {
             RoleArn = role,
             RoleSessionName = profile.Options.RoleSessionName is { Length: > 0 } session ? session : $"spotify-etl-report-{Environment.ProcessId}",
             ExternalId = profile.Options.ExternalID is { Length: > 0 } external ? external : null,
+            SerialNumber = serial,
+            TokenCode = code,
         }).GetAwaiter().GetResult();
         return new SessionAWSCredentials(assumed.Credentials.AccessKeyId, assumed.Credentials.SecretAccessKey, assumed.Credentials.SessionToken);
+    }
+
+    /// <summary>
+    /// Credentials of the role of the profile in use when it names an MFA device, assumed here with the code asked for; null
+    /// for every other profile, whose credentials the SDK's default chain finds (and renews). The SDK cannot ask for a code.
+    /// </summary>
+    public static AWSCredentials? WithMfaCode()
+    {
+        Register();
+        var profiles = new CredentialProfileStoreChain();
+        return Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is not { Length: > 0 } && profiles.TryGetProfile(ProfileInUse, out var profile)
+            && profile.Options.MfaSerial is { Length: > 0 } && profile.Options.RoleArn is { Length: > 0 } role && s_source is { } source
+            ? Assumed(profile, role, source)
+            : null;
+    }
+
+    /// <summary>The one-time code of an MFA device, asked for on stderr and read from stdin: a terminal's line, or a pipe's.</summary>
+    private static string MfaCode(string profile, string serial)
+    {
+        Console.Error.Write($"Enter the MFA code for {serial} (AWS profile {profile}): ");
+        Console.Error.Flush();
+        var code = Console.In.ReadLine()?.Trim();
+        if (Console.IsInputRedirected)
+        {
+            // A terminal echoes the line and its Enter; a pipe's code is not shown, and what follows goes on a line of its own.
+            Console.Error.WriteLine();
+        }
+        if (string.IsNullOrEmpty(code))
+        {
+            throw new CliException(ExitCodes.Usage, $"The AWS profile {profile} asks for the code of its MFA device {serial}, and none was given: " +
+                "run the report in a terminal and type the code when asked, or pipe it to the report's stdin.");
+        }
+        if (code.Length != 6 || !code.All(char.IsAsciiDigit))
+        {
+            throw new CliException(ExitCodes.Usage, $"That is no MFA code for {serial}: a code is the 6 digits the device shows. Run the report again.");
+        }
+        return code;
     }
 
     /// <summary>The profile in use: AWS_PROFILE, else the default one.</summary>

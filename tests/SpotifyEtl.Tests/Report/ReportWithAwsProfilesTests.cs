@@ -22,7 +22,7 @@ namespace SpotifyEtl.Tests.Report;
 /// native binary there), where the SDK cannot load those clients by name.
 /// </summary>
 [Collection(FauxqsTests.Name)]
-public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposable
+public sealed partial class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposable
 {
     private const string AccountId = "123456789012";
     private const string SessionName = "my-sso";
@@ -259,6 +259,17 @@ public sealed class ReportWithAwsProfilesTests(FauxqsServer server) : IDisposabl
                 await context.Response.WriteAsync($$"""
                     {"roleCredentials": {"accessKeyId": "ASIASSODOUBLE", "secretAccessKey": "sso-secret", "sessionToken": "sso-session",
                      "expiration": {{expires.ToUnixTimeMilliseconds()}} } }
+                    """);
+                return;
+            }
+            if (body.Contains($"TokenCode={RefusedMfaCode}", StringComparison.Ordinal))
+            {
+                // STS's answer to a wrong or reused code.
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/xml";
+                await context.Response.WriteAsync("""
+                    <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>
+                    <Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>double</RequestId></ErrorResponse>
                     """);
                 return;
             }
