@@ -20,14 +20,24 @@ public sealed class DemoCommandTests : IDisposable
         RunCli(new Dictionary<string, string>(), arguments);
 
     /// <summary>Runs the built spotify-etl in its own process, as a user would, with extra environment variables.</summary>
-    internal static (int ExitCode, string Output, string Errors) RunCli(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    internal static (int ExitCode, string Output, string Errors) RunCli(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunCliWithStdin(environment, stdin: null, arguments);
+
+    /// <summary>As above, with <paramref name="stdin"/> piped to it and then closed (null: the tests' own stdin).</summary>
+    internal static (int ExitCode, string Output, string Errors) RunCliWithStdin(IReadOnlyDictionary<string, string> environment, string? stdin, params string[] arguments)
     {
         var start = SpotifyEtlProcess.StartInfo(arguments);
+        start.RedirectStandardInput = stdin is not null;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();

@@ -1,6 +1,5 @@
 using SpotifyEtl.Tests.Cli;
 using SpotifyEtl.Tests.Storage;
-using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Report;
@@ -27,7 +26,7 @@ public sealed partial class ReportWithAwsProfilesTests
         var bucket = await LakeBucketAsync($"mfa-{typed.Trim()}");
         var home = Home(MfaProfiles(analystMfa: true), BaseKeys);
 
-        var run = RunWithStdin(Environment(home, identity, profile: "analyst"), typed, "report", "--lake", $"s3://{bucket}", "--out", _folder["mfa.html"]);
+        var run = DemoCommandTests.RunCliWithStdin(Environment(home, identity, profile: "analyst"), typed, "report", "--lake", $"s3://{bucket}", "--out", _folder["mfa.html"]);
 
         Assert.True(run.ExitCode == 0, run.Errors);
         Assert.True(File.Exists(_folder["mfa.html"]));
@@ -47,7 +46,7 @@ public sealed partial class ReportWithAwsProfilesTests
         var bucket = await LakeBucketAsync("mfa-chain");
         var home = Home(MfaProfiles(analystMfa: false), BaseKeys);
 
-        var run = RunWithStdin(Environment(home, identity, profile: "analyst"), "135790\n", "report", "--lake", $"s3://{bucket}", "--out", _folder["mfa-chain.html"]);
+        var run = DemoCommandTests.RunCliWithStdin(Environment(home, identity, profile: "analyst"), "135790\n", "report", "--lake", $"s3://{bucket}", "--out", _folder["mfa-chain.html"]);
 
         Assert.True(run.ExitCode == 0, run.Errors);
         Assert.Contains("(AWS profile admin)", run.Errors, StringComparison.Ordinal);
@@ -72,7 +71,7 @@ public sealed partial class ReportWithAwsProfilesTests
         await using var identity = await IdentityDouble.StartAsync();
         var home = Home(MfaProfiles(analystMfa: true), BaseKeys);
 
-        var run = RunWithStdin(Environment(home, identity, profile: "analyst"), typed, "report", "--lake", "s3://no-bucket-needed", "--out", _folder["none.html"]);
+        var run = DemoCommandTests.RunCliWithStdin(Environment(home, identity, profile: "analyst"), typed, "report", "--lake", "s3://no-bucket-needed", "--out", _folder["none.html"]);
 
         Assert.True(run.ExitCode == 64, $"exit {run.ExitCode}: {run.Errors}");
         Assert.Contains(typed.Trim().Length == 0 ? "none was given" : "a code is the 6 digits the device shows", run.Errors, StringComparison.Ordinal);
@@ -87,7 +86,7 @@ public sealed partial class ReportWithAwsProfilesTests
         await using var identity = await IdentityDouble.StartAsync();
         var home = Home(MfaProfiles(analystMfa: true), BaseKeys);
 
-        var run = RunWithStdin(Environment(home, identity, profile: "analyst"), RefusedMfaCode + "\n", "report", "--lake", "s3://no-bucket-needed", "--out", _folder["refused.html"]);
+        var run = DemoCommandTests.RunCliWithStdin(Environment(home, identity, profile: "analyst"), RefusedMfaCode + "\n", "report", "--lake", "s3://no-bucket-needed", "--out", _folder["refused.html"]);
 
         Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
         Assert.Contains("AWS refused the MFA code", run.Errors, StringComparison.Ordinal);
@@ -118,22 +117,4 @@ public sealed partial class ReportWithAwsProfilesTests
         region = {FauxqsServer.Region}
         {(analystMfa ? $"mfa_serial = {MfaDevice}" : "")}
         """;
-
-    /// <summary>The tool run as <see cref="DemoCommandTests.RunCli(IReadOnlyDictionary{string, string}, string[])"/> runs it, with <paramref name="stdin"/> piped to it.</summary>
-    private static (int ExitCode, string Output, string Errors) RunWithStdin(IReadOnlyDictionary<string, string> environment, string stdin, params string[] arguments)
-    {
-        var start = SpotifyEtlProcess.StartInfo(arguments);
-        start.RedirectStandardInput = true;
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "spotify-etl still ran after 2 minutes");
-        return (process.ExitCode, output.Result, errors);
-    }
 }
