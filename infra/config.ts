@@ -9,11 +9,12 @@ import {
     type TransitionStorageClass, projectName,
 } from "./configTypes";
 import { namePrefixProblem } from "./boundary";
-import { contract } from "./lakeContract";
+import { maxSourcesBytes, playlistSourceBytes, sourcesEnvironmentBytes } from "./extractEnvironment";
 import { extractScheduleProblem, glueCronProblem } from "./schedules";
 
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
+export { lambdaEnvironmentBytes, maxSourcesBytes, sourcesEnvironmentBytes } from "./extractEnvironment";
 
 /** Keys of an earlier version that put the Spotify credentials in stack config: declared, refused when set. */
 export const retiredSpotifyKeys = ["spotifyClientId", "spotifyClientSecret", "spotifyRefreshToken"] as const;
@@ -49,23 +50,6 @@ export function parseSpotifySource(text: string): SpotifySource | string {
     }
 }
 
-/**
- * Lambda's limit on a function's environment variables, in bytes. Lambda measures the variables as one JSON object, keys and
- * values quoted and escaped: the sources, JSON themselves, count each of their quotes twice there.
- */
-export const lambdaEnvironmentBytes = 4096;
-/**
- * What the extract function's other variables can take at most in that object: RAW_BUCKET (a bucket name, at most 63),
- * SPOTIFY_SECRET_ID (the secret's ARN: a region, an account, a name of at most 45 and Secrets Manager's suffix), SPOTIFY_MARKET,
- * three numbers and AWS_LAMBDA_HANDLER_LOG_FORMAT, with their names, quotes and separators, and the object's braces: about
- * 400 bytes, rounded up.
- */
-const otherExtractVariablesBytes = 512;
-/** The bytes the sources take in the measured object: their JSON as a JSON string, quoted and escaped. */
-export const sourcesEnvironmentBytes = (sources: readonly unknown[]): number => Buffer.byteLength(JSON.stringify(JSON.stringify(sources)));
-/** What is left for the sources' value beside the other variables, the sources' key, its quotes, colon and comma. */
-export const maxSourcesBytes = lambdaEnvironmentBytes - otherExtractVariablesBytes - (contract.environment.extract.sources.length + 4);
-const playlistSourceBytes = sourcesEnvironmentBytes([{ type: "playlist", id: "37i9dQZF1DXcBWIGoYBM5M" }]) - 3;
 
 /**
  * An AWS region's name: a partition's two to four letters (`us`, `cn`, `eusc` of the European Sovereign Cloud), its
@@ -137,11 +121,12 @@ export function loadConfig(): StackConfig {
         }
     }
     // Lambda allows 4 KB for all of a function's environment variables, measured as one JSON object: the sources travel
-    // as JSON in one of them (about 58 bytes a playlist, escaped) beside a bucket name, the secret's ARN and four short settings.
+    // as JSON in one of them (about 58 bytes a playlist, escaped) beside the stack's names and a few short settings.
     const sourcesBytes = sourcesEnvironmentBytes(sources);
-    if (sourcesBytes > maxSourcesBytes) {
+    const most = maxSourcesBytes(namePrefix, pulumi.getStack(), region);
+    if (sourcesBytes > most) {
         r.fail("spotifySources", `names ${sources.length} sources, ${sourcesBytes} bytes in the extract function's environment, which Lambda limits ` +
-            `to 4 KB in all: at most ${maxSourcesBytes} bytes are left for the sources, about ${Math.floor(maxSourcesBytes / playlistSourceBytes)} playlists. ` +
+            `to 4 KB in all: at most ${most} bytes are left for the sources, about ${Math.floor(most / playlistSourceBytes)} playlists. ` +
             "Drop some, or extract the rest with a second stack");
     }
     const spotify: SpotifyConfig = {
@@ -315,7 +300,7 @@ function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): Sno
     const database = r.string("snowflakeDatabase", snowflakeIdentifierProblem);
     const schema = r.string("snowflakeSchema", (v) => (v === "" ? "must name a schema" : snowflakeIdentifierProblem(v)));
     const reloadSchedule = r.string("snowflakeReloadSchedule", (v) =>
-        v === "" || /^\S+( \S+){4} [A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 30 * * * * UTC, or empty");
+        v === "" || /^\S+( \S+){4} [A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 30 * * * * UTC, or empty");
     // S3 sends event notifications only to a queue in the bucket's region, and Snowpipe's queue lives in the
     // Snowflake account's region: a mismatch would fail at the notification, after the pipes were created.
     const awsRegion = r.string("snowflakeAwsRegion", (v) =>
