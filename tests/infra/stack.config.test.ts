@@ -277,6 +277,13 @@ describe("an invalid value fails naming its key", () => {
         });
     }
 
+    test("snowflakeReloadSchedule takes every time zone of the tz database, its legacy names and Etc/ offsets too", () => {
+        const zones = [...Intl.supportedValuesOf("timeZone"), "UTC", "EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "GMT0", "GMT+0", "Etc/GMT+5", "Etc/GMT-14"];
+        for (const zone of zones) {
+            assert.doesNotThrow(() => load({ ...validConfig(), [`${projectName}:snowflakeReloadSchedule`]: `30 6 * * 1-5 ${zone}` }), zone);
+        }
+    });
+
     test("savedTracksFullPassDays comes before rawExpirationDays expires the last full pass, for generated pairs", () => {
         let x = 20261201;
         const next = (bound: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % bound;
