@@ -27,7 +27,7 @@ if (UnexpandedHome.Find(args) is { } unexpanded)
     return ExitCodes.Usage;
 }
 
-var parsed = root.Parse(args);
+var parsed = root.Parse(args, CliRoot.Parsing);
 if (ParseErrors.VersionNotAlone(parsed) is { } versionNotAlone)
 {
     await Console.Error.WriteLineAsync($"{CliErrors.Program}: {versionNotAlone}").ConfigureAwait(false);

@@ -29,6 +29,12 @@ internal static class CliRoot
     }
 
     /// <summary>
+    /// How the command line is read: a word that starts with @ is that word (a lake in a folder named "@backup"), where the
+    /// parser by default reads the file it names in its place, as more arguments, and a folder of that name ended it.
+    /// </summary>
+    public static ParserConfiguration Parsing { get; } = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>
     /// A path on the command line whose bytes are no UTF-8 (a Latin-1 folder name): .NET hands it on with each bad byte as
     /// U+FFFD, so the verb would read a folder of another name ("does not exist") or write one ("sample --out" made a folder
     /// the user never named). Refused by name, told from a path that holds U+FFFD itself (valid UTF-8) by the process's own
@@ -95,6 +101,12 @@ internal static class CliRoot
                     {
                         result.AddError($"{option.Name} needs a value, and was given {word}, an option itself: write {option.Name} with its value " +
                                         $"(a script's empty variable before {word} leaves it out).{(IsPath(option) ? $" A folder or file named {word} is written ./{word}." : "")}");
+                    }
+                    // A repeatable option written last with no value ("--playlist A --playlist"): the parser counts the one value as enough.
+                    else if (option.Arity.MaximumNumberOfValues > 1 && !option.AllowMultipleArgumentsPerToken && given is { IdentifierTokenCount: var written } && written > given.Tokens.Count)
+                    {
+                        result.AddError($"{option.Name} is written {written} times with {given.Tokens.Count} value{(given.Tokens.Count == 1 ? "" : "s")}: " +
+                                        $"each needs its value (a script's empty variable leaves one out).");
                     }
                 }
             });

@@ -72,6 +72,31 @@ public sealed class ParseErrorLinesTests
         Assert.True(tried >= 20, $"only {tried} options of one value");
     }
 
+    [Fact]
+    public void A_repeatable_option_written_again_without_a_value_is_refused_saying_each_needs_one()
+    {
+        // "--playlist A --playlist", a script's empty variable at the end of the line: the parser counted one value as enough.
+        var tried = 0;
+        foreach (var (path, command) in Leaves(CliRoot.Create(), []))
+        {
+            foreach (var option in NamedOptions(command).Where(o => o.Arity.MaximumNumberOfValues > 1 && !o.AllowMultipleArgumentsPerToken))
+            {
+                string[][] repeated = [[option.Name, Value, option.Name], [option.Name, Value, option.Name, "--"]];
+                foreach (var words in repeated)
+                {
+                    var commandLine = string.Join(' ', [.. path, .. words]);
+                    var parsed = CliRoot.Create().Parse([.. path, .. words]);
+                    Assert.True(parsed.Errors.Count > 0, $"{commandLine} was accepted");
+                    var lines = ParseErrors.Lines(parsed);
+                    AssertNoParserWording(lines, commandLine);
+                    Assert.Contains(lines, line => line.StartsWith($"{option.Name} is written 2 times with 1 value: each needs its value", StringComparison.Ordinal));
+                }
+                tried++;
+            }
+        }
+        Assert.True(tried >= 4, $"only {tried} repeatable options");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
