@@ -16,6 +16,8 @@ public sealed class UnexpandedHomeTests : IDisposable
     [Theory]
     [InlineData("sample", "--out=~/spotify", "Write --out ~/spotify (a space instead of '='), or --out=$HOME/spotify.")]
     [InlineData("query", "--lake=~", "Write --lake ~ (a space instead of '='), or --lake=$HOME.")]
+    [InlineData("sample", "--out:~/spotify", "Write --out ~/spotify (a space instead of ':'), or --out=$HOME/spotify.")]
+    [InlineData("query", "--lake:~", "Write --lake ~ (a space instead of ':'), or --lake=$HOME.")]
     public void An_option_whose_tilde_the_shell_left_unexpanded_is_a_usage_error_naming_how_to_write_it(string verb, string option, string advice)
     {
         var here = _folder["here"];
