@@ -86,7 +86,7 @@ internal static class DemoCommand
 
         Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
         var (report, damaged) = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
-        Consoles.Output.WriteLine($"Report: {report}");
+        Consoles.Output.WriteWhole($"Report: {report}");
         return damaged is null ? ExitCodes.Success : throw new CliException(ExitCodes.DataError, damaged);
     }
 

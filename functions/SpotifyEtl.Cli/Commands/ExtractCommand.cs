@@ -157,7 +157,7 @@ public static class ExtractCommand
             else
             {
                 console.Write(SummaryTable(run.Manifest));
-                console.MarkupLineInterpolated($"Manifest: [bold]{Path.Combine(lake.FullName, run.ManifestKey)}[/]");
+                console.WriteWhole($"Manifest: {Path.Combine(lake.FullName, run.ManifestKey)}");
             }
             // One line per source that failed or stopped, whatever stdout holds: with --json the manifest alone says nothing
             // a person reads, and the table's note column is easily missed.

@@ -66,7 +66,7 @@ internal static class ImportRender
             output.WriteLine("listening_history was not rebuilt: nothing was imported, and the table holds what it held before.");
         }
         output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history, API plays the export holds.");
-        output.WriteLine($"Lake: {lake}");
+        output.WriteWhole($"Lake: {lake}");
     }
 
     /// <summary>A name or reason as a cell: on one line, each character taking the columns it is counted for.</summary>

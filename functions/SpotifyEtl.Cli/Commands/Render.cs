@@ -53,7 +53,7 @@ internal static class Render
 
         SetAside(objects, TransformStatus.Quarantined, "Quarantined (copied with a .reason.txt; the raw object is kept)");
         SetAside(objects, TransformStatus.Unreadable, "Unreadable entries under raw/ (left in place; fix or remove them)");
-        Out.WriteLine($"Lake: {lake}");
+        Out.WriteWhole($"Lake: {lake}");
     }
 
     private static void SetAside(IReadOnlyList<TransformReport> objects, TransformStatus status, string title)

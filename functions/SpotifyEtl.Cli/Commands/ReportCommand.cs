@@ -68,7 +68,7 @@ internal static class ReportCommand
             }
             else
             {
-                Consoles.Output.WriteLine($"Report: {path}");
+                Consoles.Output.WriteWhole($"Report: {path}");
             }
             // A page written without the sections a damaged table feeds is still named on stdout first, as a script expects.
             return damaged is null ? ExitCodes.Success : throw new CliException(ExitCodes.DataError, damaged);

@@ -19,6 +19,12 @@ internal static class Consoles
 
     public static bool ShowProgress => !Console.IsErrorRedirected;
 
+    /// <summary>
+    /// A line written whole, as a person copies it or a script reads it (a command, a path): the console's own WriteLine
+    /// breaks a line longer than its width between words, 200 columns in a pipe, with a line break inside a path.
+    /// </summary>
+    public static void WriteWhole(this IAnsiConsole console, string line) => console.Profile.Out.Writer.WriteLine(line);
+
     public static bool OutputRedirected => Console.IsOutputRedirected;
 
     public static IAnsiConsole Create(TextWriter writer, bool redirected)

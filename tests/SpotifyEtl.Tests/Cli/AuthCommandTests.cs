@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Web;
 using SpotifyEtl.Cli.Commands;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Tests.Spotify;
 using Xunit;
@@ -67,8 +68,10 @@ public sealed class AuthCommandTests : IAsyncLifetime
     public async Task Auth_login_with_a_credentials_file_saves_the_token_owner_only_and_does_not_print_it()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        // A terminal's width, which the command to store the token for a stack passes: it is still one line to copy.
+        cli.Context.Console.Profile.Width = 80;
         var port = FreePort();
-        var credentials = Path.Combine(cli.Folder, "secrets", "credentials.json");
+        var credentials = Path.Combine(cli.Folder, "my secrets", "credentials.json");
         // The app's half, as a user writes it (readable by everyone), and a leftover of an interrupted save: both are replaced.
         Directory.CreateDirectory(Path.GetDirectoryName(credentials)!);
         await File.WriteAllTextAsync(credentials, $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""");
@@ -92,7 +95,8 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
         Assert.Equal([credentials], Directory.GetFiles(Path.GetDirectoryName(credentials)!));
         Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
-        Assert.Contains($"{StackSecret.PutCommand}{credentials}", cli.Output, StringComparison.Ordinal);
+        // Quoted for the shell: the space would end the file's name there.
+        Assert.Contains($"\n  {StackSecret.PutCommand}{ShellWord.Of(credentials)}\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,26 @@ public sealed class ReportOutTests : IDisposable
         Assert.Empty(TemporaryFiles());
     }
 
+    /// <summary>A script reads the page's path from stdout: a pipe's console is 200 columns wide, and the line is not broken at it.</summary>
+    [Theory]
+    [InlineData(150)]
+    [InlineData(240)]
+    [InlineData(600)]
+    public void The_report_line_names_a_long_path_whole_on_one_line_in_a_pipe(int length)
+    {
+        var folder = _folder.Path;
+        for (var part = 0; folder.Length < length; part++)
+        {
+            folder = Path.Combine(folder, $"music reports {part} " + new string('x', 60));
+        }
+        var page = Path.Combine(folder, "report.html");
+
+        var run = DemoCommandTests.RunCli("report", "--lake", LakeDatabaseTests.FixtureLake, "--out", page);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.Equal($"Report: {page}\n", run.Output.ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public void An_out_folder_whose_report_html_is_a_folder_is_refused_with_exit_74_and_leaves_no_temporary_file()
     {
