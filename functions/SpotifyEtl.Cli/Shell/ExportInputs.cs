@@ -71,8 +71,19 @@ internal sealed class ExportInputs : IDisposable
             return;
         }
         Span<byte> start = stackalloc byte[4];
-        var read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
-        stream.Position = 0;
+        int read;
+        try
+        {
+            read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
+            stream.Position = 0;
+        }
+        catch (IOException exception)
+        {
+            // A disk's I/O error: this file is refused with it, and the rest imported.
+            stream.Dispose();
+            Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})", foundInAFolder));
+            return;
+        }
         if (ExportArchive.NamedLikeAZip(name, start[..read]) is { } notAZip)
         {
             stream.Dispose();
@@ -82,12 +93,12 @@ internal sealed class ExportInputs : IDisposable
         if (ExportArchive.IsZip(start[..read]))
         {
             _open.Add(stream);
-            Candidates.AddRange(ExportArchive.Entries(name, stream, limits));
+            Candidates.AddRange(ExportArchive.Entries(name, stream, limits, readFailureIsItsOwn: true));
             return;
         }
         stream.Dispose();
         var path = file.FullName;
-        Candidates.Add(new ExportCandidate(name, _ => Task.FromResult<Stream>(File.OpenRead(path)), file.Length));
+        Candidates.Add(new ExportCandidate(name, _ => Task.FromResult<Stream>(File.OpenRead(path)), file.Length) { ReadFailureIsItsOwn = true });
     }
 
     /// <summary>

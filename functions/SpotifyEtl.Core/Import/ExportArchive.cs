@@ -44,7 +44,7 @@ public static class ExportArchive
     }
 
     /// <summary>Opens a zip held in <paramref name="archive"/> (seekable; it is left open until the candidates are read).</summary>
-    public static IReadOnlyList<ExportCandidate> Entries(string archiveName, Stream archive, ImportLimits limits)
+    public static IReadOnlyList<ExportCandidate> Entries(string archiveName, Stream archive, ImportLimits limits, bool readFailureIsItsOwn = false)
     {
         ZipArchive zip;
         List<ZipArchiveEntry> files;
@@ -99,7 +99,7 @@ public static class ExportArchive
             else
             {
                 var current = entry;
-                candidates.Add(new ExportCandidate(name, _ => Task.FromResult(current.Open()), current.Length, crc32: current.Crc32));
+                candidates.Add(new ExportCandidate(name, _ => Task.FromResult(current.Open()), current.Length, crc32: current.Crc32) { ReadFailureIsItsOwn = readFailureIsItsOwn });
             }
         }
         return candidates;

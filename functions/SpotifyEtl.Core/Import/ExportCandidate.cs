@@ -22,6 +22,13 @@ public sealed class ExportCandidate(string name, Func<CancellationToken, Task<St
     /// <summary>The CRC-32 the bytes must have (a zip entry's); null when nothing says.</summary>
     public uint? Crc32 { get; } = crc32;
 
+    /// <summary>
+    /// A failure to read it (a file removed or made unreadable since it was listed, a disk's I/O error) is this file's
+    /// problem, reported with it while the other files are imported: so for a laptop's files, which nothing would read
+    /// again by itself. Otherwise (a bucket's object, whose import Lambda retries) it ends the import.
+    /// </summary>
+    public bool ReadFailureIsItsOwn { get; init; }
+
     public static ExportCandidate Unusable(string name, string problem) =>
         new(name, _ => throw new InvalidOperationException(problem), null, problem);
 

@@ -74,6 +74,11 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                         // which a download would not change.
                         (content, problem) = (null, $"its zip entry cannot be read ({exception.Message.TrimEnd('.')}), so it was not imported: {Unzip}");
                     }
+                    catch (Exception exception) when (candidates[i].ReadFailureIsItsOwn && exception is IOException or UnauthorizedAccessException
+                        && !failed.IsCancellationRequested)
+                    {
+                        (content, problem) = (null, $"it could not be read ({exception.Message.TrimEnd('.')}), so it was not imported: check it (and the disk it is on), then import again");
+                    }
                     catch (InvalidDataException exception)
                     {
                         // A damaged zip entry (bad compressed data, a checksum that does not match): this file only. .NET says
