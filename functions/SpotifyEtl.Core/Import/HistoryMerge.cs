@@ -21,7 +21,7 @@ public sealed record MergedHistory(IReadOnlyList<ListeningRow> Rows, IReadOnlyLi
 /// <item>Exact duplicates (<see cref="HistoryIdentity"/>) are one row: the fullest version, then the first by text. An extended row
 /// that names no content is the stream of the one row that does and ended in that second after that time played.</item>
 /// <item>Account rows only fill periods the extended history does not cover: from its first stream's minute to its last stream,
-/// the days (UTC) it has streams on.</item>
+/// the days (UTC) it has streams on; in that first and last minute, only the rows an extended stream of the minute names.</item>
 /// <item>An API play and an export row of the same track ending within <see cref="ApiTolerance"/> are one stream (the export's row,
 /// which knows more); an API play and an account row of the same track and artist names in that minute, likewise (the API's row,
 /// with the account row's time played; of two rows of the minute, the longer played). A play that pairs with neither, and an export
@@ -83,10 +83,16 @@ public static partial class HistoryMerge
             // not imported) leaves its days to the account data rather than empty. A video stream covers its day as any
             // other does, so the video file imported alone covers the account rows of the days it has streams on.
             var first = covered.First / 60 * 60;
+            var last = covered.Last / 60 * 60;
             var days = extended.Select(e => Day(e.Row.EndedAt)).ToHashSet();
+            // In the span's first and last minutes an account row's minute cannot say whether its stream ended before or
+            // after the extended history's edge (account data asked for later holds the streams after it): covered there
+            // only by an extended stream of that minute with its names.
+            var edges = extended.Where(e => e.Row.EndedAt / 60 * 60 is var minute && (minute == first || minute == last))
+                .Select(e => (e.Row.EndedAt / 60 * 60, e.Row.TrackName, e.Row.ArtistName)).ToHashSet();
             foreach (var row in account.Where(e => e.Row.EndedAt >= first && e.Row.EndedAt <= covered.Last && days.Contains(Day(e.Row.EndedAt))))
             {
-                row.Covered = true;
+                row.Covered = (row.Row.EndedAt != first && row.Row.EndedAt != last) || edges.Contains((row.Row.EndedAt, row.Row.TrackName, row.Row.ArtistName));
             }
         }
         if (api.Count > 0)

@@ -134,6 +134,31 @@ public sealed class HistoryMergeTests
         Assert.Equal((3, 2), (merged.Origins[1].Kept, merged.Origins[1].Covered));
     }
 
+    /// <summary>
+    /// Account data asked for after the extended history holds streams after its last: one that ended in the last stream's
+    /// minute is that stream only if it names it. The same at the first stream's minute, for streams before it.
+    /// </summary>
+    [Theory]
+    [InlineData(5, 40)]
+    [InlineData(0, 59)]
+    [InlineData(30, 31)]
+    [InlineData(59, 0)]
+    public void An_account_row_in_the_extended_historys_first_or_last_minute_is_covered_only_by_a_stream_of_its_names(int extendedSecond, int accountSecond)
+    {
+        var edge = Base + 86_400 * 30;
+        var extended = new[] { Extended(Base + 86_400 * 2), Extended(edge + extendedSecond) };
+
+        var later = Merge(extended, [Account(edge + accountSecond, "Other", "Someone", 20_000)]);
+        var same = Merge(extended, [Account(edge + accountSecond)]);
+        var beforeFirst = Merge([Extended(Base + 86_400 * 2 + extendedSecond), Extended(edge)], [Account(Base + 86_400 * 2 + accountSecond, "Earlier", "Someone")]);
+
+        Assert.Equal((1, 0), (later.Origins[1].Kept, later.Origins[1].Covered));
+        Assert.Contains(later.Rows, r => r.TrackName == "Other");
+        Assert.Equal((0, 1), (same.Origins[1].Kept, same.Origins[1].Covered));
+        Assert.Equal(2, same.Rows.Count);
+        Assert.Contains(beforeFirst.Rows, r => r.TrackName == "Earlier");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -156,7 +181,8 @@ public sealed class HistoryMergeTests
 
         var merged = Merge(extended, account);
 
-        var covered = account.Where(a => a.EndedAt >= first && a.EndedAt <= last && days.Contains(a.EndedAt / 86_400)).ToList();
+        // In the span's first and last minutes, only a row an extended stream of that minute names is covered: these names never are.
+        var covered = account.Where(a => a.EndedAt > first && a.EndedAt < last / 60 * 60 && days.Contains(a.EndedAt / 86_400)).ToList();
         var kept = account.Except(covered).ToList();
         Assert.Equal((kept.Count, covered.Count), (merged.Origins[1].Kept, merged.Origins[1].Covered));
         Assert.All(kept, row => Assert.Contains(row, merged.Rows));
