@@ -1,10 +1,11 @@
 -- Question: When did I first hear each of my most played artists?
 -- The twenty artists with the most plays (streams of at least min_play_ms, 30 s; the same setting
--- in every history query) over the whole history, with their first stream that played at all (UTC;
--- a stream of 0 ms, such as one that failed to load, was not heard) and the track it was: NULL when
--- that stream names none, whichever format stores the lake. Of an artist's streams ending in the
--- same second, the first by track name counts, one naming none last. Ties share a rank; twenty
--- artists at most: of those tied at the twentieth place, the first by name.
+-- in every history query) over the whole history, with their first stream that played at all, dated
+-- by its end (UTC; ended_at is what the export gives, a start is derived from a time played that
+-- counts no pause; a stream of 0 ms, such as one that failed to load, was not heard) and the track
+-- it was: NULL when that stream names none, whichever format stores the lake. Of an artist's streams
+-- ending in the same second, the first by track name counts, one naming none last. Ties share a
+-- rank; twenty artists at most: of those tied at the twentieth place, the first by name.
 WITH settings AS (
     SELECT 30000 AS min_play_ms
 ),
