@@ -15,11 +15,17 @@ public sealed class ExtractionBudgetTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
+    /// <summary>
+    /// On an account that plays nothing in those days, and on one that plays a track every hour: each run that finds new
+    /// plays asks for one play before the oldest of them as well, which shows that none was lost between runs.
+    /// </summary>
     [Theory]
-    [InlineData(200, 31, 27)]
-    [InlineData(5320, 134, 27)]
+    [InlineData(200, false, 31, 27)]
+    [InlineData(5320, false, 134, 27)]
+    [InlineData(200, true, 54, 51)]
+    [InlineData(5320, true, 157, 51)]
     public async Task Hourly_runs_of_the_default_sources_cost_a_full_pass_on_the_first_day_and_27_requests_a_day_after(
-        int savedTracks, int firstDayRequests, int laterDayRequests)
+        int savedTracks, bool listening, int firstDayRequests, int laterDayRequests)
     {
         _h.Spotify.SavedTrackCount = savedTracks;
         _h.Spotify.Plays.Add(new DateTimeOffset(2026, 11, 21, 5, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());
@@ -29,6 +35,10 @@ public sealed class ExtractionBudgetTests : IAsyncLifetime
         var perDay = new Dictionary<string, int>();
         for (var hour = 0; hour < 48; hour++)
         {
+            if (listening)
+            {
+                _h.Spotify.Plays.Add(_h.Clock.GetUtcNow().AddMinutes(-20).ToUnixTimeMilliseconds());
+            }
             var manifest = (await _h.RunAsync(defaults)).Manifest;
             Assert.Equal(ExtractionOutcome.Succeeded, manifest.Outcome);
             var day = manifest.StartedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

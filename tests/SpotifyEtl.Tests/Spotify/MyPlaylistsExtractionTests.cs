@@ -255,6 +255,48 @@ public sealed class MyPlaylistsExtractionTests : IAsyncLifetime
         Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
     }
 
+    /// <summary>
+    /// The listing gives each playlist's snapshot_id: on a later run of the day, a playlist whose version is the one whose
+    /// items last landed costs no request at all (a conditional one would answer 304), so the hourly schedule spends the
+    /// account and the listing, not one request per playlist; a changed one lands, and the day's first run lands each
+    /// playlist's metadata as ever.
+    /// </summary>
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public async Task A_later_run_of_the_day_asks_nothing_of_a_playlist_the_listing_shows_unchanged(int seed)
+    {
+        var random = new Random(seed);
+        var playlists = Enumerable.Range(0, random.Next(2, 60)).Select(_ => _h.Spotify.AddPlaylist(Id(random), items: random.Next(0, 120))).ToList();
+        await _h.RunAsync(ExtractionSource.MyPlaylists());
+
+        for (var hour = 1; hour <= 3; hour++)
+        {
+            _h.Clock.Advance(TimeSpan.FromHours(1));
+            var changed = playlists.Where(_ => random.Next(4) == 0).ToList();
+            changed.ForEach(playlist => playlist.SnapshotId = $"snapshot-{hour}-{random.Next(1000)}");
+            var before = _h.Spotify.ApiRequests.Count;
+
+            var run = await _h.RunAsync(ExtractionSource.MyPlaylists());
+
+            foreach (var playlist in playlists)
+            {
+                var report = run.Manifest.Sources.Single(source => source.Subject == playlist.Id);
+                var isChanged = changed.Contains(playlist);
+                Assert.Equal(isChanged ? SourceStatus.Landed : SourceStatus.Unchanged, report.Status);
+                Assert.True(isChanged ? report.Requests > 0 : report.Requests == 0, $"{playlist.Id}: {report.Requests} requests");
+            }
+            var pages = (playlists.Count + 49) / 50;
+            Assert.Equal(1 + pages + changed.Sum(p => run.Manifest.Sources.Single(s => s.Subject == p.Id).Requests), _h.Spotify.ApiRequests.Count - before);
+        }
+
+        // The next day's first run lands every playlist's metadata again, changed or not.
+        _h.Clock.Advance(TimeSpan.FromHours(24));
+        var nextDay = await _h.RunAsync(ExtractionSource.MyPlaylists());
+        Assert.All(playlists, playlist => Assert.True(nextDay.Manifest.Sources.Single(s => s.Subject == playlist.Id).Requests >= 1));
+    }
+
     [Fact]
     public async Task A_listing_that_fails_fails_my_playlists_alone_and_the_sources_named_still_run()
     {

@@ -26,13 +26,23 @@ internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, 
     /// <summary>The playlists a <c>my_playlists</c> source found this run, in the order Spotify listed them: read after it, as playlist sources.</summary>
     public IReadOnlyList<string> FoundPlaylists => [.. _foundPlaylists];
 
-    public void Found(IEnumerable<string> playlists)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _listedSnapshots = new(StringComparer.Ordinal);
+
+    /// <summary>The playlists found, each with the <c>snapshot_id</c> the listing gave it (null where it gave none).</summary>
+    public void Found(IEnumerable<(string Id, string? SnapshotId)> playlists)
     {
-        foreach (var id in playlists)
+        foreach (var (id, snapshotId) in playlists)
         {
             _foundPlaylists.Enqueue(id);
+            if (snapshotId is { Length: > 0 })
+            {
+                _listedSnapshots[id] = snapshotId;
+            }
         }
     }
+
+    /// <summary>The <c>snapshot_id</c> this run's listing of the account's playlists gave the playlist; null where none did.</summary>
+    public string? ListedSnapshot(string playlistId) => _listedSnapshots.GetValueOrDefault(playlistId);
 
     /// <summary>Rate limit, quota or time budget: the run ends cleanly; sources not started are not run.</summary>
     public SpotifyRunStoppedException? Stop => Volatile.Read(ref _stop);

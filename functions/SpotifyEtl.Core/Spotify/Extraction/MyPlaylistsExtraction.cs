@@ -57,7 +57,7 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
     /// <summary>Hands the run the user's playlists the listing's pages name, each once; a page that is no page of playlists names none.</summary>
     private static void Find(SourceExtraction extraction, HeldPages pages, string user)
     {
-        var found = new List<string>();
+        var found = new List<(string Id, string? SnapshotId)>();
         foreach (var page in pages.Responses)
         {
             try
@@ -66,7 +66,7 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("items", out var items)
                     && items.ValueKind == JsonValueKind.Array)
                 {
-                    found.AddRange(items.EnumerateArray().Select(playlist => Yours(playlist, user)).OfType<string>());
+                    found.AddRange(items.EnumerateArray().Select(playlist => Yours(playlist, user)).OfType<(string, string?)>());
                 }
             }
             catch (JsonException)
@@ -74,14 +74,18 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
                 // The page that failed the listing, as malformed: it names nothing.
             }
         }
-        var distinct = found.Distinct(StringComparer.Ordinal).ToList();
+        // A playlist listed twice (its pages shifted while they were read) counts once, with its first snapshot_id.
+        var distinct = found.DistinctBy(playlist => playlist.Id, StringComparer.Ordinal).ToList();
         extraction.Run.Found(distinct);
         // Its items are the playlists found; one the account only follows is no item of it.
         extraction.Counted(distinct.Count);
     }
 
-    /// <summary>The playlist's id where the user owns it; null for another's, or an entry without a usable id.</summary>
-    private static string? Yours(JsonElement playlist, string user)
+    /// <summary>
+    /// The playlist's id and <c>snapshot_id</c> where the user owns it; null for another's, or an entry without a usable id.
+    /// The snapshot_id spares a later run of the day the playlist's own request when its version has not changed.
+    /// </summary>
+    private static (string Id, string? SnapshotId)? Yours(JsonElement playlist, string user)
     {
         if (playlist.ValueKind != JsonValueKind.Object
             || !playlist.TryGetProperty("id", out var idValue) || idValue.ValueKind != JsonValueKind.String
@@ -91,6 +95,7 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
         }
         var owned = playlist.TryGetProperty("owner", out var owner) && owner.ValueKind == JsonValueKind.Object
             && owner.TryGetProperty("id", out var ownerId) && ownerId.ValueKind == JsonValueKind.String && ownerId.GetString() == user;
-        return owned ? id : null;
+        var snapshot = playlist.TryGetProperty("snapshot_id", out var snapshotValue) && snapshotValue.ValueKind == JsonValueKind.String ? snapshotValue.GetString() : null;
+        return owned ? (id, snapshot) : null;
     }
 }

@@ -33,6 +33,12 @@ internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtr
         var landedToday = run.LandedToday(extraction.Source.Name);
         var previous = run.Read(state => state.Playlists.GetValueOrDefault(id));
         var due = previous is not null && SnapshotAge.Due(relandDays, previous.RunId, run.RunId);
+        // The account's listing (my_playlists) gave this run the version whose items all landed, and today's metadata with it:
+        // nothing to ask, where the conditional request would answer 304.
+        if (landedToday && !due && previous is not null && string.Equals(run.ListedSnapshot(id), previous.SnapshotId, StringComparison.Ordinal))
+        {
+            return SourceStatus.Unchanged;
+        }
         // Only a version whose items all landed has its ETag remembered, so a 304 means exactly that version.
         var metadata = await extraction.GetAsync(metadataPath, conditional: landedToday && !due, cancellationToken).ConfigureAwait(false);
         if (metadata.NotModified)
