@@ -180,13 +180,7 @@ export class Catalog extends pulumi.ComponentResource {
 
         if (format === "csv") {
             this.classifier = new aws.glue.Classifier(`${name}-csv`, {
-                csvClassifier: {
-                    delimiter: ",",
-                    quoteSymbol: "\"",
-                    containsHeader: "PRESENT",
-                    serde: "OpenCSVSerDe",
-                    allowSingleColumn: false,
-                },
+                csvClassifier: { delimiter: ",", quoteSymbol: "\"", containsHeader: "PRESENT", serde: "OpenCSVSerDe", allowSingleColumn: false },
             }, child);
         }
 
@@ -288,7 +282,12 @@ export class Catalog extends pulumi.ComponentResource {
             recrawlPolicy: { recrawlBehavior: "CRAWL_EVERYTHING" },
             schedule: args.crawlerSchedule === "" ? undefined : args.crawlerSchedule ?? defaultCrawlerSchedule,
             tags,
-        }, { parent: this, dependsOn: [this.crawlerPolicy, ...Object.values(this.tables)] });
+        }, {
+            parent: this, dependsOn: [this.crawlerPolicy, ...Object.values(this.tables)],
+            // The provider sends no list for an empty one, and Glue keeps the last: a CSV stack turned Parquet would keep
+            // naming its deleted classifier, a diff at every preview. A new crawler (Pulumi names it) starts clean.
+            replaceOnChanges: ["classifiers"],
+        });
         this.crawlerName = this.crawler.name;
 
         this.registerOutputs({
