@@ -220,10 +220,31 @@ def land(sample, prefix=()):
     return run_measured([*prefix, CLI, "transform", "--input", os.path.join(sample, "raw"), "--lake", lake])
 
 
+@functools.cache
+def raw_json(lake):
+    """The .json files under raw/ and their bytes: what the pandas peer and the floor each say they read."""
+    files = total = 0
+    for folder, _, names in os.walk(os.path.join(lake, "raw")):
+        for name in names:
+            if name.endswith(".json"):
+                files += 1
+                total += os.path.getsize(os.path.join(folder, name))
+    return files, total
+
+
+def read_all(result, lake, said, who):
+    """The result, once the process's own count of what it read matches the raw files: one that read less is no peer."""
+    files, total = raw_json(lake)
+    expected = said.format(files=files, bytes=total)
+    if not result[2].startswith(expected):
+        raise SystemExit(f"{who} read other files than the lake's raw/ holds: it said {result[2].strip()!r}, expected {expected!r}...")
+    return result
+
+
 def pandas(lake, prefix=()):
     out = os.path.join(WORK, "pandas-out")
     set_aside(out)
-    return run_measured([*prefix, "/usr/bin/python3", PANDAS, os.path.join(lake, "raw"), out])
+    return read_all(run_measured([*prefix, "/usr/bin/python3", PANDAS, os.path.join(lake, "raw"), out]), lake, "{files} files: ", "the pandas peer")
 
 
 def duckdb(lake, prefix=(), threads=None):
@@ -234,7 +255,8 @@ def duckdb(lake, prefix=(), threads=None):
 
 
 def floor(lake, parallel=False, prefix=()):
-    return run_measured([*prefix, FLOOR, os.path.join(lake, "raw"), *(["--parallel"] if parallel else [])])
+    return read_all(run_measured([*prefix, FLOOR, os.path.join(lake, "raw"), *(["--parallel"] if parallel else [])]), lake,
+                    "{files} files, {bytes} bytes, ", "the floor")
 
 
 def has_pandas():
@@ -543,6 +565,8 @@ def backfill():
         f"{size / MB / seconds:.0f} MB/s, peak resident memory **{peak / MB:.0f} MB**.")
     say()
     queries = []
+    # Untimed: a machine that never ran a query unpacks DuckDB's library into its cache on the first one.
+    lake_query(lake, named_queries()[0])
     for name in named_queries():
         current = lake_query(lake, name)
         partitions = lake_query(lake, name, "--current-from-partitions")
@@ -589,8 +613,8 @@ def backfill():
     digests = folder_bytes(os.path.join(lake, "staging", "current"))
     say(f"What the current-state tables cost the transform: a replay of the last day ({day}, `transform --input` one of its "
         f"objects, median of 3) takes **{with_current:.2f} s** with them and {without:.2f} s with `--no-current-tables` "
-        f"(the day's digest, its month rebuilt from its days' digests and the tables from the months' digests: "
-        f"**{with_current - without:+.2f} s**); the digests under `staging/current/` hold {digests / MB:,.1f} MB. "
+        f"(its month rebuilt from its days' digests and the tables from the months' digests: "
+        f"**{with_current - without:+.2f} s**; the day's digest is written either way); the digests under `staging/current/` hold {digests / MB:,.1f} MB. "
         f"Rebuilding them from every day's partition (`spotify-etl current`) takes {rebuild:.1f} s.")
     say()
 
@@ -708,6 +732,9 @@ def lambda_path():
                     per_page.setdefault(mode, []).append(total / result["pages"])
                 if total == 0:
                     note = "**not met** (no request: the event was ignored)"
+                elif result.get("table_objects", 0) == 0 or result.get("failed_invocations", 0) > 0:
+                    # The handler read the events and wrote nothing (a manifest set aside) or failed: no figure of a transform.
+                    raise SystemExit(f"the Lambda path ({scenario}, {mode}) wrote no table or failed an invocation: {result}")
                 elif mode == "per-object":
                     note = "not judged (earlier design)"
                 else:

@@ -117,12 +117,15 @@ try
 
     var counts = await proxy.GetFromJsonAsync<JsonObject>(new Uri("/__bench/counts", UriKind.Relative)) ?? [];
     var lakeObjects = 0;
+    var tableObjects = 0;
     var listing = new ListObjectsV2Request { BucketName = lakeBucket };
     ListObjectsV2Response page;
     do
     {
         page = await setup.ListObjectsV2Async(listing);
         lakeObjects += page.S3Objects?.Count ?? 0;
+        // The tables' files: a run that set every object aside (a quarantined manifest) writes none.
+        tableObjects += page.S3Objects?.Count(o => o.Key.StartsWith(LakeLayout.Transformed, StringComparison.Ordinal)) ?? 0;
         listing.ContinuationToken = page.NextContinuationToken;
     }
     while (page.IsTruncated == true);
@@ -139,6 +142,7 @@ try
         ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
         ["requests"] = counts,
         ["lake_objects"] = lakeObjects,
+        ["table_objects"] = tableObjects,
     };
     results.WriteLine(result.ToJsonString());
     return failures == 0 ? 0 : 1;

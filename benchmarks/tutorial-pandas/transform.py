@@ -90,7 +90,8 @@ def main(raw_folder, out_folder):
     artist_df = pd.DataFrame.from_dict(artist_list).drop_duplicates(subset=["artist_id"])
     song_df = pd.DataFrame.from_dict(song_list).drop_duplicates(subset=["song_id"])
     album_df["release_date"] = pd.to_datetime(album_df["release_date"], errors="coerce")
-    song_df["song_added"] = pd.to_datetime(song_df["song_added"])
+    # Saves' times have no fraction and plays' have milliseconds: pandas 2 takes one format from the first value unless told.
+    song_df["song_added"] = pd.to_datetime(song_df["song_added"], **({"format": "ISO8601"} if int(pd.__version__.split(".")[0]) >= 2 else {}))
 
     os.makedirs(out_folder, exist_ok=True)
     for name, frame in (("songs", song_df), ("albums", album_df), ("artists", artist_df)):
