@@ -83,7 +83,8 @@ SMOKE_SIZES = {
     "memory-day-items": 10,
     # Above the sample's bound of 10,000 items, so that the smoke takes `sample --large` as the full sections do.
     "memory-large-day": 10_001,
-    "backfill": (3, 20),
+    # Past the sample's bound of 366 days, so that the smoke takes `sample --days ... --large` as the full backfill does.
+    "backfill": (367, 2),
     "startup": 50,
     "lambda": [50, 100, 10],
     "settings": (1, 60),
