@@ -858,7 +858,7 @@ def main():
     measured = {}
     stamp = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
     say(f"Last measured {stamp} on {machine()}. Sections measured then: {', '.join(sections)}; each section below "
-        "names its own date.")
+        "names its own date and system, which a later run of other sections (`--only`) keeps.")
     measured["machine"] = take_lines()
     try:
         for section in SECTIONS:
@@ -867,7 +867,7 @@ def main():
             run_section(section, args.pairs, args.runs)
             body = take_lines()
             title, _, rest = body.partition("\n")
-            measured[section] = f"{title}\n\n_Measured {stamp}._\n{rest}"
+            measured[section] = f"{title}\n\n_Measured {stamp} on {platform.system()} {platform.release()}._\n{rest}"
     finally:
         shutil.rmtree(set_aside_folder(), ignore_errors=True)
     if not args.no_doc:
