@@ -19,8 +19,11 @@ else
 fi
 log="$(mktemp)"
 export DEBIAN_FRONTEND=noninteractive
-# The package lists are refreshed only when the install does not find what it needs with the lists it has.
-if { "${sudo[@]}" apt-get install -y -qq "$@" || { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq "$@"; }; } < /dev/null > "$log" 2>&1; then
+# The package lists are refreshed only when the install does not find what it needs with the lists it has. A machine
+# just started often has apt's daily update or unattended-upgrades holding the package lock: apt-get waits for it (up to
+# five minutes), where by default it gives up at once.
+lock=(-o DPkg::Lock::Timeout=300)
+if { "${sudo[@]}" apt-get "${lock[@]}" install -y -qq "$@" || { "${sudo[@]}" apt-get "${lock[@]}" update -qq && "${sudo[@]}" apt-get "${lock[@]}" install -y -qq "$@"; }; } < /dev/null > "$log" 2>&1; then
   rm -f "$log"
   exit 0
 fi

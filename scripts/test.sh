@@ -7,6 +7,10 @@ configuration="${1:-Release}"
 # The runners' summaries are read below in English: VSTest prints its own in the user's language ("Fehler: 2,
 # erfolgreich: 0" under LANG=de_DE.UTF-8), which would leave every C# test uncounted.
 export DOTNET_CLI_UI_LANGUAGE=en
+# And in the plain form they take in a pipe: MSBuild's terminal logger, when a user's environment forces it on, prints
+# its own summary instead of VSTest's, and a forced colour wraps node's summary lines in escape sequences.
+export MSBUILDTERMINALLOGGER=off
+unset FORCE_COLOR
 logs="$(mktemp -d)"
 # Where the tests make their files: a folder of a tmpfs (/dev/shm) where the machine has one with room, else the machine's
 # temporary folder. The suites make and remove a few hundred thousand files. On ext4 without a journal (this project's CI

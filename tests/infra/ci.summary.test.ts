@@ -13,10 +13,10 @@ import { seeded } from "./helpers/handMadeLake";
 
 const ciRun = path.resolve(__dirname, "../../.ci/run");
 
-interface Played { output: string[]; errors: string[]; exit: number }
+interface Played { output: string[]; errors: string[]; exit: number; hangs?: boolean }
 
 /** Runs a copy of .ci/run in a folder of its own with `make` answering as `played`; its output and exit code. */
-function runCi(played: Played): { lines: string[]; status: number } {
+function runCi(played: Played, minutes?: string): { lines: string[]; status: number } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "ci-run-"));
     try {
         fs.mkdirSync(path.join(root, ".ci"));
@@ -25,11 +25,11 @@ function runCi(played: Played): { lines: string[]; status: number } {
         fs.mkdirSync(bin);
         const quoted = (lines: string[]) => lines.map(l => `printf '%s\\n' '${l.replace(/'/g, "'\\''")}'`).join("\n");
         fs.writeFileSync(path.join(bin, "make"),
-            `#!/usr/bin/env bash\n[ "$1" = test ] || exit 99\n${quoted(played.output)}\n{\n:\n${quoted(played.errors)}\n} >&2\nexit ${played.exit}\n`,
+            `#!/usr/bin/env bash\n[ "$1" = test ] || exit 99\n${quoted(played.output)}\n{\n:\n${quoted(played.errors)}\n} >&2\n${played.hangs ? "exec sleep 600\n" : ""}exit ${played.exit}\n`,
             { mode: 0o755 });
         // Both streams in one, as CI keeps them.
         const run = spawnSync("bash", ["-c", `bash '${path.join(root, ".ci", "run")}' 2>&1`], {
-            encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+            encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...(minutes ? { SPOTIFY_CI_MINUTES: minutes } : {}) },
         });
         return { lines: run.stdout.split("\n").filter(l => l !== ""), status: run.status ?? -1 };
     } finally {
@@ -65,4 +65,14 @@ describe(".ci/run's last line", () => {
             }
         });
     }
+
+    it("is a failure when make test is still running at the time limit, with the step it was in above", () => {
+        // A step that never ends (a registry that takes the connection and never answers), and a limit of two seconds.
+        const { lines, status } = runCi({ output: ["== C#: dotnet test (xunit)"], errors: [], exit: 0, hangs: true }, "0.033");
+
+        assert.equal(lines.at(-1), "0 passed, 1 failed");
+        assert.notEqual(status, 0);
+        assert.ok(lines.includes("== C#: dotnet test (xunit)"), lines.join("\n"));
+        assert.ok(lines.some(l => l.startsWith("make test was stopped after 0.033 minutes")), lines.join("\n"));
+    });
 });

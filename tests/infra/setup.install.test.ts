@@ -12,7 +12,8 @@ import * as path from "node:path";
 
 const installer = path.resolve(__dirname, "../../scripts/apt-install.sh");
 
-interface Machine { uid: number; sudo: "none" | "passwordless" | "asks"; aptFails: "never" | "until-update" | "always" }
+/** lockHeld: apt's daily update or unattended-upgrades holds the package lock, as on a machine just started. */
+interface Machine { uid: number; sudo: "none" | "passwordless" | "asks"; aptFails: "never" | "until-update" | "always"; lockHeld?: boolean }
 
 /** Runs the installer for `packages` on a machine of this kind; its exit code, output and the apt-get calls made. */
 function install(machine: Machine, packages: string[]): { status: number; output: string; calls: string[] } {
@@ -33,8 +34,11 @@ function install(machine: Machine, packages: string[]): { status: number; output
         for (const program of ["bash", "env", "mktemp", "cat", "rm", "touch"]) {
             fs.symlinkSync(spawnSync("bash", ["-c", `command -v ${program}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, program));
         }
-        script("apt-get", `echo "apt-get $* [DEBIAN_FRONTEND=$DEBIAN_FRONTEND]" >> '${calls}'
+        // A held lock fails apt-get at once unless it was told to wait for it (-o DPkg::Lock::Timeout=N), as apt-get does.
+        script("apt-get", `waits=; while [ "$1" = -o ]; do case "$2" in DPkg::Lock::Timeout=[1-9]*) waits=1 ;; esac; shift 2; done
+echo "apt-get $* [DEBIAN_FRONTEND=$DEBIAN_FRONTEND]" >> '${calls}'
 [[ /proc/$$/fd/0 -ef /dev/null ]] || { echo "apt-get's input is not /dev/null: a question would wait on it"; exit 99; }
+${machine.lockHeld ? `[ -n "$waits" ] || { echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 812 (unattended-upgr)"; exit 100; }` : ""}
 case "$1" in
   update) touch '${updated}'; exit 0 ;;
   install) ${machine.aptFails === "always" ? `echo "E: Unable to locate package $4"; exit 100` : machine.aptFails === "until-update" ? `[ -f '${updated}' ] || { echo "E: Unable to locate package $4"; exit 100; };` : ""} exit 0 ;;
@@ -60,11 +64,12 @@ describe("scripts/apt-install.sh", () => {
             for (const aptFails of ["never", "until-update", "always"] as const) {
                 machines.push({ uid, sudo, aptFails });
             }
+            machines.push({ uid, sudo, aptFails: "never", lockHeld: true });
         }
     }
     for (const machine of machines) {
         const canRun = machine.uid === 0 || machine.sudo === "passwordless";
-        it(`uid ${machine.uid}, sudo ${machine.sudo}, apt-get failing ${machine.aptFails}: ${canRun && machine.aptFails !== "always" ? "installs" : "says the command to run"}`, () => {
+        it(`uid ${machine.uid}, sudo ${machine.sudo}, apt-get failing ${machine.aptFails}${machine.lockHeld ? ", the package lock held a while" : ""}: ${canRun && machine.aptFails !== "always" ? "installs" : "says the command to run"}`, () => {
             const { status, output, calls } = install(machine, packages);
 
             assert.ok(output.includes("== installing chromium python3-pandas (apt-get): the reason"), output);
@@ -91,7 +96,7 @@ describe("scripts/apt-install.sh", () => {
             }
             // Non-interactive however it runs, through sudo's reset environment too: a question (tzdata's) would hang unseen.
             assert.ok(installs.length >= 1 && installs.every(c => c === "apt-get install -y -qq chromium python3-pandas [DEBIAN_FRONTEND=noninteractive]"), calls.join("\n"));
-            assert.ok(through === "" ? !calls.some(c => c.startsWith("sudo ")) : calls.some(c => c.startsWith("sudo ") && c.includes("apt-get install")), calls.join("\n"));
+            assert.ok(through === "" ? !calls.some(c => c.startsWith("sudo ")) : calls.some(c => c.startsWith("sudo ") && /apt-get( -o \S+)* install/.test(c)), calls.join("\n"));
         });
     }
 });

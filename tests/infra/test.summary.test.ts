@@ -21,11 +21,15 @@ interface Played { dotnet: Outcome[]; typecheck: number; node: Outcome & { cance
 
 const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 
-/** VSTest's summary line of one test assembly, in English or, as it prints it under a German locale, in German. */
+/**
+ * VSTest's summary line of one test assembly, in English or, as it prints it under a German locale, in German; or, where a
+ * user's environment forces MSBuild's terminal logger on, the logger's own summary, which has no VSTest line.
+ */
 function vstestLine(passed: number, failed: number): string {
-    return `printf '%s\\n' "$( case "\${DOTNET_CLI_UI_LANGUAGE:-$LANG}" in en*|C|C.*|POSIX) english=1 ;; *) english= ;; esac; if [ -z "$english" ]; then ` +
+    return `if [ "\${MSBUILDTERMINALLOGGER:-}" = on ]; then echo ${quote(`Test summary: total: ${passed + failed}, failed: ${failed}, succeeded: ${passed}, skipped: 0, duration: 3s`)}; else ` +
+        `printf '%s\\n' "$( case "\${DOTNET_CLI_UI_LANGUAGE:-$LANG}" in en*|C|C.*|POSIX) english=1 ;; *) english= ;; esac; if [ -z "$english" ]; then ` +
         `echo ${quote(`Fehler!      : Fehler:     ${failed}, erfolgreich:     ${passed}, übersprungen:     0, gesamt:     ${passed + failed}, Dauer: 3 s - T.dll (net10.0)`)}; ` +
-        `else echo ${quote(`${failed > 0 ? "Failed!" : "Passed!"}  - Failed:     ${failed}, Passed:     ${passed}, Skipped:     0, Total:     ${passed + failed}, Duration: 3 s - T.dll (net10.0)`)}; fi )"`;
+        `else echo ${quote(`${failed > 0 ? "Failed!" : "Passed!"}  - Failed:     ${failed}, Passed:     ${passed}, Skipped:     0, Total:     ${passed + failed}, Duration: 3 s - T.dll (net10.0)`)}; fi )"; fi`;
 }
 
 function script(lines: string[], exit: number): string {
@@ -49,7 +53,9 @@ function runTests(played: Played, lang: string): { lines: string[]; status: numb
         const node = played.node;
         write("bin/npm", script([
             'if [ "$*" = "run --prefix infra --silent typecheck" ]; then exit ' + played.typecheck + "; fi",
-            ...(node.counts ? [`printf '%s\\n' 'ℹ tests ${node.counts.passed + node.counts.failed + node.cancelled}' 'ℹ pass ${node.counts.passed}' 'ℹ fail ${node.counts.failed}' 'ℹ cancelled ${node.cancelled}'`]
+            // Node's reporter colours its summary where FORCE_COLOR asks, whatever its output is.
+            ...(node.counts ? [`c=; e=; if [ -n "\${FORCE_COLOR:-}" ]; then c=$'\\e[34m'; e=$'\\e[39m'; fi`,
+                `printf "$c%s$e\\n" 'ℹ tests ${node.counts.passed + node.counts.failed + node.cancelled}' 'ℹ pass ${node.counts.passed}' 'ℹ fail ${node.counts.failed}' 'ℹ cancelled ${node.cancelled}'`]
                 : ["echo 'Error: Cannot find module tsx' >&2"]),
         ], node.exit));
         const alone = played.alone;
@@ -59,7 +65,9 @@ function runTests(played: Played, lang: string): { lines: string[]; status: numb
         write("benchmarks/bench.py", `import sys\n${bench.counts ? `print("bench smoke: ${bench.counts.passed} passed, ${bench.counts.failed} failed")` : 'print("Traceback (most recent call last):")'}\nsys.exit(${bench.exit})\n`);
         const run = spawnSync("bash", ["-c", `bash ${quote(path.join(root, "scripts", "test.sh"))} 2>&1`], {
             encoding: "utf8",
-            env: { ...process.env, PATH: `${path.join(root, "bin")}:${process.env.PATH}`, LANG: lang, LC_ALL: lang, DOTNET_CLI_UI_LANGUAGE: "", CI: "true" },
+            // A user's environment that forces MSBuild's terminal logger and colours: the counts are read all the same.
+            env: { ...process.env, PATH: `${path.join(root, "bin")}:${process.env.PATH}`, LANG: lang, LC_ALL: lang, DOTNET_CLI_UI_LANGUAGE: "", CI: "true",
+                MSBUILDTERMINALLOGGER: "on", FORCE_COLOR: "1" },
         });
         return { lines: run.stdout.split("\n").filter(l => l !== ""), status: run.status ?? -1 };
     } finally {
