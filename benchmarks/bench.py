@@ -62,6 +62,8 @@ QUERIES = os.path.join(ROOT, "queries")
 # The bounds of `spotify-etl sample`; larger samples need its --large.
 SAMPLE_DAYS, SAMPLE_ITEMS = 366, 10_000
 ONE_CORE = ["taskset", "-c", "0"]
+# The runtime a ReadyToRun build is compiled for: this machine's, which runs it.
+HOST_RID = "linux-arm64" if platform.machine() in ("aarch64", "arm64") else "linux-x64"
 
 # The samples of each section: (days, items). --smoke swaps in SMOKE_SIZES.
 SIZES = {
@@ -203,7 +205,7 @@ def reset(lake):
 
 @functools.cache
 def ready_to_run_cli():
-    """spotify-etl published ReadyToRun (framework-dependent, linux-x64), once per benchmark run."""
+    """spotify-etl published ReadyToRun (framework-dependent, for this machine's processor), once per benchmark run."""
     folder = os.path.join(WORK, "publish", "cli-r2r")
     publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), folder, True)
     return os.path.join(folder, "spotify-etl")
@@ -626,7 +628,7 @@ def publish(project, output, ready_to_run, extra=()):
                "-p:DebugType=None", "-p:DebugSymbols=false", "-p:GenerateDocumentationFile=false",
                "-p:ContinuousIntegrationBuild=true", *extra]
     if ready_to_run:
-        command += ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"]
+        command += ["-r", HOST_RID, "--self-contained", "false", "-p:PublishReadyToRun=true"]
     run(command)
 
 
@@ -644,7 +646,7 @@ def package():
     say()
     say("| package | files | unzipped MB | zip MB | under 10 MB |")
     say("|---|---:|---:|---:|---|")
-    for label, r2r in (("framework-dependent, portable", False), ("ReadyToRun, linux-x64", True)):
+    for label, r2r in (("framework-dependent, portable", False), (f"ReadyToRun, {HOST_RID}", True)):
         folder = os.path.join(WORK, "publish", "functions-r2r" if r2r else "functions")
         publish(os.path.join(ROOT, "functions", "SpotifyEtl.Functions"), folder, r2r)
         names = [os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs]
@@ -677,9 +679,9 @@ def startup(runs):
     publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), portable, False)
     clis = {f"{CLI_KIND} (`make cli`)": CLI,
             "portable (the project's assemblies JIT-compiled)": os.path.join(portable, "spotify-etl"),
-            "ReadyToRun, linux-x64": ready_to_run_cli()}
+            f"ReadyToRun, {HOST_RID}": ready_to_run_cli()}
     variants = [(label, cli, {}) for label, cli in clis.items()]
-    ready_to_run = clis["ReadyToRun, linux-x64"]
+    ready_to_run = clis[f"ReadyToRun, {HOST_RID}"]
     variants += [("ReadyToRun, DOTNET_TieredPGO=1", ready_to_run, {"DOTNET_TieredPGO": "1"}),
                  ("ReadyToRun, DOTNET_TieredCompilation=0", ready_to_run, {"DOTNET_TieredCompilation": "0"}),
                  ("ReadyToRun, DOTNET_TC_QuickJitForLoops=0", ready_to_run, {"DOTNET_TC_QuickJitForLoops": "0"}),

@@ -24,7 +24,9 @@ internal sealed partial class DuckDb : IDisposable
     {
         get
         {
-            var path = Path.Combine(RepositoryPaths.Infra, "node_modules", "@duckdb", "node-bindings-linux-x64", "libduckdb.so");
+            // npm installs the bindings of the machine's processor: linux-x64 or linux-arm64.
+            var processor = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "x64";
+            var path = Path.Combine(RepositoryPaths.Infra, "node_modules", "@duckdb", $"node-bindings-linux-{processor}", "libduckdb.so");
             return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run 'npm ci --prefix infra' (make test does).");
         }
     }
