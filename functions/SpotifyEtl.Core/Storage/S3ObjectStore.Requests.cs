@@ -1,3 +1,5 @@
+using Amazon.S3;
+
 namespace SpotifyEtl.Storage;
 
 public sealed partial class S3ObjectStore
@@ -17,6 +19,24 @@ public sealed partial class S3ObjectStore
     /// a few MB, sent in well under a second.
     /// </summary>
     private TimeSpan BodyIdleTimeout => _client.Config.Timeout is { } timeout && timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Why S3 serves this object to no GET of this function, however often asked: the object's own state, reported with
+    /// what makes it readable while the rest is read, not retried; null for every other refusal. An object in an archive
+    /// storage class (Glacier Flexible Retrieval, Deep Archive, an archive tier of Intelligent-Tiering, as
+    /// <c>aws s3 cp --storage-class</c> puts it) answers 403 InvalidObjectState until it is restored; one uploaded with a
+    /// key of its uploader's (SSE-C) answers 400 to a GET without that key.
+    /// </summary>
+    private static string? UnservedReason(AmazonS3Exception exception) => exception switch
+    {
+        { ErrorCode: "InvalidObjectState" } =>
+            "it is in an archive storage class, which S3 serves only once it is restored (InvalidObjectState): restore it " +
+            "(aws s3api restore-object) or copy it back to STANDARD, then replay its day",
+        { StatusCode: System.Net.HttpStatusCode.BadRequest, ErrorCode: "InvalidRequest" } when exception.Message.Contains("Server Side Encryption", StringComparison.OrdinalIgnoreCase) =>
+            "it was uploaded encrypted with a key of the uploader's own (SSE-C), which S3 serves only to a request that gives " +
+            "that key: upload it again without one, then replay its day",
+        _ => null,
+    };
 
     /// <summary>Where a failed request is named in the exception's <see cref="Exception.Data"/>.</summary>
     private const string RequestEntry = "SpotifyEtl.S3Request";

@@ -7,9 +7,8 @@ using Amazon.S3.Model;
 namespace SpotifyEtl.Storage;
 
 /// <summary>
-/// One S3 bucket as an <see cref="IObjectStore"/>: the raw or the transformed bucket on AWS, or a
-/// bucket of an S3-protocol emulator in the tests. The client is shared (one per Lambda container);
-/// the store owns nothing and disposes nothing.
+/// One S3 bucket as an <see cref="IObjectStore"/>: the raw or the transformed bucket on AWS, or a bucket of an
+/// S3-protocol emulator in the tests. The client is shared (one per Lambda container); the store disposes nothing.
 /// <para>
 /// The functions' roles may list a bucket only under their own prefixes, and S3 answers such a role's read of
 /// a key that does not exist with 403 AccessDenied, not 404 (a 404 would tell it what it may not list). A 403
@@ -65,6 +64,10 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
             catch (AmazonS3Exception exception) when (version is not null && exception.StatusCode == HttpStatusCode.BadRequest && exception.ErrorCode == "InvalidArgument")
             {
                 throw new VersionUnknownException(Description, key, version, exception);
+            }
+            catch (AmazonS3Exception exception) when (UnservedReason(exception) is { } reason)
+            {
+                throw new UnreadableObjectException(Description, key, reason, exception);
             }
             catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
             {
