@@ -51,24 +51,8 @@ public sealed class ParseErrorLinesTests
     {
         // "--lake a --lake", as a script writes it when the variable after the second --lake is empty: the parser took the
         // first value and said nothing, and the verb ran on a folder the script did not mean.
-        var tried = 0;
-        foreach (var (path, command) in Leaves(CliRoot.Create(), []))
-        {
-            foreach (var option in NamedOptions(command).Where(o => o.Arity.MaximumNumberOfValues == 1 && o.ValueType != typeof(bool)))
-            {
-                string[][] repeated = [[option.Name, Value, option.Name], [option.Name, Value, option.Name, "--"]];
-                foreach (var words in repeated)
-                {
-                    var commandLine = string.Join(' ', [.. path, .. words]);
-                    var parsed = CliRoot.Create().Parse([.. path, .. words]);
-                    Assert.True(parsed.Errors.Count > 0, $"{commandLine} was accepted");
-                    var lines = ParseErrors.Lines(parsed);
-                    AssertNoParserWording(lines, commandLine);
-                    Assert.Contains(lines, line => line.StartsWith($"{option.Name} takes one value", StringComparison.Ordinal));
-                }
-                tried++;
-            }
-        }
+        var tried = AssertWrittenAgainWithoutAValueIsRefused(o => o.Arity.MaximumNumberOfValues == 1 && o.ValueType != typeof(bool),
+            option => $"{option.Name} takes one value");
         Assert.True(tried >= 20, $"only {tried} options of one value");
     }
 
@@ -76,10 +60,21 @@ public sealed class ParseErrorLinesTests
     public void A_repeatable_option_written_again_without_a_value_is_refused_saying_each_needs_one()
     {
         // "--playlist A --playlist", a script's empty variable at the end of the line: the parser counted one value as enough.
+        var tried = AssertWrittenAgainWithoutAValueIsRefused(o => o.Arity.MaximumNumberOfValues > 1 && !o.AllowMultipleArgumentsPerToken,
+            option => $"{option.Name} is written 2 times with 1 value: each needs its value");
+        Assert.True(tried >= 4, $"only {tried} repeatable options");
+    }
+
+    /// <summary>
+    /// Every option of every verb that <paramref name="which"/> picks, written with a value and again with none (at the end
+    /// of the line, or before "--"), is refused with a line starting as <paramref name="told"/> says; how many were tried.
+    /// </summary>
+    private static int AssertWrittenAgainWithoutAValueIsRefused(Func<Option, bool> which, Func<Option, string> told)
+    {
         var tried = 0;
         foreach (var (path, command) in Leaves(CliRoot.Create(), []))
         {
-            foreach (var option in NamedOptions(command).Where(o => o.Arity.MaximumNumberOfValues > 1 && !o.AllowMultipleArgumentsPerToken))
+            foreach (var option in NamedOptions(command).Where(which))
             {
                 string[][] repeated = [[option.Name, Value, option.Name], [option.Name, Value, option.Name, "--"]];
                 foreach (var words in repeated)
@@ -89,12 +84,12 @@ public sealed class ParseErrorLinesTests
                     Assert.True(parsed.Errors.Count > 0, $"{commandLine} was accepted");
                     var lines = ParseErrors.Lines(parsed);
                     AssertNoParserWording(lines, commandLine);
-                    Assert.Contains(lines, line => line.StartsWith($"{option.Name} is written 2 times with 1 value: each needs its value", StringComparison.Ordinal));
+                    Assert.Contains(lines, line => line.StartsWith(told(option), StringComparison.Ordinal));
                 }
                 tried++;
             }
         }
-        Assert.True(tried >= 4, $"only {tried} repeatable options");
+        return tried;
     }
 
     [Theory]
