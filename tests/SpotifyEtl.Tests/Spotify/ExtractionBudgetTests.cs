@@ -24,7 +24,7 @@ public sealed class ExtractionBudgetTests : IAsyncLifetime
     [InlineData(5320, false, 134, 27)]
     [InlineData(200, true, 54, 51)]
     [InlineData(5320, true, 157, 51)]
-    public async Task Hourly_runs_of_the_default_sources_cost_a_full_pass_on_the_first_day_and_27_requests_a_day_after(
+    public async Task Hourly_runs_of_the_default_sources_cost_a_full_pass_on_the_first_day_and_27_requests_a_day_after_or_51_on_an_account_that_plays(
         int savedTracks, bool listening, int firstDayRequests, int laterDayRequests)
     {
         _h.Spotify.SavedTrackCount = savedTracks;

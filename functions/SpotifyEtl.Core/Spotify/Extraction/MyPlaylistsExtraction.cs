@@ -74,8 +74,11 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
                 // The page that failed the listing, as malformed: it names nothing.
             }
         }
-        // A playlist listed twice (its pages shifted while they were read) counts once, with its first snapshot_id.
-        var distinct = found.DistinctBy(playlist => playlist.Id, StringComparer.Ordinal).ToList();
+        // A playlist listed twice (its pages shifted while they were read) counts once; with two snapshot_ids, with none, so
+        // that the playlist itself is asked which version it is at.
+        var distinct = found.GroupBy(playlist => playlist.Id, StringComparer.Ordinal)
+            .Select(listed => (listed.Key, listed.Select(p => p.SnapshotId).Distinct(StringComparer.Ordinal).Count() == 1 ? listed.First().SnapshotId : null))
+            .ToList();
         extraction.Run.Found(distinct);
         // Its items are the playlists found; one the account only follows is no item of it.
         extraction.Counted(distinct.Count);
