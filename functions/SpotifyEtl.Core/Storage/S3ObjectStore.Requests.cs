@@ -31,10 +31,10 @@ public sealed partial class S3ObjectStore
     {
         { ErrorCode: "InvalidObjectState" } =>
             "it is in an archive storage class, which S3 serves only once it is restored (InvalidObjectState): restore it " +
-            "(aws s3api restore-object) or copy it back to STANDARD, then replay its day",
+            "(aws s3api restore-object), then copy it onto itself with --storage-class STANDARD to keep it readable",
         { StatusCode: System.Net.HttpStatusCode.BadRequest, ErrorCode: "InvalidRequest" } when exception.Message.Contains("Server Side Encryption", StringComparison.OrdinalIgnoreCase) =>
             "it was uploaded encrypted with a key of the uploader's own (SSE-C), which S3 serves only to a request that gives " +
-            "that key: upload it again without one, then replay its day",
+            "that key: upload it again without one",
         _ => null,
     };
 

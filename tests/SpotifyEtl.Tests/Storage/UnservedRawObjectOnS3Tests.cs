@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
-using Amazon.Runtime;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -29,7 +27,19 @@ public sealed class UnservedRawObjectOnS3Tests(FauxqsServer server)
         HttpStatusCode status, string code, string message, string named)
     {
         using var admin = server.CreateClient();
-        using var refusing = new Refusing(status, code, message);
+        // GETs of the refused keys (path style, /bucket/key), each counted, answered with S3's error.
+        var refused = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        HttpResponseMessage? Refuse(HttpRequestMessage request)
+        {
+            var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
+            if (request.Method != HttpMethod.Get || !refused.ContainsKey(path))
+            {
+                return null;
+            }
+            refused.AddOrUpdate(path, 1, (_, n) => n + 1);
+            return InterceptingHttp.S3Error(request, status, code, message);
+        }
+        using var refusing = new InterceptingHttp(Refuse);
         using var client = server.CreateClient(refusing);
         var bucket = await server.CreateBucketAsync("raw");
         var landing = new S3ObjectStore(admin, bucket);
@@ -40,7 +50,7 @@ public sealed class UnservedRawObjectOnS3Tests(FauxqsServer server)
         var archived = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T070000Z", 1).ToString();
         await landing.PutTextAsync(served, Page(0, Play(Track("t1", "A page S3 serves", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
         await landing.PutTextAsync(archived, Page(0, Play(Track("t2", "A page S3 keeps", album, Artist("a1", "A")), "2026-11-20T06:30:00.000Z")), "application/json");
-        refusing.Keys.TryAdd($"/{bucket}/{archived}", 0);
+        refused.TryAdd($"/{bucket}/{archived}", 0);
         var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = true, Time = TimeProvider.System };
 
         var report = await new TransformPipeline(raw, lake, options).TransformAsync([served, archived]);
@@ -48,52 +58,11 @@ public sealed class UnservedRawObjectOnS3Tests(FauxqsServer server)
         var unread = Assert.Single(report.Objects, o => o.Status == TransformStatus.Unreadable);
         Assert.Equal(archived, unread.RawKey);
         Assert.Contains(named, unread.Reason, StringComparison.Ordinal);
-        Assert.Contains("then replay its day", unread.Reason, StringComparison.Ordinal);
+        Assert.Contains(code == "InvalidObjectState" ? "aws s3api restore-object" : "upload it again without one", unread.Reason, StringComparison.Ordinal);
         var songs = await lake.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day));
         Assert.Contains("A page S3 serves", songs, StringComparison.Ordinal);
         // Asked once: the object's state is no passing failure a second GET would get past.
-        Assert.Equal(1, refusing.Keys[$"/{bucket}/{archived}"]);
+        Assert.Equal(1, refused[$"/{bucket}/{archived}"]);
         Assert.True(await landing.ExistsAsync(archived));
-    }
-
-    /// <summary>GETs of the named keys (path style, /bucket/key) answered with S3's error; each counted; every other request passed on.</summary>
-    private sealed class Refusing : HttpClientFactory, IDisposable
-    {
-        private readonly Handler _handler;
-        private readonly HttpClient _http;
-
-        public Refusing(HttpStatusCode status, string code, string message) => _http = new HttpClient(_handler = new Handler(status, code, message));
-
-        /// <summary>The keys refused, each with the GETs of it so far.</summary>
-        public ConcurrentDictionary<string, int> Keys => _handler.Keys;
-
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _http;
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
-
-        public void Dispose() => _http.Dispose();
-
-        private sealed class Handler(HttpStatusCode status, string code, string message) : DelegatingHandler(new SocketsHttpHandler())
-        {
-            public ConcurrentDictionary<string, int> Keys { get; } = new(StringComparer.Ordinal);
-
-            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-            {
-                var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
-                if (request.Method != HttpMethod.Get || !Keys.ContainsKey(path))
-                {
-                    return base.SendAsync(request, cancellationToken);
-                }
-                Keys.AddOrUpdate(path, 1, (_, n) => n + 1);
-                return Task.FromResult(new HttpResponseMessage(status)
-                {
-                    RequestMessage = request,
-                    Content = new StringContent($"""<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message></Error>""",
-                        Encoding.UTF8, "application/xml"),
-                });
-            }
-        }
     }
 }
