@@ -20,14 +20,24 @@ fi
 log="$(mktemp)"
 export DEBIAN_FRONTEND=noninteractive
 # The package lists are refreshed only when the install does not find what it needs with the lists it has. A machine
-# just started often has apt's daily update or unattended-upgrades holding the package lock: apt-get waits for it (up to
-# five minutes), where by default it gives up at once.
+# just started often has apt's daily update or unattended-upgrades holding a lock: the install waits for the package
+# lock (up to five minutes), where by default apt-get gives up at once; the update, whose lists lock has no such wait,
+# is tried again every five seconds for as long.
 lock=(-o DPkg::Lock::Timeout=300)
-if { "${sudo[@]}" apt-get "${lock[@]}" install -y -qq "$@" || { "${sudo[@]}" apt-get "${lock[@]}" update -qq && "${sudo[@]}" apt-get "${lock[@]}" install -y -qq "$@"; }; } < /dev/null > "$log" 2>&1; then
-  rm -f "$log"
+update() {
+  local tries
+  for (( tries = 1; ; tries++ )); do
+    "${sudo[@]}" apt-get "${lock[@]}" update -qq > "$log.update" 2>&1 && { cat "$log.update"; return 0; }
+    cat "$log.update"
+    grep -q "Could not get lock" "$log.update" && (( tries < 60 )) || return 1
+    sleep 5
+  done
+}
+if { "${sudo[@]}" apt-get "${lock[@]}" install -y -qq "$@" || { update && "${sudo[@]}" apt-get "${lock[@]}" install -y -qq "$@"; }; } < /dev/null > "$log" 2>&1; then
+  rm -f "$log" "$log.update"
   exit 0
 fi
 cat "$log" >&2
-rm -f "$log"
+rm -f "$log" "$log.update"
 echo "could not install $* with apt-get (its output is above; a package registry out of reach?). Run: sudo apt-get install -y $*" >&2
 exit 1

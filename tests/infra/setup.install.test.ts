@@ -31,16 +31,19 @@ function install(machine: Machine, packages: string[]): { status: number; output
                 : `[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; echo "sudo $*" >> '${calls}'; exec env -i PATH="$PATH" "$@"`);
         }
         // Only the stand-ins and the few programs the installer itself runs: never this machine's own sudo or apt-get.
-        for (const program of ["bash", "env", "mktemp", "cat", "rm", "touch"]) {
+        for (const program of ["bash", "env", "mktemp", "cat", "rm", "touch", "grep"]) {
             fs.symlinkSync(spawnSync("bash", ["-c", `command -v ${program}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, program));
         }
-        // A held lock fails apt-get at once unless it was told to wait for it (-o DPkg::Lock::Timeout=N), as apt-get does.
+        // The installer's pauses between tries, without the wait.
+        script("sleep", `echo "sleep $*" >> '${calls}'`);
+        // A held lock fails an install at once unless it was told to wait for it (-o DPkg::Lock::Timeout=N), as apt-get
+        // does; an update, whose lists lock that option does not cover, fails on it the first two times whatever it is told.
         script("apt-get", `waits=; while [ "$1" = -o ]; do case "$2" in DPkg::Lock::Timeout=[1-9]*) waits=1 ;; esac; shift 2; done
 echo "apt-get $* [DEBIAN_FRONTEND=$DEBIAN_FRONTEND]" >> '${calls}'
 [[ /proc/$$/fd/0 -ef /dev/null ]] || { echo "apt-get's input is not /dev/null: a question would wait on it"; exit 99; }
 ${machine.lockHeld ? `[ -n "$waits" ] || { echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 812 (unattended-upgr)"; exit 100; }` : ""}
 case "$1" in
-  update) touch '${updated}'; exit 0 ;;
+  update) ${machine.lockHeld ? `n=$(cat '${updated}.tries' 2>/dev/null || echo 0); echo $((n + 1)) > '${updated}.tries'; [ "$n" -ge 2 ] || { echo "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 640 (apt-get)"; exit 100; };` : ""} touch '${updated}'; exit 0 ;;
   install) ${machine.aptFails === "always" ? `echo "E: Unable to locate package $4"; exit 100` : machine.aptFails === "until-update" ? `[ -f '${updated}' ] || { echo "E: Unable to locate package $4"; exit 100; };` : ""} exit 0 ;;
 esac`);
         const run = spawnSync("bash", [installer, "the reason", ...packages], {
@@ -64,7 +67,7 @@ describe("scripts/apt-install.sh", () => {
             for (const aptFails of ["never", "until-update", "always"] as const) {
                 machines.push({ uid, sudo, aptFails });
             }
-            machines.push({ uid, sudo, aptFails: "never", lockHeld: true });
+            machines.push({ uid, sudo, aptFails: "never", lockHeld: true }, { uid, sudo, aptFails: "until-update", lockHeld: true });
         }
     }
     for (const machine of machines) {
@@ -81,7 +84,7 @@ describe("scripts/apt-install.sh", () => {
             }
             const through = machine.uid === 0 ? "" : "sudo ";
             if (machine.sudo === "passwordless" && machine.uid !== 0) {
-                assert.ok(calls.every(c => c.startsWith("sudo ") || c.startsWith("apt-get ")), calls.join("\n"));
+                assert.ok(calls.every(c => c.startsWith("sudo ") || c.startsWith("apt-get ") || c.startsWith("sleep ")), calls.join("\n"));
             }
             const installs = calls.filter(c => c.startsWith("apt-get install"));
             if (machine.aptFails === "always") {
@@ -93,6 +96,8 @@ describe("scripts/apt-install.sh", () => {
                 assert.ok(!output.includes("E: Unable"), "apt-get's lines are kept quiet when it succeeds");
                 // The lists are refreshed only when the first install could not find the packages.
                 assert.equal(calls.includes("apt-get update -qq [DEBIAN_FRONTEND=noninteractive]"), machine.aptFails === "until-update", calls.join("\n"));
+                // An update the lists lock refused is tried again after a pause, as often as it is refused.
+                assert.equal(calls.filter(c => c === "sleep 5").length, machine.aptFails === "until-update" && machine.lockHeld ? 2 : 0, calls.join("\n"));
             }
             // Non-interactive however it runs, through sudo's reset environment too: a question (tzdata's) would hang unseen.
             assert.ok(installs.length >= 1 && installs.every(c => c === "apt-get install -y -qq chromium python3-pandas [DEBIAN_FRONTEND=noninteractive]"), calls.join("\n"));
