@@ -90,7 +90,9 @@ public static class AuthCommand
                     throw new CliException(ExitCodes.NoPermission, $"{refused.Message} The refresh token is in {credentialsFile}.");
                 }
                 console.MarkupLineInterpolated($"[green]Authorized[/]{(account is null ? "" : $" as {account.DisplayName} (Spotify id {account.Id})")}. The refresh token ends six months from now, at {RefreshTokenExpiry.Format(RefreshTokenExpiry.EndOf(authorizedAt))}, however often it is refreshed: runs say so from two weeks before (log in again then).");
-                console.MarkupLineInterpolated($"It was saved to {credentialsFile} (owner-readable only) and is not shown: spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")} ... runs locally.");
+                console.WriteLine("It was saved, owner-readable only, and is not shown; a local extraction reads it from there:");
+                console.WriteWhole($"  {ShellWord.Of(credentialsFile)}");
+                console.WriteWhole($"  spotify-etl extract{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")} ...");
                 console.WriteLine("Store it for a stack (from the repository root; the secret's value never enters Pulumi's state):");
                 console.WriteWhole($"  {StackSecret.PutCommand}{ShellWord.Of(credentialsFile)}");
                 await callback.AuthorizedAsync().ConfigureAwait(false);

@@ -95,8 +95,10 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentials));
         Assert.Equal([credentials], Directory.GetFiles(Path.GetDirectoryName(credentials)!));
         Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
-        // Quoted for the shell: the space would end the file's name there.
-        Assert.Contains($"\n  {StackSecret.PutCommand}{ShellWord.Of(credentials)}\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // Quoted for the shell: the space would end the file's name there. Each whole on its line at a terminal's width.
+        var output = cli.Output.ReplaceLineEndings("\n");
+        Assert.Contains($"\n  {StackSecret.PutCommand}{ShellWord.Of(credentials)}\n", output, StringComparison.Ordinal);
+        Assert.Contains($"\n  spotify-etl extract --credentials {ShellWord.Of(credentials)} ...\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
