@@ -38,6 +38,9 @@ public sealed partial class S3ObjectStore
         _ => null,
     };
 
+    /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
+    private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";
+
     /// <summary>Where a failed request is named in the exception's <see cref="Exception.Data"/>.</summary>
     private const string RequestEntry = "SpotifyEtl.S3Request";
 

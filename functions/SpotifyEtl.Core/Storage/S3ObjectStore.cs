@@ -259,9 +259,6 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         }
     }
 
-    /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
-    private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";
-
     private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
 
     /// <summary>
