@@ -94,7 +94,12 @@ public sealed class TokenEndpointDownTests : IAsyncLifetime
         Assert.Empty(_h.Spotify.ApiRequests);
         Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
         Assert.Contains("token endpoint", run.Manifest.StopReason, StringComparison.Ordinal);
-        Assert.All(run.Manifest.Sources, source => Assert.Equal(SourceStatus.Stopped, source.Status));
+        // A source that had not begun when the answer came (a busy machine starts the four one after another) is not run,
+        // saying why; the others stopped on it.
+        Assert.All(run.Manifest.Sources, source => Assert.True(source.Status == SourceStatus.Stopped
+            || (source.Status == SourceStatus.NotRun && source.Error?.StartsWith("The run stopped before this source", StringComparison.Ordinal) == true),
+            $"{source.Source}: {source.Status}, {source.Error}"));
+        Assert.Contains(run.Manifest.Sources, source => source.Status == SourceStatus.Stopped);
         Assert.Equal(status, run.Manifest.Sources.First(source => source.HttpStatus is not null || status is null).HttpStatus);
     }
 
