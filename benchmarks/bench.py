@@ -801,18 +801,23 @@ def settings(runs):
     say()
 
 
-def machine():
+def system():
+    """The system, its processor and cores: what each section names beside its date."""
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as handle:
             cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores"
+
+
+def machine():
     dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True).stdout.strip()
     python = subprocess.run(["/usr/bin/python3", "-c", "import pandas, sys; print(sys.version.split()[0], pandas.__version__)"],
                             capture_output=True, text=True).stdout.split()
     load = os.getloadavg()
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores; .NET SDK {dotnet}; "
+    return (f"{system()}; .NET SDK {dotnet}; "
             f"Python {python[0] if python else '?'} with pandas {python[1] if len(python) > 1 else '?'}; "
             f"load average at the start {load[0]:.1f}")
 
@@ -869,7 +874,7 @@ def main():
             run_section(section, args.pairs, args.runs)
             body = take_lines()
             title, _, rest = body.partition("\n")
-            measured[section] = f"{title}\n\n_Measured {stamp} on {platform.system()} {platform.release()}._\n{rest}"
+            measured[section] = f"{title}\n\n_Measured {stamp} on {system()}._\n{rest}"
     finally:
         shutil.rmtree(set_aside_folder(), ignore_errors=True)
     if not args.no_doc:
