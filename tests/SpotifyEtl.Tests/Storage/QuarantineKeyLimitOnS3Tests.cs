@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Amazon.Runtime;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
@@ -30,7 +29,8 @@ public sealed class QuarantineKeyLimitOnS3Tests(FauxqsServer server)
     [InlineData(3)]
     public async Task A_raw_object_whose_quarantine_key_S3_cannot_hold_is_reported_unread_and_kept_and_the_invocation_succeeds(int seed)
     {
-        using var limit = new S3KeyLimit();
+        var refused = new ConcurrentQueue<string>();
+        using var limit = S3KeyLimit(refused);
         using var client = server.CreateClient(limit);
         var settings = await server.CreateTransformBucketsAsync();
         var raw = new S3ObjectStore(client, settings.RawBucket);
@@ -74,7 +74,7 @@ public sealed class QuarantineKeyLimitOnS3Tests(FauxqsServer server)
             Assert.Contains("does not follow the raw layout", reason, StringComparison.Ordinal);
         }
         Assert.Equal(fits.Count * 2, (await TransformFunctionTests.ListAsync(raw, LakeLayout.Quarantine)).Count);
-        Assert.NotEmpty(limit.Refused);
+        Assert.NotEmpty(refused);
         Assert.DoesNotContain(lines, l => l.GetProperty("event").GetString() == "transform_failed");
     }
 
@@ -93,42 +93,19 @@ public sealed class QuarantineKeyLimitOnS3Tests(FauxqsServer server)
         return key.Append(".json").ToString();
     }
 
-    /// <summary>S3's key limit over the emulator: a write or copy to a key of more than 1,024 bytes is refused with 400 KeyTooLongError.</summary>
-    private sealed class S3KeyLimit : HttpClientFactory, IDisposable
+    /// <summary>
+    /// S3's key limit over the emulator: a write or copy to a key of more than 1,024 bytes (path style, /bucket/key) is
+    /// refused with 400 KeyTooLongError, and the key is kept in <paramref name="refused"/>.
+    /// </summary>
+    private static InterceptingHttp S3KeyLimit(ConcurrentQueue<string> refused) => new(request =>
     {
-        private readonly HttpClient _http;
-
-        public S3KeyLimit() => _http = new HttpClient(new Handler(this));
-
-        public ConcurrentQueue<string> Refused { get; } = new();
-
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _http;
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
-
-        public void Dispose() => _http.Dispose();
-
-        private sealed class Handler(S3KeyLimit limit) : DelegatingHandler(new SocketsHttpHandler())
+        var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath.TrimStart('/'));
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (request.Method != HttpMethod.Put || slash < 0 || Encoding.UTF8.GetByteCount(path[(slash + 1)..]) <= KeyTooLongException.MaxBytes)
         {
-            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-            {
-                // Path style: /bucket/key.
-                var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath.TrimStart('/'));
-                var slash = path.IndexOf('/', StringComparison.Ordinal);
-                if (request.Method != HttpMethod.Put || slash < 0 || Encoding.UTF8.GetByteCount(path[(slash + 1)..]) <= KeyTooLongException.MaxBytes)
-                {
-                    return base.SendAsync(request, cancellationToken);
-                }
-                limit.Refused.Enqueue(path[(slash + 1)..]);
-                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadRequest)
-                {
-                    RequestMessage = request,
-                    Content = new StringContent("""<?xml version="1.0" encoding="UTF-8"?><Error><Code>KeyTooLongError</Code><Message>Your key is too long</Message></Error>""",
-                        Encoding.UTF8, "application/xml"),
-                });
-            }
+            return null;
         }
-    }
+        refused.Enqueue(path[(slash + 1)..]);
+        return InterceptingHttp.S3Error(request, HttpStatusCode.BadRequest, "KeyTooLongError", "Your key is too long");
+    });
 }
