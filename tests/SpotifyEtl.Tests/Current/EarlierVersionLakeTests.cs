@@ -165,54 +165,6 @@ public sealed class EarlierVersionLakeTests : RawTestLake
         }
     }
 
-    /// <summary>
-    /// The search for days without a digest lists them, and then a day's digest goes (as when an earlier version's
-    /// invocation, still running through an upgrade, writes a day's partitions without one): the search does not mark the
-    /// lake complete, and the next transform gives the day its digest.
-    /// </summary>
-    [Theory]
-    [InlineData(71)]
-    [InlineData(72)]
-    [InlineData(73)]
-    public async Task A_day_left_without_a_digest_while_the_search_runs_is_found_by_the_next_transform(int seed)
-    {
-        await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 6, Items: 20, Seed: seed));
-        var days = await CurrentTablesTests.DaysAsync(Lake);
-        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days.Values.SelectMany(keys => keys));
-        await Lake.DeleteAsync(CurrentLayout.Complete);
-        var random = new Random(seed);
-        var order = days.Keys.OrderBy(_ => random.Next()).ToList();
-        var (transformed, left) = (order[0], order[1]);
-
-        await new TransformPipeline(Lake, new DigestGoneAfterSearch(Lake, CurrentLayout.DayKey(left)), Csv).TransformAsync(days[transformed]);
-
-        Assert.False(await Lake.ExistsAsync(CurrentLayout.DayKey(left)));
-        Assert.False(await Lake.ExistsAsync(CurrentLayout.Complete), "the lake is not marked complete while a day has no digest");
-        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days[order[2]]);
-        Assert.True(await Lake.ExistsAsync(CurrentLayout.DayKey(left)), $"{left:yyyy-MM-dd} has its digest again, read from its partitions");
-        Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete));
-        CurrentOracle.AssertMatchesPartitions(Folder.Path);
-    }
-
-    /// <summary>Deletes a day's digest once the search for days without one has listed <see cref="CurrentLayout.Prefix"/>.</summary>
-    private sealed class DigestGoneAfterSearch(IObjectStore inner, string digest) : ForwardingStore(inner)
-    {
-        private int _gone;
-
-        public override async IAsyncEnumerable<string> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            var keys = await base.ListAsync(prefix, cancellationToken).ToListAsync(cancellationToken);
-            if (prefix == CurrentLayout.Prefix && Interlocked.Exchange(ref _gone, 1) == 0)
-            {
-                await DeleteAsync(digest, cancellationToken);
-            }
-            foreach (var key in keys)
-            {
-                yield return key;
-            }
-        }
-    }
-
     /// <summary>Records the prefix of every listing.</summary>
     private sealed class ListingStore(IObjectStore inner) : ForwardingStore(inner)
     {

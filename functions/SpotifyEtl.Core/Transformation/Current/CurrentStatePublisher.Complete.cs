@@ -90,25 +90,6 @@ public sealed partial class CurrentStatePublisher
         }
     }
 
-    /// <summary>
-    /// Whether every day with partitions has its digest, listed again once the search's months stand: a day written
-    /// meanwhile without one (by an earlier version's invocation still running through an upgrade) is found by the next
-    /// transform's search, where the marker would have hidden it for good.
-    /// </summary>
-    private async Task<bool> NoneMissingAsync(CancellationToken cancellationToken)
-    {
-        var partitions = await PartitionRows.DaysAsync(lake, cancellationToken).ConfigureAwait(false);
-        var digests = new HashSet<DateOnly>();
-        await foreach (var key in lake.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))
-        {
-            if (LakeLayout.SnapshotDateOf(key) is { } day && key == CurrentLayout.DayKey(day))
-            {
-                digests.Add(day);
-            }
-        }
-        return partitions.All(digests.Contains);
-    }
-
     /// <summary>Records that every day with partitions has its day digest: later updates skip the search (<see cref="CurrentLayout.Complete"/>).</summary>
     public async Task MarkCompleteAsync(CancellationToken cancellationToken)
     {

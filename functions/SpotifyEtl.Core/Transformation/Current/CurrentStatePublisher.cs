@@ -73,7 +73,7 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
         var missing = await CompleteAsync(cancellationToken).ConfigureAwait(false);
         months.UnionWith(missing ?? []);
         await RebuildMonthsAsync(months.Order(), cancellationToken).ConfigureAwait(false);
-        if (missing is not null && await NoneMissingAsync(cancellationToken).ConfigureAwait(false))
+        if (missing is not null)
         {
             // Only once their months and the tables stand: an invocation that fails before leaves the next one to look again.
             await MarkCompleteAsync(cancellationToken).ConfigureAwait(false);
