@@ -40,6 +40,8 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cli.Context.DefaultCredentialsPath));
         Assert.DoesNotContain(_spotify.AuthorizedRefreshToken, cli.Output + cli.Errors, StringComparison.Ordinal);
         Assert.Contains($"{StackSecret.PutCommand}{cli.Context.DefaultCredentialsPath}\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // The default file needs no option: a local extraction reads it as it is.
+        Assert.Contains($"\n  {cli.Context.DefaultCredentialsPath}\n  spotify-etl extract ...\n", cli.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("pulumi config set", cli.Output, StringComparison.Ordinal);
         // The time of the authorization, beside the token: runs tell from it when the token ends.
         using var saved = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(cli.Context.DefaultCredentialsPath));
@@ -99,6 +101,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         var output = cli.Output.ReplaceLineEndings("\n");
         Assert.Contains($"\n  {StackSecret.PutCommand}{ShellWord.Of(credentials)}\n", output, StringComparison.Ordinal);
         Assert.Contains($"\n  spotify-etl extract --credentials {ShellWord.Of(credentials)} ...\n", output, StringComparison.Ordinal);
+        Assert.Contains($"\n  {ShellWord.Of(credentials)}\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
