@@ -8,6 +8,13 @@ import { contract } from "./lakeContract";
  */
 export const lambdaEnvironmentBytes = 4096;
 
+/**
+ * What the function component adds to every function's environment: the .NET runtime prefixes each console line with
+ * time, request id and level unless told not to, and the JSON log lines must stay pure JSON for the metric filters and
+ * Embedded Metric Format.
+ */
+export const runtimeVariables = { AWS_LAMBDA_HANDLER_LOG_FORMAT: "Unformatted" } as const;
+
 /** The bytes the sources take in the measured object: their JSON as a JSON string, quoted and escaped. */
 export const sourcesEnvironmentBytes = (sources: readonly unknown[]): number => Buffer.byteLength(JSON.stringify(JSON.stringify(sources)));
 
@@ -18,7 +25,7 @@ export const playlistSourceBytes = sourcesEnvironmentBytes([{ type: "playlist", 
  * The extract function's other variables at their longest for this stack's names and region: the raw bucket's name (S3
  * allows 63 characters), the secret's ARN (in the partition with the longest name, the stack's region and an account, the
  * secret's name with Pulumi's suffix and Secrets Manager's), the stack's metric namespace, a market, each number at its
- * most, and the log format the function component sets for every function.
+ * most, and what the function component adds to every function's environment.
  */
 function longestOtherVariables(namePrefix: string, stack: string, region: string): Record<string, string> {
     const names = contract.environment.extract;
@@ -32,7 +39,7 @@ function longestOtherVariables(namePrefix: string, stack: string, region: string
         [names.snapshotRelandDays]: "36470",
         [names.timeBudgetSeconds]: "900",
         [names.metricsNamespace]: `${contract.metrics.namespace}/${base}`,
-        AWS_LAMBDA_HANDLER_LOG_FORMAT: "Unformatted",
+        ...runtimeVariables,
     };
 }
 

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Architecture } from "../config";
+import { runtimeVariables } from "../extractEnvironment";
 
 /** An IAM policy statement as AWS reads it; kept as plain data so tests can parse every document. */
 export interface PolicyStatement {
@@ -109,9 +110,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
             ...(args.ephemeralStorageMb === undefined ? {} : { ephemeralStorage: { size: args.ephemeralStorageMb } }),
             ...(args.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: args.reservedConcurrency }),
             role: this.role.arn,
-            // The .NET runtime prefixes each console line with time, request id and level unless told not to;
-            // the JSON log lines must stay pure JSON for the metric filters and Embedded Metric Format.
-            environment: { variables: { ...args.environment, AWS_LAMBDA_HANDLER_LOG_FORMAT: "Unformatted" } },
+            environment: { variables: { ...args.environment, ...runtimeVariables } },
             loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         }, { parent: this, dependsOn: [this.logGroup, policy] });
 
