@@ -5,16 +5,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, keysRead, Reader } from "./configReader";
 import {
     type Architecture, type AlarmsConfig, type BucketEncryption, type CatalogConfig, type FunctionsConfig, type ScheduleConfig,
-    type SnowflakeConfig, type SpotifyConfig, type SpotifySource, type StackConfig, type StorageConfig, type TableFormat,
+    type SpotifyConfig, type SpotifySource, type StackConfig, type StorageConfig, type TableFormat,
     type TransitionStorageClass, projectName,
 } from "./configTypes";
 import { namePrefixProblem } from "./boundary";
 import { maxSourcesBytes, playlistSourceBytes, sourcesEnvironmentBytes } from "./extractEnvironment";
 import { extractScheduleProblem, glueCronProblem } from "./schedules";
+import { readSnowflakeConfig } from "./snowflakeConfig";
+import { isAwsRegion, stackNameProblems } from "./stackNames";
 
 export * from "./configTypes";
 export { ConfigValidationError, configKeys, keysRead } from "./configReader";
 export { lambdaEnvironmentBytes, maxSourcesBytes, sourcesEnvironmentBytes } from "./extractEnvironment";
+export { snowflakeIdentifier } from "./snowflakeConfig";
+export { awsRegionName, longestBucketName, longestNames, stackNameProblems } from "./stackNames";
 
 /** Keys of an earlier version that put the Spotify credentials in stack config: declared, refused when set. */
 export const retiredSpotifyKeys = ["spotifyClientId", "spotifyClientSecret", "spotifyRefreshToken"] as const;
@@ -49,14 +53,6 @@ export function parseSpotifySource(text: string): SpotifySource | string {
             return `has an unknown source "${text}" (playlist:<id>, my_playlists, recently_played, top_tracks:<range>, top_artists:<range>, saved_tracks)`;
     }
 }
-
-
-/**
- * An AWS region's name: a partition's two to four letters (`us`, `cn`, `eusc` of the European Sovereign Cloud), its
- * area and its number (`eu-north-1`, `us-gov-west-1`, `eusc-de-east-1`).
- */
-export const awsRegionName = "[a-z]{2,4}(?:-[a-z]+)+-\\d+";
-const isAwsRegion = (v: string): boolean => new RegExp(`^${awsRegionName}$`).test(v);
 
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
 export function loadConfig(): StackConfig {
@@ -250,92 +246,6 @@ export function firstSnapshotDateProblem(value: string, now: Date): string | und
     return value > today
         ? `must not be after today (${today}): Athena's daily tables show the days from it to today, and none before it`
         : undefined;
-}
-
-/** The longest physical name the stack derives from namePrefix and the stack: the results bucket, with Pulumi's 8-character suffix. */
-export const longestBucketName = (namePrefix: string, stack: string): string => `${namePrefix}-${stack}-lake-athena-results-0a1b2c3`;
-
-/**
- * The physical names the stack derives from namePrefix and the stack that come nearest their service's limit, each with
- * Pulumi's 8-character suffix: the Athena results bucket (S3 allows 63 characters) and the rule that sends a failed crawler
- * run to the alarm topic (EventBridge allows 64). Every other name has more room under its own limit.
- */
-export const longestNames = (namePrefix: string, stack: string): readonly { readonly what: string; readonly name: string; readonly service: string; readonly limit: number }[] => [
-    { what: "the Athena results bucket's name", name: longestBucketName(namePrefix, stack), service: "S3", limit: 63 },
-    { what: "the crawler-failure rule's name", name: `${namePrefix}-${stack}-alarms-crawler-0a1b2c3`, service: "EventBridge", limit: 64 },
-];
-
-/**
- * The stack's name is part of every resource's name: lowercase letters and digits, as the bootstrap's stacks are, and
- * short enough with namePrefix for the longest names (longestNames) to fit their service's limit.
- */
-export function stackNameProblems(namePrefix: string, stack: string): string[] {
-    if (!/^[a-z][a-z0-9]{0,19}$/.test(stack)) {
-        return [`the stack name '${stack}' must be 1-20 lowercase letters or digits, starting with a letter: it is part of every resource's name. `
-            + "Create a stack so named (pulumi stack init <name>, and the same name in the bootstrap's stacks). Renaming a deployed stack "
-            + "declares all of its resources anew, with new, empty buckets: docs/deploying.md, \"Names and region are fixed once deployed\", "
-            + "says how to move its data"];
-    }
-    const room = Math.min(...longestNames("", "").map(({ name, limit }) => limit - name.length));
-    return longestNames(namePrefix, stack).filter(({ name, limit }) => name.length > limit).slice(0, 1).map(({ what, name, service, limit }) =>
-        `namePrefix '${namePrefix}' and the stack name '${stack}' make ${what} ${name.length} characters long (${name}), `
-        + `and ${service} allows ${limit}: together they may have at most ${room} characters`);
-}
-
-/** `spotify-dev` -> `SPOTIFY_DEV`: a Snowflake identifier that needs no quotes. */
-export function snowflakeIdentifier(text: string): string {
-    return text.toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/^([^A-Z_])/, "_$1");
-}
-
-const snowflakeIdentifierProblem = (v: string): string | undefined =>
-    v === "" || /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(v) ? undefined : "must be a Snowflake identifier (letters, digits, underscores; not starting with a digit)";
-
-function readSnowflakeConfig(r: Reader, namePrefix: string, region: string): SnowflakeConfig {
-    const enabled = r.boolean("snowflakeEnabled");
-    const required = (key: string) => (v: string) => (enabled && v === "" ? `is required when snowflakeEnabled is true: pulumi config set ${key} <value>` : undefined);
-    const organization = r.string("snowflakeOrganization", required("snowflakeOrganization"));
-    const account = r.string("snowflakeAccount", required("snowflakeAccount"));
-    const user = r.string("snowflakeUser", required("snowflakeUser"));
-    const role = r.string("snowflakeRole", snowflakeIdentifierProblem);
-    const database = r.string("snowflakeDatabase", snowflakeIdentifierProblem);
-    const schema = r.string("snowflakeSchema", (v) => (v === "" ? "must name a schema" : snowflakeIdentifierProblem(v)));
-    const reloadSchedule = r.string("snowflakeReloadSchedule", (v) =>
-        v === "" || /^\S+( \S+){4} [A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v) ? undefined : "must be five cron fields and a time zone, e.g. 30 * * * * UTC, or empty");
-    // S3 sends event notifications only to a queue in the bucket's region, and Snowpipe's queue lives in the
-    // Snowflake account's region: a mismatch would fail at the notification, after the pipes were created.
-    const awsRegion = r.string("snowflakeAwsRegion", (v) =>
-        v === "" || isAwsRegion(v) ? undefined : "must be an AWS region such as us-east-1, or empty");
-    if (enabled && awsRegion !== "" && region !== "" && awsRegion !== region) {
-        r.fail("snowflakeAwsRegion", `is ${awsRegion} but the stack's aws:region is ${region}: S3 notifies only a queue in the bucket's own region, ` +
-            "so Snowpipe cannot load this lake; use a Snowflake account in the stack's region, or deploy the stack there");
-    }
-    const hasKey = r.isSet("snowflakePrivateKey");
-    const hasPassword = r.isSet("snowflakePassword");
-    if (enabled && hasKey && hasPassword) {
-        r.fail("snowflakePrivateKey", "and snowflakePassword are both set: keep one (pulumi config rm snowflakePassword)");
-    }
-    for (const key of ["snowflakePrivateKey", "snowflakePassword"]) {
-        if (!r.isSet(key)) {
-            continue;
-        }
-        if (!r.isStoredSecret(key)) {
-            r.fail(key, `is stored in plain text: remove it (pulumi config rm ${key}) and set it again with pulumi config set --secret ${key}`);
-        }
-    }
-    return {
-        enabled,
-        organization,
-        account,
-        user,
-        role: role.toUpperCase(),
-        database: database === "" ? snowflakeIdentifier(`${namePrefix}_${pulumi.getStack()}`) : database.toUpperCase(),
-        schema: schema.toUpperCase(),
-        reloadSchedule,
-        awsRegion,
-        privateKey: r.secret("snowflakePrivateKey"),
-        password: r.secret("snowflakePassword"),
-        authentication: hasKey ? "privateKey" : hasPassword ? "password" : "environment",
-    };
 }
 
 /**

@@ -14,7 +14,7 @@ export const crawlerFailedRuleName = (alarmsName: string): string => `${alarmsNa
 export function routeCrawlerFailures(parent: pulumi.Resource, name: string, topic: aws.sns.Topic, crawlerName: pulumi.Input<string>): void {
     const child = { parent };
     // Named `<namePrefix>-<stack>-alarms-crawler` and Pulumi's suffix, within EventBridge's 64 characters for every
-    // namePrefix and stack the config accepts (config.ts, longestNames).
+    // namePrefix and stack the config accepts (stackNames.ts, longestNames).
     const crawlerFailed = new aws.cloudwatch.EventRule(crawlerFailedRuleName(name), {
         description: "A run of the stack's Glue crawler failed, or its schedule could not start one",
         eventPattern: pulumi.jsonStringify({
