@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import * as aws from "@pulumi/aws";
+import * as awsSettings from "@pulumi/aws/config/vars";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { ConfigValidationError, configKeys, firstSnapshotDateProblem, keysRead, loadConfig, longestBucketName, parseSpotifySource, snapshotRelandDays, projectName, stackNameProblems } from "../../infra/config";
@@ -130,24 +131,53 @@ describe("Pulumi.yaml as the configuration reference", () => {
     });
 });
 
-for (const stackName of stackNames(repoRoot)) {
-    test(`Pulumi.${stackName}.yaml sets only declared keys and the provider region, and secrets only encrypted`, () => {
-        for (const key of Object.keys(stackConfigFile(stackName))) {
-            if (key === "aws:region") {
-                continue;
+/**
+ * What is wrong with a stack file's settings: a key of the project's namespace Pulumi.yaml does not declare, a key of
+ * another namespace than the project's and the AWS provider's, or a secret in plain text. Any of the AWS provider's own
+ * settings may be set (the program hands them to its provider; the workflows refuse those that cannot work there).
+ */
+function stackFileProblems(config: Record<string, string>): string[] {
+    const problems: string[] = [];
+    for (const [key, text] of Object.entries(config)) {
+        if (key.startsWith("aws:")) {
+            if (!Object.keys(awsSettings).includes(key.slice("aws:".length))) {
+                problems.push(`${key} is not a setting of the AWS provider`);
             }
-            assert.ok(key.startsWith(`${projectName}:`), `${key} is outside the project namespace`);
-            const spec = configKeys.find((k) => `${projectName}:${k.key}` === key);
-            assert.ok(spec, `${key} is not declared in Pulumi.yaml`);
-            if (spec.secret === true) {
-                // Set with `pulumi config set --secret`, the file holds only ciphertext: {"secure": "..."}.
-                const value = JSON.parse(stackConfigFile(stackName)[key]!) as unknown;
-                assert.ok(typeof value === "object" && value !== null && Object.keys(value).join() === "secure",
-                    `${key} is a secret in plain text: set it with pulumi config set --secret`);
+            continue;
+        }
+        if (!key.startsWith(`${projectName}:`)) {
+            problems.push(`${key} is outside the project namespace`);
+            continue;
+        }
+        const spec = configKeys.find((k) => `${projectName}:${k.key}` === key);
+        if (spec === undefined) {
+            problems.push(`${key} is not declared in Pulumi.yaml`);
+        } else if (spec.secret === true) {
+            // Set with `pulumi config set --secret`, the file holds only ciphertext: {"secure": "..."}.
+            const value = JSON.parse(text) as unknown;
+            if (!(typeof value === "object" && value !== null && Object.keys(value).join() === "secure")) {
+                problems.push(`${key} is a secret in plain text: set it with pulumi config set --secret`);
             }
         }
+    }
+    return problems;
+}
+
+for (const stackName of stackNames(repoRoot)) {
+    test(`Pulumi.${stackName}.yaml sets only declared keys and the AWS provider's settings, and secrets only encrypted`, () => {
+        assert.deepEqual(stackFileProblems(stackConfigFile(stackName)), []);
     });
 }
+
+test("a stack file may set any of the AWS provider's settings, and nothing outside the two namespaces or undeclared", () => {
+    const stack = stackConfigFile("dev");
+    for (const setting of Object.keys(awsSettings)) {
+        assert.deepEqual(stackFileProblems({ ...stack, [`aws:${setting}`]: "x" }), [], `aws:${setting}`);
+    }
+    assert.deepEqual(stackFileProblems({ ...stack, "aws:allowedAcountIds": "[]" }), ["aws:allowedAcountIds is not a setting of the AWS provider"]);
+    assert.deepEqual(stackFileProblems({ ...stack, "gcp:project": "p" }), ["gcp:project is outside the project namespace"]);
+    assert.deepEqual(stackFileProblems({ ...stack, [`${projectName}:tableFromat`]: "csv" }), [`${projectName}:tableFromat is not declared in Pulumi.yaml`]);
+});
 
 describe("the example Pulumi.dev.yaml", () => {
     test("with the secrets set, yields a valid configuration", () => {

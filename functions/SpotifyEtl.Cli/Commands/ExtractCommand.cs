@@ -117,8 +117,12 @@ public static class ExtractCommand
             using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
                 context.SpotifyOptions with
                 {
-                    OnRetry = retry => CliErrors.Warn(context.Errors,
-                        $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s."),
+                    // Said on stderr, and told to whoever else the context's options tell (a test waiting for the wait).
+                    OnRetry = retry =>
+                    {
+                        CliErrors.Warn(context.Errors, $"{retry.Failure.TrimEnd('.')}; retry {retry.Retry} of {retry.Of} in {retry.Delay.TotalSeconds:0.#} s.");
+                        context.SpotifyOptions.OnRetry?.Invoke(retry);
+                    },
                 }, tokenStore, RunBudget.Starting(TimeProvider.System, timeLimit));
             var store = LocalLake.Open(lake);
             store.FlushesRawResponses = true;

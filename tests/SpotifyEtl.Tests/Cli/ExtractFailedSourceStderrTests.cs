@@ -7,7 +7,8 @@ using Xunit;
 namespace SpotifyEtl.Tests.Cli;
 
 /// <summary>Each source that failed or stopped gets one line on stderr, in table and --json modes alike; stdout is as it was.</summary>
-// The --json manifest goes to the process's standard output, which the test swaps: no other test runs meanwhile.
+// The --json manifest goes to the process's standard output, which the test swaps: the class runs alone (its collection
+// is defined below with parallelization off), so no other test's output lands in the swapped writer.
 [Collection(nameof(ExtractFailedSourceStderrTests))]
 public sealed class ExtractFailedSourceStderrTests : IAsyncLifetime
 {
@@ -139,3 +140,7 @@ public sealed class ExtractFailedSourceStderrTests : IAsyncLifetime
         Assert.Equal(2, printed.RootElement.GetProperty("sources").GetArrayLength());
     }
 }
+
+/// <summary>The class that swaps the process's standard output runs with no other test alongside.</summary>
+[CollectionDefinition(nameof(ExtractFailedSourceStderrTests), DisableParallelization = true)]
+public sealed class ExtractFailedSourceStderrRunsAlone;

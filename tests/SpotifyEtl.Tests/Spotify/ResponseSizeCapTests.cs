@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Spotify.Extraction;
 using Xunit;
@@ -24,7 +23,6 @@ public sealed class ResponseSizeCapTests : IAsyncLifetime
     {
         var endless = new Fault.EndlessFault();
         _h.Spotify.Inject("me/player/recently-played", endless, new Fault.EndlessFault(), new Fault.EndlessFault(), new Fault.EndlessFault());
-        var watch = Stopwatch.StartNew();
 
         var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed(), ExtractionSource.TopTracks("short_term"));
 
@@ -34,7 +32,6 @@ public sealed class ResponseSizeCapTests : IAsyncLifetime
         Assert.DoesNotContain("online", source.Error, StringComparison.Ordinal);
         Assert.Equal(1, _h.Spotify.ApiRequestsTo("me/player/recently-played"));
         Assert.Equal(SourceStatus.Landed, run.Manifest.Sources.Single(report => report != source).Status);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
     [Theory]

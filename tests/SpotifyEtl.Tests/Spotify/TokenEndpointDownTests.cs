@@ -82,10 +82,12 @@ public sealed class TokenEndpointDownTests : IAsyncLifetime
             "a body that never ends" => new Fault.EndlessFault(),
             _ => new Fault.RawFault(200, "application/json", "{\"access_token\": \"" + new string('x', 2 * 1024 * 1024), WithLength: true),
         };
-        // The answer held two seconds (under the five the client waits): every source has begun and waits for the token by then.
-        var held = Task.Delay(TimeSpan.FromSeconds(2));
-        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => Fault.After(held, Answer())).ToArray());
-        _h.ClientOptions = _h.ClientOptions with { MaxResponseBytes = 1024 * 1024, RequestTimeout = TimeSpan.FromSeconds(5) };
+        // The answer held three seconds from the first source's request for a token (under the 30 the client waits): the
+        // other sources, begun with it, wait for the same token by then, however long the run took to start.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _h.Spotify.OnTokenRequest = grant => _ = Task.Delay(TimeSpan.FromSeconds(3)).ContinueWith(_ => held.TrySetResult(), TaskScheduler.Default);
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => Fault.After(held.Task, Answer())).ToArray());
+        _h.ClientOptions = _h.ClientOptions with { MaxResponseBytes = 1024 * 1024, RequestTimeout = TimeSpan.FromSeconds(30) };
         _h.MaxConcurrency = 4;
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(Playlist), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
@@ -96,7 +98,7 @@ public sealed class TokenEndpointDownTests : IAsyncLifetime
         Assert.Empty(_h.Spotify.ApiRequests);
         Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
         Assert.Contains("token endpoint", run.Manifest.StopReason, StringComparison.Ordinal);
-        // A source that had not begun when the answer came (a machine too busy to start the four in two seconds) is not run,
+        // A source that had not begun when the answer came (a machine too busy to start the four in three seconds) is not run,
         // saying why; the others stopped on it, at least two of them waiting on the one request.
         Assert.All(run.Manifest.Sources, source => Assert.True(source.Status == SourceStatus.Stopped
             || (source.Status == SourceStatus.NotRun && source.Error?.StartsWith("The run stopped before this source", StringComparison.Ordinal) == true),

@@ -84,12 +84,10 @@ public sealed class BrokenBodiesOnS3Tests(FauxqsServer server)
         var function = new TransformFunction(settings with { TimeBudget = TimeSpan.FromSeconds(3) }, client, log);
         var evt = TransformFunctionTests.S3Event(keys.Select(key => (settings.RawBucket, TransformFunctionTests.Encode(key))));
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var failed = await Record.ExceptionAsync(() => Task.Run(() => function.RunHandler(TransformFunctionTests.ToStream(evt)).Dispose())
             .WaitAsync(TimeSpan.FromSeconds(90)));
 
-        // Well before the 30 s a stalled body takes to fail by itself, and before the runtime would end the invocation.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"gave up after {clock.Elapsed.TotalSeconds:0} s");
+        // Given up when the invocation's time budget ran out (the line below names it), not by the client's own 30 s.
         Assert.IsType<TimeoutException>(failed);
         var failure = Assert.Single(log.ToString().Split('\n'), line => line.Contains("\"transform_failed\"", StringComparison.Ordinal));
         using (var line = JsonDocument.Parse(failure))

@@ -112,9 +112,7 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
         var temporary = Directory.CreateTempSubdirectory("spotify-etl-import-faults-");
         TransformFunction Function(TextWriter log) => new(settings, client, log) { Temporary = TemporaryStorage.Default with { Folder = temporary.FullName } };
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (failed, lines) = await InvokeAsync(Function, settings.RawBucket, uploads);
-        clock.Stop();
 
         if (fault == ImportFault.UploadRefusedOnce)
         {
@@ -131,8 +129,6 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
             if (fault is ImportFault.UploadCutShort or ImportFault.UploadStalled)
             {
                 Assert.NotEmpty(proxy.Broken);
-                // The client's 2 s without a byte, not the function's timeout of minutes (a loaded machine is given room).
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the import failed after {clock.Elapsed.TotalSeconds:0} s");
             }
         }
         // A zip's temporary copy goes with the invocation that made it: retries in one container do not fill its storage.

@@ -128,8 +128,15 @@ public sealed partial class HugePagesTests
 
         var faults = Enumerable.Range(0, 5).Select(_ => HugePages.SmallPageFault()).ToList();
 
-        // A real first touch of a fresh mapping each time: more than nothing, far less than a millisecond.
-        Assert.All(faults, fault => Assert.InRange(fault, TimeSpan.FromTicks(1), TimeSpan.FromMilliseconds(5)));
+        // A kernel built without transparent huge pages refuses the advice off them, and nothing is timed: the heap is
+        // left as it is there. Elsewhere a real first touch of a fresh mapping is timed each time: more than nothing, and
+        // a figure, not the "not looked at" of MaxValue (how long it takes is the machine's, and no test's to bound).
+        if (!Directory.Exists("/sys/kernel/mm/transparent_hugepage"))
+        {
+            Assert.All(faults, fault => Assert.Equal(TimeSpan.MaxValue, fault));
+            return;
+        }
+        Assert.All(faults, fault => Assert.InRange(fault, TimeSpan.FromTicks(1), TimeSpan.MaxValue - TimeSpan.FromTicks(1)));
     }
 
     [Fact]
