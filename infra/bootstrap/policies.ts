@@ -75,7 +75,7 @@ export const deployActionsWithoutResourceScope: Readonly<Record<string, string>>
 
 /** Service wildcards of the deploy role, and why each is needed. */
 export const deployServiceWildcards: Readonly<Record<string, string>> = {
-    "s3:*": "buckets and their configuration resources (versioning, lifecycle, encryption, policy, notification); emptying buckets on destroy with forceDestroy",
+    "s3:*": "buckets and their configuration resources (versioning, lifecycle, encryption, policy, notification), and of their objects only the deletes that empty a bucket on destroy with forceDestroy (the rest denied)",
     "lambda:*": "functions, their permissions, event invoke configs and recursion settings",
     "logs:*": "the functions' log groups, retention and metric filters",
     "sqs:*": "dead-letter queues and their policies",
@@ -215,6 +215,15 @@ export function deployPolicy(s: StackScope): PolicyDocument {
         Version: "2012-10-17",
         Statement: [
             allow("ManageBuckets", ["s3:*"], [...r.buckets, ...r.objects]),
+            // Of the lake's objects pulumi up reads and writes none (destroying a bucket with forceDestroy deletes them): a
+            // deploy session does not read the listener's history and exports, nor writes a manifest that runs the
+            // transform. A deny, since an ARN's wildcard matches the '/' after a bucket's name: `<prefix>-*` is its objects too.
+            {
+                Sid: "NoLakeObjectReadsOrWrites",
+                Effect: "Deny",
+                Action: ["s3:GetObject*", "s3:PutObject*", "s3:RestoreObject", "s3:ReplicateObject"],
+                Resource: r.objects,
+            },
             allow("ManageFunctions", ["lambda:*"], r.functions),
             allow("ManageLogGroups", ["logs:*"], r.logGroups),
             allow("ManageQueues", ["sqs:*"], r.queues),

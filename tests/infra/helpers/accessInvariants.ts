@@ -170,6 +170,21 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             }
         });
 
+        test("no workflow role reads or writes the lake's objects; the deploy role only deletes them, as a destroy empties a bucket", async () => {
+            const buckets = run.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => String(r.state["arn"]));
+            assert.ok(buckets.length >= 3);
+            const objects = buckets.flatMap((bucket) => ["raw/recently_played/2026/11/25/page.json", "import/my_spotify_data.zip", "transformed/plays/snapshot_date=2026-11-25/plays.parquet"]
+                .map((key) => `${bucket}/${key}`));
+            const requests: Request[] = objects.flatMap((resource) => ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl",
+                "s3:RestoreObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:GetObjectAttributes"].map((action) => ({ action, resource })));
+            for (const principal of [deploy, preview, otherDeploy, otherPreview]) {
+                assert.deepEqual(await allowed(principal, requests), [], principal.arn);
+            }
+            const deletes: Request[] = objects.flatMap((resource) => ["s3:DeleteObject", "s3:DeleteObjectVersion"].map((action) => ({ action, resource })));
+            assert.deepEqual(await refused(deploy, deletes), []);
+            assert.deepEqual(await allowed(preview, deletes), []);
+        });
+
         test("no workflow role assumes any role, in this account or another", async () => {
             const requests: Request[] = [
                 { action: "sts:AssumeRole", resource: "arn:aws:iam::999988887777:role/anything" },
