@@ -4,9 +4,31 @@
 
 import type { Statement } from "./policies";
 
-/** The deploy role's denies; `boundary` is the stack's permissions boundary, which every role it creates must carry. */
-export function deployDenies(boundary: string): Statement[] {
+/**
+ * The deploy role's denies; `boundary` is the stack's permissions boundary, which every role it creates must carry, and
+ * `reviewed` whether a reviewer approves the stack's deploys.
+ */
+export function deployDenies(boundary: string, reviewed: boolean): Statement[] {
     return [
+        // A reviewed stack's secret holds the only copy of a refresh token Spotify rotated: deleted, it stays recoverable
+        // for at least seven days (Secrets Manager's shortest window), whatever a deploy session asks. Pulumi's `protect`
+        // is the CLI's alone, and `secretRecoveryWindowDays: 0` of such a stack makes its destroy fail here, saying so.
+        ...(reviewed ? [
+            {
+                Sid: "ReviewedSecretDeletedOnlyRecoverably",
+                Effect: "Deny" as const,
+                Action: ["secretsmanager:DeleteSecret"],
+                Resource: ["*"],
+                Condition: { Bool: { "secretsmanager:ForceDeleteWithoutRecovery": "true" } },
+            },
+            {
+                Sid: "ReviewedSecretRecoveryWindow",
+                Effect: "Deny" as const,
+                Action: ["secretsmanager:DeleteSecret"],
+                Resource: ["*"],
+                Condition: { NumericLessThan: { "secretsmanager:RecoveryWindowInDays": "7" } },
+            },
+        ] : []),
         {
             Sid: "NoRoleWithoutTheBoundary",
             Effect: "Deny",

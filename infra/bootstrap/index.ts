@@ -139,7 +139,7 @@ for (const stack of stacks) {
     });
 
     const scope = pulumi.all([partition, accountId, key.arn])
-        .apply(([p, id, keyArn]) => ({ partition: p, accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn }));
+        .apply(([p, id, keyArn]) => ({ partition: p, accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn, reviewed: reviewedStacks.includes(stack) }));
     const preview = new aws.iam.Role(`${stack}-preview`, {
         name: roleName(stack, "preview"),
         description: `pulumi preview of the ${stack} stack from pull requests of ${repository}: read-only`,

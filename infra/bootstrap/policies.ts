@@ -52,6 +52,8 @@ export interface StackScope {
     readonly stateBucket: string;
     /** The KMS key of the stack's secrets provider (awskms://...). */
     readonly secretsKeyArn: string;
+    /** Whether a reviewer approves the stack's deploys (`reviewedStacks`): its deploy role deletes its secret only with a recovery window. */
+    readonly reviewed?: boolean;
 }
 
 /** The ARN of a stack's permissions boundary, which the bootstrap creates and the stack's roles carry. */
@@ -247,7 +249,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
             allow("PassStackRoles", ["iam:PassRole"], r.roles, { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } }),
             secretsKeyStatement(s),
             ...stateStatements(s, "write"),
-            ...deployDenies(boundary),
+            ...deployDenies(boundary, s.reviewed === true),
         ],
     };
 }

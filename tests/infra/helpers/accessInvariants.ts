@@ -14,7 +14,7 @@ export const stateBucket = "octo-pulumi-state";
 const keyArn = (stack: string): string => `arn:aws:kms:eu-north-1:${fakeAccountId}:key/0a1b2c3d-${stack}-secrets`;
 
 export function scopeOf(stack: string, namePrefix = "spotify"): StackScope {
-    return { partition: "aws", accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack) };
+    return { partition: "aws", accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack), reviewed: stack === "production" };
 }
 
 export const rolePrincipal = (name: string, policy: PolicyDocument): Principal =>
@@ -134,6 +134,20 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
             const functions = stackRolePrincipals(run, boundaryPolicy(scope)).filter((p) => p.role.includes("-extract-"));
             assert.equal(functions.length, 1);
             assert.deepEqual(await refused(functions[0]!.principal, valueRequests), []);
+        });
+
+        test("the deploy role deletes a reviewed stack's secret only with a recovery window of a week or more; another stack's as its config asks", async () => {
+            const secret = String(run.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")?.state["arn"]);
+            const deleting = (context: Record<string, string>): Request => ({ action: "secretsmanager:DeleteSecret", resource: secret, context });
+            const recoverable = [7, 8, 30].map((days) => deleting({ "secretsmanager:RecoveryWindowInDays": String(days), "secretsmanager:ForceDeleteWithoutRecovery": "false" }));
+            const unrecoverable = [deleting({ "secretsmanager:ForceDeleteWithoutRecovery": "true" }),
+                ...[0, 1, 6].map((days) => deleting({ "secretsmanager:RecoveryWindowInDays": String(days), "secretsmanager:ForceDeleteWithoutRecovery": "false" }))];
+            assert.deepEqual(await refused(deploy, recoverable), []);
+            if (scope.reviewed === true) {
+                assert.deepEqual(await allowed(deploy, unrecoverable), []);
+            } else {
+                assert.deepEqual(await refused(deploy, unrecoverable), []);
+            }
         });
 
         test("no workflow role runs a function or reads the log events a function wrote, nor lets anyone else", async () => {
