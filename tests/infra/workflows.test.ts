@@ -82,6 +82,22 @@ test("the preview matrix has exactly one entry per Pulumi.<stack>.yaml", () => {
     assert.deepEqual([...(pullRequest.jobs["preview"]!.strategy!.matrix["stack"] as string[])].sort(), stackNames(repoRoot));
 });
 
+/** The stacks deploy.yml runs `pulumi up` of, each with the environment of its job (the deploy role's trust names it). */
+function deployedStacks(workflow: Workflow): { stack: string; environment: string | undefined }[] {
+    return Object.values(workflow.jobs).flatMap((job) => job.steps
+        .filter((step) => step.uses === "./.github/actions/stack" && step.with?.["command"] === "up")
+        .map((step) => ({ stack: String(step.with?.["stack"]), environment: job.environment })));
+}
+
+test("deploy.yml runs pulumi up of exactly one job per Pulumi.<stack>.yaml, in the environment named as the stack", () => {
+    const deployed = deployedStacks(deploy);
+    assert.deepEqual(deployed.map((d) => d.stack).sort(), stackNames(repoRoot), "a stack file without a deploy job is previewed on every pull request and never deployed");
+    assert.deepEqual(deployed.filter((d) => d.environment !== d.stack), []);
+    // A stack file added alone is caught.
+    const added = { ...deploy, jobs: Object.fromEntries(Object.entries(deploy.jobs).filter(([name]) => name !== "production")) };
+    assert.notDeepEqual(deployedStacks(added).map((d) => d.stack).sort(), stackNames(repoRoot));
+});
+
 /** GitHub's path filter: `*` within a segment, `**` across segments. */
 function matches(pattern: string, file: string): boolean {
     const source = pattern.split(/(\*\*\/?|\*)/).map((part) =>
