@@ -358,7 +358,9 @@ test("no package's install script runs in a workflow, where a step can mint the 
 test("a stack the workflows run keeps no credential in its config, which a pull request's preview may decrypt", () => {
     // The credentials are the keys the program reads as secrets, and the Spotify credentials an earlier version kept in
     // config: a new one that is not refused here fails this line.
-    const program = fs.readFileSync(path.join(repoRoot, "infra", "config.ts"), "utf8");
+    // Read wherever the stack's configuration is read: config.ts and the files it reads a part of the keys with.
+    const program = fs.readdirSync(path.join(repoRoot, "infra")).filter((f) => f.endsWith(".ts"))
+        .map((f) => fs.readFileSync(path.join(repoRoot, "infra", f), "utf8")).join("\n");
     const credentials = [...program.matchAll(/\.secret\("(\w+)"\)/g)].map((m) => m[1]!);
     assert.ok(credentials.length >= 2, "the program reads its credentials with ConfigReader.secret");
     assert.deepEqual([...workflowForbiddenKeys].sort(), [...new Set([...credentials, ...retiredSpotifyKeys])].sort());
