@@ -81,7 +81,7 @@ internal static class DemoCommand
         Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
         var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
         // The demo has no --json: the query command over the same lake has.
-        Render.Queries(answers.Results, answers.HoldsHistory, whole: $"spotify-etl query --lake {ShellWord.Of(folder.FullName)} --json");
+        Render.Queries(answers.Results, answers.HoldsHistory, wholeCommand: $"spotify-etl query --lake {ShellWord.Of(folder.FullName)} --json");
         answers.ThrowIfDamaged();
 
         Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");

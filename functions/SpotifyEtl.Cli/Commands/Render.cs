@@ -73,10 +73,11 @@ internal static class Render
 
     /// <summary>
     /// Each answer as a table as wide as the console, one line per row. A value or header too long for it is cut short with
-    /// an ellipsis (short columns such as dates, numbers and ids first kept whole); one line after the tables then says so,
-    /// and what shows them whole: <paramref name="whole"/>, for a command without <c>--json</c> of its own (the demo).
+    /// an ellipsis (short columns such as dates, numbers and ids first kept whole); a line after the tables then says so,
+    /// and what shows them whole: <c>--json</c>, or <paramref name="wholeCommand"/>, for a command without <c>--json</c> of
+    /// its own (the demo), written whole on a line of its own so that it is copied as one.
     /// </summary>
-    public static void Queries(IReadOnlyList<QueryResult> results, bool holdsHistory, IAnsiConsole? console = null, string whole = "--json")
+    public static void Queries(IReadOnlyList<QueryResult> results, bool holdsHistory, IAnsiConsole? console = null, string? wholeCommand = null)
     {
         console ??= Out;
         var cut = false;
@@ -101,7 +102,15 @@ internal static class Render
         }
         if (cut)
         {
-            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): {whole} or a wider terminal shows values whole.");
+            if (wholeCommand is null)
+            {
+                console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows values whole.");
+            }
+            else
+            {
+                console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): this command shows values whole:");
+                console.WriteWhole(wholeCommand);
+            }
         }
     }
 }

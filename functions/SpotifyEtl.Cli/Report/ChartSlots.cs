@@ -28,6 +28,17 @@ internal static class ChartSlots
         return slots;
     }
 
+    /// <summary>What the places of an axis whose first label is <paramref name="label"/> are: weeks, months, or bars.</summary>
+    public static string Noun(string? label) =>
+        Parse(label, Day) is not null ? "weeks" : Parse(label, Month) is not null ? "months" : "bars";
+
+    /// <summary>The latest <paramref name="most"/> places (at least one), and how many earlier ones are left out.</summary>
+    public static (List<(string? Label, IReadOnlyList<string?>? Row)> Shown, int Earlier) Latest(List<(string? Label, IReadOnlyList<string?>? Row)> slots, int most)
+    {
+        var earlier = Math.Max(0, slots.Count - Math.Max(1, most));
+        return (earlier == 0 ? slots : slots.GetRange(earlier, slots.Count - earlier), earlier);
+    }
+
     /// <summary>The indexes of each run of places that hold a row, in order: the pieces of a line broken at the empty places.</summary>
     public static IEnumerable<List<int>> Runs(List<(string? Label, IReadOnlyList<string?>? Row)> slots)
     {

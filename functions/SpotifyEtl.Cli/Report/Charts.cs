@@ -27,8 +27,8 @@ internal static partial class Charts
         Func<string?, bool>? partial = null, string? note = null, bool whole = false)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
-        var slots = ChartSlots.Of(result.Rows, l);
-        var rows = result.Rows;
+        var (slots, earlier) = ChartSlots.Latest(ChartSlots.Of(result.Rows, l), (int)((layout.Width - 80) / MinimumBand));
+        var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
         // The first label, slanted down to the left from the middle of its column, starts inside the chart.
@@ -67,8 +67,16 @@ internal static partial class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null);
+        var latest = earlier == 0 ? "" : $"<p class=\"note cut-note\">The latest {slots.Count} of {slots.Count + earlier} ({ChartSlots.Noun(slots[0].Label)} from "
+            + $"{Escape(slots[0].Label)}); the table below has every one.</p>";
+        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, latest);
     }
+
+    /// <summary>
+    /// The narrowest column a place along a category axis gets: a longer axis (a library's saves reach back years) shows its
+    /// latest places that fit, rather than bars too thin to see or point at.
+    /// </summary>
+    private const double MinimumBand = 3;
 
     /// <summary>Plays by weekday (0 = Monday) and hour, from listening_clock's columns: a cell per hour, darker for more plays.</summary>
     public static string Heatmap(ChartLayout layout, QueryResult result) =>

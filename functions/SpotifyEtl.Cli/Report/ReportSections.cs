@@ -93,7 +93,7 @@ internal static class ReportSections
             "How the top tracks moved between the latest ranking and the one before it that differs.",
             "top_tracks_movement", EmptyHint: "Needs two rankings of top tracks: an extraction that finds a ranking changed adds one (" + Extraction + ")."),
         new("data-quality", Quality, "Rows per table and snapshot date",
-            "Rows and distinct keys per table and day: a difference means duplicate rows, a day missing from every table a run that did not happen (saved tracks and top items have rows only on days with news, or a ranking a stack landed again before its raw copy expired).",
+            "Rows and distinct keys per table and day: a difference means duplicate rows, a day missing from every table a run that did not happen (playlist entries have rows only on days a playlist changed, saved tracks and top items only on days with news, or a ranking a stack landed again before its raw copy expired).",
             "data_quality", EmptyHint: "No table holds a row yet: spotify-etl extract, then spotify-etl transform, fill them.",
             EmptyHintWithHistory: "No table of Spotify's API holds a row yet: this section counts the tables " + Extract +
                                   ". The imported listening history is charted under Lifetime history."),

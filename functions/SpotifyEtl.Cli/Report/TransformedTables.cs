@@ -11,10 +11,16 @@ namespace SpotifyEtl.Cli.Report;
 /// </summary>
 internal static class TransformedTables
 {
-    /// <summary>Copies every table file under <c>{prefix}transformed/</c> to <c>{folder}/transformed/</c>; returns how many.</summary>
-    public static async Task<int> CopyAsync(IObjectStore store, string prefix, string folder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies every table file under <c>{prefix}transformed/</c> to <c>{folder}/transformed/</c>; returns how many.
+    /// <paramref name="progress"/> is told the files and bytes copied so far after each file: a year of daily partitions is
+    /// thousands of them.
+    /// </summary>
+    public static async Task<int> CopyAsync(IObjectStore store, string prefix, string folder, CancellationToken cancellationToken,
+        Action<long, long>? progress = null)
     {
         var copied = 0;
+        var bytes = 0L;
         await foreach (var key in store.ListAsync(prefix + LakeLayout.Transformed, cancellationToken).ConfigureAwait(false))
         {
             if (!key.EndsWith(".parquet", StringComparison.Ordinal) && !key.EndsWith(".csv", StringComparison.Ordinal))
@@ -45,9 +51,11 @@ internal static class TransformedTables
                 await using (target.ConfigureAwait(false))
                 {
                     await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+                    bytes += target.Length;
                 }
             }
             copied++;
+            progress?.Invoke(copied, bytes);
         }
         return copied;
     }

@@ -48,10 +48,12 @@ public sealed class QueryTableWidthTests
         var notes = cut.Split('\n').Where(line => line.Contains(Note, StringComparison.Ordinal)).ToList();
         Assert.Equal("Cut to fit 80 columns (…): --json or a wider terminal shows values whole.", Assert.Single(notes).TrimEnd());
         Assert.EndsWith(notes[0], cut.TrimEnd(), StringComparison.Ordinal);
-        // The demo, which has no --json of its own, names the query command that has.
-        var demo = PlainConsole.Draw(80, console => Render.Queries(results, false, console, whole: "spotify-etl query --lake /tmp/demo --json"), unicode);
-        Assert.Contains("Cut to fit 80 columns (…): spotify-etl query --lake /tmp/demo --json or a wider terminal shows values whole.",
-            string.Join(' ', demo.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        // The demo, which has no --json of its own, names the query command that has, whole on its own line however long.
+        var command = $"spotify-etl query --lake /tmp/{new string('d', 90)}/demo --json";
+        var demo = PlainConsole.Draw(80, console => Render.Queries(results, false, console, wholeCommand: command), unicode).ReplaceLineEndings("\n").Split('\n');
+        var said = Array.FindIndex(demo, line => line.Contains(Note, StringComparison.Ordinal));
+        Assert.Equal("Cut to fit 80 columns (…): this command shows values whole:", demo[said].TrimEnd());
+        Assert.Equal(command, demo[said + 1].TrimEnd());
         // The same tables, wide enough: nothing is cut and nothing is said.
         Assert.DoesNotContain(Note, Draw(results, 1000, unicode), StringComparison.Ordinal);
     }

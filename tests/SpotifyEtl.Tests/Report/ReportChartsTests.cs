@@ -216,9 +216,12 @@ public sealed partial class ReportChartsTests
         var skips = Render("skip_rate", ["week_start", "plays", "skipped", "skip_percent"], [.. Enumerable.Range(0, weekCount).Select(k => new[] { Week(k), "4", "1", "25.0" })], "skip-rate");
         var history = Render("history_hours_per_month", ["month", "hours", "plays", "streams"], [.. months.Select(m => new[] { m, "2.0", "9", "9" })], "history-hours-per-month");
 
-        foreach (var (svg, places) in Charts(hours, "listening-over-time").Concat(Charts(skips, "skip-rate")).Select(svg => (svg, Enumerable.Range(0, weekCount).Select(Week).ToList()))
+        foreach (var (svg, every) in Charts(hours, "listening-over-time").Concat(Charts(skips, "skip-rate")).Select(svg => (svg, Enumerable.Range(0, weekCount).Select(Week).ToList()))
             .Concat(Charts(history, "history-hours-per-month").Select(svg => (svg, months))))
         {
+            // The places the chart shows: from its first mark (every place here has a row), the latest that fit its width.
+            var places = every.SkipWhile(place => place != MarkLabel().Match(svg).Groups[1].Value).ToList();
+            Assert.NotEmpty(places);
             var labels = SlantedLabel().Matches(svg).Select(m => m.Groups[1].Value).ToList();
             Assert.Equal(places[^1], labels[^1]);
             var at = labels.Select(label => places.IndexOf(label)).ToList();
@@ -341,6 +344,9 @@ public sealed partial class ReportChartsTests
         var start = html.IndexOf($"<section id=\"{section}\"", StringComparison.Ordinal);
         return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
     }
+
+    [GeneratedRegex("class=\"mark[^\"]*\"[^>]*data-label=\"([^\"]*)\"")]
+    private static partial Regex MarkLabel();
 
     [GeneratedRegex("<svg class=\"chart\".*?</svg>", RegexOptions.Singleline)]
     private static partial Regex SvgElement();

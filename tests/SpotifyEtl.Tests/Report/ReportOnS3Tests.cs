@@ -89,10 +89,14 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         var deleted = keys.Where(_ => random.Next(3) == 0).Select(key => "team/" + key).ToHashSet(StringComparer.Ordinal);
         var copy = _folder[$"copy-{seed}"];
 
-        var copied = await TransformedTables.CopyAsync(new DeletingAfterListingStore(s3, deleted), "team/", copy, default);
+        var told = new List<(long Files, long Bytes)>();
+        var copied = await TransformedTables.CopyAsync(new DeletingAfterListingStore(s3, deleted), "team/", copy, default, (files, bytes) => told.Add((files, bytes)));
 
         var kept = keys.Where(key => !deleted.Contains("team/" + key)).ToList();
         Assert.Equal(kept.Count, copied);
+        // The progress shown while it copies: one step per file copied, the bytes the files hold.
+        Assert.Equal(Enumerable.Range(1, kept.Count).Select(n => (long)n), told.Select(t => t.Files));
+        Assert.Equal(kept.Sum(key => new FileInfo(Path.Combine(_folder["lake"], key)).Length), told.Count == 0 ? 0 : told[^1].Bytes);
         Assert.Equal(kept, Directory.EnumerateFiles(copy, "*", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(copy, path).Replace('\\', '/')).Order(StringComparer.Ordinal));
         Assert.All(kept, key => Assert.True(File.ReadAllBytes(Path.Combine(_folder["lake"], key)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(copy, key))), key));

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Report;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Report;
+
+/// <summary>
+/// A weekly chart over years (a library's saves reach back to its first): bars a reader can see and point at, the latest
+/// weeks that fit, and a note saying which, where every week was drawn a hairline before.
+/// </summary>
+public sealed partial class ReportLongAxisTests
+{
+    [Theory]
+    [InlineData(1, 12)]
+    [InlineData(2, 80)]
+    [InlineData(3, 200)]
+    [InlineData(4, 620)]
+    [InlineData(5, 1100)]
+    public void Saved_tracks_over_any_number_of_weeks_are_drawn_as_bars_of_a_visible_width(int seed, int weeks)
+    {
+        var random = new Random(seed);
+        var first = new DateOnly(2014, 1, 6).AddDays(7 * random.Next(0, 40));
+        // Saves on some weeks only: the weeks between are empty places on the axis.
+        var rows = Enumerable.Range(0, weeks).Where(w => w == 0 || w == weeks - 1 || random.Next(3) == 0)
+            .Select(w => new[] { first.AddDays(7 * w).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{random.Next(1, 30)}", "2014-01-06T10:00:00Z", $"Song {w}" })
+            .Reverse().ToArray();
+        var result = new QueryResult("saved_tracks_per_week", "?", ["week_start", "songs_saved", "first_saved_at", "first_song_saved"], rows);
+        var html = HtmlReport.Render(new ReportInput("test", new Dictionary<string, QueryAnswer> { [result.Name] = new(result, null) }, 0),
+            ReportSections.All.Where(s => s.Id == "saved-tracks").ToList());
+        var start = html.IndexOf("<section id=\"saved-tracks\"", StringComparison.Ordinal);
+        var section = html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+
+        var charts = Chart().Matches(section).Select(m => m.Value).ToList();
+        Assert.NotEmpty(charts);
+        foreach (var chart in charts)
+        {
+            var bars = Bar().Matches(chart).Select(m => (Label: m.Groups[2].Value, Width: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))).ToList();
+            Assert.NotEmpty(bars);
+            Assert.All(bars, bar => Assert.True(bar.Width >= 2.4, $"a bar {bar.Width} wide"));
+            // The latest week is always drawn; a week left out is one earlier than every week drawn.
+            Assert.Contains(rows[0][0], bars.Select(b => b.Label));
+            var drawn = bars.Select(b => b.Label).ToHashSet(StringComparer.Ordinal);
+            var left = rows.Select(r => r[0]).Where(label => !drawn.Contains(label)).ToList();
+            Assert.All(left, label => Assert.True(string.CompareOrdinal(label, drawn.Min(StringComparer.Ordinal)) < 0, label));
+        }
+        // Whatever a chart leaves out is said below it (a phone's chart leaves out more), and the table under it keeps every week.
+        var notes = Note().Matches(section).Select(m => (Shown: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Of: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.All(notes, note => Assert.True(note.Shown < note.Of && note.Of == weeks, $"{note.Shown} of {note.Of}"));
+        Assert.Equal(weeks > 100, notes.Count > 0);
+        Assert.All(rows, row => Assert.Contains($">{row[0]}<", section, StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex("The latest ([0-9]+) of ([0-9]+) \\(weeks from [0-9-]+\\); the table below has every one")]
+    private static partial Regex Note();
+
+    [GeneratedRegex("<svg class=\"chart\".*?</svg>", RegexOptions.Singleline)]
+    private static partial Regex Chart();
+
+    [GeneratedRegex("<rect class=\"mark[^\"]*\" x=\"[^\"]*\" y=\"[^\"]*\" width=\"([^\"]*)\" height=\"[^\"]*\" data-label=\"([^\"]*)\"")]
+    private static partial Regex Bar();
+}
