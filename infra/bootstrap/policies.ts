@@ -2,7 +2,7 @@
 // can evaluate. Every stack has its own two roles and its own boundary, each scoped to that stack's names
 // (`<namePrefix>-<stack>-...`), so a job of one environment can change nothing of another.
 //
-// Who may assume the roles is in trust.ts, re-exported here.
+// Who may assume the roles is in trust.ts, and the state bucket's objects and policy in state.ts, both re-exported here.
 //
 // Preview: reads what the stack declares (no wildcard action, no secret value), reads the stack's state and
 // decrypts with the stack's KMS key (Pulumi opens the stack's data key before any preview; the stack holds no
@@ -18,12 +18,11 @@
 
 import { permissionsBoundaryArn } from "../boundary";
 import { deployDenies } from "./denies";
+import { stateStatements } from "./state";
 import type { ConditionBlock } from "./trust";
 
 export * from "./trust";
-
-/** The Pulumi project whose stacks the roles deploy (Pulumi.yaml at the repository root). */
-export const stackProject = "spotify-stack";
+export { stackProject, stateBucketPolicy, stateObjects } from "./state";
 
 export interface Statement {
     readonly Sid: string;
@@ -118,51 +117,6 @@ export function stackArns(s: Pick<StackScope, "partition" | "accountId" | "nameP
         workgroups: [`${arn}:athena:*:${a}:workgroup/${p}-*`],
         cloudwatch: [`${arn}:cloudwatch:*:${a}:alarm:${p}-*`, `${arn}:cloudwatch::${a}:dashboard/${p}-*`],
     };
-}
-
-/**
- * The stack's objects in a self-managed backend (project-scoped layout): its checkpoint, its tags, history, backups and
- * locks, under .pulumi/ of the state bucket. A lock is named by the stack's fully qualified name, whose organization
- * is always `organization` in such a backend: `.pulumi/locks/organization/<project>/<stack>/<lock id>.json`. The tags
- * (`<stack>.pulumi-tags`, beside the checkpoint) are read by every preview and update, and written by an update.
- */
-export function stateObjects(s: Pick<StackScope, "partition" | "stateBucket" | "stack">): { checkpoint: string[]; all: string[]; meta: string[] } {
-    const { stateBucket: bucket, stack } = s;
-    const root = `arn:${s.partition}:s3:::${bucket}/.pulumi`;
-    return {
-        checkpoint: [`${root}/stacks/${stackProject}/${stack}.json`, `${root}/stacks/${stackProject}/${stack}.pulumi-tags`],
-        all: [
-            `${root}/stacks/${stackProject}/${stack}.json`,
-            `${root}/stacks/${stackProject}/${stack}.json.*`,
-            `${root}/stacks/${stackProject}/${stack}.pulumi-tags`,
-            `${root}/history/${stackProject}/${stack}/*`,
-            `${root}/backups/${stackProject}/${stack}/*`,
-            `${root}/locks/organization/${stackProject}/${stack}/*`,
-        ],
-        meta: [`${root}/meta.yaml`],
-    };
-}
-
-function stateStatements(s: StackScope, access: "read" | "write"): Statement[] {
-    if (s.stateBucket === "") {
-        return [];
-    }
-    const objects = stateObjects(s);
-    return [
-        {
-            // No prefix condition: S3 answers 404 for a missing object (a new stack's tags), which the CLI takes for "none yet",
-            // only to a caller that may list the bucket (403 otherwise). Every key is under .pulumi/, listed whole before.
-            Sid: "StateList",
-            Effect: "Allow",
-            Action: ["s3:ListBucket"],
-            Resource: [`arn:${s.partition}:s3:::${s.stateBucket}`],
-        },
-        { Sid: "StateLocate", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [`arn:${s.partition}:s3:::${s.stateBucket}`] },
-        { Sid: "StateRead", Effect: "Allow", Action: ["s3:GetObject"], Resource: [...objects.meta, ...(access === "read" ? objects.checkpoint : objects.all)] },
-        ...(access === "write"
-            ? [{ Sid: "StateWrite", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: objects.all }]
-            : []),
-    ];
 }
 
 /** Decrypting the stack's data key: what `pulumi preview` and `pulumi up` of a KMS-encrypted stack need of KMS. */
@@ -294,21 +248,5 @@ export function secretsKeyPolicy(s: Pick<StackScope, "partition" | "accountId">)
     return {
         Version: "2012-10-17",
         Statement: [{ Sid: "AccountIamPolicies", Effect: "Allow", Principal: { AWS: `arn:${s.partition}:iam::${s.accountId}:root` }, Action: ["kms:*"], Resource: ["*"] }],
-    };
-}
-
-/** The state bucket's policy: TLS only. */
-export function stateBucketPolicy(s: Pick<StackScope, "partition" | "stateBucket">): PolicyDocument {
-    const bucket = `arn:${s.partition}:s3:::${s.stateBucket}`;
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "TlsOnly",
-            Effect: "Deny",
-            Principal: "*",
-            Action: ["s3:*"],
-            Resource: [bucket, `${bucket}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
     };
 }
