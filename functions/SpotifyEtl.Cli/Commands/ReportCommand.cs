@@ -104,10 +104,7 @@ internal static class ReportCommand
             try
             {
                 using var client = CreateS3Client();
-                // A terminal's stderr shows the files and bytes copied: the tables of a long-running stack are thousands of files.
-                copied = await ProgressDisplay.RunAsync("Copying the lake's tables: files copied", report =>
-                    TransformedTables.CopyAsync(new S3ObjectStore(client, bucket), prefix, copy.FullName, cancellationToken,
-                        (files, bytes) => report(files, null, bytes))).ConfigureAwait(false);
+                copied = await TransformedTables.CopyShowingProgressAsync(new S3ObjectStore(client, bucket), prefix, copy.FullName, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or SocketException
                 || S3ObjectStore.RequestOf(exception) is not null)

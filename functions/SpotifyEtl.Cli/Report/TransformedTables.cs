@@ -12,6 +12,14 @@ namespace SpotifyEtl.Cli.Report;
 internal static class TransformedTables
 {
     /// <summary>
+    /// <see cref="CopyAsync"/>, with the files and bytes copied shown on a terminal's stderr: the tables of a long-running
+    /// stack are thousands of files.
+    /// </summary>
+    public static Task<int> CopyShowingProgressAsync(IObjectStore store, string prefix, string folder, CancellationToken cancellationToken) =>
+        ProgressDisplay.RunAsync("Copying the lake's tables: files copied", report =>
+            CopyAsync(store, prefix, folder, cancellationToken, (files, bytes) => report(files, null, bytes)));
+
+    /// <summary>
     /// Copies every table file under <c>{prefix}transformed/</c> to <c>{folder}/transformed/</c>; returns how many.
     /// <paramref name="progress"/> is told the files and bytes copied so far after each file: a year of daily partitions is
     /// thousands of them.
