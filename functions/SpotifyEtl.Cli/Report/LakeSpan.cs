@@ -15,11 +15,15 @@ namespace SpotifyEtl.Cli.Report;
 /// which holds its last year, or the API's plays alone) the history's first day is where the lake's knowledge begins,
 /// and that month too is one it holds in part. Plays that end more than a week before the latest snapshot (recently played
 /// no longer extracted, or nothing played) end the weekly charts of plays early: the week of the last play is drawn paler,
-/// and the note says where they end.
+/// and the note says where they end. A week that meets a recently-played gap a run's manifest names (<see cref="PlayGaps"/>)
+/// is one the lake holds in part too: more was played then than Spotify kept for the next run.
 /// </summary>
 internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, DateOnly? HistoryLast = null, DateOnly? ExportLast = null,
     DateOnly? HistoryBeginsCut = null, DateOnly? LastPlay = null)
 {
+    /// <summary>The days of each recently-played gap the lake's run manifests name (<see cref="Report.PlayGaps"/>), in order.</summary>
+    public IReadOnlyList<(DateOnly From, DateOnly To)> PlayGaps { get; init; } = [];
+
     public static readonly LakeSpan Unknown = new(null, null);
 
     /// <summary>
@@ -76,7 +80,8 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
     /// </summary>
     public bool IsPartialWeekOfPlays(string? weekStart) =>
         Date(weekStart) is { } start && ((FirstPlay is { } first && start <= first) || EndsPartial(start)
-            || (PlaysEndEarly is { } last && start <= last && last <= start.AddDays(6)));
+            || (PlaysEndEarly is { } last && start <= last && last <= start.AddDays(6))
+            || PlayGaps.Any(gap => gap.From <= start.AddDays(6) && gap.To >= start));
 
     /// <summary>The last play's day, where it is more than a week before the latest snapshot; null otherwise.</summary>
     private DateOnly? PlaysEndEarly => LastPlay is { } last && LatestSnapshot is { } latest && latest.DayNumber - last.DayNumber > 7 ? last : null;
@@ -100,6 +105,12 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
         if (countsFirstPlay && PlaysEndEarly is { } last)
         {
             known.Add($"they end on {Iso(last)}, with nothing charted after that week: recently played was not extracted since, or nothing was played");
+        }
+        if (countsFirstPlay && PlayGaps.Count > 0)
+        {
+            var named = string.Join(", ", PlayGaps.Take(3).Select(gap => gap.From == gap.To ? Iso(gap.From) : $"{Iso(gap.From)} to {Iso(gap.To)}"));
+            known.Add($"plays may be missing on {named}{(PlayGaps.Count > 3 ? $" and {PlayGaps.Count - 3} more stretches" : "")}: " +
+                "more was played between two runs than Spotify keeps (its data export holds them)");
         }
         if (LatestSnapshot is { } latest)
         {

@@ -19,7 +19,7 @@ internal static class ReportWriter
         var sections = ReportSections.All;
         using var database = LakeDatabase.Open(tablesFolder, onS3: source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
         var answers = ReportAnswers.Collect(database, sections, step: step);
-        var input = new ReportInput(source, answers, quarantined, LakeSpan.Read(database, answers));
+        var input = new ReportInput(source, answers, quarantined, LakeSpan.Read(database, answers) with { PlayGaps = PlayGaps.Read(tablesFolder) });
         var damaged = answers.Values.Where(a => a.Damaged).Select(a => a.Unavailable!).Distinct(StringComparer.Ordinal).ToList();
         return (HtmlReport.Render(input, sections), damaged);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Report;
 using SpotifyEtl.Import;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Tests.Queries;
 using SpotifyEtl.Tests.Support;
@@ -193,6 +194,45 @@ public sealed class ReportSectionsTests : IDisposable
         // Each note names the mark its chart draws: paler bars, hollow dots.
         Assert.Contains("Paler: a week the lake holds only in part", SectionOf(html, "listening-over-time"), StringComparison.Ordinal);
         Assert.Contains("Hollow: a week the lake holds only in part", SectionOf(html, "skip-rate"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_week_that_meets_a_recently_played_gap_a_run_named_is_drawn_paler_and_the_note_names_the_gap(int seed)
+    {
+        // Plays every day for three to ten weeks; one to four runs' manifests name a gap within them (a day, or days long),
+        // beside a run without one and a manifest cut short.
+        var random = new Random(seed);
+        var first = new DateTime(2025, 6, 2, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 7)); // 2025-06-02 is a Monday
+        var days = 7 * random.Next(3, 11);
+        var plays = Enumerable.Range(0, days).Select(d => first.AddDays(d).AddSeconds(random.Next(0, 86400))).ToList();
+        var (firstDay, latest) = WritePlaysByDay(plays);
+        var gaps = Enumerable.Range(0, random.Next(1, 5)).Select(_ => firstDay.AddDays(random.Next(1, days - 4))).Select(from => (From: from, To: from.AddDays(random.Next(0, 4)))).ToList();
+        var manifests = Directory.CreateDirectory(_folder["lake/manifests"]).FullName;
+        foreach (var (gap, index) in gaps.Select((gap, index) => (gap, index)).Append(((From: firstDay, To: firstDay), -1)))
+        {
+            var source = new SourceReport("recently_played", "recently_played", "me", SourceStatus.Landed, 1, 50, 1, 0, null, 1, null, null, []);
+            var run = new ExtractionManifest($"run{index + 1}", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0, ExtractionOutcome.Succeeded, null, false,
+                "refresh_token", false, null, 1, 0, [index < 0 ? source : source with { Gap = new(At(gap.From, 9), At(gap.To, 17)) }]);
+            File.WriteAllText(Path.Combine(manifests, $"run{index + 1}.json"), System.Text.Json.JsonSerializer.Serialize(run, ExtractionJsonContext.Default.ExtractionManifest));
+        }
+        File.WriteAllText(Path.Combine(manifests, "cut-short.json"), "{\"run_id\": \"x\", \"sources\": [");
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        bool MeetsGap(DateOnly week) => gaps.Any(g => g.From <= week.AddDays(6) && g.To >= week);
+        foreach (var section in new[] { "listening-over-time", "skip-rate" })
+        {
+            AssertWeeks(html, section, week => week <= firstDay || week.AddDays(6) >= latest || MeetsGap(week), $"seed {seed}, gaps {string.Join(", ", gaps)}");
+        }
+        var earliest = gaps.Min();
+        Assert.Contains($"plays may be missing on {earliest.From:yyyy-MM-dd}{(earliest.From == earliest.To ? "" : $" to {earliest.To:yyyy-MM-dd}")}",
+            SectionOf(html, "listening-over-time"), StringComparison.Ordinal);
+        static DateTimeOffset At(DateOnly day, int hour) => new(day.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero);
     }
 
     [Theory]

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
+
+namespace SpotifyEtl.Cli.Report;
+
+/// <summary>
+/// The days a local lake's runs name in their manifests as a recently-played gap: more plays between two runs than Spotify
+/// keeps, so plays of those days may be missing, and a week that meets them would read as less listening. A lake in S3
+/// keeps its manifests in the raw bucket, which the report does not read: there it knows of none.
+/// </summary>
+internal static class PlayGaps
+{
+    /// <summary>Each gap's days (UTC), from the day of the last play before it to the day of the first after it, in order.</summary>
+    public static IReadOnlyList<(DateOnly From, DateOnly To)> Read(string lakeFolder)
+    {
+        var folder = Path.Combine(lakeFolder, LakeLayout.Manifests.TrimEnd('/'));
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        var gaps = new HashSet<(DateOnly From, DateOnly To)>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            try
+            {
+                var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(file), ExtractionJsonContext.Default.ExtractionManifest);
+                foreach (var gap in manifest?.Sources?.Select(source => source?.Gap).OfType<RecentlyPlayedGap>() ?? [])
+                {
+                    gaps.Add((DateOnly.FromDateTime(gap.After.UtcDateTime), DateOnly.FromDateTime(gap.Before.UtcDateTime)));
+                }
+            }
+            catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                // A manifest that cannot be read tells of no gap; the report is about the tables.
+            }
+        }
+        return [.. gaps.Order()];
+    }
+}
