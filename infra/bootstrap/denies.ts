@@ -5,14 +5,24 @@
 import type { Statement } from "./policies";
 
 /**
- * The deploy role's denies; `boundary` is the stack's permissions boundary, which every role it creates must carry, and
- * `reviewed` whether a reviewer approves the stack's deploys.
+ * The deploy role's denies; `boundary` is the stack's permissions boundary, which every role it creates must carry,
+ * `lakeObjects` the ARNs of its buckets' objects, and `reviewed` whether a reviewer approves the stack's deploys.
  */
-export function deployDenies(boundary: string, reviewed: boolean): Statement[] {
+export function deployDenies(boundary: string, lakeObjects: readonly string[], reviewed: boolean): Statement[] {
     return [
+        // Of the lake's objects pulumi up reads and writes none (destroying a bucket with forceDestroy deletes them): a
+        // deploy session does not read the listener's history and exports, nor writes a manifest that runs the transform.
+        // A deny, since an ARN's wildcard matches the '/' after a bucket's name: the role's `<prefix>-*` is its objects too.
+        {
+            Sid: "NoLakeObjectReadsOrWrites",
+            Effect: "Deny",
+            Action: ["s3:GetObject*", "s3:PutObject*", "s3:RestoreObject", "s3:ReplicateObject"],
+            Resource: lakeObjects,
+        },
         // A reviewed stack's secret holds the only copy of a refresh token Spotify rotated: deleted, it stays recoverable
         // for at least seven days (Secrets Manager's shortest window), whatever a deploy session asks. Pulumi's `protect`
-        // is the CLI's alone, and `secretRecoveryWindowDays: 0` of such a stack makes its destroy fail here, saying so.
+        // is the CLI's alone. (The workflows never destroy a stack; a `pulumi up` that would delete or replace the secret
+        // without a window, as `secretRecoveryWindowDays: 0` asks, is refused here.)
         ...(reviewed ? [
             {
                 Sid: "ReviewedSecretDeletedOnlyRecoverably",

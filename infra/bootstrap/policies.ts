@@ -12,9 +12,10 @@
 // in `deployServiceWildcards` with its reason and scoped to the stack's names; IAM is not a wildcard. Every
 // role it creates must carry the stack's permissions boundary, which it can neither remove nor change. It may
 // not read a secret's value, put one (PutSecretValue), move its current label to another version, share the
-// secret through a resource policy, rotation or a replica, use KMS beyond decrypting its stack's data key, or
-// assume any role. (UpdateSecret, which pulumi up calls for the secret's description and key, accepts a value too;
-// IAM cannot tell the two calls apart.)
+// secret through a resource policy, rotation or a replica, delete a reviewed stack's secret without a recovery
+// window, read or write the lake's objects (a destroy's deletes aside), use KMS beyond decrypting its stack's data key,
+// or assume any role (denies.ts). (UpdateSecret, which pulumi up calls for the secret's description and key, accepts a
+// value too; IAM cannot tell the two calls apart.)
 
 import { permissionsBoundaryArn } from "../boundary";
 import { deployDenies } from "./denies";
@@ -171,15 +172,6 @@ export function deployPolicy(s: StackScope): PolicyDocument {
         Version: "2012-10-17",
         Statement: [
             allow("ManageBuckets", ["s3:*"], [...r.buckets, ...r.objects]),
-            // Of the lake's objects pulumi up reads and writes none (destroying a bucket with forceDestroy deletes them): a
-            // deploy session does not read the listener's history and exports, nor writes a manifest that runs the
-            // transform. A deny, since an ARN's wildcard matches the '/' after a bucket's name: `<prefix>-*` is its objects too.
-            {
-                Sid: "NoLakeObjectReadsOrWrites",
-                Effect: "Deny",
-                Action: ["s3:GetObject*", "s3:PutObject*", "s3:RestoreObject", "s3:ReplicateObject"],
-                Resource: r.objects,
-            },
             allow("ManageFunctions", ["lambda:*"], r.functions),
             allow("ManageLogGroups", ["logs:*"], r.logGroups),
             allow("ManageQueues", ["sqs:*"], r.queues),
@@ -203,7 +195,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
             allow("PassStackRoles", ["iam:PassRole"], r.roles, { StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "glue.amazonaws.com"] } }),
             secretsKeyStatement(s),
             ...stateStatements(s, "write"),
-            ...deployDenies(boundary, s.reviewed === true),
+            ...deployDenies(boundary, r.objects, s.reviewed === true),
         ],
     };
 }

@@ -171,7 +171,8 @@ for (const stackName of stackNames(repoRoot)) {
 
 test("a stack file may set any of the AWS provider's settings, and nothing outside the two namespaces or undeclared", () => {
     const stack = stackConfigFile("dev");
-    for (const setting of Object.keys(awsSettings)) {
+    // The settings a stack pins itself with, named here so that a provider that renamed one fails this test.
+    for (const setting of ["allowedAccountIds", "forbiddenAccountIds", "maxRetries", "retryMode", "skipMetadataApiCheck", "defaultTags", "ignoreTags"]) {
         assert.deepEqual(stackFileProblems({ ...stack, [`aws:${setting}`]: "x" }), [], `aws:${setting}`);
     }
     assert.deepEqual(stackFileProblems({ ...stack, "aws:allowedAcountIds": "[]" }), ["aws:allowedAcountIds is not a setting of the AWS provider"]);

@@ -15,25 +15,34 @@ internal static class PlayGaps
     public static IReadOnlyList<(DateOnly From, DateOnly To)> Read(string lakeFolder)
     {
         var folder = Path.Combine(lakeFolder, LakeLayout.Manifests.TrimEnd('/'));
-        if (!Directory.Exists(folder))
-        {
-            return [];
-        }
         var gaps = new HashSet<(DateOnly From, DateOnly To)>();
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        try
         {
-            try
+            if (!Directory.Exists(folder))
             {
-                var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(file), ExtractionJsonContext.Default.ExtractionManifest);
-                foreach (var gap in manifest?.Sources?.Select(source => source?.Gap).OfType<RecentlyPlayedGap>() ?? [])
+                return [];
+            }
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+            {
+                try
                 {
-                    gaps.Add((DateOnly.FromDateTime(gap.After.UtcDateTime), DateOnly.FromDateTime(gap.Before.UtcDateTime)));
+                    var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(file), ExtractionJsonContext.Default.ExtractionManifest);
+                    // A gap a hand-written or damaged manifest gives without its ends, or with them out of order, names no days.
+                    foreach (var gap in manifest?.Sources?.Select(source => source?.Gap).OfType<RecentlyPlayedGap>()
+                        .Where(gap => gap.After > DateTimeOffset.UnixEpoch && gap.Before >= gap.After) ?? [])
+                    {
+                        gaps.Add((DateOnly.FromDateTime(gap.After.UtcDateTime), DateOnly.FromDateTime(gap.Before.UtcDateTime)));
+                    }
+                }
+                catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+                {
+                    // A manifest that cannot be read tells of no gap; the report is about the tables.
                 }
             }
-            catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
-            {
-                // A manifest that cannot be read tells of no gap; the report is about the tables.
-            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A manifests folder that cannot be listed tells of no gap either: the gaps found so far stand.
         }
         return [.. gaps.Order()];
     }

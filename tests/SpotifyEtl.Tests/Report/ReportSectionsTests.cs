@@ -221,6 +221,8 @@ public sealed class ReportSectionsTests : IDisposable
             File.WriteAllText(Path.Combine(manifests, $"run{index + 1}.json"), System.Text.Json.JsonSerializer.Serialize(run, ExtractionJsonContext.Default.ExtractionManifest));
         }
         File.WriteAllText(Path.Combine(manifests, "cut-short.json"), "{\"run_id\": \"x\", \"sources\": [");
+        // A gap without its ends (a manifest edited by hand) names no days.
+        File.WriteAllText(Path.Combine(manifests, "no-ends.json"), "{\"run_id\": \"y\", \"sources\": [{\"source\": \"recently_played\", \"gap\": {}}]}");
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
