@@ -27,7 +27,7 @@ internal static partial class Charts
         Func<string?, bool>? partial = null, string? note = null, bool whole = false)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
-        var (slots, earlier) = ChartSlots.Latest(ChartSlots.Of(result.Rows, l), (int)((layout.Width - 80) / MinimumBand));
+        var (slots, earlier) = ChartSlots.Latest(ChartSlots.Of(result.Rows, l), (int)((layout.Width - AxisMargins) / MinimumBand));
         var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
@@ -77,6 +77,9 @@ internal static partial class Charts
     /// latest places that fit, rather than bars too thin to see or point at.
     /// </summary>
     private const double MinimumBand = 3;
+
+    /// <summary>What the axes take of a column chart's width at most: the value axis and its ticks (48 or 56), the right edge (8 or 12), and the room the first slanted label may add.</summary>
+    private const int AxisMargins = 80;
 
     /// <summary>Plays by weekday (0 = Monday) and hour, from listening_clock's columns: a cell per hour, darker for more plays.</summary>
     public static string Heatmap(ChartLayout layout, QueryResult result) =>

@@ -138,16 +138,11 @@ export function describeAccess(label: string, load: () => Promise<StackRun>, oth
 
         test("the deploy role deletes a reviewed stack's secret only with a recovery window of a week or more; another stack's as its config asks", async () => {
             const secret = String(run.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")?.state["arn"]);
-            const deleting = (context: Record<string, string>): Request => ({ action: "secretsmanager:DeleteSecret", resource: secret, context });
-            const recoverable = [7, 8, 30].map((days) => deleting({ "secretsmanager:RecoveryWindowInDays": String(days), "secretsmanager:ForceDeleteWithoutRecovery": "false" }));
-            const unrecoverable = [deleting({ "secretsmanager:ForceDeleteWithoutRecovery": "true" }),
-                ...[0, 1, 6].map((days) => deleting({ "secretsmanager:RecoveryWindowInDays": String(days), "secretsmanager:ForceDeleteWithoutRecovery": "false" }))];
-            assert.deepEqual(await refused(deploy, recoverable), []);
-            if (scope.reviewed === true) {
-                assert.deepEqual(await allowed(deploy, unrecoverable), []);
-            } else {
-                assert.deepEqual(await refused(deploy, unrecoverable), []);
-            }
+            const deleting = (days: number | "forced"): Request => ({ action: "secretsmanager:DeleteSecret", resource: secret, context: days === "forced"
+                ? { "secretsmanager:ForceDeleteWithoutRecovery": "true" } : { "secretsmanager:RecoveryWindowInDays": String(days), "secretsmanager:ForceDeleteWithoutRecovery": "false" } });
+            assert.deepEqual(await refused(deploy, [7, 8, 30].map(deleting)), []);
+            const unrecoverable = (["forced", 0, 1, 6] as const).map(deleting);
+            assert.deepEqual(await (scope.reviewed === true ? allowed : refused)(deploy, unrecoverable), []);
         });
 
         test("no workflow role runs a function or reads the log events a function wrote, nor lets anyone else", async () => {
