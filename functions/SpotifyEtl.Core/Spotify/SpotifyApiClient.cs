@@ -49,7 +49,7 @@ public sealed class SpotifyApiClient : IDisposable
         ArgumentNullException.ThrowIfNull(credentials);
         options ??= new SpotifyClientOptions();
         var transport = new SpotifyTransport(http, options, budget ?? RunBudget.Unlimited(options.TimeProvider));
-        var tokens = new SpotifyTokenProvider(transport, endpoints, credentials, rotatedTokenStore, options.TimeProvider);
+        var tokens = new SpotifyTokenProvider(transport, endpoints, credentials, rotatedTokenStore, options.TimeProvider, options.OnTokenWait);
         return new SpotifyApiClient(transport, tokens, endpoints);
     }
 

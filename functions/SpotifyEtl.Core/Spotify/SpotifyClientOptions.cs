@@ -37,6 +37,9 @@ public sealed record SpotifyClientOptions
     /// <summary>Told before each wait to retry, so that a person watching knows why nothing lands (offline, say).</summary>
     public Action<SpotifyRetry>? OnRetry { get; init; }
 
+    /// <summary>Told when a request finds another's token request under way and waits for its answer (a test holds that answer until the sources it runs all wait).</summary>
+    internal Action? OnTokenWait { get; init; }
+
     /// <summary>Waits (Retry-After, backoff) go through this clock, so tests do not sleep.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

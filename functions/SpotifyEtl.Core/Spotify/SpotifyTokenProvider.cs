@@ -21,6 +21,7 @@ public sealed class SpotifyTokenProvider : IDisposable
     private readonly SpotifyCredentials _credentials;
     private readonly IRefreshTokenStore? _rotatedTokenStore;
     private readonly TimeProvider _timeProvider;
+    private readonly Action? _onWait;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _refreshToken;
     private string? _accessToken;
@@ -29,8 +30,9 @@ public sealed class SpotifyTokenProvider : IDisposable
     private SpotifyRunStoppedException? _unavailable;
 
     internal SpotifyTokenProvider(SpotifyTransport transport, SpotifyEndpoints endpoints, SpotifyCredentials credentials,
-        IRefreshTokenStore? rotatedTokenStore, TimeProvider timeProvider)
+        IRefreshTokenStore? rotatedTokenStore, TimeProvider timeProvider, Action? onWait = null)
     {
+        _onWait = onWait;
         _transport = transport;
         _endpoints = endpoints;
         _credentials = credentials;
@@ -58,7 +60,11 @@ public sealed class SpotifyTokenProvider : IDisposable
 
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_gate.Wait(0, CancellationToken.None))
+        {
+            _onWait?.Invoke();
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         try
         {
             if (_reauthorization is not null)
