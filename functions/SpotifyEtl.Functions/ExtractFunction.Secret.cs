@@ -10,7 +10,7 @@ public sealed partial class ExtractFunction
     /// The secret's credentials, with the time of their authorization when the secret has it (<c>authorized_at</c>, which
     /// <c>auth login</c> writes into the credentials file). In the weeks before the refresh token ends every run logs a
     /// <c>spotify_reauthorization_due</c> warning, which the stack's alarm of that name watches; an <c>authorized_at</c> that is
-    /// no time costs the run only that warning, and says so.
+    /// missing or no time costs the run only that warning, and says so in one the same alarm watches.
     /// </summary>
     private SpotifyCredentials CredentialsOf(SpotifySecretValue secret, string secretId)
     {
@@ -18,6 +18,7 @@ public sealed partial class ExtractFunction
         var authorizedAt = RefreshTokenExpiry.Read(secret.AuthorizedAt, now, out var problem);
         var credentials = new SpotifyCredentials(secret.ClientId ?? "", secret.ClientSecret ?? "", secret.RefreshToken, authorizedAt);
         credentials.Validate($"secret {secretId}");
+        problem ??= RefreshTokenExpiry.Unknown(credentials);
         if (problem is not null)
         {
             _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", StackContract.LogEvents.AuthorizedAtUnreadable, secretId, $"Secret {secretId}: {problem}."),

@@ -72,7 +72,8 @@ internal static class CredentialsFile
         {
             var content = JsonSerializer.Deserialize(ReadJson(path), CliJsonContext.Default.CredentialsFileContent);
             var authorizedAt = RefreshTokenExpiry.Read(content?.AuthorizedAt, DateTimeOffset.UtcNow, out var authorizedAtProblem);
-            return (new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken, authorizedAt), authorizedAtProblem);
+            var credentials = new SpotifyCredentials(content?.ClientId ?? "", content?.ClientSecret ?? "", content?.RefreshToken, authorizedAt);
+            return (credentials, authorizedAtProblem ?? RefreshTokenExpiry.Unknown(credentials));
         }
         catch (JsonException exception)
         {

@@ -67,6 +67,17 @@ public static class RefreshTokenExpiry
         return null;
     }
 
+    /// <summary>
+    /// What is wrong with a user's credentials that hold no time of their authorization (put before <c>auth login</c> wrote
+    /// it, or by hand): when the refresh token ends is not known, so no run can say so ahead and the first to know is the
+    /// run Spotify refuses. Null for an app's credentials (no refresh token, nothing ends) and for those that hold the time.
+    /// </summary>
+    public static string? Unknown(SpotifyCredentials credentials) => credentials.HasRefreshToken && credentials.AuthorizedAt is null
+        ? $"it has no {StackContract.Secret.AuthorizedAt}, so when its refresh token ends (six months after the login that gave it) is not known " +
+          "and no run can say so ahead; 'spotify-etl auth login' writes it (or add the time you last authorized, in UTC, as " +
+          $"\"{StackContract.Secret.AuthorizedAt}\": \"2026-06-01T12:00:00Z\")"
+        : null;
+
     private static readonly string[] IsoForms = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
 
     private static string Kind(JsonValueKind kind) => kind switch

@@ -48,11 +48,15 @@ internal sealed class CliTestContext : IDisposable
         return this;
     }
 
-    /// <summary>A credentials file as a user writes one: <c>{"client_id", "client_secret", "refresh_token"}</c>, owner-readable only.</summary>
-    public static void WriteCredentials(string path, string clientId, string clientSecret, string? refreshToken)
+    /// <summary>
+    /// A credentials file as a user writes one, <c>{"client_id", "client_secret"}</c>, with the refresh token and the time of
+    /// its authorization as <c>auth login</c> adds them (an hour ago; none with <paramref name="authorizedAt"/> false), owner-readable only.
+    /// </summary>
+    public static void WriteCredentials(string path, string clientId, string clientSecret, string? refreshToken, bool authorizedAt = true)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var token = refreshToken is null ? "" : $",\"refresh_token\":\"{refreshToken}\"";
+        var token = refreshToken is null ? "" : $",\"refresh_token\":\"{refreshToken}\"" +
+            (authorizedAt ? $",\"authorized_at\":\"{SpotifyEtl.Spotify.RefreshTokenExpiry.Format(DateTimeOffset.UtcNow.AddHours(-1))}\"" : "");
         File.WriteAllText(path, $$"""{"client_id":"{{clientId}}","client_secret":"{{clientSecret}}"{{token}}}""");
         if (!OperatingSystem.IsWindows())
         {

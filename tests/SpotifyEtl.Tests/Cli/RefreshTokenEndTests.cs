@@ -62,6 +62,20 @@ public sealed class RefreshTokenEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_credentials_file_without_authorized_at_is_named_with_what_to_do_and_the_extraction_goes_on()
+    {
+        using var cli = new CliTestContext(_spotify);
+        CliTestContext.WriteCredentials(cli.Context.DefaultCredentialsPath, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, SpotifyDouble.InitialRefreshToken, authorizedAt: false);
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"{cli.Context.DefaultCredentialsPath}: it has no authorized_at, so when its refresh token ends", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("'spotify-etl auth login' writes it", cli.Errors, StringComparison.Ordinal);
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
+    }
+
+    [Fact]
     public async Task An_authorized_at_in_the_credentials_file_that_is_no_time_is_named_and_the_extraction_goes_on()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials();

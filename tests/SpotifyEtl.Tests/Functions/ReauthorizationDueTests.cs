@@ -79,13 +79,29 @@ public sealed class ReauthorizationDueTests : ExtractFunctionHarness
     }
 
     [Fact]
-    public async Task A_secret_without_the_time_of_its_authorization_gives_no_notice_and_extracts_as_before()
+    public async Task A_secret_without_the_time_of_its_authorization_extracts_as_before_and_says_no_run_can_tell_when_its_token_ends()
     {
         SecretAuthorizedAt(null);
 
         using var result = await JsonDocument.ParseAsync(Function().RunHandler(Event()));
 
         Assert.Equal("succeeded", result.RootElement.GetProperty("outcome").GetString());
+        Assert.Empty(Events(StackContract.LogEvents.ReauthorizationDue));
+        // The event the reauthorization-due alarm counts: without it the first word of the token's end is the refusal.
+        var message = Assert.Single(Events(StackContract.LogEvents.AuthorizedAtUnreadable)).GetProperty("message").GetString()!;
+        Assert.Contains("has no authorized_at", message, StringComparison.Ordinal);
+        Assert.Contains("spotify-etl auth login", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_apps_credentials_without_a_refresh_token_have_nothing_that_ends_and_give_no_notice()
+    {
+        SecretsManager.Secrets[SecretId] = $$"""{"client_id":"{{SpotifyDouble.ClientId}}","client_secret":"{{SpotifyDouble.ClientSecret}}"}""";
+
+        using var result = await JsonDocument.ParseAsync(Function(new() { ["SPOTIFY_SOURCES"] = $$"""[{"type":"playlist","id":"{{Playlist}}"}]""" }).RunHandler(Event()));
+
+        // The run went on past its credentials (the double's playlist answers an app's token in part).
+        Assert.Contains(result.RootElement.GetProperty("outcome").GetString(), new[] { "succeeded", "partial" });
         Assert.Empty(Events(StackContract.LogEvents.ReauthorizationDue));
         Assert.Empty(Events(StackContract.LogEvents.AuthorizedAtUnreadable));
     }
