@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class CliOptions
         // A bucket would otherwise be read as a folder named "s3:" and reported missing.
         option.Validators.Add(result =>
         {
-            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { } text && text.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+            if (BucketIn(result) is { } text)
             {
                 result.AddError(onS3?.Invoke(text) ?? $"--lake {text}: this verb works on a local folder. Of a lake on S3, 'spotify-etl report --lake {text}' shows the named " +
                     "queries' answers, Athena runs them (the stack's workgroup holds them), and the Lambda functions transform it.");
@@ -28,6 +29,13 @@ internal static class CliOptions
         });
         return option;
     }
+
+    /// <summary>
+    /// The first of a local path's values that names a bucket (s3://...), which would otherwise be read as a folder named
+    /// "s3:" in the current folder: created and written, or reported missing under a path the user never typed.
+    /// </summary>
+    public static string? BucketIn(System.CommandLine.Parsing.SymbolResult result) =>
+        result.Tokens.Select(token => token.Value).FirstOrDefault(value => value.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>--verbose, on every verb: errors come with their stack trace.</summary>
     public static Option<bool> Verbose { get; } = new("--verbose")
@@ -114,4 +122,20 @@ internal static class CliOptions
             return value;
         },
     };
+
+    /// <param name="description">What the option says of itself, when its default is not the lake's own format.</param>
+    public static Option<TableFormat> Format(string? description = null) => new("--format")
+    {
+        Description = description ?? "File format of the tables: parquet or csv. Default: the lake's own, or parquet (as on AWS) for a lake with no tables yet.",
+        HelpName = "parquet|csv",
+        // No default value: the help would print "[default: Parquet]", which a lake of CSV tables contradicts. Unset, the
+        // option reads as the enum's first value, Parquet, and each command takes the lake's own format first.
+        CustomParser = result => TableFormats.Parse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value) ?? Invalid(result),
+    };
+
+    private static TableFormat Invalid(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"--format must be parquet or csv, not '{(result.Tokens.Count == 0 ? "" : result.Tokens[0].Value)}'.");
+        return TableFormats.Default;
+    }
 }

@@ -18,7 +18,7 @@ internal static class CurrentCommand
     public static Command Create()
     {
         var lake = CliOptions.Lake();
-        var format = TransformCommand.Format();
+        var format = CliOptions.Format();
         var json = CliOptions.Json("Print one JSON object on stdout instead of the sentence (for scripts): the lake, the days read and each table's rows.");
         var command = new Command("current",
             "Rebuild the current-state tables (songs_current, albums_current, artists_current, song_artists_current, playlists_current: " +

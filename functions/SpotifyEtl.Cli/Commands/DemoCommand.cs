@@ -19,7 +19,7 @@ internal static class DemoCommand
         var items = CliOptions.SampleItems("Entries per playlist.");
         var seed = CliOptions.Seed("Seed of the sample.");
         // The demo empties its lake first, so the tables it writes have no format of their own to keep.
-        var format = TransformCommand.Format("File format of the tables: parquet or csv. Default: parquet (as on AWS), whatever an earlier demo wrote: each demo starts its lake afresh.");
+        var format = CliOptions.Format("File format of the tables: parquet or csv. Default: parquet (as on AWS), whatever an earlier demo wrote: each demo starts its lake afresh.");
         var command = new Command("demo",
             "The whole pipeline on this machine: make a sample of raw Spotify responses, transform it into a fresh local lake, " +
             "run every named query against it with DuckDB, and write the listening report. No Spotify account or AWS needed.")

@@ -23,12 +23,17 @@ internal static class ImportCommand
             {
                 result.AddError("PATH is empty: name the export's zip, its unzipped folder, or its .json files.");
             }
+            else if (CliOptions.BucketIn(result) is { } bucket)
+            {
+                result.AddError($"{bucket}: import reads an export on this machine. Copy it here first ('aws s3 cp {bucket} .'), or, to import it " +
+                    $"into a stack, upload it under the raw bucket's {LakeLayout.Import} prefix, where the transform function imports it (docs/history.md, \"On AWS\").");
+            }
         });
         // On AWS the transform function imports an export uploaded to the raw bucket (docs/history.md).
         var lake = CliOptions.Lake(onS3: bucket => $"--lake {bucket}: import works on a local folder. On AWS, upload the export under the raw bucket's " +
             $"{LakeLayout.Import} prefix instead, 'aws s3 cp FILE s3://BUCKET/{LakeLayout.Import}' with the raw bucket's name ('pulumi stack output rawBucketName'), " +
             "and the transform function imports it (docs/history.md).");
-        var format = TransformCommand.Format();
+        var format = CliOptions.Format();
         var json = CliOptions.Json();
         var command = new Command("import",
             "Import your Spotify data export (account privacy page: 'Extended streaming history', and 'Account data'): each streaming-history " +

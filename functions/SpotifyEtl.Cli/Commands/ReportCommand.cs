@@ -37,6 +37,14 @@ internal static class ReportCommand
         });
         var output = new Option<FileInfo?>("--out") { Description = "The HTML file to write, or a folder to write report.html in (a path ending in / is a folder, made if missing; " +
                                                                   "- is standard output; default: report.html in the lake folder, or in the current folder for S3)." };
+        output.Validators.Add(result =>
+        {
+            if (CliOptions.BucketIn(result) is { } bucket)
+            {
+                result.AddError($"--out {bucket}: report writes the page on this machine. Write it here and copy it up: " +
+                    $"'spotify-etl report --lake LAKE --out report.html', then 'aws s3 cp report.html {bucket}'.");
+            }
+        });
         var json = CliOptions.Json("Print one JSON object on stdout instead of the line naming the page (for scripts): the lake and the page's path. Not with --out -, where stdout is the page.");
         var command = new Command("report",
             "Write the listening report: one self-contained HTML page (charts and tables, no network needed to open it) from the named queries, run on DuckDB in this process.")
@@ -85,8 +93,10 @@ internal static class ReportCommand
         if (!lake.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             // Before the lake is opened, which makes the tables' lock file in its .tmp/: a refused --out leaves the lake as it was.
-            RefuseInsideLake(Path.GetFullPath(lake), output);
+            ReportTarget.RefuseInsideLake(Path.GetFullPath(lake), output);
             QueryRunner.Open(lake).Dispose();
+            // Before the queries run, not after: a page that cannot be written (a read-only lake's default) is said at once.
+            ReportTarget.CheckWritable(output ?? Path.Combine(lake, DefaultFileName));
             (string Html, IReadOnlyList<string> Damaged) local;
             // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
             // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
@@ -97,6 +107,8 @@ internal static class ReportCommand
             return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
         }
         var (bucket, prefix) = ParseS3(lake);
+        // Before the bucket's tables are copied, which may be thousands of files.
+        ReportTarget.CheckWritable(output ?? DefaultFileName);
         var copy = Directory.CreateTempSubdirectory("spotify-etl-report-");
         try
         {
@@ -153,7 +165,7 @@ internal static class ReportCommand
     /// </summary>
     private static (string Path, string? Damaged) Saved((string Html, IReadOnlyList<string> Damaged) report, string path)
     {
-        var saved = Save(report.Html, path);
+        var saved = ReportTarget.Save(report.Html, path);
         return (saved, report.Damaged.Count == 0
             ? null
             : $"The report is written to {saved} without the sections these tables feed. " + string.Join(" ", report.Damaged));
@@ -178,79 +190,6 @@ internal static class ReportCommand
         catch (LakeException exception)
         {
             throw new CliException(ExitCodes.DataError, exception.Message);
-        }
-    }
-
-    private static string Save(string html, string path)
-    {
-        if (path == ReportWriter.StandardOutputName)
-        {
-            ReportWriter.Save(html, path);
-            return "standard output";
-        }
-        var full = Target(path);
-        try
-        {
-            ReportWriter.Save(html, full);
-            return full;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The runtime's message names what it tripped on (a temporary file, a part of the path): say what the user can change.
-            var folder = Path.GetDirectoryName(full)!;
-            var fileOnTheWay = Ancestors(folder).FirstOrDefault(File.Exists);
-            var why = fileOnTheWay is not null ? $"{fileOnTheWay} is a file, not a folder"
-                : Directory.Exists(full) ? $"{full} is a folder, not a file"
-                : exception is UnauthorizedAccessException ? $"the folder {folder} may not be written to"
-                : exception.Message.TrimEnd('.');
-            throw new CliException(ExitCodes.IoError, $"Cannot write the report to {full}: {why}. Choose another --out.");
-        }
-    }
-
-    // Told apart from the user's own folders whatever their case: on a disk that ignores case, RAW/ is raw/.
-    /// <summary>The folders of a lake that hold what it keeps: no report is written into them.</summary>
-    private static readonly HashSet<string> LakeFolders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        LakeLayout.Raw, LakeLayout.Transformed, LakeLayout.Quarantine, LakeLayout.Staging, LakeLayout.State, LakeLayout.Manifests, LakeLayout.Reports, LakeLayout.Import,
-    };
-
-    /// <summary>The file an --out names: a folder given as --out receives the report under its usual name; so does one that ends with a slash, made if missing.</summary>
-    private static string Target(string path) =>
-        Directory.Exists(path) || Path.EndsInDirectorySeparator(path) ? Path.Combine(Path.GetFullPath(path), "report.html") : Path.GetFullPath(path);
-
-    /// <summary>
-    /// An --out in one of the lake's folders (raw/, the tables, quarantine/, the tool's state), or on a file or folder of
-    /// the tool's own beside them (a name that starts with a dot), would replace what the lake keeps: a raw object or an
-    /// imported export file the report's bytes overwrite is lost. The lake's folder itself holds the report by default;
-    /// a folder of the user's own inside the lake may hold it too.
-    /// </summary>
-    private static void RefuseInsideLake(string lake, string? output)
-    {
-        if (output is null || output == ReportWriter.StandardOutputName)
-        {
-            return;
-        }
-        var target = Target(output);
-        var relative = Path.GetRelativePath(lake, target);
-        if (relative == "." || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
-        {
-            return;
-        }
-        var separator = relative.IndexOf(Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        var top = separator < 0 ? null : relative[..separator];
-        if (top is not null ? top.StartsWith('.') || LakeFolders.Contains(top + "/") : relative.StartsWith('.'))
-        {
-            var where = top is not null ? $"inside the lake's {top}/" : "a file the tool keeps in the lake";
-            throw new CliException(ExitCodes.Usage, $"--out {output} is {where}: the report would replace what the lake keeps there. " +
-                                                    $"Leave --out out (the report goes to {Path.Combine(lake, "report.html")}), or write it outside the lake's folders.");
-        }
-    }
-
-    private static IEnumerable<string> Ancestors(string folder)
-    {
-        for (var current = folder; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
-        {
-            yield return current;
         }
     }
 

@@ -17,8 +17,16 @@ internal static class TransformCommand
             Description = "Raw .json files to land first: a file or a folder holding raw/... (such as the output of 'sample'). " +
                           "Keys are read from the path from its 'raw/' segment on. Without it, the lake's own raw/ is transformed.",
         };
+        input.Validators.Add(result =>
+        {
+            if (CliOptions.BucketIn(result) is { } bucket)
+            {
+                result.AddError($"--input {bucket}: transform lands raw files from this machine. Copy them here first ('aws s3 sync {bucket} FOLDER/raw'), " +
+                    "or replay the bucket's days, which the stack's transform function reads in place (docs/transformation.md, \"Replay and backfill\").");
+            }
+        });
         var lake = CliOptions.Lake();
-        var format = Format();
+        var format = CliOptions.Format();
         var json = CliOptions.Json();
         var noCurrent = new Option<bool>("--no-current-tables")
         {
@@ -86,22 +94,6 @@ internal static class TransformCommand
             return exit;
         });
         return command;
-    }
-
-    /// <param name="description">What the option says of itself, when its default is not the lake's own format.</param>
-    public static Option<TableFormat> Format(string? description = null) => new("--format")
-    {
-        Description = description ?? "File format of the tables: parquet or csv. Default: the lake's own, or parquet (as on AWS) for a lake with no tables yet.",
-        HelpName = "parquet|csv",
-        // No default value: the help would print "[default: Parquet]", which a lake of CSV tables contradicts. Unset, the
-        // option reads as the enum's first value, Parquet, and each command takes the lake's own format first.
-        CustomParser = result => TableFormats.Parse(result.Tokens.Count == 0 ? null : result.Tokens[0].Value) ?? Invalid(result),
-    };
-
-    private static TableFormat Invalid(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        result.AddError($"--format must be parquet or csv, not '{(result.Tokens.Count == 0 ? "" : result.Tokens[0].Value)}'.");
-        return TableFormats.Default;
     }
 
     /// <summary>

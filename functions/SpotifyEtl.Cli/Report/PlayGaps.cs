@@ -22,7 +22,8 @@ internal static class PlayGaps
             {
                 return [];
             }
-            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+            // A FIFO would hold the read until something wrote to it: only regular files are read.
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json").Where(file => SpotifyEtl.Storage.LocalEntry.NotARegularFile(file) is null))
             {
                 try
                 {

@@ -100,6 +100,34 @@ internal static class ReportWriter
         }
     }
 
+    /// <summary>
+    /// Throws what <see cref="Save(string, string)"/> would throw for want of a place to write: the page's folder made (as
+    /// the save would make it) and a file of its own created there and deleted, nothing else written.
+    /// </summary>
+    internal static void CheckWritable(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full) && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target)
+        {
+            full = target.FullName;
+        }
+        if (IsStandardOutput(full) || IsDevice(full))
+        {
+            return;
+        }
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"{full} is a folder");
+        }
+        if (File.Exists(full) && SpotifyEtl.Storage.LocalEntry.NotARegularFile(full) is { } problem)
+        {
+            throw new IOException($"{problem}; the report takes the place of a regular file only, and leaves this one as it is");
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var probe = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix}{Guid.NewGuid():N}.tmp");
+        new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+    }
+
     /// <summary>The names of this process's standard output.</summary>
     public static bool IsStandardOutput(string path) => path == StandardOutputName || (OperatingSystem.IsLinux() && path is "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1");
 

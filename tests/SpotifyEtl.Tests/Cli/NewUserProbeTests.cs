@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Tests.Support;
 using Xunit;
@@ -254,6 +255,23 @@ public sealed class NewUserProbeTests : IDisposable
 
         Assert.Equal(64, run.ExitCode);
         Assert.Contains($"--out {bucket}: sample writes a local folder", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists("s3:") || Directory.Exists("S3:"), "no folder named s3: was made");
+    }
+
+    /// <summary>A bucket where a verb takes a local path (the page, the export, the raw files to land), in either case and with or without a key.</summary>
+    [Theory]
+    [InlineData("report --lake lake --out", "s3://my-bucket/report.html", "--out {0}: report writes the page on this machine", "aws s3 cp report.html {0}")]
+    [InlineData("report --lake lake --out", "S3://MY-BUCKET/", "--out {0}: report writes the page on this machine", "aws s3 cp report.html {0}")]
+    [InlineData("import --lake lake", "s3://my-bucket/import/my_spotify_data.zip", "{0}: import reads an export on this machine", "aws s3 cp {0} .")]
+    [InlineData("transform --lake lake --input", "s3://my-raw/raw", "--input {0}: transform lands raw files from this machine", "aws s3 sync {0} FOLDER/raw")]
+    [InlineData("transform --lake lake --input", "S3://my-raw", "--input {0}: transform lands raw files from this machine", "Replay and backfill")]
+    public void A_bucket_given_for_a_local_path_is_a_usage_error_saying_how_to_copy_it_not_a_folder_named_s3(string verb, string bucket, string said, string advice)
+    {
+        var run = Run([.. verb.Split(' '), bucket]);
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains(string.Format(CultureInfo.InvariantCulture, said, bucket), run.Errors, StringComparison.Ordinal);
+        Assert.Contains(string.Format(CultureInfo.InvariantCulture, advice, bucket), run.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists("s3:") || Directory.Exists("S3:"), "no folder named s3: was made");
     }
 

@@ -139,4 +139,18 @@ public sealed class ReadOnlyLakeTests(ReadOnlyLakeTests.DemoLake demo) : IClassF
         Assert.True(report.ExitCode == 0, $"report with lock files {mask}: exit {report.ExitCode}: {report.Errors}");
         Assert.True(new FileInfo(page).Length > 0, "the report's page is written where --out says");
     }
+
+    [Fact]
+    public void A_report_into_a_read_only_lake_is_refused_before_its_queries_naming_the_page_and_the_file_system()
+    {
+        var lake = Lake(7);
+
+        var report = RunReadOnly(lake, "report", "--lake", lake);
+
+        Assert.True(report.ExitCode == ExitCodes.IoError, $"exit {report.ExitCode}: {report.Errors}");
+        Assert.Contains($"Cannot write the report to {Path.Combine(lake, "report.html")}: the folder {lake} is on a read-only file system. Choose another --out.",
+            report.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", report.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", report.Errors, StringComparison.Ordinal);
+    }
 }

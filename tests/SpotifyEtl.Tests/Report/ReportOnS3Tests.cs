@@ -218,6 +218,27 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
     }
 
     /// <summary>
+    /// A page that cannot be written (a file where its folder must be) is refused before the bucket is asked for its tables,
+    /// where it was found only once every table file had been copied and every query run: the endpoint here answers nothing,
+    /// so a report that asked it would end with exit 69 instead.
+    /// </summary>
+    [Fact]
+    public void A_page_that_cannot_be_written_is_refused_before_the_bucket_is_asked()
+    {
+        File.WriteAllText(_folder["a-file"], "");
+        var page = Path.Combine(_folder["a-file"], "report.html");
+        var environment = Emulator();
+        environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9";
+        environment["AWS_MAX_ATTEMPTS"] = "1";
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", "s3://some-bucket", "--out", page);
+
+        Assert.True(run.ExitCode == 74, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"Cannot write the report to {page}: {_folder["a-file"]} is a file, not a folder. Choose another --out.", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot read s3://", run.Errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// An S3 endpoint that takes the connection and never answers (a proxy or firewall that swallows requests): Ctrl-C or a
     /// SIGTERM during the wait ends the report as it ends every verb (130 or 143, its one line), not as a bucket that gave
     /// no answer (69), and no page is written.
