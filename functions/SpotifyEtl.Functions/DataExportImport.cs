@@ -53,6 +53,14 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
                         "it was removed from the bucket before it could be read; upload it again to import it"));
                     continue;
                 }
+                catch (UnreadableObjectException unserved)
+                {
+                    // Kept in an archive storage class, or encrypted with the uploader's own key: every retry would be refused
+                    // the same way, so it is named with what makes it readable (a copy onto itself, or a new upload, brings
+                    // an event of its own) and the invocation goes on.
+                    candidates.Add(ExportCandidate.Unusable(key, $"S3 does not serve it: {unserved.Reason}"));
+                    continue;
+                }
                 catch (VersionNotFoundException gone)
                 {
                     // The version its event names was deleted since: a retry would not find it either. Another version

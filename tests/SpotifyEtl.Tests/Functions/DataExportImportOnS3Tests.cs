@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Import;
@@ -99,6 +100,63 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
             && l.GetProperty("level").GetString() == "warn" && l.GetProperty("reason").GetString()!.Contains("removed from the bucket", StringComparison.Ordinal));
         var completed = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
         Assert.True(completed.GetProperty("history_rows").GetInt32() > 0);
+    }
+
+    /// <summary>
+    /// An export uploaded into an archive storage class (403 InvalidObjectState to every GET until restored) or encrypted with
+    /// the uploader's own key (SSE-C: 400 to a HEAD, without a body, and to a GET): named in the log with what makes it
+    /// readable, counted as not imported, and the invocation succeeds, where it failed into Lambda's retries and the
+    /// dead-letter queue with no word of the upload.
+    /// </summary>
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden, "InvalidObjectState", "The operation is not valid for the object's storage class", false, "aws s3api restore-object")]
+    [InlineData(HttpStatusCode.BadRequest, "InvalidRequest",
+        "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.", true, "upload it again without one")]
+    public async Task An_upload_S3_will_not_serve_is_logged_as_not_imported_with_its_remedy_and_the_invocation_succeeds(
+        HttpStatusCode status, string code, string message, bool headRefused, string remedy)
+    {
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var export = SampleExport.Write(new SampleExportOptions(50, 17));
+        var kept = $"{LakeLayout.Import}kept/{export.Zips[0].Name}";
+        var cold = $"{LakeLayout.Import}cold/{export.Zips[0].Name}";
+        await raw.PutBytesAsync(kept, export.Zips[0].Zip, "application/zip");
+        await raw.PutBytesAsync(cold, export.Zips[0].Zip, "application/zip");
+        var refusedPath = $"/{settings.RawBucket}/{cold}";
+        var gets = 0;
+        HttpResponseMessage? Refuse(HttpRequestMessage request)
+        {
+            if (Uri.UnescapeDataString(request.RequestUri!.AbsolutePath) != refusedPath)
+            {
+                return null;
+            }
+            if (request.Method == HttpMethod.Get)
+            {
+                Interlocked.Increment(ref gets);
+                return InterceptingHttp.S3Error(request, status, code, message);
+            }
+            return request.Method == HttpMethod.Head && headRefused ? new HttpResponseMessage(status) { RequestMessage = request } : null;
+        }
+        using var refusing = new InterceptingHttp(Refuse);
+        using var client = server.CreateClient(refusing);
+
+        using var log = new StringWriter();
+        // The event names the upload's version, as a versioned bucket's does: the function first asks whether the key still
+        // holds an upload (a HEAD), which is what S3 refuses first for an SSE-C object.
+        var notification = System.Text.Json.Nodes.JsonNode.Parse(TransformFunctionTests.S3Event(new[] { kept, cold }.Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k)))))!;
+        notification["Records"]![1]!["s3"]!["object"]!["versionId"] = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY";
+        using var output = new TransformFunction(settings, client, log).RunHandler(TransformFunctionTests.ToStream(notification.ToJsonString()));
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var named = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == cold);
+        Assert.Equal("warn", named.GetProperty("level").GetString());
+        Assert.Contains("S3 does not serve it", named.GetProperty("reason").GetString()!, StringComparison.Ordinal);
+        Assert.Contains(remedy, named.GetProperty("reason").GetString()!, StringComparison.Ordinal);
+        var completed = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent);
+        Assert.True(completed.GetProperty("history_rows").GetInt32() > 0, "the export S3 serves is imported");
+        Assert.Equal(1, JsonDocument.Parse(output).RootElement.GetProperty("import_incomplete_files").GetInt32());
+        Assert.True(gets <= 1, $"asked {gets} times: the object's state is no passing failure");
+        Assert.True(await raw.ExistsAsync(cold), "the object stays where it was uploaded");
     }
 
     [Fact]
