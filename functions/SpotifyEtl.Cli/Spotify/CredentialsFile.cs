@@ -12,7 +12,7 @@ namespace SpotifyEtl.Cli.Spotify;
 /// repository: the one named by --credentials, else the one in the config folder. No secret is read from an environment
 /// variable, which every program the shell starts inherits and an <c>export</c> line leaves in the shell's history.
 /// </summary>
-internal static class CredentialsFile
+internal static partial class CredentialsFile
 {
     /// <summary>Variables a user may have set for another tool, or an earlier version of this one: named when the credentials file is missing.</summary>
     private static readonly string[] RetiredVariables = ["SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"];
@@ -79,22 +79,6 @@ internal static class CredentialsFile
         {
             throw new CliException(ExitCodes.DataError, $"{path} cannot be read: {JsonErrorText.Of(exception)}. It must be JSON of the form {{\"client_id\":\"…\",\"client_secret\":\"…\",\"refresh_token\":\"…\",\"authorized_at\":\"…\"}} ('spotify-etl auth login' writes the last two).");
         }
-    }
-
-    /// <summary>
-    /// What to do about a credentials file other users of the machine may read (an editor's usual mode, 0644); null when
-    /// only its owner may. A save (a login, a rotated token) writes it owner-only again.
-    /// </summary>
-    public static string? Exposure(string path)
-    {
-        if (OperatingSystem.IsWindows() || !File.Exists(path))
-        {
-            return null;
-        }
-        var mode = File.GetUnixFileMode(path);
-        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-        return (mode & Others) == 0 ? null
-            : $"{path} holds the client secret and may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {ShellWord.Of(path)}'.";
     }
 
     /// <summary>Writes the credentials readable by the owner only.</summary>

@@ -5,6 +5,7 @@ using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Tests.Spotify;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Cli;
@@ -17,6 +18,32 @@ public sealed class AuthCommandTests : IAsyncLifetime
     public async Task InitializeAsync() => _spotify = await SpotifyDouble.StartAsync();
 
     public async Task DisposeAsync() => await _spotify.DisposeAsync();
+
+    /// <summary>
+    /// A credentials file on a read-only mount (a container's secret): the login ends before it asks the browser for consent,
+    /// naming the file and what to do, where it exchanged the code and then failed to save a refresh token it never shows.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Auth_login_with_a_credentials_file_it_cannot_write_ends_before_the_browser_is_asked()
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        var folder = Path.Combine(cli.Folder, "mounted");
+        Directory.CreateDirectory(folder);
+        var credentials = Path.Combine(folder, "credentials.json");
+        File.Copy(cli.Context.DefaultCredentialsPath, credentials);
+        var before = File.ReadAllBytes(credentials);
+        var start = SpotifyEtlProcess.StartInfo(["auth", "login", "--credentials", credentials, "--port", $"{FreePort()}", "--saved-tracks", "--timeout", "20"]);
+        start.Environment["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString();
+
+        var run = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(1), ReadOnlyMount.Wrap(start, folder));
+
+        Assert.True(run.ExitCode == ExitCodes.IoError, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains($"{credentials} cannot be written to (it is on a read-only file system), and a login saves the refresh token into it", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("accounts", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Redirect URI", run.Output, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(credentials));
+    }
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

@@ -1,0 +1,55 @@
+using SpotifyEtl.Cli.Shell;
+
+namespace SpotifyEtl.Cli.Spotify;
+
+// What is said of a credentials file before it is used: who else may read it, and whether a login can save into it.
+internal static partial class CredentialsFile
+{
+    /// <summary>
+    /// What to do about a credentials file other users of the machine may read (an editor's usual mode, 0644); null when
+    /// only its owner may. A save (a login, a rotated token) writes it owner-only again.
+    /// </summary>
+    public static string? Exposure(string path)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(path))
+        {
+            return null;
+        }
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        return (mode & Others) == 0 ? null
+            : $"{path} holds the client secret and may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {ShellWord.Of(path)}'.";
+    }
+
+    /// <summary>
+    /// Refuses, before a login asks the browser for consent, a credentials file <see cref="Save"/> could not replace (its folder
+    /// on a read-only mount, such as a container's secret, or one this user may not write): the refresh token Spotify gives is
+    /// never shown, so a save that fails after the consent loses it, and the login must be done again.
+    /// </summary>
+    public static void CheckWritable(string path)
+    {
+        var target = LinkedFile(path) ?? path;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        try
+        {
+            new FileStream($"{target}.{SpotifyEtl.Storage.LocalFolderStore.TemporaryName()}", options).Dispose();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            var why = exception is UnauthorizedAccessException ? "this user may not write there"
+                : exception.Message.Contains("Read-only file system", StringComparison.Ordinal) ? "it is on a read-only file system"
+                : exception.Message.TrimEnd('.');
+            throw new CliException(ExitCodes.IoError, $"{path} cannot be written to ({why}), and a login saves the refresh token into it, which it never shows: " +
+                $"log in with a copy of it in a folder you can write ('cp {ShellWord.Of(path)} ~/spotify-credentials.json', then --credentials ~/spotify-credentials.json).");
+        }
+    }
+}
