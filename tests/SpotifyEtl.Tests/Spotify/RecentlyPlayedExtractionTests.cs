@@ -100,24 +100,38 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         Assert.Contains("data export", alarmed.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_run_cut_short_while_walking_back_keeps_its_cursor_so_the_next_run_lands_the_plays_it_missed()
+    /// <summary>
+    /// What may end a run at its first step back: a source's failure (500 through every retry), or a stop of the whole run (a
+    /// rate limit longer than the run waits, the app's quota spent). Each leaves the cursor where it was.
+    /// </summary>
+    public static TheoryData<string> Cuts() => ["server errors", "rate limited past the run's wait", "quota exceeded"];
+
+    [Theory]
+    [MemberData(nameof(Cuts))]
+    public async Task A_run_cut_short_while_walking_back_keeps_its_cursor_so_the_next_run_lands_the_plays_it_missed(string cut)
     {
         await PlayedSinceTheCursorAsync(reachable: 200, played: 120);
 
-        // The second run lands the newest page, then fails at its first step back: Spotify answers 500 to every attempt.
-        _h.Spotify.Inject("me/player/recently-played?limit=50&before=", Enumerable.Repeat(Fault.ServerError(), _h.ClientOptions.MaxRetryAttempts + 1).ToArray());
+        // The second run lands the newest page, then is cut short at its first step back.
+        _h.Spotify.Inject("me/player/recently-played?limit=50&before=", cut switch
+        {
+            "server errors" => Enumerable.Repeat(Fault.ServerError(), _h.ClientOptions.MaxRetryAttempts + 1).ToArray(),
+            "rate limited past the run's wait" => [Fault.TooManyRequests(retryAfterSeconds: 3600)],
+            _ => [Fault.QuotaExceeded()],
+        });
         _h.Clock.Advance(TimeSpan.FromHours(1));
-        var cut = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        Assert.Equal(SourceStatus.Failed, cut.Manifest.Sources.Single().Status);
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        Assert.Equal(cut == "server errors" ? SourceStatus.Failed : SourceStatus.Stopped, run.Manifest.Sources.Single().Status);
         using (var state = await _h.ReadJsonAsync(ExtractionState.Key))
         {
             Assert.Equal(Play(29).ToString(CultureInfo.InvariantCulture), state.RootElement.GetProperty("recently_played").GetProperty("after").GetString());
         }
 
-        _h.Clock.Advance(TimeSpan.FromHours(1));
+        // Past any wait the stop saved.
+        _h.Clock.Advance(TimeSpan.FromDays(2));
         var next = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
 
+        Assert.Equal(SourceStatus.Landed, next.Manifest.Sources.Single().Status);
         Assert.Null(next.Manifest.Sources.Single().Gap);
         Assert.Equal(150, (await LandedPlaysAsync()).Count);
     }
