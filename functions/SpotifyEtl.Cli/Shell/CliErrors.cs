@@ -24,7 +24,20 @@ internal static class CliErrors
         return code;
     }
 
-    public static void Warn(TextWriter errors, string message) => errors.WriteLine($"{Program}: warning: {message}");
+    /// <summary>
+    /// Writes a warning on a line of its own. While a progress display is drawn on stderr it goes through the display's
+    /// console, which clears the display's line, writes the warning, and draws the display below it.
+    /// </summary>
+    public static void Warn(TextWriter errors, string message)
+    {
+        var line = $"{Program}: warning: {message}";
+        if (ProgressDisplay.Showing && ReferenceEquals(errors, Console.Error))
+        {
+            Consoles.Progress.Write(new Spectre.Console.Text(line + Environment.NewLine));
+            return;
+        }
+        errors.WriteLine(line);
+    }
 
     /// <summary>
     /// The error that ends a command whose report was printed all the same (an import that imported nothing): written as

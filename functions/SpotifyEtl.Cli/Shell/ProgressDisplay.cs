@@ -52,14 +52,28 @@ internal static class ProgressDisplay
         {
             return await work(quiet).ConfigureAwait(false);
         }
-        return await Display()
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(description);
-                task.IsIndeterminate = true;
-                return await work(reporting(task)).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+        Showing = true;
+        try
+        {
+            return await Display()
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask(description);
+                    task.IsIndeterminate = true;
+                    return await work(reporting(task)).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            Showing = false;
+        }
     }
+
+    /// <summary>
+    /// Whether a display is drawn on stderr now: a line written to stderr past the display's console would land on the
+    /// display's own line, and the next frame over it (<see cref="CliErrors.Warn"/> writes through the console meanwhile).
+    /// </summary>
+    public static bool Showing { get; private set; }
 
     /// <summary>One line on stderr, cleared when the work ends, so what is printed next starts on a clean line.</summary>
     private static Progress Display() => Consoles.Progress.Progress()

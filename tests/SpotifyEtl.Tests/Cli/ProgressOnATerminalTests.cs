@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using SpotifyEtl.Tests.Spotify;
 using SpotifyEtl.Tests.Support;
 using Xunit;
 
@@ -43,6 +44,30 @@ public sealed partial class ProgressOnATerminalTests : IDisposable
         Assert.True(percentages.Any(p => p is > 0 and < 100), $"shown: {string.Join(' ', percentages.Distinct())}");
         // The bar only moves forward.
         Assert.Equal(percentages.Order(), percentages);
+    }
+
+    /// <summary>
+    /// A warning written while extract's display is drawn (Spotify answered 503 once, and the client says it retries) is a
+    /// line of its own above the display, where it was written onto the display's own line and the next frame drew over it.
+    /// </summary>
+    [Fact]
+    public async Task Extract_shows_a_retry_warning_on_a_line_of_its_own_above_the_display()
+    {
+        await using var spotify = await SpotifyDouble.StartAsync();
+        spotify.SavedTrackCount = 120;
+        spotify.Inject("me/tracks", Fault.ServerError(503));
+        var environment = new Dictionary<string, string>(CliTestContext.ProcessWithCredentials(_folder["home"], SpotifyDouble.ClientId, SpotifyDouble.ClientSecret,
+            SpotifyDouble.InitialRefreshToken))
+        {
+            ["SPOTIFY_API_BASE_URL"] = spotify.Endpoints.ApiBase.ToString(),
+            ["SPOTIFY_ACCOUNTS_BASE_URL"] = spotify.Endpoints.AccountsBase.ToString(),
+        };
+
+        var screen = PseudoTerminal.Screen(PseudoTerminal.Run(environment, "", "extract", "--lake", _folder["lake"], "--saved-tracks"));
+
+        var warned = screen.Split('\n').Where(line => line.Contains("warning:", StringComparison.Ordinal)).ToList();
+        Assert.True(warned.Count > 0 && warned.Any(line => line.Contains("503", StringComparison.Ordinal)), screen);
+        Assert.All(warned, line => Assert.StartsWith("spotify-etl: warning: ", line, StringComparison.Ordinal));
     }
 
     /// <summary>What spotify-etl draws on a terminal of 100 columns, escape sequences left out.</summary>

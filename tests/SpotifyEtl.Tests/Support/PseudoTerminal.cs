@@ -13,7 +13,10 @@ internal static partial class PseudoTerminal
     public const int Columns = 100;
 
     /// <summary>Every byte the terminal received, as text; a run that fails fails the test.</summary>
-    public static string Run(string redirection, params string[] arguments)
+    public static string Run(string redirection, params string[] arguments) => Run(new Dictionary<string, string>(), redirection, arguments);
+
+    /// <summary><see cref="Run(string, string[])"/>, with extra environment variables.</summary>
+    public static string Run(IReadOnlyDictionary<string, string> environment, string redirection, params string[] arguments)
     {
         var cli = SpotifyEtlProcess.StartInfo(arguments);
         var command = string.Join(' ', new[] { cli.FileName }.Concat(cli.ArgumentList).Select(Quoted));
@@ -21,6 +24,10 @@ internal static partial class PseudoTerminal
         foreach (var argument in (string[])["-q", "-e", "-c", $"stty cols {Columns} rows 40; {command} {redirection}", "/dev/null"])
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
         start.Environment["TERM"] = "xterm-256color";
         start.Environment.Remove("NO_COLOR");
