@@ -39,6 +39,9 @@ internal static class DemoCommand
             // A lake's own raw/ or transformed/ (exit 66, naming the lake) before the demo judges what the folder holds.
             LocalLake.MustNotBeAFile(folder.FullName);
             PrepareFreshLake(folder);
+            // As sample does, and before the first heading: within the everyday bounds a sample may still be gigabytes (a year
+            // of 10,000-item playlists), measured against the space the emptied lake has.
+            SampleCommand.CheckFreeSpace(folder, SampleGenerator.EstimateBytes(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed))), "--lake");
             try
             {
                 return await RunAsync(folder, parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed), parse.GetValue(format), cancellationToken).ConfigureAwait(false);
@@ -181,9 +184,12 @@ internal static class DemoCommand
     {
         // Under .tmp/, which no verb reads as part of the lake and the next demo empties with it.
         var staging = new DirectoryInfo(Path.Combine(folder.FullName, LocalFolderStore.TemporaryFolder, "demo-sample"));
+        var estimate = SampleGenerator.EstimateBytes(options);
         try
         {
-            var sample = await new SampleGenerator(new LocalFolderStore(staging.FullName)).WriteAsync(options, cancellationToken).ConfigureAwait(false);
+            var sample = await ProgressDisplay.RunAsync("Writing the sample", report =>
+                new SampleGenerator(new CountingStore(new LocalFolderStore(staging.FullName), (objects, bytes) => report(objects, null, bytes)))
+                    .WriteAsync(options, cancellationToken), estimate).ConfigureAwait(false);
             var raw = Path.Combine(folder.FullName, LakeLayout.Raw.TrimEnd('/'));
             if (Directory.Exists(raw))
             {

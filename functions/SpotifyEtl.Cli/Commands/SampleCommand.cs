@@ -53,7 +53,7 @@ internal static class SampleCommand
             var folder = parse.GetValue(output)!;
             var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
             var estimate = SampleGenerator.EstimateBytes(options);
-            CheckFreeSpace(folder, estimate);
+            CheckFreeSpace(folder, estimate, "--out");
             var stamp = $"days={options.Days} items={options.Items} seed={options.Seed}";
             // The folder above lakes (as .lake holds .lake/demo) would get a raw/ of its own, a new lake mixed with them.
             LocalLake.MustHoldALake(folder.FullName, " A sample needs a folder of its own.", "--out");
@@ -127,13 +127,14 @@ internal static class SampleCommand
     }
 
     /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>
-    private static void CheckFreeSpace(DirectoryInfo folder, long estimate)
+    /// <summary>Refuses, before a byte is written, a sample larger than the free space where it goes (<paramref name="option"/> names that folder).</summary>
+    internal static void CheckFreeSpace(DirectoryInfo folder, long estimate, string option)
     {
         // Free space unknown here: the write itself reports a full disk.
         if (Sizes.FreeAt(folder.FullName) is (var free, var existing) && estimate > free)
         {
             throw new CliException(ExitCodes.IoError,
-                $"This sample takes about {Sizes.Of(estimate)} and {existing} has {Sizes.Of(free)} free: choose fewer --days or --items, or another --out.");
+                $"This sample takes about {Sizes.Of(estimate)} and {existing} has {Sizes.Of(free)} free: choose fewer --days or --items, or another {option}.");
         }
     }
 

@@ -70,6 +70,23 @@ public sealed class CliProbeTests : IDisposable
         Assert.False(Directory.Exists(_folder["sample"]));
     }
 
+    /// <summary>
+    /// The demo within its everyday bounds (a year of 10,000-item playlists is about 18 GiB) on a disk with 64 MB free: refused
+    /// before a byte is written, as sample refuses it, where it wrote until the disk was full with nothing on the screen.
+    /// </summary>
+    [Fact]
+    public void A_demo_larger_than_the_free_disk_is_refused_before_anything_is_written()
+    {
+        var disk = _folder["small-disk"];
+        var start = SpotifyEtlProcess.StartInfo(["demo", "--lake", Path.Combine(disk, "lake"), "--days", "366", "--items", "10000"]);
+
+        var run = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(1), ReadOnlyMount.OnASmallDisk(start, disk, 64));
+
+        AssertCleanError(run, 74, " free: choose fewer --days or --items, or another --lake.");
+        Assert.Matches(@"takes about [0-9.]+ GiB and .* has [0-9.]+ MiB free", run.Errors);
+        Assert.False(Directory.Exists(Path.Combine(disk, "lake", "raw")));
+    }
+
     [Fact]
     public void A_large_sample_within_the_disk_is_written()
     {

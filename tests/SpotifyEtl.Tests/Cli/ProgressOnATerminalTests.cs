@@ -46,6 +46,15 @@ public sealed partial class ProgressOnATerminalTests : IDisposable
         Assert.Equal(percentages.Order(), percentages);
     }
 
+    [Fact]
+    public void Demo_shows_how_far_its_sample_is()
+    {
+        var shown = OnATerminal("demo", "--lake", _folder["lake"], "--days", "3", "--items", "300");
+
+        Assert.Contains("Writing the sample: ", shown, StringComparison.Ordinal);
+        Assert.True(Percentages().Count(shown) > 0, shown);
+    }
+
     /// <summary>
     /// A warning written while extract's display is drawn (Spotify answered 503 once, and the client says it retries) is a
     /// line of its own above the display, where it was written onto the display's own line and the next frame drew over it.

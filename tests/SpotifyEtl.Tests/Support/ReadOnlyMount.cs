@@ -14,10 +14,23 @@ namespace SpotifyEtl.Tests.Support;
 /// </summary>
 internal static class ReadOnlyMount
 {
-    public static ProcessStartInfo Wrap(ProcessStartInfo start, string folder)
+    public static ProcessStartInfo Wrap(ProcessStartInfo start, string folder) =>
+        WrapIn(start, folder, "mount --bind \"$1\" \"$1\" && mount -o remount,ro,bind \"$1\"");
+
+    /// <summary>
+    /// The command run with <paramref name="folder"/> (made if missing) on a file system of <paramref name="megabytes"/> MB of
+    /// its own (tmpfs), in the same kind of mount namespace: a disk nearly full, whatever this machine's disks have free.
+    /// </summary>
+    public static ProcessStartInfo OnASmallDisk(ProcessStartInfo start, string folder, int megabytes)
+    {
+        Directory.CreateDirectory(folder);
+        return WrapIn(start, folder, $"mount -t tmpfs -o size={megabytes}m tmpfs \"$1\"");
+    }
+
+    private static ProcessStartInfo WrapIn(ProcessStartInfo start, string folder, string mount)
     {
         var (prefix, run) = Prefix.Value;
-        var script = $"mount --bind \"$1\" \"$1\" && mount -o remount,ro,bind \"$1\" && shift && exec {run}\"$@\"";
+        var script = $"{mount} && shift && exec {run}\"$@\"";
         var wrapped = new ProcessStartInfo(prefix[0])
         {
             RedirectStandardOutput = start.RedirectStandardOutput,
