@@ -17,6 +17,11 @@ namespace SpotifyEtl.Cli.Shell;
 /// holding some of the input's pages and not others, which no transform of the lake alone can mend: the warning names the
 /// <c>--input</c> run that finishes it, and a transform in place says its days may lack pages.
 /// </para>
+/// <para>
+/// <c>spotify-etl current</c> names itself too (a line <c>current</c>) before it rewrites the first digest, and takes the
+/// line off once every current-state table is written: one stopped partway leaves some tables rebuilt and others not, and
+/// some months' digests new and others old, which only another <c>current</c> mends.
+/// </para>
 /// </summary>
 internal static class UnfinishedTransform
 {
@@ -25,6 +30,8 @@ internal static class UnfinishedTransform
     public static string PathOf(string lake) => Path.Combine(lake, LakeLayout.State, FileName);
 
     private const string LandingLine = "landing ";
+
+    private const string CurrentLine = "current";
 
     /// <summary>
     /// Adds <paramref name="days"/> to the lake's unfinished days, before a transform writes any of them; and, in the same
@@ -73,6 +80,30 @@ internal static class UnfinishedTransform
         }
     }
 
+    /// <summary>
+    /// Names a rebuild of the current-state tables as under way, before its first write; whether the file was there before
+    /// for a transform's sake (a rebuild stopped before this one leaves it for its own, which this one ends).
+    /// </summary>
+    public static bool BeginCurrent(string lake)
+    {
+        var before = Read(lake);
+        var unfinished = before ?? new Unfinished();
+        var forATransform = before is not null && (before.Days.Count > 0 || before.Landings.Count > 0 || !before.Current);
+        unfinished.Current = true;
+        Write(lake, unfinished, begun: true);
+        return forATransform;
+    }
+
+    /// <summary>Takes the rebuild off once every current-state table is written: the file goes with it unless a transform's sake keeps it.</summary>
+    public static void EndCurrent(string lake, bool wasThere)
+    {
+        if (Read(lake) is { Current: true } unfinished)
+        {
+            unfinished.Current = false;
+            Write(lake, unfinished, begun: wasThere);
+        }
+    }
+
     /// <summary>The inputs a <c>transform --input</c> stopped landing, in the order of their paths.</summary>
     public static IReadOnlyList<string> Landings(string lake) => [.. Read(lake)?.Landings ?? []];
 
@@ -95,7 +126,13 @@ internal static class UnfinishedTransform
         {
             return LandingWarning(lake, [.. unfinished.Landings]);
         }
+        var current = $"the last 'spotify-etl current' of this lake did not finish: its current-state tables ({string.Join(", ", SpotifyEtl.Transformation.Current.CurrentTables.All)}) " +
+            $"may be part-rebuilt, some of them an earlier state's. Run 'spotify-etl current --lake {ShellWord.Of(lake)}' to finish it.";
         var days = unfinished.Days;
+        if (unfinished.Current && days.Count == 0)
+        {
+            return current;
+        }
         var which = days.Count switch
         {
             0 => "",
@@ -103,7 +140,8 @@ internal static class UnfinishedTransform
             _ => $" (it was to write {days.Count} days, {days.Min:yyyy-MM-dd} to {days.Max:yyyy-MM-dd})",
         };
         return $"the last transform of this lake did not finish{which}: those days' tables may be missing or part-written, its current-state " +
-               $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {ShellWord.Of(lake)}' to finish it.";
+               $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {ShellWord.Of(lake)}' to finish it." +
+               (unfinished.Current ? $" Then: {current}" : "");
     }
 
     /// <summary>What the file names: the days not yet written whole, and the inputs not yet landed whole.</summary>
@@ -112,6 +150,9 @@ internal static class UnfinishedTransform
         public SortedSet<DateOnly> Days { get; } = [];
 
         public SortedSet<string> Landings { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>A rebuild of the current-state tables (<c>spotify-etl current</c>) under way.</summary>
+        public bool Current { get; set; }
     }
 
     /// <summary>The unfinished days and landings, empty when the file names none it can read; null when there is no file.</summary>
@@ -124,7 +165,11 @@ internal static class UnfinishedTransform
         var unfinished = new Unfinished();
         foreach (var line in text.Split('\n').Select(line => line.TrimEnd('\r')))
         {
-            if (line.StartsWith(LandingLine, StringComparison.Ordinal))
+            if (line == CurrentLine)
+            {
+                unfinished.Current = true;
+            }
+            else if (line.StartsWith(LandingLine, StringComparison.Ordinal))
             {
                 unfinished.Landings.Add(Uri.UnescapeDataString(line[LandingLine.Length..]));
             }
@@ -160,7 +205,7 @@ internal static class UnfinishedTransform
     private static void Write(string lake, Unfinished unfinished, bool begun = false)
     {
         var path = PathOf(lake);
-        if (!begun && unfinished.Days.Count == 0 && unfinished.Landings.Count == 0)
+        if (!begun && unfinished.Days.Count == 0 && unfinished.Landings.Count == 0 && !unfinished.Current)
         {
             File.Delete(path);
             return;
@@ -169,7 +214,8 @@ internal static class UnfinishedTransform
         // extraction state is: a power cut is what leaves tables part-written, and the file must outlast it to say so. A path
         // is escaped as in a URI, so that one holding a line break stays one line.
         var lines = unfinished.Days.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-            .Concat(unfinished.Landings.Select(input => LandingLine + Uri.EscapeDataString(input)));
+            .Concat(unfinished.Landings.Select(input => LandingLine + Uri.EscapeDataString(input)))
+            .Concat(unfinished.Current ? [CurrentLine] : []);
         DurableFile.Replace(path, Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n"))));
     }
 }

@@ -51,6 +51,48 @@ public sealed class UnfinishedTransformTests
         AssertAnswersAsACleanRun(lake, whole);
     }
 
+    /// <summary>
+    /// A rebuild of the current-state tables that stops after some of them are written (a file where the last one's folder
+    /// belongs; Ctrl-C or a kill alike) is named by query, report and transform until a rebuild finishes, where the lake
+    /// answered from tables of two states without a word.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_rebuild_of_the_current_state_tables_that_stopped_partway_is_named_until_one_finishes(int seed)
+    {
+        var random = new Random(seed);
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", $"{random.Next(2, 6)}", "--items", "40", "--seed", $"{seed}").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        var whole = folder["whole"];
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", Path.Combine(lake, "raw"), "--lake", whole).ExitCode);
+        // The last table a rebuild writes: the others are rewritten before it stops.
+        var blocked = Path.Combine(lake, "transformed", "playlists_current");
+        Directory.Delete(blocked, recursive: true);
+        File.WriteAllText(blocked, "in the way");
+
+        var stopped = DemoCommandTests.RunCli("current", "--lake", lake);
+
+        Assert.True(stopped.ExitCode == 74, stopped.Errors);
+        var unfinished = "the last 'spotify-etl current' of this lake did not finish: its current-state tables";
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", folder["report.html"]);
+        Assert.All(new[] { query, report }, run =>
+        {
+            Assert.True(run.ExitCode == 0, run.Errors);
+            Assert.Contains(unfinished, run.Errors, StringComparison.Ordinal);
+            Assert.Contains($"Run 'spotify-etl current --lake {lake}' to finish it.", run.Errors, StringComparison.Ordinal);
+        });
+        File.Delete(blocked);
+        // A transform rewrites only its days' months: the mark stays until a rebuild.
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Assert.Contains(unfinished, DemoCommandTests.RunCli("query", "--lake", lake, "--json").Errors, StringComparison.Ordinal);
+        Assert.Equal(0, DemoCommandTests.RunCli("current", "--lake", lake).ExitCode);
+
+        AssertAnswersAsACleanRun(lake, whole);
+    }
+
     /// <summary>The lake answers every question as a clean run's lake does, with nothing on stderr, and names no unfinished transform.</summary>
     private static void AssertAnswersAsACleanRun(string lake, string whole)
     {
