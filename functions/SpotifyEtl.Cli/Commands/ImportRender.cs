@@ -48,7 +48,7 @@ internal static class ImportRender
             summary.AddRow("API plays read (recently played)", N(api.RowsRead));
             summary.AddRow("recently-played pages unreadable (their plays left out)", N(api.UnreadableObjects));
             summary.AddRow("recently-played pages set aside before (their plays left out)", N(api.SetAsidePages.Count));
-            summary.AddRow("API plays kept (not in the export)", N(api.RowsKept));
+            summary.AddRow("API plays kept (not in the export, or kept in place of an account-data row)", N(api.RowsKept));
             summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
             summary.AddRow("rows in the table", N(rows));
             if (report.HistoryRowsBefore is { } before)
@@ -65,7 +65,8 @@ internal static class ImportRender
             // Zeros here would read as a table emptied: it was not touched, and keeps every row it held.
             output.WriteLine("listening_history was not rebuilt: nothing was imported, and the table holds what it held before.");
         }
-        output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history, API plays the export holds.");
+        output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history or of a stream an API play names " +
+            "(the play is kept, with the row's time played), API plays the export holds.");
         output.WriteWhole($"Lake: {lake}");
     }
 

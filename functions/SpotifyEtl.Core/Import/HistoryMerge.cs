@@ -6,7 +6,10 @@ public sealed class OriginCounts
     public int Kept { get; internal set; }
     /// <summary>Exact duplicates of a stream another row (of this input or another) already holds.</summary>
     public int Duplicates { get; internal set; }
-    /// <summary>Streams another source holds more precisely: account rows within the extended history, API plays the export holds.</summary>
+    /// <summary>
+    /// Streams another source holds more precisely: account rows within the extended history or of a stream an API play names (the
+    /// play is kept, with the row's time played), API plays the export holds.
+    /// </summary>
     public int Covered { get; internal set; }
 }
 
