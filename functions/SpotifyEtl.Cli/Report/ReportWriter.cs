@@ -44,25 +44,12 @@ internal static class ReportWriter
             StandardStreams.WriteToStandardOutput(bytes);
             return;
         }
-        var full = Path.GetFullPath(path);
-        if (File.Exists(full) && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target)
-        {
-            full = target.FullName;
-        }
+        var full = PageFile(path);
         if (IsDevice(full))
         {
             using var device = new FileStream(full, FileMode.Open, FileAccess.Write);
             device.Write(bytes);
             return;
-        }
-        if (Directory.Exists(full))
-        {
-            throw new IOException($"{full} is a folder");
-        }
-        // A FIFO, a socket or another special file is no page to replace: the move would put a regular file in its place.
-        if (File.Exists(full) && SpotifyEtl.Storage.LocalEntry.NotARegularFile(full) is { } problem)
-        {
-            throw new IOException($"{problem}; the report takes the place of a regular file only, and leaves this one as it is");
         }
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         // A short name of its own beside the page (the page's name and a suffix could pass the file system's limit on one
@@ -106,14 +93,30 @@ internal static class ReportWriter
     /// </summary>
     internal static void CheckWritable(string path)
     {
+        if (IsStandardOutput(path) || PageFile(path) is var full && IsDevice(full))
+        {
+            return;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var probe = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix}{Guid.NewGuid():N}.tmp");
+        new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+    }
+
+    /// <summary>
+    /// The file a page at <paramref name="path"/> is written to: a link's final target (a link stays one), or a device. A folder
+    /// there, or a FIFO, a socket or another special file, is no page to replace (the move would put a regular file in its
+    /// place): each is refused with why.
+    /// </summary>
+    private static string PageFile(string path)
+    {
         var full = Path.GetFullPath(path);
         if (File.Exists(full) && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target)
         {
             full = target.FullName;
         }
-        if (IsStandardOutput(full) || IsDevice(full))
+        if (IsDevice(full))
         {
-            return;
+            return full;
         }
         if (Directory.Exists(full))
         {
@@ -123,9 +126,7 @@ internal static class ReportWriter
         {
             throw new IOException($"{problem}; the report takes the place of a regular file only, and leaves this one as it is");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var probe = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix}{Guid.NewGuid():N}.tmp");
-        new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+        return full;
     }
 
     /// <summary>The names of this process's standard output.</summary>
