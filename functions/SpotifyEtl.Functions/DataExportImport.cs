@@ -159,7 +159,7 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
     {
         if (dropped.Version is { } version)
         {
-            if (!await raw.ExistsAsync(dropped.Key, cancellationToken).ConfigureAwait(false))
+            if (!await KeyHoldsAnUploadAsync(dropped.Key, cancellationToken).ConfigureAwait(false))
             {
                 throw new ObjectNotFoundException(raw.Description, dropped.Key);
             }
@@ -174,6 +174,23 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             }
         }
         return (await raw.OpenReadAsync(dropped.Key, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    /// <summary>
+    /// Whether the key holds an upload still (a HEAD of what it holds now). S3 answers a HEAD of an object encrypted with
+    /// the uploader's own key (SSE-C) with 400 and no body to say why: the key holds one, and the versioned GET that follows
+    /// says what is wrong with the version the event names, if anything (another version may be the encrypted one).
+    /// </summary>
+    private async Task<bool> KeyHoldsAnUploadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await raw.ExistsAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Amazon.S3.AmazonS3Exception exception) when (exception.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        {
+            return true;
+        }
     }
 
     /// <summary>Closes a temporary file whose buffered bytes cannot be written either: closing must not fail again for them.</summary>

@@ -117,7 +117,7 @@ internal static class CurrentCommand
         var days = ReadPartitions(folder);
         format = LakeFormat.Settled(folder, format, formatGiven);
         // Named before the first digest is rewritten: a rebuild stopped partway leaves tables and months of two states.
-        var wasThere = UnfinishedTransform.BeginCurrent(folder.FullName);
+        UnfinishedTransform.BeginCurrent(folder.FullName);
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
         var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
         await foreach (var key in store.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))
@@ -135,7 +135,7 @@ internal static class CurrentCommand
         var current = await publisher.RebuildAllAsync(cancellationToken).ConfigureAwait(false);
         // Every day with partitions now has its digest: later transforms need not look for days without one.
         await publisher.MarkCompleteAsync(cancellationToken).ConfigureAwait(false);
-        UnfinishedTransform.EndCurrent(folder.FullName, wasThere);
+        UnfinishedTransform.EndCurrent(folder.FullName);
         return new Rebuilt(days.Count, new Dictionary<string, int>
         {
             [CurrentTables.Songs] = current.Songs,

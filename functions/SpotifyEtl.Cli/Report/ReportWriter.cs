@@ -88,8 +88,8 @@ internal static class ReportWriter
     }
 
     /// <summary>
-    /// Throws what <see cref="Save(string, string)"/> would throw for want of a place to write: the page's folder made (as
-    /// the save would make it) and a file of its own created there and deleted, nothing else written.
+    /// Throws what <see cref="Save(string, string)"/> would throw for want of a place to write: a file of its own created in
+    /// the page's folder, or the nearest that exists, and deleted; nothing else written, no folder made.
     /// </summary>
     internal static void CheckWritable(string path)
     {
@@ -97,8 +97,18 @@ internal static class ReportWriter
         {
             return;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var probe = Path.Combine(Path.GetDirectoryName(full)!, $"{TemporaryPrefix}{Guid.NewGuid():N}.tmp");
+        // The folder the save would make is not made here (a run that fails would leave it): the nearest that exists is
+        // where the save makes it, and must take a file; a file on the way is refused as the save would refuse it.
+        var folder = Path.GetDirectoryName(full)!;
+        while (!Directory.Exists(folder))
+        {
+            if (File.Exists(folder))
+            {
+                throw new IOException($"{folder} is a file");
+            }
+            folder = Path.GetDirectoryName(folder)!;
+        }
+        var probe = Path.Combine(folder, $"{TemporaryPrefix}{Guid.NewGuid():N}.tmp");
         new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
     }
 

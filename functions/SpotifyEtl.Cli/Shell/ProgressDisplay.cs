@@ -73,7 +73,13 @@ internal static class ProgressDisplay
     /// Whether a display is drawn on stderr now: a line written to stderr past the display's console would land on the
     /// display's own line, and the next frame over it (<see cref="CliErrors.Warn"/> writes through the console meanwhile).
     /// </summary>
-    public static bool Showing { get; private set; }
+    public static bool Showing
+    {
+        get => Volatile.Read(ref _showing);
+        private set => Volatile.Write(ref _showing, value);
+    }
+
+    private static bool _showing;
 
     /// <summary>One line on stderr, cleared when the work ends, so what is printed next starts on a clean line.</summary>
     private static Progress Display() => Consoles.Progress.Progress()

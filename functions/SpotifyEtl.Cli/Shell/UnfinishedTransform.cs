@@ -18,9 +18,10 @@ namespace SpotifyEtl.Cli.Shell;
 /// <c>--input</c> run that finishes it, and a transform in place says its days may lack pages.
 /// </para>
 /// <para>
-/// <c>spotify-etl current</c> names itself too (a line <c>current</c>) before it rewrites the first digest, and takes the
-/// line off once every current-state table is written: one stopped partway leaves some tables rebuilt and others not, and
-/// some months' digests new and others old, which only another <c>current</c> mends.
+/// <c>spotify-etl current</c> writes a file of its own (<c>state/unfinished-current.txt</c>) before it rewrites the first
+/// digest, and removes it once every current-state table is written: one stopped partway leaves some tables rebuilt and
+/// others not, and some months' digests new and others old, which only another <c>current</c> mends. A file of its own, so
+/// that an earlier version, which reads and rewrites this one, neither misreads nor drops it.
 /// </para>
 /// </summary>
 internal static class UnfinishedTransform
@@ -31,7 +32,7 @@ internal static class UnfinishedTransform
 
     private const string LandingLine = "landing ";
 
-    private const string CurrentLine = "current";
+    private static string CurrentPathOf(string lake) => Path.Combine(lake, LakeLayout.State, "unfinished-current.txt");
 
     /// <summary>
     /// Adds <paramref name="days"/> to the lake's unfinished days, before a transform writes any of them; and, in the same
@@ -80,29 +81,11 @@ internal static class UnfinishedTransform
         }
     }
 
-    /// <summary>
-    /// Names a rebuild of the current-state tables as under way, before its first write; whether the file was there before
-    /// for a transform's sake (a rebuild stopped before this one leaves it for its own, which this one ends).
-    /// </summary>
-    public static bool BeginCurrent(string lake)
-    {
-        var before = Read(lake);
-        var unfinished = before ?? new Unfinished();
-        var forATransform = before is not null && (before.Days.Count > 0 || before.Landings.Count > 0 || !before.Current);
-        unfinished.Current = true;
-        Write(lake, unfinished, begun: true);
-        return forATransform;
-    }
+    /// <summary>Names a rebuild of the current-state tables as under way, before its first write (on the disk before it goes on).</summary>
+    public static void BeginCurrent(string lake) => DurableFile.Replace(CurrentPathOf(lake), "current\n"u8.ToArray());
 
-    /// <summary>Takes the rebuild off once every current-state table is written: the file goes with it unless a transform's sake keeps it.</summary>
-    public static void EndCurrent(string lake, bool wasThere)
-    {
-        if (Read(lake) is { Current: true } unfinished)
-        {
-            unfinished.Current = false;
-            Write(lake, unfinished, begun: wasThere);
-        }
-    }
+    /// <summary>Takes the rebuild off once every current-state table is written.</summary>
+    public static void EndCurrent(string lake) => File.Delete(CurrentPathOf(lake));
 
     /// <summary>The inputs a <c>transform --input</c> stopped landing, in the order of their paths.</summary>
     public static IReadOnlyList<string> Landings(string lake) => [.. Read(lake)?.Landings ?? []];
@@ -118,21 +101,18 @@ internal static class UnfinishedTransform
     /// <summary>The warning for a lake whose last transform did not finish; null for one whose every transform did.</summary>
     public static string? Warning(string lake)
     {
+        var current = ReadMark(CurrentPathOf(lake)) is null ? null
+            : $"the last 'spotify-etl current' of this lake did not finish: its current-state tables ({string.Join(", ", SpotifyEtl.Transformation.Current.CurrentTables.All)}) " +
+              $"may be part-rebuilt, some of them an earlier state's. Run 'spotify-etl current --lake {ShellWord.Of(lake)}' to finish it.";
         if (Read(lake) is not { } unfinished)
         {
-            return null;
+            return current;
         }
         if (unfinished.Landings.Count > 0)
         {
             return LandingWarning(lake, [.. unfinished.Landings]);
         }
-        var current = $"the last 'spotify-etl current' of this lake did not finish: its current-state tables ({string.Join(", ", SpotifyEtl.Transformation.Current.CurrentTables.All)}) " +
-            $"may be part-rebuilt, some of them an earlier state's. Run 'spotify-etl current --lake {ShellWord.Of(lake)}' to finish it.";
         var days = unfinished.Days;
-        if (unfinished.Current && days.Count == 0)
-        {
-            return current;
-        }
         var which = days.Count switch
         {
             0 => "",
@@ -141,7 +121,7 @@ internal static class UnfinishedTransform
         };
         return $"the last transform of this lake did not finish{which}: those days' tables may be missing or part-written, its current-state " +
                $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {ShellWord.Of(lake)}' to finish it." +
-               (unfinished.Current ? $" Then: {current}" : "");
+               (current is null ? "" : $" Then: {current}");
     }
 
     /// <summary>What the file names: the days not yet written whole, and the inputs not yet landed whole.</summary>
@@ -150,9 +130,6 @@ internal static class UnfinishedTransform
         public SortedSet<DateOnly> Days { get; } = [];
 
         public SortedSet<string> Landings { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>A rebuild of the current-state tables (<c>spotify-etl current</c>) under way.</summary>
-        public bool Current { get; set; }
     }
 
     /// <summary>The unfinished days and landings, empty when the file names none it can read; null when there is no file.</summary>
@@ -165,11 +142,7 @@ internal static class UnfinishedTransform
         var unfinished = new Unfinished();
         foreach (var line in text.Split('\n').Select(line => line.TrimEnd('\r')))
         {
-            if (line == CurrentLine)
-            {
-                unfinished.Current = true;
-            }
-            else if (line.StartsWith(LandingLine, StringComparison.Ordinal))
+            if (line.StartsWith(LandingLine, StringComparison.Ordinal))
             {
                 unfinished.Landings.Add(Uri.UnescapeDataString(line[LandingLine.Length..]));
             }
@@ -205,7 +178,7 @@ internal static class UnfinishedTransform
     private static void Write(string lake, Unfinished unfinished, bool begun = false)
     {
         var path = PathOf(lake);
-        if (!begun && unfinished.Days.Count == 0 && unfinished.Landings.Count == 0 && !unfinished.Current)
+        if (!begun && unfinished.Days.Count == 0 && unfinished.Landings.Count == 0)
         {
             File.Delete(path);
             return;
@@ -214,8 +187,7 @@ internal static class UnfinishedTransform
         // extraction state is: a power cut is what leaves tables part-written, and the file must outlast it to say so. A path
         // is escaped as in a URI, so that one holding a line break stays one line.
         var lines = unfinished.Days.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-            .Concat(unfinished.Landings.Select(input => LandingLine + Uri.EscapeDataString(input)))
-            .Concat(unfinished.Current ? [CurrentLine] : []);
+            .Concat(unfinished.Landings.Select(input => LandingLine + Uri.EscapeDataString(input)));
         DurableFile.Replace(path, Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + "\n"))));
     }
 }

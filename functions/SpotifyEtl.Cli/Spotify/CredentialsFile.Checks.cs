@@ -28,11 +28,18 @@ internal static partial class CredentialsFile
     /// </summary>
     public static void CheckWritable(string path)
     {
-        var target = LinkedFile(path) ?? path;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        var target = Path.GetFullPath(LinkedFile(path) ?? path);
+        var folder = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(folder))
         {
             return;
+        }
+        // A file mounted on its own (a container's file volume) cannot be replaced by a rename, writable folder or not.
+        if (MountPoints().Contains(target))
+        {
+            throw new CliException(ExitCodes.IoError, $"{path} is mounted on its own (a container's file volume, say), and a login replaces the file, " +
+                $"which a mount does not allow; the refresh token it saves is never shown: log in with a copy of it in a folder you can write " +
+                $"('cp {ShellWord.Of(path)} ~/spotify-credentials.json', then --credentials ~/spotify-credentials.json).");
         }
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose };
         if (!OperatingSystem.IsWindows())
@@ -51,5 +58,27 @@ internal static partial class CredentialsFile
             throw new CliException(ExitCodes.IoError, $"{path} cannot be written to ({why}), and a login saves the refresh token into it, which it never shows: " +
                 $"log in with a copy of it in a folder you can write ('cp {ShellWord.Of(path)} ~/spotify-credentials.json', then --credentials ~/spotify-credentials.json).");
         }
+    }
+
+    /// <summary>The paths this process sees mounted (Linux's <c>/proc/self/mountinfo</c>, its fifth field, octal escapes read); none elsewhere.</summary>
+    private static HashSet<string> MountPoints()
+    {
+        var points = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                if (line.Split(' ') is { Length: > 4 } fields)
+                {
+                    points.Add(System.Text.RegularExpressions.Regex.Replace(fields[4], @"\\[0-7]{3}",
+                        escape => ((char)Convert.ToInt32(escape.Value[1..], 8)).ToString()));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // No mount table to read (not Linux): the save's own error names the file.
+        }
+        return points;
     }
 }

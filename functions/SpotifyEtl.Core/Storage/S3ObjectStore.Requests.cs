@@ -38,11 +38,6 @@ public sealed partial class S3ObjectStore
         _ => null,
     };
 
-    /// <summary>Why S3 refused a HEAD with 400 (no body says more): what it answers for an object encrypted with the uploader's own key.</summary>
-    private const string UnservedMetadataReason =
-        "S3 refused to describe it (400 Bad Request), as it does for an object uploaded encrypted with a key of the uploader's own (SSE-C), " +
-        "which S3 serves only to a request that gives that key: upload it again without one";
-
     /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
     private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";
 

@@ -233,11 +233,6 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
             {
                 throw;
             }
-            catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.BadRequest && !IsKeyTooLong(exception))
-            {
-                // A HEAD's answer has no body to say why; of a key S3 holds, this is how it answers for an SSE-C object.
-                throw new UnreadableObjectException(Description, key, UnservedReason(exception) ?? UnservedMetadataReason, exception);
-            }
             catch (AmazonS3Exception exception) when (IsNotFound(exception) || IsDenied(exception))
             {
                 if (await IsMissingAsync(exception, key, cancellationToken).ConfigureAwait(false))

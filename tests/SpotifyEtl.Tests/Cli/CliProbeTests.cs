@@ -83,8 +83,8 @@ public sealed class CliProbeTests : IDisposable
         var run = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(1), ReadOnlyMount.OnASmallDisk(start, disk, 64));
 
         AssertCleanError(run, 74, " free: choose fewer --days or --items, or another --lake.");
+        // Measured on the small disk, which only the command sees: the size said is its own.
         Assert.Matches(@"takes about [0-9.]+ GiB and .* has [0-9.]+ MiB free", run.Errors);
-        Assert.False(Directory.Exists(Path.Combine(disk, "lake", "raw")));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class UnfinishedTransformTests
 
     /// <summary>
     /// A rebuild of the current-state tables that stops after some of them are written (a file where the last one's folder
-    /// belongs; Ctrl-C or a kill alike) is named by query, report and transform until a rebuild finishes, where the lake
+    /// belongs; Ctrl-C or a kill alike) is named by query and report, after a transform too, until a rebuild finishes, where the lake
     /// answered from tables of two states without a word.
     /// </summary>
     [Theory]
@@ -100,6 +100,7 @@ public sealed class UnfinishedTransformTests
         Assert.True(answers.ExitCode == 0 && answers.Errors.Length == 0, answers.Errors);
         Assert.Equal(DemoCommandTests.RunCli("query", "--lake", whole, "--json").Output, answers.Output);
         Assert.False(File.Exists(Path.Combine(lake, LakeLayout.State, "unfinished-transform.txt")));
+        Assert.False(File.Exists(Path.Combine(lake, LakeLayout.State, "unfinished-current.txt")));
     }
 
     [Fact]

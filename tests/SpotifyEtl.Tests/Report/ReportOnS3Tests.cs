@@ -238,6 +238,21 @@ public sealed partial class ReportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.DoesNotContain("Cannot read s3://", run.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>The check that the page can be written makes no folder: a report that fails on the bucket leaves the --out folder unmade.</summary>
+    [Fact]
+    public void A_report_that_fails_on_the_bucket_leaves_no_folder_of_its_out_behind()
+    {
+        var page = Path.Combine(_folder["pages"], "a", "b") + Path.DirectorySeparatorChar;
+        var environment = Emulator();
+        environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9";
+        environment["AWS_MAX_ATTEMPTS"] = "1";
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", "s3://some-bucket", "--out", page);
+
+        Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.False(Directory.Exists(_folder["pages"]), "the --out folder was made by a report that wrote no page");
+    }
+
     /// <summary>
     /// An S3 endpoint that takes the connection and never answers (a proxy or firewall that swallows requests): Ctrl-C or a
     /// SIGTERM during the wait ends the report as it ends every verb (130 or 143, its one line), not as a bucket that gave
