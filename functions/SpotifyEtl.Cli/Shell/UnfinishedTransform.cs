@@ -82,7 +82,7 @@ internal static class UnfinishedTransform
     }
 
     /// <summary>Names a rebuild of the current-state tables as under way, before its first write (on the disk before it goes on).</summary>
-    public static void BeginCurrent(string lake) => DurableFile.Replace(CurrentPathOf(lake), "current\n"u8.ToArray());
+    public static void BeginCurrent(string lake) => DurableFile.Replace(CurrentPathOf(lake), "current\n"u8);
 
     /// <summary>Takes the rebuild off once every current-state table is written.</summary>
     public static void EndCurrent(string lake) => File.Delete(CurrentPathOf(lake));
@@ -98,7 +98,7 @@ internal static class UnfinishedTransform
         $"if {(landings.Count == 1 ? "that input is" : "those inputs are")} gone, remove {ShellWord.Of(PathOf(lake))} to take the lake as it is " +
         "(the days it names as unfinished go with it: transform the lake after).";
 
-    /// <summary>The warning for a lake whose last transform did not finish; null for one whose every transform did.</summary>
+    /// <summary>The warning for a lake whose last transform or <c>current</c> did not finish; null for one whose every one did.</summary>
     public static string? Warning(string lake)
     {
         var current = ReadMark(CurrentPathOf(lake)) is null ? null

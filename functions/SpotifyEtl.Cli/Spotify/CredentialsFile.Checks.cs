@@ -22,24 +22,20 @@ internal static partial class CredentialsFile
     }
 
     /// <summary>
-    /// Refuses, before a login asks the browser for consent, a credentials file <see cref="Save"/> could not replace (its folder
-    /// on a read-only mount, such as a container's secret, or one this user may not write): the refresh token Spotify gives is
+    /// Refuses, before a login asks the browser for consent, a credentials file <see cref="Save"/> could not replace (mounted on its
+    /// own, or its folder on a read-only mount, such as a container's secret, or one this user may not write): the refresh token Spotify gives is
     /// never shown, so a save that fails after the consent loses it, and the login must be done again.
     /// </summary>
     public static void CheckWritable(string path)
     {
+        // The file exists (it was read), so its folder does.
         var target = Path.GetFullPath(LinkedFile(path) ?? path);
-        var folder = Path.GetDirectoryName(target)!;
-        if (!Directory.Exists(folder))
-        {
-            return;
-        }
+        var copyIt = $"log in with a copy of it in a folder you can write ('cp {ShellWord.Of(path)} ~/spotify-credentials.json', then --credentials ~/spotify-credentials.json).";
         // A file mounted on its own (a container's file volume) cannot be replaced by a rename, writable folder or not.
         if (MountPoints().Contains(target))
         {
             throw new CliException(ExitCodes.IoError, $"{path} is mounted on its own (a container's file volume, say), and a login replaces the file, " +
-                $"which a mount does not allow; the refresh token it saves is never shown: log in with a copy of it in a folder you can write " +
-                $"('cp {ShellWord.Of(path)} ~/spotify-credentials.json', then --credentials ~/spotify-credentials.json).");
+                $"which a mount does not allow; the refresh token it saves is never shown: {copyIt}");
         }
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose };
         if (!OperatingSystem.IsWindows())
@@ -55,8 +51,7 @@ internal static partial class CredentialsFile
             var why = exception is UnauthorizedAccessException ? "this user may not write there"
                 : exception.Message.Contains("Read-only file system", StringComparison.Ordinal) ? "it is on a read-only file system"
                 : exception.Message.TrimEnd('.');
-            throw new CliException(ExitCodes.IoError, $"{path} cannot be written to ({why}), and a login saves the refresh token into it, which it never shows: " +
-                $"log in with a copy of it in a folder you can write ('cp {ShellWord.Of(path)} ~/spotify-credentials.json', then --credentials ~/spotify-credentials.json).");
+            throw new CliException(ExitCodes.IoError, $"{path} cannot be written to ({why}), and a login saves the refresh token into it, which it never shows: {copyIt}");
         }
     }
 
