@@ -175,8 +175,9 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
         },
         {
             // Until every day with partitions has its current-state digest (a new stack's first transform, or a lake an
-            // earlier version wrote), the transform lists the daily partitions of the tables the current-state tables
-            // hold the latest rows of, to give each day without a digest its digest.
+            // earlier version wrote, and once more when an earlier version's invocation can no longer be running), the
+            // transform lists the daily partitions of the tables the current-state tables hold the latest rows of, to
+            // give each day without a digest its digest.
             Sid: "ListPartitionsOfCurrentStateSources",
             Effect: "Allow",
             Action: "s3:ListBucket",

@@ -28,7 +28,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
 
     private readonly TransformOptions _options = options ?? new TransformOptions();
     private readonly RawQuarantine _quarantine = new(raw);
-    private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default);
+    private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default, options?.Time);
 
     public TableFormat Format => _options.Format;
 

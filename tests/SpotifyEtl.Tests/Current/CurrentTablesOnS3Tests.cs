@@ -131,6 +131,7 @@ public sealed class CurrentTablesOnS3Tests(FauxqsServer server) : IDisposable
         {
             await lake.DeleteAsync(CurrentLayout.DayKey(day));
             await lake.DeleteAsync(CurrentLayout.Complete);
+            await lake.DeleteAsync(CurrentLayout.Searched);
         }
 
         using (Storage.LambdaRole.TestLooking()) await raw.PutTextAsync(second, Page(0, Play(Track("t2", "Other", album, Artist("a1", "A")), "2026-11-02T05:00:00.000Z")), "application/json");

@@ -51,6 +51,11 @@ public sealed class EarlierVersionLakeOnS3Tests(FauxqsServer server) : IDisposab
         using var local = await DownloadAsync(lake);
         CurrentOracle.AssertMatchesPartitions(local.Path,
             $"after {invocations.Count} parallel invocations (seed {seed}; days without a digest in this layout: {string.Join(", ", aged.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))})");
+        Assert.False(await lake.ExistsAsync(CurrentLayout.Complete), "an earlier version's invocation may still be writing days");
+
+        // The first search as long ago as an earlier version's invocation can run: the next invocation searches once more and marks the lake complete.
+        await EarlierVersionLakes.BackdateSearchAsync(lake, CurrentStatePublisher.EarlierWriters);
+        await InvokeAsync(settings, days[order[0]]);
         Assert.True(await lake.ExistsAsync(CurrentLayout.Complete), "the lake's digests are complete, and the marker says so");
         Assert.Empty(await EarlierVersionLakes.LeftoversAsync(lake));
     }

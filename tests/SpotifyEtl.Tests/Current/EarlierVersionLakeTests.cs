@@ -6,6 +6,7 @@ using SpotifyEtl.Tests.Support;
 using SpotifyEtl.Tests.Transformation;
 using SpotifyEtl.Transformation;
 using SpotifyEtl.Transformation.Current;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Current;
@@ -17,7 +18,9 @@ namespace SpotifyEtl.Tests.Current;
 /// </summary>
 public sealed class EarlierVersionLakeTests : RawTestLake
 {
-    private static readonly TransformOptions Csv = new() { Format = TableFormat.Csv };
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero));
+
+    private TransformOptions Csv => new() { Format = TableFormat.Csv, Time = _clock };
 
     [Theory]
     [InlineData(21)]
@@ -44,6 +47,11 @@ public sealed class EarlierVersionLakeTests : RawTestLake
             CurrentOracle.AssertMatchesPartitions(Folder.Path,
                 $"after the batch {string.Join(", ", batch.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))} (step {step++}; days without a digest in this layout: {string.Join(", ", aged.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))})");
         }
+        Assert.False(await Lake.ExistsAsync(CurrentLayout.Complete), "an earlier version's invocation may still be writing days");
+        Assert.True(await Lake.ExistsAsync(CurrentLayout.Searched), "the first search says when it began");
+        _clock.Advance(CurrentStatePublisher.EarlierWriters);
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days[order[0]]);
+        CurrentOracle.AssertMatchesPartitions(Folder.Path, "after the search that confirms the first");
         Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete), "the lake's digests are complete, and the marker says so");
         Assert.Empty(await EarlierVersionLakes.LeftoversAsync(Lake));
         foreach (var day in aged)
@@ -72,19 +80,60 @@ public sealed class EarlierVersionLakeTests : RawTestLake
     }
 
     [Fact]
-    public async Task Once_the_lake_is_complete_a_transform_lists_no_partitions_to_find_days_without_a_digest()
+    public async Task Once_the_lake_is_complete_or_searched_less_than_an_invocation_ago_a_transform_lists_no_partitions_to_find_days_without_a_digest()
     {
         await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 3, Items: 10, Seed: 5));
         var days = await CurrentTablesTests.DaysAsync(Lake);
+        var searched = CurrentTables.Sources.Values.Select(source => $"{LakeLayout.Transformed}{source.Daily}/").ToHashSet(StringComparer.Ordinal);
+        var first = new ListingStore(Lake);
+        await new TransformPipeline(Lake, first, Csv).TransformAsync(days.First().Value);
+        Assert.Contains(first.Prefixes, prefix => searched.Contains(prefix));
+
+        _clock.Advance(CurrentStatePublisher.EarlierWriters - TimeSpan.FromMinutes(1));
+        var young = new ListingStore(Lake);
+        await new TransformPipeline(Lake, young, Csv).TransformAsync(days.First().Value);
+        Assert.DoesNotContain(young.Prefixes, prefix => searched.Contains(prefix));
+        Assert.False(await Lake.ExistsAsync(CurrentLayout.Complete), "an earlier version's invocation could still be writing to it");
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
         await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days.First().Value);
-        Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete), "a lake this version began is complete from its first transform");
+        Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete), "a lake this version began is complete once no earlier version can be writing to it");
 
         var counting = new ListingStore(Lake);
         await new TransformPipeline(Lake, counting, Csv).TransformAsync(days.Last().Value);
-
-        var searched = CurrentTables.Sources.Values.Select(source => $"{LakeLayout.Transformed}{source.Daily}/").ToHashSet(StringComparer.Ordinal);
         Assert.DoesNotContain(counting.Prefixes, prefix => searched.Contains(prefix));
         CurrentOracle.AssertMatchesPartitions(Folder.Path);
+    }
+
+    [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    [InlineData(43)]
+    public async Task A_day_an_earlier_version_writes_after_the_first_search_is_in_the_current_tables_once_no_earlier_invocation_can_be_left(int seed)
+    {
+        await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 10, Items: 20, Seed: seed));
+        var days = await CurrentTablesTests.DaysAsync(Lake);
+        var random = new Random(seed);
+        var order = days.Keys.ToList();
+        // The latest day is the one an earlier version's invocation writes through the upgrade: its rows are the current ones.
+        var late = order[^1];
+        var before = order.Take(order.Count - 1).OrderBy(_ => random.Next()).ToList();
+        var upgraded = before.Take(before.Count - 2).ToList();
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(upgraded.SelectMany(d => days[d]));
+        await EarlierVersionLakes.AgeAsync(Lake, upgraded, random);
+
+        // The upgraded version's first invocation searches; the earlier version's last one then writes its day (no digest, no tables).
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days[before[^2]]);
+        _clock.Advance(TimeSpan.FromMinutes(random.Next(1, 15)));
+        await new TransformPipeline(Lake, Lake, Csv with { UpdateCurrentTables = false }).TransformAsync(days[late]);
+        await Lake.DeleteAsync(CurrentLayout.DayKey(late));
+
+        _clock.Advance(CurrentStatePublisher.EarlierWriters);
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days[before[^1]]);
+
+        CurrentOracle.AssertMatchesPartitions(Folder.Path, $"after {late:yyyy-MM-dd} was written by an earlier version after the first search");
+        Assert.True(await Lake.ExistsAsync(CurrentLayout.DayKey(late)), "the late day has its digest, read from its partitions");
+        Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete), "the search that found it marks the lake complete");
     }
 
     [Theory]

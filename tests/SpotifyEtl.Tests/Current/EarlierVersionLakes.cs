@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation.Current;
+using Xunit;
 
 namespace SpotifyEtl.Tests.Current;
 
@@ -9,7 +10,7 @@ namespace SpotifyEtl.Tests.Current;
 /// Makes a lake the current version transformed look as if earlier versions had written some of its days:
 /// a random subset of days loses its day digest (a version before digests existed) or has it in the earlier
 /// layout (gzip JSON, which this version does not read), and so does a random subset of months; the marker
-/// that the lake's digests are complete goes. The partitions, and the current-state tables as they were, stay.
+/// that the lake's digests are complete goes, and so does that of a first search for days without one. The partitions, and the current-state tables as they were, stay.
 /// </summary>
 internal static class EarlierVersionLakes
 {
@@ -35,7 +36,20 @@ internal static class EarlierVersionLakes
             }
         }
         await lake.DeleteAsync(CurrentLayout.Complete).ConfigureAwait(false);
+        await lake.DeleteAsync(CurrentLayout.Searched).ConfigureAwait(false);
         return aged;
+    }
+
+    /// <summary>Moves the time the first search for days without a digest began back by <paramref name="by"/>, as the marker says it.</summary>
+    public static async Task BackdateSearchAsync(IObjectStore lake, TimeSpan by)
+    {
+        const string began = "searched-at: ";
+        var lines = (await lake.ReadAllTextAsync(CurrentLayout.Searched).ConfigureAwait(false)).Split('\n');
+        var at = Array.FindIndex(lines, line => line.StartsWith(began, StringComparison.Ordinal));
+        Assert.True(at >= 0, $"the first search's mark says when it began: {string.Join(" / ", lines)}");
+        var time = DateTimeOffset.Parse(lines[at][began.Length..], System.Globalization.CultureInfo.InvariantCulture);
+        lines[at] = began + (time - by).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await lake.PutTextAsync(CurrentLayout.Searched, string.Join('\n', lines), "text/plain; charset=utf-8").ConfigureAwait(false);
     }
 
     /// <summary>The digest goes; half the time a gzip JSON file of the earlier layout takes its place.</summary>

@@ -22,6 +22,14 @@ public static class CurrentLayout
     /// </summary>
     public const string Complete = Prefix + "digests-complete.txt";
 
+    /// <summary>
+    /// Written by the first search for days without a digest, with the time it began: an earlier version's
+    /// invocation still running through the upgrade can write a day after that search listed the partitions, so
+    /// the lake is marked <see cref="Complete"/> only by a search that begins once no such invocation can be left.
+    /// It stays after that (no role may delete it), read by nothing once the lake is complete.
+    /// </summary>
+    public const string Searched = Prefix + "digests-searched.txt";
+
     /// <summary><c>staging/current/days/yyyy-MM/</c>: the digests of one month's days.</summary>
     public static string DaysOf(DateOnly month) => string.Create(CultureInfo.InvariantCulture, $"{Days}{month:yyyy-MM}/");
 

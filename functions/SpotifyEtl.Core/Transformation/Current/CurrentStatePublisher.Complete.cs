@@ -1,29 +1,47 @@
 using System.Globalization;
 using System.Text;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Transformation.Current;
 
 /// <summary>
 /// A lake some of whose days were written by a version of this tool that wrote no day digest, or wrote it in
 /// an earlier layout (gzip JSON): the current-state tables must still be the latest rows of every day's
-/// partition. Until <see cref="CurrentLayout.Complete"/> exists, each update first gives every day that has
+/// partition. Until <see cref="CurrentLayout.Complete"/> exists, an update first gives every day that has
 /// partitions but no day digest its digest, read from its partitions, and rebuilds those days' months (and
-/// any month whose days have digests but which has none). Once that has succeeded the marker is written, and
-/// an update costs one request more than the rebuild itself (the marker's HEAD): every day this version
-/// writes gets its digest with its partitions.
+/// any month whose days have digests but which has none). An earlier version's invocation still running
+/// through the upgrade (up to Lambda's 15 minutes) can write a day after that search listed the partitions,
+/// so the first search writes <see cref="CurrentLayout.Searched"/> with the time it began, updates skip the
+/// search while it is younger than <see cref="EarlierWriters"/>, and the first search that begins after that
+/// finds such days too and writes the marker. From then on an update costs one request more than the rebuild
+/// itself (the marker's HEAD): every day this version writes gets its digest with its partitions.
 /// </summary>
 public sealed partial class CurrentStatePublisher
 {
     private const string EarlierLayout = ".json.gz";
+    private const string SearchedAt = "searched-at: ";
+
+    /// <summary>Longer than any invocation of an earlier version can run on (Lambda's 15 minutes), with room for clocks.</summary>
+    internal static readonly TimeSpan EarlierWriters = TimeSpan.FromMinutes(20);
+
+    /// <summary>What a search for days without a digest found: the months to rebuild, and whether the lake may be marked complete.</summary>
+    private sealed record Search(HashSet<DateOnly> Months, bool Confirms, DateTimeOffset Began);
 
     /// <summary>
     /// The months to rebuild besides the batch's, once each day with partitions has its digest; null on a lake
-    /// known to be complete. The gzip JSON digests of the earlier layout, which nothing reads, are deleted.
+    /// known to be complete, or searched less than <see cref="EarlierWriters"/> ago. The gzip JSON digests of the
+    /// earlier layout, which nothing reads, are deleted.
     /// </summary>
-    private async Task<HashSet<DateOnly>?> CompleteAsync(CancellationToken cancellationToken)
+    private async Task<Search?> CompleteAsync(CancellationToken cancellationToken)
     {
         if (await lake.ExistsAsync(CurrentLayout.Complete, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        var began = (time ?? TimeProvider.System).GetUtcNow();
+        var searched = await SearchedAtAsync(cancellationToken).ConfigureAwait(false);
+        if (began - searched < EarlierWriters)
         {
             return null;
         }
@@ -57,8 +75,31 @@ public sealed partial class CurrentStatePublisher
         {
             await lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        return rebuild;
+        return new Search(rebuild, searched is not null, began);
     }
+
+    /// <summary>When the first search began, from <see cref="CurrentLayout.Searched"/>; null when there is none or it cannot be read.</summary>
+    private async Task<DateTimeOffset?> SearchedAtAsync(CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await lake.ReadAllTextAsync(CurrentLayout.Searched, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        var line = text.Split('\n').FirstOrDefault(line => line.StartsWith(SearchedAt, StringComparison.Ordinal));
+        return DateTimeOffset.TryParse(line?[SearchedAt.Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+    }
+
+    /// <summary>Records the first search's start: updates skip the search until a later one can confirm it.</summary>
+    private async Task MarkSearchedAsync(DateTimeOffset began, CancellationToken cancellationToken) =>
+        await lake.PutTextAsync(CurrentLayout.Searched, string.Create(CultureInfo.InvariantCulture,
+            $"Every day with partitions in this lake when the search began had its current-state digest once it ended. A transform after " +
+            $"{began + EarlierWriters:u} searches once more, for days an earlier version's invocation wrote meanwhile, then writes " +
+            $"{CurrentLayout.Complete[CurrentLayout.Prefix.Length..]}.\n{SearchedAt}{began:O}\n"), "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// A day's digest from its partitions, written again while they change under it (a transform of the same

@@ -14,7 +14,8 @@ namespace SpotifyEtl.Transformation.Current;
 /// content gives an identical ETag: a replayed day, or an old day under a newer one, leaves its month
 /// (and the tables) unchanged and disturbs nothing.
 /// </summary>
-public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat format)
+/// <param name="time">The clock of the search for days an earlier version wrote (<see cref="CurrentLayout.Searched"/>).</param>
+public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat format, TimeProvider? time = null)
 {
     /// <summary>A step repeats only while its inputs change under it; this bounds a burst that never pauses.</summary>
     private const int MaxRounds = 20;
@@ -70,13 +71,17 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
         {
             return;
         }
-        var missing = await CompleteAsync(cancellationToken).ConfigureAwait(false);
-        months.UnionWith(missing ?? []);
+        var search = await CompleteAsync(cancellationToken).ConfigureAwait(false);
+        months.UnionWith(search?.Months ?? []);
         await RebuildMonthsAsync(months.Order(), cancellationToken).ConfigureAwait(false);
-        if (missing is not null)
+        // Only once their months and the tables stand: an invocation that fails before leaves the next one to look again.
+        if (search is { Confirms: true })
         {
-            // Only once their months and the tables stand: an invocation that fails before leaves the next one to look again.
             await MarkCompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (search is not null)
+        {
+            await MarkSearchedAsync(search.Began, cancellationToken).ConfigureAwait(false);
         }
     }
 
