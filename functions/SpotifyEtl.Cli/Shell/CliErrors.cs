@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SpotifyEtl.Spotify;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
@@ -8,7 +9,7 @@ namespace SpotifyEtl.Cli.Shell;
 /// Turns an exception into what a person reads on stderr, one line saying what was wrong and what to
 /// do, and into its exit code. The stack trace is printed only with --verbose.
 /// </summary>
-internal static class CliErrors
+internal static partial class CliErrors
 {
     public const string Program = "spotify-etl";
 
@@ -19,10 +20,18 @@ internal static class CliErrors
         errors.WriteLine($"{Program}: {message}");
         if (verbose)
         {
-            errors.WriteLine(exception.ToString());
+            // The trace, but never a line of the AWS files the SDK's message quotes.
+            errors.WriteLine(AwsFileLine().IsMatch(exception.Message) ? $"{exception.GetType()}: {message}{Environment.NewLine}{exception.StackTrace}" : exception.ToString());
         }
         return code;
     }
+
+    /// <summary>
+    /// The AWS SDK's message for a line of <c>~/.aws/config</c> or <c>~/.aws/credentials</c> it cannot read, which quotes the
+    /// line whole: a key after a colon, or a session token wrapped onto a line of its own, would be shown.
+    /// </summary>
+    [GeneratedRegex(@"^Line (?<line>\d+):<.*> in file (?<file>.*) does not contain a section, property or comment\.?$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex AwsFileLine();
 
     /// <summary>
     /// Writes a warning on a line of its own. While a progress display is drawn on stderr it goes through the display's
@@ -93,6 +102,9 @@ internal static class CliErrors
             || exception.Message.Contains("too large for the file system", StringComparison.Ordinal) =>
             (ExitCodes.IoError, "A file grew past this process's file-size limit (ulimit -f). Raise the limit (ulimit -f unlimited) and run again; nothing written is half a file."),
         // A file of the lake (the extraction state) or a zip that is damaged: its message names it and what to do.
+        InvalidDataException when AwsFileLine().Match(exception.Message) is { Success: true } line => (ExitCodes.DataError,
+            $"Line {line.Groups["line"].Value} of {line.Groups["file"].Value} is no section ([name]), setting (name = value) or comment; " +
+            "the line is not shown, as it may hold a key. Mend it (a value goes on the line of its name), then run again."),
         InvalidDataException => (ExitCodes.DataError, exception.Message),
         // A file of the lake the verb needs (the extraction state, a manifest) that is a folder, a link, a FIFO: the lake's to mend.
         UnreadableObjectException unreadable => (ExitCodes.DataError,

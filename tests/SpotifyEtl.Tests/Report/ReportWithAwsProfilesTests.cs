@@ -99,6 +99,45 @@ public sealed partial class ReportWithAwsProfilesTests(FauxqsServer server) : ID
     }
 
     /// <summary>
+    /// A line of the AWS config or credentials file that is no section, setting or comment (a key after a colon, a session
+    /// token wrapped onto a line of its own, a setting without its '='): the report names the file and the line, and never
+    /// shows the line, which may hold a key. The AWS SDK's own message quotes it whole.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    public async Task A_malformed_line_of_the_aws_files_is_named_by_its_place_and_never_shown(int seed)
+    {
+        var random = new Random(seed);
+        var secret = $"wJalr{Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}/K7MDENG";
+        string[] shapes = [$"aws_secret_access_key: {secret}", secret, $"aws_session_token {secret}", $"  {secret}", $"aws_secret_access_key\t{secret}", $"[music] {secret}"];
+        var bad = shapes[seed % shapes.Length];
+        var inCredentials = random.Next(2) == 0;
+        var config = $"[profile music]\nregion = {FauxqsServer.Region}";
+        var credentials = "[music]\naws_access_key_id = AKIDEXAMPLE000001\naws_secret_access_key = example";
+        var home = inCredentials ? Home(config, credentials + "\n" + bad) : Home(config + "\n" + bad, credentials);
+        await using var identity = await IdentityDouble.StartAsync();
+
+        string[] verbose = seed % 2 == 0 ? ["--verbose"] : [];
+        var run = DemoCommandTests.RunCli(Environment(home, identity), ["report", "--lake", "s3://no-such-bucket", "--out", _folder[$"bad-{seed}.html"], .. verbose]);
+
+        Assert.True(run.ExitCode == 65, $"exit {run.ExitCode} for '{bad}': {run.Errors}");
+        Assert.DoesNotContain(secret[5..21], run.Output + run.Errors, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(home, ".aws", inCredentials ? "credentials" : "config"), run.Errors, StringComparison.Ordinal);
+        Assert.Contains(inCredentials ? "line 4" : "line 3", run.Errors, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(verbose.Length > 0, run.Errors.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// A role assumed from a profile that assumes a role of its own (analyst from admin, admin from base's keys): each link is
     /// signed with the credentials of the link below it, and none asks for itself again.
     /// </summary>
