@@ -11,9 +11,19 @@ namespace SpotifyEtl;
 /// </summary>
 public static partial class JsonErrorText
 {
+    private const string InvalidLiteral = "' is an invalid JSON literal";
+
     public static string Of(JsonException exception)
     {
-        var text = string.Join(' ', exception.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var text = exception.Message;
+        // The reader quotes an unquoted word from where it starts to the end of what it was given: the rest of the file,
+        // its secrets too (an unquoted client secret starting with f, a placeholder before a refresh token).
+        // Its place comes from the exception's properties, below.
+        if (text.StartsWith('\'') && text.Contains(InvalidLiteral, StringComparison.Ordinal))
+        {
+            text = "a word that is no JSON value (text goes between double quotes; true, false and null are written so)";
+        }
+        text = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var cut = text.IndexOf(" Path:", StringComparison.Ordinal) is var p and >= 0 ? p : text.IndexOf(" LineNumber:", StringComparison.Ordinal);
         text = (cut >= 0 ? text[..cut] : text).TrimEnd('.', ' ');
         text = TypeName().Replace(text, match => match.Groups["type"].Success ? KindOf(match.Groups["type"].Value)

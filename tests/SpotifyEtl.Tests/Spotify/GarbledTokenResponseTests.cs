@@ -110,6 +110,43 @@ public sealed class GarbledTokenResponseTests : IAsyncLifetime
             part => Assert.DoesNotContain(part, written, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// An unquoted word in a token answer, before its tokens (<c>"expires_in": nan</c>, <c>"token_type": Bearer</c>, ...):
+    /// the JSON reader's message quotes everything from the word to the body's end, the tokens too; none of it is shown.
+    /// </summary>
+    internal static string UnquotedWord(Random random)
+    {
+        string[] starts = ["t", "f", "n", "N", "B", "x", "I", "u"];
+        return starts[random.Next(starts.Length)] + new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => (char)random.Next('a', 'z' + 1)).ToArray());
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(34)]
+    [InlineData(35)]
+    [InlineData(36)]
+    public async Task A_token_answer_with_an_unquoted_word_before_its_tokens_stops_the_run_without_showing_them(int seed)
+    {
+        var random = new Random(seed);
+        var access = "BQD" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var refresh = "AQC" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        string[] fields = ["\"token_type\": \"Bearer\"", "\"expires_in\": 3600", "\"scope\": \"user-read-recently-played\""];
+        var broken = random.Next(fields.Length);
+        fields[broken] = fields[broken][..(fields[broken].IndexOf(':', StringComparison.Ordinal) + 2)] + UnquotedWord(random);
+        var body = $"{{{string.Join(", ", fields)}, \"access_token\": \"{access}\", \"refresh_token\": \"{refresh}\"}}";
+        _h.Spotify.Inject("token", Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(200, "application/json", body)).ToArray());
+
+        var run = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        var written = System.Text.Encoding.UTF8.GetString(await _h.Store.ReadAllBytesAsync(run.ManifestKey)) + string.Concat(_h.LogLines);
+        Assert.DoesNotContain(access[3..19], written, StringComparison.Ordinal);
+        Assert.DoesNotContain(refresh[3..19], written, StringComparison.Ordinal);
+        Assert.Contains("not JSON", run.Manifest.StopReason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(21)]
     [InlineData(22)]
