@@ -1,4 +1,4 @@
--- Question: When do I skip most, by weekday and hour of day?
+-- Question: When do I skip most, by weekday and hour of day (UTC)?
 -- The music streams of listening_history (tracks, as skip_rate counts; not podcast episodes or
 -- audiobook chapters) whose row says whether they were skipped, by their end's weekday
 -- (0 = Monday ... 6 = Sunday, as listening_clock numbers them) and hour, UTC. A skip is a stream marked skipped, or ended with the forward or back

@@ -1,4 +1,4 @@
--- Question: At what hours of which weekdays do I listen?
+-- Question: At what hours of which weekdays do I listen (UTC)?
 -- Plays per weekday (0 = Monday ... 6 = Sunday) and hour of the day, both in UTC, a play counted once
 -- however many snapshot dates stored it. The weekday is computed from a day number (days since
 -- 1999-12-31, valid for 2000-2099) because Athena, DuckDB and Snowflake name their weekday functions
