@@ -43,7 +43,8 @@ public sealed class TransformPipelineOnS3Tests(FauxqsServer server) : IDisposabl
             var localKeys = await ListAsync(localLake, prefix);
             Assert.NotEmpty(localKeys);
             Assert.Equal(localKeys, await ListAsync(s3Lake, prefix));
-            foreach (var key in localKeys)
+            // The mark of the first search for days without a digest holds the time it began: alike in name, not in bytes.
+            foreach (var key in localKeys.Where(key => key != CurrentLayout.Searched))
             {
                 var expected = await localLake.ReadAllBytesAsync(key);
                 var actual = await s3Lake.ReadAllBytesAsync(key);
