@@ -12,7 +12,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-CONFIGURATION ?= Release
+# Release alone: the tests, the benchmarks and the stack's package read the Release build (a Debug one would leave them without it).
+override CONFIGURATION := Release
 LAKE ?= .lake/demo
 NPM_STAMP := infra/node_modules/.package-lock.json
 
