@@ -180,8 +180,9 @@ public sealed partial class TransformFunction
             {
                 request ??= (_raw as S3ObjectStore)?.Interrupted ?? (_lake as S3ObjectStore)?.Interrupted;
                 var spent = new TimeoutException($"The invocation gave up at its time budget of {TimeBudget!.Value.TotalSeconds:0} s (the function's timeout " +
-                    $"less a margin){(request is null ? "" : $", waiting on {request}")}. Lambda retries an event's invocation (transformRetryAttempts), " +
-                    "then sends it to the dead-letter queue; should it run out of time again, replay fewer days at once or raise transformTimeoutSeconds.", exception);
+                    $"less a margin){(request is null ? "" : $", waiting on {request}")}. An event's invocation Lambda retries (transformRetryAttempts), " +
+                    "then sends to the dead-letter queue; a replay invoked and waited for (RequestResponse) nobody retries: send it again. Should it " +
+                    "run out of time again, replay fewer days at once or raise transformTimeoutSeconds.", exception);
                 LogFailure(records.Count, TimeBudgetSpent, spent.Message, request, handled);
                 throw spent;
             }
@@ -221,6 +222,15 @@ public sealed partial class TransformFunction
             var report = await new RawQuarantine(_raw).QuarantineAsync(key, version, exception.Message,
                 $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.",
                 cancellationToken).ConfigureAwait(false);
+            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
+                TransformLogContext.Default.ObjectLogLine);
+            return (null, report);
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            // In an archive storage class, encrypted with a key of its uploader's (SSE-C), or too large: no retry reads it.
+            var report = TransformReport.Unread(key, $"{unreadable.Reason}; its run's raw objects are untouched: make it readable, or replay their day " +
+                "with {\"replay_dates\": [\"yyyy-MM-dd\"]}");
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
                 TransformLogContext.Default.ObjectLogLine);
             return (null, report);

@@ -16,7 +16,8 @@ internal static class RunManifests
     /// <summary>
     /// The raw keys of <paramref name="date"/> that the run's manifest names and <paramref name="listed"/> (the run's
     /// objects now) lacks, in order. None when the run has no manifest (an extraction stopped before writing it,
-    /// objects landed by hand) or one that cannot be read: then nothing says what the run held.
+    /// objects landed by hand), one that is not a manifest's JSON, or one S3 will not serve (an archive storage class, a
+    /// key of its uploader's: its own invocation reported it): then nothing says what the run held.
     /// </summary>
     public static async Task<List<string>> MissingAsync(IObjectStore raw, DateOnly date, string run, IEnumerable<ObjectVersion> listed,
         CancellationToken cancellationToken)
@@ -26,7 +27,7 @@ internal static class RunManifests
         {
             named = ExtractionManifest.ListedKeys(await raw.ReadAllBytesAsync(ExtractionManifest.KeyFor(run), cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception exception) when (exception is ObjectNotFoundException or JsonException)
+        catch (Exception exception) when (exception is ObjectNotFoundException or JsonException or UnreadableObjectException)
         {
             return [];
         }

@@ -65,4 +65,56 @@ public sealed class UnservedRawObjectOnS3Tests(FauxqsServer server)
         Assert.Equal(1, refused[$"/{bucket}/{archived}"]);
         Assert.True(await landing.ExistsAsync(archived));
     }
+
+    /// <summary>
+    /// A run's manifest S3 will not serve (uploaded by hand into an archive storage class, or with a key of its uploader's):
+    /// the invocation succeeds, reporting the manifest unread with what makes it readable and how to replay its day, where
+    /// every retry failed on it into the dead-letter queue; the replay of its day then transforms the run's objects.
+    /// </summary>
+    [Theory]
+    [InlineData(HttpStatusCode.Forbidden, "InvalidObjectState", "The operation is not valid for the object's storage class", "archive storage class")]
+    [InlineData(HttpStatusCode.BadRequest, "InvalidRequest",
+        "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.", "(SSE-C)")]
+    public async Task A_manifest_S3_will_not_serve_is_reported_unread_with_its_remedy_and_the_invocation_succeeds(
+        HttpStatusCode status, string code, string message, string named)
+    {
+        using var admin = server.CreateClient();
+        var settings = await server.CreateTransformBucketsAsync() with { Format = TableFormat.Csv };
+        var manifest = "manifests/20261120T060000Z.json";
+        var refusedPath = $"/{settings.RawBucket}/{manifest}";
+        var refusals = 0;
+        HttpResponseMessage? Refuse(HttpRequestMessage request)
+        {
+            if (request.Method != HttpMethod.Get || Uri.UnescapeDataString(request.RequestUri!.AbsolutePath) != refusedPath)
+            {
+                return null;
+            }
+            Interlocked.Increment(ref refusals);
+            return InterceptingHttp.S3Error(request, status, code, message);
+        }
+        using var refusing = new InterceptingHttp(Refuse);
+        using var client = server.CreateClient(refusing);
+        var landing = new S3ObjectStore(admin, settings.RawBucket);
+        var album = Album("alb1", "Album", "2020", "year");
+        var page = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", "20261120T060000Z", 1).ToString();
+        await landing.PutTextAsync(page, Page(0, Play(Track("t1", "A page of the run", album, Artist("a1", "A")), "2026-11-20T05:30:00.000Z")), "application/json");
+        await landing.PutTextAsync(manifest, Functions.TransformFunctionTests.ManifestJson("20261120T060000Z", [page]), "application/json");
+        using var log = new StringWriter();
+        var function = new SpotifyEtl.Functions.TransformFunction(settings, client, log);
+        var evt = Functions.TransformFunctionTests.S3Event([(settings.RawBucket, Functions.TransformFunctionTests.Encode(manifest))]);
+
+        using var output = await function.Handler(Functions.TransformFunctionTests.ToStream(evt));
+
+        var summary = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.Equal(1, summary.GetProperty("unread").GetInt32());
+        Assert.Equal(1, refusals);
+        var line = Assert.Single(log.ToString().Split('\n'), l => l.Contains("\"transform_object\"", StringComparison.Ordinal) && l.Contains(manifest, StringComparison.Ordinal));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.Contains("replay_dates", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"transform_failed\"", log.ToString(), StringComparison.Ordinal);
+
+        using var replayed = await function.Handler(Functions.TransformFunctionTests.ToStream("{\"replay_dates\": [\"2026-11-20\"]}"));
+        var lake = new S3ObjectStore(admin, settings.TransformedBucket);
+        Assert.Contains("A page of the run", await lake.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day)), StringComparison.Ordinal);
+    }
 }
