@@ -106,6 +106,11 @@ internal static class TransformInput
         {
             return $"The transform function's input is not an S3 event notification: it is {Describe(root.ValueKind)}, not an object. {WhatToSend}";
         }
+        if (root.TryGetProperty("Records", out var records) && Wrapper(records) is { } wrapped)
+        {
+            return $"The transform function's input is {wrapped}, not the S3 event it carries: the function reads no queue's or topic's " +
+                "messages (an on-failure record in a message holds the event as its requestPayload). Nothing was transformed. " + WhatToSend;
+        }
         if (root.TryGetProperty("Records", out _) || root.TryGetProperty("replay_dates", out _)
             || (root.TryGetProperty("Event", out var test) && test.ValueKind == JsonValueKind.String && test.ValueEquals("s3:TestEvent")))
         {
@@ -124,6 +129,24 @@ internal static class TransformInput
                 $"notifications, not by EventBridge, and reads neither its detail nor its source. Nothing was transformed. {WhatToSend}";
         }
         return $"The transform function's input has neither Records nor replay_dates ({named}{Hint(fields)}), so there is nothing to transform. {WhatToSend}";
+    }
+
+    /// <summary>A batch of SQS messages or an SNS notification, by its first record's source; null for any other Records.</summary>
+    private static string? Wrapper(JsonElement records)
+    {
+        if (records.ValueKind != JsonValueKind.Array || records.GetArrayLength() == 0 || records[0].ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var first = records[0];
+        var source = first.TryGetProperty("eventSource", out var sqs) && sqs.ValueKind == JsonValueKind.String ? sqs.GetString()
+            : first.TryGetProperty("EventSource", out var sns) && sns.ValueKind == JsonValueKind.String ? sns.GetString() : null;
+        return source switch
+        {
+            "aws:sqs" => "a batch of SQS messages (send each body's requestPayload: jq '.Records[].body | fromjson | .requestPayload')",
+            "aws:sns" => "an SNS notification (send its message's requestPayload: jq '.Records[].Sns.Message | fromjson | .requestPayload')",
+            _ => null,
+        };
     }
 
     private static string Named(List<string> fields)

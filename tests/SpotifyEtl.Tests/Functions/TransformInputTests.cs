@@ -48,6 +48,23 @@ public sealed class TransformInputTests : IDisposable
             """,
             "is an EventBridge event (its top-level fields: version, id, detail-type, source, account, time, region, resources, detail)"
         },
+        // The dead-letter queue's messages handed over by an SQS trigger, or a topic's by a subscription: an on-failure record each.
+        {
+            """
+            {"Records":[{"messageId":"059f36b4-87a3-44ab-83d2-661975830a7d","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
+             "body":"{\"version\":\"1.0\",\"requestPayload\":{\"Records\":[]}}","attributes":{"ApproximateReceiveCount":"1"},
+             "messageAttributes":{},"md5OfBody":"e4e68fb7bd0e697a0ae8f1bb342846b3","eventSource":"aws:sqs",
+             "eventSourceARN":"arn:aws:sqs:eu-west-1:111122223333:transform-dlq","awsRegion":"eu-west-1"}]}
+            """,
+            "is a batch of SQS messages (send each body's requestPayload"
+        },
+        {
+            """
+            {"Records":[{"EventVersion":"1.0","EventSubscriptionArn":"arn:aws:sns:eu-west-1:111122223333:failures:21be56ed","EventSource":"aws:sns",
+             "Sns":{"Type":"Notification","MessageId":"95df01b4-ee98-5cb9-9903-4c221d41eb5e","Message":"{\"requestPayload\":{\"Records\":[]}}"}}]}
+            """,
+            "is an SNS notification (send its message's requestPayload"
+        },
     };
 
     [Theory]
