@@ -102,7 +102,7 @@ internal static class ReportCommand
             // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
             using (LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken))
             {
-                local = await BuildAsync(lake, Path.GetFullPath(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
+                local = await BuildAsync(lake, Shown(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
             }
             return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
         }
@@ -191,6 +191,18 @@ internal static class ReportCommand
         {
             throw new CliException(ExitCodes.DataError, exception.Message);
         }
+    }
+
+    /// <summary>
+    /// The local lake as the page names it: as it was given, the home folder written <c>~</c>, so that a page passed around
+    /// says no more of the machine it was made on (a user's name, the folders above the lake) than its maker typed.
+    /// </summary>
+    private static string Shown(string lake)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile).TrimEnd('/');
+        return home.Length > 0 && Path.IsPathRooted(lake) && (lake == home || lake.StartsWith(home + "/", StringComparison.Ordinal))
+            ? "~" + lake[home.Length..]
+            : lake;
     }
 
     internal static (string Bucket, string Prefix) ParseS3(string url)

@@ -28,6 +28,29 @@ public sealed class ReportOutTests : IDisposable
         Assert.Empty(TemporaryFiles());
     }
 
+    /// <summary>
+    /// A page is passed around: it names its lake as it was given, the home folder as ~, never the path that says whose
+    /// machine made it; a lake given by a relative path is named by it.
+    /// </summary>
+    [Theory]
+    [InlineData("music/my lake")]
+    [InlineData("lake")]
+    public void The_page_names_its_lake_as_given_with_the_home_folder_as_a_tilde(string underHome)
+    {
+        var home = _folder["home alice"];
+        var lake = Path.Combine(home, underHome);
+        TempFolder.CopyTree(LakeDatabaseTests.FixtureLake, lake);
+        var page = _folder["page.html"];
+
+        var run = DemoCommandTests.RunCli(new Dictionary<string, string> { ["HOME"] = home }, "report", "--lake", lake + "/", "--out", page);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        var html = File.ReadAllText(page);
+        Assert.Contains($"From the lake <code>~/{System.Net.WebUtility.HtmlEncode(underHome)}/</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(home, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(System.Net.WebUtility.HtmlEncode(home), html, StringComparison.Ordinal);
+    }
+
     /// <summary>A script reads the page's path from stdout: a pipe's console is 200 columns wide, and the line is not broken at it.</summary>
     [Theory]
     [InlineData(150)]
