@@ -29,17 +29,40 @@ const timeRanges = ["short_term", "medium_term", "long_term"] as const;
 /** How the ids of Spotify's own editorial and algorithmic playlists begin (Top 50, Discover Weekly, ...). */
 export const spotifyOwnedPlaylistPrefix = "37i9dQZ";
 
-/** Turns `playlist:<id>`, `top_tracks:short_term`, ... into the extract function's source objects. */
+/**
+ * The id in a playlist's id, URI (`spotify:playlist:<id>`, or the older `spotify:user:<name>:playlist:<id>`) or share link
+ * (`https://open.spotify.com/playlist/<id>?si=...`, also under `/intl-de/`, `/embed/` or `/user/<name>/`): what follows the
+ * last `playlist` segment, as the extract function reads it. Anything else is returned as given, for the id check to refuse.
+ */
+function playlistIdFrom(value: string): string {
+    const text = value.trim();
+    const afterPlaylist = (segments: string[]): string | undefined => {
+        const index = segments.lastIndexOf("playlist");
+        return index >= 0 && index === segments.length - 2 ? segments[index + 1] : undefined;
+    };
+    if (text.startsWith("spotify:")) {
+        return afterPlaylist(text.split(":")) ?? text;
+    }
+    if (/^https?:\/\//.test(text) && URL.canParse(text)) {
+        return afterPlaylist(new URL(text).pathname.split("/").filter((segment) => segment !== "")) ?? text;
+    }
+    return text;
+}
+
+/** Turns `playlist:<id>` (or a playlist's link or URI after `playlist:`), `top_tracks:short_term`, ... into the extract function's source objects. */
 export function parseSpotifySource(text: string): SpotifySource | string {
+    const colon = text.indexOf(":");
+    if (colon >= 0 && text.slice(0, colon) === "playlist") {
+        const id = playlistIdFrom(text.slice(colon + 1));
+        return /^[A-Za-z0-9]{22}$/.test(id)
+            ? { type: "playlist", id }
+            : `needs a 22-character playlist id in "${text}" (playlist:<id>, or playlist: and the playlist's share link or spotify:playlist: URI)`;
+    }
     const [type, argument, ...rest] = text.split(":");
     if (rest.length > 0) {
         return `has too many ':' in "${text}"`;
     }
     switch (type) {
-        case "playlist":
-            return argument !== undefined && /^[A-Za-z0-9]{22}$/.test(argument)
-                ? { type, id: argument }
-                : `needs a 22-character playlist id in "${text}" (playlist:<id>)`;
         case "top_tracks":
         case "top_artists":
             return argument !== undefined && (timeRanges as readonly string[]).includes(argument)

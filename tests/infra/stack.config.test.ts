@@ -633,6 +633,26 @@ describe("Spotify sources", () => {
         assert.match(String(parseSpotifySource("recently_played:50")), /takes no argument/);
         assert.match(String(parseSpotifySource("my_playlists:mine")), /takes no argument/);
         assert.match(String(parseSpotifySource("charts")), /unknown source/);
-        assert.match(String(parseSpotifySource("playlist:a:b")), /too many ':'/);
+        assert.match(String(parseSpotifySource("playlist:a:b")), /needs a 22-character playlist id in "playlist:a:b"/);
+        assert.match(String(parseSpotifySource("top_tracks:short_term:x")), /too many ':'/);
+    });
+
+    test("a playlist given by its share link or URI, as the CLI and the function take it, is its id", () => {
+        const id = "3cEYpjA9oz9GiPac4AsH4n";
+        const next = seeded(11);
+        const forms = [
+            id, ` ${id} `, `spotify:playlist:${id}`, `spotify:user:spotify:playlist:${id}`,
+            `https://open.spotify.com/playlist/${id}`, `https://open.spotify.com/playlist/${id}?si=a1b2c3d4e5f6a7b8`,
+            `https://open.spotify.com/intl-de/playlist/${id}?si=x`, `https://open.spotify.com/embed/playlist/${id}`,
+            `https://open.spotify.com/user/someone/playlist/${id}`, `http://open.spotify.com/playlist/${id}#top`,
+        ];
+        for (const form of forms) {
+            assert.deepEqual(parseSpotifySource(`playlist:${form}`), { type: "playlist", id }, form);
+        }
+        // A link or URI to something else, or an id of another length, is refused, naming what to give.
+        for (const form of [`https://open.spotify.com/album/${id}`, `spotify:track:${id}`, `https://open.spotify.com/playlist/${id}/tracks`,
+            `spotify:playlist:${id.slice(0, 5 + next(15))}`, "https://open.spotify.com/playlist/"]) {
+            assert.match(String(parseSpotifySource(`playlist:${form}`)), /needs a 22-character playlist id .*share link/, form);
+        }
     });
 });
