@@ -20,9 +20,9 @@ interface Field {
 const cronFields: readonly Field[] = [
     { name: "minutes", min: 0, max: 59 },
     { name: "hours", min: 0, max: 23 },
-    { name: "day-of-month", min: 1, max: 31, extra: /^(L|LW|\d{1,2}W)$/ },
+    { name: "day-of-month", min: 1, max: 31, extra: /^(L|LW|([1-9]|[12]\d|3[01])W)$/ },
     { name: "month", min: 1, max: 12, names: monthNames },
-    { name: "day-of-week", min: 1, max: 7, names: weekdayNames, extra: /^(L|\d(L|#[1-5])|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
+    { name: "day-of-week", min: 1, max: 7, names: weekdayNames, extra: /^(L|[1-7](L|#[1-5])|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
     { name: "year", min: 1970, max: 2199 },
 ];
 
@@ -36,6 +36,10 @@ function valueProblem(field: Field, value: string): string | undefined {
 
 /** A problem with one cron field, or undefined: `*`, `?` (day fields), values, ranges, lists and increments. */
 function fieldProblem(field: Field, text: string): string | undefined {
+    // AWS takes one nth weekday in a list at most ("3#1,6#3" is refused).
+    if (text.split(",").filter((part) => part.includes("#")).length > 1) {
+        return `its ${field.name} field has more than one nth weekday (#) in "${text}": give one, or one schedule each`;
+    }
     for (const part of text.split(",")) {
         if (part === "*" || (part === "?" && field.extra !== undefined) || field.extra?.test(part)) {
             if (part === "?" && text !== "?") {

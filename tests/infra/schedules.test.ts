@@ -30,7 +30,7 @@ test("cron expressions AWS accepts pass", () => {
     for (const text of [
         "cron(0 7 * * ? *)", "cron(0/15 * ? * MON-FRI *)", "cron(0 12 L * ? *)", "cron(0 10 ? * 6#3 *)", "cron(30 6 ? * SUN,WED *)",
         "cron(0 0 1 JAN ? 2027)", "cron(5,35 14 * * ? *)", "cron(0 8 15W * ? *)", "cron(0 18 ? * 6L *)", "cron(0 */2 ? * * *)",
-        "cron(59 23 31 12 ? 2199)", "cron(0 9 ? jan-mar mon-fri *)",
+        "cron(59 23 31 12 ? 2199)", "cron(0 9 ? jan-mar mon-fri *)", "cron(0 8 31W * ? *)", "cron(0 8 1W * ? *)", "cron(0 10 ? * 7#5 *)", "cron(0 18 ? * 1L *)",
     ]) {
         assert.equal(cronProblem(text), undefined, text);
         assert.equal(scheduleProblem(text), undefined, text);
@@ -55,6 +55,13 @@ test("cron expressions AWS refuses are named: both day fields or neither with ?,
         ["cron(0  7 * * ? *)", /six fields/],
         ["cron(0/0 7 * * ? *)", /minutes field steps by 0/],
         ["cron(0 7 ? * MON,? *)", /mixes \? with other values/],
+        // Cron of Unix habit: 0 for Sunday before L or #, a day 0 or past 31 before W; two nth weekdays in one list.
+        ["cron(0 7 ? * 0L *)", /day-of-week field has 0L/],
+        ["cron(0 7 ? * 0#1 *)", /day-of-week field has 0#1/],
+        ["cron(0 7 ? * 8L *)", /day-of-week field has 8L/],
+        ["cron(0 7 0W * ? *)", /day-of-month field has 0W/],
+        ["cron(0 7 32W * ? *)", /day-of-month field has 32W/],
+        ["cron(0 7 ? * 3#1,6#3 *)", /more than one nth weekday/],
     ];
     for (const [text, expected] of cases) {
         assert.match(cronProblem(text) ?? "(accepted)", expected, text);
