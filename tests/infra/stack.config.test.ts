@@ -301,12 +301,28 @@ describe("an invalid value fails naming its key", () => {
         ["snowflakeEnabled", "on", /spotify-stack:snowflakeEnabled must be true or false/],
         ["snowflakeDatabase", "spotify-lake", /spotify-stack:snowflakeDatabase must be a Snowflake identifier/],
         ["snowflakeReloadSchedule", "daily", /spotify-stack:snowflakeReloadSchedule must be five cron fields and a time zone/],
+        ["snowflakeReloadSchedule", "99 * * * * UTC", /snowflakeReloadSchedule has 99 in its minute field, outside 0-59/],
+        ["snowflakeReloadSchedule", "0 24 * * * UTC", /has 24 in its hour field/],
+        ["snowflakeReloadSchedule", "*/0 * * * * UTC", /minute field that steps by 0/],
+        ["snowflakeReloadSchedule", "0 8 0 * * UTC", /has 0 in its day-of-month field/],
+        ["snowflakeReloadSchedule", "0 8 * 13 * UTC", /has 13 in its month field/],
+        ["snowflakeReloadSchedule", "0 8 * * 7 UTC", /has 7 in its day-of-week field, outside 0-6 \(or SUN-SAT\)/],
+        ["snowflakeReloadSchedule", "0 8 * * FUN UTC", /has FUN in its day-of-week field/],
+        ["snowflakeReloadSchedule", "0 8 * * * GMT+1", /has GMT\+1 for its time zone, which is no zone of the tz database/],
+        ["snowflakeReloadSchedule", "0 8 * * * Mars/Base", /no zone of the tz database/],
     ];
     for (const [key, value, expected] of cases) {
         test(`${key} = ${value}`, () => {
             assert.match(problemsOf({ ...validConfig(), [`${projectName}:${key}`]: value }), expected);
         });
     }
+
+    test("snowflakeReloadSchedule takes Snowflake's cron forms: lists, ranges, steps, names, L", () => {
+        for (const schedule of ["30 * * * * UTC", "*/15 6-22 * * MON-FRI Europe/Berlin", "0 0 L * * UTC", "0 9 1,15 JAN,jul * UTC", "0 9 * * 5L UTC",
+            "0 9 * * SUN,SAT UTC", "5-55/10 * * * * America/Los_Angeles", "0 0 * * 0-6 Etc/GMT-1"]) {
+            assert.doesNotThrow(() => load({ ...validConfig(), [`${projectName}:snowflakeReloadSchedule`]: schedule }), schedule);
+        }
+    });
 
     test("snowflakeReloadSchedule takes every time zone of the tz database, its legacy names and Etc/ offsets too", () => {
         const zones = [...Intl.supportedValuesOf("timeZone"), "UTC", "EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "GMT0", "GMT+0", "Etc/GMT+5", "Etc/GMT-14"];
