@@ -53,6 +53,10 @@ export function snowflakeScheduleProblem(schedule: string): string | undefined {
         }
     }
     const zone = parts[5]!;
+    // A UTC offset (+01:00), which the JavaScript runtime takes as a zone and Snowflake does not.
+    if (!/^[A-Za-z]/.test(zone)) {
+        return `has ${zone} for its time zone, which is no zone of the tz database (UTC, Europe/Berlin, Etc/GMT-1 for UTC+1)`;
+    }
     try {
         new Intl.DateTimeFormat("en", { timeZone: zone });
     } catch {

@@ -310,6 +310,8 @@ describe("an invalid value fails naming its key", () => {
         ["snowflakeReloadSchedule", "0 8 * * FUN UTC", /has FUN in its day-of-week field/],
         ["snowflakeReloadSchedule", "0 8 * * * GMT+1", /has GMT\+1 for its time zone, which is no zone of the tz database/],
         ["snowflakeReloadSchedule", "0 8 * * * Mars/Base", /no zone of the tz database/],
+        ["snowflakeReloadSchedule", "0 8 * * * +01:00", /has \+01:00 for its time zone, which is no zone of the tz database/],
+        ["snowflakeReloadSchedule", "0 8 * * * -07", /no zone of the tz database/],
     ];
     for (const [key, value, expected] of cases) {
         test(`${key} = ${value}`, () => {
