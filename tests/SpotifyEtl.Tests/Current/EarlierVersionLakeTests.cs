@@ -103,6 +103,15 @@ public sealed class EarlierVersionLakeTests : RawTestLake
         await new TransformPipeline(Lake, counting, Csv).TransformAsync(days.Last().Value);
         Assert.DoesNotContain(counting.Prefixes, prefix => searched.Contains(prefix));
         CurrentOracle.AssertMatchesPartitions(Folder.Path);
+
+        // The marker deleted months later, for transforms to look again: the first search's time long past lets no one search mark it.
+        await Lake.DeleteAsync(CurrentLayout.Complete);
+        _clock.Advance(TimeSpan.FromDays(90));
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days.Last().Value);
+        Assert.False(await Lake.ExistsAsync(CurrentLayout.Complete), "a search after the marker was deleted is a first search again");
+        _clock.Advance(CurrentStatePublisher.EarlierWriters);
+        await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days.Last().Value);
+        Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete), "the second search marks it");
     }
 
     [Theory]
@@ -153,6 +162,7 @@ public sealed class EarlierVersionLakeTests : RawTestLake
         // The replayed day as an earlier version left it (no digest), its raw objects since rewritten in place.
         await Lake.DeleteAsync(CurrentLayout.DayKey(replayed));
         await Lake.DeleteAsync(CurrentLayout.Complete);
+        await Lake.DeleteAsync(CurrentLayout.Searched);
         Assert.True(await CurrentTablesTests.RewriteInPlaceAsync(Lake, replayed, days, random), "the replayed day has a page to rewrite");
 
         // The replay is held as it writes the day's songs partition, the search for days without a digest runs
@@ -167,6 +177,7 @@ public sealed class EarlierVersionLakeTests : RawTestLake
         var replay = Task.Run(() => new TransformPipeline(Lake, replayStore, Csv).TransformAsync(days[replayed]));
         await replayStore.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await new TransformPipeline(Lake, searchStore, Csv).TransformAsync(days[other]);
+        Assert.True(searched.Task.IsCompleted, "the other day's transform searched for days without a digest while the replay was held");
         replayStore.Release.SetResult();
         await replay.WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -26,7 +26,8 @@ public static class CurrentLayout
     /// Written by the first search for days without a digest, with the time it began: an earlier version's
     /// invocation still running through the upgrade can write a day after that search listed the partitions, so
     /// the lake is marked <see cref="Complete"/> only by a search that begins once no such invocation can be left.
-    /// It stays after that (no role may delete it), read by nothing once the lake is complete.
+    /// Once the lake is complete it is written over without its time (on S3 no role may delete it), so that deleting that
+    /// marker starts both searches again.
     /// </summary>
     public const string Searched = Prefix + "digests-searched.txt";
 

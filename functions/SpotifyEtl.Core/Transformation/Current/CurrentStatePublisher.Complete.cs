@@ -134,6 +134,10 @@ public sealed partial class CurrentStatePublisher
     /// <summary>Records that every day with partitions has its day digest: later updates skip the search (<see cref="CurrentLayout.Complete"/>).</summary>
     public async Task MarkCompleteAsync(CancellationToken cancellationToken)
     {
+        // The first search's time goes first (written over: no role may delete it on S3), so that a marker deleted later, to have
+        // transforms look again, starts the two searches afresh, not with a time long past that would let one search mark it.
+        await lake.PutTextAsync(CurrentLayout.Searched, "The search for days without a current-state digest is over: " +
+            $"{CurrentLayout.Complete[CurrentLayout.Prefix.Length..]} says so. Deleting that starts it again.\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
         using var text = new MemoryStream(Encoding.UTF8.GetBytes(
             "Every day with partitions in this lake had its current-state digest when this file was written. " +
             "Delete it to have the next transform look for days without one again.\n"));
