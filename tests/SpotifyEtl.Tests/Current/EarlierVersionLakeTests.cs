@@ -95,7 +95,14 @@ public sealed class EarlierVersionLakeTests : RawTestLake
         Assert.DoesNotContain(young.Prefixes, prefix => searched.Contains(prefix));
         Assert.False(await Lake.ExistsAsync(CurrentLayout.Complete), "an earlier version's invocation could still be writing to it");
 
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        // A first search's time ahead of the clock (a machine's clock set wrong) puts no search off: the next one is a first search.
+        await EarlierVersionLakes.BackdateSearchAsync(Lake, -TimeSpan.FromDays(365));
+        var ahead = new ListingStore(Lake);
+        await new TransformPipeline(Lake, ahead, Csv).TransformAsync(days.First().Value);
+        Assert.Contains(ahead.Prefixes, prefix => searched.Contains(prefix));
+        Assert.False(await Lake.ExistsAsync(CurrentLayout.Complete), "a search after a time ahead of the clock is a first search");
+
+        _clock.Advance(CurrentStatePublisher.EarlierWriters);
         await new TransformPipeline(Lake, Lake, Csv).TransformAsync(days.First().Value);
         Assert.True(await Lake.ExistsAsync(CurrentLayout.Complete), "a lake this version began is complete once no earlier version can be writing to it");
 

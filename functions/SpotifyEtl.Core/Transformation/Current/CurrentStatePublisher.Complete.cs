@@ -41,6 +41,12 @@ public sealed partial class CurrentStatePublisher
         }
         var began = (time ?? TimeProvider.System).GetUtcNow();
         var searched = await SearchedAtAsync(cancellationToken).ConfigureAwait(false);
+        // A time ahead of this clock (written by a machine whose clock was wrong) says nothing of when the first search
+        // began, and would put the next search off until then: this search is the first.
+        if (searched > began + TimeSpan.FromMinutes(1))
+        {
+            searched = null;
+        }
         if (began - searched < EarlierWriters)
         {
             return null;
