@@ -210,7 +210,9 @@ public sealed partial class TransformFunction
     /// </summary>
     private async Task<(IEnumerable<string>? Listed, TransformReport? SetAside)> ManifestObjectsAsync(string key, CancellationToken cancellationToken)
     {
+        const string Replay = "replay their day with {\"replay_dates\": [\"yyyy-MM-dd\"]}";
         string? version = null;
+        TransformReport report;
         try
         {
             using var bytes = await _raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
@@ -219,22 +221,17 @@ public sealed partial class TransformFunction
         }
         catch (JsonException exception)
         {
-            var report = await new RawQuarantine(_raw).QuarantineAsync(key, version, exception.Message,
-                $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: replay their day with {{\"replay_dates\": [\"yyyy-MM-dd\"]}}.",
-                cancellationToken).ConfigureAwait(false);
-            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
-                TransformLogContext.Default.ObjectLogLine);
-            return (null, report);
+            report = await new RawQuarantine(_raw).QuarantineAsync(key, version, exception.Message,
+                $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: {Replay}.", cancellationToken).ConfigureAwait(false);
         }
         catch (UnreadableObjectException unreadable)
         {
             // In an archive storage class, encrypted with a key of its uploader's (SSE-C), or too large: no retry reads it.
-            var report = TransformReport.Unread(key, $"{unreadable.Reason}; its run's raw objects are untouched: make it readable, or replay their day " +
-                "with {\"replay_dates\": [\"yyyy-MM-dd\"]}");
-            Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
-                TransformLogContext.Default.ObjectLogLine);
-            return (null, report);
+            report = TransformReport.Unread(key, $"{unreadable.Reason}; its run's raw objects are untouched: make it readable, or {Replay}");
         }
+        Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, key, report.Status.ToString().ToLowerInvariant(), 0, 0, report.Reason, report.QuarantineKey),
+            TransformLogContext.Default.ObjectLogLine);
+        return (null, report);
     }
 
     private string? IgnoreReason(S3EventRecord record, string bucket, string key)

@@ -43,7 +43,7 @@ internal static class EarlierVersionLakes
     /// <summary>Moves the time the first search for days without a digest began back by <paramref name="by"/>, as the marker says it.</summary>
     public static async Task BackdateSearchAsync(IObjectStore lake, TimeSpan by)
     {
-        const string began = "searched-at: ";
+        const string began = CurrentStatePublisher.SearchedAt;
         var lines = (await lake.ReadAllTextAsync(CurrentLayout.Searched).ConfigureAwait(false)).Split('\n');
         var at = Array.FindIndex(lines, line => line.StartsWith(began, StringComparison.Ordinal));
         Assert.True(at >= 0, $"the first search's mark says when it began: {string.Join(" / ", lines)}");

@@ -20,7 +20,8 @@ namespace SpotifyEtl.Transformation.Current;
 public sealed partial class CurrentStatePublisher
 {
     private const string EarlierLayout = ".json.gz";
-    private const string SearchedAt = "searched-at: ";
+    /// <summary>The line of <see cref="CurrentLayout.Searched"/> that holds when the first search began.</summary>
+    internal const string SearchedAt = "searched-at: ";
 
     /// <summary>Longer than any invocation of an earlier version can run on (Lambda's 15 minutes), with room for clocks.</summary>
     internal static readonly TimeSpan EarlierWriters = TimeSpan.FromMinutes(20);
