@@ -67,16 +67,22 @@ internal static partial class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        var latest = earlier == 0 ? "" : $"<p class=\"note cut-note\">The latest {slots.Count} of {slots.Count + earlier} ({ChartSlots.Noun(slots[0].Label)} from "
-            + $"{Escape(slots[0].Label)}); the table below has every one.</p>";
-        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, latest);
+        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, LatestNote(slots, earlier));
     }
+
+    /// <summary>What a chart cut to its latest places says under it: how many it shows of how many, from when.</summary>
+    private static string LatestNote(List<(string? Label, IReadOnlyList<string?>? Row)> slots, int earlier) =>
+        earlier == 0 ? "" : $"<p class=\"note cut-note\">The latest {slots.Count} of {slots.Count + earlier} ({ChartSlots.Noun(slots[0].Label)} from "
+            + $"{Escape(slots[0].Label)}); the table below has every one.</p>";
 
     /// <summary>
     /// The narrowest column a place along a category axis gets: a longer axis (a library's saves reach back years) shows its
     /// latest places that fit, rather than bars too thin to see or point at.
     /// </summary>
     private const double MinimumBand = 3;
+
+    /// <summary>The least distance between two places along a line chart's axis: a longer axis shows its latest places that fit.</summary>
+    private const double MinimumStep = 4;
 
     /// <summary>What the axes take of a column chart's width at most: the value axis and its ticks (48 or 56), the right edge (8 or 12), and the room the first slanted label may add.</summary>
     private const int AxisMargins = 80;
@@ -143,16 +149,28 @@ internal static partial class Charts
         return Closed(svg, result.Rows.Any(Few) ? basis!.Note : null);
     }
 
-    /// <summary>A value over ordered weeks as a line with a dot per week; a week <paramref name="partial"/> picks is a hollow dot, as <see cref="Columns"/> has it.</summary>
+    /// <summary>
+    /// A value over ordered weeks as a line with a dot per week, the latest weeks that fit the width; a week
+    /// <paramref name="partial"/> picks is a hollow dot, as <see cref="Columns"/> has it. A week whose
+    /// <paramref name="basis"/> is under <see cref="Basis.Least"/> (a share of two plays) is a dashed dot off the line that
+    /// sets no scale: one play skipped of one is 100%, which would flatten every week of hundreds under it; one above the
+    /// scale is drawn at its top, its title giving its value.
+    /// </summary>
     public static string Line(ChartLayout layout, QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit,
-        Func<string?, bool>? partial = null, string? note = null)
+        Func<string?, bool>? partial = null, string? note = null, Basis? basis = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
-        var slots = ChartSlots.Of(result.Rows, l);
-        var rows = result.Rows;
+        var b = basis is null ? -1 : Column(result, basis.Column);
+        bool Few(IReadOnlyList<string?> row) => b >= 0 && Number(row[b]) < basis!.Least;
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 210 : 260, layout.IsNarrow ? 48 : 56, layout.IsNarrow ? 10 : 16);
-        var ticks = Ticks(rows.Select(r => Number(r[v])).DefaultIfEmpty(0).Max());
+        // The first week's label, slanted down to the left from its dot, starts inside the chart; the last dot keeps off the
+        // edge. Weeks' labels are all of a length, so the latest's reach is the first's wherever the line is cut.
+        var all = ChartSlots.Of(result.Rows, l);
+        var inset = Math.Max(8, Math.Ceiling(SlantedReach(all.LastOrDefault().Label ?? "") - left + 2));
+        var (slots, earlier) = ChartSlots.Latest(all, (int)((width - left - right - inset - 8) / MinimumStep) + 1);
+        var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
+        var ticks = Ticks((rows.Any(r => !Few(r)) ? rows.Where(r => !Few(r)) : rows).Select(r => Number(r[v])).DefaultIfEmpty(0).Max());
         var max = ticks[^1];
         var (plotWidth, plotHeight) = (width - left - right, height - top - bottom);
         var svg = Open(width, height, $"{yTitle} by {LowerFirst(xTitle)}");
@@ -162,13 +180,12 @@ internal static partial class Charts
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"grid\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{F(y)}\" y2=\"{F(y)}\"/>");
             Text(svg, left - 6, y + 4, TickLabel(tick, ticks), "end");
         }
-        // The first week's label, slanted down to the left from its dot, starts inside the chart; the last dot keeps off the edge.
-        var inset = Math.Max(8, Math.Ceiling(SlantedReach(slots.FirstOrDefault().Label ?? "") - left + 2));
         var step = slots.Count > 1 ? (plotWidth - inset - 8) / (double)(slots.Count - 1) : 0;
         double X(int slot) => slots.Count > 1 ? left + inset + slot * step : left + plotWidth / 2.0;
-        double Y(IReadOnlyList<string?> row) => top + plotHeight - Number(row[v]) / max * plotHeight;
-        // A week no row holds breaks the line: it had no value, which a line drawn across would give it.
-        foreach (var run in ChartSlots.Runs(slots))
+        double Y(IReadOnlyList<string?> row) => top + plotHeight - Math.Min(Number(row[v]), max) / max * plotHeight;
+        // A week no row holds breaks the line: it had no value, which a line drawn across would give it. So does a week of
+        // few plays, whose share the line would pass on as if it said as much as its neighbours'.
+        foreach (var run in ChartSlots.Runs([.. slots.Select(s => s.Row is { } r && Few(r) ? (s.Label, null) : s)]))
         {
             svg.Append("<polyline class=\"line\" points=\"").AppendJoin(' ', run.Select(i => $"{F(X(i))},{F(Y(slots[i].Row!))}")).Append("\"/>");
         }
@@ -178,6 +195,10 @@ internal static partial class Charts
             if (slots[i].Row is { } row)
             {
                 var (css, aside) = Partiality(partial, row[l]);
+                if (Few(row))
+                {
+                    (css, aside) = (css + " few", aside + $" (of {Escape(row[b])} {Escape(basis!.Unit)}: too few to read{(Number(row[v]) > max ? "; drawn at the top of the scale" : "")})");
+                }
                 svg.Append(CultureInfo.InvariantCulture,
                     $"<circle class=\"{css}\" cx=\"{F(X(i))}\" cy=\"{F(Y(row))}\" r=\"4\" data-label=\"{Escape(row[l])}\" data-value=\"{Escape(row[v])}\"><title>{Escape(Isolated(row[l]))}: {Escape(row[v])} {Escape(unit)}{aside}</title></circle>");
             }
@@ -189,7 +210,8 @@ internal static partial class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null);
+        string?[] notes = [rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, rows.Any(Few) ? basis!.Note : null];
+        return Closed(svg, notes.Any(n => n is not null) ? string.Join(" ", notes.OfType<string>()) : null, LatestNote(slots, earlier));
     }
 
     /// <summary>How far left of its anchor a category label reaches, slanted as the axes draw it (35 degrees, anchored at its end).</summary>
@@ -221,8 +243,8 @@ internal static partial class Charts
     }
 
     /// <summary>
-    /// What a heatmap's shares rest on: the column that counts it, in what <paramref name="Unit"/>, the least count that
-    /// colours a cell, and the note under a chart with a cell below it.
+    /// What a heatmap's or a line's shares rest on: the column that counts it, in what <paramref name="Unit"/>, the least
+    /// count that colours a cell or puts a dot on the line, and the note under a chart with one below it.
     /// </summary>
     public sealed record Basis(string Column, string Unit, int Least, string Note);
 

@@ -160,9 +160,9 @@ internal static class HtmlReport
         "figure{margin:.5em 0}figcaption{font-size:13px}figure p.note{font-size:13px;margin:.2em 0}svg.chart{display:block;width:100%;height:auto}" +
         // Below a 640-pixel column the wide charts' text would shrink under 11 pixels: the phone's drawing shows instead.
         ".chart-narrow{display:none}@media (max-width:671px){.chart-wide{display:none}.chart-narrow{display:block;max-width:480px}}" +
-        // A pale mark (a week held in part, a heatmap's cell of few plays) is outlined in the full colour, which stands out at
+        // A pale mark (a week held in part, a heatmap's cell or a line's week of few plays) is outlined in the full colour, which stands out at
         // 3:1 or more from the page and from an empty cell in either scheme.
-        ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4;stroke:var(--accent);stroke-width:1.5}rect.heat{stroke:var(--accent);stroke-width:1}rect.heat.few{stroke-dasharray:2 2}circle.partial{fill:var(--bg);stroke:var(--accent);stroke-width:2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
+        ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4;stroke:var(--accent);stroke-width:1.5}rect.heat{stroke:var(--accent);stroke-width:1}rect.heat.few{stroke-dasharray:2 2}circle.partial,circle.few{fill:var(--bg);stroke:var(--accent);stroke-width:2}circle.few{stroke-dasharray:2 2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
         "table{width:max-content;border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;max-width:24em;overflow-wrap:break-word;unicode-bidi:isolate}" +
@@ -170,6 +170,6 @@ internal static class HtmlReport
         ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}" +
         // In forced colours (a high-contrast theme) the browser sets the page's colours but not a chart's fills and strokes: the
         // charts take the reader's system colours too. Marks are the selection colour, a pale mark hollow, an empty cell outlined.
-        "@media (forced-colors:active){.mark{fill:Highlight}.mark.heat{stroke:Highlight}.mark.partial{fill:Canvas;fill-opacity:1;stroke:Highlight}" +
+        "@media (forced-colors:active){.mark{fill:Highlight}.mark.heat{stroke:Highlight}.mark.partial,circle.few{fill:Canvas;fill-opacity:1;stroke:Highlight}" +
         ".line{stroke:Highlight}.grid{stroke:GrayText}.axis{stroke:CanvasText}.tick,.value,.label,.axis-title{fill:CanvasText}.empty{fill:Canvas;stroke:GrayText;stroke-width:1}}";
 }

@@ -25,6 +25,8 @@ internal static class ReportSections
         "(the history's podcasts and audiobooks are under Podcasts and audiobooks).";
     /// <summary>The streams an hour of the skip heatmap needs before its share is coloured: one skip of three is no habit.</summary>
     private const int FewStreams = 10;
+    /// <summary>The plays a week of the skip rate needs before its share joins the line and sets its scale.</summary>
+    private const int FewPlays = 10;
     private const string SkipsNeed = "No skip estimate yet: it needs two plays or more, as a play is measured from the end of the one before it (the first is left out).";
 
     public static IReadOnlyList<ReportSection> All { get; } =
@@ -47,7 +49,8 @@ internal static class ReportSections
             "listening_clock", (r, _, size) => Charts.Heatmap(size, r), NoPlays, NoApiPlays),
         new("skip-rate", Listening, "Skip rate",
             "Share of plays per week that ended within half the song's length of the previous play's end (an estimate: Spotify's recently played list does not say what was skipped, and lists no play under 30 s).",
-            "skip_rate", (r, span, size) => Charts.Line(size, r, "week_start", "skip_percent", Week, "Skipped plays", "%", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true, mark: "Hollow")),
+            "skip_rate", (r, span, size) => Charts.Line(size, r, "week_start", "skip_percent", Week, "Skipped plays", "%", span.IsPartialWeekOfPlays, span.Note(countsFirstPlay: true, mark: "Hollow"),
+                new Charts.Basis("play_count", "plays", FewPlays, $"Dashed: a week of fewer than {FewPlays} plays, too few for its share to say much; it is left off the line and sets no scale (one above the scale is drawn at its top), and the table below gives each count.")),
             SkipsNeed + " Spotify's recently played list, which " + Extract + ", gives them.",
             SkipsNeed + " Spotify's recently played list, which " + Extract + ", gives them; for the imported history, see Lifetime history, When I skip."),
         new("history-hours-per-month", History, "Hours per month over the whole history",

@@ -172,7 +172,7 @@ public sealed partial class ReportChartsTests
         string Month(int k) => new DateOnly(2023, 1, 1).AddMonths(k).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
         var hours = Render("listening_per_week", ["week_start", "plays", "hours"], [.. weeks.Select(k => new[] { Week(k), "3", $"{1 + random.Next(9)}.5" })], "listening-over-time");
-        var skips = Render("skip_rate", ["week_start", "plays", "skipped", "skip_percent"], [.. weeks.Select(k => new[] { Week(k), "4", "1", $"{random.Next(100)}.0" })], "skip-rate");
+        var skips = Render("skip_rate", ["week_start", "play_count", "skipped_count", "skip_percent"], [.. weeks.Select(k => new[] { Week(k), "40", "1", $"{random.Next(100)}.0" })], "skip-rate");
         var history = Render("history_hours_per_month", ["month", "hours", "plays", "streams"], [.. months.Select(k => new[] { Month(k), $"{1 + random.Next(40)}.0", "9", "9" })], "history-hours-per-month");
 
         foreach (var (svg, places) in new[] { (Charts(hours, "listening-over-time")[0], weeks), (Charts(history, "history-hours-per-month")[0], months) })
@@ -213,7 +213,7 @@ public sealed partial class ReportChartsTests
         var firstMonth = new DateOnly(2010, 1, 1).AddMonths(random.Next(12));
         var months = Enumerable.Range(0, monthCount).Select(k => firstMonth.AddMonths(k).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var hours = Render("listening_per_week", ["week_start", "plays", "hours"], [.. Enumerable.Range(0, weekCount).Select(k => new[] { Week(k), "3", "1.5" })], "listening-over-time");
-        var skips = Render("skip_rate", ["week_start", "plays", "skipped", "skip_percent"], [.. Enumerable.Range(0, weekCount).Select(k => new[] { Week(k), "4", "1", "25.0" })], "skip-rate");
+        var skips = Render("skip_rate", ["week_start", "play_count", "skipped_count", "skip_percent"], [.. Enumerable.Range(0, weekCount).Select(k => new[] { Week(k), "40", "1", "25.0" })], "skip-rate");
         var history = Render("history_hours_per_month", ["month", "hours", "plays", "streams"], [.. months.Select(m => new[] { m, "2.0", "9", "9" })], "history-hours-per-month");
 
         foreach (var (svg, every) in Charts(hours, "listening-over-time").Concat(Charts(skips, "skip-rate")).Select(svg => (svg, Enumerable.Range(0, weekCount).Select(Week).ToList()))
@@ -269,6 +269,100 @@ public sealed partial class ReportChartsTests
         }
         Assert.Equal(rows.Any(r => int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture) < 10),
             Section(html, "history-skips").Contains("Hollow: an hour with fewer than 10 streams", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A skip rate of one play skipped of one is 100%: drawn like a week of hundreds, it set the scale and flattened every
+    /// other week under it. A week of few plays is a dashed dot off the line that sets no scale, and says why.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_week_of_few_plays_is_a_dashed_dot_off_the_skip_line_that_sets_no_scale(int seed)
+    {
+        // Weeks of 1 to 300 plays; a week under ten plays has any share, the others at most 40%. On seed 6 no week is few.
+        var random = new Random(seed);
+        var first = new DateOnly(2025, 1, 6).AddDays(7 * random.Next(40));
+        var weeks = Enumerable.Range(0, random.Next(3, 40)).Where(_ => random.Next(4) > 0).Prepend(0).Distinct().ToList();
+        var rows = weeks.Select(k =>
+        {
+            var plays = seed == 6 || random.Next(3) > 0 ? random.Next(10, 300) : random.Next(1, 10);
+            var skipped = plays < 10 ? random.Next(0, plays + 1) : random.Next(0, plays * 2 / 5 + 1);
+            return new[] { first.AddDays(7 * k).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{plays}", $"{skipped}", $"{Math.Round(1000.0 * skipped / plays) / 10:0.0}" };
+        }).ToArray();
+        bool Few(string[] row) => int.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture) < 10;
+        double Percent(string[] row) => double.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture);
+        var html = Render("skip_rate", ["week_start", "play_count", "skipped_count", "skip_percent"], rows, "skip-rate");
+
+        foreach (var chart in Charts(html, "skip-rate"))
+        {
+            var dots = Regex.Matches(chart, "<circle class=\"mark( few)?\" cx=\"([^\"]*)\" cy=\"([^\"]*)\"[^>]*data-label=\"([^\"]*)\"[^>]*><title>([^<]*)</title>").ToList();
+            Assert.Equal(rows.Length, dots.Count);
+            // The value axis's ticks (the weeks' labels are ticks too, slanted, and no number).
+            var top = TickTexts(chart).Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var tick) ? tick : 0).Max();
+            var steady = rows.Where(r => !Few(r)).Select(Percent).DefaultIfEmpty(0).Max();
+            // The scale is set by the weeks of ten plays or more: its top is over their largest share, and not far over it.
+            Assert.True(top >= steady && top <= Math.Max(2 * steady, 5), $"a scale to {top}% for weeks of at most {steady}%");
+            var line = string.Join(' ', Regex.Matches(chart, "<polyline class=\"line\" points=\"([^\"]*)\"").Select(m => m.Groups[1].Value));
+            var highest = dots.Min(d => double.Parse(d.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var dot in dots)
+            {
+                var row = rows.Single(r => r[0] == dot.Groups[4].Value);
+                Assert.True(dot.Groups[1].Success == Few(row), $"the week of {row[0]}, {row[1]} plays, drawn {(dot.Groups[1].Success ? "dashed" : "solid")}");
+                var point = $"{dot.Groups[2].Value},{dot.Groups[3].Value}";
+                Assert.True(line.Split(' ').Contains(point) != Few(row), $"the week of {row[0]}, {row[1]} plays, {(Few(row) ? "is on" : "is off")} the line");
+                Assert.Equal(Few(row), dot.Groups[5].Value.Contains($"(of {row[1]} plays: too few to read", StringComparison.Ordinal));
+                // A few plays' share above the scale is at its top, and its title says so.
+                Assert.Equal(Few(row) && Percent(row) > top, dot.Groups[5].Value.Contains("drawn at the top of the scale", StringComparison.Ordinal));
+                if (Percent(row) >= top)
+                {
+                    Assert.Equal(highest, double.Parse(dot.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), 2);
+                }
+            }
+        }
+        Assert.Equal(rows.Any(Few), Section(html, "skip-rate").Contains("Dashed: a week of fewer than 10 plays", StringComparison.Ordinal));
+    }
+
+    /// <summary>A skip line over years shows the latest weeks that fit its width, as the columns above it do, and says so.</summary>
+    [Theory]
+    [InlineData(1, 30)]
+    [InlineData(2, 120)]
+    [InlineData(3, 400)]
+    [InlineData(4, 900)]
+    public void A_skip_line_over_years_shows_its_latest_weeks_and_says_how_many_of_how_many(int seed, int weekCount)
+    {
+        var random = new Random(seed);
+        var first = new DateOnly(2015, 1, 5).AddDays(7 * random.Next(50));
+        var weeks = Enumerable.Range(0, weekCount).Where(k => k == 0 || k == weekCount - 1 || random.Next(4) > 0).ToList();
+        string Week(int k) => first.AddDays(7 * k).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var html = Render("skip_rate", ["week_start", "play_count", "skipped_count", "skip_percent"], [.. weeks.Select(k => new[] { Week(k), "50", "5", "10.0" })], "skip-rate");
+
+        // Each drawing (a screen's, a phone's) and the note it ends with, if it cut the line.
+        var charts = Regex.Matches(Section(html, "skip-rate"), "(<svg class=\"chart\".*?</svg>)(?:<p class=\"note cut-note\">The latest ([0-9]+) of ([0-9]+) \\(weeks from ([0-9-]+)\\); the table below has every one.</p>)?",
+            RegexOptions.Singleline).ToList();
+        Assert.Equal(2, charts.Count);
+        foreach (var chart in charts)
+        {
+            var dots = Regex.Matches(chart.Groups[1].Value, "<circle class=\"mark\" cx=\"([^\"]*)\"[^>]*data-label=\"([^\"]*)\"")
+                .Select(m => (X: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Week: m.Groups[2].Value)).ToList();
+            // A chart that leaves weeks out says how many it shows of how many, from when; it shows every week from then.
+            var from = chart.Groups[2].Success ? (DateOnly.ParseExact(chart.Groups[4].Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).DayNumber - first.DayNumber) / 7 : 0;
+            if (chart.Groups[2].Success)
+            {
+                Assert.Equal([$"{weekCount - from}", $"{weekCount}"], new[] { chart.Groups[2].Value, chart.Groups[3].Value });
+            }
+            var drawn = weeks.Where(k => k >= from).ToList();
+            Assert.Equal(drawn.Select(Week), dots.Select(d => d.Week));
+            Assert.True(from > 0 || !chart.Groups[2].Success);
+            // Dots a reader can tell apart: each at least 4 px from the next week's place.
+            Assert.True(drawn.Count == 1 || (dots[^1].X - dots[0].X) / (drawn[^1] - drawn[0]) >= 3.99, $"weeks {(dots[^1].X - dots[0].X) / (drawn[^1] - drawn[0]):0.00} px apart");
+        }
+        Assert.Equal(weekCount > 65, charts.Any(c => c.Groups[2].Success));
+        Assert.All(weeks.Select(Week), week => Assert.Contains($">{week}<", Section(html, "skip-rate"), StringComparison.Ordinal));
     }
 
     [Theory]

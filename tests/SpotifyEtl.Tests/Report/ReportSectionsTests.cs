@@ -547,7 +547,7 @@ public sealed class ReportSectionsTests : IDisposable
     }
 
     private static List<(DateOnly Week, bool Partial)> Marks(string html, string section) =>
-        System.Text.RegularExpressions.Regex.Matches(SectionOf(html, section), "class=\"mark( partial)?\"[^>]*data-label=\"([0-9-]+)\"")
+        System.Text.RegularExpressions.Regex.Matches(SectionOf(html, section), "class=\"mark( partial)?(?: few)?\"[^>]*data-label=\"([0-9-]+)\"")
             .Select(m => (DateOnly.ParseExact(m.Groups[2].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture), m.Groups[1].Success))
             .ToList();
 
