@@ -45,7 +45,9 @@ internal static class TransformCommand
             var lakeFolder = parse.GetValue(lake)!;
             using var run = await RunAsync(parse.GetValue(input), lakeFolder, LakeFormat.Chosen(parse, format, lakeFolder), cancellationToken, !parse.GetValue(noCurrent),
                 LakeFormat.Given(parse, format)).ConfigureAwait(false);
-            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0
+            // Days an earlier run left unfinished and this one did not write: the lake answers without them until they are.
+            var unfinishedDays = UnfinishedTransform.Days(lakeFolder.FullName);
+            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0 || unfinishedDays.Count > 0
                 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -61,6 +63,8 @@ internal static class TransformCommand
                     DaysWritten = days.Written,
                     LakeDays = days.InLake,
                     UnfinishedLandings = run.UnfinishedLandings,
+                    UnfinishedDays = [.. unfinishedDays.Select(day => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))],
+                    CurrentTablesBehind = UnfinishedTransform.CurrentBehind(lakeFolder.FullName),
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else
@@ -83,6 +87,11 @@ internal static class TransformCommand
             if (run.UnfinishedLandings.Count > 0)
             {
                 CliErrors.Warn(Console.Error, UnfinishedTransform.LandingWarning(lakeFolder.FullName, run.UnfinishedLandings));
+            }
+            else if (UnfinishedTransform.Warning(lakeFolder.FullName) is { } unfinished)
+            {
+                // An earlier run's days this one did not write, or current-state tables this one (or a 'current' stopped) left behind.
+                CliErrors.Warn(Console.Error, unfinished);
             }
             if (run.Report.UnreadableItems > 0)
             {
@@ -205,6 +214,10 @@ internal static class TransformCommand
             // Every file of the input is in the lake, and its days are named as it is taken off: a transform of the lake alone
             // can finish from here.
             UnfinishedTransform.Begin(lakeFolder.FullName, days.Keys, landed: landing);
+            if (!updateCurrentTables)
+            {
+                UnfinishedTransform.BeginBehind(lakeFolder.FullName);
+            }
             var report = await ProgressDisplay.RunAsync("Transforming raw objects", progress =>
                 new TransformPipeline(lake, lake, new TransformOptions
                 {

@@ -23,6 +23,12 @@ internal sealed record TransformJson(
     /// <summary>Inputs an earlier <c>transform --input</c> stopped copying into the lake: the days they hold may lack pages until it is run again.</summary>
     public IReadOnlyList<string> UnfinishedLandings { get; init; } = [];
 
+    /// <summary>Days an earlier transform set out to write and did not finish (<c>yyyy-MM-dd</c>), which this run did not write either.</summary>
+    public IReadOnlyList<string> UnfinishedDays { get; init; } = [];
+
+    /// <summary>Whether the current-state tables hold less than the days' tables (a transform with <c>--no-current-tables</c> wrote days, or a <c>current</c> stopped): <c>spotify-etl current</c> brings them up to date.</summary>
+    public bool CurrentTablesBehind { get; init; }
+
     /// <summary>
     /// Whether the heap was advised onto 2 MB pages, as chosen for the machine or by SPOTIFY_ETL_HUGE_PAGES
     /// (docs/cli.md); what the run wrote is the same either way.

@@ -21,7 +21,9 @@ namespace SpotifyEtl.Cli.Shell;
 /// <c>spotify-etl current</c> writes a file of its own (<c>state/unfinished-current.txt</c>) before it rewrites the first
 /// digest, and removes it once every current-state table is written: one stopped partway leaves some tables rebuilt and
 /// others not, and some months' digests new and others old, which only another <c>current</c> mends. A file of its own, so
-/// that an earlier version, which reads and rewrites this one, neither misreads nor drops it.
+/// that an earlier version, which reads and rewrites this one, neither misreads nor drops it. A transform with
+/// <c>--no-current-tables</c> writes the same file (<c>behind</c>) before its first table: the days it writes are not in the
+/// current-state tables, and a later transform brings in only those of its own months; <c>current</c> brings in every one.
 /// </para>
 /// </summary>
 internal static class UnfinishedTransform
@@ -84,6 +86,28 @@ internal static class UnfinishedTransform
     /// <summary>Names a rebuild of the current-state tables as under way, before its first write (on the disk before it goes on).</summary>
     public static void BeginCurrent(string lake) => DurableFile.Replace(CurrentPathOf(lake), "current\n"u8);
 
+    /// <summary>
+    /// Names the current-state tables as behind the days' tables, before a transform that does not update them writes its first
+    /// day; a rebuild already named stays named as one. A lake with none of them is not named: its answers compute them from
+    /// the partitions, and say so.
+    /// </summary>
+    public static void BeginBehind(string lake)
+    {
+        if (ReadMark(CurrentPathOf(lake)) is null
+            && SpotifyEtl.Transformation.Current.CurrentTables.All.Any(table => Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'), table))))
+        {
+            DurableFile.Replace(CurrentPathOf(lake), BehindMark);
+        }
+    }
+
+    private static ReadOnlySpan<byte> BehindMark => "behind\n"u8;
+
+    /// <summary>Whether the current-state tables are named as behind or part-rebuilt.</summary>
+    public static bool CurrentBehind(string lake) => ReadMark(CurrentPathOf(lake)) is not null;
+
+    /// <summary>The days an earlier transform set out to write and did not finish, in order.</summary>
+    public static IReadOnlyList<DateOnly> Days(string lake) => [.. Read(lake)?.Days ?? []];
+
     /// <summary>Takes the rebuild off once every current-state table is written.</summary>
     public static void EndCurrent(string lake) => File.Delete(CurrentPathOf(lake));
 
@@ -101,9 +125,16 @@ internal static class UnfinishedTransform
     /// <summary>The warning for a lake whose last transform or <c>current</c> did not finish; null for one whose every one did.</summary>
     public static string? Warning(string lake)
     {
-        var current = ReadMark(CurrentPathOf(lake)) is null ? null
-            : $"the last 'spotify-etl current' of this lake did not finish: its current-state tables ({string.Join(", ", SpotifyEtl.Transformation.Current.CurrentTables.All)}) " +
-              $"may be part-rebuilt, some of them an earlier state's. Run 'spotify-etl current --lake {ShellWord.Of(lake)}' to finish it.";
+        var tables = string.Join(", ", SpotifyEtl.Transformation.Current.CurrentTables.All);
+        var current = ReadMark(CurrentPathOf(lake)) switch
+        {
+            null => null,
+            var mark when mark.StartsWith("behind", StringComparison.Ordinal) =>
+                $"a transform with --no-current-tables wrote days that this lake's current-state tables ({tables}) may not hold (a later transform " +
+                $"brings in only those of its own months): answers from those tables may be an earlier state's. Run 'spotify-etl current --lake {ShellWord.Of(lake)}' to bring them up to date.",
+            _ => $"the last 'spotify-etl current' of this lake did not finish: its current-state tables ({tables}) " +
+                 $"may be part-rebuilt, some of them an earlier state's. Run 'spotify-etl current --lake {ShellWord.Of(lake)}' to finish it.",
+        };
         if (Read(lake) is not { } unfinished)
         {
             return current;
@@ -119,7 +150,7 @@ internal static class UnfinishedTransform
             1 => $" (it was to write {days.Min:yyyy-MM-dd})",
             _ => $" (it was to write {days.Count} days, {days.Min:yyyy-MM-dd} to {days.Max:yyyy-MM-dd})",
         };
-        return $"the last transform of this lake did not finish{which}: those days' tables may be missing or part-written, its current-state " +
+        return $"a transform of this lake did not finish{which}: those days' tables may be missing or part-written, its current-state " +
                $"tables may be an earlier run's, and answers leave out what they lack. Run 'spotify-etl transform --lake {ShellWord.Of(lake)}' to finish it." +
                (current is null ? "" : $" Then: {current}");
     }

@@ -33,7 +33,7 @@ public sealed class UnfinishedTransformTests
         var stopped = DemoCommandTests.RunCli("transform", "--lake", lake);
 
         Assert.Equal(74, stopped.ExitCode);
-        var unfinished = $"the last transform of this lake did not finish (it was to write {dates.Count} days, {dates[0]![^10..]} to {dates[^1]![^10..]})";
+        var unfinished = $"a transform of this lake did not finish (it was to write {dates.Count} days, {dates[0]![^10..]} to {dates[^1]![^10..]})";
         var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
         var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", folder["report.html"]);
         var current = DemoCommandTests.RunCli("current", "--lake", lake);
@@ -127,12 +127,75 @@ public sealed class UnfinishedTransformTests
         var lastDay = Path.Combine(sample, "raw");
         var onlyLast = Directory.EnumerateFiles(lastDay, "*", SearchOption.AllDirectories).First(f => f.Contains(dates[2], StringComparison.Ordinal));
 
-        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", onlyLast, "--lake", lake).ExitCode);
+        // The day's own transform says what an earlier one left (on stderr, in --json), and exits 3: a scheduled daily
+        // 'transform --input' would otherwise never show it.
+        var later = DemoCommandTests.RunCli("transform", "--input", onlyLast, "--lake", lake, "--json");
+        Assert.True(later.ExitCode == 3, later.Errors);
+        Assert.Contains($"(it was to write 2 days, {dates[0][^10..]} to {dates[1][^10..]})", later.Errors, StringComparison.Ordinal);
+        using (var summary = System.Text.Json.JsonDocument.Parse(later.Output))
+        {
+            Assert.Equal([dates[0][^10..], dates[1][^10..]], summary.RootElement.GetProperty("unfinished_days").EnumerateArray().Select(d => d.GetString()!));
+            Assert.Equal(3, summary.RootElement.GetProperty("exit_code").GetInt32());
+        }
 
         var query = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "listening_per_week");
         Assert.Contains($"(it was to write 2 days, {dates[0][^10..]} to {dates[1][^10..]})", query.Errors, StringComparison.Ordinal);
         Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
         Assert.Empty(DemoCommandTests.RunCli("query", "--lake", lake, "--query", "listening_per_week").Errors);
+    }
+
+    /// <summary>
+    /// A transform with <c>--no-current-tables</c> of days after the lake's current-state tables were written leaves those
+    /// tables an earlier state's, and no later transform adds its days: query and report answered from them without a word
+    /// (fewer songs on a playlist than its days' tables hold). They say so and what to run until a <c>current</c> does.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Days_transformed_without_the_current_state_tables_are_named_by_query_and_report_until_current_brings_them_in(int seed)
+    {
+        var random = new Random(seed);
+        using var folder = new Support.TempFolder();
+        var sample = folder["sample"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", $"{random.Next(3, 7)}", "--items", "40", "--seed", $"{seed}").ExitCode);
+        var dates = Directory.GetDirectories(Path.Combine(sample, "raw", "playlist_items")).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList();
+        var split = random.Next(1, dates.Count);
+        string Part(string name, IEnumerable<string> days)
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(sample, "raw"), "*", SearchOption.AllDirectories).Where(f => days.Any(d => f.Contains(d, StringComparison.Ordinal))))
+            {
+                var to = Path.Combine(folder[name], Path.GetRelativePath(sample, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(file, to);
+            }
+            return Path.Combine(folder[name], "raw");
+        }
+        var lake = folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", Part("earlier", dates.Take(split)), "--lake", lake).ExitCode);
+        var whole = folder["whole"];
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", Path.Combine(sample, "raw"), "--lake", whole).ExitCode);
+
+        var without = DemoCommandTests.RunCli("transform", "--input", Part("later", dates.Skip(split)), "--lake", lake, "--no-current-tables", "--json");
+
+        Assert.True(without.ExitCode == 0, without.Errors);
+        var behind = "a transform with --no-current-tables wrote days that this lake's current-state tables";
+        Assert.Contains(behind, without.Errors, StringComparison.Ordinal);
+        using (var summary = System.Text.Json.JsonDocument.Parse(without.Output))
+        {
+            Assert.True(summary.RootElement.GetProperty("current_tables_behind").GetBoolean());
+        }
+        // A transform with the tables after it does not bring the skipped days in: the warning stays until 'current'.
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--input", Part("again", dates.Skip(split).TakeLast(1)), "--lake", lake).ExitCode);
+        var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        var report = DemoCommandTests.RunCli("report", "--lake", lake, "--out", folder["report.html"]);
+        Assert.All(new[] { query, report }, run =>
+        {
+            Assert.True(run.ExitCode == 0, run.Errors);
+            Assert.Contains(behind, run.Errors, StringComparison.Ordinal);
+            Assert.Contains($"Run 'spotify-etl current --lake {lake}' to bring them up to date.", run.Errors, StringComparison.Ordinal);
+        });
+        Assert.Equal(0, DemoCommandTests.RunCli("current", "--lake", lake).ExitCode);
+
+        AssertAnswersAsACleanRun(lake, whole);
     }
 
     [Fact]
@@ -262,6 +325,6 @@ public sealed class UnfinishedTransformTests
         wasThere = SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, "/data/raw");
         SpotifyEtl.Cli.Shell.UnfinishedTransform.EndLanding(lake, "/data/raw", wasThere);
         Assert.True(File.Exists(path));
-        Assert.StartsWith("the last transform of this lake did not finish:", SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake), StringComparison.Ordinal);
+        Assert.StartsWith("a transform of this lake did not finish:", SpotifyEtl.Cli.Shell.UnfinishedTransform.Warning(lake), StringComparison.Ordinal);
     }
 }
