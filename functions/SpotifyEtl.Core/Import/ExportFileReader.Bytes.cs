@@ -34,6 +34,24 @@ public static partial class ExportFileReader
         return (count, line, column);
     }
 
+    /// <summary>
+    /// Why a file's text is not the text it was written as, if it is not: bytes that are no UTF-8 (re-saved as Latin-1 or
+    /// Windows-1252), or UTF-16 holding bytes that are no character. UTF-16 that is whole is the text it was, decoded.
+    /// </summary>
+    public static string? NotAsWritten(ReadOnlySpan<byte> content)
+    {
+        if (IsUtf16(content))
+        {
+            return Utf16ToUtf8(content).Whole ? null
+                : "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character, or an odd byte at its end";
+        }
+        var json = content;
+        return NotUtf8(ref json) is { } where
+            ? $"it holds text that is not UTF-8 ({where.Count:N0} {(where.Count == 1 ? "place" : "places")}, the first at line {where.Line}, byte {where.Byte}; " +
+              "re-saved in another encoding by an editor?)"
+            : null;
+    }
+
     /// <summary>How deep the reader follows arrays and objects: an export's elements are one level inside its array.</summary>
     private const int MaxDepth = 64;
 

@@ -108,7 +108,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
                 return (null, "it is named as the lake keeps a landed file, by the SHA-256 of its bytes, but its bytes are no longer those (cut short or " +
                     "changed on disk), so it is not landed again as a file of its own: import the export it came from again", false);
             }
-            return NoHistoryInside(content) is { } none ? (null, none, false) : (named, null, false);
+            return (NoHistoryInside(content) ?? NotAsWritten(content)) is { } none ? (null, none, false) : (named, null, false);
         }
         var sniffed = ExportFileReader.Read(content);
         if (sniffed.ExtendedRows == 0 && sniffed.AccountRows == 0 && sniffed.TimedUnreadable > 0)
@@ -133,8 +133,20 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             return (null, $"its {sniffed.ExtendedRows + sniffed.AccountRows:N0} elements have '{key}', but none has 'ms_played' or 'msPlayed' " +
                 "(how long a stream played, which every stream of Spotify's export has), so it is not a streaming-history file", true);
         }
-        return (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null, false);
+        return NotAsWritten(content) is { } garbled ? (null, garbled, false)
+            : (sniffed.ExtendedRows >= sniffed.AccountRows ? ExportFileKind.ExtendedOther : ExportFileKind.AccountOther, null, false);
     }
+
+    /// <summary>
+    /// Why a history file is not landed for text that is not what Spotify wrote (<see cref="ExportFileReader.NotAsWritten"/>):
+    /// landed, it would stay in the lake for good, its names with U+FFFD where letters were, and the export's own copy,
+    /// imported later, would not meet its streams but be counted beside them (an account-data stream is known by its names).
+    /// </summary>
+    private static string? NotAsWritten(ReadOnlySpan<byte> content) =>
+        ExportFileReader.NotAsWritten(content) is { } why
+            ? $"{why}: nothing of it was landed, as its names would keep U+FFFD where letters were and the export's own copy, imported later, " +
+              "would be counted beside it; import the file from the export as it came, or have the editor that changed it save it as UTF-8"
+            : null;
 
     /// <summary>
     /// Why a file is none of the streaming history by its name alone, so that it need not be read at all (a folder

@@ -19,7 +19,7 @@ public sealed class ImportSpoiledExportTests : IDisposable
         $$"""{"ts": "2023-01-{{1 + i % 28:D2}}T10:{{i % 60:D2}}:00Z", "ms_played": 1000, "spotify_track_uri": "spotify:track:Y{{i}}", "master_metadata_track_name": "{{name}}", "master_metadata_album_artist_name": "Ana"}""";
 
     [Fact]
-    public void A_history_file_re_saved_as_windows_1252_is_a_partial_import_and_later_imports_and_transforms_still_run()
+    public void A_history_file_re_saved_as_windows_1252_is_not_landed_and_later_imports_and_transforms_still_run()
     {
         var lake = _folder["lake"];
         // A lake with the API's plays, so that the transform rebuilds the history's months around them.
@@ -31,9 +31,10 @@ public sealed class ImportSpoiledExportTests : IDisposable
 
         var spoiled = DemoCommandTests.RunCli("import", _folder["endsong_2.json"], "--lake", lake);
 
-        Assert.Equal(3, spoiled.ExitCode);
-        Assert.Contains("1 read only in part", spoiled.Errors, StringComparison.Ordinal);
-        Assert.Contains("not UTF-8", spoiled.Output, StringComparison.Ordinal);
+        // Nothing of it lands (its names would keep U+FFFD for good): no history, said with what to do.
+        Assert.True(spoiled.ExitCode == 65, spoiled.Errors);
+        Assert.Contains("not UTF-8", spoiled.Output + spoiled.Errors, StringComparison.Ordinal);
+        Assert.Contains("import the file from the export as it came", spoiled.Output + spoiled.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected error", spoiled.Errors, StringComparison.Ordinal);
         Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
         File.WriteAllText(_folder["endsong_3.json"], "[" + Stream(40, "Good") + "]");
@@ -41,12 +42,12 @@ public sealed class ImportSpoiledExportTests : IDisposable
         Assert.Equal(0, DemoCommandTests.RunCli("import", _folder["endsong_3.json"], "--lake", lake).ExitCode);
         var history = DemoCommandTests.RunCli("query", "--lake", lake, "--query", "history_hours_per_year", "--json");
         Assert.Equal(0, history.ExitCode);
-        // Every row of the spoiled file joined the history, and so did the good one imported after it: five streams in 2023.
+        // The good file joined the history, and nothing of the spoiled one: one stream in 2023.
         using var answer = System.Text.Json.JsonDocument.Parse(history.Output);
         var rows = answer.RootElement.EnumerateArray().Single().GetProperty("rows").EnumerateArray()
             .Select(row => row.EnumerateArray().ToList()).ToList();
         var year = Assert.Single(rows, row => row[0].GetString() == "2023");
-        Assert.Equal(5, year[^1].GetInt32());
+        Assert.Equal(1, year[^1].GetInt32());
     }
 
     [Theory]
