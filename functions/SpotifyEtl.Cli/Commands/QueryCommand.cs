@@ -28,7 +28,7 @@ internal static class QueryCommand
                 types: parse.GetValue(json)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(QueryJson.Serialize(answers.Results));
+                Console.Out.WriteLine(QueryJson.Serialize(answers.Asked));
             }
             else
             {

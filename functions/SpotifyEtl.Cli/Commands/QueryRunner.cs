@@ -31,6 +31,7 @@ internal static class QueryRunner
         CancellationToken cancellationToken)
     {
         var answered = new List<(NamedQuery Query, QueryResult Result)>();
+        var unanswered = new Dictionary<string, string>(StringComparer.Ordinal);
         var damaged = new List<string>();
         void Damaged(string reason)
         {
@@ -50,6 +51,7 @@ internal static class QueryRunner
             catch (CliException exception) when (exception.ExitCode == ExitCodes.DataError)
             {
                 Damaged(exception.Message);
+                unanswered[named.Name] = exception.Message;
             }
         }
         // A value found damaged by a later query was read by the answers before it too: they are left out as well.
@@ -59,18 +61,26 @@ internal static class QueryRunner
             if (database.Damage(named.Sql) is { } damage)
             {
                 Damaged(damage.Message);
+                unanswered[named.Name] = damage.Message;
             }
             else
             {
                 results.Add(result);
             }
         }
-        return new Answers(results, damaged);
+        var answers = results.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        return new Answers(results, damaged)
+        {
+            Asked = [.. selected.Select(named => answers.GetValueOrDefault(named.Name) ?? new QueryResult(named.Name, named.Question, [], []) { Error = unanswered.GetValueOrDefault(named.Name, "no answer") })],
+        };
     }
 
     /// <summary>The answers, and why the queries left out could not answer.</summary>
     public sealed record Answers(List<QueryResult> Results, IReadOnlyList<string> Damaged)
     {
+        /// <summary>Every query asked for, in order: its answer, or (<see cref="QueryResult.Error"/>) why it has none.</summary>
+        public IReadOnlyList<QueryResult> Asked { get; init; } = [];
+
         /// <summary>Whether the lake holds an imported listening history (a month of its table), which an empty answer's hint heeds.</summary>
         public bool HoldsHistory { get; init; }
 

@@ -9,13 +9,18 @@ namespace SpotifyEtl.Cli.Queries;
 internal sealed record QueryResult(string Name, string Question, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string?>> Rows)
 {
     public IReadOnlyList<string> Types { get; init; } = [];
+
+    /// <summary>Why the query has no answer (a damaged file among its tables), for <c>--json</c>; null for an answer.</summary>
+    public string? Error { get; init; }
 }
 
 /// <summary>
 /// <c>query --json</c>: the answers, for scripts. A value of a number column is a JSON number and one of a BOOLEAN column
 /// true or false, so that <c>jq 'map(select(.rows[0][1] &gt; 10))'</c> or <c>row[1] + 1</c> does what it says; every other
 /// value is DuckDB's text for it (a DATE is <c>"2026-11-20"</c>). A DOUBLE that JSON cannot write (<c>inf</c>, <c>nan</c>) stays
-/// text rather than turn into another value. Each answer names its columns' types under <c>types</c>.
+/// text rather than turn into another value. Each answer names its columns' types under <c>types</c>. A query asked for that
+/// could not answer (a damaged file among its tables) is in its place with <c>error</c> saying why and <c>rows</c> null, so that
+/// a script that reads an answer finds it missing rather than empty; every answer has <c>error</c> null.
 /// </summary>
 internal static class QueryJson
 {
@@ -46,6 +51,13 @@ internal static class QueryJson
             writer.WriteString("question", result.Question);
             WriteStrings(writer, "columns", result.Columns);
             WriteStrings(writer, "types", result.Types);
+            writer.WriteString("error", result.Error);
+            if (result.Error is not null)
+            {
+                writer.WriteNull("rows");
+                writer.WriteEndObject();
+                continue;
+            }
             writer.WriteStartArray("rows");
             var kinds = result.Columns.Select((_, i) => KindOf(i < result.Types.Count ? result.Types[i] : "")).ToArray();
             foreach (var row in result.Rows)
