@@ -33,6 +33,11 @@ if (ParseErrors.VersionNotAlone(parsed) is { } versionNotAlone)
     await Console.Error.WriteLineAsync($"{CliErrors.Program}: {versionNotAlone}").ConfigureAwait(false);
     return ExitCodes.Usage;
 }
+if (parsed.Errors.Count == 0 && parsed.Action is not HelpAction && DashPath.Find(parsed) is { } dash)
+{
+    await Console.Error.WriteLineAsync($"{CliErrors.Program}: {dash}").ConfigureAwait(false);
+    return ExitCodes.Usage;
+}
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {
     foreach (var line in ParseErrors.Lines(parsed))

@@ -45,6 +45,8 @@ internal static partial class ParseErrors
         }
 
         var lines = new List<string>();
+        // An option no verb has, where a verb belongs ("spotify-etl -x"): one line names it and the verbs, as one mistake.
+        var stray = false;
         // Each word the parser could not match, in order: a mistake of its own, or the value of the unknown option before it.
         for (var at = 0; at < unknown.Count; at++)
         {
@@ -59,8 +61,10 @@ internal static partial class ParseErrors
             // An option of a verb below this command, written before the verb ("auth --port 9000 login"), or with none.
             var below = path == CliErrors.Program ? [] : path.Split(' ')[1..];
             var elsewhere = Leaves(command, below).Where(leaf => FindOption(leaf.Command, name) is not null).Select(leaf => string.Join(' ', leaf.Path)).ToList();
+            stray |= diagnosis is null && elsewhere.Count == 0 && verbs.Count > 0;
             Add(diagnosis?.Line ?? (elsewhere.Count > 0
                 ? $"'{name}' is an option of {Listed(elsewhere)}: write it after the verb."
+                : verbs.Count > 0 ? $"'{name}' is not an option of '{path}', which needs a verb: {string.Join(", ", verbs.Select(c => c.Name))}."
                 : $"'{name}' is not an option of '{path}'."));
             // "--lak x": x is the value of the option meant, unless that option takes none (a flag) or the value came with "=".
             var meant = diagnosis is { Meant: [var one] } ? FindOption(command, one) : elsewhere.Count > 0 ? FindOption(command, name) : null;
@@ -79,6 +83,9 @@ internal static partial class ParseErrors
             {
                 var m when Unrecognized().IsMatch(m) => null,
                 "Required command was not provided." when verbs.Any(v => written.Contains(v.Name)) => null,
+                // One line per mistake: an unknown option where a verb belongs ("spotify-etl -x") is the mistake, and the
+                // help it points to lists the verbs.
+                "Required command was not provided." when stray => null,
                 "Required command was not provided." => $"'{path}' needs a verb: {string.Join(", ", verbs.Select(c => c.Name))}.",
                 var m when RequiredOption().Match(m) is { Success: true } match => written.Contains(match.Groups[1].Value) ? null : Needs(match.Groups[1].Value),
                 var m when MissingArgument().IsMatch(m) => command.Arguments.FirstOrDefault(a => !a.Hidden) is { } argument

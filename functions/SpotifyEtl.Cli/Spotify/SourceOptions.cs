@@ -20,7 +20,7 @@ internal sealed class SourceOptions
         Description = "Every playlist you own, found each run (a new one is read from its first day); name another's you collaborate on with --playlist.",
     };
 
-    public Option<bool> RecentlyPlayed { get; } = new("--recently-played") { Description = "Your recently played tracks (resumes from the saved cursor)." };
+    public Option<bool> RecentlyPlayed { get; } = new("--recently-played") { Description = "Your recently played tracks (each run goes on from the last play the one before it saw)." };
 
     public Option<string[]> TopTracks { get; } = new("--top-tracks")
     {
@@ -38,7 +38,7 @@ internal sealed class SourceOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<bool> SavedTracks { get; } = new("--saved-tracks") { Description = "Your saved (liked) tracks: new saves since the last run, with a full pass every --saved-tracks-full-pass-days." };
+    public Option<bool> SavedTracks { get; } = new("--saved-tracks") { Description = "Your saved (liked) tracks: new saves since the last run, and every few days a full pass that finds removals." };
 
     public Option<FileInfo?> Config { get; } = new("--config")
     {

@@ -176,6 +176,120 @@ public sealed class ParseErrorLinesTests
         Assert.True(tried >= 5, $"only {tried} options were tried");
     }
 
+    /// <summary>
+    /// An option no verb has, written where a verb belongs ("spotify-etl -x"), is one mistake: one line names it and the verbs,
+    /// where a second line said the verb was missing.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void An_option_no_verb_has_written_where_a_verb_belongs_is_one_line_naming_the_verbs(int seed)
+    {
+        var random = new Random(seed);
+        var root = CliRoot.Create();
+        var every = Leaves(root, []).SelectMany(leaf => NamedOptions(leaf.Command)).SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in new[] { root }.Concat(root.Subcommands.Where(c => c.Subcommands.Any(v => !v.Hidden))))
+        {
+            var path = group == root ? Array.Empty<string>() : [group.Name];
+            for (var i = 0; i < 5; i++)
+            {
+                var letters = new string(Enumerable.Range(0, random.Next(1, 9)).Select(_ => (char)('a' + random.Next(26))).ToArray());
+                var option = random.Next(2) == 0 ? "-" + letters[0] : "--zz" + letters;
+                if (every.Contains(option) || option is "-h" or "-v")
+                {
+                    continue;
+                }
+                var lines = ParseErrors.Lines(root.Parse([.. path, option]));
+                var verbs = string.Join(", ", group.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+                Assert.Equal([$"'{option}' is not an option of '{string.Join(' ', path.Prepend("spotify-etl"))}', which needs a verb: {verbs}."], lines);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a verb's options say in its help names only options that verb takes: 'auth login --help' named a
+    /// --saved-tracks-full-pass-days that 'auth login' refuses (it is extract's).
+    /// </summary>
+    [Fact]
+    public void Every_option_a_verbs_help_names_is_one_the_verb_takes()
+    {
+        var root = CliRoot.Create();
+        foreach (var (path, command) in Leaves(root, []))
+        {
+            var own = command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options.Where(o => o.Recursive)))
+                .SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+            foreach (var option in command.Options)
+            {
+                var named = System.Text.RegularExpressions.Regex.Matches(option.Description ?? "", @"(?<![\w-])--[a-z][a-z0-9-]+").Select(m => m.Value);
+                Assert.All(named, name => Assert.True(own.Contains(name), $"'spotify-etl {string.Join(' ', path)} --help' says of {option.Name}: {option.Description}"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// '-' given as any verb's path (a lake, an input, a sample's folder, a credentials file) is refused, saying how to name
+    /// a folder '-': it was taken as one ('sample --out -' made ./-/raw). 'report --out -' writes the page to stdout.
+    /// </summary>
+    [Fact]
+    public void A_dash_given_as_a_path_is_refused_but_where_it_means_standard_output()
+    {
+        var root = CliRoot.Create();
+        Type[] paths = [typeof(DirectoryInfo), typeof(FileInfo), typeof(FileSystemInfo), typeof(FileSystemInfo[])];
+        var tried = 0;
+        foreach (var (path, command) in Leaves(root, []))
+        {
+            foreach (var option in NamedOptions(command).Where(o => paths.Contains(o.ValueType)))
+            {
+                // The verb's other required options and arguments, so that the dash is the only matter.
+                string[] others = [.. command.Options.Where(o => o.Required && o != option).SelectMany(o => new[] { o.Name, Value }),
+                    .. command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0).Select(_ => Value)];
+                var parsed = root.Parse([.. path, option.Name, "-", .. others]);
+                Assert.Empty(parsed.Errors);
+                var refused = DashPath.Find(parsed);
+                if (path is ["report"] && option.Name == "--out")
+                {
+                    Assert.Null(refused);
+                }
+                else
+                {
+                    Assert.Equal($"{option.Name} -: '-' is no standard input or output here: {option.Name} is a path. For a file or folder named '-', write ./-.", refused);
+                    Assert.Null(DashPath.Find(root.Parse([.. path, option.Name, "./-", .. others])));
+                }
+                tried++;
+            }
+            foreach (var argument in command.Arguments.Where(a => paths.Contains(a.ValueType)))
+            {
+                string[] required = [.. command.Options.Where(o => o.Required).SelectMany(o => new[] { o.Name, Value })];
+                Assert.NotNull(DashPath.Find(root.Parse([.. path, Value, "-", .. required])));
+                tried++;
+            }
+        }
+        Assert.True(tried >= 8, $"only {tried} paths were tried");
+    }
+
+    [Fact]
+    public void A_sample_written_to_a_dash_exits_64_and_makes_no_folder_named_dash()
+    {
+        var dash = Path.Combine(Support.RepositoryPaths.Root, "-");
+        try
+        {
+            var run = DemoCommandTests.RunCli("sample", "--out", "-", "--days", "1", "--items", "5");
+
+            Assert.Equal(64, run.ExitCode);
+            Assert.Contains("write ./-", run.Errors, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(dash), "a folder named '-' was made");
+        }
+        finally
+        {
+            if (Directory.Exists(dash))
+            {
+                Directory.Delete(dash, recursive: true);
+            }
+        }
+    }
+
     [Fact]
     public void A_word_after_a_mistyped_flag_or_after_the_value_of_a_mistyped_option_is_a_mistake_of_its_own()
     {
