@@ -120,7 +120,11 @@ public static partial class ExportFileReader
             {
                 Count(unreadable, element);
             }
-            problem = $"{file}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be";
+            // What gets the rest: a file cut short is whole in the export; one edited or written by another tool is too.
+            var remedy = file.StartsWith("its JSON breaks off", StringComparison.Ordinal)
+                ? "unzip the export again, or download it again, and import it (the rows read now are not counted twice)"
+                : "import the file as the export has it";
+            problem = $"{file}: the {rows.Count:N0} rows before it were read, the rest of the file cannot be; {remedy}";
         }
         if (notUtf8 is { } where)
         {

@@ -61,7 +61,7 @@ internal struct StreamFields
             }
             var content = TrackUri is not null || TrackName is not null ? ContentTypes.Track
                 : EpisodeUri is not null || EpisodeName is not null ? ContentTypes.Episode
-                : ChapterUri is not null || AudiobookUri is not null || AudiobookTitle is not null ? ContentTypes.Audiobook
+                : ChapterUri is not null || AudiobookUri is not null || AudiobookTitle is not null || ChapterTitle is not null ? ContentTypes.Audiobook
                 : ContentTypes.Unknown;
             return (new ListeningRow(ended.Value, Milliseconds(MsPlayed), content, TrackUri, TrackName, ArtistName, AlbumName,
                 EpisodeUri, EpisodeName, ShowName, AudiobookTitle, ChapterUri, ChapterTitle, ReasonStart, ReasonEnd,

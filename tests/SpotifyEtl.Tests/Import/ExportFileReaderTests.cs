@@ -93,12 +93,35 @@ public sealed class ExportFileReaderTests
     [Theory]
     [InlineData("""{"ts": "2024-01-01T00:00:00Z", "ms_played": 1, "spotify_episode_uri": "spotify:episode:e", "episode_name": "E1", "episode_show_name": "Show"}""", "episode")]
     [InlineData("""{"ts": "2024-01-01T00:00:00Z", "ms_played": 1, "audiobook_title": "Nils", "audiobook_chapter_uri": "spotify:episode:c", "audiobook_chapter_title": "1"}""", "audiobook")]
+    [InlineData("""{"ts": "2024-01-01T00:00:00Z", "ms_played": 1, "audiobook_chapter_title": "Chapter 1", "audiobook_title": null, "audiobook_chapter_uri": null}""", "audiobook")]
+    [InlineData("""{"ts": "2024-01-01T00:00:00Z", "ms_played": 1, "audiobook_uri": "spotify:show:b", "audiobook_title": null}""", "audiobook")]
     [InlineData("""{"ts": "2024-01-01T00:00:00Z", "ms_played": 0, "master_metadata_track_name": null, "spotify_track_uri": null}""", "unknown")]
     [InlineData("""{"endTime": "2024-01-01 00:00", "artistName": "Queen", "trackName": "Bohemian Rhapsody", "msPlayed": 1}""", "track")]
     [InlineData("""{"endTime": "2024-01-01 00:00", "podcastName": "Show", "episodeName": "E1", "msPlayed": 1}""", "episode")]
     [InlineData("""{"endTime": "2024-01-01 00:00", "audiobookName": "Nils", "chapterName": "1", "authorName": "Selma Lagerlöf", "msPlayed": 1}""", "audiobook")]
     public void Each_kind_of_content_of_each_package_gets_its_content_type(string json, string contentType) =>
         Assert.Equal(contentType, Assert.Single(Read($"[{json}]").Rows).ContentType);
+
+    /// <summary>
+    /// The forms a <c>ts</c> takes besides the export's own: a fraction of a second (cut, not rounded), an offset (turned to
+    /// UTC), and no zone at all, as a tool that re-saved the file writes it, read as UTC, the zone every <c>ts</c> of an export is in.
+    /// </summary>
+    [Theory]
+    [InlineData("2021-03-04T05:06:07Z")]
+    [InlineData("2021-03-04T05:06:07.123Z")]
+    [InlineData("2021-03-04T05:06:07.9999999Z")]
+    [InlineData("2021-03-04T07:06:07+02:00")]
+    [InlineData("2021-03-04T00:06:07-05:00")]
+    [InlineData("2021-03-04T07:06:07.5+02:00")]
+    [InlineData("2021-03-04T05:06:07+00:00")]
+    [InlineData("2021-03-04 05:06:07")]
+    [InlineData("2021-03-04T05:06:07")]
+    [InlineData(" 2021-03-04T05:06:07Z ")]
+    public void A_ts_with_a_fraction_an_offset_or_no_zone_is_the_utc_second_it_names(string ts)
+    {
+        var row = Assert.Single(Read($$"""[{"ts": "{{ts}}", "ms_played": 1000, "master_metadata_track_name": "Song", "spotify_track_uri": "spotify:track:t"}]""").Rows);
+        Assert.Equal("2021-03-04T05:06:07Z", ListeningRow.FormatTime(row.EndedAt));
+    }
 
     [Fact]
     public void Account_data_end_times_are_utc_to_the_minute_never_local_time()

@@ -48,6 +48,8 @@ public sealed class JsonBreakTests : IDisposable
             Assert.StartsWith("its JSON breaks off at line ", content.Problem, StringComparison.Ordinal);
             Assert.Contains("zero bytes", content.Problem, StringComparison.Ordinal);
             Assert.DoesNotContain("not valid", content.Problem, StringComparison.Ordinal);
+            // What gets the rest of the file: the export as it was sent.
+            Assert.EndsWith("; unzip the export again, or download it again, and import it (the rows read now are not counted twice)", content.Problem, StringComparison.Ordinal);
             Assert.InRange(content.Rows.Count, 0, rows.Count - 1);
 
             var zeros = new byte[random.Next(1, 1 << 16)];
@@ -87,6 +89,7 @@ public sealed class JsonBreakTests : IDisposable
             Assert.InRange(column, at + 1, at + token.Length + 1);
             Assert.Equal(bad, content.Rows.Count);
             Assert.Equal(1, content.Unreadable["the JSON is not valid inside it"]);
+            Assert.EndsWith("; import the file as the export has it", content.Problem, StringComparison.Ordinal);
         }
     }
 
