@@ -174,7 +174,7 @@ public sealed class SpotifyApiClient : IDisposable
         return retryAfter switch
         {
             { } wait when wait > _transport.LongestWait => $"longer than the longest wait the client takes ({Seconds(_transport.LongestWait)})",
-            { } wait when !_transport.Budget.Allows(wait) => $"longer than the run has left ({(remaining == TimeSpan.MaxValue ? "unlimited" : Seconds(remaining))})",
+            { } wait when !_transport.Budget.Allows(wait) => $"longer than the run can sit out and still ask again ({(remaining == TimeSpan.MaxValue ? "unlimited" : Seconds(remaining))} left)",
             _ => "and was still answered 429 after every retry the client allows",
         };
     }

@@ -159,7 +159,7 @@ internal sealed class SpotifyTransport
         {
             throw new SpotifyRunStoppedException(
                 $"Rate limited: Spotify asked this app to wait {wait.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} s more, " +
-                "longer than the run has left. The run ended with its state saved; the next run continues.", quotaExceeded: false, wait, 429);
+                "longer than the run can sit out and still ask again. The run ended with its state saved; the next run continues.", quotaExceeded: false, wait, 429);
         }
         await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }

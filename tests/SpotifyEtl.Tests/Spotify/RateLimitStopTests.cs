@@ -116,6 +116,7 @@ public sealed class RateLimitStopTests : IAsyncLifetime
             data.Add(status, "900", 900, null);                                  // past the 10-minute longest wait
             data.Add(status, "3600", 3600, null);
             data.Add(status, "300", 300, 120);                                   // fits the longest wait, not the 2 minutes left
+            data.Add(status, "115", 115, 120);                                   // fits the 2 minutes, leaving too little to ask again
             data.Add(status, (now + TimeSpan.FromMinutes(20)).ToString("r", CultureInfo.InvariantCulture), 1200, null);
         }
         return data;
