@@ -10,10 +10,17 @@ internal sealed record ImportFileLogLine(string Event, string Level, string Buck
 /// <summary>
 /// What an import of a dropped data export did: files, rows and the table it rebuilt. The API's plays, rows and months
 /// are null when nothing could be imported, since the table was not rebuilt and still holds what it held; the reason then
-/// says why and what to do (an upload with no streaming history in it, a damaged zip).
+/// says why and what to do (an upload with no streaming history in it, a damaged zip). <c>Inputs</c> names the uploads
+/// read; <c>LandedWhole</c> says every streaming-history file in them landed and was read to its end, so that they can be
+/// removed (they hold IP addresses) with nothing of them lost.
 /// </summary>
 internal sealed record ImportLogLine(string Event, string Level, int Files, int LandedFiles, int SkippedFiles, int UnreadableRows,
-    int? ApiPlaysKept, int? ApiPlaysCovered, int? HistoryRows, int? Months, string? Reason);
+    int? ApiPlaysKept, int? ApiPlaysCovered, int? HistoryRows, int? Months, string? Reason)
+{
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
+    public bool LandedWhole { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ImportFileLogLine))]
@@ -25,7 +32,8 @@ internal static class ImportLog
     public const string FileEvent = "import_file";
     public const string CompletedEvent = "import_completed";
 
-    public static void Write(TextWriter log, string bucket, ImportReport report, IReadOnlyList<ImportNote>? notes = null)
+    /// <param name="inputs">The uploads the import read (their keys); by default, those its files came from.</param>
+    public static void Write(TextWriter log, string bucket, ImportReport report, IReadOnlyList<ImportNote>? notes = null, IReadOnlyList<string>? inputs = null)
     {
         // An object read otherwise than its event asked (the version it names unknown to the bucket): what was read instead.
         foreach (var note in notes ?? [])
@@ -56,7 +64,12 @@ internal static class ImportLog
         var level = report.ImportedFiles == 0 && !report.OnlyOtherFilesAlone ? "warn" : "info";
         log.WriteLine(JsonSerializer.Serialize(new ImportLogLine(CompletedEvent, level, report.Files.Count,
             report.LandedFiles, report.SkippedFiles, report.UnreadableRows, report.ApiPlays?.RowsKept, report.ApiPlays?.Covered, report.HistoryRows,
-            report.Partitions?.Count, report.NothingImported), ImportLogContext.Default.ImportLogLine));
+            report.Partitions?.Count, report.NothingImported)
+        {
+            Inputs = inputs ?? [.. report.Files.Select(f => f.Input.Split(ExportArchive.EntrySeparator)[0]).Distinct(StringComparer.Ordinal)],
+            // A file skipped or read in part is still only in the upload; one of the export's other files, ignored, is not history.
+            LandedWhole = report.NothingImported is null && !report.Files.Any(f => f.NeedsAttention),
+        }, ImportLogContext.Default.ImportLogLine));
         log.Flush();
     }
 }

@@ -170,7 +170,7 @@ public sealed partial class TransformFunction
             {
                 var import = new DataExportImport(_raw, _lake, _format, ImportLimits.Default, ObjectsInFlight, Temporary);
                 imported = await import.ImportAsync(DroppedObject.Distinct(exports), cancellationToken).ConfigureAwait(false);
-                ImportLog.Write(_log, _rawBucket, imported, import.Notes);
+                ImportLog.Write(_log, _rawBucket, imported, import.Notes, [.. DroppedObject.Distinct(exports).Select(e => e.Key).Distinct(StringComparer.Ordinal)]);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || (budget.IsCancellationRequested && !caller.IsCancellationRequested))

@@ -72,6 +72,47 @@ public sealed class ImportLogTests : IDisposable
         Assert.Equal(JsonValueKind.Null, completed.GetProperty("history_rows").ValueKind);
     }
 
+    /// <summary>
+    /// The uploads hold IP addresses, and the docs say to remove one once the import is logged: the line names the upload it
+    /// read and whether everything in it landed whole, so that one with a file skipped or read in part (its rest only in the
+    /// upload) is not removed on the word of a line that said nothing of it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task The_completed_line_names_the_upload_and_says_whether_it_landed_whole(int seed)
+    {
+        var random = new Random(seed);
+        var lake = new LocalFolderStore(_folder[$"lake{seed}"]);
+        var streams = "[" + string.Join(",", Enumerable.Range(0, random.Next(2, 30)).Select(i =>
+            $$"""{"ts": "2020-02-{{1 + i % 28:D2}}T10:00:00Z", "ms_played": 61000, "master_metadata_track_name": "Song {{i}}", "spotify_track_uri": "spotify:track:{{i:D22}}"}""")) + "]";
+        // Whole; cut short (its rest only in the upload); or re-saved as Latin-1 (not landed at all); with the export's other files beside it or not.
+        var spoil = random.Next(3);
+        var history = spoil switch { 0 => streams, 1 => streams[..(streams.Length * 2 / 3)], _ => streams.Replace("Song", "Café", StringComparison.Ordinal) };
+        var bytes = spoil == 2 ? Encoding.Latin1.GetBytes(history) : Encoding.UTF8.GetBytes(history);
+        var entries = new List<(string Name, byte[] Bytes)> { ("my_spotify_data/Spotify Extended Streaming History/Streaming_History_Audio_2020.json", bytes) };
+        if (random.Next(2) == 0)
+        {
+            entries.Add(("my_spotify_data/Spotify Account Data/Userdata.json", Encoding.UTF8.GetBytes("{\"username\": \"ana\"}")));
+        }
+        var upload = $"{LakeLayout.Import}export-{seed}.zip";
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                using var entry = archive.CreateEntry(name).Open();
+                entry.Write(content);
+            }
+        }
+        var report = await new ExportImporter(lake, lake).ImportAsync(ExportArchive.Entries(upload, new MemoryStream(zip.ToArray()), ImportLimits.Default));
+        using var log = new StringWriter();
+        ImportLog.Write(log, "spotify-stack-raw", report);
+
+        var completed = Completed([.. log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())]);
+        Assert.Equal([upload], completed.GetProperty("inputs").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(spoil == 0, completed.GetProperty("landed_whole").GetBoolean());
+    }
+
     /// <summary>The export's other files, where its packages put them: none is streaming history.</summary>
     private static readonly (string Name, string Text)[] OtherFiles =
     [
