@@ -8,7 +8,7 @@ using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
 
-internal static class TransformCommand
+internal static partial class TransformCommand
 {
     public static Command Create()
     {
@@ -48,6 +48,7 @@ internal static class TransformCommand
             // Days an earlier run left unfinished and this one did not write: the lake answers without them until they are.
             var unfinishedDays = UnfinishedTransform.Days(lakeFolder.FullName);
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0 || unfinishedDays.Count > 0
+                || run.Report.PartialPlaylists.Count > 0
                 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -65,41 +66,14 @@ internal static class TransformCommand
                     UnfinishedLandings = run.UnfinishedLandings,
                     UnfinishedDays = [.. unfinishedDays.Select(day => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))],
                     CurrentTablesBehind = UnfinishedTransform.CurrentBehind(lakeFolder.FullName),
+                    PartialPlaylists = [.. run.Report.PartialPlaylists.Select(p => new PartialPlaylistJson($"{p.SnapshotDate:yyyy-MM-dd}", p.PlaylistId, p.Entries, p.Total))],
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else
             {
                 Render.Transform(run.Report, lakeFolder.FullName);
             }
-            if (run.Report.Quarantined > 0 || run.Report.Unreadable > 0)
-            {
-                // The report names each object and its reason; stderr says that there is something to read in it.
-                CliErrors.Warn(Console.Error, $"{run.Report.Quarantined} raw {(run.Report.Quarantined == 1 ? "object was" : "objects were")} set aside under " +
-                    $"{Path.Combine(lakeFolder.FullName, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
-                    "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
-            }
-            if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.RawInsideRaw, StringComparison.Ordinal)))
-            {
-                var nested = Path.Combine(lakeFolder.FullName, LakeLayout.Raw, LakeLayout.Raw.TrimEnd('/'));
-                CliErrors.Warn(Console.Error, $"{nested} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep: " +
-                    $"move what it holds up into {Path.Combine(lakeFolder.FullName, LakeLayout.Raw.TrimEnd('/'))} and remove the copies set aside, then transform again.");
-            }
-            if (run.UnfinishedLandings.Count > 0)
-            {
-                CliErrors.Warn(Console.Error, UnfinishedTransform.LandingWarning(lakeFolder.FullName, run.UnfinishedLandings));
-            }
-            else if (UnfinishedTransform.Warning(lakeFolder.FullName) is { } unfinished)
-            {
-                // An earlier run's days this one did not write, or current-state tables this one (or a 'current' stopped) left behind.
-                CliErrors.Warn(Console.Error, unfinished);
-            }
-            if (run.Report.UnreadableItems > 0)
-            {
-                // Items of a shape this version cannot read are skipped, not fatal: the run reports name each page and the reason.
-                CliErrors.Warn(Console.Error, $"{run.Report.UnreadableItems} {(run.Report.UnreadableItems == 1 ? "item" : "items")} inside raw pages could not be read and " +
-                    $"{(run.Report.UnreadableItems == 1 ? "was" : "were")} skipped; the rest of each page was transformed. The run reports under " +
-                    $"{Path.Combine(lakeFolder.FullName, LakeLayout.Reports.TrimEnd('/'))} name each page and why (\"unreadable_reasons\"); the raw pages stay as they are.");
-            }
+            Warn(run, lakeFolder.FullName);
             return exit;
         });
         return command;

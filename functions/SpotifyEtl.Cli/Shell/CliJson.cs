@@ -29,6 +29,9 @@ internal sealed record TransformJson(
     /// <summary>Whether the current-state tables hold less than the days' tables (a transform with <c>--no-current-tables</c> wrote days, or a <c>current</c> stopped): <c>spotify-etl current</c> brings them up to date.</summary>
     public bool CurrentTablesBehind { get; init; }
 
+    /// <summary>Playlists a day this run wrote holds only part of (every run that day that read it stopped partway).</summary>
+    public IReadOnlyList<PartialPlaylistJson> PartialPlaylists { get; init; } = [];
+
     /// <summary>
     /// Whether the heap was advised onto 2 MB pages, as chosen for the machine or by SPOTIFY_ETL_HUGE_PAGES
     /// (docs/cli.md); what the run wrote is the same either way.
@@ -65,3 +68,6 @@ internal sealed record ReportJson(string Lake, string Report);
 [JsonSerializable(typeof(CurrentJson))]
 [JsonSerializable(typeof(ReportJson))]
 internal sealed partial class SummaryJsonContext : JsonSerializerContext;
+
+/// <summary>A playlist's day that holds part of the list: the day, the playlist, the items landed and the list's total.</summary>
+internal sealed record PartialPlaylistJson(string SnapshotDate, string PlaylistId, int Entries, int Total);

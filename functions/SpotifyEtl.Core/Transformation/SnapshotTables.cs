@@ -142,6 +142,11 @@ public sealed partial class SnapshotTables
             })
             .ToList();
 
+    /// <summary>The playlists whose day's list is a run's part of it (<see cref="RunLists{TRow}.Chosen"/> not complete), by id.</summary>
+    public IReadOnlyList<PartialPlaylist> PartialPlaylists =>
+        [.. _entries.Where(e => !e.Value.Chosen.Complete).OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => new PartialPlaylist(SnapshotDate, e.Key, e.Value.Chosen.Pages.Values.Sum(), e.Value.Chosen.Total ?? 0))];
+
     public IReadOnlyList<PlaylistEntryRow> PlaylistEntries
     {
         get

@@ -92,6 +92,7 @@ public sealed partial class TransformPipeline
         {
             // Nothing is published from a fragment read that was not the one listed.
             Dictionary<string, int>? partitions = null;
+            IReadOnlyList<PartialPlaylist> partial = [];
             if (await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false) is { } read)
             {
                 var tables = new SnapshotTables(date);
@@ -100,11 +101,12 @@ public sealed partial class TransformPipeline
                     tables.Absorb(fragment);
                 }
                 partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
+                partial = tables.PartialPlaylists;
             }
             var now = await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (partitions is not null && now.SequenceEqual(fragments))
             {
-                return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values] };
+                return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values], Partial = partial };
             }
             CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
             fragments = now;

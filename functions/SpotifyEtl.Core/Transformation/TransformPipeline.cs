@@ -51,6 +51,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var partitions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var unlisted = TransformTotals.None;
         var incomplete = new List<IncompleteRun>();
+        var partial = new List<PartialPlaylist>();
         DaySummary[] days;
         try
         {
@@ -68,6 +69,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             reports.AddRange(day.Objects);
             incomplete.AddRange(day.Incomplete);
+            partial.AddRange(day.Partial);
             unlisted = unlisted.Plus(day.Unlisted);
             foreach (var (partition, rows) in day.Partitions)
             {
@@ -91,7 +93,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
-        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted, IncompleteRuns = incomplete };
+        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted, IncompleteRuns = incomplete, PartialPlaylists = partial };
     }
 
     private async Task UpdateCurrentAfterFailureAsync(IEnumerable<DateOnly> dates, CancellationToken cancellationToken)
@@ -171,7 +173,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                     unlisted = unlisted.Plus(report);
                 }
             }
-            results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete);
+            results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete, day.Partial);
             _options.BetweenDays?.Invoke();
         });
     }
@@ -212,7 +214,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                 if (now.SequenceEqual(inputs))
                 {
                     await SaveReportsAsync(await reports.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    return new DayResult(objects, partitions);
+                    return new DayResult(objects, partitions) { Partial = tables.PartialPlaylists };
                 }
             }
             // The inputs changed, or an object read was not the one listed (nothing was published from that fold): read again.
@@ -264,7 +266,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     private sealed record DayResult(List<TransformReport> Objects, Dictionary<string, int> Partitions)
     {
         public IReadOnlyList<IncompleteRun> Incomplete { get; init; } = [];
+
+        public IReadOnlyList<PartialPlaylist> Partial { get; init; } = [];
     }
 
-    private sealed record DaySummary(List<TransformReport> Objects, TransformTotals Unlisted, Dictionary<string, int> Partitions, IReadOnlyList<IncompleteRun> Incomplete);
+    private sealed record DaySummary(List<TransformReport> Objects, TransformTotals Unlisted, Dictionary<string, int> Partitions, IReadOnlyList<IncompleteRun> Incomplete,
+        IReadOnlyList<PartialPlaylist> Partial);
 }

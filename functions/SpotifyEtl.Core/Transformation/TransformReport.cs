@@ -80,6 +80,9 @@ public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects
     /// <summary>Runs whose manifest names raw objects that are gone (S3 path only): each kept its fragment when it had one.</summary>
     public IReadOnlyList<IncompleteRun> IncompleteRuns { get; init; } = [];
 
+    /// <summary>Playlists a day written by this batch holds only part of: no run that day landed the whole list.</summary>
+    public IReadOnlyList<PartialPlaylist> PartialPlaylists { get; init; } = [];
+
     public int Transformed => Objects.Count(o => o.Status == TransformStatus.Transformed) + Unlisted.Objects;
     public int Quarantined => Objects.Count(o => o.Status == TransformStatus.Quarantined);
     public int Ignored => Objects.Count(o => o.Status == TransformStatus.Ignored);
@@ -91,6 +94,13 @@ public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects
     /// <summary>Items whose shape this version could not read, in objects that still yielded rows.</summary>
     public int UnreadableItems => Skipped.Unreadable;
 }
+
+/// <summary>
+/// A playlist whose day holds only part of its items: every run that day that read it stopped partway (a failure, a spent
+/// Retry-After budget, an interrupted extraction), so its pages hold <paramref name="Entries"/> of the <paramref name="Total"/>
+/// items they say the list has. The day's entries are those; a later run of the day that lands the list whole replaces them.
+/// </summary>
+public sealed record PartialPlaylist(DateOnly SnapshotDate, string PlaylistId, int Entries, int Total);
 
 /// <summary>Objects counted rather than listed: how many, the items they held, the items they skipped.</summary>
 public sealed record TransformTotals(int Objects, int ItemsRead, SkippedItems Skipped)

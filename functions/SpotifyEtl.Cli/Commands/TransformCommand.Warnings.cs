@@ -1,0 +1,50 @@
+using SpotifyEtl.Cli.Shell;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Cli.Commands;
+
+internal static partial class TransformCommand
+{
+    /// <summary>What a transform leaves to look at, on stderr, after its summary: each a line saying what to do.</summary>
+    private static void Warn(Run run, string lake)
+    {
+        if (run.Report.Quarantined > 0 || run.Report.Unreadable > 0)
+        {
+            // The report names each object and its reason; stderr says that there is something to read in it.
+            CliErrors.Warn(Console.Error, $"{run.Report.Quarantined} raw {(run.Report.Quarantined == 1 ? "object was" : "objects were")} set aside under " +
+                $"{Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
+                "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
+        }
+        if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.RawInsideRaw, StringComparison.Ordinal)))
+        {
+            var nested = Path.Combine(lake, LakeLayout.Raw, LakeLayout.Raw.TrimEnd('/'));
+            CliErrors.Warn(Console.Error, $"{nested} is a raw/ folder inside raw/, which looks like a sample or a copy written one level too deep: " +
+                $"move what it holds up into {Path.Combine(lake, LakeLayout.Raw.TrimEnd('/'))} and remove the copies set aside, then transform again.");
+        }
+        if (run.UnfinishedLandings.Count > 0)
+        {
+            CliErrors.Warn(Console.Error, UnfinishedTransform.LandingWarning(lake, run.UnfinishedLandings));
+        }
+        else if (UnfinishedTransform.Warning(lake) is { } unfinished)
+        {
+            // An earlier run's days this one did not write, or current-state tables this one (or a 'current' stopped) left behind.
+            CliErrors.Warn(Console.Error, unfinished);
+        }
+        if (run.Report.UnreadableItems > 0)
+        {
+            // Items of a shape this version cannot read are skipped, not fatal: the run reports name each page and the reason.
+            CliErrors.Warn(Console.Error, $"{run.Report.UnreadableItems} {(run.Report.UnreadableItems == 1 ? "item" : "items")} inside raw pages could not be read and " +
+                $"{(run.Report.UnreadableItems == 1 ? "was" : "were")} skipped; the rest of each page was transformed. The run reports under " +
+                $"{Path.Combine(lake, LakeLayout.Reports.TrimEnd('/'))} name each page and why (\"unreadable_reasons\"); the raw pages stay as they are.");
+        }
+        if (run.Report.PartialPlaylists is { Count: > 0 } partial)
+        {
+            // The day's entries are a stopped run's part of the list: the playlist looks shorter that day than it was.
+            var named = string.Join(", ", partial.Take(3).Select(p => $"{p.PlaylistId} on {p.SnapshotDate:yyyy-MM-dd} ({p.Entries:N0} of {p.Total:N0} items)"));
+            CliErrors.Warn(Console.Error, $"{partial.Count} {(partial.Count == 1 ? "playlist's day holds" : "playlists' days hold")} only part of the list: {named}" +
+                $"{(partial.Count > 3 ? $", and {partial.Count - 3} more (--json lists them)" : "")}. Every extraction of that day that read it stopped partway (a failure, a rate limit, " +
+                "an interruption), so those days' playlist_entries lack the rest. Extract again that day, and transform: a run that lands the whole list replaces the part.");
+        }
+    }
+}
