@@ -1,8 +1,10 @@
 // The two functions, their roles, and what runs them: the schedule and the lake's trigger.
 // Registered by describeStackInvariants against each stack's recorded resources.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { isSecretValue } from "./stackHarness";
+import { isSecretValue, repoRoot } from "./stackHarness";
 import { contract } from "../../../infra/lakeContract";
 import { actionsOn, asList, Stack, types } from "./stackQueries";
 import { configured } from "./stackFacts";
@@ -12,6 +14,18 @@ import { configured } from "./stackFacts";
 export const actionsThatRequireStarResource: readonly string[] = [];
 
 const handlers = contract.handlers;
+
+/** SQS's longest retention, which the docs promise a failed event: 14 days. */
+const maximumRetentionSeconds = 14 * 24 * 60 * 60;
+
+/** Every "N days" the docs give a dead-letter queue's messages (the queue, or the requestPayload it keeps), by file. */
+function documentedDeadLetterDays(): { file: string; days: number }[] {
+    const folder = path.join(repoRoot, "docs");
+    return fs.readdirSync(folder).filter((f) => f.endsWith(".md")).flatMap((file) => {
+        const text = fs.readFileSync(path.join(folder, file), "utf8").replace(/\s+/g, " ");
+        return [...text.matchAll(/(?:dead-letter queues?|requestPayload`?)[^.;|]*?\b(\d+) days/g)].map((m) => ({ file, days: Number(m[1]) }));
+    });
+}
 
 export function describeFunctionInvariants(current: () => Stack): void {
     let stack: Stack;
@@ -216,6 +230,29 @@ export function describeFunctionInvariants(current: () => Stack): void {
                 const invoke = stack.one(types.invokeConfig, (r) => r.inputs["functionName"] === fn.inputs["name"]);
                 assert.deepEqual({ maximumRetryAttempts: invoke.inputs["maximumRetryAttempts"], maximumEventAgeInSeconds: invoke.inputs["maximumEventAgeInSeconds"] },
                     { maximumRetryAttempts: Number(configured(stack, `${kind}RetryAttempts`)), maximumEventAgeInSeconds: 21600 }, kind);
+            }
+        });
+    });
+
+    describe("dead-letter queues", () => {
+        test("every queue is a dead-letter queue, a function's on-failure destination or the schedule's, and keeps a failed event as long as the docs say", () => {
+            const destinations = stack.all(types.invokeConfig).map((i) => (i.inputs["destinationConfig"] as { onFailure: { destination: string } }).onFailure.destination);
+            const scheduleQueues = stack.all(types.target).flatMap((t) => {
+                const deadLetter = t.inputs["deadLetterConfig"] as { arn: string } | undefined;
+                return deadLetter === undefined ? [] : [deadLetter.arn];
+            });
+            assert.equal(destinations.length, 2);
+            assert.equal(scheduleQueues.length, 1);
+            const queues = stack.all(types.queue);
+            assert.deepEqual(queues.map((q) => String(q.state["arn"])).sort(), [...destinations, ...scheduleQueues].sort());
+            const documented = documentedDeadLetterDays();
+            assert.ok(documented.some((d) => d.file === "operations.md"), "docs/operations.md says nothing of how long a dead-letter queue keeps a message");
+            for (const { file, days } of documented) {
+                assert.equal(days * 24 * 60 * 60, maximumRetentionSeconds, `docs/${file} says ${days} days`);
+            }
+            // Left out, SQS keeps a message 4 days: a failed run found after a long weekend would be gone.
+            for (const queue of queues) {
+                assert.equal(queue.inputs["messageRetentionSeconds"], maximumRetentionSeconds, queue.name);
             }
         });
     });
