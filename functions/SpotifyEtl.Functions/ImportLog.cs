@@ -11,7 +11,7 @@ internal sealed record ImportFileLogLine(string Event, string Level, string Buck
 /// What an import of a dropped data export did: files, rows and the table it rebuilt. The API's plays, rows and months
 /// are null when nothing could be imported, since the table was not rebuilt and still holds what it held; the reason then
 /// says why and what to do (an upload with no streaming history in it, a damaged zip). <c>Inputs</c> names the uploads
-/// read; <c>LandedWhole</c> says every streaming-history file in them landed and was read to its end, so that they can be
+/// read; <c>LandedWhole</c> says every streaming-history file in them landed as it came (none skipped), so that they can be
 /// removed (they hold IP addresses) with nothing of them lost.
 /// </summary>
 internal sealed record ImportLogLine(string Event, string Level, int Files, int LandedFiles, int SkippedFiles, int UnreadableRows,
@@ -67,8 +67,9 @@ internal static class ImportLog
             report.Partitions?.Count, report.NothingImported)
         {
             Inputs = inputs ?? [.. report.Files.Select(f => f.Input.Split(ExportArchive.EntrySeparator)[0]).Distinct(StringComparer.Ordinal)],
-            // A file skipped or read in part is still only in the upload; one of the export's other files, ignored, is not history.
-            LandedWhole = report.NothingImported is null && !report.Files.Any(f => f.NeedsAttention),
+            // A file skipped is only in the upload; one read in part, or with rows unreadable, landed as it came (the upload
+            // holds nothing more of it); one of the export's other files, ignored, is not history.
+            LandedWhole = report.NothingImported is null && !report.Files.Any(f => f.Skipped is not null && !f.Ignored),
         }, ImportLogContext.Default.ImportLogLine));
         log.Flush();
     }

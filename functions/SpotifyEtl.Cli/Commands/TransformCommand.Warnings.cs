@@ -7,7 +7,8 @@ namespace SpotifyEtl.Cli.Commands;
 internal static partial class TransformCommand
 {
     /// <summary>What a transform leaves to look at, on stderr, after its summary: each a line saying what to do.</summary>
-    private static void Warn(Run run, string lake)
+    /// <param name="partial">The playlists the lake's latest day holds only part of: an earlier day's can no longer be extracted, and is in --json alone.</param>
+    private static void Warn(Run run, string lake, List<PartialPlaylist> partial)
     {
         if (run.Report.Quarantined > 0 || run.Report.Unreadable > 0)
         {
@@ -38,13 +39,14 @@ internal static partial class TransformCommand
                 $"{(run.Report.UnreadableItems == 1 ? "was" : "were")} skipped; the rest of each page was transformed. The run reports under " +
                 $"{Path.Combine(lake, LakeLayout.Reports.TrimEnd('/'))} name each page and why (\"unreadable_reasons\"); the raw pages stay as they are.");
         }
-        if (run.Report.PartialPlaylists is { Count: > 0 } partial)
+        if (partial.Count > 0)
         {
             // The day's entries are a stopped run's part of the list: the playlist looks shorter that day than it was.
             var named = string.Join(", ", partial.Take(3).Select(p => $"{p.PlaylistId} on {p.SnapshotDate:yyyy-MM-dd} ({p.Entries:N0} of {p.Total:N0} items)"));
             CliErrors.Warn(Console.Error, $"{partial.Count} {(partial.Count == 1 ? "playlist's day holds" : "playlists' days hold")} only part of the list: {named}" +
                 $"{(partial.Count > 3 ? $", and {partial.Count - 3} more (--json lists them)" : "")}. Every extraction of that day that read it stopped partway (a failure, a rate limit, " +
-                "an interruption), so those days' playlist_entries lack the rest. Extract again that day, and transform: a run that lands the whole list replaces the part.");
+                "an interruption), so that day's playlist_entries lack the rest. Extract again the same day (UTC), and transform: a run that lands the whole list replaces the part; " +
+                "once a later day is extracted, this day keeps its part.");
         }
     }
 }

@@ -47,12 +47,14 @@ internal static partial class TransformCommand
                 LakeFormat.Given(parse, format)).ConfigureAwait(false);
             // Days an earlier run left unfinished and this one did not write: the lake answers without them until they are.
             var unfinishedDays = UnfinishedTransform.Days(lakeFolder.FullName);
+            var days = WrittenDays.Of(run.Report, lakeFolder.FullName);
+            // Part of a playlist on the lake's latest day can still be completed by extracting again; an earlier day's cannot.
+            var completable = run.Report.PartialPlaylists.Where(p => p.SnapshotDate == days.Latest).ToList();
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0 || unfinishedDays.Count > 0
-                || run.Report.PartialPlaylists.Count > 0
+                || completable.Count > 0
                 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
-                var days = WrittenDays.Of(run.Report, lakeFolder.FullName);
                 Console.WriteLine(JsonSerializer.Serialize(new TransformJson(lakeFolder.FullName, run.Report.Transformed, run.Report.Quarantined,
                     run.Report.ItemsRead, run.Report.UnreadableItems, run.Report.Partitions,
                     run.Report.Objects.Where(o => o.Status == TransformStatus.Quarantined).Select(o => new QuarantinedJson(o.RawKey, o.Reason, o.QuarantineKey)).ToList(),
@@ -66,14 +68,15 @@ internal static partial class TransformCommand
                     UnfinishedLandings = run.UnfinishedLandings,
                     UnfinishedDays = [.. unfinishedDays.Select(day => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))],
                     CurrentTablesBehind = UnfinishedTransform.CurrentBehind(lakeFolder.FullName),
-                    PartialPlaylists = [.. run.Report.PartialPlaylists.Select(p => new PartialPlaylistJson($"{p.SnapshotDate:yyyy-MM-dd}", p.PlaylistId, p.Entries, p.Total))],
+                    PartialPlaylists = [.. run.Report.PartialPlaylists.Select(p => new PartialPlaylistJson($"{p.SnapshotDate:yyyy-MM-dd}", p.PlaylistId, p.Entries, p.Total,
+                        p.SnapshotDate == days.Latest))],
                 }, SummaryJsonContext.Default.TransformJson));
             }
             else
             {
                 Render.Transform(run.Report, lakeFolder.FullName);
             }
-            Warn(run, lakeFolder.FullName);
+            Warn(run, lakeFolder.FullName, completable);
             return exit;
         });
         return command;

@@ -10,6 +10,9 @@ namespace SpotifyEtl.Cli.Commands;
 /// </summary>
 internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
 {
+    /// <summary>The lake's latest day (of the days written and those its tables hold): the one an extraction can still add to.</summary>
+    public DateOnly? Latest { get; init; }
+
     /// <summary>The days of the published tables' partitions in <paramref name="report"/>, and those under the lake's transformed/.</summary>
     public static WrittenDays Of(TransformBatchReport report, string lake)
     {
@@ -20,7 +23,8 @@ internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
             .Distinct()
             .Order()
             .ToList();
-        return new WrittenDays(written, Math.Max(written.Count, LakeDays(lake)));
+        var inLake = LakeDays(lake);
+        return new WrittenDays(written, Math.Max(written.Count, inLake.Count)) { Latest = inLake.Concat(written).DefaultIfEmpty().Max() is { DayNumber: > 0 } latest ? latest : null };
     }
 
     /// <summary>
@@ -62,7 +66,7 @@ internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
     }
 
     /// <summary>The days for which some published table has a partition folder: one listing of each table's folder.</summary>
-    private static int LakeDays(string lake)
+    private static HashSet<DateOnly> LakeDays(string lake)
     {
         var days = new HashSet<DateOnly>();
         foreach (var table in TableNames.Published)
@@ -83,6 +87,6 @@ internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
                 // A folder that cannot be listed after the run wrote in it counts as none: the days written are counted all the same.
             }
         }
-        return days.Count;
+        return days;
     }
 }

@@ -69,5 +69,8 @@ internal sealed record ReportJson(string Lake, string Report);
 [JsonSerializable(typeof(ReportJson))]
 internal sealed partial class SummaryJsonContext : JsonSerializerContext;
 
-/// <summary>A playlist's day that holds part of the list: the day, the playlist, the items landed and the list's total.</summary>
-internal sealed record PartialPlaylistJson(string SnapshotDate, string PlaylistId, int Entries, int Total);
+/// <summary>
+/// A playlist's day that holds part of the list: the day, the playlist, the items landed and the list's total, and whether
+/// the day is the lake's latest (an extraction of the same day can still land it whole; an earlier day keeps its part).
+/// </summary>
+internal sealed record PartialPlaylistJson(string SnapshotDate, string PlaylistId, int Entries, int Total, bool OnLatestDay);

@@ -24,7 +24,8 @@ internal static class DashPath
                 ArgumentResult argument => ($"<{argument.Argument.Name}>", argument.Argument.ValueType, argument.Tokens),
                 _ => ("", typeof(void), (IReadOnlyList<Token>)[]),
             };
-            if (!PathTypes.Contains(type) || !tokens.Any(token => token.Value == "-") || (parsed.CommandResult.Command.Name == "report" && name == "--out"))
+            // report's --lake is text (a folder or an s3:// bucket), a path all the same.
+            if (!(PathTypes.Contains(type) || name == "--lake") || !tokens.Any(token => token.Value == "-") || (parsed.CommandResult.Command.Name == "report" && name == "--out"))
             {
                 continue;
             }

@@ -120,7 +120,7 @@ internal sealed class SpotifyTransport
         catch (RetryPastBudgetException past)
         {
             throw new SpotifyRunStoppedException(
-                $"{asked} failed ({past.Message.TrimEnd('.')}), and its retry in {Seconds(past.Delay)} s would come after the run's time budget is used up. " +
+                $"{asked} failed ({past.Message.TrimEnd('.')}), and its retry in {Seconds(past.Delay)} s would leave the run less than {Seconds(RunBudget.AskAgain)} s of its time budget to ask again. " +
                 "The run ended with its state saved; the next run continues.", quotaExceeded: false, retryAfter: null, past.HttpStatus);
         }
     }

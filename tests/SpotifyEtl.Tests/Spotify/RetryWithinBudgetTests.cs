@@ -47,7 +47,7 @@ public sealed class RetryWithinBudgetTests : IAsyncLifetime
         {
             Assert.Equal(SourceStatus.Stopped, source.Status);
             Assert.Contains("GET /v1/me/tracks failed (answered 50", run.Manifest.StopReason, StringComparison.Ordinal);
-            Assert.Contains("would come after the run's time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
+            Assert.Contains("s would leave the run less than 10 s of its time budget to ask again", run.Manifest.StopReason, StringComparison.Ordinal);
             Assert.DoesNotContain("The run's time budget is used up", run.Manifest.StopReason, StringComparison.Ordinal);
         }
         else
