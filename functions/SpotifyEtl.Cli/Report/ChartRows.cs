@@ -43,11 +43,11 @@ internal static partial class Charts
             var y = top + i * RowHeight;
             if (Layout.IsNarrow)
             {
-                Text(svg, 2, y + 13, Fit(name, LabelRoom, ChartLayout.LabelFont), "start", "label");
+                Text(svg, 2, y + 13, EachIsolated(Fit(name, LabelRoom, ChartLayout.LabelFont)), "start", "label");
             }
             else
             {
-                Text(svg, Left - Gap, y + RowHeight * 0.65, Fit(name, LabelRoom, ChartLayout.LabelFont), "end", "label");
+                Text(svg, Left - Gap, y + RowHeight * 0.65, EachIsolated(Fit(name, LabelRoom, ChartLayout.LabelFont)), "end", "label");
             }
         }
     }

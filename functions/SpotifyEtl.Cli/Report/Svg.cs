@@ -120,9 +120,23 @@ internal static class Svg
 
     /// <summary>
     /// A name set apart from the text around it (first-strong isolate ... pop directional isolate): a right-to-left name,
-    /// or one holding a direction override, does not turn the count or unit after it.
+    /// or one holding a direction override, does not turn the count or unit after it. Names a chart joins with " · " (a
+    /// song and its artists, a song and its playlist) are set apart each where one holds a direction control: an override
+    /// left open in one name would otherwise turn the next one too.
     /// </summary>
-    public static string Isolated(string? name) => $"\u2068{name}\u2069";
+    public static string Isolated(string? name) => $"\u2068{EachIsolated(name)}\u2069";
+
+    /// <summary>
+    /// The names of a joined label each set apart, where one holds a direction control (an embedding, override or isolate
+    /// left open); the text as it is otherwise, so that a label with none is drawn exactly as the table holds it.
+    /// </summary>
+    public static string EachIsolated(string? label) =>
+        label is null || label.AsSpan().IndexOfAnyInRange('\u202A', '\u202E') < 0 && label.AsSpan().IndexOfAnyInRange('\u2066', '\u2069') < 0
+            ? label ?? ""
+            : label.Replace(Joiner, "\u2069" + Joiner + "\u2068", StringComparison.Ordinal) is var parts && parts.Length != label.Length ? $"\u2068{parts}\u2069" : label;
+
+    /// <summary>What a chart puts between two names it joins into one label.</summary>
+    public const string Joiner = " · ";
 
     /// <summary>The opening tag of a chart: scales with its container, described for screen readers.</summary>
     public static StringBuilder Open(int width, double height, string label) =>

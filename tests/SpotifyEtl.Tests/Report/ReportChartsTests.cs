@@ -272,6 +272,31 @@ public sealed partial class ReportChartsTests
     }
 
     /// <summary>
+    /// A song whose name leaves a right-to-left override open, ranked with its artists: the chart's label and tooltip set each
+    /// name apart, so the override turns the song's name alone, not its artists after it; the mark's data-label is the
+    /// query's text as it is.
+    /// </summary>
+    [Fact]
+    public void A_direction_override_in_a_songs_name_does_not_turn_its_artists_in_the_chart()
+    {
+        var html = Render("top_tracks", ["play_year", "year_rank", "song_name", "artist_names", "play_count", "first_played"],
+            [["2026", "1", "\u202eevil song", "Ana, Bea", "6", "2026-11-20"], ["2026", "2", "Plain", "Cy", "4", "2026-11-20"]], "top-tracks");
+
+        var charts = Charts(html, "top-tracks");
+        Assert.NotEmpty(charts);
+        foreach (var chart in charts)
+        {
+            var label = Regex.Match(chart, "<text class=\"label\"[^>]*>([^<]*evil[^<]*)</text>").Groups[1].Value;
+            Assert.Equal("\u2068\u202eevil song\u2069 · \u2068Ana, Bea\u2069", System.Net.WebUtility.HtmlDecode(label));
+            var title = Regex.Match(chart, "<title>([^<]*evil[^<]*)</title>").Groups[1].Value;
+            Assert.Equal("\u2068\u2068\u202eevil song\u2069 · \u2068Ana, Bea\u2069\u2069: 6 plays", System.Net.WebUtility.HtmlDecode(title));
+            Assert.Equal("\u202eevil song · Ana, Bea", System.Net.WebUtility.HtmlDecode(Regex.Match(chart, "data-label=\"([^\"]*evil[^\"]*)\"").Groups[1].Value));
+            // A label without a control is drawn as the table holds it.
+            Assert.Equal("Plain · Cy", System.Net.WebUtility.HtmlDecode(Regex.Match(chart, "<text class=\"label\"[^>]*>([^<]*Plain[^<]*)</text>").Groups[1].Value));
+        }
+    }
+
+    /// <summary>
     /// A skip rate of one play skipped of one is 100%: drawn like a week of hundreds, it set the scale and flattened every
     /// other week under it. A week of few plays is a dashed dot off the line that sets no scale, and says why.
     /// </summary>

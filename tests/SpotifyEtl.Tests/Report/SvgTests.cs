@@ -86,6 +86,35 @@ public sealed class SvgTests
         Assert.Equal("0 1 2 3", string.Join(' ', Svg.Ticks(3, whole: true).Select(t => t.ToString(CultureInfo.InvariantCulture))));
     }
 
+    /// <summary>
+    /// Two names a chart joins (a song and its artists), one holding a direction control left open (an override, an
+    /// embedding, an isolate): each is set apart, so the open control turns its own name alone, not the other after it;
+    /// names without one are drawn as the table holds them.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Joined_names_are_isolated_each_where_one_holds_a_direction_control(int seed)
+    {
+        var random = new Random(seed);
+        char[] controls = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'];
+        for (var trial = 0; trial < 50; trial++)
+        {
+            string Name() => string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(4) switch
+            {
+                0 => "Song", 1 => "שיר", 2 => "أغنية", _ => $"{controls[random.Next(controls.Length)]}",
+            }));
+            var (first, second) = (Name(), Name());
+            var joined = first + Svg.Joiner + second;
+            var control = joined.IndexOfAny(controls) >= 0;
+
+            Assert.Equal(control ? $"\u2068\u2068{first}\u2069 · \u2068{second}\u2069\u2069" : $"\u2068{joined}\u2069", Svg.Isolated(joined));
+            Assert.Equal(control ? $"\u2068{first}\u2069 · \u2068{second}\u2069" : joined, Svg.EachIsolated(joined));
+        }
+    }
+
     [Fact]
     public void A_name_in_a_sentence_is_isolated_from_the_text_direction_around_it()
     {
