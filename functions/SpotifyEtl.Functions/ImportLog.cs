@@ -69,7 +69,7 @@ internal static class ImportLog
             Inputs = inputs ?? [.. report.Files.Select(f => f.Input.Split(ExportArchive.EntrySeparator)[0]).Distinct(StringComparer.Ordinal)],
             // A file skipped is only in the upload; one read in part, or with rows unreadable, landed as it came (the upload
             // holds nothing more of it); one of the export's other files, ignored, is not history.
-            LandedWhole = report.NothingImported is null && !report.Files.Any(f => f.Skipped is not null && !f.Ignored),
+            LandedWhole = report.NothingImported is null && report.SkippedFiles == 0,
         }, ImportLogContext.Default.ImportLogLine));
         log.Flush();
     }

@@ -130,10 +130,14 @@ internal static class Svg
     /// The names of a joined label each set apart, where one holds a direction control (an embedding, override or isolate
     /// left open); the text as it is otherwise, so that a label with none is drawn exactly as the table holds it.
     /// </summary>
-    public static string EachIsolated(string? label) =>
-        label is null || label.AsSpan().IndexOfAnyInRange('\u202A', '\u202E') < 0 && label.AsSpan().IndexOfAnyInRange('\u2066', '\u2069') < 0
-            ? label ?? ""
-            : label.Replace(Joiner, "\u2069" + Joiner + "\u2068", StringComparison.Ordinal) is var parts && parts.Length != label.Length ? $"\u2068{parts}\u2069" : label;
+    public static string EachIsolated(string? label)
+    {
+        label ??= "";
+        var directional = label.AsSpan().IndexOfAnyInRange('\u202A', '\u202E') >= 0 || label.AsSpan().IndexOfAnyInRange('\u2066', '\u2069') >= 0;
+        return directional && label.Contains(Joiner, StringComparison.Ordinal)
+            ? $"\u2068{label.Replace(Joiner, "\u2069" + Joiner + "\u2068", StringComparison.Ordinal)}\u2069"
+            : label;
+    }
 
     /// <summary>What a chart puts between two names it joins into one label.</summary>
     public const string Joiner = " · ";

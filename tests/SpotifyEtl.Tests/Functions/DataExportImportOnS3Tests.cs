@@ -50,6 +50,9 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var completed = lines.Where(l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).ToList();
         Assert.Equal(2, completed.Count);
+        // Each names the uploads its event named (the export's zips and the note beside them), and every history file landed.
+        Assert.All(completed, line => Assert.Equal(keys, line.GetProperty("inputs").EnumerateArray().Select(k => k.GetString())));
+        Assert.All(completed, line => Assert.True(line.GetProperty("landed_whole").GetBoolean()));
         Assert.True(completed[0].GetProperty("landed_files").GetInt32() > 10);
         Assert.Equal(0, completed[1].GetProperty("landed_files").GetInt32());
         Assert.Equal(completed[0].GetProperty("history_rows").GetInt32(), completed[1].GetProperty("history_rows").GetInt32());
