@@ -196,9 +196,20 @@ describe("one-off alarms", () => {
         for (const [name, alarm] of alarms) {
             assert.ok(state.includes(name) || (alarm.okActions ?? []).length === 0, `${name} sends an OK but is no state alarm`);
         }
-        const errors = alarms.get("transform-errors")!;
-        const sent = notifications(errors, alarmStates(errors, [{ at: 10 * hour + 60, value: 2 }], 0, 20 * hour));
-        assert.deepEqual(sent.map(([, s]) => s), ["ALARM", "OK"], "an error tells, and its end tells too");
+    });
+
+    test("one failed or throttled invocation of any function raises its alarm within five minutes, and its end tells too", () => {
+        // The smallest thing the runbook wants to hear of: a single error (or throttle) in a single minute, as Lambda's
+        // metric gives it (one datapoint of 1); an alarm with a threshold of 1, an average, or an hour's period would miss it.
+        const raised = [...alarms.entries()].filter(([, alarm]) => alarm["namespace"] === "AWS/Lambda");
+        assert.deepEqual(raised.map(([name]) => name).sort(), ["extract-errors", "extract-throttles", "transform-errors", "transform-throttles"]);
+        for (const [name, alarm] of raised) for (const at of [10 * hour, 10 * hour + 61, 10 * hour + 299]) {
+            const sent = notifications(alarm, alarmStates(alarm, [{ at, value: 1 }], 0, 20 * hour));
+            assert.deepEqual(sent.map(([, s]) => s), ["ALARM", "OK"], `${name}: ${JSON.stringify(sent)}`);
+            assert.ok(sent[0]![0] - at <= 300, `${name} raised ${sent[0]![0] - at} s after the failure`);
+            // Nothing failing is no alarm: no data and zeros stay OK.
+            assert.deepEqual(notifications(alarm, alarmStates(alarm, [{ at, value: 0 }], 0, 20 * hour)), [], name);
+        }
     });
 
     test("a state alarm (a message in a dead-letter queue) tells when it fires and when it clears", () => {

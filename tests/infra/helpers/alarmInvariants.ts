@@ -35,7 +35,11 @@ export function describeAlarmInvariants(current: () => Stack): void {
                 for (const metric of ["Errors", "Throttles"]) {
                     const alarms = alarmsOn(metric, "FunctionName", fn.inputs["name"]);
                     assert.equal(alarms.length, 1, `${fn.name} ${metric}`);
-                    assert.equal(alarms[0]!.inputs["namespace"], "AWS/Lambda");
+                    const a = alarms[0]!.inputs;
+                    assert.equal(a["namespace"], "AWS/Lambda");
+                    // One failed invocation in five minutes is enough (tests/infra/alarms.test.ts evaluates it).
+                    assert.deepEqual([a["statistic"], a["comparisonOperator"], a["threshold"], a["period"], a["evaluationPeriods"]],
+                        ["Sum", "GreaterThanThreshold", 0, 300, 1], `${fn.name} ${metric}`);
                 }
             }
         });
