@@ -440,6 +440,13 @@ public sealed class HistoryMergeTests
             });
         }
         rows.AddRange(rows.Take(40).ToList()); // duplicates
+        // Other versions of the same streams, which must come out the same whichever is read first: as many fields filled
+        // but other values (another platform or country, as two export eras may give; a track renamed between two API
+        // runs), or fewer filled (an older export's empty reason).
+        var extended = rows.Where(r => r.Source == HistorySource.Extended).Distinct().ToList();
+        rows.AddRange(extended.Take(30).Select(r => r with { Platform = r.Platform == "ios" ? "android" : "ios", ConnCountry = random.Next(2) == 0 ? "DE" : r.ConnCountry }).ToList());
+        rows.AddRange(extended.Skip(30).Take(10).Select(r => r with { ReasonStart = null }).ToList());
+        rows.AddRange(rows.Where(r => r.Source == HistorySource.Api).Distinct().Take(20).Select(r => r with { TrackName = r.TrackName + " (Remastered)" }).ToList());
         rows.AddRange(rows.Where(r => r.Source == HistorySource.Extended).Take(20).Select(r => Api(r.EndedAt + random.Next(-10, 11), r.TrackUri!, r.TrackName!)).ToList());
         var expected = Texts(HistoryMerge.Merge(Split(rows, 4)));
         for (var round = 0; round < 6; round++)
