@@ -322,52 +322,71 @@ public sealed class SnapshotTablesTests
     }
 
     /// <summary>
-    /// A song a later object of the day lists with no artist that has an id (no artists, or only one without an id) has
-    /// no credits that day, in every fold: the S3 path's run fragments too, where an empty list of credits names no song.
+    /// A song, its album and its artists are as the latest object of the day lists them (the latest run, its latest page),
+    /// in every fold: their names, and the song's credits. A song that object lists with no artist that has an id (no
+    /// artists, or only one without an id) has no credits that day, the S3 path's run fragments too, where an empty list
+    /// of credits names no song.
     /// </summary>
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    public void A_song_a_later_object_credits_no_artist_has_no_credits_in_every_fold_the_run_fragments_too(int seed)
+    public void A_song_its_album_and_artists_are_as_the_latest_object_lists_them_in_every_fold_the_run_fragments_too(int seed)
     {
         var random = new Random(seed);
-        var album = Album("alb1", "Album", "2001", "year");
         var objects = new List<(RawObjectKey Key, TransformedObject Rows)>();
-        // What each object credits each song it lists with: the artists that have an id, in Spotify's order.
-        var credited = new List<(RawObjectKey Key, Dictionary<string, string[]> Credits)>();
+        // What each object says of each song it lists: its artists that have an id, in Spotify's order, and the names.
+        var listed = new List<(RawObjectKey Key, Dictionary<string, (string[] Credits, string Name, string Album, string AlbumName)> Songs,
+            Dictionary<string, string> Artists)>();
         for (var run = 0; run < random.Next(2, 5); run++)
         {
             for (var page = 1; page <= random.Next(1, 4); page++)
             {
-                var credits = new Dictionary<string, string[]>();
+                var key = new RawObjectKey(RawSource.PlaylistItems, Day, "pl1", $"20261120T{6 + run:00}0000Z", page);
+                // Every object names what it lists its own way (a rename between runs, or between two pages of a run).
+                var says = $"{run}.{page}";
+                var songs = new Dictionary<string, (string[], string, string, string)>();
+                var artists = new Dictionary<string, string>();
                 var items = Enumerable.Range(0, random.Next(1, 8)).Select(_ => $"t{random.Next(10)}").Distinct().Select(id =>
                 {
                     var (shape, first, second) = (random.Next(3), $"a{random.Next(4)}", $"a{random.Next(4, 8)}");
-                    credits[id] = shape == 2 ? [first, second] : [];
-                    return Entry(Track(id, $"Song {id}", album, shape switch
+                    var albumId = $"alb{(id[^1] - '0') % 3}";
+                    songs[id] = (shape == 2 ? [first, second] : [], $"Song {id} {says}", albumId, $"Album {says}");
+                    if (shape == 2)
+                    {
+                        (artists[first], artists[second]) = ($"Artist {says}", $"Other {says}");
+                    }
+                    return Entry(Track(id, $"Song {id} {says}", Album(albumId, $"Album {says}", "2001", "year"), shape switch
                     {
                         0 => [],
                         1 => ["""{"id":null,"name":"Nobody","type":"artist"}"""],
-                        _ => [Artist(first, "Artist"), Artist(second, "Other")],
+                        _ => [Artist(first, $"Artist {says}"), Artist(second, $"Other {says}")],
                     }));
                 }).ToList();
-                var key = new RawObjectKey(RawSource.PlaylistItems, Day, "pl1", $"20261120T{6 + run:00}0000Z", page);
                 objects.Add((key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(Page(0, [.. items])))));
-                credited.Add((key, credits));
+                listed.Add((key, songs, artists));
             }
         }
-        // Each song's credits are those of the latest object that lists it (the latest run, its latest page).
-        var latest = credited.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal)
-            .SelectMany(c => c.Credits).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-        var expected = latest.SelectMany(song => song.Value.Select((artist, position) => (Song: song.Key, Artist: artist, Position: position)))
+        var inOrder = listed.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal).ToList();
+        var latest = inOrder.SelectMany(c => c.Songs).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var expected = latest.SelectMany(song => song.Value.Credits.Select((artist, position) => (Song: song.Key, Artist: artist, Position: position)))
             .OrderBy(c => c.Song, StringComparer.Ordinal).ThenBy(c => c.Position).Select(c => (c.Song, c.Artist)).ToList();
+        var songNames = latest.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, (string?)s.Value.Name, (string?)s.Value.Album)).ToList();
+        var albumNames = inOrder.SelectMany(c => c.Songs.Values).GroupBy(s => s.Album).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (string?)g.Last().AlbumName)).ToList();
+        var artistNames = inOrder.SelectMany(c => c.Artists).GroupBy(a => a.Key).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (string?)g.Last().Value)).ToList();
         // Some song an earlier object credits is credited by none in the latest one that lists it.
-        var uncredited = credited.SelectMany(c => c.Credits.Where(s => s.Value.Length > 0).Select(s => s.Key)).Distinct().Count(song => latest[song].Length == 0);
+        var uncredited = listed.SelectMany(c => c.Songs.Where(s => s.Value.Credits.Length > 0).Select(s => s.Key)).Distinct().Count(song => latest[song].Credits.Length == 0);
 
-        Assert.All(EveryFold(random, objects), tables => Assert.Equal(expected,
-            tables.SongArtists.OrderBy(r => r.SongId, StringComparer.Ordinal).ThenBy(r => r.ArtistPosition).Select(r => (r.SongId, r.ArtistId))));
+        Assert.All(EveryFold(random, objects), tables =>
+        {
+            Assert.Equal(expected, tables.SongArtists.OrderBy(r => r.SongId, StringComparer.Ordinal).ThenBy(r => r.ArtistPosition).Select(r => (r.SongId, r.ArtistId)));
+            Assert.Equal(songNames, tables.Songs.Select(r => (r.SongId, r.SongName, r.AlbumId)));
+            Assert.Equal(albumNames, tables.Albums.Select(r => (r.AlbumId, r.AlbumName)));
+            Assert.Equal(artistNames, tables.Artists.Select(r => (r.ArtistId, r.ArtistName)));
+        });
         Assert.True(uncredited > 0, $"seed {seed}: no song lost its credits to a later object");
     }
 

@@ -35,12 +35,20 @@ public sealed class TransformPipelineTests : RawTestLake
         Assert.Contains(first.Keys, key => key.StartsWith("transformed/playlist_entries/snapshot_date=", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The objects in shuffled batches, each batch transformed as its events arrive: on the local lake's path, and on the
+    /// S3 path's (<see cref="TransformOptions.StageRuns"/>), where a batch builds its runs' fragments and the day is the fold
+    /// of the fragments there are. The rule each fold follows, in every order, is SnapshotTablesTests'.
+    /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task A_partition_does_not_depend_on_the_order_in_which_raw_objects_arrive(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(1, true)]
+    [InlineData(4, true)]
+    public async Task A_partition_does_not_depend_on_the_order_in_which_raw_objects_arrive(int seed, bool stageRuns)
     {
+        var options = new TransformOptions { Format = TableFormat.Csv, StageRuns = stageRuns };
         using var other = new TempFolder();
         var otherLake = new LocalFolderStore(other.Path);
         await new SampleGenerator(Lake).WriteAsync(new SampleOptions(Days: 2, Items: 70, Seed: 7));
@@ -55,7 +63,7 @@ public sealed class TransformPipelineTests : RawTestLake
         for (var at = 0; at < order.Count;)
         {
             var size = seed == 1 ? 1 : random.Next(1, 12);
-            await new TransformPipeline(otherLake, otherLake, Csv).TransformAsync(order.Skip(at).Take(size));
+            await new TransformPipeline(otherLake, otherLake, options).TransformAsync(order.Skip(at).Take(size));
             at += size;
         }
 
