@@ -114,11 +114,20 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(transformedBucketArn, lake.staging),
         },
         {
-            // Each run's report is written for people and alarms to read; the function never reads one back.
-            Sid: "WriteRunReports",
+            // Each run's report is written for people and alarms to read, and read back for a run without a manifest: it
+            // names the raw objects the run's fragment was built from, so that a replay after its snapshots expired keeps it.
+            Sid: "WriteAndReadRunReports",
             Effect: "Allow",
-            Action: "s3:PutObject",
+            Action: ["s3:GetObject", "s3:PutObject"],
             Resource: objects(transformedBucketArn, lake.reports),
+        },
+        {
+            // With this, a run never reported (no fragment built yet) reads as missing, not as refused.
+            Sid: "ListRunReports",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: transformedBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.reports}*` } },
         },
         {
             // A day whose table becomes empty (an emptied playlist) loses its old file.

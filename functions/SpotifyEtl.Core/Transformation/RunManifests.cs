@@ -15,27 +15,44 @@ internal static class RunManifests
 {
     /// <summary>
     /// The raw keys of <paramref name="date"/> that the run's manifest names and <paramref name="listed"/> (the run's
-    /// objects now) lacks, in order. None when the run has no manifest (an extraction stopped before writing it,
-    /// objects landed by hand), one that is not a manifest's JSON, or one S3 will not serve (an archive storage class, a
-    /// key of its uploader's: its own invocation reported it): then nothing says what the run held.
+    /// objects now) lacks, in order. A run without a manifest that can be read (an extraction stopped before writing it,
+    /// a backfill or a copy of <c>raw/</c> alone, one that is not a manifest's JSON, one S3 will not serve) is judged by
+    /// its last run report in <paramref name="lake"/>, which names every object its fragment was built from: the objects of
+    /// it that are gone count when each is a snapshot, which the lifecycle expires; when a recently-played page is gone
+    /// too (nothing expires those: the run was removed), or the run has no report, none count and the run is rebuilt from
+    /// what is left.
     /// </summary>
-    public static async Task<List<string>> MissingAsync(IObjectStore raw, DateOnly date, string run, IEnumerable<ObjectVersion> listed,
+    public static async Task<List<string>> MissingAsync(IObjectStore raw, IObjectStore lake, DateOnly date, string run, IEnumerable<ObjectVersion> listed,
         CancellationToken cancellationToken)
     {
-        List<string> named;
+        var present = listed.Select(version => version.Key).ToHashSet(StringComparer.Ordinal);
+        List<string> Gone(IEnumerable<string> named) => named
+            .Where(key => RawObjectKey.TryParse(key, out var parsed, out _) && parsed.SnapshotDate == date && parsed.RunId == run && !present.Contains(key))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
         try
         {
-            named = ExtractionManifest.ListedKeys(await raw.ReadAllBytesAsync(ExtractionManifest.KeyFor(run), cancellationToken).ConfigureAwait(false));
+            return Gone(ExtractionManifest.ListedKeys(await raw.ReadAllBytesAsync(ExtractionManifest.KeyFor(run), cancellationToken).ConfigureAwait(false)));
+        }
+        catch (Exception exception) when (exception is ObjectNotFoundException or JsonException or UnreadableObjectException)
+        {
+            // No manifest to go on: the run's report, below.
+        }
+        RunReport? report;
+        try
+        {
+            report = JsonSerializer.Deserialize(await lake.ReadAllBytesAsync(LakeLayout.ReportKey(date, run), cancellationToken).ConfigureAwait(false),
+                TransformReportContext.Default.RunReport);
         }
         catch (Exception exception) when (exception is ObjectNotFoundException or JsonException or UnreadableObjectException)
         {
             return [];
         }
-        var present = listed.Select(version => version.Key).ToHashSet(StringComparer.Ordinal);
-        return named
-            .Where(key => RawObjectKey.TryParse(key, out var parsed, out _) && parsed.SnapshotDate == date && parsed.RunId == run && !present.Contains(key))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var gone = Gone(report?.Objects?.Select(o => o.RawKey).OfType<string>() ?? []);
+        return gone.All(Expires) ? gone : [];
     }
+
+    /// <summary>Whether the raw bucket's lifecycle expires the object: every source's but recently played's pages.</summary>
+    private static bool Expires(string key) => RawObjectKey.TryParse(key, out var parsed, out _) && parsed.Source != RawSource.RecentlyPlayed;
 }

@@ -47,7 +47,7 @@ public sealed partial class TransformPipeline
             foreach (var run in stale)
             {
                 var versions = RunVersions(day, run).ToList();
-                var missing = await RunManifests.MissingAsync(raw, date, run, versions, cancellationToken).ConfigureAwait(false);
+                var missing = await RunManifests.MissingAsync(raw, lake, date, run, versions, cancellationToken).ConfigureAwait(false);
                 // A fragment this invocation did not write: one built while the run was whole, or with nothing better to go on.
                 var keep = missing.Count > 0 && staged.Contains(LakeLayout.FragmentKey(date, run));
                 if (missing.Count > 0)

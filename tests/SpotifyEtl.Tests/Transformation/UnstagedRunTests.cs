@@ -150,6 +150,67 @@ public sealed class UnstagedRunTests
         Assert.Equal(manifest, table.Contains("The removed run's song", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A run with no manifest (an extraction stopped before writing it, a backfill or a copy of <c>raw/</c> alone) whose
+    /// snapshots then expire: a replay keeps the tables built while they were there, as its last run report names them,
+    /// and says so. Its recently-played page gone too is no expiry (nothing expires those): the run is rebuilt from what is left.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task A_run_without_a_manifest_whose_snapshots_expired_keeps_its_tables_on_a_replay_as_its_last_report_names_them(int seed)
+    {
+        var random = new Random(seed);
+        using var lake = new StagedLake(Noon);
+        const string run = "20261120T060000Z";
+        var album = Album("alb1", "Album", "2020", "year");
+        var play = await lake.LandPlayAsync(run, "t1", "The played song");
+        var snapshots = new List<string>();
+        async Task LandAsync(RawSource source, string subject, string json)
+        {
+            var key = new RawObjectKey(source, Day, subject, run, 1).ToString();
+            await lake.Store.PutTextAsync(key, json, "application/json");
+            snapshots.Add(key);
+        }
+        await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "List", "snap1"));
+        await LandAsync(RawSource.PlaylistItems, "pl1", Page(0, Entry(Track("t2", "A listed song", album, Artist("a1", "A"))), Entry(Track("t3", "Another listed song", album, Artist("a1", "A")))));
+        await LandAsync(RawSource.TopTracks, "short_term", Page(0, Track("t4", "A top song", album, Artist("a2", "B"))));
+        await lake.Pipeline().TransformAsync([play, .. snapshots]);
+        string[] tables = [TableNames.Songs, TableNames.Playlists, TableNames.PlaylistEntries, TableNames.TopItems];
+        async Task<string[]> ReadAsync() => await Task.WhenAll(tables.Select(table => lake.Store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(table, Day))));
+        var built = await ReadAsync();
+        Assert.Contains("A top song", built[0], StringComparison.Ordinal);
+
+        var expired = snapshots.Where(_ => random.Next(2) == 0).ToList();
+        if (expired.Count == 0)
+        {
+            expired.Add(snapshots[random.Next(snapshots.Count)]);
+        }
+        foreach (var key in expired)
+        {
+            await lake.Store.DeleteAsync(key);
+        }
+        var replay = await lake.ReplayAsync();
+
+        Assert.Equal(built, await ReadAsync());
+        var incomplete = Assert.Single(replay.IncompleteRuns);
+        Assert.True(incomplete.FragmentKept);
+        Assert.Equal(expired.Order(StringComparer.Ordinal), incomplete.Missing);
+
+        await lake.Store.DeleteAsync(play);
+        replay = await lake.ReplayAsync();
+
+        // A day left with no song has no songs partition.
+        var songsKey = TableFormat.Csv.PartitionKey(TableNames.Songs, Day);
+        var songs = await lake.Store.ExistsAsync(songsKey) ? await lake.Store.ReadAllTextAsync(songsKey) : "";
+        Assert.DoesNotContain("The played song", songs, StringComparison.Ordinal);
+        Assert.Equal(!expired.Any(key => key.Contains("/top_tracks/", StringComparison.Ordinal)), songs.Contains("A top song", StringComparison.Ordinal));
+        Assert.Empty(replay.IncompleteRuns);
+    }
+
     /// <summary>A lake on a local folder transformed as the S3 path does (a fragment per run), at a clock the test moves.</summary>
     private sealed class StagedLake : IDisposable
     {
@@ -182,10 +243,10 @@ public sealed class UnstagedRunTests
                 $$"""{"run_id": "{{run}}", "sources": [{"source": "recently_played", "objects": ["{{key}}"]}]}""", "application/json");
 
         /// <summary>As the transform function replays the day.</summary>
-        public async Task ReplayAsync()
+        public async Task<TransformBatchReport> ReplayAsync()
         {
             var pipeline = Pipeline();
-            await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList(), [Day]);
+            return await pipeline.TransformAsync((await pipeline.ListDayToReplayAsync(Day)).Select(v => v.Key).ToList(), [Day]);
         }
 
         public Task<string> SongsAsync() => Store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(TableNames.Songs, Day));
