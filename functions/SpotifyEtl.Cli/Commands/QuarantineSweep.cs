@@ -8,13 +8,14 @@ namespace SpotifyEtl.Cli.Commands;
 /// The local lake's <c>quarantine/</c> holds what is still set aside: once a transform has read a quarantined raw
 /// object through (fixed or extracted again, or read by a version that learned its shape), its copy and reason are
 /// removed, so that neither the folder nor the report's count speaks of a problem that is gone. A day's transformation
-/// reads every raw object of the day, so a copy whose raw object is of a day the run transformed, still stands under
-/// <c>raw/</c>, and was neither set aside again nor left unread by the run, went through. Raw objects are never
-/// touched. (The transform function on AWS may not delete under <c>quarantine/</c>: there the copy stays.)
+/// reads every raw object of the day, so a copy whose raw object is of a day the run transformed and was neither set
+/// aside again nor left unread by the run went through, or is gone from <c>raw/</c> (removed by its owner: no
+/// transform would ever read it through, and its copy would be warned of for good). Raw objects are never touched.
+/// (The transform function on AWS may not delete under <c>quarantine/</c>: there the copy stays.)
 /// </summary>
 internal static class QuarantineSweep
 {
-    /// <summary>Removes the copies (and their reasons) of the raw objects the run read through; returns how many.</summary>
+    /// <summary>Removes the copies (and their reasons) of the raw objects the run read through or found gone; returns how many.</summary>
     public static int RemoveReadThrough(string lake, TransformBatchReport report)
     {
         // The days the run transformed: those whose partitions it wrote. A day whose every landed key was set aside unread
@@ -38,7 +39,7 @@ internal static class QuarantineSweep
                     foreach (var copy in LakeFiles.Under(folder).Where(f => f.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal)).ToList())
                     {
                         var key = LakeLayout.Raw + Path.GetRelativePath(quarantine, copy).Replace(Path.DirectorySeparatorChar, '/');
-                        if (notThrough.Contains(key) || !File.Exists(Path.Combine(lake, key.Replace('/', Path.DirectorySeparatorChar))))
+                        if (notThrough.Contains(key))
                         {
                             continue;
                         }

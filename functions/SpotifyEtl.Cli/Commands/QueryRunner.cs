@@ -232,7 +232,7 @@ internal static class QueryRunner
             CliErrors.Warn(Console.Error, $"{quarantined:N0} raw object(s) of this lake are set aside under quarantine/, each with a .reason.txt saying why: " +
                 "the answers may leave out what they hold (a playlist with a page set aside, and no whole list landed that day, lists only its other " +
                 $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {ShellWord.Of(lake)}' reads its raw object through (mended by hand, or " +
-                "read by a version that knows its shape).");
+                "read by a version that knows its shape) or finds it removed from raw/.");
         }
         if (UnfinishedImport.Warning(lake) is { } unfinishedImport)
         {

@@ -70,6 +70,24 @@ public sealed partial class QuarantineReadThroughTests : IDisposable
     }
 
     [Fact]
+    public void A_quarantined_object_its_owner_removed_from_raw_leaves_quarantine_at_the_next_transform_of_its_day()
+    {
+        var (lake, _) = LakeWithPagesSetAside("removed", PlaysOf20, PlaysOf19);
+
+        // The page cannot be mended (nothing has it whole): its owner removes it, and transforms again.
+        File.Delete(Raw(lake, PlaysOf20));
+        var again = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.True(again.ExitCode == 3, again.Errors); // the other day's page is still bad
+        Assert.False(File.Exists(Path.Combine(lake, "quarantine", PlaysOf20)), "the copy of a page gone from raw/ is still in quarantine/");
+        Assert.False(File.Exists(Path.Combine(lake, "quarantine", PlaysOf20) + ".reason.txt"), "its reason is still in quarantine/");
+        Assert.True(SetAside(lake, PlaysOf19), "a page still bad lost its quarantined copy");
+        Assert.Equal(1, QuarantinedInReport(lake));
+        var query = DemoCommandTests.RunCli("query", "--lake", lake);
+        Assert.Contains("1 raw object(s) of this lake are set aside", query.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_page_still_bad_on_the_day_transformed_again_keeps_its_copy_while_the_mended_one_leaves()
     {
         var (lake, good) = LakeWithPagesSetAside("same-day", PlaysOf20, SavedOf20);
