@@ -103,6 +103,33 @@ internal static class LakeLock
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="aloneOnly"/> if no other process holds the lake, letting go of this process's own hold to look (for
+    /// a process done with the lake); returns whether it ran. Another process on the lake (an extract started on the same new
+    /// folder) keeps it, and its lease and working files under <c>.tmp/</c>.
+    /// </summary>
+    public static bool IfAlone(string root, Action aloneOnly)
+    {
+        lock (Gate)
+        {
+            if (Held.Remove(root, out var own))
+            {
+                own.Dispose();
+            }
+            var path = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder, SpotifyEtl.Storage.LocalFolderStore.LockFile);
+            try
+            {
+                using var exclusive = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                aloneOnly();
+                return true;
+            }
+            catch (IOException exception) when (SpotifyEtl.Storage.LocalEntry.HeldByAnother(exception))
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="aloneOnly"/> if no other process holds the lake, then holds it shared until the process ends.</summary>
     public static void Enter(string root, Action aloneOnly)
     {

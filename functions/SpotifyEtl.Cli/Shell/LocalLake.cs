@@ -37,10 +37,23 @@ internal static class LocalLake
     /// <summary>
     /// Removes a lake folder this run made that holds nothing but the tool's working files (its locks under <c>.tmp/</c>, empty
     /// folders): a run that landed nothing leaves no folder that later verbs would take for a lake with nothing in it yet. Only
-    /// the files it listed go, then the folders left empty: a file another process (an extract on the same new folder) writes
-    /// meanwhile stays, and so does the folder that holds it.
+    /// the files it listed go, then the folders left empty, and only while no other process holds the lake
+    /// (<see cref="LakeLock.IfAlone"/>): an extract started on the same new folder keeps its lease, its working files and
+    /// the folder.
     /// </summary>
     public static void RemoveIfUnused(DirectoryInfo folder)
+    {
+        try
+        {
+            LakeLock.IfAlone(folder.FullName, () => RemoveUnused(folder));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Left as it is: a lock file this user cannot open, or one removed meanwhile, is no lake the run harmed.
+        }
+    }
+
+    private static void RemoveUnused(DirectoryInfo folder)
     {
         try
         {
