@@ -36,7 +36,8 @@ internal sealed record AwsErrorResponse(
 
 /// <summary>
 /// The secret's JSON value, the credentials file <c>auth login</c> writes:
-/// <c>{"client_id":"…","client_secret":"…","refresh_token":"…","authorized_at":"…"}</c>.
+/// <c>{"client_id":"…","client_secret":"…","refresh_token":"…","authorized_at":"…"}</c>. Any other key the secret
+/// holds (a note, a key of another tool's) is kept in <see cref="Other"/> and written back with a rotated token.
 /// </summary>
 internal sealed record SpotifySecretValue(
     [property: JsonPropertyName(StackContract.Secret.ClientId)] string? ClientId,
@@ -44,6 +45,10 @@ internal sealed record SpotifySecretValue(
     [property: JsonPropertyName(StackContract.Secret.RefreshToken)] string? RefreshToken,
     [property: JsonPropertyName(StackContract.Secret.AuthorizedAt)] System.Text.Json.JsonElement? AuthorizedAt = null)
 {
+    // A setter, not init: System.Text.Json fills extension data beside a parameterized constructor only through one.
+    [JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Other { get; set; }
+
     public override string ToString() =>
         $"SpotifySecretValue {{ ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "none" : "***")}, RefreshToken = {(RefreshToken is null ? "none" : "***")} }}";
 }

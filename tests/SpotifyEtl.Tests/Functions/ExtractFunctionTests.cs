@@ -174,6 +174,9 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
     public async Task Handler_writes_a_rotated_refresh_token_back_and_the_next_warm_invocation_uses_it()
     {
         SpotifyApi.RotateRefreshTokenTo = "double-refresh-token-ROTATED";
+        // Keys of the secret's own besides the four (a note, another tool's settings) stay as they were.
+        const string others = """{"note":"rotated by the extract function","owner":{"team":"data","since":2024},"tags":["spotify",null,1.5]}""";
+        SecretsManager.Secrets[SecretId] = SecretsManager.Secrets[SecretId].TrimEnd('}') + "," + others[1..];
         var function = Function();
 
         function.RunHandler(Event()).Dispose();
@@ -182,6 +185,11 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         {
             Assert.Equal("double-refresh-token-ROTATED", secret.RootElement.GetProperty("refresh_token").GetString());
             Assert.Equal(SpotifyDouble.ClientSecret, secret.RootElement.GetProperty("client_secret").GetString());
+            using var expected = JsonDocument.Parse(others);
+            foreach (var key in expected.RootElement.EnumerateObject())
+            {
+                Assert.Equal(key.Value.GetRawText(), secret.RootElement.GetProperty(key.Name).GetRawText());
+            }
         }
         // The secret is read again right before the put, to find it still the version the run read.
         Assert.Equal(["secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue", "secretsmanager.PutSecretValue"], SecretsManager.Calls.Select(call => call.Target));
