@@ -58,6 +58,14 @@ export function analystPolicy(args: AnalystPolicyArgs): pulumi.Output<string> {
                         Resource: [`${glue}:catalog`, `${glue}:database/${database}`, `${glue}:table/${database}/*`],
                     },
                     {
+                        // Athena looks up the Region's default database whatever database a query names (AWS's Athena guide,
+                        // fine-grained access to the Glue Data Catalog): its metadata alone, none of its tables.
+                        Sid: "LookUpTheDefaultDatabase",
+                        Effect: "Allow",
+                        Action: "glue:GetDatabase",
+                        Resource: [`${glue}:catalog`, `${glue}:database/default`],
+                    },
+                    {
                         Sid: "ReadTheTables",
                         Effect: "Allow",
                         Action: "s3:GetObject",
