@@ -144,6 +144,8 @@ export function latestLoadView(table: TableDefinition, schema: string): string {
         `SELECT ${columns.join(", ")}`,
         `FROM ${schema}.${loadsTableName(table)}`,
         `QUALIFY ${newestVersionRank} = 1`,
-        "    AND ROW_NUMBER() OVER (PARTITION BY LOAD_FILE, LOAD_FILE_CHECKSUM, LOAD_FILE_ROW ORDER BY LOADED_AT DESC) = 1",
+        // The version as well as the bytes: two byte-identical versions loaded in the other order (the pipe late with the
+        // older) would otherwise leave each row's one pick on the version the rank drops, and the file out of the view.
+        "    AND ROW_NUMBER() OVER (PARTITION BY LOAD_FILE, LOAD_FILE_MODIFIED, LOAD_FILE_CHECKSUM, LOAD_FILE_ROW ORDER BY LOADED_AT DESC) = 1",
     ].join("\n");
 }

@@ -3,7 +3,8 @@
 -- beside the latest-load views (which read only each file's newest version). The prune tasks delete
 -- every superseded version daily at 04:15 UTC, so file_versions above 1 means the day's file was
 -- rewritten since then: today's by each run (the lake rewrites the day's partitions every run), an
--- earlier day's by a replay. A missing day means the extraction, transformation or load did not run.
+-- earlier day's by a replay. A missing day is a day without that table's file: no rows that day (playlist_entries
+-- is written only on days a playlist changed; plays and saved_tracks on days with none), or a run that failed.
 SELECT snapshot_date, 'albums' AS table_name, COUNT(DISTINCT load_file_checksum) AS file_versions
 FROM albums_loads GROUP BY snapshot_date
 UNION ALL

@@ -164,6 +164,23 @@ describe("the latest-load view", () => {
         ]);
     });
 
+    test("a file rewritten with the same bytes shows its rows once, whichever of its versions was loaded last", async () => {
+        const artists = tableNamed("artists");
+        const day20 = "artists/snapshot_date=2026-11-20/artists.parquet";
+        // Two runs wrote the same bytes (nothing changed between them): the reload task loaded the newer version, and the
+        // pipe, running late, the older one after it.
+        const older = "2026-11-20 06:00:00", newer = "2026-11-20 07:00:00";
+        for (const [first, second] of [[older, newer], [newer, older]] as const) {
+            const rows = await loadHistory(artists, [
+                ["b1", "Cy", "u3", "2026-11-20", day20, 1, first, "same", "2026-11-20 07:30:00"],
+                ["b2", "Di", "u4", "2026-11-20", day20, 2, first, "same", "2026-11-20 07:30:00"],
+                ["b1", "Cy", "u3", "2026-11-20", day20, 1, second, "same", "2026-11-20 07:45:00"],
+                ["b2", "Di", "u4", "2026-11-20", day20, 2, second, "same", "2026-11-20 07:45:00"],
+            ]);
+            assert.deepEqual(rows, [["b1", "Cy", "u3", "2026-11-20"], ["b2", "Di", "u4", "2026-11-20"]], `the version of ${second} loaded last`);
+        }
+    });
+
     test("after tableFormat changes, a replayed day's file of the new format replaces the other format's; a day not replayed keeps its own", async () => {
         const artists = tableNamed("artists");
         const day = (date: string, extension: string) => `artists/snapshot_date=${date}/artists.${extension}`;
