@@ -49,9 +49,11 @@ missing=()
 /usr/bin/python3 -c "import pandas" 2> /dev/null || missing+=(python3-pandas)
 # Time zones: the import's tests run it under other zones than UTC (slim images leave the database out).
 [[ -e /usr/share/zoneinfo/Pacific/Auckland ]] || missing+=(tzdata)
+# strace: a test watches spotify-etl's own fsync and rename calls (files nothing rebuilds reach the disk before their name).
+command -v strace > /dev/null || missing+=(strace)
 if (( ${#missing[@]} > 0 )); then
-  bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers, the time-zone tests" "${missing[@]}" \
-    || echo "without ${missing[*]} the browser tests, the benchmark smokes or the time-zone tests fail" >&2
+  bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers, the time-zone and flush tests" "${missing[@]}" \
+    || echo "without ${missing[*]} the browser tests, the benchmark smokes, the time-zone or the flush tests fail" >&2
 fi
 
 echo "== C#: dotnet test (xunit)"
