@@ -122,14 +122,6 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Resource: objects(transformedBucketArn, lake.reports),
         },
         {
-            // With this, a run never reported (no fragment built yet) reads as missing, not as refused.
-            Sid: "ListRunReports",
-            Effect: "Allow",
-            Action: "s3:ListBucket",
-            Resource: transformedBucketArn,
-            Condition: { StringLike: { "s3:prefix": `${lake.reports}*` } },
-        },
-        {
             // A day whose table becomes empty (an emptied playlist) loses its old file.
             Sid: "PublishTables",
             Effect: "Allow",
@@ -173,6 +165,14 @@ export function transformStatements(rawBucketArn: pulumi.Input<string>, transfor
             Action: "s3:ListBucket",
             Resource: transformedBucketArn,
             Condition: { StringLike: { "s3:prefix": `${lake.staging}*` } },
+        },
+        {
+            // With this, a run never reported (no fragment built yet) reads as missing, not as refused.
+            Sid: "ListRunReports",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: transformedBucketArn,
+            Condition: { StringLike: { "s3:prefix": `${lake.reports}*` } },
         },
         {
             // The current-state digests of the earlier layout (gzip JSON), which nothing reads, go once every day with

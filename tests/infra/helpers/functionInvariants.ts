@@ -160,8 +160,8 @@ export function describeFunctionInvariants(current: () => Stack): void {
             assert.deepEqual(actionsOn(statements, `${raw}/quarantine/x.json`).sort(), ["s3:GetObject", "s3:PutObject"]);
             assert.deepEqual(actionsOn(statements, `${raw}/state/x.json`), []);
             assert.deepEqual(actionsOn(statements, `${transformed}/staging/x`).sort(), ["s3:GetObject", "s3:PutObject"]);
-            // Run reports are written for people and alarms to read, never read back.
-            assert.deepEqual(actionsOn(statements, `${transformed}/reports/x`), ["s3:PutObject"]);
+            // Run reports are written for people and alarms to read, and read back for a run without a manifest.
+            assert.deepEqual(actionsOn(statements, `${transformed}/reports/x`).sort(), ["s3:GetObject", "s3:PutObject"]);
             assert.deepEqual(actionsOn(statements, `${transformed}/transformed/x`).sort(), ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]);
             assert.deepEqual(actionsOn(statements, secret), []);
             // A dropped data export is read (as the version its event names), never changed or deleted; its history files land under raw/spotify_export/ only.
@@ -175,6 +175,7 @@ export function describeFunctionInvariants(current: () => Stack): void {
                 [raw, { StringLike: { "s3:prefix": "import/*" } }],
                 [transformed, { StringLike: { "s3:prefix": "transformed/listening_history/*" } }],
                 [transformed, { StringLike: { "s3:prefix": "staging/*" } }],
+                [transformed, { StringLike: { "s3:prefix": "reports/*" } }],
                 // The current-state tables' sources, listed while some day has no digest (a new stack's first transform).
                 [transformed, { StringLike: { "s3:prefix": ["songs", "albums", "artists", "song_artists", "playlists"].map((t) => `transformed/${t}/*`) } }],
             ]);
