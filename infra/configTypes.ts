@@ -58,7 +58,6 @@ export interface FunctionsConfig {
     readonly architecture: Architecture;
     readonly extract: FunctionSizing;
     readonly transform: TransformSizing;
-    /** Days the functions' and the Glue crawler's log groups keep their lines. */
     readonly logRetentionDays: number;
     /** Empty = the program runs `dotnet publish`; otherwise an existing publish folder. */
     readonly packagePath: string;

@@ -30,8 +30,7 @@ const metricNamespace = stackMetricNamespace(base);
 const provider = stackProvider(config.region, { project: config.project, stack: config.stack, owner: config.owner });
 const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 const account = aws.getCallerIdentityOutput({}, { provider });
-const partitionFacts = aws.getPartitionOutput({}, { provider });
-const partition = partitionFacts.partition;
+const partition = aws.getPartitionOutput({}, { provider }).partition;
 // The bootstrap's boundary of this stack: its deploy role creates no role without it.
 const permissionsBoundary = config.permissionsBoundary
     ? pulumi.all([partition, account.accountId]).apply(([p, id]) => permissionsBoundaryArn(p, id, config.namePrefix, config.stack))
@@ -130,8 +129,6 @@ const catalog = new Catalog(`${base}-catalog`, {
     tableFormat: config.catalog.tableFormat,
     firstSnapshotDate: config.catalog.firstSnapshotDate,
     permissionsBoundary,
-    logRetentionDays: config.functions.logRetentionDays,
-    dnsSuffix: partitionFacts.dnsSuffix,
 }, opts);
 
 const analytics = new Analytics(`${base}-analytics`, {
@@ -194,7 +191,6 @@ export const deadLetterQueueUrls = {
 export const scheduleRuleName = schedule.rule.name;
 export const glueDatabase = catalog.databaseName;
 export const crawlerName = catalog.crawlerName;
-export const crawlerLogGroupName = catalog.crawlerLogGroup.name;
 export const athenaWorkgroup = analytics.workgroupName;
 export const namedQueryIds = analytics.namedQueryIds;
 /** What a person needs to run the named queries, for an administrator to attach (docs/analytics.md, "Who may run the queries"). */

@@ -13,10 +13,9 @@
 // role it creates must carry the stack's permissions boundary, which it can neither remove nor change. It may
 // not read a secret's value, put one (PutSecretValue), move its current label to another version, share the
 // secret through a resource policy, rotation or a replica, delete a reviewed stack's secret without a recovery
-// window, read or write the lake's objects (a destroy's deletes aside), use KMS beyond decrypting its stack's data key
-// and managing its crawler's log key (with which it encrypts and decrypts nothing), or assume any role (denies.ts).
-// (UpdateSecret, which pulumi up calls for the secret's description and key, accepts a value too; IAM cannot tell the
-// two calls apart.)
+// window, read or write the lake's objects (a destroy's deletes aside), use KMS beyond decrypting its stack's data key,
+// or assume any role (denies.ts). (UpdateSecret, which pulumi up calls for the secret's description and key, accepts a
+// value too; IAM cannot tell the two calls apart.)
 
 import { permissionsBoundaryArn } from "../boundary";
 import { deployDenies } from "./denies";
@@ -65,7 +64,6 @@ export const boundaryArn = (s: Pick<StackScope, "partition" | "accountId" | "nam
 export const previewReadsWithoutResourceScope: Readonly<Record<string, string>> = {
     "glue:GetClassifier": "Glue classifiers have no ARN: AWS authorizes classifier actions on Resource \"*\" only.",
     "logs:DescribeLogGroups": "Authorized on Resource \"*\" only (it lists groups by name prefix); it returns names and settings, no log events.",
-    "glue:GetSecurityConfiguration": "Glue security configurations have no ARN.",
 };
 
 /** Writes of the deploy role AWS authorizes only on Resource "*", and why. */
@@ -75,15 +73,13 @@ export const deployActionsWithoutResourceScope: Readonly<Record<string, string>>
     "glue:UpdateClassifier": "Glue classifiers have no ARN.",
     "glue:DeleteClassifier": "Glue classifiers have no ARN.",
     "glue:CreateCrawler": "Glue authorizes creating a crawler on Resource \"*\" only; its later changes are scoped to the crawler's ARN.",
-    "glue:CreateSecurityConfiguration": "Glue security configurations have no ARN.",
-    "glue:DeleteSecurityConfiguration": "Glue security configurations have no ARN.",
 };
 
 /** Service wildcards of the deploy role, and why each is needed. */
 export const deployServiceWildcards: Readonly<Record<string, string>> = {
     "s3:*": "buckets and their configuration resources (versioning, lifecycle, encryption, policy, notification), and of their objects only the deletes that empty a bucket on destroy with forceDestroy (the rest denied)",
     "lambda:*": "functions, their permissions, event invoke configs and recursion settings",
-    "logs:*": "the functions' and the crawler's log groups, retention and metric filters",
+    "logs:*": "the functions' log groups, retention and metric filters",
     "sqs:*": "dead-letter queues and their policies",
     "sns:*": "the alarm topic and its e-mail subscription",
     "events:*": "the schedule rule and its target",
@@ -106,11 +102,7 @@ export function stackArns(s: Pick<StackScope, "partition" | "accountId" | "nameP
         functions: [`${arn}:lambda:*:${a}:function:${p}-*`],
         roles: [`${arn}:iam::${a}:role/${p}-*`],
         logGroups: [`${arn}:logs:*:${a}:log-group:/aws/lambda/${p}-*`],
-        // The crawler's own group, which its security configuration names after its role: /aws-glue/crawlers-role/<role>-<configuration>.
-        crawlerLogGroups: [`${arn}:logs:*:${a}:log-group:/aws-glue/crawlers-role/${p}-*`],
-        // KMS keys have no name in their ARN: the stack's are those tagged with a name of the stack's.
-        keys: [`${arn}:kms:*:${a}:key/*`],
-        keyTag: { "aws:ResourceTag/Name": `${p}-*` },
+        crawlerLogGroups: [`${arn}:logs:*:${a}:log-group:/aws-glue/crawlers`, `${arn}:logs:*:${a}:log-group:/aws-glue/crawlers:*`],
         queues: [`${arn}:sqs:*:${a}:${p}-*`],
         topics: [`${arn}:sns:*:${a}:${p}-*`],
         rules: [`${arn}:events:*:${a}:rule/${p}-*`],
@@ -127,9 +119,6 @@ export function stackArns(s: Pick<StackScope, "partition" | "accountId" | "nameP
         cloudwatch: [`${arn}:cloudwatch:*:${a}:alarm:${p}-*`, `${arn}:cloudwatch::${a}:dashboard/${p}-*`],
     };
 }
-
-/** What a preview reads of the crawler's log key. */
-const crawlerLogKeyReads = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"];
 
 /** Decrypting the stack's data key: what `pulumi preview` and `pulumi up` of a KMS-encrypted stack need of KMS. */
 const secretsKeyStatement = (s: StackScope): Statement =>
@@ -155,7 +144,7 @@ export function previewPolicy(s: StackScope): PolicyDocument {
                 "lambda:ListVersionsByFunction",
             ], r.functions),
             allow("ReadRoles", ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags"], r.roles),
-            allow("ReadLogGroups", ["logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], [...r.logGroups, ...r.crawlerLogGroups]),
+            allow("ReadLogGroups", ["logs:DescribeMetricFilters", "logs:ListTagsForResource", "logs:ListTagsLogGroup"], r.logGroups),
             allow("ListLogGroups", ["logs:DescribeLogGroups"], ["*"]),
             allow("ReadQueues", ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags"], r.queues),
             allow("ReadTopics", ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"], r.topics),
@@ -164,8 +153,6 @@ export function previewPolicy(s: StackScope): PolicyDocument {
             allow("ReadSecretMetadata", ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"], r.secrets),
             allow("ReadCatalog", ["glue:GetCrawler", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetTags"], r.glue.filter((arn) => !arn.includes(":userDefinedFunction/"))),
             allow("ReadClassifiers", ["glue:GetClassifier"], ["*"]),
-            allow("ReadSecurityConfigurations", ["glue:GetSecurityConfiguration"], ["*"]),
-            { Sid: "ReadCrawlerLogKey", Effect: "Allow", Action: crawlerLogKeyReads, Resource: r.keys, Condition: { StringLike: r.keyTag } },
             allow("ReadWorkgroups", ["athena:BatchGetNamedQuery", "athena:GetNamedQuery", "athena:GetWorkGroup", "athena:ListTagsForResource"], r.workgroups),
             allow("ReadAlarmsAndDashboard", ["cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"], r.cloudwatch),
             secretsKeyStatement(s),
@@ -186,7 +173,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
         Statement: [
             allow("ManageBuckets", ["s3:*"], [...r.buckets, ...r.objects]),
             allow("ManageFunctions", ["lambda:*"], r.functions),
-            allow("ManageLogGroups", ["logs:*"], [...r.logGroups, ...r.crawlerLogGroups]),
+            allow("ManageLogGroups", ["logs:*"], r.logGroups),
             allow("ManageQueues", ["sqs:*"], r.queues),
             allow("ManageTopics", ["sns:*"], r.topics),
             allow("ManageRules", ["events:*"], r.rules),
@@ -195,11 +182,6 @@ export function deployPolicy(s: StackScope): PolicyDocument {
             allow("ActionsWithoutResourceScope", Object.keys(deployActionsWithoutResourceScope), ["*"]),
             allow("ManageWorkgroups", ["athena:*"], r.workgroups),
             allow("ManageAlarmsAndDashboard", ["cloudwatch:*"], r.cloudwatch),
-            // The crawler's log key: created only with a name of the stack's, then managed by that name. Never used by
-            // the role: only CloudWatch Logs encrypts and decrypts with it, for the crawler's group.
-            allow("CreateCrawlerLogKey", ["kms:CreateKey"], ["*"], { StringLike: { "aws:RequestTag/Name": `${r.prefix}-*` } }),
-            allow("ManageCrawlerLogKey", [...crawlerLogKeyReads, "kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource",
-                "kms:ScheduleKeyDeletion"], r.keys, { StringLike: r.keyTag }),
             allow("ReadStackRoles", [
                 "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies",
                 "iam:ListRoleTags", "iam:TagRole", "iam:UntagRole",
@@ -239,12 +221,7 @@ export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "
             // Snowflake's notification integration tells of failed loads on the alarm topic.
             { Sid: "AlarmTopic", Effect: "Allow", Action: ["sns:Publish"], Resource: r.topics },
             { Sid: "FunctionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: r.logGroups },
-            {
-                Sid: "CrawlerLogs",
-                Effect: "Allow",
-                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
-                Resource: r.crawlerLogGroups,
-            },
+            { Sid: "CrawlerLogs", Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: r.crawlerLogGroups },
             {
                 Sid: "CatalogPartitions",
                 Effect: "Allow",

@@ -29,10 +29,6 @@ export interface CatalogArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** ARN of the managed policy that bounds the crawler role's permissions. */
     permissionsBoundary?: pulumi.Input<string>;
-    /** Days the crawler's log group keeps its lines: the stack's `logRetentionDays`, as the functions' log groups. */
-    logRetentionDays: number;
-    /** The partition's DNS suffix (aws.getPartition's dnsSuffix), which names CloudWatch Logs in the key policy. Default amazonaws.com. */
-    dnsSuffix?: pulumi.Input<string>;
 }
 
 export const openCsvSerDe = "org.apache.hadoop.hive.serde2.OpenCSVSerde";
@@ -144,10 +140,6 @@ export class Catalog extends pulumi.ComponentResource {
     readonly crawlerPolicy: aws.iam.RolePolicy;
     readonly crawler: aws.glue.Crawler;
     readonly crawlerName: pulumi.Output<string>;
-    /** The crawler's own log group, with the stack's retention; the security configuration sends its lines there. */
-    readonly crawlerLogGroup: aws.cloudwatch.LogGroup;
-    readonly crawlerLogKey: aws.kms.Key;
-    readonly crawlerSecurityConfiguration: aws.glue.SecurityConfiguration;
 
     constructor(name: string, args: CatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("spotify:etl:Catalog", name, {}, opts);
@@ -214,63 +206,6 @@ export class Catalog extends pulumi.ComponentResource {
         const glueArn = (resource: pulumi.Input<string>) =>
             pulumi.interpolate`arn:${arnParts.partition}:glue:${arnParts.region}:${arnParts.account}:${resource}`;
 
-        // Glue writes a crawler's log lines to /aws-glue/crawlers, one group for every crawler of the account and region,
-        // which Glue creates on first use and keeps for ever, and which a stack cannot declare without colliding with the
-        // account's other stacks. A crawler whose security configuration encrypts its logs writes instead to
-        // /aws-glue/crawlers-role/<role path and name>-<security configuration name>: a group of its own (the role's path
-        // is /). So the crawler gets a KMS key, a security configuration that encrypts its logs with it (and nothing else:
-        // the crawler writes no S3 object and no bookmark), and that group, declared encrypted and with the stack's
-        // retention before the crawler exists. The key bills $1 a month; it is not rotated, which would bill more, since
-        // what it encrypts expires with the group's lines.
-        const securityConfigurationName = `${name}-crawler-logs`;
-        const logGroupName = pulumi.interpolate`/aws-glue/crawlers-role/${this.crawlerRole.name}-${securityConfigurationName}`;
-        const logGroupArn = pulumi.interpolate`arn:${arnParts.partition}:logs:${arnParts.region}:${arnParts.account}:log-group:${logGroupName}`;
-        this.crawlerLogKey = new aws.kms.Key(`${name}-crawler-logs`, {
-            description: "Encrypts the Glue crawler's log group",
-            enableKeyRotation: false,
-            deletionWindowInDays: 7,
-            // The account's IAM policies decide who manages it and reads with it; CloudWatch Logs uses it for this group only.
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "AccountIamPolicies",
-                        Effect: "Allow",
-                        Principal: { AWS: pulumi.interpolate`arn:${arnParts.partition}:iam::${arnParts.account}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
-                    {
-                        Sid: "CrawlerLogGroup",
-                        Effect: "Allow",
-                        Principal: { Service: pulumi.interpolate`logs.${arnParts.region}.${args.dnsSuffix ?? "amazonaws.com"}` },
-                        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                        Resource: "*",
-                        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
-                    },
-                ],
-            }),
-            // A key has no name: the deploy role manages only the keys tagged with a name of its stack's.
-            tags: pulumi.output(tags).apply((t) => ({ ...t, Name: securityConfigurationName })),
-        }, child);
-        this.crawlerSecurityConfiguration = new aws.glue.SecurityConfiguration(`${name}-crawler-logs`, {
-            name: securityConfigurationName,
-            encryptionConfiguration: {
-                cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: this.crawlerLogKey.arn },
-                jobBookmarksEncryption: { jobBookmarksEncryptionMode: "DISABLED" },
-                s3Encryption: { s3EncryptionMode: "DISABLED" },
-            },
-        }, {
-            // Its name is fixed, so that the group's name and the key's policy are known before it exists; Glue changes
-            // no security configuration in place, so a new one replaces it under the same name.
-            parent: this, deleteBeforeReplace: true,
-        });
-        this.crawlerLogGroup = new aws.cloudwatch.LogGroup(`${name}-crawler-logs`, {
-            name: logGroupName,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: this.crawlerLogKey.arn,
-        }, child);
-
         this.crawlerPolicy = new aws.iam.RolePolicy(`${name}-crawler`, {
             role: this.crawlerRole.id,
             policy: pulumi.jsonStringify({
@@ -320,12 +255,13 @@ export class Catalog extends pulumi.ComponentResource {
                         ],
                     },
                     {
-                        // Its own group only, which the stack declares: should Glue ask to create it, it finds it there.
-                        // Glue associates the security configuration's key with the group, which already has it.
                         Sid: "WriteCrawlerLogs",
                         Effect: "Allow",
-                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
-                        Resource: [this.crawlerLogGroup.arn, pulumi.interpolate`${this.crawlerLogGroup.arn}:*`],
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                        Resource: [
+                            pulumi.interpolate`arn:${arnParts.partition}:logs:${arnParts.region}:${arnParts.account}:log-group:/aws-glue/crawlers`,
+                            pulumi.interpolate`arn:${arnParts.partition}:logs:${arnParts.region}:${arnParts.account}:log-group:/aws-glue/crawlers:*`,
+                        ],
                     },
                 ],
             }),
@@ -345,10 +281,9 @@ export class Catalog extends pulumi.ComponentResource {
             schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
             recrawlPolicy: { recrawlBehavior: "CRAWL_EVERYTHING" },
             schedule: args.crawlerSchedule === "" ? undefined : args.crawlerSchedule ?? defaultCrawlerSchedule,
-            securityConfiguration: this.crawlerSecurityConfiguration.name,
             tags,
         }, {
-            parent: this, dependsOn: [this.crawlerPolicy, this.crawlerLogGroup, ...Object.values(this.tables)],
+            parent: this, dependsOn: [this.crawlerPolicy, ...Object.values(this.tables)],
             // The provider sends no list for an empty one, and Glue keeps the last: a CSV stack turned Parquet would keep
             // naming its deleted classifier, a diff at every preview. A new crawler (Pulumi names it) starts clean.
             replaceOnChanges: ["classifiers"],
@@ -359,7 +294,6 @@ export class Catalog extends pulumi.ComponentResource {
             databaseName: this.databaseName,
             tableNames: tables.map(t => t.name),
             crawlerName: this.crawlerName,
-            crawlerLogGroupName: this.crawlerLogGroup.name,
         });
     }
 }

@@ -31,7 +31,7 @@ describe("Catalog of a Parquet lake (the default tableFormat)", () => {
 
     before(async () => {
         const { Catalog } = await import("../../infra/components/catalog");
-        const catalog = new Catalog("lake", { transformedBucketName: bucket, transformedBucketArn: `arn:aws:s3:::${bucket}`, logRetentionDays: 30 });
+        const catalog = new Catalog("lake", { transformedBucketName: bucket, transformedBucketArn: `arn:aws:s3:::${bucket}` });
         assert.equal(catalog.classifier, undefined, "a Parquet lake needs no CSV classifier");
         await value(pulumi.all([catalog.crawler.urn, ...Object.values(catalog.tables).map(t => t.urn)]));
     });

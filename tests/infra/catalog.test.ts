@@ -11,7 +11,6 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "../../infra/node_modules/@pulumi/pulumi";
 import { loadNamedQueries } from "../../infra/catalog/namedQueries";
 import { referencedTables } from "./helpers/dialect";
-import { decide, decideByResourcePolicy, useResourcePolicies } from "./helpers/iamSimulation";
 import { contract, currentTables } from "./helpers/tableContract";
 
 interface Recorded {
@@ -39,12 +38,6 @@ pulumi.runtime.setMocks({
             case "aws:iam/role:Role":
                 state.arn = `arn:aws:iam::${account}:role/${physicalName}`;
                 break;
-            case "aws:kms/key:Key":
-                state.arn = `arn:aws:kms:${region}:${account}:key/0a1b2c3d-${args.name}`;
-                break;
-            case "aws:cloudwatch/logGroup:LogGroup":
-                state.arn = `arn:aws:logs:${region}:${account}:log-group:${physicalName}`;
-                break;
         }
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
         return { id: `${args.name}-id`, state };
@@ -62,8 +55,6 @@ describe("Catalog and Analytics components", () => {
     const bucket = "spotify-transformed-bucket";
     const schedule = "cron(45 6 * * ? *)";
     const cutoff = 100 * 1024 * 1024;
-    // Not the config's default (30): the crawler's group takes the retention it is given.
-    const logRetentionDays = 14;
     let databaseName = "";
     let workgroupName = "";
     let urns: string[] = [];
@@ -77,7 +68,6 @@ describe("Catalog and Analytics components", () => {
             crawlerSchedule: schedule,
             tableFormat: "csv",
             tags: { project: "spotify-stack" },
-            logRetentionDays,
         });
         const analytics = new Analytics("analytics", {
             databaseName: catalog.databaseName,
@@ -90,7 +80,6 @@ describe("Catalog and Analytics components", () => {
         urns = await value(pulumi.all([
             catalog.database.urn, catalog.crawler.urn, catalog.crawlerRole.urn, catalog.crawlerPolicy.urn,
             catalog.classifier!.urn, ...Object.values(catalog.tables).map(t => t.urn),
-            catalog.crawlerLogKey.urn, catalog.crawlerSecurityConfiguration.urn, catalog.crawlerLogGroup.urn,
             analytics.workgroup.urn, ...Object.values(analytics.namedQueries).map(q => q.urn),
         ]));
         await value(catalog.crawler.configuration);
@@ -246,62 +235,6 @@ describe("Catalog and Analytics components", () => {
         });
     });
 
-    describe("crawler logs", () => {
-        const only = (type: string) => {
-            const found = ofType(type);
-            assert.equal(found.length, 1, type);
-            return found[0]!;
-        };
-        // The mocks name an auto-named resource after its logical name, as Pulumi does, with a suffix.
-        const roleName = () => `${only("aws:iam/role:Role").name}-abc1234`;
-        const groupArn = () => `arn:aws:logs:${region}:${account}:log-group:${only("aws:cloudwatch/logGroup:LogGroup").inputs.name}`;
-
-        it("go to a group of the crawler's own, the one its security configuration names, kept as long as the stack's other logs", () => {
-            const configuration = only("aws:glue/securityConfiguration:SecurityConfiguration").inputs;
-            const group = only("aws:cloudwatch/logGroup:LogGroup").inputs;
-            assert.equal(only("aws:glue/crawler:Crawler").inputs.securityConfiguration, configuration.name);
-            // Glue's name for the group of a crawler whose security configuration encrypts its logs: the role's path (/) and name.
-            assert.equal(only("aws:iam/role:Role").inputs.path, undefined);
-            assert.equal(group.name, `/aws-glue/crawlers-role/${roleName()}-${configuration.name}`);
-            assert.equal(group.retentionInDays, logRetentionDays);
-        });
-
-        it("are encrypted with a key of their own, the security configuration's one use of encryption", () => {
-            const key = only("aws:kms/key:Key");
-            const keyArn = `arn:aws:kms:${region}:${account}:key/0a1b2c3d-${key.name}`;
-            const encryption = only("aws:glue/securityConfiguration:SecurityConfiguration").inputs.encryptionConfiguration;
-            assert.deepEqual(encryption, {
-                cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
-                jobBookmarksEncryption: { jobBookmarksEncryptionMode: "DISABLED" },
-                s3Encryption: { s3EncryptionMode: "DISABLED" },
-            });
-            assert.equal(only("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, keyArn);
-        });
-
-        it("the key lets CloudWatch Logs use it for the crawler's group only, and the account's IAM policies decide the rest", async () => {
-            const key = only("aws:kms/key:Key");
-            const keyArn = `arn:aws:kms:${region}:${account}:key/0a1b2c3d-${key.name}`;
-            const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: { AWS?: string; Service?: string }; Condition?: unknown }[] };
-            const root = `arn:aws:iam::${account}:root`;
-            // The simulator cannot read an encryption context key (its name holds colons): what the service may do is read here.
-            const others = policy.Statement.filter(s => s.Principal.AWS !== root);
-            assert.deepEqual(others.map(s => s.Principal), [{ Service: `logs.${region}.amazonaws.com` }]);
-            for (const statement of others) {
-                assert.deepEqual(statement.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": groupArn() } });
-            }
-            useResourcePolicies({ forResource: (arn) => (arn === keyArn ? policy : undefined) });
-            const admin = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:*"], Resource: ["*"] }] };
-            const principal = (accountId: string, policies: unknown[]) => ({ arn: `arn:aws:iam::${accountId}:role/admin`, accountId, policies });
-            for (const action of ["kms:Decrypt", "kms:ScheduleKeyDeletion"]) {
-                assert.equal(await decide(principal(account, [admin]), { action, resource: keyArn }), "Allowed", `${action}: an administrator of the account`);
-                assert.equal(await decide(principal(account, []), { action, resource: keyArn }), "ImplicitlyDenied", `${action}: a role of the account without it`);
-                assert.equal(await decide(principal("999988887777", [admin]), { action, resource: keyArn }), "ImplicitlyDenied", `${action}: another account`);
-            }
-            assert.equal(await decideByResourcePolicy(`logs.${region}.amazonaws.com`, policy, { action: "kms:Decrypt", resource: keyArn }), "ImplicitlyDenied",
-                "CloudWatch Logs without the crawler's group as its context");
-        });
-    });
-
     describe("crawler role", () => {
         const policy = () => {
             const policies = ofType("aws:iam/rolePolicy:RolePolicy");
@@ -328,14 +261,6 @@ describe("Catalog and Analytics components", () => {
                     assert.doesNotMatch(resource.replace(/[/:]\*$/, ""), /\*/, `resource ${resource}`);
                 }
             }
-        });
-
-        it("writes log lines only to its own group, which the stack declares", () => {
-            const group = ofType("aws:cloudwatch/logGroup:LogGroup")[0]!.inputs.name as string;
-            const groupArn = `arn:aws:logs:${region}:${account}:log-group:${group}`;
-            const logStatements = policy().Statement.filter(s => s.Action.some(a => a.startsWith("logs:")));
-            assert.deepEqual(logStatements.flatMap(s => s.Resource), [groupArn, `${groupArn}:*`]);
-            assert.deepEqual(logStatements.flatMap(s => s.Action).sort(), ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
         });
 
         it("reads only the transformed/ prefix of the transformed bucket", () => {

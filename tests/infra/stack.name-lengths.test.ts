@@ -26,13 +26,12 @@ const nameLimits: Readonly<Record<string, { readonly limit: number; readonly key
     "aws:glue/crawler:Crawler": { limit: 255 },
     "aws:glue/catalogDatabase:CatalogDatabase": { limit: 255 },
     "aws:glue/catalogTable:CatalogTable": { limit: 255 },
-    "aws:glue/securityConfiguration:SecurityConfiguration": { limit: 255 },
     "aws:sns/topic:Topic": { limit: 256 },
     "aws:secretsmanager/secret:Secret": { limit: 512 },
     "aws:cloudwatch/logGroup:LogGroup": { limit: 512 },
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": { limit: 512 },
 };
-/** Kinds of resource AWS gives no name of their own (a bucket's settings, a policy on a queue or a topic, a KMS key). */
+/** Kinds of resource AWS gives no name of their own (a bucket's settings, a policy on a queue or a topic). */
 const unnamed = new Set([
     "pulumi:providers:aws", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
@@ -40,7 +39,6 @@ const unnamed = new Set([
     "aws:sqs/queuePolicy:QueuePolicy", "aws:sns/topicPolicy:TopicPolicy",
     "aws:lambda/functionRecursionConfig:FunctionRecursionConfig",
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    "aws:kms/key:Key",
 ]);
 
 let run: StackRun;

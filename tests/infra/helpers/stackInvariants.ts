@@ -10,15 +10,7 @@ import { permissionsBoundaryName } from "../../../infra/boundary";
 import { describeAlarmInvariants } from "./alarmInvariants";
 import { describeFunctionInvariants } from "./functionInvariants";
 import { describeStorageInvariants } from "./storageInvariants";
-import { configured } from "./stackFacts";
-import { asList, Stack, types } from "./stackQueries";
-
-/** Whether an action of a policy (a name, or a pattern with `*`) grants the given action. */
-const grants = (pattern: string, action: string): boolean =>
-    new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
-
-/** The log group an ARN of a policy names (its streams' `:*` or `:log-stream:...` aside); undefined for any other resource. */
-const logGroupOf = (arn: string): string | undefined => /:log-group:([^:]+)(?::\*|:log-stream:.*)?$/.exec(arn)?.[1];
+import { Stack, types } from "./stackQueries";
 
 /** Paths of every input wrapped as a Pulumi secret: what a preview of the stack would have to decrypt. */
 function secretInputPaths(value: unknown, at: string, found: string[] = []): string[] {
@@ -57,43 +49,6 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
             test("no resource input is a Pulumi secret: a preview of the stack has nothing to decrypt", () => {
                 const found = stack.run.resources.flatMap((r) => secretInputPaths(r.inputs, `${r.type} ${r.name}`));
                 assert.deepEqual(found, []);
-            });
-        });
-
-        describe("log groups", () => {
-            test("a role that may create a log group or write log events writes only to groups the stack declares, kept logRetentionDays", () => {
-                const groups = stack.all(types.logGroup);
-                const retention = Number(configured(stack, "logRetentionDays"));
-                const writers = new Set<string>();
-                for (const rolePolicy of stack.all(types.rolePolicy)) {
-                    for (const statement of stack.policy(rolePolicy).Statement.filter((s) => s.Effect === "Allow")) {
-                        if (!asList(statement.Action).some((a) => grants(a, "logs:CreateLogGroup") || grants(a, "logs:PutLogEvents"))) {
-                            continue;
-                        }
-                        writers.add(String(rolePolicy.inputs["role"]));
-                        for (const resource of asList(statement.Resource)) {
-                            const name = logGroupOf(resource);
-                            const where = `${rolePolicy.name} ${statement.Sid ?? ""}: ${resource}`;
-                            // A pattern would let the role create or fill a group nobody declared, which never expires.
-                            assert.ok(name !== undefined && !name.includes("*"), `${where} names no one log group`);
-                            const group = groups.find((g) => g.inputs["name"] === name);
-                            assert.ok(group !== undefined, `${where}: the stack declares no ${name}`);
-                            assert.equal(group.inputs["retentionInDays"], retention, `${where}: ${name} keeps its lines ${String(group.inputs["retentionInDays"])} days`);
-                        }
-                    }
-                }
-                // The two functions' roles and the crawler's.
-                const crawlerRole = stack.one(types.role, (r) => r.state["arn"] === stack.one("aws:glue/crawler:Crawler").inputs["role"]);
-                assert.ok(writers.has(String(crawlerRole.state["name"])), "the crawler's role writes no logs");
-                assert.ok(writers.size >= 3, [...writers].join(", "));
-            });
-
-            test("the crawler's log group, the one its security configuration sends its lines to, exists before the crawler", () => {
-                const crawler = stack.one("aws:glue/crawler:Crawler");
-                const role = stack.one(types.role, (r) => r.state["arn"] === crawler.inputs["role"]);
-                const configuration = stack.one("aws:glue/securityConfiguration:SecurityConfiguration", (c) => c.inputs["name"] === crawler.inputs["securityConfiguration"]);
-                const group = stack.one(types.logGroup, (g) => g.inputs["name"] === `/aws-glue/crawlers-role/${String(role.state["name"])}-${String(configuration.inputs["name"])}`);
-                assert.ok(stack.dependsOn(crawler, group), "the crawler does not wait for its log group");
             });
         });
 

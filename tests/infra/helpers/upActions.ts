@@ -20,8 +20,6 @@ export interface TypeActions {
     readonly arn: (r: RecordedResource, at: Where) => string;
     /** Further requests of a write, with their own resources and context (PassRole, a role's boundary). */
     readonly extra?: (r: RecordedResource, at: Where) => readonly Request[];
-    /** What AWS knows of the resource in every request on it (a KMS key's tags). */
-    readonly context?: (r: RecordedResource) => Readonly<Record<string, string>>;
 }
 
 export interface Where {
@@ -49,7 +47,6 @@ const queueArnOfUrl = (url: unknown, at: Where): string => `arn:aws:sqs:${at.reg
 const glue = (at: Where, resource: string): string => `arn:aws:glue:${at.region}:${at.accountId}:${resource}`;
 const ruleArn = (name: unknown, at: Where): string => `arn:aws:events:${at.region}:${at.accountId}:rule/${str(name)}`;
 const workgroupArn = (name: unknown, at: Where): string => `arn:aws:athena:${at.region}:${at.accountId}:workgroup/${str(name)}`;
-const tagsOf = (r: RecordedResource): Record<string, string> => (r.inputs["tags"] ?? {}) as Record<string, string>;
 
 const s3Config = (get: string, put: string, remove?: string): TypeActions => ({
     read: [get],
@@ -129,12 +126,7 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
         read: ["logs:ListTagsForResource"],
         write: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup"],
         arn: (r, at) => logGroupArn(r.inputs["name"], at),
-        // A group with a KMS key has it associated (or dissociated) when the key changes.
-        extra: (r, at) => [
-            { action: "logs:DescribeLogGroups", resource: "*" },
-            ...(r.inputs["kmsKeyId"] === undefined ? [] : ["logs:AssociateKmsKey", "logs:DisassociateKmsKey"]
-                .map((action) => ({ action, resource: logGroupArn(r.inputs["name"], at) }))),
-        ],
+        extra: () => [{ action: "logs:DescribeLogGroups", resource: "*" }],
     },
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
         read: ["logs:DescribeMetricFilters"],
@@ -215,20 +207,6 @@ export const upActions: Readonly<Record<string, TypeActions>> = {
             { action: "iam:PassRole", resource: str(r.inputs["role"]), context: { "iam:PassedToService": "glue.amazonaws.com" } },
         ],
     },
-    "aws:glue/securityConfiguration:SecurityConfiguration": {
-        read: ["glue:GetSecurityConfiguration"],
-        write: ["glue:CreateSecurityConfiguration", "glue:DeleteSecurityConfiguration"],
-        arn: () => "*",
-    },
-    "aws:kms/key:Key": {
-        read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
-        write: ["kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion"],
-        arn: (r) => str(r.state["arn"]),
-        // The key's tags are in the request that creates it, and on the key in every request after.
-        context: (r) => Object.fromEntries(Object.entries(tagsOf(r)).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
-        extra: (r) => [{ action: "kms:CreateKey", resource: "*",
-            context: Object.fromEntries(Object.entries(tagsOf(r)).map(([key, value]) => [`aws:RequestTag/${key}`, value])) }],
-    },
     "aws:athena/workgroup:Workgroup": {
         read: ["athena:GetWorkGroup", "athena:ListTagsForResource"],
         write: ["athena:CreateWorkGroup", "athena:UpdateWorkGroup", "athena:TagResource", "athena:DeleteWorkGroup"],
@@ -260,10 +238,8 @@ export function upRequests(resources: readonly RecordedResource[], at: Where, pa
             continue;
         }
         const resource = entry.arn(r, at);
-        const context = entry.context?.(r);
         const actions = part === "read" ? entry.read : [...entry.read, ...entry.write];
-        const requests: Request[] = [...actions.map((action) => ({ action, resource, ...(context === undefined ? {} : { context }) })),
-            ...(part === "all" ? entry.extra?.(r, at) ?? [] : [])];
+        const requests: Request[] = [...actions.map((action) => ({ action, resource })), ...(part === "all" ? entry.extra?.(r, at) ?? [] : [])];
         for (const request of requests) {
             seen.set(`${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`, request);
         }
