@@ -61,6 +61,13 @@ export function describeStackInvariants(label: string, load: () => Promise<Stack
                     assert.equal(role.inputs["permissionsBoundary"], `arn:aws:iam::${fakeAccountId}:policy/${permissionsBoundaryName(prefix, stack.run.stack)}`, role.name);
                 }
             });
+
+            test("the stack creates no KMS key: a deploy role may not create one", () => {
+                // KMS authorizes CreateKey with tags only for a principal whose IAM policy lets it tag every key of the
+                // account, and one that creates a key without them cannot be kept to its own keys: a key is the
+                // bootstrap's (the stacks' secrets providers), or AWS's (aws/s3). A key here fails every workflow deploy.
+                assert.deepEqual(stack.run.resources.filter((r) => r.type.startsWith("aws:kms/")).map((r) => r.name), []);
+            });
         });
 
         describe("outputs", () => {
