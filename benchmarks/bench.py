@@ -61,7 +61,10 @@ SAME_ROWS = os.path.join(ROOT, "benchmarks", "duckdb-peer", "same-rows.mjs")
 QUERIES = os.path.join(ROOT, "queries")
 # The bounds of `spotify-etl sample`; larger samples need its --large.
 SAMPLE_DAYS, SAMPLE_ITEMS = 366, 10_000
-ONE_CORE = ["taskset", "-c", "0"]
+# The cores this process may run on (a container's CPU set may leave CPU 0 out, and hold fewer than the host has):
+# "every core" is all of them, "one core" the first of them.
+CORES = sorted(os.sched_getaffinity(0))
+ONE_CORE = ["taskset", "-c", str(CORES[0])]
 # The runtime a ReadyToRun build is compiled for: this machine's, which runs it.
 HOST_RID = "linux-arm64" if platform.machine() in ("aarch64", "arm64") else "linux-x64"
 
@@ -114,17 +117,27 @@ def verdict(met):
     return "**met**" if met else "**not met**"
 
 
+def dotnet_environment():
+    """The environment every process gets: no telemetry, and DOTNET_ROOT where it is unset, since a framework-dependent
+    build (the ReadyToRun CLI, the JIT floor, the Lambda harness) finds its runtime there or in /usr/share/dotnet, never
+    on PATH, where dotnet-install.sh's ~/.dotnet is."""
+    env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
+    dotnet = shutil.which("dotnet")
+    if not env.get("DOTNET_ROOT") and dotnet:
+        env["DOTNET_ROOT"] = os.path.dirname(os.path.realpath(dotnet))
+    return env
+
+
 def run(command):
     """Runs a tool (dotnet publish) whose time is not measured; stops the benchmark when it fails."""
-    result = subprocess.run(command, capture_output=True, text=True,
-                            env=dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1"))
+    result = subprocess.run(command, capture_output=True, text=True, env=dotnet_environment())
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
 
 
 def run_measured(command, env=None):
     """Runs a whole process; returns (seconds, its peak resident set in bytes, its standard output)."""
-    full_env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
+    full_env = dotnet_environment()
     full_env.update(env or {})
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
@@ -301,7 +314,7 @@ def compare(pairs):
     size, files, count = raw_size(lake)
     if not has_pandas():
         raise SystemExit("pandas is not installed: the comparison's peer needs python3-pandas (make bench and make test install it with apt-get)")
-    cores = os.cpu_count()
+    cores = len(CORES)
     processes = {
         "spotify-etl, in place": lambda: transform(lake),
         # The same run at once after itself: the memory it touches is what its predecessor just freed.
@@ -393,8 +406,11 @@ def same_tables(lake):
     reset(lake)
     summary = json.loads(run_measured([CLI, "transform", "--lake", lake, "--json"])[2])
     duckdb(lake)
-    compared = json.loads(subprocess.run(["node", SAME_ROWS, os.path.join(lake, "transformed"), os.path.join(WORK, "duckdb-out"), *PEER_TABLES],
-                                         check=True, capture_output=True, text=True).stdout)
+    checked = subprocess.run(["node", SAME_ROWS, os.path.join(lake, "transformed"), os.path.join(WORK, "duckdb-out"), *PEER_TABLES],
+                             capture_output=True, text=True)
+    if checked.returncode != 0:
+        raise SystemExit(f"comparing the DuckDB peer's tables with spotify-etl's failed ({checked.returncode}):\n{checked.stderr.strip()}")
+    compared = json.loads(checked.stdout)
     differ = [f"{table}: {found['differ']:,} rows one has and the other lacks" for table, found in compared.items() if found["differ"]]
     if differ:
         raise SystemExit("the DuckDB peer's tables differ from spotify-etl's: " + "; ".join(differ))
@@ -403,7 +419,8 @@ def same_tables(lake):
     say(f"Both write the same rows, compared value by value over the columns both write: {rows}. "
         + (f"spotify-etl writes some of them differently by design ({', '.join(f'{table} {n:,}' for table, n in by_design.items())}): "
            "a line break in a text as a space, and an album's release read with its precision. " if by_design else "")
-        + "The DuckDB peer leaves out the saved_tracks and top_items tables, and the rest listed under the figures.")
+        + "The DuckDB peer leaves out the saved_tracks and top_items tables, the current-state tables and their digests, "
+        "and the rest listed under the figures.")
     say()
     return summary["heap_huge_pages"]
 
@@ -809,7 +826,7 @@ def system():
             cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores"
+    return f"{platform.system()} {platform.release()}, {cpu}, {len(CORES)} cores"
 
 
 def machine():

@@ -80,11 +80,21 @@ def cpu_model():
         return platform.machine()
 
 
+def dotnet_environment():
+    """os.environ with DOTNET_ROOT where it is unset: a framework-dependent build (BUILT_CLI) finds its runtime there or in
+    /usr/share/dotnet, never on PATH, where dotnet-install.sh's ~/.dotnet is."""
+    env = dict(os.environ)
+    dotnet = shutil.which("dotnet")
+    if not env.get("DOTNET_ROOT") and dotnet:
+        env["DOTNET_ROOT"] = os.path.dirname(os.path.realpath(dotnet))
+    return env
+
+
 def measured(command, cwd=ROOT, env=None):
     """Elapsed seconds, CPU seconds, peak resident memory in bytes, and standard output of a whole process."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=dict(os.environ, **(env or {})))
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=dict(dotnet_environment(), **(env or {})))
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         out.seek(0)
@@ -148,7 +158,7 @@ def measure(args, cli, repeat, rows, work):
     for name in os.listdir(work):
         if name.startswith("lake-set-aside-"):
             shutil.rmtree(os.path.join(work, name), ignore_errors=True)
-    median = {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), max(r[2] for r in rs)) for name, rs in runs.items()}
+    median = {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), statistics.median(r[2] for r in rs)) for name, rs in runs.items()}
     ours, ours_cpu, ours_rss = median["ours"]
     pandas, pandas_cpu, pandas_rss = median["pandas"]
     duck, duck_cpu, duck_rss = median["duckdb"]
@@ -157,7 +167,7 @@ def measure(args, cli, repeat, rows, work):
     kind = ("ReadyToRun (make cli, its NativeAOT build failed)" if os.path.exists(NATIVE_CLI + ".dll") else "NativeAOT (make cli)") \
         if cli == NATIVE_CLI else "dotnet build output"
     lines = [
-        f"_Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores "
+        f"_Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {len(os.sched_getaffinity(0))} cores "
         f"({cpu_model()}), load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; "
         f"medians of {repeat} runs of each path, taking turns._",
         "",
