@@ -343,7 +343,7 @@ def compare(pairs):
     say(f"`spotify-etl sample --days {days} --items {items} --seed 3`: {files} raw objects, {size / MB:.1f} MB, {count:,} items. "
         f"Whole processes, {pairs} rounds, the processes alternating within a round, each but the run again at once "
         f"started {SETTLE:g} s after the one before it (\"The goals, and where they stand\", below); medians. Every core is {cores} here; "
-        f"one core is `taskset -c 0` (and DuckDB's `threads` set to 1, since it sizes its pool by the machine's cores); "
+        f"one core is `taskset -c {CORES[0]}` (and DuckDB's `threads` set to 1, since it sizes its pool by the machine's cores); "
         f"pandas runs on one core either way, and its one row serves both ratios. spotify-etl is the build of `make cli` "
         f"({CLI_KIND}{'' if CLI_KIND == 'NativeAOT' else ': slower than the native build, so every ratio here is below what it would be'}). The floor is "
         + ("compiled as `make cli` compiles spotify-etl (NativeAOT)." if FLOOR_KIND == "NativeAOT" else

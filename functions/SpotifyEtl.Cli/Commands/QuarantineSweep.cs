@@ -27,19 +27,21 @@ internal static class QuarantineSweep
         var removed = 0;
         foreach (var source in Enum.GetValues<RawSource>())
         {
-            foreach (var day in days)
+            var sourceFolder = Path.Combine(quarantine, source.ToKeySegment());
+            // Every day's folder: a copy whose raw object is gone goes whichever day it is of (a day whose only object was
+            // set aside, then removed, is transformed no more); one whose raw object stands, only from a day the run read.
+            foreach (var folder in Directory.Exists(sourceFolder) ? Directory.GetDirectories(sourceFolder) : [])
             {
-                var folder = Path.Combine(quarantine, source.ToKeySegment(), LakeLayout.SnapshotSegment(day));
-                if (!Directory.Exists(folder))
-                {
-                    continue;
-                }
+                var transformed = LakeLayout.SnapshotDateOf("/" + Path.GetFileName(folder) + "/") is { } day && days.Contains(day);
                 try
                 {
                     foreach (var copy in LakeFiles.Under(folder).Where(f => f.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal)).ToList())
                     {
                         var key = LakeLayout.Raw + Path.GetRelativePath(quarantine, copy).Replace(Path.DirectorySeparatorChar, '/');
-                        if (notThrough.Contains(key))
+                        // Nothing under its name, not even a link that leads nowhere (which the next transform names unreadable).
+                        var entry = new FileInfo(Path.Combine(lake, key.Replace('/', Path.DirectorySeparatorChar)));
+                        var gone = !entry.Exists && entry.LinkTarget is null;
+                        if (notThrough.Contains(key) || !(gone || transformed))
                         {
                             continue;
                         }

@@ -179,10 +179,13 @@ internal static class LakeLock
             {
                 try
                 {
-                    Held[root] = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    // Made again if gone: an import that made this folder and landed nothing removes it, lock and all, when
+                    // it finds itself alone on it, which it can be in the instant before this process holds it.
+                    Directory.CreateDirectory(folder);
+                    Held[root] = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
                     break;
                 }
-                catch (IOException exception) when (SpotifyEtl.Storage.LocalEntry.HeldByAnother(exception))
+                catch (IOException exception) when (SpotifyEtl.Storage.LocalEntry.HeldByAnother(exception) || exception is FileNotFoundException or DirectoryNotFoundException)
                 {
                     Interruptible.Token.WaitHandle.WaitOne(Poll);
                     Interruptible.Token.ThrowIfCancellationRequested();

@@ -17,8 +17,8 @@ internal static class RunManifests
     /// The raw keys of <paramref name="date"/> that the run's manifest names and <paramref name="listed"/> (the run's
     /// objects now) lacks, in order. A run without a manifest that can be read (an extraction stopped before writing it,
     /// a backfill or a copy of <c>raw/</c> alone, one that is not a manifest's JSON, one S3 will not serve) is judged by
-    /// its last run report in <paramref name="lake"/>, which names every object its fragment was built from: the objects of
-    /// it that are gone count when each is a snapshot, which the lifecycle expires; when a recently-played page is gone
+    /// its last run report in <paramref name="lake"/>, which names every object its fragment was built from (those it
+    /// transformed; one set aside gave it nothing): the objects of it that are gone count when each is a snapshot, which the lifecycle expires; when a recently-played page is gone
     /// too (nothing expires those: the run was removed), or the run has no report, none count and the run is rebuilt from
     /// what is left.
     /// </summary>
@@ -49,7 +49,8 @@ internal static class RunManifests
         {
             return [];
         }
-        var gone = Gone(report?.Objects?.Select(o => o.RawKey).OfType<string>() ?? []);
+        // The objects folded into the fragment: one set aside or left unread gave it no rows, and its absence says nothing.
+        var gone = Gone(report?.Objects?.Where(o => o?.Status == TransformStatus.Transformed).Select(o => o.RawKey).OfType<string>() ?? []);
         return gone.All(Expires) ? gone : [];
     }
 

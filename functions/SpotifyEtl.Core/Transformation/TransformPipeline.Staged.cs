@@ -69,10 +69,13 @@ public sealed partial class TransformPipeline
                     rewritten.Add(run);
                     continue;
                 }
+                // The report first: it names what the fragment is built from, which a run without a manifest is later judged by
+                // (RunManifests), and a fragment without its report, should the invocation end between the two, is not folded
+                // again. A report without its fragment keeps nothing.
+                await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
                 await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
                 // Written from a whole run or not, it now stands: a later round that finds objects of the run gone keeps it.
                 staged.Add(LakeLayout.FragmentKey(date, run));
-                await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
                 reportsByRun[run] = reports;
             }
             var now = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);

@@ -85,6 +85,17 @@ public sealed partial class QuarantineReadThroughTests : IDisposable
         Assert.Equal(1, QuarantinedInReport(lake));
         var query = DemoCommandTests.RunCli("query", "--lake", lake);
         Assert.Contains("1 raw object(s) of this lake are set aside", query.Errors, StringComparison.Ordinal);
+
+        // A day whose only raw object was set aside, then removed: no transform reads that day again, and its copy goes all the same.
+        const string Lone = "recently_played/snapshot_date=2026-10-01/me/20261001T060000Z-p0001.json";
+        Directory.CreateDirectory(Path.GetDirectoryName(Raw(lake, Lone))!);
+        File.WriteAllText(Raw(lake, Lone), "{\"items\": [");
+        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Assert.True(SetAside(lake, Lone));
+        File.Delete(Raw(lake, Lone));
+        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Assert.False(File.Exists(Path.Combine(lake, "quarantine", Lone)), "the copy of a lone page gone from raw/ is still in quarantine/");
+        Assert.True(SetAside(lake, PlaysOf19));
     }
 
     [Fact]

@@ -178,7 +178,10 @@ public sealed class UnstagedRunTests
         await LandAsync(RawSource.Playlist, "pl1", Playlist("pl1", "List", "snap1"));
         await LandAsync(RawSource.PlaylistItems, "pl1", Page(0, Entry(Track("t2", "A listed song", album, Artist("a1", "A"))), Entry(Track("t3", "Another listed song", album, Artist("a1", "A")))));
         await LandAsync(RawSource.TopTracks, "short_term", Page(0, Track("t4", "A top song", album, Artist("a2", "B"))));
-        await lake.Pipeline().TransformAsync([play, .. snapshots]);
+        // A page set aside (cut off): it gives the run no rows, and its removal later says nothing of the run.
+        var broken = new RawObjectKey(RawSource.RecentlyPlayed, Day, "me", run, 2).ToString();
+        await lake.Store.PutTextAsync(broken, "{\"items\": [", "application/json");
+        await lake.Pipeline().TransformAsync([play, broken, .. snapshots]);
         string[] tables = [TableNames.Songs, TableNames.Playlists, TableNames.PlaylistEntries, TableNames.TopItems];
         async Task<string[]> ReadAsync() => await Task.WhenAll(tables.Select(table => lake.Store.ReadAllTextAsync(TableFormat.Csv.PartitionKey(table, Day))));
         var built = await ReadAsync();
@@ -192,6 +195,10 @@ public sealed class UnstagedRunTests
         foreach (var key in expired)
         {
             await lake.Store.DeleteAsync(key);
+        }
+        if (seed % 2 == 0)
+        {
+            await lake.Store.DeleteAsync(broken);
         }
         var replay = await lake.ReplayAsync();
 
