@@ -40,15 +40,19 @@ internal static class CurrentCommand
         return command;
     }
 
-    /// <summary>Each day's rows, read from the daily tables the current-state tables come from.</summary>
-    private static SortedDictionary<DateOnly, DimensionState> ReadPartitions(DirectoryInfo folder)
+    /// <summary>How many days' rows a rebuild reads and holds at once.</summary>
+    private const int DaysAtOnce = 4;
+
+    /// <summary>The daily tables the current-state tables come from: a damaged current-state file is what this command rewrites.</summary>
+    private static LakeDatabase OpenPartitions(DirectoryInfo folder) =>
+        QueryRunner.Open(folder.FullName, tables: DailyTables.ToDictionary(table => table, table => TableNames.Columns[table]));
+
+    /// <summary>A read of the partitions, a damaged file among them named as the lake's to mend (exit 65).</summary>
+    private static T Reading<T>(Func<T> read)
     {
-        // Only the daily tables the rows come from: a damaged current-state file is what this command rewrites.
-        var daily = DailyTables.ToDictionary(table => table, table => TableNames.Columns[table]);
-        using var database = QueryRunner.Open(folder.FullName, tables: daily);
         try
         {
-            return PartitionDigests.Read(database);
+            return read();
         }
         catch (LakeException exception)
         {
@@ -114,12 +118,13 @@ internal static class CurrentCommand
         // The days are read once no other process writes tables (a transform): one read before it ended would miss its days,
         // and their digests would be deleted and the tables rebuilt without them.
         LakeLock.EnterWriter(folder.FullName, cancellationToken);
-        var days = ReadPartitions(folder);
+        using var partitions = OpenPartitions(folder);
+        var days = Reading(() => PartitionDigests.Days(partitions));
         format = LakeFormat.Settled(folder, format, formatGiven);
         // Named before the first digest is rewritten: a rebuild stopped partway leaves tables and months of two states.
         UnfinishedTransform.BeginCurrent(folder.FullName);
         // Digests of days with no partition left go; every remaining day's is rewritten from its partitions.
-        var keep = days.Keys.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
+        var keep = days.Select(CurrentLayout.DayKey).ToHashSet(StringComparer.Ordinal);
         await foreach (var key in store.ListAsync(CurrentLayout.Days, cancellationToken).ConfigureAwait(false))
         {
             if (!keep.Contains(key))
@@ -128,9 +133,13 @@ internal static class CurrentCommand
             }
         }
         var publisher = new CurrentStatePublisher(store, format);
-        foreach (var (day, state) in days)
+        // A few days' rows at a time: memory is that of the largest days, not of the lake.
+        foreach (var window in days.Chunk(DaysAtOnce))
         {
-            await publisher.WriteDayAsync(day, state, cancellationToken).ConfigureAwait(false);
+            foreach (var (day, state) in Reading(() => PartitionDigests.Read(partitions, window)))
+            {
+                await publisher.WriteDayAsync(day, state, cancellationToken).ConfigureAwait(false);
+            }
         }
         var current = await publisher.RebuildAllAsync(cancellationToken).ConfigureAwait(false);
         // Every day with partitions now has its digest: later transforms need not look for days without one.
