@@ -7,8 +7,8 @@ namespace SpotifyEtl.Cli.Queries;
 /// <summary>
 /// Each day's digest for the current-state tables, read back from the day's partitions (the five dimension
 /// tables) through DuckDB: what the transform writes beside the partitions, for a lake whose digests are
-/// missing or stale (a lake transformed before they existed, a partition rewritten by hand). One day's rows at a
-/// time, as the transform holds them: a lake of years is rebuilt in the memory of its largest day.
+/// missing or stale (a lake transformed before they existed, a partition rewritten by hand). A few days' rows at a
+/// time, as the transform holds them: a lake of years is rebuilt in the memory of its largest days.
 /// </summary>
 internal static class PartitionDigests
 {

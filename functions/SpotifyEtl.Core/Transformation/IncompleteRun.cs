@@ -3,9 +3,8 @@ namespace SpotifyEtl.Transformation;
 /// <summary>
 /// A run whose manifest (or, where it has none, its last run report) names raw objects of its day that are no longer
 /// there: they expired (the raw bucket's lifecycle rule keeps snapshots <c>rawExpirationDays</c>, the recently-played
-/// pages for ever) or were deleted. Its
-/// fragment, built while they were there, was kept when it had one (<paramref name="FragmentKept"/>); otherwise its
-/// tables were built from the objects that remain.
+/// pages for ever) or were deleted. Its fragment, built while they were there, was kept when it had one
+/// (<paramref name="FragmentKept"/>); otherwise its tables were built from the objects that remain.
 /// </summary>
 /// <param name="Missing">The raw keys the manifest (or report) names that are gone, in order.</param>
 public sealed record IncompleteRun(DateOnly SnapshotDate, string RunId, IReadOnlyList<string> Missing, bool FragmentKept)

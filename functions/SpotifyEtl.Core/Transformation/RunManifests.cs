@@ -18,9 +18,9 @@ internal static class RunManifests
     /// objects now) lacks, in order. A run without a manifest that can be read (an extraction stopped before writing it,
     /// a backfill or a copy of <c>raw/</c> alone, one that is not a manifest's JSON, one S3 will not serve) is judged by
     /// its last run report in <paramref name="lake"/>, which names every object its fragment was built from (those it
-    /// transformed; one set aside gave it nothing): the objects of it that are gone count when each is a snapshot, which the lifecycle expires; when a recently-played page is gone
-    /// too (nothing expires those: the run was removed), or the run has no report, none count and the run is rebuilt from
-    /// what is left.
+    /// transformed; one set aside gave it nothing): the objects of it that are gone count when each is a snapshot, which
+    /// the lifecycle expires; when a recently-played page is gone too (nothing expires those: the run was removed), or
+    /// the run has no report, none count and the run is rebuilt from what is left.
     /// </summary>
     public static async Task<List<string>> MissingAsync(IObjectStore raw, IObjectStore lake, DateOnly date, string run, IEnumerable<ObjectVersion> listed,
         CancellationToken cancellationToken)
