@@ -74,10 +74,21 @@ internal static partial class LakeViews
             return Directory.EnumerateFileSystemEntries(root).Where(file => Path.GetFileNameWithoutExtension(file) == table && IsTableFile(file)).Order(StringComparer.Ordinal).ToList();
         }
         return Directory.EnumerateDirectories(root)
-            .Where(folder => partition.Folder.IsMatch(Path.GetFileName(folder)))
+            .Where(folder => partition.Folder.IsMatch(Path.GetFileName(folder)) && IsCalendarValue(Path.GetFileName(folder)))
             .SelectMany(folder => Directory.EnumerateFileSystemEntries(folder).Where(IsTableFile))
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// Whether a partition folder's value is a day (or month) of the calendar: <c>snapshot_date=2026-02-30</c>, a copy named by
+    /// hand, is no partition of the table, as it is no day of <c>spotify-etl current</c>'s rebuild.
+    /// </summary>
+    private static bool IsCalendarValue(string folder)
+    {
+        var value = folder[(folder.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        return DateOnly.TryParseExact(value.Length == 7 ? value + "-01" : value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out _);
     }
 
     /// <summary>Whether any table, published or current-state, has a file in the lake.</summary>

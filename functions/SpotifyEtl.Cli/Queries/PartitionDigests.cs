@@ -14,14 +14,17 @@ internal static class PartitionDigests
 {
     /// <summary>
     /// The days with a partition of any of the tables, in order. A folder whose <c>snapshot_date</c> is no date (a copy named
-    /// by hand, <c>snapshot_date=2026-02-30</c>) is no day, as the transform and the queries take it.
+    /// by hand, <c>snapshot_date=2026-02-30</c>) is no day, as it is no partition of the queries' tables. Every value of
+    /// every file is read (counted): a damaged file is named here, before the rebuild writes anything, not partway.
     /// </summary>
     public static SortedSet<DateOnly> Days(LakeDatabase database)
     {
         var days = new SortedSet<DateOnly>();
         foreach (var (table, _) in CurrentTables.Sources.Values)
         {
-            var (_, rows) = database.Read($"SELECT DISTINCT CAST({StackContract.PartitionColumn} AS VARCHAR) FROM {table}", table);
+            var counted = string.Join(" + ", TableNames.Columns[table].Select(c => $"count({c.Name})"));
+            var (_, rows) = database.Read(
+                $"SELECT CAST({StackContract.PartitionColumn} AS VARCHAR), {counted} FROM {table} GROUP BY 1", table);
             foreach (var row in rows)
             {
                 if (DateOnly.TryParseExact(row[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
