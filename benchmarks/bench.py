@@ -25,6 +25,8 @@ import tempfile
 import time
 import urllib.request
 
+from dotnet_env import dotnet_environment
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 WORK = os.path.join(ROOT, ".lake", "bench")
 CLI = os.path.join(ROOT, "artifacts", "cli", "spotify-etl")  # as `make cli` publishes it (NativeAOT)
@@ -115,17 +117,6 @@ def take_lines():
 
 def verdict(met):
     return "**met**" if met else "**not met**"
-
-
-def dotnet_environment():
-    """The environment every process gets: no telemetry, and DOTNET_ROOT where it is unset, since a framework-dependent
-    build (the ReadyToRun CLI, the JIT floor, the Lambda harness) finds its runtime there or in /usr/share/dotnet, never
-    on PATH, where dotnet-install.sh's ~/.dotnet is."""
-    env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
-    dotnet = shutil.which("dotnet")
-    if not env.get("DOTNET_ROOT") and dotnet:
-        env["DOTNET_ROOT"] = os.path.dirname(os.path.realpath(dotnet))
-    return env
 
 
 def run(command):

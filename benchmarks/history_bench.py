@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+from dotnet_env import dotnet_environment
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 WORK = os.path.join(ROOT, ".lake", "bench-history")
 NATIVE_CLI = os.path.join(ROOT, "artifacts", "cli", "spotify-etl")
@@ -78,16 +80,6 @@ def cpu_model():
             return next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
     except (OSError, StopIteration):
         return platform.machine()
-
-
-def dotnet_environment():
-    """os.environ with DOTNET_ROOT where it is unset: a framework-dependent build (BUILT_CLI) finds its runtime there or in
-    /usr/share/dotnet, never on PATH, where dotnet-install.sh's ~/.dotnet is."""
-    env = dict(os.environ)
-    dotnet = shutil.which("dotnet")
-    if not env.get("DOTNET_ROOT") and dotnet:
-        env["DOTNET_ROOT"] = os.path.dirname(os.path.realpath(dotnet))
-    return env
 
 
 def measured(command, cwd=ROOT, env=None):
