@@ -1,5 +1,5 @@
 // The names the program shares with the C# functions, read from contract.json: environment variable
-// names, lake prefixes, the raw sources' key segments, metric and log event names, Lambda handlers, the secret's JSON keys and the table
+// names, lake prefixes, the raw sources' key segments and which of them expire, metric and log event names, Lambda handlers, the secret's JSON keys and the table
 // schemas. The C# constants are generated from the same file (infra/build/generateContract.ts), so neither
 // side spells a shared name by hand. This module is not named contract.ts: under Pulumi's ts-node,
 // require("./contract") would find the JSON first.
@@ -38,12 +38,24 @@ export interface TableDefinition {
 }
 
 /** Every kind of raw object: the Spotify API's responses and the files of a listener's data export. */
+/** What the raw bucket's lifecycle does with a raw source's objects: keeps them for good, or lets them expire. */
+export type RawLifecycle = "history" | "snapshot";
+
 export type RawSourceName = "playlist" | "playlistItems" | "recentlyPlayed" | "topTracks" | "topArtists" | "savedTracks" | "spotifyExport";
 
 export interface Contract {
     readonly lake: Readonly<Record<"raw" | "quarantine" | "state" | "manifests" | "staging" | "transformed" | "reports" | "import", string>>;
     /** The key segment of each kind of raw object: it lands under `raw/<segment>/`. */
     readonly rawSources: Readonly<Record<RawSourceName, string>>;
+    /**
+     * What the raw bucket's lifecycle may do with each raw source's objects. `history`: the listener's history, which
+     * Spotify cannot serve again (recently played keeps only the last 50 plays; an export is imported once) and from
+     * which listening_history is rebuilt in full: it may move to a colder class but never expires. `snapshot`: a
+     * snapshot a later extraction takes again (an unchanged playlist or top list after snapshotRelandDays), which
+     * expires after rawExpirationDays. The transform reads the same table when it judges a run whose pages are gone
+     * (expired snapshots, or a run removed).
+     */
+    readonly rawSourceLifecycle: Readonly<Record<RawSourceName, RawLifecycle>>;
     readonly environment: {
         readonly extract: Readonly<Record<"rawBucket" | "secretId" | "sources" | "market" | "timeBudgetSeconds" | "topItemsLimit" | "savedTracksFullPassDays" | "snapshotRelandDays" | "metricsNamespace", string>>;
         readonly transform: Readonly<Record<"rawBucket" | "transformedBucket" | "tableFormat" | "timeBudgetSeconds" | "metricsNamespace", string>>;
@@ -80,9 +92,8 @@ function checkCurrentTable(parsed: Contract, table: TableDefinition, file: strin
     }
 }
 
-function readContract(): Contract {
-    const file = path.join(__dirname, "contract.json");
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Contract;
+/** The contract as parsed from `file`, checked: a name, source or table it spells wrongly throws, saying what it needs. */
+export function checkedContract(parsed: Contract, file: string): Contract {
     for (const [group, names] of Object.entries({ lake: parsed.lake, rawSources: parsed.rawSources, metrics: parsed.metrics, logEvents: parsed.logEvents, handlers: parsed.handlers, secret: parsed.secret, ...parsed.environment })) {
         for (const [key, value] of Object.entries(names ?? {})) {
             if (typeof value !== "string" || value === "") {
@@ -93,6 +104,11 @@ function readContract(): Contract {
     const segments = Object.values(parsed.rawSources ?? {});
     if (segments.length === 0 || !segments.every(segment => /^[a-z][a-z0-9_]*$/.test(segment)) || new Set(segments).size !== segments.length) {
         throw new Error(`${file}: rawSources must name distinct snake_case key segments (no slash): each lands under ${parsed.lake.raw}<segment>/`);
+    }
+    const sources = Object.keys(parsed.rawSources).sort().join(", ");
+    const placed = Object.entries(parsed.rawSourceLifecycle ?? {});
+    if (placed.map(([source]) => source).sort().join(", ") !== sources || !placed.every(([, kind]) => kind === "history" || kind === "snapshot")) {
+        throw new Error(`${file}: rawSourceLifecycle must place every raw source (${sources}), each as "history" (kept for good) or "snapshot" (expires)`);
     }
     const assembly = parsed.handlers.assembly.replace(/\./g, "\\.");
     for (const key of ["extract", "transform"] as const) {
@@ -119,4 +135,5 @@ function readContract(): Contract {
     return parsed;
 }
 
-export const contract: Contract = readContract();
+const contractFile = path.join(__dirname, "contract.json");
+export const contract: Contract = checkedContract(JSON.parse(fs.readFileSync(contractFile, "utf8")) as Contract, contractFile);

@@ -123,4 +123,10 @@ public static class StackContract
         public const string SongArtistsCurrent = "song_artists_current";
         public const string PlaylistsCurrent = "playlists_current";
     }
+
+    /// <summary>
+    /// The key segments of the raw sources the raw bucket's lifecycle keeps for good (the listener's history);
+    /// every other source's objects expire after the stack's rawExpirationDays.
+    /// </summary>
+    public static IReadOnlyList<string> HistorySourceSegments { get; } = [RawSources.RecentlyPlayed, RawSources.SpotifyExport];
 }

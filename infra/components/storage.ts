@@ -112,27 +112,9 @@ export function tlsOnlyPolicy(bucketArn: pulumi.Input<string>, undeletable: read
  */
 export function historyKeyPatterns(): string[] {
     return (Object.entries(contract.rawSources) as [RawSourceName, string][])
-        .filter(([source]) => rawSourceLifecycle[source] === "history")
+        .filter(([source]) => contract.rawSourceLifecycle[source] === "history")
         .map(([, segment]) => `${contract.lake.raw}${segment}/*`);
 }
-
-/**
- * What the lifecycle may do with each raw source's objects. `history`: the listener's history, which Spotify
- * cannot serve again (recently played keeps only the last 50 plays; an export is imported once) and from which
- * listening_history is rebuilt in full: it may move to a colder class but never expires. `snapshot`: a
- * snapshot a later extraction takes again (an unchanged playlist or top list after snapshotRelandDays), which expires
- * after rawExpirationDays. A source the contract
- * adds must be placed here (the type demands it); an object under no listed source matches no rule and is kept.
- */
-export const rawSourceLifecycle: Readonly<Record<RawSourceName, "history" | "snapshot">> = {
-    playlist: "snapshot",
-    playlistItems: "snapshot",
-    recentlyPlayed: "history",
-    topTracks: "snapshot",
-    topArtists: "snapshot",
-    savedTracks: "snapshot",
-    spotifyExport: "history",
-};
 
 type RawLifecycleSettings = Pick<StorageConfig, "rawTransitionDays" | "rawTransitionStorageClass" | "rawExpirationDays">;
 
@@ -148,7 +130,7 @@ export function rawSourceRules(c: RawLifecycleSettings): aws.types.input.s3.Buck
     const transitions = c.rawTransitionDays > 0 ? [{ days: c.rawTransitionDays, storageClass: c.rawTransitionStorageClass }] : undefined;
     const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [];
     for (const [source, segment] of Object.entries(contract.rawSources) as [RawSourceName, string][]) {
-        const history = rawSourceLifecycle[source] === "history";
+        const history = contract.rawSourceLifecycle[source] === "history";
         const expiration = !history && c.rawExpirationDays > 0 ? { days: c.rawExpirationDays } : undefined;
         if (transitions === undefined && expiration === undefined) {
             continue;

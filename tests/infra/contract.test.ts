@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { generatedFile, renderContract } from "../../infra/build/generateContract";
-import { contract } from "../../infra/lakeContract";
+import { checkedContract, contract, type Contract } from "../../infra/lakeContract";
 import { repoRoot } from "./helpers/stackHarness";
 
 function sourceFiles(dir: string, extension: string): string[] {
@@ -69,5 +69,19 @@ test("every raw source the functions land has a key segment in contract.json, so
     const members = body.split(",").map(name => name.trim()).filter(name => name !== "");
     const declared = Object.keys(contract.rawSources).map(key => key.charAt(0).toUpperCase() + key.slice(1));
     assert.ok(members.length > 0, `no RawSource members found in ${file}`);
-    assert.deepEqual(members.filter(name => !declared.includes(name)), [], "add these to contract.json's rawSources and to infra/components/storage.ts");
+    assert.deepEqual(members.filter(name => !declared.includes(name)), [], "add these to contract.json's rawSources and rawSourceLifecycle");
+});
+
+test("a contract that leaves a raw source out of the lifecycle, or gives it another kind, is refused before any rule is built", () => {
+    const sources = Object.keys(contract.rawSources) as (keyof Contract["rawSources"])[];
+    assert.ok(sources.length > 1 && sources.some(s => contract.rawSourceLifecycle[s] === "history") && sources.some(s => contract.rawSourceLifecycle[s] === "snapshot"));
+    const withLifecycle = (lifecycle: Record<string, string>): Contract => ({ ...contract, rawSourceLifecycle: lifecycle } as Contract);
+    for (const source of sources) {
+        const { [source]: _left, ...rest } = contract.rawSourceLifecycle;
+        assert.throws(() => checkedContract(withLifecycle(rest), "contract.json"), /rawSourceLifecycle must place every raw source/, `${source} left out`);
+        assert.throws(() => checkedContract(withLifecycle({ ...contract.rawSourceLifecycle, [source]: "forever" }), "contract.json"),
+            /each as "history" \(kept for good\) or "snapshot" \(expires\)/, `${source} as "forever"`);
+    }
+    assert.throws(() => checkedContract(withLifecycle({ ...contract.rawSourceLifecycle, podcasts: "snapshot" }), "contract.json"), /rawSourceLifecycle/);
+    assert.equal(checkedContract(withLifecycle({ ...contract.rawSourceLifecycle }), "contract.json").rawSourceLifecycle.recentlyPlayed, "history");
 });

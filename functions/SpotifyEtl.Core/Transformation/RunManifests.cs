@@ -54,6 +54,7 @@ internal static class RunManifests
         return gone.All(Expires) ? gone : [];
     }
 
-    /// <summary>Whether the raw bucket's lifecycle expires the object: every source's but recently played's pages.</summary>
-    private static bool Expires(string key) => RawObjectKey.TryParse(key, out var parsed, out _) && parsed.Source != RawSource.RecentlyPlayed;
+    /// <summary>Whether the raw bucket's lifecycle expires the object: a page of a source the stack does not keep as history.</summary>
+    private static bool Expires(string key) =>
+        RawObjectKey.TryParse(key, out var parsed, out _) && !StackContract.HistorySourceSegments.Contains(parsed.Source.ToKeySegment(), StringComparer.Ordinal);
 }
