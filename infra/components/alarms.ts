@@ -1,11 +1,11 @@
-// What tells a person the pipeline needs them: errors and throttles of each function, any message in a
-// dead-letter queue, no successful extraction, no recently played extraction or no transform for the longest gap between scheduled runs plus two hours
-// (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for re-authorization or its
-// refresh token ending within two weeks, plays
-// Spotify no longer had when a run asked, a quarantined raw object, pages whose items this version
-// cannot read, an object the transform left unread, an export file it could not import, and a failed run of the Glue crawler. docs/guarantees.md is the runbook.
-// Every alarm notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state
-// notifies when it fires and when it clears; a one-off alarm (an event that needs a person once) only when it fires.
+// What tells a person the pipeline needs them: errors and throttles of each function, any message in a dead-letter
+// queue, no successful extraction, no recently played extraction or no transform for the longest gap between scheduled
+// runs plus two hours (silenceHours: 3 hours on the hourly default, 26 on a daily schedule), Spotify asking for
+// re-authorization or its refresh token ending within two weeks, plays Spotify no longer had when a run asked, a
+// quarantined raw object, pages whose items this version cannot read, an object the transform left unread, an export
+// file it could not import, and a failed run of the Glue crawler. docs/guarantees.md is the runbook. Every alarm
+// notifies one SNS topic; an e-mail subscription is optional per stack. An alarm that watches a state notifies when it
+// fires and when it clears; a one-off alarm (an event that needs a person once) only when it fires.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { contract } from "../lakeContract";
@@ -14,11 +14,10 @@ import { routeCrawlerFailures } from "./crawlerFailures";
 import type { LambdaFunction } from "./lambdaFunction";
 
 /**
- * What the functions publish and log, which the alarms watch (contract.json, shared with the C# code):
- * the extract function's success metric, the re-authorization and recently-played gap log events the metric
- * filters count, and
- * the transform summary's metrics (an Embedded Metric Format record without dimensions): raw objects
- * transformed, raw objects quarantined, and items skipped as unreadable.
+ * What the functions publish and log, which the alarms watch (contract.json, shared with the C# code): the extract
+ * function's success metric, the re-authorization and recently-played gap log events the metric filters count, and the
+ * transform summary's metrics (an Embedded Metric Format record without dimensions): raw objects transformed, raw
+ * objects quarantined, and items skipped as unreadable.
  */
 export const metricNamespace = contract.metrics.namespace;
 
