@@ -13,8 +13,11 @@ internal readonly record struct FoldOrder(string Run, string Key) : IComparable<
 /// <summary>A row with where it came from; a value, stored inline in the day's dictionaries.</summary>
 internal readonly record struct Versioned<TRow>(FoldOrder Order, TRow Row);
 
-/// <summary>A page of a list response: its number in the run (from its key), and how many items it held (null ones too).</summary>
-internal sealed record ListPage(int Page, int Items);
+/// <summary>
+/// A page of a list response: its number in the run (from its key), how many items it held (null ones too), and whether
+/// it starts at the list's first item (its offset is 0; null where not known, in a fragment written before this was kept).
+/// </summary>
+internal sealed record ListPage(int Page, int Items, bool? Starts = null);
 
 /// <summary>One run's rows of one list (a playlist's items, a ranking), with the pages they came from.</summary>
 internal sealed class RunList<TRow>(string run)
@@ -25,6 +28,17 @@ internal sealed class RunList<TRow>(string run)
 
     /// <summary>Items per page number, over the pages folded: a page folded twice counts once.</summary>
     public SortedDictionary<int, int> Pages { get; } = [];
+
+    /// <summary>The page numbers whose page starts after the list's first item (an offset above 0).</summary>
+    public HashSet<int> Later { get; } = [];
+
+    /// <summary>
+    /// Whether the pages folded run from the list's first item with none missing between: the lowest is the run's first
+    /// page (the extraction numbers them from 0, a sample from 1) and starts at offset 0, so a run whose first page was
+    /// set aside is not taken for one that read the list from its start.
+    /// </summary>
+    public bool NoHole => Pages.Count > 0 && Pages.Keys.First() <= 1 && !Later.Contains(Pages.Keys.First())
+        && Pages.Keys.Last() - Pages.Keys.First() == Pages.Count - 1;
 
     /// <summary>How many items the list holds, as its pages say (the largest, where they differ); null where they do not say.</summary>
     public int? Total { get; set; }
@@ -52,6 +66,10 @@ internal sealed class RunList<TRow>(string run)
         if (page is not null)
         {
             Pages[page.Page] = page.Items;
+            if (page.Starts == false)
+            {
+                Later.Add(page.Page);
+            }
         }
         // Pages read while the playlist changed may disagree: the largest total, whatever order they fold in.
         if (total is { } pages)
@@ -92,11 +110,9 @@ internal sealed class RunLists<TRow>
     {
         get
         {
-            // Pages numbered from the first, with none missing between (the extraction numbers them from 0; a sample, from 1).
-            static bool NoHole(RunList<TRow> list) => list.Pages.Count > 0 && list.Pages.Keys.First() <= 1 && list.Pages.Keys.Last() - list.Pages.Keys.First() == list.Pages.Count - 1;
             // A run whose pages are not known counts by its rows: a partial run must hold as many as it did to replace it.
-            var most = _runs.Values.Select(list => list.Pages.Count == 0 ? list.Rows.Count : NoHole(list) ? list.Pages.Values.Sum() : 0).DefaultIfEmpty(0).Max();
-            return _runs.Values.LastOrDefault(list => list.Pages.Count == 0 || (NoHole(list) && (list.Ends || list.Pages.Values.Sum() >= most)))
+            var most = _runs.Values.Select(list => list.Pages.Count == 0 ? list.Rows.Count : list.NoHole ? list.Pages.Values.Sum() : 0).DefaultIfEmpty(0).Max();
+            return _runs.Values.LastOrDefault(list => list.Pages.Count == 0 || (list.NoHole && (list.Ends || list.Pages.Values.Sum() >= most)))
                 ?? _runs.Values.Last();
         }
     }
@@ -132,5 +148,6 @@ internal sealed class RunLists<TRow>
         {
             list.Pages[page] = items;
         }
+        list.Later.UnionWith(other.Later);
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class SnapshotTables
         _entries.OrderBy(e => e.Key, StringComparer.Ordinal)
             .SelectMany(e => e.Value.Runs.Select(list => new PlaylistRun(e.Key, list.Run, [.. InPositionOrder(list.Rows)])
             {
-                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value))],
+                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value, !list.Later.Contains(p.Key)))],
                 Total = list.Total,
             })).ToList(),
         [.. Plays],
@@ -24,7 +24,7 @@ public sealed partial class SnapshotTables
         _top.OrderBy(t => t.Key.Type, StringComparer.Ordinal).ThenBy(t => t.Key.Range, StringComparer.Ordinal)
             .SelectMany(t => t.Value.Runs.Select(list => new TopRun(t.Key.Type, t.Key.Range, list.Run, list.Rows.OrderBy(r => r.Rank).ToList())
             {
-                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value))],
+                Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value, !list.Later.Contains(p.Key)))],
                 Ends = list.Ends,
             })).ToList());
 

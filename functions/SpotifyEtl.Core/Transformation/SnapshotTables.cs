@@ -59,13 +59,13 @@ public sealed partial class SnapshotTables
         if (key.Source == RawSource.PlaylistItems)
         {
             // Every items page counts, even one with no rows: it says what the version held.
-            Lists(_entries, key.Subject).Add(key.RunId, rows.PlaylistEntries, new ListPage(key.Page, rows.ItemsRead), rows.ListTotal);
+            Lists(_entries, key.Subject).Add(key.RunId, rows.PlaylistEntries, new ListPage(key.Page, rows.ItemsRead, rows.ListOffset == 0), rows.ListTotal);
         }
         if (key.Source is RawSource.TopTracks or RawSource.TopArtists)
         {
             var type = key.Source == RawSource.TopTracks ? "track" : "artist";
             // Its page and whether it ends the list: a run stopped partway must not replace the day's whole ranking.
-            Lists(_top, (type, key.Subject)).Add(key.RunId, rows.TopItems, new ListPage(key.Page, rows.ItemsRead), ends: !rows.ListHasNext);
+            Lists(_top, (type, key.Subject)).Add(key.RunId, rows.TopItems, new ListPage(key.Page, rows.ItemsRead, rows.ListOffset == 0), ends: !rows.ListHasNext);
         }
     }
 
@@ -183,7 +183,7 @@ public sealed partial class SnapshotTables
     /// without it the last ranking with items would stand as today's.
     /// </summary>
     private static IEnumerable<TopItemRow> RankingRows((string Type, string Range) ranking, RunList<TopItemRow> chosen) =>
-        chosen is { Rows.Count: 0, Ends: true, Pages.Count: > 0 } && chosen.Pages.Keys.First() <= 1 && chosen.Pages.Values.Sum() == 0
+        chosen is { Rows.Count: 0, Ends: true, NoHole: true } && chosen.Pages.Values.Sum() == 0
             ? [new TopItemRow(ranking.Type, ranking.Range, TopItemRow.EmptyRanking, "")]
             : chosen.Rows.OrderBy(r => r.Rank).ThenBy(r => r.ItemId, StringComparer.Ordinal);
 
