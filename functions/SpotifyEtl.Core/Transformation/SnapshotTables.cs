@@ -160,6 +160,12 @@ public sealed partial class SnapshotTables
                 var list = _entries[playlist].Chosen;
                 // The version the same run landed; a run that landed items but no metadata takes the day's latest.
                 var version = _versions.GetValueOrDefault((playlist, list.Run)) ?? latest.GetValueOrDefault(playlist);
+                if (!list.Complete && version?.PlaylistSnapshotId != latest.GetValueOrDefault(playlist)?.PlaylistSnapshotId)
+                {
+                    // Part of a new version, landed after the day's first landing named an unchanged one (its metadata
+                    // alone, its entries on an earlier day): the day keeps that version, and no entry it does not name.
+                    continue;
+                }
                 foreach (var entry in InPositionOrder(list.Rows))
                 {
                     rows.Add(entry with { PlaylistName = version?.PlaylistName, PlaylistSnapshotId = version?.PlaylistSnapshotId });

@@ -155,6 +155,31 @@ public sealed class SnapshotTablesTests
         Assert.Equal("snapshot-late", Assert.Single(alone.Playlists).PlaylistSnapshotId);
     }
 
+    /// <summary>
+    /// The day's first landing of a playlist was its metadata alone (an unchanged version, whose entries landed on an earlier
+    /// day), and a later run landed a new version's metadata and stopped partway through its items: the day keeps the
+    /// unchanged version, and no entry of the new one, whose partial list no playlists row of the day would name.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_partial_run_of_a_new_version_after_a_first_landing_of_metadata_alone_leaves_no_entry_the_days_version_does_not_name(int seed)
+    {
+        var random = new Random(seed);
+        var total = random.Next(71, 400);
+        var unchanged = RunPages("20261120T060000Z", "early", total).Take(1).ToList();
+        var partial = StoppedPartway(random, RunPages("20261120T180000Z", "late", total + random.Next(-20, 20)));
+        Assert.NotEmpty(partial.SelectMany(p => p.Rows.PlaylistEntries));
+
+        foreach (var tables in EveryFold(random, [.. unchanged, .. partial]))
+        {
+            Assert.Equal("snapshot-early", Assert.Single(tables.Playlists).PlaylistSnapshotId);
+            Assert.Empty(tables.PlaylistEntries);
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
