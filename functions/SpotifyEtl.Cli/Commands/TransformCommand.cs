@@ -36,7 +36,8 @@ internal static partial class TransformCommand
         var command = new Command("transform",
             "Transform raw Spotify responses into the lake's tables, one file per table and snapshot date, rebuilt from every raw " +
             "object of each date the input touches. Bad objects are copied to <lake>/quarantine/ with a .reason.txt and the rest go on " +
-            $"(exit {ExitCodes.Partial}); unreadable inputs (a dangling symbolic link, a loop) are skipped with a warning (exit {ExitCodes.Partial}).")
+            $"(exit {ExitCodes.Partial}); unreadable inputs (a dangling symbolic link, a loop) and unreadable items inside a page that " +
+            $"still yields rows are skipped with a warning (exit {ExitCodes.Partial}).")
         {
             input, lake, format, json, noCurrent,
         };
@@ -50,7 +51,7 @@ internal static partial class TransformCommand
             var days = WrittenDays.Of(run.Report, lakeFolder.FullName);
             // Part of a playlist on the lake's latest day can still be completed by extracting again; an earlier day's cannot.
             var completable = run.Report.PartialPlaylists.Where(p => p.SnapshotDate == days.Latest).ToList();
-            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0 || unfinishedDays.Count > 0
+            var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Report.UnreadableItems > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0 || unfinishedDays.Count > 0
                 || completable.Count > 0
                 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))

@@ -96,6 +96,13 @@ public static partial class RawObjectTransformer
                 $"it is valid JSON of an unexpected shape: none of its {output.ItemsRead} items holds a track or artist with an \"id\" " +
                 "(a renamed field?), so it yields no rows");
         }
+        if (output.Unreadable > 0 && output.PlaylistEntries.Count + output.Plays.Count + output.SavedTracks.Count + output.TopItems.Count == 0)
+        {
+            // Songs read, and not one play or save: a field the page is for (played_at, added_at) renamed.
+            throw new InvalidRawObjectException(name,
+                $"it is valid JSON of an unexpected shape: {output.Unreadable} of its {output.ItemsRead} items could not be read and none " +
+                $"became a row (a renamed field?); the first: {output.UnreadableReasons[0]}");
+        }
         return output;
     }
 

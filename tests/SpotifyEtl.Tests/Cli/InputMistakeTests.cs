@@ -87,7 +87,8 @@ public sealed class InputMistakeTests : IDisposable
 
         var run = DemoCommandTests.RunCli("transform", "--lake", lake);
 
-        AssertToldPlainly(run, 0);
+        // A partial success: a cron job's `extract && transform` sees that rows were left out, as the stack's alarm does.
+        AssertToldPlainly(run, 3);
         Assert.Contains("2 items inside raw pages could not be read and were skipped", run.Errors, StringComparison.Ordinal);
         var reports = Path.Combine(lake, "reports");
         Assert.Contains(reports, run.Errors, StringComparison.Ordinal);

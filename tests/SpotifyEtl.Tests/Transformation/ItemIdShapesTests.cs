@@ -119,6 +119,47 @@ public sealed class ItemIdShapesTests
         Assert.Equal(ranked, rows.TopItems.Select(item => (item.Rank, item.ItemId)));
     }
 
+    /// <summary>
+    /// A play's or a save's time renamed, emptied or garbled in every item of its page: the songs read, and not one play or
+    /// save. Such a page is set aside with its reason, naming the first item, as a page with no readable track is; with one
+    /// item still readable, the page is transformed and the others counted unreadable, each with its own reason.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_page_none_of_whose_plays_or_saves_has_a_readable_time_is_set_aside_naming_the_first(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var (source, field) in new[] { (RawSource.RecentlyPlayed, "played_at"), (RawSource.SavedTracks, "added_at") })
+        {
+            string[] broken = [$"\"{field.Replace("_", "", StringComparison.Ordinal)}\":\"2026-11-20T05:00:00Z\"", $"\"{field.ToUpperInvariant()}\":\"2026-11-20T05:00:00Z\"",
+                $"\"{field}\":null", $"\"{field}\":\"\"", $"\"{field}\":\"yesterday\"", $"\"{field}\":\"2026-11-20\""];
+            var count = random.Next(1, 51);
+            var readable = random.Next(2) == 0 ? -1 : random.Next(count);
+            var items = Enumerable.Range(0, count).Select(i =>
+            {
+                var time = i == readable ? $"\"{field}\":\"2026-11-20T05:{i % 60:00}:00Z\"" : broken[random.Next(broken.Length)];
+                return $$"""{{{time}},"track":{{Track($"t{i}", $"Song {i}", AlbumA, Artist("art1", "A"))}}}""";
+            }).ToArray();
+
+            if (readable < 0)
+            {
+                var setAside = Assert.Throws<InvalidRawObjectException>(() => Transform(source, Page(0, items), "me"));
+                Assert.Contains($"{count} of its {count} items could not be read and none became a row", setAside.Message, StringComparison.Ordinal);
+                Assert.Contains($"items[0].{field}", setAside.Message, StringComparison.Ordinal);
+                continue;
+            }
+            var rows = Transform(source, Page(0, items), "me");
+            Assert.Equal(count - 1, rows.Unreadable);
+            Assert.Equal(1, rows.Plays.Count + rows.SavedTracks.Count);
+            Assert.Equal(count, rows.Songs.Count);
+        }
+    }
+
     [Fact]
     public void A_song_on_an_album_with_an_empty_id_names_no_album()
     {
