@@ -48,6 +48,14 @@ public sealed class RawQuarantine(IObjectStore raw)
     public async Task<TransformReport> QuarantineAsync(string key, string? version, string reason, string message, CancellationToken cancellationToken)
     {
         var quarantine = LakeLayout.QuarantineKey(key);
+        if (key.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal))
+        {
+            // A quarantine reason copied back into raw/ with its object (a mended quarantine/ copied over raw/): its copy
+            // would take the place of the reason of the object it sits beside, so it is left where it is and named.
+            return TransformReport.Unread(key, $"its name ends as a quarantine reason's does ({LakeLayout.ReasonSuffix}), so it is not copied " +
+                $"under {LakeLayout.Quarantine}, where it would take the place of another object's reason: remove it from {LakeLayout.Raw} " +
+                $"if it is a reason file copied there; besides, {reason}");
+        }
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
         // quarantined copy is never without its reason. A copy that fails takes its reason back where the
         // store allows it; a retry rewrites both, and the CLI removes a reason left alone by a killed process.
