@@ -45,10 +45,15 @@ public static partial class RawObjectTransformer
                 throw new InvalidRawObjectException(name,
                     $"it has an unexpected shape: it is {SpotifyReader.Describe(reader.TokenType)}, not the JSON object every Spotify response is");
             }
+            if (key.Source is RawSource.TopTracks or RawSource.TopArtists && !SpotifyEtl.Spotify.ExtractionSource.TimeRanges.Contains(key.Subject, StringComparer.Ordinal))
+            {
+                throw new InvalidRawObjectException(name, $"its key names the time range {Quoted(key.Subject)}, which Spotify " +
+                    $"does not rank by ({string.Join(", ", SpotifyEtl.Spotify.ExtractionSource.TimeRanges)}): a page filed under another folder?");
+            }
             switch (key.Source)
             {
                 case RawSource.Playlist:
-                    ReadPlaylist(ref reader, output);
+                    ReadPlaylist(ref reader, key, output);
                     break;
                 case RawSource.PlaylistItems:
                     ReadPlaylistItems(ref cursor, key, output);
@@ -106,7 +111,7 @@ public static partial class RawObjectTransformer
         return output;
     }
 
-    private static void ReadPlaylist(ref Utf8JsonReader reader, TransformedObject output)
+    private static void ReadPlaylist(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
     {
         string? id = null, playlistName = null, snapshot = null, owner = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -120,6 +125,13 @@ public static partial class RawObjectTransformer
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(snapshot))
         {
             throw new UnexpectedShapeException("it is not a Spotify playlist: \"id\" or \"snapshot_id\" is missing");
+        }
+        if (!string.Equals(id, key.Subject, StringComparison.Ordinal))
+        {
+            // The day's entries of a playlist are those under its key's folder: a version named for another playlist
+            // would replace that one's, and leave this one's entries without a version.
+            throw new UnexpectedShapeException($"it is the playlist {Quoted(id)}, not the {Quoted(key.Subject)} its key names " +
+                "(a response filed under another playlist's folder?)");
         }
         output.Playlists.Add(new PlaylistRow(id, AthenaValues.Text(playlistName), snapshot, owner));
         output.ItemsRead = 1;

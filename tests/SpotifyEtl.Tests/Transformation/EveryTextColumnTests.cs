@@ -38,7 +38,8 @@ public sealed class EveryTextColumnTests : IDisposable
     public async Task No_text_column_of_any_table_carries_a_line_break_or_a_control_character_and_both_formats_agree(int seed)
     {
         var random = new Random(seed);
-        var documents = Documents().Select(d => (d.Key, Json: Spoil(d.Json, random))).ToList();
+        // A playlist's own id stays its folder's: a response naming another playlist is set aside.
+        var documents = Documents().Select(d => (d.Key, Json: Spoil(d.Json, random, keepId: d.Key.Source == RawSource.Playlist))).ToList();
         var tables = new Dictionary<TableFormat, Dictionary<string, List<string?[]>>>();
         foreach (var format in new[] { TableFormat.Csv, TableFormat.Parquet })
         {
@@ -78,10 +79,15 @@ public sealed class EveryTextColumnTests : IDisposable
     }
 
     /// <summary>Every string of the document but the structural ones, with awkward characters added inside it.</summary>
-    private static string Spoil(string json, Random random)
+    private static string Spoil(string json, Random random, bool keepId)
     {
         var node = JsonNode.Parse(json)!;
+        var id = node["id"]?.DeepClone();
         Walk(node);
+        if (keepId)
+        {
+            node["id"] = id;
+        }
         return node.ToJsonString();
 
         void Walk(JsonNode? current)

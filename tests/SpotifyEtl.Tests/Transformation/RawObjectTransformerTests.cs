@@ -12,10 +12,11 @@ public class RawObjectTransformerTests
     private static readonly string Bizarrap = Artist("art1", "Bizarrap");
     private static readonly string Shakira = Artist("art2", "Shakira");
 
-    private static RawObjectKey Key(RawSource source, string subject = "pl1", int page = 1) =>
-        new(source, new DateOnly(2026, 11, 20), subject, "20261120T060000Z", page);
+    /// <summary>A key of the source; its subject by default a playlist's id, or a time range for a top list.</summary>
+    private static RawObjectKey Key(RawSource source, string? subject = null, int page = 1) =>
+        new(source, new DateOnly(2026, 11, 20), subject ?? (source is RawSource.TopTracks or RawSource.TopArtists ? "short_term" : "pl1"), "20261120T060000Z", page);
 
-    private static TransformedObject Transform(RawSource source, string json, string subject = "pl1") =>
+    private static TransformedObject Transform(RawSource source, string json, string? subject = null) =>
         RawObjectTransformer.Transform(Key(source, subject), Encoding.UTF8.GetBytes(json));
 
     [Fact]
@@ -286,5 +287,39 @@ public class RawObjectTransformerTests
         var error = Assert.Throws<InvalidRawObjectException>(() => Transform(RawSource.Playlist, """{"id":"pl1","name":"x"}"""));
 
         Assert.Contains("snapshot_id", error.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A response filed under the wrong folder: a playlist's metadata under another playlist's id would replace that one's
+    /// version and leave its own entries without one, and a top list under a folder that is no time range would be a
+    /// ranking of its own. Both are set aside, naming what the key says and what the response is.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_playlist_or_a_top_list_filed_under_another_subject_is_set_aside_naming_both(int seed)
+    {
+        var random = new Random(seed);
+        string Id() => new([.. Enumerable.Range(0, 22).Select(_ => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[random.Next(62)])]);
+        var id = Id();
+        var elsewhere = random.Next(3) switch { 0 => Id(), 1 => id.Any(char.IsUpper) ? id.ToLowerInvariant() : id.ToUpperInvariant(), _ => id[..^1] };
+        Assert.NotEqual(id, elsewhere);
+
+        var misfiled = Assert.Throws<InvalidRawObjectException>(() => Transform(RawSource.Playlist, Playlist(id, "List", "snap"), elsewhere));
+        Assert.Contains(id, misfiled.Reason, StringComparison.Ordinal);
+        Assert.Contains(elsewhere, misfiled.Reason, StringComparison.Ordinal);
+        Assert.Equal(id, Assert.Single(Transform(RawSource.Playlist, Playlist(id, "List", "snap"), id).Playlists).PlaylistId);
+
+        var page = Page(0, Track("t1", "Song", AlbumA, Bizarrap));
+        foreach (var source in new[] { RawSource.TopTracks, RawSource.TopArtists })
+        {
+            var json = source == RawSource.TopTracks ? page : Page(0, Bizarrap);
+            var range = new[] { "short_term", "medium_term", "long_term" }[random.Next(3)];
+            var notARange = random.Next(4) switch { 0 => "forever", 1 => range.ToUpperInvariant(), 2 => range.Replace("_term", "", StringComparison.Ordinal), _ => "me" };
+            var error = Assert.Throws<InvalidRawObjectException>(() => Transform(source, json, notARange));
+            Assert.Contains(notARange, error.Reason, StringComparison.Ordinal);
+            Assert.Equal(range, Assert.Single(Transform(source, json, range).TopItems).TimeRange);
+        }
     }
 }

@@ -83,7 +83,7 @@ public class ReleaseDateTests
         var json = Page(0, Track("t1", "Song", Album("alb1", "Album", "2004", "day"), Artist("art1", "Artist")));
 
         var rows = RawObjectTransformer.Transform(
-            new RawObjectKey(RawSource.TopTracks, new DateOnly(2026, 11, 20), "pl1", "20261120T060000Z", 1), Encoding.UTF8.GetBytes(json));
+            new RawObjectKey(RawSource.TopTracks, new DateOnly(2026, 11, 20), "short_term", "20261120T060000Z", 1), Encoding.UTF8.GetBytes(json));
 
         var album = Assert.Single(rows.Albums.Values);
         Assert.Equal(("2004-01-01", "year", 2004), (album.ReleaseDate, album.ReleaseDatePrecision, album.ReleaseYear));
