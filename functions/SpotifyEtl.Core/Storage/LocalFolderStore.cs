@@ -174,8 +174,10 @@ public sealed partial class LocalFolderStore : IObjectStore
         // the prefix names completely and filter on the full key.
         var lastSlash = prefix.LastIndexOf('/');
         var folder = lastSlash < 0 ? _root : PathOf(prefix[..lastSlash]);
-        if (!Directory.Exists(folder))
+        if (!Directory.Exists(folder) || LocalFolderWalk.ThroughLink(_root, folder))
         {
+            // Behind a link to a folder (raw/recently_played linked elsewhere): the walk of the lake lists the link, which
+            // is not followed, so no prefix below it lists what it leads to either, or a day's listing would read part of it.
             yield break;
         }
         var keys = LocalFolderWalk.Entries(folder)

@@ -59,4 +59,18 @@ internal static class LocalFolderWalk
             }
         }
     }
+
+    /// <summary>Whether a folder of the path from <paramref name="root"/> (which may be a link itself) down to <paramref name="folder"/> is a symbolic link.</summary>
+    public static bool ThroughLink(string root, string folder)
+    {
+        var top = Path.TrimEndingDirectorySeparator(root).Length;
+        for (var current = Path.TrimEndingDirectorySeparator(folder); current.Length > top; current = Path.GetDirectoryName(current) ?? "")
+        {
+            if (new DirectoryInfo(current).LinkTarget is not null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }
