@@ -60,13 +60,18 @@ internal static class LocalFolderWalk
         }
     }
 
-    /// <summary>Whether a folder of the path from <paramref name="root"/> (which may be a link itself) down to <paramref name="folder"/> is a symbolic link.</summary>
+    /// <summary>
+    /// Whether a folder below one of the lake's top folders, on the path down to <paramref name="folder"/>, is a symbolic
+    /// link. The root and its top folders (raw/, transformed/) may be links, such as to a folder on another disk: the
+    /// walk of the lake starts inside them.
+    /// </summary>
     public static bool ThroughLink(string root, string folder)
     {
-        var top = Path.TrimEndingDirectorySeparator(root).Length;
-        for (var current = Path.TrimEndingDirectorySeparator(folder); current.Length > top; current = Path.GetDirectoryName(current) ?? "")
+        var top = Path.TrimEndingDirectorySeparator(root);
+        for (var current = Path.TrimEndingDirectorySeparator(folder); current.Length > top.Length; current = Path.GetDirectoryName(current) ?? "")
         {
-            if (new DirectoryInfo(current).LinkTarget is not null)
+            var parent = Path.GetDirectoryName(current) ?? "";
+            if (parent.Length > top.Length && new DirectoryInfo(current).LinkTarget is not null)
             {
                 return true;
             }

@@ -63,7 +63,7 @@ public static class HostileInputs
             };
         }
         // A surrogate pair is one character: these are read.
-        yield return new(KeyOf(RawSource.TopTracks, "pair", 1), Page(0, TrackNamed("pair1", "\"\\ud83c\\udfb5 Note\"")), null, 1);
+        yield return new(KeyOf(RawSource.TopTracks, "medium_term", 1), Page(0, TrackNamed("pair1", "\"\\ud83c\\udfb5 Note\"")), null, 1);
     }
 
     /// <summary>Timestamps of many shapes, good and bad, on plays and saved tracks: each item becomes a row or is counted.</summary>
@@ -167,7 +167,7 @@ public static class HostileInputs
             yield return new(KeyOf(source, subject, page++), $$"""{"href":"a","items":[{{item}}],"href":"b","offset":0}""", null, 1);
         }
         // Inside an item, the last value of a repeated field counts, as in JavaScript's JSON.parse.
-        yield return new(KeyOf(RawSource.TopTracks, "last_wins", 1), $$"""{"items":[{{other.Replace("\"id\":\"dup2\"", "\"id\":\"first\",\"id\":\"dup2\"", StringComparison.Ordinal)}}],"offset":0}""", null, 1);
+        yield return new(KeyOf(RawSource.TopTracks, "medium_term", 2), $$"""{"items":[{{other.Replace("\"id\":\"dup2\"", "\"id\":\"first\",\"id\":\"dup2\"", StringComparison.Ordinal)}}],"offset":0}""", null, 1);
 
         var depths = new SortedSet<int> { 2, 10, 40, 60, 62, 70, 100, 500, 5000 };
         while (depths.Count < 16)
@@ -179,7 +179,7 @@ public static class HostileInputs
             var nested = new string('[', depth) + new string(']', depth);
             var json = $$"""{"extra":{{nested}},"items":[{{Track($"deep{depth}", "Song", AlbumA, ArtistA)}}],"offset":0}""";
             // The page's object is one level; its "extra" array nests depth levels more.
-            yield return new(KeyOf(RawSource.TopTracks, "deep", 400 + depths.GetViewBetween(0, depth).Count), json,
+            yield return new(KeyOf(RawSource.TopTracks, "long_term", 400 + depths.GetViewBetween(0, depth).Count), json,
                 depth + 1 > RawObjectTransformerDepth ? $"nested deeper than {RawObjectTransformerDepth} levels" : null, depth + 1 > RawObjectTransformerDepth ? null : 1);
         }
     }

@@ -73,8 +73,8 @@ public sealed class HostileObjectsTests : IDisposable
         var (report, _) = await TransformAsync(inputs);
 
         Assert.DoesNotContain(report.Objects, o => o.Reason?.Contains("truncated", StringComparison.Ordinal) == true);
-        var lastWins = RawObjectTransformer.Transform(RawObjectKey.Parse(inputs.Single(i => i.Key.Contains("last_wins", StringComparison.Ordinal)).Key),
-            System.Text.Encoding.UTF8.GetBytes(inputs.Single(i => i.Key.Contains("last_wins", StringComparison.Ordinal)).Json));
+        var repeated = inputs.Single(i => i.Json.Contains("\"id\":\"first\",\"id\":\"dup2\"", StringComparison.Ordinal));
+        var lastWins = RawObjectTransformer.Transform(RawObjectKey.Parse(repeated.Key), System.Text.Encoding.UTF8.GetBytes(repeated.Json));
         Assert.Equal(["dup2"], lastWins.Songs.Keys);
     }
 }
