@@ -45,7 +45,7 @@ internal static class CurrentCommand
 
     /// <summary>The daily tables the current-state tables come from: a damaged current-state file is what this command rewrites.</summary>
     private static LakeDatabase OpenPartitions(DirectoryInfo folder) =>
-        QueryRunner.Open(folder.FullName, tables: DailyTables.ToDictionary(table => table, table => TableNames.Columns[table]));
+        QueryRunner.Open(folder.FullName, tables: DailyTables.ToDictionary(table => table, table => TableNames.Columns[table]), ofCurrentTables: false);
 
     /// <summary>A read of the partitions, a damaged file among them named as the lake's to mend (exit 65).</summary>
     private static T Reading<T>(Func<T> read)

@@ -141,8 +141,9 @@ internal static class QueryRunner
     }
 
     /// <summary>A database over the lake's tables; a lake that is missing or not yet transformed is named with what to do.</summary>
+    /// <param name="ofCurrentTables">Whether to warn of current-state tables behind the partitions: not for <c>current</c>, which brings them up to date.</param>
     public static LakeDatabase Open(string lake, bool currentFromPartitions = false,
-        IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null)
+        IReadOnlyDictionary<string, IReadOnlyList<(string Name, ColumnType Type)>>? tables = null, bool ofCurrentTables = true)
     {
         MustHoldTables(lake);
         // Held until the database is disposed: no process replaces a table file while it is read (LakeLock.EnterReader).
@@ -153,7 +154,7 @@ internal static class QueryRunner
             database.Reading = reading;
             try
             {
-                Warn(lake, database);
+                Warn(lake, database, ofCurrentTables);
             }
             catch
             {
@@ -225,7 +226,7 @@ internal static class QueryRunner
     }
 
     /// <summary>What the answers of an opened lake may lack, said on stderr before any is printed.</summary>
-    private static void Warn(string lake, LakeDatabase database)
+    private static void Warn(string lake, LakeDatabase database, bool ofCurrentTables)
     {
         if (Report.TransformedTables.CountQuarantined(lake) is > 0 and var quarantined)
         {
@@ -238,12 +239,12 @@ internal static class QueryRunner
         {
             CliErrors.Warn(Console.Error, unfinishedImport);
         }
-        if (UnfinishedTransform.Warning(lake) is { } unfinished)
+        if (UnfinishedTransform.Warning(lake, ofCurrentTables) is { } unfinished)
         {
             // It explains missing current-state tables too, which the run writes last.
             CliErrors.Warn(Console.Error, unfinished);
         }
-        else if (database.ComputedCurrent.Count > 0)
+        else if (ofCurrentTables && database.ComputedCurrent.Count > 0)
         {
             CliErrors.Warn(Console.Error, $"the lake has no {string.Join(", ", database.ComputedCurrent)} (transformed with --no-current-tables, or by an " +
                 $"older version): computed from every day's partition instead, which is slower on a long lake. 'spotify-etl current --lake {ShellWord.Of(lake)}' writes them.");

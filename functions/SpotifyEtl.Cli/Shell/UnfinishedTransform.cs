@@ -123,10 +123,10 @@ internal static class UnfinishedTransform
         "(the days it names as unfinished go with it: transform the lake after).";
 
     /// <summary>The warning for a lake whose last transform or <c>current</c> did not finish; null for one whose every one did.</summary>
-    public static string? Warning(string lake)
+    public static string? Warning(string lake, bool ofCurrentTables = true)
     {
         var tables = string.Join(", ", SpotifyEtl.Transformation.Current.CurrentTables.All);
-        var current = ReadMark(CurrentPathOf(lake)) switch
+        var current = !ofCurrentTables ? null : ReadMark(CurrentPathOf(lake)) switch
         {
             null => null,
             var mark when mark.StartsWith("behind", StringComparison.Ordinal) =>
