@@ -44,10 +44,12 @@ internal sealed class RunList<TRow>(string run)
     public int? Total { get; set; }
 
     /// <summary>
-    /// Whether the run landed every page of the list: its pages hold as many items as the list does. A run that stopped
-    /// partway (a failure, a spent Retry-After budget) landed fewer; a list whose pages give no total counts as whole.
+    /// Whether the run landed every page of the list: its pages hold as many items as the list does, or run from its first
+    /// item to a page that says the list ends there, none missing between (Spotify's total may count items it does not
+    /// list). A run that stopped partway (a failure, a spent Retry-After budget) landed fewer and no last page; a list whose
+    /// pages give no total counts as whole.
     /// </summary>
-    public bool Complete => Total is not { } total || Pages.Values.Sum() >= total;
+    public bool Complete => Total is not { } total || Pages.Values.Sum() >= total || (Ends && NoHole);
 
     /// <summary>Whether a page of the run said the list ends there (no <c>next</c>).</summary>
     public bool Ends { get; set; }

@@ -10,6 +10,9 @@ internal sealed record PlaylistRun(string PlaylistId, string Run, List<PlaylistE
     public List<ListPage>? Pages { get; init; }
 
     public int? Total { get; init; }
+
+    /// <summary>Whether a page said the list ends there; null in a fragment written before this was kept.</summary>
+    public bool? Ends { get; init; }
 }
 
 /// <summary>A run's ranking of one top list, with the pages it came from and whether one ended the list, to tell a whole ranking from part of one.</summary>

@@ -17,6 +17,7 @@ public sealed partial class SnapshotTables
             {
                 Pages = [.. list.Pages.Select(p => new ListPage(p.Key, p.Value, !list.Later.Contains(p.Key)))],
                 Total = list.Total,
+                Ends = list.Ends,
             })).ToList(),
         [.. Plays],
         // Settled: a fragment holds one run's objects, so whether its full pass is complete is known here.
@@ -46,7 +47,7 @@ public sealed partial class SnapshotTables
         {
             // A fragment written before pages were kept has none: its list counts as whole, as it was taken then.
             var lists = Lists(tables._entries, list.PlaylistId);
-            lists.Add(list.Run, list.Rows, null, list.Total);
+            lists.Add(list.Run, list.Rows, null, list.Total, list.Ends ?? false);
             foreach (var page in list.Pages ?? [])
             {
                 lists.Add(list.Run, [], page);

@@ -59,7 +59,8 @@ public sealed partial class SnapshotTables
         if (key.Source == RawSource.PlaylistItems)
         {
             // Every items page counts, even one with no rows: it says what the version held.
-            Lists(_entries, key.Subject).Add(key.RunId, rows.PlaylistEntries, new ListPage(key.Page, rows.ItemsRead, rows.ListOffset == 0), rows.ListTotal);
+            Lists(_entries, key.Subject).Add(key.RunId, rows.PlaylistEntries, new ListPage(key.Page, rows.ItemsRead, rows.ListOffset == 0), rows.ListTotal,
+                ends: !rows.ListHasNext);
         }
         if (key.Source is RawSource.TopTracks or RawSource.TopArtists)
         {

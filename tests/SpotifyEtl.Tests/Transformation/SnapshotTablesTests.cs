@@ -117,7 +117,8 @@ public sealed class SnapshotTablesTests
         {
             var key = new RawObjectKey(RawSource.PlaylistItems, Day, "pl1", run, offset / 50 + 1);
             var items = Enumerable.Range(offset, Math.Min(50, total - offset)).Select(i => Entry(Track($"{prefix}{i}", "Song", album, Artist("a1", "Artist"))));
-            var json = Page(offset, [.. items]).Replace($"\"total\":{Math.Min(50, Math.Max(total - offset, 0))} }}", $"\"total\":{total} }}", StringComparison.Ordinal);
+            var next = offset + 50 < total ? $"https://api.spotify.com/v1/playlists/pl1/items?offset={offset + 50}&limit=50" : null;
+            var json = ListPage(offset, total, next, [.. items]);
             pages.Add((key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(json))));
         }
         return pages;
@@ -153,6 +154,59 @@ public sealed class SnapshotTablesTests
         var alone = Fold([.. landed]);
         Assert.Equal(landed.Sum(p => p.Rows.PlaylistEntries.Count), alone.PlaylistEntries.Count);
         Assert.Equal("snapshot-late", Assert.Single(alone.Playlists).PlaylistSnapshotId);
+    }
+
+    /// <summary>
+    /// Spotify's total may count items it does not list (unplayable ones): a run that read the list from its first item to
+    /// the page that ends it, none missing between, holds the whole list though it holds fewer items than the total says.
+    /// It replaces an earlier run's version and is no partial list, in every fold order and through its fragment; the same
+    /// run with a page lost between, or stopped before its last page, is still part of a list.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_run_that_read_a_list_to_its_end_is_whole_though_spotifys_total_counts_more_items(int seed)
+    {
+        var random = new Random(seed);
+        var listed = random.Next(101, 400); // three pages or more, so one can be lost between the first and the last
+        var earlier = RunPages("20261120T060000Z", "early", listed);
+        // The later run's pages as served: a total above the items listed, and each page's own items and links.
+        var later = RunPages("20261120T180000Z", "late", listed).Select(page => page.Key.Source != RawSource.PlaylistItems ? page
+            : (page.Key, Rows: RawObjectTransformer.Transform(page.Key, Encoding.UTF8.GetBytes(Served(page.Rows, listed + random.Next(1, 6)))))).ToList();
+        var expected = later.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
+
+        foreach (var tables in EveryFold(random, [.. earlier, .. later]))
+        {
+            Assert.Equal(expected, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
+            Assert.Equal("snapshot-late", Assert.Single(tables.Playlists).PlaylistSnapshotId);
+            Assert.Empty(tables.PartialPlaylists);
+        }
+        Assert.Equal(expected, SnapshotTables.FromFragment(RoundTrip(Fold([.. later]).ToFragment())).PlaylistEntries.Select(e => (e.Position, e.SongId)));
+        var fromFragments = SnapshotTables.FromFragment(RoundTrip(Fold([.. earlier]).ToFragment()));
+        fromFragments.Absorb(SnapshotTables.FromFragment(RoundTrip(Fold([.. later]).ToFragment())));
+        Assert.Equal("snapshot-late", Assert.Single(fromFragments.Playlists).PlaylistSnapshotId);
+
+        // A page lost between the first and the last, or the last one never read: part of the list, the earlier run's stands.
+        var items = later.Where(p => p.Key.Source == RawSource.PlaylistItems).ToList();
+        var lost = random.Next(2) == 0 ? items[random.Next(1, items.Count - 1)] : items[^1];
+        var whole = earlier.SelectMany(p => p.Rows.PlaylistEntries).Select(e => (e.Position, e.SongId)).ToList();
+        foreach (var tables in EveryFold(random, [.. earlier, .. later.Where(p => p.Key != lost.Key)]))
+        {
+            Assert.Equal(whole, tables.PlaylistEntries.Select(e => (e.Position, e.SongId)));
+        }
+
+        // A page of the later run as Spotify served it, its total raised to what Spotify counts.
+        string Served(TransformedObject page, int total)
+        {
+            var offset = page.ListOffset ?? 0;
+            var next = page.ListHasNext ? $"https://api.spotify.com/v1/playlists/pl1/items?offset={offset + 50}&limit=50" : null;
+            var album = Album("alb1", "Album", "2001", "year");
+            return ListPage(offset, total, next, [.. page.PlaylistEntries.Select(e => Entry(Track(e.SongId, "Song", album, Artist("a1", "Artist"))))]);
+        }
     }
 
     /// <summary>
