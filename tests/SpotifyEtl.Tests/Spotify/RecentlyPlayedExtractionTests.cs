@@ -101,6 +101,53 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A Spotify that answers a page asked after the cursor with its newest plays whatever the cursor: a page that already
+    /// holds a play at or before the cursor holds every play since, so nothing can be missing and no gap is reported (a
+    /// walk back from its oldest play found nothing older where Spotify keeps one page, and called the plays before the
+    /// cursor a gap at every run). Plays Spotify let go before the run asked are still a gap, and every reachable play lands.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 50)]
+    [InlineData(1, 50)]
+    [InlineData(20, 50)]
+    [InlineData(49, 50)]
+    [InlineData(50, 50)]
+    [InlineData(80, 50)]
+    [InlineData(10, 30)]
+    [InlineData(29, 47)]
+    [InlineData(60, 47)]
+    [InlineData(30, 120)]
+    [InlineData(119, 120)]
+    [InlineData(150, 120)]
+    public async Task A_page_that_reaches_back_past_the_cursor_is_no_gap_where_Spotify_answers_its_newest_plays_whatever_the_cursor(int played, int reachable)
+    {
+        _h.Spotify.ReachablePlays = reachable;
+        _h.Spotify.AfterIgnored = true;
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        Assert.Null((await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest.Sources.Single().Gap);
+        var cursor = Play(29);
+
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var third = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        var stillThere = _h.Spotify.Plays.OrderDescending().Take(reachable).Where(play => play > cursor).ToHashSet();
+        Assert.Equal(stillThere, (await LandedPlaysAsync()).Where(play => play > cursor).ToHashSet());
+        Assert.Null(third.Manifest.Sources.Single().Gap);
+        var gap = second.Manifest.Sources.Single().Gap;
+        if (played < reachable)
+        {
+            Assert.Null(gap);
+            Assert.DoesNotContain(_h.LogLines, line => line.Contains(StackContract.LogEvents.RecentlyPlayedGap, StringComparison.Ordinal));
+            return;
+        }
+        Assert.NotNull(gap);
+        Assert.Equal((DateTimeOffset.FromUnixTimeMilliseconds(cursor), DateTimeOffset.FromUnixTimeMilliseconds(stillThere.Min())), (gap.After, gap.Before));
+    }
+
+    /// <summary>
     /// What may end a run at its first step back: a source's failure (500 through every retry), or a stop of the whole run (a
     /// rate limit longer than the run waits, the app's quota spent). Each leaves the cursor where it was.
     /// </summary>

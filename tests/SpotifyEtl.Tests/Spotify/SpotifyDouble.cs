@@ -118,6 +118,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// </summary>
     public bool AfterServesOldest { get; set; }
 
+    /// <summary>Answers a recently-played page asked with <c>after</c> with the newest plays, as if unasked: a Spotify that ignores the cursor.</summary>
+    public bool AfterIgnored { get; set; }
+
     /// <summary>Changes a recently-played page (the query it was asked with, its body) before it is served: a misbehaving Spotify.</summary>
     public Action<string, JsonObject>? RewritePlays { get; set; }
 
@@ -445,7 +448,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         {
             // Newest first, as Spotify answers; only the newest ReachablePlays exist any more.
             var reachable = Plays.OrderDescending().Take(ReachablePlays).ToArray();
-            if (context.Request.Query.TryGetValue("after", out var afterValue))
+            if (context.Request.Query.TryGetValue("after", out var afterValue) && !AfterIgnored)
             {
                 var after = long.Parse(afterValue.ToString(), CultureInfo.InvariantCulture);
                 var newer = reachable.Where(play => play > after).ToArray();

@@ -48,6 +48,13 @@ internal sealed class RecentlyPlayedExtraction(int maxPages) : IExtractionStrate
             var header = await extraction.LandPageAsync(response, extraction.Source.Subject, cancellationToken).ConfigureAwait(false);
             // Full by its items, not by the plays it could read: an item without a readable played_at still took a place.
             var plays = PlayedAt(header);
+            if (FromCursor(after) is { } since && plays.Any(played => played <= since))
+            {
+                // A play at or before the cursor: Spotify answered its newest plays whatever the cursor, and the page holds
+                // every play since. Nothing to walk back to, and no page after it to ask for.
+                AdvanceCursor(extraction, header);
+                break;
+            }
             if (SourceExtraction.ItemCount(header) < SpotifyPaging.PageSize || plays.Count == 0)
             {
                 if (plays.Count > 0 && pages < maxPages)
