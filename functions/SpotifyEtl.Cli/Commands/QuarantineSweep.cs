@@ -25,36 +25,43 @@ internal static class QuarantineSweep
         var notThrough = report.Objects.Where(o => o.Status != TransformStatus.Transformed).Select(o => o.RawKey).ToHashSet(StringComparer.Ordinal);
         var quarantine = Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'));
         var removed = 0;
-        foreach (var source in Enum.GetValues<RawSource>())
+        List<string> copies;
+        try
         {
-            var sourceFolder = Path.Combine(quarantine, source.ToKeySegment());
-            // Every day's folder: a copy whose raw object is gone goes whichever day it is of (a day whose only object was
-            // set aside, then removed, is transformed no more); one whose raw object stands, only from a day the run read.
-            foreach (var folder in Directory.Exists(sourceFolder) ? Directory.GetDirectories(sourceFolder) : [])
+            // Every copy (a file with its reason beside it), whatever its name: a misnamed object's (raw/podcasts/…, …/x.JSON,
+            // raw/raw/…) too, which goes once its raw object is gone (renamed as its reason said, or removed), or quarantine/
+            // would speak of it for good. Anything else there is no copy of this tool's, and stays.
+            copies = Directory.Exists(quarantine)
+                ? [.. LakeFiles.Under(quarantine).Where(f => !f.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal) && File.Exists(f + LakeLayout.ReasonSuffix))]
+                : [];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+        foreach (var copy in copies)
+        {
+            var key = LakeLayout.Raw + Path.GetRelativePath(quarantine, copy).Replace(Path.DirectorySeparatorChar, '/');
+            // Nothing under its name, not even a link that leads nowhere (which the next transform names unreadable).
+            var entry = new FileInfo(Path.Combine(lake, key.Replace('/', Path.DirectorySeparatorChar)));
+            var gone = !entry.Exists && entry.LinkTarget is null;
+            // A raw object of a day the run read, and not set aside again: read through. A misnamed one is read on no day:
+            // its copy goes only once the object is gone.
+            var transformed = RawObjectKey.TryParse(key, out var parsed, out _) && days.Contains(parsed.SnapshotDate);
+            if (notThrough.Contains(key) || !(gone || transformed))
             {
-                var transformed = LakeLayout.SnapshotDateOf("/" + Path.GetFileName(folder) + "/") is { } day && days.Contains(day);
-                try
-                {
-                    foreach (var copy in LakeFiles.Under(folder).Where(f => f.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal)).ToList())
-                    {
-                        var key = LakeLayout.Raw + Path.GetRelativePath(quarantine, copy).Replace(Path.DirectorySeparatorChar, '/');
-                        // Nothing under its name, not even a link that leads nowhere (which the next transform names unreadable).
-                        var entry = new FileInfo(Path.Combine(lake, key.Replace('/', Path.DirectorySeparatorChar)));
-                        var gone = !entry.Exists && entry.LinkTarget is null;
-                        if (notThrough.Contains(key) || !(gone || transformed))
-                        {
-                            continue;
-                        }
-                        // The copy first: a reason left alone is removed at the next start, a copy is never without its reason.
-                        File.Delete(copy);
-                        File.Delete(copy + LakeLayout.ReasonSuffix);
-                        removed++;
-                    }
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    // A folder of quarantine/ this user may not change: its copies stay, as they would on AWS.
-                }
+                continue;
+            }
+            try
+            {
+                // The copy first: a reason left alone is removed at the next start, a copy is never without its reason.
+                File.Delete(copy);
+                File.Delete(copy + LakeLayout.ReasonSuffix);
+                removed++;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // A folder of quarantine/ this user may not change: its copies stay, as they would on AWS.
             }
         }
         return removed;

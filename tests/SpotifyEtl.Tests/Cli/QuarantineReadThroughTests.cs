@@ -126,6 +126,59 @@ public sealed partial class QuarantineReadThroughTests : IDisposable
         Assert.True(SetAside(lake, PlaysOf20), $"exit {run.ExitCode}: the copy of a page no run read again left quarantine/");
     }
 
+    /// <summary>
+    /// Objects set aside for their names (an extension of other case, a source no lake has, a copy one folder too deep, a
+    /// name that is no page's): once renamed as their reasons say, or removed, their copies leave quarantine/ at the next
+    /// transform, and query warns of them no more; one still misnamed keeps its copy, and a file there that is no copy (no
+    /// reason beside it) is left as it is.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_misnamed_object_renamed_or_removed_leaves_quarantine_and_one_still_misnamed_stays(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder[$"names{seed}"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "2").ExitCode);
+        var page = Raw(lake, PlaysOf20);
+        var misnamed = new[]
+        {
+            Path.ChangeExtension(page, random.Next(2) == 0 ? ".JSON" : ".Json"),
+            Path.Combine(lake, "raw", "podcasts", "snapshot_date=2026-11-20", "me", "20261120T060000Z-p0001.json"),
+            Path.Combine(lake, "raw", "raw", PlaysOf19),
+            Path.Combine(Path.GetDirectoryName(page)!, "page one.json"),
+        }.OrderBy(_ => random.Next()).ToList();
+        foreach (var name in misnamed)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(name)!);
+            File.Copy(page, name);
+        }
+        var notes = Path.Combine(lake, "quarantine", "notes.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(notes)!);
+        File.WriteAllText(notes, "what I found\n");
+        Assert.Equal(3, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        string CopyOf(string name) => Path.Combine(lake, "quarantine", Path.GetRelativePath(Path.Combine(lake, "raw"), name));
+        Assert.All(misnamed, name => Assert.True(File.Exists(CopyOf(name)) && File.Exists(CopyOf(name) + ".reason.txt"), $"{name} was not set aside"));
+
+        // All but one gone from raw/ (each a copy of a page its right name already holds, so renaming it is removing it);
+        // the last one stays as it is.
+        foreach (var name in misnamed.SkipLast(1))
+        {
+            File.Delete(name);
+        }
+        var again = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.True(again.ExitCode == 3, again.Errors);
+        Assert.All(misnamed.SkipLast(1), name => Assert.False(File.Exists(CopyOf(name)) || File.Exists(CopyOf(name) + ".reason.txt"), $"{name} is still in quarantine/"));
+        Assert.True(File.Exists(CopyOf(misnamed[^1])) && File.Exists(CopyOf(misnamed[^1]) + ".reason.txt"), "a copy of an object still misnamed left quarantine/");
+        Assert.Equal("what I found\n", File.ReadAllText(notes));
+        File.Delete(misnamed[^1]);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
+        Assert.DoesNotContain("set aside under quarantine/", DemoCommandTests.RunCli("query", "--lake", lake).Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists(CopyOf(misnamed[^1])));
+    }
+
     private int QuarantinedInReport(string lake)
     {
         var page = _folder[$"report-{Guid.NewGuid():N}.html"];
