@@ -1,5 +1,6 @@
 // docs/guarantees.md names the test behind each promise: every name must be a test that exists, so a
-// renamed or deleted test cannot leave a promise standing without its proof.
+// renamed or deleted test cannot leave a promise standing without its proof. So must every test the README and the
+// other docs name.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -48,6 +49,16 @@ test("every C# test docs/guarantees.md names exists", () => {
     assert.ok(named.length >= 20, `only ${named.length} test names found in docs/guarantees.md`);
     const missing = named.filter((name) => !csharpTests.has(name));
     assert.deepEqual(missing, [], "named in docs/guarantees.md but no such [Fact] or [Theory]");
+});
+
+test("every C# test the README and the other docs name exists", () => {
+    const files = [path.join(repoRoot, "README.md"), ...fs.readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md") && f !== "guarantees.md")
+        .map((f) => path.join(repoRoot, "docs", f))];
+    const named = files.flatMap((file) => [...fs.readFileSync(file, "utf8").replace(/\s*\n\s*/g, " ").matchAll(/`([A-Z][a-z0-9]+(?:_[A-Za-z0-9]+){3,})`/g)]
+        .map((m) => `${path.basename(file)}: ${m[1]!}`));
+    assert.ok(named.length >= 5, `only ${named.length} test names found in the README and docs/`);
+    const missing = [...new Set(named)].filter((entry) => !csharpTests.has(entry.slice(entry.indexOf(": ") + 2)));
+    assert.deepEqual(missing, [], "named in a doc but no such [Fact] or [Theory]");
 });
 
 test("every stack test docs/guarantees.md quotes exists", () => {
