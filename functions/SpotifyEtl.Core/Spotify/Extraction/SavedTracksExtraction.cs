@@ -51,24 +51,35 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
     /// The library is paged by offset, so a song saved or removed during the pass shifts the pages after it (one song listed
     /// twice, one missed, which would read as its removal). Once every page landed, the first page is asked again with its
     /// ETag: a 304 (or the same bytes) means nothing was saved (a save comes first) and nothing removed (the total would
-    /// change). A library changed meanwhile gets a warning, and its pass is not recorded, so the next run makes it again;
-    /// the day's full pass is every song a complete pass of the day listed, so that one brings back a song this one missed.
+    /// change). A library changed meanwhile is passed again at once, its pages landing after the first pass's, up to
+    /// <see cref="FullPasses"/> passes in all: the day's full pass is every song a complete pass of the day listed, so the
+    /// pass that held still brings back a song the one before missed, even on a day of one run. One that changed under every
+    /// pass gets a warning, and its pass is not recorded, so the next run makes it again.
     /// </summary>
     private static async Task<Pass> FullPassAsync(SourceExtraction extraction, CancellationToken cancellationToken)
     {
-        var first = await extraction.GetAsync(FirstPage, conditional: false, cancellationToken).ConfigureAwait(false);
-        var (newest, firstHasNext) = await LandPagesAsync(extraction, first, extraction.Source.Subject, landedUpTo: null, cancellationToken).ConfigureAwait(false);
-        var again = await extraction.GetAgainAsync(FirstPage, first, cancellationToken).ConfigureAwait(false);
-        if (!again.NotModified && !again.Body.AsSpan().SequenceEqual(first.Body))
+        for (var pass = 1; ; pass++)
         {
-            extraction.ReadAgainNextRun = true;
-            extraction.Warn("The library changed while it was read (a song saved or removed during the full pass): the pass landed may list a song " +
-                "twice or miss one. The next run makes the full pass again.");
-            return new Pass(null, Recorded: false);
+            var first = await extraction.GetAsync(FirstPage, conditional: false, cancellationToken).ConfigureAwait(false);
+            var (newest, firstHasNext) = await LandPagesAsync(extraction, first, extraction.Source.Subject, landedUpTo: null, cancellationToken).ConfigureAwait(false);
+            var again = await extraction.GetAgainAsync(FirstPage, first, cancellationToken).ConfigureAwait(false);
+            if (again.NotModified || again.Body.AsSpan().SequenceEqual(first.Body))
+            {
+                extraction.RememberETag(FirstPage, first, firstHasNext);
+                return new Pass(newest, Recorded: true);
+            }
+            if (pass == FullPasses)
+            {
+                extraction.ReadAgainNextRun = true;
+                extraction.Warn($"The library changed while it was read, {FullPasses} times over (songs saved or removed during each full pass): " +
+                    "the passes landed may list a song twice or miss one. The next run makes the full pass again.");
+                return new Pass(null, Recorded: false);
+            }
         }
-        extraction.RememberETag(FirstPage, first, firstHasNext);
-        return new Pass(newest, Recorded: true);
     }
+
+    /// <summary>How many full passes one run makes over a library that changes while it is read.</summary>
+    private const int FullPasses = 3;
 
     /// <summary>
     /// The first page asked conditionally (a 304: nothing saved or removed near the top, nothing lands), then pages under the
