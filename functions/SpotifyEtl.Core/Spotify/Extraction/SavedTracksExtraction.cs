@@ -50,7 +50,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
     /// Every page under the subject <c>me</c>, landed as it comes (a library may take a thousand pages: they are not held).
     /// The library is paged by offset, so a song saved or removed during the pass shifts the pages after it (one song listed
     /// twice, one missed, which would read as its removal). Once every page landed, the first page is asked again with its
-    /// ETag: a 304 (or the same bytes) means nothing was saved (a save comes first) and nothing removed (the total would
+    /// ETag: a 304 (or the same songs) means nothing was saved (a save comes first) and nothing removed (the total would
     /// change). A library changed meanwhile is passed again at once, its pages landing after the first pass's, up to
     /// <see cref="FullPasses"/> passes in all: the day's full pass is every song a complete pass of the day listed, so the
     /// pass that held still brings back a song the one before missed, even on a day of one run. One that changed under every
@@ -63,7 +63,7 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
             var first = await extraction.GetAsync(FirstPage, conditional: false, cancellationToken).ConfigureAwait(false);
             var (newest, firstHasNext) = await LandPagesAsync(extraction, first, extraction.Source.Subject, landedUpTo: null, cancellationToken).ConfigureAwait(false);
             var again = await extraction.GetAgainAsync(FirstPage, first, cancellationToken).ConfigureAwait(false);
-            if (again.NotModified || again.Body.AsSpan().SequenceEqual(first.Body))
+            if (again.NotModified || SameSongs(first.Body, again.Body))
             {
                 extraction.RememberETag(FirstPage, first, firstHasNext);
                 return new Pass(newest, Recorded: true);
@@ -80,6 +80,42 @@ internal sealed class SavedTracksExtraction(int fullPassDays) : IExtractionStrat
 
     /// <summary>How many full passes one run makes over a library that changes while it is read.</summary>
     private const int FullPasses = 3;
+
+    /// <summary>
+    /// Whether two answers for the library's first page hold the same songs, saved at the same times, in a library of the
+    /// same size: what a song saved or removed changes. Bytes of no bearing on that (a <c>next</c> link written another
+    /// way, a field that differs at each answer) do not make the library one that changed, which would pass it again.
+    /// </summary>
+    private static bool SameSongs(byte[] earlier, byte[] now) =>
+        earlier.AsSpan().SequenceEqual(now) || (Songs(earlier) is { } before && before == Songs(now));
+
+    /// <summary>The page's total and each item's save time and song id, as text; null for a body that is no such page.</summary>
+    private static string? Songs(byte[] body)
+    {
+        try
+        {
+            using var page = JsonDocument.Parse(body);
+            var root = page.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+            var songs = new System.Text.StringBuilder(root.TryGetProperty("total", out var total) ? total.GetRawText() : "");
+            foreach (var item in items.EnumerateArray())
+            {
+                songs.Append('\n')
+                    .Append(item.ValueKind == JsonValueKind.Object && item.TryGetProperty("added_at", out var added) ? added.GetRawText() : item.GetRawText())
+                    .Append(' ')
+                    .Append(item.ValueKind == JsonValueKind.Object && item.TryGetProperty("track", out var track) && track.ValueKind == JsonValueKind.Object
+                        && track.TryGetProperty("id", out var id) ? id.GetRawText() : "");
+            }
+            return songs.ToString();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// The first page asked conditionally (a 304: nothing saved or removed near the top, nothing lands), then pages under the
