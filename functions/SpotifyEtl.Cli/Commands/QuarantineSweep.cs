@@ -32,7 +32,7 @@ internal static class QuarantineSweep
             // raw/raw/…) too, which goes once its raw object is gone (renamed as its reason said, or removed), or quarantine/
             // would speak of it for good. Anything else there is no copy of this tool's, and stays.
             copies = Directory.Exists(quarantine)
-                ? [.. LakeFiles.Under(quarantine).Where(f => !f.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal) && File.Exists(f + LakeLayout.ReasonSuffix))]
+                ? [.. LakeFiles.QuarantinedCopies(quarantine)]
                 : [];
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -73,7 +73,7 @@ internal static class TransformedTables
     {
         var folder = Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'));
         return Directory.Exists(folder)
-            ? LakeFiles.Under(folder).Count(f => !f.EndsWith(LakeLayout.ReasonSuffix, StringComparison.Ordinal) && File.Exists(f + LakeLayout.ReasonSuffix))
+            ? LakeFiles.QuarantinedCopies(folder).Count()
             : 0;
     }
 }

@@ -25,4 +25,9 @@ internal static class LakeFiles
             ShouldRecursePredicate = (ref FileSystemEntry entry) =>
                 (entry.Attributes & FileAttributes.ReparsePoint) == 0 && !entry.FileName.SequenceEqual(SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder),
         };
+
+    /// <summary>The copies under a lake's <c>quarantine/</c> folder: each file with its reason beside it (a file without one is no copy of this tool's).</summary>
+    public static IEnumerable<string> QuarantinedCopies(string quarantine) =>
+        Under(quarantine).Where(f => !f.EndsWith(SpotifyEtl.Lake.LakeLayout.ReasonSuffix, StringComparison.Ordinal)
+            && File.Exists(f + SpotifyEtl.Lake.LakeLayout.ReasonSuffix));
 }
