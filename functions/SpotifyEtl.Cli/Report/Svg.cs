@@ -55,7 +55,7 @@ internal static class Svg
 
     /// <summary>
     /// The width <paramref name="text"/> takes at <paramref name="fontSize"/>, estimated on the generous side per character
-    /// as a reader sees it: an ideograph, a kana, a Hangul syllable, a fullwidth form or an emoji a whole em; wide letters
+    /// as a reader sees it: an emoji more than an em; an ideograph, a kana, a Hangul syllable or a fullwidth form a whole em; wide letters
     /// (W, M, m, Ж, Ш) an em too, other capitals more than lower case, narrow letters (i, l, t) and punctuation less; an
     /// accent or an invisible format character nothing. Labels cut to this estimate fit whatever font draws them.
     /// </summary>
@@ -80,6 +80,9 @@ internal static class Svg
         return Rune.GetUnicodeCategory(rune) switch
         {
             UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format or UnicodeCategory.Control => 0,
+            // An emoji (a pictograph, a flag, a symbol drawn in colour): wider than an em in the colour fonts that draw them
+            // (Noto Color Emoji's advance is about 1.25 em).
+            _ when value is (>= 0x1F000 and <= 0x1FAFF) or (>= 0x2600 and <= 0x27BF) or (>= 0x2B00 and <= 0x2BFF) => 1.3,
             _ when value >= 0x1100 && !(value >= 0x2000 && value < 0x2E80) => 1.0, // Hangul, CJK, kana, fullwidth forms, emoji, and every script after them
             _ when value is >= 0x0590 and < 0x0800 => 0.75, // Hebrew, Arabic, Syriac, Thaana
             _ when value >= 0x0800 => 1.0, // Indic and other scripts: as wide as an ideograph, to be safe
