@@ -27,7 +27,19 @@ if (UnexpandedHome.Find(args) is { } unexpanded)
     return ExitCodes.Usage;
 }
 
-var parsed = root.Parse(args, CliRoot.Parsing);
+ParseResult parsed;
+try
+{
+    parsed = root.Parse(args, CliRoot.Parsing);
+}
+catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException && CurrentFolder.IsGone())
+{
+    // A relative path is made whole against the current folder while the command line is read: one removed after the
+    // shell entered it has no path.
+    await Console.Error.WriteLineAsync($"{CliErrors.Program}: the current folder no longer exists (removed after this shell entered it), " +
+        "so no relative path can be read: cd to a folder that exists, or give the paths whole.").ConfigureAwait(false);
+    return ExitCodes.NoInput;
+}
 if (ParseErrors.VersionNotAlone(parsed) is { } versionNotAlone)
 {
     await Console.Error.WriteLineAsync($"{CliErrors.Program}: {versionNotAlone}").ConfigureAwait(false);

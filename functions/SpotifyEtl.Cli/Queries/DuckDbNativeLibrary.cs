@@ -60,7 +60,7 @@ internal static partial class DuckDbNativeLibrary
         var temporary = Path.Combine(folder, LocalFolderStore.TemporaryName());
         try
         {
-            Directory.CreateDirectory(folder);
+            MakeFolder(folder);
             MustNotBeSharedUnguarded(cacheRoot);
             MakePrivate(own, folder);
             RemoveLeftCopies(folder);
@@ -198,12 +198,27 @@ internal static partial class DuckDbNativeLibrary
     {
         try
         {
-            Directory.CreateDirectory(path);
+            MakeFolder(path);
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Makes a folder and those above it that are missing, for this user alone (0700, as the XDG base directories ask of
+    /// ~/.cache), whatever the umask: made with the umask's mode (000 leaves it 0777), the folder would be shared with
+    /// every user, and refused as such at this and every later run.
+    /// </summary>
+    private static void MakeFolder(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

@@ -27,6 +27,16 @@ internal static class StandardStreams
         OutputClosed = filled.Contains(1);
         try
         {
+            // UTF-8, whatever charset the locale names: the runtime writes in a Latin-1 or ASCII locale's charset, where a
+            // name in another script became '?' (the --json a script reads too, which must be UTF-8).
+            Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            // The writers keep the locale's charset.
+        }
+        try
+        {
             Console.SetError(new GuardedWriter(Console.Error, failed => { }));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
