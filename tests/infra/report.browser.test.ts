@@ -158,6 +158,30 @@ describe("the listening report in a browser", () => {
         await phone.page.close();
     });
 
+    it("prints every table whole and open: no column past the page's edge, no table folded away, no scroll box", async () => {
+        // A printed A4 page is about 700 CSS pixels wide between its margins.
+        const printed = await load(context, report, { width: 700 });
+        await printed.page.emulateMedia({ media: "print", colorScheme: "light" });
+        const tables = await printed.page.evaluate(() => [...document.querySelectorAll("table")].map(table => {
+            const box = table.getBoundingClientRect();
+            const wrap = table.closest(".table-wrap");
+            return {
+                caption: (table.caption?.textContent ?? table.closest("section")?.id ?? "").slice(0, 60),
+                shown: box.height > 0 && table.getClientRects().length > 0,
+                right: box.right, page: document.documentElement.clientWidth,
+                clipped: wrap === null ? false : wrap.scrollWidth > wrap.clientWidth + 1,
+                scrolls: wrap === null ? false : getComputedStyle(wrap).overflowX !== "visible",
+            };
+        }));
+        assert.ok(tables.length >= 12, `only ${tables.length} tables`);
+        for (const table of tables) {
+            assert.ok(table.shown, `${table.caption}: folded away in print`);
+            assert.ok(!table.clipped && !table.scrolls, `${table.caption}: cut by a scroll box in print`);
+            assert.ok(table.right <= table.page + 1, `${table.caption}: ends at ${table.right.toFixed(0)} px, past the page's ${table.page} px`);
+        }
+        await printed.page.close();
+    });
+
     for (const width of [390, 820, 1280]) {
         it(`at ${width} px, every chart shows once, with its marks, and its text is at least 11 px high and inside the chart`, async () => {
             const shown = await load(context, report, { width });

@@ -168,6 +168,11 @@ internal static class HtmlReport
         "table{width:max-content;border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;max-width:24em;overflow-wrap:break-word;unicode-bidi:isolate}" +
         "td.num{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:.6em 0}" +
         ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}" +
+        // On paper nothing scrolls and nothing unfolds: every table prints open (the notes point to them), as wide as the page,
+        // its long values wrapped; a figure is not split across pages, nor a heading parted from what follows it.
+        "@media print{.table-wrap{overflow:visible}table{width:100%;font-size:10px}th,td{max-width:none;overflow-wrap:anywhere;white-space:normal}" +
+        "td.num{white-space:nowrap}details::details-content{content-visibility:visible;display:contents}details>summary{display:none}" +
+        "figure{break-inside:avoid}h2,h3{break-after:avoid}}" +
         // In forced colours (a high-contrast theme) the browser sets the page's colours but not a chart's fills and strokes: the
         // charts take the reader's system colours too. Marks are the selection colour, a pale mark hollow, an empty cell outlined.
         "@media (forced-colors:active){.mark{fill:Highlight}.mark.heat{stroke:Highlight}.mark.partial,circle.few{fill:Canvas;fill-opacity:1;stroke:Highlight}" +
