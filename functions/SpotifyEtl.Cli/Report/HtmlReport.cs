@@ -166,6 +166,8 @@ internal static class HtmlReport
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
         "table{width:max-content;border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;max-width:24em;overflow-wrap:break-word;unicode-bidi:isolate}" +
+        // A cell's direction is its own text's first letter's (plaintext): a Hebrew name ending in "!" shows it at its end, on the left.
+        "td{unicode-bidi:plaintext}" +
         "td.num{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:.6em 0}" +
         ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}" +
         // On paper nothing scrolls and nothing unfolds: every table prints open (the notes point to them), as wide as the page,

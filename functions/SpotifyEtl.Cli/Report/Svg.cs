@@ -106,17 +106,16 @@ internal static class Svg
         {
             return text;
         }
-        var room = width - TextWidth("…", fontSize);
-        var (end, used) = (0, 0.0);
+        // Each longer cut measured whole, as the label will be: a sum kept along the way may differ from it in the last bit.
+        var end = 0;
         while (end < text.Length)
         {
-            var length = StringInfo.GetNextTextElementLength(text, end);
-            used += Ems(text.Substring(end, length)) * fontSize;
-            if (used > room)
+            var next = end + StringInfo.GetNextTextElementLength(text, end);
+            if (TextWidth(text[..next] + "…", fontSize) > width)
             {
                 break;
             }
-            end += length;
+            end = next;
         }
         return text[..end].TrimEnd() + "…";
     }
@@ -130,14 +129,18 @@ internal static class Svg
     public static string Isolated(string? name) => $"\u2068{EachIsolated(name)}\u2069";
 
     /// <summary>
-    /// The names of a joined label each set apart, where one holds a direction control (an embedding, override or isolate
-    /// left open); the text as it is otherwise, so that a label with none is drawn exactly as the table holds it.
+    /// The names of a label each set apart, where one holds a direction control (an embedding, override or isolate left
+    /// open) or right-to-left text: a Hebrew or Arabic name keeps its own order and its punctuation and "…" at its own end,
+    /// and does not reorder the names joined to it (a song drawn after its artist). The text as it is otherwise, so that a
+    /// label with neither is drawn exactly as the table holds it.
     /// </summary>
     public static string EachIsolated(string? label)
     {
         label ??= "";
-        var directional = label.AsSpan().IndexOfAnyInRange('\u202A', '\u202E') >= 0 || label.AsSpan().IndexOfAnyInRange('\u2066', '\u2069') >= 0;
-        return directional && label.Contains(Joiner, StringComparison.Ordinal)
+        var span = label.AsSpan();
+        var directional = span.IndexOfAnyInRange('\u202A', '\u202E') >= 0 || span.IndexOfAnyInRange('\u2066', '\u2069') >= 0;
+        var rightToLeft = span.IndexOfAnyInRange('\u0590', '\u08FF') >= 0 || span.IndexOfAnyInRange('\uFB1D', '\uFDFF') >= 0 || span.IndexOfAnyInRange('\uFE70', '\uFEFF') >= 0;
+        return rightToLeft || (directional && label.Contains(Joiner, StringComparison.Ordinal))
             ? $"\u2068{label.Replace(Joiner, "\u2069" + Joiner + "\u2068", StringComparison.Ordinal)}\u2069"
             : label;
     }
