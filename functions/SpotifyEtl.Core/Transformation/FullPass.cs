@@ -35,7 +35,8 @@ internal sealed class FullPass
     /// <summary>
     /// Whether the pass landed every page: its page numbers run without a gap from the first, which is the list's start
     /// (page 0, as the extraction numbers them, or 1, as hand-landed and sample lakes do, with "offset" 0), to a page
-    /// whose "next" is null.
+    /// whose "next" is null. Pages after that one, from a page that starts the list again, are a pass made again within the
+    /// run (the library changed under the first): one stopped partway takes nothing from the whole pass before it.
     /// </summary>
     public bool Complete
     {
@@ -45,12 +46,20 @@ internal sealed class FullPass
             {
                 return false;
             }
-            int first = int.MaxValue, last = int.MinValue;
-            foreach (var page in _pages.Keys)
+            var (first, last) = (_pages.Keys.Min(), _pages.Keys.Max());
+            if (first is not (0 or 1) || last - first + 1 != _pages.Count || !_pages[first].Starts)
             {
-                (first, last) = (Math.Min(first, page), Math.Max(last, page));
+                return false;
             }
-            return first is 0 or 1 && last - first + 1 == _pages.Count && _pages[first].Starts && !_pages[last].Continues;
+            for (var page = first; page <= last; page++)
+            {
+                if (!_pages[page].Continues)
+                {
+                    // The list's end, then nothing, or the start of the pass made again.
+                    return page == last || _pages[page + 1].Starts;
+                }
+            }
+            return false;
         }
     }
 }

@@ -108,6 +108,43 @@ public sealed class SavedTracksFullPassTests : RawTestLake
         Assert.All(tables.SavedTracks, row => Assert.True(row.FullPass, $"{row.SongId} of {pages} pages"));
     }
 
+    /// <summary>
+    /// A run that passed the library again (it changed under the first pass) and stopped partway through the second: its
+    /// first pass is whole, so the songs it listed are the day's full pass; a second pass that began with a gap before the
+    /// first one ended, or a first one cut short, is no whole pass.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_pass_made_again_and_stopped_partway_takes_nothing_from_the_whole_pass_before_it(int seed)
+    {
+        var random = new Random(seed);
+        var (whole, again) = (random.Next(1, 5), random.Next(1, 4));
+        var tables = new SnapshotTables(Day);
+        var number = random.Next(2);
+        void Land(int page, int of, bool linksOn, string song)
+        {
+            var key = new RawObjectKey(RawSource.SavedTracks, Day, SavedTracksSubjects.Full, "20261120T010000Z", number++);
+            var next = linksOn ? $"https://api.spotify.com/v1/me/tracks?offset={(page + 1) * 2}&limit=2" : null;
+            var json = SpotifyJson.ListPage(page * 2, of * 2, next, SpotifyJson.Saved(Song($"{song}-a"), "2026-11-10T08:00:00Z"), SpotifyJson.Saved(Song($"{song}-b"), "2026-11-11T08:00:00Z"));
+            tables.Add(key, RawObjectTransformer.Transform(key, Encoding.UTF8.GetBytes(json)));
+        }
+        for (var page = 0; page < whole; page++)
+        {
+            Land(page, whole, page < whole - 1, $"first{page}");
+        }
+        // The pass made again: its pages up to where it stopped, the last of them linking on.
+        for (var page = 0; page < again; page++)
+        {
+            Land(page, whole + 1, linksOn: true, $"again{page}");
+        }
+
+        Assert.Equal((whole + again) * 2, tables.SavedTracks.Count);
+        Assert.All(tables.SavedTracks, row => Assert.True(row.FullPass, $"{row.SongId}: {whole} pages whole, {again} again"));
+    }
+
     [Fact]
     public void Pages_that_all_say_offset_0_as_hand_written_ones_do_complete_a_pass_only_from_page_0_or_1_and_without_a_gap()
     {
