@@ -37,10 +37,10 @@ export interface TableDefinition {
     readonly key?: readonly string[];
 }
 
-/** Every kind of raw object: the Spotify API's responses and the files of a listener's data export. */
 /** What the raw bucket's lifecycle does with a raw source's objects: keeps them for good, or lets them expire. */
 export type RawLifecycle = "history" | "snapshot";
 
+/** Every kind of raw object: the Spotify API's responses and the files of a listener's data export. */
 export type RawSourceName = "playlist" | "playlistItems" | "recentlyPlayed" | "topTracks" | "topArtists" | "savedTracks" | "spotifyExport";
 
 export interface Contract {

@@ -36,8 +36,7 @@ catch (Exception exception) when (exception is FileNotFoundException or Director
 {
     // A relative path is made whole against the current folder while the command line is read: one removed after the
     // shell entered it has no path.
-    await Console.Error.WriteLineAsync($"{CliErrors.Program}: the current folder no longer exists (removed after this shell entered it), " +
-        "so no relative path can be read: cd to a folder that exists, or give the paths whole.").ConfigureAwait(false);
+    await Console.Error.WriteLineAsync($"{CliErrors.Program}: {CurrentFolder.Gone}").ConfigureAwait(false);
     return ExitCodes.NoInput;
 }
 if (ParseErrors.VersionNotAlone(parsed) is { } versionNotAlone)
@@ -69,6 +68,12 @@ try
     // A signal, and the action did not stop within the grace period: the process ends all the same, and says why.
     return await Interruptible.WithinGracePeriodAsync(invocation).ConfigureAwait(false)
         ?? CliErrors.Report(new OperationCanceledException(), Console.Error);
+}
+catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException && CurrentFolder.IsGone())
+{
+    // A relative path a verb makes whole only when it reads it (import's PATH).
+    await Console.Error.WriteLineAsync($"{CliErrors.Program}: {CurrentFolder.Gone}").ConfigureAwait(false);
+    return ExitCodes.NoInput;
 }
 catch (Exception exception)
 {

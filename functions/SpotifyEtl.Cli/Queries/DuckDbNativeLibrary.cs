@@ -219,6 +219,19 @@ internal static partial class DuckDbNativeLibrary
             Directory.CreateDirectory(path);
             return;
         }
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Each missing folder on the way down, not the last alone: CreateDirectory gives the mode to the folder it is asked for.
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder) ?? "")
+        {
+            missing.Push(folder);
+            if (Path.GetDirectoryName(folder) is null)
+            {
+                break;
+            }
+        }
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 }

@@ -173,7 +173,7 @@ internal static class HtmlReport
         // On paper nothing scrolls and nothing unfolds: every table prints open (the notes point to them), as wide as the page,
         // its long values wrapped; a figure is not split across pages, nor a heading parted from what follows it.
         "@media print{.table-wrap{overflow:visible}table{width:100%;font-size:10px}th,td{max-width:none;overflow-wrap:anywhere;white-space:normal}" +
-        "td.num{white-space:nowrap}details::details-content{content-visibility:visible;display:contents}details>summary{display:none}" +
+        "td.num{white-space:nowrap}@supports selector(::details-content){details::details-content{content-visibility:visible;display:contents}details>summary{display:none}}" +
         "figure{break-inside:avoid}h2,h3{break-after:avoid}}" +
         // In forced colours (a high-contrast theme) the browser sets the page's colours but not a chart's fills and strokes: the
         // charts take the reader's system colours too. Marks are the selection colour, a pale mark hollow, an empty cell outlined.

@@ -55,13 +55,16 @@ public sealed class HostileEnvironmentTests : IDisposable
         Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", lake, "--days", "1", "--items", "20").ExitCode);
         Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", lake).ExitCode);
 
-        var relative = InRemovedFolder("query", "--lake", "lake");
         var whole = InRemovedFolder("query", "--lake", lake, "--json");
 
-        Assert.True(relative.ExitCode == 66, $"exit {relative.ExitCode}: {relative.Errors}");
-        Assert.Contains("the current folder no longer exists", relative.Errors, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", relative.Errors, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled", relative.Errors, StringComparison.Ordinal);
+        // Read while the command line is (a --lake), or only once the verb runs (import's PATH).
+        foreach (var relative in new[] { InRemovedFolder("query", "--lake", "lake"), InRemovedFolder("import", "export.zip", "--lake", lake) })
+        {
+            Assert.True(relative.ExitCode == 66, $"exit {relative.ExitCode}: {relative.Errors}");
+            Assert.Contains("the current folder no longer exists", relative.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", relative.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled", relative.Errors, StringComparison.Ordinal);
+        }
         Assert.True(whole.ExitCode == 0, whole.Errors);
     }
 
@@ -84,6 +87,10 @@ public sealed class HostileEnvironmentTests : IDisposable
 
         var shared = InShell("umask 000", home, "query", "--lake", lake, "--json");
         var usual = InShell("umask 022", home, "query", "--lake", lake, "--json");
+        // A cache named by XDG_CACHE_HOME, none of whose folders is there yet.
+        var deep = Path.Combine(home, "deep", "cache");
+        var named = InShell($"umask 000 && export XDG_CACHE_HOME={Quote(deep)}", home, "query", "--lake", lake, "--json");
+        Assert.True(named.ExitCode == 0, named.Errors);
 
         Assert.True(shared.ExitCode == 0, shared.Errors);
         Assert.True(usual.ExitCode == 0, usual.Errors);
@@ -91,7 +98,7 @@ public sealed class HostileEnvironmentTests : IDisposable
         {
             return; // the build output loads DuckDB's library from beside it: only the packaged tool (make cli, which make test runs) unpacks one
         }
-        foreach (var folder in new[] { Path.Combine(home, ".cache"), Path.Combine(home, ".cache", "spotify-etl") })
+        foreach (var folder in new[] { Path.Combine(home, ".cache"), Path.Combine(home, ".cache", "spotify-etl"), Path.Combine(home, "deep"), deep, Path.Combine(deep, "spotify-etl") })
         {
             var mode = File.GetUnixFileMode(folder);
             Assert.True((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0, $"{folder} is {mode}");
