@@ -66,7 +66,8 @@ public sealed class InputMistakeTests : IDisposable
         Assert.Equal(TableFiles(apart), TableFiles(lake));
     }
 
-    private static List<(string File, string Hash)> TableFiles(string lake)
+    /// <summary>Every table file of a lake, by its path under transformed/, with its bytes' SHA-256.</summary>
+    internal static List<(string File, string Hash)> TableFiles(string lake)
     {
         var tables = Path.Combine(lake, "transformed");
         return [.. Directory.GetFiles(tables, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

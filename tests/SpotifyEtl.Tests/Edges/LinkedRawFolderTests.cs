@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
@@ -59,14 +58,7 @@ public sealed class LinkedRawFolderTests : IDisposable
             .Select(entry => entry.GetProperty("raw_key").GetString()).ToList();
         Assert.Equal([key], unread);
         Assert.True(alone.ExitCode is 0 or 3, $"exit {alone.ExitCode}: {alone.Errors}");
-        Assert.Equal(Tables(without), Tables(linked));
+        Assert.Equal(InputMistakeTests.TableFiles(without), InputMistakeTests.TableFiles(linked));
         Assert.True(Directory.EnumerateFiles(elsewhere, "*.json", SearchOption.AllDirectories).Any(), "nothing behind the link was removed");
-    }
-
-    private static List<(string File, string Hash)> Tables(string lake)
-    {
-        var tables = Path.Combine(lake, "transformed");
-        return [.. Directory.GetFiles(tables, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            .Select(file => (Path.GetRelativePath(tables, file), Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))))];
     }
 }

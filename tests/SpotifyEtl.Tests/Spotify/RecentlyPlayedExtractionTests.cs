@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SpotifyEtl.Spotify;
+using SpotifyEtl.Spotify.Extraction;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Spotify;
@@ -45,16 +46,7 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
     {
         _h.Spotify.ReachablePlays = reachable;
         _h.Spotify.AfterServesOldest = oldestFirst;
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
-        var first = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        Assert.Null(first.Manifest.Sources.Single().Gap);
-        var cursor = Play(29);
-
-        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
-        _h.Clock.Advance(TimeSpan.FromHours(1));
-        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        _h.Clock.Advance(TimeSpan.FromHours(1));
-        var third = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        var (cursor, second, third) = await RunsAfterACursorAsync(played);
 
         // Spotify still had the newest `reachable` plays when the second run asked: those after the cursor all landed.
         var stillThere = _h.Spotify.Plays.OrderDescending().Take(reachable).Where(play => play > cursor).ToHashSet();
@@ -123,15 +115,7 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
     {
         _h.Spotify.ReachablePlays = reachable;
         _h.Spotify.AfterIgnored = true;
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
-        Assert.Null((await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest.Sources.Single().Gap);
-        var cursor = Play(29);
-
-        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
-        _h.Clock.Advance(TimeSpan.FromHours(1));
-        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
-        _h.Clock.Advance(TimeSpan.FromHours(1));
-        var third = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        var (cursor, second, third) = await RunsAfterACursorAsync(played);
 
         var stillThere = _h.Spotify.Plays.OrderDescending().Take(reachable).Where(play => play > cursor).ToHashSet();
         Assert.Equal(stillThere, (await LandedPlaysAsync()).Where(play => play > cursor).ToHashSet());
@@ -230,6 +214,21 @@ public sealed class RecentlyPlayedExtractionTests : IAsyncLifetime
         _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
         await _h.RunAsync(ExtractionSource.RecentlyPlayed());
         _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
+    }
+
+    /// <summary>
+    /// A first run over 30 plays, which leaves the cursor at the last of them (no gap); then <paramref name="played"/> more
+    /// plays and two runs an hour apart. Returns the cursor and the second and third runs.
+    /// </summary>
+    private async Task<(long Cursor, ExtractionRun Second, ExtractionRun Third)> RunsAfterACursorAsync(int played)
+    {
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(Play));
+        Assert.Null((await _h.RunAsync(ExtractionSource.RecentlyPlayed())).Manifest.Sources.Single().Gap);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(30, played).Select(Play));
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var second = await _h.RunAsync(ExtractionSource.RecentlyPlayed());
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        return (Play(29), second, await _h.RunAsync(ExtractionSource.RecentlyPlayed()));
     }
 
     private static long Play(int index) => Start + index * 200_000L;
