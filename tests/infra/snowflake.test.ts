@@ -2,6 +2,8 @@
 // dialect and read only what the load declares; the latest-load view, run on DuckDB, shows a replayed
 // partition's new rows only; the COPY reads the lake's columns and the partition date from the path.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { Parser } from "node-sql-parser";
@@ -11,6 +13,7 @@ import { loadNamedQueries } from "../../infra/catalog/namedQueries";
 import {
     copyStatement, latestLoadView, loadsTableColumns, loadsTableName, partitionFilePattern, pruneStatement, snapshotDateFromPath, viewName,
 } from "../../infra/snowflake/loading";
+import { repoRoot } from "./helpers/stackHarness";
 
 const snowflakeDialect = { database: "snowflake" };
 const parser = new Parser();
@@ -207,6 +210,26 @@ describe("the latest-load view", () => {
             const reader = await db.runAndReadAll(`SELECT ${snapshotDateFromPath(`'${file}'`)}`);
             assert.equal(String(reader.getRows()[0]?.[0]), "2026-11-20", file);
         }
+    });
+});
+
+describe("docs/snowflake.md", () => {
+    // Its SQL blocks, each as its lines without trailing blanks.
+    const blocks = [...fs.readFileSync(path.join(repoRoot, "docs", "snowflake.md"), "utf8").matchAll(/```sql\n([\s\S]*?)```/g)]
+        .map((m) => m[1]!.trimEnd().split("\n").map((line) => line.trimEnd()));
+    const songs = tableNamed("songs");
+
+    test("shows the latest-load view the program declares, the lake's columns left out", () => {
+        const declared = latestLoadView(songs, "SPOTIFY_DEV.LAKE").split("\n");
+        const shown = blocks.find((b) => b[0]?.startsWith("SELECT <the lake's columns>"));
+        assert.ok(shown, "a block shows the view");
+        assert.deepEqual(shown.slice(1), declared.slice(1), "the view's reading of SONGS_LOADS, line for line");
+        assert.ok(declared[0]!.endsWith(", SNAPSHOT_DATE") && shown[0] === "SELECT <the lake's columns>, SNAPSHOT_DATE");
+    });
+
+    test("shows the prune the program's tasks run", () => {
+        const declared = pruneStatement(songs, "SPOTIFY_DEV.LAKE").split("\n");
+        assert.ok(blocks.some((b) => b.join("\n") === declared.join("\n")), `a block is, line for line:\n${declared.join("\n")}`);
     });
 });
 
