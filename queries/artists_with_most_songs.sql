@@ -36,15 +36,17 @@ song_artist AS (
     ) AS latest ON latest.song_id = sa.song_id AND latest.snapshot_date = sa.snapshot_date
 ),
 artist AS (
-    SELECT artist_id, artist_name
+    -- Not artist_name: the ORDER BY below names the output column, which no column of the FROM may share on any
+    -- engine (Snowflake may resolve such a name to the column).
+    SELECT artist_id, artist_name AS name
     FROM artists_current
 )
-SELECT COALESCE(NULLIF(a.artist_name, ''), sa.artist_id) AS artist_name,
+SELECT COALESCE(NULLIF(a.name, ''), sa.artist_id) AS artist_name,
        COUNT(DISTINCT c.song_id) AS song_count,
        COUNT(DISTINCT c.playlist_id) AS playlist_count
 FROM current_song AS c
 JOIN song_artist AS sa ON sa.song_id = c.song_id
 LEFT JOIN artist AS a ON a.artist_id = sa.artist_id
-GROUP BY sa.artist_id, a.artist_name
+GROUP BY sa.artist_id, a.name
 ORDER BY song_count DESC, playlist_count DESC, artist_name
 LIMIT 20

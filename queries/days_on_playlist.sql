@@ -58,11 +58,13 @@ playlist AS (
     FROM playlists_current
 ),
 song AS (
-    SELECT song_id, song_name
+    -- Not song_name: the ORDER BY below names the output column, which no column of the FROM may share on any
+    -- engine (Snowflake may resolve such a name to the column).
+    SELECT song_id, song_name AS name
     FROM songs_current
 )
 SELECT p.playlist_name,
-       COALESCE(NULLIF(s.song_name, ''), c.song_id) AS song_name,
+       COALESCE(NULLIF(s.name, ''), c.song_id) AS song_name,
        c.days_on_playlist,
        c.on_playlist_since,
        c.first_seen,

@@ -20,7 +20,9 @@ song_artist AS (
     ) AS latest ON latest.song_id = sa.song_id AND latest.snapshot_date = sa.snapshot_date
 ),
 artist AS (
-    SELECT artist_id, artist_name
+    -- Not artist_name: the ORDER BY below names the output column, which no column of the FROM may share on any
+    -- engine (Snowflake may resolve such a name to the column).
+    SELECT artist_id, artist_name AS name
     FROM artists_current
 ),
 artist_play AS (
@@ -32,9 +34,9 @@ artist_play AS (
     JOIN song_artist AS sa ON sa.song_id = p.song_id
 )
 SELECT ap.week_start,
-       COALESCE(NULLIF(a.artist_name, ''), ap.artist_id) AS artist_name,
+       COALESCE(NULLIF(a.name, ''), ap.artist_id) AS artist_name,
        COUNT(*) AS play_count
 FROM artist_play AS ap
 LEFT JOIN artist AS a ON a.artist_id = ap.artist_id
-GROUP BY ap.week_start, ap.artist_id, a.artist_name
+GROUP BY ap.week_start, ap.artist_id, a.name
 ORDER BY ap.week_start DESC, play_count DESC, artist_name

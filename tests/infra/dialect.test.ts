@@ -25,6 +25,10 @@ const refused: readonly (readonly [string, RegExp, readonly string[]])[] = [
         "SELECT a + 1 AS a1, a1 * 2 AS a2 FROM t",
         "SELECT COALESCE(a, b) AS a1, ROUND(CAST(a1 AS DOUBLE), 1) AS a2 FROM t",
     ]],
+    ["ORDER BY an output alias that a source's column shares", /orders by name, an output alias that a column of a FROM source shares/, [
+        "SELECT COALESCE(NULLIF(s.name, ''), 'x') AS name FROM t AS s ORDER BY name",
+        "SELECT a, COALESCE(NULLIF(s.name, ''), 'x') AS name, COUNT(*) AS n FROM t AS s GROUP BY a, s.name ORDER BY n DESC, name",
+    ]],
     ["integer division", /divides .* neither side a DOUBLE/, [
         "SELECT 7 / 2 AS x FROM t",
         "SELECT a / b AS x FROM t",
@@ -72,6 +76,8 @@ const accepted: readonly (readonly [string, readonly string[]])[] = [
         "SELECT t.a AS a, a + 1 AS a1 FROM t GROUP BY t.a",
         "SELECT a1 FROM (SELECT a + 1 AS a1 FROM t) AS s WHERE a1 > 1 GROUP BY a1",
         "SELECT a, b AS b2 FROM t WHERE a > 1",
+        "SELECT COALESCE(NULLIF(s.name, ''), 'x') AS label FROM t AS s ORDER BY label",
+        "SELECT s.name AS name FROM t AS s ORDER BY name",
     ]],
     ["division with a DOUBLE side", [
         "SELECT CAST(a AS DOUBLE) / b AS x, CAST(a AS DOUBLE) / 4 AS y, ROUND(CAST(1000 * a AS DOUBLE) / b) / 10 AS z FROM t",

@@ -161,6 +161,20 @@ export function engineDivergences(ast: unknown): string[] {
                 }
             }
         }
+        // ORDER BY a name that is an output alias and a column of a FROM source too: Trino and DuckDB take the alias,
+        // Snowflake may take the column, and order the rows another way wherever the two differ.
+        const sourceColumns = new Set<string>();
+        for (const column of expressionNodes([select.columns, select.from, select.where, groupBy, select.having])) {
+            if (column.type === "column_ref" && bareColumn(column) === undefined && columnName(column) !== undefined) {
+                sourceColumns.add(columnName(column)!);
+            }
+        }
+        for (const item of (Array.isArray(select.orderby) ? select.orderby : []) as AstNode[]) {
+            const name = isNode(item.expr) ? bareColumn(item.expr) : undefined;
+            if (name !== undefined && aliases.has(name) && sourceColumns.has(name)) {
+                problems.push(`orders by ${name}, an output alias that a column of a FROM source shares: Snowflake may order by the column; name the source's column otherwise`);
+            }
+        }
     }
     for (const node of nodes(ast, true)) {
         if (node.type === "binary_expr" && node.operator === "/" && !double(node.left) && !double(node.right)) {
