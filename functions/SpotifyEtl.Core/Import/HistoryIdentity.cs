@@ -3,7 +3,7 @@ namespace SpotifyEtl.Import;
 /// <summary>
 /// What makes two rows the same stream. Extended history: the end to the second, the time played and the
 /// content (its URI, or its names where a row has none); the other fields may differ between export eras (an
-/// older export's <c>skipped</c> is often null) and the fuller row is kept. Account data: the minute, the time
+/// older export's <c>skipped</c> is often null) and the fuller row is kept, completed from the others. Account data: the minute, the time
 /// played and the names, whichever keys gave them. API plays: the end to the second and the track.
 /// </summary>
 internal readonly record struct HistoryIdentity(HistorySource Source, long EndedAt, int? MsPlayed, string? Content, string? Name, string? Artist, string? Episode, string? Show)

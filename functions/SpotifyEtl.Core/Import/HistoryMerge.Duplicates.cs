@@ -2,10 +2,15 @@ namespace SpotifyEtl.Import;
 
 public static partial class HistoryMerge
 {
-    /// <summary>Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each; the others counted per input.</summary>
+    /// <summary>
+    /// Exact duplicates (<see cref="HistoryIdentity"/>) of one month as one entry each, the others counted per input: the
+    /// best version (<see cref="Better"/>) with each field of the stream it leaves empty taken from the others, best first,
+    /// so that a copy without <c>skipped</c> and one without <c>platform</c> keep both, in whatever order they came.
+    /// </summary>
     private static List<Entry> Deduplicate(List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
     {
         var groups = new Dictionary<HistoryIdentity, Entry>(rows.Count, HistoryIdentityComparer.Instance);
+        Dictionary<HistoryIdentity, List<Entry>>? others = null;
         foreach (var (row, origin) in rows)
         {
             var identity = HistoryIdentity.Of(row);
@@ -15,15 +20,17 @@ public static partial class HistoryMerge
                 continue;
             }
             var candidate = new Entry(row, origin);
-            if (Better(candidate, current))
-            {
-                groups[identity] = candidate;
-                duplicates[current.Origin]++;
-            }
-            else
-            {
-                duplicates[origin]++;
-            }
+            var (kept, other) = Better(candidate, current) ? (candidate, current) : (current, candidate);
+            groups[identity] = kept;
+            duplicates[other.Origin]++;
+            others ??= new Dictionary<HistoryIdentity, List<Entry>>(HistoryIdentityComparer.Instance);
+            (others.TryGetValue(identity, out var list) ? list : others[identity] = []).Add(other);
+        }
+        foreach (var (identity, versions) in others ?? [])
+        {
+            versions.Sort((a, b) => Better(a, b) ? -1 : Better(b, a) ? 1 : 0);
+            var best = groups[identity];
+            groups[identity] = new Entry(versions.Aggregate(best.Row, (row, version) => Completed(row, version.Row)), best.Origin);
         }
         FoldBareRows(groups, rows, duplicates);
         return [.. groups.Values];
@@ -70,7 +77,11 @@ public static partial class HistoryMerge
         }
     }
 
-    /// <summary>A named row with the fields it leaves empty taken from the same stream's nameless row (an older export's empty <c>skipped</c>).</summary>
+    /// <summary>
+    /// A row with the fields of the stream it leaves empty taken from another version of the same stream (an older export's
+    /// empty <c>skipped</c>, or the same stream's nameless row). Its content's fields stay its own: an account row kept as an
+    /// episode takes no track name from the older export's row that called it a track.
+    /// </summary>
     private static ListeningRow Completed(ListeningRow named, ListeningRow nameless) => named with
     {
         ReasonStart = named.ReasonStart ?? nameless.ReasonStart,

@@ -54,6 +54,59 @@ public sealed class HistoryMergeTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Copies_of_a_stream_each_missing_other_fields_are_one_row_with_every_field_any_copy_gives_in_any_order(int seed)
+    {
+        var random = new Random(seed);
+        // Streams whose copies (two to four, across inputs and within one) agree where they give a value and each leave
+        // some of the stream's fields empty: skipped in one, the platform in another.
+        var streams = Enumerable.Range(0, 200).Select(i => Extended(Base + (i * 97), $"spotify:track:t{i % 50:D2}", skipped: random.Next(2) == 0,
+            platform: random.Next(2) == 0 ? "ios" : "android") with
+        {
+            Shuffle = random.Next(2) == 0, Offline = random.Next(2) == 0, OfflineStartedAt = Base - random.Next(1, 1000), ConnCountry = "SE",
+        }).ToList();
+        ListeningRow Copy(ListeningRow row) => row with
+        {
+            ReasonStart = random.Next(3) == 0 ? null : row.ReasonStart,
+            ReasonEnd = random.Next(3) == 0 ? null : row.ReasonEnd,
+            Shuffle = random.Next(3) == 0 ? null : row.Shuffle,
+            Skipped = random.Next(3) == 0 ? null : row.Skipped,
+            Offline = random.Next(3) == 0 ? null : row.Offline,
+            IncognitoMode = random.Next(3) == 0 ? null : row.IncognitoMode,
+            OfflineStartedAt = random.Next(3) == 0 ? null : row.OfflineStartedAt,
+            Platform = random.Next(3) == 0 ? null : row.Platform,
+            ConnCountry = random.Next(3) == 0 ? null : row.ConnCountry,
+        };
+        var copies = streams.Select(s => Enumerable.Range(0, random.Next(2, 5)).Select(_ => Copy(s)).ToList()).ToList();
+        // What the copies give together: each field from whichever copy holds it.
+        var expected = copies.Select(c => c[0] with
+        {
+            ReasonStart = c.Select(r => r.ReasonStart).FirstOrDefault(v => v is not null),
+            ReasonEnd = c.Select(r => r.ReasonEnd).FirstOrDefault(v => v is not null),
+            Shuffle = c.Select(r => r.Shuffle).FirstOrDefault(v => v is not null),
+            Skipped = c.Select(r => r.Skipped).FirstOrDefault(v => v is not null),
+            Offline = c.Select(r => r.Offline).FirstOrDefault(v => v is not null),
+            IncognitoMode = c.Select(r => r.IncognitoMode).FirstOrDefault(v => v is not null),
+            OfflineStartedAt = c.Select(r => r.OfflineStartedAt).FirstOrDefault(v => v is not null),
+            Platform = c.Select(r => r.Platform).FirstOrDefault(v => v is not null),
+            ConnCountry = c.Select(r => r.ConnCountry).FirstOrDefault(v => v is not null),
+        }).OrderBy(r => r.EndedAt).ToList();
+        var all = copies.SelectMany(c => c).ToList();
+        for (var order = 0; order < 3; order++)
+        {
+            // The copies dealt into three inputs in a new order each time.
+            var shuffled = all.OrderBy(_ => random.Next()).ToList();
+            var inputs = Enumerable.Range(0, 3).Select(k => shuffled.Where((_, i) => i % 3 == k).ToArray()).ToArray();
+            var merged = HistoryMerge.Merge(inputs);
+            Assert.Equal(expected, merged.Rows.OrderBy(r => r.EndedAt).ToList());
+            Assert.Equal(all.Count - streams.Count, merged.Origins.Sum(o => o.Duplicates));
+        }
+    }
+
     /// <summary>The same stream as a row that names nothing: no URI, no name (as exports give an unavailable track).</summary>
     private static ListeningRow Bare(ListeningRow row) => row with
     {
