@@ -56,7 +56,12 @@ internal static class UnfinishedImport
         var when = DateTimeOffset.TryParse(began, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? $" (begun {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"
             : "";
+        // The copies are named, not offered as the whole export: an import stopped while it landed them kept only some.
+        var copies = LocalLake.ExportCopies(lake);
+        var kept = Directory.Exists(copies)
+            ? $" The copies the lake keeps of it hold only the files that landed before it stopped ('spotify-etl import {ShellWord.Of(copies)} --lake {ShellWord.Of(lake)}' imports those)."
+            : "";
         return $"the last import into this lake did not finish{when}: listening_history may lack months of the export, and answers from it " +
-               $"leave them out. Import the export again, or the copies the lake keeps of it: 'spotify-etl import {ShellWord.Of(LocalLake.ExportCopies(lake))} --lake {ShellWord.Of(lake)}'.";
+               $"leave them out. Import the export again: 'spotify-etl import <the export's zip or folder> --lake {ShellWord.Of(lake)}'.{kept}";
     }
 }

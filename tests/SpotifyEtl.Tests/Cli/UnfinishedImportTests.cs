@@ -35,7 +35,7 @@ public sealed class UnfinishedImportTests
         var stopped = DemoCommandTests.RunCli("import", export, "--lake", lake);
 
         Assert.True(stopped.ExitCode == 74, stopped.Errors);
-        var todo = $"Import the export again, or the copies the lake keeps of it: 'spotify-etl import {Path.Combine(lake, "raw", "spotify_export")} --lake {lake}'.";
+        var todo = $"Import the export again: 'spotify-etl import <the export's zip or folder> --lake {lake}'. The copies the lake keeps of it hold only the files that landed before it stopped ('spotify-etl import {Path.Combine(lake, "raw", "spotify_export")} --lake {lake}' imports those).";
         File.Delete(blocked);
         var query = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
         Assert.True(query.ExitCode == 0, query.Errors);
@@ -183,5 +183,20 @@ public sealed class UnfinishedImportTests
         Assert.Equal(65, again.ExitCode);
         Assert.Equal(began, File.ReadAllText(mark));
         Assert.Contains("did not finish (begun 2026-01-02 03:04 UTC)", DemoCommandTests.RunCli("query", "--lake", whole).Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_import_stopped_before_it_landed_a_file_is_not_told_to_import_copies_the_lake_does_not_keep()
+    {
+        using var folder = new Support.TempFolder();
+        var lake = folder["lake"];
+        Directory.CreateDirectory(Path.Combine(lake, LakeLayout.State));
+        SpotifyEtl.Cli.Shell.UnfinishedImport.Begin(lake, new DateTimeOffset(2026, 1, 2, 3, 4, 0, TimeSpan.Zero));
+
+        var warning = SpotifyEtl.Cli.Shell.UnfinishedImport.Warning(lake);
+
+        Assert.NotNull(warning);
+        Assert.EndsWith($"Import the export again: 'spotify-etl import <the export's zip or folder> --lake {lake}'.", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("spotify_export", warning, StringComparison.Ordinal);
     }
 }
