@@ -32,6 +32,11 @@ internal static partial class TransformCommand
             // An earlier run's days this one did not write, or current-state tables this one (or a 'current' stopped) left behind.
             CliErrors.Warn(Console.Error, unfinished);
         }
+        if (run.UnfinishedImport is { Warning: var import })
+        {
+            // The run brought the API's plays into a history built from the files that import landed, which may not be all.
+            CliErrors.Warn(Console.Error, import);
+        }
         if (run.Report.UnreadableItems > 0)
         {
             // Items of a shape this version cannot read are skipped, not fatal: the run reports name each page and the reason.

@@ -52,7 +52,7 @@ internal static partial class TransformCommand
             // Part of a playlist on the lake's latest day can still be completed by extracting again; an earlier day's cannot.
             var completable = run.Report.PartialPlaylists.Where(p => p.SnapshotDate == days.Latest).ToList();
             var exit = run.Report.Quarantined > 0 || run.Report.Unreadable > 0 || run.Report.UnreadableItems > 0 || run.Skipped.Count > 0 || run.UnfinishedLandings.Count > 0 || unfinishedDays.Count > 0
-                || completable.Count > 0
+                || completable.Count > 0 || run.UnfinishedImport is not null
                 ? ExitCodes.Partial : ExitCodes.Success;
             if (parse.GetValue(json))
             {
@@ -69,6 +69,7 @@ internal static partial class TransformCommand
                     UnfinishedLandings = run.UnfinishedLandings,
                     UnfinishedDays = [.. unfinishedDays.Select(day => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))],
                     CurrentTablesBehind = UnfinishedTransform.CurrentBehind(lakeFolder.FullName),
+                    UnfinishedImport = run.UnfinishedImport?.Began,
                     PartialPlaylists = [.. run.Report.PartialPlaylists.Select(p => new PartialPlaylistJson($"{p.SnapshotDate:yyyy-MM-dd}", p.PlaylistId, p.Entries, p.Total,
                         p.SnapshotDate == days.Latest))],
                 }, SummaryJsonContext.Default.TransformJson));
@@ -95,6 +96,9 @@ internal static partial class TransformCommand
 
         /// <summary>Inputs an earlier <c>transform --input</c> stopped landing: the days they hold may lack pages (<see cref="UnfinishedTransform"/>).</summary>
         public IReadOnlyList<string> UnfinishedLandings { get; init; } = [];
+
+        /// <summary>An import that did not finish, as the run found it: the history it rebuilt may lack months of the export.</summary>
+        public (string Began, string Warning)? UnfinishedImport { get; init; }
 
         public void Dispose() => Collections.Dispose();
     }
@@ -164,6 +168,11 @@ internal static partial class TransformCommand
         // Days already listed stay right to transform after a wait: raw objects are only ever added.
         LakeLock.EnterWriter(lakeFolder.FullName, cancellationToken);
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
+        // Read under the lock, which an import holds until it ends: the run brings the API's plays into listening_history,
+        // whose export files an import that stopped may have landed only some of.
+        (string, string)? unfinishedImport = UnfinishedImport.Read(lakeFolder.FullName)?.Trim() is { } began && UnfinishedImport.Warning(lakeFolder.FullName) is { } warning
+            ? (began, warning)
+            : null;
         // The input as every spelling of its path names it ("raw" and "raw/" alike), so that the run that finishes it is known.
         var landing = input is null ? null : Path.TrimEndingDirectorySeparator(input.FullName);
         var markWasThere = false;
@@ -209,7 +218,10 @@ internal static partial class TransformCommand
             // Copies set aside earlier whose raw objects this run read through are no longer set aside.
             QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
             UnfinishedTransform.End(lakeFolder.FullName, days.Keys);
-            return new Run(report, skipped, budget) { HeapOnHugePages = hugePages, UnfinishedLandings = UnfinishedTransform.Landings(lakeFolder.FullName) };
+            return new Run(report, skipped, budget)
+            {
+                HeapOnHugePages = hugePages, UnfinishedLandings = UnfinishedTransform.Landings(lakeFolder.FullName), UnfinishedImport = unfinishedImport,
+            };
         }
         catch
         {

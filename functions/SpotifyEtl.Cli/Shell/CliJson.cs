@@ -29,6 +29,9 @@ internal sealed record TransformJson(
     /// <summary>Whether the current-state tables hold less than the days' tables (a transform with <c>--no-current-tables</c> wrote days, or a <c>current</c> stopped): <c>spotify-etl current</c> brings them up to date.</summary>
     public bool CurrentTablesBehind { get; init; }
 
+    /// <summary>When the lake's last import began, if it did not finish (<c>yyyy-MM-ddTHH:mm:ssZ</c>): listening_history may lack months of the export until an import ends; null when every import ended.</summary>
+    public string? UnfinishedImport { get; init; }
+
     /// <summary>Playlists a day this run wrote holds only part of (every run that day that read it stopped partway).</summary>
     public IReadOnlyList<PartialPlaylistJson> PartialPlaylists { get; init; } = [];
 
