@@ -71,6 +71,20 @@ public static class PlatformFamily
                 return family;
             }
         }
-        return Other;
+        // A partner's car names itself by its maker ("Partner bmw_car", "Partner volvo_car"): "car" as a word, not in "card".
+        return HasWord(platform, "car") ? Car : Other;
+    }
+
+    private static bool HasWord(string text, string word)
+    {
+        for (var at = text.IndexOf(word, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = at + word.Length;
+            if ((at == 0 || !char.IsLetter(text[at - 1])) && (end == text.Length || !char.IsLetter(text[end])))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -284,4 +284,36 @@ public sealed class ExportFileReaderTests
     [InlineData("Partner garmin_watch Garmin;fenix 7;abc;;tpapi", "wearable")]
     [InlineData("something new", "other")]
     public void Platforms_are_normalised_to_a_family(string platform, string family) => Assert.Equal(family, PlatformFamily.Normalize(platform));
+
+    [Fact]
+    public void A_partner_car_of_any_maker_is_a_car_and_a_word_holding_car_is_not()
+    {
+        var random = new Random(7);
+        string Word(int length)
+        {
+            // A word no rule knows (not "sonos", not "car" itself), so the family can come from the car alone.
+            while (true)
+            {
+                var word = new string([.. Enumerable.Range(0, length).Select(_ => (char)('a' + random.Next(26)))]);
+                if (PlatformFamily.Normalize(word) == PlatformFamily.Other)
+                {
+                    return word;
+                }
+            }
+        }
+        for (var i = 0; i < 200; i++)
+        {
+            // Makers are made up: a rule that lists known ones would pass them and miss the next.
+            var maker = Word(random.Next(3, 9));
+            var car = random.Next(3) switch
+            {
+                0 => $"Partner {maker}_car {char.ToUpperInvariant(maker[0])}{maker[1..]};{Word(4)};{Word(12)};;tpapi",
+                1 => $"Partner {maker}_car",
+                _ => $"{maker} car {random.Next(1, 20)}.{random.Next(10)}",
+            };
+            Assert.Equal(PlatformFamily.Car, PlatformFamily.Normalize(random.Next(2) == 0 ? car : car.ToUpperInvariant()));
+            var notCar = $"Partner {maker}_{(random.Next(3) switch { 0 => "card", 1 => "carousel", _ => "scar" })} {Word(5)};;tpapi";
+            Assert.NotEqual(PlatformFamily.Car, PlatformFamily.Normalize(notCar));
+        }
+    }
 }
