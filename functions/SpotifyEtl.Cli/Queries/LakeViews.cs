@@ -199,9 +199,11 @@ internal static partial class LakeViews
             // The header is the file's bytes, whatever they are (a binary file, an escape sequence): shown safe and short.
             var shown = ShownText.Of(header, HeaderShown);
             shown += end < 0 && text.Length == start.Length && !shown.EndsWith('…') ? "…" : "";
-            throw new LakeException($"{file}: header '{shown}' does not match the columns of table '{table}' ('{expected}'). " +
-                                    "Athena would read these values into the wrong columns; " +
-                                    (onS3 || CurrentTables.Columns.ContainsKey(table) ? HowToRewrite(table, onS3, lake) : "transform the day again."), table);
+            // What rewrites the table is named, for the table it is: a transform does not rewrite listening_history.
+            var what = text.Length == 0
+                ? $"{file} is empty, with no header, where a file of table '{table}' starts with its columns ('{expected}'): Athena would read no rows from it. "
+                : $"{file}: header '{shown}' does not match the columns of table '{table}' ('{expected}'): Athena would read its values into the wrong columns. ";
+            throw new LakeException(what + $"Write it again: {HowToRewrite(table, onS3, lake)}", table);
         }
     }
 

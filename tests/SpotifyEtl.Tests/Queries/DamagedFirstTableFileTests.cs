@@ -72,6 +72,56 @@ public sealed class DamagedFirstTableFileTests : IDisposable
         Assert.Contains($"The report is written to {page}", report.Errors, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, int> CsvHeaders() => new()
+    {
+        { "listening_history", 1 }, { "listening_history", 2 }, { "plays", 3 }, { "songs", 4 }, { "playlist_entries", 5 },
+        { "song_artists", 6 }, { "songs_current", 7 }, { "artists_current", 8 },
+    };
+
+    /// <summary>
+    /// A CSV file of any table whose header is not the table's (the file emptied, columns swapped, one misnamed, a line
+    /// before it) is named with the command that writes the table again, and running that command mends the lake.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CsvHeaders))]
+    public void A_csv_file_whose_header_is_not_its_tables_names_the_command_that_writes_it_again_and_that_command_mends_the_lake(string table, int seed)
+    {
+        var lake = _folder["lake"];
+        var demo = DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "3", "--items", "30", "--seed", $"{seed}", "--format", "csv");
+        Assert.True(demo.ExitCode == 0, demo.Errors);
+        var healthy = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        Assert.True(healthy.ExitCode == 0, healthy.Errors);
+        var random = new Random(seed);
+        var files = Directory.GetFiles(Path.Combine(lake, "transformed", table), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var file = files[random.Next(files.Count)];
+        var lines = File.ReadAllLines(file);
+        var columns = lines[0].Split(',');
+        (columns[0], columns[^1]) = (columns[^1], columns[0]);
+        var damage = random.Next(4);
+        File.WriteAllText(file, damage switch
+        {
+            0 => "",
+            1 => string.Join('\n', [string.Join(',', columns), .. lines[1..]]) + "\n",
+            2 => string.Join('\n', [lines[0].Replace(columns[1], columns[1] + "_x", StringComparison.Ordinal), .. lines[1..]]) + "\n",
+            _ => string.Join('\n', ["exported by a spreadsheet", .. lines]) + "\n",
+        });
+
+        var damaged = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+
+        Assert.True(damaged.ExitCode == 65, $"damage {damage}: exit {damaged.ExitCode}, {damaged.Errors}");
+        Assert.Contains(file, damaged.Errors, StringComparison.Ordinal);
+        Assert.Contains(damage == 0 ? "is empty, with no header" : "does not match the columns", damaged.Errors, StringComparison.Ordinal);
+        var told = System.Text.RegularExpressions.Regex.Match(damaged.Errors, @"Write it again: [^\n]*?spotify-etl (?<args>[^()\n]*?--lake \S+?)(?=[),]|\s*$)",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(told.Success, damaged.Errors);
+        var mend = DemoCommandTests.RunCli(told.Groups["args"].Value.Split(' '));
+        Assert.True(mend.ExitCode is 0 or 3, $"{told.Value}: exit {mend.ExitCode}, {mend.Errors}");
+
+        var mended = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+        Assert.True(mended.ExitCode == 0, $"after '{told.Groups["args"].Value}': {mended.Errors}");
+        Assert.Equal(healthy.Output, mended.Output);
+    }
+
     private static string MisnameFirstColumn(string file)
     {
         var lines = File.ReadAllLines(file);
