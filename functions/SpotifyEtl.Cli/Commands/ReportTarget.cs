@@ -84,18 +84,23 @@ internal static class ReportTarget
             return;
         }
         var target = Target(output);
-        var relative = Path.GetRelativePath(lake, target);
-        if (relative == "." || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        // As written and where the links on the way lead: a lake or an --out given through a link is the same place.
+        var (realLake, realTarget) = (RealPath.Of(lake), RealPath.Of(target));
+        foreach (var (inLake, place, how) in new[] { (lake, target, ""), (realLake, realTarget, $" (by the links on its way, {realTarget})") })
         {
-            return;
-        }
-        var separator = relative.IndexOf(Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        var top = separator < 0 ? null : relative[..separator];
-        if (top is not null ? top.StartsWith('.') || LakeFolders.Contains(top + "/") : relative.StartsWith('.'))
-        {
-            var where = top is not null ? $"inside the lake's {top}/" : "a file the tool keeps in the lake";
-            throw new CliException(ExitCodes.Usage, $"--out {output} is {where}: the report would replace what the lake keeps there. " +
-                                                    $"Leave --out out (the report goes to {Path.Combine(lake, "report.html")}), or write it outside the lake's folders.");
+            var relative = Path.GetRelativePath(inLake, place);
+            if (relative == "." || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+            {
+                continue;
+            }
+            var separator = relative.IndexOf(Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            var top = separator < 0 ? null : relative[..separator];
+            if (top is not null ? top.StartsWith('.') || LakeFolders.Contains(top + "/") : relative.StartsWith('.'))
+            {
+                var where = top is not null ? $"inside the lake's {top}/" : "a file the tool keeps in the lake";
+                throw new CliException(ExitCodes.Usage, $"--out {output} is {where}{how}: the report would replace what the lake keeps there. " +
+                                                        $"Leave --out out (the report goes to {Path.Combine(lake, "report.html")}), or write it outside the lake's folders.");
+            }
         }
     }
 

@@ -143,20 +143,26 @@ internal static class LocalLake
     /// </summary>
     private static void MustNotBeInsideALake(string path, string option)
     {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        var name = Path.GetFileName(full);
-        if (name is ("raw" or "transformed") && Directory.Exists(full) && !IsLake(full) && HoldsLakeContent(full))
+        var given = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        // Where the path leads as well as how it is written: a symbolic link to a lake's raw/playlist is that folder.
+        var real = RealPath.Of(given);
+        foreach (var full in real == given ? [given] : new[] { given, real })
         {
-            throw new CliException(ExitCodes.NoInput, $"{full} is the lake's {name}/ folder, not the lake: give {option} {Path.GetDirectoryName(full)}.");
-        }
-        // Deeper inside one of a lake's folders ("--lake lake/raw/playlist", "--lake lake/transformed/songs"): a lake made there
-        // would be read by the lake around it as its own raw objects or tables, and set aside or mixed into its answers.
-        for (var folder = Path.GetDirectoryName(full); folder is not null && Path.GetDirectoryName(folder) is { } parent; folder = parent)
-        {
-            if (IsFolderOfALake(folder, parent))
+            var shown = full == given ? given : $"{given} (a link to {full})";
+            var name = Path.GetFileName(full);
+            if (name is ("raw" or "transformed") && Directory.Exists(full) && !IsLake(full) && HoldsLakeContent(full))
             {
-                throw new CliException(ExitCodes.NoInput, $"{full} is inside {folder}, the {Path.GetFileName(folder)}/ folder of the lake {parent}: a lake there would be " +
-                    $"read by that lake as its own {(Path.GetFileName(folder) == "transformed" ? "tables" : "data")}. Give {option} a folder outside it (or {parent} itself, to use that lake).");
+                throw new CliException(ExitCodes.NoInput, $"{shown} is the lake's {name}/ folder, not the lake: give {option} {Path.GetDirectoryName(full)}.");
+            }
+            // Deeper inside one of a lake's folders ("--lake lake/raw/playlist", "--lake lake/transformed/songs"): a lake made there
+            // would be read by the lake around it as its own raw objects or tables, and set aside or mixed into its answers.
+            for (var folder = Path.GetDirectoryName(full); folder is not null && Path.GetDirectoryName(folder) is { } parent; folder = parent)
+            {
+                if (IsFolderOfALake(folder, parent))
+                {
+                    throw new CliException(ExitCodes.NoInput, $"{shown} is inside {folder}, the {Path.GetFileName(folder)}/ folder of the lake {parent}: a lake there would be " +
+                        $"read by that lake as its own {(Path.GetFileName(folder) == "transformed" ? "tables" : "data")}. Give {option} a folder outside it (or {parent} itself, to use that lake).");
+                }
             }
         }
     }

@@ -197,9 +197,9 @@ internal static partial class CredentialsFile
     {
         var full = Path.GetFullPath(path);
         var written = Path.GetDirectoryName(full)!;
-        var resolved = Resolved(written, depth: 0);
+        var resolved = RealPath.Of(written);
         return RepositoryAbove(written) ?? RepositoryAbove(resolved)
-            ?? (LinkedFile(Path.Combine(resolved, Path.GetFileName(full))) is { } target ? RepositoryAbove(Resolved(Path.GetDirectoryName(target)!, depth: 0)) : null);
+            ?? (LinkedFile(Path.Combine(resolved, Path.GetFileName(full))) is { } target ? RepositoryAbove(RealPath.Of(Path.GetDirectoryName(target)!)) : null);
     }
 
     /// <summary>Where a file that is a symbolic link finally points; null when it is no link (or its links go round).</summary>
@@ -226,23 +226,6 @@ internal static partial class CredentialsFile
             }
         }
         return null;
-    }
-
-    /// <summary>The folder with every symbolic link on its way followed, as the kernel follows them; a folder not yet made is taken as written.</summary>
-    private static string Resolved(string folder, int depth)
-    {
-        var root = Path.GetPathRoot(folder)!;
-        var resolved = root;
-        foreach (var part in folder[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            resolved = Path.Combine(resolved, part);
-            // Links that lead back to themselves end where the kernel gives up on them (40 links).
-            if (depth < 40 && new DirectoryInfo(resolved).LinkTarget is { } target)
-            {
-                resolved = Resolved(Path.GetFullPath(target, Path.GetDirectoryName(resolved)!), depth + 1);
-            }
-        }
-        return resolved;
     }
 }
 
