@@ -13,7 +13,11 @@ internal static class ChartSlots
 {
     private const string Day = "yyyy-MM-dd", Month = "yyyy-MM";
 
-    public static List<(string? Label, IReadOnlyList<string?>? Row)> Of(IReadOnlyList<IReadOnlyList<string?>> rows, int labelColumn)
+    /// <param name="until">
+    /// The period the axis runs to when the rows end before it (the latest snapshot's week): the places after the last row are
+    /// empty ones, not left off, so an axis does not read as if the lake ended where the rows do.
+    /// </param>
+    public static List<(string? Label, IReadOnlyList<string?>? Row)> Of(IReadOnlyList<IReadOnlyList<string?>> rows, int labelColumn, string? until = null)
     {
         var ordered = rows.OrderBy(r => r[labelColumn], StringComparer.Ordinal).ToList();
         var slots = new List<(string?, IReadOnlyList<string?>?)>(ordered.Count);
@@ -25,8 +29,16 @@ internal static class ChartSlots
             }
             slots.Add((ordered[i][labelColumn], ordered[i]));
         }
+        if (ordered.Count > 0 && until is not null && string.CompareOrdinal(until, ordered[^1][labelColumn]) > 0 && Aligned(ordered[^1][labelColumn], until))
+        {
+            slots.AddRange(Between(ordered[^1][labelColumn], until).Append(until).Select(label => ((string?)label, (IReadOnlyList<string?>?)null)));
+        }
         return slots;
     }
+
+    /// <summary>How a note names one place of an axis whose labels are like <paramref name="label"/>: "the week of", "the month".</summary>
+    public static string Period(string? label) =>
+        Parse(label, Day) is not null ? "the week of" : Parse(label, Month) is not null ? "the month" : "";
 
     /// <summary>What the places of an axis whose first label is <paramref name="label"/> are: weeks, months, or bars.</summary>
     public static string Noun(string? label) =>
@@ -75,6 +87,10 @@ internal static class ChartSlots
         }
         return [];
     }
+
+    /// <summary>Whether two labels are places of one axis of weeks (a whole number of weeks apart) or of months.</summary>
+    private static bool Aligned(string? earlier, string? later) =>
+        Parse(earlier, Day) is { } a && Parse(later, Day) is { } b ? (b.DayNumber - a.DayNumber) % 7 == 0 : Parse(earlier, Month) is not null && Parse(later, Month) is not null;
 
     private static DateOnly? Parse(string? text, string format) =>
         DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;

@@ -24,10 +24,11 @@ internal static partial class Charts
     /// <paramref name="partial"/> picks (a week the lake holds only in part) is drawn paler, and the chart ends with <paramref name="note"/>.
     /// </summary>
     public static string Columns(ChartLayout layout, QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit,
-        Func<string?, bool>? partial = null, string? note = null, bool whole = false)
+        Func<string?, bool>? partial = null, string? note = null, bool whole = false, string? until = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
-        var (slots, earlier) = ChartSlots.Latest(ChartSlots.Of(result.Rows, l), (int)((layout.Width - AxisMargins) / MinimumBand));
+        var all = ChartSlots.Of(result.Rows, l, until);
+        var (slots, earlier) = ChartSlots.Latest(all, (int)((layout.Width - AxisMargins) / MinimumBand));
         var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
@@ -67,13 +68,20 @@ internal static partial class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, LatestNote(slots, earlier));
+        // An axis carried past its last row to the latest period says so: the empty places there are periods of nothing.
+        var last = all.LastOrDefault(s => s.Row is not null).Label;
+        var after = last is null || all[^1].Row is not null ? "" : $"<p class=\"note after-note\">Nothing after {ChartSlots.Period(last)} {Escape(last)}: " +
+            $"the {ChartSlots.Noun(last)} from then to the latest snapshot's, {Escape(all[^1].Label)}, hold none.</p>";
+        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, LatestNote(slots, earlier, result.Rows.Count) + after);
     }
 
-    /// <summary>What a chart cut to its latest places says under it: how many it shows of how many, from when.</summary>
-    private static string LatestNote(List<(string? Label, IReadOnlyList<string?>? Row)> slots, int earlier) =>
-        earlier == 0 ? "" : $"<p class=\"note cut-note\">The latest {slots.Count} of {slots.Count + earlier} ({ChartSlots.Noun(slots[0].Label)} from "
-            + $"{Escape(slots[0].Label)}); the table below has every one.</p>";
+    /// <summary>
+    /// What a chart cut to its latest places says under it: how many it shows of how many, from when. Places count the periods
+    /// with nothing, which the table below does not list, so its rows are counted apart.
+    /// </summary>
+    private static string LatestNote(List<(string? Label, IReadOnlyList<string?>? Row)> slots, int earlier, int rows) =>
+        earlier == 0 ? "" : $"<p class=\"note cut-note\">The latest {slots.Count} of {slots.Count + earlier} {ChartSlots.Noun(slots[0].Label)} (from "
+            + $"{Escape(slots[0].Label)}, those with nothing counted too); the table below has all {rows} that hold anything.</p>";
 
     /// <summary>
     /// The narrowest column a place along a category axis gets: a longer axis (a library's saves reach back years) shows its
@@ -211,7 +219,7 @@ internal static partial class Charts
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
         string?[] notes = [rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, rows.Any(Few) ? basis!.Note : null];
-        return Closed(svg, notes.Any(n => n is not null) ? string.Join(" ", notes.OfType<string>()) : null, LatestNote(slots, earlier));
+        return Closed(svg, notes.Any(n => n is not null) ? string.Join(" ", notes.OfType<string>()) : null, LatestNote(slots, earlier, result.Rows.Count));
     }
 
     /// <summary>How far left of its anchor a category label reaches, slanted as the axes draw it (35 degrees, anchored at its end).</summary>

@@ -87,6 +87,9 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
     private DateOnly? PlaysEndEarly => LastPlay is { } last && LatestSnapshot is { } latest && latest.DayNumber - last.DayNumber > 7 ? last : null;
 
     /// <summary>Whether the week that starts on this day is not over by the latest snapshot (a library's saves have no first day).</summary>
+    /// <summary>The Monday (UTC) of the latest snapshot's week, as the weekly questions label weeks; null when unknown.</summary>
+    public string? LatestWeek => LatestSnapshot is { } latest ? Iso(latest.AddDays(-(((int)latest.DayOfWeek + 6) % 7))) : null;
+
     public bool IsPartialWeek(string? weekStart) => Date(weekStart) is { } start && EndsPartial(start);
 
     private bool EndsPartial(DateOnly weekStart) => LatestSnapshot is { } latest && weekStart.AddDays(6) >= latest;

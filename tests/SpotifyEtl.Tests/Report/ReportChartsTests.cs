@@ -367,7 +367,7 @@ public sealed partial class ReportChartsTests
         var html = Render("skip_rate", ["week_start", "play_count", "skipped_count", "skip_percent"], [.. weeks.Select(k => new[] { Week(k), "50", "5", "10.0" })], "skip-rate");
 
         // Each drawing (a screen's, a phone's) and the note it ends with, if it cut the line.
-        var charts = Regex.Matches(Section(html, "skip-rate"), "(<svg class=\"chart\".*?</svg>)(?:<p class=\"note cut-note\">The latest ([0-9]+) of ([0-9]+) \\(weeks from ([0-9-]+)\\); the table below has every one.</p>)?",
+        var charts = Regex.Matches(Section(html, "skip-rate"), "(<svg class=\"chart\".*?</svg>)(?:<p class=\"note cut-note\">The latest ([0-9]+) of ([0-9]+) weeks \\(from ([0-9-]+), those with nothing counted too\\); the table below has all ([0-9]+) that hold anything.</p>)?",
             RegexOptions.Singleline).ToList();
         Assert.Equal(2, charts.Count);
         foreach (var chart in charts)
@@ -378,7 +378,7 @@ public sealed partial class ReportChartsTests
             var from = chart.Groups[2].Success ? (DateOnly.ParseExact(chart.Groups[4].Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).DayNumber - first.DayNumber) / 7 : 0;
             if (chart.Groups[2].Success)
             {
-                Assert.Equal([$"{weekCount - from}", $"{weekCount}"], new[] { chart.Groups[2].Value, chart.Groups[3].Value });
+                Assert.Equal([$"{weekCount - from}", $"{weekCount}", $"{weeks.Count}"], new[] { chart.Groups[2].Value, chart.Groups[3].Value, chart.Groups[5].Value });
             }
             var drawn = weeks.Where(k => k >= from).ToList();
             Assert.Equal(drawn.Select(Week), dots.Select(d => d.Week));

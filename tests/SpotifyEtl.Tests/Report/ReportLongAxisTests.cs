@@ -46,13 +46,53 @@ public sealed partial class ReportLongAxisTests
             Assert.All(left, label => Assert.True(string.CompareOrdinal(label, drawn.Min(StringComparer.Ordinal)) < 0, label));
         }
         // Whatever a chart leaves out is said below it (a phone's chart leaves out more), and the table under it keeps every week.
-        var notes = Note().Matches(section).Select(m => (Shown: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Of: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
-        Assert.All(notes, note => Assert.True(note.Shown < note.Of && note.Of == weeks, $"{note.Shown} of {note.Of}"));
+        var notes = Note().Matches(section).Select(m => (Shown: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Of: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            Rows: int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.All(notes, note => Assert.True(note.Shown < note.Of && note.Of == weeks && note.Rows == rows.Length, $"{note.Shown} of {note.Of}, {note.Rows} rows"));
         Assert.Equal(weeks > 100, notes.Count > 0);
         Assert.All(rows, row => Assert.Contains($">{row[0]}<", section, StringComparison.Ordinal));
     }
 
-    [GeneratedRegex("The latest ([0-9]+) of ([0-9]+) \\(weeks from [0-9-]+\\); the table below has every one")]
+    /// <summary>
+    /// Saves that end weeks before the lake's latest snapshot: the axis runs on to the snapshot's week, its weeks after the
+    /// last save empty places, and a note says nothing was saved after that week; it ended at the last save, as if the lake did.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    [InlineData(15)]
+    [InlineData(16)]
+    public void Saved_tracks_that_end_before_the_latest_snapshot_leave_the_weeks_after_them_empty_up_to_its_week(int seed)
+    {
+        var random = new Random(seed);
+        var latest = new DateOnly(2026, 11, 20).AddDays(-random.Next(0, 400));
+        var latestWeek = latest.AddDays(-(((int)latest.DayOfWeek + 6) % 7));
+        var quiet = random.Next(3) == 0 ? 0 : random.Next(1, 80);
+        var lastSave = latestWeek.AddDays(-7 * quiet);
+        var rows = Enumerable.Range(0, random.Next(1, 30)).Select(k => lastSave.AddDays(-7 * k * random.Next(1, 4))).Distinct()
+            .Select(week => new[] { week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{random.Next(1, 9)}", "2014-01-06T10:00:00Z", "Song" }).ToArray();
+        var result = new QueryResult("saved_tracks_per_week", "?", ["week_start", "songs_saved", "first_saved_at", "first_song_saved"], rows);
+        var html = HtmlReport.Render(new ReportInput("test", new Dictionary<string, QueryAnswer> { [result.Name] = new(result, null) }, 0, new LakeSpan(null, latest)),
+            ReportSections.All.Where(s => s.Id == "saved-tracks").ToList());
+        var start = html.IndexOf("<section id=\"saved-tracks\"", StringComparison.Ordinal);
+        var section = html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+
+        var charts = Chart().Matches(section).Select(m => m.Value).ToList();
+        Assert.NotEmpty(charts);
+        foreach (var chart in charts)
+        {
+            // The axis's last label is its last place: the latest snapshot's week, whatever week the last save was in.
+            var labels = Regex.Matches(chart, ">([0-9]{4}-[0-9]{2}-[0-9]{2})</text>").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(latestWeek.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), labels[^1]);
+            Assert.Contains(lastSave.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Bar().Matches(chart).Select(m => m.Groups[2].Value));
+        }
+        var said = $"Nothing after the week of {lastSave:yyyy-MM-dd}: the weeks from then to the latest snapshot's, {latestWeek:yyyy-MM-dd}, hold none.";
+        Assert.Equal(quiet > 0 ? charts.Count : 0, Regex.Count(section, Regex.Escape(said)));
+    }
+
+    [GeneratedRegex("The latest ([0-9]+) of ([0-9]+) weeks \\(from [0-9-]+, those with nothing counted too\\); the table below has all ([0-9]+) that hold anything")]
     private static partial Regex Note();
 
     [GeneratedRegex("<svg class=\"chart\".*?</svg>", RegexOptions.Singleline)]
