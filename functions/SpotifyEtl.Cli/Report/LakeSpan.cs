@@ -86,10 +86,10 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
     /// <summary>The last play's day, where it is more than a week before the latest snapshot; null otherwise.</summary>
     private DateOnly? PlaysEndEarly => LastPlay is { } last && LatestSnapshot is { } latest && latest.DayNumber - last.DayNumber > 7 ? last : null;
 
-    /// <summary>Whether the week that starts on this day is not over by the latest snapshot (a library's saves have no first day).</summary>
     /// <summary>The Monday (UTC) of the latest snapshot's week, as the weekly questions label weeks; null when unknown.</summary>
     public string? LatestWeek => LatestSnapshot is { } latest ? Iso(latest.AddDays(-(((int)latest.DayOfWeek + 6) % 7))) : null;
 
+    /// <summary>Whether the week that starts on this day is not over by the latest snapshot (a library's saves have no first day).</summary>
     public bool IsPartialWeek(string? weekStart) => Date(weekStart) is { } start && EndsPartial(start);
 
     private bool EndsPartial(DateOnly weekStart) => LatestSnapshot is { } latest && weekStart.AddDays(6) >= latest;
@@ -143,7 +143,15 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
     public YearPart? PartOfYearOfHistory(string? year)
     {
         var gap = UnknownDays is { } days && Date(year + "-01-01") is { } start && days.From <= start.AddYears(1).AddDays(-1) && days.To >= start ? days : ((DateOnly From, DateOnly To)?)null;
-        return Part(year, HistoryBeginsCut, HistoryEnd, gap) is { } part
+        // Days nothing is known of at either end of the year are not days it holds: a year whose first plays the extraction
+        // read after an export of years before begins with those plays, not on 1 January.
+        var (begins, ends) = (HistoryBeginsCut, HistoryEnd);
+        if (gap is { } unknown && Date(year + "-01-01") is { } january)
+        {
+            begins = unknown.From <= january && (begins is null || begins <= unknown.To) ? unknown.To.AddDays(1) : begins;
+            ends = unknown.To >= january.AddYears(1).AddDays(-1) && (ends is null || ends >= unknown.From) ? unknown.From.AddDays(-1) : ends;
+        }
+        return Part(year, begins, ends, gap) is { } part
             ? new(part.From, part.To, $"Only part of {year}: the history holds it from {Iso(part.From)}" +
                 (part.From == HistoryBeginsCut ? " (as far back as the account data, its last year, or the API's plays go)" : "") +
                 (part.To == HistoryEnd ? $" to {Iso(part.To)}, a day that may not have been over" : $" to {Iso(part.To)}") +

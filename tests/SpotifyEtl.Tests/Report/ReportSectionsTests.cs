@@ -346,6 +346,8 @@ public sealed class ReportSectionsTests : IDisposable
         var end = snapshot is { } s && s > lastDay ? s : lastDay;
         var to = end.Year == year ? end : new DateOnly(year, 12, 31);
         var gap = snapshot is { } read && read.DayNumber - lastDay.DayNumber > 1 && lastDay.AddDays(1).Year == year ? (From: lastDay.AddDays(1), To: read.AddDays(-1)) : ((DateOnly From, DateOnly To)?)null;
+        // Days nothing is known of to the year's end are not held: the year ends, for the ranking, with the history's last stream.
+        to = gap is { } unknown && unknown.To >= new DateOnly(year, 12, 31) ? lastDay : to;
 
         var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
 
