@@ -28,9 +28,11 @@ public sealed partial class ExtractFunction
 
     /// <summary>
     /// How long the extraction lease outlasts the time budget: the most the stack sets the timeout above the budget (a minute),
-    /// and half a minute more for the clocks of two Lambda hosts and a write sent just before the timeout.
+    /// the minute Lambda waits before it retries an invocation the timeout ended (which must find the lease held, and do
+    /// nothing), and a minute and a half more for that wait's slack, the clocks of two Lambda hosts and a write sent just
+    /// before the timeout. A lease that ended before the retry let it run a whole second extraction.
     /// </summary>
-    private static readonly TimeSpan LeaseBeyondBudget = TimeSpan.FromSeconds(90);
+    internal static readonly TimeSpan LeaseBeyondBudget = TimeSpan.FromSeconds(210);
 
     /// <summary>The outcome of a run that asked Spotify nothing because the secret still holds a refused refresh token.</summary>
     internal const string ReauthorizationRequiredOutcome = "reauthorization_required";

@@ -111,6 +111,14 @@ internal static class TransformInput
             return $"The transform function's input is {wrapped}, not the S3 event it carries: the function reads no queue's or topic's " +
                 "messages (an on-failure record in a message holds the event as its requestPayload). Nothing was transformed. " + WhatToSend;
         }
+        foreach (var (name, list) in new[] { ("Records", "of the S3 event's records"), ("replay_dates", "of days, yyyy-MM-dd") })
+        {
+            // Read as absent, it was a success that did nothing: a replay list built by a script from an empty input, say.
+            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null)
+            {
+                return $"The transform function's input has \"{name}\": null where it takes a list {list}, so there is nothing to transform. {WhatToSend}";
+            }
+        }
         if (root.TryGetProperty("Records", out _) || root.TryGetProperty("replay_dates", out _)
             || (root.TryGetProperty("Event", out var test) && test.ValueKind == JsonValueKind.String && test.ValueEquals("s3:TestEvent")))
         {

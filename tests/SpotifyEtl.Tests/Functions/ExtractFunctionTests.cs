@@ -102,6 +102,30 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.Equal(failed == 0, metric.TryGetProperty("ExtractionSucceeded", out _));
     }
 
+    /// <summary>
+    /// A run the timeout kills leaves its lease to end by itself; Lambda retries that invocation a minute after the timeout
+    /// (the stack sets the timeout at most a minute above the budget), and the retry must find the lease held and do nothing,
+    /// as the docs promise, rather than run a whole second extraction. The lease outlasted the budget by 90 s: it had ended.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(60)]
+    [InlineData(240)]
+    [InlineData(900)]
+    public void The_lease_a_run_the_timeout_killed_leaves_is_still_held_when_Lambda_retries_the_invocation(int timeoutSeconds)
+    {
+        // As the stack sets it (infra/index.ts): the timeout less up to a minute, a quarter of a short one.
+        var budget = Math.Max(1, timeoutSeconds - Math.Min(60, (int)Math.Ceiling(timeoutSeconds / 4.0)));
+        var retry = TimeSpan.FromSeconds(timeoutSeconds + 60);
+
+        var leaseEnds = TimeSpan.FromSeconds(budget) + ExtractFunction.LeaseBeyondBudget;
+
+        // A minute of slack beyond the retry's wait, for its scheduling and the clocks of two hosts.
+        Assert.True(leaseEnds >= retry + TimeSpan.FromMinutes(1), $"timeout {timeoutSeconds} s: the lease ends at {leaseEnds.TotalSeconds} s, the retry comes at {retry.TotalSeconds} s");
+        // And ends well before an hourly schedule's next run, which goes ahead.
+        Assert.True(leaseEnds < TimeSpan.FromMinutes(30));
+    }
+
     [Fact]
     public async Task An_invocation_while_another_extraction_holds_the_lease_reads_no_secret_asks_nothing_of_Spotify_and_says_so()
     {

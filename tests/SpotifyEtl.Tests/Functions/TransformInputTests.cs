@@ -194,6 +194,9 @@ public sealed class TransformInputTests : IDisposable
         "not an event",
         """{"Records":{}}""",
         """{"replay_dates":"2026-11-20"}""",
+        """{"replay_dates":null}""",
+        """{"Records":null}""",
+        """{"Records":null,"replay_dates":["2026-11-20"]}""",
         """{"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"spotify-stack-raw"},"object":{"key":5}}}]}""",
     };
 
