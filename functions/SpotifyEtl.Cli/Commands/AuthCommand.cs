@@ -110,7 +110,7 @@ public static class AuthCommand
         {
             // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again, with
             // the credentials file and the port this login was given (without them, the default file would get the token).
-            var again = "spotify-etl auth login" + (port == DefaultPort ? "" : $" --port {port}") +
+            var again = "spotify-etl auth login" + (exception is LoginCallbackException { PortInUse: true } ? " --port <another port>" : port == DefaultPort ? "" : $" --port {port}") +
                         (credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsPath)}");
             var message = exception.Message.Replace("spotify-etl auth login", again, StringComparison.Ordinal);
             var advice = message.Contains("again", StringComparison.Ordinal) ? "" : $" Run '{again}' again.";

@@ -22,7 +22,10 @@ internal sealed class LoopbackCallbackListener : IDisposable
         }
         catch (HttpListenerException exception)
         {
-            throw new LoginCallbackException($"Cannot listen on {RedirectUri} ({exception.Message}). Choose another --port, and register that redirect URI in the app's settings.", exception);
+            throw new LoginCallbackException($"Cannot listen on {RedirectUri} ({exception.Message}). Choose another --port, and register that redirect URI in the app's settings.", exception)
+            {
+                PortInUse = true,
+            };
         }
     }
 
@@ -125,4 +128,8 @@ internal sealed class BrowserCallback(string code, HttpListenerContext context) 
 }
 
 /// <summary>Why the browser's way back could not give a login: no port to listen on, or an answer that is wrong or refused.</summary>
-internal sealed class LoginCallbackException(string message, Exception? innerException = null) : Exception(message, innerException);
+internal sealed class LoginCallbackException(string message, Exception? innerException = null) : Exception(message, innerException)
+{
+    /// <summary>The login could not listen on its port: the command to run again names another, not that one.</summary>
+    public bool PortInUse { get; init; }
+}

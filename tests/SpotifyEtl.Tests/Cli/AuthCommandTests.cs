@@ -80,6 +80,34 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Contains($"ends six months from now, at {SpotifyEtl.Spotify.RefreshTokenExpiry.Format(authorizedAt.AddMonths(6))}", cli.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Auth_login_on_a_port_in_use_tells_to_run_it_again_on_another_port_not_that_one(bool defaultPort)
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        // Another program on the port: the default one, or one given.
+        using var busy = new TcpListener(IPAddress.Loopback, defaultPort ? 8888 : 0);
+        try
+        {
+            busy.Start();
+        }
+        catch (SocketException exception) when (defaultPort && exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // Another program of this machine holds the default port already: as busy as this test would make it.
+        }
+        var port = defaultPort ? 8888 : ((IPEndPoint)busy.LocalEndpoint).Port;
+        var credentials = Path.Combine(cli.Folder, "credentials.json");
+        File.Copy(cli.Context.DefaultCredentialsPath, credentials);
+        string[] arguments = defaultPort ? ["login", "--saved-tracks", "--credentials", credentials] : ["login", "--saved-tracks", "--port", $"{port}", "--credentials", credentials];
+
+        Assert.Equal(1, await AuthCommand.Create(cli.Context).Parse(arguments).InvokeAsync());
+
+        Assert.Contains($"Cannot listen on http://127.0.0.1:{port}/callback", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"Run 'spotify-etl auth login --port <another port> --credentials {credentials}' again.", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain($"--port {port}", cli.Errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Auth_login_with_no_credentials_file_names_the_login_that_fills_the_file_it_looked_for()
     {
