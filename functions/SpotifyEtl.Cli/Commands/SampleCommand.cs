@@ -53,7 +53,7 @@ internal static class SampleCommand
             var folder = parse.GetValue(output)!;
             var options = new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed));
             var estimate = SampleGenerator.EstimateBytes(options);
-            CheckFreeSpace(folder, estimate, "--out");
+            CheckFreeSpace(folder, estimate, "--out", RawBytes(folder));
             var stamp = $"days={options.Days} items={options.Items} seed={options.Seed}";
             // The folder above lakes (as .lake holds .lake/demo) would get a raw/ of its own, a new lake mixed with them.
             LocalLake.MustHoldALake(folder.FullName, " A sample needs a folder of its own.", "--out");
@@ -126,15 +126,36 @@ internal static class SampleCommand
         }
     }
 
-    /// <summary>Refuses a sample larger than the free space where it goes, before writing any of it.</summary>
-    /// <summary>Refuses, before a byte is written, a sample larger than the free space where it goes (<paramref name="option"/> names that folder).</summary>
-    internal static void CheckFreeSpace(DirectoryInfo folder, long estimate, string option)
+    /// <summary>
+    /// Refuses, before a byte is written, a sample larger than the free space where it goes (<paramref name="option"/> names that
+    /// folder). The estimate is within a fifth of the bytes written, so a fifth more is asked for: a sample that fits only by the
+    /// estimate's low side had failed with its last objects unwritten. What <paramref name="already"/> holds of it (a run
+    /// stopped by a full disk, run again) is written over, not beside: only the rest is asked for.
+    /// </summary>
+    internal static void CheckFreeSpace(DirectoryInfo folder, long estimate, string option, long already = 0)
     {
+        var needed = Math.Max(0, (long)(estimate * 1.2) - already);
         // Free space unknown here: the write itself reports a full disk.
-        if (Sizes.FreeAt(folder.FullName) is (var free, var existing) && estimate > free)
+        if (Sizes.FreeAt(folder.FullName) is (var free, var existing) && needed > free)
         {
+            var written = already > 0 ? $", {Sizes.Of(already)} of it written there already," : "";
             throw new CliException(ExitCodes.IoError,
-                $"This sample takes about {Sizes.Of(estimate)} and {existing} has {Sizes.Of(free)} free: choose fewer --days or --items, or another {option}.");
+                $"This sample takes about {Sizes.Of(estimate)} (up to {Sizes.Of((long)(estimate * 1.2))}){written} and {existing} has {Sizes.Of(free)} free: " +
+                $"free {Sizes.Of(needed - free)} more there, choose fewer --days or --items, or another {option}.");
+        }
+    }
+
+    /// <summary>The bytes of the files under the folder's raw/: what an earlier run of the sample wrote there, which it writes over.</summary>
+    private static long RawBytes(DirectoryInfo folder)
+    {
+        var raw = new DirectoryInfo(Path.Combine(folder.FullName, "raw"));
+        try
+        {
+            return raw.Exists ? raw.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(file => file.Length) : 0;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return 0; // counted as none: the check then asks for the whole sample, as for a new folder
         }
     }
 
