@@ -27,8 +27,16 @@ internal static partial class Charts
         Func<string?, bool>? partial = null, string? note = null, bool whole = false, string? until = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
+        var fit = (int)((layout.Width - AxisMargins) / MinimumBand);
         var all = ChartSlots.Of(result.Rows, l, until);
-        var (slots, earlier) = ChartSlots.Latest(all, (int)((layout.Width - AxisMargins) / MinimumBand));
+        // Empty places up to the latest period, as long as they leave the chart half its room: past that they would push
+        // every bar off it, and the note alone says where the rows end.
+        var lastRow = all.FindLastIndex(s => s.Row is not null);
+        if (lastRow >= 0 && all.Count - 1 - lastRow > fit / 2)
+        {
+            all = all[..(lastRow + 1)];
+        }
+        var (slots, earlier) = ChartSlots.Latest(all, fit);
         var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
         const int top = 12, bottom = 64;
         var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
@@ -68,10 +76,10 @@ internal static partial class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        // An axis carried past its last row to the latest period says so: the empty places there are periods of nothing.
-        var last = all.LastOrDefault(s => s.Row is not null).Label;
-        var after = last is null || all[^1].Row is not null ? "" : $"<p class=\"note after-note\">Nothing after {ChartSlots.Period(last)} {Escape(last)}: " +
-            $"the {ChartSlots.Noun(last)} from then to the latest snapshot's, {Escape(all[^1].Label)}, hold none.</p>";
+        // Rows that end before the latest period say so, whether the axis runs on to it or (too far) does not.
+        var last = lastRow >= 0 ? all[lastRow].Label : null;
+        var after = last is null || until is null || string.CompareOrdinal(until, last) <= 0 ? "" : $"<p class=\"note after-note\">Nothing after {ChartSlots.Period(last)} " +
+            $"{Escape(last)}, to the latest snapshot's, {Escape(until)}: none was made, or none was extracted since.</p>";
         return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, LatestNote(slots, earlier, result.Rows.Count) + after);
     }
 
