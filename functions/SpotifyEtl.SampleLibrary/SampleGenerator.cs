@@ -35,12 +35,17 @@ public sealed class SampleGenerator(IObjectStore destination)
     internal static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// About how many bytes a sample takes, within about 15 per cent: a page of playlist items is about
-    /// 3.5 KB per entry, the first playlist lands every page daily and the second every other day, and a
-    /// day's metadata, recently played and library pages add about 200 KB.
+    /// About how many bytes a sample takes, within about a tenth (fitted to samples of 1 to 366 days and 1 to 10,000 items):
+    /// each day's playlist pages, about 5.3 KB an entry (the first playlist lands every page daily, the second every other
+    /// day), and 2.3 KB more an entry up to 50 (the saved tracks and top lists draw on a library of their songs); each day's
+    /// metadata, recently played and top pages, about 88 KB; and the library, which grows every day, so that a day's library
+    /// pages grow with the days before it, about 1.1 KB a day for each.
     /// </summary>
-    public static long EstimateBytes(SampleOptions options) =>
-        (long)(3_500.0 * options.Items * (1.5 * options.Days + 0.5)) + 200_000L * options.Days;
+    public static long EstimateBytes(SampleOptions options)
+    {
+        double days = options.Days, items = options.Items;
+        return (long)((88_000 * days) + (5_330 * days * items) + (2_330 * days * Math.Min(items, 50)) + (1_130 * days * days) + (1_320 * items));
+    }
 
     public async Task<SampleSummary> WriteAsync(SampleOptions options, CancellationToken cancellationToken = default)
     {

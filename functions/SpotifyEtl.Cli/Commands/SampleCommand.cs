@@ -128,8 +128,8 @@ internal static class SampleCommand
 
     /// <summary>
     /// Refuses, before a byte is written, a sample larger than the free space where it goes (<paramref name="option"/> names that
-    /// folder). The estimate is within a fifth of the bytes written, so a fifth more is asked for: a sample that fits only by the
-    /// estimate's low side had failed with its last objects unwritten. What <paramref name="already"/> holds of it (a run
+    /// folder). The estimate is within about a tenth of the bytes written, so a fifth more is asked for: a sample that fits only
+    /// by the estimate's low side had failed with its last objects unwritten. What <paramref name="already"/> holds of it (a run
     /// stopped by a full disk, run again) is written over, not beside: only the rest is asked for.
     /// </summary>
     internal static void CheckFreeSpace(DirectoryInfo folder, long estimate, string option, long already = 0)
@@ -151,7 +151,10 @@ internal static class SampleCommand
         var raw = new DirectoryInfo(Path.Combine(folder.FullName, "raw"));
         try
         {
-            return raw.Exists ? raw.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Sum(file => file.Length) : 0;
+            // The sources a sample writes: not the copies an import keeps beside them, which the sample does not write over.
+            return !raw.Exists ? 0 : raw.EnumerateDirectories().Where(source => source.Name != StackContract.RawSources.SpotifyExport)
+                .SelectMany(source => source.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+                .Sum(file => file.Length);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
