@@ -20,14 +20,14 @@ internal sealed class ExportInputs : IDisposable
     public static ExportInputs Open(IEnumerable<FileSystemInfo> paths, ImportLimits limits, string? lake = null)
     {
         var inputs = new ExportInputs();
-        var skipped = lake is null ? null : RealPath(lake);
+        var skipped = lake is null ? null : RealPath.Of(lake);
         try
         {
             foreach (var path in paths)
             {
                 if (path is DirectoryInfo folder)
                 {
-                    if (skipped is not null && RealPath(folder.FullName) == skipped)
+                    if (skipped is not null && RealPath.Of(folder.FullName) == skipped)
                     {
                         inputs.Candidates.Add(ExportCandidate.Unusable(folder.FullName,
                             "it is the lake itself (--lake): name the export's zip, or the folder it was unzipped to"));
@@ -131,7 +131,7 @@ internal sealed class ExportInputs : IDisposable
             if (entry is DirectoryInfo child)
             {
                 // The lake, or a link to it, among the folders given: the import's output, not its input.
-                if (skipped is not null && RealPath(child.FullName) == skipped)
+                if (skipped is not null && RealPath.Of(child.FullName) == skipped)
                 {
                     continue;
                 }
@@ -150,32 +150,6 @@ internal sealed class ExportInputs : IDisposable
                 yield return file;
             }
         }
-    }
-
-    /// <summary>The path with every symbolic link along it followed (as realpath does), without a trailing separator.</summary>
-    internal static string RealPath(string path, int depth = 0)
-    {
-        var full = Path.GetFullPath(path);
-        var root = Path.GetPathRoot(full)!;
-        var current = root;
-        foreach (var part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            current = Path.Combine(current, part);
-            string? target;
-            try
-            {
-                target = new FileInfo(current).LinkTarget;
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                target = null;
-            }
-            if (target is not null && depth < 40)
-            {
-                current = RealPath(Path.GetFullPath(target, Path.GetDirectoryName(current)!), depth + 1);
-            }
-        }
-        return Path.TrimEndingDirectorySeparator(current);
     }
 
     public void Dispose()

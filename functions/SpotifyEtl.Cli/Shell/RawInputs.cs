@@ -15,7 +15,7 @@ internal static class RawInputs
     /// </param>
     public static IEnumerable<string> Files(FileSystemInfo input, List<string> skipped, string? lake = null, CancellationToken cancellationToken = default)
     {
-        var lakeFolder = lake is null ? null : RealPath(new DirectoryInfo(lake));
+        var lakeFolder = lake is null ? null : RealPath.Of(lake);
         var lakeName = lakeFolder is null ? null : Path.GetFileName(lakeFolder);
         if (input is FileInfo file)
         {
@@ -78,7 +78,7 @@ internal static class RawInputs
                     }
                     // Only a folder of the lake's name, or a link, can be the lake: the others' real paths are not worked out.
                     if (lakeFolder is not null && (child.Name == lakeName || child.LinkTarget is not null)
-                        && string.Equals(RealPath(child), lakeFolder, StringComparison.Ordinal))
+                        && string.Equals(RealPath.Of(child.FullName), lakeFolder, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -122,9 +122,6 @@ internal static class RawInputs
         }
         return followed!.FullName;
     }
-
-    /// <summary>A folder's path with every symbolic link on it followed (its own, and its parents': ~/music leading to /data/music).</summary>
-    private static string RealPath(DirectoryInfo folder) => Path.TrimEndingDirectorySeparator(ExportInputs.RealPath(folder.FullName));
 
     /// <summary>Whether a folder holds nothing; one that cannot be listed is not known to be empty, and the walk reports it.</summary>
     private static bool IsEmpty(DirectoryInfo folder)

@@ -197,9 +197,8 @@ internal static partial class CredentialsFile
     {
         var full = Path.GetFullPath(path);
         var written = Path.GetDirectoryName(full)!;
-        var resolved = RealPath.Of(written);
-        return RepositoryAbove(written) ?? RepositoryAbove(resolved)
-            ?? (LinkedFile(Path.Combine(resolved, Path.GetFileName(full))) is { } target ? RepositoryAbove(RealPath.Of(Path.GetDirectoryName(target)!)) : null);
+        // The file's own path resolved follows it too, where it is a link: its folder is where the file really is.
+        return RepositoryAbove(written) ?? RepositoryAbove(RealPath.Of(written)) ?? RepositoryAbove(Path.GetDirectoryName(RealPath.Of(full))!);
     }
 
     /// <summary>Where a file that is a symbolic link finally points; null when it is no link (or its links go round).</summary>
