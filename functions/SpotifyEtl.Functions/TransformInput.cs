@@ -111,10 +111,12 @@ internal static class TransformInput
             return $"The transform function's input is {wrapped}, not the S3 event it carries: the function reads no queue's or topic's " +
                 "messages (an on-failure record in a message holds the event as its requestPayload). Nothing was transformed. " + WhatToSend;
         }
-        foreach (var (name, list) in new[] { ("Records", "of the S3 event's records"), ("replay_dates", "of days, yyyy-MM-dd") })
+        foreach (var (name, list, other) in new[] { ("Records", "of the S3 event's records", "replay_dates"), ("replay_dates", "of days, yyyy-MM-dd", "Records") })
         {
-            // Read as absent, it was a success that did nothing: a replay list built by a script from an empty input, say.
-            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null)
+            // Read as absent, it was a success that did nothing: a replay list built by a script from an empty input, say. Beside
+            // the other field's list it is what a serializer that writes nulls sends, and that list is the work.
+            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Null
+                && !(root.TryGetProperty(other, out var work) && work.ValueKind == JsonValueKind.Array))
             {
                 return $"The transform function's input has \"{name}\": null where it takes a list {list}, so there is nothing to transform. {WhatToSend}";
             }

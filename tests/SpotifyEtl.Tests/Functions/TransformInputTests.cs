@@ -196,7 +196,7 @@ public sealed class TransformInputTests : IDisposable
         """{"replay_dates":"2026-11-20"}""",
         """{"replay_dates":null}""",
         """{"Records":null}""",
-        """{"Records":null,"replay_dates":["2026-11-20"]}""",
+        """{"Records":null,"replay_dates":null}""",
         """{"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"spotify-stack-raw"},"object":{"key":5}}}]}""",
     };
 
@@ -237,6 +237,7 @@ public sealed class TransformInputTests : IDisposable
     [InlineData("""{"Records":[]}""")]
     [InlineData("""{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-21T06:00:00.000Z","Bucket":"spotify-stack-raw","RequestId":"R","HostId":"H"}""")]
     [InlineData("""{"replay_dates":[]}""")]
+    [InlineData("""{"Records":null,"replay_dates":[]}""")]
     public async Task An_event_with_nothing_to_do_is_a_successful_no_op(string payload)
     {
         var summary = await InvokeAsync(payload);
