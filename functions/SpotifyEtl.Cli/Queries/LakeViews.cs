@@ -35,7 +35,8 @@ internal static partial class LakeViews
     /// </summary>
     public static string HowToRewrite(string table, bool onS3 = false, string? lake = null) => (onS3, table) switch
     {
-        (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(LocalLake.ExportCopies(lake)) =>
+        // After an import that stopped, the lake's copies hold only the files that landed: the export itself is what rebuilds it.
+        (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(LocalLake.ExportCopies(lake)) && !ImportUnfinished(lake) =>
             $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {ShellWord.Of(LocalLake.ExportCopies(lake))} --lake {ShellWord.Of(lake)}",
         (false, TableNames.ListeningHistory) => $"import the data export again ({Command("import EXPORT", lake)}), which rebuilds the whole history.",
         (false, _) when CurrentTables.Columns.ContainsKey(table) => $"rebuild it ({Command("current", lake)}), which writes the current-state tables from every day's partition.",
@@ -45,6 +46,19 @@ internal static partial class LakeViews
                                                                    "which rebuilds the current-state tables.",
         (true, _) => "replay the file's day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), which rebuilds that day from raw/.",
     };
+
+    /// <summary>Whether the lake's last import did not finish; a mark that cannot be read counts as one (its own error names it).</summary>
+    private static bool ImportUnfinished(string lake)
+    {
+        try
+        {
+            return UnfinishedImport.Read(lake) is not null;
+        }
+        catch (CliException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>The command line of a verb on the lake, as the user would run it: with the lake's folder where it is known.</summary>
     private static string Command(string verb, string? lake) =>

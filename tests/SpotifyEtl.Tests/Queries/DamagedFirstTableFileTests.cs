@@ -122,6 +122,26 @@ public sealed class DamagedFirstTableFileTests : IDisposable
         Assert.Equal(healthy.Output, mended.Output);
     }
 
+    /// <summary>
+    /// The same damage to listening_history while the lake's last import is unfinished: the lake's copies of the export hold
+    /// only the files that landed before it stopped, so the export itself is named, not the copies, whose import would end
+    /// the unfinished-import warning with months missing.
+    /// </summary>
+    [Fact]
+    public void A_damaged_listening_history_file_after_an_import_that_stopped_names_the_export_not_the_lakes_copies()
+    {
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "2", "--items", "20", "--format", "csv").ExitCode);
+        File.WriteAllText(Path.Combine(lake, "state", "unfinished-import.txt"), "2026-11-20T06:00:00Z\n");
+        File.WriteAllText(Directory.GetFiles(Path.Combine(lake, "transformed", "listening_history"), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First(), "");
+
+        var run = DemoCommandTests.RunCli("query", "--lake", lake);
+
+        Assert.Equal(65, run.ExitCode);
+        Assert.Contains($"Write it again: import the data export again (spotify-etl import EXPORT --lake {lake})", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("import the export's copy the lake keeps", run.Errors, StringComparison.Ordinal);
+    }
+
     private static string MisnameFirstColumn(string file)
     {
         var lines = File.ReadAllLines(file);
