@@ -69,7 +69,7 @@ internal static class CliOptions
     public static Option<bool> Large() => new("--large")
     {
         Description = $"Allow --days up to {LargeSampleDays:N0} (multi-year backfills) and --items up to {LargeSampleItems:N0} (benchmarks). " +
-                      "Such samples take gigabytes (about 3.5 KB per entry for each day its playlist changes); the size is checked against the free disk space first.",
+                      "Such samples take gigabytes (about 5 to 8 KB per entry for each day); the size is checked against the free disk space first.",
     };
 
     /// <summary>Adds the check that values past an option's everyday bound come with --large.</summary>
