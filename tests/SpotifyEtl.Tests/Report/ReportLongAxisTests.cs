@@ -26,11 +26,7 @@ public sealed partial class ReportLongAxisTests
         var rows = Enumerable.Range(0, weeks).Where(w => w == 0 || w == weeks - 1 || random.Next(3) == 0)
             .Select(w => new[] { first.AddDays(7 * w).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{random.Next(1, 30)}", "2014-01-06T10:00:00Z", $"Song {w}" })
             .Reverse().ToArray();
-        var result = new QueryResult("saved_tracks_per_week", "?", ["week_start", "songs_saved", "first_saved_at", "first_song_saved"], rows);
-        var html = HtmlReport.Render(new ReportInput("test", new Dictionary<string, QueryAnswer> { [result.Name] = new(result, null) }, 0),
-            ReportSections.All.Where(s => s.Id == "saved-tracks").ToList());
-        var start = html.IndexOf("<section id=\"saved-tracks\"", StringComparison.Ordinal);
-        var section = html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+        var section = SavedTracksSection(rows, null);
 
         var charts = Chart().Matches(section).Select(m => m.Value).ToList();
         Assert.NotEmpty(charts);
@@ -73,11 +69,7 @@ public sealed partial class ReportLongAxisTests
         var lastSave = latestWeek.AddDays(-7 * quiet);
         var rows = Enumerable.Range(0, random.Next(1, 30)).Select(k => lastSave.AddDays(-7 * k * random.Next(1, 4))).Distinct()
             .Select(week => new[] { week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{random.Next(1, 9)}", "2014-01-06T10:00:00Z", "Song" }).ToArray();
-        var result = new QueryResult("saved_tracks_per_week", "?", ["week_start", "songs_saved", "first_saved_at", "first_song_saved"], rows);
-        var html = HtmlReport.Render(new ReportInput("test", new Dictionary<string, QueryAnswer> { [result.Name] = new(result, null) }, 0, new LakeSpan(null, latest)),
-            ReportSections.All.Where(s => s.Id == "saved-tracks").ToList());
-        var start = html.IndexOf("<section id=\"saved-tracks\"", StringComparison.Ordinal);
-        var section = html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
+        var section = SavedTracksSection(rows, new LakeSpan(null, latest));
 
         var charts = Chart().Matches(section).Select(m => m.Value).ToList();
         Assert.NotEmpty(charts);
@@ -92,6 +84,16 @@ public sealed partial class ReportLongAxisTests
         }
         var said = $"Nothing after the week of {lastSave:yyyy-MM-dd}, to the latest snapshot's, {latestWeek:yyyy-MM-dd}: none was made, or none was extracted since.";
         Assert.Equal(quiet > 0 ? charts.Count : 0, Regex.Count(section, Regex.Escape(said)));
+    }
+
+    /// <summary>The saved-tracks section of a report of these rows of its question, on a lake of this span (unknown where null).</summary>
+    private static string SavedTracksSection(string[][] rows, LakeSpan? span)
+    {
+        var result = new QueryResult("saved_tracks_per_week", "?", ["week_start", "songs_saved", "first_saved_at", "first_song_saved"], rows);
+        var html = HtmlReport.Render(new ReportInput("test", new Dictionary<string, QueryAnswer> { [result.Name] = new(result, null) }, 0, span),
+            ReportSections.All.Where(s => s.Id == "saved-tracks").ToList());
+        var start = html.IndexOf("<section id=\"saved-tracks\"", StringComparison.Ordinal);
+        return html[start..html.IndexOf("</section>", start, StringComparison.Ordinal)];
     }
 
     [GeneratedRegex("The latest ([0-9]+) of ([0-9]+) weeks \\(from [0-9-]+, those with nothing counted too\\); the table below has all ([0-9]+) that hold anything")]
