@@ -170,9 +170,7 @@ internal static partial class TransformCommand
         format = LakeFormat.Settled(lakeFolder, format, formatGiven);
         // Read under the lock, which an import holds until it ends: the run brings the API's plays into listening_history,
         // whose export files an import that stopped may have landed only some of.
-        (string, string)? unfinishedImport = UnfinishedImport.Read(lakeFolder.FullName)?.Trim() is { } began && UnfinishedImport.Warning(lakeFolder.FullName) is { } warning
-            ? (began, warning)
-            : null;
+        var unfinishedImport = UnfinishedImport.Pending(lakeFolder.FullName);
         // The input as every spelling of its path names it ("raw" and "raw/" alike), so that the run that finishes it is known.
         var landing = input is null ? null : Path.TrimEndingDirectorySeparator(input.FullName);
         var markWasThere = false;

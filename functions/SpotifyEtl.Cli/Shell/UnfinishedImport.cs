@@ -47,12 +47,14 @@ internal static class UnfinishedImport
     public static void End(string lake) => File.Delete(PathOf(lake));
 
     /// <summary>The warning for a lake whose last import did not finish; null for one whose every import did.</summary>
-    public static string? Warning(string lake)
+    public static string? Warning(string lake) => Pending(lake)?.Warning;
+
+    /// <summary>A lake's unfinished import, from one read of the mark: when it began and its warning; null for none.</summary>
+    public static (string Began, string Warning)? Pending(string lake) =>
+        Read(lake)?.Trim() is { } began ? (began, WarningSince(lake, began)) : null;
+
+    private static string WarningSince(string lake, string began)
     {
-        if (Read(lake)?.Trim() is not { } began)
-        {
-            return null;
-        }
         var when = DateTimeOffset.TryParse(began, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? $" (begun {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"
             : "";
