@@ -11,6 +11,7 @@ public static partial class ExportFileReader
     /// </summary>
     private static (int Count, int Line, int Byte)? NotUtf8(ref ReadOnlySpan<byte> json)
     {
+        json = WithoutCutCharacter(json);
         if (System.Text.Unicode.Utf8.IsValid(json))
         {
             return null;
@@ -35,6 +36,25 @@ public static partial class ExportFileReader
     }
 
     /// <summary>
+    /// The bytes without the start of a character they end in (a file an unzip or a copy stopped in the middle of a letter
+    /// of two to four bytes, as é or 坂 are): a file cut short, which its JSON's break says, not text in another encoding.
+    /// </summary>
+    private static ReadOnlySpan<byte> WithoutCutCharacter(ReadOnlySpan<byte> bytes)
+    {
+        // The last character's first byte is the last byte that is no continuation byte (10xxxxxx), at most three from the end.
+        for (var back = 1; back <= Math.Min(3, bytes.Length); back++)
+        {
+            if ((bytes[^back] & 0xC0) != 0x80)
+            {
+                return System.Text.Rune.DecodeFromUtf8(bytes[^back..], out _, out _) == System.Buffers.OperationStatus.NeedMoreData
+                    ? bytes[..^back]
+                    : bytes;
+            }
+        }
+        return bytes;
+    }
+
+    /// <summary>
     /// Why a file's text is not the text it was written as, if it is not: bytes that are no UTF-8 (re-saved as Latin-1 or
     /// Windows-1252), or UTF-16 holding bytes that are no character. UTF-16 that is whole is the text it was, decoded.
     /// </summary>
@@ -43,7 +63,7 @@ public static partial class ExportFileReader
         if (IsUtf16(content))
         {
             return Utf16ToUtf8(content).Whole ? null
-                : "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character, or an odd byte at its end";
+                : "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character";
         }
         var json = content;
         return NotUtf8(ref json) is { } where
@@ -112,7 +132,8 @@ public static partial class ExportFileReader
 
     /// <summary>
     /// UTF-16 text as UTF-8, its byte-order mark dropped: little-endian unless a mark or a zero first byte says big-endian.
-    /// Half of a surrogate pair becomes U+FFFD, a byte left over at the end is dropped, and either makes <c>Whole</c> false.
+    /// Half of a surrogate pair becomes U+FFFD and makes <c>Whole</c> false; a byte left over at the end, or the first half
+    /// of a pair as the last character, is dropped: the file was cut short there, which its JSON's break says.
     /// Converted in place of the bytes read, into one array of the UTF-8's length (about half the file's for an export's
     /// mostly ASCII text), with a copy of the text only when its byte order is not the machine's.
     /// </summary>
@@ -120,7 +141,6 @@ public static partial class ExportFileReader
     {
         var bigEndian = json is [0xFE, 0xFF, ..] or [0, _, ..];
         var body = json is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..] ? json[2..] : json;
-        var odd = body.Length % 2 == 1;
         var units = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(body[..(body.Length & ~1)]);
         ReadOnlySpan<char> text;
         if (bigEndian == BitConverter.IsLittleEndian)
@@ -133,6 +153,10 @@ public static partial class ExportFileReader
         {
             text = System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, char>(units);
         }
+        if (!text.IsEmpty && char.IsHighSurrogate(text[^1]))
+        {
+            text = text[..^1];
+        }
         // Counted as the conversion below writes it: each half of a surrogate pair as U+FFFD's three bytes.
         var utf8 = new byte[System.Text.Encoding.UTF8.GetByteCount(text)];
         var whole = System.Text.Unicode.Utf8.FromUtf16(text, utf8, out _, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done;
@@ -140,7 +164,7 @@ public static partial class ExportFileReader
         {
             System.Text.Unicode.Utf8.FromUtf16(text, utf8, out _, out _, replaceInvalidSequences: true);
         }
-        return (utf8, whole && !odd);
+        return (utf8, whole);
     }
 
     /// <summary>

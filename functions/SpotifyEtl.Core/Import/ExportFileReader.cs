@@ -38,7 +38,7 @@ public static partial class ExportFileReader
         // other byte is 0. The text is the same, so it is read as that text's UTF-8; the file lands as it came.
         var (utf8, whole) = Utf16ToUtf8(json);
         var content = ReadUtf8(utf8, pool);
-        const string NotWhole = "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character (read as U+FFFD) or an odd byte at its end: " +
+        const string NotWhole = "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character (read as U+FFFD): " +
             "import the file from the export as it came";
         return whole ? content : content with { Problem = content.Problem is null ? NotWhole : $"{NotWhole}; {content.Problem}" };
     }

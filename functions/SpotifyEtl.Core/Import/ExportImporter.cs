@@ -194,10 +194,42 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             return "it is named as a streaming-history file but is no JSON array, as each of those is (another file saved under its name?): " +
                    "nothing of it was landed; import the file the export holds under that name";
         }
-        return !text.Contains((byte)'{') && !IsWholeJson(content)
-            ? "its JSON breaks off before its first stream, as a file an unzip or a copy stopped part-way leaves: nothing of it was landed; " +
-              "unzip the export again, or download it again"
-            : null;
+        return FirstElement(content) switch
+        {
+            FirstElementRead.BrokenOff => "its JSON breaks off before its first stream ends, as a file an unzip or a copy stopped part-way leaves: " +
+                "nothing of it was landed; unzip the export again, or download it again",
+            FirstElementRead.NotJson => "its JSON is not valid before its first stream ends (edited, or written by another tool?): nothing of it was landed; " +
+                "import the file the export holds under that name",
+            _ => null,
+        };
+    }
+
+    private enum FirstElementRead { Whole, BrokenOff, NotJson }
+
+    /// <summary>
+    /// How far a history file's JSON reads: to the end of its array's first element or of the array (whole: it may hold
+    /// streams, and a break after them is read in part), or not: the bytes end first (a file cut short) or are no JSON there.
+    /// </summary>
+    private static FirstElementRead FirstElement(ReadOnlySpan<byte> content)
+    {
+        var reader = new Utf8JsonReader(content.StartsWith("\uFEFF"u8) ? content[3..] : content, isFinalBlock: false,
+            new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }));
+        try
+        {
+            while (reader.Read())
+            {
+                var ended = reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName);
+                if ((reader.CurrentDepth == 1 && ended) || (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndArray))
+                {
+                    return FirstElementRead.Whole;
+                }
+            }
+            return FirstElementRead.BrokenOff;
+        }
+        catch (JsonException)
+        {
+            return FirstElementRead.NotJson;
+        }
     }
 
     /// <summary>Whether <paramref name="content"/> is one complete JSON document (the export's <c>Userdata.json</c> is an object).</summary>

@@ -10,7 +10,7 @@ namespace SpotifyEtl.Tests.Import;
 /// <summary>
 /// Where an export file's JSON stops being readable, it is said for what it is: cut short (it breaks off), nested deeper
 /// than any export, or not JSON there (NaN, a stray character). And a history file is known by its name in any folder
-/// of a zip, its root included, so that one that breaks off before its first row is still read as history.
+/// of a zip, its root included, so that one that breaks off after its first row is read as the history its name says.
 /// </summary>
 public sealed class JsonBreakTests : IDisposable
 {
@@ -183,8 +183,8 @@ public sealed class JsonBreakTests : IDisposable
         {
             var name = Names[random.Next(Names.Length)];
             var folders = string.Concat(Enumerable.Range(0, random.Next(4)).Select(i => $"Folder {i}/"));
-            // It breaks off before its first row: by its keys it could not be known.
-            var bytes = Encoding.UTF8.GetBytes("[{\"ts\": \"2024-");
+            // It breaks off after its first row: known by its name, not by its keys, which would take it for a history of another kind.
+            var bytes = Encoding.UTF8.GetBytes("[{\"ts\": \"2024-01-01T00:00:00Z\", \"ms_played\": 1000}, {\"ts\": \"2024-");
             using var zip = new MemoryStream();
             using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
             {
