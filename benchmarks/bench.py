@@ -208,7 +208,6 @@ def reset(lake):
 
 
 @functools.cache
-@functools.cache
 def ready_to_run_cli():
     """spotify-etl published ReadyToRun (framework-dependent, for this machine's processor), once per benchmark run."""
     folder = os.path.join(WORK, "publish", "cli-r2r")
