@@ -184,6 +184,12 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     /// </summary>
     private static string? NoHistoryInside(ReadOnlySpan<byte> content)
     {
+        // UTF-32's byte-order mark, little- or big-endian (the first is UTF-16's followed by a NUL, which no JSON starts with).
+        if (content is [0xFF, 0xFE, 0, 0, ..] or [0, 0, 0xFE, 0xFF, ..])
+        {
+            return "it is UTF-32 text (re-saved by an editor?), which the import does not read: nothing of it was landed; " +
+                   "import the file from the export as it came, or have the editor save it as UTF-8";
+        }
         if (ExportFileReader.IsUtf16(content))
         {
             return null;

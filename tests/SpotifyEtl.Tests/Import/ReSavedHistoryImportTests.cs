@@ -7,7 +7,7 @@ using Xunit;
 namespace SpotifyEtl.Tests.Import;
 
 /// <summary>
-/// A history file an editor re-saved in another encoding (Latin-1, or UTF-16 with a byte that is no character) is not landed:
+/// A history file an editor re-saved in another encoding (Latin-1, UTF-32, or UTF-16 with a byte that is no character) is not landed:
 /// landed, it stayed in the lake for good with U+FFFD where its names' letters were, and the export's own file, imported after
 /// it as the import advised, was counted beside it (an account-data stream is known by its names): every stream of a name
 /// with a letter outside ASCII twice. It is named with its reason, and the file as the export has it lands alone.
@@ -23,7 +23,7 @@ public sealed class ReSavedHistoryImportTests : IDisposable
     public static TheoryData<int, bool, string> Cases() => new()
     {
         { 1, false, "latin-1" }, { 2, true, "latin-1" }, { 3, false, "utf-16, a byte that is no character" },
-        { 4, true, "utf-16, a byte that is no character" }, { 5, false, "latin-1" }, { 6, true, "latin-1" },
+        { 4, true, "utf-16, a byte that is no character" }, { 5, false, "latin-1" }, { 6, true, "latin-1" }, { 7, true, "utf-32" }, { 8, false, "utf-32" },
     };
 
     [Theory]
@@ -45,6 +45,11 @@ public sealed class ReSavedHistoryImportTests : IDisposable
         {
             bytes = Encoding.Latin1.GetBytes(json);
         }
+        else if (spoiled == "utf-32")
+        {
+            var utf32 = new UTF32Encoding(bigEndian: random.Next(2) == 0, byteOrderMark: true);
+            bytes = [.. utf32.GetPreamble(), .. utf32.GetBytes(json)];
+        }
         else
         {
             // Saved as UTF-16 with half of a surrogate pair where one letter was.
@@ -63,7 +68,12 @@ public sealed class ReSavedHistoryImportTests : IDisposable
 
         Assert.NotEqual(0, first.ExitCode);
         Assert.DoesNotContain("Unhandled", first.Errors, StringComparison.Ordinal);
-        var reason = spoiled == "latin-1" ? "it holds text that is not UTF-8" : "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character";
+        var reason = spoiled switch
+        {
+            "latin-1" => "it holds text that is not UTF-8",
+            "utf-32" => "it is UTF-32 text (re-saved by an editor?), which the import does not read",
+            _ => "it is UTF-16 text (re-saved by an editor?) holding bytes that are no UTF-16 character",
+        };
         Assert.Contains(reason, first.Errors + first.Output, StringComparison.Ordinal);
         Assert.Contains("nothing of it was landed", first.Errors + first.Output, StringComparison.Ordinal);
         Assert.Contains("import the file from the export as it came", first.Errors + first.Output, StringComparison.Ordinal);
