@@ -87,7 +87,7 @@ internal static class ImportCommand
             if (report.NothingImported is { } nothing)
             {
                 // Fatal (exit 65), so an error, not a warning: the report above says what became of each file.
-                CliErrors.Error(Console.Error, nothing);
+                CliErrors.Error(Console.Error, RawLanding.RawResponsesInstead([.. report.Files.Select(f => f.Input)], [.. inputs.Select(i => i.FullName)], lakeFolder.FullName) ?? nothing);
             }
             return exit;
         });

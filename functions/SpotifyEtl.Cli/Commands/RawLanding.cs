@@ -154,6 +154,34 @@ internal static class RawLanding
         }
     }
 
+    /// <summary>
+    /// For a transform's input that lands nothing: when it is a Spotify data export (its zip, or files named as its streaming
+    /// history), the error that names the import, which reads it; null otherwise.
+    /// </summary>
+    public static string? ExportInstead(string input, IEnumerable<string> files, string lake) =>
+        files.Any(f => f.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || Import.ExportFileKinds.FromName(Path.GetFileName(f)) is not null)
+            ? $"No raw objects found in {input}: it holds a Spotify data export (its zip, or its streaming-history files), which the import reads, " +
+              $"not the transform: spotify-etl import {ShellWord.Of(input)} --lake {ShellWord.Of(lake)}"
+            : null;
+
+    /// <summary>
+    /// For an import that imported nothing: when every file it read is a raw API response (raw/&lt;source&gt;/snapshot_date=.../),
+    /// the error that names the transform, which lands those; null otherwise.
+    /// </summary>
+    public static string? RawResponsesInstead(IReadOnlyList<string> files, IReadOnlyList<string> inputs, string lake) =>
+        files.Count > 0 && (files.All(IsRawResponse) || inputs.All(IsRawResponse))
+            ? $"Nothing was imported: {(inputs.Count == 1 ? inputs[0] : "the inputs")} hold{(inputs.Count == 1 ? "s" : "")} the Spotify API's raw responses " +
+              "(raw/<source>/snapshot_date=YYYY-MM-DD/...), not a data export; the transform lands those: " +
+              $"spotify-etl transform --input {(inputs.Count == 1 ? ShellWord.Of(inputs[0]) : "<each of them>")} --lake {ShellWord.Of(lake)}. " +
+              "A data export is the zip Spotify e-mails you (my_spotify_data.zip) when you request it on your account's privacy page."
+            : null;
+
+    /// <summary>A path of a raw API response, as the import names the files it read (from the folder it was given) or in full.</summary>
+    private static bool IsRawResponse(string path) =>
+        path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+        && !path.Replace('\\', '/').Contains(Import.ExportRawKey.Prefix, StringComparison.Ordinal)
+        && path.Split('/', '\\').Any(folder => folder.StartsWith("snapshot_date=", StringComparison.Ordinal));
+
     /// <summary>Why a file of the input would never land, from its path alone (the skip line to print); null for a file that may.</summary>
     public static string? Unlandable(string file) => KeyOf(file) switch
     {

@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using SpotifyEtl.Tests.Support;
+using Xunit;
+
+namespace SpotifyEtl.Tests.Cli;
+
+/// <summary>
+/// The other verb's input: a data export given to <c>transform --input</c>, or the API's raw responses given to
+/// <c>import</c>. Each is refused (exit 65) with the command of the verb that reads it, and that command, run as it is
+/// printed, reads it: not advice to make a sample, or to request an export from Spotify.
+/// </summary>
+public sealed class WrongVerbInputTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string History(Random random, int rows) => "[\n" + string.Join(",\n", Enumerable.Range(0, rows).Select(i =>
+        $$"""{"ts": "2024-0{{1 + random.Next(9)}}-1{{random.Next(10)}}T10:{{i % 60:D2}}:00Z", "ms_played": {{1000 + random.Next(200_000)}}, "master_metadata_track_name": "Song {{i}}", "master_metadata_album_artist_name": "Artist {{random.Next(5)}}"}""")) + "\n]";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_data_export_given_to_transform_names_the_import_and_that_import_reads_it(int seed)
+    {
+        var random = new Random(seed);
+        var export = _folder[$"Spotify Extended Streaming History {seed}"];
+        Directory.CreateDirectory(export);
+        var files = Enumerable.Range(0, random.Next(1, 4)).Select(i => Path.Combine(export, $"Streaming_History_Audio_202{i}_{i}.json")).ToList();
+        files.ForEach(file => File.WriteAllText(file, History(random, random.Next(1, 40))));
+        var zip = _folder[$"my_spotify_data {seed}.zip"];
+        ZipFile.CreateFromDirectory(export, zip, CompressionLevel.Fastest, includeBaseDirectory: true);
+        // The export as it came (its zip), unzipped, or one of its files: each seed one of them.
+        var input = (seed % 3) switch { 0 => zip, 1 => export, _ => files[random.Next(files.Count)] };
+        var lake = _folder["lake"];
+
+        var refused = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+
+        Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
+        Assert.DoesNotContain("spotify-etl sample", refused.Errors, StringComparison.Ordinal);
+        var told = Regex.Match(refused.Errors, "spotify-etl (import .*)$", RegexOptions.Multiline);
+        Assert.True(told.Success, refused.Errors);
+        var imported = DemoCommandTests.RunCli(Words(told.Groups[1].Value));
+        Assert.True(imported.ExitCode == 0, $"{told.Value}: exit {imported.ExitCode}: {imported.Errors}");
+        Assert.True(Directory.Exists(Path.Combine(lake, "transformed", "listening_history")), imported.Output);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_apis_raw_responses_given_to_import_name_the_transform_and_that_transform_lands_them(int seed)
+    {
+        var random = new Random(seed);
+        var sample = _folder[$"my sample {seed}"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", $"{random.Next(1, 4)}", "--items", "5", "--seed", $"{seed}").ExitCode);
+        var sources = Directory.GetDirectories(Path.Combine(sample, "raw")).Where(d => Path.GetFileName(d) != "spotify_export").Order(StringComparer.Ordinal).ToList();
+        // The raw zone, one source's folder, or one of its responses: each seed one of them.
+        var input = (seed % 3) switch
+        {
+            0 => Path.Combine(sample, "raw"),
+            1 => sources[random.Next(sources.Count)],
+            _ => Directory.GetFiles(sources[random.Next(sources.Count)], "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First(),
+        };
+        var lake = _folder["lake"];
+
+        var refused = DemoCommandTests.RunCli("import", input, "--lake", lake);
+
+        Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
+        Assert.Contains("the Spotify API's raw responses", refused.Errors, StringComparison.Ordinal);
+        var told = Regex.Match(refused.Errors, @"spotify-etl (transform --input .*? --lake \S+)\.", RegexOptions.Multiline);
+        Assert.True(told.Success, refused.Errors);
+        var transformed = DemoCommandTests.RunCli(Words(told.Groups[1].Value));
+        Assert.True(transformed.ExitCode == 0, $"{told.Value}: exit {transformed.ExitCode}: {transformed.Errors}");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(lake, "raw"), "*.json", SearchOption.AllDirectories));
+    }
+
+    /// <summary>The words bash makes of a command line.</summary>
+    private static string[] Words(string line)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"printf '%s\\0' {line}");
+        using var bash = System.Diagnostics.Process.Start(start)!;
+        var words = bash.StandardOutput.ReadToEnd();
+        bash.WaitForExit();
+        return words.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    }
+}
