@@ -156,31 +156,86 @@ internal static class RawLanding
 
     /// <summary>
     /// For a transform's input that lands nothing: when it is a Spotify data export (its zip, or files named as its streaming
-    /// history), the error that names the import, which reads it; null otherwise.
+    /// history), the error that names the import, which reads it; when it is a zip of raw API responses, the error that names
+    /// the unzip and the transform of what it holds; null otherwise.
     /// </summary>
-    public static string? ExportInstead(string input, IEnumerable<string> files, string lake) =>
-        files.Any(f => f.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || Import.ExportFileKinds.FromName(Path.GetFileName(f)) is not null)
+    public static string? ExportInstead(string input, IEnumerable<string> files, string lake)
+    {
+        var named = files.ToList();
+        foreach (var zip in named.Where(IsZip))
+        {
+            if (RawResponsesUnderRaw(zip) is { } underRaw)
+            {
+                return $"No raw objects found in {input}: it is a zip of the Spotify API's raw responses, which the transform reads as files, " +
+                    $"not from a zip. Unzip it and transform what it holds: {UnzipThenTransform(zip, underRaw, lake)}";
+            }
+        }
+        return named.Any(f => IsZip(f) || Import.ExportFileKinds.FromName(Path.GetFileName(f)) is not null)
             ? $"No raw objects found in {input}: it holds a Spotify data export (its zip, or its streaming-history files), which the import reads, " +
               $"not the transform: spotify-etl import {ShellWord.Of(input)} --lake {ShellWord.Of(lake)}"
             : null;
+    }
 
     /// <summary>
     /// For an import that imported nothing: when every file it read is a raw API response (raw/&lt;source&gt;/snapshot_date=.../),
-    /// the error that names the transform, which lands those; null otherwise.
+    /// the error that names the transform, which lands those (after an unzip, for a zip); null otherwise.
     /// </summary>
-    public static string? RawResponsesInstead(IReadOnlyList<string> files, IReadOnlyList<string> inputs, string lake) =>
-        files.Count > 0 && (files.All(IsRawResponse) || inputs.All(IsRawResponse))
-            ? $"Nothing was imported: {(inputs.Count == 1 ? inputs[0] : "the inputs")} hold{(inputs.Count == 1 ? "s" : "")} the Spotify API's raw responses " +
-              "(raw/<source>/snapshot_date=YYYY-MM-DD/...), not a data export; the transform lands those: " +
-              $"spotify-etl transform --input {(inputs.Count == 1 ? ShellWord.Of(inputs[0]) : "<each of them>")} --lake {ShellWord.Of(lake)}. " +
-              "A data export is the zip Spotify e-mails you (my_spotify_data.zip) when you request it on your account's privacy page."
-            : null;
+    public static string? RawResponsesInstead(IReadOnlyList<string> files, IReadOnlyList<string> inputs, string lake)
+    {
+        if (files.Count == 0 || !(files.All(IsRawResponse) || inputs.All(IsRawResponse)))
+        {
+            return null;
+        }
+        var one = inputs.Count == 1;
+        var transform = one && IsZip(inputs[0]) && RawResponsesUnderRaw(inputs[0]) is { } underRaw
+            ? "unzipped, the transform lands those: " + UnzipThenTransform(inputs[0], underRaw, lake)
+            : $"the transform lands those: spotify-etl transform --input {(one ? ShellWord.Of(inputs[0]) : "<each of them>")} --lake {ShellWord.Of(lake)}";
+        return $"Nothing was imported: {(one ? inputs[0] : "the inputs")} hold{(one ? "s" : "")} the Spotify API's raw responses " +
+            $"(raw/<source>/snapshot_date=YYYY-MM-DD/...), not a data export; {transform}. " +
+            "A data export is the zip Spotify e-mails you (my_spotify_data.zip) when you request it on your account's privacy page.";
+    }
 
     /// <summary>A path of a raw API response, as the import names the files it read (from the folder it was given) or in full.</summary>
     private static bool IsRawResponse(string path) =>
         path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
         && !path.Replace('\\', '/').Contains(Import.ExportRawKey.Prefix, StringComparison.Ordinal)
         && path.Split('/', '\\').Any(folder => folder.StartsWith("snapshot_date=", StringComparison.Ordinal));
+
+    private static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether a zip holds raw API responses: null when it holds none (or cannot be read as a zip), else whether they lie
+    /// under a raw/ folder in it, as a zipped raw zone's do and a zipped source folder's do not.
+    /// </summary>
+    private static bool? RawResponsesUnderRaw(string zip)
+    {
+        try
+        {
+            using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+            var responses = archive.Entries.Select(entry => entry.FullName).Where(IsRawResponse).ToList();
+            return responses.Count == 0 ? null : responses.All(name => name.Split('/', '\\').Contains(LakeLayout.Raw.TrimEnd('/')));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The commands that unzip a zip of raw responses beside it, into a folder of its name (or of its name and <c>-unzipped</c>
+    /// when that is taken), and transform that folder. Responses zipped without their raw/ folder are unzipped into one, which
+    /// their keys begin with.
+    /// </summary>
+    private static string UnzipThenTransform(string zip, bool underRaw, string lake)
+    {
+        var folder = Path.ChangeExtension(Path.GetFullPath(zip), null);
+        if (Path.Exists(folder))
+        {
+            folder += "-unzipped";
+        }
+        var into = underRaw ? folder : Path.Combine(folder, LakeLayout.Raw.TrimEnd('/'));
+        return $"unzip -q {ShellWord.Of(zip)} -d {ShellWord.Of(into)} && spotify-etl transform --input {ShellWord.Of(folder)} --lake {ShellWord.Of(lake)}";
+    }
 
     /// <summary>Why a file of the input would never land, from its path alone (the skip line to print); null for a file that may.</summary>
     public static string? Unlandable(string file) => KeyOf(file) switch

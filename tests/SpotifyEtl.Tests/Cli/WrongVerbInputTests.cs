@@ -77,6 +77,38 @@ public sealed class WrongVerbInputTests : IDisposable
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(lake, "raw"), "*.json", SearchOption.AllDirectories));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_zip_of_raw_responses_given_to_either_verb_names_the_unzip_and_transform_and_those_land_it(int seed)
+    {
+        var random = new Random(seed);
+        var sample = _folder[$"my sample {seed}"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", $"{random.Next(1, 4)}", "--items", "5", "--seed", $"{seed}").ExitCode);
+        var raw = Path.Combine(sample, "raw");
+        // The raw zone zipped with its raw/ folder, or one source's folder zipped (no raw/ in the zip): each seed one of them.
+        var zipped = seed % 2 == 0 ? raw : Directory.GetDirectories(raw).Where(d => Path.GetFileName(d) != "spotify_export").Order(StringComparer.Ordinal).ToList()[random.Next(2)];
+        var zip = _folder[$"responses {seed}.zip"];
+        ZipFile.CreateFromDirectory(zipped, zip, CompressionLevel.Fastest, includeBaseDirectory: true);
+        var responses = Directory.GetFiles(zipped, "*.json", SearchOption.AllDirectories).Count(f => !f.Contains("spotify_export", StringComparison.Ordinal));
+        var lake = _folder["lake"];
+
+        // Each verb, so that neither names the other in a loop: seeds 1 and 2 the import, 3 and 4 the transform.
+        var refused = seed <= 2 ? DemoCommandTests.RunCli("import", zip, "--lake", lake) : DemoCommandTests.RunCli("transform", "--input", zip, "--lake", lake);
+
+        Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
+        var told = Regex.Match(refused.Errors, @"(unzip -q .*?) && spotify-etl (transform --input .*? --lake \S+?)(?:\. |$)", RegexOptions.Multiline);
+        Assert.True(told.Success, refused.Errors);
+        var unzip = Words(told.Groups[1].Value);
+        Assert.Equal(["unzip", "-q", zip, "-d"], unzip[..4]);
+        ZipFile.ExtractToDirectory(zip, unzip[4]);
+        var transformed = DemoCommandTests.RunCli(Words(told.Groups[2].Value));
+        Assert.True(transformed.ExitCode == 0, $"{told.Value}: exit {transformed.ExitCode}: {transformed.Errors}");
+        Assert.Equal(responses, Directory.GetFiles(Path.Combine(lake, "raw"), "*.json", SearchOption.AllDirectories).Count(f => !f.Contains("spotify_export", StringComparison.Ordinal)));
+    }
+
     /// <summary>The words bash makes of a command line.</summary>
     private static string[] Words(string line)
     {
