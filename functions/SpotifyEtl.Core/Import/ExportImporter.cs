@@ -212,14 +212,18 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
 
     private enum FirstElementRead { Whole, BrokenOff, NotJson }
 
+    /// <summary>How a history file's JSON is read to judge it: comments and trailing commas, which the import's parser passes over, pass.</summary>
+    private static readonly JsonReaderOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> content) => content.StartsWith("\uFEFF"u8) ? content[3..] : content;
+
     /// <summary>
     /// How far a history file's JSON reads: to the end of its array's first element or of the array (whole: it may hold
     /// streams, and a break after them is read in part), or not: the bytes end first (a file cut short) or are no JSON there.
     /// </summary>
     private static FirstElementRead FirstElement(ReadOnlySpan<byte> content)
     {
-        var reader = new Utf8JsonReader(content.StartsWith("\uFEFF"u8) ? content[3..] : content, isFinalBlock: false,
-            new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }));
+        var reader = new Utf8JsonReader(WithoutByteOrderMark(content), isFinalBlock: false, new JsonReaderState(Lenient));
         try
         {
             while (reader.Read())
@@ -241,8 +245,7 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
     /// <summary>Whether <paramref name="content"/> is one complete JSON document (the export's <c>Userdata.json</c> is an object).</summary>
     private static bool IsWholeJson(ReadOnlySpan<byte> content)
     {
-        var reader = new Utf8JsonReader(content.StartsWith("\uFEFF"u8) ? content[3..] : content,
-            new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(WithoutByteOrderMark(content), Lenient);
         try
         {
             while (reader.Read())
