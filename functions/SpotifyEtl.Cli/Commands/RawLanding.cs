@@ -155,25 +155,58 @@ internal static class RawLanding
     }
 
     /// <summary>
-    /// For a transform's input that lands nothing: when it is a Spotify data export (its zip, or files named as its streaming
-    /// history), the error that names the import, which reads it; when it is a zip of raw API responses, the error that names
-    /// the unzip and the transform of what it holds; null otherwise.
+    /// For a transform's input that lands nothing: when it is, or its folder holds, a zip of raw API responses, the error that
+    /// names the unzip and the transform of what it holds; when it is a Spotify data export (its zip, one in its folder, or
+    /// files named as its streaming history), the error that names the import, which reads it; null otherwise.
     /// </summary>
-    public static string? ExportInstead(string input, IEnumerable<string> files, string lake)
+    /// <param name="files">The input's files as the walk found them: .json files only, or the input itself when it is a file.</param>
+    public static string? ExportInstead(FileSystemInfo input, IReadOnlyList<string> files, string lake)
     {
-        var named = files.ToList();
-        foreach (var zip in named.Where(IsZip))
+        // The walk passes over a folder's zips: those at its top are what a folder of downloads holds.
+        var zips = input is DirectoryInfo folder ? TopZips(folder) : [.. files.Where(IsZip)];
+        foreach (var zip in zips)
         {
             if (RawResponsesUnderRaw(zip) is { } underRaw)
             {
-                return $"No raw objects found in {input}: it is a zip of the Spotify API's raw responses, which the transform reads as files, " +
-                    $"not from a zip. Unzip it and transform what it holds: {UnzipThenTransform(zip, underRaw, lake)}";
+                return $"No raw objects found in {input.FullName}: {(zip == input.FullName ? "it is" : $"it holds {zip},")} a zip of the Spotify API's raw " +
+                    $"responses, which the transform reads as files, not from a zip. Unzip it and transform what it holds: {UnzipThenTransform(zip, underRaw, lake)}";
             }
         }
-        return named.Any(f => IsZip(f) || Import.ExportFileKinds.FromName(Path.GetFileName(f)) is not null)
-            ? $"No raw objects found in {input}: it holds a Spotify data export (its zip, or its streaming-history files), which the import reads, " +
-              $"not the transform: spotify-etl import {ShellWord.Of(input)} --lake {ShellWord.Of(lake)}"
-            : null;
+        var export = zips.FirstOrDefault(HoldsHistory)
+            ?? (files.Any(f => Import.ExportFileKinds.FromName(Path.GetFileName(f)) is not null) ? input.FullName : null);
+        return export is null ? null
+            : $"No raw objects found in {input.FullName}: it holds {(export == input.FullName ? "a Spotify data export (its zip, or its streaming-history files)" : $"{export}, a Spotify data export")}, " +
+              $"which the import reads, not the transform: spotify-etl import {ShellWord.Of(export)} --lake {ShellWord.Of(lake)}";
+    }
+
+    /// <summary>The zips at the top of a folder, by name; none when it cannot be listed (the walk has said so).</summary>
+    private static List<string> TopZips(DirectoryInfo folder)
+    {
+        try
+        {
+            return [.. folder.EnumerateFiles("*", SearchOption.TopDirectoryOnly).Select(file => file.FullName).Where(IsZip).Order(StringComparer.Ordinal)];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Whether a zip holds a file named as a data export's streaming history; false for one that cannot be read as a zip.</summary>
+    private static bool HoldsHistory(string zip) => ZipEntries(zip)?.Any(name => Import.ExportFileKinds.FromName(name) is not null) ?? false;
+
+    /// <summary>The names of a zip's entries; null for a file that cannot be read as a zip.</summary>
+    private static List<string>? ZipEntries(string zip)
+    {
+        try
+        {
+            using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+            return [.. archive.Entries.Select(entry => entry.FullName)];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -209,16 +242,9 @@ internal static class RawLanding
     /// </summary>
     private static bool? RawResponsesUnderRaw(string zip)
     {
-        try
-        {
-            using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
-            var responses = archive.Entries.Select(entry => entry.FullName).Where(IsRawResponse).ToList();
-            return responses.Count == 0 ? null : responses.All(name => name.Split('/', '\\').Contains(LakeLayout.Raw.TrimEnd('/')));
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return null;
-        }
+        var responses = ZipEntries(zip)?.Where(IsRawResponse).ToList();
+        return responses is null || responses.Count == 0 ? null
+            : responses.All(name => name.Split('/', '\\').Contains(LakeLayout.Raw.TrimEnd('/')));
     }
 
     /// <summary>

@@ -157,7 +157,7 @@ internal static partial class TransformCommand
             inputFiles = RawInputs.Files(input, skipped, lakeFolder.FullName, cancellationToken).ToList();
             if (inputFiles.All(file => RawLanding.Unlandable(file) is not null))
             {
-                if (RawLanding.ExportInstead(input.FullName, inputFiles, lakeFolder.FullName) is { } export)
+                if (RawLanding.ExportInstead(input, inputFiles, lakeFolder.FullName) is { } export)
                 {
                     throw new CliException(ExitCodes.DataError, export);
                 }

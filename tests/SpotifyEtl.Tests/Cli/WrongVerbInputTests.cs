@@ -23,6 +23,7 @@ public sealed class WrongVerbInputTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     public void A_data_export_given_to_transform_names_the_import_and_that_import_reads_it(int seed)
     {
         var random = new Random(seed);
@@ -32,8 +33,12 @@ public sealed class WrongVerbInputTests : IDisposable
         files.ForEach(file => File.WriteAllText(file, History(random, random.Next(1, 40))));
         var zip = _folder[$"my_spotify_data {seed}.zip"];
         ZipFile.CreateFromDirectory(export, zip, CompressionLevel.Fastest, includeBaseDirectory: true);
-        // The export as it came (its zip), unzipped, or one of its files: each seed one of them.
-        var input = (seed % 3) switch { 0 => zip, 1 => export, _ => files[random.Next(files.Count)] };
+        // The export as it came (its zip), unzipped, one of its files, or a folder of downloads its zip is in: each seed one of them.
+        var downloads = _folder["Downloads"];
+        Directory.CreateDirectory(downloads);
+        File.WriteAllText(Path.Combine(downloads, "notes.json"), "{}");
+        ZipFile.CreateFromDirectory(export, Path.Combine(downloads, "my_spotify_data.zip"));
+        var input = seed == 4 ? downloads : (seed % 3) switch { 0 => zip, 1 => export, _ => files[random.Next(files.Count)] };
         var lake = _folder["lake"];
 
         var refused = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
@@ -82,6 +87,8 @@ public sealed class WrongVerbInputTests : IDisposable
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
     public void A_zip_of_raw_responses_given_to_either_verb_names_the_unzip_and_transform_and_those_land_it(int seed)
     {
         var random = new Random(seed);
@@ -95,8 +102,18 @@ public sealed class WrongVerbInputTests : IDisposable
         var responses = Directory.GetFiles(zipped, "*.json", SearchOption.AllDirectories).Count(f => !f.Contains("spotify_export", StringComparison.Ordinal));
         var lake = _folder["lake"];
 
-        // Each verb, so that neither names the other in a loop: seeds 1 and 2 the import, 3 and 4 the transform.
-        var refused = seed <= 2 ? DemoCommandTests.RunCli("import", zip, "--lake", lake) : DemoCommandTests.RunCli("transform", "--input", zip, "--lake", lake);
+        // Each verb, so that neither names the other in a loop: seeds 1 and 2 the import, 3 and 4 the transform, 5 and 6 the
+        // transform of a folder the zip is in (the walk reads no zip).
+        var downloads = _folder["Downloads"];
+        Directory.CreateDirectory(downloads);
+        File.Copy(zip, Path.Combine(downloads, Path.GetFileName(zip)));
+        var refused = seed switch
+        {
+            <= 2 => DemoCommandTests.RunCli("import", zip, "--lake", lake),
+            <= 4 => DemoCommandTests.RunCli("transform", "--input", zip, "--lake", lake),
+            _ => DemoCommandTests.RunCli("transform", "--input", downloads, "--lake", lake),
+        };
+        zip = seed <= 4 ? zip : Path.Combine(downloads, Path.GetFileName(zip));
 
         Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
         var told = Regex.Match(refused.Errors, @"(unzip -q .*?) && spotify-etl (transform --input .*? --lake \S+?)(?:\. |$)", RegexOptions.Multiline);
