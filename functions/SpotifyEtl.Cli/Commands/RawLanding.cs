@@ -211,11 +211,13 @@ internal static class RawLanding
 
     /// <summary>
     /// For an import that imported nothing: when every file it read is a raw API response (raw/&lt;source&gt;/snapshot_date=.../),
-    /// the error that names the transform, which lands those (after an unzip, for a zip); null otherwise.
+    /// the error that names the transform, which lands those (after an unzip, for a zip); null otherwise. Files not named .json
+    /// (a sample's record, a README) are passed over: neither verb reads them, and they say nothing of which one is meant.
     /// </summary>
     public static string? RawResponsesInstead(IReadOnlyList<string> files, IReadOnlyList<string> inputs, string lake)
     {
-        if (files.Count == 0 || !(files.All(IsRawResponse) || inputs.All(IsRawResponse)))
+        var json = files.Where(file => file.EndsWith(".json", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (json.Count == 0 || !(json.All(IsRawResponse) || inputs.All(IsRawResponse)))
         {
             return null;
         }
@@ -240,12 +242,8 @@ internal static class RawLanding
     /// Whether a zip holds raw API responses: null when it holds none (or cannot be read as a zip), else whether they lie
     /// under a raw/ folder in it, as a zipped raw zone's do and a zipped source folder's do not.
     /// </summary>
-    private static bool? RawResponsesUnderRaw(string zip)
-    {
-        var responses = ZipEntries(zip)?.Where(IsRawResponse).ToList();
-        return responses is null || responses.Count == 0 ? null
-            : responses.All(name => name.Split('/', '\\').Contains(LakeLayout.Raw.TrimEnd('/')));
-    }
+    private static bool? RawResponsesUnderRaw(string zip) => ZipEntries(zip)?.Where(IsRawResponse).ToList() is { Count: > 0 } responses
+        ? responses.All(name => name.Split('/', '\\').Contains(LakeLayout.Raw.TrimEnd('/'))) : null;
 
     /// <summary>
     /// The commands that unzip a zip of raw responses beside it, into a folder of its name (or of its name and <c>-unzipped</c>

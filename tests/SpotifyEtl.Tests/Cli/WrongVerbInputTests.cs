@@ -56,14 +56,16 @@ public sealed class WrongVerbInputTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     public void The_apis_raw_responses_given_to_import_name_the_transform_and_that_transform_lands_them(int seed)
     {
         var random = new Random(seed);
         var sample = _folder[$"my sample {seed}"];
         Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", $"{random.Next(1, 4)}", "--items", "5", "--seed", $"{seed}").ExitCode);
         var sources = Directory.GetDirectories(Path.Combine(sample, "raw")).Where(d => Path.GetFileName(d) != "spotify_export").Order(StringComparer.Ordinal).ToList();
-        // The raw zone, one source's folder, or one of its responses: each seed one of them.
-        var input = (seed % 3) switch
+        // The raw zone, one source's folder, one of its responses, or the folder sample wrote (with its record beside raw/):
+        // each seed one of them.
+        var input = seed == 4 ? sample : (seed % 3) switch
         {
             0 => Path.Combine(sample, "raw"),
             1 => sources[random.Next(sources.Count)],
