@@ -7,7 +7,7 @@ using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Commands;
 
-internal static class SampleCommand
+internal static partial class SampleCommand
 {
     /// <summary>Beside raw/: the options of the sample written there, so that the same sample may be written again and no other over it.</summary>
     private const string Marker = ".spotify-etl-sample";
@@ -90,10 +90,15 @@ internal static class SampleCommand
             return;
         }
         var marker = Path.Combine(folder.FullName, Marker);
-        var written = File.Exists(marker) ? File.ReadAllText(marker).Trim() : null;
+        var written = File.Exists(marker) ? Head(marker).Trim() : null;
         if (written == stamp)
         {
             return;
+        }
+        // Shown only as a sample writes it: one short line, nothing a terminal would take as a control sequence.
+        if (written is not null && !StampShape().IsMatch(written))
+        {
+            written = $"its record {Marker} is damaged: empty, or not the one line a sample writes";
         }
         // Raw objects the sample did not write may be extracted data, which may not come back: the advice never deletes them.
         throw new CliException(ExitCodes.Usage, written is null
@@ -101,6 +106,17 @@ internal static class SampleCommand
               "Choose an empty --out; those raw objects stay as they are."
             : $"{folder.FullName} already holds another sample's raw objects ({written}), and perhaps more since (an extraction's, an import's): this sample " +
               "would replace some of them and leave the rest. Choose an empty --out; the raw objects there stay as they are.");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\Adays=[0-9]{1,10} items=[0-9]{1,10} seed=[0-9]{1,10}\z")]
+    private static partial System.Text.RegularExpressions.Regex StampShape();
+
+    /// <summary>The start of a file, enough for any stamp: a file written over with something large is not read whole.</summary>
+    private static string Head(string path)
+    {
+        using var file = File.OpenRead(path);
+        var bytes = new byte[256];
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false));
     }
 
     /// <summary>

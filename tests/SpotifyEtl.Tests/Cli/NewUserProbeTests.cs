@@ -291,6 +291,34 @@ public sealed class NewUserProbeTests : IDisposable
         Assert.False(Directory.Exists(folder), "nothing was written");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void A_samples_damaged_record_is_named_as_damaged_in_one_line_and_not_echoed(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder["lake"];
+        Assert.Equal(0, Run("sample", "--out", lake, "--days", "1", "--items", "3", "--seed", "5").ExitCode);
+        // Emptied, edited, or written over (a page, a binary): control characters, lines, and sizes to 100 KB.
+        var damaged = (seed % 4) switch
+        {
+            0 => [],
+            1 => System.Text.Encoding.UTF8.GetBytes("days=1 items=3 seed=5\n\u001b[31mred\nmore"),
+            2 => Enumerable.Range(0, 100_000).Select(_ => (byte)random.Next(256)).ToArray(),
+            _ => System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<html>\r\n", 1 + random.Next(5_000)))),
+        };
+        File.WriteAllBytes(Path.Combine(lake, ".spotify-etl-sample"), damaged);
+
+        var run = Run("sample", "--out", lake, "--days", "1", "--items", "3", "--seed", "5");
+
+        Assert.Equal(64, run.ExitCode);
+        Assert.Contains("its record .spotify-etl-sample is damaged", run.Errors, StringComparison.Ordinal);
+        Assert.Single(run.Errors.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain(run.Errors, c => char.IsControl(c) && c != '\n');
+    }
+
     [Fact]
     public void A_sample_is_not_written_over_other_raw_objects_and_the_same_sample_again_changes_nothing()
     {
