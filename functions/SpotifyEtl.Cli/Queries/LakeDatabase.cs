@@ -121,7 +121,7 @@ internal sealed partial class LakeDatabase : IDisposable
                     // file, it blocks the queries that read its table, not the others: the view reads no file.
                     damaged.TryAdd(table, exception as LakeException ?? UnreadableFile(exception.Message, TablesRoot(lake), onS3)
                         ?? new LakeException($"Table '{table}' cannot be read{(files.Count == 1 ? $" from {Path.GetRelativePath(lake, files[0])}" : "")}: " +
-                                             $"{exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3, lake)}", table));
+                                             $"{exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3, lake, files.Count == 1 ? files[0] : null)}", table));
                     command.CommandText = LakeViews.CreateView(lake, table, columns, onS3, []);
                     command.ExecuteNonQuery();
                 }
@@ -271,7 +271,7 @@ internal sealed partial class LakeDatabase : IDisposable
             return LakeException.NotReadable(table, Key(files[0].File));
         }
         return new LakeException($"Table '{table}' cannot be read: its file {Key(files[0].File)} is damaged ({files[0].Reason}){others}. " +
-                                 $"Write it again: {LakeViews.HowToRewrite(table, onS3, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(tables)))}", table);
+                                 $"Write it again: {LakeViews.HowToRewrite(table, onS3, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(tables)), files[0].File)}", table);
     }
 
     /// <summary>The lake's tables held shared while they are read (<c>LakeLock.EnterReader</c>), let go of on disposal.</summary>

@@ -31,21 +31,51 @@ internal static partial class LakeViews
 
     /// <summary>
     /// What writes a table's files again from what the lake keeps (the data export for the history, raw/ for the rest): a
-    /// command on a local lake; on S3 (<paramref name="onS3"/>: the transformed bucket) the functions.
+    /// command on a local lake; on S3 (<paramref name="onS3"/>: the transformed bucket) the functions. A local lake that keeps
+    /// no raw object of the damaged <paramref name="file"/>'s day (only its tables were copied, or that day's raw objects were
+    /// moved away) is told so, as a transform would leave the file as it is.
     /// </summary>
-    public static string HowToRewrite(string table, bool onS3 = false, string? lake = null) => (onS3, table) switch
+    public static string HowToRewrite(string table, bool onS3 = false, string? lake = null, string? file = null) => (onS3, table) switch
     {
         // After an import that stopped, the lake's copies hold only the files that landed: the export itself is what rebuilds it.
         (false, TableNames.ListeningHistory) when lake is not null && Directory.Exists(LocalLake.ExportCopies(lake)) && !ImportUnfinished(lake) =>
             $"import the export's copy the lake keeps, which rebuilds the whole history: spotify-etl import {ShellWord.Of(LocalLake.ExportCopies(lake))} --lake {ShellWord.Of(lake)}",
         (false, TableNames.ListeningHistory) => $"import the data export again ({Command("import EXPORT", lake)}), which rebuilds the whole history.",
         (false, _) when CurrentTables.Columns.ContainsKey(table) => $"rebuild it ({Command("current", lake)}), which writes the current-state tables from every day's partition.",
+        (false, _) when lake is not null && file is not null && RawDayMissing(lake, file) is { } day =>
+            $"the lake keeps no raw object of {day} to rebuild it from (a transform writes a day's tables from its raw objects under raw/): " +
+            "copy the file back from where the lake's tables came from, or move it out of the lake to have the questions answered without it.",
         (false, _) => $"transform again ({Command("transform", lake)}), which rebuilds every day from raw/.",
         (true, TableNames.ListeningHistory) => "upload the data export to import/ in the raw bucket again, which rebuilds the whole history.",
         (true, _) when CurrentTables.Columns.ContainsKey(table) => "replay any day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), " +
                                                                    "which rebuilds the current-state tables.",
         (true, _) => "replay the file's day with the transform function ({\"replay_dates\": [\"yyyy-MM-dd\"]}), which rebuilds that day from raw/.",
     };
+
+    /// <summary>
+    /// The day a table file is of (its snapshot_date folder) when the lake's raw/ holds no API response of that day; null when
+    /// it holds one, the file is of no day, or raw/ cannot be read (the transform's advice stands).
+    /// </summary>
+    private static string? RawDayMissing(string lake, string file)
+    {
+        if (Path.GetFileName(Path.GetDirectoryName(file)) is not { } folder || !DayFolder().IsMatch(folder))
+        {
+            return null;
+        }
+        var raw = Path.Combine(lake, LakeLayout.Raw);
+        try
+        {
+            var held = Directory.Exists(raw) && Directory.EnumerateDirectories(raw)
+                .Where(source => LakeLayout.Raw + Path.GetFileName(source) + "/" != ExportRawKey.Prefix)
+                .Select(source => Path.Combine(source, folder))
+                .Any(day => Directory.Exists(day) && Directory.EnumerateFiles(day, "*.json", SearchOption.AllDirectories).Any());
+            return held ? null : folder[(folder.IndexOf('=') + 1)..];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Whether the lake's last import did not finish; a mark that cannot be read counts as one (its own error names it).</summary>
     private static bool ImportUnfinished(string lake)
@@ -217,7 +247,7 @@ internal static partial class LakeViews
             var what = text.Length == 0
                 ? $"{file} is empty, with no header, where a file of table '{table}' starts with its columns ('{expected}'): Athena would read no rows from it. "
                 : $"{file}: header '{shown}' does not match the columns of table '{table}' ('{expected}'): Athena would read its values into the wrong columns. ";
-            throw new LakeException(what + $"Write it again: {HowToRewrite(table, onS3, lake)}", table);
+            throw new LakeException(what + $"Write it again: {HowToRewrite(table, onS3, lake, file)}", table);
         }
     }
 

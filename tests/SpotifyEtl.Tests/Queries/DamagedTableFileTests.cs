@@ -91,7 +91,9 @@ public sealed class DamagedTableFileTests : IDisposable
             var relative = Path.GetRelativePath(lake, file).Replace('\\', '/');
             Assert.True(run.ExitCode == 65, $"{relative}, {how}: exit {run.ExitCode}, {run.Errors}");
             Assert.StartsWith($"spotify-etl: Table '{table}' cannot be read: its file {relative} is damaged (", run.Errors, StringComparison.Ordinal);
-            Assert.Contains("spotify-etl transform", run.Errors, StringComparison.Ordinal);
+            // The fixture's CSV lake holds tables alone, with no raw/ a transform would rebuild them from.
+            var day = Path.GetFileName(Path.GetDirectoryName(file))!["snapshot_date=".Length..];
+            Assert.Contains(format == "csv" ? $"the lake keeps no raw object of {day} to rebuild it from" : "spotify-etl transform", run.Errors, StringComparison.Ordinal);
             Assert.Single(run.Errors.TrimEnd().Split('\n'));
             File.WriteAllBytes(file, good);
         }

@@ -95,9 +95,9 @@ public sealed class LakeDatabaseTests : IDisposable
     }
 
     [Theory]
-    [InlineData("songs", "snapshot_date=2026-11-20", "spotify-etl transform")]
+    [InlineData("songs", "snapshot_date=2026-11-20", "the lake keeps no raw object of 2026-11-20 to rebuild it from")]
     [InlineData("listening_history", "ended_month=2026-01", "spotify-etl import")]
-    public void A_damaged_table_file_is_refused_naming_the_table_and_the_command_that_rewrites_it(string table, string partition, string command)
+    public void A_damaged_table_file_is_refused_naming_the_table_and_what_rewrites_it(string table, string partition, string command)
     {
         var random = new Random(table.Length);
         foreach (var length in new[] { 0, 3, 12, 200 })

@@ -52,7 +52,9 @@ public sealed class TableFileNotAFileTests : IDisposable
         Assert.True(run.ExitCode == 65, $"{kind} at {file}, {verb}: exit {run.ExitCode}: {run.Output}{run.Errors}");
         var key = Path.GetRelativePath(lake, file).Replace(Path.DirectorySeparatorChar, '/');
         Assert.Contains($"its file {key} is damaged", run.Errors, StringComparison.Ordinal);
-        Assert.Contains("transform again", run.Errors, StringComparison.Ordinal);
+        // The fixture's CSV lake holds tables alone, with no raw/ a transform would rebuild them from.
+        var day = Path.GetFileName(Path.GetDirectoryName(file))!["snapshot_date=".Length..];
+        Assert.Contains(format == "csv" ? $"the lake keeps no raw object of {day} to rebuild it from" : "transform again", run.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("unexpected", run.Errors, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(current, CurrentFiles(lake));
     }
