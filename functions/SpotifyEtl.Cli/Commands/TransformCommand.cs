@@ -139,7 +139,7 @@ internal static partial class TransformCommand
                     throw new CliException(ExitCodes.IoError, $"{raw} is a folder this user cannot list (permission denied, or an error reading it), so its raw objects cannot be read. " +
                         "Run as the user who owns the lake, or give this one read and search permission on it and the folders below it (chmod, as their owner).");
                 }
-                throw NoRawObjects(raw);
+                throw TablesInstead.ForLake(lakeFolder.FullName) is { } tables ? new CliException(ExitCodes.DataError, tables) : NoRawObjects(raw);
             }
             else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
             {
@@ -157,9 +157,9 @@ internal static partial class TransformCommand
             inputFiles = RawInputs.Files(input, skipped, lakeFolder.FullName, cancellationToken).ToList();
             if (inputFiles.All(file => RawLanding.Unlandable(file) is not null))
             {
-                if (RawLanding.ExportInstead(input, inputFiles, lakeFolder.FullName) is { } export)
+                if ((RawLanding.ExportInstead(input, inputFiles, lakeFolder.FullName) ?? TablesInstead.ForInput(input)) is { } instead)
                 {
-                    throw new CliException(ExitCodes.DataError, export);
+                    throw new CliException(ExitCodes.DataError, instead);
                 }
                 foreach (var file in inputFiles)
                 {

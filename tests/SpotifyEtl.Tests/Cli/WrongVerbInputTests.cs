@@ -129,7 +129,7 @@ public sealed class WrongVerbInputTests : IDisposable
     }
 
     /// <summary>The words bash makes of a command line.</summary>
-    private static string[] Words(string line)
+    internal static string[] Words(string line)
     {
         var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
