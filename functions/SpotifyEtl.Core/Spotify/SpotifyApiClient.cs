@@ -139,7 +139,7 @@ public sealed class SpotifyApiClient : IDisposable
                 // Spotify said when to come back, later than this run may wait: every source would be told the same.
                 throw new SpotifyRunStoppedException(
                     $"Spotify is unavailable: GET {path} was answered {(int)result.Status} with a Retry-After of " +
-                    $"{result.RetryAfter!.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s, {WhyNotWaited(result.RetryAfter)}. " +
+                    $"{result.RetryAfterShown}, {WhyNotWaited(result.RetryAfter)}. " +
                     "The run ended with its state saved; runs resume once the wait has passed.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
             }
             throw new SpotifyApiException(result.Status, path, error?.Message, error?.Reason,
@@ -149,7 +149,7 @@ public sealed class SpotifyApiClient : IDisposable
 
     private SpotifyRunStoppedException RunStopped(string path, SpotifyHttpResult result, ApiError? error)
     {
-        var wait = result.RetryAfter is { } retryAfter ? $"{retryAfter.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s" : "an unspecified time";
+        var wait = result.RetryAfter is null ? "an unspecified time" : result.RetryAfterShown;
         if (string.Equals(error?.Reason, SpotifyErrors.QuotaExceededReason, StringComparison.OrdinalIgnoreCase))
         {
             return new SpotifyRunStoppedException(

@@ -146,7 +146,7 @@ public sealed class SpotifyTokenProvider : IDisposable
                 // Remembered as an outage is: the transport has waited all it may, and a source queued for a token while
                 // this one asked would otherwise spend another request of the quota on the same refusal.
                 throw _unavailable = new SpotifyRunStoppedException(
-                    $"Spotify's token endpoint is rate limiting (Retry-After {result.RetryAfter?.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} s); the run ends and the next one retries.",
+                    $"Spotify's token endpoint is rate limiting ({(result.RetryAfter is null ? "no Retry-After" : $"Retry-After {result.RetryAfterShown}")}); the run ends and the next one retries.",
                     SpotifyErrors.IsQuotaExceeded(result.Body), result.RetryAfter, (int)result.Status);
             }
             if ((int)result.Status >= 500)

@@ -8,6 +8,19 @@ namespace SpotifyEtl.Spotify;
 internal sealed record SpotifyHttpResult(HttpStatusCode Status, byte[] Body, TimeSpan? RetryAfter, string? ContentType, string? ETag = null, string? Request = null)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+    /// <summary>The wait the Retry-After asked for, before <see cref="RetryAfter"/> believed it up to <see cref="SpotifyWait.Longest"/>.</summary>
+    public TimeSpan? RetryAfterAsked { get; init; }
+
+    /// <summary>
+    /// The Retry-After as a message says it: its seconds, and, when it asked for longer than the wait believed, both
+    /// (a header of a billion seconds is named as sent, not as the 24 hours the run saves).
+    /// </summary>
+    public string RetryAfterShown => RetryAfter is not { } wait ? "none"
+        : RetryAfterAsked is { } asked && asked > wait ? $"{Seconds(asked)} (believed up to {Seconds(wait)}: Spotify's quota resets daily)"
+        : Seconds(wait);
+
+    private static string Seconds(TimeSpan wait) => wait.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " s";
 }
 
 /// <summary>A 2xx answer whose body is not what the request asks for (a token endpoint's HTML, say): transient, retried.</summary>
@@ -192,8 +205,9 @@ internal sealed class SpotifyTransport
             // Headers first, then the body read here up to the cap: never buffered whole by HttpClient, however long it runs.
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
             var body = await ReadCappedAsync(response, request, attempt.Token).ConfigureAwait(false);
-            return new SpotifyHttpResult(response.StatusCode, body, RetryAfterOf(response), response.Content.Headers.ContentType?.MediaType,
-                response.Headers.ETag?.ToString(), Named(request));
+            var asked = RetryAfterOf(response);
+            return new SpotifyHttpResult(response.StatusCode, body, asked is { } wait ? SpotifyWait.Capped(wait) : null, response.Content.Headers.ContentType?.MediaType,
+                response.Headers.ETag?.ToString(), Named(request)) { RetryAfterAsked = asked };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -273,16 +287,18 @@ internal sealed class SpotifyTransport
         return true;
     }
 
+    /// <summary>The wait a response's Retry-After asks for, as sent (never negative: a date gone by asks for none).</summary>
     private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
         {
-            return SpotifyWait.Capped(delta);
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         }
         if (header?.Date is { } date)
         {
-            return SpotifyWait.Capped(date - _options.TimeProvider.GetUtcNow());
+            var wait = date - _options.TimeProvider.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
         return null;
     }

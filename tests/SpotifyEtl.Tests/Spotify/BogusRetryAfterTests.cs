@@ -27,6 +27,12 @@ public sealed class BogusRetryAfterTests : IAsyncLifetime
         {
             data.Add(seconds.ToString(CultureInfo.InvariantCulture));
         }
+        // And drawn past a day, up to a billion seconds (the header holds at most int.MaxValue).
+        var random = new Random(26);
+        for (var i = 0; i < 3; i++)
+        {
+            data.Add(((long)(86_400 * Math.Pow(10, 4 * random.NextDouble()))).ToString(CultureInfo.InvariantCulture));
+        }
         var now = new InstantTimeProvider().GetUtcNow();
         foreach (var ahead in new[] { TimeSpan.FromHours(-1), TimeSpan.FromMinutes(5), TimeSpan.FromHours(2), TimeSpan.FromDays(2), TimeSpan.FromDays(3650) })
         {
@@ -54,6 +60,10 @@ public sealed class BogusRetryAfterTests : IAsyncLifetime
             Assert.Equal(ExtractionOutcome.Stopped, first.Manifest.Outcome);
             Assert.NotNull(state.Wait);
             Assert.Equal(asked < TimeSpan.FromHours(24) ? asked : TimeSpan.FromHours(24), state.Wait.Until - _h.Clock.GetUtcNow());
+            // The stop names the Retry-After as Spotify sent it, and the wait believed when that is shorter: not 86400 s alone.
+            var reason = first.Manifest.StopReason ?? "";
+            Assert.Contains($"a Retry-After of {asked.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s", reason, StringComparison.Ordinal);
+            Assert.True(asked > TimeSpan.FromHours(24) == reason.Contains("believed up to 86400 s", StringComparison.Ordinal), reason);
         }
         else
         {
