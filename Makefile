@@ -36,8 +36,9 @@ build: restore
 # apt-get where neither is); where the build still fails, ReadyToRun (precompiled, still needing the .NET runtime) is
 # published instead, which the tests of the tool alone in an empty folder do not pass.
 # Run it as artifacts/cli/spotify-etl.
+# Without the analyzers, which judge the code and change none of its bytes: make build runs them (80 s against 97 s on two cores).
 CLI_PUBLISH := dotnet publish functions/SpotifyEtl.Cli -c $(CONFIGURATION) --use-current-runtime -p:CliPackage=true \
-	-o artifacts/cli -nologo -clp:ErrorsOnly
+	-p:RunAnalyzers=false -o artifacts/cli -nologo -clp:ErrorsOnly
 cli:
 	@echo "make cli: compiling spotify-etl to native code (two to four minutes, quiet unless something fails)"
 	rm -rf artifacts/cli

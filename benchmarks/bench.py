@@ -643,7 +643,7 @@ def publish(project, output, ready_to_run, extra=()):
     shutil.rmtree(output, ignore_errors=True)
     command = ["dotnet", "publish", project, "--configuration", "Release", "--output", output, "--nologo",
                "-p:DebugType=None", "-p:DebugSymbols=false", "-p:GenerateDocumentationFile=false",
-               "-p:ContinuousIntegrationBuild=true", *extra]
+               "-p:ContinuousIntegrationBuild=true", "-p:RunAnalyzers=false", *extra]
     if ready_to_run:
         command += ["-r", HOST_RID, "--self-contained", "false", "-p:PublishReadyToRun=true"]
     run(command)

@@ -104,6 +104,9 @@ export function publishArguments(architecture: Architecture, project: string, ou
         "-p:DebugSymbols=false",
         "-p:GenerateDocumentationFile=false",
         "-p:ContinuousIntegrationBuild=true",
+        // The analyzers judge the code, not the assemblies (the package's bytes are the same without them): `make build`
+        // and CI run them, and a publish without them takes half the time (10 s against 20 s on two cores).
+        "-p:RunAnalyzers=false",
     ];
 }
 

@@ -66,7 +66,7 @@ test("arm64 publishes Release, framework-dependent and portable, in its own buil
     assert.equal(valueAfter(args, "--output"), path.resolve(output));
     assert.ok(!args.includes("--runtime"), "no runtime identifier: linux-arm64 packs do not restore");
     assert.ok(!args.some((a) => a.includes("ReadyToRun")), "no ReadyToRun");
-    for (const property of ["-p:LambdaPackage=true", "-p:DebugType=none", "-p:DebugSymbols=false", "-p:ContinuousIntegrationBuild=true"]) {
+    for (const property of ["-p:LambdaPackage=true", "-p:DebugType=none", "-p:DebugSymbols=false", "-p:ContinuousIntegrationBuild=true", "-p:RunAnalyzers=false"]) {
         assert.ok(args.includes(property), property);
     }
 });
