@@ -17,14 +17,21 @@ override CONFIGURATION := Release
 LAKE ?= .lake/demo
 NPM_STAMP := infra/node_modules/.package-lock.json
 
-.PHONY: demo test build cli restore typecheck bench readme contract clean
+.PHONY: demo test test-packages build cli restore typecheck bench readme contract clean
 
 demo: build
 	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake $(LAKE)
 
 # The tests need infra/'s npm packages (the TypeScript tests, the S3 emulator, DuckDB's library); the demo does not.
-test: build cli $(NPM_STAMP)
+# The steps that wait on the network overlap those that compute: the Debian packages the tests need install in the
+# background (test-packages), and the npm packages beside the .NET build.
+test: test-packages
+	$(MAKE) --no-print-directory -j2 build $(NPM_STAMP)
+	$(MAKE) --no-print-directory cli
 	bash scripts/test.sh $(CONFIGURATION)
+
+test-packages:
+	@bash scripts/test-packages.sh start
 
 build: restore
 	@echo "make: building the .NET projects (Release; two to three minutes on a fresh clone, quiet unless something fails)"

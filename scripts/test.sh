@@ -41,20 +41,9 @@ foreground=()
 [[ -t 0 && -z "${CI:-}" ]] && foreground=(--foreground)
 limit() { local minutes="$1"; shift; timeout "${foreground[@]}" --kill-after=30s "${minutes}m" "$@"; }
 
-# Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
-# machine), and python3-pandas for the benchmarks' smoke runs, which run every path, the pandas peers' included.
-missing=()
-# The browser tests start /usr/bin/chromium, Debian's package: a chromium elsewhere (a snap's) is not the one they run.
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
-/usr/bin/python3 -c "import pandas" 2> /dev/null || missing+=(python3-pandas)
-# Time zones: the import's tests run it under other zones than UTC (slim images leave the database out).
-[[ -e /usr/share/zoneinfo/Pacific/Auckland ]] || missing+=(tzdata)
-# strace: a test watches spotify-etl's own fsync and rename calls (files nothing rebuilds reach the disk before their name).
-command -v strace > /dev/null || missing+=(strace)
-if (( ${#missing[@]} > 0 )); then
-  bash scripts/apt-install.sh "the report's browser tests, the benchmarks' pandas peers, the time-zone and flush tests" "${missing[@]}" \
-    || echo "without ${missing[*]} the browser tests, the benchmark smokes, the time-zone or the flush tests fail" >&2
-fi
+# The Debian packages some tests need (chromium, python3-pandas, tzdata, strace): make test starts their install before it
+# builds; this waits for it, or installs them itself when run alone.
+bash scripts/test-packages.sh finish
 
 echo "== C#: dotnet test (xunit)"
 # The tests that run spotify-etl as a process run the native build of `make cli` when there is one.

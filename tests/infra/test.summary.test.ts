@@ -45,6 +45,7 @@ function runTests(played: Played, lang: string): { lines: string[]; status: numb
             fs.writeFileSync(path.join(root, file), text, { mode: 0o755 });
         };
         write("scripts/test.sh", fs.readFileSync(testSh, "utf8"));
+        write("scripts/test-packages.sh", fs.readFileSync(path.resolve(__dirname, "../../scripts/test-packages.sh"), "utf8"));
         write("scripts/apt-install.sh", script([], 0));
         // The time limit, playing no limit reached: the runner's own exit code stands.
         write("bin/timeout", script(['while [[ "$1" == -* ]]; do shift; done', "shift", 'exec "$@"'], 0));
