@@ -72,8 +72,8 @@ echo "== TypeScript: node --test"
 # The test files run one more at a time than the machine has cores (the test script in infra/package.json): many wait
 # on the processes they start (chromium, dotnet, spotify-etl), and node's default, one fewer than the cores, ran them
 # one at a time on two cores, which took half as long again. Each file may take ten minutes (--test-timeout): the
-# package-determinism test publishes the functions twice, about 200 s beside the other files on two cores, and took
-# more than five minutes on a machine busy with another build.
+# package-determinism test publishes the functions twice (25 s alone on two cores), and took more than five minutes
+# on a machine busy with another build.
 node_status=0
 SPOTIFY_TESTS_SCRATCH="$scratch" limit 15 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { node_status=$?; status=1; }
 node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
