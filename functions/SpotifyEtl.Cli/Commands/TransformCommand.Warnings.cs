@@ -10,12 +10,21 @@ internal static partial class TransformCommand
     /// <param name="partial">The playlists the lake's latest day holds only part of: an earlier day's can no longer be extracted, and is in --json alone.</param>
     private static void Warn(Run run, string lake, List<PartialPlaylist> partial)
     {
-        if (run.Report.Quarantined > 0 || run.Report.Unreadable > 0)
+        // The report's tables name each object and its reason; stderr says that there is something to read in them, and what to do.
+        var again = $"then run 'spotify-etl transform --lake {ShellWord.Of(lake)}' again";
+        if (run.Report.Quarantined is > 0 and var quarantined)
         {
-            // The report names each object and its reason; stderr says that there is something to read in it.
-            CliErrors.Warn(Console.Error, $"{run.Report.Quarantined} raw {(run.Report.Quarantined == 1 ? "object was" : "objects were")} set aside under " +
-                $"{Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'))} with their reasons, and {run.Report.Unreadable} {(run.Report.Unreadable == 1 ? "entry" : "entries")} " +
-                "could not be read: each is named in the report. Fix or re-extract them, then transform again (docs/operations.md).");
+            var (them, stay, leave) = quarantined == 1 ? ("it", "object stays", "its copy leaves") : ("them", "objects stay", "their copies leave");
+            CliErrors.Warn(Console.Error, $"{Counted(quarantined, "raw object was", "raw objects were")} set aside under " +
+                $"{Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'))}, each copy with a .reason.txt beside it saying what was wrong; " +
+                $"the raw {stay} under {Path.Combine(lake, LakeLayout.Raw.TrimEnd('/'))}. Fix {them} there or re-extract {them}, {again}: " +
+                $"it reads {them} through, and {leave} quarantine/.");
+        }
+        if (run.Report.Unreadable > 0)
+        {
+            CliErrors.Warn(Console.Error, $"{Counted(run.Report.Unreadable, "entry", "entries")} " +
+                $"could not be read and {(run.Report.Unreadable == 1 ? "was" : "were")} not copied (the report says why): make each a readable file " +
+                $"or move it away, {again}.");
         }
         if (run.Report.Objects.Any(o => o.Status == TransformStatus.Quarantined && o.RawKey.StartsWith(LakeLayout.RawInsideRaw, StringComparison.Ordinal)))
         {
@@ -54,4 +63,6 @@ internal static partial class TransformCommand
                 "once a later day is extracted, this day keeps its part.");
         }
     }
+
+    private static string Counted(int count, string one, string many) => $"{count:N0} {(count == 1 ? one : many)}";
 }
