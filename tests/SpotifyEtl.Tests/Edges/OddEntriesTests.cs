@@ -186,6 +186,11 @@ public sealed class OddEntriesTests : IDisposable
         {
             Assert.Contains(System.Text.Json.JsonEncodedText.Encode(key).ToString(), run.Output, StringComparison.Ordinal);
         }
+        // Whoever reads stderr alone (the JSON to a script) learns how many entries were left unread and what to do about them.
+        var unreadable = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("unreadable_objects").GetArrayLength();
+        Assert.True(unreadable > 0, run.Output);
+        Assert.Contains($"warning: {(unreadable == 1 ? "1 entry" : $"{unreadable} entries")} could not be read and", run.Errors, StringComparison.Ordinal);
+        Assert.Contains($"then run 'spotify-etl transform --lake {lakeFolder}' again", run.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
