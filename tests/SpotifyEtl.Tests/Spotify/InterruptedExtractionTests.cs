@@ -67,4 +67,50 @@ public sealed class InterruptedExtractionTests : IAsyncLifetime
         Assert.Equal((await _h.KeysAsync("raw/")).Order(StringComparer.Ordinal),
             manifest.Sources.Concat(next.Manifest.Sources).SelectMany(source => source.Objects).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// Interrupted once my_playlists has listed the account's playlists and before they are read (they come after the
+    /// configured sources): the manifest names each playlist it found as not run, and the next run reads every one.
+    /// </summary>
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task An_interrupted_run_names_each_playlist_my_playlists_found_and_did_not_read_as_not_run(int seed)
+    {
+        var random = new Random(seed);
+        var owned = Enumerable.Range(0, random.Next(1, 120))
+            .Select(_ => _h.Spotify.AddPlaylist(new string([.. Enumerable.Range(0, 22).Select(_ => (char)('a' + random.Next(26)))]), items: random.Next(0, 5)).Id)
+            .Append(Playlist).Distinct().Order(StringComparer.Ordinal).ToList();
+        // One source at a time, in order: the listing has ended when saved tracks (three pages) or recently played is asked.
+        _h.MaxConcurrency = 1;
+        var interruptAt = random.Next(1, 5);
+        using var interrupt = new CancellationTokenSource();
+        var asked = 0;
+        _h.Spotify.OnApiRequest = path =>
+        {
+            if (!path.StartsWith("me/playlists", StringComparison.Ordinal) && Interlocked.Increment(ref asked) == interruptAt)
+            {
+                interrupt.Cancel();
+            }
+        };
+        ExtractionSource[] sources = [ExtractionSource.MyPlaylists(), ExtractionSource.SavedTracks(), ExtractionSource.RecentlyPlayed()];
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _h.RunAsync(_h.Spotify.Credentials(), interrupt.Token, sources));
+
+        var manifest = System.Text.Json.JsonSerializer.Deserialize(
+            await SpotifyEtl.Storage.ObjectStoreExtensions.ReadAllBytesAsync(_h.Store, Assert.Single(await _h.KeysAsync("manifests/"))),
+            ExtractionJsonContext.Default.ExtractionManifest)!;
+        var found = manifest.Sources.Where(source => source.Type == "playlist").ToList();
+        Assert.Equal(owned, found.Select(source => source.Subject).Order(StringComparer.Ordinal));
+        Assert.All(found, source => Assert.Equal(SourceStatus.NotRun, source.Status));
+        Assert.Equal(0, owned.Sum(id => _h.Spotify.ApiRequestsTo($"playlists/{id}")));
+
+        _h.Spotify.OnApiRequest = null;
+        _h.Clock.Advance(TimeSpan.FromMinutes(5));
+        var next = await _h.RunAsync(sources);
+        Assert.Equal(ExtractionOutcome.Succeeded, next.Manifest.Outcome);
+        Assert.Equal(owned, next.Manifest.Sources.Where(source => source.Type == "playlist").Select(source => source.Subject).Order(StringComparer.Ordinal));
+    }
 }

@@ -13,7 +13,7 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// what this one landed, rather than moving past objects no manifest names.
 /// The same code serves the Lambda handler and <c>spotify-etl extract</c>.
 /// </summary>
-public sealed class SpotifyExtractor
+public sealed partial class SpotifyExtractor
 {
     private readonly SpotifyApiClient _client;
     private readonly IObjectStore _store;
@@ -81,17 +81,11 @@ public sealed class SpotifyExtractor
         var all = sources.ToList();
         var configured = all.Count;
         var reports = new SourceReport[configured];
-        try
-        {
-            await ExtractAllAsync(all, reports, 0, configured, run, cancellationToken).ConfigureAwait(false);
-            all.AddRange(run.FoundPlaylists.Select(ExtractionSource.Playlist).Where(found => !all.Contains(found)).Distinct());
-            Array.Resize(ref reports, all.Count);
-            await ExtractAllAsync(all, reports, configured, all.Count - configured, run, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Interrupted (Ctrl-C or SIGTERM): the sources under way reported what they had landed; the rest are named below.
-        }
+        await ExtractAllAsync(all, reports, 0, configured, run, cancellationToken).ConfigureAwait(false);
+        // Found even when an interruption came first: those not read are named below as not run.
+        all.AddRange(run.FoundPlaylists.Select(ExtractionSource.Playlist).Where(found => !all.Contains(found)).Distinct());
+        Array.Resize(ref reports, all.Count);
+        await ExtractAllAsync(all, reports, configured, all.Count - configured, run, cancellationToken).ConfigureAwait(false);
         // An interrupted run still writes its manifest, then its state: what landed is named and recorded, so the next run
         // neither loses nor repeats it; then the interruption goes on to the caller.
         var interrupted = cancellationToken.IsCancellationRequested;
@@ -144,76 +138,26 @@ public sealed class SpotifyExtractor
         "Interrupted (Ctrl-C or SIGTERM): the sources under way stopped where they were. What landed is named here and recorded in the state; the next run goes on.";
 
     /// <summary>
-    /// The start the run is named after: its own, or a second after the last run's when that one started in the same
-    /// second (or the clock has stepped back), so that no run lands its objects and manifest over another's.
-    /// <para>
-    /// A last run more than <see cref="ClockAhead"/> ahead of this one was named by a clock that was wrong (a machine whose
-    /// clock ran fast, a state copied from one): following it would land every run under that future day, and the once-a-day
-    /// sources would wait for it. The run is named by its own clock instead, with a warning.
-    /// </para>
-    /// <para>
-    /// Whichever way it is named, it is named a second later while a run of that id has a manifest: after a fast clock was
-    /// corrected, the runs the corrected clock names catch up with those the fast one named (an hourly run at 11:00 on both),
-    /// and would land over their pages, whose plays Spotify no longer serves.
-    /// </para>
+    /// Extracts <paramref name="count"/> of <paramref name="sources"/> from <paramref name="from"/> on, bounded in concurrency,
+    /// each report at its index. An interruption (Ctrl-C or SIGTERM) ends it without throwing: the sources under way reported
+    /// what they had landed, and the caller names the rest.
     /// </summary>
-    private async Task<DateTimeOffset> RunStartAsync(DateTimeOffset startedAt, string? lastRunId, CancellationToken cancellationToken)
+    private async Task ExtractAllAsync(List<ExtractionSource> sources, SourceReport[] reports, int from, int count, ExtractionRunContext run, CancellationToken cancellationToken)
     {
-        var second = new DateTimeOffset(startedAt.UtcTicks - startedAt.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        var farAhead = FarAhead(lastRunId, second);
-        var start = farAhead is null && RawObjectKey.ParseRunId(lastRunId) is { } previous && previous >= second ? previous.AddSeconds(1) : second;
-        while (await ManifestExistsAsync(RawObjectKey.FormatRunId(start), cancellationToken).ConfigureAwait(false))
-        {
-            start = start.AddSeconds(1);
-        }
-        if (farAhead is not { } last)
-        {
-            return start;
-        }
-        var message = $"The last run is named {lastRunId}, {(last - second).TotalHours:N0} hours ahead of this machine's clock (UTC {second:yyyy-MM-dd HH:mm:ss}): " +
-            "the clock of that run, or this one, is wrong. This run is named by this clock, and lands under its day; check the clock if that day is wrong.";
-        _options.Warn?.Invoke(message);
-        _options.Log?.Invoke(JsonSerializer.Serialize(new ClockLogLine("warn", "run_clock_behind", RawObjectKey.FormatRunId(start), lastRunId!, message),
-            ExtractionJsonContext.Default.ClockLogLine));
-        return start;
-    }
-
-    /// <summary>How far ahead of the clock the last run may be named and still be followed (a clock stepped back, runs within a second).</summary>
-    internal static readonly TimeSpan ClockAhead = TimeSpan.FromHours(1);
-
-    /// <summary>The last run's start where it is more than <see cref="ClockAhead"/> ahead of <paramref name="now"/> (a clock that ran fast); else null.</summary>
-    private static DateTimeOffset? FarAhead(string? lastRunId, DateTimeOffset now) =>
-        RawObjectKey.ParseRunId(lastRunId) is { } last && last - now > ClockAhead ? last : null;
-
-    /// <summary>
-    /// Whether a run of this id left a manifest; false where the store will not say: the extract function's role may
-    /// write manifests but not read them (S3 answers it 403), and a check that cannot be made must not stop the run.
-    /// </summary>
-    private async Task<bool> ManifestExistsAsync(string runId, CancellationToken cancellationToken)
-    {
-        if (!_options.ManifestsReadable)
-        {
-            return false;
-        }
         try
         {
-            return await _store.ExistsAsync(ExtractionManifest.KeyFor(runId), cancellationToken).ConfigureAwait(false);
+            await Parallel.ForEachAsync(Enumerable.Range(from, count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrency), CancellationToken = cancellationToken },
+                async (index, token) =>
+                {
+                    reports[index] = await ExtractSourceAsync(sources[index], run, token).ConfigureAwait(false);
+                    Log(run.RunId, reports[index]);
+                }).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return false;
         }
     }
-
-    /// <summary>Extracts <paramref name="count"/> of <paramref name="sources"/> from <paramref name="from"/> on, bounded in concurrency, each report at its index.</summary>
-    private Task ExtractAllAsync(List<ExtractionSource> sources, SourceReport[] reports, int from, int count, ExtractionRunContext run, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(Enumerable.Range(from, count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrency), CancellationToken = cancellationToken },
-            async (index, token) =>
-            {
-                reports[index] = await ExtractSourceAsync(sources[index], run, token).ConfigureAwait(false);
-                Log(run.RunId, reports[index]);
-            });
 
     private IExtractionStrategy StrategyFor(ExtractionSource source) => source.Kind switch
     {
