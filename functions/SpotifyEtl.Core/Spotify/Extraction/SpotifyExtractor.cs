@@ -82,7 +82,7 @@ public sealed partial class SpotifyExtractor
         var configured = all.Count;
         var reports = new SourceReport[configured];
         await ExtractAllAsync(all, reports, 0, configured, run, cancellationToken).ConfigureAwait(false);
-        // Found even when an interruption came first: those not read are named below as not run.
+        // The playlists my_playlists found, added even after an interruption: those it left unread are named below as not run.
         all.AddRange(run.FoundPlaylists.Select(ExtractionSource.Playlist).Where(found => !all.Contains(found)).Distinct());
         Array.Resize(ref reports, all.Count);
         await ExtractAllAsync(all, reports, configured, all.Count - configured, run, cancellationToken).ConfigureAwait(false);
