@@ -20,6 +20,9 @@ Interruptible.Apply(root);
 // A write past the file-size limit (ulimit -f) fails with EFBIG, and the error says what happened.
 FileSizeLimit.FailWritesInsteadOfEnding();
 
+// A query over many days' partitions opens many files: the soft open-file limit (ulimit -n) goes up to the hard one.
+OpenFileLimit.Raise();
+
 // "--lake=~/spotify" reaches the tool with its ~ unexpanded: a folder named "~" here is never what was meant.
 if (UnexpandedHome.Find(args) is { } unexpanded)
 {

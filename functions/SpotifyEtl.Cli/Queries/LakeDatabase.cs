@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -116,6 +117,7 @@ internal sealed partial class LakeDatabase : IDisposable
                 }
                 catch (Exception exception) when (exception is DuckDBException or LakeException)
                 {
+                    OpenFileLimit.ThrowIfExhausted(exception.Message, $"Table '{table}' could not be read");
                     // A view reads its files' schemas (a CSV file's header) when it is made: a damaged or foreign file fails
                     // here, the first of a daily table's or a current-state table's one. Like a file that is no regular
                     // file, it blocks the queries that read its table, not the others: the view reads no file.
@@ -167,6 +169,7 @@ internal sealed partial class LakeDatabase : IDisposable
         }
         catch (DuckDBException exception)
         {
+            OpenFileLimit.ThrowIfExhausted(exception.Message, $"Query '{what}' could not be run");
             var found = UnreadableFile(exception.Message, _tables, _onS3) ?? (IsValueError(exception) ? Search(sql, tables, exception) : null);
             if (found is null)
             {
@@ -270,6 +273,7 @@ internal sealed partial class LakeDatabase : IDisposable
         {
             return LakeException.NotReadable(table, Key(files[0].File));
         }
+        OpenFileLimit.ThrowIfExhausted(files[0].Reason, $"Table '{table}' could not be read");
         return new LakeException($"Table '{table}' cannot be read: its file {Key(files[0].File)} is damaged ({files[0].Reason}){others}. " +
                                  $"Write it again: {LakeViews.HowToRewrite(table, onS3, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(tables)), files[0].File)}", table);
     }

@@ -52,7 +52,7 @@ internal static class ExitCodes
         (DataError, "bad input data: a credentials, extraction state or --config file that cannot be read as one (an extraction state empty or cut short included), no raw objects (a lake holding only an imported history included) or streaming history found, a table file that cannot be read"),
         (NoInput, "an input does not exist: an import PATH, --input, --config, the credentials file (--credentials, else the config folder's), the --lake of a verb that reads one, or one with no tables yet; a lake's raw/ or transformed/ folder, or the folder above a lake, given as --lake (or as sample --out)"),
         (Unavailable, "a service cannot be reached: Spotify during auth login (no answer, no network; extract is stopped, exit 3), or the S3 bucket of report --lake s3://..."),
-        (IoError, "a lake's raw/ folder this user cannot list, or stdout or a file cannot be written (permissions, full disk, a closed stdout, a --lake or a folder of it that is a file, a report --out that is a FIFO or a socket, a lake's lock or lease file that is no file, DuckDB's cache folder)"),
+        (IoError, "a lake's raw/ folder this user cannot list, or stdout or a file cannot be written (permissions, full disk, a closed stdout, a --lake or a folder of it that is a file, a report --out that is a FIFO or a socket, a lake's lock or lease file that is no file, DuckDB's cache folder), or more files open at once than ulimit -n allows"),
         (Busy, "another extract is running on the same lake: run again when it has ended"),
         (NoPermission, "Spotify refused the credentials, or they lack the refresh token a source of the account needs: run 'spotify-etl auth login'"),
         (Interrupted, "interrupted (Ctrl-C)"),
