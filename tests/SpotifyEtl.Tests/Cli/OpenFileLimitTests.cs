@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Tests.Support;
 using Xunit;
@@ -27,20 +26,8 @@ public sealed class OpenFileLimitTests : IDisposable
     }
 
     /// <summary>spotify-etl run by bash after <c>ulimit</c> with <paramref name="limit"/> (such as <c>-n 20</c>).</summary>
-    private static (int ExitCode, string Output, string Errors) RunLimited(string limit, params string[] arguments)
-    {
-        var start = SpotifyEtlProcess.StartInfo(arguments);
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"ulimit {limit} && exec {SpotifyEtlProcess.ShellCommand(start)}"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = start.WorkingDirectory,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
-    }
+    private static (int ExitCode, string Output, string Errors) RunLimited(string limit, params string[] arguments) =>
+        SpotifyEtlProcess.RunUnderBash(arguments, command => $"ulimit {limit} && exec {command}");
 
     [Theory]
     [InlineData(8)]

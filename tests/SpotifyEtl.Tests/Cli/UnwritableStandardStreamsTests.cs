@@ -55,20 +55,9 @@ public sealed class UnwritableStandardStreamsTests : IDisposable
     /// <summary>Runs the command with its streams redirected by bash as <paramref name="redirect"/> says.</summary>
     private static (int ExitCode, string Errors) Run(string[] arguments, string redirect)
     {
-        var start = SpotifyEtlProcess.StartInfo(arguments);
-        var command = SpotifyEtlProcess.ShellCommand(start);
         // Whatever the tool could not write is lost; what bash itself says goes to the test's own stderr pipe.
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"exec 3>&2; {command} {redirect}"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = start.WorkingDirectory,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        _ = output.Result;
-        process.WaitForExit();
-        return (process.ExitCode, errors);
+        var (exitCode, _, errors) = SpotifyEtlProcess.RunUnderBash(arguments, command => $"exec 3>&2; {command} {redirect}");
+        return (exitCode, errors);
     }
 
     [Fact]

@@ -79,6 +79,25 @@ internal static class SpotifyEtlProcess
     public static string ShellCommand(ProcessStartInfo start) =>
         string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(word => $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
 
+    /// <summary>
+    /// Runs spotify-etl to its end under bash, in the script <paramref name="script"/> makes of its quoted command line
+    /// (<c>ulimit -n 20 &amp;&amp; exec {command}</c>, or the command with its streams redirected).
+    /// </summary>
+    public static (int ExitCode, string Output, string Errors) RunUnderBash(IEnumerable<string> arguments, Func<string, string> script)
+    {
+        var start = StartInfo(arguments);
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", script(ShellCommand(start))])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = start.WorkingDirectory,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors);
+    }
+
     /// <summary>Runs spotify-etl to its end with <paramref name="folder"/> as its current folder, as a user in that folder would.</summary>
     public static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments)
     {
