@@ -13,7 +13,7 @@ namespace SpotifyEtl.Cli.Shell;
 internal static partial class OpenFileLimit
 {
     /// <summary>How EMFILE (this process's limit) and ENFILE (the system's) read, in the runtime's messages and in DuckDB's.</summary>
-    public const string Exhausted = "Too many open files";
+    public const string Exhausted = SpotifyEtl.Storage.LocalEntry.TooManyOpenFiles;
 
     /// <summary>The soft limit asked for at most: Linux's default ceiling (fs.nr_open) is 1,048,576.</summary>
     private const ulong Ceiling = 1 << 20;

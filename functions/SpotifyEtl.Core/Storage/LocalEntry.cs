@@ -153,6 +153,13 @@ public static partial class LocalEntry
         }
     }
 
+    /// <summary>How EMFILE (this process's open-file limit, ulimit -n) and ENFILE (the system's) read in the runtime's messages.</summary>
+    public const string TooManyOpenFiles = "Too many open files";
+
+    /// <summary>Whether a failure is the process's open-file limit: no entry's own, and gone under a higher limit.</summary>
+    public static bool OutOfFiles(Exception exception) =>
+        exception is IOException && exception.Message.Contains(TooManyOpenFiles, StringComparison.Ordinal);
+
     /// <summary>The reason an open or read of an entry failed, when the failure is the entry's own.</summary>
     public static string? ReadProblem(Exception exception) => exception switch
     {

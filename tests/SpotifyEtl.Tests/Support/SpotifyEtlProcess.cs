@@ -81,7 +81,8 @@ internal static class SpotifyEtlProcess
 
     /// <summary>
     /// Runs spotify-etl to its end under bash, in the script <paramref name="script"/> makes of its quoted command line
-    /// (<c>ulimit -n 20 &amp;&amp; exec {command}</c>, or the command with its streams redirected).
+    /// (<c>ulimit -n 20 &amp;&amp; exec {command}</c>, or the command with its streams redirected). One still going after two
+    /// minutes is killed, and its exit code is -1: a hang fails the test that ran it, not the whole run.
     /// </summary>
     public static (int ExitCode, string Output, string Errors) RunUnderBash(IEnumerable<string> arguments, Func<string, string> script)
     {
@@ -93,9 +94,14 @@ internal static class SpotifyEtlProcess
             WorkingDirectory = start.WorkingDirectory,
         })!;
         var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            return (-1, output.Result, $"still running after two minutes, killed; its stderr: {errors.Result}");
+        }
+        return (process.ExitCode, output.Result, errors.Result);
     }
 
     /// <summary>Runs spotify-etl to its end with <paramref name="folder"/> as its current folder, as a user in that folder would.</summary>
