@@ -102,7 +102,7 @@ internal static partial class CliErrors
             || exception.Message.Contains("too large for the file system", StringComparison.Ordinal) =>
             (ExitCodes.IoError, "A file grew past this process's file-size limit (ulimit -f). Raise the limit (ulimit -f unlimited) and run again; nothing written is half a file."),
         // EMFILE, ENFILE: more files open at once than this process (ulimit -n) or the system allows; no disk or file is at fault.
-        IOException when exception.Message.Contains(OpenFileLimit.Exhausted, StringComparison.Ordinal) =>
+        IOException when LocalEntry.OutOfFiles(exception) =>
             (ExitCodes.IoError, $"{exception.Message.TrimEnd('.')}: {OpenFileLimit.Advice()}"),
         // A file of the lake (the extraction state) or a zip that is damaged: its message names it and what to do.
         InvalidDataException when AwsFileLine().Match(exception.Message) is { Success: true } line => (ExitCodes.DataError,
