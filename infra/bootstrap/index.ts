@@ -15,7 +15,7 @@ import { namePrefixProblem, permissionsBoundaryName } from "../boundary";
 import { declaredWithout } from "../environment";
 import {
     boundaryPolicy, deployPolicy, deploySubject, githubActionsAppId, githubOidcUrl, previewEnvironment, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy,
-    stsAudience, subjectClaimKeys, trustPolicy,
+    providerArnProblem, providerAudienceProblem, stsAudience, subjectClaimKeys, trustPolicy,
 } from "./policies";
 
 const config = new pulumi.Config();
@@ -64,13 +64,29 @@ if (problems.length > 0) {
     throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - ${problems.map((p) => `spotify-stack-ci:${p}`).join("\n  - ")}`);
 }
 
-const region = aws.getRegionOutput().region;
+/**
+ * A problem found once AWS has answered, in the words of the configuration's. Thrown inside an output, it fails the
+ * preview (`pulumi up` stops before it changes anything) and Pulumi prints it after the inputs it was serializing.
+ */
+function refuseIf(problem: string | undefined): void {
+    if (problem !== undefined) {
+        throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - spotify-stack-ci:${problem}`);
+    }
+}const region = aws.getRegionOutput().region;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
 // aws, aws-cn or aws-us-gov: every ARN the policies name is in the account's partition, as the stack program's are.
 const partition = aws.getPartitionOutput({}).partition;
-const provider = existingProvider !== ""
-    ? pulumi.output(existingProvider)
-    : new aws.iam.OpenIdConnectProvider("github-actions", { url: githubOidcUrl, clientIdLists: [stsAudience] }).arn;
+// An existing provider is checked before any role trusts it: GitHub Actions' in this account, and listing the audience
+// the workflows' tokens carry (a job's AWS login would otherwise fail, long after this program succeeded).
+const provider = existingProvider === ""
+    ? new aws.iam.OpenIdConnectProvider("github-actions", { url: githubOidcUrl, clientIdLists: [stsAudience] }).arn
+    : pulumi.all([accountId, partition]).apply(([account, inPartition]) => {
+        refuseIf(providerArnProblem(existingProvider, account, inPartition));
+        return aws.iam.getOpenIdConnectProviderOutput({ arn: existingProvider }).apply((found) => {
+            refuseIf(providerAudienceProblem(existingProvider, found));
+            return existingProvider;
+        });
+    });
 
 const [owner, name] = repository.split("/") as [string, string];
 const gh = manageGitHub ? githubProvider(owner) : undefined;

@@ -28,6 +28,36 @@ export const previewSubjects = (repositoryId: number, stack: string): string[] =
     `repository_id:${repositoryId}:environment:${previewEnvironment(stack)}:ref:refs/heads/main`,
 ];
 
+/** What AWS answers for an existing OIDC provider (aws.iam.getOpenIdConnectProvider). */
+export interface ExistingOidcProvider {
+    readonly clientIdLists: readonly string[];
+}
+
+/**
+ * Why `oidcProviderArn` cannot name the workflows' provider, before it is looked up (undefined when it can): the ARN of
+ * GitHub Actions' provider in the account and partition the bootstrap runs in. An account holds one provider per URL,
+ * so one that already has GitHub's must name it.
+ */
+export function providerArnProblem(arn: string, accountId: string, partition: string): string | undefined {
+    const expected = `arn:${partition}:iam::${accountId}:oidc-provider/${githubOidcHost}`;
+    return arn === expected ? undefined
+        : `oidcProviderArn must be GitHub Actions' provider in this account, ${expected} (aws iam list-open-id-connect-providers), `
+            + `or empty for the bootstrap to create it (got "${arn}")`;
+}
+
+/**
+ * Why an existing GitHub provider would refuse the workflows' tokens (undefined when it accepts them): each job asks
+ * GitHub for a token of the audience sts.amazonaws.com, and STS accepts it only from a provider listing that audience
+ * among its client ids; otherwise every job stops at its AWS login with "Incorrect token audience".
+ */
+export function providerAudienceProblem(arn: string, found: ExistingOidcProvider): string | undefined {
+    return found.clientIdLists.includes(stsAudience) ? undefined
+        : `oidcProviderArn: ${arn} does not list the audience ${stsAudience} among its client ids `
+            + `(it lists ${found.clientIdLists.length === 0 ? "none" : found.clientIdLists.join(", ")}), so STS would refuse every workflow's `
+            + `token ("Incorrect token audience"). Add it, then run the bootstrap again: aws iam add-client-id-to-open-id-connect-provider `
+            + `--open-id-connect-provider-arn ${arn} --client-id ${stsAudience}`;
+}
+
 export const previewEnvironment = (stack: string): string => `${stack}-preview`;
 
 export interface TrustPolicy {

@@ -163,6 +163,9 @@ interface Monitor {
     registerResource(req: MonitorRequest, callback: (err: unknown, response: MonitorResponse | undefined) => void): Promise<void>;
 }
 
+/** The OIDC providers the mocked account already holds, by ARN, with their client ids (aws.iam.getOpenIdConnectProvider answers these). */
+export const existingOidcProviders = new Map<string, readonly string[]>();
+
 /**
  * Runs a Pulumi program (infra/index.ts unless told) with the given stack config (keys as in Pulumi.<stack>.yaml, e.g. "aws:region") and
  * returns every resource it declared and its resolved stack outputs.
@@ -195,6 +198,14 @@ export async function runStack(stack: string, config: Record<string, string>, se
                     return { repoId: fakeRepositoryId, fullName: args.inputs["fullName"], id: String(args.inputs["fullName"]) };
                 case "aws:index/getPartition:getPartition":
                     return { ...partitionOf(region), id: partitionOf(region).partition };
+                case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+                    const arn = String(args.inputs["arn"]);
+                    const found = existingOidcProviders.get(arn);
+                    if (found === undefined) {
+                        throw new Error(`NoSuchEntity: OpenIDConnect provider not found for arn ${arn}`);
+                    }
+                    return { arn, id: arn, url: "token.actions.githubusercontent.com", clientIdLists: [...found], thumbprintLists: [], tags: {} };
+                }
                 default:
                     throw new Error(`unexpected call ${args.token}`);
             }
