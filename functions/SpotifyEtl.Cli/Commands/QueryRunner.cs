@@ -180,6 +180,8 @@ internal static class QueryRunner
         }
     }
 
+    private static bool HoldsTables(string lake) => Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))) && LakeViews.HasTables(lake);
+
     /// <summary>
     /// Refuses, naming what to do, a lake that is missing, a file, or not yet transformed (no table file). With
     /// <paramref name="importFills"/>, an import of the data export is named among what fills it (for the verbs that read
@@ -194,7 +196,12 @@ internal static class QueryRunner
         }
         // No transformed/ folder, or one without a table file (a transform that failed before its first, an emptied folder):
         // every answer would be "(no rows)", which reads as a lake with nothing in it rather than one not transformed yet.
-        if (!Directory.Exists(Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'))) || !LakeViews.HasTables(lake))
+        // Unless a first import or transform is writing them now: its tables are the ones to answer from.
+        if (!HoldsTables(lake))
+        {
+            LakeLock.WaitForWriter(Path.GetFullPath(lake), Interruptible.Token);
+        }
+        if (!HoldsTables(lake))
         {
             // The folder above a lake (of a demo, say) is named with the lakes it holds: transforming it would fail in its turn.
             LocalLake.MustHoldALake(lake);

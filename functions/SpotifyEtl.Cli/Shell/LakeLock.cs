@@ -65,6 +65,35 @@ internal static class LakeLock
         }
     }
 
+    /// <summary>
+    /// Waits while another process writes the lake's tables, and holds nothing after: for a verb about to tell the user that
+    /// the lake has no table yet, which a first import still landing its files, or a first transform, has not written so far.
+    /// Nothing to wait for when no writer ever ran on the lake (no lock file), or this process is the writer.
+    /// </summary>
+    public static void WaitForWriter(string root, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            if (Writing.ContainsKey(root))
+            {
+                return;
+            }
+        }
+        var path = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder, WriterLockFile);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        try
+        {
+            Wait(root, path, FileAccess.Read, FileShare.ReadWrite, cancellationToken).Lock.Dispose();
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            // A lock that cannot be opened (a read-only lake) has no writer behind it; one gone meanwhile, none left.
+        }
+    }
+
     /// <summary>The path of the tables' lock file, its folder made; refused when something other than a file stands there.</summary>
     private static string TablesLock(string root)
     {
