@@ -38,7 +38,7 @@ internal static class DemoCommand
             }
             // A lake's own raw/ or transformed/ (exit 66, naming the lake) before the demo judges what the folder holds.
             LocalLake.MustNotBeAFile(folder.FullName);
-            PrepareFreshLake(folder);
+            PrepareFreshLake(folder, cancellationToken);
             // As sample does, and before the first heading: within the everyday bounds a sample may still be gigabytes (a year
             // of 10,000-item playlists), measured against the space the emptied lake has.
             SampleCommand.CheckFreeSpace(folder, SampleGenerator.EstimateBytes(new SampleOptions(parse.GetValue(days), parse.GetValue(items), parse.GetValue(seed))), "--lake");
@@ -96,15 +96,20 @@ internal static class DemoCommand
     /// <summary>
     /// The demo starts from an empty lake, but never empties a folder it did not make, nor one holding data it did not
     /// write: a raw object or export file another command put in a demo lake (an extraction, an import of the listener's
-    /// own export), or one changed since, is the user's, and raw data is never deleted.
+    /// own export), or one changed since, is the user's, and raw data is never deleted. It holds the lake's tables from
+    /// before it empties the lake until it ends (<see cref="LakeLock.EnterWriter"/>): another demo of the same lake, or a
+    /// query or report of it, waits for this one to end rather than see the lake emptied or half built.
     /// </summary>
-    private static void PrepareFreshLake(DirectoryInfo folder)
+    private static void PrepareFreshLake(DirectoryInfo folder, CancellationToken cancellationToken)
     {
-        // The tool's own scratch folder (.tmp/: the lake's lock, temporary files), which any verb that opened the folder
-        // leaves, holds nothing of the user's: a folder with only that is empty.
-        if (folder.Exists && folder.EnumerateFileSystemInfos().Any(entry => entry.Name != LocalFolderStore.TemporaryFolder))
+        var marker = Path.Combine(folder.FullName, Marker);
+        // Not in a folder the demo would refuse: the lock's file would be left in the user's folder.
+        if (folder.Exists && (File.Exists(marker) || !HoldsMoreThanScratch(folder)))
         {
-            var marker = Path.Combine(folder.FullName, Marker);
+            LakeLock.EnterWriter(folder.FullName, cancellationToken);
+        }
+        if (folder.Exists && HoldsMoreThanScratch(folder))
+        {
             if (!File.Exists(marker))
             {
                 throw new CliException(ExitCodes.Usage, $"{folder.FullName} is not empty and was not made by 'spotify-etl demo': choose another --lake, or empty it yourself.");
@@ -140,27 +145,55 @@ internal static class DemoCommand
             DeleteDemoLake(folder, marker);
         }
         LocalLake.Open(folder);
+        // A folder made (or found empty) an instant after another demo made it: that demo ends first, and its lake is emptied.
+        if (LakeLock.EnterWriter(folder.FullName, cancellationToken) && HoldsMoreThanScratch(folder))
+        {
+            PrepareFreshLake(folder, cancellationToken);
+            return;
+        }
         RecordOwnData(folder);
     }
 
     /// <summary>
-    /// Deletes a demo lake with its marker last: a demo ended part way through the deletion leaves a folder whose marker
-    /// still speaks for what is left of it.
+    /// The tool's own scratch folder (.tmp/: the lake's locks, temporary files), which any verb that opened the folder
+    /// leaves, holds nothing of the user's: a folder with only that is empty.
+    /// </summary>
+    private static bool HoldsMoreThanScratch(DirectoryInfo folder) =>
+        folder.EnumerateFileSystemInfos().Any(entry => entry.Name != LocalFolderStore.TemporaryFolder);
+
+    /// <summary>
+    /// Empties a demo lake with its marker last: a demo ended part way through leaves a folder whose marker still speaks for
+    /// what is left of it. The locks under .tmp/ stay, held by this demo and waited on by any other command of the lake.
     /// </summary>
     private static void DeleteDemoLake(DirectoryInfo folder, string marker)
     {
         foreach (var entry in folder.EnumerateFileSystemInfos().Where(entry => entry.FullName != marker))
         {
-            if (entry is DirectoryInfo directory && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            if (entry.Name == LocalFolderStore.TemporaryFolder && entry is DirectoryInfo scratch && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
             {
-                directory.Delete(recursive: true);
+                foreach (var inScratch in scratch.EnumerateFileSystemInfos().Where(e => !(e is FileInfo && e.Name.EndsWith(LocalFolderStore.LeaseFileSuffix, StringComparison.Ordinal))))
+                {
+                    Delete(inScratch);
+                }
             }
             else
             {
-                entry.Delete();
+                Delete(entry);
             }
         }
-        folder.Delete(recursive: true);
+        File.Delete(marker);
+    }
+
+    private static void Delete(FileSystemInfo entry)
+    {
+        if (entry is DirectoryInfo directory && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+        {
+            directory.Delete(recursive: true);
+        }
+        else
+        {
+            entry.Delete();
+        }
     }
 
     private static void TryRecordOwnData(DirectoryInfo folder)
