@@ -67,7 +67,8 @@ internal static class ImportRender
         }
         output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history or of a stream an API play names " +
             "(the play is kept, with the row's time played), API plays the export holds.");
-        output.WriteWhole($"Lake: {lake}");
+        // An import into a new folder that imported nothing leaves no lake there (ImportCommand.RunAsync): none to point at.
+        output.WriteWhole(Directory.Exists(lake) ? $"Lake: {lake}" : $"Lake: none made at {lake} (nothing was imported into it)");
     }
 
     /// <summary>A name or reason as a cell: on one line, each character taking the columns it is counted for.</summary>

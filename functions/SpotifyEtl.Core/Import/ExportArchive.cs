@@ -21,10 +21,16 @@ public static class ExportArchive
     /// <summary>Why an encrypted entry is not read: the history may be in it, one step away.</summary>
     public const string Encrypted = "it is encrypted (a password-protected zip), and Spotify's export is not: unzip it with its password and import the folder";
 
+    /// <summary>Why a zip that holds no file (an empty folder zipped, every entry a folder) gives nothing to import.</summary>
+    public const string HoldsNoFile = "it is a zip archive that holds no file (an empty folder zipped?): Spotify's export holds its streaming history as .json files";
+
     private static ReadOnlySpan<byte> ZipMagic => "PK\u0003\u0004"u8;
 
-    /// <summary>Whether the bytes start like a zip archive.</summary>
-    public static bool IsZip(ReadOnlySpan<byte> start) => start.StartsWith(ZipMagic);
+    /// <summary>How a zip with no entry begins: its directory's end record alone.</summary>
+    private static ReadOnlySpan<byte> EmptyZipMagic => "PK\u0005\u0006"u8;
+
+    /// <summary>Whether the bytes start like a zip archive: its first entry, or the end of the directory of one with none.</summary>
+    public static bool IsZip(ReadOnlySpan<byte> start) => start.StartsWith(ZipMagic) || start.StartsWith(EmptyZipMagic);
 
     /// <summary>
     /// Why a file named like a zip that does not start like one cannot be read, or null for any other file: a page saved
@@ -57,6 +63,10 @@ public static class ExportArchive
         catch (InvalidDataException exception)
         {
             return [ExportCandidate.Unusable(archiveName, $"{NotAZip} (cut short while downloading? {exception.Message.TrimEnd('.')})")];
+        }
+        if (files.Count == 0)
+        {
+            return [ExportCandidate.Unusable(archiveName, HoldsNoFile)];
         }
         // The bounds count only what the import would read: a file no export holds, by its name, is passed over unread
         // (ExportImporter.IgnoredByName), however large, compressed or many such files are. A zip inside the zip is no

@@ -294,6 +294,38 @@ public sealed class InputMistakeTests : IDisposable
         Assert.Contains("Download the export again", run.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A zip that holds no file (an empty folder zipped, or only folders) is a readable zip with nothing in it: said so, not
+    /// called a download cut short (it began with the end of a zip's directory, which an archive of no entry is), and no
+    /// lake is left where there was none.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_zip_that_holds_no_file_is_named_so_not_as_a_download_cut_short(int seed)
+    {
+        var random = new Random(seed);
+        var zip = _folder[$"empty{seed}.{(random.Next(2) == 0 ? "zip" : "ZIP")}"];
+        using (var archive = new System.IO.Compression.ZipArchive(File.Create(zip), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            for (var folders = random.Next(0, 4); folders > 0; folders--)
+            {
+                archive.CreateEntry($"my_spotify_data/{random.Next(1000)}/");
+            }
+        }
+        var lake = _folder[$"lake{seed}"];
+
+        var run = DemoCommandTests.RunCli("import", zip, "--lake", lake);
+
+        AssertToldPlainly(run, ExitCodes.DataError);
+        Assert.Contains($"Nothing was imported: {Path.GetFileName(zip)}: {ExportArchive.HoldsNoFile}", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a readable zip", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Download the export again", run.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(lake), "a lake was left where there was none");
+        Assert.Contains($"Lake: none made at {lake} (nothing was imported into it)", run.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Exports spoiled on the way, each told by what it is: the way to the history is one step away in each.</summary>
     [Theory]
     [InlineData("web page", "its name ends in .zip, but it begins like a web page", "Download the export again")]
