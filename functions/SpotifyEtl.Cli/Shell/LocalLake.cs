@@ -154,6 +154,13 @@ internal static class LocalLake
             {
                 throw new CliException(ExitCodes.NoInput, $"{shown} is the lake's {name}/ folder, not the lake: give {option} {Path.GetDirectoryName(full)}.");
             }
+            // Any other folder a lake keeps ("--lake lake/state", "--lake lake/.tmp"): a lake there would be read as the lake's own
+            // files, or removed with its scratch files.
+            if (Path.GetDirectoryName(full) is { } around && IsFolderOfALake(full, around, scratchToo: true))
+            {
+                throw new CliException(ExitCodes.NoInput, $"{shown} is the {name}/ folder of the lake {around}, not a lake: give {option} {around} " +
+                    "to use that lake, or a folder outside it.");
+            }
             // Deeper inside one of a lake's folders ("--lake lake/raw/playlist", "--lake lake/transformed/songs"): a lake made there
             // would be read by the lake around it as its own raw objects or tables, and set aside or mixed into its answers.
             for (var folder = Path.GetDirectoryName(full); folder is not null && Path.GetDirectoryName(folder) is { } parent; folder = parent)
@@ -172,10 +179,11 @@ internal static class LocalLake
     /// name where the parent holds the lock every verb of a lake takes (so a folder of the user's that is named raw/ and
     /// holds partitioned data of their own, outside any lake, is no lake's).
     /// </summary>
-    private static bool IsFolderOfALake(string folder, string parent)
+    /// <param name="scratchToo">Whether the lake's scratch folder (.tmp/) counts: a lake there, not deeper, where the tool's own working files live.</param>
+    private static bool IsFolderOfALake(string folder, string parent, bool scratchToo = false)
     {
         var name = Path.GetFileName(folder) + "/";
-        return Folders.Contains(name, StringComparer.Ordinal) && name != LocalFolderStore.TemporaryFolder + "/"
+        return Folders.Contains(name, StringComparer.Ordinal) && (scratchToo || name != LocalFolderStore.TemporaryFolder + "/")
             && File.Exists(Path.Combine(parent, LocalFolderStore.TemporaryFolder, LocalFolderStore.LockFile));
     }
 

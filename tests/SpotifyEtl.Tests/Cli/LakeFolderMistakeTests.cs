@@ -109,6 +109,44 @@ public sealed class LakeFolderMistakeTests : IDisposable
     }
 
     /// <summary>
+    /// Any other folder a lake keeps (its state, staging, reports, manifests, quarantine, import copies, or its scratch
+    /// folder .tmp/), given as the lake or a sample's --out, whether the lake has made it yet or not: refused naming the lake
+    /// around it, and nothing is written. A lake made there was read by the lake around it as its own files, or removed with
+    /// its scratch files; a demo lake's import/ folder became a lake the next demo refused to empty.
+    /// </summary>
+    [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    public void Every_other_folder_of_a_lake_is_refused_as_a_lake_and_the_lake_is_left_as_it_was(int seed)
+    {
+        var random = new Random(seed);
+        var lake = _folder["lake"];
+        Assert.Equal(0, DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "2", "--items", "10", "--seed", $"{seed}").ExitCode);
+        var input = _folder["input"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", input, "--days", "1", "--items", "3", "--seed", $"{seed}").ExitCode);
+        string[] names = ["state", "staging", "reports", "manifests", "quarantine", "import", LocalFolderStore.TemporaryFolder];
+        var before = Entries(lake);
+
+        foreach (var name in names)
+        {
+            var inside = Path.Combine(lake, name) + (random.Next(2) == 0 ? "/" : "");
+            string[][] verbs =
+            [
+                ["transform", "--lake", inside, "--input", Path.Combine(input, "raw")], ["import", Path.Combine(input, "raw"), "--lake", inside],
+                ["sample", "--out", inside, "--days", "1", "--items", "2"], ["query", "--lake", inside], ["demo", "--lake", inside],
+            ];
+            foreach (var verb in verbs.OrderBy(_ => random.Next()).Take(2))
+            {
+                var run = DemoCommandTests.RunCli(verb);
+
+                Assert.True(run.ExitCode == ExitCodes.NoInput, $"{string.Join(' ', verb)}: exit {run.ExitCode}: {run.Errors}");
+                Assert.Contains($"is the {name}/ folder of the lake {lake}, not a lake: give {(verb[0] == "sample" ? "--out" : "--lake")} {lake} to use that lake", run.Errors, StringComparison.Ordinal);
+                Assert.Equal(before, Entries(lake));
+            }
+        }
+    }
+
+    /// <summary>
     /// A lake kept in a folder of the user's own that happens to be named raw/ or transformed/, beside partitioned data of
     /// theirs (<c>weather/year=2024/</c>), outside any lake: it is no lake's folder, and every verb works there.
     /// </summary>
