@@ -220,6 +220,7 @@ internal static partial class TransformCommand
             // Copies set aside earlier whose raw objects this run read through are no longer set aside.
             QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
             UnfinishedTransform.End(lakeFolder.FullName, days.Keys);
+            PartialPlaylistDays.Record(lakeFolder.FullName, days.Keys, report.PartialPlaylists);
             return new Run(report, skipped, budget)
             {
                 HeapOnHugePages = hugePages, UnfinishedLandings = UnfinishedTransform.Landings(lakeFolder.FullName), UnfinishedImport = unfinishedImport,

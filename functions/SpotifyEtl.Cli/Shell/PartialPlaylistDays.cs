@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
+
+namespace SpotifyEtl.Cli.Shell;
+
+/// <summary>
+/// The days of a local lake that hold only part of a playlist (every extraction of the day that read it stopped partway),
+/// as the transforms that wrote them found them: <c>state/partial-playlists.tsv</c>, a line per playlist and day (the day,
+/// the playlist's id, the items landed, the list's total). The tables cannot say it themselves, and the questions that
+/// compare a playlist's versions or days read the items missing there as dropped out, so <c>query</c> and <c>report</c>
+/// say so, as the transform did. Each transform replaces the lines of the days it wrote: a day extracted again whole
+/// leaves the file.
+/// </summary>
+internal static class PartialPlaylistDays
+{
+    private const string FileName = "partial-playlists.tsv";
+
+    public static string PathOf(string lake) => Path.Combine(lake, LakeLayout.State, FileName);
+
+    /// <summary>After a transform of <paramref name="days"/>: their lines are what it found; the other days' stay.</summary>
+    public static void Record(string lake, IEnumerable<DateOnly> days, IEnumerable<PartialPlaylist> found)
+    {
+        var written = days.ToHashSet();
+        var kept = Read(lake).Where(p => !written.Contains(p.SnapshotDate)).Concat(found.Where(p => written.Contains(p.SnapshotDate)))
+            .OrderBy(p => p.SnapshotDate).ThenBy(p => p.PlaylistId, StringComparer.Ordinal).ToList();
+        if (kept.Count == 0)
+        {
+            File.Delete(PathOf(lake));
+            return;
+        }
+        var text = new StringBuilder();
+        foreach (var p in kept)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{p.SnapshotDate:yyyy-MM-dd}\t{p.PlaylistId}\t{p.Entries}\t{p.Total}\n");
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(lake))!);
+        DurableFile.Replace(PathOf(lake), Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>The days recorded; none for a lake without the file; a line that is not one of its lines (edited by hand) is passed over.</summary>
+    public static IReadOnlyList<PartialPlaylist> Read(string lake)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(PathOf(lake));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // None, or none this user may read: nothing to say of the answers, which stand as they are.
+            return [];
+        }
+        var read = new List<PartialPlaylist>(lines.Length);
+        foreach (var fields in lines.Select(line => line.Split('\t')))
+        {
+            if (fields.Length == 4 && DateOnly.TryParseExact(fields[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                && fields[1].Length > 0 && int.TryParse(fields[2], CultureInfo.InvariantCulture, out var entries) && int.TryParse(fields[3], CultureInfo.InvariantCulture, out var total))
+            {
+                read.Add(new PartialPlaylist(day, fields[1], entries, total));
+            }
+        }
+        return read;
+    }
+
+    /// <summary>What the answers read wrongly because of those days, and what mends them; null for a lake with none.</summary>
+    public static string? Warning(string lake)
+    {
+        var partial = Read(lake);
+        if (partial.Count == 0)
+        {
+            return null;
+        }
+        var named = string.Join(", ", partial.TakeLast(3).Reverse().Select(p => $"playlist {p.PlaylistId} on {p.SnapshotDate:yyyy-MM-dd} ({p.Entries:N0} of {p.Total:N0} items)"));
+        return $"{partial.Count} {(partial.Count == 1 ? "day of a playlist holds" : "days of playlists hold")} only part of the list, every extraction of the day " +
+               $"that read it having stopped partway: {named}{(partial.Count > 3 ? $", and {partial.Count - 3} earlier" : "")}. The questions that compare a " +
+               "playlist's versions or days (playlist_changes, days_on_playlist, playlist_top_songs) read its missing items as dropped out that day. " +
+               "Extracting again on that day (UTC) and transforming replaces the part; a day already past keeps it.";
+    }
+}
