@@ -17,6 +17,13 @@ public sealed partial class TransformFunction
             Log(new IncompleteRunLogLine(TransformEvents.RunRawExpired, "warn", _rawBucket, $"{run.SnapshotDate:yyyy-MM-dd}", run.RunId, run.Missing.Count,
                 run.Missing[0], run.FragmentKept, run.Summary), TransformLogContext.Default.IncompleteRunLogLine);
         }
+        foreach (var partial in batch.PartialPlaylists)
+        {
+            Log(new PartialPlaylistLogLine(TransformEvents.PlaylistPartial, "warn", $"{partial.SnapshotDate:yyyy-MM-dd}", partial.PlaylistId, partial.Entries, partial.Total,
+                $"The day holds {partial.Entries} of the playlist's {partial.Total} items: every extraction of that day that read it stopped partway. " +
+                "playlist_changes, days_on_playlist and playlist_top_songs read the missing items as dropped out that day. An extraction of the same " +
+                "UTC day that lands the whole list replaces the part; a day already past keeps it."), TransformLogContext.Default.PartialPlaylistLogLine);
+        }
         foreach (var report in batch.Objects.Where(r => r.Status != TransformStatus.Transformed || r.Skipped.Unreadable > 0))
         {
             Log(new ObjectLogLine(TransformEvents.Object, "warn", _rawBucket, report.RawKey, report.Status.ToString().ToLowerInvariant(),

@@ -24,6 +24,12 @@ internal sealed record ObjectLogLine(
 internal sealed record IncompleteRunLogLine(string Event, string Level, string Bucket, string SnapshotDate, string RunId, int MissingObjects,
     string FirstMissing, bool FragmentKept, string Message);
 
+/// <summary>
+/// A day that holds only part of a playlist: every extraction of the day that read it stopped partway, so its entries are
+/// those landed, and the questions that compare the playlist's versions or days read the rest as dropped out that day.
+/// </summary>
+internal sealed record PartialPlaylistLogLine(string Event, string Level, string SnapshotDate, string PlaylistId, int Entries, int Total, string Message);
+
 /// <summary>A record of the event that is not this function's to transform, and why.</summary>
 internal sealed record IgnoredRecordLogLine(string Event, string Level, string? Bucket, string? Key, string? EventName, string Reason);
 
@@ -80,6 +86,7 @@ internal static class TransformEvents
     public const string Object = StackContract.LogEvents.TransformObject;
     public const string RecordIgnored = "transform_record_ignored";
     public const string RunRawExpired = "transform_run_raw_expired";
+    public const string PlaylistPartial = "transform_playlist_partial";
 }
 
 internal static class TransformMetrics
@@ -103,6 +110,7 @@ internal static class TransformMetrics
 [JsonSerializable(typeof(ObjectLogLine))]
 [JsonSerializable(typeof(IgnoredRecordLogLine))]
 [JsonSerializable(typeof(IncompleteRunLogLine))]
+[JsonSerializable(typeof(PartialPlaylistLogLine))]
 [JsonSerializable(typeof(FailureLogLine))]
 [JsonSerializable(typeof(TransformSummary))]
 internal sealed partial class TransformLogContext : JsonSerializerContext;

@@ -504,6 +504,35 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     /// <summary>The raw objects of a small sample, as the extractor lands them: keys hold '='.</summary>
+    /// <summary>
+    /// A day whose only extraction of a playlist stopped partway (a page of its items never landed, drawn from the seed) is
+    /// logged as a warning naming the day, the playlist and how much of it landed: the tables cannot say it, and the
+    /// playlist questions in Athena read the rest as dropped out.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_day_holding_part_of_a_playlist_is_logged_as_a_warning_naming_it(int seed)
+    {
+        var random = new Random(seed);
+        await new SampleGenerator(_raw).WriteAsync(new SampleOptions(Days: 1, Items: random.Next(101, 240), Seed: seed));
+        var keys = await ListAsync(_raw, LakeLayout.Raw);
+        var pages = keys.Where(key => key.StartsWith(LakeLayout.Raw + "playlist_items/", StringComparison.Ordinal)).ToList();
+        var gone = pages[random.Next(pages.Count)];
+        await _raw.DeleteAsync(gone);
+        var playlist = gone.Split('/')[^2];
+        var landed = keys.Where(key => key != gone).ToList();
+
+        Invoke(S3Event(landed.Select(key => (RawBucket, Encode(key)))));
+
+        var line = Assert.Single(LogLines(), l => l.GetProperty("event").GetString() == "transform_playlist_partial");
+        Assert.Equal("warn", line.GetProperty("level").GetString());
+        Assert.Equal($"{SampleOptions.DefaultLastDay:yyyy-MM-dd}", line.GetProperty("snapshot_date").GetString());
+        Assert.Equal(playlist, line.GetProperty("playlist_id").GetString());
+        Assert.InRange(line.GetProperty("entries").GetInt32(), 1, line.GetProperty("total").GetInt32() - 1);
+        Assert.Contains("read the missing items as dropped out", line.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task<List<string>> LandSampleAsync()
     {
         await new SampleGenerator(_raw).WriteAsync(new SampleOptions(Days: 1, Items: 60, Seed: 3));
