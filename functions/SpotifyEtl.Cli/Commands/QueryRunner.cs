@@ -242,7 +242,7 @@ internal static class QueryRunner
                 $"pages' entries). A copy leaves quarantine/ once a 'spotify-etl transform --lake {ShellWord.Of(lake)}' reads its raw object through (mended by hand, or " +
                 "read by a version that knows its shape) or finds it removed from raw/.");
         }
-        if (PartialPlaylistDays.Warning(lake) is { } partial)
+        if (PartialPlaylistDays.Warning(lake, database) is { } partial)
         {
             CliErrors.Warn(Console.Error, partial);
         }

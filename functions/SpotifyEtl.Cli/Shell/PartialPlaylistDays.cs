@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -11,7 +12,7 @@ namespace SpotifyEtl.Cli.Shell;
 /// as the transforms that wrote them found them: <c>state/partial-playlists.tsv</c>, a line per playlist and day (the day,
 /// the playlist's id, the items landed, the list's total). The tables cannot say it themselves, and the questions that
 /// compare a playlist's versions or days read the items missing there as dropped out, so <c>query</c> and <c>report</c>
-/// say so, as the transform did. Each transform replaces the lines of the days it wrote: a day extracted again whole
+/// say so while the day's version is one the answers compare, as the transform says it of the latest day. Each transform replaces the lines of the days it wrote: a day extracted again whole
 /// leaves the file.
 /// </summary>
 internal static class PartialPlaylistDays
@@ -65,18 +66,55 @@ internal static class PartialPlaylistDays
         return read;
     }
 
-    /// <summary>What the answers read wrongly because of those days, and what mends them; null for a lake with none.</summary>
-    public static string? Warning(string lake)
+    /// <summary>
+    /// The days among those recorded whose version of the playlist is one of its two latest (the versions playlist_changes
+    /// compares, by the last day each was seen), with what they make the answers read wrongly and what mends them; null for
+    /// none. An older partial day no longer moves that question, and is not said on every query for ever, as the transform
+    /// says only the latest day's. Should the playlists table not be readable, every recorded day is said: the query that
+    /// reads it will name the damage.
+    /// </summary>
+    public static string? Warning(string lake, LakeDatabase database)
     {
         var partial = Read(lake);
         if (partial.Count == 0)
         {
             return null;
         }
+        try
+        {
+            var latest = database.Read(LatestVersionDays, "the playlists' two latest versions").Rows
+                .Select(row => (row[0], row[1])).ToHashSet();
+            partial = [.. partial.Where(p => latest.Contains((p.PlaylistId, $"{p.SnapshotDate:yyyy-MM-dd}")))];
+        }
+        catch (Exception exception) when (exception is LakeException or QueryFailedException)
+        {
+            // Said as recorded.
+        }
+        if (partial.Count == 0)
+        {
+            return null;
+        }
         var named = string.Join(", ", partial.TakeLast(3).Reverse().Select(p => $"playlist {p.PlaylistId} on {p.SnapshotDate:yyyy-MM-dd} ({p.Entries:N0} of {p.Total:N0} items)"));
         return $"{partial.Count} {(partial.Count == 1 ? "day of a playlist holds" : "days of playlists hold")} only part of the list, every extraction of the day " +
-               $"that read it having stopped partway: {named}{(partial.Count > 3 ? $", and {partial.Count - 3} earlier" : "")}. The questions that compare a " +
-               "playlist's versions or days (playlist_changes, days_on_playlist, playlist_top_songs) read its missing items as dropped out that day. " +
-               "Extracting again on that day (UTC) and transforming replaces the part; a day already past keeps it.";
+               $"that read it having stopped partway: {named}{(partial.Count > 3 ? $", and {partial.Count - 3} earlier" : "")}. Its version is one of the two " +
+               "latest of the playlist, which playlist_changes compares, reading the missing items as dropped out (or, once a newer version is seen, as new " +
+               "entries); days_on_playlist and playlist_top_songs count them off that day. Extracting again on that day (UTC) and transforming replaces the part.";
     }
+
+    /// <summary>Each playlist's days (yyyy-MM-dd) whose version is one of its two latest by the last day each was seen.</summary>
+    private const string LatestVersionDays = """
+        WITH version AS (
+            SELECT playlist_id, playlist_snapshot_id, MAX(snapshot_date) AS last_seen
+            FROM playlists
+            GROUP BY playlist_id, playlist_snapshot_id
+        ),
+        ranked AS (
+            SELECT playlist_id, playlist_snapshot_id, ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY last_seen DESC) AS recency
+            FROM version
+        )
+        SELECT p.playlist_id, strftime(CAST(p.snapshot_date AS DATE), '%Y-%m-%d') AS snapshot_date
+        FROM playlists AS p
+        JOIN ranked AS r ON r.playlist_id = p.playlist_id AND r.playlist_snapshot_id IS NOT DISTINCT FROM p.playlist_snapshot_id
+        WHERE r.recency <= 2
+        """;
 }
