@@ -72,7 +72,9 @@ function refuseIf(problem: string | undefined): void {
     if (problem !== undefined) {
         throw new pulumi.RunError(`Invalid bootstrap configuration:\n  - spotify-stack-ci:${problem}`);
     }
-}const region = aws.getRegionOutput().region;
+}
+
+const region = aws.getRegionOutput().region;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
 // aws, aws-cn or aws-us-gov: every ARN the policies name is in the account's partition, as the stack program's are.
 const partition = aws.getPartitionOutput({}).partition;
