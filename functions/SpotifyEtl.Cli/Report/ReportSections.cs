@@ -78,8 +78,9 @@ internal static class ReportSections
             "playlist_top_songs", EmptyHint: NoPlaylist),
         new("playlist-changes", Playlists, "Movement between versions",
             "What changed between each playlist's two latest versions: the songs that arrived and the songs that left.",
-            "playlist_changes", EmptyHint: "No song arrived on or left a playlist between its two latest versions. A playlist needs a second version, which an extraction " +
-                "that finds it changed adds (" + Extraction + "); a change that only moves songs, or lists one again, makes a version with the same songs."),
+            "playlist_changes", EmptyHint: "No song arrived on or left a playlist: this section compares each playlist's two latest versions, and no playlist " +
+                "in the lake has two that differ in their songs. It shows the playlists " + Extract + ". A playlist gets a second version when an extraction " +
+                "finds it changed; a change that only moves songs, or lists one again, makes a version with the same songs."),
         new("days-on-playlist", Playlists, "Days on playlist",
             "The songs that have stayed longest on their playlists (the top 15 in the chart).",
             "days_on_playlist", (r, _, size) => Charts.Ranking(size, r.Rows.Take(15).ToList(), row => string.IsNullOrEmpty(row[0]) ? row[1] ?? "" : row[1] + Svg.Joiner + row[0], r.Columns.ToList().IndexOf("days_on_playlist"), "Days on the playlist", "days", "Songs with the most days on their playlists"),

@@ -61,7 +61,7 @@ public sealed class QueryTableWidthTests
     /// <summary>An empty answer says what would fill it, as the report's section does, besides saying that it is empty.</summary>
     [Theory]
     [InlineData("top_tracks_movement", "Needs two rankings of top tracks")]
-    [InlineData("playlist_changes", "No song arrived on or left a playlist between its two latest versions.")]
+    [InlineData("playlist_changes", "No song arrived on or left a playlist: this query compares each")]
     [InlineData("no_such_section", null)]
     public void An_empty_answer_says_what_would_fill_it(string query, string? hint)
     {

@@ -61,6 +61,13 @@ public sealed partial class ReportEmptyStatesTests : IDisposable
             Assert.Contains("spotify-etl extract", note, StringComparison.Ordinal);
             Assert.Contains("The imported listening history is charted under Lifetime history.", note, StringComparison.Ordinal);
         }
+        // The playlist sections do not speak of playlists the lake does not hold (a second version, songs that left).
+        foreach (var section in new[] { "playlist-top-songs", "playlist-changes", "days-on-playlist" })
+        {
+            Assert.True(notes.TryGetValue(section, out var note), $"{section} has no note");
+            Assert.DoesNotContain("between its two latest versions", note, StringComparison.Ordinal);
+            Assert.Contains("spotify-etl extract", note, StringComparison.Ordinal);
+        }
         // The skip rate's note does not speak of a first play there is not.
         Assert.True(notes.TryGetValue("skip-rate", out var skips), "the skip-rate section has no note");
         Assert.StartsWith("No skip estimate yet: it needs two plays or more", skips, StringComparison.Ordinal);
