@@ -12,8 +12,8 @@ namespace SpotifyEtl.Cli.Shell;
 /// as the transforms that wrote them found them: <c>state/partial-playlists.tsv</c>, a line per playlist and day (the day,
 /// the playlist's id, the items landed, the list's total). The tables cannot say it themselves, and the questions that
 /// compare a playlist's versions or days read the items missing there as dropped out, so <c>query</c> and <c>report</c>
-/// say so while the day's version is one the answers compare, as the transform says it of the latest day. Each transform replaces the lines of the days it wrote: a day extracted again whole
-/// leaves the file.
+/// say so while the day's version is one the answers compare, as the transform says it of the latest day. Each transform
+/// replaces the lines of the days it wrote: a day extracted again whole leaves the file.
 /// </summary>
 internal static class PartialPlaylistDays
 {
@@ -29,7 +29,10 @@ internal static class PartialPlaylistDays
             .OrderBy(p => p.SnapshotDate).ThenBy(p => p.PlaylistId, StringComparer.Ordinal).ToList();
         if (kept.Count == 0)
         {
-            File.Delete(PathOf(lake));
+            if (File.Exists(PathOf(lake)))
+            {
+                File.Delete(PathOf(lake));
+            }
             return;
         }
         var text = new StringBuilder();
