@@ -33,11 +33,12 @@ public sealed class DemoHoldsItsLakeTests : IDisposable
         var files = Snapshot(lake);
 
         Process demo;
+        Task<string> output;
         // Held here as a query reading the lake, or another demo building it, holds it.
         using (new FileStream(Path.Combine(lake, LocalFolderStore.TemporaryFolder, LakeLock.WriterLockFile), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
             demo = Process.Start(SpotifyEtlProcess.StartInfo(Demo(lake)))!;
-            var output = demo.StandardOutput.ReadToEndAsync();
+            output = demo.StandardOutput.ReadToEndAsync();
             var errors = new System.Text.StringBuilder();
             while (!errors.ToString().Contains("waiting for it to end", StringComparison.Ordinal))
             {
@@ -50,11 +51,11 @@ public sealed class DemoHoldsItsLakeTests : IDisposable
             Assert.Equal(files.Keys, waiting.Keys);
             Assert.All(files, file => Assert.Equal(file.Value, waiting[file.Key]));
             Assert.False(demo.HasExited);
-            _ = output;
         }
         var rest = await demo.StandardError.ReadToEndAsync();
         await demo.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(demo.ExitCode == 0, $"exit {demo.ExitCode}: {rest}");
+        Assert.Contains($"Report: {Path.Combine(lake, "report.html")}", await output, StringComparison.Ordinal);
         Assert.Equal(before.Output, Answers(lake).Output);
     }
 
