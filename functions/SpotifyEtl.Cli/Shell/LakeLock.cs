@@ -72,25 +72,9 @@ internal static class LakeLock
     /// </summary>
     public static void WaitForWriter(string root, CancellationToken cancellationToken)
     {
-        lock (Gate)
+        if (File.Exists(Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder, WriterLockFile)))
         {
-            if (Writing.ContainsKey(root))
-            {
-                return;
-            }
-        }
-        var path = Path.Combine(root, SpotifyEtl.Storage.LocalFolderStore.TemporaryFolder, WriterLockFile);
-        if (!File.Exists(path))
-        {
-            return;
-        }
-        try
-        {
-            Wait(root, path, FileAccess.Read, FileShare.ReadWrite, cancellationToken).Lock.Dispose();
-        }
-        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
-        {
-            // A lock that cannot be opened (a read-only lake) has no writer behind it; one gone meanwhile, none left.
+            EnterReader(root, cancellationToken)?.Dispose();
         }
     }
 

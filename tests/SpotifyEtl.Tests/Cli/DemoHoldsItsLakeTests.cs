@@ -37,15 +37,8 @@ public sealed class DemoHoldsItsLakeTests : IDisposable
         // Held here as a query reading the lake, or another demo building it, holds it.
         using (new FileStream(Path.Combine(lake, LocalFolderStore.TemporaryFolder, LakeLock.WriterLockFile), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
-            demo = Process.Start(SpotifyEtlProcess.StartInfo(Demo(lake)))!;
+            (demo, _) = await SpotifyEtlProcess.StartWaiting(Demo(lake), "the demo beside the command holding its lake");
             output = demo.StandardOutput.ReadToEndAsync();
-            var errors = new System.Text.StringBuilder();
-            while (!errors.ToString().Contains("waiting for it to end", StringComparison.Ordinal))
-            {
-                var line = await demo.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-                Assert.True(line is not null, $"the demo ended beside the command holding its lake: {errors}");
-                errors.AppendLine(line);
-            }
             // Every file of the lake as the first demo left it (the locks aside), none emptied while the other command runs.
             var waiting = Snapshot(lake);
             Assert.Equal(files.Keys, waiting.Keys);

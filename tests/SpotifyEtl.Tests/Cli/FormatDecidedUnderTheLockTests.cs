@@ -85,16 +85,9 @@ public sealed class FormatDecidedUnderTheLockTests : IDisposable
         // another writer's tables land in `written`.
         using (new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
-            var errors = new System.Text.StringBuilder();
-            while (!errors.ToString().Contains("waiting for it to end", StringComparison.Ordinal))
-            {
-                var line = await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-                Assert.True(line is not null, $"{verb} ended before it waited for the lock: {errors}");
-                errors.AppendLine(line);
-            }
+            (process, var errors) = await SpotifyEtlProcess.StartWaiting(arguments, verb);
             // The holder may be a writer or a reader: a writer waiting says the tables are in use, not who uses them.
-            Assert.Contains($"another spotify-etl is using the tables of {lake} (writing them, or a query or report reading them)", errors.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"another spotify-etl is using the tables of {lake} (writing them, or a query or report reading them)", errors, StringComparison.Ordinal);
             TempFolder.CopyTree(TablesIn(written), Path.Combine(lake, "transformed"));
         }
         var output = process.StandardOutput.ReadToEndAsync();

@@ -62,15 +62,8 @@ public sealed class ReadersWaitForAFirstWriteTests : IDisposable
         Process process;
         using (new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            process = Process.Start(SpotifyEtlProcess.StartInfo(Arguments(reader, lake)))!;
-            var errors = new System.Text.StringBuilder();
-            while (!errors.ToString().Contains("waiting for it to end", StringComparison.Ordinal))
-            {
-                var line = await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-                Assert.True(line is not null, $"{reader} ended before the {writer} it started beside: {errors}");
-                errors.AppendLine(line);
-            }
-            Assert.Contains($"another spotify-etl is writing the tables of {lake}", errors.ToString(), StringComparison.Ordinal);
+            (process, var errors) = await SpotifyEtlProcess.StartWaiting(Arguments(reader, lake), $"{reader}, started beside the {writer},");
+            Assert.Contains($"another spotify-etl is writing the tables of {lake}", errors, StringComparison.Ordinal);
             Assert.False(process.HasExited, $"{reader} ended while the {writer} held the tables");
             // The writer ends: its tables (and what it keeps beside them) written, its mark taken off.
             if (writer == "import")

@@ -12,6 +12,23 @@ internal static class SpotifyEtlProcess
 {
     public const string Variable = "SPOTIFY_ETL_CLI";
 
+    /// <summary>
+    /// Starts spotify-etl and reads its stderr until it says it is waiting for another process's lock (held by the test);
+    /// returns the process, still running, and what it said so far. Fails when it ends, or says nothing, first.
+    /// </summary>
+    public static async Task<(Process Process, string Errors)> StartWaiting(IEnumerable<string> arguments, string what)
+    {
+        var process = Process.Start(StartInfo(arguments))!;
+        var errors = new System.Text.StringBuilder();
+        while (!errors.ToString().Contains("waiting for it to end", StringComparison.Ordinal))
+        {
+            var line = await process.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Xunit.Assert.True(line is not null, $"{what} ended before it waited for the lock: {errors}");
+            errors.AppendLine(line);
+        }
+        return (process, errors.ToString());
+    }
+
     public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var executable = Environment.GetEnvironmentVariable(Variable);
