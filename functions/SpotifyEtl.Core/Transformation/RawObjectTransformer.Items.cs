@@ -95,7 +95,8 @@ public static partial class RawObjectTransformer
             output.SkippedUnavailable++;
             return null;
         }
-        if (string.Equals(track.Type, "episode", StringComparison.Ordinal))
+        // An episode says so in its type or, served in a track's shape, in its episode flag.
+        if (string.Equals(track.Type, "episode", StringComparison.Ordinal) || track.Episode)
         {
             output.SkippedEpisodes++;
             return null;
@@ -106,8 +107,15 @@ public static partial class RawObjectTransformer
         }
         if (string.IsNullOrEmpty(track.Id))
         {
-            // A local file's id is null; one that says it is no local file, or has no id at all, is a shape not known.
-            if (!track.HasId || (track.IsLocal ?? entryIsLocal) == false)
+            // A local file's id is null, and so is that of a track Spotify no longer serves (removed, or not in the
+            // account's market), which says it is no local file. An empty id, or none at all, is a shape not known.
+            var isLocal = track.IsLocal ?? entryIsLocal;
+            if (isLocal == false && track.HasId && track.Id is null)
+            {
+                output.SkippedUnavailable++;
+                return null;
+            }
+            if (!track.HasId || isLocal == false)
             {
                 output.Unread($"items[{index}] holds a track without an \"id\"");
                 return null;

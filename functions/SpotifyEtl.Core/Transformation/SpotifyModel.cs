@@ -59,6 +59,8 @@ internal sealed class SpotifyTrack
     public int? DiscNumber;
     public bool? Explicit;
     public bool? IsLocal;
+    /// <summary>The <c>episode</c> flag of a playlist's track object: true for a podcast episode served in a track's shape.</summary>
+    public bool Episode;
     public int? Popularity;
     public string? Isrc;
     public string? Url;
@@ -81,6 +83,7 @@ internal sealed class SpotifyTrack
         PendingUrl.Clear();
         DurationMs = TrackNumber = DiscNumber = Popularity = null;
         Explicit = IsLocal = null;
+        Episode = false;
         Album = null;
         Artists = null;
         return this;

@@ -180,6 +180,8 @@ internal static class SpotifyReader
             else if (reader.ValueTextEquals("external_urls"u8)) { track.Url = Link(ref reader, path.Then("external_urls"), track.PendingUrl, SpotifyUrls.Track, shared: false); }
             else if (reader.ValueTextEquals("album"u8)) { track.Album = Album(ref reader, path.Then("album"), track); }
             else if (reader.ValueTextEquals("artists"u8)) { track.Artists = Artists(ref reader, path.Then("artists"), track); }
+            // Read only to tell an episode: a flag of another shape is a track's, as before it was read.
+            else if (reader.ValueTextEquals("episode"u8)) { reader.Read(); track.Episode = reader.TokenType == JsonTokenType.True; reader.Skip(); }
             else { reader.Read(); reader.Skip(); }
         }
         return track;

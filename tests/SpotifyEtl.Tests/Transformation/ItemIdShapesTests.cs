@@ -9,8 +9,9 @@ namespace SpotifyEtl.Tests.Transformation;
 /// <summary>
 /// Items whose id is missing in one of its forms (no "id", a null one, an empty one) are told apart from local files and
 /// never dropped without a word: a local file (<c>is_local</c> true, its id null) is skipped as one, a track that says it
-/// is no local file and has no id is counted unreadable (the count an alarm watches), and so is a ranked artist without
-/// an id. A repeated field's last value counts, a play's <c>context</c> too.
+/// is no local file and whose id is null is one Spotify no longer serves (counted unavailable), a track with an empty id
+/// or none is counted unreadable (the count an alarm watches), and so is a ranked artist without an id. A repeated
+/// field's last value counts, a play's <c>context</c> too.
 /// </summary>
 public sealed class ItemIdShapesTests
 {
@@ -34,7 +35,7 @@ public sealed class ItemIdShapesTests
         foreach (var source in new[] { RawSource.PlaylistItems, RawSource.RecentlyPlayed, RawSource.SavedTracks, RawSource.TopTracks })
         {
             var items = new List<string>();
-            var (local, unreadable, songs) = (0, 0, 0);
+            var (local, unavailable, unreadable, songs) = (0, 0, 0, 0);
             for (var i = 0; i < random.Next(4, 30); i++)
             {
                 string track;
@@ -54,11 +55,18 @@ public sealed class ItemIdShapesTests
                         local++;
                         break;
                     default:
-                        // Says it is no local file (itself, or its playlist entry), or has no id at all: not a shape
-                        // this version knows.
+                        // Says it is no local file (itself, or its playlist entry): with a null id, a track Spotify
+                        // no longer serves; with an empty one, or with no id at all, not a shape this version knows.
                         var noId = NoId[random.Next(NoId.Length)];
                         track = TrackWithout(noId, (noId.Length == 0 || source == RawSource.PlaylistItems) && random.Next(2) == 0 ? "" : ",\"is_local\":false");
-                        unreadable++;
+                        if (noId == "\"id\":null,")
+                        {
+                            unavailable++;
+                        }
+                        else
+                        {
+                            unreadable++;
+                        }
                         break;
                 }
                 items.Add(source switch
@@ -80,8 +88,70 @@ public sealed class ItemIdShapesTests
             }
             var rows = Transform(source, json, subject);
 
-            Assert.Equal((items.Count, local, unreadable), (rows.ItemsRead, rows.SkippedLocalFiles, rows.Unreadable));
+            Assert.Equal((items.Count, local, unavailable, unreadable), (rows.ItemsRead, rows.SkippedLocalFiles, rows.SkippedUnavailable, rows.Unreadable));
             Assert.Equal(songs, rows.Songs.Count);
+        }
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void A_page_of_tracks_Spotify_no_longer_serves_is_kept_and_counts_them_unavailable_not_unreadable(int seed)
+    {
+        // A playlist whose tracks were all removed from Spotify (greyed out in the app) serves a page of such tracks:
+        // their ids null, each saying it is no local file. The page is read whole, not set aside as of an unknown shape.
+        var random = new Random(seed);
+        var count = random.Next(1, 50);
+        var entries = Enumerable.Range(0, count).Select(_ =>
+            Entry(TrackWithout("\"id\":null,", random.Next(2) == 0 ? ",\"is_local\":false" : ""))).ToArray();
+
+        var rows = Transform(RawSource.PlaylistItems, Page(0, entries), "p1");
+
+        Assert.Equal((count, count, 0, 0), (rows.ItemsRead, rows.SkippedUnavailable, rows.Unreadable, rows.Songs.Count));
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public void An_episode_served_in_a_tracks_shape_is_skipped_as_an_episode_in_every_source(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var source in new[] { RawSource.PlaylistItems, RawSource.RecentlyPlayed, RawSource.SavedTracks, RawSource.TopTracks })
+        {
+            var items = new List<string>();
+            var (episodes, songs) = (0, 0);
+            for (var i = 0; i < random.Next(2, 30); i++)
+            {
+                var track = Track($"t{i}", $"Song {i}", AlbumA, Artist("art1", "A"));
+                switch (random.Next(3))
+                {
+                    case 0:
+                        // Spotify's track-shaped episode: its type says track, its episode flag says otherwise.
+                        track = track.Insert(1, "\"episode\":true,\"track\":false,");
+                        episodes++;
+                        break;
+                    case 1:
+                        track = track.Insert(1, "\"episode\":false,\"track\":true,");
+                        songs++;
+                        break;
+                    default:
+                        songs++;
+                        break;
+                }
+                items.Add(source switch
+                {
+                    RawSource.PlaylistItems => Entry(track),
+                    RawSource.RecentlyPlayed => Play(track, $"2026-11-20T05:{i:00}:00Z"),
+                    RawSource.SavedTracks => Saved(track, "2026-01-01T00:00:00Z"),
+                    _ => track,
+                });
+            }
+
+            var rows = Transform(source, Page(0, [.. items]), source == RawSource.TopTracks ? "short_term" : "me");
+
+            Assert.Equal((episodes, 0, songs), (rows.SkippedEpisodes, rows.Unreadable, rows.Songs.Count));
         }
     }
 
