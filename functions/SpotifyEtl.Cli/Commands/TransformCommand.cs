@@ -139,6 +139,11 @@ internal static partial class TransformCommand
                     throw new CliException(ExitCodes.IoError, $"{raw} is a folder this user cannot list (permission denied, or an error reading it), so its raw objects cannot be read. " +
                         "Run as the user who owns the lake, or give this one read and search permission on it and the folders below it (chmod, as their owner).");
                 }
+                if (UnfinishedTransform.Landings(lakeFolder.FullName) is { Count: > 0 } landings)
+                {
+                    // A landing stopped before its first file: what the lake lacks is that input, not a sample.
+                    throw new CliException(ExitCodes.DataError, $"No raw objects found in {raw}: " + UnfinishedTransform.LandingWarning(lakeFolder.FullName, landings));
+                }
                 throw TablesInstead.ForLake(lakeFolder.FullName) is { } tables ? new CliException(ExitCodes.DataError, tables) : NoRawObjects(raw);
             }
             else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))

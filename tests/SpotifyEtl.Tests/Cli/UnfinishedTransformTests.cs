@@ -292,6 +292,31 @@ public sealed class UnfinishedTransformTests
         AssertAnswersAsACleanRun(lake, whole);
     }
 
+    /// <summary>
+    /// Stopped before its first file landed (killed right after it named the landing), a <c>transform --input</c> leaves a
+    /// lake holding nothing but that name: a transform of the lake names the input to land, not a sample to make.
+    /// </summary>
+    [Fact]
+    public void A_transform_input_stopped_before_its_first_file_is_named_by_a_transform_of_the_lake()
+    {
+        using var folder = new Support.TempFolder();
+        var sample = folder["sample"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", sample, "--days", "2", "--items", "40", "--seed", "5").ExitCode);
+        var input = Path.Combine(sample, "raw");
+        var lake = folder["lake"];
+        SpotifyEtl.Cli.Shell.UnfinishedTransform.BeginLanding(lake, input);
+
+        var inPlace = DemoCommandTests.RunCli("transform", "--lake", lake);
+
+        Assert.True(inPlace.ExitCode == 65, $"exit {inPlace.ExitCode}: {inPlace.Errors}");
+        Assert.Contains($"a 'transform --input' stopped while copying the raw files of {input} into this lake", inPlace.Errors, StringComparison.Ordinal);
+        Assert.Contains($"Run 'spotify-etl transform --input {input} --lake {lake}' to finish it", inPlace.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("spotify-etl sample", inPlace.Errors, StringComparison.Ordinal);
+        var finished = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
+        Assert.True(finished.ExitCode == 0, finished.Errors);
+        Assert.Empty(SpotifyEtl.Cli.Shell.UnfinishedTransform.Landings(lake));
+    }
+
     [Fact]
     public void A_landing_named_with_a_path_of_any_characters_reads_back_as_that_path_and_goes_once_ended()
     {
