@@ -59,11 +59,15 @@ internal static class ImportCommand
             var report = await RunAsync(inputs, lakeFolder, chosen, cancellationToken, LakeFormat.Given(parse, format)).ConfigureAwait(false);
             var exit = report.ImportedFiles == 0 ? ExitCodes.DataError
                 : report.NeedsAttention ? ExitCodes.Partial : ExitCodes.Success;
+            // The API's raw responses given for an export: one error names the command that reads them, and a table of
+            // every page ignored (hundreds, for a sample) would only stand before it.
+            var rawInstead = report.NothingImported is null ? null
+                : RawLanding.RawResponsesInstead([.. report.Files.Select(f => f.Input)], [.. inputs.Select(i => i.FullName)], lakeFolder.FullName);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, ImportReportContext.Default.ImportReport));
             }
-            else if (report.Files.Count > 0)
+            else if (report.Files.Count > 0 && rawInstead is null)
             {
                 // Inputs holding no file have no table to show: the error below says what to import instead.
                 ImportRender.Report(report, lakeFolder.FullName);
@@ -86,8 +90,8 @@ internal static class ImportCommand
             }
             if (report.NothingImported is { } nothing)
             {
-                // Fatal (exit 65), so an error, not a warning: the report above says what became of each file.
-                CliErrors.Error(Console.Error, RawLanding.RawResponsesInstead([.. report.Files.Select(f => f.Input)], [.. inputs.Select(i => i.FullName)], lakeFolder.FullName) ?? nothing);
+                // Fatal (exit 65), so an error, not a warning: the report above, if any, says what became of each file.
+                CliErrors.Error(Console.Error, rawInstead ?? nothing);
             }
             return exit;
         });

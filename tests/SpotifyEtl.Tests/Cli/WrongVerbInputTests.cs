@@ -77,6 +77,8 @@ public sealed class WrongVerbInputTests : IDisposable
 
         Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
         Assert.Contains("the Spotify API's raw responses", refused.Errors, StringComparison.Ordinal);
+        // The error alone: no table of every response ignored standing before it.
+        Assert.True(refused.Output.Length == 0, refused.Output);
         var told = Regex.Match(refused.Errors, @"spotify-etl (transform --input .*? --lake \S+)\.", RegexOptions.Multiline);
         Assert.True(told.Success, refused.Errors);
         var transformed = DemoCommandTests.RunCli(Words(told.Groups[1].Value));
