@@ -29,7 +29,7 @@ internal static class Render
     /// </summary>
     public static void Transform(TransformBatchReport report, string lake)
     {
-        var tables = new Table().Border(TableBorder.Rounded).Title("Tables written by this run").AddColumn("table").AddColumn("days").AddColumn(new TableColumn("rows").RightAligned());
+        var tables = new Table().Border(TableBorder.Rounded).Title("Tables written by this run").AddColumn("table").AddColumn(new TableColumn("days").RightAligned()).AddColumn(new TableColumn("rows").RightAligned());
         foreach (var table in TableNames.Published)
         {
             var partitions = report.Partitions.Where(p => p.Key.StartsWith(table + "/", StringComparison.Ordinal)).ToList();
@@ -91,13 +91,14 @@ internal static class Render
                 table.AddRow(row);
             }
             var drawn = table.Draw(console.Profile.Width, out var cutHere);
+            console.Write(drawn);
             if (result.Rows.Count == 0)
             {
-                // What would fill it, as the report's section says: an empty answer of a young lake is no fault.
+                // What would fill it, as the report's section says: an empty answer of a young lake is no fault. A line of
+                // its own under the table, read from the left as the question above it.
                 var hint = Report.ReportSections.EmptyHint(result.Name, holdsHistory);
-                drawn.Caption(hint is null ? "(no rows)" : $"(no rows) {hint}");
+                console.WriteLine(hint is null ? "(no rows)" : $"(no rows) {hint}");
             }
-            console.Write(drawn);
             cut |= cutHere;
         }
         if (cut)

@@ -48,7 +48,9 @@ internal sealed class TerminalTable
         {
             var header = Cut(_headers[c], widths[c]);
             cut |= header != _headers[c];
-            table.AddColumn(new TableColumn(new Text(header)) { Width = widths[c], NoWrap = true });
+            // A column of numbers is aligned as numbers, on the right, every value of it: a song named "1979" among names is a name.
+            var numeric = _rows.Any(row => row[c].Length > 0) && _rows.All(row => row[c].Length == 0 || IsNumber(row[c]));
+            table.AddColumn(new TableColumn(new Text(header)) { Width = widths[c], NoWrap = true, Alignment = numeric ? Justify.Right : Justify.Left });
         }
         foreach (var row in _rows)
         {
@@ -119,6 +121,8 @@ internal sealed class TerminalTable
         }
         return widths;
     }
+
+    private static bool IsNumber(string text) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>The columns <paramref name="text"/> takes, counted as the table counts them.</summary>
     public static int Width(string text) => text.GetCellWidth();

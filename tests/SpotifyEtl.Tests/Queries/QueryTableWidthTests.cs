@@ -1,5 +1,6 @@
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Report;
 using SpotifyEtl.Tests.Support;
 using Xunit;
 
@@ -74,6 +75,39 @@ public sealed class QueryTableWidthTests
         if (hint is not null)
         {
             Assert.Contains(hint, drawn, StringComparison.Ordinal);
+        }
+        // On a terminal narrower than the hint, it is wrapped to the terminal's width and read from the left, not broken to
+        // the table's width and centred under it.
+        var narrow = PlainConsole.Draw(60, console => Render.Queries([empty], false, console), unicode: true).ReplaceLineEndings("\n").Split('\n');
+        var said = narrow.SkipWhile(line => !line.StartsWith("(no rows)", StringComparison.Ordinal)).TakeWhile(line => line.Length > 0).ToList();
+        Assert.All(said, line => Assert.False(line.StartsWith(' ') || line.Length > 60, line));
+        Assert.Equal(hint is null ? "(no rows)" : $"(no rows) {ReportSections.EmptyHint(query, false)}", string.Join(' ', said.Select(line => line.TrimEnd())));
+    }
+
+    /// <summary>A column of numbers reads as one, right-aligned, on any terminal; one holding a name among numbers is text.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_column_of_numbers_is_aligned_on_the_right_and_a_column_of_text_on_the_left(int seed)
+    {
+        var random = new Random(seed);
+        var rows = Enumerable.Range(0, random.Next(2, 12)).Select(i => (IReadOnlyList<string?>)
+            [Word(random, random.Next(3, 12)), $"{random.Next(1, 10) * (int)Math.Pow(10, random.Next(0, 5))}", i == 0 ? "1979" : $"{random.Next(100)}", i == 0 ? null : $"{random.NextDouble():0.##}"]).ToList();
+        rows.Add([Word(random, 4), "7", "Song", "0.5"]);
+        var result = new QueryResult("q", "?", ["name", "plays", "title", "share"], rows);
+
+        var lines = Draw([result], 120, unicode: true).ReplaceLineEndings("\n").Split('\n').Where(line => line.StartsWith('│')).Skip(1).ToList();
+
+        Assert.Equal(rows.Count, lines.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var cells = lines[r].Split('│')[1..^1];
+            // name and title: text on the left; plays and share: numbers on the right (a null as an empty cell).
+            Assert.StartsWith($" {rows[r][0]}", cells[0], StringComparison.Ordinal);
+            Assert.EndsWith($"{rows[r][1]} ", cells[1], StringComparison.Ordinal);
+            Assert.StartsWith($" {rows[r][2]}", cells[2], StringComparison.Ordinal);
+            Assert.EndsWith($"{rows[r][3] ?? ""} ", cells[3], StringComparison.Ordinal);
         }
     }
 }
