@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
 
@@ -8,8 +9,12 @@ internal static class QueryCommand
 {
     public static Command Create()
     {
-        var lake = CliOptions.Lake();
-        var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql)." };
+        var lake = CliOptions.Lake(required: false);
+        var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql; --list names them)." };
+        var list = new Option<bool>("--list")
+        {
+            Description = "List the named queries, each with the question it answers, and run none: no lake needed (with --json, a JSON array of name and question).",
+        };
         var json = CliOptions.Json("Print a JSON array on stdout, one object per query run, instead of the tables (for scripts).");
         var fromPartitions = new Option<bool>("--current-from-partitions")
         {
@@ -20,10 +25,29 @@ internal static class QueryCommand
             "Run the named queries (queries/*.sql, carried inside this tool; the same files as the Athena named queries) against " +
             "the lake with DuckDB in this process, through views named like the Glue tables, and print each result as a table.")
         {
-            lake, name, json, fromPartitions,
+            lake, name, list, json, fromPartitions,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(list))
+            {
+                if (result.GetResult(name) is not null || result.GetResult(fromPartitions) is not null)
+                {
+                    result.AddError("--list names the queries and runs none: give it alone (with --json, if a script reads it), or run one with --query NAME --lake DIR.");
+                }
+            }
+            else if (result.GetResult(lake) is null)
+            {
+                result.AddError("Option '--lake' is required: the lake whose tables the queries read (--list names the queries without one).");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(list))
+            {
+                List(parse.GetValue(json));
+                return ExitCodes.Success;
+            }
             var answers = await QueryRunner.RunAsync(parse.GetValue(lake)!.FullName, parse.GetValue(name), cancellationToken, parse.GetValue(fromPartitions),
                 types: parse.GetValue(json)).ConfigureAwait(false);
             if (parse.GetValue(json))
@@ -39,5 +63,24 @@ internal static class QueryCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The named queries and their questions: a table for a person, a JSON array for a script.</summary>
+    private static void List(bool json)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(QueryJson.SerializeList(NamedQueries.All));
+            return;
+        }
+        var table = new TerminalTable(["query", "the question it answers"]);
+        foreach (var query in NamedQueries.All)
+        {
+            table.AddRow([query.Name, query.Question]);
+        }
+        Consoles.Output.Write(table.Draw(Consoles.Output.Profile.Width, out var cut));
+        Consoles.Output.WriteLine(cut
+            ? $"Cut to fit {Consoles.Output.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows the questions whole."
+            : "Run one with: spotify-etl query --query NAME --lake DIR");
     }
 }

@@ -41,6 +41,26 @@ internal static class QueryJson
         return System.Text.Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
+    /// <summary>The named queries as <c>query --list --json</c> gives them: each one's name, question and how it answers.</summary>
+    public static string SerializeList(IEnumerable<NamedQuery> queries)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(output, Options))
+        {
+            writer.WriteStartArray();
+            foreach (var query in queries)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", query.Name);
+                writer.WriteString("question", query.Question);
+                writer.WriteString("description", query.Description);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
     private static void Write(Utf8JsonWriter writer, IEnumerable<QueryResult> results)
     {
         writer.WriteStartArray();
