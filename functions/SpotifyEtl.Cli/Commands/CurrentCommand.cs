@@ -33,8 +33,8 @@ internal static class CurrentCommand
             var rows = await RebuildAsync(folder, LakeFormat.Chosen(parse, format, folder), cancellationToken, LakeFormat.Given(parse, format)).ConfigureAwait(false);
             Console.Out.WriteLine(parse.GetValue(json)
                 ? JsonSerializer.Serialize(new CurrentJson(folder.FullName, rows.Days, rows.Tables), SummaryJsonContext.Default.CurrentJson)
-                : $"Rebuilt the current-state tables of {folder.FullName} from {rows.Days:N0} days' partitions: " +
-                  string.Join(", ", rows.Tables.Select(t => $"{t.Key} {t.Value:N0} rows")) + ".");
+                : $"Rebuilt the current-state tables of {folder.FullName} from {(rows.Days == 1 ? "1 day's" : $"{rows.Days:N0} days'")} partitions: " +
+                  string.Join(", ", rows.Tables.Select(t => $"{t.Key} {Counted.Of(t.Value, "row")}")) + ".");
             return ExitCodes.Success;
         });
         return command;

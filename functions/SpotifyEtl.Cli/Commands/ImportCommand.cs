@@ -85,8 +85,8 @@ internal static class ImportCommand
             if (exit == ExitCodes.Partial && report.Files.Any(f => f.NeedsAttention))
             {
                 // The report says which file and why; stderr says that there is something to read in it.
-                CliErrors.Warn(Console.Error, $"{report.SkippedFiles} files skipped, {report.BrokenFiles} read only in part (JSON that breaks off or is not valid, or text that is not UTF-8 or escapes that are half a character), " +
-                    $"{report.UnreadableRows} rows unreadable: each is named with its reason in the report.");
+                CliErrors.Warn(Console.Error, $"{Counted.Of(report.SkippedFiles, "file")} skipped, {report.BrokenFiles:N0} read only in part (JSON that breaks off or is not valid, or text that is not UTF-8 or escapes that are half a character), " +
+                    $"{Counted.Of(report.UnreadableRows, "row")} unreadable: each is named with its reason in the report.");
             }
             if (report.NothingImported is { } nothing)
             {

@@ -70,7 +70,7 @@ internal static partial class SampleCommand
             }
             else
             {
-                Console.WriteLine($"Wrote {Counted(summary.Objects, "raw object")} ({Sizes.Of(summary.Bytes)}): {Counted(summary.Playlists, "playlist")} over {Counted(summary.Days, "day")}, under {raw}");
+                Console.WriteLine($"Wrote {Counted.Of(summary.Objects, "raw object")} ({Sizes.Of(summary.Bytes)}): {Counted.Of(summary.Playlists, "playlist")} over {Counted.Of(summary.Days, "day")}, under {raw}");
             }
             return ExitCodes.Success;
         });
@@ -178,5 +178,4 @@ internal static partial class SampleCommand
         }
     }
 
-    private static string Counted(int count, string noun) => $"{count:N0} {noun}{(count == 1 ? "" : "s")}";
 }

@@ -15,14 +15,14 @@ internal static partial class TransformCommand
         if (run.Report.Quarantined is > 0 and var quarantined)
         {
             var (them, stay, leave) = quarantined == 1 ? ("it", "object stays", "its copy leaves") : ("them", "objects stay", "their copies leave");
-            CliErrors.Warn(Console.Error, $"{Counted(quarantined, "raw object was", "raw objects were")} set aside under " +
+            CliErrors.Warn(Console.Error, $"{Counted.Of(quarantined, "raw object was", "raw objects were")} set aside under " +
                 $"{Path.Combine(lake, LakeLayout.Quarantine.TrimEnd('/'))}, each copy with a .reason.txt beside it saying what was wrong; " +
                 $"the raw {stay} under {Path.Combine(lake, LakeLayout.Raw.TrimEnd('/'))}. Fix {them} there or re-extract {them}, {again}: " +
                 $"it reads {them} through, and {leave} quarantine/.");
         }
         if (run.Report.Unreadable > 0)
         {
-            CliErrors.Warn(Console.Error, $"{Counted(run.Report.Unreadable, "entry", "entries")} " +
+            CliErrors.Warn(Console.Error, $"{Counted.Of(run.Report.Unreadable, "entry", "entries")} " +
                 $"could not be read and {(run.Report.Unreadable == 1 ? "was" : "were")} not copied (the report says why): make each a readable file " +
                 $"or move it away, {again}.");
         }
@@ -64,5 +64,4 @@ internal static partial class TransformCommand
         }
     }
 
-    private static string Counted(int count, string one, string many) => $"{count:N0} {(count == 1 ? one : many)}";
 }

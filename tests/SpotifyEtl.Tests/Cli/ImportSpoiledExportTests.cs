@@ -131,7 +131,7 @@ public sealed class ImportSpoiledExportTests : IDisposable
         var run = DemoCommandTests.RunCli("import", _folder["my_spotify_data.zip"], "--lake", _folder["lake"], "--json");
 
         Assert.True(run.ExitCode == 3, run.Output + run.Errors);
-        Assert.Contains("1 files skipped", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("1 file skipped", run.Errors, StringComparison.Ordinal);
         using var report = System.Text.Json.JsonDocument.Parse(run.Output);
         var skipped = report.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("skipped").ValueKind == System.Text.Json.JsonValueKind.String);
         Assert.EndsWith("!endsong_1.json", skipped.GetProperty("input").GetString(), StringComparison.Ordinal);

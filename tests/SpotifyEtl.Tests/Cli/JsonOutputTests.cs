@@ -41,8 +41,9 @@ public sealed class JsonOutputTests : IDisposable
         var tables = root.GetProperty("tables").EnumerateObject().ToDictionary(table => table.Name, table => table.Value.GetInt32());
         Assert.Equal(["albums_current", "artists_current", "playlists_current", "song_artists_current", "songs_current"], tables.Keys.Order(StringComparer.Ordinal));
         // The same figures as the sentence: "... from 3 days' partitions: songs_current 5 rows, ...".
-        Assert.Contains($"from {root.GetProperty("days").GetInt32():N0} days' partitions", sentence.Output, StringComparison.Ordinal);
-        Assert.All(tables, table => Assert.Contains($"{table.Key} {table.Value:N0} rows", sentence.Output, StringComparison.Ordinal));
+        var days = root.GetProperty("days").GetInt32();
+        Assert.Contains(days == 1 ? "from 1 day's partitions" : $"from {days:N0} days' partitions", sentence.Output, StringComparison.Ordinal);
+        Assert.All(tables, table => Assert.Contains($"{table.Key} {table.Value:N0} {(table.Value == 1 ? "row" : "rows")}", sentence.Output, StringComparison.Ordinal));
         Assert.Contains(tables.Values, rows => rows > 0);
     }
 

@@ -42,6 +42,13 @@ public sealed class CurrentCommandTests : IDisposable
 
         Assert.True(current.ExitCode == 0, current.Errors);
         Assert.Contains("from 3 days' partitions", current.Output, StringComparison.Ordinal);
+        // One day, and a count of one, are said in the singular.
+        var oneDay = _folder["one day"];
+        Assert.Equal(0, DemoCommandTests.RunCli("sample", "--out", oneDay, "--days", "1", "--items", "1").ExitCode);
+        Assert.Equal(0, DemoCommandTests.RunCli("transform", "--lake", oneDay).ExitCode);
+        var ofOneDay = DemoCommandTests.RunCli("current", "--lake", oneDay);
+        Assert.Contains("from 1 day's partitions", ofOneDay.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\b1 rows\b", ofOneDay.Output);
         Assert.Equal(written, Read());
         var answered = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
         Assert.Equal(DemoCommandTests.RunCli("query", "--lake", lake, "--json", "--current-from-partitions").Output, answered.Output);
