@@ -18,10 +18,14 @@ internal sealed record ExtractSettings(string RawBucket, string SecretId, IReadO
         var bucket = Required(variable, StackContract.ExtractEnvironment.RawBucket);
         var secretId = Required(variable, StackContract.ExtractEnvironment.SecretId);
         var sources = ExtractionSource.ParseList(Required(variable, StackContract.ExtractEnvironment.Sources), StackContract.ExtractEnvironment.Sources);
-        var budget = variable(StackContract.ExtractEnvironment.TimeBudgetSeconds) is { Length: > 0 } value
-            && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : DefaultBudget;
+        // Unset, the default; set, it must be a budget: one misread would let Lambda end a run past its timeout, before
+        // it saves its state or writes its manifest, and hold the lease over the next run too.
+        var budgetText = variable(StackContract.ExtractEnvironment.TimeBudgetSeconds);
+        var budget = string.IsNullOrWhiteSpace(budgetText) ? DefaultBudget
+            : int.TryParse(budgetText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : throw new SpotifyConfigurationException($"The environment variable {StackContract.ExtractEnvironment.TimeBudgetSeconds} is " +
+                    $"'{ShownText.Of(budgetText, 40)}': it must be a whole number of seconds above 0 (the stack sets it below the extract function's timeout).");
         return new(bucket, secretId, sources, budget, ExtractorOptions.FromEnvironment(variable) with { ManifestsReadable = false });
     }
 

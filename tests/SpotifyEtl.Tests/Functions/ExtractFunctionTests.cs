@@ -509,6 +509,21 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.Contains("SPOTIFY_SOURCES", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    [InlineData("fourteen minutes")]
+    [InlineData("99999999999")]
+    public void Handler_refuses_a_time_budget_that_is_no_whole_number_of_seconds_before_calling_Spotify(string budget)
+    {
+        var error = Assert.Throws<SpotifyConfigurationException>(() => Function(new() { [ExtractFunction.TimeBudgetVariable] = budget }).RunHandler(Event()));
+
+        Assert.Contains($"{ExtractFunction.TimeBudgetVariable} is '{budget}': it must be a whole number of seconds above 0", error.Message, StringComparison.Ordinal);
+        Assert.Empty(SpotifyApi.ApiRequests);
+        Assert.Empty(SpotifyApi.TokenGrants);
+    }
+
     [Fact]
     public void Handler_reads_the_top_items_limit_and_refuses_one_out_of_range_before_calling_Spotify()
     {
