@@ -26,7 +26,7 @@ internal static class ProgressDisplay
                 task.MaxValue = Math.Max(1, expectedBytes.Value);
                 task.Value = Math.Min(bytes, task.MaxValue * 0.99);
             }
-            task.Description = $"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)";
+            task.Description = Fit($"{description}: {done:N0}{(total is null ? "" : $"/{total:N0}")} ({bytes / 1024.0 / 1024.0:N1} MiB)");
         });
 
     /// <summary>
@@ -39,7 +39,7 @@ internal static class ProgressDisplay
             task.IsIndeterminate = false;
             task.MaxValue = Math.Max(1, total);
             task.Value = Math.Max(0, number - 1);
-            task.Description = $"{description}: {number:N0}/{total:N0} ({Markup.Escape(name)})";
+            task.Description = Fit($"{description}: {number:N0}/{total:N0} ({name})");
         });
 
     /// <summary>
@@ -58,7 +58,7 @@ internal static class ProgressDisplay
             return await Display()
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask(description);
+                    var task = context.AddTask(Fit(description));
                     task.IsIndeterminate = true;
                     return await work(reporting(task)).ConfigureAwait(false);
                 }).ConfigureAwait(false);
@@ -81,10 +81,31 @@ internal static class ProgressDisplay
 
     private static bool _showing;
 
+    /// <summary>A terminal at least this wide shows the full bar and the time elapsed; a narrower one a short bar and no time.</summary>
+    private const int Wide = 120;
+
+    /// <summary>
+    /// The columns the display takes beside its description on a terminal <paramref name="width"/> wide: the bar, the
+    /// percentage ("100%"), on a wide terminal the time elapsed ("00:00:00"), and the spinner, each after a space.
+    /// </summary>
+    private static int Beside(int width) => (width >= Wide ? 40 + 1 + 8 : 10) + 1 + 4 + 1 + 1 + 1;
+
+    /// <summary>
+    /// <paramref name="text"/> as the display's description, cut with an ellipsis where it would not fit the line beside the
+    /// other columns: a description wider than its room would wrap, and every frame would add lines to the terminal.
+    /// </summary>
+    private static string Fit(string text)
+    {
+        var width = Consoles.Progress.Profile.Width;
+        return Markup.Escape(TerminalTable.Cut(TerminalTable.OneLine(text), Math.Max(8, width - Beside(width) - 1)));
+    }
+
     /// <summary>One line on stderr, cleared when the work ends, so what is printed next starts on a clean line.</summary>
-    private static Progress Display() => Consoles.Progress.Progress()
-        .AutoClear(true)
-        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn());
+    private static Progress Display() => Consoles.Progress.Profile.Width >= Wide
+        ? Consoles.Progress.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+        : Consoles.Progress.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 10 }, new PercentageColumn(), new SpinnerColumn());
 }
 
 /// <summary>

@@ -70,6 +70,30 @@ public sealed partial class QueryAndReportProgressTests(QueryAndReportProgressTe
         Assert.Equal(File.ReadAllBytes(page), pageShown);
     }
 
+    /// <summary>
+    /// On a terminal of any width, each frame of the display is one line: its description is cut to leave the bar and the
+    /// percentage their room, never wrapped onto lines that every frame would add to.
+    /// </summary>
+    [Theory]
+    [InlineData("report", 80)]
+    [InlineData("query", 72)]
+    [InlineData("report", 60)]
+    [InlineData("query", 130)]
+    public void Each_frame_of_the_display_is_one_line_on_a_terminal_of_any_width(string verb, int columns)
+    {
+        string[] arguments = verb == "report" ? [verb, "--lake", small.Lake, "--out", _folder["report.html"]] : [verb, "--lake", small.Lake];
+
+        var shown = PseudoTerminal.RunAt(columns, new Dictionary<string, string>(), "> /dev/null", arguments);
+
+        var frames = PseudoTerminal.WithoutEscapes(shown).Split('\n', '\r').Where(line => line.Contains("Running the", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(frames);
+        Assert.All(frames, frame =>
+        {
+            Assert.Matches(@"\d+%", frame);
+            Assert.InRange(System.Globalization.StringInfo.ParseCombiningCharacters(frame.TrimEnd()).Length, 1, columns);
+        });
+    }
+
     [Theory]
     [InlineData("query")]
     [InlineData("report")]

@@ -16,12 +16,16 @@ internal static partial class PseudoTerminal
     public static string Run(string redirection, params string[] arguments) => Run(new Dictionary<string, string>(), redirection, arguments);
 
     /// <summary><see cref="Run(string, string[])"/>, with extra environment variables.</summary>
-    public static string Run(IReadOnlyDictionary<string, string> environment, string redirection, params string[] arguments)
+    public static string Run(IReadOnlyDictionary<string, string> environment, string redirection, params string[] arguments) =>
+        RunAt(Columns, environment, redirection, arguments);
+
+    /// <summary><see cref="Run(string, string[])"/> on a terminal of <paramref name="columns"/> columns (<see cref="Screen"/> draws <see cref="Columns"/>).</summary>
+    public static string RunAt(int columns, IReadOnlyDictionary<string, string> environment, string redirection, params string[] arguments)
     {
         var cli = SpotifyEtlProcess.StartInfo(arguments);
         var command = string.Join(' ', new[] { cli.FileName }.Concat(cli.ArgumentList).Select(Quoted));
         var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])["-q", "-e", "-c", $"stty cols {Columns} rows 40; {command} {redirection}", "/dev/null"])
+        foreach (var argument in (string[])["-q", "-e", "-c", $"stty cols {columns} rows 40; {command} {redirection}", "/dev/null"])
         {
             start.ArgumentList.Add(argument);
         }
