@@ -242,7 +242,7 @@ public static class ExtractCommand
 
     internal static Table SummaryTable(ExtractionManifest manifest)
     {
-        var table = new Table().Title($"Extraction {manifest.RunId}: {manifest.Outcome.ToWireName()} (Spotify requests: {manifest.Requests}, not modified: {manifest.NotModified})");
+        var table = new Table().Border(TableBorder.Rounded).Title($"Extraction {manifest.RunId}: {manifest.Outcome.ToWireName()} (Spotify requests: {manifest.Requests}, not modified: {manifest.NotModified})");
         table.AddColumns("Source", "Status", "Pages", "Items", "Requests", "Not modified", "Seconds", "Note");
         foreach (var source in manifest.Sources)
         {

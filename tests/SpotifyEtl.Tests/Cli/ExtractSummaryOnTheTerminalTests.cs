@@ -30,6 +30,8 @@ public sealed class ExtractSummaryOnTheTerminalTests
 
         var lines = drawn.Split('\n').Where(line => line.Length > 0 && "┌│├└╭╰".Contains(line[0], StringComparison.Ordinal)).ToList();
         Assert.Equal(4 + 4, lines.Count); // top, header, rule, a row per source, bottom
+        // Drawn as every other verb's tables are: rounded corners.
+        Assert.Equal(('╭', '╰'), (lines[0][0], lines[^1][0]));
         foreach (var line in lines)
         {
             Assert.True(line.IndexOfAny(['\t', '\r', '\u202e', '\u202c', '\u2067', '\u2069', '\u200e', '\u200f', '\u2028']) < 0, $"a control reached the terminal: {line}");
