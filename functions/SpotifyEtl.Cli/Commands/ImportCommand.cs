@@ -72,6 +72,10 @@ internal static class ImportCommand
                 // Inputs holding no file have no table to show: the error below says what to import instead.
                 ImportRender.Report(report, lakeFolder.FullName);
             }
+            if (ImportRender.AheadOfToday(report, DateTimeOffset.UtcNow) is { } ahead)
+            {
+                CliErrors.Warn(Console.Error, ahead);
+            }
             foreach (var damaged in report.DamagedLandedFiles)
             {
                 // A file an earlier import landed: not among the inputs, so named by where it is in the lake.

@@ -7,6 +7,29 @@ namespace SpotifyEtl.Cli.Commands;
 /// <summary>The import's report as a person reads it: a row per file, then the API's plays and the table.</summary>
 internal static class ImportRender
 {
+    /// <summary>
+    /// What to say of streams dated after <paramref name="now"/>'s month, which a device whose clock ran ahead records (or a
+    /// file edited by hand): kept as the export has them, where an analyst would read them as listening yet to come. Null
+    /// when the table holds none, or when it was not rebuilt.
+    /// </summary>
+    public static string? AheadOfToday(ImportReport report, DateTimeOffset now)
+    {
+        var month = now.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var ahead = (report.Partitions ?? new Dictionary<string, int>())
+            .Select(partition => (Month: partition.Key[(partition.Key.IndexOf('=', StringComparison.Ordinal) + 1)..], Rows: partition.Value))
+            .Where(partition => string.CompareOrdinal(partition.Month, month) > 0)
+            .OrderBy(partition => partition.Month, StringComparer.Ordinal)
+            .ToList();
+        if (ahead.Count == 0)
+        {
+            return null;
+        }
+        var months = string.Join(", ", ahead.Take(3).Select(partition => partition.Month)) + (ahead.Count > 3 ? $" and {ahead.Count - 3} more" : "");
+        return $"listening_history holds {Counted.Of(ahead.Sum(partition => partition.Rows), "stream")} dated after this month ({months}): " +
+            "a device whose clock ran ahead dates its streams so, as does a file edited by hand. They are kept as the export has " +
+            "them, and the history's questions and the report count them in those months.";
+    }
+
     public static void Report(ImportReport report, string lake)
     {
         var output = Consoles.Output;
