@@ -12,6 +12,9 @@ internal static class DemoCommand
 {
     private const string Marker = ".spotify-etl-demo";
 
+    /// <summary>The rows of each answer the demo prints, all at once; the report holds every row.</summary>
+    public const int DemoRows = 10;
+
     public static Command Create()
     {
         var lake = CliOptions.Lake(defaultPath: Path.Combine(".lake", "demo"));
@@ -83,14 +86,14 @@ internal static class DemoCommand
         if (imported.UnreadableRows > 0)
         {
             // The sample's own quirks: said here, where an import of a listener's export warns on stderr and exits 3.
-            Consoles.Output.WriteLine($"The sample export holds the quirks a real one may have: its {Counted.Of(imported.UnreadableRows, "unreadable row")} are expected here. " +
-                "In an import of your own export they are named on stderr, and the import exits 3.");
+            Consoles.Output.WriteLine($"The sample export holds the quirks a real one may have: its {Counted.Of(imported.UnreadableRows, "unreadable row")} " +
+                "are expected here. In an import of your own export they are named on stderr, and the import exits 3.");
         }
 
         Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
         var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
-        // The demo has no --json: the query command over the same lake has.
-        Render.Queries(answers.Results, answers.HoldsHistory, wholeCommand: $"spotify-etl query --lake {ShellWord.Of(folder.FullName)} --json");
+        // Every answer at once: the first rows of each, and the query command that shows one whole.
+        Render.Queries(answers.Results, answers.HoldsHistory, shortened: new Render.Shortened(DemoRows, $"{ShellWord.Tool} query --lake {ShellWord.Of(folder.FullName)} --query NAME"));
         answers.ThrowIfDamaged();
 
         Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");

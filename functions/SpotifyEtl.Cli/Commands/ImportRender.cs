@@ -25,9 +25,13 @@ internal static class ImportRender
             return null;
         }
         var months = string.Join(", ", ahead.Take(3).Select(partition => partition.Month)) + (ahead.Count > 3 ? $" and {ahead.Count - 3} more" : "");
+        // Athena projects the table's months up to a year past the day it runs a query (the catalog's partition projection).
+        var lastProjected = now.UtcDateTime.AddYears(1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var beyond = ahead.Where(partition => string.CompareOrdinal(partition.Month, lastProjected) > 0).Sum(partition => partition.Rows);
         return $"listening_history holds {Counted.Of(ahead.Sum(partition => partition.Rows), "stream")} dated after this month ({months}): " +
             "a device whose clock ran ahead dates its streams so, as does a file edited by hand. They are kept as the export has " +
-            "them, and the history's questions and the report count them in those months.";
+            "them, and the history's questions and the report count them in those months" +
+            (beyond == 0 ? "." : $"; on AWS, Athena reads a month only from a year before it on, so it leaves out {(beyond == 1 ? "the 1 stream" : $"the {beyond:N0} streams")} more than a year ahead until then.");
     }
 
     public static void Report(ImportReport report, string lake)

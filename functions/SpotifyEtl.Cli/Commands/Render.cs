@@ -72,21 +72,30 @@ internal static class Render
     }
 
     /// <summary>
+    /// How the demo shows the answers: the first <paramref name="FirstRows"/> rows of each, since it runs every named query at
+    /// once, and <paramref name="OneQuery"/>, the command that shows one answer whole (its NAME to fill in).
+    /// </summary>
+    public sealed record Shortened(int FirstRows, string OneQuery);
+
+    /// <summary>
     /// Each answer as a table as wide as the console, one line per row. A value or header too long for it is cut short with
     /// an ellipsis (short columns such as dates, numbers and ids first kept whole); a line after the tables then says so,
-    /// and what shows them whole: <c>--json</c>, or <paramref name="wholeCommand"/>, for a command without <c>--json</c> of
-    /// its own (the demo), written whole on a line of its own so that it is copied as one.
+    /// and what shows them whole: <c>--json</c>, or, for the demo, which has no <c>--json</c> of its own and shows only the
+    /// first rows of a long answer (<paramref name="shortened"/>), the query command, written whole on a line of its own so
+    /// that it is copied as one.
     /// </summary>
-    public static void Queries(IReadOnlyList<QueryResult> results, bool holdsHistory, IAnsiConsole? console = null, string? wholeCommand = null)
+    public static void Queries(IReadOnlyList<QueryResult> results, bool holdsHistory, IAnsiConsole? console = null, Shortened? shortened = null)
     {
         console ??= Out;
         var cut = false;
+        var longAnswers = false;
         foreach (var result in results)
         {
             console.WriteLine();
             console.WriteLine($"{result.Name}: {result.Question}");
             var table = new TerminalTable(result.Columns);
-            foreach (var row in result.Rows)
+            var shown = shortened is null ? result.Rows.Count : Math.Min(result.Rows.Count, shortened.FirstRows);
+            foreach (var row in result.Rows.Take(shown))
             {
                 table.AddRow(row);
             }
@@ -99,19 +108,27 @@ internal static class Render
                 var hint = Report.ReportSections.EmptyHint(result.Name, holdsHistory);
                 console.WriteLine(hint is null ? "(no rows)" : $"(no rows) {hint}");
             }
+            else if (shown < result.Rows.Count)
+            {
+                console.WriteLine($"(the first {shown} of {result.Rows.Count:N0} rows)");
+                longAnswers = true;
+            }
             cut |= cutHere;
         }
-        if (cut)
+        if (shortened is not null && (cut || longAnswers))
         {
-            if (wholeCommand is null)
+            var what = (cut, longAnswers) switch
             {
-                console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows values whole.");
-            }
-            else
-            {
-                console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): this command shows values whole:");
-                console.WriteWhole(wholeCommand);
-            }
+                (true, true) => $"Long answers show their first {shortened.FirstRows} rows, and values are cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis})",
+                (true, false) => $"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis})",
+                _ => $"Long answers show their first {shortened.FirstRows} rows",
+            };
+            console.WriteLine($"{what}: this command shows one answer, every row of it{(cut ? " (with --json, every value whole)" : "")}; the report shows every answer:");
+            console.WriteWhole(shortened.OneQuery);
+        }
+        else if (cut)
+        {
+            console.WriteLine($"Cut to fit {console.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows values whole.");
         }
     }
 }

@@ -7,6 +7,12 @@ namespace SpotifyEtl.Cli.Shell;
 /// </summary>
 internal static class ShellWord
 {
+    /// <summary>
+    /// This tool as a shell starts it again: its path where it was started as spotify-etl (a build's output, which no PATH
+    /// holds, or artifacts/cli/), its name where a runtime hosts it.
+    /// </summary>
+    public static string Tool => Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "spotify-etl" ? Of(Environment.ProcessPath!) : "spotify-etl";
+
     public static string Of(string path)
     {
         if (path.Length > 0 && path.All(Plain))

@@ -50,11 +50,12 @@ public sealed class QueryTableWidthTests
         Assert.Equal("Cut to fit 80 columns (…): --json or a wider terminal shows values whole.", Assert.Single(notes).TrimEnd());
         Assert.EndsWith(notes[0], cut.TrimEnd(), StringComparison.Ordinal);
         // The demo, which has no --json of its own, names the query command that has, whole on its own line however long.
-        var command = $"spotify-etl query --lake /tmp/{new string('d', 90)}/demo --json";
-        var demo = PlainConsole.Draw(80, console => Render.Queries(results, false, console, wholeCommand: command), unicode).ReplaceLineEndings("\n").Split('\n');
+        var command = $"spotify-etl query --lake /tmp/{new string('d', 90)}/demo --query NAME";
+        var demo = PlainConsole.Draw(80, console => Render.Queries(results, false, console, new Render.Shortened(10, command)), unicode).ReplaceLineEndings("\n").Split('\n');
         var said = Array.FindIndex(demo, line => line.Contains(Note, StringComparison.Ordinal));
-        Assert.Equal("Cut to fit 80 columns (…): this command shows values whole:", demo[said].TrimEnd());
-        Assert.Equal(command, demo[said + 1].TrimEnd());
+        Assert.Equal("Cut to fit 80 columns (…): this command shows one answer, every row of it (with --json, every value whole); the report shows every answer:",
+            string.Join(' ', demo.Skip(said).TakeWhile(line => !line.StartsWith("spotify-etl", StringComparison.Ordinal)).Select(line => line.TrimEnd())));
+        Assert.Single(demo, line => line.TrimEnd() == command);
         // The same tables, wide enough: nothing is cut and nothing is said.
         Assert.DoesNotContain(Note, Draw(results, 1000, unicode), StringComparison.Ordinal);
     }
@@ -82,6 +83,38 @@ public sealed class QueryTableWidthTests
         var said = narrow.SkipWhile(line => !line.StartsWith("(no rows)", StringComparison.Ordinal)).TakeWhile(line => line.Length > 0).ToList();
         Assert.All(said, line => Assert.False(line.StartsWith(' ') || line.Length > 60, line));
         Assert.Equal(hint is null ? "(no rows)" : $"(no rows) {ReportSections.EmptyHint(query, false)}", string.Join(' ', said.Select(line => line.TrimEnd())));
+    }
+
+    /// <summary>
+    /// The demo prints every answer at once: the first rows of each long one, saying how many it has, then the command that
+    /// shows one whole; the query command prints every row.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_demo_prints_the_first_rows_of_a_long_answer_and_names_the_command_that_shows_it_whole(int seed)
+    {
+        var random = new Random(seed);
+        var first = random.Next(1, 12);
+        var results = Enumerable.Range(0, random.Next(2, 6)).Select(q => new QueryResult($"q{q}", "?", ["n"],
+            Enumerable.Range(0, random.Next(0, 3 * first)).Select(i => (IReadOnlyList<string?>)[$"row{i}"]).ToList())).ToList();
+        var command = "spotify-etl query --lake /tmp/demo --query NAME";
+
+        var demo = PlainConsole.Draw(200, console => Render.Queries(results, false, console, new Render.Shortened(first, command)), unicode: true);
+        var whole = Draw(results, 200, unicode: true);
+
+        foreach (var result in results)
+        {
+            var shown = Math.Min(first, result.Rows.Count);
+            Assert.Equal(shown, result.Rows.Count(row => demo.Contains($"│ {row[0]} ", StringComparison.Ordinal)));
+            Assert.Equal(result.Rows.Count, result.Rows.Count(row => whole.Contains($"│ {row[0]} ", StringComparison.Ordinal)));
+            Assert.Equal(shown < result.Rows.Count, demo.Contains($"(the first {shown} of {result.Rows.Count} rows)", StringComparison.Ordinal));
+        }
+        var anyLong = results.Any(result => result.Rows.Count > first);
+        Assert.Equal(anyLong, demo.Contains($"Long answers show their first {first} rows: this command shows one answer, every row of it; the report shows every answer:", StringComparison.Ordinal));
+        Assert.Equal(anyLong, demo.Contains(command, StringComparison.Ordinal));
+        Assert.DoesNotContain("the first", whole, StringComparison.Ordinal);
     }
 
     /// <summary>A column of numbers reads as one, right-aligned, on any terminal; one holding a name among numbers is text.</summary>
