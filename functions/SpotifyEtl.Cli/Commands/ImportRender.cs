@@ -34,22 +34,62 @@ internal static class ImportRender
             (beyond == 0 ? "." : $"; on AWS, Athena reads a month only from a year before it on, so it leaves out {(beyond == 1 ? "the 1 stream" : $"the {beyond:N0} streams")} more than a year ahead until then.");
     }
 
+    /// <summary>The terminal's columns from which the files' table has every count.</summary>
+    private const int WideTable = 120;
+
     public static void Report(ImportReport report, string lake)
     {
         var output = Consoles.Output;
-        var files = new Table().Border(TableBorder.Rounded).Title("Files")
-            .AddColumn("file").AddColumn("kind")
-            .AddColumn(new TableColumn("read").RightAligned()).AddColumn(new TableColumn("kept").RightAligned())
-            .AddColumn(new TableColumn("duplicates").RightAligned()).AddColumn(new TableColumn("covered").RightAligned())
-            .AddColumn(new TableColumn("unreadable").RightAligned()).AddColumn("note");
-        foreach (var file in report.Files)
+        // A row per file the import read as streaming history. A reason is a note under the table, numbered in its row: in
+        // a cell it would wrap a few words to a line on a terminal of 80 columns, and the table run to hundreds of lines.
+        // On a terminal narrower than the whole table, each file by its name and its rows read and kept: the other counts'
+        // columns left no room for a name, which wrapped a few letters to a line (--json and a wide terminal have them all).
+        var wide = output.Profile.Width >= WideTable;
+        var read = report.Files.Where(file => !file.Ignored).ToList();
+        var notes = new List<string>();
+        if (read.Count > 0)
         {
-            var note = file.Skipped is not null ? $"{(file.Ignored ? "ignored" : "skipped")}: {file.Skipped}"
-                : string.Join("; ", file.Reasons.Prepend(file.Landed ? "landed" : "already landed"));
-            files.AddRow(Cell(file.Input), Cell(file.Kind ?? "-"), N(file.RowsRead), N(file.RowsKept), N(file.Duplicates),
-                N(file.Covered), N(file.Unreadable), Cell(note));
+            var files = new Table().Border(TableBorder.Rounded).Title("Files").AddColumn("file");
+            if (wide)
+            {
+                files.AddColumn("kind");
+            }
+            files.AddColumn(new TableColumn("read").RightAligned()).AddColumn(new TableColumn("kept").RightAligned());
+            if (wide)
+            {
+                files.AddColumn(new TableColumn("duplicates").RightAligned()).AddColumn(new TableColumn("covered").RightAligned())
+                    .AddColumn(new TableColumn("unreadable").RightAligned());
+            }
+            files.AddColumn("note");
+            var names = read.Select(file => wide ? file.Input : Name(file.Input)).ToList();
+            for (var i = 0; i < read.Count; i++)
+            {
+                var file = read[i];
+                var outcome = file.Skipped is not null ? "skipped" : file.Landed ? "landed" : "already landed";
+                var reason = file.Skipped ?? (file.Reasons.Count > 0 ? string.Join("; ", file.Reasons) : null);
+                if (reason is not null)
+                {
+                    notes.Add($"{notes.Count + 1}. {file.Input}: {outcome}: {reason}");
+                    outcome += $", note {notes.Count}";
+                }
+                // A name two files share (two exports' StreamingHistory0.json) is shown with its folders.
+                var name = names.Count(other => other == names[i]) > 1 ? file.Input : names[i];
+                string[] cells = wide
+                    ? [Cell(name), Cell(file.Kind ?? "-"), N(file.RowsRead), N(file.RowsKept), N(file.Duplicates), N(file.Covered), N(file.Unreadable), Cell(outcome)]
+                    : [Cell(name), N(file.RowsRead), N(file.RowsKept), Cell(outcome)];
+                files.AddRow(cells);
+            }
+            output.Write(files);
         }
-        output.Write(files);
+        foreach (var note in notes)
+        {
+            output.WriteLine(TerminalTable.OneLine(note));
+        }
+        // The export's other files, named once by reason: an export holds a dozen of them (playlists, search queries, PDFs).
+        foreach (var ignored in report.Files.Where(file => file.Ignored).GroupBy(file => file.Skipped ?? ""))
+        {
+            output.WriteLine(TerminalTable.OneLine($"Ignored: {string.Join(", ", ignored.Select(file => Name(file.Input)))}: {ignored.Key}."));
+        }
         var unreadablePages = report.ApiPlays?.UnreadablePages ?? [];
         if (report.DamagedLandedFiles.Count > 0 || unreadablePages.Count > 0)
         {
@@ -92,11 +132,15 @@ internal static class ImportRender
             // Zeros here would read as a table emptied: it was not touched, and keeps every row it held.
             output.WriteLine("listening_history was not rebuilt: nothing was imported, and the table holds what it held before.");
         }
-        output.WriteLine("kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history or of a stream an API play names " +
+        output.WriteLine((wide ? "" : $"On a terminal {WideTable} columns wide or wider, or with --json, each file's duplicates, covered and unreadable rows too. ") +
+            "kept + duplicates + covered + unreadable = read. Covered: account-data rows within the extended history or of a stream an API play names " +
             "(the play is kept, with the row's time played), API plays the export holds.");
         // An import into a new folder that imported nothing leaves no lake there (ImportCommand.RunAsync): none to point at.
         output.WriteWhole(Directory.Exists(lake) ? $"Lake: {lake}" : $"Lake: none made at {lake} (nothing was imported into it)");
     }
+
+    /// <summary>A file's name without its folders, inside a zip too (<c>export.zip!Spotify Account Data/Userdata.json</c>: <c>Userdata.json</c>).</summary>
+    private static string Name(string input) => input[(input.LastIndexOfAny(['/', '\\', '!']) + 1)..];
 
     /// <summary>A name or reason as a cell: on one line, each character taking the columns it is counted for.</summary>
     private static string Cell(string text) => Markup.Escape(TerminalTable.OneLine(text));

@@ -344,9 +344,36 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("Streaming_History_Audio_2026_9.json", run.Output, StringComparison.Ordinal);
         Assert.Contains("extended history (endsong)", run.Output, StringComparison.Ordinal);
         Assert.Contains("rows in the table", run.Output, StringComparison.Ordinal);
-        Assert.Contains("Userdata.json", run.Output, StringComparison.Ordinal);
-        Assert.Contains("ignored: ", run.Output, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(_folder["lake/transformed/listening_history"], "*.parquet", SearchOption.AllDirectories));
+        // The export's other files are named once, on a line of their own, not a row each.
+        var ignored = Assert.Single(run.Output.Split('\n'), line => line.StartsWith("Ignored: ", StringComparison.Ordinal) && line.Contains("Userdata.json", StringComparison.Ordinal));
+        Assert.Contains("not a streaming-history file", ignored, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Output.Split('\n'), line => line.StartsWith('│') && line.Contains("Userdata.json", StringComparison.Ordinal));
+        // A file with a reason has it as a numbered note under the table, the number in its row.
+        var note = Assert.Single(run.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+\. .*Streaming_History_Audio_2026_9\.json: landed: "));
+        var number = note[..note.IndexOf('.', StringComparison.Ordinal)];
+        Assert.Contains(run.Output.Split('\n'), line => line.StartsWith('│') && line.Contains("Streaming_History_Audio_2026_9.json", StringComparison.Ordinal)
+            && line.Contains($"landed, note {number}", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// On a terminal of 80 columns the import's report stays a report: a line per file, the reasons as notes under the table
+    /// (in its cells they wrapped a few words to a line: 340 lines for the demo's export).
+    /// </summary>
+    [Fact]
+    public void Import_on_a_terminal_of_80_columns_draws_a_line_or_two_per_file()
+    {
+        var folder = _folder["unzipped"];
+        foreach (var zip in WriteSample())
+        {
+            ZipFile.ExtractToDirectory(zip, folder);
+        }
+        var shown = SpotifyEtl.Tests.Support.PseudoTerminal.WithoutEscapes(
+            SpotifyEtl.Tests.Support.PseudoTerminal.RunAt(80, new Dictionary<string, string>(), "2>/dev/null; true", "import", folder, "--lake", _folder["lake"]));
+
+        var rows = shown.Split('\n').Count(line => line.StartsWith('│'));
+        var files = Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories).Length;
+        Assert.InRange(rows, files, 3 * files);
     }
 
     [Fact]
