@@ -10,6 +10,7 @@ internal static class QueryCommand
     public static Command Create()
     {
         var lake = CliOptions.Lake(required: false);
+        lake.Description += " Not needed with --list.";
         var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql; --list names them)." };
         var list = new Option<bool>("--list")
         {
@@ -38,7 +39,8 @@ internal static class QueryCommand
             }
             else if (result.GetResult(lake) is null)
             {
-                result.AddError("Option '--lake' is required: the lake whose tables the queries read (--list names the queries without one).");
+                // The parser's own wording, which the error lines turn into what the verb needs, as for every required option.
+                result.AddError("Option '--lake' is required.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>

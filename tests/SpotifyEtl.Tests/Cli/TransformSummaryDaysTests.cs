@@ -75,8 +75,8 @@ public sealed class TransformSummaryDaysTests : IDisposable
             _ => $"; the lake's other {others} days were left as they were.",
         };
         Assert.Contains($"This run wrote {days}, {which}{rest}", text.Output, StringComparison.Ordinal);
-        Assert.Matches($@"│ songs\s+│ {written.Count}\s+│", text.Output);
-        Assert.Matches($@"│ playlists\s+│ {(oneDayAgain ? 1 : 0)}\s+│", text.Output);
+        Assert.Matches($@"│ songs\s+│\s+{written.Count} │", text.Output);
+        Assert.Matches($@"│ playlists\s+│\s+{(oneDayAgain ? 1 : 0)} │", text.Output);
 
         Assert.True(json.ExitCode == 0, json.Errors);
         using var summary = JsonDocument.Parse(json.Output);

@@ -47,8 +47,8 @@ public sealed class QueryListTests
         var run = DemoCommandTests.RunCli(arguments);
 
         Assert.True(run.ExitCode == 64, $"exit {run.ExitCode}: {run.Errors}");
-        Assert.Contains("'--lake' is required", run.Errors, StringComparison.Ordinal);
-        Assert.Contains("--list", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("'spotify-etl query' needs --lake <lake>: ", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("Not needed with --list.", run.Errors, StringComparison.Ordinal);
         Assert.Empty(run.Output);
     }
 
