@@ -14,7 +14,7 @@ internal static class QueryCommand
         var name = new Option<string?>("--query") { Description = "Run only this named query (a file name in queries/ without .sql; --list names them)." };
         var list = new Option<bool>("--list")
         {
-            Description = "List the named queries, each with the question it answers, and run none: no lake needed (with --json, a JSON array of name and question).",
+            Description = "List the named queries, each with the question it answers, and run none: no lake needed (with --json, a JSON array of each one's name, question and description).",
         };
         var json = CliOptions.Json("Print a JSON array on stdout, one object per query run, instead of the tables (for scripts).");
         var fromPartitions = new Option<bool>("--current-from-partitions")
@@ -83,6 +83,6 @@ internal static class QueryCommand
         Consoles.Output.Write(table.Draw(Consoles.Output.Profile.Width, out var cut));
         Consoles.Output.WriteLine(cut
             ? $"Cut to fit {Consoles.Output.Profile.Width} columns ({TerminalTable.Ellipsis}): --json or a wider terminal shows the questions whole."
-            : "Run one with: spotify-etl query --query NAME --lake DIR");
+            : $"Run one with: {ShellWord.Tool} query --query NAME --lake DIR");
     }
 }
