@@ -158,6 +158,25 @@ describe("the listening report in a browser", () => {
         await phone.page.close();
     });
 
+    it("shades the edge a wide table continues past, and no table that fits", async () => {
+        const phone = await load(context, report, { width: 375 });
+        await phone.page.evaluate(() => document.querySelectorAll("details").forEach(d => { d.open = true; }));
+        const checked = { wide: 0, fits: 0 };
+        for (const box of await phone.page.$$(".table-wrap")) {
+            const wide = await box.evaluate(b => b.scrollWidth > b.clientWidth + 1);
+            await box.evaluate(b => { b.scrollLeft = 0; });
+            const shown = await box.screenshot();
+            // The same box drawn without its shades: what differs is what they drew.
+            await box.evaluate(b => { (b as HTMLElement).style.background = "none"; });
+            const plain = await box.screenshot();
+            await box.evaluate(b => { (b as HTMLElement).style.background = ""; });
+            assert.equal(shown.equals(plain), !wide, `a ${wide ? "wide table shows no shade" : "table that fits shows a shade"}`);
+            checked[wide ? "wide" : "fits"]++;
+        }
+        assert.ok(checked.wide > 0 && checked.fits > 0, `tables checked: ${JSON.stringify(checked)}`);
+        await phone.page.close();
+    });
+
     it("prints every table whole and open: no column past the page's edge, no table folded away, no scroll box", async () => {
         // A printed A4 page is about 700 CSS pixels wide between its margins.
         const printed = await load(context, report, { width: 700 });

@@ -165,6 +165,10 @@ internal static class HtmlReport
         ".mark{fill:var(--accent)}rect.partial{fill-opacity:.4;stroke:var(--accent);stroke-width:1.5}rect.heat{stroke:var(--accent);stroke-width:1}rect.heat.few{stroke-dasharray:2 2}circle.partial,circle.few{fill:var(--bg);stroke:var(--accent);stroke-width:2}circle.few{stroke-dasharray:2 2}.line{fill:none;stroke:var(--accent);stroke-width:2}" +
         ".grid{stroke:var(--grid)}.axis{stroke:var(--muted)}.tick,.value{fill:var(--muted);font-size:11px}.label,.axis-title{fill:var(--fg);font-size:12px}" +
         ".empty{fill:var(--card)}details{margin:.3em 0}summary{cursor:pointer;color:var(--link)}.table-wrap{overflow-x:auto;max-width:100%}" +
+        // A table wider than its box shades the edge it continues past, which no overlay scrollbar shows until it is used:
+        // covers of the page's colour scroll with the table and hide each shade where the table ends (no script needed).
+        ".table-wrap{background:linear-gradient(to right,var(--bg) 14px,transparent) left/40px 100% no-repeat local,linear-gradient(to left,var(--bg) 14px,transparent) right/40px 100% no-repeat local," +
+        "radial-gradient(farthest-side at 0 50%,rgba(128,128,128,.5),transparent) left/14px 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(128,128,128,.5),transparent) right/14px 100% no-repeat scroll}" +
         "table{width:max-content;border-collapse:collapse;font-size:13px;margin:.4em 0}caption{text-align:left;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid var(--grid);text-align:left;max-width:24em;overflow-wrap:break-word;unicode-bidi:isolate}" +
         // A cell's direction is its own text's first letter's (plaintext): a Hebrew name ending in "!" shows it at its end, on the left.
         "td{unicode-bidi:plaintext}" +
@@ -172,7 +176,7 @@ internal static class HtmlReport
         ".panel div{background:var(--card);padding:8px 12px;border-radius:6px}.panel b{display:block;font-size:22px}footer{margin-top:3em;font-size:13px;color:var(--muted)}" +
         // On paper nothing scrolls and nothing unfolds: every table prints open (the notes point to them), as wide as the page,
         // its long values wrapped; a figure is not split across pages, nor a heading parted from what follows it.
-        "@media print{.table-wrap{overflow:visible}table{width:100%;font-size:10px}th,td{max-width:none;overflow-wrap:anywhere;white-space:normal}" +
+        "@media print{.table-wrap{overflow:visible;background:none}table{width:100%;font-size:10px}th,td{max-width:none;overflow-wrap:anywhere;white-space:normal}" +
         "td.num{white-space:nowrap}@supports selector(::details-content){details::details-content{content-visibility:visible;display:contents}details>summary{display:none}}" +
         "figure{break-inside:avoid}h2,h3{break-after:avoid}}" +
         // In forced colours (a high-contrast theme) the browser sets the page's colours but not a chart's fills and strokes: the
