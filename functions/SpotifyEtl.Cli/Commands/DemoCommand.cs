@@ -99,6 +99,7 @@ internal static class DemoCommand
         Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
         var (report, damaged) = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
         Consoles.Output.WriteWhole($"Report: {report}");
+        Consoles.Output.WriteWhole($"Open it in a browser: {new Uri(report).AbsoluteUri}");
         return damaged is null ? ExitCodes.Success : throw new CliException(ExitCodes.DataError, damaged);
     }
 

@@ -66,6 +66,10 @@ public sealed class DemoCommandTests : IDisposable
         Assert.True(unreadable.Success && int.Parse(unreadable.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, first.Output);
         Assert.Contains($"The sample export holds the quirks a real one may have: its {unreadable.Groups[1].Value} unreadable rows are expected here.", first.Output, StringComparison.Ordinal);
         Assert.Equal(first.Output, second.Output);
+        // It ends with its report, and a link a terminal can open to the same file, its path escaped as a URL needs.
+        var link = System.Text.RegularExpressions.Regex.Match(first.Output, @"^Open it in a browser: (file://\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(link.Success, first.Output);
+        Assert.Equal(Path.Combine(lake, "report.html"), new Uri(link.Groups[1].Value).LocalPath);
     }
 
     [Fact]
