@@ -83,12 +83,7 @@ internal static class DemoCommand
         var imported = await ImportCommand.RunAsync(export, folder, format, cancellationToken).ConfigureAwait(false);
         RecordOwnData(folder);
         ImportRender.Report(imported, folder.FullName);
-        if (imported.UnreadableRows > 0)
-        {
-            // The sample's own quirks: said here, where an import of a listener's export warns on stderr and exits 3.
-            Consoles.Output.WriteLine($"The sample export holds the quirks a real one may have: its {Counted.Of(imported.UnreadableRows, "unreadable row")} " +
-                "are expected here. In an import of your own export they are named on stderr, and the import exits 3.");
-        }
+        ImportRender.SampleQuirks(imported);
 
         Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
         var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,19 @@ internal static class ImportRender
             (beyond == 0 ? "." : $"; on AWS, Athena reads a month only from a year before it on, so it leaves out {(beyond == 1 ? "the 1 stream" : $"the {beyond:N0} streams")} more than a year ahead until then.");
     }
 
+    /// <summary>
+    /// For the demo's sample export: its unreadable rows are its own quirks, said here where an import of a listener's export
+    /// warns on stderr and exits 3.
+    /// </summary>
+    public static void SampleQuirks(ImportReport report)
+    {
+        if (report.UnreadableRows > 0)
+        {
+            Consoles.Output.WriteLine($"The sample export holds the quirks a real one may have: its {Counted.Of(report.UnreadableRows, "unreadable row")} " +
+                "are expected here. In an import of your own export they are named on stderr, and the import exits 3.");
+        }
+    }
+
     /// <summary>The terminal's columns from which the files' table has every count.</summary>
     private const int WideTable = 120;
 
