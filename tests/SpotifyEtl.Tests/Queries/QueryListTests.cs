@@ -33,7 +33,7 @@ public sealed class QueryListTests
         var rows = listed.Output.ReplaceLineEndings("\n").Split('\n').Where(line => line.StartsWith('│')).Skip(1)
             .Select(line => line.Split('│')[1..^1].Select(cell => cell.Trim()).ToArray()).ToList();
         Assert.Equal(expected, rows.Select(cells => (cells[0], cells[1])));
-        // Each name listed is one --query runs.
+        // A name it lists is one --query runs (one of them, drawn by the count).
         var name = expected[new Random(expected.Count).Next(expected.Count)].Name;
         Assert.Equal(0, DemoCommandTests.RunCli("query", "--lake", LakeDatabaseTests.FixtureLake, "--query", name, "--json").ExitCode);
     }
