@@ -116,6 +116,7 @@ export function stackArns(s: Pick<StackScope, "partition" | "accountId" | "nameP
             `${arn}:glue:*:${a}:crawler/${p}-*`,
         ],
         workgroups: [`${arn}:athena:*:${a}:workgroup/${p}-*`],
+        keys: `${arn}:kms:*:${a}:key/*`,
         cloudwatch: [`${arn}:cloudwatch:*:${a}:alarm:${p}-*`, `${arn}:cloudwatch::${a}:dashboard/${p}-*`],
     };
 }
@@ -217,6 +218,16 @@ export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "
                 Resource: [...r.buckets, ...r.objects],
             },
             { Sid: "SpotifyCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], Resource: r.secrets },
+            // The AWS managed keys of S3 (a bucketEncryption of aws:kms) and Secrets Manager, used by those services on a role's
+            // behalf and never directly. Their key policies grant it to `*` of the account; whether a boundary limits a grant to
+            // `*` as it limits one to a role's ARN, AWS does not document, so the boundary allows it itself.
+            {
+                Sid: "ManagedKeysThroughTheirServices",
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: [r.keys],
+                Condition: { StringLike: { "kms:ViaService": ["s3.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] } },
+            },
             { Sid: "DeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: r.queues },
             // Snowflake's notification integration tells of failed loads on the alarm topic.
             { Sid: "AlarmTopic", Effect: "Allow", Action: ["sns:Publish"], Resource: r.topics },

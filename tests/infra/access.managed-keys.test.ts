@@ -1,9 +1,10 @@
 // The production stack encrypts its buckets with the AWS managed key of S3 (`bucketEncryption: aws:kms`), and both
-// stacks keep the Spotify credentials under Secrets Manager's. Neither the roles' policies nor the permissions
-// boundary name KMS: the managed keys' own policies grant their use to every principal of the account, through
-// their service only. A grant to `*` is one a permissions boundary does not limit (as a public object stays readable
-// under any boundary), so the roles write and read encrypted objects and the secret through S3 and Secrets Manager,
-// and use neither key directly. Proved here by simulation, with the key policies AWS gives those keys.
+// stacks keep the Spotify credentials under Secrets Manager's. No role's own policy names KMS: the managed keys' own
+// policies grant their use to every principal of the account, through their service only. Whether a permissions
+// boundary limits that grant to `*` (as it limits a grant to the role's ARN) AWS does not document, so the boundary
+// allows the keys' use through those two services itself: the roles write and read encrypted objects and the secret
+// through S3 and Secrets Manager either way, and use neither key directly. Proved here by simulation, with the key
+// policies AWS gives those keys, and with key policies that name each role instead.
 import * as assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { boundaryPolicy } from "../../infra/bootstrap/policies";
@@ -33,11 +34,11 @@ function managedKeyPolicy(service: string, actions: string[]): unknown {
     };
 }
 
-useResourcePolicies({
-    forResource: (arn) => arn === s3Key ? managedKeyPolicy("s3", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])
+const managedKeys = (arn: string): unknown =>
+    arn === s3Key ? managedKeyPolicy("s3", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"])
         : arn === secretsKey ? managedKeyPolicy("secretsmanager", ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant", "kms:DescribeKey", "kms:GenerateDataKey*"])
-            : undefined,
-});
+            : undefined;
+useResourcePolicies({ forResource: managedKeys });
 
 describe("the example Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () => {
     let run: StackRun;
@@ -47,14 +48,13 @@ describe("the example Pulumi.production.yaml: the AWS managed keys, by IAM simul
         roles = stackRolePrincipals(run, boundaryPolicy(scopeOf("production")));
     });
 
-    test("the buckets are encrypted with the AWS managed key, and no role's policy or boundary names KMS", () => {
+    test("the buckets are encrypted with the AWS managed key, and no role's own policy names KMS", () => {
         const rules = run.resources.filter((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
         assert.ok(rules.length >= 2);
         assert.match(JSON.stringify(rules.map((r) => r.inputs)), /"sseAlgorithm":"aws:kms"/);
         assert.doesNotMatch(JSON.stringify(rules.map((r) => r.inputs)), /kmsMasterKeyId/);
         assert.ok(roles.length >= 3);
         assert.deepEqual(roles.filter((r) => JSON.stringify(r.principal.policies).includes("kms:")).map((r) => r.role), []);
-        assert.doesNotMatch(JSON.stringify(boundaryPolicy(scopeOf("production"))), /kms:/);
         // Athena's results too: the workgroup asks for no encryption of its own, which would override the bucket's key.
         const workgroups = run.resources.filter((r) => r.type === "aws:athena/workgroup:Workgroup");
         assert.equal(workgroups.length, 1);
@@ -84,5 +84,33 @@ describe("the example Pulumi.production.yaml: the AWS managed keys, by IAM simul
         // Another account's principal, even through the service, may not.
         const stranger: Principal = { ...principal, arn: "arn:aws:iam::999988887777:role/spotify-production-extract-x", accountId: "999988887777" };
         assert.equal(await decide(stranger, { action: "kms:Decrypt", resource: secretsKey, context: { ...through, "kms:CallerAccount": "999988887777" } }), "ImplicitlyDenied");
+    });
+
+    test("a boundary that limits the keys' grant as it limits a grant to the role's ARN still lets each role use them through their services", async () => {
+        // Key policies granting each role by its ARN: a grant a permissions boundary does limit, so only the boundary's own
+        // allowance lets these through.
+        const naming = (service: string, role: string) => ({
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow", Principal: { AWS: role }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*",
+                Condition: { StringEquals: { "kms:ViaService": `${service}.${region}.amazonaws.com` } },
+            }],
+        });
+        try {
+            for (const { role, principal } of roles) {
+                useResourcePolicies({ forResource: (arn) => arn === s3Key ? naming("s3", principal.arn) : arn === secretsKey ? naming("secretsmanager", principal.arn) : undefined });
+                for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+                    assert.equal(await decide(principal, { action, resource: s3Key, context: { "kms:ViaService": `s3.${region}.amazonaws.com` } }), "Allowed", `${role} ${action} through S3`);
+                    assert.equal(await decide(principal, { action, resource: secretsKey, context: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } }),
+                        "Allowed", `${role} ${action} through Secrets Manager`);
+                    assert.equal(await decide(principal, { action, resource: s3Key, context: { "kms:ViaService": `sqs.${region}.amazonaws.com` } }), "ImplicitlyDenied", `${role} ${action} through SQS`);
+                }
+                // Without the boundary's allowance, the same grant is refused: the case the allowance is for.
+                const without = { ...principal, boundary: { ...boundaryPolicy(scopeOf("production")), Statement: boundaryPolicy(scopeOf("production")).Statement.filter((st) => st.Sid !== "ManagedKeysThroughTheirServices") } };
+                assert.equal(await decide(without, { action: "kms:Decrypt", resource: s3Key, context: { "kms:ViaService": `s3.${region}.amazonaws.com` } }), "ImplicitlyDenied", `${role} without the allowance`);
+            }
+        } finally {
+            useResourcePolicies({ forResource: managedKeys });
+        }
     });
 });
