@@ -59,7 +59,7 @@ public static class ApiPlayStage
             foreach (var (month, rows) in months)
             {
                 var key = Key(month, day);
-                var json = JsonSerializer.SerializeToUtf8Bytes(rows, HistoryStagingContext.Default.ListStagedPlay);
+                var json = JsonSerializer.SerializeToUtf8Bytes(rows, StagedPlaysContext.Default.ListStagedPlay);
                 if (!await SameAsync(lake, key, json, token).ConfigureAwait(false))
                 {
                     await lake.PutBytesAsync(key, json, "application/json", token).ConfigureAwait(false);
@@ -74,11 +74,14 @@ public static class ApiPlayStage
     }
 
     /// <summary>
-    /// The plays of one staged file as listed; null when what was read has another tag than the listing's (rewritten in
-    /// between). A file that cannot be read is rewritten by the day's next transform.
+    /// The plays of one staged file as listed; null when what was read is not what was listed: another tag than the
+    /// listing's (rewritten in between), or bytes that are no list of staged plays (cut short, emptied, or changed by a
+    /// hand or a sync tool), which are first filed again from the day's raw pages, the staging's one source. Either way a
+    /// new listing reads the file as it is now.
     /// </summary>
-    public static async Task<List<ListeningRow>?> ReadAsync(IObjectStore lake, ObjectVersion listed, CancellationToken cancellationToken)
+    public static async Task<List<ListeningRow>?> ReadAsync(IObjectStore raw, IObjectStore lake, ObjectVersion listed, CancellationToken cancellationToken)
     {
+        List<StagedPlay>? plays;
         try
         {
             using var bytes = await lake.ReadPooledAsync(listed.Key, cancellationToken).ConfigureAwait(false);
@@ -86,15 +89,38 @@ public static class ApiPlayStage
             {
                 return null;
             }
-            return [.. (JsonSerializer.Deserialize(bytes.Span, HistoryStagingContext.Default.ListStagedPlay) ?? []).Select(p => p.ToRow())];
+            plays = Parsed(bytes.Span);
         }
         catch (ObjectNotFoundException)
         {
             // Listed, then gone: never deleted by the stack, so only by hand; the listing after the build notices.
             return [];
         }
+        if (plays is null)
+        {
+            var (_, day) = Parse(listed.Key)!.Value;
+            var read = await ApiPlayReader.ReadDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
+            await WriteDaysAsync(lake, new Dictionary<DateOnly, List<ListeningRow>> { [day] = read.ByDay.GetValueOrDefault(day) ?? [] }, cancellationToken)
+                .ConfigureAwait(false);
+            return null;
+        }
+        return [.. plays.Select(p => p.ToRow())];
     }
 
+    /// <summary>A staged file's plays, or null when its bytes are not a list of whole staged plays.</summary>
+    private static List<StagedPlay>? Parsed(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, StagedPlaysContext.Default.ListStagedPlay) is { } plays && !plays.Contains(null!) ? plays : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The staged files of a month's window; a file of another name under their folders (not the stack's) is left alone.</summary>
     public static async Task<List<ObjectVersion>> ListWindowAsync(IObjectStore lake, long monthStart, CancellationToken cancellationToken)
     {
         var versions = new List<ObjectVersion>();
@@ -102,7 +128,10 @@ public static class ApiPlayStage
         {
             await foreach (var version in lake.ListVersionsAsync(MonthPrefix(month), cancellationToken).ConfigureAwait(false))
             {
-                versions.Add(version);
+                if (Parse(version.Key) is not null)
+                {
+                    versions.Add(version);
+                }
             }
         }
         return versions;
@@ -136,5 +165,9 @@ public static class ApiPlayStage
 }
 
 [JsonSerializable(typeof(ExportSpan))]
-[JsonSerializable(typeof(List<StagedPlay>))]
 internal sealed partial class HistoryStagingContext : JsonSerializerContext;
+
+/// <summary>Staged plays, each with its end and its track: a play without either is a damaged file, not a play of 1970.</summary>
+[JsonSourceGenerationOptions(RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(List<StagedPlay>))]
+internal sealed partial class StagedPlaysContext : JsonSerializerContext;

@@ -78,7 +78,7 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         return (await ListLandedAsync(raw, cancellationToken).ConfigureAwait(false), [.. plays.Values]);
     }
 
-    /// <summary>The months' rows; null when a staged file read was not the one listed (rewritten in between, perhaps back to it by now).</summary>
+    /// <summary>The months' rows; null when a staged file read was not the one listed (rewritten in between, perhaps back to it by now, or damaged and filed again).</summary>
     private async Task<List<ListeningRow>?> BuildAsync(IReadOnlyCollection<long> months, List<string> landed, List<ObjectVersion> staged,
         SortedDictionary<string, string> damaged, CancellationToken cancellationToken)
     {
@@ -106,7 +106,7 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         var plays = new List<ListeningRow>();
         foreach (var version in staged)
         {
-            if (await ApiPlayStage.ReadAsync(lake, version, cancellationToken).ConfigureAwait(false) is not { } read)
+            if (await ApiPlayStage.ReadAsync(raw, lake, version, cancellationToken).ConfigureAwait(false) is not { } read)
             {
                 return null;
             }
