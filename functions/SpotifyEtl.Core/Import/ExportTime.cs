@@ -20,10 +20,18 @@ public static class ExportTime
     /// <summary>Milliseconds since 1970 pass 10^11 in 1973, seconds not before 5138: the size of a value says its unit.</summary>
     private const long MillisecondsThreshold = 100_000_000_000;
 
+    /// <summary>
+    /// The forms a <c>ts</c> takes once a tool re-saved the file: a <c>T</c> or a space between date and time (pandas writes
+    /// the space), seconds with or without a fraction or none at all, and <c>Z</c>, an offset, or no zone (UTC, as every
+    /// <c>ts</c> of an export is); and ISO 8601's basic form.
+    /// </summary>
     private static readonly string[] TsFormats =
     [
-        "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz",
-        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss",
+        .. from separator in new[] { "'T'", " " }
+           from time in new[] { "HH:mm:ss", "HH:mm:ss.FFFFFFF", "HH:mm" }
+           from zone in new[] { "'Z'", "zzz", "" }
+           select $"yyyy-MM-dd{separator}{time}{zone}",
+        "yyyyMMdd'T'HHmmss'Z'",
     ];
 
     private static readonly string[] EndTimeFormats = ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss'Z'"];

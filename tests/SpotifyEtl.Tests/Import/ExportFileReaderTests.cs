@@ -123,6 +123,35 @@ public sealed class ExportFileReaderTests
         Assert.Equal("2021-03-04T05:06:07Z", ListeningRow.FormatTime(row.EndedAt));
     }
 
+    /// <summary>Every form a re-saving tool writes, each date-time separator with each precision and each zone.</summary>
+    [Fact]
+    public void A_ts_of_any_separator_precision_and_zone_a_tool_writes_is_the_utc_time_it_names()
+    {
+        string[] zones = ["Z", "+00:00", "+0000", "+02:00", "-05:00", ""];
+        string[] times = ["05:06:07", "05:06:07.1", "05:06:07.123456", "05:06"];
+        var failed = new List<string>();
+        foreach (var separator in new[] { "T", " " })
+        {
+            foreach (var time in times)
+            {
+                foreach (var zone in zones)
+                {
+                    var shift = zone switch { "+02:00" => 2, "-05:00" => -5, _ => 0 };
+                    var local = new DateTime(2021, 3, 4, 5, 6, time.Length > 5 ? 7 : 0).AddHours(shift);
+                    var ts = $"{local:yyyy-MM-dd}{separator}{local:HH:mm}{(time.Length > 5 ? time[5..] : "")}{zone}";
+                    var rows = Read($$"""[{"ts": "{{ts}}", "ms_played": 1000, "master_metadata_track_name": "Song", "spotify_track_uri": "spotify:track:t"}]""").Rows;
+                    var expected = time.Length > 5 ? "2021-03-04T05:06:07Z" : "2021-03-04T05:06:00Z";
+                    if (rows.Count != 1 || ListeningRow.FormatTime(rows[0].EndedAt) != expected)
+                    {
+                        failed.Add($"{ts}: {(rows.Count == 1 ? ListeningRow.FormatTime(rows[0].EndedAt) : "no row")}");
+                    }
+                }
+            }
+        }
+        Assert.Empty(failed);
+        Assert.Equal("2021-03-04T05:06:07Z", ListeningRow.FormatTime(Assert.Single(Read("""[{"ts": "20210304T050607Z", "ms_played": 1}]""").Rows).EndedAt));
+    }
+
     [Fact]
     public void Account_data_end_times_are_utc_to_the_minute_never_local_time()
     {
