@@ -52,7 +52,8 @@ internal struct StreamFields
         {
             return (null, TooLong);
         }
-        if (HasTs)
+        // A file that merged both eras' rows in one table (pandas does) gives each row the other era's key as null.
+        if (HasTs && !(TsToken == JsonTokenType.Null && HasEndTime && EndTimeToken != JsonTokenType.Null))
         {
             var ended = TsSeconds ?? ExportTime.ParseTs(Ts);
             if (ended is null)

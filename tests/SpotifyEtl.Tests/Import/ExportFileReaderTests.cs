@@ -153,6 +153,20 @@ public sealed class ExportFileReaderTests
     }
 
     [Fact]
+    public void Rows_of_both_eras_merged_in_one_table_are_each_read_by_the_key_their_era_filled()
+    {
+        var content = Read("""
+            [{"ts": null, "endTime": "2021-03-04 05:06", "artistName": "Queen", "trackName": "Love of My Life", "msPlayed": 60000, "spotify_track_uri": null},
+             {"ts": "2021-03-04T07:08:09Z", "endTime": null, "artistName": null, "trackName": null, "msPlayed": null, "ms_played": 1000,
+              "master_metadata_track_name": "Song", "spotify_track_uri": "spotify:track:t"},
+             {"ts": null, "endTime": null, "ms_played": 1}]
+            """);
+        Assert.Equal(["2021-03-04T05:06:00Z account Love of My Life", "2021-03-04T07:08:09Z extended Song"],
+            content.Rows.Select(r => $"{ListeningRow.FormatTime(r.EndedAt)} {r.Source.ToString().ToLowerInvariant()} {r.TrackName}"));
+        Assert.Equal(1, content.UnreadableCount);
+    }
+
+    [Fact]
     public void Account_data_end_times_are_utc_to_the_minute_never_local_time()
     {
         var row = Assert.Single(Read("""[{"endTime": "2021-03-28 01:30", "artistName": "Queen", "trackName": "Love of My Life", "msPlayed": 60000}]""").Rows);
