@@ -72,6 +72,14 @@ internal static class ImportCommand
                 // Inputs holding no file have no table to show: the error below says what to import instead.
                 ImportRender.Report(report, lakeFolder.FullName);
             }
+            if (exit == ExitCodes.Success && report.Files.Where(f => f.Landed).Sum(f => f.RowsRead) == 0)
+            {
+                // Read whole and empty ([]): an account with no streams in its export's year, or the wrong files given.
+                CliErrors.Warn(Console.Error, $"{Counted.Of(report.ImportedFiles, "streaming-history file")} read, holding no stream: " +
+                    (report.HistoryRows is > 0 ? $"listening_history's {report.HistoryRows:N0} rows are earlier imports' and the API's plays. " : "listening_history has no rows. ") +
+                    "An account's data holds its last year of streams, the extended streaming history every year: request the latter on your " +
+                    "Spotify account's privacy page if the year had streams.");
+            }
             if (ImportRender.AheadOfToday(report, DateTimeOffset.UtcNow) is { } ahead)
             {
                 CliErrors.Warn(Console.Error, ahead);
