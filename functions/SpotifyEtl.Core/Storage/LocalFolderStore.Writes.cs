@@ -70,6 +70,18 @@ public sealed partial class LocalFolderStore
         }
     }
 
+    /// <summary>
+    /// Keys whose files hold a listener's data export, with the IP addresses, user name and devices its streams name: the
+    /// landed files, their quarantined copies and the export's zips. Their files are the owner's alone (0600, 0400 landed
+    /// read-only); every other file of the lake takes the process's umask.
+    /// </summary>
+    internal static bool IsPersonal(string key) =>
+        key.StartsWith(PersonalRaw, StringComparison.Ordinal) || key.StartsWith(PersonalQuarantined, StringComparison.Ordinal)
+        || key.StartsWith(LakeLayout.Import, StringComparison.Ordinal);
+
+    private const string PersonalRaw = LakeLayout.Raw + StackContract.RawSources.SpotifyExport + "/";
+    private static readonly string PersonalQuarantined = LakeLayout.QuarantineKey(PersonalRaw);
+
     /// <summary>Writes a temporary file under <see cref="TemporaryFolder"/> and moves it into place once whole; a failed write leaves nothing.</summary>
     private async Task WriteFileAsync(string key, int bufferSize, Func<FileStream, Task> write)
     {
@@ -78,6 +90,10 @@ public sealed partial class LocalFolderStore
         try
         {
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize, useAsync: false);
+            if (IsPersonal(key) && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
             await using (file.ConfigureAwait(false))
             {
                 await write(file).ConfigureAwait(false);

@@ -140,7 +140,8 @@ public sealed partial class LocalFolderStore : IObjectStore
     public void Land(string key, string sourceFile)
     {
         var path = PathOf(key);
-        if (UnnamedFileLanding.TryLand(sourceFile, path))
+        var readOnly = IsPersonal(key) ? UnixFileMode.UserRead : UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        if (UnnamedFileLanding.TryLand(sourceFile, path, readOnly))
         {
             return;
         }
@@ -150,7 +151,7 @@ public sealed partial class LocalFolderStore : IObjectStore
             File.Copy(sourceFile, temporary, overwrite: false);
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                File.SetUnixFileMode(temporary, readOnly);
             }
             CreateFolderOf(path);
             File.Move(temporary, path, overwrite: true);

@@ -26,7 +26,6 @@ internal static partial class UnnamedFileLanding
     private const int ReadOnly = 0;          // O_RDONLY
     private const int WriteOnly = 1;         // O_WRONLY
     private const int CloseOnExec = 0x80000; // O_CLOEXEC (02000000)
-    private const uint ReadOnlyMode = 0x124; // 0444
     private const int AtCurrentFolder = -100; // AT_FDCWD
     private const int FollowLink = 0x400;    // AT_SYMLINK_FOLLOW
     private const nuint Clone = 0x40049409;  // FICLONE
@@ -61,9 +60,9 @@ internal static partial class UnnamedFileLanding
 
     private static bool Possible() => OperatingSystem.IsLinux() && UnnamedFile != 0 && Directory.Exists("/proc/self/fd");
 
-    /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, read-only, whole or not at all.</summary>
+    /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, with the read-only <paramref name="mode"/>, whole or not at all.</summary>
     /// <returns>False where the target was left untouched for the portable way to land.</returns>
-    public static bool TryLand(string source, string target)
+    public static bool TryLand(string source, string target, UnixFileMode mode)
     {
         if (!s_available)
         {
@@ -77,11 +76,11 @@ internal static partial class UnnamedFileLanding
         try
         {
             var folder = Path.GetDirectoryName(target)!;
-            var output = Open(folder, UnnamedFile | WriteOnly | CloseOnExec, ReadOnlyMode);
+            var output = Open(folder, UnnamedFile | WriteOnly | CloseOnExec, (uint)mode);
             if (output < 0 && Marshal.GetLastPInvokeError() == NoEntry)
             {
                 Directory.CreateDirectory(folder);
-                output = Open(folder, UnnamedFile | WriteOnly | CloseOnExec, ReadOnlyMode);
+                output = Open(folder, UnnamedFile | WriteOnly | CloseOnExec, (uint)mode);
             }
             if (output < 0)
             {

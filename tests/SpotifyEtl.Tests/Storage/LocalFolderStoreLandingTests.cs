@@ -55,6 +55,48 @@ public sealed class LocalFolderStoreLandingTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A listener's export names IP addresses, a user name and devices: its landed files, their quarantined copies and its
+    /// zips are the owner's alone, landed or written, whatever the umask; every other file keeps the umask's reading.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Files_of_a_listeners_export_are_the_owners_alone_and_other_files_are_not(bool unnamed)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        UnnamedFileLanding.Enabled = unnamed;
+        var lake = new LocalFolderStore(_folder["lake"]);
+        var export = "raw/spotify_export/extended_audio/" + new string('a', 64) + ".json";
+        string[] personal = [export, "quarantine/spotify_export/account_music/" + new string('b', 64) + ".json", "import/my_spotify_data.zip"];
+        string[] shared = [Key, "transformed/songs/snapshot_date=2026-11-20/part-0.parquet", "staging/listening_history/api_plays/ended_month=2026-11/snapshot_date=2026-11-20.json"];
+        var random = new Random(unnamed ? 1 : 2);
+        lake.Land(export, WriteInput(random.Next(1, 100_000), seed: 1));
+        lake.Land(Key, WriteInput(random.Next(1, 100_000), seed: 2));
+        foreach (var key in personal.Skip(1).Concat(shared.Skip(1)))
+        {
+            await lake.PutBytesAsync(key, new byte[random.Next(1, 100_000)], "application/octet-stream");
+        }
+
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        foreach (var key in personal)
+        {
+            var mode = File.GetUnixFileMode(_folder["lake/" + key]);
+            Assert.True((mode & others) == 0, $"{key}: {mode}");
+        }
+        foreach (var key in shared)
+        {
+            var mode = File.GetUnixFileMode(_folder["lake/" + key]);
+            Assert.True(mode.HasFlag(UnixFileMode.OtherRead), $"{key}: {mode}");
+        }
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(_folder["lake/" + export]));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_folder["lake/" + personal[2]]));
+    }
+
     [Fact]
     public void Many_files_landed_at_once_into_folders_not_yet_made_each_hold_their_own_bytes()
     {
@@ -149,8 +191,8 @@ public sealed class LocalFolderStoreLandingTests : IDisposable
         var second = WriteInput(6_000, seed: 12);
         var target = _folder["lake/raw/a/b.json"];
 
-        Assert.True(UnnamedFileLanding.TryLand(first, target));
-        Assert.False(UnnamedFileLanding.TryLand(second, target));
+        Assert.True(UnnamedFileLanding.TryLand(first, target, UnixFileMode.UserRead));
+        Assert.False(UnnamedFileLanding.TryLand(second, target, UnixFileMode.UserRead));
 
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(target));
         Assert.Equal([target], FilesIn(_folder["lake"]));
