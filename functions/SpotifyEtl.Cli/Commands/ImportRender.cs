@@ -129,6 +129,7 @@ internal static class ImportRender
             summary.AddRow("recently-played pages unreadable (their plays left out)", N(api.UnreadableObjects));
             summary.AddRow("recently-played pages set aside before (their plays left out)", N(api.SetAsidePages.Count));
             summary.AddRow("API plays kept (not in the export, or kept in place of an account-data row)", N(api.RowsKept));
+            summary.AddRow("API plays on more than one page (counted once)", N(api.Duplicates));
             summary.AddRow("API plays the export holds (counted once)", N(api.Covered));
             summary.AddRow("rows in the table", N(rows));
             if (report.HistoryRowsBefore is { } before)
