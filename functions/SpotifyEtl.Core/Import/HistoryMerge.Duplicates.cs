@@ -32,8 +32,32 @@ public static partial class HistoryMerge
             var best = groups[identity];
             groups[identity] = new Entry(versions.Aggregate(best.Row, (row, version) => Completed(row, version.Row)), best.Origin);
         }
+        FoldUriLessRows(groups, rows, duplicates);
         FoldBareRows(groups, rows, duplicates);
         return [.. groups.Values];
+    }
+
+    /// <summary>The names an extended-history row gives its content, as <see cref="HistoryIdentity"/> takes them from a row without a URI.</summary>
+    private static (string?, string?, string?, string?) Names(ListeningRow row) =>
+        (row.TrackName ?? row.AudiobookChapterTitle ?? row.AudiobookTitle, row.ArtistName, row.EpisodeName, row.ShowName);
+
+    /// <summary>
+    /// An extended-history row that names its content but gives no URI (one export's copy of a stream whose URI another
+    /// export gives) is the stream of the one row with a URI, the same names, and the same end and time played, where there
+    /// is exactly one such row and no input holds both (as for a bare row, below). The row with the URI is kept, completed.
+    /// </summary>
+    private static void FoldUriLessRows(Dictionary<HistoryIdentity, Entry> groups, List<(ListeningRow Row, int Origin)> rows, int[] duplicates)
+    {
+        var uriLess = groups.Keys.Where(k => k.Source == HistorySource.Extended && k.Content is null && (k.Name ?? k.Artist ?? k.Episode ?? k.Show) is not null).ToList();
+        if (uriLess.Count == 0)
+        {
+            return;
+        }
+        var withUri = groups.Where(g => g.Key.Source == HistorySource.Extended && g.Key.Content is not null)
+            .GroupBy(g => (g.Key.EndedAt, g.Key.MsPlayed, Names(g.Value.Row))).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Key);
+        var folds = uriLess.Where(k => withUri.ContainsKey((k.EndedAt, k.MsPlayed, (k.Name, k.Artist, k.Episode, k.Show))))
+            .ToDictionary(k => k, k => withUri[(k.EndedAt, k.MsPlayed, (k.Name, k.Artist, k.Episode, k.Show))], HistoryIdentityComparer.Instance);
+        Fold(groups, rows, duplicates, folds);
     }
 
     /// <summary>
@@ -54,6 +78,13 @@ public static partial class HistoryMerge
         var named = groups.Keys.Where(k => k.Source == HistorySource.Extended && !Nameless(k))
             .GroupBy(k => (k.EndedAt, k.MsPlayed)).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single());
         var folds = bare.Where(k => named.ContainsKey((k.EndedAt, k.MsPlayed))).ToDictionary(k => k, k => named[(k.EndedAt, k.MsPlayed)], HistoryIdentityComparer.Instance);
+        Fold(groups, rows, duplicates, folds);
+    }
+
+    /// <summary>Each row of <paramref name="folds"/> folded into its target, where no input holds both: one file never gives a stream twice.</summary>
+    private static void Fold(Dictionary<HistoryIdentity, Entry> groups, List<(ListeningRow Row, int Origin)> rows, int[] duplicates,
+        Dictionary<HistoryIdentity, HistoryIdentity> folds)
+    {
         if (folds.Count == 0)
         {
             return;

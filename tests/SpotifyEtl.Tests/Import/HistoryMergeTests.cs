@@ -173,6 +173,54 @@ public sealed class HistoryMergeTests
         }
     }
 
+    /// <summary>
+    /// One export gives a stream's URI and another only its names (a track no longer in the catalogue, a file re-saved
+    /// without the column): one row, with the URI and what either copy adds. Two streams of one file stay two, and a copy
+    /// that fits several streams with its names, end and time played is kept beside them.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_stream_one_export_names_by_uri_and_another_by_names_alone_is_one_row(int seed)
+    {
+        var random = new Random(seed);
+        var streams = Enumerable.Range(0, 200)
+            .Select(i => Extended(Base + random.Next(0, 90 * 86_400), $"spotify:track:{random.Next(10, 99)}", ms: random.Next(0, 4) * 30_000, skipped: random.Next(3) == 0 ? null : false))
+            .DistinctBy(r => (r.EndedAt, r.MsPlayed, r.TrackName)).ToList();
+        // The same names, end and time played under two URIs (a song and its single): a names-only copy cannot say which.
+        var twin = streams[0] with { TrackUri = "spotify:track:zz" };
+        var first = new List<ListeningRow>(streams) { twin };
+        var second = new List<ListeningRow>();
+        var expected = new List<ListeningRow>(first);
+        foreach (var row in streams.Skip(1))
+        {
+            if (random.Next(2) == 0)
+            {
+                second.Add(random.Next(2) == 0 ? row with { TrackUri = null } : row with { TrackUri = null, Skipped = row.Skipped ?? true, Platform = "android" });
+            }
+        }
+        second.Add(streams[0] with { TrackUri = null });
+        expected.Add(streams[0] with { TrackUri = null });
+        // One file's own two streams in a second, one of them without its URI: two streams.
+        var together = new[] { Extended(Base + 100 * 86_400, "spotify:track:44"), Extended(Base + 100 * 86_400, "spotify:track:44") with { TrackUri = null } };
+        first.AddRange(together);
+        expected.AddRange(together);
+
+        foreach (var inputs in new[] { new[] { first, second }, [second, first] })
+        {
+            var merged = HistoryMerge.Merge(inputs);
+            Assert.Equal(expected.Count, merged.Rows.Count);
+            foreach (var row in expected)
+            {
+                var completed = second.FirstOrDefault(s => row.TrackUri is not null && s.TrackUri is null && (s.EndedAt, s.MsPlayed, s.TrackName) == (row.EndedAt, row.MsPlayed, row.TrackName) && row != twin && row != streams[0]);
+                var wanted = completed is null ? row : row with { Skipped = row.Skipped ?? completed.Skipped, Platform = row.Platform ?? completed.Platform };
+                Assert.Contains(wanted, merged.Rows);
+            }
+            Assert.Equal(inputs.Sum(i => i.Count), merged.Origins.Sum(o => o.Kept + o.Duplicates));
+        }
+    }
+
     [Fact]
     public void Account_rows_only_fill_the_periods_the_extended_history_does_not_cover()
     {
