@@ -133,9 +133,15 @@ public static partial class LocalEntry
         {
             return (null, "a symbolic link that cannot be followed (a loop of links)");
         }
-        return final is null || !(final.Exists || Directory.Exists(final.FullName))
-            ? (null, $"a dangling symbolic link (it leads to {final?.FullName ?? entry.LinkTarget}, which does not exist)")
-            : (final, null);
+        if (final is null || !(final.Exists || Directory.Exists(final.FullName)))
+        {
+            // /dev/stdin, or a shell's <(...), fed by a pipe: Linux names its end pipe:[inode], a name no file has.
+            var end = final?.FullName ?? entry.LinkTarget;
+            return (null, Path.GetFileName(end) is var name && (name.StartsWith("pipe:[", StringComparison.Ordinal) || name.StartsWith("socket:[", StringComparison.Ordinal))
+                ? "a pipe, not a file (standard input, or a shell's <(...)): save what it carries to a file, and name that file"
+                : $"a dangling symbolic link (it leads to {end}, which does not exist)");
+        }
+        return (final, null);
     }
 
     /// <summary>Whether this user may list the folder's entries (read and search permission on it).</summary>
