@@ -12,8 +12,12 @@ public sealed record ExportFileContent(
     IReadOnlyDictionary<string, int> Unreadable,
     string? Problem,
     int TimedUnreadable = 0,
-    int RowsWithLength = 0)
+    int RowsWithLength = 0,
+    IReadOnlyDictionary<string, int>? FirstUnreadable = null)
 {
+    /// <summary>Where the first row unreadable for <paramref name="reason"/> is: its element of the file's array, from 1.</summary>
+    public int? FirstOf(string reason) => FirstUnreadable is { } first && first.TryGetValue(reason, out var element) ? element : null;
+
     public int UnreadableCount => Unreadable.Values.Sum();
 }
 
@@ -53,6 +57,7 @@ public static partial class ExportFileReader
         var notUtf8 = NotUtf8(ref json);
         var rows = new List<ListeningRow>(Math.Min(json.Length / 400, 1 << 20)); // rows of the export take 400 to 700 bytes
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0, extended = 0, account = 0, timed = 0, withLength = 0;
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -84,7 +89,7 @@ public static partial class ExportFileReader
                         var what = Describe(reader.TokenType);
                         reader.Skip();
                         open = false;
-                        Count(unreadable, $"an element is a JSON {what}, not an object");
+                        Count(unreadable, first, $"an element is a JSON {what}, not an object", read);
                         continue;
                     }
                     var fields = ReadObject(ref reader, text);
@@ -92,7 +97,7 @@ public static partial class ExportFileReader
                     var (row, why) = fields.ToRow();
                     if (row is null)
                     {
-                        Count(unreadable, why!);
+                        Count(unreadable, first, why!, read);
                         timed += fields.HasTs || fields.HasEndTime ? 1 : 0;
                         continue;
                     }
@@ -118,7 +123,7 @@ public static partial class ExportFileReader
             var (file, element) = Break(json, exception, reader.CurrentDepth, bom);
             if (open)
             {
-                Count(unreadable, element);
+                Count(unreadable, first, element, read);
             }
             // What gets the rest: a file cut short is whole in the export; one edited or written by another tool is too.
             var remedy = file.StartsWith("its JSON breaks off", StringComparison.Ordinal)
@@ -141,7 +146,7 @@ public static partial class ExportFileReader
                 $"which is no character (the first at line {line}, byte {column}): its rows were read with each such escape as \uFFFD; the raw file keeps them as they came";
             problem = problem is null ? halves : $"{halves}; and {problem}";
         }
-        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed, withLength);
+        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed, withLength, first);
     }
 
     /// <summary>The line and byte (from 1) of a byte offset in the JSON read; on line 1 counting the byte-order mark, as the file does.</summary>
@@ -152,8 +157,11 @@ public static partial class ExportFileReader
         return (line, offset - (before.LastIndexOf((byte)'\n') + 1) + 1 + (line == 1 ? bom : 0));
     }
 
-    private static void Count(Dictionary<string, int> reasons, string reason) =>
+    private static void Count(Dictionary<string, int> reasons, Dictionary<string, int> first, string reason, int element)
+    {
         reasons[reason] = reasons.TryGetValue(reason, out var count) ? count + 1 : 1;
+        first.TryAdd(reason, element);
+    }
 
     private static string Describe(JsonTokenType token) => token switch
     {

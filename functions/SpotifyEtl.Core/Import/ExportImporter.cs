@@ -59,7 +59,8 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             var outcome = build.Files[key];
             var content = outcome.Content;
             var reasons = content.Unreadable.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
-                .Select(r => $"{r.Value:N0} {(r.Value == 1 ? "row" : "rows")}: {r.Key}").ToList();
+                .Select(r => $"{r.Value:N0} {(r.Value == 1 ? "row" : "rows")}: {r.Key}" +
+                    (content.FirstOf(r.Key) is { } element ? $" ({(r.Value == 1 ? "it is" : "the first is")} element {element:N0} of the file's array)" : "")).ToList();
             if (content.Problem is not null)
             {
                 reasons.Insert(0, content.Problem);

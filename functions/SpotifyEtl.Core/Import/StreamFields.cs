@@ -93,8 +93,10 @@ internal struct StreamFields
     {
         JsonTokenType.Null => $"'{key}' is null",
         JsonTokenType.String when string.IsNullOrWhiteSpace(text) => $"'{key}' is empty",
+        // A year the text writes out: a parse that filled one in ("4 March") names no time before Spotify.
         JsonTokenType.String when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            && (at.UtcDateTime.Year < ExportTime.FirstDay.Year || at.UtcDateTime.Year >= 2100) =>
+            && (at.UtcDateTime.Year < ExportTime.FirstDay.Year || at.UtcDateTime.Year >= 2100)
+            && text!.Contains(at.Year.ToString("D4", CultureInfo.InvariantCulture), StringComparison.Ordinal) =>
             $"'{key}' is a time before {ExportTime.FirstDay.Year} (when Spotify began) or after 2099, which no stream has",
         JsonTokenType.String => $"'{key}' is not a UTC time such as {example}",
         JsonTokenType.Number => $"'{key}' is a number, not a UTC time such as {example}",
