@@ -22,7 +22,7 @@ public static partial class ExportFileReader
             {
                 case "ts": Ts(ref reader, text, ref fields); break;
                 case "endTime": fields.EndTimeToken = reader.TokenType; fields.EndTime = Text(ref reader, text); fields.HasEndTime = true; break;
-                case "ms_played" or "msPlayed": fields.MsPlayed = Number(ref reader, text); fields.HasLength = true; break;
+                case "ms_played" or "msPlayed": Length(ref reader, text, ref fields); break;
                 case "platform": fields.Platform = Text(ref reader, text); break;
                 case "conn_country": fields.ConnCountry = Text(ref reader, text); break;
                 case "master_metadata_track_name" or "trackName": fields.TrackName = Text(ref reader, text); break;
@@ -125,6 +125,22 @@ public static partial class ExportFileReader
         && text.Value(ref reader).Length > AthenaValues.LongestText
             ? $"\"{key}\" holds a text longer than the {AthenaValues.LongestText:N0} characters a table keeps (no export's value comes near it)"
             : null;
+
+    /// <summary>
+    /// <c>ms_played</c>: a null leaves a value the other era's key gave (a table that merged both eras has both keys); a
+    /// value that is no whole number of milliseconds an int holds is none, and marked so that the row's file says so.
+    /// </summary>
+    private static void Length(ref Utf8JsonReader reader, ExportText text, ref StreamFields fields)
+    {
+        fields.HasLength = true;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+        var value = Number(ref reader, text);
+        fields.MsPlayed = value is >= 0 and <= int.MaxValue ? value : null;
+        fields.LengthUnread = fields.MsPlayed is null;
+    }
 
     private static long? Number(ref Utf8JsonReader reader, ExportText text)
     {

@@ -13,8 +13,14 @@ public sealed record ExportFileContent(
     string? Problem,
     int TimedUnreadable = 0,
     int RowsWithLength = 0,
-    IReadOnlyDictionary<string, int>? FirstUnreadable = null)
+    IReadOnlyDictionary<string, int>? FirstUnreadable = null,
+    (int Rows, int First) LengthsUnread = default)
 {
+    /// <summary>What the file's note says of rows kept without their time played, or null when there are none.</summary>
+    public string? LengthsUnreadNote => LengthsUnread.Rows == 0 ? null
+        : $"{LengthsUnread.Rows:N0} {(LengthsUnread.Rows == 1 ? "row" : "rows")} kept without their time played: 'ms_played' is no whole number of " +
+          $"milliseconds from 0 to {int.MaxValue:N0} ({(LengthsUnread.Rows == 1 ? "it is" : "the first is")} element {LengthsUnread.First:N0} of the file's array)";
+
     /// <summary>Where the first row unreadable for <paramref name="reason"/> is: its element of the file's array, from 1.</summary>
     public int? FirstOf(string reason) => FirstUnreadable is { } first && first.TryGetValue(reason, out var element) ? element : null;
 
@@ -59,6 +65,7 @@ public static partial class ExportFileReader
         var unreadable = new Dictionary<string, int>(StringComparer.Ordinal);
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
         int read = 0, extended = 0, account = 0, timed = 0, withLength = 0;
+        var lengthsUnread = (Rows: 0, First: 0);
         if (json.Trim(" \t\r\n"u8).IsEmpty)
         {
             return new ExportFileContent([], 0, 0, 0, new Dictionary<string, int>(), "the file is empty");
@@ -103,6 +110,10 @@ public static partial class ExportFileReader
                     }
                     rows.Add(row);
                     withLength += fields.HasLength ? 1 : 0;
+                    if (fields.LengthUnread)
+                    {
+                        lengthsUnread = (lengthsUnread.Rows + 1, lengthsUnread.Rows == 0 ? read : lengthsUnread.First);
+                    }
                     if (row.Source == HistorySource.Extended)
                     {
                         extended++;
@@ -146,7 +157,7 @@ public static partial class ExportFileReader
                 $"which is no character (the first at line {line}, byte {column}): its rows were read with each such escape as \uFFFD; the raw file keeps them as they came";
             problem = problem is null ? halves : $"{halves}; and {problem}";
         }
-        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed, withLength, first);
+        return new ExportFileContent(rows, read, extended, account, unreadable, problem, timed, withLength, first, lengthsUnread);
     }
 
     /// <summary>The line and byte (from 1) of a byte offset in the JSON read; on line 1 counting the byte-order mark, as the file does.</summary>

@@ -61,6 +61,10 @@ public sealed class ExportImporter(IObjectStore raw, IObjectStore lake, ImportOp
             var reasons = content.Unreadable.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => $"{r.Value:N0} {(r.Value == 1 ? "row" : "rows")}: {r.Key}" +
                     (content.FirstOf(r.Key) is { } element ? $" ({(r.Value == 1 ? "it is" : "the first is")} element {element:N0} of the file's array)" : "")).ToList();
+            if (content.LengthsUnreadNote is { } lengths)
+            {
+                reasons.Add(lengths);
+            }
             if (content.Problem is not null)
             {
                 reasons.Insert(0, content.Problem);

@@ -39,6 +39,8 @@ internal struct StreamFields
     public bool HasEndTime;
     /// <summary>Whether the object has <c>ms_played</c> (or <c>msPlayed</c>), how long the stream played: every stream of the export has it.</summary>
     public bool HasLength;
+    /// <summary>Whether <c>ms_played</c> held a value that is no whole number of milliseconds from 0 to int.MaxValue: the row is kept without it.</summary>
+    public bool LengthUnread;
     /// <summary>What <c>ts</c> and <c>endTime</c> were in the JSON, for the reason a row could not be read.</summary>
     public JsonTokenType TsToken;
     public JsonTokenType EndTimeToken;
