@@ -143,10 +143,27 @@ public sealed partial class SnapshotTables
             })
             .ToList();
 
-    /// <summary>The playlists whose day's list is a run's part of it (<see cref="RunLists{TRow}.Chosen"/> not complete), by id.</summary>
-    public IReadOnlyList<PartialPlaylist> PartialPlaylists =>
-        [.. _entries.Where(e => !e.Value.Chosen.Complete).OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => new PartialPlaylist(SnapshotDate, e.Key, e.Value.Chosen.Pages.Values.Sum(), e.Value.Chosen.Total ?? 0))];
+    /// <summary>
+    /// The playlists whose day's list is a run's part of it (<see cref="RunLists{TRow}.Chosen"/> not complete), by id; not one
+    /// whose part belongs to a version the day does not keep (<see cref="PlaylistEntries"/> writes none of it).
+    /// </summary>
+    public IReadOnlyList<PartialPlaylist> PartialPlaylists
+    {
+        get
+        {
+            var latest = Playlists.ToDictionary(p => p.PlaylistId, StringComparer.Ordinal);
+            return [.. _entries.Where(e => !e.Value.Chosen.Complete && !OfAnotherVersion(e.Key, e.Value.Chosen, latest)).OrderBy(e => e.Key, StringComparer.Ordinal)
+                .Select(e => new PartialPlaylist(SnapshotDate, e.Key, e.Value.Chosen.Pages.Values.Sum(), e.Value.Chosen.Total ?? 0))];
+        }
+    }
+
+    /// <summary>
+    /// Part of a new version, landed after the day's first landing named an unchanged one (its metadata alone, its entries on
+    /// an earlier day): the day keeps that version, and no entry it does not name.
+    /// </summary>
+    private bool OfAnotherVersion(string playlist, RunList<PlaylistEntryRow> list, Dictionary<string, PlaylistRow> latest) =>
+        !list.Complete && (_versions.GetValueOrDefault((playlist, list.Run)) ?? latest.GetValueOrDefault(playlist))?.PlaylistSnapshotId
+            != latest.GetValueOrDefault(playlist)?.PlaylistSnapshotId;
 
     public IReadOnlyList<PlaylistEntryRow> PlaylistEntries
     {
@@ -161,10 +178,8 @@ public sealed partial class SnapshotTables
                 var list = _entries[playlist].Chosen;
                 // The version the same run landed; a run that landed items but no metadata takes the day's latest.
                 var version = _versions.GetValueOrDefault((playlist, list.Run)) ?? latest.GetValueOrDefault(playlist);
-                if (!list.Complete && version?.PlaylistSnapshotId != latest.GetValueOrDefault(playlist)?.PlaylistSnapshotId)
+                if (OfAnotherVersion(playlist, list, latest))
                 {
-                    // Part of a new version, landed after the day's first landing named an unchanged one (its metadata
-                    // alone, its entries on an earlier day): the day keeps that version, and no entry it does not name.
                     continue;
                 }
                 foreach (var entry in InPositionOrder(list.Rows))

@@ -212,7 +212,8 @@ public sealed class SnapshotTablesTests
     /// <summary>
     /// The day's first landing of a playlist was its metadata alone (an unchanged version, whose entries landed on an earlier
     /// day), and a later run landed a new version's metadata and stopped partway through its items: the day keeps the
-    /// unchanged version, and no entry of the new one, whose partial list no playlists row of the day would name.
+    /// unchanged version, and no entry of the new one, whose partial list no playlists row of the day would name; nor is
+    /// the day said to hold part of the list, which would exit 3 and warn of that day for good.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -231,6 +232,7 @@ public sealed class SnapshotTablesTests
         {
             Assert.Equal("snapshot-early", Assert.Single(tables.Playlists).PlaylistSnapshotId);
             Assert.Empty(tables.PlaylistEntries);
+            Assert.Empty(tables.PartialPlaylists);
         }
     }
 
