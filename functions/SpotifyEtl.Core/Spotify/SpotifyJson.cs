@@ -27,7 +27,7 @@ internal sealed record ApiError(int? Status, string? Message, string? Reason);
 /// The few fields of a page the extractor needs to go on (paging links, cursors, the item count).
 /// Everything else stays in the raw bytes for the transformation.
 /// </summary>
-internal sealed record PageHeader(string? Next, int? Total, JsonElement? Items, PageCursors? Cursors);
+internal sealed record PageHeader(string? Next, int? Total, JsonElement? Items, PageCursors? Cursors, JsonElement? Offset = null);
 
 internal sealed record PageCursors(string? After, string? Before);
 

@@ -81,6 +81,82 @@ public sealed class PagingGuardTests : IAsyncLifetime
         Assert.Equal(pages * 50, again.Items);
     }
 
+    /// <summary>
+    /// A server that serves its last page again for every link on, with a <c>total</c> true or past any list: the source stops
+    /// at the first repeat, where it went on to its cap (1,000 requests in seconds, and hundreds of MB landed).
+    /// </summary>
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    public async Task A_page_that_repeats_the_one_before_it_stops_the_source_at_once_whatever_its_total(int seed, bool lyingTotal)
+    {
+        var random = new Random(seed);
+        var pages = random.Next(1, 6);
+        var count = pages * 50 - random.Next(0, 50);
+        _h.Spotify.SavedTrackCount = count;
+        var last = (pages - 1) * 50;
+        JsonNode? lastItems = null;
+        _h.Spotify.RewritePage = (route, offset, page) =>
+        {
+            if (route != "me/tracks" || offset < last)
+            {
+                return;
+            }
+            if (offset == last)
+            {
+                lastItems = page["items"]!.DeepClone();
+            }
+            else
+            {
+                (page["items"], page["offset"]) = (lastItems!.DeepClone(), last);
+            }
+            page["total"] = lyingTotal ? int.MaxValue : count;
+            page["next"] = offset < 300 * 50 ? _h.Spotify.Link($"{route}?offset={offset + 50}&limit=50") : null;
+        };
+
+        var failed = (await _h.RunAsync(ExtractionSource.SavedTracks())).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Failed, failed.Status);
+        Assert.Contains($"and page {pages + 1} repeated page {pages}", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(pages + 1, _h.Spotify.ApiRequestsTo("me/tracks"));
+    }
+
+    /// <summary>
+    /// A <c>next</c> link past the end of its page (items never served) fails the playlist before asking for it, so that no
+    /// day takes the list for whole; once Spotify behaves, the same snapshot is extracted in full.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_next_link_that_skips_items_fails_the_playlist_and_the_next_good_run_extracts_it_whole(int seed)
+    {
+        var random = new Random(seed);
+        var pages = random.Next(2, 7);
+        _h.Spotify.AddPlaylist("3cEYpjA9oz9GiPac4AsH4n", pages * 50 - random.Next(0, 50));
+        var skipAt = random.Next(0, pages - 1);
+        var skipped = random.Next(1, 60);
+        _h.Spotify.RewritePage = (route, offset, page) =>
+        {
+            if (route == Items && offset == skipAt * 50)
+            {
+                page["next"] = _h.Spotify.Link($"{route}?offset={offset + 50 + skipped}&limit=50");
+            }
+        };
+
+        var failed = (await _h.RunAsync(ExtractionSource.Playlist("3cEYpjA9oz9GiPac4AsH4n"))).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Failed, failed.Status);
+        Assert.Contains($"its next page starts at item {(skipAt + 1) * 50 + skipped}, past the {(skipAt + 1) * 50} this page ended at", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(skipAt + 1, _h.Spotify.ApiRequestsTo(Items));
+
+        _h.Spotify.RewritePage = null;
+        _h.Clock.Advance(TimeSpan.FromHours(1));
+        var again = (await _h.RunAsync(ExtractionSource.Playlist("3cEYpjA9oz9GiPac4AsH4n"))).Manifest.Sources.Single();
+        Assert.Equal(SourceStatus.Landed, again.Status);
+        Assert.Equal(_h.Spotify.Playlists["3cEYpjA9oz9GiPac4AsH4n"].ItemCount, again.Items);
+    }
+
     public static TheoryData<int> Totals()
     {
         var random = new Random(7);

@@ -195,10 +195,18 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         var response = first;
         var landed = 0;
         int? total = null;
+        string? previous = null;
         while (true)
         {
             var header = await keep(response).ConfigureAwait(false);
             landed++;
+            // A page that repeats the one before it, its offset too: a server that serves its last page for every link on.
+            var page = header.Items is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0 ? $"{header.Offset?.GetRawText()}{array.GetRawText()}" : null;
+            if (page is not null && page == previous)
+            {
+                throw new SpotifyPagingLoopException(Source.Name, response.Path, landed, total, $"and page {landed} repeated page {landed - 1}");
+            }
+            previous = page;
             total = header.Total is > 0 and var said ? Math.Max(total ?? 0, said) : total;
             if (!goOn(header) || SpotifyPaging.NextLink(Source.Name, header.Next) is not { } link)
             {
@@ -213,6 +221,10 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
             if (!requested.Add(SpotifyPaging.PageKey(client.PathOf(next))))
             {
                 throw new SpotifyPagingLoopException(Source.Name, next, landed, total, $"and page {landed} linked back to a page already requested");
+            }
+            if (SpotifyPaging.Unfollowing(response.Path, client.PathOf(next)) is { } why)
+            {
+                throw new SpotifyPagingLoopException(Source.Name, next, landed, total, $"and page {landed} does not link to the page after it: {why}");
             }
             // The limit guards against a `next` that never ends, not against a large list: a list may take the pages its
             // own total needs, and one more for items added while it is paged (a library of 60,000 saved songs is 1,200

@@ -52,6 +52,25 @@ internal static class SpotifyPaging
     }
 
     /// <summary>
+    /// Why a <c>next</c> link does not follow the page <paramref name="path"/> asked for, or null: its <c>offset</c> is past
+    /// the end of that page (the items between were never served) or not after its start. Null for a link of no offset (a
+    /// list paged by cursor).
+    /// </summary>
+    public static string? Unfollowing(string path, string nextPath)
+    {
+        static long? Number(string path, string name) =>
+            Parameters(Split(path).Query).Where(p => p.Name == name && p.Number).Select(p => (long?)long.Parse(p.Value, CultureInfo.InvariantCulture)).LastOrDefault();
+        if (Number(nextPath, "offset") is not { } next)
+        {
+            return null;
+        }
+        var (offset, limit) = (Number(path, "offset") ?? 0, Number(path, "limit") ?? 20);
+        return next > offset + limit ? $"its next page starts at item {next}, past the {offset + limit} this page ended at: the items between were never served"
+            : next <= offset ? $"its next page starts at item {next}, not after the {offset} this page started at"
+            : null;
+    }
+
+    /// <summary>
     /// A query's parameters in order, an <c>offset</c> or <c>limit</c> that is a number written as one (<c>offset=050</c>
     /// asks for the page <c>offset=50</c> does) and so marked.
     /// </summary>
