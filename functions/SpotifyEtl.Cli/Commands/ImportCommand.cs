@@ -72,7 +72,7 @@ internal static class ImportCommand
                 // Inputs holding no file have no table to show: the error below says what to import instead.
                 ImportRender.Report(report, lakeFolder.FullName);
             }
-            if (exit == ExitCodes.Success && report.Files.Where(f => f.Landed).Sum(f => f.RowsRead) == 0)
+            if (exit == ExitCodes.Success && report.Files.Where(f => f.Skipped is null).Sum(f => f.RowsRead) == 0)
             {
                 // Read whole and empty ([]): an account with no streams in its export's year, or the wrong files given.
                 CliErrors.Warn(Console.Error, $"{Counted.Of(report.ImportedFiles, "streaming-history file")} read, holding no stream: " +

@@ -48,6 +48,10 @@ public sealed class ImportEmptyHistoryTests : IDisposable
         if (oneHasAStream)
         {
             Assert.DoesNotContain("holding no stream", run.Errors, StringComparison.Ordinal);
+            // Imported again: its files are already landed, and still hold their stream.
+            var again = DemoCommandTests.RunCli("import", export, "--lake", _folder["lake"], "--json");
+            Assert.True(again.ExitCode == 0, $"exit {again.ExitCode}: {again.Errors}");
+            Assert.DoesNotContain("holding no stream", again.Errors, StringComparison.Ordinal);
             return;
         }
         var files = names.Count == 1 ? "1 streaming-history file read" : $"{names.Count} streaming-history files read";
