@@ -127,6 +127,9 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>Changes a page (its route, the offset asked for, its body) before it is served: a misbehaving Spotify.</summary>
     public Action<string, int, JsonObject>? RewritePage { get; set; }
 
+    /// <summary>Rewrites the bytes of an answer of the Web API (given its path and query) as a proxy or a broken server might: bytes that are no UTF-8.</summary>
+    public Func<string, byte[], byte[]>? RewriteBytes { get; set; }
+
     public int TopTrackCount { get; set; } = 3;
 
     public int TopArtistCount { get; set; } = 2;
@@ -526,21 +529,22 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>A 200 with a strong ETag over the body, or a bodiless 304 when the request's If-None-Match names it.</summary>
     private async Task Answer(HttpContext context, JsonNode body)
     {
-        var text = body.ToJsonString();
-        if (!ServeETags)
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        bytes = RewriteBytes?.Invoke(context.Request.Path.Value + context.Request.QueryString.Value, bytes) ?? bytes;
+        if (ServeETags)
         {
-            await Json(context, 200, body);
-            return;
+            var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..20]}\"";
+            context.Response.Headers.ETag = etag;
+            if (context.Request.Headers.IfNoneMatch.Any(value => value is not null && value.Split(',').Any(tag => tag.Trim() == etag)))
+            {
+                Interlocked.Increment(ref _notModified);
+                context.Response.StatusCode = 304;
+                return;
+            }
         }
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20]}\"";
-        context.Response.Headers.ETag = etag;
-        if (context.Request.Headers.IfNoneMatch.Any(value => value is not null && value.Split(',').Any(tag => tag.Trim() == etag)))
-        {
-            Interlocked.Increment(ref _notModified);
-            context.Response.StatusCode = 304;
-            return;
-        }
-        await Json(context, 200, body);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 
     public string Link(string pathAndQuery) => new Uri(NextLinkBase ?? new Uri(BaseAddress, "v1/"), pathAndQuery).ToString();

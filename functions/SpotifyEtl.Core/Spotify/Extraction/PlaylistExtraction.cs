@@ -90,6 +90,11 @@ internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtr
                         "those of the read before, which may hold an entry twice or miss one. The next run reads them again.");
                 }
             }
+            catch (SpotifyMalformedResponseException refused)
+            {
+                // Landed, and one the transformation sets aside.
+                extraction.Warn(refused.Message);
+            }
             catch (Exception landing)
             {
                 extraction.Warn($"What was read before the error could not all be landed: {landing.Message}");

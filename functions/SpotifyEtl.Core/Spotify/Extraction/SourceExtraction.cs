@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
+using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Spotify.Extraction;
 
@@ -10,7 +12,7 @@ namespace SpotifyEtl.Spotify.Extraction;
 /// One source's extraction within a run: the requests it sends (counted, conditional where asked), the
 /// pages it lands unchanged under their <see cref="RawObjectKey"/>, and the report it ends with.
 /// </summary>
-internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunContext run, SpotifyApiClient client, IObjectStore store, int maxPages)
+internal sealed partial class SourceExtraction(ExtractionSource source, ExtractionRunContext run, SpotifyApiClient client, IObjectStore store, int maxPages)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<string> _objects = [];
@@ -95,45 +97,6 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         }
     }
 
-    /// <summary>Lands one response unchanged as the next page of <paramref name="rawSource"/> under <paramref name="subject"/>.</summary>
-    public async Task LandAsync(RawSource rawSource, string subject, SpotifyResponse response, CancellationToken cancellationToken)
-    {
-        var page = _pages.GetValueOrDefault((rawSource, subject));
-        var key = new RawObjectKey(rawSource, Run.SnapshotDate, subject, Run.RunId, page).ToString();
-        await store.PutBytesAsync(key, response.Body, "application/json", cancellationToken).ConfigureAwait(false);
-        _pages[(rawSource, subject)] = page + 1;
-        _objects.Add(key);
-    }
-
-    /// <summary>Lands one page unchanged, then reads what paging needs; a body that is not a page still lands, then fails the source.</summary>
-    public async Task<PageHeader> LandPageAsync(SpotifyResponse response, string subject, CancellationToken cancellationToken)
-    {
-        await LandAsync(Source.PageSource, subject, response, cancellationToken).ConfigureAwait(false);
-        var header = PageOf(response);
-        _items += ItemCount(header);
-        return header;
-    }
-
-    /// <summary>Lands pages read by <see cref="ReadPagesAsync"/>, in the order they were read.</summary>
-    public async Task LandAsync(HeldPages pages, string subject, CancellationToken cancellationToken)
-    {
-        foreach (var response in pages.Responses)
-        {
-            await LandAsync(Source.PageSource, subject, response, cancellationToken).ConfigureAwait(false);
-        }
-        _items += pages.Items;
-    }
-
-    private static PageHeader PageOf(SpotifyResponse response)
-    {
-        var header = Parse(response, SpotifyWireJsonContext.Default.PageHeader);
-        if (header?.Items is not { ValueKind: JsonValueKind.Array })
-        {
-            throw new SpotifyMalformedResponseException(response.Path, "no \"items\" array");
-        }
-        return header;
-    }
-
     /// <summary>
     /// Lands <paramref name="first"/> and the pages its <c>next</c> links lead to, while <paramref name="goOn"/> (given
     /// each landed page) says so. Fails with <see cref="SpotifyPagingLoopException"/> when a link asks again for a page
@@ -195,14 +158,17 @@ internal sealed class SourceExtraction(ExtractionSource source, ExtractionRunCon
         var response = first;
         var landed = 0;
         int? total = null;
-        string? previous = null;
+        byte[]? previous = null;
         while (true)
         {
             var header = await keep(response).ConfigureAwait(false);
             landed++;
-            // A page that repeats the one before it, its offset too: a server that serves its last page for every link on.
-            var page = header.Items is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0 ? $"{header.Offset?.GetRawText()}{array.GetRawText()}" : null;
-            if (page is not null && page == previous)
+            // A page that repeats the one before it, its offset too: a server that serves its last page for every link on. Compared
+            // as the bytes they came as: a page whose items hold bytes that are no UTF-8 has no text, and is the transformation's to refuse.
+            var page = header.Items is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() > 0
+                ? [.. header.Offset is { } offset ? JsonMarshal.GetRawUtf8Value(offset) : [], .. JsonMarshal.GetRawUtf8Value(array)]
+                : (byte[]?)null;
+            if (page is not null && previous is not null && page.AsSpan().SequenceEqual(previous))
             {
                 throw new SpotifyPagingLoopException(Source.Name, response.Path, landed, total, $"and page {landed} repeated page {landed - 1}");
             }
