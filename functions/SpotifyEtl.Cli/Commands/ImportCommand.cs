@@ -3,6 +3,7 @@ using System.Text.Json;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Cli.Commands;
@@ -91,8 +92,10 @@ internal static class ImportCommand
             }
             foreach (var page in report.ApiPlays?.UnreadablePages ?? [])
             {
-                CliErrors.Warn(Console.Error, $"{Path.Combine(lakeFolder.FullName, page.RawKey)}, a recently-played page: {page.Reason}. " +
-                    ImportReport.UnreadablePageRemedy);
+                CliErrors.Warn(Console.Error, page.Reason == UnlistableFolderException.Reason
+                    ? $"{Path.Combine(lakeFolder.FullName, page.RawKey)}, recently-played pages: {page.Reason}. Their plays are not in listening_history: " +
+                      "give this user read and search permission on it (chmod, as its owner), or run as the user who owns the lake, then import again."
+                    : $"{Path.Combine(lakeFolder.FullName, page.RawKey)}, a recently-played page: {page.Reason}. " + ImportReport.UnreadablePageRemedy);
             }
             if (exit == ExitCodes.Partial && report.Files.Any(f => f.NeedsAttention))
             {

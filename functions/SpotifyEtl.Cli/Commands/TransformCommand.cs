@@ -125,20 +125,11 @@ internal static partial class TransformCommand
         if (input is null)
         {
             // Listed before the lake is opened: a folder with nothing to transform is named and left as it was, with no .tmp/ in it.
-            await foreach (var key in new LocalFolderStore(lakeFolder.FullName).ListAsync(LakeLayout.Raw, cancellationToken).ConfigureAwait(false))
-            {
-                keys.Add(key);
-            }
+            var raw = Path.Combine(lakeFolder.FullName, "raw");
+            keys.AddRange(await RawKeysAsync(lakeFolder, cancellationToken).ConfigureAwait(false));
             if (keys.Count == 0)
             {
                 LocalLake.MustHoldALake(lakeFolder.FullName);
-                var raw = Path.Combine(lakeFolder.FullName, "raw");
-                if (Directory.Exists(raw) && !LocalEntry.CanList(raw))
-                {
-                    // Not "no raw objects": they may all be there, out of this user's sight.
-                    throw new CliException(ExitCodes.IoError, $"{raw} is a folder this user cannot list (permission denied, or an error reading it), so its raw objects cannot be read. " +
-                        "Run as the user who owns the lake, or give this one read and search permission on it and the folders below it (chmod, as their owner).");
-                }
                 if (UnfinishedTransform.Landings(lakeFolder.FullName) is { Count: > 0 } landings)
                 {
                     // A landing stopped before its first file: what the lake lacks is that input, not a sample.

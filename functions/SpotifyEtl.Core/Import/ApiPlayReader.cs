@@ -44,12 +44,23 @@ public static class ApiPlayReader
     /// <summary>The versions of every recently-played page: an import's plays are current while these are unchanged.</summary>
     public static Task<List<ObjectVersion>> ListAsync(IObjectStore raw, CancellationToken cancellationToken) => ListAsync(raw, Prefix, cancellationToken);
 
+    /// <summary>
+    /// The versions listed; a folder on the way out of this user's sight (the local lake's <c>raw/recently_played/</c> or a day of
+    /// it) is listed as an entry that is no object, which the read names with its reason, rather than as no pages at all.
+    /// </summary>
     private static async Task<List<ObjectVersion>> ListAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
     {
         var versions = new List<ObjectVersion>();
-        await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
+        try
         {
-            versions.Add(version);
+            await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                versions.Add(version);
+            }
+        }
+        catch (UnlistableFolderException blocked)
+        {
+            versions.Add(new ObjectVersion(blocked.Key, ObjectVersion.NoObject));
         }
         return versions;
     }
@@ -91,12 +102,18 @@ public static class ApiPlayReader
         var listed = await ListAsync(raw, prefix, cancellationToken).ConfigureAwait(false);
         var pages = new List<RawObjectKey>();
         var tags = new List<string>();
+        var noObjects = new List<DamagedLandedFile>();
         foreach (var (key, tag) in listed)
         {
             if (RawObjectKey.TryParse(key, out var parsed, out _))
             {
                 pages.Add(parsed);
                 tags.Add(tag);
+            }
+            else if (tag == ObjectVersion.NoObject)
+            {
+                // A folder this user may not list hides the pages in it: named, as a page that cannot be read is.
+                noObjects.Add(new DamagedLandedFile(key, await NoObjectReasonAsync(raw, key, cancellationToken).ConfigureAwait(false)));
             }
         }
         var changed = 0;
@@ -159,10 +176,28 @@ public static class ApiPlayReader
         }
         DamagedLandedFile Named(int index) => new(pages[index].ToString(), reasons[index]!);
         var unread = Enumerable.Range(0, pages.Count).Where(index => read[index] is null).ToList();
-        return new ApiPlays(rows, pages.Count, [.. unread.Where(index => !before[index]).Select(Named)], byDay, listed)
+        return new ApiPlays(rows, pages.Count, [.. noObjects, .. unread.Where(index => !before[index]).Select(Named)], byDay, listed)
         {
             SetAsideBefore = [.. unread.Where(index => before[index]).Select(Named)],
         };
+    }
+
+    /// <summary>Why an entry listed that is no object cannot be read, as reading it says.</summary>
+    private static async Task<string> NoObjectReasonAsync(IObjectStore raw, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var _ = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+            return "it could not be read when it was listed";
+        }
+        catch (UnreadableObjectException unreadable)
+        {
+            return unreadable.Reason;
+        }
+        catch (ObjectNotFoundException)
+        {
+            return UnlistableFolderException.Reason;
+        }
     }
 
     /// <summary>Sets the page aside unless an earlier run did (its quarantine copy is there); the reason, and whether it was set aside before.</summary>

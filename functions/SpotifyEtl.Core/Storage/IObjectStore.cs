@@ -87,7 +87,11 @@ public interface IObjectStore
 }
 
 /// <summary>A key and the tag of its current content.</summary>
-public readonly record struct ObjectVersion(string Key, string Tag);
+public readonly record struct ObjectVersion(string Key, string Tag)
+{
+    /// <summary>The tag of an entry listed that is no object to read (a folder this user may not list, a link, a FIFO): reading it says why.</summary>
+    public const string NoObject = "entry";
+}
 
 public sealed class ObjectNotFoundException(string store, string key)
     : Exception($"No object '{key}' in {store}.")

@@ -65,7 +65,7 @@ public static partial class LocalEntry
             {
                 if (!CanList(entry.FullName))
                 {
-                    return "it is a folder this user may not list (permission denied), so the objects in it cannot be read";
+                    return UnlistableFolderException.Reason;
                 }
                 return "it is a folder (or a link to one) where an object's file is expected; the lake does not follow links to folders";
             }
@@ -144,16 +144,44 @@ public static partial class LocalEntry
         return (final, null);
     }
 
-    /// <summary>Whether this user may list the folder's entries (read and search permission on it).</summary>
+    /// <summary>
+    /// Whether this user may list the folder's entries and look at them (read and search permission on it): with read alone
+    /// their names are listed, and none of them can be opened.
+    /// </summary>
     public static bool CanList(string folder)
     {
         try
         {
             using var entries = Directory.EnumerateFileSystemEntries(folder).GetEnumerator();
-            entries.MoveNext();
+            if (entries.MoveNext())
+            {
+                _ = File.GetAttributes(entries.Current);
+            }
             return true;
         }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return true; // the entry went between the listing and the look (a temporary file renamed into place)
+        }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the entry at <paramref name="path"/> is out of sight: its folder may be listed, not searched.</summary>
+    public static bool OutOfSight(string path)
+    {
+        try
+        {
+            _ = File.GetAttributes(path);
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+        catch (IOException)
         {
             return false;
         }

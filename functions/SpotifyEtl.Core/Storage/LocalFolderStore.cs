@@ -169,51 +169,6 @@ public sealed partial class LocalFolderStore : IObjectStore
         }
     }
 
-    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // A prefix is not a folder: "raw/pl" matches "raw/playlist_items/...". Walk the deepest folder
-        // the prefix names completely and filter on the full key.
-        var lastSlash = prefix.LastIndexOf('/');
-        var folder = lastSlash < 0 ? _root : PathOf(prefix[..lastSlash]);
-        if (!Directory.Exists(folder) || LocalFolderWalk.ThroughLink(_root, folder))
-        {
-            // Behind a link to a folder (raw/recently_played linked elsewhere): the walk of the lake lists the link, which
-            // is not followed, so no prefix below it lists what it leads to either, or a day's listing would read part of it.
-            yield break;
-        }
-        var keys = LocalFolderWalk.Entries(folder)
-            .Where(path => !path.EndsWith(".tmp", StringComparison.Ordinal))
-            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
-            // This tool's working folder is never a key: the root's, and one deeper (a lake's raw/ once opened as a lake holds one).
-            .Where(key => !key.StartsWith(TemporaryFolder + "/", StringComparison.Ordinal) && !key.Contains("/" + TemporaryFolder + "/", StringComparison.Ordinal))
-            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return key;
-        }
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
-
-    public async IAsyncEnumerable<ObjectVersion> ListVersionsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // A rewrite replaces the file (a new temporary file moved into place): its time or length changes.
-        // An entry that is no readable file (a dangling link, a FIFO, a name that is no UTF-8) is listed too, so that it is reported.
-        await foreach (var key in ListAsync(prefix, cancellationToken).ConfigureAwait(false))
-        {
-            var file = new FileInfo(PathOf(key));
-            if (file.Exists)
-            {
-                yield return new ObjectVersion(key, $"{file.Length}-{file.LastWriteTimeUtc.Ticks}");
-            }
-            else if (file.LinkTarget is not null || Directory.Exists(file.FullName) || LocalEntry.UndecodableName(file.FullName) is not null)
-            {
-                yield return new ObjectVersion(key, "entry");
-            }
-        }
-    }
-
     public Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
     {
         // Opened first, so that a source this user may not read is told apart from a lake it may not write, and copied from

@@ -19,7 +19,8 @@ internal static class LocalFolderWalk
         ReturnSpecialDirectories = false,
     };
 
-    public static IEnumerable<string> Entries(string folder)
+    /// <param name="listStart">Whether <paramref name="folder"/> itself failing to list throws (that failure), rather than yield nothing.</param>
+    public static IEnumerable<string> Entries(string folder, bool listStart = false)
     {
         var folders = new Stack<string>();
         folders.Push(folder);
@@ -36,11 +37,18 @@ internal static class LocalFolderWalk
             {
                 // The folder's own failure. One of this process's limits is no folder's: it ends the walk, where an entry
                 // reported as unreadable would leave its day's objects out of a rebuild of the day.
+                if (listStart && ReferenceEquals(current, folder))
+                {
+                    throw;
+                }
                 entries = null;
             }
             // An empty folder named like an object (x.json/) is an entry too, reported when read: the object it stands
-            // where would otherwise pass unseen. (One with entries is walked: they are reported by their own names.)
-            if (entries is null || (entries.Count == 0 && current.EndsWith(".json", StringComparison.Ordinal)))
+            // where would otherwise pass unseen. (One with entries is walked: they are reported by their own names.) So is one
+            // whose entries' names are listed and none of them can be looked at (read permission without search): the folder
+            // is what to mend, not each entry.
+            if (entries is null || (entries.Count == 0 && current.EndsWith(".json", StringComparison.Ordinal)) ||
+                (entries.Count > 0 && LocalEntry.OutOfSight(entries[0].Path)))
             {
                 if (!string.Equals(current, folder, StringComparison.Ordinal))
                 {
@@ -60,6 +68,26 @@ internal static class LocalFolderWalk
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The folder that hides <paramref name="folder"/>, which does not appear to exist, from this user: the deepest one on the
+    /// way down from <paramref name="root"/> that exists and that this user may not list, or may list but not search (its
+    /// entries' names are there, not the entries); null where <paramref name="folder"/> is simply not there.
+    /// </summary>
+    public static string? BlockedOnTheWay(string root, string folder)
+    {
+        var top = Path.TrimEndingDirectorySeparator(root);
+        var above = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder));
+        while (above is not null && above.Length >= top.Length && !Directory.Exists(above))
+        {
+            above = Path.GetDirectoryName(above);
+        }
+        if (above is null || above.Length < top.Length)
+        {
+            return null;
+        }
+        return LocalEntry.CanList(above) ? null : above;
     }
 
     /// <summary>

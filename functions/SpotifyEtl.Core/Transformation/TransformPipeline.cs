@@ -30,6 +30,9 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     private readonly RawQuarantine _quarantine = new(raw);
     private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default, options?.Time);
 
+    /// <summary>Entries the days' listings found that are no object (a folder this user may not list, a link): reported once the days stand.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _noObjects = new(StringComparer.Ordinal);
+
     public TableFormat Format => _options.Format;
 
     /// <summary>Transforms the snapshot dates (and, staging runs, the runs) of the given raw keys.</summary>
@@ -89,7 +92,11 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         // A misnamed object in a day's folder was already set aside by that day's fold (and listed, as every
         // object set aside is): each is reported once.
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, reason) in misnamed.Where(m => !reported.Contains(m.Key)))
+        // An entry a day's listing could not read through (a folder out of this user's sight, there from the start or since) is
+        // reported as the batch's own listing reports one: the day was rebuilt without what it hides.
+        var noObjects = _noObjects.Keys.Where(key => !misnamed.Any(m => m.Key == key)).Order(StringComparer.Ordinal)
+            .Select(key => (Key: key, Reason: $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
+        foreach (var (key, reason) in misnamed.Concat(noObjects).Where(m => !reported.Contains(m.Key)))
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
@@ -185,12 +192,25 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         foreach (var source in Enum.GetValues<RawSource>())
         {
             var prefix = $"{LakeLayout.Raw}{source.ToKeySegment()}/{LakeLayout.SnapshotSegment(date)}/";
-            await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
+            try
             {
-                if (version.Key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+                await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
                 {
-                    day.Add(version);
+                    if (version.Key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
+                    {
+                        day.Add(version);
+                    }
+                    else if (version.Tag == ObjectVersion.NoObject)
+                    {
+                        _noObjects.TryAdd(version.Key, 0);
+                    }
                 }
+            }
+            catch (UnlistableFolderException blocked)
+            {
+                // The source's folder of the day, or one above it, out of this user's sight: the day is rebuilt from what can
+                // be read, and the folder reported (exit 3 on the command line), not passed over as if it held nothing.
+                _noObjects.TryAdd(blocked.Key, 0);
             }
         }
         day.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));

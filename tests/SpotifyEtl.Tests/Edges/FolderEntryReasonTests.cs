@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using SpotifyEtl.SampleLibrary;
 using SpotifyEtl.Storage;
@@ -13,7 +11,7 @@ namespace SpotifyEtl.Tests.Edges;
 /// with generated names: `spotify-etl transform` reports it with what it is, and with nothing about its name, which no
 /// folder's could mend.
 /// </summary>
-public sealed partial class FolderEntryReasonTests : IDisposable
+public sealed class FolderEntryReasonTests : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly List<string> _locked = [];
@@ -31,7 +29,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         {
             return; // Unix permissions only
         }
-        AssertAFolderCanBeDenied();
+        PermissionBoundProcess.AssertAFolderCanBeDenied();
         var lake = _folder["lake"];
         await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 2, Items: 5, Seed: seed));
         var random = new Random(seed);
@@ -51,7 +49,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
             expected[Key(lake, link)] = "it is a folder (or a link to one) where an object's file is expected; the lake does not follow links to folders";
         }
 
-        var (exitCode, output, errors) = RunWithoutPermissionOverride("transform", "--lake", lake, "--json");
+        var (exitCode, output, errors) = PermissionBoundProcess.Run("transform", "--lake", lake, "--json");
 
         Assert.True(exitCode == 3, $"exit {exitCode}: {errors}");
         var reasons = JsonDocument.Parse(output).RootElement.GetProperty("unreadable_objects").EnumerateArray()
@@ -72,7 +70,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         {
             return; // Unix permissions only
         }
-        AssertAFolderCanBeDenied();
+        PermissionBoundProcess.AssertAFolderCanBeDenied();
         var lake = _folder[$"lake{seed}"];
         await new SampleGenerator(new LocalFolderStore(lake)).WriteAsync(new SampleOptions(Days: 1 + seed, Items: 3, Seed: seed));
         var raw = Path.Combine(lake, "raw");
@@ -82,7 +80,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         _locked.Add(raw);
         var before = Directory.EnumerateFileSystemEntries(lake).Order(StringComparer.Ordinal).ToList();
 
-        var (exitCode, output, errors) = RunWithoutPermissionOverride("transform", "--lake", lake);
+        var (exitCode, output, errors) = PermissionBoundProcess.Run("transform", "--lake", lake);
 
         Assert.True(exitCode == 74, $"exit {exitCode}: {errors}");
         Assert.Contains($"{raw} is a folder this user cannot list (permission denied", errors, StringComparison.Ordinal);
@@ -107,7 +105,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         {
             return; // Unix permissions only
         }
-        AssertAFolderCanBeDenied();
+        PermissionBoundProcess.AssertAFolderCanBeDenied();
         var lake = _folder[$"shared{seed}"];
         if (format == "csv")
         {
@@ -124,7 +122,7 @@ public sealed partial class FolderEntryReasonTests : IDisposable
         File.SetUnixFileMode(locked, UnixFileMode.None);
         _locked.Add(locked);
 
-        var (exitCode, output, errors) = RunWithoutPermissionOverride("query", "--lake", lake, "--json");
+        var (exitCode, output, errors) = PermissionBoundProcess.Run("query", "--lake", lake, "--json");
 
         // Whichever opens the file first, DuckDB reading a Parquet table or the tool checking a CSV one, it is named alike,
         // and the questions that do not read its table are answered.
@@ -160,38 +158,6 @@ public sealed partial class FolderEntryReasonTests : IDisposable
     }
 
     private static string Key(string lake, string path) => Path.GetRelativePath(lake, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    private const string SetPriv = "/usr/bin/setpriv";
-
-    /// <summary>Runs spotify-etl as a user whom file permissions bind: as itself, or as root without the capabilities that override them.</summary>
-    private static (int ExitCode, string Output, string Errors) RunWithoutPermissionOverride(params string[] arguments)
-    {
-        var start = SpotifyEtlProcess.StartInfo(arguments);
-        if (IsRoot())
-        {
-            var command = new[] { "--bounding-set", "-dac_override,-dac_read_search", start.FileName }.Concat(start.ArgumentList).ToList();
-            start.FileName = SetPriv;
-            start.ArgumentList.Clear();
-            foreach (var argument in command)
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, errors);
-    }
-
-    private static bool IsRoot() => GetEffectiveUserId() == 0;
-
-    /// <summary>Root ignores permissions unless it gives up the capabilities that let it: a pass without setpriv would test nothing.</summary>
-    private static void AssertAFolderCanBeDenied() =>
-        Assert.False(IsRoot() && !File.Exists(SetPriv), $"Running as root without {SetPriv} (util-linux), no folder can be denied: install util-linux or run as another user.");
-
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint GetEffectiveUserId();
 
     public void Dispose()
     {

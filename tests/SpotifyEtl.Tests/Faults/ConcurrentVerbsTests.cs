@@ -193,13 +193,9 @@ public sealed class ConcurrentVerbsTests : IDisposable
         return target;
     }
 
-    private static SortedDictionary<string, byte[]> Tables(string lake) => FilesUnder(lake, "transformed");
+    private static SortedDictionary<string, byte[]> Tables(string lake) => FileTreeAssert.FilesUnder(lake, "transformed");
 
-    private static SortedDictionary<string, byte[]> Raw(string lake) => FilesUnder(lake, "raw");
-
-    private static SortedDictionary<string, byte[]> FilesUnder(string lake, string folder) =>
-        new(Directory.EnumerateFiles(Path.Combine(lake, folder), "*", SearchOption.AllDirectories)
-            .ToDictionary(path => Path.GetRelativePath(lake, path).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
+    private static SortedDictionary<string, byte[]> Raw(string lake) => FileTreeAssert.FilesUnder(lake, "raw");
 
     private static void AssertNoTemporaryFile(string lake)
     {

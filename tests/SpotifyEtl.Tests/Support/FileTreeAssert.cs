@@ -17,5 +17,10 @@ internal static class FileTreeAssert
             $"{what}: missing {Names(missing)}; extra {Names(extra)}; different bytes {Names(differ)}");
     }
 
+    /// <summary>Every file under <paramref name="folder"/> of <paramref name="root"/>, by its path relative to the root, with its bytes.</summary>
+    public static SortedDictionary<string, byte[]> FilesUnder(string root, string folder) =>
+        new(Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories)
+            .ToDictionary(path => Path.GetRelativePath(root, path).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
+
     private static string Names(List<string> paths) => paths.Count == 0 ? "none" : string.Join(", ", paths.Take(20)) + (paths.Count > 20 ? $" and {paths.Count - 20} more" : "");
 }
