@@ -143,7 +143,9 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
         // and emulators use yet other collations; sorting here keeps the promise of IObjectStore.
         // The lake lists one day's raw objects or one day's run fragments: thousands of keys at most.
         var keys = new List<ObjectVersion>();
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
+        // Keys URL-encoded: S3 allows any UTF-8 in a key, and XML 1.0 cannot carry characters 0 to 31, so one stray key
+        // holding one made the whole listing unreadable (every invocation of its day failed on it, and never set it aside).
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix, Encoding = EncodingType.Url };
         while (true)
         {
             ListObjectsV2Response page;
@@ -156,7 +158,7 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
                 throw;
             }
             // AWSSDK v4 leaves collections null when a response holds none.
-            keys.AddRange((page.S3Objects ?? []).Select(entry => new ObjectVersion(entry.Key, entry.ETag ?? "")));
+            keys.AddRange((page.S3Objects ?? []).Select(entry => new ObjectVersion(KeyOf(entry, page.Encoding), entry.ETag ?? "")));
             if (page.IsTruncated != true)
             {
                 break;
@@ -258,40 +260,4 @@ public sealed partial class S3ObjectStore(IAmazonS3 client, string bucket) : IOb
             throw;
         }
     }
-
-    private static bool IsDenied(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.Forbidden;
-
-    /// <summary>
-    /// A 403 for a key its listing does not show missing: S3 answers a role that may list only part of a bucket 403, not
-    /// 404, for a key that does not exist, so another invocation may have written it between the two requests. Asked once
-    /// more; a second 403 is the refusal it says.
-    /// </summary>
-    internal static bool AppearedMeanwhile(AmazonS3Exception exception, int attempt) => IsDenied(exception) && attempt == 1;
-
-    /// <summary>Whether the failed request's key does not exist: a 404, or a 403 that a listing shows to be one.</summary>
-    private Task<bool> IsMissingAsync(AmazonS3Exception exception, string key, CancellationToken cancellationToken) =>
-        IsNotFound(exception) ? Task.FromResult(true) : IsAbsentAsync(key, cancellationToken);
-
-    /// <summary>
-    /// Whether a listing of the key's own prefix shows no object of that name; false when the listing is refused
-    /// as well. The key itself sorts first among the keys it begins, so one entry tells.
-    /// </summary>
-    private async Task<bool> IsAbsentAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var page = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = key, MaxKeys = 1 }, cancellationToken)
-                .ConfigureAwait(false);
-            return !(page.S3Objects ?? []).Any(entry => string.Equals(entry.Key, key, StringComparison.Ordinal));
-        }
-        catch (AmazonS3Exception)
-        {
-            return false;
-        }
-    }
-
-    // A missing bucket is also a 404 (NoSuchBucket) but is a configuration error, not a missing object.
-    private static bool IsNotFound(AmazonS3Exception exception) =>
-        exception.ErrorCode is "NoSuchKey" or "NotFound"
-        || (exception.StatusCode == HttpStatusCode.NotFound && exception.ErrorCode is not "NoSuchBucket");
 }

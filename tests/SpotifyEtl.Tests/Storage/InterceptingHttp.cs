@@ -6,11 +6,13 @@ namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
 /// The AWS SDK's HTTP client with every request shown to <paramref name="answer"/> first: a response it gives is the
-/// service's answer; null sends the request on to the endpoint (the S3 emulator) as it is.
+/// service's answer; null sends the request on to the endpoint (the S3 emulator) as it is, and its answer is shown to
+/// <paramref name="rewrite"/>, when given, which may answer otherwise (as S3 does where the emulator does not).
 /// </summary>
-internal sealed class InterceptingHttp(Func<HttpRequestMessage, HttpResponseMessage?> answer) : HttpClientFactory, IDisposable
+internal sealed class InterceptingHttp(Func<HttpRequestMessage, HttpResponseMessage?> answer,
+    Func<HttpRequestMessage, HttpResponseMessage, Task<HttpResponseMessage>>? rewrite = null) : HttpClientFactory, IDisposable
 {
-    private readonly HttpClient _http = new(new Handler(answer));
+    private readonly HttpClient _http = new(new Handler(answer, rewrite));
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _http;
 
@@ -28,9 +30,17 @@ internal sealed class InterceptingHttp(Func<HttpRequestMessage, HttpResponseMess
             Encoding.UTF8, "application/xml"),
     };
 
-    private sealed class Handler(Func<HttpRequestMessage, HttpResponseMessage?> answer) : DelegatingHandler(new SocketsHttpHandler())
+    private sealed class Handler(Func<HttpRequestMessage, HttpResponseMessage?> answer,
+        Func<HttpRequestMessage, HttpResponseMessage, Task<HttpResponseMessage>>? rewrite) : DelegatingHandler(new SocketsHttpHandler())
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            answer(request) is { } response ? Task.FromResult(response) : base.SendAsync(request, cancellationToken);
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (answer(request) is { } response)
+            {
+                return response;
+            }
+            var sent = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return rewrite is null ? sent : await rewrite(request, sent).ConfigureAwait(false);
+        }
     }
 }
