@@ -6,8 +6,8 @@ namespace SpotifyEtl.Functions;
 public sealed partial class TransformFunction
 {
     /// <summary>
-    /// The lines of what the invocation left to look at (runs whose raw objects are gone, objects set aside or with unreadable
-    /// items), then its summary, logged: an Embedded Metric Format record of every count an alarm watches.
+    /// The lines of what the invocation left to look at (runs whose raw objects are gone or that could not be read, objects set
+    /// aside or with unreadable items), then its summary, logged: an Embedded Metric Format record of every count an alarm watches.
     /// </summary>
     private TransformSummary Summarize(int records, int manifests, int ignored, TransformBatchReport batch, IReadOnlyList<TransformReport> setAsideManifests,
         ImportReport? imported, HandledInputs handled)
@@ -16,6 +16,11 @@ public sealed partial class TransformFunction
         {
             Log(new IncompleteRunLogLine(TransformEvents.RunRawExpired, "warn", _rawBucket, $"{run.SnapshotDate:yyyy-MM-dd}", run.RunId, run.Missing.Count,
                 run.Missing[0], run.FragmentKept, run.Summary), TransformLogContext.Default.IncompleteRunLogLine);
+        }
+        foreach (var run in batch.UnfoldedRuns)
+        {
+            Log(new UnfoldedRunLogLine(TransformEvents.RunUnread, "warn", _rawBucket, $"{run.SnapshotDate:yyyy-MM-dd}", run.RunId, run.Error, run.Summary),
+                TransformLogContext.Default.UnfoldedRunLogLine);
         }
         foreach (var partial in batch.PartialPlaylists)
         {
@@ -33,10 +38,10 @@ public sealed partial class TransformFunction
         // A manifest set aside counts with the raw objects set aside: the same metrics, the same alarms; so does a recently-played
         // page an import set aside (named once: an import that meets it set aside before counts it without). An object left unread
         // (no quarantine copy could be written, or a landed export file the history cannot read) is counted once, however
-        // many parts of the invocation named it.
+        // many parts of the invocation named it; so is a run of the day no event named that could not be read.
         var unread = batch.Objects.Concat(setAsideManifests).Where(r => r.Status == TransformStatus.Unreadable).Select(r => r.RawKey)
             .Concat(imported?.DamagedLandedFiles.Select(d => d.RawKey) ?? [])
-            .Distinct(StringComparer.Ordinal).Count();
+            .Distinct(StringComparer.Ordinal).Count() + batch.UnfoldedRuns.Count;
         var summary = new TransformSummary(TransformEvents.Completed, records, manifests, batch.Transformed,
             batch.Quarantined + setAsideManifests.Count(r => r.Status == TransformStatus.Quarantined) + (imported?.ApiPlays?.UnreadableObjects ?? 0), unread, batch.Ignored + ignored, batch.UnreadableItems,
             imported?.IncompleteFiles ?? 0, imported?.UnreadableRows ?? 0, handled.Keys, handled.KeyCount, handled.ReplayDates, handled.ReplayDateCount,

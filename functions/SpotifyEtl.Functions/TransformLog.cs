@@ -24,6 +24,9 @@ internal sealed record ObjectLogLine(
 internal sealed record IncompleteRunLogLine(string Event, string Level, string Bucket, string SnapshotDate, string RunId, int MissingObjects,
     string FirstMissing, bool FragmentKept, string Message);
 
+/// <summary>A run no event of the invocation named that could not be read: its day was published from its other runs.</summary>
+internal sealed record UnfoldedRunLogLine(string Event, string Level, string Bucket, string SnapshotDate, string RunId, string Error, string Message);
+
 /// <summary>
 /// A day that holds only part of a playlist: every extraction of the day that read it stopped partway, so its entries are
 /// those landed, and the questions that compare the playlist's versions or days read the rest as dropped out that day.
@@ -86,6 +89,7 @@ internal static class TransformEvents
     public const string Object = StackContract.LogEvents.TransformObject;
     public const string RecordIgnored = "transform_record_ignored";
     public const string RunRawExpired = "transform_run_raw_expired";
+    public const string RunUnread = "transform_run_unread";
     public const string PlaylistPartial = "transform_playlist_partial";
 }
 
@@ -110,6 +114,7 @@ internal static class TransformMetrics
 [JsonSerializable(typeof(ObjectLogLine))]
 [JsonSerializable(typeof(IgnoredRecordLogLine))]
 [JsonSerializable(typeof(IncompleteRunLogLine))]
+[JsonSerializable(typeof(UnfoldedRunLogLine))]
 [JsonSerializable(typeof(PartialPlaylistLogLine))]
 [JsonSerializable(typeof(FailureLogLine))]
 [JsonSerializable(typeof(TransformSummary))]

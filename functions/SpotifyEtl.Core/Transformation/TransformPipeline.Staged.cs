@@ -25,6 +25,7 @@ public sealed partial class TransformPipeline
         // landed, an object rewritten in place) is folded again. Whoever writes a fragment last has listed after its
         // write, so a stale fragment written over a newer one is always followed by its writer's own repair.
         var day = await ListDayAsync(date, cancellationToken).ConfigureAwait(false);
+        var named = runs;
         var prefix = LakeLayout.FragmentPrefix(date);
         var staged = (await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
         // A run of the day with raw objects and no fragment is folded too: its extraction stopped before writing the
@@ -39,6 +40,7 @@ public sealed partial class TransformPipeline
         runs.UnionWith(staged.Select(key => LakeLayout.FragmentRun(prefix, key)).Where(run => !withObjects.Contains(run)));
         var reportsByRun = new SortedDictionary<string, List<TransformReport>>(StringComparer.Ordinal);
         var incomplete = new SortedDictionary<string, IncompleteRun>(StringComparer.Ordinal);
+        var unfolded = new SortedDictionary<string, UnfoldedRun>(StringComparer.Ordinal);
         IEnumerable<string> stale = runs;
         for (var round = 1; ; round++)
         {
@@ -63,7 +65,20 @@ public sealed partial class TransformPipeline
                     reportsByRun.Remove(run);
                     continue;
                 }
-                var (tables, reports, asListed) = await FoldAsync(folds, date, versions, cancellationToken).ConfigureAwait(false);
+                SnapshotTables tables;
+                List<TransformReport> reports;
+                bool asListed;
+                try
+                {
+                    (tables, reports, asListed) = await FoldAsync(folds, date, versions, cancellationToken).ConfigureAwait(false);
+                    unfolded.Remove(run);
+                }
+                catch (Exception exception) when (!named.Contains(run) && exception is not OperationCanceledException)
+                {
+                    // Not this invocation's run: its failure fails its own event (retried, then dead-lettered), not every later one of the day.
+                    unfolded[run] = new UnfoldedRun(date, run, S3ObjectStore.RequestOf(exception) is { } request ? $"{request}: {exception.Message}" : exception.Message);
+                    continue;
+                }
                 if (!asListed)
                 {
                     rewritten.Add(run);
@@ -109,7 +124,7 @@ public sealed partial class TransformPipeline
             var now = await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (partitions is not null && now.SequenceEqual(fragments))
             {
-                return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values], Partial = partial };
+                return new DayResult(objects, partitions) { Incomplete = [.. incomplete.Values], Partial = partial, Unfolded = [.. unfolded.Values] };
             }
             CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
             fragments = now;

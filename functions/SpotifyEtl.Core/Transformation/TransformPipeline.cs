@@ -55,6 +55,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var unlisted = TransformTotals.None;
         var incomplete = new List<IncompleteRun>();
         var partial = new List<PartialPlaylist>();
+        var unfolded = new List<UnfoldedRun>();
         DaySummary[] days;
         try
         {
@@ -73,6 +74,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             reports.AddRange(day.Objects);
             incomplete.AddRange(day.Incomplete);
             partial.AddRange(day.Partial);
+            unfolded.AddRange(day.Unfolded);
             unlisted = unlisted.Plus(day.Unlisted);
             foreach (var (partition, rows) in day.Partitions)
             {
@@ -100,7 +102,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
-        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted, IncompleteRuns = incomplete, PartialPlaylists = partial };
+        return new TransformBatchReport(reports, partitions) { Unlisted = unlisted, IncompleteRuns = incomplete, PartialPlaylists = partial, UnfoldedRuns = unfolded };
     }
 
     private async Task UpdateCurrentAfterFailureAsync(IEnumerable<DateOnly> dates, CancellationToken cancellationToken)
@@ -180,7 +182,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
                     unlisted = unlisted.Plus(report);
                 }
             }
-            results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete, day.Partial);
+            results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete, day.Partial, day.Unfolded);
             _options.BetweenDays?.Invoke();
         });
     }
@@ -288,8 +290,10 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         public IReadOnlyList<IncompleteRun> Incomplete { get; init; } = [];
 
         public IReadOnlyList<PartialPlaylist> Partial { get; init; } = [];
+
+        public IReadOnlyList<UnfoldedRun> Unfolded { get; init; } = [];
     }
 
     private sealed record DaySummary(List<TransformReport> Objects, TransformTotals Unlisted, Dictionary<string, int> Partitions, IReadOnlyList<IncompleteRun> Incomplete,
-        IReadOnlyList<PartialPlaylist> Partial);
+        IReadOnlyList<PartialPlaylist> Partial, IReadOnlyList<UnfoldedRun> Unfolded);
 }

@@ -80,6 +80,9 @@ public sealed record TransformBatchReport(IReadOnlyList<TransformReport> Objects
     /// <summary>Runs whose manifest names raw objects that are gone (S3 path only): each kept its fragment when it had one.</summary>
     public IReadOnlyList<IncompleteRun> IncompleteRuns { get; init; } = [];
 
+    /// <summary>Runs no event of the batch named that could not be read (S3 path only): their days were published without them.</summary>
+    public IReadOnlyList<UnfoldedRun> UnfoldedRuns { get; init; } = [];
+
     /// <summary>Playlists a day written by this batch holds only part of: no run that day landed the whole list.</summary>
     public IReadOnlyList<PartialPlaylist> PartialPlaylists { get; init; } = [];
 
