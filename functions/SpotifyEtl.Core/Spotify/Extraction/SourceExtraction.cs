@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
-using SpotifyEtl.Transformation;
 
 namespace SpotifyEtl.Spotify.Extraction;
 
