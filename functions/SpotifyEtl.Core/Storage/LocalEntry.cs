@@ -163,8 +163,9 @@ public static partial class LocalEntry
         {
             return true; // the entry went between the listing and the look (a temporary file renamed into place)
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !OutOfFiles(exception))
         {
+            // This process's open-file limit is no folder's: it goes on to be said as what it is.
             return false;
         }
     }
