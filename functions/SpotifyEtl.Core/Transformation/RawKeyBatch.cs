@@ -29,7 +29,7 @@ internal sealed record RawKeyBatch(
             else if (!key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
             {
                 // Under raw/, every entry is read or reported: a name the layout does not know is set aside, not passed over.
-                misnamed.Add((key, $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
+                misnamed.Add((key, NotJson));
             }
             else if (key.StartsWith(Import.ExportRawKey.Prefix, StringComparison.Ordinal))
             {
@@ -52,6 +52,9 @@ internal sealed record RawKeyBatch(
 
         return new RawKeyBatch(runsByDate, ignored, misnamed, exportFiles);
     }
+
+    /// <summary>Why an entry under raw/ whose name does not end in .json is set aside.</summary>
+    public const string NotJson = $"its name does not end in {RawObjectKey.Extension}, as every raw object's does";
 
     /// <summary>Why a key under raw/ is set aside for its layout; one under a raw/ inside raw/ says what it most likely is.</summary>
     public static string LayoutReason(string key, string problem) =>

@@ -97,7 +97,7 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         // An entry a day's listing could not read through (a folder out of this user's sight, there from the start or since) is
         // reported as the batch's own listing reports one: the day was rebuilt without what it hides.
         var noObjects = _noObjects.Keys.Where(key => !misnamed.Any(m => m.Key == key)).Order(StringComparer.Ordinal)
-            .Select(key => (Key: key, Reason: $"its name does not end in {RawObjectKey.Extension}, as every raw object's does"));
+            .Select(key => (Key: key, Reason: RawKeyBatch.NotJson));
         foreach (var (key, reason) in misnamed.Concat(noObjects).Where(m => !reported.Contains(m.Key)))
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
