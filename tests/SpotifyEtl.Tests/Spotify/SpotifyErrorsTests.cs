@@ -132,6 +132,40 @@ public sealed class SpotifyErrorsTests
     }
 
     /// <summary>
+    /// A 404 on a user's playlist, its details or its items, with any token: besides a wrong id or a private playlist of
+    /// someone else, the message names what a playlist the lake already holds most likely met (deleted or made private by
+    /// its owner), that its history stays, and that the source is to be removed.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_404_on_a_users_playlist_names_a_deleted_playlist_as_well_as_a_wrong_id(int seed)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        var random = new Random(seed);
+        for (var i = 0; i < 20; i++)
+        {
+            string id;
+            do
+            {
+                id = new string(Enumerable.Range(0, 22).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            }
+            while (id.StartsWith(SpotifyErrors.SpotifyOwnedPlaylistPrefix, StringComparison.Ordinal));
+            string[] paths = [$"playlists/{id}", $"playlists/{id}?fields=id,name,snapshot_id", $"playlists/{id}/items?offset={50 * random.Next(0, 20)}&limit=50"];
+            foreach (var path in paths)
+            {
+                var explanation = SpotifyErrors.Explain(HttpStatusCode.NotFound, path, userToken: random.Next(2) == 0, random.Next(2) == 0 ? null : "Resource not found");
+
+                Assert.Contains($"No playlist {id} is visible to this app", explanation, StringComparison.Ordinal);
+                Assert.Contains("check the id", explanation, StringComparison.Ordinal);
+                Assert.Contains("deleted or made private by its owner", explanation, StringComparison.Ordinal);
+                Assert.Contains("remove it from the sources", explanation, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>
     /// A 400 is the request itself (a market Spotify does not serve, which passes the shape check): the same request is refused
     /// on every run, so the message says to change the setting and never that the next run will do better.
     /// </summary>
