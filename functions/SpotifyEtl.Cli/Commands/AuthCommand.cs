@@ -31,7 +31,7 @@ public static class AuthCommand
         login.Options.Add(timeout);
         sources.AddTo(login);
         login.SetAction((parsed, cancellationToken) => LoginAsync(context, parsed.GetValue(port), parsed.GetValue(credentials)?.FullName,
-            () => sources.Read(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), CliOptions.IsVerbose(parsed), cancellationToken));
+            () => sources.Read(parsed), sources.Words(parsed), TimeSpan.FromSeconds(parsed.GetValue(timeout)), CliOptions.IsVerbose(parsed), cancellationToken));
 
         var auth = new Command("auth", "Spotify authorization for the extraction.");
         auth.Subcommands.Add(login);
@@ -42,9 +42,10 @@ public static class AuthCommand
     private const int DefaultPort = 8888;
 
     private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
-        TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
+        string sourceWords, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
     {
         var console = context.Console;
+        var portWords = port == DefaultPort ? "" : $" --port {port}";
         try
         {
             var sources = readSources();
@@ -108,19 +109,32 @@ public static class AuthCommand
         }
         catch (Exception exception) when (exception is LoginCallbackException or TimeoutException)
         {
-            // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again, with
-            // the credentials file and the port this login was given (without them, the default file would get the token).
-            var again = "spotify-etl auth login" + (exception is LoginCallbackException { PortInUse: true } ? " --port <another port>" : port == DefaultPort ? "" : $" --port {port}") +
-                        (credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsPath)}");
+            // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again.
+            var again = Again(exception is LoginCallbackException { PortInUse: true } ? " --port <another port>" : portWords);
             var message = exception.Message.Replace("spotify-etl auth login", again, StringComparison.Ordinal);
             var advice = message.Contains("again", StringComparison.Ordinal) ? "" : $" Run '{again}' again.";
             return CliErrors.Report(new CliException(ExitCodes.Failure, $"{message}{advice}"), context.Errors, verbose);
+        }
+        catch (Exception exception) when (exception is SpotifyAuthenticationException or SpotifyTokenEndpointFailedException
+                                          && exception.Message.Contains(RunAgain, StringComparison.Ordinal))
+        {
+            // The code exchange failed (a code spent or late, the token endpoint down): the same login, run again.
+            var (code, message) = CliErrors.Describe(exception);
+            return CliErrors.Report(new CliException(code, message.Replace(RunAgain, $"'{Again(portWords)}' again", StringComparison.Ordinal)), context.Errors, verbose);
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {
             return CliErrors.Report(exception, context.Errors, verbose);
         }
+
+        // The login to run again: with the port, the credentials file and the sources this one was given (without them the
+        // redirect would not be the one registered, the default file would get the token, and every scope would be asked for).
+        string Again(string portWords) =>
+            $"spotify-etl auth login{portWords}{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsPath)}")}{sourceWords}";
     }
+
+    /// <summary>How Spotify's and the listener's messages ask for a login again, in words this command makes whole.</summary>
+    private const string RunAgain = "'spotify-etl auth login' again";
 
     /// <summary>The account that signed in; null, with a warning, when Spotify could not be asked. A refusal ends the login.</summary>
     private static async Task<SpotifyAccount?> AccountAsync(CliContext context, HttpClient http, SpotifyEndpoints endpoints, string accessToken,

@@ -82,7 +82,8 @@ internal static partial class CliErrors
     /// <summary>True for the mistakes a command reports itself; anything else is left to the top level.</summary>
     public static bool IsExpected(Exception exception) => Describe(exception).Code != ExitCodes.Failure || exception is CliException;
 
-    private static (int Code, string Message) Describe(Exception exception) => exception switch
+    /// <summary>The exit code and the message <see cref="Report"/> gives an exception.</summary>
+    internal static (int Code, string Message) Describe(Exception exception) => exception switch
     {
         CliException cli => (cli.ExitCode, cli.Message),
         SpotifyConfigurationException => (ExitCodes.Usage, exception.Message),

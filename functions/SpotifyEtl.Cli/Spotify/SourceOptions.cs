@@ -57,6 +57,34 @@ internal sealed class SourceOptions
         command.Options.Add(Config);
     }
 
+    /// <summary>
+    /// The source options as they were given, as words of a command to run again (each value one shell word): a login
+    /// that must be run again asks for the same scopes, not for every source's.
+    /// </summary>
+    public string Words(ParseResult parsed)
+    {
+        var words = new System.Text.StringBuilder();
+        foreach (var playlist in parsed.GetValue(Playlists) ?? [])
+        {
+            words.Append(" --playlist ").Append(ShellWord.Of(playlist));
+        }
+        words.Append(parsed.GetValue(MyPlaylists) ? " --my-playlists" : "").Append(parsed.GetValue(RecentlyPlayed) ? " --recently-played" : "");
+        foreach (var range in parsed.GetValue(TopTracks) ?? [])
+        {
+            words.Append(" --top-tracks ").Append(ShellWord.Of(range));
+        }
+        foreach (var range in parsed.GetValue(TopArtists) ?? [])
+        {
+            words.Append(" --top-artists ").Append(ShellWord.Of(range));
+        }
+        words.Append(parsed.GetValue(SavedTracks) ? " --saved-tracks" : "");
+        if (parsed.GetValue(Config) is { } file)
+        {
+            words.Append(" --config ").Append(ShellWord.Of(file.FullName));
+        }
+        return words.ToString();
+    }
+
     public IReadOnlyList<ExtractionSource> Read(ParseResult parsed)
     {
         var sources = new List<ExtractionSource>();

@@ -104,7 +104,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Equal(1, await AuthCommand.Create(cli.Context).Parse(arguments).InvokeAsync());
 
         Assert.Contains($"Cannot listen on http://127.0.0.1:{port}/callback", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains($"Run 'spotify-etl auth login --port <another port> --credentials {credentials}' again.", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"Run 'spotify-etl auth login --port <another port> --credentials {credentials} --saved-tracks' again.", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain($"--port {port}", cli.Errors, StringComparison.Ordinal);
     }
 
@@ -199,6 +199,83 @@ public sealed class AuthCommandTests : IAsyncLifetime
         // Spotify's page refuses a Redirect URI the app does not list and never comes back: the one to add is named.
         Assert.Contains("Invalid redirect URI", cli.Errors, StringComparison.Ordinal);
         Assert.Matches(@"add exactly http://127\.0\.0\.1:\d+/callback to the app's Redirect URIs", cli.Errors);
+    }
+
+    /// <summary>
+    /// A login that must be run again says the login to run: pasted into a shell as it is printed, it asks for the same scopes
+    /// through the same Redirect URI into the same credentials file, and says the same. Generated: which sources, in which
+    /// order, playlists as ids or share links, top ranges, a --config file, the port and the credentials file per seed.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_login_to_run_again_is_said_with_the_sources_it_was_given_so_that_run_as_said_it_asks_for_the_same_scopes(int seed)
+    {
+        var random = new Random(seed);
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        string[] names = ["my credentials.json", "a&b $HOME.json", "wow!.json", "plain.json"];
+        var file = Path.Combine(cli.Folder, "elsewhere", names[random.Next(names.Length)]);
+        CliTestContext.WriteCredentials(file, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, refreshToken: null);
+        var sources = new List<string[]>();
+        string[] ranges = ["short_term", "medium_term", "long_term"];
+        for (var i = 0; i < random.Next(1, 4); i++)
+        {
+            var id = $"{random.Next(100_000):D5}PlaylistIdXyz0123";
+            sources.Add(["--playlist", random.Next(2) == 0 ? id : $"https://open.spotify.com/playlist/{id}?si=a{random.Next(1000)}&pt=x"]);
+        }
+        foreach (var option in new[] { "--my-playlists", "--recently-played", "--saved-tracks" }.Where(_ => random.Next(2) == 0))
+        {
+            sources.Add([option]);
+        }
+        sources.AddRange(ranges.Where(_ => random.Next(3) == 0).Select(range => new[] { "--top-tracks", range }));
+        sources.AddRange(ranges.Where(_ => random.Next(3) == 0).Select(range => new[] { "--top-artists", range }));
+        if (random.Next(2) == 0)
+        {
+            var config = Path.Combine(cli.Folder, "my sources", "sources & more.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+            File.WriteAllText(config, "[{\"type\":\"saved_tracks\"}]");
+            sources.Add(["--config", config]);
+        }
+        var port = FreePort();
+        string[] first = ["login", "--port", $"{port}", "--credentials", file, .. sources.OrderBy(_ => random.Next()).SelectMany(words => words), "--timeout", "1"];
+
+        var (exit, scopes, told) = await TimedOutLoginAsync(cli, first);
+
+        Assert.Equal(1, exit);
+        var words = ShellWords(told);
+        Assert.Equal(["spotify-etl", "auth", "login"], words[..3]);
+        var (exitAgain, scopesAgain, toldAgain) = await TimedOutLoginAsync(cli, [.. words[2..], "--timeout", "1"]);
+        Assert.Equal(1, exitAgain);
+        Assert.Equal(scopes, scopesAgain);
+        Assert.Equal(told, toldAgain);
+        Assert.Contains($"http://127.0.0.1:{port}/callback", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(file, words[words.IndexOf("--credentials") + 1]);
+    }
+
+    /// <summary>A login that times out: its exit code, the scopes it asked for, and the login it says to run again.</summary>
+    private static async Task<(int Exit, string Scopes, string Told)> TimedOutLoginAsync(CliTestContext cli, string[] arguments)
+    {
+        var (output, errors) = (cli.Output.Length, cli.Errors.Length);
+        var exit = await AuthCommand.Create(cli.Context).Parse(arguments).InvokeAsync();
+        var scopes = System.Text.RegularExpressions.Regex.Match(cli.Output[output..], "Scopes requested: (.*)").Groups[1].Value.Trim();
+        var told = System.Text.RegularExpressions.Regex.Match(cli.Errors[errors..], "spotify-etl auth login[^`']*").Value.Trim();
+        Assert.False(string.IsNullOrEmpty(scopes), $"{exit}: {cli.Output[output..]}{cli.Errors[errors..]}");
+        Assert.False(string.IsNullOrEmpty(told), cli.Errors[errors..]);
+        return (exit, scopes, told);
+    }
+
+    /// <summary>A command as a POSIX shell splits it into words.</summary>
+    private static List<string> ShellWords(string command)
+    {
+        using var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", $"printf '%s\\0' {command}"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var words = shell.StandardOutput.ReadToEnd();
+        shell.WaitForExit();
+        return [.. words.Split('\0', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     /// <summary>
@@ -301,10 +378,13 @@ public sealed class AuthCommandTests : IAsyncLifetime
         });
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
-        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+        var port = FreePort();
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
         var query = HttpUtility.ParseQueryString(authorize.Query);
         using var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={_spotify.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+        // Run again as said: the same Redirect URI and the same scopes.
+        var again = $"run 'spotify-etl auth login --port {port} --saved-tracks' again";
 
         Assert.Equal(exitCode, await login);
         Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
@@ -314,14 +394,14 @@ public sealed class AuthCommandTests : IAsyncLifetime
         {
             Assert.Contains($"answered {answer[..3]}", cli.Errors, StringComparison.Ordinal);
             Assert.Contains("not a refusal of the app's credentials", cli.Errors, StringComparison.Ordinal);
-            Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
+            Assert.Contains(again, cli.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
         }
         else if (answer.EndsWith("invalid_grant", StringComparison.Ordinal))
         {
             // The code, not the app's credentials: expired, or used already.
             Assert.Contains("expired (a code lasts minutes) or was used already", cli.Errors, StringComparison.Ordinal);
-            Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
+            Assert.Contains(again, cli.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
         }
         else
@@ -463,7 +543,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
         Assert.Equal(77, await login);
         Assert.Contains("invalid_grant", cli.Errors, StringComparison.Ordinal);
-        Assert.Contains("run 'spotify-etl auth login' again", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"run 'spotify-etl auth login --port {port} --saved-tracks' again", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Check the client id", cli.Errors, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.Context.DefaultCredentialsPath) && File.ReadAllText(cli.Context.DefaultCredentialsPath).Contains(_spotify.AuthorizedRefreshToken, StringComparison.Ordinal));
     }
