@@ -48,6 +48,8 @@ public static class AuthCommand
         var portWords = port == DefaultPort ? "" : $" --port {port}";
         try
         {
+            // A SPOTIFY_*_BASE_URL the tool refuses is a usage error, said before anything about the credentials file.
+            var endpoints = SpotifyEndpoints.FromEnvironment(context.GetVariable);
             var sources = readSources();
             var (app, credentialsFile, _) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             CredentialsFile.CheckWritable(credentialsFile);
@@ -58,7 +60,6 @@ public static class AuthCommand
                 CliErrors.Warn(context.Errors, exposure);
             }
             var scopes = sources.Count > 0 ? SpotifyAuthorization.ScopesFor(sources) : SpotifyAuthorization.AllScopes;
-            var endpoints = SpotifyEndpoints.FromEnvironment(context.GetVariable);
             var state = SpotifyAuthorization.NewState();
 
             using var listener = new LoopbackCallbackListener(port);

@@ -86,6 +86,8 @@ public static class ExtractCommand
         try
         {
             options.Validated();
+            // A SPOTIFY_*_BASE_URL the tool refuses is a usage error, said before what the credentials lack: a login would be refused it too.
+            var endpoints = SpotifyEndpoints.FromEnvironment(context.GetVariable);
             var sources = readSources();
             if (sources.Count == 0)
             {
@@ -114,7 +116,7 @@ public static class ExtractCommand
             }
             var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            using var client = SpotifyApiClient.Create(http, SpotifyEndpoints.FromEnvironment(context.GetVariable), credentials,
+            using var client = SpotifyApiClient.Create(http, endpoints, credentials,
                 context.SpotifyOptions with
                 {
                     // Said on stderr, and told to whoever else the context's options tell (a test waiting for the wait).

@@ -242,6 +242,48 @@ public sealed class InputMistakeTests : IDisposable
         Assert.Contains($"{variable}='{value}' is not an absolute http(s) URL", run.Errors, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A base URL the tool refuses is said first, whatever else is wrong or missing: an extract whose sources need the refresh
+    /// token the credentials lack was told to log in, and the login then refused the same variable. Generated: the variable and
+    /// its value, the verb and its sources, a refresh token or none, a credentials file others may read.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_base_url_that_is_no_http_url_is_said_before_what_the_credentials_lack(int seed)
+    {
+        var random = new Random(seed);
+        string[] variables = ["SPOTIFY_API_BASE_URL", "SPOTIFY_ACCOUNTS_BASE_URL"];
+        string[] values = ["http://example.com/v1/", "api.spotify.com/v1", "ftp://api.spotify.com/v1/", "/relative/path", "http://10.0.0.7:8080/"];
+        string[][] commands =
+        [
+            ["extract", "--lake", _folder["lake"], "--recently-played"],
+            ["extract", "--lake", _folder["lake"], "--saved-tracks", "--my-playlists"],
+            ["extract", "--lake", _folder["lake"], "--top-artists", "short_term", "--playlist", "37i9dQZF1DXcBWIGoYBM5M"],
+            ["auth", "login", "--recently-played", "--timeout", "1"],
+        ];
+        for (var i = 0; i < 6; i++)
+        {
+            var home = _folder[$"home-{seed}-{i}"];
+            var environment = CliTestContext.ProcessWithCredentials(home, refreshToken: random.Next(2) == 0 ? null : "AQDrefresh");
+            if (random.Next(2) == 0)
+            {
+                File.SetUnixFileMode(Path.Combine(home, "config-home", "spotify-etl", "credentials.json"), (UnixFileMode)0b110_100_100);
+            }
+            var (variable, value) = (variables[random.Next(variables.Length)], values[random.Next(values.Length)]);
+            environment[variable] = value;
+            var command = commands[random.Next(commands.Length)];
+
+            var run = DemoCommandTests.RunCli(environment, command);
+
+            AssertToldPlainly(run, ExitCodes.Usage);
+            Assert.Contains($"{variable}='{value}'", run.Errors, StringComparison.Ordinal);
+            Assert.DoesNotContain("refresh token", run.Errors, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_write_that_fails_under_sample_out_does_not_blame_a_lake_option_sample_has_not()
     {
