@@ -60,6 +60,11 @@ internal static partial class DuckDbNativeLibrary
         var temporary = Path.Combine(folder, LocalFolderStore.TemporaryName());
         try
         {
+            // Checked before the tool's folder is made in it (nothing is left in a folder refused) and after (made on the way).
+            if (Directory.Exists(cacheRoot))
+            {
+                MustNotBeSharedUnguarded(cacheRoot);
+            }
             MakeFolder(folder);
             MustNotBeSharedUnguarded(cacheRoot);
             MakePrivate(own, folder);

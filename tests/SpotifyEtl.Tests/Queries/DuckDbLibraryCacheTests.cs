@@ -187,10 +187,12 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
 
     [Theory]
     [InlineData(0b111_111_111, false)]
+    [InlineData(0b111_000_011, false)]
+    [InlineData(0b111_101_010, false)]
     [InlineData(0b1_111_111_111, true)]
     [InlineData(0b111_111_101, true)]
     [InlineData(0b111_101_101, true)]
-    public void A_cache_folder_every_user_may_write_to_is_refused_unless_it_has_the_sticky_bit(int mode, bool accepted)
+    public void A_cache_folder_every_user_may_write_to_is_refused_unless_it_has_the_sticky_bit_and_left_as_it_was(int mode, bool accepted)
     {
         // Without the sticky bit any user could rename this user's folder away and put their own in its place.
         var cache = Directory.CreateDirectory(_folder["shared-cache"]).FullName;
@@ -206,6 +208,8 @@ public sealed partial class DuckDbLibraryCacheTests : IDisposable
         Assert.Equal(ExitCodes.IoError, refused.ExitCode);
         Assert.Contains($"{cache} may be written to by every user and has no sticky bit", refused.Message, StringComparison.Ordinal);
         Assert.Contains("XDG_CACHE_HOME", refused.Message, StringComparison.Ordinal);
+        // Refused before anything is written there: a folder called unsafe holds nothing of this tool's.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(cache));
     }
 
     [Fact]
