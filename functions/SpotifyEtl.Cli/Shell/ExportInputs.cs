@@ -84,7 +84,10 @@ internal sealed class ExportInputs : IDisposable
             Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})", foundInAFolder));
             return;
         }
-        if (ExportArchive.NamedLikeAZip(name, start[..read]) is { } notAZip)
+        // An archive of another kind is the export repacked when it is named, or named as a history file is; in a folder of
+        // downloads, under any other name, it is anything, passed over as the export's other files are.
+        var passedOver = foundInAFolder && ExportImporter.IgnoredByName(name) is not null;
+        if ((ExportArchive.NamedLikeAZip(name, start[..read]) ?? (passedOver ? null : ExportArchive.OtherArchive(start[..read]))) is { } notAZip)
         {
             stream.Dispose();
             Candidates.Add(ExportCandidate.Unusable(name, notAZip));

@@ -49,6 +49,27 @@ public static class ExportArchive
         return $"{NotAZip}: its name ends in .zip, but {what}";
     }
 
+    /// <summary>
+    /// Why a file that starts as an archive of another kind than zip (gzip, as a .tar.gz is; 7z; RAR; xz; bzip2; zstd) is not
+    /// imported, or null: Spotify sends its export as a zip, and one repacked is imported once it is unpacked.
+    /// </summary>
+    public static string? OtherArchive(ReadOnlySpan<byte> start)
+    {
+        var kind = start switch
+        {
+            [0x1F, 0x8B, ..] => "gzip (a .tar.gz or .gz)",
+            [0x37, 0x7A, 0xBC, 0xAF, ..] => "7z",
+            [0x52, 0x61, 0x72, 0x21, ..] => "RAR",
+            [0xFD, 0x37, 0x7A, 0x58, ..] => "xz (a .tar.xz or .xz)",
+            [0x42, 0x5A, 0x68, ..] => "bzip2 (a .tar.bz2 or .bz2)",
+            [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd (a .tar.zst or .zst)",
+            _ => null,
+        };
+        return kind is null ? null
+            : $"it is a {kind} archive, which the import does not open (Spotify sends its export as a .zip): unpack it and import " +
+              "the folder it unpacks to, or import the .zip as Spotify sent it";
+    }
+
     /// <summary>Opens a zip held in <paramref name="archive"/> (seekable; it is left open until the candidates are read).</summary>
     public static IReadOnlyList<ExportCandidate> Entries(string archiveName, Stream archive, ImportLimits limits, bool readFailureIsItsOwn = false)
     {

@@ -184,6 +184,50 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
         Assert.True(await raw.ExistsAsync(page), "the object stays where it was uploaded");
     }
 
+    /// <summary>
+    /// The export repacked into another kind of archive (a .tar.gz, a 7z, a gzipped history file) and uploaded beside the zip
+    /// Spotify sent: each such upload is logged as a warning naming the archive it is and what to do, counted as a file not
+    /// imported, left where it was uploaded; the zip is imported. Generated: kinds and names per seed.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_repacked_export_uploaded_is_logged_as_the_archive_it_is_and_the_zip_beside_it_imported(int seed)
+    {
+        var random = new Random(seed);
+        var settings = await server.CreateTransformBucketsAsync();
+        var raw = new S3ObjectStore(_admin, settings.RawBucket);
+        var export = SampleExport.Write(new SampleExportOptions(40, seed));
+        var kept = $"{LakeLayout.Import}kept/{export.Zips[0].Name}";
+        await raw.PutBytesAsync(kept, export.Zips[0].Zip, "application/zip");
+        string[] kinds = ["gzip", "7z", "RAR", "xz", "bzip2", "zstd"];
+        var archives = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kind in kinds.OrderBy(_ => random.Next()).Take(3))
+        {
+            var (name, bytes) = Cli.RepackedExportTests.Archive(kind, Cli.RepackedExportTests.History(4), random);
+            var key = $"{LakeLayout.Import}{kind}-{random.Next(1000)}/{name}";
+            await raw.PutBytesAsync(key, bytes, "application/octet-stream");
+            archives[key] = kind;
+        }
+
+        using var log = new StringWriter();
+        var notification = TransformFunctionTests.S3Event(archives.Keys.Prepend(kept).Select(k => (settings.RawBucket, TransformFunctionTests.Encode(k))));
+        using var output = new TransformFunction(settings, _client, log).RunHandler(TransformFunctionTests.ToStream(notification));
+
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        foreach (var (key, kind) in archives)
+        {
+            var line = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == key);
+            Assert.Equal("warn", line.GetProperty("level").GetString());
+            Assert.Contains($"it is a {kind}", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("unpack it and import the folder it unpacks to", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.True(await raw.ExistsAsync(key), "the object stays where it was uploaded");
+        }
+        Assert.True(Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("history_rows").GetInt32() > 0);
+        Assert.Equal(archives.Count, JsonDocument.Parse(output).RootElement.GetProperty("import_incomplete_files").GetInt32());
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
