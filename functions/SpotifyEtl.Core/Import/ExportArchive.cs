@@ -61,7 +61,8 @@ public static class ExportArchive
             [0x37, 0x7A, 0xBC, 0xAF, ..] => "7z",
             [0x52, 0x61, 0x72, 0x21, ..] => "RAR",
             [0xFD, 0x37, 0x7A, 0x58, ..] => "xz (a .tar.xz or .xz)",
-            [0x42, 0x5A, 0x68, ..] => "bzip2 (a .tar.bz2 or .bz2)",
+            // "BZh" and the block size, a digit from 1 to 9: text that begins "BZh" is not taken for one.
+            [0x42, 0x5A, 0x68, >= 0x31 and <= 0x39, ..] => "bzip2 (a .tar.bz2 or .bz2)",
             [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd (a .tar.zst or .zst)",
             _ => null,
         };

@@ -121,4 +121,36 @@ public sealed class RepackedExportTests : IDisposable
             Assert.Equal(named, folder.Output.Contains($"it is a {kind}", StringComparison.Ordinal));
         }
     }
+
+    /// <summary>
+    /// Text is never taken for an archive: a history file's beginning (JSON, after a byte order mark or whitespace, in UTF-8
+    /// or UTF-16), or any text that begins as a signature's letters do ("BZh" not followed by a block size, "Rar" without
+    /// its "!"), generated; a signature followed by anything is its archive.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Text_is_never_taken_for_an_archive_and_a_signature_always_is(int seed)
+    {
+        var random = new Random(seed);
+        string[] starts = ["[", "{", "\uFEFF[", " \n[", "\r\n{", "\"ts\"", "BZh", "BZhello", "BZh0", "BZh:", "Rar", "Rare", "7z", "(", "null"];
+        for (var i = 0; i < 200; i++)
+        {
+            var text = starts[random.Next(starts.Length)] + new string((char)random.Next(0x20, 0x7F), random.Next(0, 4));
+            if (text.StartsWith("Rar!", StringComparison.Ordinal) || (text.Length > 3 && text.StartsWith("BZh", StringComparison.Ordinal) && text[3] is >= '1' and <= '9'))
+            {
+                continue; // the signatures themselves
+            }
+            var encoding = random.Next(3) switch { 0 => System.Text.Encoding.UTF8, 1 => System.Text.Encoding.Unicode, _ => System.Text.Encoding.BigEndianUnicode };
+            byte[] bytes = [.. encoding.GetPreamble().Take(random.Next(2) * 3), .. encoding.GetBytes(text)];
+
+            Assert.Null(SpotifyEtl.Import.ExportArchive.OtherArchive(bytes.AsSpan(0, Math.Min(4, bytes.Length))));
+        }
+        foreach (var kind in Kinds)
+        {
+            var (_, bytes) = Archive(kind, History(1), random);
+            Assert.Contains($"it is a {kind}", SpotifyEtl.Import.ExportArchive.OtherArchive(bytes.AsSpan(0, 4)), StringComparison.Ordinal);
+        }
+    }
 }
