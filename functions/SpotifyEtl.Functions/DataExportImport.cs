@@ -112,7 +112,7 @@ internal sealed class DataExportImport(IObjectStore raw, IObjectStore lake, Tabl
             var start = new byte[4];
             var read = await source.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             // Each upload is meant for the import: an archive of another kind is the export repacked, set aside with what to do.
-            if ((ExportArchive.NamedLikeAZip(key, start.AsSpan(0, read)) ?? ExportArchive.OtherArchive(start.AsSpan(0, read))) is { } notAZip)
+            if ((ExportArchive.OtherArchive(start.AsSpan(0, read)) ?? ExportArchive.NamedLikeAZip(key, start.AsSpan(0, read))) is { } notAZip)
             {
                 return (null, notAZip, version);
             }

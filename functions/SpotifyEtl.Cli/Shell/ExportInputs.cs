@@ -84,10 +84,12 @@ internal sealed class ExportInputs : IDisposable
             Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})", foundInAFolder));
             return;
         }
-        // An archive of another kind is the export repacked when it is named, or named as a history file is; in a folder of
-        // downloads, under any other name, it is anything, passed over as the export's other files are.
-        var passedOver = foundInAFolder && ExportImporter.IgnoredByName(name) is not null;
-        if ((ExportArchive.NamedLikeAZip(name, start[..read]) ?? (passedOver ? null : ExportArchive.OtherArchive(start[..read]))) is { } notAZip)
+        // An archive of another kind is the export repacked when it is named, named as a zip, or named as a file the import
+        // reads once unpacked (a .json, a .json.gz); in a folder of downloads, under any other name, it is anything, passed
+        // over as the export's other files are.
+        var passedOver = foundInAFolder && !name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+            && ExportImporter.IgnoredByName(ExportArchive.Uncompressed(name)) is not null;
+        if (((passedOver ? null : ExportArchive.OtherArchive(start[..read])) ?? ExportArchive.NamedLikeAZip(name, start[..read])) is { } notAZip)
         {
             stream.Dispose();
             Candidates.Add(ExportCandidate.Unusable(name, notAZip));

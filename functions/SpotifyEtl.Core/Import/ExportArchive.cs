@@ -57,7 +57,7 @@ public static class ExportArchive
     {
         var kind = start switch
         {
-            [0x1F, 0x8B, ..] => "gzip (a .tar.gz or .gz)",
+            [0x1F, 0x8B, ..] => "gzip (a .tar.gz, or a file gzipped)",
             [0x37, 0x7A, 0xBC, 0xAF, ..] => "7z",
             [0x52, 0x61, 0x72, 0x21, ..] => "RAR",
             [0xFD, 0x37, 0x7A, 0x58, ..] => "xz (a .tar.xz or .xz)",
@@ -68,7 +68,20 @@ public static class ExportArchive
         };
         return kind is null ? null
             : $"it is a {kind} archive, which the import does not open (Spotify sends its export as a .zip): unpack it and import " +
-              "the folder it unpacks to, or import the .zip as Spotify sent it";
+              "what it unpacks to (a folder, or a file), or import the .zip as Spotify sent it";
+    }
+
+    /// <summary>A file's name without the suffix a compressor adds (<c>.gz</c>, <c>.bz2</c>, <c>.xz</c>, <c>.zst</c>): what it unpacks to.</summary>
+    public static string Uncompressed(string name)
+    {
+        foreach (var suffix in (ReadOnlySpan<string>)[".gz", ".bz2", ".xz", ".zst"])
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return name[..^suffix.Length];
+            }
+        }
+        return name;
     }
 
     /// <summary>Opens a zip held in <paramref name="archive"/> (seekable; it is left open until the candidates are read).</summary>

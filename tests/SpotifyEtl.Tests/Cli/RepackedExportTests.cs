@@ -71,7 +71,7 @@ public sealed class RepackedExportTests : IDisposable
             _ => ["my_spotify_data.tar.zst"],
         };
         // Or under a name that does not say what it is: the first bytes do.
-        string[] plain = ["my_spotify_data", "Streaming_History_Audio_2024.json", "export.bin"];
+        string[] plain = ["my_spotify_data", "Streaming_History_Audio_2024.json", "export.bin", "my_spotify_data.zip"];
         return (random.Next(3) == 0 ? plain[random.Next(plain.Length)] : names[random.Next(names.Length)], bytes.ToArray());
     }
 
@@ -96,7 +96,7 @@ public sealed class RepackedExportTests : IDisposable
 
             Assert.True(alone.ExitCode == 65, $"{kind} as {name}: exit {alone.ExitCode}: {alone.Errors}");
             Assert.Contains($"it is a {kind}", alone.Errors, StringComparison.Ordinal);
-            Assert.Contains("unpack it and import the folder it unpacks to, or import the .zip as Spotify sent it", alone.Errors, StringComparison.Ordinal);
+            Assert.Contains("unpack it and import what it unpacks to (a folder, or a file), or import the .zip as Spotify sent it", alone.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain("not a .json file", alone.Output + alone.Errors, StringComparison.Ordinal);
             Assert.DoesNotContain(" at SpotifyEtl", alone.Errors, StringComparison.Ordinal);
             // Beside the export as Spotify sent it: the zip is imported, the archive named as skipped (exit 3).
@@ -112,11 +112,11 @@ public sealed class RepackedExportTests : IDisposable
                 Assert.Equal(1, report.RootElement.GetProperty("skipped_files").GetInt32());
             }
             Assert.Contains($"it is a {kind}", beside.Output, StringComparison.Ordinal);
-            // In a folder given (a folder of downloads), one named as no history file is is one more file that is not the export's,
-            // passed over; one named as a history file is said as the archive it is.
+            // In a folder given (a folder of downloads), one named as a zip, or as a .json once unpacked, is said as the archive it
+            // is; under any other name it is one more file that is not the export's, passed over.
             var folder = DemoCommandTests.RunCli("import", downloads, "--lake", _folder[$"{kind}/lake2"], "--json");
 
-            var named = name.EndsWith(".json", StringComparison.Ordinal);
+            var named = name.EndsWith(".zip", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal) || name.EndsWith(".json.gz", StringComparison.Ordinal);
             Assert.True(folder.ExitCode == (named ? 3 : 0), $"{kind} as {name}: exit {folder.ExitCode}: {folder.Errors}");
             Assert.Equal(named, folder.Output.Contains($"it is a {kind}", StringComparison.Ordinal));
         }

@@ -221,7 +221,7 @@ public sealed class DataExportImportOnS3Tests(FauxqsServer server) : IDisposable
             var line = Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.FileEvent && l.GetProperty("input").GetString() == key);
             Assert.Equal("warn", line.GetProperty("level").GetString());
             Assert.Contains($"it is a {kind}", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
-            Assert.Contains("unpack it and import the folder it unpacks to", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("unpack it and import what it unpacks to", line.GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.True(await raw.ExistsAsync(key), "the object stays where it was uploaded");
         }
         Assert.True(Assert.Single(lines, l => l.GetProperty("event").GetString() == ImportLog.CompletedEvent).GetProperty("history_rows").GetInt32() > 0);
