@@ -113,15 +113,15 @@ public static class AuthCommand
             // The browser's answer was wrong (state mismatch, access denied), never came, or had no port to come to: try again.
             var again = Again(exception is LoginCallbackException { PortInUse: true } ? " --port <another port>" : portWords);
             var message = exception.Message.Replace("spotify-etl auth login", again, StringComparison.Ordinal);
-            var advice = message.Contains("again", StringComparison.Ordinal) ? "" : $" Run '{again}' again.";
-            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{message}{advice}"), context.Errors, verbose);
+            var advice = message.Contains(again, StringComparison.Ordinal) ? "" : $" Run '{again}' again.";
+            return CliErrors.Report(new CliException(ExitCodes.Failure, $"{message}{advice}", exception), context.Errors, verbose);
         }
         catch (Exception exception) when (exception is SpotifyAuthenticationException or SpotifyTokenEndpointFailedException
                                           && exception.Message.Contains(RunAgain, StringComparison.Ordinal))
         {
             // The code exchange failed (a code spent or late, the token endpoint down): the same login, run again.
             var (code, message) = CliErrors.Describe(exception);
-            return CliErrors.Report(new CliException(code, message.Replace(RunAgain, $"'{Again(portWords)}' again", StringComparison.Ordinal)), context.Errors, verbose);
+            return CliErrors.Report(new CliException(code, message.Replace(RunAgain, $"'{Again(portWords)}' again", StringComparison.Ordinal), exception), context.Errors, verbose);
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {

@@ -61,7 +61,7 @@ internal static class ExitCodes
 }
 
 /// <summary>A mistake the user can fix: its message says what was wrong and what to do, and it ends the command with <see cref="ExitCode"/>.</summary>
-internal sealed class CliException(int exitCode, string message) : Exception(message)
+internal sealed class CliException(int exitCode, string message, Exception? inner = null) : Exception(message, inner)
 {
     public int ExitCode { get; } = exitCode;
 }

@@ -99,13 +99,18 @@ public sealed class AuthCommandTests : IAsyncLifetime
         var port = defaultPort ? 8888 : ((IPEndPoint)busy.LocalEndpoint).Port;
         var credentials = Path.Combine(cli.Folder, "credentials.json");
         File.Copy(cli.Context.DefaultCredentialsPath, credentials);
-        string[] arguments = defaultPort ? ["login", "--saved-tracks", "--credentials", credentials] : ["login", "--saved-tracks", "--port", $"{port}", "--credentials", credentials];
+        string[] arguments = defaultPort ? ["login", "--saved-tracks", "--credentials", credentials] : ["login", "--saved-tracks", "--port", $"{port}", "--credentials", credentials, "--verbose"];
 
-        Assert.Equal(1, await AuthCommand.Create(cli.Context).Parse(arguments).InvokeAsync());
+        // With the root's --verbose, as the tool has it.
+        var auth = AuthCommand.Create(cli.Context);
+        auth.Options.Add(CliOptions.Verbose);
+        Assert.Equal(1, await auth.Parse(arguments).InvokeAsync());
 
         Assert.Contains($"Cannot listen on http://127.0.0.1:{port}/callback", cli.Errors, StringComparison.Ordinal);
         Assert.Contains($"Run 'spotify-etl auth login --port <another port> --credentials {credentials} --saved-tracks' again.", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain($"--port {port}", cli.Errors, StringComparison.Ordinal);
+        // With --verbose, the failure the advice stands for, with its stack trace, for a bug report.
+        Assert.Equal(!defaultPort, cli.Errors.Contains("---> SpotifyEtl.Cli.Spotify.LoginCallbackException", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -321,6 +326,24 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.Contains("state parameter does not match", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("authorization_code", _spotify.TokenGrants);
         Assert.NotNull(authorize);
+    }
+
+    [Theory]
+    [InlineData("access_denied")]
+    [InlineData("invalid_scope")]
+    public async Task A_login_Spotify_did_not_authorize_says_the_login_to_run_again_whole(string error)
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
+        var port = FreePort();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--top-tracks", "long_term", "--recently-played"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var state = HttpUtility.ParseQueryString(authorize.Query)["state"]!;
+        using var callback = await Browser.GetAsync(new Uri($"http://127.0.0.1:{port}/callback?error={error}&state={Uri.EscapeDataString(state)}"));
+
+        Assert.Equal(1, await login);
+        Assert.Contains($"Spotify did not authorize the app ({error})", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains($"Run 'spotify-etl auth login --port {port} --recently-played --top-tracks long_term' again.", cli.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
