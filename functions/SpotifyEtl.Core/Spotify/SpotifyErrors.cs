@@ -139,7 +139,8 @@ internal static partial class SpotifyErrors
             HttpStatusCode.NotFound when playlistId is not null =>
                 $"No playlist {playlistId} is visible to this app: check the id (the part after /playlist/ in its share link) and that it is not private to another user. " +
                 "A private playlist of your own needs the playlist-read-private scope: run `spotify-etl auth login` again naming your playlist sources. " +
-                "A playlist earlier runs read that now answers 404 was deleted or made private by its owner: its history stays in the lake; remove it from the sources.",
+                "A playlist earlier runs read that now answers 404 was most likely deleted or made private by its owner: its history stays in the lake; " +
+                "remove it from the sources (one found by my_playlists drops out by itself).",
             // The request itself: the same request is refused the same way on every run until a setting changes.
             HttpStatusCode.BadRequest =>
                 $"Spotify refused the request itself{(message is { Length: > 0 } ? $" (\"{message}\")" : "")}: the next run sends the same and is refused " +

@@ -243,9 +243,9 @@ public sealed class InputMistakeTests : IDisposable
     }
 
     /// <summary>
-    /// A base URL the tool refuses is said first, whatever else is wrong or missing: an extract whose sources need the refresh
-    /// token the credentials lack was told to log in, and the login then refused the same variable. Generated: the variable and
-    /// its value, the verb and its sources, a refresh token or none, a credentials file others may read.
+    /// A base URL the tool refuses is said before anything about the credentials (a refresh token the sources need and the
+    /// credentials lack, a file others may read), so that what the user is told to do first is what mends it. Generated: the
+    /// variable and its value, the verb and its sources, a refresh token or none, a credentials file others may read.
     /// </summary>
     [Theory]
     [InlineData(1)]
