@@ -9,8 +9,8 @@ namespace SpotifyEtl.Tests.Edges;
 /// <summary>
 /// A folder of raw/ that this user may not list or search, met where the run lists a day or the recently-played pages
 /// (a source's folder, a day of it, a playlist's folder of a day; no permission, read alone, search alone, write alone):
-/// the run names it (exit 3) and holds every row of the rest. It rebuilt the day as if the folder held nothing, exit 0
-/// and not a word: a transform published a day without its playlists' entries, an import a table without the API's plays.
+/// the run names it (exit 3) and holds every row of the rest, so no transform publishes a day without its playlists'
+/// entries and no import a table without the API's plays, in silence.
 /// </summary>
 public sealed class OutOfSightFolderTests : IDisposable
 {

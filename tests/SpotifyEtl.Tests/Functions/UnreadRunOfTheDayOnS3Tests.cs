@@ -14,9 +14,8 @@ namespace SpotifyEtl.Tests.Functions;
 /// <summary>
 /// One run of a day holding a page S3 refuses to the function (403 AccessDenied: uploaded by hand under a KMS key the role may
 /// not use). That run's own event fails, as it should (retried, then dead-lettered). It gets no fragment, so every later event of
-/// the day folds it again: each failed on it too, and the day's tables kept none of the later runs. Each later run is now
-/// published, with a warning naming the unread run and the unread count its alarm watches; a replay once the page is readable
-/// holds every run.
+/// the day meets it again: each later run is published all the same, with a warning naming the unread run and the unread count
+/// its alarm watches; a replay once the page is readable holds every run.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class UnreadRunOfTheDayOnS3Tests(FauxqsServer server)

@@ -14,9 +14,9 @@ namespace SpotifyEtl.Tests.Storage;
 
 /// <summary>
 /// Keys holding characters XML 1.0 cannot carry (0 to 31 but tab and line breaks; S3 allows any UTF-8 in a key): S3 lists
-/// them only URL-encoded, when asked with <c>encoding-type=url</c>. A listing asked without it could not be read, so one
-/// stray upload in a day's folder failed every transform of the day, retried into the dead-letter queue, and was never
-/// set aside. The emulator ignores the parameter; S3's answer to it (each key form-encoded, a space as <c>+</c>, and an
+/// them only URL-encoded, when asked with <c>encoding-type=url</c>, which every listing asks, so one stray upload in a day's
+/// folder is listed, named and set aside like any other, and the day's transforms go on. The emulator ignores the
+/// parameter; S3's answer to it (each key form-encoded, a space as <c>+</c>, and an
 /// <c>EncodingType</c> element) is made in front of it, as measured against S3.
 /// </summary>
 [Collection(FauxqsTests.Name)]
