@@ -83,6 +83,7 @@ public static class ExtractCommand
         string? credentialsPath, TimeSpan timeLimit, ExtractorOptions options, CancellationToken cancellationToken)
     {
         var console = context.Console;
+        string? credentialsUsed = null;
         try
         {
             options.Validated();
@@ -94,6 +95,7 @@ public static class ExtractCommand
                 throw new CliException(ExitCodes.Usage, "No sources. Name some: --playlist ID, --my-playlists, --recently-played, --top-tracks RANGE, --top-artists RANGE, --saved-tracks or --config FILE.");
             }
             var (credentials, credentialsFile, authorizedAtProblem) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
+            credentialsUsed = credentialsFile;
             if (credentials.NeedingAUser(sources) is [_, ..] needing)
             {
                 throw new CliException(ExitCodes.NoPermission,
@@ -201,6 +203,14 @@ public static class ExtractCommand
                 ExtractionOutcome.Stopped => ExitCodes.Partial,
                 _ => ExitCodes.Failure,
             };
+        }
+        catch (SpotifyReauthorizationRequiredException exception) when (credentialsUsed is not null)
+        {
+            // The login that saves a new token into the file this run read, said first: the stack's secret is no concern here.
+            var login = $"spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsUsed)}")}";
+            return CliErrors.Report(new CliException(ExitCodes.NoPermission,
+                $"{exception.Refusal} Run '{login}' to save a new one into {credentialsUsed}, then extract again. {SpotifyReauthorizationRequiredException.Why}",
+                exception), context.Errors, verbose);
         }
         catch (Exception exception) when (CliErrors.IsExpected(exception))
         {

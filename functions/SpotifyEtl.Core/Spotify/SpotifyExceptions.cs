@@ -19,13 +19,15 @@ public sealed class SpotifyConfigurationException(string message) : Exception(me
 /// Retrying cannot help; the owner must authorize again.
 /// </summary>
 public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescription)
-    : Exception(
-        "Spotify refused the refresh token (invalid_grant" + (string.IsNullOrWhiteSpace(spotifyDescription) ? "" : $": {spotifyDescription}") + "). " + Remedy)
+    : Exception(RefusalOf(spotifyDescription) + " " + Remedy)
 {
-    /// <summary>Why a refresh token stops working, and what brings a new one.</summary>
-    public const string Remedy =
+    /// <summary>Why a refresh token stops working.</summary>
+    public const string Why =
         "Refresh tokens expire six months after authorization (refreshing does not extend them; apps created from 2026-06-18, " +
-        "older apps from 2026-07-20) and when access is revoked. " + Reauthorize;
+        "older apps from 2026-07-20) and when access is revoked.";
+
+    /// <summary>Why a refresh token stops working, and what brings a new one.</summary>
+    public const string Remedy = Why + " " + Reauthorize;
 
     /// <summary>What brings a new refresh token, on a stack and locally.</summary>
     public const string Reauthorize =
@@ -34,6 +36,12 @@ public sealed class SpotifyReauthorizationRequiredException(string? spotifyDescr
         "(locally, `spotify-etl auth login` saves the new token into the credentials file).";
 
     public string? SpotifyDescription { get; } = spotifyDescription;
+
+    /// <summary>What Spotify said, without the remedy: for a caller that says its own.</summary>
+    public string Refusal => RefusalOf(SpotifyDescription);
+
+    private static string RefusalOf(string? description) =>
+        "Spotify refused the refresh token (invalid_grant" + (string.IsNullOrWhiteSpace(description) ? "" : $": {description}") + ").";
 }
 
 /// <summary>The token endpoint answered with an error other than <c>invalid_grant</c>.</summary>
