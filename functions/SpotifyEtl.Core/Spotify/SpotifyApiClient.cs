@@ -8,7 +8,7 @@ namespace SpotifyEtl.Spotify;
 /// One successful Web API answer: the body exactly as received and its ETag, or, for a conditional
 /// request, <see cref="NotModified"/> (304) with an empty body.
 /// </summary>
-public sealed record SpotifyResponse(string Path, byte[] Body, int Attempts, string? ETag = null, bool NotModified = false);
+public sealed record SpotifyResponse(string Path, byte[] Body, int Attempts, string? ETag = null, bool NotModified = false, int Status = 200);
 
 /// <summary>
 /// GET requests against the Web API, authenticated by <see cref="SpotifyTokenProvider"/>, made polite by
@@ -118,7 +118,7 @@ public sealed class SpotifyApiClient : IDisposable
 
             if (result.IsSuccess)
             {
-                return new SpotifyResponse(path, result.Body, attempts, result.ETag);
+                return new SpotifyResponse(path, result.Body, attempts, result.ETag, Status: (int)result.Status);
             }
             if (result.Status == HttpStatusCode.NotModified && ifNoneMatch is not null)
             {

@@ -107,8 +107,8 @@ public sealed class SpotifyRunStoppedException(string message, bool quotaExceede
 }
 
 /// <summary>A 2xx response whose body is not the JSON the source needs to go on paging.</summary>
-public sealed class SpotifyMalformedResponseException(string path, string detail)
-    : Exception($"GET {path} answered 200 with a body that is not the expected JSON ({detail}). The body was landed unchanged; the transformation will quarantine it, and the next run asks for it again.");
+public sealed class SpotifyMalformedResponseException(SpotifyResponse response, string detail)
+    : Exception($"GET {response.Path} answered {response.Status} with a body that is not the expected JSON ({detail}). The body was landed unchanged; the transformation will quarantine it, and the next run asks for it again.");
 
 /// <summary>
 /// A source kept handing out <c>next</c> links past the page limit, linked back to a page already asked for, or

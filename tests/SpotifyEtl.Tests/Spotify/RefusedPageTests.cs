@@ -10,9 +10,9 @@ namespace SpotifyEtl.Tests.Spotify;
 
 /// <summary>
 /// A Spotify, or something between it and this machine, that answers a page the transformation sets aside: bytes that are
-/// no UTF-8 inside an item, an item that is no object. The page lands, and its source fails before it records the page as
-/// read (a playlist's version, the recently-played cursor, a saved-tracks pass, a top list's ETag): where it recorded it,
-/// the next run was answered "unchanged" and the items of that page were never in any table.
+/// no UTF-8 inside an item, an item that is no object, a success of any 2xx status whose body is no page. The page lands,
+/// and its source fails before it records the page as read (a playlist's version, the recently-played cursor, a
+/// saved-tracks pass, a top list's ETag), so the next run reads that page's items again rather than being told "unchanged".
 /// </summary>
 public sealed class RefusedPageTests : IAsyncLifetime
 {
@@ -82,6 +82,24 @@ public sealed class RefusedPageTests : IAsyncLifetime
         {
             Assert.Equal(ExtractionPass.Full, again.Pass);
         }
+    }
+
+    /// <summary>A success other than 200 (a 204 without a body, a 203 from a proxy) is said with its own status, not as a 200.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_success_whose_body_is_no_page_is_said_with_the_status_it_came_with(string kind, int seed)
+    {
+        var random = new Random(seed);
+        var (source, route, _) = Arrange(kind, random);
+        var status = new[] { 200, 201, 202, 203, 204, 206 }[random.Next(6)];
+        var body = status == 204 ? "" : new[] { "", "<html>Service busy</html>", "{\"items\": 3}", "{\"items\": [" }[random.Next(4)];
+        _h.Spotify.Inject(route, [.. Enumerable.Range(0, 10).Select(_ => (Fault)new Fault.RawFault(status, "application/json", body))]);
+
+        var failed = (await _h.RunAsync(source)).Manifest.Sources.Single();
+
+        Assert.Equal(SourceStatus.Failed, failed.Status);
+        Assert.Contains($"answered {status} with a body that is not the expected JSON", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("the next run asks for it again", failed.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal sealed class MyPlaylistsExtraction : IExtractionStrategy
         var me = await extraction.GetAsync("me", conditional: false, cancellationToken).ConfigureAwait(false);
         var user = SourceExtraction.Parse(me, SpotifyWireJsonContext.Default.CurrentUser)?.Id is { Length: > 0 } id
             ? id
-            : throw new SpotifyMalformedResponseException(me.Path, "no \"id\" of the account");
+            : throw new SpotifyMalformedResponseException(me, "no \"id\" of the account");
         // Without playlist-read-private Spotify lists the public playlists alone, and says nothing of the others.
         if (extraction.GrantedScopes is { } granted && !granted.Contains(SpotifyScopes.PlaylistReadPrivate))
         {

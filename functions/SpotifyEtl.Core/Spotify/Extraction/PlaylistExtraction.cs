@@ -135,7 +135,7 @@ internal sealed class PlaylistExtraction(string? market, int relandDays) : IExtr
         if (string.IsNullOrEmpty(header?.SnapshotId))
         {
             await extraction.LandAsync(RawSource.Playlist, extraction.Source.Subject, metadata, cancellationToken).ConfigureAwait(false);
-            throw new SpotifyMalformedResponseException(metadata.Path, "no snapshot_id");
+            throw new SpotifyMalformedResponseException(metadata, "no snapshot_id");
         }
         return header;
     }

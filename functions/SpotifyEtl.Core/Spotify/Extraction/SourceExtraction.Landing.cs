@@ -34,7 +34,7 @@ internal sealed partial class SourceExtraction
         }
         catch (InvalidRawObjectException refused)
         {
-            throw new SpotifyMalformedResponseException(response.Path, refused.Reason);
+            throw new SpotifyMalformedResponseException(response, refused.Reason);
         }
         if (read.Unreadable > 0)
         {
@@ -80,7 +80,7 @@ internal sealed partial class SourceExtraction
         var header = Parse(response, SpotifyWireJsonContext.Default.PageHeader);
         if (header?.Items is not { ValueKind: JsonValueKind.Array })
         {
-            throw new SpotifyMalformedResponseException(response.Path, "no \"items\" array");
+            throw new SpotifyMalformedResponseException(response, "no \"items\" array");
         }
         return header;
     }

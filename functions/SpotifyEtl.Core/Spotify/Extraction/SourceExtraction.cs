@@ -226,7 +226,7 @@ internal sealed partial class SourceExtraction(ExtractionSource source, Extracti
         }
         catch (JsonException exception)
         {
-            throw new SpotifyMalformedResponseException(response.Path, JsonErrorText.Of(exception));
+            throw new SpotifyMalformedResponseException(response, JsonErrorText.Of(exception));
         }
     }
 
