@@ -6,9 +6,9 @@
 -- first_seen, the first extraction day holding the song. An unchanged playlist lands no entries, yet
 -- its version still counts the day; a song listed twice, or a version landed on several days, counts
 -- each day once. Days without an extraction after the first are not counted. Ties: playlist name (an
--- unnamed playlist last), song name, ids. Names come from the latest rows (NULL for a playlist with
--- none, in either format, or one the current-state tables do not hold yet). Day numbers (days since
--- 1999-12-31, valid for 2000-2099) make the count the same in every engine.
+-- unnamed playlist last), song name, ids. Names come from the latest rows (a playlist without one is
+-- NULL), with the artists the song credits now (the first three, then how many more). Day numbers
+-- (days since 1999-12-31, valid for 2000-2099) make the count the same in every engine.
 WITH version_song AS (
     SELECT playlist_id, playlist_snapshot_id, song_id,
            MIN(CASE WHEN added_at >= '2008' THEN substr(added_at, 1, 10) END) AS added_on
@@ -62,9 +62,33 @@ song AS (
     -- engine (Snowflake may resolve such a name to the column).
     SELECT song_id, song_name AS name
     FROM songs_current
+),
+credit AS (
+    -- A song's credits as its latest day saw them, in Spotify's order, those whose artist has a name.
+    SELECT sa.song_id, a.artist_name,
+           ROW_NUMBER() OVER (PARTITION BY sa.song_id ORDER BY sa.artist_position, sa.artist_id) AS credit_rank
+    FROM song_artists_current AS sa
+    JOIN (
+        SELECT song_id, MAX(snapshot_date) AS snapshot_date
+        FROM song_artists_current
+        GROUP BY song_id
+    ) AS latest ON latest.song_id = sa.song_id AND latest.snapshot_date = sa.snapshot_date
+    JOIN artists_current AS a ON a.artist_id = sa.artist_id
+    WHERE a.artist_name <> ''
+),
+credits AS (
+    -- The first three names, then how many more: 'Bizarrap, Shakira', 'A, B, C and 2 more'.
+    SELECT song_id,
+           MAX(CASE WHEN credit_rank = 1 THEN artist_name END)
+           || COALESCE(', ' || MAX(CASE WHEN credit_rank = 2 THEN artist_name END), '')
+           || COALESCE(', ' || MAX(CASE WHEN credit_rank = 3 THEN artist_name END), '')
+           || CASE WHEN COUNT(*) > 3 THEN ' and ' || CAST(COUNT(*) - 3 AS VARCHAR) || ' more' ELSE '' END AS artist_names
+    FROM credit
+    GROUP BY song_id
 )
 SELECT p.playlist_name,
        COALESCE(NULLIF(s.name, ''), c.song_id) AS song_name,
+       COALESCE(cr.artist_names, '') AS artist_names,
        c.days_on_playlist,
        c.on_playlist_since,
        c.first_seen,
@@ -72,5 +96,6 @@ SELECT p.playlist_name,
 FROM counted AS c
 LEFT JOIN playlist AS p ON p.playlist_id = c.playlist_id
 LEFT JOIN song AS s ON s.song_id = c.song_id
+LEFT JOIN credits AS cr ON cr.song_id = c.song_id
 ORDER BY c.days_on_playlist DESC, p.playlist_name NULLS LAST, song_name, c.playlist_id, c.song_id
 LIMIT 25

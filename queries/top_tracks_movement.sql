@@ -5,7 +5,9 @@
 -- before the raw lifecycle expires the last) is the same ranking, not a move. Tracks that dropped
 -- out of the list appear with a NULL current rank. A time range with a single ranking has nothing to
 -- compare with and is left out, rather than listing every track as new. A list Spotify served empty
--- (one row of rank 0 and no item) ranks no track: every track before it drops out.
+-- (one row of rank 0 and no item) ranks no track: every track before it drops out. Each track is
+-- named with the artists the song credits now (the first three named, then how many more; empty where
+-- none is named).
 WITH dated AS (
     SELECT DISTINCT time_range, snapshot_date FROM top_items WHERE item_type = 'track'
 ),
@@ -58,6 +60,29 @@ song AS (
     SELECT song_id, song_name
     FROM songs_current
 ),
+credit AS (
+    -- A song's credits as its latest day saw them, in Spotify's order, those whose artist has a name.
+    SELECT sa.song_id, a.artist_name,
+           ROW_NUMBER() OVER (PARTITION BY sa.song_id ORDER BY sa.artist_position, sa.artist_id) AS credit_rank
+    FROM song_artists_current AS sa
+    JOIN (
+        SELECT song_id, MAX(snapshot_date) AS snapshot_date
+        FROM song_artists_current
+        GROUP BY song_id
+    ) AS latest ON latest.song_id = sa.song_id AND latest.snapshot_date = sa.snapshot_date
+    JOIN artists_current AS a ON a.artist_id = sa.artist_id
+    WHERE a.artist_name <> ''
+),
+credits AS (
+    -- The first three names, then how many more: 'Bizarrap, Shakira', 'A, B, C and 2 more'.
+    SELECT song_id,
+           MAX(CASE WHEN credit_rank = 1 THEN artist_name END)
+           || COALESCE(', ' || MAX(CASE WHEN credit_rank = 2 THEN artist_name END), '')
+           || COALESCE(', ' || MAX(CASE WHEN credit_rank = 3 THEN artist_name END), '')
+           || CASE WHEN COUNT(*) > 3 THEN ' and ' || CAST(COUNT(*) - 3 AS VARCHAR) || ' more' ELSE '' END AS artist_names
+    FROM credit
+    GROUP BY song_id
+),
 moves AS (
     SELECT COALESCE(c.time_range, p.time_range) AS time_range,
            COALESCE(c.item_id, p.item_id) AS song_id,
@@ -74,7 +99,9 @@ SELECT m.time_range,
            WHEN m.current_rank IS NULL THEN 'dropped'
            ELSE CAST(m.previous_rank - m.current_rank AS VARCHAR)
        END AS rank_change,
-       COALESCE(NULLIF(s.song_name, ''), m.song_id) AS song_name
+       COALESCE(NULLIF(s.song_name, ''), m.song_id) AS song_name,
+       COALESCE(cr.artist_names, '') AS artist_names
 FROM moves AS m
 LEFT JOIN song AS s ON s.song_id = m.song_id
+LEFT JOIN credits AS cr ON cr.song_id = m.song_id
 ORDER BY m.time_range, m.current_rank NULLS LAST, m.previous_rank

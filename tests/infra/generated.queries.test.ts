@@ -318,6 +318,15 @@ describe("top_tracks_movement on generated rankings", () => {
         const song = (id: string, name: string): Row => ({ song_id: id, song_name: name, duration_ms: 200_000, album_id: "album", primary_artist_id: "artist" });
         lake.add("songs", firstDay, ...pool.slice(1).map(id => song(id, `Name of ${id}`)));
         lake.add("songs", day(firstDay, 9), song("song_01", "Renamed"));
+        // Each song but song_00 (no songs row) and song_02 credits one to five of six artists, artist_f without a name; song_01's
+        // credits come with its new name.
+        const artists = ["artist_a", "artist_b", "artist_c", "artist_d", "artist_e", "artist_f"];
+        lake.add("artists", firstDay, ...artists.map(id => ({ artist_id: id, artist_name: id === "artist_f" ? "" : `Name of ${id}` })));
+        for (const id of pool.filter(id => id !== "song_00" && id !== "song_02")) {
+            const credited = artists.filter(() => next(2) === 0).slice(0, 5);
+            lake.add("song_artists", id === "song_01" ? day(firstDay, 9) : firstDay, ...(credited.length > 0 ? credited : [artists[next(6)]!]).map((artistId, position) =>
+                ({ song_id: id, artist_id: artistId, artist_position: position })));
+        }
         const rankings = new Map<string, Map<string, string[]>>();
         for (const range of ["short_term", "medium_term", "long_term"]) {
             let list = pool.filter(() => next(2) === 0);
@@ -375,14 +384,17 @@ describe("top_tracks_movement on generated rankings", () => {
                 const now = current.indexOf(id) + 1 || null;
                 const then = before.indexOf(id) + 1 || null;
                 const change = then === null ? "new" : now === null ? "dropped" : String(then - now);
-                return { now, then, row: [range, now === null ? null : String(now), then === null ? null : String(then), change, String(names.songs.get(id)?.song_name ?? id)] };
+                return { now, then, row: [range, now === null ? null : String(now), then === null ? null : String(then), change, String(names.songs.get(id)?.song_name ?? id),
+                    creditedNames(names, id) ?? ""] };
             });
             return rows.sort((a, b) => (a.now ?? Infinity) - (b.now ?? Infinity) || (a.then ?? Infinity) - (b.then ?? Infinity)).map(r => r.row);
         });
         const answers = await answersOf(l => lake.write(l));
         const result = answer(answers, "top_tracks_movement");
-        assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name"]);
+        assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name", "artist_names"]);
         assert.deepEqual(result.rows, expected);
+        assert.ok(expected.some(row => row[5] === "") && expected.some(row => row[5]!.includes(" more")) && expected.some(row => row[5]!.includes(", ")),
+            "a track credits no named artist, one more than three, one two or three");
         const changes = new Set(expected.map(row => row[3] === "new" || row[3] === "dropped" ? row[3] : Math.sign(Number(row[3]))));
         assert.deepEqual([...changes].sort(), [-1, 0, 1, "dropped", "new"].sort(), "tracks climb, fall, stay, enter and drop out");
         assert.ok(expected.some(row => row[4] === "song_00") && expected.some(row => row[4] === "Renamed"), "a track is named by its id, one by its new name");
@@ -448,7 +460,7 @@ describe("top_items_now and top_tracks_movement on rankings served empty", () =>
             for (const range of emptied) {
                 const before = previous.get(`track/${range}`);
                 const rows = movement.rows.filter(row => row[0] === range);
-                assert.deepEqual(rows, (before ?? []).map((id, i) => [range, null, String(i + 1), "dropped", id]),
+                assert.deepEqual(rows, (before ?? []).map((id, i) => [range, null, String(i + 1), "dropped", id, ""]),
                     `${range}, served empty last: every track ranked before drops out`);
             }
             assert.ok([...emptied].some(range => (previous.get(`track/${range}`) ?? []).length > 0), "a list with tracks before it is served empty");

@@ -134,7 +134,7 @@ describe("a credit taken off a song", () => {
             ["Tyler, The Creator", "1", "1"],
         ]);
         // The song is named with the artists it credits now, wherever a ranking lists it.
-        for (const name of ["playlist_top_songs", "top_tracks", "top_items_now"]) {
+        for (const name of ["playlist_top_songs", "top_tracks", "top_items_now", "days_on_playlist"]) {
             const rows = answer(answers, name).rows.filter(r => r.includes("Shakira: Bzrp Music Sessions, Vol. 53"));
             assert.ok(rows.length > 0, `${name} lists the song`);
             assert.deepEqual(rows.map(r => r[answer(answers, name).columns.indexOf("artist_names")]), rows.map(() => "Bizarrap"), name);
@@ -153,11 +153,11 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
         };
         const answers = await answersOf(lake => writePlaylists(lake, [playlist], new Map([["song_a", "Aria"], ["song_z", "Zenith"]]), "2026-04-01"));
         const result = answer(answers, "days_on_playlist");
-        assert.deepEqual(result.columns, ["playlist_name", "song_name", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"]);
+        assert.deepEqual(result.columns, ["playlist_name", "song_name", "artist_names", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"]);
         assert.deepEqual(result.rows, [
             // 730 days from 2024-04-01 to 2026-04-01, then the three extraction days.
-            ["Road", "Zenith", "733", "2024-04-01", "2026-04-01", "2026-04-03"],
-            ["Road", "Aria", "4", "2026-03-31", "2026-04-01", "2026-04-03"],
+            ["Road", "Zenith", "", "733", "2024-04-01", "2026-04-01", "2026-04-03"],
+            ["Road", "Aria", "", "4", "2026-03-31", "2026-04-01", "2026-04-03"],
         ]);
     });
 
@@ -242,7 +242,7 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
 
         const answers = await answersOf(lake => writePlaylists(lake, playlists, songs, firstDay));
         assert.deepEqual(answer(answers, "days_on_playlist").rows,
-            expected.slice(0, 25).map(e => [e.playlist.name, songs.get(e.songId)!, String(e.days), e.since, e.first, e.last]));
+            expected.slice(0, 25).map(e => [e.playlist.name, songs.get(e.songId)!, "", String(e.days), e.since, e.first, e.last]));
         assert.ok(expected.length > 25 && expected.filter(e => e.since < e.first).length >= 5, "the lake has more than 25 stays, several begun before");
     });
 });

@@ -180,7 +180,7 @@ describe("named queries answer a Parquet lake as they answer the same lake in CS
                 [null, "new_entry", "0", "Untitled Demo", null, "2026-11-19", "2026-11-21"],
             ], format);
             // Ties on the number of days: the unnamed playlist's KICK BACK after every named playlist's song.
-            assert.deepEqual(rows("days_on_playlist").filter(r => r[2] === "2").map(r => [r[0], r[1]]), [
+            assert.deepEqual(rows("days_on_playlist").filter(r => r[3] === "2").map(r => [r[0], r[1]]), [
                 ["Morning Mix", "KICK BACK"], ["Morning Mix", "Love of My Life"], ["Morning Mix", "Say \"Cheese\""],
                 ["日本のヒット", "Love of My Life"], ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53"], [null, "KICK BACK"],
             ], format);

@@ -149,12 +149,12 @@ describe("named queries on the sample lake", () => {
 
     it("top tracks move between the two latest rankings: climbs, falls, new entries and drop-outs", () => {
         const result = answer("top_tracks_movement");
-        assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name"]);
+        assert.deepEqual(result.columns, ["time_range", "current_rank", "previous_rank", "rank_change", "song_name", "artist_names"]);
         assert.deepEqual(result.rows, [
-            ["short_term", "1", "2", "1", "KICK BACK"],
-            ["short_term", "2", "1", "-1", "Bohemian Rhapsody"],
-            ["short_term", "3", null, "new", "Shakira: Bzrp Music Sessions, Vol. 53"],
-            ["short_term", null, "3", "dropped", "Love of My Life"],
+            ["short_term", "1", "2", "1", "KICK BACK", "米津玄師"],
+            ["short_term", "2", "1", "-1", "Bohemian Rhapsody", "Queen"],
+            ["short_term", "3", null, "new", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap, Shakira"],
+            ["short_term", null, "3", "dropped", "Love of My Life", "Queen"],
         ]);
     });
 
@@ -193,23 +193,23 @@ describe("named queries on the sample lake", () => {
 
     it("days on a playlist count the days whose version held the song, unchanged days included, never rows", () => {
         const result = answer("days_on_playlist");
-        assert.deepEqual(result.columns, ["playlist_name", "song_name", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"]);
+        assert.deepEqual(result.columns, ["playlist_name", "song_name", "artist_names", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"]);
         assert.deepEqual(result.rows, [
             // On Quiet Hours from its first extraction (snap_q0, the 18th), added on the 17th: that day counts too.
             // snap_q1 on the 19th and 20th (its entries landed on both): 4 days, not 5.
-            ["Quiet Hours", "Bohemian Rhapsody", "4", "2026-11-17", "2026-11-18", "2026-11-20"],
+            ["Quiet Hours", "Bohemian Rhapsody", "Queen", "4", "2026-11-17", "2026-11-18", "2026-11-20"],
             // Bohemian Rhapsody is listed twice on the 19th: still 3 days, not 4.
-            ["Morning Mix", "Bohemian Rhapsody", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
-            ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
+            ["Morning Mix", "Bohemian Rhapsody", "Queen", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
+            ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap, Shakira", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
             // The 19th counts although 日本のヒット landed no entries that day (unchanged, snap_j1).
-            ["日本のヒット", "KICK BACK", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
-            ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
-            ["Quiet Hours", "KICK BACK", "2", "2026-11-19", "2026-11-19", "2026-11-20"],
+            ["日本のヒット", "KICK BACK", "米津玄師", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
+            ["Morning Mix", "KICK BACK", "米津玄師", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
+            ["Quiet Hours", "KICK BACK", "米津玄師", "2", "2026-11-19", "2026-11-19", "2026-11-20"],
             // snap_j1 on the 18th and, unchanged, on the 19th.
-            ["日本のヒット", "Love of My Life", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
-            ["Morning Mix", "Love of My Life", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
-            ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
-            ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
+            ["日本のヒット", "Love of My Life", "Queen", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
+            ["Morning Mix", "Love of My Life", "Queen", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
+            ["Morning Mix", "Say \"Cheese\"", "Tyler, The Creator", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
+            ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap, Shakira", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
         ]);
     });
 
@@ -348,16 +348,16 @@ describe("playlists are read by version, whatever day their entries were landed"
         ], [], async lake => {
             assert.deepEqual((await run(lake, "days_on_playlist")).rows, [
                 // Every song of a current version gains the 21st; the others keep their days.
-                ["Quiet Hours", "Bohemian Rhapsody", "5", "2026-11-17", "2026-11-18", "2026-11-21"],
-                ["Morning Mix", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
-                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
-                ["日本のヒット", "KICK BACK", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
-                ["Quiet Hours", "KICK BACK", "3", "2026-11-19", "2026-11-19", "2026-11-21"],
-                ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
-                ["Morning Mix", "Love of My Life", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
-                ["Morning Mix", "Say \"Cheese\"", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
-                ["日本のヒット", "Love of My Life", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
-                ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
+                ["Quiet Hours", "Bohemian Rhapsody", "Queen", "5", "2026-11-17", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Bohemian Rhapsody", "Queen", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap, Shakira", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
+                ["日本のヒット", "KICK BACK", "米津玄師", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
+                ["Quiet Hours", "KICK BACK", "米津玄師", "3", "2026-11-19", "2026-11-19", "2026-11-21"],
+                ["Morning Mix", "KICK BACK", "米津玄師", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
+                ["Morning Mix", "Love of My Life", "Queen", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "Say \"Cheese\"", "Tyler, The Creator", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
+                ["日本のヒット", "Love of My Life", "Queen", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
+                ["日本のヒット", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap, Shakira", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
             ]);
             // The current versions' entries were landed on earlier days; the top songs still come from them.
             const top = await run(lake, "playlist_top_songs");
@@ -406,11 +406,11 @@ describe("playlists are read by version, whatever day their entries were landed"
             ]);
             const days = await run(lake, "days_on_playlist");
             assert.deepEqual(days.rows.filter(r => r[0] === "Morning Mix"), [
-                ["Morning Mix", "Bohemian Rhapsody", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
-                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
-                ["Morning Mix", "KICK BACK", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
-                ["Morning Mix", "Love of My Life", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
-                ["Morning Mix", "Say \"Cheese\"", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
+                ["Morning Mix", "Bohemian Rhapsody", "Queen", "4", "2026-11-18", "2026-11-18", "2026-11-21"],
+                ["Morning Mix", "Shakira: Bzrp Music Sessions, Vol. 53", "Bizarrap, Shakira", "3", "2026-11-18", "2026-11-18", "2026-11-20"],
+                ["Morning Mix", "KICK BACK", "米津玄師", "2", "2026-11-18", "2026-11-18", "2026-11-19"],
+                ["Morning Mix", "Love of My Life", "Queen", "2", "2026-11-20", "2026-11-20", "2026-11-21"],
+                ["Morning Mix", "Say \"Cheese\"", "Tyler, The Creator", "1", "2026-11-20", "2026-11-20", "2026-11-20"],
             ]);
         });
     });
