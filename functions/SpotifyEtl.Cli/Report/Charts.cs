@@ -21,10 +21,11 @@ internal static partial class Charts
 
     /// <summary>
     /// Vertical bars over an ordered category (weeks): a value axis with round ticks, both axes titled. A category
-    /// <paramref name="partial"/> picks (a week the lake holds only in part) is drawn paler, and the chart ends with <paramref name="note"/>.
+    /// <paramref name="partial"/> picks (a week the lake holds only in part) is drawn paler, and the chart ends with <paramref name="note"/>
+    /// of the ones it draws (a week cut off the chart is not said).
     /// </summary>
     public static string Columns(ChartLayout layout, QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit,
-        Func<string?, bool>? partial = null, string? note = null, bool whole = false, string? until = null)
+        Func<string?, bool>? partial = null, Func<IReadOnlyList<string?>, string?>? note = null, bool whole = false, string? until = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
         var fit = (int)((layout.Width - AxisMargins) / MinimumBand);
@@ -80,8 +81,12 @@ internal static partial class Charts
         var last = lastRow >= 0 ? all[lastRow].Label : null;
         var after = last is null || until is null || string.CompareOrdinal(until, last) <= 0 ? "" : $"<p class=\"note after-note\">Nothing after {ChartSlots.Period(last)} " +
             $"{Escape(last)}, to the latest snapshot's, {Escape(until)}: none was made, or none was extracted since.</p>";
-        return Closed(svg, rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, LatestNote(slots, earlier, result.Rows.Count) + after);
+        return Closed(svg, NoteOf(rows, l, partial, note), LatestNote(slots, earlier, result.Rows.Count) + after);
     }
+
+    /// <summary>What the drawn rows <paramref name="partial"/> picks have in common, said by <paramref name="note"/>; null when none is drawn.</summary>
+    private static string? NoteOf(List<IReadOnlyList<string?>> rows, int l, Func<string?, bool>? partial, Func<IReadOnlyList<string?>, string?>? note) =>
+        rows.Where(r => partial?.Invoke(r[l]) == true).Select(r => r[l]).ToList() is [_, ..] drawn ? note?.Invoke(drawn) : null;
 
     /// <summary>
     /// What a chart cut to its latest places says under it: how many it shows of how many, from when. Places count the periods
@@ -173,7 +178,7 @@ internal static partial class Charts
     /// scale is drawn at its top, its title giving its value.
     /// </summary>
     public static string Line(ChartLayout layout, QueryResult result, string labelColumn, string valueColumn, string xTitle, string yTitle, string unit,
-        Func<string?, bool>? partial = null, string? note = null, Basis? basis = null)
+        Func<string?, bool>? partial = null, Func<IReadOnlyList<string?>, string?>? note = null, Basis? basis = null)
     {
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
         var b = basis is null ? -1 : Column(result, basis.Column);
@@ -226,7 +231,7 @@ internal static partial class Charts
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{F(left)}\" x2=\"{width - right}\" y1=\"{top + plotHeight}\" y2=\"{top + plotHeight}\"/>");
         Text(svg, left + plotWidth / 2.0, height - 4, xTitle, css: "axis-title");
         Text(svg, 14, top + plotHeight / 2.0, $"{yTitle} ({unit})", css: "axis-title", rotate: -90);
-        string?[] notes = [rows.Any(r => partial?.Invoke(r[l]) == true) ? note : null, rows.Any(Few) ? basis!.Note : null];
+        string?[] notes = [NoteOf(rows, l, partial, note), rows.Any(Few) ? basis!.Note : null];
         return Closed(svg, notes.Any(n => n is not null) ? string.Join(" ", notes.OfType<string>()) : null, LatestNote(slots, earlier, result.Rows.Count));
     }
 

@@ -96,26 +96,30 @@ internal sealed record LakeSpan(DateOnly? FirstPlay, DateOnly? LatestSnapshot, D
 
     /// <summary>
     /// What a chart's paler weeks are (<paramref name="mark"/>: how the chart draws them, "Paler" bars or "Hollow" dots), in one
-    /// sentence; null when nothing about the span is known.
+    /// sentence, of the weeks it draws so (<paramref name="drawn"/>, Mondays as yyyy-MM-dd): a first play, a gap or an end of
+    /// plays in weeks cut off the chart is not said; null when nothing about them is known.
     /// </summary>
-    public string? Note(bool countsFirstPlay, string mark = "Paler")
+    public string? Note(bool countsFirstPlay, IReadOnlyList<string?> drawn, string mark = "Paler")
     {
+        var weeks = drawn.Select(Date).OfType<DateOnly>().ToList();
+        bool Meets(DateOnly from, DateOnly to) => weeks.Any(start => start <= to && start.AddDays(6) >= from);
         var known = new List<string>();
-        if (countsFirstPlay && FirstPlay is { } first)
+        if (countsFirstPlay && FirstPlay is { } first && weeks.Any(start => start <= first))
         {
             known.Add($"the lake's plays begin on {Iso(first)}");
         }
-        if (countsFirstPlay && PlaysEndEarly is { } last)
+        if (countsFirstPlay && PlaysEndEarly is { } last && Meets(last, last))
         {
             known.Add($"they end on {Iso(last)}, with nothing charted after that week: recently played was not extracted since, or nothing was played");
         }
-        if (countsFirstPlay && PlayGaps.Count > 0)
+        var gaps = countsFirstPlay ? PlayGaps.Where(gap => Meets(gap.From, gap.To)).ToList() : [];
+        if (gaps.Count > 0)
         {
-            var named = string.Join(", ", PlayGaps.Take(3).Select(gap => gap.From == gap.To ? Iso(gap.From) : $"{Iso(gap.From)} to {Iso(gap.To)}"));
-            known.Add($"plays may be missing on {named}{(PlayGaps.Count > 3 ? $" and {PlayGaps.Count - 3} more stretches" : "")}: " +
+            var named = string.Join(", ", gaps.Take(3).Select(gap => gap.From == gap.To ? Iso(gap.From) : $"{Iso(gap.From)} to {Iso(gap.To)}"));
+            known.Add($"plays may be missing on {named}{(gaps.Count > 3 ? $" and {gaps.Count - 3} more stretches" : "")}: " +
                 "more was played between two runs than Spotify keeps (its data export holds them)");
         }
-        if (LatestSnapshot is { } latest)
+        if (LatestSnapshot is { } latest && weeks.Any(EndsPartial))
         {
             known.Add($"its latest snapshot is {Iso(latest)}, a day that may not have been over");
         }

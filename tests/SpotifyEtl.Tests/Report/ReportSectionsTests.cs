@@ -154,6 +154,41 @@ public sealed class ReportSectionsTests : IDisposable
         Assert.True(plays[^1].Year == 2024 && skippedPerWeek.Values.Sum() > 50);
     }
 
+    /// <summary>
+    /// Plays over months or four to five years: a chart too narrow for every week shows the latest, and its note says of the paler
+    /// weeks what it draws: the first play's week only where it is on the chart, the latest snapshot's always.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_paler_week_cut_off_the_chart_is_not_said_in_its_note(int seed)
+    {
+        var random = new Random(seed);
+        var first = new DateTime(2023, 1, 2, 0, 0, 0, DateTimeKind.Utc).AddDays(random.Next(0, 60));
+        var last = first.AddDays(seed % 2 == 0 ? random.Next(60, 120) : random.Next(1500, 1800));
+        var plays = Enumerable.Range(0, (last - first).Days / 2)
+            .Select(_ => first.AddDays(random.Next(0, (last - first).Days + 1)).AddSeconds(random.Next(0, 86400)))
+            .Append(first.AddSeconds(random.Next(0, 86400)))
+            .Append(last.AddSeconds(random.Next(0, 86400)))
+            .ToList();
+        var (firstDay, latest) = WritePlaysByDay(plays);
+
+        var (html, _) = ReportWriter.Build(_folder["lake"], "generated", 0);
+
+        foreach (var section in new[] { "listening-over-time", "skip-rate" })
+        {
+            var marks = Marks(html, section);
+            var firstDrawn = marks.Any(m => m.Week <= firstDay);
+            var said = SectionOf(html, section);
+            Assert.True(firstDrawn == said.Contains($"the lake&#39;s plays begin on {firstDay:yyyy-MM-dd}", StringComparison.Ordinal),
+                $"{section}, seed {seed}: the first play's week {(firstDrawn ? "drawn" : "cut off")}");
+            Assert.Contains($"its latest snapshot is {latest:yyyy-MM-dd}", said, StringComparison.Ordinal);
+            Assert.Equal(seed % 2 == 0, firstDrawn);
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
