@@ -216,10 +216,18 @@ describe("the listening report in a browser", () => {
             }
             await shown.page.close();
         });
+
+        it(`at ${width} px, no text of a chart meets another: a slanted date keeps off the axis title under it`, async () => {
+            const shown = await load(context, report, { width });
+            const charts = await shown.page.evaluate(visibleCharts);
+            assert.ok(charts.some(c => c.texts.some(t => t.css === "axis-title")) && charts.some(c => c.texts.some(t => /^\d{4}-\d{2}-\d{2}$/.test(t.text))));
+            assert.deepEqual(meetingTexts(charts), []);
+            await shown.page.close();
+        });
     }
 });
 
-interface ShownText { text: string; size: number; left: number; right: number; top: number; bottom: number; css: string }
+interface ShownText { text: string; size: number; left: number; right: number; top: number; bottom: number; css: string; corners: [number, number][] }
 interface ShownChart { section: string; left: number; right: number; marks: number; markLeft: number; texts: ShownText[] }
 
 /** The charts a reader sees (run in the page): each one's box, its drawn marks, and its text as rendered, in pixels. */
@@ -233,13 +241,55 @@ function visibleCharts(): ShownChart[] {
             markLeft: Math.min(...marks.map(r => r.left)),
             texts: [...svg.querySelectorAll("text")].map(t => {
                 const r = t.getBoundingClientRect();
+                // The text's own box (its advance by the font's ascent and descent) turned as it is drawn: a slanted label's
+                // bounding rectangle would cover the empty corners beside it.
+                const b = (t as SVGTextElement).getBBox();
+                const m = (t as SVGTextElement).getScreenCTM()!;
+                const corners = ([[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]] as const)
+                    .map(([x, y]) => new DOMPoint(x, y).matrixTransform(m)).map(p => [p.x, p.y] as [number, number]);
                 return {
                     text: t.textContent ?? "", size: parseFloat(getComputedStyle(t).fontSize) * scale,
-                    left: r.left, right: r.right, top: r.top, bottom: r.bottom, css: t.getAttribute("class") ?? "",
+                    left: r.left, right: r.right, top: r.top, bottom: r.bottom, css: t.getAttribute("class") ?? "", corners,
                 };
             }),
         };
     });
+}
+
+/**
+ * How far two texts' drawn boxes (convex, each as four corners) reach into each other, in pixels: the least overlap of
+ * their shadows along the edges of either (zero or less when a line parts them).
+ */
+function overlap(a: ShownText, b: ShownText): number {
+    let least = Infinity;
+    for (const quad of [a.corners, b.corners]) {
+        for (let i = 0; i < quad.length; i++) {
+            const [x1, y1] = quad[i]!;
+            const [x2, y2] = quad[(i + 1) % quad.length]!;
+            const length = Math.hypot(x2 - x1, y2 - y1);
+            if (length === 0) continue;
+            const [nx, ny] = [(y1 - y2) / length, (x2 - x1) / length];
+            const shadow = (q: [number, number][]) => q.map(([x, y]) => x * nx + y * ny);
+            const [sa, sb] = [shadow(a.corners), shadow(b.corners)];
+            least = Math.min(least, Math.min(Math.max(...sa), Math.max(...sb)) - Math.max(Math.min(...sa), Math.min(...sb)));
+        }
+    }
+    return least;
+}
+
+/** Every pair of texts in one chart that meet, more than half a pixel into each other: a date over an axis title, a value over a label. */
+function meetingTexts(charts: ShownChart[]): string[] {
+    const met: string[] = [];
+    for (const chart of charts) {
+        const texts = chart.texts.filter(t => t.text.trim() !== "");
+        for (let i = 0; i < texts.length; i++) {
+            for (let j = i + 1; j < texts.length; j++) {
+                const depth = overlap(texts[i]!, texts[j]!);
+                if (depth > 0.5) met.push(`${chart.section}: "${texts[i]!.text}" and "${texts[j]!.text}" meet by ${depth.toFixed(1)} px`);
+            }
+        }
+    }
+    return met;
 }
 
 describe("the listening report with names a listener did not choose to be short", () => {
@@ -410,7 +460,7 @@ describe("the listening report with names a listener did not choose to be short"
     }
 
     for (const width of [390, 820]) {
-        it(`at ${width} px, a chart's label starts inside the chart whatever script it is in, cut with "…" short of the marks`, async () => {
+        it(`at ${width} px, a chart's label starts inside the chart whatever script it is in, cut with "…" short of the marks and of the other texts`, async () => {
             const shown = await load(context, report, { width });
             const charts = await shown.page.evaluate(visibleCharts);
             const labelled = charts.filter(c => ["top-artists", "top-tracks", "first-heard", "days-on-playlist"].includes(c.section));
@@ -418,6 +468,7 @@ describe("the listening report with names a listener did not choose to be short"
             const labels = labelled.flatMap(c => c.texts.filter(t => t.css === "label").map(t => ({ ...t, chart: c })));
             assert.ok(labels.some(l => /[\u3040-\u30ff\u4e00-\u9fff]/.test(l.text)) && labels.some(l => /[Ж-Щ]/.test(l.text)) && labels.some(l => /WWWM/.test(l.text)), labels.map(l => l.text).join(" / "));
             assert.ok(labels.some(l => l.text.endsWith("…")), "the long names are cut");
+            assert.deepEqual(meetingTexts(charts), []);
             for (const label of labels) {
                 assert.ok(label.left >= label.chart.left - 0.5 && label.right <= label.chart.right + 0.5,
                     `${label.chart.section}: "${label.text}" spans ${label.left.toFixed(0)}–${label.right.toFixed(0)} px, the chart ${label.chart.left.toFixed(0)}–${label.chart.right.toFixed(0)}`);

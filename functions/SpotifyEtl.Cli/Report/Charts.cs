@@ -39,8 +39,9 @@ internal static partial class Charts
         }
         var (slots, earlier) = ChartSlots.Latest(all, fit);
         var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
-        const int top = 12, bottom = 64;
-        var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 220 : 280, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
+        const int top = 12;
+        var bottom = Bottom(slots);
+        var (width, height, left, right) = (layout.Width, (layout.IsNarrow ? 156 : 216) + bottom, layout.IsNarrow ? 48.0 : 56, layout.IsNarrow ? 8 : 12);
         // The first label, slanted down to the left from the middle of its column, starts inside the chart.
         var every = LabelStep(slots, layout.AxisLabels);
         var firstBand = (width - left - right) / (double)Math.Max(slots.Count, 1);
@@ -183,14 +184,16 @@ internal static partial class Charts
         var (l, v) = (Column(result, labelColumn), Column(result, valueColumn));
         var b = basis is null ? -1 : Column(result, basis.Column);
         bool Few(IReadOnlyList<string?> row) => b >= 0 && Number(row[b]) < basis!.Least;
-        const int top = 12, bottom = 64;
-        var (width, height, left, right) = (layout.Width, layout.IsNarrow ? 210 : 260, layout.IsNarrow ? 48 : 56, layout.IsNarrow ? 10 : 16);
+        const int top = 12;
+        var (width, left, right) = (layout.Width, layout.IsNarrow ? 48 : 56, layout.IsNarrow ? 10 : 16);
         // The first week's label, slanted down to the left from its dot, starts inside the chart; the last dot keeps off the
         // edge. Weeks' labels are all of a length, so the latest's reach is the first's wherever the line is cut.
         var all = ChartSlots.Of(result.Rows, l);
         var inset = Math.Max(8, Math.Ceiling(SlantedReach(all.LastOrDefault().Label ?? "") - left + 2));
         var (slots, earlier) = ChartSlots.Latest(all, (int)((width - left - right - inset - 8) / MinimumStep) + 1);
         var rows = slots.Where(s => s.Row is not null).Select(s => s.Row!).ToList();
+        var bottom = Bottom(slots);
+        var height = (layout.IsNarrow ? 146 : 196) + bottom;
         var ticks = Ticks((rows.Any(r => !Few(r)) ? rows.Where(r => !Few(r)) : rows).Select(r => Number(r[v])).DefaultIfEmpty(0).Max());
         var max = ticks[^1];
         var (plotWidth, plotHeight) = (width - left - right, height - top - bottom);
@@ -238,6 +241,18 @@ internal static partial class Charts
     /// <summary>How far left of its anchor a category label reaches, slanted as the axes draw it (35 degrees, anchored at its end).</summary>
     private static double SlantedReach(string label) =>
         TextWidth(label, ChartLayout.TickFont) * Math.Cos(Math.PI * 35 / 180) + ChartLayout.TickFont * Math.Sin(Math.PI * 35 / 180);
+
+    /// <summary>
+    /// The room under a plot for its slanted category labels and the axis title below them: a label's end hangs 14 units under
+    /// the axis, its start lower by its length and its font's descent at 35 degrees, and the title's line (its baseline 4 units
+    /// above the chart's edge) keeps 2 units below the lowest start. At least 64, the room a short label leaves.
+    /// </summary>
+    private static int Bottom(List<(string? Label, IReadOnlyList<string?>? Row)> slots)
+    {
+        var drop = slots.Select(s => TextWidth(s.Label ?? "", ChartLayout.TickFont)).DefaultIfEmpty(0).Max() * Math.Sin(Math.PI * 35 / 180)
+            + 0.3 * ChartLayout.TickFont * Math.Cos(Math.PI * 35 / 180);
+        return Math.Max(64, (int)Math.Ceiling(14 + drop + 2 + ChartLayout.LabelFont + 4));
+    }
 
     /// <summary>A title inside a sentence: its first letter lower case, the rest as written ("Monday, UTC" keeps its capitals).</summary>
     private static string LowerFirst(string title) => title.Length == 0 ? title : char.ToLowerInvariant(title[0]) + title[1..];
