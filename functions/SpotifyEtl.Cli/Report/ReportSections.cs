@@ -83,7 +83,7 @@ internal static class ReportSections
                 "finds it changed; a change that only moves songs, or lists one again, makes a version with the same songs."),
         new("days-on-playlist", Playlists, "Days on playlist",
             "The songs that have stayed longest on their playlists (the top 15 in the chart).",
-            "days_on_playlist", (r, _, size) => Charts.Ranking(size, r.Rows.Take(15).ToList(), row => string.IsNullOrEmpty(row[0]) ? row[1] ?? "" : row[1] + Svg.Joiner + row[0], r.Columns.ToList().IndexOf("days_on_playlist"), "Days on the playlist", "days", "Songs with the most days on their playlists"),
+            "days_on_playlist", (r, _, size) => Charts.Ranking(size, r.Rows.Take(15).ToList(), SongArtistsPlaylist(r), r.Columns.ToList().IndexOf("days_on_playlist"), "Days on the playlist", "days", "Songs with the most days on their playlists"),
             NoPlaylist),
         new("saved-tracks", Library, "Saved tracks per week",
             "Songs saved to the library each week.",
@@ -116,6 +116,20 @@ internal static class ReportSections
         ["history_hours_per_year"] = (NoHistory, null),
         ["history_top_tracks_per_year"] = (NoHistory, NoMusicPlays),
     };
+
+    /// <summary>The columns that name a song on a playlist, in the order a ranking says them.</summary>
+    private static readonly string[] SongArtistsPlaylistColumns = ["song_name", "artist_names", "playlist_name"];
+
+    /// <summary>
+    /// A song on a playlist as a ranking names it: the song, the artists it credits, then the playlist, each left out where the
+    /// row has none (an unnamed playlist, a song without credits).
+    /// </summary>
+    private static Func<IReadOnlyList<string?>, string> SongArtistsPlaylist(QueryResult result)
+    {
+        int[] parts = [.. SongArtistsPlaylistColumns.Select(c => result.Columns.ToList().IndexOf(c) is var i and >= 0 ? i
+            : throw new InvalidOperationException($"Query {result.Name} has no column {c}: the report section and the query disagree."))];
+        return row => string.Join(Svg.Joiner, parts.Select(i => row[i]).Where(p => !string.IsNullOrEmpty(p)));
+    }
 
     /// <summary>
     /// What would fill an empty answer of a named query, as <c>spotify-etl query</c> prints it (of "this query", where a

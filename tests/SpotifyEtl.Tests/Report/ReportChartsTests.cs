@@ -15,27 +15,26 @@ public sealed partial class ReportChartsTests
         return HtmlReport.Render(new ReportInput("test", answers, 0), ReportSections.All.Where(s => sectionIds.Contains(s.Id)).ToList());
     }
 
-    /// <summary>A song on a playlist with no name (NULL in either format) is labelled by the song alone, not "Song · ".</summary>
+    /// <summary>
+    /// A song on a playlist is labelled by its name, the artists it credits and its playlist, in that order; a playlist with no
+    /// name or a song without credits (NULL in either format) is left out of the label, not said as "Song · · List".
+    /// </summary>
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void A_song_on_an_unnamed_playlist_is_labelled_by_its_name_alone(int seed)
+    [InlineData(3)]
+    public void A_song_on_a_playlist_is_labelled_by_its_name_its_artists_and_its_playlist_leaving_out_what_is_missing(int seed)
     {
         var random = new Random(seed);
-        var rows = Enumerable.Range(0, random.Next(2, 12))
-            .Select(i => new[] { random.Next(2) == 0 ? null : $"List {i}", $"Song {i}", $"{40 - i}", "2026-01-01", "2026-01-01" })
-            .Append([null, "Lonely", "3", "2026-01-01", "2026-01-01"])
-            .ToArray();
-        var html = Render("days_on_playlist", ["playlist_name", "song_name", "days_on_playlist", "on_playlist_since", "first_seen"], rows!, "days-on-playlist");
+        string?[][] rows = [.. Enumerable.Range(0, random.Next(4, 14))
+            .Select(i => new[] { random.Next(3) == 0 ? null : $"List {i}", $"Song {i}", random.Next(3) == 0 ? null : $"Artist {i}, Band {i}", $"{40 - i}", "2026-01-01", "2026-01-01" })
+            .Append([null, "Lonely", null, "3", "2026-01-01", "2026-01-01"])];
+        var html = Render("days_on_playlist", ["playlist_name", "song_name", "artist_names", "days_on_playlist", "on_playlist_since", "first_seen"], rows!, "days-on-playlist");
 
         var labels = Regex.Matches(Section(html, "days-on-playlist"), "data-label=\"([^\"]*)\"").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
-        Assert.NotEmpty(labels);
-        Assert.All(labels, label => Assert.False(label.EndsWith(" · ", StringComparison.Ordinal) || label.EndsWith(" ·", StringComparison.Ordinal), label));
-        foreach (var row in rows.Where(r => r[0] is null))
-        {
-            Assert.Contains(row[1], labels);
-        }
-        Assert.Contains(rows.First(r => r[0] is not null) is { } named ? $"{named[1]} · {named[0]}" : "", labels);
+        var expected = rows.Select(r => string.Join(" · ", new[] { r[1], r[2], r[0] }.Where(p => p is not null))).ToList();
+        Assert.Equal(expected, labels.Distinct());
+        Assert.Contains("Lonely", labels);
     }
 
     /// <summary>Every chart a section draws (one per screen width it is drawn for).</summary>
