@@ -65,6 +65,9 @@ song AS (
 ),
 credit AS (
     -- A song's credits as its latest day saw them, in Spotify's order, those whose artist has a name.
+    -- That day is the latest of the song's credits (song_artists_current also keeps a credit taken off
+    -- since, under an older day), not its songs_current row's: the two tables are files of their own,
+    -- rewritten one after the other.
     SELECT sa.song_id, a.artist_name,
            ROW_NUMBER() OVER (PARTITION BY sa.song_id ORDER BY sa.artist_position, sa.artist_id) AS credit_rank
     FROM song_artists_current AS sa
