@@ -24,7 +24,7 @@ public sealed partial class ExtractFunction
 {
     /// <summary>Lambda stops at 15 minutes at most; the handler cannot see its deadline, so it keeps a budget below it.</summary>
     public const string TimeBudgetVariable = StackContract.ExtractEnvironment.TimeBudgetSeconds;
-    private static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private static readonly HttpClient SharedHttp = SpotifyHttp.Create();
 
     /// <summary>
     /// How long the extraction lease outlasts the time budget: the most the stack sets the timeout above the budget (a minute),

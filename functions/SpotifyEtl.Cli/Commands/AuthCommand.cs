@@ -72,7 +72,7 @@ public static class AuthCommand
             var callback = await waiting.ConfigureAwait(false);
             await using (callback.ConfigureAwait(false))
             {
-                using var http = new HttpClient();
+                using var http = SpotifyHttp.Create(TimeSpan.FromSeconds(100));
                 var authorizedAt = DateTimeOffset.UtcNow;
                 var tokens = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 

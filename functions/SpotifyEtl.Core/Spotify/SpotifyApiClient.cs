@@ -106,9 +106,14 @@ public sealed class SpotifyApiClient : IDisposable
             catch (HttpRequestException exception)
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
-                    exception.HttpRequestError == HttpRequestError.ResponseEnded
-                        ? "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again."
-                        : "Spotify could not be reached through every retry (is this machine online?); the next run tries again.", unanswered: true);
+                    exception.HttpRequestError switch
+                    {
+                        HttpRequestError.ResponseEnded =>
+                            "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again.",
+                        HttpRequestError.InvalidResponse when exception.InnerException is InvalidDataException or InvalidOperationException =>
+                            "Its answers came compressed in a form that does not decode through every retry (a proxy on the way may damage them); the next run tries again.",
+                        _ => "Spotify could not be reached through every retry (is this machine online?); the next run tries again.",
+                    }, unanswered: true);
             }
             catch (SpotifyResponseTooLargeException exception)
             {

@@ -231,6 +231,13 @@ internal sealed class SpotifyTransport
             throw new HttpRequestException(HttpRequestError.ResponseEnded,
                 $"{Named(request)} broke off after {body.Length} bytes of its answer ({exception.Message}).", exception);
         }
+        catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException)
+        {
+            // A body its Content-Encoding (gzip, deflate, br) does not decode: damaged on the way, as a broken-off one is, and
+            // retried as one is. The decoders throw these two; the loop above throws nothing else of either kind.
+            throw new HttpRequestException(HttpRequestError.InvalidResponse,
+                $"{Named(request)} answered a compressed body that does not decode after {body.Length} bytes ({exception.Message}).", exception);
+        }
         return body.ToArray();
     }
 

@@ -9,7 +9,7 @@ namespace SpotifyEtl.Tests.Spotify;
 /// <summary>The double, a temporary local lake, an instant clock and captured log lines, wired the way the CLI and handler wire them.</summary>
 public sealed class ExtractionHarness : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = SpotifyHttp.Create();
 
     private ExtractionHarness(SpotifyDouble spotify)
     {

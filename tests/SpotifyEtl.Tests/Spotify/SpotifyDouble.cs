@@ -168,6 +168,17 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>When false, answers carry no ETag (as some endpoints, or a proxy, may do).</summary>
     public bool ServeETags { get; set; } = true;
 
+    /// <summary>How the double compresses a page it answers: not at all, with gzip when the request accepts it, or always (a proxy's choice).</summary>
+    public PageCompression CompressPages { get; set; }
+
+    /// <summary>Each Web API request's <c>Accept-Encoding</c>, as sent.</summary>
+    public ConcurrentQueue<string> AcceptEncodings { get; } = new();
+
+    private int _compressed;
+
+    /// <summary>Pages the double answered compressed.</summary>
+    public int CompressedAnswers => Volatile.Read(ref _compressed);
+
     public static async Task<SpotifyDouble> StartAsync()
     {
         var (spotify, address) = await LoopbackServer.StartAsync(app => new SpotifyDouble(app), spotify => spotify.HandleAsync);
@@ -306,6 +317,7 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     {
         var query = context.Request.QueryString.Value ?? "";
         ApiRequests.Enqueue(path + query);
+        AcceptEncodings.Enqueue(context.Request.Headers.AcceptEncoding.ToString());
         OnApiRequest?.Invoke(path + query);
         var authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal)
@@ -544,7 +556,31 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
         }
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (CompressPages == PageCompression.Always
+            || (CompressPages == PageCompression.WhenAccepted && context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.Ordinal)))
+        {
+            Interlocked.Increment(ref _compressed);
+            context.Response.Headers.ContentEncoding = "gzip";
+            bytes = Compressed("gzip", bytes);
+        }
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+
+    /// <summary><paramref name="bytes"/> compressed as a <c>Content-Encoding</c> names it: gzip, deflate (zlib's format) or br.</summary>
+    public static byte[] Compressed(string encoding, byte[] bytes)
+    {
+        using var buffer = new MemoryStream();
+        using (Stream compressor = encoding switch
+        {
+            "gzip" => new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+            "deflate" => new System.IO.Compression.ZLibStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+            "br" => new System.IO.Compression.BrotliStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "gzip, deflate or br"),
+        })
+        {
+            compressor.Write(bytes);
+        }
+        return buffer.ToArray();
     }
 
     public string Link(string pathAndQuery) => new Uri(NextLinkBase ?? new Uri(BaseAddress, "v1/"), pathAndQuery).ToString();
@@ -628,6 +664,12 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
                     context.Response.ContentLength = Encoding.UTF8.GetByteCount(raw.Body);
                 }
                 await context.Response.WriteAsync(raw.Body, context.RequestAborted);
+                return true;
+            case Fault.EncodedFault encoded:
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                context.Response.Headers.ContentEncoding = encoded.Encoding;
+                await context.Response.Body.WriteAsync(encoded.Body, context.RequestAborted);
                 return true;
             case Fault.BrokenOffFault broken:
                 // The whole answer's length promised, a part of it sent, then the connection closed or reset.
@@ -731,8 +773,18 @@ public abstract record Fault
     public sealed record MalformedFault : Fault;
     /// <summary>Any status, content type, body and Retry-After header value, as given.</summary>
     public sealed record RawFault(int Status, string ContentType, string Body, string? RetryAfter = null, bool WithLength = false) : Fault;
+    /// <summary>A 200 whose body is <paramref name="Body"/>'s bytes as given, its <c>Content-Encoding</c> <paramref name="Encoding"/>.</summary>
+    public sealed record EncodedFault(string Encoding, byte[] Body) : Fault;
     /// <summary>A 200 promising <paramref name="Body"/>'s length that sends only its first bytes (at most all but one), then aborts the connection.</summary>
     public sealed record BrokenOffFault(string Body, int BytesSent) : Fault;
     /// <summary>A 200 whose chunked body never ends.</summary>
     public sealed record EndlessFault : Fault;
+}
+
+/// <summary>How <see cref="SpotifyDouble"/> compresses the pages it answers.</summary>
+public enum PageCompression
+{
+    None,
+    WhenAccepted,
+    Always,
 }
