@@ -1,14 +1,18 @@
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace SpotifyEtl.Cli.Shell;
 
 /// <summary>
 /// A table of text drawn to fit a width, one line per row. Short columns (dates, numbers, ids: values of at most
 /// <see cref="ShortWidth"/> columns) keep their values whole while the table can fit them; the longest text is cut
-/// with an ellipsis, never wrapped. What a terminal would not show as it counts is made plain first: a tab or a line
-/// break is a space, an invisible format character (a direction mark or override, a zero-width joiner) is dropped.
+/// with an ellipsis, never wrapped. A table whose columns would not each keep <see cref="Readable"/> columns of their
+/// header and values (a name cut to "Ro…", a header to "da…") is drawn a row at a time instead, as psql's expanded
+/// display does: each row a box of its own, a line per column, the column's name beside its value. What a terminal
+/// would not show as it counts is made plain first: a tab or a line break is a space, an invisible format character
+/// (a direction mark or override, a zero-width joiner) is dropped.
 /// </summary>
 internal sealed class TerminalTable
 {
@@ -21,6 +25,9 @@ internal sealed class TerminalTable
     /// <summary>The columns a long column keeps at least, tried in turn until the short columns fit beside them.</summary>
     private static readonly int[] LongFloors = [3, 2, 1];
 
+    /// <summary>The columns of its header and values each column of a table keeps at least, else the rows are drawn one at a time.</summary>
+    public const int Readable = 8;
+
     /// <summary>What a cut text ends with.</summary>
     public const string Ellipsis = "…";
 
@@ -32,16 +39,21 @@ internal sealed class TerminalTable
     public void AddRow(IEnumerable<string?> values) => _rows.Add(values.Select(value => OneLine(value ?? "")).ToList());
 
     /// <summary>
-    /// The table drawn within <paramref name="width"/> columns with rounded borders; <paramref name="cut"/> says whether
+    /// The table drawn within <paramref name="width"/> columns with rounded borders, or, where a column would not keep
+    /// <see cref="Readable"/> columns, its rows one at a time (<see cref="DrawRows"/>); <paramref name="cut"/> says whether
     /// a header or value had to be cut short.
     /// </summary>
-    public Table Draw(int width, out bool cut)
+    public IRenderable Draw(int width, out bool cut)
     {
         var count = _headers.Count;
         var headers = _headers.Select(Width).ToArray();
         var values = Enumerable.Range(0, count).Select(c => _rows.Select(row => Width(row[c])).DefaultIfEmpty(0).Max()).ToArray();
         // A border before each column and after the last, and a space either side of every value.
         var widths = Widths(headers, values, width - (3 * count) - 1);
+        if (_rows.Count > 0 && Enumerable.Range(0, count).Any(c => widths[c] < Math.Min(Readable, Math.Max(headers[c], values[c]))))
+        {
+            return DrawRows(width, out cut);
+        }
         var table = new Table().Border(TableBorder.Rounded);
         cut = false;
         for (var c = 0; c < count; c++)
@@ -64,6 +76,35 @@ internal sealed class TerminalTable
             table.AddRow(cells);
         }
         return table;
+    }
+
+    /// <summary>
+    /// Each row as a box of its own, within <paramref name="width"/> columns: a line per column, its name (whole while the
+    /// names take at most half the width) and its value, cut with an ellipsis where it is longer than the rest of the line.
+    /// Every box is as wide as the widest value of any row needs, so that they line up.
+    /// </summary>
+    private Rows DrawRows(int width, out bool cut)
+    {
+        // Two borders, a space either side of each of the two columns, and the border between them.
+        var room = Math.Max(2, width - 7);
+        var names = Math.Clamp(_headers.Max(Width), 1, Math.Max(1, room / 2));
+        var valueWidth = Math.Clamp(_rows.SelectMany(row => row).Select(Width).DefaultIfEmpty(1).Max(), 1, Math.Max(1, room - names));
+        cut = false;
+        var boxes = new List<IRenderable>(_rows.Count);
+        foreach (var row in _rows)
+        {
+            var box = new Table().Border(TableBorder.Rounded).HideHeaders()
+                .AddColumn(new TableColumn("") { Width = names, NoWrap = true })
+                .AddColumn(new TableColumn("") { Width = valueWidth, NoWrap = true });
+            for (var c = 0; c < _headers.Count; c++)
+            {
+                var (name, value) = (Cut(_headers[c], names), Cut(row[c], valueWidth));
+                cut |= name != _headers[c] || value != row[c];
+                box.AddRow(new Text(name), new Text(value));
+            }
+            boxes.Add(box);
+        }
+        return new Rows(boxes);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Queries;
+using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Tests.Support;
 using Xunit;
 
@@ -10,8 +11,8 @@ namespace SpotifyEtl.Tests.Queries;
 /// <summary>
 /// query's and demo's tables on terminals of random widths, with generated names that mix wide (CJK) letters, combining
 /// marks, tabs, direction controls and long words: every line of a table takes the same columns on a terminal, each row
-/// is one line, short columns (dates, numbers, ids) stay whole while they can, and the note after the tables is there
-/// exactly when a value or header shows cut short.
+/// is one line, short columns (dates, numbers, ids) stay whole while they can, every column keeps 8 columns of its text
+/// or is drawn a row at a time, and the note after the tables is there exactly when a value or header shows cut short.
 /// </summary>
 public sealed class QueryTableLayoutTests
 {
@@ -36,7 +37,24 @@ public sealed class QueryTableLayoutTests
 
         var lines = drawn.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
         var table = lines.Where(line => line.Length > 0 && "╭│├╰".Contains(line[0], StringComparison.Ordinal)).ToList();
+        // A table whose columns would not each keep 8 columns of their header and values is drawn a row at a time.
+        var shown = rows.Select(row => row.Select(value => Plain(value ?? "")).ToList()).ToList();
+        var widths = TerminalTable.Widths([.. columns.Select(h => TerminalTable.Width(TerminalTable.OneLine(h)))],
+            [.. Enumerable.Range(0, count).Select(c => rows.Max(row => TerminalTable.Width(TerminalTable.OneLine(row[c] ?? ""))))], width - 3 * count - 1);
+        var targets = Enumerable.Range(0, count).Select(c => Math.Max(TerminalTable.Width(TerminalTable.OneLine(columns[c])),
+            rows.Max(row => TerminalTable.Width(TerminalTable.OneLine(row[c] ?? ""))))).ToList();
+        if (Enumerable.Range(0, count).Any(c => widths[c] < Math.Min(TerminalTable.Readable, targets[c])))
+        {
+            AssertDrawnRowAtATime(drawn, table, columns, shown, width);
+            return;
+        }
         Assert.True(table.Count == rows.Count + 4, $"{rows.Count} rows drawn as {table.Count - 4} lines at {width} columns:\n{drawn}");
+        // Every column keeps 8 columns of its header and values, or all of them where they are narrower.
+        var top = table[0].Split('┬');
+        for (var c = 0; c < count; c++)
+        {
+            Assert.True(Columns(top[c]) - (c == 0 ? 1 : 0) - 2 >= Math.Min(TerminalTable.Readable, targets[c]), $"column {c} is {Columns(top[c])} wide at {width}:\n{drawn}");
+        }
         foreach (var line in table)
         {
             Assert.True(line.IndexOfAny(['\t', .. Bidi]) < 0, $"a tab or direction control reaches the terminal: {line}");
@@ -46,7 +64,6 @@ public sealed class QueryTableLayoutTests
 
         // Short columns (values of up to 24 columns) are whole when they fit with a column for each long one; failing that,
         // the narrowest (up to 10: dates, numbers) when they fit with a column for each other one.
-        var shown = rows.Select(row => row.Select(value => Plain(value ?? "")).ToList()).ToList();
         var widest = Enumerable.Range(0, count).Select(c => Math.Max(1, shown.Max(row => Columns(row[c])))).ToList();
         var body = table.Skip(3).Take(rows.Count).Select(line => line.Split('│')[1..^1]).ToList();
         foreach (var limit in (int[])[24, 10])
@@ -65,6 +82,39 @@ public sealed class QueryTableLayoutTests
             }
         }
         Assert.Equal(table.Any(line => line.Contains('…', StringComparison.Ordinal)), drawn.Contains(Note, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A row at a time: a box per row, a line per column holding its name and its value, every line as wide as the others and
+    /// within the terminal; a value whole where the line has room for it; the note there exactly when something shows cut.
+    /// </summary>
+    private static void AssertDrawnRowAtATime(string drawn, List<string> box, List<string> columns, List<List<string>> shown, int width)
+    {
+        Assert.True(box.Count == shown.Count * (columns.Count + 2), $"{shown.Count} rows of {columns.Count} columns drawn as {box.Count} lines at {width}:\n{drawn}");
+        Assert.DoesNotContain(box, line => line.StartsWith('├'));
+        foreach (var line in box)
+        {
+            Assert.True(line.IndexOfAny(['\t', .. Bidi]) < 0, $"a tab or direction control reaches the terminal: {line}");
+            Assert.True(Columns(line) == Columns(box[0]) && Columns(line) <= width, $"{Columns(line)} columns, not {Columns(box[0])}, at {width}:\n{drawn}");
+        }
+        var names = columns.Select(Plain).ToList();
+        var nameRoom = (width - 7) / 2;
+        for (var r = 0; r < shown.Count; r++)
+        {
+            var cells = box.Skip(r * (columns.Count + 2) + 1).Take(columns.Count).Select(line => line.Split('│')[1..^1]).ToList();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (names.All(n => Columns(n) <= nameRoom))
+                {
+                    Assert.Equal(names[c].Trim(), cells[c][0].Trim());
+                }
+                if (Columns(shown[r][c]) <= Columns(cells[c][1]) - 2)
+                {
+                    Assert.True(cells[c][1].Trim() == shown[r][c].Trim(), $"'{cells[c][1]}' shows '{shown[r][c]}' at {width}:\n{drawn}");
+                }
+            }
+        }
+        Assert.Equal(box.Any(line => line.Contains('…', StringComparison.Ordinal)), drawn.Contains(Note, StringComparison.Ordinal));
     }
 
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 60)];
@@ -96,6 +146,32 @@ public sealed class QueryTableLayoutTests
         2 => "track_id",
         _ => random.Next(3) == 0 ? Name(random) : $"name_{column}",
     };
+
+    /// <summary>
+    /// Seven columns on an 80-column terminal, three of them names: drawn as one table, a playlist's name showed as "Ro…" and
+    /// a header as "da…". A row at a time, every name and header shows whole, and nothing is said cut.
+    /// </summary>
+    [Fact]
+    public void Seven_columns_of_names_and_dates_on_an_80_column_terminal_show_every_value_whole_a_row_at_a_time()
+    {
+        var result = new QueryResult("days_on_playlist", "?",
+            ["playlist_name", "song_name", "artist_names", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"],
+            [
+                ["Road Trip, 2026", "Alors on danse", "Stromae, Bizarrap, Beyoncé and 2 more", "324", "2026-01-01", "2026-11-14", "2026-11-20"],
+                ["夜のドライブ \"Night Drive\"", "Hoppípolla", "Sigur Rós", "315", "2026-01-06", "2026-11-14", "2026-11-16"],
+            ]);
+
+        var drawn = Draw(result, 80);
+
+        Assert.DoesNotContain("…", drawn, StringComparison.Ordinal);
+        Assert.DoesNotContain(Note, drawn, StringComparison.Ordinal);
+        var lines = drawn.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.StartsWith('│')).ToList();
+        Assert.Equal(14, lines.Count);
+        Assert.All(lines, line => Assert.True(Columns(line) <= 80, line));
+        Assert.Contains(lines, line => line.Contains("│ days_on_playlist ", StringComparison.Ordinal) && line.Contains("│ 324 ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("│ Stromae, Bizarrap, Beyoncé and 2 more ", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("│ 夜のドライブ \"Night Drive\" ", StringComparison.Ordinal));
+    }
 
     /// <summary>A date, a number, an id, or a generated name.</summary>
     private static string Value(Random random, int kind) => kind switch
