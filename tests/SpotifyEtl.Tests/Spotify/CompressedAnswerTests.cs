@@ -70,6 +70,40 @@ public sealed class CompressedAnswerTests
         });
     }
 
+    /// <summary>
+    /// The tool as a user runs it (the native build under make test), from a Spotify whose every page comes gzipped unasked:
+    /// each landed page is JSON, and the transform reads every one of them.
+    /// </summary>
+    [Fact]
+    public async Task The_built_tool_extracts_compressed_pages_and_transforms_them()
+    {
+        using var folder = new SpotifyEtl.Tests.Support.TempFolder();
+        await using var spotify = await SpotifyDouble.StartAsync();
+        spotify.CompressPages = PageCompression.Always;
+        spotify.AddPlaylist(Mine, items: 120);
+        spotify.Plays.AddRange([1_763_700_000_000, 1_763_700_300_000]);
+        var environment = new Dictionary<string, string>(SpotifyEtl.Tests.Cli.CliTestContext.ProcessWithCredentials(folder.Path, SpotifyDouble.ClientId,
+            SpotifyDouble.ClientSecret, SpotifyDouble.InitialRefreshToken))
+        {
+            ["SPOTIFY_API_BASE_URL"] = spotify.Endpoints.ApiBase.ToString(),
+            ["SPOTIFY_ACCOUNTS_BASE_URL"] = spotify.Endpoints.AccountsBase.ToString(),
+            ["HOME"] = folder.Path,
+        };
+        var lake = folder["lake"];
+
+        var extract = await Task.Run(() => SpotifyEtl.Tests.Support.SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(2), environment,
+            "extract", "--lake", lake, "--playlist", Mine, "--recently-played", "--top-tracks", "short_term", "--saved-tracks"));
+        var transform = await Task.Run(() => SpotifyEtl.Tests.Support.SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(2), "transform", "--lake", lake, "--json"));
+
+        Assert.True(extract.ExitCode == 0, extract.Errors);
+        Assert.True(spotify.CompressedAnswers > 0);
+        var pages = Directory.GetFiles(Path.Combine(lake, "raw"), "*.json", SearchOption.AllDirectories);
+        Assert.NotEmpty(pages);
+        Assert.All(pages, page => System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(page)).Dispose());
+        Assert.True(transform.ExitCode == 0, transform.Errors);
+        Assert.DoesNotContain("quarantine", Directory.GetDirectories(lake).Select(Path.GetFileName));
+    }
+
     public static TheoryData<string, int> EncodedPages()
     {
         var data = new TheoryData<string, int>();
