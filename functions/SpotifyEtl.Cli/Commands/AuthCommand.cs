@@ -72,7 +72,7 @@ public static class AuthCommand
             var callback = await waiting.ConfigureAwait(false);
             await using (callback.ConfigureAwait(false))
             {
-                using var http = SpotifyHttp.Create(TimeSpan.FromSeconds(100));
+                using var http = new HttpClient();
                 var authorizedAt = DateTimeOffset.UtcNow;
                 var tokens = await SpotifyAuthorization.ExchangeCodeAsync(http, endpoints, app, callback.Code, listener.RedirectUri, cancellationToken).ConfigureAwait(false);
 

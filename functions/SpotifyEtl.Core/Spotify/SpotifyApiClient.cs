@@ -103,17 +103,18 @@ public sealed class SpotifyApiClient : IDisposable
                 throw new SpotifyApiException(HttpStatusCode.GatewayTimeout, path, exception.Message, null,
                     "Spotify stayed too slow through every retry; the next run tries again.", timedOut: true);
             }
+            catch (HttpRequestException exception) when (Undecodable(exception) is { } status)
+            {
+                // Spotify answered, with a status: what failed is the body's encoding, not the network.
+                throw new SpotifyApiException(status, path, exception.Message, null,
+                    "Its answers came compressed in a form that does not decode through every retry (something on the way may damage them); the next run tries again.");
+            }
             catch (HttpRequestException exception)
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
-                    exception.HttpRequestError switch
-                    {
-                        HttpRequestError.ResponseEnded =>
-                            "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again.",
-                        HttpRequestError.InvalidResponse when exception.InnerException is InvalidDataException or InvalidOperationException =>
-                            "Its answers came compressed in a form that does not decode through every retry (a proxy on the way may damage them); the next run tries again.",
-                        _ => "Spotify could not be reached through every retry (is this machine online?); the next run tries again.",
-                    }, unanswered: true);
+                    exception.HttpRequestError == HttpRequestError.ResponseEnded
+                        ? "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again."
+                        : "Spotify could not be reached through every retry (is this machine online?); the next run tries again.", unanswered: true);
             }
             catch (SpotifyResponseTooLargeException exception)
             {
@@ -165,6 +166,10 @@ public sealed class SpotifyApiClient : IDisposable
             $"Rate limited: GET {path} was answered 429 with {(result.RetryAfter is { } asked && asked > TimeSpan.Zero ? $"a Retry-After of {wait}" : "no wait to sit out (no Retry-After, or 0)")}, " +
             $"{WhyNotWaited(result.RetryAfter)}. The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
     }
+
+    /// <summary>The status of an answer whose compressed body did not decode (<see cref="SpotifyTransport"/>); null for another failure.</summary>
+    internal static HttpStatusCode? Undecodable(HttpRequestException exception) =>
+        exception is { HttpRequestError: HttpRequestError.InvalidResponse, InnerException: InvalidDataException or InvalidOperationException } ? exception.StatusCode : null;
 
     /// <summary>A 5xx whose Retry-After the transport did not wait out: longer than the longest wait, or than the run has left.</summary>
     private bool IsUnavailableForLonger(SpotifyHttpResult result) =>

@@ -3,25 +3,22 @@ using System.Net;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>
-/// The HTTP client every Spotify request goes through, in the Lambda and on a laptop alike. It asks for compressed answers
-/// (gzip, deflate or Brotli: a page of JSON travels at a fifth to a tenth of its size) and decodes whatever encoding an
-/// answer names, one it asked for or one a proxy chose, so a raw object is the JSON Spotify sent, decoded, whatever the
-/// wire carried. The size cap (<see cref="SpotifyClientOptions.MaxResponseBytes"/>) counts the decoded bytes, so a small
+/// The HTTP client an extraction's requests go through (the Web API's pages and the token endpoint), in the Lambda and on a
+/// laptop alike. It asks for compressed answers (gzip, deflate or Brotli: a page of JSON travels at a fifth to a tenth of its
+/// size) and decodes any of the three an answer names, asked for or a proxy's choice, so a raw object is the JSON Spotify
+/// sent, decoded. The size cap (<see cref="SpotifyClientOptions.MaxResponseBytes"/>) counts the decoded bytes, so a small
 /// compressed answer that would decode past it fails as a large one does. Connections are renewed every few minutes, so
 /// a warm Lambda that keeps the client follows Spotify's DNS.
 /// </summary>
 public static class SpotifyHttp
 {
-    /// <summary>
-    /// A client; <paramref name="timeout"/> bounds each request for a caller without <see cref="SpotifyApiClient"/>'s own
-    /// timeout per attempt (the login's code exchange), and none is set where the client is given to it.
-    /// </summary>
-    public static HttpClient Create(TimeSpan? timeout = null) => new(new SocketsHttpHandler
+    /// <summary>A client without a timeout of its own: <see cref="SpotifyApiClient"/> times each attempt.</summary>
+    public static HttpClient Create() => new(new SocketsHttpHandler
     {
         AutomaticDecompression = DecompressionMethods.All,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     })
     {
-        Timeout = timeout ?? Timeout.InfiniteTimeSpan,
+        Timeout = Timeout.InfiniteTimeSpan,
     };
 }

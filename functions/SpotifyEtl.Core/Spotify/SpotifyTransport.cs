@@ -236,7 +236,7 @@ internal sealed class SpotifyTransport
             // A body its Content-Encoding (gzip, deflate, br) does not decode: damaged on the way, as a broken-off one is, and
             // retried as one is. The decoders throw these two; the loop above throws nothing else of either kind.
             throw new HttpRequestException(HttpRequestError.InvalidResponse,
-                $"{Named(request)} answered a compressed body that does not decode after {body.Length} bytes ({exception.Message}).", exception);
+                $"a compressed body that does not decode after {body.Length} bytes ({exception.Message.TrimEnd('.')})", exception, response.StatusCode);
         }
         return body.ToArray();
     }

@@ -154,6 +154,25 @@ public sealed class CompressedAnswerTests
         Assert.Equal(1, h.Spotify.ApiRequestsTo("me/top/tracks"));
     }
 
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task A_token_answer_that_does_not_decode_stops_the_run_saying_so_not_as_a_network_down(string encoding)
+    {
+        await using var h = await ExtractionHarness.StartAsync();
+        h.Spotify.Plays.Add(1_763_700_000_000L);
+        var damaged = Encoding.UTF8.GetBytes("{\"access_token\": \"BQD\"} is not " + encoding);
+        h.Spotify.Inject("token", [.. Enumerable.Range(0, 10).Select(_ => new Fault.EncodedFault(encoding, damaged))]);
+
+        var run = await h.RunAsync(ExtractionSource.RecentlyPlayed());
+
+        Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
+        Assert.StartsWith("Spotify's token endpoint answered 200 with a compressed body that does not decode", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Contains("the credentials were not refused", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be reached", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.Equal(h.ClientOptions.MaxRetryAttempts + 1, h.Spotify.TokenGrants.Count);
+    }
+
     public static TheoryData<string, int> Undecodable()
     {
         var data = new TheoryData<string, int>();
@@ -193,7 +212,11 @@ public sealed class CompressedAnswerTests
 
         var failed = run.Manifest.Sources.Single(s => s.Source.Contains("top", StringComparison.Ordinal));
         Assert.Equal(SourceStatus.Failed, failed.Status);
-        Assert.Contains("does not decode", failed.Error, StringComparison.Ordinal);
+        Assert.StartsWith("GET me/top/tracks?time_range=short_term&limit=50&offset=0 answered 200 (a compressed body that does not decode", failed.Error, StringComparison.Ordinal);
+        // Spotify answered: no word of a network that failed, and the status it answered is kept.
+        Assert.DoesNotContain("no answer", failed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("online", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(200, failed.HttpStatus);
         Assert.DoesNotContain("   at ", failed.Error, StringComparison.Ordinal);
         Assert.True(h.Spotify.ApiRequestsTo("me/top/tracks") > 1, "asked again");
         Assert.Equal(SourceStatus.Landed, run.Manifest.Sources.Single(s => s != failed).Status);
