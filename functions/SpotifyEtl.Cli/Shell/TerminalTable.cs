@@ -10,7 +10,8 @@ namespace SpotifyEtl.Cli.Shell;
 /// <see cref="ShortWidth"/> columns) keep their values whole while the table can fit them; the longest text is cut
 /// with an ellipsis, never wrapped. A table whose columns would not each keep <see cref="Readable"/> columns of their
 /// header and values (a name cut to "Ro…", a header to "da…") is drawn a row at a time instead, as psql's expanded
-/// display does: each row a box of its own, a line per column, the column's name beside its value. What a terminal
+/// display does: each row a box of its own, a line per column, the column's name beside its value (an answer without rows
+/// whose names would be cut, the names on a line). What a terminal
 /// would not show as it counts is made plain first: a tab or a line break is a space, an invisible format character
 /// (a direction mark or override, a zero-width joiner) is dropped.
 /// </summary>
@@ -50,7 +51,13 @@ internal sealed class TerminalTable
         var values = Enumerable.Range(0, count).Select(c => _rows.Select(row => Width(row[c])).DefaultIfEmpty(0).Max()).ToArray();
         // A border before each column and after the last, and a space either side of every value.
         var widths = Widths(headers, values, width - (3 * count) - 1);
-        if (_rows.Count > 0 && Enumerable.Range(0, count).Any(c => widths[c] < Math.Min(Readable, Math.Max(headers[c], values[c]))))
+        if (_rows.Count == 0 && Enumerable.Range(0, count).Any(c => widths[c] < headers[c]))
+        {
+            // No row, so the names are all there is to show: whole, on lines wrapped at the terminal's width as words are.
+            cut = false;
+            return new Rows(new Text($"columns: {string.Join(", ", _headers)}"));
+        }
+        if (Enumerable.Range(0, count).Any(c => widths[c] < Math.Min(Readable, Math.Max(headers[c], values[c]))))
         {
             return DrawRows(width, out cut);
         }

@@ -175,6 +175,23 @@ public sealed class QueryTableLayoutTests
         Assert.Contains(lines, line => line.Contains("│ 夜のドライブ \"Night Drive\" ", StringComparison.Ordinal));
     }
 
+    /// <summary>An empty answer of seven long column names on a narrow terminal names every column whole, and says nothing is cut.</summary>
+    [Theory]
+    [InlineData(40)]
+    [InlineData(80)]
+    public void An_empty_answer_too_wide_for_the_terminal_names_its_columns_whole(int width)
+    {
+        string[] columns = ["playlist_name", "song_name", "artist_names", "days_on_playlist", "on_playlist_since", "first_seen", "last_seen"];
+        var drawn = Draw(new QueryResult("days_on_playlist", "?", columns, []), width);
+
+        var text = string.Join(' ', drawn.Split('\n').Select(line => line.Trim()));
+        Assert.All(columns, column => Assert.Contains(column, text, StringComparison.Ordinal));
+        Assert.DoesNotContain("…", drawn, StringComparison.Ordinal);
+        Assert.DoesNotContain(Note, drawn, StringComparison.Ordinal);
+        Assert.Contains("(no rows)", drawn, StringComparison.Ordinal);
+        Assert.All(drawn.Split('\n'), line => Assert.True(Columns(line.TrimEnd('\r')) <= width, line));
+    }
+
     /// <summary>A date, a number, an id, or a generated name.</summary>
     private static string Value(Random random, int kind) => kind switch
     {
