@@ -13,7 +13,8 @@ namespace SpotifyEtl.Cli.Report;
 /// </summary>
 internal static partial class Charts
 {
-    private static int Column(QueryResult result, string name)
+    /// <summary>The index of <paramref name="name"/> among the answer's columns; a column the query lacks is a report section out of step with it.</summary>
+    internal static int Column(QueryResult result, string name)
     {
         var index = result.Columns.ToList().IndexOf(name);
         return index >= 0 ? index : throw new InvalidOperationException($"Query {result.Name} has no column {name}: the report section and the query disagree.");

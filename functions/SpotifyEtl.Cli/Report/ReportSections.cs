@@ -126,8 +126,7 @@ internal static class ReportSections
     /// </summary>
     private static Func<IReadOnlyList<string?>, string> SongArtistsPlaylist(QueryResult result)
     {
-        int[] parts = [.. SongArtistsPlaylistColumns.Select(c => result.Columns.ToList().IndexOf(c) is var i and >= 0 ? i
-            : throw new InvalidOperationException($"Query {result.Name} has no column {c}: the report section and the query disagree."))];
+        int[] parts = [.. SongArtistsPlaylistColumns.Select(c => Charts.Column(result, c))];
         return row => string.Join(Svg.Joiner, parts.Select(i => row[i]).Where(p => !string.IsNullOrEmpty(p)));
     }
 

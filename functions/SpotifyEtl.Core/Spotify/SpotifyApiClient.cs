@@ -103,11 +103,11 @@ public sealed class SpotifyApiClient : IDisposable
                 throw new SpotifyApiException(HttpStatusCode.GatewayTimeout, path, exception.Message, null,
                     "Spotify stayed too slow through every retry; the next run tries again.", timedOut: true);
             }
-            catch (HttpRequestException exception) when (Undecodable(exception) is { } status)
+            catch (SpotifyUnreadableAnswerException exception)
             {
-                // Spotify answered, with a status: what failed is the body's encoding, not the network.
-                throw new SpotifyApiException(status, path, exception.Message, null,
-                    "Its answers came compressed in a form that does not decode through every retry (something on the way may damage them); the next run tries again.");
+                // Spotify answered, with a status: what failed is the body (a compressed one that does not decode), not the network.
+                throw new SpotifyApiException((HttpStatusCode)exception.HttpStatus, path, exception.Problem, null,
+                    "Its answers could not be read through every retry (something on the way may damage them); the next run tries again.");
             }
             catch (HttpRequestException exception)
             {
@@ -166,10 +166,6 @@ public sealed class SpotifyApiClient : IDisposable
             $"Rate limited: GET {path} was answered 429 with {(result.RetryAfter is { } asked && asked > TimeSpan.Zero ? $"a Retry-After of {wait}" : "no wait to sit out (no Retry-After, or 0)")}, " +
             $"{WhyNotWaited(result.RetryAfter)}. The run ended with its state saved; the next run continues.", quotaExceeded: false, result.RetryAfter, (int)result.Status);
     }
-
-    /// <summary>The status of an answer whose compressed body did not decode (<see cref="SpotifyTransport"/>); null for another failure.</summary>
-    internal static HttpStatusCode? Undecodable(HttpRequestException exception) =>
-        exception is { HttpRequestError: HttpRequestError.InvalidResponse, InnerException: InvalidDataException or InvalidOperationException } ? exception.StatusCode : null;
 
     /// <summary>A 5xx whose Retry-After the transport did not wait out: longer than the longest wait, or than the run has left.</summary>
     private bool IsUnavailableForLonger(SpotifyHttpResult result) =>

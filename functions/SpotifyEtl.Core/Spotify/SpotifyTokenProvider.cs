@@ -124,16 +124,12 @@ public sealed class SpotifyTokenProvider : IDisposable
                     SpotifyUnreadableAnswerException unreadable =>
                         $"Spotify's token endpoint answered with {unreadable.Message.TrimEnd('.')}, through every retry; the credentials were not refused. " +
                         "The run ends with its state saved and the next one retries.",
-                    HttpRequestException undecodable when SpotifyApiClient.Undecodable(undecodable) is { } status =>
-                        $"Spotify's token endpoint answered {(int)status} with {undecodable.Message}, through every retry; the credentials were not refused. " +
-                        "The run ends with its state saved and the next one retries.",
                     SpotifyResponseTooLargeException tooLarge =>
                         $"Spotify's token endpoint answered more than {tooLarge.CapBytes / (1024 * 1024)} MiB, which no token is; the credentials were not refused. " +
                         "The run ends with its state saved and the next one retries; if it keeps happening, something between this machine and Spotify (a proxy) is sending it.",
                     _ => $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
                 },
-                quotaExceeded: false, retryAfter: null, (exception as SpotifyUnreadableAnswerException)?.HttpStatus
-                    ?? (exception is HttpRequestException answered && SpotifyApiClient.Undecodable(answered) is { } decoded ? (int)decoded : null));
+                quotaExceeded: false, retryAfter: null, (exception as SpotifyUnreadableAnswerException)?.HttpStatus);
             throw _unavailable;
         }
 

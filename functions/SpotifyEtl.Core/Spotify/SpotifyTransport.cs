@@ -4,10 +4,16 @@ using Polly.Retry;
 
 namespace SpotifyEtl.Spotify;
 
-/// <summary>A 2xx answer whose body is not what the request asks for (a token endpoint's HTML, say): transient, retried.</summary>
+/// <summary>
+/// An answer whose body is not what the request asks for (a token endpoint's HTML, say), or whose compressed body does not
+/// decode: transient, retried.
+/// </summary>
 internal sealed class SpotifyUnreadableAnswerException(int httpStatus, string problem) : Exception($"{httpStatus} and {problem}")
 {
     public int HttpStatus { get; } = httpStatus;
+
+    /// <summary>What was wrong with the body, as the message says it after the status.</summary>
+    public string Problem { get; } = problem;
 }
 
 /// <summary>
@@ -233,10 +239,10 @@ internal sealed class SpotifyTransport
         }
         catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException)
         {
-            // A body its Content-Encoding (gzip, deflate, br) does not decode: damaged on the way, as a broken-off one is, and
-            // retried as one is. The decoders throw these two; the loop above throws nothing else of either kind.
-            throw new HttpRequestException(HttpRequestError.InvalidResponse,
-                $"a compressed body that does not decode after {body.Length} bytes ({exception.Message.TrimEnd('.')})", exception, response.StatusCode);
+            // A body its Content-Encoding (gzip, deflate, br) does not decode: damaged on the way, and retried as any unreadable
+            // answer is. The decoders throw these two; the loop above throws nothing else of either kind.
+            throw new SpotifyUnreadableAnswerException((int)response.StatusCode,
+                $"a compressed body that does not decode after {body.Length} bytes ({exception.Message.TrimEnd('.')})");
         }
         return body.ToArray();
     }

@@ -167,7 +167,7 @@ public sealed class CompressedAnswerTests
         var run = await h.RunAsync(ExtractionSource.RecentlyPlayed());
 
         Assert.Equal(ExtractionOutcome.Stopped, run.Manifest.Outcome);
-        Assert.StartsWith("Spotify's token endpoint answered 200 with a compressed body that does not decode", run.Manifest.StopReason, StringComparison.Ordinal);
+        Assert.StartsWith("Spotify's token endpoint answered with 200 and a compressed body that does not decode", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.Contains("the credentials were not refused", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.DoesNotContain("could not be reached", run.Manifest.StopReason, StringComparison.Ordinal);
         Assert.Equal(h.ClientOptions.MaxRetryAttempts + 1, h.Spotify.TokenGrants.Count);
