@@ -11,21 +11,65 @@ namespace SpotifyEtl.Tests.Queries;
 /// current-state table. DuckDB reads it when the view is made, before any query; the questions that do not read the
 /// table still answer, as for any other damaged file, and the command exits 65 naming it once.
 /// </summary>
-public sealed class DamagedFirstTableFileTests : IDisposable
+public sealed class DamagedFirstTableFileTests(DamagedFirstTableFileTests.Lakes lakes) : IClassFixture<DamagedFirstTableFileTests.Lakes>, IDisposable
 {
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private string Lake(string format)
+    /// <summary>
+    /// The whole lakes the cases damage copies of, each made once for the class, with its answers to every question: the
+    /// cases differ in what they damage, not in the lake.
+    /// </summary>
+    public sealed class Lakes : IDisposable
     {
-        var lake = _folder[format];
-        var made = DemoCommandTests.RunCli("sample", "--out", lake, "--days", "3", "--items", "30", "--seed", "7");
-        Assert.True(made.ExitCode == 0, made.Errors);
-        var transformed = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", format);
-        Assert.True(transformed.ExitCode == 0, transformed.Errors);
-        return lake;
+        private readonly TempFolder _folder = new();
+        private readonly Dictionary<string, (string Lake, string Answers)> _made = new(StringComparer.Ordinal);
+
+        /// <summary>A lake of three sampled days transformed in <paramref name="format"/>.</summary>
+        public (string Lake, string Answers) Transformed(string format) => Made($"transformed-{format}", lake =>
+        {
+            var made = DemoCommandTests.RunCli("sample", "--out", lake, "--days", "3", "--items", "30", "--seed", "7");
+            Assert.True(made.ExitCode == 0, made.Errors);
+            var transformed = DemoCommandTests.RunCli("transform", "--lake", lake, "--format", format);
+            Assert.True(transformed.ExitCode == 0, transformed.Errors);
+        });
+
+        /// <summary>A CSV lake as <c>demo</c> makes it: three sampled days and the sample's data export, imported.</summary>
+        public (string Lake, string Answers) Demo() => Made("demo-csv", lake =>
+        {
+            var demo = DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "3", "--items", "30", "--seed", "3", "--format", "csv");
+            Assert.True(demo.ExitCode == 0, demo.Errors);
+        });
+
+        private (string Lake, string Answers) Made(string name, Action<string> make)
+        {
+            lock (_made)
+            {
+                if (!_made.TryGetValue(name, out var made))
+                {
+                    var lake = _folder[name];
+                    make(lake);
+                    var answers = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
+                    Assert.True(answers.ExitCode == 0, answers.Errors);
+                    _made[name] = made = (lake, answers.Output);
+                }
+                return made;
+            }
+        }
+
+        public void Dispose() => _folder.Dispose();
     }
+
+    /// <summary>A copy of one of the class's whole lakes, for a case to damage, and its answers to every question.</summary>
+    private (string Lake, string Answers) Copy((string Lake, string Answers) whole, string name)
+    {
+        var lake = _folder[name];
+        TempFolder.CopyTree(whole.Lake, lake);
+        return (lake, whole.Answers);
+    }
+
+    private string Lake(string format) => Copy(lakes.Transformed(format), format).Lake;
 
     /// <summary>The queries that answered (a query a damaged file left without an answer is there with its error, and rows null).</summary>
     private static Dictionary<string, string> Answers(string json) =>
@@ -48,8 +92,8 @@ public sealed class DamagedFirstTableFileTests : IDisposable
     [MemberData(nameof(Damages))]
     public void The_questions_that_do_not_read_a_table_whose_first_file_is_damaged_still_answer_and_the_command_exits_65(string format, string table, int seed)
     {
-        var lake = Lake(format);
-        var healthy = Answers(DemoCommandTests.RunCli("query", "--lake", lake, "--json").Output);
+        var (lake, answers) = Copy(lakes.Transformed(format), format);
+        var healthy = Answers(answers);
         var file = Directory.EnumerateFiles(Path.Combine(lake, "transformed", table), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
         // DuckDB reads a CSV file's rows only when a query does, and its header (checked against the contract) when the
         // view is made: a CSV table's first file is damaged there, in its header.
@@ -86,11 +130,7 @@ public sealed class DamagedFirstTableFileTests : IDisposable
     [MemberData(nameof(CsvHeaders))]
     public void A_csv_file_whose_header_is_not_its_tables_names_the_command_that_writes_it_again_and_that_command_mends_the_lake(string table, int seed)
     {
-        var lake = _folder["lake"];
-        var demo = DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "3", "--items", "30", "--seed", $"{seed}", "--format", "csv");
-        Assert.True(demo.ExitCode == 0, demo.Errors);
-        var healthy = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
-        Assert.True(healthy.ExitCode == 0, healthy.Errors);
+        var (lake, healthy) = Copy(lakes.Demo(), "lake");
         var random = new Random(seed);
         var files = Directory.GetFiles(Path.Combine(lake, "transformed", table), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var file = files[random.Next(files.Count)];
@@ -119,7 +159,7 @@ public sealed class DamagedFirstTableFileTests : IDisposable
 
         var mended = DemoCommandTests.RunCli("query", "--lake", lake, "--json");
         Assert.True(mended.ExitCode == 0, $"after '{told.Groups["args"].Value}': {mended.Errors}");
-        Assert.Equal(healthy.Output, mended.Output);
+        Assert.Equal(healthy, mended.Output);
     }
 
     /// <summary>
@@ -130,8 +170,7 @@ public sealed class DamagedFirstTableFileTests : IDisposable
     [Fact]
     public void A_damaged_listening_history_file_after_an_import_that_stopped_names_the_export_not_the_lakes_copies()
     {
-        var lake = _folder["lake"];
-        Assert.Equal(0, DemoCommandTests.RunCli("demo", "--lake", lake, "--days", "2", "--items", "20", "--format", "csv").ExitCode);
+        var (lake, _) = Copy(lakes.Demo(), "lake");
         File.WriteAllText(Path.Combine(lake, "state", "unfinished-import.txt"), "2026-11-20T06:00:00Z\n");
         File.WriteAllText(Directory.GetFiles(Path.Combine(lake, "transformed", "listening_history"), "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First(), "");
 

@@ -18,9 +18,13 @@ public sealed class TempFolder : IDisposable
         new(Directory.EnumerateFiles(this[under], "*", SearchOption.AllDirectories)
             .ToDictionary(path => System.IO.Path.GetRelativePath(Path, path).Replace('\\', '/'), File.ReadAllBytes), StringComparer.Ordinal);
 
-    /// <summary>Copies every file under <paramref name="from"/> to the same place under <paramref name="to"/>, folders made.</summary>
+    /// <summary>Copies every file and folder (empty ones too) under <paramref name="from"/> to the same place under <paramref name="to"/>.</summary>
     public static void CopyTree(string from, string to)
     {
+        foreach (var folder in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, folder)));
+        }
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
