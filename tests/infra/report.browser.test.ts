@@ -422,12 +422,13 @@ describe("the listening report with names a listener did not choose to be short"
             const figures = await shown.page.evaluate(() => [...document.querySelectorAll("figure")].filter(f => f.getClientRects().length > 0).map(figure => {
                 const section = figure.closest("section")!;
                 const note = figure.querySelector(".cut-note");
-                const cut = [...figure.querySelectorAll("text.label")].filter(t => (t.textContent ?? "").endsWith("…")).map(label => {
-                    // The label's mark is the next one after it, and carries the whole name.
+                const cut = [...figure.querySelectorAll("text.label")].map(label => {
+                    // The label's mark is the next one after it, and carries the whole name. Without the isolates that
+                    // keep a right-to-left name's order, a label with "…" that is not its name was cut.
                     let mark = label.nextElementSibling;
                     while (mark !== null && !mark.classList.contains("mark")) mark = mark.nextElementSibling;
-                    return { label: label.textContent!, whole: mark?.getAttribute("data-label") ?? null };
-                });
+                    return { label: (label.textContent ?? "").replace(/[\u2066-\u2069]/g, ""), whole: mark?.getAttribute("data-label") ?? null };
+                }).filter(({ label, whole }) => label.includes("…") && label !== whole);
                 return {
                     section: section.id, cut, note: note !== null && note.getClientRects().length > 0 ? note.textContent : null,
                     rows: [...section.querySelectorAll("table tbody tr")].map(tr => [...tr.querySelectorAll("td")].map(td => td.textContent ?? "")),
@@ -438,7 +439,11 @@ describe("the listening report with names a listener did not choose to be short"
             for (const figure of figures) {
                 assert.equal(figure.note, figure.cut.length > 0 ? "Names cut short with “…” are whole in the table below." : null, figure.section);
                 for (const { label, whole } of figure.cut) {
-                    assert.ok(whole !== null && whole.startsWith(label.slice(0, -1).trimEnd()), `${figure.section}: "${label}" is the start of "${whole}"`);
+                    // Cut at its end, or name by name where it joins names: each of them whole or its start.
+                    const startOf = (part: string, name: string): boolean => part === name || (part.endsWith("…") && name.startsWith(part.slice(0, -1).trimEnd()));
+                    const [parts, names] = [label.split(" · "), (whole ?? "").split(" · ")];
+                    assert.ok(whole !== null && (startOf(label, whole) || (parts.length === names.length && parts.every((part, i) => startOf(part, names[i]!)))),
+                        `${figure.section}: "${label}" is the start of "${whole}", or of each of its names`);
                     // A name is a cell of a row, or cells joined as the chart joins a song, its artists and its playlist.
                     const inTable = figure.rows.some(r => r.includes(whole) || whole.split(" · ").every(part => r.includes(part)));
                     assert.ok(inTable, `${figure.section}: "${whole.slice(0, 60)}" is not in the table under its chart`);

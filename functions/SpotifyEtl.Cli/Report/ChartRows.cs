@@ -7,7 +7,8 @@ namespace SpotifyEtl.Cli.Report;
 /// The charts of one labelled row per item: bars for a ranking, dots on a date axis. On a wide screen a label sits left
 /// of its row, right-aligned, in a column as wide as the widest label needs (at most about a third of the chart); on a
 /// phone it takes the whole width above its row. A label too long for its room is cut by its estimated width
-/// (<see cref="Svg.Fit"/>), so that it starts inside the chart whatever script it is written in; a note under such a chart
+/// (<see cref="Svg.FitJoined"/>: a label joining names, each of them), so that it starts inside the chart whatever script it
+/// is written in; a note under such a chart
 /// says where the whole name is: the table under it, which a reader opens by keyboard or touch as well as by mouse.
 /// </summary>
 internal static partial class Charts
@@ -31,7 +32,7 @@ internal static partial class Charts
         public string CutNote(IEnumerable<string> names)
         {
             var room = LabelRoom;
-            return names.Any(name => Fit(name, room, ChartLayout.LabelFont) != name)
+            return names.Any(name => FitJoined(name, room, ChartLayout.LabelFont) != name)
                 ? "<p class=\"note cut-note\">Names cut short with “…” are whole in the table below.</p>" : "";
         }
 
@@ -43,11 +44,11 @@ internal static partial class Charts
             var y = top + i * RowHeight;
             if (Layout.IsNarrow)
             {
-                Text(svg, 2, y + 13, EachIsolated(Fit(name, LabelRoom, ChartLayout.LabelFont)), "start", "label");
+                Text(svg, 2, y + 13, EachIsolated(FitJoined(name, LabelRoom, ChartLayout.LabelFont)), "start", "label");
             }
             else
             {
-                Text(svg, Left - Gap, y + RowHeight * 0.65, EachIsolated(Fit(name, LabelRoom, ChartLayout.LabelFont)), "end", "label");
+                Text(svg, Left - Gap, y + RowHeight * 0.65, EachIsolated(FitJoined(name, LabelRoom, ChartLayout.LabelFont)), "end", "label");
             }
         }
     }

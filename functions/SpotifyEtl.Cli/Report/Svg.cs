@@ -121,6 +121,36 @@ internal static class Svg
     }
 
     /// <summary>
+    /// A label of names joined with <see cref="Joiner"/> (a song, its artists, its playlist) fitted into <paramref name="width"/>
+    /// name by name: every name wider than a level is cut (<see cref="Fit"/>) to it, the level the widest at which the label
+    /// fits and no lower than about four characters, so that every name keeps its start and the longest give up the most. A
+    /// label of one name, or one too wide even with every name at its least, is cut at its end.
+    /// </summary>
+    public static string FitJoined(string label, double width, double fontSize)
+    {
+        var names = label.Split(Joiner);
+        if (names.Length < 2 || TextWidth(label, fontSize) <= width)
+        {
+            return Fit(label, width, fontSize);
+        }
+        var widths = names.Select(name => TextWidth(name, fontSize)).ToArray();
+        var joiners = (names.Length - 1) * TextWidth(Joiner, fontSize);
+        bool Fits(double level) => joiners + widths.Sum(w => Math.Min(w, level)) <= width;
+        var (low, high) = (TextWidth("Abcd…", fontSize), widths.Max());
+        if (!Fits(low))
+        {
+            return Fit(label, width, fontSize);
+        }
+        for (var step = 0; step < 24; step++)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = Fits(middle) ? (middle, high) : (low, middle);
+        }
+        var fitted = string.Join(Joiner, names.Select((name, i) => widths[i] > low ? Fit(name, low, fontSize) : name));
+        return TextWidth(fitted, fontSize) <= width ? fitted : Fit(label, width, fontSize);
+    }
+
+    /// <summary>
     /// A name set apart from the text around it (first-strong isolate ... pop directional isolate): a right-to-left name,
     /// or one holding a direction override, does not turn the count or unit after it. Names a chart joins with " · " (a
     /// song and its artists, a song and its playlist) are set apart each where one holds a direction control: an override

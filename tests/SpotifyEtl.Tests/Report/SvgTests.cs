@@ -28,6 +28,55 @@ public sealed class SvgTests
         }
     }
 
+    /// <summary>
+    /// A label joining names (a song, its artists, its playlist) too wide for its room is cut name by name: where the room
+    /// holds a few characters of each, every name keeps its start, whole or cut with "…", in its place.
+    /// </summary>
+    [Fact]
+    public void A_label_of_joined_names_is_cut_name_by_name_and_every_name_keeps_its_start()
+    {
+        var random = new Random(31);
+        var least = Svg.TextWidth("Abcd…", 12);
+        var checkedNames = 0;
+        for (var i = 0; i < 3_000; i++)
+        {
+            var names = Enumerable.Range(0, random.Next(2, 4)).Select(_ =>
+            {
+                var name = new StringBuilder();
+                for (var n = random.Next(1, random.Next(2) == 0 ? 12 : 50); n > 0; n--)
+                {
+                    name.Append(Pieces[random.Next(Pieces.Length)]);
+                }
+                // Without the joiner's dot, so that the names are read back from the label as they were joined.
+                return name.ToString().Replace('·', '.');
+            }).ToArray();
+            var text = string.Join(Svg.Joiner, names);
+            var room = random.Next(60, 420);
+
+            var label = Svg.FitJoined(text, room, 12);
+
+            if (Svg.TextWidth(text, 12) <= room)
+            {
+                Assert.Equal(text, label);
+                continue;
+            }
+            Assert.True(Svg.TextWidth(label, 12) <= room, $"'{label}' is wider than {room}");
+            if (names.Sum(n => Math.Min(Svg.TextWidth(n, 12), least)) + (names.Length - 1) * Svg.TextWidth(Svg.Joiner, 12) > room)
+            {
+                continue;
+            }
+            checkedNames++;
+            var parts = label.Split(Svg.Joiner);
+            Assert.True(parts.Length == names.Length, $"'{text}' in {room}: '{label}'");
+            foreach (var (part, name) in parts.Zip(names))
+            {
+                Assert.True(part == name || (part.Length > 1 && part.EndsWith('…') && name.StartsWith(part[..^1], StringComparison.Ordinal)),
+                    $"'{text}' in {room}: '{part}' of '{label}' is not '{name}' nor its start");
+            }
+        }
+        Assert.True(checkedNames > 500, $"{checkedNames} labels cut name by name");
+    }
+
     [Fact]
     public void A_label_is_cut_between_whole_characters_and_never_wider_than_its_room()
     {
