@@ -6,10 +6,10 @@ namespace SpotifyEtl.Cli.Report;
 /// <summary>
 /// The charts of one labelled row per item: bars for a ranking, dots on a date axis. On a wide screen a label sits left
 /// of its row, right-aligned, in a column as wide as the widest label needs (at most about a third of the chart); on a
-/// phone it takes the whole width above its row. A label too long for its room is cut by its estimated width
-/// (<see cref="Svg.FitJoined"/>: a label joining names, each of them), so that it starts inside the chart whatever script it
-/// is written in; a note under such a chart
-/// says where the whole name is: the table under it, which a reader opens by keyboard or touch as well as by mouse.
+/// phone it takes the whole width above its row. A label too long for its room is cut by its estimated width, a label
+/// joining names each of them (<see cref="Svg.FitJoined"/>), so that it starts inside the chart whatever script it is
+/// written in; a note under such a chart says where the whole name is: the table under it, which a reader opens by
+/// keyboard or touch as well as by mouse.
 /// </summary>
 internal static partial class Charts
 {
