@@ -81,6 +81,7 @@ internal sealed partial class LakeDatabase : IDisposable
             var statements = new Dictionary<string, string>(StringComparer.Ordinal);
             var computedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
             var damaged = new Dictionary<string, LakeException>(StringComparer.Ordinal);
+            var bytes = 0L;
             foreach (var (table, columns) in views)
             {
                 var fromPartitions = CurrentTables.Sources.TryGetValue(table, out var source) && (currentFromPartitions
@@ -107,6 +108,7 @@ internal sealed partial class LakeDatabase : IDisposable
                     damaged[table] = mixed;
                     unusable = files.Select(file => (File: file, Reason: (string?)null)).ToList();
                 }
+                bytes += files.Except(unusable.Select(file => file.File)).Sum(SizeOf);
                 using var command = connection.CreateCommand();
                 try
                 {
@@ -129,6 +131,7 @@ internal sealed partial class LakeDatabase : IDisposable
                 }
                 statements[table] = command.CommandText;
             }
+            ChooseThreads(connection, bytes);
             return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed, damaged);
         }
         catch

@@ -133,6 +133,47 @@ public sealed class LakeDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_lake_of_fewer_table_bytes_than_the_bound_is_answered_on_one_thread_and_one_of_the_bound_or_more_as_DuckDB_chooses()
+    {
+        var lake = CopyOfFixtureLake(_folder["lake"]);
+        var tables = Directory.EnumerateFiles(Path.Combine(lake, "transformed"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        using var plain = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        plain.Open();
+        using var setting = plain.CreateCommand();
+        setting.CommandText = "SELECT current_setting('threads')";
+        var duckDbDefault = Convert.ToInt32(setting.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        int plays;
+        using (var fixture = LakeDatabase.Open(lake))
+        {
+            Assert.Equal(1, fixture.Threads);
+            plays = int.Parse(fixture.Read("SELECT count(*) FROM plays", "plays").Rows.Single()[0]!, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var padding = _folder["lake/transformed/plays/snapshot_date=2026-10-01/plays.csv"];
+        Directory.CreateDirectory(Path.GetDirectoryName(padding)!);
+
+        foreach (var (total, threads) in new[] { (LakeDatabase.OneThreadBelowBytes - 1, 1), (LakeDatabase.OneThreadBelowBytes, duckDbDefault) })
+        {
+            var rows = WritePlaysCsv(padding, total - tables);
+            using var database = LakeDatabase.Open(lake);
+
+            Assert.Equal(threads, database.Threads);
+            Assert.Equal((plays + rows).ToString(System.Globalization.CultureInfo.InvariantCulture), database.Read("SELECT count(*) FROM plays", "plays").Rows.Single()[0]);
+        }
+    }
+
+    /// <summary>Writes a plays CSV of exactly <paramref name="bytes"/> bytes (a few hundred at least); returns its rows.</summary>
+    private static int WritePlaysCsv(string file, long bytes)
+    {
+        const string header = "played_at,song_id,context_type,context_uri\n", row = "2026-10-01T00:00:00Z,song_pad,,\n";
+        var rows = (int)((bytes - header.Length) / row.Length);
+        var csv = new System.Text.StringBuilder(header, (int)bytes);
+        csv.Insert(csv.Length, row, rows - 1).Append(row[..^3]).Append('x', (int)((bytes - header.Length) % row.Length)).Append(",,\n");
+        File.WriteAllText(file, csv.ToString());
+        Assert.Equal(bytes, new FileInfo(file).Length);
+        return rows;
+    }
+
+    [Fact]
     public void The_tool_carries_every_query_file_of_the_repository_and_nothing_else()
     {
         var files = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "queries"), "*.sql").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
