@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using SpotifyEtl.Cli.Shell;
@@ -41,18 +42,24 @@ internal static partial class DuckDbNativeLibrary
     private static string Extract()
     {
         using var compressed = typeof(DuckDbNativeLibrary).Assembly.GetManifestResourceStream(Resource)!;
-        return Unpack(compressed, CacheRoot());
+        return Unpack(compressed, CacheRoot(), BuildHash());
     }
 
+    /// <summary>The SHA-256 of the resource as the build computed it (hex); null in a build that did not, which hashes it here.</summary>
+    private static string? BuildHash() =>
+        typeof(DuckDbNativeLibrary).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == "DuckDbLibrarySha256")?.Value is { Length: 64 } hash ? hash : null;
+
     /// <summary>
-    /// Unpacks a gzip-compressed library under <paramref name="cacheRoot"/>, once per content; returns its path. A copy
+    /// Unpacks a gzip-compressed library under <paramref name="cacheRoot"/>, once per content (named by its SHA-256,
+    /// <paramref name="sha256"/> when the build computed it); returns its path. A copy
     /// already there is loaded only from folders of this user's that no one else may write to, and only when it is a
     /// file of this user's, not a link: code loaded into the process must not be another user's (a shared
     /// <c>XDG_CACHE_HOME</c>, or the temporary folder of a user without a home, where anyone may make the folders first).
     /// </summary>
-    internal static string Unpack(Stream compressed, string cacheRoot)
+    internal static string Unpack(Stream compressed, string cacheRoot, string? sha256 = null)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(compressed))[..16];
+        var hash = (sha256 ?? Convert.ToHexStringLower(SHA256.HashData(compressed)))[..16];
         var own = Path.Combine(cacheRoot, "spotify-etl");
         var folder = Path.Combine(own, "duckdb-" + hash);
         var library = Path.Combine(folder, "libduckdb.so");
