@@ -55,7 +55,10 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
     public async Task S3_failing_an_import_fails_the_invocation_naming_the_request_and_the_retry_writes_the_undisturbed_table(ImportFault fault, int seed)
     {
         await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
-        using var client = BrokenBodiesOnS3Tests.ThroughProxy(proxy);
+        // The invocation S3 fails has two seconds a request, to make a stalled body fail soon; everything else (the
+        // uploads, the undisturbed import, the checks) has more: with two, an upload once timed out on a busy machine.
+        using var client = BrokenBodiesOnS3Tests.ThroughProxy(proxy, TimeSpan.FromSeconds(30));
+        using var failing = BrokenBodiesOnS3Tests.ThroughProxy(proxy);
         var uploads = Uploads(seed);
 
         // The same export imported with nothing in the way: what the table must be.
@@ -110,7 +113,7 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
                 break;
         }
         var temporary = Directory.CreateTempSubdirectory("spotify-etl-import-faults-");
-        TransformFunction Function(TextWriter log) => new(settings, client, log) { Temporary = TemporaryStorage.Default with { Folder = temporary.FullName } };
+        TransformFunction Function(TextWriter log) => new(settings, failing, log) { Temporary = TemporaryStorage.Default with { Folder = temporary.FullName } };
 
         var (failed, lines) = await InvokeAsync(Function, settings.RawBucket, uploads);
 
@@ -176,7 +179,8 @@ public sealed class ImportFaultsOnS3Tests(FauxqsServer server)
     public async Task An_import_event_delivered_twice_at_once_writes_the_undisturbed_table_from_both_deliveries(int seed)
     {
         await using var proxy = await S3FaultProxy.StartAsync(server.ServiceUrl);
-        using var client = BrokenBodiesOnS3Tests.ThroughProxy(proxy);
+        // Nothing stalls here: a request has as long as a busy machine needs.
+        using var client = BrokenBodiesOnS3Tests.ThroughProxy(proxy, TimeSpan.FromSeconds(30));
         var uploads = Uploads(seed);
         var (_, calmLines, table) = await UndisturbedImportAsync(client, uploads);
         var settings = await server.CreateTransformBucketsAsync();
