@@ -27,6 +27,20 @@ internal sealed partial class LakeDatabase
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// <paramref name="bytes"/> plus the sizes of <paramref name="files"/>, added only until the sum reaches the bound: beyond
+    /// it the choice is made, and a long lake's every file (tens of thousands over three years) need not be looked at.
+    /// </summary>
+    internal static long AddSizes(long bytes, IEnumerable<string> files)
+    {
+        using var file = files.GetEnumerator();
+        while (bytes < OneThreadBelowBytes && file.MoveNext())
+        {
+            bytes += SizeOf(file.Current);
+        }
+        return bytes;
+    }
+
     /// <summary>A table file's size; 0 for one that went away since it was listed (its view's error says so when read).</summary>
     private static long SizeOf(string file)
     {

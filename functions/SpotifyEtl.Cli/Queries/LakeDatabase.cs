@@ -108,7 +108,7 @@ internal sealed partial class LakeDatabase : IDisposable
                     damaged[table] = mixed;
                     unusable = files.Select(file => (File: file, Reason: (string?)null)).ToList();
                 }
-                bytes += files.Except(unusable.Select(file => file.File)).Sum(SizeOf);
+                bytes = AddSizes(bytes, files.Except(unusable.Select(file => file.File)));
                 using var command = connection.CreateCommand();
                 try
                 {

@@ -161,6 +161,31 @@ public sealed class LakeDatabaseTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_table_bytes_are_added_up_file_by_file_until_they_reach_the_bound_and_no_file_is_looked_at_after()
+    {
+        var small = _folder["small.csv"];
+        var large = _folder["large.csv"];
+        File.WriteAllBytes(small, new byte[1000]);
+        File.WriteAllBytes(large, new byte[LakeDatabase.OneThreadBelowBytes - 1500]);
+        var looked = new List<string>();
+        IEnumerable<string> Listed(params string[] files)
+        {
+            foreach (var file in files)
+            {
+                looked.Add(file);
+                yield return file;
+            }
+        }
+
+        Assert.Equal(2000 + LakeDatabase.OneThreadBelowBytes - 1500, LakeDatabase.AddSizes(0, Listed(small, small, large, small, small)));
+        Assert.Equal([small, small, large], looked);
+        looked.Clear();
+        // A file gone since its listing counts nothing; the sum goes on past it.
+        Assert.Equal(499 + 2000, LakeDatabase.AddSizes(499, Listed(_folder["gone.csv"], small, small)));
+        Assert.Equal(3, looked.Count);
+    }
+
     /// <summary>Writes a plays CSV of exactly <paramref name="bytes"/> bytes (a few hundred at least); returns its rows.</summary>
     private static int WritePlaysCsv(string file, long bytes)
     {
