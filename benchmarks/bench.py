@@ -640,8 +640,11 @@ def backfill():
 
 
 def publish(project, output, ready_to_run, extra=()):
+    """Publishes in build folders of its own (artifacts/bench-build/), never rewriting the projects' bin/ and obj/, which
+    the tests read while the smoke runs beside them (scripts/test.sh)."""
     shutil.rmtree(output, ignore_errors=True)
     command = ["dotnet", "publish", project, "--configuration", "Release", "--output", output, "--nologo",
+               "-p:IsolatedBuildFolder=bench-build",
                "-p:DebugType=None", "-p:DebugSymbols=false", "-p:GenerateDocumentationFile=false",
                "-p:ContinuousIntegrationBuild=true", "-p:RunAnalyzers=false", *extra]
     if ready_to_run:
