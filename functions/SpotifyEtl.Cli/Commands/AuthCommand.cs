@@ -23,7 +23,7 @@ public static class AuthCommand
             Description = "A credentials file outside the repository with client_id and client_secret (owner-readable only); the refresh token is saved into it. Default: credentials.json in the config folder (~/.config/spotify-etl).",
             HelpName = "FILE",
         };
-        var timeout = CliOptions.Bounded("--timeout", "Seconds to wait for the browser.", 300, 1, 3600);
+        var timeout = CliOptions.Bounded("--timeout", "Seconds to wait for the browser.", DefaultTimeoutSeconds, 1, 3600);
         var sources = new SourceOptions();
         var login = new Command("login", "Authorize this app for your Spotify account and get the refresh token the unattended extraction uses: saved into the credentials file, and not shown.");
         login.Options.Add(port);
@@ -40,6 +40,9 @@ public static class AuthCommand
 
     /// <summary>The loopback port of the redirect URI when --port is not given.</summary>
     private const int DefaultPort = 8888;
+
+    /// <summary>How long a login waits for the browser when --timeout is not given.</summary>
+    private const int DefaultTimeoutSeconds = 300;
 
     private static async Task<int> LoginAsync(CliContext context, int port, string? credentialsPath, Func<IReadOnlyList<ExtractionSource>> readSources,
         string sourceWords, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
@@ -128,10 +131,12 @@ public static class AuthCommand
             return CliErrors.Report(exception, context.Errors, verbose);
         }
 
-        // The login to run again: with the port, the credentials file and the sources this one was given (without them the
-        // redirect would not be the one registered, the default file would get the token, and every scope would be asked for).
+        // The login to run again: with the port, the credentials file, the time to wait and the sources this one was given
+        // (without them the redirect would not be the one registered, the default file would get the token, a wait the user
+        // had lengthened would be the default again, and every scope would be asked for).
         string Again(string portWords) =>
-            $"spotify-etl auth login{portWords}{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsPath)}")}{sourceWords}";
+            $"spotify-etl auth login{portWords}{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsPath)}")}" +
+            $"{(timeout == TimeSpan.FromSeconds(DefaultTimeoutSeconds) ? "" : $" --timeout {timeout.TotalSeconds:0}")}{sourceWords}";
     }
 
     /// <summary>How Spotify's and the listener's messages ask for a login again, in words this command makes whole.</summary>

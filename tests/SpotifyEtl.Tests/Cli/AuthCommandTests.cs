@@ -199,8 +199,9 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(cli.Errors, "auth login"));
-        // Run as said, it logs in again into the same file through the same Redirect URI.
-        Assert.Contains($"spotify-etl auth login --port {port}{(named ? $" --credentials {SpotifyEtl.Cli.Shell.ShellWord.Of(file)}" : "")}", cli.Errors, StringComparison.Ordinal);
+        // Run as said, it logs in again into the same file through the same Redirect URI, waiting as long.
+        Assert.Contains($"spotify-etl auth login --port {port}{(named ? $" --credentials {SpotifyEtl.Cli.Shell.ShellWord.Of(file)}" : "")} --timeout 1 --saved-tracks",
+            cli.Errors, StringComparison.Ordinal);
         // Spotify's page refuses a Redirect URI the app does not list and never comes back: the one to add is named.
         Assert.Contains("Invalid redirect URI", cli.Errors, StringComparison.Ordinal);
         Assert.Matches(@"add exactly http://127\.0\.0\.1:\d+/callback to the app's Redirect URIs", cli.Errors);
@@ -244,14 +245,17 @@ public sealed class AuthCommandTests : IAsyncLifetime
             sources.Add(["--config", config]);
         }
         var port = FreePort();
-        string[] first = ["login", "--port", $"{port}", "--credentials", file, .. sources.OrderBy(_ => random.Next()).SelectMany(words => words), "--timeout", "1"];
+        // The wait, one or two seconds: never the default, so the login said keeps it.
+        var wait = random.Next(1, 3);
+        string[] first = ["login", "--port", $"{port}", "--credentials", file, .. sources.OrderBy(_ => random.Next()).SelectMany(words => words), "--timeout", $"{wait}"];
 
         var (exit, scopes, told) = await TimedOutLoginAsync(cli, first);
 
         Assert.Equal(1, exit);
         var words = ShellWords(told);
         Assert.Equal(["spotify-etl", "auth", "login"], words[..3]);
-        var (exitAgain, scopesAgain, toldAgain) = await TimedOutLoginAsync(cli, [.. words[2..], "--timeout", "1"]);
+        Assert.Equal($"{wait}", words[words.IndexOf("--timeout") + 1]);
+        var (exitAgain, scopesAgain, toldAgain) = await TimedOutLoginAsync(cli, [.. words[2..]]);
         Assert.Equal(1, exitAgain);
         Assert.Equal(scopes, scopesAgain);
         Assert.Equal(told, toldAgain);
