@@ -29,8 +29,7 @@ if [[ -d /dev/shm && -w /dev/shm && "$(stat -f -c %T /dev/shm 2> /dev/null)" == 
   fi
   rm -f ${scratch:+"$scratch/runs"}
 fi
-others_pid=""
-trap '[[ -n "$others_pid" ]] && kill -TERM -- -"$others_pid" 2> /dev/null; rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
+trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
 passed=0 failed=0 status=0
 # A runner that hangs is stopped (exit 124, then counted as a failure) before CI's own limit, so that the count is still
 # printed: minutes per runner, two and a half to seven times what each takes on two cores (C# about 7, node 4.5, the
@@ -46,52 +45,14 @@ limit() { local minutes="$1"; shift; timeout "${foreground[@]}" --kill-after=30s
 # builds; this waits for it, or installs them itself when run alone.
 bash scripts/test-packages.sh finish
 
-# The C# suite keeps about 1.6 of two cores busy (many of its tests wait on the processes they start), so the other runners
-# run beside it, one after the other: the typecheck, node's tests, the native tool alone and the benchmark smoke. Their
-# output goes to a log, shown when the C# suite ends, and from then on as they write it. They run in a process group of
-# their own, stopped with this script however it ends.
-others() {
-  echo "== TypeScript: tsc --noEmit (strict)"
-  npm run --prefix infra --silent typecheck > "$logs/tsc.log" 2>&1
-  echo $? > "$logs/tsc.status"
-  cat "$logs/tsc.log"
-
-  echo "== TypeScript: node --test"
-  # The test files run one more at a time than the machine has cores (the test script in infra/package.json): many wait
-  # on the processes they start (chromium, dotnet, spotify-etl), and node's default, one fewer than the cores, ran them
-  # one at a time on two cores, which took half as long again. Each file may take ten minutes (--test-timeout): the
-  # package-determinism test publishes the functions twice (25 s alone on two cores), and took more than five minutes
-  # on a machine busy with another build.
-  SPOTIFY_TESTS_SCRATCH="$scratch" limit 15 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log"
-  echo "${PIPESTATUS[0]}" > "$logs/node.status"
-
-  echo "== spotify-etl alone: the native executable in an empty folder, without Node.js"
-  if [[ -x artifacts/cli/spotify-etl ]]; then
-    limit 5 bash scripts/cli-alone.sh artifacts/cli/spotify-etl 2>&1 | tee "$logs/alone.log"
-    echo "${PIPESTATUS[0]}" > "$logs/alone.status"
-  else
-    echo "artifacts/cli/spotify-etl is missing: run 'make cli' (make test does)"
-  fi
-
-  echo "== Benchmarks: every section of make bench once, on tiny samples (bench.py --smoke)"
-  # A smoke, not a measurement: it checks that every benchmark path still runs with the tool's current options.
-  limit 10 /usr/bin/python3 benchmarks/bench.py --smoke 2>&1 | tee "$logs/bench.log"
-  echo "${PIPESTATUS[0]}" > "$logs/bench.status"
-}
-set -m
-others > "$logs/others.log" 2>&1 &
-others_pid=$!
-set +m
-
 echo "== C#: dotnet test (xunit)"
-echo "(the typecheck, node's tests, the native tool alone and the benchmark smoke run beside it; their output follows)"
 # The tests that run spotify-etl as a process run the native build of `make cli` when there is one.
 if [[ -x artifacts/cli/spotify-etl ]]; then
   export SPOTIFY_ETL_CLI="$PWD/artifacts/cli/spotify-etl"
   echo "process tests run $SPOTIFY_ETL_CLI"
 fi
 TMPDIR="${scratch:-${TMPDIR:-/tmp}}" limit 20 dotnet test SpotifyStack.sln -c "$configuration" --no-build --nologo 2>&1 | tee "$logs/dotnet.log"
-dotnet_status=${PIPESTATUS[0]}
+dotnet_status=$?
 # VSTest prints, per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
 dotnet_fail=0
 while read -r f p; do passed=$((passed + p)); dotnet_fail=$((dotnet_fail + f)); done < <(
@@ -104,16 +65,17 @@ fi
 if (( dotnet_status != 0 || dotnet_fail > 0 )); then status=1; fi
 failed=$((failed + dotnet_fail))
 
-tail -n +1 --pid="$others_pid" -f "$logs/others.log"
-wait "$others_pid"
-others_pid=""
-# A runner whose status file is missing did not run to its end (or, for the tool alone, had no executable to run).
-ended() { cat "$logs/$1.status" 2> /dev/null || echo 127; }
+echo "== TypeScript: tsc --noEmit (strict)"
+npm run --prefix infra --silent typecheck 2>&1 | tee "$logs/tsc.log" || { status=1; failed=$((failed + 1)); echo "typecheck failed" | tee -a "$logs/tsc.log"; }
 
-(( $(ended tsc) == 0 )) || { status=1; failed=$((failed + 1)); echo "typecheck failed" | tee -a "$logs/tsc.log"; }
-
-node_status=$(ended node)
-(( node_status == 0 )) || status=1
+echo "== TypeScript: node --test"
+# The test files run one more at a time than the machine has cores (the test script in infra/package.json): many wait
+# on the processes they start (chromium, dotnet, spotify-etl), and node's default, one fewer than the cores, ran them
+# one at a time on two cores, which took half as long again. Each file may take ten minutes (--test-timeout): the
+# package-determinism test publishes the functions twice (25 s alone on two cores), and took more than five minutes
+# on a machine busy with another build.
+node_status=0
+SPOTIFY_TESTS_SCRATCH="$scratch" limit 15 npm test --prefix infra --silent 2>&1 | tee "$logs/node.log" || { node_status=$?; status=1; }
 node_pass=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 node_fail=$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n 1)
 # A test whose suite's set-up failed is reported cancelled, not failed: it did not pass, so it counts as failed.
@@ -126,23 +88,24 @@ elif (( node_status != 0 && node_fail == 0 )); then
 fi
 passed=$((passed + node_pass)); failed=$((failed + ${node_fail:-0}))
 
+echo "== spotify-etl alone: the native executable in an empty folder, without Node.js"
 if [[ -x artifacts/cli/spotify-etl ]]; then
-  alone_status=$(ended alone)
-  read -r alone_pass alone_fail < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logs/alone.log" 2> /dev/null | tail -n 1)
+  alone_status=0
+  limit 5 bash scripts/cli-alone.sh artifacts/cli/spotify-etl 2>&1 | tee "$logs/alone.log" || { status=1; alone_status=1; }
+  read -r alone_pass alone_fail < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logs/alone.log" | tail -n 1)
   alone_fail=${alone_fail:-1}
-  if (( alone_status != 0 )); then
-    status=1
-    if (( alone_fail == 0 )); then
-      echo "the tests of spotify-etl alone failed with no failing test counted: counting it as one failure"; alone_fail=1
-    fi
+  if (( alone_status != 0 && alone_fail == 0 )); then
+    echo "the tests of spotify-etl alone failed with no failing test counted: counting it as one failure"; alone_fail=1
   fi
   passed=$((passed + ${alone_pass:-0})); failed=$((failed + alone_fail))
 else
-  failed=$((failed + 1)); status=1
+  echo "artifacts/cli/spotify-etl is missing: run 'make cli' (make test does)"; failed=$((failed + 1)); status=1
 fi
 
-bench_status=$(ended bench)
-(( bench_status == 0 )) || status=1
+echo "== Benchmarks: every section of make bench once, on tiny samples (bench.py --smoke)"
+# A smoke, not a measurement: it checks that every benchmark path still runs with the tool's current options.
+bench_status=0
+limit 10 /usr/bin/python3 benchmarks/bench.py --smoke 2>&1 | tee "$logs/bench.log" || { status=1; bench_status=1; }
 bench_pass=$(sed -nE 's/^bench smoke: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$logs/bench.log" | tail -n 1)
 bench_fail=$(sed -nE 's/^bench smoke: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$logs/bench.log" | tail -n 1)
 if [[ -z "$bench_pass" ]]; then
