@@ -640,8 +640,8 @@ def backfill():
 
 
 def publish(project, output, ready_to_run, extra=()):
-    """Publishes in build folders of its own (artifacts/bench-build/), never rewriting the projects' bin/ and obj/, which
-    the tests read while the smoke runs beside them (scripts/test.sh)."""
+    """Publishes in build folders of its own (artifacts/bench-build/): a benchmark never rewrites the projects' bin/ and
+    obj/ that make build wrote (with symbols, analysed), which the tests read."""
     shutil.rmtree(output, ignore_errors=True)
     command = ["dotnet", "publish", project, "--configuration", "Release", "--output", output, "--nologo",
                "-p:IsolatedBuildFolder=bench-build",
