@@ -108,13 +108,14 @@ internal sealed partial class LakeDatabase : IDisposable
                     damaged[table] = mixed;
                     unusable = files.Select(file => (File: file, Reason: (string?)null)).ToList();
                 }
-                bytes = AddSizes(bytes, files.Except(unusable.Select(file => file.File)));
+                var usable = files.Except(unusable.Select(file => file.File)).ToList();
+                bytes = AddSizes(bytes, usable);
                 using var command = connection.CreateCommand();
                 try
                 {
                     command.CommandText = fromPartitions
                         ? CurrentFromPartitions(table, columns)
-                        : LakeViews.CreateView(lake, table, columns, onS3, files.Except(unusable.Select(file => file.File)).ToList());
+                        : LakeViews.CreateView(lake, table, columns, onS3, usable);
                     command.ExecuteNonQuery();
                 }
                 catch (Exception exception) when (exception is DuckDBException or LakeException)
