@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.SampleLibrary;
@@ -86,13 +87,16 @@ internal static class DemoCommand
         ImportRender.SampleQuirks(imported);
 
         Render.Heading("4. Queries: the Athena named queries, run by DuckDB on the local lake");
-        var answers = await QueryRunner.RunAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+        // One database for the queries and the report: the demo holds the lake's tables until it ends, so the report's
+        // sections take the answers printed here rather than ask DuckDB again.
+        using var database = QueryRunner.Open(folder.FullName);
+        var answers = await QueryRunner.RunAsync(database, folder.FullName, NamedQueries.All, cancellationToken).ConfigureAwait(false);
         // Every answer at once: the first rows of each, and the query command that shows one whole.
         Render.Queries(answers.Results, answers.HoldsHistory, shortened: new Render.Shortened(DemoRows, $"{ShellWord.Tool} query --lake {ShellWord.Of(folder.FullName)} --query NAME"));
         answers.ThrowIfDamaged();
 
         Render.Heading("5. Report: the same queries as charts and tables, in one HTML file");
-        var (report, damaged) = await ReportCommand.WriteAsync(folder.FullName, null, cancellationToken).ConfigureAwait(false);
+        var (report, damaged) = await ReportCommand.WriteAsync(database, folder.FullName, answers.Results, cancellationToken).ConfigureAwait(false);
         Consoles.Output.WriteWhole($"Report: {report}");
         Consoles.Output.WriteWhole($"Open it in a browser: {new Uri(report).AbsoluteUri}");
         return damaged is null ? ExitCodes.Success : throw new CliException(ExitCodes.DataError, damaged);

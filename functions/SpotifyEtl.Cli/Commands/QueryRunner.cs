@@ -22,6 +22,13 @@ internal static class QueryRunner
         var selected = Select(query);
         // Opened before the display starts: a warning about the lake's tables is printed on a line of its own.
         using var database = Open(lake, currentFromPartitions);
+        return await RunAsync(database, lake, selected, cancellationToken, types).ConfigureAwait(false);
+    }
+
+    /// <summary>The answers of <paramref name="selected"/> from a database of the lake already open (<see cref="Open"/>), which stays open.</summary>
+    public static async Task<Answers> RunAsync(LakeDatabase database, string lake, IReadOnlyList<NamedQuery> selected, CancellationToken cancellationToken,
+        bool types = false)
+    {
         var answers = await ProgressDisplay.RunStepsAsync("Running the named queries", step => Task.FromResult(Answer(database, selected, types, step, cancellationToken)))
             .ConfigureAwait(false);
         return answers with { HoldsHistory = LakeViews.TableFiles(lake, TableNames.ListeningHistory).Count > 0 };

@@ -95,16 +95,7 @@ internal static class ReportCommand
             // Before the lake is opened, which makes the tables' lock file in its .tmp/: a refused --out leaves the lake as it was.
             ReportTarget.RefuseInsideLake(Path.GetFullPath(lake), output);
             QueryRunner.Open(lake).Dispose();
-            // Before the queries run, not after: a page that cannot be written (a read-only lake's default) is said at once.
-            ReportTarget.CheckWritable(output ?? Path.Combine(lake, DefaultFileName));
-            (string Html, IReadOnlyList<string> Damaged) local;
-            // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
-            // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
-            using (LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken))
-            {
-                local = await BuildAsync(lake, Shown(lake), TransformedTables.CountQuarantined(lake), cancellationToken).ConfigureAwait(false);
-            }
-            return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
+            return await WriteLocalAsync(lake, output, opened: null, cancellationToken).ConfigureAwait(false);
         }
         var (bucket, prefix) = ParseS3(lake);
         // Before the bucket's tables are copied, which may be thousands of files.
@@ -160,6 +151,29 @@ internal static class ReportCommand
     }
 
     /// <summary>
+    /// Writes the report of a local lake whose database the caller opened (<see cref="QueryRunner.Open"/>) and whose named
+    /// queries it answered on that database: the demo, which holds its lake's tables from its transform to its report, so
+    /// the answers of its query step are the page's too, and are not asked again.
+    /// </summary>
+    public static Task<(string Path, string? Damaged)> WriteAsync(LakeDatabase database, string lake, IEnumerable<QueryResult> answered, CancellationToken cancellationToken) =>
+        WriteLocalAsync(lake, output: null, (database, answered.ToDictionary(answer => answer.Name, StringComparer.Ordinal)), cancellationToken);
+
+    private static async Task<(string Path, string? Damaged)> WriteLocalAsync(string lake, string? output,
+        (LakeDatabase Database, IReadOnlyDictionary<string, QueryResult> Answered)? opened, CancellationToken cancellationToken)
+    {
+        // Before the queries run, not after: a page that cannot be written (a read-only lake's default) is said at once.
+        ReportTarget.CheckWritable(output ?? Path.Combine(lake, DefaultFileName));
+        (string Html, IReadOnlyList<string> Damaged) local;
+        // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
+        // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
+        using (LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken))
+        {
+            local = await BuildAsync(lake, Shown(lake), TransformedTables.CountQuarantined(lake), cancellationToken, opened).ConfigureAwait(false);
+        }
+        return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
+    }
+
+    /// <summary>
     /// Saves the page; where a table file is damaged the page is still written, with a note in each section it
     /// feeds, and the command ends with an error naming the file and what rewrites it (returned with the page's path).
     /// </summary>
@@ -174,16 +188,21 @@ internal static class ReportCommand
     /// <summary>Builds the page; a terminal's stderr shows which of the report's queries runs, n of N.</summary>
     /// <remarks>A signal stops it before the next query, and no page is written.</remarks>
     private static async Task<(string Html, IReadOnlyList<string> Damaged)> BuildAsync(string folder, string source, int? quarantined,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, (LakeDatabase Database, IReadOnlyDictionary<string, QueryResult> Answered)? opened = null)
     {
         try
         {
-            var built = await ProgressDisplay.RunStepsAsync("Running the report's queries",
-                step => Task.FromResult(ReportWriter.Build(folder, source, quarantined, (number, total, name) =>
+            var built = await ProgressDisplay.RunStepsAsync("Running the report's queries", step =>
+            {
+                void Step(int number, int total, string name)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     step(number, total, name);
-                }))).ConfigureAwait(false);
+                }
+                return Task.FromResult(opened is var (database, answered)
+                    ? ReportWriter.Build(database, folder, source, quarantined, Step, answered)
+                    : ReportWriter.Build(folder, source, quarantined, Step));
+            }).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return built;
         }

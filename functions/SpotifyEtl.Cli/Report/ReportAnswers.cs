@@ -12,16 +12,24 @@ internal static partial class ReportAnswers
     /// <summary>
     /// Runs each query the sections name, once; a failure is kept as the section's note instead of ending the report.
     /// <paramref name="step"/> is told of each query as it starts: its number from 1, the number of queries, its name.
+    /// A query <paramref name="answered"/> holds (the demo's, answered on the same database a step before) is not run again.
     /// </summary>
     public static Dictionary<string, QueryAnswer> Collect(LakeDatabase database, IEnumerable<ReportSection> sections, Func<string, NamedQuery?>? find = null,
-        Action<int, int, string>? step = null)
+        Action<int, int, string>? step = null, IReadOnlyDictionary<string, QueryResult>? answered = null)
     {
         find ??= NamedQueries.Find;
         var answers = new Dictionary<string, QueryAnswer>(StringComparer.Ordinal);
         var names = sections.Select(s => s.Query).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var (index, name) in names.Index())
+        var toRun = names.Count(name => answered?.ContainsKey(name) != true);
+        var run = 0;
+        foreach (var name in names)
         {
-            step?.Invoke(index + 1, names.Count, name);
+            if (answered?.GetValueOrDefault(name) is { } known)
+            {
+                answers[name] = new QueryAnswer(known, null);
+                continue;
+            }
+            step?.Invoke(++run, toRun, name);
             var query = find(name);
             if (query is null)
             {

@@ -16,9 +16,19 @@ internal static class ReportWriter
     public static (string Html, IReadOnlyList<string> Damaged) Build(string tablesFolder, string source, int? quarantined,
         Action<int, int, string>? step = null)
     {
-        var sections = ReportSections.All;
         using var database = LakeDatabase.Open(tablesFolder, onS3: source.StartsWith("s3://", StringComparison.OrdinalIgnoreCase));
-        var answers = ReportAnswers.Collect(database, sections, step: step);
+        return Build(database, tablesFolder, source, quarantined, step);
+    }
+
+    /// <summary>
+    /// The page from a database of the tables already open, which stays open; the named queries <paramref name="answered"/>
+    /// holds, answered on that database, are not run again (the demo's report, after its queries).
+    /// </summary>
+    public static (string Html, IReadOnlyList<string> Damaged) Build(LakeDatabase database, string tablesFolder, string source, int? quarantined,
+        Action<int, int, string>? step = null, IReadOnlyDictionary<string, QueryResult>? answered = null)
+    {
+        var sections = ReportSections.All;
+        var answers = ReportAnswers.Collect(database, sections, step: step, answered: answered);
         var input = new ReportInput(source, answers, quarantined, LakeSpan.Read(database, answers) with { PlayGaps = PlayGaps.Read(tablesFolder) });
         var damaged = answers.Values.Where(a => a.Damaged).Select(a => a.Unavailable!).Distinct(StringComparer.Ordinal).ToList();
         return (HtmlReport.Render(input, sections), damaged);
