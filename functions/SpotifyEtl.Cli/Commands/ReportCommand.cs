@@ -94,8 +94,15 @@ internal static class ReportCommand
         {
             // Before the lake is opened, which makes the tables' lock file in its .tmp/: a refused --out leaves the lake as it was.
             ReportTarget.RefuseInsideLake(Path.GetFullPath(lake), output);
-            QueryRunner.Open(lake).Dispose();
-            return await WriteLocalAsync(lake, output, opened: null, cancellationToken).ConfigureAwait(false);
+            (string Html, IReadOnlyList<string> Damaged) local;
+            // The database holds the tables shared while the page's queries read them: no transform replaces a file
+            // meanwhile. Let go before the page is written: written to a pipe (--out -), it waits for whoever reads it, a
+            // pager left open.
+            using (var database = QueryRunner.Open(lake))
+            {
+                local = await BuildLocalAsync(database, lake, output, answered: null, cancellationToken).ConfigureAwait(false);
+            }
+            return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
         }
         var (bucket, prefix) = ParseS3(lake);
         // Before the bucket's tables are copied, which may be thousands of files.
@@ -155,22 +162,19 @@ internal static class ReportCommand
     /// queries it answered on that database: the demo, which holds its lake's tables from its transform to its report, so
     /// the answers of its query step are the page's too, and are not asked again.
     /// </summary>
-    public static Task<(string Path, string? Damaged)> WriteAsync(LakeDatabase database, string lake, IEnumerable<QueryResult> answered, CancellationToken cancellationToken) =>
-        WriteLocalAsync(lake, output: null, (database, answered.ToDictionary(answer => answer.Name, StringComparer.Ordinal)), cancellationToken);
+    public static async Task<(string Path, string? Damaged)> WriteAsync(LakeDatabase database, string lake, IEnumerable<QueryResult> answered, CancellationToken cancellationToken)
+    {
+        var local = await BuildLocalAsync(database, lake, output: null, answered.ToDictionary(answer => answer.Name, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        return Saved(local, Path.Combine(lake, DefaultFileName));
+    }
 
-    private static async Task<(string Path, string? Damaged)> WriteLocalAsync(string lake, string? output,
-        (LakeDatabase Database, IReadOnlyDictionary<string, QueryResult> Answered)? opened, CancellationToken cancellationToken)
+    /// <summary>The page of a local lake from its open database; the queries <paramref name="answered"/> holds are not asked again.</summary>
+    private static async Task<(string Html, IReadOnlyList<string> Damaged)> BuildLocalAsync(LakeDatabase database, string lake, string? output,
+        IReadOnlyDictionary<string, QueryResult>? answered, CancellationToken cancellationToken)
     {
         // Before the queries run, not after: a page that cannot be written (a read-only lake's default) is said at once.
         ReportTarget.CheckWritable(output ?? Path.Combine(lake, DefaultFileName));
-        (string Html, IReadOnlyList<string> Damaged) local;
-        // The tables held shared while the page's queries read them: no transform replaces a file meanwhile. Let go
-        // before the page is written: written to a pipe (--out -), it waits for whoever reads it, a pager left open.
-        using (LakeLock.EnterReader(Path.GetFullPath(lake), cancellationToken))
-        {
-            local = await BuildAsync(lake, Shown(lake), TransformedTables.CountQuarantined(lake), cancellationToken, opened).ConfigureAwait(false);
-        }
-        return Saved(local, output ?? Path.Combine(lake, DefaultFileName));
+        return await BuildAsync(lake, Shown(lake), TransformedTables.CountQuarantined(lake), cancellationToken, (database, answered)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -188,7 +192,7 @@ internal static class ReportCommand
     /// <summary>Builds the page; a terminal's stderr shows which of the report's queries runs, n of N.</summary>
     /// <remarks>A signal stops it before the next query, and no page is written.</remarks>
     private static async Task<(string Html, IReadOnlyList<string> Damaged)> BuildAsync(string folder, string source, int? quarantined,
-        CancellationToken cancellationToken, (LakeDatabase Database, IReadOnlyDictionary<string, QueryResult> Answered)? opened = null)
+        CancellationToken cancellationToken, (LakeDatabase Database, IReadOnlyDictionary<string, QueryResult>? Answered)? opened = null)
     {
         try
         {
