@@ -40,8 +40,34 @@ internal static class CurrentCommand
         return command;
     }
 
-    /// <summary>How many days' rows a rebuild reads and holds at once.</summary>
-    private const int DaysAtOnce = 4;
+    /// <summary>
+    /// How many bytes of table files a rebuild reads and holds at once, or one day's where a day has more: four or five days
+    /// of 10,000-item playlists, months of a small lake's days. Each window is one query per table.
+    /// </summary>
+    private const long BytesAtOnce = 16L << 20;
+
+    /// <summary>The days in windows of about <paramref name="bytesAtOnce"/> of table files, in order.</summary>
+    private static IEnumerable<List<DateOnly>> Windows(LakeDatabase partitions, IEnumerable<DateOnly> days, long bytesAtOnce)
+    {
+        var window = new List<DateOnly>();
+        var bytes = 0L;
+        foreach (var day in days)
+        {
+            var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var size = DailyTables.Sum(table => partitions.PartitionBytes(table, date));
+            if (window.Count > 0 && bytes + size > bytesAtOnce)
+            {
+                yield return window;
+                (window, bytes) = ([], 0);
+            }
+            window.Add(day);
+            bytes += size;
+        }
+        if (window.Count > 0)
+        {
+            yield return window;
+        }
+    }
 
     /// <summary>The daily tables the current-state tables come from: a damaged current-state file is what this command rewrites.</summary>
     private static LakeDatabase OpenPartitions(DirectoryInfo folder) =>
@@ -103,7 +129,9 @@ internal static class CurrentCommand
 
     public sealed record Rebuilt(int Days, IReadOnlyDictionary<string, int> Tables);
 
-    public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken, bool formatGiven = true)
+    /// <param name="bytesAtOnce">The table files' bytes read at once (<see cref="BytesAtOnce"/>; a test's windows are smaller).</param>
+    public static async Task<Rebuilt> RebuildAsync(DirectoryInfo folder, TableFormat format, CancellationToken cancellationToken, bool formatGiven = true,
+        long bytesAtOnce = BytesAtOnce)
     {
         LocalLake.MustNotBeAFile(folder.FullName);
         if (!Directory.Exists(folder.FullName))
@@ -134,7 +162,7 @@ internal static class CurrentCommand
         }
         var publisher = new CurrentStatePublisher(store, format);
         // A few days' rows at a time: memory is that of the largest days, not of the lake.
-        foreach (var window in days.Chunk(DaysAtOnce))
+        foreach (var window in Windows(partitions, days, bytesAtOnce))
         {
             foreach (var (day, state) in Reading(() => PartitionDigests.Read(partitions, window)))
             {

@@ -141,11 +141,12 @@ internal static partial class LakeViews
 
     /// <summary>
     /// The statement creating one table's view, over its files or over <paramref name="files"/> only (some of them, to
-    /// find which one a query fails on).
+    /// find which one a query fails on, or a few days' partitions), named as the table unless <paramref name="view"/> names it.
     /// </summary>
     public static string CreateView(string lake, string table, IReadOnlyList<(string Name, ColumnType Type)> columns, bool onS3 = false,
-        IReadOnlyList<string>? files = null)
+        IReadOnlyList<string>? files = null, string? view = null)
     {
+        var name = Identifier(view ?? table);
         files ??= TableFiles(lake, table);
         var partition = PartitionOf(table)?.Column;
         // A partition column comes from the folder names; a current-state table has none (its snapshot_date is in the file).
@@ -155,7 +156,7 @@ internal static partial class LakeViews
         {
             var nulls = columns.Select(c => $"CAST(NULL AS {SqlType(c.Type)}) AS {Identifier(c.Name)}");
             nulls = partition is null ? nulls : nulls.Append($"CAST(NULL AS VARCHAR) AS {partition}");
-            return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", nulls)} WHERE false";
+            return $"CREATE OR REPLACE VIEW {name} AS SELECT {string.Join(", ", nulls)} WHERE false";
         }
         if (MixedFormats(lake, table, files, onS3) is { } mixed)
         {
@@ -167,7 +168,7 @@ internal static partial class LakeViews
         {
             // Athena reads Parquet columns by name: so does this view, cast to the contract's types.
             var select = WithPartition(columns.Select(c => $"CAST({Identifier(c.Name)} AS {SqlType(c.Type)}) AS {Identifier(c.Name)}"));
-            return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", select)} FROM read_parquet([{list}]{hive})";
+            return $"CREATE OR REPLACE VIEW {name} AS SELECT {string.Join(", ", select)} FROM read_parquet([{list}]{hive})";
         }
         foreach (var file in files)
         {
@@ -176,7 +177,7 @@ internal static partial class LakeViews
         var types = string.Join(", ", columns.Select(c => $"{SqlString(c.Name)}: {SqlString(SqlType(c.Type))}"));
         // Like OpenCSVSerDe: an empty text field is '' (not NULL); an empty number or boolean is NULL.
         var read = WithPartition(columns.Select(c => c.Type == ColumnType.Text ? $"coalesce({Identifier(c.Name)}, '') AS {Identifier(c.Name)}" : Identifier(c.Name)));
-        return $"CREATE OR REPLACE VIEW {Identifier(table)} AS SELECT {string.Join(", ", read)} FROM read_csv([{list}], " +
+        return $"CREATE OR REPLACE VIEW {name} AS SELECT {string.Join(", ", read)} FROM read_csv([{list}], " +
                $"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{{types}}}{hive})";
     }
 
