@@ -24,10 +24,10 @@ demo: build
 
 # The tests need infra/'s npm packages (the TypeScript tests, the S3 emulator, DuckDB's library); the demo does not.
 # The steps that wait on the network overlap those that compute: the Debian packages the tests need install in the
-# background (test-packages), and the npm packages beside the .NET build.
+# background (test-packages), and the npm packages beside the .NET build. The native build of make cli builds in folders
+# of its own (artifacts/cli-build/), so it runs beside make build too: each leaves the other's idle moments to it.
 test: test-packages
-	$(MAKE) --no-print-directory -j2 build $(NPM_STAMP)
-	$(MAKE) --no-print-directory cli
+	$(MAKE) --no-print-directory -j3 build cli $(NPM_STAMP)
 	bash scripts/test.sh $(CONFIGURATION)
 
 test-packages:
