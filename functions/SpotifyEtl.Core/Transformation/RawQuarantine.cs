@@ -59,9 +59,10 @@ public sealed class RawQuarantine(IObjectStore raw)
         // The reason lands first and the copy (atomic on S3 and on the local lake) commits the pair: a
         // quarantined copy is never without its reason. A copy that fails takes its reason back where the
         // store allows it; a retry rewrites both, and the CLI removes a reason left alone by a killed process.
+        var reasonKey = quarantine + LakeLayout.ReasonSuffix;
         try
         {
-            await raw.PutTextAsync(quarantine + LakeLayout.ReasonSuffix, message + "\n", "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
+            await raw.PutTextAsync(reasonKey, ReasonText(key, version, message), "text/plain; charset=utf-8", cancellationToken).ConfigureAwait(false);
         }
         catch (PathTooLongException tooLong)
         {
@@ -75,7 +76,7 @@ public sealed class RawQuarantine(IObjectStore raw)
         }
         catch (Exception exception)
         {
-            await TakeBackReasonAsync(quarantine + LakeLayout.ReasonSuffix).ConfigureAwait(false);
+            await TakeBackReasonAsync(reasonKey).ConfigureAwait(false);
             if (exception is UnreadableObjectException unreadable)
             {
                 return TransformReport.Unread(key, $"{unreadable.Reason}; besides, {reason}");
@@ -86,7 +87,64 @@ public sealed class RawQuarantine(IObjectStore raw)
             }
             throw;
         }
+        if (version is not null)
+        {
+            await MatchCopyToReasonAsync(key, version, quarantine, reasonKey, cancellationToken).ConfigureAwait(false);
+        }
         return TransformReport.Quarantined(key, reason, quarantine);
+    }
+
+    /// <summary>The first words of the reason file's line that names the version the copy beside it is.</summary>
+    internal const string VersionLine = "The copy beside this file is version ";
+
+    /// <summary>
+    /// The reason file's text: the message, and on a versioned store the version it speaks of, which
+    /// <see cref="MatchCopyToReasonAsync"/> reads back.
+    /// </summary>
+    private static string ReasonText(string key, string? version, string message) =>
+        version is null ? message + "\n" : $"{message}\n{VersionLine}{version} of {key}.\n";
+
+    /// <summary>
+    /// Leaves beside the reason the copy of the version it names, however the writes of invocations setting aside
+    /// other versions of the object fell between this one's. Two events of one key rewritten (two versions, each bad
+    /// for a reason of its own) may be handled at once: each writes its reason, then its copy, and the copy of one may
+    /// land after the reason of the other. So once its copy is written, each invocation reads the reason back and,
+    /// while the reason names another version than the copy it last wrote, copies that version: the last to write a
+    /// reason copies its own version after it, and any copy landing later is followed by its writer's read of that
+    /// reason, and a copy of its version. A store of no versions (the local lake, where one writer holds the lake) has
+    /// nothing to match.
+    /// </summary>
+    private async Task MatchCopyToReasonAsync(string key, string copied, string quarantine, string reasonKey, CancellationToken cancellationToken)
+    {
+        while (await NamedVersionAsync(key, reasonKey, cancellationToken).ConfigureAwait(false) is { } named && named != copied)
+        {
+            await raw.CopyVersionAsync(key, named, quarantine, cancellationToken).ConfigureAwait(false);
+            copied = named;
+        }
+    }
+
+    /// <summary>The version of <paramref name="key"/> the reason file names; null when it names none or is gone.</summary>
+    private async Task<string?> NamedVersionAsync(string key, string reasonKey, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            using var read = await raw.ReadPooledAsync(reasonKey, cancellationToken).ConfigureAwait(false);
+            text = System.Text.Encoding.UTF8.GetString(read.Span);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        var suffix = $" of {key}.";
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(VersionLine, StringComparison.Ordinal) && line.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return line[VersionLine.Length..^suffix.Length];
+            }
+        }
+        return null;
     }
 
     /// <summary>
