@@ -78,15 +78,11 @@ internal sealed partial class LakeDatabase : IDisposable
             connection.Open();
             var views = tables ?? TableNames.Columns.Concat(CurrentTables.Columns).ToDictionary();
             var computed = new List<string>();
-            var statements = new Dictionary<string, string>(StringComparer.Ordinal);
             var computedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
-            var damaged = new Dictionary<string, LakeException>(StringComparer.Ordinal);
-            var bytes = 0L;
-            foreach (var (table, columns) in views)
+            foreach (var table in views.Keys)
             {
-                var fromPartitions = CurrentTables.Sources.TryGetValue(table, out var source) && (currentFromPartitions
-                    || (views.ContainsKey(source.Daily) && LakeViews.TableFiles(lake, table).Count == 0 && LakeViews.TableFiles(lake, source.Daily).Count > 0));
-                if (fromPartitions)
+                if (CurrentTables.Sources.TryGetValue(table, out var source) && (currentFromPartitions
+                    || (views.ContainsKey(source.Daily) && LakeViews.TableFiles(lake, table).Count == 0 && LakeViews.EnumerateTableFiles(lake, source.Daily).Any())))
                 {
                     computedFrom[table] = source.Daily;
                     if (!currentFromPartitions)
@@ -94,46 +90,12 @@ internal sealed partial class LakeDatabase : IDisposable
                         computed.Add(table);
                     }
                 }
-                // A folder, a FIFO or a dangling link by a table file's name is never opened (a FIFO would block for good):
-                // the view reads the table's other files, and every query that reads the table fails, naming it.
-                var files = fromPartitions ? [] : LakeViews.TableFiles(lake, table);
-                var unusable = files.Select(file => (File: file, Reason: LocalEntry.NotARegularFile(file))).Where(file => file.Reason is not null).ToList();
-                if (unusable.Count > 0)
-                {
-                    damaged[table] = Damaged(table, unusable.Select(file => (file.File, file.Reason!)).ToList(), TablesRoot(lake), onS3);
-                }
-                // A table of both formats blocks the queries that read it, not the others: its view reads no file.
-                else if (LakeViews.MixedFormats(lake, table, files, onS3) is { } mixed)
-                {
-                    damaged[table] = mixed;
-                    unusable = files.Select(file => (File: file, Reason: (string?)null)).ToList();
-                }
-                var usable = files.Except(unusable.Select(file => file.File)).ToList();
-                bytes = AddSizes(bytes, usable);
-                using var command = connection.CreateCommand();
-                try
-                {
-                    command.CommandText = fromPartitions
-                        ? CurrentFromPartitions(table, columns)
-                        : LakeViews.CreateView(lake, table, columns, onS3, usable);
-                    command.ExecuteNonQuery();
-                }
-                catch (Exception exception) when (exception is DuckDBException or LakeException)
-                {
-                    OpenFileLimit.ThrowIfExhausted(exception.Message, $"Table '{table}' could not be read");
-                    // A view reads its files' schemas (a CSV file's header) when it is made: a damaged or foreign file fails
-                    // here, the first of a daily table's or a current-state table's one. Like a file that is no regular
-                    // file, it blocks the queries that read its table, not the others: the view reads no file.
-                    damaged.TryAdd(table, exception as LakeException ?? UnreadableFile(exception.Message, TablesRoot(lake), onS3)
-                        ?? new LakeException($"Table '{table}' cannot be read{(files.Count == 1 ? $" from {Path.GetRelativePath(lake, files[0])}" : "")}: " +
-                                             $"{exception.Message.TrimEnd('.')}. Write it again: {LakeViews.HowToRewrite(table, onS3, lake, files.Count == 1 ? files[0] : null)}", table));
-                    command.CommandText = LakeViews.CreateView(lake, table, columns, onS3, []);
-                    command.ExecuteNonQuery();
-                }
-                statements[table] = command.CommandText;
             }
-            ChooseThreads(connection, bytes);
-            return new LakeDatabase(connection, lake, onS3, views, statements, computedFrom, computed, damaged);
+            // The views themselves are made as the queries ask for their tables (MakeViews): a query of one table does
+            // not look for the files of the others, some ten thousand partitions of a three-year lake.
+            StartOnOneThread(connection);
+            return new LakeDatabase(connection, lake, onS3, views, new Dictionary<string, string>(StringComparer.Ordinal), computedFrom, computed,
+                new Dictionary<string, LakeException>(StringComparer.Ordinal));
         }
         catch
         {
@@ -171,6 +133,12 @@ internal sealed partial class LakeDatabase : IDisposable
         {
             return Execute(Answer(sql));
         }
+        catch (DuckDBException exception) when (exception.ErrorType == DuckDB.NET.Native.DuckDBErrorType.Catalog && _made.Count < _views.Count)
+        {
+            // A table DuckDB's parse did not name (in a statement other than a SELECT): asked again over every view.
+            MakeViews(_views.Keys);
+            return Read(sql, what);
+        }
         catch (DuckDBException exception)
         {
             OpenFileLimit.ThrowIfExhausted(exception.Message, $"Query '{what}' could not be run");
@@ -198,8 +166,9 @@ internal sealed partial class LakeDatabase : IDisposable
     {
         if (!_tablesRead.TryGetValue(sql, out var tables))
         {
-            tables = TablesRead.Of(_connection, sql, _views.Keys.ToList())
-                .Select(table => _computedFrom.GetValueOrDefault(table, table)).Distinct(StringComparer.Ordinal).ToList();
+            var named = TablesRead.Of(_connection, sql, _views.Keys.ToList());
+            MakeViews(named);
+            tables = named.Select(table => _computedFrom.GetValueOrDefault(table, table)).Distinct(StringComparer.Ordinal).ToList();
             _tablesRead[sql] = tables;
         }
         return tables;
@@ -208,6 +177,7 @@ internal sealed partial class LakeDatabase : IDisposable
     /// <summary>Reads the table's CSV files through, once, and keeps what is wrong with them (Parquet files carry their own checks).</summary>
     private void Check(string table)
     {
+        MakeViews([table]);
         if (!_checked.Add(table) || _computedFrom.ContainsKey(table) || _damaged.ContainsKey(table))
         {
             return;

@@ -106,7 +106,13 @@ internal static partial class LakeViews
     /// by such a name is listed, a folder or a FIFO as well as a file: what is no regular file is damaged, and named as such
     /// (<see cref="LocalEntry.NotARegularFile"/>), not left out of the table without a word.
     /// </summary>
-    public static List<string> TableFiles(string lake, string table)
+    public static List<string> TableFiles(string lake, string table) => [.. EnumerateTableFiles(lake, table).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The files <see cref="TableFiles"/> lists, unsorted and found as they are asked for: whether a table has a file, or
+    /// how many bytes its first files hold, is known without listing every partition of a long lake.
+    /// </summary>
+    public static IEnumerable<string> EnumerateTableFiles(string lake, string table)
     {
         var root = Path.Combine(lake, LakeLayout.Transformed.TrimEnd('/'), table);
         if (!Directory.Exists(root))
@@ -115,13 +121,11 @@ internal static partial class LakeViews
         }
         if (PartitionOf(table) is not { } partition)
         {
-            return Directory.EnumerateFileSystemEntries(root).Where(file => Path.GetFileNameWithoutExtension(file) == table && IsTableFile(file)).Order(StringComparer.Ordinal).ToList();
+            return Directory.EnumerateFileSystemEntries(root).Where(file => Path.GetFileNameWithoutExtension(file) == table && IsTableFile(file));
         }
         return Directory.EnumerateDirectories(root)
             .Where(folder => partition.Folder.IsMatch(Path.GetFileName(folder)) && IsCalendarValue(Path.GetFileName(folder)))
-            .SelectMany(folder => Directory.EnumerateFileSystemEntries(folder).Where(IsTableFile))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+            .SelectMany(folder => Directory.EnumerateFileSystemEntries(folder).Where(IsTableFile));
     }
 
     /// <summary>
@@ -135,9 +139,12 @@ internal static partial class LakeViews
             System.Globalization.DateTimeStyles.None, out _);
     }
 
-    /// <summary>Whether any table, published or current-state, has a file in the lake.</summary>
+    /// <summary>
+    /// Whether any table, published or current-state, has a file in the lake: the current-state tables first, a folder
+    /// each, where a daily table's first file is under one of its partitions.
+    /// </summary>
     public static bool HasTables(string lake) =>
-        TableNames.Columns.Keys.Concat(CurrentTables.Columns.Keys).Any(table => TableFiles(lake, table).Count > 0);
+        CurrentTables.Columns.Keys.Concat(TableNames.Columns.Keys).Any(table => EnumerateTableFiles(lake, table).Any());
 
     /// <summary>
     /// The statement creating one table's view, over its files or over <paramref name="files"/> only (some of them, to
