@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
@@ -76,43 +75,22 @@ public sealed partial class TablesLookedAtTests : IDisposable
     /// <summary>spotify-etl run as the process tests run it, under <c>strace -f</c>: its output, and every path a system call of it named.</summary>
     private (int ExitCode, string Output, string Errors, List<string> Paths) Traced(string[] arguments)
     {
-        var cli = SpotifyEtlProcess.StartInfo(arguments);
         var trace = _folder["trace.txt"];
-        var start = new ProcessStartInfo("strace") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cli.WorkingDirectory };
-        foreach (var argument in (string[])["-f", "-y", "-s", "4096", "-e", "trace=%file,%desc", "-o", trace, cli.FileName, .. cli.ArgumentList])
+        var (exitCode, output, errors) = StracedProcess.Run(trace, ["-s", "4096", "-e", "trace=%file,%desc"], arguments);
+        var paths = new List<string>();
+        foreach (var line in File.ReadLines(trace))
         {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException($"strace could not be started ({exception.Message}): these tests need it (apt-get install strace; make test installs it).", exception);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(File.Exists(trace), $"strace wrote no trace: {errors}");
-            var paths = new List<string>();
-            foreach (var line in File.ReadLines(trace))
+            if (NamedPath().Match(line) is { Success: true } named)
             {
-                if (NamedPath().Match(line) is { Success: true } named)
-                {
-                    paths.Add(named.Groups["path"].Value);
-                }
-                // A descriptor strace names (-y): getdents64(12</lake/transformed/songs>, ...), fstat(13</.../songs.csv>, ...).
-                foreach (Match descriptor in Descriptor().Matches(line))
-                {
-                    paths.Add(descriptor.Groups["path"].Value);
-                }
+                paths.Add(named.Groups["path"].Value);
             }
-            return (process.ExitCode, output.Result, errors, paths);
+            // A descriptor strace names (-y): getdents64(12</lake/transformed/songs>, ...), fstat(13</.../songs.csv>, ...).
+            foreach (Match descriptor in Descriptor().Matches(line))
+            {
+                paths.Add(descriptor.Groups["path"].Value);
+            }
         }
+        return (exitCode, output, errors, paths);
     }
 
     [GeneratedRegex(@"\d+<(?<path>/[^>]*)>")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SpotifyEtl.Tests.Cli;
 using SpotifyEtl.Tests.Spotify;
@@ -76,54 +75,23 @@ public sealed partial class FlushedToDiskTests : IAsyncLifetime, IDisposable
     /// <summary>spotify-etl run as the process tests run it, under <c>strace -f</c>, with its renames and flushes in the order they happened.</summary>
     private TracedRun Traced(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var cli = SpotifyEtlProcess.StartInfo(arguments);
         var trace = Path.Combine(_folder.Path, $"trace-{arguments[0]}.txt");
-        var start = new ProcessStartInfo("strace")
+        var (exitCode, _, errors) = StracedProcess.Run(trace, ["-e", "trace=fsync,fdatasync,rename,renameat,renameat2"], arguments, environment);
+        var flushed = new HashSet<string>(StringComparer.Ordinal);
+        var moves = new List<Move>();
+        foreach (var line in File.ReadLines(trace))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = cli.WorkingDirectory,
-        };
-        foreach (var argument in (string[])["-f", "-y", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o", trace, cli.FileName, .. cli.ArgumentList])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException($"strace could not be started ({exception.Message}): these tests need it (apt-get install strace; make test installs it).", exception);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            _ = output.Result;
-            Assert.True(File.Exists(trace), $"strace wrote no trace: {errors}");
-            var flushed = new HashSet<string>(StringComparer.Ordinal);
-            var moves = new List<Move>();
-            foreach (var line in File.ReadLines(trace))
+            if (Flush().Match(line) is { Success: true } flush)
             {
-                if (Flush().Match(line) is { Success: true } flush)
-                {
-                    flushed.Add(flush.Groups["path"].Value);
-                }
-                else if (Rename().Match(line) is { Success: true } rename)
-                {
-                    // Each move needs a flush of its own: the same name (state.json.new) written again is flushed again.
-                    moves.Add(new Move(rename.Groups["to"].Value, flushed.Remove(rename.Groups["from"].Value)));
-                }
+                flushed.Add(flush.Groups["path"].Value);
             }
-            return new TracedRun(process.ExitCode, errors, moves);
+            else if (Rename().Match(line) is { Success: true } rename)
+            {
+                // Each move needs a flush of its own: the same name (state.json.new) written again is flushed again.
+                moves.Add(new Move(rename.Groups["to"].Value, flushed.Remove(rename.Groups["from"].Value)));
+            }
         }
+        return new TracedRun(exitCode, errors, moves);
     }
 
     // strace -y names a descriptor's file: fsync(12</lake/state/x.json.new>) = 0, or, when another thread's call came
