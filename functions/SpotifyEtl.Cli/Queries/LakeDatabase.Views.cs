@@ -6,7 +6,7 @@ namespace SpotifyEtl.Cli.Queries;
 
 internal sealed partial class LakeDatabase
 {
-    /// <summary>The tables whose views are made, in the order they were.</summary>
+    /// <summary>The tables whose views are made.</summary>
     private readonly HashSet<string> _made = new(StringComparer.Ordinal);
 
     /// <summary>
