@@ -12,6 +12,7 @@ runs it, so that a changed option breaks a test rather than the next `make bench
 """
 import argparse
 import concurrent.futures
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -644,6 +645,18 @@ def backfill():
 PUBLISHED_AHEAD = {}
 
 
+@contextlib.contextmanager
+def publishing_ahead():
+    """One publish at a time, beside the sections; on the way out (the smoke done, stopped or failed) the publishes not
+    started yet are dropped, so that Ctrl-C does not wait for them."""
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        PUBLISHED_AHEAD.clear()
+
+
 def publishes_needed(sections):
     """The publishes the sections make, in the order they make them: (project, output folder, ReadyToRun)."""
     functions, cli = (os.path.join(ROOT, "functions", name) for name in ("SpotifyEtl.Functions", "SpotifyEtl.Cli"))
@@ -953,7 +966,7 @@ def smoke(sections):
     SIZES, SMOKE = SMOKE_SIZES, True
     passed = failed = 0
     measured = {}
-    with tempfile.TemporaryDirectory(prefix="bench-smoke-") as work, concurrent.futures.ThreadPoolExecutor(max_workers=1) as publishing:
+    with tempfile.TemporaryDirectory(prefix="bench-smoke-") as work, publishing_ahead() as publishing:
         WORK = work
         # No section of a smoke is timed: the four `dotnet publish` runs of the package, start-up and settings sections
         # (most of a smoke's time) go on one after the other beside the sections before them, each section then
@@ -996,4 +1009,8 @@ def smoke(sections):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("bench.py: interrupted (Ctrl-C); the figures of the sections measured are not written", file=sys.stderr)
+        sys.exit(130)
