@@ -38,6 +38,22 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The refresh token the file holds now when it is this app's, with the run's client secret, and another than the one
+    /// this run knows: saved there by another run since (a second lake's extraction, handed a rotated token). From then on
+    /// it is the one this run knows.
+    /// </summary>
+    public Task<string?> LatestAsync(CancellationToken cancellationToken)
+    {
+        var (_, now) = Read(path);
+        if (now is null || now.ClientSecret != current.ClientSecret || string.IsNullOrEmpty(now.RefreshToken) || now.RefreshToken == _known)
+        {
+            return Task.FromResult<string?>(null);
+        }
+        _known = now.RefreshToken;
+        return Task.FromResult<string?>(now.RefreshToken);
+    }
+
     /// <summary>Whether the file holds another app's credentials, and this app's credentials when it holds them (null when it holds none, or is not there).</summary>
     private (bool Another, SpotifyCredentials? Ours) Read(string file)
     {

@@ -35,4 +35,10 @@ public sealed record SpotifyCredentials(string ClientId, string ClientSecret, st
 public interface IRefreshTokenStore
 {
     Task SaveAsync(string refreshToken, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The refresh token the store holds now, where another run saved one there since this run read it (a second lake's
+    /// extraction sharing the credentials, handed a rotated token); null where it holds the one this run knows, or none.
+    /// </summary>
+    Task<string?> LatestAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

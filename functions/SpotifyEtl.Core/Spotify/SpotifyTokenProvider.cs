@@ -27,6 +27,7 @@ public sealed class SpotifyTokenProvider : IDisposable
     private string? _accessToken;
     private DateTimeOffset _expiresAt;
     private SpotifyReauthorizationRequiredException? _reauthorization;
+    private bool _askedWithLatest;
     private SpotifyRunStoppedException? _unavailable;
 
     internal SpotifyTokenProvider(SpotifyTransport transport, SpotifyEndpoints endpoints, SpotifyCredentials credentials,
@@ -138,6 +139,16 @@ public sealed class SpotifyTokenProvider : IDisposable
             var error = SpotifyErrors.ReadAuthError(result.Body);
             if (string.Equals(error?.Error, "invalid_grant", StringComparison.Ordinal) && _refreshToken is not null)
             {
+                // Refused, perhaps because another run sharing the credentials had Spotify rotate it and saved the new one
+                // since this run read them: asked once more with the token the store holds now.
+                if (!_askedWithLatest && _rotatedTokenStore is not null
+                    && await _rotatedTokenStore.LatestAsync(cancellationToken).ConfigureAwait(false) is { Length: > 0 } latest && latest != _refreshToken)
+                {
+                    _askedWithLatest = true;
+                    _refreshToken = latest;
+                    await RequestTokenAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
                 _reauthorization = new SpotifyReauthorizationRequiredException(error?.ErrorDescription);
                 throw _reauthorization;
             }
