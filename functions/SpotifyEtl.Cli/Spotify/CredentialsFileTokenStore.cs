@@ -10,10 +10,13 @@ namespace SpotifyEtl.Cli.Spotify;
 /// another refresh token or client secret than the run's (an <c>auth login</c> while the run went on) is left as it is too:
 /// the new values stand, and <see cref="Replaced"/> says so.
 /// </summary>
-internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials current) : IRefreshTokenStore
+internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials read) : IRefreshTokenStore
 {
-    /// <summary>The refresh token the file holds as this run knows it: the one read, then the last one this run saved.</summary>
-    private string? _known = current.RefreshToken;
+    /// <summary>
+    /// The file's credentials as this run knows them: the ones read, then the last ones this run saved or took from the file
+    /// (with their refresh token, its <c>authorized_at</c> too).
+    /// </summary>
+    private SpotifyCredentials _known = read;
 
     /// <summary>Where the rotated token was saved; null until it was.</summary>
     public string? SavedTo { get; private set; }
@@ -24,33 +27,35 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
     public Task SaveAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var (another, now) = Read(path);
-        if (now is not null && (now.RefreshToken != _known || now.ClientSecret != current.ClientSecret))
+        if (now is not null && (now.RefreshToken != _known.RefreshToken || now.ClientSecret != _known.ClientSecret))
         {
             // Written over, the new authorization would be lost for the one it replaced.
             Replaced = true;
             return Task.CompletedTask;
         }
         var target = another
-            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"credentials-{string.Concat(current.ClientId.Where(char.IsAsciiLetterOrDigit))}.json")
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"credentials-{string.Concat(_known.ClientId.Where(char.IsAsciiLetterOrDigit))}.json")
             : path;
-        CredentialsFile.Save(target, current with { RefreshToken = refreshToken });
-        (SavedTo, _known) = (target, refreshToken);
+        _known = _known with { RefreshToken = refreshToken };
+        CredentialsFile.Save(target, _known);
+        SavedTo = target;
         return Task.CompletedTask;
     }
 
     /// <summary>
     /// The refresh token the file holds now when it is this app's, with the run's client secret, and another than the one
     /// this run knows: saved there by another run since (a second lake's extraction, handed a rotated token). From then on
-    /// it is the one this run knows.
+    /// the file's credentials are the ones this run knows, so that a rotation later in the run saves the new token with the
+    /// <c>authorized_at</c> of the login it descends from, not of the token this run read.
     /// </summary>
     public Task<string?> LatestAsync(CancellationToken cancellationToken)
     {
         var (_, now) = Read(path);
-        if (now is null || now.ClientSecret != current.ClientSecret || string.IsNullOrEmpty(now.RefreshToken) || now.RefreshToken == _known)
+        if (now is null || now.ClientSecret != _known.ClientSecret || string.IsNullOrEmpty(now.RefreshToken) || now.RefreshToken == _known.RefreshToken)
         {
             return Task.FromResult<string?>(null);
         }
-        _known = now.RefreshToken;
+        _known = now;
         return Task.FromResult<string?>(now.RefreshToken);
     }
 
@@ -64,7 +69,7 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
         try
         {
             var credentials = CredentialsFile.Load(file);
-            return credentials.ClientId == current.ClientId ? (false, credentials) : (true, null);
+            return credentials.ClientId == _known.ClientId ? (false, credentials) : (true, null);
         }
         catch (Exception exception) when (exception is CliException or SpotifyConfigurationException or IOException or UnauthorizedAccessException)
         {

@@ -67,4 +67,40 @@ public sealed class SharedCredentialsTests : IAsyncLifetime
         }
         SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
     }
+
+    /// <summary>
+    /// The token taken from the file is rotated again later in the run: the file then holds the new token with the
+    /// <c>authorized_at</c> the file had (the other run's login), not the one of the token this run read, so that the
+    /// notice that the refresh token ends comes when it does.
+    /// </summary>
+    [Fact]
+    public async Task A_token_taken_from_the_file_and_rotated_again_keeps_the_time_of_its_own_login()
+    {
+        using var cli = new CliTestContext(_spotify).WithCredentials();
+        var path = cli.Context.DefaultCredentialsPath;
+        var read = CredentialsFile.Load(path).AuthorizedAt;
+        var otherLogin = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(-3), TimeSpan.Zero);
+        Assert.NotEqual(read, otherLogin);
+        const string other = "double-refresh-token-OF-THE-OTHER-LAKES-LOGIN";
+        const string rotatedAgain = "double-refresh-token-ROTATED-AGAIN";
+        var first = 0;
+        _spotify.OnTokenRequest = grant =>
+        {
+            if (grant == "refresh_token" && Interlocked.Exchange(ref first, 1) == 0)
+            {
+                _spotify.ValidRefreshTokens.Clear();
+                _spotify.ValidRefreshTokens.Add(other);
+                _spotify.RotateRefreshTokenTo = rotatedAgain;
+                CredentialsFile.Save(path, CredentialsFile.Load(path) with { RefreshToken = other, AuthorizedAt = otherLogin });
+            }
+        };
+
+        var exit = await ExtractCommand.Create(cli.Context).Parse(["--lake", Path.Combine(cli.Folder, "lake"), "--saved-tracks"]).InvokeAsync();
+
+        Assert.True(exit == 0, cli.Errors);
+        var saved = CredentialsFile.Load(path);
+        Assert.Equal(rotatedAgain, saved.RefreshToken);
+        Assert.Equal(otherLogin, saved.AuthorizedAt);
+        SpotifyExtractorTests.AssertNoSecret(cli.Output + cli.Errors);
+    }
 }
