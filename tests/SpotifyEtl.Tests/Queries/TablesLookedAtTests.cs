@@ -60,10 +60,7 @@ public sealed partial class TablesLookedAtTests : IDisposable
     /// <summary>The tables (views) the query's SQL reads, from DuckDB's parse of it, as the tool finds them.</summary>
     private static List<string> TablesOf(string sql)
     {
-        using (LakeDatabase.Open(LakeDatabaseTests.FixtureLake))
-        {
-            // Loads DuckDB's library as the tool does.
-        }
+        DuckDbNativeLibrary.Register();
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         var views = TableNames.Columns.Keys.Concat(CurrentTables.Columns.Keys).ToList();
