@@ -212,9 +212,7 @@ def reset(lake):
 @functools.cache
 def ready_to_run_cli():
     """spotify-etl published ReadyToRun (framework-dependent, for this machine's processor), once per benchmark run."""
-    folder = os.path.join(WORK, "publish", "cli-r2r")
-    publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), folder, True)
-    return os.path.join(folder, "spotify-etl")
+    return os.path.join(publish("cli-r2r"), "spotify-etl")
 
 
 def transform(lake, env=None, cli=CLI, prefix=()):
@@ -641,7 +639,7 @@ def backfill():
     say()
 
 
-# Publishes a smoke started ahead, by (project, output, ready_to_run): the section that needs one waits for it.
+# Publishes a smoke started ahead, by their names in PUBLISHES: the section that needs one waits for it.
 PUBLISHED_AHEAD = {}
 
 
@@ -657,35 +655,48 @@ def publishing_ahead():
         PUBLISHED_AHEAD.clear()
 
 
+# The publishes the benchmarks make, each named by its folder under .lake/bench/publish/: the project, and whether
+# ReadyToRun. The sections that use them, in the order they do.
+PUBLISHES = {
+    "functions": ("SpotifyEtl.Functions", False),  # package
+    "functions-r2r": ("SpotifyEtl.Functions", True),  # package
+    "cli": ("SpotifyEtl.Cli", False),  # startup
+    "cli-r2r": ("SpotifyEtl.Cli", True),  # startup, settings (ready_to_run_cli)
+}
+
+
 def publishes_needed(sections):
-    """The publishes the sections make, in the order they make them: (project, output folder, ReadyToRun)."""
-    functions, cli = (os.path.join(ROOT, "functions", name) for name in ("SpotifyEtl.Functions", "SpotifyEtl.Cli"))
+    """The names of PUBLISHES the sections make, in the order they make them."""
     needed = []
     if "package" in sections:
-        needed += [(functions, os.path.join(WORK, "publish", "functions"), False), (functions, os.path.join(WORK, "publish", "functions-r2r"), True)]
+        needed += ["functions", "functions-r2r"]
     if "startup" in sections:
-        needed += [(cli, os.path.join(WORK, "publish", "cli"), False)]
+        needed += ["cli"]
     if "startup" in sections or "settings" in sections:
-        needed += [(cli, os.path.join(WORK, "publish", "cli-r2r"), True)]
+        needed += ["cli-r2r"]
     return needed
 
 
-def publish(project, output, ready_to_run, extra=()):
-    """Publishes in build folders of its own (artifacts/bench-build/): a benchmark never rewrites the projects' bin/ and
-    obj/ that make build wrote (with symbols, analysed), which the tests read. One a smoke started ahead is waited for."""
-    ahead = PUBLISHED_AHEAD.pop((project, output, ready_to_run), None) if not extra else None
+def publish(name):
+    """The folder of one of PUBLISHES, published now, or waited for when a smoke started it ahead."""
+    ahead = PUBLISHED_AHEAD.pop(name, None)
     if ahead is not None:
         ahead.result()  # raises what the publish raised
     else:
-        publish_now(project, output, ready_to_run, extra)
+        publish_now(name)
+    return os.path.join(WORK, "publish", name)
 
 
-def publish_now(project, output, ready_to_run, extra=()):
+def publish_now(name):
+    """Publishes in build folders of its own (artifacts/bench-build/): a benchmark never rewrites the projects' bin/ and
+    obj/ that make build wrote (with symbols, analysed), which the tests read."""
+    project, ready_to_run = PUBLISHES[name]
+    output = os.path.join(WORK, "publish", name)
     shutil.rmtree(output, ignore_errors=True)
-    command = ["dotnet", "publish", project, "--configuration", "Release", "--output", output, "--nologo",
-               "-p:IsolatedBuildFolder=bench-build",
+    command = ["dotnet", "publish", os.path.join(ROOT, "functions", project), "--configuration", "Release",
+               "--output", output, "--nologo", "-p:IsolatedBuildFolder=bench-build",
                "-p:DebugType=None", "-p:DebugSymbols=false", "-p:GenerateDocumentationFile=false",
-               "-p:ContinuousIntegrationBuild=true", "-p:RunAnalyzers=false", *extra]
+               "-p:ContinuousIntegrationBuild=true", "-p:RunAnalyzers=false"]
     if ready_to_run:
         command += ["-r", HOST_RID, "--self-contained", "false", "-p:PublishReadyToRun=true"]
     run(command)
@@ -706,8 +717,7 @@ def package():
     say("| package | files | unzipped MB | zip MB | under 10 MB |")
     say("|---|---:|---:|---:|---|")
     for label, r2r in (("framework-dependent, portable", False), (f"ReadyToRun, {HOST_RID}", True)):
-        folder = os.path.join(WORK, "publish", "functions-r2r" if r2r else "functions")
-        publish(os.path.join(ROOT, "functions", "SpotifyEtl.Functions"), folder, r2r)
+        folder = publish("functions-r2r" if r2r else "functions")
         names = [os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs]
         unzipped = sum(os.path.getsize(n) for n in names)
         zipped = zip_size(folder)
@@ -734,8 +744,7 @@ def startup(runs):
     say()
     say("| publish | median s | runs (s) |")
     say("|---|---:|---|")
-    portable = os.path.join(WORK, "publish", "cli")
-    publish(os.path.join(ROOT, "functions", "SpotifyEtl.Cli"), portable, False)
+    portable = publish("cli")
     clis = {f"{CLI_KIND} (`make cli`)": CLI,
             "portable (the project's assemblies JIT-compiled)": os.path.join(portable, "spotify-etl"),
             f"ReadyToRun, {HOST_RID}": ready_to_run_cli()}
@@ -971,8 +980,8 @@ def smoke(sections):
         # No section of a smoke is timed: the four `dotnet publish` runs of the package, start-up and settings sections
         # (most of a smoke's time) go on one after the other beside the sections before them, each section then
         # waiting for its own. A benchmark that is measured publishes where it stands, on a quiet machine.
-        for project, output, ready_to_run in publishes_needed(sections):
-            PUBLISHED_AHEAD[(project, output, ready_to_run)] = publishing.submit(publish_now, project, output, ready_to_run)
+        for name in publishes_needed(sections):
+            PUBLISHED_AHEAD[name] = publishing.submit(publish_now, name)
         # The sections that wait for them last, so that the others run while they are made.
         for section in sorted(sections, key=lambda name: name in ("package", "startup", "settings")):
             print(f"-- bench smoke: {section}", flush=True)
