@@ -1,5 +1,6 @@
 # Spotify Stack: the commands a fresh machine needs.
-#   make demo   restore, build, run the whole pipeline on a local lake and write the listening report (no AWS, no Spotify)
+#   make demo   restore, build, run the whole pipeline on a local lake and write the listening report (no AWS, no Spotify);
+#               the lake is .lake/demo, or the folder LAKE names (make demo LAKE=~/my-lake)
 #   make test   restore, build (make cli too), and run every test: C#, TypeScript, the native tool alone and a smoke of
 #               every benchmark path; the tests' last line is "N passed, N failed" (make adds its own error line when one failed)
 #   make cli    spotify-etl compiled to native code (NativeAOT) into artifacts/cli/: the fastest way to run it
@@ -20,7 +21,7 @@ NPM_STAMP := infra/node_modules/.package-lock.json
 .PHONY: demo test test-packages build cli restore typecheck bench readme contract clean
 
 demo: build
-	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake $(LAKE)
+	dotnet run --project functions/SpotifyEtl.Cli -c $(CONFIGURATION) --no-build -- demo --lake '$(subst ','\'',$(LAKE))'
 
 # The tests need infra/'s npm packages (the TypeScript tests, the S3 emulator, DuckDB's library); the demo does not.
 # The steps that wait on the network overlap those that compute: the Debian packages the tests need install in the

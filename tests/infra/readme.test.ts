@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import * as yaml from "js-yaml";
+import { seeded } from "./helpers/handMadeLake";
 import { repoRoot } from "./helpers/stackHarness";
 
 const readmePath = path.join(repoRoot, "README.md");
@@ -21,6 +22,21 @@ const blocks = [...shown.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) =>
 
 const declaredKeys = (file: string): string[] =>
     Object.keys((yaml.load(fs.readFileSync(path.join(repoRoot, file), "utf8")) as { config: Record<string, unknown> }).config);
+
+test("make demo gives the demo the folder LAKE names as one word, whatever characters its name holds", () => {
+    const random = seeded(7);
+    const characters = [" ", "'", "\"", "*", "?", "&", ";", "(", ")", "|", "<", ">", "\\", "`", "~", "#", "é", "a", "b"];
+    for (let i = 0; i < 25; i++) {
+        const name = Array.from({ length: 1 + random(12) }, () => characters[random(characters.length)]).join("");
+        const lake = path.join(os.tmpdir(), `lake ${name}`);
+        const commands = execFileSync("make", ["-n", "--no-print-directory", "demo", `LAKE=${lake}`], { cwd: repoRoot, encoding: "utf8" });
+        const demo = commands.split("\n").find((line) => line.includes(" -- demo "));
+        assert.ok(demo, `make -n demo printed no demo command:\n${commands}`);
+        // The command as the shell make runs it would split it: every word after `--`, one per NUL.
+        const words = execFileSync("bash", ["-c", `printf '%s\\0' ${demo.slice(demo.indexOf(" -- ") + 4)}`], { encoding: "utf8" }).split("\0").slice(0, -1);
+        assert.deepEqual(words, ["demo", "--lake", lake], name);
+    }
+});
 
 test("every make target the README runs is a target of the Makefile", () => {
     const makefile = fs.readFileSync(path.join(repoRoot, "Makefile"), "utf8");
