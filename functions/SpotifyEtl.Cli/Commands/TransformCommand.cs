@@ -135,7 +135,8 @@ internal static partial class TransformCommand
                     // A landing stopped before its first file: what the lake lacks is that input, not a sample.
                     throw new CliException(ExitCodes.DataError, $"No raw objects found in {raw}: " + UnfinishedTransform.LandingWarning(lakeFolder.FullName, landings));
                 }
-                throw TablesInstead.ForLake(lakeFolder.FullName) is { } tables ? new CliException(ExitCodes.DataError, tables) : NoRawObjects(raw);
+                throw (TablesInstead.ForLake(lakeFolder.FullName) ?? ExportInLake.Of(lakeFolder)) is { } instead
+                    ? new CliException(ExitCodes.DataError, instead) : NoRawObjects(raw);
             }
             else if (keys.All(key => key.StartsWith(ExportRawKey.Prefix, StringComparison.Ordinal)))
             {

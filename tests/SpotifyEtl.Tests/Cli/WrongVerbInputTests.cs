@@ -57,6 +57,56 @@ public sealed class WrongVerbInputTests : IDisposable
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void A_folder_holding_a_data_export_given_to_transform_as_its_lake_names_the_import_and_that_import_reads_it(int seed)
+    {
+        var random = new Random(seed);
+        var export = _folder[$"Spotify Extended Streaming History {seed}"];
+        Directory.CreateDirectory(export);
+        var files = Enumerable.Range(0, random.Next(1, 4))
+            .Select(i => Path.Combine(export, random.Next(2) == 0 ? $"Streaming_History_Audio_202{i}_{i}.json" : $"endsong_{i}.json")).ToList();
+        files.ForEach(file => File.WriteAllText(file, History(random, random.Next(1, 40))));
+        // The folder a user takes for a lake: one of downloads holding the export's zip, the unzipped export itself, or one
+        // holding the unzipped export; with other files beside it or not.
+        var folder = _folder[$"Downloads {seed}"];
+        Directory.CreateDirectory(folder);
+        switch (seed % 3)
+        {
+            case 0:
+                ZipFile.CreateFromDirectory(export, Path.Combine(folder, "my_spotify_data.zip"), CompressionLevel.Fastest, includeBaseDirectory: true);
+                break;
+            case 1:
+                folder = export;
+                break;
+            default:
+                Directory.Move(export, Path.Combine(folder, Path.GetFileName(export)));
+                break;
+        }
+        if (random.Next(2) == 0)
+        {
+            File.WriteAllText(Path.Combine(folder, "notes.json"), "{}");
+        }
+
+        var refused = DemoCommandTests.RunCli("transform", "--lake", folder);
+
+        Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
+        Assert.DoesNotContain("spotify-etl sample", refused.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder, "raw")) || Directory.Exists(Path.Combine(folder, ".tmp")), "the refused transform wrote into the folder");
+        var told = Regex.Match(refused.Errors, "spotify-etl (import .*)$", RegexOptions.Multiline);
+        Assert.True(told.Success, refused.Errors);
+        var words = Words(told.Groups[1].Value);
+        var imported = DemoCommandTests.RunCli(words);
+        Assert.True(imported.ExitCode == 0, $"{told.Value}: exit {imported.ExitCode}: {imported.Errors}");
+        var lake = words[Array.IndexOf(words, "--lake") + 1];
+        Assert.True(Directory.Exists(Path.Combine(lake, "transformed", "listening_history")), imported.Output);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     public void The_apis_raw_responses_given_to_import_name_the_transform_and_that_transform_lands_them(int seed)
     {
         var random = new Random(seed);
