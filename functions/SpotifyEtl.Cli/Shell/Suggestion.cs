@@ -40,9 +40,9 @@ internal static class Suggestion
         var options = OptionNames(parsed.CommandResult).ToList();
         var verbs = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
         // A word the command line could not match, or one it took for an argument's value though it looks like an option
-        // ("import --lak ..." gives "--lak" as the export's path).
+        // ("import --lak ..." or "import -lake ..." gives "--lak" or "-lake" as the export's path).
         var words = parsed.UnmatchedTokens.Concat(parsed.Tokens
-            .Where(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal)).Select(t => t.Value));
+            .Where(t => t.Type == TokenType.Argument && t.Value.Length > 1 && t.Value[0] == '-').Select(t => t.Value));
         // "--" makes every word after it an argument: a verb or an option written after it is one spelled right.
         var afterDoubleDash = parsed.Tokens.SkipWhile(t => t.Type != TokenType.DoubleDash).Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var token in words.Distinct(StringComparer.Ordinal))
@@ -64,13 +64,21 @@ internal static class Suggestion
                 }
                 continue;
             }
-            var meant = For(word, word.StartsWith('-') ? options : verbs);
+            var meant = word.Length > 1 && word[0] == '-' && word[1] != '-' ? OneDash(word[1..], options) : For(word, word.StartsWith('-') ? options : verbs);
             if (meant.Count > 0)
             {
                 yield return new(token, $"'{word}' is unknown here: did you mean {string.Join(" or ", meant.Select(m => $"'{m}'"))}?", meant);
             }
         }
     }
+
+    /// <summary>
+    /// What a word written with one dash meant: "-lake" is "--lake" (or what "--lake" is close to); "-l", one letter, is every
+    /// option that begins with it, since this tool's options have no one-letter forms but help's.
+    /// </summary>
+    private static IReadOnlyList<string> OneDash(string rest, List<string> options) => rest.Length == 1
+        ? options.Where(o => o.Length > 2 && char.ToLowerInvariant(o[2]) == char.ToLowerInvariant(rest[0])).Distinct(StringComparer.Ordinal).ToList()
+        : For("--" + rest, options);
 
     /// <summary>The options a command takes, with their aliases: its own and the recursive ones of the commands above it.</summary>
     private static IEnumerable<string> OptionNames(CommandResult result)

@@ -129,6 +129,43 @@ public sealed class ParseErrorLinesTests
         Assert.True(tried > 20, $"only {tried} typos were tried");
     }
 
+    [Fact]
+    public void An_option_written_with_one_dash_or_by_its_first_letter_is_one_line_naming_it_and_is_not_reported_missing()
+    {
+        var root = CliRoot.Create();
+        var tried = 0;
+        foreach (var (path, command) in Leaves(root, []))
+        {
+            foreach (var option in NamedOptions(command))
+            {
+                // "-lake" and "-l": one dash, as other tools spell their options. A letter that is an option of its own (-h) is left out.
+                foreach (var word in new[] { option.Name[1..], option.Name[1..3] })
+                {
+                    if (command.Options.Concat(root.Options).Any(o => o.Name == word || o.Aliases.Contains(word)))
+                    {
+                        continue;
+                    }
+                    foreach (var written in option.ValueType == typeof(bool) ? new[] { new[] { word } } : [[word, Value]])
+                    {
+                        string[] arguments = [.. path, .. written];
+                        var lines = ParseErrors.Lines(root.Parse(arguments));
+                        var commandLine = string.Join(' ', arguments);
+                        AssertNoParserWording(lines, commandLine);
+                        var naming = lines.Where(line => line.Contains($"'{word}'", StringComparison.Ordinal)).ToList();
+                        Assert.True(naming.Count == 1, $"{commandLine}: {string.Join(" | ", lines)}");
+                        var line = naming[0];
+                        Assert.StartsWith($"'{word}' is unknown here: did you mean ", line, StringComparison.Ordinal);
+                        Assert.Contains($"'{option.Name}'", line, StringComparison.Ordinal);
+                        Assert.DoesNotContain(lines, other => other.Contains(Value, StringComparison.Ordinal));
+                        Assert.DoesNotContain(lines, other => other.Contains($"needs {option.Name}", StringComparison.Ordinal));
+                        tried++;
+                    }
+                }
+            }
+        }
+        Assert.True(tried > 40, $"only {tried} were tried");
+    }
+
     [Theory]
     [InlineData(4)]
     [InlineData(5)]
