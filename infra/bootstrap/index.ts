@@ -77,7 +77,11 @@ function refuseIf(problem: string | undefined): void {
 const region = aws.getRegionOutput().region;
 const accountId = aws.getCallerIdentityOutput({}).accountId;
 // aws, aws-cn or aws-us-gov: every ARN the policies name is in the account's partition, as the stack program's are.
-const partition = aws.getPartitionOutput({}).partition;
+const partitionFacts = aws.getPartitionOutput({});
+const partition = partitionFacts.partition;
+// The end of the partition's endpoint names (amazonaws.com, amazonaws.com.cn in China): the boundary knows the services
+// that use a key on a role's behalf by their endpoints.
+const dnsSuffix = partitionFacts.dnsSuffix;
 // An existing provider is checked before any role trusts it: GitHub Actions' in this account, and listing the audience
 // the workflows' tokens carry (a job's AWS login would otherwise fail, long after this program succeeded).
 const provider = existingProvider === ""
@@ -153,11 +157,12 @@ for (const stack of stacks) {
     const boundary = new aws.iam.Policy(`${stack}-boundary`, {
         name: permissionsBoundaryName(namePrefix, stack),
         description: `The most any role of the ${stack} stack may do`,
-        policy: pulumi.all([partition, accountId]).apply(([p, id]) => JSON.stringify(boundaryPolicy({ partition: p, accountId: id, namePrefix, stack }))),
+        policy: pulumi.all([partition, dnsSuffix, accountId])
+            .apply(([p, suffix, id]) => JSON.stringify(boundaryPolicy({ partition: p, dnsSuffix: suffix, accountId: id, namePrefix, stack }))),
     });
 
-    const scope = pulumi.all([partition, accountId, key.arn])
-        .apply(([p, id, keyArn]) => ({ partition: p, accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn, reviewed: reviewedStacks.includes(stack) }));
+    const scope = pulumi.all([partition, dnsSuffix, accountId, key.arn]).apply(([p, suffix, id, keyArn]) =>
+        ({ partition: p, dnsSuffix: suffix, accountId: id, namePrefix, stack, stateBucket, secretsKeyArn: keyArn, reviewed: reviewedStacks.includes(stack) }));
     const preview = new aws.iam.Role(`${stack}-preview`, {
         name: roleName(stack, "preview"),
         description: `pulumi preview of the ${stack} stack from pull requests of ${repository}: read-only`,

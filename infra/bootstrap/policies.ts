@@ -44,6 +44,11 @@ export interface PolicyDocument {
 export interface StackScope {
     /** The account's AWS partition (aws, aws-cn, aws-us-gov), as aws.getPartition answers it: the first part of every ARN. */
     readonly partition: string;
+    /**
+     * The partition's DNS suffix, as aws.getPartition answers it: the end of every service endpoint's name
+     * (`amazonaws.com` in aws and aws-us-gov, `amazonaws.com.cn` in aws-cn, `amazonaws.eu` in aws-eusc).
+     */
+    readonly dnsSuffix: string;
     readonly accountId: string;
     /** The stacks' namePrefix: a stack's physical names start with `<namePrefix>-<stack>-`. */
     readonly namePrefix: string;
@@ -205,7 +210,7 @@ export function deployPolicy(s: StackScope): PolicyDocument {
  * The most any role of the stack may do: the functions', the crawler's and Snowflake's roles, whatever inline
  * policy the deploy role puts on them. The stack's buckets, secret, queues, topics, catalog and log groups, nothing else.
  */
-export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "namePrefix" | "stack">): PolicyDocument {
+export function boundaryPolicy(s: Pick<StackScope, "partition" | "dnsSuffix" | "accountId" | "namePrefix" | "stack">): PolicyDocument {
     const r = stackArns(s);
     const glue = r.glue.filter((arn) => !arn.includes(":crawler/") && !arn.includes(":userDefinedFunction/"));
     return {
@@ -220,13 +225,15 @@ export function boundaryPolicy(s: Pick<StackScope, "partition" | "accountId" | "
             { Sid: "SpotifyCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], Resource: r.secrets },
             // The AWS managed keys of S3 (a bucketEncryption of aws:kms) and Secrets Manager, used by those services on a role's
             // behalf and never directly. Their key policies grant it to `*` of the account; whether a boundary limits a grant to
-            // `*` as it limits one to a role's ARN, AWS does not document, so the boundary allows it itself.
+            // `*` as it limits one to a role's ARN, AWS does not document, so the boundary allows it itself. kms:ViaService is
+            // the calling service's endpoint, `<service>.<region>.<the partition's DNS suffix>`: s3.cn-north-1.amazonaws.com.cn
+            // in China, s3.eusc-de-east-1.amazonaws.eu in the European Sovereign Cloud.
             {
                 Sid: "ManagedKeysThroughTheirServices",
                 Effect: "Allow",
                 Action: ["kms:Decrypt", "kms:GenerateDataKey"],
                 Resource: [r.keys],
-                Condition: { StringLike: { "kms:ViaService": ["s3.*.amazonaws.com", "secretsmanager.*.amazonaws.com"] } },
+                Condition: { StringLike: { "kms:ViaService": [`s3.*.${s.dnsSuffix}`, `secretsmanager.*.${s.dnsSuffix}`] } },
             },
             { Sid: "DeadLetters", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: r.queues },
             // Snowflake's notification integration tells of failed loads on the alarm topic.

@@ -4,13 +4,15 @@
 // boundary limits that grant to `*` (as it limits a grant to the role's ARN) AWS does not document, so the boundary
 // allows the keys' use through those two services itself: the roles write and read encrypted objects and the secret
 // through S3 and Secrets Manager either way, and use neither key directly. Proved here by simulation, with the key
-// policies AWS gives those keys, and with key policies that name each role instead.
+// policies AWS gives those keys, and with key policies that name each role instead; and in every partition the stack
+// deploys to, whose endpoints (which kms:ViaService names) end in the partition's own DNS suffix.
 import * as assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import * as aws from "@pulumi/aws";
 import { boundaryPolicy } from "../../infra/bootstrap/policies";
 import { scopeOf, stackRolePrincipals } from "./helpers/accessInvariants";
 import { decide, useResourcePolicies, type Principal } from "./helpers/iamSimulation";
-import { fakeAccountId, fakeFunctionsPackage, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
+import { fakeAccountId, fakeFunctionsPackage, partitionOf, runStack, exampleStack, type StackRun } from "./helpers/stackHarness";
 
 const region = "eu-north-1";
 const s3Key = `arn:aws:kms:${region}:${fakeAccountId}:key/aaaaaaaa-0000-0000-0000-00000000s3aa`;
@@ -40,13 +42,15 @@ const managedKeys = (arn: string): unknown =>
             : undefined;
 useResourcePolicies({ forResource: managedKeys });
 
+// One stack run per test file: the roles of the production stack, for every test below.
+let run: StackRun;
+let roles: { role: string; principal: Principal }[];
+before(async () => {
+    run = await runStack("production", { ...exampleStack("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
+    roles = stackRolePrincipals(run, boundaryPolicy(scopeOf("production")));
+});
+
 describe("the example Pulumi.production.yaml: the AWS managed keys, by IAM simulation", () => {
-    let run: StackRun;
-    let roles: { role: string; principal: Principal }[];
-    before(async () => {
-        run = await runStack("production", { ...exampleStack("production"), "spotify-stack:functionsPackagePath": fakeFunctionsPackage() }, []);
-        roles = stackRolePrincipals(run, boundaryPolicy(scopeOf("production")));
-    });
 
     test("the buckets are encrypted with the AWS managed key, and no role's own policy names KMS", () => {
         const rules = run.resources.filter((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
@@ -113,4 +117,95 @@ describe("the example Pulumi.production.yaml: the AWS managed keys, by IAM simul
             useResourcePolicies({ forResource: managedKeys });
         }
     });
+});
+
+/** Every region the AWS provider knows, by the partition aws.getPartition names for it, with the partition's DNS suffix. */
+const partitions = new Map<string, { dnsSuffix: string; regions: string[] }>();
+for (const region of Object.values(aws.Region) as string[]) {
+    const { partition, dnsSuffix } = partitionOf(region);
+    const entry = partitions.get(partition) ?? { dnsSuffix, regions: [] };
+    entry.regions.push(region);
+    partitions.set(partition, entry);
+}
+const dnsSuffixes = [...new Set([...partitions.values()].map((p) => p.dnsSuffix))];
+// The commercial partition, China, GovCloud and the European Sovereign Cloud at least, each with its DNS suffix.
+assert.deepEqual(["aws", "aws-cn", "aws-us-gov", "aws-eusc"].map((p) => partitions.get(p)?.dnsSuffix), ["amazonaws.com", "amazonaws.com.cn", "amazonaws.com", "amazonaws.eu"]);
+
+/** A production role of the stack as the bootstrap of `partition` would bound it: its ARNs, and its boundary's, in that partition. */
+function inPartition(principal: Principal, partition: string, dnsSuffix: string): Principal {
+    const moved = <T>(document: T): T => JSON.parse(JSON.stringify(document).replaceAll("\"arn:aws:", `"arn:${partition}:`)) as T;
+    return {
+        ...principal,
+        arn: principal.arn.replace(/^arn:aws:/, `arn:${partition}:`),
+        policies: moved(principal.policies),
+        boundary: boundaryPolicy({ ...scopeOf("production"), partition, dnsSuffix }),
+    };
+}
+
+/** Services that do not use the managed keys on a role's behalf: their endpoints must not pass for S3's or Secrets Manager's. */
+const otherServices = ["sqs", "lambda", "sns", "glue", "athena", "ec2"];
+
+describe("the AWS managed keys in every partition: the boundary knows S3 and Secrets Manager by the partition's own endpoints", () => {
+    for (const [partition, { dnsSuffix, regions }] of partitions) {
+        const keys = (region: string) => ({
+            s3: `arn:${partition}:kms:${region}:${fakeAccountId}:key/aaaaaaaa-0000-0000-0000-00000000s3aa`,
+            secrets: `arn:${partition}:kms:${region}:${fakeAccountId}:key/bbbbbbbb-0000-0000-0000-0000secrets0`,
+        });
+
+        test(`${partition}: each role uses the keys through S3 and Secrets Manager at ${dnsSuffix} in each of its regions, under the keys' AWS policies and under key policies a boundary limits, and through no other service or partition's endpoint`, async () => {
+            const bounded = roles.map(({ role, principal }) => ({ role, principal: inPartition(principal, partition, dnsSuffix) }));
+            const extract = bounded.filter((r) => r.role.includes("-extract-"));
+            assert.equal(extract.length, 1);
+            try {
+                for (const region of regions) {
+                    const { s3, secrets } = keys(region);
+                    // The policies AWS gives an account's managed key of a service: its use through that service's endpoint in the region.
+                    const managed = (service: string) => ({
+                        Version: "2012-10-17",
+                        Statement: [{
+                            Effect: "Allow", Principal: { AWS: "*" }, Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",
+                            Condition: { StringEquals: { "kms:CallerAccount": fakeAccountId, "kms:ViaService": `${service}.${region}.${dnsSuffix}` } },
+                        }],
+                    });
+                    useResourcePolicies({ forResource: (arn) => arn === s3 ? managed("s3") : arn === secrets ? managed("secretsmanager") : undefined });
+                    for (const { role, principal } of bounded) {
+                        for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+                            const through = { "kms:ViaService": `s3.${region}.${dnsSuffix}`, "kms:CallerAccount": fakeAccountId };
+                            assert.equal(await decide(principal, { action, resource: s3, context: through }), "Allowed", `${role} ${action} through S3 in ${region}, AWS's key policy`);
+                        }
+                    }
+                    const through = { "kms:ViaService": `secretsmanager.${region}.${dnsSuffix}`, "kms:CallerAccount": fakeAccountId };
+                    assert.equal(await decide(extract[0]!.principal, { action: "kms:Decrypt", resource: secrets, context: through }), "Allowed",
+                        `GetSecretValue's decrypt in ${region}, AWS's key policy`);
+                }
+                // Key policies granting each role by its ARN, whatever the service: a grant a permissions boundary limits, so
+                // the boundary alone tells the services and the partitions apart.
+                const naming = (role: string) => ({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { AWS: role }, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: "*" }],
+                });
+                for (const { role, principal } of bounded) {
+                    useResourcePolicies({ forResource: (arn) => arn.startsWith(`arn:${partition}:kms:`) ? naming(principal.arn) : undefined });
+                    for (const region of regions) {
+                        const { s3, secrets } = keys(region);
+                        for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) {
+                            const via = (endpoint: string, resource: string) => decide(principal, { action, resource, context: { "kms:ViaService": endpoint } });
+                            assert.equal(await via(`s3.${region}.${dnsSuffix}`, s3), "Allowed", `${role} ${action} through S3 in ${region}`);
+                            assert.equal(await via(`secretsmanager.${region}.${dnsSuffix}`, secrets), "Allowed", `${role} ${action} through Secrets Manager in ${region}`);
+                            for (const service of otherServices) {
+                                assert.equal(await via(`${service}.${region}.${dnsSuffix}`, s3), "ImplicitlyDenied", `${role} ${action} through ${service} in ${region}`);
+                            }
+                            for (const other of dnsSuffixes.filter((suffix) => suffix !== dnsSuffix)) {
+                                assert.equal(await via(`s3.${region}.${other}`, s3), "ImplicitlyDenied", `${role} ${action} through s3.${region}.${other}`);
+                                assert.equal(await via(`secretsmanager.${region}.${other}`, secrets), "ImplicitlyDenied", `${role} ${action} through secretsmanager.${region}.${other}`);
+                            }
+                            assert.equal(await decide(principal, { action, resource: s3 }), "ImplicitlyDenied", `${role} ${action} directly in ${region}`);
+                        }
+                    }
+                }
+            } finally {
+                useResourcePolicies({ forResource: managedKeys });
+            }
+        });
+    }
 });

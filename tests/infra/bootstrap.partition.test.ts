@@ -9,7 +9,7 @@ import { permissionsBoundaryArn } from "../../infra/boundary";
 import {
     boundaryPolicy, deployPolicy, deploySubject, previewPolicy, previewSubjects, secretsKeyPolicy, stateBucketPolicy, trustPolicy, type StackScope,
 } from "../../infra/bootstrap/policies";
-import { fakeAccountId, infraDir, runStack, type StackRun } from "./helpers/stackHarness";
+import { fakeAccountId, infraDir, partitionOf, runStack, type StackRun } from "./helpers/stackHarness";
 
 const partitions = ["aws", "aws-cn", "aws-us-gov"] as const;
 const regions: Record<(typeof partitions)[number], string> = { "aws": "eu-north-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
@@ -44,7 +44,7 @@ for (const partition of partitions) {
     describe(`the bootstrap's documents in the ${partition} partition`, () => {
         const region = regions[partition];
         const scope = (stack: string, namePrefix = "spotify"): StackScope => ({
-            partition, accountId: fakeAccountId, namePrefix, stack, stateBucket,
+            partition, dnsSuffix: partitionOf(region).dnsSuffix, accountId: fakeAccountId, namePrefix, stack, stateBucket,
             secretsKeyArn: `arn:${partition}:kms:${region}:${fakeAccountId}:key/0a1b2c3d-${stack}-secrets`,
         });
         const provider = `arn:${partition}:iam::${fakeAccountId}:oidc-provider/token.actions.githubusercontent.com`;

@@ -107,7 +107,7 @@ for (const stack of stacks) {
         assert.equal(one("aws:kms/alias:Alias", `${stack}-secrets`).inputs["name"], `alias/spotify-${stack}-pulumi-secrets`);
         const boundary = one("aws:iam/policy:Policy", `${stack}-boundary`);
         assert.equal(boundary.inputs["name"], `spotify-${stack}-boundary`);
-        assert.deepEqual(JSON.parse(boundary.inputs["policy"] as string), boundaryPolicy({ partition: "aws", accountId: fakeAccountId, namePrefix: "spotify", stack }));
+        assert.deepEqual(JSON.parse(boundary.inputs["policy"] as string), boundaryPolicy({ partition: "aws", dnsSuffix: "amazonaws.com", accountId: fakeAccountId, namePrefix: "spotify", stack }));
         const outputs = run.outputs["stackAccess"] as Record<string, { secretsProvider: string }>;
         assert.equal(outputs[stack]!.secretsProvider, `awskms://alias/spotify-${stack}-pulumi-secrets?region=eu-north-1`);
     });

@@ -14,7 +14,7 @@ export const stateBucket = "octo-pulumi-state";
 const keyArn = (stack: string): string => `arn:aws:kms:eu-north-1:${fakeAccountId}:key/0a1b2c3d-${stack}-secrets`;
 
 export function scopeOf(stack: string, namePrefix = "spotify"): StackScope {
-    return { partition: "aws", accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack), reviewed: stack === "production" };
+    return { partition: "aws", dnsSuffix: "amazonaws.com", accountId: fakeAccountId, namePrefix, stack, stateBucket, secretsKeyArn: keyArn(stack), reviewed: stack === "production" };
 }
 
 export const rolePrincipal = (name: string, policy: PolicyDocument): Principal =>

@@ -28,7 +28,7 @@ export function useResourcePolicies(policies: ResourcePolicies): void {
 
 /** The decision AWS would take on one request of the principal; a request the simulator cannot validate throws. */
 export async function decide(principal: Principal, request: Request): Promise<Decision> {
-    const resourceAccount = /^arn:aws:[^:]+:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? principal.accountId;
+    const resourceAccount = /^arn:aws[a-z-]*:[^:]+:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? principal.accountId;
     const resourcePolicy = resourcePolicies.forResource(request.resource);
     const response = await runSimulation({
         ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
@@ -74,7 +74,7 @@ export async function allowed(principal: Principal, requests: readonly Request[]
 
 /** The decision AWS would take on a request a principal (an ARN, an account or a service) makes of a resource, by the resource's policy alone. */
 export async function decideByResourcePolicy(principal: string, resourcePolicy: unknown, request: Request): Promise<Decision> {
-    const resourceAccount = /^arn:aws:[^:]+:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? "";
+    const resourceAccount = /^arn:aws[a-z-]*:[^:]+:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? "";
     const response = await runSimulation({
         resourcePolicy,
         identityPolicies: [],

@@ -76,11 +76,25 @@ export function fakeFunctionsPackage(): string {
     return folder;
 }
 
-/** The AWS partition of a region, as aws.getPartition answers it: China's and GovCloud's regions have their own. */
+/**
+ * The partitions other than the commercial one, by the start of their regions' names, each with its DNS suffix (the end
+ * of its endpoints' names), as aws.getPartition answers them: China, GovCloud, the European Sovereign Cloud and the
+ * isolated regions have their own.
+ */
+const otherPartitions: readonly { readonly regionStart: string; readonly partition: string; readonly dnsSuffix: string }[] = [
+    { regionStart: "cn-", partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" },
+    { regionStart: "us-gov-", partition: "aws-us-gov", dnsSuffix: "amazonaws.com" },
+    { regionStart: "eusc-", partition: "aws-eusc", dnsSuffix: "amazonaws.eu" },
+    { regionStart: "us-iso-", partition: "aws-iso", dnsSuffix: "c2s.ic.gov" },
+    { regionStart: "us-isob-", partition: "aws-iso-b", dnsSuffix: "sc2s.sgov.gov" },
+    { regionStart: "eu-isoe-", partition: "aws-iso-e", dnsSuffix: "cloud.adc-e.uk" },
+    { regionStart: "us-isof-", partition: "aws-iso-f", dnsSuffix: "csp.hci.ic.gov" },
+];
+
+/** The AWS partition of a region, as aws.getPartition answers it. */
 export function partitionOf(region: string): { partition: string; dnsSuffix: string; reverseDnsSuffix: string } {
-    return region.startsWith("cn-") ? { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn", reverseDnsSuffix: "cn.com.amazonaws" }
-        : region.startsWith("us-gov-") ? { partition: "aws-us-gov", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws" }
-            : { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsSuffix: "com.amazonaws" };
+    const { partition, dnsSuffix } = otherPartitions.find((p) => region.startsWith(p.regionStart)) ?? { partition: "aws", dnsSuffix: "amazonaws.com" };
+    return { partition, dnsSuffix, reverseDnsSuffix: dnsSuffix.split(".").reverse().join(".") };
 }
 
 function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
