@@ -77,6 +77,52 @@ export function parseSpotifySource(text: string): SpotifySource | string {
     }
 }
 
+/**
+ * The least days S3 bills an object in each storage class raw objects may move to (its minimum storage duration): an
+ * object deleted sooner, by the lifecycle's expiration too, is billed the days left. INTELLIGENT_TIERING has none (it
+ * charges a monitoring fee a month instead). Its keys are the classes the config accepts.
+ */
+export const minimumStorageDays: Readonly<Record<TransitionStorageClass, number>> = {
+    STANDARD_IA: 30,
+    INTELLIGENT_TIERING: 0,
+    GLACIER_IR: 90,
+};
+const transitionStorageClasses = Object.keys(minimumStorageDays) as TransitionStorageClass[];
+
+/** The least age at which S3 moves an object to the class: 30 days for STANDARD_IA, any day for the others. */
+const leastTransitionDays = (storageClass: TransitionStorageClass): number => (storageClass === "STANDARD_IA" ? 30 : 1);
+
+/** The least rawExpirationDays that keeps a snapshot moved after `transitionDays` the class's minimum storage duration (and at least a day). */
+const leastExpirationDays = (transitionDays: number, storageClass: TransitionStorageClass): number =>
+    transitionDays + Math.max(1, minimumStorageDays[storageClass]);
+
+/**
+ * Why the raw snapshots may not expire after `expirationDays` when they move to `storageClass` after `transitionDays`, or
+ * undefined. Their lifecycle rule moves and expires each one: S3 refuses a rule whose objects expire no later than they
+ * move, and bills a moved object for its class's minimum storage duration, so one that expires before that costs more
+ * than one never moved. The problem says which values of the three settings would do.
+ */
+function rawExpirationProblem(expirationDays: number, transitionDays: number, storageClass: TransitionStorageClass): string | undefined {
+    if (expirationDays === 0 || transitionDays === 0 || !transitionStorageClasses.includes(storageClass)) {
+        return undefined;
+    }
+    const least = leastExpirationDays(transitionDays, storageClass);
+    if (expirationDays >= least) {
+        return undefined;
+    }
+    const minimum = minimumStorageDays[storageClass];
+    const why = minimum > 0
+        ? `S3 bills an object in ${storageClass} for at least ${minimum} days, so a snapshot that expires sooner after it moves costs more than one never moved`
+        : "S3 refuses a lifecycle rule whose objects expire no later than they move";
+    const latestTransition = expirationDays - Math.max(1, minimum);
+    const transitions = latestTransition >= leastTransitionDays(storageClass) ? `at most ${latestTransition}, or 0 (never move them)` : "0 (never move them)";
+    const otherClasses = transitionStorageClasses.filter((c) => c !== storageClass && transitionDays >= leastTransitionDays(c)
+        && expirationDays >= leastExpirationDays(transitionDays, c));
+    return `must be at least ${least} with rawTransitionStorageClass ${storageClass} and rawTransitionDays ${transitionDays}, or 0 (got ${expirationDays}): `
+        + `${why}. Set rawExpirationDays to 0 (keep the snapshots) or at least ${least}, or rawTransitionDays to ${transitions}`
+        + (otherClasses.length > 0 ? `, or rawTransitionStorageClass to ${otherClasses.join(" or ")}` : "");
+}
+
 /** Reads and validates the current stack's configuration. Throws ConfigValidationError naming each bad key. */
 export function loadConfig(): StackConfig {
     keysRead.clear();
@@ -89,11 +135,14 @@ export function loadConfig(): StackConfig {
     const owner = r.string("owner", (v) => (/^[\p{L}\p{N} _.:/=+@-]{1,256}$/u.test(v) ? undefined : "must be a valid tag value (1-256 characters)"));
     const namePrefix = r.string("namePrefix", namePrefixProblem);
 
-    const rawTransitionStorageClass = r.oneOf<TransitionStorageClass>("rawTransitionStorageClass", ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"]);
+    const rawTransitionStorageClass = r.oneOf<TransitionStorageClass>("rawTransitionStorageClass", transitionStorageClasses);
     const rawTransitionDays = r.integer("rawTransitionDays", 0, 36500, (v) =>
-        v > 0 && v < 30 && rawTransitionStorageClass === "STANDARD_IA" ? "must be 0 or at least 30 for STANDARD_IA" : undefined);
-    const rawExpirationDays = r.integer("rawExpirationDays", 0, 36500, (v) =>
-        v > 0 && rawTransitionDays > 0 && v <= rawTransitionDays ? `must be greater than rawTransitionDays (${rawTransitionDays}) or 0` : undefined);
+        v > 0 && v < leastTransitionDays(rawTransitionStorageClass) ? `must be 0 or at least ${leastTransitionDays(rawTransitionStorageClass)} for ${rawTransitionStorageClass}` : undefined);
+    const rawExpirationDays = r.integer("rawExpirationDays", 0, 36500);
+    const expiresTooSoon = rawExpirationProblem(rawExpirationDays, rawTransitionDays, rawTransitionStorageClass);
+    if (expiresTooSoon !== undefined) {
+        r.fail("rawExpirationDays", expiresTooSoon);
+    }
     const storage: StorageConfig = {
         forceDestroy: r.boolean("forceDestroy"),
         protectData: r.boolean("protectData"),

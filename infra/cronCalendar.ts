@@ -1,6 +1,7 @@
 // The days an EventBridge cron expression runs on, walked over the calendar, so that the silence alarms wait for
 // the longest gap between two runs of any schedule: a weekday-only schedule waits over the weekend, and a weekly or
-// monthly one is refused instead of raising them every cycle. The expression is one cronProblem accepts.
+// monthly one is refused instead of raising them every cycle. Only the runs from the present on count: a year the
+// year field names that is over never runs again. The expression is one cronProblem accepts.
 //   day-of-month: *, values, ranges, lists, increments; L (the last day), LW (the last weekday), nW (the weekday
 //   nearest day n, within its month);
 //   day-of-week: 1-7 or SUN-SAT, the same forms; L alone (Saturday, the last day of the week), xL (the last x of the
@@ -13,11 +14,12 @@ export const weekdayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const dayMs = 86_400_000;
 
 /**
- * The years walked when the year field is `*`: 28 years hold every combination of a year's first weekday and its
- * length (2100, the first century year that is not a leap year, lies beyond them), so the longest gap over them is
- * the longest there is.
+ * The years walked after the present's when the year field is `*`: 28 years hold every combination of a year's first
+ * weekday and its length, so the longest gap over them is the longest there is.
  */
-const everyYear = { from: 2026, to: 2053 };
+const everyKindOfYear = 28;
+/** The last year AWS takes in a cron expression's year field. */
+const lastYear = 2199;
 
 /** A value of a field: a number, or a name counted from the field's least value. */
 function valueOf(text: string, min: number, names?: readonly string[]): number {
@@ -143,41 +145,76 @@ function dayTest(fields: readonly string[]): DayTest {
 export function cronRunsOn(expression: string, date: string): boolean {
     const fields = fieldsOf(expression);
     const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-    return valuesOf(fields[5].split(","), 1970, 2199).has(year) && dayTest(fields)(year, month, day);
+    return valuesOf(fields[5].split(","), 1970, lastYear).has(year) && dayTest(fields)(year, month, day);
+}
+
+/** The last year a cron expression's year field names (2199, the last AWS takes, for `*`). */
+export function lastCronYear(expression: string): number {
+    return Math.max(...valuesOf(fieldsOf(expression)[5].split(","), 1970, lastYear));
 }
 
 /**
- * The longest time in minutes between two runs of a cron expression AWS accepts, over the years its year field names
- * (2026 to 2053 for `*`, which hold every kind of year): within a day, and from a day's last run to the next day's
- * first. Undefined when it runs on fewer than two days.
+ * The days a cron expression runs on from a day on (days since 1970-01-01, UTC), in order: up to the last year its year
+ * field names, or for `*` over the 28 years after the day's (every kind of year).
  */
-export function longestCronGapMinutes(expression: string): number | undefined {
-    const fields = fieldsOf(expression);
-    const [minutes, hours, , , , year] = fields;
-    const times = cronTimesOfDay(minutes, hours);
+function* runDays(fields: readonly string[], fromDay: number): Generator<number> {
     const runs = dayTest(fields);
-    const years = year === "*" ? everyYear : { from: 1970, to: 2199 };
-    const named = valuesOf(year.split(","), 1970, 2199);
-    let previous: number | undefined;
-    let longest = times.slice(1).reduce((most, time, i) => Math.max(most, time - times[i]!), 0);
-    let days = 0;
-    for (let y = years.from; y <= years.to; y++) {
+    const named = valuesOf(fields[5]!.split(","), 1970, lastYear);
+    const fromYear = new Date(fromDay * dayMs).getUTCFullYear();
+    const toYear = fields[5] === "*" ? fromYear + everyKindOfYear : lastYear;
+    for (let y = fromYear; y <= toYear; y++) {
         if (!named.has(y)) {
             continue;
         }
         for (let m = 1; m <= 12; m++) {
             for (let d = 1; d <= daysIn(y, m); d++) {
-                if (!runs(y, m, d)) {
-                    continue;
-                }
                 const at = Date.UTC(y, m - 1, d) / dayMs;
-                if (previous !== undefined) {
-                    longest = Math.max(longest, (at - previous) * 1440 + times[0]! - times[times.length - 1]!);
+                if (at >= fromDay && runs(y, m, d)) {
+                    yield at;
                 }
-                previous = at;
-                days++;
             }
         }
+    }
+}
+
+/** The days from `now` on that a cron expression runs on, the present's day only while a run of it is still to come. */
+function* runDaysFrom(fields: readonly string[], times: readonly number[], now: Date): Generator<number> {
+    const today = Math.floor(now.getTime() / dayMs);
+    for (const at of runDays(fields, today)) {
+        if (at > today || at * dayMs + times[times.length - 1]! * 60_000 >= now.getTime()) {
+            yield at;
+        }
+    }
+}
+
+/** The first run of a cron expression AWS accepts at `now` or after it (UTC), or undefined when it never runs again. */
+export function nextCronRun(expression: string, now: Date): Date | undefined {
+    const fields = fieldsOf(expression);
+    const times = cronTimesOfDay(fields[0], fields[1]);
+    for (const at of runDaysFrom(fields, times, now)) {
+        const time = times.find((t) => at * dayMs + t * 60_000 >= now.getTime())!;
+        return new Date(at * dayMs + time * 60_000);
+    }
+    return undefined;
+}
+
+/**
+ * The longest time in minutes between two runs of a cron expression AWS accepts, over its runs from `now` on (for `*`
+ * as the year, the 28 years after the present's, which hold every kind of year): within a day, and from a day's last
+ * run to the next day's first. Undefined when it runs on fewer than two days from now on.
+ */
+export function longestCronGapMinutes(expression: string, now: Date): number | undefined {
+    const fields = fieldsOf(expression);
+    const times = cronTimesOfDay(fields[0], fields[1]);
+    let previous: number | undefined;
+    let longest = times.slice(1).reduce((most, time, i) => Math.max(most, time - times[i]!), 0);
+    let days = 0;
+    for (const at of runDaysFrom(fields, times, now)) {
+        if (previous !== undefined) {
+            longest = Math.max(longest, (at - previous) * 1440 + times[0]! - times[times.length - 1]!);
+        }
+        previous = at;
+        days++;
     }
     return days < 2 ? undefined : longest;
 }

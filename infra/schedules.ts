@@ -6,7 +6,13 @@
 //   Glue (a crawler's schedule) is stricter: no `#` in the day of the week, and no two runs of a day less than five
 //   minutes apart.
 
-import { cronTimesOfDay, longestCronGapMinutes, monthNames, weekdayNames } from "./cronCalendar";
+import { cronTimesOfDay, lastCronYear, longestCronGapMinutes, monthNames, nextCronRun, weekdayNames } from "./cronCalendar";
+
+/**
+ * The present a schedule is judged against, when its caller names none: the moment the program started, taken once so
+ * that the config's check and the alarms' windows of one run agree.
+ */
+const programStart = new Date();
 
 interface Field {
     readonly name: string;
@@ -130,43 +136,68 @@ const minutesPerUnit: Readonly<Record<string, number>> = { minute: 1, hour: 60, 
 
 /**
  * The longest time in minutes between two runs of a valid schedule expression: a rate's interval, or for a cron
- * expression the longest gap between its runs over the calendar (longestCronGapMinutes: over midnight, weekends and
- * months included). Undefined for a cron expression that runs on fewer than two days.
+ * expression the longest gap between its runs from `now` on over the calendar (longestCronGapMinutes: over midnight,
+ * weekends and months included). Undefined for a cron expression that runs on fewer than two days from now on.
  */
-export function longestGapMinutes(expression: string): number | undefined {
+export function longestGapMinutes(expression: string, now: Date = programStart): number | undefined {
     const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
-    return rate ? Number(rate[1]) * minutesPerUnit[rate[2]!]! : longestCronGapMinutes(expression);
+    return rate ? Number(rate[1]) * minutesPerUnit[rate[2]!]! : longestCronGapMinutes(expression, now);
 }
 
 /** The longest the silence alarms can wait, in hours: CloudWatch evaluates an alarm over at most seven days. */
 export const longestSilenceHours = 7 * 24;
 
 /**
- * The hours the silence alarms wait for a run: the longest gap between two runs of the expression, rounded up to whole
- * hours, plus two hours of slack for the runs' own time and the hourly periods' edges; at least 3. Infinite for a cron
- * expression that runs on fewer than two days. Not bounded: see extractScheduleProblem.
+ * The hours the silence alarms wait for a run: the longest gap between two runs of the expression from `now` on, rounded
+ * up to whole hours, plus two hours of slack for the runs' own time and the hourly periods' edges; at least 3. Infinite
+ * for a cron expression that runs on fewer than two days from now on. Not bounded: see extractScheduleProblem.
  */
-export function silenceWindowHours(expression: string): number {
-    const gap = longestGapMinutes(expression);
+export function silenceWindowHours(expression: string, now: Date = programStart): number {
+    const gap = longestGapMinutes(expression, now);
     return gap === undefined ? Number.POSITIVE_INFINITY : Math.max(Math.ceil(gap / 60) + 2, 3);
 }
 
+const silenceAlarms = "the silence alarms (no successful extraction, no recently played extraction, no transform)";
+
 /**
- * Why an expression is not one the extract run can have, or undefined: one EventBridge accepts, whose longest gap between
- * runs, rounded up to whole hours, plus the two hours of slack the silence alarms add (silenceWindowHours) is within
- * the seven days they can look back. Runs further apart would raise them every cycle.
+ * Why a cron expression EventBridge accepts never runs again from `now` on, or undefined: its year field names no year
+ * from the present's on, or no day and time of its years is still to come. EventBridge keeps such a rule, and never
+ * fires it.
  */
-export function extractScheduleProblem(expression: string): string | undefined {
-    const problem = scheduleProblem(expression);
-    if (problem !== undefined || silenceWindowHours(expression) <= longestSilenceHours) {
+function endedScheduleProblem(expression: string, now: Date): string | undefined {
+    if (!expression.startsWith("cron(") || nextCronRun(expression, now) !== undefined) {
+        return undefined;
+    }
+    const thisYear = now.getUTCFullYear();
+    const last = lastCronYear(expression);
+    // The same times in every year, when that would do.
+    const everyYear = expression.replace(/ [^ ]+\)$/, " *)");
+    const instead = everyYear !== expression && nextCronRun(everyYear, now) !== undefined && extractScheduleProblem(everyYear, now) === undefined
+        ? `write * as its year, as in ${everyYear}`
+        : "give a schedule that runs from now on and repeats, e.g. rate(1 hour)";
+    const when = last < thisYear
+        ? `names no year from ${thisYear} on (its last is ${last})`
+        : `has no run from ${now.toISOString().slice(0, 16).replace("T", " ")} UTC on`;
+    return `${when}: EventBridge never runs it again, and ${silenceAlarms} would fire for good; ${instead}`;
+}
+
+/**
+ * Why an expression is not one the extract run can have, or undefined: one EventBridge accepts, that runs again from
+ * `now` on, and whose longest gap between runs from now on, rounded up to whole hours, plus the two hours of slack the
+ * silence alarms add (silenceWindowHours) is within the seven days they can look back. Runs further apart would raise
+ * them every cycle, and a schedule that never runs again would raise them for good.
+ */
+export function extractScheduleProblem(expression: string, now: Date = programStart): string | undefined {
+    const problem = scheduleProblem(expression) ?? endedScheduleProblem(expression, now);
+    if (problem !== undefined || silenceWindowHours(expression, now) <= longestSilenceHours) {
         return problem;
     }
-    const gap = longestGapMinutes(expression);
+    const gap = longestGapMinutes(expression, now);
     if (gap === undefined) {
-        return "runs on one day at most: the silence alarms (no successful extraction, no recently played extraction, no transform) wait for the longest gap "
+        return `runs on one day at most: ${silenceAlarms} wait for the longest gap `
             + "between runs plus two hours, so they would fire from the day after; give a schedule that repeats, e.g. rate(1 hour)";
     }
-    return `runs ${Math.ceil(gap / 60)} hours apart: the silence alarms (no successful extraction, no recently played extraction, no transform) wait for the longest gap `
+    return `runs ${Math.ceil(gap / 60)} hours apart: ${silenceAlarms} wait for the longest gap `
         + `between runs plus two hours, and look back at most seven days (${longestSilenceHours} hours), so they would fire every cycle; `
         + `run at least every ${longestSilenceHours - 2} hours, e.g. rate(6 days)`;
 }

@@ -396,9 +396,25 @@ describe("the silence alarms (no successful extraction, no recently played extra
             assert.match(extractScheduleProblem(expression) ?? "", /the silence alarms .* look back at most seven days/, expression);
             await assert.rejects(alarmsFor(expression), /look back at most seven days/, expression);
         }
-        for (const expression of ["cron(0 0 1 JAN ? 2027)", "cron(0,30 9 25 DEC ? 2026)"]) {
+        // Days of a year still to come: a schedule is judged from the present on.
+        const nextYear = new Date().getUTCFullYear() + 1;
+        for (const expression of [`cron(0 0 1 JAN ? ${nextYear})`, `cron(0,30 9 25 DEC ? ${nextYear})`]) {
             assert.match(extractScheduleProblem(expression) ?? "", /runs on one day at most: .* give a schedule that repeats/, expression);
             await assert.rejects(alarmsFor(expression), /runs on one day at most/, expression);
+        }
+    });
+
+    test("a schedule with no run from now on is refused, saying EventBridge never runs it again, and one that runs from now on hourly gets the hourly windows", async () => {
+        const thisYear = new Date().getUTCFullYear();
+        for (const expression of [`cron(0 * * * ? ${thisYear - 1})`, `cron(0 * * * ? 2020-${thisYear - 1})`, `cron(0 * * * ? 1970-${thisYear - 1}/3)`,
+            `cron(0 6 * * ? ${thisYear - 6},${thisYear - 2})`, `cron(0 6 ? * MON-FRI ${thisYear - 1})`]) {
+            assert.match(extractScheduleProblem(expression) ?? "", new RegExp(`^names no year from ${thisYear} on .*: EventBridge never runs it again, .* would fire for good`), expression);
+            await assert.rejects(alarmsFor(expression), /EventBridge never runs it again/, expression);
+        }
+        for (const expression of [`cron(0 * * * ? 2020-${thisYear + 1})`, `cron(0 * * * ? ${thisYear + 1}-2199)`]) {
+            assert.equal(extractScheduleProblem(expression), undefined, expression);
+            const alarms = await alarmsFor(expression);
+            assert.equal(alarms.get("no-successful-extraction")!.evaluationPeriods, 3, expression);
         }
     });
 });

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { cronRunsOn } from "../../infra/cronCalendar";
-import { cronProblem, glueCronProblem, longestGapMinutes, scheduleProblem } from "../../infra/schedules";
+import { cronProblem, extractScheduleProblem, glueCronProblem, longestGapMinutes, scheduleProblem } from "../../infra/schedules";
 
 test("rates EventBridge accepts pass: a whole number from 1, singular for 1 and plural above", () => {
     for (const unit of ["minute", "hour", "day"]) {
@@ -206,4 +206,121 @@ test("the days of the month's last day, nearest weekday and n-th weekday fall wh
     assert.equal(longestGapMinutes("cron(0 6 ? * MON-FRI *)"), 3 * 1440);
     assert.equal(longestGapMinutes("cron(0 6 ? * MON *)"), 7 * 1440);
     assert.equal(longestGapMinutes("cron(0 0 1 JAN ? 2027)"), undefined);
+});
+
+/** The years a year field names, read part by part: a year, a range, `*`, and increments of either or of a year. */
+function namedYears(field: string): Set<number> {
+    const years = new Set<number>();
+    for (const part of field.split(",")) {
+        const [base, step] = part.split("/") as [string, string | undefined];
+        const [from, to] = base === "*" ? [1970, 2199] : base.includes("-") ? base.split("-").map(Number) as [number, number] : [Number(base), step ? 2199 : Number(base)];
+        for (let year = from; year <= to; year += Number(step ?? 1)) {
+            years.add(year);
+        }
+    }
+    return years;
+}
+
+/** A year field of one of AWS's forms whose years all lie between `from` and `to` (the increments' first years do, and some of their later ones). */
+function yearField(next: (n: number) => number, from: number, to: number): string {
+    const year = () => from + next(to - from + 1);
+    const range = () => {
+        const a = year();
+        return `${a}-${a + next(to - a + 1)}`;
+    };
+    switch (next(5)) {
+        case 0: return String(year());
+        case 1: return range();
+        case 2: return [...new Set(Array.from({ length: 2 + next(3) }, year))].join(",");
+        case 3: return `${range()}/${1 + next(4)}`;
+        default: return to === 2199 ? [`${year()}/${1 + next(4)}`, `*/${1 + next(3)}`][next(2)]! : `${year()},${range()}`;
+    }
+}
+
+test("an extract schedule whose years are all past is refused, saying EventBridge never runs it again and what to write, and one whose years reach the present or later is not (generated year fields, pinned presents)", () => {
+    const next = generator(37);
+    // The presents: the first minute of a year, a December evening, a summer noon, and generated ones (none
+    // in a year's last hour, when an hourly schedule of that year alone has one run left).
+    const presents = [Date.UTC(2027, 0, 1), Date.UTC(2026, 11, 5, 22, 30), Date.UTC(2031, 5, 15, 12)];
+    for (let i = 0; i < 9; i++) {
+        presents.push(Date.UTC(1975 + next(215), next(12), 1 + next(28), next(24), next(60)));
+    }
+    const kinds = { past: 0, spanning: 0, future: 0 };
+    for (const at of presents) {
+        const now = new Date(at);
+        const thisYear = now.getUTCFullYear();
+        for (let i = 0; i < 30; i++) {
+            const kind = (["past", "spanning", "future"] as const)[i % 3]!;
+            const field = kind === "past" ? yearField(next, 1970, thisYear - 1)
+                : kind === "spanning" ? `${1970 + next(thisYear - 1970)}-${thisYear + next(3)}${next(2) === 0 ? "" : `,${thisYear + 3 + next(2199 - thisYear - 2)}`}`
+                    : yearField(next, thisYear + 1, 2199);
+            const expression = `cron(0 * * * ? ${field})`;
+            assert.equal(cronProblem(expression), undefined, expression);
+            const years = [...namedYears(field)].sort((a, b) => a - b);
+            const ahead = years.filter((y) => y >= thisYear);
+            const problem = extractScheduleProblem(expression, now);
+            const where = `${expression} on ${now.toISOString()}: ${problem ?? "accepted"}`;
+            if (ahead.length === 0) {
+                kinds.past += 1;
+                assert.match(problem ?? "", new RegExp(`^names no year from ${thisYear} on \\(its last is ${years[years.length - 1]}\\): EventBridge never runs it again, `
+                    + "and the silence alarms .* would fire for good; write \\* as its year, as in cron\\(0 \\* \\* \\* \\? \\*\\)$"), where);
+                assert.equal(extractScheduleProblem("cron(0 * * * ? *)", now), undefined);
+            } else {
+                kinds[ahead[0] === thisYear ? "spanning" : "future"] += 1;
+                // Hourly in every year it names from the present's on: refused only for a year it skips on the way.
+                const skips = ahead.some((y, k) => k > 0 && y !== ahead[k - 1]! + 1);
+                if (skips) {
+                    assert.match(problem ?? "", /^runs \d+ hours apart: .* look back at most seven days/, where);
+                } else {
+                    assert.equal(problem, undefined, where);
+                }
+            }
+        }
+    }
+    assert.ok(kinds.past > 100 && kinds.spanning > 50 && kinds.future > 50, JSON.stringify(kinds));
+});
+
+test("an extract schedule whose last run is past is refused, whatever its year, saying from when it has no run; one with a run still to come is not (generated around pinned presents)", () => {
+    const next = generator(41);
+    const month = (m: number) => ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"][m]!;
+    for (let i = 0; i < 120; i++) {
+        const now = new Date(Date.UTC(1980 + next(210), next(12), 1 + next(28), next(24), next(60)));
+        const thisYear = now.getUTCFullYear();
+        const written = now.toISOString().slice(0, 16).replace("T", " ");
+        // One run, a minute to a year before or after the present: past, and the schedule is over.
+        const offset = [-1, 0, 1, -(1 + next(600_000)), next(600_000)][next(5)]!;
+        const run = new Date(now.getTime() + offset * 60_000);
+        const once = `cron(${run.getUTCMinutes()} ${run.getUTCHours()} ${run.getUTCDate()} ${month(run.getUTCMonth())} ? ${run.getUTCFullYear()})`;
+        const problem = extractScheduleProblem(once, now);
+        if (offset < 0) {
+            const when = run.getUTCFullYear() < thisYear ? `names no year from ${thisYear} on \\(its last is ${run.getUTCFullYear()}\\)` : `has no run from ${written} UTC on`;
+            assert.match(problem ?? "", new RegExp(`^${when}: EventBridge never runs it again, .* give a schedule that runs from now on and repeats, e.g. rate\\(1 hour\\)$`), `${once} on ${written}`);
+        } else {
+            assert.match(problem ?? "", /^runs on one day at most: /, `${once} on ${written}`);
+        }
+        // Every day of this year's months before the present's, and never a day that no month has: no run from now on.
+        if (now.getUTCMonth() > 0) {
+            const over = `cron(0 6 * JAN-${month(now.getUTCMonth() - 1)} ? ${thisYear})`;
+            assert.match(extractScheduleProblem(over, now) ?? "", new RegExp(`^has no run from ${written} UTC on: EventBridge never runs it again`), `${over} on ${written}`);
+            // The same months of every year: that would do.
+            const yearly = `cron(0 6 * JAN-${month(now.getUTCMonth() - 1)} ? *)`;
+            assert.match(extractScheduleProblem(over.replace(/ \d+\)$/, ` ${thisYear - 1 - next(5)})`), now) ?? "", /^names no year from/);
+            assert.doesNotMatch(extractScheduleProblem(yearly, now) ?? "", /never runs it again/, yearly);
+        }
+        const rest = `cron(0 6 * ${month(now.getUTCMonth())}-DEC ? ${thisYear})`;
+        assert.doesNotMatch(extractScheduleProblem(rest, now) ?? "", /never runs it again/, `${rest} on ${written}`);
+    }
+    assert.match(extractScheduleProblem("cron(0 6 30 FEB ? *)", new Date(Date.UTC(2026, 11, 5))) ?? "", /^has no run from 2026-12-05 00:00 UTC on: EventBridge never runs it again/);
+});
+
+test("on 2026-12-05, cron(0 * * * ? 2020) is refused and cron(0 * * * ? 2025-2026) runs hourly to the year's end; from 2027 on both are refused", () => {
+    const today = new Date(Date.UTC(2026, 11, 5, 22, 30));
+    assert.match(extractScheduleProblem("cron(0 * * * ? 2020)", today) ?? "", /^names no year from 2026 on \(its last is 2020\): EventBridge never runs it again, .* write \* as its year, as in cron\(0 \* \* \* \? \*\)$/);
+    assert.equal(extractScheduleProblem("cron(0 * * * ? 2025-2026)", today), undefined);
+    assert.equal(longestGapMinutes("cron(0 * * * ? 2025-2026)", today), 60);
+    const nextYear = new Date(Date.UTC(2027, 0, 1));
+    assert.match(extractScheduleProblem("cron(0 * * * ? 2025-2026)", nextYear) ?? "", /^names no year from 2027 on \(its last is 2026\)/);
+    // Past years before the present's do not count in the gap: the years from now on run hourly.
+    assert.equal(extractScheduleProblem("cron(0 * * * ? 2020,2026-2030)", today), undefined);
+    assert.equal(extractScheduleProblem("rate(1 hour)", nextYear), undefined);
 });

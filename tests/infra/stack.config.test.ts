@@ -280,6 +280,7 @@ describe("an invalid value fails naming its key", () => {
         ["spotifySources", "[]", /spotify-stack:spotifySources must name at least one source/],
         ["extractSchedule", "every day", /spotify-stack:extractSchedule must be an EventBridge schedule expression/],
         ["extractSchedule", "rate(7 days)", /spotify-stack:extractSchedule runs 168 hours apart: the silence alarms .* look back at most seven days .* run at least every 166 hours/],
+        ["extractSchedule", "cron(0 * * * ? 2020)", /spotify-stack:extractSchedule names no year from \d{4} on \(its last is 2020\): EventBridge never runs it again, .* write \* as its year, as in cron\(0 \* \* \* \? \*\) \(got "cron\(0 \* \* \* \? 2020\)"\)/],
         ["rawTransitionDays", "10", /spotify-stack:rawTransitionDays must be 0 or at least 30 for STANDARD_IA/],
         ["alarmEmail", "not-an-address", /spotify-stack:alarmEmail must be an e-mail address/],
         ["bucketEncryption", "KMS", /spotify-stack:bucketEncryption must be one of AES256, aws:kms/],
@@ -420,7 +421,90 @@ describe("an invalid value fails naming its key", () => {
 
     test("raw objects may not expire before they move to the colder class", () => {
         assert.match(problemsOf({ ...validConfig(), "spotify-stack:rawTransitionDays": "30", "spotify-stack:rawExpirationDays": "20" }),
-            /spotify-stack:rawExpirationDays must be greater than rawTransitionDays \(30\)/);
+            /spotify-stack:rawExpirationDays must be at least 60 with rawTransitionStorageClass STANDARD_IA and rawTransitionDays 30, or 0 \(got 20\)/);
+    });
+
+    test("raw snapshots may not expire before S3 stops billing their storage class's minimum stay, for every class the config accepts (generated days on both sides of the bound)", () => {
+        // S3's minimum storage duration of each class a lifecycle rule moves objects to: one deleted sooner is billed the
+        // days left. INTELLIGENT_TIERING has none, but S3 expires an object only days after it moves it.
+        const minimumDays: Readonly<Record<string, number>> = { STANDARD_IA: 30, ONEZONE_IA: 30, INTELLIGENT_TIERING: 0, GLACIER_IR: 90, GLACIER: 90, DEEP_ARCHIVE: 180 };
+        // S3 moves an object to STANDARD_IA or ONEZONE_IA once it is 30 days old at the earliest.
+        const leastTransition = (storageClass: string): number => (storageClass === "STANDARD_IA" || storageClass === "ONEZONE_IA" ? 30 : 1);
+        const lifecycle = (storageClass: string, transition: number, expiration: number): Record<string, string> => ({
+            ...validConfig(),
+            [`${projectName}:rawTransitionStorageClass`]: storageClass,
+            [`${projectName}:rawTransitionDays`]: String(transition),
+            [`${projectName}:rawExpirationDays`]: String(expiration),
+        });
+        /** The problems loading names under the lifecycle's three keys. */
+        const lifecycleProblems = (config: Record<string, string>): string[] => {
+            try {
+                load(config);
+                return [];
+            } catch (error) {
+                assert.ok(error instanceof ConfigValidationError, String(error));
+                return error.problems.filter((p) => /^spotify-stack:raw(TransitionStorageClass|TransitionDays|ExpirationDays) /.test(p));
+            }
+        };
+        const accepted = Object.keys(minimumDays).filter((c) => lifecycleProblems(lifecycle(c, 0, 0)).length === 0);
+        for (const storageClass of ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"]) {
+            assert.ok(accepted.includes(storageClass), `${storageClass} is accepted`);
+        }
+        let x = 20261205;
+        const next = (bound: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % bound;
+        let refusedCount = 0;
+        for (const storageClass of accepted) {
+            const minimum = minimumDays[storageClass]!;
+            const least = leastTransition(storageClass);
+            const transitions = [...new Set([least, least + 1, 30, 31, 60, 89, 90, 91, 180, 365, ...Array.from({ length: 8 }, () => least + next(1000))])]
+                .filter((t) => t >= least);
+            for (const transition of transitions) {
+                const bound = transition + Math.max(1, minimum);
+                const expirations = [0, 1, bound - 1, 1 + next(bound - 1), bound, bound + 1, bound + next(3000)];
+                for (const expiration of expirations) {
+                    const problems = lifecycleProblems(lifecycle(storageClass, transition, expiration));
+                    const setting = `${storageClass} after ${transition} days, expiring after ${expiration}`;
+                    if (expiration === 0 || expiration >= bound) {
+                        assert.deepEqual(problems, [], setting);
+                        continue;
+                    }
+                    refusedCount += 1;
+                    assert.equal(problems.length, 1, `${setting}: ${problems.join(" | ")}`);
+                    const problem = problems[0]!;
+                    assert.ok(problem.startsWith(`spotify-stack:rawExpirationDays must be at least ${bound} with rawTransitionStorageClass ${storageClass} `
+                        + `and rawTransitionDays ${transition}, or 0 (got ${expiration}): `), problem);
+                    if (minimum > 0) {
+                        assert.ok(problem.includes(`S3 bills an object in ${storageClass} for at least ${minimum} days`), problem);
+                    }
+                    // Every value it offers would do: no expiration, the least expiration, no transition, a later transition, another class.
+                    assert.match(problem, new RegExp(`Set rawExpirationDays to 0 \\(keep the snapshots\\) or at least ${bound}, or rawTransitionDays to `));
+                    const offers: [string, number, number][] = [[storageClass, transition, 0], [storageClass, transition, bound], [storageClass, 0, expiration]];
+                    const later = /rawTransitionDays to at most (\d+), or 0/.exec(problem);
+                    if (later !== null) {
+                        offers.push([storageClass, Number(later[1]), expiration]);
+                        assert.ok(Number(later[1]) + Math.max(1, minimum) === expiration, problem);
+                    } else {
+                        assert.ok(expiration - Math.max(1, minimum) < least, `${problem}: a later transition would do`);
+                    }
+                    const others = /rawTransitionStorageClass to ([A-Z_]+(?: or [A-Z_]+)*)$/.exec(problem)?.[1]?.split(" or ") ?? [];
+                    offers.push(...others.map((c): [string, number, number] => [c, transition, expiration]));
+                    for (const [c, t, e] of offers) {
+                        assert.deepEqual(lifecycleProblems(lifecycle(c, t, e)), [], `${problem}: offers ${c}, ${t}, ${e}`);
+                    }
+                    // And the classes it does not offer would not.
+                    for (const c of accepted.filter((c) => c !== storageClass && !others.includes(c))) {
+                        assert.notDeepEqual(lifecycleProblems(lifecycle(c, transition, expiration)), [], `${problem}: ${c} would do`);
+                    }
+                }
+            }
+        }
+        assert.ok(refusedCount > 100, `${refusedCount} refused settings`);
+    });
+
+    test("snapshots moved to GLACIER_IR after 30 days and expiring after 60 are refused, offering an expiration of 120 days or more, no move, or a class billed for fewer days", () => {
+        assert.match(problemsOf({ ...validConfig(), [`${projectName}:rawTransitionStorageClass`]: "GLACIER_IR", [`${projectName}:rawTransitionDays`]: "30",
+            [`${projectName}:rawExpirationDays`]: "60" }),
+            /spotify-stack:rawExpirationDays must be at least 120 with rawTransitionStorageClass GLACIER_IR and rawTransitionDays 30, or 0 \(got 60\): S3 bills an object in GLACIER_IR for at least 90 days.* Set rawExpirationDays to 0 \(keep the snapshots\) or at least 120, or rawTransitionDays to 0 \(never move them\), or rawTransitionStorageClass to STANDARD_IA or INTELLIGENT_TIERING/);
     });
 
     test("a missing region names aws:region", () => {

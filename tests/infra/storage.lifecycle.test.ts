@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { Storage } from "../../infra/components/storage";
-import { snapshotRelandDays } from "../../infra/config";
+import { minimumStorageDays, snapshotRelandDays } from "../../infra/config";
 import type { StorageConfig, TransitionStorageClass } from "../../infra/configTypes";
 import { contract } from "../../infra/lakeContract";
 import { historyPrefixes, type LifecycleRule, rawLifecycleProblems, snapshotPrefixes } from "./helpers/rawLifecycle";
@@ -29,7 +29,8 @@ function generatedSettings(): Pick<StorageConfig, "rawTransitionDays" | "rawTran
     for (let i = 0; i < 36; i++) {
         const rawTransitionStorageClass = classes[i % classes.length]!;
         const transition = next(3) === 0 ? 0 : (rawTransitionStorageClass === "STANDARD_IA" ? 30 : 1) + next(400);
-        const expiration = next(3) === 0 ? 0 : transition + 1 + next(1200);
+        // A moved snapshot expires once its class's minimum storage duration is over, at the earliest.
+        const expiration = next(3) === 0 ? 0 : transition + (transition === 0 ? 1 : Math.max(1, minimumStorageDays[rawTransitionStorageClass])) + next(1200);
         settings.push({ rawTransitionDays: transition, rawTransitionStorageClass, rawExpirationDays: expiration });
     }
     return settings;
