@@ -41,9 +41,11 @@ internal sealed class LoopbackCallbackListener : IDisposable
             {
                 context = await _listener.GetContextAsync().ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested)
             {
-                // Spotify's page refuses a Redirect URI the app does not list ("Invalid redirect URI") and never comes back.
+                // Spotify's page refuses a Redirect URI the app does not list ("Invalid redirect URI") and never comes back. Whatever
+                // the stopped listener throws is the timeout: stopped before it first waited (the time ran out first, on a busy
+                // machine), it refuses to wait at all.
                 throw new TimeoutException($"No answer came back from the browser in time. If Spotify's page said \"Invalid redirect URI\", add exactly {RedirectUri} " +
                     "to the app's Redirect URIs (https://developer.spotify.com/dashboard); then run `spotify-etl auth login` again.", exception);
             }
