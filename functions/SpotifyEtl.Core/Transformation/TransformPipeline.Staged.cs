@@ -49,7 +49,17 @@ public sealed partial class TransformPipeline
             foreach (var run in stale)
             {
                 var versions = RunVersions(day, run).ToList();
-                var missing = await RunManifests.MissingAsync(raw, lake, date, run, versions, cancellationToken).ConfigureAwait(false);
+                List<string> missing;
+                try
+                {
+                    missing = await RunManifests.MissingAsync(raw, lake, date, run, versions, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!named.Contains(run) && exception is not OperationCanceledException)
+                {
+                    // Its manifest refused (a run uploaded again by hand under a key the role may not use): as a page refused below.
+                    unfolded[run] = Unfolded(date, run, exception);
+                    continue;
+                }
                 // A fragment this invocation did not write: one built while the run was whole, or with nothing better to go on.
                 var keep = missing.Count > 0 && staged.Contains(LakeLayout.FragmentKey(date, run));
                 if (missing.Count > 0)
@@ -76,7 +86,7 @@ public sealed partial class TransformPipeline
                 catch (Exception exception) when (!named.Contains(run) && exception is not OperationCanceledException)
                 {
                     // Not this invocation's run: its failure fails its own event (retried, then dead-lettered), not every later one of the day.
-                    unfolded[run] = new UnfoldedRun(date, run, S3ObjectStore.RequestOf(exception) is { } request ? $"{request}: {exception.Message}" : exception.Message);
+                    unfolded[run] = Unfolded(date, run, exception);
                     continue;
                 }
                 if (!asListed)
@@ -195,4 +205,8 @@ public sealed partial class TransformPipeline
         .Where(version => LakeLayout.IsFragmentKey(prefix, version.Key)).ToList();
 
     private static IEnumerable<ObjectVersion> RunVersions(List<ObjectVersion> day, string run) => day.Where(v => RunOf(v.Key) == run);
+
+    /// <summary>A run of the day no event of this invocation named, left unread: what failed, with the request S3 refused when it was one.</summary>
+    private static UnfoldedRun Unfolded(DateOnly date, string run, Exception exception) =>
+        new(date, run, S3ObjectStore.RequestOf(exception) is { } request ? $"{request}: {exception.Message}" : exception.Message);
 }

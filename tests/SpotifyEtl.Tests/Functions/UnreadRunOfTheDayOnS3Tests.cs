@@ -13,7 +13,7 @@ namespace SpotifyEtl.Tests.Functions;
 
 /// <summary>
 /// One run of a day holding a page S3 refuses to the function (403 AccessDenied: uploaded by hand under a KMS key the role may
-/// not use). That run's own event fails, as it should (retried, then dead-lettered). It gets no fragment, so every later event of
+/// not use), or whose manifest it refuses, or both. That run's own event fails, as it should (retried, then dead-lettered). It gets no fragment, so every later event of
 /// the day meets it again: each later run is published all the same, with a warning naming the unread run and the unread count
 /// its alarm watches; a replay once the page is readable holds every run.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class UnreadRunOfTheDayOnS3Tests(FauxqsServer server)
 {
     private static readonly DateOnly Day = new(2026, 11, 20);
 
-    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 5)];
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 6)];
 
     [Theory]
     [MemberData(nameof(Seeds))]
@@ -51,7 +51,11 @@ public sealed class UnreadRunOfTheDayOnS3Tests(FauxqsServer server)
             await landing.PutTextAsync(manifests[i], TransformFunctionTests.ManifestJson(runs[i], [page]), "application/json");
             if (i == denied)
             {
-                refused[$"/{settings.RawBucket}/{page}"] = true;
+                // By the seed: the page, the manifest, or both.
+                foreach (var key in (seed % 3) switch { 0 => [page], 1 => [manifests[i]], _ => new[] { page, manifests[i] } })
+                {
+                    refused[$"/{settings.RawBucket}/{key}"] = true;
+                }
             }
         }
         var lake = new S3ObjectStore(admin, settings.TransformedBucket);
