@@ -1,9 +1,11 @@
 -- Question: Which songs have stayed longest on their playlists?
 -- Days on a playlist = distinct snapshot dates whose playlists row names a version containing the
--- song, plus, for a song there on the playlist's first extraction day, the days before it since its
--- earliest added_at in the playlist's versions (empty ones, and those before 2008, such as Spotify's
--- 1970-01-01, say nothing). on_playlist_since is the day the count starts: that added day, else
--- first_seen, the first extraction day holding the song. An unchanged playlist lands no entries, yet
+-- song, plus, for a song added before the playlist's first extraction day, the days before its first
+-- day seen since its earliest added_at in the playlist's versions (empty ones, and those before 2008,
+-- such as Spotify's 1970-01-01, say nothing): a song taken off and added again gets a new added_at, so
+-- an earlier one means it was there all along, even when the first day's version landed no entries.
+-- on_playlist_since is the day the count starts: that added day, else first_seen, the first extraction
+-- day holding the song. An unchanged playlist lands no entries, yet
 -- its version still counts the day; a song listed twice, or a version landed on several days, counts
 -- each day once. Days without an extraction after the first are not counted. Ties: playlist name (an
 -- unnamed playlist last), song name, ids. Names come from the latest rows (a playlist without one is
@@ -37,7 +39,7 @@ playlist_start AS (
 ),
 stay_start AS (
     SELECT st.playlist_id, st.song_id, st.days_extracted, st.first_seen, st.last_seen,
-           CASE WHEN st.first_seen = ps.first_extracted AND st.added_on < st.first_seen THEN st.added_on
+           CASE WHEN st.added_on < ps.first_extracted THEN st.added_on
                 ELSE st.first_seen END AS on_playlist_since
     FROM stay AS st
     JOIN playlist_start AS ps ON ps.playlist_id = st.playlist_id

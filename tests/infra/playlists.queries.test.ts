@@ -166,7 +166,8 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
         // is missed on some days after. Its first version holds songs added years before (or on 1970-01-01, as
         // Spotify dates some entries, or with no date), one sometimes listed twice; later versions remove songs
         // and add or re-add others on the day they change, a change on a missed day being first seen later. Some
-        // days also land a version no playlists row names (an earlier run of the day) that dates a song in 2010:
+        // days also land a version no playlists row names (an earlier run of the day) that dates a song in 2010; the first
+        // day's version of some (Road's always) lands no entries at all:
         // it belongs to no day. Two playlists share a name and two songs a name, so ties need the ids.
         const next = seeded(733);
         const firstDay = "2026-04-01";
@@ -177,6 +178,9 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
             .map(([id, name]) => {
                 const playlist: GeneratedPlaylist = { id: id!, name: name!, days: new Map(), versions: new Map(), landed: new Map() };
                 const start = next(4);
+                // The first day's version landing no entries (its run stopped before them, and the playlist changed before
+                // the next): the songs already there are first seen on a later day, yet were there before it.
+                const firstLost = id === "playlist_c" || next(3) === 0;
                 let entries: [string, string][] = [];
                 for (const songId of songIds.filter(() => next(3) === 0)) {
                     const kind = next(6);
@@ -206,6 +210,11 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
                             continue; // not extracted that day
                         }
                     }
+                    if (offset === start && firstLost) {
+                        playlist.versions.set(`${id}_lost`, []);
+                        playlist.days.set(date, `${id}_lost`);
+                        continue;
+                    }
                     if (changed) {
                         version += 1;
                         playlist.versions.set(`${id}_v${version}`, entries);
@@ -232,7 +241,7 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
                 const added = [...new Set(seen.map(date => playlist.days.get(date)!))]
                     .flatMap(snapshot => playlist.versions.get(snapshot)!.filter(([s, at]) => s === songId && at >= "2008").map(([, at]) => at.slice(0, 10)))
                     .sort()[0];
-                const since = seen[0] === extracted[0] && added !== undefined && added < seen[0]! ? added : seen[0]!;
+                const since = added !== undefined && added < extracted[0]! ? added : seen[0]!;
                 return [{ playlist, songId, days: seen.length + daysBetween(since, seen[0]!), since, first: seen[0]!, last: seen[seen.length - 1]! }];
             });
         });
@@ -244,5 +253,7 @@ describe("days_on_playlist: a song already on a playlist when its extraction beg
         assert.deepEqual(answer(answers, "days_on_playlist").rows,
             expected.slice(0, 25).map(e => [e.playlist.name, songs.get(e.songId)!, "", String(e.days), e.since, e.first, e.last]));
         assert.ok(expected.length > 25 && expected.filter(e => e.since < e.first).length >= 5, "the lake has more than 25 stays, several begun before");
+        assert.ok(expected.slice(0, 25).some(e => e.since < e.first && e.first > [...e.playlist.days.keys()].sort()[0]!),
+            "a stay begun before the first extraction and first seen after it is among the answers");
     });
 });
