@@ -2,9 +2,10 @@
 -- The music streams of listening_history (tracks, as skip_rate counts; not podcast episodes or
 -- audiobook chapters) whose row says whether they were skipped, by their end's weekday
 -- (0 = Monday ... 6 = Sunday, as listening_clock numbers them) and hour, UTC. A skip is a stream marked skipped, or ended with the forward or back
--- button (older exports leave skipped empty but give the reason). Rows that say neither (those from
--- the API, the account data, some export rows) carry no skip information and are left out rather than
--- counted as not skipped; streams_with_skip_info is how many streams each share is based on. The share
+-- button (older exports leave skipped empty but give the reason). Rows that say neither (some export
+-- rows) carry no skip information and are left out rather than counted as not skipped, and so are the
+-- rows of the API and the account data, which never record a skip, whatever an engine reads their empty
+-- skipped as (false, on a CSV lake read by an engine that takes an empty boolean for false); streams_with_skip_info is how many streams each share is based on. The share
 -- is a percentage with one decimal, as skip_rate's, rounded as a count of tenths so that exact halves
 -- round up on every engine. The
 -- weekday is computed from a day number (days since 1999-12-31, valid for 2000-2099) because Athena,
@@ -15,7 +16,7 @@ WITH streams AS (
            CAST(substr(ended_at, 12, 2) AS INTEGER) AS hour,
            CASE WHEN skipped = true OR reason_end IN ('fwdbtn', 'backbtn') THEN 1 ELSE 0 END AS is_skip
     FROM listening_history
-    WHERE content_type = 'track' AND (skipped IS NOT NULL OR NULLIF(reason_end, '') IS NOT NULL)
+    WHERE content_type = 'track' AND source = 'extended' AND (skipped IS NOT NULL OR NULLIF(reason_end, '') IS NOT NULL)
 ),
 by_weekday AS (
     SELECT (365 * (ended_year - 2000) + CAST(FLOOR(CAST(ended_year - 1997 AS DOUBLE) / 4) AS INTEGER) + day_of_year + 4) % 7 AS weekday_index,
