@@ -183,6 +183,16 @@ public sealed partial class ExtractFunction
         _log(JsonSerializer.Serialize(new RunLogLine(
             manifest.Outcome == ExtractionOutcome.Succeeded ? "info" : "warn", "extraction_finished", manifest.RunId, manifest.Outcome,
             manifest.StopReason, manifest.QuotaExceeded, run.ManifestKey, scheduled?.Id), FunctionJsonContext.Default.RunLogLine));
+        // Logged before a failure to save the rotated token fails the invocation: what landed did land, and the silence alarms
+        // would otherwise say no run extracted. Recently played has an alarm of its own: a source that keeps failing (a deleted playlist) holds the run's alarm
+        // raised, which would then say nothing of the one source whose plays Spotify forgets after about 50.
+        var recentlyPlayed = manifest.Sources.Any(source => source.Type == ExtractionSource.RecentlyPlayedType && source.Status is SourceStatus.Landed or SourceStatus.Unchanged);
+        if (run.Succeeded || recentlyPlayed)
+        {
+            _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow(),
+                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace)?.Trim() is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace,
+                succeeded: run.Succeeded, recentlyPlayed: recentlyPlayed));
+        }
         if (manifest.RefreshTokenSaveError is { } saveError)
         {
             _log(JsonSerializer.Serialize(new SecretEventLogLine("error", "spotify_refresh_token_not_saved", secretId,
@@ -191,15 +201,6 @@ public sealed partial class ExtractFunction
             throw new InvalidOperationException(
                 $"The rotated Spotify refresh token could not be saved to {secretId} ({saveError}). This run's data landed (manifest {run.ManifestKey}); " +
                 "fix the secret's permissions, then re-authorize with `spotify-etl auth login` if the next run reports invalid_grant.");
-        }
-        // Recently played has an alarm of its own: a source that keeps failing (a deleted playlist) holds the run's alarm
-        // raised, which would then say nothing of the one source whose plays Spotify forgets after about 50.
-        var recentlyPlayed = manifest.Sources.Any(source => source.Type == ExtractionSource.RecentlyPlayedType && source.Status is SourceStatus.Landed or SourceStatus.Unchanged);
-        if (run.Succeeded || recentlyPlayed)
-        {
-            _log(SuccessMetricLine(_getVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "spotify-extract", _timeProvider.GetUtcNow(),
-                _getVariable(StackContract.ExtractEnvironment.MetricsNamespace)?.Trim() is { Length: > 0 } metrics ? metrics : StackContract.Metrics.Namespace,
-                succeeded: run.Succeeded, recentlyPlayed: recentlyPlayed));
         }
         var output = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(
             new ExtractResult(manifest.RunId, manifest.Outcome, run.ManifestKey, manifest.Sources.Count, manifest.Sources.Count(source => source.Status == SourceStatus.Failed)),

@@ -259,6 +259,9 @@ public sealed class ExtractFunctionTests : ExtractFunctionHarness
         Assert.Contains("AccessDeniedException", error.Message, StringComparison.Ordinal);
         Assert.True(await new LocalFolderStore(Lake).ExistsAsync("manifests/20261121T060000Z.json"));
         Assert.Contains(Logged, line => line.Contains("spotify_refresh_token_not_saved", StringComparison.Ordinal));
+        // Its recently played landed: that alarm hears of it, though the invocation fails.
+        var metric = Assert.Single(Logged.Select(line => JsonDocument.Parse(line).RootElement), line => line.TryGetProperty("_aws", out _));
+        Assert.Equal(1, metric.GetProperty("RecentlyPlayedExtracted").GetInt32());
         Assert.DoesNotContain(Logged, line => line.Contains("\"SecretsManager\"", StringComparison.Ordinal));
         Assert.All(Logged, SpotifyExtractorTests.AssertNoSecret);
         Assert.DoesNotContain("double-refresh-token", error.Message, StringComparison.Ordinal);
