@@ -1,16 +1,14 @@
 -- Question: Which songs have stayed longest on their playlists?
 -- Days on a playlist = distinct snapshot dates whose playlists row names a version containing the
--- song, plus, for a song added before the playlist's first extraction day, the days before its first
--- day seen since its earliest added_at in the playlist's versions (empty ones, and those before 2008,
--- such as Spotify's 1970-01-01, say nothing): a song taken off and added again gets a new added_at, so
--- an earlier one means it was there all along, even when the first day's version landed no entries.
--- on_playlist_since is the day the count starts: that added day, else first_seen, the first extraction
--- day holding the song. An unchanged playlist lands no entries, yet
--- its version still counts the day; a song listed twice, or a version landed on several days, counts
--- each day once. Days without an extraction after the first are not counted. Ties: playlist name (an
--- unnamed playlist last), song name, ids. Names come from the latest rows (a playlist without one is
--- NULL), with the artists the song credits now (the first three, then how many more). Day numbers
--- (days since 1999-12-31, valid for 2000-2099) make the count the same in every engine.
+-- song, plus, for a song added before the playlist's first extraction day (a re-added song gets a new
+-- added_at), the days from its earliest added_at in the playlist's versions (empty, or before 2008 as
+-- Spotify's 1970-01-01: none) to its first day seen. on_playlist_since is the day the count starts:
+-- that added day, else first_seen. An unchanged playlist lands no entries, yet its version still
+-- counts the day; a song listed twice, or a version landed on several days, counts each day once.
+-- Days without an extraction after the first are not counted. Ties: playlist name (unnamed last),
+-- song name, ids. Names come from the latest rows, with the artists the song credits now (the first
+-- three, then how many more). Day numbers (days since 1999-12-31, valid for 2000-2099) make the count
+-- the same in every engine.
 WITH version_song AS (
     SELECT playlist_id, playlist_snapshot_id, song_id,
            MIN(CASE WHEN added_at >= '2008' THEN substr(added_at, 1, 10) END) AS added_on

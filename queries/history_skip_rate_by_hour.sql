@@ -1,15 +1,14 @@
 -- Question: When do I skip most, by weekday and hour of day (UTC)?
--- The music streams of listening_history (tracks, as skip_rate counts; not podcast episodes or
--- audiobook chapters) whose row says whether they were skipped, by their end's weekday
--- (0 = Monday ... 6 = Sunday, as listening_clock numbers them) and hour, UTC. A skip is a stream marked skipped, or ended with the forward or back
--- button (older exports leave skipped empty but give the reason). Rows that say neither (some export
--- rows) carry no skip information and are left out rather than counted as not skipped, and so are the
--- rows of the API and the account data, which never record a skip, whatever an engine reads their empty
--- skipped as (false, on a CSV lake read by an engine that takes an empty boolean for false); streams_with_skip_info is how many streams each share is based on. The share
--- is a percentage with one decimal, as skip_rate's, rounded as a count of tenths so that exact halves
--- round up on every engine. The
--- weekday is computed from a day number (days since 1999-12-31, valid for 2000-2099) because Athena,
--- DuckDB and Snowflake name their weekday functions differently and number the days differently.
+-- The extended history's music streams (tracks, as skip_rate counts) whose row says whether they
+-- were skipped, by their end's weekday (0 = Monday ... 6 = Sunday, as listening_clock numbers them)
+-- and hour, UTC. A skip is a stream marked skipped, or ended with the forward or back button (older
+-- exports leave skipped empty but give the reason). Rows that say neither carry no skip information
+-- and are left out rather than counted as not skipped, as are the API's and the account data's, which
+-- never record one (by source: an engine may read a CSV lake's empty skipped as false).
+-- streams_with_skip_info is how many streams each share is based on. The share is a percentage with
+-- one decimal, as skip_rate's, rounded as a count of tenths so that exact halves round up on every
+-- engine. The weekday comes from a day number (days since 1999-12-31, valid for 2000-2099): Athena,
+-- DuckDB and Snowflake name and number their weekdays differently.
 WITH streams AS (
     SELECT CAST(substr(ended_at, 1, 4) AS INTEGER) AS ended_year,
            EXTRACT(DOY FROM CAST(substr(ended_at, 1, 10) AS DATE)) AS day_of_year,

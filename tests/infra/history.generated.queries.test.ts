@@ -109,11 +109,12 @@ describe("the listening-history questions on a generated history", () => {
     // empty, and a reason_end that may name a button (older exports leave skipped empty but give the reason).
     const reasons = ["trackdone", "fwdbtn", "backbtn", "endplay", ""];
     const skips = streams.map(() => ({ skipped: [true, false, null][next(3)]!, reasonEnd: reasons[next(reasons.length)]! }));
-    const rows: Row[] = streams.map((s, i) => ({
-        ended_at: s.endedAt, started_at: iso(Date.parse(s.endedAt) - s.ms), ms_played: s.ms, content_type: s.contentType,
-        track_name: s.track, artist_name: s.artist, episode_name: s.contentType === "episode" ? "Episode" : "",
-        audiobook_title: s.contentType === "audiobook" ? "Book" : "", source: s.endedAt.endsWith(":00Z") ? "account" : "extended",
-        skipped: skips[i]!.skipped, reason_end: skips[i]!.reasonEnd,
+    // The account data records neither.
+    const rows: Row[] = streams.map(s => s.endedAt.endsWith(":00Z") ? "account" : "extended").map((source, i) => ({
+        ended_at: streams[i]!.endedAt, started_at: iso(Date.parse(streams[i]!.endedAt) - streams[i]!.ms), ms_played: streams[i]!.ms,
+        content_type: streams[i]!.contentType, track_name: streams[i]!.track, artist_name: streams[i]!.artist,
+        episode_name: streams[i]!.contentType === "episode" ? "Episode" : "", audiobook_title: streams[i]!.contentType === "audiobook" ? "Book" : "",
+        source, skipped: source === "account" ? null : skips[i]!.skipped, reason_end: source === "account" ? "" : skips[i]!.reasonEnd,
     }));
     const isPlay = (s: Stream): boolean => s.ms >= 30_000;
 
