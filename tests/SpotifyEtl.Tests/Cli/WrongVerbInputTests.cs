@@ -43,13 +43,25 @@ public sealed class WrongVerbInputTests : IDisposable
 
         var refused = DemoCommandTests.RunCli("transform", "--input", input, "--lake", lake);
 
+        Assert.Equal(lake, AssertTheImportToldReadsIt(refused));
+    }
+
+    /// <summary>
+    /// A transform refused (exit 65) with the import that reads its input, and no advice to make a sample: that import, run as
+    /// it is printed, builds the listening history. The lake it names.
+    /// </summary>
+    private static string AssertTheImportToldReadsIt((int ExitCode, string Output, string Errors) refused)
+    {
         Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
         Assert.DoesNotContain("spotify-etl sample", refused.Errors, StringComparison.Ordinal);
         var told = Regex.Match(refused.Errors, "spotify-etl (import .*)$", RegexOptions.Multiline);
         Assert.True(told.Success, refused.Errors);
-        var imported = DemoCommandTests.RunCli(Words(told.Groups[1].Value));
+        var words = Words(told.Groups[1].Value);
+        var imported = DemoCommandTests.RunCli(words);
         Assert.True(imported.ExitCode == 0, $"{told.Value}: exit {imported.ExitCode}: {imported.Errors}");
+        var lake = words[Array.IndexOf(words, "--lake") + 1];
         Assert.True(Directory.Exists(Path.Combine(lake, "transformed", "listening_history")), imported.Output);
+        return lake;
     }
 
     [Theory]
@@ -90,16 +102,8 @@ public sealed class WrongVerbInputTests : IDisposable
 
         var refused = DemoCommandTests.RunCli("transform", "--lake", folder);
 
-        Assert.True(refused.ExitCode == 65, $"exit {refused.ExitCode}: {refused.Errors}");
-        Assert.DoesNotContain("spotify-etl sample", refused.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(folder, "raw")) || Directory.Exists(Path.Combine(folder, ".tmp")), "the refused transform wrote into the folder");
-        var told = Regex.Match(refused.Errors, "spotify-etl (import .*)$", RegexOptions.Multiline);
-        Assert.True(told.Success, refused.Errors);
-        var words = Words(told.Groups[1].Value);
-        var imported = DemoCommandTests.RunCli(words);
-        Assert.True(imported.ExitCode == 0, $"{told.Value}: exit {imported.ExitCode}: {imported.Errors}");
-        var lake = words[Array.IndexOf(words, "--lake") + 1];
-        Assert.True(Directory.Exists(Path.Combine(lake, "transformed", "listening_history")), imported.Output);
+        Assert.StartsWith(folder, AssertTheImportToldReadsIt(refused), StringComparison.Ordinal);
     }
 
     [Theory]
