@@ -183,9 +183,10 @@ public sealed partial class ExtractFunction
         _log(JsonSerializer.Serialize(new RunLogLine(
             manifest.Outcome == ExtractionOutcome.Succeeded ? "info" : "warn", "extraction_finished", manifest.RunId, manifest.Outcome,
             manifest.StopReason, manifest.QuotaExceeded, run.ManifestKey, scheduled?.Id), FunctionJsonContext.Default.RunLogLine));
-        // Logged before a failure to save the rotated token fails the invocation: what landed did land, and the silence alarms
-        // would otherwise say no run extracted. Recently played has an alarm of its own: a source that keeps failing (a deleted playlist) holds the run's alarm
-        // raised, which would then say nothing of the one source whose plays Spotify forgets after about 50.
+        // Logged before a failure to save the rotated token fails the invocation: what landed did land, and the silence
+        // alarms would otherwise say no run extracted. Recently played has an alarm of its own: a source that keeps failing
+        // (a deleted playlist) holds the run's alarm raised, which would then say nothing of the one source whose plays
+        // Spotify forgets after about 50.
         var recentlyPlayed = manifest.Sources.Any(source => source.Type == ExtractionSource.RecentlyPlayedType && source.Status is SourceStatus.Landed or SourceStatus.Unchanged);
         if (run.Succeeded || recentlyPlayed)
         {
