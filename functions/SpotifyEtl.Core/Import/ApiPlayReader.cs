@@ -9,7 +9,8 @@ namespace SpotifyEtl.Import;
 /// history rows. The API does not say how long a track played: <c>ms_played</c> is the track's duration (the
 /// API lists a track once it has played at least 30 seconds), until <see cref="HistoryMerge"/> pairs the play with an
 /// account row that says. An object that cannot be read is named here with its reason, and set aside in quarantine as the
-/// transformation sets it aside: its plays are not in the table.
+/// transformation sets it aside: its plays are not in the table. One S3 refuses this function (403) is named alone: its
+/// plays join the table when a later run reads it.
 /// </summary>
 public static class ApiPlayReader
 {
@@ -153,6 +154,11 @@ public static class ApiPlayReader
                 catch (UnreadableObjectException unreadable)
                 {
                     reasons[index] = unreadable.Reason;
+                }
+                catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is { } reason)
+                {
+                    // Not set aside (a copy would be refused as well): named, its plays left out until a read is allowed.
+                    reasons[index] = reason;
                 }
             }).ConfigureAwait(false);
         if (changed == 1)

@@ -33,6 +33,10 @@ public static class LandedExportFile
         {
             return (null, Unreadable(unreadable.Reason), 0);
         }
+        catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is { } reason)
+        {
+            return (null, Unreadable(reason), 0);
+        }
         using (bytes)
         {
             return Changed(key, bytes.Span) is { } damage
