@@ -124,8 +124,8 @@ type RawLifecycleSettings = Pick<StorageConfig, "rawTransitionDays" | "rawTransi
  * and so do the uploads under `import/`; an expiring source's `quarantine/<segment>/` expires with it.
  * Every class the config allows (STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR) answers GetObject at once, so the
  * history rebuild reads a moved object as it reads a new one. A snapshot expires no sooner than its class's minimum
- * storage duration after it moves (the config refuses an earlier rawExpirationDays). A rule's id is its source's segment and kind
- * alone, whatever the config, so a change of days or class updates the same rules in place.
+ * storage duration after it moves (the config refuses an earlier rawExpirationDays: see storageClasses.ts). A rule's id
+ * is its source's segment and kind alone, whatever the config, so a change of days or class updates the same rules in place.
  */
 export function rawSourceRules(c: RawLifecycleSettings): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
     const transitions = c.rawTransitionDays > 0 ? [{ days: c.rawTransitionDays, storageClass: c.rawTransitionStorageClass }] : undefined;
