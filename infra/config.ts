@@ -11,7 +11,7 @@ import {
 import { namePrefixProblem } from "./boundary";
 import { leastTransitionDays, rawExpirationProblem, transitionStorageClasses } from "./components/storageClasses";
 import { maxSourcesBytes, playlistSourceBytes, sourcesEnvironmentBytes } from "./extractEnvironment";
-import { extractScheduleProblem, glueCronProblem } from "./schedules";
+import { crawlerScheduleProblem, extractScheduleProblem } from "./schedules";
 import { readSnowflakeConfig } from "./snowflakeConfig";
 import { isAwsRegion, stackNameProblems } from "./stackNames";
 
@@ -180,7 +180,7 @@ export function loadConfig(): StackConfig {
 
     const catalog: CatalogConfig = {
         tableFormat: r.oneOf<TableFormat>("tableFormat", ["parquet", "csv"]),
-        crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" ? undefined : glueCronProblem(v))),
+        crawlerSchedule: r.string("catalogCrawlerSchedule", (v) => (v === "" ? undefined : crawlerScheduleProblem(v))),
         athenaBytesScannedCutoffPerQuery: r.integer("athenaBytesScannedCutoffPerQuery", 10485760, Number.MAX_SAFE_INTEGER),
         firstSnapshotDate: r.string("catalogFirstSnapshotDate", (v) => firstSnapshotDateProblem(v, new Date())),
     };

@@ -159,12 +159,38 @@ export function silenceWindowHours(expression: string, now: Date = programStart)
 
 const silenceAlarms = "the silence alarms (no successful extraction, no recently played extraction, no transform)";
 
+/** What a schedule that never runs again means for what it starts, and what would do instead. */
+interface ScheduleUse {
+    /** The service that keeps the schedule and never runs it. */
+    readonly service: string;
+    /** What follows for the stack. */
+    readonly outcome: string;
+    /** What to give when the same times in every year would not do. */
+    readonly otherwise: string;
+    /** Why an expression is not one the use can have: the same times in every year are offered only when they pass it. */
+    readonly problem: (expression: string, now: Date) => string | undefined;
+}
+
+const extractUse: ScheduleUse = {
+    service: "EventBridge",
+    outcome: `${silenceAlarms} would fire for good`,
+    otherwise: "give a schedule that runs from now on and repeats, e.g. rate(1 hour)",
+    problem: extractScheduleProblem,
+};
+
+const crawlerUse: ScheduleUse = {
+    service: "Glue",
+    outcome: "the crawler would add no new day's partitions for the Glue readers that do not use projection (Glue ETL, EMR, Redshift Spectrum)",
+    otherwise: "give a schedule that runs from now on and repeats, e.g. cron(0 7 * * ? *), or \"\" to run it on demand only",
+    problem: crawlerScheduleProblem,
+};
+
 /**
- * Why a cron expression EventBridge accepts never runs again from `now` on, or undefined: its year field names no year
- * from the present's on, or no day and time of its years is still to come. EventBridge keeps such a rule, and never
- * fires it.
+ * Why a cron expression AWS accepts never runs again from `now` on, or undefined: its year field names no year from
+ * the present's on, or no day and time of its years is still to come. EventBridge and Glue keep such a schedule, and
+ * never run it.
  */
-function endedScheduleProblem(expression: string, now: Date): string | undefined {
+function endedScheduleProblem(expression: string, now: Date, use: ScheduleUse): string | undefined {
     if (!expression.startsWith("cron(") || nextCronRun(expression, now) !== undefined) {
         return undefined;
     }
@@ -172,13 +198,21 @@ function endedScheduleProblem(expression: string, now: Date): string | undefined
     const last = lastCronYear(expression);
     // The same times in every year, when that would do.
     const everyYear = expression.replace(/ [^ ]+\)$/, " *)");
-    const instead = everyYear !== expression && nextCronRun(everyYear, now) !== undefined && extractScheduleProblem(everyYear, now) === undefined
+    const instead = everyYear !== expression && nextCronRun(everyYear, now) !== undefined && use.problem(everyYear, now) === undefined
         ? `write * as its year, as in ${everyYear}`
-        : "give a schedule that runs from now on and repeats, e.g. rate(1 hour)";
+        : use.otherwise;
     const when = last < thisYear
         ? `names no year from ${thisYear} on (its last is ${last})`
         : `has no run from ${now.toISOString().slice(0, 16).replace("T", " ")} UTC on`;
-    return `${when}: EventBridge never runs it again, and ${silenceAlarms} would fire for good; ${instead}`;
+    return `${when}: ${use.service} never runs it again, and ${use.outcome}; ${instead}`;
+}
+
+/**
+ * Why an expression is not one the crawler's schedule can have, or undefined: one Glue accepts (glueCronProblem) that
+ * runs again from `now` on.
+ */
+export function crawlerScheduleProblem(expression: string, now: Date = programStart): string | undefined {
+    return glueCronProblem(expression) ?? endedScheduleProblem(expression, now, crawlerUse);
 }
 
 /**
@@ -188,7 +222,7 @@ function endedScheduleProblem(expression: string, now: Date): string | undefined
  * them every cycle, and a schedule that never runs again would raise them for good.
  */
 export function extractScheduleProblem(expression: string, now: Date = programStart): string | undefined {
-    const problem = scheduleProblem(expression) ?? endedScheduleProblem(expression, now);
+    const problem = scheduleProblem(expression) ?? endedScheduleProblem(expression, now, extractUse);
     if (problem !== undefined || silenceWindowHours(expression, now) <= longestSilenceHours) {
         return problem;
     }

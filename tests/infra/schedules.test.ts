@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 import { cronRunsOn } from "../../infra/cronCalendar";
-import { cronProblem, extractScheduleProblem, glueCronProblem, longestGapMinutes, scheduleProblem } from "../../infra/schedules";
+import { crawlerScheduleProblem, cronProblem, extractScheduleProblem, glueCronProblem, longestGapMinutes, scheduleProblem } from "../../infra/schedules";
 
 test("rates EventBridge accepts pass: a whole number from 1, singular for 1 and plural above", () => {
     for (const unit of ["minute", "hour", "day"]) {
@@ -278,6 +278,53 @@ test("an extract schedule whose years are all past is refused, saying EventBridg
         }
     }
     assert.ok(kinds.past > 100 && kinds.spanning > 50 && kinds.future > 50, JSON.stringify(kinds));
+});
+
+test("a crawler's schedule whose years are all past is refused, saying Glue never runs it again and what to write, and one whose years reach the present or later is not (generated year fields, pinned presents)", () => {
+    const next = generator(43);
+    const presents = [Date.UTC(2027, 0, 1), Date.UTC(2026, 11, 5, 22, 30), Date.UTC(2031, 5, 15, 12)];
+    for (let i = 0; i < 9; i++) {
+        presents.push(Date.UTC(1975 + next(215), next(12), 1 + next(28), next(24), next(60)));
+    }
+    const kinds = { past: 0, spanning: 0, future: 0 };
+    for (const at of presents) {
+        const now = new Date(at);
+        const thisYear = now.getUTCFullYear();
+        for (let i = 0; i < 30; i++) {
+            const kind = (["past", "spanning", "future"] as const)[i % 3]!;
+            const field = kind === "past" ? yearField(next, 1970, thisYear - 1)
+                : kind === "spanning" ? `${1970 + next(thisYear - 1970)}-${thisYear + next(3)}${next(2) === 0 ? "" : `,${thisYear + 3 + next(2199 - thisYear - 2)}`}`
+                    : yearField(next, thisYear + 1, 2199);
+            // Once a day, or every few hours: runs Glue takes, on days still to come in every year the field names from now on.
+            const [minute, hour] = [String(next(60)), [String(next(24)), `${next(6)}/${1 + next(8)}`][next(2)]!];
+            const expression = `cron(${minute} ${hour} * * ? ${field})`;
+            assert.equal(glueCronProblem(expression), undefined, expression);
+            const years = [...namedYears(field)].sort((a, b) => a - b);
+            const problem = crawlerScheduleProblem(expression, now);
+            const where = `${expression} on ${now.toISOString()}: ${problem ?? "accepted"}`;
+            if (years.every((y) => y < thisYear)) {
+                kinds.past += 1;
+                const everyYear = `cron(${minute} ${hour} * * ? *)`.replace(/[()*?/]/g, "\\$&");
+                assert.match(problem ?? "", new RegExp(`^names no year from ${thisYear} on \\(its last is ${years[years.length - 1]}\\): Glue never runs it again, `
+                    + `and the crawler would add no new day's partitions .*; write \\* as its year, as in ${everyYear}$`), where);
+            } else {
+                kinds[years.includes(thisYear) ? "spanning" : "future"] += 1;
+                assert.equal(problem, undefined, where);
+            }
+        }
+    }
+    assert.ok(kinds.past > 100 && kinds.spanning > 50 && kinds.future > 50, JSON.stringify(kinds));
+});
+
+test("a crawler's schedule Glue refuses is refused for that first, and one with no day left says what else would do", () => {
+    const today = new Date(Date.UTC(2026, 11, 5, 22, 30));
+    assert.match(crawlerScheduleProblem("cron(0/2 * * * ? 2020)", today) ?? "", /^runs 2 minutes after a run: Glue runs a crawler at most every 5 minutes$/);
+    assert.match(crawlerScheduleProblem("rate(1 day)", today) ?? "", /^must be cron\(/);
+    assert.match(crawlerScheduleProblem("cron(0 7 30 FEB ? *)", today) ?? "",
+        /^has no run from 2026-12-05 22:30 UTC on: Glue never runs it again, .*; give a schedule that runs from now on and repeats, e.g. cron\(0 7 \* \* \? \*\), or "" to run it on demand only$/);
+    assert.equal(crawlerScheduleProblem("cron(0 7 * * ? *)", today), undefined);
+    assert.equal(crawlerScheduleProblem("cron(30 6 * * ? 2025-2026)", today), undefined);
+    assert.match(crawlerScheduleProblem("cron(30 6 * * ? 2025-2026)", new Date(Date.UTC(2027, 0, 1))) ?? "", /^names no year from 2027 on \(its last is 2026\)/);
 });
 
 test("an extract schedule whose last run is past is refused, whatever its year, saying from when it has no run; one with a run still to come is not (generated around pinned presents)", () => {

@@ -295,6 +295,7 @@ describe("an invalid value fails naming its key", () => {
         ["topItemsLimit", "0", /spotify-stack:topItemsLimit must be between 1 and 1000/],
         ["savedTracksFullPassDays", "a week", /spotify-stack:savedTracksFullPassDays must be an integer/],
         ["catalogCrawlerSchedule", "rate(1 day)", /spotify-stack:catalogCrawlerSchedule must be cron/],
+        ["catalogCrawlerSchedule", "cron(30 6 * * ? 2020)", /spotify-stack:catalogCrawlerSchedule names no year from \d{4} on \(its last is 2020\): Glue never runs it again, .* write \* as its year, as in cron\(30 6 \* \* \? \*\) \(got "cron\(30 6 \* \* \? 2020\)"\)/],
         ["athenaBytesScannedCutoffPerQuery", "1000", /spotify-stack:athenaBytesScannedCutoffPerQuery must be between 10485760/],
         ["catalogFirstSnapshotDate", "21.11.2023", /spotify-stack:catalogFirstSnapshotDate must be a date written yyyy-MM-dd/],
         ["catalogFirstSnapshotDate", "2023-02-30", /spotify-stack:catalogFirstSnapshotDate must be a date written yyyy-MM-dd/],
