@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Amazon.S3;
 using SpotifyEtl.Functions.Aws;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify;
@@ -267,12 +266,6 @@ public sealed partial class ExtractFunction
     /// </summary>
     private static readonly Lazy<AWSCredentials> RoleCredentials =
         new(() => new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null), LazyThreadSafetyMode.PublicationOnly);
-
-    /// <summary>One S3 client per execution environment: warm invocations reuse its connections.</summary>
-    private static readonly Lazy<AmazonS3Client> S3 = new(() => new AmazonS3Client());
-
-    /// <summary>The one place that knows the raw store on AWS is S3.</summary>
-    private static IObjectStore CreateRawStore(string bucket) => new S3ObjectStore(S3.Value, bucket);
 
     private static async Task<ScheduledEvent?> ReadEventAsync(Stream input, CancellationToken cancellationToken)
     {

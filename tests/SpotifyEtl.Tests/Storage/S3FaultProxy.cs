@@ -9,7 +9,7 @@ namespace SpotifyEtl.Tests.Storage;
 /// A real HTTP proxy (Kestrel, on loopback) in front of the S3 emulator that breaks the bodies of objects as a network
 /// does: the response's headers and half its body, then the connection reset (<see cref="BodyFault.CutShort"/>), or
 /// then nothing more while the connection stays open (<see cref="BodyFault.Stall"/>). Every other request, and every
-/// answer but a GET's 200, passes unchanged, unless <see cref="Unavailable"/> answers it 503. Clients reach it as they reach S3: as the service URL.
+/// answer but a GET's 200, passes unchanged, unless <see cref="Unavailable"/> answers it 503 or <see cref="Unanswered"/> holds it. Clients reach it as they reach S3: as the service URL.
 /// </summary>
 internal sealed class S3FaultProxy : IAsyncDisposable
 {
@@ -27,6 +27,12 @@ internal sealed class S3FaultProxy : IAsyncDisposable
 
     /// <summary>Whether a request, given its method and path, is answered 503 SlowDown as S3 answers under load, unforwarded.</summary>
     public Func<string, string, bool> Unavailable { get; set; } = (_, _) => false;
+
+    /// <summary>Whether a request, given its method and path, is left unanswered, its connection open, until the client gives up.</summary>
+    public Func<string, string, bool> Unanswered { get; set; } = (_, _) => false;
+
+    /// <summary>The paths of the requests left unanswered, one entry per request.</summary>
+    public ConcurrentQueue<string> Held { get; } = new();
 
     /// <summary>Rewrites the XML of every ListObjectsV2 answer, as a faulty S3 might send it; none when null.</summary>
     public Func<string, string>? RewriteListing { get; set; }
@@ -50,6 +56,12 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             context.Response.ContentType = "application/xml";
             await context.Response.WriteAsync(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+            return;
+        }
+        if (Unanswered(incoming.Method, Uri.UnescapeDataString(incoming.Path.Value ?? "")))
+        {
+            Held.Enqueue(Uri.UnescapeDataString(incoming.Path.Value ?? ""));
+            await WaitForTheClientToGiveUpAsync(context);
             return;
         }
         using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(Target, incoming.Path.Value + incoming.QueryString.Value));
@@ -96,9 +108,14 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             context.Abort();
             return;
         }
+        await WaitForTheClientToGiveUpAsync(context);
+    }
+
+    private static async Task WaitForTheClientToGiveUpAsync(HttpContext context)
+    {
         try
         {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted); // until the client gives up
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
         }
         catch (OperationCanceledException)
         {
