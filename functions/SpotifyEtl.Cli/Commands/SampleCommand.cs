@@ -157,7 +157,7 @@ internal static partial class SampleCommand
             var written = already > 0 ? $", {Sizes.Of(already)} of it written there already," : "";
             throw new CliException(ExitCodes.IoError,
                 $"This sample takes about {Sizes.Of(estimate)} (up to {Sizes.Of((long)(estimate * 1.2))}){written} and {existing} has {Sizes.Of(free)} free: " +
-                $"free {Sizes.Of(needed - free)} more there, choose fewer --days or --items, or another {option}.");
+                $"free {Sizes.AtLeast(needed - free)} more there, choose fewer --days or --items, or another {option}.");
         }
     }
 

@@ -5,15 +5,40 @@ internal static class Sizes
 {
     public static string Of(long bytes)
     {
-        string[] units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+        var (value, unit) = Scaled(bytes);
+        return unit == 0 ? Bytes(bytes) : $"{value:0.#} {Units[unit]}";
+    }
+
+    /// <summary>
+    /// A byte count rounded up to the tenth shown: the space to free for something to fit, which the nearest figure could
+    /// leave short (2.04 GiB shown as 2 GiB).
+    /// </summary>
+    public static string AtLeast(long bytes)
+    {
+        var (value, unit) = Scaled(bytes);
+        var tenths = Math.Ceiling(value * 10) / 10;
+        if (unit > 0 && tenths >= 1024 && unit < Units.Length - 1)
+        {
+            (tenths, unit) = (Math.Ceiling(value / 1024 * 10) / 10, unit + 1);
+        }
+        return unit == 0 ? Bytes(bytes) : $"{tenths:0.#} {Units[unit]}";
+    }
+
+    private static readonly string[] Units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+
+    private static string Bytes(long bytes) => $"{bytes:N0} {(bytes == 1 ? "byte" : "bytes")}";
+
+    /// <summary>The count in the largest unit it reaches a whole one of, and that unit's index in <see cref="Units"/>.</summary>
+    private static (double Value, int Unit) Scaled(long bytes)
+    {
         double value = bytes;
         var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
+        while (value >= 1024 && unit < Units.Length - 1)
         {
             value /= 1024;
             unit++;
         }
-        return unit == 0 ? $"{bytes:N0} {(bytes == 1 ? "byte" : "bytes")}" : $"{value:0.#} {units[unit]}";
+        return (value, unit);
     }
 
     /// <summary>
