@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -9,7 +10,7 @@ namespace SpotifyEtl.Import;
 /// history rows. The API does not say how long a track played: <c>ms_played</c> is the track's duration (the
 /// API lists a track once it has played at least 30 seconds), until <see cref="HistoryMerge"/> pairs the play with an
 /// account row that says. An object that cannot be read is named here with its reason, and set aside in quarantine as the
-/// transformation sets it aside: its plays are not in the table. One S3 refuses this function (403) is named alone: its
+/// transformation sets it aside: its plays are not in the table. One S3 denies this function (403) is named alone: its
 /// plays join the table when a later run reads it.
 /// </summary>
 public static class ApiPlayReader
@@ -25,6 +26,9 @@ public static class ApiPlayReader
     {
         /// <summary>Unreadable pages already set aside in quarantine by an earlier run: counted, and no longer a reason to look.</summary>
         public IReadOnlyList<DamagedLandedFile> SetAsideBefore { get; init; } = [];
+
+        /// <summary>The pages of <see cref="Unreadable"/> S3 denied this function (<see cref="S3ObjectStore.RefusedReason"/>): read again by a later run.</summary>
+        public IReadOnlyList<DamagedLandedFile> Refused { get; init; } = [];
 
         public int UnreadableObjects => Unreadable.Count;
     }
@@ -122,6 +126,7 @@ public static class ApiPlayReader
         var read = new List<ListeningRow>?[pages.Count];
         var reasons = new string?[pages.Count];
         var before = new bool[pages.Count];
+        var refusals = new Exception?[pages.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, pages.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ReadsInFlight, CancellationToken = cancellationToken }, async (index, token) =>
             {
@@ -158,12 +163,18 @@ public static class ApiPlayReader
                 catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is { } reason)
                 {
                     // Not set aside (a copy would be refused as well): named, its plays left out until a read is allowed.
-                    reasons[index] = reason;
+                    (reasons[index], refusals[index]) = (reason, refused);
                 }
             }).ConfigureAwait(false);
         if (changed == 1)
         {
             return null;
+        }
+        // Every page denied is no page put back by hand under another key, but the role or a key policy denying them all: a
+        // history built without any of them would drop every play, so the read fails, as it did before any page was denied.
+        if (pages.Count > 0 && Array.TrueForAll(refusals, refusal => refusal is not null))
+        {
+            ExceptionDispatchInfo.Throw(refusals[0]!);
         }
 
         var rows = new List<ListeningRow>();
@@ -185,6 +196,7 @@ public static class ApiPlayReader
         return new ApiPlays(rows, pages.Count, [.. noObjects, .. unread.Where(index => !before[index]).Select(Named)], byDay, listed)
         {
             SetAsideBefore = [.. unread.Where(index => before[index]).Select(Named)],
+            Refused = [.. unread.Where(index => refusals[index] is not null).Select(Named)],
         };
     }
 

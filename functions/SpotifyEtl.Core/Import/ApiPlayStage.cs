@@ -100,6 +100,12 @@ public static class ApiPlayStage
         {
             var (_, day) = Parse(listed.Key)!.Value;
             var read = await ApiPlayReader.ReadDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
+            if (read.Refused is [var denied, ..])
+            {
+                // Staged again without it, the day would drop its plays with nobody told: the rebuild fails, and is retried.
+                throw new IOException($"{denied.RawKey}: the staged plays of {day:yyyy-MM-dd} were damaged and are staged again from the day's pages, " +
+                                      $"and this page cannot be read ({denied.Reason}).");
+            }
             await WriteDaysAsync(lake, new Dictionary<DateOnly, List<ListeningRow>> { [day] = read.ByDay.GetValueOrDefault(day) ?? [] }, cancellationToken)
                 .ConfigureAwait(false);
             return null;

@@ -18,7 +18,8 @@ public static class HistoryPlaysFollower
     /// builds it, when a landed file was built into it by no import (an import stopped before its table, files landed by
     /// <c>transform --input</c> or copied in) or the table has no month at all, since the months the days' plays reach would
     /// otherwise be the only ones ever written; else those months. Adds the rows per partition written to
-    /// <paramref name="partitions"/>. Returns the landed export files it could not read (by raw key, with why and what to do).
+    /// <paramref name="partitions"/>. Returns the landed export files and the recently-played pages it could not read (by raw
+    /// key, with why and what to do).
     /// </summary>
     /// <param name="exportFilesGiven">The batch named landed export files (a lake given whole to <c>transform --input</c>):
     /// with no day, the table is still built. A batch of neither (an invocation for an import alone) leaves it to the import.</param>
@@ -53,13 +54,14 @@ public static class HistoryPlaysFollower
         // after that write, so a stale file written over a newer one is always followed by its writer's own repair.
         var staged = new SortedSet<long>();
         var listed = new Dictionary<DateOnly, IReadOnlyList<ObjectVersion>>();
+        var refused = new Dictionary<DateOnly, IReadOnlyList<DamagedLandedFile>>();
         for (var round = 1; ; round++)
         {
             var plays = new SortedDictionary<DateOnly, List<ListeningRow>>();
             foreach (var day in chosen)
             {
                 var read = await ApiPlayReader.ReadDayAsync(raw, day, cancellationToken).ConfigureAwait(false);
-                listed[day] = read.Listed;
+                (listed[day], refused[day]) = (read.Listed, read.Refused);
                 plays[day] = read.ByDay.GetValueOrDefault(day) ?? [];
             }
             staged.UnionWith(await ApiPlayStage.WriteDaysAsync(lake, plays, cancellationToken).ConfigureAwait(false));
@@ -89,7 +91,10 @@ public static class HistoryPlaysFollower
         {
             partitions[partition] = rows;
         }
-        return damaged.ToDictionary(d => d.Key, d => LandedExportFile.Reported(d.Value), StringComparer.Ordinal);
+        // A page S3 denied: named as the landed files are, so that the invocation's unread count (and its alarm) says it.
+        return damaged.Select(d => (d.Key, Reason: LandedExportFile.Reported(d.Value)))
+            .Concat(refused.Values.SelectMany(pages => pages).Select(page => (Key: page.RawKey, Reason: $"its plays are left out of listening_history: {page.Reason}")))
+            .ToDictionary(d => d.Key, d => d.Reason, StringComparer.Ordinal);
     }
 
     /// <summary>

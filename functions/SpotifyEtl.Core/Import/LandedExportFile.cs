@@ -65,6 +65,11 @@ public static class LandedExportFile
         {
             return (false, Unreadable(unreadable.Reason));
         }
+        catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is { } reason)
+        {
+            // Landed again with these bytes, under the bucket's own encryption: readable from then on.
+            return (false, Unreadable(reason));
+        }
     }
 
     /// <summary>Why the bytes under a landed file's key are not the ones it landed with; null when they are.</summary>

@@ -39,16 +39,17 @@ public sealed partial class S3ObjectStore
     };
 
     /// <summary>
-    /// Why S3 refuses this function an object it holds, as a reader that goes on without it reports it: a 403 that the
-    /// store's check found not to be a missing key (an object uploaded by hand encrypted with a KMS key the role may not use,
-    /// a bucket policy denying it), with S3's own message, which names what was denied, and what makes it readable; null for
-    /// every other failure. A reader whose own object it is fails instead, so that Lambda retries it.
+    /// Why S3 denies this function an object, as a reader that goes on without it reports it: a 403 AccessDenied the store
+    /// did not find to be a missing key (an object uploaded by hand encrypted with a KMS key the role may not use), with S3's
+    /// own message, which names what was denied, and what makes it readable; null for every other failure. A reader whose own
+    /// object it is fails instead, so that Lambda retries it.
     /// </summary>
-    public static string? RefusedReason(Exception exception) => exception is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden } refused
-        ? $"S3 refused to read it ({RequestOf(exception) ?? "GET"}: 403 {refused.ErrorCode}: {refused.Message}); it is read again once the " +
-          "function's role may read it: grant the role the KMS key it is encrypted with, or copy it onto itself with the bucket's " +
-          "default encryption (aws s3 cp s3://BUCKET/KEY s3://BUCKET/KEY)"
-        : null;
+    public static string? RefusedReason(Exception exception) =>
+        exception is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.Forbidden, ErrorCode: "AccessDenied" } refused
+            ? $"S3 denied reading it ({RequestOf(exception) ?? "GET"}: 403 AccessDenied: {refused.Message}); it is read again once the " +
+              "function's role may read it: an object uploaded under another KMS key is, once copied onto itself with the stack's " +
+              "encryption (aws s3 cp s3://BUCKET/KEY s3://BUCKET/KEY --sse AES256, or --sse aws:kms when bucketEncryption is aws:kms)"
+            : null;
 
     /// <summary>S3's answer to a key of more than 1,024 bytes: 400 KeyTooLongError, "Your key is too long".</summary>
     private static bool IsKeyTooLong(AmazonS3Exception exception) => exception.ErrorCode == "KeyTooLongError";

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
+using System.Text.Json.Nodes;
 using Amazon.S3;
 using SpotifyEtl.Import;
 using SpotifyEtl.Lake;
@@ -48,23 +50,26 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
     }
 
     /// <summary>
-    /// A recently-played page moved to a run of its own an hour later (a run no event of the test names), on the last day when
-    /// a transform follows the history, on a day of the seed's when an import builds it whole.
+    /// A recently-played page of a run of its own, an hour after the day's run, with plays of its own (a page uploaded again by
+    /// hand): on the last day when a transform follows the history, the run not folded yet ("follow") or folded before the
+    /// page was denied ("follow, folded", which only the history reads again); on a day of the seed's when an import builds
+    /// the history whole.
     /// </summary>
     [Theory]
     [InlineData(3, "follow")]
     [InlineData(8, "follow")]
+    [InlineData(5, "follow, folded")]
+    [InlineData(9, "follow, folded")]
     [InlineData(4, "import")]
-    [InlineData(6, "import")]
+    [InlineData(11, "import")]
     [InlineData(12, "import")]
-    [InlineData(15, "import")]
     public async Task A_played_page_S3_refuses_is_named_and_its_plays_join_the_history_once_it_is_readable(int seed, string reader)
     {
         var random = new Random(seed);
         var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
         var days = sample.Days.Keys.ToList();
-        var day = reader == "follow" ? days[^1] : days[random.Next(days.Count)];
-        var page = await MoveToARunOfItsOwnAsync(sample, day);
+        var day = reader.StartsWith("follow", StringComparison.Ordinal) ? days[^1] : days[random.Next(days.Count)];
+        var page = await AddAPageOfItsOwnAsync(sample, day);
 
         var without = await ReferenceAsync(sample, "without", days, leftOut: page);
         var with = await ReferenceAsync(sample, "with", days, leftOut: null);
@@ -73,50 +78,94 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
         var rawBucket = await _server.CreateBucketAsync("raw");
         var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
         var function = (Raw: new S3ObjectStore(_function, rawBucket), admin.Lake);
+        // The day's own run: an event of it, delivered again, folds it and follows the history.
         var others = sample.Days[day].Where(k => k != page).ToList();
-        if (reader == "follow")
-        {
-            await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.SkipLast(1)));
-            await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
-            await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, [day]);
-        }
-        else
+        if (reader == "import")
         {
             await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days));
         }
+        else
+        {
+            await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.SkipLast(1)));
+            await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
+            var last = await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, [day]);
+            if (reader == "follow, folded")
+            {
+                await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(last);
+                Assert.Equal(await HistoryAsync(with), await HistoryAsync(admin.Lake));
+            }
+        }
         _refused[$"/{rawBucket}/{page}"] = true;
 
-        if (reader == "follow")
-        {
-            var batch = await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(others);
-            var unread = Assert.Single(batch.UnfoldedRuns);
-            Assert.Equal(RawObjectKey.Parse(page).RunId, unread.RunId);
-            Assert.Contains("kms:Decrypt", unread.Error, StringComparison.Ordinal);
-        }
-        else
+        if (reader == "import")
         {
             var import = await new ExportImporter(function.Raw, function.Lake).ImportAsync(sample.Export);
             var named = Assert.Single(import.ApiPlays!.UnreadablePages);
             Assert.Equal(page, named.RawKey);
-            Assert.Contains("403 AccessDenied", named.Reason, StringComparison.Ordinal);
-            Assert.Contains("kms:Decrypt", named.Reason, StringComparison.Ordinal);
-            Assert.Contains("grant the role the KMS key", named.Reason, StringComparison.Ordinal);
+            AssertNamesTheRefusal(named.Reason);
             Assert.True(import.NeedsAttention, "an import that left plays out says so");
+        }
+        else
+        {
+            var batch = await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(others);
+            // The history's own report of the page, counted in the invocation's unread (its alarm), whether or not its run was folded.
+            var unread = Assert.Single(batch.Objects, o => o.Status == TransformStatus.Unreadable);
+            Assert.Equal(page, unread.RawKey);
+            AssertNamesTheRefusal(unread.Reason!);
+            Assert.Contains("left out of listening_history", unread.Reason, StringComparison.Ordinal);
+            if (reader == "follow")
+            {
+                var run = Assert.Single(batch.UnfoldedRuns);
+                Assert.Equal(RawObjectKey.Parse(page).RunId, run.RunId);
+            }
+            else
+            {
+                Assert.Empty(batch.UnfoldedRuns);
+            }
         }
         Assert.Equal(await HistoryAsync(without), await HistoryAsync(admin.Lake));
 
         // Readable again: the next transform of the day, or the next import, reads it.
         _refused.Clear();
-        if (reader == "follow")
-        {
-            await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(others);
-        }
-        else
+        if (reader == "import")
         {
             var again = await new ExportImporter(function.Raw, function.Lake).ImportAsync(sample.Export);
             Assert.Empty(again.ApiPlays!.UnreadablePages);
         }
+        else
+        {
+            var again = await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(others);
+            Assert.DoesNotContain(again.Objects, o => o.Status == TransformStatus.Unreadable);
+        }
         Assert.Equal(await HistoryAsync(with), await HistoryAsync(admin.Lake));
+    }
+
+    /// <summary>
+    /// Every recently-played page denied, as a role or key policy that denies the whole prefix would: no page put back by hand,
+    /// so the import fails, naming the request, and leaves the history it found, rather than writing one without any play.
+    /// </summary>
+    [Fact]
+    public async Task Every_played_page_S3_refuses_fails_the_import_and_leaves_the_history_as_it_was()
+    {
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), 7);
+        var days = sample.Days.Keys.ToList();
+        var rawBucket = await _server.CreateBucketAsync("raw");
+        var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
+        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days));
+        await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
+        var history = await HistoryAsync(admin.Lake);
+        Assert.NotEmpty(history);
+        foreach (var page in days.SelectMany(d => sample.Days[d]).Where(k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)))
+        {
+            _refused[$"/{rawBucket}/{page}"] = true;
+        }
+
+        var failed = await Record.ExceptionAsync(() => new ExportImporter(new S3ObjectStore(_function, rawBucket), admin.Lake).ImportAsync(sample.Export));
+
+        var denied = Assert.IsType<AmazonS3Exception>(failed);
+        Assert.Equal("AccessDenied", denied.ErrorCode);
+        Assert.StartsWith($"GET s3://{rawBucket}/{ApiPlayReader.Prefix}", S3ObjectStore.RequestOf(denied), StringComparison.Ordinal);
+        Assert.Equal(history, await HistoryAsync(admin.Lake));
     }
 
     /// <summary>
@@ -156,6 +205,7 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
             Assert.Contains("kms:Decrypt", report.Reason, StringComparison.Ordinal);
         });
         Assert.Contains(batch.Partitions.Keys, p => p.StartsWith($"{TableNames.Songs}/", StringComparison.Ordinal));
+        Assert.NotEqual(await HistoryAsync(reference), await HistoryAsync(admin.Lake)); // the months rebuilt lack the files' streams
 
         _refused.Clear();
         var again = await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(last);
@@ -163,17 +213,62 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
         Assert.Equal(await HistoryAsync(reference), await HistoryAsync(admin.Lake));
     }
 
-    /// <summary>Puts the day's recently-played page under a run an hour later than its own, in the sample; returns its new key.</summary>
-    private static async Task<string> MoveToARunOfItsOwnAsync(HistoryPlaysFollowerTests.Sample sample, DateOnly day)
+    /// <summary>
+    /// A landed export file S3 denies when its export is imported again: landed anew from the export's bytes (under the
+    /// bucket's own encryption), and the import says so, where it failed on the file, and every retry too.
+    /// </summary>
+    [Theory]
+    [InlineData(10)]
+    [InlineData(13)]
+    public async Task A_landed_export_file_S3_refuses_is_landed_again_by_the_next_import_of_its_export(int seed)
+    {
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
+        var days = sample.Days.Keys.ToList();
+        var reference = await ReferenceAsync(sample, "reference", days, leftOut: null);
+        var rawBucket = await _server.CreateBucketAsync("raw");
+        var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
+        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days));
+        await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
+        var landed = await TransformFunctionTests.ListAsync(admin.Raw, ExportRawKey.Prefix);
+        var denied = landed[new Random(seed).Next(landed.Count)];
+        _refused[$"/{rawBucket}/{denied}"] = true;
+
+        var import = await new ExportImporter(new S3ObjectStore(_function, rawBucket), admin.Lake).ImportAsync(sample.Export);
+
+        var file = Assert.Single(import.Files, f => f.RawKey == denied);
+        Assert.True(file.Landed, "the file was landed again");
+        var reason = Assert.Single(file.Reasons, r => r.Contains("landed again", StringComparison.Ordinal));
+        AssertNamesTheRefusal(reason);
+        Assert.Equal(await HistoryAsync(reference), await HistoryAsync(admin.Lake));
+    }
+
+    /// <summary>
+    /// Adds to the sample a recently-played page of <paramref name="day"/> under a run an hour after its own: the day's page with
+    /// every play three hours later, so that its plays are its own. Returns its key.
+    /// </summary>
+    private static async Task<string> AddAPageOfItsOwnAsync(HistoryPlaysFollowerTests.Sample sample, DateOnly day)
     {
         var keys = sample.Days[day];
-        var page = Assert.Single(keys, k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal));
-        var parsed = RawObjectKey.Parse(page);
+        var parsed = RawObjectKey.Parse(Assert.Single(keys, k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)));
+        var body = JsonNode.Parse(await sample.Source.ReadAllBytesAsync(parsed.ToString()))!;
+        Assert.NotEmpty(body["items"]!.AsArray());
+        foreach (var play in body["items"]!.AsArray())
+        {
+            var at = DateTimeOffset.Parse((string)play!["played_at"]!, CultureInfo.InvariantCulture).AddHours(3);
+            play["played_at"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        }
         var later = RawObjectKey.FormatRunId(RawObjectKey.ParseRunId(parsed.RunId)!.Value.AddHours(1));
-        var moved = (parsed with { RunId = later }).ToString();
-        await sample.Source.PutBytesAsync(moved, await sample.Source.ReadAllBytesAsync(page), "application/json");
-        keys[keys.IndexOf(page)] = moved;
-        return moved;
+        var page = (parsed with { RunId = later }).ToString();
+        await sample.Source.PutBytesAsync(page, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json");
+        keys.Add(page);
+        return page;
+    }
+
+    private static void AssertNamesTheRefusal(string reason)
+    {
+        Assert.Contains("403 AccessDenied", reason, StringComparison.Ordinal);
+        Assert.Contains("kms:Decrypt", reason, StringComparison.Ordinal);
+        Assert.Contains("copied onto itself with the stack's encryption", reason, StringComparison.Ordinal);
     }
 
     /// <summary>A laptop's lake of every day, but <paramref name="leftOut"/>, imported once.</summary>
