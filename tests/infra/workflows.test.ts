@@ -14,7 +14,7 @@ import { packageInputs } from "../../infra/build/publishFunctions";
 import { retiredSpotifyKeys } from "./helpers/credentials";
 import { repoRoot } from "./helpers/stackHarness";
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Step { name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
 interface Job {
     name?: string;
     if?: string;
@@ -185,15 +185,35 @@ test("on pull requests, every job that sees a secret runs only for this reposito
     assert.ok(!gated("test"), "forks still run the tests");
 });
 
-test("previews run after make test, with an OIDC token and a comment on the pull request", () => {
+test("previews run after make test, with an OIDC token; a job that runs none of the pull request's code posts their diffs", () => {
     const preview = pullRequest.jobs["preview"]!;
     assert.equal(preview.permissions?.["id-token"], "write");
-    assert.equal(preview.permissions?.["pull-requests"], "write");
     const needs = (name: string): string[] => [pullRequest.jobs[name]!.needs ?? []].flat().flatMap((n) => [n, ...needs(n)]);
     assert.ok(needs("preview").includes("test"));
     const step = preview.steps.find((s) => s.uses === "./.github/actions/stack");
     assert.equal(step?.with?.["command"], "preview");
-    assert.equal(step?.with?.["comment-on-pr"], "true");
+    // The previewed program is the pull request's code, and it inherits what the Pulumi step is given: no job that runs it
+    // may hold a token that writes on the pull request (or anywhere), in either workflow.
+    for (const [file, workflow] of [["pull-request.yml", pullRequest], ["deploy.yml", deploy]] as const) {
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+            if (job.steps?.some((s) => s.uses?.startsWith("./"))) {
+                const writes = Object.entries(job.permissions ?? {}).filter(([scope, level]) => level === "write" && scope !== "id-token");
+                assert.deepEqual(writes, [], `${file}: ${name} runs the repository's code with a token that writes`);
+            }
+        }
+    }
+    const stackAction = readAction(actionFiles.find((f) => f.includes(`${path.sep}stack${path.sep}`))!);
+    const pulumiStep = (stackAction.runs.steps as Step[]).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+    assert.equal(pulumiStep.with?.["comment-on-pr"], false, "pulumi/actions comments nowhere: its token is the program's to read");
+    // The comment: after every stack's preview, from the diffs they kept, with no checkout and no action of the repository.
+    const comment = pullRequest.jobs["comment"]!;
+    assert.deepEqual([comment.needs].flat(), ["preview"]);
+    assert.deepEqual(comment.permissions, { "pull-requests": "write" });
+    assert.ok(comment.steps.every((s) => !s.uses?.startsWith("./") && !s.uses?.startsWith("actions/checkout@")), "the comment job runs no code of the pull request");
+    assert.ok(comment.steps.some((s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.["pattern"] === "preview-*"));
+    const kept = preview.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    assert.equal(kept?.with?.["name"], "preview-${{ matrix.stack }}");
+    assert.equal(kept?.if, "always()", "a failed preview's diff is posted too");
 });
 
 const stackSteps = (job: Job) => job.steps.filter((s) => s.uses === "./.github/actions/stack").map((s) => `${String(s.with?.["command"])} ${String(s.with?.["stack"])}`);
