@@ -237,23 +237,34 @@ function yearField(next: (n: number) => number, from: number, to: number): strin
     }
 }
 
-test("an extract schedule whose years are all past is refused, saying EventBridge never runs it again and what to write, and one whose years reach the present or later is not (generated year fields, pinned presents)", () => {
-    const next = generator(37);
-    // The presents: the first minute of a year, a December evening, a summer noon, and generated ones (none
-    // in a year's last hour, when an hourly schedule of that year alone has one run left).
+/**
+ * Year fields around twelve presents: the first minute of a year, a December evening, a summer noon, and nine generated
+ * ones (none in a year's last hour, when an hourly schedule of that year alone has one run left); for each, thirty fields
+ * in turn naming only years past, years from the past to the present's or beyond, and only years to come.
+ */
+function yearFieldsAroundPresents(next: (n: number) => number): { now: Date; thisYear: number; fields: string[] }[] {
     const presents = [Date.UTC(2027, 0, 1), Date.UTC(2026, 11, 5, 22, 30), Date.UTC(2031, 5, 15, 12)];
     for (let i = 0; i < 9; i++) {
         presents.push(Date.UTC(1975 + next(215), next(12), 1 + next(28), next(24), next(60)));
     }
-    const kinds = { past: 0, spanning: 0, future: 0 };
-    for (const at of presents) {
+    return presents.map((at) => {
         const now = new Date(at);
         const thisYear = now.getUTCFullYear();
-        for (let i = 0; i < 30; i++) {
+        const fields = Array.from({ length: 30 }, (_, i) => {
             const kind = (["past", "spanning", "future"] as const)[i % 3]!;
-            const field = kind === "past" ? yearField(next, 1970, thisYear - 1)
+            return kind === "past" ? yearField(next, 1970, thisYear - 1)
                 : kind === "spanning" ? `${1970 + next(thisYear - 1970)}-${thisYear + next(3)}${next(2) === 0 ? "" : `,${thisYear + 3 + next(2199 - thisYear - 2)}`}`
                     : yearField(next, thisYear + 1, 2199);
+        });
+        return { now, thisYear, fields };
+    });
+}
+
+test("an extract schedule whose years are all past is refused, saying EventBridge never runs it again and what to write, and one whose years reach the present or later is not (generated year fields, pinned presents)", () => {
+    const next = generator(37);
+    const kinds = { past: 0, spanning: 0, future: 0 };
+    for (const { now, thisYear, fields } of yearFieldsAroundPresents(next)) {
+        for (const field of fields) {
             const expression = `cron(0 * * * ? ${field})`;
             assert.equal(cronProblem(expression), undefined, expression);
             const years = [...namedYears(field)].sort((a, b) => a - b);
@@ -282,19 +293,9 @@ test("an extract schedule whose years are all past is refused, saying EventBridg
 
 test("a crawler's schedule whose years are all past is refused, saying Glue never runs it again and what to write, and one whose years reach the present or later is not (generated year fields, pinned presents)", () => {
     const next = generator(43);
-    const presents = [Date.UTC(2027, 0, 1), Date.UTC(2026, 11, 5, 22, 30), Date.UTC(2031, 5, 15, 12)];
-    for (let i = 0; i < 9; i++) {
-        presents.push(Date.UTC(1975 + next(215), next(12), 1 + next(28), next(24), next(60)));
-    }
     const kinds = { past: 0, spanning: 0, future: 0 };
-    for (const at of presents) {
-        const now = new Date(at);
-        const thisYear = now.getUTCFullYear();
-        for (let i = 0; i < 30; i++) {
-            const kind = (["past", "spanning", "future"] as const)[i % 3]!;
-            const field = kind === "past" ? yearField(next, 1970, thisYear - 1)
-                : kind === "spanning" ? `${1970 + next(thisYear - 1970)}-${thisYear + next(3)}${next(2) === 0 ? "" : `,${thisYear + 3 + next(2199 - thisYear - 2)}`}`
-                    : yearField(next, thisYear + 1, 2199);
+    for (const { now, thisYear, fields } of yearFieldsAroundPresents(next)) {
+        for (const field of fields) {
             // Once a day, or every few hours: runs Glue takes, on days still to come in every year the field names from now on.
             const [minute, hour] = [String(next(60)), [String(next(24)), `${next(6)}/${1 + next(8)}`][next(2)]!];
             const expression = `cron(${minute} ${hour} * * ? ${field})`;
