@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Amazon.Runtime;
-using Amazon.S3;
 using SpotifyEtl.Functions;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify;
@@ -30,13 +28,7 @@ public sealed class ExtractStalledByS3Tests(FauxqsServer s3) : ExtractFunctionHa
     public async Task Pages_S3_never_answers_fail_their_source_after_bounded_attempts_and_the_run_writes_its_manifest(RawSource stalled, string failedType)
     {
         await using var proxy = await S3FaultProxy.StartAsync(s3.ServiceUrl);
-        var config = ExtractFunction.RawStoreConfig(new AmazonS3Config
-        {
-            ServiceURL = proxy.Address.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = FauxqsServer.Region,
-        }, TimeSpan.FromSeconds(3));
-        using var client = new AmazonS3Client(new BasicAWSCredentials("test", "test"), config);
+        using var client = BrokenBodiesOnS3Tests.ThroughProxy(ExtractFunction.RawStoreConfig(BrokenBodiesOnS3Tests.ProxyConfig(proxy), TimeSpan.FromSeconds(3)));
         var bucket = await s3.CreateBucketAsync("extract");
         var pages = $"/{bucket}/{LakeLayout.Raw}{stalled.ToKeySegment()}/";
         proxy.Unanswered = (method, path) => method == "PUT" && path.StartsWith(pages, StringComparison.Ordinal);

@@ -178,17 +178,8 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
     [InlineData(9)]
     public async Task A_landed_export_file_S3_refuses_is_named_unread_and_the_day_is_published(int seed)
     {
-        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
-        var days = sample.Days.Keys.ToList();
-        var reference = await ReferenceAsync(sample, "reference", days, leftOut: null);
-
-        var rawBucket = await _server.CreateBucketAsync("raw");
-        var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
+        var (sample, days, reference, rawBucket, admin, landed) = await ImportedOnS3Async(seed, daysLeft: 1);
         var function = (Raw: new S3ObjectStore(_function, rawBucket), admin.Lake);
-        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.SkipLast(1)));
-        await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
-        var landed = await TransformFunctionTests.ListAsync(admin.Raw, ExportRawKey.Prefix);
-        Assert.NotEmpty(landed);
         foreach (var key in landed)
         {
             _refused[$"/{rawBucket}/{key}"] = true;
@@ -222,14 +213,7 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
     [InlineData(13)]
     public async Task A_landed_export_file_S3_refuses_is_landed_again_by_the_next_import_of_its_export(int seed)
     {
-        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
-        var days = sample.Days.Keys.ToList();
-        var reference = await ReferenceAsync(sample, "reference", days, leftOut: null);
-        var rawBucket = await _server.CreateBucketAsync("raw");
-        var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
-        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days));
-        await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
-        var landed = await TransformFunctionTests.ListAsync(admin.Raw, ExportRawKey.Prefix);
+        var (sample, _, reference, rawBucket, admin, landed) = await ImportedOnS3Async(seed, daysLeft: 0);
         var denied = landed[new Random(seed).Next(landed.Count)];
         _refused[$"/{rawBucket}/{denied}"] = true;
 
@@ -240,6 +224,27 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
         var reason = Assert.Single(file.Reasons, r => r.Contains("landed again", StringComparison.Ordinal));
         AssertNamesTheRefusal(reason);
         Assert.Equal(await HistoryAsync(reference), await HistoryAsync(admin.Lake));
+    }
+
+    /// <summary>
+    /// A sample's days landed on S3 and transformed, but for the last <paramref name="daysLeft"/>, then its export imported; the
+    /// laptop's lake of every day imported once, to compare with; the raw bucket, the stores as the test (not the function)
+    /// reaches them, and the landed export files.
+    /// </summary>
+    private async Task<(HistoryPlaysFollowerTests.Sample Sample, List<DateOnly> Days, LocalFolderStore Reference, string RawBucket,
+        (S3ObjectStore Raw, S3ObjectStore Lake) Admin, List<string> Landed)> ImportedOnS3Async(int seed, int daysLeft)
+    {
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
+        var days = sample.Days.Keys.ToList();
+        var reference = await ReferenceAsync(sample, "reference", days, leftOut: null);
+        var rawBucket = await _server.CreateBucketAsync("raw");
+        var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
+        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction)
+            .TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.SkipLast(daysLeft)));
+        await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
+        var landed = await TransformFunctionTests.ListAsync(admin.Raw, ExportRawKey.Prefix);
+        Assert.NotEmpty(landed);
+        return (sample, days, reference, rawBucket, admin, landed);
     }
 
     /// <summary>

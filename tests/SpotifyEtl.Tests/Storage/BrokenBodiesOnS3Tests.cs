@@ -130,14 +130,23 @@ public sealed class BrokenBodiesOnS3Tests(FauxqsServer server)
 
     /// <summary>A client as the functions build one, through the proxy, with a short timeout (which bounds a stalled body too).</summary>
     /// <param name="timeout">Each request's limit: two seconds unless given, so that a stalled body fails the request soon.</param>
-    internal static AmazonS3Client ThroughProxy(S3FaultProxy proxy, TimeSpan? timeout = null) => new(new BasicAWSCredentials("test", "test"), new AmazonS3Config
+    internal static AmazonS3Client ThroughProxy(S3FaultProxy proxy, TimeSpan? timeout = null)
+    {
+        var config = ProxyConfig(proxy);
+        (config.Timeout, config.MaxErrorRetry) = (timeout ?? TimeSpan.FromSeconds(2), 1);
+        return ThroughProxy(config);
+    }
+
+    /// <summary>A client with <paramref name="config"/>, made by <see cref="ProxyConfig"/> and then set as a test needs.</summary>
+    internal static AmazonS3Client ThroughProxy(AmazonS3Config config) => new(new BasicAWSCredentials("test", "test"), config);
+
+    /// <summary>The settings that reach the emulator through the proxy, and no others.</summary>
+    internal static AmazonS3Config ProxyConfig(S3FaultProxy proxy) => new()
     {
         ServiceURL = proxy.Address.ToString(),
         ForcePathStyle = true,
         AuthenticationRegion = FauxqsServer.Region,
-        Timeout = timeout ?? TimeSpan.FromSeconds(2),
-        MaxErrorRetry = 1,
-    });
+    };
 }
 
 /// <summary>
