@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { before, test } from "node:test";
 import * as yaml from "js-yaml";
 import { boundaryPolicy, deployServiceWildcards, previewReadsWithoutResourceScope } from "../../infra/bootstrap/policies";
+import { trusts } from "./helpers/oidcTrust";
 import { fakeAccountId, fakeRepositoryId, infraDir, runStack, type RecordedResource, type StackRun } from "./helpers/stackHarness";
 
 const bootstrapDir = path.join(infraDir, "bootstrap");
@@ -320,21 +321,6 @@ test("the program's config keys are declared in its Pulumi.yaml", () => {
     const read = [...source.matchAll(/config\.(?:require|get|getObject|getBoolean)(?:<[^>]+>)?\("([A-Za-z]+)"\)/g)].map((m) => m[1]).sort();
     assert.deepEqual(read, Object.keys(project.config).sort());
 });
-
-/** AWS's matching of the trust's `sub` condition: StringEquals exact, StringLike with `*` and `?` as globs. */
-function trusts(statements: Statement[], subject: string, audience = "sts.amazonaws.com"): boolean {
-    return statements.some((s) => {
-        const equals = s.Condition?.["StringEquals"] ?? {};
-        const like = s.Condition?.["StringLike"] ?? {};
-        if (list(equals["token.actions.githubusercontent.com:aud"]).join() !== audience) {
-            return false;
-        }
-        const exact = list(equals["token.actions.githubusercontent.com:sub"]);
-        const globs = list(like["token.actions.githubusercontent.com:sub"]).map((g) =>
-            new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`));
-        return exact.includes(subject) || globs.some((g) => g.test(subject));
-    });
-}
 
 test("of every subject a GitHub job can present, each role accepts exactly its stack's environment on its refs", () => {
     // Ours, a fork, another owner's, and one created under our name after ours was deleted or renamed: each has its own id.
