@@ -88,9 +88,11 @@ public sealed record ExportSpan(
     /// The span of a landed file: as kept beside the table, else read from the file. A file that cannot be read, or changed
     /// since it landed, spans nothing, and why is said (<see cref="LandedExportFile"/>). A span read from the file is not
     /// kept: a kept span says that an import built the file into the table (<see cref="HistoryPlaysFollower.AnyUnbuiltAsync"/>),
-    /// and a file without one is an import landing it now, or one that stopped before its table.
+    /// and a file without one is an import landing it now, or one that stopped before its table. A read of the file is
+    /// counted in <paramref name="refusals"/>.
     /// </summary>
-    public static async Task<(ExportSpan Span, string? Damage)> ReadAsync(IObjectStore raw, IObjectStore lake, string rawKey, CancellationToken cancellationToken)
+    public static async Task<(ExportSpan Span, string? Damage)> ReadAsync(IObjectStore raw, IObjectStore lake, string rawKey, LandedFileRefusals? refusals,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -104,7 +106,7 @@ public sealed record ExportSpan(
         {
             // Not kept yet (an import landing it right now), or damaged: the file itself says.
         }
-        var (content, damage, _) = await LandedExportFile.ReadAsync(raw, rawKey, null, cancellationToken).ConfigureAwait(false);
+        var (content, damage, _) = await LandedExportFile.ReadAsync(raw, rawKey, null, refusals, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return (None, damage);

@@ -132,7 +132,7 @@ internal sealed class HistoryBatches(IObjectStore raw, IObjectStore lake, TableF
             for (var index = Interlocked.Increment(ref next); index < reread.Count; index = Interlocked.Increment(ref next))
             {
                 var i = reread[index];
-                var (content, damage, _) = await LandedExportFile.ReadAsync(raw, keys[i], pool, cancellationToken).ConfigureAwait(false);
+                var (content, damage, _) = await LandedExportFile.ReadAsync(raw, keys[i], pool, null, cancellationToken).ConfigureAwait(false);
                 if (content is null)
                 {
                     throw new IOException($"{keys[i]}: the landed export file could not be read again while the listening history was rebuilt ({damage}), " +

@@ -96,7 +96,8 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     /// <summary>
     /// Reads the landed files not read yet, each worker pooling its strings across the files it reads, and keeps of each its
     /// span and rows per month; its rows too while every row held fits in memory. A file that cannot be used is read as one
-    /// with no rows, and said in <paramref name="damaged"/>.
+    /// with no rows, and said in <paramref name="damaged"/>. A build that holds no file yet (a transform's, with nothing of its
+    /// own to land) and finds every file denied fails with S3's refusal (<see cref="LandedFileRefusals"/>).
     /// </summary>
     private async Task SurveyAsync(List<string> keys, Dictionary<string, SurveyedFile> files, Dictionary<string, string> damaged,
         CancellationToken cancellationToken)
@@ -107,12 +108,13 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
         var done = 0;
         long bytesRead = 0;
         long held = files.Values.Where(f => f.Held).Sum(f => (long)f.Content.Rows.Count);
+        var refusals = new LandedFileRefusals();
         async Task WorkAsync()
         {
             var pool = new StringPool();
             for (var index = Interlocked.Increment(ref next); index < missing.Count; index = Interlocked.Increment(ref next))
             {
-                var (content, damage, length) = await LandedExportFile.ReadAsync(raw, missing[index], pool, cancellationToken).ConfigureAwait(false);
+                var (content, damage, length) = await LandedExportFile.ReadAsync(raw, missing[index], pool, refusals, cancellationToken).ConfigureAwait(false);
                 if (content is not null)
                 {
                     var fits = Interlocked.Add(ref held, content.Rows.Count) <= rowsInMemory;
@@ -131,6 +133,10 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, missing.Count))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
+        if (files.Count == 0)
+        {
+            refusals.ThrowIfEveryReadWasDenied();
+        }
         for (var i = 0; i < missing.Count; i++)
         {
             files[missing[i]] = results[i].File ?? SurveyedFile.Nothing;

@@ -88,12 +88,13 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
         var spans = new List<ExportSpan>(landed.Count);
         var inputs = new List<IReadOnlyList<ListeningRow>>();
         var pool = new StringPool();
+        var refusals = new LandedFileRefusals();
         foreach (var key in landed)
         {
-            var (span, damage) = await ExportSpan.ReadAsync(raw, lake, key, cancellationToken).ConfigureAwait(false);
+            var (span, damage) = await ExportSpan.ReadAsync(raw, lake, key, refusals, cancellationToken).ConfigureAwait(false);
             if (windows.Exists(w => span.Reaches(w.From, w.To)))
             {
-                (var content, damage, _) = await LandedExportFile.ReadAsync(raw, key, pool, cancellationToken).ConfigureAwait(false);
+                (var content, damage, _) = await LandedExportFile.ReadAsync(raw, key, pool, refusals, cancellationToken).ConfigureAwait(false);
                 inputs.Add(content?.Rows.Where(r => InWindow(r.EndedAt)).ToList() ?? []);
             }
             if (damage is not null)
@@ -103,6 +104,7 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
             }
             spans.Add(span);
         }
+        refusals.ThrowIfEveryReadWasDenied();
         var plays = new List<ListeningRow>();
         foreach (var version in staged)
         {

@@ -20,9 +20,12 @@ public static class LandedExportFile
     /// <summary>A damaged landed file as imports and transforms report it: why, what it costs and what mends it.</summary>
     public static string Reported(string damage) => $"{damage}: {LeftOut}; {Advice}";
 
-    /// <summary>The content of a landed file; or, when it cannot be read or its bytes are not those it landed with, why (then no content).</summary>
+    /// <summary>
+    /// The content of a landed file; or, when it cannot be read or its bytes are not those it landed with, why (then no
+    /// content). The read is counted in <paramref name="refusals"/>, denied or not.
+    /// </summary>
     public static async Task<(ExportFileContent? Content, string? Damage, long Bytes)> ReadAsync(IObjectStore raw, string key, StringPool? pool,
-        CancellationToken cancellationToken)
+        LandedFileRefusals? refusals, CancellationToken cancellationToken)
     {
         PooledBytes bytes;
         try
@@ -31,12 +34,15 @@ public static class LandedExportFile
         }
         catch (UnreadableObjectException unreadable)
         {
+            refusals?.Count(null);
             return (null, Unreadable(unreadable.Reason), 0);
         }
         catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is { } reason)
         {
+            refusals?.Count(refused);
             return (null, Unreadable(reason), 0);
         }
+        refusals?.Count(null);
         using (bytes)
         {
             return Changed(key, bytes.Span) is { } damage

@@ -16,10 +16,11 @@ namespace SpotifyEtl.Tests.Functions;
 /// <summary>
 /// What the listening history reads beyond the objects an event names, refused by S3 (403 AccessDenied: uploaded again by
 /// hand under a KMS key the role may not use): a recently-played page of another run, read when a transform follows the
-/// history or an import builds it whole, or a landed export file, read when a transform rebuilds a month. The read is named
-/// with S3's refusal and what mends it, the history is written without what it could not read, and nothing fails; once the
-/// object is readable, the next transform or import puts it back, and the history is the one a lake without the refusal holds.
-/// Before, every transform after an import failed on it, and each retry too.
+/// history or an import builds it whole, or a landed export file, read when a transform rebuilds the history. The read is
+/// named with S3's refusal and what mends it, the history is written without what it could not read, and nothing fails; once
+/// the object is readable, the next transform or import puts it back, and the history is the one a lake without the refusal
+/// holds. Before, every transform after an import failed on it, and each retry too. Every page, or every landed file,
+/// denied at once is a policy rather than an object: the read fails, and the history stays as it was.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
@@ -169,29 +170,37 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
     }
 
     /// <summary>
-    /// Every landed export file refused while a transform after the import rebuilds the months its day's plays reach: each file
-    /// it reads is named unread with S3's refusal, and the day is published; readable again, the next transform rebuilds the
-    /// months as a lake without the refusal holds them.
+    /// Some of the landed export files a transform after the import reads denied (the extended history's, and more at random,
+    /// one at least left readable): when it rebuilds the months its day's plays reach from the files' kept spans ("months"),
+    /// or the history whole because no span is kept ("whole": an import that stopped before its table). Each file denied is
+    /// named unread with S3's refusal, and the day is published; readable again, the next transform puts their streams back.
     /// </summary>
     [Theory]
-    [InlineData(5)]
-    [InlineData(9)]
-    public async Task A_landed_export_file_S3_refuses_is_named_unread_and_the_day_is_published(int seed)
+    [InlineData(5, "months")]
+    [InlineData(9, "months")]
+    [InlineData(6, "whole")]
+    [InlineData(12, "whole")]
+    public async Task A_landed_export_file_S3_refuses_is_named_unread_and_the_day_is_published(int seed, string rebuild)
     {
         var (sample, days, reference, rawBucket, admin, landed) = await ImportedOnS3Async(seed, daysLeft: 1);
-        var function = (Raw: new S3ObjectStore(_function, rawBucket), admin.Lake);
-        foreach (var key in landed)
+        var reaching = await ReachingAsync(admin, landed, days[^1], whole: rebuild == "whole");
+        var random = new Random(seed);
+        var audio = $"{ExportRawKey.Prefix}{ExportFileKind.ExtendedAudio.ToKeySegment()}/";
+        var others = reaching.Where(k => !k.StartsWith(audio, StringComparison.Ordinal)).OrderBy(_ => random.Next()).ToList();
+        Assert.True(others.Count > 0 && others.Count < reaching.Count, "the day's month is reached by extended audio files and others");
+        var denied = reaching.Except(others).Concat(others.Take(random.Next(others.Count))).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in denied)
         {
             _refused[$"/{rawBucket}/{key}"] = true;
         }
+        var function = (Raw: new S3ObjectStore(_function, rawBucket), admin.Lake);
 
         var last = await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.TakeLast(1));
         var batch = await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(last);
         var unread = batch.Objects.Where(o => o.Status == TransformStatus.Unreadable).ToList();
-        Assert.NotEmpty(unread);
+        Assert.Equal(denied.Order(StringComparer.Ordinal), unread.Select(o => o.RawKey!).Order(StringComparer.Ordinal));
         Assert.All(unread, report =>
         {
-            Assert.Contains(report.RawKey, landed);
             Assert.Contains("403 AccessDenied", report.Reason, StringComparison.Ordinal);
             Assert.Contains("kms:Decrypt", report.Reason, StringComparison.Ordinal);
         });
@@ -202,6 +211,64 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
         var again = await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(last);
         Assert.DoesNotContain(again.Objects, o => o.Status == TransformStatus.Unreadable);
         Assert.Equal(await HistoryAsync(reference), await HistoryAsync(admin.Lake));
+    }
+
+    /// <summary>
+    /// Every landed export file denied, as a role or key policy that denies the whole prefix would: no file put back by hand,
+    /// so a transform that rebuilds the history, its months or the whole of it, fails with S3's refusal and leaves the history
+    /// it found, rather than writing one without any of the exports' streams (and Lambda retries it); allowed again, the next
+    /// transform writes the history a lake without the refusal holds.
+    /// </summary>
+    [Theory]
+    [InlineData(7, "months")]
+    [InlineData(14, "whole")]
+    public async Task Every_landed_export_file_S3_refuses_fails_the_transform_and_leaves_the_history_as_it_was(int seed, string rebuild)
+    {
+        var (sample, days, reference, rawBucket, admin, landed) = await ImportedOnS3Async(seed, daysLeft: 1);
+        Assert.NotEmpty(await ReachingAsync(admin, landed, days[^1], whole: rebuild == "whole"));
+        var history = await HistoryAsync(admin.Lake);
+        foreach (var key in landed)
+        {
+            _refused[$"/{rawBucket}/{key}"] = true;
+        }
+        var function = (Raw: new S3ObjectStore(_function, rawBucket), admin.Lake);
+
+        var last = await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.TakeLast(1));
+        var failed = await Record.ExceptionAsync(() => new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(last));
+
+        var refusal = Assert.IsType<AmazonS3Exception>(failed);
+        Assert.Equal("AccessDenied", refusal.ErrorCode);
+        Assert.StartsWith($"GET s3://{rawBucket}/{ExportRawKey.Prefix}", S3ObjectStore.RequestOf(refusal), StringComparison.Ordinal);
+        Assert.Equal(history, await HistoryAsync(admin.Lake));
+
+        _refused.Clear();
+        await new TransformPipeline(function.Raw, function.Lake, AsTheFunction).TransformAsync(last);
+        Assert.Equal(await HistoryAsync(reference), await HistoryAsync(admin.Lake));
+    }
+
+    /// <summary>
+    /// The landed files whose kept span reaches <paramref name="day"/>'s month: those a transform of the day reads when it
+    /// rebuilds that month. With <paramref name="whole"/>, the kept spans are removed, as an import that stopped before its
+    /// table leaves them, so that the transform rebuilds the history whole and reads every file.
+    /// </summary>
+    private static async Task<List<string>> ReachingAsync((S3ObjectStore Raw, S3ObjectStore Lake) admin, List<string> landed, DateOnly day, bool whole)
+    {
+        var (from, to) = HistoryMonths.Window(HistoryMonths.Start(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds()));
+        var reaching = new List<string>();
+        foreach (var key in landed)
+        {
+            var (span, damage) = await ExportSpan.ReadAsync(admin.Raw, admin.Lake, key, null, default);
+            Assert.Null(damage);
+            if (span.Reaches(from, to))
+            {
+                reaching.Add(key);
+            }
+            if (whole)
+            {
+                await admin.Lake.DeleteAsync(ExportSpan.KeyFor(key));
+            }
+        }
+        return reaching;
     }
 
     /// <summary>

@@ -179,7 +179,7 @@ public sealed class TransformSummaryMetricsTests : IDisposable
         var spans = new List<(string Key, long Last)>();
         foreach (var file in imported.Files.Where(f => f.RawKey is not null))
         {
-            spans.Add((file.RawKey!, (await ExportSpan.ReadAsync(raw, lake, file.RawKey!, default)).Span.Last ?? 0));
+            spans.Add((file.RawKey!, (await ExportSpan.ReadAsync(raw, lake, file.RawKey!, null, default)).Span.Last ?? 0));
         }
         var victim = spans.MaxBy(s => s.Last).Key;
         var bytes = await raw.ReadAllBytesAsync(victim);

@@ -213,7 +213,7 @@ public sealed class DamagedLandedFileTests : IDisposable
         var spans = new List<(ImportFileReport File, long Last)>();
         foreach (var file in imported.Files.Where(f => f.RawKey is not null))
         {
-            spans.Add((file, (await ExportSpan.ReadAsync(store, store, file.RawKey!, default)).Span.Last ?? 0));
+            spans.Add((file, (await ExportSpan.ReadAsync(store, store, file.RawKey!, null, default)).Span.Last ?? 0));
         }
         return spans.MaxBy(s => s.Last).File;
     }
