@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
 # machine), python3-pandas for the benchmarks' smoke runs (which run every path, the pandas peers' included), tzdata
-# (the import's tests run it under other zones than UTC; slim images leave the database out) and strace (a test watches
-# spotify-etl's own fsync and rename calls).
+# (the import's tests run it under other zones than UTC; slim images leave the database out), strace (a test watches
+# spotify-etl's own fsync and rename calls) and jq (the preview comment's test plays gh, whose --jq is built in).
 #   scripts/test-packages.sh start    make test, before it builds: installs what is missing in the background, so that
 #                                     apt-get downloads and unpacks while dotnet compiles (a minute on a fresh machine)
 #   scripts/test-packages.sh finish   scripts/test.sh, before the tests: waits for that install, then installs what is
@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 state=artifacts/test-packages
-why="the report's browser tests, the benchmarks' pandas peers, the time-zone and flush tests"
+why="the report's browser tests, the benchmarks' pandas peers, the time-zone, flush and preview-comment tests"
 
 missing() {
   local packages=()
@@ -19,6 +19,7 @@ missing() {
   /usr/bin/python3 -c "import pandas" 2> /dev/null || packages+=(python3-pandas)
   [[ -e /usr/share/zoneinfo/Pacific/Auckland ]] || packages+=(tzdata)
   command -v strace > /dev/null || packages+=(strace)
+  command -v jq > /dev/null || packages+=(jq)
   echo "${packages[*]}"
 }
 
@@ -49,7 +50,7 @@ case "${1:-}" in
     read -r -a packages <<< "$(missing)"
     if (( ${#packages[@]} > 0 )); then
       { [[ -z "${tried:-}" || "$tried" == 0 ]] && bash scripts/apt-install.sh "$why" "${packages[@]}"; } \
-        || echo "without ${packages[*]} the browser tests, the benchmark smokes, the time-zone or the flush tests fail" >&2
+        || echo "without ${packages[*]} the browser tests, the benchmark smokes, the time-zone, flush or preview-comment tests fail" >&2
     fi
     ;;
   *)

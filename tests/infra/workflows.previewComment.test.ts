@@ -1,0 +1,214 @@
+/**
+ * pull-request.yml's preview comment: the step that posts every stack's diff finds its own comment by the hidden marker
+ * that begins it, among the pull request's comments on every page, and edits that one alone, or creates it when there is
+ * none; no other comment is ever edited. Its script is run with bash as the runner runs it, with a stand-in `gh` on PATH
+ * that answers the listing from a fixture of comments in pages, applies the --jq filter to each page as gh does (with
+ * jq, which scripts/test-packages.sh installs where it is missing), and records every call.
+ */
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import * as yaml from "js-yaml";
+import { seeded } from "./helpers/handMadeLake";
+import { repoRoot } from "./helpers/stackHarness";
+
+interface Step { name?: string; run?: string; env?: Record<string, string> }
+const workflow = yaml.load(fs.readFileSync(path.join(repoRoot, ".github", "workflows", "pull-request.yml"), "utf8")) as
+    { jobs: Record<string, { steps: Step[] }> };
+const step = workflow.jobs["comment"]!.steps.find((s) => s.name === "Post or edit the comment")!;
+
+const marker = "<!-- spotify-stack:pulumi-preview -->";
+const bot = "github-actions[bot]";
+const repo = "octo/lake";
+const pr = 42;
+
+interface Comment { id: number; user: { login: string; type: string }; body: string }
+/** One call of the stand-in: `gh api` with its method, path and body, or any other gh command as its arguments. */
+interface Call { command?: string[]; method?: string; path?: string; body?: string | null }
+
+// gh's answer to `gh api [--paginate] [--jq FILTER] PATH`: the fixture in pages of GH_PAGE, every page when paginating
+// (the first only otherwise), the filter applied to each page on its own, its results printed as gh prints them. A
+// write records its body and prints nothing.
+const standIn = `#!/usr/bin/env bash
+set -euo pipefail
+if [ "\${1:-}" != api ]; then printf '%s\\n' "$@" | jq -Rsc '{command: split("\\n")[:-1]}' >> "$GH_CALLS"; exit 0; fi
+shift
+method= paginate=false filter= file= target=
+while (( $# > 0 )); do
+  case "$1" in
+    --method|-X) method="$2"; shift 2 ;;
+    --paginate) paginate=true; shift ;;
+    --jq|-q) filter="$2"; shift 2 ;;
+    --silent) shift ;;
+    -F|--field) [[ "$2" == body=@* ]] || { echo "stand-in gh: field $2" >&2; exit 97; }; file="\${2#body=@}"; shift 2 ;;
+    -*) echo "stand-in gh: option $1" >&2; exit 97 ;;
+    *) [ -z "$target" ] || exit 97; target="$1"; shift ;;
+  esac
+done
+[ -n "$GH_TOKEN" ] || { echo "stand-in gh: no token" >&2; exit 4; }
+[ -n "$method" ] || { [ -n "$file" ] && method=POST || method=GET; }
+if [ -n "$file" ]; then
+  jq -cn --arg m "$method" --arg p "$target" --rawfile b "$file" '{method: $m, path: $p, body: $b}' >> "$GH_CALLS"
+else
+  jq -cn --arg m "$method" --arg p "$target" '{method: $m, path: $p, body: null}' >> "$GH_CALLS"
+fi
+[ "$method" = GET ] || exit 0
+[ "\${target%%\\?*}" = "repos/$GH_REPO_LISTED/issues/$GH_PR_LISTED/comments" ] || { echo "HTTP 404: Not Found" >&2; exit 1; }
+pages="$(jq -c --argjson size "$GH_PAGE" 'if length == 0 then [] else range(0; length; $size) as $i | .[$i:$i + $size] end' "$GH_FIXTURE")"
+[ "$paginate" = true ] || pages="$(head -n 1 <<< "$pages")"
+while IFS= read -r page; do
+  # gh prints a null result as an empty line, where jq -r prints "null".
+  if [ -n "$filter" ]; then jq -r "($filter)"' | if . == null then "" else . end' <<< "$page"; else printf '%s\\n' "$page"; fi
+done <<< "$pages"
+`;
+
+/** The step's environment as the runner gives it for pull request 42 of octo/lake. */
+function stepEnv(): Record<string, string> {
+    const values: Record<string, string> = {
+        "${{ github.token }}": "a-token", "${{ github.event.pull_request.number }}": String(pr), "${{ github.repository }}": repo,
+    };
+    return Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => {
+        assert.ok(!value.includes("${{") || value in values, `${name}: an expression the test does not fill: ${value}`);
+        return [name, values[value] ?? value];
+    }));
+}
+
+/** Runs the step in a folder of its own with the stand-in `gh`: its exit, output and the calls it made. */
+function post(comments: Comment[], pageSize: number, previews: Record<string, string>): { status: number; output: string; calls: Call[] } {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-comment-"));
+    try {
+        fs.mkdirSync(path.join(root, "bin"));
+        fs.writeFileSync(path.join(root, "bin", "gh"), standIn, { mode: 0o755 });
+        fs.mkdirSync(path.join(root, "previews"));
+        for (const [file, text] of Object.entries(previews)) {
+            fs.writeFileSync(path.join(root, "previews", file), text);
+        }
+        fs.writeFileSync(path.join(root, "comments.json"), JSON.stringify(comments));
+        const calls = path.join(root, "calls.jsonl");
+        // The runner's shell for `run:` (bash -e -o pipefail), with -u besides: no unset variable either.
+        const ran = spawnSync("bash", ["--noprofile", "--norc", "-euo", "pipefail", "-c", step.run!], {
+            cwd: root, encoding: "utf8", timeout: 60_000,
+            env: {
+                ...process.env, ...stepEnv(), PATH: `${path.join(root, "bin")}:${process.env["PATH"]}`, TMPDIR: root,
+                GH_FIXTURE: path.join(root, "comments.json"), GH_PAGE: String(pageSize), GH_CALLS: calls,
+                GH_REPO_LISTED: repo, GH_PR_LISTED: String(pr),
+            },
+        });
+        const recorded = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n").filter((l) => l !== "") : [];
+        return { status: ran.status ?? -1, output: `${ran.stdout}${ran.stderr}`, calls: recorded.map((l) => JSON.parse(l) as Call) };
+    } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+    }
+}
+
+// Each stack's diff as the preview job keeps it; production's with what a shell or printf would mangle.
+const previews = {
+    "dev.md": "#### `dev` (success)\n~~~\n+ 1 to create\n~~~\n",
+    "production.md": "#### `production` (failure)\n~~~\nerror: $HOME `x` 'q' \"d\" %s é\n~~~\n",
+};
+const expectedBody = `${marker}\n### Pulumi preview\n\n${previews["dev.md"]}${previews["production.md"]}`;
+
+type Kind = "preview" | "botOther" | "botQuoting" | "user" | "userMarked";
+const bodies: Record<Kind, string> = {
+    preview: `${marker}\n### Pulumi preview\n\nan earlier push's diff`,
+    botOther: "### Coverage\n\n87% of lines",
+    botQuoting: `Lint: the preview's comment begins with ${marker}`,
+    user: "looks good",
+    userMarked: `${marker}\n### Pulumi preview\n\nnot the bot's`,
+};
+const comment = (id: number, kind: Kind): Comment => ({
+    id, body: bodies[kind],
+    user: kind.startsWith("bot") || kind === "preview" ? { login: bot, type: "Bot" } : { login: kind === "user" ? "alice" : "mallory", type: "User" },
+});
+
+/** What the step must do: edit the newest comment of the bot's that begins with the marker, or create one. */
+function expectedWrite(comments: Comment[]): Call {
+    const ours = comments.filter((c) => c.user.login === bot && c.body.startsWith(marker)).map((c) => c.id);
+    return ours.length > 0
+        ? { method: "PATCH", path: `repos/${repo}/issues/comments/${Math.max(...ours)}`, body: expectedBody }
+        : { method: "POST", path: `repos/${repo}/issues/${pr}/comments`, body: expectedBody };
+}
+
+/** Runs the step over the comments and checks its one write, and that every other call only read the comments. */
+function assertPosts(comments: Comment[], pageSize: number, what: string): Call {
+    const { status, output, calls } = post(comments, pageSize, previews);
+    assert.equal(status, 0, `${what}: ${output}`);
+    const writes = calls.filter((c) => c.method !== "GET");
+    assert.deepEqual(writes, [expectedWrite(comments)], `${what}: the step made ${JSON.stringify(calls)}`);
+    for (const read of calls.filter((c) => c.method === "GET")) {
+        assert.equal(read.path?.split("?")[0], `repos/${repo}/issues/${pr}/comments`, what);
+    }
+    return writes[0]!;
+}
+
+describe("the preview comment", () => {
+    it("is created, and nothing edited, where no comment begins with the marker: none at all, or only others' and the bot's other comments", () => {
+        for (const comments of [[], [comment(5, "botOther"), comment(9, "user"), comment(12, "botQuoting"), comment(20, "userMarked")]]) {
+            const write = assertPosts(comments, 2, JSON.stringify(comments.map((c) => c.id)));
+            assert.equal(write.method, "POST");
+        }
+    });
+
+    it("is the bot's marked comment alone that is edited, not a later comment of another workflow's as the bot, nor another user's with the marker", () => {
+        const comments = [comment(100, "preview"), comment(101, "botOther"), comment(102, "user"), comment(103, "userMarked"),
+            comment(104, "botQuoting"), comment(105, "botOther")];
+        for (const pageSize of [1, 2, 6, 100]) {
+            const write = assertPosts(comments, pageSize, `pages of ${pageSize}`);
+            assert.equal(write.path, `repos/${repo}/issues/comments/100`);
+        }
+    });
+
+    it("is the newest of several marked comments across pages, wherever that page is", () => {
+        // The newest on the last page, then on a page before others: the step reads every page and picks from them all.
+        const last = [comment(10, "preview"), comment(11, "user"), comment(13, "preview"), comment(14, "botOther"), comment(17, "preview")];
+        const middle = [comment(10, "preview"), comment(11, "botOther"), comment(12, "user"), comment(13, "preview"), comment(14, "userMarked"),
+            comment(15, "botOther")];
+        assert.equal(assertPosts(last, 2, "the newest on the last page").path, `repos/${repo}/issues/comments/17`);
+        assert.equal(assertPosts(middle, 2, "the newest on the second of three pages").path, `repos/${repo}/issues/comments/13`);
+    });
+
+    it("over generated pull requests, edits exactly the newest marked comment of the bot's, or creates one where there is none", () => {
+        const random = seeded(20260611);
+        const kinds: Kind[] = ["preview", "botOther", "botQuoting", "user", "userMarked"];
+        const outcomes = { PATCH: 0, POST: 0, laterPage: 0 };
+        for (let c = 0; c < 40; c++) {
+            let id = 1000 + random(50);
+            const comments = Array.from({ length: random(10) }, () => comment(id += 1 + random(30), kinds[random(kinds.length)]!));
+            const pageSize = 1 + random(4);
+            const what = `comments ${JSON.stringify(comments.map((x) => [x.id, x.user.login, x.body.slice(0, 8)]))} in pages of ${pageSize}`;
+            const write = assertPosts(comments, pageSize, what);
+            outcomes[write.method as "PATCH" | "POST"] += 1;
+            const edited = comments.findIndex((x) => write.path?.endsWith(`/${x.id}`));
+            outcomes.laterPage += edited >= pageSize ? 1 : 0;
+        }
+        assert.ok(outcomes.PATCH >= 5 && outcomes.POST >= 5 && outcomes.laterPage >= 5,
+            `the generated pull requests try every outcome, an edit of a comment past the first page among them: ${JSON.stringify(outcomes)}`);
+    });
+
+    it("begins with the marker, an HTML comment GitHub does not show, and holds each stack's diff as kept, in the stacks' order", () => {
+        assert.match(marker, /^<!--[^>]*-->$/);
+        const { status, calls } = post([], 3, previews);
+        assert.equal(status, 0);
+        const body = calls.find((c) => c.method === "POST")?.body ?? "";
+        assert.equal(body.split("\n")[0], marker);
+        assert.equal(body, expectedBody);
+        assert.ok(body.indexOf(previews["dev.md"]) < body.indexOf(previews["production.md"]));
+        // The marker the step looks for is the one it writes.
+        const again = post([{ id: 7, user: { login: bot, type: "Bot" }, body }], 3, previews);
+        assert.deepEqual(again.calls.filter((c) => c.method !== "GET").map((c) => c.path), [`repos/${repo}/issues/comments/7`]);
+    });
+
+    it("is neither posted nor edited when no stack's diff was kept, which the step warns of", () => {
+        const { status, output, calls } = post([comment(3, "preview")], 2, {});
+        assert.equal(status, 0, output);
+        assert.deepEqual(calls, []);
+        assert.match(output, /^::warning::no stack's preview was kept/m);
+    });
+
+    it("has jq, which plays gh's built-in --jq in the stand-in", () => {
+        assert.equal(spawnSync("jq", ["--version"]).status, 0, "jq is missing: make test installs it (scripts/test-packages.sh), or apt-get install jq");
+    });
+});
