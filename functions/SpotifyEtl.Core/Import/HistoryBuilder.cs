@@ -96,8 +96,8 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
     /// <summary>
     /// Reads the landed files not read yet, each worker pooling its strings across the files it reads, and keeps of each its
     /// span and rows per month; its rows too while every row held fits in memory. A file that cannot be used is read as one
-    /// with no rows, and said in <paramref name="damaged"/>. A build that holds no file yet (a transform's, with nothing of its
-    /// own to land) and finds every file denied fails with S3's refusal (<see cref="LandedFileRefusals"/>).
+    /// with no rows, and said in <paramref name="damaged"/>. Every file read denied, and another landed file too, fails
+    /// with S3's refusal (<see cref="LandedFileRefusals"/>).
     /// </summary>
     private async Task SurveyAsync(List<string> keys, Dictionary<string, SurveyedFile> files, Dictionary<string, string> damaged,
         CancellationToken cancellationToken)
@@ -133,10 +133,7 @@ public sealed class HistoryBuilder(IObjectStore raw, IObjectStore lake, TableFor
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(parallelism, missing.Count))).Select(_ => Task.Run(WorkAsync, cancellationToken))).ConfigureAwait(false);
-        if (files.Count == 0)
-        {
-            refusals.ThrowIfEveryReadWasDenied();
-        }
+        await refusals.ThrowIfEveryFileIsDeniedAsync(raw, keys, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < missing.Count; i++)
         {
             files[missing[i]] = results[i].File ?? SurveyedFile.Nothing;

@@ -104,7 +104,7 @@ public sealed class HistoryMonthBuilder(IObjectStore raw, IObjectStore lake, Tab
             }
             spans.Add(span);
         }
-        refusals.ThrowIfEveryReadWasDenied();
+        await refusals.ThrowIfEveryFileIsDeniedAsync(raw, landed, cancellationToken).ConfigureAwait(false);
         var plays = new List<ListeningRow>();
         foreach (var version in staged)
         {

@@ -34,15 +34,15 @@ public static class LandedExportFile
         }
         catch (UnreadableObjectException unreadable)
         {
-            refusals?.Count(null);
+            refusals?.Count(key, null);
             return (null, Unreadable(unreadable.Reason), 0);
         }
         catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is { } reason)
         {
-            refusals?.Count(refused);
+            refusals?.Count(key, refused);
             return (null, Unreadable(reason), 0);
         }
-        refusals?.Count(null);
+        refusals?.Count(key, null);
         using (bytes)
         {
             return Changed(key, bytes.Span) is { } damage

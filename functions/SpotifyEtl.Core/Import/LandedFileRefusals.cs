@@ -1,37 +1,64 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Import;
 
 /// <summary>
-/// The reads of landed export files one history build made, and those S3 denied (<see cref="Storage.S3ObjectStore.RefusedReason"/>).
-/// One file denied is one put back by hand under a key the role may not use: named, its streams left out until it is
-/// readable. Every read denied is no such file but a role or key policy denying them all, and a history built from none
-/// of them would drop every stream of every export: the build fails instead, as it did before any file was denied,
-/// and the history stays as it was. Safe to count from several workers at once.
+/// The landed export files one history build read, and those S3 denied it (<see cref="S3ObjectStore.RefusedReason"/>).
+/// A file denied is one put back by hand under a key the role may not use: named, its streams left out until it is
+/// readable. A role or key policy denying every landed file looks the same from one file, and a history built then would
+/// drop every stream of every export; so when S3 denied every file the build read, one landed file it did not read is
+/// read before the build goes on: allowed, the denied files are files of their own; denied too, or no other file there,
+/// the build fails with S3's refusal, as any other S3 refusal fails it, and the history stays as it was. Safe to count
+/// from several workers at once.
 /// </summary>
 public sealed class LandedFileRefusals
 {
-    private int _reads;
-    private int _denied;
+    private readonly ConcurrentDictionary<string, bool> _read = new(StringComparer.Ordinal);
     private Exception? _first;
 
-    /// <summary>A read of a landed file made, and what S3 answered: its refusal, or null when it was not denied.</summary>
-    public void Count(Exception? refusal)
+    /// <summary>A read of the landed file <paramref name="key"/>, and what S3 answered: its refusal, or null when it was not denied.</summary>
+    public void Count(string key, Exception? refusal)
     {
-        Interlocked.Increment(ref _reads);
         if (refusal is not null)
         {
             Interlocked.CompareExchange(ref _first, refusal, null);
-            Interlocked.Increment(ref _denied);
         }
+        _read.AddOrUpdate(key, refusal is not null, (_, denied) => denied && refusal is not null);
     }
 
-    /// <summary>Rethrows S3's first refusal when there were reads and S3 denied every one of them.</summary>
-    public void ThrowIfEveryReadWasDenied()
+    /// <summary>
+    /// Rethrows S3's first refusal when S3 denied every file read and denies (or has not) another of <paramref name="landed"/>
+    /// too; returns otherwise. Call once the reads are done.
+    /// </summary>
+    public async Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IEnumerable<string> landed, CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _reads) is > 0 and var reads && Volatile.Read(ref _denied) == reads)
+        if (_read.IsEmpty || _read.Values.Any(denied => !denied))
         {
-            ExceptionDispatchInfo.Throw(Volatile.Read(ref _first)!);
+            return;
         }
+        foreach (var key in landed.Where(k => !_read.ContainsKey(k)))
+        {
+            try
+            {
+                using var allowed = await raw.ReadPooledAsync(key, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (UnreadableObjectException)
+            {
+                // Not denied: S3 let the role ask (an archived object, say), so no policy denies the prefix.
+                return;
+            }
+            catch (ObjectNotFoundException)
+            {
+                // Gone since the listing: another file says.
+            }
+            catch (Exception refused) when (S3ObjectStore.RefusedReason(refused) is not null)
+            {
+                break;
+            }
+        }
+        ExceptionDispatchInfo.Throw(Volatile.Read(ref _first)!);
     }
 }
