@@ -6,12 +6,14 @@
 // sts:AssumeRoleWithWebIdentity".
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import * as yaml from "js-yaml";
 import { deploySubject, previewSubjects } from "../../infra/bootstrap/trust";
 import { stackNames } from "../../infra/build/ci";
 import { trustedSubjects, trusts, type TrustStatement } from "./helpers/oidcTrust";
+import { evaluate, mayRun, triggers, type WorkflowShape } from "./helpers/workflowFacts";
 import { fakeRepositoryId, infraDir, repoRoot, runStack, type RecordedResource, type StackRun } from "./helpers/stackHarness";
 
 interface Step { uses?: string; with?: Record<string, unknown> }
@@ -23,14 +25,15 @@ interface Job {
     strategy?: { matrix: Record<string, unknown> | string };
     steps?: Step[];
 }
-interface Workflow { on: string | string[] | Record<string, Record<string, string[]> | null>; permissions?: Job["permissions"]; jobs: Record<string, Job> }
+interface Workflow { on: WorkflowShape["on"]; permissions?: Job["permissions"]; jobs: Record<string, Job> }
 type Workflows = Record<string, Workflow>;
 /** One way a job asks for a role: under one trigger and ref, with one matrix entry. */
 interface Presentation { job: string; subject: string; role: string | undefined }
 
 const workflowsDir = path.join(repoRoot, ".github", "workflows");
-const readWorkflows = (): Workflows => Object.fromEntries(["deploy.yml", "pull-request.yml"].map((file) =>
-    [file, yaml.load(fs.readFileSync(path.join(workflowsDir, file), "utf8")) as Workflow]));
+/** Every workflow of the folder (GitHub runs each `.yml` and `.yaml` file in it), by file name. */
+const readWorkflows = (dir = workflowsDir): Workflows => Object.fromEntries(fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()
+    .map((file) => [file, yaml.load(fs.readFileSync(path.join(dir, file), "utf8")) as Workflow]));
 
 let run: StackRun;
 before(async () => {
@@ -56,95 +59,6 @@ function roleOfVariable(environment: string | undefined, variable: string): Reco
 }
 const environmentOf = (role: RecordedResource): string => String(declared("github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable")
     .find((v) => v.inputs["value"] === role.state["arn"])?.inputs["environment"] ?? "(none: the bootstrap sets no variable to it)");
-
-/** The refs a trigger runs a workflow on: main, another branch and a tag where it may run on any. */
-function triggers(on: Workflow["on"]): { event: string; ref: string }[] {
-    const events = typeof on === "string" ? { [on]: null } : Array.isArray(on) ? Object.fromEntries(on.map((e) => [e, null])) : on;
-    const sample = (patterns: string[]) => patterns.map((p) => p.replace(/\*\*?/g, "x"));
-    return Object.entries(events).flatMap(([event, filter]) => {
-        const f = filter ?? {};
-        const byBranch = f["branches"] !== undefined || f["branches-ignore"] !== undefined;
-        const byTag = f["tags"] !== undefined || f["tags-ignore"] !== undefined;
-        const refs = {
-            push: [...(f["branches"] ? sample(f["branches"]) : byBranch || !byTag ? ["main", "feature"] : []).map((b) => `refs/heads/${b}`),
-                ...(f["tags"] ? sample(f["tags"]) : byTag || !byBranch ? ["v1"] : []).map((t) => `refs/tags/${t}`)],
-            workflow_dispatch: ["refs/heads/main", "refs/heads/feature", "refs/tags/v1"],
-            schedule: ["refs/heads/main"],
-            workflow_run: ["refs/heads/main"],
-            pull_request: ["refs/pull/12/merge"],
-            pull_request_target: ["refs/heads/main"],
-            merge_group: ["refs/heads/gh-readonly-queue/main/pr-12-0123456789abcdef0123456789abcdef01234567"],
-        }[event];
-        assert.ok(refs, `the workflows run on ${event}, whose ref this test does not know: teach triggers() the ref GitHub gives it`);
-        return refs.map((ref) => ({ event, ref }));
-    });
-}
-
-type Value = string | boolean | undefined;
-const truth = (v: Value): boolean | undefined => (v === undefined ? undefined : typeof v === "boolean" ? v : v !== "");
-/** A job's `if:` given the event and ref: true, false, or undefined where it depends on more than those (read as "may run"). */
-function evaluate(expression: string, facts: Record<string, string>): boolean | undefined {
-    const tokens = expression.replace(/^\s*\$\{\{([\s\S]*)\}\}\s*$/, "$1").match(/'(?:[^']|'')*'|&&|\|\||[!=]=|[A-Za-z_][\w.*-]*|\S/g) ?? [];
-    let at = 0;
-    const primary = (): Value => {
-        const token = tokens[at++] ?? "";
-        if (token === "!") {
-            const v = truth(primary());
-            return v === undefined ? undefined : !v;
-        }
-        if (token === "(") {
-            const v = or();
-            at += 1;
-            return v;
-        }
-        if (token.startsWith("'")) {
-            return token.slice(1, -1).replace(/''/g, "'");
-        }
-        if (tokens[at] !== "(") {
-            return token === "true" || token === "false" ? token === "true" : facts[token.toLowerCase()];
-        }
-        const args: Value[] = [];
-        for (at += 1; tokens[at] !== ")" && at < tokens.length; at += tokens[at] === "," ? 1 : 0) {
-            args.push(or());
-        }
-        at += 1;
-        const [a, b] = args.map((v) => (typeof v === "string" ? v.toLowerCase() : undefined));
-        const known = a !== undefined && b !== undefined;
-        return ({ always: true, success: true, startswith: known ? a.startsWith(b) : undefined, endswith: known ? a.endsWith(b) : undefined,
-            contains: known ? a.includes(b) : undefined } as Record<string, Value>)[token.toLowerCase()];
-    };
-    const comparison = (): Value => {
-        const left = primary();
-        if (tokens[at] !== "==" && tokens[at] !== "!=") {
-            return left;
-        }
-        const negated = tokens[at++] === "!=";
-        const right = primary();
-        return left === undefined || right === undefined ? undefined : (String(left).toLowerCase() === String(right).toLowerCase()) !== negated;
-    };
-    // && and || over true, false and unknown: `decisive` (false for &&, true for ||) decides alone.
-    const chain = (operator: string, operand: () => Value, decisive: boolean) => (): Value => {
-        let value = truth(operand());
-        while (tokens[at] === operator) {
-            at += 1;
-            const next = truth(operand());
-            value = value === decisive || next === decisive ? decisive : value === undefined || next === undefined ? undefined : !decisive;
-        }
-        return value;
-    };
-    const and = chain("&&", comparison, false);
-    const or = chain("||", and, true);
-    return truth(or());
-}
-
-/** Whether the job may run for the event and ref: its `if:`, and, unless it runs whatever came before, the jobs it needs. */
-function mayRun(workflow: Workflow, name: string, facts: Record<string, string>): boolean {
-    const job = workflow.jobs[name];
-    assert.ok(job, `a job needs "${name}", which the workflow does not have`);
-    const condition = String(job.if ?? "success()");
-    return evaluate(condition, facts) !== false
-        && (/\b(always|failure|cancelled)\s*\(/.test(condition) || [job.needs ?? []].flat().every((n) => mayRun(workflow, n, facts)));
-}
 
 /** The matrix's entries: every combination of its lists. */
 function matrixEntries(matrix: Record<string, unknown> | string | undefined, where: string): Record<string, string>[] {
@@ -293,6 +207,9 @@ const drifts: [string, (w: Workflows) => void, RegExp[]][] = [
         /^deploy\.yml job "production-plan" presents \S+:environment:production:ref:refs\/heads\/main on push .*production-deploy also accepts: give the job environment production-preview$/]],
     ["a deploy no longer held to main", (w) => { delete w["deploy.yml"]!.jobs["package"]!.if; }, [
         /^deploy\.yml job "dev" presents repository_id:\d+:environment:dev:ref:refs\/heads\/feature on workflow_dispatch .*github-actions-spotify-dev-deploy refuses/]],
+    ["a deploy held to main by an `if:` with a comparison the check cannot decide",
+        (w) => { w["deploy.yml"]!.jobs["package"]!.if = "github.ref == 'refs/heads/main' && github.run_number >= 1 || github.event_name == 'workflow_dispatch'"; }, [
+            /^deploy\.yml job "dev" presents repository_id:\d+:environment:dev:ref:refs\/heads\/feature on workflow_dispatch .*github-actions-spotify-dev-deploy refuses/]],
     ["a job that asks for a role without an OIDC token", (w) => { delete (w["deploy.yml"]!.jobs["dev"]!.permissions as Record<string, string>)["id-token"]; }, [
         /^deploy\.yml job "dev" assumes an AWS role but gets no OIDC token: add `id-token: write`/]],
 ];
@@ -306,3 +223,41 @@ for (const [drift, change, expected] of drifts) {
         }
     });
 }
+
+test("the check reads every workflow in the folder: a third one, whose job assumes dev's deploy role on pull requests, is reported", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflows-"));
+    for (const file of fs.readdirSync(workflowsDir)) {
+        fs.copyFileSync(path.join(workflowsDir, file), path.join(dir, file));
+    }
+    const job = structuredClone(readWorkflows()["deploy.yml"]!.jobs["dev"]!);
+    delete job.needs;
+    fs.writeFileSync(path.join(dir, "third.yaml"), yaml.dump({ on: { pull_request: { branches: ["main"] } }, jobs: { up: job } }));
+    fs.writeFileSync(path.join(dir, "notes.txt"), "not a workflow");
+    const workflows = readWorkflows(dir);
+    assert.deepEqual(Object.keys(workflows).sort(), ["deploy.yml", "pull-request.yml", "third.yaml"]);
+    const { problems } = check(workflows);
+    assert.ok(problems.some((p) => /^third\.yaml job "up" presents \S+:environment:dev:ref:refs\/pull\/12\/merge on pull_request .*dev-deploy refuses/.test(p)),
+        problems.join("\n"));
+});
+
+test("an `if:` is unknown, so the job may run, where an ordering comparison could decide it or the evaluator cannot read it to its end", () => {
+    const on = (event: string, ref = "refs/heads/main") => ({ "github.event_name": event, "github.ref": ref, "github.ref_name": ref.replace(/^refs\/heads\//, "") });
+    const mixed = "github.event_name == 'push' && github.run_number >= 1 || github.event_name == 'workflow_dispatch'";
+    assert.equal(evaluate(mixed, on("workflow_dispatch")), true, "the `||` after an ordering comparison is still read");
+    assert.equal(evaluate(mixed, on("push")), undefined, "an ordering comparison is unknown");
+    assert.equal(evaluate(mixed, on("pull_request")), false);
+    for (const operator of [">", "<", ">=", "<="]) {
+        assert.equal(evaluate(`\${{ github.run_attempt ${operator} 2 }}`, on("push")), undefined, operator);
+        assert.equal(evaluate(`github.ref == 'refs/heads/main' || github.run_attempt ${operator} 2`, on("push")), true, operator);
+    }
+    // A remainder the evaluator does not parse makes the whole expression unknown, not what came before it.
+    for (const expression of ["github.event_name == 'push' github.ref == 'refs/heads/main'", "github.event_name == 'push' ]",
+        "(github.event_name == 'push'", "github.event_name == 'push')", "github.event_name == 'push' &&", "github.event.inputs['deploy'] == 'yes'",
+        "contains(github.ref 'main')"]) {
+        assert.equal(evaluate(expression, on("pull_request")), undefined, expression);
+    }
+    // What it reads, it still decides.
+    assert.equal(evaluate("${{ github.ref == 'refs/heads/main' }}", on("push", "refs/heads/feature")), false);
+    assert.equal(evaluate("always() && !startsWith(github.ref, 'refs/tags/')", on("push", "refs/tags/v1")), false);
+    assert.equal(evaluate("github.event_name != 'push' || (github.ref_name == 'main')", on("push")), true);
+});

