@@ -23,11 +23,17 @@ const workflow = yaml.load(fs.readFileSync(path.join(repoRoot, ".github", "workf
     Defaults & { jobs: Record<string, Defaults & { steps: Step[] }> };
 const step = workflow.jobs["comment"]!.steps.find((s) => s.name === "Post or edit the comment")!;
 
-/** Runs a step's script as the runner would, from a file, with the shell the step, its job or the workflow names. */
-function runStep(job: string, ran: Step, cwd: string, env: NodeJS.ProcessEnv, extraFlags: string[] = []) {
+/**
+ * Runs a step's script as the runner would, from a file, with the shell the step, its job or the workflow names, and
+ * each `${{ }}` expression of it written in as GitHub writes its value (`expressions`, by the expression's text).
+ */
+function runStep(job: string, ran: Step, cwd: string, env: NodeJS.ProcessEnv, extraFlags: string[] = [], expressions: Record<string, string> = {}) {
     const [shell, ...flags] = runnerShell(workflow, workflow.jobs[job]!, ran);
     const script = path.join(cwd, "step.sh");
-    fs.writeFileSync(script, ran.run!);
+    fs.writeFileSync(script, ran.run!.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (whole, expression: string) => {
+        assert.ok(expression in expressions, `${ran.name}: the expression ${whole}, whose value the test does not give`);
+        return expressions[expression]!;
+    }));
     return spawnSync(shell!, [...flags, ...extraFlags, script], { cwd, env, encoding: "utf8", timeout: 60_000 });
 }
 
@@ -255,7 +261,7 @@ describe("the diff a preview job keeps for the comment", () => {
     const kept = (stack: string, outcome: string, output: string) => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-kept-"));
         try {
-            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome, OUTPUT: output });
+            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome }, [], { "steps.stack.outputs.output": output });
             const file = path.join(root, "preview", `${stack}.md`);
             return { status: ran.status, output: `${ran.stdout}${ran.stderr}`, text: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined };
         } finally {
@@ -263,17 +269,20 @@ describe("the diff a preview job keeps for the comment", () => {
         }
     };
 
-    it("is read from the stack step's outcome and output", () => {
-        assert.deepEqual(keep.env, { STACK: "${{ matrix.stack }}", OUTCOME: "${{ steps.stack.outcome }}", OUTPUT: "${{ steps.stack.outputs.output }}" });
+    it("is read from the stack step's outcome, in its environment, and output, written into its script", () => {
+        assert.deepEqual(keep.env, { STACK: "${{ matrix.stack }}", OUTCOME: "${{ steps.stack.outcome }}" });
+        assert.deepEqual([...keep.run!.matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)].map((m) => m[1]), ["steps.stack.outputs.output"]);
     });
 
     it("is the output as it is, or its first 30000 bytes, in a fenced block whose closing fence has a line of its own, and the step passes", () => {
-        // Longer than the cut and a pipe's buffer together: a writer into a pipe the cut closed early would be killed.
-        const long = Array.from({ length: 2000 }, (_, i) => `~ aws:lambda:Function export-${i} [diff: ~environment]`).join("\n");
-        // (An environment variable holds at most 128 KiB on Linux.)
-        assert.ok(long.length > 30_000 + 65_536 && long.length < 131_072, String(long.length));
+        // Longer than the cut and a pipe's buffer together: a writer into a pipe the cut closed early would be killed. And
+        // longer than one environment variable may be on Linux (128 KiB), as a stack's first preview is.
+        const long = Array.from({ length: 6000 }, (_, i) => `~ aws:lambda:Function export-${i} [diff: ~environment]`).join("\n");
+        assert.ok(long.length > 131_072, String(long.length));
+        // What a shell would expand, or read as the end of a here-document it did not choose.
+        const shellish = "+ command: \"$(rm -rf ~)\" `id` ${HOME} 'EOF' \\\nEOF";
         for (const [output, diff] of [["+ 1 to create", "+ 1 to create\n"], ["", "no diff: see the job's log and summary\n"],
-            [long, `${long.slice(0, 30_000).trimEnd()}\n`]]) {
+            [shellish, `${shellish}\n`], [long, `${long.slice(0, 30_000).trimEnd()}\n`]]) {
             const { status, output: log, text } = kept("dev", "failure", output!);
             assert.equal(status, 0, `${output!.length} bytes of output: ${log}`);
             assert.equal(text, `#### \`dev\` (failure)\n~~~\n${diff!}~~~\n`, `${output!.length} bytes of output`);
