@@ -29,8 +29,8 @@ public sealed class LandedFileRefusals
     }
 
     /// <summary>
-    /// Rethrows S3's first refusal when S3 denied every file read and denies (or has not) another of <paramref name="landed"/>
-    /// too; returns otherwise. Call once the reads are done.
+    /// Rethrows S3's first refusal when S3 denied every file read and denies the first of the others in
+    /// <paramref name="landed"/> it answers for too, or there is no other; returns otherwise. Call once the reads are done.
     /// </summary>
     public async Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IEnumerable<string> landed, CancellationToken cancellationToken)
     {
