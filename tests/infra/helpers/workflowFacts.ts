@@ -1,6 +1,9 @@
-// What GitHub makes of a workflow file, as far as the tests need it: the shell a `run:` step runs in, the refs a
-// trigger runs the workflow on, a job's `if:` given the event and ref, and so whether the job may run.
+// What GitHub makes of a workflow file, as far as the tests need it: the shell a `run:` step runs in (and every such
+// step of the repository), the refs a trigger runs the workflow on, a job's `if:` given the event and ref, and so whether the job may run.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
 
 interface ShellDefaults { defaults?: { run?: { shell?: string } } }
 type Events = string | string[] | Record<string, Record<string, string[]> | null>;
@@ -22,6 +25,39 @@ export function runnerShell(workflow: ShellDefaults, job: ShellDefaults, step: {
     }
     assert.ok(commands[shell], `shell: ${shell}, whose command this test does not know: teach runnerShell() it`);
     return commands[shell];
+}
+
+interface RunStep { name?: string; run?: string; shell?: string }
+
+/**
+ * Every `run:` step of the workflows under <root>/.github/workflows and of the composite actions under
+ * <root>/.github/actions: where it is, the command the runner starts it with (a composite step names its own shell),
+ * and its script.
+ */
+export function runSteps(root: string): { where: string; shell: string[]; script: string }[] {
+    const found: { where: string; shell: string[]; script: string }[] = [];
+    const load = <T>(file: string): T => yaml.load(fs.readFileSync(file, "utf8")) as T;
+    const workflows = path.join(root, ".github", "workflows");
+    for (const file of fs.readdirSync(workflows).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+        const workflow = load<ShellDefaults & { jobs: Record<string, ShellDefaults & { steps?: RunStep[] }> }>(path.join(workflows, file));
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+            for (const [index, step] of (job.steps ?? []).entries()) {
+                if (step.run !== undefined) {
+                    found.push({ where: `${file} job "${name}" step ${step.name ?? index + 1}`, shell: runnerShell(workflow, job, step), script: step.run });
+                }
+            }
+        }
+    }
+    const actions = path.join(root, ".github", "actions");
+    for (const dir of fs.readdirSync(actions).sort()) {
+        const action = load<{ runs: { steps?: RunStep[] } }>(path.join(actions, dir, "action.yml"));
+        for (const [index, step] of (action.runs.steps ?? []).entries()) {
+            if (step.run !== undefined) {
+                found.push({ where: `.github/actions/${dir} step ${step.name ?? index + 1}`, shell: runnerShell({}, {}, step), script: step.run });
+            }
+        }
+    }
+    return found;
 }
 
 /** The refs a trigger runs a workflow on: main, another branch and a tag where it may run on any. */
