@@ -1,4 +1,4 @@
-using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -170,12 +170,15 @@ public static class ApiPlayReader
         {
             return null;
         }
-        // Every page denied is no page put back by hand under another key, but the role or a key policy denying them all: a
-        // history built without any of them would drop every play, so the read fails, as it did before any page was denied.
-        if (pages.Count > 0 && Array.TrueForAll(refusals, refusal => refusal is not null))
+        // Every page read denied may be the role or a key policy denying them all, and a history built without any of them
+        // would drop every play; or one page put back by hand under another key, the only one a day has. One recently-played
+        // page of another day says which: the read fails with S3's refusal unless that page is allowed.
+        var counted = new LandedFileRefusals();
+        for (var index = 0; index < pages.Count; index++)
         {
-            ExceptionDispatchInfo.Throw(refusals[0]!);
+            counted.Count(pages[index].ToString(), refusals[index]);
         }
+        await counted.ThrowIfEveryFileIsDeniedAsync(raw, OtherPagesAsync(raw, prefix, cancellationToken), cancellationToken).ConfigureAwait(false);
 
         var rows = new List<ListeningRow>();
         var byDay = new SortedDictionary<DateOnly, List<ListeningRow>>();
@@ -198,6 +201,39 @@ public static class ApiPlayReader
             SetAsideBefore = [.. unread.Where(index => before[index]).Select(Named)],
             Refused = [.. unread.Where(index => refusals[index] is not null).Select(Named)],
         };
+    }
+
+    /// <summary>
+    /// The recently-played pages outside <paramref name="prefix"/>, as listed: none when it is every page's, and none past a
+    /// folder this user may not list.
+    /// </summary>
+    private static async IAsyncEnumerable<string> OtherPagesAsync(IObjectStore raw, string prefix,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (prefix == Prefix)
+        {
+            yield break;
+        }
+        await using var listing = raw.ListVersionsAsync(Prefix, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await listing.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (UnlistableFolderException)
+            {
+                yield break;
+            }
+            var key = listing.Current.Key;
+            if (!key.StartsWith(prefix, StringComparison.Ordinal) && RawObjectKey.TryParse(key, out _, out _))
+            {
+                yield return key;
+            }
+        }
     }
 
     /// <summary>Why an entry listed that is no object cannot be read, as reading it says.</summary>

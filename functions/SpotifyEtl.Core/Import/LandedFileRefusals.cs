@@ -5,13 +5,13 @@ using SpotifyEtl.Storage;
 namespace SpotifyEtl.Import;
 
 /// <summary>
-/// The landed export files one history build read, and those S3 denied it (<see cref="S3ObjectStore.RefusedReason"/>).
-/// A file denied is one put back by hand under a key the role may not use: named, its streams left out until it is
-/// readable. A role or key policy denying every landed file looks the same from one file, and a history built then would
-/// drop every stream of every export; so when S3 denied every file the build read, one landed file it did not read is
-/// read before the build goes on: allowed, the denied files are files of their own; denied too, or no other file there,
-/// the build fails with S3's refusal, as any other S3 refusal fails it, and the history stays as it was. Safe to count
-/// from several workers at once.
+/// The raw files one history build read (landed export files, or one day's recently-played pages), and those S3 denied it
+/// (<see cref="S3ObjectStore.RefusedReason"/>). A file denied is one put back by hand under a key the role may not use:
+/// named, its streams or plays left out until it is readable. A role or key policy denying the whole prefix looks the same
+/// from one file, and a history built then would drop every stream of every export, or every play; so when S3 denied every
+/// file the build read, one file of the same kind it did not read is read before the build goes on: allowed, the denied
+/// files are files of their own; denied too, or no other file there, the build fails with S3's refusal, as any other S3
+/// refusal fails it, and the history stays as it was. Safe to count from several workers at once.
 /// </summary>
 public sealed class LandedFileRefusals
 {
@@ -32,13 +32,20 @@ public sealed class LandedFileRefusals
     /// Rethrows S3's first refusal when S3 denied every file read and denies the first of the others in
     /// <paramref name="landed"/> it answers for too, or there is no other; returns otherwise. Call once the reads are done.
     /// </summary>
-    public async Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IEnumerable<string> landed, CancellationToken cancellationToken)
+    public Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IEnumerable<string> landed, CancellationToken cancellationToken) =>
+        ThrowIfEveryFileIsDeniedAsync(raw, landed.ToAsyncEnumerable(), cancellationToken);
+
+    /// <summary>
+    /// As the other overload, from files listed as they are needed: a listing is read only as far as the first file it
+    /// answers for, and not at all while some read was allowed.
+    /// </summary>
+    public async Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IAsyncEnumerable<string> landed, CancellationToken cancellationToken)
     {
         if (_read.IsEmpty || _read.Values.Any(denied => !denied))
         {
             return;
         }
-        foreach (var key in landed.Where(k => !_read.ContainsKey(k)))
+        await foreach (var key in landed.Where(k => !_read.ContainsKey(k)).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             try
             {

@@ -53,14 +53,17 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
     /// <summary>
     /// A recently-played page of a run of its own, an hour after the day's run, with plays of its own (a page uploaded again by
     /// hand): on the last day when a transform follows the history, the run not folded yet ("follow") or folded before the
-    /// page was denied ("follow, folded", which only the history reads again); on a day of the seed's when an import builds
-    /// the history whole.
+    /// page was denied ("follow, folded", which only the history reads again), or the day's only recently-played page, its
+    /// run having landed none ("follow, alone": every page the day's read reads is denied, and a page of another day says no
+    /// policy denies them all); on a day of the seed's when an import builds the history whole.
     /// </summary>
     [Theory]
     [InlineData(3, "follow")]
     [InlineData(8, "follow")]
     [InlineData(5, "follow, folded")]
     [InlineData(9, "follow, folded")]
+    [InlineData(2, "follow, alone")]
+    [InlineData(6, "follow, alone")]
     [InlineData(4, "import")]
     [InlineData(11, "import")]
     [InlineData(12, "import")]
@@ -71,6 +74,10 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
         var days = sample.Days.Keys.ToList();
         var day = reader.StartsWith("follow", StringComparison.Ordinal) ? days[^1] : days[random.Next(days.Count)];
         var page = await AddAPageOfItsOwnAsync(sample, day);
+        if (reader == "follow, alone")
+        {
+            sample.Days[day].RemoveAll(k => k != page && k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal));
+        }
 
         var without = await ReferenceAsync(sample, "without", days, leftOut: page);
         var with = await ReferenceAsync(sample, "with", days, leftOut: null);
@@ -114,14 +121,14 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
             Assert.Equal(page, unread.RawKey);
             AssertNamesTheRefusal(unread.Reason!);
             Assert.Contains("left out of listening_history", unread.Reason, StringComparison.Ordinal);
-            if (reader == "follow")
+            if (reader == "follow, folded")
             {
-                var run = Assert.Single(batch.UnfoldedRuns);
-                Assert.Equal(RawObjectKey.Parse(page).RunId, run.RunId);
+                Assert.Empty(batch.UnfoldedRuns);
             }
             else
             {
-                Assert.Empty(batch.UnfoldedRuns);
+                var run = Assert.Single(batch.UnfoldedRuns);
+                Assert.Equal(RawObjectKey.Parse(page).RunId, run.RunId);
             }
         }
         Assert.Equal(await HistoryAsync(without), await HistoryAsync(admin.Lake));
@@ -143,25 +150,40 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
 
     /// <summary>
     /// Every recently-played page denied, as a role or key policy that denies the whole prefix would: no page put back by hand,
-    /// so the import fails, naming the request, and leaves the history it found, rather than writing one without any play.
+    /// so the import, or a transform that follows the history with its day's only page, fails, naming the request, and leaves
+    /// the history it found, rather than writing one without any play.
     /// </summary>
-    [Fact]
-    public async Task Every_played_page_S3_refuses_fails_the_import_and_leaves_the_history_as_it_was()
+    [Theory]
+    [InlineData(7, "import")]
+    [InlineData(10, "follow")]
+    public async Task Every_played_page_S3_refuses_fails_the_import_or_transform_and_leaves_the_history_as_it_was(int seed, string reader)
     {
-        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), 7);
+        var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
         var days = sample.Days.Keys.ToList();
         var rawBucket = await _server.CreateBucketAsync("raw");
         var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
-        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction).TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days));
+        var follow = reader == "follow";
+        if (follow)
+        {
+            // The last day's only page is a later run's (its own run landed none): the transform reads it to follow the history.
+            var page = await AddAPageOfItsOwnAsync(sample, days[^1]);
+            sample.Days[days[^1]].RemoveAll(k => k != page && k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal));
+        }
+        await new TransformPipeline(admin.Raw, admin.Lake, AsTheFunction)
+            .TransformAsync(await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, follow ? days.SkipLast(1) : days));
         await new ExportImporter(admin.Raw, admin.Lake).ImportAsync(sample.Export);
+        var last = follow ? await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.TakeLast(1)) : [];
         var history = await HistoryAsync(admin.Lake);
         Assert.NotEmpty(history);
         foreach (var page in days.SelectMany(d => sample.Days[d]).Where(k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)))
         {
             _refused[$"/{rawBucket}/{page}"] = true;
         }
+        var function = new S3ObjectStore(_function, rawBucket);
 
-        var failed = await Record.ExceptionAsync(() => new ExportImporter(new S3ObjectStore(_function, rawBucket), admin.Lake).ImportAsync(sample.Export));
+        var failed = await Record.ExceptionAsync(() => follow
+            ? new TransformPipeline(function, admin.Lake, AsTheFunction).TransformAsync(last.Where(k => !k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)))
+            : new ExportImporter(function, admin.Lake).ImportAsync(sample.Export));
 
         var denied = Assert.IsType<AmazonS3Exception>(failed);
         Assert.Equal("AccessDenied", denied.ErrorCode);
