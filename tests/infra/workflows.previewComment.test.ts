@@ -222,6 +222,54 @@ describe("the preview comment", () => {
         assert.deepEqual(again.calls.filter((c) => c.method !== "GET").map((c) => c.path), [`repos/${repo}/issues/comments/7`]);
     });
 
+    it("fits GitHub's 65536 characters whatever the number and length of the stacks' diffs: each one whole, or cut at a whole line within an equal share and saying so", () => {
+        const random = seeded(20261206);
+        const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
+        const words = ["aws:lambda:Function", "~ environment", "é", "🎵", "[diff: +tags]", "\"q\"", "$HOME", "%s"];
+        const line = () => `${"+~-"[random(3)]} ${Array.from({ length: 1 + random(12) }, () => words[random(words.length)]).join(" ")}`;
+        const seen = { cut: 0, whole: 0, stacks: new Set<number>() };
+        for (let round = 0; round < 16; round++) {
+            const stacks = ["dev", "eu", "production", "staging", "us"].slice(0, 1 + random(5)).sort();
+            const diffs = stacks.map(() => {
+                // Most a few lines, some past a comment alone: 65536 bytes, as the preview job keeps at most.
+                const lines = Array.from({ length: random(3) === 0 ? 3000 : 1 + random(80) }, line).join("\n");
+                return Buffer.from(lines).subarray(0, 65_536).toString().replace(/\uFFFD$/, "").trimEnd();
+            });
+            const headings = stacks.map((stack, i) => `#### \`${stack}\` (${i % 2 === 0 ? "success" : "failure"})\n~~~\n`);
+            const kept = Object.fromEntries(stacks.map((stack, i) => [`${stack}.md`, `${headings[i]}${diffs[i]}\n~~~\n`]));
+            const what = `${stacks.length} stacks of ${diffs.map((d) => Buffer.byteLength(d)).join(", ")} bytes`;
+            const { status, output, calls } = post([], 3, kept);
+            assert.equal(status, 0, `${what}: ${output}`);
+            const body = calls.find((c) => c.method === "POST")?.body ?? "";
+            assert.ok(Buffer.byteLength(body) <= 65_536, `${what}: the comment is ${Buffer.byteLength(body)} bytes`);
+            assert.ok(body.startsWith(`${marker}\n### Pulumi preview\n\n`), what);
+            const share = Math.floor((65_536 - marker.length - 21 - headings.reduce((n, h) => n + Buffer.byteLength(h) + 4 + note.length + 1, 0)) / stacks.length);
+            let rest = body.slice(`${marker}\n### Pulumi preview\n\n`.length);
+            stacks.forEach((stack, i) => {
+                assert.ok(rest.startsWith(headings[i]!), `${what}: ${stack}'s heading, in the stacks' order`);
+                rest = rest.slice(headings[i]!.length);
+                const end = rest.indexOf("\n~~~\n");
+                const shown = rest.slice(0, end);
+                rest = rest.slice(end + "\n~~~\n".length);
+                const cut = rest.startsWith(`${note}\n`);
+                if (cut) {
+                    rest = rest.slice(note.length + 1);
+                    const next = diffs[i]!.slice(shown.length + 1).split("\n")[0]!;
+                    assert.ok(shown === "" ? diffs[i]!.startsWith(`${next}`) : diffs[i]!.startsWith(`${shown}\n`), `${what}: ${stack}'s diff is cut at a whole line`);
+                    assert.ok(Buffer.byteLength(`${shown}\n${next}\n`) > share, `${what}: ${stack}'s diff is cut though its next line fits its share of ${share} bytes`);
+                    seen.cut += 1;
+                } else {
+                    assert.equal(shown, diffs[i], `${what}: ${stack}'s diff, whole`);
+                    assert.ok(Buffer.byteLength(`${shown}\n`) <= share, `${what}: ${stack}'s diff past its share of ${share} bytes is not cut`);
+                    seen.whole += 1;
+                }
+            });
+            assert.equal(rest, "", `${what}: nothing after the last stack`);
+            seen.stacks.add(stacks.length);
+        }
+        assert.ok(seen.cut >= 5 && seen.whole >= 5 && seen.stacks.size >= 4, `the rounds try cut and whole diffs of 1 to 5 stacks: ${JSON.stringify({ ...seen, stacks: [...seen.stacks] })}`);
+    });
+
     it("is neither posted nor edited when no stack's diff was kept, which the step warns of", () => {
         const { status, output, calls } = post([comment(3, "preview")], 2, {});
         assert.equal(status, 0, output);
@@ -274,7 +322,7 @@ describe("the diff a preview job keeps for the comment", () => {
         assert.deepEqual([...keep.run!.matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)].map((m) => m[1]), ["steps.stack.outputs.output"]);
     });
 
-    it("is the output as it is, or its first 30000 bytes, in a fenced block whose closing fence has a line of its own, and the step passes", () => {
+    it("is the output as it is, or its first 65536 bytes, in a fenced block whose closing fence has a line of its own, and the step passes", () => {
         // Longer than the cut and a pipe's buffer together: a writer into a pipe the cut closed early would be killed. And
         // longer than one environment variable may be on Linux (128 KiB), as a stack's first preview is.
         const long = Array.from({ length: 6000 }, (_, i) => `~ aws:lambda:Function export-${i} [diff: ~environment]`).join("\n");
@@ -282,7 +330,7 @@ describe("the diff a preview job keeps for the comment", () => {
         // What a shell would expand, or read as the end of a here-document it did not choose.
         const shellish = "+ command: \"$(rm -rf ~)\" `id` ${HOME} 'EOF' \\\nEOF";
         for (const [output, diff] of [["+ 1 to create", "+ 1 to create\n"], ["", "no diff: see the job's log and summary\n"],
-            [shellish, `${shellish}\n`], [long, `${long.slice(0, 30_000).trimEnd()}\n`]]) {
+            [shellish, `${shellish}\n`], [long, `${long.slice(0, 65_536).replace(/\n+$/, "")}\n`]]) {
             const { status, output: log, text } = kept("dev", "failure", output!);
             assert.equal(status, 0, `${output!.length} bytes of output: ${log}`);
             assert.equal(text, `#### \`dev\` (failure)\n~~~\n${diff!}~~~\n`, `${output!.length} bytes of output`);
