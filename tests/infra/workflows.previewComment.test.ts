@@ -49,7 +49,7 @@ interface Call { command?: string[]; method?: string; path?: string; body?: stri
 // gh's answer to `gh api [--paginate] [--jq FILTER] PATH`: the fixture in pages of GH_PAGE, every page when paginating
 // (the first only otherwise), the filter applied to each page on its own, its results printed as gh prints them; page
 // GH_FAIL_PAGE, where set, answers 502, and gh fails there, after printing the pages before it. A write records its body
-// and prints nothing.
+// and prints nothing; an edit of a comment GH_PATCH_FAILS names as "id:404" or "id:500" fails as gh fails on that answer.
 const standIn = `#!/usr/bin/env bash
 set -euo pipefail
 if [ "\${1:-}" != api ]; then printf '%s\\n' "$@" | jq -Rsc '{command: split("\\n")[:-1]}' >> "$GH_CALLS"; exit 0; fi
@@ -72,6 +72,12 @@ if [ -n "$file" ]; then
   jq -cn --arg m "$method" --arg p "$target" --rawfile b "$file" '{method: $m, path: $p, body: $b}' >> "$GH_CALLS"
 else
   jq -cn --arg m "$method" --arg p "$target" '{method: $m, path: $p, body: null}' >> "$GH_CALLS"
+fi
+if [ "$method" = PATCH ]; then
+  case " \${GH_PATCH_FAILS:-} " in
+    *" \${target##*/}:404 "*) echo "gh: Not Found (HTTP 404)" >&2; exit 1 ;;
+    *" \${target##*/}:500 "*) echo "gh: Server Error (HTTP 500)" >&2; exit 1 ;;
+  esac
 fi
 [ "$method" = GET ] || exit 0
 [ "\${target%%\\?*}" = "repos/$GH_REPO_LISTED/issues/$GH_PR_LISTED/comments" ] || { echo "HTTP 404: Not Found" >&2; exit 1; }
@@ -101,7 +107,7 @@ function stepEnv(): Record<string, string> {
  * Runs the step in a folder of its own with the stand-in `gh`: its exit, output and the calls it made. `failPage` makes
  * that page of the listing fail; `nounset` runs the script with -u besides.
  */
-function post(comments: Comment[], pageSize: number, previews: Record<string, string>, options: { failPage?: number; nounset?: boolean } = {}):
+function post(comments: Comment[], pageSize: number, previews: Record<string, string>, options: { failPage?: number; nounset?: boolean; patchFails?: string } = {}):
     { status: number; output: string; calls: Call[] } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-comment-"));
     try {
@@ -116,7 +122,7 @@ function post(comments: Comment[], pageSize: number, previews: Record<string, st
         const ran = runStep("comment", step, root, {
             ...process.env, ...stepEnv(), PATH: `${path.join(root, "bin")}:${process.env["PATH"]}`, TMPDIR: root,
             GH_FIXTURE: path.join(root, "comments.json"), GH_PAGE: String(pageSize), GH_CALLS: calls,
-            GH_REPO_LISTED: repo, GH_PR_LISTED: String(pr), GH_FAIL_PAGE: String(options.failPage ?? 0),
+            GH_REPO_LISTED: repo, GH_PR_LISTED: String(pr), GH_FAIL_PAGE: String(options.failPage ?? 0), GH_PATCH_FAILS: options.patchFails ?? "",
         }, options.nounset ? ["-u"] : []);
         const recorded = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n").filter((l) => l !== "") : [];
         return { status: ran.status ?? -1, output: `${ran.stdout}${ran.stderr}`, calls: recorded.map((l) => JSON.parse(l) as Call) };
@@ -291,6 +297,19 @@ describe("the preview comment", () => {
                 assert.match(output, /HTTP 502/, what);
             }
         }
+    });
+
+    it("is posted anew when its comment was deleted between the listing and the edit (404), and not when the edit fails otherwise", () => {
+        const comments = [comment(30, "preview"), comment(31, "user"), comment(32, "preview")];
+        const gone = post(comments, 2, previews, { patchFails: "32:404" });
+        assert.equal(gone.status, 0, gone.output);
+        assert.deepEqual(gone.calls.filter((c) => c.method !== "GET").map((c) => [c.method, c.path, c.body === expectedBody]),
+            [["PATCH", `repos/${repo}/issues/comments/32`, true], ["POST", `repos/${repo}/issues/${pr}/comments`, true]]);
+        assert.match(gone.output, /comment 32 was deleted since it was listed/);
+        const failed = post(comments, 2, previews, { patchFails: "32:500" });
+        assert.notEqual(failed.status, 0, failed.output);
+        assert.deepEqual(failed.calls.filter((c) => c.method !== "GET").map((c) => c.method), ["PATCH"]);
+        assert.match(failed.output, /\(HTTP 500\)/);
     });
 
     it("names no variable it does not set: run with -u besides, it edits the same comment", () => {
