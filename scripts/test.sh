@@ -45,6 +45,9 @@ limit() { local minutes="$1"; shift; timeout "${foreground[@]}" --kill-after=30s
 # builds; this waits for it, or installs them itself when run alone.
 bash scripts/test-packages.sh finish
 
+# The runners run one after another: each keeps the machine's cores busy (the C# suite's time is about half in the
+# spotify-etl processes its tests start), and side by side on two cores the C# and node suites took 1,196 s against
+# 955 s one after the other.
 echo "== C#: dotnet test (xunit)"
 # The tests that run spotify-etl as a process run the native build of `make cli` when there is one.
 if [[ -x artifacts/cli/spotify-etl ]]; then
