@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Storage;
 using SpotifyEtl.Transformation;
@@ -171,14 +170,18 @@ public static class ApiPlayReader
             return null;
         }
         // Every page read denied may be the role or a key policy denying them all, and a history built without any of them
-        // would drop every play; or one page put back by hand under another key, the only one a day has. One recently-played
-        // page of another day says which: the read fails with S3's refusal unless that page is allowed.
+        // would drop every play; or one page put back by hand under another key, the only one a day has. A recently-played
+        // page of another day, the nearest, says which: the read fails with S3's refusal unless that page is allowed.
         var counted = new LandedFileRefusals();
         for (var index = 0; index < pages.Count; index++)
         {
             counted.Count(pages[index].ToString(), refusals[index]);
         }
-        await counted.ThrowIfEveryFileIsDeniedAsync(raw, OtherPagesAsync(raw, prefix, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (pages.Count > 0 && Array.TrueForAll(refusals, refusal => refusal is not null))
+        {
+            await counted.ThrowIfEveryFileIsDeniedAsync(raw, await OtherPagesAsync(raw, prefix, cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
+        }
 
         var rows = new List<ListeningRow>();
         var byDay = new SortedDictionary<DateOnly, List<ListeningRow>>();
@@ -204,36 +207,22 @@ public static class ApiPlayReader
     }
 
     /// <summary>
-    /// The recently-played pages outside <paramref name="prefix"/>, as listed: none when it is every page's, and none past a
-    /// folder this user may not list.
+    /// The recently-played pages outside <paramref name="prefix"/>, nearest first: those of the days before it, the latest
+    /// first, then those after it. None when it is every page's. A policy that began to deny pages on some day (a new KMS
+    /// key the role may not use) denies the day before too, where the oldest page would still be allowed.
     /// </summary>
-    private static async IAsyncEnumerable<string> OtherPagesAsync(IObjectStore raw, string prefix,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async Task<List<string>> OtherPagesAsync(IObjectStore raw, string prefix, CancellationToken cancellationToken)
     {
         if (prefix == Prefix)
         {
-            yield break;
+            return [];
         }
-        await using var listing = raw.ListVersionsAsync(Prefix, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            try
-            {
-                if (!await listing.MoveNextAsync().ConfigureAwait(false))
-                {
-                    yield break;
-                }
-            }
-            catch (UnlistableFolderException)
-            {
-                yield break;
-            }
-            var key = listing.Current.Key;
-            if (!key.StartsWith(prefix, StringComparison.Ordinal) && RawObjectKey.TryParse(key, out _, out _))
-            {
-                yield return key;
-            }
-        }
+        var others = (await ListAsync(raw, Prefix, cancellationToken).ConfigureAwait(false))
+            .Select(version => version.Key)
+            .Where(key => !key.StartsWith(prefix, StringComparison.Ordinal) && RawObjectKey.TryParse(key, out _, out _))
+            .ToList();
+        return [.. others.Where(key => string.CompareOrdinal(key, prefix) < 0).OrderDescending(StringComparer.Ordinal),
+            .. others.Where(key => string.CompareOrdinal(key, prefix) > 0).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Why an entry listed that is no object cannot be read, as reading it says.</summary>

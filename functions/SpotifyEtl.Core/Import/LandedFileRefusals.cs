@@ -32,20 +32,13 @@ public sealed class LandedFileRefusals
     /// Rethrows S3's first refusal when S3 denied every file read and denies the first of the others in
     /// <paramref name="landed"/> it answers for too, or there is no other; returns otherwise. Call once the reads are done.
     /// </summary>
-    public Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IEnumerable<string> landed, CancellationToken cancellationToken) =>
-        ThrowIfEveryFileIsDeniedAsync(raw, landed.ToAsyncEnumerable(), cancellationToken);
-
-    /// <summary>
-    /// As the other overload, from files listed as they are needed: a listing is read only as far as the first file it
-    /// answers for, and not at all while some read was allowed.
-    /// </summary>
-    public async Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IAsyncEnumerable<string> landed, CancellationToken cancellationToken)
+    public async Task ThrowIfEveryFileIsDeniedAsync(IObjectStore raw, IEnumerable<string> landed, CancellationToken cancellationToken)
     {
         if (_read.IsEmpty || _read.Values.Any(denied => !denied))
         {
             return;
         }
-        await foreach (var key in landed.Where(k => !_read.ContainsKey(k)).WithCancellation(cancellationToken).ConfigureAwait(false))
+        foreach (var key in landed.Where(k => !_read.ContainsKey(k)))
         {
             try
             {

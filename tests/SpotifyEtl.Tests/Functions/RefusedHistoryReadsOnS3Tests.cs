@@ -151,18 +151,21 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
     /// <summary>
     /// Every recently-played page denied, as a role or key policy that denies the whole prefix would: no page put back by hand,
     /// so the import, or a transform that follows the history with its day's only page, fails, naming the request, and leaves
-    /// the history it found, rather than writing one without any play.
+    /// the history it found, rather than writing one without any play. So does the transform when only the pages of its day
+    /// and the day before are denied ("follow, since the day before": a key policy that began to deny them then), though
+    /// older pages are allowed: the page of another day it reads is the nearest.
     /// </summary>
     [Theory]
     [InlineData(7, "import")]
     [InlineData(10, "follow")]
+    [InlineData(11, "follow, since the day before")]
     public async Task Every_played_page_S3_refuses_fails_the_import_or_transform_and_leaves_the_history_as_it_was(int seed, string reader)
     {
         var sample = await HistoryPlaysFollowerTests.GenerateAsync(new LocalFolderStore(Path.Combine(_local, "source")), seed);
         var days = sample.Days.Keys.ToList();
         var rawBucket = await _server.CreateBucketAsync("raw");
         var admin = (Raw: new S3ObjectStore(_admin, rawBucket), Lake: new S3ObjectStore(_admin, await _server.CreateBucketAsync("transformed")));
-        var follow = reader == "follow";
+        var follow = reader.StartsWith("follow", StringComparison.Ordinal);
         if (follow)
         {
             // The last day's only page is a later run's (its own run landed none): the transform reads it to follow the history.
@@ -175,10 +178,12 @@ public sealed class RefusedHistoryReadsOnS3Tests : IDisposable
         var last = follow ? await HistoryPlaysFollowerTests.CopyAsync(sample, admin.Raw, days.TakeLast(1)) : [];
         var history = await HistoryAsync(admin.Lake);
         Assert.NotEmpty(history);
-        foreach (var page in days.SelectMany(d => sample.Days[d]).Where(k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)))
+        var deniedDays = reader == "follow, since the day before" ? days.TakeLast(2).ToList() : days;
+        foreach (var page in deniedDays.SelectMany(d => sample.Days[d]).Where(k => k.StartsWith(ApiPlayReader.Prefix, StringComparison.Ordinal)))
         {
             _refused[$"/{rawBucket}/{page}"] = true;
         }
+        Assert.True(deniedDays.Count < days.Count || reader != "follow, since the day before", "older days' pages stay allowed");
         var function = new S3ObjectStore(_function, rawBucket);
 
         var failed = await Record.ExceptionAsync(() => follow
