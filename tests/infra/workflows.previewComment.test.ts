@@ -260,9 +260,10 @@ describe("the preview comment", () => {
                 const cut = rest.startsWith(`${note}\n`);
                 if (cut) {
                     rest = rest.slice(note.length + 1);
-                    const next = diffs[i]!.slice(shown.length + 1).split("\n")[0]!;
-                    assert.ok(shown === "" ? diffs[i]!.startsWith(`${next}`) : diffs[i]!.startsWith(`${shown}\n`), `${what}: ${stack}'s diff is cut at a whole line`);
-                    assert.ok(Buffer.byteLength(`${shown}\n${next}\n`) > share, `${what}: ${stack}'s diff is cut though its next line fits its share of ${share} bytes`);
+                    const next = (shown === "" ? diffs[i]! : diffs[i]!.slice(shown.length + 1)).split("\n")[0]!;
+                    assert.ok(shown === "" || diffs[i]!.startsWith(`${shown}\n`), `${what}: ${stack}'s diff is cut at a whole line`);
+                    const withNext = shown === "" ? `${next}\n` : `${shown}\n${next}\n`;
+                    assert.ok(Buffer.byteLength(withNext) > share, `${what}: ${stack}'s diff is cut though its next line fits its share of ${share} bytes`);
                     seen.cut += 1;
                 } else {
                     assert.equal(shown, diffs[i], `${what}: ${stack}'s diff, whole`);
@@ -274,6 +275,22 @@ describe("the preview comment", () => {
             seen.stacks.add(stacks.length);
         }
         assert.ok(seen.cut >= 5 && seen.whole >= 5 && seen.stacks.size >= 4, `the rounds try cut and whole diffs of 1 to 5 stacks: ${JSON.stringify({ ...seen, stacks: [...seen.stacks] })}`);
+    });
+
+    it("keeps a diff's line that ends exactly at its share, and cuts the one after it", () => {
+        const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
+        const heading = "#### `dev` (success)\n~~~\n";
+        const share = 65_536 - marker.length - 21 - (Buffer.byteLength(heading) + 4 + note.length + 1);
+        // Lines of 100 bytes with their line break, and one that makes them end exactly at the share, then more.
+        const fill = Array.from({ length: Math.floor(share / 100) - 1 }, (_, i) => `+ ${String(i).padStart(97, "x")}`);
+        const last = `+ ${"z".repeat(share - fill.length * 100 - 3)}`;
+        const shown = [...fill, last].join("\n");
+        assert.equal(Buffer.byteLength(`${shown}\n`), share);
+        const { status, output, calls } = post([], 3, { "dev.md": `${heading}${shown}\n+ after\n+ more\n~~~\n` });
+        assert.equal(status, 0, output);
+        const body = calls.find((c) => c.method === "POST")?.body ?? "";
+        assert.equal(body, `${marker}\n### Pulumi preview\n\n${heading}${shown}\n~~~\n${note}\n`);
+        assert.equal(Buffer.byteLength(body), 65_536);
     });
 
     it("is neither posted nor edited when no stack's diff was kept, which the step warns of", () => {
