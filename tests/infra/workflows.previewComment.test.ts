@@ -228,9 +228,14 @@ describe("the preview comment", () => {
         assert.deepEqual(again.calls.filter((c) => c.method !== "GET").map((c) => c.path), [`repos/${repo}/issues/comments/7`]);
     });
 
+    // What the step writes when it cuts a diff, and each diff's share of a comment with these headings: what the marker
+    // line, the title, the blank line and every stack's heading, closing fence and note leave, split equally.
+    const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
+    const shareOf = (headings: string[]) =>
+        Math.floor((65_536 - marker.length - 21 - headings.reduce((n, h) => n + Buffer.byteLength(h) + 4 + note.length + 1, 0)) / headings.length);
+
     it("fits GitHub's 65536 characters whatever the number and length of the stacks' diffs: each one whole, or cut at a whole line within an equal share and saying so", () => {
         const random = seeded(20261206);
-        const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
         const words = ["aws:lambda:Function", "~ environment", "é", "🎵", "[diff: +tags]", "\"q\"", "$HOME", "%s"];
         const line = () => `${"+~-"[random(3)]} ${Array.from({ length: 1 + random(12) }, () => words[random(words.length)]).join(" ")}`;
         const seen = { cut: 0, whole: 0, stacks: new Set<number>() };
@@ -249,7 +254,7 @@ describe("the preview comment", () => {
             const body = calls.find((c) => c.method === "POST")?.body ?? "";
             assert.ok(Buffer.byteLength(body) <= 65_536, `${what}: the comment is ${Buffer.byteLength(body)} bytes`);
             assert.ok(body.startsWith(`${marker}\n### Pulumi preview\n\n`), what);
-            const share = Math.floor((65_536 - marker.length - 21 - headings.reduce((n, h) => n + Buffer.byteLength(h) + 4 + note.length + 1, 0)) / stacks.length);
+            const share = shareOf(headings);
             let rest = body.slice(`${marker}\n### Pulumi preview\n\n`.length);
             stacks.forEach((stack, i) => {
                 assert.ok(rest.startsWith(headings[i]!), `${what}: ${stack}'s heading, in the stacks' order`);
@@ -278,9 +283,8 @@ describe("the preview comment", () => {
     });
 
     it("keeps a diff's line that ends exactly at its share, and cuts the one after it", () => {
-        const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
         const heading = "#### `dev` (success)\n~~~\n";
-        const share = 65_536 - marker.length - 21 - (Buffer.byteLength(heading) + 4 + note.length + 1);
+        const share = shareOf([heading]);
         // Lines of 100 bytes with their line break, and one that makes them end exactly at the share, then more.
         const fill = Array.from({ length: Math.floor(share / 100) - 1 }, (_, i) => `+ ${String(i).padStart(97, "x")}`);
         const last = `+ ${"z".repeat(share - fill.length * 100 - 3)}`;

@@ -172,13 +172,13 @@ public static class ApiPlayReader
         // Every page read denied may be the role or a key policy denying them all, and a history built without any of them
         // would drop every play; or one page put back by hand under another key, the only one a day has. A recently-played
         // page of another day, the nearest, says which: the read fails with S3's refusal unless that page is allowed.
-        var counted = new LandedFileRefusals();
-        for (var index = 0; index < pages.Count; index++)
-        {
-            counted.Count(pages[index].ToString(), refusals[index]);
-        }
         if (pages.Count > 0 && Array.TrueForAll(refusals, refusal => refusal is not null))
         {
+            var counted = new LandedFileRefusals();
+            for (var index = 0; index < pages.Count; index++)
+            {
+                counted.Count(pages[index].ToString(), refusals[index]);
+            }
             await counted.ThrowIfEveryFileIsDeniedAsync(raw, await OtherPagesAsync(raw, prefix, cancellationToken).ConfigureAwait(false), cancellationToken)
                 .ConfigureAwait(false);
         }
