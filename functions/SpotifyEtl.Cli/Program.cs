@@ -3,14 +3,25 @@ using System.CommandLine.Help;
 using SpotifyEtl.Cli.Commands;
 using SpotifyEtl.Cli.Shell;
 
+// A stdin, stdout or stderr the process was started without gets /dev/null in its place, before any file takes its number.
+StandardStreams.FillClosed();
+
+// A query over many days' partitions opens many files, and the standard streams' writers and the signal handling take
+// some of their own: before they do, the soft open-file limit (ulimit -n) goes up to the hard one.
+OpenFileLimit.Raise();
+
 // A stderr or stdout that cannot be written (a full disk, a closed descriptor) ends no verb in an abort.
 StandardStreams.Guard();
 
 // Dates, numbers and lake keys in the invariant culture, whatever the machine's locale (InvariantCulture).
 SpotifyEtl.Lake.InvariantCulture.Apply();
 
-// From here on a Ctrl-C or a SIGTERM cancels the verb's work: neither is the end of the process without a word.
-Interruptible.CatchSignals();
+// From here on a Ctrl-C or a SIGTERM cancels the verb's work: neither is the end of the process without a word. A hard
+// open-file limit too low even for that ends the process here, saying which limit to raise (exit 74).
+if (Interruptible.CatchSignals() is { } unwatched)
+{
+    return CliErrors.Report(unwatched, StandardStreams.ErrorBeforeConsole());
+}
 
 var root = CliRoot.Create();
 // Every verb stops on Ctrl-C with "Interrupted" and exit 130, on SIGTERM with "Terminated" and exit 143, whatever work
@@ -19,9 +30,6 @@ Interruptible.Apply(root);
 
 // A write past the file-size limit (ulimit -f) fails with EFBIG, and the error says what happened.
 FileSizeLimit.FailWritesInsteadOfEnding();
-
-// A query over many days' partitions opens many files: the soft open-file limit (ulimit -n) goes up to the hard one.
-OpenFileLimit.Raise();
 
 // "--lake=~/spotify" reaches the tool with its ~ unexpanded: a folder named "~" here is never what was meant.
 if (UnexpandedHome.Find(args) is { } unexpanded)

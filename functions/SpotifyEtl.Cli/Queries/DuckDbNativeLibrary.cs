@@ -103,6 +103,11 @@ internal static partial class DuckDbNativeLibrary
             {
                 File.Delete(temporary);
             }
+            if (LocalEntry.OutOfFiles(exception))
+            {
+                // This process's open-file limit is no fault of the folder's: it goes on to be told as what it is.
+                throw;
+            }
             // A file where a folder of the path should be (XDG_CACHE_HOME naming a file) is named as such: the system's
             // "Could not find a part of the path" says nothing of it.
             throw new CliException(ExitCodes.IoError, LocalEntry.FileAtOrAbove(Path.GetFullPath(folder)) is { } file

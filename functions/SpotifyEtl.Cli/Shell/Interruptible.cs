@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -41,14 +42,32 @@ internal static class Interruptible
     /// grace period; none ends the process by itself. Never let go: a signal in the process's last moments, once the verb
     /// has done its work and the program returned its exit code, finds nothing half-done, where the runtime's own handling
     /// would end the process with exit 143 and no word.
+    /// <para>
+    /// The runtime's signal handling opens a pipe of its own the first time. Under an open-file limit that leaves no room
+    /// even for that (<c>ulimit -n 6</c>, as a hard limit), returns the error that says so, for the process to end with
+    /// before any work it could not stop; null otherwise.
+    /// </para>
     /// </summary>
-    public static void CatchSignals() => _registrations ??=
-    [
-        PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, ExitCodes.Interrupted)),
-        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, ExitCodes.Terminated)),
-        // The terminal closed (or the ssh session ended): a request to stop, as SIGTERM is, not a kill mid-write.
-        PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, ExitCodes.Terminated)),
-    ];
+    public static IOException? CatchSignals()
+    {
+        try
+        {
+            _registrations ??=
+            [
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Stop(context, ExitCodes.Interrupted)),
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Stop(context, ExitCodes.Terminated)),
+                // The terminal closed (or the ssh session ended): a request to stop, as SIGTERM is, not a kill mid-write.
+                PosixSignalRegistration.Create(PosixSignal.SIGHUP, context => Stop(context, ExitCodes.Terminated)),
+            ];
+            return null;
+        }
+        // The pipe is made by the registrations' static constructor, whose failure comes wrapped.
+        catch (Exception exception) when (((exception as TypeInitializationException)?.InnerException ?? exception) is IOException failure
+            && LocalEntry.OutOfFiles(failure))
+        {
+            return new IOException($"Ctrl-C and SIGTERM cannot be watched for ({LocalEntry.TooManyOpenFiles})", exception);
+        }
+    }
 
     private static PosixSignalRegistration[]? _registrations;
 

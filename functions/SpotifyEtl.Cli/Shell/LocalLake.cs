@@ -27,7 +27,8 @@ internal static class LocalLake
             LakeLock.Enter(folder.FullName, () => RemoveUnfinishedQuarantines(folder.FullName));
             return store;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        // This process's open-file limit is no fault of the folder's: it goes on to be told as what it is.
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             throw new CliException(ExitCodes.IoError,
                 $"Cannot write to {(option == "--lake" ? "the lake " : "")}{folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another {option}.");

@@ -15,16 +15,20 @@ namespace SpotifyEtl.Cli.Shell;
 internal static class StandardStreams
 {
     /// <summary>
+    /// Puts /dev/null in the place of each of stdin, stdout and stderr the process was started without: called first of
+    /// all, before anything opens a file that would take the free number. The runtime duplicates 1 and 2 for its writers
+    /// (<see cref="Guard"/>), and the duplicate of a closed one fails (or, of stderr, takes stdout's free number and so is
+    /// written as stdout).
+    /// </summary>
+    public static void FillClosed() => OutputClosed = FillClosedDescriptors().Contains(1);
+
+    /// <summary>
     /// From here on, a write to stderr that fails is dropped (there is nowhere left to tell it; the exit code still
     /// says how the verb ended), and one to stdout ends the verb with <see cref="StandardOutputException"/>. Called
-    /// before anything holds <see cref="Console.Out"/> or <see cref="Console.Error"/>.
+    /// after <see cref="FillClosed"/>, before anything holds <see cref="Console.Out"/> or <see cref="Console.Error"/>.
     /// </summary>
     public static void Guard()
     {
-        // A closed descriptor first: the runtime duplicates 1 and 2 for its writers, and the duplicate of a closed one
-        // fails (or, of stderr, takes stdout's free number and so is written as stdout).
-        var filled = FillClosedDescriptors();
-        OutputClosed = filled.Contains(1);
         try
         {
             // UTF-8, whatever charset the locale names: the runtime writes in a Latin-1 or ASCII locale's charset, where a
@@ -51,6 +55,24 @@ internal static class StandardStreams
         {
             OutputClosed = true;
             Console.SetOut(new GuardedWriter(Closed.Instance, failed => throw new StandardOutputException(failed)));
+        }
+    }
+
+    /// <summary>
+    /// stderr written through its descriptor rather than the console, a write that fails dropped: for an error told before
+    /// the runtime's console could start. The console's writers need a pipe of the runtime's signal handling, and under an
+    /// open-file limit that refused it every write through them fails.
+    /// </summary>
+    public static TextWriter ErrorBeforeConsole()
+    {
+        try
+        {
+            var descriptor = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            return new GuardedWriter(new StreamWriter(descriptor, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true }, failed => { });
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return TextWriter.Null;
         }
     }
 

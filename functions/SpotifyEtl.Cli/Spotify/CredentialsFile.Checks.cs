@@ -46,7 +46,8 @@ internal static partial class CredentialsFile
         {
             new FileStream($"{target}.{SpotifyEtl.Storage.LocalFolderStore.TemporaryName()}", options).Dispose();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        // This process's open-file limit is no fault of the folder's: it goes on to be told as what it is.
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !SpotifyEtl.Storage.LocalEntry.OutOfFiles(exception))
         {
             var why = exception is UnauthorizedAccessException ? "this user may not write there"
                 : exception.Message.Contains("Read-only file system", StringComparison.Ordinal) ? "it is on a read-only file system"
