@@ -55,15 +55,16 @@ internal static class SpotifyEtlProcess
     }
 
     /// <summary>
-    /// The start as a terminal's foreground command runs: with Ctrl-C's SIGINT at its default. A shell without job control
-    /// (a script, <c>sh -c</c>) starts its background jobs (<c>make test &gt; log &amp;</c>) with SIGINT ignored, every process
-    /// under them inherits that, and .NET does not catch a signal that was ignored when its process started: the tests'
-    /// Ctrl-C would reach no spotify-etl. Where this process ignores SIGINT, coreutils' <c>env --default-signal</c> gives
-    /// the child the default back.
+    /// The start as a terminal's foreground command runs: with Ctrl-C's SIGINT and the terminal's SIGHUP at their defaults.
+    /// A shell without job control (a script, <c>sh -c</c>) starts its background jobs (<c>make test &gt; log &amp;</c>) with
+    /// SIGINT ignored, <c>nohup</c> its command with SIGHUP ignored, every process under them inherits that, and .NET does
+    /// not catch a signal that was ignored when its process started: the tests' Ctrl-C or SIGHUP would reach no
+    /// spotify-etl. Where this process ignores either, coreutils' <c>env --default-signal</c> gives the child both defaults
+    /// back.
     /// </summary>
     private static ProcessStartInfo InterruptibleAtTheTerminal(ProcessStartInfo start)
     {
-        if (!IgnoresSigint.Value)
+        if (!IgnoresInterrupts.Value)
         {
             return start;
         }
@@ -73,7 +74,7 @@ internal static class SpotifyEtlProcess
             RedirectStandardError = start.RedirectStandardError,
             WorkingDirectory = start.WorkingDirectory,
         };
-        wrapped.ArgumentList.Add("--default-signal=INT");
+        wrapped.ArgumentList.Add("--default-signal=INT,HUP");
         wrapped.ArgumentList.Add(start.FileName);
         foreach (var argument in start.ArgumentList)
         {
@@ -82,11 +83,11 @@ internal static class SpotifyEtlProcess
         return wrapped;
     }
 
-    /// <summary>Whether this process ignores SIGINT (Linux: the SigIgn mask of /proc/self/status, SIGINT its second bit).</summary>
-    private static readonly Lazy<bool> IgnoresSigint = new(() =>
+    /// <summary>Whether this process ignores SIGINT or SIGHUP (Linux: the SigIgn mask of /proc/self/status, signal n its bit n - 1).</summary>
+    private static readonly Lazy<bool> IgnoresInterrupts = new(() =>
     {
         var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
-        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (Signals.Sigint - 1))) != 0;
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & ((1UL << (Signals.Sigint - 1)) | (1UL << (Signals.Sighup - 1)))) != 0;
     });
 
     /// <summary>
