@@ -1,6 +1,7 @@
 using SpotifyEtl.Cli.Report;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class ReportTarget
             ReportWriter.Save(html, full);
             return full;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             throw CannotWrite(full, exception);
         }
@@ -41,7 +42,7 @@ internal static class ReportTarget
         {
             ReportWriter.CheckWritable(full);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             throw CannotWrite(full, exception);
         }

@@ -58,7 +58,8 @@ internal static class LakeLock
             // Opened for reading: the lock taken is a shared one, which other readers share.
             return Wait(root, TablesLock(root), FileAccess.Read, FileShare.ReadWrite, cancellationToken).Lock;
         }
-        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        // This process's open-file limit is no read-only lake: it goes on to be told as what it is.
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException && !SpotifyEtl.Storage.LocalEntry.OutOfFiles(exception))
         {
             // No lock to take (a read-only disk, a folder this user may not write): no writer of this lake can run either.
             return null;

@@ -52,7 +52,8 @@ internal static class PartialPlaylistDays
         {
             lines = File.ReadAllLines(PathOf(lake));
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        // The open-file limit is not "none": a transform's record would drop the other days' lines.
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             // None, or none this user may read: nothing to say of the answers, which stand as they are.
             return [];

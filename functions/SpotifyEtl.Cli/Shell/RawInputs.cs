@@ -1,4 +1,5 @@
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -49,7 +50,7 @@ internal static class RawInputs
             {
                 entries = folder.GetFileSystemInfos();
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
             {
                 Skip(folder.FullName, $"the folder cannot be read ({exception.Message.TrimEnd('.')})", skipped);
                 continue;
@@ -130,7 +131,7 @@ internal static class RawInputs
         {
             return !folder.EnumerateFileSystemInfos().Any();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             return false;
         }

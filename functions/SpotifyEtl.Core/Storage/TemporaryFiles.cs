@@ -10,7 +10,14 @@ namespace SpotifyEtl.Storage;
 /// </summary>
 internal static partial class TemporaryFiles
 {
-    private static readonly string Owner = $"{Environment.ProcessId}.{StartOf(Environment.ProcessId)}";
+    private static string? s_owner;
+
+    /// <summary>
+    /// This process's id and start, worked out at the first use: a failure to read the start (the open-file limit) is then
+    /// the caller's to tell, and asked again next time, not a type that cannot start or a name without the start, which
+    /// other processes would take for a gone writer's.
+    /// </summary>
+    private static string Owner => s_owner ??= $"{Environment.ProcessId}.{StartOf(Environment.ProcessId)}";
 
     public static string NewName() => $"{Owner}-{Guid.NewGuid():N}.tmp";
 
@@ -121,7 +128,8 @@ internal static partial class TemporaryFiles
         {
             stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        // The open-file limit says nothing of the process: taken for gone, a running writer's file would be removed.
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             return null;
         }
