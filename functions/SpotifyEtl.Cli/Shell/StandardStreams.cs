@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
@@ -12,7 +13,7 @@ namespace SpotifyEtl.Cli.Shell;
 /// <remarks>
 /// A pipe closed by its reader (<c>| head -1</c>) is no failure here: the runtime discards writes to it.
 /// </remarks>
-internal static class StandardStreams
+internal static partial class StandardStreams
 {
     /// <summary>
     /// Puts /dev/null in the place of each of stdin, stdout and stderr the process was started without: called first of
@@ -61,20 +62,11 @@ internal static class StandardStreams
     /// <summary>
     /// stderr written through its descriptor rather than the console, a write that fails dropped: for an error told before
     /// the runtime's console could start. The console's writers need a pipe of the runtime's signal handling, and under an
-    /// open-file limit that refused it every write through them fails.
+    /// open-file limit that refused it every write through them fails. Each write is the system's own <c>write</c>, at the
+    /// descriptor's offset, which it moves: a stderr sent to a file (<c>2&gt; log</c>) shared with the shell keeps what the
+    /// shell writes after it.
     /// </summary>
-    public static TextWriter ErrorBeforeConsole()
-    {
-        try
-        {
-            var descriptor = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-            return new GuardedWriter(new StreamWriter(descriptor, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true }, failed => { });
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return TextWriter.Null;
-        }
-    }
+    public static TextWriter ErrorBeforeConsole() => new DescriptorWriter(2);
 
     /// <summary>Whether the process was started with stdout closed: every write to it fails.</summary>
     private static bool OutputClosed { get; set; }
@@ -149,6 +141,45 @@ internal static class StandardStreams
     /// behind a synchronized writer, which writes the asynchronous forms at once through these; a span reaches
     /// <see cref="Write(char[], int, int)"/> through TextWriter's own.
     /// </summary>
+    /// <summary>Text written to a descriptor by the system's <c>write</c>, each write whole and at once; one that fails is dropped.</summary>
+    private sealed class DescriptorWriter(int descriptor) : TextWriter
+    {
+        private const int Interrupted = 4; // EINTR
+
+        public override Encoding Encoding { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+        public override void Write(char value) => Write(value.ToString());
+
+        public override void WriteLine(string? value) => Write(value + NewLine);
+
+        public override void Write(string? value)
+        {
+            var bytes = Encoding.GetBytes(value ?? "");
+            try
+            {
+                for (var written = 0; written < bytes.Length;)
+                {
+                    var count = SystemWrite(descriptor, bytes.AsSpan(written), bytes.Length - written);
+                    if (count > 0)
+                    {
+                        written += (int)count;
+                    }
+                    else if (count == 0 || Marshal.GetLastPInvokeError() != Interrupted)
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+            {
+                // No C library to write with (not a Unix): nowhere to tell it.
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static partial nint SystemWrite(int descriptor, ReadOnlySpan<byte> bytes, nint count);
+
     private sealed class GuardedWriter(TextWriter inner, Action<Exception> failed) : TextWriter
     {
         public override Encoding Encoding => inner.Encoding;
