@@ -86,7 +86,7 @@ internal static class RawLanding
                                           $"the lake's copy was transformed. If this file is the right one, remove {landed} and run again.";
                     }
                 }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !CanRead(file))
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception) && !CanRead(file))
                 {
                     problems[index] = $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.";
                     return;
@@ -112,7 +112,7 @@ internal static class RawLanding
         {
             return SameBytes(a, b);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
         {
             return false;
         }

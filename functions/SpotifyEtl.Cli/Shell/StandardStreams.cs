@@ -136,11 +136,6 @@ internal static partial class StandardStreams
         public override void Write(char value) => throw new UnauthorizedAccessException();
     }
 
-    /// <summary>
-    /// A writer that hands a failed write to <c>failed</c> instead of letting it through. Console.SetOut and SetError put it
-    /// behind a synchronized writer, which writes the asynchronous forms at once through these; a span reaches
-    /// <see cref="Write(char[], int, int)"/> through TextWriter's own.
-    /// </summary>
     /// <summary>Text written to a descriptor by the system's <c>write</c>, each write whole and at once; one that fails is dropped.</summary>
     private sealed class DescriptorWriter(int descriptor) : TextWriter
     {
@@ -180,6 +175,11 @@ internal static partial class StandardStreams
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint SystemWrite(int descriptor, ReadOnlySpan<byte> bytes, nint count);
 
+    /// <summary>
+    /// A writer that hands a failed write to <c>failed</c> instead of letting it through. Console.SetOut and SetError put it
+    /// behind a synchronized writer, which writes the asynchronous forms at once through these; a span reaches
+    /// <see cref="Write(char[], int, int)"/> through TextWriter's own.
+    /// </summary>
     private sealed class GuardedWriter(TextWriter inner, Action<Exception> failed) : TextWriter
     {
         public override Encoding Encoding => inner.Encoding;

@@ -71,7 +71,9 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
             var credentials = CredentialsFile.Load(file);
             return credentials.ClientId == _known.ClientId ? (false, credentials) : (true, null);
         }
-        catch (Exception exception) when (exception is CliException or SpotifyConfigurationException or IOException or UnauthorizedAccessException)
+        // The open-file limit says nothing of whose the file is: taken for another app's, a rotated token would go elsewhere.
+        catch (Exception exception) when (exception is CliException or SpotifyConfigurationException or IOException or UnauthorizedAccessException
+            && !SpotifyEtl.Storage.LocalEntry.OutOfFiles(exception))
         {
             // Not readable as this app's credentials: left as it is.
             return (true, null);

@@ -75,7 +75,7 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                         (content, problem) = (null, $"its zip entry cannot be read ({exception.Message.TrimEnd('.')}), so it was not imported: {Unzip}");
                     }
                     catch (Exception exception) when (candidates[i].ReadFailureIsItsOwn && exception is IOException or UnauthorizedAccessException
-                        && !failed.IsCancellationRequested)
+                        && !LocalEntry.OutOfFiles(exception) && !failed.IsCancellationRequested)
                     {
                         (content, problem) = (null, $"it could not be read ({exception.Message.TrimEnd('.')}), so it was not imported: check it (and the disk it is on), then import again");
                     }
