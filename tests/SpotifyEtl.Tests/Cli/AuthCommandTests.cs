@@ -36,7 +36,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         var credentials = Path.Combine(folder, "credentials.json");
         File.Copy(cli.Context.DefaultCredentialsPath, credentials);
         var before = File.ReadAllBytes(credentials);
-        var start = SpotifyEtlProcess.StartInfo(["auth", "login", "--credentials", credentials, "--port", $"{FreePort()}", "--saved-tracks", "--timeout", "20"]);
+        var start = SpotifyEtlProcess.StartInfo(["auth", "login", "--credentials", credentials, "--port", $"{LoopbackPorts.Free()}", "--saved-tracks", "--timeout", "20"]);
         start.Environment["SPOTIFY_ACCOUNTS_BASE_URL"] = _spotify.Endpoints.AccountsBase.ToString();
 
         var run = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(1), ReadOnlyMount.Wrap(start, mounted == "folder" ? folder : credentials));
@@ -53,7 +53,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     public async Task Auth_login_asks_for_exactly_the_scopes_of_the_sources_and_saves_the_refresh_token_into_the_config_folders_credentials_unshown()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--recently-played", "--top-tracks", "short_term"]).InvokeAsync();
@@ -135,7 +135,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         // A terminal's width, which the command to store the token for a stack passes: it is still one line to copy.
         cli.Context.Console.Profile.Width = 80;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var credentials = Path.Combine(cli.Folder, "my secrets", "credentials.json");
         // The app's half, as a user writes it (readable by everyone), and a leftover of an interrupted save: both are replaced.
         Directory.CreateDirectory(Path.GetDirectoryName(credentials)!);
@@ -173,7 +173,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         using var interrupt = new CancellationTokenSource();
 
-        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync(cancellationToken: interrupt.Token);
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{LoopbackPorts.Free()}", "--saved-tracks"]).InvokeAsync(cancellationToken: interrupt.Token);
         await WaitForAuthorizePageAsync(cli);
         await interrupt.CancelAsync();
 
@@ -192,7 +192,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
         var file = Path.Combine(cli.Folder, "elsewhere", "my credentials.json");
         CliTestContext.WriteCredentials(file, SpotifyDouble.ClientId, SpotifyDouble.ClientSecret, refreshToken: null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         string[] credentials = named ? ["--credentials", file] : [];
 
         var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks", "--timeout", "1", .. credentials]).InvokeAsync();
@@ -244,7 +244,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
             File.WriteAllText(config, "[{\"type\":\"saved_tracks\"}]");
             sources.Add(["--config", config]);
         }
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         // The wait, one or two seconds: never the default, so the login said keeps it.
         var wait = random.Next(1, 3);
         string[] first = ["login", "--port", $"{port}", "--credentials", file, .. sources.OrderBy(_ => random.Next()).SelectMany(words => words), "--timeout", $"{wait}"];
@@ -307,7 +307,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         File.Copy(cli.Context.DefaultCredentialsPath, credentials);
         File.SetUnixFileMode(credentials, mode);
 
-        var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks", "--credentials", credentials, "--timeout", "1"]).InvokeAsync();
+        var exit = await AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{LoopbackPorts.Free()}", "--saved-tracks", "--credentials", credentials, "--timeout", "1"]).InvokeAsync();
 
         Assert.Equal(1, exit);
         Assert.Equal(exposed, cli.Errors.Contains($"may be read by other users of this machine (mode {Convert.ToString((int)mode, 8)}): make it owner-only with 'chmod 600 {credentials}'", StringComparison.Ordinal));
@@ -319,7 +319,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     public async Task Auth_login_refuses_a_callback_whose_state_does_not_match()
     {
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
@@ -338,7 +338,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     public async Task A_login_Spotify_did_not_authorize_says_the_login_to_run_again_whole(string error)
     {
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--top-tracks", "long_term", "--recently-played"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
@@ -354,9 +354,9 @@ public sealed class AuthCommandTests : IAsyncLifetime
     public async Task Auth_login_whose_token_endpoint_cannot_be_reached_exits_69_saying_so()
     {
         // The browser comes back with a code, and the exchange of the code finds nothing listening at the accounts service.
-        var accounts = $"http://127.0.0.1:{FreePort()}/";
+        var accounts = $"http://127.0.0.1:{LoopbackPorts.Free()}/";
         using var cli = new CliTestContext(_spotify, new() { ["SPOTIFY_ACCOUNTS_BASE_URL"] = accounts }).WithCredentials(refreshToken: null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
@@ -405,7 +405,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         });
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
         var query = HttpUtility.ParseQueryString(authorize.Query);
@@ -495,7 +495,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
             _spotify.Account = ($"user{random.Next(1000)}", name);
             using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
-            var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+            var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{LoopbackPorts.Free()}", "--saved-tracks"]).InvokeAsync();
             var authorize = await WaitForAuthorizePageAsync(cli);
             using var callback = await SignInAsync(authorize);
 
@@ -522,7 +522,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         _spotify.UnregisteredUser = true;
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
-        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{LoopbackPorts.Free()}", "--saved-tracks"]).InvokeAsync();
         using var callback = await SignInAsync(await WaitForAuthorizePageAsync(cli));
 
         Assert.Equal(77, await login);
@@ -546,7 +546,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         _spotify.Inject("me", status == 429 ? Fault.TooManyRequests(1) : Fault.ServerError(status));
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
 
-        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{FreePort()}", "--saved-tracks"]).InvokeAsync();
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{LoopbackPorts.Free()}", "--saved-tracks"]).InvokeAsync();
         using var callback = await SignInAsync(await WaitForAuthorizePageAsync(cli));
 
         Assert.Equal(0, await login);
@@ -561,7 +561,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
     {
         // The exchange must name the Redirect URI the authorize page was asked with: Spotify refuses the code otherwise.
         using var cli = new CliTestContext(_spotify).WithCredentials(refreshToken: null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
         var authorize = await WaitForAuthorizePageAsync(cli);
@@ -581,12 +581,5 @@ public sealed class AuthCommandTests : IAsyncLifetime
         using var ended = System.Diagnostics.Process.Start("true")!;
         ended.WaitForExit();
         return ended.Id;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using SpotifyEtl.Cli.Spotify;
+using SpotifyEtl.Tests.Support;
 using Xunit;
 
 namespace SpotifyEtl.Tests.Cli;
@@ -17,7 +16,7 @@ public sealed class LoginTimeoutTimingTests
     [InlineData(50)]
     public async Task The_wait_ends_as_a_timeout_naming_the_login_to_run_again_whenever_its_time_runs_out(int milliseconds)
     {
-        using var listener = new LoopbackCallbackListener(FreePort());
+        using var listener = new LoopbackCallbackListener(LoopbackPorts.Free());
         using var timeout = new CancellationTokenSource();
         if (milliseconds == 0)
         {
@@ -32,12 +31,5 @@ public sealed class LoginTimeoutTimingTests
         var ended = await Assert.ThrowsAsync<TimeoutException>(() => listener.WaitForCodeAsync("state", timeout.Token));
 
         Assert.Contains("spotify-etl auth login", ended.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

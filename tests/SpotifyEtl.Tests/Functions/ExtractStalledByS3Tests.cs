@@ -36,10 +36,10 @@ public sealed class ExtractStalledByS3Tests(FauxqsServer s3) : ExtractFunctionHa
 
         using var result = await JsonDocument.ParseAsync(await Function(rawStore: _ => store).HandleAsync(Event(), CancellationToken.None).WaitAsync(Patience));
 
-        // One page's write, asked three times, then given up: the source stops at its first page. (At times four requests
-        // reach the proxy: one attempt twice.)
+        // One page's write, asked three times, then given up: the source stops at its first page. (At times an attempt
+        // reaches the proxy twice, more often on a loaded machine: up to six requests, never more.)
         var held = proxy.Held.ToList();
-        Assert.InRange(held.Count, 3, 4);
+        Assert.InRange(held.Count, 3, 6);
         Assert.Single(held.Distinct());
         Assert.Equal("partial", result.RootElement.GetProperty("outcome").GetString());
         using var manifest = JsonDocument.Parse(await store.ReadAllTextAsync(result.RootElement.GetProperty("manifest_key").GetString()!));
