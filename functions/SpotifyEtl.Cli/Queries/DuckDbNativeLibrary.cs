@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Storage;
 
@@ -59,7 +58,7 @@ internal static partial class DuckDbNativeLibrary
     /// </summary>
     internal static string Unpack(Stream compressed, string cacheRoot, string? sha256 = null)
     {
-        var hash = (sha256 ?? Convert.ToHexStringLower(SHA256.HashData(compressed)))[..16];
+        var hash = (sha256 ?? ContentHash.Sha256(compressed))[..16];
         var own = Path.Combine(cacheRoot, "spotify-etl");
         var folder = Path.Combine(own, "duckdb-" + hash);
         var library = Path.Combine(folder, "libduckdb.so");

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Import;
 
@@ -19,7 +19,7 @@ public sealed partial record ExportRawKey(ExportFileKind Kind, string Hash)
     public override string ToString() => $"{Prefix}{Kind.ToKeySegment()}/{Hash}.json";
 
     public static ExportRawKey For(ExportFileKind kind, ReadOnlySpan<byte> content) =>
-        new(kind, Convert.ToHexStringLower(SHA256.HashData(content)));
+        new(kind, ContentHash.Sha256(content));
 
     public static bool TryParse(string key, out ExportRawKey parsed)
     {

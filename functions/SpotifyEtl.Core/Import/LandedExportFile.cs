@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Import;
@@ -80,7 +79,7 @@ public static class LandedExportFile
 
     /// <summary>Why the bytes under a landed file's key are not the ones it landed with; null when they are.</summary>
     public static string? Changed(string key, ReadOnlySpan<byte> bytes) =>
-        ExportRawKey.TryParse(key, out var parsed) && !string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), parsed.Hash, StringComparison.Ordinal)
+        ExportRawKey.TryParse(key, out var parsed) && !string.Equals(ContentHash.Sha256(bytes), parsed.Hash, StringComparison.Ordinal)
             ? ChangedReason
             : null;
 

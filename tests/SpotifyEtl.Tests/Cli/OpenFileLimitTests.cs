@@ -158,8 +158,7 @@ public sealed class OpenFileLimitTests : IDisposable
     [InlineData("transform")]
     [InlineData("land")]
     [InlineData("import")]
-    // Not an unzipped export: under a hard limit of about 12 files its import can end in the runtime's own abort, when
-    // the system's OpenSSL, loaded for the first hash, cannot be opened ("No usable version of libssl was found").
+    [InlineData("import-unzipped")]
     [InlineData("query")]
     [InlineData("current")]
     [InlineData("report")]
