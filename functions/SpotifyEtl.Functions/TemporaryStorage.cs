@@ -34,7 +34,7 @@ internal sealed record TemporaryStorage(string Folder, Func<string, long> FreeBy
         {
             LocalFolderStore.RemoveStaleTemporaryFiles(Folder);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             // Not ours to tidy: the free space measured says what is left.
         }

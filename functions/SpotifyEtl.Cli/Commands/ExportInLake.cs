@@ -19,7 +19,7 @@ internal static class ExportInLake
             var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true };
             files.AddRange(lake.EnumerateFiles("*.json", options).Take(Looked).Select(file => file.FullName));
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             // Not listed: the error stays the one of a folder with no raw object.
         }

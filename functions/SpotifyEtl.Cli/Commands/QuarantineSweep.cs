@@ -35,7 +35,7 @@ internal static class QuarantineSweep
                 ? [.. LakeFiles.QuarantinedCopies(quarantine)]
                 : [];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             return 0;
         }

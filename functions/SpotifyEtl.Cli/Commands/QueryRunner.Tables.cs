@@ -72,7 +72,7 @@ internal static partial class QueryRunner
                 .Where(folder => Path.GetFileName(folder) is var name && name != StackContract.RawSources.SpotifyExport && !name.StartsWith('.'))
                 .Any(folder => LakeFiles.Under(folder).Any());
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }
@@ -86,7 +86,7 @@ internal static partial class QueryRunner
         {
             return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories).Any();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }

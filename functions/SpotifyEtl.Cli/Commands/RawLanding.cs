@@ -86,7 +86,7 @@ internal static class RawLanding
                                           $"the lake's copy was transformed. If this file is the right one, remove {landed} and run again.";
                     }
                 }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception) && !CanRead(file))
+                catch (Exception exception) when (LocalEntry.IsEntryFailure(exception) && !CanRead(file))
                 {
                     problems[index] = $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.";
                     return;
@@ -112,7 +112,7 @@ internal static class RawLanding
         {
             return SameBytes(a, b);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }
@@ -148,7 +148,7 @@ internal static class RawLanding
             using var stream = File.OpenRead(file);
             return true;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }
@@ -186,7 +186,7 @@ internal static class RawLanding
         {
             return [.. folder.EnumerateFiles("*", SearchOption.TopDirectoryOnly).Select(file => file.FullName).Where(IsZip).Order(StringComparer.Ordinal)];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return [];
         }
@@ -203,7 +203,7 @@ internal static class RawLanding
             using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
             return [.. archive.Entries.Select(entry => entry.FullName)];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception exception) when (exception is InvalidDataException || LocalEntry.IsEntryFailure(exception))
         {
             return null;
         }

@@ -21,7 +21,7 @@ internal static class ReportTarget
             ReportWriter.Save(html, full);
             return full;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             throw CannotWrite(full, exception);
         }
@@ -42,7 +42,7 @@ internal static class ReportTarget
         {
             ReportWriter.CheckWritable(full);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             throw CannotWrite(full, exception);
         }

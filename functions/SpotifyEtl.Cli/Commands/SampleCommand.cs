@@ -172,7 +172,7 @@ internal static partial class SampleCommand
                 .SelectMany(source => source.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
                 .Sum(file => file.Length);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return 0; // counted as none: the check then asks for the whole sample, as for a new folder
         }

@@ -93,7 +93,7 @@ internal static class TablesInstead
                     .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]
                 : [];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             return [];
         }

@@ -82,7 +82,7 @@ internal sealed record WrittenDays(IReadOnlyList<DateOnly> Written, int InLake)
                     }
                 }
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
             {
                 // A folder that cannot be listed after the run wrote in it counts as none: the days written are counted all the same.
             }

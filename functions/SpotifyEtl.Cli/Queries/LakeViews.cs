@@ -71,7 +71,7 @@ internal static partial class LakeViews
                 .Any(day => Directory.Exists(day) && Directory.EnumerateFiles(day, "*.json", SearchOption.AllDirectories).Any());
             return held ? null : folder[(folder.IndexOf('=') + 1)..];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return null;
         }

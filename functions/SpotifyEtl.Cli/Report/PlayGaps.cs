@@ -35,13 +35,13 @@ internal static class PlayGaps
                         gaps.Add((DateOnly.FromDateTime(gap.After.UtcDateTime), DateOnly.FromDateTime(gap.Before.UtcDateTime)));
                     }
                 }
-                catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+                catch (Exception exception) when (exception is JsonException or NotSupportedException || SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
                 {
                     // A manifest that cannot be read tells of no gap; the report is about the tables.
                 }
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             // A manifests folder that cannot be listed tells of no gap either: the gaps found so far stand.
         }

@@ -65,7 +65,7 @@ internal sealed class ExportInputs : IDisposable
         {
             stream = File.OpenRead(file.FullName);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})", foundInAFolder));
             return;
@@ -81,10 +81,6 @@ internal sealed class ExportInputs : IDisposable
         {
             // A disk's I/O error: this file is refused with it, and the rest imported.
             stream.Dispose();
-            if (LocalEntry.OutOfFiles(exception))
-            {
-                throw;
-            }
             Candidates.Add(Unreadable(name, $"it cannot be read ({exception.Message.TrimEnd('.')})", foundInAFolder));
             return;
         }
@@ -129,7 +125,7 @@ internal sealed class ExportInputs : IDisposable
         {
             entries = folder.GetFileSystemInfos();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             problems.Add(ExportCandidate.Unusable(folder.FullName,
                 LocalEntry.UndecodableName(folder.FullName) ?? $"the folder cannot be read ({exception.Message.TrimEnd('.')})"));

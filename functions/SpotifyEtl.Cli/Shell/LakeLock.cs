@@ -59,7 +59,7 @@ internal static class LakeLock
             return Wait(root, TablesLock(root), FileAccess.Read, FileShare.ReadWrite, cancellationToken).Lock;
         }
         // This process's open-file limit is no read-only lake: it goes on to be told as what it is.
-        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException && !SpotifyEtl.Storage.LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             // No lock to take (a read-only disk, a folder this user may not write): no writer of this lake can run either.
             return null;

@@ -28,7 +28,7 @@ internal static class LocalLake
             return store;
         }
         // This process's open-file limit is no fault of the folder's: it goes on to be told as what it is.
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             throw new CliException(ExitCodes.IoError,
                 $"Cannot write to {(option == "--lake" ? "the lake " : "")}{folder.FullName}: {exception.Message.TrimEnd('.')}. Make it a writable folder, or choose another {option}.");
@@ -48,7 +48,7 @@ internal static class LocalLake
         {
             LakeLock.IfAlone(folder.FullName, () => RemoveUnused(folder));
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             // Left as it is: a lock file this user cannot open, or one removed meanwhile, is no lake the run harmed.
         }
@@ -77,7 +77,7 @@ internal static class LocalLake
                 }
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             // Left as it is, or in part: a folder this user cannot empty, or one another process writes in, is no lake the run harmed.
         }
@@ -195,7 +195,7 @@ internal static class LocalLake
             return Directory.EnumerateDirectories(folder).Any(child => Path.GetFileName(child) == StackContract.RawSources.SpotifyExport
                 || Directory.EnumerateDirectories(child).Any(partition => Path.GetFileName(partition).Contains('=', StringComparison.Ordinal)));
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }
@@ -219,7 +219,7 @@ internal static class LocalLake
         {
             lakes = Directory.EnumerateDirectories(folder).Where(IsLake).Order(StringComparer.Ordinal).ToList();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return;
         }

@@ -53,7 +53,7 @@ internal static class PartialPlaylistDays
             lines = File.ReadAllLines(PathOf(lake));
         }
         // The open-file limit is not "none": a transform's record would drop the other days' lines.
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             // None, or none this user may read: nothing to say of the answers, which stand as they are.
             return [];

@@ -50,7 +50,7 @@ internal static class RawInputs
             {
                 entries = folder.GetFileSystemInfos();
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+            catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
             {
                 Skip(folder.FullName, $"the folder cannot be read ({exception.Message.TrimEnd('.')})", skipped);
                 continue;
@@ -131,7 +131,7 @@ internal static class RawInputs
         {
             return !folder.EnumerateFileSystemInfos().Any();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }

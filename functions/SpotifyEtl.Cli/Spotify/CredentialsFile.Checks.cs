@@ -47,7 +47,7 @@ internal static partial class CredentialsFile
             new FileStream($"{target}.{SpotifyEtl.Storage.LocalFolderStore.TemporaryName()}", options).Dispose();
         }
         // This process's open-file limit is no fault of the folder's: it goes on to be told as what it is.
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !SpotifyEtl.Storage.LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             var why = exception is UnauthorizedAccessException ? "this user may not write there"
                 : exception.Message.Contains("Read-only file system", StringComparison.Ordinal) ? "it is on a read-only file system"
@@ -71,7 +71,7 @@ internal static partial class CredentialsFile
                 }
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             // No mount table to read (not Linux): the save's own error names the file.
         }

@@ -147,7 +147,7 @@ internal static partial class CredentialsFile
         {
             return File.Exists(path) ? JsonSerializer.Deserialize(ReadJson(path), CliJsonContext.Default.CredentialsFileContent)?.AuthorizedAt : null;
         }
-        catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is JsonException || SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             return null;
         }

@@ -72,8 +72,8 @@ internal sealed class CredentialsFileTokenStore(string path, SpotifyCredentials 
             return credentials.ClientId == _known.ClientId ? (false, credentials) : (true, null);
         }
         // The open-file limit says nothing of whose the file is: taken for another app's, a rotated token would go elsewhere.
-        catch (Exception exception) when (exception is CliException or SpotifyConfigurationException or IOException or UnauthorizedAccessException
-            && !SpotifyEtl.Storage.LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (exception is CliException or SpotifyConfigurationException
+            || SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             // Not readable as this app's credentials: left as it is.
             return (true, null);

@@ -74,8 +74,8 @@ internal sealed class ExportLanding(IObjectStore raw, ImportOptions options)
                         // which a download would not change.
                         (content, problem) = (null, $"its zip entry cannot be read ({exception.Message.TrimEnd('.')}), so it was not imported: {Unzip}");
                     }
-                    catch (Exception exception) when (candidates[i].ReadFailureIsItsOwn && exception is IOException or UnauthorizedAccessException
-                        && !LocalEntry.OutOfFiles(exception) && !failed.IsCancellationRequested)
+                    catch (Exception exception) when (candidates[i].ReadFailureIsItsOwn && LocalEntry.IsEntryFailure(exception)
+                        && !failed.IsCancellationRequested)
                     {
                         (content, problem) = (null, $"it could not be read ({exception.Message.TrimEnd('.')}), so it was not imported: check it (and the disk it is on), then import again");
                     }

@@ -107,7 +107,7 @@ public static partial class LocalEntry
                   "rename it in UTF-8 (convmv -f latin1 -t utf8, or mv with the name typed again), then run again"
                 : null;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (IsEntryFailure(exception))
         {
             return null;
         }
@@ -163,7 +163,7 @@ public static partial class LocalEntry
         {
             return true; // the entry went between the listing and the look (a temporary file renamed into place)
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !OutOfFiles(exception))
+        catch (Exception exception) when (IsEntryFailure(exception))
         {
             // This process's open-file limit is no folder's: it goes on to be said as what it is.
             return false;
@@ -194,6 +194,15 @@ public static partial class LocalEntry
     /// <summary>Whether a failure is the process's open-file limit: no entry's own, and gone under a higher limit.</summary>
     public static bool OutOfFiles(Exception exception) =>
         exception is IOException && exception.Message.Contains(TooManyOpenFiles, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether a failure to open, read or list an entry is the entry's own (a missing file, a permission, a disk's error),
+    /// so that the entry may be refused, skipped or told about while the rest go on. The process's open-file limit
+    /// (<see cref="OutOfFiles"/>) is no entry's: every catch of an entry's failure filters with this, so that the limit goes
+    /// on to be said as what it is, never as a bad file.
+    /// </summary>
+    public static bool IsEntryFailure(Exception exception) =>
+        exception is IOException or UnauthorizedAccessException && !OutOfFiles(exception);
 
     /// <summary>The reason an open or read of an entry failed, when the failure is the entry's own.</summary>
     public static string? ReadProblem(Exception exception) => exception switch

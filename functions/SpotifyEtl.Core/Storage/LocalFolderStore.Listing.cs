@@ -46,7 +46,7 @@ public sealed partial class LocalFolderStore
                 .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             // The folder the prefix names, out of sight (a folder below it that cannot be listed is listed as an entry, reported when read).
             throw new UnlistableFolderException(folder, KeyOfPath(folder), exception);

@@ -33,7 +33,7 @@ internal static class LocalFolderWalk
                 entries = [.. new FileSystemEnumerable<(string, bool)>(current,
                     (ref FileSystemEntry entry) => (Path.Join(current, entry.FileName), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0), OneLevel)];
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException && !LocalEntry.OutOfFiles(exception))
+            catch (Exception exception) when (exception is ArgumentException || LocalEntry.IsEntryFailure(exception))
             {
                 // The folder's own failure. One of this process's limits is no folder's: it ends the walk, where an entry
                 // reported as unreadable would leave its day's objects out of a rebuild of the day.

@@ -129,7 +129,7 @@ internal static partial class TemporaryFiles
             stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
         }
         // The open-file limit says nothing of the process: taken for gone, a running writer's file would be removed.
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && !LocalEntry.OutOfFiles(exception))
+        catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
         {
             return null;
         }

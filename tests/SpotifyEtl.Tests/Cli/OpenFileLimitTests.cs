@@ -150,7 +150,9 @@ public sealed class OpenFileLimitTests : IDisposable
     /// each run either does it as an unlimited run does or ends with exit 74 naming the limit, wherever the limit was met
     /// (the signal handling's pipe at start-up, the lake's lock, a raw object or an export's file read, DuckDB's library
     /// unpacked into a cache of its own for each run, a table's files, the report's page), never in a stack trace, never
-    /// with a file skipped as unreadable or a folder called unwritable.
+    /// with a file skipped as unreadable or a folder called unwritable. A verb whose work is to refuse with advice (a lake
+    /// not yet transformed, a lake of tables without raw/, a folder above lakes) gives the advice an unlimited run gives,
+    /// word for word, or exit 74: never advice drawn from a listing the limit cut short.
     /// </summary>
     [Theory]
     [InlineData("version")]
@@ -162,6 +164,9 @@ public sealed class OpenFileLimitTests : IDisposable
     [InlineData("query")]
     [InlineData("current")]
     [InlineData("report")]
+    [InlineData("query-untransformed")]
+    [InlineData("transform-tables-only")]
+    [InlineData("query-above-lakes")]
     public void Every_hard_limit_from_four_files_up_ends_the_verb_with_its_work_done_or_exit_74_naming_the_limit(string verb)
     {
         // The transforms start from a sample's raw objects, the import from an export's archives, into an empty lake; the
@@ -176,7 +181,7 @@ public sealed class OpenFileLimitTests : IDisposable
             // The export as a listener who unzipped it gives it: its files read one by one as they are landed.
             System.IO.Compression.ZipFile.ExtractToDirectory(_folder[$"export/{name}"], _folder["unzipped"], overwriteFiles: true);
         }
-        var demo = verb is "transform" or "land" or "import" or "import-unzipped" ? null : DemoLake();
+        var demo = verb is "transform" or "land" or "import" or "import-unzipped" or "query-untransformed" ? null : DemoLake();
         string[] Arguments(string run, string lake) => verb switch
         {
             "version" => ["--version"],
@@ -185,14 +190,21 @@ public sealed class OpenFileLimitTests : IDisposable
             "import" => ["import", .. Directory.GetFiles(_folder["export"]).Order(StringComparer.Ordinal), "--lake", lake],
             "import-unzipped" => ["import", _folder["unzipped"], "--lake", lake],
             "query" => ["query", "--lake", lake, "--json"],
+            "query-untransformed" => ["query", "--lake", lake],
+            "transform-tables-only" => ["transform", "--lake", lake],
+            "query-above-lakes" => ["query", "--lake", run],
             "report" => ["report", "--lake", lake, "--out", Path.Combine(run, "report.html")],
             _ => [verb, "--lake", lake],
         };
         void Prepare(string lake)
         {
-            if (verb == "transform")
+            if (verb is "transform" or "query-untransformed")
             {
                 TempFolder.CopyTree(sample, lake);
+            }
+            else if (verb == "transform-tables-only")
+            {
+                TempFolder.CopyTree(Path.Combine(demo!, "transformed"), Path.Combine(lake, "transformed"));
             }
             else if (demo is not null)
             {
@@ -202,8 +214,11 @@ public sealed class OpenFileLimitTests : IDisposable
         var reference = _folder["unlimited"];
         Prepare(Path.Combine(reference, "lake"));
         // The sample export holds rows the import cannot read, by design: it ends with exit 3 and says so, limited or not.
+        // The advice of the refusals names the folder of the run: compared with the run's own folder in its place.
         var whole = DemoCommandTests.RunCli(Arguments(reference, Path.Combine(reference, "lake")));
-        Assert.True(whole.ExitCode == (verb.StartsWith("import", StringComparison.Ordinal) ? 3 : 0), $"exit {whole.ExitCode}: {whole.Errors}");
+        var advice = verb is "query-untransformed" or "transform-tables-only" or "query-above-lakes";
+        Assert.True(whole.ExitCode == (verb.StartsWith("import", StringComparison.Ordinal) ? 3 : advice ? whole.ExitCode : 0), $"exit {whole.ExitCode}: {whole.Errors}");
+        Assert.True(!advice || whole.ExitCode is 65 or 66, $"{verb} unlimited: exit {whole.ExitCode}, {whole.Errors}");
         var unlimited = DemoCommandTests.RunCli("query", "--lake", Path.Combine(reference, "lake"), "--json").Output;
         Sweep(Jit ? JitFloor : 4, () => 1, verb, limit =>
         {
@@ -215,7 +230,11 @@ public sealed class OpenFileLimitTests : IDisposable
                 command => $"export XDG_CACHE_HOME='{cache}' && ulimit -n {limit} && exec {command}");
             Assert.DoesNotContain("cannot be read", errors, StringComparison.Ordinal);
             var finished = exitCode == whole.ExitCode && !errors.Contains("ulimit -n", StringComparison.Ordinal);
-            if (finished && verb is not ("version" or "sample" or "report"))
+            if (finished && advice)
+            {
+                Assert.Equal(whole.Errors.Replace(reference, run, StringComparison.Ordinal), errors);
+            }
+            else if (finished && verb is not ("version" or "sample" or "report"))
             {
                 Assert.Equal(unlimited, verb == "query" ? output : DemoCommandTests.RunCli("query", "--lake", lake, "--json").Output);
             }

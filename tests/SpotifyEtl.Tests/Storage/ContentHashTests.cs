@@ -40,6 +40,7 @@ public sealed class ContentHashTests
         }));
 
         Assert.True(LocalEntry.OutOfFiles(failure), failure.Message);
+        Assert.False(LocalEntry.IsEntryFailure(failure));
         Assert.Contains("libssl.so.3", failure.Message, StringComparison.Ordinal);
         Assert.Equal(["libssl.so.3"], tried);
     }
