@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { Parser, type Node } from "commonmark";
 import * as yaml from "js-yaml";
 import { seeded } from "./helpers/handMadeLake";
 import { repoRoot } from "./helpers/stackHarness";
@@ -349,17 +350,21 @@ describe("the diff a preview job keeps for the comment", () => {
     const kept = (stack: string, outcome: string, output: string) => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-kept-"));
         try {
-            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome }, [], { "steps.stack.outputs.output": output });
+            // GitHub writes toJSON of a string as a JSON string literal, on one line.
+            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome }, [], { "toJSON(steps.stack.outputs.output)": JSON.stringify(output) });
             const file = path.join(root, "preview", `${stack}.md`);
-            return { status: ran.status, output: `${ran.stdout}${ran.stderr}`, text: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined };
+            return {
+                status: ran.status, output: `${ran.stdout}${ran.stderr}`, text: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined,
+                ranAny: fs.readdirSync(root).filter((name) => name.startsWith("pwned")),
+            };
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
     };
 
-    it("is read from the stack step's outcome, in its environment, and output, written into its script", () => {
+    it("is read from the stack step's outcome, in its environment, and output, written into its script as one JSON string", () => {
         assert.deepEqual(keep.env, { STACK: "${{ matrix.stack }}", OUTCOME: "${{ steps.stack.outcome }}" });
-        assert.deepEqual([...keep.run!.matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)].map((m) => m[1]), ["steps.stack.outputs.output"]);
+        assert.deepEqual([...keep.run!.matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)].map((m) => m[1]), ["toJSON(steps.stack.outputs.output)"]);
     });
 
     it("is the output as it is, or its first 65536 bytes, in a fenced block whose closing fence has a line of its own, and the step passes", () => {
@@ -375,5 +380,96 @@ describe("the diff a preview job keeps for the comment", () => {
             assert.equal(status, 0, `${output!.length} bytes of output: ${log}`);
             assert.equal(text, `#### \`dev\` (failure)\n~~~\n${diff!}~~~\n`, `${output!.length} bytes of output`);
         }
+    });
+    /** The top-level blocks of a Markdown text as CommonMark reads it (GitHub's Markdown is a superset of it). */
+    const blocks = (markdown: string): Node[] => {
+        const found: Node[] = [];
+        for (let node = new Parser().parse(markdown).firstChild; node !== null; node = node.next) {
+            found.push(node);
+        }
+        return found;
+    };
+
+    it("shows each stack's output in the comment as one code block holding it as it is, or cut and saying so, whatever its lines hold (generated)", () => {
+        const random = seeded(20261207);
+        // Lines a diff may hold that a careless step mangles: the here-document's end, shell, runs of tildes at every indent
+        // (up to three spaces Markdown reads as a fence; four or a tab as code), backticks, characters of several bytes.
+        const pool = ["SPOTIFY_STACK_PREVIEW_OUTPUT_ENDS", "touch pwned-1", "$(touch pwned-2)", "`touch pwned-3`", "~~~", "~~~~", "~~~~~~~ tail",
+            "   ~~~~~", "  ~~~", "    ~~~~~~~~~", "\t~~~~~~", "~~", "```", "~ aws:lambda:Function export-7 [diff: ~environment]",
+            "+ é 🎵 ü", "EOF", "'", "\"", "\\", "%s", ""];
+        const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
+        const seen = { whole: 0, cutAtALine: 0, cutInTheFirstLine: 0, longerFence: 0 };
+        for (let round = 0; round < 14; round++) {
+            const stacks = ["dev", "eu", "production"].slice(0, 1 + random(3));
+            const outputs = stacks.map(() => {
+                const shape = random(4);
+                if (shape === 0) {
+                    // One line longer than any share: a first line the comment must cut inside, between whole characters.
+                    return Array.from({ length: 36_000 + random(8000) }, () => ["~", "é", "🎵", "x", " "][random(5)]).join("");
+                }
+                const lines = Array.from({ length: shape === 1 ? 4000 : 1 + random(40) }, () => pool[random(pool.length)]!);
+                return lines.join("\n");
+            });
+            const files = stacks.map((stack, i) => {
+                const k = kept(stack, i % 2 === 0 ? "success" : "failure", outputs[i]!);
+                assert.equal(k.status, 0, `round ${round}, ${stack}: ${k.output}`);
+                assert.deepEqual(k.ranAny, [], `round ${round}, ${stack}: a line of the output ran as a command`);
+                return k.text!;
+            });
+            const expected = outputs.map((o) => {
+                const cut = Buffer.from(o.replace(/\n+$/, "")).subarray(0, 65_536).toString().replace(/\n+$/, "");
+                return cut === "" ? "no diff: see the job's log and summary" : cut;
+            });
+            files.forEach((text, i) => {
+                // As the preview job keeps it: its heading and one code block holding the output, fenced by a fence no line closes.
+                const [heading, code, ...more] = blocks(text);
+                assert.equal(heading?.type, "heading", `round ${round}: ${text.slice(0, 200)}`);
+                assert.equal(code?.type, "code_block", `round ${round}: the kept diff is no single code block`);
+                assert.deepEqual(more.map((b) => b.type), [], `round ${round}: the kept diff's fence closed early`);
+                if (!expected[i]!.includes("\uFFFD")) {
+                    assert.equal(code!.literal, `${expected[i]}\n`, `round ${round}: the kept diff is not the output as it is`);
+                }
+                seen.longerFence += text.split("\n")[1]!.length > 3 ? 1 : 0;
+            });
+
+            const { status, output, calls } = post([], 3, Object.fromEntries(stacks.map((stack, i) => [`${stack}.md`, files[i]!])));
+            assert.equal(status, 0, `round ${round}: ${output}`);
+            const body = calls.find((c) => c.method === "POST")?.body ?? "";
+            assert.ok(Buffer.byteLength(body) <= 65_536, `round ${round}: the comment is ${Buffer.byteLength(body)} bytes`);
+            const share = Math.floor((65_536 - marker.length - 21 - files.reduce((n, text) => {
+                const [title, fence] = text.split("\n");
+                return n + Buffer.byteLength(`${title}\n${fence}\n`) + fence!.length + 1 + note.length + 1;
+            }, 0)) / stacks.length);
+            const [markerBlock, title, ...rest] = blocks(body);
+            assert.equal(markerBlock?.type, "html_block");
+            assert.equal(title?.type, "heading");
+            stacks.forEach((stack, i) => {
+                const [heading, code] = [rest.shift(), rest.shift()];
+                assert.equal(heading?.type, "heading", `round ${round}: ${stack}'s heading`);
+                assert.equal(code?.type, "code_block", `round ${round}: ${stack}'s diff is no code block`);
+                const shown = code!.literal!;
+                const whole = expected[i]!;
+                if (rest[0]?.type === "paragraph") {
+                    assert.equal(rest.shift()!.firstChild?.type, "emph", `round ${round}: ${stack}'s note`);
+                    const text = shown.slice(0, -1);
+                    assert.ok(text !== "", `round ${round}: ${stack}'s diff was cut to nothing (share ${share} bytes)`);
+                    assert.ok(Buffer.byteLength(shown) <= share, `round ${round}: ${stack}'s diff is past its share of ${share} bytes`);
+                    assert.ok(whole.startsWith(text), `round ${round}: ${stack}'s cut diff is no beginning of its diff`);
+                    if (whole[text.length] === "\n") {
+                        seen.cutAtALine += 1;
+                    } else {
+                        // Inside the first line, only when it alone is past the share, and at most a character short of it.
+                        assert.ok(!text.includes("\n") && Buffer.byteLength(whole.split("\n")[0]!) + 1 > share, `round ${round}: ${stack} cut inside a line`);
+                        assert.ok(Buffer.byteLength(shown) > share - 4, `round ${round}: ${stack}'s first line is cut ${share - Buffer.byteLength(shown)} bytes short of its share`);
+                        seen.cutInTheFirstLine += 1;
+                    }
+                } else if (!whole.includes("\uFFFD")) {
+                    assert.equal(shown, `${whole}\n`, `round ${round}: ${stack}'s diff, whole`);
+                    seen.whole += 1;
+                }
+            });
+            assert.deepEqual(rest.map((b) => b.type), [], `round ${round}: blocks after the last stack's`);
+        }
+        assert.ok(Object.values(seen).every((n) => n >= 2), `the rounds try every case: ${JSON.stringify(seen)}`);
     });
 });
