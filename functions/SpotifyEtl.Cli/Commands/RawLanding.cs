@@ -86,8 +86,13 @@ internal static class RawLanding
                                           $"the lake's copy was transformed. If this file is the right one, remove {landed} and run again.";
                     }
                 }
-                catch (Exception exception) when (LocalEntry.IsEntryFailure(exception) && !CanRead(file))
+                catch (Exception exception) when (LocalEntry.IsEntryFailure(exception))
                 {
+                    // The lake's failure, not the input's: out of the filter, where the open-file limit the look meets goes on.
+                    if (CanRead(file))
+                    {
+                        throw;
+                    }
                     problems[index] = $"skipped {file}: it cannot be read ({exception.Message.TrimEnd('.')}). Fix or remove it and run again.";
                     return;
                 }
@@ -238,10 +243,7 @@ internal static class RawLanding
 
     private static bool IsZip(string path) => path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// Whether a zip holds raw API responses: null when it holds none (or cannot be read as a zip), else whether they lie
-    /// under a raw/ folder in it, as a zipped raw zone's do and a zipped source folder's do not.
-    /// </summary>
+    /// <summary>Whether a zip's raw API responses lie under a raw/ folder in it (a zipped raw zone's); null for none, or no zip.</summary>
     private static bool? RawResponsesUnderRaw(string zip) => ZipEntries(zip)?.Where(IsRawResponse).ToList() is { Count: > 0 } responses
         ? responses.All(name => name.Split('/', '\\').Contains(LakeLayout.Raw.TrimEnd('/'))) : null;
 

@@ -73,7 +73,7 @@ internal static class TablesInstead
                 .Where(source => source != LocalLake.ExportCopies(lake))
                 .Any(source => Directory.EnumerateFiles(source, "*.json", SearchOption.AllDirectories).Any());
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (SpotifyEtl.Storage.LocalEntry.IsEntryFailure(exception))
         {
             return false;
         }

@@ -214,10 +214,11 @@ internal static partial class TransformCommand
                     UpdateCurrentTables = updateCurrentTables,
                     BetweenDays = () => budget.BetweenDays(),
                 }).TransformAsync(keys, cancellationToken)).ConfigureAwait(false);
-            // Copies set aside earlier whose raw objects this run read through are no longer set aside.
-            QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
             UnfinishedTransform.End(lakeFolder.FullName, days.Keys);
             PartialPlaylistDays.Record(lakeFolder.FullName, days.Keys, report.PartialPlaylists);
+            // Copies set aside earlier whose raw objects this run read through are no longer set aside: after the days are
+            // recorded as finished, so that a sweep the open-file limit stops leaves no finished day marked unfinished.
+            QuarantineSweep.RemoveReadThrough(lakeFolder.FullName, report);
             return new Run(report, skipped, budget)
             {
                 HeapOnHugePages = hugePages, UnfinishedLandings = UnfinishedTransform.Landings(lakeFolder.FullName), UnfinishedImport = unfinishedImport,

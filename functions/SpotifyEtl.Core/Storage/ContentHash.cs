@@ -9,15 +9,20 @@ namespace SpotifyEtl.Storage;
 /// On Linux .NET hashes with the system's OpenSSL, which it loads at the first hash; when that load fails the runtime
 /// ends the process on the spot ("No usable version of libssl was found", exit 134), whatever the reason. Under a low
 /// open-file limit the reason is the limit: the first hash of an import can come while every descriptor the process may
-/// hold is open. So the library is loaded here first, by the names the runtime tries, in its order: a load refused by the
+/// hold is open. So the library is loaded here first, by the names the runtime tries, in its order (<see cref="OpenSslNames"/>): a load refused by the
 /// limit becomes the limit's <see cref="IOException"/>, told like any other (no file is at fault, raise the limit), and a
 /// load that succeeds leaves the runtime's own load nothing to open.
 /// </para>
 /// </summary>
 public static class ContentHash
 {
-    /// <summary>The names .NET's cryptography tries for the system's OpenSSL on Linux, newest first.</summary>
-    private static readonly string[] s_openSsl = ["libssl.so.3", "libssl.so.1.1", "libssl.so.1.0.2", "libssl.so.1.0.0", "libssl.so.10"];
+    /// <summary>
+    /// The names .NET's cryptography tries for the system's OpenSSL on Linux: the version CLR_OPENSSL_VERSION_OVERRIDE
+    /// names, where set, then the versions it knows, newest first.
+    /// </summary>
+    internal static IEnumerable<string> OpenSslNames(string? versionOverride) =>
+        (string.IsNullOrEmpty(versionOverride) ? [] : (string[])[$"libssl.so.{versionOverride}"])
+        .Concat(["libssl.so.3", "libssl.so.1.1", "libssl.so.1.0.2", "libssl.so.1.0.0", "libssl.so.10"]);
 
     private static volatile bool s_loaded;
 
@@ -39,7 +44,7 @@ public static class ContentHash
     {
         if (!s_loaded && OperatingSystem.IsLinux())
         {
-            s_loaded = LoadFirst(s_openSsl, Load);
+            s_loaded = LoadFirst(OpenSslNames(Environment.GetEnvironmentVariable("CLR_OPENSSL_VERSION_OVERRIDE")), Load);
         }
     }
 

@@ -30,6 +30,15 @@ public sealed class ContentHashTests
     }
 
     [Fact]
+    public void The_names_tried_are_the_runtime_s_in_its_order_its_override_first_where_set()
+    {
+        string[] known = ["libssl.so.3", "libssl.so.1.1", "libssl.so.1.0.2", "libssl.so.1.0.0", "libssl.so.10"];
+        Assert.Equal(known, ContentHash.OpenSslNames(null));
+        Assert.Equal(known, ContentHash.OpenSslNames(""));
+        Assert.Equal(["libssl.so.1.1", .. known], ContentHash.OpenSslNames("1.1"));
+    }
+
+    [Fact]
     public void A_load_refused_by_the_open_file_limit_is_the_limit_s_error_naming_the_library()
     {
         var tried = new List<string>();
