@@ -347,11 +347,11 @@ describe("the preview comment", () => {
 
 describe("the diff a preview job keeps for the comment", () => {
     const keep = workflow.jobs["preview"]!.steps.find((s) => s.name === "Keep the diff for the comment job")!;
-    const kept = (stack: string, outcome: string, output: string) => {
+    const kept = (stack: string, outcome: string, output: string, json: string = JSON.stringify(output)) => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "preview-kept-"));
         try {
             // GitHub writes toJSON of a string as a JSON string literal, on one line.
-            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome }, [], { "toJSON(steps.stack.outputs.output)": JSON.stringify(output) });
+            const ran = runStep("preview", keep, root, { ...process.env, STACK: stack, OUTCOME: outcome }, [], { "toJSON(steps.stack.outputs.output)": json });
             const file = path.join(root, "preview", `${stack}.md`);
             return {
                 status: ran.status, output: `${ran.stdout}${ran.stderr}`, text: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined,
@@ -381,6 +381,14 @@ describe("the diff a preview job keeps for the comment", () => {
             assert.equal(text, `#### \`dev\` (failure)\n~~~\n${diff!}~~~\n`, `${output!.length} bytes of output`);
         }
     });
+    it("says there is no diff where the stack step left no output: a step that never ran, whose output toJSON gives as null", () => {
+        for (const json of ["null", JSON.stringify("")]) {
+            const { status, output, text } = kept("dev", "skipped", "", json);
+            assert.equal(status, 0, output);
+            assert.equal(text, "#### `dev` (skipped)\n~~~\nno diff: see the job's log and summary\n~~~\n", json);
+        }
+    });
+
     /** The top-level blocks of a Markdown text as CommonMark reads it (GitHub's Markdown is a superset of it). */
     const blocks = (markdown: string): Node[] => {
         const found: Node[] = [];
@@ -396,7 +404,9 @@ describe("the diff a preview job keeps for the comment", () => {
         // (up to three spaces Markdown reads as a fence; four or a tab as code), backticks, characters of several bytes.
         const pool = ["SPOTIFY_STACK_PREVIEW_OUTPUT_ENDS", "touch pwned-1", "$(touch pwned-2)", "`touch pwned-3`", "~~~", "~~~~", "~~~~~~~ tail",
             "   ~~~~~", "  ~~~", "    ~~~~~~~~~", "\t~~~~~~", "~~", "```", "~ aws:lambda:Function export-7 [diff: ~environment]",
-            "+ é 🎵 ü", "EOF", "'", "\"", "\\", "%s", ""];
+            "+ é 🎵 ü", "EOF", "'", "\"", "\\", "%s", "", "a\r~~~~~", "\r   ~~~~~~ "];
+        // Markdown ends a line at a carriage return too, and CommonMark gives a code block's lines with line feeds.
+        const lf = (text: string) => text.replace(/\r\n?/g, "\n");
         const note = "_Cut to fit the comment: the whole diff is in the preview job's log._";
         const seen = { whole: 0, cutAtALine: 0, cutInTheFirstLine: 0, longerFence: 0 };
         for (let round = 0; round < 14; round++) {
@@ -427,7 +437,7 @@ describe("the diff a preview job keeps for the comment", () => {
                 assert.equal(code?.type, "code_block", `round ${round}: the kept diff is no single code block`);
                 assert.deepEqual(more.map((b) => b.type), [], `round ${round}: the kept diff's fence closed early`);
                 if (!expected[i]!.includes("\uFFFD")) {
-                    assert.equal(code!.literal, `${expected[i]}\n`, `round ${round}: the kept diff is not the output as it is`);
+                    assert.equal(code!.literal, lf(`${expected[i]}\n`), `round ${round}: the kept diff is not the output as it is`);
                 }
                 seen.longerFence += text.split("\n")[1]!.length > 3 ? 1 : 0;
             });
@@ -448,7 +458,7 @@ describe("the diff a preview job keeps for the comment", () => {
                 assert.equal(heading?.type, "heading", `round ${round}: ${stack}'s heading`);
                 assert.equal(code?.type, "code_block", `round ${round}: ${stack}'s diff is no code block`);
                 const shown = code!.literal!;
-                const whole = expected[i]!;
+                const whole = lf(expected[i]!);
                 if (rest[0]?.type === "paragraph") {
                     assert.equal(rest.shift()!.firstChild?.type, "emph", `round ${round}: ${stack}'s note`);
                     const text = shown.slice(0, -1);
