@@ -56,6 +56,8 @@ public static class AuthCommand
             var sources = readSources();
             var (app, credentialsFile, _) = CredentialsFile.Resolve(credentialsPath, context.DefaultCredentialsPath, context.GetVariable);
             CredentialsFile.CheckWritable(credentialsFile);
+            // Before the browser is asked: a limit that refuses it would otherwise end the login after the consent.
+            endpoints.LoadTls();
             // Said before the wait for the browser, as extract says it: a login that succeeds saves the file owner-only, but one
             // that times out or is refused leaves it as it was, with the client secret readable by others.
             if (CredentialsFile.Exposure(credentialsFile) is { } exposure)

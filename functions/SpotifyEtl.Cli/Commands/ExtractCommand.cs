@@ -117,6 +117,7 @@ public static class ExtractCommand
                 CliErrors.Warn(context.Errors, due.Message($"Run 'spotify-etl auth login{(credentialsPath is null ? "" : $" --credentials {ShellWord.Of(credentialsFile)}")}' {(due.Left > TimeSpan.Zero ? "before then" : "now")}."));
             }
             var tokenStore = new CredentialsFileTokenStore(credentialsFile, credentials);
+            endpoints.LoadTls();
             using var http = SpotifyHttp.Create();
             using var client = SpotifyApiClient.Create(http, endpoints, credentials,
                 context.SpotifyOptions with

@@ -259,6 +259,9 @@ internal static class ReportCommand
     /// </summary>
     private static AmazonS3Client CreateS3Client()
     {
+        // The SDK signs every request with SHA-256 and reaches AWS over TLS, both through the system's OpenSSL: loaded now,
+        // so that a load the open-file limit refuses is the limit's error, not the runtime's abort.
+        SystemOpenSsl.Load("which signs and encrypts the requests to S3");
         var withMfaCode = AwsCredentialClients.WithMfaCode();
         var config = new AmazonS3Config { Timeout = RequestTimeout };
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");

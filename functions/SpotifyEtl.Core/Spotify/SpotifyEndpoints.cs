@@ -18,6 +18,21 @@ public sealed record SpotifyEndpoints(Uri ApiBase, Uri AccountsBase)
 
     public Uri AuthorizeUri => new(AccountsBase, "authorize");
 
+    /// <summary>Whether either address is https, whose first connection loads the system's OpenSSL.</summary>
+    public bool UsesTls => ApiBase.Scheme == Uri.UriSchemeHttps || AccountsBase.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>
+    /// Loads the system's OpenSSL now where the addresses are https (<see cref="SystemOpenSsl"/>): the first connection
+    /// would load it, and the runtime ends the process when that load fails, as it does under a low open-file limit.
+    /// </summary>
+    public void LoadTls()
+    {
+        if (UsesTls)
+        {
+            SystemOpenSsl.Load("which encrypts the connections to Spotify");
+        }
+    }
+
     public static SpotifyEndpoints Create(string? apiBase, string? accountsBase) => new(
         string.IsNullOrWhiteSpace(apiBase) ? Spotify.ApiBase : WithTrailingSlash(apiBase, ApiBaseVariable),
         string.IsNullOrWhiteSpace(accountsBase) ? Spotify.AccountsBase : WithTrailingSlash(accountsBase, AccountsBaseVariable));

@@ -179,9 +179,10 @@ public sealed partial class SpotifyDouble : IAsyncDisposable
     /// <summary>Pages the double answered compressed.</summary>
     public int CompressedAnswers => Volatile.Read(ref _compressed);
 
-    public static async Task<SpotifyDouble> StartAsync()
+    /// <summary>The double on a port of its own; over HTTPS with <paramref name="tls"/> (<see cref="LoopbackServer.SelfSigned"/>).</summary>
+    public static async Task<SpotifyDouble> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
-        var (spotify, address) = await LoopbackServer.StartAsync(app => new SpotifyDouble(app), spotify => spotify.HandleAsync);
+        var (spotify, address) = await LoopbackServer.StartAsync(app => new SpotifyDouble(app), spotify => spotify.HandleAsync, tls);
         spotify.BaseAddress = address;
         return spotify;
     }

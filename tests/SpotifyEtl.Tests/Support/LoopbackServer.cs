@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,13 +10,23 @@ using Microsoft.Extensions.Logging;
 
 namespace SpotifyEtl.Tests.Support;
 
-/// <summary>A real HTTP server for a test double: Kestrel, in-process, on 127.0.0.1 and a port the OS picks.</summary>
+/// <summary>
+/// A real HTTP server for a test double: Kestrel, in-process, on 127.0.0.1 and a port the OS picks; HTTPS when given a
+/// certificate (<see cref="SelfSigned"/>).
+/// </summary>
 internal static class LoopbackServer
 {
-    public static async Task<(T Server, Uri Address)> StartAsync<T>(Func<WebApplication, T> create, Func<T, RequestDelegate> handler)
+    public static async Task<(T Server, Uri Address)> StartAsync<T>(Func<WebApplication, T> create, Func<T, RequestDelegate> handler,
+        X509Certificate2? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (tls is not null)
+            {
+                listen.UseHttps(tls);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = create(app);
@@ -23,5 +34,24 @@ internal static class LoopbackServer
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (server, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>
+    /// A certificate for 127.0.0.1 that signs itself, valid for a day: a process trusts it through <c>SSL_CERT_FILE</c>
+    /// naming its PEM (<see cref="X509Certificate2.ExportCertificatePem"/>), as OpenSSL reads that variable.
+    /// </summary>
+    public static X509Certificate2 SelfSigned()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, 0, critical: true));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        // Through PKCS#12, so that the key is one Kestrel's TLS can use on every platform.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 }
