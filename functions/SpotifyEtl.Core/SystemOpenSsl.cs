@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl;
@@ -24,6 +25,28 @@ public static class SystemOpenSsl
         if (!s_loaded && OperatingSystem.IsLinux())
         {
             s_loaded = LoadFirst(Names(Environment.GetEnvironmentVariable("CLR_OPENSSL_VERSION_OVERRIDE")), LoadLibrary, use);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Load"/>, then the system's trusted certificates read into the cache the runtime checks every server's
+    /// certificate against (<c>SSL_CERT_FILE</c> and <c>SSL_CERT_DIR</c>, or OpenSSL's defaults), which the first connection
+    /// would read: a file the limit keeps it from opening there leaves the cache empty, and that connection fails as one to
+    /// an untrusted server does. Read here, before the process holds its lake's files, it is read whole or the limit stops the
+    /// command at its next file.
+    /// </summary>
+    public static void LoadForTls(string use)
+    {
+        Load(use);
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var roots = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+        roots.Open(OpenFlags.ReadOnly);
+        foreach (var certificate in roots.Certificates)
+        {
+            certificate.Dispose();
         }
     }
 

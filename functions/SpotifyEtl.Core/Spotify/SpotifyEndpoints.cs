@@ -22,14 +22,15 @@ public sealed record SpotifyEndpoints(Uri ApiBase, Uri AccountsBase)
     public bool UsesTls => ApiBase.Scheme == Uri.UriSchemeHttps || AccountsBase.Scheme == Uri.UriSchemeHttps;
 
     /// <summary>
-    /// Loads the system's OpenSSL now where the addresses are https (<see cref="SystemOpenSsl"/>): the first connection
-    /// would load it, and the runtime ends the process when that load fails, as it does under a low open-file limit.
+    /// Loads the system's OpenSSL and its trusted certificates now where the addresses are https
+    /// (<see cref="SystemOpenSsl.LoadForTls"/>): the first connection would load them, and under a low open-file limit
+    /// the runtime ends the process when the library's load fails, and a connection fails when the certificates' does.
     /// </summary>
     public void LoadTls()
     {
         if (UsesTls)
         {
-            SystemOpenSsl.Load("which encrypts the connections to Spotify");
+            SystemOpenSsl.LoadForTls("which encrypts the connections to Spotify");
         }
     }
 
