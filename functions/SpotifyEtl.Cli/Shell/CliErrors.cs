@@ -92,6 +92,7 @@ internal static partial class CliErrors
         // HttpClient's own timeout is a cancellation nobody asked for: Spotify did not answer.
         TaskCanceledException { InnerException: TimeoutException } => (ExitCodes.Unavailable,
             "Spotify did not answer in time. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
+        HttpRequestException when UntrustedCertificate.Describe(exception, "Spotify") is { } untrusted => (ExitCodes.Unavailable, untrusted),
         HttpRequestException => (ExitCodes.Unavailable,
             $"Cannot reach Spotify: {exception.Message.TrimEnd('.')}. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
         // Stopped by SIGTERM, the run says it was terminated; by Ctrl-C, or by a cancellation no signal made, interrupted.

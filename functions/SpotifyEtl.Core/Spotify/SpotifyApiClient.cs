@@ -112,9 +112,9 @@ public sealed class SpotifyApiClient : IDisposable
             catch (HttpRequestException exception)
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
-                    exception.HttpRequestError == HttpRequestError.ResponseEnded
+                    UntrustedCertificate.Describe(exception, "Spotify") ?? (exception.HttpRequestError == HttpRequestError.ResponseEnded
                         ? "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again."
-                        : "Spotify could not be reached through every retry (is this machine online?); the next run tries again.", unanswered: true);
+                        : "Spotify could not be reached through every retry (is this machine online?); the next run tries again."), unanswered: true);
             }
             catch (SpotifyResponseTooLargeException exception)
             {

@@ -375,6 +375,31 @@ public sealed class AuthCommandTests : IAsyncLifetime
         Assert.DoesNotContain(" at SpotifyEtl", cli.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Auth_login_whose_token_endpoint_shows_a_certificate_this_machine_does_not_trust_exits_69_saying_what_to_do()
+    {
+        // The accounts service over https with a certificate no authority this machine trusts signed, as an inspecting proxy's.
+        using var certificate = LoopbackServer.SelfSigned();
+        await using var proxied = await SpotifyDouble.StartAsync(certificate);
+        using var cli = new CliTestContext(_spotify, new() { ["SPOTIFY_ACCOUNTS_BASE_URL"] = proxied.Endpoints.AccountsBase.ToString() })
+            .WithCredentials(refreshToken: null);
+        var port = LoopbackPorts.Free();
+
+        var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
+        var authorize = await WaitForAuthorizePageAsync(cli);
+        var query = HttpUtility.ParseQueryString(authorize.Query);
+        using var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={proxied.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+
+        Assert.Equal(69, await login);
+        Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
+        Assert.Contains("Spotify was reached, but this machine did not trust its certificate", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("UntrustedRoot", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("SSL_CERT_FILE", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot reach Spotify", cli.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("see inner exception", cli.Errors, StringComparison.Ordinal);
+        Assert.Empty(proxied.TokenGrants);
+    }
+
     /// <summary>What the token endpoint answers the code exchange with, and the exit code that follows: its failures are 69, a refusal 77.</summary>
     public static TheoryData<string, int> ExchangeAnswers() => new()
     {

@@ -37,20 +37,28 @@ internal static class LoopbackServer
     }
 
     /// <summary>
-    /// A certificate for 127.0.0.1 that signs itself, valid for a day: a process trusts it through <c>SSL_CERT_FILE</c>
+    /// A certificate that signs itself, for 127.0.0.1 (or for the host name <paramref name="dnsName"/> alone), valid from
+    /// five minutes ago for a day (or until <paramref name="notAfter"/>): a process trusts it through <c>SSL_CERT_FILE</c>
     /// naming its PEM (<see cref="X509Certificate2.ExportCertificatePem"/>), as OpenSSL reads that variable.
     /// </summary>
-    public static X509Certificate2 SelfSigned()
+    public static X509Certificate2 SelfSigned(string? dnsName = null, DateTimeOffset? notAfter = null)
     {
         using var key = System.Security.Cryptography.RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
+        var request = new CertificateRequest($"CN={dnsName ?? "127.0.0.1"}", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
             System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
+        if (dnsName is null)
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+        }
+        else
+        {
+            names.AddDnsName(dnsName);
+        }
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, 0, critical: true));
-        var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        var end = notAfter ?? DateTimeOffset.UtcNow.AddDays(1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5) < end ? DateTimeOffset.UtcNow.AddMinutes(-5) : end.AddDays(-1), end);
         // Through PKCS#12, so that the key is one Kestrel's TLS can use on every platform.
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
