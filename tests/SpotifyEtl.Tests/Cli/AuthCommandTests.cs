@@ -386,9 +386,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
         var port = LoopbackPorts.Free();
 
         var login = AuthCommand.Create(cli.Context).Parse(["login", "--port", $"{port}", "--saved-tracks"]).InvokeAsync();
-        var authorize = await WaitForAuthorizePageAsync(cli);
-        var query = HttpUtility.ParseQueryString(authorize.Query);
-        using var callback = await Browser.GetAsync(new Uri($"{query["redirect_uri"]}?code={proxied.AuthorizationCode}&state={Uri.EscapeDataString(query["state"]!)}"));
+        using var callback = await SignInAsync(await WaitForAuthorizePageAsync(cli));
 
         Assert.Equal(69, await login);
         Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
