@@ -3,29 +3,27 @@ using System.Security.Authentication;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>
-/// A connection to Spotify refused by this machine because the server's certificate was not trusted: most often a proxy,
-/// VPN or antivirus that inspects TLS and shows its own certificate instead of Spotify's. The runtime says only "The SSL
-/// connection could not be established, see inner exception", which reads as a network that is down, and asking again
-/// gets the same certificate: such a failure is told with its reason and what to do, and is not retried.
+/// A connection to Spotify refused by this machine because the server's certificate did not pass its checks: most often a
+/// proxy, VPN or antivirus that inspects TLS and shows a certificate of its own, or a clock that is wrong. The runtime
+/// says only "The SSL connection could not be established, see inner exception", which reads as a network that is down,
+/// and asking again gets the same certificate: such a failure is told with its reason and what to do, and is not retried.
+/// Any other failure of the handshake (a TLS alert, a record damaged on the way, a server that answers in plain HTTP) is
+/// the network's, and is retried as before.
 /// </summary>
 public static class UntrustedCertificate
 {
-    /// <summary>What to do, after the reason.</summary>
-    public const string Advice =
-        "A proxy, VPN or antivirus that inspects TLS shows its own certificate instead of Spotify's: add its CA certificate to " +
-        "this machine's trusted certificates (on Debian and Ubuntu, copy it into /usr/local/share/ca-certificates/ and run " +
-        "update-ca-certificates), or name a PEM file of the certificates to trust in SSL_CERT_FILE, then run again.";
-
     /// <summary>
     /// The reason the certificate was refused ("The remote certificate is invalid because of errors in the certificate chain:
-    /// UntrustedRoot"), when <paramref name="exception"/> is such a refusal; null for any other failure (a connection reset in
-    /// the handshake is the network's, and may pass).
+    /// UntrustedRoot"), when <paramref name="exception"/> is such a refusal; null for any other failure. The runtime throws
+    /// the refusal of a certificate as an <see cref="AuthenticationException"/> of its own, with nothing inside; the other
+    /// failures of a handshake carry the error that ended it.
     /// </summary>
     public static string? ReasonOf(Exception exception)
     {
         for (var inner = exception; inner is not null; inner = inner.InnerException)
         {
-            if (inner is AuthenticationException refused)
+            if (inner is AuthenticationException { InnerException: null } refused
+                && refused.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
             {
                 return refused.Message.TrimEnd('.');
             }
@@ -35,5 +33,27 @@ public static class UntrustedCertificate
 
     /// <summary>The whole sentence for <paramref name="what"/> ("Spotify's token endpoint"), or null as <see cref="ReasonOf"/>.</summary>
     public static string? Describe(Exception exception, string what) =>
-        ReasonOf(exception) is { } reason ? $"{what} was reached, but this machine did not trust its certificate ({reason}). {Advice}" : null;
+        ReasonOf(exception) is { } reason ? $"{what} answered with a certificate this machine does not accept ({reason}). {AdviceFor(reason)}" : null;
+
+    /// <summary>What to do, by what the checks found.</summary>
+    internal static string AdviceFor(string reason)
+    {
+        if (reason.Contains("NotTimeValid", StringComparison.Ordinal))
+        {
+            return "The certificate is out of date or not yet valid, by this machine's clock: check the date and time (and the time " +
+                "zone) the machine has, then run again. A proxy that inspects TLS may also show an expired certificate of its own.";
+        }
+        if (reason.Contains("NameMismatch", StringComparison.Ordinal))
+        {
+            return "The certificate names another server than the one asked: check SPOTIFY_API_BASE_URL and SPOTIFY_ACCOUNTS_BASE_URL, " +
+                "if set. A proxy that inspects TLS may also show a certificate of its own for another name.";
+        }
+        return "A proxy, VPN or antivirus that inspects TLS shows a certificate of its own, signed by an authority this machine " +
+            "does not trust: add that authority's certificate to the machine's trusted certificates" +
+            (OperatingSystem.IsLinux()
+                ? " (on Debian and Ubuntu, copy it into /usr/local/share/ca-certificates/ and run update-ca-certificates), or name a " +
+                  "PEM file of the certificates to trust in SSL_CERT_FILE"
+                : OperatingSystem.IsMacOS() ? " (Keychain Access, the System keychain, trusted for SSL)" : "") +
+            ", then run again.";
+    }
 }

@@ -390,7 +390,7 @@ public sealed class AuthCommandTests : IAsyncLifetime
 
         Assert.Equal(69, await login);
         Assert.Equal(HttpStatusCode.BadGateway, callback.StatusCode);
-        Assert.Contains("Spotify was reached, but this machine did not trust its certificate", cli.Errors, StringComparison.Ordinal);
+        Assert.Contains("Spotify answered with a certificate this machine does not accept", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("UntrustedRoot", cli.Errors, StringComparison.Ordinal);
         Assert.Contains("SSL_CERT_FILE", cli.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Cannot reach Spotify", cli.Errors, StringComparison.Ordinal);
