@@ -29,11 +29,12 @@ public static class SystemOpenSsl
     }
 
     /// <summary>
-    /// <see cref="Load"/>, then the system's trusted certificates read into the cache the runtime checks every server's
+    /// <see cref="Load"/>, then the system's trusted certificates read into the cache the runtime checks a server's
     /// certificate against (<c>SSL_CERT_FILE</c> and <c>SSL_CERT_DIR</c>, or OpenSSL's defaults), which the first connection
-    /// would read: a file the limit keeps it from opening there leaves the cache empty, and that connection fails as one to
-    /// an untrusted server does. Read here, before the process holds its lake's files, it is read whole or the limit stops the
-    /// command at its next file.
+    /// would read: a file the limit keeps it from opening there is passed over, and that connection fails as one to an
+    /// untrusted server does. Read here, before the process holds its lake's files and its connections, they are read with
+    /// the most room the process will have. The runtime reads them again after some minutes, with what the run then
+    /// holds open. A folder of them that cannot be read is left to the connection to report, as it was.
     /// </summary>
     public static void LoadForTls(string use)
     {
@@ -42,11 +43,18 @@ public static class SystemOpenSsl
         {
             return;
         }
-        using var roots = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
-        roots.Open(OpenFlags.ReadOnly);
-        foreach (var certificate in roots.Certificates)
+        try
         {
-            certificate.Dispose();
+            using var roots = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+            roots.Open(OpenFlags.ReadOnly);
+            foreach (var certificate in roots.Certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+        catch (Exception exception) when (exception is System.Security.Cryptography.CryptographicException || LocalEntry.IsEntryFailure(exception))
+        {
+            // Unreadable certificates are the connection's to report (it fails as one to an untrusted server); the limit goes on.
         }
     }
 

@@ -121,6 +121,8 @@ internal static class ReportCommand
             {
                 // A Ctrl-C or a SIGTERM cancels the request under way: the run ends as every verb ends on it, not as a bucket that gave no answer.
                 cancellationToken.ThrowIfCancellationRequested();
+                // A connection the open-file limit refused is the limit's (exit 74), not a bucket, network or credentials to check.
+                OpenFileLimit.ThrowIfExhausted(exception.ToString(), $"Cannot read s3://{bucket}");
                 // S3's refusal, no credentials to be found, no answer at all, or a body cut short or stalled (a failure the
                 // store names with its request): the first line says which (the SDK's credential error lists every place it
                 // looked, one per line), after the request.
@@ -261,7 +263,7 @@ internal static class ReportCommand
     {
         // The SDK signs every request with SHA-256 and reaches AWS over TLS, both through the system's OpenSSL: loaded now,
         // so that a load the open-file limit refuses is the limit's error, not the runtime's abort.
-        SystemOpenSsl.Load("which signs and encrypts the requests to S3");
+        SystemOpenSsl.LoadForTls("which signs and encrypts the requests to S3");
         var withMfaCode = AwsCredentialClients.WithMfaCode();
         var config = new AmazonS3Config { Timeout = RequestTimeout };
         var endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");

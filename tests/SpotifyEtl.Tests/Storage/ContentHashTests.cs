@@ -8,7 +8,7 @@ namespace SpotifyEtl.Tests.Storage;
 /// <summary>
 /// The system's OpenSSL is loaded before the first hash or TLS connection, as the runtime would load it, so that a load the
 /// open-file limit refuses is told as the limit instead of ending the process in the runtime's abort. The process tests of
-/// the limit (OpenFileLimitTests: an unzipped export's import, an extraction from Spotify over TLS) show it end to end;
+/// the limit (OpenFileLimitTests: an unzipped export's import; OpenFileLimitOverTlsTests; ReportOnS3OpenFileLimitTests) show it end to end;
 /// these show the search itself.
 /// </summary>
 public sealed class ContentHashTests
