@@ -251,9 +251,8 @@ internal sealed class SpotifyTransport
     {
         if (outcome.Exception is not null)
         {
-            // A body over the cap is not retried: it would only come again as large; nor a certificate this machine refused.
-            return outcome.Exception is HttpRequestException or TimeoutException or SpotifyUnreadableAnswerException
-                && UntrustedCertificate.ReasonOf(outcome.Exception) is null && _budget.Remaining > TimeSpan.Zero;
+            // Not retried: a body over the cap (it would only come again as large), a certificate this machine refused.
+            return outcome.Exception is HttpRequestException or TimeoutException or SpotifyUnreadableAnswerException && UntrustedCertificate.ReasonOf(outcome.Exception) is null && _budget.Remaining > TimeSpan.Zero;
         }
         var result = outcome.Result!;
         return result.Status switch
