@@ -31,10 +31,10 @@ public sealed class OpenFileLimitTests : IDisposable
     /// 4 files on (stdin, stdout, stderr and one more) every failure is this tool's to report, the signal handling's pipe
     /// included. Under 4 the system's loader cannot start it (exit 127, "error while loading shared libraries").
     /// </summary>
-    private static bool Jit => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SpotifyEtlProcess.Variable));
+    internal static bool Jit => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SpotifyEtlProcess.Variable));
 
     /// <summary>Where a hard-limit sweep of the JIT-compiled build starts: above what its host needs to start and load.</summary>
-    private const int JitFloor = 160;
+    internal const int JitFloor = 160;
 
     /// <summary>spotify-etl run by bash after <c>ulimit</c> with <paramref name="limit"/> (such as <c>-n 20</c>).</summary>
     private static (int ExitCode, string Output, string Errors) RunLimited(string limit, params string[] arguments) =>
@@ -259,7 +259,7 @@ public sealed class OpenFileLimitTests : IDisposable
     /// limit and what to do, and none calls a file damaged, a folder unlistable or ends in a stack trace. At least one run
     /// must fail, or the sweep tested nothing (the JIT-compiled build's sweep starts where its host has what it needs).
     /// </summary>
-    private static void Sweep(int first, Func<int> step, string what, Func<int, (int ExitCode, string Errors)> run)
+    internal static void Sweep(int first, Func<int> step, string what, Func<int, (int ExitCode, string Errors)> run)
     {
         var (stopped, succeeded) = (0, false);
         for (var limit = first; limit <= 400 && !succeeded; limit += step())
