@@ -8,6 +8,7 @@ using SpotifyEtl.Cli.Queries;
 using SpotifyEtl.Cli.Report;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
+using SpotifyEtl.Spotify;
 using SpotifyEtl.Storage;
 
 namespace SpotifyEtl.Cli.Commands;
@@ -133,9 +134,15 @@ internal static class ReportCommand
                 {
                     reason = $"{reason} ({cause})";
                 }
-                if (S3ObjectStore.RequestOf(exception) is { } request && !reason.Contains(request[(request.IndexOf(' ') + 1)..], StringComparison.Ordinal))
+                var request = S3ObjectStore.RequestOf(exception);
+                if (request is not null && !reason.Contains(request[(request.IndexOf(' ') + 1)..], StringComparison.Ordinal))
                 {
                     reason = $"{request}: {reason}";
+                }
+                // A proxy, VPN or antivirus that inspects TLS, or a wrong clock: the certificate's to see to, not the bucket's.
+                if (UntrustedCertificate.Describe(exception, "S3", "AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL") is { } untrusted)
+                {
+                    throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {(request is null ? "" : request + ": ")}{untrusted}");
                 }
                 var advice = reason.Contains("RegionEndpoint", StringComparison.Ordinal)
                     ? "Name the bucket's region: AWS_REGION (or a region in the AWS_PROFILE's config)."

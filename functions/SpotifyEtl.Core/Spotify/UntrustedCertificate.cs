@@ -3,7 +3,8 @@ using System.Security.Authentication;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>
-/// A connection to Spotify refused by this machine because the server's certificate did not pass its checks: most often a
+/// A connection to Spotify (or to S3, for a report from a bucket) refused by this machine because the server's certificate
+/// did not pass its checks: most often a
 /// proxy, VPN or antivirus that inspects TLS and shows a certificate of its own, or a clock that is wrong. The runtime
 /// says only "The SSL connection could not be established, see inner exception", which reads as a network that is down,
 /// and asking again gets the same certificate: such a failure is told with its reason and what to do, and is not retried.
@@ -31,12 +32,18 @@ public static class UntrustedCertificate
         return null;
     }
 
-    /// <summary>The whole sentence for <paramref name="what"/> ("Spotify's token endpoint"), or null as <see cref="ReasonOf"/>.</summary>
-    public static string? Describe(Exception exception, string what) =>
-        ReasonOf(exception) is { } reason ? $"{what} answered with a certificate this machine does not accept ({reason}). {AdviceFor(reason)}" : null;
+    /// <summary>The settings that point the tool at other servers than Spotify's own.</summary>
+    public const string SpotifySettings = "SPOTIFY_API_BASE_URL and SPOTIFY_ACCOUNTS_BASE_URL";
+
+    /// <summary>
+    /// The whole sentence for <paramref name="what"/> ("Spotify's token endpoint"), or null as <see cref="ReasonOf"/>.
+    /// </summary>
+    /// <param name="settings">The settings that may point at another server than meant, named for a certificate of another name.</param>
+    public static string? Describe(Exception exception, string what, string settings = SpotifySettings) =>
+        ReasonOf(exception) is { } reason ? $"{what} answered with a certificate this machine does not accept ({reason}). {AdviceFor(reason, settings)}" : null;
 
     /// <summary>What to do, by what the checks found.</summary>
-    internal static string AdviceFor(string reason)
+    internal static string AdviceFor(string reason, string settings)
     {
         if (reason.Contains("NotTimeValid", StringComparison.Ordinal))
         {
@@ -45,8 +52,8 @@ public static class UntrustedCertificate
         }
         if (reason.Contains("NameMismatch", StringComparison.Ordinal))
         {
-            return "The certificate names another server than the one asked: check SPOTIFY_API_BASE_URL and SPOTIFY_ACCOUNTS_BASE_URL, " +
-                "if set. A proxy that inspects TLS may also show a certificate of its own for another name.";
+            return $"The certificate names another server than the one asked: check {settings}, if set. A proxy that inspects " +
+                "TLS may also show a certificate of its own for another name.";
         }
         return "A proxy, VPN or antivirus that inspects TLS shows a certificate of its own, signed by an authority this machine " +
             "does not trust: add that authority's certificate to the machine's trusted certificates" +
