@@ -23,6 +23,13 @@ public sealed class SpotifyApiClient : IDisposable
     /// </summary>
     private const int Authorizations = 3;
 
+    /// <summary>
+    /// What follows a request whose socket the open-file limit refused (EMFILE, ENFILE): not Spotify out of reach, and not
+    /// asked again, since the files this process holds stay open meanwhile.
+    /// </summary>
+    internal const string ConnectionOutOfFiles = "No connection could be opened, and none was tried again: a socket is a file, and this process " +
+        $"holds as many files as it may ({Storage.LocalEntry.TooManyOpenFiles}). Raise the open-file limit (ulimit -n) and run again.";
+
     private readonly SpotifyTransport _transport;
     private readonly SpotifyTokenProvider _tokens;
     private readonly SpotifyEndpoints _endpoints;
@@ -112,7 +119,8 @@ public sealed class SpotifyApiClient : IDisposable
             catch (HttpRequestException exception)
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
-                    UntrustedCertificate.Describe(exception, "Spotify") ?? (exception.HttpRequestError == HttpRequestError.ResponseEnded
+                    Storage.LocalEntry.OutOfFilesForConnection(exception) ? ConnectionOutOfFiles
+                    : UntrustedCertificate.Describe(exception, "Spotify") ?? (exception.HttpRequestError == HttpRequestError.ResponseEnded
                         ? "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again."
                         : "Spotify could not be reached through every retry (is this machine online?); the next run tries again."), unanswered: true);
             }

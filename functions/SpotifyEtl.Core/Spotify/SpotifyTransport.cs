@@ -5,8 +5,7 @@ using Polly.Retry;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>
-/// An answer whose body is not what the request asks for (a token endpoint's HTML, say), or whose compressed body does not
-/// decode: transient, retried.
+/// An answer whose body is not what the request asks for (a token endpoint's HTML, say), or whose compressed body does not decode: transient, retried.
 /// </summary>
 internal sealed class SpotifyUnreadableAnswerException(int httpStatus, string problem) : Exception($"{httpStatus} and {problem}")
 {
@@ -251,8 +250,9 @@ internal sealed class SpotifyTransport
     {
         if (outcome.Exception is not null)
         {
-            // Not retried: a body over the cap (it would only come again as large), a certificate this machine refused.
-            return outcome.Exception is HttpRequestException or TimeoutException or SpotifyUnreadableAnswerException && UntrustedCertificate.ReasonOf(outcome.Exception) is null && _budget.Remaining > TimeSpan.Zero;
+            // Not retried: a body over the cap (it would only come again as large), a certificate this machine refused, a socket the open-file limit refused.
+            return outcome.Exception is HttpRequestException or TimeoutException or SpotifyUnreadableAnswerException && UntrustedCertificate.ReasonOf(outcome.Exception) is null
+                && !Storage.LocalEntry.OutOfFilesForConnection(outcome.Exception) && _budget.Remaining > TimeSpan.Zero;
         }
         var result = outcome.Result!;
         return result.Status switch

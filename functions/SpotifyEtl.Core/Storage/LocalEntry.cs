@@ -195,6 +195,19 @@ public static partial class LocalEntry
     public static bool OutOfFiles(Exception exception) =>
         exception is IOException && exception.Message.Contains(TooManyOpenFiles, StringComparison.Ordinal);
 
+    /// <summary>Whether a connection failed for the open-file limit: a socket is a file too, refused as EMFILE or ENFILE.</summary>
+    public static bool OutOfFilesForConnection(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TooManyOpenSockets })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Whether a failure to open, read or list an entry is the entry's own (a missing file, a permission, a disk's error),
     /// so that the entry may be refused, skipped or told about while the rest go on. The process's open-file limit
