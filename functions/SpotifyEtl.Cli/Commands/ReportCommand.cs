@@ -139,10 +139,14 @@ internal static class ReportCommand
                 {
                     reason = $"{request}: {reason}";
                 }
-                // A proxy, VPN or antivirus that inspects TLS, or a wrong clock: the certificate's to see to, not the bucket's.
-                if (UntrustedCertificate.Describe(exception, "S3", "AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL") is { } untrusted)
+                // A proxy, VPN or antivirus that inspects TLS, or a wrong clock: the certificate's to see to, not the bucket's. The
+                // certificate may be shown before S3 is asked, by the service a profile's credentials come from (STS, IAM Identity
+                // Center): the SDK then wraps the connection's failure in its own ("Error calling AssumeRole for role ...").
+                var signIn = Chain(exception).OfType<AmazonClientException>().FirstOrDefault(amazon => amazon.InnerException is HttpRequestException);
+                if (UntrustedCertificate.Describe(exception, signIn is null ? "S3" : $"the service the AWS profile's credentials come from ({FirstLine(signIn.Message)})",
+                        signIn is null ? "AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL" : "AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL") is { } untrusted)
                 {
-                    throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {(request is null ? "" : request + ": ")}{untrusted}");
+                    throw new CliException(ExitCodes.Unavailable, $"Cannot read {lake}: {(request is null ? "" : request + ": ")}{untrusted}", exception);
                 }
                 var advice = reason.Contains("RegionEndpoint", StringComparison.Ordinal)
                     ? "Name the bucket's region: AWS_REGION (or a region in the AWS_PROFILE's config)."
@@ -249,6 +253,14 @@ internal static class ReportCommand
     }
 
     /// <summary>The first line of an SDK message, without the sentence that opens a list ("... returned the following errors:"), which says nothing without it.</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            yield return inner;
+        }
+    }
+
     private static string FirstLine(string message)
     {
         var line = message.Split('\n', 2)[0].Trim();

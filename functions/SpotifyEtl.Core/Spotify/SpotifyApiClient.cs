@@ -24,11 +24,12 @@ public sealed class SpotifyApiClient : IDisposable
     private const int Authorizations = 3;
 
     /// <summary>
-    /// What follows a request whose socket the open-file limit refused (EMFILE, ENFILE): not Spotify out of reach, and not
-    /// asked again, since the files this process holds stay open meanwhile.
+    /// Why a request whose socket the open-file limit refused was not sent (EMFILE, or ENFILE for the system's): not Spotify
+    /// out of reach, and not asked again with backoff, since the files this process holds stay open meanwhile.
     /// </summary>
-    internal const string ConnectionOutOfFiles = "No connection could be opened, and none was tried again: a socket is a file, and this process " +
-        $"holds as many files as it may ({Storage.LocalEntry.TooManyOpenFiles}). Raise the open-file limit (ulimit -n) and run again.";
+    internal const string ConnectionOutOfFiles = "no connection could be opened, and none was tried again: a socket is a file, and this process " +
+        $"holds as many as its open-file limit allows, or the system as many as it allows ({Storage.LocalEntry.TooManyOpenFiles}). " +
+        "Raise the limit (ulimit -n, as far as ulimit -Hn allows) and run again.";
 
     private readonly SpotifyTransport _transport;
     private readonly SpotifyTokenProvider _tokens;
@@ -116,18 +117,22 @@ public sealed class SpotifyApiClient : IDisposable
                 throw new SpotifyApiException((HttpStatusCode)exception.HttpStatus, path, exception.Problem, null,
                     "Its answers could not be read through every retry (something on the way may damage them); the next run tries again.");
             }
+            catch (HttpRequestException exception) when (Storage.LocalEntry.OutOfFilesForConnection(exception))
+            {
+                throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null, $"GET {path} was not sent: {ConnectionOutOfFiles}",
+                    unanswered: true, whole: true);
+            }
             catch (HttpRequestException exception)
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null,
-                    Storage.LocalEntry.OutOfFilesForConnection(exception) ? ConnectionOutOfFiles
-                    : UntrustedCertificate.Describe(exception, "Spotify") ?? (exception.HttpRequestError == HttpRequestError.ResponseEnded
+                    UntrustedCertificate.Describe(exception, "Spotify") ?? (exception.HttpRequestError == HttpRequestError.ResponseEnded
                         ? "Its answers broke off before their end through every retry (a connection closed or reset on the way); the next run tries again."
                         : "Spotify could not be reached through every retry (is this machine online?); the next run tries again."), unanswered: true);
             }
             catch (SpotifyResponseTooLargeException exception)
             {
                 // Spotify did answer: the source fails at once with what happened, not as a machine that is offline.
-                throw new SpotifyApiException(HttpStatusCode.OK, path, null, null, exception.Message, tooLarge: true);
+                throw new SpotifyApiException(HttpStatusCode.OK, path, null, null, exception.Message, whole: true);
             }
 
             if (result.IsSuccess)

@@ -74,12 +74,12 @@ public sealed class SpotifyScopeNotGrantedException(string message) : Exception(
 /// <summary>The Web API answered with an error status after any retries that made sense.</summary>
 /// <param name="unanswered">No response came at all (DNS, a refused connection, no network): the status is the
 /// gateway's convention for it, and the message says that nothing answered rather than quoting it.</param>
-/// <param name="tooLarge">The answer ran past the size cap: <paramref name="explanation"/> says so whole.</param>
+/// <param name="whole"><paramref name="explanation"/> is the whole message: the answer ran past the size cap, or the request was never sent.</param>
 /// <param name="timedOut">No complete answer came within the client's time per attempt: the status is the gateway's convention
 /// for it, and the message says it timed out rather than that Spotify answered it.</param>
 public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation,
-    bool unanswered = false, bool tooLarge = false, bool timedOut = false)
-    : Exception(tooLarge ? explanation
+    bool unanswered = false, bool whole = false, bool timedOut = false)
+    : Exception(whole ? explanation
         : unanswered
         ? $"GET {path} got no answer from Spotify ({spotifyMessage?.TrimEnd('.')}). {explanation}"
         : timedOut

@@ -128,7 +128,7 @@ public sealed class SpotifyTokenProvider : IDisposable
                     SpotifyResponseTooLargeException tooLarge =>
                         $"Spotify's token endpoint answered more than {tooLarge.CapBytes / (1024 * 1024)} MiB, which no token is; the credentials were not refused. " +
                         "The run ends with its state saved and the next one retries; if it keeps happening, something between this machine and Spotify (a proxy) is sending it.",
-                    _ when Storage.LocalEntry.OutOfFilesForConnection(exception) => $"Spotify's token endpoint could not be asked. {SpotifyApiClient.ConnectionOutOfFiles}",
+                    _ when Storage.LocalEntry.OutOfFilesForConnection(exception) => $"Spotify's token endpoint was not asked: {SpotifyApiClient.ConnectionOutOfFiles}",
                     _ => UntrustedCertificate.Describe(exception, "Spotify's token endpoint")
                         ?? $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
                 },

@@ -3,13 +3,12 @@ using System.Security.Authentication;
 namespace SpotifyEtl.Spotify;
 
 /// <summary>
-/// A connection to Spotify (or to S3, for a report from a bucket) refused by this machine because the server's certificate
-/// did not pass its checks: most often a
-/// proxy, VPN or antivirus that inspects TLS and shows a certificate of its own, or a clock that is wrong. The runtime
-/// says only "The SSL connection could not be established, see inner exception", which reads as a network that is down,
-/// and asking again gets the same certificate: such a failure is told with its reason and what to do, and is not retried.
-/// Any other failure of the handshake (a TLS alert, a record damaged on the way, a server that answers in plain HTTP) is
-/// the network's, and is retried as before.
+/// A connection to Spotify (or to AWS, for a report from a bucket) refused by this machine because the server's certificate
+/// did not pass its checks: most often a proxy, VPN or antivirus that inspects TLS and shows a certificate of its own, or a
+/// clock that is wrong. The runtime says only "The SSL connection could not be established, see inner exception", which
+/// reads as a network that is down, and asking again gets the same certificate: such a failure is told with its reason and
+/// what to do, and Spotify is not asked again. Any other failure of the handshake (a TLS alert, a record damaged on the way,
+/// a server that answers in plain HTTP) is the network's, and is retried as before.
 /// </summary>
 public static class UntrustedCertificate
 {

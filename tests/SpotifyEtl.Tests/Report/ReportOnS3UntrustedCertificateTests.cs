@@ -70,4 +70,46 @@ public sealed class ReportOnS3UntrustedCertificateTests : IDisposable
         Assert.Equal(0, requests);
         Assert.False(File.Exists(_folder["report.html"]));
     }
+
+    /// <summary>
+    /// A profile that assumes a role asks STS first: the certificate refused there is told as the sign-in's, with the settings
+    /// that point at STS and IAM Identity Center, not as S3's.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_certificate_at_the_sign_in_of_a_profile_s_role_is_told_as_the_sign_in_s()
+    {
+        using var certificate = LoopbackServer.SelfSigned(dnsName: "proxy.example");
+        File.WriteAllText(_folder["trusted.pem"], certificate.ExportCertificatePem());
+        var (server, endpoint) = await LoopbackServer.StartAsync(app => app, _ => _ => Task.CompletedTask, certificate);
+        await using var stsServer = server;
+        var home = _folder["home"];
+        Directory.CreateDirectory(Path.Combine(home, ".aws"));
+        File.WriteAllText(Path.Combine(home, ".aws", "config"),
+            "[profile music]\nrole_arn = arn:aws:iam::123456789012:role/Analyst\nsource_profile = base\nregion = eu-west-1\n");
+        File.WriteAllText(Path.Combine(home, ".aws", "credentials"), "[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n");
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = home,
+            ["AWS_CONFIG_FILE"] = Path.Combine(home, ".aws", "config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home, ".aws", "credentials"),
+            ["AWS_PROFILE"] = "music",
+            ["AWS_ACCESS_KEY_ID"] = "",
+            ["AWS_SECRET_ACCESS_KEY"] = "",
+            ["AWS_SESSION_TOKEN"] = "",
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9/",
+            ["AWS_ENDPOINT_URL_STS"] = endpoint.ToString(),
+            ["AWS_REGION"] = "eu-west-1",
+            ["SSL_CERT_FILE"] = _folder["trusted.pem"],
+        };
+
+        var run = DemoCommandTests.RunCli(environment, "report", "--lake", "s3://team-lake/spotify", "--out", _folder["report.html"]);
+
+        Assert.True(run.ExitCode == 69, $"exit {run.ExitCode}: {run.Errors}");
+        Assert.Contains("the service the AWS profile's credentials come from (Error calling AssumeRole for role arn:aws:iam::123456789012:role/Analyst) " +
+            "answered with a certificate this machine does not accept", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("RemoteCertificateNameMismatch", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("check AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL", run.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3 answered", run.Errors, StringComparison.Ordinal);
+    }
 }

@@ -28,27 +28,29 @@ public sealed class ConnectionOutOfFilesTests : IAsyncLifetime
         await _api.DisposeAsync();
     }
 
+    /// <summary>The runtime's handler, its sockets to <paramref name="refusedPort"/> refused as the open-file limit refuses them.</summary>
+    private static HttpClient Refusing(int refusedPort, Action refused) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            if (context.DnsEndPoint.Port == refusedPort)
+            {
+                refused();
+                throw new SocketException((int)SocketError.TooManyOpenSockets);
+            }
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    });
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_socket_the_open_file_limit_refuses_is_asked_for_once_and_told_as_the_limit(bool atTokenEndpoint)
     {
-        var refusedPort = (atTokenEndpoint ? _accounts : _api).BaseAddress.Port;
         var refusals = 0;
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                if (context.DnsEndPoint.Port == refusedPort)
-                {
-                    Interlocked.Increment(ref refusals);
-                    throw new SocketException((int)SocketError.TooManyOpenSockets);
-                }
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        });
+        using var http = Refusing((atTokenEndpoint ? _accounts : _api).BaseAddress.Port, () => Interlocked.Increment(ref refusals));
         var endpoints = new SpotifyEndpoints(_api.Endpoints.ApiBase, _accounts.Endpoints.AccountsBase);
         using var client = SpotifyApiClient.Create(http, endpoints, _accounts.Credentials(),
             new SpotifyClientOptions { BackoffDelay = TimeSpan.FromMilliseconds(10) });
@@ -58,18 +60,37 @@ public sealed class ConnectionOutOfFilesTests : IAsyncLifetime
         Assert.IsType(atTokenEndpoint ? typeof(SpotifyRunStoppedException) : typeof(SpotifyApiException), failure);
         Assert.Equal(1, refusals);
         Assert.Contains("Too many open files", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("this process holds as many files as it may", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Raise the open-file limit (ulimit -n)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("this process holds as many as its open-file limit allows", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Raise the limit (ulimit -n, as far as ulimit -Hn allows)", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("could not be reached", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("is this machine online", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("got no answer", failure.Message, StringComparison.Ordinal);
         if (atTokenEndpoint)
         {
-            Assert.StartsWith("Spotify's token endpoint could not be asked.", failure.Message, StringComparison.Ordinal);
+            Assert.StartsWith("Spotify's token endpoint was not asked: no connection could be opened", failure.Message, StringComparison.Ordinal);
             Assert.Empty(_api.ApiRequests);
         }
         else
         {
+            Assert.Contains("was not sent: no connection could be opened", failure.Message, StringComparison.Ordinal);
+            Assert.Null(((SpotifyApiException)failure).AnsweredStatus);
             Assert.Single(_accounts.TokenGrants);
         }
+    }
+
+    /// <summary>`auth login` sends its requests itself: such a refusal there ends it with exit 74 and the limit, not "Cannot reach Spotify".</summary>
+    [Fact]
+    public async Task The_cli_tells_a_refused_socket_of_its_own_requests_as_the_limit_with_exit_74()
+    {
+        using var http = Refusing(_accounts.BaseAddress.Port, () => { });
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(_accounts.Endpoints.TokenUri));
+        using var errors = new StringWriter();
+
+        var exit = SpotifyEtl.Cli.Shell.CliErrors.Report(failure, errors);
+
+        Assert.Equal(SpotifyEtl.Cli.Shell.ExitCodes.IoError, exit);
+        Assert.Contains("No connection to Spotify could be opened (Too many open files): more files were open at once", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(ulimit -n", errors.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot reach Spotify", errors.ToString(), StringComparison.Ordinal);
     }
 }
