@@ -31,15 +31,10 @@ public sealed class UntrustedCertificateTests : IDisposable
     public async Task A_refused_certificate_is_told_with_its_reason_and_what_to_do_without_retries(string kind, bool atTokenEndpoint)
     {
         // Trusted (through SSL_CERT_FILE) but for another name or out of date; or trusted by nothing.
-        using var certificate = kind switch
-        {
-            "another-name" => LoopbackServer.SelfSigned(dnsName: "proxy.example"),
-            "expired" => LoopbackServer.SelfSigned(notAfter: DateTimeOffset.UtcNow.AddDays(-1)),
-            _ => LoopbackServer.SelfSigned(),
-        };
-        using var other = LoopbackServer.SelfSigned();
+        var (certificate, trustedPem) = LoopbackServer.Refused(kind);
+        using var _ = certificate;
         var trusted = _folder["trusted.pem"];
-        File.WriteAllText(trusted, (kind == "untrusted" ? other : certificate).ExportCertificatePem());
+        File.WriteAllText(trusted, trustedPem);
         await using var refused = await SpotifyDouble.StartAsync(certificate);
         await using var plain = await SpotifyDouble.StartAsync();
         plain.AddPlaylist(PlaylistId, items: 10);

@@ -23,15 +23,10 @@ public sealed class ReportOnS3UntrustedCertificateTests : IDisposable
     [InlineData("expired")]
     public async Task A_refused_certificate_at_S3_is_told_with_its_reason_and_what_to_do(string kind)
     {
-        using var certificate = kind switch
-        {
-            "another-name" => LoopbackServer.SelfSigned(dnsName: "proxy.example"),
-            "expired" => LoopbackServer.SelfSigned(notAfter: DateTimeOffset.UtcNow.AddDays(-1)),
-            _ => LoopbackServer.SelfSigned(),
-        };
-        using var other = LoopbackServer.SelfSigned();
+        var (certificate, trustedPem) = LoopbackServer.Refused(kind);
+        using var _ = certificate;
         var trusted = _folder["trusted.pem"];
-        File.WriteAllText(trusted, (kind == "untrusted" ? other : certificate).ExportCertificatePem());
+        File.WriteAllText(trusted, trustedPem);
         var requests = 0;
         var (server, endpoint) = await LoopbackServer.StartAsync(app => app, _ => context =>
         {

@@ -37,6 +37,28 @@ internal static class LoopbackServer
     }
 
     /// <summary>
+    /// A certificate a process refuses, of one kind: <c>untrusted</c> (signed by no authority it trusts), <c>another-name</c>
+    /// (trusted, for another host than 127.0.0.1) or <c>expired</c> (trusted, out of date); and the PEM it is to trust, written
+    /// to a file <c>SSL_CERT_FILE</c> names.
+    /// </summary>
+    public static (X509Certificate2 Shown, string TrustedPem) Refused(string kind)
+    {
+        var shown = kind switch
+        {
+            "another-name" => SelfSigned(dnsName: "proxy.example"),
+            "expired" => SelfSigned(notAfter: DateTimeOffset.UtcNow.AddDays(-1)),
+            "untrusted" => SelfSigned(),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "untrusted, another-name or expired"),
+        };
+        if (kind != "untrusted")
+        {
+            return (shown, shown.ExportCertificatePem());
+        }
+        using var other = SelfSigned();
+        return (shown, other.ExportCertificatePem());
+    }
+
+    /// <summary>
     /// A certificate that signs itself, for 127.0.0.1 (or for the host name <paramref name="dnsName"/> alone), valid from
     /// five minutes ago for a day (or until <paramref name="notAfter"/>): a process trusts it through <c>SSL_CERT_FILE</c>
     /// naming its PEM (<see cref="X509Certificate2.ExportCertificatePem"/>), as OpenSSL reads that variable.
