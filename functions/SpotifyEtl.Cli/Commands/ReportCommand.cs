@@ -252,7 +252,7 @@ internal static class ReportCommand
             : (bucket, prefix);
     }
 
-    /// <summary>The first line of an SDK message, without the sentence that opens a list ("... returned the following errors:"), which says nothing without it.</summary>
+    /// <summary>An exception and those inside it, outermost first.</summary>
     private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
@@ -261,6 +261,7 @@ internal static class ReportCommand
         }
     }
 
+    /// <summary>The first line of an SDK message, without the sentence that opens a list ("... returned the following errors:"), which says nothing without it.</summary>
     private static string FirstLine(string message)
     {
         var line = message.Split('\n', 2)[0].Trim();
