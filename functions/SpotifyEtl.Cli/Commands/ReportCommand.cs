@@ -142,7 +142,7 @@ internal static class ReportCommand
                 // A proxy, VPN or antivirus that inspects TLS, or a wrong clock: the certificate's to see to, not the bucket's. The
                 // certificate may be shown before S3 is asked, by the service a profile's credentials come from (STS, IAM Identity
                 // Center): the SDK then wraps the connection's failure in its own ("Error calling AssumeRole for role ...").
-                var signIn = Chain(exception).OfType<AmazonClientException>().FirstOrDefault(amazon => amazon.InnerException is HttpRequestException);
+                var signIn = ExceptionChain.Of(exception).OfType<AmazonClientException>().FirstOrDefault(amazon => amazon.InnerException is HttpRequestException);
                 if (UntrustedCertificate.Describe(exception, signIn is null ? "S3" : $"the service the AWS profile's credentials come from ({FirstLine(signIn.Message)})",
                         signIn is null ? "AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL" : "AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL") is { } untrusted)
                 {
@@ -250,15 +250,6 @@ internal static class ReportCommand
         return bucket.Length == 0
             ? throw new CliException(ExitCodes.Usage, $"--lake {url}: name a bucket, as in s3://my-transformed-bucket or s3://bucket/prefix.")
             : (bucket, prefix);
-    }
-
-    /// <summary>An exception and those inside it, outermost first.</summary>
-    private static IEnumerable<Exception> Chain(Exception exception)
-    {
-        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            yield return inner;
-        }
     }
 
     /// <summary>The first line of an SDK message, without the sentence that opens a list ("... returned the following errors:"), which says nothing without it.</summary>

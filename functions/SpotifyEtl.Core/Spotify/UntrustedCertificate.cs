@@ -18,18 +18,10 @@ public static class UntrustedCertificate
     /// the refusal of a certificate as an <see cref="AuthenticationException"/> of its own, with nothing inside; the other
     /// failures of a handshake carry the error that ended it.
     /// </summary>
-    public static string? ReasonOf(Exception exception)
-    {
-        for (var inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException { InnerException: null } refused
-                && refused.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
-            {
-                return refused.Message.TrimEnd('.');
-            }
-        }
-        return null;
-    }
+    public static string? ReasonOf(Exception exception) =>
+        ExceptionChain.Of(exception).OfType<AuthenticationException>()
+            .FirstOrDefault(refused => refused.InnerException is null && refused.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+            ?.Message.TrimEnd('.');
 
     /// <summary>The settings that point the tool at other servers than Spotify's own.</summary>
     public const string SpotifySettings = "SPOTIFY_API_BASE_URL and SPOTIFY_ACCOUNTS_BASE_URL";

@@ -196,17 +196,8 @@ public static partial class LocalEntry
         exception is IOException && exception.Message.Contains(TooManyOpenFiles, StringComparison.Ordinal);
 
     /// <summary>Whether a connection failed for the open-file limit: a socket is a file too, refused as EMFILE or ENFILE.</summary>
-    public static bool OutOfFilesForConnection(Exception exception)
-    {
-        for (var inner = exception; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TooManyOpenSockets })
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool OutOfFilesForConnection(Exception exception) => ExceptionChain.Of(exception).Any(inner =>
+        inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TooManyOpenSockets });
 
     /// <summary>
     /// Whether a failure to open, read or list an entry is the entry's own (a missing file, a permission, a disk's error),

@@ -61,17 +61,8 @@ public sealed partial class S3ObjectStore
     /// The S3 request an exception came from, as <c>GET s3://bucket/key</c>, found on it or on an exception inside it;
     /// null for a failure of something else. Failure lines and messages name it, so an operator knows the object.
     /// </summary>
-    public static string? RequestOf(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception.Data[RequestEntry] is string request)
-            {
-                return request;
-            }
-        }
-        return null;
-    }
+    public static string? RequestOf(Exception? exception) =>
+        ExceptionChain.Of(exception).Select(inner => inner.Data[RequestEntry]).OfType<string>().FirstOrDefault();
 
     /// <summary>
     /// Names <paramref name="request"/> (<c>LIST s3://bucket/prefix</c>) on an exception thrown about what a store's request

@@ -35,12 +35,9 @@ internal static class ReadFailure
 
     public static string Describe(Exception exception)
     {
-        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        if (ExceptionChain.Of(exception).Any(inner => inner is System.Text.DecoderFallbackException))
         {
-            if (inner is System.Text.DecoderFallbackException)
-            {
-                return "it is not valid UTF-8 (a byte sequence that is no character); a mangled upload looks like this";
-            }
+            return "it is not valid UTF-8 (a byte sequence that is no character); a mangled upload looks like this";
         }
         if (exception is InvalidOperationException && exception.Message.Contains("UTF-16", StringComparison.Ordinal))
         {
