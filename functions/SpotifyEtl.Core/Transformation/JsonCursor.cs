@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SpotifyEtl.Transformation;
 
 /// <summary>
-/// A <see cref="Utf8JsonReader"/> over a whole raw object that can also step over a property without
+/// A <see cref="JsonTokens"/> over a whole raw object that can also step over a property without
 /// tokenizing it. A playlist entry carries its track twice (<c>item</c>, and the deprecated alias
 /// <c>track</c>), so the alias is a third of a playlist page. Where the alias repeats the bytes of the
 /// item the reader has just read, one comparison steps over it; otherwise a scan for the quotes and
@@ -12,7 +12,7 @@ namespace SpotifyEtl.Transformation;
 /// <para>
 /// Bytes that are not a copy are checked only for balance: a mangled alias whose brackets still
 /// close is not reported, one that runs off the end is left to the reader, which then reports it as
-/// invalid JSON. Line numbers in the reader's later messages do not count the lines stepped over.
+/// invalid JSON.
 /// </para>
 /// </summary>
 internal ref struct JsonCursor
@@ -23,37 +23,24 @@ internal ref struct JsonCursor
 
     private readonly ReadOnlySpan<byte> _json;
 
-    /// <summary>Where <see cref="Reader"/>'s input starts within the object.</summary>
-    private int _start;
+    public JsonTokens Reader;
 
-    public Utf8JsonReader Reader;
-
-    public JsonCursor(ReadOnlySpan<byte> json, JsonReaderOptions options)
+    public JsonCursor(ReadOnlySpan<byte> json, int maxDepth = RawObjectTransformer.MaxDepth)
     {
         _json = json;
-        Reader = new Utf8JsonReader(json, options);
+        Reader = new JsonTokens(json, maxDepth);
     }
 
     /// <summary>Where the reader is within the object: just after the last token it read.</summary>
-    public readonly int Position => _start + (int)Reader.BytesConsumed;
+    public readonly int Position => Reader.Position;
 
     /// <summary>The point just after the last token read, to step over what follows it with <see cref="SkipPropertyAfter"/>.</summary>
-    public readonly Mark Here => new(Reader.CurrentState, _start + (int)Reader.BytesConsumed, Reader.TokenType == JsonTokenType.StartObject);
+    public readonly Mark Here => new(Reader.Current, Reader.TokenType == JsonTokenType.StartObject);
 
-    /// <summary>
-    /// Steps over the property that follows <paramref name="mark"/> (its name, which the reader may
-    /// already have read, and its value) and goes on reading as if it were not there. Returns false,
-    /// leaving the reader as it was, when the bytes there do not hold a whole property.
-    /// </summary>
-    /// <param name="mark">Taken after the value before the property, or after the object's opening brace.</param>
-    /// <param name="copyOf">
-    /// The bytes after the name of a property already read (from its colon to the end of its value):
-    /// when the property to step over repeats them exactly, it is stepped over in one comparison.
-    /// </param>
     public bool SkipPropertyAfter(Mark mark, Range copyOf = default)
     {
         var json = _json;
-        var at = Whitespace(json, mark.Position);
+        var at = Whitespace(json, mark.State.Position);
         if (!mark.FirstInObject)
         {
             if (at >= json.Length || json[at] != (byte)',')
@@ -86,8 +73,7 @@ internal ref struct JsonCursor
                 at = next + 1;
             }
         }
-        Reader = new Utf8JsonReader(json[at..], isFinalBlock: true, mark.State);
-        _start = at;
+        Reader.Restore(mark.State, at);
         return true;
     }
 
@@ -166,6 +152,6 @@ internal ref struct JsonCursor
         }
     }
 
-    /// <summary>A reader's state and position between two tokens; whether what follows is an object's first property.</summary>
-    internal readonly record struct Mark(JsonReaderState State, int Position, bool FirstInObject);
+    /// <summary>A reader's state between two tokens; whether what follows is an object's first property.</summary>
+    internal readonly record struct Mark(JsonTokens.State State, bool FirstInObject);
 }

@@ -6,7 +6,7 @@ namespace SpotifyEtl.Transformation;
 /// <summary>The items of a page: a play, a saved track, and the track, album and artists each one holds.</summary>
 public static partial class RawObjectTransformer
 {
-    private static void ReadPlay(ref Utf8JsonReader reader, TransformedObject output, int index)
+    private static void ReadPlay(ref JsonTokens reader, TransformedObject output, int index)
     {
         string? playedAt = null, contextType = null, contextUri = null;
         SpotifyTrack? track = null;
@@ -55,7 +55,7 @@ public static partial class RawObjectTransformer
         output.Plays.Add(new PlayRow(at, songId, contextType, contextUri));
     }
 
-    private static void ReadSaved(ref Utf8JsonReader reader, TransformedObject output, bool fullPass, int index)
+    private static void ReadSaved(ref JsonTokens reader, TransformedObject output, bool fullPass, int index)
     {
         string? addedAt = null;
         SpotifyTrack? track = null;

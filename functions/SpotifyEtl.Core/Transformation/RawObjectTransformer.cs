@@ -32,7 +32,7 @@ public static partial class RawObjectTransformer
         {
             json = json[3..];
         }
-        var cursor = new JsonCursor(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
+        var cursor = new JsonCursor(json);
         ref var reader = ref cursor.Reader;
         try
         {
@@ -78,8 +78,10 @@ public static partial class RawObjectTransformer
             // trailing garbage (a doubled or mangled upload) is invalid JSON.
             _ = reader.Read();
         }
-        catch (JsonException exception)
+        catch (JsonException found)
         {
+            // The tokenizer tells only where the JSON breaks; the runtime's reader says how, in the words of every other message.
+            var exception = JsonTokens.StandardError(json) ?? found;
             throw new InvalidRawObjectException(name, json.Trim(" \t\r\n"u8).IsEmpty
                 ? "the object is empty (no JSON at all)"
                 : ReadFailure.InvalidJson(exception, json), exception);
@@ -111,7 +113,7 @@ public static partial class RawObjectTransformer
         return output;
     }
 
-    private static void ReadPlaylist(ref Utf8JsonReader reader, RawObjectKey key, TransformedObject output)
+    private static void ReadPlaylist(ref JsonTokens reader, RawObjectKey key, TransformedObject output)
     {
         string? id = null, playlistName = null, snapshot = null, owner = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -4,22 +4,22 @@ using System.Text.Json;
 namespace SpotifyEtl.Transformation;
 
 // The parts of Spotify's responses the transformation reads, read straight from UTF-8 with
-// Utf8JsonReader: no document tree, no reflection, one pass. Every field is optional (Development
+// JsonTokens: no document tree, no reflection, one pass. Every field is optional (Development
 // Mode omits popularity, external_ids may be absent, local files have null ids, episodes replace album and
 // artists with a show), unknown fields are skipped, and numbers are read in every shape Spotify has
 // served: 204053, 204053.0 and {"totalMilliseconds": 204053}. A value of the wrong kind (a string
 // where an object belongs) is an unexpected shape, reported with its path, never a crash.
 
-/// <summary>Reading primitives over <see cref="Utf8JsonReader"/> positioned on a value.</summary>
+/// <summary>Reading primitives over <see cref="JsonTokens"/> positioned on a value.</summary>
 internal static class SpotifyReader
 {
-    public static string? String(ref Utf8JsonReader reader, JsonPath path)
+    public static string? String(ref JsonTokens reader, JsonPath path)
     {
         reader.Read();
         return StringValue(ref reader, path);
     }
 
-    private static string? StringValue(ref Utf8JsonReader reader, JsonPath path) =>
+    private static string? StringValue(ref JsonTokens reader, JsonPath path) =>
         reader.TokenType switch
         {
             JsonTokenType.String => Kept(reader.GetString()!, path),
@@ -28,13 +28,13 @@ internal static class SpotifyReader
         };
 
     /// <summary>A string that recurs across items (an artist's name, an album's id, a type): read through <see cref="Utf8StringCache"/>.</summary>
-    public static string? Shared(ref Utf8JsonReader reader, JsonPath path)
+    public static string? Shared(ref JsonTokens reader, JsonPath path)
     {
         reader.Read();
         return SharedValue(ref reader, path);
     }
 
-    private static string? SharedValue(ref Utf8JsonReader reader, JsonPath path) =>
+    private static string? SharedValue(ref JsonTokens reader, JsonPath path) =>
         reader.TokenType switch
         {
             JsonTokenType.String => Kept(Utf8StringCache.Current.Get(ref reader), path),
@@ -49,7 +49,7 @@ internal static class SpotifyReader
     private static string Kept(string text, JsonPath path) =>
         text.Length <= AthenaValues.LongestText ? text : throw new UnexpectedShapeException(AthenaValues.TooLong(text, path.ToString())!);
 
-    public static bool? Boolean(ref Utf8JsonReader reader, JsonPath path)
+    public static bool? Boolean(ref JsonTokens reader, JsonPath path)
     {
         reader.Read();
         return reader.TokenType switch
@@ -62,7 +62,7 @@ internal static class SpotifyReader
     }
 
     /// <summary>An integer served as 42, 42.0, "42" or {"totalMilliseconds": 42}; fractions are rounded.</summary>
-    public static int? Integer(ref Utf8JsonReader reader, JsonPath path)
+    public static int? Integer(ref JsonTokens reader, JsonPath path)
     {
         reader.Read();
         switch (reader.TokenType)
@@ -107,7 +107,7 @@ internal static class SpotifyReader
     /// a value of the form <paramref name="prefix"/> and an id is taken by it instead of read as text, to be kept as the id
     /// once that is known (<see cref="SpotifyUrls"/>), and null is returned for it. The last value read stands.
     /// </summary>
-    public static string? Nested(ref Utf8JsonReader reader, JsonPath path, ReadOnlySpan<byte> name, bool shared = false,
+    public static string? Nested(ref JsonTokens reader, JsonPath path, ReadOnlySpan<byte> name, bool shared = false,
         PendingLink? pending = null, ReadOnlySpan<byte> prefix = default)
     {
         pending?.Clear();
@@ -123,7 +123,7 @@ internal static class SpotifyReader
             if (reader.ValueTextEquals(name))
             {
                 reader.Read();
-                if (pending is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+                if (pending is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
                     && pending.TryTake(reader.ValueSpan, prefix))
                 {
                     value = null;
@@ -144,20 +144,20 @@ internal static class SpotifyReader
     }
 
     /// <summary>An external_urls' "spotify" link, of the form <paramref name="prefix"/> and an id taken by <paramref name="pending"/> (<see cref="Nested"/>).</summary>
-    public static string? Link(ref Utf8JsonReader reader, JsonPath path, PendingLink pending, ReadOnlySpan<byte> prefix, bool shared) =>
+    public static string? Link(ref JsonTokens reader, JsonPath path, PendingLink pending, ReadOnlySpan<byte> prefix, bool shared) =>
         Nested(ref reader, path, "spotify"u8, shared, pending, prefix);
 
     /// <summary>The <c>id</c> of a nested object such as <c>owner</c> or <c>added_by</c>.</summary>
-    public static string? IdOf(ref Utf8JsonReader reader, JsonPath path) => Nested(ref reader, path, "id"u8, shared: true);
+    public static string? IdOf(ref JsonTokens reader, JsonPath path) => Nested(ref reader, path, "id"u8, shared: true);
 
-    public static SpotifyTrack? Track(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack into)
+    public static SpotifyTrack? Track(ref JsonTokens reader, JsonPath path, SpotifyTrack into)
     {
         reader.Read();
         return TrackValue(ref reader, path, into);
     }
 
     /// <summary>A track (or null) whose first token the reader is on, read into <paramref name="into"/> (untouched for null).</summary>
-    public static SpotifyTrack? TrackValue(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack into)
+    public static SpotifyTrack? TrackValue(ref JsonTokens reader, JsonPath path, SpotifyTrack into)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -188,7 +188,7 @@ internal static class SpotifyReader
     }
 
     /// <summary>An artist (or null) whose first token the reader is on, read into <paramref name="into"/> (untouched for null).</summary>
-    public static SpotifyArtist? ArtistValue(ref Utf8JsonReader reader, JsonPath path, SpotifyArtist into)
+    public static SpotifyArtist? ArtistValue(ref JsonTokens reader, JsonPath path, SpotifyArtist into)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -206,7 +206,7 @@ internal static class SpotifyReader
         return artist;
     }
 
-    private static List<SpotifyArtist>? Artists(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack track)
+    private static List<SpotifyArtist>? Artists(ref JsonTokens reader, JsonPath path, SpotifyTrack track)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -226,7 +226,7 @@ internal static class SpotifyReader
         return artists;
     }
 
-    private static SpotifyAlbum? Album(ref Utf8JsonReader reader, JsonPath path, SpotifyTrack track)
+    private static SpotifyAlbum? Album(ref JsonTokens reader, JsonPath path, SpotifyTrack track)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -249,7 +249,7 @@ internal static class SpotifyReader
         return album;
     }
 
-    public static void Expect(ref Utf8JsonReader reader, JsonTokenType expected, JsonPath path, string what)
+    public static void Expect(ref JsonTokens reader, JsonTokenType expected, JsonPath path, string what)
     {
         if (reader.TokenType != expected)
         {

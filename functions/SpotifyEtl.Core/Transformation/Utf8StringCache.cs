@@ -27,9 +27,9 @@ internal sealed class Utf8StringCache
     public static Utf8StringCache Current => t_current ??= new Utf8StringCache();
 
     /// <summary>The string token the reader is on, the cached object when its bytes were read before.</summary>
-    public string Get(ref Utf8JsonReader reader)
+    public string Get(ref JsonTokens reader)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxLength)
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
         {
             return reader.GetString()!;
         }

@@ -10,7 +10,7 @@ public sealed class JsonCursorTests
     /// <summary>Reads the object's properties, stepping over the one named <paramref name="skip"/>; names and values seen.</summary>
     private static List<string> ReadSkipping(string json, string skip)
     {
-        var cursor = new JsonCursor(Encoding.UTF8.GetBytes(json), default);
+        var cursor = new JsonCursor(Encoding.UTF8.GetBytes(json));
         ref var reader = ref cursor.Reader;
         var seen = new List<string>();
         reader.Read();
@@ -46,7 +46,7 @@ public sealed class JsonCursorTests
     [Fact]
     public void A_property_that_does_not_close_is_not_stepped_over_and_the_reader_is_left_as_it_was()
     {
-        var cursor = new JsonCursor("""{"a":"1","skip":{"x":"never closed"""u8.ToArray(), default);
+        var cursor = new JsonCursor("""{"a":"1","skip":{"x":"never closed"""u8.ToArray());
         cursor.Reader.Read();
         cursor.Reader.Read();
         cursor.Reader.Read();

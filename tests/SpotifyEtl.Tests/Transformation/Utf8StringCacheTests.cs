@@ -8,7 +8,7 @@ namespace SpotifyEtl.Tests.Transformation;
 public sealed class Utf8StringCacheTests
 {
     [Fact]
-    public void Every_string_reads_as_the_reader_decodes_it_however_often_it_recurs_and_whatever_shares_its_slot()
+    public void Every_string_reads_as_the_tokenizer_decodes_it_however_often_it_recurs_and_whatever_shares_its_slot()
     {
         var random = new Random(11);
         string[] alphabet = ["a", "A", "z", "Z", "0", "9", " ", "-", "_", ":", "/", ".", "\u00e9", "\u6f22", "\ud83c\udfa7", "\"", "\\", "\n"];
@@ -23,7 +23,7 @@ public sealed class Utf8StringCacheTests
         var cache = new Utf8StringCache();
 
         var read = new List<string>();
-        var reader = new Utf8JsonReader(json);
+        var reader = new JsonTokens(json);
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.String)
@@ -38,7 +38,7 @@ public sealed class Utf8StringCacheTests
     [Fact]
     public void A_repeated_value_is_one_string_object()
     {
-        var reader = new Utf8JsonReader("[\"Quevedo\", \"Quevedo\", \"single\", \"Quevedo\"]"u8);
+        var reader = new JsonTokens("[\"Quevedo\", \"Quevedo\", \"single\", \"Quevedo\"]"u8);
         var cache = new Utf8StringCache();
         var read = new List<string>();
         while (reader.Read())
@@ -57,7 +57,7 @@ public sealed class Utf8StringCacheTests
     public void Bytes_that_are_no_UTF8_fail_as_the_reader_fails_them_even_after_a_cached_value()
     {
         byte[] json = [.. "[\"ab\", \"a"u8, 0xC3, 0x28, .. "\"]"u8];
-        var reader = new Utf8JsonReader(json);
+        var reader = new JsonTokens(json);
         var cache = new Utf8StringCache();
         reader.Read();
         reader.Read();

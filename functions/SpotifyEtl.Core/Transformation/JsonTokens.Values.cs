@@ -1,0 +1,166 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+
+namespace SpotifyEtl.Transformation;
+
+/// <summary>Numbers, the values of tokens, stepping over a value, and what is said when the input is not JSON.</summary>
+internal ref partial struct JsonTokens
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Steps over the value the tokenizer is on, or that follows the property name it is on: on an object or array, to its
+    /// closing bracket, whose bytes are read as JSON all the same.
+    /// </summary>
+    public void Skip()
+    {
+        if (_state.Token == JsonTokenType.PropertyName)
+        {
+            Read();
+        }
+        if (_state.Token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            var outside = _state.Depth - 1;
+            while (_state.Depth > outside)
+            {
+                Read();
+            }
+        }
+    }
+
+    /// <summary>The text of the string or property name the tokenizer is on; null for a JSON null.</summary>
+    public readonly string? GetString()
+    {
+        switch (_state.Token)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String or JsonTokenType.PropertyName when !_escaped:
+                try
+                {
+                    return StrictUtf8.GetString(ValueSpan);
+                }
+                catch (DecoderFallbackException exception)
+                {
+                    // As the runtime's reader says it.
+                    throw new InvalidOperationException("Cannot transcode invalid UTF-8 JSON text to UTF-16 string.", exception);
+                }
+            case JsonTokenType.String or JsonTokenType.PropertyName:
+                var reader = StandardReaderOfString();
+                return reader.GetString();
+            default:
+                throw new InvalidOperationException($"Cannot get the value of a token type '{_state.Token}' as a string.");
+        }
+    }
+
+    /// <summary>Whether the string or property name the tokenizer is on is <paramref name="utf8"/>, once unescaped.</summary>
+    public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8)
+    {
+        if (!_escaped)
+        {
+            return ValueSpan.SequenceEqual(utf8);
+        }
+        var reader = StandardReaderOfString();
+        return reader.ValueTextEquals(utf8);
+    }
+
+    /// <summary>The number the tokenizer is on as an <see cref="int"/>, when it is written as one.</summary>
+    public readonly bool TryGetInt32(out int value)
+    {
+        var span = ValueSpan;
+        if (Utf8Parser.TryParse(span, out value, out var consumed) && consumed == span.Length)
+        {
+            return true;
+        }
+        value = 0;
+        return false;
+    }
+
+    /// <summary>The number the tokenizer is on as a <see cref="double"/>, decoded as the runtime's reader decodes it.</summary>
+    public readonly double GetDouble()
+    {
+        var reader = new Utf8JsonReader(ValueSpan);
+        reader.Read();
+        return reader.GetDouble();
+    }
+
+    /// <summary>The runtime's reader on the string token the tokenizer is on, quotes included: for escaped text, which it decodes.</summary>
+    private readonly Utf8JsonReader StandardReaderOfString()
+    {
+        var reader = new Utf8JsonReader(_json.Slice(_valueStart - 1, _valueLength + 2));
+        reader.Read();
+        return reader;
+    }
+
+    private void Number(ReadOnlySpan<byte> json, int at)
+    {
+        var end = at;
+        if (json[end] == (byte)'-')
+        {
+            end++;
+        }
+        if (end < json.Length && json[end] == (byte)'0')
+        {
+            end++;
+        }
+        else
+        {
+            end = Digits(json, end);
+        }
+        if (end < json.Length && json[end] == (byte)'.')
+        {
+            end = Digits(json, end + 1);
+        }
+        if (end < json.Length && (json[end] | 0x20) == (byte)'e')
+        {
+            end++;
+            if (end < json.Length && json[end] is (byte)'+' or (byte)'-')
+            {
+                end++;
+            }
+            end = Digits(json, end);
+        }
+        // What the runtime's reader lets follow a number; a slash (a comment's start) is refused at the next token.
+        if (end < json.Length && json[end] is not ((byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'/'))
+        {
+            throw Fail(end, "a number followed by what cannot follow one");
+        }
+        (_valueStart, _valueLength, _escaped) = (at, end - at, false);
+        _state = _state with { Position = end, Token = JsonTokenType.Number };
+    }
+
+    /// <summary>The index after one or more digits from <paramref name="at"/>.</summary>
+    private static int Digits(ReadOnlySpan<byte> json, int at)
+    {
+        var end = at;
+        while (end < json.Length && char.IsAsciiDigit((char)json[end]))
+        {
+            end++;
+        }
+        return end > at ? end : throw Fail(at, "a number without a digit where one belongs");
+    }
+
+    private static JsonException Fail(int at, string what) =>
+        new($"The input is not valid JSON: {what} at byte {at}.", path: null, lineNumber: null, bytePositionInLine: at);
+
+    /// <summary>
+    /// What the runtime's reader says of <paramref name="json"/>, read whole with comments disallowed: the words to tell a
+    /// person when this tokenizer has found that it is not JSON. Null when the runtime's reader finds nothing wrong.
+    /// </summary>
+    public static JsonException? StandardError(ReadOnlySpan<byte> json, int maxDepth = RawObjectTransformer.MaxDepth)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = maxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+            return null;
+        }
+        catch (JsonException exception)
+        {
+            return exception;
+        }
+    }
+}
