@@ -82,19 +82,30 @@ internal sealed class Utf8StringCache
         return text;
     }
 
+    /// <summary>
+    /// A hash of every byte, eight at a time: the last eight overlap the block before them when the length is no multiple
+    /// of eight, and a shorter text is read as its first and last four bytes, or its first, middle and last.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Hash(ReadOnlySpan<byte> bytes)
     {
         ulong hash = (ulong)bytes.Length * 0x9E3779B97F4A7C15;
-        while (bytes.Length >= 8)
+        ulong tail;
+        if (bytes.Length >= 8)
         {
-            hash = BitOperations.RotateLeft((hash ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes)) * 0xFF51AFD7ED558CCD, 29);
-            bytes = bytes[8..];
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(bytes[^8..]);
+            for (; bytes.Length > 8; bytes = bytes[8..])
+            {
+                hash = BitOperations.RotateLeft((hash ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes)) * 0xFF51AFD7ED558CCD, 29);
+            }
         }
-        ulong tail = 0;
-        for (var i = 0; i < bytes.Length; i++)
+        else if (bytes.Length >= 4)
         {
-            tail |= (ulong)bytes[i] << (i * 8);
+            tail = ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(bytes) << 32) | BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
+        }
+        else
+        {
+            tail = bytes.IsEmpty ? 0 : ((ulong)bytes[0] << 16) | ((ulong)bytes[bytes.Length / 2] << 8) | bytes[^1];
         }
         return (hash ^ tail) * 0xC4CEB9FE1A85EC53;
     }
