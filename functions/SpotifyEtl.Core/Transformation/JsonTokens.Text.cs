@@ -106,10 +106,17 @@ internal ref partial struct JsonTokens
             {
                 return at;
             }
-            // The one space after a colon.
-            if (json[at] == (byte)' ' && (uint)(at + 1) < (uint)json.Length && json[at + 1] > (byte)' ')
+            switch (json[at])
             {
-                return at + 1;
+                case (byte)' ' when (uint)(at + 1) < (uint)json.Length && json[at + 1] > (byte)' ':
+                    return at + 1; // the one space after a colon
+                case (byte)'\n':
+                    var indented = Indentation(json, at + 1);
+                    if ((uint)indented < (uint)json.Length && json[indented] > (byte)' ')
+                    {
+                        return indented; // a line break and its indentation
+                    }
+                    return MoreWhitespace(json, indented);
             }
         }
         return MoreWhitespace(json, at);
