@@ -1,12 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
+using SpotifyEtl.Transformation;
 
-// usage: SpotifyEtl.Floor FOLDER [--parallel]: reads every .json file under FOLDER and makes one bare
-// Utf8JsonReader pass over each, on one core, or with --parallel on every core.
-var parallel = args.Length == 2 && args[1] == "--parallel";
-if (args.Length is < 1 or > 2 || (args.Length == 2 && !parallel) || !Directory.Exists(args[0]))
+// usage: SpotifyEtl.Floor FOLDER [--parallel] [--tokenizer]: reads every .json file under FOLDER and makes one bare
+// Utf8JsonReader pass over each, on one core, or with --parallel on every core; with --tokenizer the pass is made by
+// the tokenizer spotify-etl's transform reads with (JsonTokens) instead.
+var options = args.Skip(1).ToHashSet(StringComparer.Ordinal);
+var parallel = options.Remove("--parallel");
+var tokenizer = options.Remove("--tokenizer");
+if (args.Length < 1 || options.Count > 0 || args.Length - 1 != (parallel ? 1 : 0) + (tokenizer ? 1 : 0) || !Directory.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: SpotifyEtl.Floor FOLDER [--parallel] (a folder of raw .json files, such as a lake's raw/)");
+    Console.Error.WriteLine("usage: SpotifyEtl.Floor FOLDER [--parallel] [--tokenizer] (a folder of raw .json files, such as a lake's raw/)");
     return 2;
 }
 
@@ -16,7 +20,7 @@ if (parallel)
 {
     Parallel.ForEach(paths, () => (Bytes: 0L, Tokens: 0L), (path, _, total) =>
     {
-        var (length, count) = Pass(path);
+        var (length, count) = Pass(path, tokenizer);
         return (total.Bytes + length, total.Tokens + count);
     }, total =>
     {
@@ -28,7 +32,7 @@ else
 {
     foreach (var path in paths)
     {
-        var (length, count) = Pass(path);
+        var (length, count) = Pass(path, tokenizer);
         bytes += length;
         tokens += count;
     }
@@ -36,7 +40,7 @@ else
 Console.WriteLine($"{paths.Count} files, {bytes} bytes, {tokens} JSON tokens");
 return 0;
 
-static (long Bytes, long Tokens) Pass(string path)
+static (long Bytes, long Tokens) Pass(string path, bool tokenizer)
 {
     using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     var length = checked((int)file.Length);
@@ -44,16 +48,32 @@ static (long Bytes, long Tokens) Pass(string path)
     try
     {
         file.ReadExactly(buffer, 0, length);
-        var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
-        long tokens = 0;
-        while (reader.Read())
-        {
-            tokens++;
-        }
-        return (length, tokens);
+        return (length, tokenizer ? TokenizerPass(buffer.AsSpan(0, length)) : ReaderPass(buffer.AsSpan(0, length)));
     }
     finally
     {
         ArrayPool<byte>.Shared.Return(buffer);
     }
+}
+
+static long ReaderPass(ReadOnlySpan<byte> json)
+{
+    var reader = new Utf8JsonReader(json);
+    long tokens = 0;
+    while (reader.Read())
+    {
+        tokens++;
+    }
+    return tokens;
+}
+
+static long TokenizerPass(ReadOnlySpan<byte> json)
+{
+    var reader = new JsonTokens(json, maxDepth: 64);
+    long tokens = 0;
+    while (reader.Read())
+    {
+        tokens++;
+    }
+    return tokens;
 }

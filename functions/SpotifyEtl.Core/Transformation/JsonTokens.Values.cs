@@ -148,7 +148,7 @@ internal ref partial struct JsonTokens
     /// What the runtime's reader says of <paramref name="json"/>, read whole with comments disallowed: the words to tell a
     /// person when this tokenizer has found that it is not JSON. Null when the runtime's reader finds nothing wrong.
     /// </summary>
-    public static JsonException? StandardError(ReadOnlySpan<byte> json, int maxDepth = RawObjectTransformer.MaxDepth)
+    public static JsonException? StandardError(ReadOnlySpan<byte> json, int maxDepth)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = maxDepth });
         try

@@ -24,7 +24,7 @@ internal ref partial struct JsonTokens
     private int _valueLength;
     private bool _escaped;
 
-    public JsonTokens(ReadOnlySpan<byte> json, int maxDepth = RawObjectTransformer.MaxDepth)
+    public JsonTokens(ReadOnlySpan<byte> json, int maxDepth)
     {
         _json = json;
         _maxDepth = Math.Min(maxDepth, 64);

@@ -81,7 +81,7 @@ public static partial class RawObjectTransformer
         catch (JsonException found)
         {
             // The tokenizer tells only where the JSON breaks; the runtime's reader says how, in the words of every other message.
-            var exception = JsonTokens.StandardError(json) ?? found;
+            var exception = JsonTokens.StandardError(json, MaxDepth) ?? found;
             throw new InvalidRawObjectException(name, json.Trim(" \t\r\n"u8).IsEmpty
                 ? "the object is empty (no JSON at all)"
                 : ReadFailure.InvalidJson(exception, json), exception);

@@ -105,7 +105,7 @@ public sealed class JsonTokensTests
     [InlineData("\"caf\u00e9\"", "caf\u00e9", true)]
     public void Escaped_and_unescaped_text_compares_and_decodes_as_written(string json, string text, bool equal)
     {
-        var ours = new JsonTokens(Encoding.UTF8.GetBytes(json));
+        var ours = new JsonTokens(Encoding.UTF8.GetBytes(json), MaxDepth);
         Assert.True(ours.Read());
         Assert.Equal(equal, ours.ValueTextEquals(Encoding.UTF8.GetBytes(text)));
         Assert.Equal(equal, ours.GetString() == text);

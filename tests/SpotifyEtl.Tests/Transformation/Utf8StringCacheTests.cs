@@ -23,7 +23,7 @@ public sealed class Utf8StringCacheTests
         var cache = new Utf8StringCache();
 
         var read = new List<string>();
-        var reader = new JsonTokens(json);
+        var reader = new JsonTokens(json, RawObjectTransformer.MaxDepth);
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.String)
@@ -38,7 +38,7 @@ public sealed class Utf8StringCacheTests
     [Fact]
     public void A_repeated_value_is_one_string_object()
     {
-        var reader = new JsonTokens("[\"Quevedo\", \"Quevedo\", \"single\", \"Quevedo\"]"u8);
+        var reader = new JsonTokens("[\"Quevedo\", \"Quevedo\", \"single\", \"Quevedo\"]"u8, RawObjectTransformer.MaxDepth);
         var cache = new Utf8StringCache();
         var read = new List<string>();
         while (reader.Read())
@@ -57,7 +57,7 @@ public sealed class Utf8StringCacheTests
     public void Bytes_that_are_no_UTF8_fail_as_the_reader_fails_them_even_after_a_cached_value()
     {
         byte[] json = [.. "[\"ab\", \"a"u8, 0xC3, 0x28, .. "\"]"u8];
-        var reader = new JsonTokens(json);
+        var reader = new JsonTokens(json, RawObjectTransformer.MaxDepth);
         var cache = new Utf8StringCache();
         reader.Read();
         reader.Read();
