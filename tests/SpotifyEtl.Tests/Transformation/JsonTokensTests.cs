@@ -99,6 +99,14 @@ public sealed class JsonTokensTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void A_depth_limit_its_one_word_of_bits_cannot_hold_is_refused(int maxDepth)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => { _ = new JsonTokens("[]"u8, maxDepth); });
+    }
+
+    [Theory]
     [InlineData("\"na\\u006De\"", "name", true)]
     [InlineData("\"na\\u006De\"", "nam", false)]
     [InlineData("\"\\ud83c\\udfa7\"", "\ud83c\udfa7", true)]
