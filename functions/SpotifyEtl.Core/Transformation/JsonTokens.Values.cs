@@ -50,13 +50,20 @@ internal ref partial struct JsonTokens
                 var reader = StandardReaderOfString();
                 return reader.GetString();
             default:
-                throw new InvalidOperationException($"Cannot get the value of a token type '{_state.Token}' as a string.");
+                throw WrongToken("read as text");
         }
     }
+
+    /// <summary>What a caller is told that asks a token for a value it does not have, as the runtime's reader tells it.</summary>
+    private readonly InvalidOperationException WrongToken(string what) => new($"A token of type '{_state.Token}' cannot be {what}.");
 
     /// <summary>Whether the string or property name the tokenizer is on is <paramref name="utf8"/>, once unescaped.</summary>
     public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8)
     {
+        if (_state.Token is not (JsonTokenType.String or JsonTokenType.PropertyName))
+        {
+            throw WrongToken("compare as text");
+        }
         if (!_escaped)
         {
             return ValueSpan.SequenceEqual(utf8);
@@ -68,6 +75,10 @@ internal ref partial struct JsonTokens
     /// <summary>The number the tokenizer is on as an <see cref="int"/>, when it is written as one.</summary>
     public readonly bool TryGetInt32(out int value)
     {
+        if (_state.Token != JsonTokenType.Number)
+        {
+            throw WrongToken("read as a number");
+        }
         var span = ValueSpan;
         if (Utf8Parser.TryParse(span, out value, out var consumed) && consumed == span.Length)
         {
@@ -80,6 +91,10 @@ internal ref partial struct JsonTokens
     /// <summary>The number the tokenizer is on as a <see cref="double"/>, decoded as the runtime's reader decodes it.</summary>
     public readonly double GetDouble()
     {
+        if (_state.Token != JsonTokenType.Number)
+        {
+            throw WrongToken("read as a number");
+        }
         var reader = new Utf8JsonReader(ValueSpan);
         reader.Read();
         return reader.GetDouble();
@@ -120,6 +135,12 @@ internal ref partial struct JsonTokens
                 end++;
             }
             end = Digits(json, end);
+        }
+        // A number that ends the input inside an object or array is refused as the runtime's reader refuses it: on the
+        // number, before the caller reads it as a value.
+        if (end == json.Length && _state.Depth > 0)
+        {
+            throw Fail(end, "the JSON ends inside a number");
         }
         // What the runtime's reader lets follow a number; a slash (a comment's start) is refused at the next token.
         if (end < json.Length && json[end] is not ((byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t' or (byte)'/'))

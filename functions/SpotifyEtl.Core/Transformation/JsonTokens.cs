@@ -42,7 +42,7 @@ internal ref partial struct JsonTokens
 
     public readonly JsonTokenType TokenType => _state.Token;
 
-    /// <summary>A string's or property name's bytes between its quotes (escapes as written), or a number's bytes.</summary>
+    /// <summary>A string's or property name's bytes between its quotes (escapes as written), or the bytes of any other token.</summary>
     public readonly ReadOnlySpan<byte> ValueSpan => _json.Slice(_valueStart, _valueLength);
 
     public readonly bool ValueIsEscaped => _escaped;
@@ -189,9 +189,14 @@ internal ref partial struct JsonTokens
         var bit = 1UL << depth;
         var objects = token == JsonTokenType.StartObject ? _state.Objects | bit : _state.Objects & ~bit;
         _state = new State(at + 1, depth + 1, objects, token);
+        (_valueStart, _valueLength, _escaped) = (at, 1, false);
     }
 
-    private void End(int at, JsonTokenType token) => _state = _state with { Position = at + 1, Depth = _state.Depth - 1, Token = token };
+    private void End(int at, JsonTokenType token)
+    {
+        _state = _state with { Position = at + 1, Depth = _state.Depth - 1, Token = token };
+        (_valueStart, _valueLength, _escaped) = (at, 1, false);
+    }
 
     private void Literal(ReadOnlySpan<byte> json, int at, ReadOnlySpan<byte> literal, JsonTokenType token)
     {
@@ -200,5 +205,6 @@ internal ref partial struct JsonTokens
             throw Fail(at, "expected a value");
         }
         _state = _state with { Position = at + literal.Length, Token = token };
+        (_valueStart, _valueLength, _escaped) = (at, literal.Length, false);
     }
 }

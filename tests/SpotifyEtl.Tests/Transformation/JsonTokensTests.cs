@@ -99,6 +99,54 @@ public sealed class JsonTokensTests
     }
 
     [Theory]
+    [InlineData(64)]
+    [InlineData(65)]
+    public void Nesting_at_the_transforms_depth_limit_is_read_and_one_level_past_it_refused(int levels)
+    {
+        var json = Encoding.UTF8.GetBytes(new string('[', levels) + "1" + new string(']', levels));
+        var refused = JsonTokens.StandardError(json, RawObjectTransformer.MaxDepth) is not null;
+        Assert.Equal(levels > RawObjectTransformer.MaxDepth, refused);
+        var ours = new JsonTokens(json, RawObjectTransformer.MaxDepth);
+        try
+        {
+            while (ours.Read())
+            {
+            }
+            Assert.False(refused, "read nesting the runtime refuses");
+        }
+        catch (JsonException)
+        {
+            Assert.True(refused, "refused nesting the runtime reads");
+        }
+    }
+
+    [Theory]
+    [InlineData("int")]
+    [InlineData("double")]
+    [InlineData("equals")]
+    [InlineData("string")]
+    public void A_value_asked_of_a_token_that_has_none_is_refused_as_the_runtime_refuses_it(string asked)
+    {
+        var ours = new JsonTokens("[true]"u8, MaxDepth);
+        ours.Read();
+        ours.Read();
+        try
+        {
+            _ = asked switch
+            {
+                "int" => ours.TryGetInt32(out _),
+                "double" => ours.GetDouble() > 0,
+                "equals" => ours.ValueTextEquals("true"u8),
+                _ => ours.GetString() is not null,
+            };
+            Assert.Fail($"{asked} of a {ours.TokenType} token gave a value");
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(65)]
     public void A_depth_limit_its_one_word_of_bits_cannot_hold_is_refused(int maxDepth)
@@ -134,6 +182,8 @@ public sealed class JsonTokensTests
             }
             catch (JsonException)
             {
+                // Refused at the same token: a token read before the refusal would be acted on (a value of the wrong shape,
+                // a number out of range) and reported as the object's shape rather than as JSON that is not JSON.
                 AssertRefused(json, ref ours);
                 return false;
             }
@@ -153,11 +203,8 @@ public sealed class JsonTokensTests
             }
             Assert.Equal(standard.TokenType, ours.TokenType);
             Assert.Equal(standard.BytesConsumed, ours.Position);
-            if (standard.TokenType is JsonTokenType.String or JsonTokenType.PropertyName or JsonTokenType.Number)
-            {
-                Assert.Equal(standard.ValueIsEscaped, ours.ValueIsEscaped);
-                Assert.Equal(standard.ValueSpan.ToArray(), ours.ValueSpan.ToArray());
-            }
+            Assert.Equal(standard.ValueIsEscaped, ours.ValueIsEscaped);
+            Assert.Equal(standard.ValueSpan.ToArray(), ours.ValueSpan.ToArray());
             if (standard.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
             {
                 Assert.Equal(Outcome(standard), Outcome(ours));
@@ -170,20 +217,17 @@ public sealed class JsonTokensTests
         }
     }
 
-    /// <summary>Reads on from where the tokenizer stands; it must refuse the rest as not JSON.</summary>
+    /// <summary>The tokenizer's next token, which the runtime's reader has just refused: it must refuse it too.</summary>
     private static void AssertRefused(byte[] json, ref JsonTokens ours)
     {
         try
         {
-            while (ours.Read())
-            {
-            }
+            var read = ours.Read();
+            Assert.Fail($"read {(read ? ours.TokenType.ToString() : "the end")} where the runtime refuses: {Encoding.UTF8.GetString(json)}");
         }
         catch (JsonException)
         {
-            return;
         }
-        Assert.Fail($"accepted what the runtime refuses: {Encoding.UTF8.GetString(json)}");
     }
 
     private static string Real(Utf8JsonReader reader)
@@ -296,10 +340,12 @@ public sealed class JsonTokensTests
         }
     }
 
-    private static string Space(Random random, int depth, bool indented) => random.Next(6) switch
+    private static string Space(Random random, int depth, bool indented) => random.Next(8) switch
     {
         0 => "",
         1 => " \t\r\n ",
+        // Indentation past two of the tokenizer's 16-byte blocks, and a line break ending the input's last block.
+        2 => "\n" + new string(' ', random.Next(30, 70)),
         _ => indented ? "\n" + new string(' ', 2 * depth) : "",
     };
 

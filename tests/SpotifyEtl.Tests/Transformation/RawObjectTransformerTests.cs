@@ -19,6 +19,18 @@ public class RawObjectTransformerTests
     private static TransformedObject Transform(RawSource source, string json, string? subject = null) =>
         RawObjectTransformer.Transform(Key(source, subject), Encoding.UTF8.GetBytes(json));
 
+    [Theory]
+    [InlineData(RawSource.RecentlyPlayed, "{\"items\":[1")]
+    [InlineData(RawSource.RecentlyPlayed, "{\"items\":[],\"total\":1e99")]
+    [InlineData(RawSource.PlaylistItems, "{\"items\":[],\"offset\":-12")]
+    [InlineData(RawSource.TopTracks, "{\"items\":[{\"id\":\"t1\",\"duration_ms\":2.5e40")]
+    public void A_page_cut_short_after_a_number_is_not_valid_JSON_rather_than_a_value_of_the_wrong_shape(RawSource source, string json)
+    {
+        // The number was never complete: what it would have been (an item, a total out of range) says nothing of the page.
+        var cut = Assert.Throws<InvalidRawObjectException>(() => Transform(source, json));
+        Assert.StartsWith("it is not valid JSON", cut.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Transform_reads_playlist_items_under_item_or_under_the_deprecated_track_field()
     {
