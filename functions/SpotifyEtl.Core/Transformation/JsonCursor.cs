@@ -37,6 +37,16 @@ internal ref struct JsonCursor
     /// <summary>The point just after the last token read, to step over what follows it with <see cref="SkipPropertyAfter"/>.</summary>
     public readonly Mark Here => new(Reader.Current, Reader.TokenType == JsonTokenType.StartObject);
 
+    /// <summary>
+    /// Steps over the property that follows <paramref name="mark"/> (its name, which the reader may
+    /// already have read, and its value) and goes on reading as if it were not there. Returns false,
+    /// leaving the reader as it was, when the bytes there do not hold a whole property.
+    /// </summary>
+    /// <param name="mark">Taken after the value before the property, or after the object's opening brace.</param>
+    /// <param name="copyOf">
+    /// The bytes after the name of a property already read (from its colon to the end of its value):
+    /// when the property to step over repeats them exactly, it is stepped over in one comparison.
+    /// </param>
     public bool SkipPropertyAfter(Mark mark, Range copyOf = default)
     {
         var json = _json;
