@@ -49,8 +49,8 @@ def _newer_than_sources(binary: str, sources: str) -> bool:
     return os.path.getmtime(binary) > newest
 
 
-# Only `make bench` compiles the native floor; a change of the floor's sources since then (its own, or the transform's
-# tokenizer it compiles in) runs the build output instead.
+# Only `make bench` compiles the native floor; a change of the floor's sources since then (its own, or any file of the
+# transformation's folder, where the tokenizer it compiles in lives) runs the build output instead.
 FLOOR = NATIVE_FLOOR if _newer_than_sources(NATIVE_FLOOR, os.path.join(ROOT, "benchmarks", "SpotifyEtl.Floor")) and _newer_than_sources(
     NATIVE_FLOOR, os.path.join(ROOT, "functions", "SpotifyEtl.Core", "Transformation")) else os.path.join(
     ROOT, "benchmarks", "SpotifyEtl.Floor", "bin", "Release", "net10.0", "SpotifyEtl.Floor")
