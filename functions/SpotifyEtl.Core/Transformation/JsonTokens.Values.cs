@@ -54,7 +54,7 @@ internal ref partial struct JsonTokens
         }
     }
 
-    /// <summary>What a caller is told that asks a token for a value it does not have, as the runtime's reader tells it.</summary>
+    /// <summary>What a caller is told that asks a token for a value it does not have: an exception of the type the runtime's reader throws.</summary>
     private readonly InvalidOperationException WrongToken(string what) => new($"A token of type '{_state.Token}' cannot be {what}.");
 
     /// <summary>Whether the string or property name the tokenizer is on is <paramref name="utf8"/>, once unescaped.</summary>
