@@ -50,26 +50,26 @@ internal ref struct JsonCursor
     public bool SkipPropertyAfter(Mark mark, Range copyOf = default)
     {
         var json = _json;
-        var at = Whitespace(json, mark.State.Position);
+        var at = JsonTokens.Whitespace(json, mark.State.Position);
         if (!mark.FirstInObject)
         {
             if (at >= json.Length || json[at] != (byte)',')
             {
                 return false;
             }
-            at = Whitespace(json, at + 1);
+            at = JsonTokens.Whitespace(json, at + 1);
         }
         if (at >= json.Length || json[at] != (byte)'"' || (at = AfterString(json, at)) < 0)
         {
             return false;
         }
-        at = Whitespace(json, at);
+        at = JsonTokens.Whitespace(json, at);
         if (at >= json.Length || json[at] != (byte)':')
         {
             return false;
         }
         var copy = json[copyOf];
-        at = !copy.IsEmpty && json[(at + 1)..].StartsWith(copy) ? at + 1 + copy.Length : AfterValue(json, Whitespace(json, at + 1));
+        at = !copy.IsEmpty && json[(at + 1)..].StartsWith(copy) ? at + 1 + copy.Length : AfterValue(json, JsonTokens.Whitespace(json, at + 1));
         if (at < 0)
         {
             return false;
@@ -77,7 +77,7 @@ internal ref struct JsonCursor
         if (mark.FirstInObject)
         {
             // The object's first property: the comma after it goes too, so that the next one reads as first.
-            var next = Whitespace(json, at);
+            var next = JsonTokens.Whitespace(json, at);
             if (next < json.Length && json[next] == (byte)',')
             {
                 at = next + 1;
@@ -85,12 +85,6 @@ internal ref struct JsonCursor
         }
         Reader.Restore(mark.State, at);
         return true;
-    }
-
-    private static int Whitespace(ReadOnlySpan<byte> json, int at)
-    {
-        var skipped = json[at..].IndexOfAnyExcept(" \t\r\n"u8);
-        return skipped < 0 ? json.Length : at + skipped;
     }
 
     /// <summary>The index after the string that opens at <paramref name="at"/>, or -1 if it never closes.</summary>

@@ -98,7 +98,7 @@ internal ref partial struct JsonTokens
 
     /// <summary>The index of the next byte that is not JSON's whitespace (space, tab, line feed, carriage return).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Whitespace(ReadOnlySpan<byte> json, int at)
+    internal static int Whitespace(ReadOnlySpan<byte> json, int at)
     {
         if ((uint)at < (uint)json.Length)
         {
