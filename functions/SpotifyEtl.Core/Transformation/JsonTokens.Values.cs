@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -47,8 +48,7 @@ internal ref partial struct JsonTokens
                     throw new InvalidOperationException("Cannot transcode invalid UTF-8 JSON text to UTF-16 string.", exception);
                 }
             case JsonTokenType.String or JsonTokenType.PropertyName:
-                var reader = StandardReaderOfString();
-                return reader.GetString();
+                return UnescapedString(QuotedValue);
             default:
                 throw WrongToken("read as text");
         }
@@ -64,12 +64,7 @@ internal ref partial struct JsonTokens
         {
             throw WrongToken("compare as text");
         }
-        if (!_escaped)
-        {
-            return ValueSpan.SequenceEqual(utf8);
-        }
-        var reader = StandardReaderOfString();
-        return reader.ValueTextEquals(utf8);
+        return _escaped ? UnescapedTextEquals(QuotedValue, utf8) : ValueSpan.SequenceEqual(utf8);
     }
 
     /// <summary>The number the tokenizer is on as an <see cref="int"/>, when it is written as one.</summary>
@@ -95,17 +90,37 @@ internal ref partial struct JsonTokens
         {
             throw WrongToken("read as a number");
         }
-        var reader = new Utf8JsonReader(ValueSpan);
-        reader.Read();
-        return reader.GetDouble();
+        return StandardDouble(ValueSpan);
     }
 
-    /// <summary>The runtime's reader on the string token the tokenizer is on, quotes included: for escaped text, which it decodes.</summary>
-    private readonly Utf8JsonReader StandardReaderOfString()
+    /// <summary>The string token the tokenizer is on, quotes included: what the runtime's reader decodes escaped text from.</summary>
+    private readonly ReadOnlySpan<byte> QuotedValue => _json.Slice(_valueStart - 1, _valueLength + 2);
+
+    // The runtime's reader, a struct of some 200 bytes with references in it, is used only out of line: a method that holds
+    // one as a local clears its frame on every call, and these are called for nearly every token, escaped or not.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string? UnescapedString(ReadOnlySpan<byte> quoted)
     {
-        var reader = new Utf8JsonReader(_json.Slice(_valueStart - 1, _valueLength + 2));
+        var reader = new Utf8JsonReader(quoted);
         reader.Read();
-        return reader;
+        return reader.GetString();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool UnescapedTextEquals(ReadOnlySpan<byte> quoted, ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.ValueTextEquals(utf8);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double StandardDouble(ReadOnlySpan<byte> number)
+    {
+        var reader = new Utf8JsonReader(number);
+        reader.Read();
+        return reader.GetDouble();
     }
 
     private void Number(ReadOnlySpan<byte> json, int at)
