@@ -55,9 +55,15 @@ internal ref partial struct JsonTokens
     }
 
     /// <summary>What a caller is told that asks a token for a value it does not have: an exception of the type the runtime's reader throws.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly InvalidOperationException WrongToken(string what) => new($"A token of type '{_state.Token}' cannot be {what}.");
 
     /// <summary>Whether the string or property name the tokenizer is on is <paramref name="utf8"/>, once unescaped.</summary>
+    /// <remarks>
+    /// Inlined: an object's reader asks each property name in turn whether it is one of a dozen, and inline most answers are
+    /// a comparison of two lengths, where a call cost more than the comparison.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8)
     {
         if (_state.Token is not (JsonTokenType.String or JsonTokenType.PropertyName))
