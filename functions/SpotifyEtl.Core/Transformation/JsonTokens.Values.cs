@@ -55,20 +55,21 @@ internal ref partial struct JsonTokens
     }
 
     /// <summary>What a caller is told that asks a token for a value it does not have: an exception of the type the runtime's reader throws.</summary>
+    /// <remarks>Out of line: its message is built with a struct that holds references, which every caller would clear on each call.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly InvalidOperationException WrongToken(string what) => new($"A token of type '{_state.Token}' cannot be {what}.");
 
     /// <summary>Whether the string or property name the tokenizer is on is <paramref name="utf8"/>, once unescaped.</summary>
     /// <remarks>
-    /// Inlined: an object's reader asks each property name in turn whether it is one of a dozen, and inline most answers are
-    /// a comparison of two lengths, where a call cost more than the comparison.
+    /// Inlined: an object's reader asks of each property name whether it is one of the names it knows, and inlined, most of
+    /// those answers are a comparison of two lengths, which costs less than a call.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8)
     {
         if (_state.Token is not (JsonTokenType.String or JsonTokenType.PropertyName))
         {
-            throw WrongToken("compare as text");
+            throw WrongToken("compared as text");
         }
         return _escaped ? UnescapedTextEquals(QuotedValue, utf8) : ValueSpan.SequenceEqual(utf8);
     }
@@ -99,12 +100,14 @@ internal ref partial struct JsonTokens
         return StandardDouble(ValueSpan);
     }
 
-    /// <summary>The string token the tokenizer is on, quotes included: what the runtime's reader decodes escaped text from.</summary>
+    /// <summary>The string or property name the tokenizer is on, quotes included: what the runtime's reader decodes escaped text from.</summary>
     private readonly ReadOnlySpan<byte> QuotedValue => _json.Slice(_valueStart - 1, _valueLength + 2);
 
-    // The runtime's reader, a struct of some 200 bytes with references in it, is used only out of line: a method that holds
-    // one as a local clears its frame on every call, and these are called for nearly every token, escaped or not.
+    // The runtime's reader, a struct of some 200 bytes with references in it, is a local only in the methods below, never
+    // inlined: a method that holds one clears it on every call, and GetString and ValueTextEquals, which hold none, run for
+    // nearly every string and property name.
 
+    /// <summary>Escaped text, decoded by the runtime's reader.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static string? UnescapedString(ReadOnlySpan<byte> quoted)
     {
@@ -113,6 +116,7 @@ internal ref partial struct JsonTokens
         return reader.GetString();
     }
 
+    /// <summary>Whether escaped text is <paramref name="utf8"/> once unescaped, as the runtime's reader compares it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool UnescapedTextEquals(ReadOnlySpan<byte> quoted, ReadOnlySpan<byte> utf8)
     {
@@ -121,6 +125,7 @@ internal ref partial struct JsonTokens
         return reader.ValueTextEquals(utf8);
     }
 
+    /// <summary>A number that is not whole, decoded by the runtime's reader.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double StandardDouble(ReadOnlySpan<byte> number)
     {

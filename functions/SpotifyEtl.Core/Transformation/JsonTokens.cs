@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace SpotifyEtl.Transformation;
@@ -184,13 +185,17 @@ internal ref partial struct JsonTokens
         var depth = _state.Depth;
         if (depth >= _maxDepth)
         {
-            throw Fail(at, $"nested deeper than {_maxDepth} levels");
+            throw TooDeep(at, _maxDepth);
         }
         var bit = 1UL << depth;
         var objects = token == JsonTokenType.StartObject ? _state.Objects | bit : _state.Objects & ~bit;
         _state = new State(at + 1, depth + 1, objects, token);
         (_valueStart, _valueLength, _escaped) = (at, 1, false);
     }
+
+    /// <summary>Out of line: the message is built with a struct that holds references, which each container's start would clear.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JsonException TooDeep(int at, int maxDepth) => Fail(at, $"nested deeper than {maxDepth} levels");
 
     private void End(int at, JsonTokenType token)
     {

@@ -167,6 +167,21 @@ public sealed class JsonTokensTests
         Assert.Equal(equal, ours.GetString() == text);
     }
 
+    [Theory]
+    [InlineData("\"na\\u006De\"", "name", true)]
+    [InlineData("\"na\\u006De\"", "nam", false)]
+    [InlineData("\"name\"", "name", true)]
+    [InlineData("\"name\"", "names", false)]
+    public void A_property_name_compares_and_decodes_as_written_escaped_or_not(string name, string text, bool equal)
+    {
+        var ours = new JsonTokens(Encoding.UTF8.GetBytes("{" + name + ":1}"), MaxDepth);
+        Assert.True(ours.Read());
+        Assert.True(ours.Read());
+        Assert.Equal(JsonTokenType.PropertyName, ours.TokenType);
+        Assert.Equal(equal, ours.ValueTextEquals(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(equal, ours.GetString() == text);
+    }
+
     /// <summary>Reads <paramref name="json"/> with both; asserts the same tokens and outcome, and returns whether it was accepted.</summary>
     private static bool AssertSameReading(byte[] json)
     {
