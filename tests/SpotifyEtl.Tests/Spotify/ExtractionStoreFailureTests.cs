@@ -79,11 +79,40 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
         Assert.DoesNotContain(next.Manifest.Sources, source => source.Status == SourceStatus.Failed);
     }
 
-    private sealed class RefusesWritesUnder(IObjectStore inner, string prefix) : ForwardingStore(inner)
+    /// <summary>
+    /// The process's open-file limit refusing a raw page's write is no source's failure: the next source would meet it too.
+    /// The run stops and says the limit, for the command to tell (exit 74), and its manifest still names what landed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FailingSources))]
+    public async Task The_open_file_limit_refusing_a_write_stops_the_run_with_the_limit_and_the_manifest_names_what_landed(string failing)
+    {
+        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
+        _h.Spotify.AddPlaylist(PlaylistId, items: 120);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
+        _h.Spotify.SavedTrackCount = 70;
+        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}{failing}/", LocalEntry.TooManyOpenFiles);
+        ExtractionSource[] sources =
+        [
+            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
+            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
+        ];
+
+        var refused = await Assert.ThrowsAsync<IOException>(() => _h.RunAsync(sources));
+
+        Assert.True(LocalEntry.OutOfFiles(refused), refused.Message);
+        var manifest = await _h.ReadJsonAsync(Assert.Single(await _h.KeysAsync(LakeLayout.Manifests)));
+        Assert.Equal("failed", manifest.RootElement.GetProperty("outcome").GetString());
+        var named = manifest.RootElement.GetProperty("sources").EnumerateArray()
+            .SelectMany(source => source.GetProperty("objects").EnumerateArray().Select(key => key.GetString()!));
+        Assert.Equal((await _h.KeysAsync(LakeLayout.Raw)).Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
+    }
+
+    private sealed class RefusesWritesUnder(IObjectStore inner, string prefix, string why = "the disk is full") : ForwardingStore(inner)
     {
         public override Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
             key.StartsWith(prefix, StringComparison.Ordinal)
-                ? throw new IOException($"Could not write {key}: the disk is full.")
+                ? throw new IOException($"Could not write {key}: {why}.")
                 : base.PutAsync(key, content, contentType, cancellationToken);
     }
 }

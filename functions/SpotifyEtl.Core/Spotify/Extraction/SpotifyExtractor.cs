@@ -202,6 +202,13 @@ public sealed partial class SpotifyExtractor
             run.Failed(exception);
             return extraction.Report(SourceStatus.Failed, null, exception.Message);
         }
+        catch (IOException exception) when (LocalEntry.OutOfFiles(exception))
+        {
+            // The process's open-file limit refused a file of the lake: no source's own failure, and the next source would
+            // meet it too. The run stops, its manifest names what landed, and the command says the limit (exit 74).
+            run.Failed(exception);
+            return extraction.Report(SourceStatus.Failed, error: exception.Message);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Interrupted: what this source landed is still reported, so that the manifest names it.
