@@ -29,7 +29,7 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
         const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
         _h.Spotify.AddPlaylist(PlaylistId, items: 200);
         _h.Spotify.Inject($"playlists/{PlaylistId}/items?offset={refusedPage * 50}&", Fault.QuotaExceeded());
-        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}playlist_items/");
+        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}playlist_items/", "the disk is full");
 
         var run = await _h.RunAsync(ExtractionSource.Playlist(PlaylistId));
 
@@ -48,16 +48,7 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
     [MemberData(nameof(FailingSources))]
     public async Task A_write_the_lake_refuses_fails_its_source_and_the_manifest_still_names_what_the_others_landed(string failing)
     {
-        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
-        _h.Spotify.AddPlaylist(PlaylistId, items: 120);
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
-        _h.Spotify.SavedTrackCount = 70;
-        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}{failing}/");
-        ExtractionSource[] sources =
-        [
-            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
-            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
-        ];
+        var sources = EverySourceRefusingWritesUnder(failing, "the disk is full");
 
         var run = await _h.RunAsync(sources);
 
@@ -87,16 +78,7 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
     [MemberData(nameof(FailingSources))]
     public async Task The_open_file_limit_refusing_a_write_stops_the_run_with_the_limit_and_the_manifest_names_what_landed(string failing)
     {
-        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
-        _h.Spotify.AddPlaylist(PlaylistId, items: 120);
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
-        _h.Spotify.SavedTrackCount = 70;
-        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}{failing}/", LocalEntry.TooManyOpenFiles);
-        ExtractionSource[] sources =
-        [
-            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
-            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
-        ];
+        var sources = EverySourceRefusingWritesUnder(failing, LocalEntry.TooManyOpenFiles);
 
         var refused = await Assert.ThrowsAsync<IOException>(() => _h.RunAsync(sources));
 
@@ -108,7 +90,25 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
         Assert.Equal((await _h.KeysAsync(LakeLayout.Raw)).Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
     }
 
-    private sealed class RefusesWritesUnder(IObjectStore inner, string prefix, string why = "the disk is full") : ForwardingStore(inner)
+    /// <summary>
+    /// A playlist, plays and saved tracks enough for more than one page each, and one source of every kind, with the
+    /// lake refusing, for the reason given, every write under the failing source's raw prefix.
+    /// </summary>
+    private ExtractionSource[] EverySourceRefusingWritesUnder(string failing, string why)
+    {
+        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
+        _h.Spotify.AddPlaylist(PlaylistId, items: 120);
+        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
+        _h.Spotify.SavedTrackCount = 70;
+        _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}{failing}/", why);
+        return
+        [
+            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
+            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
+        ];
+    }
+
+    private sealed class RefusesWritesUnder(IObjectStore inner, string prefix, string why) : ForwardingStore(inner)
     {
         public override Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default) =>
             key.StartsWith(prefix, StringComparison.Ordinal)
