@@ -120,7 +120,7 @@ public sealed class SpotifyApiClient : IDisposable
             catch (HttpRequestException exception) when (Storage.LocalEntry.OutOfFilesForConnection(exception))
             {
                 throw new SpotifyApiException(HttpStatusCode.BadGateway, path, exception.Message, null, $"GET {path} was not sent: {ConnectionOutOfFiles}",
-                    unanswered: true, whole: true);
+                    unanswered: true, whole: true, innerException: exception);
             }
             catch (HttpRequestException exception)
             {

@@ -78,13 +78,14 @@ public sealed class SpotifyScopeNotGrantedException(string message) : Exception(
 /// <param name="timedOut">No complete answer came within the client's time per attempt: the status is the gateway's convention
 /// for it, and the message says it timed out rather than that Spotify answered it.</param>
 public sealed class SpotifyApiException(HttpStatusCode status, string path, string? spotifyMessage, string? reason, string explanation,
-    bool unanswered = false, bool whole = false, bool timedOut = false)
+    bool unanswered = false, bool whole = false, bool timedOut = false, Exception? innerException = null)
     : Exception(whole ? explanation
         : unanswered
         ? $"GET {path} got no answer from Spotify ({spotifyMessage?.TrimEnd('.')}). {explanation}"
         : timedOut
         ? $"GET {path} timed out: no complete answer from Spotify in time ({spotifyMessage?.TrimEnd('.')}). {explanation}"
-        : $"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}")
+        : $"GET {path} answered {(int)status}{(spotifyMessage is null ? "" : $" ({spotifyMessage})")}{(reason is null ? "" : $" [{reason}]")}. {explanation}",
+        innerException)
 {
     public HttpStatusCode Status { get; } = status;
     public string Path { get; } = path;
@@ -99,7 +100,9 @@ public sealed class SpotifyApiException(HttpStatusCode status, string path, stri
 /// time left, or the daily quota is spent (<c>QUOTA_EXCEEDED</c>).
 /// </summary>
 /// <param name="httpStatus">The status Spotify answered that ended the run; null when none did (the time budget, no answer).</param>
-public sealed class SpotifyRunStoppedException(string message, bool quotaExceeded, TimeSpan? retryAfter, int? httpStatus = null) : Exception(message)
+/// <param name="innerException">What failed, where the stop is no answer of Spotify's (the token endpoint out of reach).</param>
+public sealed class SpotifyRunStoppedException(string message, bool quotaExceeded, TimeSpan? retryAfter, int? httpStatus = null, Exception? innerException = null)
+    : Exception(message, innerException)
 {
     public bool QuotaExceeded { get; } = quotaExceeded;
     public TimeSpan? RetryAfter { get; } = retryAfter;

@@ -132,7 +132,7 @@ public sealed class SpotifyTokenProvider : IDisposable
                     _ => UntrustedCertificate.Describe(exception, "Spotify's token endpoint")
                         ?? $"Spotify's token endpoint could not be reached after retries ({exception.Message.TrimEnd('.')}); the run ends and the next one retries.",
                 },
-                quotaExceeded: false, retryAfter: null, (exception as SpotifyUnreadableAnswerException)?.HttpStatus);
+                quotaExceeded: false, retryAfter: null, (exception as SpotifyUnreadableAnswerException)?.HttpStatus, exception);
             throw _unavailable;
         }
 

@@ -31,6 +31,8 @@ public sealed class ExtractionHarness : IAsyncDisposable
     public ExtractorOptions Options { get; set; } = new();
     /// <summary>The store the extractor writes to, made from <see cref="Store"/>: a fault double wraps it.</summary>
     public Func<IObjectStore, IObjectStore> StoreSeenByRun { get; set; } = store => store;
+    /// <summary>The HTTP client the run sends with, in place of the one the CLI's makes; its test disposes of it.</summary>
+    public HttpClient? HttpSeenByRun { get; set; }
 
     public static async Task<ExtractionHarness> StartAsync() => new(await SpotifyDouble.StartAsync());
 
@@ -42,7 +44,7 @@ public sealed class ExtractionHarness : IAsyncDisposable
     /// <summary>A run that <paramref name="cancellationToken"/> may interrupt, as Ctrl+C does <c>spotify-etl extract</c>.</summary>
     public async Task<ExtractionRun> RunAsync(SpotifyCredentials credentials, CancellationToken cancellationToken, params ExtractionSource[] sources)
     {
-        using var client = SpotifyApiClient.Create(_http, Spotify.Endpoints, credentials,
+        using var client = SpotifyApiClient.Create(HttpSeenByRun ?? _http, Spotify.Endpoints, credentials,
             ClientOptions with { TimeProvider = Clock }, RotatedTokens, Budget is { } budget ? RunBudget.Starting(Clock, budget) : RunBudget.Unlimited(Clock));
         var extractor = new SpotifyExtractor(client, StoreSeenByRun(Store), Options with
         {

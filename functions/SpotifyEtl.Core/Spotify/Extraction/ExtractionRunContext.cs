@@ -47,7 +47,7 @@ internal sealed class ExtractionRunContext(string runId, DateOnly snapshotDate, 
     /// <summary>Rate limit, quota or time budget: the run ends cleanly; sources not started are not run.</summary>
     public SpotifyRunStoppedException? Stop => Volatile.Read(ref _stop);
 
-    /// <summary>No token can be had: the run fails after saving state and manifest.</summary>
+    /// <summary>No token can be had, or the open-file limit refused a file or a socket: the run fails after saving state and manifest.</summary>
     public Exception? Fatal => Volatile.Read(ref _fatal);
 
     /// <summary>

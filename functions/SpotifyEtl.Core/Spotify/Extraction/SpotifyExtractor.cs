@@ -180,6 +180,13 @@ public sealed partial class SpotifyExtractor
         {
             return extraction.Report(await StrategyFor(source).ExtractAsync(extraction, cancellationToken).ConfigureAwait(false));
         }
+        catch (Exception exception) when (LocalEntry.OutOfFilesForConnection(exception))
+        {
+            // The open-file limit refused a socket (to the API or to the token endpoint): as with a file of the lake below, no
+            // source's own failure, and no stop Spotify asked for. The run stops and the command says the limit (exit 74).
+            run.Failed(exception);
+            return extraction.Report(SourceStatus.Failed, error: exception.Message);
+        }
         catch (SpotifyApiException exception)
         {
             return extraction.Report(SourceStatus.Failed, exception.AnsweredStatus, exception.Message);
