@@ -94,8 +94,8 @@ internal static partial class CliErrors
             "Spotify did not answer in time. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),
         HttpRequestException when UntrustedCertificate.Describe(exception, "Spotify") is { } untrusted => (ExitCodes.Unavailable, untrusted),
         // A socket the open-file limit refused (a socket is a file): the limit's to raise, not the network's. Said so too where
-        // it ended an extraction, whose manifest already says which request it refused.
-        _ when LocalEntry.OutOfFilesForConnection(exception) =>
+        // it ended an extraction, whose manifest already says which request it refused; an interruption is the interruption's.
+        not OperationCanceledException when LocalEntry.OutOfFilesForConnection(exception) =>
             (ExitCodes.IoError, $"No connection to Spotify could be opened ({OpenFileLimit.Exhausted}): {OpenFileLimit.Advice()}"),
         HttpRequestException => (ExitCodes.Unavailable,
             $"Cannot reach Spotify: {exception.Message.TrimEnd('.')}. Check the network (and SPOTIFY_ACCOUNTS_BASE_URL or SPOTIFY_API_BASE_URL, if set), then run again."),

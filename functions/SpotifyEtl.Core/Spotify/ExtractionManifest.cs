@@ -98,7 +98,7 @@ public enum ExtractionOutcome
     [JsonStringEnumMemberName("partial")] Partial,
     /// <summary>Rate limit, quota or time budget ended the run early, cleanly, with state saved.</summary>
     [JsonStringEnumMemberName("stopped")] Stopped,
-    /// <summary>Authentication failed (for example <c>invalid_grant</c>): nothing more could run.</summary>
+    /// <summary>Authentication failed (for example <c>invalid_grant</c>), or the open-file limit refused a file or a socket: nothing more could run.</summary>
     [JsonStringEnumMemberName("failed")] Failed,
 }
 

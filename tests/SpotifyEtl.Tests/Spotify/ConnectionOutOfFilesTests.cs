@@ -93,4 +93,22 @@ public sealed class ConnectionOutOfFilesTests : IAsyncLifetime
         Assert.Contains("(ulimit -n", errors.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Cannot reach Spotify", errors.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Ctrl-C while a connection is refused: the runtime gives the cancellation, the refusal inside it. The interruption is
+    /// what the command says (exit 130), not the limit.
+    /// </summary>
+    [Fact]
+    public void An_interruption_that_came_with_a_refused_socket_is_told_as_the_interruption()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Too many open files in system",
+            new SocketException((int)SocketError.TooManyOpenSockets));
+        var interrupted = new TaskCanceledException("The operation was canceled.", refused);
+
+        var (exit, message) = SpotifyEtl.Cli.Shell.CliErrors.Describe(interrupted);
+
+        Assert.True(SpotifyEtl.Storage.LocalEntry.OutOfFilesForConnection(interrupted));
+        Assert.NotEqual(SpotifyEtl.Cli.Shell.ExitCodes.IoError, exit);
+        Assert.Matches("^(Interrupted|Terminated)\\.", message);
+    }
 }

@@ -44,7 +44,8 @@ public sealed partial class SpotifyExtractor
     /// <summary>
     /// Extracts <paramref name="sources"/>. Source failures (403, 404, persistent 5xx) are reported in the
     /// manifest and the other sources still run. Throws <see cref="SpotifyReauthorizationRequiredException"/>
-    /// or <see cref="SpotifyAuthenticationException"/> after saving state and manifest when no token can be had.
+    /// or <see cref="SpotifyAuthenticationException"/> after saving state and manifest when no token can be had, and
+    /// the failure itself when the process's open-file limit refused a file or a socket.
     /// </summary>
     public async Task<ExtractionRun> RunAsync(IReadOnlyList<ExtractionSource> sources, CancellationToken cancellationToken)
     {
@@ -180,10 +181,11 @@ public sealed partial class SpotifyExtractor
         {
             return extraction.Report(await StrategyFor(source).ExtractAsync(extraction, cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception exception) when (LocalEntry.OutOfFilesForConnection(exception))
+        catch (Exception exception) when (exception is not OperationCanceledException && LocalEntry.OutOfFilesForConnection(exception))
         {
-            // The open-file limit refused a socket (to the API or to the token endpoint): as with a file of the lake below, no
-            // source's own failure, and no stop Spotify asked for. The run stops and the command says the limit (exit 74).
+            // The open-file limit refused a socket (Spotify's API or token endpoint; S3's in the Lambda): as with a file of the
+            // lake below, no source's own failure, and no stop Spotify asked for. The run fails and the command says the limit
+            // (exit 74). An interruption that came with it is the interruption's, below.
             run.Failed(exception);
             return extraction.Report(SourceStatus.Failed, error: exception.Message);
         }
