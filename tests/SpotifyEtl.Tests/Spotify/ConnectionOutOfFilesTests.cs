@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using SpotifyEtl.Spotify;
 using Xunit;
@@ -29,20 +30,37 @@ public sealed class ConnectionOutOfFilesTests : IAsyncLifetime
     }
 
     /// <summary>The runtime's handler, its sockets to <paramref name="refusedPort"/> refused as the open-file limit refuses them.</summary>
-    private static HttpClient Refusing(int refusedPort, Action refused) => new(new SocketsHttpHandler
+    private static HttpClient Refusing(int refusedPort, Action refused) => Refusing(endpoint =>
     {
+        if (endpoint.Port != refusedPort)
+        {
+            return false;
+        }
+        refused();
+        return true;
+    });
+
+    /// <summary>
+    /// The runtime's handler, each socket it would open refused as the open-file limit refuses them where <paramref name="refuses"/>
+    /// says so; with <paramref name="connectionPerRequest"/>, no connection is used twice, so that each request opens one.
+    /// </summary>
+    internal static HttpClient Refusing(Func<DnsEndPoint, bool> refuses, bool connectionPerRequest = false) => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = connectionPerRequest ? TimeSpan.Zero : Timeout.InfiniteTimeSpan,
         ConnectCallback = async (context, cancellationToken) =>
         {
-            if (context.DnsEndPoint.Port == refusedPort)
+            if (refuses(context.DnsEndPoint))
             {
-                refused();
                 throw new SocketException((int)SocketError.TooManyOpenSockets);
             }
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
         },
-    });
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     [Theory]
     [InlineData(true)]

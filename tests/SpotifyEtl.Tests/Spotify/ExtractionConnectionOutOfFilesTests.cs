@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
 using SpotifyEtl.Spotify;
@@ -35,22 +34,16 @@ public sealed class ExtractionConnectionOutOfFilesTests : IAsyncLifetime
         _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
         _h.Spotify.SavedTrackCount = 70;
         var (connections, refusals) = (0, 0);
-        using var http = new HttpClient(new SocketsHttpHandler
+        // Each request opens a connection, as requests do once the pool's have closed.
+        using var http = ConnectionOutOfFilesTests.Refusing(_ =>
         {
-            // No connection is used twice: each request opens one, as requests do once the pool's have closed.
-            PooledConnectionLifetime = TimeSpan.Zero,
-            ConnectCallback = async (context, cancellationToken) =>
+            var refused = Interlocked.Increment(ref connections) >= firstRefused;
+            if (refused)
             {
-                if (Interlocked.Increment(ref connections) >= firstRefused)
-                {
-                    Interlocked.Increment(ref refusals);
-                    throw new SocketException((int)SocketError.TooManyOpenSockets);
-                }
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        }) { Timeout = Timeout.InfiniteTimeSpan };
+                Interlocked.Increment(ref refusals);
+            }
+            return refused;
+        }, connectionPerRequest: true);
         _h.HttpSeenByRun = http;
         ExtractionSource[] sources =
         [
