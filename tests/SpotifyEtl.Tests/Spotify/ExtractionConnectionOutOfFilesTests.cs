@@ -1,7 +1,5 @@
 using SpotifyEtl.Cli.Shell;
 using SpotifyEtl.Lake;
-using SpotifyEtl.Spotify;
-using SpotifyEtl.Spotify.Extraction;
 using SpotifyEtl.Storage;
 using Xunit;
 
@@ -29,10 +27,7 @@ public sealed class ExtractionConnectionOutOfFilesTests : IAsyncLifetime
     [MemberData(nameof(FirstRefused))]
     public async Task A_socket_refused_by_the_open_file_limit_stops_the_run_with_the_limit_and_the_manifest_names_what_landed(int firstRefused)
     {
-        const string PlaylistId = "4uLU6hMCjMI75M1A2tKUQC";
-        _h.Spotify.AddPlaylist(PlaylistId, items: 300);
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
-        _h.Spotify.SavedTrackCount = 70;
+        var sources = _h.OneSourceOfEveryKind(playlistItems: 300);
         var (connections, refusals) = (0, 0);
         // Each request opens a connection, as requests do once the pool's have closed.
         using var http = ConnectionOutOfFilesTests.Refusing(_ =>
@@ -45,11 +40,6 @@ public sealed class ExtractionConnectionOutOfFilesTests : IAsyncLifetime
             return refused;
         }, connectionPerRequest: true);
         _h.HttpSeenByRun = http;
-        ExtractionSource[] sources =
-        [
-            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
-            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
-        ];
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => _h.RunAsync(sources));
 

@@ -61,6 +61,23 @@ public sealed class ExtractionHarness : IAsyncDisposable
 
     public Task<ExtractionRun> RunAsync(params ExtractionSource[] sources) => RunAsync(Spotify.Credentials(), sources);
 
+    /// <summary>
+    /// A playlist of <paramref name="playlistItems"/> items, 30 plays and 70 saved tracks on the double (more than a page
+    /// of each list), and one source of every kind to read them.
+    /// </summary>
+    public ExtractionSource[] OneSourceOfEveryKind(int playlistItems)
+    {
+        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
+        Spotify.AddPlaylist(PlaylistId, items: playlistItems);
+        Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
+        Spotify.SavedTrackCount = 70;
+        return
+        [
+            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
+            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
+        ];
+    }
+
     public async Task<List<string>> KeysAsync(string prefix)
     {
         var keys = new List<string>();

@@ -90,22 +90,11 @@ public sealed class ExtractionStoreFailureTests : IAsyncLifetime
         Assert.Equal((await _h.KeysAsync(LakeLayout.Raw)).Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
     }
 
-    /// <summary>
-    /// A playlist, plays and saved tracks enough for more than one page each, and one source of every kind, with the
-    /// lake refusing, for the reason given, every write under the failing source's raw prefix.
-    /// </summary>
+    /// <summary>One source of every kind, with the lake refusing, for the reason given, every write under the failing source's raw prefix.</summary>
     private ExtractionSource[] EverySourceRefusingWritesUnder(string failing, string why)
     {
-        const string PlaylistId = "3cEYpjA9oz9GiPac4AsH4n";
-        _h.Spotify.AddPlaylist(PlaylistId, items: 120);
-        _h.Spotify.Plays.AddRange(Enumerable.Range(0, 30).Select(index => 1_763_700_000_000L + index * 200_000L));
-        _h.Spotify.SavedTrackCount = 70;
         _h.StoreSeenByRun = store => new RefusesWritesUnder(store, $"{LakeLayout.Raw}{failing}/", why);
-        return
-        [
-            ExtractionSource.Playlist(PlaylistId), ExtractionSource.RecentlyPlayed(), ExtractionSource.SavedTracks(),
-            ExtractionSource.TopTracks("short_term"), ExtractionSource.TopArtists("short_term"),
-        ];
+        return _h.OneSourceOfEveryKind(playlistItems: 120);
     }
 
     private sealed class RefusesWritesUnder(IObjectStore inner, string prefix, string why) : ForwardingStore(inner)

@@ -181,11 +181,13 @@ public sealed partial class SpotifyExtractor
         {
             return extraction.Report(await StrategyFor(source).ExtractAsync(extraction, cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception exception) when (exception is not OperationCanceledException && LocalEntry.OutOfFilesForConnection(exception))
+        catch (Exception exception) when (exception is not OperationCanceledException
+            && (LocalEntry.OutOfFiles(exception) || LocalEntry.OutOfFilesForConnection(exception)))
         {
-            // The open-file limit refused a socket (Spotify's API or token endpoint; S3's in the Lambda): as with a file of the
-            // lake below, no source's own failure, and no stop Spotify asked for. The run fails and the command says the limit
-            // (exit 74). An interruption that came with it is the interruption's, below.
+            // The process's open-file limit refused a file of the lake or a socket (Spotify's API or token endpoint; S3's in the
+            // Lambda): no source's own failure, since the next source would meet it too, and no stop Spotify asked for. The run
+            // fails, its manifest names what landed, and the command says the limit (exit 74). An interruption that came with
+            // it is the interruption's, below.
             run.Failed(exception);
             return extraction.Report(SourceStatus.Failed, error: exception.Message);
         }
@@ -210,13 +212,6 @@ public sealed partial class SpotifyExtractor
         {
             run.Failed(exception);
             return extraction.Report(SourceStatus.Failed, null, exception.Message);
-        }
-        catch (IOException exception) when (LocalEntry.OutOfFiles(exception))
-        {
-            // The process's open-file limit refused a file of the lake: no source's own failure, and the next source would
-            // meet it too. The run stops, its manifest names what landed, and the command says the limit (exit 74).
-            run.Failed(exception);
-            return extraction.Report(SourceStatus.Failed, error: exception.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
