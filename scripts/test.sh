@@ -29,7 +29,9 @@ if [[ -d /dev/shm && -w /dev/shm && "$(stat -f -c %T /dev/shm 2> /dev/null)" == 
   fi
   rm -f ${scratch:+"$scratch/runs"}
 fi
-trap 'rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
+# The benchmark smoke, started in the background below, ends before its log folder is removed.
+bench_pid=""
+trap '${bench_pid:+wait "$bench_pid"}; rm -rf "$logs" ${scratch:+"$scratch"}' EXIT
 passed=0 failed=0 status=0
 # A runner that hangs is stopped (exit 124, then counted as a failure) before CI's own limit, so that the count is still
 # printed: minutes per runner, two and a half to seven times what each takes on two cores (C# about 7, node 4.5, the
@@ -48,19 +50,19 @@ bash scripts/test-packages.sh finish
 # The suites run one after another: the node suite keeps both cores busy, and side by side on two cores the C# and
 # node suites took 1,196 s against 955 s one after the other. Only the benchmark smoke runs beside the C# suite (below).
 # Within the C# suite, xunit runs as many test classes at once as there are cores: four at once on two cores took 614 s
-# (744 s of user CPU) against 593 s (631 s) for its default, and three 486 s against 505 s, measured back to back: too
-# little to load the tests' timing with a third.
+# (744 s of user CPU) against 593 s (631 s) for its default. Once the test host's thread pool no longer starved (its
+# csproj), three took 486 s against 505 s: too little to load the tests' timing with a third.
 echo "== C#: dotnet test (xunit)"
 # The tests that run spotify-etl as a process run the native build of `make cli` when there is one.
 if [[ -x artifacts/cli/spotify-etl ]]; then
   export SPOTIFY_ETL_CLI="$PWD/artifacts/cli/spotify-etl"
   echo "process tests run $SPOTIFY_ETL_CLI"
 fi
-# The benchmark smoke runs beside the C# suite, which leaves about a fifth of two cores idle while its tests wait on
+# The benchmark smoke runs beside the C# suite, which leaves about a quarter of two cores idle while its tests wait on
 # processes and sockets: the two took 521 s side by side against 583 s one after the other. Its output is printed after
 # the node suite, in its place.
 bench_status_file="$logs/bench.status"
-( limit 10 /usr/bin/python3 benchmarks/bench.py --smoke > "$logs/bench.log" 2>&1; echo $? > "$bench_status_file" ) &
+{ limit 10 /usr/bin/python3 benchmarks/bench.py --smoke; echo $? > "$bench_status_file"; } > "$logs/bench.log" 2>&1 &
 bench_pid=$!
 TMPDIR="${scratch:-${TMPDIR:-/tmp}}" limit 20 dotnet test SpotifyStack.sln -c "$configuration" --no-build --nologo 2>&1 | tee "$logs/dotnet.log"
 dotnet_status=$?
