@@ -72,7 +72,7 @@ $(NPM_STAMP): infra/package-lock.json
 # test's own report when it fails.
 readme: build $(NPM_STAMP)
 	mkdir -p artifacts
-	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --import tsx --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts > ../artifacts/readme.log 2>&1 \
+	cd infra && UPDATE_README=1 NODE_PATH=$$PWD/node_modules node --require ../tests/infra/helpers/typescript.cjs --test --test-name-pattern="README shows of make demo" ../tests/infra/readme.test.ts > ../artifacts/readme.log 2>&1 \
 	  || { cat ../artifacts/readme.log; exit 1; }
 
 typecheck: $(NPM_STAMP)

@@ -94,8 +94,6 @@ describe("the listening report's accessibility", () => {
         it(`every mark of every chart stands out from what it is drawn on at 3:1, by its fill or its outline (${dark ? "dark" : "light"} scheme, phone and desktop)`, async () => {
             for (const width of [375, 1280]) {
                 const shown = await load(context, reports.demo.report, { width, dark });
-                // tsx names the functions it compiles with a helper of its own (__name), which the page lacks: an identity will do.
-                await shown.page.evaluate("globalThis.__name = (target) => target");
                 const faint = await shown.page.evaluate(faintMarks);
                 assert.ok(faint.marks > 100, `${faint.marks} marks`);
                 assert.deepEqual(faint.failing, [], `at ${width} px, marks under 3:1 against their surroundings`);
@@ -108,7 +106,6 @@ describe("the listening report's accessibility", () => {
         it(`in forced colours (a ${dark ? "dark" : "light"} high-contrast theme), every chart draws in the reader's system colours, its marks in Highlight (phone and desktop)`, async () => {
             for (const width of [375, 1280]) {
                 const shown = await load(context, reports.demo.report, { width, dark, forcedColors: true });
-                await shown.page.evaluate("globalThis.__name = (target) => target");
                 const paint = await shown.page.evaluate(chartPaint);
                 assert.ok(paint.forced, "the browser is in forced colours");
                 assert.ok(paint.marks > 100, `${paint.marks} marks`);

@@ -1,4 +1,4 @@
-// Loaded before every test file (the test script's --import): the folders a test makes with os.tmpdir() go in a folder
+// Loaded before every test file (the test script's second --require): the folders a test makes with os.tmpdir() go in a folder
 // of the process's own, removed when it exits, so a test that does not remove its folders leaves nothing on the machine.
 // Not through TMPDIR: the processes a test starts keep the machine's temporary folder, since some outlive the test
 // (the build servers `dotnet build` leaves running would keep working in a folder that is gone).
