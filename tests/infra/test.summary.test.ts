@@ -53,7 +53,8 @@ function runTests(played: Played, lang: string): { lines: string[]; status: numb
             Math.max(0, ...played.dotnet.map(o => o.exit))));
         const node = played.node;
         write("bin/npm", script([
-            'if [ "$*" = "run --prefix infra --silent typecheck" ]; then exit ' + played.typecheck + "; fi",
+            // The typecheck runs beside the C# suite and prints one line, which comes after its own heading.
+            'if [ "$*" = "run --prefix infra --silent typecheck" ]; then echo "tsc: checked, exit ' + played.typecheck + '"; exit ' + played.typecheck + "; fi",
             // Node's reporter colours its summary where FORCE_COLOR asks, whatever its output is.
             ...(node.counts ? [`c=; e=; if [ -n "\${FORCE_COLOR:-}" ]; then c=$'\\e[34m'; e=$'\\e[39m'; fi`,
                 `printf "$c%s$e\\n" 'ℹ tests ${node.counts.passed + node.counts.failed + node.cancelled}' 'ℹ pass ${node.counts.passed}' 'ℹ fail ${node.counts.failed}' 'ℹ cancelled ${node.cancelled}'`]
@@ -125,6 +126,11 @@ describe("scripts/test.sh's count", () => {
             const smokeHeading = lines.findIndex(l => l.startsWith("== Benchmarks"));
             const smokeLines = lines.flatMap((l, i) => (/^bench smoke: |^Traceback/.test(l) ? [i] : []));
             assert.ok(smokeLines.length > 0 && smokeHeading >= 0 && smokeLines.every(i => i > smokeHeading), context);
+            // So did the typecheck: its line comes after its heading and before the node suite's.
+            const typecheckHeading = lines.findIndex(l => l.startsWith("== TypeScript: tsc"));
+            const typecheckLine = lines.findIndex(l => l.startsWith("tsc: checked"));
+            const nodeHeading = lines.findIndex(l => l.startsWith("== TypeScript: node"));
+            assert.ok(typecheckHeading >= 0 && typecheckHeading < typecheckLine && typecheckLine < nodeHeading, context);
         });
     }
 });
