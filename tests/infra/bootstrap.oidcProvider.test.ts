@@ -102,7 +102,7 @@ function refusal(arn: string, clientIds: readonly string[]): { readonly said: st
         existingOidcProviders.set(${JSON.stringify(existing)}, ${JSON.stringify(clientIds)});
         runStack("ci", JSON.parse(process.env.BOOTSTRAP_CONFIG), [], { project: "spotify-stack-ci", entry: ${JSON.stringify(entry)} })
             .then(() => process.stdout.write("accepted"));`;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+    const result = spawnSync(process.execPath, ["--require", path.join(repoRoot, "tests", "infra", "helpers", "typescript.cjs"), "-e", script], {
         cwd: infraDir, encoding: "utf8", timeout: 120_000,
         env: { ...process.env, BOOTSTRAP_CONFIG: JSON.stringify({ ...config, "spotify-stack-ci:oidcProviderArn": arn }), NODE_OPTIONS: "" },
     });

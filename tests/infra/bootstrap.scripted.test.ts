@@ -39,7 +39,7 @@ function refusal(overrides: Record<string, string | undefined>): string {
         runStack("ci", JSON.parse(process.env.BOOTSTRAP_CONFIG), [], { project: "spotify-stack-ci", entry: ${JSON.stringify(entry)} })
             .then(() => process.stdout.write("accepted"), (error) => process.stdout.write(String(error.message ?? error)));`;
     const merged = Object.fromEntries(Object.entries({ ...config, ...overrides }).filter(([, v]) => v !== undefined));
-    const result = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+    const result = spawnSync(process.execPath, ["--require", path.join(repoRoot, "tests", "infra", "helpers", "typescript.cjs"), "-e", script], {
         cwd: infraDir, env: { ...process.env, BOOTSTRAP_CONFIG: JSON.stringify(merged), NODE_OPTIONS: "" }, encoding: "utf8", timeout: 300_000,
     });
     assert.ifError(result.error);

@@ -58,7 +58,7 @@ function runTests(played: Played, lang: string): { lines: string[]; status: numb
             // Node's reporter colours its summary where FORCE_COLOR asks, whatever its output is.
             ...(node.counts ? [`c=; e=; if [ -n "\${FORCE_COLOR:-}" ]; then c=$'\\e[34m'; e=$'\\e[39m'; fi`,
                 `printf "$c%s$e\\n" 'ℹ tests ${node.counts.passed + node.counts.failed + node.cancelled}' 'ℹ pass ${node.counts.passed}' 'ℹ fail ${node.counts.failed}' 'ℹ cancelled ${node.cancelled}'`]
-                : ["echo 'Error: Cannot find module tsx' >&2"]),
+                : ["echo \"Error: Cannot find module 'sucrase'\" >&2"]),
         ], node.exit));
         const alone = played.alone;
         write("scripts/cli-alone.sh", script(alone.counts ? [`echo '${alone.counts.passed} passed, ${alone.counts.failed} failed'`] : ["echo 'cli-alone: stopped'"], alone.exit));
