@@ -622,7 +622,7 @@ test("every check the main branch's ruleset requires is a job that pull-request.
 test("a job that runs make test outlasts the build and every runner's limit in scripts/test.sh, so a hung runner still ends with the count", () => {
     const script = fs.readFileSync(path.join(repoRoot, "scripts", "test.sh"), "utf8");
     const limits = [...script.matchAll(/^\s*(?:[({]\s*)?(?:\S+=\S+\s+)*limit (\d+) /gm)].map((m) => Number(m[1]));
-    assert.equal(limits.length, 4, "the C#, node, tool-alone and benchmark-smoke runners each run under a limit");
+    assert.equal(limits.length, 5, "the C#, typecheck, node, tool-alone and benchmark-smoke runners each run under a limit");
     // Restore, build and `make cli` before the runners: about five minutes on two cores; three times that.
     const buildMinutes = 15;
     const jobs = [pullRequest, deploy].flatMap((w) => Object.entries(w.jobs)).filter(([, job]) => job.steps.some((s) => s.run?.trim() === "make test"));
