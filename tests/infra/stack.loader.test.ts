@@ -1,5 +1,6 @@
 // `pulumi up` loads infra/index.ts through ts-node (Pulumi's vendored ts-node with the project's TypeScript),
-// which type-checks and resolves modules differently from the tests' own loader (helpers/typescript.cjs). Load the program that way, under mocks.
+// which type-checks and resolves modules differently from the tests' own loader (helpers/typescript.cjs). Load the
+// program that way, under mocks.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
