@@ -96,9 +96,11 @@ public sealed partial class TransformPipeline
                 }
                 // The report first: it names what the fragment is built from, which a run without a manifest is later judged by
                 // (RunManifests), and a fragment without its report, should the invocation end between the two, is not folded
-                // again. A report without its fragment keeps nothing.
+                // again. A report without its fragment keeps nothing. The fragment's bytes are made first, so that no read of the
+                // run's rows follows an await: this method would hold them in its state until the day ends (PublishAsync).
+                var fragment = RunFragments.Compress(tables.ToFragment());
                 await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
-                await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), RunFragments.Compress(tables.ToFragment()), "application/gzip", cancellationToken).ConfigureAwait(false);
+                await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), fragment, "application/gzip", cancellationToken).ConfigureAwait(false);
                 // Written from a whole run or not, it now stands: a later round that finds objects of the run gone keeps it.
                 staged.Add(LakeLayout.FragmentKey(date, run));
                 reportsByRun[run] = reports;
@@ -123,13 +125,7 @@ public sealed partial class TransformPipeline
             IReadOnlyList<PartialPlaylist> partial = [];
             if (await RunFragments.ReadAsync(lake, fragments, cancellationToken).ConfigureAwait(false) is { } read)
             {
-                var tables = new SnapshotTables(date);
-                foreach (var fragment in read)
-                {
-                    tables.Absorb(fragment);
-                }
-                partitions = await PublishAsync(tables, cancellationToken).ConfigureAwait(false);
-                partial = tables.PartialPlaylists;
+                (partitions, partial) = await PublishAsync(Absorbed(date, read), cancellationToken).ConfigureAwait(false);
             }
             var now = await ListFragmentsAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (partitions is not null && now.SequenceEqual(fragments))
@@ -139,6 +135,17 @@ public sealed partial class TransformPipeline
             CheckRounds(round, $"the run fragments of {date:yyyy-MM-dd}");
             fragments = now;
         }
+    }
+
+    /// <summary>The day's tables, its runs' fragments folded together: made in the call that publishes them, held by no local of the day's method.</summary>
+    private static SnapshotTables Absorbed(DateOnly date, SnapshotTables[] fragments)
+    {
+        var tables = new SnapshotTables(date);
+        foreach (var fragment in fragments)
+        {
+            tables.Absorb(fragment);
+        }
+        return tables;
     }
 
     /// <summary>
