@@ -253,15 +253,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         }
     }
 
-    /// <summary>
-    /// Writes each table of the day as one file (a table with no rows that day has no file), and says which playlists the
-    /// day holds only part of. The day's rows are read here and nowhere after: an async method keeps every local it reads
-    /// after an await in its state until it ends, so a day's method that read them once its tables stood (listing the day
-    /// again, saving its run reports) held the whole day past a backfill's end-of-day collection, and the 1,000-day
-    /// sample's peak memory rose by a fifth (DayStateTests).
-    /// </summary>
-    private async Task<(Dictionary<string, int> Partitions, IReadOnlyList<PartialPlaylist> Partial)> PublishAsync(SnapshotTables tables,
-        CancellationToken cancellationToken)
+    /// <summary>Writes the day's tables, a file each (none for a table with no rows), and names its partial playlists: the day's rows are read here last (DayStateTests).</summary>
+    private async Task<(Dictionary<string, int> Partitions, IReadOnlyList<PartialPlaylist> Partial)> PublishAsync(SnapshotTables tables, CancellationToken cancellationToken)
     {
         var publisher = new TablePublisher(lake, _options.Format, tables.SnapshotDate, cancellationToken);
         // The day's digest for the current-state tables, built while the partitions are written (both only read the
