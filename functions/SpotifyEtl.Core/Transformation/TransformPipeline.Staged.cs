@@ -97,7 +97,7 @@ public sealed partial class TransformPipeline
                 // The report first: it names what the fragment is built from, which a run without a manifest is later judged by
                 // (RunManifests), and a fragment without its report, should the invocation end between the two, is not folded
                 // again. A report without its fragment keeps nothing. The fragment's bytes are made first, so that no read of the
-                // run's rows follows an await: this method would hold them in its state until the day ends (PublishAsync).
+                // run's rows follows an await: this method would hold them in its state until the day ends (DayStateTests).
                 var fragment = RunFragments.Compress(tables.ToFragment());
                 await SaveReportsAsync(SerializeReports(date, reports), cancellationToken).ConfigureAwait(false);
                 await lake.PutBytesAsync(LakeLayout.FragmentKey(date, run), fragment, "application/gzip", cancellationToken).ConfigureAwait(false);

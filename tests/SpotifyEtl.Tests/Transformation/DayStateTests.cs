@@ -9,9 +9,9 @@ namespace SpotifyEtl.Tests.Transformation;
 /// A day's rows are garbage once its tables stand. An async method keeps in its state every local it reads after an
 /// await, until the method ends: a day's method that read its tables after the publication (to name its partial
 /// playlists once the day was listed again and its run reports saved) held the whole day's rows that long, past a
-/// backfill's end-of-day collection, and the 1,000-day sample's peak memory rose by a fifth (docs/benchmarks.md,
-/// "Memory over days"). Only the methods that fold or publish a day may hold its rows in their state; any other that
-/// does fails here, named with the field that holds them.
+/// backfill's end-of-day collection, and the 1,000-day sample's peak memory rose by about a quarter
+/// (docs/benchmarks.md, "Memory over days"). Only the methods that fold or publish a day may hold its rows in their
+/// state; any other that does fails here, named with the field that holds them.
 /// </summary>
 public sealed class DayStateTests
 {
