@@ -486,41 +486,61 @@ def largest_day_alone(lake):
     return alone, days[date][0]
 
 
-def memory():
+def peak_runs(count, *lakes):
+    """Each lake transformed in place count times, the lakes alternating: per lake, its runs' (seconds, peak bytes)."""
+    runs = {lake: [] for lake in lakes}
+    for _ in range(count):
+        for lake in lakes:
+            settle()  # the sample may just have been written: its write-back runs before, not during, the timed run
+            seconds, peak, _ = transform(lake)
+            runs[lake].append((seconds, peak))
+    return [runs[lake] for lake in lakes]
+
+
+def median_of(runs, index):
+    return statistics.median(run[index] for run in runs)
+
+
+def span(runs, index, scale):
+    values = sorted(run[index] / scale for run in runs)
+    return f"{values[0]:.0f}" if round(values[0]) == round(values[-1]) else f"{values[0]:.0f} to {values[-1]:.0f}"
+
+
+def memory(count):
+    """Medians of count runs per row: two single runs of the 1,000-day row peaked at 69 and 56 MB."""
     say("## Peak memory")
     say()
     items = SIZES["memory-day-items"]
     say(f"Peak resident memory (max RSS) of `spotify-etl transform` in place over samples of more and more days "
         f"(`sample --items {items}`; the sample's playlists grow and shrink over the days, so longer samples have "
-        f"larger largest days), against the same process transforming only the sample's largest day.")
+        f"larger largest days), against the same process transforming only the sample's largest day. Medians of {count} "
+        f"runs each, the whole sample and its largest day alone alternating; two single runs of a row have differed by a fifth.")
     say()
-    say("| days | raw objects | raw MB | largest day MB | seconds | peak MB | peak MB, largest day alone | extra KB per raw object |")
-    say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    say("| days | raw objects | raw MB | largest day MB | seconds | peak MB | peak MB, the runs | peak MB, largest day alone | extra KB per raw object |")
+    say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     extras = []
     for days in SIZES["memory-days"]:
         lake = sample_lake(f"days-{days}-items-{items}", days=days, items=items)
         size, files, _ = raw_size(lake)
-        settle()  # the sample may just have been written: its write-back runs before, not during, the timed run
-        seconds, peak, _ = transform(lake)
         alone, day_bytes = largest_day_alone(lake)
-        settle()
-        _, alone_peak, _ = transform(alone)
+        whole, alone_runs = peak_runs(count, lake, alone)
+        peak, alone_peak = median_of(whole, 1), median_of(alone_runs, 1)
         extra = max(0, peak - alone_peak) / files
         extras.append(extra)
-        say(f"| {days:,} | {files:,} | {size / MB:,.0f} | {day_bytes / MB:.1f} | {seconds:.1f} | {peak / MB:.0f} | "
-            f"{alone_peak / MB:.0f} | {extra / 1000:.1f} |")
+        say(f"| {days:,} | {files:,} | {size / MB:,.0f} | {day_bytes / MB:.1f} | {median_of(whole, 0):.1f} | {peak / MB:.0f} | "
+            f"{span(whole, 1, MB)} | {alone_peak / MB:.0f} | {extra / 1000:.1f} |")
     say()
     say(f"- memory beyond the largest day, per raw object, at {SIZES['memory-days'][-1]:,} days: **{extras[-1] / 1000:.1f} KB** "
         f"(bounded by the largest day plus a small cost per object: at most 4 KB): {verdict(extras[-1] <= 4000)}")
     big = SIZES["memory-large-day"]
     lake = sample_lake(f"days-1-items-{big}", days=1, items=big)
-    size, files, count = raw_size(lake)
-    settle()
-    seconds, peak, _ = transform(lake)
-    say(f"- one large day, `sample --days 1 --items {big}`: {files} raw objects, {size / MB:.0f} MB, {count:,} items; "
-        f"{seconds:.1f} s, peak **{peak / MB:.0f} MB**, {peak / size:.2f} times the day (target below 3x): {verdict(peak < 3 * size)}")
+    size, files, items_read = raw_size(lake)
+    [large] = peak_runs(count, lake)
+    seconds, peak = median_of(large, 0), median_of(large, 1)
+    say(f"- one large day, `sample --days 1 --items {big}`: {files} raw objects, {size / MB:.0f} MB, {items_read:,} items; "
+        f"{seconds:.1f} s, peak **{peak / MB:.0f} MB** ({span(large, 1, MB)} in {count} runs), {peak / size:.2f} times the day "
+        f"(target below 3x): {verdict(peak < 3 * size)}")
     say()
-
 
 
 def named_queries():
@@ -962,7 +982,7 @@ def run_section(section, pairs, runs):
     elif section == "growth":
         growth(runs)
     elif section == "memory":
-        memory()
+        memory(runs)
     elif section == "backfill":
         backfill()
     elif section == "package":
