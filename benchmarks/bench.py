@@ -28,6 +28,7 @@ import time
 import urllib.request
 
 from dotnet_env import dotnet_environment
+from history_bench import generate as generate_export
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 WORK = os.path.join(ROOT, ".lake", "bench")
@@ -83,6 +84,9 @@ SIZES = {
     "memory-day-items": 100,
     "memory-large-day": 100_000,
     "backfill": (1096, 500),
+    # The listener's data export imported into the backfill's lake: its streams over the same three years (about ninety
+    # a day, five hours of listening: a heavy listener's history).
+    "backfill-streams": 100_000,
     "startup": 50,
     "lambda": [2500, 10000, 500],
     "settings": (1, 20000),
@@ -96,6 +100,7 @@ SMOKE_SIZES = {
     "memory-large-day": 10_001,
     # Past the sample's bound of 366 days, so that the smoke takes `sample --days ... --large` as the full backfill does.
     "backfill": (367, 2),
+    "backfill-streams": 300,
     "startup": 50,
     "lambda": [50, 100, 10],
     "settings": (1, 60),
@@ -600,10 +605,39 @@ def backfill():
     lake = sample_lake(f"days-{days}-items-{items}", days=days, items=items)
     size, files, count = raw_size(lake)
     settle()  # a fresh clone has just written the 4.7 GB sample: its write-back runs before the timed run, not during it
+    # The import lands the export under raw/spotify_export/: a run stopped before its end left one in the sample, which
+    # is set aside so that every run transforms the sample as it was made (and again at the end, below).
+    export_raw = os.path.join(lake, "raw", "spotify_export")
+    set_aside(export_raw)
     seconds, peak, _ = transform(lake)
     say(f"`spotify-etl sample --days {days} --items {items}{' --large' if days > SAMPLE_DAYS else ''}` ({files:,} raw objects, "
         f"{size / 1e9:.1f} GB, {count:,} items), then `spotify-etl transform --lake` in place: **{seconds:.0f} s**, "
         f"{size / MB / seconds:.0f} MB/s, peak resident memory **{peak / MB:.0f} MB**.")
+    say()
+    try:
+        backfill_history_and_queries(lake)
+    finally:
+        set_aside(export_raw)
+
+
+def backfill_history_and_queries(lake):
+    """The backfill's lake once transformed: the replays, the export imported, then the named queries."""
+    # The replays and the rebuild first, on the lake as the transform left it: once an export is imported, a transform
+    # also rebuilds the history's months its days' plays reach, which is the import's cost, not the current tables'.
+    current_cost = current_tables_cost(lake)
+    dates = sorted(date for date in days_of(lake) if date)
+    first, last = (datetime.date.fromisoformat(d.split("=", 1)[1]) for d in (dates[0], dates[-1]))
+    streams = SIZES["backfill-streams"]
+    export = generate_export(streams, os.path.join(WORK, f"export-{streams}-{first}-{last}"), first, (last - first).days + 1)
+    export_bytes = sum(os.path.getsize(f) for f in export)
+    settle()
+    import_seconds, import_peak, out = run_measured([CLI, "import", *export, "--lake", lake, "--json"])
+    imported = json.loads(out)
+    say(f"A listener's data export over the same days then imported into that lake (`spotify-etl import`: an extended "
+        f"streaming history generated as `benchmarks/history_bench.py` makes it, {streams:,} streams, about "
+        f"{streams / ((last - first).days + 1):.0f} a day, in {len(export)} files, {export_bytes / MB:.0f} MB): "
+        f"**{import_seconds:.1f} s**, peak resident memory {import_peak / MB:.0f} MB, {imported['history_rows']:,} rows of "
+        f"`listening_history` (the export's streams and the API's plays, each counted once).")
     say()
     queries = []
     # Untimed: a machine that never ran a query unpacks DuckDB's library into its cache on the first one.
@@ -649,6 +683,12 @@ def backfill():
         say(f"| {table} | {len(partitions):,} | {folder_bytes(root) / MB:,.1f} | {folder_bytes(os.path.join(root, partitions[-1])) / MB:,.2f} | "
             f"{folder_bytes(os.path.join(transformed, table + '_current')) / MB:,.2f} |")
     say()
+    say(current_cost)
+    say()
+
+
+def current_tables_cost(lake):
+    """What the current-state tables cost the transform, measured on the backfill's lake: the doc's paragraph."""
     day, one_object = last_day_object(lake)
 
     def replay(*options):
@@ -661,12 +701,11 @@ def backfill():
     settle()
     rebuild, _, _ = run_measured([CLI, "current", "--lake", lake])
     digests = folder_bytes(os.path.join(lake, "staging", "current"))
-    say(f"What the current-state tables cost the transform: a replay of the last day ({day}, `transform --input` one of its "
-        f"objects, median of {replays}) takes **{with_current:.2f} s** with them and {without:.2f} s with `--no-current-tables` "
-        f"(its month rebuilt from its days' digests and the tables from the months' digests: "
-        f"**{with_current - without:+.2f} s**; the day's digest is written either way); the digests under `staging/current/` hold {digests / MB:,.1f} MB. "
-        f"Rebuilding them from every day's partition (`spotify-etl current`) takes {rebuild:.1f} s.")
-    say()
+    return (f"What the current-state tables cost the transform: a replay of the last day ({day}, `transform --input` one of its "
+            f"objects, median of {replays}) takes **{with_current:.2f} s** with them and {without:.2f} s with `--no-current-tables` "
+            f"(its month rebuilt from its days' digests and the tables from the months' digests: "
+            f"**{with_current - without:+.2f} s**; the day's digest is written either way); the digests under `staging/current/` hold {digests / MB:,.1f} MB. "
+            f"Rebuilding them from every day's partition (`spotify-etl current`) takes {rebuild:.1f} s.")
 
 
 # Publishes a smoke started ahead, by their names in PUBLISHES: the section that needs one waits for it.

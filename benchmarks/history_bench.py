@@ -34,18 +34,20 @@ START, END = "<!-- history-bench:start -->", "<!-- history-bench:end -->"
 ROWS_PER_FILE = 15_000
 
 
-def generate(rows, folder):
-    """The export's extended history, made once per size and seed and reused."""
+def generate(rows, folder, first=datetime.date(2016, 1, 1), days=10 * 365):
+    """The export's extended history: rows streams over the days from first, made once per size and span and reused."""
     stamp = os.path.join(folder, ".rows")
-    if os.path.exists(stamp) and open(stamp).read() == str(rows):
+    wanted = f"{rows} from {first} for {days} days"
+    if os.path.exists(stamp) and open(stamp).read() == wanted:
         return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".json"))
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     rng = random.Random(7)
     tracks = [(f"spotify:track:{i:022d}", f"Song {i}", f"Artist {i % 700}", f"Album {i % 2000}") for i in range(20_000)]
     platforms = ["ios", "android", "windows", "osx", "web_player", "Partner android_tv Amazon;AFTMM;7f3c2a91e4b8d605;;tpapi"]
-    start = int(datetime.datetime(2016, 1, 1, tzinfo=datetime.timezone.utc).timestamp())
-    span = 10 * 365 * 86_400
+    start = int(datetime.datetime(first.year, first.month, first.day, tzinfo=datetime.timezone.utc).timestamp())
+    span = days * 86_400
+    years = f"{first.year}-{(first + datetime.timedelta(days=days - 1)).year}"
     streams = []
     for _ in range(rows):
         uri, name, artist, album = tracks[min(len(tracks) - 1, int(rng.random() ** 2 * len(tracks)))]
@@ -65,12 +67,12 @@ def generate(rows, folder):
     rng.shuffle(streams)  # rows are not sorted in real files
     files = []
     for index in range(0, len(streams), ROWS_PER_FILE):
-        path = os.path.join(folder, f"Streaming_History_Audio_2016-2026_{index // ROWS_PER_FILE}.json")
+        path = os.path.join(folder, f"Streaming_History_Audio_{years}_{index // ROWS_PER_FILE}.json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(streams[index:index + ROWS_PER_FILE], handle, ensure_ascii=False)
         files.append(path)
     with open(stamp, "w") as handle:
-        handle.write(str(rows))
+        handle.write(wanted)
     return files
 
 
