@@ -45,7 +45,7 @@ internal static class ExitCodes
     public static readonly IReadOnlyList<(int Code, string Meaning)> Table =
     [
         (Success, "success"),
-        (Failure, "failure: a source failed, a query failed, a rotated refresh token that could not be saved, an auth login whose browser answer was refused or late or whose --port cannot be listened on, or an unexpected error"),
+        (Failure, "failure: a source failed, a query failed, a rotated refresh token that could not be saved, an auth login whose browser answer was refused or late or whose --port cannot be listened on, memory the run could not have, or an unexpected error"),
         (Partial, "partial success: objects quarantined, items inside a page or inputs or export files skipped or broken off, rows unreadable, a landed export file damaged, " +
             "a transform that leaves a playlist only in part on the latest day or days, an --input landing or an import unfinished, or extraction stopped early (state saved; run again later)"),
         (Usage, "usage: unknown option, missing, empty or out-of-range value, no sources, a credentials file without a client id or secret or inside a git repository, an unknown --query, a --format other than the lake's or none for a lake of both, a demo --lake the demo may not empty, an s3:// --lake for a verb of the local lake (or a report --lake s3:// without a bucket, a sample --out s3://), report --json with an --out of standard output, a SPOTIFY_*_BASE_URL that is no http(s) URL or plain http to another machine, a SPOTIFY_ETL_HUGE_PAGES other than on or off (transform, demo), a sample --out that ends in raw, an --option=~/... whose ~ the shell left unexpanded"),

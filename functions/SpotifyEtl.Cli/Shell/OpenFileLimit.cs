@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace SpotifyEtl.Cli.Shell;
 
@@ -10,7 +9,7 @@ namespace SpotifyEtl.Cli.Shell;
 /// runtime does for its programs. A limit still too low (a hard limit set low) is told as what it is, not as a damaged
 /// table file or a full disk.
 /// </summary>
-internal static partial class OpenFileLimit
+internal static class OpenFileLimit
 {
     /// <summary>How EMFILE (this process's limit) and ENFILE (the system's) read, in the runtime's messages and in DuckDB's.</summary>
     public const string Exhausted = SpotifyEtl.Storage.LocalEntry.TooManyOpenFiles;
@@ -24,21 +23,21 @@ internal static partial class OpenFileLimit
     /// <summary>Raises the soft limit to the hard one; where it cannot (no libc, a refusal), the limit stays as it was.</summary>
     public static void Raise()
     {
-        if (Read() is not { } limit)
+        if (ProcessLimits.Read(ProcessLimits.OpenFiles) is not { } limit)
         {
             return;
         }
         var wanted = Math.Min(limit.Maximum, OperatingSystem.IsLinux() ? Ceiling : MacOsCeiling);
         if (wanted > limit.Current)
         {
-            _ = SetLimit(Resource, limit with { Current = wanted });
+            _ = ProcessLimits.Set(ProcessLimits.OpenFiles, limit with { Current = wanted });
         }
     }
 
     /// <summary>What follows an error whose message holds <see cref="Exhausted"/>: what happened, and what to do.</summary>
     public static string Advice()
     {
-        var current = Read() is { } limit ? $", {limit.Current.ToString("N0", CultureInfo.InvariantCulture)} here" : "";
+        var current = ProcessLimits.Read(ProcessLimits.OpenFiles) is { } limit ? $", {limit.Current.ToString("N0", CultureInfo.InvariantCulture)} here" : "";
         return $"more files were open at once than this process may hold (ulimit -n{current}), or than the system allows. " +
             "Nothing was damaged by it: raise the limit (ulimit -n 65536, or as far as ulimit -Hn allows) and run the command again.";
     }
@@ -55,33 +54,4 @@ internal static partial class OpenFileLimit
             throw new IOException($"{failed} ({Exhausted})");
         }
     }
-
-    private static RLimit? Read()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-        try
-        {
-            return GetLimit(Resource, out var limit) == 0 ? limit : null;
-        }
-        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>RLIMIT_NOFILE: 7 on Linux, 8 on macOS and the BSDs.</summary>
-    private static int Resource => OperatingSystem.IsLinux() ? 7 : 8;
-
-    /// <summary><c>struct rlimit</c>: two <c>rlim_t</c>, 64 bits wide on the 64-bit platforms the tool is built for.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private record struct RLimit(ulong Current, ulong Maximum);
-
-    [LibraryImport("libc", EntryPoint = "getrlimit")]
-    private static partial int GetLimit(int resource, out RLimit limit);
-
-    [LibraryImport("libc", EntryPoint = "setrlimit")]
-    private static partial int SetLimit(int resource, in RLimit limit);
 }
