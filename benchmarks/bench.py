@@ -603,12 +603,12 @@ def backfill():
     say()
     days, items = SIZES["backfill"]
     lake = sample_lake(f"days-{days}-items-{items}", days=days, items=items)
-    size, files, count = raw_size(lake)
-    settle()  # a fresh clone has just written the 4.7 GB sample: its write-back runs before the timed run, not during it
     # The import lands the export under raw/spotify_export/: a run stopped before its end left one in the sample, which
-    # is set aside so that every run transforms the sample as it was made (and again at the end, below).
+    # is set aside so that every run measures and transforms the sample as it was made (and again at the end, below).
     export_raw = os.path.join(lake, "raw", "spotify_export")
     set_aside(export_raw)
+    size, files, count = raw_size(lake)
+    settle()  # a fresh clone has just written the 4.7 GB sample: its write-back runs before the timed run, not during it
     seconds, peak, _ = transform(lake)
     say(f"`spotify-etl sample --days {days} --items {items}{' --large' if days > SAMPLE_DAYS else ''}` ({files:,} raw objects, "
         f"{size / 1e9:.1f} GB, {count:,} items), then `spotify-etl transform --lake` in place: **{seconds:.0f} s**, "

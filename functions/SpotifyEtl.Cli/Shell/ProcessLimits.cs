@@ -8,8 +8,12 @@ internal static partial class ProcessLimits
     /// <summary>RLIMIT_NOFILE: 7 on Linux, 8 on macOS and the BSDs.</summary>
     public static int OpenFiles => OperatingSystem.IsLinux() ? 7 : 8;
 
-    /// <summary>RLIMIT_AS, the address space (ulimit -v): 9 on Linux, 5 on macOS and the BSDs.</summary>
-    public static int AddressSpace => OperatingSystem.IsLinux() ? 9 : 5;
+    /// <summary>
+    /// RLIMIT_AS, the address space (ulimit -v): 9 on Linux, 5 on macOS, 10 on FreeBSD; null elsewhere (on OpenBSD there
+    /// is none, and 5 is the resident set's).
+    /// </summary>
+    public static int? AddressSpace =>
+        OperatingSystem.IsLinux() ? 9 : OperatingSystem.IsMacOS() ? 5 : OperatingSystem.IsFreeBSD() ? 10 : null;
 
     /// <summary>
     /// RLIM_INFINITY is the largest <c>rlim_t</c> on Linux and 2^63 - 1 on macOS and the BSDs: a limit this large is none.
@@ -42,7 +46,7 @@ internal static partial class ProcessLimits
 
     /// <summary>The soft limit on this process's address space in bytes (ulimit -v), or null where there is none.</summary>
     public static long? AddressSpaceBytes() =>
-        Read(AddressSpace) is { Current: < Unlimited } limit ? (long)limit.Current : null;
+        AddressSpace is { } resource && Read(resource) is { Current: < Unlimited } limit ? (long)limit.Current : null;
 
     [LibraryImport("libc", EntryPoint = "getrlimit")]
     private static partial int GetLimit(int resource, out Limit limit);
