@@ -134,8 +134,8 @@ internal static partial class CliErrors
         // The machine, a container's memory limit or ulimit -v gave the run less memory than it needs: no bug to report.
         OutOfMemoryException => (ExitCodes.Failure, "Out of memory: this machine, or a limit on this process (a container's memory, " +
             "ulimit -v), gave the run less memory than it needs. Whatever was written is complete. Free memory or raise the limit, " +
-            "then run the command again: a transform needs about as much as its largest day of raw JSON, an import about 1 GB " +
-            "per million streams of the history and a few hundred MB at least (docs/benchmarks.md)."),
+            "then run the command again: a transform needs about as much as its largest day of raw JSON, an import about half a GB " +
+            "per million streams of the history (docs/benchmarks.md)."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),
     };
 
