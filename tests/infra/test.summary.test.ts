@@ -15,7 +15,7 @@ import { seeded } from "./helpers/handMadeLake";
 const testSh = path.resolve(__dirname, "../../scripts/test.sh");
 
 /** What one runner does: its tests' counts when it prints them (null: it printed none), and its exit code. */
-interface Outcome { counts: { passed: number; failed: number } | null; exit: number }
+interface Outcome { counts: { passed: number; failed: number } | null; exit: number; names?: string[] }
 
 interface Played { dotnet: Outcome[]; typecheck: number; node: Outcome & { cancelled: number }; alone: Outcome; bench: Outcome }
 
@@ -31,6 +31,19 @@ function vstestLine(passed: number, failed: number): string {
         `echo ${quote(`Fehler!      : Fehler:     ${failed}, erfolgreich:     ${passed}, übersprungen:     0, gesamt:     ${passed + failed}, Dauer: 3 s - T.dll (net10.0)`)}; ` +
         `else echo ${quote(`${failed > 0 ? "Failed!" : "Passed!"}  - Failed:     ${failed}, Passed:     ${passed}, Skipped:     0, Total:     ${passed + failed}, Duration: 3 s - T.dll (net10.0)`)}; fi )"; fi`;
 }
+
+/**
+ * The names VSTest gives failing tests: a fact's, or a theory's with its arguments, which hold colons, quotes, brackets
+ * and spaces ("Method(seed: 1, name: \"a: b\")").
+ */
+function failingNames(failed: number, pick: (n: number) => number): string[] {
+    const argument = () => [`seed: ${pick(100)}`, `name: "a: [${pick(9)}] b"`, `limit: ${1_000 + pick(500)}`, `path: "x/y z"`][pick(4)];
+    return Array.from({ length: failed }, (_, i) => `SpotifyEtl.Tests.Cli.Class${pick(9)}.Test_${i}` +
+        (i > 0 && pick(2) === 0 ? "" : `(${Array.from({ length: 1 + pick(3) }, argument).join(", ")})`));
+}
+
+/** VSTest's line for one failing test, before its error message and stack trace. */
+const failedLine = (name: string) => `echo ${quote(`  Failed ${name} [${1 + name.length % 9} s]`)}; echo '  Error Message:'; echo '   Assert.True() Failure'`;
 
 function script(lines: string[], exit: number): string {
     return `#!/usr/bin/env bash\n${lines.join("\n")}\nexit ${exit}\n`;
@@ -49,7 +62,8 @@ function runTests(played: Played, lang: string): { lines: string[]; status: numb
         write("scripts/apt-install.sh", script([], 0));
         // The time limit, playing no limit reached: the runner's own exit code stands.
         write("bin/timeout", script(['while [[ "$1" == -* ]]; do shift; done', "shift", 'exec "$@"'], 0));
-        write("bin/dotnet", script(played.dotnet.flatMap(o => (o.counts ? [vstestLine(o.counts.passed, o.counts.failed)] : ["echo 'Test run aborted.'"])),
+        write("bin/dotnet", script(played.dotnet.flatMap(o => (o.counts ? [...(o.names ?? []).map(failedLine), vstestLine(o.counts.passed, o.counts.failed)]
+            : ["echo 'Test run aborted.'"])),
             Math.max(0, ...played.dotnet.map(o => o.exit))));
         const node = played.node;
         write("bin/npm", script([
@@ -101,6 +115,7 @@ describe("scripts/test.sh's count", () => {
         it(`adds up every runner, one failure for a runner that ended without a count, seed ${seed}`, () => {
             const pick = seeded(seed);
             const dotnetOutcome = outcome(pick);
+            dotnetOutcome.names = failingNames(dotnetOutcome.counts?.failed ?? 0, pick);
             // A test run of several assemblies: each prints its summary, or none printed any.
             const dotnet = dotnetOutcome.counts === null ? [dotnetOutcome]
                 : [dotnetOutcome, { counts: { passed: 1 + pick(50), failed: 0 }, exit: 0 }];
@@ -122,6 +137,11 @@ describe("scripts/test.sh's count", () => {
             assert.equal(lines.at(-2), "== every runner", context);
             assert.equal(lines.at(-1), `${passed} passed, ${failed} failed`, context);
             assert.equal(status === 0, failed === 0, context);
+            // CI keeps only the end of the output: each failing C# test is named right above the count.
+            const listed = lines.slice(lines.indexOf("== what failed (the output above has each one's details)") + 1, -2);
+            for (const name of dotnetOutcome.names) {
+                assert.ok(listed.includes(`dotnet: ${name} [${1 + name.length % 9} s]`), `${name} is not named above the count\n${context}`);
+            }
             // The smoke ran beside the C# suite, but what it printed comes in its own place, after its heading.
             const smokeHeading = lines.findIndex(l => l.startsWith("== Benchmarks"));
             const smokeLines = lines.flatMap((l, i) => (/^bench smoke: |^Traceback/.test(l) ? [i] : []));
