@@ -145,8 +145,9 @@ passed=$((passed + bench_pass)); failed=$((failed + ${bench_fail:-0}))
 if (( failed > 0 )); then
   echo "== what failed (the output above has each one's details)"
   {
-    # A theory's name holds its arguments, colons among them: "Failed Ns.Class.Method(seed: 1) [12 s]".
-    grep -hE '^[[:space:]]+Failed .+ \[[^]]+\]$' "$logs/dotnet.log" | sed -E 's/^[[:space:]]+Failed /dotnet: /'
+    # VSTest's line for a failing test, two spaces in: a theory's name holds its arguments, colons among them
+    # ("  Failed Ns.Class.Method(seed: 1) [12 s]"); the lines of its error message and output are indented further.
+    grep -hE '^  Failed .+ \[[^]]+\]$' "$logs/dotnet.log" | sed -E 's/^  Failed /dotnet: /'
     sed -n '/^✖ failing tests:/,$p' "$logs/node.log" | grep -E '^✖ ' | grep -v '^✖ failing tests:' | sed -E 's/^✖ /node: /'
     grep -h '^FAILED: ' "$logs/alone.log" 2>/dev/null | sed -E 's/^FAILED: /spotify-etl alone: /'
     grep -h '^FAILED bench smoke ' "$logs/bench.log" | cut -c1-200

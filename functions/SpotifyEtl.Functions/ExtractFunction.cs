@@ -106,7 +106,7 @@ public sealed partial class ExtractFunction
         {
             await refused.WriteAsync(store, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch (Exception exception) when (!ExceptionChain.RanOutOfMemory(exception))
         {
             _log(JsonSerializer.Serialize(new SecretEventLogLine("warn", "spotify_refusal_not_recorded", "",
                 $"The refused secret version could not be recorded at {RefusedSecret.Key} ({exception.Message}); the next run asks Spotify again."),
@@ -121,7 +121,7 @@ public sealed partial class ExtractFunction
         {
             await lease.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch (Exception exception) when (!ExceptionChain.RanOutOfMemory(exception))
         {
             // Whatever stopped it, the run's data and state are saved: failing the invocation now would only have Lambda run it again.
             _log(JsonSerializer.Serialize(new LeaseLogLine("warn", "extraction_lease_kept",

@@ -22,7 +22,7 @@ internal sealed record RefusedSecret(string SecretVersionId, DateTimeOffset Refu
         {
             return JsonSerializer.Deserialize(await store.ReadAllBytesAsync(Key, cancellationToken).ConfigureAwait(false), RefusedSecretJsonContext.Default.RefusedSecret);
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException and not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException && !ExceptionChain.RanOutOfMemory(exception))
         {
             // Missing, damaged or out of reach: asking Spotify is what the run did before any refusal was recorded.
             return null;

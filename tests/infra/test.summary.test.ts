@@ -42,8 +42,12 @@ function failingNames(failed: number, pick: (n: number) => number): string[] {
         (i > 0 && pick(2) === 0 ? "" : `(${Array.from({ length: 1 + pick(3) }, argument).join(", ")})`));
 }
 
-/** VSTest's line for one failing test, before its error message and stack trace. */
-const failedLine = (name: string) => `echo ${quote(`  Failed ${name} [${1 + name.length % 9} s]`)}; echo '  Error Message:'; echo '   Assert.True() Failure'`;
+/**
+ * VSTest's line for one failing test, and its error message, one of whose lines reads like a failing test's but is
+ * indented as a message is.
+ */
+const failedLine = (name: string) => `echo ${quote(`  Failed ${name} [${1 + name.length % 9} s]`)}; echo '  Error Message:'; ` +
+    `echo '   Assert.True() Failure'; echo '   Failed to open [the lake] [2 s]'`;
 
 function script(lines: string[], exit: number): string {
     return `#!/usr/bin/env bash\n${lines.join("\n")}\nexit ${exit}\n`;
@@ -139,9 +143,9 @@ describe("scripts/test.sh's count", () => {
             assert.equal(status === 0, failed === 0, context);
             // CI keeps only the end of the output: each failing C# test is named right above the count.
             const listed = lines.slice(lines.indexOf("== what failed (the output above has each one's details)") + 1, -2);
-            for (const name of dotnetOutcome.names) {
-                assert.ok(listed.includes(`dotnet: ${name} [${1 + name.length % 9} s]`), `${name} is not named above the count\n${context}`);
-            }
+            assert.deepEqual(listed.filter(l => l.startsWith("dotnet: ")).sort(),
+                dotnetOutcome.names.map(name => `dotnet: ${name} [${1 + name.length % 9} s]`).sort(), `the failing C# tests named above the count\n${context}`);
+            assert.ok(!listed.some(l => l.includes("Failed to open")), `a line of an error message named as a failing test\n${context}`);
             // The smoke ran beside the C# suite, but what it printed comes in its own place, after its heading.
             const smokeHeading = lines.findIndex(l => l.startsWith("== Benchmarks"));
             const smokeLines = lines.flatMap((l, i) => (/^bench smoke: |^Traceback/.test(l) ? [i] : []));

@@ -134,20 +134,11 @@ internal static partial class CliErrors
         // The machine, a container's memory limit or ulimit -v gave the run less memory than it needs: no bug to report. Also
         // where it comes wrapped: a thread the runtime could not start for a task reaches the task's waiter inside a
         // TaskSchedulerException, and a failed parallel loop's inside an AggregateException.
-        _ when RanOutOfMemory(exception) => (ExitCodes.Failure, "Out of memory: this machine, or a limit on this process (a container's memory, " +
+        _ when ExceptionChain.RanOutOfMemory(exception) => (ExitCodes.Failure, "Out of memory: this machine, or a limit on this process (a container's memory, " +
             "ulimit -v), gave the run less memory than it needs. Whatever was written is complete. Free memory or raise the limit, " +
             "then run the command again: a transform needs about as much as its largest day of raw JSON, an import about half a GB " +
             "per million streams of the history (docs/benchmarks.md)."),
         _ => (ExitCodes.Failure, $"unexpected error: {exception.Message} Run again with --verbose for the details, and report it if it persists."),
-    };
-
-    /// <summary>Whether the exception, or one it wraps at any depth, is the runtime's out-of-memory exception.</summary>
-    internal static bool RanOutOfMemory(Exception exception) => exception switch
-    {
-        OutOfMemoryException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(RanOutOfMemory),
-        { InnerException: { } inner } => RanOutOfMemory(inner),
-        _ => false,
     };
 
     /// <summary>

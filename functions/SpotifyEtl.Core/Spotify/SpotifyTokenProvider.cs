@@ -236,7 +236,7 @@ public sealed class SpotifyTokenProvider : IDisposable
                 _gate.Release();
             }
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch (Exception exception) when (!ExceptionChain.RanOutOfMemory(exception))
         {
             RotationSaveFailure = exception is OperationCanceledException ? RotationSaveFailure : exception;
             return false;

@@ -27,11 +27,12 @@ internal static class ReadFailure
 
     /// <summary>
     /// Whether an exception raised while one object was read is that object's failure, to be set aside with its reason:
-    /// not a cancellation, and not the process running out of memory or stack, which would set aside a good page for
-    /// good; those fail the invocation, and its retry reads the page again.
+    /// not a cancellation, and not the process running out of memory (also where it comes wrapped) or stack, which would
+    /// set aside a good page for good; those fail the invocation, and its retry reads the page again.
     /// </summary>
     public static bool IsTheObjects(Exception exception) =>
-        exception is not (InvalidRawObjectException or OperationCanceledException or OutOfMemoryException or InsufficientExecutionStackException);
+        exception is not (InvalidRawObjectException or OperationCanceledException or InsufficientExecutionStackException)
+        && !ExceptionChain.RanOutOfMemory(exception);
 
     public static string Describe(Exception exception)
     {

@@ -21,8 +21,8 @@ public sealed class AddressSpaceLimitTests : IDisposable
     /// <summary>
     /// The limits, in MB, a sweep tries, for the two-day sample of 30,000 items (160 MB of raw JSON a day): the native build
     /// before the change ended in a segmentation fault at every limit from 1,100 to 2,800 MB and got through at 3,000; the
-    /// build with it passes from 1,100 MB (from 1,500 with a 64 MB stack per thread, whose threads the runtime could not all
-    /// start at 1,050). The sweep's limits, 1,700 to 2,300 MB, keep 200 MB or more above the highest of those floors and
+    /// build with it passes from 1,100 MB, and from 1,200 with a 64 MB stack per thread (at 1,050 the runtime could not
+    /// start a thread for a task). The sweep's limits, 1,700 to 2,300 MB, keep 500 MB or more above either floor and
     /// 500 MB below the old build's edge, so that a machine whose runtime or threads take more room does not move either
     /// edge onto them. The JIT-compiled build's host reserves more before this tool's code runs (it aborted at 3,000 MB and
     /// ran at 3,500), so its sweep starts higher and checks the answers only.

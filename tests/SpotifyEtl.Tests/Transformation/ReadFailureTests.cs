@@ -25,6 +25,11 @@ public sealed class ReadFailureTests
     public static TheoryData<Exception> FailuresOfTheProcess() =>
     [
         new OutOfMemoryException(),
+        // Memory that ran out where a thread for a task could not start, in a parallel loop beside another failure, or in
+        // a type's initializer: the page is as good as ever.
+        new TaskSchedulerException(new OutOfMemoryException()),
+        new AggregateException(new FormatException("bad number"), new OutOfMemoryException()),
+        new TypeInitializationException("SpotifyEtl.Something", new AggregateException(new OutOfMemoryException())),
         new InsufficientExecutionStackException(),
         new OperationCanceledException(),
         new TaskCanceledException(),

@@ -46,7 +46,7 @@ public sealed partial class CurrentStatePublisher(IObjectStore lake, TableFormat
         {
             (await building.ConfigureAwait(false)).Dispose();
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch (Exception exception) when (!ExceptionChain.RanOutOfMemory(exception))
         {
             // The partitions' failure propagates; this one says nothing more.
         }
