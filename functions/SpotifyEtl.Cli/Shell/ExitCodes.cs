@@ -9,7 +9,7 @@ internal static class ExitCodes
     /// <summary>Everything asked for was done.</summary>
     public const int Success = 0;
 
-    /// <summary>The run failed: a source failed to extract, a query failed, or an unexpected error.</summary>
+    /// <summary>The run failed: a source failed to extract, a query failed, the run ran out of memory, or an unexpected error.</summary>
     public const int Failure = 1;
 
     /// <summary>Done, with something left for a person: objects quarantined, inputs skipped, or an extraction stopped early with its state saved.</summary>
