@@ -18,21 +18,22 @@ public sealed class KilledDemoTests : IDisposable
 
     /// <summary>
     /// Where the kill lands: the lake as it is when the demo is killed (Trigger), and as it must still be once the process has
-    /// gone (Landed: the demo had not passed the point yet), else the attempt is made again.
+    /// gone (Landed: the demo had not passed the point yet), else the attempt is made again. HeldAtZip: the demo is held still
+    /// for 5 s right after that zip of the export lands (<see cref="RenamePause"/>), at points the demo passes in a few
+    /// milliseconds: on a machine busy with the rest of the suite every attempt to see the first zip before the import's first
+    /// file had come too late.
     /// </summary>
-    private static readonly Dictionary<string, (Func<string, bool> Trigger, Func<string, bool> Landed)> Points = new()
+    private static readonly Dictionary<string, (Func<string, bool> Trigger, Func<string, bool> Landed, int? HeldAtZip)> Points = new()
     {
         // In the sample, before the transform: after its 1st, 37th, 120th raw object.
-        ["sample, 1 object"] = (lake => Count(lake, "*.json") >= 1, lake => !Exists(lake, "transformed")),
-        ["sample, 37 objects"] = (lake => Count(lake, "*.json") >= 37, lake => !Exists(lake, "transformed")),
-        ["sample, 120 objects"] = (lake => Count(lake, "*.json") >= 120, lake => !Exists(lake, "transformed")),
-        ["transform"] = (lake => Count(Path.Combine(lake, "transformed"), "*") >= 1, lake => !Exists(lake, "import")),
-        // The export: its first zip, its second, then the history files its import lands beside the raw objects. The zips
-        // are looked for in import/ alone: the time between two zips is short on a fast file system (a tmpfs), shorter
-        // than a listing of the whole lake takes.
-        ["export, 1 zip"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export")),
-        ["export, 2 zips"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export")),
-        ["import"] = (lake => Count(Path.Combine(lake, "raw", "spotify_export"), "*") >= 1, lake => !File.Exists(Path.Combine(lake, "report.html"))),
+        ["sample, 1 object"] = (lake => Count(lake, "*.json") >= 1, lake => !Exists(lake, "transformed"), null),
+        ["sample, 37 objects"] = (lake => Count(lake, "*.json") >= 37, lake => !Exists(lake, "transformed"), null),
+        ["sample, 120 objects"] = (lake => Count(lake, "*.json") >= 120, lake => !Exists(lake, "transformed"), null),
+        ["transform"] = (lake => Count(Path.Combine(lake, "transformed"), "*") >= 1, lake => !Exists(lake, "import"), null),
+        // The export: its first zip, its second, then the history files its import lands beside the raw objects.
+        ["export, 1 zip"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export"), 1),
+        ["export, 2 zips"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export"), 2),
+        ["import"] = (lake => Count(Path.Combine(lake, "raw", "spotify_export"), "*") >= 1, lake => !File.Exists(Path.Combine(lake, "report.html")), null),
     };
 
     public static TheoryData<string> KillPoints() => [.. Points.Keys];
@@ -42,7 +43,7 @@ public sealed class KilledDemoTests : IDisposable
     public void A_demo_killed_while_it_writes_is_followed_by_a_demo_that_starts_its_lake_afresh(string point)
     {
         var lake = _folder["demo"];
-        var (trigger, landed) = Points[point];
+        var (trigger, landed, heldAtZip) = Points[point];
         var killed = false;
         var attempts = new List<string>();
         // The kill has to land before the demo passes the point: a loaded machine may let it get further first, and that
@@ -53,7 +54,8 @@ public sealed class KilledDemoTests : IDisposable
             {
                 Directory.Delete(lake, recursive: true);
             }
-            var stopped = RunUntilThenKill(lake, trigger, lowest: attempt > 1, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}");
+            var hold = heldAtZip is { } zip ? start => RenamePause.Apply(start, _folder.Path, $"{Path.DirectorySeparatorChar}import{Path.DirectorySeparatorChar}", ".zip", zip) : (Action<ProcessStartInfo>?)null;
+            var stopped = RunUntilThenKill(lake, trigger, lowest: attempt > 1, hold, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}");
             killed = stopped && landed(lake);
             attempts.Add(stopped ? $"killed, {(killed ? "in time" : "too late")}: {string.Join(", ", Listing(lake, "import").Concat(Listing(lake, "raw/spotify_export")).Take(4))}" : "ended by itself first");
         }
@@ -86,7 +88,7 @@ public sealed class KilledDemoTests : IDisposable
             {
                 Directory.Delete(lake, recursive: true);
             }
-            killed = RunUntilThenKill(lake, lake => Count(lake, "*.json") >= 20, lowest: attempt > 1, "demo", "--lake", lake, "--days", "6", "--items", "1000") && !Exists(lake, "transformed");
+            killed = RunUntilThenKill(lake, lake => Count(lake, "*.json") >= 20, lowest: attempt > 1, hold: null, "demo", "--lake", lake, "--days", "6", "--items", "1000") && !Exists(lake, "transformed");
         }
         Assert.True(killed, "The demo could not be killed in its sample in eight attempts.");
 
@@ -109,12 +111,14 @@ public sealed class KilledDemoTests : IDisposable
             : [];
 
     /// <summary>
-    /// Starts the CLI and kills it as soon as <paramref name="trigger"/> holds of the lake. Returns whether it was killed,
-    /// false when the process ended by itself first.
+    /// Starts the CLI (as <paramref name="hold"/> sets it up, where given) and kills it as soon as <paramref name="trigger"/>
+    /// holds of the lake. Returns whether it was killed, false when the process ended by itself first.
     /// </summary>
-    private static bool RunUntilThenKill(string lake, Func<string, bool> trigger, bool lowest, params string[] arguments)
+    private static bool RunUntilThenKill(string lake, Func<string, bool> trigger, bool lowest, Action<ProcessStartInfo>? hold, params string[] arguments)
     {
-        using var process = Process.Start(SpotifyEtlProcess.StartInfo(arguments))!;
+        var start = SpotifyEtlProcess.StartInfo(arguments);
+        hold?.Invoke(start);
+        using var process = Process.Start(start)!;
         if (lowest)
         {
             // Once an attempt came too late: the demo at the lowest priority, this loop at the tests'. On a machine busy with
