@@ -46,6 +46,8 @@ public sealed class KilledDemoTests : IDisposable
         var (trigger, landed, heldAtZip) = Points[point];
         var killed = false;
         var attempts = new List<string>();
+        var library = heldAtZip is null ? null : RenamePause.Compile(_folder.Path);
+        var held = _folder["held"];
         // The kill has to land before the demo passes the point: a loaded machine may let it get further first, and that
         // attempt proves nothing, so the lake is removed and the demo tried again.
         for (var attempt = 1; !killed && attempt <= 8; attempt++)
@@ -54,10 +56,13 @@ public sealed class KilledDemoTests : IDisposable
             {
                 Directory.Delete(lake, recursive: true);
             }
-            var hold = heldAtZip is { } zip ? start => RenamePause.Apply(start, _folder.Path, $"{Path.DirectorySeparatorChar}import{Path.DirectorySeparatorChar}", ".zip", zip) : (Action<ProcessStartInfo>?)null;
+            File.Delete(held);
+            var hold = library is null ? (Action<ProcessStartInfo>?)null
+                : start => RenamePause.Apply(start, library, $"{Path.DirectorySeparatorChar}import{Path.DirectorySeparatorChar}", ".zip", heldAtZip!.Value, held);
             var stopped = RunUntilThenKill(lake, trigger, lowest: attempt > 1, hold, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}");
             killed = stopped && landed(lake);
-            attempts.Add(stopped ? $"killed, {(killed ? "in time" : "too late")}: {string.Join(", ", Listing(lake, "import").Concat(Listing(lake, "raw/spotify_export")).Take(4))}" : "ended by itself first");
+            var pause = library is null ? "" : File.Exists(held) ? " (held at the zip)" : " (never held at the zip: was the library preloaded?)";
+            attempts.Add(stopped ? $"killed, {(killed ? "in time" : "too late")}{pause}: {string.Join(", ", Listing(lake, "import").Concat(Listing(lake, "raw/spotify_export")).Take(4))}" : $"ended by itself first{pause}");
         }
         Assert.True(killed, $"The demo could not be killed at '{point}' in eight attempts: {string.Join("; ", attempts)}");
 
