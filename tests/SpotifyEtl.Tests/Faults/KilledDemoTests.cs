@@ -18,21 +18,24 @@ public sealed class KilledDemoTests : IDisposable
 
     /// <summary>
     /// Where the kill lands: the lake as it is when the demo is killed (Trigger), and as it must still be once the process has
-    /// gone (Landed: the demo had not passed the point yet), else the attempt is made again. HeldAtZip: the demo is held still
-    /// for 5 s right after that zip of the export lands (<see cref="RenamePause"/>), at points the demo passes in a few
-    /// milliseconds: on a machine busy with the rest of the suite every attempt to see the first zip before the import's first
-    /// file had come too late.
+    /// gone (Landed: the demo had not passed the point yet), else the attempt is made again. HeldAt: the demo is held still
+    /// for 5 s right after the Nth file whose path holds Folder and ends with Name lands (<see cref="RenamePause"/>), at points
+    /// the demo passes in a few milliseconds: on a machine busy with the rest of the suite every attempt to see the first zip
+    /// before the import's first file had come too late.
     /// </summary>
-    private static readonly Dictionary<string, (Func<string, bool> Trigger, Func<string, bool> Landed, int? HeldAtZip)> Points = new()
+    private static readonly Dictionary<string, (Func<string, bool> Trigger, Func<string, bool> Landed, (string Folder, string Name, int Nth)? HeldAt)> Points = new()
     {
         // In the sample, before the transform: after its 1st, 37th, 120th raw object.
         ["sample, 1 object"] = (lake => Count(lake, "*.json") >= 1, lake => !Exists(lake, "transformed"), null),
         ["sample, 37 objects"] = (lake => Count(lake, "*.json") >= 37, lake => !Exists(lake, "transformed"), null),
         ["sample, 120 objects"] = (lake => Count(lake, "*.json") >= 120, lake => !Exists(lake, "transformed"), null),
         ["transform"] = (lake => Count(Path.Combine(lake, "transformed"), "*") >= 1, lake => !Exists(lake, "import"), null),
-        // The export: its first zip, its second, then the history files its import lands beside the raw objects.
-        ["export, 1 zip"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export"), 1),
-        ["export, 2 zips"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export"), 2),
+        // The export: its first zip, its second, the import begun (its mark of an unfinished import written, nothing landed
+        // yet), then the history files its import lands beside the raw objects.
+        ["export, 1 zip"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 1, lake => !Exists(lake, "raw/spotify_export"), ("import", ".zip", 1)),
+        ["export, 2 zips"] = (lake => Count(Path.Combine(lake, "import"), "*.zip") >= 2, lake => !Exists(lake, "raw/spotify_export"), ("import", ".zip", 2)),
+        ["import begun"] = (lake => File.Exists(Path.Combine(lake, "state", "unfinished-import.txt")), lake => !Exists(lake, "raw/spotify_export"),
+            ("state", "unfinished-import.txt", 1)),
         ["import"] = (lake => Count(Path.Combine(lake, "raw", "spotify_export"), "*") >= 1, lake => !File.Exists(Path.Combine(lake, "report.html")), null),
     };
 
@@ -43,10 +46,10 @@ public sealed class KilledDemoTests : IDisposable
     public void A_demo_killed_while_it_writes_is_followed_by_a_demo_that_starts_its_lake_afresh(string point)
     {
         var lake = _folder["demo"];
-        var (trigger, landed, heldAtZip) = Points[point];
+        var (trigger, landed, heldAt) = Points[point];
         var killed = false;
         var attempts = new List<string>();
-        var library = heldAtZip is null ? null : RenamePause.Compile(_folder.Path);
+        var library = heldAt is null ? null : RenamePause.Compile(_folder.Path);
         var held = _folder["held"];
         // The kill has to land before the demo passes the point: a loaded machine may let it get further first, and that
         // attempt proves nothing, so the lake is removed and the demo tried again.
@@ -58,10 +61,10 @@ public sealed class KilledDemoTests : IDisposable
             }
             File.Delete(held);
             var hold = library is null ? (Action<ProcessStartInfo>?)null
-                : start => RenamePause.Apply(start, library, $"{Path.DirectorySeparatorChar}import{Path.DirectorySeparatorChar}", ".zip", heldAtZip!.Value, held);
+                : start => RenamePause.Apply(start, library, $"{Path.DirectorySeparatorChar}{heldAt!.Value.Folder}{Path.DirectorySeparatorChar}", heldAt.Value.Name, heldAt.Value.Nth, held);
             var stopped = RunUntilThenKill(lake, trigger, lowest: attempt > 1, hold, "demo", "--lake", lake, "--days", "6", "--items", "1000", "--seed", $"{attempt}");
             killed = stopped && landed(lake);
-            var pause = library is null ? "" : File.Exists(held) ? " (held at the zip)" : " (never held at the zip: was the library preloaded?)";
+            var pause = library is null ? "" : File.Exists(held) ? " (held there)" : " (never held there: was the library preloaded?)";
             attempts.Add(stopped ? $"killed, {(killed ? "in time" : "too late")}{pause}: {string.Join(", ", Listing(lake, "import").Concat(Listing(lake, "raw/spotify_export")).Take(4))}" : $"ended by itself first{pause}");
         }
         Assert.True(killed, $"The demo could not be killed at '{point}' in eight attempts: {string.Join("; ", attempts)}");
