@@ -69,7 +69,7 @@ internal sealed class CollectionBudget : IDisposable
         // could not commit and the process ends in a segmentation fault (.NET 10: a 110 MB transform under 1.05 to 1.2 GB, a
         // 320 MB one under 1.1 to 2.8 GB, and a million-stream import under 4 GB when it still held collections off):
         // collect as usual there.
-        if (budget == 0 || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion || ProcessLimits.AddressSpaceBytes() is not null)
+        if (budget == 0 || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion || ProcessLimits.AddressSpaceLimited())
         {
             return new CollectionBudget(false, budget);
         }

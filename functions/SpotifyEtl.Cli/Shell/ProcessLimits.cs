@@ -12,7 +12,7 @@ internal static partial class ProcessLimits
     /// RLIMIT_AS, the address space (ulimit -v): 9 on Linux, 5 on macOS, 10 on FreeBSD; null elsewhere (on OpenBSD there
     /// is none, and 5 is the resident set's).
     /// </summary>
-    public static int? AddressSpace =>
+    private static int? AddressSpace =>
         OperatingSystem.IsLinux() ? 9 : OperatingSystem.IsMacOS() ? 5 : OperatingSystem.IsFreeBSD() ? 10 : null;
 
     /// <summary>
@@ -44,9 +44,9 @@ internal static partial class ProcessLimits
     /// <summary>Sets the limit on <paramref name="resource"/>; false where the system refused it.</summary>
     public static bool Set(int resource, Limit limit) => SetLimit(resource, limit) == 0;
 
-    /// <summary>The soft limit on this process's address space in bytes (ulimit -v), or null where there is none.</summary>
-    public static long? AddressSpaceBytes() =>
-        AddressSpace is { } resource && Read(resource) is { Current: < Unlimited } limit ? (long)limit.Current : null;
+    /// <summary>Whether this process's address space has a soft limit (ulimit -v); false where none can be read.</summary>
+    public static bool AddressSpaceLimited() =>
+        AddressSpace is { } resource && Read(resource) is { Current: < Unlimited };
 
     [LibraryImport("libc", EntryPoint = "getrlimit")]
     private static partial int GetLimit(int resource, out Limit limit);
