@@ -7,8 +7,8 @@ namespace SpotifyEtl.Tests.Cli;
 
 /// <summary>
 /// A test that sets an open-file limit counts the files of the process it starts, and that process is forked from the
-/// test host: a file the host holds open without close-on-exec at that moment (the test platform's pipe, a native
-/// library's file, one another test is opening) is inherited, and where it holds a low number, under <c>ulimit -n 5</c>
+/// test host: a file the host holds open without close-on-exec at that moment (a pipe, a native library's file, one
+/// another test is opening) is inherited, and where it holds a low number, under <c>ulimit -n 5</c>
 /// it takes a slot the command needed (bash: "cannot duplicate fd: Too many open files"). The limit tests start their
 /// shells through <see cref="SpotifyEtlProcess.RunUnderBash"/>, which closes every inherited file above the standard
 /// streams first, so what they count is the tool's files alone. These tests leave such files open on purpose, so they run
@@ -30,21 +30,16 @@ public sealed partial class InheritedFilesUnderLimitTests
     {
         Assert.True(OperatingSystem.IsLinux(), "this test lists a process's open files in /proc, which needs Linux");
         var random = new Random(seed);
-        var leaked = Enumerable.Range(0, 1 + random.Next(4)).Select(_ => Open("/dev/null", ReadOnly)).ToList();
-        var high = Open("/dev/null", ReadOnly);
+        var leaked = new List<int>();
         try
         {
-            Assert.All(leaked.Append(high), descriptor => Assert.True(descriptor > 2, $"open failed: errno {Marshal.GetLastPInvokeError()}"));
-            // A number no file of the host has (dup2 would close one), so that only the tests' own files move.
-            var taken = Directory.EnumerateFileSystemEntries("/proc/self/fd").Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
-            var number = 200 + random.Next(800);
-            while (taken.Contains($"{number}"))
+            for (var count = 1 + random.Next(4); count > 0; count--)
             {
-                number++;
+                leaked.Add(Inheritable(Open("/dev/null", ReadOnly), "open"));
             }
-            var far = Duplicate(high, number);
-            Assert.True(far > 2, $"dup2 failed: errno {Marshal.GetLastPInvokeError()}");
-            leaked.Add(far);
+            // And one at the lowest free number from a high one up: F_DUPFD takes a free number itself, so no file of the
+            // host is replaced, and leaves close-on-exec off as dup2 would.
+            leaked.Add(Inheritable(Control(leaked[0], DuplicateFrom, 200 + random.Next(800)), "fcntl(F_DUPFD)"));
 
             // The files really reach a child: a shell started as any other process of the tests lists them.
             using (var plain = Process.Start(new ProcessStartInfo("bash", ["-c", "ls /proc/$$/fd"]) { RedirectStandardOutput = true })!)
@@ -54,7 +49,7 @@ public sealed partial class InheritedFilesUnderLimitTests
                 Assert.All(leaked, descriptor => Assert.Contains($"{descriptor}", open));
             }
 
-            // Under RunUnderBash, the shell that sets the limit and then becomes the tool holds the standard streams alone.
+            // The shell RunUnderBash starts, which then becomes the tool, holds the standard streams alone.
             var listed = SpotifyEtlProcess.RunUnderBash(["--version"], command => $"ls /proc/$$/fd && exec {command}");
             Assert.True(listed.ExitCode == 0, listed.Errors);
             var files = listed.Output.Split('\n').TakeWhile(line => line.Length > 0 && line.All(char.IsAsciiDigit)).Select(int.Parse).Order();
@@ -62,20 +57,28 @@ public sealed partial class InheritedFilesUnderLimitTests
         }
         finally
         {
-            foreach (var descriptor in leaked.Append(high))
+            foreach (var descriptor in leaked)
             {
                 _ = Close(descriptor);
             }
         }
     }
 
+    /// <summary>The file <paramref name="descriptor"/> names, or the test's failure with the call's error.</summary>
+    private static int Inheritable(int descriptor, string call)
+    {
+        Assert.True(descriptor > 2, $"{call} failed: errno {Marshal.GetLastPInvokeError()}");
+        return descriptor;
+    }
+
     private const int ReadOnly = 0; // O_RDONLY, without O_CLOEXEC: inherited by every child
+    private const int DuplicateFrom = 0; // F_DUPFD
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
-    private static partial int Duplicate(int descriptor, int to);
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Control(int descriptor, int command, int argument);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int descriptor);

@@ -102,7 +102,7 @@ internal static class SpotifyEtlProcess
     /// (<c>ulimit -n 20 &amp;&amp; exec {command}</c>, or the command with its streams redirected). One still going after two
     /// minutes is killed, and its exit code is -1: a hang fails the test that ran it, not the whole run.
     /// The shell first closes every file it inherited above the standard streams: the test host holds some without
-    /// close-on-exec at times (the test platform's pipe, a native library's file), and one at a low number would take a
+    /// close-on-exec at times (a pipe, a native library's file), and one at a low number would take a
     /// slot under the limit the script sets, failing the shell's own redirection ("cannot duplicate fd") or the tool's
     /// first file in place of the file the test meant to be refused.
     /// </summary>
@@ -128,7 +128,7 @@ internal static class SpotifyEtlProcess
 
     /// <summary>Bash that closes every open file of the shell above 2 (the listing's own, closed by then, included: harmless).</summary>
     private const string CloseInheritedFiles =
-        "if [[ -d /proc/$$/fd ]]; then for file in /proc/$$/fd/*; do file=${file##*/}; (( file > 2 )) && exec {file}>&-; done; fi; ";
+        "if [[ -d /proc/$$/fd ]]; then for file in /proc/$$/fd/*; do file=${file##*/}; (( file > 2 )) && exec {file}>&-; done; unset file; fi; ";
 
     /// <summary>Runs spotify-etl to its end with <paramref name="folder"/> as its current folder, as a user in that folder would.</summary>
     public static (int ExitCode, string Output, string Errors) RunIn(string folder, params string[] arguments)
