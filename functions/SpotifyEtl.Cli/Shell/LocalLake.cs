@@ -100,7 +100,7 @@ internal static class LocalLake
     /// <summary>
     /// A lake named by a path that is a file is refused as such (exit 74), not reported missing; so is a lake where one
     /// of its folders (raw/, transformed/, ...) is a file, not reported empty or unwritable. A --lake that is a lake's
-    /// own raw/ or transformed/ folder (or a sample --out that is one) is refused too (exit 66), with the lake to give instead
+    /// own raw/ or transformed/ folder, or any other folder a lake keeps (or a sample --out that is one), is refused too (exit 66), with the lake to give instead
     /// (<see cref="MustNotBeInsideALake"/>).
     /// </summary>
     public static void MustNotBeAFile(string path, string option = "--lake")
