@@ -41,6 +41,18 @@ test("pipes read CSV columns by position and the notification rules take .csv fi
     assert.ok(queues.every((q) => q.filterSuffix === ".csv"));
 });
 
+test("the transform function writes CSV and every Glue table reads CSV: a function writing Parquet under a CSV catalog fails every Athena query", () => {
+    const transform = (stack.functionNamed("transform").inputs["environment"] as { variables: Record<string, string> }).variables;
+    assert.equal(transform["TABLE_FORMAT"], "csv");
+    const glueTables = stack.run.resources.filter((r) => r.type === "aws:glue/catalogTable:CatalogTable");
+    assert.equal(glueTables.length, tables.length);
+    for (const table of glueTables) {
+        const storage = table.inputs["storageDescriptor"] as { inputFormat: string; serDeInfo: { serializationLibrary: string } };
+        assert.equal(storage.inputFormat, "org.apache.hadoop.mapred.TextInputFormat", table.name);
+        assert.match(storage.serDeInfo.serializationLibrary, /OpenCSVSerde$/, table.name);
+    }
+});
+
 test("an empty reload schedule declares no reload task; the daily prune tasks remain", () => {
     assert.deepEqual(stack.all(sf.task).filter((t) => !String(t.inputs["name"]).endsWith("_PRUNE")), []);
     assert.ok(stack.all(sf.task).length > 0);
