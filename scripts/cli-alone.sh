@@ -20,7 +20,9 @@ check() {
   if "$@"; then passed=$((passed + 1)); echo "ok: $name"; else failed=$((failed + 1)); echo "FAILED: $name"; fi
 }
 demo() { run demo --lake lake --days 3 > demo.txt 2>&1 && grep -q "playlist_top_songs: " demo.txt && grep -q "^Report: $work/alone/lake/report.html" demo.txt; }
-query() { run query --lake lake --query top_artists --json > query.json && grep -q '"name":"top_artists"' query.json; }
+# The query's answer, not its name alone: no error, and at least one row (the demo's plays have artists).
+query() { run query --lake lake --query top_artists --json > query.json && grep -q '"name":"top_artists"' query.json \
+  && grep -q '"error":null' query.json && grep -q '"rows":\[\[' query.json; }
 report() { run report --lake lake --out out/report.html > report.txt && grep -q "<svg class=\"chart\"" out/report.html && grep -q "Report: " report.txt; }
 # DuckDB's library is unpacked into a cache folder named by the hash make cli's build took of the compressed library it
 # embedded: the name must be the start of that file's SHA-256 and the library in it that file's bytes, or a library of
