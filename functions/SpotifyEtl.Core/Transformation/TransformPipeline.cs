@@ -30,9 +30,6 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     private readonly RawQuarantine _quarantine = new(raw);
     private readonly CurrentStatePublisher _current = new(lake, options?.Format ?? TableFormats.Default, options?.Time);
 
-    /// <summary>Entries the days' listings found that are no object (a folder this user may not list, a link): reported once the days stand.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _noObjects = new(StringComparer.Ordinal);
-
     public TableFormat Format => _options.Format;
 
     /// <summary>Transforms the snapshot dates (and, staging runs, the runs) of the given raw keys.</summary>
@@ -96,9 +93,9 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
         var reported = reports.Select(r => r.RawKey).ToHashSet(StringComparer.Ordinal);
         // An entry a day's listing could not read through (a folder out of this user's sight, there from the start or since) is
         // reported as the batch's own listing reports one: the day was rebuilt without what it hides.
-        var noObjects = _noObjects.Keys.Where(key => !misnamed.Any(m => m.Key == key)).Order(StringComparer.Ordinal)
-            .Select(key => (Key: key, Reason: RawKeyBatch.NotJson));
-        foreach (var (key, reason) in misnamed.Concat(noObjects).Where(m => !reported.Contains(m.Key)))
+        var outsideTheDay = _outsideTheDay.Where(entry => !misnamed.Any(m => m.Key == entry.Key)).OrderBy(entry => entry.Key, StringComparer.Ordinal)
+            .Select(entry => (entry.Key, Reason: entry.Value));
+        foreach (var (key, reason) in misnamed.Concat(outsideTheDay).Where(m => !reported.Contains(m.Key)))
         {
             reports.Add(await _quarantine.SetAsideAsync(key, reason, cancellationToken).ConfigureAwait(false));
         }
@@ -185,38 +182,6 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
             results[index] = new DaySummary(listed, unlisted, day.Partitions, day.Incomplete, day.Partial, day.Unfolded);
             _options.BetweenDays?.Invoke();
         });
-    }
-
-    /// <summary>Every raw object of one day, from every source, with its version tag.</summary>
-    public async Task<List<ObjectVersion>> ListDayAsync(DateOnly date, CancellationToken cancellationToken = default)
-    {
-        var day = new List<ObjectVersion>();
-        foreach (var source in Enum.GetValues<RawSource>())
-        {
-            var prefix = $"{LakeLayout.Raw}{source.ToKeySegment()}/{LakeLayout.SnapshotSegment(date)}/";
-            try
-            {
-                await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
-                {
-                    if (version.Key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
-                    {
-                        day.Add(version);
-                    }
-                    else if (version.Tag == ObjectVersion.NoObject)
-                    {
-                        _noObjects.TryAdd(version.Key, 0);
-                    }
-                }
-            }
-            catch (UnlistableFolderException blocked)
-            {
-                // The source's folder of the day, or one above it, out of this user's sight: the day is rebuilt from what can
-                // be read, and the folder reported (exit 3 on the command line), not passed over as if it held nothing.
-                _noObjects.TryAdd(blocked.Key, 0);
-            }
-        }
-        day.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return day;
     }
 
     /// <summary>The local lake: the day's tables from all of the day's raw objects; nothing staged.</summary>
