@@ -221,8 +221,10 @@ public sealed partial class TransformFunction
         }
         catch (JsonException exception)
         {
-            report = await new RawQuarantine(_raw).QuarantineAsync(key, version, exception.Message,
-                $"Manifest '{key}' cannot be read ({exception.Message}). Its run's raw objects are untouched: {Replay}.", cancellationToken).ConfigureAwait(false);
+            // In words, with its place: the reader's own message quotes a bare word to the end of the manifest.
+            var problem = JsonErrorText.Of(exception);
+            report = await new RawQuarantine(_raw).QuarantineAsync(key, version, problem,
+                $"Manifest '{key}' cannot be read ({problem}). Its run's raw objects are untouched: {Replay}.", cancellationToken).ConfigureAwait(false);
         }
         catch (UnreadableObjectException unreadable)
         {

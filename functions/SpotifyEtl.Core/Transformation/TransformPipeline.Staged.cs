@@ -8,6 +8,13 @@ namespace SpotifyEtl.Transformation;
 public sealed partial class TransformPipeline
 {
     /// <summary>
+    /// Whether a failure met folding a run no event named is that run's alone (a page or manifest refused), which the day is
+    /// published without: not a stop, nor memory run out, which are the invocation's, and a day published without the run
+    /// for them would look whole.
+    /// </summary>
+    private static bool IsTheRunsOwn(Exception exception) => exception is not OperationCanceledException && !ExceptionChain.RanOutOfMemory(exception);
+
+    /// <summary>
     /// How long an extraction may still be landing pages: Lambda ends every invocation within 15 minutes. A run that
     /// started longer ago has ended, whether or not it wrote its manifest.
     /// </summary>
@@ -54,7 +61,7 @@ public sealed partial class TransformPipeline
                 {
                     missing = await RunManifests.MissingAsync(raw, lake, date, run, versions, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (!named.Contains(run) && exception is not OperationCanceledException)
+                catch (Exception exception) when (!named.Contains(run) && IsTheRunsOwn(exception))
                 {
                     // Its manifest refused (a run uploaded again by hand under a key the role may not use): as a page refused below.
                     unfolded[run] = Unfolded(date, run, exception);
@@ -83,7 +90,7 @@ public sealed partial class TransformPipeline
                     (tables, reports, asListed) = await FoldAsync(folds, date, versions, cancellationToken).ConfigureAwait(false);
                     unfolded.Remove(run);
                 }
-                catch (Exception exception) when (!named.Contains(run) && exception is not OperationCanceledException)
+                catch (Exception exception) when (!named.Contains(run) && IsTheRunsOwn(exception))
                 {
                     // Not this invocation's run: its failure fails its own event (retried, then dead-lettered), not every later one of the day.
                     unfolded[run] = Unfolded(date, run, exception);

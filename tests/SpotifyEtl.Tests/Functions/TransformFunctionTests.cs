@@ -183,6 +183,39 @@ public sealed class TransformFunctionTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_manifest_with_a_bare_word_is_set_aside_with_a_reason_that_does_not_quote_the_rest_of_it(int seed)
+    {
+        // JSON's reader quotes a bare word from where it starts to the end of its input: a manifest broken so (a word left
+        // unquoted, true or null misspelt) would put the rest of itself into the reason file and the log line, which
+        // CloudWatch cuts at 256 KB, breaking its JSON. The reason names the place instead.
+        var keys = await LandSampleAsync();
+        var random = new Random(seed);
+        var valid = ManifestJson("20261120T060000Z", keys);
+        // Where a value begins: after a colon, an opening bracket or a comma outside a string.
+        var starts = Enumerable.Range(0, valid.Length).Where(i => valid[i] is ':' or '[' or ',' && valid[..i].Count(c => c == '"') % 2 == 0).ToList();
+        var at = starts[random.Next(starts.Count)] + 1;
+        const string Tail = "THE-REST-OF-THE-MANIFEST";
+        var body = valid[..at] + " " + "tfn"[random.Next(3)] + new string('x', random.Next(0, 5)) + string.Concat(Enumerable.Repeat(Tail, 2000));
+        const string Key = "manifests/20261120T090000Z.json";
+        await _raw.PutTextAsync(Key, body, "application/json");
+
+        var summary = Invoke(S3Event([(RawBucket, Encode(Key))]));
+
+        Assert.Equal(1, summary.GetProperty("quarantined").GetInt32());
+        var reason = await _raw.ReadAllTextAsync(LakeLayout.QuarantineKey(Key) + LakeLayout.ReasonSuffix);
+        Assert.StartsWith($"Manifest '{Key}' cannot be read (", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Tail, reason, StringComparison.Ordinal);
+        var line = LogLines().Single(l => l.GetProperty("event").GetString() == "transform_object");
+        Assert.DoesNotContain(Tail, line.GetRawText(), StringComparison.Ordinal);
+        Assert.True(line.GetRawText().Length < 2048, $"a log line of {line.GetRawText().Length} characters");
+        Assert.Equal(body, await _raw.ReadAllTextAsync(LakeLayout.QuarantineKey(Key)));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
@@ -445,6 +478,38 @@ public sealed class TransformFunctionTests : IDisposable
         Assert.Empty(await ListAsync(_raw, LakeLayout.Quarantine));
     }
 
+#pragma warning disable CA2201 // The runtime's own exceptions, thrown as the runtime throws them.
+    public static TheoryData<Exception> MemoryRunOut() =>
+    [
+        new OutOfMemoryException(),
+        new TaskSchedulerException(new OutOfMemoryException()),
+        new AggregateException(new FormatException("bad number"), new OutOfMemoryException()),
+    ];
+#pragma warning restore CA2201
+
+    [Theory]
+    [MemberData(nameof(MemoryRunOut))]
+    public async Task Memory_run_out_while_reading_another_run_of_the_day_fails_the_invocation_and_publishes_nothing(Exception failure)
+    {
+        // Another run of the day, ended and never staged (its extraction stopped before its manifest): the event's day
+        // folds it too. A failure of that run's own (a page refused) is its alone, and the day is published without it;
+        // memory that ran out is the invocation's, and a day published without a run for it would look whole.
+        var keys = await LandSampleAsync();
+        var run = RawObjectKey.Parse(keys[0]).RunId;
+        var other = run[..9] + "05" + run[11..];
+        foreach (var key in keys)
+        {
+            await _raw.PutAsync(key.Replace(run, other, StringComparison.Ordinal), new MemoryStream(await _raw.ReadAllBytesAsync(key)), "application/json");
+        }
+        var manifest = await LandManifestAsync(run, keys);
+        var function = new TransformFunction(new RunOutOfMemory(_raw, other, failure), _lake, RawBucket, _log);
+
+        var thrown = Assert.ThrowsAny<Exception>(() => function.RunHandler(ToStream(S3Event([(RawBucket, Encode(manifest))]))));
+
+        Assert.True(ExceptionChain.RanOutOfMemory(thrown), $"failed with {thrown.GetType().Name}: {thrown.Message}");
+        Assert.False(await _lake.ExistsAsync(TableFormat.Parquet.PartitionKey(TableNames.Songs, SampleOptions.DefaultLastDay)), "the day was published");
+    }
+
     [Fact]
     public void Settings_name_the_missing_variable()
     {
@@ -640,6 +705,13 @@ public sealed class TransformFunctionTests : IDisposable
 
         public override Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default) =>
             Broken ? throw new IOException("the copy failed (injected)") : base.CopyAsync(sourceKey, destinationKey, cancellationToken);
+    }
+
+    /// <summary>A raw bucket whose reads of one run's keys meet memory run out.</summary>
+    private sealed class RunOutOfMemory(IObjectStore inner, string run, Exception failure) : Support.ForwardingStore(inner)
+    {
+        public override Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
+            key.Contains(run, StringComparison.Ordinal) ? throw failure : base.OpenReadAsync(key, cancellationToken);
     }
 
     private sealed class UnavailableStore(IObjectStore inner) : Support.ForwardingStore(inner)
