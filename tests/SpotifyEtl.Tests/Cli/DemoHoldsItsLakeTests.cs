@@ -70,6 +70,7 @@ public sealed class DemoHoldsItsLakeTests : IDisposable
         // After a delay drawn from the seed, within the demo's first steps: a query then meets the lake emptied, or its
         // sample written and not yet transformed, unless it reads the lake before the demo takes it or waits for the demo.
         Thread.Sleep(random.Next(0, 300));
+        Assert.False(demo.HasExited, "the demo ended before the query started: nothing ran at once");
         var during = Answers(lake);
         var errors = demo.StandardError.ReadToEnd();
         demo.WaitForExit();

@@ -39,11 +39,14 @@ public sealed class ConcurrentVerbsTests : IDisposable
         var expected = Tables(sequential);
         var expectedRaw = Raw(sequential);
         var random = new Random(seed);
+        var together = 0;
         for (var round = 0; round < Rounds; round++)
         {
             var lake = Copy($"round{round}");
             using var one = Start(first, lake);
-            Thread.Sleep(random.Next(0, MaxDelayMs));
+            // The first round starts both at once; the others after a delay drawn from the seed.
+            Thread.Sleep(round == 0 ? 0 : random.Next(0, MaxDelayMs));
+            together += one.HasExited ? 0 : 1;
             using var two = Start(second, lake);
             var (exitOne, errorsOne) = Wait(one);
             var (exitTwo, errorsTwo) = Wait(two);
@@ -52,6 +55,7 @@ public sealed class ConcurrentVerbsTests : IDisposable
             FileTreeAssert.Same(expectedRaw, Raw(lake), $"round {round}, raw/");
             AssertNoTemporaryFile(lake);
         }
+        Assert.True(together > 0, $"in none of {Rounds} rounds did {second} start before {first} ended: nothing ran at once");
     }
 
     [Theory]
@@ -62,6 +66,7 @@ public sealed class ConcurrentVerbsTests : IDisposable
     {
         await MakeBaseAsync(seed);
         var random = new Random(seed);
+        var during = 0;
         for (var round = 0; round < Rounds; round++)
         {
             var lake = Copy($"round{round}");
@@ -70,6 +75,7 @@ public sealed class ConcurrentVerbsTests : IDisposable
             // Readers one after the other until the transform has ended: one of them reads while it replaces files.
             do
             {
+                during += writer.HasExited ? 0 : 1;
                 var read = SpotifyEtlProcess.RunWithin(TimeSpan.FromMinutes(2), Arguments(reader, lake));
                 Assert.True(read.ExitCode == 0, $"round {round}: {reader} exit {read.ExitCode}: {read.Errors}");
                 // The report keeps a section's failed query as its note and ends well: the page must hold none of DuckDB's errors.
@@ -81,6 +87,7 @@ public sealed class ConcurrentVerbsTests : IDisposable
             Assert.True(exit == 0, errors);
             AssertNoTemporaryFile(lake);
         }
+        Assert.True(during > 0, $"in none of {Rounds} rounds did a {reader} start before the transform ended: nothing ran at once");
     }
 
     [Theory]
@@ -99,15 +106,18 @@ public sealed class ConcurrentVerbsTests : IDisposable
             File.WriteAllBytes(Path.Combine(quarantine, $"p{i:00000}.json.reason.txt"), []);
         }
         var random = new Random(seed);
+        var together = 0;
         for (var round = 0; round < Rounds; round++)
         {
             using var one = Start("transform", lake);
             Thread.Sleep(random.Next(0, 200));
+            together += one.HasExited ? 0 : 1;
             using var two = Start("transform", lake);
             var (exitOne, errorsOne) = Wait(one);
             var (exitTwo, errorsTwo) = Wait(two);
             Assert.True(exitOne == 0 && exitTwo == 0, $"round {round}: exit {exitOne}: {errorsOne}\nexit {exitTwo}: {errorsTwo}");
         }
+        Assert.True(together > 0, $"in none of {Rounds} rounds did the second transform start before the first ended: nothing ran at once");
     }
 
     private const int Rounds = 6;
