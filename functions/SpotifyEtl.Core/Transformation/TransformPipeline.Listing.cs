@@ -24,6 +24,11 @@ public sealed partial class TransformPipeline
             {
                 await foreach (var version in raw.ListVersionsAsync(prefix, cancellationToken).ConfigureAwait(false))
                 {
+                    if (version.Key.EndsWith('/'))
+                    {
+                        // A folder marker (the S3 console's "Create folder", some sync tools): no object, nothing to set aside.
+                        continue;
+                    }
                     if (!version.Key.EndsWith(RawObjectKey.Extension, StringComparison.Ordinal))
                     {
                         // A stray upload (".JSON", ".json.gz") or an entry that is no object: on S3 the manifest's event names

@@ -43,6 +43,8 @@ public sealed partial class TransformPipeline(IObjectStore raw, IObjectStore lak
     public async Task<TransformBatchReport> TransformAsync(IEnumerable<string> rawKeys, IReadOnlyCollection<DateOnly> replayedDays, CancellationToken cancellationToken = default)
     {
         var batch = RawKeyBatch.Sort(rawKeys);
+        // What an earlier batch's days found stays that batch's: these days are listed again.
+        _outsideTheDay.Clear();
         var reports = new List<TransformReport>(batch.Ignored);
         var runsByDate = batch.RunsByDate;
         await AddEmptiedDaysAsync(runsByDate, replayedDays, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,7 @@ namespace SpotifyEtl.Tests.Functions;
 /// exactly in .json (<c>.JSON</c>, <c>.json.gz</c>, a trailing space), or a .json whose page, run id or subject the layout
 /// does not know. The stack sends the transform function the manifest's event alone, which names the run and not the file:
 /// the day's listing must see each one, set it aside with its reason and count it, and publish the day from the run as ever.
-/// Nothing raw is removed.
+/// Nothing raw is removed; a folder marker (a key ending in /) is no object and is passed over.
 /// </summary>
 [Collection(FauxqsTests.Name)]
 public sealed class StrayKeyInADayOnS3Tests(FauxqsServer server)
@@ -41,6 +41,10 @@ public sealed class StrayKeyInADayOnS3Tests(FauxqsServer server)
             Assert.False(RawObjectKey.TryParse(stray, out _, out _), $"{stray} is a raw object key: the test made no stray");
             await raw.PutTextAsync(stray, "{\"items\": []}", "application/json");
         }
+        // Folder markers, as the S3 console's "Create folder" makes them: no object, passed over.
+        const string Marker = "raw/recently_played/snapshot_date=2026-11-20/";
+        await raw.PutTextAsync(Marker, "", "application/x-directory");
+        await raw.PutTextAsync(Marker + "me/", "", "application/x-directory");
         await raw.PutTextAsync(SpotifyEtl.Spotify.ExtractionManifest.KeyFor(Run), TransformFunctionTests.ManifestJson(Run, [page]), "application/json");
         using var log = new StringWriter();
 
@@ -59,6 +63,7 @@ public sealed class StrayKeyInADayOnS3Tests(FauxqsServer server)
                 reason, StringComparison.Ordinal);
         }
         Assert.False(await raw.ExistsAsync(LakeLayout.QuarantineKey(page)), "the run's own page was set aside");
+        Assert.False(await raw.ExistsAsync(LakeLayout.QuarantineKey(Marker) + LakeLayout.ReasonSuffix), "a folder marker was set aside");
     }
 
     /// <summary>A key in one of the day's source folders that the raw layout does not know, of one of several kinds.</summary>
