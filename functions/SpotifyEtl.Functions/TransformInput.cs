@@ -28,7 +28,7 @@ internal static class TransformInput
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"The transform function's input is not an S3 event notification: it is not JSON ({exception.Message}). {WhatToSend}", exception);
+            throw new InvalidDataException($"The transform function's input is not an S3 event notification: it is not JSON ({JsonErrorText.Of(exception)}). {WhatToSend}", exception);
         }
         using (document)
         {
@@ -44,7 +44,7 @@ internal static class TransformInput
             }
             catch (JsonException exception)
             {
-                throw new InvalidDataException($"The transform function's input is not an S3 event notification ({exception.Message}). {WhatToSend}", exception);
+                throw new InvalidDataException($"The transform function's input is not an S3 event notification ({JsonErrorText.Of(exception)}). {WhatToSend}", exception);
             }
             if (Incomplete(notification.Records ?? []) is { } incomplete)
             {

@@ -214,6 +214,32 @@ public sealed class TransformInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    public async Task A_payload_with_a_bare_word_fails_without_quoting_the_rest_of_it(int seed)
+    {
+        // JSON's reader quotes a bare word from where it starts to the end of its input: the payload's values (an event
+        // another tool built by hand, keys, tokens) would go into the error and the transform_failed line.
+        var random = new Random(seed);
+        var evt = TransformFunctionTests.S3Event([(RawBucket, TransformFunctionTests.Encode("manifests/20261121T060000Z.json"))]);
+        var starts = Enumerable.Range(0, evt.Length).Where(i => evt[i] is ':' or '[' && evt[..i].Count(c => c == '"') % 2 == 0).ToList();
+        for (var round = 0; round < 10; round++)
+        {
+            var before = LogLines().Count;
+            const string Tail = "REST-OF-THE-PAYLOAD";
+            var at = starts[random.Next(starts.Count)] + 1;
+            var payload = evt[..at] + " " + "tfn"[random.Next(3)] + "x" + Tail + evt[at..];
+
+            var error = await Assert.ThrowsAsync<InvalidDataException>(() => InvokeAsync(payload));
+
+            Assert.DoesNotContain(Tail, error.Message, StringComparison.Ordinal);
+            var line = Assert.Single(LogLines().Skip(before));
+            Assert.DoesNotContain(Tail, line.GetRawText(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData(11)]
     [InlineData(12)]
     [InlineData(13)]
